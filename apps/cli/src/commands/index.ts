@@ -1,0 +1,4 @@
+import type { Command } from '../context.js';
+
+/** Every command group, in the order the help lists them. Each area adds its own module here. */
+export const commands: Command[] = [];

@@ -1,0 +1,48 @@
+import type { Writable } from 'node:stream';
+
+export type Lang = 'fr' | 'en';
+export type Text = { fr: string; en: string };
+
+export interface CliContext {
+  stdout: Writable;
+  stderr: Writable;
+  lang: Lang;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM: long-running commands stop cleanly on it. */
+  signal: AbortSignal;
+  /** Whether stderr is a terminal (progress bars go there, never to stdout). */
+  stderrIsTTY: boolean;
+}
+
+export interface Command {
+  name: string;
+  summary: Text;
+  /** Returns the process exit code. */
+  run(args: string[], ctx: CliContext): Promise<number>;
+}
+
+/** A wrong invocation: the message is shown with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function pickLang(argv: string[], env: NodeJS.ProcessEnv): Lang {
+  const i = argv.indexOf('--lang');
+  const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  const wanted = flag ?? env.ATELIER_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  // French first: only an explicit English preference switches.
+  return /^en/i.test(wanted) ? 'en' : 'fr';
+}
+
+export const t = (lang: Lang, text: Text): string => text[lang];
+
+/** Writes to a stream and waits for it to drain, so large outputs keep memory flat. */
+export function writeOut(stream: Writable, chunk: string): Promise<void> | void {
+  if (!stream.write(chunk)) return new Promise((resolve) => stream.once('drain', resolve));
+}

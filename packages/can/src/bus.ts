@@ -1,0 +1,68 @@
+import type { Frame } from './frame.js';
+
+/** Accepts frames whose `id & mask === filter.id & mask`, optionally only one id width. */
+export interface FrameFilter {
+  id: number;
+  mask: number;
+  extended?: boolean;
+}
+
+export type FrameListener = (frame: Frame) => void;
+
+/**
+ * A CAN bus endpoint, python-can style: send frames, listen to the ones others put on the bus.
+ * Listeners run synchronously on reception so protocol code (ISO-TP flow control) answers in order.
+ */
+export interface Bus {
+  readonly name: string;
+  send(frame: Frame): Promise<void>;
+  /** Calls `listener` for every received frame passing one of `filters` (all frames when none). Returns an unsubscribe function. */
+  subscribe(listener: FrameListener, filters?: FrameFilter[]): () => void;
+  close(): Promise<void>;
+  readonly closed: boolean;
+}
+
+export class BusError extends Error {
+  override name = 'BusError';
+}
+
+export class BusClosedError extends BusError {
+  override name = 'BusClosedError';
+  constructor(bus: string) {
+    super(`bus ${bus} is closed`);
+  }
+}
+
+export function matchesFilters(frame: Frame, filters: FrameFilter[] | undefined): boolean {
+  if (!filters || filters.length === 0) return true;
+  for (const f of filters) {
+    if (f.extended !== undefined && f.extended !== frame.extended) continue;
+    if (((frame.id ^ f.id) & f.mask) === 0) return true;
+  }
+  return false;
+}
+
+/** Reads frames from a bus as an async iterable until the bus closes or `signal` aborts. */
+export async function* receive(bus: Bus, filters?: FrameFilter[], signal?: AbortSignal): AsyncGenerator<Frame> {
+  const queue: Frame[] = [];
+  let wake: (() => void) | undefined;
+  const unsubscribe = bus.subscribe((f) => {
+    queue.push(f);
+    wake?.();
+  }, filters);
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    for (;;) {
+      while (queue.length) yield queue.shift()!;
+      if (bus.closed || signal?.aborted) return;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+    }
+  } finally {
+    unsubscribe();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './frame.js';
+export * from './clock.js';
+export * from './bus.js';
+export * from './virtual-bus.js';

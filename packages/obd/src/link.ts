@@ -1,0 +1,140 @@
+/**
+ * The one seam between transports and diagnostics. A link sends a request to one ECU or to all of
+ * them (functional), and returns every answer that arrived within the response window, or throws a
+ * typed LinkError. An empty answer list is never returned: no answer at all is NoResponseError.
+ */
+
+/** Who a request goes to: every ECU (functional broadcast) or one ECU by its request address. */
+export type Target = { kind: 'functional' } | { kind: 'physical'; address: number };
+
+export const FUNCTIONAL: Target = { kind: 'functional' };
+export const physical = (address: number): Target => ({ kind: 'physical', address });
+
+export interface LinkRequest {
+  target: Target;
+  /** Service id followed by its parameters, e.g. [0x01, 0x0C]. */
+  data: Uint8Array;
+  /** How long to wait for answers, ms (the link's default when absent). */
+  timeoutMs?: number;
+  /** Stop waiting once this many ECUs answered (the ELM327 "response count" speed-up). */
+  expectedResponses?: number;
+}
+
+export interface EcuResponse {
+  /** The ECU's response address: 0x7E8 for an 11-bit engine ECU, 0x18DAF110 for a 29-bit one. */
+  ecu: number;
+  /** Whether `ecu` is a 29-bit identifier. */
+  extended: boolean;
+  /** The whole response, starting with the response service id (request SID + 0x40, or 0x7F). */
+  data: Uint8Array;
+  /** Seconds on the link's clock when the (last frame of the) answer arrived. */
+  timestamp: number;
+}
+
+export interface LinkInfo {
+  kind: 'isotp' | 'elm327' | 'sim' | string;
+  /** Human-readable protocol, e.g. "ISO 15765-4 CAN (11 bit ID, 500 kbaud)". */
+  protocol?: string;
+  /** Whether ECUs use 29-bit identifiers. */
+  extended?: boolean;
+  /** Adapter version string for adapter links. */
+  version?: string;
+}
+
+export interface DiagnosticLink {
+  readonly info: LinkInfo;
+  request(req: LinkRequest): Promise<EcuResponse[]>;
+  close(): Promise<void>;
+}
+
+/** Base class of every link failure: the caller could not ask, which is never "no data". */
+export class LinkError extends Error {
+  override name = 'LinkError';
+  constructor(
+    message: string,
+    readonly code: LinkErrorCode,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export type LinkErrorCode =
+  | 'timeout'
+  | 'no-response'
+  | 'bus-error'
+  | 'adapter-error'
+  | 'disconnected'
+  | 'protocol-error'
+  | 'malformed-response'
+  | 'closed';
+
+/** No ECU answered within the window (ELM327 `NO DATA`, or silence on the bus). */
+export class NoResponseError extends LinkError {
+  override name = 'NoResponseError';
+  constructor(message = 'no ECU answered', options?: { cause?: unknown }) {
+    super(message, 'no-response', options);
+  }
+}
+
+/** A transfer started but did not complete in time (ISO-TP N_Bs/N_Cr, adapter without prompt). */
+export class LinkTimeoutError extends LinkError {
+  override name = 'LinkTimeoutError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'timeout', options);
+  }
+}
+
+/** The bus itself reported a fault (CAN ERROR, bus off, BUS BUSY …). */
+export class BusFaultError extends LinkError {
+  override name = 'BusFaultError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'bus-error', options);
+  }
+}
+
+/** The adapter refused or garbled the exchange (`?`, BUFFER FULL, STOPPED, an unknown reply). */
+export class AdapterError extends LinkError {
+  override name = 'AdapterError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'adapter-error', options);
+  }
+}
+
+/** The transport went away (adapter unplugged, socket closed). */
+export class DisconnectedError extends LinkError {
+  override name = 'DisconnectedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'disconnected', options);
+  }
+}
+
+/** An answer arrived but cannot be what the request asked for. */
+export class MalformedResponseError extends LinkError {
+  override name = 'MalformedResponseError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'malformed-response', options);
+  }
+}
+
+/**
+ * The server side of a link: what a simulated vehicle, a recorded session or a table implements so
+ * that the ELM327 emulator or an ISO-TP server can answer requests with it.
+ */
+export interface Responder {
+  /**
+   * Answers one request. Returns every ECU's answer (possibly none, which the serving side turns
+   * into silence / NO DATA). `nowMs` is the serving clock's time, for time-dependent signals.
+   */
+  respond(req: { target: Target; data: Uint8Array; extended: boolean; nowMs: number }): ResponderAnswer[] | Promise<ResponderAnswer[]>;
+  /** ECUs this responder holds, by request and response address. */
+  ecus(): { request: number; response: number; extended: boolean; name?: string }[];
+}
+
+export interface ResponderAnswer {
+  /** Response address (0x7E8, 0x18DAF110 …). */
+  ecu: number;
+  data: Uint8Array;
+  /** Extra ECU processing delay before this answer, ms (0 when absent). */
+  delayMs?: number;
+}

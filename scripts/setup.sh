@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 / Node 20 machine for Atelier: system packages the tests use as peers and
+# oracles, pnpm itself, then the workspace's dependencies (native ones built from source).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# socat: pseudo-terminals for the ELM327 emulator; scram: fault-tree oracle; python3-can: CAN log
+# oracle; chromium: browser tests; can-utils/iproute2/kmod: vcan where the kernel allows it.
+APT_PACKAGES=(socat scram python3-can chromium can-utils iproute2 kmod)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+want_pnpm=10.34.8
+if ! command -v pnpm >/dev/null || [ "$(pnpm -v 2>/dev/null)" != "$want_pnpm" ]; then
+  npm install -g "pnpm@$want_pnpm" >/dev/null
+fi
+pnpm install --frozen-lockfile

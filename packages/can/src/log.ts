@@ -1,0 +1,39 @@
+import type { Frame } from './frame.js';
+
+/** The log formats Atelier reads and writes. */
+export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'csv';
+
+/** A bad line in a log: names the file and the 1-based line (and column when known). */
+export class LogParseError extends Error {
+  override name = 'LogParseError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+    readonly column?: number,
+  ) {
+    super(`${file}:${line}${column ? `:${column}` : ''}: ${reason}`);
+  }
+}
+
+export interface ReadOptions {
+  /** Format; detected from the extension, else sniffed from the content, when absent. */
+  format?: LogFormat;
+  /** Skip bad lines instead of throwing; they are counted in `LogReader.skipped`. */
+  lenient?: boolean;
+}
+
+/** Streams the frames of one log. Memory does not grow with the file size. */
+export interface LogReader extends AsyncIterable<Frame> {
+  readonly file: string;
+  readonly format: LogFormat;
+  /** Bad lines skipped in lenient mode, in file order (filled while iterating). */
+  readonly skipped: LogParseError[];
+}
+
+/** Writes frames in one format; `close()` flushes and writes any trailer. */
+export interface LogWriter {
+  readonly format: LogFormat;
+  write(frame: Frame): void | Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './text.js';
+export * from './kb/types.js';
+export * from './kb/load.js';

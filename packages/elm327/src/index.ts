@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './protocols.js';
+export * from './parse.js';
+export * from './format.js';

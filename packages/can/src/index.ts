@@ -3,3 +3,8 @@ export * from './clock.js';
 export * from './bus.js';
 export * from './virtual-bus.js';
 export * from './log.js';
+export * from './socketcan-bus.js';
+export * from './open-bus.js';
+export * from './recorder.js';
+export * from './stats.js';
+export * from './replay/index.js';

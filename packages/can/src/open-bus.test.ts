@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { BusError } from './bus.js';
+import { makeFrame } from './frame.js';
+import { BusSpecError, openBus, parseBusSpec, UnknownBusSchemeError } from './open-bus.js';
+import { type NativeCanMessage, type RawCanChannel, SocketCanBus } from './socketcan-bus.js';
+import { VirtualBus } from './virtual-bus.js';
+
+describe('openBus', () => {
+  it('opens virtual endpoints that share a channel by name', async () => {
+    const a = await openBus('virtual:open-bus-test');
+    const b = await openBus('virtual:open-bus-test');
+    expect(a).toBeInstanceOf(VirtualBus);
+    expect(a.name).toBe('virtual:open-bus-test');
+    const got: number[] = [];
+    b.subscribe((f) => got.push(f.id));
+    await a.send(makeFrame({ id: 0x7df, data: [2, 1, 0] }));
+    expect(got).toEqual([0x7df]);
+    await a.close();
+    await b.close();
+  });
+
+  it('opens socketcan:IFACE through the channel factory', async () => {
+    const sent: NativeCanMessage[] = [];
+    let opened = '';
+    const channel: RawCanChannel = {
+      addListener() {},
+      start() {},
+      stop() {},
+      send: (m) => sent.push(m),
+      sendFD: (m) => sent.push(m),
+      setRxFilters() {},
+      setErrorFilters() {},
+    };
+    const bus = await openBus('socketcan:can1', {
+      channelFactory: (iface) => {
+        opened = iface;
+        return channel;
+      },
+    });
+    expect(bus).toBeInstanceOf(SocketCanBus);
+    expect(bus.name).toBe('socketcan:can1');
+    expect(opened).toBe('can1');
+    await bus.send(makeFrame({ id: 0x123, data: [1, 2] }));
+    expect(sent).toHaveLength(1);
+    await bus.close();
+  });
+
+  it('refuses unknown schemes with a typed error listing the known ones', async () => {
+    const err = await openBus('slcan:/dev/ttyACM0').catch((e) => e);
+    expect(err).toBeInstanceOf(UnknownBusSchemeError);
+    expect(err).toBeInstanceOf(BusError);
+    expect(err.scheme).toBe('slcan');
+    expect(err.message).toMatch(/virtual:NAME, socketcan:NAME/);
+  });
+
+  it.each([
+    ['can0', /expected SCHEME:NAME/],
+    ['virtual:', /empty/],
+    ['socketcan:', /empty/],
+    ['socketcan:../etc/passwd', /not a network interface name/],
+    ['socketcan:averyveryverylongname', /not a network interface name/],
+  ])('refuses %s with BusSpecError', async (spec, message) => {
+    const err = await openBus(spec).catch((e) => e);
+    expect(err).toBeInstanceOf(BusSpecError);
+    expect(err.message).toMatch(message);
+    expect(err.spec).toBe(spec);
+  });
+
+  it('keeps colons after the scheme in the name', () => {
+    expect(parseBusSpec('virtual:lab:bench-2')).toEqual({ scheme: 'virtual', target: 'lab:bench-2' });
+  });
+});

@@ -1,0 +1,291 @@
+import {
+  type Bus,
+  BusClosedError,
+  BusError,
+  type FrameFilter,
+  type FrameListener,
+  matchesFilters,
+} from './bus.js';
+import type { Clock } from './clock.js';
+import { type Frame, MAX_EXT_ID, MAX_STD_ID, validateFrame } from './frame.js';
+
+/**
+ * A message as the `socketcan` native channel exchanges it. On reception `ts_sec`/`ts_usec` are the
+ * kernel's timestamp (when asked for), `err` marks an error frame whose id carries the error class.
+ */
+export interface NativeCanMessage {
+  id: number;
+  ext?: boolean;
+  rtr?: boolean;
+  err?: boolean;
+  data: Uint8Array;
+  ts_sec?: number;
+  ts_usec?: number;
+  /** Bit-rate switch, read by `sendFD` only. */
+  fd_brs?: boolean;
+}
+
+/** A kernel filter as `setRxFilters` takes it: matches when `(can_id & mask) === (id & mask)`. */
+export interface NativeCanFilter {
+  id: number;
+  mask: number;
+  invert?: boolean;
+}
+
+/**
+ * The part of the `socketcan` RawChannel the bus uses. Kept this small so that tests drive the bus
+ * through a fake channel on machines without SocketCAN.
+ */
+export interface RawCanChannel {
+  addListener(event: 'onMessage', callback: (message: NativeCanMessage) => void): void;
+  addListener(event: 'onStopped', callback: () => void): void;
+  start(): void;
+  stop(): void;
+  /** Returns the number of bytes written, or a negative number when the kernel refused the frame. */
+  send(message: NativeCanMessage): number;
+  sendFD(message: NativeCanMessage): number;
+  setRxFilters(filters: NativeCanFilter[]): void;
+  setErrorFilters(errorMask: number): void;
+}
+
+/** Opens a raw channel on a network interface; throws when the interface cannot be bound. */
+export type RawChannelFactory = (iface: string, options: { timestamps: boolean }) => RawCanChannel;
+
+export class SocketCanUnavailableError extends BusError {
+  override name = 'SocketCanUnavailableError';
+  constructor(override readonly cause: unknown) {
+    super(
+      `the optional 'socketcan' package is not available (${(cause as Error)?.message ?? cause}); ` +
+        'install it on Linux with `pnpm --filter @atelier/can add socketcan` (needs a C++ toolchain)',
+    );
+  }
+}
+
+export class SocketCanOpenError extends BusError {
+  override name = 'SocketCanOpenError';
+  constructor(
+    readonly iface: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `cannot open SocketCAN interface '${iface}' (${(cause as Error)?.message ?? cause}); ` +
+        `check that it exists and is up: ip -details link show ${iface}`,
+    );
+  }
+}
+
+// Linux <linux/can.h> flag bits carried in can_id.
+const CAN_EFF_FLAG = 0x80000000;
+const CAN_ERR_MASK = 0x1fffffff;
+
+let cachedFactory: Promise<RawChannelFactory> | undefined;
+
+/**
+ * Loads the optional `socketcan` package. Dynamic import keeps the rest of Atelier usable on machines
+ * where the native module is not built (macOS, Windows, CI without a compiler).
+ */
+export function loadSocketCan(): Promise<RawChannelFactory> {
+  cachedFactory ??= (async () => {
+    let mod: Record<string, unknown>;
+    try {
+      // A variable specifier keeps TypeScript from requiring the package (and its types) at build time.
+      const specifier = 'socketcan';
+      mod = (await import(specifier)) as Record<string, unknown>;
+    } catch (err) {
+      throw new SocketCanUnavailableError(err);
+    }
+    const api = (mod.createRawChannelWithOptions ? mod : mod.default) as {
+      createRawChannelWithOptions?: (iface: string, o: object) => RawCanChannel;
+    };
+    const create = api?.createRawChannelWithOptions;
+    if (typeof create !== 'function')
+      throw new SocketCanUnavailableError('createRawChannelWithOptions missing');
+    // Non-blocking send: a full transmit queue must surface as an error, not freeze the event loop.
+    return (iface, options) => create(iface, { timestamps: options.timestamps, non_block_send: true });
+  })();
+  cachedFactory.catch(() => {
+    cachedFactory = undefined;
+  });
+  return cachedFactory;
+}
+
+export interface SocketCanBusOptions {
+  /** Accept CAN FD frames (the interface must be configured with `fd on`). */
+  fd?: boolean;
+  /**
+   * Filters installed in the kernel, so that unwanted traffic never reaches Node. Per-subscription
+   * filters given to `subscribe` are applied on top, in software.
+   */
+  filters?: FrameFilter[];
+  /** Deliver error frames to listeners (default true). */
+  errorFrames?: boolean;
+  /** Stamps received frames when the kernel gives no timestamp; epoch seconds from Date.now() when absent. */
+  clock?: Clock;
+  /** Channel factory; defaults to the `socketcan` package. Tests pass a fake. */
+  channelFactory?: RawChannelFactory;
+}
+
+interface Subscription {
+  listener: FrameListener;
+  filters?: FrameFilter[];
+}
+
+/** Translates a bus filter to the kernel's: the EFF flag in the mask pins the identifier width. */
+export function toNativeFilter(filter: FrameFilter): NativeCanFilter {
+  if (filter.extended === true) {
+    return {
+      id: ((filter.id & MAX_EXT_ID) | CAN_EFF_FLAG) >>> 0,
+      mask: ((filter.mask & MAX_EXT_ID) | CAN_EFF_FLAG) >>> 0,
+    };
+  }
+  if (filter.extended === false) {
+    return { id: filter.id & MAX_STD_ID, mask: ((filter.mask & MAX_STD_ID) | CAN_EFF_FLAG) >>> 0 };
+  }
+  return { id: (filter.id & MAX_EXT_ID) >>> 0, mask: (filter.mask & MAX_EXT_ID) >>> 0 };
+}
+
+/**
+ * A Linux SocketCAN interface (`can0`, `vcan0`) as a Bus. Frames are checked before they reach the
+ * native module, which would otherwise copy more than 8 bytes into a classic frame.
+ */
+export class SocketCanBus implements Bus {
+  readonly name: string;
+  readonly iface: string;
+  private readonly subs = new Set<Subscription>();
+  private readonly fd: boolean;
+  private readonly clock?: Clock;
+  private isClosed = false;
+
+  /** Opens `iface` through the `socketcan` package (or `options.channelFactory`). */
+  static async open(iface: string, options: SocketCanBusOptions = {}): Promise<SocketCanBus> {
+    const factory = options.channelFactory ?? (await loadSocketCan());
+    let channel: RawCanChannel;
+    try {
+      channel = factory(iface, { timestamps: true });
+    } catch (err) {
+      throw new SocketCanOpenError(iface, err);
+    }
+    return new SocketCanBus(iface, channel, options);
+  }
+
+  /** Wraps an already-created channel; `open()` is the usual entry point. */
+  constructor(
+    iface: string,
+    private readonly channel: RawCanChannel,
+    options: SocketCanBusOptions = {},
+  ) {
+    this.iface = iface;
+    this.name = `socketcan:${iface}`;
+    this.fd = options.fd ?? false;
+    this.clock = options.clock;
+    channel.addListener('onMessage', (m) => this.onMessage(m));
+    // The native thread stops by itself when the interface goes away (POLLHUP/POLLERR).
+    channel.addListener('onStopped', () => this.markClosed());
+    this.setKernelFilters(options.filters);
+    channel.setErrorFilters(options.errorFrames === false ? 0 : CAN_ERR_MASK);
+    channel.start();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Replaces the kernel filters; none (or an empty list) lets every frame through. */
+  setKernelFilters(filters?: FrameFilter[]): void {
+    if (this.isClosed) throw new BusClosedError(this.name);
+    // An empty list would leave the previous filters in place in the native module: pass a match-all.
+    const native = filters && filters.length > 0 ? filters.map(toNativeFilter) : [{ id: 0, mask: 0 }];
+    this.channel.setRxFilters(native);
+  }
+
+  async send(frame: Frame): Promise<void> {
+    if (this.isClosed) throw new BusClosedError(this.name);
+    const problem = validateFrame(frame);
+    if (problem) throw new BusError(`${this.name}: refused frame: ${problem}`);
+    if (frame.error)
+      throw new BusError(`${this.name}: refused frame: error frames are raised by controllers, not sent`);
+    if (frame.fd && !this.fd)
+      throw new BusError(`${this.name}: refused frame: CAN FD is not enabled on this bus`);
+    // A remote frame's DLC travels as a zero-filled payload of that length: the native side takes the DLC from it.
+    const data = frame.remote ? new Uint8Array(Math.min(frame.dlc ?? 0, 8)) : frame.data;
+    const message: NativeCanMessage = {
+      id: frame.id,
+      ext: frame.extended,
+      rtr: !!frame.remote,
+      data: Buffer.from(data.buffer, data.byteOffset, data.length),
+    };
+    let written: number;
+    try {
+      if (frame.fd) {
+        message.fd_brs = !!frame.brs;
+        written = this.channel.sendFD(message);
+      } else {
+        written = this.channel.send(message);
+      }
+    } catch (err) {
+      throw new BusError(`${this.name}: send failed: ${(err as Error).message}`);
+    }
+    if (written < 0) {
+      throw new BusError(
+        `${this.name}: the kernel refused the frame (transmit queue full or interface down)`,
+      );
+    }
+  }
+
+  subscribe(listener: FrameListener, filters?: FrameFilter[]): () => void {
+    const sub: Subscription = { listener, filters };
+    this.subs.add(sub);
+    return () => {
+      this.subs.delete(sub);
+    };
+  }
+
+  private onMessage(m: NativeCanMessage): void {
+    if (this.isClosed) return;
+    const frame = this.toFrame(m);
+    for (const s of this.subs) if (matchesFilters(frame, s.filters)) s.listener(frame);
+  }
+
+  private toFrame(m: NativeCanMessage): Frame {
+    const timestamp =
+      m.ts_sec !== undefined
+        ? m.ts_sec + (m.ts_usec ?? 0) / 1e6
+        : this.clock
+          ? this.clock.now() / 1000
+          : Date.now() / 1000;
+    const data = new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.length);
+    const frame: Frame = {
+      id: m.id,
+      extended: !!m.ext,
+      data,
+      timestamp,
+      channel: this.iface,
+      direction: 'rx',
+    };
+    if (m.err) frame.error = true;
+    if (m.rtr) {
+      // The native module reports a remote frame's DLC as a payload of that length.
+      frame.remote = true;
+      frame.dlc = data.length;
+      frame.data = new Uint8Array(0);
+    }
+    // The native module does not say whether a frame was FD; only a payload over 8 bytes proves it.
+    if (data.length > 8) frame.fd = true;
+    return frame;
+  }
+
+  private markClosed(): void {
+    this.isClosed = true;
+    this.subs.clear();
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.markClosed();
+    try {
+      this.channel.stop();
+    } catch {
+      // Already stopped by the native side (interface removed): nothing left to release.
+    }
+  }
+}

@@ -1,3 +1,5 @@
 export * from './text.js';
 export * from './kb/types.js';
 export * from './kb/load.js';
+export * from './path.js';
+export * from './assessment.js';

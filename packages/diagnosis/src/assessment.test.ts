@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { assessPath } from './assessment.js';
+import { loadKnowledgeBase } from './kb/load.js';
+import type { DiagnosticPath, PathStep } from './path.js';
+
+const kb = loadKnowledgeBase();
+const test = (id: string, outcome: 'good' | 'bad'): PathStep => {
+  const t = kb.tests.get(id)!;
+  return { kind: 'test', id, outcome, cost: t.cost, minutes: t.minutes };
+};
+const repair = (cause: string, cost: number, minutes = 60): PathStep => ({ kind: 'repair', cause, cost, minutes });
+const verifyOk: PathStep = { kind: 'verify', cleared: true, dtcsAfter: [], symptomGone: true };
+
+const expertLean: DiagnosticPath = {
+  treeId: 'lean',
+  steps: [{ kind: 'read', what: 'dtc' }, test('read_fuel_trims_idle_2500', 'bad'), test('smoke_test_intake', 'bad'), repair('vacuum_leak', 81), verifyOk],
+  conclusion: 'vacuum_leak',
+};
+
+describe('assessPath', () => {
+  it('gives full marks to a path that matches the expert', () => {
+    const a = assessPath(kb, expertLean, expertLean, 'vacuum_leak');
+    expect(a.rightCause).toBe(true);
+    expect(a.needlessRepairs).toEqual([]);
+    expect(a.skippedSafety).toEqual([]);
+    expect(Object.values(a.skills).every((l) => l === 'acquis')).toBe(true);
+    expect(a.mark).toBe(20);
+    expect(a.cost.ratio).toBe(1);
+  });
+
+  it('penalises a wasteful path that replaces a good part before testing', () => {
+    const wasteful: DiagnosticPath = {
+      treeId: 'lean',
+      steps: [
+        { kind: 'read', what: 'dtc' },
+        repair('maf_contaminated', 148),
+        test('smoke_test_intake', 'bad'),
+        repair('vacuum_leak', 81),
+        verifyOk,
+      ],
+      conclusion: 'vacuum_leak',
+    };
+    const a = assessPath(kb, wasteful, expertLean, 'vacuum_leak');
+    expect(a.rightCause).toBe(true);
+    expect(a.needlessRepairs).toEqual(['maf_contaminated']);
+    expect(a.skills.form_hypotheses).toBe('non_acquis');
+    expect(a.skills.identify_faulty_part).toBe('acquis');
+    // 3 skills acquired (9) + 0 for hypotheses + cost ratio 249/109 ≈ 2.3 (1) + one needless part (1) + safe (2)
+    expect(a.mark).toBe(13);
+    expect(a.remarks.some((r) => r.en.includes('Parts replaced needlessly'))).toBe(true);
+  });
+
+  it('marks a wrong conclusion as not identifying the part', () => {
+    const wrong: DiagnosticPath = {
+      treeId: 'lean',
+      steps: [{ kind: 'read', what: 'dtc' }, test('maf_reading_check', 'good'), repair('fuel_pressure_low', 285), { kind: 'verify', cleared: true, dtcsAfter: ['P0171'], symptomGone: false }],
+      conclusion: 'fuel_pressure_low',
+    };
+    const a = assessPath(kb, wrong, expertLean, 'vacuum_leak');
+    expect(a.rightCause).toBe(false);
+    expect(a.skills.identify_faulty_part).toBe('non_acquis');
+    expect(a.skills.validate_repair).toBe('en_cours');
+    expect(a.mark).toBeLessThan(10);
+  });
+
+  it('caps the mark of a path that skips the HV lock-out', () => {
+    const steps = (safe: boolean): PathStep[] => [
+      { kind: 'read', what: 'dtc' },
+      ...(safe ? [{ kind: 'safety', id: 'hv_lockout' } as PathStep, { kind: 'safety', id: 'habilitation_B2VL' } as PathStep] : []),
+      test('ac_compressor_isolation_test', 'bad'),
+      repair('ac_compressor_isolation', 1110),
+      verifyOk,
+    ];
+    const expert: DiagnosticPath = { treeId: 'hv_isolation', steps: steps(true), conclusion: 'ac_compressor_isolation' };
+    const unsafe: DiagnosticPath = { treeId: 'hv_isolation', steps: steps(false), conclusion: 'ac_compressor_isolation' };
+    expect(assessPath(kb, expert, expert, 'ac_compressor_isolation').mark).toBe(20);
+    const a = assessPath(kb, unsafe, expert, 'ac_compressor_isolation');
+    expect(a.skippedSafety.map((s) => s.test)).toEqual(['ac_compressor_isolation_test', 'repair:ac_compressor_isolation']);
+    expect(a.skippedSafety[0].missing).toEqual(['hv_lockout', 'habilitation_B2VL']);
+    expect(a.mark).toBe(8);
+  });
+});

@@ -1,0 +1,144 @@
+import type { KnowledgeBase } from './kb/types.js';
+import { type DiagnosticPath, pathCost, pathMinutes } from './path.js';
+import type { Localized } from './text.js';
+
+/** French apprenticeship grading of a skill: acquired, being acquired, not acquired. */
+export type SkillLevel = 'acquis' | 'en_cours' | 'non_acquis';
+
+export type SkillId = 'confirm_complaint' | 'form_hypotheses' | 'identify_faulty_part' | 'validate_repair';
+
+export const SKILLS: Record<SkillId, Localized> = {
+  confirm_complaint: { fr: 'Confirmer la plainte du client', en: "Confirm the customer's complaint" },
+  form_hypotheses: { fr: 'Émettre et hiérarchiser des hypothèses', en: 'Form and rank hypotheses' },
+  identify_faulty_part: { fr: "Identifier l'élément défaillant", en: 'Identify the faulty part' },
+  validate_repair: { fr: 'Valider la réparation', en: 'Validate the repair' },
+};
+
+export interface Assessment {
+  rightCause: boolean;
+  trueCause: string;
+  conclusion?: string;
+  tests: { apprentice: number; expert: number };
+  cost: { apprentice: number; expert: number; ratio: number };
+  minutes: { apprentice: number; expert: number; ratio: number };
+  /** Repairs of causes that were not the fault: parts the customer should not pay for. */
+  needlessRepairs: string[];
+  /** Tests run without their safety prerequisites (e.g. HV work before lock-out). */
+  skippedSafety: { test: string; missing: string[] }[];
+  skills: Record<SkillId, SkillLevel>;
+  /** Mark out of 20, as French assessment grids give it. */
+  mark: number;
+  remarks: Localized[];
+}
+
+const LEVEL_POINTS: Record<SkillLevel, number> = { acquis: 1, en_cours: 0.5, non_acquis: 0 };
+
+/**
+ * Scores an apprentice's path against the expert path on the same evidence. The weights favour what
+ * a workshop cares about most: the right part, found safely, without replacing good parts.
+ */
+export function assessPath(
+  kb: KnowledgeBase,
+  apprentice: DiagnosticPath,
+  expert: DiagnosticPath,
+  trueCause: string,
+): Assessment {
+  const remarks: Localized[] = [];
+  const rightCause = apprentice.conclusion === trueCause;
+  const testsA = apprentice.steps.filter((s) => s.kind === 'test').length;
+  const testsE = expert.steps.filter((s) => s.kind === 'test').length;
+  const costA = pathCost(apprentice);
+  const costE = pathCost(expert);
+  const minA = pathMinutes(apprentice);
+  const minE = pathMinutes(expert);
+  const needlessRepairs = apprentice.steps.flatMap((s) => (s.kind === 'repair' && s.cause !== trueCause ? [s.cause] : []));
+
+  // Safety: every prerequisite of a test must appear as a safety step before it.
+  const done = new Set<string>();
+  const skippedSafety: { test: string; missing: string[] }[] = [];
+  for (const s of apprentice.steps) {
+    if (s.kind === 'safety') done.add(s.id);
+    if (s.kind === 'test' || s.kind === 'repair') {
+      const required = s.kind === 'test' ? (kb.tests.get(s.id)?.safety ?? []) : repairSafety(kb, s.cause);
+      const missing = required.filter((r) => !done.has(r));
+      if (missing.length) skippedSafety.push({ test: s.kind === 'test' ? s.id : `repair:${s.cause}`, missing });
+    }
+  }
+
+  const firstRepair = apprentice.steps.findIndex((s) => s.kind === 'repair');
+  const before = firstRepair < 0 ? apprentice.steps : apprentice.steps.slice(0, firstRepair);
+  const readFirst = before.some((s) => s.kind === 'read');
+  const testedFirst = before.some((s) => s.kind === 'test');
+  // The true cause counts as identified when a test pointing at it came out bad before it was repaired.
+  const trueRepair = apprentice.steps.findIndex((s) => s.kind === 'repair' && s.cause === trueCause);
+  const confirmedCause = (trueRepair < 0 ? apprentice.steps : apprentice.steps.slice(0, trueRepair)).some(
+    (s) => s.kind === 'test' && s.outcome === 'bad' && kb.tests.get(s.id)?.checks[trueCause] !== undefined,
+  );
+  const verify = apprentice.steps.find((s) => s.kind === 'verify');
+
+  const skills: Record<SkillId, SkillLevel> = {
+    confirm_complaint: readFirst ? 'acquis' : apprentice.steps.some((s) => s.kind === 'read') ? 'en_cours' : 'non_acquis',
+    form_hypotheses: testedFirst && needlessRepairs.length === 0 ? 'acquis' : testedFirst ? 'en_cours' : 'non_acquis',
+    identify_faulty_part: rightCause && confirmedCause ? 'acquis' : rightCause ? 'en_cours' : 'non_acquis',
+    validate_repair:
+      verify?.kind === 'verify' && verify.cleared && verify.symptomGone && verify.dtcsAfter.length === 0
+        ? 'acquis'
+        : verify
+          ? 'en_cours'
+          : 'non_acquis',
+  };
+
+  // 20 points: 12 for the skills (3 each), 4 for efficiency against the expert, 4 for safety and
+  // no needless parts. Unsafe work caps the mark at 8: a workshop cannot accept it whatever else.
+  let mark = 0;
+  for (const level of Object.values(skills)) mark += 3 * LEVEL_POINTS[level];
+  const costRatio = costE > 0 ? costA / costE : costA > 0 ? Number.POSITIVE_INFINITY : 1;
+  // Efficiency only counts when the job got done: a cheap path to the wrong part is not efficient.
+  if (rightCause) mark += costRatio <= 1.25 ? 4 : costRatio <= 2 ? 2 : costRatio <= 3 ? 1 : 0;
+  mark += needlessRepairs.length === 0 ? 2 : needlessRepairs.length === 1 ? 1 : 0;
+  mark += skippedSafety.length === 0 ? 2 : 0;
+  if (skippedSafety.length) mark = Math.min(mark, 8);
+  mark = Math.round(mark * 2) / 2;
+
+  if (!rightCause) remarks.push({ fr: 'La cause retenue n\u2019est pas la bonne.', en: 'The cause concluded on is wrong.' });
+  if (needlessRepairs.length) {
+    remarks.push({
+      fr: `Pièces remplacées sans nécessité : ${needlessRepairs.join(', ')}.`,
+      en: `Parts replaced needlessly: ${needlessRepairs.join(', ')}.`,
+    });
+  }
+  for (const s of skippedSafety) {
+    remarks.push({
+      fr: `Prérequis de sécurité manquants avant ${s.test} : ${s.missing.join(', ')}.`,
+      en: `Safety prerequisites missing before ${s.test}: ${s.missing.join(', ')}.`,
+    });
+  }
+  if (costRatio > 1.25 && Number.isFinite(costRatio)) {
+    remarks.push({
+      fr: `Démarche ${costRatio.toFixed(1)} fois plus coûteuse que celle de l'expert.`,
+      en: `Path ${costRatio.toFixed(1)} times as costly as the expert's.`,
+    });
+  }
+  return {
+    rightCause,
+    trueCause,
+    conclusion: apprentice.conclusion,
+    tests: { apprentice: testsA, expert: testsE },
+    cost: { apprentice: costA, expert: costE, ratio: costRatio },
+    minutes: { apprentice: minA, expert: minE, ratio: minE > 0 ? minA / minE : 1 },
+    needlessRepairs,
+    skippedSafety,
+    skills,
+    mark,
+    remarks,
+  };
+}
+
+/** A repair inherits the safety prerequisites of the cause's inspection (HV parts need lock-out). */
+function repairSafety(kb: KnowledgeBase, cause: string): string[] {
+  for (const tree of kb.trees) {
+    const c = tree.causes.find((x) => x.id === cause);
+    if (c) return kb.tests.get(c.inspect)?.safety ?? [];
+  }
+  return [];
+}

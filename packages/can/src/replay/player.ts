@@ -282,9 +282,9 @@ export class Player {
         frame = next.value;
         this.t0 ??= frame.timestamp;
         beforeLastRead = lastRead;
-        lastRead = frame.timestamp - this.t0;
+        lastRead = offsetOf(frame, this.t0);
       }
-      const offset = frame.timestamp - this.t0!;
+      const offset = offsetOf(frame, this.t0!);
       if (offset < skipBefore) continue;
       if (this.end !== undefined && offset > this.end) return 'end';
       if (frame.error && !this.sendErrors) {
@@ -343,6 +343,14 @@ export class Player {
   }
 }
 
+/**
+ * Seconds from the log's first frame, rounded to the microsecond the timestamps carry: epoch seconds
+ * as doubles are off by a fraction of a microsecond, which would otherwise leak into the schedule.
+ */
+function offsetOf(frame: Frame, t0: number): number {
+  return Math.round((frame.timestamp - t0) * 1e6) / 1e6;
+}
+
 function checkSpeed(speed: number): number {
   if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
     throw new ReplayOptionError('speed', `${speed} is outside ${MIN_SPEED}–${MAX_SPEED}`);
@@ -353,13 +361,13 @@ function checkSpeed(speed: number): number {
 /** Turns any accepted source into a function that opens it, refusing to re-read a one-shot stream. */
 function sourceOpener(source: FrameSource | FrameSourceFactory): () => Promise<AsyncIterator<Frame>> {
   if (typeof source === 'function') {
-    return async () => iteratorOf(await source());
+    return async () => iteratorOf(await source()).iterator;
   }
   let opened = 0;
   return async () => {
-    const iterator = iteratorOf(source);
+    const { iterator, oneShot } = iteratorOf(source);
     // Generators return themselves: a second pass would find them exhausted.
-    if (opened++ > 0 && (iterator as unknown) === source) {
+    if (opened++ > 0 && oneShot) {
       throw new ReplaySourceError(
         'this source can be read only once: pass a factory (() => readLog(file)) to loop or seek back',
       );
@@ -368,14 +376,18 @@ function sourceOpener(source: FrameSource | FrameSourceFactory): () => Promise<A
   };
 }
 
-function iteratorOf(source: FrameSource): AsyncIterator<Frame> {
-  if (Symbol.asyncIterator in source) return (source as AsyncIterable<Frame>)[Symbol.asyncIterator]();
+function iteratorOf(source: FrameSource): { iterator: AsyncIterator<Frame>; oneShot: boolean } {
+  if (Symbol.asyncIterator in source) {
+    const iterator = (source as AsyncIterable<Frame>)[Symbol.asyncIterator]();
+    return { iterator, oneShot: (iterator as unknown) === source };
+  }
   const sync = (source as Iterable<Frame>)[Symbol.iterator]();
-  return {
+  const iterator: AsyncIterator<Frame> = {
     next: async () => sync.next(),
     return: async (value?: unknown) => {
       sync.return?.(value);
       return { done: true, value: undefined };
     },
   };
+  return { iterator, oneShot: (sync as unknown) === source };
 }

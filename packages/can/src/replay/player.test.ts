@@ -24,7 +24,7 @@ function framesAt(offsets: number[], id = 0x100): Frame[] {
 /** Clock times compared to a nanosecond: schedules are computed in floating-point ms. */
 function expectTimes(actual: number[], expected: number[]): void {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((t, i) => expect(t, `frame ${i}`).toBeCloseTo(expected[i], 6));
+  for (const [i, t] of actual.entries()) expect(t, `frame ${i}`).toBeCloseTo(expected[i], 6);
 }
 
 const tenthSeconds = Array.from({ length: 10 }, (_, i) => i / 10);

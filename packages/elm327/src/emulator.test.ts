@@ -1,0 +1,212 @@
+import type { Duplex } from 'node:stream';
+import { VirtualClock } from '@atelier/can';
+import { describe, expect, it } from 'vitest';
+import { DemoCar } from './demo.js';
+import { Elm327Emulator, serialMs } from './emulator.js';
+import { parseAnswer } from './parse.js';
+import { GENUINE, loadProfiles, profileByName } from './profile.js';
+import { duplexPair } from './pair.js';
+import { protocolById } from './protocols.js';
+
+/** A terminal on one end of the emulator: types commands and reads until the prompt, in virtual time. */
+function rig(opts: Partial<ConstructorParameters<typeof Elm327Emulator>[0]> = {}) {
+  const clock = new VirtualClock();
+  const emu = new Elm327Emulator({ responder: new DemoCar(), clock, ...opts });
+  const [term, port] = duplexPair();
+  emu.attach(port);
+  let buf = '';
+  term.on('data', (d: Buffer) => {
+    buf += d.toString('latin1');
+  });
+  const read = () => {
+    const out = buf;
+    buf = '';
+    return out;
+  };
+  /** Sends a command and runs the clock until a prompt arrives; returns the text and the time taken. */
+  async function send(cmd: string, limitMs = 60_000): Promise<{ text: string; ms: number }> {
+    const t0 = clock.now();
+    term.write(`${cmd}\r`);
+    while (!buf.includes('>') && clock.now() - t0 < limitMs) await clock.advance(1);
+    const text = read();
+    return { text, ms: clock.now() - t0 };
+  }
+  return { clock, emu, term: term as Duplex, send, read };
+}
+
+async function ready(r: ReturnType<typeof rig>) {
+  await r.clock.advance(50);
+  expect(r.read()).toContain(r.emu.profile.version);
+  for (const c of ['ATE0', 'ATL0', 'ATS0', 'ATH1']) expect((await r.send(c)).text).toMatch(/OK/);
+}
+
+describe('emulator AT dialogue', () => {
+  it('greets, echoes by default, and obeys E0/L1/H1/S0', async () => {
+    const r = rig({ baud: 0 });
+    await r.clock.advance(1);
+    expect(r.read()).toBe('\r\rELM327 v2.3\r\r>');
+    expect((await r.send('ATI')).text).toBe('ATI\rELM327 v2.3\r\r>');
+    expect((await r.send('ate0')).text).toBe('ate0\rOK\r\r>');
+    expect((await r.send('ATL1')).text).toBe('OK\r\n\r\n>');
+    expect((await r.send('AT L0')).text).toBe('OK\r\r>');
+    expect((await r.send('ATRV')).text).toBe('12.6V\r\r>');
+    expect((await r.send('ATXYZ')).text).toBe('?\r\r>');
+    expect((await r.send('STI')).text).toBe('?\r\r>');
+    expect((await r.send('hello')).text).toBe('?\r\r>');
+  });
+
+  it('searches in auto mode, then reports the protocol with ATDP/ATDPN', async () => {
+    const r = rig({ baud: 0 });
+    await ready(r);
+    expect((await r.send('ATDPN')).text).toBe('0\r\r>');
+    const first = await r.send('0100');
+    expect(first.text.startsWith('SEARCHING...\r7E8')).toBe(true);
+    expect(first.ms).toBeGreaterThanOrEqual(GENUINE.quirks.searchMs);
+    expect((await r.send('ATDPN')).text).toBe('A6\r\r>');
+    expect((await r.send('ATDP')).text).toBe('AUTO, ISO 15765-4 (CAN 11/500)\r\r>');
+  });
+
+  it('answers a forced wrong protocol with CAN ERROR / BUS INIT ERROR', async () => {
+    const r = rig({ baud: 0 });
+    await ready(r);
+    await r.send('ATSP7');
+    expect((await r.send('0100')).text).toBe('CAN ERROR\r\r>');
+    await r.send('ATSP3');
+    expect((await r.send('0100')).text).toBe('BUS INIT: ...ERROR\r\r>');
+  });
+
+  it('formats multi-ECU, multi-frame and 29-bit answers that parse back', async () => {
+    const r = rig({ baud: 0, vehicleProtocol: '7' });
+    await ready(r);
+    const a = await r.send('0100');
+    const parsed = parseAnswer(a.text.replace('>', ''), { protocol: protocolById('7')!, headers: true });
+    expect(parsed.responses.map((x) => x.ecu)).toEqual([0x18daf110, 0x18daf111]);
+    const vin = await r.send('0902');
+    const v = parseAnswer(vin.text.replace('>', ''), { protocol: protocolById('7')!, headers: true });
+    expect(String.fromCharCode(...v.responses[0]!.data.slice(3))).toBe('VF1RFB00X64123456');
+  });
+
+  it('answers a physical request only from the addressed ECU', async () => {
+    const r = rig({ baud: 0 });
+    await ready(r);
+    await r.send('ATSH7E1');
+    const a = await r.send('010D');
+    expect(a.text).toMatch(/^SEARCHING\.\.\.\r7E9/);
+    expect(a.text).not.toContain('7E8');
+  });
+
+  it('speaks ISO 9141-2 with header, checksum and BUS INIT', async () => {
+    const r = rig({ baud: 0, vehicleProtocol: '3' });
+    await ready(r);
+    const a = await r.send('03');
+    expect(a.text).toMatch(/SEARCHING...\rBUS INIT: ...OK\r486B1[01]43/);
+    const parsed = parseAnswer(a.text.replace('>', ''), { protocol: protocolById('3')!, headers: true });
+    expect(parsed.responses.map((x) => x.ecu).sort()).toEqual([0x10, 0x11]);
+    expect(Array.from(parsed.responses.find((x) => x.ecu === 0x10)!.data)).toEqual([0x43, 2, 0x03, 0x01, 0x01, 0x71]);
+  });
+
+  it('prints headers-off multi-frame answers with numbered lines', async () => {
+    const r = rig({ baud: 0 });
+    await r.clock.advance(1);
+    r.read();
+    await r.send('ATE0');
+    const a = await r.send('0902');
+    expect(a.text).toContain('014\r0: 49 02 01 56 46 31 \r1: ');
+  });
+
+  it('stops a request when a character arrives before the answer', async () => {
+    const r = rig({ baud: 38400, latencyMs: 50 });
+    await ready(r);
+    await r.send('0100');
+    r.term.write('010C\r');
+    await r.clock.advance(10);
+    r.term.write('X');
+    await r.clock.advance(20);
+    expect(r.read()).toBe('STOPPED\r\r>');
+  });
+});
+
+describe('emulator timing model', () => {
+  it('waits for the adapter timeout unless the response count is given', async () => {
+    const r = rig({ baud: 38400, latencyMs: 20 });
+    await ready(r);
+    await r.send('ATAT0');
+    await r.send('0100');
+    const waited = await r.send('010C');
+    const counted = await r.send('010C1');
+    // Without the count: latency + ATST (0x32 × 4 = 200 ms) + serial time.
+    expect(waited.ms).toBeGreaterThanOrEqual(20 + 200);
+    expect(counted.ms).toBeLessThan(20 + 20);
+    const serial = serialMs('010C1\r'.length + counted.text.length, 38400);
+    expect(counted.ms).toBeGreaterThanOrEqual(20 + serial - 1);
+  });
+
+  it('adaptive timing shrinks the wait towards the ECU latency', async () => {
+    const r = rig({ baud: 38400, latencyMs: 20 });
+    await ready(r);
+    await r.send('0100');
+    const adaptive = await r.send('010C');
+    expect(adaptive.ms).toBeLessThan(100);
+    await r.send('ATST19');
+    await r.send('ATAT0');
+    expect((await r.send('010C')).ms).toBeGreaterThanOrEqual(100);
+  });
+
+  it('NO DATA after the full timeout when nobody answers', async () => {
+    const r = rig({ baud: 0 });
+    await ready(r);
+    await r.send('0100');
+    const a = await r.send('0155');
+    expect(a.text).toBe('NO DATA\r\r>');
+  });
+
+  it('takes serial time at the baud rate: a slower line takes proportionally longer', async () => {
+    const fast = rig({ baud: 115200, latencyMs: 10 });
+    const slow = rig({ baud: 9600, latencyMs: 10 });
+    const times: number[] = [];
+    for (const r of [fast, slow]) {
+      await ready(r);
+      await r.send('0100');
+      times.push((await r.send('0902')).ms);
+    }
+    expect(times[1]! - times[0]!).toBeGreaterThan(50);
+  });
+});
+
+describe('adapter quirks from the profiles', () => {
+  it('loads every profile in hardware/elm327/profiles', () => {
+    const names = loadProfiles().map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['genuine', 'clone-v1.5', 'fake-v2.1', 'obdlink']));
+  });
+
+  it('a v1.5 clone keeps echoing after ATE0', async () => {
+    const r = rig({ baud: 0, profile: profileByName('clone-v1.5') });
+    await r.clock.advance(1);
+    r.read();
+    await r.send('ATE0');
+    expect((await r.send('ATI')).text).toBe('ATI\rELM327 v1.5\r\r>');
+  });
+
+  it('a fake v2.1 refuses the response-count digit and fills its buffer', async () => {
+    const fake = profileByName('fake-v2.1');
+    const r = rig({ baud: 0, profile: { ...fake, quirks: { ...fake.quirks, bufferBytes: 64 } } });
+    await r.clock.advance(1);
+    r.read();
+    expect((await r.send('010C1')).text).toContain('?');
+    await r.send('ATH1');
+    await r.send('ATS0');
+    const a = await r.send('0902');
+    expect(a.text).toContain('7E8');
+    await r.send('ATS1');
+    await r.send('ATL1');
+    const b = await r.send('0902');
+    expect(b.text).toContain('BUFFER FULL');
+  });
+
+  it('OBDLink answers STI', async () => {
+    const r = rig({ baud: 0, profile: profileByName('obdlink') });
+    await r.clock.advance(1);
+    r.read();
+    expect((await r.send('STI')).text).toContain('STN2120');
+  });
+});

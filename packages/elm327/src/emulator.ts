@@ -1,0 +1,412 @@
+import type { Duplex } from 'node:stream';
+import { type Clock, systemClock } from '@atelier/can';
+import { FUNCTIONAL, type Responder, type Target, physical } from '@atelier/obd';
+import { formatAnswer } from './format.js';
+import { type AdapterProfile, GENUINE } from './profile.js';
+import { type ElmProtocol, protocolById } from './protocols.js';
+
+/**
+ * An ELM327 in software. It speaks the AT dialogue a client needs, answers OBD/UDS requests from
+ * any Responder, and keeps the time a real adapter takes (see the timing model in the README):
+ * serial time at the baud rate, ECU latency, and the wait for late answers until the timeout unless
+ * the response count was given. Everything runs on an injected clock.
+ */
+export interface EmulatorOptions {
+  responder: Responder;
+  clock?: Clock;
+  /** Serial line speed the timing model uses, bit/s (10 bits per byte). 0: no serial delay. */
+  baud?: number;
+  /** ECU processing time before an answer, ms. */
+  latencyMs?: number;
+  /** The protocol the simulated vehicle speaks (an ELM protocol number), `6` by default. */
+  vehicleProtocol?: string;
+  /** Adapter behaviour, quirks included; the genuine datasheet adapter by default. */
+  profile?: AdapterProfile;
+  /** Battery voltage ATRV reports, volts. */
+  voltage?: number;
+  /** CAN padding byte of the simulated ECUs. */
+  padding?: number;
+}
+
+interface Settings {
+  echo: boolean;
+  linefeeds: boolean;
+  headers: boolean;
+  spaces: boolean;
+  /** ATSP value: `0` auto, `A6` auto starting with 6, `6` forced. */
+  sp: string;
+  /** Protocol in use once a search succeeded or one was forced. */
+  active?: ElmProtocol;
+  autoFound: boolean;
+  /** ATST in units of 4 ms. */
+  st: number;
+  adaptive: 0 | 1 | 2;
+  /** ATSH as given, hex; undefined: the protocol's default functional header. */
+  header?: string;
+  /** ATCP priority byte for 29-bit headers. */
+  priority: number;
+  caf: boolean;
+}
+
+const defaults = (): Settings => ({
+  echo: true,
+  linefeeds: false,
+  headers: false,
+  spaces: true,
+  sp: '0',
+  autoFound: false,
+  st: 0x32,
+  adaptive: 1,
+  priority: 0x18,
+  caf: true,
+});
+
+export class Elm327Emulator {
+  readonly clock: Clock;
+  readonly baud: number;
+  readonly latencyMs: number;
+  readonly profile: AdapterProfile;
+  readonly vehicleProtocol: ElmProtocol;
+  private sessions = new Set<EmulatorSession>();
+
+  constructor(readonly options: EmulatorOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.baud = options.baud ?? 38_400;
+    this.latencyMs = options.latencyMs ?? 15;
+    this.profile = options.profile ?? GENUINE;
+    const vp = protocolById(options.vehicleProtocol ?? '6');
+    if (!vp) throw new RangeError(`unknown vehicle protocol '${options.vehicleProtocol}' (ELM327 numbers 1–A)`);
+    this.vehicleProtocol = vp;
+  }
+
+  /** Serves one adapter connection on a byte stream (a TCP socket, a pty, an in-memory pair). */
+  attach(stream: Duplex): EmulatorSession {
+    const session = new EmulatorSession(this, stream);
+    this.sessions.add(session);
+    stream.once('close', () => this.sessions.delete(session));
+    return session;
+  }
+
+  /** Ends every connection. */
+  close(): void {
+    for (const s of this.sessions) s.end();
+    this.sessions.clear();
+  }
+}
+
+/** Time to move `bytes` over the serial line, ms. */
+export function serialMs(bytes: number, baud: number): number {
+  return baud > 0 ? (bytes * 10 * 1000) / baud : 0;
+}
+
+export class EmulatorSession {
+  private s: Settings = defaults();
+  private input = '';
+  private last = '';
+  /** Bumped to abandon the command being processed (interrupt, reset, end). */
+  private generation = 0;
+  private busy = false;
+  private answers = 0;
+  /** ECU latency seen last, for the adaptive-timing model. */
+  private seenLatency = 0;
+  private out: { text: string; at: number }[] = [];
+  private outTimer: unknown;
+  private lineFreeAt = 0;
+  private ended = false;
+
+  constructor(
+    private emu: Elm327Emulator,
+    private io: Duplex,
+  ) {
+    io.on('data', (chunk: Buffer | string) => this.receive(chunk.toString('latin1')));
+    io.on('error', () => this.end());
+    io.on('close', () => this.end());
+    // A powered-up ELM327 greets with its banner and a prompt.
+    this.emit(`\r\r${this.emu.profile.version}\r\r>`);
+  }
+
+  end(): void {
+    this.ended = true;
+    this.generation++;
+    if (this.outTimer) this.emu.clock.clearTimeout(this.outTimer);
+    if (!this.io.destroyed) this.io.end();
+  }
+
+  private get eol(): string {
+    return this.s.linefeeds ? '\r\n' : '\r';
+  }
+
+  private receive(text: string): void {
+    for (const ch of text) {
+      if (ch === '\n' || ch === '\0') continue;
+      if (this.busy) {
+        // Any character while a request is being processed stops it, as on the real chip.
+        this.busy = false;
+        this.generation++;
+        this.emit(`STOPPED${this.eol}${this.eol}>`);
+        if (ch === '\r') continue;
+      }
+      if (ch === '\r') {
+        const line = this.input;
+        this.input = '';
+        void this.execute(line);
+      } else this.input += ch;
+    }
+  }
+
+  /** Queues output at the serial line's pace: each chunk leaves once its last byte would have. */
+  private emit(text: string): void {
+    if (this.ended || text === '') return;
+    const now = this.emu.clock.now();
+    const start = Math.max(now, this.lineFreeAt);
+    this.lineFreeAt = start + serialMs(text.length, this.emu.baud);
+    this.out.push({ text, at: this.lineFreeAt });
+    if (!this.outTimer) this.schedule();
+  }
+
+  private schedule(): void {
+    const next = this.out[0];
+    if (!next) {
+      this.outTimer = undefined;
+      return;
+    }
+    this.outTimer = this.emu.clock.setTimeout(
+      () => {
+        const now = this.emu.clock.now();
+        let text = '';
+        while (this.out.length > 0 && this.out[0]!.at <= now + 0.001) text += this.out.shift()!.text;
+        if (text && !this.io.destroyed && !this.ended) this.io.write(Buffer.from(text, 'latin1'));
+        this.schedule();
+      },
+      Math.max(0, next.at - this.emu.clock.now()),
+    );
+  }
+
+  private async execute(raw: string): Promise<void> {
+    const gen = ++this.generation;
+    const echo = this.s.echo || this.emu.profile.quirks.echoOffIgnored;
+    if (echo) this.emit(`${raw}\r`);
+    let line = raw.replace(/[\s\x00-\x1f]/g, '').toUpperCase();
+    if (line === '') line = this.last;
+    if (line === '') {
+      this.emit('>');
+      return;
+    }
+    this.busy = true;
+    // The command's own bytes took their serial time to arrive.
+    await this.emu.clock.sleep(serialMs(raw.length + 1, this.emu.baud));
+    if (gen !== this.generation) return;
+    let reply: string[] | undefined;
+    if (line.startsWith('AT')) reply = await this.at(line.slice(2), gen);
+    else if (line.startsWith('ST')) reply = this.st(line.slice(2));
+    else if (/^[0-9A-F]+$/.test(line) && line.length >= 2) reply = await this.obd(line, gen);
+    else reply = ['?'];
+    if (gen !== this.generation || reply === undefined) return;
+    this.last = line;
+    this.busy = false;
+    for (const l of reply) this.emit(l + this.eol);
+    this.answers++;
+    const lose = this.emu.profile.quirks.promptLossEvery;
+    if (lose > 0 && this.answers % lose === 0) return;
+    this.emit(`${this.eol}>`);
+  }
+
+  private st(cmd: string): string[] {
+    const p = this.emu.profile;
+    if (!p.quirks.stn) return ['?'];
+    if (cmd === 'I') return [p.stnVersion ?? 'STN1110 v4.0.1'];
+    if (cmd === 'DI') return [`OBDLink (${p.name})`];
+    if (cmd === 'SN') return ['110012345678'];
+    return ['?'];
+  }
+
+  private async at(cmd: string, gen: number): Promise<string[] | undefined> {
+    const s = this.s;
+    const q = this.emu.profile.quirks;
+    const flag = (name: string): boolean | undefined => {
+      const m = new RegExp(`^${name}([01])$`).exec(cmd);
+      return m ? m[1] === '1' : undefined;
+    };
+    if (cmd === 'Z' || cmd === 'WS' || cmd === 'D') {
+      if (cmd !== 'D') {
+        await this.emu.clock.sleep(cmd === 'Z' ? q.resetMs : q.resetMs / 4);
+        if (gen !== this.generation) return undefined;
+      }
+      this.s = defaults();
+      return cmd === 'D' ? ['OK'] : ['', '', this.emu.profile.version];
+    }
+    if (cmd === 'I') return [this.emu.profile.version];
+    if (cmd === '@1') return ['OBDII to RS232 Interpreter'];
+    if (cmd === 'RV') return [`${(this.emu.options.voltage ?? 12.6).toFixed(1)}V`];
+    if (cmd === 'DP') {
+      const p = s.active ?? protocolById(s.sp.replace('A', '')) ?? undefined;
+      if (!p) return ['AUTO'];
+      return [s.sp.startsWith('A') || s.sp === '0' ? `AUTO, ${p.name}` : p.name];
+    }
+    if (cmd === 'DPN') {
+      if (!s.active) return [s.sp === '0' ? '0' : s.sp];
+      return [`${s.autoFound ? 'A' : ''}${s.active.id}`];
+    }
+    for (const [name, key] of [
+      ['E', 'echo'],
+      ['L', 'linefeeds'],
+      ['H', 'headers'],
+      ['S', 'spaces'],
+      ['CAF', 'caf'],
+    ] as const) {
+      const v = flag(name);
+      if (v !== undefined) {
+        s[key] = v;
+        return ['OK'];
+      }
+    }
+    const at = /^AT([012])$/.exec(cmd);
+    if (at) {
+      if (!q.adaptiveTiming && at[1] !== '0') return ['?'];
+      s.adaptive = Number(at[1]) as 0 | 1 | 2;
+      return ['OK'];
+    }
+    let m = /^ST([0-9A-F]{2})$/.exec(cmd);
+    if (m) {
+      s.st = Number.parseInt(m[1]!, 16) || 0x32;
+      return ['OK'];
+    }
+    m = /^(SP|TP)(A?)([0-9A-C])$/.exec(cmd);
+    if (m) {
+      const id = m[3]!;
+      if (id !== '0' && !protocolById(id)) return ['?'];
+      s.sp = id === '0' ? '0' : `${m[2]}${id}`;
+      s.active = undefined;
+      s.autoFound = false;
+      return ['OK'];
+    }
+    if (cmd === 'PC') {
+      s.active = undefined;
+      return ['OK'];
+    }
+    m = /^SH([0-9A-F]{3}|[0-9A-F]{6}|[0-9A-F]{8})$/.exec(cmd);
+    if (m) {
+      s.header = m[1];
+      return ['OK'];
+    }
+    m = /^CP([0-9A-F]{2})$/.exec(cmd);
+    if (m) {
+      s.priority = Number.parseInt(m[1]!, 16);
+      return ['OK'];
+    }
+    // Commands accepted without effect on this model (memory, DLC display, filters, wake-up ...).
+    if (/^(M[01]|D[01]|R[01]|V[01]|AL|NL|CFC[01]|CRA.*|CF.*|CM.*|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(cmd)) return ['OK'];
+    return ['?'];
+  }
+
+  /** The ECU target that the current header addresses. */
+  private target(protocol: ElmProtocol): Target {
+    const h = this.s.header;
+    if (protocol.family !== 'can' || !h) return FUNCTIONAL;
+    if (!protocol.extended) {
+      const id = Number.parseInt(h.slice(-3), 16);
+      return id === 0x7df ? FUNCTIONAL : physical(id);
+    }
+    const full = h.length === 8 ? Number.parseInt(h, 16) : ((this.s.priority << 24) | Number.parseInt(h, 16)) >>> 0;
+    return ((full >>> 16) & 0xff) === 0xdb ? FUNCTIONAL : physical(full);
+  }
+
+  private timeoutMs(): number {
+    const st = this.s.st * 4;
+    if (this.s.adaptive === 0 || !this.emu.profile.quirks.adaptiveTiming) return st;
+    // Adaptive timing: the wait shrinks towards the ECU response time seen, never below a floor.
+    const factor = this.s.adaptive === 2 ? 1.5 : 2;
+    const floor = this.s.adaptive === 2 ? 8 : 20;
+    return Math.min(st, Math.max(floor, Math.ceil(this.seenLatency * factor)));
+  }
+
+  private async obd(line: string, gen: number): Promise<string[] | undefined> {
+    const q = this.emu.profile.quirks;
+    let hex = line;
+    let count: number | undefined;
+    if (hex.length % 2 === 1) {
+      if (!q.responseCount) return ['?'];
+      count = Number.parseInt(hex.slice(-1), 16);
+      hex = hex.slice(0, -1);
+      if (count === 0) count = undefined;
+    }
+    const data = Uint8Array.from(hex.match(/../g)!.map((b) => Number.parseInt(b, 16)));
+    const lines: string[] = [];
+    const vehicle = this.emu.vehicleProtocol;
+    if (!this.s.active) {
+      const auto = this.s.sp === '0' || this.s.sp.startsWith('A');
+      const wanted = protocolById(this.s.sp.replace('A', ''));
+      if (auto) {
+        lines.push('SEARCHING...');
+        await this.emu.clock.sleep(q.searchMs);
+        if (gen !== this.generation) return undefined;
+        this.s.active = vehicle;
+        this.s.autoFound = true;
+      } else if (wanted && wanted.id === vehicle.id) {
+        this.s.active = wanted;
+      } else {
+        await this.emu.clock.sleep(this.s.st * 4);
+        if (gen !== this.generation) return undefined;
+        if (wanted?.family === 'can') return ['CAN ERROR'];
+        return ['BUS INIT: ...ERROR'];
+      }
+      if (vehicle.family === 'iso9141' || vehicle.family === 'kwp') {
+        // Slow (5-baud) or fast initialisation of the K-line before the first request.
+        await this.emu.clock.sleep(vehicle.id === '5' ? 100 : 2600);
+        if (gen !== this.generation) return undefined;
+        lines.push('BUS INIT: ...OK');
+      }
+    }
+    const protocol = this.s.active!;
+    if (data[0] === 0x01 && data.length - 1 > q.maxPids) return [...lines, 'NO DATA'];
+    const started = this.emu.clock.now();
+    const target = this.target(protocol);
+    const answers = await this.emu.options.responder.respond({
+      target,
+      data,
+      extended: protocol.extended,
+      nowMs: started,
+    });
+    if (gen !== this.generation) return undefined;
+    // Each answer arrives after the ECU's latency plus the time its frames take on the bus.
+    const timed = answers
+      .map((a) => ({ a, at: this.emu.latencyMs + (a.delayMs ?? 0) + busMs(a.data.length, protocol) }))
+      .sort((x, y) => x.at - y.at);
+    const kept = count ? timed.slice(0, count) : timed;
+    let elapsed = 0;
+    const opts = { protocol, headers: this.s.headers, spaces: this.s.spaces, padding: this.emu.options.padding };
+    let bytes = 0;
+    for (const { a, at } of kept) {
+      await this.emu.clock.sleep(at - elapsed);
+      if (gen !== this.generation) return undefined;
+      elapsed = at;
+      this.seenLatency = at;
+      const text = formatAnswer({ ecu: a.ecu, data: a.data }, opts);
+      bytes += text.reduce((n, l) => n + l.length + this.eol.length, 0);
+      if (q.bufferBytes > 0 && bytes > q.bufferBytes) {
+        lines.push('BUFFER FULL');
+        return lines;
+      }
+      lines.push(...text);
+    }
+    if (!count || kept.length < count) {
+      // Without a response count the adapter cannot know no one else will answer: it waits.
+      await this.emu.clock.sleep(this.timeoutMs());
+      if (gen !== this.generation) return undefined;
+    }
+    if (kept.length === 0) lines.push('NO DATA');
+    return lines;
+  }
+}
+
+/** Time an answer of `n` bytes takes on the vehicle bus, ms. */
+function busMs(n: number, protocol: ElmProtocol): number {
+  if (protocol.family === 'can') {
+    // ~125 bits per classic frame with stuffing; consecutive frames follow without separation time.
+    const frames = n <= 7 ? 1 : 1 + Math.ceil((n - 6) / 7);
+    return (frames * 125 * 1000) / protocol.bitrate;
+  }
+  // K-line / J1850: 10 bits per byte plus P2 inter-message gap (25 ms) per 7-byte message.
+  const messages = Math.max(1, Math.ceil(n / 7));
+  return messages * (25 + ((n / messages + 4) * 10 * 1000) / protocol.bitrate);
+}

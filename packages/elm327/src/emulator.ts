@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   voltage?: number;
   /** CAN padding byte of the simulated ECUs. */
   padding?: number;
+  /** The adapter's automatic search misses the vehicle (UNABLE TO CONNECT); only a forced protocol works. */
+  searchFails?: boolean;
 }
 
 interface Settings {
@@ -340,6 +342,7 @@ export class EmulatorSession {
         lines.push('SEARCHING...');
         await this.emu.clock.sleep(q.searchMs);
         if (gen !== this.generation) return undefined;
+        if (this.emu.options.searchFails) return [...lines, 'UNABLE TO CONNECT'];
         this.s.active = vehicle;
         this.s.autoFound = true;
       } else if (wanted && wanted.id === vehicle.id) {

@@ -6,3 +6,8 @@ export * from './profile.js';
 export * from './emulator.js';
 export * from './demo.js';
 export * from './pair.js';
+export * from './transcript.js';
+export * from './io.js';
+export * from './timing.js';
+export * from './client.js';
+export * from './transport.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Clock, type TimerHandle, VirtualClock } from '../clock.js';
+import { type Clock, flushMicrotasks, type TimerHandle, VirtualClock } from '../clock.js';
 import { type Frame, makeFrame } from '../frame.js';
 import { VirtualBus } from '../virtual-bus.js';
 import { Player, ReplayOptionError, ReplaySourceError } from './player.js';
@@ -81,6 +81,26 @@ describe('Player timing', () => {
     expect(sent).toHaveLength(1000);
     expect(sent.every((s) => s.t === 0)).toBe(true);
     expect(report.timing.count).toBe(0);
+  });
+
+  it('waits the last spinMs before a frame by polling the clock rather than with a timer', async () => {
+    const clock = new VirtualClock();
+    const { bus, sent } = harness(clock);
+    const done = new Player(bus, framesAt([0, 0.1]), { clock, spinMs: 5 }).play();
+    await clock.advance(94);
+    expect(clock.pending).toBe(1);
+    await clock.advance(1);
+    // The timer fired 5 ms early; the player now polls, with no timer left.
+    expect(clock.pending).toBe(0);
+    expect(sent).toHaveLength(1);
+    await clock.advance(4.5);
+    await flushMicrotasks();
+    expect(sent).toHaveLength(1);
+    await clock.advance(0.5);
+    await flushMicrotasks();
+    expect(sent).toHaveLength(2);
+    expect(sent[1].t).toBe(100);
+    await done;
   });
 
   it('reports lateness against the schedule when the clock fires late', async () => {

@@ -51,6 +51,12 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** At full speed, let other tasks run every this many frames (default 256). */
   yieldEvery?: number;
+  /**
+   * The last this-many ms before a frame is due are waited by polling the clock between event-loop
+   * turns instead of a timer, whose granularity is 1 ms or worse. Costs CPU while waiting. Default 1
+   * on the system clock, 0 on any other (virtual time needs no help).
+   */
+  spinMs?: number;
 }
 
 export type PlayerState = 'idle' | 'playing' | 'paused' | 'stopped' | 'finished';
@@ -101,6 +107,7 @@ export class Player {
   private readonly filters: FrameFilter[] | undefined;
   private readonly sendErrors: boolean;
   private readonly yieldEvery: number;
+  private readonly spinMs: number;
   private readonly factory: () => Promise<AsyncIterator<Frame>>;
 
   private currentState: PlayerState = 'idle';
@@ -141,6 +148,7 @@ export class Player {
     this.filters = options.filters;
     this.sendErrors = options.errorFrames === 'send';
     this.yieldEvery = Math.max(1, options.yieldEvery ?? 256);
+    this.spinMs = Math.max(0, options.spinMs ?? (this.clock === systemClock ? 1 : 0));
     this.factory = sourceOpener(source);
     const signal = options.signal;
     if (signal) {
@@ -331,8 +339,12 @@ export class Player {
       const due = this.anchor.clockMs + ((offset - this.anchor.offset) * 1000) / this.speed;
       const delay = due - this.clock.now();
       if (delay <= 0) return 'go';
+      if (delay <= this.spinMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
       await new Promise<void>((resolve) => {
-        const handle = this.clock.setTimeout(resolve, delay);
+        const handle = this.clock.setTimeout(resolve, delay - this.spinMs);
         this.wake = () => {
           this.clock.clearTimeout(handle);
           resolve();

@@ -134,7 +134,10 @@ describe('Player selection', () => {
     const { bus, sent } = harness(clock);
     await clock.run(new Player(bus, framesAt(tenthSeconds), { clock, start: 0.25, end: 0.6 }).play());
     expect(sent.map((s) => s.b0)).toEqual([3, 4, 5, 6]);
-    expectTimes(sent.map((s) => s.t), [0, 100, 200, 300]);
+    expectTimes(
+      sent.map((s) => s.t),
+      [0, 100, 200, 300],
+    );
   });
 
   it('sends only frames passing the id filters, keeping the others’ time', async () => {

@@ -54,7 +54,11 @@ describe('start-up against the emulator', () => {
       auto: true,
       ecus: [0x7e8, 0x7e9],
     });
-    expect(link.info).toMatchObject({ kind: 'elm327', protocol: 'ISO 15765-4 (CAN 11/500)', extended: false });
+    expect(link.info).toMatchObject({
+      kind: 'elm327',
+      protocol: 'ISO 15765-4 (CAN 11/500)',
+      extended: false,
+    });
     const sent = transcript.entries.filter((e) => e.dir === 'tx').map((e) => e.data.trim());
     expect(sent.slice(0, 8)).toEqual(['ATZ', 'ATE0', 'ATL0', 'ATS0', 'ATH1', 'ATI', 'STI', 'ATAT1']);
     expect(sentOnlyAfterPrompt(transcript)).toBe(true);
@@ -67,7 +71,9 @@ describe('start-up against the emulator', () => {
     const clone = await connect({ profile: profileByName('clone-v1.5', profiles) });
     expect(clone.link.adapter?.profile).toBe('clone-v1.5');
     // The clone never stopped echoing; answers are still read correctly.
-    const [r] = await clone.clock.run(clone.link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0d) }));
+    const [r] = await clone.clock.run(
+      clone.link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0d) }),
+    );
     expect(Array.from(r!.data)).toEqual([0x41, 0x0d, 0x00]);
   });
 
@@ -75,17 +81,12 @@ describe('start-up against the emulator', () => {
     const { link, transcript } = await connect({ vehicleProtocol: '3', searchFails: true });
     expect(link.adapter?.protocol.id).toBe('3');
     expect(link.adapter?.auto).toBe(false);
-    expect(transcript.entries.filter((e) => e.dir === 'tx' && /^ATSP/.test(e.data)).map((e) => e.data.trim())).toEqual([
-      'ATSP0',
-      'ATSP6',
-      'ATSP8',
-      'ATSP7',
-      'ATSP9',
-      'ATSP5',
-      'ATSP4',
-      'ATSP3',
-    ]);
-    const [r] = await link.clock.run(link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) }));
+    expect(
+      transcript.entries.filter((e) => e.dir === 'tx' && /^ATSP/.test(e.data)).map((e) => e.data.trim()),
+    ).toEqual(['ATSP0', 'ATSP6', 'ATSP8', 'ATSP7', 'ATSP9', 'ATSP5', 'ATSP4', 'ATSP3']);
+    const [r] = await (link.clock as VirtualClock).run(
+      link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) }),
+    );
     expect(r!.ecu).toBe(0x10);
     expect(String.fromCharCode(...r!.data.slice(3))).toBe('VF1RFB00X64123456');
   });
@@ -133,7 +134,12 @@ describe('requests', () => {
 
   it('reads six PIDs in one request', async () => {
     const { link, clock } = await connect();
-    const [r] = await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x04, 0x05, 0x0c, 0x0d, 0x0f, 0x11) }));
+    const [r] = await clock.run(
+      link.request({
+        target: physical(0x7e0),
+        data: Uint8Array.of(0x01, 0x04, 0x05, 0x0c, 0x0d, 0x0f, 0x11),
+      }),
+    );
     expect(r!.data[0]).toBe(0x41);
     expect([r!.data[1], r!.data[3], r!.data[5]]).toEqual([0x04, 0x05, 0x0c]);
   });
@@ -141,9 +147,13 @@ describe('requests', () => {
   it('addresses ECUs on 29-bit CAN with ATCP/ATSH', async () => {
     const { link, clock, transcript } = await connect({ vehicleProtocol: '7' });
     expect(link.adapter?.ecus).toEqual([0x18daf110, 0x18daf111]);
-    const [r] = await clock.run(link.request({ target: physical(0x18da11f1), data: Uint8Array.of(0x01, 0x0d) }));
+    const [r] = await clock.run(
+      link.request({ target: physical(0x18da11f1), data: Uint8Array.of(0x01, 0x0d) }),
+    );
     expect(r!.ecu).toBe(0x18daf111);
-    expect(transcript.entries.filter((e) => e.dir === 'tx').map((e) => e.data.trim())).toContain('ATSHDA11F1');
+    expect(transcript.entries.filter((e) => e.dir === 'tx').map((e) => e.data.trim())).toContain(
+      'ATSHDA11F1',
+    );
   });
 
   it('mode 03 with NO DATA is an error, never "no DTCs"', async () => {
@@ -153,14 +163,17 @@ describe('requests', () => {
       respond: (req) => (req.data[0] === 0x03 ? [] : car.respond(req)),
     };
     const { link, clock } = await connect({ responder: mute });
-    const err = await clock.run(link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x03) })).catch((e) => e);
+    const err = await clock
+      .run(link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x03) }))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ElmNoDataError);
     expect(err).toBeInstanceOf(NoResponseError);
   });
 
   it('measures response times and tightens its read timeout', async () => {
     const { link, clock } = await connect();
-    for (let i = 0; i < 6; i++) await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }));
+    for (let i = 0; i < 6; i++)
+      await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }));
     expect(link.times.count).toBeGreaterThanOrEqual(6);
     expect(link.times.readTimeout(5000)).toBeLessThan(1000);
   });

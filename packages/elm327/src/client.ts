@@ -1,8 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '@atelier/can';
 import {
-  DisconnectedError,
   type DiagnosticLink,
+  DisconnectedError,
   type EcuResponse,
   LinkError,
   type LinkInfo,
@@ -111,7 +111,7 @@ export class Elm327Link implements DiagnosticLink {
   /** After a DisconnectedError: opens the transport again and re-runs the start-up sequence. */
   async reconnect(): Promise<AdapterDetails> {
     if (this.closing) throw new LinkError('the link was closed', 'closed');
-    this.io?.close();
+    await this.io?.close();
     this.stats.reconnects++;
     this.options.transcript?.record('note', 'reconnect');
     return this.start();
@@ -151,12 +151,25 @@ export class Elm327Link implements DiagnosticLink {
     const rv = await this.at(io, 'ATRV');
     const volts = /(\d+(?:\.\d+)?)\s*V/i.exec(rv);
     const { protocol, auto, ecus } = await this.detectProtocol(io);
-    this.details = { version: version.split('\n')[0]!, stn, voltage: volts ? Number(volts[1]) : undefined, profile: this.profile.name, protocol, auto, ecus };
-    this.options.transcript?.record('note', `ready: ${this.details.version}${stn ? ` / ${stn}` : ''}, ${protocol.name}, profile ${this.profile.name}`);
+    this.details = {
+      version: version.split('\n')[0]!,
+      stn,
+      voltage: volts ? Number(volts[1]) : undefined,
+      profile: this.profile.name,
+      protocol,
+      auto,
+      ecus,
+    };
+    this.options.transcript?.record(
+      'note',
+      `ready: ${this.details.version}${stn ? ` / ${stn}` : ''}, ${protocol.name}, profile ${this.profile.name}`,
+    );
     return this.details;
   }
 
-  private async detectProtocol(io: AdapterIO): Promise<{ protocol: ElmProtocol; auto: boolean; ecus: number[] }> {
+  private async detectProtocol(
+    io: AdapterIO,
+  ): Promise<{ protocol: ElmProtocol; auto: boolean; ecus: number[] }> {
     const searchMs = this.options.searchTimeoutMs ?? Math.max(10_000, this.profile.quirks.searchMs * 3);
     const attempt = async (sp: string): Promise<{ protocol: ElmProtocol; ecus: number[] } | undefined> => {
       await this.at(io, `ATSP${sp}`);
@@ -166,7 +179,10 @@ export class Elm327Link implements DiagnosticLink {
         const protocol = dpn?.protocol ?? protocolById(sp);
         if (!protocol) return undefined;
         const parsed = parseAnswer(raw, { protocol, headers: true, command: '0100' });
-        return { protocol, ecus: [...new Set(parsed.responses.map((r) => r.ecu ?? -1))].filter((e) => e >= 0) };
+        return {
+          protocol,
+          ecus: [...new Set(parsed.responses.map((r) => r.ecu ?? -1))].filter((e) => e >= 0),
+        };
       } catch (err) {
         if (err instanceof DisconnectedError) throw err;
         if (err instanceof LinkTimeoutError) await this.resync(io);
@@ -180,9 +196,12 @@ export class Elm327Link implements DiagnosticLink {
       const found = await attempt(sp);
       if (found) return { ...found, auto: sp === '0' };
     }
-    throw new UnableToConnectError(`no vehicle protocol answered (tried ${order.map((p) => (p === '0' ? 'auto' : p)).join(', ')})`, {
-      elm: 'UNABLE TO CONNECT',
-    });
+    throw new UnableToConnectError(
+      `no vehicle protocol answered (tried ${order.map((p) => (p === '0' ? 'auto' : p)).join(', ')})`,
+      {
+        elm: 'UNABLE TO CONNECT',
+      },
+    );
   }
 
   /**
@@ -206,7 +225,9 @@ export class Elm327Link implements DiagnosticLink {
         if (err instanceof DisconnectedError) throw err;
       }
     }
-    throw new LinkTimeoutError('the adapter does not answer any more (no prompt after three resync attempts)');
+    throw new LinkTimeoutError(
+      'the adapter does not answer any more (no prompt after three resync attempts)',
+    );
   }
 
   private headerFor(target: Target, protocol: ElmProtocol): { sh?: string; cp?: number } {
@@ -231,7 +252,8 @@ export class Elm327Link implements DiagnosticLink {
     const io = this.io;
     const details = this.details;
     if (!io || !details) throw new DisconnectedError('the adapter is not connected (call reconnect())');
-    if (io.error) throw io.error instanceof DisconnectedError ? io.error : new DisconnectedError(io.error.message);
+    if (io.error)
+      throw io.error instanceof DisconnectedError ? io.error : new DisconnectedError(io.error.message);
     if (req.data.length === 0) throw new RangeError('a request needs at least a service id');
     const protocol = details.protocol;
     const { sh, cp } = this.headerFor(req.target, protocol);
@@ -290,7 +312,13 @@ export class Elm327Link implements DiagnosticLink {
     }
   }
 
-  private finish(raw: string, cmd: string, req: LinkRequest, protocol: ElmProtocol, t0: number): EcuResponse[] {
+  private finish(
+    raw: string,
+    cmd: string,
+    req: LinkRequest,
+    protocol: ElmProtocol,
+    t0: number,
+  ): EcuResponse[] {
     const parsed = parseAnswer(raw, { protocol, headers: true, command: cmd });
     const elapsed = this.clock.now() - t0;
     this.times.add(elapsed);
@@ -327,13 +355,13 @@ export class Elm327Link implements DiagnosticLink {
       // Leave the adapter idle and its protocol closed, then drop the line.
       await this.queue;
       await io.command('ATPC', 500).catch(() => {});
-      io.close();
+      await io.close();
     }
   }
 }
 
 function defaultEcu(target: Target, protocol: ElmProtocol): number {
-  if (target.kind === 'physical') return protocol.extended ? (0x18daf100 | ((target.address >> 8) & 0xff)) >>> 0 : target.address + 8;
+  if (target.kind === 'physical')
+    return protocol.extended ? (0x18daf100 | ((target.address >> 8) & 0xff)) >>> 0 : target.address + 8;
   return protocol.extended ? 0x18daf110 : 0x7e8;
 }
-

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Elm327Link } from './client.js';
 import { ElmAdapterError, ElmBusError, ElmNoDataError } from './errors.js';
 import { loadProfiles } from './profile.js';
-import { Transcript, replayTranscript } from './transcript.js';
+import { replayTranscript, Transcript } from './transcript.js';
 
 /**
  * Recorded-style dialogues of misbehaving adapters (src/fixtures/*.transcript), replayed byte for
@@ -35,7 +35,13 @@ async function replay(name: string) {
 describe('clone behaviour from transcripts', () => {
   it('echo that cannot be turned off, ? to STI, SEARCHING... for 4.5 s', async () => {
     const { link, clock, errors } = await replay('clone-v1.5-echo-searching.transcript');
-    expect(link.adapter).toMatchObject({ version: 'ELM327 v1.5', profile: 'clone-v1.5', stn: undefined, voltage: 12.3, auto: true });
+    expect(link.adapter).toMatchObject({
+      version: 'ELM327 v1.5',
+      profile: 'clone-v1.5',
+      stn: undefined,
+      voltage: 12.3,
+      auto: true,
+    });
     const [r] = await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }));
     expect(Array.from(r!.data)).toEqual([0x41, 0x0c, 0x0f, 0xa0]);
     expect(errors).toEqual([]);
@@ -43,7 +49,9 @@ describe('clone behaviour from transcripts', () => {
 
   it('a missing prompt: resync, the answer that arrived is kept, the next request works', async () => {
     const { link, clock, errors } = await replay('clone-missing-prompt.transcript');
-    const [speed] = await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0d) }));
+    const [speed] = await clock.run(
+      link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0d) }),
+    );
     expect(Array.from(speed!.data)).toEqual([0x41, 0x0d, 0x2a]);
     expect(link.stats.resyncs).toBe(1);
     const [rpm] = await clock.run(link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x01, 0x0c) }));
@@ -54,7 +62,9 @@ describe('clone behaviour from transcripts', () => {
   it('BUFFER FULL is an adapter error that keeps the frames that arrived', async () => {
     const { link, clock, errors } = await replay('fake-v2.1-buffer-full.transcript');
     expect(link.adapter?.profile).toBe('fake-v2.1');
-    const err = await clock.run(link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) })).catch((e) => e);
+    const err = await clock
+      .run(link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) }))
+      .catch((e) => e);
     expect(errors).toEqual([]);
     expect(err).toBeInstanceOf(ElmAdapterError);
     expect((err as ElmAdapterError).kind).toBe('buffer-full');

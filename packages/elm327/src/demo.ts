@@ -51,7 +51,8 @@ export class DemoCar implements Responder {
     this.pending = opts.pending ?? [0x0420];
     this.permanent = opts.permanent ?? [0x0301];
     // Engine speed idles at ~800 rpm with a blip every 10 s; everything else follows it.
-    const rpm = (t: number) => 800 + 1500 * Math.max(0, Math.sin((t / 10_000) * 2 * Math.PI)) ** 4 + 25 * Math.sin(t / 300);
+    const rpm = (t: number) =>
+      800 + 1500 * Math.max(0, Math.sin((t / 10_000) * 2 * Math.PI)) ** 4 + 25 * Math.sin(t / 300);
     const engine: Ecu = {
       request: 0x7e0,
       response: 0x7e8,
@@ -93,7 +94,12 @@ export class DemoCar implements Responder {
   }
 
   ecus() {
-    return this.ecuList.map((e) => ({ request: e.request, response: e.response, extended: false, name: e.name }));
+    return this.ecuList.map((e) => ({
+      request: e.request,
+      response: e.response,
+      extended: false,
+      name: e.name,
+    }));
   }
 
   respond(req: { target: Target; data: Uint8Array; extended: boolean; nowMs: number }): ResponderAnswer[] {
@@ -119,7 +125,8 @@ export class DemoCar implements Responder {
         const body: number[] = [];
         for (const pid of pids) {
           if (pid % 0x20 === 0) {
-            if (pid === 0 || [...ecu.pids.keys()].some((p) => p > pid - 0x20 && p <= pid)) body.push(pid, ...supportBitmap(ecu.pids.keys(), pid));
+            if (pid === 0 || [...ecu.pids.keys()].some((p) => p > pid - 0x20 && p <= pid))
+              body.push(pid, ...supportBitmap(ecu.pids.keys(), pid));
           } else {
             const f = ecu.pids.get(pid);
             if (f) body.push(pid, ...f(t));
@@ -141,9 +148,19 @@ export class DemoCar implements Responder {
         return [0x44];
       case 0x09: {
         const pid = req[1];
-        if (pid === 0x00) return [0x49, 0x00, ...(isEngine ? [0x54, 0x40, 0x00, 0x00] : [0x40, 0x00, 0x00, 0x00])];
-        if (pid === 0x02 && isEngine) return [0x49, 0x02, 0x01, ...Array.from(this.vin, (c) => c.charCodeAt(0))];
-        if (pid === 0x0a) return [0x49, 0x0a, 0x01, ...Array.from((isEngine ? 'ECM-EngineControl' : 'TCM-TransmisCtrl').padEnd(20, '\0'), (c) => c.charCodeAt(0))];
+        if (pid === 0x00)
+          return [0x49, 0x00, ...(isEngine ? [0x54, 0x40, 0x00, 0x00] : [0x40, 0x00, 0x00, 0x00])];
+        if (pid === 0x02 && isEngine)
+          return [0x49, 0x02, 0x01, ...Array.from(this.vin, (c) => c.charCodeAt(0))];
+        if (pid === 0x0a)
+          return [
+            0x49,
+            0x0a,
+            0x01,
+            ...Array.from((isEngine ? 'ECM-EngineControl' : 'TCM-TransmisCtrl').padEnd(20, '\0'), (c) =>
+              c.charCodeAt(0),
+            ),
+          ];
         return negative(0x12);
       }
       default:

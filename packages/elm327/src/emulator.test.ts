@@ -3,9 +3,9 @@ import { VirtualClock } from '@atelier/can';
 import { describe, expect, it } from 'vitest';
 import { DemoCar } from './demo.js';
 import { Elm327Emulator, serialMs } from './emulator.js';
+import { duplexPair } from './pair.js';
 import { parseAnswer } from './parse.js';
 import { GENUINE, loadProfiles, profileByName } from './profile.js';
-import { duplexPair } from './pair.js';
 import { protocolById } from './protocols.js';
 
 /** A terminal on one end of the emulator: types commands and reads until the prompt, in virtual time. */
@@ -102,7 +102,9 @@ describe('emulator AT dialogue', () => {
     expect(a.text).toMatch(/SEARCHING...\rBUS INIT: ...OK\r486B1[01]43/);
     const parsed = parseAnswer(a.text.replace('>', ''), { protocol: protocolById('3')!, headers: true });
     expect(parsed.responses.map((x) => x.ecu).sort()).toEqual([0x10, 0x11]);
-    expect(Array.from(parsed.responses.find((x) => x.ecu === 0x10)!.data)).toEqual([0x43, 2, 0x03, 0x01, 0x01, 0x71]);
+    expect(Array.from(parsed.responses.find((x) => x.ecu === 0x10)!.data)).toEqual([
+      0x43, 2, 0x03, 0x01, 0x01, 0x71,
+    ]);
   });
 
   it('prints headers-off multi-frame answers with numbered lines', async () => {

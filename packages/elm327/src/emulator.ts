@@ -1,7 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '@atelier/can';
-import { FUNCTIONAL, type Responder, type Target, physical } from '@atelier/obd';
+import { FUNCTIONAL, physical, type Responder, type Target } from '@atelier/obd';
 import { formatAnswer } from './format.js';
+import { stripControls } from './parse.js';
 import { type AdapterProfile, GENUINE } from './profile.js';
 import { type ElmProtocol, protocolById } from './protocols.js';
 
@@ -77,7 +78,8 @@ export class Elm327Emulator {
     this.latencyMs = options.latencyMs ?? 15;
     this.profile = options.profile ?? GENUINE;
     const vp = protocolById(options.vehicleProtocol ?? '6');
-    if (!vp) throw new RangeError(`unknown vehicle protocol '${options.vehicleProtocol}' (ELM327 numbers 1–A)`);
+    if (!vp)
+      throw new RangeError(`unknown vehicle protocol '${options.vehicleProtocol}' (ELM327 numbers 1–A)`);
     this.vehicleProtocol = vp;
   }
 
@@ -188,7 +190,7 @@ export class EmulatorSession {
     const gen = ++this.generation;
     const echo = this.s.echo || this.emu.profile.quirks.echoOffIgnored;
     if (echo) this.emit(`${raw}\r`);
-    let line = raw.replace(/[\s\x00-\x1f]/g, '').toUpperCase();
+    let line = stripControls(raw).replace(/\s/g, '').toUpperCase();
     if (line === '') line = this.last;
     if (line === '') {
       this.emit('>');
@@ -297,7 +299,12 @@ export class EmulatorSession {
       return ['OK'];
     }
     // Commands accepted without effect on this model (memory, DLC display, filters, wake-up ...).
-    if (/^(M[01]|D[01]|R[01]|V[01]|AL|NL|CFC[01]|CRA.*|CF.*|CM.*|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(cmd)) return ['OK'];
+    if (
+      /^(M[01]|D[01]|R[01]|V[01]|AL|NL|CFC[01]|CRA.*|CF.*|CM.*|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(
+        cmd,
+      )
+    )
+      return ['OK'];
     return ['?'];
   }
 
@@ -309,7 +316,8 @@ export class EmulatorSession {
       const id = Number.parseInt(h.slice(-3), 16);
       return id === 0x7df ? FUNCTIONAL : physical(id);
     }
-    const full = h.length === 8 ? Number.parseInt(h, 16) : ((this.s.priority << 24) | Number.parseInt(h, 16)) >>> 0;
+    const full =
+      h.length === 8 ? Number.parseInt(h, 16) : ((this.s.priority << 24) | Number.parseInt(h, 16)) >>> 0;
     return ((full >>> 16) & 0xff) === 0xdb ? FUNCTIONAL : physical(full);
   }
 
@@ -377,7 +385,12 @@ export class EmulatorSession {
       .sort((x, y) => x.at - y.at);
     const kept = count ? timed.slice(0, count) : timed;
     let elapsed = 0;
-    const opts = { protocol, headers: this.s.headers, spaces: this.s.spaces, padding: this.emu.options.padding };
+    const opts = {
+      protocol,
+      headers: this.s.headers,
+      spaces: this.s.spaces,
+      padding: this.emu.options.padding,
+    };
     let bytes = 0;
     for (const { a, at } of kept) {
       await this.emu.clock.sleep(at - elapsed);

@@ -1,5 +1,11 @@
-import { AdapterError, BusFaultError, LinkError, MalformedResponseError, NoResponseError } from '@atelier/obd';
 import type { EcuResponse } from '@atelier/obd';
+import {
+  AdapterError,
+  BusFaultError,
+  LinkError,
+  MalformedResponseError,
+  NoResponseError,
+} from '@atelier/obd';
 
 /**
  * ELM327-specific failures. Each one extends the generic LinkError subclass a caller of

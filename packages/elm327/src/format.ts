@@ -51,12 +51,15 @@ export function segment(data: Uint8Array, padding = 0x00): Uint8Array[] {
 /** The lines an ELM327 prints for one ECU answer on a CAN protocol. */
 export function formatCan(answer: FormatAnswer, opts: FormatOptions): string[] {
   const frames = segment(answer.data, opts.padding);
-  if (opts.headers) return frames.map((f) => canHeader(answer.ecu, opts.protocol, opts.spaces) + bytesText(f, opts.spaces));
+  if (opts.headers)
+    return frames.map((f) => canHeader(answer.ecu, opts.protocol, opts.spaces) + bytesText(f, opts.spaces));
   if (frames.length === 1) return [bytesText(answer.data, opts.spaces)];
   const lines = [answer.data.length.toString(16).toUpperCase().padStart(3, '0')];
   frames.forEach((f, i) => {
     const payload = i === 0 ? f.slice(2) : f.slice(1);
-    lines.push(`${(i & 0x0f).toString(16).toUpperCase()}:${opts.spaces ? ' ' : ''}${bytesText(payload, opts.spaces)}`);
+    lines.push(
+      `${(i & 0x0f).toString(16).toUpperCase()}:${opts.spaces ? ' ' : ''}${bytesText(payload, opts.spaces)}`,
+    );
   });
   return lines;
 }
@@ -88,7 +91,8 @@ export function legacyMessages(data: Uint8Array): Uint8Array[] {
     if (pid === 0x02) while (payload.length % 4 !== 0 || payload.length < 20) payload = [0, ...payload];
     while (payload.length % 4 !== 0) payload.push(0);
     const out: Uint8Array[] = [];
-    for (let i = 0, seq = 1; i < payload.length; i += 4, seq++) out.push(Uint8Array.from([0x49, pid, seq, ...payload.slice(i, i + 4)]));
+    for (let i = 0, seq = 1; i < payload.length; i += 4, seq++)
+      out.push(Uint8Array.from([0x49, pid, seq, ...payload.slice(i, i + 4)]));
     return out;
   }
   return data.length <= 7 ? [data] : [data.slice(0, 7)];
@@ -100,7 +104,8 @@ export function formatLegacy(answer: FormatAnswer, opts: FormatOptions): string[
     if (!opts.headers) return bytesText(msg, opts.spaces);
     const src = legacyAddress(answer.ecu);
     let header: number[];
-    if (opts.protocol.family === 'j1850') header = opts.protocol.id === '1' ? [0x41, 0x6b, src] : [0x48, 0x6b, src];
+    if (opts.protocol.family === 'j1850')
+      header = opts.protocol.id === '1' ? [0x41, 0x6b, src] : [0x48, 0x6b, src];
     else if (opts.protocol.family === 'kwp') header = [0x80 | msg.length, 0xf1, src];
     else header = [0x48, 0x6b, src];
     const body = [...header, ...msg];

@@ -12,7 +12,9 @@ import type { Transcript } from './transcript.js';
 export class AdapterIO {
   private buffer = '';
   private promptSeen = false;
-  private waiter: { resolve: (text: string) => void; reject: (err: Error) => void; timer?: TimerHandle } | undefined;
+  private waiter:
+    | { resolve: (text: string) => void; reject: (err: Error) => void; timer?: TimerHandle }
+    | undefined;
   private promptWaiters: (() => void)[] = [];
   private failure: LinkError | undefined;
   /** Noise bytes dropped since the start. */
@@ -23,11 +25,16 @@ export class AdapterIO {
     private readonly clock: Clock,
     private readonly transcript?: Transcript,
   ) {
-    stream.on('data', (chunk: Buffer | string) => this.onData(typeof chunk === 'string' ? chunk : chunk.toString('latin1')));
-    const gone = (why: string, cause?: unknown) => this.fail(new DisconnectedError(`adapter connection lost: ${why}`, { cause }));
+    stream.on('data', (chunk: Buffer | string) =>
+      this.onData(typeof chunk === 'string' ? chunk : chunk.toString('latin1')),
+    );
+    const gone = (why: string, cause?: unknown) =>
+      this.fail(new DisconnectedError(`adapter connection lost: ${why}`, { cause }));
     stream.on('error', (err: Error) => gone(err.message, err));
     stream.on('end', () => gone('the adapter closed the line'));
     stream.on('close', () => gone('the line was closed'));
+    // A stream handed over paused (after baud probing) must flow again.
+    stream.resume();
   }
 
   get closed(): boolean {
@@ -138,8 +145,24 @@ export class AdapterIO {
     });
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.fail(new LinkError('the link was closed', 'closed'));
-    if (!this.stream.destroyed) this.stream.destroy();
+    return releaseStream(this.stream);
   }
+}
+
+/**
+ * Closes a transport stream for good. A serialport stream must be closed (destroy() alone keeps its
+ * file descriptor and lock); sockets and other streams are destroyed.
+ */
+export function releaseStream(stream: Duplex): Promise<void> {
+  const port = stream as Duplex & { isOpen?: boolean; close?: (cb: (err?: Error | null) => void) => void };
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      if (!stream.destroyed) stream.destroy();
+      resolve();
+    };
+    if (port.isOpen && typeof port.close === 'function') port.close(() => done());
+    else done();
+  });
 }

@@ -1,7 +1,19 @@
-import { AdapterError, BusFaultError, LinkError, MalformedResponseError, NoResponseError } from '@atelier/obd';
+import {
+  AdapterError,
+  BusFaultError,
+  type LinkError,
+  MalformedResponseError,
+  NoResponseError,
+} from '@atelier/obd';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ElmAdapterError, ElmBusError, ElmDataError, ElmNoDataError, UnableToConnectError } from './errors.js';
+import {
+  ElmAdapterError,
+  ElmBusError,
+  ElmDataError,
+  ElmNoDataError,
+  UnableToConnectError,
+} from './errors.js';
 import { formatAnswer } from './format.js';
 import { classifyLine, hexBytes, j1850Crc, parseAnswer, sumChecksum } from './parse.js';
 import { PROTOCOLS, parseDpn, protocolById } from './protocols.js';
@@ -37,7 +49,9 @@ describe('CAN answers with headers', () => {
   it('reads a 29-bit answer with spaces and without', () => {
     for (const text of ['18 DA F1 10 03 41 0D 32 AA AA AA AA', '18DAF11003410D32AAAAAAAA']) {
       const a = parseAnswer(text, { protocol: CAN29, headers: true });
-      expect(a.responses).toEqual([{ ecu: 0x18daf110, extended: true, data: Uint8Array.from([0x41, 0x0d, 0x32]) }]);
+      expect(a.responses).toEqual([
+        { ecu: 0x18daf110, extended: true, data: Uint8Array.from([0x41, 0x0d, 0x32]) },
+      ]);
     }
   });
 
@@ -69,18 +83,30 @@ describe('CAN answers with headers', () => {
   });
 
   it('rejects a missing consecutive frame, a wrong sequence and a short single frame with line numbers', () => {
-    const missing = caught(() => parseAnswer('7E8 10 14 49 02 01 57 30 4C\r7E8 21 30 30 30 30 34 33 4D', { protocol: CAN11, headers: true }));
+    const missing = caught(() =>
+      parseAnswer('7E8 10 14 49 02 01 57 30 4C\r7E8 21 30 30 30 30 34 33 4D', {
+        protocol: CAN11,
+        headers: true,
+      }),
+    );
     expect(missing).toBeInstanceOf(ElmDataError);
     expect(missing).toBeInstanceOf(MalformedResponseError);
     expect(missing.message).toMatch(/13 of 20 bytes/);
-    const seq = caught(() => parseAnswer('7E8 10 0A 49 02 01 57 30 4C\r7E8 22 30 30 30 30 34 33 4D', { protocol: CAN11, headers: true }));
+    const seq = caught(() =>
+      parseAnswer('7E8 10 0A 49 02 01 57 30 4C\r7E8 22 30 30 30 30 34 33 4D', {
+        protocol: CAN11,
+        headers: true,
+      }),
+    );
     expect(seq.message).toMatch(/line 2/);
     const short = caught(() => parseAnswer('7E8 06 41 0C', { protocol: CAN11, headers: true }));
     expect((short as ElmDataError).detail.line).toBe(1);
   });
 
   it('rejects a line that is not hex, naming it', () => {
-    const e = caught(() => parseAnswer('7E8 03 41 0D 2G', { protocol: CAN11, headers: true, command: '010D' }));
+    const e = caught(() =>
+      parseAnswer('7E8 03 41 0D 2G', { protocol: CAN11, headers: true, command: '010D' }),
+    );
     expect(e).toBeInstanceOf(ElmDataError);
     expect(e.message).toMatch(/«7E8 03 41 0D 2G».*010D/);
   });
@@ -109,7 +135,9 @@ describe('legacy answers', () => {
     const body = [0x48, 0x6b, 0x10, 0x41, 0x0c, 0x1a, 0xf8];
     const line = [...body, sumChecksum(body)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     const a = parseAnswer(line, { protocol: ISO9141, headers: true });
-    expect(a.responses).toEqual([{ ecu: 0x10, extended: false, data: Uint8Array.from([0x41, 0x0c, 0x1a, 0xf8]) }]);
+    expect(a.responses).toEqual([
+      { ecu: 0x10, extended: false, data: Uint8Array.from([0x41, 0x0c, 0x1a, 0xf8]) },
+    ]);
     const bad = caught(() => parseAnswer(line.slice(0, -2) + '00', { protocol: ISO9141, headers: true }));
     expect(bad).toBeInstanceOf(ElmDataError);
     expect(bad.message).toMatch(/checksum 00 where/);
@@ -126,7 +154,9 @@ describe('legacy answers', () => {
   it('checks the KWP length in the format byte', () => {
     const body = [0x85, 0xf1, 0x10, 0x41, 0x0d, 0x32];
     const line = [...body, sumChecksum(body)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    expect(caught(() => parseAnswer(line, { protocol: KWP, headers: true })).message).toMatch(/announces 5 data bytes, 3 came/);
+    expect(caught(() => parseAnswer(line, { protocol: KWP, headers: true })).message).toMatch(
+      /announces 5 data bytes, 3 came/,
+    );
   });
 
   it('joins mode 03 messages into the CAN layout with a count byte', () => {
@@ -134,10 +164,14 @@ describe('legacy answers', () => {
       [0x48, 0x6b, 0x10, 0x43, 0x03, 0x01, 0x01, 0x71, 0x04, 0x20],
       [0x48, 0x6b, 0x10, 0x43, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00],
     ];
-    const text = msgs.map((b) => [...b, sumChecksum(b)].map((x) => x.toString(16).padStart(2, '0')).join(' ')).join('\r');
+    const text = msgs
+      .map((b) => [...b, sumChecksum(b)].map((x) => x.toString(16).padStart(2, '0')).join(' '))
+      .join('\r');
     const a = parseAnswer(text, { protocol: ISO9141, headers: true });
     expect(a.responses).toHaveLength(1);
-    expect(Array.from(a.responses[0]!.data)).toEqual([0x43, 4, 0x03, 0x01, 0x01, 0x71, 0x04, 0x20, 0x03, 0x00]);
+    expect(Array.from(a.responses[0]!.data)).toEqual([
+      0x43, 4, 0x03, 0x01, 0x01, 0x71, 0x04, 0x20, 0x03, 0x00,
+    ]);
   });
 });
 
@@ -171,9 +205,15 @@ describe('status lines', () => {
   }
 
   it('maps to the generic link classes callers already handle', () => {
-    expect(caught(() => parseAnswer('NO DATA', { protocol: CAN11, headers: true }))).toBeInstanceOf(NoResponseError);
-    expect(caught(() => parseAnswer('CAN ERROR', { protocol: CAN11, headers: true }))).toBeInstanceOf(BusFaultError);
-    expect(caught(() => parseAnswer('STOPPED', { protocol: CAN11, headers: true }))).toBeInstanceOf(AdapterError);
+    expect(caught(() => parseAnswer('NO DATA', { protocol: CAN11, headers: true }))).toBeInstanceOf(
+      NoResponseError,
+    );
+    expect(caught(() => parseAnswer('CAN ERROR', { protocol: CAN11, headers: true }))).toBeInstanceOf(
+      BusFaultError,
+    );
+    expect(caught(() => parseAnswer('STOPPED', { protocol: CAN11, headers: true }))).toBeInstanceOf(
+      AdapterError,
+    );
   });
 
   it('ignores SEARCHING... and BUS INIT OK, and reports that they happened', () => {
@@ -185,13 +225,15 @@ describe('status lines', () => {
   });
 
   it('SEARCHING... then UNABLE TO CONNECT is an error, not an empty answer', () => {
-    expect(caught(() => parseAnswer('SEARCHING...\rUNABLE TO CONNECT', { protocol: CAN11, headers: true }))).toBeInstanceOf(
-      UnableToConnectError,
-    );
+    expect(
+      caught(() => parseAnswer('SEARCHING...\rUNABLE TO CONNECT', { protocol: CAN11, headers: true })),
+    ).toBeInstanceOf(UnableToConnectError);
   });
 
   it('keeps data that arrived before CAN ERROR in the error, never returns it as the whole answer', () => {
-    const e = caught(() => parseAnswer('7E8 04 43 01 03 01\rCAN ERROR', { protocol: CAN11, headers: true, command: '03' }));
+    const e = caught(() =>
+      parseAnswer('7E8 04 43 01 03 01\rCAN ERROR', { protocol: CAN11, headers: true, command: '03' }),
+    );
     expect(e).toBeInstanceOf(ElmBusError);
     expect((e as ElmBusError).detail.partial).toHaveLength(1);
     expect((e as ElmBusError).detail.partial![0]!.ecu).toBe(0x7e8);
@@ -209,7 +251,9 @@ describe('status lines', () => {
   });
 
   it('an empty answer is NO DATA, never an empty list', () => {
-    expect(caught(() => parseAnswer('\r\r', { protocol: CAN11, headers: true }))).toBeInstanceOf(ElmNoDataError);
+    expect(caught(() => parseAnswer('\r\r', { protocol: CAN11, headers: true }))).toBeInstanceOf(
+      ElmNoDataError,
+    );
   });
 
   it('classifies data lines as data', () => {
@@ -246,9 +290,13 @@ describe('format and parse agree', () => {
             ecu: protocol.extended ? 0x18daf110 + a.ecuIndex : 0x7e8 + a.ecuIndex,
             data: Uint8Array.from([0x41, ...a.body]),
           }));
-          const text = items.flatMap((it) => formatAnswer(it, { protocol, headers: true, spaces, padding })).join('\r');
+          const text = items
+            .flatMap((it) => formatAnswer(it, { protocol, headers: true, spaces, padding }))
+            .join('\r');
           const parsed = parseAnswer(text, { protocol, headers: true });
-          expect(parsed.responses.map((r) => [r.ecu, Array.from(r.data)])).toEqual(items.map((i) => [i.ecu, Array.from(i.data)]));
+          expect(parsed.responses.map((r) => [r.ecu, Array.from(r.data)])).toEqual(
+            items.map((i) => [i.ecu, Array.from(i.data)]),
+          );
         },
       ),
       { numRuns: 200 },
@@ -257,17 +305,33 @@ describe('format and parse agree', () => {
 
   it('for legacy DTC lists and VINs', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 0xffff }), { maxLength: 8 }), fc.constantFrom(ISO9141, KWP, VPW), (codes, protocol) => {
-        const data = Uint8Array.from([0x43, codes.length, ...codes.flatMap((c) => [c >> 8, c & 0xff])]);
-        const text = formatAnswer({ ecu: 0x7e8, data }, { protocol, headers: true, spaces: true }).join('\r');
-        const parsed = parseAnswer(text, { protocol, headers: true });
-        expect(Array.from(parsed.responses[0]!.data)).toEqual(Array.from(data));
-        expect(parsed.responses[0]!.ecu).toBe(0x10);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 0xffff }), { maxLength: 8 }),
+        fc.constantFrom(ISO9141, KWP, VPW),
+        (codes, protocol) => {
+          const data = Uint8Array.from([0x43, codes.length, ...codes.flatMap((c) => [c >> 8, c & 0xff])]);
+          const text = formatAnswer({ ecu: 0x7e8, data }, { protocol, headers: true, spaces: true }).join(
+            '\r',
+          );
+          const parsed = parseAnswer(text, { protocol, headers: true });
+          expect(Array.from(parsed.responses[0]!.data)).toEqual(Array.from(data));
+          expect(parsed.responses[0]!.ecu).toBe(0x10);
+        },
+      ),
     );
-    const vin = Uint8Array.from([0x49, 0x02, 0x01, ...Array.from('VF1AB000123456789', (c) => c.charCodeAt(0))]);
-    const text = formatAnswer({ ecu: 0x7e8, data: vin }, { protocol: ISO9141, headers: true, spaces: false }).join('\r');
+    const vin = Uint8Array.from([
+      0x49,
+      0x02,
+      0x01,
+      ...Array.from('VF1AB000123456789', (c) => c.charCodeAt(0)),
+    ]);
+    const text = formatAnswer(
+      { ecu: 0x7e8, data: vin },
+      { protocol: ISO9141, headers: true, spaces: false },
+    ).join('\r');
     expect(text.split('\r')).toHaveLength(5);
-    expect(Array.from(parseAnswer(text, { protocol: ISO9141, headers: true }).responses[0]!.data)).toEqual(Array.from(vin));
+    expect(Array.from(parseAnswer(text, { protocol: ISO9141, headers: true }).responses[0]!.data)).toEqual(
+      Array.from(vin),
+    );
   });
 });

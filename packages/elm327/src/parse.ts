@@ -1,5 +1,11 @@
-import { ElmAdapterError, ElmBusError, ElmDataError, ElmNoDataError, UnableToConnectError } from './errors.js';
 import type { ElmErrorDetail } from './errors.js';
+import {
+  ElmAdapterError,
+  ElmBusError,
+  ElmDataError,
+  ElmNoDataError,
+  UnableToConnectError,
+} from './errors.js';
 import type { ElmProtocol } from './protocols.js';
 
 /**
@@ -44,54 +50,88 @@ const STATUS: [RegExp, ElmStatus][] = [
   [/^NO DATA$/, { kind: 'error', error: (d) => new ElmNoDataError(`no ECU answered ${cmd(d)}(NO DATA)`, d) }],
   [
     /^UNABLE TO CONNECT$/,
-    { kind: 'error', error: (d) => new UnableToConnectError(`the adapter found no vehicle protocol ${cmd(d)}(UNABLE TO CONNECT)`, d) },
+    {
+      kind: 'error',
+      error: (d) =>
+        new UnableToConnectError(`the adapter found no vehicle protocol ${cmd(d)}(UNABLE TO CONNECT)`, d),
+    },
   ],
   [
     /^BUS INIT:?\s*\.*\s*ERROR$|^ERROR$/,
-    { kind: 'error', error: (d) => new ElmBusError(`the legacy bus did not initialise ${cmd(d)}(${d.elm})`, d) },
+    {
+      kind: 'error',
+      error: (d) => new ElmBusError(`the legacy bus did not initialise ${cmd(d)}(${d.elm})`, d),
+    },
   ],
   [/^CAN ERROR$/, { kind: 'error', error: (d) => new ElmBusError(`CAN bus fault ${cmd(d)}(CAN ERROR)`, d) }],
-  [/^BUS BUSY$/, { kind: 'error', error: (d) => new ElmBusError(`the bus is too busy to send ${cmd(d)}(BUS BUSY)`, d) }],
+  [
+    /^BUS BUSY$/,
+    { kind: 'error', error: (d) => new ElmBusError(`the bus is too busy to send ${cmd(d)}(BUS BUSY)`, d) },
+  ],
   [/^BUS ERROR$/, { kind: 'error', error: (d) => new ElmBusError(`bus error ${cmd(d)}(BUS ERROR)`, d) }],
   [
     /^FB ERROR$/,
-    { kind: 'error', error: (d) => new ElmBusError(`the adapter's output did not read back what it sent ${cmd(d)}(FB ERROR)`, d) },
+    {
+      kind: 'error',
+      error: (d) =>
+        new ElmBusError(`the adapter's output did not read back what it sent ${cmd(d)}(FB ERROR)`, d),
+    },
   ],
   [
     /^BUFFER FULL$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter's buffer overflowed ${cmd(d)}(BUFFER FULL)`, 'buffer-full', d),
+      error: (d) =>
+        new ElmAdapterError(`the adapter's buffer overflowed ${cmd(d)}(BUFFER FULL)`, 'buffer-full', d),
     },
   ],
   [
     /^STOPPED$/,
-    { kind: 'error', error: (d) => new ElmAdapterError(`the adapter was interrupted ${cmd(d)}(STOPPED)`, 'stopped', d) },
+    {
+      kind: 'error',
+      error: (d) => new ElmAdapterError(`the adapter was interrupted ${cmd(d)}(STOPPED)`, 'stopped', d),
+    },
   ],
   [
     /^\?$/,
-    { kind: 'error', error: (d) => new ElmAdapterError(`the adapter did not understand ${cmd(d)}(?)`, 'unknown-command', d) },
+    {
+      kind: 'error',
+      error: (d) => new ElmAdapterError(`the adapter did not understand ${cmd(d)}(?)`, 'unknown-command', d),
+    },
   ],
   [
     /^LV RESET$/,
-    { kind: 'error', error: (d) => new ElmAdapterError(`the adapter reset on low voltage ${cmd(d)}(LV RESET)`, 'reset', d) },
+    {
+      kind: 'error',
+      error: (d) => new ElmAdapterError(`the adapter reset on low voltage ${cmd(d)}(LV RESET)`, 'reset', d),
+    },
   ],
   [
     /^(ELM327|STN\d|OBDLINK).*$/i,
-    { kind: 'error', error: (d) => new ElmAdapterError(`the adapter restarted ${cmd(d)}(${d.elm})`, 'reset', d) },
+    {
+      kind: 'error',
+      error: (d) => new ElmAdapterError(`the adapter restarted ${cmd(d)}(${d.elm})`, 'reset', d),
+    },
   ],
   [
     /^(ACT|LP) ALERT$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter is about to sleep ${cmd(d)}(${d.elm})`, 'activity-alert', d),
+      error: (d) =>
+        new ElmAdapterError(`the adapter is about to sleep ${cmd(d)}(${d.elm})`, 'activity-alert', d),
     },
   ],
   [
     /^ERR\d\d$/,
-    { kind: 'error', error: (d) => new ElmAdapterError(`adapter internal error ${cmd(d)}(${d.elm})`, 'internal', d) },
+    {
+      kind: 'error',
+      error: (d) => new ElmAdapterError(`adapter internal error ${cmd(d)}(${d.elm})`, 'internal', d),
+    },
   ],
-  [/^(<?DATA ERROR|<?RX ERROR)$/, { kind: 'error', error: (d) => new ElmDataError(`corrupt answer ${cmd(d)}(${d.elm})`, d) }],
+  [
+    /^(<?DATA ERROR|<?RX ERROR)$/,
+    { kind: 'error', error: (d) => new ElmDataError(`corrupt answer ${cmd(d)}(${d.elm})`, d) },
+  ],
 ];
 
 function cmd(d: ElmErrorDetail): string {
@@ -111,11 +151,21 @@ export function sameCommand(line: string, command: string): boolean {
   return norm(line) === norm(command);
 }
 
+/** Removes control characters (below 0x20, and DEL), which carry no meaning inside a line. */
+export function stripControls(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (c >= 0x20 && c !== 0x7f) out += ch;
+  }
+  return out;
+}
+
 /** Splits raw adapter output (prompt removed) into non-empty trimmed lines, dropping the echo. */
 export function answerLines(raw: string, command?: string): string[] {
   const lines = raw
     .split(/[\r\n]+/)
-    .map((l) => l.replace(/[\x00-\x1f\x7f]/g, '').trim())
+    .map((l) => stripControls(l).trim())
     .filter((l) => l.length > 0);
   // An echo is the first line equal to the command; clones that cannot stop echoing still send it.
   if (command && lines.length > 0 && sameCommand(lines[0]!, command)) lines.shift();
@@ -147,7 +197,8 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
     // `<DATA ERROR` and `<RX ERROR` are appended to the data line they spoil.
     const spoiled = /^(.*?)\s*(<(DATA|RX) ERROR)$/i.exec(line);
     if (spoiled?.[1]) {
-      failure = (d) => new ElmDataError(`corrupt answer ${cmd(d)}(${spoiled[2]!.toUpperCase()})`, { ...d, line: index + 1 });
+      failure = (d) =>
+        new ElmDataError(`corrupt answer ${cmd(d)}(${spoiled[2]!.toUpperCase()})`, { ...d, line: index + 1 });
       failureLine = line;
       return;
     }
@@ -188,11 +239,14 @@ function toLinkShape(r: ParsedResponse) {
 }
 
 function dataError(message: string, ctx: ParseContext, line: { text: string; index: number }): ElmDataError {
-  return new ElmDataError(`${message} in line ${line.index + 1} «${line.text}»${ctx.command ? ` answering ${ctx.command}` : ''}`, {
-    elm: line.text,
-    command: ctx.command,
-    line: line.index + 1,
-  });
+  return new ElmDataError(
+    `${message} in line ${line.index + 1} «${line.text}»${ctx.command ? ` answering ${ctx.command}` : ''}`,
+    {
+      elm: line.text,
+      command: ctx.command,
+      line: line.index + 1,
+    },
+  );
 }
 
 function parseDataLines(lines: { text: string; index: number }[], ctx: ParseContext): ParsedResponse[] {
@@ -231,18 +285,21 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
     const pci = bytes[0]! >> 4;
     if (pci === 0) {
       const len = bytes[0]! & 0x0f;
-      if (len === 0 || len > bytes.length - 1) throw dataError(`single frame announces ${len} bytes`, ctx, line);
+      if (len === 0 || len > bytes.length - 1)
+        throw dataError(`single frame announces ${len} bytes`, ctx, line);
       out.push({ ecu: id, extended, data: bytes.slice(1, 1 + len) });
     } else if (pci === 1) {
       if (bytes.length < 2) throw dataError('first frame without length', ctx, line);
       const expected = ((bytes[0]! & 0x0f) << 8) | bytes[1]!;
-      if (open.has(id)) throw dataError(`ECU ${hex(id)} started a new message before finishing the last`, ctx, line);
+      if (open.has(id))
+        throw dataError(`ECU ${hex(id)} started a new message before finishing the last`, ctx, line);
       open.set(id, { id, expected, next: 1, data: [...bytes.slice(2)] });
     } else if (pci === 2) {
       const a = open.get(id);
       if (!a) throw dataError(`consecutive frame from ${hex(id)} without a first frame`, ctx, line);
       const sn = bytes[0]! & 0x0f;
-      if (sn !== a.next) throw dataError(`consecutive frame ${sn} from ${hex(id)} where ${a.next} was due`, ctx, line);
+      if (sn !== a.next)
+        throw dataError(`consecutive frame ${sn} from ${hex(id)} where ${a.next} was due`, ctx, line);
       a.next = (a.next + 1) & 0x0f;
       a.data.push(...bytes.slice(1));
       if (a.data.length >= a.expected) {
@@ -257,7 +314,11 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
   }
   for (const a of open.values()) {
     const last = lines[lines.length - 1]!;
-    throw dataError(`message from ${hex(a.id)} ended after ${a.data.length} of ${a.expected} bytes`, ctx, last);
+    throw dataError(
+      `message from ${hex(a.id)} ended after ${a.data.length} of ${a.expected} bytes`,
+      ctx,
+      last,
+    );
   }
   return dropPending(out);
 }
@@ -295,7 +356,8 @@ function parseCanHeadersOff(lines: { text: string; index: number }[], ctx: Parse
         data.push(...bytes);
         i++;
       }
-      if (data.length < expected) throw dataError(`message ended after ${data.length} of ${expected} bytes`, ctx, line);
+      if (data.length < expected)
+        throw dataError(`message ended after ${data.length} of ${expected} bytes`, ctx, line);
       out.push({ extended, data: Uint8Array.from(data.slice(0, expected)) });
     } else {
       const bytes = hexBytes(text);
@@ -350,7 +412,11 @@ function parseLegacy(lines: { text: string; index: number }[], ctx: ParseContext
     const want = ctx.protocol.family === 'j1850' ? j1850Crc(body) : sumChecksum(body);
     if (check !== want) throw dataError(`checksum ${hex2(check)} where ${hex2(want)} was due`, ctx, line);
     if (ctx.protocol.family === 'kwp' && (bytes[0]! & 0x3f) !== 0 && (bytes[0]! & 0x3f) !== body.length - 3) {
-      throw dataError(`KWP format byte announces ${bytes[0]! & 0x3f} data bytes, ${body.length - 3} came`, ctx, line);
+      throw dataError(
+        `KWP format byte announces ${bytes[0]! & 0x3f} data bytes, ${body.length - 3} came`,
+        ctx,
+        line,
+      );
     }
     messages.push({ ecu: bytes[2]!, data: body.slice(3) });
   }
@@ -392,7 +458,8 @@ function joinLegacy(parts: Uint8Array[]): Uint8Array {
   if (sid !== 0x49) {
     const codes: number[] = [];
     for (const p of parts) {
-      for (let i = 1; i + 1 < p.length; i += 2) if (p[i] !== 0 || p[i + 1] !== 0) codes.push(p[i]!, p[i + 1]!);
+      for (let i = 1; i + 1 < p.length; i += 2)
+        if (p[i] !== 0 || p[i + 1] !== 0) codes.push(p[i]!, p[i + 1]!);
     }
     return Uint8Array.from([sid, codes.length / 2, ...codes]);
   }

@@ -85,7 +85,8 @@ export function validateProfile(doc: unknown, where: string): AdapterProfile {
   if (!doc || typeof doc !== 'object') throw new ProfileError(`${where}: a profile is a mapping`);
   const d = doc as Record<string, unknown>;
   for (const key of ['name', 'description', 'version', 'match'] as const) {
-    if (typeof d[key] !== 'string' || d[key] === '') throw new ProfileError(`${where}: field '${key}' must be a non-empty string`);
+    if (typeof d[key] !== 'string' || d[key] === '')
+      throw new ProfileError(`${where}: field '${key}' must be a non-empty string`);
   }
   try {
     new RegExp(d.match as string);
@@ -99,11 +100,14 @@ export function validateProfile(doc: unknown, where: string): AdapterProfile {
     const type = QUIRK_TYPES[key as keyof AdapterQuirks];
     if (!type) throw new ProfileError(`${where}: unknown quirk 'quirks.${key}'`);
     if (typeof value !== type || (type === 'number' && (!Number.isFinite(value) || (value as number) < 0))) {
-      throw new ProfileError(`${where}: quirk 'quirks.${key}' must be a ${type === 'number' ? 'non-negative number' : 'boolean'}`);
+      throw new ProfileError(
+        `${where}: quirk 'quirks.${key}' must be a ${type === 'number' ? 'non-negative number' : 'boolean'}`,
+      );
     }
     (quirks as Record<string, unknown>)[key] = value;
   }
-  if (quirks.maxPids < 1 || quirks.maxPids > 6) throw new ProfileError(`${where}: quirk 'quirks.maxPids' must be 1 to 6`);
+  if (quirks.maxPids < 1 || quirks.maxPids > 6)
+    throw new ProfileError(`${where}: quirk 'quirks.maxPids' must be 1 to 6`);
   const profile: AdapterProfile = {
     name: d.name as string,
     description: d.description as string,
@@ -112,7 +116,8 @@ export function validateProfile(doc: unknown, where: string): AdapterProfile {
     quirks,
   };
   if (d.stnVersion !== undefined) {
-    if (typeof d.stnVersion !== 'string') throw new ProfileError(`${where}: field 'stnVersion' must be a string`);
+    if (typeof d.stnVersion !== 'string')
+      throw new ProfileError(`${where}: field 'stnVersion' must be a string`);
     profile.stnVersion = d.stnVersion;
   }
   return profile;
@@ -146,6 +151,9 @@ export function matchProfile(identification: string, profiles: AdapterProfile[])
 /** Looks a profile up by name, with a clear error listing the known names. */
 export function profileByName(name: string, profiles: AdapterProfile[] = loadProfiles()): AdapterProfile {
   const found = profiles.find((p) => p.name === name);
-  if (!found) throw new ProfileError(`unknown adapter profile '${name}' (known: ${profiles.map((p) => p.name).join(', ')})`);
+  if (!found)
+    throw new ProfileError(
+      `unknown adapter profile '${name}' (known: ${profiles.map((p) => p.name).join(', ')})`,
+    );
   return found;
 }

@@ -47,7 +47,8 @@ export class Transcript {
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '' || line.startsWith('#')) return;
       const m = /^(\d+(?:\.\d+)?)\t(tx|rx|note)\t(".*")$/.exec(line);
-      if (!m) throw new TranscriptError(`${source}:${i + 1}: expected '<ms>\\t<tx|rx|note>\\t"<json string>"'`);
+      if (!m)
+        throw new TranscriptError(`${source}:${i + 1}: expected '<ms>\\t<tx|rx|note>\\t"<json string>"'`);
       let data: string;
       try {
         data = JSON.parse(m[3]!);
@@ -103,7 +104,12 @@ export function replayTranscript(
     if (!written.includes('\r') && want.includes('\r')) return;
     if (norm(written) !== norm(want)) {
       if (norm(want).startsWith(norm(written))) return;
-      stream.emit('error', new TranscriptError(`${opts.source ?? 'transcript'}: entry ${i + 1} expected ${JSON.stringify(want)}, client wrote ${JSON.stringify(written)}`));
+      stream.emit(
+        'error',
+        new TranscriptError(
+          `${opts.source ?? 'transcript'}: entry ${i + 1} expected ${JSON.stringify(want)}, client wrote ${JSON.stringify(written)}`,
+        ),
+      );
       return;
     }
     written = '';
@@ -120,10 +126,13 @@ export function replayTranscript(
     }
     if (e.dir !== 'rx') return;
     i++;
-    clock.setTimeout(() => {
-      if (!stream.destroyed) stream.push(Buffer.from(e.data, 'latin1'));
-      playRx(e.t);
-    }, Math.max(0, e.t - sentAt));
+    clock.setTimeout(
+      () => {
+        if (!stream.destroyed) stream.push(Buffer.from(e.data, 'latin1'));
+        playRx(e.t);
+      },
+      Math.max(0, e.t - sentAt),
+    );
   }
   // Anything the adapter said before the first command (a banner) is played at once.
   playRx(0);

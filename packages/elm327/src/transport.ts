@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DisconnectedError } from '@atelier/obd';
+import { releaseStream } from './io.js';
 
 /** Opens a TCP connection to a WiFi adapter (usually 192.168.0.10:35000) or an emulator. */
 export function openTcp(host: string, port: number, timeoutMs = 5_000): Promise<Duplex> {
@@ -27,27 +28,40 @@ export function openTcp(host: string, port: number, timeoutMs = 5_000): Promise<
 /** Baud rates ELM327 adapters ship with, most common first. */
 export const COMMON_BAUDS = [38_400, 9_600, 115_200, 230_400, 57_600, 500_000] as const;
 
-/** Opens a serial port (USB, or Bluetooth through /dev/rfcommN) with serialport. */
-export async function openSerial(path: string, baudRate: number): Promise<Duplex> {
+/**
+ * Opens a serial port (USB, or Bluetooth through /dev/rfcommN) with serialport. A port that is
+ * briefly locked or absent (just closed by us, probed by ModemManager, a pty being re-created) is
+ * tried again for `retryMs`.
+ */
+export async function openSerial(path: string, baudRate: number, retryMs = 3_000): Promise<Duplex> {
   const { SerialPort } = await import('serialport');
-  return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate, autoOpen: false });
-    port.open((err) => {
-      if (err) reject(new DisconnectedError(`${path}: ${err.message}`, { cause: err }));
-      else resolve(port);
-    });
-  });
+  const deadline = Date.now() + retryMs;
+  for (;;) {
+    try {
+      return await new Promise<Duplex>((resolve, reject) => {
+        const port = new SerialPort({ path, baudRate, autoOpen: false });
+        port.open((err) => (err ? reject(err) : resolve(port)));
+      });
+    } catch (err) {
+      const msg = (err as Error).message;
+      const transient = /lock|temporarily|ENOENT|No such file|busy/i.test(msg);
+      if (!transient || Date.now() >= deadline)
+        throw new DisconnectedError(`${path}: ${msg}`, { cause: err });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /**
  * Finds the baud rate an adapter on a serial line speaks: at each rate, a CR must bring back a `>`
- * prompt within `waitMs` (at a wrong rate only garbage comes). Returns the first rate that works.
+ * prompt within `waitMs` (at a wrong rate only garbage comes). Returns the first rate that works
+ * and the stream, still open, so that the adapter is not closed and reopened right away.
  */
 export async function probeBaud(
   open: (baud: number) => Promise<Duplex>,
   bauds: readonly number[] = COMMON_BAUDS,
-  waitMs = 600,
-): Promise<number> {
+  waitMs = 1_000,
+): Promise<{ baud: number; stream: Duplex }> {
   const tried: string[] = [];
   for (const baud of bauds) {
     let stream: Duplex | undefined;
@@ -67,11 +81,16 @@ export async function probeBaud(
         s.write('\r');
       });
       tried.push(`${baud}${ok ? '' : ' (no prompt)'}`);
-      if (ok) return baud;
+      if (ok) {
+        s.removeAllListeners('data');
+        // Back to paused mode: the client's reader attaches later and must see every byte.
+        s.pause();
+        return { baud, stream: s };
+      }
+      await releaseStream(s);
     } catch (err) {
       tried.push(`${baud} (${(err as Error).message})`);
-    } finally {
-      if (stream) await new Promise<void>((r) => (stream!.destroyed ? r() : stream!.once('close', () => r()).destroy()));
+      if (stream) await releaseStream(stream);
     }
   }
   throw new DisconnectedError(`no ELM327 prompt at any baud rate (tried ${tried.join(', ')})`);

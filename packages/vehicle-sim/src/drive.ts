@@ -1,0 +1,95 @@
+import { Prng } from './prng.js';
+
+/**
+ * What the driver does. `off`: key out. `key_on`: ignition on, engine stopped. `idle`: engine running,
+ * stationary. `urban`: stop-and-go up to 50 km/h. `motorway`: steady 110–130 km/h. `hold`: stationary,
+ * engine held at `rpm` (the workshop "2,500 rpm" test).
+ */
+export type PhaseKind = 'off' | 'key_on' | 'idle' | 'urban' | 'motorway' | 'hold';
+export const PHASE_KINDS: PhaseKind[] = ['off', 'key_on', 'idle', 'urban', 'motorway', 'hold'];
+
+export interface DrivePhase {
+  phase: PhaseKind;
+  /** Seconds; absent on the last phase means "until the end". */
+  duration?: number;
+  rpm?: number;
+}
+
+/** A drive profile resolved onto simulated time. */
+export class DriveSchedule {
+  private readonly starts: number[] = [];
+  readonly end: number;
+
+  constructor(readonly phases: DrivePhase[]) {
+    let t = 0;
+    for (const p of phases) {
+      this.starts.push(t);
+      t += p.duration ?? Number.POSITIVE_INFINITY;
+    }
+    this.end = t;
+  }
+
+  /** The phase at time t; after the last finite phase the vehicle stands with the key on (parked at the workshop). */
+  at(t: number): { phase: DrivePhase; since: number } {
+    for (let i = this.phases.length - 1; i >= 0; i--) {
+      if (t >= this.starts[i]) {
+        const p = this.phases[i];
+        if (p.duration !== undefined && t >= this.starts[i] + p.duration)
+          return { phase: { phase: 'key_on' }, since: this.end };
+        return { phase: p, since: this.starts[i] };
+      }
+    }
+    return { phase: { phase: 'key_on' }, since: 0 };
+  }
+
+  /** Where the open-ended last phase begins, or the end of the last finite one. */
+  get sessionStart(): number {
+    const last = this.phases[this.phases.length - 1];
+    if (last && last.duration === undefined) return this.starts[this.starts.length - 1];
+    return this.end;
+  }
+}
+
+/**
+ * Target speed for the moving phases. Urban driving is a chain of stop, accelerate, cruise,
+ * brake segments whose lengths come from the driver's own seeded generator, so that sensor noise
+ * draws do not change the route.
+ */
+export class Driver {
+  private readonly rng: Prng;
+  private segEnd = 0;
+  private target = 0;
+  private kind: PhaseKind = 'off';
+
+  constructor(seed: number) {
+    this.rng = new Prng(seed ^ 0x5eed0d71);
+  }
+
+  targetSpeed(kind: PhaseKind, t: number): number {
+    if (kind !== this.kind) {
+      this.kind = kind;
+      this.segEnd = t;
+      this.target = 0;
+    }
+    if (kind === 'urban') {
+      if (t >= this.segEnd) {
+        if (this.target > 0) {
+          this.target = 0;
+          this.segEnd = t + this.rng.range(12, 30);
+        } else {
+          this.target = Math.round(this.rng.range(30, 52));
+          this.segEnd = t + this.rng.range(25, 60);
+        }
+      }
+      return this.target;
+    }
+    if (kind === 'motorway') {
+      if (t >= this.segEnd) {
+        this.target = Math.round(this.rng.range(110, 131));
+        this.segEnd = t + this.rng.range(60, 180);
+      }
+      return this.target;
+    }
+    return 0;
+  }
+}

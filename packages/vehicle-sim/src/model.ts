@@ -1,0 +1,572 @@
+import { type DrivePhase, Driver, DriveSchedule } from './drive.js';
+import { effectsAt, type FaultEffects, type FaultSpec } from './faults.js';
+import { Prng } from './prng.js';
+import type { VehicleProfile } from './profiles.js';
+
+/** Simulation step, s. Fixed, so that the state at a given time does not depend on when it is read. */
+export const STEP_S = 0.1;
+const STEP_MS = 100;
+const RHO_AIR = 1.184; // g/l at 25 °C
+const STOICH = 14.7;
+
+export interface ModelOptions {
+  seed: number;
+  ambientC: number;
+  faults: FaultSpec[];
+  drive: DrivePhase[];
+  odometerKm: number;
+  fuelPct: number;
+  socPct: number;
+}
+
+/** Events the model emits for the ECUs (operation cycles) and monitors. */
+export interface ModelListener {
+  cycleStart?(m: VehicleModel): void;
+  cycleEnd?(m: VehicleModel, warmUp: boolean): void;
+  step?(m: VehicleModel): void;
+}
+
+/** Closed-loop fuel status, J1979 PID 0x03 bit values. */
+export const FUEL_OL_COLD = 1;
+export const FUEL_CL = 2;
+export const FUEL_OL_LOAD = 4;
+export const FUEL_OL_FAULT = 8;
+
+/**
+ * The physics of one vehicle, advanced in fixed steps on simulated time. Every value is what the car
+ * really does; ECUs read sensor values from it (`coolantSensorC`, `mafGs`, `o2Up` …) which faults
+ * may make differ from the truth.
+ */
+export class VehicleModel {
+  readonly schedule: DriveSchedule;
+  private readonly driver: Driver;
+  private readonly rng: Prng;
+  /** Simulated time, s; advanced in steps of STEP_S (integer milliseconds to avoid drift). */
+  private tMs = 0;
+  effects: FaultEffects;
+  listeners: ModelListener[] = [];
+
+  // Driver and powertrain
+  phase: DrivePhase = { phase: 'off' };
+  keyOn = false;
+  /** Engine running (ICE) or READY (EV / hybrid system). */
+  running = false;
+  engineOn = false;
+  crankingS = 0;
+  runTimeS = 0;
+  speedKmh = 0;
+  targetKmh = 0;
+  accelKmhS = 0;
+  gear = 0;
+  rpm = 0;
+  throttlePct = 0;
+  mapKpa = 101;
+  baroKpa = 101;
+  /** Air actually entering the cylinders, g/s. */
+  airGs = 0;
+  /** What the MAF sensor reports, g/s. */
+  mafGs = 0;
+  loadPct = 0;
+  absLoadPct = 0;
+  timingDeg = 0;
+  // Temperatures
+  ambientC: number;
+  iatC: number;
+  coolantC: number;
+  oilC: number;
+  coolantAtStartC = 0;
+  maxCoolantThisCycleC = 0;
+  // Fuelling, per bank
+  fuelStatus = 0;
+  stft: number[];
+  /** Long-term trim cells per bank: idle, part load, high load. */
+  ltftCells: number[][];
+  ltftCell = 0;
+  lambda: number[];
+  o2Up: number[];
+  o2Down: number[];
+  private o2UpLag: number[];
+  private lambdaHistory: number[][];
+  catStore: number[];
+  misfiresThisWindow: number[];
+  revsThisWindow = 0;
+  lastMisfireRates: number[];
+  commandedLambda = 1;
+  // EGR, EVAP, DPF
+  egrCmdPct = 0;
+  egrPct = 0;
+  evapPa = 0;
+  dpfSootG = 8;
+  dpfDeltaKpa = 0;
+  exhaustTempC: number;
+  // Electrical
+  batteryV = 12.6;
+  battery12Soc = 0.92;
+  crankMinV?: number;
+  socPct: number;
+  hvV = 0;
+  hvA = 0;
+  cellV: number[];
+  private cellOffset: number[];
+  isolationKohm = 5000;
+  hvFault = false;
+  // Chassis
+  wheelKmh = [0, 0, 0, 0];
+  // Counters
+  odometerKm: number;
+  fuelPct: number;
+  distanceMilKm = 0;
+  timeMilMin = 0;
+  distanceSinceClearKm = 0;
+  timeSinceClearMin = 0;
+  warmUpsSinceClear = 0;
+  /** Set by the ECUs each step: whether any ECU commands the MIL. */
+  milOn = false;
+
+  constructor(
+    readonly profile: VehicleProfile,
+    readonly options: ModelOptions,
+  ) {
+    this.schedule = new DriveSchedule(options.drive);
+    this.driver = new Driver(options.seed);
+    this.rng = new Prng(options.seed);
+    this.ambientC = options.ambientC;
+    this.iatC = this.coolantC = this.oilC = this.exhaustTempC = options.ambientC;
+    const banks = profile.engine.banks;
+    this.stft = new Array(banks).fill(0);
+    this.ltftCells = Array.from({ length: banks }, () => [0, 0, 0]);
+    this.lambda = new Array(banks).fill(1);
+    this.o2Up = new Array(banks).fill(0.1);
+    this.o2UpLag = new Array(banks).fill(0.1);
+    this.o2Down = new Array(banks).fill(0.1);
+    this.lambdaHistory = Array.from({ length: banks }, () => new Array(12).fill(1));
+    this.catStore = new Array(banks).fill(0.5);
+    this.misfiresThisWindow = new Array(profile.engine.cylinders).fill(0);
+    this.lastMisfireRates = new Array(profile.engine.cylinders).fill(0);
+    this.odometerKm = options.odometerKm;
+    this.fuelPct = options.fuelPct;
+    this.socPct = options.socPct;
+    const cells = profile.traction?.cells ?? 0;
+    this.cellOffset = Array.from({ length: cells }, () => this.rng.gauss(0.004));
+    this.cellV = new Array(cells).fill(0);
+    this.effects = effectsAt(options.faults, 0, profile);
+    this.updateTraction(0);
+  }
+
+  /** Simulated time, s. */
+  get t(): number {
+    return this.tMs / 1000;
+  }
+
+  get ltft(): number[] {
+    return this.ltftCells.map((c) => c[this.ltftCell]);
+  }
+
+  /** Fraction of firings of cylinder `c` (0-based) that misfire now: ignition faults, or a starved injector under load. */
+  misfireRate(c: number): number {
+    const e = this.effects;
+    if (!this.engineOn) return 0;
+    const lean = e.injectorFlow[c] < 0.75 && this.loadPct > 40 ? 0.1 : 0;
+    return Math.min(1, e.misfireRate[c] + lean);
+  }
+
+  get coolantSensorC(): number {
+    return this.effects.ectOpen ? -40 : this.coolantC;
+  }
+
+  get closedLoop(): boolean {
+    return this.fuelStatus === FUEL_CL;
+  }
+
+  /** Advances to simulated time `t` seconds in fixed steps. */
+  advanceTo(t: number): void {
+    const target = Math.round(t * 1000);
+    while (this.tMs + STEP_MS <= target) this.step();
+  }
+
+  private step(): void {
+    this.tMs += STEP_MS;
+    const dt = STEP_S;
+    const p = this.profile;
+    this.effects = effectsAt(this.options.faults, this.t, p);
+    this.phase = this.schedule.at(this.t).phase;
+    const wantKey = this.phase.phase !== 'off';
+    const wantRun = this.phase.phase !== 'off' && this.phase.phase !== 'key_on';
+
+    // Key and start/stop: the operation cycle runs from engine start to key off.
+    if (!wantKey && this.keyOn) {
+      const wasRunningCycle = this.running || this.runTimeS > 0;
+      this.keyOn = false;
+      this.running = this.engineOn = false;
+      this.crankingS = 0;
+      if (wasRunningCycle) this.endCycle();
+    } else if (wantKey && !this.keyOn) {
+      this.keyOn = true;
+    }
+    if (wantRun && !this.running && this.crankingS === 0 && !(this.hvFault && p.traction))
+      this.crankingS = dt;
+    if (!wantRun && this.running) {
+      this.running = this.engineOn = false;
+      this.endCycle();
+    }
+    if (this.crankingS > 0) {
+      this.crankingS += dt;
+      if (this.crankingS >= (p.engine.kind === 'none' ? 0.3 : 1.0)) {
+        this.crankingS = 0;
+        this.running = true;
+        this.engineOn = p.engine.kind !== 'none';
+        this.runTimeS = 0;
+        this.coolantAtStartC = this.coolantC;
+        this.maxCoolantThisCycleC = this.coolantC;
+        for (const l of this.listeners) l.cycleStart?.(this);
+      }
+    }
+
+    this.driveStep(dt);
+    this.electricalStep(dt);
+    if (p.engine.kind !== 'none') {
+      this.airStep(dt);
+      this.thermalStep(dt);
+      this.fuelStep(dt);
+      this.exhaustStep(dt);
+    } else {
+      this.thermalStep(dt);
+    }
+    this.countersStep(dt);
+    for (const l of this.listeners) l.step?.(this);
+  }
+
+  private endCycle(): void {
+    // J1979 warm-up cycle: coolant rose by at least 22 °C and reached at least 70 °C (60 °C diesel).
+    const reach = this.profile.engine.kind === 'compression' ? 60 : 70;
+    const warmUp =
+      this.maxCoolantThisCycleC - this.coolantAtStartC >= 22 && this.maxCoolantThisCycleC >= reach;
+    if (warmUp) this.warmUpsSinceClear = Math.min(255, this.warmUpsSinceClear + 1);
+    this.runTimeS = 0;
+    for (const l of this.listeners) l.cycleEnd?.(this, warmUp);
+  }
+
+  private driveStep(dt: number): void {
+    const p = this.profile;
+    const kind = this.phase.phase;
+    const canMove = this.running && !(this.hvFault && p.traction);
+    this.targetKmh = canMove ? this.driver.targetSpeed(kind, this.t) : 0;
+    const dv = this.targetKmh - this.speedKmh;
+    const accel = Math.max(-9, Math.min(5.4, dv / 1.5));
+    this.accelKmhS = accel;
+    this.speedKmh = Math.max(0, this.speedKmh + accel * dt);
+    if (this.speedKmh < 0.3 && this.targetKmh === 0) this.speedKmh = 0;
+    for (let i = 0; i < 4; i++) {
+      this.wheelKmh[i] = this.effects.deadWheel === i ? 0 : this.speedKmh * (1 + (i < 2 ? 0.002 : -0.001));
+    }
+    this.odometerKm += (this.speedKmh * dt) / 3600;
+
+    // Hybrid: the engine runs to warm the catalyst, to charge, or when the driver asks for power.
+    if (p.traction && p.engine.kind === 'spark' && this.running) {
+      const want = this.coolantC < 40 || this.socPct < 50 || this.speedKmh > 48 || this.accelKmhS > 4;
+      const keep = this.engineOn && (this.socPct < 58 || this.speedKmh > 42);
+      this.engineOn = want || keep;
+    }
+
+    // Engine speed: idle, a held rpm, or road speed through the gearbox.
+    if (!this.engineOn) {
+      this.rpm = this.crankingS > 0 && p.engine.kind !== 'none' ? 180 + this.rng.gauss(15) : 0;
+      this.gear = 0;
+      return;
+    }
+    const idle = p.engine.idleRpm + (this.coolantC < 40 ? 250 * (1 - Math.max(0, this.coolantC) / 40) : 0);
+    let rpm: number;
+    if (kind === 'hold') {
+      rpm = this.phase.rpm ?? 2500;
+      this.gear = 0;
+    } else if (this.speedKmh < 4) {
+      rpm = idle;
+      this.gear = 0;
+    } else if (p.gears.length === 1) {
+      rpm = Math.max(idle, 1000 + this.speedKmh * 14);
+      this.gear = 1;
+    } else {
+      if (this.gear === 0) this.gear = 1;
+      while (this.gear < p.gears.length && this.speedKmh * p.gears[this.gear - 1] > p.upshiftRpm) this.gear++;
+      while (this.gear > 1 && this.speedKmh * p.gears[this.gear - 1] < 1250) this.gear--;
+      rpm = Math.max(idle + 150, this.speedKmh * p.gears[this.gear - 1]);
+    }
+    const rough =
+      this.effects.misfireRate.reduce((a, _, c) => a + this.misfireRate(c), 0) * 120 +
+      (this.egrPct > 15 && kind === 'idle' ? 40 : 0);
+    this.rpm = Math.max(0, rpm + this.rng.gauss(6 + rough));
+  }
+
+  private airStep(dt: number): void {
+    const p = this.profile;
+    const e = this.effects;
+    const disp = p.engine.displacementL;
+    if (!this.engineOn) {
+      this.airGs = this.mafGs = this.loadPct = this.absLoadPct = 0;
+      this.mapKpa = this.baroKpa;
+      this.throttlePct = 0;
+      this.egrCmdPct = this.egrPct = 0;
+      return;
+    }
+    const v = this.speedKmh;
+    const rpm = this.rpm;
+    const kind = this.phase.phase;
+    // Throttle the driver (or the idle controller) opens: road load plus acceleration.
+    let thr: number;
+    if (kind === 'hold') thr = 1.5 + rpm / 420;
+    else if (v < 4) thr = 3;
+    else thr = 4 + 0.0013 * v * v + 0.06 * v + Math.max(0, this.accelKmhS) * 4;
+    thr = Math.min(100, thr);
+    // EGR: commanded at warm part load (and at idle on a diesel); the valve follows unless stuck.
+    const warm = this.coolantC > 60;
+    let cmd = 0;
+    if (p.engine.egr && warm) {
+      if (p.engine.kind === 'compression') cmd = v < 4 ? 35 : thr < 40 ? 25 : 0;
+      else cmd = v > 30 && thr < 35 ? 12 : 0;
+    }
+    this.egrCmdPct = cmd;
+    const stuck = e.egrStuck;
+    const target = stuck ? (stuck.position === 'closed' ? 0 : 15 + 30 * stuck.severity) : cmd;
+    this.egrPct += (target - this.egrPct) * Math.min(1, dt / 0.5);
+
+    const ve = 0.82 + 0.08 * Math.sin(Math.min(1, rpm / 6000) * Math.PI);
+    const swept = (rpm / 120) * disp * RHO_AIR * ve; // g/s at manifold pressure = ambient
+    if (p.engine.kind === 'compression') {
+      // Diesel: unthrottled; the turbo raises manifold pressure with fuel demand, EGR displaces fresh air.
+      const demand = Math.min(1, thr / 60);
+      const boost = demand * Math.min(1, rpm / 2000) * 110;
+      this.mapKpa = this.baroKpa + boost;
+      this.airGs = swept * (this.mapKpa / this.baroKpa) * (1 - this.egrPct / 100);
+      this.loadPct = Math.min(100, 12 + 88 * demand);
+      this.throttlePct = 100 - this.egrPct * 0.6;
+    } else {
+      // Spark: manifold pressure from the balance of throttle flow and what the cylinders swallow.
+      if (v < 4 && kind !== 'hold') {
+        // The idle controller trims the throttle to hold idle air; a leak is compensated by closing it.
+        thr = Math.max(0.5, thr - (e.vacuumLeakGs / Math.max(0.5, swept * 0.3)) * 3);
+      }
+      const area = 1 + thr + 0.05 * thr * thr;
+      const pr = area / (area + (11.8 * rpm) / 1000);
+      const leakAir = e.vacuumLeakGs * Math.min(1, (1 - pr) / 0.47);
+      const freshPr = Math.min(0.98, pr + leakAir / Math.max(1, swept));
+      this.mapKpa = this.baroKpa * Math.min(0.99, freshPr * (1 + this.egrPct / 100));
+      this.airGs = swept * freshPr;
+      const metered = Math.max(0, this.airGs - leakAir);
+      this.mafGs = metered * (1 - e.mafUnderRead * Math.min(1, metered / 15));
+      const peak = (rpm / 120) * disp * RHO_AIR * 0.9;
+      this.loadPct = Math.min(100, (100 * this.airGs) / Math.max(1, peak));
+      this.absLoadPct = Math.min(400, (100 * this.airGs) / Math.max(1, (rpm / 120) * disp * RHO_AIR));
+      this.throttlePct = thr;
+    }
+    if (p.engine.kind === 'compression') {
+      this.mafGs = this.airGs;
+      this.absLoadPct = this.loadPct;
+    }
+    this.mafGs = Math.max(0, this.mafGs * (1 + this.rng.gauss(0.004)));
+    this.mapKpa += this.rng.gauss(0.15);
+    this.timingDeg = this.profile.engine.kind === 'compression' ? 0 : 10 + rpm / 250 - this.loadPct / 8;
+  }
+
+  private thermalStep(dt: number): void {
+    const p = this.profile;
+    const e = this.effects;
+    const amb = this.ambientC;
+    if (this.engineOn) {
+      // Warm-up toward the thermostat's regulating temperature, faster under load; a stuck-open
+      // thermostat keeps the radiator in circuit, so the engine settles lower, more so at speed.
+      const eq = p.engine.thermostatC - e.thermostatOpen * (20 + 0.15 * this.speedKmh);
+      const tau = 300 / (1 + (2 * this.loadPct) / 100);
+      this.coolantC += ((eq - this.coolantC) * dt) / tau;
+      this.oilC += ((this.coolantC + 5 - this.oilC) * dt) / (tau * 1.5);
+    } else if (p.engine.kind === 'none' && this.running) {
+      this.coolantC += ((30 - this.coolantC) * dt) / 600;
+      this.oilC = this.coolantC;
+    } else {
+      this.coolantC += ((amb - this.coolantC) * dt) / 2400;
+      this.oilC += ((amb - this.oilC) * dt) / 3000;
+    }
+    this.maxCoolantThisCycleC = Math.max(this.maxCoolantThisCycleC, this.coolantC);
+    const soak = this.engineOn ? (this.speedKmh < 10 ? 12 : 4) : 0;
+    this.iatC += ((amb + soak - this.iatC) * dt) / 60;
+  }
+
+  private fuelStep(dt: number): void {
+    const p = this.profile;
+    const e = this.effects;
+    const banks = p.engine.banks;
+    const cyl = p.engine.cylinders;
+    if (!this.engineOn) {
+      this.fuelStatus = 0;
+      for (let b = 0; b < banks; b++) {
+        this.stft[b] = 0;
+        this.lambda[b] = 1;
+        this.o2Up[b] += (0.05 - this.o2Up[b]) * Math.min(1, dt / 5);
+        this.o2UpLag[b] = this.o2Up[b];
+        this.o2Down[b] += (0.05 - this.o2Down[b]) * Math.min(1, dt / 5);
+      }
+      return;
+    }
+    // Burnt fuel: fuel rate from the air the engine uses.
+    this.fuelPct = Math.max(0, this.fuelPct - ((this.airGs / STOICH / 745) * dt * 100) / p.tankL);
+    if (p.engine.kind === 'compression') {
+      this.fuelStatus = 0;
+      return;
+    }
+    // Open loop until the sensors are warm, under heavy load, or when the ECU distrusts its coolant reading.
+    const o2Ready = this.runTimeS > 25;
+    if (e.ectOpen) this.fuelStatus = FUEL_OL_FAULT;
+    else if (!o2Ready || this.coolantC < 35) this.fuelStatus = FUEL_OL_COLD;
+    else if (this.loadPct > 85) this.fuelStatus = FUEL_OL_LOAD;
+    else this.fuelStatus = FUEL_CL;
+    this.commandedLambda =
+      this.fuelStatus === FUEL_OL_LOAD ? 0.88 : this.fuelStatus === FUEL_OL_COLD ? 0.95 : 1;
+
+    const idleCell = this.speedKmh < 4 && this.phase.phase !== 'hold';
+    this.ltftCell = idleCell ? 0 : this.loadPct < 60 ? 1 : 2;
+    const leakFrac = this.mafGs > 0 ? this.airGs / this.mafGs : 1;
+    const flow = Math.max(1, this.airGs);
+    // Loop delay from injection to the sensor: engine cycles plus gas transport, shorter at high flow.
+    const delaySteps = Math.max(1, Math.min(10, Math.round((0.15 + 1.2 / flow) / dt)));
+    for (let b = 0; b < banks; b++) {
+      const cyls = Array.from({ length: cyl / banks }, (_, i) => b + i * banks);
+      const inj = cyls.reduce((s, c) => s + e.injectorFlow[c], 0) / cyls.length;
+      const mis = cyls.reduce((s, c) => s + this.misfireRate(c), 0) / cyls.length;
+      const trim =
+        this.fuelStatus === FUEL_CL || this.fuelStatus === FUEL_OL_LOAD
+          ? this.stft[b] + this.ltftCells[b][this.ltftCell]
+          : this.ltftCells[b][this.ltftCell];
+      const fuelRatio = (inj * (1 + trim)) / this.commandedLambda;
+      this.lambda[b] = leakFrac / Math.max(0.3, fuelRatio);
+      // Unburnt charge from misfiring cylinders carries oxygen past the sensor.
+      const seen = this.lambda[b] + mis * 0.35 + this.rng.gauss(0.002);
+      const hist = this.lambdaHistory[b];
+      hist.push(seen);
+      hist.shift();
+      const delayed = hist[hist.length - delaySteps];
+      const raw = 0.45 - 0.42 * Math.tanh((delayed - 1) * 80);
+      const lag = 0.05 + (b === 0 ? e.o2ExtraLagS : 0);
+      this.o2UpLag[b] += (raw - this.o2UpLag[b]) * Math.min(1, dt / lag);
+      this.o2Up[b] = Math.max(0, Math.min(1.1, this.o2UpLag[b] + this.rng.gauss(0.005)));
+
+      // Catalyst oxygen storage: a healthy one absorbs the switching, a dead one lets it through.
+      const capacityG = 0.6 * e.catCapacity * Math.sqrt(p.engine.displacementL / 1.2);
+      const o2Flux = (this.lambda[b] - 1 + mis * 0.35) * (this.airGs / banks) * 0.23;
+      this.catStore[b] = Math.max(0, Math.min(1, this.catStore[b] + (o2Flux * dt) / capacityG));
+      this.catStore[b] += (0.5 - this.catStore[b]) * dt * 0.05; // the rear-sensor trim re-centres storage
+      const cs = this.catStore[b];
+      const stored = cs > 0.92 ? 0.1 : cs < 0.08 ? 0.8 : 0.62 - (cs - 0.5) * 0.3;
+      // Below 30 % of its storage the converter no longer damps the front oscillation.
+      const through = Math.max(0, Math.min(1, (0.3 - e.catCapacity) / 0.2));
+      const down = (1 - through) * stored + through * raw;
+      this.o2Down[b] += (down - this.o2Down[b]) * Math.min(1, dt / 0.15);
+
+      if (this.fuelStatus === FUEL_CL) {
+        // PI limit cycle on a narrow-band sensor: jump on each switch, then ramp.
+        const rich = this.o2Up[b] > 0.45;
+        const wasRich = (this.stftDir[b] ?? 0) < 0;
+        if (rich !== wasRich) this.stft[b] += rich ? -0.004 : 0.004;
+        this.stft[b] += (rich ? -0.04 : 0.04) * dt;
+        this.stftDir[b] = rich ? -1 : 1;
+        this.stft[b] = Math.max(-0.25, Math.min(0.25, this.stft[b]));
+        // Long-term trim learns the mean short-term correction, cell by cell.
+        const cell = this.ltftCells[b];
+        cell[this.ltftCell] = Math.max(-0.25, Math.min(0.25, cell[this.ltftCell] + (this.stft[b] * dt) / 12));
+      } else {
+        this.stft[b] = 0;
+      }
+    }
+  }
+  private stftDir: number[] = [];
+
+  private exhaustStep(dt: number): void {
+    const p = this.profile;
+    const gasTarget = this.engineOn ? 180 + this.loadPct * 4 + this.rpm / 30 : this.ambientC;
+    this.exhaustTempC += ((gasTarget - this.exhaustTempC) * dt) / 30;
+    if (!p.engine.dpf) return;
+    // Soot builds with load, burns off passively when the exhaust is hot (motorway).
+    if (this.engineOn) {
+      this.dpfSootG += (0.0015 + this.loadPct * 0.00004) * dt;
+      if (this.exhaustTempC > 380) this.dpfSootG -= 0.004 * dt * (1 - this.effects.dpfBlock);
+      this.dpfSootG = Math.max(2, this.dpfSootG);
+    }
+    const exhaustGs = this.airGs * 1.03;
+    const restriction = 0.06 + this.dpfSootG / 250 + 0.9 * this.effects.dpfBlock;
+    this.dpfDeltaKpa = this.engineOn ? exhaustGs * restriction * (1 + (this.exhaustTempC - 20) / 600) : 0;
+  }
+
+  private electricalStep(dt: number): void {
+    const p = this.profile;
+    const e = this.effects;
+    const health = e.batteryHealth;
+    const ocv = 11.75 + 0.95 * Math.min(this.battery12Soc, 0.4 + 0.6 * health);
+    const rInt = 0.012 / Math.max(0.15, health);
+    if (this.crankingS > 0 && p.engine.kind !== 'none') {
+      const v = ocv - 160 * rInt;
+      this.crankMinV = this.crankingS <= STEP_S * 1.5 ? v : Math.min(this.crankMinV ?? v, v);
+      this.batteryV = v + this.rng.gauss(0.03);
+      return;
+    }
+    let charge: number;
+    if (this.running && (p.engine.kind === 'none' || p.traction)) {
+      charge = 1; // DC-DC converter from the traction battery
+    } else if (this.engineOn) {
+      charge = e.alternator;
+    } else charge = -1;
+    if (charge >= 0 && this.running) {
+      const netA = 90 * charge - 35;
+      this.battery12Soc = Math.max(0.05, Math.min(1, this.battery12Soc + (netA * dt) / (3600 * 60 * health)));
+      this.batteryV = netA > 0 ? Math.min(14.3, ocv + 1.2 + netA * 0.01) : ocv - 0.35 + netA * 0.004;
+    } else {
+      const drawA = this.keyOn ? 6 : 0.03;
+      this.battery12Soc = Math.max(0.05, this.battery12Soc - (drawA * dt) / (3600 * 60 * health));
+      this.batteryV = ocv - drawA * rInt;
+    }
+    this.batteryV += this.rng.gauss(0.01);
+    this.updateTraction(dt);
+  }
+
+  private updateTraction(dt: number): void {
+    const tr = this.profile.traction;
+    if (!tr) return;
+    const iso = this.effects.isolationKohm;
+    this.isolationKohm = iso ?? 5000;
+    let kw = 0;
+    if (this.running && !this.hvFault) {
+      const v = this.speedKmh;
+      kw = 0.5 + v * (0.12 + 0.0000055 * v * v) + Math.max(0, this.accelKmhS) * v * 0.02;
+      if (this.accelKmhS < -1) kw -= Math.min(kw + 15, -this.accelKmhS * v * 0.02);
+      // With the engine on, it drives the wheels and the generator charges the pack.
+      if (this.engineOn) kw = this.socPct < 60 ? -4 : 0.5;
+    }
+    const kwh = tr.capacityKwh;
+    this.socPct = Math.max(1, Math.min(99, this.socPct - (kw * dt) / 36 / kwh));
+    const soc = this.socPct / 100;
+    const ocvCell = tr.chemistry === 'NiMH' ? 1.15 + 0.17 * soc : 3.3 + 0.9 * soc;
+    const ocvPack = ocvCell * tr.cells;
+    this.hvA = this.running && !this.hvFault ? (kw * 1000) / ocvPack : 0;
+    const rCell = tr.chemistry === 'NiMH' ? 0.0012 : 0.0009;
+    for (let i = 0; i < tr.cells; i++) this.cellV[i] = ocvCell + this.cellOffset[i] - this.hvA * rCell;
+    this.hvV = this.hvFault ? 0 : this.cellV.reduce((a, b) => a + b, 0);
+  }
+
+  private countersStep(dt: number): void {
+    if (this.running) this.runTimeS += dt;
+    const km = (this.speedKmh * dt) / 3600;
+    this.distanceSinceClearKm += km;
+    if (this.keyOn) this.timeSinceClearMin += dt / 60;
+    if (this.milOn) {
+      this.distanceMilKm += km;
+      if (this.running) this.timeMilMin += dt / 60;
+    }
+  }
+
+  /** Mode 04 / UDS 0x14 on the engine ECU: counters since clear restart. */
+  resetSinceClear(): void {
+    this.distanceSinceClearKm = 0;
+    this.timeSinceClearMin = 0;
+    this.warmUpsSinceClear = 0;
+    this.distanceMilKm = 0;
+    this.timeMilMin = 0;
+    for (const cells of this.ltftCells) cells.fill(0);
+  }
+}

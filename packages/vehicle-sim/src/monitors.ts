@@ -1,0 +1,380 @@
+import type { DtcMemory, FailOptions } from './dtc-memory.js';
+import { FUEL_CL, type ModelListener, type VehicleModel } from './model.js';
+import type { EcuRole } from './profiles.js';
+
+/** J1979 readiness monitors. Continuous ones are always complete; the others complete when they run. */
+export type MonitorName =
+  | 'misfire'
+  | 'fuel'
+  | 'components'
+  | 'catalyst'
+  | 'evap'
+  | 'o2'
+  | 'o2heater'
+  | 'egr'
+  | 'nmhc'
+  | 'boost'
+  | 'exhaust'
+  | 'pm';
+
+/** Bit of each non-continuous monitor in PID 0x01 bytes C/D, spark and compression ignition. */
+export const SPARK_BITS: Partial<Record<MonitorName, number>> = {
+  catalyst: 0,
+  evap: 2,
+  o2: 5,
+  o2heater: 6,
+  egr: 7,
+};
+export const COMPRESSION_BITS: Partial<Record<MonitorName, number>> = {
+  nmhc: 0,
+  boost: 3,
+  exhaust: 5,
+  pm: 6,
+  egr: 7,
+};
+
+const LOST_CODE: Record<EcuRole, { code: string; by: EcuRole; emission: boolean }> = {
+  engine: { code: 'U0100', by: 'transmission', emission: true },
+  transmission: { code: 'U0101', by: 'engine', emission: true },
+  battery: { code: 'U0111', by: 'engine', emission: true },
+  abs: { code: 'U0121', by: 'engine', emission: false },
+  body: { code: 'U0140', by: 'engine', emission: false },
+};
+const WHEEL_CODES = ['C0035', 'C0040', 'C0045', 'C0050'];
+
+export interface MonitorHost {
+  memory(role: EcuRole): DtcMemory | undefined;
+  snapshot(role: EcuRole): Map<number, Uint8Array>;
+}
+
+/**
+ * The ECUs' on-board monitors. They watch sensor values (never the injected faults themselves) and
+ * report pass or fail to the fault memory of the ECU that owns them; readiness follows.
+ */
+export class Monitors implements ModelListener {
+  /** Non-continuous monitors supported by this vehicle. */
+  readonly supported: MonitorName[];
+  /** Completed since the last clear (readiness, PID 0x01). */
+  readonly complete = new Set<MonitorName>();
+  /** Completed in this driving cycle (PID 0x41). */
+  readonly completeThisCycle = new Set<MonitorName>();
+  private acc: Record<string, number> = {};
+  private done = new Set<string>();
+  private lastUp: boolean[] = [];
+  private lastDown: boolean[] = [];
+
+  constructor(
+    private readonly m: VehicleModel,
+    private readonly host: MonitorHost,
+  ) {
+    const e = m.profile.engine;
+    if (e.kind === 'spark') {
+      this.supported = ['catalyst', 'o2', 'o2heater'];
+      if (e.evap) this.supported.push('evap');
+      if (e.egr) this.supported.push('egr');
+    } else if (e.kind === 'compression') {
+      this.supported = ['nmhc', 'boost', 'exhaust', 'pm', 'egr'];
+    } else this.supported = [];
+  }
+
+  get continuous(): MonitorName[] {
+    return this.m.profile.engine.kind === 'none' ? ['components'] : ['misfire', 'fuel', 'components'];
+  }
+
+  /** Mode 04: monitors start over. */
+  clear(): void {
+    this.complete.clear();
+    this.completeThisCycle.clear();
+  }
+
+  cycleStart(): void {
+    this.acc = {};
+    this.done.clear();
+    this.completeThisCycle.clear();
+  }
+
+  cycleEnd(m: VehicleModel, warmUp: boolean): void {
+    for (const role of m.profile.ecus.map((e) => e.role)) this.host.memory(role)?.endCycle(warmUp);
+  }
+
+  private fail(role: EcuRole, code: string, opt: FailOptions): void {
+    this.host.memory(role)?.fail(code, this.m.t, () => this.host.snapshot(role), opt);
+  }
+
+  private pass(role: EcuRole, code: string): void {
+    this.host.memory(role)?.pass(code);
+  }
+
+  private finish(name: MonitorName): void {
+    this.complete.add(name);
+    this.completeThisCycle.add(name);
+  }
+
+  /** Adds dt to accumulator `key` while `cond` holds and returns the total. */
+  private add(key: string, cond: boolean, dt: number): number {
+    if (cond) this.acc[key] = (this.acc[key] ?? 0) + dt;
+    return this.acc[key] ?? 0;
+  }
+
+  /** Runs `fn` once per driving cycle. */
+  private once(key: string, fn: () => void): void {
+    if (this.done.has(key)) return;
+    this.done.add(key);
+    fn();
+  }
+
+  step(m: VehicleModel): void {
+    const dt = 0.1;
+    const e = m.profile.engine;
+    const E = m.effects;
+    if (m.keyOn) this.networkAndChassis(m, dt);
+    if (!m.running) return;
+    if (m.engineOn) {
+      this.misfire(m, dt);
+      if (e.kind === 'spark') {
+        this.fuelSystem(m, dt);
+        this.catalystAndO2(m, dt);
+        if (e.evap) this.evap(m, dt);
+      }
+      if (e.egr) this.egr(m, dt);
+      if (e.kind === 'compression') this.diesel(m, dt);
+      // Engine coolant temperature sensor circuit high (open circuit reads the −40 °C end stop).
+      const ectLow = this.add('ect-open', m.coolantSensorC <= -39.5, dt);
+      if (ectLow >= 3) this.once(`P0118-fail`, () => this.fail('engine', 'P0118', { emission: true }));
+      else if (this.add('ect-ok', m.coolantSensorC > -39.5, dt) >= 10)
+        this.once(`P0118-pass`, () => this.pass('engine', 'P0118'));
+      // Thermostat: the coolant must reach the regulating temperature within 15 min of engine running.
+      const engineTime = this.add('engine-on', true, dt);
+      const reach = e.thermostatC - 15;
+      if (m.coolantSensorC >= reach && m.coolantSensorC > -39.5)
+        this.once('P0128', () => this.pass('engine', 'P0128'));
+      else if (engineTime >= 900 && !E.ectOpen && m.coolantAtStartC < reach - 10)
+        this.once('P0128', () => this.fail('engine', 'P0128', { emission: true }));
+      // Charging system.
+      const low = this.add('volt-low', m.batteryV < 12.0, dt);
+      if (low >= 20) this.once(`P0562-fail`, () => this.fail('engine', 'P0562', { emission: true }));
+      else if (this.add('volt-ok', m.batteryV >= 12.5, dt) >= 60)
+        this.once(`P0562-pass`, () => this.pass('engine', 'P0562'));
+      if (this.add('alt-circuit', E.alternatorCircuit, dt) >= 5)
+        this.once(`P0620-fail`, () => this.fail('engine', 'P0620', { emission: true }));
+      else if (this.add('alt-ok', !E.alternatorCircuit, dt) >= 10)
+        this.once(`P0620-pass`, () => this.pass('engine', 'P0620'));
+      if (this.add('components', true, dt) >= 30) this.finish('components');
+    } else if (m.profile.engine.kind === 'none' && this.add('components', true, dt) >= 30)
+      this.finish('components');
+    if (m.profile.traction) this.traction(m, dt);
+  }
+
+  private networkAndChassis(m: VehicleModel, dt: number): void {
+    const E = m.effects;
+    const awake = this.add('key-on', true, dt) >= 3;
+    if (awake) {
+      for (const ecu of m.profile.ecus) {
+        const lost = LOST_CODE[ecu.role];
+        if (!m.profile.ecus.some((x) => x.role === lost.by)) continue;
+        if (E.lostEcus.has(ecu.role))
+          this.once(`${lost.code}-fail`, () => this.fail(lost.by, lost.code, { emission: lost.emission }));
+        else this.once(`${lost.code}-pass`, () => this.pass(lost.by, lost.code));
+      }
+    }
+    // ABS: a wheel reading zero while the others turn.
+    if (m.profile.ecus.some((x) => x.role === 'abs')) {
+      for (let w = 0; w < 4; w++) {
+        const moving = m.speedKmh > 15;
+        const bad = this.add(`wheel-bad-${w}`, moving && m.wheelKmh[w] < 1, dt);
+        const good = this.add(`wheel-ok-${w}`, moving && m.wheelKmh[w] >= 1, dt);
+        if (bad >= 2)
+          this.once(`${WHEEL_CODES[w]}-fail`, () => this.fail('abs', WHEEL_CODES[w], { emission: false, oneTrip: true, ftb: 0x31 }),
+          );
+        else if (good >= 20) this.once(`${WHEEL_CODES[w]}-pass`, () => this.pass('abs', WHEEL_CODES[w]));
+      }
+    }
+  }
+
+  private traction(m: VehicleModel, dt: number): void {
+    const tr = m.profile.traction!;
+    // UN ECE R100: at least 500 Ω per volt on the DC side.
+    const limitKohm = (500 * tr.nominalV) / 1000;
+    if (this.add('iso-low', m.isolationKohm < limitKohm, dt) >= 1) {
+      m.hvFault = true;
+      this.once(`P0AA6-fail`, () => this.fail('battery', 'P0AA6', { emission: true, oneTrip: true }));
+    } else if (this.add('iso-ok', m.isolationKohm >= limitKohm, dt) >= 5)
+      this.once(`P0AA6-pass`, () => this.pass('battery', 'P0AA6'));
+  }
+
+  private misfire(m: VehicleModel, dt: number): void {
+    const n = m.profile.engine.cylinders;
+    if (m.runTimeS < 5) return;
+    m.revsThisWindow += (m.rpm / 60) * dt;
+    for (let c = 0; c < n; c++) m.misfiresThisWindow[c] += m.misfireRate(c) * (m.rpm / 120) * dt;
+    if (m.revsThisWindow < 1000) return;
+    const firings = m.revsThisWindow / 2;
+    const rates = m.misfiresThisWindow.map((x) => x / firings);
+    m.lastMisfireRates = rates;
+    m.revsThisWindow = 0;
+    m.misfiresThisWindow.fill(0);
+    let any = false;
+    for (let c = 0; c < n; c++) {
+      const code = `P030${c + 1}`;
+      if (rates[c] > 0.02) {
+        any = true;
+        // Above ~20 % the misfire overheats the catalyst: confirmed at once (J1979 "type A").
+        this.fail('engine', code, { emission: true, oneTrip: rates[c] >= 0.2 });
+      } else this.pass('engine', code);
+    }
+    if (any) this.fail('engine', 'P0300', { emission: true, oneTrip: rates.some((r) => r >= 0.2) });
+    else this.pass('engine', 'P0300');
+  }
+
+  private fuelSystem(m: VehicleModel, dt: number): void {
+    const cl = m.fuelStatus === FUEL_CL;
+    for (let b = 0; b < m.profile.engine.banks; b++) {
+      const total = m.stft[b] + m.ltft[b];
+      const [lean, rich] = b === 0 ? ['P0171', 'P0172'] : ['P0174', 'P0175'];
+      if (this.add(`lean${b}`, cl && total > 0.2, dt) >= 8)
+        this.once(lean, () => this.fail('engine', lean, { emission: true }));
+      if (this.add(`rich${b}`, cl && total < -0.2, dt) >= 8)
+        this.once(rich, () => this.fail('engine', rich, { emission: true }));
+      if (this.add(`fuel-ok${b}`, cl && Math.abs(total) <= 0.2, dt) >= 120) {
+        this.once(`${lean}-pass`, () => {
+          if (!this.done.has(lean)) this.pass('engine', lean);
+          if (!this.done.has(rich)) this.pass('engine', rich);
+        });
+      }
+    }
+    // MAF plausibility against the speed-density estimate, where a vacuum leak no longer matters.
+    if (m.airGs > 10) {
+      const ve = 0.82 + 0.08 * Math.sin(Math.min(1, m.rpm / 6000) * Math.PI);
+      const est = (m.rpm / 120) * m.profile.engine.displacementL * 1.184 * ve * (m.mapKpa / m.baroKpa);
+      const dev = (est - m.mafGs) / est;
+      if (this.add('maf-bad', Math.abs(dev) > 0.18, dt) >= 5)
+        this.once('P0101', () => this.fail('engine', 'P0101', { emission: true }));
+      else if (this.add('maf-ok', Math.abs(dev) <= 0.18, dt) >= 60)
+        this.once('P0101', () => this.pass('engine', 'P0101'));
+    }
+    if (this.add('fuel-done', cl, dt) >= 30) {
+      this.finish('fuel');
+      this.finish('misfire');
+    }
+  }
+
+  private catalystAndO2(m: VehicleModel, dt: number): void {
+    const banks = m.profile.engine.banks;
+    const cruise = m.speedKmh > 20 || m.phase.phase === 'hold';
+    const steady =
+      m.fuelStatus === FUEL_CL && m.coolantC > 70 && m.runTimeS > 60 && cruise && Math.abs(m.accelKmhS) < 2;
+    if (m.runTimeS > 60) this.once('o2heater', () => this.finish('o2heater'));
+    for (let b = 0; b < banks; b++) {
+      const up = m.o2Up[b] > 0.45;
+      const down = m.o2Down[b] > 0.45;
+      if (steady) {
+        if (this.lastUp[b] !== undefined && up !== this.lastUp[b])
+          this.acc[`up${b}`] = (this.acc[`up${b}`] ?? 0) + 1;
+        if (this.lastDown[b] !== undefined && down !== this.lastDown[b])
+          this.acc[`down${b}`] = (this.acc[`down${b}`] ?? 0) + 1;
+      }
+      this.lastUp[b] = up;
+      this.lastDown[b] = down;
+    }
+    const time = this.add('cat-time', steady, dt);
+    if (time >= 60) {
+      this.once('catalyst', () => {
+        for (let b = 0; b < banks; b++) {
+          const ups = this.acc[`up${b}`] ?? 0;
+          const downs = this.acc[`down${b}`] ?? 0;
+          const cat = b === 0 ? 'P0420' : 'P0430';
+          const o2 = b === 0 ? 'P0133' : 'P0153';
+          // Catalyst: the rear sensor copies the front one when oxygen storage is gone.
+          if (ups >= 10 && downs / ups > 0.5) this.fail('engine', cat, { emission: true });
+          else this.pass('engine', cat);
+          // Front sensor response: too few switches per minute in closed loop means a slow sensor.
+          if (ups < 60) this.fail('engine', o2, { emission: true });
+          else this.pass('engine', o2);
+        }
+        this.finish('catalyst');
+        this.finish('o2');
+      });
+    }
+  }
+
+  private evap(m: VehicleModel, dt: number): void {
+    if (this.done.has('evap')) return;
+    const ok = m.coolantC > 60 && m.fuelPct > 15 && m.fuelPct < 85 && m.runTimeS > 180;
+    const t = this.add('evap-time', ok, dt);
+    if (t <= 0) return;
+    const leak = m.effects.evapLeakMm;
+    const leakRate = (p: number) => 0.45 * leak * leak * Math.sqrt(Math.max(0, -p));
+    if (!this.acc.evapReached) {
+      if (t <= 20) {
+        // Purge open, vent closed: the engine pulls the tank down toward −1.5 kPa.
+        m.evapPa += (-150 + leakRate(m.evapPa) + 3) * dt;
+        if (m.evapPa <= -1500) {
+          this.acc.evapReached = 1;
+          this.acc.evapStart = m.evapPa;
+          this.acc.evapHold = t;
+        }
+        return;
+      }
+      // Cannot pull a vacuum at all: a gross leak (cap off, split hose).
+      this.once('evap', () => this.fail('engine', 'P0455', { emission: true }));
+    } else {
+      // Sealed: the vacuum decays by fuel vapour alone; a leak lets air in faster.
+      m.evapPa += (leakRate(m.evapPa) + 3) * dt;
+      if (t - this.acc.evapHold < 20) return;
+      const decay = m.evapPa - this.acc.evapStart;
+      this.once('evap', () => {
+        if (decay > 350) this.fail('engine', 'P0442', { emission: true });
+        else if (decay > 120) this.fail('engine', 'P0456', { emission: true });
+        else for (const c of ['P0455', 'P0442', 'P0456']) this.pass('engine', c);
+      });
+    }
+    this.finish('evap');
+    m.evapPa = 0;
+  }
+
+  private egr(m: VehicleModel, dt: number): void {
+    const flowT = this.add('egr-flow', m.egrCmdPct > 10, dt);
+    if (m.egrCmdPct > 10) {
+      this.acc.egrCmd = (this.acc.egrCmd ?? 0) + m.egrCmdPct * dt;
+      this.acc.egrAct = (this.acc.egrAct ?? 0) + m.egrPct * dt;
+    }
+    if (flowT >= 20) {
+      this.once('P0401', () => {
+        if (this.acc.egrAct / this.acc.egrCmd < 0.4) this.fail('engine', 'P0401', { emission: true });
+        else this.pass('engine', 'P0401');
+        this.finish('egr');
+      });
+    }
+    const closedT = this.add('egr-closed', m.egrCmdPct === 0 && m.coolantC > 60, dt);
+    if (this.add('egr-open-bad', m.egrCmdPct === 0 && m.coolantC > 60 && m.egrPct > 8, dt) >= 10)
+      this.once('P0404', () => this.fail('engine', 'P0404', { emission: true }));
+    else if (closedT >= 30) this.once('P0404', () => this.pass('engine', 'P0404'));
+  }
+
+  private diesel(m: VehicleModel, dt: number): void {
+    const warm = m.coolantC > 60;
+    if (this.add('boost', m.loadPct > 40, dt) >= 20) this.once('boost', () => this.finish('boost'));
+    if (this.add('exhaust', warm, dt) >= 120) this.once('exhaust', () => this.finish('exhaust'));
+    if (this.add('nmhc', warm && m.exhaustTempC > 250, dt) >= 180)
+      this.once('nmhc', () => this.finish('nmhc'));
+    // DPF: soot load estimated from the pressure drop at a flow where it is measurable.
+    if (m.airGs > 12 && warm) {
+      const exhaustGs = m.airGs * 1.03;
+      const est = (m.dpfDeltaKpa / (exhaustGs * (1 + (m.exhaustTempC - 20) / 600)) - 0.06) * 250;
+      this.acc.sootSum = (this.acc.sootSum ?? 0) + est * dt;
+      const t = this.add('dpf', true, dt);
+      if (t >= 20) {
+        this.once('pm', () => {
+          const soot = this.acc.sootSum / t;
+          // Blocked beyond regeneration: soot accumulation, and (as VAG-group ECUs report a blocked
+          // filter) efficiency below threshold once the pressure model is out of range.
+          if (soot > 45) this.fail('engine', 'P2463', { emission: true });
+          else this.pass('engine', 'P2463');
+          if (soot > 120) this.fail('engine', 'P2002', { emission: true });
+          else this.pass('engine', 'P2002');
+          this.finish('pm');
+        });
+      }
+    }
+  }
+}

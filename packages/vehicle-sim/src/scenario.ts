@@ -1,0 +1,315 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument } from 'yaml';
+import { type DrivePhase, PHASE_KINDS, type PhaseKind } from './drive.js';
+import { FAULT_TYPES, FAULTS, type FaultSpec, type FaultType, WHEELS, type Wheel } from './faults.js';
+import {
+  type EcuRole,
+  PROFILE_NAMES,
+  PROFILES,
+  type ProfileName,
+  type Text,
+  type VehicleProfile,
+} from './profiles.js';
+import { isValidVinSyntax } from './vin.js';
+
+/** A training scenario: a vehicle, its faults, how it was driven before it came in, and the story. */
+export interface Scenario {
+  name: string;
+  file?: string;
+  vehicle: ProfileName;
+  profile: VehicleProfile;
+  protocol: 'can11' | 'can29';
+  vin: string;
+  seed: number;
+  ambientC: number;
+  odometerKm: number;
+  fuelPct: number;
+  socPct?: number;
+  complaint: Text;
+  trueCause: string;
+  faults: FaultSpec[];
+  drive: DrivePhase[];
+  /** Simulated time (s) at which the workshop session starts. */
+  sessionStart: number;
+}
+
+/** A bad scenario file: names the file, the field path (`faults[1].severity`) and the line when known. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+  constructor(
+    readonly file: string,
+    readonly path: string,
+    readonly reason: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}: ${path ? `${path}: ` : ''}${reason}`);
+  }
+}
+
+export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+
+const TOP_KEYS = [
+  'name',
+  'vehicle',
+  'seed',
+  'ambient_c',
+  'odometer_km',
+  'fuel_pct',
+  'soc_pct',
+  'complaint',
+  'true_cause',
+  'faults',
+  'drive',
+  'session_start',
+];
+const FAULT_KEYS = ['type', 'severity', 'onset', 'cylinder', 'wheel', 'ecu', 'position'];
+const ECU_ROLES: EcuRole[] = ['engine', 'transmission', 'battery', 'abs', 'body'];
+
+/** Parses and validates scenario YAML. `file` names the source in errors. */
+export function parseScenario(text: string, file = '<scenario>'): Scenario {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new ScenarioError(file, '', `YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0].line);
+  }
+  const lineOf = (path: (string | number)[]): number | undefined => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    const start =
+      node?.range?.[0] ??
+      (path.length ? (doc.getIn(path.slice(0, -1), true) as { range?: number[] })?.range?.[0] : undefined);
+    return start === undefined ? undefined : lc.linePos(start).line;
+  };
+  const fail = (path: (string | number)[], reason: string): never => {
+    const text = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+    throw new ScenarioError(file, text, reason, lineOf(path));
+  };
+  const root = doc.toJS() as unknown;
+  if (!isObject(root)) return fail([], 'a scenario is a mapping (name:, vehicle:, faults: …)');
+  for (const k of Object.keys(root))
+    if (!TOP_KEYS.includes(k)) fail([k], `unknown field (expected one of ${TOP_KEYS.join(', ')})`);
+
+  const str = (path: (string | number)[], v: unknown, required = true): string | undefined => {
+    if (v === undefined || v === null) return required ? fail(path, 'is required') : undefined;
+    if (typeof v !== 'string' || v.trim() === '') return fail(path, 'must be a non-empty string');
+    return v;
+  };
+  const num = (path: (string | number)[], v: unknown, lo: number, hi: number, dflt?: number): number => {
+    if (v === undefined || v === null) return dflt !== undefined ? dflt : fail(path, 'is required');
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return fail(path, `must be a number (got ${JSON.stringify(v)})`);
+    if (v < lo || v > hi) return fail(path, `must be between ${lo} and ${hi} (got ${v})`);
+    return v;
+  };
+  const duration = (path: (string | number)[], v: unknown): number => {
+    if (typeof v === 'number') return num(path, v, 0, 1e7);
+    if (typeof v === 'string') {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*(s|min|h)\s*$/.exec(v);
+      if (m) return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'min' ? 60 : 1);
+    }
+    return fail(path, `must be seconds or a duration like "90s", "15min", "2h" (got ${JSON.stringify(v)})`);
+  };
+
+  const name = str(['name'], root.name)!;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail(['name'], 'must be lower-case letters, digits and dashes');
+
+  // vehicle: a profile name, or { profile, vin, protocol }
+  let vehicle: ProfileName;
+  let vin: string | undefined;
+  let protocol: 'can11' | 'can29' = 'can11';
+  const v = root.vehicle;
+  const profileName = (path: (string | number)[], x: unknown): ProfileName => {
+    if (typeof x !== 'string' || !(PROFILE_NAMES as string[]).includes(x))
+      return fail(
+        path,
+        `unknown vehicle profile ${JSON.stringify(x)} (expected one of ${PROFILE_NAMES.join(', ')})`,
+      );
+    return x as ProfileName;
+  };
+  if (isObject(v)) {
+    for (const k of Object.keys(v))
+      if (!['profile', 'vin', 'protocol'].includes(k))
+        fail(['vehicle', k], 'unknown field (expected profile, vin, protocol)');
+    vehicle = profileName(['vehicle', 'profile'], v.profile);
+    if (v.vin !== undefined) {
+      vin = str(['vehicle', 'vin'], v.vin)!;
+      if (!isValidVinSyntax(vin))
+        fail(['vehicle', 'vin'], 'must be 17 characters, digits and capitals without I, O, Q');
+    }
+    if (v.protocol !== undefined) {
+      if (v.protocol !== 'can11' && v.protocol !== 'can29')
+        fail(['vehicle', 'protocol'], 'must be can11 or can29');
+      protocol = v.protocol as 'can11' | 'can29';
+    }
+  } else vehicle = profileName(['vehicle'], v);
+  const profile = PROFILES[vehicle];
+
+  const complaint = root.complaint;
+  if (!isObject(complaint)) fail(['complaint'], 'is required: { fr: …, en: … }');
+  const c = complaint as Record<string, unknown>;
+  for (const k of Object.keys(c))
+    if (k !== 'fr' && k !== 'en') fail(['complaint', k], 'unknown language (expected fr, en)');
+  const complaintText = { fr: str(['complaint', 'fr'], c.fr)!, en: str(['complaint', 'en'], c.en)! };
+  const trueCause = str(['true_cause'], root.true_cause)!;
+
+  const faults: FaultSpec[] = [];
+  const fl = root.faults ?? [];
+  if (!Array.isArray(fl)) fail(['faults'], 'must be a list');
+  for (const [i, f] of (fl as unknown[]).entries()) {
+    const p = ['faults', i];
+    if (!isObject(f)) fail(p, 'must be a mapping with type, severity, onset');
+    if (!isObject(f)) continue;
+    for (const k of Object.keys(f))
+      if (!FAULT_KEYS.includes(k))
+        fail([...p, k], `unknown field (expected one of ${FAULT_KEYS.join(', ')})`);
+    if (typeof f.type !== 'string' || !(FAULT_TYPES as readonly string[]).includes(f.type))
+      fail(
+        [...p, 'type'],
+        `unknown fault ${JSON.stringify(f.type)} (expected one of ${FAULT_TYPES.join(', ')})`,
+      );
+    const spec: FaultSpec = {
+      type: f.type as FaultType,
+      severity: num([...p, 'severity'], f.severity, 0, 1),
+      onset: f.onset === undefined ? 0 : duration([...p, 'onset'], f.onset),
+    };
+    if (spec.severity <= 0) fail([...p, 'severity'], 'must be above 0 (a fault of severity 0 is no fault)');
+    if (f.cylinder !== undefined) spec.cylinder = num([...p, 'cylinder'], f.cylinder, 1, 12);
+    if (f.wheel !== undefined) {
+      if (!(WHEELS as unknown[]).includes(f.wheel))
+        fail([...p, 'wheel'], `must be one of ${WHEELS.join(', ')}`);
+      spec.wheel = f.wheel as Wheel;
+    }
+    if (f.ecu !== undefined) {
+      if (!(ECU_ROLES as unknown[]).includes(f.ecu))
+        fail([...p, 'ecu'], `must be one of ${ECU_ROLES.join(', ')}`);
+      spec.ecu = f.ecu as EcuRole;
+    }
+    if (f.position !== undefined) {
+      if (f.position !== 'open' && f.position !== 'closed')
+        fail([...p, 'position'], 'must be open or closed');
+      spec.position = f.position as 'open' | 'closed';
+    }
+    const why = FAULTS[spec.type].notOn?.(profile, spec);
+    if (why) {
+      const field = /cylinder/.test(why)
+        ? 'cylinder'
+        : /wheel/.test(why)
+          ? 'wheel'
+          : /`ecu`|ECU/.test(why)
+            ? 'ecu'
+            : 'type';
+      fail([...p, field in f ? field : 'type'], `${spec.type} on ${vehicle}: ${why}`);
+    }
+    faults.push(spec);
+  }
+
+  const drive: DrivePhase[] = [];
+  const dl = root.drive;
+  if (!Array.isArray(dl) || dl.length === 0)
+    fail(['drive'], 'is required: a list of phases like { phase: urban, duration: 15min }');
+  for (const [i, d] of (dl as unknown[]).entries()) {
+    const p = ['drive', i];
+    if (!isObject(d)) fail(p, 'must be a mapping { phase, duration }');
+    if (!isObject(d)) continue;
+    for (const k of Object.keys(d))
+      if (!['phase', 'duration', 'rpm'].includes(k))
+        fail([...p, k], 'unknown field (expected phase, duration, rpm)');
+    if (typeof d.phase !== 'string' || !(PHASE_KINDS as string[]).includes(d.phase))
+      fail(
+        [...p, 'phase'],
+        `unknown phase ${JSON.stringify(d.phase)} (expected one of ${PHASE_KINDS.join(', ')})`,
+      );
+    const phase: DrivePhase = { phase: d.phase as PhaseKind };
+    if (d.duration !== undefined) phase.duration = duration([...p, 'duration'], d.duration);
+    else if (i !== (dl as unknown[]).length - 1)
+      fail([...p, 'duration'], 'is required except on the last phase');
+    if (d.rpm !== undefined) {
+      if (phase.phase !== 'hold') fail([...p, 'rpm'], 'only a hold phase takes rpm');
+      phase.rpm = num([...p, 'rpm'], d.rpm, 500, 6000);
+    }
+    if (profile.engine.kind === 'none' && phase.phase === 'hold')
+      fail([...p, 'phase'], 'an EV has no engine speed to hold');
+    drive.push(phase);
+  }
+  const total = drive.reduce((s, d) => s + (d.duration ?? 0), 0);
+  const openEnded = drive[drive.length - 1].duration === undefined;
+  const sessionStart =
+    root.session_start === undefined ? total : duration(['session_start'], root.session_start);
+  if (!openEnded && sessionStart > total)
+    fail(['session_start'], `is after the end of the drive profile (${total} s)`);
+
+  const seed = num(['seed'], root.seed, 0, 0xffffffff, 1);
+  if (!Number.isInteger(seed)) fail(['seed'], 'must be an integer');
+  return {
+    name,
+    file,
+    vehicle,
+    profile,
+    protocol,
+    vin: vin ?? profile.vin,
+    seed,
+    ambientC: num(['ambient_c'], root.ambient_c, -30, 45, 15),
+    odometerKm: num(['odometer_km'], root.odometer_km, 0, 999_999, 84_250),
+    fuelPct: num(['fuel_pct'], root.fuel_pct, 0, 100, 55),
+    socPct: root.soc_pct === undefined ? undefined : num(['soc_pct'], root.soc_pct, 1, 99),
+    complaint: complaintText,
+    trueCause,
+    faults,
+    drive,
+    sessionStart,
+  };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+export function readScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(file, '', `cannot read: ${(err as Error).message}`);
+  }
+  return parseScenario(text, file);
+}
+
+/** Built-in scenario names (files under scenarios/). */
+export function scenarioNames(): string[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'))
+    .sort();
+}
+
+/** A built-in scenario by name, or a scenario file by path. */
+export function loadScenario(nameOrFile: string): Scenario {
+  if (/[/\\]|\.ya?ml$/.test(nameOrFile)) return readScenarioFile(nameOrFile);
+  const names = scenarioNames();
+  if (!names.includes(nameOrFile))
+    throw new ScenarioError(nameOrFile, '', `no built-in scenario of that name (known: ${names.join(', ')})`);
+  return readScenarioFile(join(SCENARIO_DIR, `${nameOrFile}.yaml`));
+}
+
+export function listScenarios(): Scenario[] {
+  return scenarioNames().map((n) => readScenarioFile(join(SCENARIO_DIR, `${n}.yaml`)));
+}
+
+/** The `sim list --json` entry for a scenario. */
+export function scenarioSummary(s: Scenario): {
+  name: string;
+  vehicle: string;
+  faults: string[];
+  true_cause: string;
+  complaint: Text;
+} {
+  return {
+    name: s.name,
+    vehicle: s.vehicle,
+    faults: s.faults.map((f) => f.type),
+    true_cause: s.trueCause,
+    complaint: s.complaint,
+  };
+}

@@ -1,0 +1,185 @@
+import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
+import { DtcMemory } from './dtc-memory.js';
+import { type EcuHost, SimEcu } from './ecu.js';
+import { FAULTS } from './faults.js';
+import { type ModelOptions, VehicleModel } from './model.js';
+import { Monitors } from './monitors.js';
+import { type EcuRole, ecuAddresses, FUNCTIONAL_11, FUNCTIONAL_29, type VehicleProfile } from './profiles.js';
+import type { Scenario } from './scenario.js';
+
+export interface VehicleOptions extends Partial<ModelOptions> {
+  /** 29-bit identifiers (ISO 15765-4 CAN 29 bit); 11-bit by default. */
+  extended?: boolean;
+  vin?: string;
+  /**
+   * Serving-clock time (ms) at which the workshop session starts, i.e. when simulated time equals
+   * `sessionStartS`. Defaults to the time of the first request.
+   */
+  startMs?: number;
+  /** Simulated time (s) the session starts at; the drive history before it is simulated up front. */
+  sessionStartS?: number;
+}
+
+/** Per-role ECU processing time, ms: fixed so that recordings are deterministic. */
+const PROCESSING_MS: Record<EcuRole, number> = { engine: 4, transmission: 7, battery: 9, abs: 11, body: 13 };
+
+/**
+ * A simulated vehicle: its physics (VehicleModel), the ECUs' monitors and fault memories, and the ECUs
+ * answering diagnostic requests. It is a Responder, so the ELM327 emulator and the ISO-TP server
+ * serve it like any other.
+ */
+export class Vehicle implements Responder, EcuHost {
+  readonly model: VehicleModel;
+  readonly monitors: Monitors;
+  readonly ecuList: SimEcu[];
+  readonly vin: string;
+  readonly extended: boolean;
+  readonly sessionStartS: number;
+  private startMs?: number;
+
+  constructor(
+    readonly profile: VehicleProfile,
+    options: VehicleOptions = {},
+  ) {
+    this.extended = options.extended ?? false;
+    this.vin = options.vin ?? profile.vin;
+    const model = new VehicleModel(profile, {
+      seed: options.seed ?? 1,
+      ambientC: options.ambientC ?? 15,
+      faults: options.faults ?? [],
+      drive: options.drive ?? [{ phase: 'idle' }],
+      odometerKm: options.odometerKm ?? 84_250,
+      fuelPct: options.fuelPct ?? 55,
+      socPct: options.socPct ?? (profile.engine.kind === 'none' ? 72 : 60),
+    });
+    this.model = model;
+    const memories = new Map<EcuRole, DtcMemory>();
+    for (const e of profile.ecus) memories.set(e.role, new DtcMemory(supportedCodes(profile, e.role)));
+    this.ecuList = profile.ecus.map((spec) => {
+      const a = ecuAddresses(spec.role, this.extended);
+      return new SimEcu(spec, a.request, a.response, memories.get(spec.role)!, this);
+    });
+    this.monitors = new Monitors(model, {
+      memory: (role) => memories.get(role),
+      snapshot: (role) => this.ecu(role)?.snapshot() ?? new Map(),
+    });
+    model.listeners.push(this.monitors, {
+      step: (m) => {
+        m.milOn = this.ecuList.some((e) => e.memory.mil);
+      },
+    });
+    this.sessionStartS = options.sessionStartS ?? model.schedule.sessionStart;
+    if (!Number.isFinite(this.sessionStartS)) this.sessionStartS = 0;
+    model.advanceTo(this.sessionStartS);
+    this.startMs = options.startMs;
+  }
+
+  static fromScenario(s: Scenario, options: Pick<VehicleOptions, 'startMs'> = {}): Vehicle {
+    return new Vehicle(s.profile, {
+      extended: s.protocol === 'can29',
+      vin: s.vin,
+      seed: s.seed,
+      ambientC: s.ambientC,
+      faults: s.faults,
+      drive: s.drive,
+      odometerKm: s.odometerKm,
+      fuelPct: s.fuelPct,
+      socPct: s.socPct,
+      sessionStartS: s.sessionStart,
+      startMs: options.startMs,
+    });
+  }
+
+  ecu(role: EcuRole): SimEcu | undefined {
+    return this.ecuList.find((e) => e.role === role);
+  }
+
+  /** Simulated seconds at serving-clock time `nowMs`. */
+  simTime(nowMs: number): number {
+    if (this.startMs === undefined) this.startMs = nowMs;
+    return this.sessionStartS + Math.max(0, nowMs - this.startMs) / 1000;
+  }
+
+  /** Brings the physics up to serving-clock time `nowMs`. */
+  advance(nowMs: number): void {
+    this.model.advanceTo(this.simTime(nowMs));
+  }
+
+  cleared(role: EcuRole): void {
+    if (role !== 'engine') return;
+    this.monitors.clear();
+    this.model.resetSinceClear();
+  }
+
+  ecus(): { request: number; response: number; extended: boolean; name?: string }[] {
+    return this.ecuList.map((e) => ({
+      request: e.request,
+      response: e.response,
+      extended: this.extended,
+      name: e.role,
+    }));
+  }
+
+  respond(req: { target: Target; data: Uint8Array; extended: boolean; nowMs: number }): ResponderAnswer[] {
+    if (req.extended !== this.extended) return [];
+    this.advance(req.nowMs);
+    const m = this.model;
+    // Asleep with the key out; an ECU that lost its bus connection answers nothing.
+    if (!m.keyOn) return [];
+    const functional = req.target.kind === 'functional';
+    const out: ResponderAnswer[] = [];
+    for (const ecu of this.ecuList) {
+      if (m.effects.lostEcus.has(ecu.role)) continue;
+      if (!functional && req.target.kind === 'physical' && req.target.address !== ecu.request) continue;
+      const data = ecu.handle(req.data, functional, req.nowMs);
+      if (data) out.push({ ecu: ecu.response, data, delayMs: PROCESSING_MS[ecu.role] });
+    }
+    return out;
+  }
+
+  /** The functional request address for this vehicle's protocol. */
+  get functionalAddress(): number {
+    return this.extended ? FUNCTIONAL_29 : FUNCTIONAL_11;
+  }
+}
+
+/** Every DTC an ECU of this profile can set, for UDS 0x19 0x0A. */
+function supportedCodes(
+  p: VehicleProfile,
+  role: EcuRole,
+): { code: string; emission: boolean; ftb?: number }[] {
+  const e = p.engine;
+  const out: { code: string; emission: boolean; ftb?: number }[] = [];
+  const add = (code: string, emission = true, ftb?: number) => out.push({ code, emission, ftb });
+  const roles = p.ecus.map((x) => x.role);
+  if (role === 'engine' && e.kind !== 'none') {
+    for (let c = 1; c <= e.cylinders; c++) add(`P030${c}`);
+    add('P0300');
+    add('P0118');
+    add('P0128');
+    add('P0562');
+    add('P0620');
+    if (e.kind === 'spark') {
+      add('P0101');
+      add('P0171');
+      add('P0172');
+      if (e.banks === 2) for (const c of ['P0174', 'P0175', 'P0430', 'P0153']) add(c);
+      add('P0420');
+      add('P0133');
+      if (e.evap) for (const c of ['P0442', 'P0455', 'P0456']) add(c);
+    }
+    if (e.egr) for (const c of ['P0401', 'P0404']) add(c);
+    if (e.dpf) for (const c of ['P2002', 'P2463']) add(c);
+  }
+  if (role === 'engine') {
+    if (roles.includes('transmission')) add('U0101');
+    if (roles.includes('battery')) add('U0111');
+    if (roles.includes('abs')) add('U0121', false);
+    if (roles.includes('body')) add('U0140', false);
+  }
+  if (role === 'transmission') add('U0100');
+  if (role === 'battery') add('P0AA6');
+  if (role === 'abs') for (const c of ['C0035', 'C0040', 'C0045', 'C0050']) add(c, false, 0x31);
+  void FAULTS;
+  return out;
+}

@@ -8,3 +8,4 @@ export * from './open-bus.js';
 export * from './recorder.js';
 export * from './stats.js';
 export * from './replay/index.js';
+export * from './formats/index.js';

@@ -1,0 +1,244 @@
+import { FD_LENGTHS, type Frame } from '../frame.js';
+import {
+  describeByte,
+  EMPTY,
+  HEX_UPPER,
+  HEX_VALUE,
+  LineError,
+  NameCache,
+  POW10,
+  SPACE,
+  TAB,
+} from './bytes.js';
+import type { LineParser } from './line-reader.js';
+
+/** Linux can.h: the error-frame flag in a can_id, and the mask of the error class bits. */
+export const CAN_ERR_FLAG = 0x20000000;
+const CAN_ERR_MASK = 0x1fffffff;
+const CANFD_BRS = 0x01;
+const CANFD_ESI = 0x02;
+const HASH = 0x23;
+
+function fail(reason: string, s: number, i: number): never {
+  throw new LineError(reason, i - s + 1);
+}
+
+/** True when the FD payload length is one the DLC can express. */
+const FD_LENGTH_OK = (() => {
+  const ok = new Uint8Array(65);
+  for (const n of FD_LENGTHS) ok[n] = 1;
+  return ok;
+})();
+
+/**
+ * Reads a decimal timestamp `S.F` from `i`; returns the index after it and leaves the seconds in
+ * `out[0]`. The value is (S·10ⁿ + F) / 10ⁿ in one division, so it is the double nearest to the
+ * decimal text (what Number() of the text gives) and prints back in its shortest form.
+ */
+export function readTimestamp(buf: Uint8Array, s: number, i: number, end: number, out: Float64Array): number {
+  let sec = 0;
+  const start = i;
+  while (i < end) {
+    const c = buf[i] - 0x30;
+    if (c < 0 || c > 9) break;
+    sec = sec * 10 + c;
+    i++;
+  }
+  if (i === start) fail(`expected a timestamp, found ${describeByte(buf, i, end)}`, s, i);
+  if (i < end && buf[i] === 0x2e) {
+    i++;
+    const f0 = i;
+    let frac = 0;
+    while (i < end) {
+      const c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      frac = frac * 10 + c;
+      i++;
+    }
+    const digits = i - f0;
+    const p = POW10[digits];
+    const scaled = sec * p + frac;
+    if (digits > 0 && digits <= 6 && scaled <= Number.MAX_SAFE_INTEGER) {
+      out[0] = scaled / p;
+    } else {
+      out[0] = Number(String.fromCharCode(...buf.subarray(start, i)));
+    }
+  } else {
+    out[0] = sec;
+  }
+  return i;
+}
+
+/** Parser for candump `-l` lines: `(1641469561.949700) can0 79B#022101FFFFFFFFFF T`. */
+export class CandumpParser implements LineParser {
+  private readonly channels = new NameCache();
+  private readonly time = new Float64Array(1);
+
+  parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
+    let i = s;
+    if (buf[i] !== 0x28) fail(`expected '(' and a timestamp, found ${describeByte(buf, i, e)}`, s, i);
+    i = readTimestamp(buf, s, i + 1, e, this.time);
+    const timestamp = this.time[0];
+    if (buf[i] !== 0x29) fail(`expected ')' after the timestamp, found ${describeByte(buf, i, e)}`, s, i);
+    i++;
+    if (buf[i] !== SPACE)
+      fail(`expected a space before the interface, found ${describeByte(buf, i, e)}`, s, i);
+    i++;
+    const c0 = i;
+    while (i < e && buf[i] !== SPACE) i++;
+    if (i === c0) fail('missing interface name', s, i);
+    if (i === e) fail('truncated line: missing <id>#<data> after the interface', s, i);
+    const channel = this.channels.get(buf, c0, i);
+    i++;
+
+    const i0 = i;
+    let id = 0;
+    while (i < e) {
+      const h = HEX_VALUE[buf[i]];
+      if (h < 0) break;
+      id = id * 16 + h;
+      i++;
+    }
+    if (i === e) fail("truncated line: missing '#' after the id", s, i);
+    if (buf[i] !== HASH) fail(`unexpected ${describeByte(buf, i, e)} in the id`, s, i);
+    const idDigits = i - i0;
+    let extended: boolean;
+    let error = false;
+    if (idDigits === 3) {
+      extended = false;
+      if (id > 0x7ff)
+        fail(`id 0x${id.toString(16).toUpperCase()} out of range for an 11-bit identifier`, s, i0);
+    } else if (idDigits === 8) {
+      extended = true;
+      if (id >= CAN_ERR_FLAG && id < CAN_ERR_FLAG * 2) {
+        error = true;
+        extended = false;
+        id = id & CAN_ERR_MASK;
+      } else if (id > CAN_ERR_MASK) {
+        fail(`id 0x${id.toString(16).toUpperCase()} out of range for a 29-bit identifier`, s, i0);
+      }
+    } else {
+      fail(`an id has 3 (11-bit) or 8 (29-bit) hex digits, found ${idDigits}`, s, i0);
+    }
+    i++;
+
+    let fd = false;
+    let flags = 0;
+    if (buf[i] === HASH) {
+      fd = true;
+      i++;
+      flags = HEX_VALUE[buf[i]];
+      if (i >= e || flags < 0)
+        fail(`expected the CAN FD flags digit after '##', found ${describeByte(buf, i, e)}`, s, i);
+      i++;
+    }
+
+    let data: Uint8Array;
+    let remote = false;
+    let dlc = -1;
+    if (buf[i] === 0x52 && !fd) {
+      // `R` remote request, optionally followed by its DLC digit.
+      remote = true;
+      data = EMPTY;
+      i++;
+      if (i < e && buf[i] !== SPACE) {
+        dlc = HEX_VALUE[buf[i]];
+        if (dlc < 0 || dlc > 8)
+          fail(`remote frame DLC must be a digit 0–8, found ${describeByte(buf, i, e)}`, s, i);
+        i++;
+      }
+    } else {
+      const d0 = i;
+      let dEnd = i;
+      while (dEnd < e && buf[dEnd] !== SPACE && buf[dEnd] !== 0x5f && buf[dEnd] !== TAB) dEnd++;
+      const digits = dEnd - d0;
+      if (digits & 1) fail(`odd number of hex digits (${digits}) in the data`, s, dEnd);
+      const n = digits >> 1;
+      if (fd ? n > 64 || FD_LENGTH_OK[n] === 0 : n > 8) {
+        fail(
+          fd
+            ? `CAN FD payload of ${n} bytes is not a valid FD length`
+            : `payload of ${n} bytes exceeds 8 for classic CAN`,
+          s,
+          d0,
+        );
+      }
+      data = n === 0 ? EMPTY : new Uint8Array(n);
+      for (let k = 0; k < n; k++) {
+        const hi = HEX_VALUE[buf[i]];
+        const lo = HEX_VALUE[buf[i + 1]];
+        if ((hi | lo) < 0)
+          fail(`not a hex digit: ${describeByte(buf, hi < 0 ? i : i + 1, e)}`, s, hi < 0 ? i : i + 1);
+        data[k] = (hi << 4) | lo;
+        i += 2;
+      }
+      if (i < e && buf[i] === 0x5f) {
+        // `_X`: a classic 8-byte frame sent with DLC 9–15.
+        dlc = HEX_VALUE[buf[i + 1]];
+        if (fd || n !== 8 || dlc < 9) fail('a DLC suffix _9.._F follows exactly 8 classic data bytes', s, i);
+        i += 2;
+      }
+    }
+
+    let direction: 'rx' | 'tx' | undefined;
+    if (i < e) {
+      if (buf[i] !== SPACE && buf[i] !== TAB)
+        fail(`unexpected ${describeByte(buf, i, e)} after the data`, s, i);
+      while (i < e && (buf[i] === SPACE || buf[i] === TAB)) i++;
+      if (i < e) {
+        const d = buf[i];
+        if (d === 0x52) direction = 'rx';
+        else if (d === 0x54) direction = 'tx';
+        else fail(`expected direction R or T after the data, found ${describeByte(buf, i, e)}`, s, i);
+        i++;
+        while (i < e && (buf[i] === SPACE || buf[i] === TAB)) i++;
+        if (i < e) fail(`unexpected ${describeByte(buf, i, e)} after the direction`, s, i);
+      }
+    }
+
+    const frame: Frame = { id, extended, data, timestamp, channel };
+    if (remote) frame.remote = true;
+    if (dlc >= 0) frame.dlc = dlc;
+    if (error) frame.error = true;
+    if (fd) {
+      frame.fd = true;
+      if (flags & CANFD_BRS) frame.brs = true;
+      if (flags & CANFD_ESI) frame.esi = true;
+    }
+    if (direction !== undefined) frame.direction = direction;
+    return frame;
+  }
+}
+
+/** `(sec.usec)` with the seconds zero-padded to 10 digits, as candump writes them. */
+export function candumpTime(t: number): string {
+  const us = Math.round(t * 1e6);
+  const sec = Math.floor(us / 1e6);
+  const frac = us - sec * 1e6;
+  return `(${String(sec).padStart(10, '0')}.${String(frac).padStart(6, '0')})`;
+}
+
+function hexUpper(data: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < data.length; i++) s += HEX_UPPER[data[i]];
+  return s;
+}
+
+/** `<id>#<data>` in candump's notation (what `cansend` takes). */
+export function candumpBody(f: Frame): string {
+  let id: string;
+  if (f.error) id = ((f.id | CAN_ERR_FLAG) >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  else if (f.extended) id = f.id.toString(16).toUpperCase().padStart(8, '0');
+  else id = HEX_UPPER[f.id >> 8][1] + HEX_UPPER[f.id & 0xff];
+  if (f.remote) return `${id}#R${f.dlc !== undefined && f.dlc > 0 ? f.dlc.toString(16).toUpperCase() : ''}`;
+  if (f.fd) return `${id}##${(f.brs ? CANFD_BRS : 0) | (f.esi ? CANFD_ESI : 0)}${hexUpper(f.data)}`;
+  const long =
+    f.dlc !== undefined && f.dlc > 8 && f.data.length === 8 ? `_${f.dlc.toString(16).toUpperCase()}` : '';
+  return `${id}#${hexUpper(f.data)}${long}`;
+}
+
+/** One candump `-l` line (without the newline); `can0` when the frame names no channel. */
+export function candumpLine(f: Frame): string {
+  const dir = f.direction === 'rx' ? ' R' : f.direction === 'tx' ? ' T' : '';
+  return `${candumpTime(f.timestamp)} ${f.channel ?? 'can0'} ${candumpBody(f)}${dir}`;
+}

@@ -1,0 +1,58 @@
+import { extname } from 'node:path';
+import { type LogFormat, LogParseError } from '../log.js';
+
+const BY_EXTENSION: Record<string, LogFormat> = {
+  '.log': 'candump',
+  '.asc': 'asc',
+  '.trc': 'trc',
+  '.csv': 'csv',
+};
+
+/** The format an output file gets from its extension (.log candump, .asc, .trc, .csv). */
+export function formatFromExtension(path: string): LogFormat | undefined {
+  return BY_EXTENSION[extname(path).toLowerCase()];
+}
+
+/**
+ * The format of a log from its first bytes, or undefined when nothing matches. Looks at the first
+ * lines that are not blank; a handful of sure markers per format, so a wrong guess is unlikely.
+ */
+export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
+  const text = Buffer.from(firstBytes.subarray(0, 4096)).toString('latin1');
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // The last line of a sample may be cut short.
+  if (lines.length > 1 && !/\n\s*$/.test(text)) lines.pop();
+  for (const line of lines.slice(0, 20)) {
+    if (/^\(\d+(\.\d+)?\) \S+ [0-9A-Fa-f]+#/.test(line)) return 'candump';
+    if (/^\s*(\(\d+(\.\d+)?\)\s+)?\S+\s+[0-9A-Fa-f]{3,8}\s+\[\d{1,2}\]/.test(line)) return 'candump-screen';
+    if (/^;\$FILEVERSION=/.test(line) || /^\s+\d+\)\s+\d+(\.\d+)?\s/.test(line)) return 'trc';
+    if (/^(date |base (hex|dec)|Begin Triggerblock|\/\/ version|(no )?internal events logged)/i.test(line))
+      return 'asc';
+    if (/^Time Stamp,ID,Extended,/i.test(line)) return 'csv';
+  }
+  return undefined;
+}
+
+/**
+ * The format of the log at `path`: from the extension, except `.txt` and unknown ones which are
+ * sniffed; a `.log` whose content is candump's screen output is read as such. Throws a
+ * LogParseError when the content says nothing (empty, binary, unknown).
+ */
+export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
+  const byName = formatFromExtension(path);
+  if (firstBytes.length === 0) throw new LogParseError(path, 1, 'empty file: no frames');
+  const nul = firstBytes.indexOf(0);
+  if (nul >= 0) {
+    const line = 1 + firstBytes.subarray(0, nul).filter((b) => b === 0x0a).length;
+    throw new LogParseError(path, line, `binary content (NUL byte at offset ${nul}): not a text log`);
+  }
+  const sniffed = sniffFormat(firstBytes);
+  if (byName === 'candump' && sniffed === 'candump-screen') return sniffed;
+  if (byName) return byName;
+  if (sniffed) return sniffed;
+  throw new LogParseError(
+    path,
+    1,
+    'unknown log format: expected candump, candump screen output, ASC, TRC or SavvyCAN CSV',
+  );
+}

@@ -1,0 +1,104 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { type Frame, validateFrame } from '../frame.js';
+import type { LogFormat, LogWriter } from '../log.js';
+
+/** A frame a writer cannot put in its format (or an invalid frame); names the frame's position. */
+export class LogWriteError extends Error {
+  override name = 'LogWriteError';
+  constructor(
+    readonly format: LogFormat,
+    readonly frameIndex: number,
+    readonly reason: string,
+  ) {
+    super(`${format} writer, frame #${frameIndex}: ${reason}`);
+  }
+}
+
+/** How one format turns frames into text. `header` sees the first frame (undefined for an empty log). */
+export interface LineFormatter {
+  header?(first: Frame | undefined): string;
+  /** The frame's line(s), each ending with a newline; throws a string naming why it cannot. */
+  line(frame: Frame): string;
+  trailer?(): string;
+}
+
+const FLUSH_AT = 1 << 16;
+
+/**
+ * Buffers formatted lines and writes them in 64 KiB pieces; `write` returns a promise only when the
+ * stream asks to wait (backpressure), so a fast producer keeps memory flat.
+ */
+export class TextLogWriter implements LogWriter {
+  private pending = '';
+  private count = 0;
+  private started = false;
+  private closed = false;
+
+  constructor(
+    readonly format: LogFormat,
+    private readonly out: Writable,
+    private readonly formatter: LineFormatter,
+    private readonly ownsStream: boolean,
+  ) {}
+
+  write(frame: Frame): void | Promise<void> {
+    if (this.closed) throw new LogWriteError(this.format, this.count, 'writer is closed');
+    const problem = validateFrame(frame);
+    if (problem) throw new LogWriteError(this.format, this.count, problem);
+    if (!this.started) {
+      this.started = true;
+      if (this.formatter.header) this.pending += this.formatter.header(frame);
+    }
+    let text: string;
+    try {
+      text = this.formatter.line(frame);
+    } catch (err) {
+      throw new LogWriteError(
+        this.format,
+        this.count,
+        typeof err === 'string' ? err : (err as Error).message,
+      );
+    }
+    this.count++;
+    this.pending += text;
+    if (this.pending.length >= FLUSH_AT) return this.flush();
+  }
+
+  private flush(): void | Promise<void> {
+    const chunk = this.pending;
+    this.pending = '';
+    if (chunk.length === 0) return;
+    if (!this.out.write(chunk)) {
+      return new Promise((resolve, reject) => {
+        const done = (err?: Error) => {
+          this.out.off('drain', done);
+          this.out.off('error', done);
+          if (err) reject(err);
+          else resolve();
+        };
+        this.out.once('drain', done);
+        this.out.once('error', done);
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.started && this.formatter.header) this.pending += this.formatter.header(undefined);
+    if (this.formatter.trailer) this.pending += this.formatter.trailer();
+    await this.flush();
+    if (this.ownsStream) {
+      await new Promise<void>((resolve, reject) => {
+        this.out.once('error', reject);
+        this.out.end(() => resolve());
+      });
+    }
+  }
+}
+
+export function openStream(pathOrWritable: string | Writable): { stream: Writable; owns: boolean } {
+  if (typeof pathOrWritable === 'string') return { stream: createWriteStream(pathOrWritable), owns: true };
+  return { stream: pathOrWritable, owns: false };
+}

@@ -3,3 +3,4 @@ export * from './kb/types.js';
 export * from './kb/load.js';
 export * from './path.js';
 export * from './assessment.js';
+export * from './select.js';

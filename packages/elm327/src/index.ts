@@ -6,6 +6,7 @@ export * from './format.js';
 export * from './io.js';
 export * from './pair.js';
 export * from './parse.js';
+export * from './poller.js';
 export * from './profile.js';
 export * from './protocols.js';
 export * from './server.js';

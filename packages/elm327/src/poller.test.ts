@@ -1,0 +1,140 @@
+import { VirtualClock } from '@atelier/can';
+import type { DiagnosticLink, EcuResponse, LinkRequest } from '@atelier/obd';
+import { NoResponseError, physical } from '@atelier/obd';
+import { describe, expect, it } from 'vitest';
+import { PidPoller, PollError, splitPidAnswer } from './poller.js';
+
+const LEN: Record<number, number> = { 4: 1, 5: 1, 12: 2, 13: 1, 15: 1, 16: 2, 17: 1 };
+const pidLength = (pid: number) => LEN[pid];
+
+/** A link that answers every PID with zeros and takes `costMs` per request plus `perPidMs` per PID. */
+function fakeLink(clock: VirtualClock, costMs: number, perPidMs = 0) {
+  const requests: number[][] = [];
+  const link: DiagnosticLink = {
+    info: { kind: 'fake' },
+    async request(req: LinkRequest): Promise<EcuResponse[]> {
+      const pids = [...req.data.slice(1)];
+      requests.push(pids);
+      await clock.sleep(costMs + perPidMs * pids.length);
+      if (pids.includes(0x0f)) throw new NoResponseError('no answer');
+      const body = pids.flatMap((p) => [p, ...new Array(LEN[p]).fill(0)]);
+      return [{ ecu: 0x7e8, extended: false, data: Uint8Array.from([0x41, ...body]), timestamp: 0 }];
+    },
+    async close() {},
+  };
+  return { link, requests };
+}
+
+describe('splitPidAnswer', () => {
+  it('splits several PIDs by their lengths', () => {
+    const m = splitPidAnswer(Uint8Array.of(0x41, 0x0c, 0x1a, 0xf8, 0x0d, 0x32, 0x05, 0x7b), pidLength);
+    expect([...m.entries()].map(([k, v]) => [k, Array.from(v)])).toEqual([
+      [0x0c, [0x1a, 0xf8]],
+      [0x0d, [0x32]],
+      [0x05, [0x7b]],
+    ]);
+  });
+  it('names where it lost track', () => {
+    expect(() => splitPidAnswer(Uint8Array.of(0x41, 0x0c, 0x1a), pidLength)).toThrow(/needs 2 bytes, 1 left/);
+    expect(() => splitPidAnswer(Uint8Array.of(0x41, 0x0c, 0x1a, 0xf8, 0x99, 1), pidLength)).toThrow(
+      PollError,
+    );
+  });
+});
+
+describe('PidPoller', () => {
+  it('packs up to six due PIDs per request', async () => {
+    const clock = new VirtualClock();
+    const { link, requests } = fakeLink(clock, 20);
+    const pids = [0x04, 0x05, 0x0c, 0x0d, 0x10, 0x11];
+    const poller = new PidPoller(
+      link,
+      pids.map((pid) => ({ pid, periodMs: 100 })),
+      { clock, pidLength, onSample: () => {} },
+    );
+    const ac = new AbortController();
+    const run = poller.run(ac.signal);
+    await clock.advance(1000);
+    ac.abort();
+    await clock.run(run);
+    expect(requests[0]).toHaveLength(6);
+    expect(poller.counts.samples).toBeGreaterThanOrEqual(6 * 9);
+  });
+
+  it('keeps each PID near its own rate when the line has room', async () => {
+    const clock = new VirtualClock();
+    const { link } = fakeLink(clock, 15);
+    const seen = new Map<number, number>();
+    const poller = new PidPoller(
+      link,
+      [
+        { pid: 0x0c, periodMs: 100 },
+        { pid: 0x05, periodMs: 1000 },
+      ],
+      { clock, pidLength, maxPerRequest: 1, onSample: (s) => seen.set(s.pid, (seen.get(s.pid) ?? 0) + 1) },
+    );
+    const ac = new AbortController();
+    const run = poller.run(ac.signal);
+    await clock.advance(10_000);
+    ac.abort();
+    await clock.run(run);
+    expect(seen.get(0x0c)).toBeGreaterThanOrEqual(95);
+    expect(seen.get(0x0c)).toBeLessThanOrEqual(102);
+    expect(seen.get(0x05)).toBeGreaterThanOrEqual(9);
+    expect(seen.get(0x05)).toBeLessThanOrEqual(11);
+  });
+
+  it('under saturation every PID keeps at least the common share of its rate (no starvation)', async () => {
+    const clock = new VirtualClock();
+    // One PID per request (a fake clone) at 40 ms each: 25 requests/s for a demand of 31/s.
+    const { link } = fakeLink(clock, 40);
+    const seen = new Map<number, number>();
+    const items = [
+      { pid: 0x0c, periodMs: 100 },
+      { pid: 0x0d, periodMs: 100 },
+      { pid: 0x10, periodMs: 100 },
+      { pid: 0x05, periodMs: 1000 },
+    ];
+    const poller = new PidPoller(link, items, {
+      clock,
+      pidLength,
+      maxPerRequest: 1,
+      onSample: (s) => seen.set(s.pid, (seen.get(s.pid) ?? 0) + 1),
+    });
+    const ac = new AbortController();
+    const run = poller.run(ac.signal);
+    await clock.advance(60_000);
+    ac.abort();
+    await clock.run(run);
+    const ratio = (pid: number, period: number) => (seen.get(pid)! * period) / 60_000;
+    const ratios = items.map((i) => ratio(i.pid, i.periodMs));
+    // The line gives 25 requests/s for 31 wanted: the common share is 25/31 of each PID's rate.
+    // Every PID gets at least that share (within 5 %), none gets more than it asked for.
+    const share = 25 / 31;
+    for (const r of ratios) {
+      expect(r).toBeGreaterThan(share * 0.95);
+      expect(r).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('reports link errors and goes on; different targets are never mixed in one request', async () => {
+    const clock = new VirtualClock();
+    const { link, requests } = fakeLink(clock, 10);
+    const errors: number[][] = [];
+    const poller = new PidPoller(
+      link,
+      [
+        { pid: 0x0f, periodMs: 100 },
+        { pid: 0x0c, periodMs: 100, target: physical(0x7e0) },
+      ],
+      { clock, pidLength, onSample: () => {}, onError: (_e, pids) => errors.push(pids) },
+    );
+    const ac = new AbortController();
+    const run = poller.run(ac.signal);
+    await clock.advance(500);
+    ac.abort();
+    await clock.run(run);
+    expect(errors.length).toBeGreaterThanOrEqual(4);
+    expect(requests.every((r) => r.length === 1)).toBe(true);
+  });
+});

@@ -38,7 +38,9 @@ class FakeChannel implements RawCanChannel {
   errorMask = 0x1fffffff;
   started = false;
   stopped = false;
-  refuse = false;
+  /** Sends to refuse (transmit queue full); Infinity for always. */
+  refuse = 0;
+  attempts = 0;
   clockSec = 1700000000;
   private onMessage: ((m: NativeCanMessage) => void)[] = [];
   private onStopped: (() => void)[] = [];
@@ -71,7 +73,11 @@ class FakeChannel implements RawCanChannel {
     this.errorMask = mask;
   }
   private transmit(message: NativeCanMessage, _fd: boolean): number {
-    if (this.refuse) return -1;
+    this.attempts++;
+    if (this.refuse > 0) {
+      this.refuse--;
+      return -1;
+    }
     this.sent.push({ ...message, data: Buffer.from(message.data) });
     for (const other of this.iface.channels) if (other !== this) other.deliver({ ...message });
     return 16;
@@ -254,11 +260,27 @@ describe('SocketCanBus on a fake channel', () => {
     expect(unseen).toHaveLength(0);
   });
 
-  it('reports a refused transmission as a BusError', async () => {
+  it('retries a refused transmission (full transmit queue) every millisecond until it passes', async () => {
     const { a } = pair();
-    const bus = await SocketCanBus.open('can0', { channelFactory: () => a });
-    a.refuse = true;
-    await expect(bus.send(makeFrame({ id: 1, data: [1] }))).rejects.toThrow(/refused the frame/);
+    const clock = new VirtualClock();
+    const bus = await SocketCanBus.open('can0', { channelFactory: () => a, clock });
+    a.refuse = 3;
+    await clock.run(bus.send(makeFrame({ id: 1, data: [1] })));
+    expect(a.attempts).toBe(4);
+    expect(a.sent).toHaveLength(1);
+    expect(clock.now()).toBe(3);
+  });
+
+  it('reports a transmission refused for longer than sendRetryMs as a BusError', async () => {
+    const { a } = pair();
+    const clock = new VirtualClock();
+    const bus = await SocketCanBus.open('can0', { channelFactory: () => a, clock, sendRetryMs: 20 });
+    a.refuse = Number.POSITIVE_INFINITY;
+    await expect(clock.run(bus.send(makeFrame({ id: 1, data: [1] })))).rejects.toThrow(
+      /refused the frame for 20 ms/,
+    );
+    expect(a.attempts).toBe(21);
+    expect(a.sent).toHaveLength(0);
   });
 
   it('closes: stops the channel, refuses sends, delivers nothing more, closes twice quietly', async () => {

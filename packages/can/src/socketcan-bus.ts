@@ -6,7 +6,7 @@ import {
   type FrameListener,
   matchesFilters,
 } from './bus.js';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { type Frame, MAX_EXT_ID, MAX_STD_ID, validateFrame } from './frame.js';
 
 /**
@@ -119,8 +119,16 @@ export interface SocketCanBusOptions {
   filters?: FrameFilter[];
   /** Deliver error frames to listeners (default true). */
   errorFrames?: boolean;
-  /** Stamps received frames when the kernel gives no timestamp; epoch seconds from Date.now() when absent. */
+  /**
+   * Stamps received frames when the kernel gives no timestamp (epoch seconds from Date.now() when
+   * absent), and times send retries.
+   */
   clock?: Clock;
+  /**
+   * How long a refused send is retried (every millisecond) before it fails, ms; default 100. The
+   * kernel refuses frames while the transmit queue is full, which a fast replay reaches easily.
+   */
+  sendRetryMs?: number;
   /** Channel factory; defaults to the `socketcan` package. Tests pass a fake. */
   channelFactory?: RawChannelFactory;
 }
@@ -154,6 +162,7 @@ export class SocketCanBus implements Bus {
   private readonly subs = new Set<Subscription>();
   private readonly fd: boolean;
   private readonly clock?: Clock;
+  private readonly sendRetryMs: number;
   private isClosed = false;
 
   /** Opens `iface` through the `socketcan` package (or `options.channelFactory`). */
@@ -178,6 +187,7 @@ export class SocketCanBus implements Bus {
     this.name = `socketcan:${iface}`;
     this.fd = options.fd ?? false;
     this.clock = options.clock;
+    this.sendRetryMs = Math.max(0, options.sendRetryMs ?? 100);
     channel.addListener('onMessage', (m) => this.onMessage(m));
     // The native thread stops by itself when the interface goes away (POLLHUP/POLLERR).
     channel.addListener('onStopped', () => this.markClosed());
@@ -214,21 +224,28 @@ export class SocketCanBus implements Bus {
       rtr: !!frame.remote,
       data: Buffer.from(data.buffer, data.byteOffset, data.length),
     };
-    let written: number;
-    try {
-      if (frame.fd) {
-        message.fd_brs = !!frame.brs;
-        written = this.channel.sendFD(message);
-      } else {
-        written = this.channel.send(message);
+    const clock = this.clock ?? systemClock;
+    const giveUpAt = clock.now() + this.sendRetryMs;
+    for (;;) {
+      let written: number;
+      try {
+        if (frame.fd) {
+          message.fd_brs = !!frame.brs;
+          written = this.channel.sendFD(message);
+        } else {
+          written = this.channel.send(message);
+        }
+      } catch (err) {
+        throw new BusError(`${this.name}: send failed: ${(err as Error).message}`);
       }
-    } catch (err) {
-      throw new BusError(`${this.name}: send failed: ${(err as Error).message}`);
-    }
-    if (written < 0) {
-      throw new BusError(
-        `${this.name}: the kernel refused the frame (transmit queue full or interface down)`,
-      );
+      if (written >= 0) return;
+      if (this.isClosed) throw new BusClosedError(this.name);
+      if (clock.now() >= giveUpAt) {
+        throw new BusError(
+          `${this.name}: the kernel refused the frame for ${this.sendRetryMs} ms (transmit queue full, interface down or bus-off)`,
+        );
+      }
+      await clock.sleep(1);
     }
   }
 

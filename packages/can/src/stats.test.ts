@@ -1,37 +1,11 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { type Frame, fromHex, makeFrame } from './frame.js';
-import * as can from './index.js';
+import { readLog } from './formats/index.js';
+import { fromHex, makeFrame } from './frame.js';
 import { collectStats, StatsCollector } from './stats.js';
 
 const SAVVY = resolve(import.meta.dirname, '../../../../shared/data/can/savvycan_example_candump.log');
-
-/**
- * Frames of a candump -l file through the package's readLog once the formats module provides it;
- * until then through this minimal line splitter (data frames only, enough for this recording).
- */
-async function* framesOf(file: string): AsyncGenerator<Frame> {
-  const readLog = (can as Record<string, unknown>).readLog as
-    | ((f: string) => AsyncIterable<Frame>)
-    | undefined;
-  if (readLog) {
-    yield* readLog(file);
-    return;
-  }
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    const m = /^\((\d+\.\d+)\) (\S+) ([0-9A-F]{3})#([0-9A-F]*)$/.exec(line);
-    if (!m) throw new Error(`${file}: unexpected line ${line}`);
-    yield makeFrame({
-      id: Number.parseInt(m[3], 16),
-      data: fromHex(m[4]),
-      timestamp: Number(m[1]),
-      channel: m[2],
-    });
-  }
-}
 
 describe('StatsCollector', () => {
   it('counts, times and compares payloads per id', () => {
@@ -102,7 +76,7 @@ describe('stats of the real SavvyCAN recording', () => {
   it.skipIf(!existsSync(SAVVY))(
     `reads ${SAVVY} completely${existsSync(SAVVY) ? '' : ' (skipped: file absent)'}`,
     async () => {
-      const s = await collectStats(framesOf(SAVVY));
+      const s = await collectStats(readLog(SAVVY));
       // Figures from the data README and from awk over the file (independent of this code).
       expect(s.frames).toBe(12974);
       expect(s.ids).toHaveLength(180);

@@ -1,0 +1,267 @@
+import { Bdd, FALSE, type Node, TRUE } from './bdd.js';
+import { type CcfEvent, expandCcf } from './ccf.js';
+import { ModelError, ValidationError } from './errors.js';
+import { evaluate } from './expression.js';
+import { type Arg, type Formula, type Model, topGates } from './model.js';
+import { evalContext, validateModel } from './validate.js';
+
+export interface CompileOptions {
+  /** the top gate; by default the only gate no other gate references */
+  top?: string;
+  /** expand common-cause groups (default true) */
+  ccf?: boolean;
+  /** cap on BDD nodes before giving up with a LimitError */
+  maxNodes?: number;
+}
+
+/**
+ * A model turned into one shared BDD: every gate reachable from the top has its node, every
+ * basic event is a variable numbered by the ordering heuristic (index = level).
+ */
+export interface Compiled {
+  top: string;
+  model: Model;
+  bdd: Bdd;
+  root: Node;
+  /** basic event names by variable index */
+  variables: string[];
+  index: Map<string, number>;
+  /** point-estimate probability by variable index */
+  probabilities: Float64Array;
+  /** BDD node of every reachable gate */
+  gates: Map<string, Node>;
+  /** gates of the original model reachable from the top (CCF member gates excluded) */
+  gateCount: number;
+  /** gates that are modules: no event below them is shared with the rest of the tree */
+  modules: string[];
+  ccfEvents: CcfEvent[];
+  /** whether any negation appears under the top (non-coherent tree) */
+  coherent: boolean;
+}
+
+export function chooseTop(model: Model, top?: string): string {
+  if (top !== undefined) {
+    if (!model.gates.has(top)) throw new ModelError(`top event '${top}' is not a gate of the model`, { name: top });
+    return top;
+  }
+  const tops = topGates(model);
+  if (tops.length !== 1)
+    throw new ModelError(tops.length ? `several top gates (${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', …' : ''}); choose one` : 'the model has no gate');
+  return tops[0];
+}
+
+export function compile(source: Model, options: CompileOptions = {}): Compiled {
+  validateModel(source);
+  const originalGates = source.gates;
+  const ctx0 = evalContext(source);
+  const { model, events: ccfEvents } = options.ccf === false ? { model: source, events: [] } : expandCcf(source, ctx0);
+  const top = chooseTop(model, options.top);
+  const ctx = evalContext(model);
+
+  // Variable ordering: depth-first from the top, children in their written order, so that the
+  // events of one subtree (and so of one module) get neighbouring levels.
+  const index = new Map<string, number>();
+  const variables: string[] = [];
+  const reachableGates: string[] = [];
+  const seenGate = new Set<string>();
+  let coherent = true;
+  const visitArg = (a: Arg, stack: string[]) => {
+    if (a.type === 'formula') {
+      if (a.op === 'not' || a.op === 'xor' || a.op === 'iff' || a.op === 'imply' || a.op === 'nand' || a.op === 'nor' || a.op === 'cardinality')
+        coherent = false;
+      for (let i = a.args.length - 1; i >= 0; i--) visitArg(a.args[i], stack);
+    } else if (a.type === 'ref') stack.push(a.name);
+  };
+  {
+    const stack = [top];
+    while (stack.length) {
+      const name = stack.pop()!;
+      const g = model.gates.get(name);
+      if (g) {
+        if (seenGate.has(name)) continue;
+        seenGate.add(name);
+        reachableGates.push(name);
+        visitArg(g.formula, stack);
+      } else if (model.basicEvents.has(name) && !index.has(name)) {
+        index.set(name, variables.length);
+        variables.push(name);
+      }
+    }
+  }
+  const probabilities = new Float64Array(variables.length);
+  variables.forEach((name, i) => {
+    const be = model.basicEvents.get(name)!;
+    if (!be.expression) throw new ValidationError('basic event has no probability', be.where ?? { element: 'define-basic-event', name });
+    probabilities[i] = evaluate(be.expression, ctx);
+  });
+
+  const bdd = new Bdd(options.maxNodes);
+  const gates = new Map<string, Node>();
+  const build = (a: Arg): Node => {
+    if (a.type === 'constant') return a.value ? TRUE : FALSE;
+    if (a.type === 'ref') {
+      const g = gates.get(a.name);
+      if (g !== undefined) return g;
+      const v = index.get(a.name);
+      if (v !== undefined) return bdd.variable(v);
+      const h = model.houseEvents.get(a.name);
+      if (h) return h.state ? TRUE : FALSE; // constant propagation: house events are constants
+      throw new ModelError(`internal: '${a.name}' not built`, a.where);
+    }
+    return formula(a);
+  };
+  const formula = (f: Formula): Node => {
+    const xs = f.args.map(build);
+    switch (f.op) {
+      case 'null':
+        return xs[0];
+      case 'not':
+        return bdd.not(xs[0]);
+      case 'and':
+        return balanced(xs, (x, y) => bdd.and(x, y), TRUE);
+      case 'or':
+        return balanced(xs, (x, y) => bdd.or(x, y), FALSE);
+      case 'nand':
+        return bdd.not(balanced(xs, (x, y) => bdd.and(x, y), TRUE));
+      case 'nor':
+        return bdd.not(balanced(xs, (x, y) => bdd.or(x, y), FALSE));
+      case 'xor':
+        return bdd.xor(xs[0], xs[1]);
+      case 'iff':
+        return bdd.iff(xs[0], xs[1]);
+      case 'imply':
+        return bdd.or(bdd.not(xs[0]), xs[1]);
+      case 'atleast':
+        return atLeast(bdd, xs, f.min ?? 1);
+      case 'cardinality': {
+        const lo = atLeast(bdd, xs, f.min ?? 0);
+        return bdd.and(lo, bdd.not(atLeast(bdd, xs, (f.max ?? xs.length) + 1)));
+      }
+    }
+  };
+  // children before parents, without recursion (gate chains can be long)
+  for (let i = reachableGates.length - 1; i >= 0; i--) postOrder(reachableGates[i]);
+  function postOrder(start: string) {
+    const stack: [string, boolean][] = [[start, false]];
+    while (stack.length) {
+      const [name, expanded] = stack.pop()!;
+      if (gates.has(name)) continue;
+      const g = model.gates.get(name)!;
+      if (expanded) {
+        gates.set(name, formula(g.formula));
+        continue;
+      }
+      stack.push([name, true]);
+      const refs: string[] = [];
+      const collect = (a: Arg) => {
+        if (a.type === 'ref') {
+          if (model.gates.has(a.name) && !gates.has(a.name)) refs.push(a.name);
+        } else if (a.type === 'formula') a.args.forEach(collect);
+      };
+      collect(g.formula);
+      for (const r of refs) stack.push([r, false]);
+    }
+  }
+  const root = gates.get(top)!;
+  return {
+    top,
+    model,
+    bdd,
+    root,
+    variables,
+    index,
+    probabilities,
+    gates,
+    gateCount: reachableGates.filter((n) => originalGates.has(n)).length,
+    modules: findModules(model, top),
+    ccfEvents,
+    coherent,
+  };
+}
+
+/** Combines in a balanced tree: BDDs of similar size meet, which keeps intermediate results small. */
+function balanced(xs: Node[], op: (a: Node, b: Node) => Node, unit: Node): Node {
+  if (!xs.length) return unit;
+  let layer = xs;
+  while (layer.length > 1) {
+    const next: Node[] = [];
+    for (let i = 0; i < layer.length; i += 2) next.push(i + 1 < layer.length ? op(layer[i], layer[i + 1]) : layer[i]);
+    layer = next;
+  }
+  return layer[0];
+}
+
+/** k-out-of-n by the recurrence T(i, j) = ite(x_i, T(i+1, j−1), T(i+1, j)). */
+export function atLeast(bdd: Bdd, xs: Node[], k: number): Node {
+  if (k <= 0) return TRUE;
+  if (k > xs.length) return FALSE;
+  // row[j] = at least j among xs[i..]
+  let row: Node[] = new Array(k + 1).fill(FALSE);
+  row[0] = TRUE;
+  for (let i = xs.length - 1; i >= 0; i--) {
+    const next: Node[] = [TRUE];
+    for (let j = 1; j <= k; j++) next.push(bdd.ite(xs[i], row[j - 1], row[j]));
+    row = next;
+  }
+  return row[k];
+}
+
+/**
+ * Module detection (Dutuit & Rauzy): in one depth-first traversal, a gate is a module when every
+ * node below it is first and last reached between the gate's entry and exit dates.
+ */
+export function findModules(model: Model, top: string): string[] {
+  let clock = 0;
+  const enter = new Map<string, number>();
+  const exit = new Map<string, number>();
+  const last = new Map<string, number>();
+  const kids = new Map<string, string[]>();
+  const childrenOf = (name: string): string[] => {
+    let k = kids.get(name);
+    if (k) return k;
+    k = [];
+    const collect = (a: Arg) => {
+      if (a.type === 'ref') k!.push(a.name);
+      else if (a.type === 'formula') a.args.forEach(collect);
+    };
+    const g = model.gates.get(name);
+    if (g) collect(g.formula);
+    kids.set(name, k);
+    return k;
+  };
+  const stack: [string, number][] = [[top, 0]];
+  enter.set(top, ++clock);
+  last.set(top, clock);
+  while (stack.length) {
+    const frame = stack[stack.length - 1];
+    const k = childrenOf(frame[0]);
+    if (frame[1] < k.length) {
+      const c = k[frame[1]++];
+      last.set(c, ++clock);
+      if (!enter.has(c)) {
+        enter.set(c, clock);
+        if (model.gates.has(c)) stack.push([c, 0]);
+        else exit.set(c, clock);
+      }
+    } else {
+      exit.set(frame[0], ++clock);
+      last.set(frame[0], Math.max(last.get(frame[0])!, clock));
+      stack.pop();
+    }
+  }
+  // min first-visit and max last-visit over each gate's descendants, children before parents
+  const lo = new Map<string, number>();
+  const hi = new Map<string, number>();
+  const order = [...exit.keys()].filter((n) => model.gates.has(n));
+  for (const g of order) {
+    let a = Infinity;
+    let b = -Infinity;
+    for (const c of childrenOf(g)) {
+      a = Math.min(a, enter.get(c)!, lo.get(c) ?? Infinity);
+      b = Math.max(b, last.get(c)!, hi.get(c) ?? -Infinity);
+    }
+    lo.set(g, a);
+    hi.set(g, b);
+  }
+  return order.filter((g) => lo.get(g)! > enter.get(g)! && hi.get(g)! < exit.get(g)!);
+}

@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './expression.js';
+export * from './model.js';
+export { Random } from './random.js';
+export { readMef } from './mef-read.js';
+export { parseXml, type XmlElement, type XmlLimits } from './xml.js';
+export { validateModel, evalContext } from './validate.js';
+export { expandCcf, ccfEventName, ccfProbabilities, type CcfEvent } from './ccf.js';
+export { Bdd, NodeTable, ComputedTable, TRUE, FALSE, type Node } from './bdd.js';
+export { Zbdd, EMPTY, BASE } from './zbdd.js';
+export { compile, chooseTop, findModules, atLeast, type Compiled, type CompileOptions } from './compile.js';
+export * from './analysis.js';

@@ -1,0 +1,225 @@
+import { MefParseError, ValidationError, type Where } from './errors.js';
+import { type Expression, FUNCTIONS, isFunctionName } from './expression.js';
+import { type Arg, type CcfModel, emptyModel, type Formula, type Model, OPERATORS, type Operator, type RefKind } from './model.js';
+import { parseXml, type XmlElement, type XmlLimits } from './xml.js';
+
+const REF_KINDS: Record<string, RefKind> = { event: 'event', gate: 'gate', 'basic-event': 'basic-event', 'house-event': 'house-event' };
+const CCF_MODELS: CcfModel[] = ['beta-factor', 'MGL', 'alpha-factor', 'phi-factor'];
+const IGNORED = new Set(['label', 'attributes']);
+const EVENT_TREE = new Set([
+  'define-event-tree',
+  'define-initiating-event',
+  'define-sequence',
+  'define-rule',
+  'define-alignment',
+  'define-substitution',
+  'define-extern-library',
+  'define-extern-function',
+]);
+
+/** Reads one Open-PSA MEF document. Every error names the file, line and element. */
+export function readMef(text: string, file?: string, limits?: XmlLimits): Model {
+  const root = parseXml(text, file, limits);
+  return new MefReader(file).read(root);
+}
+
+class MefReader {
+  private model = emptyModel();
+  constructor(private file?: string) {}
+
+  private where(el: XmlElement): Where {
+    return { file: this.file, line: el.line, element: el.name, name: el.attrs.name };
+  }
+  private fail(el: XmlElement, message: string): never {
+    throw new MefParseError(message, this.where(el));
+  }
+  private name(el: XmlElement): string {
+    const n = el.attrs.name?.trim();
+    if (!n) this.fail(el, 'missing name attribute');
+    return n;
+  }
+
+  read(root: XmlElement): Model {
+    if (root.name !== 'opsa-mef') this.fail(root, 'the root element must be <opsa-mef>');
+    if (root.attrs.name) this.model.name = root.attrs.name;
+    for (const el of root.children) {
+      if (IGNORED.has(el.name)) continue;
+      if (el.name === 'define-fault-tree') {
+        if (!this.model.name) this.model.name = el.attrs.name;
+        this.container(el);
+      } else if (el.name === 'model-data') this.container(el, false);
+      else if (EVENT_TREE.has(el.name)) this.fail(el, 'event trees, substitutions and extern functions are not supported (fault trees only)');
+      else this.definition(el, true);
+    }
+    return this.model;
+  }
+
+  private container(el: XmlElement, gates = true): void {
+    for (const c of el.children) {
+      if (IGNORED.has(c.name)) continue;
+      if (c.name === 'define-component') this.container(c, gates);
+      else if (!gates && c.name === 'define-gate') this.fail(c, 'gates belong in a fault tree, not in model-data');
+      else this.definition(c, gates);
+    }
+  }
+
+  private definition(el: XmlElement, gates: boolean): void {
+    switch (el.name) {
+      case 'define-gate':
+        if (!gates) this.fail(el, 'gates belong in a fault tree');
+        return this.gate(el);
+      case 'define-basic-event':
+        return this.basicEvent(el);
+      case 'define-house-event':
+        return this.houseEvent(el);
+      case 'define-parameter':
+        return this.parameter(el);
+      case 'define-CCF-group':
+        return this.ccfGroup(el);
+      default:
+        this.fail(el, 'unknown element here');
+    }
+  }
+
+  private duplicate(map: Map<string, unknown>, name: string, el: XmlElement): void {
+    if (map.has(name)) throw new ValidationError(`duplicate definition of '${name}'`, this.where(el));
+  }
+
+  private content(el: XmlElement): XmlElement[] {
+    return el.children.filter((c) => !IGNORED.has(c.name));
+  }
+
+  private gate(el: XmlElement): void {
+    const name = this.name(el);
+    this.duplicate(this.model.gates, name, el);
+    const body = this.content(el);
+    if (body.length !== 1) this.fail(el, `a gate holds exactly one formula, found ${body.length}`);
+    const arg = this.arg(body[0], 0);
+    const formula: Formula = arg.type === 'formula' ? arg : { type: 'formula', op: 'null', args: [arg], where: arg.where };
+    this.model.gates.set(name, { name, formula, where: this.where(el) });
+  }
+
+  private arg(el: XmlElement, depth: number): Arg {
+    const kind = REF_KINDS[el.name];
+    if (kind) {
+      if (el.children.length) this.fail(el, 'a reference has no content');
+      return { type: 'ref', kind, name: this.name(el), where: this.where(el) };
+    }
+    if (el.name === 'constant') {
+      const v = el.attrs.value;
+      if (v !== 'true' && v !== 'false') this.fail(el, `value must be true or false, not '${v ?? ''}'`);
+      return { type: 'constant', value: v === 'true', where: this.where(el) };
+    }
+    if (!(OPERATORS as readonly string[]).includes(el.name)) this.fail(el, 'unknown formula element');
+    const op = el.name as Operator;
+    const f: Formula = { type: 'formula', op, args: this.content(el).map((c) => this.arg(c, depth + 1)), where: this.where(el) };
+    if (op === 'atleast' || op === 'cardinality') f.min = this.int(el, 'min');
+    if (op === 'cardinality') f.max = this.int(el, 'max');
+    return f;
+  }
+
+  private int(el: XmlElement, attr: string): number {
+    const s = el.attrs[attr];
+    if (s === undefined || !/^\s*\d+\s*$/.test(s)) this.fail(el, `attribute ${attr} must be a non-negative integer, not '${s ?? ''}'`);
+    return Number(s);
+  }
+
+  private basicEvent(el: XmlElement): void {
+    const name = this.name(el);
+    this.duplicate(this.model.basicEvents, name, el);
+    const body = this.content(el);
+    if (body.length > 1) this.fail(el, 'a basic event holds at most one expression');
+    const label = el.children.find((c) => c.name === 'label')?.text.trim();
+    this.model.basicEvents.set(name, {
+      name,
+      expression: body[0] ? this.expression(body[0]) : undefined,
+      label: label || undefined,
+      where: this.where(el),
+    });
+  }
+
+  private houseEvent(el: XmlElement): void {
+    const name = this.name(el);
+    this.duplicate(this.model.houseEvents, name, el);
+    const body = this.content(el);
+    let state = false;
+    if (body.length > 1) this.fail(el, 'a house event holds at most one constant');
+    if (body[0]) {
+      const v = body[0].attrs.value;
+      if (body[0].name !== 'constant' || (v !== 'true' && v !== 'false')) this.fail(body[0], 'a house event state is <constant value="true|false"/>');
+      state = v === 'true';
+    }
+    this.model.houseEvents.set(name, { name, state, where: this.where(el) });
+  }
+
+  private parameter(el: XmlElement): void {
+    const name = this.name(el);
+    this.duplicate(this.model.parameters, name, el);
+    const body = this.content(el);
+    if (body.length !== 1) this.fail(el, `a parameter holds exactly one expression, found ${body.length}`);
+    this.model.parameters.set(name, { name, expression: this.expression(body[0]), where: this.where(el) });
+  }
+
+  private expression(el: XmlElement): Expression {
+    const where = this.where(el);
+    switch (el.name) {
+      case 'float':
+      case 'int': {
+        const v = Number(el.attrs.value);
+        if (el.attrs.value === undefined || el.attrs.value.trim() === '' || !Number.isFinite(v)) this.fail(el, `value must be a number, not '${el.attrs.value ?? ''}'`);
+        return { kind: 'const', value: v, where };
+      }
+      case 'bool': {
+        const v = el.attrs.value;
+        if (v !== 'true' && v !== 'false') this.fail(el, `value must be true or false, not '${v ?? ''}'`);
+        return { kind: 'const', value: v === 'true' ? 1 : 0, where };
+      }
+      case 'parameter':
+        return { kind: 'param', name: this.name(el), where };
+      case 'system-mission-time':
+        return { kind: 'mission-time', where };
+      default: {
+        if (!isFunctionName(el.name)) this.fail(el, 'unknown expression element');
+        const [lo, hi] = FUNCTIONS[el.name];
+        const args = this.content(el).map((c) => this.expression(c));
+        if (args.length < lo || args.length > hi)
+          this.fail(el, `expects ${lo === hi ? lo : `${lo} to ${hi === Infinity ? 'any' : hi}`} arguments, found ${args.length}`);
+        return { kind: 'fn', fn: el.name, args, where };
+      }
+    }
+  }
+
+  private ccfGroup(el: XmlElement): void {
+    const name = this.name(el);
+    const model = el.attrs.model as CcfModel;
+    if (!CCF_MODELS.includes(model)) this.fail(el, `model must be one of ${CCF_MODELS.join(', ')}, not '${el.attrs.model ?? ''}'`);
+    let members: string[] | undefined;
+    let distribution: Expression | undefined;
+    const factors: { level: number; expression: Expression }[] = [];
+    const factor = (f: XmlElement) => {
+      if (f.name !== 'factor') this.fail(f, 'expected <factor>');
+      const body = this.content(f);
+      if (body.length !== 1) this.fail(f, 'a factor holds exactly one expression');
+      const level = f.attrs.level === undefined ? factors.length + 2 : this.int(f, 'level');
+      factors.push({ level, expression: this.expression(body[0]) });
+    };
+    for (const c of this.content(el)) {
+      if (c.name === 'members') {
+        members = c.children.map((m) => {
+          if (m.name !== 'basic-event') this.fail(m, 'CCF members are <basic-event name="…"/>');
+          return this.name(m);
+        });
+      } else if (c.name === 'distribution') {
+        const body = this.content(c);
+        if (body.length !== 1) this.fail(c, 'a distribution holds exactly one expression');
+        distribution = this.expression(body[0]);
+      } else if (c.name === 'factor') factor(c);
+      else if (c.name === 'factors') this.content(c).forEach(factor);
+      else this.fail(c, 'unknown element in a CCF group');
+    }
+    if (!members) this.fail(el, 'missing <members>');
+    if (!distribution) this.fail(el, 'missing <distribution>');
+    if (!factors.length) this.fail(el, 'missing <factor>');
+    this.model.ccfGroups.push({ name, model, members, distribution, factors, where: this.where(el) });
+  }
+}

@@ -1,0 +1,68 @@
+import { SaxesParser } from 'saxes';
+import { MefParseError } from './errors.js';
+
+/** An XML element with the line its start tag begins on, so every later error can name it. */
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+  line: number;
+}
+
+export interface XmlLimits {
+  /** deepest nesting accepted (deep nesting is how a hostile file would exhaust the stack later) */
+  maxDepth?: number;
+  /** most elements accepted in one file */
+  maxElements?: number;
+}
+
+/**
+ * Reads a whole XML document into a positioned element tree. The parser is streaming (saxes),
+ * linear in the input, and stops at the first error with the file and line.
+ */
+export function parseXml(text: string, file?: string, limits: XmlLimits = {}): XmlElement {
+  const maxDepth = limits.maxDepth ?? 512;
+  const maxElements = limits.maxElements ?? 5_000_000;
+  const parser = new SaxesParser({ position: true });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let count = 0;
+  let startLine = 1;
+  parser.on('error', (err) => {
+    // saxes prefixes "line:column: "; we say it our way
+    const m = /^(?:.*?:)?(\d+):(\d+): (.*)$/s.exec(err.message);
+    throw new MefParseError(`malformed XML: ${m ? m[3] : err.message}`, { file, line: m ? Number(m[1]) : parser.line });
+  });
+  parser.on('opentagstart', () => {
+    startLine = parser.line;
+  });
+  parser.on('opentag', (tag) => {
+    count++;
+    if (count > maxElements) throw new MefParseError(`more than ${maxElements} elements`, { file, line: startLine, element: tag.name });
+    if (stack.length >= maxDepth) throw new MefParseError(`nesting deeper than ${maxDepth}`, { file, line: startLine, element: tag.name });
+    const el: XmlElement = { name: tag.name, attrs: tag.attributes as Record<string, string>, children: [], text: '', line: startLine };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+    stack.push(el);
+  });
+  parser.on('text', (t) => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += t;
+  });
+  parser.on('cdata', (t) => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += t;
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+  });
+  parser.write(text).close();
+  if (!root) throw new MefParseError('empty document', { file, line: 1 });
+  return root;
+}
+
+/** Escapes text for an attribute value or element content. */
+export const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

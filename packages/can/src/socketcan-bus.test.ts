@@ -11,6 +11,7 @@ import {
   type RawCanChannel,
   SocketCanBus,
   SocketCanOpenError,
+  SocketCanUnavailableError,
   toNativeFilter,
 } from './socketcan-bus.js';
 
@@ -315,6 +316,15 @@ describe('SocketCanBus on a fake channel', () => {
     expect(err).toBeInstanceOf(SocketCanOpenError);
     expect(err.message).toContain("'can9'");
     expect(err.iface).toBe('can9');
+  });
+
+  it('reports a missing socketcan package as SocketCanUnavailableError with the install hint', async () => {
+    const err = await loadSocketCan('socketcan-not-installed-here').catch((e) => e);
+    expect(err).toBeInstanceOf(SocketCanUnavailableError);
+    expect(err).toBeInstanceOf(BusError);
+    expect(err.message).toMatch(
+      /optional 'socketcan' package is not available.*pnpm --filter @atelier\/can add socketcan/,
+    );
   });
 
   it('translates filters without a width to a mask that ignores the width', () => {

@@ -81,32 +81,36 @@ const CAN_ERR_MASK = 0x1fffffff;
 let cachedFactory: Promise<RawChannelFactory> | undefined;
 
 /**
- * Loads the optional `socketcan` package. Dynamic import keeps the rest of Atelier usable on machines
- * where the native module is not built (macOS, Windows, CI without a compiler).
+ * Loads the optional `socketcan` package (or `specifier`, for tests). Dynamic import keeps the rest of
+ * Atelier usable on machines where the native module is not built (macOS, Windows, CI without a
+ * compiler).
  */
-export function loadSocketCan(): Promise<RawChannelFactory> {
-  cachedFactory ??= (async () => {
-    let mod: Record<string, unknown>;
-    try {
-      // A variable specifier keeps TypeScript from requiring the package (and its types) at build time.
-      const specifier = 'socketcan';
-      mod = (await import(specifier)) as Record<string, unknown>;
-    } catch (err) {
-      throw new SocketCanUnavailableError(err);
-    }
-    const api = (mod.createRawChannelWithOptions ? mod : mod.default) as {
-      createRawChannelWithOptions?: (iface: string, o: object) => RawCanChannel;
-    };
-    const create = api?.createRawChannelWithOptions;
-    if (typeof create !== 'function')
-      throw new SocketCanUnavailableError('createRawChannelWithOptions missing');
-    // Non-blocking send: a full transmit queue must surface as an error, not freeze the event loop.
-    return (iface, options) => create(iface, { timestamps: options.timestamps, non_block_send: true });
-  })();
+export function loadSocketCan(specifier = 'socketcan'): Promise<RawChannelFactory> {
+  if (specifier !== 'socketcan') return importFactory(specifier);
+  cachedFactory ??= importFactory(specifier);
   cachedFactory.catch(() => {
     cachedFactory = undefined;
   });
   return cachedFactory;
+}
+
+async function importFactory(specifier: string): Promise<RawChannelFactory> {
+  let mod: Record<string, unknown>;
+  try {
+    // A variable specifier also keeps TypeScript from requiring the package's types at build time.
+    mod = (await import(specifier)) as Record<string, unknown>;
+  } catch (err) {
+    throw new SocketCanUnavailableError(err);
+  }
+  const api = (mod.createRawChannelWithOptions ? mod : mod.default) as {
+    createRawChannelWithOptions?: (iface: string, o: object) => RawCanChannel;
+  };
+  const create = api?.createRawChannelWithOptions;
+  if (typeof create !== 'function') {
+    throw new SocketCanUnavailableError(new Error(`${specifier} has no createRawChannelWithOptions`));
+  }
+  // Non-blocking send: a full transmit queue must surface as an error, not freeze the event loop.
+  return (iface, options) => create(iface, { timestamps: options.timestamps, non_block_send: true });
 }
 
 export interface SocketCanBusOptions {

@@ -26,6 +26,7 @@ Rejoue un journal sur un bus avec son rythme d'origine. Ctrl-C arrête propremen
   --start S        commence à S secondes après la première trame
   --end S          s'arrête à S secondes après la première trame
   --id LISTE       n'envoie que ces identifiants hexadécimaux, p. ex. 7E8,7DF,18DAF110
+  --fd             accepte les trames CAN FD (SocketCAN : interface réglée avec « fd on »)
   --lenient        saute les lignes illisibles du journal
 
 Sur stderr : l'avancement (si terminal) puis le bilan, dont l'écart entre l'heure prévue par le
@@ -41,6 +42,7 @@ Plays a log onto a bus with its recorded timing. Ctrl-C stops cleanly.
   --start S        begin S seconds after the first frame
   --end S          stop S seconds after the first frame
   --id LIST        send only these hex ids, e.g. 7E8,7DF,18DAF110
+  --fd             accept CAN FD frames (SocketCAN: interface set up with 'fd on')
   --lenient        skip unreadable log lines
 
 On stderr: progress (when a terminal) then a summary, including the error between the time the log
@@ -159,7 +161,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   };
   let bus: Bus | undefined;
   try {
-    bus = await openBus(values.bus);
+    // Virtual buses carry FD by default; SocketCAN only when asked, as the interface must be set up for it.
+    bus = await openBus(values.bus, { fd: values.fd ? true : undefined });
     try {
       player = new Player(bus, source, options);
     } catch (err) {
@@ -206,6 +209,7 @@ function parse(args: string[]) {
       start: { type: 'string' },
       end: { type: 'string' },
       id: { type: 'string' },
+      fd: { type: 'boolean', default: false },
       lenient: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -120,6 +120,31 @@ describe('atelier can replay', () => {
     await far.close();
   });
 
+  it('carries CAN FD frames and leaves error frames out, saying so', async () => {
+    const file = join(dir, 'fd.log');
+    writeFileSync(
+      file,
+      [
+        '(1.000000) can0 123##1000102030405060708090A0B',
+        '(1.001000) can0 20000040#0000000000000000',
+        '(1.002000) can0 7E8#0641000000000000',
+      ].join('\n'),
+    );
+    const far = new VirtualBus('cli-replay-fd');
+    const got: Frame[] = [];
+    far.subscribe((f) => got.push(f));
+    const { ctx, err } = context('en');
+    expect(await replaySubcommand.run([file, '--bus', 'virtual:cli-replay-fd', '--max', '--fd'], ctx)).toBe(
+      0,
+    );
+    expect(got.map((f) => [f.id, !!f.fd, !!f.brs, f.data.length])).toEqual([
+      [0x123, true, true, 12],
+      [0x7e8, false, false, 8],
+    ]);
+    expect(err()).toMatch(/1 error frames not sent/);
+    await far.close();
+  });
+
   it('stops cleanly when the signal aborts (SIGINT), with exit code 130', async () => {
     const file = writeLog('long.log', 10_000); // 100 s of log
     const controller = new AbortController();

@@ -390,5 +390,6 @@ describe('Player pause, resume, seek, stop', () => {
     await clock.advance(150);
     await bus.close();
     await expect(clock.run(done)).rejects.toThrow(/closed/);
+    expect(player.state).toBe('stopped');
   });
 });

@@ -251,6 +251,10 @@ export class Player {
         if (this.passes >= this.passesWanted || this.sent === sentBefore) break;
         reopen = true;
       }
+    } catch (err) {
+      // A failed replay (bus error, unreadable source) does not claim to be still playing.
+      this.currentState = 'stopped';
+      throw err;
     } finally {
       await iterator?.return?.();
     }

@@ -4,3 +4,5 @@ export * from './kb/load.js';
 export * from './path.js';
 export * from './assessment.js';
 export * from './select.js';
+export * from './infer.js';
+export * from './session.js';

@@ -1,0 +1,166 @@
+import type { Analysis, AnalyseOptions, Evidence, InspectionOption, ObservationOption } from './infer.js';
+import { findingOf, testsOf } from './infer.js';
+import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
+
+interface Finding {
+  links: Record<string, number>;
+  leak: number;
+}
+
+/** A joint distribution over which causes are present, as weights over bit masks. */
+type Joint = Float64Array;
+
+function pBad(mask: number, causes: string[], f: Finding): number {
+  let good = 1 - f.leak;
+  for (let i = 0; i < causes.length; i++) if (mask & (1 << i)) good *= 1 - (f.links[causes[i]] ?? 0);
+  return 1 - good;
+}
+
+function normalise(w: Joint): number {
+  let z = 0;
+  for (const x of w) z += x;
+  if (z > 0) for (let i = 0; i < w.length; i++) w[i] /= z;
+  return z;
+}
+
+function condition(w: Joint, causes: string[], f: Finding, outcome: 'good' | 'bad'): Joint {
+  const out = new Float64Array(w.length);
+  for (let m = 0; m < w.length; m++) {
+    if (w[m] === 0) continue;
+    const pb = pBad(m, causes, f);
+    out[m] = w[m] * (outcome === 'bad' ? pb : 1 - pb);
+  }
+  return out;
+}
+
+function marginals(w: Joint, n: number): number[] {
+  const p = new Array(n).fill(0);
+  for (let m = 0; m < w.length; m++) if (w[m]) for (let i = 0; i < n; i++) if (m & (1 << i)) p[i] += w[m];
+  return p;
+}
+
+function entropy(w: Joint): number {
+  let h = 0;
+  for (const x of w) if (x > 0) h -= x * Math.log2(x);
+  return h;
+}
+
+/**
+ * Expected cost of inspecting causes in P-over-C order and repairing the first one found, under the
+ * joint distribution `w` (normalised). Inspections are taken as conclusive for planning, as in the
+ * classic troubleshooting model; their real sensitivity enters through the posterior.
+ */
+function sequenceCost(w: Joint, order: number[], inspectCost: number[], repairCost: number[]): number {
+  let total = 0;
+  for (let m = 0; m < w.length; m++) {
+    if (w[m] === 0) continue;
+    let c = 0;
+    for (const i of order) {
+      c += inspectCost[i];
+      if (m & (1 << i)) {
+        c += repairCost[i];
+        break;
+      }
+    }
+    total += w[m] * c;
+  }
+  return total;
+}
+
+function pOverCOrder(p: number[], inspectCost: number[], available: boolean[]): number[] {
+  return p
+    .map((_, i) => i)
+    .filter((i) => available[i])
+    .sort((a, b) => p[b] / inspectCost[b] - p[a] / inspectCost[a] || a - b);
+}
+
+/** Posterior over cause sets given the evidence, by exact enumeration (trees hold a handful of causes). */
+export function jointPosterior(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evidence): { causes: string[]; joint: Joint } {
+  const causes = tree.causes.map((c) => c.id);
+  const n = causes.length;
+  if (n > 20) throw new Error(`tree ${tree.id} has ${n} causes: too many to enumerate`);
+  const cleared = new Set(evidence.cleared);
+  let w: Joint = new Float64Array(1 << n);
+  for (let m = 0; m < w.length; m++) {
+    let p = 1;
+    for (let i = 0; i < n; i++) {
+      const present = (m & (1 << i)) !== 0;
+      if (present && cleared.has(causes[i])) {
+        p = 0;
+        break;
+      }
+      const prior = tree.causes[i].prior;
+      p *= present ? prior : 1 - prior;
+    }
+    // The symptom is the top event OR(causes): present means at least one cause is.
+    if (evidence.symptom && m === 0) p = 0;
+    w[m] = p;
+  }
+  for (const f of evidence.findings) {
+    const test = kb.tests.get(f.test);
+    if (!test) throw new Error(`unknown test "${f.test}"`);
+    w = condition(w, causes, findingOf(test, causes), f.outcome);
+  }
+  if (normalise(w) === 0) throw new Error(`evidence on tree ${tree.id} is contradictory`);
+  return { causes, joint: w };
+}
+
+export function analyse(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evidence, options: AnalyseOptions): Analysis {
+  const { causes, joint } = jointPosterior(kb, tree, evidence);
+  const n = causes.length;
+  const exclude = options.exclude ?? new Set<string>();
+  const p = marginals(joint, n);
+  const inspectCost = tree.causes.map((c) => kb.tests.get(c.inspect)!.cost);
+  const repairCost = tree.causes.map((c) => options.repairCost(c));
+  const cleared = new Set(evidence.cleared);
+  const available = tree.causes.map((c) => !exclude.has(c.inspect) && !cleared.has(c.id));
+  const order = pOverCOrder(p, inspectCost, available);
+  const expectedCost = sequenceCost(joint, order, inspectCost, repairCost);
+
+  const inspections: InspectionOption[] = order.map((i) => ({
+    cause: causes[i],
+    test: tree.causes[i].inspect,
+    probability: p[i],
+    cost: inspectCost[i],
+    ratio: p[i] / inspectCost[i],
+  }));
+
+  const h0 = entropy(joint);
+  const observations: ObservationOption[] = [];
+  for (const test of testsOf(kb, tree)) {
+    if (test.kind !== 'observation' || exclude.has(test.id)) continue;
+    const f = findingOf(test, causes);
+    let pb = 0;
+    for (let m = 0; m < joint.length; m++) if (joint[m]) pb += joint[m] * pBad(m, causes, f);
+    let after = 0;
+    let hAfter = 0;
+    for (const [outcome, po] of [
+      ['bad', pb],
+      ['good', 1 - pb],
+    ] as const) {
+      if (po <= 0) continue;
+      const w = condition(joint, causes, f, outcome);
+      normalise(w);
+      const pm = marginals(w, n);
+      after += po * sequenceCost(w, pOverCOrder(pm, inspectCost, available), inspectCost, repairCost);
+      hAfter += po * entropy(w);
+    }
+    let covered = 0;
+    for (let i = 0; i < n; i++) if (f.links[causes[i]]) covered += p[i];
+    observations.push({
+      test: test.id,
+      cost: test.cost,
+      pBad: pb,
+      valueOfInformation: expectedCost - after - test.cost,
+      coveredProbability: covered,
+      entropyGainPerCost: (h0 - hAfter) / test.cost,
+    });
+  }
+  observations.sort((a, b) => b.valueOfInformation - a.valueOfInformation);
+  return {
+    posteriors: causes.map((c, i) => ({ cause: c, probability: p[i] })).sort((a, b) => b.probability - a.probability),
+    inspections,
+    observations,
+    expectedCost,
+  };
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { loadKnowledgeBase } from './kb/load.js';
+import { GuidedSession, SafetyPrerequisiteError } from './session.js';
+
+const kb = loadKnowledgeBase();
+
+/** Follows the session's advice, answering each test truthfully for `trueCause`, until it closes. */
+function play(session: GuidedSession, trueCause: string): void {
+  for (let guard = 0; guard < 50 && session.state !== 'done'; guard++) {
+    if (session.state === 'repair') {
+      session.repair();
+      continue;
+    }
+    if (session.state === 'verify') {
+      const cured = session.steps.filter((s) => s.kind === 'repair').at(-1)?.cause === trueCause;
+      session.verify({ cleared: true, dtcsAfter: cured ? [] : ['X'], symptomGone: cured });
+      continue;
+    }
+    const next = session.next();
+    if (!next) break;
+    for (const s of next.safety) session.recordSafety(s);
+    session.record(next.test.id, next.test.checks[trueCause] && next.test.checks[trueCause].sensitivity > 0.5 ? 'bad' : 'good');
+  }
+}
+
+describe('GuidedSession', () => {
+  it('picks the tree from the DTCs and ranks causes by posterior', () => {
+    const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0171'], complaint: 'ralenti instable' });
+    expect(s.tree.id).toBe('lean');
+    const post = s.analysis().posteriors;
+    expect(post[0].cause).toBe('vacuum_leak');
+    expect(post.reduce((a, p) => a + p.probability, 0)).toBeGreaterThan(1); // marginals of an OR: overlap
+    const r = s.next()!;
+    expect(r.reason.fr).toMatch(/probabilit/);
+    expect(r.reason.en).toMatch(/probability/);
+  });
+
+  it('finds every cause of every tree when tests answer truthfully', () => {
+    for (const tree of kb.trees) {
+      for (const cause of tree.causes) {
+        const vehicle = tree.vehicles[0];
+        const s = GuidedSession.start(kb, { vehicle, dtcs: tree.applies.dtcs.slice(0, 1) }, { treeId: tree.id });
+        play(s, cause.id);
+        expect(s.state, `${tree.id}/${cause.id}`).toBe('done');
+        expect(s.conclusion, `${tree.id}/${cause.id}`).toBe(cause.id);
+        expect(s.path().steps.filter((x) => x.kind === 'repair').map((x) => (x.kind === 'repair' ? x.cause : ''))).toEqual([cause.id]);
+      }
+    }
+  });
+
+  it('refuses an HV test before its safety prerequisites', () => {
+    const s = GuidedSession.start(kb, { vehicle: 'ev', dtcs: ['P0AA6'] });
+    expect(s.tree.id).toBe('hv_isolation');
+    const r = s.next()!;
+    expect(r.safety).toEqual(['hv_lockout', 'habilitation_B2VL']);
+    expect(() => s.record(r.test.id, 'bad')).toThrow(SafetyPrerequisiteError);
+    for (const id of r.safety) s.recordSafety(id);
+    s.record(r.test.id, 'good');
+    expect(s.steps.filter((x) => x.kind === 'test')).toHaveLength(1);
+  });
+
+  it('round-trips through JSON and resumes where it stopped', () => {
+    const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0301'] });
+    const first = s.next()!;
+    s.record(first.test.id, 'good');
+    const copy = GuidedSession.fromJSON(kb, JSON.parse(JSON.stringify(s.toJSON())));
+    expect(copy.next()?.test.id).toBe(s.next()?.test.id);
+    expect(copy.analysis().posteriors).toEqual(s.analysis().posteriors);
+  });
+
+  it('goes back to diagnosis when a repair does not cure the symptom', () => {
+    const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0420'] });
+    const r = s.next()!;
+    // Force the first inspection to look bad although the cause lies elsewhere.
+    if (r.kind === 'observation') s.record(r.test.id, 'bad');
+    const insp = s.next()!;
+    s.record(insp.test.id, 'bad');
+    expect(s.state).toBe('repair');
+    s.repair();
+    s.verify({ cleared: true, dtcsAfter: ['P0420'], symptomGone: false });
+    expect(s.state).toBe('diagnose');
+    expect(s.evidence().cleared).toHaveLength(1);
+    const after = s.analysis().posteriors.find((p) => p.cause === s.evidence().cleared[0]);
+    expect(after?.probability).toBe(0);
+  });
+});

@@ -164,3 +164,46 @@ export function analyse(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evide
     expectedCost,
   };
 }
+
+function permutations(items: number[]): number[][] {
+  if (items.length <= 1) return [items];
+  const out: number[][] = [];
+  items.forEach((x, i) => {
+    for (const rest of permutations([...items.slice(0, i), ...items.slice(i + 1)])) out.push([x, ...rest]);
+  });
+  return out;
+}
+
+/**
+ * The inspection order with the lowest expected cost, found by trying every order (trees hold a
+ * handful of causes), beside the cost of the P-over-C order: the yardstick for the engine's choices.
+ */
+export function exhaustiveBestOrder(
+  kb: KnowledgeBase,
+  tree: FaultTreeEntry,
+  evidence: Evidence,
+  repairCostOf: AnalyseOptions['repairCost'],
+): { best: string[]; bestCost: number; pOverC: string[]; pOverCCost: number } {
+  const { causes, joint } = jointPosterior(kb, tree, evidence);
+  const inspectCost = tree.causes.map((c) => kb.tests.get(c.inspect)!.cost);
+  const repairCost = tree.causes.map((c) => repairCostOf(c));
+  const cleared = new Set(evidence.cleared);
+  const available = tree.causes.map((c) => !cleared.has(c.id));
+  const idx = causes.map((_, i) => i).filter((i) => available[i]);
+  let best = idx;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (const order of permutations(idx)) {
+    const c = sequenceCost(joint, order, inspectCost, repairCost);
+    if (c < bestCost - 1e-12) {
+      bestCost = c;
+      best = order;
+    }
+  }
+  const pc = pOverCOrder(marginals(joint, causes.length), inspectCost, available);
+  return {
+    best: best.map((i) => causes[i]),
+    bestCost,
+    pOverC: pc.map((i) => causes[i]),
+    pOverCCost: sequenceCost(joint, pc, inspectCost, repairCost),
+  };
+}

@@ -513,7 +513,7 @@ export class VehicleModel {
       charge = e.alternator;
     } else charge = -1;
     if (charge >= 0 && this.running) {
-      const netA = 90 * charge - 35;
+      const netA = 90 * charge - 45; // ignition, injection, pump, fan, lights
       this.battery12Soc = Math.max(0.05, Math.min(1, this.battery12Soc + (netA * dt) / (3600 * 60 * health)));
       this.batteryV = netA > 0 ? Math.min(14.3, ocv + 1.2 + netA * 0.01) : ocv - 0.35 + netA * 0.004;
     } else {

@@ -184,7 +184,8 @@ export class Monitors implements ModelListener {
         const bad = this.add(`wheel-bad-${w}`, moving && m.wheelKmh[w] < 1, dt);
         const good = this.add(`wheel-ok-${w}`, moving && m.wheelKmh[w] >= 1, dt);
         if (bad >= 2)
-          this.once(`${WHEEL_CODES[w]}-fail`, () => this.fail('abs', WHEEL_CODES[w], { emission: false, oneTrip: true, ftb: 0x31 }),
+          this.once(`${WHEEL_CODES[w]}-fail`, () =>
+            this.fail('abs', WHEEL_CODES[w], { emission: false, oneTrip: true, ftb: 0x31 }),
           );
         else if (good >= 20) this.once(`${WHEEL_CODES[w]}-pass`, () => this.pass('abs', WHEEL_CODES[w]));
       }

@@ -70,7 +70,7 @@ const ECU_ROLES: EcuRole[] = ['engine', 'transmission', 'battery', 'abs', 'body'
 /** Parses and validates scenario YAML. `file` names the source in errors. */
 export function parseScenario(text: string, file = '<scenario>'): Scenario {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
     throw new ScenarioError(file, '', `YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0].line);

@@ -70,6 +70,8 @@ export class Vehicle implements Responder, EcuHost {
     });
     this.sessionStartS = options.sessionStartS ?? model.schedule.sessionStart;
     if (!Number.isFinite(this.sessionStartS)) this.sessionStartS = 0;
+    // At least one step, so that a vehicle whose session starts at 0 has already turned its key.
+    this.sessionStartS = Math.max(this.sessionStartS, 0.1);
     model.advanceTo(this.sessionStartS);
     this.startMs = options.startMs;
   }

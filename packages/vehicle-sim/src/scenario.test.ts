@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { FAULT_TYPES } from './faults.js';
+import { listScenarios, loadScenario, parseScenario, ScenarioError, scenarioSummary } from './scenario.js';
+import { Tester } from './test-support.js';
+import { Vehicle } from './vehicle.js';
+
+const GOOD = `name: demo
+vehicle: petrol
+seed: 5
+complaint:
+  fr: "Voyant moteur"
+  en: "Engine light"
+true_cause: "bougie"
+faults:
+  - { type: misfire, cylinder: 2, severity: 0.3, onset: 10min }
+drive:
+  - { phase: urban, duration: 15min }
+  - { phase: idle }
+`;
+
+function errorOf(text: string): ScenarioError {
+  try {
+    parseScenario(text, 'bad.yaml');
+  } catch (err) {
+    if (err instanceof ScenarioError) return err;
+    throw err;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('scenario files', () => {
+  it('parses a good file: durations with units, defaults, session start at the open-ended phase', () => {
+    const s = parseScenario(GOOD);
+    expect(s.faults).toEqual([{ type: 'misfire', cylinder: 2, severity: 0.3, onset: 600 }]);
+    expect(s.sessionStart).toBe(900);
+    expect(s.protocol).toBe('can11');
+    expect(s.vin).toMatch(/^VF1/);
+  });
+
+  it.each([
+    ['severity out of range', GOOD.replace('severity: 0.3', 'severity: 1.5'), 'faults[0].severity', 9],
+    ['unknown fault type', GOOD.replace('type: misfire', 'type: misfir'), 'faults[0].type', 9],
+    [
+      'cylinder the engine does not have',
+      GOOD.replace('cylinder: 2', 'cylinder: 6'),
+      'faults[0].cylinder',
+      9,
+    ],
+    ['missing complaint language', GOOD.replace('  en: "Engine light"\n', ''), 'complaint.en', 5],
+    ['unknown profile', GOOD.replace('vehicle: petrol', 'vehicle: tractor'), 'vehicle', 2],
+    ['bad duration', GOOD.replace('duration: 15min', 'duration: soon'), 'drive[0].duration', 11],
+    ['unknown phase', GOOD.replace('phase: urban', 'phase: rally'), 'drive[0].phase', 11],
+    ['typo in a top-level field', GOOD.replace('seed: 5', 'sede: 5'), 'sede', 3],
+    [
+      'fault the vehicle cannot have',
+      GOOD.replace('type: misfire, cylinder: 2', 'type: dpf_clogged'),
+      'faults[0].type',
+      9,
+    ],
+    ['missing true cause', GOOD.replace('true_cause: "bougie"\n', ''), 'true_cause', undefined],
+    ['bad VIN', GOOD.replace('vehicle: petrol', 'vehicle: { profile: petrol, vin: ABC }'), 'vehicle.vin', 2],
+    [
+      'rpm on a moving phase',
+      GOOD.replace('phase: urban, duration', 'phase: urban, rpm: 2000, duration'),
+      'drive[0].rpm',
+      11,
+    ],
+  ])('%s → an error naming the field', (_label, text, path, line) => {
+    const e = errorOf(text);
+    expect(e.path).toBe(path);
+    expect(e.file).toBe('bad.yaml');
+    if (line !== undefined) expect(e.line).toBe(line);
+    expect(e.message).toContain(path);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const e = errorOf('name: x\nvehicle: [petrol\n');
+    expect(e.message).toMatch(/YAML/);
+    expect(e.line).toBeGreaterThan(0);
+  });
+
+  it('the built-in scenarios cover every injectable fault, and one has no fault', () => {
+    const all = listScenarios();
+    const covered = new Set(all.flatMap((s) => s.faults.map((f) => f.type)));
+    for (const type of FAULT_TYPES) expect(covered, type).toContain(type);
+    expect(all.some((s) => s.faults.length === 0)).toBe(true);
+    const sum = scenarioSummary(loadScenario('vacuum-leak'));
+    expect(Object.keys(sum)).toEqual(['name', 'vehicle', 'faults', 'true_cause', 'complaint']);
+    expect(sum.complaint.fr.length).toBeGreaterThan(5);
+  });
+
+  it('same scenario and seed give the same answers; another seed gives other noise', async () => {
+    const run = async (seed: number) => {
+      const s = { ...loadScenario('vacuum-leak'), seed };
+      const t = new Tester(Vehicle.fromScenario(s, { startMs: 0 }));
+      const out: number[][] = [];
+      for (let i = 0; i < 50; i++) {
+        t.wait(0.5);
+        for (const a of await t.ask([0x01, 0x0c, 0x10, 0x14])) out.push(a.data);
+      }
+      return JSON.stringify(out);
+    };
+    const a = await run(13);
+    expect(await run(13)).toBe(a);
+    expect(await run(14)).not.toBe(a);
+  });
+});

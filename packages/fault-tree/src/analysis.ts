@@ -30,7 +30,7 @@ export interface Importance {
   dif: number;
   /** risk achievement worth: P(top | e) / P(top) */
   raw: number;
-  /** risk reduction worth: P(top) / P(top | ¬e) */
+  /** risk reduction worth: P(top) / P(top | ¬e); 0 when infinite (P(top | ¬e) = 0) */
   rrw: number;
   /** Fussell–Vesely: Σ P(products containing e) / Σ P(products) */
   fv: number;
@@ -122,7 +122,14 @@ export function analyzeCompiled(c: Compiled, options: AnalysisOptions, start: nu
     const lits = prods.prime ? 2 * c.variables.length : c.variables.length;
     const { sum, derivative } = zbdd.sumDerivatives(root, p, lits);
     probability = Math.min(1, sum);
-    mifOf = prods.prime ? (v) => derivative[2 * v] - derivative[2 * v + 1] : (v) => derivative[v];
+    // SCRAM's MIF is P(top | e) − P(top | ¬e) of the capped sum, not the derivative
+    mifOf = prods.prime
+      ? (v) => derivative[2 * v] - derivative[2 * v + 1]
+      : (v) => {
+          const d = derivative[v];
+          const without = Math.max(0, sum - c.probabilities[v] * d);
+          return Math.min(1, without + d) - Math.min(1, without);
+        };
   } else {
     const m = mcub(prods, c.variables.length);
     probability = m.probability;
@@ -177,7 +184,8 @@ export function importanceFactors(p: number, mif: number, top: number, fv: numbe
     cif: top > 0 ? (p * mif) / top : 0,
     dif: p * raw,
     raw,
-    rrw: down > 0 ? top / down : Infinity,
+    // P(top | ¬e) = 0 makes RRW infinite; reported as 0, as SCRAM prints it (JSON has no infinity)
+    rrw: down > top * 1e-12 ? top / down : 0,
     fv,
   };
 }

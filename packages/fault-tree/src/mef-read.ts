@@ -1,6 +1,6 @@
 import { MefParseError, ValidationError, type Where } from './errors.js';
 import { type Expression, FUNCTIONS, isFunctionName } from './expression.js';
-import { type Arg, type CcfModel, emptyModel, type Formula, type Model, OPERATORS, type Operator, type RefKind } from './model.js';
+import { type Arg, type CcfModel, emptyModel, type Formula, type Model, OPERATORS, type Operator, type Ref, type RefKind } from './model.js';
 import { parseXml, type XmlElement, type XmlLimits } from './xml.js';
 
 const REF_KINDS: Record<string, RefKind> = { event: 'event', gate: 'gate', 'basic-event': 'basic-event', 'house-event': 'house-event' };
@@ -25,7 +25,19 @@ export function readMef(text: string, file?: string, limits?: XmlLimits): Model 
 
 class MefReader {
   private model = emptyModel();
+  /** container names from the fault tree down, and whether definitions there are private */
+  private scope: string[] = [];
+  private privateScope = false;
+  private refs: { ref: Ref; scope: string[] }[] = [];
   constructor(private file?: string) {}
+
+  /** MEF scoping: a private definition is known by its path (`Tree.component.name`). */
+  private id(el: XmlElement): string {
+    const name = this.name(el);
+    const role = el.attrs.role;
+    const isPrivate = role === 'private' || (role !== 'public' && this.privateScope);
+    return isPrivate && this.scope.length ? `${this.scope.join('.')}.${name}` : name;
+  }
 
   private where(el: XmlElement): Where {
     return { file: this.file, line: el.line, element: el.name, name: el.attrs.name };
@@ -46,18 +58,44 @@ class MefReader {
       if (IGNORED.has(el.name)) continue;
       if (el.name === 'define-fault-tree') {
         if (!this.model.name) this.model.name = el.attrs.name;
-        this.container(el);
+        this.scoped(el, () => this.container(el));
       } else if (el.name === 'model-data') this.container(el, false);
       else if (EVENT_TREE.has(el.name)) this.fail(el, 'event trees, substitutions and extern functions are not supported (fault trees only)');
       else this.definition(el, true);
     }
+    this.resolveScopedRefs();
     return this.model;
+  }
+
+  private scoped(el: XmlElement, body: () => void): void {
+    const saved = this.privateScope;
+    this.scope.push(this.name(el));
+    if (el.attrs.role === 'private') this.privateScope = true;
+    else if (el.attrs.role === 'public') this.privateScope = false;
+    body();
+    this.scope.pop();
+    this.privateScope = saved;
+  }
+
+  /** A reference means the innermost definition visible from where it is written. */
+  private resolveScopedRefs(): void {
+    const m = this.model;
+    const defined = (id: string) => m.gates.has(id) || m.basicEvents.has(id) || m.houseEvents.has(id);
+    for (const { ref, scope } of this.refs) {
+      for (let i = scope.length; i > 0; i--) {
+        const id = `${scope.slice(0, i).join('.')}.${ref.name}`;
+        if (defined(id)) {
+          ref.name = id;
+          break;
+        }
+      }
+    }
   }
 
   private container(el: XmlElement, gates = true): void {
     for (const c of el.children) {
       if (IGNORED.has(c.name)) continue;
-      if (c.name === 'define-component') this.container(c, gates);
+      if (c.name === 'define-component') this.scoped(c, () => this.container(c, gates));
       else if (!gates && c.name === 'define-gate') this.fail(c, 'gates belong in a fault tree, not in model-data');
       else this.definition(c, gates);
     }
@@ -90,7 +128,7 @@ class MefReader {
   }
 
   private gate(el: XmlElement): void {
-    const name = this.name(el);
+    const name = this.id(el);
     this.duplicate(this.model.gates, name, el);
     const body = this.content(el);
     if (body.length !== 1) this.fail(el, `a gate holds exactly one formula, found ${body.length}`);
@@ -103,7 +141,9 @@ class MefReader {
     const kind = REF_KINDS[el.name];
     if (kind) {
       if (el.children.length) this.fail(el, 'a reference has no content');
-      return { type: 'ref', kind, name: this.name(el), where: this.where(el) };
+      const ref: Ref = { type: 'ref', kind, name: this.name(el), where: this.where(el) };
+      if (this.scope.length) this.refs.push({ ref, scope: [...this.scope] });
+      return ref;
     }
     if (el.name === 'constant') {
       const v = el.attrs.value;
@@ -125,7 +165,7 @@ class MefReader {
   }
 
   private basicEvent(el: XmlElement): void {
-    const name = this.name(el);
+    const name = this.id(el);
     this.duplicate(this.model.basicEvents, name, el);
     const body = this.content(el);
     if (body.length > 1) this.fail(el, 'a basic event holds at most one expression');
@@ -139,7 +179,7 @@ class MefReader {
   }
 
   private houseEvent(el: XmlElement): void {
-    const name = this.name(el);
+    const name = this.id(el);
     this.duplicate(this.model.houseEvents, name, el);
     const body = this.content(el);
     let state = false;
@@ -153,7 +193,7 @@ class MefReader {
   }
 
   private parameter(el: XmlElement): void {
-    const name = this.name(el);
+    const name = this.id(el);
     this.duplicate(this.model.parameters, name, el);
     const body = this.content(el);
     if (body.length !== 1) this.fail(el, `a parameter holds exactly one expression, found ${body.length}`);

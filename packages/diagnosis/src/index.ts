@@ -6,3 +6,5 @@ export * from './assessment.js';
 export * from './select.js';
 export * from './infer.js';
 export * from './session.js';
+export * from './model.js';
+export * from './lint.js';

@@ -1,7 +1,8 @@
 import type { Command } from '../context.js';
 import { canCommand } from './can/index.js';
 import { emulateCommand } from './emulate.js';
+import { kbCommand } from './kb.js';
 import { obdCommand } from './obd/index.js';
 
 /** Every command group, in the order the help lists them. Each area adds its own module here. */
-export const commands: Command[] = [canCommand, obdCommand, emulateCommand];
+export const commands: Command[] = [canCommand, obdCommand, emulateCommand, kbCommand];

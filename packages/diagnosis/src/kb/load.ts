@@ -159,6 +159,7 @@ function readTree(r: Reader): FaultTreeEntry {
       name: r.text(co.name, [...p, 'name']),
       prior: r.prob(co.prior, [...p, 'prior']),
       inspect: r.id(co.inspect, [...p, 'inspect']),
+      simFaults: r.strings(co.sim_faults, [...p, 'sim_faults']),
       repair: {
         fr: r.str(rep.fr, [...p, 'repair', 'fr']),
         en: r.str(rep.en, [...p, 'repair', 'en']),

@@ -45,6 +45,8 @@ export interface Cause {
   /** The inspection test that confirms the cause before the repair. */
   inspect: string;
   repair: Repair;
+  /** Simulator fault types (packages/vehicle-sim) that this cause stands for, for training and tests. */
+  simFaults: string[];
 }
 
 export interface FaultTreeEntry {

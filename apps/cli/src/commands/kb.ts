@@ -1,0 +1,38 @@
+import { parseArgs } from 'node:util';
+import { lintKnowledgeBase } from '@atelier/diagnosis';
+import { type Command, UsageError } from '../context.js';
+
+const USAGE = {
+  fr: "Usage : atelier kb lint [--dir DOSSIER] [--json]\n  Vérifie la base de connaissances : schéma, textes FR/EN, probabilités, références, chargement dans le moteur d'arbres de défaillance.",
+  en: 'Usage: atelier kb lint [--dir DIR] [--json]\n  Checks the knowledge base: schema, FR/EN text, probabilities, references, loading into the fault-tree engine.',
+};
+
+export const kbCommand: Command = {
+  name: 'kb',
+  summary: { fr: 'base de connaissances du diagnostic (lint)', en: 'diagnosis knowledge base (lint)' },
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    if (sub === '--help' || sub === '-h') {
+      ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
+      return 0;
+    }
+    if (sub !== 'lint') throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'missing subcommand', USAGE[ctx.lang]);
+    let values: { dir?: string; json?: boolean };
+    try {
+      ({ values } = parseArgs({ args: rest, options: { dir: { type: 'string' }, json: { type: 'boolean' } } }));
+    } catch (e) {
+      throw new UsageError((e as Error).message, USAGE[ctx.lang]);
+    }
+    const report = lintKnowledgeBase(values.dir);
+    if (values.json) ctx.stdout.write(`${JSON.stringify(report)}\n`);
+    else {
+      for (const p of report.problems) ctx.stdout.write(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+      ctx.stdout.write(
+        ctx.lang === 'fr'
+          ? `${report.trees} arbres, ${report.tests} tests, ${report.problems.length} problème(s)\n`
+          : `${report.trees} trees, ${report.tests} tests, ${report.problems.length} problem(s)\n`,
+      );
+    }
+    return report.problems.length ? 1 : 0;
+  },
+};

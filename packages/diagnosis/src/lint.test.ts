@@ -1,0 +1,50 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_KB_DIR } from './kb/load.js';
+import { lintKnowledgeBase } from './lint.js';
+
+const dirs: string[] = [];
+function copyKb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-kb-'));
+  dirs.push(dir);
+  cpSync(DEFAULT_KB_DIR, dir, { recursive: true });
+  return dir;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('lintKnowledgeBase', () => {
+  it('passes on the shipped knowledge base: every tree, test and reference valid, every tree in the engine', () => {
+    const r = lintKnowledgeBase();
+    expect(r.problems).toEqual([]);
+    expect(r.trees).toBeGreaterThanOrEqual(14);
+    expect(r.tests).toBeGreaterThanOrEqual(40);
+  });
+
+  it('reports each broken file with its field path and line, and keeps going', () => {
+    const dir = copyKb();
+    const lean = join(dir, 'trees', 'lean.yaml');
+    writeFileSync(lean, readFileSync(lean, 'utf8').replace('prior: 0.06', 'prior: 1.6'));
+    const misfire = join(dir, 'trees', 'misfire.yaml');
+    writeFileSync(misfire, readFileSync(misfire, 'utf8').replace(/ en: "Faulty ignition coil"/, ''));
+    const catalyst = join(dir, 'trees', 'catalyst.yaml');
+    writeFileSync(catalyst, readFileSync(catalyst, 'utf8').replace('inspect: catalyst_temperature_check', 'inspect: no_such_test'));
+    const r = lintKnowledgeBase(dir);
+    const msgs = r.problems.map((p) => `${p.file.split('/').pop()}:${p.line ?? ''} ${p.path} ${p.message}`);
+    expect(msgs).toContainEqual(expect.stringMatching(/^lean\.yaml:\d+ causes\.vacuum_leak\.prior 1\.6 is outside \[0, 1\]/));
+    expect(msgs).toContainEqual(expect.stringMatching(/^misfire\.yaml:\d+ causes\.ignition_coil\.name\.en expected a non-empty string/));
+    expect(msgs).toContainEqual(expect.stringMatching(/^catalyst\.yaml:\d* causes\.catalyst_degraded\.inspect unknown test "no_such_test"/));
+    const leanLine = r.problems.find((p) => p.file.endsWith('lean.yaml'))!.line!;
+    expect(readFileSync(lean, 'utf8').split('\n')[leanLine - 1]).toContain('prior: 1.6');
+  });
+
+  it('reports YAML syntax errors with the line', () => {
+    const dir = copyKb();
+    writeFileSync(join(dir, 'trees', 'zz-broken.yaml'), 'id: broken\ncauses:\n  a: [unclosed\n');
+    const r = lintKnowledgeBase(dir);
+    expect(r.problems.some((p) => p.file.endsWith('zz-broken.yaml') && /YAML syntax/.test(p.message) && p.line)).toBe(true);
+  });
+});

@@ -1,0 +1,41 @@
+import { analyze, constant, emptyModel, type Model, or, ref, validateModel } from '@atelier/fault-tree';
+import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
+
+/** The top event of a tree in the fault-tree model: the symptom. */
+export const topName = (tree: FaultTreeEntry): string => `SYMPTOM_${tree.id}`;
+
+/**
+ * A knowledge-base tree as a generic fault-tree model: each cause a basic event with its prior, the
+ * symptom the OR of them. This is what the fault-tree engine analyses and what `atelier fta` reads.
+ */
+export function treeToModel(tree: FaultTreeEntry): Model {
+  const model = emptyModel(tree.id);
+  for (const c of tree.causes) {
+    model.basicEvents.set(c.id, { name: c.id, expression: constant(c.prior), label: c.name.en });
+  }
+  const top = topName(tree);
+  model.gates.set(top, { name: top, formula: or(...tree.causes.map((c) => ref(c.id, 'basic-event'))) });
+  return model;
+}
+
+export interface TreeCheck {
+  tree: string;
+  ok: boolean;
+  /** Probability of the symptom from the priors, as the fault-tree engine computes it. */
+  probability?: number;
+  error?: string;
+}
+
+/** Loads every tree into the fault-tree engine and analyses it: the knowledge base's last lint check. */
+export function checkTreesInEngine(kb: KnowledgeBase): TreeCheck[] {
+  return kb.trees.map((tree) => {
+    try {
+      const model = treeToModel(tree);
+      validateModel(model, { probabilities: true });
+      const report = analyze(model, { top: topName(tree) });
+      return { tree: tree.id, ok: true, probability: report.probability };
+    } catch (err) {
+      return { tree: tree.id, ok: false, error: (err as Error).message };
+    }
+  });
+}

@@ -8,3 +8,4 @@ export * from './infer.js';
 export * from './session.js';
 export * from './model.js';
 export * from './lint.js';
+export * from './autopilot.js';

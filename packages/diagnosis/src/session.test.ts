@@ -1,26 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from './kb/load.js';
+import { followRecommendations, type Workshop } from './autopilot.js';
 import { GuidedSession, SafetyPrerequisiteError } from './session.js';
 
 const kb = loadKnowledgeBase();
 
-/** Follows the session's advice, answering each test truthfully for `trueCause`, until it closes. */
-function play(session: GuidedSession, trueCause: string): void {
-  for (let guard = 0; guard < 50 && session.state !== 'done'; guard++) {
-    if (session.state === 'repair') {
-      session.repair();
-      continue;
-    }
-    if (session.state === 'verify') {
+/** A workshop that answers every test truthfully for `trueCause` and cures the car only by its repair. */
+function truthful(session: GuidedSession, trueCause: string): Workshop {
+  return {
+    outcome: async (test) => (test.checks[trueCause] && test.checks[trueCause].sensitivity > 0.5 ? 'bad' : 'good'),
+    repair: async () => {},
+    verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1)?.cause === trueCause;
-      session.verify({ cleared: true, dtcsAfter: cured ? [] : ['X'], symptomGone: cured });
-      continue;
-    }
-    const next = session.next();
-    if (!next) break;
-    for (const s of next.safety) session.recordSafety(s);
-    session.record(next.test.id, next.test.checks[trueCause] && next.test.checks[trueCause].sensitivity > 0.5 ? 'bad' : 'good');
-  }
+      return { cleared: true, dtcsAfter: cured ? [] : ['X'], symptomGone: cured };
+    },
+  };
 }
 
 describe('GuidedSession', () => {
@@ -35,12 +29,12 @@ describe('GuidedSession', () => {
     expect(r.reason.en).toMatch(/probability/);
   });
 
-  it('finds every cause of every tree when tests answer truthfully', () => {
+  it('finds every cause of every tree when tests answer truthfully', async () => {
     for (const tree of kb.trees) {
       for (const cause of tree.causes) {
         const vehicle = tree.vehicles[0];
         const s = GuidedSession.start(kb, { vehicle, dtcs: tree.applies.dtcs.slice(0, 1) }, { treeId: tree.id });
-        play(s, cause.id);
+        await followRecommendations(s, truthful(s, cause.id));
         expect(s.state, `${tree.id}/${cause.id}`).toBe('done');
         expect(s.conclusion, `${tree.id}/${cause.id}`).toBe(cause.id);
         expect(s.path().steps.filter((x) => x.kind === 'repair').map((x) => (x.kind === 'repair' ? x.cause : ''))).toEqual([cause.id]);

@@ -1,0 +1,48 @@
+import type { Cause, WorkshopTest } from './kb/types.js';
+import type { GuidedSession, Recommendation } from './session.js';
+
+/**
+ * Whoever answers the session's questions: a person at a prompt, or the simulated car. Outcomes come
+ * from the car (a physical check, a live-data reading); the repair changes the car; the verification
+ * re-reads it.
+ */
+export interface Workshop {
+  outcome(test: WorkshopTest, recommendation: Recommendation): Promise<'good' | 'bad'>;
+  repair(cause: Cause): Promise<void>;
+  verify(): Promise<{ cleared: boolean; dtcsAfter: string[]; symptomGone: boolean }>;
+  /** Safety prerequisites are done when asked (lock-out, habilitation check). */
+  safety?(id: string): Promise<void>;
+}
+
+export interface AutopilotOptions {
+  /** Bound on the steps, in case a workshop answers inconsistently forever. */
+  maxSteps?: number;
+  onStep?: (session: GuidedSession, recommendation?: Recommendation) => void;
+}
+
+/** Follows the session's recommendations until it closes: the expert path on this evidence. */
+export async function followRecommendations(session: GuidedSession, workshop: Workshop, options: AutopilotOptions = {}): Promise<void> {
+  const max = options.maxSteps ?? 100;
+  for (let i = 0; i < max && session.state !== 'done'; i++) {
+    if (session.state === 'repair') {
+      const cause = session.pendingRepair!;
+      await workshop.repair(cause);
+      session.repair(cause.id);
+      options.onStep?.(session);
+      continue;
+    }
+    if (session.state === 'verify') {
+      session.verify(await workshop.verify());
+      options.onStep?.(session);
+      continue;
+    }
+    const next = session.next();
+    if (!next) break;
+    for (const s of next.safety) {
+      await workshop.safety?.(s);
+      session.recordSafety(s);
+    }
+    session.record(next.test.id, await workshop.outcome(next.test, next));
+    options.onStep?.(session, next);
+  }
+}

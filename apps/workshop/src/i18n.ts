@@ -1,0 +1,36 @@
+/** French first: every user-facing text is a pair, and the type makes a missing language a compile error. */
+export type Lang = 'fr' | 'en';
+export type Text = { fr: string; en: string };
+
+export const LANGS: Lang[] = ['fr', 'en'];
+
+export function isLang(v: unknown): v is Lang {
+  return v === 'fr' || v === 'en';
+}
+
+/** Picks the text and fills `{name}` placeholders. */
+export function tr(lang: Lang, text: Text, vars: Record<string, string | number> = {}): string {
+  return text[lang].replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+export function formatDateTime(lang: Lang, ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  return new Date(ms).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: 'Europe/Paris',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
+}
+
+export function formatHours(lang: Lang, hours: number): string {
+  return hours.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 });
+}
+
+export function formatPercent(lang: Lang, ratio: number | null): string {
+  if (ratio === null || !Number.isFinite(ratio)) return '—';
+  return (ratio * 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 }) + ' %';
+}
+
+export function formatMoney(lang: Lang, cents: number): string {
+  return (cents / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
+}

@@ -1,0 +1,268 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { formatDateTime, formatHours } from '../i18n.js';
+import {
+  clockIn,
+  clockOut,
+  clockStatus,
+  correctEntry,
+  listCorrections,
+  listEntries,
+  startActivity,
+  stopActivity,
+} from '../services/clocking.js';
+import { NONPROD_CODES, NONPROD_LABEL, type NonProdCode, STATE_LABEL, type State } from '../services/domain.js';
+import { ValidationError } from '../services/errors.js';
+import { html } from '../web/html.js';
+import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
+import { csrfProp, errorSchema, idParams, okSchema } from '../web/schemas.js';
+import { MANAGERS, STAFF, type WorkshopDeps } from '../web/types.js';
+
+/** Everyone who clocks attendance; instructors are not on the workshop's time. */
+const CLOCKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
+const DAY = 86_400_000;
+
+const startBody = {
+  type: 'object',
+  properties: {
+    roId: { type: 'integer', minimum: 0, default: 0 },
+    lineId: { type: 'integer', minimum: 0, default: 0 },
+    code: { type: 'string', enum: [...NONPROD_CODES, ''], default: '' },
+    ...csrfProp,
+  },
+} as const;
+const correctionBody = {
+  type: 'object',
+  required: ['reason'],
+  properties: {
+    startAt: { type: 'string', maxLength: 30 },
+    endAt: { type: 'string', maxLength: 30 },
+    reason: { type: 'string', minLength: 3, maxLength: 500 },
+    ...csrfProp,
+  },
+} as const;
+const entrySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    user_id: { type: 'integer' },
+    user_name: { type: 'string' },
+    kind: { type: 'string' },
+    ro_id: { type: ['integer', 'null'] },
+    ro_number: { type: ['string', 'null'] },
+    line_id: { type: ['integer', 'null'] },
+    code: { type: ['string', 'null'] },
+    start_at: { type: 'integer' },
+    end_at: { type: ['integer', 'null'] },
+    corrections: { type: 'integer' },
+  },
+} as const;
+const statusSchema = {
+  type: 'object',
+  properties: { attendance: { anyOf: [entrySchema, { type: 'null' }] }, activity: { anyOf: [entrySchema, { type: 'null' }] } },
+} as const;
+
+/** A correction's time: epoch ms or an ISO date-time as a datetime-local input sends it (read as Paris time). */
+function parseTime(v: string | undefined): number | undefined | null {
+  if (v === undefined || v === '') return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const ms = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}${parisOffset(v)}`);
+  return Number.isNaN(ms) ? null : ms;
+}
+function parisOffset(local: string): string {
+  const guess = Date.parse(`${local}Z`);
+  const paris = new Date(guess).toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).replace(' ', 'T');
+  const diffMin = Math.round((Date.parse(`${paris}Z`) - guess) / 60000);
+  const sign = diffMin >= 0 ? '+' : '-';
+  const a = Math.abs(diffMin);
+  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+export async function clockingPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+  const me = (req: FastifyRequest) => req.user!;
+
+  app.get('/clock', {
+    config: { access: STAFF },
+    schema: { tags: ['clocking'] },
+    handler: async (req, reply) => {
+      const user = me(req);
+      const now = clock.now();
+      const status = await clockStatus(store, user.id);
+      const isManager = MANAGERS.includes(user.role);
+      const entries = await listEntries(store, isManager ? null : user.id, now - 7 * DAY, now + 1);
+      const myOrders = await store.all<{ id: number; number: string; state: State; plate: string }>(
+        `SELECT r.id, r.number, r.state, v.plate FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id
+         WHERE r.state IN ('diagnosis','repair','quality_control','parts') AND (r.assigned_to = ? OR ? = 1) ORDER BY r.number`,
+        [user.id, isManager ? 1 : 0],
+      );
+      const kindLabel = (e: { kind: string; code: string | null; ro_number: string | null }) =>
+        e.kind === 'attendance'
+          ? T(req, { fr: 'Présence', en: 'Attendance' })
+          : e.kind === 'nonprod'
+            ? T(req, NONPROD_LABEL[e.code as NonProdCode] ?? { fr: e.code ?? '', en: e.code ?? '' })
+            : `${T(req, { fr: 'OR', en: 'RO' })} ${e.ro_number}`;
+      const canClock = (CLOCKERS as readonly string[]).includes(user.role);
+      const body = html`<div class="clock-status card" data-since="${status.activity?.start_at ?? status.attendance?.start_at ?? ''}">
+<p class="status">${status.attendance ? T(req, { fr: 'Présent depuis {t}', en: 'Clocked in since {t}' }, { t: formatDateTime(req.lang, status.attendance.start_at) }) : T(req, { fr: 'Non pointé', en: 'Not clocked in' })}</p>
+${status.activity ? html`<p class="activity">${T(req, { fr: 'En cours :', en: 'Running:' })} <strong>${kindLabel(status.activity)}</strong> <span class="elapsed"></span></p>` : ''}
+${canClock ? html`<div class="buttons">
+${status.attendance
+  ? html`<form method="post" action="/clock/out" class="inline">${csrfField(req)}<button type="submit" id="clock-out">${T(req, { fr: 'Pointer la sortie', en: 'Clock out' })}</button></form>`
+  : html`<form method="post" action="/clock/in" class="inline">${csrfField(req)}<button type="submit" id="clock-in">${T(req, { fr: "Pointer l'entrée", en: 'Clock in' })}</button></form>`}
+${status.activity ? html`<form method="post" action="/clock/stop" class="inline">${csrfField(req)}<button type="submit" id="stop-activity">${T(req, { fr: "Arrêter l'activité", en: 'Stop activity' })}</button></form>` : ''}
+</div>
+${status.attendance ? html`<form method="post" action="/clock/start" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Commencer une opération', en: 'Start an operation' })}</h2>
+<label>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })} <select name="roId">${myOrders.map((o) => html`<option value="${o.id}">${o.number} — ${o.plate} (${T(req, STATE_LABEL[o.state])})</option>`)}</select></label>
+<button type="submit" id="start-operation" ${myOrders.length ? '' : html`disabled`}>${T(req, { fr: 'Commencer', en: 'Start' })}</button></form>
+<form method="post" action="/clock/start" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Temps improductif', en: 'Non-productive time' })}</h2>
+<label>${T(req, { fr: 'Code', en: 'Code' })} <select name="code">${NONPROD_CODES.map((c) => html`<option value="${c}">${T(req, NONPROD_LABEL[c])}</option>`)}</select></label>
+<button type="submit">${T(req, { fr: 'Commencer', en: 'Start' })}</button></form>` : ''}` : ''}
+</div>
+<h2>${T(req, { fr: 'Pointages des 7 derniers jours', en: 'Clock entries, last 7 days' })}</h2>
+<table class="entries"><thead><tr>${isManager ? html`<th>${T(req, { fr: 'Personne', en: 'Person' })}</th>` : ''}<th>${T(req, { fr: 'Activité', en: 'Activity' })}</th><th>${T(req, { fr: 'Début', en: 'Start' })}</th><th>${T(req, { fr: 'Fin', en: 'End' })}</th><th>${T(req, { fr: 'Durée (h)', en: 'Duration (h)' })}</th>${isManager ? html`<th>${T(req, { fr: 'Correction', en: 'Correction' })}</th>` : ''}</tr></thead>
+<tbody>${entries.map(
+        (e) => html`<tr>${isManager ? html`<td>${e.user_name}</td>` : ''}<td>${kindLabel(e)}</td><td>${formatDateTime(req.lang, e.start_at)}</td><td>${formatDateTime(req.lang, e.end_at)}</td><td>${formatHours(req.lang, ((e.end_at ?? now) - e.start_at) / 3600_000)}${e.corrections ? html` <span class="tag" title="${T(req, { fr: 'corrigé', en: 'corrected' })}">✎${e.corrections}</span>` : ''}</td>
+${isManager ? html`<td><form method="post" action="/clock/entries/${e.id}/correction" class="correction">${csrfField(req)}
+<input type="datetime-local" name="startAt" aria-label="${T(req, { fr: 'Début', en: 'Start' })}"><input type="datetime-local" name="endAt" aria-label="${T(req, { fr: 'Fin', en: 'End' })}">
+<input name="reason" required minlength="3" placeholder="${T(req, { fr: 'motif', en: 'reason' })}"><button type="submit">${T(req, { fr: 'Corriger', en: 'Correct' })}</button></form></td>` : ''}</tr>`,
+      )}</tbody></table>`;
+      return sendPage(reply, renderPage(req, { fr: 'Pointage', en: 'Clocking' }, body));
+    },
+  });
+
+  const back = '/clock';
+  app.post('/clock/in', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], body: { type: 'object', properties: csrfProp } },
+    handler: async (req, reply) => {
+      await clockIn(store, me(req).id, clock.now());
+      return reply.redirect(back, 303);
+    },
+  });
+  app.post('/clock/out', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], body: { type: 'object', properties: csrfProp } },
+    handler: async (req, reply) => {
+      await clockOut(store, me(req).id, clock.now());
+      return reply.redirect(back, 303);
+    },
+  });
+  app.post('/clock/start', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], body: startBody },
+    handler: async (req, reply) => {
+      await startActivity(store, me(req), req.body as { roId: number; lineId: number; code: string }, clock.now());
+      return reply.redirect(back, 303);
+    },
+  });
+  app.post('/clock/stop', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], body: { type: 'object', properties: csrfProp } },
+    handler: async (req, reply) => {
+      await stopActivity(store, me(req).id, clock.now());
+      return reply.redirect(back, 303);
+    },
+  });
+  const correct = async (req: FastifyRequest) => {
+    const b = req.body as { startAt?: string; endAt?: string; reason: string };
+    const startAt = parseTime(b.startAt);
+    const endAt = parseTime(b.endAt);
+    if (startAt === null || endAt === null) {
+      throw new ValidationError({ fr: 'date invalide', en: 'invalid date' }, startAt === null ? 'startAt' : 'endAt');
+    }
+    return correctEntry(store, (req.params as { id: number }).id, { startAt, endAt, reason: b.reason }, me(req).id, clock.now());
+  };
+  app.post('/clock/entries/:id/correction', {
+    config: { access: MANAGERS },
+    schema: { tags: ['clocking'], params: idParams, body: correctionBody },
+    handler: async (req, reply) => {
+      await correct(req);
+      return reply.redirect(back, 303);
+    },
+  });
+
+  const errs = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
+  app.get('/api/clock/status', {
+    config: { access: STAFF },
+    schema: { tags: ['clocking'], response: { 200: statusSchema } },
+    handler: async (req) => clockStatus(store, me(req).id),
+  });
+  app.post('/api/clock/in', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], response: { 200: statusSchema, ...errs } },
+    handler: async (req) => {
+      await clockIn(store, me(req).id, clock.now());
+      return clockStatus(store, me(req).id);
+    },
+  });
+  app.post('/api/clock/out', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], response: { 200: okSchema, ...errs } },
+    handler: async (req) => {
+      await clockOut(store, me(req).id, clock.now());
+      return { ok: true };
+    },
+  });
+  app.post('/api/clock/start', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], body: startBody, response: { 200: statusSchema, ...errs } },
+    handler: async (req) => {
+      await startActivity(store, me(req), req.body as { roId: number; lineId: number; code: string }, clock.now());
+      return clockStatus(store, me(req).id);
+    },
+  });
+  app.post('/api/clock/stop', {
+    config: { access: CLOCKERS },
+    schema: { tags: ['clocking'], response: { 200: okSchema, ...errs } },
+    handler: async (req) => {
+      await stopActivity(store, me(req).id, clock.now());
+      return { ok: true };
+    },
+  });
+  app.get('/api/clock/entries', {
+    config: { access: STAFF },
+    schema: {
+      tags: ['clocking'],
+      querystring: {
+        type: 'object',
+        properties: { from: { type: 'integer' }, to: { type: 'integer' }, userId: { type: 'integer', minimum: 1 }, lang: { type: 'string' } },
+      },
+      response: { 200: { type: 'array', items: entrySchema } },
+    },
+    handler: async (req) => {
+      const q = req.query as { from?: number; to?: number; userId?: number };
+      const now = clock.now();
+      // Only managers read other people's time.
+      const userId = MANAGERS.includes(me(req).role) ? (q.userId ?? null) : me(req).id;
+      return listEntries(store, userId, q.from ?? now - 7 * DAY, q.to ?? now + 1);
+    },
+  });
+  app.post('/api/clock/entries/:id/correction', {
+    config: { access: MANAGERS },
+    schema: { tags: ['clocking'], params: idParams, body: correctionBody, response: { 200: entrySchema, ...errs } },
+    handler: async (req) => correct(req),
+  });
+  app.get('/api/clock/entries/:id/corrections', {
+    config: { access: MANAGERS },
+    schema: {
+      tags: ['clocking'],
+      params: idParams,
+      response: {
+        200: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              field: { type: 'string' },
+              old_value: { type: ['integer', 'null'] },
+              new_value: { type: ['integer', 'null'] },
+              reason: { type: 'string' },
+              by_name: { type: 'string' },
+              at: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    handler: async (req) => listCorrections(store, (req.params as { id: number }).id),
+  });
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createSession, destroySession, SESSION_TTL_MS } from '../services/sessions.js';
+import { authenticate } from '../services/users.js';
+import { html } from '../web/html.js';
+import { renderPage, sendPage, T } from '../web/layout.js';
+import { SESSION_COOKIE, type WorkshopDeps } from '../web/types.js';
+
+const userSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, login: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+} as const;
+
+/** Only same-site paths are followed after login, never an absolute URL (open redirect). */
+const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/board');
+
+export async function loginPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+  const setSessionCookie = (reply: FastifyReply, id: string) =>
+    reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: SESSION_TTL_MS / 1000 });
+
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.redirect('/board', 303));
+
+  app.get('/login', {
+    config: { access: 'public' },
+    schema: { tags: ['session'], querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 }, lang: { type: 'string' } } } },
+    handler: async (req, reply) => {
+      // An anonymous session carries the CSRF token of the login form itself.
+      if (!req.session) {
+        req.session = await createSession(store, null, clock.now());
+        setSessionCookie(reply, req.session.id);
+      }
+      const next = safeNext((req.query as { next?: string }).next);
+      return sendPage(
+        reply,
+        renderPage(
+          req,
+          { fr: 'Connexion', en: 'Log in' },
+          html`<form method="post" action="/login" class="card narrow">
+  <input type="hidden" name="_csrf" value="${req.session.csrf}">
+  <input type="hidden" name="next" value="${next}">
+  <label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" autocomplete="username" required autofocus></label>
+  <label>${T(req, { fr: 'Mot de passe', en: 'Password' })} <input name="password" type="password" autocomplete="current-password" required></label>
+  <button type="submit">${T(req, { fr: 'Se connecter', en: 'Log in' })}</button>
+</form>`,
+        ),
+      );
+    },
+  });
+
+  app.post('/login', {
+    config: { access: 'public', rateLimit: { max: app.loginRate.max, timeWindow: app.loginRate.timeWindowMs } },
+    schema: {
+      tags: ['session'],
+      body: {
+        type: 'object',
+        required: ['login', 'password'],
+        properties: { login: { type: 'string', maxLength: 100 }, password: { type: 'string', maxLength: 200 }, next: { type: 'string', maxLength: 500 }, _csrf: { type: 'string' } },
+      },
+    },
+    handler: async (req, reply) => {
+      const body = req.body as { login: string; password: string; next?: string };
+      const user = await authenticate(store, body.login, body.password);
+      if (!user) {
+        const msg = T(req, { fr: 'identifiant ou mot de passe incorrect', en: 'wrong login or password' });
+        if (req.headers.accept?.includes('application/json')) return reply.code(401).send({ error: msg });
+        return sendPage(
+          reply,
+          renderPage(req, { fr: 'Connexion', en: 'Log in' }, html`<p class="error" role="alert">${msg}</p><p><a href="/login">${T(req, { fr: 'Réessayer', en: 'Try again' })}</a></p>`),
+          401,
+        );
+      }
+      // A fresh session id at login, so a planted pre-login id is worthless (session fixation).
+      if (req.session) await destroySession(store, req.session.id);
+      const session = await createSession(store, user.id, clock.now());
+      setSessionCookie(reply, session.id);
+      if (req.headers.accept?.includes('application/json')) return reply.send({ ok: true, csrf: session.csrf });
+      return reply.redirect(safeNext(body.next), 303);
+    },
+  });
+
+  app.post('/logout', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['session'], body: { type: 'object', properties: { _csrf: { type: 'string' } } } },
+    handler: async (req, reply) => {
+      if (req.session) await destroySession(store, req.session.id);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/login', 303);
+    },
+  });
+
+  app.get('/api/me', {
+    config: { access: 'authenticated' },
+    schema: {
+      tags: ['session'],
+      response: { 200: { type: 'object', properties: { user: userSchema, csrf: { type: 'string' }, lang: { type: 'string' } } } },
+    },
+    handler: async (req) => ({ user: req.user, csrf: req.session?.csrf, lang: req.lang }),
+  });
+}

@@ -1,0 +1,204 @@
+import type { FastifyInstance } from 'fastify';
+import { applyRetention } from '../services/customers.js';
+import { ROLE_LABEL, ROLES } from '../services/domain.js';
+import {
+  grantHabilitation,
+  habilitationAlerts,
+  isoDate,
+  listHabilitations,
+  SYMBOL_LABEL,
+  SYMBOLS,
+} from '../services/habilitations.js';
+import { getSettings, type Settings, updateSettings } from '../services/settings.js';
+import { createUser, listUsers } from '../services/users.js';
+import { html } from '../web/html.js';
+import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
+import { csrfProp, errorSchema, idParams } from '../web/schemas.js';
+import { MANAGERS, type WorkshopDeps } from '../web/types.js';
+
+const TEAM_VIEWERS = ['manager', 'admin', 'instructor'] as const;
+const ADMIN = ['admin'] as const;
+
+const userBody = {
+  type: 'object',
+  required: ['login', 'name', 'role', 'password'],
+  properties: {
+    login: { type: 'string', maxLength: 40 },
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    role: { type: 'string', enum: [...ROLES] },
+    password: { type: 'string', minLength: 8, maxLength: 200 },
+    ...csrfProp,
+  },
+} as const;
+const habBody = {
+  type: 'object',
+  required: ['symbol', 'issuedOn'],
+  properties: {
+    symbol: { type: 'string', enum: [...SYMBOLS] },
+    issuedOn: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    renewalOn: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$', default: '' },
+    issuedBy: { type: 'string', maxLength: 200, default: '' },
+    ...csrfProp,
+  },
+} as const;
+const settingsBody = {
+  type: 'object',
+  properties: {
+    habilitationRenewalYears: { type: 'integer', minimum: 1, maximum: 10 },
+    habilitationAlertDays: { type: 'integer', minimum: 1, maximum: 365 },
+    customerRetentionMonths: { type: 'integer', minimum: 1, maximum: 240 },
+    ...csrfProp,
+  },
+} as const;
+const settingsSchema = {
+  type: 'object',
+  properties: {
+    habilitationRenewalYears: { type: 'integer' },
+    habilitationAlertDays: { type: 'integer' },
+    customerRetentionMonths: { type: 'integer' },
+  },
+} as const;
+const habSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    user_id: { type: 'integer' },
+    symbol: { type: 'string' },
+    issued_on: { type: 'string' },
+    renewal_on: { type: 'string' },
+    issued_by: { type: 'string' },
+    user_name: { type: 'string' },
+    days_left: { type: 'integer' },
+    expired: { type: 'boolean' },
+  },
+} as const;
+
+export async function peoplePlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+  const today = () => isoDate(clock.now());
+
+  app.get('/people', {
+    config: { access: TEAM_VIEWERS },
+    schema: { tags: ['people'] },
+    handler: async (req, reply) => {
+      const settings = await getSettings(store);
+      const users = await listUsers(store);
+      const habs = await listHabilitations(store);
+      const alerts = await habilitationAlerts(store, today(), settings.habilitationAlertDays);
+      const role = req.user!.role;
+      const canGrant = MANAGERS.includes(role);
+      const isAdmin = role === 'admin';
+      const body = html`
+${alerts.length ? html`<div class="card alerts" role="status"><h2>${T(req, { fr: 'Habilitations à renouveler', en: 'Habilitations due for renewal' })}</h2><ul>${alerts.map(
+        (a) => html`<li class="${a.expired ? 'expired' : 'soon'}">${a.user_name} — ${a.symbol} : ${a.expired ? T(req, { fr: 'expirée depuis le {d}', en: 'expired since {d}' }, { d: a.renewal_on }) : T(req, { fr: 'recyclage avant le {d} ({n} j)', en: 'renew before {d} ({n} days)' }, { d: a.renewal_on, n: a.days_left })}</li>`,
+      )}</ul></div>` : ''}
+<table class="people"><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Rôle', en: 'Role' })}</th><th>${T(req, { fr: 'Habilitations NF C18-550', en: 'NF C18-550 habilitations' })}</th></tr></thead>
+<tbody>${users.map(
+        (u) => html`<tr data-user="${u.login}"><td>${u.name}</td><td>${T(req, ROLE_LABEL[u.role])}</td><td>${habs
+          .filter((h) => h.user_id === u.id)
+          .map(
+            (h) => html`<span class="hab ${h.renewal_on < today() ? 'expired' : ''}" title="${T(req, SYMBOL_LABEL[h.symbol])}">${h.symbol} <small>${h.issued_on} → ${h.renewal_on}</small></span> `,
+          )}</td></tr>`,
+      )}</tbody></table>
+${canGrant ? html`<form method="post" action="/people/habilitations" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Délivrer une habilitation', en: 'Grant a habilitation' })}</h2>
+<label>${T(req, { fr: 'Personne', en: 'Person' })} <select name="userId">${users.map((u) => html`<option value="${u.id}">${u.name}</option>`)}</select></label>
+<label>${T(req, { fr: 'Symbole', en: 'Symbol' })} <select name="symbol">${SYMBOLS.map((s) => html`<option value="${s}">${s} — ${T(req, SYMBOL_LABEL[s])}</option>`)}</select></label>
+<label>${T(req, { fr: 'Délivrée le', en: 'Issued on' })} <input type="date" name="issuedOn" required value="${today()}"></label>
+<label>${T(req, { fr: 'Recyclage le (par défaut +{n} ans)', en: 'Renewal on (default +{n} years)' }, { n: settings.habilitationRenewalYears })} <input type="date" name="renewalOn"></label>
+<label>${T(req, { fr: 'Organisme / employeur', en: 'Issued by' })} <input name="issuedBy" maxlength="200"></label>
+<button type="submit">${T(req, { fr: 'Délivrer', en: 'Grant' })}</button></form>` : ''}
+${isAdmin ? html`<form method="post" action="/people" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouvel utilisateur', en: 'New user' })}</h2>
+<label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" required maxlength="40"></label>
+<label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
+<label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
+<label>${T(req, { fr: 'Mot de passe (8 caractères min.)', en: 'Password (8 characters min.)' })} <input name="password" type="password" minlength="8" required></label>
+<button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>
+<form method="post" action="/settings" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Réglages', en: 'Settings' })}</h2>
+<label>${T(req, { fr: 'Recyclage des habilitations (années)', en: 'Habilitation renewal (years)' })} <input name="habilitationRenewalYears" type="number" min="1" max="10" value="${settings.habilitationRenewalYears}"></label>
+<label>${T(req, { fr: "Alerte avant l'échéance (jours)", en: 'Alert before the due date (days)' })} <input name="habilitationAlertDays" type="number" min="1" max="365" value="${settings.habilitationAlertDays}"></label>
+<label>${T(req, { fr: 'Conservation des données client sans activité (mois, RGPD)', en: 'Customer data retention without activity (months, GDPR)' })} <input name="customerRetentionMonths" type="number" min="1" max="240" value="${settings.customerRetentionMonths}"></label>
+<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>` : ''}`;
+      return sendPage(reply, renderPage(req, { fr: 'Équipe et habilitations', en: 'Team and habilitations' }, body));
+    },
+  });
+  app.post('/people', {
+    config: { access: ADMIN },
+    schema: { tags: ['people'], body: userBody },
+    handler: async (req, reply) => {
+      await createUser(store, req.body as { login: string; name: string; role: string; password: string }, clock.now());
+      return reply.redirect('/people', 303);
+    },
+  });
+  app.post('/people/habilitations', {
+    config: { access: MANAGERS },
+    schema: { tags: ['people'], body: { ...habBody, required: [...habBody.required, 'userId'], properties: { ...habBody.properties, userId: { type: 'integer', minimum: 1 } } } },
+    handler: async (req, reply) => {
+      const b = req.body as { userId: number; symbol: string; issuedOn: string; renewalOn: string; issuedBy: string };
+      const s = await getSettings(store);
+      await store.transaction((tx) => grantHabilitation(tx, b, s.habilitationRenewalYears));
+      return reply.redirect('/people', 303);
+    },
+  });
+  app.post('/settings', {
+    config: { access: ADMIN },
+    schema: { tags: ['people'], body: settingsBody },
+    handler: async (req, reply) => {
+      const { _csrf, ...patch } = req.body as Partial<Settings> & { _csrf?: string };
+      await store.transaction((tx) => updateSettings(tx, patch));
+      return reply.redirect('/people', 303);
+    },
+  });
+
+  const userSchema = {
+    type: 'object',
+    properties: { id: { type: 'integer' }, login: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, active: { type: 'integer' } },
+  } as const;
+  app.get('/api/users', {
+    config: { access: TEAM_VIEWERS },
+    schema: { tags: ['people'], response: { 200: { type: 'array', items: userSchema } } },
+    handler: async () => listUsers(store),
+  });
+  app.post('/api/users', {
+    config: { access: ADMIN },
+    schema: { tags: ['people'], body: userBody, response: { 201: userSchema, 400: errorSchema } },
+    handler: async (req, reply) =>
+      reply.code(201).send(await createUser(store, req.body as { login: string; name: string; role: string; password: string }, clock.now())),
+  });
+  app.get('/api/habilitations', {
+    config: { access: TEAM_VIEWERS },
+    schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema } } },
+    handler: async () => listHabilitations(store),
+  });
+  app.get('/api/habilitations/alerts', {
+    config: { access: TEAM_VIEWERS },
+    schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema } } },
+    handler: async () => habilitationAlerts(store, today(), (await getSettings(store)).habilitationAlertDays),
+  });
+  app.post('/api/users/:id/habilitations', {
+    config: { access: MANAGERS },
+    schema: { tags: ['people'], params: idParams, body: habBody, response: { 201: habSchema, 400: errorSchema, 404: errorSchema } },
+    handler: async (req, reply) => {
+      const b = req.body as { symbol: string; issuedOn: string; renewalOn: string; issuedBy: string };
+      const s = await getSettings(store);
+      const h = await store.transaction((tx) => grantHabilitation(tx, { ...b, userId: (req.params as { id: number }).id }, s.habilitationRenewalYears));
+      return reply.code(201).send(h);
+    },
+  });
+  app.get('/api/settings', {
+    config: { access: ADMIN },
+    schema: { tags: ['people'], response: { 200: settingsSchema } },
+    handler: async () => getSettings(store),
+  });
+  app.put('/api/settings', {
+    config: { access: ADMIN },
+    schema: { tags: ['people'], body: settingsBody, response: { 200: settingsSchema, 400: errorSchema } },
+    handler: async (req) => {
+      const { _csrf, ...patch } = req.body as Partial<Settings> & { _csrf?: string };
+      return store.transaction((tx) => updateSettings(tx, patch));
+    },
+  });
+  app.post('/api/gdpr/retention', {
+    config: { access: ADMIN },
+    schema: { tags: ['customers'], response: { 200: { type: 'object', properties: { erased: { type: 'integer' } } } } },
+    handler: async () => ({ erased: await applyRetention(store, (await getSettings(store)).customerRetentionMonths, clock.now()) }),
+  });
+}

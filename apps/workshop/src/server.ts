@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type AppOptions, buildApp } from './app.js';
+import { seedDemo } from './seed.js';
+import { purgeExpiredSessions } from './services/sessions.js';
+import { createUser } from './services/users.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+import type { WallClock } from './web/types.js';
+
+export interface ServeOptions extends AppOptions {
+  port?: number;
+  host?: string;
+  /** Database file; with `demo` and no file, a fresh temporary one. */
+  db?: string;
+  demo?: boolean;
+  clock?: WallClock;
+  /** Told once, when a first admin account is created on an empty database. */
+  onFirstAdmin?: (login: string, password: string) => void;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  dbFile: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const dbFile = options.db ?? (options.demo ? join(mkdtempSync(join(tmpdir(), 'atelier-demo-')), 'workshop.sqlite') : 'atelier.sqlite');
+  const store = await openSqliteStore(dbFile);
+  try {
+    const users = await store.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+    if (!users?.n) {
+      if (options.demo) await seedDemo(store, clock.now());
+      else {
+        const password = randomBytes(9).toString('base64url');
+        await createUser(store, { login: 'admin', name: 'Administrateur', role: 'admin', password }, clock.now());
+        options.onFirstAdmin?.('admin', password);
+      }
+    }
+    await purgeExpiredSessions(store, clock.now());
+    const app = await buildApp({ store, clock }, options);
+    const address = await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
+    return {
+      app,
+      store,
+      url: address,
+      dbFile,
+      close: async () => {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,156 @@
+import type { Store } from '../store/store.js';
+import { NONPROD_CODES } from './domain.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { checkAssignee, getOrderRow } from './orders.js';
+
+/**
+ * Clocking (pointage): attendance (présence) and, within it, one activity at a time — an operation
+ * on a repair order or a non-productive code. Starting an activity stops the running one.
+ * Corrections never overwrite silently: each changed field is written to clock_corrections.
+ */
+export interface ClockEntry {
+  id: number;
+  user_id: number;
+  kind: 'attendance' | 'operation' | 'nonprod';
+  ro_id: number | null;
+  line_id: number | null;
+  code: string | null;
+  start_at: number;
+  end_at: number | null;
+}
+
+export interface ClockStatus {
+  attendance: ClockEntry | null;
+  activity: (ClockEntry & { ro_number: string | null }) | null;
+}
+
+const WORKABLE_STATES = ['diagnosis', 'repair', 'quality_control', 'parts'];
+
+export async function clockStatus(store: Store, userId: number): Promise<ClockStatus> {
+  const attendance =
+    (await store.get<ClockEntry>("SELECT * FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [userId])) ??
+    null;
+  const activity =
+    (await store.get<ClockEntry & { ro_number: string | null }>(
+      `SELECT e.*, r.number AS ro_number FROM clock_entries e LEFT JOIN repair_orders r ON r.id = e.ro_id
+       WHERE e.user_id = ? AND e.kind <> 'attendance' AND e.end_at IS NULL`,
+      [userId],
+    )) ?? null;
+  return { attendance, activity };
+}
+
+export async function clockIn(store: Store, userId: number, now: number): Promise<ClockEntry> {
+  return store.transaction(async (tx) => {
+    if (await tx.get("SELECT id FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [userId]))
+      throw new ConflictError({ fr: 'déjà pointé présent', en: 'already clocked in' });
+    const e = await tx.get<ClockEntry>(
+      "INSERT INTO clock_entries (user_id, kind, start_at) VALUES (?, 'attendance', ?) RETURNING *",
+      [userId, now],
+    );
+    return e!;
+  });
+}
+
+/** Clocking out also closes the running activity, so no operation outlives the attendance. */
+export async function clockOut(store: Store, userId: number, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const r = await tx.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [now, userId]);
+    if (r.changes === 0) throw new ConflictError({ fr: 'pas pointé présent', en: 'not clocked in' });
+    await tx.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL", [now, userId]);
+  });
+}
+
+export async function startActivity(
+  store: Store,
+  user: { id: number; name: string },
+  input: { roId?: number | null; lineId?: number | null; code?: string | null },
+  now: number,
+): Promise<ClockEntry> {
+  return store.transaction(async (tx) => {
+    if (!(await tx.get("SELECT id FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [user.id])))
+      throw new ConflictError({ fr: "pointez d'abord votre présence", en: 'clock in first' });
+    let kind: 'operation' | 'nonprod';
+    if (input.roId) {
+      kind = 'operation';
+      const ro = await getOrderRow(tx, input.roId);
+      if (!WORKABLE_STATES.includes(ro.state))
+        throw new ConflictError(
+          { fr: `on ne pointe pas sur un ordre à l'état ${ro.state}`, en: `cannot clock on an order in state ${ro.state}` },
+          'roId',
+        );
+      // The habilitation rule applies to whoever touches the car, not only to the assignee.
+      await checkAssignee(tx, ro, user.id, now);
+      if (input.lineId) {
+        const line = await tx.get('SELECT id FROM ro_lines WHERE id = ? AND ro_id = ?', [input.lineId, ro.id]);
+        if (!line) throw new NotFoundError({ fr: 'Ligne', en: 'Line' }, input.lineId);
+      }
+    } else if (input.code) {
+      kind = 'nonprod';
+      if (!(NONPROD_CODES as readonly string[]).includes(input.code))
+        throw new ValidationError({ fr: `code improductif inconnu « ${input.code} »`, en: `unknown non-productive code '${input.code}'` }, 'code');
+    } else throw new ValidationError({ fr: 'choisissez un ordre ou un code', en: 'choose an order or a code' }, 'roId');
+    await tx.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL", [now, user.id]);
+    const e = await tx.get<ClockEntry>(
+      'INSERT INTO clock_entries (user_id, kind, ro_id, line_id, code, start_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+      [user.id, kind, input.roId || null, input.lineId || null, kind === 'nonprod' ? input.code! : null, now],
+    );
+    return e!;
+  });
+}
+
+export async function stopActivity(store: Store, userId: number, now: number): Promise<void> {
+  const r = await store.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL", [now, userId]);
+  if (r.changes === 0) throw new ConflictError({ fr: 'aucune activité en cours', en: 'no running activity' });
+}
+
+export function listEntries(store: Store, userId: number | null, from: number, to: number) {
+  return store.all<ClockEntry & { user_name: string; ro_number: string | null; corrections: number }>(
+    `SELECT e.*, u.name AS user_name, r.number AS ro_number,
+            (SELECT COUNT(*) FROM clock_corrections c WHERE c.entry_id = e.id) AS corrections
+     FROM clock_entries e JOIN users u ON u.id = e.user_id LEFT JOIN repair_orders r ON r.id = e.ro_id
+     WHERE (? IS NULL OR e.user_id = ?) AND e.start_at < ? AND (e.end_at IS NULL OR e.end_at >= ?)
+     ORDER BY e.start_at DESC`,
+    [userId, userId, to, from],
+  );
+}
+
+export function listCorrections(store: Store, entryId: number) {
+  return store.all<{ field: string; old_value: number | null; new_value: number | null; reason: string; by_name: string; at: number }>(
+    `SELECT c.field, c.old_value, c.new_value, c.reason, u.name AS by_name, c.at FROM clock_corrections c
+     JOIN users u ON u.id = c.by_user WHERE c.entry_id = ? ORDER BY c.at`,
+    [entryId],
+  );
+}
+
+/** A manager's correction of an entry's times; the old and new values and the reason are kept. */
+export async function correctEntry(
+  store: Store,
+  entryId: number,
+  input: { startAt?: number; endAt?: number | null; reason: string },
+  byUser: number,
+  now: number,
+): Promise<ClockEntry> {
+  if (input.reason.trim().length < 3)
+    throw new ValidationError({ fr: 'motif de correction obligatoire', en: 'a reason for the correction is required' }, 'reason');
+  return store.transaction(async (tx) => {
+    const e = await tx.get<ClockEntry>('SELECT * FROM clock_entries WHERE id = ?', [entryId]);
+    if (!e) throw new NotFoundError({ fr: 'Pointage', en: 'Clock entry' }, entryId);
+    const start = input.startAt ?? e.start_at;
+    const end = input.endAt === undefined ? e.end_at : input.endAt;
+    if (end !== null && end <= start)
+      throw new ValidationError({ fr: 'la fin doit suivre le début', en: 'the end must follow the start' }, 'endAt');
+    if (end !== null && end > now) throw new ValidationError({ fr: 'fin dans le futur', en: 'end in the future' }, 'endAt');
+    for (const [field, oldV, newV] of [
+      ['start_at', e.start_at, start],
+      ['end_at', e.end_at, end],
+    ] as const) {
+      if (oldV === newV) continue;
+      await tx.run(
+        'INSERT INTO clock_corrections (entry_id, field, old_value, new_value, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [entryId, field, oldV, newV, input.reason.trim(), byUser, now],
+      );
+    }
+    await tx.run('UPDATE clock_entries SET start_at = ?, end_at = ? WHERE id = ?', [start, end, entryId]);
+    return { ...e, start_at: start, end_at: end };
+  });
+}

@@ -1,0 +1,171 @@
+import type { Db, Store } from '../store/store.js';
+import { type Energy, ENERGIES } from './domain.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { decodeVinForWorkshop, normaliseVin } from './vin.js';
+
+export interface Customer {
+  id: number;
+  name: string;
+  phone: string;
+  email: string;
+  created_at: number;
+  last_activity_at: number;
+  erased_at: number | null;
+}
+
+export interface Vehicle {
+  id: number;
+  vin: string;
+  plate: string;
+  maker: string;
+  model: string;
+  model_year: number | null;
+  energy: Energy;
+  customer_id: number | null;
+  created_at: number;
+}
+
+export interface OdometerReading {
+  id: number;
+  vehicle_id: number;
+  km: number;
+  read_at: number;
+  source: string;
+}
+
+const CUSTOMER = { fr: 'Client', en: 'Customer' };
+const VEHICLE = { fr: 'Véhicule', en: 'Vehicle' };
+
+export async function createCustomer(db: Db, input: { name: string; phone?: string; email?: string }, now: number): Promise<Customer> {
+  const name = input.name.trim();
+  if (!name) throw new ValidationError({ fr: 'nom du client obligatoire', en: 'customer name required' }, 'name');
+  const email = (input.email ?? '').trim();
+  if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
+  const row = await db.get<Customer>(
+    'INSERT INTO customers (name, phone, email, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+    [name, (input.phone ?? '').trim(), email, now, now],
+  );
+  return row!;
+}
+
+export function listCustomers(db: Db): Promise<Customer[]> {
+  return db.all<Customer>('SELECT * FROM customers WHERE erased_at IS NULL ORDER BY name');
+}
+
+export async function getCustomer(db: Db, id: number): Promise<Customer> {
+  const c = await db.get<Customer>('SELECT * FROM customers WHERE id = ?', [id]);
+  if (!c) throw new NotFoundError(CUSTOMER, id);
+  return c;
+}
+
+/** Everything held about a customer (GDPR right of access / portability), as plain JSON. */
+export async function exportCustomer(db: Db, id: number): Promise<Record<string, unknown>> {
+  const customer = await getCustomer(db, id);
+  const vehicles = await db.all<Vehicle>('SELECT * FROM vehicles WHERE customer_id = ? ORDER BY id', [id]);
+  const orders = await db.all<Record<string, unknown>>(
+    'SELECT id, number, state, complaint, odometer_km, condition_notes, created_at FROM repair_orders WHERE customer_id = ? ORDER BY id',
+    [id],
+  );
+  const odometer: OdometerReading[] = [];
+  for (const v of vehicles)
+    odometer.push(...(await db.all<OdometerReading>('SELECT * FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at', [v.id])));
+  return { customer, vehicles, odometer, repairOrders: orders };
+}
+
+/**
+ * GDPR erasure: the person's identity goes, and every link from vehicles and repair orders to them.
+ * The repair history of the vehicle stays (warranty and safety recalls are a legitimate interest),
+ * but no longer points at anyone. Recorded in the audit log by id only.
+ */
+export async function eraseCustomer(store: Store, id: number, byUser: number | null, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    await getCustomer(tx, id);
+    await tx.run("UPDATE customers SET name = '—', phone = '', email = '', erased_at = ? WHERE id = ?", [now, id]);
+    await tx.run("UPDATE vehicles SET customer_id = NULL, plate = '' WHERE customer_id = ?", [id]);
+    await tx.run('UPDATE repair_orders SET customer_id = NULL WHERE customer_id = ?', [id]);
+    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [now, byUser, 'customer.erase', `customer:${id}`]);
+  });
+}
+
+/** Erases every customer inactive for longer than the retention period; returns how many. */
+export async function applyRetention(store: Store, retentionMonths: number, now: number): Promise<number> {
+  const cutoff = new Date(now);
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - retentionMonths);
+  const stale = await store.all<{ id: number }>(
+    'SELECT id FROM customers WHERE erased_at IS NULL AND last_activity_at < ?',
+    [cutoff.getTime()],
+  );
+  for (const c of stale) await eraseCustomer(store, c.id, null, now);
+  return stale.length;
+}
+
+export async function createVehicle(
+  store: Store,
+  input: { vin: string; plate?: string; model?: string; energy: string; customerId?: number | null; odometerKm?: number | null },
+  now: number,
+): Promise<Vehicle> {
+  const decoded = decodeVinForWorkshop(input.vin, new Date(now).getUTCFullYear());
+  if (!decoded)
+    throw new ValidationError(
+      { fr: `VIN invalide « ${normaliseVin(input.vin)} » : 17 caractères, sans I, O ni Q`, en: `invalid VIN '${normaliseVin(input.vin)}': 17 characters, no I, O or Q` },
+      'vin',
+    );
+  if (!(ENERGIES as string[]).includes(input.energy))
+    throw new ValidationError({ fr: `énergie inconnue « ${input.energy} »`, en: `unknown energy '${input.energy}'` }, 'energy');
+  return store.transaction(async (tx) => {
+    if (await tx.get('SELECT id FROM vehicles WHERE vin = ?', [decoded.vin]))
+      throw new ValidationError({ fr: `le VIN ${decoded.vin} est déjà enregistré`, en: `VIN ${decoded.vin} is already registered` }, 'vin');
+    if (input.customerId) {
+      await getCustomer(tx, input.customerId);
+      await tx.run('UPDATE customers SET last_activity_at = ? WHERE id = ?', [now, input.customerId]);
+    }
+    const v = await tx.get<Vehicle>(
+      `INSERT INTO vehicles (vin, plate, maker, model, model_year, energy, customer_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      [
+        decoded.vin,
+        (input.plate ?? '').trim().toUpperCase(),
+        decoded.manufacturer ?? '',
+        (input.model ?? '').trim(),
+        decoded.modelYear ?? null,
+        input.energy,
+        input.customerId ?? null,
+        now,
+      ],
+    );
+    if (input.odometerKm !== undefined && input.odometerKm !== null) await recordOdometer(tx, v!.id, input.odometerKm, now, 'registration');
+    return v!;
+  });
+}
+
+export async function getVehicle(db: Db, id: number): Promise<Vehicle> {
+  const v = await db.get<Vehicle>('SELECT * FROM vehicles WHERE id = ?', [id]);
+  if (!v) throw new NotFoundError(VEHICLE, id);
+  return v;
+}
+
+export function listVehicles(db: Db): Promise<(Vehicle & { customer_name: string | null })[]> {
+  return db.all('SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id');
+}
+
+export function odometerHistory(db: Db, vehicleId: number): Promise<OdometerReading[]> {
+  return db.all<OdometerReading>('SELECT * FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at, id', [vehicleId]);
+}
+
+/** An odometer reading; one lower than the last known is refused (a rollback needs a manual note, not a silent entry). */
+export async function recordOdometer(db: Db, vehicleId: number, km: number, now: number, source: string): Promise<OdometerReading> {
+  if (!Number.isInteger(km) || km < 0 || km > 2_000_000)
+    throw new ValidationError({ fr: 'kilométrage invalide', en: 'invalid odometer reading' }, 'odometerKm');
+  const last = await db.get<{ km: number }>('SELECT km FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at DESC, id DESC', [vehicleId]);
+  if (last && km < last.km)
+    throw new ValidationError(
+      { fr: `kilométrage ${km} inférieur au dernier relevé (${last.km} km)`, en: `odometer ${km} is below the last reading (${last.km} km)` },
+      'odometerKm',
+    );
+  const row = await db.get<OdometerReading>(
+    'INSERT INTO odometer_readings (vehicle_id, km, read_at, source) VALUES (?, ?, ?, ?) RETURNING *',
+    [vehicleId, km, now, source],
+  );
+  return row!;
+}

@@ -1,0 +1,337 @@
+import type { Db, Store } from '../store/store.js';
+import { recordOdometer } from './customers.js';
+import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
+import { AssignmentRefused, ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { checkHabilitation, type HabSymbol, isoDate, isSymbol, listHabilitations } from './habilitations.js';
+import type { User } from './users.js';
+
+export interface RepairOrder {
+  id: number;
+  number: string;
+  vehicle_id: number;
+  customer_id: number | null;
+  state: State;
+  complaint: string;
+  odometer_km: number | null;
+  condition_notes: string;
+  diagnosis_notes: string;
+  hv_requirement: HabSymbol | null;
+  assigned_to: number | null;
+  comeback_of: number | null;
+  booked_for: number | null;
+  created_by: number | null;
+  created_at: number;
+  state_since: number;
+}
+
+export interface RoLine {
+  id: number;
+  ro_id: number;
+  kind: 'labour' | 'part';
+  description: string;
+  sold_hours: number;
+  price_cents: number;
+  status: 'proposed' | 'approved' | 'declined';
+  followup_on: string | null;
+}
+
+export interface RoEvent {
+  id: number;
+  ro_id: number;
+  from_state: State | null;
+  to_state: State;
+  user_id: number | null;
+  user_name: string | null;
+  at: number;
+  note: string;
+}
+
+export interface OrderDetail extends RepairOrder {
+  vehicle: { vin: string; plate: string; maker: string; model: string; model_year: number | null; energy: Energy };
+  customer_name: string | null;
+  assignee_name: string | null;
+  comeback_number: string | null;
+  lines: RoLine[];
+  events: RoEvent[];
+}
+
+export interface BoardCard {
+  id: number;
+  number: string;
+  state: State;
+  state_since: number;
+  plate: string;
+  maker: string;
+  model: string;
+  energy: Energy;
+  hv_requirement: HabSymbol | null;
+  assignee_name: string | null;
+  complaint: string;
+  comeback_of: number | null;
+}
+
+const ORDER = { fr: 'Ordre de réparation', en: 'Repair order' };
+
+type Actor = Pick<User, 'id' | 'name'>;
+
+async function insertEvent(db: Db, roId: number, from: State | null, to: State, actor: Actor | null, now: number, note = '') {
+  await db.run('INSERT INTO ro_events (ro_id, from_state, to_state, user_id, at, note) VALUES (?, ?, ?, ?, ?, ?)', [
+    roId,
+    from,
+    to,
+    actor?.id ?? null,
+    now,
+    note,
+  ]);
+}
+
+async function moveState(db: Db, ro: RepairOrder, to: State, actor: Actor, now: number, note = '') {
+  if (!TRANSITIONS[ro.state].includes(to))
+    throw new ConflictError(
+      {
+        fr: `passage de « ${STATE_LABEL[ro.state].fr} » à « ${STATE_LABEL[to].fr} » non autorisé`,
+        en: `cannot move from '${STATE_LABEL[ro.state].en}' to '${STATE_LABEL[to].en}'`,
+      },
+      'to',
+    );
+  // Compare-and-set on the state so two concurrent moves cannot both succeed.
+  const r = await db.run('UPDATE repair_orders SET state = ?, state_since = ? WHERE id = ? AND state = ?', [to, now, ro.id, ro.state]);
+  if (r.changes !== 1)
+    throw new ConflictError({ fr: "l'ordre a changé entre-temps, rechargez", en: 'the order changed meanwhile, reload' });
+  await insertEvent(db, ro.id, ro.state, to, actor, now, note);
+}
+
+export async function getOrderRow(db: Db, id: number): Promise<RepairOrder> {
+  const ro = await db.get<RepairOrder>('SELECT * FROM repair_orders WHERE id = ?', [id]);
+  if (!ro) throw new NotFoundError(ORDER, id);
+  return ro;
+}
+
+export async function createOrder(
+  store: Store,
+  input: { vehicleId: number; complaint?: string; bookedFor?: number | null; hvRequirement?: string | null },
+  actor: Actor,
+  now: number,
+  state: 'booked' | 'comeback' = 'booked',
+  comebackOf: number | null = null,
+): Promise<RepairOrder> {
+  const hv = input.hvRequirement || null;
+  if (hv !== null && !isSymbol(hv))
+    throw new ValidationError({ fr: `habilitation requise inconnue « ${hv} »`, en: `unknown required habilitation '${hv}'` }, 'hvRequirement');
+  return store.transaction(async (tx) => {
+    const vehicle = await tx.get<{ id: number; customer_id: number | null }>('SELECT id, customer_id FROM vehicles WHERE id = ?', [
+      input.vehicleId,
+    ]);
+    if (!vehicle) throw new NotFoundError({ fr: 'Véhicule', en: 'Vehicle' }, input.vehicleId);
+    const year = new Date(now).getUTCFullYear();
+    const count = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM repair_orders WHERE number LIKE ?', [`OR-${year}-%`]);
+    const number = `OR-${year}-${String((count?.n ?? 0) + 1).padStart(5, '0')}`;
+    const ro = await tx.get<RepairOrder>(
+      `INSERT INTO repair_orders (number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      [number, vehicle.id, vehicle.customer_id, state, (input.complaint ?? '').trim(), hv, comebackOf, input.bookedFor ?? null, actor.id, now, now],
+    );
+    if (vehicle.customer_id !== null)
+      await tx.run('UPDATE customers SET last_activity_at = ? WHERE id = ?', [now, vehicle.customer_id]);
+    await insertEvent(tx, ro!.id, null, state, actor, now);
+    return ro!;
+  });
+}
+
+/** Reception: the complaint in the customer's own words, the odometer and the vehicle's condition. */
+export async function receiveVehicle(
+  store: Store,
+  id: number,
+  input: { complaint: string; odometerKm: number; condition: string },
+  actor: Actor,
+  now: number,
+): Promise<void> {
+  if (!input.complaint.trim())
+    throw new ValidationError({ fr: 'la demande du client est obligatoire', en: "the customer's complaint is required" }, 'complaint');
+  await store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, id);
+    await moveState(tx, ro, 'reception', actor, now);
+    await tx.run('UPDATE repair_orders SET complaint = ?, odometer_km = ?, condition_notes = ? WHERE id = ?', [
+      input.complaint.trim(),
+      input.odometerKm,
+      input.condition.trim(),
+      id,
+    ]);
+    await recordOdometer(tx, ro.vehicle_id, input.odometerKm, now, `reception ${ro.number}`);
+  });
+}
+
+/** Any plain move of the process; reception and approval carry data and have their own calls. */
+export async function transitionOrder(store: Store, id: number, to: State, actor: Actor, now: number, note = ''): Promise<void> {
+  await store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, id);
+    if (to === 'reception' || to === 'approved')
+      throw new ConflictError(
+        { fr: `« ${STATE_LABEL[to].fr} » se fait par son formulaire`, en: `'${STATE_LABEL[to].en}' is done through its own form` },
+        'to',
+      );
+    if (to === 'awaiting_approval') {
+      const n = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM ro_lines WHERE ro_id = ?', [id]);
+      if (!n?.n) throw new ConflictError({ fr: 'le devis n’a aucune ligne', en: 'the quote has no lines' }, 'lines');
+    }
+    if ((to === 'diagnosis' || to === 'repair') && ro.assigned_to === null)
+      throw new ConflictError(
+        { fr: 'affectez d’abord un technicien à cet ordre', en: 'assign a technician to this order first' },
+        'assignedTo',
+      );
+    await moveState(tx, ro, to, actor, now, note);
+  });
+}
+
+/**
+ * Customer approval of the quote, whole or in part. Declined lines stay on the order as deferred
+ * work with a follow-up date, so the workshop can call the customer back.
+ */
+export async function approveQuote(
+  store: Store,
+  id: number,
+  input: { approvedLineIds: number[]; followupOn?: string },
+  actor: Actor,
+  now: number,
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, id);
+    const lines = await tx.all<RoLine>('SELECT * FROM ro_lines WHERE ro_id = ?', [id]);
+    const unknown = input.approvedLineIds.filter((l) => !lines.some((x) => x.id === l));
+    if (unknown.length)
+      throw new ValidationError({ fr: `lignes inconnues : ${unknown.join(', ')}`, en: `unknown lines: ${unknown.join(', ')}` }, 'approvedLineIds');
+    if (input.approvedLineIds.length === 0)
+      throw new ValidationError({ fr: 'aucune ligne accordée', en: 'no line approved' }, 'approvedLineIds');
+    const followup = input.followupOn || isoDate(now + 30 * 86_400_000);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(followup))
+      throw new ValidationError({ fr: 'date de relance invalide', en: 'invalid follow-up date' }, 'followupOn');
+    const declined = lines.filter((l) => !input.approvedLineIds.includes(l.id));
+    await moveState(tx, ro, 'approved', actor, now, declined.length ? `partial: ${declined.length} declined` : 'whole');
+    for (const l of lines) {
+      const approved = input.approvedLineIds.includes(l.id);
+      await tx.run('UPDATE ro_lines SET status = ?, followup_on = ? WHERE id = ?', [
+        approved ? 'approved' : 'declined',
+        approved ? null : followup,
+        l.id,
+      ]);
+    }
+  });
+}
+
+export async function addLine(
+  store: Store,
+  id: number,
+  input: { kind: string; description: string; soldHours?: number; priceCents?: number },
+): Promise<RoLine> {
+  if (input.kind !== 'labour' && input.kind !== 'part')
+    throw new ValidationError({ fr: 'type de ligne : main-d’œuvre ou pièce', en: 'line kind: labour or part' }, 'kind');
+  if (!input.description.trim()) throw new ValidationError({ fr: 'libellé obligatoire', en: 'description required' }, 'description');
+  const hours = input.soldHours ?? 0;
+  if (!(hours >= 0 && hours <= 100)) throw new ValidationError({ fr: 'temps vendu invalide', en: 'invalid sold time' }, 'soldHours');
+  return store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, id);
+    if (ro.state !== 'diagnosis' && ro.state !== 'quote')
+      throw new ConflictError({ fr: 'on ne chiffre qu’en diagnostic ou devis', en: 'lines are added during diagnosis or quote only' }, 'state');
+    const line = await tx.get<RoLine>(
+      'INSERT INTO ro_lines (ro_id, kind, description, sold_hours, price_cents, status) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+      [id, input.kind, input.description.trim(), input.kind === 'labour' ? hours : 0, input.priceCents ?? 0, 'proposed'],
+    );
+    return line!;
+  });
+}
+
+export async function setDiagnosisNotes(store: Store, id: number, notes: string): Promise<void> {
+  const r = await store.run('UPDATE repair_orders SET diagnosis_notes = ? WHERE id = ?', [notes.trim(), id]);
+  if (r.changes !== 1) throw new NotFoundError(ORDER, id);
+}
+
+/** Whether `userId` may work on this order: for HV work on a hybrid or EV, a valid covering habilitation. */
+export async function checkAssignee(db: Db, ro: RepairOrder, userId: number, now: number): Promise<void> {
+  const user = await db.get<User>('SELECT id, name, role, active FROM users WHERE id = ?', [userId]);
+  if (!user || !user.active) throw new NotFoundError({ fr: 'Technicien', en: 'Technician' }, userId);
+  if (user.role !== 'technician' && user.role !== 'apprentice')
+    throw new AssignmentRefused(
+      { fr: `${user.name} n'est ni technicien ni apprenti`, en: `${user.name} is neither a technician nor an apprentice` },
+      'userId',
+    );
+  if (!ro.hv_requirement) return;
+  const v = await db.get<{ energy: Energy }>('SELECT energy FROM vehicles WHERE id = ?', [ro.vehicle_id]);
+  if (!v || !isHighVoltage(v.energy)) return;
+  const check = checkHabilitation(await listHabilitations(db, userId), ro.hv_requirement, isoDate(now), user.name);
+  if (!check.ok) throw new AssignmentRefused(check.reason, 'userId');
+}
+
+export async function assignOrder(store: Store, id: number, userId: number, actor: Actor, now: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, id);
+    if (ro.state === 'delivered')
+      throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, 'state');
+    await checkAssignee(tx, ro, userId, now);
+    await tx.run('UPDATE repair_orders SET assigned_to = ? WHERE id = ?', [userId, id]);
+    const name = await tx.get<{ name: string }>('SELECT name FROM users WHERE id = ?', [userId]);
+    await insertEvent(tx, id, ro.state, ro.state, actor, now, `assigned: ${name?.name ?? userId}`);
+  });
+}
+
+/** Opens a comeback (retour atelier) order linked to a delivered one. */
+export async function openComeback(store: Store, originalId: number, complaint: string, actor: Actor, now: number): Promise<RepairOrder> {
+  const original = await getOrderRow(store, originalId);
+  if (original.state !== 'delivered')
+    throw new ConflictError(
+      { fr: 'un retour atelier suit un ordre livré', en: 'a comeback follows a delivered order' },
+      'comebackOf',
+    );
+  return createOrder(
+    store,
+    { vehicleId: original.vehicle_id, complaint, hvRequirement: original.hv_requirement },
+    actor,
+    now,
+    'comeback',
+    original.id,
+  );
+}
+
+export async function getOrder(db: Db, id: number): Promise<OrderDetail> {
+  const ro = await getOrderRow(db, id);
+  const vehicle = await db.get<OrderDetail['vehicle']>('SELECT vin, plate, maker, model, model_year, energy FROM vehicles WHERE id = ?', [
+    ro.vehicle_id,
+  ]);
+  const extra = await db.get<{ customer_name: string | null; assignee_name: string | null; comeback_number: string | null }>(
+    `SELECT c.name AS customer_name, u.name AS assignee_name, o.number AS comeback_number
+     FROM repair_orders r LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN users u ON u.id = r.assigned_to
+     LEFT JOIN repair_orders o ON o.id = r.comeback_of WHERE r.id = ?`,
+    [id],
+  );
+  const lines = await db.all<RoLine>('SELECT * FROM ro_lines WHERE ro_id = ? ORDER BY id', [id]);
+  const events = await db.all<RoEvent>(
+    'SELECT e.*, u.name AS user_name FROM ro_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.ro_id = ? ORDER BY e.at, e.id',
+    [id],
+  );
+  return { ...ro, vehicle: vehicle!, customer_name: null, assignee_name: null, comeback_number: null, ...extra, lines, events };
+}
+
+/** Every open order, plus the ones delivered in the last `deliveredDays` days. */
+export function boardCards(db: Db, now: number, deliveredDays = 7): Promise<BoardCard[]> {
+  return db.all<BoardCard>(
+    `SELECT r.id, r.number, r.state, r.state_since, v.plate, v.maker, v.model, v.energy, r.hv_requirement,
+            u.name AS assignee_name, r.complaint, r.comeback_of
+     FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN users u ON u.id = r.assigned_to
+     WHERE r.state <> 'delivered' OR r.state_since >= ? ORDER BY r.state_since`,
+    [now - deliveredDays * 86_400_000],
+  );
+}
+
+export function listOrders(db: Db, state?: State): Promise<RepairOrder[]> {
+  return state
+    ? db.all<RepairOrder>('SELECT * FROM repair_orders WHERE state = ? ORDER BY id DESC', [state])
+    : db.all<RepairOrder>('SELECT * FROM repair_orders ORDER BY id DESC');
+}
+
+/** Declined quote lines whose follow-up date has come: the workshop calls the customer back. */
+export function deferredWork(db: Db, until: string) {
+  return db.all<RoLine & { number: string; plate: string }>(
+    `SELECT l.*, r.number, v.plate FROM ro_lines l JOIN repair_orders r ON r.id = l.ro_id JOIN vehicles v ON v.id = r.vehicle_id
+     WHERE l.status = 'declined' AND l.followup_on <= ? ORDER BY l.followup_on`,
+    [until],
+  );
+}

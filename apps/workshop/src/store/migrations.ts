@@ -1,0 +1,139 @@
+/**
+ * Versioned schema for the SQLite store. Each migration runs once, in order, inside a transaction,
+ * and its number is recorded in `schema_migrations`. Never edit a released migration: add the next.
+ * Times are epoch milliseconds; booleans are 0/1; money is in cents — all portable to PostgreSQL.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string[];
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'people, customers, vehicles, repair orders, clocking',
+    sql: [
+      `CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        login TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('apprentice','technician','manager','instructor','admin')),
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE habilitations (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        symbol TEXT NOT NULL,
+        issued_on TEXT NOT NULL,
+        renewal_on TEXT NOT NULL,
+        issued_by TEXT NOT NULL DEFAULT '',
+        UNIQUE (user_id, symbol)
+      )`,
+      `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+      `CREATE TABLE customers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        last_activity_at INTEGER NOT NULL,
+        erased_at INTEGER
+      )`,
+      `CREATE TABLE vehicles (
+        id INTEGER PRIMARY KEY,
+        vin TEXT NOT NULL UNIQUE,
+        plate TEXT NOT NULL DEFAULT '',
+        maker TEXT NOT NULL DEFAULT '',
+        model TEXT NOT NULL DEFAULT '',
+        model_year INTEGER,
+        energy TEXT NOT NULL CHECK (energy IN ('petrol','diesel','hybrid','ev')),
+        customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE odometer_readings (
+        id INTEGER PRIMARY KEY,
+        vehicle_id INTEGER NOT NULL REFERENCES vehicles(id) ON DELETE CASCADE,
+        km INTEGER NOT NULL,
+        read_at INTEGER NOT NULL,
+        source TEXT NOT NULL
+      )`,
+      `CREATE TABLE repair_orders (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        vehicle_id INTEGER NOT NULL REFERENCES vehicles(id),
+        customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+        state TEXT NOT NULL,
+        complaint TEXT NOT NULL DEFAULT '',
+        odometer_km INTEGER,
+        condition_notes TEXT NOT NULL DEFAULT '',
+        diagnosis_notes TEXT NOT NULL DEFAULT '',
+        hv_requirement TEXT,
+        assigned_to INTEGER REFERENCES users(id),
+        comeback_of INTEGER REFERENCES repair_orders(id),
+        booked_for INTEGER,
+        created_by INTEGER REFERENCES users(id),
+        created_at INTEGER NOT NULL,
+        state_since INTEGER NOT NULL
+      )`,
+      `CREATE INDEX repair_orders_state ON repair_orders(state)`,
+      `CREATE TABLE ro_lines (
+        id INTEGER PRIMARY KEY,
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('labour','part')),
+        description TEXT NOT NULL,
+        sold_hours REAL NOT NULL DEFAULT 0,
+        price_cents INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed','approved','declined')),
+        followup_on TEXT
+      )`,
+      `CREATE TABLE ro_events (
+        id INTEGER PRIMARY KEY,
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id) ON DELETE CASCADE,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        user_id INTEGER REFERENCES users(id),
+        at INTEGER NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+      )`,
+      `CREATE INDEX ro_events_ro ON ro_events(ro_id, at)`,
+      `CREATE TABLE clock_entries (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        kind TEXT NOT NULL CHECK (kind IN ('attendance','operation','nonprod')),
+        ro_id INTEGER REFERENCES repair_orders(id),
+        line_id INTEGER REFERENCES ro_lines(id),
+        code TEXT,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER
+      )`,
+      `CREATE INDEX clock_entries_user ON clock_entries(user_id, start_at)`,
+      `CREATE TABLE clock_corrections (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES clock_entries(id),
+        field TEXT NOT NULL,
+        old_value INTEGER,
+        new_value INTEGER,
+        reason TEXT NOT NULL,
+        by_user INTEGER NOT NULL REFERENCES users(id),
+        at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user_id INTEGER,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL
+      )`,
+    ],
+  },
+];

@@ -1,0 +1,41 @@
+/**
+ * The storage seam. Services speak only this interface and only portable SQL (`?` placeholders,
+ * `RETURNING`, no SQLite pragmas or `INSERT OR …`), so a PostgreSQL store can be added for a dealer
+ * group by writing a second implementation and its migrations.
+ */
+export type SqlValue = string | number | null;
+
+export interface RunResult {
+  changes: number;
+}
+
+/** The statements a service may issue; inside a transaction it is bound to that transaction. */
+export interface Db {
+  all<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  get<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
+  run(sql: string, params?: SqlValue[]): Promise<RunResult>;
+}
+
+export interface Store extends Db {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Online copy of the whole database into `dest` while the store stays in use. */
+  backup(dest: string): Promise<void>;
+  /** Problems found by the engine's own consistency check; empty when the file is sound. */
+  integrityCheck(): Promise<string[]>;
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A statement the store refused, with the SQL it was running (never the parameters: they may be personal data). */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    message: string,
+    readonly sql: string,
+    readonly code?: string,
+  ) {
+    super(`${message} (in: ${sql.replace(/\s+/g, ' ').trim().slice(0, 120)})`);
+  }
+}

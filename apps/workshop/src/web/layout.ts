@@ -1,0 +1,67 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Lang, type Text, tr } from '../i18n.js';
+import { ROLE_LABEL } from '../services/domain.js';
+import { type Html, html, type HtmlValue } from './html.js';
+
+export const T = (req: FastifyRequest, text: Text, vars?: Record<string, string | number>): string => tr(req.lang, text, vars);
+
+export function csrfField(req: FastifyRequest): Html {
+  return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}">`;
+}
+
+const NAV: { href: string; text: Text; roles?: string[] }[] = [
+  { href: '/board', text: { fr: 'Tableau', en: 'Board' } },
+  { href: '/orders/new', text: { fr: 'Nouvel OR', en: 'New order' }, roles: ['technician', 'manager', 'admin'] },
+  { href: '/customers', text: { fr: 'Clients', en: 'Customers' }, roles: ['technician', 'manager', 'admin'] },
+  { href: '/vehicles', text: { fr: 'Véhicules', en: 'Vehicles' } },
+  { href: '/clock', text: { fr: 'Pointage', en: 'Clocking' } },
+  { href: '/kpi', text: { fr: 'Indicateurs', en: 'KPIs' }, roles: ['manager', 'admin', 'instructor', 'technician'] },
+  { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
+];
+
+/** Links to this same page in the other language. */
+function langSwitch(req: FastifyRequest): Html {
+  const url = new URL(req.url, 'http://x');
+  const other: Lang = req.lang === 'fr' ? 'en' : 'fr';
+  url.searchParams.set('lang', other);
+  return html`<a class="lang" href="${url.pathname + url.search}" hreflang="${other}">${other === 'fr' ? 'Français' : 'English'}</a>`;
+}
+
+export function renderPage(req: FastifyRequest, title: Text, body: HtmlValue, opts: { print?: boolean; scripts?: string[] } = {}): string {
+  const user = req.user;
+  const nav = user
+    ? html`<nav>${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map(
+        (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
+      )}</nav>
+      <div class="who">${user.name} · ${T(req, ROLE_LABEL[user.role])}
+        <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(req, {
+          fr: 'Déconnexion',
+          en: 'Log out',
+        })}</button></form> ${langSwitch(req)}</div>`
+    : html`<div class="who">${langSwitch(req)}</div>`;
+  return html`<!doctype html>
+<html lang="${req.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="${req.session?.csrf ?? ''}">
+<title>${T(req, title)} — Atelier</title>
+<link rel="stylesheet" href="/static/app.css">
+${(opts.scripts ?? []).map((s) => (s.endsWith('.css') ? html`<link rel="stylesheet" href="${s}">` : html`<script src="${s}" defer></script>`))}
+<script src="/static/app.js" defer></script>
+</head>
+<body class="${opts.print ? 'print' : ''}">
+<header><a class="brand" href="/board">Atelier</a>${nav}</header>
+<main>
+<h1>${T(req, title)}</h1>
+${body}
+</main>
+</body>
+</html>`.value;
+}
+
+export function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(page);
+}
+
+export const isApi = (req: FastifyRequest): boolean => req.url.startsWith('/api/');

@@ -117,13 +117,39 @@ describe('requests', () => {
     expect(String.fromCharCode(...vin!.data.slice(3))).toBe('VF1RFB00X64123456');
   });
 
-  it('sends the response count: one answer from a physical ECU comes without the timeout wait', async () => {
+  it('learns how many lines an answer has and sends that count: later answers skip the timeout wait', async () => {
     const { link, clock, transcript } = await connect({ profile: profileByName('clone-v1.5', profiles) });
-    // This clone has no adaptive timing: without the count each request would wait the full 200 ms.
-    const t0 = clock.now();
-    await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }));
-    expect(clock.now() - t0).toBeLessThan(60);
-    expect(transcript.entries.some((e) => e.dir === 'tx' && e.data === '010C1\r')).toBe(true);
+    // This clone has no adaptive timing: without the count each request waits the full 200 ms.
+    const timed = async (data: Uint8Array, target = physical(0x7e0)) => {
+      const t0 = clock.now();
+      const answers = await clock.run(link.request({ target, data }));
+      return { ms: clock.now() - t0, answers };
+    };
+    expect((await timed(Uint8Array.of(0x01, 0x0c))).ms).toBeGreaterThanOrEqual(200);
+    expect((await timed(Uint8Array.of(0x01, 0x0c))).ms).toBeLessThan(60);
+    // Six PIDs come back in two CAN frames: the count is 2 lines, not 1 ECU.
+    const six = Uint8Array.of(0x01, 0x04, 0x05, 0x0c, 0x0d, 0x0f, 0x11);
+    await timed(six);
+    const fast = await timed(six);
+    expect(fast.ms).toBeLessThan(80);
+    expect(fast.answers[0]!.data.length).toBe(1 + 6 + 7);
+    // Functional: two ECUs answer 01 0D, two lines.
+    await timed(Uint8Array.of(0x01, 0x0d), FUNCTIONAL);
+    const both = await timed(Uint8Array.of(0x01, 0x0d), FUNCTIONAL);
+    expect(both.answers.map((a) => a.ecu)).toEqual([0x7e8, 0x7e9]);
+    const sent = transcript.entries.filter((e) => e.dir === 'tx').map((e) => e.data.trim());
+    expect(sent).toEqual(expect.arrayContaining(['010C', '010C1', '0104050C0D0F113', '010D2']));
+    // ATST follows the ECUs (counted round trips), not the adapter's own timeout wait.
+    const atst = sent.filter((c) => c.startsWith('ATST')).map((c) => Number.parseInt(c.slice(4), 16) * 4);
+    for (const ms of atst) expect(ms).toBeLessThan(200);
+  });
+
+  it('uses the caller expectedResponses for a single-PID request before anything is learned', async () => {
+    const { link, clock, transcript } = await connect();
+    await clock.run(
+      link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x05), expectedResponses: 1 }),
+    );
+    expect(transcript.entries.some((e) => e.dir === 'tx' && e.data === '01051\r')).toBe(true);
   });
 
   it('does not send the count digit to an adapter that breaks on it', async () => {

@@ -12,7 +12,7 @@ import {
 } from '@atelier/obd';
 import { ElmAdapterError, UnableToConnectError } from './errors.js';
 import { AdapterIO } from './io.js';
-import { answerLines, parseAnswer } from './parse.js';
+import { answerLines, classifyLine, parseAnswer } from './parse.js';
 import { type AdapterProfile, GENUINE, matchProfile } from './profile.js';
 import { type ElmProtocol, FALLBACK_ORDER, parseDpn, protocolById } from './protocols.js';
 import { ResponseTimes } from './timing.js';
@@ -64,10 +64,18 @@ export class Elm327Link implements DiagnosticLink {
   private header: string | undefined;
   private priority = 0x18;
   private atst: number | undefined;
+  /** Lines the last complete answer to each request had (for the response-count digit). */
+  private learned = new Map<string, number>();
   private details: AdapterDetails | undefined;
   private closing = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Every round trip, for the client's own read timeout. */
   readonly times = new ResponseTimes();
+  /**
+   * Round trips of requests sent with a response count: they end with the last answer rather than
+   * with the adapter's timeout, so they measure the ECUs and are what ATST is set from.
+   */
+  readonly ecuTimes = new ResponseTimes();
   /** Requests answered, errors met, resyncs done: for the CLI's status line and tests. */
   readonly stats = { requests: 0, errors: 0, resyncs: 0, stopped: 0, reconnects: 0 };
 
@@ -105,6 +113,7 @@ export class Elm327Link implements DiagnosticLink {
     this.io = new AdapterIO(stream, this.clock, this.options.transcript);
     this.header = undefined;
     this.atst = undefined;
+    this.learned.clear();
     return this.initialise(this.io);
   }
 
@@ -265,13 +274,14 @@ export class Elm327Link implements DiagnosticLink {
       await this.at(io, `ATSH${sh}`);
       this.header = sh;
     }
-    const wantAtst = this.times.atst();
+    const wantAtst = this.ecuTimes.atst();
     if (wantAtst !== undefined && wantAtst !== this.atst && !this.profile.quirks.adaptiveTiming) {
       await this.at(io, `ATST${wantAtst.toString(16).toUpperCase().padStart(2, '0')}`);
       this.atst = wantAtst;
     }
-    const count = this.responseCount(req, details);
     const hex = Array.from(req.data, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
+    const key = `${this.priority}:${this.header ?? ''}:${hex}`;
+    const count = this.responseCount(req, key);
     const cmd = count ? hex + count.toString(16).toUpperCase() : hex;
     const timeout = req.timeoutMs ?? this.times.readTimeout(this.options.commandTimeoutMs ?? 5_000);
     for (let attempt = 0; ; attempt++) {
@@ -294,7 +304,10 @@ export class Elm327Link implements DiagnosticLink {
         throw err;
       }
       try {
-        return this.finish(raw, cmd, req, protocol, t0);
+        const out = this.finish(raw, cmd, req, protocol, t0);
+        if (count !== undefined) this.ecuTimes.add(this.clock.now() - t0);
+        this.learn(key, raw, cmd, count !== undefined);
+        return out;
       } catch (err) {
         this.stats.errors++;
         // STOPPED means our bytes reached the adapter while it worked: ask once more.
@@ -333,18 +346,26 @@ export class Elm327Link implements DiagnosticLink {
   }
 
   /**
-   * The response-count digit: the caller's `expectedResponses`, or for functional J1979 requests
-   * that fit in one frame the number of ECUs seen at start-up. Never for UDS (a "response pending"
-   * would count as the answer) and never on adapters that mishandle it.
+   * The response-count digit. The ELM327 counts *lines* (CAN frames, legacy messages), so the
+   * client learns, per request, how many lines the last complete answer had and sends that next
+   * time (J1979 modes 01 and 09 only: their answers keep their size; a DTC list does not). Before
+   * anything is learned, a caller's `expectedResponses` is used when each answer fits on one line
+   * (a single-PID mode 01 request). Never for UDS, where a "response pending" line would count.
    */
-  private responseCount(req: LinkRequest, details: AdapterDetails): number | undefined {
+  private responseCount(req: LinkRequest, key: string): number | undefined {
     if (!this.profile.quirks.responseCount) return undefined;
-    let n = req.expectedResponses;
     const sid = req.data[0]!;
-    if (n === undefined && sid === 0x01 && req.data.length === 2 && details.protocol.family === 'can') {
-      n = req.target.kind === 'functional' ? details.ecus.length : 1;
-    }
+    if (sid !== 0x01 && sid !== 0x09) return undefined;
+    let n = this.learned.get(key);
+    if (n === undefined && sid === 0x01 && req.data.length === 2) n = req.expectedResponses;
     return n && n >= 1 && n <= 15 ? n : undefined;
+  }
+
+  /** Remembers how many data lines a complete answer (one that waited for the timeout) had. */
+  private learn(key: string, raw: string, cmd: string, counted: boolean): void {
+    if (counted) return;
+    const lines = answerLines(raw, cmd).filter((l) => !classifyLine(l)).length;
+    if (lines > 0) this.learned.set(key, lines);
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,11 @@ describe('clone behaviour from transcripts', () => {
     });
     const [r] = await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }));
     expect(Array.from(r!.data)).toEqual([0x41, 0x0c, 0x0f, 0xa0]);
+    // The second time, the learned line count goes with the request (the transcript expects it).
+    const [again] = await clock.run(
+      link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }),
+    );
+    expect(Array.from(again!.data)).toEqual([0x41, 0x0c, 0x0f, 0xb4]);
     expect(errors).toEqual([]);
   });
 

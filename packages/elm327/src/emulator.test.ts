@@ -143,6 +143,21 @@ describe('emulator timing model', () => {
     expect(counted.ms).toBeGreaterThanOrEqual(20 + serial - 1);
   });
 
+  it('the response count counts lines (frames), as the datasheet says, not ECUs', async () => {
+    const r = rig({ baud: 0, latencyMs: 20 });
+    await ready(r);
+    await r.send('ATAT0');
+    await r.send('0100');
+    const vin = await r.send('09023');
+    expect(vin.text.split('\r').filter((l) => l.startsWith('7E8'))).toHaveLength(3);
+    expect(vin.ms).toBeLessThan(40);
+    const cut = await r.send('09022');
+    expect(cut.text.split('\r').filter((l) => l.startsWith('7E8'))).toHaveLength(2);
+    const both = await r.send('01002');
+    expect(both.text).toMatch(/7E8.*\r7E9/);
+    expect(both.ms).toBeLessThan(40);
+  });
+
   it('adaptive timing shrinks the wait towards the ECU latency', async () => {
     const r = rig({ baud: 38400, latencyMs: 20 });
     await ready(r);

@@ -383,7 +383,6 @@ export class EmulatorSession {
     const timed = answers
       .map((a) => ({ a, at: this.emu.latencyMs + (a.delayMs ?? 0) + busMs(a.data.length, protocol) }))
       .sort((x, y) => x.at - y.at);
-    const kept = count ? timed.slice(0, count) : timed;
     let elapsed = 0;
     const opts = {
       protocol,
@@ -392,25 +391,31 @@ export class EmulatorSession {
       padding: this.emu.options.padding,
     };
     let bytes = 0;
-    for (const { a, at } of kept) {
+    // The response count counts lines (CAN frames, legacy messages), as the datasheet says: a
+    // VIN over J1850 is `09 02 5`. The adapter returns as soon as that many lines arrived.
+    let received = 0;
+    for (const { a, at } of timed) {
       await this.emu.clock.sleep(at - elapsed);
       if (gen !== this.generation) return undefined;
       elapsed = at;
       this.seenLatency = at;
-      const text = formatAnswer({ ecu: a.ecu, data: a.data }, opts);
+      let text = formatAnswer({ ecu: a.ecu, data: a.data }, opts);
+      if (count) text = text.slice(0, count - received);
+      received += text.length;
       bytes += text.reduce((n, l) => n + l.length + this.eol.length, 0);
       if (q.bufferBytes > 0 && bytes > q.bufferBytes) {
         lines.push('BUFFER FULL');
         return lines;
       }
       lines.push(...text);
+      if (count && received >= count) break;
     }
-    if (!count || kept.length < count) {
+    if (!count || received < count) {
       // Without a response count the adapter cannot know no one else will answer: it waits.
       await this.emu.clock.sleep(this.timeoutMs());
       if (gen !== this.generation) return undefined;
     }
-    if (kept.length === 0) lines.push('NO DATA');
+    if (received === 0) lines.push('NO DATA');
     return lines;
   }
 }

@@ -20,6 +20,11 @@ export interface Bus {
   subscribe(listener: FrameListener, filters?: FrameFilter[]): () => void;
   close(): Promise<void>;
   readonly closed: boolean;
+  /**
+   * Calls `listener` once when the bus closes (by `close()`, or because the interface went away), so
+   * that code waiting for frames can stop. Optional for implementers; returns an unsubscribe function.
+   */
+  onClose?(listener: () => void): () => void;
 }
 
 export class BusError extends Error {
@@ -52,6 +57,8 @@ export async function* receive(bus: Bus, filters?: FrameFilter[], signal?: Abort
   }, filters);
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
+  // Without this, a bus closed while we wait would leave the loop asleep forever.
+  const offClose = bus.onClose?.(() => wake?.());
   try {
     for (;;) {
       while (queue.length) yield queue.shift()!;
@@ -63,6 +70,7 @@ export async function* receive(bus: Bus, filters?: FrameFilter[], signal?: Abort
     }
   } finally {
     unsubscribe();
+    offClose?.();
     signal?.removeEventListener('abort', onAbort);
   }
 }

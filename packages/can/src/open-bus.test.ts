@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusError } from './bus.js';
+import { BusError, receive } from './bus.js';
 import { makeFrame } from './frame.js';
 import { BusSpecError, openBus, parseBusSpec, UnknownBusSchemeError } from './open-bus.js';
 import { type NativeCanMessage, type RawCanChannel, SocketCanBus } from './socketcan-bus.js';
@@ -64,6 +64,19 @@ describe('openBus', () => {
     expect(err).toBeInstanceOf(BusSpecError);
     expect(err.message).toMatch(message);
     expect(err.spec).toBe(spec);
+  });
+
+  it('ends a receive() loop when the bus closes while it waits', async () => {
+    const bus = await openBus('virtual:open-bus-close');
+    const other = await openBus('virtual:open-bus-close');
+    const frames = receive(bus);
+    const first = frames.next();
+    await other.send(makeFrame({ id: 1, data: [1] }));
+    expect((await first).value?.id).toBe(1);
+    const second = frames.next();
+    setTimeout(() => void bus.close(), 5);
+    expect(await second).toEqual({ done: true, value: undefined });
+    await other.close();
   });
 
   it('keeps colons after the scheme in the name', () => {

@@ -299,12 +299,15 @@ describe('SocketCanBus on a fake channel', () => {
     await expect(rx.send(makeFrame({ id: 1, data: [1] }))).rejects.toBeInstanceOf(BusClosedError);
   });
 
-  it('marks itself closed when the interface goes away', async () => {
+  it('marks itself closed when the interface goes away, ending receive() loops', async () => {
     const { a } = pair();
     const bus = await SocketCanBus.open('can0', { channelFactory: () => a });
+    const waiting = receive(bus).next();
     a.hangUp();
     expect(bus.closed).toBe(true);
+    expect(await waiting).toEqual({ done: true, value: undefined });
     await bus.close();
+    expect(a.stopped).toBe(false); // the native side had stopped already
   });
 
   it('wraps a channel that cannot be created in SocketCanOpenError naming the interface', async () => {

@@ -164,6 +164,7 @@ export class SocketCanBus implements Bus {
   readonly name: string;
   readonly iface: string;
   private readonly subs = new Set<Subscription>();
+  private readonly closeListeners = new Set<() => void>();
   private readonly fd: boolean;
   private readonly clock?: Clock;
   private readonly sendRetryMs: number;
@@ -295,9 +296,19 @@ export class SocketCanBus implements Bus {
     return frame;
   }
 
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => {
+      this.closeListeners.delete(listener);
+    };
+  }
+
   private markClosed(): void {
+    if (this.isClosed) return;
     this.isClosed = true;
     this.subs.clear();
+    for (const listener of [...this.closeListeners]) listener();
+    this.closeListeners.clear();
   }
 
   async close(): Promise<void> {

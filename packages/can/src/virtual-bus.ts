@@ -31,6 +31,7 @@ export class VirtualBus implements Bus {
   readonly name: string;
   private readonly channel: VirtualChannel;
   private readonly subs = new Set<Subscription>();
+  private readonly closeListeners = new Set<() => void>();
   private readonly clock: Clock;
   private readonly receiveOwn: boolean;
   private readonly fd: boolean;
@@ -89,10 +90,19 @@ export class VirtualBus implements Bus {
     return this.clock.now() / 1000;
   }
 
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => {
+      this.closeListeners.delete(listener);
+    };
+  }
+
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
     this.subs.clear();
     this.channel.endpoints.delete(this);
+    for (const listener of [...this.closeListeners]) listener();
+    this.closeListeners.clear();
   }
 }

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { DEMO_PASSWORD, startServer } from '@atelier/workshop';
+import { type Command, UsageError } from '../context.js';
+
+const USAGE = {
+  fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER] [--demo]
+  --port   port HTTP (8080 par défaut)
+  --host   adresse d'écoute (127.0.0.1 par défaut ; 0.0.0.0 pour les tablettes de l'atelier)
+  --db     base SQLite (atelier.sqlite par défaut ; avec --demo seul, une base temporaire)
+  --demo   données de démonstration si la base est vide`,
+  en: `Usage: atelier serve [--port N] [--host ADDRESS] [--db FILE] [--demo]
+  --port   HTTP port (8080 by default)
+  --host   listen address (127.0.0.1 by default; 0.0.0.0 for the workshop's tablets)
+  --db     SQLite database (atelier.sqlite by default; with --demo alone, a temporary one)
+  --demo   demonstration data when the database is empty`,
+};
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: { fr: "tableau de bord de l'atelier (web)", en: 'workshop dashboard (web)' },
+  async run(args, ctx) {
+    let values: { port?: string; host?: string; db?: string; demo?: boolean; help?: boolean };
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      }));
+    } catch (err) {
+      throw new UsageError((err as Error).message, USAGE[ctx.lang]);
+    }
+    if (values.help) {
+      ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
+      return 0;
+    }
+    const port = values.port === undefined ? Number(process.env.PORT ?? 8080) : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(ctx.lang === 'fr' ? `port invalide « ${values.port} »` : `invalid port '${values.port}'`, USAGE[ctx.lang]);
+    const server = await startServer({
+      port,
+      host: values.host,
+      db: values.db,
+      demo: values.demo,
+      onFirstAdmin: (login, password) =>
+        ctx.stderr.write(
+          ctx.lang === 'fr'
+            ? `Premier compte administrateur créé : ${login} / ${password} (changez-le)\n`
+            : `First administrator account created: ${login} / ${password} (change it)\n`,
+        ),
+    });
+    ctx.stdout.write(
+      ctx.lang === 'fr'
+        ? `Atelier écoute sur ${server.url} (base ${server.dbFile})\n`
+        : `Atelier listening on ${server.url} (database ${server.dbFile})\n`,
+    );
+    if (values.demo)
+      ctx.stdout.write(
+        ctx.lang === 'fr'
+          ? `Démo : connectez-vous avec chef, lucas, leo, formateur ou admin — mot de passe « ${DEMO_PASSWORD} »\n`
+          : `Demo: log in as chef, lucas, leo, formateur or admin — password '${DEMO_PASSWORD}'\n`,
+      );
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await server.close();
+    return 0;
+  },
+};

@@ -12,6 +12,8 @@ export interface CompileOptions {
   ccf?: boolean;
   /** cap on BDD nodes before giving up with a LimitError */
   maxNodes?: number;
+  /** also build gates and events not under the top (diagnosis observes them too) */
+  all?: boolean;
 }
 
 /**
@@ -65,15 +67,19 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
   const reachableGates: string[] = [];
   const seenGate = new Set<string>();
   let coherent = true;
+  let scanningTop = true;
   const visitArg = (a: Arg, stack: string[]) => {
     if (a.type === 'formula') {
       if (a.op === 'not' || a.op === 'xor' || a.op === 'iff' || a.op === 'imply' || a.op === 'nand' || a.op === 'nor' || a.op === 'cardinality')
-        coherent = false;
+        coherent = coherent && !scanningTop;
       for (let i = a.args.length - 1; i >= 0; i--) visitArg(a.args[i], stack);
     } else if (a.type === 'ref') stack.push(a.name);
   };
-  {
-    const stack = [top];
+  const starts = [top];
+  if (options.all) starts.push(...[...model.gates.keys()].filter((g) => g !== top));
+  let fromTop = 0;
+  for (const start of starts) {
+    const stack = [start];
     while (stack.length) {
       const name = stack.pop()!;
       const g = model.gates.get(name);
@@ -87,7 +93,15 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
         variables.push(name);
       }
     }
+    if (start === top) fromTop = reachableGates.length;
+    scanningTop = false;
   }
+  if (options.all)
+    for (const name of model.basicEvents.keys())
+      if (!index.has(name)) {
+        index.set(name, variables.length);
+        variables.push(name);
+      }
   const probabilities = new Float64Array(variables.length);
   variables.forEach((name, i) => {
     const be = model.basicEvents.get(name)!;
@@ -172,7 +186,7 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
     index,
     probabilities,
     gates,
-    gateCount: reachableGates.filter((n) => originalGates.has(n)).length,
+    gateCount: reachableGates.slice(0, fromTop).filter((n) => originalGates.has(n)).length,
     modules: findModules(model, top),
     ccfEvents,
     coherent,

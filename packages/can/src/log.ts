@@ -21,6 +21,11 @@ export interface ReadOptions {
   format?: LogFormat;
   /** Skip bad lines instead of throwing; they are counted in `LogReader.skipped`. */
   lenient?: boolean;
+  /**
+   * ASC and TRC: keep times as offsets from the start of measurement instead of adding the start
+   * date of the file header (the default, which gives wall-clock times like candump's).
+   */
+  relativeTime?: boolean;
 }
 
 /** Streams the frames of one log. Memory does not grow with the file size. */

@@ -196,7 +196,11 @@ export class CandumpParser implements LineParser {
       }
     }
 
-    const frame: Frame = { id, extended, data, timestamp, channel };
+    // One literal per common shape keeps consumers' property accesses monomorphic.
+    const frame: Frame =
+      direction === undefined
+        ? { id, extended, data, timestamp, channel }
+        : { id, extended, data, timestamp, channel, direction };
     if (remote) frame.remote = true;
     if (dlc >= 0) frame.dlc = dlc;
     if (error) frame.error = true;
@@ -205,7 +209,6 @@ export class CandumpParser implements LineParser {
       if (flags & CANFD_BRS) frame.brs = true;
       if (flags & CANFD_ESI) frame.esi = true;
     }
-    if (direction !== undefined) frame.direction = direction;
     return frame;
   }
 }

@@ -3,45 +3,48 @@ import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Frame } from '../frame.js';
 import type { LogFormat, LogParseError, LogReader, LogWriter, ReadOptions } from '../log.js';
+import { AscParser, ascFormatter } from './asc.js';
 import { CandumpParser, candumpLine } from './candump.js';
+import { CandumpScreenParser } from './candump-screen.js';
+import { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 import { detectFormat } from './detect.js';
 import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
+import { TrcParser, trcFormatter } from './trc.js';
 import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './writer.js';
 
+export { AscParser, ascFormatter, formatAscDate, parseAscDate } from './asc.js';
 export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump.js';
+export { CandumpScreenParser } from './candump-screen.js';
+export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 export { detectFormat, formatFromExtension, sniffFormat } from './detect.js';
+export { TrcParser, trcFormatter } from './trc.js';
 export { LogWriteError } from './writer.js';
 
 export interface WriteOptions {
-  /** Channel written for frames that name none (candump `can0`, ASC/TRC `1`, CSV bus `0`). */
+  /** Channel for frames that name none (else candump writes `can0`, ASC/TRC bus 1, CSV bus 0). */
   defaultChannel?: string;
 }
 
-const PARSERS: Record<LogFormat, (() => LineParser) | undefined> = {
+const PARSERS: Record<LogFormat, ((o: ReadOptions) => LineParser) | undefined> = {
   candump: () => new CandumpParser(),
-  'candump-screen': undefined,
-  asc: undefined,
-  trc: undefined,
-  csv: undefined,
+  'candump-screen': () => new CandumpScreenParser(),
+  asc: (o) => new AscParser(o),
+  trc: (o) => new TrcParser(o),
+  csv: () => new SavvyCsvParser(),
 };
 
-const FORMATTERS: Record<LogFormat, ((options: WriteOptions) => LineFormatter) | undefined> = {
-  candump: (o) => ({
-    line: (f) =>
-      (f.channel === undefined && o.defaultChannel
-        ? candumpLine({ ...f, channel: o.defaultChannel })
-        : candumpLine(f)) + '\n',
-  }),
+const FORMATTERS: Record<LogFormat, (() => LineFormatter) | undefined> = {
+  candump: () => ({ line: (f) => `${candumpLine(f)}\n` }),
   'candump-screen': undefined,
-  asc: undefined,
-  trc: undefined,
-  csv: undefined,
+  asc: () => ascFormatter(),
+  trc: () => trcFormatter(),
+  csv: () => savvyCsvFormatter(),
 };
 
-function parserFor(file: string, format: LogFormat): () => LineParser {
+function parserFor(file: string, format: LogFormat, options: ReadOptions): () => LineParser {
   const make = PARSERS[format];
   if (!make) throw new Error(`${file}: reading ${format} logs is not supported`);
-  return make;
+  return () => make(options);
 }
 
 /**
@@ -73,7 +76,7 @@ class FileLogReader implements LogReader {
       this.file,
       format,
       () => fileSource(this.file),
-      parserFor(this.file, format),
+      parserFor(this.file, format, this.options),
       !!this.options.lenient,
     );
     return this.inner;
@@ -129,7 +132,7 @@ export function readLogText(text: string | Uint8Array, name: string, options: Re
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const format = options.format ?? detectFormat(name, bytes.subarray(0, 4096));
   const source = (): ByteSource => memorySource(bytes);
-  return new LineLogReader(name, format, source, parserFor(name, format), !!options.lenient);
+  return new LineLogReader(name, format, source, parserFor(name, format, options), !!options.lenient);
 }
 
 /** A writer of `format` to a file path (created or truncated) or to any writable stream. */
@@ -141,7 +144,13 @@ export function openLogWriter(
   const make = FORMATTERS[format];
   if (!make) throw new LogWriteError(format, 0, `writing ${format} logs is not supported`);
   const { stream, owns } = openStream(pathOrWritable);
-  return new TextLogWriter(format, stream, make(options), owns);
+  const formatter = make();
+  const channel = options.defaultChannel;
+  if (channel !== undefined) {
+    const line = formatter.line;
+    formatter.line = (f) => line(f.channel === undefined ? { ...f, channel } : f);
+  }
+  return new TextLogWriter(format, stream, formatter, owns);
 }
 
 /** Writes all frames of an iterable to a file and closes it. */

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { Frame } from '../frame.js';
 import { type LogFormat, LogParseError, type LogReader } from '../log.js';
 import { CR, LF, LineError } from './bytes.js';
@@ -12,29 +12,33 @@ export interface LineParser {
   parse(buf: Uint8Array, start: number, end: number): Frame | undefined;
 }
 
-/** Where bytes come from: a file read in chunks, or text already in memory. */
+/** Where bytes come from: a file read in chunks, or bytes already in memory. */
 export interface ByteSource {
-  read(into: Uint8Array, offset: number, length: number): Promise<number>;
+  /** The next bytes, at most `length` of them, in a buffer nobody else writes; empty at the end. */
+  read(length: number): Promise<Buffer>;
   close(): Promise<void>;
 }
 
-const CHUNK = 1 << 16;
+/** 256 KiB reads: few enough round trips to the I/O thread, small enough to stay in cache. */
+const CHUNK = 1 << 18;
 /** A line longer than this is not a log line: the file is binary or corrupt. */
 export const MAX_LINE = 1 << 20;
 
 export function fileSource(path: string): ByteSource {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  let opening: Promise<Awaited<ReturnType<typeof open>>> | undefined;
+  let opening: Promise<FileHandle> | undefined;
+  let closed = false;
   return {
-    async read(into, offset, length) {
+    async read(length) {
+      if (closed) return Buffer.alloc(0);
       opening ??= open(path, 'r');
-      handle ??= await opening;
-      const { bytesRead } = await handle.read(into, offset, length, null);
-      return bytesRead;
+      const handle = await opening;
+      const buf = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buf, 0, length, null);
+      return buf.subarray(0, bytesRead);
     },
     async close() {
-      const h = handle ?? (opening ? await opening.catch(() => undefined) : undefined);
-      handle = undefined;
+      closed = true;
+      const h = opening ? await opening.catch(() => undefined) : undefined;
       opening = undefined;
       await h?.close();
     },
@@ -42,13 +46,13 @@ export function fileSource(path: string): ByteSource {
 }
 
 export function memorySource(bytes: Uint8Array): ByteSource {
+  const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;
   return {
-    async read(into, offset, length) {
-      const n = Math.min(length, bytes.length - pos);
-      into.set(bytes.subarray(pos, pos + n), offset);
+    async read(length) {
+      const n = Math.min(length, all.length - pos);
       pos += n;
-      return n;
+      return all.subarray(pos - n, pos);
     },
     async close() {},
   };
@@ -77,9 +81,11 @@ export class LineLogReader implements LogReader {
 }
 
 class LineIterator implements AsyncIterator<Frame> {
-  private buf: Buffer = Buffer.allocUnsafe(CHUNK * 2);
-  /** Bytes of an unfinished line kept at the start of `buf`. */
-  private carry = 0;
+  /** Bytes of an unfinished line, waiting for the rest from the next chunk. */
+  private carry: Buffer = Buffer.allocUnsafe(1024);
+  private carryLength = 0;
+  /** The next chunk, read while the current one is parsed. */
+  private pending: Promise<Buffer> | undefined;
   private batch: Frame[] = [];
   private at = 0;
   private line = 0;
@@ -102,8 +108,15 @@ class LineIterator implements AsyncIterator<Frame> {
   async return(): Promise<IteratorResult<Frame>> {
     this.done = true;
     this.batch.length = 0;
-    await this.source.close();
+    await this.stop();
     return { value: undefined, done: true };
+  }
+
+  private async stop(): Promise<void> {
+    const pending = this.pending;
+    this.pending = undefined;
+    await pending?.catch(() => undefined);
+    await this.source.close();
   }
 
   private async refill(): Promise<IteratorResult<Frame>> {
@@ -113,55 +126,63 @@ class LineIterator implements AsyncIterator<Frame> {
       while (!this.done && this.batch.length === 0) await this.fill();
     } catch (err) {
       this.done = true;
-      await this.source.close();
+      await this.stop();
       throw err;
     }
     if (this.batch.length > 0) return { value: this.batch[this.at++], done: false };
-    await this.source.close();
+    await this.stop();
     return { value: undefined, done: true };
   }
 
-  /** Reads one chunk and parses its complete lines into `batch`. */
+  /** Takes one chunk (and asks for the next) and parses its complete lines into `batch`. */
   private async fill(): Promise<void> {
-    let buf = this.buf;
-    if (this.carry === buf.length) {
-      if (buf.length >= MAX_LINE) {
-        throw new LogParseError(
-          this.file,
-          this.line + 1,
-          `line longer than ${MAX_LINE} bytes: not a text log`,
-        );
-      }
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      bigger.set(buf);
-      this.buf = buf = bigger;
-    }
-    const n = await this.source.read(buf, this.carry, buf.length - this.carry);
-    if (this.total === 0 && n > 0) this.checkText(buf, n);
+    const chunk = await (this.pending ?? this.source.read(CHUNK));
+    const n = chunk.length;
+    this.pending = n > 0 ? this.source.read(CHUNK) : undefined;
+    // Nobody awaits a prefetch when iteration stops on an error: keep its failure from going unhandled.
+    this.pending?.catch(() => undefined);
+    if (this.total === 0 && n > 0) this.checkText(chunk);
     this.total += n;
-    const end = this.carry + n;
     if (n === 0) {
       this.done = true;
       if (this.total === 0) throw new LogParseError(this.file, 1, 'empty file: no frames');
       // The last line may lack its newline.
-      if (end > 0) this.parseLine(buf, 0, end);
-      this.carry = 0;
-      return;
-    }
-    const last = buf.lastIndexOf(LF, end - 1);
-    if (last < 0) {
-      this.carry = end;
+      if (this.carryLength > 0) this.parseLine(this.carry, 0, this.carryLength);
+      this.carryLength = 0;
       return;
     }
     let s = 0;
+    if (this.carryLength > 0) {
+      const first = chunk.indexOf(LF);
+      this.keep(chunk, 0, first < 0 ? n : first);
+      if (first < 0) return;
+      this.parseLine(this.carry, 0, this.carryLength);
+      this.carryLength = 0;
+      s = first + 1;
+    }
+    const last = chunk.lastIndexOf(LF);
     while (s <= last) {
       // `last` holds an LF, so the search stops inside the chunk.
-      const e = buf.indexOf(LF, s);
-      this.parseLine(buf, s, e);
+      const e = chunk.indexOf(LF, s);
+      this.parseLine(chunk, s, e);
       s = e + 1;
     }
-    this.carry = end - s;
-    if (this.carry > 0) buf.copyWithin(0, s, end);
+    if (s < n) this.keep(chunk, s, n);
+  }
+
+  /** Appends bytes of an unfinished line to `carry`. */
+  private keep(chunk: Buffer, s: number, e: number): void {
+    const need = this.carryLength + e - s;
+    if (need > MAX_LINE) {
+      throw new LogParseError(this.file, this.line + 1, `line longer than ${MAX_LINE} bytes: not a text log`);
+    }
+    if (need > this.carry.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.carry.length * 2));
+      this.carry.copy(bigger, 0, 0, this.carryLength);
+      this.carry = bigger;
+    }
+    chunk.copy(this.carry, this.carryLength, s, e);
+    this.carryLength = need;
   }
 
   private parseLine(buf: Uint8Array, s: number, e: number): void {
@@ -180,8 +201,8 @@ class LineIterator implements AsyncIterator<Frame> {
   }
 
   /** A NUL byte in the first chunk means a binary file, whatever the extension says. */
-  private checkText(buf: Uint8Array, n: number): void {
-    const nul = buf.subarray(0, n).indexOf(0);
+  private checkText(buf: Uint8Array): void {
+    const nul = buf.indexOf(0);
     if (nul < 0) return;
     let line = 1;
     for (let i = 0; i < nul; i++) if (buf[i] === LF) line++;

@@ -1,0 +1,367 @@
+import type { Frame } from '../frame.js';
+import type { ReadOptions } from '../log.js';
+import { EMPTY, HEX_UPPER, HEX_VALUE, LineError, latin1, NameCache } from './bytes.js';
+import type { LineParser } from './line-reader.js';
+import { decValue, fixedValue, hexValue, isWord, skipBlanks, tokenEnd } from './tokens.js';
+import type { LineFormatter } from './writer.js';
+
+/**
+ * Vector ASC (ASCII log of CANalyzer/CANoe). Times in the file are seconds since the start of
+ * measurement, either absolute (since the start) or relative (since the previous event); the
+ * `date` header gives the start as local wall-clock time without a zone, which Atelier reads and
+ * writes as UTC so a round trip is exact. ASC channels are numbers from 1.
+ */
+
+const MONTHS: Record<string, number> = {
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  mär: 2,
+  apr: 3,
+  may: 4,
+  mai: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  oct: 9,
+  okt: 9,
+  nov: 10,
+  dec: 11,
+  dez: 11,
+};
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Milliseconds since the epoch (as UTC) of an ASC date such as `Thu Jan 6 11:46:01.949 am 2022`. */
+export function parseAscDate(text: string): number | undefined {
+  const m =
+    /^\s*\S+\s+(\S+)\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})(?:[.:](\d{1,3}))?\s*(am|pm|vorm\.|nachm\.)?\s+(\d{4})\s*$/i.exec(
+      text,
+    );
+  if (!m) return undefined;
+  const month = MONTHS[m[1].toLowerCase().slice(0, 3)];
+  if (month === undefined) return undefined;
+  let hour = Number(m[3]);
+  const half = m[7]?.toLowerCase();
+  if (half === 'pm' || half === 'nachm.') hour = (hour % 12) + 12;
+  else if (half === 'am' || half === 'vorm.') hour %= 12;
+  const ms = m[6] ? Number(m[6].padEnd(3, '0')) : 0;
+  return Date.UTC(Number(m[8]), month, Number(m[2]), hour, Number(m[4]), Number(m[5]), ms);
+}
+
+/** `Thu Jan 06 11:46:01.949 am 2022` for epoch milliseconds (as UTC). */
+export function formatAscDate(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${DAY_NAMES[d.getUTCDay()]} ${MONTH_NAMES[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(h % 12 || 12)}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')} ${h < 12 ? 'am' : 'pm'} ${d.getUTCFullYear()}`;
+}
+
+const HEADER_WORDS = ['begin', 'end', 'internal', 'no'];
+/** FD flags of the CANFD line (Vector): extended data length (an FD frame), bit rate switch, error state. */
+const FD_EDL = 0x1000;
+const FD_BRS = 0x2000;
+const FD_ESI = 0x4000;
+const FD_RTR = 0x10;
+
+export type AscReadOptions = Pick<ReadOptions, 'relativeTime'>;
+
+export class AscParser implements LineParser {
+  private hex = true;
+  private relative = false;
+  /** Start of measurement in epoch ms, from the `date` line (0 when absent or when times stay relative). */
+  private startMs = 0;
+  private lastUs = 0;
+  private readonly channels = new NameCache();
+
+  constructor(private readonly options: AscReadOptions = {}) {}
+
+  parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
+    const i = skipBlanks(buf, s, e);
+    if (i === e) return undefined;
+    const c = buf[i];
+    if (c >= 0x30 && c <= 0x39) return this.event(buf, s, i, e);
+    if (c === 0x2f && buf[i + 1] === 0x2f) return undefined;
+    this.header(buf, s, i, e);
+    return undefined;
+  }
+
+  private header(buf: Uint8Array, s: number, i: number, e: number): void {
+    const t = tokenEnd(buf, i, e);
+    const word = latin1(buf, i, t).toLowerCase();
+    if (word === 'date') {
+      const ms = parseAscDate(latin1(buf, t, e));
+      if (ms === undefined) throw new LineError(`unreadable date '${latin1(buf, t, e).trim()}'`, t - s + 1);
+      if (!this.options.relativeTime) this.startMs = ms;
+      return;
+    }
+    if (word === 'base') {
+      const rest = latin1(buf, t, e).toLowerCase();
+      const m = /^\s*(hex|dec)(?:\s+timestamps\s+(absolute|relative))?/.exec(rest);
+      if (!m) throw new LineError(`expected 'base hex|dec [timestamps absolute|relative]'`, t - s + 1);
+      this.hex = m[1] === 'hex';
+      this.relative = m[2] === 'relative';
+      return;
+    }
+    if (HEADER_WORDS.includes(word)) return;
+    throw new LineError(
+      `unrecognised ASC line starting with '${latin1(buf, i, Math.min(t, i + 20))}'`,
+      i - s + 1,
+    );
+  }
+
+  /** A line starting with a time: a frame, an error frame, or another event (skipped). */
+  private event(buf: Uint8Array, s: number, i: number, e: number): Frame | undefined {
+    let t = tokenEnd(buf, i, e);
+    const us = fixedValue(buf, i, t, 6);
+    if (us < 0) throw new LineError(`bad timestamp '${latin1(buf, i, t)}'`, i - s + 1);
+    const at = this.relative ? this.lastUs + us : us;
+    this.lastUs = at;
+    const timestamp = (this.startMs * 1000 + at) / 1e6;
+    i = skipBlanks(buf, t, e);
+    t = tokenEnd(buf, i, e);
+    if (i === e) return undefined;
+    if (isWord(buf, i, t, 'CANFD')) return this.fdLine(buf, s, t, e, timestamp);
+    if (isWord(buf, i, t, 'ErrorFrame'))
+      return { id: 0, extended: false, data: EMPTY, timestamp, error: true };
+    const ch = decValue(buf, i, t);
+    // Other events (Start of measurement, SV:, J1939, …) carry no frame.
+    if (ch < 0) return undefined;
+    const channel = this.channels.get(buf, i, t);
+    i = skipBlanks(buf, t, e);
+    t = tokenEnd(buf, i, e);
+    if (isWord(buf, i, t, 'ErrorFrame'))
+      return { id: 0, extended: false, data: EMPTY, timestamp, error: true, channel };
+    let idEnd = t;
+    let extended = false;
+    if (t > i && (buf[t - 1] | 0x20) === 0x78) {
+      extended = true;
+      idEnd = t - 1;
+    }
+    const id = this.hex ? hexValue(buf, i, idEnd) : decValue(buf, i, idEnd);
+    const idAt = i;
+    i = skipBlanks(buf, t, e);
+    t = tokenEnd(buf, i, e);
+    const dirChar = t - i === 2 ? buf[i] | 0x20 : 0;
+    const direction =
+      dirChar === 0x72 && (buf[i + 1] | 0x20) === 0x78
+        ? 'rx'
+        : dirChar === 0x74 && (buf[i + 1] | 0x20) === 0x78
+          ? 'tx'
+          : undefined;
+    // Statistics, status and other channel events: a word that is no id, or no Rx/Tx after it.
+    if (id < 0 || direction === undefined) {
+      if (id >= 0 && t === i) throw new LineError('truncated line: missing Rx/Tx after the id', i - s + 1);
+      return undefined;
+    }
+    if (id > (extended ? 0x1fffffff : 0x7ff)) {
+      throw new LineError(
+        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+        idAt - s + 1,
+      );
+    }
+    i = skipBlanks(buf, t, e);
+    t = tokenEnd(buf, i, e);
+    if (t - i !== 1)
+      throw new LineError(
+        t === i
+          ? "truncated line: missing 'd' or 'r' after the direction"
+          : `expected 'd' or 'r', found '${latin1(buf, i, t)}'`,
+        i - s + 1,
+      );
+    const kind = buf[i] | 0x20;
+    i = skipBlanks(buf, t, e);
+    t = tokenEnd(buf, i, e);
+    if (kind === 0x72) {
+      const frame: Frame = { id, extended, data: EMPTY, timestamp, channel, direction, remote: true };
+      if (t > i) {
+        const dlc = hexValue(buf, i, t);
+        if (dlc < 0 || dlc > 15) throw new LineError(`bad remote DLC '${latin1(buf, i, t)}'`, i - s + 1);
+        frame.dlc = dlc;
+      }
+      return frame;
+    }
+    if (kind !== 0x64) throw new LineError(`expected 'd' or 'r', found '${latin1(buf, i, t)}'`, i - s + 1);
+    const dlc = t - i === 1 ? HEX_VALUE[buf[i]] : -1;
+    if (dlc < 0)
+      throw new LineError(
+        t === i ? 'truncated line: missing DLC' : `bad DLC '${latin1(buf, i, t)}'`,
+        i - s + 1,
+      );
+    const n = Math.min(dlc, 8);
+    const data = n === 0 ? EMPTY : new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      i = t;
+      while (i < e && buf[i] === 0x20) i++;
+      // Fast path: Vector writes each byte as two hex digits and one space.
+      if (this.hex && i + 2 <= e && (i + 2 === e || buf[i + 2] === 0x20)) {
+        const hi = HEX_VALUE[buf[i]];
+        const lo = HEX_VALUE[buf[i + 1]];
+        if ((hi | lo) >= 0) {
+          data[k] = (hi << 4) | lo;
+          t = i + 2;
+          continue;
+        }
+      }
+      i = skipBlanks(buf, i, e);
+      t = tokenEnd(buf, i, e);
+      const v = this.hex ? hexValue(buf, i, t) : decValue(buf, i, t);
+      if (v < 0 || v > 255) {
+        throw new LineError(
+          t === i
+            ? `DLC ${dlc} announces ${n} data bytes, found ${k}`
+            : `bad data byte '${latin1(buf, i, t)}'`,
+          i - s + 1,
+        );
+      }
+      data[k] = v;
+    }
+    const frame: Frame = { id, extended, data, timestamp, channel, direction };
+    if (dlc > 8) frame.dlc = dlc;
+    return frame;
+  }
+
+  /** `CANFD <ch> <Rx|Tx> <id>[x] [name] <brs> <esi> <dlc> <length> <data…> [duration length flags …]`. */
+  private fdLine(buf: Uint8Array, s: number, i: number, e: number, timestamp: number): Frame {
+    const tokens: [number, number][] = [];
+    for (;;) {
+      i = skipBlanks(buf, i, e);
+      if (i === e) break;
+      const t = tokenEnd(buf, i, e);
+      tokens.push([i, t]);
+      i = t;
+    }
+    const text = (k: number) => (k < tokens.length ? latin1(buf, tokens[k][0], tokens[k][1]) : '');
+    const bad = (k: number, reason: string): never => {
+      throw new LineError(reason, (k < tokens.length ? tokens[k][0] : e) - s + 1);
+    };
+    if (tokens.length < 3) bad(tokens.length, 'truncated CANFD line');
+    const channel = text(0);
+    if (decValue(buf, tokens[0][0], tokens[0][1]) < 0) bad(0, `bad channel '${channel}'`);
+    const dirText = text(1).toLowerCase();
+    if (dirText !== 'rx' && dirText !== 'tx') bad(1, `expected Rx or Tx, found '${text(1)}'`);
+    const direction = dirText === 'rx' ? 'rx' : 'tx';
+    if (isWord(buf, tokens[2][0], tokens[2][1], 'ErrorFrame')) {
+      return { id: 0, extended: false, data: EMPTY, timestamp, error: true, fd: true, channel, direction };
+    }
+    let idText = text(2);
+    const extended = /x$/i.test(idText);
+    if (extended) idText = idText.slice(0, -1);
+    const id = this.hex
+      ? hexValue(buf, tokens[2][0], tokens[2][0] + idText.length)
+      : decValue(buf, tokens[2][0], tokens[2][0] + idText.length);
+    if (id < 0) bad(2, `bad id '${text(2)}'`);
+    if (id > (extended ? 0x1fffffff : 0x7ff))
+      bad(
+        2,
+        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+      );
+    let k = 3;
+    // A symbolic name may sit between the id and the BRS flag.
+    if (!/^[01]$/.test(text(k)) || !/^[01]$/.test(text(k + 1))) k++;
+    if (tokens.length < k + 4)
+      bad(tokens.length, 'truncated CANFD line: expected BRS, ESI, DLC and data length');
+    const brs = text(k) === '1';
+    const esi = text(k + 1) === '1';
+    if (!/^[01]$/.test(text(k)) || !/^[01]$/.test(text(k + 1))) bad(k, 'expected BRS and ESI flags 0 or 1');
+    const dlc = hexValue(buf, tokens[k + 2][0], tokens[k + 2][1]);
+    if (dlc < 0 || dlc > 15) bad(k + 2, `bad DLC '${text(k + 2)}'`);
+    const n = decValue(buf, tokens[k + 3][0], tokens[k + 3][1]);
+    if (n < 0 || n > 64) bad(k + 3, `bad data length '${text(k + 3)}'`);
+    k += 4;
+    if (tokens.length < k + n)
+      bad(tokens.length, `data length ${n} announced, found ${tokens.length - k} bytes`);
+    const data = n === 0 ? EMPTY : new Uint8Array(n);
+    for (let b = 0; b < n; b++) {
+      const [ts, te] = tokens[k + b];
+      const v = this.hex ? hexValue(buf, ts, te) : decValue(buf, ts, te);
+      if (v < 0 || v > 255) bad(k + b, `bad data byte '${text(k + b)}'`);
+      data[b] = v;
+    }
+    // The flags column (third after the data) says whether this is really an FD frame.
+    const flagsToken = k + n + 2;
+    const flags =
+      flagsToken < tokens.length ? hexValue(buf, tokens[flagsToken][0], tokens[flagsToken][1]) : -1;
+    const fd = flags < 0 || (flags & FD_EDL) !== 0;
+    const frame: Frame = { id, extended, data, timestamp, channel, direction };
+    if (fd) {
+      frame.fd = true;
+      if (brs) frame.brs = true;
+      if (esi) frame.esi = true;
+      const want = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64][dlc];
+      if (want !== n) bad(k - 1, `DLC ${dlc} means ${want} bytes, data length says ${n}`);
+    } else {
+      if (flags & FD_RTR) {
+        frame.remote = true;
+        frame.data = EMPTY;
+        frame.dlc = dlc;
+      } else if (n !== Math.min(dlc, 8)) {
+        bad(k - 1, `DLC ${dlc} and data length ${n} disagree`);
+      } else if (dlc > 8) {
+        frame.dlc = dlc;
+      }
+    }
+    return frame;
+  }
+}
+
+function channelNumber(channel: string | undefined, seen: Map<string, number>): number {
+  if (channel === undefined) return 1;
+  if (/^\d+$/.test(channel)) return Math.max(1, Number(channel));
+  // can0 → 1, can1 → 2: the interface number plus one; other names in order of appearance.
+  const m = /(\d+)$/.exec(channel);
+  if (m) return Number(m[1]) + 1;
+  let n = seen.get(channel);
+  if (n === undefined) {
+    n = seen.size + 1;
+    seen.set(channel, n);
+  }
+  return n;
+}
+
+function ascTime(us: number): string {
+  const sec = Math.floor(us / 1e6);
+  return `${String(sec).padStart(4, ' ')}.${String(us - sec * 1e6).padStart(6, '0')}`;
+}
+
+function hexBytes(data: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < data.length; i++) s += (i ? ' ' : '') + HEX_UPPER[data[i]];
+  return s;
+}
+
+/** Writes `base hex  timestamps absolute` ASC with the `date` of the first frame (to the millisecond). */
+export function ascFormatter(): LineFormatter {
+  let startUs = 0;
+  const seen = new Map<string, number>();
+  return {
+    header(first) {
+      const startMs = first ? Math.floor(Math.round(first.timestamp * 1e6) / 1000) : 0;
+      startUs = startMs * 1000;
+      const date = formatAscDate(startMs);
+      return `date ${date}\nbase hex  timestamps absolute\ninternal events logged\n// version 9.0.0\nBegin Triggerblock ${date}\n${ascTime(0)} Start of measurement\n`;
+    },
+    line(f) {
+      const us = Math.round(f.timestamp * 1e6) - startUs;
+      if (us < 0) throw 'timestamp before the first frame: ASC times cannot be negative';
+      const time = ascTime(us);
+      const ch = channelNumber(f.channel, seen);
+      const dir = f.direction === 'tx' ? 'Tx' : 'Rx';
+      if (f.error) return `${time} ${ch}  ErrorFrame\n`;
+      const id = f.id.toString(16).toUpperCase() + (f.extended ? 'x' : '');
+      if (f.fd) {
+        const flags = FD_EDL | (f.brs ? FD_BRS : 0) | (f.esi ? FD_ESI : 0);
+        const dlc = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64].indexOf(f.data.length);
+        return `${time} CANFD ${String(ch).padStart(3)} ${dir}   ${id.padStart(8)}  ${' '.repeat(32)} ${f.brs ? 1 : 0} ${f.esi ? 1 : 0} ${dlc.toString(16)} ${String(f.data.length).padStart(2)} ${hexBytes(f.data)} ${'0'.padStart(8)} ${'0'.padStart(4)} ${flags.toString(16).toUpperCase().padStart(8)} ${'0'.padStart(8)} ${'0'.padStart(8)} ${'0'.padStart(8)} ${'0'.padStart(8)} ${'0'.padStart(8)}\n`;
+      }
+      if (f.remote)
+        return `${time} ${ch}  ${id.padEnd(15)} ${dir}   r${f.dlc !== undefined ? ` ${f.dlc.toString(16)}` : ''}\n`;
+      const dlc = f.dlc !== undefined && f.dlc > 8 ? f.dlc : f.data.length;
+      return `${time} ${ch}  ${id.padEnd(15)} ${dir}   d ${dlc.toString(16)}${f.data.length ? ' ' : ''}${hexBytes(f.data)}\n`;
+    },
+    trailer() {
+      return 'End TriggerBlock\n';
+    },
+  };
+}

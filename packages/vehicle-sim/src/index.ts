@@ -8,6 +8,7 @@ export * from './nrc.js';
 export * from './pid-codec.js';
 export * from './prng.js';
 export * from './profiles.js';
+export * from './recording.js';
 export * from './scenario.js';
 export * from './vehicle.js';
 export * from './vin.js';

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AssignmentRefused } from './errors.js';
+import { type Fixture, fixture, H, T0 } from './fixtures.test-support.js';
+import { addYears, checkHabilitation, grantHabilitation, habilitationAlerts, type Habilitation, isoDate } from './habilitations.js';
+import { assignOrder, createOrder, getOrder } from './orders.js';
+import { getSettings, updateSettings } from './settings.js';
+
+let f: Fixture;
+beforeEach(async () => {
+  f = await fixture();
+});
+afterEach(() => f.close());
+
+const held = (symbol: string, issued: string, renewal: string) => ({ id: 1, user_id: 1, symbol, issued_on: issued, renewal_on: renewal, issued_by: '' }) as Habilitation;
+
+describe('NF C18-550 habilitations', () => {
+  it('renews after 3 years by default, and after the configured years otherwise', async () => {
+    const s = await getSettings(f.store);
+    expect(s.habilitationRenewalYears).toBe(3);
+    const h = await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-15' }, s.habilitationRenewalYears);
+    expect(h.renewal_on).toBe('2028-01-15');
+    const s2 = await updateSettings(f.store, { habilitationRenewalYears: 2 });
+    const h2 = await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'BCL', issuedOn: '2025-01-15' }, s2.habilitationRenewalYears);
+    expect(h2.renewal_on).toBe(addYears('2025-01-15', 2));
+    await expect(updateSettings(f.store, { habilitationRenewalYears: 0 })).rejects.toThrow(/habilitationRenewalYears/);
+  });
+
+  it('refuses unknown symbols and bad dates, naming the field', async () => {
+    await expect(grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B3XL', issuedOn: '2025-01-01' }, 3)).rejects.toMatchObject({ field: 'symbol' });
+    await expect(grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-13-45' }, 3)).rejects.toMatchObject({ field: 'issuedOn' });
+  });
+
+  it('follows the hierarchy: B2VL covers B1VL work, B1VL does not cover B2VL, BCL covers only BCL', () => {
+    const today = '2026-03-01';
+    expect(checkHabilitation([held('B2VL', '2025-01-01', '2028-01-01')], 'B1VL', today, 'X').ok).toBe(true);
+    expect(checkHabilitation([held('B1VL', '2025-01-01', '2028-01-01')], 'B2VL', today, 'X').ok).toBe(false);
+    expect(checkHabilitation([held('BCL', '2025-01-01', '2028-01-01')], 'B1VL', today, 'X').ok).toBe(false);
+    expect(checkHabilitation([held('B1VL', '2025-01-01', '2028-01-01')], 'B0L', today, 'X').ok).toBe(true);
+  });
+
+  it('says why: none held, or held but past its renewal date', () => {
+    const none = checkHabilitation([], 'B1VL', '2026-03-01', 'Karim');
+    expect(none.ok).toBe(false);
+    if (!none.ok) {
+      expect(none.reason.fr).toMatch(/Karim n'a aucune habilitation couvrant B1VL \(acceptées : B1VL, B2VL\)/);
+      expect(none.reason.en).toMatch(/Karim holds no habilitation covering B1VL/);
+    }
+    const expired = checkHabilitation([held('B1VL', '2022-01-01', '2025-01-01')], 'B1VL', '2026-03-01', 'Karim');
+    expect(expired.ok).toBe(false);
+    if (!expired.ok) expect(expired.reason.en).toMatch(/renewal overdue: B1VL 2025-01-01/);
+  });
+
+  it('alerts before expiry and for expired ones, soonest first', async () => {
+    const today = isoDate(T0);
+    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2023-03-20' }, 3); // due 2026-03-20
+    await grantHabilitation(f.store, { userId: f.users.other.id, symbol: 'B2VL', issuedOn: '2023-01-01' }, 3); // expired 2026-01-01
+    await grantHabilitation(f.store, { userId: f.users.appr.id, symbol: 'B0L', issuedOn: '2025-06-01' }, 3); // far away
+    const alerts = await habilitationAlerts(f.store, today, 30);
+    expect(alerts.map((a) => [a.user_name, a.symbol, a.expired])).toEqual([
+      ['OTHER', 'B2VL', true],
+      ['TECH', 'B1VL', false],
+    ]);
+    expect(alerts[1]!.days_left).toBe(18);
+  });
+
+  it('refuses to assign HV work on a hybrid to someone without a valid covering symbol, and says why', async () => {
+    const ro = await createOrder(f.store, { vehicleId: f.hybrid, hvRequirement: 'B1VL' }, f.users.boss, T0);
+    const err = await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
+    expect(err).toBeInstanceOf(AssignmentRefused);
+    expect(err.text.fr).toContain('TECH');
+    expect(err.text.fr).toContain('B1VL');
+    expect((await getOrder(f.store, ro.id)).assigned_to).toBeNull();
+    // An expired one is refused too, with the date.
+    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2022-01-10' }, 3);
+    const err2 = await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
+    expect(err2.text.en).toContain('2025-01-10');
+    // Renewed: accepted.
+    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-10' }, 3);
+    await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H);
+    expect((await getOrder(f.store, ro.id)).assignee_name).toBe('TECH');
+  });
+
+  it('asks nothing for work without HV requirement, or on a petrol car', async () => {
+    const a = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
+    await assignOrder(f.store, a.id, f.users.tech.id, f.users.boss, T0);
+    const b = await createOrder(f.store, { vehicleId: f.petrol, hvRequirement: 'B2VL' }, f.users.boss, T0);
+    await assignOrder(f.store, b.id, f.users.tech.id, f.users.boss, T0);
+    // A manager is not a mechanic: refused whatever the car.
+    await expect(assignOrder(f.store, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(AssignmentRefused);
+  });
+});

@@ -10,3 +10,8 @@ export { Bdd, NodeTable, ComputedTable, TRUE, FALSE, type Node } from './bdd.js'
 export { Zbdd, EMPTY, BASE } from './zbdd.js';
 export { compile, chooseTop, findModules, atLeast, type Compiled, type CompileOptions } from './compile.js';
 export * from './analysis.js';
+export { writeMef } from './mef-write.js';
+export { readYamlModel, writeYamlModel } from './yaml-form.js';
+export { parseModel, loadModel } from './load.js';
+export { evaluateGate } from './truth.js';
+export * from './diagnosis.js';

@@ -126,7 +126,12 @@ export interface Responder {
    * Answers one request. Returns every ECU's answer (possibly none, which the serving side turns
    * into silence / NO DATA). `nowMs` is the serving clock's time, for time-dependent signals.
    */
-  respond(req: { target: Target; data: Uint8Array; extended: boolean; nowMs: number }): ResponderAnswer[] | Promise<ResponderAnswer[]>;
+  respond(req: {
+    target: Target;
+    data: Uint8Array;
+    extended: boolean;
+    nowMs: number;
+  }): ResponderAnswer[] | Promise<ResponderAnswer[]>;
   /** ECUs this responder holds, by request and response address. */
   ecus(): { request: number; response: number; extended: boolean; name?: string }[];
 }

@@ -9,3 +9,4 @@ export * from './recorder.js';
 export * from './stats.js';
 export * from './replay/index.js';
 export * from './formats/index.js';
+export * from './isotp/index.js';

@@ -1,0 +1,5 @@
+export * from './address.js';
+export * from './endpoint.js';
+export * from './errors.js';
+export * from './pci.js';
+export * from './reassemble.js';

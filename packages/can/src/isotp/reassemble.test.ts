@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { type Frame, fromHex, makeFrame, toHex } from '../frame.js';
+import { type ReassemblyEvent, reassemble } from './reassemble.js';
+
+const LEAF = fileURLToPath(
+  new URL('../../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url),
+);
+
+/** Minimal candump -l reader for this test, independent of the log-format module under test elsewhere. */
+function candump(path: string): Frame[] {
+  const out: Frame[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^\((\d+\.\d+)\) (\S+) ([0-9A-F]+)#([0-9A-F]*)/.exec(line);
+    if (!m) continue;
+    out.push(
+      makeFrame({
+        id: Number.parseInt(m[3], 16),
+        extended: m[3].length > 3,
+        data: fromHex(m[4])!,
+        timestamp: Number(m[1]),
+        channel: m[2],
+      }),
+    );
+  }
+  return out;
+}
+
+async function collect(it: AsyncIterable<ReassemblyEvent>): Promise<ReassemblyEvent[]> {
+  const out: ReassemblyEvent[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+
+const f = (id: number, hex: string, t: number) => makeFrame({ id, data: fromHex(hex)!, timestamp: t });
+
+describe('reassemble', () => {
+  it('the Nissan Leaf recording: 26 payloads of 53 or 31 bytes starting 6101/6104, no errors', async () => {
+    const frames = candump(LEAF);
+    expect(frames.length).toBe(5588);
+    const events = await collect(reassemble(frames, { rxId: 0x7bb, txId: 0x79b }));
+    const errors = events.filter((e) => e.type === 'error');
+    expect(errors).toEqual([]);
+    const messages = events.flatMap((e) => (e.type === 'message' ? [e] : []));
+    expect(messages.length).toBe(26);
+    for (const m of messages) {
+      const hex = toHex(m.data);
+      expect(hex.startsWith('6101') ? 53 : hex.startsWith('6104') ? 31 : -1).toBe(m.data.length);
+      expect(m.id).toBe(0x7bb);
+    }
+    // The first answer, by hand from the log: FF 10 35 then CFs 21..27, timestamp of CF 27.
+    expect(toHex(messages[0].data)).toBe(
+      [
+        '6101fffff3cc', // first frame 10 35 …
+        '02afffffeba6ff',
+        'ffd96d03e830d4',
+        '9876395f038c00',
+        '0170002910000d',
+        '9d7e0010ad7980',
+        '0005ffffeba6ff',
+        'ffec3b01ad', // CF 27, two padding bytes dropped (0x35 = 53 bytes)
+      ].join(''),
+    );
+    expect(messages[0].timestamp).toBe(1641469562.0645);
+    expect(messages[0].frames).toBe(8);
+  });
+
+  it('CSS layout: first frame bytes 1.. and each consecutive frame bytes 1.., untrimmed', async () => {
+    const events = await collect(reassemble(candump(LEAF), { rxId: 0x7bb, layout: 'css' }));
+    const first = events[0];
+    if (first.type !== 'message') throw new Error('expected a message');
+    expect(first.data.length).toBe(7 + 7 * 7);
+    expect(toHex(first.data.subarray(0, 8))).toBe('356101fffff3cc02');
+    expect(toHex(first.data.subarray(-3))).toBe('adffff');
+  });
+
+  it('reports interrupted, unexpected-cf, wrong-sn and incomplete, and carries on', async () => {
+    const frames = [
+      f(0x7bb, '2101020304050607', 1), // CF with no FF
+      f(0x7bb, '100a010203040506', 2),
+      f(0x7bb, '100a111213141516', 3), // interrupts the first
+      f(0x7bb, '2117181920cccccc', 4), // completes the second
+      f(0x7bb, '0331323300000000', 5), // single frame
+      f(0x7bb, '1010010203040506', 6),
+      f(0x7bb, '2307080910111213', 7), // SN 3 instead of 1
+      f(0x7bb, '1010a1a2a3a4a5a6', 8),
+      f(0x7bb, '21a7a8a9aaabacad', 9), // log ends before the last CF
+    ];
+    const events = await collect(reassemble(frames, { rxId: 0x7bb }));
+    expect(
+      events.map((e) =>
+        e.type === 'message' ? `${e.timestamp} ${toHex(e.data)}` : `${e.timestamp} ${e.error}`,
+      ),
+    ).toEqual([
+      '1 unexpected-cf',
+      '3 interrupted',
+      '4 11121314151617181920',
+      '5 313233',
+      '7 wrong-sn',
+      '9 incomplete',
+    ]);
+  });
+
+  it('watches the flow control of the other side: OVERFLOW closes the reception', async () => {
+    const frames = [
+      f(0x7bb, '1fff010203040506', 1),
+      f(0x79b, '3200000000000000', 2),
+      f(0x7bb, '2101020304050607', 3),
+    ];
+    const events = await collect(reassemble(frames, { rxId: 0x7bb, txId: 0x79b }));
+    expect(events.map((e) => (e.type === 'error' ? e.error : 'message'))).toEqual([
+      'overflow',
+      'unexpected-cf',
+    ]);
+  });
+
+  it('a gap longer than maxGapMs ends a message as incomplete', async () => {
+    const frames = [f(0x7bb, '100a010203040506', 1), f(0x7bb, '2107080910cccccc', 1.5)];
+    const events = await collect(reassemble(frames, { rxId: 0x7bb, maxGapMs: 200 }));
+    expect(events.map((e) => (e.type === 'error' ? `${e.error}@${e.timestamp}` : 'message'))).toEqual([
+      'incomplete@1',
+      'unexpected-cf@1.5',
+    ]);
+  });
+
+  it('extended addressing and other channels', async () => {
+    const frames = [
+      { ...f(0x6f1, 'f10362010200', 1), channel: 'can1' },
+      { ...f(0x6f1, '120362010200', 2), channel: 'can0' },
+      { ...f(0x6f1, 'f10362aabb00', 3), channel: 'can0' },
+    ];
+    const events = await collect(reassemble(frames, { rxId: 0x6f1, rxAddress: 0xf1, channel: 'can0' }));
+    expect(events.map((e) => (e.type === 'message' ? toHex(e.data) : e.error))).toEqual(['62aabb']);
+  });
+});

@@ -1,0 +1,194 @@
+import type { Frame } from '../frame.js';
+import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
+import { IsoTpConfigError } from './errors.js';
+import { FS_OVFLW, parsePdu } from './pci.js';
+
+export type ReassemblyErrorCode = 'interrupted' | 'unexpected-cf' | 'wrong-sn' | 'incomplete' | 'overflow';
+
+/**
+ * One outcome of passive reassembly. `timestamp` is the last frame of the message; for an error, the
+ * frame at which it was noticed (the interrupting first frame, the stray or out-of-sequence
+ * consecutive frame, the refusing flow control), or the last frame of a message still open at the end.
+ */
+export type ReassemblyEvent =
+  | { type: 'message'; id: number; timestamp: number; data: Uint8Array; frames: number }
+  | { type: 'error'; id: number; timestamp: number; error: ReassemblyErrorCode; detail: string };
+
+export interface ReassembleOptions {
+  /** Id the messages travel on (an ECU's response id, e.g. 0x7BB). */
+  rxId: number;
+  /**
+   * Id of the other side (e.g. 0x79B): its flow controls are watched, so a reception the receiver
+   * refused with OVERFLOW is reported and closed rather than left open.
+   */
+  txId?: number;
+  /** 29-bit ids; default: whether an id exceeds 0x7FF. */
+  extendedIds?: boolean;
+  /** Extended addressing: only frames whose first byte is this address, PCI from byte 1. */
+  rxAddress?: number;
+  /** Only frames from this channel (`can0`), for logs holding several buses. */
+  channel?: string;
+  /**
+   * A gap longer than this (ms) between two frames of one message ends it as incomplete, like
+   * N_Cr on a live bus. Default: no limit (a log may have been recorded through a slow adapter).
+   */
+  maxGapMs?: number;
+  /**
+   * `payload` (default): the ISO-TP message as the standard defines it (service id first).
+   * `css`: the CSS Electronics convention their DBCs use — bytes 1.. of the first frame followed by
+   * bytes 1.. of every consecutive frame, untrimmed, so byte 0 is the low byte of the length and
+   * byte 1 the service id (a single frame is given whole: its byte 0 is the length too).
+   */
+  layout?: 'payload' | 'css';
+}
+
+interface Open {
+  length: number;
+  buffer: Uint8Array;
+  received: number;
+  nextSn: number;
+  frames: number;
+  last: number;
+  /** CSS layout: raw frame bytes collected. */
+  raw: number[] | undefined;
+}
+
+/**
+ * Reassembles the ISO-TP messages of one channel from recorded frames, without taking part in the
+ * exchange (no flow control is sent). Every anomaly is yielded as an error event in log order; frames
+ * on the channel that are not valid ISO-TP frames are reported as `unexpected-cf` only when they
+ * are consecutive frames, and otherwise ignored as the standard's receiver would.
+ */
+export async function* reassemble(
+  frames: AsyncIterable<Frame> | Iterable<Frame>,
+  options: ReassembleOptions,
+): AsyncGenerator<ReassemblyEvent> {
+  const { rxId, txId, channel } = options;
+  const extended = options.extendedIds ?? (rxId > MAX_STD_ID || (txId ?? 0) > MAX_STD_ID);
+  const max = extended ? MAX_EXT_ID : MAX_STD_ID;
+  for (const [name, id] of [
+    ['rxId', rxId],
+    ['txId', txId],
+  ] as const) {
+    if (id !== undefined && (!Number.isInteger(id) || id < 0 || id > max)) {
+      throw new IsoTpConfigError(`${name} ${id} is not a valid ${extended ? '29' : '11'}-bit CAN id`);
+    }
+  }
+  const offset = options.rxAddress === undefined ? 0 : 1;
+  const css = options.layout === 'css';
+  const maxGap = options.maxGapMs === undefined ? Number.POSITIVE_INFINITY : options.maxGapMs / 1000;
+  let open: Open | undefined;
+  const error = (timestamp: number, code: ReassemblyErrorCode, detail: string): ReassemblyEvent => ({
+    type: 'error',
+    id: rxId,
+    timestamp,
+    error: code,
+    detail,
+  });
+
+  for await (const frame of frames as AsyncIterable<Frame>) {
+    if (frame.extended !== extended || frame.remote || frame.error) continue;
+    if (channel !== undefined && frame.channel !== channel) continue;
+    if (frame.id === txId && frame.id !== rxId) {
+      if (!open) continue;
+      const fc = parsePdu(frame.data, offset);
+      if (typeof fc !== 'string' && fc.type === 'fc' && fc.fs === FS_OVFLW) {
+        open = undefined;
+        yield error(
+          frame.timestamp,
+          'overflow',
+          'receiver answered the first frame with flow control OVERFLOW',
+        );
+      }
+      continue;
+    }
+    if (frame.id !== rxId) continue;
+    const data = frame.data;
+    if (offset && (data.length === 0 || data[0] !== options.rxAddress)) continue;
+    if (open && frame.timestamp - open.last > maxGap) {
+      yield error(
+        open.last,
+        'incomplete',
+        `${open.received} of ${open.length} bytes, then ${((frame.timestamp - open.last) * 1000).toFixed(1)} ms of silence`,
+      );
+      open = undefined;
+    }
+    const pdu = parsePdu(data, offset);
+    if (typeof pdu === 'string') continue;
+    switch (pdu.type) {
+      case 'fc':
+        continue;
+      case 'sf':
+        if (open) {
+          yield error(
+            frame.timestamp,
+            'interrupted',
+            `single frame after ${open.received} of ${open.length} bytes`,
+          );
+          open = undefined;
+        }
+        yield {
+          type: 'message',
+          id: rxId,
+          timestamp: frame.timestamp,
+          data: css ? data.slice(offset) : pdu.data.slice(),
+          frames: 1,
+        };
+        continue;
+      case 'ff': {
+        if (open)
+          yield error(
+            frame.timestamp,
+            'interrupted',
+            `new first frame after ${open.received} of ${open.length} bytes`,
+          );
+        const buffer = new Uint8Array(pdu.length);
+        const take = Math.min(pdu.data.length, pdu.length);
+        buffer.set(pdu.data.subarray(0, take));
+        open = {
+          length: pdu.length,
+          buffer,
+          received: take,
+          nextSn: 1,
+          frames: 1,
+          last: frame.timestamp,
+          raw: css ? Array.from(data.subarray(offset + 1)) : undefined,
+        };
+        continue;
+      }
+      case 'cf': {
+        if (!open) {
+          yield error(
+            frame.timestamp,
+            'unexpected-cf',
+            `consecutive frame SN ${pdu.sn} without a first frame`,
+          );
+          continue;
+        }
+        if (pdu.sn !== open.nextSn) {
+          yield error(frame.timestamp, 'wrong-sn', `consecutive frame SN ${pdu.sn}, expected ${open.nextSn}`);
+          open = undefined;
+          continue;
+        }
+        const take = Math.min(pdu.data.length, open.length - open.received);
+        open.buffer.set(pdu.data.subarray(0, take), open.received);
+        open.received += take;
+        open.nextSn = (open.nextSn + 1) & 0x0f;
+        open.frames++;
+        open.last = frame.timestamp;
+        if (open.raw) for (const b of data.subarray(offset + 1)) open.raw.push(b);
+        if (open.received >= open.length) {
+          yield {
+            type: 'message',
+            id: rxId,
+            timestamp: frame.timestamp,
+            data: open.raw ? Uint8Array.from(open.raw) : open.buffer,
+            frames: open.frames,
+          };
+          open = undefined;
+        }
+      }
+    }
+  }
+  if (open) yield error(open.last, 'incomplete', `log ended after ${open.received} of ${open.length} bytes`);
+}

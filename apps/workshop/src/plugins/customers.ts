@@ -168,6 +168,7 @@ ${customers ? html`<form method="post" action="/vehicles" class="card">${csrfFie
       const body = html`<dl class="facts"><dt>VIN</dt><dd><code>${v.vin}</code></dd>
 <dt>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</dt><dd>${v.plate}</dd>
 <dt>${T(req, { fr: 'Constructeur (décodé du VIN)', en: 'Maker (decoded from the VIN)' })}</dt><dd>${v.maker || '—'}</dd>
+<dt>${T(req, { fr: 'Modèle', en: 'Model' })}</dt><dd>${v.model || '—'}</dd>
 <dt>${T(req, { fr: 'Année modèle (décodée)', en: 'Model year (decoded)' })}</dt><dd>${v.model_year ?? '—'}</dd>
 <dt>${T(req, { fr: 'Énergie', en: 'Energy' })}</dt><dd>${T(req, ENERGY_LABEL[v.energy])}</dd></dl>
 <h2>${T(req, { fr: 'Historique kilométrique', en: 'Odometer history' })}</h2>

@@ -1,0 +1,127 @@
+/**
+ * Every route × every role (and no login at all), each case asserted against the table below —
+ * written by hand from the workshop's rules, so a changed declaration in the code fails here.
+ * A = apprentice, T = technician, M = manager, I = instructor, D = admin.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../services/domain.js';
+import { makeTestApp } from '../testing.js';
+
+const TABLE: [string, string][] = [
+  ['GET /healthz', 'public'],
+  ['GET /api/openapi.json', 'public'],
+  ['GET /static/:file', 'public'],
+  ['GET /vendor/uplot/:file', 'public'],
+  ['GET /', 'public'],
+  ['GET /login', 'public'],
+  ['POST /login', 'public'],
+  ['POST /logout', 'any'],
+  ['GET /api/me', 'any'],
+  ['GET /board', 'ATMID'],
+  ['GET /orders/new', 'TMD'],
+  ['POST /orders', 'TMD'],
+  ['GET /orders/:id', 'ATMID'],
+  ['GET /orders/:id/print', 'ATMID'],
+  ['POST /orders/:id/reception', 'TMD'],
+  ['POST /orders/:id/transition', 'ATMD'],
+  ['POST /orders/:id/lines', 'ATMD'],
+  ['POST /orders/:id/notes', 'ATMD'],
+  ['POST /orders/:id/approval', 'TMD'],
+  ['POST /orders/:id/assign', 'MD'],
+  ['POST /orders/:id/comeback', 'TMD'],
+  ['GET /api/board', 'ATMID'],
+  ['GET /api/orders', 'ATMID'],
+  ['POST /api/orders', 'TMD'],
+  ['GET /api/orders/:id', 'ATMID'],
+  ['POST /api/orders/:id/reception', 'TMD'],
+  ['POST /api/orders/:id/transitions', 'ATMD'],
+  ['POST /api/orders/:id/lines', 'ATMD'],
+  ['POST /api/orders/:id/approval', 'TMD'],
+  ['POST /api/orders/:id/assign', 'MD'],
+  ['POST /api/orders/:id/comeback', 'TMD'],
+  ['GET /api/deferred-work', 'TMD'],
+  ['GET /customers', 'TMD'],
+  ['POST /customers', 'TMD'],
+  ['GET /customers/:id', 'TMD'],
+  ['POST /customers/:id/erase', 'MD'],
+  ['GET /vehicles', 'ATMID'],
+  ['POST /vehicles', 'TMD'],
+  ['GET /vehicles/:id', 'ATMID'],
+  ['POST /vehicles/:id/odometer', 'TMD'],
+  ['GET /api/customers', 'TMD'],
+  ['POST /api/customers', 'TMD'],
+  ['GET /api/customers/:id/export', 'MD'],
+  ['POST /api/customers/:id/erase', 'MD'],
+  ['GET /api/vehicles', 'ATMID'],
+  ['POST /api/vehicles', 'TMD'],
+  ['GET /api/vehicles/:id', 'ATMID'],
+  ['GET /api/vin/:vin', 'ATMID'],
+  ['GET /people', 'MID'],
+  ['POST /people', 'D'],
+  ['POST /people/habilitations', 'MD'],
+  ['POST /settings', 'D'],
+  ['GET /api/users', 'MID'],
+  ['POST /api/users', 'D'],
+  ['GET /api/habilitations', 'MID'],
+  ['GET /api/habilitations/alerts', 'MID'],
+  ['POST /api/users/:id/habilitations', 'MD'],
+  ['GET /api/settings', 'D'],
+  ['PUT /api/settings', 'D'],
+  ['POST /api/gdpr/retention', 'D'],
+  ['GET /clock', 'ATMID'],
+  ['POST /clock/in', 'ATMD'],
+  ['POST /clock/out', 'ATMD'],
+  ['POST /clock/start', 'ATMD'],
+  ['POST /clock/stop', 'ATMD'],
+  ['POST /clock/entries/:id/correction', 'MD'],
+  ['GET /api/clock/status', 'ATMID'],
+  ['POST /api/clock/in', 'ATMD'],
+  ['POST /api/clock/out', 'ATMD'],
+  ['POST /api/clock/start', 'ATMD'],
+  ['POST /api/clock/stop', 'ATMD'],
+  ['GET /api/clock/entries', 'ATMID'],
+  ['POST /api/clock/entries/:id/correction', 'MD'],
+  ['GET /api/clock/entries/:id/corrections', 'MD'],
+  ['GET /kpi', 'TMID'],
+  ['GET /api/kpi', 'TMID'],
+];
+
+const LETTER: Record<Role, string> = { apprentice: 'A', technician: 'T', manager: 'M', instructor: 'I', admin: 'D' };
+const LOGIN: Record<Role, string> = { apprentice: 'leo', technician: 'ines', manager: 'chef', instructor: 'formateur', admin: 'admin' };
+
+const t = await makeTestApp();
+afterAll(() => t.close());
+
+function concrete(url: string): string {
+  return url
+    .replace(':id', '1')
+    .replace(':file', url.startsWith('/vendor') ? 'uPlot.min.css' : 'app.css')
+    .replace(':vin', 'VF1RJA00165432101');
+}
+
+describe('route declarations', () => {
+  it('the table lists exactly the routes the app serves', () => {
+    const served = t.app.routeTable.map((r) => `${r.method} ${r.url}`).sort();
+    expect(TABLE.map(([r]) => r).sort()).toEqual(served);
+  });
+});
+
+describe.each(TABLE)('%s', (route, allowed) => {
+  const [method, url] = route.split(' ') as [string, string];
+  const permits = (role: Role) => allowed === 'public' || allowed === 'any' || allowed.includes(LETTER[role]);
+
+  it.each(ROLES.map((r) => [r, permits(r) ? 'allowed' : 'refused'] as const))('%s: %s', async (role, expected) => {
+    const res = await t.inject(LOGIN[role], { method: method as 'GET', url: concrete(url), payload: method === 'GET' ? undefined : {} });
+    if (expected === 'allowed') expect([401, 403]).not.toContain(res.statusCode);
+    else expect(res.statusCode).toBe(403);
+  });
+
+  it('without login', async () => {
+    const res = await t.inject(null, { method: method as 'GET', url: concrete(url), payload: method === 'GET' ? undefined : {} });
+    if (allowed === 'public') expect([401, 403]).not.toContain(res.statusCode);
+    else if (method === 'GET' && !url.startsWith('/api/')) {
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toMatch(/^\/login\?next=/);
+    } else expect(res.statusCode).toBe(401);
+  });
+});

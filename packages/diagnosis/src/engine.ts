@@ -1,6 +1,8 @@
+import { Diagnosis } from '@atelier/fault-tree';
 import type { Analysis, AnalyseOptions, Evidence, InspectionOption, ObservationOption } from './infer.js';
 import { findingOf, testsOf } from './infer.js';
 import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
+import { topName, treeToModel } from './model.js';
 
 interface Finding {
   links: Record<string, number>;
@@ -37,12 +39,6 @@ function marginals(w: Joint, n: number): number[] {
   const p = new Array(n).fill(0);
   for (let m = 0; m < w.length; m++) if (w[m]) for (let i = 0; i < n; i++) if (m & (1 << i)) p[i] += w[m];
   return p;
-}
-
-function entropy(w: Joint): number {
-  let h = 0;
-  for (const x of w) if (x > 0) h -= x * Math.log2(x);
-  return h;
 }
 
 /**
@@ -105,63 +101,71 @@ export function jointPosterior(kb: KnowledgeBase, tree: FaultTreeEntry, evidence
   return { causes, joint: w };
 }
 
+/**
+ * Ranks causes and next steps through the fault-tree engine: the tree becomes a model (causes as
+ * basic events, the symptom as their OR), every test a noisy-OR finding, and the engine gives exact
+ * posteriors through its BDD, the P-over-C inspection plan and the value of each observation.
+ */
 export function analyse(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evidence, options: AnalyseOptions): Analysis {
-  const { causes, joint } = jointPosterior(kb, tree, evidence);
-  const n = causes.length;
+  const causes = tree.causes.map((c) => c.id);
   const exclude = options.exclude ?? new Set<string>();
-  const p = marginals(joint, n);
-  const inspectCost = tree.causes.map((c) => kb.tests.get(c.inspect)!.cost);
-  const repairCost = tree.causes.map((c) => options.repairCost(c));
-  const cleared = new Set(evidence.cleared);
-  const available = tree.causes.map((c) => !exclude.has(c.inspect) && !cleared.has(c.id));
-  const order = pOverCOrder(p, inspectCost, available);
-  const expectedCost = sequenceCost(joint, order, inspectCost, repairCost);
-
-  const inspections: InspectionOption[] = order.map((i) => ({
-    cause: causes[i],
-    test: tree.causes[i].inspect,
-    probability: p[i],
-    cost: inspectCost[i],
-    ratio: p[i] / inspectCost[i],
-  }));
-
-  const h0 = entropy(joint);
-  const observations: ObservationOption[] = [];
-  for (const test of testsOf(kb, tree)) {
-    if (test.kind !== 'observation' || exclude.has(test.id)) continue;
+  const d = new Diagnosis(treeToModel(tree));
+  const findingName = (testId: string) => `test:${testId}`;
+  const defined = new Set<string>();
+  const define = (testId: string) => {
+    if (defined.has(testId)) return;
+    const test = kb.tests.get(testId);
+    if (!test) throw new Error(`unknown test "${testId}"`);
     const f = findingOf(test, causes);
-    let pb = 0;
-    for (let m = 0; m < joint.length; m++) if (joint[m]) pb += joint[m] * pBad(m, causes, f);
-    let after = 0;
-    let hAfter = 0;
-    for (const [outcome, po] of [
-      ['bad', pb],
-      ['good', 1 - pb],
-    ] as const) {
-      if (po <= 0) continue;
-      const w = condition(joint, causes, f, outcome);
-      normalise(w);
-      const pm = marginals(w, n);
-      after += po * sequenceCost(w, pOverCOrder(pm, inspectCost, available), inspectCost, repairCost);
-      hAfter += po * entropy(w);
-    }
-    let covered = 0;
-    for (let i = 0; i < n; i++) if (f.links[causes[i]]) covered += p[i];
-    observations.push({
-      test: test.id,
-      cost: test.cost,
-      pBad: pb,
-      valueOfInformation: expectedCost - after - test.cost,
-      coveredProbability: covered,
-      entropyGainPerCost: (h0 - hAfter) / test.cost,
-    });
+    d.addFinding({ name: findingName(testId), causes: Object.entries(f.links).map(([event, strength]) => ({ event, strength })), leak: f.leak });
+    defined.add(testId);
+  };
+  if (evidence.symptom) d.observe(topName(tree), true);
+  for (const c of evidence.cleared) d.observe(c, false);
+  for (const f of evidence.findings) {
+    define(f.test);
+    d.observe(findingName(f.test), f.outcome === 'bad');
   }
-  observations.sort((a, b) => b.valueOfInformation - a.valueOfInformation);
+  const post = new Map(d.posteriors().map((p) => [p.event, p.posterior]));
+  const cleared = new Set(evidence.cleared);
+  const inspectCost: Record<string, number> = {};
+  for (const c of tree.causes) if (!exclude.has(c.inspect) && !cleared.has(c.id)) inspectCost[c.id] = kb.tests.get(c.inspect)!.cost;
+  const plan = Object.keys(inspectCost).length ? d.repairPlan(inspectCost) : { steps: [], expectedCost: 0 };
+  const inspections: InspectionOption[] = plan.steps.map((s) => ({
+    cause: s.event,
+    test: tree.causes.find((c) => c.id === s.event)!.inspect,
+    probability: post.get(s.event) ?? 0,
+    cost: s.cost,
+    ratio: s.ratio,
+  }));
+  const candidates = testsOf(kb, tree).filter((t) => t.kind === 'observation' && !exclude.has(t.id));
+  candidates.forEach((t) => define(t.id));
+  const ranked = Object.keys(inspectCost).length
+    ? d.rankObservations(
+        candidates.map((t) => ({ name: findingName(t.id), cost: t.cost })),
+        inspectCost,
+      )
+    : [];
+  const observations: ObservationOption[] = ranked.map((o) => {
+    const test = kb.tests.get(o.name.slice('test:'.length))!;
+    let covered = 0;
+    for (const c of causes) if (test.checks[c]) covered += post.get(c) ?? 0;
+    return {
+      test: test.id,
+      cost: o.cost,
+      pBad: o.outcomes.find((x) => x.value)?.probability ?? 0,
+      valueOfInformation: o.value,
+      coveredProbability: Math.min(1, covered),
+      entropyGainPerCost: o.entropyGainPerCost,
+    };
+  });
+  let expectedRepair = 0;
+  for (const s of plan.steps) expectedRepair += s.probability * options.repairCost(tree.causes.find((c) => c.id === s.event)!);
   return {
-    posteriors: causes.map((c, i) => ({ cause: c, probability: p[i] })).sort((a, b) => b.probability - a.probability),
+    posteriors: causes.map((c) => ({ cause: c, probability: post.get(c) ?? 0 })).sort((a, b) => b.probability - a.probability),
     inspections,
     observations,
-    expectedCost,
+    expectedCost: plan.expectedCost + expectedRepair,
   };
 }
 

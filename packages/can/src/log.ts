@@ -34,6 +34,8 @@ export interface LogReader extends AsyncIterable<Frame> {
   readonly format: LogFormat;
   /** Bad lines skipped in lenient mode, in file order (filled while iterating). */
   readonly skipped: LogParseError[];
+  /** Bytes of the source consumed so far by the current iteration (for progress), when known. */
+  readonly bytesRead?: number;
 }
 
 /** Writes frames in one format; `close()` flushes and writes any trailer. */

@@ -71,6 +71,10 @@ class FileLogReader implements LogReader {
     return this.inner?.skipped ?? [];
   }
 
+  get bytesRead(): number {
+    return this.inner?.bytesRead ?? 0;
+  }
+
   private reader(format: LogFormat): LineLogReader {
     this.inner ??= new LineLogReader(
       this.file,

@@ -65,6 +65,11 @@ export function memorySource(bytes: Uint8Array): ByteSource {
  */
 export class LineLogReader implements LogReader {
   readonly skipped: LogParseError[] = [];
+  private current: LineIterator | undefined;
+
+  get bytesRead(): number {
+    return this.current?.total ?? 0;
+  }
 
   constructor(
     readonly file: string,
@@ -76,7 +81,14 @@ export class LineLogReader implements LogReader {
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
     this.skipped.length = 0;
-    return new LineIterator(this.file, this.openSource(), this.makeParser(), this.lenient, this.skipped);
+    this.current = new LineIterator(
+      this.file,
+      this.openSource(),
+      this.makeParser(),
+      this.lenient,
+      this.skipped,
+    );
+    return this.current;
   }
 }
 
@@ -89,7 +101,8 @@ class LineIterator implements AsyncIterator<Frame> {
   private batch: Frame[] = [];
   private at = 0;
   private line = 0;
-  private total = 0;
+  /** Bytes taken from the source so far. */
+  total = 0;
   private done = false;
 
   constructor(

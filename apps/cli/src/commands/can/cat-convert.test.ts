@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../../../..');
+const LEAF = '../shared/data/can/nissan_leaf_uds_2022-01-06.log';
+const SAVVY = '../shared/data/can/savvycan_example_candump.log';
+
+/** Runs the real CLI from the repository root, as a user would. */
+function atelier(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, ATELIER_LANG: 'fr' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'atelier-cli-cat-'));
+
+describe('atelier can cat', () => {
+  it('prints the Leaf recording as 5588 JSON lines with the exact shape', () => {
+    const r = atelier('can', 'cat', LEAF, '--json');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(5588);
+    expect(lines[0]).toBe(
+      '{"t":1641469561.9497,"id":1947,"ext":false,"data":"022101ffffffffff","dir":"tx","ch":"can0"}',
+    );
+    expect(lines[1]).toBe(
+      '{"t":1641469561.95665,"id":1979,"ext":false,"data":"10356101fffff3cc","dir":"rx","ch":"can0"}',
+    );
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(new Set(parsed.map((p) => p.ch))).toEqual(new Set(['can0', 'can1']));
+    for (const p of parsed) expect(Object.keys(p).slice(0, 4)).toEqual(['t', 'id', 'ext', 'data']);
+    expect(r.stderr).toBe('');
+  });
+
+  it('prints candump -l lines identical to a candump -l source', () => {
+    const r = atelier('can', 'cat', LEAF);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(resolve(ROOT, LEAF), 'utf8'));
+  });
+
+  it('adds rtr, err and fd only when they apply', () => {
+    const dir = tmp();
+    const file = join(dir, 'kinds.log');
+    writeFileSync(
+      file,
+      '(1.000000) can0 123#R2\n(2.500000) can0 20000004#0000000000000000\n(3.000000) can0 12345678##1AABB\n',
+    );
+    const r = atelier('can', 'cat', file, '--json');
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      '{"t":1,"id":291,"ext":false,"data":"","rtr":true,"ch":"can0"}',
+      '{"t":2.5,"id":4,"ext":false,"data":"0000000000000000","err":true,"ch":"can0"}',
+      '{"t":3,"id":305419896,"ext":true,"data":"aabb","fd":true,"ch":"can0"}',
+    ]);
+  });
+
+  it('stops on a bad line with the file and line, or skips it with --lenient and reports on stderr', () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.log');
+    writeFileSync(file, '(1.0) can0 123#00\n(2.0) can0 123#0\n(3.0) can0 124#01\n');
+    const strict = atelier('can', 'cat', file);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/LogParseError: .*bad\.log:2:\d+: odd number of hex digits/);
+    const lenient = atelier('can', 'cat', file, '--lenient', '--json');
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(lenient.stderr).toMatch(/^1 ligne\(s\) illisible\(s\) sautée\(s\) :\n {2}.*bad\.log:2:/);
+  });
+
+  it('reports a missing file and a usage error without a stack trace', () => {
+    const missing = atelier('can', 'cat', 'nope.log');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ENOENT/);
+    expect(missing.stderr).not.toMatch(/at .*\.ts:\d+/);
+    const usage = atelier('can', 'cat');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/un journal attendu/);
+  });
+
+  it('has help in French and English', () => {
+    expect(atelier('can', 'cat', '--help').stdout).toMatch(/^Usage : atelier can cat JOURNAL/);
+    expect(atelier('--lang', 'en', 'can', 'cat', '--help').stdout).toMatch(/^Usage: atelier can cat LOG/);
+    expect(atelier('--lang', 'en', 'can', 'convert', '--help').stdout).toMatch(
+      /^Usage: atelier can convert IN OUT/,
+    );
+  });
+});
+
+describe('atelier can convert', () => {
+  it('converts through every format and back to the same frames', () => {
+    const dir = tmp();
+    const direct = atelier('can', 'cat', SAVVY, '--json').stdout.trimEnd().split('\n');
+    expect(direct).toHaveLength(12974);
+    let previous = SAVVY;
+    for (const ext of ['asc', 'trc', 'csv', 'log']) {
+      const out = join(dir, `savvy.${ext}`);
+      const r = atelier('can', 'convert', previous, out);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^12974 trame\(s\) converties de \w+ en \w+/);
+      previous = out;
+    }
+    const back = atelier('can', 'cat', previous, '--json').stdout.trimEnd().split('\n');
+    // Channel names and directions change on the way (ASC/TRC number the channels, they name a direction).
+    const strip = (l: string) => l.replace(/,"dir":"\w+"/, '').replace(/,"ch":"[^"]*"/, '');
+    expect(back.map(strip)).toEqual(direct.map(strip));
+  });
+
+  it('refuses an output without a known extension and an output that is the input', () => {
+    expect(atelier('can', 'convert', LEAF, join(tmp(), 'out.bin')).code).toBe(2);
+    expect(atelier('can', 'convert', LEAF, LEAF).code).toBe(2);
+  });
+});

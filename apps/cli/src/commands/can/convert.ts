@@ -1,0 +1,117 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatFromExtension, type LogFormat, openLogWriter, readLog } from '@atelier/can';
+import { type CliContext, UsageError } from '../../context.js';
+import { parseFormat, reportSkipped, startProgress } from './cat.js';
+import type { Subcommand } from './index.js';
+
+const USAGE = {
+  fr: `Usage : atelier can convert ENTRÉE SORTIE [--lenient] [--from F] [--to F]
+
+Convertit un journal CAN d’un format à l’autre. Le format de chaque fichier vient de son
+extension : .log candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN ; une entrée
+d’une autre extension est reconnue à son contenu.
+
+  --lenient   saute les lignes illisibles de l’entrée (signalées sur stderr)
+  --from F    impose le format d’entrée (candump, candump-screen, asc, trc, csv)
+  --to F      impose le format de sortie (candump, asc, trc, csv)
+
+Les canaux deviennent des numéros en ASC/TRC (can0 → 1) et en CSV (can0 → 0). Le CSV de SavvyCAN
+n’a ni trames distantes, ni trames d’erreur, ni CAN FD : la conversion s’arrête sur la première.`,
+  en: `Usage: atelier can convert IN OUT [--lenient] [--from F] [--to F]
+
+Converts a CAN log from one format to another. Each file's format comes from its extension: .log
+candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN; an input with another extension is
+recognised by its content.
+
+  --lenient   skip unreadable input lines (reported on stderr)
+  --from F    force the input format (candump, candump-screen, asc, trc, csv)
+  --to F      force the output format (candump, asc, trc, csv)
+
+Channels become numbers in ASC/TRC (can0 → 1) and CSV (can0 → 0). SavvyCAN CSV has no remote,
+error or CAN FD frames: conversion stops at the first one.`,
+};
+
+async function run(args: string[], ctx: CliContext): Promise<number> {
+  const usage = USAGE[ctx.lang];
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (err) {
+    throw new UsageError((err as Error).message, usage);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    ctx.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(
+      ctx.lang === 'fr' ? 'une entrée et une sortie attendues' : 'expected an input and an output',
+      usage,
+    );
+  }
+  const input = resolve(ctx.cwd, positionals[0]);
+  const output = resolve(ctx.cwd, positionals[1]);
+  if (input === output) {
+    throw new UsageError(
+      ctx.lang === 'fr' ? 'la sortie écraserait l’entrée' : 'the output would overwrite the input',
+      usage,
+    );
+  }
+  const to: LogFormat | undefined = parseFormat(values.to, ctx, usage) ?? formatFromExtension(output);
+  if (!to || to === 'candump-screen') {
+    throw new UsageError(
+      ctx.lang === 'fr'
+        ? `format de sortie inconnu pour « ${positionals[1]} » : extension .log, .asc, .trc ou .csv, ou --to`
+        : `no output format for '${positionals[1]}': use a .log, .asc, .trc or .csv extension, or --to`,
+      usage,
+    );
+  }
+  const reader = readLog(input, { lenient: values.lenient, format: parseFormat(values.from, ctx, usage) });
+  // Detect the input format (and fail on a bad input) before creating the output file.
+  const from = reader.format;
+  const writer = openLogWriter(output, to);
+  const progress = startProgress(ctx, reader, input);
+  let count = 0;
+  try {
+    for await (const frame of reader) {
+      const wait = writer.write(frame);
+      if (wait) await wait;
+      count++;
+      if ((count & 0xfff) === 0 && ctx.signal.aborted) break;
+    }
+  } finally {
+    progress.stop();
+    await writer.close();
+  }
+  reportSkipped(ctx, reader);
+  ctx.stderr.write(
+    ctx.lang === 'fr'
+      ? `${count} trame(s) converties de ${from} en ${to} : ${positionals[1]}\n`
+      : `${count} frame(s) converted from ${from} to ${to}: ${positionals[1]}\n`,
+  );
+  return ctx.signal.aborted ? 130 : 0;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      lenient: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+export const convertSubcommand: Subcommand = {
+  name: 'convert',
+  summary: {
+    fr: 'convertit un journal (.log, .asc, .trc, .csv)',
+    en: 'convert a log (.log, .asc, .trc, .csv)',
+  },
+  run,
+};

@@ -15,3 +15,4 @@ export { readYamlModel, writeYamlModel } from './yaml-form.js';
 export { parseModel, loadModel } from './load.js';
 export { evaluateGate } from './truth.js';
 export * from './diagnosis.js';
+export { uncertainty, type UncertaintyReport } from './uncertainty.js';

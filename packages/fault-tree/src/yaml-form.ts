@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, stringify } from 'yaml';
+import { Document, LineCounter, parseDocument } from 'yaml';
 import { MefParseError, type Where } from './errors.js';
 import { type Expression, FUNCTIONS, isFunctionName } from './expression.js';
 import { type Arg, type CcfModel, DEFAULT_MISSION_TIME, emptyModel, type Formula, type Model, OPERATORS, type Operator } from './model.js';
@@ -197,7 +197,13 @@ export function writeYamlModel(model: Model): string {
         { model: g.model, members: g.members, distribution: expr(g.distribution), factors: Object.fromEntries(g.factors.map((f) => [f.level, expr(f.expression)])) },
       ]),
     );
-  return stringify(doc, { lineWidth: 0, flowCollectionPadding: true });
+  // one line per gate, event and group: `TOP: { and: [A, B] }` reads like the formula
+  const out = new Document(doc);
+  for (const key of ['gates', 'basic-events', 'ccf-groups']) {
+    const section = out.get(key, true) as { items?: { value?: { flow?: boolean } }[] } | undefined;
+    for (const item of section?.items ?? []) if (item.value && typeof item.value === 'object') item.value.flow = true;
+  }
+  return out.toString({ lineWidth: 0, flowCollectionPadding: true });
 }
 
 

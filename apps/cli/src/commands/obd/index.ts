@@ -1,5 +1,8 @@
 import type { CliContext, Command, Text } from '../../context.js';
 import { UsageError } from '../../context.js';
+import { dtcSubcommand } from './dtc.js';
+import { liveSubcommand } from './live.js';
+import { readSubcommand } from './read.js';
 
 export interface Subcommand {
   name: string;
@@ -8,7 +11,7 @@ export interface Subcommand {
 }
 
 /** `atelier obd <sub>`: each subcommand lives in its own module beside this one. */
-export const obdSubcommands: Subcommand[] = [];
+export const obdSubcommands: Subcommand[] = [readSubcommand, liveSubcommand, dtcSubcommand];
 
 export const obdCommand: Command = {
   name: 'obd',

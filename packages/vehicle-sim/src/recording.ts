@@ -30,6 +30,8 @@ export interface IsoTpMessage {
   extended: boolean;
   data: Uint8Array;
   t: number;
+  /** Time of the message's first frame. */
+  tFirst: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export function isoTpMessages(frames: Iterable<Frame>): {
   messages: IsoTpMessage[];
   flowControlIds: Set<number>;
 } {
-  const open = new Map<number, { expected: number; next: number; data: number[] }>();
+  const open = new Map<number, { expected: number; next: number; data: number[]; t: number }>();
   const messages: IsoTpMessage[] = [];
   const flowControlIds = new Set<number>();
   for (const f of frames) {
@@ -56,11 +58,17 @@ export function isoTpMessages(frames: Iterable<Frame>): {
         start = 2;
       }
       if (len === 0 || len > d.length - start) continue;
-      messages.push({ id: f.id, extended: f.extended, data: d.slice(start, start + len), t: f.timestamp });
+      messages.push({
+        id: f.id,
+        extended: f.extended,
+        data: d.slice(start, start + len),
+        t: f.timestamp,
+        tFirst: f.timestamp,
+      });
     } else if (type === 1) {
       const len = ((d[0] & 0x0f) << 8) | d[1];
       if (len < 8 || d.length < 8) continue;
-      open.set(key, { expected: len, next: 1, data: [...d.subarray(2)] });
+      open.set(key, { expected: len, next: 1, data: [...d.subarray(2)], t: f.timestamp });
     } else if (type === 2) {
       const a = open.get(key);
       if (!a) continue;
@@ -76,6 +84,7 @@ export function isoTpMessages(frames: Iterable<Frame>): {
           extended: f.extended,
           data: Uint8Array.from(a.data.slice(0, a.expected)),
           t: f.timestamp,
+          tFirst: a.t,
         });
         open.delete(key);
       }
@@ -114,7 +123,12 @@ export function exchangesFromFrames(frames: Frame[]): { exchanges: RecordedExcha
     if (current && m.id !== current.id && isResponseTo(m.data, current.ex.request)) {
       // A 0x78 "response pending" is not the answer; the real one follows.
       if (m.data[0] === 0x7f && m.data[2] === 0x78) continue;
-      current.ex.responses.push({ ecu: m.id, data: m.data, delayMs: Math.round((m.t - current.at) * 1000) });
+      // The ECU's latency is the time to its first frame; the transfer itself is the link's business.
+      current.ex.responses.push({
+        ecu: m.id,
+        data: m.data,
+        delayMs: Math.round((m.tFirst - current.at) * 1000),
+      });
       diagIds.add(key(m.id, m.extended)).add(key(current.id, m.extended));
       continue;
     }

@@ -136,4 +136,106 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  // Issue 10: diagnostic sessions, live data, raw traffic, training (recordings, scenarios,
+  // classes, assignments). Values read from a car are stored one row each as they arrive, so an
+  // adapter that drops loses nothing already read.
+  {
+    version: 2,
+    name: 'diagnostic sessions, live data, training scenarios, classes, assignments',
+    sql: [
+      `CREATE TABLE recordings (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('can','elm327')),
+        format TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '{}',
+        uploaded_by INTEGER REFERENCES users(id),
+        uploaded_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE training_scenarios (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('sim','recording')),
+        sim_name TEXT,
+        recording_id INTEGER REFERENCES recordings(id),
+        vehicle_type TEXT NOT NULL,
+        vin TEXT NOT NULL DEFAULT '',
+        complaint TEXT NOT NULL DEFAULT '',
+        true_cause TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT '',
+        created_by INTEGER REFERENCES users(id),
+        created_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE classes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE class_members (
+        class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (class_id, user_id)
+      )`,
+      `CREATE TABLE training_assignments (
+        id INTEGER PRIMARY KEY,
+        scenario_id INTEGER NOT NULL REFERENCES training_scenarios(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        class_id INTEGER REFERENCES classes(id),
+        due_on TEXT NOT NULL,
+        assigned_by INTEGER REFERENCES users(id),
+        assigned_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        UNIQUE (scenario_id, user_id)
+      )`,
+      `CREATE TABLE diag_sessions (
+        id INTEGER PRIMARY KEY,
+        ro_id INTEGER REFERENCES repair_orders(id),
+        assignment_id INTEGER REFERENCES training_assignments(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        adapter_kind TEXT NOT NULL CHECK (adapter_kind IN ('serial','tcp','socketcan','scenario')),
+        adapter_spec TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('new','connected','disconnected','closed')),
+        status_message TEXT NOT NULL DEFAULT '',
+        vin TEXT,
+        vin_check TEXT,
+        guided TEXT,
+        reference_id INTEGER REFERENCES diag_sessions(id),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER
+      )`,
+      `CREATE INDEX diag_sessions_ro ON diag_sessions(ro_id)`,
+      `CREATE TABLE diag_readings (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES diag_sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        ecu TEXT NOT NULL DEFAULT '',
+        item TEXT NOT NULL DEFAULT '',
+        value TEXT NOT NULL,
+        at INTEGER NOT NULL
+      )`,
+      `CREATE INDEX diag_readings_session ON diag_readings(session_id, id)`,
+      `CREATE TABLE diag_samples (
+        session_id INTEGER NOT NULL REFERENCES diag_sessions(id) ON DELETE CASCADE,
+        t INTEGER NOT NULL,
+        pid TEXT NOT NULL,
+        value REAL NOT NULL
+      )`,
+      `CREATE INDEX diag_samples_session ON diag_samples(session_id, t)`,
+      `CREATE TABLE diag_marks (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES diag_sessions(id) ON DELETE CASCADE,
+        t INTEGER NOT NULL,
+        label TEXT NOT NULL
+      )`,
+      `CREATE TABLE diag_traffic (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES diag_sessions(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        chunk TEXT NOT NULL
+      )`,
+    ],
+  },
 ];

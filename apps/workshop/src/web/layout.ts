@@ -46,6 +46,7 @@ export function renderPage(req: FastifyRequest, title: Text, body: HtmlValue, op
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${req.session?.csrf ?? ''}">
 <title>${T(req, title)} — Atelier</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 ${(opts.scripts ?? []).map((s) => (s.endsWith('.css') ? html`<link rel="stylesheet" href="${s}">` : html`<script src="${s}" defer></script>`))}
 <script src="/static/app.js" defer></script>

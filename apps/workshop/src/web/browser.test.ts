@@ -1,0 +1,146 @@
+/**
+ * Browser tests in headless Chromium (Debian's package, driven by playwright-core): log in, create
+ * a repair order, move it through the process, clock on and off, see the KPI page change — in
+ * French and in English. The server's clock is real time plus an offset the test moves forward,
+ * so 90 minutes of work take no time.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lang } from '../i18n.js';
+import { DEMO_PASSWORD } from '../seed.js';
+import { type RunningServer, startServer } from '../server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`);
+
+let offset = 0;
+let server: RunningServer;
+let browser: Browser;
+const dir = mkdtempSync(join(tmpdir(), 'atelier-browser-'));
+
+beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0, clock: { now: () => Date.now() + offset } });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const TEXT = {
+  fr: { board: 'Tableau des ordres de réparation', booked: 'Rendez-vous', reception: 'Réception', delivered: 'Livré / facturé', kpi: 'Indicateurs atelier', clockedIn: 'Présent depuis', efficiency: 'heures vendues ÷ heures pointées' },
+  en: { board: 'Repair order board', booked: 'Booked', reception: 'Reception', delivered: 'Delivered / invoiced', kpi: 'Workshop KPIs', clockedIn: 'Clocked in since', efficiency: 'sold hours ÷ clocked hours' },
+} as const;
+
+async function login(page: Page, who: string, lang: Lang) {
+  await page.goto(`${server.url}/login?lang=${lang}`);
+  await page.fill('input[name=login]', who);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+async function logout(page: Page) {
+  await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
+}
+
+async function move(page: Page, to: string) {
+  await Promise.all([page.waitForLoadState('load'), page.click(`button[data-to="${to}"]`)]);
+  await expect.poll(() => page.locator('.state').first().getAttribute('class')).toContain(`state-${to}`);
+}
+
+/** Hours clocked as shown on the KPI page's hours row, as a number. */
+async function clockedHours(page: Page, lang: Lang): Promise<number> {
+  await page.goto(`${server.url}/kpi`);
+  const row = await page.locator('tr.hours td').innerText();
+  const m = (lang === 'fr' ? /pointées ([\d\s ,]+) h/ : /clocked ([\d,.]+) h/).exec(row)!;
+  return Number(m[1]!.replace(/[\s  ]/g, '').replace(lang === 'fr' ? ',' : /,/g, lang === 'fr' ? '.' : ''));
+}
+
+describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
+  it.skipIf(!HAVE_CHROMIUM)(
+    'logs in, creates an order, moves it through the process, clocks on and off, and the KPIs change',
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      // CSP violations and script errors show up here: there must be none.
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+      const t = TEXT[lang];
+      await login(page, 'chef', lang);
+      expect((await page.locator('h1').innerText()).trim()).toBe(t.board);
+
+      // Create a repair order on the 308 (diesel: no habilitation needed).
+      await page.goto(`${server.url}/orders/new`);
+      await page.selectOption('select[name=vehicleId]', { label: (await page.locator('select[name=vehicleId] option', { hasText: 'EK-456-LM' }).innerText()).trim() });
+      const complaint = lang === 'fr' ? 'Ça broute au démarrage <b>à froid</b>' : 'Judders when <b>cold</b>';
+      await page.fill('textarea[name=complaint]', complaint);
+      await Promise.all([page.waitForURL(/\/orders\/\d+$/), page.click('form[action="/orders"] button[type=submit]')]);
+      const orderUrl = page.url();
+      expect((await page.locator('.state').innerText()).trim()).toBe(t.booked);
+      // Stored markup comes back as text.
+      expect((await page.locator('.complaint').innerText()).trim()).toBe(complaint);
+
+      // Reception, then assignment to Inès.
+      await page.fill('form[action$="/reception"] input[name=odometerKm]', '250000');
+      await page.fill('form[action$="/reception"] textarea[name=condition]', lang === 'fr' ? 'rayure pare-choc' : 'scratched bumper');
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/reception"] button')]);
+      expect((await page.locator('.state').innerText()).trim()).toBe(t.reception);
+      await page.selectOption('form[action$="/assign"] select', { label: 'Inès Moreau' });
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/assign"] button')]);
+      expect((await page.locator('.assignee').innerText()).trim()).toBe('Inès Moreau');
+
+      await move(page, 'diagnosis');
+      await page.fill('form[action$="/lines"] input[name=description]', lang === 'fr' ? 'Remplacement injecteur' : 'Replace injector');
+      await page.fill('form[action$="/lines"] input[name=soldHours]', '2');
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/lines"] button')]);
+      await move(page, 'quote');
+      await move(page, 'awaiting_approval');
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/approval"] button')]);
+      expect(await page.locator('.state').getAttribute('class')).toContain('state-approved');
+      await move(page, 'repair');
+      await logout(page);
+
+      // Inès clocks in, works 90 minutes on the order, clocks out: her KPIs move.
+      await login(page, 'ines', lang);
+      const before = await clockedHours(page, lang);
+      expect((await page.locator('h1').innerText()).trim()).toBe(t.kpi);
+      expect(await page.locator('tr.efficiency .formula').innerText()).toContain(t.efficiency);
+      // uPlot drew the chart from the page's data block.
+      expect(await page.locator('#kpi-chart canvas').count()).toBe(1);
+      await page.goto(`${server.url}/clock`);
+      await Promise.all([page.waitForLoadState('load'), page.click('#clock-in')]);
+      expect(await page.locator('.clock-status .status').innerText()).toContain(t.clockedIn);
+      const option = page.locator('form[action="/clock/start"] select[name=roId] option', { hasText: 'EK-456-LM' }).first();
+      await page.selectOption('form[action="/clock/start"] select[name=roId]', (await option.getAttribute('value'))!);
+      await Promise.all([page.waitForLoadState('load'), page.click('#start-operation')]);
+      offset += 90 * 60_000;
+      await Promise.all([page.waitForLoadState('load'), page.click('#clock-out')]);
+      const after = await clockedHours(page, lang);
+      expect(after - before).toBeCloseTo(1.5, 1);
+
+      await page.goto(orderUrl);
+      await move(page, 'quality_control');
+      await move(page, 'ready');
+      await logout(page);
+      await login(page, 'chef', lang);
+      await page.goto(orderUrl);
+      await move(page, 'delivered');
+      expect((await page.locator('.state').innerText()).trim()).toBe(t.delivered);
+      // Ten states (booked … delivered) and the assignment, each with who and when.
+      expect(await page.locator('.events li').count()).toBe(11);
+      expect(consoleErrors).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+});

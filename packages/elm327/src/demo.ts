@@ -1,4 +1,12 @@
-import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
+import {
+  bitmapFromSupported,
+  encodeDtc,
+  encodePid,
+  type PidValue,
+  type Responder,
+  type ResponderAnswer,
+  type Target,
+} from '@atelier/obd';
 
 /**
  * A small demo car for the emulator until simulated vehicles exist: an engine ECU (7E8) and a
@@ -7,80 +15,75 @@ import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
  */
 export interface DemoCarOptions {
   vin?: string;
-  /** Stored DTCs of the engine ECU, as two-byte J1979 codes (0x0301 = P0301). */
-  stored?: number[];
-  pending?: number[];
-  permanent?: number[];
+  /** Stored DTCs of the engine ECU (`P0301` …). */
+  stored?: string[];
+  pending?: string[];
+  permanent?: string[];
 }
 
 interface Ecu {
   request: number;
   response: number;
   name: string;
-  pids: Map<number, (t: number) => number[]>;
+  /** Physical value of each supported mode 01 PID at a time (ms), encoded with the J1979 table. */
+  pids: Map<number, (t: number) => PidValue>;
 }
-
-/** Builds the J1979 "PIDs supported" bitmap for the block starting at `base`. */
-function supportBitmap(pids: Iterable<number>, base: number): number[] {
-  const bits = [0, 0, 0, 0];
-  const list = [...pids];
-  for (const pid of list) {
-    if (pid > base && pid <= base + 0x20) {
-      const i = pid - base - 1;
-      bits[i >> 3]! |= 0x80 >> (i & 7);
-    }
-  }
-  // The last bit says whether the next block has any supported PID.
-  if (list.some((p) => p > base + 0x20)) bits[3]! |= 0x01;
-  return bits;
-}
-
-const u16 = (v: number) => [(v >> 8) & 0xff, v & 0xff];
-const clampByte = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
 
 export class DemoCar implements Responder {
   private ecuList: Ecu[];
-  private stored: number[];
-  private pending: number[];
-  private permanent: number[];
+  private stored: string[];
+  private pending: string[];
+  private permanent: string[];
   readonly vin: string;
 
   constructor(opts: DemoCarOptions = {}) {
     this.vin = opts.vin ?? 'VF1RFB00X64123456';
-    this.stored = opts.stored ?? [0x0301, 0x0171];
-    this.pending = opts.pending ?? [0x0420];
-    this.permanent = opts.permanent ?? [0x0301];
-    // Engine speed idles at ~800 rpm with a blip every 10 s; everything else follows it.
+    this.stored = opts.stored ?? ['P0301', 'P0171'];
+    this.pending = opts.pending ?? ['P0420'];
+    this.permanent = opts.permanent ?? ['P0301'];
+    // Engine speed idles at ~800 rpm with a blip every 10 s; load, airflow and throttle follow it,
+    // the coolant warms up over the first minutes.
     const rpm = (t: number) =>
       800 + 1500 * Math.max(0, Math.sin((t / 10_000) * 2 * Math.PI)) ** 4 + 25 * Math.sin(t / 300);
+    const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
     const engine: Ecu = {
       request: 0x7e0,
       response: 0x7e8,
       name: 'ECM',
-      pids: new Map<number, (t: number) => number[]>([
-        [0x01, () => [0x80 | this.stored.length, 0x07, 0xe5, 0x00]],
-        [0x04, (t) => [clampByte(((20 + rpm(t) / 100) * 255) / 100)]],
-        [0x05, (t) => [clampByte(40 + Math.min(90, 20 + t / 6000))]],
-        [0x0b, (t) => [clampByte(30 + rpm(t) / 50)]],
-        [0x0c, (t) => u16(Math.round(rpm(t) * 4))],
-        [0x0d, () => [0]],
-        [0x0f, () => [clampByte(40 + 24)]],
-        [0x10, (t) => u16(Math.round(((rpm(t) / 800) * 3.5 * 100) | 0))],
-        [0x11, (t) => [clampByte(((rpm(t) - 700) / 30) * 2.55)]],
-        [0x1c, () => [0x06]],
-        [0x1f, (t) => u16(Math.floor(t / 1000) & 0xffff)],
-        [0x2f, () => [clampByte(0.62 * 255)]],
-        [0x42, () => u16(14_100)],
-        [0x46, () => [clampByte(40 + 18)]],
+      pids: new Map<number, (t: number) => PidValue>([
+        // MIL with the stored DTCs; spark ignition; catalyst, evap, O2 sensor, heater, EGR supported and complete.
+        [
+          0x01,
+          () => ({
+            mil: this.stored.length > 0 ? 1 : 0,
+            dtcCount: this.stored.length,
+            byteB: 0x07,
+            byteC: 0xe5,
+            byteD: 0x00,
+          }),
+        ],
+        [0x04, (t) => clamp(20 + rpm(t) / 100, 0, 100)],
+        [0x05, (t) => clamp(20 + t / 6000, -40, 90)],
+        [0x0b, (t) => clamp(30 + rpm(t) / 50, 0, 255)],
+        [0x0c, (t) => rpm(t)],
+        [0x0d, () => 0],
+        [0x0f, () => 24],
+        [0x10, (t) => (rpm(t) / 800) * 3.5],
+        [0x11, (t) => clamp((rpm(t) - 700) / 30, 0, 100)],
+        [0x1c, () => 6],
+        [0x1f, (t) => Math.floor(t / 1000) % 65_536],
+        [0x2f, () => 62],
+        [0x42, () => 14.1],
+        [0x46, () => 18],
       ]),
     };
     const gearbox: Ecu = {
       request: 0x7e1,
       response: 0x7e9,
       name: 'TCM',
-      pids: new Map<number, (t: number) => number[]>([
-        [0x01, () => [0x00, 0x00, 0x00, 0x00]],
-        [0x0d, () => [0]],
+      pids: new Map<number, (t: number) => PidValue>([
+        [0x01, () => ({ mil: 0, dtcCount: 0, byteB: 0, byteC: 0, byteD: 0 })],
+        [0x0d, () => 0],
       ]),
     };
     this.ecuList = [engine, gearbox];
@@ -125,11 +128,17 @@ export class DemoCar implements Responder {
         const body: number[] = [];
         for (const pid of pids) {
           if (pid % 0x20 === 0) {
-            if (pid === 0 || [...ecu.pids.keys()].some((p) => p > pid - 0x20 && p <= pid))
-              body.push(pid, ...supportBitmap(ecu.pids.keys(), pid));
+            // A support PID answers when its block was announced (PID 00 always); its last bit
+            // announces the next block.
+            const keys = [...ecu.pids.keys()];
+            if (pid === 0 || keys.some((p) => p > pid)) {
+              const bitmap = bitmapFromSupported(pid, keys);
+              if (keys.some((p) => p > pid + 0x20)) bitmap[3]! |= 0x01;
+              body.push(pid, ...bitmap);
+            }
           } else {
             const f = ecu.pids.get(pid);
-            if (f) body.push(pid, ...f(t));
+            if (f) body.push(pid, ...encodePid(pid, f(t)));
           }
         }
         return body.length ? [0x41, ...body] : negative(0x31);
@@ -169,6 +178,6 @@ export class DemoCar implements Responder {
   }
 }
 
-function dtcs(codes: number[]): number[] {
-  return [codes.length, ...codes.flatMap(u16)];
+function dtcs(codes: string[]): number[] {
+  return [codes.length, ...codes.flatMap((c) => encodeDtc(c))];
 }

@@ -93,7 +93,7 @@ export const liveSubcommand: Subcommand = {
     const maxPerRequest = link instanceof Elm327Link ? link.adapterProfile.quirks.maxPids : 6;
     const items: PollItem[] = wanted.map((w) => ({ pid: w.def.pid, periodMs: w.periodMs }));
     const t0 = performance.now();
-    let pending: Promise<void> | void;
+    let pending: Promise<void> | undefined;
     let failures = 0;
     const poller = new PidPoller(link, items, {
       maxPerRequest,
@@ -112,7 +112,7 @@ export const liveSubcommand: Subcommand = {
         const line = values.json
           ? JSON.stringify({ t, ecu, pid: hex2(s.pid), value })
           : `${t.toFixed(3).padStart(9)}  ${ecu}  ${hex2(s.pid)}  ${def.key.padEnd(24)} ${formatValue(value, pidUnit(def))}`;
-        pending = writeOut(ctx.stdout, `${line}\n`);
+        pending = writeOut(ctx.stdout, `${line}\n`) || undefined;
       },
       onError: (err, pids) => {
         failures++;

@@ -57,7 +57,8 @@ export async function generateLog(path: string, format: 'candump' | 'asc', count
 /** Reads the file once through the public API; returns frames/s and peak memory. */
 export async function timeRead(
   path: string,
-): Promise<{ frames: number; seconds: number; rssMiB: number; heapMiB: number }> {
+): Promise<{ frames: number; seconds: number; rssMiB: number; heapMiB: number; rssStartMiB: number }> {
+  const rssStart = process.memoryUsage.rss();
   let peakRss = process.memoryUsage.rss();
   let peakHeap = process.memoryUsage().heapUsed;
   const start = process.hrtime.bigint();

@@ -68,6 +68,9 @@ describe('start-up against the emulator', () => {
     const stn = await connect({ profile: profileByName('obdlink', profiles) });
     expect(stn.link.adapter?.stn).toBe('STN2120 v5.6.19');
     expect(stn.link.adapter?.profile).toBe('obdlink');
+    expect(stn.link.adapter?.device).toBe('OBDLink (obdlink)');
+    const stnSent = stn.transcript.entries.filter((e) => e.dir === 'tx').map((e) => e.data.trim());
+    expect(stnSent).toEqual(expect.arrayContaining(['STDI', 'ATAT2']));
     const clone = await connect({ profile: profileByName('clone-v1.5', profiles) });
     expect(clone.link.adapter?.profile).toBe('clone-v1.5');
     // The clone never stopped echoing; answers are still read correctly.

@@ -43,6 +43,8 @@ export interface Elm327Options {
 export interface AdapterDetails {
   version: string;
   stn?: string;
+  /** STDI: the STN product name. */
+  device?: string;
   voltage?: number;
   profile: string;
   protocol: ElmProtocol;
@@ -156,13 +158,21 @@ export class Elm327Link implements DiagnosticLink {
     if (sti && !/^\?$/m.test(sti)) stn = sti.split('\n')[0];
     const profiles = this.options.profiles ?? [GENUINE];
     this.profile = this.options.profile ?? matchProfile(stn ?? version, profiles);
-    if (this.profile.quirks.adaptiveTiming) await this.optional(io, 'ATAT1');
+    let device: string | undefined;
+    if (stn) {
+      // STN chips name the product (OBDLink SX, MX …) and time answers reliably with the
+      // aggressive adaptive timing, which saves a few ms per request.
+      const di = await this.at(io, 'STDI');
+      if (di && !/^\?$/m.test(di)) device = di.split('\n')[0];
+    }
+    if (this.profile.quirks.adaptiveTiming) await this.optional(io, stn ? 'ATAT2' : 'ATAT1');
     const rv = await this.at(io, 'ATRV');
     const volts = /(\d+(?:\.\d+)?)\s*V/i.exec(rv);
     const { protocol, auto, ecus } = await this.detectProtocol(io);
     this.details = {
       version: version.split('\n')[0]!,
       stn,
+      device,
       voltage: volts ? Number(volts[1]) : undefined,
       profile: this.profile.name,
       protocol,

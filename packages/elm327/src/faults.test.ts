@@ -112,3 +112,29 @@ describe('socket reset over TCP', () => {
     }
   });
 });
+
+describe('a fake v2.1 that loses a prompt every 25 answers', () => {
+  it('keeps answering 120 requests in a row, resynchronising when a prompt goes missing', async () => {
+    const { loadProfiles, profileByName } = await import('./profile.js');
+    const clock = new VirtualClock();
+    const profile = profileByName('fake-v2.1', loadProfiles());
+    const emu = new Elm327Emulator({ responder: new DemoCar(), clock, baud: 38_400, latencyMs: 20, profile });
+    const link = new Elm327Link({
+      clock,
+      profiles: loadProfiles(),
+      open: async () => {
+        const [a, b] = duplexPair();
+        emu.attach(b);
+        return a;
+      },
+    });
+    await clock.run(link.start());
+    let ok = 0;
+    for (let i = 0; i < 120; i++) {
+      const [r] = await clock.run(link.request(rpm));
+      if (r!.data[1] === 0x0c) ok++;
+    }
+    expect(ok).toBe(120);
+    expect(link.stats.resyncs).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -24,6 +24,8 @@ scanners) s'y connectent comme à un vrai adaptateur. La première ligne sur std
   --pty            crée un pseudo-terminal (socat) à ouvrir comme /dev/ttyUSB0
   --baud N         vitesse série simulée, bit/s (38400 par défaut ; 0 : sans délai)
   --latency MS     temps de réponse des calculateurs, ms (15 par défaut)
+  --scenario S     répond avec le véhicule simulé d'un scénario (nom ou fichier YAML,
+                   voir « atelier sim list ») au lieu de la voiture de démonstration
   --profile NOM    comportement d'adaptateur : genuine, clone-v1.5, fake-v2.1, obdlink
   --protocol N     protocole du véhicule (numéro ELM327 : 6 CAN 11/500, 7 CAN 29/500,
                    8 CAN 11/250, 9 CAN 29/250, 3 ISO 9141-2 …)`,
@@ -38,6 +40,8 @@ line says where it listens; Ctrl-C stops it cleanly.
   --pty            make a pseudo-terminal (socat) to open like /dev/ttyUSB0
   --baud N         simulated serial speed, bit/s (default 38400; 0: no delay)
   --latency MS     ECU response time, ms (default 15)
+  --scenario S     answer with a scenario's simulated vehicle (name or YAML file, see
+                   'atelier sim list') instead of the demo car
   --profile NAME   adapter behaviour: genuine, clone-v1.5, fake-v2.1, obdlink
   --protocol N     vehicle protocol (ELM327 number: 6 CAN 11/500, 7 CAN 29/500, 8 CAN 11/250,
                    9 CAN 29/250, 3 ISO 9141-2 …)`,
@@ -68,6 +72,16 @@ export function demoResponder(): Responder {
   return new DemoCar();
 }
 
+/** A scenario's simulated vehicle (`--scenario NAME|FILE`), loaded on demand. */
+async function scenarioResponder(spec: string, ctx: CliContext): Promise<Responder> {
+  const sim = await import('@atelier/vehicle-sim');
+  const path = await import('node:path');
+  const file = /[/\\]|\.ya?ml$/.test(spec);
+  return sim.Vehicle.fromScenario(
+    sim.loadScenario(file && !path.isAbsolute(spec) ? path.resolve(ctx.cwd, spec) : spec),
+  );
+}
+
 export const emulateCommand: Command = {
   name: 'emulate',
   summary: { fr: 'émulateur ELM327 (TCP, pseudo-terminal)', en: 'ELM327 emulator (TCP, pseudo-terminal)' },
@@ -84,6 +98,7 @@ export const emulateCommand: Command = {
           latency: { type: 'string' },
           profile: { type: 'string' },
           protocol: { type: 'string' },
+          scenario: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         strict: true,
@@ -109,8 +124,11 @@ export const emulateCommand: Command = {
       );
     }
     const profile = values.profile ? profileByName(values.profile as string, loadProfiles()) : undefined;
+    const responder = values.scenario
+      ? await scenarioResponder(values.scenario as string, ctx)
+      : demoResponder();
     const emu = new Elm327Emulator({
-      responder: demoResponder(),
+      responder,
       baud,
       latencyMs,
       profile,

@@ -5,7 +5,8 @@ import { ftaCommand } from './fta.js';
 import { kbCommand } from './kb.js';
 import { obdCommand } from './obd/index.js';
 import { serveCommand } from './serve.js';
+import { simCommand } from './sim.js';
 import { dbCommand } from './db.js';
 
 /** Every command group, in the order the help lists them. Each area adds its own module here. */
-export const commands: Command[] = [canCommand, obdCommand, emulateCommand, kbCommand, ftaCommand, serveCommand, dbCommand];
+export const commands: Command[] = [canCommand, obdCommand, emulateCommand, simCommand, kbCommand, ftaCommand, serveCommand, dbCommand];

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { FUNCTIONAL } from '@atelier/obd';
+import { FAULT_TYPES } from '@atelier/vehicle-sim';
+import { describe, expect, it } from 'vitest';
+import { openAdapter } from '../adapters.js';
+import type { CliContext } from '../context.js';
+
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+const CLI_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'atelier-sim-cli-'));
+
+async function atelier(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: CLI_DIR,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('atelier sim', () => {
+  it('list --json: every scenario with vehicle, faults, true cause and complaint; every fault covered', async () => {
+    const { code, stdout } = await atelier('sim', 'list', '--json');
+    expect(code).toBe(0);
+    const list = JSON.parse(stdout) as {
+      name: string;
+      vehicle: string;
+      faults: string[];
+      true_cause: string;
+      complaint: { fr: string; en: string };
+    }[];
+    for (const s of list) {
+      expect(Object.keys(s)).toEqual(['name', 'vehicle', 'faults', 'true_cause', 'complaint']);
+      expect(s.complaint.fr && s.complaint.en).toBeTruthy();
+    }
+    const covered = new Set(list.flatMap((s) => s.faults));
+    for (const f of FAULT_TYPES) expect(covered, f).toContain(f);
+    expect(list.some((s) => s.faults.length === 0)).toBe(true);
+  });
+
+  it('run --record twice gives byte-identical candump logs; the report names the codes', async () => {
+    const a = join(dir, 'a.log');
+    const b = join(dir, 'b.log');
+    const first = await atelier(
+      '--lang',
+      'en',
+      'sim',
+      'run',
+      '--scenario',
+      'misfire-cyl2',
+      '--duration',
+      '20',
+      '--record',
+      a,
+    );
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Confirmed DTCs : P0300, P0302/);
+    expect(
+      (await atelier('sim', 'run', '--scenario', 'misfire-cyl2', '--duration', '20', '--record', b)).code,
+    ).toBe(0);
+    const text = readFileSync(a, 'utf8');
+    expect(text.length).toBeGreaterThan(1000);
+    expect(readFileSync(b, 'utf8')).toBe(text);
+  });
+
+  it('a bad scenario file fails with the field named; unknown scenario is a usage error', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'name: x\nvehicle: petrol\ncomplaint: { fr: a, en: b }\ntrue_cause: c\nfaults:\n  - { type: misfire, cylinder: 9, severity: 0.5 }\ndrive:\n  - { phase: idle }\n',
+    );
+    const r = await atelier('sim', 'run', '--scenario', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('faults[0].cylinder');
+    expect(r.stderr).toContain('bad.yaml:6');
+    expect((await atelier('sim', 'run', '--scenario', 'no-such-thing')).code).toBe(2);
+  });
+});
+
+describe('--adapter sim:SCENARIO', () => {
+  it('opens a simulated vehicle in process', async () => {
+    const ctx = { lang: 'en', cwd: dir } as CliContext;
+    const link = await openAdapter('sim:wheel-speed-sensor', ctx);
+    expect(link.info.kind).toBe('sim');
+    const answers = await link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) });
+    expect(Buffer.from(answers[0].data.subarray(3)).toString('latin1')).toMatch(/^VF1/);
+    const abs = await link.request({
+      target: { kind: 'physical', address: 0x760 },
+      data: Uint8Array.of(0x19, 0x02, 0xff),
+    });
+    expect([...abs[0].data.subarray(3, 6)]).toEqual([0x40, 0x35, 0x31]); // C0035, FTB 0x31
+    await link.close();
+  });
+});

@@ -1,0 +1,180 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  listScenarios,
+  loadScenario,
+  type Scenario,
+  ScenarioError,
+  type SessionReport,
+  scenarioSummary,
+  simulateSession,
+} from '@atelier/vehicle-sim';
+import { type CliContext, type Command, UsageError, writeOut } from '../context.js';
+
+const USAGE = {
+  fr: `Usage : atelier sim list [--json]
+        atelier sim run --scenario NOM|FICHIER [--duration S] [--record SORTIE.log] [--json]
+
+Véhicules simulés avec défauts injectés (scénarios de formation).
+
+  list              les scénarios fournis : véhicule, défauts, plainte du client, vraie cause
+  run               session d'atelier scriptée (VIN, codes défaut, image figée, préparation,
+                    PID en direct) contre le véhicule simulé sur un bus CAN virtuel, en temps
+                    virtuel ; --record écrit chaque trame au format candump
+  --scenario S      nom d'un scénario fourni ou chemin d'un fichier YAML
+  --duration S      durée de la session, secondes (60 par défaut)
+  --json            sortie JSON`,
+  en: `Usage: atelier sim list [--json]
+       atelier sim run --scenario NAME|FILE [--duration S] [--record OUT.log] [--json]
+
+Simulated vehicles with injected faults (training scenarios).
+
+  list              the built-in scenarios: vehicle, faults, customer complaint, true cause
+  run               scripted workshop session (VIN, DTCs, freeze frame, readiness, live PIDs)
+                    against the simulated vehicle on a virtual CAN bus, in virtual time;
+                    --record writes every frame as a candump log
+  --scenario S      a built-in scenario name or a YAML file path
+  --duration S      session length, seconds (default 60)
+  --json            JSON output`,
+};
+
+function parse(
+  args: string[],
+  ctx: CliContext,
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true })
+      .values as Record<string, string | boolean | undefined>;
+  } catch (err) {
+    throw new UsageError((err as Error).message, USAGE[ctx.lang]);
+  }
+}
+
+async function list(args: string[], ctx: CliContext): Promise<number> {
+  const v = parse(args, ctx, { json: { type: 'boolean' } });
+  if (v.help) return help(ctx);
+  const all = listScenarios();
+  if (v.json) {
+    await writeOut(ctx.stdout, `${JSON.stringify(all.map(scenarioSummary), null, 2)}\n`);
+    return 0;
+  }
+  const width = Math.max(...all.map((s) => s.name.length));
+  const lines = all.map((s) => {
+    const faults = s.faults.length
+      ? s.faults.map((f) => f.type).join(', ')
+      : ctx.lang === 'fr'
+        ? 'aucun défaut'
+        : 'no fault';
+    return `${s.name.padEnd(width)}  ${s.vehicle.padEnd(9)}  ${faults}\n${' '.repeat(width + 2)}« ${s.complaint[ctx.lang]} »`;
+  });
+  await writeOut(ctx.stdout, `${lines.join('\n')}\n`);
+  return 0;
+}
+
+function resolveScenario(spec: string, ctx: CliContext): Scenario {
+  const looksLikeFile = /[/\\]|\.ya?ml$/.test(spec);
+  try {
+    return loadScenario(looksLikeFile && !isAbsolute(spec) ? resolve(ctx.cwd, spec) : spec);
+  } catch (err) {
+    if (err instanceof ScenarioError && !looksLikeFile && err.path === '')
+      throw new UsageError(err.message, USAGE[ctx.lang]);
+    throw err;
+  }
+}
+
+async function run(args: string[], ctx: CliContext): Promise<number> {
+  const v = parse(args, ctx, {
+    scenario: { type: 'string', short: 's' },
+    duration: { type: 'string' },
+    record: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (v.help) return help(ctx);
+  const fr = ctx.lang === 'fr';
+  if (!v.scenario)
+    throw new UsageError(fr ? '--scenario est obligatoire' : '--scenario is required', USAGE[ctx.lang]);
+  const duration = v.duration === undefined ? 60 : Number(v.duration);
+  if (!Number.isFinite(duration) || duration < 0 || duration > 86_400)
+    throw new UsageError(
+      fr
+        ? `--duration : « ${v.duration} » doit être un nombre de secondes (0 à 86400)`
+        : `--duration: '${v.duration}' must be seconds (0 to 86400)`,
+      USAGE[ctx.lang],
+    );
+  const scenario = resolveScenario(v.scenario as string, ctx);
+  const record = v.record ? resolve(ctx.cwd, v.record as string) : undefined;
+  const { report, frames } = await simulateSession(scenario, { durationS: duration, record });
+  if (v.json) {
+    await writeOut(
+      ctx.stdout,
+      `${JSON.stringify({ scenario: scenario.name, frames, record, report }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  await writeOut(ctx.stdout, describe(scenario, report, frames, record, ctx));
+  return 0;
+}
+
+function describe(
+  s: Scenario,
+  r: SessionReport,
+  frames: number,
+  record: string | undefined,
+  ctx: CliContext,
+): string {
+  const fr = ctx.lang === 'fr';
+  const none = fr ? 'aucun' : 'none';
+  const hexes = (xs: { address: number }[]) => xs.map((e) => e.address.toString(16).toUpperCase()).join(', ');
+  const lines = [
+    `${fr ? 'Scénario' : 'Scenario'} ${s.name} — ${s.profile.label[ctx.lang]}`,
+    `  VIN : ${r.vin ?? '?'}`,
+    `  ${fr ? 'Calculateurs OBD' : 'OBD ECUs'} : ${hexes(r.ecus) || none}`,
+    `  MIL : ${r.mil ? (fr ? 'allumé' : 'on') : fr ? 'éteint' : 'off'}`,
+    `  ${fr ? 'Codes confirmés' : 'Confirmed DTCs'} : ${r.confirmed.join(', ') || none}`,
+    `  ${fr ? 'Codes en attente' : 'Pending DTCs'} : ${r.pending.join(', ') || none}`,
+    `  ${fr ? 'Codes permanents' : 'Permanent DTCs'} : ${r.permanent.join(', ') || none}`,
+  ];
+  if (r.freezeFrame) {
+    const f = r.freezeFrame;
+    lines.push(
+      `  ${fr ? 'Image figée' : 'Freeze frame'} : ${f.dtc}, ${f.rpm ?? '?'} tr/min, ${f.speedKmh ?? '?'} km/h, ${f.coolantC ?? '?'} °C`,
+    );
+  }
+  lines.push(
+    `  ${fr ? 'Moniteurs prêts' : 'Monitors complete'} : ${r.readiness.complete}/${r.readiness.supported}`,
+    ...Object.entries(r.uds).map(
+      ([ecu, list]) =>
+        `  UDS 0x${ecu.toUpperCase()} : ${list.map((d) => `${d.code} (0x${d.status.toString(16).padStart(2, '0')})`).join(', ') || none}`,
+    ),
+    `  ${fr ? 'Données en direct' : 'Live data'} : ${r.live.samples} ${fr ? 'lectures' : 'samples'}, ${r.live.rpm ?? '?'} ${fr ? 'tr/min' : 'rpm'}, ${r.live.speedKmh ?? '?'} km/h, ${r.live.coolantC ?? '?'} °C`,
+    `  ${fr ? 'Trames' : 'Frames'} : ${frames}${record ? ` → ${record}` : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function help(ctx: CliContext): number {
+  ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
+  return 0;
+}
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: {
+    fr: 'véhicules simulés, défauts injectés, scénarios',
+    en: 'simulated vehicles, injected faults, scenarios',
+  },
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    if (sub === 'list') return list(rest, ctx);
+    if (sub === 'run') return run(rest, ctx);
+    if (!sub || sub === '--help' || sub === '-h') {
+      ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
+      return sub ? 0 : 2;
+    }
+    throw new UsageError(
+      ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
+      USAGE[ctx.lang],
+    );
+  },
+};

@@ -1,7 +1,14 @@
 export * from './dtc.js';
 export { DTC_TITLES } from './dtc-titles.js';
+export * from './isotp-link.js';
 export * from './link.js';
+export * from './mode06.js';
+export * from './nrc.js';
+export * from './obd-client.js';
 export * from './pids.js';
+export * from './readiness.js';
+export * from './response-line.js';
+export * from './scripted-ecu.js';
 export * from './text.js';
 export * from './vin.js';
 export { manufacturerOf, WMIS } from './wmi.js';

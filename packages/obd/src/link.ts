@@ -18,6 +18,11 @@ export interface LinkRequest {
   timeoutMs?: number;
   /** Stop waiting once this many ECUs answered (the ELM327 "response count" speed-up). */
   expectedResponses?: number;
+  /**
+   * How long an ECU that answered 0x7F <sid> 0x78 "response pending" may take for its final answer,
+   * ms (ISO 14229 P2*; the link's default, 5000, when absent). Links absorb pending answers.
+   */
+  pendingTimeoutMs?: number;
 }
 
 export interface EcuResponse {

@@ -724,7 +724,7 @@ describe('multi-PID responses', () => {
     const slices = splitPids(body);
     expect(slices.map((s) => s.pid)).toEqual([0x0c, 0x0d, 0x05, 0x04, 0x11, 0x0f]);
     const values = slices.map((s) => decodePid(s.pid, s.data));
-    [1726, 50, 83, HALF, 100, 20].forEach((want, i) => expectClose(values[i], want));
+    for (const [i, want] of [1726, 50, 83, HALF, 100, 20].entries()) expectClose(values[i], want);
   });
 
   it('ignores CAN padding after the last PID but not an unknown PID in the middle', () => {

@@ -1,0 +1,289 @@
+import {
+  type Bus,
+  type Clock,
+  type Frame,
+  IsoTpEndpoint,
+  IsoTpError,
+  type IsoTpMessage,
+  type IsoTpOptions,
+  normalFixedId,
+  OBD_FUNCTIONAL_ID_11,
+  OBD_FUNCTIONAL_ID_29,
+  OBD_TESTER_ADDRESS,
+  parseNormalFixedId,
+  systemClock,
+  type TimerHandle,
+} from '@atelier/can';
+import {
+  BusFaultError,
+  type DiagnosticLink,
+  type EcuResponse,
+  LinkError,
+  type LinkInfo,
+  type LinkRequest,
+  LinkTimeoutError,
+  MalformedResponseError,
+  NoResponseError,
+} from './link.js';
+import { hexBytes } from './text.js';
+
+/**
+ * A DiagnosticLink over ISO-TP on any CAN bus, with ISO 15765-4 OBD addressing:
+ * - 11-bit: functional requests on 0x7DF, ECUs answer on 0x7E8–0x7EF; physical requests to
+ *   0x7E0–0x7E7 (response id − 8).
+ * - 29-bit: functional requests on 0x18DB33F1, ECUs answer on 0x18DAF1xx; physical requests to
+ *   0x18DAxxF1.
+ * One ISO-TP endpoint per possible responder collects the answers of every ECU within the response
+ * window; transfers still in progress at the end of the window are waited for (their own N_Cr
+ * bounds them), and an ECU that answers 0x78 "response pending" is given P2* for its final answer.
+ */
+
+export interface IsoTpLinkOptions {
+  clock?: Clock;
+  /** 29-bit identifiers (normal fixed addressing). Default false: 11-bit. */
+  extended?: boolean;
+  /** Response ids to listen on. Default 0x7E8–0x7EF, or 0x18DAF100–0x18DAF1FF on 29-bit. */
+  responseIds?: number[];
+  /** Response window, ms (SAE J1979 allows ECUs 50 ms; default 100 leaves margin for busy buses). */
+  timeoutMs?: number;
+  /** P2*: how long an ECU that answered "response pending" may take, ms. Default 5000. */
+  pendingTimeoutMs?: number;
+  /** ISO-TP settings of the tester's endpoints (padding, block size, STmin, N_ timeouts). */
+  isotp?: Omit<IsoTpOptions, 'clock'>;
+  /** Human-readable protocol for `info`, e.g. "ISO 15765-4 CAN (11 bit ID, 500 kbaud)". */
+  protocol?: string;
+}
+
+interface Pending {
+  sid: number;
+  onlyEcu: number | undefined;
+  expected: number;
+  windowOver: boolean;
+  answers: Map<number, EcuResponse>;
+  /** ECUs that said "response pending", with the time their final answer is due. */
+  waiting: Map<number, number>;
+  /** ECUs whose multi-frame answer is under way. */
+  busy: Set<number>;
+  errors: Map<number, IsoTpError>;
+  timers: TimerHandle[];
+  pendingMs: number;
+  check: () => void;
+}
+
+export class IsoTpLink implements DiagnosticLink {
+  readonly info: LinkInfo;
+  private readonly clock: Clock;
+  private readonly extended: boolean;
+  private readonly timeoutMs: number;
+  private readonly pendingMs: number;
+  private readonly endpoints = new Map<number, IsoTpEndpoint>();
+  private readonly unsubscribeRaw: () => void;
+  private current: Pending | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly bus: Bus,
+    private readonly options: IsoTpLinkOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.extended = options.extended ?? false;
+    this.timeoutMs = options.timeoutMs ?? 100;
+    this.pendingMs = options.pendingTimeoutMs ?? 5000;
+    this.info = {
+      kind: 'isotp',
+      protocol: options.protocol ?? `ISO 15765-4 CAN (${this.extended ? 29 : 11} bit ID)`,
+      extended: this.extended,
+    };
+    const ids =
+      options.responseIds ??
+      (this.extended
+        ? Array.from({ length: 256 }, (_, i) => normalFixedId(OBD_TESTER_ADDRESS, i))
+        : Array.from({ length: 8 }, (_, i) => 0x7e8 + i));
+    for (const id of ids) this.endpointFor(id);
+    // First frames tell us a long answer is on its way, so the window waits for it to complete.
+    this.unsubscribeRaw = bus.subscribe(
+      (f: Frame) => {
+        const p = this.current;
+        if (p && f.data.length > 0 && f.data[0] >> 4 === 1 && this.endpoints.has(f.id)) p.busy.add(f.id);
+      },
+      [{ id: 0, mask: 0, extended: this.extended }],
+    );
+  }
+
+  /** The request id an ECU listens on, from its response id. */
+  requestIdFor(responseId: number): number {
+    if (!this.extended) return responseId - 8;
+    const parts = parseNormalFixedId(responseId);
+    if (!parts)
+      throw new LinkError(`0x${responseId.toString(16)} is not a 29-bit normal fixed id`, 'protocol-error');
+    return normalFixedId(parts.source, parts.target);
+  }
+
+  /** The response id of the ECU listening on a request id. */
+  responseIdFor(requestId: number): number {
+    if (!this.extended) return requestId + 8;
+    const parts = parseNormalFixedId(requestId);
+    if (!parts)
+      throw new LinkError(`0x${requestId.toString(16)} is not a 29-bit normal fixed id`, 'protocol-error');
+    return normalFixedId(parts.source, parts.target);
+  }
+
+  private endpointFor(responseId: number): IsoTpEndpoint {
+    let ep = this.endpoints.get(responseId);
+    if (ep) return ep;
+    ep = new IsoTpEndpoint(
+      this.bus,
+      {
+        txId: this.requestIdFor(responseId),
+        rxId: responseId,
+        extendedIds: this.extended,
+        functionalId: this.extended ? OBD_FUNCTIONAL_ID_29 : OBD_FUNCTIONAL_ID_11,
+      },
+      { ...this.options.isotp, clock: this.clock },
+    );
+    ep.onMessage((m) => this.onMessage(responseId, m));
+    ep.onError((e) => this.onError(responseId, e));
+    this.endpoints.set(responseId, ep);
+    return ep;
+  }
+
+  request(req: LinkRequest): Promise<EcuResponse[]> {
+    if (this.closed) return Promise.reject(new LinkError('the ISO-TP link is closed', 'closed'));
+    const run = this.queue.then(() => this.exchange(req));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async exchange(req: LinkRequest): Promise<EcuResponse[]> {
+    if (this.closed) throw new LinkError('the ISO-TP link is closed', 'closed');
+    if (req.data.length === 0) throw new LinkError('empty request', 'protocol-error');
+    const functional = req.target.kind === 'functional';
+    let onlyEcu: number | undefined;
+    let sender: IsoTpEndpoint;
+    if (req.target.kind === 'physical') {
+      onlyEcu = this.responseIdFor(req.target.address);
+      sender = this.endpointFor(onlyEcu);
+    } else {
+      if (req.data.length > 7) {
+        throw new LinkError(
+          `a functional request is one CAN frame (7 bytes at most), got ${req.data.length}`,
+          'protocol-error',
+        );
+      }
+      sender = this.endpoints.values().next().value!;
+    }
+
+    let settle!: () => void;
+    const done = new Promise<void>((r) => {
+      settle = r;
+    });
+    const p: Pending = {
+      sid: req.data[0],
+      onlyEcu,
+      expected: req.expectedResponses ?? (functional ? Number.POSITIVE_INFINITY : 1),
+      windowOver: false,
+      answers: new Map(),
+      waiting: new Map(),
+      busy: new Set(),
+      errors: new Map(),
+      timers: [],
+      pendingMs: req.pendingTimeoutMs ?? this.pendingMs,
+      check: () => {
+        if (p.answers.size >= p.expected) return settle();
+        if (!p.windowOver || p.busy.size > 0) return;
+        const now = this.clock.now();
+        for (const due of p.waiting.values()) if (due > now) return;
+        settle();
+      },
+    };
+    this.current = p;
+    try {
+      try {
+        await (functional ? sender.sendFunctional(req.data) : sender.send(req.data));
+      } catch (err) {
+        throw toLinkError(err, `sending ${hexBytes(req.data)}`);
+      }
+      p.timers.push(
+        this.clock.setTimeout(() => {
+          p.windowOver = true;
+          p.check();
+        }, req.timeoutMs ?? this.timeoutMs),
+      );
+      await done;
+    } finally {
+      this.current = undefined;
+      for (const t of p.timers) this.clock.clearTimeout(t);
+    }
+
+    const name = (id: number) => id.toString(16).toUpperCase();
+    for (const [ecu, err] of p.errors) {
+      if (p.answers.has(ecu)) continue;
+      if (err.code === 'wrong-sn' || err.code === 'unexpected-cf' || err.code === 'interrupted') {
+        throw new MalformedResponseError(`ECU ${name(ecu)}: answer broken off (${err.message})`, {
+          cause: err,
+        });
+      }
+      throw new LinkTimeoutError(`ECU ${name(ecu)}: answer did not complete (${err.message})`, {
+        cause: err,
+      });
+    }
+    for (const ecu of p.waiting.keys()) {
+      if (!p.answers.has(ecu)) {
+        throw new LinkTimeoutError(
+          `ECU ${name(ecu)} announced "response pending" but gave no answer within ${p.pendingMs} ms (P2*)`,
+        );
+      }
+    }
+    if (p.answers.size === 0) {
+      throw new NoResponseError(
+        `no ECU answered ${hexBytes(req.data)} ${functional ? 'sent functionally' : `sent to ${name(req.target.kind === 'physical' ? req.target.address : 0)}`} within ${req.timeoutMs ?? this.timeoutMs} ms`,
+      );
+    }
+    return [...p.answers.values()].sort((a, b) => a.ecu - b.ecu);
+  }
+
+  private onMessage(ecu: number, m: IsoTpMessage): void {
+    const p = this.current;
+    if (!p || (p.onlyEcu !== undefined && ecu !== p.onlyEcu)) return;
+    const d = m.data;
+    p.busy.delete(ecu);
+    if (d.length >= 3 && d[0] === 0x7f && d[1] === p.sid && d[2] === 0x78) {
+      const due = this.clock.now() + p.pendingMs;
+      p.waiting.set(ecu, due);
+      p.timers.push(this.clock.setTimeout(() => p.check(), p.pendingMs));
+      return;
+    }
+    p.waiting.delete(ecu);
+    if (!p.answers.has(ecu))
+      p.answers.set(ecu, { ecu, extended: this.extended, data: Uint8Array.from(d), timestamp: m.timestamp });
+    p.check();
+  }
+
+  private onError(ecu: number, e: IsoTpError): void {
+    const p = this.current;
+    if (!p || (p.onlyEcu !== undefined && ecu !== p.onlyEcu)) return;
+    p.busy.delete(ecu);
+    p.errors.set(ecu, e);
+    p.check();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribeRaw();
+    for (const ep of this.endpoints.values()) ep.close();
+  }
+}
+
+function toLinkError(err: unknown, what: string): LinkError {
+  if (err instanceof LinkError) return err;
+  if (err instanceof IsoTpError) {
+    if (err.code === 'bus-error') return new BusFaultError(`${what}: ${err.message}`, { cause: err });
+    if (err.code === 'closed') return new LinkError(`${what}: ${err.message}`, 'closed', { cause: err });
+    if (err.code.startsWith('timeout') || err.code === 'wait-limit')
+      return new LinkTimeoutError(`${what}: ${err.message}`, { cause: err });
+    return new LinkError(`${what}: ${err.message}`, 'protocol-error', { cause: err });
+  }
+  return new BusFaultError(`${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}

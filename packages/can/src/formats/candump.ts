@@ -149,8 +149,13 @@ export class CandumpParser implements LineParser {
       }
     } else {
       const d0 = i;
-      let dEnd = i;
-      while (dEnd < e && buf[dEnd] !== SPACE && buf[dEnd] !== 0x5f && buf[dEnd] !== TAB) dEnd++;
+      // The data runs to the end of the line but for a ` R`/` T` direction or a `_X` DLC suffix:
+      // look at the end instead of scanning every digit twice.
+      let dEnd = e;
+      while (dEnd > d0 && (buf[dEnd - 1] === SPACE || buf[dEnd - 1] === TAB)) dEnd--;
+      if (dEnd - 2 >= d0 && (buf[dEnd - 2] === SPACE || buf[dEnd - 2] === TAB)) dEnd -= 2;
+      while (dEnd > d0 && (buf[dEnd - 1] === SPACE || buf[dEnd - 1] === TAB)) dEnd--;
+      if (dEnd - 2 >= d0 && buf[dEnd - 2] === 0x5f) dEnd -= 2;
       const digits = dEnd - d0;
       if (digits & 1) fail(`odd number of hex digits (${digits}) in the data`, s, dEnd);
       const n = digits >> 1;

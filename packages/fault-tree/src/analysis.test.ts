@@ -7,7 +7,6 @@ import { and, atleast, emptyModel, or, ref } from './model.js';
 import { assignments, randomTree } from './testing/random-trees.js';
 import { evaluateGate } from './truth.js';
 
-
 describe('BDD', () => {
   it('is canonical: equivalent formulas give the same node', () => {
     const b = new Bdd();
@@ -35,7 +34,8 @@ describe('BDD', () => {
 
 function bruteProbability(t: ReturnType<typeof randomTree>, events: string[]): number {
   let p = 0;
-  for (const { values, weight } of assignments(t.model, events)) if (evaluateGate(t.model, t.top, values)) p += weight;
+  for (const { values, weight } of assignments(t.model, events))
+    if (evaluateGate(t.model, t.top, values)) p += weight;
   return p;
 }
 
@@ -53,14 +53,23 @@ describe('analysis against enumeration on random trees', () => {
       const t = randomTree(seed, { events: 3 + (seed % 8), coherent: true });
       const c = compile(t.model, { top: t.top });
       const prods = productsOf(c);
-      const ours = [...prods.zbdd.products(prods.root)].map((s) => s.map((v) => c.variables[v]).sort().join(' ')).sort();
+      const ours = [...prods.zbdd.products(prods.root)]
+        .map((s) =>
+          s
+            .map((v) => c.variables[v])
+            .sort()
+            .join(' '),
+        )
+        .sort();
       // reference: the minimal sets of events that alone make the top true
       const cuts: Set<string>[] = [];
       for (const { values } of assignments(t.model, c.variables)) {
         if (!evaluateGate(t.model, t.top, values)) continue;
         cuts.push(new Set(c.variables.filter((e) => values.get(e))));
       }
-      const minimal = cuts.filter((s) => !cuts.some((o) => o !== s && o.size < s.size && [...o].every((x) => s.has(x))));
+      const minimal = cuts.filter(
+        (s) => !cuts.some((o) => o !== s && o.size < s.size && [...o].every((x) => s.has(x))),
+      );
       const expected = minimal.map((s) => [...s].sort().join(' ')).sort();
       expect(ours).toEqual(expected);
       const r = analyze(t.model, { top: t.top });
@@ -84,17 +93,27 @@ describe('analysis against enumeration on random trees', () => {
         let implies = true;
         for (let m = 0; m < 1 << free.length && implies; m++) {
           const values = new Map(lit);
-          free.forEach((v, i) => values.set(v, !!(m & (1 << i))));
+          for (const [i, v] of free.entries()) values.set(v, !!(m & (1 << i)));
           implies = evaluateGate(t.model, t.top, values);
         }
         if (implies) implicants.push(lit);
       }
-      const sub = (a: Map<string, boolean>, b: Map<string, boolean>) => a.size < b.size && [...a].every(([k, v]) => b.get(k) === v);
+      const sub = (a: Map<string, boolean>, b: Map<string, boolean>) =>
+        a.size < b.size && [...a].every(([k, v]) => b.get(k) === v);
       const primes = implicants.filter((s) => !implicants.some((o) => sub(o, s)));
-      const show = (m: Map<string, boolean>) => [...m].map(([k, v]) => (v ? k : `not ${k}`)).sort().join(' ');
+      const show = (m: Map<string, boolean>) =>
+        [...m]
+          .map(([k, v]) => (v ? k : `not ${k}`))
+          .sort()
+          .join(' ');
       const prods = productsOf(c, { primeImplicants: true });
       const ours = c.coherent
-        ? [...prods.zbdd.products(prods.root)].map((s) => s.map((v) => c.variables[v]).sort().join(' '))
+        ? [...prods.zbdd.products(prods.root)].map((s) =>
+            s
+              .map((v) => c.variables[v])
+              .sort()
+              .join(' '),
+          )
         : [...prods.zbdd.products(prods.root)].map((s) => s.map(prods.name).sort().join(' '));
       // a coherent tree's prime implicants are its minimal cut sets
       expect(ours.sort()).toEqual(primes.map(show).sort());
@@ -110,7 +129,10 @@ describe('importance and approximations', () => {
     ['C', 0.03],
   ] as const)
     m.basicEvents.set(n, { name: n, expression: constant(p) });
-  m.gates.set('TOP', { name: 'TOP', formula: or(and(ref('A'), ref('B')), and(ref('A'), ref('C')), atleast(2, ref('A'), ref('B'), ref('C'))) });
+  m.gates.set('TOP', {
+    name: 'TOP',
+    formula: or(and(ref('A'), ref('B')), and(ref('A'), ref('C')), atleast(2, ref('A'), ref('B'), ref('C'))),
+  });
 
   it('MIF is P(top | e) − P(top | ¬e) and the other factors follow', () => {
     const r = analyze(m, { importance: true });

@@ -1,4 +1,4 @@
-import { type CompileOptions, type Compiled, compile } from './compile.js';
+import { type Compiled, type CompileOptions, compile } from './compile.js';
 import type { Model } from './model.js';
 import { EMPTY, Zbdd } from './zbdd.js';
 
@@ -83,7 +83,10 @@ export interface Products {
   prime: boolean;
 }
 
-export function productsOf(c: Compiled, options: { limitOrder?: number; primeImplicants?: boolean } = {}): Products {
+export function productsOf(
+  c: Compiled,
+  options: { limitOrder?: number; primeImplicants?: boolean } = {},
+): Products {
   const zbdd = new Zbdd();
   const limit = options.limitOrder ?? 20;
   const prime = !!options.primeImplicants && !c.coherent;
@@ -98,7 +101,12 @@ export function productsOf(c: Compiled, options: { limitOrder?: number; primeImp
   };
 }
 
-export function analyzeCompiled(c: Compiled, options: AnalysisOptions, start: number, now: () => number = defaultNow): AnalysisReport {
+export function analyzeCompiled(
+  c: Compiled,
+  options: AnalysisOptions,
+  start: number,
+  now: () => number = defaultNow,
+): AnalysisReport {
   const approximation = options.approximation ?? 'exact';
   const prods = productsOf(c, options);
   const { zbdd, root, p } = prods;
@@ -165,10 +173,19 @@ export function analyzeCompiled(c: Compiled, options: AnalysisOptions, start: nu
     seconds: 0,
   };
   if (importance) report.importance = importance;
-  if (options.topProducts) report.top_products = zbdd.topProducts(root, options.topProducts, p).map((x) => named(x.literals, x.probability));
+  if (options.topProducts)
+    report.top_products = zbdd
+      .topProducts(root, options.topProducts, p)
+      .map((x) => named(x.literals, x.probability));
   if (options.listProducts) {
     report.product_list = [];
-    for (const ls of zbdd.products(root)) report.product_list.push(named(ls, ls.reduce((a, l) => a * p(l), 1)));
+    for (const ls of zbdd.products(root))
+      report.product_list.push(
+        named(
+          ls,
+          ls.reduce((a, l) => a * p(l), 1),
+        ),
+      );
   }
   report.seconds = now() - start;
   return report;

@@ -59,7 +59,8 @@ export class NodeTable {
 
   private grow(): void {
     const cap = this.variable.length * 2;
-    if (this.variable.length >= this.maxNodes) throw new LimitError(`decision diagram exceeds ${this.maxNodes} nodes`);
+    if (this.variable.length >= this.maxNodes)
+      throw new LimitError(`decision diagram exceeds ${this.maxNodes} nodes`);
     const grow = (a: Int32Array) => {
       const b = new Int32Array(cap);
       b.set(a);
@@ -160,7 +161,7 @@ export class Bdd {
     const vf = t.variable[f];
     const vg = t.variable[g];
     const vh = t.variable[h];
-    const v = vf < vg ? (vf < vh ? vf : vh) : vg < vh ? vg : vh;
+    const v = Math.min(vf, vg, vh);
     const f1 = vf === v ? t.high[f] : f;
     const f0 = vf === v ? t.low[f] : f;
     const g1 = vg === v ? t.high[g] : g;
@@ -252,7 +253,11 @@ export class Bdd {
    * ∂P(f)/∂p_v for every variable v (the Birnbaum importance), in one bottom-up and one top-down
    * pass: a path through a node labelled v contributes reach(node)·(P(high) − P(low)).
    */
-  derivatives(f: Node, p: ArrayLike<number>, variables: number): { probability: number; derivative: Float64Array } {
+  derivatives(
+    f: Node,
+    p: ArrayLike<number>,
+    variables: number,
+  ): { probability: number; derivative: Float64Array } {
     const order = this.reachable(f);
     const t = this.nodes;
     const val = new Float64Array(t.size);

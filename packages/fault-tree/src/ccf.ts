@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import { type EvalContext, evaluate, type Expression } from './expression.js';
+import { type EvalContext, type Expression, evaluate } from './expression.js';
 import type { CcfGroup, Model } from './model.js';
 
 /** One basic event produced by a common-cause group: the members it fails together. */
@@ -47,15 +47,24 @@ export function ccfProbabilities(group: CcfGroup, ctx: EvalContext): number[] {
   const byLevel = new Map<number, number>();
   for (const f of group.factors) {
     const v = evaluate(f.expression, ctx);
-    if (!(v >= 0 && v <= 1)) throw new ValidationError(`factor at level ${f.level} is ${v}, outside [0, 1]`, group.where ?? { name: group.name });
-    if (f.level < 1 || f.level > n) throw new ValidationError(`factor level ${f.level} outside 1..${n}`, group.where ?? { name: group.name });
+    if (!(v >= 0 && v <= 1))
+      throw new ValidationError(
+        `factor at level ${f.level} is ${v}, outside [0, 1]`,
+        group.where ?? { name: group.name },
+      );
+    if (f.level < 1 || f.level > n)
+      throw new ValidationError(
+        `factor level ${f.level} outside 1..${n}`,
+        group.where ?? { name: group.name },
+      );
     byLevel.set(f.level, v);
   }
   const out = new Array<number>(n).fill(0);
   switch (group.model) {
     case 'beta-factor': {
       // one event failing all members (β·Q), the rest independent ((1-β)·Q)
-      const beta = group.factors.length === 1 ? evaluate(group.factors[0].expression, ctx) : (byLevel.get(n) ?? 0);
+      const beta =
+        group.factors.length === 1 ? evaluate(group.factors[0].expression, ctx) : (byLevel.get(n) ?? 0);
       out[0] = (1 - beta) * q;
       out[n - 1] += beta * q;
       return out;
@@ -75,8 +84,10 @@ export function ccfProbabilities(group: CcfGroup, ctx: EvalContext): number[] {
       // non-staggered testing: Q_k = k/C(n−1,k−1) · α_k/α_t · Q with α_t = Σ k α_k
       let at = 0;
       for (let k = 1; k <= n; k++) at += k * (byLevel.get(k) ?? 0);
-      if (at === 0) throw new ValidationError('alpha factors are all zero', group.where ?? { name: group.name });
-      for (let k = 1; k <= n; k++) out[k - 1] = ((k / binomial(n - 1, k - 1)) * (byLevel.get(k) ?? 0) * q) / at;
+      if (at === 0)
+        throw new ValidationError('alpha factors are all zero', group.where ?? { name: group.name });
+      for (let k = 1; k <= n; k++)
+        out[k - 1] = ((k / binomial(n - 1, k - 1)) * (byLevel.get(k) ?? 0) * q) / at;
       return out;
     }
     case 'phi-factor': {
@@ -100,7 +111,8 @@ export function expandCcf(model: Model, ctx: EvalContext): { model: Model; event
   for (const group of model.ccfGroups) {
     const where = group.where ?? { name: group.name };
     if (group.members.length < 2) throw new ValidationError('a CCF group needs at least two members', where);
-    if (new Set(group.members).size !== group.members.length) throw new ValidationError('a CCF group lists a member twice', where);
+    if (new Set(group.members).size !== group.members.length)
+      throw new ValidationError('a CCF group lists a member twice', where);
     const probs = ccfProbabilities(group, ctx);
     const byMember = new Map<string, string[]>(group.members.map((m) => [m, []]));
     for (let k = 1; k <= group.members.length; k++) {
@@ -118,7 +130,11 @@ export function expandCcf(model: Model, ctx: EvalContext): { model: Model; event
         throw new ValidationError(`CCF member '${m}' is also defined elsewhere; the group defines it`, where);
       gates.set(m, {
         name: m,
-        formula: { type: 'formula', op: 'or', args: (byMember.get(m) ?? []).map((n) => ({ type: 'ref', kind: 'basic-event', name: n })) },
+        formula: {
+          type: 'formula',
+          op: 'or',
+          args: (byMember.get(m) ?? []).map((n) => ({ type: 'ref', kind: 'basic-event', name: n })),
+        },
         where,
       });
     }

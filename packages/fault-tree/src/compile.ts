@@ -43,12 +43,17 @@ export interface Compiled {
 
 export function chooseTop(model: Model, top?: string): string {
   if (top !== undefined) {
-    if (!model.gates.has(top)) throw new ModelError(`top event '${top}' is not a gate of the model`, { name: top });
+    if (!model.gates.has(top))
+      throw new ModelError(`top event '${top}' is not a gate of the model`, { name: top });
     return top;
   }
   const tops = topGates(model);
   if (tops.length !== 1)
-    throw new ModelError(tops.length ? `several top gates (${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', …' : ''}); choose one` : 'the model has no gate');
+    throw new ModelError(
+      tops.length
+        ? `several top gates (${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', …' : ''}); choose one`
+        : 'the model has no gate',
+    );
   return tops[0];
 }
 
@@ -56,7 +61,8 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
   validateModel(source);
   const originalGates = source.gates;
   const ctx0 = evalContext(source);
-  const { model, events: ccfEvents } = options.ccf === false ? { model: source, events: [] } : expandCcf(source, ctx0);
+  const { model, events: ccfEvents } =
+    options.ccf === false ? { model: source, events: [] } : expandCcf(source, ctx0);
   const top = chooseTop(model, options.top);
   const ctx = evalContext(model);
 
@@ -70,7 +76,15 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
   let scanningTop = true;
   const visitArg = (a: Arg, stack: string[]) => {
     if (a.type === 'formula') {
-      if (a.op === 'not' || a.op === 'xor' || a.op === 'iff' || a.op === 'imply' || a.op === 'nand' || a.op === 'nor' || a.op === 'cardinality')
+      if (
+        a.op === 'not' ||
+        a.op === 'xor' ||
+        a.op === 'iff' ||
+        a.op === 'imply' ||
+        a.op === 'nand' ||
+        a.op === 'nor' ||
+        a.op === 'cardinality'
+      )
         coherent = coherent && !scanningTop;
       for (let i = a.args.length - 1; i >= 0; i--) visitArg(a.args[i], stack);
     } else if (a.type === 'ref') stack.push(a.name);
@@ -105,7 +119,11 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
   const probabilities = new Float64Array(variables.length);
   variables.forEach((name, i) => {
     const be = model.basicEvents.get(name)!;
-    if (!be.expression) throw new ValidationError('basic event has no probability', be.where ?? { element: 'define-basic-event', name });
+    if (!be.expression)
+      throw new ValidationError(
+        'basic event has no probability',
+        be.where ?? { element: 'define-basic-event', name },
+      );
     probabilities[i] = evaluate(be.expression, ctx);
   });
 
@@ -199,7 +217,8 @@ function balanced(xs: Node[], op: (a: Node, b: Node) => Node, unit: Node): Node 
   let layer = xs;
   while (layer.length > 1) {
     const next: Node[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(i + 1 < layer.length ? op(layer[i], layer[i + 1]) : layer[i]);
+    for (let i = 0; i < layer.length; i += 2)
+      next.push(i + 1 < layer.length ? op(layer[i], layer[i + 1]) : layer[i]);
     layer = next;
   }
   return layer[0];

@@ -13,16 +13,26 @@ describe('posteriors against brute-force enumeration', () => {
     it(`random tree #${seed}: evidence on gates, basic events and a noisy test`, () => {
       const t = randomTree(seed, { events: 2 + (seed % 11) });
       const r = new Random(seed * 7919);
-      let c: ReturnType<typeof compile>;
-      c = compile(t.model, { top: t.top, all: true });
+      const c = compile(t.model, { top: t.top, all: true });
       const d = new Diagnosis(c);
       // evidence: top or a gate, maybe a basic event, maybe a noisy test on a gate
-      const gateObs: [string, boolean][] = [[r.next() < 0.5 ? t.top : t.gates[Math.floor(r.next() * t.gates.length)], r.next() < 0.7]];
-      const eventObs: [string, boolean][] = r.next() < 0.6 ? [[t.events[Math.floor(r.next() * t.events.length)], r.next() < 0.5]] : [];
-      const noisy = r.next() < 0.5 ? { target: t.gates[0], sensitivity: 0.9, specificity: 0.8, positive: r.next() < 0.5 } : undefined;
+      const gateObs: [string, boolean][] = [
+        [r.next() < 0.5 ? t.top : t.gates[Math.floor(r.next() * t.gates.length)], r.next() < 0.7],
+      ];
+      const eventObs: [string, boolean][] =
+        r.next() < 0.6 ? [[t.events[Math.floor(r.next() * t.events.length)], r.next() < 0.5]] : [];
+      const noisy =
+        r.next() < 0.5
+          ? { target: t.gates[0], sensitivity: 0.9, specificity: 0.8, positive: r.next() < 0.5 }
+          : undefined;
       for (const [k, v] of [...gateObs, ...eventObs]) d.observe(k, v);
       if (noisy) {
-        d.addTest({ name: 'T', target: noisy.target, sensitivity: noisy.sensitivity, specificity: noisy.specificity });
+        d.addTest({
+          name: 'T',
+          target: noisy.target,
+          sensitivity: noisy.sensitivity,
+          specificity: noisy.specificity,
+        });
         d.observe('T', noisy.positive);
       }
       // reference by enumeration, with the noisy test as a likelihood weight
@@ -31,7 +41,9 @@ describe('posteriors against brute-force enumeration', () => {
       const joint = new Map<string, number>(used.map((e) => [e, 0]));
       for (const { values, weight } of assignments(t.model, used)) {
         const memo = new Map<string, boolean>();
-        let ok = [...gateObs, ...eventObs].every(([k, v]) => (t.model.gates.has(k) ? evaluateGate(t.model, k, values, memo) : values.get(k)) === v);
+        let ok = [...gateObs, ...eventObs].every(
+          ([k, v]) => (t.model.gates.has(k) ? evaluateGate(t.model, k, values, memo) : values.get(k)) === v,
+        );
         if (!ok) continue;
         let w = weight;
         if (noisy) {
@@ -62,7 +74,14 @@ describe('posteriors against brute-force enumeration', () => {
       m.basicEvents.set(n, { name: n, expression: constant(p) });
     m.gates.set('TOP', { name: 'TOP', formula: or(ref('A'), and(ref('B'), ref('C'))) });
     const d = new Diagnosis(m);
-    d.addFinding({ name: 'noise', causes: [{ event: 'A', strength: 0.8 }, { event: 'B', strength: 0.4 }], leak: 0.05 });
+    d.addFinding({
+      name: 'noise',
+      causes: [
+        { event: 'A', strength: 0.8 },
+        { event: 'B', strength: 0.4 },
+      ],
+      leak: 0.05,
+    });
     d.observe('noise', true);
     let pe = 0;
     const joint = { A: 0, B: 0, C: 0 };
@@ -110,7 +129,8 @@ describe('P-over-C ordering', () => {
       for (const order of permutations(steps)) best = Math.min(best, expectedSequenceCost(order));
       expect(plan.expectedCost).toBeLessThanOrEqual(best + 1e-9);
       // and the ratios are non-increasing, each with its numbers
-      for (let i = 1; i < plan.steps.length; i++) expect(plan.steps[i].ratio).toBeLessThanOrEqual(plan.steps[i - 1].ratio);
+      for (let i = 1; i < plan.steps.length; i++)
+        expect(plan.steps[i].ratio).toBeLessThanOrEqual(plan.steps[i - 1].ratio);
     });
   }
 });
@@ -143,7 +163,8 @@ describe('next best observation', () => {
     expect(flow.outcomes[0].probability + flow.outcomes[1].probability).toBeCloseTo(1, 12);
     expect(flow.value).toBeCloseTo(flow.expectedRepairCostNow - flow.expectedRepairCostAfter - 1, 12);
     // a free perfect test never increases the expected repair cost
-    for (const x of ranked) expect(x.expectedRepairCostAfter).toBeLessThanOrEqual(x.expectedRepairCostNow + 1e-9);
+    for (const x of ranked)
+      expect(x.expectedRepairCostAfter).toBeLessThanOrEqual(x.expectedRepairCostNow + 1e-9);
   });
 
   it('ranks by entropy reduction per cost', () => {
@@ -157,6 +178,7 @@ describe('next best observation', () => {
       'entropy',
     );
     expect(ranked[0].name).toBe('Sensor');
-    for (const x of ranked) expect(x.entropyGainPerCost).toBeCloseTo((x.entropyNow - x.entropyAfter) / x.cost, 12);
+    for (const x of ranked)
+      expect(x.entropyGainPerCost).toBeCloseTo((x.entropyNow - x.entropyAfter) / x.cost, 12);
   });
 });

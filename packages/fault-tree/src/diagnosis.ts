@@ -1,5 +1,5 @@
 import { type Bdd, FALSE, type Node, TRUE } from './bdd.js';
-import { type CompileOptions, type Compiled, compile } from './compile.js';
+import { type Compiled, type CompileOptions, compile } from './compile.js';
 import { EvidenceError } from './errors.js';
 import type { Model } from './model.js';
 
@@ -103,7 +103,9 @@ export class Diagnosis {
     if (g !== undefined) return g;
     const v = this.compiled.index.get(name);
     if (v !== undefined) return this.bdd.variable(v);
-    throw new EvidenceError(`unknown event '${name}' (not a gate, basic event, test or finding of ${this.compiled.top})`);
+    throw new EvidenceError(
+      `unknown event '${name}' (not a gate, basic event, test or finding of ${this.compiled.top})`,
+    );
   }
 
   /**
@@ -123,9 +125,15 @@ export class Diagnosis {
 
   /** Defines a noisy-OR finding: present = leak ∨ ⋁ (cause_i ∧ s_i) with P(s_i) = strength_i. */
   addFinding(finding: Finding): this {
-    if (this.tests.has(finding.name) || this.compiled.gates.has(finding.name) || this.compiled.index.has(finding.name))
+    if (
+      this.tests.has(finding.name) ||
+      this.compiled.gates.has(finding.name) ||
+      this.compiled.index.has(finding.name)
+    )
       throw new EvidenceError(`'${finding.name}' is already defined`);
-    let node = finding.leak ? this.bdd.variable(this.auxVariable(finding.leak, `leak of ${finding.name}`)) : FALSE;
+    let node = finding.leak
+      ? this.bdd.variable(this.auxVariable(finding.leak, `leak of ${finding.name}`))
+      : FALSE;
     for (const c of finding.causes) {
       const s = this.bdd.variable(this.auxVariable(c.strength, `strength of ${c.event} in ${finding.name}`));
       node = this.bdd.or(node, this.bdd.and(this.nodeOf(c.event), s));
@@ -169,7 +177,11 @@ export class Diagnosis {
   }
 
   private posteriorArray(e: Node): { pe: number; post: Float64Array } {
-    const { probability: pe, derivative } = this.bdd.derivatives(e, this.probabilities, this.probabilities.length);
+    const { probability: pe, derivative } = this.bdd.derivatives(
+      e,
+      this.probabilities,
+      this.probabilities.length,
+    );
     const n = this.compiled.variables.length;
     const post = new Float64Array(n);
     if (pe <= 0) return { pe, post };
@@ -185,7 +197,11 @@ export class Diagnosis {
   posteriors(): Posterior[] {
     const { pe, post } = this.posteriorArray(this.evidenceNode());
     if (pe <= 0) throw new EvidenceError('the evidence is impossible (probability 0)');
-    return this.compiled.variables.map((event, v) => ({ event, prior: this.probabilities[v], posterior: post[v] }));
+    return this.compiled.variables.map((event, v) => ({
+      event,
+      prior: this.probabilities[v],
+      posterior: post[v],
+    }));
   }
 
   /** Posterior probability that a gate (or test, or event) is true given the evidence. */
@@ -246,7 +262,12 @@ export class Diagnosis {
           continue;
         }
         const plan = planFrom(this.posteriorsOf(eo, candidates), repairCosts);
-        outcomes.push({ value, probability: p, expectedRepairCost: plan.expectedCost, entropy: entropy(plan.steps.map((s) => s.probability)) });
+        outcomes.push({
+          value,
+          probability: p,
+          expectedRepairCost: plan.expectedCost,
+          entropy: entropy(plan.steps.map((s) => s.probability)),
+        });
       }
       const after = outcomes.reduce((a, x) => a + x.probability * x.expectedRepairCost, 0);
       const hAfter = outcomes.reduce((a, x) => a + x.probability * x.entropy, 0);
@@ -262,7 +283,8 @@ export class Diagnosis {
         entropyGainPerCost: o.cost > 0 ? (hNow - hAfter) / o.cost : hNow - hAfter > 0 ? Number.MAX_VALUE : 0,
       });
     }
-    const key = by === 'value' ? (x: ObservationValue) => x.value : (x: ObservationValue) => x.entropyGainPerCost;
+    const key =
+      by === 'value' ? (x: ObservationValue) => x.value : (x: ObservationValue) => x.entropyGainPerCost;
     return out.sort((a, b) => key(b) - key(a) || a.cost - b.cost || a.name.localeCompare(b.name));
   }
 }
@@ -286,7 +308,10 @@ export function expectedSequenceCost(order: { probability: number; cost: number 
 }
 
 /** The P-over-C plan from posteriors and costs. */
-export function planFrom(posteriors: ReadonlyMap<string, number>, costs: Readonly<Record<string, number>>): RepairPlan {
+export function planFrom(
+  posteriors: ReadonlyMap<string, number>,
+  costs: Readonly<Record<string, number>>,
+): RepairPlan {
   let sum = 0;
   for (const p of posteriors.values()) sum += p;
   const steps: RepairStep[] = [];

@@ -13,6 +13,10 @@ export function parseModel(text: string, file: string): Model {
 export async function loadModel(files: string[]): Promise<Model> {
   const models = await Promise.all(files.map(async (f) => parseModel(await readFile(f, 'utf8'), f)));
   const { model, duplicates } = mergeModels(models);
-  if (duplicates.length) throw new ValidationError(`duplicate definition of '${duplicates[0].name}'`, duplicates[0].where ?? { name: duplicates[0].name });
+  if (duplicates.length)
+    throw new ValidationError(
+      `duplicate definition of '${duplicates[0].name}'`,
+      duplicates[0].where ?? { name: duplicates[0].name },
+    );
   return model;
 }

@@ -1,9 +1,24 @@
 import { MefParseError, ValidationError, type Where } from './errors.js';
 import { type Expression, FUNCTIONS, isFunctionName } from './expression.js';
-import { type Arg, type CcfModel, emptyModel, type Formula, type Model, OPERATORS, type Operator, type Ref, type RefKind } from './model.js';
+import {
+  type Arg,
+  type CcfModel,
+  emptyModel,
+  type Formula,
+  type Model,
+  OPERATORS,
+  type Operator,
+  type Ref,
+  type RefKind,
+} from './model.js';
 import { parseXml, type XmlElement, type XmlLimits } from './xml.js';
 
-const REF_KINDS: Record<string, RefKind> = { event: 'event', gate: 'gate', 'basic-event': 'basic-event', 'house-event': 'house-event' };
+const REF_KINDS: Record<string, RefKind> = {
+  event: 'event',
+  gate: 'gate',
+  'basic-event': 'basic-event',
+  'house-event': 'house-event',
+};
 const CCF_MODELS: CcfModel[] = ['beta-factor', 'MGL', 'alpha-factor', 'phi-factor'];
 const IGNORED = new Set(['label', 'attributes']);
 const EVENT_TREE = new Set([
@@ -60,7 +75,8 @@ class MefReader {
         if (!this.model.name) this.model.name = el.attrs.name;
         this.scoped(el, () => this.container(el));
       } else if (el.name === 'model-data') this.container(el, false);
-      else if (EVENT_TREE.has(el.name)) this.fail(el, 'event trees, substitutions and extern functions are not supported (fault trees only)');
+      else if (EVENT_TREE.has(el.name))
+        this.fail(el, 'event trees, substitutions and extern functions are not supported (fault trees only)');
       else this.definition(el, true);
     }
     this.resolveScopedRefs();
@@ -96,7 +112,8 @@ class MefReader {
     for (const c of el.children) {
       if (IGNORED.has(c.name)) continue;
       if (c.name === 'define-component') this.scoped(c, () => this.container(c, gates));
-      else if (!gates && c.name === 'define-gate') this.fail(c, 'gates belong in a fault tree, not in model-data');
+      else if (!gates && c.name === 'define-gate')
+        this.fail(c, 'gates belong in a fault tree, not in model-data');
       else this.definition(c, gates);
     }
   }
@@ -105,15 +122,20 @@ class MefReader {
     switch (el.name) {
       case 'define-gate':
         if (!gates) this.fail(el, 'gates belong in a fault tree');
-        return this.gate(el);
+        this.gate(el);
+        return;
       case 'define-basic-event':
-        return this.basicEvent(el);
+        this.basicEvent(el);
+        return;
       case 'define-house-event':
-        return this.houseEvent(el);
+        this.houseEvent(el);
+        return;
       case 'define-parameter':
-        return this.parameter(el);
+        this.parameter(el);
+        return;
       case 'define-CCF-group':
-        return this.ccfGroup(el);
+        this.ccfGroup(el);
+        return;
       default:
         this.fail(el, 'unknown element here');
     }
@@ -133,7 +155,8 @@ class MefReader {
     const body = this.content(el);
     if (body.length !== 1) this.fail(el, `a gate holds exactly one formula, found ${body.length}`);
     const arg = this.arg(body[0], 0);
-    const formula: Formula = arg.type === 'formula' ? arg : { type: 'formula', op: 'null', args: [arg], where: arg.where };
+    const formula: Formula =
+      arg.type === 'formula' ? arg : { type: 'formula', op: 'null', args: [arg], where: arg.where };
     this.model.gates.set(name, { name, formula, where: this.where(el) });
   }
 
@@ -152,7 +175,12 @@ class MefReader {
     }
     if (!(OPERATORS as readonly string[]).includes(el.name)) this.fail(el, 'unknown formula element');
     const op = el.name as Operator;
-    const f: Formula = { type: 'formula', op, args: this.content(el).map((c) => this.arg(c, depth + 1)), where: this.where(el) };
+    const f: Formula = {
+      type: 'formula',
+      op,
+      args: this.content(el).map((c) => this.arg(c, depth + 1)),
+      where: this.where(el),
+    };
     if (op === 'atleast' || op === 'cardinality') f.min = this.int(el, 'min');
     if (op === 'cardinality') f.max = this.int(el, 'max');
     return f;
@@ -160,7 +188,8 @@ class MefReader {
 
   private int(el: XmlElement, attr: string): number {
     const s = el.attrs[attr];
-    if (s === undefined || !/^\s*\d+\s*$/.test(s)) this.fail(el, `attribute ${attr} must be a non-negative integer, not '${s ?? ''}'`);
+    if (s === undefined || !/^\s*\d+\s*$/.test(s))
+      this.fail(el, `attribute ${attr} must be a non-negative integer, not '${s ?? ''}'`);
     return Number(s);
   }
 
@@ -186,7 +215,8 @@ class MefReader {
     if (body.length > 1) this.fail(el, 'a house event holds at most one constant');
     if (body[0]) {
       const v = body[0].attrs.value;
-      if (body[0].name !== 'constant' || (v !== 'true' && v !== 'false')) this.fail(body[0], 'a house event state is <constant value="true|false"/>');
+      if (body[0].name !== 'constant' || (v !== 'true' && v !== 'false'))
+        this.fail(body[0], 'a house event state is <constant value="true|false"/>');
       state = v === 'true';
     }
     this.model.houseEvents.set(name, { name, state, where: this.where(el) });
@@ -206,7 +236,8 @@ class MefReader {
       case 'float':
       case 'int': {
         const v = Number(el.attrs.value);
-        if (el.attrs.value === undefined || el.attrs.value.trim() === '' || !Number.isFinite(v)) this.fail(el, `value must be a number, not '${el.attrs.value ?? ''}'`);
+        if (el.attrs.value === undefined || el.attrs.value.trim() === '' || !Number.isFinite(v))
+          this.fail(el, `value must be a number, not '${el.attrs.value ?? ''}'`);
         return { kind: 'const', value: v, where };
       }
       case 'bool': {
@@ -223,7 +254,10 @@ class MefReader {
         const [lo, hi] = FUNCTIONS[el.name];
         const args = this.content(el).map((c) => this.expression(c));
         if (args.length < lo || args.length > hi)
-          this.fail(el, `expects ${lo === hi ? lo : `${lo} to ${hi === Infinity ? 'any' : hi}`} arguments, found ${args.length}`);
+          this.fail(
+            el,
+            `expects ${lo === hi ? lo : `${lo} to ${hi === Infinity ? 'any' : hi}`} arguments, found ${args.length}`,
+          );
         return { kind: 'fn', fn: el.name, args, where };
       }
     }
@@ -232,7 +266,8 @@ class MefReader {
   private ccfGroup(el: XmlElement): void {
     const name = this.name(el);
     const model = el.attrs.model as CcfModel;
-    if (!CCF_MODELS.includes(model)) this.fail(el, `model must be one of ${CCF_MODELS.join(', ')}, not '${el.attrs.model ?? ''}'`);
+    if (!CCF_MODELS.includes(model))
+      this.fail(el, `model must be one of ${CCF_MODELS.join(', ')}, not '${el.attrs.model ?? ''}'`);
     let members: string[] | undefined;
     let distribution: Expression | undefined;
     const factors: { level: number; expression: Expression }[] = [];

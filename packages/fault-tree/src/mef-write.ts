@@ -4,7 +4,10 @@ import { escapeXml } from './xml.js';
 
 /** Writes a model as Open-PSA MEF XML (nested formulas kept as written). */
 export function writeMef(model: Model): string {
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', `<opsa-mef${model.name ? ` name="${escapeXml(model.name)}"` : ''}>`];
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<opsa-mef${model.name ? ` name="${escapeXml(model.name)}"` : ''}>`,
+  ];
   const ind = (n: number) => '  '.repeat(n);
   const arg = (a: Arg, d: number): void => {
     if (a.type === 'constant') out.push(`${ind(d)}<constant value="${a.value}"/>`);
@@ -60,7 +63,11 @@ export function writeMef(model: Model): string {
     out.push('    </define-basic-event>');
   }
   for (const h of model.houseEvents.values())
-    out.push(`    <define-house-event name="${escapeXml(h.name)}">`, `      <constant value="${h.state}"/>`, '    </define-house-event>');
+    out.push(
+      `    <define-house-event name="${escapeXml(h.name)}">`,
+      `      <constant value="${h.state}"/>`,
+      '    </define-house-event>',
+    );
   for (const p of model.parameters.values()) {
     out.push(`    <define-parameter name="${escapeXml(p.name)}">`);
     expr(p.expression, 3);

@@ -13,8 +13,10 @@ import { readYamlModel, writeYamlModel } from './yaml-form.js';
 const INPUT = '/usr/share/scram/input';
 const haveModels = existsSync(INPUT);
 
-const wrap = (body: string) => `<?xml version="1.0"?>\n<opsa-mef>\n<define-fault-tree name="T">\n${body}\n</define-fault-tree>\n</opsa-mef>\n`;
-const be = (name: string, p: string | number = 0.1) => `<define-basic-event name="${name}"><float value="${p}"/></define-basic-event>`;
+const wrap = (body: string) =>
+  `<?xml version="1.0"?>\n<opsa-mef>\n<define-fault-tree name="T">\n${body}\n</define-fault-tree>\n</opsa-mef>\n`;
+const be = (name: string, p: string | number = 0.1) =>
+  `<define-basic-event name="${name}"><float value="${p}"/></define-basic-event>`;
 
 function errorOf(fn: () => unknown): ModelError {
   try {
@@ -28,13 +30,25 @@ function errorOf(fn: () => unknown): ModelError {
 
 describe('malformed MEF gives errors naming the element and line', () => {
   it('bad XML', () => {
-    const e = errorOf(() => readMef('<opsa-mef>\n<define-fault-tree name="T">\n<define-gate name="G"><and></define-gate>', 'bad.xml'));
+    const e = errorOf(() =>
+      readMef(
+        '<opsa-mef>\n<define-fault-tree name="T">\n<define-gate name="G"><and></define-gate>',
+        'bad.xml',
+      ),
+    );
     expect(e).toBeInstanceOf(MefParseError);
     expect(e.message).toMatch(/^bad\.xml, line 3: malformed XML/);
   });
 
   it('unknown elements', () => {
-    const e = errorOf(() => readMef(wrap(`<define-gate name="G">\n<andd><basic-event name="A"/><basic-event name="B"/></andd>\n</define-gate>`), 'x.xml'));
+    const e = errorOf(() =>
+      readMef(
+        wrap(
+          `<define-gate name="G">\n<andd><basic-event name="A"/><basic-event name="B"/></andd>\n</define-gate>`,
+        ),
+        'x.xml',
+      ),
+    );
     expect(e.where).toMatchObject({ file: 'x.xml', line: 5, element: 'andd' });
     expect(e.message).toContain('unknown formula element');
     const f = errorOf(() => readMef(wrap('<define-gizmo name="Z"/>')));
@@ -42,10 +56,15 @@ describe('malformed MEF gives errors naming the element and line', () => {
   });
 
   it('undefined references', () => {
-    const m = readMef(wrap(`<define-gate name="G">\n<or><basic-event name="A"/><gate name="Missing"/></or>\n</define-gate>\n${be('A')}`), 'u.xml');
+    const m = readMef(
+      wrap(
+        `<define-gate name="G">\n<or><basic-event name="A"/><gate name="Missing"/></or>\n</define-gate>\n${be('A')}`,
+      ),
+      'u.xml',
+    );
     const e = errorOf(() => compile(m));
     expect(e).toBeInstanceOf(ValidationError);
-    expect(e.message).toBe("u.xml, line 5, <gate name=\"Missing\">: undefined gate 'Missing'");
+    expect(e.message).toBe('u.xml, line 5, <gate name="Missing">: undefined gate \'Missing\'');
   });
 
   it('cycles', () => {
@@ -64,15 +83,42 @@ ${be('A')}`,
   });
 
   it('duplicate names, probabilities outside [0, 1], wrong arity', () => {
-    expect(errorOf(() => readMef(wrap(`${be('A')}\n${be('A')}`))).message).toMatch(/line 5, <define-basic-event name="A">: duplicate definition of 'A'/);
-    const p = readMef(wrap(`<define-gate name="G"><or><basic-event name="A"/><basic-event name="B"/></or></define-gate>\n${be('A', 1.5)}\n${be('B')}`));
-    expect(errorOf(() => compile(p)).message).toMatch(/line 5, <define-basic-event name="A">: probability 1.5 outside \[0, 1\]/);
-    const a = readMef(wrap(`<define-gate name="G">\n<not><basic-event name="A"/><basic-event name="B"/></not></define-gate>\n${be('A')}\n${be('B')}`));
-    expect(errorOf(() => compile(a)).message).toMatch(/line 5, <not>: <not> takes exactly one argument, found 2/);
-    const k = readMef(wrap(`<define-gate name="G">\n<atleast min="3"><basic-event name="A"/><basic-event name="B"/></atleast></define-gate>\n${be('A')}\n${be('B')}`));
+    expect(errorOf(() => readMef(wrap(`${be('A')}\n${be('A')}`))).message).toMatch(
+      /line 5, <define-basic-event name="A">: duplicate definition of 'A'/,
+    );
+    const p = readMef(
+      wrap(
+        `<define-gate name="G"><or><basic-event name="A"/><basic-event name="B"/></or></define-gate>\n${be('A', 1.5)}\n${be('B')}`,
+      ),
+    );
+    expect(errorOf(() => compile(p)).message).toMatch(
+      /line 5, <define-basic-event name="A">: probability 1.5 outside \[0, 1\]/,
+    );
+    const a = readMef(
+      wrap(
+        `<define-gate name="G">\n<not><basic-event name="A"/><basic-event name="B"/></not></define-gate>\n${be('A')}\n${be('B')}`,
+      ),
+    );
+    expect(errorOf(() => compile(a)).message).toMatch(
+      /line 5, <not>: <not> takes exactly one argument, found 2/,
+    );
+    const k = readMef(
+      wrap(
+        `<define-gate name="G">\n<atleast min="3"><basic-event name="A"/><basic-event name="B"/></atleast></define-gate>\n${be('A')}\n${be('B')}`,
+      ),
+    );
     expect(errorOf(() => compile(k)).message).toMatch(/atleast min="3"/);
-    expect(errorOf(() => readMef(wrap('<define-gate name="G"><atleast min="x"><basic-event name="A"/></atleast></define-gate>'))).message).toMatch(/min must be a non-negative integer/);
-    expect(errorOf(() => readMef(wrap('<define-basic-event name="A"><float value="abc"/></define-basic-event>'))).message).toMatch(/<float>: value must be a number/);
+    expect(
+      errorOf(() =>
+        readMef(
+          wrap('<define-gate name="G"><atleast min="x"><basic-event name="A"/></atleast></define-gate>'),
+        ),
+      ).message,
+    ).toMatch(/min must be a non-negative integer/);
+    expect(
+      errorOf(() => readMef(wrap('<define-basic-event name="A"><float value="abc"/></define-basic-event>')))
+        .message,
+    ).toMatch(/<float>: value must be a number/);
   });
 
   it('event trees are refused by name', () => {
@@ -84,13 +130,19 @@ ${be('A')}`,
     const deep = `<opsa-mef>${'<and>'.repeat(100_000)}${'</and>'.repeat(100_000)}</opsa-mef>`;
     const e = errorOf(() => readMef(deep, 'deep.xml'));
     expect(e.message).toMatch(/deep\.xml, line 1, <and>: nesting deeper than 512/);
-    const laughs = '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><opsa-mef name="&b;"/>';
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><opsa-mef name="&b;"/>';
     expect(() => readMef(laughs, 'laughs.xml')).toThrow(MefParseError);
     // 20 000 gates in a chain: no stack overflow in validation, compilation or analysis
     const n = 20_000;
     const parts = [];
-    for (let i = 0; i < n; i++) parts.push(`<define-gate name="G${i}"><or><gate name="G${i + 1}"/><basic-event name="E${i % 50}"/></or></define-gate>`);
-    parts.push(`<define-gate name="G${n}"><and><basic-event name="E1"/><basic-event name="E2"/></and></define-gate>`);
+    for (let i = 0; i < n; i++)
+      parts.push(
+        `<define-gate name="G${i}"><or><gate name="G${i + 1}"/><basic-event name="E${i % 50}"/></or></define-gate>`,
+      );
+    parts.push(
+      `<define-gate name="G${n}"><and><basic-event name="E1"/><basic-event name="E2"/></and></define-gate>`,
+    );
     for (let i = 0; i < 50; i++) parts.push(be(`E${i}`, 0.001));
     const r = analyze(readMef(wrap(parts.join('\n'))));
     // every E0..E49 is a single-event cut set; E1·E2 at the bottom is subsumed by E1
@@ -108,24 +160,29 @@ describe('MEF and YAML round trips', () => {
     ['Lift/lift.xml'],
   ];
   for (const files of cases)
-    it.skipIf(!haveModels)(`${files[0]}: MEF → YAML → MEF keeps the analysis${haveModels ? '' : ' (skipped: SCRAM models not installed)'}`, () => {
-      const { model } = mergeModels(files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
-      const before = analyze(model, { importance: true });
-      const yaml = writeYamlModel(model);
-      const fromYaml = readYamlModel(yaml, 'm.yaml');
-      const xml = writeMef(fromYaml);
-      const back = readMef(xml, 'm.xml');
-      for (const m of [fromYaml, back]) {
-        const after = analyze(m, { importance: true });
-        expect(after.products).toBe(before.products);
-        expect(after.distribution).toEqual(before.distribution);
-        expect(after.probability).toBeCloseTo(before.probability, 15);
-        for (const [k, v] of Object.entries(before.importance!)) expect(after.importance![k].mif).toBeCloseTo(v.mif, 14);
-      }
-    });
+    it.skipIf(!haveModels)(
+      `${files[0]}: MEF → YAML → MEF keeps the analysis${haveModels ? '' : ' (skipped: SCRAM models not installed)'}`,
+      () => {
+        const { model } = mergeModels(files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
+        const before = analyze(model, { importance: true });
+        const yaml = writeYamlModel(model);
+        const fromYaml = readYamlModel(yaml, 'm.yaml');
+        const xml = writeMef(fromYaml);
+        const back = readMef(xml, 'm.xml');
+        for (const m of [fromYaml, back]) {
+          const after = analyze(m, { importance: true });
+          expect(after.products).toBe(before.products);
+          expect(after.distribution).toEqual(before.distribution);
+          expect(after.probability).toBeCloseTo(before.probability, 15);
+          for (const [k, v] of Object.entries(before.importance!))
+            expect(after.importance![k].mif).toBeCloseTo(v.mif, 14);
+        }
+      },
+    );
 
   it('nested formulas (refused by SCRAM) are read, analysed and written back', () => {
-    const xml = wrap(`<define-gate name="TOP"><or><and><basic-event name="A"/><not><basic-event name="B"/></not></and><atleast min="2"><basic-event name="A"/><basic-event name="B"/><basic-event name="C"/></atleast></or></define-gate>
+    const xml =
+      wrap(`<define-gate name="TOP"><or><and><basic-event name="A"/><not><basic-event name="B"/></not></and><atleast min="2"><basic-event name="A"/><basic-event name="B"/><basic-event name="C"/></atleast></or></define-gate>
 ${be('A', 0.1)}${be('B', 0.2)}${be('C', 0.3)}`);
     const m = readMef(xml);
     const p = analyze(m).probability;
@@ -140,6 +197,8 @@ ${be('A', 0.1)}${be('B', 0.2)}${be('C', 0.3)}`);
     const e = errorOf(() => readYamlModel(text, 'k.yaml'));
     expect(e.message).toMatch(/^k\.yaml, line 3, <gates\.G name="G">|^k\.yaml, line 3, <gates\.G>/);
     expect(e.message).toMatch(/no connective/);
-    expect(errorOf(() => parseModel('gates: [', 'bad.yaml')).message).toMatch(/^bad\.yaml, line \d+: malformed YAML/);
+    expect(errorOf(() => parseModel('gates: [', 'bad.yaml')).message).toMatch(
+      /^bad\.yaml, line \d+: malformed YAML/,
+    );
   });
 });

@@ -1,8 +1,31 @@
 import type { Where } from './errors.js';
 import type { Expression } from './expression.js';
 
-export type Operator = 'and' | 'or' | 'atleast' | 'not' | 'xor' | 'iff' | 'imply' | 'nand' | 'nor' | 'cardinality' | 'null';
-export const OPERATORS: readonly Operator[] = ['and', 'or', 'atleast', 'not', 'xor', 'iff', 'imply', 'nand', 'nor', 'cardinality', 'null'];
+export type Operator =
+  | 'and'
+  | 'or'
+  | 'atleast'
+  | 'not'
+  | 'xor'
+  | 'iff'
+  | 'imply'
+  | 'nand'
+  | 'nor'
+  | 'cardinality'
+  | 'null';
+export const OPERATORS: readonly Operator[] = [
+  'and',
+  'or',
+  'atleast',
+  'not',
+  'xor',
+  'iff',
+  'imply',
+  'nand',
+  'nor',
+  'cardinality',
+  'null',
+];
 
 /** What a reference points to; `event` is resolved by name at validation. */
 export type RefKind = 'gate' | 'basic-event' | 'house-event' | 'event';
@@ -106,8 +129,19 @@ export const iff = f('iff');
 export const imply = f('imply');
 export const nand = f('nand');
 export const nor = f('nor');
-export const atleast = (min: number, ...args: Arg[]): Formula => ({ type: 'formula', op: 'atleast', args, min });
-export const cardinality = (min: number, max: number, ...args: Arg[]): Formula => ({ type: 'formula', op: 'cardinality', args, min, max });
+export const atleast = (min: number, ...args: Arg[]): Formula => ({
+  type: 'formula',
+  op: 'atleast',
+  args,
+  min,
+});
+export const cardinality = (min: number, max: number, ...args: Arg[]): Formula => ({
+  type: 'formula',
+  op: 'cardinality',
+  args,
+  min,
+  max,
+});
 
 /** Gates no other gate references: the candidate top events. */
 export function topGates(model: Model): string[] {
@@ -121,14 +155,21 @@ export function topGates(model: Model): string[] {
 }
 
 /** Merges models read from several files (MEF allows a model spread over files); duplicates are kept for validation to report. */
-export function mergeModels(models: Model[]): { model: Model; duplicates: { name: string; where?: Where }[] } {
+export function mergeModels(models: Model[]): {
+  model: Model;
+  duplicates: { name: string; where?: Where }[];
+} {
   const out = emptyModel(models.find((m) => m.name)?.name);
   const duplicates: { name: string; where?: Where }[] = [];
   for (const m of models) {
-    for (const [k, v] of m.gates) (out.gates.has(k) ? duplicates.push({ name: k, where: v.where }) : out.gates.set(k, v));
-    for (const [k, v] of m.basicEvents) (out.basicEvents.has(k) ? duplicates.push({ name: k, where: v.where }) : out.basicEvents.set(k, v));
-    for (const [k, v] of m.houseEvents) (out.houseEvents.has(k) ? duplicates.push({ name: k, where: v.where }) : out.houseEvents.set(k, v));
-    for (const [k, v] of m.parameters) (out.parameters.has(k) ? duplicates.push({ name: k, where: v.where }) : out.parameters.set(k, v));
+    for (const [k, v] of m.gates)
+      out.gates.has(k) ? duplicates.push({ name: k, where: v.where }) : out.gates.set(k, v);
+    for (const [k, v] of m.basicEvents)
+      out.basicEvents.has(k) ? duplicates.push({ name: k, where: v.where }) : out.basicEvents.set(k, v);
+    for (const [k, v] of m.houseEvents)
+      out.houseEvents.has(k) ? duplicates.push({ name: k, where: v.where }) : out.houseEvents.set(k, v);
+    for (const [k, v] of m.parameters)
+      out.parameters.has(k) ? duplicates.push({ name: k, where: v.where }) : out.parameters.set(k, v);
     out.ccfGroups.push(...m.ccfGroups);
     if (m.missionTime !== DEFAULT_MISSION_TIME) out.missionTime = m.missionTime;
   }

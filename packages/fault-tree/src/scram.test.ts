@@ -40,19 +40,31 @@ const CASES: { id: string; files: string[] }[] = [
  * refuse is refused with a typed error naming the element.
  */
 export const SKIPPED: { files: string[]; reason: string }[] = [
-  { files: ['CEA9601/CEA9601.xml', 'CEA9601/CEA9601-basic-events.xml'], reason: 'SCRAM does not finish within 120 s; checked against a recorded SCRAM result instead (below)' },
+  {
+    files: ['CEA9601/CEA9601.xml', 'CEA9601/CEA9601-basic-events.xml'],
+    reason: 'SCRAM does not finish within 120 s; checked against a recorded SCRAM result instead (below)',
+  },
   { files: ['Chinese/high-prob.xml'], reason: 'basic-event data only, no fault tree' },
   { files: ['Chinese/mcs_prob.xml'], reason: 'basic-event data only, no fault tree' },
   { files: ['Chinese/mixed_mcs_prob.xml'], reason: 'basic-event data only, no fault tree' },
   { files: ['EventTrees/attack.xml'], reason: 'event tree (this package analyses fault trees)' },
   { files: ['EventTrees/bcd.xml'], reason: 'event tree' },
-  { files: ['EventTrees/gas_leak/gas_leak.xml'], reason: 'event tree; SCRAM itself rejects it (undefined event tree)' },
+  {
+    files: ['EventTrees/gas_leak/gas_leak.xml'],
+    reason: 'event tree; SCRAM itself rejects it (undefined event tree)',
+  },
   { files: ['EventTrees/gas_leak/gas_leak_reactive.xml'], reason: 'event tree' },
   { files: ['EventTrees/mef_example.xml'], reason: 'event tree; SCRAM itself rejects it (undefined gate F)' },
   { files: ['ThreeMotor/event_tree.xml'], reason: 'event tree (its fault tree is ThreeMotor, tested)' },
   { files: ['TwoTrain/event_tree.xml'], reason: 'event tree (its fault tree is TwoTrain, tested)' },
-  { files: ['TwoTrain/substitutions.xml'], reason: 'SCRAM extension (substitutions), not Open-PSA fault trees' },
-  { files: ['TwoTrain/nondeclarative_substitutions.xml'], reason: 'SCRAM extension; SCRAM itself refuses exact analysis of it' },
+  {
+    files: ['TwoTrain/substitutions.xml'],
+    reason: 'SCRAM extension (substitutions), not Open-PSA fault trees',
+  },
+  {
+    files: ['TwoTrain/nondeclarative_substitutions.xml'],
+    reason: 'SCRAM extension; SCRAM itself refuses exact analysis of it',
+  },
   { files: ['TwoTrain/two_train_alignment.xml'], reason: 'alignments and phases (event-tree analysis)' },
   { files: ['TwoTrain/config.xml'], reason: 'a SCRAM configuration file, not a model' },
 ];
@@ -72,8 +84,17 @@ function parseReport(xml: string): ScramResult {
   const importance = new Map<string, Record<'MIF' | 'CIF' | 'DIF' | 'RAW' | 'RRW', string>>();
   const imp = results.children.find((c) => c.name === 'importance');
   for (const e of imp?.children ?? []) {
-    const name = e.name === 'ccf-event' ? `[${e.children.map((m: XmlElement) => m.attrs.name).join(' ')}]` : e.attrs.name;
-    importance.set(name, { MIF: e.attrs.MIF, CIF: e.attrs.CIF, DIF: e.attrs.DIF, RAW: e.attrs.RAW, RRW: e.attrs.RRW });
+    const name =
+      e.name === 'ccf-event'
+        ? `[${e.children.map((m: XmlElement) => m.attrs.name).join(' ')}]`
+        : e.attrs.name;
+    importance.set(name, {
+      MIF: e.attrs.MIF,
+      CIF: e.attrs.CIF,
+      DIF: e.attrs.DIF,
+      RAW: e.attrs.RAW,
+      RRW: e.attrs.RRW,
+    });
   }
   return {
     products: Number(sop.attrs.products),
@@ -93,7 +114,8 @@ function agrees(ours: number, printed: string): boolean {
 }
 
 /** RRW is infinite when P(top | ¬e) = 0: SCRAM prints 0 (exact) or a huge number (rounding); we say 0. */
-const agreesRrw = (ours: number, printed: string) => (Math.abs(Number(printed)) > 1e12 ? ours === 0 : agrees(ours, printed));
+const agreesRrw = (ours: number, printed: string) =>
+  Math.abs(Number(printed)) > 1e12 ? ours === 0 : agrees(ours, printed);
 
 function expectAgrees(ours: number, printed: string, what: string) {
   if (!agrees(ours, printed)) expect.fail(`${what}: ours ${ours}, SCRAM ${printed}`);
@@ -101,57 +123,77 @@ function expectAgrees(ours: number, printed: string, what: string) {
 
 const APPROXIMATIONS: Approximation[] = ['exact', 'rare-event', 'mcub'];
 
-describe.skipIf(!haveScram)(`differential against SCRAM 0.16.2${haveScram ? '' : ' (skipped: scram or its models not installed)'}`, () => {
-  let dir: string;
-  const scram = new Map<string, Promise<ScramResult>>();
+describe.skipIf(!haveScram)(
+  `differential against SCRAM 0.16.2${haveScram ? '' : ' (skipped: scram or its models not installed)'}`,
+  () => {
+    let dir: string;
+    const scram = new Map<string, Promise<ScramResult>>();
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fta-scram-'));
-    // Two SCRAM processes at a time: the machine is shared.
-    const jobs: (() => Promise<void>)[] = [];
-    for (const c of CASES)
-      for (const a of APPROXIMATIONS) {
-        let resolve!: (r: ScramResult) => void;
-        let reject!: (e: unknown) => void;
-        scram.set(`${c.id}/${a}`, new Promise<ScramResult>((res, rej) => ((resolve = res), (reject = rej))));
-        const out = join(dir, `${c.id.replace(/\W/g, '_')}-${a}.xml`);
-        const args = ['--probability', '1', '--importance', '1', '--ccf', '1', ...(a === 'exact' ? [] : [`--${a}`]), '-o', out, ...c.files];
-        jobs.push(() =>
-          run(SCRAM, args, { cwd: INPUT, timeout: 60_000 })
-            .then(() => readFile(out, 'utf8'))
-            .then((x) => resolve(parseReport(x)), reject),
-        );
-      }
-    const worker = async () => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
-    };
-    await Promise.all([worker(), worker()]);
-  }, 120_000);
-
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  const ours = new Map<string, AnalysisReport>();
-  for (const c of CASES)
-    for (const a of APPROXIMATIONS)
-      it(`${c.id} (${a}): products, distribution, probability and importance agree`, async () => {
-        const theirs = await scram.get(`${c.id}/${a}`)!;
-        const { model } = mergeModels(c.files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
-        const r = analyze(model, { importance: true, approximation: a });
-        ours.set(`${c.id}/${a}`, r);
-        expect(r.products).toBe(theirs.products);
-        expect(r.distribution).toEqual(theirs.distribution);
-        expect(r.basic_events).toBe(theirs.basicEvents);
-        expectAgrees(r.probability, theirs.probability, 'probability');
-        expect(Object.keys(r.importance ?? {}).sort()).toEqual([...theirs.importance.keys()].sort());
-        for (const [name, f] of theirs.importance) {
-          const m = r.importance![name];
-          expectAgrees(m.mif, f.MIF, `${name} MIF`);
-          expectAgrees(m.cif, f.CIF, `${name} CIF`);
-          expectAgrees(m.dif, f.DIF, `${name} DIF`);
-          expectAgrees(m.raw, f.RAW, `${name} RAW`);
-          if (!agreesRrw(m.rrw, f.RRW)) expect.fail(`${name} RRW: ours ${m.rrw}, SCRAM ${f.RRW}`);
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'fta-scram-'));
+      // Two SCRAM processes at a time: the machine is shared.
+      const jobs: (() => Promise<void>)[] = [];
+      for (const c of CASES)
+        for (const a of APPROXIMATIONS) {
+          let resolve!: (r: ScramResult) => void;
+          let reject!: (e: unknown) => void;
+          scram.set(
+            `${c.id}/${a}`,
+            new Promise<ScramResult>((res, rej) => {
+              resolve = res;
+              reject = rej;
+            }),
+          );
+          const out = join(dir, `${c.id.replace(/\W/g, '_')}-${a}.xml`);
+          const args = [
+            '--probability',
+            '1',
+            '--importance',
+            '1',
+            '--ccf',
+            '1',
+            ...(a === 'exact' ? [] : [`--${a}`]),
+            '-o',
+            out,
+            ...c.files,
+          ];
+          jobs.push(() =>
+            run(SCRAM, args, { cwd: INPUT, timeout: 60_000 })
+              .then(() => readFile(out, 'utf8'))
+              .then((x) => resolve(parseReport(x)), reject),
+          );
         }
-      });
-});
+      const worker = async () => {
+        for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+      };
+      await Promise.all([worker(), worker()]);
+    }, 120_000);
+
+    afterAll(async () => {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    const ours = new Map<string, AnalysisReport>();
+    for (const c of CASES)
+      for (const a of APPROXIMATIONS)
+        it(`${c.id} (${a}): products, distribution, probability and importance agree`, async () => {
+          const theirs = await scram.get(`${c.id}/${a}`)!;
+          const { model } = mergeModels(c.files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
+          const r = analyze(model, { importance: true, approximation: a });
+          ours.set(`${c.id}/${a}`, r);
+          expect(r.products).toBe(theirs.products);
+          expect(r.distribution).toEqual(theirs.distribution);
+          expect(r.basic_events).toBe(theirs.basicEvents);
+          expectAgrees(r.probability, theirs.probability, 'probability');
+          expect(Object.keys(r.importance ?? {}).sort()).toEqual([...theirs.importance.keys()].sort());
+          for (const [name, f] of theirs.importance) {
+            const m = r.importance![name];
+            expectAgrees(m.mif, f.MIF, `${name} MIF`);
+            expectAgrees(m.cif, f.CIF, `${name} CIF`);
+            expectAgrees(m.dif, f.DIF, `${name} DIF`);
+            expectAgrees(m.raw, f.RAW, `${name} RAW`);
+            if (!agreesRrw(m.rrw, f.RRW)) expect.fail(`${name} RRW: ours ${m.rrw}, SCRAM ${f.RRW}`);
+          }
+        });
+  },
+);

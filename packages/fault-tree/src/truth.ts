@@ -5,7 +5,12 @@ import type { Arg, Formula, Model } from './model.js';
  * Direct evaluation of a gate under one assignment of the basic events (house events take their
  * state). Independent of the BDD engine, so tests use it as the reference by enumeration.
  */
-export function evaluateGate(model: Model, gate: string, assignment: ReadonlyMap<string, boolean>, memo = new Map<string, boolean>()): boolean {
+export function evaluateGate(
+  model: Model,
+  gate: string,
+  assignment: ReadonlyMap<string, boolean>,
+  memo = new Map<string, boolean>(),
+): boolean {
   const value = (a: Arg): boolean => {
     if (a.type === 'constant') return a.value;
     if (a.type === 'formula') return formula(a);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
-import { readYamlModel } from './yaml-form.js';
 import { uncertainty } from './uncertainty.js';
+import { readYamlModel } from './yaml-form.js';
 
 const model = readYamlModel(`
 gates:

@@ -21,10 +21,14 @@ export interface UncertaintyReport {
  * parameter is drawn once per trial, so events sharing it stay correlated) and evaluates the top
  * probability exactly on the same BDD. Reproducible from the seed.
  */
-export function uncertainty(c: Compiled, options: { trials?: number; seed?: number } = {}): UncertaintyReport {
+export function uncertainty(
+  c: Compiled,
+  options: { trials?: number; seed?: number } = {},
+): UncertaintyReport {
   const trials = options.trials ?? 1000;
   const seed = options.seed ?? 1;
-  if (!(Number.isInteger(trials) && trials > 0)) throw new RangeError(`trials must be a positive integer, not ${trials}`);
+  if (!(Number.isInteger(trials) && trials > 0))
+    throw new RangeError(`trials must be a positive integer, not ${trials}`);
   const random = new Random(seed);
   const p = new Float64Array(c.probabilities);
   const samples = new Float64Array(trials);
@@ -34,7 +38,8 @@ export function uncertainty(c: Compiled, options: { trials?: number; seed?: numb
     events.forEach((be, v) => {
       const x = evaluate(be.expression!, ctx);
       // a sampled value outside [0, 1] is clipped: the distribution's tail, not a model error
-      if (Number.isNaN(x)) throw new ValidationError('sampled probability is not a number', be.where ?? { name: be.name });
+      if (Number.isNaN(x))
+        throw new ValidationError('sampled probability is not a number', be.where ?? { name: be.name });
       p[v] = Math.min(1, Math.max(0, x));
     });
     samples[t] = c.bdd.probability(c.root, p);

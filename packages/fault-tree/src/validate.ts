@@ -1,7 +1,7 @@
 import { ValidationError, type Where } from './errors.js';
 import { type EvalContext, evaluate } from './expression.js';
-import type { Random } from './random.js';
 import type { Arg, Formula, Model } from './model.js';
+import type { Random } from './random.js';
 
 /** Evaluation context over a model's parameters; parameter cycles and unknown names are errors naming them. */
 export function evalContext(model: Model, random?: Random): EvalContext {
@@ -15,7 +15,8 @@ export function evalContext(model: Model, random?: Random): EvalContext {
       if (hit !== undefined) return hit;
       const p = model.parameters.get(name);
       if (!p) throw new ValidationError(`undefined parameter '${name}'`, where ?? { name });
-      if (visiting.has(name)) throw new ValidationError(`parameter '${name}' depends on itself`, p.where ?? { name });
+      if (visiting.has(name))
+        throw new ValidationError(`parameter '${name}' depends on itself`, p.where ?? { name });
       visiting.add(name);
       const v = evaluate(p.expression, ctx);
       visiting.delete(name);
@@ -35,27 +36,35 @@ function checkArity(f: Formula): void {
   switch (f.op) {
     case 'not':
     case 'null':
-      return need(n === 1, 'exactly one argument');
+      need(n === 1, 'exactly one argument');
+      return;
     case 'and':
     case 'or':
     case 'nand':
     case 'nor':
-      return need(n >= 2, 'at least two arguments');
+      need(n >= 2, 'at least two arguments');
+      return;
     case 'xor':
     case 'iff':
     case 'imply':
-      return need(n === 2, 'exactly two arguments');
+      need(n === 2, 'exactly two arguments');
+      return;
     case 'atleast': {
       const k = f.min ?? -1;
       need(n >= 2, 'at least two arguments');
-      if (!(k >= 1 && k <= n)) throw new ValidationError(`<atleast min="${f.min}"> needs 1 ≤ min ≤ ${n} arguments`, where);
+      if (!(k >= 1 && k <= n))
+        throw new ValidationError(`<atleast min="${f.min}"> needs 1 ≤ min ≤ ${n} arguments`, where);
       return;
     }
     case 'cardinality': {
       need(n >= 1, 'at least one argument');
       const lo = f.min ?? -1;
       const hi = f.max ?? -1;
-      if (!(lo >= 0 && lo <= hi && hi <= n)) throw new ValidationError(`<cardinality min="${f.min}" max="${f.max}"> needs 0 ≤ min ≤ max ≤ ${n}`, where);
+      if (!(lo >= 0 && lo <= hi && hi <= n))
+        throw new ValidationError(
+          `<cardinality min="${f.min}" max="${f.max}"> needs 0 ≤ min ≤ max ≤ ${n}`,
+          where,
+        );
       return;
     }
   }
@@ -69,10 +78,18 @@ function checkArity(f: Formula): void {
 export function validateModel(model: Model, options: { probabilities?: boolean } = {}): void {
   for (const [name, be] of model.basicEvents) {
     const other = model.gates.get(name) ?? model.houseEvents.get(name);
-    if (other) throw new ValidationError(`'${name}' is defined both as a basic event and as another event`, other.where ?? be.where ?? { name });
+    if (other)
+      throw new ValidationError(
+        `'${name}' is defined both as a basic event and as another event`,
+        other.where ?? be.where ?? { name },
+      );
   }
   for (const [name, he] of model.houseEvents)
-    if (model.gates.has(name)) throw new ValidationError(`'${name}' is defined both as a house event and as a gate`, he.where ?? { name });
+    if (model.gates.has(name))
+      throw new ValidationError(
+        `'${name}' is defined both as a house event and as a gate`,
+        he.where ?? { name },
+      );
   const ccfMembers = new Set(model.ccfGroups.flatMap((g) => g.members));
 
   const checkArg = (a: Arg): void => {
@@ -86,8 +103,13 @@ export function validateModel(model: Model, options: { probabilities?: boolean }
     const isGate = model.gates.has(a.name);
     const isBasic = model.basicEvents.has(a.name) || ccfMembers.has(a.name);
     const isHouse = model.houseEvents.has(a.name);
-    if (!isGate && !isBasic && !isHouse) throw new ValidationError(`undefined ${a.kind === 'event' ? 'event' : a.kind} '${a.name}'`, where);
-    if ((a.kind === 'gate' && !isGate) || (a.kind === 'basic-event' && !isBasic) || (a.kind === 'house-event' && !isHouse))
+    if (!isGate && !isBasic && !isHouse)
+      throw new ValidationError(`undefined ${a.kind === 'event' ? 'event' : a.kind} '${a.name}'`, where);
+    if (
+      (a.kind === 'gate' && !isGate) ||
+      (a.kind === 'basic-event' && !isBasic) ||
+      (a.kind === 'house-event' && !isHouse)
+    )
       throw new ValidationError(`'${a.name}' is not a ${a.kind}`, where);
   };
   for (const g of model.gates.values()) checkArg(g.formula);
@@ -98,11 +120,16 @@ export function validateModel(model: Model, options: { probabilities?: boolean }
     for (const be of model.basicEvents.values()) {
       if (!be.expression) continue;
       const p = evaluate(be.expression, ctx);
-      if (!(p >= 0 && p <= 1)) throw new ValidationError(`probability ${p} outside [0, 1]`, be.where ?? { element: 'define-basic-event', name: be.name });
+      if (!(p >= 0 && p <= 1))
+        throw new ValidationError(
+          `probability ${p} outside [0, 1]`,
+          be.where ?? { element: 'define-basic-event', name: be.name },
+        );
     }
     for (const g of model.ccfGroups) {
       const q = evaluate(g.distribution, ctx);
-      if (!(q >= 0 && q <= 1)) throw new ValidationError(`distribution ${q} outside [0, 1]`, g.where ?? { name: g.name });
+      if (!(q >= 0 && q <= 1))
+        throw new ValidationError(`distribution ${q} outside [0, 1]`, g.where ?? { name: g.name });
     }
   }
 }
@@ -137,7 +164,10 @@ function findCycle(model: Model): void {
       if (s === 1) {
         const path = stack.map((x) => x.name);
         const cycle = [...path.slice(path.indexOf(c)), c];
-        throw new ValidationError(`cycle through gates ${cycle.join(' → ')}`, model.gates.get(c)!.where ?? { element: 'define-gate', name: c });
+        throw new ValidationError(
+          `cycle through gates ${cycle.join(' → ')}`,
+          model.gates.get(c)!.where ?? { element: 'define-gate', name: c },
+        );
       }
       if (s === undefined) push(c);
     }

@@ -32,16 +32,35 @@ export function parseXml(text: string, file?: string, limits: XmlLimits = {}): X
   parser.on('error', (err) => {
     // saxes prefixes "line:column: "; we say it our way
     const m = /^(?:.*?:)?(\d+):(\d+): (.*)$/s.exec(err.message);
-    throw new MefParseError(`malformed XML: ${m ? m[3] : err.message}`, { file, line: m ? Number(m[1]) : parser.line });
+    throw new MefParseError(`malformed XML: ${m ? m[3] : err.message}`, {
+      file,
+      line: m ? Number(m[1]) : parser.line,
+    });
   });
   parser.on('opentagstart', () => {
     startLine = parser.line;
   });
   parser.on('opentag', (tag) => {
     count++;
-    if (count > maxElements) throw new MefParseError(`more than ${maxElements} elements`, { file, line: startLine, element: tag.name });
-    if (stack.length >= maxDepth) throw new MefParseError(`nesting deeper than ${maxDepth}`, { file, line: startLine, element: tag.name });
-    const el: XmlElement = { name: tag.name, attrs: tag.attributes as Record<string, string>, children: [], text: '', line: startLine };
+    if (count > maxElements)
+      throw new MefParseError(`more than ${maxElements} elements`, {
+        file,
+        line: startLine,
+        element: tag.name,
+      });
+    if (stack.length >= maxDepth)
+      throw new MefParseError(`nesting deeper than ${maxDepth}`, {
+        file,
+        line: startLine,
+        element: tag.name,
+      });
+    const el: XmlElement = {
+      name: tag.name,
+      attrs: tag.attributes as Record<string, string>,
+      children: [],
+      text: '',
+      line: startLine,
+    };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
     else root = el;

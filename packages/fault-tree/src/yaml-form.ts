@@ -1,7 +1,16 @@
 import { Document, LineCounter, parseDocument } from 'yaml';
 import { MefParseError, type Where } from './errors.js';
 import { type Expression, FUNCTIONS, isFunctionName } from './expression.js';
-import { type Arg, type CcfModel, DEFAULT_MISSION_TIME, emptyModel, type Formula, type Model, OPERATORS, type Operator } from './model.js';
+import {
+  type Arg,
+  type CcfModel,
+  DEFAULT_MISSION_TIME,
+  emptyModel,
+  type Formula,
+  type Model,
+  OPERATORS,
+  type Operator,
+} from './model.js';
 
 /**
  * The YAML authoring form, with the same meaning as MEF:
@@ -30,7 +39,10 @@ export function readYamlModel(text: string, file?: string): Model {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new MefParseError(`malformed YAML: ${e.message.split('\n')[0]}`, { file, line: e.linePos?.[0].line });
+    throw new MefParseError(`malformed YAML: ${e.message.split('\n')[0]}`, {
+      file,
+      line: e.linePos?.[0].line,
+    });
   }
   const at = (path: (string | number)[], element?: string, name?: string): Where => {
     const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
@@ -41,10 +53,20 @@ export function readYamlModel(text: string, file?: string): Model {
     throw new MefParseError(msg, at(path, undefined, name));
   };
   const root = doc.toJS() as Record<string, unknown> | null;
-  if (!root || typeof root !== 'object' || Array.isArray(root)) fail([], 'the document must be a mapping with gates and basic-events');
+  if (!root || typeof root !== 'object' || Array.isArray(root))
+    fail([], 'the document must be a mapping with gates and basic-events');
   const model = emptyModel(typeof root!.model === 'string' ? root!.model : undefined);
-  const known = new Set(['model', 'mission-time', 'gates', 'basic-events', 'house-events', 'parameters', 'ccf-groups']);
-  for (const k of Object.keys(root!)) if (!known.has(k)) fail([k], `unknown key '${k}' (expected ${[...known].join(', ')})`);
+  const known = new Set([
+    'model',
+    'mission-time',
+    'gates',
+    'basic-events',
+    'house-events',
+    'parameters',
+    'ccf-groups',
+  ]);
+  for (const k of Object.keys(root!))
+    if (!known.has(k)) fail([k], `unknown key '${k}' (expected ${[...known].join(', ')})`);
   if (root!['mission-time'] !== undefined) {
     const t = Number(root!['mission-time']);
     if (!(t >= 0)) fail(['mission-time'], 'mission-time must be a non-negative number of hours');
@@ -62,16 +84,19 @@ export function readYamlModel(text: string, file?: string): Model {
     const where = at(path);
     if (typeof v === 'number') return { kind: 'const', value: v, where };
     if (typeof v === 'boolean') return { kind: 'const', value: v ? 1 : 0, where };
-    if (typeof v === 'string') return v === 'mission-time' ? { kind: 'mission-time', where } : { kind: 'param', name: v, where };
+    if (typeof v === 'string')
+      return v === 'mission-time' ? { kind: 'mission-time', where } : { kind: 'param', name: v, where };
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v);
-      if (keys.length !== 1) fail(path, `an expression is { function: [arguments] }, found keys ${keys.join(', ')}`);
+      if (keys.length !== 1)
+        fail(path, `an expression is { function: [arguments] }, found keys ${keys.join(', ')}`);
       const fn = keys[0];
       if (!isFunctionName(fn)) return fail(path, `unknown function '${fn}'`);
       const raw = (v as Record<string, unknown>)[fn];
       const list = Array.isArray(raw) ? raw : [raw];
       const [lo, hi] = FUNCTIONS[fn];
-      if (list.length < lo || list.length > hi) fail(path, `${fn} expects ${lo === hi ? lo : `${lo}..${hi}`} arguments, found ${list.length}`);
+      if (list.length < lo || list.length > hi)
+        fail(path, `${fn} expects ${lo === hi ? lo : `${lo}..${hi}`} arguments, found ${list.length}`);
       return { kind: 'fn', fn, args: list.map((x, i) => expression(x, [...path, fn, i])), where };
     }
     return fail(path, 'expected a number, a parameter name, mission-time or { function: [arguments] }');
@@ -81,23 +106,33 @@ export function readYamlModel(text: string, file?: string): Model {
     if (depth > 256) fail(path, 'formula nested deeper than 256');
     if (typeof v === 'boolean') return { type: 'constant', value: v, where: at(path) };
     if (typeof v === 'string') return { type: 'ref', kind: 'event', name: v, where: at(path, undefined, v) };
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(path, 'expected an event name, true/false or { connective: [arguments] }');
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      return fail(path, 'expected an event name, true/false or { connective: [arguments] }');
     const o = v as Record<string, unknown>;
-    const op = Object.keys(o).find((k) => (OPERATORS as readonly string[]).includes(k)) as Operator | undefined;
-    if (!op) return fail(path, `no connective among keys ${Object.keys(o).join(', ')} (expected one of ${OPERATORS.join(', ')})`);
+    const op = Object.keys(o).find((k) => (OPERATORS as readonly string[]).includes(k)) as
+      | Operator
+      | undefined;
+    if (!op)
+      return fail(
+        path,
+        `no connective among keys ${Object.keys(o).join(', ')} (expected one of ${OPERATORS.join(', ')})`,
+      );
     const f: Formula = { type: 'formula', op, args: [], where: at(path, op) };
     let list: unknown;
     if (op === 'atleast' || op === 'cardinality') {
       const bounds = o[op];
       if (op === 'atleast') {
-        if (!Number.isInteger(bounds)) fail([...path, op], 'atleast needs an integer: { atleast: 2, of: [A, B, C] }');
+        if (!Number.isInteger(bounds))
+          fail([...path, op], 'atleast needs an integer: { atleast: 2, of: [A, B, C] }');
         f.min = bounds as number;
       } else {
-        if (!Array.isArray(bounds) || bounds.length !== 2 || !bounds.every(Number.isInteger)) fail([...path, op], 'cardinality needs [min, max]');
+        if (!Array.isArray(bounds) || bounds.length !== 2 || !bounds.every(Number.isInteger))
+          fail([...path, op], 'cardinality needs [min, max]');
         [f.min, f.max] = bounds as [number, number];
       }
       list = o.of;
-      for (const k of Object.keys(o)) if (k !== op && k !== 'of') fail([...path, k], `unexpected key '${k}' in ${op}`);
+      for (const k of Object.keys(o))
+        if (k !== op && k !== 'of') fail([...path, k], `unexpected key '${k}' in ${op}`);
     } else {
       list = o[op];
       for (const k of Object.keys(o)) if (k !== op) fail([...path, k], `unexpected key '${k}' beside ${op}`);
@@ -118,10 +153,14 @@ export function readYamlModel(text: string, file?: string): Model {
     const where = at(['basic-events', name], 'basic-event', name);
     if (v && typeof v === 'object' && !Array.isArray(v) && ('probability' in v || 'label' in v)) {
       const o = v as Record<string, unknown>;
-      for (const k of Object.keys(o)) if (k !== 'probability' && k !== 'label') fail(['basic-events', name, k], `unexpected key '${k}'`);
+      for (const k of Object.keys(o))
+        if (k !== 'probability' && k !== 'label') fail(['basic-events', name, k], `unexpected key '${k}'`);
       model.basicEvents.set(name, {
         name,
-        expression: o.probability === undefined ? undefined : expression(o.probability, ['basic-events', name, 'probability']),
+        expression:
+          o.probability === undefined
+            ? undefined
+            : expression(o.probability, ['basic-events', name, 'probability']),
         label: typeof o.label === 'string' ? o.label : undefined,
         where,
       });
@@ -129,18 +168,30 @@ export function readYamlModel(text: string, file?: string): Model {
   }
   for (const [name, v] of Object.entries(section('house-events'))) {
     if (typeof v !== 'boolean') fail(['house-events', name], 'a house event is true or false', name);
-    model.houseEvents.set(name, { name, state: v as boolean, where: at(['house-events', name], 'house-event', name) });
+    model.houseEvents.set(name, {
+      name,
+      state: v as boolean,
+      where: at(['house-events', name], 'house-event', name),
+    });
   }
   for (const [name, v] of Object.entries(section('parameters')))
-    model.parameters.set(name, { name, expression: expression(v, ['parameters', name]), where: at(['parameters', name], 'parameter', name) });
+    model.parameters.set(name, {
+      name,
+      expression: expression(v, ['parameters', name]),
+      where: at(['parameters', name], 'parameter', name),
+    });
   for (const [name, v] of Object.entries(section('ccf-groups'))) {
     const path = ['ccf-groups', name];
-    if (!v || typeof v !== 'object') fail(path, 'a CCF group is { model, members, distribution, factors }', name);
+    if (!v || typeof v !== 'object')
+      fail(path, 'a CCF group is { model, members, distribution, factors }', name);
     const o = v as Record<string, unknown>;
     const models: CcfModel[] = ['beta-factor', 'MGL', 'alpha-factor', 'phi-factor'];
-    if (!models.includes(o.model as CcfModel)) fail([...path, 'model'], `model must be one of ${models.join(', ')}`);
-    if (!Array.isArray(o.members) || !o.members.every((m) => typeof m === 'string')) fail([...path, 'members'], 'members is a list of names');
-    if (!o.factors || typeof o.factors !== 'object' || Array.isArray(o.factors)) fail([...path, 'factors'], 'factors is a mapping level: value');
+    if (!models.includes(o.model as CcfModel))
+      fail([...path, 'model'], `model must be one of ${models.join(', ')}`);
+    if (!Array.isArray(o.members) || !o.members.every((m) => typeof m === 'string'))
+      fail([...path, 'members'], 'members is a list of names');
+    if (!o.factors || typeof o.factors !== 'object' || Array.isArray(o.factors))
+      fail([...path, 'factors'], 'factors is a mapping level: value');
     model.ccfGroups.push({
       name,
       model: o.model as CcfModel,
@@ -185,25 +236,38 @@ export function writeYamlModel(model: Model): string {
   doc['basic-events'] = Object.fromEntries(
     [...model.basicEvents.values()].map((b) => [
       b.name,
-      b.label || !b.expression ? { ...(b.expression ? { probability: expr(b.expression) } : {}), ...(b.label ? { label: b.label } : {}) } : expr(b.expression),
+      b.label || !b.expression
+        ? {
+            ...(b.expression ? { probability: expr(b.expression) } : {}),
+            ...(b.label ? { label: b.label } : {}),
+          }
+        : expr(b.expression),
     ]),
   );
-  if (model.houseEvents.size) doc['house-events'] = Object.fromEntries([...model.houseEvents.values()].map((h) => [h.name, h.state]));
-  if (model.parameters.size) doc.parameters = Object.fromEntries([...model.parameters.values()].map((p) => [p.name, expr(p.expression)]));
+  if (model.houseEvents.size)
+    doc['house-events'] = Object.fromEntries([...model.houseEvents.values()].map((h) => [h.name, h.state]));
+  if (model.parameters.size)
+    doc.parameters = Object.fromEntries(
+      [...model.parameters.values()].map((p) => [p.name, expr(p.expression)]),
+    );
   if (model.ccfGroups.length)
     doc['ccf-groups'] = Object.fromEntries(
       model.ccfGroups.map((g) => [
         g.name,
-        { model: g.model, members: g.members, distribution: expr(g.distribution), factors: Object.fromEntries(g.factors.map((f) => [f.level, expr(f.expression)])) },
+        {
+          model: g.model,
+          members: g.members,
+          distribution: expr(g.distribution),
+          factors: Object.fromEntries(g.factors.map((f) => [f.level, expr(f.expression)])),
+        },
       ]),
     );
   // one line per gate, event and group: `TOP: { and: [A, B] }` reads like the formula
   const out = new Document(doc);
   for (const key of ['gates', 'basic-events', 'ccf-groups']) {
     const section = out.get(key, true) as { items?: { value?: { flow?: boolean } }[] } | undefined;
-    for (const item of section?.items ?? []) if (item.value && typeof item.value === 'object') item.value.flow = true;
+    for (const item of section?.items ?? [])
+      if (item.value && typeof item.value === 'object') item.value.flow = true;
   }
   return out.toString({ lineWidth: 0, flowCollectionPadding: true });
 }
-
-

@@ -1,4 +1,19 @@
-import { type Bdd, FALSE as BDD_FALSE, TRUE as BDD_TRUE, ComputedTable, type Node, NodeTable } from './bdd.js';
+import {
+  FALSE as BDD_FALSE,
+  TRUE as BDD_TRUE,
+  type Bdd,
+  ComputedTable,
+  type Node,
+  NodeTable,
+} from './bdd.js';
+
+/** Most high edges on any path of a BDD: a bound on the order of its minimal solutions. */
+function maxPositive(bdd: Bdd, f: Node): number {
+  const t = bdd.nodes;
+  const depth = new Int32Array(t.size);
+  for (const n of bdd.reachable(f)) if (n > 1) depth[n] = Math.max(1 + depth[t.high[n]], depth[t.low[n]]);
+  return depth[f];
+}
 
 /** The empty family (no product) and the family holding only the empty product. */
 export const EMPTY = 0;
@@ -24,7 +39,10 @@ export class Zbdd {
 
   private table(op: number): ComputedTable {
     let t = this.ops.get(op);
-    if (!t) this.ops.set(op, (t = new ComputedTable(18)));
+    if (!t) {
+      t = new ComputedTable(18);
+      this.ops.set(op, t);
+    }
     return t;
   }
 
@@ -42,7 +60,12 @@ export class Zbdd {
     let r: Node;
     if (vf < vg) r = this.node(vf, this.without(t.high[f], g), this.without(t.low[f], g));
     else if (vf > vg) r = this.without(f, t.low[g]);
-    else r = this.node(vf, this.without(this.without(t.high[f], t.low[g]), t.high[g]), this.without(t.low[f], t.low[g]));
+    else
+      r = this.node(
+        vf,
+        this.without(this.without(t.high[f], t.low[g]), t.high[g]),
+        this.without(t.low[f], t.low[g]),
+      );
     c.set(OP_WITHOUT, f, g, r);
     return r;
   }
@@ -91,13 +114,29 @@ export class Zbdd {
    */
   minimalCutSets(bdd: Bdd, f: Node, limit = Infinity): Node {
     const t = bdd.nodes;
-    const stride = Number.isFinite(limit) ? limit + 1 : 0;
+    // When no path holds more than `limit` positive variables the limit cannot bite: memoise by
+    // node alone (a flat array), far cheaper than one entry per (node, remaining order).
+    if (Number.isFinite(limit) && maxPositive(bdd, f) <= limit) limit = Infinity;
+    if (!Number.isFinite(limit)) {
+      const memo = new Int32Array(t.size).fill(-1);
+      const rec = (n: Node): Node => {
+        if (n < 2) return n === BDD_TRUE ? BASE : EMPTY;
+        const m = memo[n];
+        if (m >= 0) return m;
+        const lo = rec(t.low[n]);
+        const r = this.node(t.variable[n], this.without(rec(t.high[n]), lo), lo);
+        memo[n] = r;
+        return r;
+      };
+      return rec(f);
+    }
+    const stride = limit + 1;
     const memo = new Map<number, Node>();
     const rec = (n: Node, budget: number): Node => {
       if (n === BDD_FALSE) return EMPTY;
       if (n === BDD_TRUE) return BASE;
       if (budget < 0) return EMPTY;
-      const key = stride ? n * stride + budget : n;
+      const key = n * stride + budget;
       const m = memo.get(key);
       if (m !== undefined) return m;
       const lo = rec(t.low[n], budget);
@@ -106,7 +145,7 @@ export class Zbdd {
       memo.set(key, r);
       return r;
     };
-    return rec(f, stride ? limit : 0x3fffffff);
+    return rec(f, limit);
   }
 
   /**
@@ -216,7 +255,11 @@ export class Zbdd {
    * For each literal l: Σ over products containing l of Π of the other literals' probabilities
    * (the derivative of the rare-event sum), in one bottom-up and one top-down pass.
    */
-  sumDerivatives(f: Node, p: (literal: number) => number, literals: number): { sum: number; derivative: Float64Array } {
+  sumDerivatives(
+    f: Node,
+    p: (literal: number) => number,
+    literals: number,
+  ): { sum: number; derivative: Float64Array } {
     const t = this.nodes;
     const order = this.reachable(f);
     const val = new Float64Array(t.size);
@@ -259,7 +302,11 @@ export class Zbdd {
    * The `n` most probable products, by branch and bound: a subtree is explored only if the best
    * product it can hold beats the n-th best found so far.
    */
-  topProducts(f: Node, n: number, p: (literal: number) => number): { literals: number[]; probability: number }[] {
+  topProducts(
+    f: Node,
+    n: number,
+    p: (literal: number) => number,
+  ): { literals: number[]; probability: number }[] {
     const t = this.nodes;
     const order = this.reachable(f);
     const best = new Float64Array(t.size);

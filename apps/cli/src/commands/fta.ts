@@ -73,7 +73,19 @@ Prints P(event | evidence) for every basic event, most probable first.`,
   },
 };
 
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'faulty', 'failed', 'vrai', 'oui', 'hs', 'défaillant', 'positive', 'positif']);
+const TRUE_WORDS = new Set([
+  'true',
+  '1',
+  'yes',
+  'faulty',
+  'failed',
+  'vrai',
+  'oui',
+  'hs',
+  'défaillant',
+  'positive',
+  'positif',
+]);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'ok', 'working', 'faux', 'non', 'négatif', 'negative']);
 
 export function parseEvidence(text: string, lang: Lang): [string, boolean][] {
@@ -84,7 +96,9 @@ export function parseEvidence(text: string, lang: Lang): [string, boolean][] {
     const value = m?.[2].toLowerCase();
     if (!m || !value || (!TRUE_WORDS.has(value) && !FALSE_WORDS.has(value)))
       throw new UsageError(
-        lang === 'fr' ? `observation illisible « ${part.trim()} » (attendu NOM=true|false|ok|faulty)` : `unreadable observation '${part.trim()}' (expected NAME=true|false|ok|faulty)`,
+        lang === 'fr'
+          ? `observation illisible « ${part.trim()} » (attendu NOM=true|false|ok|faulty)`
+          : `unreadable observation '${part.trim()}' (expected NAME=true|false|ok|faulty)`,
         USAGE.posterior[lang],
       );
     out.push([m[1], TRUE_WORDS.has(value)]);
@@ -92,12 +106,19 @@ export function parseEvidence(text: string, lang: Lang): [string, boolean][] {
   return out;
 }
 
-const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6 ? x.toExponential(4) : x.toPrecision(6));
+const fmt = (x: number) =>
+  x === 0 ? '0' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6 ? x.toExponential(4) : x.toPrecision(6);
 
 function positiveInt(v: string | undefined, name: string, lang: Lang, usage: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(lang === 'fr' ? `${name} : entier positif attendu, pas « ${v} »` : `${name}: expected a non-negative integer, not '${v}'`, usage);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(
+      lang === 'fr'
+        ? `${name} : entier positif attendu, pas « ${v} »`
+        : `${name}: expected a non-negative integer, not '${v}'`,
+      usage,
+    );
   return n;
 }
 
@@ -126,9 +147,11 @@ async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (!positionals.length) throw new UsageError(ctx.lang === 'fr' ? 'aucun fichier de modèle' : 'no model file', usage);
+  if (!positionals.length)
+    throw new UsageError(ctx.lang === 'fr' ? 'aucun fichier de modèle' : 'no model file', usage);
   const approx = (values.approx ?? 'exact') as Approximation;
-  if (!['exact', 'rare-event', 'mcub'].includes(approx)) throw new UsageError(`--approx exact|rare-event|mcub`, usage);
+  if (!['exact', 'rare-event', 'mcub'].includes(approx))
+    throw new UsageError(`--approx exact|rare-event|mcub`, usage);
   const model = await loadModel(positionals.map((f) => resolve(ctx.cwd, f)));
   if (values['mission-time'] !== undefined) {
     const t = Number(values['mission-time']);
@@ -136,15 +159,23 @@ async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
     model.missionTime = t;
   }
   const c = compile(model, { top: values.top });
-  const report = analyzeCompiled(c, {
-    limitOrder: positiveInt(values['limit-order'], '--limit-order', ctx.lang, usage),
-    approximation: approx,
-    importance: values.importance,
-    primeImplicants: values['prime-implicants'],
-    topProducts: positiveInt(values['top-products'], '--top-products', ctx.lang, usage),
-  }, 0, () => 0);
+  const report = analyzeCompiled(
+    c,
+    {
+      limitOrder: positiveInt(values['limit-order'], '--limit-order', ctx.lang, usage),
+      approximation: approx,
+      importance: values.importance,
+      primeImplicants: values['prime-implicants'],
+      topProducts: positiveInt(values['top-products'], '--top-products', ctx.lang, usage),
+    },
+    0,
+    () => 0,
+  );
   const unc = values.uncertainty
-    ? uncertainty(c, { trials: positiveInt(values.trials, '--trials', ctx.lang, usage), seed: positiveInt(values.seed, '--seed', ctx.lang, usage) })
+    ? uncertainty(c, {
+        trials: positiveInt(values.trials, '--trials', ctx.lang, usage),
+        seed: positiveInt(values.seed, '--seed', ctx.lang, usage),
+      })
     : undefined;
   const seconds = (performance.now() - start) / 1000;
   if (values.json) {
@@ -158,7 +189,12 @@ async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
       approximation: report.approximation,
     };
     if (report.importance)
-      out.importance = Object.fromEntries(Object.entries(report.importance).map(([k, v]) => [k, { mif: v.mif, cif: v.cif, dif: v.dif, raw: v.raw, rrw: v.rrw }]));
+      out.importance = Object.fromEntries(
+        Object.entries(report.importance).map(([k, v]) => [
+          k,
+          { mif: v.mif, cif: v.cif, dif: v.dif, raw: v.raw, rrw: v.rrw },
+        ]),
+      );
     if (report.top_products) out.top_products = report.top_products;
     if (unc) out.uncertainty = unc;
     out.seconds = seconds;
@@ -169,13 +205,27 @@ async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-function humanReport(r: AnalysisReport, lang: Lang, seconds: number, unc?: ReturnType<typeof uncertainty>): string {
+function humanReport(
+  r: AnalysisReport,
+  lang: Lang,
+  seconds: number,
+  unc?: ReturnType<typeof uncertainty>,
+): string {
   const fr = lang === 'fr';
   const rows: [string, string][] = [
     [fr ? 'Événement sommet' : 'Top event', r.top],
     [fr ? 'Portes' : 'Gates', String(r.gates)],
     [fr ? 'Événements de base' : 'Basic events', String(r.basic_events)],
-    [fr ? (r.coherent ? 'Coupes minimales' : 'Coupes (sans négations)') : r.coherent ? 'Minimal cut sets' : 'Cut sets (negations dropped)', String(r.products)],
+    [
+      fr
+        ? r.coherent
+          ? 'Coupes minimales'
+          : 'Coupes (sans négations)'
+        : r.coherent
+          ? 'Minimal cut sets'
+          : 'Cut sets (negations dropped)',
+      String(r.products),
+    ],
     [fr ? 'Par ordre' : 'By order', r.distribution.map((n, i) => `${i + 1}:${n}`).join(' ')],
     [fr ? 'Probabilité' : 'Probability', `${fmt(r.probability)} (${r.approximation})`],
   ];
@@ -191,10 +241,18 @@ function humanReport(r: AnalysisReport, lang: Lang, seconds: number, unc?: Retur
     for (const p of r.top_products) lines.push(`  ${fmt(p.probability).padEnd(12)} ${p.events.join(' · ')}`);
   }
   if (r.importance) {
-    const rows = Object.entries(r.importance).sort((a, b) => b[1].mif * b[1].probability - a[1].mif * a[1].probability);
+    const rows = Object.entries(r.importance).sort(
+      (a, b) => b[1].mif * b[1].probability - a[1].mif * a[1].probability,
+    );
     const w = Math.max(8, ...rows.map(([k]) => k.length));
-    lines.push('', `${(fr ? 'événement' : 'event').padEnd(w)}  ${['p', 'MIF', 'CIF', 'DIF', 'RAW', 'RRW'].map((h) => h.padEnd(11)).join(' ')}`);
-    for (const [k, v] of rows) lines.push(`${k.padEnd(w)}  ${[v.probability, v.mif, v.cif, v.dif, v.raw, v.rrw].map((x) => fmt(x).padEnd(11)).join(' ')}`);
+    lines.push(
+      '',
+      `${(fr ? 'événement' : 'event').padEnd(w)}  ${['p', 'MIF', 'CIF', 'DIF', 'RAW', 'RRW'].map((h) => h.padEnd(11)).join(' ')}`,
+    );
+    for (const [k, v] of rows)
+      lines.push(
+        `${k.padEnd(w)}  ${[v.probability, v.mif, v.cif, v.dif, v.raw, v.rrw].map((x) => fmt(x).padEnd(11)).join(' ')}`,
+      );
   }
   lines.push('', `${fr ? 'Durée' : 'Time'} ${seconds.toFixed(3)} s`);
   return `${lines.join('\n')}\n`;
@@ -205,13 +263,19 @@ async function posteriorCmd(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { evidence: { type: 'string', short: 'e' }, top: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      evidence: { type: 'string', short: 'e' },
+      top: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     ctx.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (!positionals.length) throw new UsageError(ctx.lang === 'fr' ? 'aucun fichier de modèle' : 'no model file', usage);
+  if (!positionals.length)
+    throw new UsageError(ctx.lang === 'fr' ? 'aucun fichier de modèle' : 'no model file', usage);
   const evidence = parseEvidence(values.evidence ?? '', ctx.lang);
   const d = new Diagnosis(await loadModel(positionals.map((f) => resolve(ctx.cwd, f))), { top: values.top });
   for (const [k, v] of evidence) d.observe(k, v);
@@ -242,7 +306,11 @@ async function convertCmd(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (args.length !== 2) throw new UsageError(ctx.lang === 'fr' ? 'il faut une entrée et une sortie' : 'expected an input and an output', usage);
+  if (args.length !== 2)
+    throw new UsageError(
+      ctx.lang === 'fr' ? 'il faut une entrée et une sortie' : 'expected an input and an output',
+      usage,
+    );
   const [input, output] = args.map((f) => resolve(ctx.cwd, f));
   const model = await loadModel([input]);
   const text = /\.ya?ml$/i.test(output) ? writeYamlModel(model) : writeMef(model);
@@ -252,7 +320,10 @@ async function convertCmd(args: string[], ctx: CliContext): Promise<number> {
 
 export const ftaCommand: Command = {
   name: 'fta',
-  summary: { fr: "arbres de défaillance : analyse, a posteriori, conversion MEF ⇄ YAML", en: 'fault trees: analysis, posteriors, MEF ⇄ YAML conversion' },
+  summary: {
+    fr: 'arbres de défaillance : analyse, a posteriori, conversion MEF ⇄ YAML',
+    en: 'fault trees: analysis, posteriors, MEF ⇄ YAML conversion',
+  },
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const main = USAGE.main[ctx.lang];
@@ -266,9 +337,13 @@ export const ftaCommand: Command = {
       if (sub === 'convert') return await convertCmd(rest, ctx);
     } catch (e) {
       // node:util parseArgs errors are usage errors
-      if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((e as Error).message, USAGE[sub]?.[ctx.lang]);
+      if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+        throw new UsageError((e as Error).message, USAGE[sub]?.[ctx.lang]);
       throw e;
     }
-    throw new UsageError(ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`, main);
+    throw new UsageError(
+      ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
+      main,
+    );
   },
 };

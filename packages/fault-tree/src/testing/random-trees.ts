@@ -3,7 +3,19 @@ import { constant } from '../expression.js';
 import { type Arg, emptyModel, type Formula, type Model, type Operator } from '../model.js';
 import { Random } from '../random.js';
 
-const OPS: Operator[] = ['and', 'or', 'atleast', 'not', 'xor', 'iff', 'imply', 'nand', 'nor', 'cardinality', 'null'];
+const OPS: Operator[] = [
+  'and',
+  'or',
+  'atleast',
+  'not',
+  'xor',
+  'iff',
+  'imply',
+  'nand',
+  'nor',
+  'cardinality',
+  'null',
+];
 
 export interface RandomTree {
   model: Model;
@@ -12,7 +24,10 @@ export interface RandomTree {
   gates: string[];
 }
 
-export function randomTree(seed: number, options: { events?: number; gates?: number; coherent?: boolean } = {}): RandomTree {
+export function randomTree(
+  seed: number,
+  options: { events?: number; gates?: number; coherent?: boolean } = {},
+): RandomTree {
   const r = new Random(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r.next() * (hi - lo + 1));
   const nEvents = options.events ?? int(2, 10);
@@ -35,7 +50,8 @@ export function randomTree(seed: number, options: { events?: number; gates?: num
   };
   const formula = (depth: number): Formula => {
     const op = ops[int(0, ops.length - 1)];
-    const arity = op === 'not' || op === 'null' ? 1 : op === 'xor' || op === 'iff' || op === 'imply' ? 2 : int(2, 4);
+    const arity =
+      op === 'not' || op === 'null' ? 1 : op === 'xor' || op === 'iff' || op === 'imply' ? 2 : int(2, 4);
     const args: Arg[] = [];
     for (let i = 0; i < arity; i++) args.push(depth < 2 && r.next() < 0.2 ? formula(depth + 1) : leaf());
     const f: Formula = { type: 'formula', op, args };
@@ -53,12 +69,22 @@ export function randomTree(seed: number, options: { events?: number; gates?: num
   }
   // the top sees every gate so all of them matter
   const top = 'TOP';
-  model.gates.set(top, { name: top, formula: { type: 'formula', op: 'or', args: [formula(1), ...gates.slice(-2).map((g): Arg => ({ type: 'ref', kind: 'gate', name: g }))] } });
+  model.gates.set(top, {
+    name: top,
+    formula: {
+      type: 'formula',
+      op: 'or',
+      args: [formula(1), ...gates.slice(-2).map((g): Arg => ({ type: 'ref', kind: 'gate', name: g }))],
+    },
+  });
   return { model, top, events, gates };
 }
 
 /** Every assignment of the events with its probability weight. */
-export function* assignments(model: Model, events: string[]): Generator<{ values: Map<string, boolean>; weight: number }> {
+export function* assignments(
+  model: Model,
+  events: string[],
+): Generator<{ values: Map<string, boolean>; weight: number }> {
   const p = events.map((e) => {
     const x = model.basicEvents.get(e)!.expression!;
     return x.kind === 'const' ? x.value : Number.NaN;

@@ -8,8 +8,8 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { isLang, type Lang, tr } from './i18n.js';
-import { customersPlugin } from './plugins/customers.js';
 import { clockingPlugin } from './plugins/clocking.js';
+import { customersPlugin } from './plugins/customers.js';
 import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
@@ -39,12 +39,16 @@ export interface RouteDeclaration {
 export class RouteAccessError extends Error {
   override name = 'RouteAccessError';
   constructor(method: string, url: string) {
-    super(`route ${method} ${url} declares no access (config.access): every route must say which roles may use it`);
+    super(
+      `route ${method} ${url} declares no access (config.access): every route must say which roles may use it`,
+    );
   }
 }
 
 const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
-const UPLOT_DIR = fileURLToPath(new URL('./dist/', `file://${createRequire(import.meta.url).resolve('uplot/package.json')}`));
+const UPLOT_DIR = fileURLToPath(
+  new URL('./dist/', `file://${createRequire(import.meta.url).resolve('uplot/package.json')}`),
+);
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 declare module 'fastify' {
@@ -57,9 +61,20 @@ declare module 'fastify' {
 
 /** The plugins per area, each given the services it needs; issue 10 adds its own next to these. */
 export type AreaPlugin = (app: FastifyInstance, deps: WorkshopDeps) => Promise<void>;
-export const AREA_PLUGINS: AreaPlugin[] = [loginPlugin, ordersPlugin, customersPlugin, peoplePlugin, clockingPlugin, kpiPlugin];
+export const AREA_PLUGINS: AreaPlugin[] = [
+  loginPlugin,
+  ordersPlugin,
+  customersPlugin,
+  peoplePlugin,
+  clockingPlugin,
+  kpiPlugin,
+];
 
-export async function buildApp(deps: WorkshopDeps, options: AppOptions = {}, extraPlugins: AreaPlugin[] = []): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: WorkshopDeps,
+  options: AppOptions = {},
+  extraPlugins: AreaPlugin[] = [],
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
@@ -100,7 +115,11 @@ export async function buildApp(deps: WorkshopDeps, options: AppOptions = {}, ext
   await app.register(fastifyStatic, { root: STATIC_DIR, serve: false });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Atelier workshop API', version: '1', description: 'Repair orders, people, vehicles, clocking and KPIs.' },
+      info: {
+        title: 'Atelier workshop API',
+        version: '1',
+        description: 'Repair orders, people, vehicles, clocking and KPIs.',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
@@ -116,7 +135,12 @@ export async function buildApp(deps: WorkshopDeps, options: AppOptions = {}, ext
     let lang: Lang = 'fr';
     if (isLang(wanted)) {
       lang = wanted;
-      reply.setCookie(LANG_COOKIE, wanted, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86400 });
+      reply.setCookie(LANG_COOKIE, wanted, {
+        path: '/',
+        sameSite: 'lax',
+        httpOnly: true,
+        maxAge: 365 * 86400,
+      });
     } else if (isLang(req.cookies[LANG_COOKIE])) lang = req.cookies[LANG_COOKIE] as Lang;
     req.lang = lang;
     const sid = req.cookies[SESSION_COOKIE];
@@ -130,13 +154,18 @@ export async function buildApp(deps: WorkshopDeps, options: AppOptions = {}, ext
     const access = req.routeOptions.config?.access;
     if (!access || access === 'public') return;
     if (!req.user) {
-      if (isApi(req) || req.method !== 'GET') return reply.code(401).send({ error: tr(lang, { fr: 'connexion requise', en: 'login required' }) });
+      if (isApi(req) || req.method !== 'GET')
+        return reply.code(401).send({ error: tr(lang, { fr: 'connexion requise', en: 'login required' }) });
       return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
     }
     if (access !== 'authenticated' && !access.includes(req.user.role)) {
       const msg = tr(lang, { fr: 'accès refusé pour votre rôle', en: 'access denied for your role' });
       if (isApi(req)) return reply.code(403).send({ error: msg });
-      return sendPage(reply, renderPage(req, { fr: 'Accès refusé', en: 'Access denied' }, html`<p class="error">${msg}</p>`), 403);
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Accès refusé', en: 'Access denied' }, html`<p class="error">${msg}</p>`),
+        403,
+      );
     }
   });
 
@@ -153,44 +182,53 @@ export async function buildApp(deps: WorkshopDeps, options: AppOptions = {}, ext
         en: 'missing or invalid CSRF token: reload the page',
       });
       if (isApi(req)) return reply.code(403).send({ error: msg });
-      return sendPage(reply, renderPage(req, { fr: 'Requête refusée', en: 'Request refused' }, html`<p class="error">${msg}</p>`), 403);
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Requête refusée', en: 'Request refused' }, html`<p class="error">${msg}</p>`),
+        403,
+      );
     }
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
-    let status = 500;
-    let message: string;
-    let field: string | undefined;
-    if (err instanceof DomainError) {
-      status = err.status;
-      message = tr(req.lang, err.text);
-      field = err.field;
-    } else if (err.validation) {
-      status = 400;
-      message = tr(req.lang, { fr: 'données invalides : ', en: 'invalid input: ' }) + err.message;
-    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      status = err.statusCode;
-      message =
-        status === 413
-          ? tr(req.lang, { fr: 'requête trop volumineuse', en: 'request body too large' })
-          : status === 429
-            ? tr(req.lang, { fr: 'trop de tentatives, réessayez plus tard', en: 'too many attempts, try again later' })
-            : err.message;
-    } else {
-      req.log.error(err);
-      message = tr(req.lang, { fr: 'erreur interne', en: 'internal error' });
-    }
-    if (isApi(req)) return reply.code(status).send({ error: message, ...(field ? { field } : {}) });
-    return sendPage(
-      reply,
-      renderPage(
-        req,
-        { fr: 'Impossible', en: 'Not possible' },
-        html`<p class="error" role="alert">${message}</p><p><a href="javascript:history.back()" data-back>${tr(req.lang, { fr: 'Retour', en: 'Back' })}</a></p>`,
-      ),
-      status,
-    );
-  });
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+      let status = 500;
+      let message: string;
+      let field: string | undefined;
+      if (err instanceof DomainError) {
+        status = err.status;
+        message = tr(req.lang, err.text);
+        field = err.field;
+      } else if (err.validation) {
+        status = 400;
+        message = tr(req.lang, { fr: 'données invalides : ', en: 'invalid input: ' }) + err.message;
+      } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        status = err.statusCode;
+        message =
+          status === 413
+            ? tr(req.lang, { fr: 'requête trop volumineuse', en: 'request body too large' })
+            : status === 429
+              ? tr(req.lang, {
+                  fr: 'trop de tentatives, réessayez plus tard',
+                  en: 'too many attempts, try again later',
+                })
+              : err.message;
+      } else {
+        req.log.error(err);
+        message = tr(req.lang, { fr: 'erreur interne', en: 'internal error' });
+      }
+      if (isApi(req)) return reply.code(status).send({ error: message, ...(field ? { field } : {}) });
+      return sendPage(
+        reply,
+        renderPage(
+          req,
+          { fr: 'Impossible', en: 'Not possible' },
+          html`<p class="error" role="alert">${message}</p><p><a href="javascript:history.back()" data-back>${tr(req.lang, { fr: 'Retour', en: 'Back' })}</a></p>`,
+        ),
+        status,
+      );
+    },
+  );
 
   app.setNotFoundHandler((req: FastifyRequest, reply) => {
     const msg = tr(req.lang, { fr: 'page introuvable', en: 'page not found' });
@@ -200,7 +238,12 @@ export async function buildApp(deps: WorkshopDeps, options: AppOptions = {}, ext
 
   app.get('/healthz', {
     config: { access: 'public' },
-    schema: { tags: ['system'], response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, schema: { type: 'integer' } } } } },
+    schema: {
+      tags: ['system'],
+      response: {
+        200: { type: 'object', properties: { ok: { type: 'boolean' }, schema: { type: 'integer' } } },
+      },
+    },
     handler: async () => ({ ok: true, schema: await deps.store.schemaVersion() }),
   });
   app.get('/api/openapi.json', {
@@ -210,16 +253,30 @@ export async function buildApp(deps: WorkshopDeps, options: AppOptions = {}, ext
   });
   app.get('/static/:file', {
     config: { access: 'public' },
-    schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.(css|js)$' } } } },
+    schema: {
+      hide: true,
+      params: {
+        type: 'object',
+        properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.(css|js)$' } },
+      },
+    },
     handler: (req, reply) => reply.sendFile((req.params as { file: string }).file, { maxAge: 3600_000 }),
   });
   app.get('/vendor/uplot/:file', {
     config: { access: 'public' },
-    schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', enum: ['uPlot.iife.min.js', 'uPlot.min.css'] } } } },
-    handler: (req, reply) => reply.sendFile((req.params as { file: string }).file, UPLOT_DIR, { maxAge: 86_400_000 }),
+    schema: {
+      hide: true,
+      params: {
+        type: 'object',
+        properties: { file: { type: 'string', enum: ['uPlot.iife.min.js', 'uPlot.min.css'] } },
+      },
+    },
+    handler: (req, reply) =>
+      reply.sendFile((req.params as { file: string }).file, UPLOT_DIR, { maxAge: 86_400_000 }),
   });
 
-  for (const plugin of [...AREA_PLUGINS, ...extraPlugins]) await app.register(async (scope) => plugin(scope, deps));
+  for (const plugin of [...AREA_PLUGINS, ...extraPlugins])
+    await app.register(async (scope) => plugin(scope, deps));
   await app.ready();
   return app;
 }

@@ -32,5 +32,8 @@ export function formatPercent(lang: Lang, ratio: number | null): string {
 }
 
 export function formatMoney(lang: Lang, cents: number): string {
-  return (cents / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
+  return (cents / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'currency',
+    currency: 'EUR',
+  });
 }

@@ -1,4 +1,11 @@
-export { type AppOptions, type AreaPlugin, AREA_PLUGINS, buildApp, type RouteDeclaration, RouteAccessError } from './app.js';
+export {
+  type AppOptions,
+  AREA_PLUGINS,
+  type AreaPlugin,
+  buildApp,
+  RouteAccessError,
+  type RouteDeclaration,
+} from './app.js';
 export { type Lang, type Text, tr } from './i18n.js';
 export { DEMO_PASSWORD, type DemoData, seedDemo } from './seed.js';
 export { type RunningServer, type ServeOptions, startServer } from './server.js';
@@ -11,9 +18,9 @@ export { computeKpis, type KpiPeriod, type Kpis } from './services/kpi.js';
 export * from './services/orders.js';
 export { DEFAULT_SETTINGS, getSettings, type Settings, updateSettings } from './services/settings.js';
 export { authenticate, createUser, getUser, listUsers, type User } from './services/users.js';
-export { decodeVinForWorkshop, type DecodedVin } from './services/vin.js';
+export { type DecodedVin, decodeVinForWorkshop } from './services/vin.js';
+export { type Migration, migrations } from './store/migrations.js';
 export { openSqliteStore, SqliteStore } from './store/sqlite-store.js';
-export { migrations, type Migration } from './store/migrations.js';
 export { type Db, type RunResult, type SqlValue, type Store, StoreError } from './store/store.js';
 export { escapeHtml, Html, html, raw } from './web/html.js';
 export { type Access, LANG_COOKIE, SESSION_COOKIE, type WallClock, type WorkshopDeps } from './web/types.js';

@@ -1,7 +1,15 @@
 import { createCustomer, createVehicle } from './services/customers.js';
 import type { State } from './services/domain.js';
 import { grantHabilitation, isoDate } from './services/habilitations.js';
-import { addLine, approveQuote, assignOrder, createOrder, openComeback, receiveVehicle, transitionOrder } from './services/orders.js';
+import {
+  addLine,
+  approveQuote,
+  assignOrder,
+  createOrder,
+  openComeback,
+  receiveVehicle,
+  transitionOrder,
+} from './services/orders.js';
 import { createUser, type User } from './services/users.js';
 import type { Store } from './store/store.js';
 
@@ -38,7 +46,8 @@ const PATH: State[] = [
 
 export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   const existing = await store.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
-  if (existing && existing.n > 0) throw new Error('seedDemo: the database already has users; demo data goes into an empty store');
+  if (existing && existing.n > 0)
+    throw new Error('seedDemo: the database already has users; demo data goes into an empty store');
   const today0 = Date.parse(`${isoDate(now)}T00:00:00Z`);
   const start = today0 - 20 * DAY;
   const day = (n: number) => start + n * DAY;
@@ -59,7 +68,13 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
 
   const renewalYears = 3;
   const hab = (login: string, symbol: string, issuedOn: string) =>
-    store.transaction((tx) => grantHabilitation(tx, { userId: users[login]!.id, symbol, issuedOn, issuedBy: 'INRS / organisme agréé' }, renewalYears));
+    store.transaction((tx) =>
+      grantHabilitation(
+        tx,
+        { userId: users[login]!.id, symbol, issuedOn, issuedBy: 'INRS / organisme agréé' },
+        renewalYears,
+      ),
+    );
   const yearsAgo = (y: number, extraDays = 0) => isoDate(now - y * 365.25 * DAY + extraDays * DAY);
   await hab('lucas', 'B2VL', yearsAgo(1));
   await hab('lucas', 'BCL', yearsAgo(1));
@@ -81,7 +96,14 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   const vehiclesIn: { vin: string; plate: string; model: string; energy: string; km: number; c: number }[] = [
     { vin: 'VF1RJA00165432101', plate: 'FG-123-HJ', model: 'Clio V', energy: 'petrol', km: 42_150, c: 0 },
     { vin: 'VF3LBYHZPKS123456', plate: 'EK-456-LM', model: '308 SW', energy: 'diesel', km: 128_400, c: 1 },
-    { vin: 'VNKKTUD3X0A123457', plate: 'GH-789-NP', model: 'Yaris Hybrid', energy: 'hybrid', km: 61_020, c: 2 },
+    {
+      vin: 'VNKKTUD3X0A123457',
+      plate: 'GH-789-NP',
+      model: 'Yaris Hybrid',
+      energy: 'hybrid',
+      km: 61_020,
+      c: 2,
+    },
     { vin: 'VF1AG000866123458', plate: 'FT-321-QR', model: 'Zoe R135', energy: 'ev', km: 35_800, c: 3 },
     { vin: '5YJ3E7EB2NF123459', plate: 'GA-654-ST', model: 'Model 3', energy: 'ev', km: 52_300, c: 4 },
     { vin: 'UU1DJF00265123460', plate: 'DZ-987-UV', model: 'Sandero', energy: 'petrol', km: 97_640, c: 0 },
@@ -90,27 +112,158 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   const vehicleIds: number[] = [];
   for (const v of vehiclesIn)
     vehicleIds.push(
-      (await createVehicle(store, { vin: v.vin, plate: v.plate, model: v.model, energy: v.energy, customerId: customers[v.c]!.id, odometerKm: v.km }, start - 5 * DAY)).id,
+      (
+        await createVehicle(
+          store,
+          {
+            vin: v.vin,
+            plate: v.plate,
+            model: v.model,
+            energy: v.energy,
+            customerId: customers[v.c]!.id,
+            odometerKm: v.km,
+          },
+          start - 5 * DAY,
+        )
+      ).id,
     );
 
   // Orders: vehicle index, target state, assignee, start day, HV requirement, complaint, step hours.
-  const plans: { key: string; v: number; target: State; tech: string; d: number; hv?: string; complaint: string }[] = [
-    { key: 'd1', v: 0, target: 'delivered', tech: 'ines', d: 1, complaint: 'Bruit de frottement à l’avant en freinant.' },
-    { key: 'd2', v: 1, target: 'delivered', tech: 'karim', d: 2, complaint: 'Voyant moteur allumé, perte de puissance en côte.' },
-    { key: 'd3', v: 2, target: 'delivered', tech: 'lucas', d: 4, hv: 'B1VL', complaint: 'Message « contrôler système hybride ».' },
-    { key: 'd4', v: 5, target: 'delivered', tech: 'leo', d: 5, complaint: 'Vidange et révision des 100 000 km.' },
-    { key: 'd5', v: 4, target: 'delivered', tech: 'lucas', d: 7, hv: 'B2VL', complaint: 'Autonomie en baisse, charge lente.' },
-    { key: 'ready', v: 6, target: 'ready', tech: 'ines', d: 12, complaint: 'Climatisation ne refroidit plus.' },
-    { key: 'qc', v: 3, target: 'quality_control', tech: 'lucas', d: 13, hv: 'B1VL', complaint: 'Bruit de roulement à droite.' },
-    { key: 'repair', v: 1, target: 'repair', tech: 'karim', d: 14, complaint: 'Fuite d’huile sous le moteur.' },
-    { key: 'wparts', v: 0, target: 'waiting_parts', tech: 'ines', d: 15, complaint: 'Amortisseur arrière gauche qui cogne.' },
-    { key: 'parts', v: 5, target: 'parts', tech: 'emma', d: 16, complaint: 'Essuie-glaces et balais à changer, pneus usés.' },
+  const plans: {
+    key: string;
+    v: number;
+    target: State;
+    tech: string;
+    d: number;
+    hv?: string;
+    complaint: string;
+  }[] = [
+    {
+      key: 'd1',
+      v: 0,
+      target: 'delivered',
+      tech: 'ines',
+      d: 1,
+      complaint: 'Bruit de frottement à l’avant en freinant.',
+    },
+    {
+      key: 'd2',
+      v: 1,
+      target: 'delivered',
+      tech: 'karim',
+      d: 2,
+      complaint: 'Voyant moteur allumé, perte de puissance en côte.',
+    },
+    {
+      key: 'd3',
+      v: 2,
+      target: 'delivered',
+      tech: 'lucas',
+      d: 4,
+      hv: 'B1VL',
+      complaint: 'Message « contrôler système hybride ».',
+    },
+    {
+      key: 'd4',
+      v: 5,
+      target: 'delivered',
+      tech: 'leo',
+      d: 5,
+      complaint: 'Vidange et révision des 100 000 km.',
+    },
+    {
+      key: 'd5',
+      v: 4,
+      target: 'delivered',
+      tech: 'lucas',
+      d: 7,
+      hv: 'B2VL',
+      complaint: 'Autonomie en baisse, charge lente.',
+    },
+    {
+      key: 'ready',
+      v: 6,
+      target: 'ready',
+      tech: 'ines',
+      d: 12,
+      complaint: 'Climatisation ne refroidit plus.',
+    },
+    {
+      key: 'qc',
+      v: 3,
+      target: 'quality_control',
+      tech: 'lucas',
+      d: 13,
+      hv: 'B1VL',
+      complaint: 'Bruit de roulement à droite.',
+    },
+    {
+      key: 'repair',
+      v: 1,
+      target: 'repair',
+      tech: 'karim',
+      d: 14,
+      complaint: 'Fuite d’huile sous le moteur.',
+    },
+    {
+      key: 'wparts',
+      v: 0,
+      target: 'waiting_parts',
+      tech: 'ines',
+      d: 15,
+      complaint: 'Amortisseur arrière gauche qui cogne.',
+    },
+    {
+      key: 'parts',
+      v: 5,
+      target: 'parts',
+      tech: 'emma',
+      d: 16,
+      complaint: 'Essuie-glaces et balais à changer, pneus usés.',
+    },
     { key: 'approved', v: 6, target: 'approved', tech: 'leo', d: 17, complaint: 'Révision annuelle.' },
-    { key: 'awaiting', v: 2, target: 'awaiting_approval', tech: 'lucas', d: 17, complaint: 'Bruit sourd dans le train arrière.' },
-    { key: 'quote', v: 4, target: 'quote', tech: 'lucas', d: 18, hv: 'B1VL', complaint: 'Prise de charge qui chauffe.' },
-    { key: 'diag', v: 0, target: 'diagnosis', tech: 'ines', d: 19, complaint: 'Démarrage difficile le matin.' },
-    { key: 'reception', v: 1, target: 'reception', tech: 'karim', d: 19, complaint: 'Pédale d’embrayage dure.' },
-    { key: 'booked', v: 3, target: 'booked', tech: 'lucas', d: 20, hv: 'B1VL', complaint: 'Contrôle batterie haute tension avant vente.' },
+    {
+      key: 'awaiting',
+      v: 2,
+      target: 'awaiting_approval',
+      tech: 'lucas',
+      d: 17,
+      complaint: 'Bruit sourd dans le train arrière.',
+    },
+    {
+      key: 'quote',
+      v: 4,
+      target: 'quote',
+      tech: 'lucas',
+      d: 18,
+      hv: 'B1VL',
+      complaint: 'Prise de charge qui chauffe.',
+    },
+    {
+      key: 'diag',
+      v: 0,
+      target: 'diagnosis',
+      tech: 'ines',
+      d: 19,
+      complaint: 'Démarrage difficile le matin.',
+    },
+    {
+      key: 'reception',
+      v: 1,
+      target: 'reception',
+      tech: 'karim',
+      d: 19,
+      complaint: 'Pédale d’embrayage dure.',
+    },
+    {
+      key: 'booked',
+      v: 3,
+      target: 'booked',
+      tech: 'lucas',
+      d: 20,
+      hv: 'B1VL',
+      complaint: 'Contrôle batterie haute tension avant vente.',
+    },
   ];
   const stepHours: Partial<Record<State, number>> = {
     booked: 0.5,
@@ -140,7 +293,12 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       t = Math.min(t, now - 5 * 60_000);
     };
     const tech = users[p.tech]!;
-    const ro = await createOrder(store, { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, hvRequirement: p.hv ?? null }, manager, t);
+    const ro = await createOrder(
+      store,
+      { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, hvRequirement: p.hv ?? null },
+      manager,
+      t,
+    );
     orderIds[p.key] = ro.id;
     const targetIndex = PATH.indexOf(p.target === 'waiting_parts' ? 'parts' : p.target);
     for (let s = 1; s <= targetIndex; s++) {
@@ -148,26 +306,63 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       const from = PATH[s - 1]!;
       const enteredAt = t;
       advance((stepHours[from] ?? 1) * (0.8 + ((i * 7 + s) % 5) / 10));
-      if (from === 'diagnosis' || from === 'repair') clocked.push({ user: tech.id, ro: ro.id, from: enteredAt + 5 * 60_000, to: t });
+      if (from === 'diagnosis' || from === 'repair')
+        clocked.push({ user: tech.id, ro: ro.id, from: enteredAt + 5 * 60_000, to: t });
       if (to === 'reception') {
         kms[p.v]! += 300 + i * 50;
-        await receiveVehicle(store, ro.id, { complaint: p.complaint, odometerKm: kms[p.v]!, condition: 'RAS, carburant 1/2' }, manager, t);
+        await receiveVehicle(
+          store,
+          ro.id,
+          { complaint: p.complaint, odometerKm: kms[p.v]!, condition: 'RAS, carburant 1/2' },
+          manager,
+          t,
+        );
         await assignOrder(store, ro.id, tech.id, manager, t);
       } else if (to === 'approved') {
-        const lines = await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ? ORDER BY id', [ro.id]);
+        const lines = await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ? ORDER BY id', [
+          ro.id,
+        ]);
         // Every third order is approved in part: the last line is declined and kept as deferred work.
         const approved = i % 3 === 0 && lines.length > 1 ? lines.slice(0, -1) : lines;
-        await approveQuote(store, ro.id, { approvedLineIds: approved.map((l) => l.id), followupOn: isoDate(now + 30 * DAY) }, manager, t);
+        await approveQuote(
+          store,
+          ro.id,
+          { approvedLineIds: approved.map((l) => l.id), followupOn: isoDate(now + 30 * DAY) },
+          manager,
+          t,
+        );
       } else {
         if (to === 'quote' || to === 'awaiting_approval') {
           if (to === 'quote') {
-            await addLine(store, ro.id, { kind: 'labour', description: 'Diagnostic et contrôle', soldHours: 1 });
-            await addLine(store, ro.id, { kind: 'labour', description: 'Remplacement / réparation', soldHours: 2.5 + (i % 3) * 0.5 });
-            await addLine(store, ro.id, { kind: 'part', description: 'Pièces et ingrédients', priceCents: 8900 + i * 1000 });
-            await addLine(store, ro.id, { kind: 'labour', description: 'Travaux conseillés (non urgents)', soldHours: 1.2 });
+            await addLine(store, ro.id, {
+              kind: 'labour',
+              description: 'Diagnostic et contrôle',
+              soldHours: 1,
+            });
+            await addLine(store, ro.id, {
+              kind: 'labour',
+              description: 'Remplacement / réparation',
+              soldHours: 2.5 + (i % 3) * 0.5,
+            });
+            await addLine(store, ro.id, {
+              kind: 'part',
+              description: 'Pièces et ingrédients',
+              priceCents: 8900 + i * 1000,
+            });
+            await addLine(store, ro.id, {
+              kind: 'labour',
+              description: 'Travaux conseillés (non urgents)',
+              soldHours: 1.2,
+            });
           }
         }
-        await transitionOrder(store, ro.id, to, to === 'quote' || to === 'diagnosis' || to === 'repair' ? tech : manager, t);
+        await transitionOrder(
+          store,
+          ro.id,
+          to,
+          to === 'quote' || to === 'diagnosis' || to === 'repair' ? tech : manager,
+          t,
+        );
       }
     }
     if (p.target === 'waiting_parts') {
@@ -176,7 +371,13 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     }
   }
   // Routine jobs (service, tyres, brakes): one afternoon per mechanic and working day, delivered the same day.
-  const routine = ['Révision constructeur', 'Remplacement pneus avant', 'Plaquettes et disques avant', 'Vidange + filtres', 'Courroie accessoires'];
+  const routine = [
+    'Révision constructeur',
+    'Remplacement pneus avant',
+    'Plaquettes et disques avant',
+    'Vidange + filtres',
+    'Courroie accessoires',
+  ];
   const mechanics = ['lucas', 'ines', 'karim', 'leo', 'emma'];
   let n = 0;
   for (let d = 0; d <= 19; d++) {
@@ -187,32 +388,64 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       const tech = users[login]!;
       const v = [0, 1, 5, 6][n % 4]!;
       let t = day(d) + 13 * HOUR;
-      const ro = await createOrder(store, { vehicleId: vehicleIds[v]!, complaint: routine[n % routine.length]! }, manager, t);
+      const step = (ms: number) => {
+        t += ms;
+        return t;
+      };
+      const ro = await createOrder(
+        store,
+        { vehicleId: vehicleIds[v]!, complaint: routine[n % routine.length]! },
+        manager,
+        t,
+      );
       kms[v]! += 40;
-      await receiveVehicle(store, ro.id, { complaint: routine[n % routine.length]!, odometerKm: kms[v]!, condition: 'RAS' }, manager, (t += 5 * 60_000));
+      await receiveVehicle(
+        store,
+        ro.id,
+        { complaint: routine[n % routine.length]!, odometerKm: kms[v]!, condition: 'RAS' },
+        manager,
+        step(5 * 60_000),
+      );
       await assignOrder(store, ro.id, tech.id, manager, t);
-      await transitionOrder(store, ro.id, 'diagnosis', tech, (t += 5 * 60_000));
+      await transitionOrder(store, ro.id, 'diagnosis', tech, step(5 * 60_000));
       const sold = 2.5 + (n % 4) * 0.25;
-      await addLine(store, ro.id, { kind: 'labour', description: routine[n % routine.length]!, soldHours: sold });
-      await addLine(store, ro.id, { kind: 'part', description: 'Pièces', priceCents: 12000 + (n % 7) * 1500 });
+      await addLine(store, ro.id, {
+        kind: 'labour',
+        description: routine[n % routine.length]!,
+        soldHours: sold,
+      });
+      await addLine(store, ro.id, {
+        kind: 'part',
+        description: 'Pièces',
+        priceCents: 12000 + (n % 7) * 1500,
+      });
       const diagEnd = t + (0.2 + (n % 3) * 0.1) * HOUR;
       clocked.push({ user: tech.id, ro: ro.id, from: t, to: diagEnd });
-      await transitionOrder(store, ro.id, 'quote', tech, (t = diagEnd));
-      await transitionOrder(store, ro.id, 'awaiting_approval', manager, (t += 5 * 60_000));
-      const lineIds = (await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ?', [ro.id])).map((l) => l.id);
-      await approveQuote(store, ro.id, { approvedLineIds: lineIds }, manager, (t += 10 * 60_000));
-      await transitionOrder(store, ro.id, 'repair', manager, (t += 5 * 60_000));
+      t = diagEnd;
+      await transitionOrder(store, ro.id, 'quote', tech, t);
+      await transitionOrder(store, ro.id, 'awaiting_approval', manager, step(5 * 60_000));
+      const lineIds = (
+        await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ?', [ro.id])
+      ).map((l) => l.id);
+      await approveQuote(store, ro.id, { approvedLineIds: lineIds }, manager, step(10 * 60_000));
+      await transitionOrder(store, ro.id, 'repair', manager, step(5 * 60_000));
       // Apprentices take longer than the sold time, experienced technicians a little less.
       const worked = sold * (users[login]!.role === 'apprentice' ? 1.25 : 0.92) * HOUR;
       clocked.push({ user: tech.id, ro: ro.id, from: t, to: t + worked });
-      await transitionOrder(store, ro.id, 'quality_control', tech, (t += worked));
-      await transitionOrder(store, ro.id, 'ready', manager, (t += 10 * 60_000));
-      await transitionOrder(store, ro.id, 'delivered', manager, (t += 30 * 60_000));
+      await transitionOrder(store, ro.id, 'quality_control', tech, step(worked));
+      await transitionOrder(store, ro.id, 'ready', manager, step(10 * 60_000));
+      await transitionOrder(store, ro.id, 'delivered', manager, step(30 * 60_000));
     }
   }
 
   // A comeback on the diesel, opened two days after delivery.
-  const cb = await openComeback(store, orderIds.d2!, 'Le voyant moteur est revenu.', manager, Math.min(day(9) + 9 * HOUR, now - HOUR));
+  const cb = await openComeback(
+    store,
+    orderIds.d2!,
+    'Le voyant moteur est revenu.',
+    manager,
+    Math.min(day(9) + 9 * HOUR, now - HOUR),
+  );
   orderIds.comeback = cb.id;
 
   // Attendance for every mechanic on weekdays, 08:00–12:00 and 13:00–17:00 UTC, operations as recorded above.
@@ -229,20 +462,25 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
           const from = day(d) + a * HOUR;
           const to = Math.min(day(d) + b * HOUR, now);
           if (from >= now) continue;
-          await tx.run("INSERT INTO clock_entries (user_id, kind, start_at, end_at) VALUES (?, 'attendance', ?, ?)", [u.id, from, to]);
+          await tx.run(
+            "INSERT INTO clock_entries (user_id, kind, start_at, end_at) VALUES (?, 'attendance', ?, ?)",
+            [u.id, from, to],
+          );
         }
         // Apprentices spend time in training: non-productive.
         if (u.role === 'apprentice' && day(d) + 15 * HOUR < now)
-          await tx.run("INSERT INTO clock_entries (user_id, kind, code, start_at, end_at) VALUES (?, 'nonprod', 'training', ?, ?)", [
-            u.id,
-            day(d) + 15 * HOUR,
-            day(d) + 16 * HOUR,
-          ]);
+          await tx.run(
+            "INSERT INTO clock_entries (user_id, kind, code, start_at, end_at) VALUES (?, 'nonprod', 'training', ?, ?)",
+            [u.id, day(d) + 15 * HOUR, day(d) + 16 * HOUR],
+          );
       }
     }
     for (const c of clocked)
       if (c.to > c.from)
-        await tx.run("INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)", [c.user, c.ro, c.from, c.to]);
+        await tx.run(
+          "INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)",
+          [c.user, c.ro, c.from, c.to],
+        );
   });
   return { users, vehicleIds, orderIds };
 }

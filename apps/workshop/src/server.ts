@@ -32,7 +32,9 @@ export interface RunningServer {
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? { now: () => Date.now() };
-  const dbFile = options.db ?? (options.demo ? join(mkdtempSync(join(tmpdir(), 'atelier-demo-')), 'workshop.sqlite') : 'atelier.sqlite');
+  const dbFile =
+    options.db ??
+    (options.demo ? join(mkdtempSync(join(tmpdir(), 'atelier-demo-')), 'workshop.sqlite') : 'atelier.sqlite');
   const store = await openSqliteStore(dbFile);
   try {
     const users = await store.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
@@ -40,7 +42,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (options.demo) await seedDemo(store, clock.now());
       else {
         const password = randomBytes(9).toString('base64url');
-        await createUser(store, { login: 'admin', name: 'Administrateur', role: 'admin', password }, clock.now());
+        await createUser(
+          store,
+          { login: 'admin', name: 'Administrateur', role: 'admin', password },
+          clock.now(),
+        );
         options.onFirstAdmin?.('admin', password);
       }
     }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '@atelier/can';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
 import { type DemoData, seedDemo } from './seed.js';
 import { createSession } from './services/sessions.js';
@@ -22,7 +22,7 @@ export interface TestApp {
   dir: string;
   /** Cookie and CSRF token of a fresh session for a demo login. */
   as(login: string): Promise<{ cookie: string; csrf: string; headers: Record<string, string> }>;
-  inject(login: string | null, opts: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  inject(login: string | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -31,7 +31,10 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
   const store = await openSqliteStore(join(dir, 'test.sqlite'));
   const clock = new VirtualClock(TEST_NOW);
   const demo = await seedDemo(store, clock.now());
-  const app = await buildApp({ store, clock }, { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...options });
+  const app = await buildApp(
+    { store, clock },
+    { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...options },
+  );
   const as = async (login: string) => {
     const user = demo.users[login];
     if (!user) throw new Error(`no demo user ${login}`);
@@ -47,7 +50,10 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
     dir,
     as,
     inject: async (login, opts) => {
-      const headers = { ...(login ? (await as(login)).headers : {}), ...((opts.headers as Record<string, string>) ?? {}) };
+      const headers = {
+        ...(login ? (await as(login)).headers : {}),
+        ...((opts.headers as Record<string, string>) ?? {}),
+      };
       return app.inject({ ...opts, headers });
     },
     close: async () => {

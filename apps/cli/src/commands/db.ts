@@ -19,7 +19,11 @@ export const dbCommand: Command = {
   async run(args, ctx) {
     let parsed: ReturnType<typeof parse>;
     const parse = () =>
-      parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      });
     try {
       parsed = parse();
     } catch (err) {
@@ -33,12 +37,23 @@ export const dbCommand: Command = {
     }
     const file = resolve(ctx.cwd, values.db ?? 'atelier.sqlite');
     if (!existsSync(file))
-      throw new UsageError(ctx.lang === 'fr' ? `base introuvable : ${file}` : `database not found: ${file}`, USAGE[ctx.lang]);
+      throw new UsageError(
+        ctx.lang === 'fr' ? `base introuvable : ${file}` : `database not found: ${file}`,
+        USAGE[ctx.lang],
+      );
     if (sub === 'backup') {
-      if (!dest) throw new UsageError(ctx.lang === 'fr' ? 'DESTINATION manquante' : 'DESTINATION missing', USAGE[ctx.lang]);
+      if (!dest)
+        throw new UsageError(
+          ctx.lang === 'fr' ? 'DESTINATION manquante' : 'DESTINATION missing',
+          USAGE[ctx.lang],
+        );
       const target = resolve(ctx.cwd, dest);
       if (existsSync(target))
-        throw new UsageError(ctx.lang === 'fr' ? `la destination existe déjà : ${target}` : `destination already exists: ${target}`);
+        throw new UsageError(
+          ctx.lang === 'fr'
+            ? `la destination existe déjà : ${target}`
+            : `destination already exists: ${target}`,
+        );
       const store = await openSqliteStore(file);
       try {
         await store.backup(target);
@@ -52,7 +67,11 @@ export const dbCommand: Command = {
           ctx.stderr.write(`${problems.join('\n')}\n`);
           return 1;
         }
-        ctx.stdout.write(ctx.lang === 'fr' ? `Sauvegarde écrite et vérifiée : ${target}\n` : `Backup written and checked: ${target}\n`);
+        ctx.stdout.write(
+          ctx.lang === 'fr'
+            ? `Sauvegarde écrite et vérifiée : ${target}\n`
+            : `Backup written and checked: ${target}\n`,
+        );
       } finally {
         await copy.close();
       }
@@ -68,6 +87,9 @@ export const dbCommand: Command = {
         await store.close();
       }
     }
-    throw new UsageError(ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`, USAGE[ctx.lang]);
+    throw new UsageError(
+      ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
+      USAGE[ctx.lang],
+    );
   },
 };

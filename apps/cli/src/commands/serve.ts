@@ -23,7 +23,13 @@ export const serveCommand: Command = {
     try {
       ({ values } = parseArgs({
         args,
-        options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          port: { type: 'string' },
+          host: { type: 'string' },
+          db: { type: 'string' },
+          demo: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
       }));
     } catch (err) {
       throw new UsageError((err as Error).message, USAGE[ctx.lang]);
@@ -34,7 +40,10 @@ export const serveCommand: Command = {
     }
     const port = values.port === undefined ? Number(process.env.PORT ?? 8080) : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(ctx.lang === 'fr' ? `port invalide « ${values.port} »` : `invalid port '${values.port}'`, USAGE[ctx.lang]);
+      throw new UsageError(
+        ctx.lang === 'fr' ? `port invalide « ${values.port} »` : `invalid port '${values.port}'`,
+        USAGE[ctx.lang],
+      );
     const server = await startServer({
       port,
       host: values.host,

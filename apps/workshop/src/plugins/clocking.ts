@@ -10,7 +10,13 @@ import {
   startActivity,
   stopActivity,
 } from '../services/clocking.js';
-import { NONPROD_CODES, NONPROD_LABEL, type NonProdCode, STATE_LABEL, type State } from '../services/domain.js';
+import {
+  NONPROD_CODES,
+  NONPROD_LABEL,
+  type NonProdCode,
+  STATE_LABEL,
+  type State,
+} from '../services/domain.js';
 import { ValidationError } from '../services/errors.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
@@ -58,7 +64,10 @@ const entrySchema = {
 } as const;
 const statusSchema = {
   type: 'object',
-  properties: { attendance: { anyOf: [entrySchema, { type: 'null' }] }, activity: { anyOf: [entrySchema, { type: 'null' }] } },
+  properties: {
+    attendance: { anyOf: [entrySchema, { type: 'null' }] },
+    activity: { anyOf: [entrySchema, { type: 'null' }] },
+  },
 } as const;
 
 /** A correction's time: epoch ms or an ISO date-time as a datetime-local input sends it (read as Paris time). */
@@ -104,26 +113,42 @@ export async function clockingPlugin(app: FastifyInstance, { store, clock }: Wor
       const body = html`<div class="clock-status card" data-since="${status.activity?.start_at ?? status.attendance?.start_at ?? ''}">
 <p class="status">${status.attendance ? T(req, { fr: 'Présent depuis {t}', en: 'Clocked in since {t}' }, { t: formatDateTime(req.lang, status.attendance.start_at) }) : T(req, { fr: 'Non pointé', en: 'Not clocked in' })}</p>
 ${status.activity ? html`<p class="activity">${T(req, { fr: 'En cours :', en: 'Running:' })} <strong>${kindLabel(status.activity)}</strong> <span class="elapsed"></span></p>` : ''}
-${canClock ? html`<div class="buttons">
-${status.attendance
-  ? html`<form method="post" action="/clock/out" class="inline">${csrfField(req)}<button type="submit" id="clock-out">${T(req, { fr: 'Pointer la sortie', en: 'Clock out' })}</button></form>`
-  : html`<form method="post" action="/clock/in" class="inline">${csrfField(req)}<button type="submit" id="clock-in">${T(req, { fr: "Pointer l'entrée", en: 'Clock in' })}</button></form>`}
+${
+  canClock
+    ? html`<div class="buttons">
+${
+  status.attendance
+    ? html`<form method="post" action="/clock/out" class="inline">${csrfField(req)}<button type="submit" id="clock-out">${T(req, { fr: 'Pointer la sortie', en: 'Clock out' })}</button></form>`
+    : html`<form method="post" action="/clock/in" class="inline">${csrfField(req)}<button type="submit" id="clock-in">${T(req, { fr: "Pointer l'entrée", en: 'Clock in' })}</button></form>`
+}
 ${status.activity ? html`<form method="post" action="/clock/stop" class="inline">${csrfField(req)}<button type="submit" id="stop-activity">${T(req, { fr: "Arrêter l'activité", en: 'Stop activity' })}</button></form>` : ''}
 </div>
-${status.attendance ? html`<form method="post" action="/clock/start" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Commencer une opération', en: 'Start an operation' })}</h2>
+${
+  status.attendance
+    ? html`<form method="post" action="/clock/start" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Commencer une opération', en: 'Start an operation' })}</h2>
 <label>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })} <select name="roId">${myOrders.map((o) => html`<option value="${o.id}">${o.number} — ${o.plate} (${T(req, STATE_LABEL[o.state])})</option>`)}</select></label>
 <button type="submit" id="start-operation" ${myOrders.length ? '' : html`disabled`}>${T(req, { fr: 'Commencer', en: 'Start' })}</button></form>
 <form method="post" action="/clock/start" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Temps improductif', en: 'Non-productive time' })}</h2>
 <label>${T(req, { fr: 'Code', en: 'Code' })} <select name="code">${NONPROD_CODES.map((c) => html`<option value="${c}">${T(req, NONPROD_LABEL[c])}</option>`)}</select></label>
-<button type="submit">${T(req, { fr: 'Commencer', en: 'Start' })}</button></form>` : ''}` : ''}
+<button type="submit">${T(req, { fr: 'Commencer', en: 'Start' })}</button></form>`
+    : ''
+}`
+    : ''
+}
 </div>
 <h2>${T(req, { fr: 'Pointages des 7 derniers jours', en: 'Clock entries, last 7 days' })}</h2>
 <table class="entries"><thead><tr>${isManager ? html`<th>${T(req, { fr: 'Personne', en: 'Person' })}</th>` : ''}<th>${T(req, { fr: 'Activité', en: 'Activity' })}</th><th>${T(req, { fr: 'Début', en: 'Start' })}</th><th>${T(req, { fr: 'Fin', en: 'End' })}</th><th>${T(req, { fr: 'Durée (h)', en: 'Duration (h)' })}</th>${isManager ? html`<th>${T(req, { fr: 'Correction', en: 'Correction' })}</th>` : ''}</tr></thead>
 <tbody>${entries.map(
-        (e) => html`<tr>${isManager ? html`<td>${e.user_name}</td>` : ''}<td>${kindLabel(e)}</td><td>${formatDateTime(req.lang, e.start_at)}</td><td>${formatDateTime(req.lang, e.end_at)}</td><td>${formatHours(req.lang, ((e.end_at ?? now) - e.start_at) / 3600_000)}${e.corrections ? html` <span class="tag" title="${T(req, { fr: 'corrigé', en: 'corrected' })}">✎${e.corrections}</span>` : ''}</td>
-${isManager ? html`<td><form method="post" action="/clock/entries/${e.id}/correction" class="correction">${csrfField(req)}
+        (
+          e,
+        ) => html`<tr>${isManager ? html`<td>${e.user_name}</td>` : ''}<td>${kindLabel(e)}</td><td>${formatDateTime(req.lang, e.start_at)}</td><td>${formatDateTime(req.lang, e.end_at)}</td><td>${formatHours(req.lang, ((e.end_at ?? now) - e.start_at) / 3600_000)}${e.corrections ? html` <span class="tag" title="${T(req, { fr: 'corrigé', en: 'corrected' })}">✎${e.corrections}</span>` : ''}</td>
+${
+  isManager
+    ? html`<td><form method="post" action="/clock/entries/${e.id}/correction" class="correction">${csrfField(req)}
 <input type="datetime-local" name="startAt" aria-label="${T(req, { fr: 'Début', en: 'Start' })}"><input type="datetime-local" name="endAt" aria-label="${T(req, { fr: 'Fin', en: 'End' })}">
-<input name="reason" required minlength="3" placeholder="${T(req, { fr: 'motif', en: 'reason' })}"><button type="submit">${T(req, { fr: 'Corriger', en: 'Correct' })}</button></form></td>` : ''}</tr>`,
+<input name="reason" required minlength="3" placeholder="${T(req, { fr: 'motif', en: 'reason' })}"><button type="submit">${T(req, { fr: 'Corriger', en: 'Correct' })}</button></form></td>`
+    : ''
+}</tr>`,
       )}</tbody></table>`;
       return sendPage(reply, renderPage(req, { fr: 'Pointage', en: 'Clocking' }, body));
     },
@@ -150,7 +175,12 @@ ${isManager ? html`<td><form method="post" action="/clock/entries/${e.id}/correc
     config: { access: CLOCKERS },
     schema: { tags: ['clocking'], body: startBody },
     handler: async (req, reply) => {
-      await startActivity(store, me(req), req.body as { roId: number; lineId: number; code: string }, clock.now());
+      await startActivity(
+        store,
+        me(req),
+        req.body as { roId: number; lineId: number; code: string },
+        clock.now(),
+      );
       return reply.redirect(back, 303);
     },
   });
@@ -167,9 +197,18 @@ ${isManager ? html`<td><form method="post" action="/clock/entries/${e.id}/correc
     const startAt = parseTime(b.startAt);
     const endAt = parseTime(b.endAt);
     if (startAt === null || endAt === null) {
-      throw new ValidationError({ fr: 'date invalide', en: 'invalid date' }, startAt === null ? 'startAt' : 'endAt');
+      throw new ValidationError(
+        { fr: 'date invalide', en: 'invalid date' },
+        startAt === null ? 'startAt' : 'endAt',
+      );
     }
-    return correctEntry(store, (req.params as { id: number }).id, { startAt, endAt, reason: b.reason }, me(req).id, clock.now());
+    return correctEntry(
+      store,
+      (req.params as { id: number }).id,
+      { startAt, endAt, reason: b.reason },
+      me(req).id,
+      clock.now(),
+    );
   };
   app.post('/clock/entries/:id/correction', {
     config: { access: MANAGERS },
@@ -206,7 +245,12 @@ ${isManager ? html`<td><form method="post" action="/clock/entries/${e.id}/correc
     config: { access: CLOCKERS },
     schema: { tags: ['clocking'], body: startBody, response: { 200: statusSchema, ...errs } },
     handler: async (req) => {
-      await startActivity(store, me(req), req.body as { roId: number; lineId: number; code: string }, clock.now());
+      await startActivity(
+        store,
+        me(req),
+        req.body as { roId: number; lineId: number; code: string },
+        clock.now(),
+      );
       return clockStatus(store, me(req).id);
     },
   });
@@ -224,7 +268,12 @@ ${isManager ? html`<td><form method="post" action="/clock/entries/${e.id}/correc
       tags: ['clocking'],
       querystring: {
         type: 'object',
-        properties: { from: { type: 'integer' }, to: { type: 'integer' }, userId: { type: 'integer', minimum: 1 }, lang: { type: 'string' } },
+        properties: {
+          from: { type: 'integer' },
+          to: { type: 'integer' },
+          userId: { type: 'integer', minimum: 1 },
+          lang: { type: 'string' },
+        },
       },
       response: { 200: { type: 'array', items: entrySchema } },
     },
@@ -238,7 +287,12 @@ ${isManager ? html`<td><form method="post" action="/clock/entries/${e.id}/correc
   });
   app.post('/api/clock/entries/:id/correction', {
     config: { access: MANAGERS },
-    schema: { tags: ['clocking'], params: idParams, body: correctionBody, response: { 200: entrySchema, ...errs } },
+    schema: {
+      tags: ['clocking'],
+      params: idParams,
+      body: correctionBody,
+      response: { 200: entrySchema, ...errs },
+    },
     handler: async (req) => correct(req),
   });
   app.get('/api/clock/entries/:id/corrections', {

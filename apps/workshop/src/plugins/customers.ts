@@ -115,9 +115,13 @@ export async function customersPlugin(app: FastifyInstance, { store, clock }: Wo
 ${c.erased_at ? html`<dt>${T(req, { fr: 'Effacé le', en: 'Erased on' })}</dt><dd>${formatDateTime(req.lang, c.erased_at)}</dd>` : ''}</dl>
 <h2>${T(req, { fr: 'Véhicules', en: 'Vehicles' })}</h2><ul>${vehicles.map((v) => html`<li><a href="/vehicles/${v.id}">${v.plate || v.vin}</a> ${v.maker}</li>`)}</ul>
 <h2>${T(req, { fr: 'Ordres de réparation', en: 'Repair orders' })}</h2><ul>${orders.map((o) => html`<li><a href="/orders/${o.id}">${o.number}</a> ${T(req, STATE_LABEL[o.state])}</li>`)}</ul>
-${isManager && !c.erased_at ? html`<div class="card"><h2>RGPD / GDPR</h2><p><a href="/api/customers/${c.id}/export" download>${T(req, { fr: 'Exporter toutes ses données (JSON)', en: 'Export all their data (JSON)' })}</a></p>
+${
+  isManager && !c.erased_at
+    ? html`<div class="card"><h2>RGPD / GDPR</h2><p><a href="/api/customers/${c.id}/export" download>${T(req, { fr: 'Exporter toutes ses données (JSON)', en: 'Export all their data (JSON)' })}</a></p>
 <form method="post" action="/customers/${c.id}/erase" data-confirm="${T(req, { fr: 'Effacer définitivement les données personnelles de ce client ?', en: "Erase this customer's personal data for good?" })}">${csrfField(req)}
-<button type="submit" class="danger">${T(req, { fr: 'Effacer ses données personnelles', en: 'Erase their personal data' })}</button></form></div>` : ''}`;
+<button type="submit" class="danger">${T(req, { fr: 'Effacer ses données personnelles', en: 'Erase their personal data' })}</button></form></div>`
+    : ''
+}`;
       return sendPage(reply, renderPage(req, { fr: 'Client', en: 'Customer' }, body));
     },
   });
@@ -139,14 +143,18 @@ ${isManager && !c.erased_at ? html`<div class="card"><h2>RGPD / GDPR</h2><p><a h
       const customers = FRONT_DESK.includes(req.user!.role) ? await listCustomers(store) : null;
       const body = html`<table><thead><tr><th>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</th><th>VIN</th><th>${T(req, { fr: 'Marque', en: 'Maker' })}</th><th>${T(req, { fr: 'Modèle', en: 'Model' })}</th><th>${T(req, { fr: 'Année', en: 'Year' })}</th><th>${T(req, { fr: 'Énergie', en: 'Energy' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th></tr></thead>
 <tbody>${list.map((v) => html`<tr><td><a href="/vehicles/${v.id}">${v.plate || '—'}</a></td><td><code>${v.vin}</code></td><td>${v.maker}</td><td>${v.model}</td><td>${v.model_year ?? ''}</td><td>${T(req, ENERGY_LABEL[v.energy])}</td><td>${v.customer_name ?? ''}</td></tr>`)}</tbody></table>
-${customers ? html`<form method="post" action="/vehicles" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouveau véhicule', en: 'New vehicle' })}</h2>
+${
+  customers
+    ? html`<form method="post" action="/vehicles" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouveau véhicule', en: 'New vehicle' })}</h2>
 <label>VIN <input name="vin" required maxlength="17" minlength="17" pattern="[A-HJ-NPR-Za-hj-npr-z0-9]{17}"></label>
 <label>${T(req, { fr: 'Immatriculation', en: 'Plate' })} <input name="plate" maxlength="20"></label>
 <label>${T(req, { fr: 'Modèle', en: 'Model' })} <input name="model" maxlength="100"></label>
 <label>${T(req, { fr: 'Énergie', en: 'Energy' })} <select name="energy">${ENERGIES.map((e) => html`<option value="${e}">${T(req, ENERGY_LABEL[e])}</option>`)}</select></label>
 <label>${T(req, { fr: 'Client', en: 'Customer' })} <select name="customerId"><option value="0">—</option>${customers.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></label>
 <label>${T(req, { fr: 'Kilométrage', en: 'Odometer (km)' })} <input name="odometerKm" type="number" min="0"></label>
-<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Register' })}</button></form>` : ''}`;
+<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Register' })}</button></form>`
+    : ''
+}`;
       return sendPage(reply, renderPage(req, { fr: 'Véhicules', en: 'Vehicles' }, body));
     },
   });
@@ -154,7 +162,14 @@ ${customers ? html`<form method="post" action="/vehicles" class="card">${csrfFie
     config: { access: FRONT_DESK },
     schema: { tags: ['vehicles'], body: vehicleBody },
     handler: async (req, reply) => {
-      const b = req.body as { vin: string; plate: string; model: string; energy: string; customerId: number; odometerKm?: number };
+      const b = req.body as {
+        vin: string;
+        plate: string;
+        model: string;
+        energy: string;
+        customerId: number;
+        odometerKm?: number;
+      };
       const v = await createVehicle(store, { ...b, customerId: b.customerId || null }, clock.now());
       return reply.redirect(`/vehicles/${v.id}`, 303);
     },
@@ -173,10 +188,17 @@ ${customers ? html`<form method="post" action="/vehicles" class="card">${csrfFie
 <dt>${T(req, { fr: 'Énergie', en: 'Energy' })}</dt><dd>${T(req, ENERGY_LABEL[v.energy])}</dd></dl>
 <h2>${T(req, { fr: 'Historique kilométrique', en: 'Odometer history' })}</h2>
 <table><tbody>${history.map((h) => html`<tr><td>${formatDateTime(req.lang, h.read_at)}</td><td>${h.km} km</td><td>${h.source}</td></tr>`)}</tbody></table>
-${FRONT_DESK.includes(req.user!.role) ? html`<form method="post" action="/vehicles/${v.id}/odometer" class="card">${csrfField(req)}
+${
+  FRONT_DESK.includes(req.user!.role)
+    ? html`<form method="post" action="/vehicles/${v.id}/odometer" class="card">${csrfField(req)}
 <label>${T(req, { fr: 'Nouveau relevé (km)', en: 'New reading (km)' })} <input name="km" type="number" min="0" required></label>
-<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>` : ''}`;
-      return sendPage(reply, renderPage(req, { fr: `Véhicule ${v.plate || v.vin}`, en: `Vehicle ${v.plate || v.vin}` }, body));
+<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`
+    : ''
+}`;
+      return sendPage(
+        reply,
+        renderPage(req, { fr: `Véhicule ${v.plate || v.vin}`, en: `Vehicle ${v.plate || v.vin}` }, body),
+      );
     },
   });
   app.post('/vehicles/:id/odometer', {
@@ -199,11 +221,16 @@ ${FRONT_DESK.includes(req.user!.role) ? html`<form method="post" action="/vehicl
   app.post('/api/customers', {
     config: { access: FRONT_DESK },
     schema: { tags: ['customers'], body: customerBody, response: { 201: customerSchema, ...errs } },
-    handler: async (req, reply) => reply.code(201).send(await createCustomer(store, req.body as { name: string }, clock.now())),
+    handler: async (req, reply) =>
+      reply.code(201).send(await createCustomer(store, req.body as { name: string }, clock.now())),
   });
   app.get('/api/customers/:id/export', {
     config: { access: MANAGERS },
-    schema: { tags: ['customers'], params: idParams, response: { 200: { type: 'object', additionalProperties: true }, ...errs } },
+    schema: {
+      tags: ['customers'],
+      params: idParams,
+      response: { 200: { type: 'object', additionalProperties: true }, ...errs },
+    },
     handler: async (req, reply) => {
       const { id } = req.params as Id;
       const data = await exportCustomer(store, id);
@@ -228,7 +255,9 @@ ${FRONT_DESK.includes(req.user!.role) ? html`<form method="post" action="/vehicl
     schema: { tags: ['vehicles'], body: vehicleBody, response: { 201: vehicleSchema, ...errs } },
     handler: async (req, reply) => {
       const b = req.body as { vin: string; energy: string; customerId: number };
-      return reply.code(201).send(await createVehicle(store, { ...b, customerId: b.customerId || null }, clock.now()));
+      return reply
+        .code(201)
+        .send(await createVehicle(store, { ...b, customerId: b.customerId || null }, clock.now()));
     },
   });
   app.get('/api/vehicles/:id', {
@@ -241,7 +270,17 @@ ${FRONT_DESK.includes(req.user!.role) ? html`<form method="post" action="/vehicl
           type: 'object',
           properties: {
             ...vehicleSchema.properties,
-            odometer: { type: 'array', items: { type: 'object', properties: { km: { type: 'integer' }, read_at: { type: 'integer' }, source: { type: 'string' } } } },
+            odometer: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  km: { type: 'integer' },
+                  read_at: { type: 'integer' },
+                  source: { type: 'string' },
+                },
+              },
+            },
           },
         },
         ...errs,
@@ -260,14 +299,26 @@ ${FRONT_DESK.includes(req.user!.role) ? html`<form method="post" action="/vehicl
       response: {
         200: {
           type: 'object',
-          properties: { vin: { type: 'string' }, wmi: { type: 'string' }, manufacturer: { type: 'string' }, modelYear: { type: 'integer' }, checkDigitValid: { type: 'boolean' } },
+          properties: {
+            vin: { type: 'string' },
+            wmi: { type: 'string' },
+            manufacturer: { type: 'string' },
+            modelYear: { type: 'integer' },
+            checkDigitValid: { type: 'boolean' },
+          },
         },
         400: errorSchema,
       },
     },
     handler: async (req, reply) => {
-      const d = decodeVinForWorkshop((req.params as { vin: string }).vin, new Date(clock.now()).getUTCFullYear());
-      if (!d) return reply.code(400).send({ error: T(req, { fr: 'VIN invalide', en: 'invalid VIN' }), field: 'vin' });
+      const d = decodeVinForWorkshop(
+        (req.params as { vin: string }).vin,
+        new Date(clock.now()).getUTCFullYear(),
+      );
+      if (!d)
+        return reply
+          .code(400)
+          .send({ error: T(req, { fr: 'VIN invalide', en: 'invalid VIN' }), field: 'vin' });
       return d;
     },
   });

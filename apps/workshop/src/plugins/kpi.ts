@@ -59,7 +59,15 @@ function period(q: { from?: string; to?: string }, now: number) {
   return { from: Math.min(from, to - DAY), to };
 }
 
-function formulaRow(req: FastifyRequest, name: Text, formula: Text, a: number, b: number, value: number | null, cls: string): Html {
+function formulaRow(
+  req: FastifyRequest,
+  name: Text,
+  formula: Text,
+  a: number,
+  b: number,
+  value: number | null,
+  cls: string,
+): Html {
   return html`<tr class="${cls}"><th>${T(req, name)}</th><td class="formula">${T(req, formula)} = ${formatHours(req.lang, a)} ÷ ${formatHours(req.lang, b)}</td><td class="value">${formatPercent(req.lang, value)}</td></tr>`;
 }
 
@@ -86,7 +94,10 @@ export async function kpiPlugin(app: FastifyInstance, { store, clock }: Workshop
       // Technicians see their own figures; managers, instructors and admins anyone's.
       const userId = req.user!.role === 'technician' ? req.user!.id : q.userId || null;
       const k = await computeKpis(store, p, userId, now);
-      const perTech = userId === null ? await Promise.all(mechanics.map(async (m) => ({ m, k: await computeKpis(store, p, m.id, now) }))) : [];
+      const perTech =
+        userId === null
+          ? await Promise.all(mechanics.map(async (m) => ({ m, k: await computeKpis(store, p, m.id, now) })))
+          : [];
       const body = html`<form method="get" action="/kpi" class="filters">
 <label>${T(req, { fr: 'Du', en: 'From' })} <input type="date" name="from" value="${isoDate(p.from)}"></label>
 <label>${T(req, { fr: 'Au', en: 'To' })} <input type="date" name="to" value="${isoDate(p.to - DAY)}"></label>
@@ -96,14 +107,20 @@ ${req.user!.role === 'technician' ? '' : html`<label>${T(req, { fr: 'Technicien'
 ${kpiTable(req, k)}
 <div id="kpi-chart" class="chart" aria-label="${T(req, { fr: 'Heures par jour', en: 'Hours per day' })}"></div>
 <script type="application/json" id="kpi-data">${jsonScript({ daily: k.daily, labels: { attended: T(req, { fr: 'Présence', en: 'Attended' }), clocked: T(req, { fr: 'Pointées', en: 'Clocked' }), sold: T(req, { fr: 'Vendues', en: 'Sold' }), hours: T(req, { fr: 'heures', en: 'hours' }) } })}</script>
-${perTech.length ? html`<h2>${T(req, { fr: 'Par technicien', en: 'Per technician' })}</h2><table class="per-tech"><thead><tr><th>${T(req, { fr: 'Technicien', en: 'Technician' })}</th><th>${T(req, { fr: 'Efficacité', en: 'Efficiency' })}</th><th>${T(req, { fr: 'Productivité', en: 'Productivity' })}</th><th>${T(req, { fr: 'Rendement', en: 'Proficiency' })}</th><th>${T(req, { fr: 'Retours', en: 'Comebacks' })}</th><th>${T(req, { fr: 'Diagnostic moyen', en: 'Avg diagnosis' })}</th></tr></thead>
-<tbody>${perTech.map(({ m, k: t }) => html`<tr><td><a href="/kpi?userId=${m.id}&from=${isoDate(p.from)}&to=${isoDate(p.to - DAY)}">${m.name}</a></td><td>${formatPercent(req.lang, t.efficiency)}</td><td>${formatPercent(req.lang, t.productivity)}</td><td>${formatPercent(req.lang, t.proficiency)}</td><td>${formatPercent(req.lang, t.comebackRate)}</td><td>${t.avgDiagnosisHours === null ? '—' : `${formatHours(req.lang, t.avgDiagnosisHours)} h`}</td></tr>`)}</tbody></table>` : ''}
+${
+  perTech.length
+    ? html`<h2>${T(req, { fr: 'Par technicien', en: 'Per technician' })}</h2><table class="per-tech"><thead><tr><th>${T(req, { fr: 'Technicien', en: 'Technician' })}</th><th>${T(req, { fr: 'Efficacité', en: 'Efficiency' })}</th><th>${T(req, { fr: 'Productivité', en: 'Productivity' })}</th><th>${T(req, { fr: 'Rendement', en: 'Proficiency' })}</th><th>${T(req, { fr: 'Retours', en: 'Comebacks' })}</th><th>${T(req, { fr: 'Diagnostic moyen', en: 'Avg diagnosis' })}</th></tr></thead>
+<tbody>${perTech.map(({ m, k: t }) => html`<tr><td><a href="/kpi?userId=${m.id}&from=${isoDate(p.from)}&to=${isoDate(p.to - DAY)}">${m.name}</a></td><td>${formatPercent(req.lang, t.efficiency)}</td><td>${formatPercent(req.lang, t.productivity)}</td><td>${formatPercent(req.lang, t.proficiency)}</td><td>${formatPercent(req.lang, t.comebackRate)}</td><td>${t.avgDiagnosisHours === null ? '—' : `${formatHours(req.lang, t.avgDiagnosisHours)} h`}</td></tr>`)}</tbody></table>`
+    : ''
+}
 <h2>${T(req, { fr: 'Durée moyenne dans chaque état', en: 'Average time in each state' })}</h2>
 <p class="muted">${T(req, { fr: "moyenne, sur les séjours terminés dans la période, de (sortie de l'état − entrée dans l'état)", en: 'mean, over stays ended in the period, of (leaving the state − entering it)' })}</p>
 <table class="states"><tbody>${STATES.filter((s) => k.avgHoursInState[s] !== undefined).map((s) => html`<tr><th>${T(req, STATE_LABEL[s])}</th><td>${formatHours(req.lang, k.avgHoursInState[s]!)} h</td></tr>`)}</tbody></table>`;
       return sendPage(
         reply,
-        renderPage(req, { fr: 'Indicateurs atelier', en: 'Workshop KPIs' }, body, { scripts: ['/vendor/uplot/uPlot.min.css', '/vendor/uplot/uPlot.iife.min.js'] }),
+        renderPage(req, { fr: 'Indicateurs atelier', en: 'Workshop KPIs' }, body, {
+          scripts: ['/vendor/uplot/uPlot.min.css', '/vendor/uplot/uPlot.iife.min.js'],
+        }),
       );
     },
   });

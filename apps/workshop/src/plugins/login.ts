@@ -7,21 +7,40 @@ import { SESSION_COOKIE, type WorkshopDeps } from '../web/types.js';
 
 const userSchema = {
   type: 'object',
-  properties: { id: { type: 'integer' }, login: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+  properties: {
+    id: { type: 'integer' },
+    login: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+  },
 } as const;
 
 /** Only same-site paths are followed after login, never an absolute URL (open redirect). */
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/board');
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/board';
 
 export async function loginPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
   const setSessionCookie = (reply: FastifyReply, id: string) =>
-    reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: SESSION_TTL_MS / 1000 });
+    reply.setCookie(SESSION_COOKIE, id, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      maxAge: SESSION_TTL_MS / 1000,
+    });
 
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.redirect('/board', 303));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) =>
+    reply.redirect('/board', 303),
+  );
 
   app.get('/login', {
     config: { access: 'public' },
-    schema: { tags: ['session'], querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 }, lang: { type: 'string' } } } },
+    schema: {
+      tags: ['session'],
+      querystring: {
+        type: 'object',
+        properties: { next: { type: 'string', maxLength: 500 }, lang: { type: 'string' } },
+      },
+    },
     handler: async (req, reply) => {
       // An anonymous session carries the CSRF token of the login form itself.
       if (!req.session) {
@@ -47,13 +66,21 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
   });
 
   app.post('/login', {
-    config: { access: 'public', rateLimit: { max: app.loginRate.max, timeWindow: app.loginRate.timeWindowMs } },
+    config: {
+      access: 'public',
+      rateLimit: { max: app.loginRate.max, timeWindow: app.loginRate.timeWindowMs },
+    },
     schema: {
       tags: ['session'],
       body: {
         type: 'object',
         required: ['login', 'password'],
-        properties: { login: { type: 'string', maxLength: 100 }, password: { type: 'string', maxLength: 200 }, next: { type: 'string', maxLength: 500 }, _csrf: { type: 'string' } },
+        properties: {
+          login: { type: 'string', maxLength: 100 },
+          password: { type: 'string', maxLength: 200 },
+          next: { type: 'string', maxLength: 500 },
+          _csrf: { type: 'string' },
+        },
       },
     },
     handler: async (req, reply) => {
@@ -64,7 +91,11 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
         if (req.headers.accept?.includes('application/json')) return reply.code(401).send({ error: msg });
         return sendPage(
           reply,
-          renderPage(req, { fr: 'Connexion', en: 'Log in' }, html`<p class="error" role="alert">${msg}</p><p><a href="/login">${T(req, { fr: 'Réessayer', en: 'Try again' })}</a></p>`),
+          renderPage(
+            req,
+            { fr: 'Connexion', en: 'Log in' },
+            html`<p class="error" role="alert">${msg}</p><p><a href="/login">${T(req, { fr: 'Réessayer', en: 'Try again' })}</a></p>`,
+          ),
           401,
         );
       }
@@ -72,7 +103,8 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
       if (req.session) await destroySession(store, req.session.id);
       const session = await createSession(store, user.id, clock.now());
       setSessionCookie(reply, session.id);
-      if (req.headers.accept?.includes('application/json')) return reply.send({ ok: true, csrf: session.csrf });
+      if (req.headers.accept?.includes('application/json'))
+        return reply.send({ ok: true, csrf: session.csrf });
       return reply.redirect(safeNext(body.next), 303);
     },
   });
@@ -91,7 +123,12 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
     config: { access: 'authenticated' },
     schema: {
       tags: ['session'],
-      response: { 200: { type: 'object', properties: { user: userSchema, csrf: { type: 'string' }, lang: { type: 'string' } } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: { user: userSchema, csrf: { type: 'string' }, lang: { type: 'string' } },
+        },
+      },
     },
     handler: async (req) => ({ user: req.user, csrf: req.session?.csrf, lang: req.lang }),
   });

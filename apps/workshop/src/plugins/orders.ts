@@ -1,8 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatDateTime, formatHours, formatMoney } from '../i18n.js';
 import { listVehicles } from '../services/customers.js';
-import { ENERGY_LABEL, isHighVoltage, STATE_LABEL, STATES, type State, TRANSITIONS } from '../services/domain.js';
-import { SYMBOLS } from '../services/habilitations.js';
+import {
+  ENERGY_LABEL,
+  isHighVoltage,
+  STATE_LABEL,
+  STATES,
+  type State,
+  TRANSITIONS,
+} from '../services/domain.js';
+import { isoDate, SYMBOLS } from '../services/habilitations.js';
 import {
   addLine,
   approveQuote,
@@ -19,7 +26,6 @@ import {
   transitionOrder,
 } from '../services/orders.js';
 import { listMechanics } from '../services/users.js';
-import { isoDate } from '../services/habilitations.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import {
@@ -61,7 +67,11 @@ const receptionBody = {
 const transitionBody = {
   type: 'object',
   required: ['to'],
-  properties: { to: { type: 'string', enum: [...STATES] }, note: { type: 'string', maxLength: 1000, default: '' }, ...csrfProp },
+  properties: {
+    to: { type: 'string', enum: [...STATES] },
+    note: { type: 'string', maxLength: 1000, default: '' },
+    ...csrfProp,
+  },
 } as const;
 const lineBody = {
   type: 'object',
@@ -104,7 +114,12 @@ function stateBadge(req: FastifyRequest, s: State): Html {
   return html`<span class="state state-${s}">${T(req, STATE_LABEL[s])}</span>`;
 }
 
-function orderPage(req: FastifyRequest, o: OrderDetail, mechanics: { id: number; name: string }[], today: string): Html {
+function orderPage(
+  req: FastifyRequest,
+  o: OrderDetail,
+  mechanics: { id: number; name: string }[],
+  today: string,
+): Html {
   const role = req.user!.role;
   const canWork = (WORKERS as readonly string[]).includes(role);
   const canDesk = FRONT_DESK.includes(role);
@@ -148,17 +163,20 @@ function orderPage(req: FastifyRequest, o: OrderDetail, mechanics: { id: number;
     actions.push(html`<form method="post" action="/orders/${o.id}/approval" class="card">
   <h2>${T(req, { fr: 'Accord du client', en: 'Customer approval' })}</h2>${csrfField(req)}
   ${o.lines.map(
-    (l) => html`<label class="check"><input type="checkbox" name="approve" value="${l.id}" checked> ${l.description}</label>`,
+    (l) =>
+      html`<label class="check"><input type="checkbox" name="approve" value="${l.id}" checked> ${l.description}</label>`,
   )}
   <label>${T(req, { fr: 'Relance des travaux refusés le', en: 'Follow up declined work on' })} <input type="date" name="followupOn"></label>
   <button type="submit" name="action" value="approve">${T(req, { fr: "Enregistrer l'accord", en: 'Record approval' })}</button>
 </form>`);
   const moves = TRANSITIONS[o.state].filter((s) => s !== 'reception' && s !== 'approved');
   if (moves.length && canWork)
-    actions.push(html`<div class="card moves"><h2>${T(req, { fr: 'Étape suivante', en: 'Next step' })}</h2>${moves.map(
-      (to) => html`<form method="post" action="/orders/${o.id}/transition" class="inline">${csrfField(req)}
+    actions.push(
+      html`<div class="card moves"><h2>${T(req, { fr: 'Étape suivante', en: 'Next step' })}</h2>${moves.map(
+        (to) => html`<form method="post" action="/orders/${o.id}/transition" class="inline">${csrfField(req)}
   <input type="hidden" name="to" value="${to}"><button type="submit" data-to="${to}">→ ${T(req, STATE_LABEL[to])}</button></form>`,
-    )}</div>`);
+      )}</div>`,
+    );
   if (o.state === 'delivered' && canDesk)
     actions.push(html`<form method="post" action="/orders/${o.id}/comeback" class="card">
   <h2>${T(req, { fr: 'Retour atelier', en: 'Comeback' })}</h2>${csrfField(req)}
@@ -183,14 +201,16 @@ ${linesTable(req, o)}
 <div class="actions">${actions}</div>
 <h2>${T(req, { fr: 'Historique', en: 'History' })}</h2>
 <ol class="events">${o.events.map(
-    (e) => html`<li><time>${formatDateTime(req.lang, e.at)}</time> ${e.from_state && e.from_state !== e.to_state ? html`${T(req, STATE_LABEL[e.from_state])} → ` : ''}<strong>${T(req, STATE_LABEL[e.to_state])}</strong> — ${e.user_name ?? '—'}${e.note ? html` <em>${e.note}</em>` : ''}</li>`,
+    (e) =>
+      html`<li><time>${formatDateTime(req.lang, e.at)}</time> ${e.from_state && e.from_state !== e.to_state ? html`${T(req, STATE_LABEL[e.from_state])} → ` : ''}<strong>${T(req, STATE_LABEL[e.to_state])}</strong> — ${e.user_name ?? '—'}${e.note ? html` <em>${e.note}</em>` : ''}</li>`,
   )}</ol>
 <p class="muted">${today}</p>
 </section>`;
 }
 
 function linesTable(req: FastifyRequest, o: OrderDetail): Html {
-  if (!o.lines.length) return html`<p class="muted">${T(req, { fr: 'Aucune ligne de devis.', en: 'No quote line.' })}</p>`;
+  if (!o.lines.length)
+    return html`<p class="muted">${T(req, { fr: 'Aucune ligne de devis.', en: 'No quote line.' })}</p>`;
   const statusLabel = {
     proposed: { fr: 'proposée', en: 'proposed' },
     approved: { fr: 'accordée', en: 'approved' },
@@ -198,7 +218,8 @@ function linesTable(req: FastifyRequest, o: OrderDetail): Html {
   };
   return html`<table class="lines"><thead><tr><th>${T(req, { fr: 'Libellé', en: 'Description' })}</th><th>${T(req, { fr: 'Temps vendu', en: 'Sold time' })}</th><th>${T(req, { fr: 'Prix HT', en: 'Price excl. VAT' })}</th><th>${T(req, { fr: 'Statut', en: 'Status' })}</th></tr></thead>
 <tbody>${o.lines.map(
-    (l) => html`<tr class="line-${l.status}"><td>${l.description}</td><td>${l.kind === 'labour' ? `${formatHours(req.lang, l.sold_hours)} h` : ''}</td><td>${formatMoney(req.lang, l.price_cents)}</td><td>${T(req, statusLabel[l.status])}${l.followup_on ? html` (${T(req, { fr: 'relance', en: 'follow-up' })} ${l.followup_on})` : ''}</td></tr>`,
+    (l) =>
+      html`<tr class="line-${l.status}"><td>${l.description}</td><td>${l.kind === 'labour' ? `${formatHours(req.lang, l.sold_hours)} h` : ''}</td><td>${formatMoney(req.lang, l.price_cents)}</td><td>${T(req, statusLabel[l.status])}${l.followup_on ? html` (${T(req, { fr: 'relance', en: 'follow-up' })} ${l.followup_on})` : ''}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -212,9 +233,13 @@ export async function ordersPlugin(app: FastifyInstance, { store, clock }: Works
       const cards = await boardCards(store, clock.now());
       const columns = STATES.map((s) => ({ s, cards: cards.filter((c) => c.state === s) }));
       const body = html`<div class="board" data-refresh="60">${columns.map(
-        (col) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
+        (
+          col,
+        ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
 ${col.cards.map(
-  (c) => html`<a class="ro-card ${c.hv_requirement && isHighVoltage(c.energy) ? 'hv' : ''}" href="/orders/${c.id}" data-number="${c.number}">
+  (
+    c,
+  ) => html`<a class="ro-card ${c.hv_requirement && isHighVoltage(c.energy) ? 'hv' : ''}" href="/orders/${c.id}" data-number="${c.number}">
   <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
   <span>${c.plate} · ${c.maker} ${c.model}</span>
   <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
@@ -222,7 +247,10 @@ ${col.cards.map(
 </a>`,
 )}</section>`,
       )}</div>`;
-      return sendPage(reply, renderPage(req, { fr: 'Tableau des ordres de réparation', en: 'Repair order board' }, body));
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Tableau des ordres de réparation', en: 'Repair order board' }, body),
+      );
     },
   });
 
@@ -233,7 +261,8 @@ ${col.cards.map(
       const vehicles = await listVehicles(store);
       const body = html`<form method="post" action="/orders" class="card">${csrfField(req)}
   <label>${T(req, { fr: 'Véhicule', en: 'Vehicle' })} <select name="vehicleId" required>${vehicles.map(
-    (v) => html`<option value="${v.id}">${v.plate || v.vin} — ${v.maker} ${v.model} (${T(req, ENERGY_LABEL[v.energy])})${v.customer_name ? ` — ${v.customer_name}` : ''}</option>`,
+    (v) =>
+      html`<option value="${v.id}">${v.plate || v.vin} — ${v.maker} ${v.model} (${T(req, ENERGY_LABEL[v.energy])})${v.customer_name ? ` — ${v.customer_name}` : ''}</option>`,
   )}</select></label>
   <label>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })} <textarea name="complaint" maxlength="4000"></textarea></label>
   <label>${T(req, { fr: 'Travaux haute tension : habilitation requise (véhicules hybrides et électriques)', en: 'High-voltage work: habilitation required (hybrid and electric vehicles)' })}
@@ -241,7 +270,10 @@ ${col.cards.map(
   <button type="submit">${T(req, { fr: "Créer l'ordre", en: 'Create order' })}</button>
 </form>
 <p><a href="/vehicles">${T(req, { fr: 'Véhicule absent ? Enregistrez-le', en: 'Vehicle missing? Register it' })}</a></p>`;
-      return sendPage(reply, renderPage(req, { fr: 'Nouvel ordre de réparation', en: 'New repair order' }, body));
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Nouvel ordre de réparation', en: 'New repair order' }, body),
+      );
     },
   });
 
@@ -261,7 +293,10 @@ ${col.cards.map(
     handler: async (req, reply) => {
       const o = await getOrder(store, (req.params as Id).id);
       const mechanics = await listMechanics(store);
-      return sendPage(reply, renderPage(req, { fr: `OR ${o.number}`, en: `RO ${o.number}` }, orderPage(req, o, mechanics, '')));
+      return sendPage(
+        reply,
+        renderPage(req, { fr: `OR ${o.number}`, en: `RO ${o.number}` }, orderPage(req, o, mechanics, '')),
+      );
     },
   });
 
@@ -284,7 +319,12 @@ ${col.cards.map(
 ${linesTable(req, o)}
 <div class="signatures"><div>${T(req, { fr: 'Signature du client', en: "Customer's signature" })}</div><div>${T(req, { fr: "Cachet de l'atelier", en: 'Workshop stamp' })}</div></div>
 </div>`;
-      return sendPage(reply, renderPage(req, { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` }, body, { print: true }));
+      return sendPage(
+        reply,
+        renderPage(req, { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` }, body, {
+          print: true,
+        }),
+      );
     },
   });
 
@@ -295,7 +335,13 @@ ${linesTable(req, o)}
     schema: { tags: ['orders'], params: idParams, body: receptionBody },
     handler: async (req, reply) => {
       const { id } = req.params as Id;
-      await receiveVehicle(store, id, req.body as { complaint: string; odometerKm: number; condition: string }, actor(req), clock.now());
+      await receiveVehicle(
+        store,
+        id,
+        req.body as { complaint: string; odometerKm: number; condition: string },
+        actor(req),
+        clock.now(),
+      );
       return reply.redirect(redirectTo(id), 303);
     },
   });
@@ -334,7 +380,13 @@ ${linesTable(req, o)}
     handler: async (req, reply) => {
       const { id } = req.params as Id;
       const b = req.body as { approve: number[]; followupOn: string };
-      await approveQuote(store, id, { approvedLineIds: b.approve, followupOn: b.followupOn }, actor(req), clock.now());
+      await approveQuote(
+        store,
+        id,
+        { approvedLineIds: b.approve, followupOn: b.followupOn },
+        actor(req),
+        clock.now(),
+      );
       return reply.redirect(redirectTo(id), 303);
     },
   });
@@ -351,13 +403,25 @@ ${linesTable(req, o)}
     config: { access: FRONT_DESK },
     schema: { tags: ['orders'], params: idParams, body: comebackBody },
     handler: async (req, reply) => {
-      const ro = await openComeback(store, (req.params as Id).id, (req.body as { complaint: string }).complaint, actor(req), clock.now());
+      const ro = await openComeback(
+        store,
+        (req.params as Id).id,
+        (req.body as { complaint: string }).complaint,
+        actor(req),
+        clock.now(),
+      );
       return reply.redirect(redirectTo(ro.id), 303);
     },
   });
 
   // JSON API: the same services, same rules.
-  const withErrors = <T extends object>(ok: T) => ({ ...ok, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema });
+  const withErrors = <T extends object>(ok: T) => ({
+    ...ok,
+    400: errorSchema,
+    403: errorSchema,
+    404: errorSchema,
+    409: errorSchema,
+  });
   app.get('/api/board', {
     config: { access: STAFF },
     schema: { tags: ['orders'], response: { 200: { type: 'array', items: boardCardSchema } } },
@@ -367,7 +431,10 @@ ${linesTable(req, o)}
     config: { access: STAFF },
     schema: {
       tags: ['orders'],
-      querystring: { type: 'object', properties: { state: { type: 'string', enum: [...STATES] }, lang: { type: 'string' } } },
+      querystring: {
+        type: 'object',
+        properties: { state: { type: 'string', enum: [...STATES] }, lang: { type: 'string' } },
+      },
       response: { 200: { type: 'array', items: orderSchema } },
     },
     handler: async (req) => listOrders(store, (req.query as { state?: State }).state),
@@ -375,7 +442,10 @@ ${linesTable(req, o)}
   app.post('/api/orders', {
     config: { access: FRONT_DESK },
     schema: { tags: ['orders'], body: createBody, response: withErrors({ 201: orderSchema }) },
-    handler: async (req, reply) => reply.code(201).send(await createOrder(store, req.body as { vehicleId: number }, actor(req), clock.now())),
+    handler: async (req, reply) =>
+      reply
+        .code(201)
+        .send(await createOrder(store, req.body as { vehicleId: number }, actor(req), clock.now())),
   });
   app.get('/api/orders/:id', {
     config: { access: STAFF },
@@ -384,16 +454,32 @@ ${linesTable(req, o)}
   });
   app.post('/api/orders/:id/reception', {
     config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], params: idParams, body: receptionBody, response: withErrors({ 200: orderDetailSchema }) },
+    schema: {
+      tags: ['orders'],
+      params: idParams,
+      body: receptionBody,
+      response: withErrors({ 200: orderDetailSchema }),
+    },
     handler: async (req) => {
       const { id } = req.params as Id;
-      await receiveVehicle(store, id, req.body as { complaint: string; odometerKm: number; condition: string }, actor(req), clock.now());
+      await receiveVehicle(
+        store,
+        id,
+        req.body as { complaint: string; odometerKm: number; condition: string },
+        actor(req),
+        clock.now(),
+      );
       return getOrder(store, id);
     },
   });
   app.post('/api/orders/:id/transitions', {
     config: { access: WORKERS },
-    schema: { tags: ['orders'], params: idParams, body: transitionBody, response: withErrors({ 200: orderDetailSchema }) },
+    schema: {
+      tags: ['orders'],
+      params: idParams,
+      body: transitionBody,
+      response: withErrors({ 200: orderDetailSchema }),
+    },
     handler: async (req) => {
       const { id } = req.params as Id;
       const b = req.body as { to: State; note: string };
@@ -406,17 +492,31 @@ ${linesTable(req, o)}
     schema: { tags: ['orders'], params: idParams, body: lineBody, response: withErrors({ 201: lineSchema }) },
     handler: async (req, reply) => {
       const b = req.body as { kind: string; description: string; soldHours: number; priceEuros: number };
-      const line = await addLine(store, (req.params as Id).id, { ...b, priceCents: Math.round(b.priceEuros * 100) });
+      const line = await addLine(store, (req.params as Id).id, {
+        ...b,
+        priceCents: Math.round(b.priceEuros * 100),
+      });
       return reply.code(201).send(line);
     },
   });
   app.post('/api/orders/:id/approval', {
     config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], params: idParams, body: approvalBody, response: withErrors({ 200: orderDetailSchema }) },
+    schema: {
+      tags: ['orders'],
+      params: idParams,
+      body: approvalBody,
+      response: withErrors({ 200: orderDetailSchema }),
+    },
     handler: async (req) => {
       const { id } = req.params as Id;
       const b = req.body as { approve: number[]; followupOn: string };
-      await approveQuote(store, id, { approvedLineIds: b.approve, followupOn: b.followupOn }, actor(req), clock.now());
+      await approveQuote(
+        store,
+        id,
+        { approvedLineIds: b.approve, followupOn: b.followupOn },
+        actor(req),
+        clock.now(),
+      );
       return getOrder(store, id);
     },
   });
@@ -424,23 +524,56 @@ ${linesTable(req, o)}
     config: { access: MANAGERS },
     schema: { tags: ['orders'], params: idParams, body: assignBody, response: withErrors({ 200: okSchema }) },
     handler: async (req) => {
-      await assignOrder(store, (req.params as Id).id, (req.body as { userId: number }).userId, actor(req), clock.now());
+      await assignOrder(
+        store,
+        (req.params as Id).id,
+        (req.body as { userId: number }).userId,
+        actor(req),
+        clock.now(),
+      );
       return { ok: true };
     },
   });
   app.post('/api/orders/:id/comeback', {
     config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], params: idParams, body: comebackBody, response: withErrors({ 201: orderSchema }) },
+    schema: {
+      tags: ['orders'],
+      params: idParams,
+      body: comebackBody,
+      response: withErrors({ 201: orderSchema }),
+    },
     handler: async (req, reply) =>
-      reply.code(201).send(await openComeback(store, (req.params as Id).id, (req.body as { complaint: string }).complaint, actor(req), clock.now())),
+      reply
+        .code(201)
+        .send(
+          await openComeback(
+            store,
+            (req.params as Id).id,
+            (req.body as { complaint: string }).complaint,
+            actor(req),
+            clock.now(),
+          ),
+        ),
   });
   app.get('/api/deferred-work', {
     config: { access: FRONT_DESK },
     schema: {
       tags: ['orders'],
-      querystring: { type: 'object', properties: { until: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
-      response: { 200: { type: 'array', items: { ...lineSchema, properties: { ...lineSchema.properties, number: { type: 'string' }, plate: { type: 'string' } } } } },
+      querystring: {
+        type: 'object',
+        properties: { until: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+      },
+      response: {
+        200: {
+          type: 'array',
+          items: {
+            ...lineSchema,
+            properties: { ...lineSchema.properties, number: { type: 'string' }, plate: { type: 'string' } },
+          },
+        },
+      },
     },
-    handler: async (req) => deferredWork(store, (req.query as { until?: string }).until ?? isoDate(clock.now() + 365 * 86_400_000)),
+    handler: async (req) =>
+      deferredWork(store, (req.query as { until?: string }).until ?? isoDate(clock.now() + 365 * 86_400_000)),
   });
 }

@@ -88,25 +88,38 @@ export async function peoplePlugin(app: FastifyInstance, { store, clock }: Works
       const canGrant = MANAGERS.includes(role);
       const isAdmin = role === 'admin';
       const body = html`
-${alerts.length ? html`<div class="card alerts" role="status"><h2>${T(req, { fr: 'Habilitations à renouveler', en: 'Habilitations due for renewal' })}</h2><ul>${alerts.map(
-        (a) => html`<li class="${a.expired ? 'expired' : 'soon'}">${a.user_name} — ${a.symbol} : ${a.expired ? T(req, { fr: 'expirée depuis le {d}', en: 'expired since {d}' }, { d: a.renewal_on }) : T(req, { fr: 'recyclage avant le {d} ({n} j)', en: 'renew before {d} ({n} days)' }, { d: a.renewal_on, n: a.days_left })}</li>`,
-      )}</ul></div>` : ''}
+${
+  alerts.length
+    ? html`<div class="card alerts" role="status"><h2>${T(req, { fr: 'Habilitations à renouveler', en: 'Habilitations due for renewal' })}</h2><ul>${alerts.map(
+        (a) =>
+          html`<li class="${a.expired ? 'expired' : 'soon'}">${a.user_name} — ${a.symbol} : ${a.expired ? T(req, { fr: 'expirée depuis le {d}', en: 'expired since {d}' }, { d: a.renewal_on }) : T(req, { fr: 'recyclage avant le {d} ({n} j)', en: 'renew before {d} ({n} days)' }, { d: a.renewal_on, n: a.days_left })}</li>`,
+      )}</ul></div>`
+    : ''
+}
 <table class="people"><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Rôle', en: 'Role' })}</th><th>${T(req, { fr: 'Habilitations NF C18-550', en: 'NF C18-550 habilitations' })}</th></tr></thead>
 <tbody>${users.map(
-        (u) => html`<tr data-user="${u.login}"><td>${u.name}</td><td>${T(req, ROLE_LABEL[u.role])}</td><td>${habs
-          .filter((h) => h.user_id === u.id)
-          .map(
-            (h) => html`<span class="hab ${h.renewal_on < today() ? 'expired' : ''}" title="${T(req, SYMBOL_LABEL[h.symbol])}">${h.symbol} <small>${h.issued_on} → ${h.renewal_on}</small></span> `,
-          )}</td></tr>`,
+        (u) =>
+          html`<tr data-user="${u.login}"><td>${u.name}</td><td>${T(req, ROLE_LABEL[u.role])}</td><td>${habs
+            .filter((h) => h.user_id === u.id)
+            .map(
+              (h) =>
+                html`<span class="hab ${h.renewal_on < today() ? 'expired' : ''}" title="${T(req, SYMBOL_LABEL[h.symbol])}">${h.symbol} <small>${h.issued_on} → ${h.renewal_on}</small></span> `,
+            )}</td></tr>`,
       )}</tbody></table>
-${canGrant ? html`<form method="post" action="/people/habilitations" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Délivrer une habilitation', en: 'Grant a habilitation' })}</h2>
+${
+  canGrant
+    ? html`<form method="post" action="/people/habilitations" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Délivrer une habilitation', en: 'Grant a habilitation' })}</h2>
 <label>${T(req, { fr: 'Personne', en: 'Person' })} <select name="userId">${users.map((u) => html`<option value="${u.id}">${u.name}</option>`)}</select></label>
 <label>${T(req, { fr: 'Symbole', en: 'Symbol' })} <select name="symbol">${SYMBOLS.map((s) => html`<option value="${s}">${s} — ${T(req, SYMBOL_LABEL[s])}</option>`)}</select></label>
 <label>${T(req, { fr: 'Délivrée le', en: 'Issued on' })} <input type="date" name="issuedOn" required value="${today()}"></label>
 <label>${T(req, { fr: 'Recyclage le (par défaut +{n} ans)', en: 'Renewal on (default +{n} years)' }, { n: settings.habilitationRenewalYears })} <input type="date" name="renewalOn"></label>
 <label>${T(req, { fr: 'Organisme / employeur', en: 'Issued by' })} <input name="issuedBy" maxlength="200"></label>
-<button type="submit">${T(req, { fr: 'Délivrer', en: 'Grant' })}</button></form>` : ''}
-${isAdmin ? html`<form method="post" action="/people" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouvel utilisateur', en: 'New user' })}</h2>
+<button type="submit">${T(req, { fr: 'Délivrer', en: 'Grant' })}</button></form>`
+    : ''
+}
+${
+  isAdmin
+    ? html`<form method="post" action="/people" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouvel utilisateur', en: 'New user' })}</h2>
 <label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" required maxlength="40"></label>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
 <label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
@@ -116,23 +129,45 @@ ${isAdmin ? html`<form method="post" action="/people" class="card">${csrfField(r
 <label>${T(req, { fr: 'Recyclage des habilitations (années)', en: 'Habilitation renewal (years)' })} <input name="habilitationRenewalYears" type="number" min="1" max="10" value="${settings.habilitationRenewalYears}"></label>
 <label>${T(req, { fr: "Alerte avant l'échéance (jours)", en: 'Alert before the due date (days)' })} <input name="habilitationAlertDays" type="number" min="1" max="365" value="${settings.habilitationAlertDays}"></label>
 <label>${T(req, { fr: 'Conservation des données client sans activité (mois, RGPD)', en: 'Customer data retention without activity (months, GDPR)' })} <input name="customerRetentionMonths" type="number" min="1" max="240" value="${settings.customerRetentionMonths}"></label>
-<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>` : ''}`;
-      return sendPage(reply, renderPage(req, { fr: 'Équipe et habilitations', en: 'Team and habilitations' }, body));
+<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`
+    : ''
+}`;
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Équipe et habilitations', en: 'Team and habilitations' }, body),
+      );
     },
   });
   app.post('/people', {
     config: { access: ADMIN },
     schema: { tags: ['people'], body: userBody },
     handler: async (req, reply) => {
-      await createUser(store, req.body as { login: string; name: string; role: string; password: string }, clock.now());
+      await createUser(
+        store,
+        req.body as { login: string; name: string; role: string; password: string },
+        clock.now(),
+      );
       return reply.redirect('/people', 303);
     },
   });
   app.post('/people/habilitations', {
     config: { access: MANAGERS },
-    schema: { tags: ['people'], body: { ...habBody, required: [...habBody.required, 'userId'], properties: { ...habBody.properties, userId: { type: 'integer', minimum: 1 } } } },
+    schema: {
+      tags: ['people'],
+      body: {
+        ...habBody,
+        required: [...habBody.required, 'userId'],
+        properties: { ...habBody.properties, userId: { type: 'integer', minimum: 1 } },
+      },
+    },
     handler: async (req, reply) => {
-      const b = req.body as { userId: number; symbol: string; issuedOn: string; renewalOn: string; issuedBy: string };
+      const b = req.body as {
+        userId: number;
+        symbol: string;
+        issuedOn: string;
+        renewalOn: string;
+        issuedBy: string;
+      };
       const s = await getSettings(store);
       await store.transaction((tx) => grantHabilitation(tx, b, s.habilitationRenewalYears));
       return reply.redirect('/people', 303);
@@ -150,7 +185,13 @@ ${isAdmin ? html`<form method="post" action="/people" class="card">${csrfField(r
 
   const userSchema = {
     type: 'object',
-    properties: { id: { type: 'integer' }, login: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, active: { type: 'integer' } },
+    properties: {
+      id: { type: 'integer' },
+      login: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      active: { type: 'integer' },
+    },
   } as const;
   app.get('/api/users', {
     config: { access: TEAM_VIEWERS },
@@ -161,7 +202,15 @@ ${isAdmin ? html`<form method="post" action="/people" class="card">${csrfField(r
     config: { access: ADMIN },
     schema: { tags: ['people'], body: userBody, response: { 201: userSchema, 400: errorSchema } },
     handler: async (req, reply) =>
-      reply.code(201).send(await createUser(store, req.body as { login: string; name: string; role: string; password: string }, clock.now())),
+      reply
+        .code(201)
+        .send(
+          await createUser(
+            store,
+            req.body as { login: string; name: string; role: string; password: string },
+            clock.now(),
+          ),
+        ),
   });
   app.get('/api/habilitations', {
     config: { access: TEAM_VIEWERS },
@@ -175,11 +224,22 @@ ${isAdmin ? html`<form method="post" action="/people" class="card">${csrfField(r
   });
   app.post('/api/users/:id/habilitations', {
     config: { access: MANAGERS },
-    schema: { tags: ['people'], params: idParams, body: habBody, response: { 201: habSchema, 400: errorSchema, 404: errorSchema } },
+    schema: {
+      tags: ['people'],
+      params: idParams,
+      body: habBody,
+      response: { 201: habSchema, 400: errorSchema, 404: errorSchema },
+    },
     handler: async (req, reply) => {
       const b = req.body as { symbol: string; issuedOn: string; renewalOn: string; issuedBy: string };
       const s = await getSettings(store);
-      const h = await store.transaction((tx) => grantHabilitation(tx, { ...b, userId: (req.params as { id: number }).id }, s.habilitationRenewalYears));
+      const h = await store.transaction((tx) =>
+        grantHabilitation(
+          tx,
+          { ...b, userId: (req.params as { id: number }).id },
+          s.habilitationRenewalYears,
+        ),
+      );
       return reply.code(201).send(h);
     },
   });
@@ -198,7 +258,12 @@ ${isAdmin ? html`<form method="post" action="/people" class="card">${csrfField(r
   });
   app.post('/api/gdpr/retention', {
     config: { access: ADMIN },
-    schema: { tags: ['customers'], response: { 200: { type: 'object', properties: { erased: { type: 'integer' } } } } },
-    handler: async () => ({ erased: await applyRetention(store, (await getSettings(store)).customerRetentionMonths, clock.now()) }),
+    schema: {
+      tags: ['customers'],
+      response: { 200: { type: 'object', properties: { erased: { type: 'integer' } } } },
+    },
+    handler: async () => ({
+      erased: await applyRetention(store, (await getSettings(store)).customerRetentionMonths, clock.now()),
+    }),
   });
 }

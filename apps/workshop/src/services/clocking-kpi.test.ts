@@ -1,9 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clockIn, clockOut, clockStatus, correctEntry, listCorrections, listEntries, startActivity, stopActivity } from './clocking.js';
+import {
+  clockIn,
+  clockOut,
+  clockStatus,
+  correctEntry,
+  listCorrections,
+  listEntries,
+  startActivity,
+  stopActivity,
+} from './clocking.js';
 import { ConflictError } from './errors.js';
 import { type Fixture, fixture, H, T0 } from './fixtures.test-support.js';
 import { computeKpis } from './kpi.js';
-import { addLine, approveQuote, assignOrder, createOrder, openComeback, receiveVehicle, transitionOrder } from './orders.js';
+import {
+  addLine,
+  approveQuote,
+  assignOrder,
+  createOrder,
+  openComeback,
+  receiveVehicle,
+  transitionOrder,
+} from './orders.js';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -15,11 +32,18 @@ afterEach(() => f.close());
 async function orderInRepair(sold: number[], at: number) {
   const { boss, tech } = f.users;
   const ro = await createOrder(f.store, { vehicleId: f.petrol }, boss, at);
-  await receiveVehicle(f.store, ro.id, { complaint: 'x', odometerKm: Math.floor(at / 1e9), condition: '' }, boss, at);
+  await receiveVehicle(
+    f.store,
+    ro.id,
+    { complaint: 'x', odometerKm: Math.floor(at / 1e9), condition: '' },
+    boss,
+    at,
+  );
   await assignOrder(f.store, ro.id, tech.id, boss, at);
   await transitionOrder(f.store, ro.id, 'diagnosis', tech, at);
   const ids = [];
-  for (const h of sold) ids.push((await addLine(f.store, ro.id, { kind: 'labour', description: 'op', soldHours: h })).id);
+  for (const h of sold)
+    ids.push((await addLine(f.store, ro.id, { kind: 'labour', description: 'op', soldHours: h })).id);
   await transitionOrder(f.store, ro.id, 'quote', tech, at);
   await transitionOrder(f.store, ro.id, 'awaiting_approval', boss, at);
   await approveQuote(f.store, ro.id, { approvedLineIds: ids }, boss, at);
@@ -54,11 +78,22 @@ describe('clocking', () => {
     const { tech, boss } = f.users;
     const e = await clockIn(f.store, tech.id, T0);
     await clockOut(f.store, tech.id, T0 + 8 * H);
-    await expect(correctEntry(f.store, e.id, { startAt: T0 - H, reason: '' }, boss.id, T0 + 9 * H)).rejects.toMatchObject({ field: 'reason' });
-    await expect(correctEntry(f.store, e.id, { endAt: T0 - 2 * H, reason: 'oops' }, boss.id, T0 + 9 * H)).rejects.toMatchObject({ field: 'endAt' });
+    await expect(
+      correctEntry(f.store, e.id, { startAt: T0 - H, reason: '' }, boss.id, T0 + 9 * H),
+    ).rejects.toMatchObject({ field: 'reason' });
+    await expect(
+      correctEntry(f.store, e.id, { endAt: T0 - 2 * H, reason: 'oops' }, boss.id, T0 + 9 * H),
+    ).rejects.toMatchObject({ field: 'endAt' });
     await correctEntry(f.store, e.id, { startAt: T0 - H, reason: 'badge oublié' }, boss.id, T0 + 9 * H);
     expect(await listCorrections(f.store, e.id)).toEqual([
-      { field: 'start_at', old_value: T0, new_value: T0 - H, reason: 'badge oublié', by_name: 'BOSS', at: T0 + 9 * H },
+      {
+        field: 'start_at',
+        old_value: T0,
+        new_value: T0 - H,
+        reason: 'badge oublié',
+        by_name: 'BOSS',
+        at: T0 + 9 * H,
+      },
     ]);
   });
 
@@ -103,7 +138,13 @@ describe('KPIs', () => {
     await clockOut(f.store, tech.id, T0 + 4 * H);
     const period = { from: T0 - 8 * H, to: T0 + 16 * H };
     expect((await computeKpis(f.store, period, tech.id, T0 + 5 * H)).attendedHours).toBe(4);
-    await correctEntry(f.store, e.id, { endAt: T0 + 6 * H, reason: 'oubli de pointage' }, boss.id, T0 + 7 * H);
+    await correctEntry(
+      f.store,
+      e.id,
+      { endAt: T0 + 6 * H, reason: 'oubli de pointage' },
+      boss.id,
+      T0 + 7 * H,
+    );
     expect((await computeKpis(f.store, period, tech.id, T0 + 7 * H)).attendedHours).toBe(6);
   });
 
@@ -112,7 +153,8 @@ describe('KPIs', () => {
     const a = await orderInRepair([1], T0); // diagnosis entered and left at T0: 0 h
     const b = await orderInRepair([1], T0 + H);
     for (const ro of [a, b])
-      for (const s of ['quality_control', 'ready', 'delivered'] as const) await transitionOrder(f.store, ro.id, s, boss, T0 + 10 * H);
+      for (const s of ['quality_control', 'ready', 'delivered'] as const)
+        await transitionOrder(f.store, ro.id, s, boss, T0 + 10 * H);
     await openComeback(f.store, a.id, 'revient', boss, T0 + 30 * H);
     // A third order spends 3 h in diagnosis.
     const c = await createOrder(f.store, { vehicleId: f.petrol }, boss, T0);

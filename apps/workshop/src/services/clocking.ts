@@ -28,8 +28,10 @@ const WORKABLE_STATES = ['diagnosis', 'repair', 'quality_control', 'parts'];
 
 export async function clockStatus(store: Store, userId: number): Promise<ClockStatus> {
   const attendance =
-    (await store.get<ClockEntry>("SELECT * FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [userId])) ??
-    null;
+    (await store.get<ClockEntry>(
+      "SELECT * FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL",
+      [userId],
+    )) ?? null;
   const activity =
     (await store.get<ClockEntry & { ro_number: string | null }>(
       `SELECT e.*, r.number AS ro_number FROM clock_entries e LEFT JOIN repair_orders r ON r.id = e.ro_id
@@ -41,7 +43,12 @@ export async function clockStatus(store: Store, userId: number): Promise<ClockSt
 
 export async function clockIn(store: Store, userId: number, now: number): Promise<ClockEntry> {
   return store.transaction(async (tx) => {
-    if (await tx.get("SELECT id FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [userId]))
+    if (
+      await tx.get(
+        "SELECT id FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL",
+        [userId],
+      )
+    )
       throw new ConflictError({ fr: 'déjà pointé présent', en: 'already clocked in' });
     const e = await tx.get<ClockEntry>(
       "INSERT INTO clock_entries (user_id, kind, start_at) VALUES (?, 'attendance', ?) RETURNING *",
@@ -54,9 +61,15 @@ export async function clockIn(store: Store, userId: number, now: number): Promis
 /** Clocking out also closes the running activity, so no operation outlives the attendance. */
 export async function clockOut(store: Store, userId: number, now: number): Promise<void> {
   await store.transaction(async (tx) => {
-    const r = await tx.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [now, userId]);
+    const r = await tx.run(
+      "UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL",
+      [now, userId],
+    );
     if (r.changes === 0) throw new ConflictError({ fr: 'pas pointé présent', en: 'not clocked in' });
-    await tx.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL", [now, userId]);
+    await tx.run(
+      "UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL",
+      [now, userId],
+    );
   });
 }
 
@@ -67,7 +80,12 @@ export async function startActivity(
   now: number,
 ): Promise<ClockEntry> {
   return store.transaction(async (tx) => {
-    if (!(await tx.get("SELECT id FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL", [user.id])))
+    if (
+      !(await tx.get(
+        "SELECT id FROM clock_entries WHERE user_id = ? AND kind = 'attendance' AND end_at IS NULL",
+        [user.id],
+      ))
+    )
       throw new ConflictError({ fr: "pointez d'abord votre présence", en: 'clock in first' });
     let kind: 'operation' | 'nonprod';
     if (input.roId) {
@@ -75,21 +93,40 @@ export async function startActivity(
       const ro = await getOrderRow(tx, input.roId);
       if (!WORKABLE_STATES.includes(ro.state))
         throw new ConflictError(
-          { fr: `on ne pointe pas sur un ordre à l'état ${ro.state}`, en: `cannot clock on an order in state ${ro.state}` },
+          {
+            fr: `on ne pointe pas sur un ordre à l'état ${ro.state}`,
+            en: `cannot clock on an order in state ${ro.state}`,
+          },
           'roId',
         );
       // The habilitation rule applies to whoever touches the car, not only to the assignee.
       await checkAssignee(tx, ro, user.id, now);
       if (input.lineId) {
-        const line = await tx.get('SELECT id FROM ro_lines WHERE id = ? AND ro_id = ?', [input.lineId, ro.id]);
+        const line = await tx.get('SELECT id FROM ro_lines WHERE id = ? AND ro_id = ?', [
+          input.lineId,
+          ro.id,
+        ]);
         if (!line) throw new NotFoundError({ fr: 'Ligne', en: 'Line' }, input.lineId);
       }
     } else if (input.code) {
       kind = 'nonprod';
       if (!(NONPROD_CODES as readonly string[]).includes(input.code))
-        throw new ValidationError({ fr: `code improductif inconnu « ${input.code} »`, en: `unknown non-productive code '${input.code}'` }, 'code');
-    } else throw new ValidationError({ fr: 'choisissez un ordre ou un code', en: 'choose an order or a code' }, 'roId');
-    await tx.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL", [now, user.id]);
+        throw new ValidationError(
+          {
+            fr: `code improductif inconnu « ${input.code} »`,
+            en: `unknown non-productive code '${input.code}'`,
+          },
+          'code',
+        );
+    } else
+      throw new ValidationError(
+        { fr: 'choisissez un ordre ou un code', en: 'choose an order or a code' },
+        'roId',
+      );
+    await tx.run(
+      "UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL",
+      [now, user.id],
+    );
     const e = await tx.get<ClockEntry>(
       'INSERT INTO clock_entries (user_id, kind, ro_id, line_id, code, start_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
       [user.id, kind, input.roId || null, input.lineId || null, kind === 'nonprod' ? input.code! : null, now],
@@ -99,7 +136,10 @@ export async function startActivity(
 }
 
 export async function stopActivity(store: Store, userId: number, now: number): Promise<void> {
-  const r = await store.run("UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL", [now, userId]);
+  const r = await store.run(
+    "UPDATE clock_entries SET end_at = ? WHERE user_id = ? AND kind <> 'attendance' AND end_at IS NULL",
+    [now, userId],
+  );
   if (r.changes === 0) throw new ConflictError({ fr: 'aucune activité en cours', en: 'no running activity' });
 }
 
@@ -115,7 +155,14 @@ export function listEntries(store: Store, userId: number | null, from: number, t
 }
 
 export function listCorrections(store: Store, entryId: number) {
-  return store.all<{ field: string; old_value: number | null; new_value: number | null; reason: string; by_name: string; at: number }>(
+  return store.all<{
+    field: string;
+    old_value: number | null;
+    new_value: number | null;
+    reason: string;
+    by_name: string;
+    at: number;
+  }>(
     `SELECT c.field, c.old_value, c.new_value, c.reason, u.name AS by_name, c.at FROM clock_corrections c
      JOIN users u ON u.id = c.by_user WHERE c.entry_id = ? ORDER BY c.at`,
     [entryId],
@@ -131,15 +178,22 @@ export async function correctEntry(
   now: number,
 ): Promise<ClockEntry> {
   if (input.reason.trim().length < 3)
-    throw new ValidationError({ fr: 'motif de correction obligatoire', en: 'a reason for the correction is required' }, 'reason');
+    throw new ValidationError(
+      { fr: 'motif de correction obligatoire', en: 'a reason for the correction is required' },
+      'reason',
+    );
   return store.transaction(async (tx) => {
     const e = await tx.get<ClockEntry>('SELECT * FROM clock_entries WHERE id = ?', [entryId]);
     if (!e) throw new NotFoundError({ fr: 'Pointage', en: 'Clock entry' }, entryId);
     const start = input.startAt ?? e.start_at;
     const end = input.endAt === undefined ? e.end_at : input.endAt;
     if (end !== null && end <= start)
-      throw new ValidationError({ fr: 'la fin doit suivre le début', en: 'the end must follow the start' }, 'endAt');
-    if (end !== null && end > now) throw new ValidationError({ fr: 'fin dans le futur', en: 'end in the future' }, 'endAt');
+      throw new ValidationError(
+        { fr: 'la fin doit suivre le début', en: 'the end must follow the start' },
+        'endAt',
+      );
+    if (end !== null && end > now)
+      throw new ValidationError({ fr: 'fin dans le futur', en: 'end in the future' }, 'endAt');
     for (const [field, oldV, newV] of [
       ['start_at', e.start_at, start],
       ['end_at', e.end_at, end],

@@ -24,8 +24,16 @@ afterEach(() => f.close());
 
 describe('customers and GDPR', () => {
   it('exports everything held about a customer, then erases the person but keeps the vehicle history', async () => {
-    const c = await createCustomer(f.store, { name: 'Jeanne Lefèvre', phone: '06 12 34 56 78', email: 'j@example.fr' }, T0);
-    const v = await createVehicle(f.store, { vin: 'VF3LBYHZPKS123456', plate: 'ek-456-lm', energy: 'diesel', customerId: c.id, odometerKm: 1200 }, T0);
+    const c = await createCustomer(
+      f.store,
+      { name: 'Jeanne Lefèvre', phone: '06 12 34 56 78', email: 'j@example.fr' },
+      T0,
+    );
+    const v = await createVehicle(
+      f.store,
+      { vin: 'VF3LBYHZPKS123456', plate: 'ek-456-lm', energy: 'diesel', customerId: c.id, odometerKm: 1200 },
+      T0,
+    );
     const ro = await createOrder(f.store, { vehicleId: v.id, complaint: 'vibrations' }, f.users.boss, T0 + H);
     const data = await exportCustomer(f.store, c.id);
     expect((data.customer as { email: string }).email).toBe('j@example.fr');
@@ -36,7 +44,9 @@ describe('customers and GDPR', () => {
     await eraseCustomer(f.store, c.id, f.users.boss.id, T0 + 2 * H);
     const erased = await getCustomer(f.store, c.id);
     expect([erased.name, erased.phone, erased.email, erased.erased_at]).toEqual(['—', '', '', T0 + 2 * H]);
-    expect(JSON.stringify(await exportCustomer(f.store, c.id))).not.toMatch(/Jeanne|06 12|example\.fr|EK-456/);
+    expect(JSON.stringify(await exportCustomer(f.store, c.id))).not.toMatch(
+      /Jeanne|06 12|example\.fr|EK-456/,
+    );
     expect((await getVehicle(f.store, v.id)).customer_id).toBeNull();
     const o = await getOrder(f.store, ro.id);
     expect([o.customer_id, o.complaint]).toEqual([null, 'vibrations']);
@@ -55,10 +65,18 @@ describe('customers and GDPR', () => {
 
   it('refuses bad input, naming the field', async () => {
     await expect(createCustomer(f.store, { name: ' ' }, T0)).rejects.toMatchObject({ field: 'name' });
-    await expect(createCustomer(f.store, { name: 'a', email: 'not-an-email' }, T0)).rejects.toMatchObject({ field: 'email' });
-    await expect(createVehicle(f.store, { vin: 'VF3LBYHZPKS12345O', energy: 'diesel' }, T0)).rejects.toMatchObject({ field: 'vin' });
-    await expect(createVehicle(f.store, { vin: 'VNKKTUD3X0A123457', energy: 'diesel' }, T0)).rejects.toThrow(/already registered/);
-    await expect(createVehicle(f.store, { vin: 'VF3LBYHZPKS123456', energy: 'steam' }, T0)).rejects.toBeInstanceOf(ValidationError);
+    await expect(createCustomer(f.store, { name: 'a', email: 'not-an-email' }, T0)).rejects.toMatchObject({
+      field: 'email',
+    });
+    await expect(
+      createVehicle(f.store, { vin: 'VF3LBYHZPKS12345O', energy: 'diesel' }, T0),
+    ).rejects.toMatchObject({ field: 'vin' });
+    await expect(createVehicle(f.store, { vin: 'VNKKTUD3X0A123457', energy: 'diesel' }, T0)).rejects.toThrow(
+      /already registered/,
+    );
+    await expect(
+      createVehicle(f.store, { vin: 'VF3LBYHZPKS123456', energy: 'steam' }, T0),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 });
 
@@ -68,8 +86,15 @@ describe('vehicles', () => {
     expect([v.maker, v.energy]).toEqual(['Toyota', 'hybrid']);
     // Position 10 "0" is no year code; a Tesla with "N" there is a 2022 model.
     expect(v.model_year).toBeNull();
-    expect(decodeVinForWorkshop('5YJ3E7EB2NF123459', 2026)).toMatchObject({ manufacturer: 'Tesla', modelYear: 2022, wmi: '5YJ' });
-    expect(decodeVinForWorkshop('vf1rja00165432101', 2026)).toMatchObject({ vin: 'VF1RJA00165432101', manufacturer: 'Renault' });
+    expect(decodeVinForWorkshop('5YJ3E7EB2NF123459', 2026)).toMatchObject({
+      manufacturer: 'Tesla',
+      modelYear: 2022,
+      wmi: '5YJ',
+    });
+    expect(decodeVinForWorkshop('vf1rja00165432101', 2026)).toMatchObject({
+      vin: 'VF1RJA00165432101',
+      manufacturer: 'Renault',
+    });
     expect(decodeVinForWorkshop('TOO-SHORT', 2026)).toBeNull();
   });
 
@@ -81,7 +106,9 @@ describe('vehicles', () => {
 
   it('keeps an odometer history that never goes backwards', async () => {
     await recordOdometer(f.store, f.hybrid, 1500, T0 + H, 'manual');
-    await expect(recordOdometer(f.store, f.hybrid, 1400, T0 + 2 * H, 'manual')).rejects.toMatchObject({ field: 'odometerKm' });
+    await expect(recordOdometer(f.store, f.hybrid, 1400, T0 + 2 * H, 'manual')).rejects.toMatchObject({
+      field: 'odometerKm',
+    });
     expect((await odometerHistory(f.store, f.hybrid)).map((r) => r.km)).toEqual([1000, 1500]);
   });
 });

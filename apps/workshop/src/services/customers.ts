@@ -1,5 +1,5 @@
 import type { Db, Store } from '../store/store.js';
-import { type Energy, ENERGIES } from './domain.js';
+import { ENERGIES, type Energy } from './domain.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { decodeVinForWorkshop, normaliseVin } from './vin.js';
 
@@ -36,9 +36,14 @@ export interface OdometerReading {
 const CUSTOMER = { fr: 'Client', en: 'Customer' };
 const VEHICLE = { fr: 'Véhicule', en: 'Vehicle' };
 
-export async function createCustomer(db: Db, input: { name: string; phone?: string; email?: string }, now: number): Promise<Customer> {
+export async function createCustomer(
+  db: Db,
+  input: { name: string; phone?: string; email?: string },
+  now: number,
+): Promise<Customer> {
   const name = input.name.trim();
-  if (!name) throw new ValidationError({ fr: 'nom du client obligatoire', en: 'customer name required' }, 'name');
+  if (!name)
+    throw new ValidationError({ fr: 'nom du client obligatoire', en: 'customer name required' }, 'name');
   const email = (input.email ?? '').trim();
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
     throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
@@ -69,7 +74,12 @@ export async function exportCustomer(db: Db, id: number): Promise<Record<string,
   );
   const odometer: OdometerReading[] = [];
   for (const v of vehicles)
-    odometer.push(...(await db.all<OdometerReading>('SELECT * FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at', [v.id])));
+    odometer.push(
+      ...(await db.all<OdometerReading>(
+        'SELECT * FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at',
+        [v.id],
+      )),
+    );
   return { customer, vehicles, odometer, repairOrders: orders };
 }
 
@@ -78,13 +88,26 @@ export async function exportCustomer(db: Db, id: number): Promise<Record<string,
  * The repair history of the vehicle stays (warranty and safety recalls are a legitimate interest),
  * but no longer points at anyone. Recorded in the audit log by id only.
  */
-export async function eraseCustomer(store: Store, id: number, byUser: number | null, now: number): Promise<void> {
+export async function eraseCustomer(
+  store: Store,
+  id: number,
+  byUser: number | null,
+  now: number,
+): Promise<void> {
   await store.transaction(async (tx) => {
     await getCustomer(tx, id);
-    await tx.run("UPDATE customers SET name = '—', phone = '', email = '', erased_at = ? WHERE id = ?", [now, id]);
+    await tx.run("UPDATE customers SET name = '—', phone = '', email = '', erased_at = ? WHERE id = ?", [
+      now,
+      id,
+    ]);
     await tx.run("UPDATE vehicles SET customer_id = NULL, plate = '' WHERE customer_id = ?", [id]);
     await tx.run('UPDATE repair_orders SET customer_id = NULL WHERE customer_id = ?', [id]);
-    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [now, byUser, 'customer.erase', `customer:${id}`]);
+    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+      now,
+      byUser,
+      'customer.erase',
+      `customer:${id}`,
+    ]);
   });
 }
 
@@ -102,20 +125,36 @@ export async function applyRetention(store: Store, retentionMonths: number, now:
 
 export async function createVehicle(
   store: Store,
-  input: { vin: string; plate?: string; model?: string; energy: string; customerId?: number | null; odometerKm?: number | null },
+  input: {
+    vin: string;
+    plate?: string;
+    model?: string;
+    energy: string;
+    customerId?: number | null;
+    odometerKm?: number | null;
+  },
   now: number,
 ): Promise<Vehicle> {
   const decoded = decodeVinForWorkshop(input.vin, new Date(now).getUTCFullYear());
   if (!decoded)
     throw new ValidationError(
-      { fr: `VIN invalide « ${normaliseVin(input.vin)} » : 17 caractères, sans I, O ni Q`, en: `invalid VIN '${normaliseVin(input.vin)}': 17 characters, no I, O or Q` },
+      {
+        fr: `VIN invalide « ${normaliseVin(input.vin)} » : 17 caractères, sans I, O ni Q`,
+        en: `invalid VIN '${normaliseVin(input.vin)}': 17 characters, no I, O or Q`,
+      },
       'vin',
     );
   if (!(ENERGIES as string[]).includes(input.energy))
-    throw new ValidationError({ fr: `énergie inconnue « ${input.energy} »`, en: `unknown energy '${input.energy}'` }, 'energy');
+    throw new ValidationError(
+      { fr: `énergie inconnue « ${input.energy} »`, en: `unknown energy '${input.energy}'` },
+      'energy',
+    );
   return store.transaction(async (tx) => {
     if (await tx.get('SELECT id FROM vehicles WHERE vin = ?', [decoded.vin]))
-      throw new ValidationError({ fr: `le VIN ${decoded.vin} est déjà enregistré`, en: `VIN ${decoded.vin} is already registered` }, 'vin');
+      throw new ValidationError(
+        { fr: `le VIN ${decoded.vin} est déjà enregistré`, en: `VIN ${decoded.vin} is already registered` },
+        'vin',
+      );
     if (input.customerId) {
       await getCustomer(tx, input.customerId);
       await tx.run('UPDATE customers SET last_activity_at = ? WHERE id = ?', [now, input.customerId]);
@@ -134,7 +173,8 @@ export async function createVehicle(
         now,
       ],
     );
-    if (input.odometerKm !== undefined && input.odometerKm !== null) await recordOdometer(tx, v!.id, input.odometerKm, now, 'registration');
+    if (input.odometerKm !== undefined && input.odometerKm !== null)
+      await recordOdometer(tx, v!.id, input.odometerKm, now, 'registration');
     return v!;
   });
 }
@@ -146,21 +186,38 @@ export async function getVehicle(db: Db, id: number): Promise<Vehicle> {
 }
 
 export function listVehicles(db: Db): Promise<(Vehicle & { customer_name: string | null })[]> {
-  return db.all('SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id');
+  return db.all(
+    'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id',
+  );
 }
 
 export function odometerHistory(db: Db, vehicleId: number): Promise<OdometerReading[]> {
-  return db.all<OdometerReading>('SELECT * FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at, id', [vehicleId]);
+  return db.all<OdometerReading>(
+    'SELECT * FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at, id',
+    [vehicleId],
+  );
 }
 
 /** An odometer reading; one lower than the last known is refused (a rollback needs a manual note, not a silent entry). */
-export async function recordOdometer(db: Db, vehicleId: number, km: number, now: number, source: string): Promise<OdometerReading> {
+export async function recordOdometer(
+  db: Db,
+  vehicleId: number,
+  km: number,
+  now: number,
+  source: string,
+): Promise<OdometerReading> {
   if (!Number.isInteger(km) || km < 0 || km > 2_000_000)
     throw new ValidationError({ fr: 'kilométrage invalide', en: 'invalid odometer reading' }, 'odometerKm');
-  const last = await db.get<{ km: number }>('SELECT km FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at DESC, id DESC', [vehicleId]);
+  const last = await db.get<{ km: number }>(
+    'SELECT km FROM odometer_readings WHERE vehicle_id = ? ORDER BY read_at DESC, id DESC',
+    [vehicleId],
+  );
   if (last && km < last.km)
     throw new ValidationError(
-      { fr: `kilométrage ${km} inférieur au dernier relevé (${last.km} km)`, en: `odometer ${km} is below the last reading (${last.km} km)` },
+      {
+        fr: `kilométrage ${km} inférieur au dernier relevé (${last.km} km)`,
+        en: `odometer ${km} is below the last reading (${last.km} km)`,
+      },
       'odometerKm',
     );
   const row = await db.get<OdometerReading>(

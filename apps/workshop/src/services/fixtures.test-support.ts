@@ -21,10 +21,24 @@ export interface Fixture {
 export async function fixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-svc-'));
   const store = await openSqliteStore(join(dir, 'db.sqlite'));
-  const mk = (login: string, role: string) => createUser(store, { login, name: login.toUpperCase(), role, password: 'password1' }, T0);
-  const users = { boss: await mk('boss', 'manager'), tech: await mk('tech', 'technician'), appr: await mk('appr', 'apprentice'), other: await mk('other', 'technician') };
-  const hybrid = (await createVehicle(store, { vin: 'VNKKTUD3X0A123457', plate: 'AA-111-AA', energy: 'hybrid', odometerKm: 1000 }, T0)).id;
-  const petrol = (await createVehicle(store, { vin: 'VF1RJA00165432101', plate: 'BB-222-BB', energy: 'petrol' }, T0)).id;
+  const mk = (login: string, role: string) =>
+    createUser(store, { login, name: login.toUpperCase(), role, password: 'password1' }, T0);
+  const users = {
+    boss: await mk('boss', 'manager'),
+    tech: await mk('tech', 'technician'),
+    appr: await mk('appr', 'apprentice'),
+    other: await mk('other', 'technician'),
+  };
+  const hybrid = (
+    await createVehicle(
+      store,
+      { vin: 'VNKKTUD3X0A123457', plate: 'AA-111-AA', energy: 'hybrid', odometerKm: 1000 },
+      T0,
+    )
+  ).id;
+  const petrol = (
+    await createVehicle(store, { vin: 'VF1RJA00165432101', plate: 'BB-222-BB', energy: 'petrol' }, T0)
+  ).id;
   return {
     store,
     users,

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AssignmentRefused } from './errors.js';
 import { type Fixture, fixture, H, T0 } from './fixtures.test-support.js';
-import { addYears, checkHabilitation, grantHabilitation, habilitationAlerts, type Habilitation, isoDate } from './habilitations.js';
+import {
+  addYears,
+  checkHabilitation,
+  grantHabilitation,
+  type Habilitation,
+  habilitationAlerts,
+  isoDate,
+} from './habilitations.js';
 import { assignOrder, createOrder, getOrder } from './orders.js';
 import { getSettings, updateSettings } from './settings.js';
 
@@ -11,23 +18,38 @@ beforeEach(async () => {
 });
 afterEach(() => f.close());
 
-const held = (symbol: string, issued: string, renewal: string) => ({ id: 1, user_id: 1, symbol, issued_on: issued, renewal_on: renewal, issued_by: '' }) as Habilitation;
+const held = (symbol: string, issued: string, renewal: string) =>
+  ({ id: 1, user_id: 1, symbol, issued_on: issued, renewal_on: renewal, issued_by: '' }) as Habilitation;
 
 describe('NF C18-550 habilitations', () => {
   it('renews after 3 years by default, and after the configured years otherwise', async () => {
     const s = await getSettings(f.store);
     expect(s.habilitationRenewalYears).toBe(3);
-    const h = await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-15' }, s.habilitationRenewalYears);
+    const h = await grantHabilitation(
+      f.store,
+      { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-15' },
+      s.habilitationRenewalYears,
+    );
     expect(h.renewal_on).toBe('2028-01-15');
     const s2 = await updateSettings(f.store, { habilitationRenewalYears: 2 });
-    const h2 = await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'BCL', issuedOn: '2025-01-15' }, s2.habilitationRenewalYears);
+    const h2 = await grantHabilitation(
+      f.store,
+      { userId: f.users.tech.id, symbol: 'BCL', issuedOn: '2025-01-15' },
+      s2.habilitationRenewalYears,
+    );
     expect(h2.renewal_on).toBe(addYears('2025-01-15', 2));
-    await expect(updateSettings(f.store, { habilitationRenewalYears: 0 })).rejects.toThrow(/habilitationRenewalYears/);
+    await expect(updateSettings(f.store, { habilitationRenewalYears: 0 })).rejects.toThrow(
+      /habilitationRenewalYears/,
+    );
   });
 
   it('refuses unknown symbols and bad dates, naming the field', async () => {
-    await expect(grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B3XL', issuedOn: '2025-01-01' }, 3)).rejects.toMatchObject({ field: 'symbol' });
-    await expect(grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-13-45' }, 3)).rejects.toMatchObject({ field: 'issuedOn' });
+    await expect(
+      grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B3XL', issuedOn: '2025-01-01' }, 3),
+    ).rejects.toMatchObject({ field: 'symbol' });
+    await expect(
+      grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-13-45' }, 3),
+    ).rejects.toMatchObject({ field: 'issuedOn' });
   });
 
   it('follows the hierarchy: B2VL covers B1VL work, B1VL does not cover B2VL, BCL covers only BCL', () => {
@@ -42,10 +64,17 @@ describe('NF C18-550 habilitations', () => {
     const none = checkHabilitation([], 'B1VL', '2026-03-01', 'Karim');
     expect(none.ok).toBe(false);
     if (!none.ok) {
-      expect(none.reason.fr).toMatch(/Karim n'a aucune habilitation couvrant B1VL \(acceptées : B1VL, B2VL\)/);
+      expect(none.reason.fr).toMatch(
+        /Karim n'a aucune habilitation couvrant B1VL \(acceptées : B1VL, B2VL\)/,
+      );
       expect(none.reason.en).toMatch(/Karim holds no habilitation covering B1VL/);
     }
-    const expired = checkHabilitation([held('B1VL', '2022-01-01', '2025-01-01')], 'B1VL', '2026-03-01', 'Karim');
+    const expired = checkHabilitation(
+      [held('B1VL', '2022-01-01', '2025-01-01')],
+      'B1VL',
+      '2026-03-01',
+      'Karim',
+    );
     expect(expired.ok).toBe(false);
     if (!expired.ok) expect(expired.reason.en).toMatch(/renewal overdue: B1VL 2025-01-01/);
   });
@@ -86,6 +115,8 @@ describe('NF C18-550 habilitations', () => {
     const b = await createOrder(f.store, { vehicleId: f.petrol, hvRequirement: 'B2VL' }, f.users.boss, T0);
     await assignOrder(f.store, b.id, f.users.tech.id, f.users.boss, T0);
     // A manager is not a mechanic: refused whatever the car.
-    await expect(assignOrder(f.store, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(AssignmentRefused);
+    await expect(assignOrder(f.store, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(
+      AssignmentRefused,
+    );
   });
 });

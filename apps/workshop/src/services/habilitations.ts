@@ -12,13 +12,22 @@ export const SYMBOLS = ['B0L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1
 export type HabSymbol = (typeof SYMBOLS)[number];
 
 export const SYMBOL_LABEL: Record<HabSymbol, Text> = {
-  B0L: { fr: 'Non-électricien, opérations d’ordre non électrique', en: 'Non-electrician, non-electrical operations' },
+  B0L: {
+    fr: 'Non-électricien, opérations d’ordre non électrique',
+    en: 'Non-electrician, non-electrical operations',
+  },
   B1VL: { fr: 'Exécutant, travaux hors tension (voisinage)', en: 'Executant, de-energised work (vicinity)' },
   B2VL: { fr: 'Chargé de travaux hors tension', en: 'Person in charge of de-energised work' },
   BCL: { fr: 'Chargé de consignation', en: 'Person in charge of lockout (consignation)' },
   BRL: { fr: "Chargé d'intervention générale", en: 'Person in charge of general intervention' },
-  B1XL: { fr: 'Exécutant, opérations spécifiques (batterie)', en: 'Executant, specific operations (battery)' },
-  B2XL: { fr: 'Chargé de travaux, opérations spécifiques (batterie)', en: 'Person in charge, specific operations (battery)' },
+  B1XL: {
+    fr: 'Exécutant, opérations spécifiques (batterie)',
+    en: 'Executant, specific operations (battery)',
+  },
+  B2XL: {
+    fr: 'Chargé de travaux, opérations spécifiques (batterie)',
+    en: 'Person in charge, specific operations (battery)',
+  },
   B1TL: { fr: 'Exécutant, travaux sous tension', en: 'Executant, live work' },
   B2TL: { fr: 'Chargé de travaux sous tension', en: 'Person in charge of live work' },
 };
@@ -35,7 +44,8 @@ export const COVERED_BY: Record<HabSymbol, HabSymbol[]> = {
   B2TL: ['B2TL'],
 };
 
-export const isSymbol = (s: unknown): s is HabSymbol => typeof s === 'string' && (SYMBOLS as readonly string[]).includes(s);
+export const isSymbol = (s: unknown): s is HabSymbol =>
+  typeof s === 'string' && (SYMBOLS as readonly string[]).includes(s);
 
 export interface Habilitation {
   id: number;
@@ -76,15 +86,24 @@ export async function grantHabilitation(
 ): Promise<Habilitation> {
   if (!isSymbol(input.symbol))
     throw new ValidationError(
-      { fr: `symbole d'habilitation inconnu « ${input.symbol} »`, en: `unknown habilitation symbol '${input.symbol}'` },
+      {
+        fr: `symbole d'habilitation inconnu « ${input.symbol} »`,
+        en: `unknown habilitation symbol '${input.symbol}'`,
+      },
       'symbol',
     );
   if (!DATE.test(input.issuedOn) || Number.isNaN(Date.parse(input.issuedOn)))
-    throw new ValidationError({ fr: "date de délivrance invalide (AAAA-MM-JJ)", en: 'invalid issue date (YYYY-MM-DD)' }, 'issuedOn');
+    throw new ValidationError(
+      { fr: 'date de délivrance invalide (AAAA-MM-JJ)', en: 'invalid issue date (YYYY-MM-DD)' },
+      'issuedOn',
+    );
   const renewal = input.renewalOn || addYears(input.issuedOn, renewalYears);
   if (!DATE.test(renewal) || renewal <= input.issuedOn)
     throw new ValidationError(
-      { fr: 'la date de recyclage doit suivre la date de délivrance', en: 'the renewal date must follow the issue date' },
+      {
+        fr: 'la date de recyclage doit suivre la date de délivrance',
+        en: 'the renewal date must follow the issue date',
+      },
       'renewalOn',
     );
   const user = await db.get('SELECT id FROM users WHERE id = ?', [input.userId]);
@@ -100,7 +119,12 @@ export async function grantHabilitation(
 export type HabCheck = { ok: true; symbol: HabSymbol } | { ok: false; reason: Text };
 
 /** Whether `held` covers `required` today; when not, the reason names what is missing or expired. */
-export function checkHabilitation(held: Habilitation[], required: HabSymbol, today: string, who: string): HabCheck {
+export function checkHabilitation(
+  held: Habilitation[],
+  required: HabSymbol,
+  today: string,
+  who: string,
+): HabCheck {
   const covering = held.filter((h) => COVERED_BY[required].includes(h.symbol));
   const valid = covering.find((h) => h.issued_on <= today && today <= h.renewal_on);
   if (valid) return { ok: true, symbol: valid.symbol };

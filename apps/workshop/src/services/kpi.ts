@@ -50,7 +50,12 @@ interface EntryRow {
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
-export async function computeKpis(db: Db, period: KpiPeriod, userId: number | null, now: number): Promise<Kpis> {
+export async function computeKpis(
+  db: Db,
+  period: KpiPeriod,
+  userId: number | null,
+  now: number,
+): Promise<Kpis> {
   const { from, to } = period;
   const end = (e: EntryRow) => Math.min(e.end_at ?? now, now);
   const clip = (e: EntryRow, a = from, b = to) => Math.max(0, Math.min(end(e), b) - Math.max(e.start_at, a));
@@ -61,15 +66,23 @@ export async function computeKpis(db: Db, period: KpiPeriod, userId: number | nu
     [to, from, userId, userId],
   );
   // Sold time is shared over everyone's operation time on an order, whenever it was clocked.
-  const roIds = [...new Set(entries.filter((e) => e.kind === 'operation' && e.ro_id !== null).map((e) => e.ro_id!))];
+  const roIds = [
+    ...new Set(entries.filter((e) => e.kind === 'operation' && e.ro_id !== null).map((e) => e.ro_id!)),
+  ];
   const roTotals = new Map<number, { clocked: number; sold: number }>();
   for (const id of roIds) {
-    const all = await db.all<EntryRow>("SELECT user_id, kind, ro_id, start_at, end_at FROM clock_entries WHERE kind = 'operation' AND ro_id = ?", [id]);
+    const all = await db.all<EntryRow>(
+      "SELECT user_id, kind, ro_id, start_at, end_at FROM clock_entries WHERE kind = 'operation' AND ro_id = ?",
+      [id],
+    );
     const sold = await db.get<{ h: number | null }>(
       "SELECT SUM(sold_hours) AS h FROM ro_lines WHERE ro_id = ? AND kind = 'labour' AND status = 'approved'",
       [id],
     );
-    roTotals.set(id, { clocked: all.reduce((s, e) => s + Math.max(0, end(e) - e.start_at), 0), sold: sold?.h ?? 0 });
+    roTotals.set(id, {
+      clocked: all.reduce((s, e) => s + Math.max(0, end(e) - e.start_at), 0),
+      sold: sold?.h ?? 0,
+    });
   }
   const soldMs = (e: EntryRow, a?: number, b?: number) => {
     const t = e.ro_id !== null ? roTotals.get(e.ro_id) : undefined;

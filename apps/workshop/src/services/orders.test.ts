@@ -27,22 +27,57 @@ describe('repair orders through the workshop process', () => {
     const { boss, tech } = f.users;
     const ro = await createOrder(f.store, { vehicleId: f.petrol, complaint: 'bruit' }, boss, T0);
     expect(ro.number).toBe('OR-2026-00001');
-    await receiveVehicle(f.store, ro.id, { complaint: '« Ça claque à droite quand je tourne »', odometerKm: 54_321, condition: 'rayure aile AV' }, boss, T0 + 1 * H);
+    await receiveVehicle(
+      f.store,
+      ro.id,
+      {
+        complaint: '« Ça claque à droite quand je tourne »',
+        odometerKm: 54_321,
+        condition: 'rayure aile AV',
+      },
+      boss,
+      T0 + 1 * H,
+    );
     await assignOrder(f.store, ro.id, tech.id, boss, T0 + 1 * H);
     await transitionOrder(f.store, ro.id, 'diagnosis', tech, T0 + 2 * H);
     const l1 = await addLine(f.store, ro.id, { kind: 'labour', description: 'Cardan droit', soldHours: 1.5 });
     const l2 = await addLine(f.store, ro.id, { kind: 'labour', description: 'Parallélisme', soldHours: 0.8 });
     await transitionOrder(f.store, ro.id, 'quote', tech, T0 + 3 * H);
     await transitionOrder(f.store, ro.id, 'awaiting_approval', boss, T0 + 4 * H);
-    await approveQuote(f.store, ro.id, { approvedLineIds: [l1.id], followupOn: '2026-04-01' }, boss, T0 + 5 * H);
-    const path = ['parts', 'waiting_parts', 'parts', 'repair', 'quality_control', 'repair', 'quality_control', 'ready', 'delivered'] as const;
-    for (const [i, s] of path.entries()) await transitionOrder(f.store, ro.id, s, s === 'delivered' ? boss : tech, T0 + (6 + i) * H);
+    await approveQuote(
+      f.store,
+      ro.id,
+      { approvedLineIds: [l1.id], followupOn: '2026-04-01' },
+      boss,
+      T0 + 5 * H,
+    );
+    const path = [
+      'parts',
+      'waiting_parts',
+      'parts',
+      'repair',
+      'quality_control',
+      'repair',
+      'quality_control',
+      'ready',
+      'delivered',
+    ] as const;
+    for (const [i, s] of path.entries())
+      await transitionOrder(f.store, ro.id, s, s === 'delivered' ? boss : tech, T0 + (6 + i) * H);
     const o = await getOrder(f.store, ro.id);
     expect(o.state).toBe('delivered');
     expect(o.complaint).toBe('« Ça claque à droite quand je tourne »');
     expect(o.odometer_km).toBe(54_321);
     const moves = o.events.filter((e) => e.from_state !== e.to_state);
-    expect(moves.map((e) => e.to_state)).toEqual(['booked', 'reception', 'diagnosis', 'quote', 'awaiting_approval', 'approved', ...path]);
+    expect(moves.map((e) => e.to_state)).toEqual([
+      'booked',
+      'reception',
+      'diagnosis',
+      'quote',
+      'awaiting_approval',
+      'approved',
+      ...path,
+    ]);
     expect(moves.every((e) => e.user_id !== null && e.at >= T0)).toBe(true);
     expect(moves.find((e) => e.to_state === 'diagnosis')?.user_name).toBe('TECH');
     expect(moves.find((e) => e.to_state === 'approved')?.note).toBe('partial: 1 declined');
@@ -61,25 +96,35 @@ describe('repair orders through the workshop process', () => {
     const ro = await createOrder(f.store, { vehicleId: f.petrol }, f.users.boss, T0);
     for (const to of STATES) {
       if (TRANSITIONS.booked.includes(to)) continue;
-      await expect(transitionOrder(f.store, ro.id, to, f.users.boss, T0)).rejects.toBeInstanceOf(ConflictError);
+      await expect(transitionOrder(f.store, ro.id, to, f.users.boss, T0)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
     }
     expect((await getOrder(f.store, ro.id)).state).toBe('booked');
   });
 
   it('needs the complaint at reception, an assignee for diagnosis, lines before approval', async () => {
     const ro = await createOrder(f.store, { vehicleId: f.petrol }, f.users.boss, T0);
-    await expect(receiveVehicle(f.store, ro.id, { complaint: '  ', odometerKm: 1, condition: '' }, f.users.boss, T0)).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      receiveVehicle(f.store, ro.id, { complaint: '  ', odometerKm: 1, condition: '' }, f.users.boss, T0),
+    ).rejects.toBeInstanceOf(ValidationError);
     await receiveVehicle(f.store, ro.id, { complaint: 'x', odometerKm: 1, condition: '' }, f.users.boss, T0);
-    await expect(transitionOrder(f.store, ro.id, 'diagnosis', f.users.boss, T0)).rejects.toMatchObject({ field: 'assignedTo' });
+    await expect(transitionOrder(f.store, ro.id, 'diagnosis', f.users.boss, T0)).rejects.toMatchObject({
+      field: 'assignedTo',
+    });
     await assignOrder(f.store, ro.id, f.users.appr.id, f.users.boss, T0);
     await transitionOrder(f.store, ro.id, 'diagnosis', f.users.appr, T0);
     await transitionOrder(f.store, ro.id, 'quote', f.users.appr, T0);
-    await expect(transitionOrder(f.store, ro.id, 'awaiting_approval', f.users.boss, T0)).rejects.toMatchObject({ field: 'lines' });
+    await expect(
+      transitionOrder(f.store, ro.id, 'awaiting_approval', f.users.boss, T0),
+    ).rejects.toMatchObject({ field: 'lines' });
   });
 
   it('refuses an odometer reading below the last one', async () => {
     const ro = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
-    await expect(receiveVehicle(f.store, ro.id, { complaint: 'x', odometerKm: 999, condition: '' }, f.users.boss, T0)).rejects.toMatchObject({
+    await expect(
+      receiveVehicle(f.store, ro.id, { complaint: 'x', odometerKm: 999, condition: '' }, f.users.boss, T0),
+    ).rejects.toMatchObject({
       field: 'odometerKm',
     });
     // The failed reception left the order as it was (one transaction).
@@ -88,11 +133,18 @@ describe('repair orders through the workshop process', () => {
 
   it('opens a comeback only on a delivered order, linked to it', async () => {
     const ro = await createOrder(f.store, { vehicleId: f.petrol }, f.users.boss, T0);
-    await expect(openComeback(f.store, ro.id, 'revient', f.users.boss, T0)).rejects.toBeInstanceOf(ConflictError);
+    await expect(openComeback(f.store, ro.id, 'revient', f.users.boss, T0)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     await f.store.run("UPDATE repair_orders SET state = 'delivered' WHERE id = ?", [ro.id]);
     const cb = await openComeback(f.store, ro.id, 'Le bruit est revenu', f.users.boss, T0 + 24 * H);
     const o = await getOrder(f.store, cb.id);
-    expect([o.state, o.comeback_of, o.comeback_number, o.complaint]).toEqual(['comeback', ro.id, ro.number, 'Le bruit est revenu']);
+    expect([o.state, o.comeback_of, o.comeback_number, o.complaint]).toEqual([
+      'comeback',
+      ro.id,
+      ro.number,
+      'Le bruit est revenu',
+    ]);
     expect((await boardCards(f.store, T0 + 24 * H)).find((c) => c.id === cb.id)?.comeback_of).toBe(ro.id);
   });
 
@@ -105,6 +157,10 @@ describe('repair orders through the workshop process', () => {
       transitionOrder(f.store, ro.id, 'diagnosis', f.users.tech, T0 + H),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect((await getOrder(f.store, ro.id)).events.filter((e) => e.to_state === 'diagnosis' && e.from_state === 'reception')).toHaveLength(1);
+    expect(
+      (await getOrder(f.store, ro.id)).events.filter(
+        (e) => e.to_state === 'diagnosis' && e.from_state === 'reception',
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -47,7 +47,14 @@ export interface RoEvent {
 }
 
 export interface OrderDetail extends RepairOrder {
-  vehicle: { vin: string; plate: string; maker: string; model: string; model_year: number | null; energy: Energy };
+  vehicle: {
+    vin: string;
+    plate: string;
+    maker: string;
+    model: string;
+    model_year: number | null;
+    energy: Energy;
+  };
   customer_name: string | null;
   assignee_name: string | null;
   comeback_number: string | null;
@@ -74,15 +81,19 @@ const ORDER = { fr: 'Ordre de réparation', en: 'Repair order' };
 
 type Actor = Pick<User, 'id' | 'name'>;
 
-async function insertEvent(db: Db, roId: number, from: State | null, to: State, actor: Actor | null, now: number, note = '') {
-  await db.run('INSERT INTO ro_events (ro_id, from_state, to_state, user_id, at, note) VALUES (?, ?, ?, ?, ?, ?)', [
-    roId,
-    from,
-    to,
-    actor?.id ?? null,
-    now,
-    note,
-  ]);
+async function insertEvent(
+  db: Db,
+  roId: number,
+  from: State | null,
+  to: State,
+  actor: Actor | null,
+  now: number,
+  note = '',
+) {
+  await db.run(
+    'INSERT INTO ro_events (ro_id, from_state, to_state, user_id, at, note) VALUES (?, ?, ?, ?, ?, ?)',
+    [roId, from, to, actor?.id ?? null, now, note],
+  );
 }
 
 async function moveState(db: Db, ro: RepairOrder, to: State, actor: Actor, now: number, note = '') {
@@ -95,9 +106,17 @@ async function moveState(db: Db, ro: RepairOrder, to: State, actor: Actor, now: 
       'to',
     );
   // Compare-and-set on the state so two concurrent moves cannot both succeed.
-  const r = await db.run('UPDATE repair_orders SET state = ?, state_since = ? WHERE id = ? AND state = ?', [to, now, ro.id, ro.state]);
+  const r = await db.run('UPDATE repair_orders SET state = ?, state_since = ? WHERE id = ? AND state = ?', [
+    to,
+    now,
+    ro.id,
+    ro.state,
+  ]);
   if (r.changes !== 1)
-    throw new ConflictError({ fr: "l'ordre a changé entre-temps, rechargez", en: 'the order changed meanwhile, reload' });
+    throw new ConflictError({
+      fr: "l'ordre a changé entre-temps, rechargez",
+      en: 'the order changed meanwhile, reload',
+    });
   await insertEvent(db, ro.id, ro.state, to, actor, now, note);
 }
 
@@ -117,19 +136,37 @@ export async function createOrder(
 ): Promise<RepairOrder> {
   const hv = input.hvRequirement || null;
   if (hv !== null && !isSymbol(hv))
-    throw new ValidationError({ fr: `habilitation requise inconnue « ${hv} »`, en: `unknown required habilitation '${hv}'` }, 'hvRequirement');
+    throw new ValidationError(
+      { fr: `habilitation requise inconnue « ${hv} »`, en: `unknown required habilitation '${hv}'` },
+      'hvRequirement',
+    );
   return store.transaction(async (tx) => {
-    const vehicle = await tx.get<{ id: number; customer_id: number | null }>('SELECT id, customer_id FROM vehicles WHERE id = ?', [
-      input.vehicleId,
-    ]);
+    const vehicle = await tx.get<{ id: number; customer_id: number | null }>(
+      'SELECT id, customer_id FROM vehicles WHERE id = ?',
+      [input.vehicleId],
+    );
     if (!vehicle) throw new NotFoundError({ fr: 'Véhicule', en: 'Vehicle' }, input.vehicleId);
     const year = new Date(now).getUTCFullYear();
-    const count = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM repair_orders WHERE number LIKE ?', [`OR-${year}-%`]);
+    const count = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM repair_orders WHERE number LIKE ?', [
+      `OR-${year}-%`,
+    ]);
     const number = `OR-${year}-${String((count?.n ?? 0) + 1).padStart(5, '0')}`;
     const ro = await tx.get<RepairOrder>(
       `INSERT INTO repair_orders (number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [number, vehicle.id, vehicle.customer_id, state, (input.complaint ?? '').trim(), hv, comebackOf, input.bookedFor ?? null, actor.id, now, now],
+      [
+        number,
+        vehicle.id,
+        vehicle.customer_id,
+        state,
+        (input.complaint ?? '').trim(),
+        hv,
+        comebackOf,
+        input.bookedFor ?? null,
+        actor.id,
+        now,
+        now,
+      ],
     );
     if (vehicle.customer_id !== null)
       await tx.run('UPDATE customers SET last_activity_at = ? WHERE id = ?', [now, vehicle.customer_id]);
@@ -147,32 +184,44 @@ export async function receiveVehicle(
   now: number,
 ): Promise<void> {
   if (!input.complaint.trim())
-    throw new ValidationError({ fr: 'la demande du client est obligatoire', en: "the customer's complaint is required" }, 'complaint');
+    throw new ValidationError(
+      { fr: 'la demande du client est obligatoire', en: "the customer's complaint is required" },
+      'complaint',
+    );
   await store.transaction(async (tx) => {
     const ro = await getOrderRow(tx, id);
     await moveState(tx, ro, 'reception', actor, now);
-    await tx.run('UPDATE repair_orders SET complaint = ?, odometer_km = ?, condition_notes = ? WHERE id = ?', [
-      input.complaint.trim(),
-      input.odometerKm,
-      input.condition.trim(),
-      id,
-    ]);
+    await tx.run(
+      'UPDATE repair_orders SET complaint = ?, odometer_km = ?, condition_notes = ? WHERE id = ?',
+      [input.complaint.trim(), input.odometerKm, input.condition.trim(), id],
+    );
     await recordOdometer(tx, ro.vehicle_id, input.odometerKm, now, `reception ${ro.number}`);
   });
 }
 
 /** Any plain move of the process; reception and approval carry data and have their own calls. */
-export async function transitionOrder(store: Store, id: number, to: State, actor: Actor, now: number, note = ''): Promise<void> {
+export async function transitionOrder(
+  store: Store,
+  id: number,
+  to: State,
+  actor: Actor,
+  now: number,
+  note = '',
+): Promise<void> {
   await store.transaction(async (tx) => {
     const ro = await getOrderRow(tx, id);
     if (to === 'reception' || to === 'approved')
       throw new ConflictError(
-        { fr: `« ${STATE_LABEL[to].fr} » se fait par son formulaire`, en: `'${STATE_LABEL[to].en}' is done through its own form` },
+        {
+          fr: `« ${STATE_LABEL[to].fr} » se fait par son formulaire`,
+          en: `'${STATE_LABEL[to].en}' is done through its own form`,
+        },
         'to',
       );
     if (to === 'awaiting_approval') {
       const n = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM ro_lines WHERE ro_id = ?', [id]);
-      if (!n?.n) throw new ConflictError({ fr: 'le devis n’a aucune ligne', en: 'the quote has no lines' }, 'lines');
+      if (!n?.n)
+        throw new ConflictError({ fr: 'le devis n’a aucune ligne', en: 'the quote has no lines' }, 'lines');
     }
     if ((to === 'diagnosis' || to === 'repair') && ro.assigned_to === null)
       throw new ConflictError(
@@ -199,14 +248,27 @@ export async function approveQuote(
     const lines = await tx.all<RoLine>('SELECT * FROM ro_lines WHERE ro_id = ?', [id]);
     const unknown = input.approvedLineIds.filter((l) => !lines.some((x) => x.id === l));
     if (unknown.length)
-      throw new ValidationError({ fr: `lignes inconnues : ${unknown.join(', ')}`, en: `unknown lines: ${unknown.join(', ')}` }, 'approvedLineIds');
+      throw new ValidationError(
+        { fr: `lignes inconnues : ${unknown.join(', ')}`, en: `unknown lines: ${unknown.join(', ')}` },
+        'approvedLineIds',
+      );
     if (input.approvedLineIds.length === 0)
       throw new ValidationError({ fr: 'aucune ligne accordée', en: 'no line approved' }, 'approvedLineIds');
     const followup = input.followupOn || isoDate(now + 30 * 86_400_000);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(followup))
-      throw new ValidationError({ fr: 'date de relance invalide', en: 'invalid follow-up date' }, 'followupOn');
+      throw new ValidationError(
+        { fr: 'date de relance invalide', en: 'invalid follow-up date' },
+        'followupOn',
+      );
     const declined = lines.filter((l) => !input.approvedLineIds.includes(l.id));
-    await moveState(tx, ro, 'approved', actor, now, declined.length ? `partial: ${declined.length} declined` : 'whole');
+    await moveState(
+      tx,
+      ro,
+      'approved',
+      actor,
+      now,
+      declined.length ? `partial: ${declined.length} declined` : 'whole',
+    );
     for (const l of lines) {
       const approved = input.approvedLineIds.includes(l.id);
       await tx.run('UPDATE ro_lines SET status = ?, followup_on = ? WHERE id = ?', [
@@ -224,17 +286,35 @@ export async function addLine(
   input: { kind: string; description: string; soldHours?: number; priceCents?: number },
 ): Promise<RoLine> {
   if (input.kind !== 'labour' && input.kind !== 'part')
-    throw new ValidationError({ fr: 'type de ligne : main-d’œuvre ou pièce', en: 'line kind: labour or part' }, 'kind');
-  if (!input.description.trim()) throw new ValidationError({ fr: 'libellé obligatoire', en: 'description required' }, 'description');
+    throw new ValidationError(
+      { fr: 'type de ligne : main-d’œuvre ou pièce', en: 'line kind: labour or part' },
+      'kind',
+    );
+  if (!input.description.trim())
+    throw new ValidationError({ fr: 'libellé obligatoire', en: 'description required' }, 'description');
   const hours = input.soldHours ?? 0;
-  if (!(hours >= 0 && hours <= 100)) throw new ValidationError({ fr: 'temps vendu invalide', en: 'invalid sold time' }, 'soldHours');
+  if (!(hours >= 0 && hours <= 100))
+    throw new ValidationError({ fr: 'temps vendu invalide', en: 'invalid sold time' }, 'soldHours');
   return store.transaction(async (tx) => {
     const ro = await getOrderRow(tx, id);
     if (ro.state !== 'diagnosis' && ro.state !== 'quote')
-      throw new ConflictError({ fr: 'on ne chiffre qu’en diagnostic ou devis', en: 'lines are added during diagnosis or quote only' }, 'state');
+      throw new ConflictError(
+        {
+          fr: 'on ne chiffre qu’en diagnostic ou devis',
+          en: 'lines are added during diagnosis or quote only',
+        },
+        'state',
+      );
     const line = await tx.get<RoLine>(
       'INSERT INTO ro_lines (ro_id, kind, description, sold_hours, price_cents, status) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-      [id, input.kind, input.description.trim(), input.kind === 'labour' ? hours : 0, input.priceCents ?? 0, 'proposed'],
+      [
+        id,
+        input.kind,
+        input.description.trim(),
+        input.kind === 'labour' ? hours : 0,
+        input.priceCents ?? 0,
+        'proposed',
+      ],
     );
     return line!;
   });
@@ -248,20 +328,34 @@ export async function setDiagnosisNotes(store: Store, id: number, notes: string)
 /** Whether `userId` may work on this order: for HV work on a hybrid or EV, a valid covering habilitation. */
 export async function checkAssignee(db: Db, ro: RepairOrder, userId: number, now: number): Promise<void> {
   const user = await db.get<User>('SELECT id, name, role, active FROM users WHERE id = ?', [userId]);
-  if (!user || !user.active) throw new NotFoundError({ fr: 'Technicien', en: 'Technician' }, userId);
+  if (!user?.active) throw new NotFoundError({ fr: 'Technicien', en: 'Technician' }, userId);
   if (user.role !== 'technician' && user.role !== 'apprentice')
     throw new AssignmentRefused(
-      { fr: `${user.name} n'est ni technicien ni apprenti`, en: `${user.name} is neither a technician nor an apprentice` },
+      {
+        fr: `${user.name} n'est ni technicien ni apprenti`,
+        en: `${user.name} is neither a technician nor an apprentice`,
+      },
       'userId',
     );
   if (!ro.hv_requirement) return;
   const v = await db.get<{ energy: Energy }>('SELECT energy FROM vehicles WHERE id = ?', [ro.vehicle_id]);
   if (!v || !isHighVoltage(v.energy)) return;
-  const check = checkHabilitation(await listHabilitations(db, userId), ro.hv_requirement, isoDate(now), user.name);
+  const check = checkHabilitation(
+    await listHabilitations(db, userId),
+    ro.hv_requirement,
+    isoDate(now),
+    user.name,
+  );
   if (!check.ok) throw new AssignmentRefused(check.reason, 'userId');
 }
 
-export async function assignOrder(store: Store, id: number, userId: number, actor: Actor, now: number): Promise<void> {
+export async function assignOrder(
+  store: Store,
+  id: number,
+  userId: number,
+  actor: Actor,
+  now: number,
+): Promise<void> {
   await store.transaction(async (tx) => {
     const ro = await getOrderRow(tx, id);
     if (ro.state === 'delivered')
@@ -274,7 +368,13 @@ export async function assignOrder(store: Store, id: number, userId: number, acto
 }
 
 /** Opens a comeback (retour atelier) order linked to a delivered one. */
-export async function openComeback(store: Store, originalId: number, complaint: string, actor: Actor, now: number): Promise<RepairOrder> {
+export async function openComeback(
+  store: Store,
+  originalId: number,
+  complaint: string,
+  actor: Actor,
+  now: number,
+): Promise<RepairOrder> {
   const original = await getOrderRow(store, originalId);
   if (original.state !== 'delivered')
     throw new ConflictError(
@@ -293,10 +393,15 @@ export async function openComeback(store: Store, originalId: number, complaint: 
 
 export async function getOrder(db: Db, id: number): Promise<OrderDetail> {
   const ro = await getOrderRow(db, id);
-  const vehicle = await db.get<OrderDetail['vehicle']>('SELECT vin, plate, maker, model, model_year, energy FROM vehicles WHERE id = ?', [
-    ro.vehicle_id,
-  ]);
-  const extra = await db.get<{ customer_name: string | null; assignee_name: string | null; comeback_number: string | null }>(
+  const vehicle = await db.get<OrderDetail['vehicle']>(
+    'SELECT vin, plate, maker, model, model_year, energy FROM vehicles WHERE id = ?',
+    [ro.vehicle_id],
+  );
+  const extra = await db.get<{
+    customer_name: string | null;
+    assignee_name: string | null;
+    comeback_number: string | null;
+  }>(
     `SELECT c.name AS customer_name, u.name AS assignee_name, o.number AS comeback_number
      FROM repair_orders r LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN users u ON u.id = r.assigned_to
      LEFT JOIN repair_orders o ON o.id = r.comeback_of WHERE r.id = ?`,
@@ -307,7 +412,16 @@ export async function getOrder(db: Db, id: number): Promise<OrderDetail> {
     'SELECT e.*, u.name AS user_name FROM ro_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.ro_id = ? ORDER BY e.at, e.id',
     [id],
   );
-  return { ...ro, vehicle: vehicle!, customer_name: null, assignee_name: null, comeback_number: null, ...extra, lines, events };
+  return {
+    ...ro,
+    vehicle: vehicle!,
+    customer_name: null,
+    assignee_name: null,
+    comeback_number: null,
+    ...extra,
+    lines,
+    events,
+  };
 }
 
 /** Every open order, plus the ones delivered in the last `deliveredDays` days. */

@@ -26,8 +26,20 @@ export async function createSession(db: Db, userId: number | null, now: number):
   return s;
 }
 
-export async function loadSession(db: Db, id: string, now: number): Promise<{ session: Session; user: User | null } | null> {
-  const row = await db.get<Session & { login: string | null; name: string | null; role: User['role'] | null; active: number | null; created_at: number }>(
+export async function loadSession(
+  db: Db,
+  id: string,
+  now: number,
+): Promise<{ session: Session; user: User | null } | null> {
+  const row = await db.get<
+    Session & {
+      login: string | null;
+      name: string | null;
+      role: User['role'] | null;
+      active: number | null;
+      created_at: number;
+    }
+  >(
     `SELECT s.id, s.user_id, s.csrf, s.expires_at, u.login, u.name, u.role, u.active, u.created_at
      FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
     [id],
@@ -36,7 +48,14 @@ export async function loadSession(db: Db, id: string, now: number): Promise<{ se
   const session: Session = { id: row.id, user_id: row.user_id, csrf: row.csrf, expires_at: row.expires_at };
   const user =
     row.user_id !== null && row.active === 1
-      ? { id: row.user_id, login: row.login!, name: row.name!, role: row.role!, active: 1, created_at: row.created_at }
+      ? {
+          id: row.user_id,
+          login: row.login!,
+          name: row.name!,
+          role: row.role!,
+          active: 1,
+          created_at: row.created_at,
+        }
       : null;
   return { session, user };
 }

@@ -36,7 +36,10 @@ export async function updateSettings(db: Db, patch: Partial<Settings>): Promise<
     if (!limits) continue;
     if (!Number.isInteger(value) || value < limits[0] || value > limits[1])
       throw new ValidationError(
-        { fr: `${key} doit être un entier entre ${limits[0]} et ${limits[1]}`, en: `${key} must be an integer from ${limits[0]} to ${limits[1]}` },
+        {
+          fr: `${key} doit être un entier entre ${limits[0]} et ${limits[1]}`,
+          en: `${key} must be an integer from ${limits[0]} to ${limits[1]}`,
+        },
         key,
       );
     await db.run('DELETE FROM settings WHERE key = ?', [key]);

@@ -1,5 +1,5 @@
 import type { Db } from '../store/store.js';
-import { type Role, ROLES } from './domain.js';
+import { ROLES, type Role } from './domain.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { hashPassword, verifyPassword } from './password.js';
 
@@ -22,16 +22,28 @@ export async function createUser(
   const login = input.login.trim().toLowerCase();
   if (!/^[a-z0-9._-]{2,40}$/.test(login))
     throw new ValidationError(
-      { fr: 'identifiant : 2 à 40 caractères a-z, 0-9, . _ -', en: 'login: 2 to 40 characters a-z, 0-9, . _ -' },
+      {
+        fr: 'identifiant : 2 à 40 caractères a-z, 0-9, . _ -',
+        en: 'login: 2 to 40 characters a-z, 0-9, . _ -',
+      },
       'login',
     );
   if (!(ROLES as readonly string[]).includes(input.role))
-    throw new ValidationError({ fr: `rôle inconnu « ${input.role} »`, en: `unknown role '${input.role}'` }, 'role');
+    throw new ValidationError(
+      { fr: `rôle inconnu « ${input.role} »`, en: `unknown role '${input.role}'` },
+      'role',
+    );
   if (input.password.length < 8)
-    throw new ValidationError({ fr: 'mot de passe : 8 caractères au moins', en: 'password: at least 8 characters' }, 'password');
+    throw new ValidationError(
+      { fr: 'mot de passe : 8 caractères au moins', en: 'password: at least 8 characters' },
+      'password',
+    );
   if (!input.name.trim()) throw new ValidationError({ fr: 'nom obligatoire', en: 'name required' }, 'name');
   if (await db.get('SELECT id FROM users WHERE login = ?', [login]))
-    throw new ValidationError({ fr: `l'identifiant « ${login} » existe déjà`, en: `login '${login}' already exists` }, 'login');
+    throw new ValidationError(
+      { fr: `l'identifiant « ${login} » existe déjà`, en: `login '${login}' already exists` },
+      'login',
+    );
   const hash = await hashPassword(input.password);
   const row = await db.get<User>(
     `INSERT INTO users (login, name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING ${COLUMNS}`,
@@ -66,5 +78,7 @@ export function listUsers(db: Db): Promise<User[]> {
 
 /** People who clock and take repair orders. */
 export function listMechanics(db: Db): Promise<User[]> {
-  return db.all<User>(`SELECT ${COLUMNS} FROM users WHERE active = 1 AND role IN ('apprentice','technician') ORDER BY name`);
+  return db.all<User>(
+    `SELECT ${COLUMNS} FROM users WHERE active = 1 AND role IN ('apprentice','technician') ORDER BY name`,
+  );
 }

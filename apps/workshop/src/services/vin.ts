@@ -42,12 +42,14 @@ const WMI: Record<string, string> = {
 };
 
 const YEAR_CODES = 'ABCDEFGHJKLMNPRSTVWXY123456789';
-const TRANSLIT: Record<string, number> = {};
-'ABCDEFGH'.split('').forEach((c, i) => (TRANSLIT[c] = i + 1));
-'JKLMN'.split('').forEach((c, i) => (TRANSLIT[c] = i + 1));
-TRANSLIT.P = 7;
-TRANSLIT.R = 9;
-'STUVWXYZ'.split('').forEach((c, i) => (TRANSLIT[c] = i + 2));
+/** ISO 3779 transliteration of letters for the check digit (I, O and Q never occur). */
+const TRANSLIT: Record<string, number> = Object.fromEntries([
+  ...[...'ABCDEFGH'].map((c, i) => [c, i + 1]),
+  ...[...'JKLMN'].map((c, i) => [c, i + 1]),
+  ['P', 7],
+  ['R', 9],
+  ...[...'STUVWXYZ'].map((c, i) => [c, i + 2]),
+]);
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
 export const VIN_PATTERN = /^[A-HJ-NPR-Z0-9]{17}$/;

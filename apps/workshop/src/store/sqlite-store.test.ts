@@ -31,19 +31,26 @@ describe('SqliteStore', () => {
     const rows = await again.all('SELECT version FROM schema_migrations');
     expect(rows).toHaveLength(migrations.length);
     // Foreign keys are enforced: an odometer reading for no vehicle is refused.
-    await expect(again.run('INSERT INTO odometer_readings (vehicle_id, km, read_at, source) VALUES (999, 1, 1, ?)', ['x'])).rejects.toThrow(
-      /FOREIGN KEY/,
-    );
+    await expect(
+      again.run('INSERT INTO odometer_readings (vehicle_id, km, read_at, source) VALUES (999, 1, 1, ?)', [
+        'x',
+      ]),
+    ).rejects.toThrow(/FOREIGN KEY/);
   });
 
   it('applies a later migration on an existing database', async () => {
     const { s, file } = await fresh();
     await s.close();
-    const next = [...migrations, { version: 99, name: 'test column', sql: ['ALTER TABLE customers ADD COLUMN note TEXT'] }];
+    const next = [
+      ...migrations,
+      { version: 99, name: 'test column', sql: ['ALTER TABLE customers ADD COLUMN note TEXT'] },
+    ];
     const upgraded = await openSqliteStore(file, { migrations: next });
     stores.push(upgraded);
     expect(await upgraded.schemaVersion()).toBe(99);
-    await upgraded.run("INSERT INTO customers (name, created_at, last_activity_at, note) VALUES ('a', 1, 1, 'n')");
+    await upgraded.run(
+      "INSERT INTO customers (name, created_at, last_activity_at, note) VALUES ('a', 1, 1, 'n')",
+    );
   });
 
   it('rolls a transaction back whole when it throws', async () => {
@@ -69,7 +76,9 @@ describe('SqliteStore', () => {
       })
       .catch(() => 'rolled back');
     // Issued while the transaction is open: must not be swallowed by its rollback.
-    const outside = s.run("INSERT INTO customers (name, created_at, last_activity_at) VALUES ('outside', 1, 1)");
+    const outside = s.run(
+      "INSERT INTO customers (name, created_at, last_activity_at) VALUES ('outside', 1, 1)",
+    );
     release();
     expect(await tx).toBe('rolled back');
     await outside;
@@ -86,9 +95,12 @@ describe('SqliteStore', () => {
 
   it('backs up online while writes continue, and the copy passes the integrity check', async () => {
     const { s, dir } = await fresh();
-    for (let i = 0; i < 200; i++) await s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 1, 1)', [`c${i}`]);
+    for (let i = 0; i < 200; i++)
+      await s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 1, 1)', [`c${i}`]);
     const writes = Promise.all(
-      Array.from({ length: 50 }, (_, i) => s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 2, 2)', [`w${i}`])),
+      Array.from({ length: 50 }, (_, i) =>
+        s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 2, 2)', [`w${i}`]),
+      ),
     );
     await s.backup(join(dir, 'copy.sqlite'));
     await writes;

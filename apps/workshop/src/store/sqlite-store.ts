@@ -1,5 +1,5 @@
 import sqlite3 from 'sqlite3';
-import { type Migration, migrations as defaultMigrations } from './migrations.js';
+import { migrations as defaultMigrations, type Migration } from './migrations.js';
 import { type Db, type RunResult, type SqlValue, type Store, StoreError } from './store.js';
 
 type Conn = sqlite3.Database;
@@ -7,7 +7,11 @@ type Conn = sqlite3.Database;
 function open(file: string, mode: number): Promise<Conn> {
   return new Promise((resolve, reject) => {
     const db = new sqlite3.Database(file, mode, (err) =>
-      err ? reject(new StoreError(`cannot open ${file}: ${err.message}`, '', (err as NodeJS.ErrnoException).code)) : resolve(db),
+      err
+        ? reject(
+            new StoreError(`cannot open ${file}: ${err.message}`, '', (err as NodeJS.ErrnoException).code),
+          )
+        : resolve(db),
     );
   });
 }
@@ -20,7 +24,9 @@ function connDb(conn: Conn): Db {
   return {
     all: <T>(sql: string, params: SqlValue[] = []) =>
       new Promise<T[]>((resolve, reject) =>
-        conn.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(wrap(err, sql)) : resolve(rows))),
+        conn.all(sql, params, (err: Error | null, rows: T[]) =>
+          err ? reject(wrap(err, sql)) : resolve(rows),
+        ),
       ),
     get: <T>(sql: string, params: SqlValue[] = []) =>
       new Promise<T | undefined>((resolve, reject) =>
@@ -88,7 +94,8 @@ export class SqliteStore implements Store {
     wconn.configure('busyTimeout', 5000);
     if (!memory) {
       const mode = await w.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL');
-      if (mode?.journal_mode !== 'wal') throw new StoreError(`${file}: WAL mode refused (${mode?.journal_mode})`, 'PRAGMA journal_mode');
+      if (mode?.journal_mode !== 'wal')
+        throw new StoreError(`${file}: WAL mode refused (${mode?.journal_mode})`, 'PRAGMA journal_mode');
     }
     // NORMAL in WAL mode loses nothing on a process crash (only on power loss, the last commits).
     await w.run('PRAGMA synchronous = NORMAL');
@@ -120,16 +127,22 @@ export class SqliteStore implements Store {
   }
 
   async schemaVersion(): Promise<number> {
-    const row = await this.writer.get<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+    const row = await this.writer.get<{ v: number | null }>(
+      'SELECT MAX(version) AS v FROM schema_migrations',
+    );
     return row?.v ?? 0;
   }
 
   // `INSERT … RETURNING` reads rows back, so it is routed by what it does, not by the method used.
   all<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]> {
-    return isRead(sql) ? this.reader.all<T>(sql, params) : this.mutex.lock(() => this.writer.all<T>(sql, params));
+    return isRead(sql)
+      ? this.reader.all<T>(sql, params)
+      : this.mutex.lock(() => this.writer.all<T>(sql, params));
   }
   get<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
-    return isRead(sql) ? this.reader.get<T>(sql, params) : this.mutex.lock(() => this.writer.get<T>(sql, params));
+    return isRead(sql)
+      ? this.reader.get<T>(sql, params)
+      : this.mutex.lock(() => this.writer.get<T>(sql, params));
   }
   run(sql: string, params?: SqlValue[]): Promise<RunResult> {
     return this.mutex.lock(() => this.writer.run(sql, params));
@@ -153,7 +166,9 @@ export class SqliteStore implements Store {
   backup(dest: string): Promise<void> {
     return new Promise((resolve, reject) => {
       // The typings of sqlite3 lack Database#backup; the native binding has it (sqlite3_backup_*).
-      const conn = this.wconn as unknown as { backup(dest: string, cb: (err: Error | null) => void): SqliteBackup };
+      const conn = this.wconn as unknown as {
+        backup(dest: string, cb: (err: Error | null) => void): SqliteBackup;
+      };
       const b = conn.backup(dest, (err: Error | null) => {
         if (err) return reject(new StoreError(`backup to ${dest}: ${err.message}`, 'backup'));
         // -1 copies every page in one step; the source stays readable and writable meanwhile.

@@ -3,5 +3,10 @@ import { startServer } from '../server.js';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: durability-server.ts DB_FILE');
-const server = await startServer({ db: file, demo: true, port: 0, loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+const server = await startServer({
+  db: file,
+  demo: true,
+  port: 0,
+  loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+});
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

@@ -86,8 +86,20 @@ const TABLE: [string, string][] = [
   ['GET /api/kpi', 'TMID'],
 ];
 
-const LETTER: Record<Role, string> = { apprentice: 'A', technician: 'T', manager: 'M', instructor: 'I', admin: 'D' };
-const LOGIN: Record<Role, string> = { apprentice: 'leo', technician: 'ines', manager: 'chef', instructor: 'formateur', admin: 'admin' };
+const LETTER: Record<Role, string> = {
+  apprentice: 'A',
+  technician: 'T',
+  manager: 'M',
+  instructor: 'I',
+  admin: 'D',
+};
+const LOGIN: Record<Role, string> = {
+  apprentice: 'leo',
+  technician: 'ines',
+  manager: 'chef',
+  instructor: 'formateur',
+  admin: 'admin',
+};
 
 const t = await makeTestApp();
 afterAll(() => t.close());
@@ -110,14 +122,25 @@ describe.each(TABLE)('%s', (route, allowed) => {
   const [method, url] = route.split(' ') as [string, string];
   const permits = (role: Role) => allowed === 'public' || allowed === 'any' || allowed.includes(LETTER[role]);
 
-  it.each(ROLES.map((r) => [r, permits(r) ? 'allowed' : 'refused'] as const))('%s: %s', async (role, expected) => {
-    const res = await t.inject(LOGIN[role], { method: method as 'GET', url: concrete(url), payload: method === 'GET' ? undefined : {} });
-    if (expected === 'allowed') expect([401, 403]).not.toContain(res.statusCode);
-    else expect(res.statusCode).toBe(403);
-  });
+  it.each(ROLES.map((r) => [r, permits(r) ? 'allowed' : 'refused'] as const))(
+    '%s: %s',
+    async (role, expected) => {
+      const res = await t.inject(LOGIN[role], {
+        method: method as 'GET',
+        url: concrete(url),
+        payload: method === 'GET' ? undefined : {},
+      });
+      if (expected === 'allowed') expect([401, 403]).not.toContain(res.statusCode);
+      else expect(res.statusCode).toBe(403);
+    },
+  );
 
   it('without login', async () => {
-    const res = await t.inject(null, { method: method as 'GET', url: concrete(url), payload: method === 'GET' ? undefined : {} });
+    const res = await t.inject(null, {
+      method: method as 'GET',
+      url: concrete(url),
+      payload: method === 'GET' ? undefined : {},
+    });
     if (allowed === 'public') expect([401, 403]).not.toContain(res.statusCode);
     else if (method === 'GET' && !url.startsWith('/api/')) {
       expect(res.statusCode).toBe(303);

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lang } from '../i18n.js';
 import { DEMO_PASSWORD } from '../seed.js';
@@ -15,7 +15,10 @@ import { type RunningServer, startServer } from '../server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`);
+if (!HAVE_CHROMIUM)
+  console.warn(
+    `browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`,
+  );
 
 let offset = 0;
 let server: RunningServer;
@@ -24,10 +27,23 @@ const dir = mkdtempSync(join(tmpdir(), 'atelier-browser-'));
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
-  server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0, clock: { now: () => Date.now() + offset } });
+  server = await startServer({
+    db: join(dir, 'w.sqlite'),
+    demo: true,
+    port: 0,
+    clock: { now: () => Date.now() + offset },
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 afterAll(async () => {
@@ -37,9 +53,28 @@ afterAll(async () => {
 });
 
 const TEXT = {
-  fr: { board: 'Tableau des ordres de réparation', booked: 'Rendez-vous', reception: 'Réception', delivered: 'Livré / facturé', kpi: 'Indicateurs atelier', clockedIn: 'Présent depuis', efficiency: 'heures vendues ÷ heures pointées' },
-  en: { board: 'Repair order board', booked: 'Booked', reception: 'Reception', delivered: 'Delivered / invoiced', kpi: 'Workshop KPIs', clockedIn: 'Clocked in since', efficiency: 'sold hours ÷ clocked hours' },
+  fr: {
+    board: 'Tableau des ordres de réparation',
+    booked: 'Rendez-vous',
+    reception: 'Réception',
+    delivered: 'Livré / facturé',
+    kpi: 'Indicateurs atelier',
+    clockedIn: 'Présent depuis',
+    efficiency: 'heures vendues ÷ heures pointées',
+  },
+  en: {
+    board: 'Repair order board',
+    booked: 'Booked',
+    reception: 'Reception',
+    delivered: 'Delivered / invoiced',
+    kpi: 'Workshop KPIs',
+    clockedIn: 'Clocked in since',
+    efficiency: 'sold hours ÷ clocked hours',
+  },
 } as const;
+
+/** The element's text, trimmed (textContent: what the server sent, not how CSS lays it out). */
+const text = async (l: Locator): Promise<string> => ((await l.textContent()) ?? '').trim();
 
 async function login(page: Page, who: string, lang: Lang) {
   await page.goto(`${server.url}/login?lang=${lang}`);
@@ -60,7 +95,7 @@ async function move(page: Page, to: string) {
 /** Hours clocked as shown on the KPI page's hours row, as a number. */
 async function clockedHours(page: Page, lang: Lang): Promise<number> {
   await page.goto(`${server.url}/kpi`);
-  const row = await page.locator('tr.hours td').innerText();
+  const row = await text(page.locator('tr.hours td'));
   const m = (lang === 'fr' ? /pointées ([\d\s ,]+) h/ : /clocked ([\d,.]+) h/).exec(row)!;
   return Number(m[1]!.replace(/[\s  ]/g, '').replace(lang === 'fr' ? ',' : /,/g, lang === 'fr' ? '.' : ''));
 }
@@ -77,30 +112,41 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
       page.on('pageerror', (e) => consoleErrors.push(e.message));
       const t = TEXT[lang];
       await login(page, 'chef', lang);
-      expect((await page.locator('h1').innerText()).trim()).toBe(t.board);
+      expect(await text(page.locator('h1'))).toBe(t.board);
 
       // Create a repair order on the 308 (diesel: no habilitation needed).
       await page.goto(`${server.url}/orders/new`);
-      await page.selectOption('select[name=vehicleId]', { label: (await page.locator('select[name=vehicleId] option', { hasText: 'EK-456-LM' }).innerText()).trim() });
+      await page.selectOption('select[name=vehicleId]', {
+        label: (await text(page.locator('select[name=vehicleId] option', { hasText: 'EK-456-LM' }))).trim(),
+      });
       const complaint = lang === 'fr' ? 'Ça broute au démarrage <b>à froid</b>' : 'Judders when <b>cold</b>';
       await page.fill('textarea[name=complaint]', complaint);
-      await Promise.all([page.waitForURL(/\/orders\/\d+$/), page.click('form[action="/orders"] button[type=submit]')]);
+      await Promise.all([
+        page.waitForURL(/\/orders\/\d+$/),
+        page.click('form[action="/orders"] button[type=submit]'),
+      ]);
       const orderUrl = page.url();
-      expect((await page.locator('.state').innerText()).trim()).toBe(t.booked);
+      expect(await text(page.locator('.state'))).toBe(t.booked);
       // Stored markup comes back as text.
-      expect((await page.locator('.complaint').innerText()).trim()).toBe(complaint);
+      expect(await text(page.locator('.complaint'))).toBe(complaint);
 
       // Reception, then assignment to Inès.
       await page.fill('form[action$="/reception"] input[name=odometerKm]', '250000');
-      await page.fill('form[action$="/reception"] textarea[name=condition]', lang === 'fr' ? 'rayure pare-choc' : 'scratched bumper');
+      await page.fill(
+        'form[action$="/reception"] textarea[name=condition]',
+        lang === 'fr' ? 'rayure pare-choc' : 'scratched bumper',
+      );
       await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/reception"] button')]);
-      expect((await page.locator('.state').innerText()).trim()).toBe(t.reception);
+      expect(await text(page.locator('.state'))).toBe(t.reception);
       await page.selectOption('form[action$="/assign"] select', { label: 'Inès Moreau' });
       await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/assign"] button')]);
-      expect((await page.locator('.assignee').innerText()).trim()).toBe('Inès Moreau');
+      expect(await text(page.locator('.assignee'))).toBe('Inès Moreau');
 
       await move(page, 'diagnosis');
-      await page.fill('form[action$="/lines"] input[name=description]', lang === 'fr' ? 'Remplacement injecteur' : 'Replace injector');
+      await page.fill(
+        'form[action$="/lines"] input[name=description]',
+        lang === 'fr' ? 'Remplacement injecteur' : 'Replace injector',
+      );
       await page.fill('form[action$="/lines"] input[name=soldHours]', '2');
       await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/lines"] button')]);
       await move(page, 'quote');
@@ -113,15 +159,20 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
       // Inès clocks in, works 90 minutes on the order, clocks out: her KPIs move.
       await login(page, 'ines', lang);
       const before = await clockedHours(page, lang);
-      expect((await page.locator('h1').innerText()).trim()).toBe(t.kpi);
-      expect(await page.locator('tr.efficiency .formula').innerText()).toContain(t.efficiency);
+      expect(await text(page.locator('h1'))).toBe(t.kpi);
+      expect(await text(page.locator('tr.efficiency .formula'))).toContain(t.efficiency);
       // uPlot drew the chart from the page's data block.
       expect(await page.locator('#kpi-chart canvas').count()).toBe(1);
       await page.goto(`${server.url}/clock`);
       await Promise.all([page.waitForLoadState('load'), page.click('#clock-in')]);
-      expect(await page.locator('.clock-status .status').innerText()).toContain(t.clockedIn);
-      const option = page.locator('form[action="/clock/start"] select[name=roId] option', { hasText: 'EK-456-LM' }).first();
-      await page.selectOption('form[action="/clock/start"] select[name=roId]', (await option.getAttribute('value'))!);
+      expect(await text(page.locator('.clock-status .status'))).toContain(t.clockedIn);
+      const option = page
+        .locator('form[action="/clock/start"] select[name=roId] option', { hasText: 'EK-456-LM' })
+        .first();
+      await page.selectOption(
+        'form[action="/clock/start"] select[name=roId]',
+        (await option.getAttribute('value'))!,
+      );
       await Promise.all([page.waitForLoadState('load'), page.click('#start-operation')]);
       offset += 90 * 60_000;
       await Promise.all([page.waitForLoadState('load'), page.click('#clock-out')]);
@@ -135,7 +186,7 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
       await login(page, 'chef', lang);
       await page.goto(orderUrl);
       await move(page, 'delivered');
-      expect((await page.locator('.state').innerText()).trim()).toBe(t.delivered);
+      expect(await text(page.locator('.state'))).toBe(t.delivered);
       // Ten states (booked … delivered) and the assignment, each with who and when.
       expect(await page.locator('.events li').count()).toBe(11);
       expect(consoleErrors).toEqual([]);

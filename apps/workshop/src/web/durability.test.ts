@@ -37,15 +37,21 @@ function startChild(file: string): Promise<string> {
 
 async function login(url: string): Promise<{ cookie: string; csrf: string }> {
   const page = await fetch(`${url}/login`);
-  const pre = page.headers.getSetCookie().find((c) => c.startsWith(SESSION_COOKIE))!.split(';')[0]!;
+  const pre = page.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(SESSION_COOKIE))!
+    .split(';')[0]!;
   const formCsrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   const res = await fetch(`${url}/login`, {
     method: 'POST',
     headers: { cookie: pre, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ login: 'chef', password: DEMO_PASSWORD, _csrf: formCsrf }),
   });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(SESSION_COOKIE))!.split(';')[0]!;
-  return { cookie, csrf: (await res.json()).csrf };
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(SESSION_COOKIE))!
+    .split(';')[0]!;
+  return { cookie, csrf: ((await res.json()) as { csrf: string }).csrf };
 }
 
 describe('durability', () => {
@@ -64,11 +70,19 @@ describe('durability', () => {
         try {
           if (n % 3 === 0) {
             // A multi-row transaction: order + its first event + the customer's activity date.
-            const r = await fetch(`${url}/api/orders`, { method: 'POST', headers, body: JSON.stringify({ vehicleId: 1 + (n % 7), complaint: `load ${n}` }) });
-            if (r.status === 201) ackedOrders.push((await r.json()).id);
+            const r = await fetch(`${url}/api/orders`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ vehicleId: 1 + (n % 7), complaint: `load ${n}` }),
+            });
+            if (r.status === 201) ackedOrders.push(((await r.json()) as { id: number }).id);
           } else {
             const name = `load-${n}`;
-            const r = await fetch(`${url}/api/customers`, { method: 'POST', headers, body: JSON.stringify({ name }) });
+            const r = await fetch(`${url}/api/customers`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ name }),
+            });
             if (r.status === 201) ackedCustomers.push(name);
           }
         } catch {
@@ -88,13 +102,21 @@ describe('durability', () => {
     const store = await openSqliteStore(file);
     try {
       expect(await store.integrityCheck()).toEqual([]);
-      const names = new Set((await store.all<{ name: string }>("SELECT name FROM customers WHERE name LIKE 'load-%'")).map((r) => r.name));
+      const names = new Set(
+        (await store.all<{ name: string }>("SELECT name FROM customers WHERE name LIKE 'load-%'")).map(
+          (r) => r.name,
+        ),
+      );
       const lost = ackedCustomers.filter((n) => !names.has(n));
       expect(lost).toEqual([]);
-      const orders = new Set((await store.all<{ id: number }>('SELECT id FROM repair_orders')).map((r) => r.id));
+      const orders = new Set(
+        (await store.all<{ id: number }>('SELECT id FROM repair_orders')).map((r) => r.id),
+      );
       expect(ackedOrders.filter((id) => !orders.has(id))).toEqual([]);
       // No half transaction: every order has its creation event.
-      const orphans = await store.all('SELECT r.id FROM repair_orders r WHERE NOT EXISTS (SELECT 1 FROM ro_events e WHERE e.ro_id = r.id)');
+      const orphans = await store.all(
+        'SELECT r.id FROM repair_orders r WHERE NOT EXISTS (SELECT 1 FROM ro_events e WHERE e.ro_id = r.id)',
+      );
       expect(orphans).toEqual([]);
       expect(ackedCustomers.length).toBeGreaterThan(100);
     } finally {

@@ -4,7 +4,9 @@ import { escapeHtml, html, jsonScript, raw } from './html.js';
 describe('html templates', () => {
   it('escapes every interpolated value by default', () => {
     const evil = `<script>alert("x")</script>&'`;
-    expect(html`<p>${evil}</p>`.value).toBe('<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>');
+    expect(html`<p>${evil}</p>`.value).toBe(
+      '<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>',
+    );
     expect(html`<a title="${evil}">`.value).not.toContain('"x"');
   });
   it('nests templates without double escaping, and joins arrays', () => {

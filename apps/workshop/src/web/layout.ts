@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Lang, type Text, tr } from '../i18n.js';
 import { ROLE_LABEL } from '../services/domain.js';
-import { type Html, html, type HtmlValue } from './html.js';
+import { type Html, type HtmlValue, html } from './html.js';
 
-export const T = (req: FastifyRequest, text: Text, vars?: Record<string, string | number>): string => tr(req.lang, text, vars);
+export const T = (req: FastifyRequest, text: Text, vars?: Record<string, string | number>): string =>
+  tr(req.lang, text, vars);
 
 export function csrfField(req: FastifyRequest): Html {
   return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}">`;
@@ -11,11 +12,19 @@ export function csrfField(req: FastifyRequest): Html {
 
 const NAV: { href: string; text: Text; roles?: string[] }[] = [
   { href: '/board', text: { fr: 'Tableau', en: 'Board' } },
-  { href: '/orders/new', text: { fr: 'Nouvel OR', en: 'New order' }, roles: ['technician', 'manager', 'admin'] },
+  {
+    href: '/orders/new',
+    text: { fr: 'Nouvel OR', en: 'New order' },
+    roles: ['technician', 'manager', 'admin'],
+  },
   { href: '/customers', text: { fr: 'Clients', en: 'Customers' }, roles: ['technician', 'manager', 'admin'] },
   { href: '/vehicles', text: { fr: 'Véhicules', en: 'Vehicles' } },
   { href: '/clock', text: { fr: 'Pointage', en: 'Clocking' } },
-  { href: '/kpi', text: { fr: 'Indicateurs', en: 'KPIs' }, roles: ['manager', 'admin', 'instructor', 'technician'] },
+  {
+    href: '/kpi',
+    text: { fr: 'Indicateurs', en: 'KPIs' },
+    roles: ['manager', 'admin', 'instructor', 'technician'],
+  },
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
 ];
 
@@ -27,17 +36,25 @@ function langSwitch(req: FastifyRequest): Html {
   return html`<a class="lang" href="${url.pathname + url.search}" hreflang="${other}">${other === 'fr' ? 'Français' : 'English'}</a>`;
 }
 
-export function renderPage(req: FastifyRequest, title: Text, body: HtmlValue, opts: { print?: boolean; scripts?: string[] } = {}): string {
+export function renderPage(
+  req: FastifyRequest,
+  title: Text,
+  body: HtmlValue,
+  opts: { print?: boolean; scripts?: string[] } = {},
+): string {
   const user = req.user;
   const nav = user
     ? html`<nav>${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
       <div class="who">${user.name} · ${T(req, ROLE_LABEL[user.role])}
-        <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(req, {
-          fr: 'Déconnexion',
-          en: 'Log out',
-        })}</button></form> ${langSwitch(req)}</div>`
+        <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(
+          req,
+          {
+            fr: 'Déconnexion',
+            en: 'Log out',
+          },
+        )}</button></form> ${langSwitch(req)}</div>`
     : html`<div class="who">${langSwitch(req)}</div>`;
   return html`<!doctype html>
 <html lang="${req.lang}">

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../store/migrations.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 import { LANG_COOKIE } from './types.js';
 
@@ -13,17 +14,23 @@ const H = 3600_000;
 describe('system routes', () => {
   it('answers /healthz with the schema version while the store is open', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
-    expect(res.json()).toEqual({ ok: true, schema: 1 });
+    expect(res.json()).toEqual({ ok: true, schema: Math.max(...migrations.map((m) => m.version)) });
   });
 
   it('serves an OpenAPI 3 document built from the route schemas', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/orders', '/api/orders/{id}/transitions', '/api/kpi', '/api/clock/start']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/orders', '/api/orders/{id}/transitions', '/api/kpi', '/api/clock/start']),
+    );
     const create = doc.paths['/api/orders'].post;
     expect(create.requestBody.content['application/json'].schema.required).toEqual(['vehicleId']);
     expect(create.responses['201']).toBeDefined();
-    expect(doc.components.securitySchemes.csrf).toEqual({ type: 'apiKey', in: 'header', name: 'x-csrf-token' });
+    expect(doc.components.securitySchemes.csrf).toEqual({
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-csrf-token',
+    });
   });
 
   it('serves uPlot and the app assets', async () => {
@@ -43,7 +50,11 @@ describe('languages', () => {
     const en = await t.inject('chef', { method: 'GET', url: '/board?lang=en' });
     expect(en.body).toContain('Repair order board');
     expect(String(en.headers['set-cookie'])).toContain(`${LANG_COOKIE}=en`);
-    const again = await t.inject('chef', { method: 'GET', url: '/kpi', headers: { cookie: `${(await t.as('chef')).cookie}; ${LANG_COOKIE}=en` } });
+    const again = await t.inject('chef', {
+      method: 'GET',
+      url: '/kpi',
+      headers: { cookie: `${(await t.as('chef')).cookie}; ${LANG_COOKIE}=en` },
+    });
     expect(again.body).toContain('Workshop KPIs');
     expect(again.body).toContain('sold hours ÷ clocked hours');
   });
@@ -52,7 +63,12 @@ describe('languages', () => {
     const o = t.demo.orderIds.booked!;
     const karim = t.demo.users.karim!.id;
     const chef = await t.as('chef');
-    const fr = await t.app.inject({ method: 'POST', url: `/api/orders/${o}/assign`, headers: chef.headers, payload: { userId: karim } });
+    const fr = await t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${o}/assign`,
+      headers: chef.headers,
+      payload: { userId: karim },
+    });
     expect(fr.statusCode).toBe(409);
     expect(fr.json().error).toMatch(/Karim Haddad.*B1VL.*recyclage dépassé/);
     const en = await t.app.inject({
@@ -70,26 +86,52 @@ describe('repair orders over the JSON API', () => {
   it('takes a new order through the whole process and shows it on the board and the printable order', async () => {
     const chef = await t.as('chef');
     const tech = await t.as('ines');
-    const post = (who: typeof chef, url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: who.headers, payload });
-    const created = await post(chef, '/api/orders', { vehicleId: t.demo.vehicleIds[6], complaint: 'Le moteur broute à froid' });
+    const post = (who: typeof chef, url: string, payload: object) =>
+      t.app.inject({ method: 'POST', url, headers: who.headers, payload });
+    const created = await post(chef, '/api/orders', {
+      vehicleId: t.demo.vehicleIds[6],
+      complaint: 'Le moteur broute à froid',
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     expect(created.json().state).toBe('booked');
-    expect((await post(chef, `/api/orders/${id}/reception`, { complaint: 'Le moteur broute à froid', odometerKm: 200_000, condition: 'RAS' })).json().state).toBe('reception');
-    expect((await post(chef, `/api/orders/${id}/assign`, { userId: t.demo.users.ines!.id })).statusCode).toBe(200);
+    expect(
+      (
+        await post(chef, `/api/orders/${id}/reception`, {
+          complaint: 'Le moteur broute à froid',
+          odometerKm: 200_000,
+          condition: 'RAS',
+        })
+      ).json().state,
+    ).toBe('reception');
+    expect((await post(chef, `/api/orders/${id}/assign`, { userId: t.demo.users.ines!.id })).statusCode).toBe(
+      200,
+    );
     const move = async (to: string, who = tech) => {
       const r = await post(who, `/api/orders/${id}/transitions`, { to });
       expect(r.statusCode, `${to}: ${r.body}`).toBe(200);
       return r.json();
     };
     await move('diagnosis');
-    const line = await post(tech, `/api/orders/${id}/lines`, { kind: 'labour', description: 'Bougies', soldHours: 0.7, priceEuros: 0 });
+    const line = await post(tech, `/api/orders/${id}/lines`, {
+      kind: 'labour',
+      description: 'Bougies',
+      soldHours: 0.7,
+      priceEuros: 0,
+    });
     expect(line.statusCode).toBe(201);
-    const declined = await post(tech, `/api/orders/${id}/lines`, { kind: 'part', description: 'Balais essuie-glace', priceEuros: 24.9 });
+    const declined = await post(tech, `/api/orders/${id}/lines`, {
+      kind: 'part',
+      description: 'Balais essuie-glace',
+      priceEuros: 24.9,
+    });
     expect(declined.json().price_cents).toBe(2490);
     await move('quote');
     await move('awaiting_approval', chef);
-    const approved = await post(chef, `/api/orders/${id}/approval`, { approve: [line.json().id], followupOn: '2026-06-01' });
+    const approved = await post(chef, `/api/orders/${id}/approval`, {
+      approve: [line.json().id],
+      followupOn: '2026-06-01',
+    });
     expect(approved.json().lines.map((l: { status: string }) => l.status)).toEqual(['approved', 'declined']);
     for (const s of ['repair', 'quality_control', 'ready']) await move(s);
     const bad = await post(tech, `/api/orders/${id}/transitions`, { to: 'booked' });
@@ -97,7 +139,11 @@ describe('repair orders over the JSON API', () => {
     const board = await t.inject('chef', { method: 'GET', url: '/board' });
     expect(board.body).toMatch(new RegExp(`data-state="ready">[\\s\\S]*?${created.json().number}`));
     const done = await move('delivered', chef);
-    expect(done.events.filter((e: { from_state: string; to_state: string }) => e.from_state !== e.to_state).map((e: { user_name: string }) => e.user_name)).toEqual([
+    expect(
+      done.events
+        .filter((e: { from_state: string; to_state: string }) => e.from_state !== e.to_state)
+        .map((e: { user_name: string }) => e.user_name),
+    ).toEqual([
       'Sophie Martin',
       'Sophie Martin',
       'Inès Moreau',
@@ -113,13 +159,20 @@ describe('repair orders over the JSON API', () => {
     expect(print.body).toContain('Le moteur broute à froid');
     expect(print.body).toContain('Signature du client');
     expect(print.body).toContain('refusée — travaux différés');
-    const deferred = (await t.inject('chef', { method: 'GET', url: '/api/deferred-work?until=2026-06-01' })).json();
+    const deferred = (
+      await t.inject('chef', { method: 'GET', url: '/api/deferred-work?until=2026-06-01' })
+    ).json();
     expect(deferred.map((d: { description: string }) => d.description)).toContain('Balais essuie-glace');
   });
 
   it('validates input against the schemas, naming the field', async () => {
     const chef = await t.as('chef');
-    const res = await t.app.inject({ method: 'POST', url: '/api/orders', headers: chef.headers, payload: { vehicleId: 'abc' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/orders',
+      headers: chef.headers,
+      payload: { vehicleId: 'abc' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatch(/vehicleId/);
     const missing = await t.inject('chef', { method: 'GET', url: '/api/orders/99999' });
@@ -132,8 +185,15 @@ describe('clocking and KPIs', () => {
   it('moves the KPIs when someone clocks on an order', async () => {
     const lucas = await t.as('lucas');
     const before = (await t.inject('lucas', { method: 'GET', url: '/api/kpi' })).json();
-    expect((await t.app.inject({ method: 'POST', url: '/api/clock/in', headers: lucas.headers })).statusCode).toBe(200);
-    const start = await t.app.inject({ method: 'POST', url: '/api/clock/start', headers: lucas.headers, payload: { roId: t.demo.orderIds.qc } });
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/clock/in', headers: lucas.headers })).statusCode,
+    ).toBe(200);
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/api/clock/start',
+      headers: lucas.headers,
+      payload: { roId: t.demo.orderIds.qc },
+    });
     expect(start.statusCode, start.body).toBe(200);
     expect(start.json().activity.ro_number).toMatch(/^OR-/);
     await t.clock.advance(2 * H);
@@ -142,24 +202,40 @@ describe('clocking and KPIs', () => {
     expect(after.clockedHours - before.clockedHours).toBeCloseTo(2);
     expect(after.attendedHours - before.attendedHours).toBeCloseTo(2);
     // A technician sees only their own figures, even when asking for someone else's.
-    const other = (await t.inject('lucas', { method: 'GET', url: `/api/kpi?userId=${t.demo.users.ines!.id}` })).json();
+    const other = (
+      await t.inject('lucas', { method: 'GET', url: `/api/kpi?userId=${t.demo.users.ines!.id}` })
+    ).json();
     expect(other.userId).toBe(t.demo.users.lucas!.id);
   });
 
   it('shows each KPI with its formula, and a chart fed by the daily series', async () => {
     const page = await t.inject('chef', { method: 'GET', url: '/kpi' });
-    for (const s of ['Efficacité', 'heures vendues ÷ heures pointées', 'heures pointées ÷ heures de présence', 'heures vendues ÷ heures de présence', 'Taux de retours atelier', 'Durée moyenne de diagnostic', 'Durée moyenne dans chaque état'])
+    for (const s of [
+      'Efficacité',
+      'heures vendues ÷ heures pointées',
+      'heures pointées ÷ heures de présence',
+      'heures vendues ÷ heures de présence',
+      'Taux de retours atelier',
+      'Durée moyenne de diagnostic',
+      'Durée moyenne dans chaque état',
+    ])
       expect(page.body).toContain(s);
     expect(page.body).toContain('/vendor/uplot/uPlot.iife.min.js');
-    const data = JSON.parse(/<script type="application\/json" id="kpi-data">([^<]*)<\/script>/.exec(page.body)![1]!);
+    const data = JSON.parse(
+      /<script type="application\/json" id="kpi-data">([^<]*)<\/script>/.exec(page.body)![1]!,
+    );
     expect(data.daily.day).toHaveLength(30);
     expect(data.daily.clocked.some((h: number) => h > 0)).toBe(true);
   });
 
   it('lets a manager correct an entry, and keeps the audit trail', async () => {
     const chef = await t.as('chef');
-    const entries = (await t.inject('chef', { method: 'GET', url: `/api/clock/entries?userId=${t.demo.users.leo!.id}` })).json();
-    const e = entries.find((x: { kind: string; end_at: number | null }) => x.kind === 'attendance' && x.end_at);
+    const entries = (
+      await t.inject('chef', { method: 'GET', url: `/api/clock/entries?userId=${t.demo.users.leo!.id}` })
+    ).json();
+    const e = entries.find(
+      (x: { kind: string; end_at: number | null }) => x.kind === 'attendance' && x.end_at,
+    );
     const res = await t.app.inject({
       method: 'POST',
       url: `/api/clock/entries/${e.id}/correction`,
@@ -167,8 +243,17 @@ describe('clocking and KPIs', () => {
       payload: { startAt: String(e.start_at - 15 * 60_000), reason: 'arrivé plus tôt, badge oublié' },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const trail = (await t.inject('chef', { method: 'GET', url: `/api/clock/entries/${e.id}/corrections` })).json();
-    expect(trail).toEqual([expect.objectContaining({ field: 'start_at', old_value: e.start_at, new_value: e.start_at - 15 * 60_000, by_name: 'Sophie Martin' })]);
+    const trail = (
+      await t.inject('chef', { method: 'GET', url: `/api/clock/entries/${e.id}/corrections` })
+    ).json();
+    expect(trail).toEqual([
+      expect.objectContaining({
+        field: 'start_at',
+        old_value: e.start_at,
+        new_value: e.start_at - 15 * 60_000,
+        by_name: 'Sophie Martin',
+      }),
+    ]);
   });
 });
 
@@ -185,8 +270,15 @@ describe('people and GDPR pages', () => {
     const exp = await t.inject('chef', { method: 'GET', url: '/api/customers/5/export' });
     expect(exp.headers['content-disposition']).toBe('attachment; filename="customer-5.json"');
     expect(exp.json().customer.name).toBe('Pierre Fontaine');
-    const erase = await t.app.inject({ method: 'POST', url: '/customers/5/erase', headers: chef.headers, payload: {} });
+    const erase = await t.app.inject({
+      method: 'POST',
+      url: '/customers/5/erase',
+      headers: chef.headers,
+      payload: {},
+    });
     expect(erase.statusCode).toBe(303);
-    expect(JSON.stringify((await t.inject('chef', { method: 'GET', url: '/api/customers/5/export' })).json())).not.toContain('Fontaine');
+    expect(
+      JSON.stringify((await t.inject('chef', { method: 'GET', url: '/api/customers/5/export' })).json()),
+    ).not.toContain('Fontaine');
   });
 });

@@ -30,14 +30,21 @@ describe('route declarations', () => {
     const noDeclaration = async (app: FastifyInstance) => {
       app.get('/forgotten', async () => 'oops');
     };
-    await expect(buildApp({ store: t.store, clock: t.clock }, {}, [noDeclaration])).rejects.toBeInstanceOf(RouteAccessError);
+    await expect(buildApp({ store: t.store, clock: t.clock }, {}, [noDeclaration])).rejects.toBeInstanceOf(
+      RouteAccessError,
+    );
   });
 });
 
 describe('login', () => {
   it('logs in with the right password only, with a fresh session id, following only local paths', async () => {
     const { cookie, csrf } = await loginPage(t.app);
-    const bad = await t.app.inject({ method: 'POST', url: '/login', headers: { cookie }, payload: { login: 'chef', password: 'wrong', _csrf: csrf } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { cookie },
+      payload: { login: 'chef', password: 'wrong', _csrf: csrf },
+    });
     expect(bad.statusCode).toBe(401);
     expect(bad.body).toContain('identifiant ou mot de passe incorrect');
     const ok = await t.app.inject({
@@ -71,7 +78,14 @@ describe('login', () => {
       const codes = [];
       for (let i = 0; i < 5; i++)
         codes.push(
-          (await limited.app.inject({ method: 'POST', url: '/login', headers: { cookie }, payload: { login: 'chef', password: 'nope', _csrf: csrf } })).statusCode,
+          (
+            await limited.app.inject({
+              method: 'POST',
+              url: '/login',
+              headers: { cookie },
+              payload: { login: 'chef', password: 'nope', _csrf: csrf },
+            })
+          ).statusCode,
         );
       expect(codes).toEqual([401, 401, 401, 429, 429]);
     } finally {
@@ -84,7 +98,12 @@ describe('CSRF', () => {
   it('refuses state changes without the token, or with another session’s token', async () => {
     const chef = await t.as('chef');
     const other = await t.as('admin');
-    const noToken = await t.app.inject({ method: 'POST', url: '/api/customers', headers: { cookie: chef.cookie }, payload: { name: 'X' } });
+    const noToken = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers: { cookie: chef.cookie },
+      payload: { name: 'X' },
+    });
     expect(noToken.statusCode).toBe(403);
     expect(noToken.json().error).toMatch(/CSRF/);
     const wrong = await t.app.inject({
@@ -94,14 +113,28 @@ describe('CSRF', () => {
       payload: { name: 'X' },
     });
     expect(wrong.statusCode).toBe(403);
-    const form = await t.app.inject({ method: 'POST', url: '/customers', headers: { cookie: chef.cookie }, payload: { name: 'X' } });
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/customers',
+      headers: { cookie: chef.cookie },
+      payload: { name: 'X' },
+    });
     expect(form.statusCode).toBe(403);
-    const loginNoToken = await t.app.inject({ method: 'POST', url: '/login', payload: { login: 'chef', password: DEMO_PASSWORD } });
+    const loginNoToken = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: { login: 'chef', password: DEMO_PASSWORD },
+    });
     expect(loginNoToken.statusCode).toBe(403);
     const before = await t.store.get<{ n: number }>("SELECT COUNT(*) AS n FROM customers WHERE name = 'X'");
     expect(before?.n).toBe(0);
     // With the token, in the header or the form field, it goes through.
-    const viaHeader = await t.app.inject({ method: 'POST', url: '/api/customers', headers: chef.headers, payload: { name: 'X' } });
+    const viaHeader = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers: chef.headers,
+      payload: { name: 'X' },
+    });
     expect(viaHeader.statusCode).toBe(201);
     const viaForm = await t.app.inject({
       method: 'POST',
@@ -118,7 +151,12 @@ describe('hostile input', () => {
 
   it('shows stored HTML and script payloads escaped on every page', async () => {
     const chef = await t.as('chef');
-    const cres = await t.app.inject({ method: 'POST', url: '/api/customers', headers: chef.headers, payload: { name: XSS, phone: '<b>07</b>' } });
+    const cres = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers: chef.headers,
+      payload: { name: XSS, phone: '<b>07</b>' },
+    });
     expect(cres.statusCode).toBe(201);
     const c = cres.json();
     const v = (
@@ -126,11 +164,33 @@ describe('hostile input', () => {
         method: 'POST',
         url: '/api/vehicles',
         headers: chef.headers,
-        payload: { vin: 'WVWZZZ1KZAW000001', plate: XSS.slice(0, 20), model: XSS.slice(0, 100), energy: 'petrol', customerId: c.id },
+        payload: {
+          vin: 'WVWZZZ1KZAW000001',
+          plate: XSS.slice(0, 20),
+          model: XSS.slice(0, 100),
+          energy: 'petrol',
+          customerId: c.id,
+        },
       })
     ).json();
-    const o = (await t.app.inject({ method: 'POST', url: '/api/orders', headers: chef.headers, payload: { vehicleId: v.id, complaint: XSS } })).json();
-    for (const url of ['/customers', `/customers/${c.id}`, `/vehicles/${v.id}`, '/vehicles', `/orders/${o.id}`, `/orders/${o.id}/print`, '/board', '/orders/new']) {
+    const o = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/orders',
+        headers: chef.headers,
+        payload: { vehicleId: v.id, complaint: XSS },
+      })
+    ).json();
+    for (const url of [
+      '/customers',
+      `/customers/${c.id}`,
+      `/vehicles/${v.id}`,
+      '/vehicles',
+      `/orders/${o.id}`,
+      `/orders/${o.id}/print`,
+      '/board',
+      '/orders/new',
+    ]) {
       const res = await t.inject('chef', { method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).not.toMatch(/<script>alert/i);
@@ -138,32 +198,70 @@ describe('hostile input', () => {
       expect(res.body, url).toMatch(/&lt;script&gt;/i);
     }
     // And the JSON API gives the text back as it was typed.
-    expect((await t.inject('chef', { method: 'GET', url: `/api/orders/${o.id}` })).json().complaint).toBe(XSS);
+    expect((await t.inject('chef', { method: 'GET', url: `/api/orders/${o.id}` })).json().complaint).toBe(
+      XSS,
+    );
   });
 
   it('keeps SQL-injection strings as plain text everywhere', async () => {
     const chef = await t.as('chef');
-    const payloads = ["'; DROP TABLE customers; --", "' OR '1'='1", '1; DELETE FROM users', 'Robert"); DROP TABLE repair_orders;--'];
-    const count = async (table: string) => (await t.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
+    const payloads = [
+      "'; DROP TABLE customers; --",
+      "' OR '1'='1",
+      '1; DELETE FROM users',
+      'Robert"); DROP TABLE repair_orders;--',
+    ];
+    const count = async (table: string) =>
+      (await t.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
     const users = await count('users');
     const orders = await count('repair_orders');
     const vehicleId = t.demo.vehicleIds[0]!;
     for (const p of payloads) {
-      const c = await t.app.inject({ method: 'POST', url: '/api/customers', headers: chef.headers, payload: { name: p, phone: p } });
+      const c = await t.app.inject({
+        method: 'POST',
+        url: '/api/customers',
+        headers: chef.headers,
+        payload: { name: p, phone: p },
+      });
       expect(c.statusCode).toBe(201);
       expect(c.json().name).toBe(p);
-      const o = await t.app.inject({ method: 'POST', url: '/api/orders', headers: chef.headers, payload: { vehicleId, complaint: p } });
+      const o = await t.app.inject({
+        method: 'POST',
+        url: '/api/orders',
+        headers: chef.headers,
+        payload: { vehicleId, complaint: p },
+      });
       expect(o.json().complaint).toBe(p);
       const id = o.json().id;
-      const r = await t.app.inject({ method: 'POST', url: `/api/orders/${id}/reception`, headers: chef.headers, payload: { complaint: p, odometerKm: 900_000, condition: p } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/orders/${id}/reception`,
+        headers: chef.headers,
+        payload: { complaint: p, odometerKm: 900_000, condition: p },
+      });
       expect(r.json().condition_notes).toBe(p);
       const login = await loginPage(t.app);
-      const l = await t.app.inject({ method: 'POST', url: '/login', headers: { cookie: login.cookie }, payload: { login: p, password: p, _csrf: login.csrf } });
+      const l = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { cookie: login.cookie },
+        payload: { login: p, password: p, _csrf: login.csrf },
+      });
       expect(l.statusCode).toBe(401);
-      const l2 = await t.app.inject({ method: 'POST', url: '/login', headers: { cookie: login.cookie }, payload: { login: 'chef', password: p, _csrf: login.csrf } });
+      const l2 = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { cookie: login.cookie },
+        payload: { login: 'chef', password: p, _csrf: login.csrf },
+      });
       expect(l2.statusCode).toBe(401);
       // Typed inputs refuse them outright.
-      for (const url of [`/api/orders?state=${encodeURIComponent(p)}`, `/api/orders/${encodeURIComponent(p)}`, `/api/kpi?from=${encodeURIComponent(p)}`, `/api/clock/entries?userId=${encodeURIComponent(p)}`])
+      for (const url of [
+        `/api/orders?state=${encodeURIComponent(p)}`,
+        `/api/orders/${encodeURIComponent(p)}`,
+        `/api/kpi?from=${encodeURIComponent(p)}`,
+        `/api/clock/entries?userId=${encodeURIComponent(p)}`,
+      ])
         expect((await t.inject('chef', { method: 'GET', url })).statusCode, url).toBe(400);
       const vin = await t.inject('chef', { method: 'GET', url: `/api/vin/${encodeURIComponent(p)}` });
       expect(vin.statusCode).toBe(400);
@@ -176,7 +274,12 @@ describe('hostile input', () => {
   it('refuses oversize bodies with 413, JSON or form', async () => {
     const chef = await t.as('chef');
     const big = 'x'.repeat(300 * 1024);
-    const json = await t.app.inject({ method: 'POST', url: '/api/customers', headers: chef.headers, payload: { name: big } });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers: chef.headers,
+      payload: { name: big },
+    });
     expect(json.statusCode).toBe(413);
     const form = await t.app.inject({
       method: 'POST',
@@ -187,7 +290,12 @@ describe('hostile input', () => {
     expect(form.statusCode).toBe(413);
     expect(form.body).toContain('requête trop volumineuse');
     // Within the body limit but beyond a field's own limit: 400, naming the problem.
-    const long = await t.app.inject({ method: 'POST', url: '/api/customers', headers: chef.headers, payload: { name: 'y'.repeat(5000) } });
+    const long = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers: chef.headers,
+      payload: { name: 'y'.repeat(5000) },
+    });
     expect(long.statusCode).toBe(400);
   });
 });

@@ -10,3 +10,4 @@ export * from './stats.js';
 export * from './replay/index.js';
 export * from './formats/index.js';
 export * from './isotp/index.js';
+export * from './dbc/index.js';

@@ -1,0 +1,11 @@
+export {
+  CompiledMessage,
+  DbcDecoder,
+  DbcEncodeError,
+  type DecodedFrame,
+  type DecodedSignals,
+  decimalsOf,
+} from './codec.js';
+export * from './layout.js';
+export * from './model.js';
+export { parseDbc, readDbc } from './parser.js';

@@ -1,0 +1,320 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readLog } from '../formats/index.js';
+import { fromHex } from '../frame.js';
+import { reassemble } from '../isotp/reassemble.js';
+import { DbcDecoder } from './codec.js';
+import { DbcParseError } from './model.js';
+import { parseDbc, readDbc } from './parser.js';
+
+const SHARED = (name: string) =>
+  fileURLToPath(new URL(`../../../../../shared/data/can/${name}`, import.meta.url));
+
+/** A vendor-style file exercising most of the grammar: written for this test. */
+const SAMPLE = `VERSION "1.2 \\"beta\\""
+
+
+NS_ :
+\tNS_DESC_
+\tCM_
+\tBA_DEF_
+\tBA_
+\tVAL_
+\tSIG_VALTYPE_
+\tSG_MUL_VAL_
+
+BS_:
+
+BU_: Engine Gateway,Dash
+
+VAL_TABLE_ OnOff 1 "On" 0 "Off" ;
+
+BO_ 256 EngineData: 8 Engine
+ SG_ EngSpeed : 7|16@0+ (0.25,0) [0|16383.75] "rpm" Gateway,Dash
+ SG_ CoolantTemp : 16|8@1- (1,-40) [-40|215] "degC"  Dash
+ SG_ Fuel : 24|32@1- (5e-06,1E+2) [0|1] "l" Dash
+ SG_ Lamp : 56|1@1+ (1,0) [0|1] "" Dash
+
+BO_ 2566844672 J1939Msg: 8 Gateway
+ SG_ Torque : 0|32@1- (1,0) [0|0] "Nm" Vector__XXX
+
+BO_ 512 Floats: 16 Engine
+ SG_ F32 : 0|32@1- (1,0) [0|0] "" Dash
+ SG_ F64 : 71|64@0- (1,0) [0|0] "" Dash
+
+BO_TX_BU_ 256 : Gateway,Engine;
+
+CM_ "Network comment";
+CM_ BU_ Engine "Engine control unit";
+CM_ BO_ 256 "Sent every 10 ms";
+CM_ SG_ 256 EngSpeed "Crankshaft speed
+over two lines";
+BA_DEF_ BO_ "GenMsgCycleTime" INT 0 65535;
+BA_DEF_ SG_ "GenSigStartValue" FLOAT -1e9 1e9;
+BA_DEF_ "BusType" STRING ;
+BA_DEF_ BU_ "NodeLayer" ENUM "None","J1939";
+BA_DEF_ BO_ "VFrameFormat" ENUM "StandardCAN","ExtendedCAN","StandardCAN_FD","ExtendedCAN_FD";
+BA_DEF_ BO_ "Mask" HEX 0 255;
+BA_DEF_DEF_ "GenMsgCycleTime" 100;
+BA_DEF_DEF_ "BusType" "CAN";
+BA_DEF_DEF_ "NodeLayer" "None";
+BA_ "BusType" "CAN FD";
+BA_ "GenMsgCycleTime" BO_ 256 10;
+BA_ "GenSigStartValue" SG_ 256 EngSpeed 3.5;
+BA_ "NodeLayer" BU_ Gateway 1;
+BA_ "VFrameFormat" BO_ 512 2;
+VAL_ 256 Lamp 1 "On" 0 "Off" ;
+VAL_ 256 CoolantTemp OnOff ;
+SIG_VALTYPE_ 512 F32 : 1;
+SIG_VALTYPE_ 512 F64 : 2;
+`;
+
+describe('parseDbc', () => {
+  const dbc = parseDbc(SAMPLE, 'sample.dbc');
+
+  it('reads messages, signals, nodes, comments, attributes, value tables', () => {
+    expect(dbc.version).toBe('1.2 "beta"');
+    expect(dbc.warnings).toEqual([]);
+    expect(dbc.nodes.map((n) => n.name)).toEqual(['Engine', 'Gateway', 'Dash']);
+    expect(dbc.nodes[0].comment).toBe('Engine control unit');
+    expect(dbc.nodes[1].attributes).toEqual({ NodeLayer: 'J1939' });
+    expect(dbc.comment).toBe('Network comment');
+    expect(dbc.attributes).toEqual({ BusType: 'CAN FD' });
+    const eng = dbc.messages[0];
+    expect(eng).toMatchObject({
+      id: 256,
+      extended: false,
+      name: 'EngineData',
+      length: 8,
+      sender: 'Engine',
+      comment: 'Sent every 10 ms',
+      line: 19,
+    });
+    expect(eng.transmitters).toEqual(['Gateway', 'Engine']);
+    expect(eng.attributes).toEqual({ GenMsgCycleTime: 10 });
+    const [speed, temp, fuel, lamp] = eng.signals;
+    expect(speed).toMatchObject({
+      startBit: 7,
+      length: 16,
+      byteOrder: 'big-endian',
+      signed: false,
+      factor: 0.25,
+      maximum: 16383.75,
+      unit: 'rpm',
+      receivers: ['Gateway', 'Dash'],
+      comment: 'Crankshaft speed\nover two lines',
+      attributes: { GenSigStartValue: 3.5 },
+      line: 20,
+    });
+    expect(temp).toMatchObject({
+      byteOrder: 'little-endian',
+      signed: true,
+      offset: -40,
+      minimum: -40,
+      maximum: 215,
+      unit: 'degC',
+    });
+    expect([...temp.values!]).toEqual([
+      [1, 'On'],
+      [0, 'Off'],
+    ]);
+    expect(fuel).toMatchObject({ factor: 5e-6, offset: 100 });
+    expect(lamp.values?.get(1)).toBe('On');
+    expect(dbc.attributeDefinitions.get('GenMsgCycleTime')).toMatchObject({
+      object: 'message',
+      type: 'INT',
+      minimum: 0,
+      maximum: 65535,
+      default: 100,
+    });
+    expect(dbc.attributeDefinitions.get('NodeLayer')).toMatchObject({
+      object: 'node',
+      type: 'ENUM',
+      values: ['None', 'J1939'],
+      default: 'None',
+    });
+    expect(dbc.attributeDefinitions.get('Mask')).toMatchObject({ type: 'HEX' });
+  });
+
+  it('extended ids carry bit 31; VFrameFormat marks CAN FD; SIG_VALTYPE_ marks floats', () => {
+    const j = dbc.messages[1];
+    expect(j).toMatchObject({ id: 0x18fef100, extended: true });
+    const f = dbc.messages[2];
+    expect(f.fd).toBe(true);
+    expect(f.attributes.VFrameFormat).toBe('StandardCAN_FD');
+    expect(f.signals.map((s) => s.valueType)).toEqual(['float32', 'float64']);
+  });
+
+  it('decodes with the parsed file, labels alongside values', () => {
+    const dec = new DbcDecoder(dbc);
+    const r = dec.decode({ id: 256, extended: false, data: fromHex('1f40010000000001')!, timestamp: 1 });
+    expect(r).toEqual({
+      id: 256,
+      extended: false,
+      name: 'EngineData',
+      timestamp: 1,
+      signals: { EngSpeed: 2000, CoolantTemp: -39, Fuel: 100, Lamp: 1 },
+      labels: { CoolantTemp: 'On', Lamp: 'On' },
+    });
+    expect(
+      dec.decode({ id: 0x18fef100, extended: true, data: fromHex('feffffff00000000')!, timestamp: 0 })
+        ?.signals,
+    ).toEqual({ Torque: -2 });
+    // The same number as an 11-bit id is another message.
+    expect(dec.decode({ id: 256, extended: true, data: new Uint8Array(8), timestamp: 0 })).toBeUndefined();
+  });
+
+  it('accepts CRLF line endings, // comment lines and no trailing newline', () => {
+    const d = parseDbc('// exported\r\nBO_ 1 A: 1 X\r\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\r\nCM_ SG_ 1 B "c";');
+    expect(d.messages[0].signals[0].comment).toBe('c');
+  });
+
+  it('keeps dangling references as warnings with their line', () => {
+    const d = parseDbc(
+      'BO_ 1 A: 1 X\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\nVAL_ 2 B 0 "x" ;\nCM_ SG_ 1 C "c";\n',
+    );
+    expect(d.warnings).toEqual([
+      { line: 3, message: 'VAL_ refers to message 2, which is not defined' },
+      { line: 4, message: 'CM_ refers to signal C, which message A does not have' },
+    ]);
+  });
+});
+
+describe('malformed DBC files: errors name the line', () => {
+  const cases: [string, string, number, RegExp][] = [
+    [
+      'byte order 2',
+      'BO_ 1 A: 8 X\n SG_ B : 0|8@2+ (1,0) [0|0] "" X\n',
+      2,
+      /byte order must be 0 \(Motorola\) or 1 \(Intel\)/,
+    ],
+    [
+      'missing colon after message name',
+      'VERSION ""\nBO_ 1 A 8 X\n',
+      2,
+      /expected ':' after the message name/,
+    ],
+    [
+      'signal outside a message',
+      'BU_: X\n\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\n',
+      3,
+      /SG_ outside a BO_ message/,
+    ],
+    ['unterminated comment', 'BO_ 1 A: 8 X\nCM_ BO_ 1 "never closed;\n\n', 2, /unterminated string/],
+    [
+      'message defined twice',
+      'BO_ 1 A: 8 X\nBO_ 1 B: 8 X\n',
+      2,
+      /message id 1 defined twice \(first at line 1\)/,
+    ],
+    [
+      'signal of 65 bits',
+      'BO_ 1 A: 8 X\n SG_ B : 0|65@1+ (1,0) [0|0] "" X\n',
+      2,
+      /length 65 outside 1–64 bits/,
+    ],
+    [
+      'float of 16 bits',
+      'BO_ 1 A: 8 X\n SG_ B : 0|16@1+ (1,0) [0|0] "" X\nSIG_VALTYPE_ 1 B : 1;\n',
+      3,
+      /needs 32 bits, the signal has 16/,
+    ],
+    [
+      'mN without a multiplexer',
+      'BO_ 1 A: 8 X\n SG_ B m3 : 0|8@1+ (1,0) [0|0] "" X\n',
+      2,
+      /has no multiplexer signal/,
+    ],
+    [
+      'bad multiplexer indicator',
+      'BO_ 1 A: 8 X\n SG_ B x3 : 0|8@1+ (1,0) [0|0] "" X\n',
+      2,
+      /bad multiplexer indicator 'x3'/,
+    ],
+    ['unknown keyword', 'BO_ 1 A: 8 X\nFOO_ 1 2;\n', 2, /unknown keyword FOO_/],
+    [
+      'factor that is not a number',
+      'BO_ 1 A: 8 X\n SG_ B : 0|8@1+ (x,0) [0|0] "" X\n',
+      2,
+      /expected factor \(a number\), found 'x,0\)'/,
+    ],
+    [
+      'CM_ without semicolon',
+      'BO_ 1 A: 8 X\nCM_ BO_ 1 "c"\nBO_ 2 B: 8 X\n',
+      3,
+      /expected ';' at the end of CM_/,
+    ],
+    ['11-bit id out of range', 'BO_ 2048 A: 8 X\n', 1, /out of range for an 11-bit identifier/],
+    [
+      'SG_MUL_VAL_ on a non-multiplexer',
+      'BO_ 1 A: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] "" X\n SG_ B m1 : 8|8@1+ (1,0) [0|0] "" X\n SG_ M0 M : 16|8@1+ (1,0) [0|0] "" X\nSG_MUL_VAL_ 1 B S 1-1;\n',
+      5,
+      /S is not a multiplexer/,
+    ],
+    [
+      'reversed range',
+      'BO_ 1 A: 8 X\n SG_ M0 M : 0|8@1+ (1,0) [0|0] "" X\n SG_ B m1 : 8|8@1+ (1,0) [0|0] "" X\nSG_MUL_VAL_ 1 B M0 5-2;\n',
+      4,
+      /range 5-2 is reversed/,
+    ],
+  ];
+  for (const [what, text, line, reason] of cases) {
+    it(what, () => {
+      let err: unknown;
+      try {
+        parseDbc(text, 'bad.dbc');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(DbcParseError);
+      const e = err as DbcParseError;
+      expect({ file: e.file, line: e.line }).toEqual({ file: 'bad.dbc', line });
+      expect(e.message).toMatch(reason);
+      expect(e.message.startsWith(`bad.dbc:${line}: `)).toBe(true);
+    });
+  }
+});
+
+describe('the CSS Electronics Nissan Leaf DBC', () => {
+  it('parses: one message 0x7BB, extended multiplexing service → response → signals', async () => {
+    const dbc = await readDbc(SHARED('css_tp_uds_nissan_leaf.dbc'));
+    expect(dbc.messages.map((m) => [m.id, m.name, m.length])).toEqual([[0x7bb, 'SoC_Temp', 55]]);
+    const sig = Object.fromEntries(dbc.messages[0].signals.map((s) => [s.name, s.multiplexer]));
+    expect(sig.service).toBeUndefined();
+    expect(sig.response).toEqual({ signal: 'service', ranges: [[97, 97]] });
+    expect(sig.SoC).toEqual({ signal: 'response', ranges: [[1, 1]] });
+  });
+
+  it('decodes the reassembled Leaf payloads (CSS layout): SoC from 0x61 0x01, temperatures from 0x61 0x04', async () => {
+    const dec = new DbcDecoder(await readDbc(SHARED('css_tp_uds_nissan_leaf.dbc')));
+    const decoded = [];
+    for await (const e of reassemble(readLog(SHARED('nissan_leaf_uds_2022-01-06.log')), {
+      rxId: 0x7bb,
+      txId: 0x79b,
+      layout: 'css',
+    })) {
+      if (e.type !== 'message') throw new Error(`unexpected ${e.error}`);
+      decoded.push(dec.decode({ id: e.id, extended: false, data: e.data, timestamp: e.timestamp })!);
+    }
+    expect(decoded.length).toBe(26);
+    const soc = decoded.filter((d) => d.signals.response === 1);
+    const temps = decoded.filter((d) => d.signals.response === 4);
+    expect(soc.length + temps.length).toBe(26);
+    // First answer, by hand: payload bytes 34–36 are 0D 9D 7E → 892286 × 0.0001 %.
+    expect(soc[0].signals).toEqual({ service: 97, response: 1, SoC: 89.2286 });
+    expect(soc[0].timestamp).toBe(1641469562.0645);
+    for (const d of soc) {
+      expect(Object.keys(d.signals).sort()).toEqual(['SoC', 'response', 'service']);
+      expect(d.signals.SoC).toBeGreaterThan(80);
+      expect(d.signals.SoC).toBeLessThan(100);
+    }
+    // 0x61 0x04, first answer: CF 21 = BF 01 FF FF FF 02 C7 → bytes 5, 8, 14 of the CSS payload.
+    expect(temps[0].signals).toEqual({
+      service: 97,
+      response: 4,
+      BatPackTemp1: 2,
+      BatPackTemp2: 1,
+      BatPackTemp4: 0,
+    });
+  });
+});

@@ -9,6 +9,7 @@ export * from './parse.js';
 export * from './poller.js';
 export * from './profile.js';
 export * from './protocols.js';
+export * from './recorded.js';
 export * from './server.js';
 export * from './timing.js';
 export * from './transcript.js';

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Elm327Link, openSerial, openTcp } from '@atelier/elm327';
-import { FUNCTIONAL } from '@atelier/obd';
+import { FUNCTIONAL, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -66,6 +66,23 @@ describe('atelier emulate', () => {
       expect(existsSync(first)).toBe(false);
     },
   );
+
+  it('--replay serves a recorded transcript back', async () => {
+    const fixture = fileURLToPath(
+      new URL(
+        '../../../../packages/elm327/src/fixtures/clone-v1.5-echo-searching.transcript',
+        import.meta.url,
+      ),
+    );
+    const { child, first } = await start(['--tcp', '0', '--baud', '0', '--replay', fixture]);
+    const link = await Elm327Link.connect({ open: () => openTcp('127.0.0.1', Number(first.split(':')[2])) });
+    expect(link.adapter?.ecus).toEqual([0x7e8]);
+    const rpm = () => link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) });
+    expect(Array.from((await rpm())[0]!.data)).toEqual([0x41, 0x0c, 0x0f, 0xa0]);
+    expect(Array.from((await rpm())[0]!.data)).toEqual([0x41, 0x0c, 0x0f, 0xb4]);
+    await link.close();
+    expect(await stop(child, 'SIGTERM')).toBe(0);
+  });
 
   it('refuses a bad option with usage and exit code 2', async () => {
     const child = spawn(

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DemoCar,
@@ -5,8 +7,10 @@ import {
   loadProfiles,
   profileByName,
   protocolById,
+  responderFromTranscript,
   servePty,
   serveTcp,
+  Transcript,
 } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
 import { type CliContext, type Command, UsageError } from '../context.js';
@@ -28,7 +32,9 @@ scanners) s'y connectent comme à un vrai adaptateur. La première ligne sur std
                    voir « atelier sim list ») au lieu de la voiture de démonstration
   --profile NOM    comportement d'adaptateur : genuine, clone-v1.5, fake-v2.1, obdlink
   --protocol N     protocole du véhicule (numéro ELM327 : 6 CAN 11/500, 7 CAN 29/500,
-                   8 CAN 11/250, 9 CAN 29/250, 3 ISO 9141-2 …)`,
+                   8 CAN 11/250, 9 CAN 29/250, 3 ISO 9141-2 …)
+  --replay F       répond comme le véhicule enregistré dans la transcription F
+                   (atelier obd … --transcript F) au lieu de la voiture de démonstration`,
   en: `Usage: atelier emulate [--tcp PORT] [--pty] [--baud N] [--latency MS] [options]
 
 Starts an ELM327 emulator answering with a demo car (two ECUs, VIN, DTCs, moving PIDs). External
@@ -44,7 +50,9 @@ line says where it listens; Ctrl-C stops it cleanly.
                    'atelier sim list') instead of the demo car
   --profile NAME   adapter behaviour: genuine, clone-v1.5, fake-v2.1, obdlink
   --protocol N     vehicle protocol (ELM327 number: 6 CAN 11/500, 7 CAN 29/500, 8 CAN 11/250,
-                   9 CAN 29/250, 3 ISO 9141-2 …)`,
+                   9 CAN 29/250, 3 ISO 9141-2 …)
+  --replay F       answer as the vehicle recorded in transcript F (atelier obd … --transcript F)
+                   instead of the demo car`,
 };
 
 function number(
@@ -77,7 +85,7 @@ async function scenarioResponder(spec: string, ctx: CliContext): Promise<Respond
   const sim = await import('@atelier/vehicle-sim');
   const path = await import('node:path');
   const file = /[/\\]|\.ya?ml$/.test(spec);
-  return sim.Vehicle.fromScenario(
+  return sim.openScenarioResponder(
     sim.loadScenario(file && !path.isAbsolute(spec) ? path.resolve(ctx.cwd, spec) : spec),
   );
 }
@@ -99,6 +107,7 @@ export const emulateCommand: Command = {
           profile: { type: 'string' },
           protocol: { type: 'string' },
           scenario: { type: 'string' },
+          replay: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         strict: true,
@@ -114,7 +123,23 @@ export const emulateCommand: Command = {
       number(values.tcp as string | undefined, '--tcp', 0, 65_535, ctx) ?? (values.pty ? undefined : 35_000);
     const baud = number(values.baud as string | undefined, '--baud', 0, 4_000_000, ctx) ?? 38_400;
     const latencyMs = number(values.latency as string | undefined, '--latency', 0, 10_000, ctx) ?? 15;
-    const protocol = ((values.protocol as string | undefined) ?? '6').toUpperCase();
+    if (values.replay && values.scenario) {
+      throw new UsageError(
+        ctx.lang === 'fr'
+          ? '--replay et --scenario ne vont pas ensemble'
+          : '--replay and --scenario exclude each other',
+        USAGE[ctx.lang],
+      );
+    }
+    let responder: Responder | undefined;
+    let recordedProtocol: string | undefined;
+    if (values.replay) {
+      const file = resolve(ctx.cwd, values.replay as string);
+      const recorded = responderFromTranscript(Transcript.parse(await readFile(file, 'utf8'), file), file);
+      responder = recorded;
+      recordedProtocol = recorded.protocol;
+    }
+    const protocol = ((values.protocol as string | undefined) ?? recordedProtocol ?? '6').toUpperCase();
     if (!protocolById(protocol)) {
       throw new UsageError(
         ctx.lang === 'fr'
@@ -124,9 +149,7 @@ export const emulateCommand: Command = {
       );
     }
     const profile = values.profile ? profileByName(values.profile as string, loadProfiles()) : undefined;
-    const responder = values.scenario
-      ? await scenarioResponder(values.scenario as string, ctx)
-      : demoResponder();
+    responder ??= values.scenario ? await scenarioResponder(values.scenario as string, ctx) : demoResponder();
     const emu = new Elm327Emulator({
       responder,
       baud,

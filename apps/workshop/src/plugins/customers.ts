@@ -303,6 +303,7 @@ ${
             vin: { type: 'string' },
             wmi: { type: 'string' },
             manufacturer: { type: 'string' },
+            country: { type: 'string' },
             modelYear: { type: 'integer' },
             checkDigitValid: { type: 'boolean' },
           },

@@ -83,7 +83,7 @@ describe('customers and GDPR', () => {
 describe('vehicles', () => {
   it('decodes maker and model year from the VIN at registration', async () => {
     const v = await getVehicle(f.store, f.hybrid);
-    expect([v.maker, v.energy]).toEqual(['Toyota', 'hybrid']);
+    expect([v.maker, v.energy]).toEqual(['Toyota (France)', 'hybrid']); // VNK: the Valenciennes plant
     // Position 10 "0" is no year code; a Tesla with "N" there is a 2022 model.
     expect(v.model_year).toBeNull();
     expect(decodeVinForWorkshop('5YJ3E7EB2NF123459', 2026)).toMatchObject({

@@ -10,5 +10,6 @@ export * from './readiness.js';
 export * from './response-line.js';
 export * from './scripted-ecu.js';
 export * from './text.js';
+export * from './uds-client.js';
 export * from './vin.js';
 export { manufacturerOf, WMIS } from './wmi.js';

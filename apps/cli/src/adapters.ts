@@ -201,7 +201,8 @@ registerAdapterScheme({
     const path = await import('node:path');
     const file = /[/\\]|\.ya?ml$/.test(rest);
     const scenario = sim.loadScenario(file && !path.isAbsolute(rest) ? path.resolve(ctx.cwd, rest) : rest);
-    return new sim.ResponderLink(sim.Vehicle.fromScenario(scenario), {
+    // A recorded scenario answers from its recording, a simulated one from its vehicle.
+    return new sim.ResponderLink(await sim.openScenarioResponder(scenario), {
       extended: scenario.protocol === 'can29',
     });
   },

@@ -134,7 +134,7 @@ export class DtcMemory {
     // A permanent DTC goes once its monitor has run and passed with the MIL no longer commanded by it.
     for (const code of [...this.permanentCodes]) {
       const r = this.records.get(code);
-      if (this.passedThisCycle.has(code) && (!r || !r.warning)) this.permanentCodes.delete(code);
+      if (this.passedThisCycle.has(code) && !r?.warning) this.permanentCodes.delete(code);
     }
     if (this.freezeFrame && !this.records.get(this.freezeFrame.code)?.confirmed) this.freezeFrame = undefined;
     this.passedThisCycle.clear();

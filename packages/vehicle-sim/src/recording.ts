@@ -144,6 +144,18 @@ export function exchangesFromFrames(frames: Frame[]): { exchanges: RecordedExcha
       current = { ex, id: m.id, at: m.t };
     }
   }
+  // Requests on the OBD request ids count as diagnostic traffic even when no ECU answered (an ECU
+  // that had lost communication): replayed, they get the same silence.
+  for (const e of exchanges) {
+    if (e.target.kind === 'functional' || isObdRequestId(e.target.address, e.extended)) {
+      diagIds.add(
+        key(
+          e.target.kind === 'functional' ? (e.extended ? FUNCTIONAL_29 : FUNCTIONAL_11) : e.target.address,
+          e.extended,
+        ),
+      );
+    }
+  }
   const answered = exchanges.filter(
     (e) => e.responses.length > 0 || diagIds.has(key(idOf(e.target), e.extended)),
   );
@@ -152,6 +164,10 @@ export function exchangesFromFrames(frames: Frame[]): { exchanges: RecordedExcha
 }
 
 const idOf = (t: Target) => (t.kind === 'physical' ? t.address : -1);
+
+/** ISO 15765-4 physical request ids: 0x7E0–0x7E7, 0x18DAxxF1. */
+const isObdRequestId = (id: number, extended: boolean) =>
+  extended ? (id & 0xffff00ff) === 0x18da00f1 : id >= 0x7e0 && id <= 0x7e7;
 
 /**
  * A recorded session as a Responder: answers each request with what the recorded vehicle answered
@@ -170,7 +186,7 @@ export class RecordingResponder implements Responder {
     readonly source = 'recording',
     options: { startMs?: number } = {},
   ) {
-    if (exchanges.length === 0)
+    if (!exchanges.some((e) => e.responses.length > 0))
       throw new RecordingError(source, 'no diagnostic request with an answer in it');
     for (const e of exchanges) {
       const k = this.key(e.target, e.extended, e.request);
@@ -267,12 +283,7 @@ export class RecordingResponder implements Responder {
       const target = header === undefined || header === functionalHeader ? FUNCTIONAL : physical(header);
       exchanges.push({ t: e.t / 1000, target, extended, request, responses });
     }
-    return new RecordingResponder(
-      exchanges.filter((x) => x.responses.length > 0),
-      [],
-      source,
-      options,
-    );
+    return new RecordingResponder(exchanges, [], source, options);
   }
 
   private key(target: Target, extended: boolean, request: Uint8Array): string {
@@ -335,6 +346,13 @@ export class RecordingResponder implements Responder {
   ecus(): { request: number; response: number; extended: boolean; name?: string }[] {
     const seen = new Map<string, { request: number; response: number; extended: boolean }>();
     for (const e of this.exchanges) {
+      // A physical address that was asked but never answered is still an ECU of the car (a silent one).
+      if (e.responses.length === 0 && e.target.kind === 'physical') {
+        const a = e.target.address;
+        const response = e.extended ? 0x18daf100 | ((a >> 8) & 0xff) : a + 8;
+        const k = `${e.extended}|${response}`;
+        if (!seen.has(k)) seen.set(k, { request: a, response, extended: e.extended });
+      }
       for (const r of e.responses) {
         const request =
           e.target.kind === 'physical' ? e.target.address : this.requestAddressOf(r.ecu, e.extended);

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { type DrivePhase, PHASE_KINDS, type PhaseKind } from './drive.js';
@@ -33,6 +33,12 @@ export interface Scenario {
   drive: DrivePhase[];
   /** Simulated time (s) at which the workshop session starts. */
   sessionStart: number;
+  /**
+   * A recorded session (CAN log, or ELM327 transcript `.transcript`/`.txt`) that answers instead of
+   * a simulated vehicle: an instructor's recording of a real car, turned into a scenario. Absolute,
+   * resolved against the scenario file's folder.
+   */
+  recording?: string;
 }
 
 /** A bad scenario file: names the file, the field path (`faults[1].severity`) and the line when known. */
@@ -63,6 +69,7 @@ const TOP_KEYS = [
   'faults',
   'drive',
   'session_start',
+  'recording',
 ];
 const FAULT_KEYS = ['type', 'severity', 'onset', 'cylinder', 'wheel', 'ecu', 'position'];
 const ECU_ROLES: EcuRole[] = ['engine', 'transmission', 'battery', 'abs', 'body'];
@@ -205,6 +212,16 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     faults.push(spec);
   }
 
+  let recording: string | undefined;
+  if (root.recording !== undefined) {
+    recording = str(['recording'], root.recording)!;
+    if (!isAbsolute(recording))
+      recording = join(file.startsWith('<') ? process.cwd() : dirname(file), recording);
+    if (faults.length)
+      fail(['faults'], 'a recorded scenario replays the car as it was: faults cannot be injected into it');
+    if (root.drive === undefined) root.drive = [{ phase: 'idle' }];
+  }
+
   const drive: DrivePhase[] = [];
   const dl = root.drive;
   if (!Array.isArray(dl) || dl.length === 0)
@@ -259,6 +276,7 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     faults,
     drive,
     sessionStart,
+    ...(recording ? { recording } : {}),
   };
 }
 

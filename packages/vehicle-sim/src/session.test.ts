@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingResponder } from './recording.js';
-import { loadScenario } from './scenario.js';
+import { loadScenario, readScenarioFile } from './scenario.js';
 import { simulateSession, simulateWith } from './session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atelier-sim-'));
@@ -55,5 +55,27 @@ describe('sim run: the scripted workshop session on a virtual bus', () => {
     expect(replay.report).toEqual(report);
     // Same latencies, same ISO-TP timing: the second recording is the first, byte for byte.
     expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
+  });
+
+  it('a recording turned into a scenario file replays, with its broadcast frames alongside', async () => {
+    const first = join(dir, 'car.log');
+    const { report } = await simulateSession(loadScenario('lost-comm-tcm'), { durationS: 8, record: first });
+    // The car's other traffic: a body frame every 100 ms, merged into the recording.
+    const body = Array.from(
+      { length: 100 },
+      (_, i) => `(${(i / 10).toFixed(6).padStart(17, '0')}) vcan0 3B4#0${i % 10}11223344556677`,
+    );
+    const merged = [...readFileSync(first, 'utf8').trim().split('\n'), ...body].sort();
+    writeFileSync(join(dir, 'car-merged.log'), `${merged.join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'recorded.yaml'),
+      'name: recorded\nvehicle: petrol\ncomplaint: { fr: "Voyant moteur", en: "Engine light" }\ntrue_cause: "connecteur TCM"\nrecording: car-merged.log\n',
+    );
+    const scenario = readScenarioFile(join(dir, 'recorded.yaml'));
+    const out = join(dir, 'replayed.log');
+    const replay = await simulateSession(scenario, { durationS: 8, record: out });
+    expect(replay.report).toEqual(report);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines.filter((l) => l.includes(' 3B4#')).length).toBe(80);
   });
 });

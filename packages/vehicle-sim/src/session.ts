@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import {
   type Bus,
@@ -22,6 +23,7 @@ import {
 } from '@atelier/obd';
 import { dtcText } from './pid-codec.js';
 import { FUNCTIONAL_11, FUNCTIONAL_29 } from './profiles.js';
+import { RecordingError, RecordingResponder } from './recording.js';
 import type { Scenario } from './scenario.js';
 import { serveOnBus } from './serve.js';
 import { Vehicle } from './vehicle.js';
@@ -123,7 +125,7 @@ export async function runWorkshopSession(
   }
   for (const e of options.ecus ?? report.ecus.map((x) => ({ request: requestAddressOf(x.address) }))) {
     const r = (await ask([0x19, 0x02, 0xff], physical(e.request)))[0];
-    if (!r || r.data[0] !== 0x59) continue;
+    if (r?.data[0] !== 0x59) continue;
     const list: { code: string; status: number }[] = [];
     for (let i = 3; i + 3 < r.data.length; i += 4)
       list.push({ code: dtcText(r.data[i], r.data[i + 1]), status: r.data[i + 3] });
@@ -274,11 +276,11 @@ export interface SimulateOptions {
  * session against it through ISO-TP, every frame recorded. All in virtual time, so the same scenario
  * and seed always give the same bytes.
  */
-export function simulateSession(
+export async function simulateSession(
   scenario: Scenario,
   options: SimulateOptions,
 ): Promise<{ report: SessionReport; frames: number }> {
-  return simulateWith(Vehicle.fromScenario(scenario, { startMs: 0 }), options);
+  return simulateWith(await openScenarioResponder(scenario, { startMs: 0 }), options);
 }
 
 /** The same session against any Responder (a simulated vehicle, a recording) served on a virtual bus. */
@@ -300,11 +302,19 @@ export async function simulateWith(
   });
   const ecus = responder.ecus();
   const served = serveOnBus(carBus, responder, { clock });
+  // A recording's broadcast frames play alongside, as the rest of the car's bus did.
+  const player =
+    responder instanceof RecordingResponder && responder.broadcast.length
+      ? responder.playBroadcast(carBus, { clock })
+      : undefined;
+  const playing = player?.play().catch(() => undefined);
   const link = new BusTesterLink(testerBus, ecus, { clock });
   try {
     const report = await clock.run(runWorkshopSession(link, { clock, durationS: options.durationS, ecus }));
     return { report, frames };
   } finally {
+    player?.stop();
+    await playing;
     await link.close();
     served.close();
     await writer?.close();
@@ -312,7 +322,20 @@ export async function simulateWith(
   }
 }
 
-/** The responder behind a scenario (a simulated vehicle). */
-export function scenarioResponder(s: Scenario, options: { startMs?: number } = {}): Responder {
-  return Vehicle.fromScenario(s, options);
+/** The responder behind a scenario: its recording when it has one, else its simulated vehicle. */
+export async function openScenarioResponder(
+  s: Scenario,
+  options: { startMs?: number } = {},
+): Promise<Responder> {
+  if (!s.recording) return Vehicle.fromScenario(s, options);
+  if (/\.(transcript|txt)$/i.test(s.recording)) {
+    let text: string;
+    try {
+      text = await readFile(s.recording, 'utf8');
+    } catch (err) {
+      throw new RecordingError(s.recording, `cannot read: ${(err as Error).message}`);
+    }
+    return RecordingResponder.fromTranscript(text, s.recording, options);
+  }
+  return RecordingResponder.fromCanLog(s.recording, options);
 }

@@ -37,7 +37,7 @@ export class Tester {
   /** Mode 01 value of one PID from the engine ECU (0x7E0), raw bytes after the PID. */
   async pidBytes(pid: number, address = 0x7e0): Promise<number[]> {
     const r = await this.one([0x01, pid], address);
-    if (!r || r[0] !== 0x41 || r[1] !== pid)
+    if (r?.[0] !== 0x41 || r[1] !== pid)
       throw new Error(`no answer to 01 ${pid.toString(16)}: ${JSON.stringify(r)}`);
     return r.slice(2);
   }
@@ -60,7 +60,7 @@ export class Tester {
   /** UDS 0x19 0x02 with a status mask: DTC text and status byte. */
   async udsDtcs(address: number, mask = 0xff): Promise<{ code: string; ftb: number; status: number }[]> {
     const r = await this.one([0x19, 0x02, mask], address);
-    if (!r || r[0] !== 0x59) throw new Error(`no 19 02 answer: ${JSON.stringify(r)}`);
+    if (r?.[0] !== 0x59) throw new Error(`no 19 02 answer: ${JSON.stringify(r)}`);
     const out = [];
     for (let i = 3; i + 3 < r.length; i += 4)
       out.push({ code: dtcText(r[i], r[i + 1]), ftb: r[i + 2], status: r[i + 3] });

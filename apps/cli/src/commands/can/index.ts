@@ -2,6 +2,8 @@ import type { Command, CliContext, Text } from '../../context.js';
 import { UsageError } from '../../context.js';
 import { catSubcommand } from './cat.js';
 import { convertSubcommand } from './convert.js';
+import { decodeSubcommand } from './decode.js';
+import { isotpSubcommand } from './isotp.js';
 import { replaySubcommand } from './replay.js';
 import { statsSubcommand } from './stats.js';
 
@@ -12,7 +14,7 @@ export interface Subcommand {
 }
 
 /** `atelier can <sub>`: each subcommand lives in its own module beside this one. */
-export const canSubcommands: Subcommand[] = [catSubcommand, convertSubcommand, statsSubcommand, replaySubcommand];
+export const canSubcommands: Subcommand[] = [catSubcommand, convertSubcommand, statsSubcommand, replaySubcommand, isotpSubcommand, decodeSubcommand];
 
 export const canCommand: Command = {
   name: 'can',

@@ -115,8 +115,8 @@ export function vinCheckDigit(vin: string): string {
 // Position 10 codes in cycle order: 1980 = A … 2000 = Y, 2001 = 1 … 2009 = 9, then again from A.
 const YEAR_CODES = 'ABCDEFGHJKLMNPRSTVWXY123456789';
 
-/** Every year a position-10 code may stand for (1980 onwards), oldest first. */
-export function modelYearCandidates(code: string, untilYear = 2069): number[] {
+/** Every year a position-10 code may stand for (1980 up to `untilYear`, the current 1980–2039 cycles by default), oldest first. */
+export function modelYearCandidates(code: string, untilYear = 2039): number[] {
   const i = YEAR_CODES.indexOf(code.toUpperCase());
   if (i < 0) return [];
   const out: number[] = [];

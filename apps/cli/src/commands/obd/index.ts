@@ -1,5 +1,6 @@
 import type { CliContext, Command, Text } from '../../context.js';
 import { UsageError } from '../../context.js';
+import { decodeSubcommand } from './decode.js';
 import { dtcSubcommand } from './dtc.js';
 import { liveSubcommand } from './live.js';
 import { readSubcommand } from './read.js';
@@ -11,7 +12,7 @@ export interface Subcommand {
 }
 
 /** `atelier obd <sub>`: each subcommand lives in its own module beside this one. */
-export const obdSubcommands: Subcommand[] = [readSubcommand, liveSubcommand, dtcSubcommand];
+export const obdSubcommands: Subcommand[] = [readSubcommand, liveSubcommand, dtcSubcommand, decodeSubcommand];
 
 export const obdCommand: Command = {
   name: 'obd',

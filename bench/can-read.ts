@@ -55,12 +55,18 @@ export async function generateLog(path: string, format: 'candump' | 'asc', count
 }
 
 /** Reads the file once through the public API; returns frames/s and peak memory. */
-export async function timeRead(
-  path: string,
-): Promise<{ frames: number; seconds: number; rssMiB: number; heapMiB: number; rssStartMiB: number }> {
+export async function timeRead(path: string): Promise<{
+  frames: number;
+  seconds: number;
+  cpuSeconds: number;
+  rssMiB: number;
+  heapMiB: number;
+  rssStartMiB: number;
+}> {
   const rssStart = process.memoryUsage.rss();
   let peakRss = process.memoryUsage.rss();
   let peakHeap = process.memoryUsage().heapUsed;
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   let frames = 0;
   let bytes = 0;
@@ -74,12 +80,15 @@ export async function timeRead(
     }
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   if (bytes < 0) console.log(bytes);
   return {
     frames,
     seconds,
+    cpuSeconds,
     rssMiB: peakRss / 2 ** 20,
     heapMiB: peakHeap / 2 ** 20,
     rssStartMiB: rssStart / 2 ** 20,

@@ -1,0 +1,34 @@
+// Run from the repository root: pnpm tsx packages/obd/examples/quickstart.ts
+import { VirtualBus, VirtualClock } from '@atelier/can';
+import {
+  decodeResponseLine,
+  decodeVin,
+  dtcTitle,
+  encodeDtc,
+  encodePid,
+  IsoTpLink,
+  ObdClient,
+  ScriptedEcu,
+} from '@atelier/obd';
+
+// Bytes ↔ values, no vehicle needed.
+console.log(decodeResponseLine('7E8 04 41 0C 1A F8')); // ENGINE_RPM 1726 rpm from ECU 7E8
+console.log(dtcTitle('P0301', 'fr')); // Ratés de combustion détectés sur le cylindre 1
+console.log(decodeVin('VF1RFB00X56123456').manufacturer); // Renault
+
+// A scripted engine ECU on a virtual CAN bus, asked through ISO-TP, in virtual time.
+const clock = new VirtualClock();
+const ecu = new ScriptedEcu(
+  new VirtualBus('demo', { clock }),
+  { request: 0x7e0, response: 0x7e8, clock },
+  (req) => {
+    if (req[0] === 0x01 && req[1] === 0x0c) return [0x41, 0x0c, ...encodePid(0x0c, 1726)];
+    if (req[0] === 0x03) return [0x43, 1, ...encodeDtc('P0301')];
+    return undefined; // silent: the client reports NoResponseError, never "nothing"
+  },
+);
+const obd = new ObdClient(new IsoTpLink(new VirtualBus('demo', { clock }), { clock }));
+console.log(await clock.run(obd.readPid(0x0c))); // [{ ecu: 0x7e8, key: 'ENGINE_RPM', value: 1726, unit: 'rpm' … }]
+console.log(await clock.run(obd.readDtcs('stored'))); // [{ ecu: 0x7e8, dtcs: ['P0301'] }]
+ecu.close();
+await obd.link.close();

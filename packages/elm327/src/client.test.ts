@@ -84,6 +84,8 @@ describe('start-up against the emulator', () => {
     const { link, transcript } = await connect({ vehicleProtocol: '3', searchFails: true });
     expect(link.adapter?.protocol.id).toBe('3');
     expect(link.adapter?.auto).toBe(false);
+    // J1979: several PIDs per request on CAN only.
+    expect(link.maxPidsPerRequest).toBe(1);
     expect(
       transcript.entries.filter((e) => e.dir === 'tx' && /^ATSP/.test(e.data)).map((e) => e.data.trim()),
     ).toEqual(['ATSP0', 'ATSP6', 'ATSP8', 'ATSP7', 'ATSP9', 'ATSP5', 'ATSP4', 'ATSP3']);

@@ -109,6 +109,15 @@ export class Elm327Link implements DiagnosticLink {
     return this.profile;
   }
 
+  /**
+   * How many mode 01 PIDs one request may carry: J1979 allows up to six on CAN only, one on the
+   * legacy buses, and the adapter's profile may allow fewer.
+   */
+  get maxPidsPerRequest(): number {
+    const can = (this.details?.protocol.family ?? 'can') === 'can';
+    return can ? this.profile.quirks.maxPids : 1;
+  }
+
   /** Opens the transport and runs the start-up sequence. */
   async start(): Promise<AdapterDetails> {
     const stream = await this.options.open();

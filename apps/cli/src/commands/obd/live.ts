@@ -90,7 +90,7 @@ export const liveSubcommand: Subcommand = {
       throw new UsageError(`--period: '${values.period}'`, USAGE[ctx.lang]);
     const wanted = positionals.map((p) => parsePidArg(p, defaultPeriod, ctx));
     const link = await openFromOptions(values, ctx, USAGE[ctx.lang]);
-    const maxPerRequest = link instanceof Elm327Link ? link.adapterProfile.quirks.maxPids : 6;
+    const maxPerRequest = link instanceof Elm327Link ? link.maxPidsPerRequest : 6;
     const items: PollItem[] = wanted.map((w) => ({ pid: w.def.pid, periodMs: w.periodMs }));
     const t0 = performance.now();
     let pending: Promise<void> | undefined;

@@ -28,8 +28,10 @@ afterEach(async () => {
   services = [];
 });
 
-async function emulator(responder: Responder = new DemoCar()): Promise<string> {
-  const tcp = await serveTcp(new Elm327Emulator({ responder, baud: 0, latencyMs: 1 }), { port: 0 });
+async function emulator(responder: Responder = new DemoCar(), vehicleProtocol = '6'): Promise<string> {
+  const tcp = await serveTcp(new Elm327Emulator({ responder, baud: 0, latencyMs: 1, vehicleProtocol }), {
+    port: 0,
+  });
   services.push(tcp);
   return `elm327:tcp://127.0.0.1:${tcp.port}`;
 }
@@ -77,6 +79,21 @@ describe('atelier obd read', () => {
     const text = context();
     await readSubcommand.run(['--adapter', adapter], text.ctx);
     expect(text.out()).toMatch(/Stored DTCs : NOT READ/);
+  });
+
+  it('reads a car on ISO 9141-2: VIN and DTCs joined from legacy messages, one PID per request', async () => {
+    const adapter = await emulator(new DemoCar(), '3');
+    const { ctx, out } = context();
+    expect(await readSubcommand.run(['--adapter', adapter, '--json'], ctx)).toBe(0);
+    const r = JSON.parse(out());
+    expect(r.adapter.protocol).toBe('ISO 9141-2');
+    expect(r.ecus).toEqual(['10', '11']);
+    expect(r.vin).toBe('VF1RFB00X64123456');
+    expect(r.dtcs.stored).toEqual([
+      { code: 'P0301', ecu: '10' },
+      { code: 'P0171', ecu: '10' },
+    ]);
+    expect(r.pids['10']['0C'].key).toBe('ENGINE_RPM');
   });
 
   it('asks for --adapter', async () => {

@@ -1,3 +1,4 @@
+import { Elm327Link } from '@atelier/elm327';
 import { dtcTitle } from '@atelier/obd';
 import type { CliContext } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
@@ -99,7 +100,9 @@ export const readSubcommand: Subcommand = {
     }
     const link = await openFromOptions(values, ctx, USAGE[ctx.lang]);
     try {
-      const report = await readVehicle(link);
+      const report = await readVehicle(link, {
+        perRequest: link instanceof Elm327Link ? link.maxPidsPerRequest : 6,
+      });
       if (values.json) {
         const { errors, ...rest } = report;
         ctx.stdout.write(`${JSON.stringify(Object.keys(errors).length ? report : rest)}\n`);

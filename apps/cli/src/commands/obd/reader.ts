@@ -49,11 +49,12 @@ export interface VehicleReport {
   errors: Record<string, string>;
 }
 
+/** `7E8`, `18DAF110`, or `10` for a legacy-bus node address. */
 export const ecuName = (ecu: number, extended: boolean): string =>
   ecu
     .toString(16)
     .toUpperCase()
-    .padStart(extended ? 8 : 3, '0');
+    .padStart(extended ? 8 : ecu <= 0xff ? 2 : 3, '0');
 
 /** The physical request address of an ECU known by its response address (ISO 15765-4). */
 export function requestAddressOf(ecu: number, extended: boolean): Target {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
 import { seedDemo } from './seed.js';
+import { applyRetention } from './services/customers.js';
 import { purgeExpiredSessions } from './services/sessions.js';
+import { getSettings } from './services/settings.js';
 import { createUser } from './services/users.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -51,6 +53,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       }
     }
     await purgeExpiredSessions(store, clock.now());
+    // GDPR retention is applied at every start, so a workshop need not remember to run it.
+    await applyRetention(store, (await getSettings(store)).customerRetentionMonths, clock.now());
     const app = await buildApp({ store, clock }, options);
     const address = await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
     return {

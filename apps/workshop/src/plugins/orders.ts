@@ -9,7 +9,7 @@ import {
   type State,
   TRANSITIONS,
 } from '../services/domain.js';
-import { isoDate, SYMBOLS } from '../services/habilitations.js';
+import { habilitationAlerts, isoDate, SYMBOLS } from '../services/habilitations.js';
 import {
   addLine,
   approveQuote,
@@ -25,6 +25,7 @@ import {
   setDiagnosisNotes,
   transitionOrder,
 } from '../services/orders.js';
+import { getSettings } from '../services/settings.js';
 import { listMechanics } from '../services/users.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
@@ -114,12 +115,7 @@ function stateBadge(req: FastifyRequest, s: State): Html {
   return html`<span class="state state-${s}">${T(req, STATE_LABEL[s])}</span>`;
 }
 
-function orderPage(
-  req: FastifyRequest,
-  o: OrderDetail,
-  mechanics: { id: number; name: string }[],
-  today: string,
-): Html {
+function orderPage(req: FastifyRequest, o: OrderDetail, mechanics: { id: number; name: string }[]): Html {
   const role = req.user!.role;
   const canWork = (WORKERS as readonly string[]).includes(role);
   const canDesk = FRONT_DESK.includes(role);
@@ -204,7 +200,6 @@ ${linesTable(req, o)}
     (e) =>
       html`<li><time>${formatDateTime(req.lang, e.at)}</time> ${e.from_state && e.from_state !== e.to_state ? html`${T(req, STATE_LABEL[e.from_state])} → ` : ''}<strong>${T(req, STATE_LABEL[e.to_state])}</strong> — ${e.user_name ?? '—'}${e.note ? html` <em>${e.note}</em>` : ''}</li>`,
   )}</ol>
-<p class="muted">${today}</p>
 </section>`;
 }
 
@@ -232,7 +227,19 @@ export async function ordersPlugin(app: FastifyInstance, { store, clock }: Works
     handler: async (req, reply) => {
       const cards = await boardCards(store, clock.now());
       const columns = STATES.map((s) => ({ s, cards: cards.filter((c) => c.state === s) }));
-      const body = html`<div class="board" data-refresh="60">${columns.map(
+      // Managers see habilitation renewals due here too, not only on the team page.
+      const alerts = MANAGERS.includes(req.user!.role)
+        ? await habilitationAlerts(
+            store,
+            isoDate(clock.now()),
+            (await getSettings(store)).habilitationAlertDays,
+          )
+        : [];
+      const body = html`${
+        alerts.length
+          ? html`<p class="card alerts" role="status"><a href="/people">${T(req, { fr: '{n} habilitation(s) NF C18-550 à renouveler ou expirée(s)', en: '{n} NF C18-550 habilitation(s) due for renewal or expired' }, { n: alerts.length })}</a></p>`
+          : ''
+      }<div class="board" data-refresh="60">${columns.map(
         (
           col,
         ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
@@ -295,7 +302,7 @@ ${col.cards.map(
       const mechanics = await listMechanics(store);
       return sendPage(
         reply,
-        renderPage(req, { fr: `OR ${o.number}`, en: `RO ${o.number}` }, orderPage(req, o, mechanics, '')),
+        renderPage(req, { fr: `OR ${o.number}`, en: `RO ${o.number}` }, orderPage(req, o, mechanics)),
       );
     },
   });

@@ -263,6 +263,11 @@ describe('people and GDPR pages', () => {
     expect(page.body).toContain('Habilitations à renouveler');
     expect(page.body).toMatch(/Karim Haddad — B1VL : expirée depuis le/);
     expect(page.body).toMatch(/Inès Moreau — B1VL : recyclage avant le/);
+    // Also on the manager's board; not on a technician's.
+    expect((await t.inject('chef', { method: 'GET', url: '/board' })).body).toContain(
+      '2 habilitation(s) NF C18-550 à renouveler',
+    );
+    expect((await t.inject('ines', { method: 'GET', url: '/board' })).body).not.toContain('NF C18-550');
   });
 
   it('exports a customer as a JSON download and erases them', async () => {

@@ -1,8 +1,8 @@
-import { dtcTitle, FUNCTIONAL, LinkError } from '@atelier/obd';
+import { dtcTitle, LinkError, NegativeResponseError, ObdClient } from '@atelier/obd';
 import { UsageError } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
-import { readDtcSet } from './reader.js';
+import { clearAll, readDtcSet } from './reader.js';
 
 const USAGE = {
   fr: `Usage : atelier obd dtc --adapter A [--clear --yes] [--json]
@@ -50,21 +50,14 @@ export const dtcSubcommand: Subcommand = {
     }
     const link = await openFromOptions(values, ctx, USAGE[ctx.lang]);
     try {
+      const client = new ObdClient(link);
+      const extended = link.info.extended ?? false;
       let cleared: string[] | undefined;
       if (values.clear) {
         try {
-          const answers = await link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x04) });
-          cleared = answers.filter((a) => a.data[0] === 0x44).map((a) => a.ecu.toString(16).toUpperCase());
-          const refused = answers.filter((a) => a.data[0] === 0x7f);
-          for (const r of refused) {
-            ctx.stderr.write(
-              fr
-                ? `${r.ecu.toString(16).toUpperCase()} refuse l'effacement (NRC ${r.data[2]?.toString(16)})\n`
-                : `${r.ecu.toString(16).toUpperCase()} refused clearing (NRC ${r.data[2]?.toString(16)})\n`,
-            );
-          }
+          cleared = await clearAll(client, extended);
         } catch (err) {
-          if (!(err instanceof LinkError)) throw err;
+          if (!(err instanceof LinkError || err instanceof NegativeResponseError)) throw err;
           ctx.stderr.write(
             fr ? `effacement impossible : ${err.message}\n` : `could not clear: ${err.message}\n`,
           );
@@ -72,7 +65,7 @@ export const dtcSubcommand: Subcommand = {
         }
       }
       const errors: Record<string, string> = {};
-      const dtcs = await readDtcSet(link, errors);
+      const dtcs = await readDtcSet(client, extended, errors);
       if (values.json) {
         ctx.stdout.write(
           `${JSON.stringify({ ...(cleared ? { cleared } : {}), dtcs, ...(Object.keys(errors).length ? { errors } : {}) })}\n`,

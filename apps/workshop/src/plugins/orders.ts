@@ -198,9 +198,27 @@ ${linesTable(req, o)}
 <h2>${T(req, { fr: 'Historique', en: 'History' })}</h2>
 <ol class="events">${o.events.map(
     (e) =>
-      html`<li><time>${formatDateTime(req.lang, e.at)}</time> ${e.from_state && e.from_state !== e.to_state ? html`${T(req, STATE_LABEL[e.from_state])} → ` : ''}<strong>${T(req, STATE_LABEL[e.to_state])}</strong> — ${e.user_name ?? '—'}${e.note ? html` <em>${e.note}</em>` : ''}</li>`,
+      html`<li><time>${formatDateTime(req.lang, e.at)}</time> ${e.from_state && e.from_state !== e.to_state ? html`${T(req, STATE_LABEL[e.from_state])} → ` : ''}<strong>${T(req, STATE_LABEL[e.to_state])}</strong> — ${e.user_name ?? '—'}${e.note ? html` <em>${noteText(req, e.note)}</em>` : ''}</li>`,
   )}</ol>
 </section>`;
+}
+
+/**
+ * Event notes written by the services are stored as neutral codes ("assigned: NAME", "partial: N
+ * declined", "whole") and shown in the reader's language; free notes typed by people pass through.
+ */
+function noteText(req: FastifyRequest, note: string): string {
+  let m = /^assigned: (.*)$/.exec(note);
+  if (m) return T(req, { fr: 'affecté à {who}', en: 'assigned to {who}' }, { who: m[1]! });
+  m = /^partial: (\d+) declined$/.exec(note);
+  if (m)
+    return T(
+      req,
+      { fr: 'accord partiel : {n} ligne(s) refusée(s)', en: 'partial approval: {n} line(s) declined' },
+      { n: m[1]! },
+    );
+  if (note === 'whole') return T(req, { fr: 'accord total', en: 'approved in full' });
+  return note;
 }
 
 function linesTable(req: FastifyRequest, o: OrderDetail): Html {

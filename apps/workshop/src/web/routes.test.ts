@@ -155,6 +155,12 @@ describe('repair orders over the JSON API', () => {
       'Inès Moreau',
       'Sophie Martin',
     ]);
+    const pageFr = await t.inject('chef', { method: 'GET', url: `/orders/${id}` });
+    expect(pageFr.body).toContain('affecté à Inès Moreau');
+    expect(pageFr.body).toContain('accord partiel : 1 ligne(s) refusée(s)');
+    const pageEn = await t.inject('chef', { method: 'GET', url: `/orders/${id}?lang=en` });
+    expect(pageEn.body).toContain('assigned to Inès Moreau');
+    expect(pageEn.body).toContain('partial approval: 1 line(s) declined');
     const print = await t.inject('chef', { method: 'GET', url: `/orders/${id}/print` });
     expect(print.body).toContain('Le moteur broute à froid');
     expect(print.body).toContain('Signature du client');

@@ -271,6 +271,92 @@ describe('hostile input', () => {
     expect(await t.store.integrityCheck()).toEqual([]);
   });
 
+  it('keeps an SQL-injection string as plain text in every other text input', async () => {
+    const p = "x'); DROP TABLE users; --";
+    const chef = await t.as('chef');
+    const admin = await t.as('admin');
+    const post = (who: typeof chef, url: string, payload: object) =>
+      t.app.inject({ method: 'POST', url, headers: who.headers, payload });
+    const { diag, d1, ready } = t.demo.orderIds;
+    const checks: [string, Awaited<ReturnType<typeof post>>, (body: Record<string, unknown>) => unknown][] = [
+      [
+        'line',
+        await post(chef, `/api/orders/${diag}/lines`, { kind: 'labour', description: p, soldHours: 1 }),
+        (b) => b.description,
+      ],
+      ['comeback', await post(chef, `/api/orders/${d1}/comeback`, { complaint: p }), (b) => b.complaint],
+      [
+        'transition note',
+        await post(chef, `/api/orders/${ready}/transitions`, { to: 'delivered', note: p }),
+        (b) => (b.events as { note: string }[]).at(-1)!.note,
+      ],
+      [
+        'user name',
+        await post(admin, '/api/users', { login: 'sqli.user', name: p, role: 'apprentice', password: p }),
+        (b) => b.name,
+      ],
+      [
+        'habilitation issuer',
+        await post(chef, `/api/users/${t.demo.users.emma!.id}/habilitations`, {
+          symbol: 'B1VL',
+          issuedOn: '2026-01-01',
+          issuedBy: p,
+        }),
+        (b) => b.issued_by,
+      ],
+      [
+        'vehicle plate and model',
+        await post(chef, '/api/vehicles', {
+          vin: 'WVWZZZ1KZAW000002',
+          plate: p.slice(0, 20),
+          model: p,
+          energy: 'ev',
+        }),
+        (b) => `${b.plate}|${b.model}`,
+      ],
+    ];
+    for (const [what, res, field] of checks) {
+      expect(res.statusCode, `${what}: ${res.body}`).toBeLessThan(300);
+      const expected = what === 'vehicle plate and model' ? `${p.slice(0, 20).toUpperCase()}|${p}` : p;
+      expect(field(res.json()), what).toBe(expected);
+    }
+    // Notes through the form, and a correction reason.
+    const notes = await t.app.inject({
+      method: 'POST',
+      url: `/orders/${diag}/notes`,
+      headers: chef.headers,
+      payload: { notes: p },
+    });
+    expect(notes.statusCode).toBe(303);
+    expect(
+      (await t.inject('chef', { method: 'GET', url: `/api/orders/${diag}` })).json().diagnosis_notes,
+    ).toBe(p);
+    const entry = (await t.inject('chef', { method: 'GET', url: '/api/clock/entries' }))
+      .json()
+      .find((e: { end_at: number | null }) => e.end_at);
+    const fix = await post(chef, `/api/clock/entries/${entry.id}/correction`, {
+      endAt: String(entry.end_at - 60_000),
+      reason: p,
+    });
+    expect(fix.statusCode, fix.body).toBe(200);
+    expect(
+      (await t.inject('chef', { method: 'GET', url: `/api/clock/entries/${entry.id}/corrections` }))
+        .json()
+        .at(-1).reason,
+    ).toBe(p);
+    // A login that is not an identifier is refused by validation, not run.
+    expect(
+      (await post(admin, '/api/users', { login: p, name: 'n', role: 'apprentice', password: 'password1' }))
+        .statusCode,
+    ).toBe(400);
+    // In the query string: an unknown language is ignored (French), never evaluated.
+    expect(
+      (await t.inject('chef', { method: 'GET', url: `/board?lang=${encodeURIComponent(p)}` })).body,
+    ).toContain('<html lang="fr">');
+    expect((await t.store.all('SELECT id FROM users')).length).toBeGreaterThan(8);
+    expect(await t.store.integrityCheck()).toEqual([]);
+  });
+
   it('refuses oversize bodies with 413, JSON or form', async () => {
     const chef = await t.as('chef');
     const big = 'x'.repeat(300 * 1024);

@@ -44,6 +44,11 @@ export interface IsoTpLinkOptions {
   extended?: boolean;
   /** Response ids to listen on. Default 0x7E8–0x7EF, or 0x18DAF100–0x18DAF1FF on 29-bit. */
   responseIds?: number[];
+  /**
+   * ECUs outside the OBD id scheme (a battery ECU on 0x79B → 0x7BB), by request and response id.
+   * They are listened to as well, and physical requests to their request id go to them.
+   */
+  ecus?: { request: number; response: number }[];
   /** Response window, ms (SAE J1979 allows ECUs 50 ms; default 100 leaves margin for busy buses). */
   timeoutMs?: number;
   /** P2*: how long an ECU that answered "response pending" may take, ms. Default 5000. */
@@ -77,6 +82,9 @@ export class IsoTpLink implements DiagnosticLink {
   private readonly timeoutMs: number;
   private readonly pendingMs: number;
   private readonly endpoints = new Map<number, IsoTpEndpoint>();
+  /** Non-OBD pairs: response id → request id, and back. */
+  private readonly requestOf = new Map<number, number>();
+  private readonly responseOf = new Map<number, number>();
   private readonly unsubscribeRaw: () => void;
   private current: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -100,7 +108,12 @@ export class IsoTpLink implements DiagnosticLink {
       (this.extended
         ? Array.from({ length: 256 }, (_, i) => normalFixedId(OBD_TESTER_ADDRESS, i))
         : Array.from({ length: 8 }, (_, i) => 0x7e8 + i));
+    for (const e of options.ecus ?? []) {
+      this.requestOf.set(e.response, e.request);
+      this.responseOf.set(e.request, e.response);
+    }
     for (const id of ids) this.endpointFor(id);
+    for (const e of options.ecus ?? []) this.endpointFor(e.response);
     // First frames tell us a long answer is on its way, so the window waits for it to complete.
     this.unsubscribeRaw = bus.subscribe(
       (f: Frame) => {
@@ -113,6 +126,8 @@ export class IsoTpLink implements DiagnosticLink {
 
   /** The request id an ECU listens on, from its response id. */
   requestIdFor(responseId: number): number {
+    const known = this.requestOf.get(responseId);
+    if (known !== undefined) return known;
     if (!this.extended) return responseId - 8;
     const parts = parseNormalFixedId(responseId);
     if (!parts)
@@ -122,6 +137,8 @@ export class IsoTpLink implements DiagnosticLink {
 
   /** The response id of the ECU listening on a request id. */
   responseIdFor(requestId: number): number {
+    const known = this.responseOf.get(requestId);
+    if (known !== undefined) return known;
     if (!this.extended) return requestId + 8;
     const parts = parseNormalFixedId(requestId);
     if (!parts)

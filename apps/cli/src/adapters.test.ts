@@ -58,6 +58,11 @@ describe('adapter names', () => {
     }
   });
 
+  it('checks socketcan names before touching the bus', async () => {
+    await expect(openAdapter('socketcan:can0?speed=1', ctx)).rejects.toThrow(/unknown option 'speed'/);
+    await expect(openAdapter('socketcan:not a name', ctx)).rejects.toThrow(/interface name/);
+  });
+
   it('lets other areas register their own scheme', async () => {
     registerAdapterScheme({
       scheme: 'test',

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import type { Duplex } from 'node:stream';
+import { openBus } from '@atelier/can';
 import {
   COMMON_BAUDS,
   Elm327Link,
@@ -10,7 +11,7 @@ import {
   profileByName,
   Transcript,
 } from '@atelier/elm327';
-import type { DiagnosticLink } from '@atelier/obd';
+import { type DiagnosticLink, IsoTpLink } from '@atelier/obd';
 import type { CliContext } from './context.js';
 
 /**
@@ -169,41 +170,17 @@ registerAdapterScheme({
 
 registerAdapterScheme({
   scheme: 'socketcan',
-  examples: ['socketcan:can0'],
+  examples: ['socketcan:can0[?extended=1]'],
   async open(rest) {
-    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(rest))
-      throw new AdapterSpecError(`socketcan:${rest}`, 'expected an interface name such as can0');
-    // The ISO-TP link lives with the CAN package; it is looked up at run time so that this CLI
-    // works before and after it lands.
-    const can = (await import('@atelier/can')) as Record<string, unknown>;
-    const obd = (await import('@atelier/obd')) as Record<string, unknown>;
-    const IsoTpLink = (can.IsoTpLink ?? obd.IsoTpLink) as
-      | (new (
-          bus: unknown,
-          options?: Record<string, unknown>,
-        ) => DiagnosticLink)
-      | undefined;
-    const openBus = can.openBus as ((spec: string) => Promise<unknown>) | undefined;
-    if (!IsoTpLink || !openBus) {
-      throw new AdapterSpecError(`socketcan:${rest}`, 'the ISO-TP link is not available in this build');
-    }
-    const bus = await openBus(`socketcan:${rest}`);
-    return new IsoTpLink(bus);
-  },
-});
-
-registerAdapterScheme({
-  scheme: 'sim',
-  examples: ['sim:SCENARIO', 'sim:FILE.yaml'],
-  async open(rest, ctx) {
-    // A simulated vehicle in process (`atelier sim list` names the scenarios); loaded on demand.
-    const sim = await import('@atelier/vehicle-sim');
-    const path = await import('node:path');
-    const file = /[/\\]|\.ya?ml$/.test(rest);
-    const scenario = sim.loadScenario(file && !path.isAbsolute(rest) ? path.resolve(ctx.cwd, rest) : rest);
-    // A recorded scenario answers from its recording, a simulated one from its vehicle.
-    return new sim.ResponderLink(await sim.openScenarioResponder(scenario), {
-      extended: scenario.protocol === 'can29',
-    });
+    const spec = `socketcan:${rest}`;
+    const [iface, query = ''] = rest.split('?', 2) as [string, string?];
+    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(iface))
+      throw new AdapterSpecError(spec, 'expected an interface name such as can0');
+    const params = new URLSearchParams(query);
+    for (const key of params.keys())
+      if (key !== 'extended') throw new AdapterSpecError(spec, `unknown option '${key}' (extended)`);
+    const extended = ['1', 'true', 'yes'].includes(params.get('extended') ?? '');
+    const bus = await openBus(`socketcan:${iface}`);
+    return new IsoTpLink(bus, { extended });
   },
 });

@@ -18,6 +18,7 @@ import { DomainError } from './services/errors.js';
 import { loadSession } from './services/sessions.js';
 import { html } from './web/html.js';
 import { isApi, renderPage, sendPage } from './web/layout.js';
+import { describeValidation, type SchemaFailure } from './web/validation.js';
 import { type Access, LANG_COOKIE, SESSION_COOKIE, type WorkshopDeps } from './web/types.js';
 
 export interface AppOptions {
@@ -201,7 +202,13 @@ export async function buildApp(
         field = err.field;
       } else if (err.validation) {
         status = 400;
-        message = tr(req.lang, { fr: 'données invalides : ', en: 'invalid input: ' }) + err.message;
+        const described = describeValidation(
+          req.lang,
+          err.validation as SchemaFailure[],
+          (err as { validationContext?: string }).validationContext ?? '',
+        );
+        message = described.message;
+        field = described.field;
       } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
         status = err.statusCode;
         message =

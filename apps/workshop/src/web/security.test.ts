@@ -383,6 +383,17 @@ describe('hostile input', () => {
       payload: { name: 'y'.repeat(5000) },
     });
     expect(long.statusCode).toBe(400);
+    expect(long.json()).toEqual({
+      error: 'données invalides — « name » : 200 caractères au plus',
+      field: 'name',
+    });
+    const en = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers?lang=en',
+      headers: chef.headers,
+      payload: { phone: '1' },
+    });
+    expect(en.json()).toEqual({ error: "invalid input — 'name': required", field: 'name' });
   });
 });
 

@@ -295,3 +295,21 @@ describe('IsoTpLink', () => {
     expect(both.map((a) => a.ecu)).toEqual([0x7e8, 0x7e9]);
   });
 });
+
+describe('ObdClient over a pre-CAN link', () => {
+  it('reads DTC pairs without a count byte when the protocol is not CAN', async () => {
+    const link = {
+      info: { kind: 'elm327', protocol: 'ISO 14230-4 KWP (fast init, 10.4 kbaud)' },
+      request: async () => [
+        {
+          ecu: 0x10,
+          extended: false,
+          data: Uint8Array.of(0x43, 0x03, 0x01, 0x01, 0x71, 0x00, 0x00),
+          timestamp: 0,
+        },
+      ],
+      close: async () => {},
+    };
+    expect(await new ObdClient(link).readDtcs()).toEqual([{ ecu: 0x10, dtcs: ['P0301', 'P0171'] }]);
+  });
+});

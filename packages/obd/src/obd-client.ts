@@ -266,7 +266,13 @@ export class ObdClient {
    */
   async readDtcs(kind: DtcKind = 'stored', target: Target = FUNCTIONAL): Promise<EcuDtcs[]> {
     const answers = await this.request([DTC_SERVICE[kind]], target);
+    // Pre-CAN protocols (K-line, J1850 through an adapter) send bare pairs without the count byte.
+    const can =
+      this.link.info.kind === 'isotp' ||
+      /15765|CAN/i.test(this.link.info.protocol ?? '') ||
+      this.link.info.protocol === undefined;
     return answers.map((a) => {
+      if (!can && a.data.length % 2 === 1) return { ecu: a.ecu, dtcs: decodeDtcList(a.data.subarray(1)) };
       const count = a.data[1];
       const pairs = a.data.subarray(2);
       if (count === undefined || pairs.length < count * 2) {

@@ -117,6 +117,34 @@ describe('PidPoller', () => {
     }
   });
 
+  it('splits with the SAE J1979 table when no length function is given', async () => {
+    const clock = new VirtualClock();
+    const { link } = fakeLink(clock, 10);
+    const seen: [number, number][] = [];
+    const poller = new PidPoller(
+      link,
+      [
+        { pid: 0x0c, periodMs: 100 },
+        { pid: 0x10, periodMs: 100 },
+        { pid: 0x0d, periodMs: 100 },
+      ],
+      {
+        clock,
+        onSample: (s) => seen.push([s.pid, s.bytes.length]),
+      },
+    );
+    const ac = new AbortController();
+    const run = poller.run(ac.signal);
+    await clock.advance(50);
+    ac.abort();
+    await clock.run(run);
+    expect(seen.slice(0, 3)).toEqual([
+      [0x0c, 2],
+      [0x10, 2],
+      [0x0d, 1],
+    ]);
+  });
+
   it('reports link errors and goes on; different targets are never mixed in one request', async () => {
     const clock = new VirtualClock();
     const { link, requests } = fakeLink(clock, 10);

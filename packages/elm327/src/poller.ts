@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '@atelier/can';
-import { type DiagnosticLink, FUNCTIONAL, LinkError, type Target } from '@atelier/obd';
+import { type DiagnosticLink, FUNCTIONAL, LinkError, PIDS, type Target } from '@atelier/obd';
 
 /**
  * Polls mode 01 PIDs at their own rates over one link, sharing the line fairly: each request
@@ -27,8 +27,8 @@ export interface PollSample {
 export interface PollerOptions {
   clock?: Clock;
   maxPerRequest?: number;
-  /** Data byte count of a mode 01 PID (from the J1979 table); needed to split multi-PID answers. */
-  pidLength: (pid: number) => number | undefined;
+  /** Data byte count of a mode 01 PID, to split multi-PID answers; the SAE J1979 table by default. */
+  pidLength?: (pid: number) => number | undefined;
   onSample: (sample: PollSample) => void;
   /** A failed request; polling goes on unless this throws. */
   onError?: (error: LinkError, pids: number[]) => void;
@@ -144,7 +144,7 @@ export class PidPoller {
       const answers = await this.link.request({ target, data: Uint8Array.from([0x01, ...pids]) });
       for (const a of answers) {
         if (a.data[0] !== 0x41) continue;
-        const values = splitPidAnswer(a.data, this.opts.pidLength);
+        const values = splitPidAnswer(a.data, this.opts.pidLength ?? ((pid) => PIDS.get(pid)?.bytes));
         for (const [pid, bytes] of values) {
           this.counts.samples++;
           this.opts.onSample({ t: this.clock.now(), ecu: a.ecu, pid, bytes });

@@ -169,6 +169,41 @@ describe('parseDbc', () => {
     expect(d.messages[0].signals[0].comment).toBe('c');
   });
 
+  it('reads what sloppy real-world files contain, with warnings naming the line', () => {
+    const d = parseDbc(
+      [
+        'BU_:',
+        '\tNEO',
+        '\tMCU GTW',
+        '',
+        'BO_ 103596083 BSM_LEFT: 8 NEO', // 29-bit id without the bit-31 flag
+        ' SG_ 64_BIT_LE : 0|64@1+ (1,0) [0|0] "" XXX', // name starting with a digit
+        'BO_ 2017 2017_5: 8 MCU',
+        ' SG_ Sel m : 0|2@1+ (1,0) [0|3] "" XXX', // bare m
+        ' SG_ Val m1 : 8|8@1+ (1,0) [0|0] "" XXX',
+        'CM_ "Front target"', // no semicolon
+        'VAL_ 2017 Val 1 "one" 0 "zero"',
+        'VAL_ 2017 Sel 1 "a" ;',
+        'BO_ 4294967295 Huge: 8 X',
+        ' SG_ H : 0|8@1+ (1,0) [0|0] "" X',
+        'CM_ BO_ 4294967295 "left out, not reported twice";',
+      ].join('\n'),
+    );
+    expect(d.nodes.map((n) => n.name)).toEqual(['NEO', 'MCU', 'GTW']);
+    expect(d.messages.map((m) => [m.name, m.id, m.extended])).toEqual([
+      ['BSM_LEFT', 0x62cc033, true],
+      ['2017_5', 2017, false],
+    ]);
+    expect(d.messages[0].signals[0].name).toBe('64_BIT_LE');
+    expect(d.messages[1].signals[1].multiplexer).toEqual({ signal: 'Sel', ranges: [[1, 1]] });
+    expect(d.comment).toBe('Front target');
+    expect(d.messages[1].signals[1].values?.get(1)).toBe('one');
+    expect(d.warnings.map((w) => w.line)).toEqual([5, 8, 10, 11, 13]);
+    expect(d.warnings[0].message).toMatch(/taken as a 29-bit id/);
+    expect(d.warnings[2].message).toBe("CM_ statement without ';' at the end of the line");
+    expect(d.warnings[4].message).toMatch(/fits no CAN identifier; message left out/);
+  });
+
   it('keeps dangling references as warnings with their line', () => {
     const d = parseDbc(
       'BO_ 1 A: 1 X\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\nVAL_ 2 B 0 "x" ;\nCM_ SG_ 1 C "c";\n',
@@ -239,12 +274,18 @@ describe('malformed DBC files: errors name the line', () => {
       /expected factor \(a number\), found 'x,0\)'/,
     ],
     [
-      'CM_ without semicolon',
-      'BO_ 1 A: 8 X\nCM_ BO_ 1 "c"\nBO_ 2 B: 8 X\n',
-      3,
-      /expected ';' at the end of CM_/,
+      'CM_ with junk before its semicolon',
+      'BO_ 1 A: 8 X\nCM_ BO_ 1 "c" extra;\n',
+      2,
+      /expected ';' at the end of CM_, found 'extra;'/,
     ],
-    ['11-bit id out of range', 'BO_ 2048 A: 8 X\n', 1, /out of range for an 11-bit identifier/],
+    [
+      'comment with no signal name',
+      'BO_ 1 A: 8 X\nCM_ SG_ 1 "c";\n',
+      2,
+      /expected signal name, found '"c";'/,
+    ],
+    ['id beyond 32 bits', 'BO_ 4294967296 A: 8 X\n', 1, /does not fit 32 bits/],
     [
       'SG_MUL_VAL_ on a non-multiplexer',
       'BO_ 1 A: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] "" X\n SG_ B m1 : 8|8@1+ (1,0) [0|0] "" X\n SG_ M0 M : 16|8@1+ (1,0) [0|0] "" X\nSG_MUL_VAL_ 1 B S 1-1;\n',

@@ -15,6 +15,8 @@ import {
 } from './model.js';
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** Names may start with a digit in files people use (`64_BIT_LE`, `2017_5`); keywords never do. */
+const NAME = /[A-Za-z0-9_]+/y;
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
 const UINT = /\d+/y;
 const MUX = /^(?:M|m(\d+)(M?))$/;
@@ -95,9 +97,28 @@ class Scanner {
   }
 
   ident(what: string): string {
-    const id = this.tryIdent();
+    this.skip();
+    const id = this.sticky(NAME);
     if (id === undefined) this.fail(`expected ${what}, found ${this.describe()}`);
     return id;
+  }
+
+  /**
+   * Ends a statement at its `;`. Files in the wild forget it at the end of a line: when the next
+   * token is on a later line (or the file ends), that is reported through `onMissing` and accepted.
+   */
+  endStatement(keyword: string, onMissing: (line: number) => void): void {
+    const lastLine = this.line;
+    this.skip();
+    if (this.text[this.pos] === ';') {
+      this.pos++;
+      return;
+    }
+    if (this.eof || this.line > lastLine) {
+      onMissing(lastLine);
+      return;
+    }
+    this.fail(`expected ';' at the end of ${keyword}, found ${this.describe()}`);
   }
 
   number(what: string): number {
@@ -213,6 +234,26 @@ const SKIPPED = new Set([
   'NS_DESC_',
 ]);
 
+/** Every statement keyword, to tell a continuation line from the next statement. */
+const KEYWORDS = new Set([
+  ...SKIPPED,
+  'VERSION',
+  'NS_',
+  'BS_',
+  'BU_',
+  'VAL_TABLE_',
+  'BO_',
+  'SG_',
+  'BO_TX_BU_',
+  'CM_',
+  'BA_DEF_',
+  'BA_DEF_DEF_',
+  'BA_',
+  'VAL_',
+  'SIG_VALTYPE_',
+  'SG_MUL_VAL_',
+]);
+
 const OBJECT_KEYWORDS: Record<string, AttributeObject> = {
   BU_: 'node',
   BO_: 'message',
@@ -251,10 +292,14 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
   const attributeLines: { apply: () => void }[] = [];
   let current: DbcMessage | undefined;
   const warn = (line: number, message: string) => dbc.warnings.push({ line, message });
+  const missingSemicolon = (kw: string) => (line: number) =>
+    warn(line, `${kw} statement without ';' at the end of the line`);
+  /** Messages left out (ids no bus can carry): references to them are not reported again. */
+  const ignoredIds = new Set<number>();
   const messageKey = (raw: number) => raw; // raw BO_ id, extended flag included: unique per message
   const findMessage = (raw: number, line: number, what: string): DbcMessage | undefined => {
     const m = byKey.get(messageKey(raw));
-    if (!m) warn(line, `${what} refers to message ${raw}, which is not defined`);
+    if (!m && !ignoredIds.has(raw)) warn(line, `${what} refers to message ${raw}, which is not defined`);
     return m;
   };
   const findSignal = (
@@ -305,11 +350,28 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
       }
       case 'BU_': {
         s.expect(':', 'after BU_');
-        for (const name of s
+        const names = s
           .restOfLine()
           .split(/[\s,]+/)
-          .filter(Boolean)) {
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) s.fail(`bad node name '${name}'`, line);
+          .filter(Boolean);
+        // Some files list one node per indented line below BU_:.
+        for (;;) {
+          const save = { pos: s.pos, line: s.line };
+          if (s.eof) break;
+          s.pos++;
+          s.line++;
+          const c = s.text.charCodeAt(s.pos);
+          const rest = c === 32 || c === 9 ? s.restOfLine() : '';
+          const first = rest.split(/[\s,]+/)[0];
+          if (!first || KEYWORDS.has(first) || !/^[A-Za-z0-9_]+$/.test(first)) {
+            s.pos = save.pos;
+            s.line = save.line;
+            break;
+          }
+          names.push(...rest.split(/[\s,]+/).filter(Boolean));
+        }
+        for (const name of names) {
+          if (!/^[A-Za-z0-9_]+$/.test(name)) s.fail(`bad node name '${name}'`, line);
           if (!nodes.has(name)) {
             const node: DbcNode = { name, attributes: {} };
             nodes.set(name, node);
@@ -320,7 +382,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
       }
       case 'VAL_TABLE_': {
         const name = s.ident('value table name');
-        dbc.valueTables.set(name, readValueDescriptions(s));
+        dbc.valueTables.set(name, readValueDescriptions(s, missingSemicolon('VAL_TABLE_')));
         break;
       }
       case 'BO_': {
@@ -332,13 +394,21 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         const sender = s.atLineEnd() ? '' : s.ident('message sender');
         if (!s.atLineEnd()) s.fail(`unexpected ${s.describe()} after the BO_ sender`);
         if (raw > 0xffffffff) s.fail(`message id ${raw} does not fit 32 bits`, line);
-        const extended = raw >= EXTENDED_FLAG;
+        let extended = raw >= EXTENDED_FLAG;
         const id = extended ? raw - EXTENDED_FLAG : raw;
+        let usable = true;
         if (name !== INDEPENDENT_SIGNALS_MESSAGE && id > (extended ? MAX_EXT_ID : MAX_STD_ID)) {
-          s.fail(
-            `message id 0x${id.toString(16)} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier (extended ids carry bit 31)`,
-            line,
-          );
+          if (!extended && id <= MAX_EXT_ID) {
+            // Several exporters write 29-bit ids without the bit-31 flag: taken as 29-bit.
+            extended = true;
+            warn(
+              line,
+              `message ${name}: id 0x${id.toString(16)} above 0x7FF without the bit-31 flag, taken as a 29-bit id`,
+            );
+          } else {
+            usable = false;
+            warn(line, `message ${name}: id 0x${id.toString(16)} fits no CAN identifier; message left out`);
+          }
         }
         if (length > MAX_MESSAGE_BYTES)
           s.fail(`message length ${length} exceeds ${MAX_MESSAGE_BYTES} bytes`, line);
@@ -356,8 +426,12 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           attributes: {},
           line,
         };
-        byKey.set(raw, current);
-        dbc.messages.push(current);
+        if (usable) {
+          byKey.set(raw, current);
+          dbc.messages.push(current);
+        } else {
+          ignoredIds.add(raw);
+        }
         break;
       }
       case 'SG_': {
@@ -432,9 +506,15 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         };
         if (muxText !== undefined) {
           const mm = MUX.exec(muxText);
-          if (!mm) s.fail(`signal ${name}: bad multiplexer indicator '${muxText}' (M, mN or mNM)`, line);
-          if (muxText === 'M' || mm[2] === 'M') signal.isMultiplexer = true;
-          if (mm[1] !== undefined) simpleMux.push({ message: m, signal, value: Number(mm[1]) });
+          if (muxText === 'm') {
+            // A bare lower-case m is a typo for M in the files that have it (SG_MUL_VAL_ then names it as a switch).
+            warn(line, `signal ${name}: multiplexer indicator 'm' taken as 'M'`);
+            signal.isMultiplexer = true;
+          } else {
+            if (!mm) s.fail(`signal ${name}: bad multiplexer indicator '${muxText}' (M, mN or mNM)`, line);
+            if (muxText === 'M' || mm[2] === 'M') signal.isMultiplexer = true;
+            if (mm[1] !== undefined) simpleMux.push({ message: m, signal, value: Number(mm[1]) });
+          }
         }
         m.signals.push(signal);
         break;
@@ -481,7 +561,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
             s.fail(`CM_ for unknown object type ${obj}`, line);
           }
         }
-        s.expect(';', 'at the end of CM_');
+        s.endStatement('CM_', missingSemicolon('CM_'));
         break;
       }
       case 'BA_DEF_': {
@@ -508,14 +588,14 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         } else if (type !== 'STRING') {
           s.fail(`attribute ${name}: unknown type ${type}`, line);
         }
-        s.expect(';', 'at the end of BA_DEF_');
+        s.endStatement('BA_DEF_', missingSemicolon('BA_DEF_'));
         dbc.attributeDefinitions.set(name, def);
         break;
       }
       case 'BA_DEF_DEF_': {
         const name = s.string('attribute name');
         const value = readAttributeValue(s);
-        s.expect(';', 'at the end of BA_DEF_DEF_');
+        s.endStatement('BA_DEF_DEF_', missingSemicolon('BA_DEF_DEF_'));
         const def = dbc.attributeDefinitions.get(name);
         if (!def) warn(line, `BA_DEF_DEF_ for undefined attribute ${name}`);
         else def.default = def.type === 'ENUM' && typeof value === 'string' ? value : coerce(def, value);
@@ -537,7 +617,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           else s.fail(`BA_ for unknown object type ${obj}`, line);
         }
         const value = readAttributeValue(s);
-        s.expect(';', 'at the end of BA_');
+        s.endStatement('BA_', missingSemicolon('BA_'));
         // Applied after the whole file is read: BA_DEF_ may come later in hand-edited files.
         attributeLines.push({
           apply: () => {
@@ -565,7 +645,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         if (!/\d/.test(s.peek())) {
           // VAL_ of an environment variable.
           s.ident('environment variable');
-          readValueDescriptions(s);
+          readValueDescriptions(s, missingSemicolon('VAL_'));
           break;
         }
         const raw = s.uint('message id');
@@ -579,7 +659,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
             dbc.valueTables.get(table) ??
             s.fail(`VAL_ uses value table ${table}, which is not defined`, line);
         } else {
-          values = readValueDescriptions(s);
+          values = readValueDescriptions(s, missingSemicolon('VAL_'));
         }
         const sig = findSignal(findMessage(raw, line, 'VAL_'), n, line, 'VAL_');
         if (sig) sig.values = values;
@@ -590,7 +670,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         const n = s.ident('signal name');
         s.tryChar(':');
         const t = s.uint('value type');
-        s.expect(';', 'at the end of SIG_VALTYPE_');
+        s.endStatement('SIG_VALTYPE_', missingSemicolon('SIG_VALTYPE_'));
         const sig = findSignal(findMessage(raw, line, 'SIG_VALTYPE_'), n, line, 'SIG_VALTYPE_');
         if (!sig) break;
         if (t === 0) sig.valueType = 'integer';
@@ -695,10 +775,16 @@ function checkMuxCycles(m: DbcMessage, s: Scanner): void {
   }
 }
 
-function readValueDescriptions(s: Scanner): Map<number, string> {
+function readValueDescriptions(s: Scanner, onMissing: (line: number) => void): Map<number, string> {
   const values = new Map<number, string>();
   for (;;) {
+    const lastLine = s.line;
     if (s.tryChar(';')) return values;
+    // A list that stops at the end of a line without ';', followed by the next statement.
+    if (s.eof || (s.line > lastLine && values.size > 0 && !/[-+\d.]/.test(s.peek()))) {
+      onMissing(lastLine);
+      return values;
+    }
     const v = s.number('value');
     const label = s.string('value description');
     values.set(v, label);

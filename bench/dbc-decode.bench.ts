@@ -70,8 +70,11 @@ function generateDbc(random: () => number): { text: string; ids: { id: number; e
       const signed = random() < 0.4;
       const factor = [1, 0.1, 0.25, 5e-3, 2][Math.floor(random() * 5)];
       const offset = [0, -40, 100][Math.floor(random() * 3)];
-      lines.push(` SG_ S${m}_${k} : ${start}|${len}@${intel ? 1 : 0}${signed ? '-' : '+'} (${factor},${offset}) [0|0] "u" ECU`);
-      if (len <= 3 && !signed) vals.push(`VAL_ ${extended ? id + 0x80000000 : id} S${m}_${k} 0 "off" 1 "on" 2 "err" ;`);
+      lines.push(
+        ` SG_ S${m}_${k} : ${start}|${len}@${intel ? 1 : 0}${signed ? '-' : '+'} (${factor},${offset}) [0|0] "u" ECU`,
+      );
+      if (len <= 3 && !signed)
+        vals.push(`VAL_ ${extended ? id + 0x80000000 : id} S${m}_${k} 0 "off" 1 "on" 2 "err" ;`);
       bit += len;
       k++;
     }
@@ -97,7 +100,9 @@ function generateLog(path: string, ids: { id: number; extended: boolean }[], ran
     if (random() < 0.2) id = (0x700 + Math.floor(random() * 0x80)).toString(16).toUpperCase();
     else {
       const m = ids[Math.floor(random() * ids.length)];
-      id = m.extended ? m.id.toString(16).toUpperCase().padStart(8, '0') : m.id.toString(16).toUpperCase().padStart(3, '0');
+      id = m.extended
+        ? m.id.toString(16).toUpperCase().padStart(8, '0')
+        : m.id.toString(16).toUpperCase().padStart(3, '0');
     }
     let data = '';
     for (let j = 0; j < 8; j++) data += hex[Math.floor(random() * 256)];
@@ -160,7 +165,9 @@ try {
     },
   };
   const decodedShare = frames.filter((f) => decoder.decode(f)).length / frames.length;
-  console.log(`${FRAMES} frames, ${decoder.messages.length} messages, ${(decodedShare * 100).toFixed(1)} % of frames in the DBC; load ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `${FRAMES} frames, ${decoder.messages.length} messages, ${(decodedShare * 100).toFixed(1)} % of frames in the DBC; load ${loadavg()[0].toFixed(1)}`,
+  );
   console.log('| pass | frames/s (wall) | frames/s (CPU) | runs |');
   console.log('| --- | --- | --- | --- |');
   for (const [name, fn] of Object.entries(passes)) {

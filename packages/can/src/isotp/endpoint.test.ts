@@ -410,3 +410,90 @@ describe('normal fixed addressing ids', () => {
     ).toThrow(/29-bit/);
   });
 });
+
+describe('IsoTpEndpoint: more of the standard', () => {
+  it('reserved STmin values count as 127 ms (0x80–0xF0, 0xFA–0xFF)', async () => {
+    const { stMinToMs } = await import('./pci.js');
+    expect([0, 0x7f, 0x80, 0xf0, 0xf1, 0xf5, 0xf9, 0xfa, 0xff].map(stMinToMs)).toEqual([
+      0, 127, 127, 127, 0.1, 0.5, 0.9, 127, 127,
+    ]);
+    const s = scripted();
+    const ep = new IsoTpEndpoint(s.bus, MODES[0].tester, { clock: s.clock });
+    s.reactions.push(() => s.send('3000fa'));
+    await s.clock.run(ep.send(payload(20)));
+    // FF, then CF1 at once, CF2 127 ms later.
+    expect(s.clock.now()).toBe(127);
+    expect(() => new IsoTpEndpoint(s.bus, MODES[0].tester, { stMin: 0x80 })).toThrow(/stMin/);
+  });
+
+  it('our flow control that the bus does not take within N_Ar → timeout-ar', async () => {
+    const clock = new VirtualClock();
+    let deliver: ((f: Frame) => void) | undefined;
+    const stuck: Bus = {
+      name: 'stuck-rx',
+      closed: false,
+      send: () => new Promise<void>(() => {}),
+      subscribe: (l: FrameListener) => {
+        deliver = l;
+        return () => {};
+      },
+      close: async () => {},
+    };
+    const ep = new IsoTpEndpoint(stuck, MODES[0].ecu, { clock, timeouts: { nAr: 30 } });
+    const got = ep.receive();
+    deliver!(makeFrame({ id: 0x7e0, data: Buffer.from('1014010203040506', 'hex') }));
+    const err = await clock.run(got).catch((e) => e);
+    expect(err.code).toBe('timeout-ar');
+    expect(clock.now()).toBe(30);
+  });
+
+  it('29-bit functional request on 0x18DB33F1, answer from 0x18DAF110 with flow control to 0x18DA10F1', async () => {
+    const tester = {
+      mode: 'normal-fixed' as const,
+      txId: normalFixedId(0x10, 0xf1),
+      rxId: normalFixedId(0xf1, 0x10),
+      functionalId: normalFixedId(0x33, 0xf1, true),
+    };
+    const ecuFunctional = {
+      mode: 'normal-fixed' as const,
+      txId: normalFixedId(0xf1, 0x10),
+      rxId: 0x18db33f1,
+    };
+    const { epA, epB, frames } = pair(tester, ecuFunctional);
+    const ecu = new IsoTpEndpoint(epB.bus, MODES[1].ecu);
+    const req = epB.receive();
+    await epA.sendFunctional(Uint8Array.from([0x09, 0x02]));
+    expect(toHex((await req).data)).toBe('0902');
+    const answer = epA.receive();
+    await ecu.send(payload(20));
+    expect(toHex((await answer).data)).toBe(toHex(payload(20)));
+    expect(frames.map((f) => f.id.toString(16))).toEqual([
+      '18db33f1',
+      '18daf110',
+      '18da10f1',
+      '18daf110',
+      '18daf110',
+    ]);
+    expect(frames.every((f) => f.extended)).toBe(true);
+  });
+
+  it('CAN FD without padding: frames keep valid FD lengths, short frames stay short', async () => {
+    const { epA, epB, frames } = pair(
+      MODES[0].tester,
+      MODES[0].ecu,
+      { fd: true, padding: null },
+      { fd: true, padding: null },
+    );
+    const got = epB.receive();
+    await epA.send(payload(3));
+    expect(toHex((await got).data)).toBe(toHex(payload(3)));
+    expect(frames[0].data.length).toBe(4);
+    frames.length = 0;
+    const got2 = epB.receive();
+    await epA.send(payload(100));
+    expect(toHex((await got2).data)).toBe(toHex(payload(100)));
+    // FF 64 bytes (62 payload), FC 3 bytes, CF with 38 bytes + PCI = 39 → padded to 48.
+    expect(frames.map((f) => f.data.length)).toEqual([64, 3, 48]);
+    expect(frames[2].data.subarray(39).every((b) => b === 0xcc)).toBe(true);
+  });
+});

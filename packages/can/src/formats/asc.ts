@@ -81,7 +81,10 @@ export class AscParser implements LineParser {
     const i = skipBlanks(buf, s, e);
     if (i === e) return undefined;
     const c = buf[i];
-    if (c >= 0x30 && c <= 0x39) return this.event(buf, s, i, e);
+    if (c >= 0x30 && c <= 0x39) {
+      const frame = this.hex ? this.dataFrame(buf, i, e) : undefined;
+      return frame !== undefined ? frame : this.event(buf, s, i, e);
+    }
     if (c === 0x2f && buf[i + 1] === 0x2f) return undefined;
     this.header(buf, s, i, e);
     return undefined;
@@ -109,6 +112,89 @@ export class AscParser implements LineParser {
       `unrecognised ASC line starting with '${latin1(buf, i, Math.min(t, i + 20))}'`,
       i - s + 1,
     );
+  }
+
+  /**
+   * The common line, `<time> <ch> <id>[x] Rx|Tx d <dlc> <bytes…> [trailing fields]` in base hex,
+   * parsed in one pass without helper calls; undefined on anything else, which `event` then
+   * parses in full (and reports precisely when it is wrong).
+   */
+  private dataFrame(buf: Uint8Array, i: number, e: number): Frame | undefined {
+    let us = 0;
+    let c = 0;
+    while (i < e) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      us = us * 10 + c;
+      i++;
+    }
+    if (buf[i] !== 0x2e) return undefined;
+    i++;
+    let digits = 0;
+    while (i < e && digits < 6) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      us = us * 10 + c;
+      i++;
+      digits++;
+    }
+    if (buf[i] !== 0x20 || digits === 0) return undefined;
+    while (digits < 6) {
+      us *= 10;
+      digits++;
+    }
+    while (i < e && buf[i] === 0x20) i++;
+    const c0 = i;
+    while (i < e) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      i++;
+    }
+    if (i === c0 || buf[i] !== 0x20) return undefined;
+    const channel = this.channels.get(buf, c0, i);
+    while (i < e && buf[i] === 0x20) i++;
+    let id = 0;
+    const i0 = i;
+    let h = 0;
+    while (i < e) {
+      h = HEX_VALUE[buf[i]];
+      if (h < 0) break;
+      id = id * 16 + h;
+      i++;
+    }
+    if (i === i0 || i - i0 > 8) return undefined;
+    let extended = false;
+    if (buf[i] === 0x78) {
+      extended = true;
+      i++;
+    }
+    if (buf[i] !== 0x20 || id > (extended ? 0x1fffffff : 0x7ff)) return undefined;
+    while (i < e && buf[i] === 0x20) i++;
+    let direction: 'rx' | 'tx';
+    if (buf[i] === 0x52 && buf[i + 1] === 0x78) direction = 'rx';
+    else if (buf[i] === 0x54 && buf[i + 1] === 0x78) direction = 'tx';
+    else return undefined;
+    i += 2;
+    if (buf[i] !== 0x20) return undefined;
+    while (i < e && buf[i] === 0x20) i++;
+    if (buf[i] !== 0x64 || buf[i + 1] !== 0x20) return undefined;
+    i += 2;
+    const dlc = buf[i] - 0x30;
+    if (dlc < 0 || dlc > 8 || (i + 1 < e && buf[i + 1] !== 0x20)) return undefined;
+    i++;
+    const data = dlc === 0 ? EMPTY : new Uint8Array(dlc);
+    for (let k = 0; k < dlc; k++) {
+      if (buf[i] !== 0x20) return undefined;
+      i++;
+      const hi = HEX_VALUE[buf[i]];
+      const lo = HEX_VALUE[buf[i + 1]];
+      if ((hi | lo) < 0 || i + 2 > e || (i + 2 < e && buf[i + 2] !== 0x20)) return undefined;
+      data[k] = (hi << 4) | lo;
+      i += 2;
+    }
+    const at = this.relative ? this.lastUs + us : us;
+    this.lastUs = at;
+    return { id, extended, data, timestamp: (this.startMs * 1000 + at) / 1e6, channel, direction };
   }
 
   /** A line starting with a time: a frame, an error frame, or another event (skipped). */

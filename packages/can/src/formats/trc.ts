@@ -21,7 +21,6 @@ type Version = '1.1' | '1.3' | '2.0' | '2.1';
 
 export class TrcParser implements LineParser {
   private version: Version = '1.1';
-  private versionSeen = false;
   private startMs = 0;
   /** 2.x: index of each column letter in a line's tokens. */
   private col: Record<string, number> = { N: 0, O: 1, T: 2, I: 3, d: 4, l: 5, D: 6 };
@@ -49,7 +48,7 @@ export class TrcParser implements LineParser {
       while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
       this.ends[n++] = i;
     }
-    return this.version.startsWith('1') ? this.v1(buf, s, e, n) : this.v2(buf, s, e, n);
+    return this.version.startsWith('1') ? this.v1(buf, s, n) : this.v2(buf, s, n);
   }
 
   private directive(text: string, s: number, i: number): void {
@@ -64,7 +63,6 @@ export class TrcParser implements LineParser {
         );
       }
       this.version = value.trim() as Version;
-      this.versionSeen = true;
       if (this.version === '2.1') this.columns('N,O,T,B,I,d,R,L,D', s, i);
     } else if (key === 'STARTTIME') {
       const days = Number(value.trim());
@@ -137,8 +135,7 @@ export class TrcParser implements LineParser {
   }
 
   /** Checks the `N)` message number that starts every 1.x line. */
-  private v1(buf: Uint8Array, s: number, e: number, n: number): Frame | undefined {
-    if (!this.versionSeen) this.versionSeen = true;
+  private v1(buf: Uint8Array, s: number, n: number): Frame | undefined {
     const nEnd = this.ends[0];
     if (buf[nEnd - 1] !== 0x29 || decValue(buf, this.starts[0], nEnd - 1) < 0) {
       this.fail(s, 0, n, `expected a message number 'N)', found '${this.text(buf, 0)}'`);
@@ -178,11 +175,10 @@ export class TrcParser implements LineParser {
     if (dlc > 8) frame.dlc = dlc;
     if (k + frame.data.length < n)
       this.fail(s, k + frame.data.length, n, `more data than DLC ${dlc} announces`);
-    void e;
     return frame;
   }
 
-  private v2(buf: Uint8Array, s: number, e: number, n: number): Frame | undefined {
+  private v2(buf: Uint8Array, s: number, n: number): Frame | undefined {
     const c = this.col;
     if (decValue(buf, this.starts[0], this.ends[0]) < 0) {
       this.fail(s, 0, n, `expected a message number, found '${this.text(buf, 0)}'`);
@@ -241,7 +237,6 @@ export class TrcParser implements LineParser {
     } else if (dlc > 8) {
       frame.dlc = dlc;
     }
-    void e;
     return frame;
   }
 }

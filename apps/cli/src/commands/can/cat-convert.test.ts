@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +109,19 @@ describe('atelier can convert', () => {
     // Channel names and directions change on the way (ASC/TRC number the channels, they name a direction).
     const strip = (l: string) => l.replace(/,"dir":"\w+"/, '').replace(/,"ch":"[^"]*"/, '');
     expect(back.map(strip)).toEqual(direct.map(strip));
+  });
+
+  it('stops on a frame the output format cannot hold, names it, and leaves no half-written file', () => {
+    const dir = tmp();
+    const input = join(dir, 'remote.log');
+    writeFileSync(input, '(1.000000) can0 123#11\n(2.000000) can0 124#R\n');
+    const out = join(dir, 'out.csv');
+    const r = atelier('can', 'convert', input, out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /LogWriteError: csv writer, frame #1: SavvyCAN CSV cannot express remote frames/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses an output without a known extension and an output that is the input', () => {

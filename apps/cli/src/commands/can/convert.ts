@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFromExtension, type LogFormat, openLogWriter, readLog } from '@atelier/can';
@@ -81,6 +82,11 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       count++;
       if ((count & 0xfff) === 0 && ctx.signal.aborted) break;
     }
+  } catch (err) {
+    // A half-written log would pass for a complete one later: remove it.
+    await writer.close().catch(() => undefined);
+    await rm(output, { force: true });
+    throw err;
   } finally {
     progress.stop();
     await writer.close();

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CliContext, UsageError } from '../context.js';
+import { serveCommand } from './serve.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function ctx(signal: AbortSignal, lang: 'fr' | 'en' = 'fr') {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const c: CliContext = { stdout, stderr, lang, cwd: dir, signal, stderrIsTTY: false };
+  return { c, out: () => out, err: () => err };
+}
+
+async function waitFor(get: () => string, re: RegExp): Promise<RegExpExecArray> {
+  for (let i = 0; i < 600; i++) {
+    const m = re.exec(get());
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never matched ${re}: ${get()}`);
+}
+
+describe('atelier serve', () => {
+  it('serves the demo until interrupted, then closes cleanly', async () => {
+    const stop = new AbortController();
+    const { c, out } = ctx(stop.signal);
+    const running = serveCommand.run(['--demo', '--port', '0', '--db', join(dir, 'demo.sqlite')], c);
+    const [, url] = await waitFor(out, /écoute sur (http:\/\/[\d.:]+)/);
+    expect(out()).toContain('mot de passe « atelier-demo »');
+    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ ok: true });
+    stop.abort();
+    expect(await running).toBe(0);
+  });
+
+  it('creates a first admin with a printed password on an empty database', async () => {
+    const stop = new AbortController();
+    const { c, out, err } = ctx(stop.signal, 'en');
+    const running = serveCommand.run(['--port', '0', '--db', join(dir, 'fresh.sqlite')], c);
+    await waitFor(out, /listening on/);
+    const [, password] = await waitFor(err, /admin \/ (\S+) \(change it\)/);
+    expect(password!.length).toBeGreaterThanOrEqual(12);
+    stop.abort();
+    expect(await running).toBe(0);
+  });
+
+  it('refuses a bad port', async () => {
+    const { c } = ctx(new AbortController().signal, 'en');
+    await expect(serveCommand.run(['--port', 'eighty'], c)).rejects.toBeInstanceOf(UsageError);
+  });
+});

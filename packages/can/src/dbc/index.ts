@@ -1,3 +1,4 @@
+export { attribute } from './attributes.js';
 export {
   CompiledMessage,
   DbcDecoder,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readLog } from '../formats/index.js';
 import { fromHex } from '../frame.js';
 import { reassemble } from '../isotp/reassemble.js';
+import { attribute } from './attributes.js';
 import { DbcDecoder } from './codec.js';
 import { DbcParseError } from './model.js';
 import { parseDbc, readDbc } from './parser.js';
@@ -134,6 +135,14 @@ describe('parseDbc', () => {
       default: 'None',
     });
     expect(dbc.attributeDefinitions.get('Mask')).toMatchObject({ type: 'HEX' });
+  });
+
+  it('attribute(): own value, else the BA_DEF_DEF_ default', () => {
+    expect(attribute(dbc, dbc.messages[0], 'GenMsgCycleTime')).toBe(10);
+    expect(attribute(dbc, dbc.messages[1], 'GenMsgCycleTime')).toBe(100);
+    expect(attribute(dbc, dbc, 'BusType')).toBe('CAN FD');
+    expect(attribute(dbc, dbc.nodes[0], 'NodeLayer')).toBe('None');
+    expect(attribute(dbc, dbc.messages[0].signals[1], 'GenSigStartValue')).toBeUndefined();
   });
 
   it('extended ids carry bit 31; VFrameFormat marks CAN FD; SIG_VALTYPE_ marks floats', () => {

@@ -25,6 +25,8 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
+      // Secure whenever the request came over HTTPS (directly or, with trustProxy, via a proxy).
+      secure: 'auto',
       maxAge: SESSION_TTL_MS / 1000,
     });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -34,9 +34,9 @@ export interface RunningServer {
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? { now: () => Date.now() };
-  const dbFile =
-    options.db ??
-    (options.demo ? join(mkdtempSync(join(tmpdir(), 'atelier-demo-')), 'workshop.sqlite') : 'atelier.sqlite');
+  // A demo without a file gets a throw-away directory, removed when the server closes.
+  const tempDir = !options.db && options.demo ? mkdtempSync(join(tmpdir(), 'atelier-demo-')) : null;
+  const dbFile = options.db ?? (tempDir ? join(tempDir, 'workshop.sqlite') : 'atelier.sqlite');
   const store = await openSqliteStore(dbFile);
   try {
     const users = await store.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
@@ -65,10 +65,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       close: async () => {
         await app.close();
         await store.close();
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await store.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }
 }

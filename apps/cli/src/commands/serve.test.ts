@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliContext, UsageError } from '../context.js';
@@ -39,6 +39,17 @@ describe('atelier serve', () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ ok: true });
     stop.abort();
     expect(await running).toBe(0);
+  });
+
+  it('removes the temporary demo database on exit', async () => {
+    const stop = new AbortController();
+    const { c, out } = ctx(stop.signal, 'en');
+    const running = serveCommand.run(['--demo', '--port', '0'], c);
+    const [, file] = await waitFor(out, /\(database (\S+)\)/);
+    expect(existsSync(file!)).toBe(true);
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(existsSync(dirname(file!))).toBe(false);
   });
 
   it('creates a first admin with a printed password on an empty database', async () => {

@@ -64,15 +64,22 @@ export function decodedToJson(d: DecodedFrame, withLabels = false): string {
   return `${s}}`;
 }
 
+const unitCache = new WeakMap<object, Map<string, string>>();
+
 function decodedToText(d: DecodedFrame, decoder: Decoder): string {
   const msg = decoder.message(d.id, d.extended)?.message;
-  const units = new Map(msg?.signals.map((s) => [s.name, s.unit]));
+  // Units looked up once per message, not per frame.
+  let units = msg ? unitCache.get(msg) : undefined;
+  if (msg && !units) {
+    units = new Map(msg.signals.map((s) => [s.name, s.unit]));
+    unitCache.set(msg, units);
+  }
   const id = d.id
     .toString(16)
     .toUpperCase()
     .padStart(d.extended ? 8 : 3, '0');
   const parts = Object.entries(d.signals).map(([k, v]) => {
-    const unit = units.get(k);
+    const unit = units?.get(k);
     const label = d.labels[k];
     return `${k}=${v}${unit ? ` ${unit}` : ''}${label !== undefined ? ` (${label})` : ''}`;
   });

@@ -568,5 +568,8 @@ export class VehicleModel {
     this.distanceMilKm = 0;
     this.timeMilMin = 0;
     for (const cells of this.ltftCells) cells.fill(0);
+    // Mode 04 also resets the misfire counters: a repair verified after clearing starts from zero.
+    this.misfiresThisWindow.fill(0);
+    this.revsThisWindow = 0;
   }
 }

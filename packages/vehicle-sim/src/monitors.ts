@@ -85,6 +85,10 @@ export class Monitors implements ModelListener {
   clear(): void {
     this.complete.clear();
     this.completeThisCycle.clear();
+    // Clearing restarts every monitor's evaluation (J1979 service 04): what a test already decided
+    // this cycle is decided again, so a fault that is still there is found again.
+    this.acc = {};
+    this.done.clear();
   }
 
   cycleStart(): void {

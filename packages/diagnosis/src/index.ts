@@ -9,3 +9,4 @@ export * from './session.js';
 export * from './model.js';
 export * from './lint.js';
 export * from './autopilot.js';
+export { exhaustiveBestOrder, jointPosterior } from './engine.js';

@@ -217,6 +217,12 @@ export class GuidedSession {
    * repaired (the best a workshop can do); when nothing is plausible any more, the session closes.
    */
   private settle(): void {
+    // Every cause repaired in vain: the tree has nothing left to explain the symptom. The session
+    // closes without a conclusion (escalate: another tree, the maker's documentation).
+    if (this.tree.causes.every((c) => this.evidence().cleared.includes(c.id))) {
+      this.data.state = 'done';
+      return;
+    }
     const post = this.analysis().posteriors;
     const top = post[0];
     const pointedAt = (cause: string) =>

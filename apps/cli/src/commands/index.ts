@@ -1,6 +1,7 @@
 import type { Command } from '../context.js';
 import { canCommand } from './can/index.js';
 import { dtcCommand } from './dtc.js';
+import { diagnoseCommand } from './diagnose.js';
 import { emulateCommand } from './emulate.js';
 import { ftaCommand } from './fta.js';
 import { kbCommand } from './kb.js';
@@ -11,4 +12,4 @@ import { vinCommand } from './vin.js';
 import { dbCommand } from './db.js';
 
 /** Every command group, in the order the help lists them. Each area adds its own module here. */
-export const commands: Command[] = [canCommand, obdCommand, dtcCommand, vinCommand, emulateCommand, simCommand, kbCommand, ftaCommand, serveCommand, dbCommand];
+export const commands: Command[] = [canCommand, obdCommand, dtcCommand, vinCommand, emulateCommand, simCommand, kbCommand, diagnoseCommand, ftaCommand, serveCommand, dbCommand];

@@ -1,0 +1,287 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import {
+  type Cause,
+  exhaustiveBestOrder,
+  followRecommendations,
+  GuidedSession,
+  loadKnowledgeBase,
+  selectTrees,
+  type KnowledgeBase,
+  type Recommendation,
+  type VehicleType,
+  VEHICLE_TYPES,
+  type Workshop,
+  type WorkshopTest,
+} from '@atelier/diagnosis';
+import { CLEAR_CONFIRMATION, type DiagnosticLink, type DtcKind, ObdClient } from '@atelier/obd';
+import { openAdapter } from '../adapters.js';
+import { type CliContext, type Command, type Lang, UsageError } from '../context.js';
+
+const USAGE = {
+  fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
+       atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
+  Lit les codes défaut, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
+  --auto : l'apprenti simulé répond depuis le véhicule simulé (résultats, réparation, vérification).`,
+  en: `Usage: atelier diagnose --adapter A [--complaint TEXT] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
+       atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
+  Reads the DTCs, picks the fault tree, proposes the next test and asks for its outcome.
+  --auto: the simulated apprentice answers from the simulated vehicle (outcomes, repair, verification).`,
+};
+
+interface Options {
+  adapter?: string;
+  complaint?: string;
+  vehicle?: string;
+  tree?: string;
+  auto?: boolean;
+  seed?: string;
+  json?: boolean;
+}
+
+/** Every DTC of every ECU: stored, pending and permanent. A link error is thrown, never "no codes". */
+async function readAllDtcs(obd: ObdClient, kinds: DtcKind[] = ['stored', 'pending', 'permanent']): Promise<string[]> {
+  const codes = new Set<string>();
+  for (const kind of kinds) {
+    try {
+      for (const e of await obd.readDtcs(kind)) for (const d of e.dtcs) codes.add(d);
+    } catch (err) {
+      // An ECU may refuse mode 0A (permanent) on older vehicles; stored and pending must answer.
+      if (kind !== 'permanent') throw err;
+    }
+  }
+  return [...codes].sort();
+}
+
+function vehicleTypeOfProfile(name: string, kind: string): VehicleType {
+  if (name.startsWith('hybrid')) return 'hybrid';
+  if (kind === 'none') return 'ev';
+  if (kind === 'compression') return 'diesel';
+  return 'petrol';
+}
+
+/** The cause of this tree that the simulator's injected faults stand for. */
+function causeOfFaults(kb: KnowledgeBase, treeId: string, faults: string[]): Cause | undefined {
+  const tree = kb.trees.find((t) => t.id === treeId)!;
+  return tree.causes.find((c) => c.simFaults.some((f) => faults.includes(f)));
+}
+
+export const diagnoseCommand: Command = {
+  name: 'diagnose',
+  summary: { fr: 'diagnostic guidé (arbres de défaillance, prochain test)', en: 'guided diagnosis (fault trees, next best test)' },
+  async run(args, ctx) {
+    let values: Options;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          adapter: { type: 'string' },
+          complaint: { type: 'string' },
+          vehicle: { type: 'string' },
+          tree: { type: 'string' },
+          auto: { type: 'boolean' },
+          seed: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }) as { values: Options & { help?: boolean } });
+    } catch (e) {
+      throw new UsageError((e as Error).message, USAGE[ctx.lang]);
+    }
+    if ((values as { help?: boolean }).help) {
+      ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
+      return 0;
+    }
+    if (!values.adapter) throw new UsageError('--adapter is required', USAGE[ctx.lang]);
+    if (values.vehicle && !VEHICLE_TYPES.includes(values.vehicle as VehicleType)) {
+      throw new UsageError(`--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`, USAGE[ctx.lang]);
+    }
+    if (values.auto) {
+      if (!values.adapter.startsWith('sim:')) throw new UsageError('--auto needs a simulated vehicle (--adapter sim:SCENARIO)', USAGE[ctx.lang]);
+      return runAuto(values, ctx);
+    }
+    return runInteractive(values, ctx);
+  },
+};
+
+async function runAuto(values: Options, ctx: CliContext): Promise<number> {
+  const sim = await import('@atelier/vehicle-sim');
+  const { VirtualClock } = await import('@atelier/can');
+  const name = values.adapter!.slice('sim:'.length);
+  const scenario = sim.loadScenario(/[/\\]|\.ya?ml$/.test(name) ? (await import('node:path')).resolve(ctx.cwd, name) : name);
+  if (scenario.recording) throw new UsageError('--auto needs a simulated vehicle, not a recording');
+  if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+    scenario.seed = seed;
+  }
+  // Virtual time: the verification drive after a repair takes simulated minutes, not real ones.
+  const clock = new VirtualClock();
+  const vehicle = sim.Vehicle.fromScenario(scenario, { startMs: 0 });
+  const link = new sim.ResponderLink(vehicle, { clock, extended: scenario.protocol === 'can29' });
+  const obd = new ObdClient(link);
+  const kb = loadKnowledgeBase();
+  try {
+    const dtcs = await clock.run(readAllDtcs(obd));
+    const facts = {
+      vehicle: (values.vehicle as VehicleType) ?? vehicleTypeOfProfile(scenario.profile.name, scenario.profile.engine.kind),
+      dtcs,
+      complaint: values.complaint ?? scenario.complaint[ctx.lang],
+    };
+    if (!values.tree && selectTrees(kb, facts).length === 0) {
+      // Nothing reported and nothing in the complaint that a tree explains: no fault found.
+      const none = { scenario: scenario.name, true_cause: null, conclusion: null, tree: null, dtcs, steps: [], cost: 0, best_cost: 0 };
+      if (values.json) ctx.stdout.write(`${JSON.stringify(none)}\n`);
+      else ctx.stdout.write(ctx.lang === 'fr' ? `Scénario : ${scenario.name} — aucun code, aucun arbre ne s'applique : véhicule sans défaut détecté.\n` : `Scenario: ${scenario.name} — no code, no tree applies: no fault found.\n`);
+      return 0;
+    }
+    const session = GuidedSession.start(kb, facts, { treeId: values.tree });
+    const injected = () => vehicle.model.options.faults.map((f) => f.type as string);
+    const trueCause = causeOfFaults(kb, session.tree.id, injected());
+    const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
+    const workshop: Workshop = {
+      // The simulated apprentice answers truthfully: a physical check of a part finds the fault
+      // that is really there.
+      async outcome(test: WorkshopTest) {
+        const present = injected();
+        const bad = session.tree.causes.some(
+          (c) => c.simFaults.some((f) => present.includes(f)) && (test.checks[c.id]?.sensitivity ?? 0) > 0.5,
+        );
+        return bad ? 'bad' : 'good';
+      },
+      async repair(cause: Cause) {
+        const faults = vehicle.model.options.faults;
+        for (let i = faults.length - 1; i >= 0; i--) if (cause.simFaults.includes(faults[i].type)) faults.splice(i, 1);
+      },
+      async verify() {
+        // Clear through the link, drive ten simulated minutes at idle, re-read everything.
+        const cleared = await clock.run(obd.clearDtcs(CLEAR_CONFIRMATION)).then(
+          () => true,
+          () => false,
+        );
+        await clock.advance(10 * 60_000);
+        // Permanent codes stay until the monitor passes again (J1979): stored and pending say whether
+        // the fault came back.
+        const after = await clock.run(readAllDtcs(obd, ['stored', 'pending']));
+        const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
+        const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));
+        return { cleared, dtcsAfter: after, symptomGone: treeCodes.length === 0 && !stillFaulty };
+      },
+    };
+    await followRecommendations(session, workshop, { onStep: () => process.env.ATELIER_DEBUG && ctx.stderr.write(`${JSON.stringify(session.steps.at(-1))}\n`) });
+    const path = session.path();
+    const steps = path.steps.flatMap((s) =>
+      s.kind === 'test'
+        ? [{ kind: 'test', id: s.id, outcome: s.outcome, cost: s.cost }]
+        : s.kind === 'repair'
+          ? [{ kind: 'repair', id: s.cause, outcome: 'done', cost: s.cost }]
+          : [],
+    );
+    const cost = Math.round(steps.reduce((a, s) => a + s.cost, 0) * 100) / 100;
+    const result = {
+      scenario: scenario.name,
+      true_cause: trueCause?.id ?? null,
+      conclusion: session.conclusion ?? null,
+      tree: session.tree.id,
+      dtcs,
+      steps,
+      cost,
+      best_cost: Math.round(best.bestCost * 100) / 100,
+    };
+    if (values.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
+    else printAutoResult(ctx, kb, session, result);
+    return 0;
+  } finally {
+    await link.close();
+  }
+}
+
+function printAutoResult(
+  ctx: CliContext,
+  kb: KnowledgeBase,
+  session: GuidedSession,
+  r: { scenario: string; true_cause: string | null; conclusion: string | null; dtcs: string[]; cost: number; best_cost: number },
+): void {
+  const fr = ctx.lang === 'fr';
+  const name = (id: string | null) => session.tree.causes.find((c) => c.id === id)?.name[ctx.lang] ?? '—';
+  ctx.stdout.write(`${fr ? 'Scénario' : 'Scenario'}: ${r.scenario} — ${session.tree.title[ctx.lang]} (${r.dtcs.join(', ') || '—'})\n`);
+  for (const s of session.steps) {
+    if (s.kind === 'test') ctx.stdout.write(`  • ${kb.tests.get(s.id)?.name[ctx.lang]} → ${s.outcome === 'bad' ? (fr ? 'MAUVAIS' : 'BAD') : fr ? 'bon' : 'good'} (${s.cost} €)\n`);
+    if (s.kind === 'safety') ctx.stdout.write(`  • ${fr ? 'sécurité' : 'safety'}: ${s.id}\n`);
+    if (s.kind === 'repair') ctx.stdout.write(`  • ${fr ? 'réparation' : 'repair'}: ${name(s.cause)} (${s.cost} €)\n`);
+    if (s.kind === 'verify') ctx.stdout.write(`  • ${fr ? 'vérification' : 'verification'}: ${s.symptomGone ? (fr ? 'défaut disparu' : 'fault gone') : fr ? 'défaut toujours présent' : 'fault still present'}\n`);
+  }
+  ctx.stdout.write(
+    fr
+      ? `Conclusion : ${name(r.conclusion)} — cause réelle : ${name(r.true_cause)}\nCoût : ${r.cost} € (meilleur ordre attendu : ${r.best_cost} €)\n`
+      : `Conclusion: ${name(r.conclusion)} — true cause: ${name(r.true_cause)}\nCost: ${r.cost} € (best expected order: ${r.best_cost} €)\n`,
+  );
+}
+
+async function runInteractive(values: Options, ctx: CliContext): Promise<number> {
+  const fr = ctx.lang === 'fr';
+  const kb = loadKnowledgeBase();
+  const link: DiagnosticLink = await openAdapter(values.adapter!, ctx);
+  const rl = createInterface({ input: process.stdin, output: ctx.stderr as NodeJS.WritableStream });
+  const out = (s: string) => ctx.stdout.write(`${s}\n`);
+  try {
+    const obd = new ObdClient(link);
+    const dtcs = await readAllDtcs(obd);
+    out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
+    const vehicle = (values.vehicle as VehicleType) ?? 'petrol';
+    if (!values.vehicle) out(fr ? 'Type de véhicule supposé : essence (--vehicle pour préciser)' : 'Vehicle type assumed: petrol (--vehicle to say otherwise)');
+    const session = GuidedSession.start(kb, { vehicle, dtcs, complaint: values.complaint }, { treeId: values.tree });
+    out(`\n${session.tree.title[ctx.lang]} — ${session.tree.symptom[ctx.lang]}`);
+    if (session.tree.safety) out(`⚠ ${session.tree.safety[ctx.lang]}`);
+    const ask = async (q: string): Promise<string> => (await rl.question(`${q} `)).trim().toLowerCase();
+    const yes = (a: string) => ['o', 'oui', 'y', 'yes'].includes(a);
+    const workshop: Workshop = {
+      async safety(id) {
+        const a = await ask(fr ? `Prérequis de sécurité « ${id} » fait ? (o/n)` : `Safety prerequisite '${id}' done? (y/n)`);
+        if (!yes(a)) throw new UsageError(fr ? `prérequis ${id} non fait : diagnostic interrompu` : `prerequisite ${id} not done: diagnosis stopped`);
+      },
+      async outcome(test: WorkshopTest, rec: Recommendation) {
+        printRecommendation(ctx.lang, session, rec, out);
+        for (;;) {
+          const a = await ask(fr ? 'Résultat : [b]on, [m]auvais, [q]uitter ?' : 'Outcome: [g]ood, [b]ad, [q]uit?');
+          if (a === 'q' || a === 'quit' || a === 'quitter') throw new UsageError(fr ? 'diagnostic interrompu' : 'diagnosis stopped');
+          if (fr ? a === 'b' || a === 'bon' : a === 'g' || a === 'good') return 'good';
+          if (fr ? a === 'm' || a === 'mauvais' : a === 'b' || a === 'bad') return 'bad';
+        }
+      },
+      async repair(cause) {
+        out(fr ? `\nRéparation : ${cause.repair.fr}` : `\nRepair: ${cause.repair.en}`);
+        await ask(fr ? 'Entrée quand la réparation est faite.' : 'Enter when the repair is done.');
+      },
+      async verify() {
+        const clear = yes(await ask(fr ? 'Effacer les codes maintenant ? (o/n)' : 'Clear the codes now? (y/n)'));
+        if (clear) await obd.clearDtcs(CLEAR_CONFIRMATION);
+        await ask(fr ? 'Faire un essai routier puis Entrée pour relire.' : 'Do a road test, then Enter to re-read.');
+        const after = await readAllDtcs(obd, ['stored', 'pending']);
+        const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
+        out(fr ? `Codes après réparation : ${after.join(', ') || 'aucun'}` : `Codes after repair: ${after.join(', ') || 'none'}`);
+        const gone = treeCodes.length === 0 && yes(await ask(fr ? 'Symptôme disparu ? (o/n)' : 'Symptom gone? (y/n)'));
+        return { cleared: clear, dtcsAfter: after, symptomGone: gone };
+      },
+    };
+    await followRecommendations(session, workshop);
+    const cause = session.tree.causes.find((c) => c.id === session.conclusion);
+    out(cause ? (fr ? `\nConclusion : ${cause.name.fr}` : `\nConclusion: ${cause.name.en}`) : fr ? '\nAucune cause confirmée.' : '\nNo cause confirmed.');
+    return 0;
+  } finally {
+    rl.close();
+    await link.close();
+  }
+}
+
+function printRecommendation(lang: Lang, session: GuidedSession, rec: Recommendation, out: (s: string) => void): void {
+  const fr = lang === 'fr';
+  out(fr ? '\nCauses classées :' : '\nRanked causes:');
+  for (const p of session.analysis().posteriors.slice(0, 5)) {
+    const c = session.tree.causes.find((x) => x.id === p.cause)!;
+    out(`  ${(p.probability * 100).toFixed(0).padStart(3)} %  ${c.name[lang]}`);
+  }
+  out(`\n→ ${rec.test.name[lang]}\n  ${rec.reason[lang]}\n  ${rec.test.instructions[lang]}`);
+  out(`  ${fr ? 'bon' : 'good'}: ${rec.test.expected.good[lang]}\n  ${fr ? 'mauvais' : 'bad'}: ${rec.test.expected.bad[lang]}`);
+}
+

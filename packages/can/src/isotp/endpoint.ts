@@ -263,6 +263,7 @@ export class IsoTpEndpoint {
     this.asDeadline.cancel();
     this.rx = undefined;
     this.abortTx?.(this.closedError());
+    this.failTxFrame?.(this.closedError());
     for (const w of this.waiters.splice(0)) {
       if (w.timer) this.clock.clearTimeout(w.timer);
       w.reject(this.closedError());
@@ -294,9 +295,7 @@ export class IsoTpEndpoint {
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
-        reject(
-          new IsoTpError(code, `frame on 0x${id.toString(16)} not sent within ${limit} ms (${'N_Ar'})`, id),
-        );
+        reject(new IsoTpError(code, `frame on 0x${id.toString(16)} not sent within ${limit} ms (N_Ar)`, id));
       }, limit);
       let sent: Promise<void>;
       try {

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
+import type { CliContext } from '../../context.js';
+import { startProgress } from './cat.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../../..');
 const LEAF = '../shared/data/can/nissan_leaf_uds_2022-01-06.log';
@@ -127,5 +130,59 @@ describe('atelier can convert', () => {
   it('refuses an output without a known extension and an output that is the input', () => {
     expect(atelier('can', 'convert', LEAF, join(tmp(), 'out.bin')).code).toBe(2);
     expect(atelier('can', 'convert', LEAF, LEAF).code).toBe(2);
+  });
+});
+
+describe('progress bar', () => {
+  function fakeCtx(tty: boolean) {
+    const out = { stdout: '', stderr: '' };
+    const sink = (key: 'stdout' | 'stderr') =>
+      new Writable({
+        write(chunk, _enc, done) {
+          out[key] += String(chunk);
+          done();
+        },
+      });
+    const ctx: CliContext = {
+      stdout: sink('stdout'),
+      stderr: sink('stderr'),
+      lang: 'fr',
+      cwd: ROOT,
+      signal: new AbortController().signal,
+      stderrIsTTY: tty,
+    };
+    return { ctx, out };
+  }
+
+  it('draws on stderr only, for a large file, only when stderr is a terminal', () => {
+    vi.useFakeTimers();
+    try {
+      const big = join(tmp(), 'big.log');
+      writeFileSync(big, '');
+      truncateSync(big, 32 * 2 ** 20);
+      const reader = {
+        file: big,
+        format: 'candump' as const,
+        skipped: [],
+        bytesRead: 8 * 2 ** 20,
+        [Symbol.asyncIterator]: undefined as never,
+      };
+      const tty = fakeCtx(true);
+      const bar = startProgress(tty.ctx, reader, big);
+      vi.advanceTimersByTime(450);
+      bar.stop();
+      expect(tty.out.stderr).toMatch(/\[#{8}\.{22}\] {2}25 %/);
+      expect(tty.out.stdout).toBe('');
+      const pipe = fakeCtx(false);
+      startProgress(pipe.ctx, reader, big).stop();
+      vi.advanceTimersByTime(450);
+      expect(pipe.out.stderr).toBe('');
+      const small = fakeCtx(true);
+      startProgress(small.ctx, reader, resolve(ROOT, LEAF)).stop();
+      vi.advanceTimersByTime(450);
+      expect(small.out.stderr).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

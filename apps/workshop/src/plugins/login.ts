@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createSession, destroySession, SESSION_TTL_MS } from '../services/sessions.js';
-import { authenticate } from '../services/users.js';
+import { authenticate, changePassword } from '../services/users.js';
 import { html } from '../web/html.js';
-import { renderPage, sendPage, T } from '../web/layout.js';
+import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { SESSION_COOKIE, type WorkshopDeps } from '../web/types.js';
 
 const userSchema = {
@@ -118,6 +118,53 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
       if (req.session) await destroySession(store, req.session.id);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect('/login', 303);
+    },
+  });
+
+  app.get('/account', {
+    config: { access: 'authenticated' },
+    schema: {
+      tags: ['session'],
+      querystring: { type: 'object', properties: { done: { type: 'string' }, lang: { type: 'string' } } },
+    },
+    handler: async (req, reply) => {
+      const done = (req.query as { done?: string }).done === '1';
+      const body = html`${done ? html`<p class="card" role="status">${T(req, { fr: 'Mot de passe changé.', en: 'Password changed.' })}</p>` : ''}
+<form method="post" action="/account/password" class="card narrow">${csrfField(req)}
+  <h2>${T(req, { fr: 'Changer mon mot de passe', en: 'Change my password' })}</h2>
+  <label>${T(req, { fr: 'Mot de passe actuel', en: 'Current password' })} <input name="current" type="password" autocomplete="current-password" required></label>
+  <label>${T(req, { fr: 'Nouveau mot de passe (8 caractères min.)', en: 'New password (8 characters min.)' })} <input name="next" type="password" autocomplete="new-password" minlength="8" required></label>
+  <button type="submit">${T(req, { fr: 'Changer', en: 'Change' })}</button>
+</form>`;
+      return sendPage(reply, renderPage(req, { fr: 'Mon compte', en: 'My account' }, body));
+    },
+  });
+
+  app.post('/account/password', {
+    config: {
+      access: 'authenticated',
+      rateLimit: { max: app.loginRate.max, timeWindow: app.loginRate.timeWindowMs },
+    },
+    schema: {
+      tags: ['session'],
+      body: {
+        type: 'object',
+        required: ['current', 'next'],
+        properties: {
+          current: { type: 'string', maxLength: 200 },
+          next: { type: 'string', minLength: 8, maxLength: 200 },
+          _csrf: { type: 'string' },
+        },
+      },
+    },
+    handler: async (req, reply) => {
+      await changePassword(
+        store,
+        req.user!.id,
+        req.body as { current: string; next: string },
+        req.session?.id ?? null,
+      );
+      return reply.redirect('/account?done=1', 303);
     },
   });
 

@@ -1,4 +1,4 @@
-import type { Db } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import { ROLES, type Role } from './domain.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -81,4 +81,32 @@ export function listMechanics(db: Db): Promise<User[]> {
   return db.all<User>(
     `SELECT ${COLUMNS} FROM users WHERE active = 1 AND role IN ('apprentice','technician') ORDER BY name`,
   );
+}
+
+/** Changes a password after checking the current one; the user's other sessions end (a stolen one too). */
+export async function changePassword(
+  store: Store,
+  userId: number,
+  input: { current: string; next: string },
+  keepSessionId: string | null,
+): Promise<void> {
+  const row = await store.get<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = ?', [
+    userId,
+  ]);
+  if (!row) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, userId);
+  if (!(await verifyPassword(input.current, row.password_hash)))
+    throw new ValidationError(
+      { fr: 'mot de passe actuel incorrect', en: 'wrong current password' },
+      'current',
+    );
+  if (input.next.length < 8)
+    throw new ValidationError(
+      { fr: 'mot de passe : 8 caractères au moins', en: 'password: at least 8 characters' },
+      'next',
+    );
+  const hash = await hashPassword(input.next);
+  await store.transaction(async (tx) => {
+    await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, userId]);
+    await tx.run('DELETE FROM sessions WHERE user_id = ? AND id <> ?', [userId, keepSessionId ?? '']);
+  });
 }

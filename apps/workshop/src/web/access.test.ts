@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../services/domain.js';
+import { DIAGNOSTICS_ACCESS } from '../test-support/access-diagnostics.js';
 import { makeTestApp } from '../testing.js';
 
 const TABLE: [string, string][] = [
@@ -17,6 +18,8 @@ const TABLE: [string, string][] = [
   ['POST /login', 'public'],
   ['POST /logout', 'any'],
   ['GET /api/me', 'any'],
+  ['GET /account', 'any'],
+  ['POST /account/password', 'any'],
   ['GET /board', 'ATMID'],
   ['GET /orders/new', 'TMD'],
   ['POST /orders', 'TMD'],
@@ -84,6 +87,8 @@ const TABLE: [string, string][] = [
   ['GET /api/clock/entries/:id/corrections', 'MD'],
   ['GET /kpi', 'TMID'],
   ['GET /api/kpi', 'TMID'],
+  // Issue 10: diagnostic sessions, training, reports.
+  ...DIAGNOSTICS_ACCESS,
 ];
 
 const LETTER: Record<Role, string> = {

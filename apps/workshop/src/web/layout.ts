@@ -47,7 +47,7 @@ export function renderPage(
     ? html`<nav>${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
-      <div class="who">${user.name} · ${T(req, ROLE_LABEL[user.role])}
+      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])}
         <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(
           req,
           {

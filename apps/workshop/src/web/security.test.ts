@@ -64,6 +64,48 @@ describe('login', () => {
     expect(me.json().user.login).toBe('chef');
   });
 
+  it('changes a password after checking the current one, ending the other sessions', async () => {
+    const elsewhere = await t.as('emma');
+    const here = await t.as('emma');
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/account/password',
+      headers: here.headers,
+      payload: { current: 'nope', next: 'nouveau-secret' },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('mot de passe actuel incorrect');
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/account/password',
+      headers: here.headers,
+      payload: { current: DEMO_PASSWORD, next: 'nouveau-secret' },
+    });
+    expect(ok.headers.location).toBe('/account?done=1');
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: elsewhere.cookie } }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: here.cookie } })).statusCode,
+    ).toBe(200);
+    const { cookie, csrf } = await loginPage(t.app);
+    const old = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { cookie },
+      payload: { login: 'emma', password: DEMO_PASSWORD, _csrf: csrf },
+    });
+    expect(old.statusCode).toBe(401);
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { cookie },
+      payload: { login: 'emma', password: 'nouveau-secret', _csrf: csrf },
+    });
+    expect(fresh.statusCode).toBe(303);
+  });
+
   it('sets session cookies HttpOnly and SameSite', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/login' });
     const raw = String(res.headers['set-cookie']);

@@ -184,3 +184,19 @@ registerAdapterScheme({
     return new IsoTpLink(bus, { extended });
   },
 });
+
+registerAdapterScheme({
+  scheme: 'sim',
+  examples: ['sim:SCENARIO', 'sim:FILE.yaml'],
+  async open(rest, ctx) {
+    // A simulated vehicle in process (`atelier sim list` names the scenarios); loaded on demand.
+    const sim = await import('@atelier/vehicle-sim');
+    const path = await import('node:path');
+    const file = /[/\\]|\.ya?ml$/.test(rest);
+    const scenario = sim.loadScenario(file && !path.isAbsolute(rest) ? path.resolve(ctx.cwd, rest) : rest);
+    // A recorded scenario answers from its recording, a simulated one from its vehicle.
+    return new sim.ResponderLink(await sim.openScenarioResponder(scenario), {
+      extended: scenario.protocol === 'can29',
+    });
+  },
+});

@@ -23,7 +23,7 @@ function scenario(vehicle: string, faults: string, session: string, seed = 7) {
 /** A vehicle served from the start of its session, and a tester at that instant. */
 function bench(s: ReturnType<typeof parseScenario>) {
   const v = Vehicle.fromScenario(s, { startMs: 0 });
-  return { v, t: new Tester(v, s.protocol === 'can29') };
+  return { v, t: new Tester(v) };
 }
 
 const ENGINE = 0x7e0;

@@ -109,7 +109,8 @@ const targetOf = (id: number, extended: boolean): Target =>
 
 /**
  * Pairs requests and responses from a recorded bus: a message whose first byte is a request SID,
- * answered by messages on other ids carrying SID + 0x40 (or 0x7F SID) before the next request.
+ * answered by messages on other ids carrying SID + 0x40 (or 0x7F SID) within 2 s.
+ * Only ids where carmakers put diagnostics are considered: 0x600–0x7FF, and 29-bit 0x18DA/0x18DB.
  * Frames on ids that never took part in that traffic are the recording's broadcast frames.
  */
 export function exchangesFromFrames(frames: Frame[]): { exchanges: RecordedExchange[]; broadcast: Frame[] } {
@@ -118,18 +119,24 @@ export function exchangesFromFrames(frames: Frame[]): { exchanges: RecordedExcha
   const exchanges: RecordedExchange[] = [];
   const diagIds = new Set<string>();
   const key = (id: number, ext: boolean) => `${ext ? 'x' : 's'}${id}`;
-  let current: { ex: RecordedExchange; id: number; at: number } | undefined;
+  // Open requests, latest last. Other traffic may come between a request and its answer (another
+  // ECU's broadcast that happens to look like a single frame), so answers are matched by service
+  // id to the latest open request on another id, within 2 s.
+  const open: { ex: RecordedExchange; id: number; at: number }[] = [];
   for (const m of messages) {
-    if (current && m.id !== current.id && isResponseTo(m.data, current.ex.request)) {
+    if (!isDiagnosticId(m.id, m.extended)) continue;
+    let owner: (typeof open)[number] | undefined;
+    for (let i = open.length - 1; i >= 0 && !owner; i--) {
+      const p = open[i];
+      if (m.t - p.at > 2) break;
+      if (m.id !== p.id && m.extended === p.ex.extended && isResponseTo(m.data, p.ex.request)) owner = p;
+    }
+    if (owner) {
       // A 0x78 "response pending" is not the answer; the real one follows.
       if (m.data[0] === 0x7f && m.data[2] === 0x78) continue;
       // The ECU's latency is the time to its first frame; the transfer itself is the link's business.
-      current.ex.responses.push({
-        ecu: m.id,
-        data: m.data,
-        delayMs: Math.round((m.tFirst - current.at) * 1000),
-      });
-      diagIds.add(key(m.id, m.extended)).add(key(current.id, m.extended));
+      owner.ex.responses.push({ ecu: m.id, data: m.data, delayMs: Math.round((m.tFirst - owner.at) * 1000) });
+      diagIds.add(key(m.id, m.extended)).add(key(owner.id, m.extended));
       continue;
     }
     if (REQUEST_SIDS.has(m.data[0])) {
@@ -141,7 +148,10 @@ export function exchangesFromFrames(frames: Frame[]): { exchanges: RecordedExcha
         responses: [],
       };
       exchanges.push(ex);
-      current = { ex, id: m.id, at: m.t };
+      // A new request from the same tester address supersedes the previous one (one at a time per id).
+      const same = open.findIndex((p) => p.id === m.id && p.ex.extended === m.extended);
+      if (same >= 0) open.splice(same, 1);
+      open.push({ ex, id: m.id, at: m.t });
     }
   }
   // Requests on the OBD request ids count as diagnostic traffic even when no ECU answered (an ECU
@@ -164,6 +174,10 @@ export function exchangesFromFrames(frames: Frame[]): { exchanges: RecordedExcha
 }
 
 const idOf = (t: Target) => (t.kind === 'physical' ? t.address : -1);
+
+/** Diagnostic CAN ids by convention: 11-bit 0x600–0x7FF (OBD 0x7DF/0x7E0–0x7EF among them), 29-bit normal fixed 0x18DA/0x18DB. */
+const isDiagnosticId = (id: number, extended: boolean) =>
+  extended ? id >>> 16 === 0x18da || id >>> 16 === 0x18db : id >= 0x600;
 
 /** ISO 15765-4 physical request ids: 0x7E0–0x7E7, 0x18DAxxF1. */
 const isObdRequestId = (id: number, extended: boolean) =>

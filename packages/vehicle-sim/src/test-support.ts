@@ -1,40 +1,78 @@
 /**
- * Test helpers: a tester that talks to a Responder with encoded requests and decodes the answers from
- * bytes (SAE J1979 scaling), so tests judge what a scan tool would see, never the simulator's fields.
+ * Test helpers: a scan tool on the real client stack — ObdClient / UdsClient over IsoTpLink over a
+ * VirtualBus — talking to a vehicle served by `serveOnBus`, all in virtual time. Tests judge what a
+ * scan tool sees, never the simulator's fields.
  */
-import { FUNCTIONAL, physical, type Responder, type Target } from '@atelier/obd';
-import { dtcText } from './pid-codec.js';
+import { VirtualBus, VirtualClock } from '@atelier/can';
+import {
+  type DiagnosticLink,
+  FUNCTIONAL,
+  IsoTpLink,
+  LinkError,
+  NegativeResponseError,
+  ObdClient,
+  physical,
+  type Target,
+  UdsClient,
+} from '@atelier/obd';
+import { serveOnBus } from './serve.js';
+import type { Vehicle } from './vehicle.js';
+
+let channel = 0;
 
 export class Tester {
-  nowMs: number;
-  constructor(
-    readonly responder: Responder,
-    readonly extended = false,
-    startMs = 0,
-  ) {
-    this.nowMs = startMs;
-  }
+  readonly clock = new VirtualClock();
+  readonly link: DiagnosticLink;
+  readonly obd: ObdClient;
+  private pendingMs = 0;
 
-  wait(seconds: number): void {
-    this.nowMs += seconds * 1000;
-  }
-
-  async ask(data: number[], target: Target = FUNCTIONAL): Promise<{ ecu: number; data: number[] }[]> {
-    const out = await this.responder.respond({
-      target,
-      data: Uint8Array.from(data),
-      extended: this.extended,
-      nowMs: this.nowMs,
+  constructor(readonly vehicle: Vehicle) {
+    const name = `vehicle-sim-test-${process.pid}-${channel++}`;
+    const car = new VirtualBus(name, { clock: this.clock });
+    const tester = new VirtualBus(name, { clock: this.clock });
+    serveOnBus(car, vehicle, { clock: this.clock });
+    this.link = new IsoTpLink(tester, {
+      clock: this.clock,
+      extended: vehicle.extended,
+      responseIds: vehicle.ecus().map((e) => e.response),
     });
-    return out.map((a) => ({ ecu: a.ecu, data: [...a.data] }));
+    this.obd = new ObdClient(this.link);
+  }
+
+  get nowMs(): number {
+    return this.clock.now() + this.pendingMs;
+  }
+
+  /** Lets `seconds` of virtual time pass before the next request. */
+  wait(seconds: number): void {
+    this.pendingMs += seconds * 1000;
+  }
+
+  private async run<T>(p: () => Promise<T>): Promise<T> {
+    if (this.pendingMs > 0) {
+      const ms = this.pendingMs;
+      this.pendingMs = 0;
+      await this.clock.advance(ms);
+    }
+    return this.clock.run(p());
+  }
+
+  /** Raw request through the link; silence is an empty list here (the link itself throws NoResponseError). */
+  async ask(data: number[], target: Target = FUNCTIONAL): Promise<{ ecu: number; data: number[] }[]> {
+    try {
+      const out = await this.run(() => this.link.request({ target, data: Uint8Array.from(data) }));
+      return out.map((a) => ({ ecu: a.ecu, data: [...a.data] }));
+    } catch (err) {
+      if (err instanceof LinkError && err.code === 'no-response') return [];
+      throw err;
+    }
   }
 
   async one(data: number[], address: number): Promise<number[] | undefined> {
-    const a = await this.ask(data, physical(address));
-    return a[0]?.data;
+    return (await this.ask(data, physical(address)))[0]?.data;
   }
 
-  /** Mode 01 value of one PID from the engine ECU (0x7E0), raw bytes after the PID. */
+  /** Mode 01 data bytes of one PID (after the PID number). */
   async pidBytes(pid: number, address = 0x7e0): Promise<number[]> {
     const r = await this.one([0x01, pid], address);
     if (r?.[0] !== 0x41 || r[1] !== pid)
@@ -42,98 +80,48 @@ export class Tester {
     return r.slice(2);
   }
 
+  /** A PID's physical value as ObdClient decodes it (the main value of multi-value PIDs). */
   async pid(pid: number, address = 0x7e0): Promise<number> {
-    return decodePid(pid, await this.pidBytes(pid, address));
+    const [r] = await this.run(() => this.obd.readPid(pid, physical(address)));
+    if (!r) throw new Error(`no reading of PID ${pid.toString(16)}`);
+    const v = r.value;
+    if (typeof v === 'number') return v;
+    return v.voltage ?? v.deltaPressure ?? Object.values(v)[0];
   }
 
-  /** DTCs of an OBD mode (03, 07, 0A) from every ECU that answered, as text. */
+  /** DTCs of OBD mode 03 / 07 / 0A from every ECU that answered, as ObdClient reads them. */
   async dtcs(mode: 0x03 | 0x07 | 0x0a, target: Target = FUNCTIONAL): Promise<string[]> {
-    const out: string[] = [];
-    for (const a of await this.ask([mode], target)) {
-      if (a.data[0] !== mode + 0x40) continue;
-      const n = a.data[1];
-      for (let i = 0; i < n; i++) out.push(dtcText(a.data[2 + 2 * i], a.data[3 + 2 * i]));
+    const kind = mode === 0x03 ? 'stored' : mode === 0x07 ? 'pending' : 'permanent';
+    try {
+      const per = await this.run(() => this.obd.readDtcs(kind, target));
+      return per.flatMap((e) => e.dtcs).sort();
+    } catch (err) {
+      if (err instanceof LinkError && err.code === 'no-response') return [];
+      throw err;
     }
-    return out.sort();
   }
 
-  /** UDS 0x19 0x02 with a status mask: DTC text and status byte. */
+  /** UDS 0x19 0x02 through UdsClient: DTC text, failure type byte and status byte. */
   async udsDtcs(address: number, mask = 0xff): Promise<{ code: string; ftb: number; status: number }[]> {
-    const r = await this.one([0x19, 0x02, mask], address);
-    if (r?.[0] !== 0x59) throw new Error(`no 19 02 answer: ${JSON.stringify(r)}`);
-    const out = [];
-    for (let i = 3; i + 3 < r.length; i += 4)
-      out.push({ code: dtcText(r[i], r[i + 1]), ftb: r[i + 2], status: r[i + 3] });
-    return out;
+    const uds = new UdsClient(this.link, physical(address), { clock: this.clock });
+    try {
+      const r = await this.run(() => uds.readDtcsByStatus(mask));
+      return r.dtcs.map((d) => ({ code: d.code, ftb: d.failureType, status: d.status?.byte ?? 0 }));
+    } catch (err) {
+      if (err instanceof NegativeResponseError) throw new Error(`0x19 0x02 refused: ${err.message}`);
+      throw err;
+    }
   }
 
-  /** Samples `pid` every `periodS` for `seconds`. */
+  /** Samples `pid` every `periodS` (plus the request's own time) for `seconds`. */
   async sample(pid: number, seconds: number, periodS = 0.1, address = 0x7e0): Promise<number[]> {
     const out: number[] = [];
-    for (let t = 0; t < seconds; t += periodS) {
+    const end = this.nowMs + seconds * 1000;
+    while (this.nowMs < end) {
       out.push(await this.pid(pid, address));
       this.wait(periodS);
     }
     return out;
-  }
-}
-
-/** J1979 decoding of the PIDs the tests read. */
-export function decodePid(pid: number, b: number[]): number {
-  const [A, B] = b;
-  switch (pid) {
-    case 0x04:
-    case 0x11:
-    case 0x2c:
-    case 0x2f:
-    case 0x45:
-    case 0x5b:
-      return (A * 100) / 255;
-    case 0x05:
-    case 0x0f:
-    case 0x46:
-    case 0x5c:
-      return A - 40;
-    case 0x06:
-    case 0x07:
-    case 0x08:
-    case 0x09:
-    case 0x2d:
-      return ((A - 128) * 100) / 128;
-    case 0x0b:
-    case 0x0d:
-    case 0x33:
-    case 0x30:
-      return A;
-    case 0x0c:
-      return (A * 256 + B) / 4;
-    case 0x10:
-      return (A * 256 + B) / 100;
-    case 0x14:
-    case 0x15:
-    case 0x18:
-    case 0x19:
-      return A * 0.005;
-    case 0x1f:
-    case 0x21:
-    case 0x31:
-    case 0x4d:
-    case 0x4e:
-      return A * 256 + B;
-    case 0x32: {
-      const v = (A << 8) | B;
-      return (v >= 0x8000 ? v - 0x10000 : v) / 4;
-    }
-    case 0x42:
-      return (A * 256 + B) / 1000;
-    case 0x7a: {
-      const v = (b[1] << 8) | b[2];
-      return (v >= 0x8000 ? v - 0x10000 : v) / 100;
-    }
-    case 0xa6:
-      return (b[0] * 2 ** 24 + b[1] * 2 ** 16 + b[2] * 256 + b[3]) / 10;
-    default:
-      throw new Error(`decodePid: PID ${pid.toString(16)} not handled in tests`);
   }
 }
 

@@ -134,3 +134,59 @@ describe('reassemble', () => {
     expect(events.map((e) => (e.type === 'message' ? toHex(e.data) : e.error))).toEqual(['62aabb']);
   });
 });
+
+describe('reassemble what an endpoint sends', () => {
+  it('property: any payload, classic or FD, any addressing, block size and padding comes back whole', async () => {
+    const { default: fc } = await import('fast-check');
+    const { VirtualBus } = await import('../virtual-bus.js');
+    const { VirtualClock } = await import('../clock.js');
+    const { IsoTpEndpoint } = await import('./endpoint.js');
+    let ch = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 5000 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom(0xcc, 0x55, null),
+        async (data, fd, extendedAddressing, blockSize, padding) => {
+          const clock = new VirtualClock();
+          const name = `reassemble-prop-${ch++}`;
+          const tap = new VirtualBus(name, { clock });
+          const frames: Frame[] = [];
+          tap.subscribe((f) => frames.push(f));
+          const addr = extendedAddressing
+            ? { mode: 'extended' as const, txAddress: 0x22, rxAddress: 0x11 }
+            : { mode: 'normal' as const };
+          const a = new IsoTpEndpoint(
+            new VirtualBus(name, { clock }),
+            { ...addr, txId: 0x6a0, rxId: 0x6b0 },
+            { clock, fd, padding },
+          );
+          const b = new IsoTpEndpoint(
+            new VirtualBus(name, { clock }),
+            { ...addr, txId: 0x6b0, rxId: 0x6a0, txAddress: 0x11, rxAddress: 0x22 },
+            { clock, fd, padding, blockSize, maxLength: 5000 },
+          );
+          const got = b.receive();
+          await clock.run(a.send(data));
+          await got;
+          a.close();
+          b.close();
+          const events = await collect(
+            reassemble(frames, {
+              rxId: 0x6a0,
+              txId: 0x6b0,
+              rxAddress: extendedAddressing ? 0x22 : undefined,
+            }),
+          );
+          expect(events.length).toBe(1);
+          const e = events[0];
+          if (e.type !== 'message') throw new Error(`error ${e.error}: ${e.detail}`);
+          expect(toHex(e.data)).toBe(toHex(data));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -14,6 +14,12 @@ export interface CompileOptions {
   maxNodes?: number;
   /** also build gates and events not under the top (diagnosis observes them too) */
   all?: boolean;
+  /**
+   * Variable-ordering heuristic: `depth-first` numbers events as a depth-first walk meets them;
+   * `events-first` numbers a gate's own events before descending into its sub-gates; or an
+   * explicit list of basic-event names (the rest follow depth-first).
+   */
+  variableOrder?: 'depth-first' | 'events-first' | string[];
 }
 
 /**
@@ -89,6 +95,16 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
       for (let i = a.args.length - 1; i >= 0; i--) visitArg(a.args[i], stack);
     } else if (a.type === 'ref') stack.push(a.name);
   };
+  const eventsFirst = options.variableOrder === 'events-first';
+  if (Array.isArray(options.variableOrder))
+    for (const name of options.variableOrder) {
+      if (!model.basicEvents.has(name))
+        throw new ModelError(`variable order names '${name}', not a basic event`, { name });
+      if (!index.has(name)) {
+        index.set(name, variables.length);
+        variables.push(name);
+      }
+    }
   const starts = [top];
   if (options.all) starts.push(...[...model.gates.keys()].filter((g) => g !== top));
   let fromTop = 0;
@@ -101,7 +117,16 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
         if (seenGate.has(name)) continue;
         seenGate.add(name);
         reachableGates.push(name);
+        const before = stack.length;
         visitArg(g.formula, stack);
+        if (eventsFirst)
+          for (let i = stack.length - 1; i >= before; i--) {
+            const e = stack[i];
+            if (model.basicEvents.has(e) && !index.has(e)) {
+              index.set(e, variables.length);
+              variables.push(e);
+            }
+          }
       } else if (model.basicEvents.has(name) && !index.has(name)) {
         index.set(name, variables.length);
         variables.push(name);

@@ -3,10 +3,10 @@
 // number SCRAM printed (|ours − scram| ≤ half a unit of the 6th digit), or within 1e-6 relative
 // (SCRAM's own rounding in long MCUB products moves its 7th digit).
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalysisReport, type Approximation, analyze } from './analysis.js';
@@ -34,6 +34,37 @@ const CASES: { id: string; files: string[] }[] = [
   { id: 'TwoTrain CCF', files: ['TwoTrain/common_cause.xml'] },
   { id: 'ne574', files: ['ne574/ne574.xml'] },
 ];
+
+/**
+ * Common-cause models SCRAM ships only as beta-factor: an MGL group of three and an alpha-factor
+ * group of four under voting gates, written here and run through both tools.
+ */
+const CCF_MODEL = `<?xml version="1.0"?>
+<opsa-mef>
+  <define-fault-tree name="Voting">
+    <define-gate name="TOP"><or><gate name="Pumps"/><gate name="Valves"/></or></define-gate>
+    <define-gate name="Pumps"><atleast min="2"><basic-event name="P1"/><basic-event name="P2"/><basic-event name="P3"/></atleast></define-gate>
+    <define-gate name="Valves"><and><basic-event name="V1"/><basic-event name="V2"/><basic-event name="V3"/><basic-event name="V4"/><basic-event name="Other"/></and></define-gate>
+    <define-basic-event name="Other"><float value="0.3"/></define-basic-event>
+  </define-fault-tree>
+  <define-CCF-group name="PumpGroup" model="MGL">
+    <members><basic-event name="P1"/><basic-event name="P2"/><basic-event name="P3"/></members>
+    <distribution><float value="0.01"/></distribution>
+    <factors><factor level="2"><float value="0.1"/></factor><factor level="3"><float value="0.2"/></factor></factors>
+  </define-CCF-group>
+  <define-CCF-group name="ValveGroup" model="alpha-factor">
+    <members><basic-event name="V1"/><basic-event name="V2"/><basic-event name="V3"/><basic-event name="V4"/></members>
+    <distribution><float value="0.05"/></distribution>
+    <factors>
+      <factor level="1"><float value="0.9"/></factor><factor level="2"><float value="0.05"/></factor>
+      <factor level="3"><float value="0.03"/></factor><factor level="4"><float value="0.02"/></factor>
+    </factors>
+  </define-CCF-group>
+</opsa-mef>
+`;
+const ccfDir = mkdtempSync(join(tmpdir(), 'fta-ccf-'));
+writeFileSync(join(ccfDir, 'voting-ccf.xml'), CCF_MODEL);
+CASES.push({ id: 'MGL + alpha-factor', files: [join(ccfDir, 'voting-ccf.xml')] });
 
 /**
  * Models left out, and why. Each is still read by our parser in a test below, so that what we
@@ -178,7 +209,9 @@ describe.skipIf(!haveScram)(
       for (const a of APPROXIMATIONS)
         it(`${c.id} (${a}): products, distribution, probability and importance agree`, async () => {
           const theirs = await scram.get(`${c.id}/${a}`)!;
-          const { model } = mergeModels(c.files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
+          const { model } = mergeModels(
+            c.files.map((f) => readMef(readFileSync(resolve(INPUT, f), 'utf8'), f)),
+          );
           const r = analyze(model, { importance: true, approximation: a });
           ours.set(`${c.id}/${a}`, r);
           expect(r.products).toBe(theirs.products);
@@ -215,7 +248,7 @@ describe.skipIf(!existsSync(join(INPUT, 'CEA9601')))(
   () => {
     it('same 130 281 976 products, distribution and probability, counted without enumeration', () => {
       const files = ['CEA9601/CEA9601.xml', 'CEA9601/CEA9601-basic-events.xml'];
-      const { model } = mergeModels(files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
+      const { model } = mergeModels(files.map((f) => readMef(readFileSync(resolve(INPUT, f), 'utf8'), f)));
       const r = analyze(model);
       expect(r.products).toBe(CEA9601_SCRAM.products);
       expect(r.distribution).toEqual(CEA9601_SCRAM.distribution);

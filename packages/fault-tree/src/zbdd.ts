@@ -8,11 +8,11 @@ import {
 } from './bdd.js';
 
 /** Most high edges on any path of a BDD: a bound on the order of its minimal solutions. */
-function maxPositive(bdd: Bdd, f: Node): number {
+function maxPositive(bdd: Bdd, f: Node): Int32Array {
   const t = bdd.nodes;
   const depth = new Int32Array(t.size);
   for (const n of bdd.reachable(f)) if (n > 1) depth[n] = Math.max(1 + depth[t.high[n]], depth[t.low[n]]);
-  return depth[f];
+  return depth;
 }
 
 /** The empty family (no product) and the family holding only the empty product. */
@@ -114,38 +114,41 @@ export class Zbdd {
    */
   minimalCutSets(bdd: Bdd, f: Node, limit = Infinity): Node {
     const t = bdd.nodes;
-    // When no path holds more than `limit` positive variables the limit cannot bite: memoise by
-    // node alone (a flat array), far cheaper than one entry per (node, remaining order).
-    if (Number.isFinite(limit) && maxPositive(bdd, f) <= limit) limit = Infinity;
-    if (!Number.isFinite(limit)) {
-      const memo = new Int32Array(t.size).fill(-1);
-      const rec = (n: Node): Node => {
-        if (n < 2) return n === BDD_TRUE ? BASE : EMPTY;
-        const m = memo[n];
-        if (m >= 0) return m;
-        const lo = rec(t.low[n]);
-        const r = this.node(t.variable[n], this.without(rec(t.high[n]), lo), lo);
-        memo[n] = r;
-        return r;
-      };
-      return rec(f);
-    }
-    const stride = limit + 1;
-    const memo = new Map<number, Node>();
+    // Below a node whose paths hold at most `limit` positive variables the limit cannot bite, so
+    // the result depends on the node alone: a flat array memo. Elsewhere the remaining order is
+    // part of the key: one map per remaining order (a single Map would overflow its 2^24 entries).
+    const maxPos = maxPositive(bdd, f);
+    const exact = new Int32Array(t.size).fill(-1);
+    const byBudget: Map<number, Node>[] = [];
+    const bounded = {
+      get: (_: number, n: number, b: number) => byBudget[b]?.get(n) ?? -1,
+      set: (_: number, n: number, b: number, r: Node) => {
+        let m = byBudget[b];
+        if (!m) {
+          m = new Map();
+          byBudget[b] = m;
+        }
+        m.set(n, r);
+      },
+    };
     const rec = (n: Node, budget: number): Node => {
-      if (n === BDD_FALSE) return EMPTY;
-      if (n === BDD_TRUE) return BASE;
-      if (budget < 0) return EMPTY;
-      const key = n * stride + budget;
-      const m = memo.get(key);
-      if (m !== undefined) return m;
+      if (n < 2) return n === BDD_TRUE ? BASE : EMPTY;
+      const free = budget >= maxPos[n];
+      if (free) {
+        const m = exact[n];
+        if (m >= 0) return m;
+      } else {
+        const m = bounded.get(-1, n, budget);
+        if (m >= 0) return m;
+      }
       const lo = rec(t.low[n], budget);
       const hi = budget > 0 ? this.without(rec(t.high[n], budget - 1), lo) : EMPTY;
       const r = this.node(t.variable[n], hi, lo);
-      memo.set(key, r);
+      if (free) exact[n] = r;
+      else bounded.set(-1, n, budget, r);
       return r;
     };
-    return rec(f, limit);
+    return rec(f, Number.isFinite(limit) ? limit : 0x3fffffff);
   }
 
   /**
@@ -154,15 +157,24 @@ export class Zbdd {
    */
   primeImplicants(bdd: Bdd, f: Node, limit = Infinity): Node {
     const t = bdd.nodes;
-    const stride = Number.isFinite(limit) ? limit + 1 : 0;
-    const memo = new Map<number, Node>();
+    const byBudget: Map<number, Node>[] = [];
+    const memo = {
+      get: (_: number, n: number, b: number) => byBudget[b]?.get(n) ?? -1,
+      set: (_: number, n: number, b: number, r: Node) => {
+        let m = byBudget[b];
+        if (!m) {
+          m = new Map();
+          byBudget[b] = m;
+        }
+        m.set(n, r);
+      },
+    };
     const rec = (n: Node, budget: number): Node => {
       if (n === BDD_FALSE) return EMPTY;
       if (n === BDD_TRUE) return BASE;
       if (budget < 0) return EMPTY;
-      const key = stride ? n * stride + budget : n;
-      const m = memo.get(key);
-      if (m !== undefined) return m;
+      const m = memo.get(-2, n, budget);
+      if (m >= 0) return m;
       const v = t.variable[n];
       const f1 = t.high[n];
       const f0 = t.low[n];
@@ -175,10 +187,10 @@ export class Zbdd {
       }
       // literal 2v above 2v+1 above the rest
       const r = this.node(2 * v, hi, this.node(2 * v + 1, lo, both));
-      memo.set(key, r);
+      memo.set(-2, n, budget, r);
       return r;
     };
-    return rec(f, stride ? limit : 0x3fffffff);
+    return rec(f, Number.isFinite(limit) ? limit : 0x3fffffff);
   }
 
   /** Nodes reachable from f, children first. */

@@ -14,6 +14,9 @@ import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
 import { peoplePlugin } from './plugins/people.js';
+import { diagnosticsPlugin } from './plugins/diagnostics.js';
+import { reportsPlugin } from './plugins/reports.js';
+import { trainingPlugin } from './plugins/training.js';
 import { DomainError } from './services/errors.js';
 import { loadSession } from './services/sessions.js';
 import { html } from './web/html.js';
@@ -69,6 +72,10 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   peoplePlugin,
   clockingPlugin,
   kpiPlugin,
+  // Issue 10: diagnostic sessions, training, reports.
+  diagnosticsPlugin,
+  trainingPlugin,
+  reportsPlugin,
 ];
 
 export async function buildApp(

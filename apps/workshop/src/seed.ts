@@ -11,6 +11,7 @@ import {
   transitionOrder,
 } from './services/orders.js';
 import { createUser, type User } from './services/users.js';
+import { seedTraining } from './services/training-seed.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -482,5 +483,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
           [c.user, c.ro, c.from, c.to],
         );
   });
+  // Issue 10: a class, a scenario assigned to it, finished and ongoing diagnostic sessions.
+  await seedTraining(store, users, orderIds, now);
   return { users, vehicleIds, orderIds };
 }

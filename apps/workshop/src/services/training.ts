@@ -6,8 +6,8 @@
  */
 import { collectStats, detectFormat, type Frame, LogParseError, readLogText } from '@atelier/can';
 import {
-  assessPath,
   type Assessment,
+  assessPath,
   type DiagnosticPath,
   followRecommendations,
   GuidedSession,
@@ -16,9 +16,16 @@ import {
   type SessionData,
   type Workshop,
 } from '@atelier/diagnosis';
-import { Transcript, TranscriptError } from '@atelier/elm327';
+import { Transcript } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
-import { listScenarios, loadScenario, RecordingResponder, type Scenario, scenarioNames, Vehicle } from '@atelier/vehicle-sim';
+import {
+  listScenarios,
+  loadScenario,
+  RecordingResponder,
+  type Scenario,
+  scenarioNames,
+  Vehicle,
+} from '@atelier/vehicle-sim';
 import type { Text } from '../i18n.js';
 import type { Db, Store } from '../store/store.js';
 import { DomainError, NotFoundError, ValidationError } from './errors.js';
@@ -52,6 +59,10 @@ export interface CheckedRecording {
   summary: Record<string, unknown>;
 }
 
+const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+const hasControl = (s: string) => [...s].some(isControl);
+const showControls = (s: string) => [...s].map((c) => (isControl(c) ? '?' : c)).join('');
+
 /**
  * Refuses names that try to be paths (`../x`, `/etc/x`, `a\b`), hidden or device-like names and
  * control characters. The name is only ever a label — never a path on disk — but a name that tries
@@ -59,11 +70,15 @@ export interface CheckedRecording {
  */
 export function checkRecordingName(name: string): string {
   const n = name.normalize('NFC');
-  if (!n || n.length > 120) throw new UploadRefused({ fr: 'nom de fichier vide ou trop long (120 caractères au plus)', en: 'file name empty or too long (120 characters at most)' });
-  if (/[/\\]/.test(n) || n.includes('..') || n.startsWith('.') || /[\x00-\x1f\x7f]/.test(n) || /^[A-Za-z]:/.test(n))
+  if (!n || n.length > 120)
     throw new UploadRefused({
-      fr: `nom de fichier refusé « ${n.replace(/[\x00-\x1f\x7f]/g, '?')} » : pas de chemin (/, \\, ..), pas de nom caché ni de caractère de contrôle`,
-      en: `file name refused '${n.replace(/[\x00-\x1f\x7f]/g, '?')}': no path (/, \\, ..), no hidden name, no control character`,
+      fr: 'nom de fichier vide ou trop long (120 caractères au plus)',
+      en: 'file name empty or too long (120 characters at most)',
+    });
+  if (/[/\\]/.test(n) || n.includes('..') || n.startsWith('.') || hasControl(n) || /^[A-Za-z]:/.test(n))
+    throw new UploadRefused({
+      fr: `nom de fichier refusé « ${showControls(n)} » : pas de chemin (/, \\, ..), pas de nom caché ni de caractère de contrôle`,
+      en: `file name refused '${showControls(n)}': no path (/, \\, ..), no hidden name, no control character`,
     });
   return n;
 }
@@ -99,9 +114,19 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
       const requests = entries.filter((e) => e.dir === 'tx').length;
       // Building the responder proves the transcript holds answered diagnostic requests.
       RecordingResponder.fromTranscript(text, label);
-      return { name: label, kind: 'elm327', format: 'elm327-transcript', size: bytes.length, text, summary: { entries: entries.length, requests } };
+      return {
+        name: label,
+        kind: 'elm327',
+        format: 'elm327-transcript',
+        size: bytes.length,
+        text,
+        summary: { entries: entries.length, requests },
+      };
     } catch (err) {
-      throw new UploadRefused({ fr: `transcript ELM327 illisible : ${(err as Error).message}`, en: `unreadable ELM327 transcript: ${(err as Error).message}` });
+      throw new UploadRefused({
+        fr: `transcript ELM327 illisible : ${(err as Error).message}`,
+        en: `unreadable ELM327 transcript: ${(err as Error).message}`,
+      });
     }
   }
   let format: string;
@@ -128,7 +153,10 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
     };
   } catch (err) {
     if (err instanceof DomainError) throw err;
-    throw new UploadRefused({ fr: `journal ${format} invalide : ${(err as Error).message}`, en: `invalid ${format} log: ${(err as Error).message}` });
+    throw new UploadRefused({
+      fr: `journal ${format} invalide : ${(err as Error).message}`,
+      en: `invalid ${format} log: ${(err as Error).message}`,
+    });
   }
 }
 
@@ -142,7 +170,12 @@ export interface RecordingRow {
   uploaded_at: number;
 }
 
-export async function saveRecording(db: Db, r: CheckedRecording, user: User, now: number): Promise<RecordingRow> {
+export async function saveRecording(
+  db: Db,
+  r: CheckedRecording,
+  user: User,
+  now: number,
+): Promise<RecordingRow> {
   return (await db.get<RecordingRow>(
     'INSERT INTO recordings (name, kind, format, size, content, summary, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, name, kind, format, size, summary, uploaded_at',
     [r.name, r.kind, r.format, r.size, r.text, JSON.stringify(r.summary), user.id, now],
@@ -150,7 +183,9 @@ export async function saveRecording(db: Db, r: CheckedRecording, user: User, now
 }
 
 export async function listRecordings(db: Db): Promise<RecordingRow[]> {
-  return db.all<RecordingRow>('SELECT id, name, kind, format, size, summary, uploaded_at FROM recordings ORDER BY id DESC');
+  return db.all<RecordingRow>(
+    'SELECT id, name, kind, format, size, summary, uploaded_at FROM recordings ORDER BY id DESC',
+  );
 }
 
 export async function recordingContent(db: Db, id: number): Promise<RecordingRow & { content: string }> {
@@ -163,7 +198,10 @@ export async function recordingContent(db: Db, id: number): Promise<RecordingRow
 export async function replayData(db: Db, id: number, limit = 5000) {
   const r = await recordingContent(db, id);
   if (r.kind !== 'can')
-    throw new ValidationError({ fr: 'seul un journal CAN se rejoue trame par trame', en: 'only a CAN log replays frame by frame' });
+    throw new ValidationError({
+      fr: 'seul un journal CAN se rejoue trame par trame',
+      en: 'only a CAN log replays frame by frame',
+    });
   const frames: Frame[] = [];
   for await (const f of readLogText(r.content, r.name)) frames.push(f);
   const stats = await collectStats(frames);
@@ -173,7 +211,10 @@ export async function replayData(db: Db, id: number, limit = 5000) {
     stats,
     frames: frames.slice(0, limit).map((f) => ({
       t: Math.round((f.timestamp - t0) * 1e6) / 1e6,
-      id: f.id.toString(16).toUpperCase().padStart(f.extended ? 8 : 3, '0'),
+      id: f.id
+        .toString(16)
+        .toUpperCase()
+        .padStart(f.extended ? 8 : 3, '0'),
       data: Buffer.from(f.data).toString('hex').toUpperCase(),
     })),
     truncated: frames.length > limit,
@@ -199,7 +240,9 @@ export interface TrainingScenario {
 /** Every cause of the knowledge base, for the true-cause choice: id, tree and names. */
 export function causeChoices(): { id: string; tree: string; name: Text; treeTitle: Text }[] {
   const out = new Map<string, { id: string; tree: string; name: Text; treeTitle: Text }>();
-  for (const t of knowledgeBase().trees) for (const c of t.causes) if (!out.has(c.id)) out.set(c.id, { id: c.id, tree: t.id, name: c.name, treeTitle: t.title });
+  for (const t of knowledgeBase().trees)
+    for (const c of t.causes)
+      if (!out.has(c.id)) out.set(c.id, { id: c.id, tree: t.id, name: c.name, treeTitle: t.title });
   return [...out.values()];
 }
 
@@ -211,18 +254,35 @@ export function causeName(id: string): Text {
 export function causeOfSim(s: Scenario): string | undefined {
   const fault = s.faults[0]?.type;
   if (!fault) return undefined;
-  return causeChoices().find((c) => knowledgeBase().trees.some((t) => t.causes.some((x) => x.id === c.id && x.simFaults.includes(fault))))?.id;
+  return causeChoices().find((c) =>
+    knowledgeBase().trees.some((t) => t.causes.some((x) => x.id === c.id && x.simFaults.includes(fault))),
+  )?.id;
 }
 
 export function simScenarios(): Scenario[] {
   return listScenarios();
 }
 
-const VEHICLE_OF_PROFILE: Record<string, TrainingScenario['vehicle_type']> = { petrol: 'petrol', 'petrol-v6': 'petrol', diesel: 'diesel', hybrid: 'hybrid', ev: 'ev' };
+const VEHICLE_OF_PROFILE: Record<string, TrainingScenario['vehicle_type']> = {
+  petrol: 'petrol',
+  'petrol-v6': 'petrol',
+  diesel: 'diesel',
+  hybrid: 'hybrid',
+  ev: 'ev',
+};
 
 export async function createScenario(
   db: Db,
-  input: { title: string; source: 'sim' | 'recording'; simName?: string; recordingId?: number; vehicleType?: string; complaint?: string; trueCause?: string; notes?: string },
+  input: {
+    title: string;
+    source: 'sim' | 'recording';
+    simName?: string;
+    recordingId?: number;
+    vehicleType?: string;
+    complaint?: string;
+    trueCause?: string;
+    notes?: string;
+  },
   user: User,
   now: number,
 ): Promise<TrainingScenario> {
@@ -232,26 +292,61 @@ export async function createScenario(
   let vin = '';
   if (input.source === 'sim') {
     if (!input.simName || !scenarioNames().includes(input.simName))
-      throw new ValidationError({ fr: 'scénario simulé inconnu', en: 'unknown simulated scenario' }, 'simName');
+      throw new ValidationError(
+        { fr: 'scénario simulé inconnu', en: 'unknown simulated scenario' },
+        'simName',
+      );
     const s = loadScenario(input.simName);
     vehicle ||= VEHICLE_OF_PROFILE[s.vehicle] ?? 'petrol';
     complaint ||= s.complaint.fr;
     trueCause ||= causeOfSim(s) ?? '';
     vin = s.vin;
   } else {
-    if (!input.recordingId) throw new ValidationError({ fr: 'choisissez un enregistrement', en: 'choose a recording' }, 'recordingId');
+    if (!input.recordingId)
+      throw new ValidationError(
+        { fr: 'choisissez un enregistrement', en: 'choose a recording' },
+        'recordingId',
+      );
     await recordingContent(db, input.recordingId);
   }
   if (!['petrol', 'diesel', 'hybrid', 'ev'].includes(vehicle))
-    throw new ValidationError({ fr: 'type de véhicule attendu : essence, diesel, hybride ou électrique', en: 'vehicle type expected: petrol, diesel, hybrid or ev' }, 'vehicleType');
+    throw new ValidationError(
+      {
+        fr: 'type de véhicule attendu : essence, diesel, hybride ou électrique',
+        en: 'vehicle type expected: petrol, diesel, hybrid or ev',
+      },
+      'vehicleType',
+    );
   if (!causeChoices().some((c) => c.id === trueCause))
-    throw new ValidationError({ fr: 'vraie cause inconnue de la base de connaissances', en: 'true cause unknown to the knowledge base' }, 'trueCause');
+    throw new ValidationError(
+      {
+        fr: 'vraie cause inconnue de la base de connaissances',
+        en: 'true cause unknown to the knowledge base',
+      },
+      'trueCause',
+    );
   const title = input.title.trim();
-  if (!title) throw new ValidationError({ fr: 'le scénario a besoin d’un titre', en: 'the scenario needs a title' }, 'title');
+  if (!title)
+    throw new ValidationError(
+      { fr: 'le scénario a besoin d’un titre', en: 'the scenario needs a title' },
+      'title',
+    );
   return (await db.get<TrainingScenario>(
     `INSERT INTO training_scenarios (title, source, sim_name, recording_id, vehicle_type, vin, complaint, true_cause, notes, created_by, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    [title, input.source, input.source === 'sim' ? input.simName! : null, input.source === 'recording' ? input.recordingId! : null, vehicle, vin, complaint, trueCause, input.notes ?? '', user.id, now],
+    [
+      title,
+      input.source,
+      input.source === 'sim' ? input.simName! : null,
+      input.source === 'recording' ? input.recordingId! : null,
+      vehicle,
+      vin,
+      complaint,
+      trueCause,
+      input.notes ?? '',
+      user.id,
+      now,
+    ],
   ))!;
 }
 
@@ -269,26 +364,43 @@ export async function listTrainingScenarios(db: Db): Promise<TrainingScenario[]>
 export async function responderFor(db: Db, scenario: TrainingScenario): Promise<Responder> {
   if (scenario.source === 'sim') return Vehicle.fromScenario(loadScenario(scenario.sim_name!));
   const r = await recordingContent(db, scenario.recording_id!);
-  return r.kind === 'elm327' ? RecordingResponder.fromTranscript(r.content, r.name) : RecordingResponder.fromCanLogText(r.content, r.name);
+  return r.kind === 'elm327'
+    ? RecordingResponder.fromTranscript(r.content, r.name)
+    : RecordingResponder.fromCanLogText(r.content, r.name);
 }
 
 // ——— Classes and assignments ———
 
-export async function createClass(db: Db, name: string, memberIds: number[], now: number): Promise<{ id: number }> {
+export async function createClass(
+  db: Db,
+  name: string,
+  memberIds: number[],
+  now: number,
+): Promise<{ id: number }> {
   const n = name.trim();
-  if (!n) throw new ValidationError({ fr: 'la classe a besoin d’un nom', en: 'the class needs a name' }, 'name');
-  const c = (await db.get<{ id: number }>('INSERT INTO classes (name, created_at) VALUES (?, ?) RETURNING id', [n, now]))!;
-  for (const u of memberIds) await db.run('INSERT INTO class_members (class_id, user_id) VALUES (?, ?)', [c.id, u]);
+  if (!n)
+    throw new ValidationError({ fr: 'la classe a besoin d’un nom', en: 'the class needs a name' }, 'name');
+  const c = (await db.get<{ id: number }>(
+    'INSERT INTO classes (name, created_at) VALUES (?, ?) RETURNING id',
+    [n, now],
+  ))!;
+  for (const u of memberIds)
+    await db.run('INSERT INTO class_members (class_id, user_id) VALUES (?, ?)', [c.id, u]);
   return c;
 }
 
-export async function listClasses(db: Db): Promise<{ id: number; name: string; members: { id: number; name: string }[] }[]> {
+export async function listClasses(
+  db: Db,
+): Promise<{ id: number; name: string; members: { id: number; name: string }[] }[]> {
   const classes = await db.all<{ id: number; name: string }>('SELECT id, name FROM classes ORDER BY name');
   const out = [];
   for (const c of classes)
     out.push({
       ...c,
-      members: await db.all<{ id: number; name: string }>('SELECT u.id, u.name FROM class_members m JOIN users u ON u.id = m.user_id WHERE m.class_id = ? ORDER BY u.name', [c.id]),
+      members: await db.all<{ id: number; name: string }>(
+        'SELECT u.id, u.name FROM class_members m JOIN users u ON u.id = m.user_id WHERE m.class_id = ? ORDER BY u.name',
+        [c.id],
+      ),
     });
   return out;
 }
@@ -305,18 +417,34 @@ export async function assignScenario(
   now: number,
 ): Promise<number> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueOn) || Number.isNaN(Date.parse(input.dueOn)))
-    throw new ValidationError({ fr: 'date limite attendue (AAAA-MM-JJ)', en: 'due date expected (YYYY-MM-DD)' }, 'dueOn');
+    throw new ValidationError(
+      { fr: 'date limite attendue (AAAA-MM-JJ)', en: 'due date expected (YYYY-MM-DD)' },
+      'dueOn',
+    );
   await getScenario(store, input.scenarioId);
   return store.transaction(async (tx) => {
     const ids = new Set(input.userIds);
-    if (input.classId) for (const m of await tx.all<{ user_id: number }>('SELECT user_id FROM class_members WHERE class_id = ?', [input.classId])) ids.add(m.user_id);
-    if (!ids.size) throw new ValidationError({ fr: 'choisissez des apprentis ou une classe', en: 'choose apprentices or a class' }, 'userIds');
+    if (input.classId)
+      for (const m of await tx.all<{ user_id: number }>(
+        'SELECT user_id FROM class_members WHERE class_id = ?',
+        [input.classId],
+      ))
+        ids.add(m.user_id);
+    if (!ids.size)
+      throw new ValidationError(
+        { fr: 'choisissez des apprentis ou une classe', en: 'choose apprentices or a class' },
+        'userIds',
+      );
     let n = 0;
     for (const u of ids) {
       const role = await tx.get<{ role: string }>('SELECT role FROM users WHERE id = ?', [u]);
       if (!role) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, u);
-      const existing = await tx.get<{ id: number }>('SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?', [input.scenarioId, u]);
-      if (existing) await tx.run('UPDATE training_assignments SET due_on = ? WHERE id = ?', [input.dueOn, existing.id]);
+      const existing = await tx.get<{ id: number }>(
+        'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
+        [input.scenarioId, u],
+      );
+      if (existing)
+        await tx.run('UPDATE training_assignments SET due_on = ? WHERE id = ?', [input.dueOn, existing.id]);
       else
         await tx.run(
           'INSERT INTO training_assignments (scenario_id, user_id, class_id, due_on, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -346,13 +474,19 @@ const ASSIGNMENTS_SQL = `SELECT a.id, a.scenario_id, s.title, a.user_id, u.name 
   a.started_at, a.finished_at, (SELECT MAX(d.id) FROM diag_sessions d WHERE d.assignment_id = a.id) AS session_id
   FROM training_assignments a JOIN training_scenarios s ON s.id = a.scenario_id JOIN users u ON u.id = a.user_id LEFT JOIN classes c ON c.id = a.class_id`;
 
-export async function assignmentsOf(db: Db, filter: { userId?: number; scenarioId?: number; classId?: number } = {}): Promise<AssignmentRow[]> {
+export async function assignmentsOf(
+  db: Db,
+  filter: { userId?: number; scenarioId?: number; classId?: number } = {},
+): Promise<AssignmentRow[]> {
   const where: string[] = [];
   const params: number[] = [];
   if (filter.userId) where.push('a.user_id = ?') && params.push(filter.userId);
   if (filter.scenarioId) where.push('a.scenario_id = ?') && params.push(filter.scenarioId);
   if (filter.classId) where.push('a.class_id = ?') && params.push(filter.classId);
-  return db.all<AssignmentRow>(`${ASSIGNMENTS_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, u.name`, params);
+  return db.all<AssignmentRow>(
+    `${ASSIGNMENTS_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, u.name`,
+    params,
+  );
 }
 
 export async function getAssignment(db: Db, id: number): Promise<AssignmentRow> {
@@ -362,21 +496,32 @@ export async function getAssignment(db: Db, id: number): Promise<AssignmentRow> 
 }
 
 export async function markStarted(db: Db, assignmentId: number, now: number): Promise<void> {
-  await db.run('UPDATE training_assignments SET started_at = COALESCE(started_at, ?) WHERE id = ?', [now, assignmentId]);
+  await db.run('UPDATE training_assignments SET started_at = COALESCE(started_at, ?) WHERE id = ?', [
+    now,
+    assignmentId,
+  ]);
 }
 
 export async function markFinished(db: Db, assignmentId: number, now: number): Promise<void> {
-  await db.run('UPDATE training_assignments SET finished_at = COALESCE(finished_at, ?) WHERE id = ?', [now, assignmentId]);
+  await db.run('UPDATE training_assignments SET finished_at = COALESCE(finished_at, ?) WHERE id = ?', [
+    now,
+    assignmentId,
+  ]);
 }
 
 // ——— Assessment ———
 
 /** The expert path on the same evidence: follow the recommendations, answering truthfully for the true cause. */
-export async function expertPath(kb: KnowledgeBase, facts: SessionData['facts'], trueCause: string): Promise<DiagnosticPath> {
+export async function expertPath(
+  kb: KnowledgeBase,
+  facts: SessionData['facts'],
+  trueCause: string,
+): Promise<DiagnosticPath> {
   const tree = kb.trees.find((t) => t.causes.some((c) => c.id === trueCause));
   const session = GuidedSession.start(kb, facts, tree ? { treeId: tree.id } : {});
   const workshop: Workshop = {
-    outcome: async (test) => (test.checks[trueCause] && test.checks[trueCause]!.sensitivity > 0.5 ? 'bad' : 'good'),
+    outcome: async (test) =>
+      test.checks[trueCause] && test.checks[trueCause]!.sensitivity > 0.5 ? 'bad' : 'good',
     repair: async () => {},
     verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1);
@@ -401,14 +546,30 @@ export interface AssessedAssignment {
 export async function assessAssignment(db: Db, assignmentId: number): Promise<AssessedAssignment> {
   const assignment = await getAssignment(db, assignmentId);
   const scenario = await getScenario(db, assignment.scenario_id);
-  const row = assignment.session_id ? await db.get<{ guided: string | null; started_at: number; ended_at: number | null }>('SELECT guided, started_at, ended_at FROM diag_sessions WHERE id = ?', [assignment.session_id]) : undefined;
-  if (!row?.guided) return { assignment, scenario, assessment: null, apprentice: null, expert: null, minutes: null };
+  const row = assignment.session_id
+    ? await db.get<{ guided: string | null; started_at: number; ended_at: number | null }>(
+        'SELECT guided, started_at, ended_at FROM diag_sessions WHERE id = ?',
+        [assignment.session_id],
+      )
+    : undefined;
+  if (!row?.guided)
+    return { assignment, scenario, assessment: null, apprentice: null, expert: null, minutes: null };
   const data = JSON.parse(row.guided) as SessionData;
   const apprentice: DiagnosticPath = { treeId: data.treeId, steps: data.steps, conclusion: data.conclusion };
   const kb = knowledgeBase();
   const expert = await expertPath(kb, data.facts, scenario.true_cause);
-  const minutes = assignment.finished_at && assignment.started_at ? Math.round((assignment.finished_at - assignment.started_at) / 60_000) : null;
-  return { assignment, scenario, assessment: assessPath(kb, apprentice, expert, scenario.true_cause), apprentice, expert, minutes };
+  const minutes =
+    assignment.finished_at && assignment.started_at
+      ? Math.round((assignment.finished_at - assignment.started_at) / 60_000)
+      : null;
+  return {
+    assignment,
+    scenario,
+    assessment: assessPath(kb, apprentice, expert, scenario.true_cause),
+    apprentice,
+    expert,
+    minutes,
+  };
 }
 
 // ——— Anonymised training export ———

@@ -26,6 +26,8 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
     roles: ['manager', 'admin', 'instructor', 'technician'],
   },
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
+  { href: '/diagnostics', text: { fr: 'Diagnostic', en: 'Diagnostics' } },
+  { href: '/training', text: { fr: 'Formation', en: 'Training' } },
 ];
 
 /** Links to this same page in the other language. */

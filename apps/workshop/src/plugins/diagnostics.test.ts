@@ -1,0 +1,325 @@
+/**
+ * Diagnostic sessions through the routes (inject): a training scenario served by the ELM327
+ * emulator, read, live data, guided diagnosis to the verification, the assessment; an order's
+ * session on a Wi-Fi-style adapter with the VIN check; the adapter dropping mid-session; adapter
+ * problems in plain words.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readingsOf, samplesOf } from '../services/diagnostics.js';
+import { runtimeFor } from '../services/runtime.js';
+import { knowledgeBase } from '../services/training.js';
+import { emulatedCar } from '../test-support/diagnostics.js';
+import { makeTestApp, type TestApp } from '../testing.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+}, 60_000);
+afterAll(() => t?.close());
+
+const until = async (what: string, cond: () => Promise<boolean> | boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+const form = (csrf: string, fields: Record<string, string | string[]> = {}) => {
+  const p = new URLSearchParams({ _csrf: csrf });
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
+  return p.toString();
+};
+
+async function post(login: string, url: string, fields: Record<string, string | string[]> = {}) {
+  const a = await t.as(login);
+  return t.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form(a.csrf, fields),
+  });
+}
+
+/** Instructor makes a simulated scenario and assigns it to a learner; returns the learner's session id. */
+async function startAssignment(
+  scenario: string,
+  learner: string,
+): Promise<{ sessionId: number; assignmentId: number; scenarioId: number }> {
+  let res = await post('formateur', '/training/scenarios', {
+    title: `Exercice ${scenario} ${learner}`,
+    source: 'sim',
+    simName: scenario,
+    recordingId: '',
+  });
+  expect(res.statusCode, res.body).toBe(303);
+  const scenarioId = Number(/\/training\/scenarios\/(\d+)/.exec(res.headers.location as string)![1]);
+  res = await post('formateur', '/training/assignments', {
+    scenarioId: String(scenarioId),
+    userIds: String(t.demo.users[learner]!.id),
+    dueOn: '2026-03-20',
+  });
+  expect(res.statusCode, res.body).toBe(303);
+  const row = await t.store.get<{ id: number }>(
+    'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
+    [scenarioId, t.demo.users[learner]!.id],
+  );
+  res = await post(learner, `/training/assignments/${row!.id}/start`);
+  expect(res.statusCode, res.body).toBe(303);
+  const sessionId = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
+  return { sessionId, assignmentId: row!.id, scenarioId };
+}
+
+describe('a training session on a simulated scenario', () => {
+  it('connects through the ELM327 emulator, reads, records live data, follows the guided diagnosis to the verification, and is assessed', async () => {
+    const { sessionId: id, assignmentId, scenarioId } = await startAssignment('vacuum-leak', 'leo');
+    expect(
+      (await t.store.get<{ started_at: number | null }>(
+        'SELECT started_at FROM training_assignments WHERE id = ?',
+        [assignmentId],
+      ))!.started_at,
+    ).not.toBeNull();
+
+    expect((await post('leo', `/diagnostics/${id}/connect`)).statusCode).toBe(303);
+    expect(runtimeFor(t.store, t.clock).isConnected(id)).toBe(true);
+    expect((await post('leo', `/diagnostics/${id}/read`)).statusCode).toBe(303);
+
+    const readings = await readingsOf(t.store, id);
+    const vin = readings.find((r) => r.kind === 'vin')!;
+    expect(vin.value).toMatch(/^[A-HJ-NPR-Z0-9]{17}$/);
+    const stored = readings
+      .filter((r) => r.kind === 'dtcs' && r.item === 'stored')
+      .flatMap((r) => r.value as string[]);
+    expect(stored).toContain('P0171');
+    expect(readings.some((r) => r.kind === 'readiness')).toBe(true);
+
+    // The page shows the codes with their titles, French then English.
+    let page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-code="P0171"');
+    expect(page.body).toMatch(/pauvre/i);
+    page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}?lang=en` });
+    expect(page.body).toMatch(/lean/i);
+
+    // Live data: engine speed and vehicle speed until at least 10 samples are stored.
+    expect(
+      (await post('leo', `/diagnostics/${id}/live`, { pids: ['0C', '0D'], periodMs: '100' })).statusCode,
+    ).toBe(303);
+    let seen = 0;
+    const off = runtimeFor(t.store, t.clock).hub.subscribe(`session:${id}`, (chunk) => {
+      if (chunk.startsWith('event: sample')) seen++;
+    });
+    await until('live samples', async () => seen >= 10);
+    off();
+    expect(
+      (await post('leo', `/diagnostics/${id}/marks`, { label: 'accélération 3000 tr/min' })).statusCode,
+    ).toBe(303);
+    expect((await post('leo', `/diagnostics/${id}/live/stop`)).statusCode).toBe(303);
+    const samples = await samplesOf(t.store, id);
+    expect(samples.length).toBeGreaterThanOrEqual(10);
+    const rpm = samples.filter((s) => s.pid === '0C');
+    expect(rpm.length).toBeGreaterThan(0);
+    expect(rpm.every((s) => s.value > 300 && s.value < 8000)).toBe(true);
+
+    // Guided diagnosis: answer every step truthfully for the scenario's true cause.
+    expect((await post('leo', `/diagnostics/${id}/guided/start`)).statusCode).toBe(303);
+    const trueCause = (await t.store.get<{ true_cause: string }>(
+      'SELECT true_cause FROM training_scenarios WHERE id = ?',
+      [scenarioId],
+    ))!.true_cause;
+    expect(trueCause).toBe('vacuum_leak');
+    const kb = knowledgeBase();
+    for (let i = 0; i < 20; i++) {
+      const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${id}` });
+      const g = api.json().guided as { state: string; steps: { kind: string; id?: string }[] };
+      if (g.state !== 'diagnose') break;
+      page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}` });
+      const testId = /class="next-test" data-test="([^"]+)"/.exec(page.body)![1]!;
+      for (const m of page.body.matchAll(/data-safety="([^"]+)"/g))
+        await post('leo', `/diagnostics/${id}/guided/safety`, { id: m[1]! });
+      const test = kb.tests.get(testId)!;
+      const outcome = test.checks[trueCause] && test.checks[trueCause]!.sensitivity > 0.5 ? 'bad' : 'good';
+      expect((await post('leo', `/diagnostics/${id}/guided/record`, { testId, outcome })).statusCode).toBe(
+        303,
+      );
+    }
+    page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}` });
+    expect(page.body).toContain('data-state="repair"');
+    expect((await post('leo', `/diagnostics/${id}/guided/repair`, { causeId: trueCause })).statusCode).toBe(
+      303,
+    );
+    expect((await post('leo', `/diagnostics/${id}/guided/verify`, { symptomGone: 'true' })).statusCode).toBe(
+      303,
+    );
+    const done = (await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${id}` })).json();
+    expect(done.guided.state).toBe('done');
+    expect(done.guided.conclusion).toBe('vacuum_leak');
+    const verify = done.guided.steps.find((s: { kind: string }) => s.kind === 'verify');
+    expect(verify.cleared).toBe(true);
+    // The verification read went through the adapter: its re-read codes are stored.
+    expect((await readingsOf(t.store, id)).some((r) => r.kind === 'dtcs' && r.item === 'after.stored')).toBe(
+      true,
+    );
+
+    // The raw traffic is attached: the ELM327 dialogue, with the VIN request in it.
+    const traffic = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}/traffic` });
+    expect(traffic.body).toMatch(/\ttx\t"0902/);
+    expect(traffic.body).toMatch(/\trx\t/);
+
+    // Finished: the assignment is done, and the instructor reads a mark.
+    expect((await post('leo', `/diagnostics/${id}/finish`)).statusCode).toBe(303);
+    expect(
+      (await t.store.get<{ finished_at: number | null }>(
+        'SELECT finished_at FROM training_assignments WHERE id = ?',
+        [assignmentId],
+      ))!.finished_at,
+    ).not.toBeNull();
+    const assessed = (
+      await t.inject('formateur', { method: 'GET', url: `/api/training/scenarios/${scenarioId}/assessments` })
+    ).json();
+    expect(assessed).toHaveLength(1);
+    expect(assessed[0].assessment.rightCause).toBe(true);
+    expect(assessed[0].assessment.skippedSafety).toEqual([]);
+    expect(assessed[0].assessment.mark).toBeGreaterThanOrEqual(14);
+    const report = await t.inject('formateur', {
+      method: 'GET',
+      url: `/training/assignments/${assignmentId}`,
+    });
+    expect(report.body).toContain('class="mark"');
+    // The customer report shows the conclusion.
+    const customer = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}/report` });
+    expect(customer.body).toContain('class="conclusion"');
+    expect(customer.body).toContain('Prise d&#39;air');
+    // The training export truncates the VIN, in the readings and in the transcript.
+    const exp = (
+      await t.inject('formateur', { method: 'GET', url: `/api/training/sessions/${id}/export` })
+    ).json();
+    expect(exp.vin).toMatch(/^.{11}\*{6}$/);
+    expect(exp.readings.find((r: { kind: string }) => r.kind === 'vin').value).toMatch(/\*{6}$/);
+    expect(exp.traffic.text).toContain('VIN answer removed');
+  }, 60_000);
+
+  it('keeps every value when the adapter drops mid-session, says so in plain words, and the page stays usable', async () => {
+    const { sessionId: id } = await startAssignment('misfire-cyl2', 'emma');
+    await post('emma', `/diagnostics/${id}/connect`);
+    await post('emma', `/diagnostics/${id}/read`);
+    const before = await readingsOf(t.store, id);
+    expect(before.some((r) => r.kind === 'dtcs')).toBe(true);
+    await post('emma', `/diagnostics/${id}/live`, { pids: ['0C', '05'], periodMs: '50' });
+    const runtime = runtimeFor(t.store, t.clock);
+    let seen = 0;
+    let status = '';
+    const off = runtime.hub.subscribe(`session:${id}`, (chunk) => {
+      if (chunk.startsWith('event: sample')) seen++;
+      if (chunk.startsWith('event: status')) status = chunk;
+    });
+    await until('live samples', () => seen >= 6);
+    // Unplug: the emulator behind the adapter stops.
+    await runtime.adapterOf(id)!.stopEmulator!();
+    await until('the drop to be told to the browsers', () => status.includes('"disconnected"'));
+    expect(runtime.isConnected(id)).toBe(false);
+    off();
+    expect(status).toContain('"disconnected"');
+    const row = await t.store.get<{ state: string; status_message: string }>(
+      'SELECT state, status_message FROM diag_sessions WHERE id = ?',
+      [id],
+    );
+    expect(row).toEqual({ state: 'disconnected', status_message: 'disconnected' });
+    // Every sample the browsers were sent is stored, and nothing read before is lost.
+    expect((await samplesOf(t.store, id)).length).toBeGreaterThanOrEqual(seen);
+    expect((await readingsOf(t.store, id)).length).toBeGreaterThanOrEqual(before.length);
+    const page = await t.inject('emma', { method: 'GET', url: `/diagnostics/${id}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-problem="disconnected"');
+    expect(page.body).toContain('tout ce qui a déjà été lu est conservé');
+    expect(page.body).toContain('id="connect"');
+    expect(page.body).toContain('data-code=');
+    // Reading again without an adapter is refused with words, not a crash.
+    const again = await post('emma', `/diagnostics/${id}/read`);
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('l&#39;adaptateur n&#39;est pas connecté');
+  }, 60_000);
+
+  it("refuses another learner's actions on a session", async () => {
+    const s = await t.store.get<{ id: number }>(
+      "SELECT d.id FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE u.login = 'leo' LIMIT 1",
+    );
+    const res = await post('emma', `/diagnostics/${s!.id}/marks`, { label: 'x' });
+    expect(res.statusCode).toBe(409);
+  });
+});
+
+describe('a session on a repair order through an ELM327 on TCP', () => {
+  it('checks the VIN read against the order’s vehicle', async () => {
+    const ro = t.demo.orderIds.diag!;
+    const order = (await t.inject('ines', { method: 'GET', url: `/api/orders/${ro}` })).json();
+    for (const [vin, expected] of [
+      [order.vehicle.vin, 'match'],
+      ['VF1RJA00199999999', 'mismatch'],
+    ] as const) {
+      const car = await emulatedCar('vacuum-leak', { vin });
+      try {
+        const res = await post('ines', '/diagnostics', {
+          roId: String(ro),
+          adapterKind: 'tcp',
+          adapterSpec: car.spec,
+        });
+        expect(res.statusCode, res.body).toBe(303);
+        const id = Number(/(\d+)$/.exec(res.headers.location as string)![1]);
+        await post('ines', `/diagnostics/${id}/connect`);
+        await post('ines', `/diagnostics/${id}/read`);
+        const s = (await t.inject('ines', { method: 'GET', url: `/api/diagnostics/${id}` })).json();
+        expect(s.vin).toBe(vin);
+        expect(s.vin_check).toBe(expected);
+        const page = await t.inject('ines', { method: 'GET', url: `/diagnostics/${id}` });
+        expect(page.body).toContain(`class="vin-${expected}"`);
+        await post('ines', `/diagnostics/${id}/disconnect`);
+        // The order lists its sessions.
+        const list = await t.inject('ines', { method: 'GET', url: `/orders/${ro}/diagnostics` });
+        expect(list.body).toContain(`data-session="${id}"`);
+      } finally {
+        await car.close();
+      }
+    }
+  }, 60_000);
+
+  it('says what to check when the adapter cannot be reached', async () => {
+    const ro = t.demo.orderIds.diag!;
+    for (const [kind, spec] of [
+      ['tcp', '127.0.0.1:1'],
+      ['serial', '/dev/ttyUSB97'],
+    ]) {
+      const res = await post('ines', '/diagnostics', {
+        roId: String(ro),
+        adapterKind: kind!,
+        adapterSpec: spec!,
+      });
+      const id = Number(/(\d+)$/.exec(res.headers.location as string)![1]);
+      const c = await post('ines', `/diagnostics/${id}/connect`);
+      expect(c.statusCode).toBe(303);
+      const page = await t.inject('ines', { method: 'GET', url: `/diagnostics/${id}` });
+      expect(page.body).toContain('data-problem="unreachable"');
+      expect(page.body).toContain('Vérifiez qu&#39;il est branché');
+    }
+  }, 30_000);
+
+  it('refuses a malformed adapter address with the field named', async () => {
+    const a = await t.as('ines');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/diagnostics',
+      headers: {
+        cookie: a.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-csrf-token': a.csrf,
+      },
+      payload: form(a.csrf, {
+        roId: String(t.demo.orderIds.diag),
+        adapterKind: 'serial',
+        adapterSpec: '/dev/../etc/passwd',
+      }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('/dev/ttyUSB0');
+  });
+});

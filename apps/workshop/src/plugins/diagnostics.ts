@@ -1,0 +1,898 @@
+/**
+ * Diagnostic sessions in the browser: start one from a repair order (or a training assignment)
+ * with an adapter, connect, read the car, watch live data over server-sent events, follow the
+ * guided diagnosis to the repair and its verification. Every value read is stored as it arrives.
+ */
+import {
+  type GuidedSession as GS,
+  GuidedSession,
+  type Recommendation,
+  SessionError,
+} from '@atelier/diagnosis';
+import { dtcTitle, PIDS } from '@atelier/obd';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatDateTime, type Lang, type Text, tr } from '../i18n.js';
+import {
+  ADAPTER_KINDS,
+  type AdapterKind,
+  AdapterProblem,
+  listSerialPorts,
+  PROBLEM_TEXT,
+  type ProblemCode,
+  parseAdapterChoice,
+} from '../services/adapters.js';
+import {
+  addMark,
+  createDiagSession,
+  type DiagSession,
+  getDiagSession,
+  guidedOf,
+  latestReadings,
+  marksOf,
+  readingsOf,
+  recentSessions,
+  type StoredReading,
+  samplesOf,
+  saveGuided,
+  sessionsOfOrder,
+  setReference,
+  trafficOf,
+} from '../services/diagnostics.js';
+import { ConflictError, DomainError, ValidationError } from '../services/errors.js';
+import { topic } from '../services/live.js';
+import { getOrder, listOrders } from '../services/orders.js';
+import { closeRuntime, runtimeFor } from '../services/runtime.js';
+import {
+  causeName,
+  getAssignment,
+  getScenario,
+  knowledgeBase,
+  markFinished,
+  responderFor,
+} from '../services/training.js';
+import type { User } from '../services/users.js';
+import type { Store } from '../store/store.js';
+import { type Html, html, jsonScript } from '../web/html.js';
+import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
+import { csrfProp, errorSchema, idParams } from '../web/schemas.js';
+import { STAFF, type WorkshopDeps } from '../web/types.js';
+
+/** Who runs sessions: mechanics and their managers; instructors watch and assess. */
+export const DIAG_WORKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
+
+type Id = { id: number };
+
+const ADAPTER_LABEL: Record<AdapterKind, Text> = {
+  serial: { fr: 'ELM327 sur port série (USB, Bluetooth)', en: 'ELM327 on a serial port (USB, Bluetooth)' },
+  tcp: { fr: 'ELM327 Wi-Fi (TCP)', en: 'ELM327 Wi-Fi (TCP)' },
+  socketcan: { fr: 'Interface SocketCAN', en: 'SocketCAN interface' },
+  scenario: { fr: 'Scénario de formation (véhicule simulé)', en: 'Training scenario (simulated vehicle)' },
+};
+
+const STATE_TEXT: Record<DiagSession['state'], Text> = {
+  new: { fr: 'non connecté', en: 'not connected' },
+  connected: { fr: 'connecté', en: 'connected' },
+  disconnected: { fr: 'liaison perdue', en: 'link lost' },
+  closed: { fr: 'terminée', en: 'finished' },
+};
+
+const DTC_KIND: Record<string, Text> = {
+  stored: { fr: 'mémorisé', en: 'stored' },
+  pending: { fr: 'en attente', en: 'pending' },
+  permanent: { fr: 'permanent', en: 'permanent' },
+  'after.stored': { fr: 'après réparation', en: 'after repair' },
+};
+
+const MONITOR: Record<string, Text> = {
+  misfire: { fr: 'ratés de combustion', en: 'misfire' },
+  fuelSystem: { fr: 'système carburant', en: 'fuel system' },
+  components: { fr: 'composants', en: 'components' },
+  catalyst: { fr: 'catalyseur', en: 'catalyst' },
+  heatedCatalyst: { fr: 'catalyseur chauffé', en: 'heated catalyst' },
+  evapSystem: { fr: 'système EVAP', en: 'EVAP system' },
+  secondaryAir: { fr: 'air secondaire', en: 'secondary air' },
+  acRefrigerant: { fr: 'climatisation', en: 'A/C refrigerant' },
+  oxygenSensor: { fr: 'sonde lambda', en: 'oxygen sensor' },
+  oxygenSensorHeater: { fr: 'chauffage sonde lambda', en: 'oxygen sensor heater' },
+  egrSystem: { fr: 'EGR', en: 'EGR system' },
+  nmhcCatalyst: { fr: 'catalyseur NMHC', en: 'NMHC catalyst' },
+  noxAftertreatment: { fr: 'post-traitement NOx', en: 'NOx aftertreatment' },
+  boostPressure: { fr: 'pression de suralimentation', en: 'boost pressure' },
+  exhaustGasSensor: { fr: 'sonde gaz d’échappement', en: 'exhaust gas sensor' },
+  pmFilter: { fr: 'filtre à particules', en: 'particulate filter' },
+  egrVvtSystem: { fr: 'EGR / VVT', en: 'EGR / VVT system' },
+};
+
+/** PIDs offered for live data when the car has not been read yet (the common engine ones). */
+const DEFAULT_LIVE = ['0C', '0D', '05', '04', '11', '06', '07'];
+
+export const pidLabel = (lang: Lang, hex: string): string => {
+  const def = PIDS.get(Number.parseInt(hex, 16));
+  if (!def) return hex;
+  const unit = def.fields.length === 1 ? def.fields[0]!.unit : '';
+  return `${def.name[lang]}${unit ? ` (${unit})` : ''}`;
+};
+
+export function problemHtml(req: FastifyRequest, code: string): Html {
+  const p = PROBLEM_TEXT[code as ProblemCode] ?? PROBLEM_TEXT.unknown;
+  return html`<div class="problem" role="alert" data-problem="${code}"><strong>${T(req, p.what)}</strong> ${T(req, p.check)}</div>`;
+}
+
+function canAct(user: User, s: DiagSession): boolean {
+  return s.user_id === user.id || user.role === 'manager' || user.role === 'admin';
+}
+
+export async function loadForAction(store: Store, req: FastifyRequest): Promise<DiagSession> {
+  const s = await getDiagSession(store, (req.params as Id).id);
+  if (!canAct(req.user!, s))
+    throw new ConflictError({
+      fr: "cette session appartient à quelqu'un d'autre",
+      en: 'this session belongs to someone else',
+    });
+  if (s.state === 'closed')
+    throw new ConflictError({ fr: 'la session est terminée', en: 'the session is finished' });
+  return s;
+}
+
+/** What the guided diagnosis knows about the car: vehicle type, DTCs read, complaint. */
+async function factsOf(
+  store: Store,
+  s: DiagSession,
+): Promise<{ vehicle: 'petrol' | 'diesel' | 'hybrid' | 'ev'; dtcs: string[]; complaint?: string }> {
+  const readings = latestReadings(await readingsOf(store, s.id));
+  const dtcs = [
+    ...new Set(
+      readings
+        .filter((r) => r.kind === 'dtcs' && !r.item.startsWith('after.'))
+        .flatMap((r) => r.value as string[]),
+    ),
+  ];
+  if (s.ro_id) {
+    const o = await getOrder(store, s.ro_id);
+    return { vehicle: o.vehicle.energy, dtcs, complaint: o.complaint || undefined };
+  }
+  if (s.assignment_id) {
+    const sc = await getScenario(store, (await getAssignment(store, s.assignment_id)).scenario_id);
+    return { vehicle: sc.vehicle_type, dtcs, complaint: sc.complaint || undefined };
+  }
+  return { vehicle: 'petrol', dtcs };
+}
+
+const pct = (lang: Lang, p: number) =>
+  `${(p * 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 })} %`;
+
+function testName(req: FastifyRequest, id: string): string {
+  const t = knowledgeBase().tests.get(id);
+  return t ? T(req, t.name) : id;
+}
+
+const SAFETY: Record<string, Text> = {
+  hv_lockout: { fr: 'Consignation haute tension', en: 'High-voltage lock-out' },
+  habilitation_B2VL: { fr: "Vérification de l'habilitation B2VL", en: 'B2VL habilitation check' },
+};
+const safetyName = (req: FastifyRequest, id: string) => T(req, SAFETY[id] ?? { fr: id, en: id });
+
+/** The path as a list a mechanic, an instructor or a customer can read. */
+export function pathList(req: FastifyRequest, data: ReturnType<typeof guidedOf>): Html {
+  if (!data) return html``;
+  const outcome = (o: string) =>
+    T(req, o === 'bad' ? { fr: 'mauvais', en: 'bad' } : { fr: 'bon', en: 'good' });
+  return html`<ol class="path">${data.steps.map((s) => {
+    switch (s.kind) {
+      case 'read':
+        return html`<li class="step-read">${T(req, { fr: 'Lecture', en: 'Read' })} : ${s.what}</li>`;
+      case 'test':
+        return html`<li class="step-test">${testName(req, s.id)} → <strong>${outcome(s.outcome)}</strong> <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+      case 'safety':
+        return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
+      case 'repair':
+        return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+      default:
+        return html`<li class="step-verify">${T(req, { fr: 'Vérification', en: 'Verification' })} : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme toujours présent', en: 'symptom still there' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}</li>`;
+    }
+  })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion))}</p>` : ''}`;
+}
+
+function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredReading[]): Html {
+  const vin = readings.find((r) => r.kind === 'vin');
+  const dtcs = readings.filter((r) => r.kind === 'dtcs');
+  const readiness = readings.filter((r) => r.kind === 'readiness');
+  const freeze = readings.filter((r) => r.kind === 'freeze');
+  const errors = readings.filter((r) => r.kind === 'error');
+  const answered = new Set(
+    readings.filter((r) => r.kind !== 'error').map((r) => (r.kind === 'dtcs' ? `dtcs.${r.item}` : r.kind)),
+  );
+  const vinCheck: Record<string, Text> = {
+    match: { fr: "conforme au véhicule de l'OR", en: "matches the order's vehicle" },
+    mismatch: {
+      fr: "DIFFÉRENT du véhicule de l'OR : vérifiez le véhicule branché",
+      en: "DIFFERENT from the order's vehicle: check the car connected",
+    },
+    unread: { fr: 'non lu', en: 'not read' },
+  };
+  const rows = dtcs.flatMap((r) =>
+    (r.value as string[]).map(
+      (code) =>
+        html`<tr class="dtc" data-code="${code}"><td><code>${code}</code></td><td>${dtcTitle(code, req.lang)}</td><td>${r.ecu}</td><td>${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })}</td></tr>`,
+    ),
+  );
+  const noneLists = dtcs.filter((r) => (r.value as string[]).length === 0);
+  return html`<section class="card readings" id="readings">
+<h2>${T(req, { fr: 'Lecture du véhicule', en: 'Vehicle reading' })}</h2>
+<p class="vin">VIN : <code>${vin ? ((vin.value as string | null) ?? '—') : '—'}</code>${s.vin_check ? html` <span class="vin-${s.vin_check}">${T(req, vinCheck[s.vin_check]!)}</span>` : ''}</p>
+<h3>${T(req, { fr: 'Codes défaut', en: 'Trouble codes' })}</h3>
+${
+  dtcs.length === 0
+    ? html`<p class="muted">${T(req, { fr: 'Pas encore lus.', en: 'Not read yet.' })}</p>`
+    : rows.length
+      ? html`<table class="dtcs"><thead><tr><th>Code</th><th>${T(req, { fr: 'Libellé', en: 'Title' })}</th><th>${T(req, { fr: 'Calculateur', en: 'ECU' })}</th><th>${T(req, { fr: 'Type', en: 'Kind' })}</th></tr></thead><tbody>${rows}</tbody></table>`
+      : html`<p class="no-dtc">${T(req, { fr: 'Aucun code défaut.', en: 'No trouble code.' })}</p>`
+}
+${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans code', en: 'No code' })} : ${noneLists.map((r) => `${r.ecu} (${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
+${
+  errors.length
+    ? html`<p class="error not-read">${T(req, { fr: 'Non lus (le véhicule ou l’adaptateur n’a pas répondu — ce n’est pas « aucun code »)', en: 'Not read (the vehicle or adapter did not answer — this is not "no code")' })} : ${errors
+        .filter((e) => !answered.has(e.item))
+        .map((e) => e.item)
+        .join(', ')}</p>`
+    : ''
+}
+${
+  readiness.length
+    ? html`<h3>${T(req, { fr: 'Préparation des moniteurs', en: 'Monitor readiness' })}</h3>${readiness.map(
+        (r) => {
+          const v = r.value as { mil: boolean; dtcCount: number; monitors: Record<string, string> };
+          return html`<p class="readiness" data-ecu="${r.ecu}">${r.ecu} : MIL ${v.mil ? T(req, { fr: 'allumé', en: 'on' }) : T(req, { fr: 'éteint', en: 'off' })}, ${v.dtcCount} ${T(req, { fr: 'code(s)', en: 'code(s)' })}</p>
+<ul class="monitors">${Object.entries(v.monitors).map(([m, st]) => html`<li class="${st}">${T(req, MONITOR[m] ?? { fr: m, en: m })} : ${st === 'complete' ? T(req, { fr: 'prêt', en: 'complete' }) : T(req, { fr: 'non prêt', en: 'incomplete' })}</li>`)}</ul>`;
+        },
+      )}`
+    : ''
+}
+${
+  freeze.length
+    ? html`<h3>${T(req, { fr: 'Données figées (freeze frame)', en: 'Freeze frame' })}</h3><table class="freeze"><tbody>${freeze.map(
+        (r) =>
+          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : typeof r.value === 'number' ? String(Math.round(r.value * 100) / 100) : JSON.stringify(r.value)}</td><td class="muted">${r.ecu}</td></tr>`,
+      )}</tbody></table>`
+    : ''
+}
+</section>`;
+}
+
+function guidedSection(req: FastifyRequest, s: DiagSession, canWork: boolean): Html {
+  const data = guidedOf(s);
+  const id = s.id;
+  if (!data)
+    return html`<section class="card guided" id="guided"><h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })}</h2>
+${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${csrfField(req)}<button type="submit" id="guided-start">${T(req, { fr: 'Démarrer le diagnostic guidé', en: 'Start the guided diagnosis' })}</button></form>` : ''}
+<p class="muted">${T(req, { fr: 'Lisez d’abord les codes défaut : ils orientent le choix de l’arbre de panne.', en: 'Read the trouble codes first: they guide the choice of fault tree.' })}</p></section>`;
+  const g = GuidedSession.fromJSON(knowledgeBase(), data);
+  const a = g.analysis();
+  const next = g.next();
+  const ranked = html`<table class="causes"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th><th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th></tr></thead><tbody>${a.posteriors.map(
+    (p) =>
+      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause))}</td><td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td></tr>`,
+  )}</tbody></table>`;
+  let action: Html = html``;
+  if (canWork && g.state === 'diagnose' && next) action = recommendationForm(req, id, next, g);
+  else if (canWork && g.state === 'repair') {
+    const c = g.pendingRepair!;
+    action = html`<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${csrfField(req)}
+<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong> — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
+<input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
+  } else if (canWork && g.state === 'verify')
+    action = html`<form method="post" action="/diagnostics/${id}/guided/verify" class="verify">${csrfField(req)}
+<p>${T(req, { fr: 'Effacez les codes, relisez le véhicule et essayez-le : le symptôme a-t-il disparu ?', en: 'Clear the codes, read the car again and try it: is the symptom gone?' })}</p>
+<label class="check"><input type="checkbox" name="symptomGone" value="true"> ${T(req, { fr: 'Symptôme disparu à l’essai', en: 'Symptom gone on the road test' })}</label>
+<button type="submit" id="guided-verify">${T(req, { fr: 'Lecture de vérification', en: 'Verification read' })}</button></form>`;
+  const stateText: Record<string, Text> = {
+    diagnose: { fr: 'recherche de la cause', en: 'looking for the cause' },
+    repair: { fr: 'réparation', en: 'repair' },
+    verify: { fr: 'vérification', en: 'verification' },
+    done: { fr: 'terminé', en: 'done' },
+  };
+  return html`<section class="card guided" id="guided" data-state="${g.state}">
+<h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })} — ${T(req, g.tree.title)} <span class="tag">${T(req, stateText[g.state]!)}</span></h2>
+${g.state !== 'done' ? ranked : ''}
+${action}
+<h3>${T(req, { fr: 'Chemin suivi', en: 'Path taken' })}</h3>
+${pathList(req, data)}
+</section>`;
+}
+
+function recommendationForm(req: FastifyRequest, id: number, next: Recommendation, g: GS): Html {
+  const others =
+    next.kind === 'inspection' ? next.ranking.map((r) => r.test) : next.ranking.map((r) => r.test);
+  const choices = [...new Set([next.test.id, ...others, ...g.tree.causes.map((c) => c.inspect)])].filter(
+    (t) => !g.steps.some((s) => s.kind === 'test' && s.id === t),
+  );
+  return html`<div class="next-step">
+<h3>${T(req, { fr: 'Étape proposée', en: 'Next step' })} : <span class="next-test" data-test="${next.test.id}">${T(req, next.test.name)}</span></h3>
+<p class="reason">${T(req, next.reason)}</p>
+<p class="instructions">${T(req, next.test.instructions)}</p>
+<p class="muted">${T(req, { fr: 'Attendu si bon', en: 'Expected if good' })} : ${T(req, next.test.expected.good)} — ${T(req, { fr: 'si mauvais', en: 'if bad' })} : ${T(req, next.test.expected.bad)}</p>
+${next.safety.map(
+  (
+    sid,
+  ) => html`<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${csrfField(req)}<input type="hidden" name="id" value="${sid}">
+<button type="submit" data-safety="${sid}">⚠ ${safetyName(req, sid)} — ${T(req, { fr: 'fait', en: 'done' })}</button></form>`,
+)}
+<form method="post" action="/diagnostics/${id}/guided/record" class="record">${csrfField(req)}
+<label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}">${testName(req, t)}</option>`)}</select></label>
+<button type="submit" name="outcome" value="good" id="outcome-good">${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>
+<button type="submit" name="outcome" value="bad" id="outcome-bad">${T(req, { fr: 'Résultat mauvais', en: 'Result bad' })}</button>
+</form></div>`;
+}
+
+export async function sessionPage(
+  req: FastifyRequest,
+  store: Store,
+  s: DiagSession,
+  connected: boolean,
+  live: { running: boolean; pids: string[] },
+): Promise<Html> {
+  const readings = latestReadings(await readingsOf(store, s.id));
+  const canWork =
+    canAct(req.user!, s) &&
+    s.state !== 'closed' &&
+    (DIAG_WORKERS as readonly string[]).includes(req.user!.role);
+  const supported = [
+    ...new Set(readings.filter((r) => r.kind === 'supported').flatMap((r) => r.value as string[])),
+  ];
+  const offered = (supported.length ? supported : DEFAULT_LIVE).filter((p) =>
+    PIDS.has(Number.parseInt(p, 16)),
+  );
+  const chosen = live.pids.length ? live.pids : offered.filter((p) => ['0C', '0D', '05'].includes(p));
+  const others =
+    s.ro_id || s.assignment_id
+      ? (await recentSessions(store, 100)).filter((x) => x.id !== s.id && x.state !== 'new')
+      : [];
+  let context: Html = html``;
+  if (s.ro_id) {
+    const o = await getOrder(store, s.ro_id);
+    context = html`<p>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })} <a href="/orders/${o.id}">${o.number}</a> — ${o.vehicle.plate} ${o.vehicle.maker} ${o.vehicle.model} — <code>${o.vehicle.vin}</code></p><p class="complaint">${o.complaint}</p>`;
+  } else if (s.assignment_id) {
+    const a = await getAssignment(store, s.assignment_id);
+    const sc = await getScenario(store, a.scenario_id);
+    context = html`<p>${T(req, { fr: 'Scénario de formation', en: 'Training scenario' })} : <strong>${sc.title}</strong></p><p class="complaint">${sc.complaint}</p>`;
+  }
+  const problem = s.status_message ? problemHtml(req, s.status_message) : html``;
+  const problemTexts = Object.fromEntries(
+    Object.entries(PROBLEM_TEXT).map(([k, v]) => [k, `${tr(req.lang, v.what)} ${tr(req.lang, v.check)}`]),
+  );
+  return html`<section class="diag-session" data-session="${s.id}" data-state="${connected ? 'connected' : s.state}">
+${context}
+<div class="card adapter">
+<p>${T(req, ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
+<div id="problem">${problem}</div>
+${
+  canWork
+    ? html`<div class="buttons">${
+        connected
+          ? html`<form method="post" action="/diagnostics/${s.id}/read" class="inline">${csrfField(req)}<button type="submit" id="read">${T(req, { fr: 'Lire le véhicule', en: 'Read the vehicle' })}</button></form>
+<form method="post" action="/diagnostics/${s.id}/disconnect" class="inline">${csrfField(req)}<button type="submit" class="secondary">${T(req, { fr: 'Déconnecter', en: 'Disconnect' })}</button></form>`
+          : html`<form method="post" action="/diagnostics/${s.id}/connect" class="inline">${csrfField(req)}<button type="submit" id="connect">${s.state === 'disconnected' ? T(req, { fr: 'Reconnecter', en: 'Reconnect' }) : T(req, { fr: 'Connecter', en: 'Connect' })}</button></form>`
+      }
+<form method="post" action="/diagnostics/${s.id}/finish" class="inline">${csrfField(req)}<button type="submit" class="secondary" id="finish">${T(req, { fr: 'Terminer la session', en: 'Finish the session' })}</button></form></div>`
+    : ''
+}
+<p><a href="/diagnostics/${s.id}/report" id="report-link">${T(req, { fr: 'Rapport client imprimable', en: 'Printable customer report' })}</a> · <a href="/diagnostics/${s.id}/traffic">${T(req, { fr: 'Trafic brut (transcript ELM327)', en: 'Raw traffic (ELM327 transcript)' })}</a></p>
+</div>
+${readingsSection(req, s, readings)}
+<section class="card live" id="live">
+<h2>${T(req, { fr: 'Données en direct', en: 'Live data' })}</h2>
+${
+  canWork && connected
+    ? html`<form method="post" action="/diagnostics/${s.id}/live" class="pids">${csrfField(req)}
+<fieldset><legend>${T(req, { fr: 'Paramètres', en: 'Parameters' })}</legend>${offered.map(
+        (p) =>
+          html`<label class="check"><input type="checkbox" name="pids" value="${p}" ${chosen.includes(p) ? html`checked` : ''}> ${pidLabel(req.lang, p)}</label>`,
+      )}</fieldset>
+<label>${T(req, { fr: 'Période (ms)', en: 'Period (ms)' })} <input type="number" name="periodMs" min="50" max="10000" value="200"></label>
+<button type="submit" id="live-start">${live.running ? T(req, { fr: 'Changer', en: 'Change' }) : T(req, { fr: 'Démarrer', en: 'Start' })}</button></form>
+${live.running ? html`<form method="post" action="/diagnostics/${s.id}/live/stop" class="inline">${csrfField(req)}<button type="submit" id="live-pause">${T(req, { fr: 'Pause', en: 'Pause' })}</button></form>` : ''}`
+    : ''
+}
+${
+  canWork
+    ? html`<form method="post" action="/diagnostics/${s.id}/marks" class="inline mark">${csrfField(req)}<input name="label" maxlength="200" required placeholder="${T(req, { fr: 'ex. accélération à 3000 tr/min', en: 'e.g. revving to 3000 rpm' })}"><button type="submit" id="mark">${T(req, { fr: 'Marquer ce moment', en: 'Mark this moment' })}</button></form>
+${
+  others.length
+    ? html`<form method="post" action="/diagnostics/${s.id}/reference" class="inline">${csrfField(req)}<label>${T(req, { fr: 'Comparer avec', en: 'Compare with' })} <select name="referenceId"><option value="0">—</option>${others.map(
+        (o) =>
+          html`<option value="${o.id}" ${o.id === s.reference_id ? html`selected` : ''}>#${o.id} ${o.user_name ?? ''} ${formatDateTime(req.lang, o.started_at)}</option>`,
+      )}</select></label><button type="submit">${T(req, { fr: 'Référence', en: 'Reference' })}</button></form>`
+    : ''
+}`
+    : ''
+}
+<div id="live-chart" class="chart" data-live="${live.running ? 'on' : 'off'}"></div>
+<p class="muted"><span id="sample-count">0</span> ${T(req, { fr: 'valeurs reçues', en: 'values received' })}</p>
+<script type="application/json" id="live-config">${jsonScript({
+    session: s.id,
+    pids: Object.fromEntries([...new Set([...chosen, ...offered])].map((p) => [p, pidLabel(req.lang, p)])),
+    problems: problemTexts,
+    states: Object.fromEntries(Object.entries(STATE_TEXT).map(([k, v]) => [k, tr(req.lang, v)])),
+    reference: T(req, { fr: 'référence', en: 'reference' }),
+  })}</script>
+</section>
+${guidedSection(req, s, canWork)}
+</section>`;
+}
+
+export async function diagnosticsPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+  const runtime = runtimeFor(store, clock);
+  app.addHook('onClose', async () => closeRuntime(store));
+  const back = (reply: FastifyReply, id: number, anchor = '') =>
+    reply.redirect(`/diagnostics/${id}${anchor}`, 303);
+  const assets = [
+    '/vendor/uplot/uPlot.min.css',
+    '/vendor/uplot/uPlot.iife.min.js',
+    '/static/diagnostics.css',
+    '/static/diagnostics.js',
+  ];
+
+  /** The responder that plays a training scenario, found from the session's assignment or spec. */
+  const responderOf = (s: DiagSession) => async () => {
+    const scenarioId = s.assignment_id
+      ? (await getAssignment(store, s.assignment_id)).scenario_id
+      : Number(s.adapter_spec);
+    return responderFor(store, await getScenario(store, scenarioId));
+  };
+
+  app.get('/diagnostics', {
+    config: { access: STAFF },
+    schema: {
+      tags: ['diagnostics'],
+      querystring: {
+        type: 'object',
+        properties: { roId: { type: 'integer', minimum: 1 }, lang: { type: 'string' } },
+      },
+    },
+    handler: async (req, reply) => {
+      const roId = (req.query as { roId?: number }).roId;
+      const sessions = roId ? await sessionsOfOrder(store, roId) : await recentSessions(store);
+      const orders = (await listOrders(store)).filter((o) =>
+        ['reception', 'diagnosis', 'comeback', 'repair', 'quality_control'].includes(o.state),
+      );
+      const ports = listSerialPorts();
+      const canStart = (DIAG_WORKERS as readonly string[]).includes(req.user!.role);
+      const body = html`${
+        canStart
+          ? html`<form method="post" action="/diagnostics" class="card new-session">${csrfField(req)}
+<h2>${T(req, { fr: 'Nouvelle session', en: 'New session' })}</h2>
+<label>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })} <select name="roId" required>${orders.map(
+              (o) =>
+                html`<option value="${o.id}" ${o.id === roId ? html`selected` : ''}>${o.number} — ${o.complaint.slice(0, 60)}</option>`,
+            )}</select></label>
+<fieldset><legend>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</legend>
+${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
+  (k, i) =>
+    html`<label class="check"><input type="radio" name="adapterKind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ADAPTER_LABEL[k])}</label>`,
+)}
+<label>${T(req, { fr: 'Port, adresse ou interface', en: 'Port, address or interface' })} <input name="adapterSpec" list="serial-ports" required placeholder="/dev/ttyUSB0 · 192.168.0.10:35000 · can0"></label>
+<datalist id="serial-ports">${ports.map((p) => html`<option value="${p.path}">${p.label}</option>`)}</datalist>
+<p class="muted ports">${ports.length ? html`${T(req, { fr: 'Ports série trouvés', en: 'Serial ports found' })} : ${ports.map((p) => p.label).join(', ')}` : T(req, { fr: 'Aucun port série trouvé (adaptateur débranché ?).', en: 'No serial port found (adapter unplugged?).' })}</p>
+</fieldset>
+<button type="submit">${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
+          : ''
+      }
+<table class="sessions"><thead><tr><th>#</th><th>${T(req, { fr: 'Début', en: 'Started' })}</th><th>${T(req, { fr: 'Par', en: 'By' })}</th><th>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</th><th>${T(req, { fr: 'État', en: 'State' })}</th></tr></thead>
+<tbody>${sessions.map(
+        (s) =>
+          html`<tr><td><a href="/diagnostics/${s.id}">#${s.id}</a></td><td>${formatDateTime(req.lang, s.started_at)}</td><td>${s.user_name ?? ''}</td><td>${T(req, ADAPTER_LABEL[s.adapter_kind])}</td><td>${T(req, STATE_TEXT[s.state])}</td></tr>`,
+      )}</tbody></table>`;
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Sessions de diagnostic', en: 'Diagnostic sessions' }, body),
+      );
+    },
+  });
+
+  app.post('/diagnostics', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      body: {
+        type: 'object',
+        required: ['roId', 'adapterKind', 'adapterSpec'],
+        properties: {
+          roId: { type: 'integer', minimum: 1 },
+          adapterKind: { type: 'string', enum: ['serial', 'tcp', 'socketcan'] },
+          adapterSpec: { type: 'string', maxLength: 200 },
+          ...csrfProp,
+        },
+      },
+    },
+    handler: async (req, reply) => {
+      const b = req.body as { roId: number; adapterKind: string; adapterSpec: string };
+      const s = await createDiagSession(
+        store,
+        { roId: b.roId, adapter: parseAdapterChoice(b.adapterKind, b.adapterSpec) },
+        req.user!,
+        clock.now(),
+      );
+      return back(reply, s.id);
+    },
+  });
+
+  app.get('/diagnostics/:id', {
+    config: { access: STAFF },
+    schema: { tags: ['diagnostics'], params: idParams },
+    handler: async (req, reply) => {
+      const s = await getDiagSession(store, (req.params as Id).id);
+      const body = await sessionPage(req, store, s, runtime.isConnected(s.id), runtime.liveState(s.id));
+      return sendPage(
+        reply,
+        renderPage(req, { fr: `Session de diagnostic #${s.id}`, en: `Diagnostic session #${s.id}` }, body, {
+          scripts: assets,
+        }),
+      );
+    },
+  });
+
+  /** Runs an adapter action; a problem is stored with the session and shown on its page, never a crash. */
+  const adapterAction = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    fn: (s: DiagSession) => Promise<unknown>,
+  ) => {
+    const s = await loadForAction(store, req);
+    try {
+      await fn(s);
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      if (!(err instanceof AdapterProblem)) throw err;
+      // Problems that do not end the link (no answer, timeout) are shown without dropping the session.
+      if (runtime.isConnected(s.id))
+        await store.run('UPDATE diag_sessions SET status_message = ? WHERE id = ?', [err.code, s.id]);
+      if (req.url.startsWith('/api/'))
+        return reply.code(502).send({
+          error: `${tr(req.lang, PROBLEM_TEXT[err.code].what)} ${tr(req.lang, PROBLEM_TEXT[err.code].check)}`,
+          problem: err.code,
+        });
+    }
+    if (req.url.startsWith('/api/'))
+      return reply.send({
+        ok: true,
+        state: runtime.isConnected(s.id) ? 'connected' : (await getDiagSession(store, s.id)).state,
+      });
+    return back(reply, s.id);
+  };
+
+  const withCsrf = { type: 'object', properties: { ...csrfProp } } as const;
+  app.post('/diagnostics/:id/connect', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: (req, reply) =>
+      adapterAction(req, reply, (s) =>
+        runtime.connect(
+          s.id,
+          { kind: s.adapter_kind, spec: s.adapter_spec },
+          s.adapter_kind === 'scenario' ? responderOf(s) : undefined,
+        ),
+      ),
+  });
+  app.post('/diagnostics/:id/read', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: (req, reply) => adapterAction(req, reply, (s) => runtime.read(s.id)),
+  });
+  app.post('/diagnostics/:id/disconnect', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: (req, reply) => adapterAction(req, reply, (s) => runtime.disconnect(s.id)),
+  });
+  app.post('/diagnostics/:id/live', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['pids'],
+        properties: {
+          pids: {
+            type: 'array',
+            items: { type: 'string', pattern: '^[0-9A-Fa-f]{2}$' },
+            minItems: 1,
+            maxItems: 12,
+          },
+          periodMs: { type: 'integer', minimum: 50, maximum: 10_000, default: 200 },
+          ...csrfProp,
+        },
+      },
+    },
+    handler: (req, reply) =>
+      adapterAction(req, reply, async (s) => {
+        const b = req.body as { pids: string[]; periodMs: number };
+        const pids = b.pids.map((p) => Number.parseInt(p, 16));
+        const unknown = pids.filter((p) => !PIDS.has(p) || p % 0x20 === 0);
+        if (unknown.length) throw new ValidationError({ fr: 'PID inconnu', en: 'unknown PID' }, 'pids');
+        await runtime.startLive(s.id, pids, b.periodMs);
+      }),
+  });
+  app.post('/diagnostics/:id/live/stop', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: (req, reply) => adapterAction(req, reply, (s) => runtime.stopLive(s.id)),
+  });
+  app.post('/diagnostics/:id/marks', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['label'],
+        properties: { label: { type: 'string', maxLength: 200 }, ...csrfProp },
+      },
+    },
+    handler: async (req, reply) => {
+      const s = await loadForAction(store, req);
+      const m = await addMark(store, s.id, clock.now(), (req.body as { label: string }).label);
+      runtime.hub.publish(topic(s.id), 'mark', {
+        t: clock.now(),
+        label: (req.body as { label: string }).label,
+        id: m.id,
+      });
+      return back(reply, s.id, '#live');
+    },
+  });
+  app.post('/diagnostics/:id/reference', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['referenceId'],
+        properties: { referenceId: { type: 'integer', minimum: 0 }, ...csrfProp },
+      },
+    },
+    handler: async (req, reply) => {
+      const s = await loadForAction(store, req);
+      const ref = (req.body as { referenceId: number }).referenceId;
+      await setReference(store, s.id, ref || null);
+      return back(reply, s.id, '#live');
+    },
+  });
+  app.post('/diagnostics/:id/finish', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: async (req, reply) => {
+      const s = await loadForAction(store, req);
+      await runtime.disconnect(s.id, 'closed');
+      if (s.assignment_id) await markFinished(store, s.assignment_id, clock.now());
+      return back(reply, s.id);
+    },
+  });
+
+  // Server-sent events: samples, readings, marks and adapter status of one session.
+  app.get('/diagnostics/:id/events', {
+    config: { access: STAFF },
+    schema: { tags: ['diagnostics'], params: idParams },
+    handler: async (req, reply) => {
+      const s = await getDiagSession(store, (req.params as Id).id);
+      reply.hijack();
+      const res = reply.raw;
+      // A finished session has nothing more to say: 204 tells EventSource not to reconnect.
+      if (s.state === 'closed' && !runtime.isConnected(s.id)) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(`retry: 2000\n\n`);
+      res.write(
+        `event: status\ndata: ${JSON.stringify({ state: runtime.isConnected(s.id) ? 'connected' : s.state, problem: s.status_message || undefined })}\n\n`,
+      );
+      const unsubscribe = runtime.hub.subscribe(topic(s.id), (chunk) => res.write(chunk));
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      req.raw.on('close', () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+      });
+    },
+  });
+
+  app.get('/diagnostics/:id/traffic', {
+    config: { access: STAFF },
+    schema: { tags: ['diagnostics'], params: idParams },
+    handler: async (req, reply) => {
+      const s = await getDiagSession(store, (req.params as Id).id);
+      const t = await trafficOf(store, s.id);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="session-${s.id}.elm327.txt"`)
+        .send(t.text);
+    },
+  });
+
+  // ——— Guided diagnosis ———
+  const guidedAction = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    fn: (g: GS, s: DiagSession) => Promise<void> | void,
+  ) => {
+    const s = await loadForAction(store, req);
+    const data = guidedOf(s);
+    if (!data)
+      throw new ConflictError({
+        fr: 'démarrez d’abord le diagnostic guidé',
+        en: 'start the guided diagnosis first',
+      });
+    const g = GuidedSession.fromJSON(knowledgeBase(), data);
+    try {
+      await fn(g, s);
+    } catch (err) {
+      if (err instanceof SessionError)
+        throw new ConflictError({
+          fr: `diagnostic guidé : ${err.message}`,
+          en: `guided diagnosis: ${err.message}`,
+        });
+      throw err;
+    }
+    await saveGuided(store, s.id, g.toJSON());
+    if (g.state === 'done' && s.assignment_id) await markFinished(store, s.assignment_id, clock.now());
+    return back(reply, s.id, '#guided');
+  };
+
+  app.post('/diagnostics/:id/guided/start', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: async (req, reply) => {
+      const s = await loadForAction(store, req);
+      const facts = await factsOf(store, s);
+      let g: GS;
+      try {
+        g = GuidedSession.start(knowledgeBase(), facts);
+      } catch (err) {
+        if (err instanceof SessionError)
+          throw new ConflictError({
+            fr: 'aucun arbre de panne ne correspond encore : lisez les codes défaut du véhicule, ou précisez la plainte sur l’ordre de réparation',
+            en: 'no fault tree matches yet: read the vehicle’s trouble codes, or detail the complaint on the repair order',
+          });
+        throw err;
+      }
+      const readings = await readingsOf(store, s.id);
+      const data = g.toJSON();
+      // The readings done before the guided session belong to its path (confirming the complaint).
+      if (readings.some((r) => r.kind === 'freeze')) data.steps.push({ kind: 'read', what: 'freeze_frame' });
+      if (readings.some((r) => r.kind === 'readiness')) data.steps.push({ kind: 'read', what: 'readiness' });
+      if ((await samplesOf(store, s.id)).length) data.steps.push({ kind: 'read', what: 'live' });
+      await saveGuided(store, s.id, data);
+      return back(reply, s.id, '#guided');
+    },
+  });
+  app.post('/diagnostics/:id/guided/record', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['testId', 'outcome'],
+        properties: {
+          testId: { type: 'string', maxLength: 100 },
+          outcome: { type: 'string', enum: ['good', 'bad'] },
+          ...csrfProp,
+        },
+      },
+    },
+    handler: (req, reply) =>
+      guidedAction(req, reply, (g) => {
+        const b = req.body as { testId: string; outcome: 'good' | 'bad' };
+        g.record(b.testId, b.outcome);
+      }),
+  });
+  app.post('/diagnostics/:id/guided/safety', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['id'],
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_]{1,60}$' }, ...csrfProp },
+      },
+    },
+    handler: (req, reply) => guidedAction(req, reply, (g) => g.recordSafety((req.body as { id: string }).id)),
+  });
+  app.post('/diagnostics/:id/guided/repair', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: { type: 'object', properties: { causeId: { type: 'string', maxLength: 100 }, ...csrfProp } },
+    },
+    handler: (req, reply) =>
+      guidedAction(req, reply, (g) => g.repair((req.body as { causeId?: string }).causeId || undefined)),
+  });
+  app.post('/diagnostics/:id/guided/verify', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: { type: 'object', properties: { symptomGone: { type: 'boolean', default: false }, ...csrfProp } },
+    },
+    handler: (req, reply) =>
+      guidedAction(req, reply, async (g, s) => {
+        const symptomGone = (req.body as { symptomGone: boolean }).symptomGone;
+        // The verification read: clear and re-read through the adapter when connected; otherwise
+        // the codes are unknown and the verification is recorded as not cleared.
+        let result = { cleared: false, dtcsAfter: [] as string[] };
+        if (runtime.isConnected(s.id)) result = await runtime.clearAndReread(s.id);
+        g.verify({ ...result, symptomGone });
+      }),
+  });
+
+  // ——— JSON API ———
+  app.get('/api/adapters/serial', {
+    config: { access: STAFF },
+    schema: {
+      tags: ['diagnostics'],
+      response: {
+        200: {
+          type: 'array',
+          items: { type: 'object', properties: { path: { type: 'string' }, label: { type: 'string' } } },
+        },
+      },
+    },
+    handler: async () => listSerialPorts(),
+  });
+  app.get('/api/diagnostics/:id', {
+    config: { access: STAFF },
+    schema: { tags: ['diagnostics'], params: idParams, response: { 404: errorSchema } },
+    handler: async (req) => {
+      const s = await getDiagSession(store, (req.params as Id).id);
+      const { guided, ...rest } = s;
+      return {
+        ...rest,
+        connected: runtime.isConnected(s.id),
+        live: runtime.liveState(s.id),
+        readings: await readingsOf(store, s.id),
+        guided: guided ? JSON.parse(guided) : null,
+      };
+    },
+  });
+  app.get('/api/diagnostics/:id/samples', {
+    config: { access: STAFF },
+    schema: { tags: ['diagnostics'], params: idParams, response: { 404: errorSchema } },
+    handler: async (req) => {
+      const s = await getDiagSession(store, (req.params as Id).id);
+      const ref = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
+      const refSamples = ref ? await samplesOf(store, ref.id) : [];
+      return {
+        start: s.started_at,
+        samples: await samplesOf(store, s.id),
+        marks: await marksOf(store, s.id),
+        reference: ref
+          ? { id: ref.id, start: refSamples[0]?.t ?? ref.started_at, samples: refSamples }
+          : null,
+      };
+    },
+  });
+  app.post('/api/diagnostics/:id/connect', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams },
+    handler: (req, reply) =>
+      adapterAction(req, reply, (s) =>
+        runtime.connect(
+          s.id,
+          { kind: s.adapter_kind, spec: s.adapter_spec },
+          s.adapter_kind === 'scenario' ? responderOf(s) : undefined,
+        ),
+      ),
+  });
+  app.post('/api/diagnostics/:id/read', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams },
+    handler: (req, reply) => adapterAction(req, reply, (s) => runtime.read(s.id)),
+  });
+}

@@ -1,0 +1,475 @@
+/**
+ * Instructors: upload recordings, make scenarios (from a recording or a simulated vehicle), form
+ * classes, assign scenarios with a due date, follow who started and finished, replay a CAN log, and
+ * read each apprentice's assessment. Apprentices: their assignments, started here as a session.
+ */
+
+import { SKILLS, type SkillLevel } from '@atelier/diagnosis';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { formatDateTime, type Text } from '../i18n.js';
+import {
+  createDiagSession,
+  getDiagSession,
+  guidedOf,
+  latestReadings,
+  marksOf,
+  readingsOf,
+  samplesOf,
+  trafficOf,
+} from '../services/diagnostics.js';
+import { ConflictError } from '../services/errors.js';
+import {
+  assessAssignment,
+  assignmentsOf,
+  assignScenario,
+  causeChoices,
+  causeName,
+  checkRecording,
+  createClass,
+  createScenario,
+  getAssignment,
+  getScenario,
+  listApprentices,
+  listClasses,
+  listRecordings,
+  listTrainingScenarios,
+  MAX_RECORDING_BYTES,
+  markStarted,
+  maskTranscriptVin,
+  replayData,
+  saveRecording,
+  simScenarios,
+  truncateVin,
+  UploadRefused,
+} from '../services/training.js';
+import { type Html, html, jsonScript } from '../web/html.js';
+import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
+import { csrfProp, idParams } from '../web/schemas.js';
+import { STAFF, type WorkshopDeps } from '../web/types.js';
+import { pathList } from './diagnostics.js';
+
+export const TRAINERS = ['instructor', 'admin'] as const;
+const LEARNERS = ['apprentice', 'technician'] as const;
+type Id = { id: number };
+
+const VEHICLE: Record<string, Text> = {
+  petrol: { fr: 'essence', en: 'petrol' },
+  diesel: { fr: 'diesel', en: 'diesel' },
+  hybrid: { fr: 'hybride', en: 'hybrid' },
+  ev: { fr: 'électrique', en: 'electric' },
+};
+const LEVEL: Record<SkillLevel, Text> = {
+  acquis: { fr: 'acquis', en: 'acquired' },
+  en_cours: { fr: 'en cours', en: 'in progress' },
+  non_acquis: { fr: 'non acquis', en: 'not acquired' },
+};
+
+const isTrainer = (req: FastifyRequest) => (TRAINERS as readonly string[]).includes(req.user!.role);
+
+interface UploadedFile {
+  filename: string;
+  bytes: Buffer;
+  truncated: boolean;
+}
+
+function progress(
+  req: FastifyRequest,
+  a: { started_at: number | null; finished_at: number | null; due_on: string },
+): Html {
+  if (a.finished_at)
+    return html`<span class="done">${T(req, { fr: 'terminé le', en: 'finished on' })} ${formatDateTime(req.lang, a.finished_at)}</span>`;
+  if (a.started_at)
+    return html`<span class="started">${T(req, { fr: 'commencé le', en: 'started on' })} ${formatDateTime(req.lang, a.started_at)}</span>`;
+  return html`<span class="todo">${T(req, { fr: 'pas commencé', en: 'not started' })}</span>`;
+}
+
+export async function trainingPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+  // Files arrive with the form fields (the CSRF token among them) as key/values; the file part is
+  // read into memory up to one byte over the limit, so an oversized upload is refused by our own
+  // check with a clear message instead of a bare 413.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    throwFileSizeLimit: false,
+    limits: { fileSize: MAX_RECORDING_BYTES + 1, files: 1, fields: 10, fieldSize: 4096 },
+    async onFile(part) {
+      const bytes = await part.toBuffer();
+      (part as unknown as { value: UploadedFile }).value = {
+        filename: part.filename,
+        bytes,
+        truncated: part.file.truncated,
+      };
+    },
+  });
+
+  app.get('/training', {
+    config: { access: STAFF },
+    schema: { tags: ['training'] },
+    handler: async (req, reply) => {
+      if (!isTrainer(req)) {
+        const mine = await assignmentsOf(store, { userId: req.user!.id });
+        const body = html`<table class="assignments"><thead><tr><th>${T(req, { fr: 'Scénario', en: 'Scenario' })}</th><th>${T(req, { fr: 'À rendre le', en: 'Due' })}</th><th>${T(req, { fr: 'Avancement', en: 'Progress' })}</th><th></th></tr></thead>
+<tbody>${mine.map(
+          (a) =>
+            html`<tr data-assignment="${a.id}"><td>${a.title}</td><td>${a.due_on}</td><td>${progress(req, a)}</td><td>${
+              a.session_id
+                ? html`<a href="/diagnostics/${a.session_id}">${T(req, { fr: 'Reprendre', en: 'Continue' })}</a> · <a href="/training/assignments/${a.id}">${T(req, { fr: 'Évaluation', en: 'Assessment' })}</a>`
+                : (LEARNERS as readonly string[]).includes(req.user!.role)
+                  ? html`<form method="post" action="/training/assignments/${a.id}/start" class="inline">${csrfField(req)}<button type="submit" class="start-assignment">${T(req, { fr: 'Commencer', en: 'Start' })}</button></form>`
+                  : ''
+            }</td></tr>`,
+        )}</tbody></table>${mine.length ? '' : html`<p class="muted">${T(req, { fr: 'Aucun scénario à faire.', en: 'No scenario to do.' })}</p>`}`;
+        return sendPage(
+          reply,
+          renderPage(req, { fr: 'Mes scénarios de formation', en: 'My training scenarios' }, body),
+        );
+      }
+      const [recordings, scenarios, classes, apprentices] = await Promise.all([
+        listRecordings(store),
+        listTrainingScenarios(store),
+        listClasses(store),
+        listApprentices(store),
+      ]);
+      const causes = causeChoices();
+      const sims = simScenarios();
+      const body = html`<div class="grid">
+<section class="card" id="recordings"><h2>${T(req, { fr: 'Enregistrements', en: 'Recordings' })}</h2>
+<form method="post" action="/training/recordings" enctype="multipart/form-data" class="upload">${csrfField(req)}
+<label>${T(req, { fr: 'Journal CAN (candump, ASC, TRC, CSV) ou transcript ELM327', en: 'CAN log (candump, ASC, TRC, CSV) or ELM327 transcript' })} <input type="file" name="file" required></label>
+<p class="muted">${T(req, { fr: 'Taille maximale', en: 'Largest size' })} : ${MAX_RECORDING_BYTES / 1024 / 1024} Mio</p>
+<button type="submit" id="upload">${T(req, { fr: 'Téléverser', en: 'Upload' })}</button></form>
+<ul class="recordings">${recordings.map(
+        (r) =>
+          html`<li data-recording="${r.id}"><strong>${r.name}</strong> — ${r.format}, ${Math.ceil(r.size / 1024)} Kio ${r.kind === 'can' ? html`· <a href="/training/recordings/${r.id}">${T(req, { fr: 'Rejouer', en: 'Replay' })}</a>` : ''}</li>`,
+      )}</ul></section>
+<section class="card" id="new-scenario"><h2>${T(req, { fr: 'Nouveau scénario', en: 'New scenario' })}</h2>
+<form method="post" action="/training/scenarios">${csrfField(req)}
+<label>${T(req, { fr: 'Titre', en: 'Title' })} <input name="title" required maxlength="200"></label>
+<label>${T(req, { fr: 'Source', en: 'Source' })} <select name="source"><option value="recording">${T(req, { fr: 'Enregistrement', en: 'Recording' })}</option><option value="sim">${T(req, { fr: 'Véhicule simulé', en: 'Simulated vehicle' })}</option></select></label>
+<label>${T(req, { fr: 'Enregistrement', en: 'Recording' })} <select name="recordingId"><option value="">—</option>${recordings.map((r) => html`<option value="${r.id}">${r.name}</option>`)}</select></label>
+<label>${T(req, { fr: 'Scénario simulé', en: 'Simulated scenario' })} <select name="simName"><option value="">—</option>${sims.map((s) => html`<option value="${s.name}">${s.name} — ${T(req, s.complaint)}</option>`)}</select></label>
+<label>${T(req, { fr: 'Véhicule', en: 'Vehicle' })} <select name="vehicleType"><option value="">${T(req, { fr: '(celui du scénario simulé)', en: '(that of the simulated scenario)' })}</option>${Object.entries(VEHICLE).map(([k, v]) => html`<option value="${k}">${T(req, v)}</option>`)}</select></label>
+<label>${T(req, { fr: 'Plainte du client', en: "Customer's complaint" })} <textarea name="complaint" maxlength="2000"></textarea></label>
+<label>${T(req, { fr: 'Vraie cause', en: 'True cause' })} <select name="trueCause"><option value="">${T(req, { fr: '(celle du scénario simulé)', en: '(that of the simulated scenario)' })}</option>${causes.map((c) => html`<option value="${c.id}">${T(req, c.treeTitle)} — ${T(req, c.name)}</option>`)}</select></label>
+<label>${T(req, { fr: 'Notes pour le formateur', en: "Instructor's notes" })} <textarea name="notes" maxlength="4000"></textarea></label>
+<button type="submit" id="create-scenario">${T(req, { fr: 'Créer le scénario', en: 'Create the scenario' })}</button></form></section>
+<section class="card" id="scenarios"><h2>${T(req, { fr: 'Scénarios', en: 'Scenarios' })}</h2>
+<ul>${scenarios.map((s) => html`<li data-scenario="${s.id}"><a href="/training/scenarios/${s.id}">${s.title}</a> — ${T(req, VEHICLE[s.vehicle_type] ?? VEHICLE.petrol!)}, ${T(req, causeName(s.true_cause))}</li>`)}</ul>
+${
+  scenarios.length
+    ? html`<form method="post" action="/training/assignments" class="assign">${csrfField(req)}<h3>${T(req, { fr: 'Affecter', en: 'Assign' })}</h3>
+<label>${T(req, { fr: 'Scénario', en: 'Scenario' })} <select name="scenarioId">${scenarios.map((s) => html`<option value="${s.id}">${s.title}</option>`)}</select></label>
+<fieldset><legend>${T(req, { fr: 'Apprentis', en: 'Apprentices' })}</legend>${apprentices.map((u) => html`<label class="check"><input type="checkbox" name="userIds" value="${u.id}"> ${u.name}</label>`)}</fieldset>
+<label>${T(req, { fr: 'ou une classe', en: 'or a class' })} <select name="classId"><option value="0">—</option>${classes.map((c) => html`<option value="${c.id}">${c.name} (${c.members.length})</option>`)}</select></label>
+<label>${T(req, { fr: 'À rendre le', en: 'Due on' })} <input type="date" name="dueOn" required></label>
+<button type="submit" id="assign">${T(req, { fr: 'Affecter', en: 'Assign' })}</button></form>`
+    : ''
+}</section>
+<section class="card" id="classes"><h2>${T(req, { fr: 'Classes', en: 'Classes' })}</h2>
+<ul>${classes.map((c) => html`<li>${c.name} : ${c.members.map((m) => m.name).join(', ')}</li>`)}</ul>
+<form method="post" action="/training/classes">${csrfField(req)}<label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="100"></label>
+<fieldset>${apprentices.map((u) => html`<label class="check"><input type="checkbox" name="userIds" value="${u.id}"> ${u.name}</label>`)}</fieldset>
+<button type="submit">${T(req, { fr: 'Créer la classe', en: 'Create the class' })}</button></form></section>
+</div>`;
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Formation', en: 'Training' }, body, { scripts: ['/static/diagnostics.css'] }),
+      );
+    },
+  });
+
+  app.post('/training/recordings', {
+    config: { access: TRAINERS },
+    bodyLimit: MAX_RECORDING_BYTES + 64 * 1024,
+    schema: { tags: ['training'], consumes: ['multipart/form-data'] },
+    handler: async (req, reply) => {
+      const file = (req.body as { file?: UploadedFile } | undefined)?.file;
+      if (!file || typeof file !== 'object' || !('bytes' in file))
+        throw new UploadRefused({ fr: 'aucun fichier reçu', en: 'no file received' });
+      if (file.truncated)
+        throw new UploadRefused(
+          {
+            fr: `fichier trop volumineux (limite ${MAX_RECORDING_BYTES / 1024} Kio)`,
+            en: `file too large (limit ${MAX_RECORDING_BYTES / 1024} KiB)`,
+          },
+          413,
+        );
+      const checked = await checkRecording(file.filename, file.bytes);
+      const saved = await saveRecording(store, checked, req.user!, clock.now());
+      if (req.headers.accept?.includes('application/json')) return reply.code(201).send(saved);
+      return reply.redirect(`/training#recording-${saved.id}`, 303);
+    },
+  });
+
+  app.get('/training/recordings/:id', {
+    config: { access: TRAINERS },
+    schema: { tags: ['training'], params: idParams },
+    handler: async (req, reply) => {
+      const d = await replayData(store, (req.params as Id).id);
+      const body = html`<p>${d.name} — ${d.stats.frames} ${T(req, { fr: 'trames', en: 'frames' })}, ${d.stats.ids.length} ${T(req, { fr: 'identifiants', en: 'identifiers' })}, ${Math.round(d.stats.duration * 10) / 10} s${d.truncated ? html` (${T(req, { fr: 'rejoue les 5000 premières', en: 'replays the first 5000' })})` : ''}</p>
+<div class="replay-controls"><label>${T(req, { fr: 'Vitesse', en: 'Speed' })} <select id="replay-speed"><option value="0.5">×0,5</option><option value="1" selected>×1</option><option value="2">×2</option><option value="5">×5</option><option value="10">×10</option></select></label>
+<button type="button" id="replay-play">${T(req, { fr: 'Lecture', en: 'Play' })}</button> <button type="button" id="replay-stop">${T(req, { fr: 'Arrêt', en: 'Stop' })}</button> <span id="replay-time">0.000 s</span></div>
+<div class="replay-frames"><table><thead><tr><th>t (s)</th><th>ID</th><th>${T(req, { fr: 'Données', en: 'Data' })}</th></tr></thead><tbody id="replay-rows"></tbody></table></div>
+<h2>${T(req, { fr: 'Statistiques par identifiant', en: 'Per-identifier statistics' })}</h2>
+<table class="id-stats"><thead><tr><th>ID</th><th>${T(req, { fr: 'Trames', en: 'Frames' })}</th><th>${T(req, { fr: 'Période moyenne (ms)', en: 'Mean period (ms)' })}</th><th>${T(req, { fr: 'Octets qui changent', en: 'Changing bytes' })}</th><th>${T(req, { fr: 'Rejouées', en: 'Replayed' })}</th></tr></thead>
+<tbody>${d.stats.ids.map((s) => {
+        const id = s.id
+          .toString(16)
+          .toUpperCase()
+          .padStart(s.extended ? 8 : 3, '0');
+        return html`<tr data-id="${id}"><td><code>${id}</code></td><td>${s.count}</td><td>${s.period ? Math.round(s.period.mean * 10000) / 10 : '—'}</td><td>${s.changingBytes.join(', ')}</td><td class="replayed">0</td></tr>`;
+      })}</tbody></table>
+<p class="muted">${T(req, { fr: 'Les signaux DBC seront tracés quand le module DBC de @atelier/can sera disponible.', en: 'DBC signals will be plotted once the @atelier/can DBC module is available.' })}</p>
+<script type="application/json" id="replay-data">${jsonScript(d.frames)}</script>`;
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Relecture d’un enregistrement', en: 'Recording replay' }, body, {
+          scripts: ['/static/diagnostics.css', '/static/replay.js'],
+        }),
+      );
+    },
+  });
+
+  app.get('/api/training/recordings/:id/replay', {
+    config: { access: TRAINERS },
+    schema: { tags: ['training'], params: idParams },
+    handler: async (req) => replayData(store, (req.params as Id).id),
+  });
+
+  app.post('/training/scenarios', {
+    config: { access: TRAINERS },
+    schema: {
+      tags: ['training'],
+      body: {
+        type: 'object',
+        required: ['title', 'source'],
+        properties: {
+          title: { type: 'string', maxLength: 200 },
+          source: { type: 'string', enum: ['sim', 'recording'] },
+          simName: { type: 'string', maxLength: 100 },
+          recordingId: {
+            anyOf: [
+              { type: 'integer', minimum: 1 },
+              { type: 'string', maxLength: 0 },
+            ],
+          },
+          vehicleType: { type: 'string', enum: ['', 'petrol', 'diesel', 'hybrid', 'ev'] },
+          complaint: { type: 'string', maxLength: 2000 },
+          trueCause: { type: 'string', maxLength: 100 },
+          notes: { type: 'string', maxLength: 4000 },
+          ...csrfProp,
+        },
+      },
+    },
+    handler: async (req, reply) => {
+      const b = req.body as {
+        title: string;
+        source: 'sim' | 'recording';
+        simName?: string;
+        recordingId?: number | string;
+        vehicleType?: string;
+        complaint?: string;
+        trueCause?: string;
+        notes?: string;
+      };
+      const s = await createScenario(
+        store,
+        { ...b, recordingId: typeof b.recordingId === 'number' ? b.recordingId : undefined },
+        req.user!,
+        clock.now(),
+      );
+      return reply.redirect(`/training/scenarios/${s.id}`, 303);
+    },
+  });
+
+  app.get('/training/scenarios/:id', {
+    config: { access: TRAINERS },
+    schema: { tags: ['training'], params: idParams },
+    handler: async (req, reply) => {
+      const s = await getScenario(store, (req.params as Id).id);
+      const rows = await assignmentsOf(store, { scenarioId: s.id });
+      const assessed = await Promise.all(rows.map((a) => assessAssignment(store, a.id)));
+      const body = html`<dl class="facts"><dt>${T(req, { fr: 'Plainte', en: 'Complaint' })}</dt><dd class="complaint">${s.complaint}</dd>
+<dt>${T(req, { fr: 'Vraie cause', en: 'True cause' })}</dt><dd class="true-cause">${T(req, causeName(s.true_cause))}</dd>
+<dt>${T(req, { fr: 'Notes', en: 'Notes' })}</dt><dd>${s.notes || '—'}</dd></dl>
+<h2>${T(req, { fr: 'Classe : avancement et évaluation', en: 'Class: progress and assessment' })}</h2>
+<table class="class-view"><thead><tr><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Classe', en: 'Class' })}</th><th>${T(req, { fr: 'À rendre', en: 'Due' })}</th><th>${T(req, { fr: 'Avancement', en: 'Progress' })}</th><th>${T(req, { fr: 'Bonne cause', en: 'Right cause' })}</th><th>${T(req, { fr: 'Note /20', en: 'Mark /20' })}</th><th></th></tr></thead>
+<tbody>${assessed.map(
+        (
+          x,
+        ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${x.assignment.due_on}</td><td class="progress">${progress(req, x.assignment)}</td>
+<td>${x.assessment ? (x.assessment.rightCause ? '✔' : '✘') : '—'}</td><td class="mark">${x.assessment ? String(x.assessment.mark) : '—'}</td>
+<td><a href="/training/assignments/${x.assignment.id}">${T(req, { fr: 'Détail', en: 'Details' })}</a></td></tr>`,
+      )}</tbody></table>`;
+      return sendPage(
+        reply,
+        renderPage(req, { fr: `Scénario : ${s.title}`, en: `Scenario: ${s.title}` }, body, {
+          scripts: ['/static/diagnostics.css'],
+        }),
+      );
+    },
+  });
+
+  app.get('/api/training/scenarios/:id/assessments', {
+    config: { access: TRAINERS },
+    schema: { tags: ['training'], params: idParams },
+    handler: async (req) => {
+      const rows = await assignmentsOf(store, { scenarioId: (req.params as Id).id });
+      return Promise.all(rows.map((a) => assessAssignment(store, a.id)));
+    },
+  });
+
+  app.post('/training/classes', {
+    config: { access: TRAINERS },
+    schema: {
+      tags: ['training'],
+      body: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: { type: 'string', maxLength: 100 },
+          userIds: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
+          ...csrfProp,
+        },
+      },
+    },
+    handler: async (req, reply) => {
+      const b = req.body as { name: string; userIds: number[] };
+      await createClass(store, b.name, b.userIds, clock.now());
+      return reply.redirect('/training#classes', 303);
+    },
+  });
+
+  app.post('/training/assignments', {
+    config: { access: TRAINERS },
+    schema: {
+      tags: ['training'],
+      body: {
+        type: 'object',
+        required: ['scenarioId', 'dueOn'],
+        properties: {
+          scenarioId: { type: 'integer', minimum: 1 },
+          userIds: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
+          classId: { type: 'integer', minimum: 0, default: 0 },
+          dueOn: { type: 'string', maxLength: 10 },
+          ...csrfProp,
+        },
+      },
+    },
+    handler: async (req, reply) => {
+      const b = req.body as { scenarioId: number; userIds: number[]; classId: number; dueOn: string };
+      await assignScenario(
+        store,
+        { scenarioId: b.scenarioId, userIds: b.userIds, classId: b.classId || null, dueOn: b.dueOn },
+        req.user!,
+        clock.now(),
+      );
+      return reply.redirect(`/training/scenarios/${b.scenarioId}`, 303);
+    },
+  });
+
+  app.post('/training/assignments/:id/start', {
+    config: { access: LEARNERS },
+    schema: { tags: ['training'], params: idParams, body: { type: 'object', properties: { ...csrfProp } } },
+    handler: async (req, reply) => {
+      const a = await getAssignment(store, (req.params as Id).id);
+      if (a.user_id !== req.user!.id)
+        throw new ConflictError({
+          fr: 'ce scénario est affecté à un autre apprenti',
+          en: 'this scenario is assigned to another apprentice',
+        });
+      if (a.session_id) return reply.redirect(`/diagnostics/${a.session_id}`, 303);
+      const s = await createDiagSession(
+        store,
+        { roId: null, assignmentId: a.id, adapter: { kind: 'scenario', spec: String(a.scenario_id) } },
+        req.user!,
+        clock.now(),
+      );
+      await markStarted(store, a.id, clock.now());
+      return reply.redirect(`/diagnostics/${s.id}`, 303);
+    },
+  });
+
+  app.get('/training/assignments/:id', {
+    config: { access: STAFF },
+    schema: { tags: ['training'], params: idParams },
+    handler: async (req, reply) => {
+      const x = await assessAssignment(store, (req.params as Id).id);
+      if (!isTrainer(req) && x.assignment.user_id !== req.user!.id)
+        throw new ConflictError({
+          fr: 'cette évaluation est celle d’un autre apprenti',
+          en: "this is another apprentice's assessment",
+        });
+      const a = x.assessment;
+      const body = html`<p>${x.assignment.user_name} — ${x.scenario.title} — ${progress(req, x.assignment)}</p>
+${
+  a
+    ? html`<section class="card assessment"><h2>${T(req, { fr: 'Note', en: 'Mark' })} : <span class="mark">${String(a.mark)}</span> / 20</h2>
+<p class="right-cause">${a.rightCause ? T(req, { fr: 'Bonne cause trouvée', en: 'Right cause found' }) : T(req, { fr: 'Cause non trouvée', en: 'Cause not found' })} — ${T(req, { fr: 'vraie cause', en: 'true cause' })} : ${T(req, causeName(a.trueCause))}${a.conclusion ? html`, ${T(req, { fr: 'conclusion', en: 'conclusion' })} : ${T(req, causeName(a.conclusion))}` : ''}</p>
+<table class="skills"><tbody>${Object.entries(a.skills).map(([k, v]) => html`<tr data-skill="${k}"><th>${T(req, SKILLS[k as keyof typeof SKILLS])}</th><td class="level-${v}">${T(req, LEVEL[v])}</td></tr>`)}</tbody></table>
+<table class="compare"><thead><tr><th></th><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Expert', en: 'Expert' })}</th></tr></thead><tbody>
+<tr><th>${T(req, { fr: 'Tests', en: 'Tests' })}</th><td>${a.tests.apprentice}</td><td>${a.tests.expert}</td></tr>
+<tr><th>${T(req, { fr: 'Coût (€)', en: 'Cost (€)' })}</th><td>${a.cost.apprentice}</td><td>${a.cost.expert}</td></tr>
+<tr><th>${T(req, { fr: 'Temps des tests et réparations (min)', en: 'Test and repair time (min)' })}</th><td>${a.minutes.apprentice}</td><td>${a.minutes.expert}</td></tr>
+<tr><th>${T(req, { fr: 'Durée de la session (min)', en: 'Session duration (min)' })}</th><td>${x.minutes ?? '—'}</td><td></td></tr>
+</tbody></table>
+${a.needlessRepairs.length ? html`<p class="needless">${T(req, { fr: 'Pièces remplacées inutilement', en: 'Parts replaced needlessly' })} : ${a.needlessRepairs.map((c) => T(req, causeName(c))).join(', ')}</p>` : ''}
+${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: 'Sécurité oubliée', en: 'Safety skipped' })} : ${a.skippedSafety.map((s) => `${s.test} (${s.missing.join(', ')})`).join('; ')}</p>` : ''}
+<ul class="remarks">${a.remarks.map((r) => html`<li>${T(req, r)}</li>`)}</ul>
+<div class="grid"><div><h3>${T(req, { fr: 'Chemin de l’apprenti', en: "Apprentice's path" })}</h3>${pathList(req, x.apprentice ? { version: 1, treeId: x.apprentice.treeId, facts: { vehicle: 'petrol', dtcs: [] }, steps: x.apprentice.steps, state: 'done', conclusion: x.apprentice.conclusion, costModel: { labourRate: 70 } } : null)}</div>
+<div><h3>${T(req, { fr: 'Chemin expert', en: 'Expert path' })}</h3>${pathList(req, x.expert ? { version: 1, treeId: x.expert.treeId, facts: { vehicle: 'petrol', dtcs: [] }, steps: x.expert.steps, state: 'done', conclusion: x.expert.conclusion, costModel: { labourRate: 70 } } : null)}</div></div>
+</section>`
+    : html`<p class="muted">${T(req, { fr: 'Pas encore de diagnostic guidé enregistré.', en: 'No guided diagnosis recorded yet.' })}</p>`
+}`;
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Évaluation', en: 'Assessment' }, body, {
+          scripts: ['/static/diagnostics.css'],
+        }),
+      );
+    },
+  });
+
+  // Training export: the session's data without customer identity and with a truncated VIN.
+  app.get('/api/training/sessions/:id/export', {
+    config: { access: TRAINERS },
+    schema: { tags: ['training'], params: idParams },
+    handler: async (req) => {
+      const s = await getDiagSession(store, (req.params as Id).id);
+      const readings = latestReadings(await readingsOf(store, s.id)).map((r) =>
+        r.kind === 'vin' ? { ...r, value: truncateVin(r.value as string | null) } : r,
+      );
+      const vehicle = s.ro_id
+        ? await store.get<{
+            maker: string;
+            model: string;
+            model_year: number | null;
+            energy: string;
+            vin: string;
+          }>(
+            'SELECT v.maker, v.model, v.model_year, v.energy, v.vin FROM repair_orders o JOIN vehicles v ON v.id = o.vehicle_id WHERE o.id = ?',
+            [s.ro_id],
+          )
+        : undefined;
+      const traffic = await trafficOf(store, s.id);
+      return {
+        session: { id: s.id, adapter: s.adapter_kind, started_at: s.started_at, ended_at: s.ended_at },
+        vehicle: vehicle
+          ? {
+              maker: vehicle.maker,
+              model: vehicle.model,
+              model_year: vehicle.model_year,
+              energy: vehicle.energy,
+              vin: truncateVin(vehicle.vin),
+            }
+          : null,
+        vin: truncateVin(s.vin),
+        readings,
+        samples: await samplesOf(store, s.id),
+        marks: await marksOf(store, s.id),
+        path: guidedOf(s),
+        traffic: { format: traffic.format, text: maskTranscriptVin(traffic.text) },
+      };
+    },
+  });
+}

@@ -1,0 +1,236 @@
+/**
+ * Diagnostic sessions in the store: the session row, every value read (one row each, written as it
+ * arrives), live-data samples, marked moments, raw traffic and the guided-diagnosis path.
+ */
+import type { DiagnosticPath, SessionData } from '@atelier/diagnosis';
+import type { Db, Store } from '../store/store.js';
+import type { AdapterChoice } from './adapters.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import type { User } from './users.js';
+import type { Reading } from './vehicle-read.js';
+
+export type DiagState = 'new' | 'connected' | 'disconnected' | 'closed';
+
+export interface DiagSession {
+  id: number;
+  ro_id: number | null;
+  assignment_id: number | null;
+  user_id: number;
+  user_name?: string;
+  adapter_kind: AdapterChoice['kind'];
+  adapter_spec: string;
+  state: DiagState;
+  status_message: string;
+  vin: string | null;
+  /** 'match', 'mismatch' or 'unread' against the repair order's vehicle; null without an order. */
+  vin_check: string | null;
+  guided: string | null;
+  reference_id: number | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
+export interface StoredReading extends Reading {
+  id: number;
+  at: number;
+}
+
+const SESSION = { fr: 'Session de diagnostic', en: 'Diagnostic session' };
+
+export async function createDiagSession(
+  db: Db,
+  input: { roId: number | null; assignmentId?: number | null; adapter: AdapterChoice },
+  user: User,
+  now: number,
+): Promise<DiagSession> {
+  if (input.roId !== null) {
+    const ro = await db.get<{ state: string }>('SELECT state FROM repair_orders WHERE id = ?', [input.roId]);
+    if (!ro) throw new NotFoundError({ fr: 'Ordre de réparation', en: 'Repair order' }, input.roId);
+    if (ro.state === 'delivered')
+      throw new ConflictError({
+        fr: 'ordre déjà livré : ouvrez un retour atelier',
+        en: 'order already delivered: open a comeback',
+      });
+  }
+  const row = await db.get<DiagSession>(
+    `INSERT INTO diag_sessions (ro_id, assignment_id, user_id, adapter_kind, adapter_spec, state, started_at)
+     VALUES (?, ?, ?, ?, ?, 'new', ?) RETURNING *`,
+    [input.roId, input.assignmentId ?? null, user.id, input.adapter.kind, input.adapter.spec, now],
+  );
+  return row!;
+}
+
+export async function getDiagSession(db: Db, id: number): Promise<DiagSession> {
+  const s = await db.get<DiagSession>(
+    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.id = ?',
+    [id],
+  );
+  if (!s) throw new NotFoundError(SESSION, id);
+  return s;
+}
+
+export async function sessionsOfOrder(db: Db, roId: number): Promise<DiagSession[]> {
+  return db.all<DiagSession>(
+    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.ro_id = ? ORDER BY d.id',
+    [roId],
+  );
+}
+
+export async function recentSessions(db: Db, limit = 50): Promise<DiagSession[]> {
+  return db.all<DiagSession>(
+    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id ORDER BY d.id DESC LIMIT ?',
+    [limit],
+  );
+}
+
+export async function setDiagState(
+  db: Db,
+  id: number,
+  state: DiagState,
+  message: string,
+  now: number,
+): Promise<void> {
+  await db.run('UPDATE diag_sessions SET state = ?, status_message = ?, ended_at = ? WHERE id = ?', [
+    state,
+    message,
+    state === 'closed' ? now : null,
+    id,
+  ]);
+}
+
+/** Stores one value read from the car; the VIN is also checked against the order's vehicle. */
+export async function saveReading(db: Db, sessionId: number, r: Reading, now: number): Promise<void> {
+  await db.run(
+    'INSERT INTO diag_readings (session_id, kind, ecu, item, value, at) VALUES (?, ?, ?, ?, ?, ?)',
+    [sessionId, r.kind, r.ecu, r.item, JSON.stringify(r.value ?? null), now],
+  );
+  if (r.kind === 'vin') {
+    const expected = await db.get<{ vin: string }>(
+      'SELECT v.vin FROM diag_sessions d JOIN repair_orders o ON o.id = d.ro_id JOIN vehicles v ON v.id = o.vehicle_id WHERE d.id = ?',
+      [sessionId],
+    );
+    const vin = typeof r.value === 'string' ? r.value : null;
+    const check = expected
+      ? vin === null
+        ? 'unread'
+        : vin.toUpperCase() === expected.vin.toUpperCase()
+          ? 'match'
+          : 'mismatch'
+      : null;
+    await db.run('UPDATE diag_sessions SET vin = ?, vin_check = ? WHERE id = ?', [vin, check, sessionId]);
+  }
+}
+
+export async function readingsOf(db: Db, sessionId: number): Promise<StoredReading[]> {
+  const rows = await db.all<{
+    id: number;
+    kind: Reading['kind'];
+    ecu: string;
+    item: string;
+    value: string;
+    at: number;
+  }>('SELECT id, kind, ecu, item, value, at FROM diag_readings WHERE session_id = ? ORDER BY id', [
+    sessionId,
+  ]);
+  return rows.map((r) => ({ ...r, value: JSON.parse(r.value) }));
+}
+
+/** The latest value of each (kind, ecu, item): a re-read replaces what an earlier read showed. */
+export function latestReadings(rows: StoredReading[]): StoredReading[] {
+  const by = new Map<string, StoredReading>();
+  for (const r of rows) {
+    if (r.kind === 'error') continue;
+    by.set(`${r.kind}|${r.ecu}|${r.item}`, r);
+  }
+  // Errors are shown only when no later value answered the same question.
+  const out = [...by.values()];
+  for (const r of rows) if (r.kind === 'error') out.push(r);
+  return out.sort((a, b) => a.id - b.id);
+}
+
+export interface Sample {
+  t: number;
+  pid: string;
+  value: number;
+}
+
+export async function saveSamples(store: Store, sessionId: number, samples: Sample[]): Promise<void> {
+  if (!samples.length) return;
+  await store.transaction(async (tx) => {
+    for (const s of samples)
+      await tx.run('INSERT INTO diag_samples (session_id, t, pid, value) VALUES (?, ?, ?, ?)', [
+        sessionId,
+        s.t,
+        s.pid,
+        s.value,
+      ]);
+  });
+}
+
+export async function samplesOf(db: Db, sessionId: number): Promise<Sample[]> {
+  return db.all<Sample>('SELECT t, pid, value FROM diag_samples WHERE session_id = ? ORDER BY t, pid', [
+    sessionId,
+  ]);
+}
+
+export async function addMark(db: Db, sessionId: number, t: number, label: string): Promise<{ id: number }> {
+  const text = label.trim();
+  if (!text)
+    throw new ValidationError({ fr: 'le repère a besoin d’un libellé', en: 'a mark needs a label' }, 'label');
+  return (await db.get<{ id: number }>(
+    'INSERT INTO diag_marks (session_id, t, label) VALUES (?, ?, ?) RETURNING id',
+    [sessionId, t, text],
+  ))!;
+}
+
+export async function marksOf(
+  db: Db,
+  sessionId: number,
+): Promise<{ id: number; t: number; label: string }[]> {
+  return db.all('SELECT id, t, label FROM diag_marks WHERE session_id = ? ORDER BY t', [sessionId]);
+}
+
+export async function appendTraffic(db: Db, sessionId: number, format: string, chunk: string): Promise<void> {
+  if (chunk)
+    await db.run('INSERT INTO diag_traffic (session_id, format, chunk) VALUES (?, ?, ?)', [
+      sessionId,
+      format,
+      chunk,
+    ]);
+}
+
+export async function trafficOf(db: Db, sessionId: number): Promise<{ format: string; text: string }> {
+  const rows = await db.all<{ format: string; chunk: string }>(
+    'SELECT format, chunk FROM diag_traffic WHERE session_id = ? ORDER BY id',
+    [sessionId],
+  );
+  return { format: rows[0]?.format ?? 'elm327-transcript', text: rows.map((r) => r.chunk).join('') };
+}
+
+export async function setReference(db: Db, sessionId: number, referenceId: number | null): Promise<void> {
+  if (referenceId !== null) {
+    if (referenceId === sessionId)
+      throw new ValidationError(
+        {
+          fr: 'une session ne peut pas être sa propre référence',
+          en: 'a session cannot be its own reference',
+        },
+        'referenceId',
+      );
+    await getDiagSession(db, referenceId);
+  }
+  await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ?', [referenceId, sessionId]);
+}
+
+export async function saveGuided(db: Db, sessionId: number, data: SessionData): Promise<void> {
+  await db.run('UPDATE diag_sessions SET guided = ? WHERE id = ?', [JSON.stringify(data), sessionId]);
+}
+
+export function guidedOf(s: DiagSession): SessionData | null {
+  return s.guided ? (JSON.parse(s.guided) as SessionData) : null;
+}
+
+export function pathOf(s: DiagSession): DiagnosticPath | null {
+  const g = guidedOf(s);
+  return g ? { treeId: g.treeId, steps: g.steps, conclusion: g.conclusion } : null;
+}

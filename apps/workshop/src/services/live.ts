@@ -1,0 +1,302 @@
+/**
+ * The running side of diagnostic sessions: open adapters, live-data polling and the server-sent
+ * event fan-out to the browsers watching a session. Everything read goes to the store as it
+ * arrives (readings at once, samples and traffic in small batches) so that an adapter dropping —
+ * or the server stopping — loses at most the last batch interval of live samples.
+ */
+import { PidPoller } from '@atelier/elm327';
+import { DisconnectedError, decodePid, FUNCTIONAL, LinkError, PIDS, type Responder } from '@atelier/obd';
+import type { Store } from '../store/store.js';
+import type { WallClock } from '../web/types.js';
+import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';
+import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
+import { ConflictError, DomainError } from './errors.js';
+import { type ReadSummary, readVehicle } from './vehicle-read.js';
+
+/** One event for the browsers of a session, already in SSE wire form. */
+export type SseSend = (chunk: string) => void;
+
+export function sseEvent(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Fan-out of events to every subscriber of a topic. Serialises each event once, whatever the number
+ * of clients, and a subscriber whose write throws is dropped rather than stopping the others.
+ */
+export class LiveHub {
+  private topics = new Map<string, Set<SseSend>>();
+
+  subscribe(topic: string, send: SseSend): () => void {
+    let set = this.topics.get(topic);
+    if (!set) {
+      set = new Set();
+      this.topics.set(topic, set);
+    }
+    set.add(send);
+    return () => {
+      set!.delete(send);
+      if (set!.size === 0) this.topics.delete(topic);
+    };
+  }
+
+  publish(topic: string, event: string, data: unknown): number {
+    const set = this.topics.get(topic);
+    if (!set) return 0;
+    const chunk = sseEvent(event, data);
+    for (const send of [...set]) {
+      try {
+        send(chunk);
+      } catch {
+        set.delete(send);
+      }
+    }
+    return set.size;
+  }
+
+  subscribers(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+}
+
+/** A number to chart: the value itself, or the first field of a multi-field PID. */
+export function chartValue(v: number | Record<string, number>): number {
+  return typeof v === 'number' ? v : (Object.values(v)[0] ?? Number.NaN);
+}
+
+interface Active {
+  adapter: OpenedAdapter;
+  live?: { abort: AbortController; pids: number[]; periodMs: number; done: Promise<void> };
+  samples: Sample[];
+  traffic: string[];
+  flushTimer?: NodeJS.Timeout;
+  busy?: Promise<unknown>;
+}
+
+export interface RuntimeOptions {
+  /** How often buffered samples and traffic are written, ms. */
+  flushMs?: number;
+}
+
+export class DiagnosticsRuntime {
+  readonly hub = new LiveHub();
+  private active = new Map<number, Active>();
+  private readonly flushMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: WallClock,
+    options: RuntimeOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? 250;
+  }
+
+  isConnected(sessionId: number): boolean {
+    return this.active.has(sessionId);
+  }
+
+  liveState(sessionId: number): { running: boolean; pids: string[] } {
+    const live = this.active.get(sessionId)?.live;
+    return {
+      running: !!live,
+      pids: (live?.pids ?? []).map((p) => p.toString(16).toUpperCase().padStart(2, '0')),
+    };
+  }
+
+  /** The adapter behind a session, for tests that unplug it (stop the emulator). */
+  adapterOf(sessionId: number): OpenedAdapter | undefined {
+    return this.active.get(sessionId)?.adapter;
+  }
+
+  async connect(
+    sessionId: number,
+    choice: AdapterChoice,
+    responder?: () => Promise<Responder>,
+  ): Promise<void> {
+    if (this.active.has(sessionId)) return;
+    const traffic: string[] = [];
+    let adapter: OpenedAdapter;
+    try {
+      adapter = await openAdapterChoice(choice, {
+        onTraffic: (line) => traffic.push(`${line}\n`),
+        responder,
+      });
+    } catch (err) {
+      const p = AdapterProblem.from(err, `${choice.kind}:${choice.spec}`);
+      await appendTraffic(this.store, sessionId, 'elm327-transcript', traffic.join(''));
+      await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
+      throw p;
+    }
+    const a: Active = { adapter, samples: [], traffic };
+    this.active.set(sessionId, a);
+    a.flushTimer = setInterval(() => void this.flush(sessionId).catch(() => {}), this.flushMs);
+    await setDiagState(this.store, sessionId, 'connected', '', this.clock.now());
+    this.hub.publish(topic(sessionId), 'status', { state: 'connected' });
+  }
+
+  private async flush(sessionId: number): Promise<void> {
+    const a = this.active.get(sessionId);
+    if (!a) return;
+    const samples = a.samples.splice(0);
+    const traffic = a.traffic.splice(0).join('');
+    await saveSamples(this.store, sessionId, samples);
+    await appendTraffic(this.store, sessionId, 'elm327-transcript', traffic);
+  }
+
+  /** Serialises the uses of one link: a read while live data polls would interleave requests. */
+  private async exclusive<T>(sessionId: number, fn: (a: Active) => Promise<T>): Promise<T> {
+    const a = this.active.get(sessionId);
+    if (!a)
+      throw new ConflictError({ fr: "l'adaptateur n'est pas connecté", en: 'the adapter is not connected' });
+    const run = (a.busy ?? Promise.resolve()).catch(() => {}).then(() => fn(a));
+    a.busy = run;
+    return run;
+  }
+
+  /** Reads VIN, DTCs, readiness and freeze frame, saving each value as it arrives. */
+  async read(sessionId: number): Promise<ReadSummary> {
+    const wasLive = this.active.get(sessionId)?.live;
+    if (wasLive) await this.stopLive(sessionId);
+    try {
+      return await this.exclusive(sessionId, (a) =>
+        readVehicle(a.adapter.link, async (r) => {
+          await saveReading(this.store, sessionId, r, this.clock.now());
+          this.hub.publish(topic(sessionId), 'reading', r);
+        }),
+      );
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      throw await this.dropped(sessionId, err);
+    }
+  }
+
+  /** Clears DTCs (mode 04) and reads the stored ones again: the verification read after a repair. */
+  async clearAndReread(sessionId: number): Promise<{ cleared: boolean; dtcsAfter: string[] }> {
+    try {
+      return await this.exclusive(sessionId, async (a) => {
+        let cleared = false;
+        try {
+          const answers = await a.adapter.link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x04) });
+          cleared = answers.some((x) => x.data[0] === 0x44);
+        } catch (err) {
+          if (err instanceof DisconnectedError) throw err;
+          if (!(err instanceof LinkError)) throw err;
+        }
+        const summary = await readVehicle(a.adapter.link, async (r) => {
+          await saveReading(
+            this.store,
+            sessionId,
+            { ...r, item: r.kind === 'dtcs' ? `after.${r.item}` : r.item },
+            this.clock.now(),
+          );
+        });
+        void summary;
+        const rows = await this.store.all<{ value: string }>(
+          "SELECT value FROM diag_readings WHERE session_id = ? AND kind = 'dtcs' AND item = 'after.stored' ORDER BY id DESC LIMIT 20",
+          [sessionId],
+        );
+        const codes = new Set<string>();
+        for (const r of rows) for (const c of JSON.parse(r.value) as string[]) codes.add(c);
+        return { cleared, dtcsAfter: [...codes] };
+      });
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      throw await this.dropped(sessionId, err);
+    }
+  }
+
+  async startLive(sessionId: number, pids: number[], periodMs: number): Promise<void> {
+    const a = this.active.get(sessionId);
+    if (!a)
+      throw new ConflictError({ fr: "l'adaptateur n'est pas connecté", en: 'the adapter is not connected' });
+    if (a.live) await this.stopLive(sessionId);
+    await a.busy?.catch(() => {});
+    const abort = new AbortController();
+    const poller = new PidPoller(
+      a.adapter.link,
+      pids.map((pid) => ({ pid, periodMs })),
+      {
+        pidLength: (pid) => PIDS.get(pid)?.bytes,
+        onSample: (s) => {
+          const def = PIDS.get(s.pid);
+          if (!def) return;
+          let value: number;
+          try {
+            value = chartValue(decodePid(def, s.bytes));
+          } catch {
+            return;
+          }
+          const sample = {
+            t: this.clock.now(),
+            pid: s.pid.toString(16).toUpperCase().padStart(2, '0'),
+            value,
+          };
+          a.samples.push(sample);
+          this.hub.publish(topic(sessionId), 'sample', sample);
+        },
+        onError: (err) => {
+          if (err instanceof DisconnectedError || err.code === 'closed') throw err;
+        },
+      },
+    );
+    const done = poller.run(abort.signal).catch(async (err) => {
+      if (abort.signal.aborted) return;
+      await this.dropped(sessionId, err);
+    });
+    a.live = { abort, pids, periodMs, done };
+    this.hub.publish(topic(sessionId), 'status', { state: 'connected', live: true });
+  }
+
+  async stopLive(sessionId: number): Promise<void> {
+    const a = this.active.get(sessionId);
+    if (!a?.live) return;
+    const live = a.live;
+    a.live = undefined;
+    live.abort.abort();
+    await live.done;
+    await this.flush(sessionId);
+    this.hub.publish(topic(sessionId), 'status', { state: 'connected', live: false });
+  }
+
+  /**
+   * The adapter went away (or failed in a way that ends the link): keep every value buffered, mark
+   * the session disconnected with the problem in plain words, tell the browsers, close the link.
+   */
+  private async dropped(sessionId: number, err: unknown): Promise<AdapterProblem> {
+    const a = this.active.get(sessionId);
+    const p = AdapterProblem.from(err, `session ${sessionId}`);
+    if (!a) return p;
+    const ends = p.code === 'disconnected' || p.code === 'unreachable' || p.code === 'unknown';
+    if (!ends) return p;
+    this.active.delete(sessionId);
+    if (a.flushTimer) clearInterval(a.flushTimer);
+    a.live?.abort.abort();
+    await saveSamples(this.store, sessionId, a.samples.splice(0));
+    await appendTraffic(this.store, sessionId, 'elm327-transcript', a.traffic.splice(0).join(''));
+    await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
+    this.hub.publish(topic(sessionId), 'status', { state: 'disconnected', problem: p.code });
+    await a.adapter.close().catch(() => {});
+    return p;
+  }
+
+  async disconnect(sessionId: number, state: 'closed' | 'new' = 'new'): Promise<void> {
+    const a = this.active.get(sessionId);
+    if (a) {
+      await this.stopLive(sessionId);
+      await this.flush(sessionId);
+      this.active.delete(sessionId);
+      if (a.flushTimer) clearInterval(a.flushTimer);
+      await a.adapter.close().catch(() => {});
+      // Traffic written while closing (ATZ/ATPC…).
+      await appendTraffic(this.store, sessionId, 'elm327-transcript', a.traffic.splice(0).join(''));
+    }
+    await setDiagState(this.store, sessionId, state === 'closed' ? 'closed' : 'new', '', this.clock.now());
+    this.hub.publish(topic(sessionId), 'status', { state: state === 'closed' ? 'closed' : 'new' });
+  }
+
+  async closeAll(): Promise<void> {
+    for (const id of [...this.active.keys()]) await this.disconnect(id).catch(() => {});
+  }
+}
+
+export const topic = (sessionId: number): string => `session:${sessionId}`;

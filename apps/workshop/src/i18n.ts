@@ -37,3 +37,8 @@ export function formatMoney(lang: Lang, cents: number): string {
     currency: 'EUR',
   });
 }
+
+export function formatKm(lang: Lang, km: number | null | undefined): string {
+  if (km === null || km === undefined) return '—';
+  return `${km.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB')} km`;
+}

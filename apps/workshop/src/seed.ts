@@ -10,8 +10,8 @@ import {
   receiveVehicle,
   transitionOrder,
 } from './services/orders.js';
-import { createUser, type User } from './services/users.js';
 import { seedTraining } from './services/training-seed.js';
+import { createUser, type User } from './services/users.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -95,19 +95,19 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     customers.push(await createCustomer(store, { name: name!, phone, email }, start - 10 * DAY));
 
   const vehiclesIn: { vin: string; plate: string; model: string; energy: string; km: number; c: number }[] = [
-    { vin: 'VF1RJA00165432101', plate: 'FG-123-HJ', model: 'Clio V', energy: 'petrol', km: 42_150, c: 0 },
+    { vin: 'VF1RJA001L5432101', plate: 'FG-123-HJ', model: 'Clio V', energy: 'petrol', km: 42_150, c: 0 },
     { vin: 'VF3LBYHZPKS123456', plate: 'EK-456-LM', model: '308 SW', energy: 'diesel', km: 128_400, c: 1 },
     {
-      vin: 'VNKKTUD3X0A123457',
+      vin: 'VNKKTUD3XMA123457',
       plate: 'GH-789-NP',
       model: 'Yaris Hybrid',
       energy: 'hybrid',
       km: 61_020,
       c: 2,
     },
-    { vin: 'VF1AG000866123458', plate: 'FT-321-QR', model: 'Zoe R135', energy: 'ev', km: 35_800, c: 3 },
+    { vin: 'VF1AG0008K6123458', plate: 'FT-321-QR', model: 'Zoe R135', energy: 'ev', km: 35_800, c: 3 },
     { vin: '5YJ3E7EB2NF123459', plate: 'GA-654-ST', model: 'Model 3', energy: 'ev', km: 52_300, c: 4 },
-    { vin: 'UU1DJF00265123460', plate: 'DZ-987-UV', model: 'Sandero', energy: 'petrol', km: 97_640, c: 0 },
+    { vin: 'UU1DJF002J5123460', plate: 'DZ-987-UV', model: 'Sandero', energy: 'petrol', km: 97_640, c: 0 },
     { vin: 'VR3UPHNKSPT123461', plate: 'GK-147-WX', model: '208', energy: 'petrol', km: 12_900, c: 1 },
   ];
   const vehicleIds: number[] = [];

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { formatDateTime } from '../i18n.js';
+import { formatDateTime, formatKm } from '../i18n.js';
 import {
   createCustomer,
   createVehicle,
@@ -187,7 +187,7 @@ ${
 <dt>${T(req, { fr: 'Année modèle (décodée)', en: 'Model year (decoded)' })}</dt><dd>${v.model_year ?? '—'}</dd>
 <dt>${T(req, { fr: 'Énergie', en: 'Energy' })}</dt><dd>${T(req, ENERGY_LABEL[v.energy])}</dd></dl>
 <h2>${T(req, { fr: 'Historique kilométrique', en: 'Odometer history' })}</h2>
-<table><tbody>${history.map((h) => html`<tr><td>${formatDateTime(req.lang, h.read_at)}</td><td>${h.km} km</td><td>${h.source}</td></tr>`)}</tbody></table>
+<table><tbody>${history.map((h) => html`<tr><td>${formatDateTime(req.lang, h.read_at)}</td><td>${formatKm(req.lang, h.km)}</td><td>${h.source}</td></tr>`)}</tbody></table>
 ${
   FRONT_DESK.includes(req.user!.role)
     ? html`<form method="post" action="/vehicles/${v.id}/odometer" class="card">${csrfField(req)}

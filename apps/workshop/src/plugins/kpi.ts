@@ -106,7 +106,7 @@ ${req.user!.role === 'technician' ? '' : html`<label>${T(req, { fr: 'Technicien'
 <h2>${userId === null ? T(req, { fr: "Tout l'atelier", en: 'Whole workshop' }) : (mechanics.find((m) => m.id === userId)?.name ?? '')}</h2>
 ${kpiTable(req, k)}
 <div id="kpi-chart" class="chart" aria-label="${T(req, { fr: 'Heures par jour', en: 'Hours per day' })}"></div>
-<script type="application/json" id="kpi-data">${jsonScript({ daily: k.daily, labels: { attended: T(req, { fr: 'Présence', en: 'Attended' }), clocked: T(req, { fr: 'Pointées', en: 'Clocked' }), sold: T(req, { fr: 'Vendues', en: 'Sold' }), hours: T(req, { fr: 'heures', en: 'hours' }) } })}</script>
+<script type="application/json" id="kpi-data">${jsonScript({ daily: k.daily, labels: { day: T(req, { fr: 'Jour', en: 'Day' }), attended: T(req, { fr: 'Présence', en: 'Attended' }), clocked: T(req, { fr: 'Pointées', en: 'Clocked' }), sold: T(req, { fr: 'Vendues', en: 'Sold' }), hours: T(req, { fr: 'heures', en: 'hours' }) } })}</script>
 ${
   perTech.length
     ? html`<h2>${T(req, { fr: 'Par technicien', en: 'Per technician' })}</h2><table class="per-tech"><thead><tr><th>${T(req, { fr: 'Technicien', en: 'Technician' })}</th><th>${T(req, { fr: 'Efficacité', en: 'Efficiency' })}</th><th>${T(req, { fr: 'Productivité', en: 'Productivity' })}</th><th>${T(req, { fr: 'Rendement', en: 'Proficiency' })}</th><th>${T(req, { fr: 'Retours', en: 'Comebacks' })}</th><th>${T(req, { fr: 'Diagnostic moyen', en: 'Avg diagnosis' })}</th></tr></thead>

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { formatDateTime, formatHours, formatMoney } from '../i18n.js';
+import { formatDateTime, formatHours, formatKm, formatMoney } from '../i18n.js';
 import { listVehicles } from '../services/customers.js';
 import {
   ENERGY_LABEL,
@@ -189,7 +189,7 @@ function orderPage(req: FastifyRequest, o: OrderDetail, mechanics: { id: number;
   ${hv ? html`<dt>${T(req, { fr: 'Travaux HT', en: 'HV work' })}</dt><dd class="hv">${o.hv_requirement ? html`⚡ ${o.hv_requirement}` : T(req, { fr: 'aucun', en: 'none' })}</dd>` : ''}
   ${o.comeback_of ? html`<dt>${T(req, { fr: 'Retour de', en: 'Comeback of' })}</dt><dd><a href="/orders/${o.comeback_of}">${o.comeback_number}</a></dd>` : ''}
   <dt>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })}</dt><dd class="complaint">${o.complaint || '—'}</dd>
-  <dt>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</dt><dd>${o.odometer_km ?? '—'} km</dd>
+  <dt>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</dt><dd>${formatKm(req.lang, o.odometer_km)}</dd>
   <dt>${T(req, { fr: 'État constaté', en: 'Condition' })}</dt><dd>${o.condition_notes || '—'}</dd>
   <dt>${T(req, { fr: 'Diagnostic', en: 'Diagnosis' })}</dt><dd>${o.diagnosis_notes || '—'}</dd>
 </dl>
@@ -320,7 +320,11 @@ ${col.cards.map(
       const mechanics = await listMechanics(store);
       return sendPage(
         reply,
-        renderPage(req, { fr: `OR ${o.number}`, en: `RO ${o.number}` }, orderPage(req, o, mechanics)),
+        renderPage(
+          req,
+          { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` },
+          orderPage(req, o, mechanics),
+        ),
       );
     },
   });
@@ -335,7 +339,7 @@ ${col.cards.map(
 <dl class="facts">
 <dt>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</dt><dd>${o.vehicle.plate} — ${o.vehicle.maker} ${o.vehicle.model} ${o.vehicle.model_year ?? ''} — VIN ${o.vehicle.vin}</dd>
 <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_name ?? '—'}</dd>
-<dt>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</dt><dd>${o.odometer_km ?? '—'} km</dd>
+<dt>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</dt><dd>${formatKm(req.lang, o.odometer_km)}</dd>
 <dt>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })}</dt><dd>${o.complaint}</dd>
 <dt>${T(req, { fr: 'État constaté', en: 'Condition' })}</dt><dd>${o.condition_notes}</dd>
 <dt>${T(req, { fr: 'Diagnostic', en: 'Diagnosis' })}</dt><dd>${o.diagnosis_notes}</dd>

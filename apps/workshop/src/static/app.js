@@ -43,7 +43,7 @@
       scales: { x: { time: true } },
       axes: [{}, { label: labels.hours }],
       series: [
-        {},
+        { label: labels.day },
         { label: labels.attended, stroke: '#5f6b7a', width: 2 },
         { label: labels.clocked, stroke: '#0b5fff', fill: '#0b5fff33', paths: bars },
         { label: labels.sold, stroke: '#1a8f3c', width: 2 },

@@ -91,6 +91,8 @@ export async function trainingPlugin(app: FastifyInstance, { store, clock }: Wor
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     throwFileSizeLimit: false,
+    // Keep the name as sent: a name with a path in it is refused, not silently cut to its base.
+    preservePath: true,
     limits: { fileSize: MAX_RECORDING_BYTES + 1, files: 1, fields: 10, fieldSize: 4096 },
     async onFile(part) {
       const bytes = await part.toBuffer();

@@ -1,0 +1,248 @@
+/**
+ * Training routes (inject): uploads refused with a message (wrong format, oversize, binary junk,
+ * path tricks), real CAN logs and ELM327 transcripts accepted, a recording made into a scenario and
+ * replayed, the serial port list without udev, the demo class and its assessment.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listSerialPorts } from '../services/adapters.js';
+import {
+  checkRecordingName,
+  MAX_RECORDING_BYTES,
+  maskTranscriptVin,
+  truncateVin,
+  UploadRefused,
+} from '../services/training.js';
+import { multipart, recordTranscript } from '../test-support/diagnostics.js';
+import { makeTestApp, type TestApp } from '../testing.js';
+
+const LEAF = new URL('../../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url);
+
+let t: TestApp;
+let transcript: string;
+beforeAll(async () => {
+  t = await makeTestApp();
+  transcript = await recordTranscript('vacuum-leak');
+}, 60_000);
+afterAll(() => t?.close());
+
+async function upload(name: string, content: Buffer | string, login = 'formateur') {
+  const a = await t.as(login);
+  const body = multipart({ _csrf: a.csrf }, { name, content });
+  return t.app.inject({
+    method: 'POST',
+    url: '/training/recordings',
+    headers: { cookie: a.cookie, accept: 'application/json', ...body.headers },
+    payload: body.payload,
+  });
+}
+
+/** The refusal as the browser shows it: the error page's alert, as text. */
+const alertText = (page: string) =>
+  (/<p class="error" role="alert">([^<]*)<\/p>/.exec(page)?.[1] ?? '')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+describe('recording uploads', () => {
+  it.each([
+    [
+      'wrong format',
+      'notes.txt',
+      'Bonjour, ceci est une note de cours.\nRien à voir avec le CAN.\n',
+      400,
+      /format non reconnu/,
+    ],
+    [
+      'binary junk',
+      'capture.log',
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xff, 0xfe]),
+      400,
+      /contenu binaire \(octet nul à la position 6\)/,
+    ],
+    [
+      'invalid UTF-8',
+      'capture.log',
+      Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0x0a]),
+      400,
+      /contenu binaire \(UTF-8 invalide\)/,
+    ],
+    ['path tricks (parent)', '../../etc/passwd.log', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
+    ['path tricks (absolute)', '/etc/cron.d/x.log', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
+    ['path tricks (backslash)', '..\\..\\boot.ini', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
+    ['hidden name', '.bashrc', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
+    [
+      'a bad line in a candump log',
+      'bad.log',
+      '(1.000000) can0 7E8#0441\n(1.1) can0 ZZZ#00\n',
+      400,
+      /journal candump invalide : bad\.log:2/,
+    ],
+    [
+      'a broken transcript',
+      'session.txt',
+      '0.000\ttx\t"ATZ\\r"\n12\trx\tnot json\n',
+      400,
+      /transcript ELM327 illisible/,
+    ],
+    ['empty', 'empty.log', '', 400, /fichier vide/],
+  ])('refuses %s with a message', async (_what, name, content, status, message) => {
+    const res = await upload(name, content);
+    expect(res.statusCode).toBe(status);
+    expect(alertText(res.body)).toMatch(message);
+    expect(await t.store.get('SELECT id FROM recordings WHERE name = ?', [name])).toBeUndefined();
+  });
+
+  it('refuses an oversized file with its size and the limit', async () => {
+    const line = '(1700000000.000000) can0 123#0011223344556677\n';
+    const big = line.repeat(Math.ceil((MAX_RECORDING_BYTES + 1000) / line.length));
+    const res = await upload('big.log', big);
+    expect(res.statusCode).toBe(413);
+    expect(alertText(res.body)).toMatch(/fichier trop volumineux.*limite 4096 Kio/);
+  });
+
+  it('refuses uploads from roles other than instructors and admins', async () => {
+    const res = await upload('leaf.log', readFileSync(LEAF), 'leo');
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('accepts a real candump log, makes it a scenario, and replays it with per-id statistics', async () => {
+    const res = await upload('nissan_leaf_uds.log', readFileSync(LEAF));
+    expect(res.statusCode, res.body).toBe(201);
+    const rec = res.json();
+    expect(rec.kind).toBe('can');
+    expect(rec.format).toBe('candump');
+    const summary = JSON.parse(rec.summary);
+    expect(summary.frames).toBeGreaterThan(1000);
+    const replay = (
+      await t.inject('formateur', { method: 'GET', url: `/api/training/recordings/${rec.id}/replay` })
+    ).json();
+    const ids = replay.stats.ids.map((s: { id: number }) => s.id.toString(16).toUpperCase());
+    expect(ids).toEqual(expect.arrayContaining(['79B', '7BB']));
+    expect(replay.frames[0].t).toBe(0);
+    const page = await t.inject('formateur', { method: 'GET', url: `/training/recordings/${rec.id}` });
+    expect(page.body).toContain('data-id="7BB"');
+    expect(page.body).toContain('id="replay-speed"');
+  });
+
+  it('accepts an ELM327 transcript and makes it a scenario with complaint, true cause and notes', async () => {
+    const res = await upload('clio-ralenti.elm327.txt', transcript);
+    expect(res.statusCode, res.body).toBe(201);
+    const rec = res.json();
+    expect(rec.kind).toBe('elm327');
+    const a = await t.as('formateur');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/training/scenarios',
+      headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: a.csrf,
+        title: 'Clio : ralenti',
+        source: 'recording',
+        recordingId: String(rec.id),
+        vehicleType: 'petrol',
+        complaint: 'Ralenti instable',
+        trueCause: 'vacuum_leak',
+        notes: 'Enregistré en atelier',
+      }).toString(),
+    });
+    expect(created.statusCode, created.body).toBe(303);
+    const page = await t.inject('formateur', { method: 'GET', url: created.headers.location as string });
+    expect(page.body).toContain('Prise d&#39;air à l&#39;admission');
+    // A scenario needs a true cause the knowledge base knows.
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/training/scenarios',
+      headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: a.csrf,
+        title: 'x',
+        source: 'recording',
+        recordingId: String(rec.id),
+        vehicleType: 'petrol',
+        trueCause: 'flux_capacitor',
+      }).toString(),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('vraie cause inconnue');
+  });
+});
+
+describe('names and anonymisation', () => {
+  it('keeps ordinary names, accents included', () => {
+    expect(checkRecordingName('Clio V — ralenti.log')).toBe('Clio V — ralenti.log');
+    expect(() => checkRecordingName('a\u0000b.log')).toThrow(UploadRefused);
+  });
+  it('truncates a VIN to its first 11 characters', () => {
+    expect(truncateVin('VF1RJA00165432101')).toBe('VF1RJA00165******');
+    expect(truncateVin(null)).toBeNull();
+  });
+  it('removes the VIN answer from a transcript, and only it', () => {
+    const masked = maskTranscriptVin(transcript);
+    expect(masked).toContain('VIN answer removed');
+    expect(masked.split('\n').length).toBe(transcript.split('\n').length);
+    // The VIN of the vacuum-leak scenario no longer appears as hex bytes in the rx lines after 0902.
+    const after = masked.split('\n');
+    const i = after.findIndex((l) => /\ttx\t"0902/.test(l));
+    expect(after[i + 1]).toContain('\tnote\t');
+  });
+});
+
+describe('serial ports', () => {
+  it('lists USB and Bluetooth serial devices without udev, and nothing where /dev cannot be read', () => {
+    const dev = mkdtempSync(join(tmpdir(), 'atelier-dev-'));
+    try {
+      for (const n of ['ttyUSB0', 'ttyACM1', 'rfcomm0', 'ttyS0', 'null']) writeFileSync(join(dev, n), '');
+      expect(listSerialPorts(dev).map((p) => p.label)).toEqual(['rfcomm0', 'ttyACM1', 'ttyUSB0']);
+      mkdirSync(join(dev, 'serial', 'by-id'), { recursive: true });
+      symlinkSync(join(dev, 'ttyUSB0'), join(dev, 'serial', 'by-id', 'usb-FTDI_ELM327-if00-port0'));
+      expect(listSerialPorts(dev).find((p) => p.path === join(dev, 'ttyUSB0'))?.label).toBe(
+        'usb-FTDI_ELM327-if00-port0',
+      );
+      expect(listSerialPorts(join(dev, 'absent'))).toEqual([]);
+    } finally {
+      rmSync(dev, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the demo class', () => {
+  it('shows who started and finished, and assesses the finished path against the expert path', async () => {
+    const scenarios = (
+      await t.store.all<{ id: number }>("SELECT id FROM training_scenarios WHERE sim_name = 'vacuum-leak'")
+    )[0]!;
+    const view = (
+      await t.inject('formateur', {
+        method: 'GET',
+        url: `/api/training/scenarios/${scenarios.id}/assessments`,
+      })
+    ).json();
+    const leo = view.find(
+      (x: { assignment: { user_name: string } }) => x.assignment.user_name === 'Léo Petit',
+    );
+    const emma = view.find(
+      (x: { assignment: { user_name: string } }) => x.assignment.user_name === 'Emma Roux',
+    );
+    expect(leo.assignment.finished_at).not.toBeNull();
+    expect(leo.assessment.rightCause).toBe(true);
+    // Léo ran one test the expert did not need: more tests and a higher cost than the expert.
+    expect(leo.assessment.tests.apprentice).toBe(leo.assessment.tests.expert + 1);
+    expect(leo.assessment.cost.apprentice).toBeGreaterThan(leo.assessment.cost.expert);
+    expect(emma.assignment.started_at).toBeNull();
+    expect(emma.assessment).toBeNull();
+    const page = await t.inject('formateur', { method: 'GET', url: `/training/scenarios/${scenarios.id}` });
+    expect(page.body).toContain('pas commencé');
+    expect(page.body).toContain('terminé le');
+    // Léo sees his own assessment, not Emma's.
+    const own = await t.inject('leo', { method: 'GET', url: `/training/assignments/${leo.assignment.id}` });
+    expect(own.statusCode).toBe(200);
+    expect(
+      (await t.inject('leo', { method: 'GET', url: `/training/assignments/${emma.assignment.id}` }))
+        .statusCode,
+    ).toBe(409);
+  });
+});

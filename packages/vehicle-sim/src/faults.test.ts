@@ -88,12 +88,19 @@ describe('faults, read through the diagnostic services', () => {
     expect(Math.max(...okDown) - Math.min(...okDown)).toBeLessThan(0.15);
   });
 
-  it('misfire on cylinder 2: P0302 and P0300, freeze frame names the DTC', async () => {
+  it('misfire on cylinder 2: rough idle, P0302 and P0300, freeze frame names the DTC', async () => {
     const { t } = bench(loadScenario('misfire-cyl2'));
     expect(await t.dtcs(0x03)).toEqual(['P0300', 'P0302']);
     const ff = await t.one([0x02, 0x02, 0x00], ENGINE);
     expect(ff?.slice(0, 3)).toEqual([0x42, 0x02, 0x00]);
     expect(['P0300', 'P0302']).toContain(dtcOf(ff!.slice(3, 5)));
+    // A misfiring engine idles rough: engine speed spreads far more than on a healthy one.
+    const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
+    t.wait(60);
+    const rough = spread(await t.sample(0x0c, 10, 0.2));
+    const { t: ok } = bench(loadScenario('healthy-petrol'));
+    ok.wait(60);
+    expect(rough).toBeGreaterThan(3 * spread(await ok.sample(0x0c, 10, 0.2)));
     // The freeze frame holds the engine speed at confirmation.
     const rpm = await t.one([0x02, 0x0c, 0x00], ENGINE);
     expect(rpm?.[0]).toBe(0x42);
@@ -147,9 +154,17 @@ describe('faults, read through the diagnostic services', () => {
     expect(slow).toBeLessThan(fast * 0.6);
   });
 
-  it('EVAP: large leak P0455, small leak P0442, readiness complete', async () => {
+  it('EVAP: large leak cannot hold a vacuum (PID 0x32), P0455; small leak P0442; readiness complete', async () => {
     const { t } = bench(loadScenario('evap-large-leak'));
     expect(await t.dtcs(0x03)).toContain('P0455');
+    // During the EVAP test (after 3 min of running) the tank cannot be pulled down; a sealed one can.
+    t.wait(100);
+    const leaking = Math.min(...(await t.sample(0x32, 160, 1)));
+    const { t: ok } = bench(loadScenario('healthy-petrol'));
+    ok.wait(100);
+    const sealed = Math.min(...(await ok.sample(0x32, 160, 1)));
+    expect(sealed).toBeLessThan(-1400);
+    expect(leaking).toBeGreaterThan(-1200);
     const { t: small } = bench(loadScenario('evap-small-leak'));
     expect(await small.dtcs(0x03)).toContain('P0442');
     const [, , c, d] = await small.pidBytes(0x01);

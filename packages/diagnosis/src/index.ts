@@ -10,3 +10,4 @@ export * from './model.js';
 export * from './lint.js';
 export * from './autopilot.js';
 export { exhaustiveBestOrder, jointPosterior } from './engine.js';
+export * from './sim-apprentice.js';

@@ -6,7 +6,8 @@ import {
   followRecommendations,
   GuidedSession,
   loadKnowledgeBase,
-  selectTrees,
+  readAllDtcs,
+  runSimulatedApprentice,
   type KnowledgeBase,
   type Recommendation,
   type VehicleType,
@@ -14,7 +15,7 @@ import {
   type Workshop,
   type WorkshopTest,
 } from '@atelier/diagnosis';
-import { CLEAR_CONFIRMATION, type DiagnosticLink, type DtcKind, ObdClient } from '@atelier/obd';
+import { CLEAR_CONFIRMATION, type DiagnosticLink, ObdClient } from '@atelier/obd';
 import { openAdapter } from '../adapters.js';
 import { type CliContext, type Command, type Lang, UsageError } from '../context.js';
 
@@ -39,32 +40,6 @@ interface Options {
   json?: boolean;
 }
 
-/** Every DTC of every ECU: stored, pending and permanent. A link error is thrown, never "no codes". */
-async function readAllDtcs(obd: ObdClient, kinds: DtcKind[] = ['stored', 'pending', 'permanent']): Promise<string[]> {
-  const codes = new Set<string>();
-  for (const kind of kinds) {
-    try {
-      for (const e of await obd.readDtcs(kind)) for (const d of e.dtcs) codes.add(d);
-    } catch (err) {
-      // An ECU may refuse mode 0A (permanent) on older vehicles; stored and pending must answer.
-      if (kind !== 'permanent') throw err;
-    }
-  }
-  return [...codes].sort();
-}
-
-function vehicleTypeOfProfile(name: string, kind: string): VehicleType {
-  if (name.startsWith('hybrid')) return 'hybrid';
-  if (kind === 'none') return 'ev';
-  if (kind === 'compression') return 'diesel';
-  return 'petrol';
-}
-
-/** The cause of this tree that the simulator's injected faults stand for. */
-function causeOfFaults(kb: KnowledgeBase, treeId: string, faults: string[]): Cause | undefined {
-  const tree = kb.trees.find((t) => t.id === treeId)!;
-  return tree.causes.find((c) => c.simFaults.some((f) => faults.includes(f)));
-}
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
@@ -106,94 +81,27 @@ export const diagnoseCommand: Command = {
 
 async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   const sim = await import('@atelier/vehicle-sim');
-  const { VirtualClock } = await import('@atelier/can');
   const name = values.adapter!.slice('sim:'.length);
   const scenario = sim.loadScenario(/[/\\]|\.ya?ml$/.test(name) ? (await import('node:path')).resolve(ctx.cwd, name) : name);
   if (scenario.recording) throw new UsageError('--auto needs a simulated vehicle, not a recording');
+  let seed: number | undefined;
   if (values.seed !== undefined) {
-    const seed = Number(values.seed);
+    seed = Number(values.seed);
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
-    scenario.seed = seed;
   }
-  // Virtual time: the verification drive after a repair takes simulated minutes, not real ones.
-  const clock = new VirtualClock();
-  const vehicle = sim.Vehicle.fromScenario(scenario, { startMs: 0 });
-  const link = new sim.ResponderLink(vehicle, { clock, extended: scenario.protocol === 'can29' });
-  const obd = new ObdClient(link);
   const kb = loadKnowledgeBase();
-  try {
-    const dtcs = await clock.run(readAllDtcs(obd));
-    const facts = {
-      vehicle: (values.vehicle as VehicleType) ?? vehicleTypeOfProfile(scenario.profile.name, scenario.profile.engine.kind),
-      dtcs,
-      complaint: values.complaint ?? scenario.complaint[ctx.lang],
-    };
-    if (!values.tree && selectTrees(kb, facts).length === 0) {
-      // Nothing reported and nothing in the complaint that a tree explains: no fault found.
-      const none = { scenario: scenario.name, true_cause: null, conclusion: null, tree: null, dtcs, steps: [], cost: 0, best_cost: 0 };
-      if (values.json) ctx.stdout.write(`${JSON.stringify(none)}\n`);
-      else ctx.stdout.write(ctx.lang === 'fr' ? `Scénario : ${scenario.name} — aucun code, aucun arbre ne s'applique : véhicule sans défaut détecté.\n` : `Scenario: ${scenario.name} — no code, no tree applies: no fault found.\n`);
-      return 0;
-    }
-    const session = GuidedSession.start(kb, facts, { treeId: values.tree });
-    const injected = () => vehicle.model.options.faults.map((f) => f.type as string);
-    const trueCause = causeOfFaults(kb, session.tree.id, injected());
-    const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
-    const workshop: Workshop = {
-      // The simulated apprentice answers truthfully: a physical check of a part finds the fault
-      // that is really there.
-      async outcome(test: WorkshopTest) {
-        const present = injected();
-        const bad = session.tree.causes.some(
-          (c) => c.simFaults.some((f) => present.includes(f)) && (test.checks[c.id]?.sensitivity ?? 0) > 0.5,
-        );
-        return bad ? 'bad' : 'good';
-      },
-      async repair(cause: Cause) {
-        const faults = vehicle.model.options.faults;
-        for (let i = faults.length - 1; i >= 0; i--) if (cause.simFaults.includes(faults[i].type)) faults.splice(i, 1);
-      },
-      async verify() {
-        // Clear through the link, drive ten simulated minutes at idle, re-read everything.
-        const cleared = await clock.run(obd.clearDtcs(CLEAR_CONFIRMATION)).then(
-          () => true,
-          () => false,
-        );
-        await clock.advance(10 * 60_000);
-        // Permanent codes stay until the monitor passes again (J1979): stored and pending say whether
-        // the fault came back.
-        const after = await clock.run(readAllDtcs(obd, ['stored', 'pending']));
-        const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
-        const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));
-        return { cleared, dtcsAfter: after, symptomGone: treeCodes.length === 0 && !stillFaulty };
-      },
-    };
-    await followRecommendations(session, workshop, { onStep: () => process.env.ATELIER_DEBUG && ctx.stderr.write(`${JSON.stringify(session.steps.at(-1))}\n`) });
-    const path = session.path();
-    const steps = path.steps.flatMap((s) =>
-      s.kind === 'test'
-        ? [{ kind: 'test', id: s.id, outcome: s.outcome, cost: s.cost }]
-        : s.kind === 'repair'
-          ? [{ kind: 'repair', id: s.cause, outcome: 'done', cost: s.cost }]
-          : [],
-    );
-    const cost = Math.round(steps.reduce((a, s) => a + s.cost, 0) * 100) / 100;
-    const result = {
-      scenario: scenario.name,
-      true_cause: trueCause?.id ?? null,
-      conclusion: session.conclusion ?? null,
-      tree: session.tree.id,
-      dtcs,
-      steps,
-      cost,
-      best_cost: Math.round(best.bestCost * 100) / 100,
-    };
-    if (values.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
-    else printAutoResult(ctx, kb, session, result);
-    return 0;
-  } finally {
-    await link.close();
-  }
+  const { result, session } = await runSimulatedApprentice(kb, scenario, {
+    seed,
+    vehicle: values.vehicle as VehicleType | undefined,
+    complaint: values.complaint,
+    treeId: values.tree,
+    lang: ctx.lang,
+  });
+  if (values.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
+  else if (!session) {
+    ctx.stdout.write(ctx.lang === 'fr' ? `Scénario : ${result.scenario} — aucun code, aucun arbre ne s'applique : véhicule sans défaut détecté.\n` : `Scenario: ${result.scenario} — no code, no tree applies: no fault found.\n`);
+  } else printAutoResult(ctx, kb, session, result);
+  return 0;
 }
 
 function printAutoResult(

@@ -1,0 +1,129 @@
+import { VirtualClock } from '@atelier/can';
+import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
+import { ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { followRecommendations, type Workshop } from './autopilot.js';
+import { exhaustiveBestOrder } from './engine.js';
+import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types.js';
+import { selectTrees } from './select.js';
+import { GuidedSession } from './session.js';
+import type { Lang } from './text.js';
+
+export interface SimRunResult {
+  scenario: string;
+  /** The knowledge-base cause the injected faults stand for, in the tree the session used. */
+  true_cause: string | null;
+  conclusion: string | null;
+  tree: string | null;
+  dtcs: string[];
+  steps: { kind: 'test' | 'repair'; id: string; outcome: string; cost: number }[];
+  cost: number;
+  /** Expected cost of the best inspection order found by exhaustive search on the same evidence. */
+  best_cost: number;
+}
+
+export interface SimRunOptions {
+  seed?: number;
+  vehicle?: VehicleType;
+  complaint?: string;
+  treeId?: string;
+  lang?: Lang;
+}
+
+/** Every DTC of every ECU of the asked kinds. A link error is thrown, never taken for "no codes". */
+export async function readAllDtcs(obd: ObdClient, kinds: DtcKind[] = ['stored', 'pending', 'permanent']): Promise<string[]> {
+  const codes = new Set<string>();
+  for (const kind of kinds) {
+    try {
+      for (const e of await obd.readDtcs(kind)) for (const d of e.dtcs) codes.add(d);
+    } catch (err) {
+      // An ECU may refuse mode 0A (permanent) on older vehicles; stored and pending must answer.
+      if (kind !== 'permanent') throw err;
+    }
+  }
+  return [...codes].sort();
+}
+
+export function vehicleTypeOfProfile(name: string, engineKind: string): VehicleType {
+  if (name.startsWith('hybrid')) return 'hybrid';
+  if (engineKind === 'none') return 'ev';
+  if (engineKind === 'compression') return 'diesel';
+  return 'petrol';
+}
+
+/**
+ * The simulated apprentice: reads the simulated car through the real client stack (ObdClient over a
+ * responder link, in virtual time), follows the guided session, answers each test truthfully from
+ * the car (a physical check finds the fault that is really there), repairs by removing the fault
+ * from the car, and verifies by clearing the codes, idling ten simulated minutes and re-reading.
+ */
+export async function runSimulatedApprentice(kb: KnowledgeBase, scenario: Scenario, options: SimRunOptions = {}): Promise<{ result: SimRunResult; session?: GuidedSession }> {
+  if (scenario.recording) throw new Error(`scenario ${scenario.name} is a recording: the simulated apprentice needs a simulated vehicle`);
+  const s: Scenario = { ...scenario, faults: scenario.faults.map((f) => ({ ...f })), seed: options.seed ?? scenario.seed };
+  const clock = new VirtualClock();
+  const vehicle = Vehicle.fromScenario(s, { startMs: 0 });
+  const link = new ResponderLink(vehicle, { clock, extended: s.protocol === 'can29' });
+  const obd = new ObdClient(link);
+  try {
+    const dtcs = await clock.run(readAllDtcs(obd));
+    const facts = {
+      vehicle: options.vehicle ?? vehicleTypeOfProfile(s.profile.name, s.profile.engine.kind),
+      dtcs,
+      complaint: options.complaint ?? s.complaint[options.lang ?? 'fr'],
+    };
+    if (!options.treeId && selectTrees(kb, facts).length === 0) {
+      return { result: { scenario: s.name, true_cause: null, conclusion: null, tree: null, dtcs, steps: [], cost: 0, best_cost: 0 } };
+    }
+    const session = GuidedSession.start(kb, facts, { treeId: options.treeId });
+    const injected = () => vehicle.model.options.faults.map((f) => f.type as string);
+    const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected().includes(f)));
+    const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
+    const workshop: Workshop = {
+      async outcome(test: WorkshopTest) {
+        const present = injected();
+        const bad = session.tree.causes.some(
+          (c) => c.simFaults.some((f) => present.includes(f)) && (test.checks[c.id]?.sensitivity ?? 0) > 0.5,
+        );
+        return bad ? 'bad' : 'good';
+      },
+      async repair(cause: Cause) {
+        const faults = vehicle.model.options.faults;
+        for (let i = faults.length - 1; i >= 0; i--) if (cause.simFaults.includes(faults[i].type)) faults.splice(i, 1);
+      },
+      async verify() {
+        const cleared = await clock.run(obd.clearDtcs(CLEAR_CONFIRMATION)).then(
+          () => true,
+          () => false,
+        );
+        await clock.advance(10 * 60_000);
+        // Permanent codes stay until the monitor passes again (J1979): stored and pending tell
+        // whether the fault came back.
+        const after = await clock.run(readAllDtcs(obd, ['stored', 'pending']));
+        const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
+        const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));
+        return { cleared, dtcsAfter: after, symptomGone: treeCodes.length === 0 && !stillFaulty };
+      },
+    };
+    await followRecommendations(session, workshop);
+    const steps: SimRunResult['steps'] = [];
+    for (const x of session.path().steps) {
+      if (x.kind === 'test') steps.push({ kind: 'test', id: x.id, outcome: x.outcome, cost: x.cost });
+      if (x.kind === 'repair') steps.push({ kind: 'repair', id: x.cause, outcome: 'done', cost: x.cost });
+    }
+    const cost = Math.round(steps.reduce((a, x) => a + x.cost, 0) * 100) / 100;
+    return {
+      result: {
+        scenario: s.name,
+        true_cause: trueCause?.id ?? null,
+        conclusion: session.conclusion ?? null,
+        tree: session.tree.id,
+        dtcs,
+        steps,
+        cost,
+        best_cost: Math.round(best.bestCost * 100) / 100,
+      },
+      session,
+    };
+  } finally {
+    await link.close();
+  }
+}

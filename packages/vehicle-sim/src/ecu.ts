@@ -157,6 +157,24 @@ export class SimEcu {
         if (d.length !== 1) return quiet(NRC.incorrectMessageLength);
         this.clearAll();
         return Uint8Array.of(0x44);
+      case 0x06: {
+        if (this.role !== 'engine' || this.host.model.profile.engine.kind === 'none')
+          return quiet(NRC.serviceNotSupported);
+        if (d.length !== 2) return quiet(NRC.incorrectMessageLength);
+        const results = this.host.monitors.testResults;
+        const mid = d[1];
+        if (mid % 0x20 === 0) {
+          const mids = [...results.keys()];
+          if (mid > 0 && !mids.some((x) => x > mid)) return quiet(NRC.subFunctionNotSupported);
+          return Uint8Array.from([0x46, mid, ...supportBitmap(mid, mids)]);
+        }
+        const tests = results.get(mid);
+        if (!tests) return quiet(NRC.subFunctionNotSupported);
+        const out = [0x46];
+        const w = (x: number) => [x >> 8, x & 0xff];
+        for (const t of tests) out.push(mid, t.tid, t.uasid, ...w(t.value), ...w(t.min), ...w(t.max));
+        return Uint8Array.from(out);
+      }
       case 0x09: {
         if (d.length !== 2) return quiet(NRC.incorrectMessageLength);
         const v = this.infoType(d[1]);

@@ -83,6 +83,12 @@ describe('faults, read through the diagnostic services', () => {
     expect(switches(down)).toBeGreaterThan(switches(up) / 2);
     const { t: ok } = bench(scenario('petrol', '[]', '  - { phase: hold, rpm: 2500 }'));
     ok.wait(120);
+    // Service 06: the catalyst test result is out of its limits; the healthy car's is within them.
+    const [cat] = await t.run(() => t.obd.monitorTests(0x21, physical(ENGINE)));
+    expect(cat.passed).toBe(false);
+    expect(cat.value).toBeGreaterThan(0.5);
+    const [okCat] = await ok.run(() => ok.obd.monitorTests(0x21, physical(ENGINE)));
+    expect(okCat.passed).toBe(true);
     const okDown = await ok.sample(0x15, 20);
     expect(switches(okDown)).toBe(0);
     expect(Math.max(...okDown) - Math.min(...okDown)).toBeLessThan(0.15);
@@ -101,6 +107,11 @@ describe('faults, read through the diagnostic services', () => {
     const { t: ok } = bench(loadScenario('healthy-petrol'));
     ok.wait(60);
     expect(rough).toBeGreaterThan(3 * spread(await ok.sample(0x0c, 10, 0.2)));
+    // Service 06 misfire counts: cylinder 2 (MID 0xA3) counts misfires, cylinder 1 (0xA2) none.
+    const cyl2 = await t.run(() => t.obd.monitorTests(0xa3, physical(ENGINE)));
+    const cyl1 = await t.run(() => t.obd.monitorTests(0xa2, physical(ENGINE)));
+    expect(cyl2.find((x) => x.tid === 0x0c)!.value).toBeGreaterThan(20);
+    expect(cyl1.find((x) => x.tid === 0x0c)!.value).toBe(0);
     // The freeze frame holds the engine speed at confirmation.
     const rpm = await t.one([0x02, 0x0c, 0x00], ENGINE);
     expect(rpm?.[0]).toBe(0x42);

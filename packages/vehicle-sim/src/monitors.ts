@@ -58,6 +58,17 @@ export class Monitors implements ModelListener {
   readonly complete = new Set<MonitorName>();
   /** Completed in this driving cycle (PID 0x41). */
   readonly completeThisCycle = new Set<MonitorName>();
+  /**
+   * Service 06 test results of the last completed tests, by MID: TID, UASID and raw value/limits
+   * (SAE J1979 records). Cleared by mode 04.
+   */
+  readonly testResults = new Map<
+    number,
+    { tid: number; uasid: number; value: number; min: number; max: number }[]
+  >();
+  /** Misfire counts per cylinder: this driving cycle, and the EWMA over the last ten cycles. */
+  private misfireThisCycle: number[] = [];
+  private misfireEwma: number[] = [];
   private acc: Record<string, number> = {};
   private done = new Set<string>();
   private lastUp: boolean[] = [];
@@ -89,6 +100,36 @@ export class Monitors implements ModelListener {
     // this cycle is decided again, so a fault that is still there is found again.
     this.acc = {};
     this.done.clear();
+    this.testResults.clear();
+    this.misfireThisCycle = [];
+    this.misfireEwma = [];
+  }
+
+  private record(
+    mid: number,
+    tests: { tid: number; uasid: number; value: number; min: number; max: number }[],
+  ): void {
+    const raw = (x: number) => Math.max(0, Math.min(0xffff, Math.round(x)));
+    this.testResults.set(
+      mid,
+      tests.map((t) => ({ ...t, value: raw(t.value), min: raw(t.min), max: raw(t.max) })),
+    );
+  }
+
+  /** Misfire MIDs 0xA1 (all cylinders) and 0xA2+ (per cylinder): TID 0x0B EWMA over ten cycles, 0x0C this cycle. */
+  private recordMisfire(): void {
+    const n = this.m.profile.engine.cylinders;
+    const counts = Array.from({ length: n }, (_, c) => Math.round(this.misfireThisCycle[c] ?? 0));
+    const ewma = counts.map((x, c) =>
+      this.misfireEwma[c] === undefined ? x : this.misfireEwma[c] * 0.9 + x * 0.1,
+    );
+    const tests = (ew: number, cur: number) => [
+      { tid: 0x0b, uasid: 0x24, value: ew, min: 0, max: 0xffff },
+      { tid: 0x0c, uasid: 0x24, value: cur, min: 0, max: 0xffff },
+    ];
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    this.record(0xa1, tests(sum(ewma), sum(counts)));
+    for (let c = 0; c < n; c++) this.record(0xa2 + c, tests(ewma[c], counts[c]));
   }
 
   cycleStart(): void {
@@ -98,6 +139,13 @@ export class Monitors implements ModelListener {
   }
 
   cycleEnd(m: VehicleModel, warmUp: boolean): void {
+    if (this.misfireThisCycle.length) {
+      const counts = this.misfireThisCycle.map((x) => Math.round(x));
+      this.misfireEwma = counts.map((x, c) =>
+        this.misfireEwma[c] === undefined ? x : this.misfireEwma[c] * 0.9 + x * 0.1,
+      );
+      this.misfireThisCycle = [];
+    }
     for (const role of m.profile.ecus.map((e) => e.role)) this.host.memory(role)?.endCycle(warmUp);
   }
 
@@ -211,8 +259,13 @@ export class Monitors implements ModelListener {
     const n = m.profile.engine.cylinders;
     if (m.runTimeS < 5) return;
     m.revsThisWindow += (m.rpm / 60) * dt;
-    for (let c = 0; c < n; c++) m.misfiresThisWindow[c] += m.misfireRate(c) * (m.rpm / 120) * dt;
+    for (let c = 0; c < n; c++) {
+      const events = m.misfireRate(c) * (m.rpm / 120) * dt;
+      m.misfiresThisWindow[c] += events;
+      this.misfireThisCycle[c] = (this.misfireThisCycle[c] ?? 0) + events;
+    }
     if (m.revsThisWindow < 1000) return;
+    this.recordMisfire();
     const firings = m.revsThisWindow / 2;
     const rates = m.misfiresThisWindow.map((x) => x / firings);
     m.lastMisfireRates = rates;
@@ -290,6 +343,14 @@ export class Monitors implements ModelListener {
           const cat = b === 0 ? 'P0420' : 'P0430';
           const o2 = b === 0 ? 'P0133' : 'P0153';
           // Catalyst: the rear sensor copies the front one when oxygen storage is gone.
+          // Service 06: switch ratio (UASID 0x20, 1/256) against the 0.5 limit; mean time between
+          // upstream transitions (TID 0x09, ms) against the 1 s the O2 monitor allows.
+          this.record(b === 0 ? 0x21 : 0x22, [
+            { tid: 0x80, uasid: 0x20, value: (downs / Math.max(1, ups)) * 256, min: 0, max: 128 },
+          ]);
+          this.record(b === 0 ? 0x01 : 0x05, [
+            { tid: 0x09, uasid: 0x10, value: 60000 / Math.max(1, ups), min: 0, max: 1000 },
+          ]);
           if (ups >= 10 && downs / ups > 0.5) this.fail('engine', cat, { emission: true });
           else this.pass('engine', cat);
           // Front sensor response: too few switches per minute in closed loop means a slow sensor.

@@ -48,7 +48,8 @@ export class Tester {
     this.pendingMs += seconds * 1000;
   }
 
-  private async run<T>(p: () => Promise<T>): Promise<T> {
+  /** Runs a client call in virtual time (after any pending wait). */
+  async run<T>(p: () => Promise<T>): Promise<T> {
     if (this.pendingMs > 0) {
       const ms = this.pendingMs;
       this.pendingMs = 0;

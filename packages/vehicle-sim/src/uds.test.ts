@@ -151,6 +151,20 @@ describe('OBD-II services (SAE J1979)', () => {
     expect(b00[5] & 0x01).toBe(1);
   });
 
+  it('service 06: supported MIDs, test records of 9 bytes, unsupported MID refused', async () => {
+    const { t } = bench('o2-sensor-slow');
+    t.wait(10);
+    const sup = (await t.one([0x06, 0x00], ENGINE))!;
+    expect(sup.slice(0, 2)).toEqual([0x46, 0x00]);
+    expect(sup[2] & 0x80).toBe(0x80); // MID 01 (O2 B1S1)
+    const o2 = (await t.one([0x06, 0x01], ENGINE))!;
+    expect(o2.length).toBe(1 + 9);
+    expect(o2.slice(1, 4)).toEqual([0x01, 0x09, 0x10]); // MID 01, TID 09, UASID 0x10 (ms)
+    expect(((o2[4] << 8) | o2[5]) > ((o2[8] << 8) | o2[9])).toBe(true); // slow sensor: above its limit
+    expect(await t.one([0x06, 0x3b], ENGINE)).toEqual([0x7f, 0x06, 0x12]);
+    expect(await t.one([0x06, 0x01], 0x7e1)).toEqual([0x7f, 0x06, 0x11]);
+  });
+
   it('a car with the key out answers nothing', async () => {
     const s = loadScenario('healthy-petrol');
     const v = new Vehicle(s.profile, { drive: [{ phase: 'off' }] });

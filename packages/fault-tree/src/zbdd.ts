@@ -31,10 +31,19 @@ const OP_DIFF = 3;
 export class Zbdd {
   readonly nodes = new NodeTable(1 << 12);
   private cache = new ComputedTable(18);
+  private cacheBits = 18;
   private ops = new Map<number, ComputedTable>();
 
   node(v: number, hi: Node, lo: Node): Node {
-    return hi === EMPTY ? lo : this.nodes.make(v, hi, lo);
+    if (hi === EMPTY) return lo;
+    const n = this.nodes.make(v, hi, lo);
+    // the computed tables grow with the diagram, or large problems thrash them
+    if (this.nodes.size >> 1 > 1 << this.cacheBits && this.cacheBits < 23) {
+      this.cacheBits++;
+      this.cache.resize(this.cacheBits);
+      for (const t of this.ops.values()) t.resize(this.cacheBits);
+    }
+    return n;
   }
 
   private table(op: number): ComputedTable {
@@ -113,6 +122,37 @@ export class Zbdd {
    * when prime implicants are not asked for.
    */
   minimalCutSets(bdd: Bdd, f: Node, limit = Infinity): Node {
+    // A small limit prunes the work on the way down; a large one is cheaper applied to the result,
+    // where only the products that are too long need rebuilding.
+    if (limit > 10) {
+      const all = this.minimalCutSetsBounded(bdd, f, Infinity);
+      return Number.isFinite(limit) ? this.truncate(all, limit) : all;
+    }
+    return this.minimalCutSetsBounded(bdd, f, limit);
+  }
+
+  /** The products of order ≤ k. */
+  truncate(f: Node, k: number): Node {
+    const t = this.nodes;
+    const longest = new Int32Array(t.size);
+    for (const n of this.reachable(f))
+      if (n > 1) longest[n] = Math.max(1 + longest[t.high[n]], longest[t.low[n]]);
+    const memo = new Map<number, Node>();
+    const stride = k + 1;
+    const rec = (n: Node, b: number): Node => {
+      if (b < 0) return EMPTY;
+      if (n < 2 || longest[n] <= b) return n;
+      const key = n * stride + b;
+      const m = memo.get(key);
+      if (m !== undefined) return m;
+      const r = this.node(t.variable[n], rec(t.high[n], b - 1), rec(t.low[n], b));
+      memo.set(key, r);
+      return r;
+    };
+    return rec(f, k);
+  }
+
+  private minimalCutSetsBounded(bdd: Bdd, f: Node, limit: number): Node {
     const t = bdd.nodes;
     // Below a node whose paths hold at most `limit` positive variables the limit cannot bite, so
     // the result depends on the node alone: a flat array memo. Elsewhere the remaining order is

@@ -63,7 +63,7 @@ describe('atelier sim', () => {
       a,
     );
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Confirmed DTCs : P0300, P0302/);
+    expect(first.stdout).toMatch(/Confirmed DTCs: P0300, P0302/);
     expect(
       (await atelier('sim', 'run', '--scenario', 'misfire-cyl2', '--duration', '20', '--record', b)).code,
     ).toBe(0);

@@ -138,7 +138,7 @@ function describe(
   if (r.freezeFrame) {
     const f = r.freezeFrame;
     lines.push(
-      `  ${fr ? 'Image figée' : 'Freeze frame'} : ${f.dtc}, ${f.rpm ?? '?'} tr/min, ${f.speedKmh ?? '?'} km/h, ${f.coolantC ?? '?'} °C`,
+      `  ${fr ? 'Image figée' : 'Freeze frame'} : ${f.dtc}, ${f.rpm ?? '?'} ${fr ? 'tr/min' : 'rpm'}, ${f.speedKmh ?? '?'} km/h, ${f.coolantC ?? '?'} °C`,
     );
   }
   lines.push(
@@ -150,7 +150,9 @@ function describe(
     `  ${fr ? 'Données en direct' : 'Live data'} : ${r.live.samples} ${fr ? 'lectures' : 'samples'}, ${r.live.rpm ?? '?'} ${fr ? 'tr/min' : 'rpm'}, ${r.live.speedKmh ?? '?'} km/h, ${r.live.coolantC ?? '?'} °C`,
     `  ${fr ? 'Trames' : 'Frames'} : ${frames}${record ? ` → ${record}` : ''}`,
   );
-  return `${lines.join('\n')}\n`;
+  // French puts a space before the colon; English does not.
+  const text = lines.join('\n');
+  return `${fr ? text : text.replace(/ : /g, ': ')}\n`;
 }
 
 function help(ctx: CliContext): number {

@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '@atelier/can';
 import { duplexPair, Elm327Emulator, Elm327Link, Transcript } from '@atelier/elm327';
 import { FUNCTIONAL, physical, type Responder } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { RecordingError, RecordingResponder } from './recording.js';
-import { loadScenario } from './scenario.js';
+import { loadScenario, readScenarioFile } from './scenario.js';
+import { openScenarioResponder } from './session.js';
 import { Vehicle } from './vehicle.js';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'can');
@@ -89,6 +91,15 @@ describe('an ELM327 transcript of a simulated session, turned back into a respon
       new VirtualClock(),
     );
     expect(replayed).toEqual(original);
+    // The same transcript as a scenario file's recording.
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-transcript-'));
+    writeFileSync(join(dir, 'car.transcript'), transcript.toString());
+    writeFileSync(
+      join(dir, 'car.yaml'),
+      'name: car\nvehicle: petrol\ncomplaint: { fr: a, en: b }\ntrue_cause: c\nrecording: car.transcript\n',
+    );
+    const fromFile = await openScenarioResponder(readScenarioFile(join(dir, 'car.yaml')));
+    expect(await sessionWithTranscript(fromFile, undefined, new VirtualClock())).toEqual(original);
   });
 });
 

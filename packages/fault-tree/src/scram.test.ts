@@ -11,7 +11,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalysisReport, type Approximation, analyze } from './analysis.js';
 import { readMef } from './mef-read.js';
+import { writeMef } from './mef-write.js';
 import { mergeModels } from './model.js';
+import { randomTree } from './testing/random-trees.js';
 import { parseXml, type XmlElement } from './xml.js';
 
 const run = promisify(execFile);
@@ -108,10 +110,10 @@ interface ScramResult {
   importance: Map<string, Record<'MIF' | 'CIF' | 'DIF' | 'RAW' | 'RRW', string>>;
 }
 
-function parseReport(xml: string): ScramResult {
+function parseReport(xml: string, top?: string): ScramResult {
   const root = parseXml(xml);
   const results = root.children.find((c) => c.name === 'results')!;
-  const sop = results.children.find((c) => c.name === 'sum-of-products')!;
+  const sop = results.children.find((c) => c.name === 'sum-of-products' && (!top || c.attrs.name === top))!;
   const importance = new Map<string, Record<'MIF' | 'CIF' | 'DIF' | 'RAW' | 'RRW', string>>();
   const imp = results.children.find((c) => c.name === 'importance');
   for (const e of imp?.children ?? []) {
@@ -255,5 +257,44 @@ describe.skipIf(!existsSync(join(INPUT, 'CEA9601')))(
       expect(r.basic_events).toBe(CEA9601_SCRAM.basicEvents);
       expectAgrees(r.probability, CEA9601_SCRAM.probability, 'probability');
     }, 180_000);
+  },
+);
+
+/**
+ * Random non-coherent trees with every connective SCRAM 0.16.2 reads (and, or, atleast, not, xor,
+ * nand, nor, null; it has no iff, imply or cardinality and refuses nested formulas), written as
+ * MEF and analysed by both tools: minimal cut sets (negations dropped) and prime implicants.
+ */
+describe.skipIf(!haveScram)(
+  `random trees against SCRAM${haveScram ? '' : ' (skipped: scram not installed)'}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fta-random-'));
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+    for (let seed = 1; seed <= 16; seed++)
+      for (const prime of [false, true])
+        it(`tree #${seed}${prime ? ' prime implicants' : ' cut sets'}: products, distribution, probability`, async () => {
+          const t = randomTree(seed * 31, {
+            events: 4 + (seed % 8),
+            nested: false,
+            distinct: true,
+            operators: ['and', 'or', 'atleast', 'not', 'xor', 'nand', 'nor', 'null'],
+          });
+          const file = join(dir, `t${seed}${prime ? 'p' : ''}.xml`);
+          writeFileSync(file, writeMef(t.model));
+          const out = `${file}.report.xml`;
+          await run(
+            SCRAM,
+            [...(prime ? ['--prime-implicants'] : []), '--probability', '1', '-o', out, file],
+            { timeout: 60_000 },
+          );
+          const theirs = parseReport(await readFile(out, 'utf8'), 'TOP');
+          const r = analyze(readMef(await readFile(file, 'utf8'), file), {
+            top: 'TOP',
+            primeImplicants: prime,
+          });
+          expect(r.products).toBe(theirs.products);
+          expect(r.distribution).toEqual(theirs.distribution);
+          expectAgrees(r.probability, theirs.probability, 'probability');
+        });
   },
 );

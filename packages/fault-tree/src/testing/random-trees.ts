@@ -26,7 +26,14 @@ export interface RandomTree {
 
 export function randomTree(
   seed: number,
-  options: { events?: number; gates?: number; coherent?: boolean } = {},
+  options: {
+    events?: number;
+    gates?: number;
+    coherent?: boolean;
+    nested?: boolean;
+    operators?: Operator[];
+    distinct?: boolean;
+  } = {},
 ): RandomTree {
   const r = new Random(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r.next() * (hi - lo + 1));
@@ -41,7 +48,8 @@ export function randomTree(
   }
   if (!options.coherent && r.next() < 0.3) model.houseEvents.set('H', { name: 'H', state: r.next() < 0.5 });
   const gates: string[] = [];
-  const ops = options.coherent ? (['and', 'or', 'atleast', 'null'] as Operator[]) : OPS;
+  const ops =
+    options.operators ?? (options.coherent ? (['and', 'or', 'atleast', 'null'] as Operator[]) : OPS);
   const leaf = (): Arg => {
     const x = r.next();
     if (gates.length && x < 0.35) return { type: 'ref', kind: 'gate', name: gates[int(0, gates.length - 1)] };
@@ -51,11 +59,25 @@ export function randomTree(
   const formula = (depth: number): Formula => {
     const op = ops[int(0, ops.length - 1)];
     const arity =
-      op === 'not' || op === 'null' ? 1 : op === 'xor' || op === 'iff' || op === 'imply' ? 2 : int(2, 4);
+      op === 'not' || op === 'null'
+        ? 1
+        : op === 'xor' || op === 'iff' || op === 'imply'
+          ? 2
+          : int(options.distinct && op === 'atleast' ? 3 : 2, 4);
     const args: Arg[] = [];
-    for (let i = 0; i < arity; i++) args.push(depth < 2 && r.next() < 0.2 ? formula(depth + 1) : leaf());
+    for (let i = 0, tries = 0; i < arity; i++) {
+      const a = options.nested !== false && depth < 2 && r.next() < 0.2 ? formula(depth + 1) : leaf();
+      // SCRAM refuses a gate naming the same argument twice
+      if (options.distinct && a.type === 'ref' && args.some((b) => b.type === 'ref' && b.name === a.name)) {
+        if (tries++ > 20) break;
+        i--;
+        continue;
+      }
+      args.push(a);
+    }
+    if (options.distinct && args.length < arity) return { type: 'formula', op: 'null', args: [args[0]] };
     const f: Formula = { type: 'formula', op, args };
-    if (op === 'atleast') f.min = int(1, arity);
+    if (op === 'atleast') f.min = options.distinct ? int(2, arity - 1) : int(1, arity);
     if (op === 'cardinality') {
       f.min = int(0, arity);
       f.max = int(f.min, arity);
@@ -74,7 +96,15 @@ export function randomTree(
     formula: {
       type: 'formula',
       op: 'or',
-      args: [formula(1), ...gates.slice(-2).map((g): Arg => ({ type: 'ref', kind: 'gate', name: g }))],
+      args: [
+        options.nested === false ? leaf() : formula(1),
+        ...gates.slice(-2).map((g): Arg => ({ type: 'ref', kind: 'gate', name: g })),
+      ].filter(
+        (a, i, all) =>
+          !options.distinct ||
+          a.type !== 'ref' ||
+          all.findIndex((b) => b.type === 'ref' && b.name === a.name) === i,
+      ),
     },
   });
   return { model, top, events, gates };

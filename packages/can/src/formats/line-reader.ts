@@ -14,7 +14,10 @@ export interface LineParser {
 
 /** Where bytes come from: a file read in chunks, or bytes already in memory. */
 export interface ByteSource {
-  /** The next bytes, at most `length` of them, in a buffer nobody else writes; empty at the end. */
+  /**
+   * The next bytes, at most `length` of them; empty at the end. The buffer stays valid until the
+   * read after next (a file source alternates two buffers, so reading ahead is safe).
+   */
   read(length: number): Promise<Buffer>;
   close(): Promise<void>;
 }
@@ -27,12 +30,17 @@ export const MAX_LINE = 1 << 20;
 export function fileSource(path: string): ByteSource {
   let opening: Promise<FileHandle> | undefined;
   let closed = false;
+  // Two buffers in turn: a fresh 256 KiB buffer per read is external memory the GC must chase.
+  const buffers: Buffer[] = [];
+  let turn = 0;
   return {
     async read(length) {
       if (closed) return Buffer.alloc(0);
       opening ??= open(path, 'r');
       const handle = await opening;
-      const buf = Buffer.allocUnsafe(length);
+      turn ^= 1;
+      let buf = buffers[turn];
+      if (!buf || buf.length < length) buf = buffers[turn] = Buffer.allocUnsafe(length);
       const { bytesRead } = await handle.read(buf, 0, length, null);
       return buf.subarray(0, bytesRead);
     },
@@ -92,14 +100,25 @@ export class LineLogReader implements LogReader {
   }
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * Parses lazily: each `next()` parses lines of the current chunk until one holds a frame, so only
+ * the frame being handed out is alive (a chunk's worth of parsed frames waiting in an array would
+ * survive young-generation collections and cost far more in GC than the parse itself).
+ */
 class LineIterator implements AsyncIterator<Frame> {
   /** Bytes of an unfinished line, waiting for the rest from the next chunk. */
   private carry: Buffer = Buffer.allocUnsafe(1024);
   private carryLength = 0;
+  /** The carry holds a complete line, to parse before the chunk's lines. */
+  private carryReady = false;
+  private chunk: Buffer = NO_BYTES;
+  /** Start of the next line in `chunk`, and the last LF in it. */
+  private pos = 0;
+  private last = -1;
   /** The next chunk, read while the current one is parsed. */
   private pending: Promise<Buffer> | undefined;
-  private batch: Frame[] = [];
-  private at = 0;
   private line = 0;
   /** Bytes taken from the source so far. */
   total = 0;
@@ -114,15 +133,32 @@ class LineIterator implements AsyncIterator<Frame> {
   ) {}
 
   next(): Promise<IteratorResult<Frame>> {
-    if (this.at < this.batch.length) return Promise.resolve({ value: this.batch[this.at++], done: false });
+    let frame: Frame | undefined;
+    try {
+      frame = this.pull();
+    } catch (err) {
+      return this.fail(err);
+    }
+    if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
     return this.refill();
   }
 
   async return(): Promise<IteratorResult<Frame>> {
     this.done = true;
-    this.batch.length = 0;
+    this.chunk = NO_BYTES;
+    this.last = -1;
+    this.carryReady = false;
     await this.stop();
     return { value: undefined, done: true };
+  }
+
+  private async fail(err: unknown): Promise<never> {
+    this.done = true;
+    this.chunk = NO_BYTES;
+    this.last = -1;
+    this.carryReady = false;
+    await this.stop();
+    throw err;
   }
 
   private async stop(): Promise<void> {
@@ -132,27 +168,52 @@ class LineIterator implements AsyncIterator<Frame> {
     await this.source.close();
   }
 
-  private async refill(): Promise<IteratorResult<Frame>> {
-    this.batch.length = 0;
-    this.at = 0;
-    try {
-      while (!this.done && this.batch.length === 0) await this.fill();
-    } catch (err) {
-      this.done = true;
-      await this.stop();
-      throw err;
+  /** The next frame from the bytes at hand, or undefined when they are used up. */
+  private pull(): Frame | undefined {
+    if (this.carryReady) {
+      this.carryReady = false;
+      const n = this.carryLength;
+      this.carryLength = 0;
+      const frame = this.parseLine(this.carry, 0, n);
+      if (frame !== undefined) return frame;
     }
-    if (this.batch.length > 0) return { value: this.batch[this.at++], done: false };
+    const chunk = this.chunk;
+    const last = this.last;
+    while (this.pos <= last) {
+      const s = this.pos;
+      // `last` holds an LF, so the search stops inside the chunk.
+      const e = chunk.indexOf(LF, s);
+      this.pos = e + 1;
+      const frame = this.parseLine(chunk, s, e);
+      if (frame !== undefined) return frame;
+    }
+    return undefined;
+  }
+
+  private async refill(): Promise<IteratorResult<Frame>> {
+    try {
+      while (!this.done) {
+        await this.load();
+        const frame = this.pull();
+        if (frame !== undefined) return { value: frame, done: false };
+      }
+    } catch (err) {
+      return this.fail(err);
+    }
     await this.stop();
     return { value: undefined, done: true };
   }
 
-  /** Takes one chunk (and asks for the next) and parses its complete lines into `batch`. */
-  private async fill(): Promise<void> {
+  /** Keeps the unfinished end of the current chunk, takes the next one and asks for the one after. */
+  private async load(): Promise<void> {
+    if (this.pos < this.chunk.length) this.keep(this.chunk, this.pos, this.chunk.length);
+    this.chunk = NO_BYTES;
+    this.pos = 0;
+    this.last = -1;
     const chunk = await (this.pending ?? this.source.read(CHUNK));
     const n = chunk.length;
     this.pending = n > 0 ? this.source.read(CHUNK) : undefined;
-    // Nobody awaits a prefetch when iteration stops on an error: keep its failure from going unhandled.
+    // Nobody awaits a read-ahead when iteration stops on an error: keep its failure from going unhandled.
     this.pending?.catch(() => undefined);
     if (this.total === 0 && n > 0) this.checkText(chunk);
     this.total += n;
@@ -160,27 +221,23 @@ class LineIterator implements AsyncIterator<Frame> {
       this.done = true;
       if (this.total === 0) throw new LogParseError(this.file, 1, 'empty file: no frames');
       // The last line may lack its newline.
-      if (this.carryLength > 0) this.parseLine(this.carry, 0, this.carryLength);
-      this.carryLength = 0;
+      if (this.carryLength > 0) this.carryReady = true;
       return;
     }
     let s = 0;
     if (this.carryLength > 0) {
       const first = chunk.indexOf(LF);
-      this.keep(chunk, 0, first < 0 ? n : first);
-      if (first < 0) return;
-      this.parseLine(this.carry, 0, this.carryLength);
-      this.carryLength = 0;
+      if (first < 0) {
+        this.keep(chunk, 0, n);
+        return;
+      }
+      this.keep(chunk, 0, first);
+      this.carryReady = true;
       s = first + 1;
     }
-    const last = chunk.lastIndexOf(LF);
-    while (s <= last) {
-      // `last` holds an LF, so the search stops inside the chunk.
-      const e = chunk.indexOf(LF, s);
-      this.parseLine(chunk, s, e);
-      s = e + 1;
-    }
-    if (s < n) this.keep(chunk, s, n);
+    this.chunk = chunk;
+    this.pos = s;
+    this.last = chunk.lastIndexOf(LF);
   }
 
   /** Appends bytes of an unfinished line to `carry`. */
@@ -198,18 +255,18 @@ class LineIterator implements AsyncIterator<Frame> {
     this.carryLength = need;
   }
 
-  private parseLine(buf: Uint8Array, s: number, e: number): void {
+  private parseLine(buf: Uint8Array, s: number, e: number): Frame | undefined {
     this.line++;
     if (e > s && buf[e - 1] === CR) e--;
-    if (e === s) return;
+    if (e === s) return undefined;
     try {
-      const frame = this.parser.parse(buf, s, e);
-      if (frame !== undefined) this.batch.push(frame);
+      return this.parser.parse(buf, s, e);
     } catch (err) {
       if (!(err instanceof LineError)) throw err;
       const problem = new LogParseError(this.file, this.line, err.reason, err.column);
       if (!this.lenient) throw problem;
       this.skipped.push(problem);
+      return undefined;
     }
   }
 

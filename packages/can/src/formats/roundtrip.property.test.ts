@@ -26,19 +26,17 @@ function framesFor(format: LogFormat) {
   const fd = fc
     .record({ id, n: fc.constantFrom(...FD_LENGTHS), brs: fc.boolean(), esi: fc.boolean(), direction })
     .chain((r) =>
-      fc
-        .uint8Array({ minLength: r.n, maxLength: r.n })
-        .map((bytes) =>
-          makeFrame({
-            id: r.id.id,
-            extended: r.id.extended,
-            fd: true,
-            brs: r.brs,
-            esi: r.esi,
-            data: bytes,
-            direction: r.direction,
-          }),
-        ),
+      fc.uint8Array({ minLength: r.n, maxLength: r.n }).map((bytes) =>
+        makeFrame({
+          id: r.id.id,
+          extended: r.id.extended,
+          fd: true,
+          brs: r.brs,
+          esi: r.esi,
+          data: bytes,
+          direction: r.direction,
+        }),
+      ),
     );
   const kinds = format === 'csv' ? [data] : [data, data, remote, fd];
   return fc

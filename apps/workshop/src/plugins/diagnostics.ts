@@ -342,6 +342,12 @@ export async function sessionPage(
   const offered = (supported.length ? supported : DEFAULT_LIVE).filter((p) =>
     PIDS.has(Number.parseInt(p, 16)),
   );
+  const recorded = (
+    await store.all<{ pid: string }>(
+      'SELECT DISTINCT pid FROM diag_samples WHERE session_id = ? ORDER BY pid',
+      [s.id],
+    )
+  ).map((r) => r.pid);
   const chosen = live.pids.length ? live.pids : offered.filter((p) => ['0C', '0D', '05'].includes(p));
   const others =
     s.ro_id || s.assignment_id
@@ -410,7 +416,7 @@ ${
 <p class="muted"><span id="sample-count">0</span> ${T(req, { fr: 'valeurs reçues', en: 'values received' })}</p>
 <script type="application/json" id="live-config">${jsonScript({
     session: s.id,
-    pids: Object.fromEntries([...new Set([...chosen, ...offered])].map((p) => [p, pidLabel(req.lang, p)])),
+    pids: Object.fromEntries([...new Set([...chosen, ...recorded])].map((p) => [p, pidLabel(req.lang, p)])),
     problems: problemTexts,
     states: Object.fromEntries(Object.entries(STATE_TEXT).map(([k, v]) => [k, tr(req.lang, v)])),
     reference: T(req, { fr: 'référence', en: 'reference' }),

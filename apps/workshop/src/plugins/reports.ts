@@ -63,7 +63,7 @@ ${
 <h2>${T(req, { fr: 'Codes défaut relevés', en: 'Trouble codes found' })}</h2>
 ${before.length ? codeList(codes(before)) : html`<p>${T(req, { fr: 'Non lus.', en: 'Not read.' })}</p>`}
 <h2>${T(req, { fr: 'Diagnostic', en: 'Diagnosis' })}</h2>
-${cause ? html`<p class="conclusion">${T(req, cause.name)}</p>` : html`<p>${T(req, { fr: 'Diagnostic en cours.', en: 'Diagnosis in progress.' })}</p>`}
+${cause ? html`<p class="conclusion" id="report-conclusion">${T(req, cause.name)}</p>` : html`<p>${T(req, { fr: 'Diagnostic en cours.', en: 'Diagnosis in progress.' })}</p>`}
 ${
   repair?.kind === 'repair'
     ? html`<h2>${T(req, { fr: 'Intervention', en: 'Work done' })}</h2><p>${T(req, causeName(repair.cause))} — ${T(

@@ -133,7 +133,14 @@ export async function readVehicle(link: DiagnosticLink, save: SaveReading): Prom
   // Supported PIDs per ECU, following the 00/20/40… chain.
   const supported = new Map<number, { extended: boolean; pids: number[] }>();
   for (let base = 0; base <= 0xe0; base += 0x20) {
-    const answers = await ask(FUNCTIONAL, [0x01, base], `supported.${hex2(base)}`);
+    // Beyond the first block, silence is an ECU that said more than it has: not a failure to report.
+    const answers =
+      base === 0
+        ? await ask(FUNCTIONAL, [0x01, base], 'supported.00')
+        : await link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x01, base) }).catch((err) => {
+            if (err instanceof DisconnectedError) throw err;
+            return undefined;
+          });
     if (!answers) break;
     let more = false;
     for (const a of answers) {

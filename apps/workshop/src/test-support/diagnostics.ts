@@ -71,6 +71,9 @@ export async function recordTranscript(scenario: string): Promise<string> {
       [0x0a],
       [0x01, 0x01],
       [0x01, 0x0c, 0x0d, 0x05],
+      [0x01, 0x0c],
+      [0x01, 0x0c],
+      [0x01, 0x0c],
     ])
       await link.request({ target: FUNCTIONAL, data: Uint8Array.from(data) }).catch(() => {});
   } finally {

@@ -1,0 +1,251 @@
+/**
+ * Browser tests in headless Chromium (Debian's package, driven by playwright-core) of the
+ * diagnostic and training areas: an apprentice runs a whole session on a simulated scenario through
+ * the ELM327 emulator (connect, read, live chart updating, guided steps, conclusion, report); an
+ * instructor uploads a recording, makes it a scenario and assigns it, the apprentice works on it —
+ * the adapter drops mid-session and the page says so and keeps everything — and the instructor
+ * reads the assessment. Screenshots go to test-artifacts/workshop-diagnostics/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../seed.js';
+import { type RunningServer, startServer } from '../server.js';
+import { runtimeFor } from '../services/runtime.js';
+import { knowledgeBase } from '../services/training.js';
+import { recordTranscript } from '../test-support/diagnostics.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM)
+  console.warn(
+    `diagnostics browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`,
+  );
+
+const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/workshop-diagnostics/', import.meta.url));
+let server: RunningServer;
+let browser: Browser;
+const dir = mkdtempSync(join(tmpdir(), 'atelier-diag-browser-'));
+
+beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function login(page: Page, who: string) {
+  await page.goto(`${server.url}/login?lang=fr`);
+  await page.fill('input[name=login]', who);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+async function click(page: Page, selector: string) {
+  await Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+/** Follows the guided diagnosis in the page, answering each step truthfully for `trueCause`, to the conclusion. */
+async function followGuided(page: Page, trueCause: string) {
+  const kb = knowledgeBase();
+  await click(page, '#guided-start');
+  for (let i = 0; i < 20; i++) {
+    const state = await page.locator('#guided').getAttribute('data-state');
+    if (state !== 'diagnose') break;
+    // The ranked causes with their probabilities are on the page at every step.
+    expect(await page.locator('table.causes tr[data-cause]').count()).toBeGreaterThan(1);
+    for (const b of await page.locator('[data-safety]').all())
+      await click(page, `[data-safety="${await b.getAttribute('data-safety')}"]`);
+    const testId = (await page.locator('.next-test').getAttribute('data-test'))!;
+    expect((await page.locator('.next-step .reason').innerText()).length).toBeGreaterThan(10);
+    const test = kb.tests.get(testId)!;
+    const bad = test.checks[trueCause] && test.checks[trueCause]!.sensitivity > 0.5;
+    await click(page, bad ? '#outcome-bad' : '#outcome-good');
+  }
+  expect(await page.locator('#guided').getAttribute('data-state')).toBe('repair');
+  await click(page, '#guided-repair');
+  await page.check('input[name=symptomGone]');
+  await click(page, '#guided-verify');
+  expect(await page.locator('#guided').getAttribute('data-state')).toBe('done');
+}
+
+describe('diagnostic sessions in the browser', () => {
+  it.skipIf(!HAVE_CHROMIUM)(
+    'an apprentice runs a whole session on a simulated scenario: connect, read, live chart, guided steps, conclusion, report',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await login(page, 'emma');
+      await page.goto(`${server.url}/training`);
+      await click(page, 'button.start-assignment');
+      expect(page.url()).toMatch(/\/diagnostics\/\d+$/);
+      await click(page, '#connect');
+      expect(await page.locator('#adapter-status').innerText()).toBe('connecté');
+      await click(page, '#read');
+      expect(await page.locator('tr.dtc[data-code="P0171"]').first().innerText()).toMatch(/pauvre/i);
+      expect(await page.locator('.vin code').innerText()).toMatch(/^[A-HJ-NPR-Z0-9]{17}$/);
+      expect(await page.locator('p.readiness').count()).toBeGreaterThan(0);
+
+      // Live data: engine speed and coolant temperature; the chart fills as samples arrive.
+      await page.uncheck('input[name=pids][value="0D"]').catch(() => {});
+      await page.check('input[name=pids][value="0C"]');
+      await page.check('input[name=pids][value="05"]');
+      await page.fill('input[name=periodMs]', '100');
+      await click(page, '#live-start');
+      await page.waitForSelector('#live-chart canvas');
+      const first = Number(await page.locator('#live-chart').getAttribute('data-samples'));
+      await expect
+        .poll(async () => Number(await page.locator('#live-chart').getAttribute('data-samples')), {
+          timeout: 10_000,
+        })
+        .toBeGreaterThan(first + 10);
+      await page.fill('form.mark input[name=label]', 'coup de gaz 3000 tr/min');
+      await click(page, '#mark');
+      await page.waitForSelector('#live-chart canvas');
+      await shot(page, '1-live-chart');
+      await click(page, '#live-pause');
+
+      await followGuided(page, 'vacuum_leak');
+      expect(await page.locator('#guided .conclusion').innerText()).toContain("Prise d'air à l'admission");
+      await shot(page, '2-guided-done');
+
+      await click(page, '#report-link');
+      expect(await page.locator('h1').innerText()).toBe('Rapport de diagnostic');
+      expect(await page.locator('#report-conclusion').innerText()).toContain("Prise d'air");
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('header').isVisible()).toBe(false);
+      await shot(page, '3-report-print');
+      await page.pdf({ path: join(ARTIFACTS, '3-report.pdf'), format: 'A4' });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_CHROMIUM)(
+    'an instructor uploads a recording, makes it a scenario and assigns it; the adapter drops mid-session; the instructor reads the assessment',
+    async () => {
+      const transcriptFile = join(dir, 'clio-ralenti.elm327.txt');
+      writeFileSync(transcriptFile, await recordTranscript('vacuum-leak'));
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await login(page, 'formateur');
+      await page.goto(`${server.url}/training`);
+      // A refusal first: a binary file.
+      const junk = join(dir, 'junk.log');
+      writeFileSync(junk, Buffer.from([0x00, 0x01, 0x02, 0xff]));
+      await page.setInputFiles('form.upload input[type=file]', junk);
+      await click(page, '#upload');
+      expect(await page.locator('p.error').innerText()).toMatch(/contenu binaire/);
+      await page.goto(`${server.url}/training`);
+      await page.setInputFiles('form.upload input[type=file]', transcriptFile);
+      await click(page, '#upload');
+      await expect
+        .poll(() => page.locator('ul.recordings li', { hasText: 'clio-ralenti.elm327.txt' }).count())
+        .toBe(1);
+
+      await page.fill('#new-scenario input[name=title]', 'Clio : ralenti instable (enregistrement)');
+      await page.selectOption('#new-scenario select[name=source]', 'recording');
+      await page.selectOption('#new-scenario select[name=recordingId]', { label: 'clio-ralenti.elm327.txt' });
+      await page.selectOption('#new-scenario select[name=vehicleType]', 'petrol');
+      await page.fill('#new-scenario textarea[name=complaint]', 'Ralenti instable, voyant moteur allumé.');
+      await page.selectOption('#new-scenario select[name=trueCause]', 'vacuum_leak');
+      await page.fill('#new-scenario textarea[name=notes]', 'Insister sur la confirmation de la plainte.');
+      await click(page, '#create-scenario');
+      const scenarioUrl = page.url();
+      expect(scenarioUrl).toMatch(/\/training\/scenarios\/\d+$/);
+      await page.goto(`${server.url}/training`);
+      await page.selectOption('form.assign select[name=scenarioId]', {
+        label: 'Clio : ralenti instable (enregistrement)',
+      });
+      await page.check('form.assign input[name=userIds] >> nth=0');
+      const who = (await page.locator('form.assign label.check').first().innerText()).trim();
+      await page.fill('form.assign input[name=dueOn]', '2030-06-30');
+      await click(page, '#assign');
+      expect(await page.locator(`tr[data-user="${who}"] .progress`).innerText()).toBe('pas commencé');
+      await shot(page, '4-scenario-assigned');
+
+      // The apprentice works on it; the adapter drops while live data runs.
+      const learner = who === 'Léo Petit' ? 'leo' : 'emma';
+      const apprentice = await (
+        await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      ).newPage();
+      await login(apprentice, learner);
+      await apprentice.goto(`${server.url}/training`);
+      await click(apprentice, 'tr:has-text("Clio : ralenti instable") button.start-assignment');
+      const sessionId = Number(/\/diagnostics\/(\d+)$/.exec(apprentice.url())![1]);
+      await click(apprentice, '#connect');
+      await click(apprentice, '#read');
+      expect(await apprentice.locator('tr.dtc[data-code="P0171"]').count()).toBeGreaterThan(0);
+      // The recording answers the requests it holds: engine speed alone.
+      const values = await apprentice
+        .locator('input[name=pids]')
+        .evaluateAll((boxes) => boxes.map((b) => (b as unknown as { value: string }).value));
+      for (const v of values) await apprentice.uncheck(`input[name=pids][value="${v}"]`);
+      await apprentice.check('input[name=pids][value="0C"]');
+      await click(apprentice, '#live-start');
+      await expect
+        .poll(async () => Number(await apprentice.locator('#live-chart').getAttribute('data-samples')), {
+          timeout: 10_000,
+        })
+        .toBeGreaterThan(5);
+      await runtimeFor(server.store, { now: () => Date.now() }).adapterOf(sessionId)!.stopEmulator!();
+      // Without reloading: the status turns, the message says what to check, the values stay.
+      await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 10_000 });
+      expect(await apprentice.locator('#adapter-status').innerText()).toBe('liaison perdue');
+      expect(await apprentice.locator('#problem').innerText()).toContain(
+        'tout ce qui a déjà été lu est conservé',
+      );
+      expect(await apprentice.locator('tr.dtc[data-code="P0171"]').count()).toBeGreaterThan(0);
+      await shot(apprentice, '5-adapter-dropped');
+      const shown = Number(await apprentice.locator('#live-chart').getAttribute('data-samples'));
+      await apprentice.reload();
+      // After a reload every value is still there (read from the store), and the page offers to reconnect.
+      await apprentice.waitForSelector('#live-chart canvas');
+      expect(
+        Number(await apprentice.locator('#live-chart').getAttribute('data-samples')),
+      ).toBeGreaterThanOrEqual(shown);
+      expect(await apprentice.locator('#connect').innerText()).toBe('Reconnecter');
+      await click(apprentice, '#connect');
+      expect(await apprentice.locator('#adapter-status').innerText()).toBe('connecté');
+      await followGuided(apprentice, 'vacuum_leak');
+      await click(apprentice, '#finish');
+
+      // The instructor follows progress and reads the assessment.
+      await page.goto(scenarioUrl);
+      expect(await page.locator(`tr[data-user="${who}"] .progress`).innerText()).toMatch(/^terminé le/);
+      const mark = Number(await page.locator(`tr[data-user="${who}"] .mark`).innerText());
+      expect(mark).toBeGreaterThanOrEqual(14);
+      await click(page, `tr[data-user="${who}"] a`);
+      expect(await page.locator('.assessment .right-cause').innerText()).toMatch(/^Bonne cause trouvée/);
+      expect(await page.locator('table.skills tr').count()).toBe(4);
+      await shot(page, '6-assessment');
+      await context.close();
+    },
+    180_000,
+  );
+});

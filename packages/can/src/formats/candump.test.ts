@@ -96,6 +96,34 @@ describe('candump -l reader', () => {
     expect(crlf.every((f, i) => sameFrame(f, lf[i]))).toBe(true);
   });
 
+  it('reads lines across chunk boundaries, at every offset', async () => {
+    // 256 KiB chunks: ~40,000 lines of varying length put line ends at every position around them.
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const data = (i % 9 === 0 ? '' : 'A5').repeat(i % 9);
+      lines.push(
+        `(${1000 + i}.${String(i % 1_000_000).padStart(6, '0')}) can${i % 3} ${(i % 0x800).toString(16).toUpperCase().padStart(3, '0')}#${data}`,
+      );
+    }
+    const frames = await all(readLogText(`${lines.join('\n')}\n`, 'chunks.log'));
+    expect(frames).toHaveLength(40_000);
+    frames.forEach((f, i) => {
+      if (f.id !== i % 0x800 || f.data.length !== (i % 9 === 0 ? 0 : i % 9) || f.channel !== `can${i % 3}`) {
+        throw new Error(`frame ${i} differs: ${JSON.stringify(f)}`);
+      }
+    });
+  });
+
+  it('names the right line for a bad line longer than a chunk, and refuses a line over 1 MiB', async () => {
+    const long = `(1.0) can0 123#${'00'.repeat(200_000)}`;
+    const err = await errorOf(`(1.0) can0 123#00\n${long}\n(2.0) can0 123#00\n`);
+    expect(err.line).toBe(2);
+    expect(err.reason).toMatch(/payload of 200000 bytes exceeds 8/);
+    const huge = await errorOf(`(1.0) can0 123#00\n(1.0) can0 123#${'0'.repeat(1_100_000)}\n`);
+    expect(huge.line).toBe(2);
+    expect(huge.reason).toMatch(/line longer than/);
+  });
+
   it('gives every frame its own bytes', async () => {
     const frames = await all(readLogText('(1.0) can0 123#0102\n(2.0) can0 123#0304\n', 'own.log'));
     frames[0].data[0] = 0xff;

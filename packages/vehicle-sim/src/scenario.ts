@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, stringify } from 'yaml';
 import { type DrivePhase, PHASE_KINDS, type PhaseKind } from './drive.js';
 import { FAULT_TYPES, FAULTS, type FaultSpec, type FaultType, WHEELS, type Wheel } from './faults.js';
 import {
@@ -330,4 +330,25 @@ export function scenarioSummary(s: Scenario): {
     true_cause: s.trueCause,
     complaint: s.complaint,
   };
+}
+
+/**
+ * The YAML of a scenario whose vehicle is a recording (`recording:` relative to the scenario file):
+ * how an instructor turns a recorded car into a training scenario. Parse it back to validate.
+ */
+export function recordedScenarioYaml(s: {
+  name: string;
+  vehicle: ProfileName;
+  complaint: Text;
+  trueCause: string;
+  recording: string;
+}): string {
+  const doc = {
+    name: s.name,
+    vehicle: s.vehicle,
+    complaint: s.complaint,
+    true_cause: s.trueCause,
+    recording: s.recording,
+  };
+  return `# Atelier training scenario recorded from a vehicle (${s.recording})\n${stringify(doc)}`;
 }

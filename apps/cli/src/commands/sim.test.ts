@@ -86,6 +86,36 @@ describe('atelier sim', () => {
   });
 });
 
+describe('atelier sim import', () => {
+  it('turns a recording into a scenario that answers as the recorded car did', async () => {
+    const log = join(dir, 'tcm.log');
+    expect(
+      (await atelier('sim', 'run', '--scenario', 'lost-comm-tcm', '--duration', '8', '--record', log)).code,
+    ).toBe(0);
+    const yaml = join(dir, 'scenarios', 'recorded.yaml');
+    const imported = await atelier(
+      ...['--lang', 'en', 'sim', 'import', log, '--name', 'recorded', '--vehicle', 'petrol'],
+      ...[
+        '--complaint-fr',
+        'Boîte en mode dégradé',
+        '--complaint-en',
+        'Gearbox in limp mode',
+        '--cause',
+        'TCM connector',
+      ],
+      ...['--out', yaml],
+    );
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/diagnostic exchanges, ECUs 7E8/);
+    expect(readFileSync(yaml, 'utf8')).toContain('recording: ../tcm.log');
+    const replay = await atelier('--lang', 'en', 'sim', 'run', '--scenario', yaml, '--duration', '8');
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/Confirmed DTCs: U0101/);
+    const list = await atelier('sim', 'import', log, '--name', 'x');
+    expect(list.code).toBe(2); // usage: the story fields are required
+  });
+});
+
 describe('--adapter sim:SCENARIO', () => {
   it('opens a simulated vehicle in process', async () => {
     const ctx = { lang: 'en', cwd: dir } as CliContext;

@@ -1,8 +1,15 @@
-import { isAbsolute, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   listScenarios,
   loadScenario,
+  openScenarioResponder,
+  PROFILE_NAMES,
+  type ProfileName,
+  parseScenario,
+  RecordingResponder,
+  recordedScenarioYaml,
   type Scenario,
   ScenarioError,
   type SessionReport,
@@ -14,6 +21,8 @@ import { type CliContext, type Command, UsageError, writeOut } from '../context.
 const USAGE = {
   fr: `Usage : atelier sim list [--json]
         atelier sim run --scenario NOM|FICHIER [--duration S] [--record SORTIE.log] [--json]
+        atelier sim import ENREGISTREMENT --name NOM --vehicle PROFIL --complaint-fr T
+                          --complaint-en T --cause T [--out FICHIER.yaml]
 
 Véhicules simulés avec défauts injectés (scénarios de formation).
 
@@ -21,11 +30,16 @@ Véhicules simulés avec défauts injectés (scénarios de formation).
   run               session d'atelier scriptée (VIN, codes défaut, image figée, préparation,
                     PID en direct) contre le véhicule simulé sur un bus CAN virtuel, en temps
                     virtuel ; --record écrit chaque trame au format candump
+  import            fait d'un enregistrement (journal CAN avec trafic de diagnostic, ou
+                    transcription ELM327) un scénario : le véhicule répond comme la voiture
+                    enregistrée, ses trames de fond rejouées à côté
   --scenario S      nom d'un scénario fourni ou chemin d'un fichier YAML
   --duration S      durée de la session, secondes (60 par défaut)
   --json            sortie JSON`,
   en: `Usage: atelier sim list [--json]
        atelier sim run --scenario NAME|FILE [--duration S] [--record OUT.log] [--json]
+       atelier sim import RECORDING --name NAME --vehicle PROFILE --complaint-fr T
+                         --complaint-en T --cause T [--out FILE.yaml]
 
 Simulated vehicles with injected faults (training scenarios).
 
@@ -33,6 +47,9 @@ Simulated vehicles with injected faults (training scenarios).
   run               scripted workshop session (VIN, DTCs, freeze frame, readiness, live PIDs)
                     against the simulated vehicle on a virtual CAN bus, in virtual time;
                     --record writes every frame as a candump log
+  import            turns a recording (CAN log with diagnostic traffic, or ELM327 transcript)
+                    into a scenario: the vehicle answers as the recorded car did, its other
+                    frames played alongside
   --scenario S      a built-in scenario name or a YAML file path
   --duration S      session length, seconds (default 60)
   --json            JSON output`,
@@ -155,6 +172,70 @@ function describe(
   return `${fr ? text : text.replace(/ : /g, ': ')}\n`;
 }
 
+async function importRecording(args: string[], ctx: CliContext): Promise<number> {
+  const fr = ctx.lang === 'fr';
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        name: { type: 'string' },
+        vehicle: { type: 'string' },
+        'complaint-fr': { type: 'string' },
+        'complaint-en': { type: 'string' },
+        cause: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }) as typeof parsed;
+  } catch (err) {
+    throw new UsageError((err as Error).message, USAGE[ctx.lang]);
+  }
+  const v = parsed.values;
+  if (v.help) return help(ctx);
+  const [recordingArg] = parsed.positionals;
+  const missing = ['name', 'vehicle', 'complaint-fr', 'complaint-en', 'cause'].filter((k) => !v[k]);
+  if (!recordingArg || missing.length || parsed.positionals.length > 1)
+    throw new UsageError(
+      fr
+        ? `il faut un enregistrement et ${missing.map((k) => `--${k}`).join(', ') || 'un seul enregistrement'}`
+        : `needs one recording and ${missing.map((k) => `--${k}`).join(', ') || 'only one recording'}`,
+      USAGE[ctx.lang],
+    );
+  const vehicle = v.vehicle as string;
+  if (!(PROFILE_NAMES as string[]).includes(vehicle))
+    throw new UsageError(
+      `--vehicle: ${fr ? 'profils' : 'profiles'} ${PROFILE_NAMES.join(', ')}`,
+      USAGE[ctx.lang],
+    );
+  const recording = resolve(ctx.cwd, recordingArg);
+  const out = resolve(ctx.cwd, (v.out as string | undefined) ?? `${v.name as string}.yaml`);
+  const yaml = recordedScenarioYaml({
+    name: v.name as string,
+    vehicle: vehicle as ProfileName,
+    complaint: { fr: v['complaint-fr'] as string, en: v['complaint-en'] as string },
+    trueCause: v.cause as string,
+    recording: relative(dirname(out), recording) || basename(recording),
+  });
+  // Validate before writing: the file must parse, and the recording must hold diagnostic traffic.
+  const scenario = parseScenario(yaml, out);
+  const responder = await openScenarioResponder(scenario);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, yaml);
+  const ecus = responder.ecus().map((e) => e.response.toString(16).toUpperCase());
+  const broadcast = responder instanceof RecordingResponder ? responder.broadcast.length : 0;
+  const exchanges = responder instanceof RecordingResponder ? responder.exchanges.length : 0;
+  await writeOut(
+    ctx.stdout,
+    fr
+      ? `${out} : ${exchanges} échanges de diagnostic, calculateurs ${ecus.join(', ')}, ${broadcast} trames de fond\n`
+      : `${out}: ${exchanges} diagnostic exchanges, ECUs ${ecus.join(', ')}, ${broadcast} broadcast frames\n`,
+  );
+  return 0;
+}
+
 function help(ctx: CliContext): number {
   ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
   return 0;
@@ -170,6 +251,7 @@ export const simCommand: Command = {
     const [sub, ...rest] = args;
     if (sub === 'list') return list(rest, ctx);
     if (sub === 'run') return run(rest, ctx);
+    if (sub === 'import') return importRecording(rest, ctx);
     if (!sub || sub === '--help' || sub === '-h') {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return sub ? 0 : 2;

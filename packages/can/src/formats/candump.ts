@@ -75,6 +75,95 @@ export class CandumpParser implements LineParser {
   private readonly time = new Float64Array(1);
 
   parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
+    const frame = this.dataFrame(buf, s, e);
+    return frame !== undefined ? frame : this.fullParse(buf, s, e);
+  }
+
+  /**
+   * The common line, `(S.F) <if> <id>#<data>[ R|T]` with an 11- or 29-bit id and 0–8 bytes, in one
+   * pass without helper calls; undefined for anything else (remote, FD, error frames, DLC suffix,
+   * or a mistake), which `fullParse` then handles or reports precisely.
+   */
+  private dataFrame(buf: Uint8Array, s: number, e: number): Frame | undefined {
+    if (buf[s] !== 0x28) return undefined;
+    let i = s + 1;
+    let sec = 0;
+    let c = 0;
+    const t0 = i;
+    while (i < e) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      sec = sec * 10 + c;
+      i++;
+    }
+    if (i === t0 || buf[i] !== 0x2e) return undefined;
+    i++;
+    const f0 = i;
+    while (i < e) {
+      c = buf[i] - 0x30;
+      if (c < 0 || c > 9) break;
+      sec = sec * 10 + c;
+      i++;
+    }
+    const digits = i - f0;
+    if (
+      digits === 0 ||
+      digits > 6 ||
+      sec > Number.MAX_SAFE_INTEGER ||
+      buf[i] !== 0x29 ||
+      buf[i + 1] !== SPACE
+    ) {
+      return undefined;
+    }
+    const timestamp = sec / POW10[digits];
+    i += 2;
+    const c0 = i;
+    while (i < e && buf[i] !== SPACE) i++;
+    if (i === c0 || i === e) return undefined;
+    const channel = this.channels.get(buf, c0, i);
+    i++;
+    const i0 = i;
+    let id = 0;
+    let h = 0;
+    while (i < e) {
+      h = HEX_VALUE[buf[i]];
+      if (h < 0) break;
+      id = id * 16 + h;
+      i++;
+    }
+    if (buf[i] !== HASH) return undefined;
+    const idDigits = i - i0;
+    let extended: boolean;
+    if (idDigits === 3 && id <= 0x7ff) extended = false;
+    else if (idDigits === 8 && id <= CAN_ERR_MASK) extended = true;
+    else return undefined;
+    i++;
+    let direction: 'rx' | 'tx' | undefined;
+    let end = e;
+    if (end - 2 >= i && buf[end - 2] === SPACE) {
+      const d = buf[end - 1];
+      if (d === 0x52) direction = 'rx';
+      else if (d === 0x54) direction = 'tx';
+      else return undefined;
+      end -= 2;
+    }
+    const n2 = end - i;
+    if (n2 > 16 || n2 & 1) return undefined;
+    const n = n2 >> 1;
+    const data = n === 0 ? EMPTY : new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const hi = HEX_VALUE[buf[i]];
+      const lo = HEX_VALUE[buf[i + 1]];
+      if ((hi | lo) < 0) return undefined;
+      data[k] = (hi << 4) | lo;
+      i += 2;
+    }
+    return direction === undefined
+      ? { id, extended, data, timestamp, channel }
+      : { id, extended, data, timestamp, channel, direction };
+  }
+
+  private fullParse(buf: Uint8Array, s: number, e: number): Frame | undefined {
     let i = s;
     if (buf[i] !== 0x28) fail(`expected '(' and a timestamp, found ${describeByte(buf, i, e)}`, s, i);
     i = readTimestamp(buf, s, i + 1, e, this.time);

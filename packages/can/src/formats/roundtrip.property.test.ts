@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FD_LENGTHS, type Frame, makeFrame, sameFrame } from '../frame.js';
 import type { LogFormat } from '../log.js';
 import { AscParser, ascFormatter } from './asc.js';
-import { candumpLine } from './candump.js';
+import { CandumpParser, candumpLine } from './candump.js';
 import { savvyCsvFormatter } from './csv.js';
 import { readLogText } from './index.js';
 import { trcFormatter } from './trc.js';
@@ -132,6 +132,46 @@ describe('property: the ASC one-pass path agrees with the full parser', () => {
         const b = full.event(buf, 0, start, buf.length);
         expect(b).toBeDefined();
         expect(a).toBeDefined();
+        expect(sameFrame(a!, b!)).toBe(true);
+        expect([a!.channel, a!.direction]).toEqual([b!.channel, b!.direction]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('property: the candump one-pass path agrees with the full parser', () => {
+  it('on data lines with and without direction', () => {
+    const line = fc.record({
+      sec: fc.integer({ min: 0, max: 2_000_000_000 }),
+      frac: fc.integer({ min: 0, max: 999_999 }),
+      fracDigits: fc.integer({ min: 1, max: 6 }),
+      channel: fc.constantFrom('can0', 'vcan12', 'slcan0'),
+      id: fc.integer({ min: 0, max: 0x1fffffff }),
+      extended: fc.boolean(),
+      bytes: fc.uint8Array({ maxLength: 8 }),
+      dir: fc.constantFrom('', ' R', ' T'),
+      lower: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(line, (l) => {
+        const id = l.extended
+          ? l.id.toString(16).padStart(8, '0')
+          : (l.id & 0x7ff).toString(16).padStart(3, '0');
+        const frac = String(l.frac).padStart(6, '0').slice(0, l.fracDigits);
+        let data = Array.from(l.bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+        if (!l.lower) data = data.toUpperCase();
+        const text = `(${l.sec}.${frac}) ${l.channel} ${id}#${data}${l.dir}`;
+        const buf = Buffer.from(text, 'latin1');
+        const p = new CandumpParser() as unknown as {
+          dataFrame(b: Uint8Array, s: number, e: number): Frame | undefined;
+          fullParse(b: Uint8Array, s: number, e: number): Frame | undefined;
+        };
+        const a = p.dataFrame(buf, 0, buf.length);
+        const b = p.fullParse(buf, 0, buf.length);
+        expect(a).toBeDefined();
+        expect(b).toBeDefined();
+        expect(a!.timestamp).toBe(Number(`${l.sec}.${frac}`));
         expect(sameFrame(a!, b!)).toBe(true);
         expect([a!.channel, a!.direction]).toEqual([b!.channel, b!.direction]);
       }),

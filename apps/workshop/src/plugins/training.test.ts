@@ -18,6 +18,7 @@ import {
 import { multipart, recordTranscript } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
+const SAVVY = new URL('../../../../../shared/data/can/savvycan_example_candump.log', import.meta.url);
 const LEAF = new URL('../../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url);
 
 let t: TestApp;
@@ -169,6 +170,53 @@ describe('recording uploads', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('vraie cause inconnue');
+  });
+});
+
+describe('DBC signals on a replay', () => {
+  const DBC = `VERSION ""
+BU_: A
+BO_ 258 Msg102: 6 A
+ SG_ Counter : 0|8@1+ (1,0) [0|255] "" A
+ SG_ Word : 8|16@1+ (0.5,0) [0|32767.5] "" A
+`;
+  async function postDbc(recordingId: number, name: string, content: string) {
+    const a = await t.as('formateur');
+    const body = multipart({ _csrf: a.csrf }, { name, content });
+    return t.app.inject({
+      method: 'POST',
+      url: `/training/recordings/${recordingId}/dbc`,
+      headers: { cookie: a.cookie, ...body.headers },
+      payload: body.payload,
+    });
+  }
+
+  it('decodes every frame the DBC describes and plots its signals', async () => {
+    const text = readFileSync(SAVVY, 'utf8');
+    const rec = (await upload('savvycan.log', text)).json();
+    const res = await postDbc(rec.id, 'bench.dbc', DBC);
+    expect(res.statusCode, res.body).toBe(200);
+    const data = JSON.parse(
+      /<script type="application\/json" id="dbc-data">([^<]*)<\/script>/.exec(res.body)![1]!,
+    );
+    // Expected values straight from the log's text: id 102, byte 0, and bytes 1–2 little-endian × 0.5.
+    const frames = text
+      .split('\n')
+      .filter((l) => / 102#/.test(l))
+      .map((l) => Buffer.from(l.split('#')[1]!, 'hex'));
+    expect(data.decoded).toBe(frames.length);
+    expect(data.series['Msg102.Counter'].map((p: number[]) => p[1])).toEqual(frames.map((b) => b[0]));
+    expect(data.series['Msg102.Word'][0][1]).toBe(frames[0]!.readUInt16LE(1) * 0.5);
+    expect(res.body).toContain('id="dbc-chart"');
+  });
+
+  it('refuses a DBC that does not parse, naming the line', async () => {
+    const rec = (await t.store.get<{ id: number }>(
+      "SELECT id FROM recordings WHERE kind = 'can' ORDER BY id LIMIT 1",
+    ))!;
+    const res = await postDbc(rec.id, 'bad.dbc', 'BO_ 258 Msg: 8 A\n SG_ bad : x|8@1+ (1,0) [0|1] "" A\n');
+    expect(res.statusCode).toBe(400);
+    expect(alertText(res.body)).toMatch(/DBC illisible : bad\.dbc:2: expected start bit/);
   });
 });
 

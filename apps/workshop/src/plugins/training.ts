@@ -28,6 +28,8 @@ import {
   checkRecording,
   createClass,
   createScenario,
+  type DbcSeries,
+  dbcSeries,
   getAssignment,
   getScenario,
   listApprentices,
@@ -203,32 +205,62 @@ ${
     },
   });
 
-  app.get('/training/recordings/:id', {
-    config: { access: TRAINERS },
-    schema: { tags: ['training'], params: idParams },
-    handler: async (req, reply) => {
-      const d = await replayData(store, (req.params as Id).id);
-      const body = html`<p>${d.name} — ${d.stats.frames} ${T(req, { fr: 'trames', en: 'frames' })}, ${d.stats.ids.length} ${T(req, { fr: 'identifiants', en: 'identifiers' })}, ${Math.round(d.stats.duration * 10) / 10} s${d.truncated ? html` (${T(req, { fr: 'rejoue les 5000 premières', en: 'replays the first 5000' })})` : ''}</p>
+  /** The replay page: frames to play at a speed factor, per-id statistics, DBC signals when given. */
+  const replayPage = async (req: FastifyRequest, id: number, signals?: DbcSeries): Promise<string> => {
+    const d = await replayData(store, id);
+    const body = html`<p>${d.name} — ${d.stats.frames} ${T(req, { fr: 'trames', en: 'frames' })}, ${d.stats.ids.length} ${T(req, { fr: 'identifiants', en: 'identifiers' })}, ${Math.round(d.stats.duration * 10) / 10} s${d.truncated ? html` (${T(req, { fr: 'rejoue les 5000 premières', en: 'replays the first 5000' })})` : ''}</p>
 <div class="replay-controls"><label>${T(req, { fr: 'Vitesse', en: 'Speed' })} <select id="replay-speed"><option value="0.5">×0,5</option><option value="1" selected>×1</option><option value="2">×2</option><option value="5">×5</option><option value="10">×10</option></select></label>
 <button type="button" id="replay-play">${T(req, { fr: 'Lecture', en: 'Play' })}</button> <button type="button" id="replay-stop">${T(req, { fr: 'Arrêt', en: 'Stop' })}</button> <span id="replay-time">0.000 s</span></div>
 <div class="replay-frames"><table><thead><tr><th>t (s)</th><th>ID</th><th>${T(req, { fr: 'Données', en: 'Data' })}</th></tr></thead><tbody id="replay-rows"></tbody></table></div>
 <h2>${T(req, { fr: 'Statistiques par identifiant', en: 'Per-identifier statistics' })}</h2>
 <table class="id-stats"><thead><tr><th>ID</th><th>${T(req, { fr: 'Trames', en: 'Frames' })}</th><th>${T(req, { fr: 'Période moyenne (ms)', en: 'Mean period (ms)' })}</th><th>${T(req, { fr: 'Octets qui changent', en: 'Changing bytes' })}</th><th>${T(req, { fr: 'Rejouées', en: 'Replayed' })}</th></tr></thead>
 <tbody>${d.stats.ids.map((s) => {
-        const id = s.id
-          .toString(16)
-          .toUpperCase()
-          .padStart(s.extended ? 8 : 3, '0');
-        return html`<tr data-id="${id}"><td><code>${id}</code></td><td>${s.count}</td><td>${s.period ? Math.round(s.period.mean * 10000) / 10 : '—'}</td><td>${s.changingBytes.join(', ')}</td><td class="replayed">0</td></tr>`;
-      })}</tbody></table>
-<p class="muted">${T(req, { fr: 'Les signaux DBC seront tracés quand le module DBC de @atelier/can sera disponible.', en: 'DBC signals will be plotted once the @atelier/can DBC module is available.' })}</p>
+      const id = s.id
+        .toString(16)
+        .toUpperCase()
+        .padStart(s.extended ? 8 : 3, '0');
+      return html`<tr data-id="${id}"><td><code>${id}</code></td><td>${s.count}</td><td>${s.period ? Math.round(s.period.mean * 10000) / 10 : '—'}</td><td>${s.changingBytes.join(', ')}</td><td class="replayed">0</td></tr>`;
+    })}</tbody></table>
+<h2>${T(req, { fr: 'Signaux DBC', en: 'DBC signals' })}</h2>
+<form method="post" action="/training/recordings/${id}/dbc" enctype="multipart/form-data" class="dbc">${csrfField(req)}
+<label>${T(req, { fr: 'Fichier DBC', en: 'DBC file' })} <input type="file" name="file" required></label> <button type="submit" id="dbc-plot">${T(req, { fr: 'Tracer les signaux', en: 'Plot the signals' })}</button></form>
+${
+  signals
+    ? html`<p class="dbc-summary">${signals.file} — ${signals.decoded} ${T(req, { fr: 'trames décodées', en: 'frames decoded' })}, ${Object.keys(signals.series).length} ${T(req, { fr: 'signaux tracés', en: 'signals plotted' })}</p>
+<div id="dbc-chart" class="chart"></div><script type="application/json" id="dbc-data">${jsonScript(signals)}</script>`
+    : ''
+}
 <script type="application/json" id="replay-data">${jsonScript(d.frames)}</script>`;
-      return sendPage(
-        reply,
-        renderPage(req, { fr: 'Relecture d’un enregistrement', en: 'Recording replay' }, body, {
-          scripts: ['/static/diagnostics.css', '/static/replay.js'],
-        }),
-      );
+    return renderPage(req, { fr: 'Relecture d’un enregistrement', en: 'Recording replay' }, body, {
+      scripts: [
+        '/static/diagnostics.css',
+        '/vendor/uplot/uPlot.min.css',
+        '/vendor/uplot/uPlot.iife.min.js',
+        '/static/replay.js',
+      ],
+    });
+  };
+
+  app.get('/training/recordings/:id', {
+    config: { access: TRAINERS },
+    schema: { tags: ['training'], params: idParams },
+    handler: async (req, reply) => sendPage(reply, await replayPage(req, (req.params as Id).id)),
+  });
+
+  // A DBC given for a replay: decoded here and plotted, not stored (it describes the bus, not the lesson).
+  app.post('/training/recordings/:id/dbc', {
+    config: { access: TRAINERS },
+    bodyLimit: MAX_RECORDING_BYTES + 64 * 1024,
+    schema: { tags: ['training'], params: idParams, consumes: ['multipart/form-data'] },
+    handler: async (req, reply) => {
+      const id = (req.params as Id).id;
+      const file = (req.body as { file?: UploadedFile } | undefined)?.file;
+      if (!file || typeof file !== 'object' || !('bytes' in file))
+        throw new UploadRefused({ fr: 'aucun fichier reçu', en: 'no file received' });
+      if (file.truncated)
+        throw new UploadRefused({ fr: 'fichier DBC trop volumineux', en: 'DBC file too large' }, 413);
+      const series = await dbcSeries(store, id, file.filename, file.bytes);
+      return sendPage(reply, await replayPage(req, id, series));
     },
   });
 

@@ -4,7 +4,15 @@
  * plays a scenario, the assessment of each apprentice's path against the expert path, and the
  * anonymised training export.
  */
-import { collectStats, detectFormat, type Frame, LogParseError, readLogText } from '@atelier/can';
+import {
+  collectStats,
+  DbcDecoder,
+  detectFormat,
+  type Frame,
+  LogParseError,
+  parseDbc,
+  readLogText,
+} from '@atelier/can';
 import {
   type Assessment,
   assessPath,
@@ -603,4 +611,70 @@ export function maskTranscriptVin(text: string): string {
     out.push(line);
   }
   return out.join('\n');
+}
+
+// ——— DBC signals of a replay ———
+
+export interface DbcSeries {
+  file: string;
+  decoded: number;
+  /** `Message.Signal` → [seconds from the first frame, value] points. */
+  series: Record<string, [number, number][]>;
+}
+
+/** Signals plotted at most, and points per signal: enough to read a replay, small enough for a page. */
+const MAX_SIGNALS = 8;
+const MAX_POINTS = 5000;
+
+/** Decodes a CAN recording with a DBC given as an upload; a bad DBC is refused naming its line. */
+export async function dbcSeries(
+  db: Db,
+  recordingId: number,
+  name: string,
+  bytes: Uint8Array,
+): Promise<DbcSeries> {
+  const file = checkRecordingName(name);
+  if (bytes.indexOf(0) >= 0)
+    throw new UploadRefused({
+      fr: 'contenu binaire : un DBC est un fichier texte',
+      en: 'binary content: a DBC is a text file',
+    });
+  let dbc: ReturnType<typeof parseDbc>;
+  try {
+    dbc = parseDbc(Buffer.from(bytes).toString('utf8'), file);
+  } catch (err) {
+    throw new UploadRefused({
+      fr: `DBC illisible : ${(err as Error).message}`,
+      en: `unreadable DBC: ${(err as Error).message}`,
+    });
+  }
+  if (!dbc.messages.length)
+    throw new UploadRefused({ fr: 'ce DBC ne décrit aucun message', en: 'this DBC describes no message' });
+  const r = await recordingContent(db, recordingId);
+  if (r.kind !== 'can')
+    throw new ValidationError({
+      fr: 'seul un journal CAN se décode avec un DBC',
+      en: 'only a CAN log decodes with a DBC',
+    });
+  const decoder = new DbcDecoder(dbc);
+  const series: Record<string, [number, number][]> = {};
+  let decoded = 0;
+  let t0: number | undefined;
+  for await (const f of readLogText(r.content, r.name)) {
+    t0 ??= f.timestamp;
+    const d = decoder.decode(f);
+    if (!d) continue;
+    decoded++;
+    for (const [sig, value] of Object.entries(d.signals)) {
+      if (typeof value !== 'number') continue;
+      const key = `${d.name}.${sig}`;
+      let points = series[key];
+      if (!points) {
+        if (Object.keys(series).length >= MAX_SIGNALS) continue;
+        points = series[key] = [];
+      }
+      if (points.length < MAX_POINTS) points.push([Math.round((f.timestamp - t0) * 1e6) / 1e6, value]);
+    }
+  }
+  return { file, decoded, series };
 }

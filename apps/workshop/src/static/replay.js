@@ -53,3 +53,35 @@
   });
   document.getElementById('replay-stop')?.addEventListener('click', stop);
 })();
+
+// DBC signals decoded from the recording, one line each on a common time axis (uPlot.join aligns them).
+(() => {
+  const dataEl = document.getElementById('dbc-data');
+  const chartEl = document.getElementById('dbc-chart');
+  if (!dataEl || !chartEl || !window.uPlot) return;
+  const { series } = JSON.parse(dataEl.textContent);
+  const names = Object.keys(series);
+  if (!names.length) return;
+  const tables = names.map((n) => [series[n].map((p) => p[0]), series[n].map((p) => p[1])]);
+  const data = window.uPlot.join(tables);
+  const palette = ['#0b5fff', '#1a8f3c', '#b3261e', '#8a4fff', '#f28c28', '#00838f', '#5f6b7a', '#6b4f00'];
+  new window.uPlot(
+    {
+      width: Math.max(300, chartEl.clientWidth - 8),
+      height: 320,
+      scales: { x: { time: false } },
+      series: [
+        { label: 't (s)' },
+        ...names.map((n, i) => ({
+          label: n,
+          stroke: palette[i % palette.length],
+          width: 1.5,
+          spanGaps: true,
+        })),
+      ],
+    },
+    data,
+    chartEl,
+  );
+  chartEl.setAttribute('data-signals', String(names.length));
+})();

@@ -31,6 +31,7 @@ export const DIAGNOSTICS_ACCESS: [string, string][] = [
   ['GET /training', 'ATMID'],
   ['POST /training/recordings', 'ID'],
   ['GET /training/recordings/:id', 'ID'],
+  ['POST /training/recordings/:id/dbc', 'ID'],
   ['GET /api/training/recordings/:id/replay', 'ID'],
   ['POST /training/scenarios', 'ID'],
   ['GET /training/scenarios/:id', 'ID'],

@@ -24,7 +24,8 @@ function atelier(...args: string[]) {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'atelier-cli-cat-'));
 
-describe('atelier can cat', () => {
+// Each case spawns the CLI (Node + tsx start-up, ~0.5–2 s on a loaded machine).
+describe('atelier can cat', { timeout: 120_000 }, () => {
   it('prints the Leaf recording as 5588 JSON lines with the exact shape', () => {
     const r = atelier('can', 'cat', LEAF, '--json');
     expect(r.code).toBe(0);
@@ -95,7 +96,7 @@ describe('atelier can cat', () => {
   });
 });
 
-describe('atelier can convert', () => {
+describe('atelier can convert', { timeout: 120_000 }, () => {
   it('converts through every format and back to the same frames', () => {
     const dir = tmp();
     const direct = atelier('can', 'cat', SAVVY, '--json').stdout.trimEnd().split('\n');

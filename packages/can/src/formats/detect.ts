@@ -35,7 +35,8 @@ export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
 
 /**
  * The format of the log at `path`: from the extension, except `.txt` and unknown ones which are
- * sniffed; a `.log` whose content is candump's screen output is read as such. Throws a
+ * sniffed; a `.log` whose content is clearly another format (candump screen output, ASC, TRC,
+ * SavvyCAN CSV) is read as that format. Throws a
  * LogParseError when the content says nothing (empty, binary, unknown).
  */
 export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
@@ -47,7 +48,8 @@ export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
     throw new LogParseError(path, line, `binary content (NUL byte at offset ${nul}): not a text log`);
   }
   const sniffed = sniffFormat(firstBytes);
-  if (byName === 'candump' && sniffed === 'candump-screen') return sniffed;
+  // `.log` is what many tools call any log: let clear content (screen output, ASC, TRC) decide.
+  if (byName === 'candump' && sniffed) return sniffed;
   if (byName) return byName;
   if (sniffed) return sniffed;
   throw new LogParseError(

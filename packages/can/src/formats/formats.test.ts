@@ -435,6 +435,8 @@ describe('format detection', () => {
     expect(detectFormat('a', bytes('Time Stamp,ID,Extended,Dir,Bus,LEN,D1\n'))).toBe('csv');
     expect(detectFormat('dump', bytes('  can0  123   [1]  11\n'))).toBe('candump-screen');
     expect(detectFormat('dump.log', bytes(' (1.000000)  can0  123   [1]  11\n'))).toBe('candump-screen');
+    expect(detectFormat('vector.log', bytes('date Thu Jan 6 01:46:01.949 pm 2022\nbase hex\n'))).toBe('asc');
+    expect(detectFormat('odd.log', bytes('nothing known\n'))).toBe('candump');
   });
 
   it('refuses empty, binary and unknown content with a LogParseError', () => {

@@ -698,6 +698,8 @@ ${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
       res.write(
         `event: status\ndata: ${JSON.stringify({ state: runtime.isConnected(s.id) ? 'connected' : s.state, problem: s.status_message || undefined })}\n\n`,
       );
+      // A browser that went away mid-write must not take the server with it.
+      res.on('error', () => {});
       const unsubscribe = runtime.hub.subscribe(topic(s.id), (chunk) => res.write(chunk));
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
       req.raw.on('close', () => {

@@ -60,8 +60,9 @@ async function login(page: Page, who: string) {
   await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
 }
 
+/** Clicks a button that submits a form and waits for the page it leads to (not the one already loaded). */
 async function click(page: Page, selector: string) {
-  await Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
 }
 
 const shot = (page: Page, name: string) =>
@@ -247,5 +248,47 @@ describe('diagnostic sessions in the browser', () => {
       await context.close();
     },
     180_000,
+  );
+  it.skipIf(!HAVE_CHROMIUM)(
+    'an instructor replays a real CAN log at ×10 with per-id counts, and plots DBC signals',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await login(page, 'formateur');
+      await page.goto(`${server.url}/training`);
+      await page.setInputFiles(
+        'form.upload input[type=file]',
+        fileURLToPath(
+          new URL('../../../../../shared/data/can/savvycan_example_candump.log', import.meta.url),
+        ),
+      );
+      await click(page, '#upload');
+      await click(page, 'ul.recordings li:has-text("savvycan_example_candump.log") a');
+      await page.selectOption('#replay-speed', '10');
+      await page.click('#replay-play');
+      await expect
+        .poll(async () => Number(await page.locator('body').getAttribute('data-replayed')), {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(200);
+      expect(Number(await page.locator('tr[data-id="102"] .replayed').innerText())).toBeGreaterThan(0);
+      expect(await page.locator('#replay-rows tr').count()).toBeGreaterThan(10);
+      await shot(page, '7-replay');
+      const dbc = join(dir, 'bench.dbc');
+      writeFileSync(
+        dbc,
+        'VERSION ""\nBU_: A\nBO_ 258 Msg102: 6 A\n SG_ Counter : 0|8@1+ (1,0) [0|255] "" A\n SG_ Word : 8|16@1+ (0.5,0) [0|32767.5] "" A\n',
+      );
+      await page.setInputFiles('form.dbc input[type=file]', dbc);
+      await click(page, '#dbc-plot');
+      await page.waitForSelector('#dbc-chart canvas');
+      expect(await page.locator('#dbc-chart').getAttribute('data-signals')).toBe('2');
+      await shot(page, '8-dbc-signals');
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    120_000,
   );
 });

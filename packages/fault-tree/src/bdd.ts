@@ -125,8 +125,9 @@ export class ComputedTable {
  */
 export class Bdd {
   readonly nodes: NodeTable;
-  private cache = new ComputedTable(16);
-  private cacheBits = 16;
+  // small at first (a tiny tree should not pay for filling megabytes), grown with the node count
+  private cache = new ComputedTable(12);
+  private cacheBits = 12;
 
   constructor(maxNodes?: number) {
     this.nodes = new NodeTable(1 << 12, maxNodes);

@@ -30,8 +30,8 @@ const OP_DIFF = 3;
  */
 export class Zbdd {
   readonly nodes = new NodeTable(1 << 12);
-  private cache = new ComputedTable(18);
-  private cacheBits = 18;
+  private cache = new ComputedTable(12);
+  private cacheBits = 12;
   private ops = new Map<number, ComputedTable>();
 
   node(v: number, hi: Node, lo: Node): Node {
@@ -49,7 +49,7 @@ export class Zbdd {
   private table(op: number): ComputedTable {
     let t = this.ops.get(op);
     if (!t) {
-      t = new ComputedTable(18);
+      t = new ComputedTable(this.cacheBits);
       this.ops.set(op, t);
     }
     return t;

@@ -183,6 +183,14 @@ describe('candump -l reader', () => {
 });
 
 describe('candump -l writer', () => {
+  it('reports an output that cannot be created as an error, not a crash', async () => {
+    const err = await writeLog(join(tmp(), 'no/such/dir/out.log'), [makeFrame({ id: 1 })], 'candump').catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(err.code).toBe('ENOENT');
+  });
+
   it('writes lines the way candump does', () => {
     expect(
       candumpLine(makeFrame({ id: 0x79b, data: [2, 0x21, 1], timestamp: 1641469561.9497, direction: 'tx' })),

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { type Frame, validateFrame } from '../frame.js';
 import type { LogFormat, LogWriter } from '../log.js';
 
@@ -34,15 +35,24 @@ export class TextLogWriter implements LogWriter {
   private count = 0;
   private started = false;
   private closed = false;
+  /** The stream's first error (e.g. the file cannot be created): thrown by the next write or close. */
+  private failure: Error | undefined;
+  private readonly onError = (err: Error) => {
+    this.failure ??= err;
+  };
 
   constructor(
     readonly format: LogFormat,
     private readonly out: Writable,
     private readonly formatter: LineFormatter,
     private readonly ownsStream: boolean,
-  ) {}
+  ) {
+    // An 'error' event without a listener would kill the process.
+    out.on('error', this.onError);
+  }
 
   write(frame: Frame): void | Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.closed) throw new LogWriteError(this.format, this.count, 'writer is closed');
     const problem = validateFrame(frame);
     if (problem) throw new LogWriteError(this.format, this.count, problem);
@@ -84,17 +94,22 @@ export class TextLogWriter implements LogWriter {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed) {
+      if (this.failure) throw this.failure;
+      return;
+    }
     this.closed = true;
     if (!this.started && this.formatter.header) this.pending += this.formatter.header(undefined);
     if (this.formatter.trailer) this.pending += this.formatter.trailer();
-    await this.flush();
+    if (!this.failure) await this.flush();
     if (this.ownsStream) {
-      await new Promise<void>((resolve, reject) => {
-        this.out.once('error', reject);
-        this.out.end(() => resolve());
+      if (!this.failure) this.out.end();
+      await finished(this.out).catch((err: Error) => {
+        this.failure ??= err;
       });
     }
+    if (!this.ownsStream) this.out.off('error', this.onError);
+    if (this.failure) throw this.failure;
   }
 }
 

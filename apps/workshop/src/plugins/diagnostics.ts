@@ -382,7 +382,7 @@ ${
 <form method="post" action="/diagnostics/${s.id}/finish" class="inline">${csrfField(req)}<button type="submit" class="secondary" id="finish">${T(req, { fr: 'Terminer la session', en: 'Finish the session' })}</button></form></div>`
     : ''
 }
-<p><a href="/diagnostics/${s.id}/report" id="report-link">${T(req, { fr: 'Rapport client imprimable', en: 'Printable customer report' })}</a> · <a href="/diagnostics/${s.id}/traffic">${T(req, { fr: 'Trafic brut (transcript ELM327)', en: 'Raw traffic (ELM327 transcript)' })}</a></p>
+<p><a href="/diagnostics/${s.id}/report" id="report-link">${T(req, { fr: 'Rapport client imprimable', en: 'Printable customer report' })}</a> · <a href="/diagnostics/${s.id}/traffic">${T(req, s.adapter_kind === 'socketcan' ? { fr: 'Trafic brut (trames CAN, candump)', en: 'Raw traffic (CAN frames, candump)' } : { fr: 'Trafic brut (transcript ELM327)', en: 'Raw traffic (ELM327 transcript)' })}</a></p>
 </div>
 ${readingsSection(req, s, readings)}
 <section class="card live" id="live">
@@ -717,7 +717,10 @@ ${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
       const t = await trafficOf(store, s.id);
       return reply
         .type('text/plain; charset=utf-8')
-        .header('content-disposition', `attachment; filename="session-${s.id}.elm327.txt"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="session-${s.id}.${t.format === 'candump' ? 'candump.log' : 'elm327.txt'}"`,
+        )
         .send(t.text);
     },
   });

@@ -6,6 +6,8 @@
  */
 import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type Bus, openBus, openLogWriter, record } from '@atelier/can';
 import {
   Elm327Emulator,
   Elm327Link,
@@ -15,7 +17,7 @@ import {
   type TcpService,
   Transcript,
 } from '@atelier/elm327';
-import { type DiagnosticLink, LinkError, type Responder } from '@atelier/obd';
+import { type DiagnosticLink, IsoTpLink, LinkError, type Responder } from '@atelier/obd';
 import type { Text } from '../i18n.js';
 import { ValidationError } from './errors.js';
 
@@ -106,8 +108,8 @@ export function parseAdapterChoice(kind: string, spec: string): AdapterChoice {
 /** An open link and what must be closed with it. */
 export interface OpenedAdapter {
   link: DiagnosticLink;
-  /** Raw traffic format: the ELM327 transcript. */
-  trafficFormat: 'elm327-transcript';
+  /** Raw traffic format: the ELM327 transcript, or CAN frames as a candump log. */
+  trafficFormat: 'elm327-transcript' | 'candump';
   /** Stops the link and, for scenarios, the emulator behind it. */
   close(): Promise<void>;
   /** For scenarios: stops the emulator only (the adapter drops as if unplugged). */
@@ -118,6 +120,8 @@ export interface OpenOptions {
   onTraffic: (line: string) => void;
   /** For scenarios: the responder that plays the vehicle. */
   responder?: () => Promise<Responder>;
+  /** Opens a CAN bus endpoint by interface name (SocketCAN by default; a virtual bus in tests). */
+  openBus?: (name: string) => Promise<Bus>;
 }
 
 /** Opens an adapter choice. Errors come out as AdapterProblem with words for the user. */
@@ -176,15 +180,29 @@ export async function openAdapterChoice(choice: AdapterChoice, opts: OpenOptions
       });
       return { link, trafficFormat: 'elm327-transcript', close: () => link.close().catch(() => {}) };
     }
-    // SocketCAN: the ISO-TP link is looked up at run time, like the CLI does, so that the app works
-    // before and after it lands in @atelier/can.
-    const can = (await import('@atelier/can')) as Record<string, unknown>;
-    const IsoTpLink = can.IsoTpLink as (new (bus: unknown) => DiagnosticLink) | undefined;
-    const openBus = can.openBus as ((spec: string) => Promise<unknown>) | undefined;
-    if (!IsoTpLink || !openBus) throw new AdapterProblem('unsupported', `socketcan:${choice.spec}`);
-    const bus = await openBus(`socketcan:${choice.spec}`);
+    // SocketCAN: ISO-TP over the bus, and a second endpoint on the same interface recording every
+    // frame (ours and the ECUs') as a candump log, the raw traffic of the session.
+    const open = opts.openBus ?? ((name: string) => openBus(`socketcan:${name}`));
+    const bus = await open(choice.spec);
+    const tap = await open(choice.spec);
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        opts.onTraffic(String(chunk));
+        done();
+      },
+    });
+    const recorder = record(tap, openLogWriter(sink, 'candump', { defaultChannel: choice.spec }));
     const link = new IsoTpLink(bus);
-    return { link, trafficFormat: 'elm327-transcript', close: () => link.close().catch(() => {}) };
+    return {
+      link,
+      trafficFormat: 'candump',
+      close: async () => {
+        await link.close().catch(() => {});
+        await recorder.stop().catch(() => {});
+        await tap.close();
+        await bus.close();
+      },
+    };
   } catch (err) {
     // While opening, a transport that goes away means it could not be reached at all.
     const p = AdapterProblem.from(err, `${choice.kind}:${choice.spec}`);

@@ -4,6 +4,7 @@
  * arrives (readings at once, samples and traffic in small batches) so that an adapter dropping —
  * or the server stopping — loses at most the last batch interval of live samples.
  */
+import type { Bus } from '@atelier/can';
 import { PidPoller } from '@atelier/elm327';
 import { DisconnectedError, decodePid, FUNCTIONAL, LinkError, PIDS, type Responder } from '@atelier/obd';
 import type { Store } from '../store/store.js';
@@ -82,6 +83,8 @@ export class DiagnosticsRuntime {
   readonly hub = new LiveHub();
   private active = new Map<number, Active>();
   private readonly flushMs: number;
+  /** Opens CAN bus endpoints for SocketCAN sessions (SocketCAN itself when unset; a virtual bus in tests). */
+  openBus?: (name: string) => Promise<Bus>;
 
   constructor(
     private readonly store: Store,
@@ -118,12 +121,19 @@ export class DiagnosticsRuntime {
     let adapter: OpenedAdapter;
     try {
       adapter = await openAdapterChoice(choice, {
-        onTraffic: (line) => traffic.push(`${line}\n`),
+        // Transcript lines come one by one without their newline; candump writes whole lines.
+        onTraffic: (line) => traffic.push(line.endsWith('\n') ? line : `${line}\n`),
         responder,
+        openBus: this.openBus,
       });
     } catch (err) {
       const p = AdapterProblem.from(err, `${choice.kind}:${choice.spec}`);
-      await appendTraffic(this.store, sessionId, 'elm327-transcript', traffic.join(''));
+      await appendTraffic(
+        this.store,
+        sessionId,
+        choice.kind === 'socketcan' ? 'candump' : 'elm327-transcript',
+        traffic.join(''),
+      );
       await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
       throw p;
     }
@@ -140,7 +150,7 @@ export class DiagnosticsRuntime {
     const samples = a.samples.splice(0);
     const traffic = a.traffic.splice(0).join('');
     await saveSamples(this.store, sessionId, samples);
-    await appendTraffic(this.store, sessionId, 'elm327-transcript', traffic);
+    await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, traffic);
   }
 
   /** Serialises the uses of one link: a read while live data polls would interleave requests. */
@@ -272,7 +282,7 @@ export class DiagnosticsRuntime {
     if (a.flushTimer) clearInterval(a.flushTimer);
     a.live?.abort.abort();
     await saveSamples(this.store, sessionId, a.samples.splice(0));
-    await appendTraffic(this.store, sessionId, 'elm327-transcript', a.traffic.splice(0).join(''));
+    await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, a.traffic.splice(0).join(''));
     await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
     this.hub.publish(topic(sessionId), 'status', { state: 'disconnected', problem: p.code });
     await a.adapter.close().catch(() => {});
@@ -288,7 +298,7 @@ export class DiagnosticsRuntime {
       if (a.flushTimer) clearInterval(a.flushTimer);
       await a.adapter.close().catch(() => {});
       // Traffic written while closing (ATZ/ATPC…).
-      await appendTraffic(this.store, sessionId, 'elm327-transcript', a.traffic.splice(0).join(''));
+      await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, a.traffic.splice(0).join(''));
     }
     await setDiagState(this.store, sessionId, state === 'closed' ? 'closed' : 'new', '', this.clock.now());
     this.hub.publish(topic(sessionId), 'status', { state: state === 'closed' ? 'closed' : 'new' });

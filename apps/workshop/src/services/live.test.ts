@@ -1,0 +1,143 @@
+/**
+ * The reading and live-data services below the routes: "could not ask" is never "no code", a drop
+ * mid-read keeps what was read, SocketCAN sessions speak ISO-TP and record the CAN frames as a
+ * candump log, and the SSE hub fans out each event once.
+ */
+import { readLogText, VirtualBus } from '@atelier/can';
+import { type DiagnosticLink, DisconnectedError, type LinkRequest, NoResponseError } from '@atelier/obd';
+import { loadScenario, ResponderLink, serveOnBus, Vehicle } from '@atelier/vehicle-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../testing.js';
+import { parseAdapterChoice } from './adapters.js';
+import { createDiagSession, readingsOf, trafficOf } from './diagnostics.js';
+import { DiagnosticsRuntime, LiveHub } from './live.js';
+import { type Reading, readVehicle } from './vehicle-read.js';
+
+const car = () => Vehicle.fromScenario(loadScenario('vacuum-leak'));
+
+/** A link to the simulated car that fails chosen services the way a real link does. */
+function failing(fail: (req: LinkRequest) => Error | undefined): DiagnosticLink {
+  const inner = new ResponderLink(car());
+  return {
+    info: inner.info,
+    request: async (req) => {
+      const err = fail(req);
+      if (err) throw err;
+      return inner.request(req);
+    },
+    close: () => inner.close(),
+  };
+}
+
+describe('readVehicle', () => {
+  it('reads VIN, codes per ECU, readiness and freeze frame from the simulated car', async () => {
+    const got: Reading[] = [];
+    const summary = await readVehicle(new ResponderLink(car()), async (r) => {
+      got.push(r);
+    });
+    expect(summary.vin).toBe(loadScenario('vacuum-leak').vin);
+    expect(got.find((r) => r.kind === 'dtcs' && r.item === 'stored' && r.ecu === '7E8')?.value).toContain(
+      'P0171',
+    );
+    expect(got.some((r) => r.kind === 'readiness' && r.ecu === '7E8')).toBe(true);
+    expect(got.find((r) => r.kind === 'freeze' && r.item === 'dtc')?.value).toBe('P0171');
+    const rpm = got.find((r) => r.kind === 'freeze' && r.item === '0C');
+    expect(typeof rpm?.value).toBe('number');
+    expect(got.filter((r) => r.kind === 'error')).toEqual([]);
+  });
+
+  it('records a question nobody answered as not read, never as an empty list', async () => {
+    const got: Reading[] = [];
+    await readVehicle(
+      failing((req) => (req.data[0] === 0x03 ? new NoResponseError('NO DATA') : undefined)),
+      async (r) => {
+        got.push(r);
+      },
+    );
+    expect(got.some((r) => r.kind === 'dtcs' && r.item === 'stored')).toBe(false);
+    expect(got.find((r) => r.kind === 'error' && r.item === 'dtcs.stored')?.value).toEqual({
+      code: 'no-response',
+      message: 'NoResponseError: NO DATA',
+    });
+    // The other questions were still asked.
+    expect(got.some((r) => r.kind === 'dtcs' && r.item === 'pending')).toBe(true);
+  });
+
+  it('stops at a disconnection, after saving everything read before it', async () => {
+    const got: Reading[] = [];
+    await expect(
+      readVehicle(
+        failing((req) => (req.data[0] === 0x07 ? new DisconnectedError('socket closed') : undefined)),
+        async (r) => {
+          got.push(r);
+        },
+      ),
+    ).rejects.toThrow(DisconnectedError);
+    expect(got.some((r) => r.kind === 'vin')).toBe(true);
+    expect(got.some((r) => r.kind === 'dtcs' && r.item === 'stored')).toBe(true);
+    expect(got.some((r) => r.kind === 'readiness')).toBe(false);
+  });
+});
+
+describe('LiveHub', () => {
+  it('sends each event to every subscriber of its topic, drops a failing one, and unsubscribes', () => {
+    const hub = new LiveHub();
+    const a: string[] = [];
+    const b: string[] = [];
+    const offA = hub.subscribe('session:1', (c) => a.push(c));
+    hub.subscribe('session:1', (c) => b.push(c));
+    hub.subscribe('session:1', () => {
+      throw new Error('socket gone');
+    });
+    hub.subscribe('session:2', () => {
+      throw new Error('must not be called');
+    });
+    expect(hub.publish('session:1', 'sample', { t: 1, pid: '0C', value: 800 })).toBe(2);
+    expect(a).toEqual(['event: sample\ndata: {"t":1,"pid":"0C","value":800}\n\n']);
+    expect(b).toEqual(a);
+    offA();
+    expect(hub.publish('session:1', 'mark', { label: 'x' })).toBe(1);
+    expect(a).toHaveLength(1);
+    expect(hub.subscribers('session:1')).toBe(1);
+  });
+});
+
+describe('a SocketCAN session (on a virtual bus)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp();
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('reads the car through ISO-TP and records every frame as a candump log', async () => {
+    const served = serveOnBus(new VirtualBus('workshop-test'), car());
+    const runtime = new DiagnosticsRuntime(t.store, t.clock);
+    runtime.openBus = async (name) => new VirtualBus(name === 'vcan7' ? 'workshop-test' : name);
+    try {
+      const s = await createDiagSession(
+        t.store,
+        { roId: t.demo.orderIds.diag!, adapter: parseAdapterChoice('socketcan', 'vcan7') },
+        t.demo.users.ines!,
+        t.clock.now(),
+      );
+      await runtime.connect(s.id, { kind: 'socketcan', spec: 'vcan7' });
+      await runtime.read(s.id);
+      await runtime.disconnect(s.id);
+      const readings = await readingsOf(t.store, s.id);
+      expect(
+        readings.find((r) => r.kind === 'dtcs' && r.item === 'stored' && r.ecu === '7E8')?.value,
+      ).toContain('P0171');
+      const traffic = await trafficOf(t.store, s.id);
+      expect(traffic.format).toBe('candump');
+      const frames = [];
+      for await (const f of readLogText(traffic.text, 'session.log')) frames.push(f);
+      // The functional requests and the engine ECU's answers (multi-frame VIN with flow control included).
+      expect(frames.some((f) => f.id === 0x7df && f.data[1] === 0x09 && f.data[2] === 0x02)).toBe(true);
+      expect(frames.some((f) => f.id === 0x7e8 && f.data[0]! >> 4 === 1)).toBe(true);
+      expect(frames.some((f) => f.id === 0x7e0 && f.data[0]! >> 4 === 3)).toBe(true);
+    } finally {
+      served.close();
+      await runtime.closeAll();
+    }
+  }, 30_000);
+});

@@ -128,6 +128,13 @@ describe('atelier can convert', { timeout: 120_000 }, () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('reports an output that cannot be created, without a stack trace', () => {
+    const r = atelier('can', 'convert', LEAF, join(tmp(), 'missing-dir', 'out.asc'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^atelier can: ENOENT/);
+    expect(r.stderr).not.toMatch(/node:events|at .*\.ts:\d+/);
+  });
+
   it('refuses an output without a known extension and an output that is the input', () => {
     expect(atelier('can', 'convert', LEAF, join(tmp(), 'out.bin')).code).toBe(2);
     expect(atelier('can', 'convert', LEAF, LEAF).code).toBe(2);

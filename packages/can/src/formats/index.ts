@@ -17,15 +17,16 @@ export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump
 export { CandumpScreenParser } from './candump-screen.js';
 export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 export { detectFormat, formatFromExtension, sniffFormat } from './detect.js';
+export type { LineParser } from './line-reader.js';
 export { TrcParser, trcFormatter } from './trc.js';
-export { LogWriteError } from './writer.js';
+export { type LineFormatter, LogWriteError } from './writer.js';
 
 export interface WriteOptions {
   /** Channel for frames that name none (else candump writes `can0`, ASC/TRC bus 1, CSV bus 0). */
   defaultChannel?: string;
 }
 
-const PARSERS: Record<LogFormat, ((o: ReadOptions) => LineParser) | undefined> = {
+const PARSERS: Record<LogFormat, (o: ReadOptions) => LineParser> = {
   candump: () => new CandumpParser(),
   'candump-screen': () => new CandumpScreenParser(),
   asc: (o) => new AscParser(o),
@@ -43,7 +44,7 @@ const FORMATTERS: Record<LogFormat, (() => LineFormatter) | undefined> = {
 
 function parserFor(file: string, format: LogFormat, options: ReadOptions): () => LineParser {
   const make = PARSERS[format];
-  if (!make) throw new Error(`${file}: reading ${format} logs is not supported`);
+  if (!make) throw new TypeError(`${file}: unknown log format '${format}'`);
   return () => make(options);
 }
 

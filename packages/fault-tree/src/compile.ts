@@ -57,7 +57,7 @@ export function chooseTop(model: Model, top?: string): string {
   if (tops.length !== 1)
     throw new ModelError(
       tops.length
-        ? `several top gates (${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', …' : ''}); choose one`
+        ? `several top gates (${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', …' : ''}); choose one (option top, --top on the command line)`
         : 'the model has no gate',
     );
   return tops[0];

@@ -28,6 +28,9 @@ const frames = [
 ];
 
 function sample(format: LogFormat): string {
+  if (format === 'candump-screen') {
+    return ' (1641469561.949700)  can0  7DF   [3]  02 01 0C\n  can1  18DAF110   [2]  01 02\n  can0  123   [2]  remote request\n  can0  100  [12]  00 01 02 03 04 05 06 07 08 09 0A 0B\n';
+  }
   const f: LineFormatter =
     format === 'candump'
       ? { line: (x) => `${candumpLine(x)}\n` }
@@ -72,6 +75,7 @@ describe('property: damaged logs give frames or a LogParseError, never a crash',
     ['asc', 'f.asc'],
     ['trc', 'f.trc'],
     ['csv', 'f.csv'],
+    ['candump-screen', 'f.txt'],
   ] as const)('%s', async (format, name) => {
     const text = sample(format);
     await fc.assert(

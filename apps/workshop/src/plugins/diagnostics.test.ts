@@ -240,6 +240,35 @@ describe('a training session on a simulated scenario', () => {
     expect(again.body).toContain('l&#39;adaptateur n&#39;est pas connecté');
   }, 60_000);
 
+  it('compares live data with a stored reference run', async () => {
+    const withSamples = await t.store.all<{ session_id: number; user: string }>(
+      'SELECT DISTINCT s.session_id, u.login AS user FROM diag_samples s JOIN diag_sessions d ON d.id = s.session_id JOIN users u ON u.id = d.user_id ORDER BY s.session_id',
+    );
+    const leoRun = withSamples.find((x) => x.user === 'leo')!;
+    const emmaRun = withSamples.find((x) => x.user === 'emma')!;
+    expect(
+      (
+        await post('emma', `/diagnostics/${emmaRun.session_id}/reference`, {
+          referenceId: String(leoRun.session_id),
+        })
+      ).statusCode,
+    ).toBe(303);
+    const data = (
+      await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${emmaRun.session_id}/samples` })
+    ).json();
+    expect(data.reference.id).toBe(leoRun.session_id);
+    expect(data.reference.samples).toEqual(await samplesOf(t.store, leoRun.session_id));
+    expect(data.samples.length).toBeGreaterThan(0);
+    // A session is not its own reference.
+    expect(
+      (
+        await post('emma', `/diagnostics/${emmaRun.session_id}/reference`, {
+          referenceId: String(emmaRun.session_id),
+        })
+      ).statusCode,
+    ).toBe(400);
+  });
+
   it("refuses another learner's actions on a session", async () => {
     const s = await t.store.get<{ id: number }>(
       "SELECT d.id FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE u.login = 'leo' LIMIT 1",

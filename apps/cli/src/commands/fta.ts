@@ -1,17 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  type AnalysisReport,
-  type Approximation,
-  analyzeCompiled,
-  compile,
-  Diagnosis,
-  loadModel,
-  uncertainty,
-  writeMef,
-  writeYamlModel,
-} from '@atelier/fault-tree';
+import type { AnalysisReport, Approximation, UncertaintyReport } from '@atelier/fault-tree';
 import { type CliContext, type Command, type Lang, UsageError, writeOut } from '../context.js';
 
 const USAGE: Record<string, Record<Lang, string>> = {
@@ -122,7 +112,11 @@ function positiveInt(v: string | undefined, name: string, lang: Lang, usage: str
   return n;
 }
 
+// The engine is loaded when an fta subcommand runs, so other commands do not pay for it at start.
+const engine = () => import('@atelier/fault-tree');
+
 async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
+  const { analyzeCompiled, compile, loadModel, uncertainty } = await engine();
   const usage = USAGE.analyze[ctx.lang];
   const start = performance.now();
   const { values, positionals } = parseArgs({
@@ -205,12 +199,7 @@ async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-function humanReport(
-  r: AnalysisReport,
-  lang: Lang,
-  seconds: number,
-  unc?: ReturnType<typeof uncertainty>,
-): string {
+function humanReport(r: AnalysisReport, lang: Lang, seconds: number, unc?: UncertaintyReport): string {
   const fr = lang === 'fr';
   const rows: [string, string][] = [
     [fr ? 'Événement sommet' : 'Top event', r.top],
@@ -259,6 +248,7 @@ function humanReport(
 }
 
 async function posteriorCmd(args: string[], ctx: CliContext): Promise<number> {
+  const { Diagnosis, loadModel } = await engine();
   const usage = USAGE.posterior[ctx.lang];
   const { values, positionals } = parseArgs({
     args,
@@ -301,6 +291,7 @@ async function posteriorCmd(args: string[], ctx: CliContext): Promise<number> {
 }
 
 async function convertCmd(args: string[], ctx: CliContext): Promise<number> {
+  const { loadModel, writeMef, writeYamlModel } = await engine();
   const usage = USAGE.convert[ctx.lang];
   if (args.includes('--help') || args.includes('-h')) {
     ctx.stdout.write(`${usage}\n`);

@@ -121,6 +121,9 @@
       div.setAttribute('data-problem', s.problem || 'disconnected');
       div.textContent = config.problems[s.problem || 'disconnected'] || config.problems.unknown;
       problemEl.replaceChildren(div);
+      // What needs the adapter cannot be used until the page is reloaded and it reconnects.
+      for (const b of document.querySelectorAll('#read, #live-start, #live-pause, #guided-verify'))
+        b.disabled = true;
     }
   }
 

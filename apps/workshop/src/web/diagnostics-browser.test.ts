@@ -218,6 +218,7 @@ describe('diagnostic sessions in the browser', () => {
       // Without reloading: the status turns, the message says what to check, the values stay.
       await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 10_000 });
       expect(await apprentice.locator('#adapter-status').innerText()).toBe('liaison perdue');
+      expect(await apprentice.locator('#read').isDisabled()).toBe(true);
       expect(await apprentice.locator('#problem').innerText()).toContain(
         'tout ce qui a déjà été lu est conservé',
       );

@@ -74,9 +74,9 @@ const CCF_MODEL = `<?xml version="1.0"?>
   </define-CCF-group>
 </opsa-mef>
 `;
-const ccfDir = mkdtempSync(join(tmpdir(), 'fta-ccf-'));
-writeFileSync(join(ccfDir, 'voting-ccf.xml'), CCF_MODEL);
-CASES.push({ id: 'MGL + alpha-factor', files: [join(ccfDir, 'voting-ccf.xml')] });
+// `@generated/` files are written into the suite's temporary directory before SCRAM runs
+const GENERATED: Record<string, string> = { 'voting-ccf.xml': CCF_MODEL };
+CASES.push({ id: 'MGL + alpha-factor', files: ['@generated/voting-ccf.xml'] });
 
 /**
  * Models left out, and why. Each is still read by our parser in a test below, so that what we
@@ -170,10 +170,13 @@ describe.skipIf(!haveScram)(
   `differential against SCRAM 0.16.2${haveScram ? '' : ' (skipped: scram or its models not installed)'}`,
   () => {
     let dir: string;
+    const path = (f: string) =>
+      f.startsWith('@generated/') ? join(dir, f.slice('@generated/'.length)) : resolve(INPUT, f);
     const scram = new Map<string, Promise<ScramResult>>();
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'fta-scram-'));
+      for (const [name, text] of Object.entries(GENERATED)) writeFileSync(join(dir, name), text);
       // Two SCRAM processes at a time: the machine is shared.
       const jobs: (() => Promise<void>)[] = [];
       for (const c of CASES)
@@ -199,7 +202,7 @@ describe.skipIf(!haveScram)(
             ...(c.limit ? ['-l', String(c.limit)] : []),
             '-o',
             out,
-            ...c.files,
+            ...c.files.map(path),
           ];
           // the longest run starts first so that it overlaps the others
           jobs[c.id.startsWith('CEA') ? 'unshift' : 'push'](() =>
@@ -223,9 +226,7 @@ describe.skipIf(!haveScram)(
       for (const a of c.approximations ?? APPROXIMATIONS)
         it(`${c.id} (${a}): products, distribution, probability and importance agree`, async () => {
           const theirs = await scram.get(`${c.id}/${a}`)!;
-          const { model } = mergeModels(
-            c.files.map((f) => readMef(readFileSync(resolve(INPUT, f), 'utf8'), f)),
-          );
+          const { model } = mergeModels(c.files.map((f) => readMef(readFileSync(path(f), 'utf8'), f)));
           const r = analyze(model, { importance: true, approximation: a, limitOrder: c.limit });
           ours.set(`${c.id}/${a}`, r);
           expect(r.products).toBe(theirs.products);
@@ -280,7 +281,7 @@ describe.skipIf(!existsSync(join(INPUT, 'CEA9601')))(
 describe.skipIf(!haveScram)(
   `random trees against SCRAM${haveScram ? '' : ' (skipped: scram not installed)'}`,
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fta-random-'));
+    const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-random-')) : '';
     afterAll(() => rm(dir, { recursive: true, force: true }));
     for (let seed = 1; seed <= 16; seed++)
       for (const prime of [false, true])

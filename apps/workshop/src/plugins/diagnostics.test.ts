@@ -156,6 +156,8 @@ describe('a training session on a simulated scenario', () => {
     expect(done.guided.conclusion).toBe('vacuum_leak');
     const verify = done.guided.steps.find((s: { kind: string }) => s.kind === 'verify');
     expect(verify.cleared).toBe(true);
+    // The repair took the fault out of the simulated car: after clearing, no stored or pending code comes back.
+    expect(verify.dtcsAfter).toEqual([]);
     // The verification read went through the adapter: its re-read codes are stored.
     expect((await readingsOf(t.store, id)).some((r) => r.kind === 'dtcs' && r.item === 'after.stored')).toBe(
       true,

@@ -9,7 +9,7 @@ import {
   type Recommendation,
   SessionError,
 } from '@atelier/diagnosis';
-import { dtcTitle, PIDS } from '@atelier/obd';
+import { dtcTitle, PIDS, type Responder } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDateTime, type Lang, type Text, tr } from '../i18n.js';
 import {
@@ -48,6 +48,7 @@ import {
   getScenario,
   knowledgeBase,
   markFinished,
+  repairSimulated,
   responderFor,
 } from '../services/training.js';
 import type { User } from '../services/users.js';
@@ -172,6 +173,14 @@ const SAFETY: Record<string, Text> = {
 };
 const safetyName = (req: FastifyRequest, id: string) => T(req, SAFETY[id] ?? { fr: id, en: id });
 
+const READ_STEP: Record<string, Text> = {
+  dtc: { fr: 'Lecture des codes défaut', en: 'Trouble codes read' },
+  complaint: { fr: 'Plainte du client prise en compte', en: "Customer's complaint taken into account" },
+  freeze_frame: { fr: 'Lecture des données figées', en: 'Freeze frame read' },
+  readiness: { fr: 'Lecture de la préparation des moniteurs', en: 'Monitor readiness read' },
+  live: { fr: 'Observation des données en direct', en: 'Live data watched' },
+};
+
 /** The path as a list a mechanic, an instructor or a customer can read. */
 export function pathList(req: FastifyRequest, data: ReturnType<typeof guidedOf>): Html {
   if (!data) return html``;
@@ -180,7 +189,7 @@ export function pathList(req: FastifyRequest, data: ReturnType<typeof guidedOf>)
   return html`<ol class="path">${data.steps.map((s) => {
     switch (s.kind) {
       case 'read':
-        return html`<li class="step-read">${T(req, { fr: 'Lecture', en: 'Read' })} : ${s.what}</li>`;
+        return html`<li class="step-read">${T(req, READ_STEP[s.what] ?? { fr: s.what, en: s.what })}</li>`;
       case 'test':
         return html`<li class="step-test">${testName(req, s.id)} → <strong>${outcome(s.outcome)}</strong> <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
       case 'safety':
@@ -439,11 +448,19 @@ export async function diagnosticsPlugin(app: FastifyInstance, { store, clock }: 
   ];
 
   /** The responder that plays a training scenario, found from the session's assignment or spec. */
+  /** The simulated cars of open scenario sessions, so that a repair recorded in the page repairs the car. */
+  const simulated = new Map<number, Responder>();
   const responderOf = (s: DiagSession) => async () => {
     const scenarioId = s.assignment_id
       ? (await getAssignment(store, s.assignment_id)).scenario_id
       : Number(s.adapter_spec);
-    return responderFor(store, await getScenario(store, scenarioId));
+    const responder = await responderFor(store, await getScenario(store, scenarioId));
+    // A reconnection brings a fresh car: the repairs already recorded are done on it again.
+    const guided = guidedOf(await getDiagSession(store, s.id));
+    for (const step of guided?.steps ?? [])
+      if (step.kind === 'repair') repairSimulated(responder, step.cause);
+    simulated.set(s.id, responder);
+    return responder;
   };
 
   app.get('/diagnostics', {
@@ -823,7 +840,12 @@ ${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
       body: { type: 'object', properties: { causeId: { type: 'string', maxLength: 100 }, ...csrfProp } },
     },
     handler: (req, reply) =>
-      guidedAction(req, reply, (g) => g.repair((req.body as { causeId?: string }).causeId || undefined)),
+      guidedAction(req, reply, (g, s) => {
+        g.repair((req.body as { causeId?: string }).causeId || undefined);
+        const done = g.steps.at(-1);
+        const car = simulated.get(s.id);
+        if (car && done?.kind === 'repair' && runtime.isConnected(s.id)) repairSimulated(car, done.cause);
+      }),
   });
   app.post('/diagnostics/:id/guided/verify', {
     config: { access: DIAG_WORKERS },

@@ -11,6 +11,7 @@ import { makeTestApp, type TestApp } from '../testing.js';
 import { parseAdapterChoice } from './adapters.js';
 import { createDiagSession, readingsOf, trafficOf } from './diagnostics.js';
 import { DiagnosticsRuntime, LiveHub } from './live.js';
+import { repairSimulated } from './training.js';
 import { type Reading, readVehicle } from './vehicle-read.js';
 
 const car = () => Vehicle.fromScenario(loadScenario('vacuum-leak'));
@@ -140,4 +141,15 @@ describe('a SocketCAN session (on a virtual bus)', () => {
       await runtime.closeAll();
     }
   }, 30_000);
+});
+
+describe('repairing a simulated car', () => {
+  it('takes out the faults of the repaired cause only', () => {
+    const v = car();
+    expect(v.model.options.faults.map((f) => f.type)).toEqual(['vacuum_leak']);
+    expect(repairSimulated(v, 'maf_contaminated')).toBe(false);
+    expect(v.model.options.faults).toHaveLength(1);
+    expect(repairSimulated(v, 'vacuum_leak')).toBe(true);
+    expect(v.model.options.faults).toHaveLength(0);
+  });
 });

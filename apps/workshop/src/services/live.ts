@@ -192,7 +192,10 @@ export class DiagnosticsRuntime {
           if (err instanceof DisconnectedError) throw err;
           if (!(err instanceof LinkError)) throw err;
         }
-        const summary = await readVehicle(a.adapter.link, async (r) => {
+        // Stored and pending codes of this read only: a code back after clearing means not cured.
+        const codes = new Set<string>();
+        await readVehicle(a.adapter.link, async (r) => {
+          if (r.kind === 'dtcs' && r.item !== 'permanent') for (const c of r.value as string[]) codes.add(c);
           await saveReading(
             this.store,
             sessionId,
@@ -200,13 +203,6 @@ export class DiagnosticsRuntime {
             this.clock.now(),
           );
         });
-        void summary;
-        const rows = await this.store.all<{ value: string }>(
-          "SELECT value FROM diag_readings WHERE session_id = ? AND kind = 'dtcs' AND item = 'after.stored' ORDER BY id DESC LIMIT 20",
-          [sessionId],
-        );
-        const codes = new Set<string>();
-        for (const r of rows) for (const c of JSON.parse(r.value) as string[]) codes.add(c);
         return { cleared, dtcsAfter: [...codes] };
       });
     } catch (err) {

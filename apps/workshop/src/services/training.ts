@@ -377,6 +377,26 @@ export async function responderFor(db: Db, scenario: TrainingScenario): Promise<
     : RecordingResponder.fromCanLogText(r.content, r.name);
 }
 
+/**
+ * Repairs a simulated car the way the workshop would: the faults the knowledge-base cause stands
+ * for (`simFaults`) are taken out of the car, so the verification read and the live data show
+ * whether the repair cured it. A repair of the wrong cause changes nothing. Recordings cannot be
+ * repaired (they answer what was recorded).
+ */
+export function repairSimulated(responder: Responder, causeId: string): boolean {
+  if (!(responder instanceof Vehicle)) return false;
+  const cause = knowledgeBase()
+    .trees.flatMap((t) => t.causes)
+    .find((c) => c.id === causeId);
+  if (!cause) return false;
+  // The model re-reads its fault list at every step; vehicle-sim has no repair API yet.
+  const faults = responder.model.options.faults;
+  const before = faults.length;
+  for (let i = faults.length - 1; i >= 0; i--)
+    if (cause.simFaults.includes(faults[i]!.type)) faults.splice(i, 1);
+  return faults.length < before;
+}
+
 // ——— Classes and assignments ———
 
 export async function createClass(

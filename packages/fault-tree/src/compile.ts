@@ -2,6 +2,7 @@ import { Bdd, FALSE, type Node, TRUE } from './bdd.js';
 import { type CcfEvent, expandCcf } from './ccf.js';
 import { ModelError, ValidationError } from './errors.js';
 import { evaluate } from './expression.js';
+import type { CcfGroup } from './model.js';
 import { type Arg, type Formula, type Model, topGates } from './model.js';
 import { evalContext, validateModel } from './validate.js';
 
@@ -43,6 +44,8 @@ export interface Compiled {
   /** gates that are modules: no event below them is shared with the rest of the tree */
   modules: string[];
   ccfEvents: CcfEvent[];
+  /** the common-cause groups before expansion (uncertainty analysis re-samples their factors) */
+  ccfGroups: CcfGroup[];
   /** whether any negation appears under the top (non-coherent tree) */
   coherent: boolean;
 }
@@ -232,6 +235,7 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
     gateCount: reachableGates.slice(0, fromTop).filter((n) => originalGates.has(n)).length,
     modules: findModules(model, top),
     ccfEvents,
+    ccfGroups: options.ccf === false ? [] : source.ccfGroups,
     coherent,
   };
 }

@@ -27,4 +27,21 @@ describe('Monte Carlo uncertainty', () => {
     expect(r.p5).toBeLessThan(r.median);
     expect(r.median).toBeLessThan(r.p95);
   });
+
+  it('samples common-cause groups too (their events are derived from the sampled distribution)', () => {
+    const m = readYamlModel(`
+gates:
+  TOP: { and: [P1, P2] }
+ccf-groups:
+  Pumps: { model: beta-factor, members: [P1, P2], distribution: { uniform-deviate: [0.01, 0.03] }, factors: { 2: 0.1 } }
+`);
+    const r = uncertainty(compile(m), { trials: 4000, seed: 3 });
+    // P(top) = βQ + ((1−β)Q)² − βQ((1−β)Q)²; with Q uniform on [0.01, 0.03] its mean is near 0.1·0.02
+    const point = compile(m);
+    const p0 = point.bdd.probability(point.root, point.probabilities);
+    expect(r.sd).toBeGreaterThan(0);
+    expect(r.p5).toBeLessThan(p0);
+    expect(r.p95).toBeGreaterThan(p0);
+    expect(Math.abs(r.mean - p0)).toBeLessThan((5 * r.sd) / Math.sqrt(r.trials) + 1e-5);
+  });
 });

@@ -1,3 +1,4 @@
+import { ccfProbabilities } from './ccf.js';
 import type { Compiled } from './compile.js';
 import { ValidationError } from './errors.js';
 import { evaluate } from './expression.js';
@@ -33,8 +34,18 @@ export function uncertainty(
   const p = new Float64Array(c.probabilities);
   const samples = new Float64Array(trials);
   const events = c.variables.map((name) => c.model.basicEvents.get(name)!);
+  // common-cause events are constants after expansion: re-derive them from each group's sampled
+  // distribution and factors
+  const ccfIndex = c.ccfEvents
+    .map((e) => ({
+      v: c.index.get(e.name),
+      group: c.ccfGroups.findIndex((g) => g.name === e.group),
+      order: e.members.length,
+    }))
+    .filter((x): x is { v: number; group: number; order: number } => x.v !== undefined && x.group >= 0);
   for (let t = 0; t < trials; t++) {
     const ctx = evalContext(c.model, random);
+    const groupProbs = c.ccfGroups.map((g) => ccfProbabilities(g, ctx));
     events.forEach((be, v) => {
       const x = evaluate(be.expression!, ctx);
       // a sampled value outside [0, 1] is clipped: the distribution's tail, not a model error
@@ -42,6 +53,7 @@ export function uncertainty(
         throw new ValidationError('sampled probability is not a number', be.where ?? { name: be.name });
       p[v] = Math.min(1, Math.max(0, x));
     });
+    for (const x of ccfIndex) p[x.v] = Math.min(1, Math.max(0, groupProbs[x.group][x.order - 1]));
     samples[t] = c.bdd.probability(c.root, p);
   }
   const sorted = Float64Array.from(samples).sort();

@@ -153,3 +153,45 @@ describe('repairing a simulated car', () => {
     expect(v.model.options.faults).toHaveLength(0);
   });
 });
+
+describe('an adapter nobody watches', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp();
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('is closed after the idle time, keeping what was recorded, and stays open while a browser watches', async () => {
+    const served = serveOnBus(new VirtualBus('idle-test'), car());
+    const runtime = new DiagnosticsRuntime(t.store, t.clock, { flushMs: 20, idleMs: 300 });
+    runtime.openBus = async () => new VirtualBus('idle-test');
+    try {
+      const s = await createDiagSession(
+        t.store,
+        { roId: t.demo.orderIds.diag!, adapter: parseAdapterChoice('socketcan', 'vcan8') },
+        t.demo.users.ines!,
+        t.clock.now(),
+      );
+      await runtime.connect(s.id, { kind: 'socketcan', spec: 'vcan8' });
+      const off = runtime.hub.subscribe(`session:${s.id}`, () => {});
+      await runtime.startLive(s.id, [0x0c], 50);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(runtime.isConnected(s.id)).toBe(true);
+      off();
+      const end = Date.now() + 5000;
+      while (runtime.isConnected(s.id) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(runtime.isConnected(s.id)).toBe(false);
+      const samples = await t.store.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM diag_samples WHERE session_id = ?',
+        [s.id],
+      );
+      expect(samples!.n).toBeGreaterThan(3);
+      expect(
+        (await t.store.get<{ state: string }>('SELECT state FROM diag_sessions WHERE id = ?', [s.id]))!.state,
+      ).toBe('new');
+    } finally {
+      served.close();
+      await runtime.closeAll();
+    }
+  }, 30_000);
+});

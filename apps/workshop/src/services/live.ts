@@ -72,17 +72,26 @@ interface Active {
   traffic: string[];
   flushTimer?: NodeJS.Timeout;
   busy?: Promise<unknown>;
+  closingIdle?: boolean;
+  /** Last time (Date.now()) a browser watched the session or someone used the adapter. */
+  watched: number;
 }
 
 export interface RuntimeOptions {
   /** How often buffered samples and traffic are written, ms. */
   flushMs?: number;
+  /**
+   * An adapter nobody watches (no browser on the session's events) and nobody uses for this long
+   * is closed, so a tab closed mid-session does not keep a car's adapter busy polling. ms.
+   */
+  idleMs?: number;
 }
 
 export class DiagnosticsRuntime {
   readonly hub = new LiveHub();
   private active = new Map<number, Active>();
   private readonly flushMs: number;
+  private readonly idleMs: number;
   /** Opens CAN bus endpoints for SocketCAN sessions (SocketCAN itself when unset; a virtual bus in tests). */
   openBus?: (name: string) => Promise<Bus>;
 
@@ -92,6 +101,7 @@ export class DiagnosticsRuntime {
     options: RuntimeOptions = {},
   ) {
     this.flushMs = options.flushMs ?? 250;
+    this.idleMs = options.idleMs ?? 15 * 60_000;
   }
 
   isConnected(sessionId: number): boolean {
@@ -137,7 +147,7 @@ export class DiagnosticsRuntime {
       await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
       throw p;
     }
-    const a: Active = { adapter, samples: [], traffic };
+    const a: Active = { adapter, samples: [], traffic, watched: Date.now() };
     this.active.set(sessionId, a);
     a.flushTimer = setInterval(() => void this.flush(sessionId).catch(() => {}), this.flushMs);
     await setDiagState(this.store, sessionId, 'connected', '', this.clock.now());
@@ -147,6 +157,12 @@ export class DiagnosticsRuntime {
   private async flush(sessionId: number): Promise<void> {
     const a = this.active.get(sessionId);
     if (!a) return;
+    if (this.hub.subscribers(topic(sessionId)) > 0) a.watched = Date.now();
+    else if (Date.now() - a.watched > this.idleMs && !a.closingIdle) {
+      a.closingIdle = true;
+      void this.disconnect(sessionId).catch(() => {});
+      return;
+    }
     const samples = a.samples.splice(0);
     const traffic = a.traffic.splice(0).join('');
     await saveSamples(this.store, sessionId, samples);
@@ -158,6 +174,7 @@ export class DiagnosticsRuntime {
     const a = this.active.get(sessionId);
     if (!a)
       throw new ConflictError({ fr: "l'adaptateur n'est pas connecté", en: 'the adapter is not connected' });
+    a.watched = Date.now();
     const run = (a.busy ?? Promise.resolve()).catch(() => {}).then(() => fn(a));
     a.busy = run;
     return run;

@@ -104,6 +104,7 @@ describe('diagnostic sessions in the browser', () => {
       await page.goto(`${server.url}/training`);
       await click(page, 'button.start-assignment');
       expect(page.url()).toMatch(/\/diagnostics\/\d+$/);
+      const sessionUrl = page.url();
       await click(page, '#connect');
       expect(await page.locator('#adapter-status').innerText()).toBe('connecté');
       await click(page, '#read');
@@ -141,6 +142,13 @@ describe('diagnostic sessions in the browser', () => {
       expect(await page.locator('header').isVisible()).toBe(false);
       await shot(page, '3-report-print');
       await page.pdf({ path: join(ARTIFACTS, '3-report.pdf'), format: 'A4' });
+      // The same session in English.
+      await page.emulateMedia({ media: 'screen' });
+      await page.goto(`${sessionUrl}?lang=en`);
+      expect(await page.locator('#adapter-status').innerText()).toMatch(/^(connected|not connected)$/);
+      expect(await page.locator('tr.dtc[data-code="P0171"]').first().innerText()).toMatch(/lean/i);
+      expect(await page.locator('#guided .conclusion').innerText()).toContain('Intake vacuum leak');
+      await shot(page, '3b-session-en');
       expect(errors).toEqual([]);
       await context.close();
     },

@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   type Cause,
@@ -130,7 +130,7 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   const fr = ctx.lang === 'fr';
   const kb = loadKnowledgeBase();
   const link: DiagnosticLink = await openAdapter(values.adapter!, ctx);
-  const rl = createInterface({ input: process.stdin, output: ctx.stderr as NodeJS.WritableStream });
+  const rl = createInterface({ input: process.stdin, terminal: false });
   const out = (s: string) => ctx.stdout.write(`${s}\n`);
   try {
     const obd = new ObdClient(link);
@@ -141,7 +141,14 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     const session = GuidedSession.start(kb, { vehicle, dtcs, complaint: values.complaint }, { treeId: values.tree });
     out(`\n${session.tree.title[ctx.lang]} — ${session.tree.symptom[ctx.lang]}`);
     if (session.tree.safety) out(`⚠ ${session.tree.safety[ctx.lang]}`);
-    const ask = async (q: string): Promise<string> => (await rl.question(`${q} `)).trim().toLowerCase();
+    // The async iterator buffers lines, so answers piped in ahead of the questions are not lost.
+    const lines = rl[Symbol.asyncIterator]();
+    const ask = async (q: string): Promise<string> => {
+      ctx.stderr.write(`${q} `);
+      const next = await lines.next();
+      if (next.done) throw new UsageError(fr ? 'entrée terminée : diagnostic interrompu' : 'input ended: diagnosis stopped');
+      return String(next.value).trim().toLowerCase();
+    };
     const yes = (a: string) => ['o', 'oui', 'y', 'yes'].includes(a);
     const workshop: Workshop = {
       async safety(id) {

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 
 export type Lang = 'fr' | 'en';
@@ -45,4 +46,29 @@ export const t = (lang: Lang, text: Text): string => text[lang];
 /** Writes to a stream and waits for it to drain, so large outputs keep memory flat. */
 export function writeOut(stream: Writable, chunk: string): Promise<void> | void {
   if (!stream.write(chunk)) return new Promise((resolve) => stream.once('drain', resolve));
+}
+
+/**
+ * Arguments of a one-verb command (`dtc explain CODE…`, `vin decode VIN…`): checks the verb, reads
+ * `--json` and the positionals. Returns the exit code instead when it printed the usage.
+ */
+export function verbArgs(
+  args: string[],
+  ctx: CliContext,
+  verb: string,
+  usage: string,
+): { json: boolean; positionals: string[] } | number {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === '-h') {
+    ctx.stdout.write(`${usage}\n`);
+    return sub ? 0 : 2;
+  }
+  if (sub !== verb)
+    throw new UsageError(ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`, usage);
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return { json: !!values.json, positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message, usage);
+  }
 }

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { DtcFormatError, describeDtc, dtcTitle, encodeDtc } from '@atelier/obd';
-import { type Command, type Lang, UsageError, writeOut } from '../context.js';
+import { type Command, type Lang, UsageError, verbArgs, writeOut } from '../context.js';
 
 const USAGE = {
   fr: `Usage : atelier dtc explain CODE… [--json] [--lang fr|en]
@@ -59,34 +58,15 @@ export const dtcCommand: Command = {
   summary: { fr: 'explique un code défaut (P0301 …)', en: 'explains a trouble code (P0301 …)' },
   async run(args, ctx) {
     const usage = USAGE[ctx.lang];
-    const [sub, ...rest] = args;
-    if (!sub || sub === '--help' || sub === '-h') {
-      ctx.stdout.write(`${usage}\n`);
-      return sub ? 0 : 2;
-    }
-    if (sub !== 'explain')
-      throw new UsageError(
-        ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
-        usage,
-      );
-    let parsed: { values: { json?: boolean }; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args: rest,
-        options: { json: { type: 'boolean' } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message, usage);
-    }
+    const parsed = verbArgs(args, ctx, 'explain', usage);
+    if (typeof parsed === 'number') return parsed;
     if (parsed.positionals.length === 0)
       throw new UsageError(ctx.lang === 'fr' ? 'aucun code à expliquer' : 'no code to explain', usage);
     let failed = 0;
     for (const code of parsed.positionals) {
       try {
         const e = explainDtc(code, ctx.lang);
-        await writeOut(ctx.stdout, `${parsed.values.json ? JSON.stringify(e.json) : e.text}\n`);
+        await writeOut(ctx.stdout, `${parsed.json ? JSON.stringify(e.json) : e.text}\n`);
       } catch (err) {
         if (!(err instanceof DtcFormatError)) throw err;
         failed++;

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { decodeVin, type Lang, VinError, type VinInfo } from '@atelier/obd';
-import { type Command, UsageError, writeOut } from '../context.js';
+import { type Command, UsageError, verbArgs, writeOut } from '../context.js';
 
 const USAGE = {
   fr: `Usage : atelier vin decode VIN… [--json] [--lang fr|en]
@@ -83,27 +82,8 @@ export const vinCommand: Command = {
   },
   async run(args, ctx) {
     const usage = USAGE[ctx.lang];
-    const [sub, ...rest] = args;
-    if (!sub || sub === '--help' || sub === '-h') {
-      ctx.stdout.write(`${usage}\n`);
-      return sub ? 0 : 2;
-    }
-    if (sub !== 'decode')
-      throw new UsageError(
-        ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
-        usage,
-      );
-    let parsed: { values: { json?: boolean }; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args: rest,
-        options: { json: { type: 'boolean' } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message, usage);
-    }
+    const parsed = verbArgs(args, ctx, 'decode', usage);
+    if (typeof parsed === 'number') return parsed;
     if (parsed.positionals.length === 0)
       throw new UsageError(ctx.lang === 'fr' ? 'aucun VIN à décoder' : 'no VIN to decode', usage);
     let failed = 0;
@@ -111,11 +91,11 @@ export const vinCommand: Command = {
       try {
         const v = decodeVin(input);
         if (v.errors.length) failed++;
-        await writeOut(ctx.stdout, `${parsed.values.json ? JSON.stringify(v) : vinText(v, ctx.lang)}\n`);
+        await writeOut(ctx.stdout, `${parsed.json ? JSON.stringify(v) : vinText(v, ctx.lang)}\n`);
       } catch (err) {
         if (!(err instanceof VinError)) throw err;
         failed++;
-        if (parsed.values.json)
+        if (parsed.json)
           await writeOut(ctx.stdout, `${JSON.stringify({ vin: input, errors: err.problems })}\n`);
         ctx.stderr.write(`${input}: ${err.problems.map((p) => p.message).join('; ')}\n`);
       }

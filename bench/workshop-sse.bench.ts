@@ -21,15 +21,31 @@ if (process.argv[2] === '--serve') {
   const { createScenario } = await import('../apps/workshop/src/services/training.js');
   const clock = { now: () => Date.now() };
   const server = await startServer({ db: join(process.argv[3]!, 'w.sqlite'), demo: true, port: 0, clock });
-  const user = (await server.store.get<{ id: number; role: 'technician' }>("SELECT * FROM users WHERE login = 'ines'"))!;
-  const scenario = await createScenario(server.store, { title: 'bench', source: 'sim', simName: 'vacuum-leak' }, user as never, clock.now());
-  const s = await createDiagSession(server.store, { roId: null, adapter: { kind: 'scenario', spec: String(scenario.id) } }, user as never, clock.now());
+  const user = (await server.store.get<{ id: number; role: 'technician' }>(
+    "SELECT * FROM users WHERE login = 'ines'",
+  ))!;
+  const scenario = await createScenario(
+    server.store,
+    { title: 'bench', source: 'sim', simName: 'vacuum-leak' },
+    user as never,
+    clock.now(),
+  );
+  const s = await createDiagSession(
+    server.store,
+    { roId: null, adapter: { kind: 'scenario', spec: String(scenario.id) } },
+    user as never,
+    clock.now(),
+  );
   const runtime = runtimeFor(server.store, clock);
   const { responderFor, getScenario } = await import('../apps/workshop/src/services/training.js');
-  await runtime.connect(s.id, { kind: 'scenario', spec: String(scenario.id) }, async () => responderFor(server.store, await getScenario(server.store, scenario.id)));
+  await runtime.connect(s.id, { kind: 'scenario', spec: String(scenario.id) }, async () =>
+    responderFor(server.store, await getScenario(server.store, scenario.id)),
+  );
   await runtime.startLive(s.id, [0x0c, 0x0d], 100);
   const web = await createSession(server.store, user.id, clock.now());
-  process.stdout.write(`${JSON.stringify({ url: server.url, session: s.id, cookie: `atelier_sid=${web.id}` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: server.url, session: s.id, cookie: `atelier_sid=${web.id}` })}\n`,
+  );
   process.on('SIGTERM', async () => {
     await server.close();
     process.exit(0);
@@ -39,9 +55,17 @@ if (process.argv[2] === '--serve') {
   const p = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-  async function run(): Promise<{ p50: number; p99: number; max: number; perClientHz: number; samples: number }> {
+  async function run(): Promise<{
+    p50: number;
+    p99: number;
+    max: number;
+    perClientHz: number;
+    samples: number;
+  }> {
     const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-sse-'));
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const info = await new Promise<{ url: string; session: number; cookie: string }>((resolve, reject) => {
       let buf = '';
       child.stdout!.on('data', (d: Buffer) => {
@@ -56,7 +80,10 @@ if (process.argv[2] === '--serve') {
     const abort = new AbortController();
     const warmupUntil = Date.now() + 2000;
     const readers = Array.from({ length: clients }, async (_, i) => {
-      const res = await fetch(`${info.url}/diagnostics/${info.session}/events`, { headers: { cookie: info.cookie }, signal: abort.signal });
+      const res = await fetch(`${info.url}/diagnostics/${info.session}/events`, {
+        headers: { cookie: info.cookie },
+        signal: abort.signal,
+      });
       const decoder = new TextDecoder();
       let text = '';
       try {
@@ -88,14 +115,22 @@ if (process.argv[2] === '--serve') {
     delays.sort((a, b) => a - b);
     // Events (values) per second each client received.
     const perClientHz = counts.reduce((a, b) => a + b, 0) / clients / seconds;
-    return { p50: p(delays, 0.5), p99: p(delays, 0.99), max: delays.at(-1) ?? Number.NaN, perClientHz, samples: delays.length };
+    return {
+      p50: p(delays, 0.5),
+      p99: p(delays, 0.99),
+      max: delays.at(-1) ?? Number.NaN,
+      perClientHz,
+      samples: delays.length,
+    };
   }
 
   const results = [];
   for (let i = 0; i < runs; i++) {
     const r = await run();
     results.push(r);
-    console.log(`run ${i + 1}: ${r.samples} samples to ${clients} clients, ${r.perClientHz.toFixed(1)} values/s per client, delay p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms`);
+    console.log(
+      `run ${i + 1}: ${r.samples} samples to ${clients} clients, ${r.perClientHz.toFixed(1)} values/s per client, delay p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms`,
+    );
   }
   console.log(
     `median of ${runs}: p50 ${median(results.map((r) => r.p50))} ms, p99 ${median(results.map((r) => r.p99))} ms, max ${median(results.map((r) => r.max))} ms, ${median(results.map((r) => r.perClientHz)).toFixed(1)} values/s per client`,

@@ -19,7 +19,10 @@ describe('simulated apprentice following the engine', () => {
   it('covers every fault type the simulator can inject', () => {
     const types = new Set(faulted.flatMap((s) => s.faults.map((f) => f.type)));
     for (const t of types) {
-      expect(kb.trees.some((tree) => tree.causes.some((c) => c.simFaults.includes(t))), `no cause stands for ${t}`).toBe(true);
+      expect(
+        kb.trees.some((tree) => tree.causes.some((c) => c.simFaults.includes(t))),
+        `no cause stands for ${t}`,
+      ).toBe(true);
     }
     expect(types.size).toBeGreaterThanOrEqual(14);
   });
@@ -41,7 +44,9 @@ describe('simulated apprentice following the engine', () => {
     console.log(
       `simulated apprentice: ${right.length}/${runs.length} runs right (${(rate * 100).toFixed(1)} %), ` +
         `mean path cost ${meanCost.toFixed(2)} € vs best-order expectation ${meanBest.toFixed(2)} €` +
-        (wrong.length ? `\nwrong: ${wrong.map((r) => `${r.scenario}/seed ${r.seed}/${r.severity}: ${r.conclusion} ≠ ${r.true_cause}`).join('; ')}` : ''),
+        (wrong.length
+          ? `\nwrong: ${wrong.map((r) => `${r.scenario}/seed ${r.seed}/${r.severity}: ${r.conclusion} ≠ ${r.true_cause}`).join('; ')}`
+          : ''),
     );
     expect(runs.length).toBe(faulted.length * 2 * SEEDS.length);
     expect(rate).toBeGreaterThanOrEqual(0.95);

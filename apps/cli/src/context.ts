@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
 
 export type Lang = 'fr' | 'en';
 export type Text = { fr: string; en: string };
@@ -64,9 +64,17 @@ export function verbArgs(
     return sub ? 0 : 2;
   }
   if (sub !== verb)
-    throw new UsageError(ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`, usage);
+    throw new UsageError(
+      ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
+      usage,
+    );
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { json: !!values.json, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message, usage);

@@ -7,7 +7,7 @@ const HELP = {
   en: 'atelier — vehicle-diagnostics workshop toolkit\n\nUsage: atelier <command> [options]\n\nCommands:',
 };
 const FOOT = {
-  fr: "\n`atelier <commande> --help` pour le détail. --lang fr|en choisit la langue (français par défaut).",
+  fr: '\n`atelier <commande> --help` pour le détail. --lang fr|en choisit la langue (français par défaut).',
   en: '\n`atelier <command> --help` for details. --lang fr|en picks the language (French by default).',
 };
 
@@ -39,7 +39,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(lang === 'fr' ? `atelier : commande inconnue « ${name} »\n` : `atelier: unknown command '${name}'\n`);
+    process.stderr.write(
+      lang === 'fr' ? `atelier : commande inconnue « ${name} »\n` : `atelier: unknown command '${name}'\n`,
+    );
     return 2;
   }
   try {
@@ -50,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const e = err as Error;
-    process.stderr.write(`atelier ${name}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}\n`);
+    process.stderr.write(
+      `atelier ${name}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}\n`,
+    );
     if (process.env.ATELIER_DEBUG) process.stderr.write(`${e.stack}\n`);
     return 1;
   } finally {

@@ -10,19 +10,19 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { isLang, type Lang, tr } from './i18n.js';
 import { clockingPlugin } from './plugins/clocking.js';
 import { customersPlugin } from './plugins/customers.js';
+import { diagnosticsPlugin } from './plugins/diagnostics.js';
 import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
 import { peoplePlugin } from './plugins/people.js';
-import { diagnosticsPlugin } from './plugins/diagnostics.js';
 import { reportsPlugin } from './plugins/reports.js';
 import { trainingPlugin } from './plugins/training.js';
 import { DomainError } from './services/errors.js';
 import { loadSession } from './services/sessions.js';
 import { html } from './web/html.js';
 import { isApi, renderPage, sendPage } from './web/layout.js';
-import { describeValidation, type SchemaFailure } from './web/validation.js';
 import { type Access, LANG_COOKIE, SESSION_COOKIE, type WorkshopDeps } from './web/types.js';
+import { describeValidation, type SchemaFailure } from './web/validation.js';
 
 export interface AppOptions {
   /** Largest accepted request body in bytes; beyond it the answer is 413. */

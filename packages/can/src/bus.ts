@@ -48,7 +48,11 @@ export function matchesFilters(frame: Frame, filters: FrameFilter[] | undefined)
 }
 
 /** Reads frames from a bus as an async iterable until the bus closes or `signal` aborts. */
-export async function* receive(bus: Bus, filters?: FrameFilter[], signal?: AbortSignal): AsyncGenerator<Frame> {
+export async function* receive(
+  bus: Bus,
+  filters?: FrameFilter[],
+  signal?: AbortSignal,
+): AsyncGenerator<Frame> {
   const queue: Frame[] = [];
   let wake: (() => void) | undefined;
   const unsubscribe = bus.subscribe((f) => {

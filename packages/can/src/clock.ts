@@ -66,7 +66,8 @@ export class VirtualClock implements Clock {
   private next(): VirtualTimer | undefined {
     this.timers = this.timers.filter((t) => !t.cancelled);
     let best: VirtualTimer | undefined;
-    for (const t of this.timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    for (const t of this.timers)
+      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
     return best;
   }
 

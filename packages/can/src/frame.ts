@@ -37,7 +37,10 @@ export class FrameError extends Error {
   override name = 'FrameError';
 }
 
-export type FrameInit = Partial<Omit<Frame, 'id' | 'data'>> & { id: number; data?: Uint8Array | ArrayLike<number> };
+export type FrameInit = Partial<Omit<Frame, 'id' | 'data'>> & {
+  id: number;
+  data?: Uint8Array | ArrayLike<number>;
+};
 
 /** Builds a frame and checks what a bus would refuse: id range, payload length, FD lengths. */
 export function makeFrame(init: FrameInit): Frame {
@@ -57,11 +60,13 @@ export function validateFrame(frame: Frame): string | undefined {
   if (!Number.isInteger(frame.id) || frame.id < 0) return `id ${frame.id} is not a non-negative integer`;
   if (!frame.error) {
     const max = frame.extended ? MAX_EXT_ID : MAX_STD_ID;
-    if (frame.id > max) return `id 0x${frame.id.toString(16)} out of range for a ${frame.extended ? '29' : '11'}-bit identifier`;
+    if (frame.id > max)
+      return `id 0x${frame.id.toString(16)} out of range for a ${frame.extended ? '29' : '11'}-bit identifier`;
   }
   const n = frame.data.length;
   if (frame.fd) {
-    if (!(FD_LENGTHS as readonly number[]).includes(n)) return `CAN FD payload of ${n} bytes is not a valid FD length`;
+    if (!(FD_LENGTHS as readonly number[]).includes(n))
+      return `CAN FD payload of ${n} bytes is not a valid FD length`;
     if (frame.remote) return 'CAN FD has no remote frames';
   } else if (n > 8) {
     return `classic CAN payload of ${n} bytes exceeds 8`;

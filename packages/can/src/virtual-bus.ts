@@ -1,4 +1,11 @@
-import { type Bus, BusClosedError, BusError, type FrameFilter, type FrameListener, matchesFilters } from './bus.js';
+import {
+  type Bus,
+  BusClosedError,
+  BusError,
+  type FrameFilter,
+  type FrameListener,
+  matchesFilters,
+} from './bus.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Frame, validateFrame } from './frame.js';
 

@@ -8,12 +8,23 @@ const test = (id: string, outcome: 'good' | 'bad'): PathStep => {
   const t = kb.tests.get(id)!;
   return { kind: 'test', id, outcome, cost: t.cost, minutes: t.minutes };
 };
-const repair = (cause: string, cost: number, minutes = 60): PathStep => ({ kind: 'repair', cause, cost, minutes });
+const repair = (cause: string, cost: number, minutes = 60): PathStep => ({
+  kind: 'repair',
+  cause,
+  cost,
+  minutes,
+});
 const verifyOk: PathStep = { kind: 'verify', cleared: true, dtcsAfter: [], symptomGone: true };
 
 const expertLean: DiagnosticPath = {
   treeId: 'lean',
-  steps: [{ kind: 'read', what: 'dtc' }, test('read_fuel_trims_idle_2500', 'bad'), test('smoke_test_intake', 'bad'), repair('vacuum_leak', 81), verifyOk],
+  steps: [
+    { kind: 'read', what: 'dtc' },
+    test('read_fuel_trims_idle_2500', 'bad'),
+    test('smoke_test_intake', 'bad'),
+    repair('vacuum_leak', 81),
+    verifyOk,
+  ],
   conclusion: 'vacuum_leak',
 };
 
@@ -53,7 +64,12 @@ describe('assessPath', () => {
   it('marks a wrong conclusion as not identifying the part', () => {
     const wrong: DiagnosticPath = {
       treeId: 'lean',
-      steps: [{ kind: 'read', what: 'dtc' }, test('maf_reading_check', 'good'), repair('fuel_pressure_low', 285), { kind: 'verify', cleared: true, dtcsAfter: ['P0171'], symptomGone: false }],
+      steps: [
+        { kind: 'read', what: 'dtc' },
+        test('maf_reading_check', 'good'),
+        repair('fuel_pressure_low', 285),
+        { kind: 'verify', cleared: true, dtcsAfter: ['P0171'], symptomGone: false },
+      ],
       conclusion: 'fuel_pressure_low',
     };
     const a = assessPath(kb, wrong, expertLean, 'vacuum_leak');
@@ -66,16 +82,32 @@ describe('assessPath', () => {
   it('caps the mark of a path that skips the HV lock-out', () => {
     const steps = (safe: boolean): PathStep[] => [
       { kind: 'read', what: 'dtc' },
-      ...(safe ? [{ kind: 'safety', id: 'hv_lockout' } as PathStep, { kind: 'safety', id: 'habilitation_B2VL' } as PathStep] : []),
+      ...(safe
+        ? [
+            { kind: 'safety', id: 'hv_lockout' } as PathStep,
+            { kind: 'safety', id: 'habilitation_B2VL' } as PathStep,
+          ]
+        : []),
       test('ac_compressor_isolation_test', 'bad'),
       repair('ac_compressor_isolation', 1110),
       verifyOk,
     ];
-    const expert: DiagnosticPath = { treeId: 'hv_isolation', steps: steps(true), conclusion: 'ac_compressor_isolation' };
-    const unsafe: DiagnosticPath = { treeId: 'hv_isolation', steps: steps(false), conclusion: 'ac_compressor_isolation' };
+    const expert: DiagnosticPath = {
+      treeId: 'hv_isolation',
+      steps: steps(true),
+      conclusion: 'ac_compressor_isolation',
+    };
+    const unsafe: DiagnosticPath = {
+      treeId: 'hv_isolation',
+      steps: steps(false),
+      conclusion: 'ac_compressor_isolation',
+    };
     expect(assessPath(kb, expert, expert, 'ac_compressor_isolation').mark).toBe(20);
     const a = assessPath(kb, unsafe, expert, 'ac_compressor_isolation');
-    expect(a.skippedSafety.map((s) => s.test)).toEqual(['ac_compressor_isolation_test', 'repair:ac_compressor_isolation']);
+    expect(a.skippedSafety.map((s) => s.test)).toEqual([
+      'ac_compressor_isolation_test',
+      'repair:ac_compressor_isolation',
+    ]);
     expect(a.skippedSafety[0].missing).toEqual(['hv_lockout', 'habilitation_B2VL']);
     expect(a.mark).toBe(8);
   });

@@ -51,7 +51,9 @@ export function assessPath(
   const costE = pathCost(expert);
   const minA = pathMinutes(apprentice);
   const minE = pathMinutes(expert);
-  const needlessRepairs = apprentice.steps.flatMap((s) => (s.kind === 'repair' && s.cause !== trueCause ? [s.cause] : []));
+  const needlessRepairs = apprentice.steps.flatMap((s) =>
+    s.kind === 'repair' && s.cause !== trueCause ? [s.cause] : [],
+  );
 
   // Safety: every prerequisite of a test must appear as a safety step before it.
   const done = new Set<string>();
@@ -61,7 +63,8 @@ export function assessPath(
     if (s.kind === 'test' || s.kind === 'repair') {
       const required = s.kind === 'test' ? (kb.tests.get(s.id)?.safety ?? []) : repairSafety(kb, s.cause);
       const missing = required.filter((r) => !done.has(r));
-      if (missing.length) skippedSafety.push({ test: s.kind === 'test' ? s.id : `repair:${s.cause}`, missing });
+      if (missing.length)
+        skippedSafety.push({ test: s.kind === 'test' ? s.id : `repair:${s.cause}`, missing });
     }
   }
 
@@ -77,8 +80,13 @@ export function assessPath(
   const verify = apprentice.steps.find((s) => s.kind === 'verify');
 
   const skills: Record<SkillId, SkillLevel> = {
-    confirm_complaint: readFirst ? 'acquis' : apprentice.steps.some((s) => s.kind === 'read') ? 'en_cours' : 'non_acquis',
-    form_hypotheses: testedFirst && needlessRepairs.length === 0 ? 'acquis' : testedFirst ? 'en_cours' : 'non_acquis',
+    confirm_complaint: readFirst
+      ? 'acquis'
+      : apprentice.steps.some((s) => s.kind === 'read')
+        ? 'en_cours'
+        : 'non_acquis',
+    form_hypotheses:
+      testedFirst && needlessRepairs.length === 0 ? 'acquis' : testedFirst ? 'en_cours' : 'non_acquis',
     identify_faulty_part: rightCause && confirmedCause ? 'acquis' : rightCause ? 'en_cours' : 'non_acquis',
     validate_repair:
       verify?.kind === 'verify' && verify.cleared && verify.symptomGone && verify.dtcsAfter.length === 0
@@ -100,7 +108,8 @@ export function assessPath(
   if (skippedSafety.length) mark = Math.min(mark, 8);
   mark = Math.round(mark * 2) / 2;
 
-  if (!rightCause) remarks.push({ fr: 'La cause retenue n\u2019est pas la bonne.', en: 'The cause concluded on is wrong.' });
+  if (!rightCause)
+    remarks.push({ fr: 'La cause retenue n\u2019est pas la bonne.', en: 'The cause concluded on is wrong.' });
   if (needlessRepairs.length) {
     remarks.push({
       fr: `Pièces remplacées sans nécessité : ${needlessRepairs.join(', ')}.`,

@@ -21,7 +21,11 @@ export interface AutopilotOptions {
 }
 
 /** Follows the session's recommendations until it closes: the expert path on this evidence. */
-export async function followRecommendations(session: GuidedSession, workshop: Workshop, options: AutopilotOptions = {}): Promise<void> {
+export async function followRecommendations(
+  session: GuidedSession,
+  workshop: Workshop,
+  options: AutopilotOptions = {},
+): Promise<void> {
   const max = options.maxSteps ?? 100;
   for (let i = 0; i < max && session.state !== 'done'; i++) {
     if (session.state === 'repair') {

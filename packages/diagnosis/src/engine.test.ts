@@ -4,7 +4,8 @@ import { loadKnowledgeBase } from './kb/load.js';
 import { DEFAULT_COST_MODEL } from './session.js';
 
 const kb = loadKnowledgeBase();
-const repairCost = (c: { repair: { hours: number; parts: number } }) => c.repair.hours * DEFAULT_COST_MODEL.labourRate + c.repair.parts;
+const repairCost = (c: { repair: { hours: number; parts: number } }) =>
+  c.repair.hours * DEFAULT_COST_MODEL.labourRate + c.repair.parts;
 
 describe('diagnosis engine', () => {
   it('conditions on the symptom: the posterior of an OR tree is the prior over 1 − P(no cause)', () => {
@@ -20,11 +21,13 @@ describe('diagnosis engine', () => {
     });
   });
 
-  it('the fault-tree engine\'s posteriors equal exact enumeration on every tree, with test evidence', () => {
+  it("the fault-tree engine's posteriors equal exact enumeration on every tree, with test evidence", () => {
     for (const tree of kb.trees) {
       const tests = [...new Set([...tree.causes.map((c) => c.inspect), ...tree.observations])];
       // A deterministic mix of outcomes: every other test bad.
-      const findings = tests.slice(0, 3).map((test, i) => ({ test, outcome: (i % 2 ? 'good' : 'bad') as 'good' | 'bad' }));
+      const findings = tests
+        .slice(0, 3)
+        .map((test, i) => ({ test, outcome: (i % 2 ? 'good' : 'bad') as 'good' | 'bad' }));
       const evidence = { symptom: true, findings, cleared: [tree.causes.at(-1)!.id] };
       const { causes, joint } = jointPosterior(kb, tree, evidence);
       const a = analyse(kb, tree, evidence, { repairCost });
@@ -40,7 +43,12 @@ describe('diagnosis engine', () => {
 
   it('a bad inspection with high specificity makes its cause dominant', () => {
     const tree = kb.trees.find((t) => t.id === 'lean')!;
-    const a = analyse(kb, tree, { symptom: true, findings: [{ test: 'maf_reading_check', outcome: 'bad' }], cleared: [] }, { repairCost });
+    const a = analyse(
+      kb,
+      tree,
+      { symptom: true, findings: [{ test: 'maf_reading_check', outcome: 'bad' }], cleared: [] },
+      { repairCost },
+    );
     expect(a.posteriors[0].cause).toBe('maf_contaminated');
     expect(a.posteriors[0].probability).toBeGreaterThan(0.8);
   });

@@ -1,5 +1,5 @@
 import { Diagnosis } from '@atelier/fault-tree';
-import type { Analysis, AnalyseOptions, Evidence, InspectionOption, ObservationOption } from './infer.js';
+import type { AnalyseOptions, Analysis, Evidence, InspectionOption, ObservationOption } from './infer.js';
 import { findingOf, testsOf } from './infer.js';
 import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
 import { topName, treeToModel } from './model.js';
@@ -71,7 +71,11 @@ function pOverCOrder(p: number[], inspectCost: number[], available: boolean[]): 
 }
 
 /** Posterior over cause sets given the evidence, by exact enumeration (trees hold a handful of causes). */
-export function jointPosterior(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evidence): { causes: string[]; joint: Joint } {
+export function jointPosterior(
+  kb: KnowledgeBase,
+  tree: FaultTreeEntry,
+  evidence: Evidence,
+): { causes: string[]; joint: Joint } {
   const causes = tree.causes.map((c) => c.id);
   const n = causes.length;
   if (n > 20) throw new Error(`tree ${tree.id} has ${n} causes: too many to enumerate`);
@@ -106,7 +110,12 @@ export function jointPosterior(kb: KnowledgeBase, tree: FaultTreeEntry, evidence
  * basic events, the symptom as their OR), every test a noisy-OR finding, and the engine gives exact
  * posteriors through its BDD, the P-over-C inspection plan and the value of each observation.
  */
-export function analyse(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evidence, options: AnalyseOptions): Analysis {
+export function analyse(
+  kb: KnowledgeBase,
+  tree: FaultTreeEntry,
+  evidence: Evidence,
+  options: AnalyseOptions,
+): Analysis {
   const causes = tree.causes.map((c) => c.id);
   const exclude = options.exclude ?? new Set<string>();
   const d = new Diagnosis(treeToModel(tree));
@@ -117,7 +126,11 @@ export function analyse(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evide
     const test = kb.tests.get(testId);
     if (!test) throw new Error(`unknown test "${testId}"`);
     const f = findingOf(test, causes);
-    d.addFinding({ name: findingName(testId), causes: Object.entries(f.links).map(([event, strength]) => ({ event, strength })), leak: f.leak });
+    d.addFinding({
+      name: findingName(testId),
+      causes: Object.entries(f.links).map(([event, strength]) => ({ event, strength })),
+      leak: f.leak,
+    });
     defined.add(testId);
   };
   if (evidence.symptom) d.observe(topName(tree), true);
@@ -129,7 +142,8 @@ export function analyse(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evide
   const post = new Map(d.posteriors().map((p) => [p.event, p.posterior]));
   const cleared = new Set(evidence.cleared);
   const inspectCost: Record<string, number> = {};
-  for (const c of tree.causes) if (!exclude.has(c.inspect) && !cleared.has(c.id)) inspectCost[c.id] = kb.tests.get(c.inspect)!.cost;
+  for (const c of tree.causes)
+    if (!exclude.has(c.inspect) && !cleared.has(c.id)) inspectCost[c.id] = kb.tests.get(c.inspect)!.cost;
   const plan = Object.keys(inspectCost).length ? d.repairPlan(inspectCost) : { steps: [], expectedCost: 0 };
   const inspections: InspectionOption[] = plan.steps.map((s) => ({
     cause: s.event,
@@ -160,9 +174,12 @@ export function analyse(kb: KnowledgeBase, tree: FaultTreeEntry, evidence: Evide
     };
   });
   let expectedRepair = 0;
-  for (const s of plan.steps) expectedRepair += s.probability * options.repairCost(tree.causes.find((c) => c.id === s.event)!);
+  for (const s of plan.steps)
+    expectedRepair += s.probability * options.repairCost(tree.causes.find((c) => c.id === s.event)!);
   return {
-    posteriors: causes.map((c) => ({ cause: c, probability: post.get(c) ?? 0 })).sort((a, b) => b.probability - a.probability),
+    posteriors: causes
+      .map((c) => ({ cause: c, probability: post.get(c) ?? 0 }))
+      .sort((a, b) => b.probability - a.probability),
     inspections,
     observations,
     expectedCost: plan.expectedCost + expectedRepair,

@@ -54,7 +54,10 @@ export interface AnalyseOptions {
 export { analyse } from './engine.js';
 
 /** The parameters of a test as a noisy-OR finding over the tree's causes. */
-export function findingOf(test: WorkshopTest, causes: string[]): { links: Record<string, number>; leak: number } {
+export function findingOf(
+  test: WorkshopTest,
+  causes: string[],
+): { links: Record<string, number>; leak: number } {
   const relevant = causes.filter((c) => test.checks[c]);
   // The false-alarm rate is the one the least specific check admits; each cause then adds its own
   // strength so that P(bad | only that cause) equals its sensitivity.

@@ -31,12 +31,23 @@ describe('lintKnowledgeBase', () => {
     const misfire = join(dir, 'trees', 'misfire.yaml');
     writeFileSync(misfire, readFileSync(misfire, 'utf8').replace(/ en: "Faulty ignition coil"/, ''));
     const catalyst = join(dir, 'trees', 'catalyst.yaml');
-    writeFileSync(catalyst, readFileSync(catalyst, 'utf8').replace('inspect: catalyst_temperature_check', 'inspect: no_such_test'));
+    writeFileSync(
+      catalyst,
+      readFileSync(catalyst, 'utf8').replace('inspect: catalyst_temperature_check', 'inspect: no_such_test'),
+    );
     const r = lintKnowledgeBase(dir);
     const msgs = r.problems.map((p) => `${p.file.split('/').pop()}:${p.line ?? ''} ${p.path} ${p.message}`);
-    expect(msgs).toContainEqual(expect.stringMatching(/^lean\.yaml:\d+ causes\.vacuum_leak\.prior 1\.6 is outside \[0, 1\]/));
-    expect(msgs).toContainEqual(expect.stringMatching(/^misfire\.yaml:\d+ causes\.ignition_coil\.name\.en expected a non-empty string/));
-    expect(msgs).toContainEqual(expect.stringMatching(/^catalyst\.yaml:\d* causes\.catalyst_degraded\.inspect unknown test "no_such_test"/));
+    expect(msgs).toContainEqual(
+      expect.stringMatching(/^lean\.yaml:\d+ causes\.vacuum_leak\.prior 1\.6 is outside \[0, 1\]/),
+    );
+    expect(msgs).toContainEqual(
+      expect.stringMatching(/^misfire\.yaml:\d+ causes\.ignition_coil\.name\.en expected a non-empty string/),
+    );
+    expect(msgs).toContainEqual(
+      expect.stringMatching(
+        /^catalyst\.yaml:\d* causes\.catalyst_degraded\.inspect unknown test "no_such_test"/,
+      ),
+    );
     const leanLine = r.problems.find((p) => p.file.endsWith('lean.yaml'))!.line!;
     expect(readFileSync(lean, 'utf8').split('\n')[leanLine - 1]).toContain('prior: 1.6');
   });
@@ -45,6 +56,8 @@ describe('lintKnowledgeBase', () => {
     const dir = copyKb();
     writeFileSync(join(dir, 'trees', 'zz-broken.yaml'), 'id: broken\ncauses:\n  a: [unclosed\n');
     const r = lintKnowledgeBase(dir);
-    expect(r.problems.some((p) => p.file.endsWith('zz-broken.yaml') && /YAML syntax/.test(p.message) && p.line)).toBe(true);
+    expect(
+      r.problems.some((p) => p.file.endsWith('zz-broken.yaml') && /YAML syntax/.test(p.message) && p.line),
+    ).toBe(true);
   });
 });

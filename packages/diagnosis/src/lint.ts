@@ -24,7 +24,8 @@ export function lintKnowledgeBase(dir = DEFAULT_KB_DIR): LintReport {
   let tests: WorkshopTest[] = [];
   const testsFile = join(dir, 'tests.yaml');
   const rel = (f: string) => relative(process.cwd(), f);
-  if (!existsSync(testsFile)) problems.push({ file: rel(testsFile), path: '', message: 'missing test catalogue' });
+  if (!existsSync(testsFile))
+    problems.push({ file: rel(testsFile), path: '', message: 'missing test catalogue' });
   else {
     try {
       tests = parseTests(readFileSync(testsFile, 'utf8'), rel(testsFile));
@@ -34,7 +35,11 @@ export function lintKnowledgeBase(dir = DEFAULT_KB_DIR): LintReport {
   }
   const trees: FaultTreeEntry[] = [];
   const treeDir = join(dir, 'trees');
-  const files = existsSync(treeDir) ? readdirSync(treeDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const files = existsSync(treeDir)
+    ? readdirSync(treeDir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
   if (!files.length) problems.push({ file: rel(treeDir), path: '', message: 'no fault tree' });
   for (const f of files) {
     const file = join(treeDir, f);

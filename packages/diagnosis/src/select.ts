@@ -33,7 +33,9 @@ export function selectTrees(kb: KnowledgeBase, facts: SessionFacts): TreeMatch[]
   for (const tree of kb.trees) {
     if (!tree.vehicles.includes(facts.vehicle)) continue;
     const dtcs = facts.dtcs.filter((d) => tree.applies.dtcs.includes(d.toUpperCase()));
-    const keywords = complaint ? tree.applies.complaintKeywords.filter((k) => complaint.includes(fold(k))) : [];
+    const keywords = complaint
+      ? tree.applies.complaintKeywords.filter((k) => complaint.includes(fold(k)))
+      : [];
     const score = dtcs.length * 10 + keywords.length;
     if (score > 0) out.push({ tree, dtcs, keywords, score });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadKnowledgeBase } from './kb/load.js';
 import { followRecommendations, type Workshop } from './autopilot.js';
+import { loadKnowledgeBase } from './kb/load.js';
 import { GuidedSession, SafetyPrerequisiteError } from './session.js';
 
 const kb = loadKnowledgeBase();
@@ -8,7 +8,8 @@ const kb = loadKnowledgeBase();
 /** A workshop that answers every test truthfully for `trueCause` and cures the car only by its repair. */
 function truthful(session: GuidedSession, trueCause: string): Workshop {
   return {
-    outcome: async (test) => (test.checks[trueCause] && test.checks[trueCause].sensitivity > 0.5 ? 'bad' : 'good'),
+    outcome: async (test) =>
+      test.checks[trueCause] && test.checks[trueCause].sensitivity > 0.5 ? 'bad' : 'good',
     repair: async () => {},
     verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1)?.cause === trueCause;
@@ -33,11 +34,20 @@ describe('GuidedSession', () => {
     for (const tree of kb.trees) {
       for (const cause of tree.causes) {
         const vehicle = tree.vehicles[0];
-        const s = GuidedSession.start(kb, { vehicle, dtcs: tree.applies.dtcs.slice(0, 1) }, { treeId: tree.id });
+        const s = GuidedSession.start(
+          kb,
+          { vehicle, dtcs: tree.applies.dtcs.slice(0, 1) },
+          { treeId: tree.id },
+        );
         await followRecommendations(s, truthful(s, cause.id));
         expect(s.state, `${tree.id}/${cause.id}`).toBe('done');
         expect(s.conclusion, `${tree.id}/${cause.id}`).toBe(cause.id);
-        expect(s.path().steps.filter((x) => x.kind === 'repair').map((x) => (x.kind === 'repair' ? x.cause : ''))).toEqual([cause.id]);
+        expect(
+          s
+            .path()
+            .steps.filter((x) => x.kind === 'repair')
+            .map((x) => (x.kind === 'repair' ? x.cause : '')),
+        ).toEqual([cause.id]);
       }
     }
   });

@@ -1,4 +1,10 @@
-import { type Analysis, analyse, type Evidence, type InspectionOption, type ObservationOption } from './infer.js';
+import {
+  type Analysis,
+  analyse,
+  type Evidence,
+  type InspectionOption,
+  type ObservationOption,
+} from './infer.js';
 import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
 import type { DiagnosticPath, PathStep } from './path.js';
 import { type SessionFacts, selectTrees } from './select.js';
@@ -82,14 +88,21 @@ export class GuidedSession {
   ) {}
 
   /** Starts a session on the best-matching tree for the facts, or on `treeId`. */
-  static start(kb: KnowledgeBase, facts: SessionFacts, options: { treeId?: string; costModel?: CostModel } = {}): GuidedSession {
+  static start(
+    kb: KnowledgeBase,
+    facts: SessionFacts,
+    options: { treeId?: string; costModel?: CostModel } = {},
+  ): GuidedSession {
     let tree: FaultTreeEntry | undefined;
     if (options.treeId) {
       tree = kb.trees.find((t) => t.id === options.treeId);
       if (!tree) throw new SessionError(`unknown fault tree "${options.treeId}"`);
     } else {
       tree = selectTrees(kb, facts)[0]?.tree;
-      if (!tree) throw new SessionError(`no fault tree applies to ${facts.dtcs.join(', ') || 'this complaint'} on a ${facts.vehicle} vehicle`);
+      if (!tree)
+        throw new SessionError(
+          `no fault tree applies to ${facts.dtcs.join(', ') || 'this complaint'} on a ${facts.vehicle} vehicle`,
+        );
     }
     const steps: PathStep[] = [];
     if (facts.dtcs.length) steps.push({ kind: 'read', what: 'dtc' });
@@ -150,7 +163,10 @@ export class GuidedSession {
 
   analysis(): Analysis {
     const done = new Set(this.data.steps.flatMap((s) => (s.kind === 'test' ? [s.id] : [])));
-    return analyse(this.kb, this.tree, this.evidence(), { exclude: done, repairCost: (c) => this.repairCost(c) });
+    return analyse(this.kb, this.tree, this.evidence(), {
+      exclude: done,
+      repairCost: (c) => this.repairCost(c),
+    });
   }
 
   repairCost(cause: Cause): number {
@@ -202,7 +218,8 @@ export class GuidedSession {
 
   /** Records a test's outcome. An inspection that finds its cause moves the session to the repair. */
   record(testId: string, outcome: 'good' | 'bad', options: { allowUnsafe?: boolean } = {}): void {
-    if (this.data.state !== 'diagnose') throw new SessionError(`cannot record a test while in state ${this.data.state}`);
+    if (this.data.state !== 'diagnose')
+      throw new SessionError(`cannot record a test while in state ${this.data.state}`);
     const test = this.kb.tests.get(testId);
     if (!test) throw new SessionError(`unknown test "${testId}"`);
     const missing = test.safety.filter((s) => !this.safetyDone().has(s));
@@ -226,7 +243,9 @@ export class GuidedSession {
     const post = this.analysis().posteriors;
     const top = post[0];
     const pointedAt = (cause: string) =>
-      this.data.steps.some((s) => s.kind === 'test' && s.outcome === 'bad' && this.kb.tests.get(s.id)?.checks[cause]);
+      this.data.steps.some(
+        (s) => s.kind === 'test' && s.outcome === 'bad' && this.kb.tests.get(s.id)?.checks[cause],
+      );
     if (top && top.probability >= CONFIDENT && pointedAt(top.cause)) {
       this.data.pendingRepair = top.cause;
       this.data.state = 'repair';
@@ -243,7 +262,12 @@ export class GuidedSession {
     const cause = this.tree.causes.find((c) => c.id === causeId);
     if (!cause) throw new SessionError(`unknown cause "${causeId}" in tree ${this.tree.id}`);
     if (this.data.state === 'done') throw new SessionError('the session is closed');
-    this.data.steps.push({ kind: 'repair', cause: cause.id, cost: this.repairCost(cause), minutes: Math.round(cause.repair.hours * 60) });
+    this.data.steps.push({
+      kind: 'repair',
+      cause: cause.id,
+      cost: this.repairCost(cause),
+      minutes: Math.round(cause.repair.hours * 60),
+    });
     this.data.pendingRepair = undefined;
     this.data.state = 'verify';
   }

@@ -30,7 +30,10 @@ export interface SimRunOptions {
 }
 
 /** Every DTC of every ECU of the asked kinds. A link error is thrown, never taken for "no codes". */
-export async function readAllDtcs(obd: ObdClient, kinds: DtcKind[] = ['stored', 'pending', 'permanent']): Promise<string[]> {
+export async function readAllDtcs(
+  obd: ObdClient,
+  kinds: DtcKind[] = ['stored', 'pending', 'permanent'],
+): Promise<string[]> {
   const codes = new Set<string>();
   for (const kind of kinds) {
     try {
@@ -56,9 +59,20 @@ export function vehicleTypeOfProfile(name: string, engineKind: string): VehicleT
  * the car (a physical check finds the fault that is really there), repairs by removing the fault
  * from the car, and verifies by clearing the codes, idling ten simulated minutes and re-reading.
  */
-export async function runSimulatedApprentice(kb: KnowledgeBase, scenario: Scenario, options: SimRunOptions = {}): Promise<{ result: SimRunResult; session?: GuidedSession }> {
-  if (scenario.recording) throw new Error(`scenario ${scenario.name} is a recording: the simulated apprentice needs a simulated vehicle`);
-  const s: Scenario = { ...scenario, faults: scenario.faults.map((f) => ({ ...f })), seed: options.seed ?? scenario.seed };
+export async function runSimulatedApprentice(
+  kb: KnowledgeBase,
+  scenario: Scenario,
+  options: SimRunOptions = {},
+): Promise<{ result: SimRunResult; session?: GuidedSession }> {
+  if (scenario.recording)
+    throw new Error(
+      `scenario ${scenario.name} is a recording: the simulated apprentice needs a simulated vehicle`,
+    );
+  const s: Scenario = {
+    ...scenario,
+    faults: scenario.faults.map((f) => ({ ...f })),
+    seed: options.seed ?? scenario.seed,
+  };
   const clock = new VirtualClock();
   const vehicle = Vehicle.fromScenario(s, { startMs: 0 });
   const link = new ResponderLink(vehicle, { clock, extended: s.protocol === 'can29' });
@@ -71,7 +85,18 @@ export async function runSimulatedApprentice(kb: KnowledgeBase, scenario: Scenar
       complaint: options.complaint ?? s.complaint[options.lang ?? 'fr'],
     };
     if (!options.treeId && selectTrees(kb, facts).length === 0) {
-      return { result: { scenario: s.name, true_cause: null, conclusion: null, tree: null, dtcs, steps: [], cost: 0, best_cost: 0 } };
+      return {
+        result: {
+          scenario: s.name,
+          true_cause: null,
+          conclusion: null,
+          tree: null,
+          dtcs,
+          steps: [],
+          cost: 0,
+          best_cost: 0,
+        },
+      };
     }
     const session = GuidedSession.start(kb, facts, { treeId: options.treeId });
     const injected = () => vehicle.model.options.faults.map((f) => f.type as string);
@@ -87,7 +112,8 @@ export async function runSimulatedApprentice(kb: KnowledgeBase, scenario: Scenar
       },
       async repair(cause: Cause) {
         const faults = vehicle.model.options.faults;
-        for (let i = faults.length - 1; i >= 0; i--) if (cause.simFaults.includes(faults[i].type)) faults.splice(i, 1);
+        for (let i = faults.length - 1; i >= 0; i--)
+          if (cause.simFaults.includes(faults[i].type)) faults.splice(i, 1);
       },
       async verify() {
         const cleared = await clock.run(obd.clearDtcs(CLEAR_CONFIRMATION)).then(

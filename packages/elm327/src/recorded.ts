@@ -124,15 +124,14 @@ export function responderFromTranscript(
     if (!raw.includes('>')) continue;
     raw = raw.slice(0, raw.indexOf('>'));
     const lines = answerLines(raw, command);
-    let m: RegExpExecArray | null;
     if (command === 'ATDPN') {
       const dpn = parseDpn(lines[0] ?? '');
       if (dpn) {
         protocol = dpn.protocol;
         protocolSeen = true;
       }
-    } else if ((m = /^ATSH([0-9A-F]{3}|[0-9A-F]{6}|[0-9A-F]{8})$/.exec(command))) header = m[1];
-    else if ((m = /^ATCP([0-9A-F]{2})$/.exec(command))) priority = Number.parseInt(m[1]!, 16);
+    } else if (/^ATSH([0-9A-F]{3}|[0-9A-F]{6}|[0-9A-F]{8})$/.test(command)) header = command.slice(4);
+    else if (/^ATCP([0-9A-F]{2})$/.test(command)) priority = Number.parseInt(command.slice(4), 16);
     else if (/^(ATZ|ATD|ATWS)$/.test(command)) header = undefined;
     else if (/^[0-9A-F]{2,}$/.test(command) && !command.startsWith('AT')) {
       const even = command.length % 2 === 0 ? command : command.slice(0, -1);

@@ -3,12 +3,29 @@ import { runCli } from '../testing.js';
 
 describe('atelier diagnose', () => {
   it('--auto --json plays the simulated apprentice and prints one object of the documented shape', async () => {
-    const { code, stdout } = await runCli(['diagnose', '--adapter', 'sim:vacuum-leak', '--auto', '--seed', '4', '--json']);
+    const { code, stdout } = await runCli([
+      'diagnose',
+      '--adapter',
+      'sim:vacuum-leak',
+      '--auto',
+      '--seed',
+      '4',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const r = JSON.parse(lines[0]);
-    expect(Object.keys(r)).toEqual(['scenario', 'true_cause', 'conclusion', 'tree', 'dtcs', 'steps', 'cost', 'best_cost']);
+    expect(Object.keys(r)).toEqual([
+      'scenario',
+      'true_cause',
+      'conclusion',
+      'tree',
+      'dtcs',
+      'steps',
+      'cost',
+      'best_cost',
+    ]);
     expect(r.scenario).toBe('vacuum-leak');
     expect(r.true_cause).toBe('vacuum_leak');
     expect(r.conclusion).toBe('vacuum_leak');
@@ -19,7 +36,10 @@ describe('atelier diagnose', () => {
       expect(typeof s.cost).toBe('number');
     }
     expect(r.steps.at(-1)).toMatchObject({ kind: 'repair', id: 'vacuum_leak' });
-    expect(r.cost).toBeCloseTo(r.steps.reduce((a: number, s: { cost: number }) => a + s.cost, 0), 6);
+    expect(r.cost).toBeCloseTo(
+      r.steps.reduce((a: number, s: { cost: number }) => a + s.cost, 0),
+      6,
+    );
     expect(r.best_cost).toBeGreaterThan(0);
   });
 

@@ -5,13 +5,13 @@ import {
   exhaustiveBestOrder,
   followRecommendations,
   GuidedSession,
+  type KnowledgeBase,
   loadKnowledgeBase,
+  type Recommendation,
   readAllDtcs,
   runSimulatedApprentice,
-  type KnowledgeBase,
-  type Recommendation,
-  type VehicleType,
   VEHICLE_TYPES,
+  type VehicleType,
   type Workshop,
   type WorkshopTest,
 } from '@atelier/diagnosis';
@@ -40,10 +40,12 @@ interface Options {
   json?: boolean;
 }
 
-
 export const diagnoseCommand: Command = {
   name: 'diagnose',
-  summary: { fr: 'diagnostic guidé (arbres de défaillance, prochain test)', en: 'guided diagnosis (fault trees, next best test)' },
+  summary: {
+    fr: 'diagnostic guidé (arbres de défaillance, prochain test)',
+    en: 'guided diagnosis (fault trees, next best test)',
+  },
   async run(args, ctx) {
     let values: Options;
     try {
@@ -72,7 +74,8 @@ export const diagnoseCommand: Command = {
       throw new UsageError(`--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`, USAGE[ctx.lang]);
     }
     if (values.auto) {
-      if (!values.adapter.startsWith('sim:')) throw new UsageError('--auto needs a simulated vehicle (--adapter sim:SCENARIO)', USAGE[ctx.lang]);
+      if (!values.adapter.startsWith('sim:'))
+        throw new UsageError('--auto needs a simulated vehicle (--adapter sim:SCENARIO)', USAGE[ctx.lang]);
       return runAuto(values, ctx);
     }
     return runInteractive(values, ctx);
@@ -82,7 +85,9 @@ export const diagnoseCommand: Command = {
 async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   const sim = await import('@atelier/vehicle-sim');
   const name = values.adapter!.slice('sim:'.length);
-  const scenario = sim.loadScenario(/[/\\]|\.ya?ml$/.test(name) ? (await import('node:path')).resolve(ctx.cwd, name) : name);
+  const scenario = sim.loadScenario(
+    /[/\\]|\.ya?ml$/.test(name) ? (await import('node:path')).resolve(ctx.cwd, name) : name,
+  );
   if (scenario.recording) throw new UsageError('--auto needs a simulated vehicle, not a recording');
   let seed: number | undefined;
   if (values.seed !== undefined) {
@@ -99,7 +104,11 @@ async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   });
   if (values.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
   else if (!session) {
-    ctx.stdout.write(ctx.lang === 'fr' ? `Scénario : ${result.scenario} — aucun code, aucun arbre ne s'applique : véhicule sans défaut détecté.\n` : `Scenario: ${result.scenario} — no code, no tree applies: no fault found.\n`);
+    ctx.stdout.write(
+      ctx.lang === 'fr'
+        ? `Scénario : ${result.scenario} — aucun code, aucun arbre ne s'applique : véhicule sans défaut détecté.\n`
+        : `Scenario: ${result.scenario} — no code, no tree applies: no fault found.\n`,
+    );
   } else printAutoResult(ctx, kb, session, result);
   return 0;
 }
@@ -108,16 +117,32 @@ function printAutoResult(
   ctx: CliContext,
   kb: KnowledgeBase,
   session: GuidedSession,
-  r: { scenario: string; true_cause: string | null; conclusion: string | null; dtcs: string[]; cost: number; best_cost: number },
+  r: {
+    scenario: string;
+    true_cause: string | null;
+    conclusion: string | null;
+    dtcs: string[];
+    cost: number;
+    best_cost: number;
+  },
 ): void {
   const fr = ctx.lang === 'fr';
   const name = (id: string | null) => session.tree.causes.find((c) => c.id === id)?.name[ctx.lang] ?? '—';
-  ctx.stdout.write(`${fr ? 'Scénario' : 'Scenario'}: ${r.scenario} — ${session.tree.title[ctx.lang]} (${r.dtcs.join(', ') || '—'})\n`);
+  ctx.stdout.write(
+    `${fr ? 'Scénario' : 'Scenario'}: ${r.scenario} — ${session.tree.title[ctx.lang]} (${r.dtcs.join(', ') || '—'})\n`,
+  );
   for (const s of session.steps) {
-    if (s.kind === 'test') ctx.stdout.write(`  • ${kb.tests.get(s.id)?.name[ctx.lang]} → ${s.outcome === 'bad' ? (fr ? 'MAUVAIS' : 'BAD') : fr ? 'bon' : 'good'} (${s.cost} €)\n`);
+    if (s.kind === 'test')
+      ctx.stdout.write(
+        `  • ${kb.tests.get(s.id)?.name[ctx.lang]} → ${s.outcome === 'bad' ? (fr ? 'MAUVAIS' : 'BAD') : fr ? 'bon' : 'good'} (${s.cost} €)\n`,
+      );
     if (s.kind === 'safety') ctx.stdout.write(`  • ${fr ? 'sécurité' : 'safety'}: ${s.id}\n`);
-    if (s.kind === 'repair') ctx.stdout.write(`  • ${fr ? 'réparation' : 'repair'}: ${name(s.cause)} (${s.cost} €)\n`);
-    if (s.kind === 'verify') ctx.stdout.write(`  • ${fr ? 'vérification' : 'verification'}: ${s.symptomGone ? (fr ? 'défaut disparu' : 'fault gone') : fr ? 'défaut toujours présent' : 'fault still present'}\n`);
+    if (s.kind === 'repair')
+      ctx.stdout.write(`  • ${fr ? 'réparation' : 'repair'}: ${name(s.cause)} (${s.cost} €)\n`);
+    if (s.kind === 'verify')
+      ctx.stdout.write(
+        `  • ${fr ? 'vérification' : 'verification'}: ${s.symptomGone ? (fr ? 'défaut disparu' : 'fault gone') : fr ? 'défaut toujours présent' : 'fault still present'}\n`,
+      );
   }
   ctx.stdout.write(
     fr
@@ -137,8 +162,17 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     const dtcs = await readAllDtcs(obd);
     out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
     const vehicle = (values.vehicle as VehicleType) ?? 'petrol';
-    if (!values.vehicle) out(fr ? 'Type de véhicule supposé : essence (--vehicle pour préciser)' : 'Vehicle type assumed: petrol (--vehicle to say otherwise)');
-    const session = GuidedSession.start(kb, { vehicle, dtcs, complaint: values.complaint }, { treeId: values.tree });
+    if (!values.vehicle)
+      out(
+        fr
+          ? 'Type de véhicule supposé : essence (--vehicle pour préciser)'
+          : 'Vehicle type assumed: petrol (--vehicle to say otherwise)',
+      );
+    const session = GuidedSession.start(
+      kb,
+      { vehicle, dtcs, complaint: values.complaint },
+      { treeId: values.tree },
+    );
     out(`\n${session.tree.title[ctx.lang]} — ${session.tree.symptom[ctx.lang]}`);
     if (session.tree.safety) out(`⚠ ${session.tree.safety[ctx.lang]}`);
     // The async iterator buffers lines, so answers piped in ahead of the questions are not lost.
@@ -146,20 +180,33 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     const ask = async (q: string): Promise<string> => {
       ctx.stderr.write(`${q} `);
       const next = await lines.next();
-      if (next.done) throw new UsageError(fr ? 'entrée terminée : diagnostic interrompu' : 'input ended: diagnosis stopped');
+      if (next.done)
+        throw new UsageError(
+          fr ? 'entrée terminée : diagnostic interrompu' : 'input ended: diagnosis stopped',
+        );
       return String(next.value).trim().toLowerCase();
     };
     const yes = (a: string) => ['o', 'oui', 'y', 'yes'].includes(a);
     const workshop: Workshop = {
       async safety(id) {
-        const a = await ask(fr ? `Prérequis de sécurité « ${id} » fait ? (o/n)` : `Safety prerequisite '${id}' done? (y/n)`);
-        if (!yes(a)) throw new UsageError(fr ? `prérequis ${id} non fait : diagnostic interrompu` : `prerequisite ${id} not done: diagnosis stopped`);
+        const a = await ask(
+          fr ? `Prérequis de sécurité « ${id} » fait ? (o/n)` : `Safety prerequisite '${id}' done? (y/n)`,
+        );
+        if (!yes(a))
+          throw new UsageError(
+            fr
+              ? `prérequis ${id} non fait : diagnostic interrompu`
+              : `prerequisite ${id} not done: diagnosis stopped`,
+          );
       },
       async outcome(test: WorkshopTest, rec: Recommendation) {
         printRecommendation(ctx.lang, session, rec, out);
         for (;;) {
-          const a = await ask(fr ? 'Résultat : [b]on, [m]auvais, [q]uitter ?' : 'Outcome: [g]ood, [b]ad, [q]uit?');
-          if (a === 'q' || a === 'quit' || a === 'quitter') throw new UsageError(fr ? 'diagnostic interrompu' : 'diagnosis stopped');
+          const a = await ask(
+            fr ? 'Résultat : [b]on, [m]auvais, [q]uitter ?' : 'Outcome: [g]ood, [b]ad, [q]uit?',
+          );
+          if (a === 'q' || a === 'quit' || a === 'quitter')
+            throw new UsageError(fr ? 'diagnostic interrompu' : 'diagnosis stopped');
           if (fr ? a === 'b' || a === 'bon' : a === 'g' || a === 'good') return 'good';
           if (fr ? a === 'm' || a === 'mauvais' : a === 'b' || a === 'bad') return 'bad';
         }
@@ -169,19 +216,36 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
         await ask(fr ? 'Entrée quand la réparation est faite.' : 'Enter when the repair is done.');
       },
       async verify() {
-        const clear = yes(await ask(fr ? 'Effacer les codes maintenant ? (o/n)' : 'Clear the codes now? (y/n)'));
+        const clear = yes(
+          await ask(fr ? 'Effacer les codes maintenant ? (o/n)' : 'Clear the codes now? (y/n)'),
+        );
         if (clear) await obd.clearDtcs(CLEAR_CONFIRMATION);
-        await ask(fr ? 'Faire un essai routier puis Entrée pour relire.' : 'Do a road test, then Enter to re-read.');
+        await ask(
+          fr ? 'Faire un essai routier puis Entrée pour relire.' : 'Do a road test, then Enter to re-read.',
+        );
         const after = await readAllDtcs(obd, ['stored', 'pending']);
         const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
-        out(fr ? `Codes après réparation : ${after.join(', ') || 'aucun'}` : `Codes after repair: ${after.join(', ') || 'none'}`);
-        const gone = treeCodes.length === 0 && yes(await ask(fr ? 'Symptôme disparu ? (o/n)' : 'Symptom gone? (y/n)'));
+        out(
+          fr
+            ? `Codes après réparation : ${after.join(', ') || 'aucun'}`
+            : `Codes after repair: ${after.join(', ') || 'none'}`,
+        );
+        const gone =
+          treeCodes.length === 0 && yes(await ask(fr ? 'Symptôme disparu ? (o/n)' : 'Symptom gone? (y/n)'));
         return { cleared: clear, dtcsAfter: after, symptomGone: gone };
       },
     };
     await followRecommendations(session, workshop);
     const cause = session.tree.causes.find((c) => c.id === session.conclusion);
-    out(cause ? (fr ? `\nConclusion : ${cause.name.fr}` : `\nConclusion: ${cause.name.en}`) : fr ? '\nAucune cause confirmée.' : '\nNo cause confirmed.');
+    out(
+      cause
+        ? fr
+          ? `\nConclusion : ${cause.name.fr}`
+          : `\nConclusion: ${cause.name.en}`
+        : fr
+          ? '\nAucune cause confirmée.'
+          : '\nNo cause confirmed.',
+    );
     return 0;
   } finally {
     rl.close();
@@ -189,7 +253,12 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   }
 }
 
-function printRecommendation(lang: Lang, session: GuidedSession, rec: Recommendation, out: (s: string) => void): void {
+function printRecommendation(
+  lang: Lang,
+  session: GuidedSession,
+  rec: Recommendation,
+  out: (s: string) => void,
+): void {
   const fr = lang === 'fr';
   out(fr ? '\nCauses classées :' : '\nRanked causes:');
   for (const p of session.analysis().posteriors.slice(0, 5)) {
@@ -197,6 +266,7 @@ function printRecommendation(lang: Lang, session: GuidedSession, rec: Recommenda
     out(`  ${(p.probability * 100).toFixed(0).padStart(3)} %  ${c.name[lang]}`);
   }
   out(`\n→ ${rec.test.name[lang]}\n  ${rec.reason[lang]}\n  ${rec.test.instructions[lang]}`);
-  out(`  ${fr ? 'bon' : 'good'}: ${rec.test.expected.good[lang]}\n  ${fr ? 'mauvais' : 'bad'}: ${rec.test.expected.bad[lang]}`);
+  out(
+    `  ${fr ? 'bon' : 'good'}: ${rec.test.expected.good[lang]}\n  ${fr ? 'mauvais' : 'bad'}: ${rec.test.expected.bad[lang]}`,
+  );
 }
-

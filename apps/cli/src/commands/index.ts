@@ -1,7 +1,8 @@
 import type { Command } from '../context.js';
 import { canCommand } from './can/index.js';
-import { dtcCommand } from './dtc.js';
+import { dbCommand } from './db.js';
 import { diagnoseCommand } from './diagnose.js';
+import { dtcCommand } from './dtc.js';
 import { emulateCommand } from './emulate.js';
 import { ftaCommand } from './fta.js';
 import { kbCommand } from './kb.js';
@@ -9,7 +10,18 @@ import { obdCommand } from './obd/index.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
 import { vinCommand } from './vin.js';
-import { dbCommand } from './db.js';
 
 /** Every command group, in the order the help lists them. Each area adds its own module here. */
-export const commands: Command[] = [canCommand, obdCommand, dtcCommand, vinCommand, emulateCommand, simCommand, kbCommand, diagnoseCommand, ftaCommand, serveCommand, dbCommand];
+export const commands: Command[] = [
+  canCommand,
+  obdCommand,
+  dtcCommand,
+  vinCommand,
+  emulateCommand,
+  simCommand,
+  kbCommand,
+  diagnoseCommand,
+  ftaCommand,
+  serveCommand,
+  dbCommand,
+];

@@ -16,17 +16,24 @@ export const kbCommand: Command = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return 0;
     }
-    if (sub !== 'lint') throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'missing subcommand', USAGE[ctx.lang]);
+    if (sub !== 'lint')
+      throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'missing subcommand', USAGE[ctx.lang]);
     let values: { dir?: string; json?: boolean };
     try {
-      ({ values } = parseArgs({ args: rest, options: { dir: { type: 'string' }, json: { type: 'boolean' } } }));
+      ({ values } = parseArgs({
+        args: rest,
+        options: { dir: { type: 'string' }, json: { type: 'boolean' } },
+      }));
     } catch (e) {
       throw new UsageError((e as Error).message, USAGE[ctx.lang]);
     }
     const report = lintKnowledgeBase(values.dir);
     if (values.json) ctx.stdout.write(`${JSON.stringify(report)}\n`);
     else {
-      for (const p of report.problems) ctx.stdout.write(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+      for (const p of report.problems)
+        ctx.stdout.write(
+          `${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`,
+        );
       ctx.stdout.write(
         ctx.lang === 'fr'
           ? `${report.trees} arbres, ${report.tests} tests, ${report.problems.length} problème(s)\n`

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { Localized } from '../text.js';
 import {
   type Cause,
@@ -62,7 +62,8 @@ class Reader {
   }
 
   obj(value: unknown, path: Path): Record<string, unknown> {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) this.fail(path, 'expected a mapping');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      this.fail(path, 'expected a mapping');
     return value as Record<string, unknown>;
   }
 
@@ -93,7 +94,9 @@ class Reader {
   }
 
   strings(value: unknown, path: Path): string[] {
-    return this.list(value ?? [], path).map((v, i) => this.str(typeof v === 'number' ? String(v) : v, [...path, i]));
+    return this.list(value ?? [], path).map((v, i) =>
+      this.str(typeof v === 'number' ? String(v) : v, [...path, i]),
+    );
   }
 
   text(value: unknown, path: Path): Localized {
@@ -105,13 +108,17 @@ class Reader {
 function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
   const o = r.obj(raw, path);
   const kind = o.kind;
-  if (kind !== 'observation' && kind !== 'inspection') r.fail([...path, 'kind'], 'expected "observation" or "inspection"');
+  if (kind !== 'observation' && kind !== 'inspection')
+    r.fail([...path, 'kind'], 'expected "observation" or "inspection"');
   const checksRaw = r.obj(o.checks, [...path, 'checks']);
   const checks: Record<string, TestCheck> = {};
   for (const [cause, c] of Object.entries(checksRaw)) {
     const p = [...path, 'checks', cause];
     const co = r.obj(c, p);
-    checks[r.id(cause, p)] = { sensitivity: r.prob(co.sensitivity, [...p, 'sensitivity']), specificity: r.prob(co.specificity, [...p, 'specificity']) };
+    checks[r.id(cause, p)] = {
+      sensitivity: r.prob(co.sensitivity, [...p, 'sensitivity']),
+      specificity: r.prob(co.specificity, [...p, 'specificity']),
+    };
     if (checks[cause].sensitivity + checks[cause].specificity <= 1) {
       r.fail(p, 'sensitivity + specificity must exceed 1, or the test says nothing about this cause');
     }
@@ -121,9 +128,12 @@ function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
   let sim: SimMethod;
   if (simRaw.method === 'fault') sim = { method: 'fault' };
   else if (simRaw.method === 'live') {
-    const badAbove = simRaw.bad_above === undefined ? undefined : r.num(simRaw.bad_above, [...path, 'sim', 'bad_above']);
-    const badBelow = simRaw.bad_below === undefined ? undefined : r.num(simRaw.bad_below, [...path, 'sim', 'bad_below']);
-    if (badAbove === undefined && badBelow === undefined) r.fail([...path, 'sim'], 'a live test needs bad_above or bad_below');
+    const badAbove =
+      simRaw.bad_above === undefined ? undefined : r.num(simRaw.bad_above, [...path, 'sim', 'bad_above']);
+    const badBelow =
+      simRaw.bad_below === undefined ? undefined : r.num(simRaw.bad_below, [...path, 'sim', 'bad_below']);
+    if (badAbove === undefined && badBelow === undefined)
+      r.fail([...path, 'sim'], 'a live test needs bad_above or bad_below');
     sim = { method: 'live', reading: r.id(simRaw.reading, [...path, 'sim', 'reading']), badAbove, badBelow };
   } else r.fail([...path, 'sim', 'method'], 'expected "fault" or "live"');
   const expected = r.obj(o.expected, [...path, 'expected']);
@@ -135,7 +145,10 @@ function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
     tools: r.strings(o.tools, [...path, 'tools']),
     minutes: r.num(o.minutes, [...path, 'minutes'], 0, 24 * 60),
     cost: r.num(o.cost, [...path, 'cost'], 0),
-    expected: { good: r.text(expected.good, [...path, 'expected', 'good']), bad: r.text(expected.bad, [...path, 'expected', 'bad']) },
+    expected: {
+      good: r.text(expected.good, [...path, 'expected', 'good']),
+      bad: r.text(expected.bad, [...path, 'expected', 'bad']),
+    },
     safety: r.strings(o.safety, [...path, 'safety']),
     checks,
     sim,
@@ -146,7 +159,8 @@ function readTree(r: Reader): FaultTreeEntry {
   const o = r.obj(r.root, []);
   const applies = r.obj(o.applies, ['applies']);
   const vehicles = r.strings(o.vehicles, ['vehicles']).map((v, i) => {
-    if (!VEHICLE_TYPES.includes(v as VehicleType)) r.fail(['vehicles', i], `unknown vehicle type "${v}" (${VEHICLE_TYPES.join(', ')})`);
+    if (!VEHICLE_TYPES.includes(v as VehicleType))
+      r.fail(['vehicles', i], `unknown vehicle type "${v}" (${VEHICLE_TYPES.join(', ')})`);
     return v as VehicleType;
   });
   const causesRaw = r.obj(o.causes, ['causes']);
@@ -169,7 +183,9 @@ function readTree(r: Reader): FaultTreeEntry {
     };
   });
   if (causes.length < 2) r.fail(['causes'], 'a tree needs at least two causes to diagnose between');
-  for (const c of causes) if (c.prior === 0 || c.prior === 1) r.fail(['causes', c.id, 'prior'], 'a prior of 0 or 1 leaves nothing to diagnose');
+  for (const c of causes)
+    if (c.prior === 0 || c.prior === 1)
+      r.fail(['causes', c.id, 'prior'], 'a prior of 0 or 1 leaves nothing to diagnose');
   const dtcs = r.strings(applies.dtcs, ['applies', 'dtcs']);
   dtcs.forEach((d, i) => {
     if (!/^[PCBU][0-3][0-9A-F]{3}$/.test(d)) r.fail(['applies', 'dtcs', i], `"${d}" is not a DTC code`);
@@ -179,7 +195,10 @@ function readTree(r: Reader): FaultTreeEntry {
     file: r.file,
     title: r.text(o.title, ['title']),
     symptom: r.text(o.symptom, ['symptom']),
-    applies: { dtcs, complaintKeywords: r.strings(applies.complaint_keywords, ['applies', 'complaint_keywords']) },
+    applies: {
+      dtcs,
+      complaintKeywords: r.strings(applies.complaint_keywords, ['applies', 'complaint_keywords']),
+    },
     vehicles,
     safety: o.safety === undefined ? undefined : r.text(o.safety, ['safety']),
     causes,
@@ -211,7 +230,9 @@ export function parseTree(text: string, file: string): FaultTreeEntry {
  */
 export function loadKnowledgeBase(dir = DEFAULT_KB_DIR): KnowledgeBase {
   const testsFile = join(dir, 'tests.yaml');
-  const tests = new Map(parseTests(readFileSync(testsFile, 'utf8'), relative(process.cwd(), testsFile)).map((t) => [t.id, t]));
+  const tests = new Map(
+    parseTests(readFileSync(testsFile, 'utf8'), relative(process.cwd(), testsFile)).map((t) => [t.id, t]),
+  );
   const treeDir = join(dir, 'trees');
   const trees = readdirSync(treeDir)
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
@@ -233,20 +254,33 @@ export function checkReferences(kb: KnowledgeBase): KbError[] {
     for (const c of tree.causes) {
       causeIds.add(c.id);
       const test = kb.tests.get(c.inspect);
-      if (!test) problems.push(new KbError(tree.file, `causes.${c.id}.inspect`, `unknown test "${c.inspect}"`));
-      else if (!test.checks[c.id]) problems.push(new KbError(tree.file, `causes.${c.id}.inspect`, `test "${c.inspect}" does not check "${c.id}"`));
+      if (!test)
+        problems.push(new KbError(tree.file, `causes.${c.id}.inspect`, `unknown test "${c.inspect}"`));
+      else if (!test.checks[c.id])
+        problems.push(
+          new KbError(tree.file, `causes.${c.id}.inspect`, `test "${c.inspect}" does not check "${c.id}"`),
+        );
     }
     tree.observations.forEach((o, i) => {
       const test = kb.tests.get(o);
       if (!test) problems.push(new KbError(tree.file, `observations.${i}`, `unknown test "${o}"`));
       else if (!tree.causes.some((c) => test.checks[c.id])) {
-        problems.push(new KbError(tree.file, `observations.${i}`, `test "${o}" checks none of this tree's causes`));
+        problems.push(
+          new KbError(tree.file, `observations.${i}`, `test "${o}" checks none of this tree's causes`),
+        );
       }
     });
   }
   for (const t of kb.tests.values()) {
     for (const cause of Object.keys(t.checks)) {
-      if (!causeIds.has(cause)) problems.push(new KbError(basename('tests.yaml'), `tests.${t.id}.checks.${cause}`, `no tree has a cause "${cause}"`));
+      if (!causeIds.has(cause))
+        problems.push(
+          new KbError(
+            basename('tests.yaml'),
+            `tests.${t.id}.checks.${cause}`,
+            `no tree has a cause "${cause}"`,
+          ),
+        );
     }
   }
   return problems;

@@ -1,4 +1,4 @@
-import type { Command, CliContext, Text } from '../../context.js';
+import type { CliContext, Command, Text } from '../../context.js';
 import { UsageError } from '../../context.js';
 import { catSubcommand } from './cat.js';
 import { convertSubcommand } from './convert.js';
@@ -14,7 +14,14 @@ export interface Subcommand {
 }
 
 /** `atelier can <sub>`: each subcommand lives in its own module beside this one. */
-export const canSubcommands: Subcommand[] = [catSubcommand, convertSubcommand, statsSubcommand, replaySubcommand, isotpSubcommand, decodeSubcommand];
+export const canSubcommands: Subcommand[] = [
+  catSubcommand,
+  convertSubcommand,
+  statsSubcommand,
+  replaySubcommand,
+  isotpSubcommand,
+  decodeSubcommand,
+];
 
 export const canCommand: Command = {
   name: 'can',
@@ -30,7 +37,11 @@ export const canCommand: Command = {
       return sub ? 0 : 2;
     }
     const found = canSubcommands.find((s) => s.name === sub);
-    if (!found) throw new UsageError(ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`, usage);
+    if (!found)
+      throw new UsageError(
+        ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
+        usage,
+      );
     return found.run(rest, ctx);
   },
 };

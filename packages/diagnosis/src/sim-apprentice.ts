@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { type Clock, VirtualClock } from '@atelier/can';
 import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
 import { ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';
@@ -53,6 +53,52 @@ export function vehicleTypeOfProfile(name: string, engineKind: string): VehicleT
   return 'petrol';
 }
 
+const firstValue = (readings: { value: unknown }[]): unknown => readings[0]?.value;
+
+/**
+ * Live-data readings the knowledge base's tests name, measured through the client as a technician
+ * would: the running voltage (PID 42), the coolant temperature after fifteen minutes of running
+ * (PID 05), and how often the downstream O2 sensor switches compared with the upstream one (PIDs 14
+ * and 15 sampled every 250 ms for 30 s). Waits go through the clock, so `clock.run` drives them in virtual time. Undefined for a reading the simulated car cannot give
+ * (the simulator cannot hold 2,500 rpm on request): the caller then checks the part itself.
+ */
+export async function liveReading(
+  obd: ObdClient,
+  clock: Clock,
+  reading: string,
+): Promise<number | undefined> {
+  if (reading === 'running_voltage') {
+    const v = firstValue(await obd.readPid(0x42));
+    return typeof v === 'number' ? v : undefined;
+  }
+  if (reading === 'coolant_after_warmup') {
+    await clock.sleep(15 * 60_000);
+    const v = firstValue(await obd.readPid(0x05));
+    return typeof v === 'number' ? v : undefined;
+  }
+  if (reading === 'downstream_switch_ratio') {
+    let up = 0;
+    let down = 0;
+    let lastUp: boolean | undefined;
+    let lastDown: boolean | undefined;
+    for (let i = 0; i < 120; i++) {
+      const r = await obd.readPids([0x14, 0x15]);
+      const volts = (pid: number) =>
+        (r.find((x) => x.pid === pid)?.value as { voltage?: number } | undefined)?.voltage;
+      const u = volts(0x14);
+      const d = volts(0x15);
+      if (u === undefined || d === undefined) return undefined;
+      if (lastUp !== undefined && u > 0.45 !== lastUp) up++;
+      if (lastDown !== undefined && d > 0.45 !== lastDown) down++;
+      lastUp = u > 0.45;
+      lastDown = d > 0.45;
+      await clock.sleep(250);
+    }
+    return up === 0 ? undefined : down / up;
+  }
+  return undefined;
+}
+
 /**
  * The simulated apprentice: reads the simulated car through the real client stack (ObdClient over a
  * responder link, in virtual time), follows the guided session, answers each test truthfully from
@@ -104,6 +150,17 @@ export async function runSimulatedApprentice(
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
     const workshop: Workshop = {
       async outcome(test: WorkshopTest) {
+        // A reading the car gives through the link is taken from the car; a physical check of a
+        // part finds the fault that is really there.
+        if (test.sim.method === 'live') {
+          const value = await clock.run(liveReading(obd, clock, test.sim.reading));
+          if (value !== undefined) {
+            const bad =
+              (test.sim.badAbove !== undefined && value > test.sim.badAbove) ||
+              (test.sim.badBelow !== undefined && value < test.sim.badBelow);
+            return bad ? 'bad' : 'good';
+          }
+        }
         const present = injected();
         const bad = session.tree.causes.some(
           (c) => c.simFaults.some((f) => present.includes(f)) && (test.checks[c.id]?.sensitivity ?? 0) > 0.5,

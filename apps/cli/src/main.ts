@@ -1,5 +1,5 @@
 import process from 'node:process';
-import { commands } from './commands/index.js';
+import { allCommands, commandLoaders } from './commands/index.js';
 import { type CliContext, pickLang, UsageError } from './context.js';
 
 const HELP = {
@@ -32,12 +32,13 @@ export async function main(argv: string[]): Promise<number> {
   };
   const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const commands = await allCommands();
     const width = Math.max(...commands.map((c) => c.name.length), 4);
     const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary[lang]}`);
     process.stdout.write(`${HELP[lang]}\n${lines.join('\n')}\n${FOOT[lang]}\n`);
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = Object.hasOwn(commandLoaders, name) ? await commandLoaders[name]() : undefined;
   if (!command) {
     process.stderr.write(
       lang === 'fr' ? `atelier : commande inconnue « ${name} »\n` : `atelier: unknown command '${name}'\n`,

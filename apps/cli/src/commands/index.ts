@@ -1,27 +1,25 @@
 import type { Command } from '../context.js';
-import { canCommand } from './can/index.js';
-import { dbCommand } from './db.js';
-import { diagnoseCommand } from './diagnose.js';
-import { dtcCommand } from './dtc.js';
-import { emulateCommand } from './emulate.js';
-import { ftaCommand } from './fta.js';
-import { kbCommand } from './kb.js';
-import { obdCommand } from './obd/index.js';
-import { serveCommand } from './serve.js';
-import { simCommand } from './sim.js';
-import { vinCommand } from './vin.js';
 
-/** Every command group, in the order the help lists them. Each area adds its own module here. */
-export const commands: Command[] = [
-  canCommand,
-  obdCommand,
-  dtcCommand,
-  vinCommand,
-  emulateCommand,
-  simCommand,
-  kbCommand,
-  diagnoseCommand,
-  ftaCommand,
-  serveCommand,
-  dbCommand,
-];
+/**
+ * Every command group, in the order the help lists them, loaded on demand: a command pays only for
+ * its own dependencies at start-up (the dashboard's, the simulator's … are not loaded to analyse a
+ * fault tree). Each area adds one line here.
+ */
+export const commandLoaders: Record<string, () => Promise<Command>> = {
+  can: () => import('./can/index.js').then((m) => m.canCommand),
+  obd: () => import('./obd/index.js').then((m) => m.obdCommand),
+  dtc: () => import('./dtc.js').then((m) => m.dtcCommand),
+  vin: () => import('./vin.js').then((m) => m.vinCommand),
+  emulate: () => import('./emulate.js').then((m) => m.emulateCommand),
+  sim: () => import('./sim.js').then((m) => m.simCommand),
+  kb: () => import('./kb.js').then((m) => m.kbCommand),
+  diagnose: () => import('./diagnose.js').then((m) => m.diagnoseCommand),
+  fta: () => import('./fta.js').then((m) => m.ftaCommand),
+  serve: () => import('./serve.js').then((m) => m.serveCommand),
+  db: () => import('./db.js').then((m) => m.dbCommand),
+};
+
+/** All commands, for the help listing. */
+export async function allCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(commandLoaders).map((load) => load()));
+}

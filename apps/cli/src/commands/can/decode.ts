@@ -12,6 +12,7 @@ import {
 import { type CliContext, UsageError, writeOut } from '../../context.js';
 import type { Subcommand } from './index.js';
 import { parseHexId } from './isotp.js';
+import { logCommandArgs } from './log-args.js';
 
 const USAGE = {
   fr: `Usage : atelier can decode JOURNAL --dbc FICHIER [--json] [options]
@@ -89,19 +90,9 @@ function decodedToText(d: DecodedFrame, decoder: Decoder): string {
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const usage = USAGE[ctx.lang];
   const fr = ctx.lang === 'fr';
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (err) {
-    throw new UsageError((err as Error).message, usage);
-  }
+  const parsed = logCommandArgs(args, ctx, usage, parse);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    ctx.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length !== 1)
-    throw new UsageError(fr ? 'un journal attendu' : 'expected one log file', usage);
   if (!values.dbc) throw new UsageError(fr ? '--dbc FICHIER attendu' : '--dbc FILE expected', usage);
   const rxId = parseHexId(values['isotp-rx']);
   if (values['isotp-rx'] !== undefined && rxId === undefined)

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type ReassemblyEvent, readLog, reassemble, toHex } from '@atelier/can';
 import { type CliContext, type Lang, UsageError, writeOut } from '../../context.js';
 import type { Subcommand } from './index.js';
+import { logCommandArgs } from './log-args.js';
 
 const USAGE = {
   fr: `Usage : atelier can isotp JOURNAL --rx ID [--tx ID] [--json] [options]
@@ -88,19 +89,9 @@ function eventToText(e: ReassemblyEvent, lang: Lang, extended: boolean): string 
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const usage = USAGE[ctx.lang];
   const fr = ctx.lang === 'fr';
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (err) {
-    throw new UsageError((err as Error).message, usage);
-  }
+  const parsed = logCommandArgs(args, ctx, usage, parse);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    ctx.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length !== 1)
-    throw new UsageError(fr ? 'un journal attendu' : 'expected one log file', usage);
   const rxId = parseHexId(values.rx);
   if (rxId === undefined)
     throw new UsageError(fr ? '--rx ID attendu (hexadécimal)' : '--rx ID expected (hexadecimal)', usage);

@@ -13,6 +13,7 @@ import {
 } from '@atelier/can';
 import { type CliContext, type Lang, UsageError } from '../../context.js';
 import type { Subcommand } from './index.js';
+import { logCommandArgs } from './log-args.js';
 
 const USAGE = {
   fr: `Usage : atelier can replay JOURNAL --bus virtual:NOM|socketcan:can0 [options]
@@ -110,19 +111,9 @@ function summary(p: ReplayProgress, elapsedMs: number, lang: Lang, interrupted: 
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   const usage = USAGE[lang];
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (err) {
-    throw new UsageError((err as Error).message, usage);
-  }
+  const parsed = logCommandArgs(args, ctx, usage, parse);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    ctx.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length !== 1)
-    throw new UsageError(lang === 'fr' ? 'un journal attendu' : 'expected one log file', usage);
   if (!values.bus) throw new UsageError(lang === 'fr' ? '--bus manquant' : '--bus is required', usage);
   if (values.max && values.speed !== undefined) {
     throw new UsageError(

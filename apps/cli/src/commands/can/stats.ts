@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type IdStats, type LogStats, readLog, StatsCollector } from '@atelier/can';
 import { type CliContext, type Lang, UsageError, writeOut } from '../../context.js';
 import type { Subcommand } from './index.js';
+import { logCommandArgs } from './log-args.js';
 
 const USAGE = {
   fr: `Usage : atelier can stats JOURNAL [--json] [--lenient]
@@ -94,20 +95,9 @@ export function statsTable(stats: LogStats, lang: Lang): string {
 
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const usage = USAGE[ctx.lang];
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (err) {
-    throw new UsageError((err as Error).message, usage);
-  }
+  const parsed = logCommandArgs(args, ctx, usage, parse);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    ctx.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(ctx.lang === 'fr' ? 'un journal attendu' : 'expected one log file', usage);
-  }
   const file = resolve(ctx.cwd, positionals[0]);
   const reader = readLog(file, { lenient: values.lenient });
   const collector = new StatsCollector();

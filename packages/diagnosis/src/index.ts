@@ -1,6 +1,6 @@
 export * from './assessment.js';
 export * from './autopilot.js';
-export { exhaustiveBestOrder, jointPosterior } from './engine.js';
+export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
 export * from './infer.js';
 export * from './kb/load.js';
 export * from './kb/types.js';

@@ -51,8 +51,6 @@ export interface AnalyseOptions {
   repairCost: (cause: Cause) => number;
 }
 
-export { analyse } from './engine.js';
-
 /** The parameters of a test as a noisy-OR finding over the tree's causes. */
 export function findingOf(
   test: WorkshopTest,

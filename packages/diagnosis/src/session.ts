@@ -1,10 +1,5 @@
-import {
-  type Analysis,
-  analyse,
-  type Evidence,
-  type InspectionOption,
-  type ObservationOption,
-} from './infer.js';
+import { analyse } from './engine.js';
+import type { Analysis, Evidence, InspectionOption, ObservationOption } from './infer.js';
 import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
 import type { DiagnosticPath, PathStep } from './path.js';
 import { type SessionFacts, selectTrees } from './select.js';

@@ -56,6 +56,11 @@ const COMPRESSION: ([string, Text] | undefined)[] = [
   ['egrVvt', { fr: 'EGR et/ou distribution variable', en: 'EGR and/or VVT system' }],
 ];
 
+/** Every monitor readiness can report (continuous, spark and compression ignition) by key, with its name. */
+export const MONITORS: ReadonlyMap<string, Text> = new Map(
+  [...CONTINUOUS, ...SPARK, ...COMPRESSION].flatMap((e) => (e ? [e] : [])),
+);
+
 /** A readiness payload that is not four bytes. */
 export class ReadinessError extends Error {
   override name = 'ReadinessError';

@@ -41,6 +41,61 @@ describe('diagnosis engine', () => {
     }
   });
 
+  it('with signs read hard and soft, the posteriors still equal exact enumeration on every tree', () => {
+    for (const tree of kb.trees) {
+      // Every sign read, alternately present and absent, every third one with doubt.
+      const signs = tree.signs.map((sign, i) => ({
+        sign,
+        value: i % 2 === 0,
+        certainty: i % 3 === 1 ? 0.7 : 1,
+        counts: true,
+        detail: { fr: '', en: '' },
+      }));
+      const findings = [{ test: tree.causes[0].inspect, outcome: 'good' as const }];
+      const evidence = { symptom: true, findings, cleared: [], signs };
+      const { causes, joint } = jointPosterior(kb, tree, evidence);
+      const a = analyse(kb, tree, evidence, { repairCost });
+      expect(a.signs).toHaveLength(signs.length);
+      causes.forEach((c, i) => {
+        let m = 0;
+        joint.forEach((w, mask) => {
+          if (mask & (1 << i)) m += w;
+        });
+        expect(a.posteriors.find((p) => p.cause === c)!.probability, `${tree.id}/${c}`).toBeCloseTo(m, 10);
+      });
+    }
+  });
+
+  it('a sign moves the causes it checks, and less when read with doubt', () => {
+    const tree = kb.trees.find((t) => t.id === 'lean')!;
+    const sign = tree.signs.find((s) => s.id === 'maf_code')!;
+    const reading = (certainty: number) => ({
+      sign,
+      value: true,
+      certainty,
+      counts: true,
+      detail: { fr: '', en: '' },
+    });
+    const maf = (signs: ReturnType<typeof reading>[]) =>
+      analyse(kb, tree, { symptom: true, findings: [], cleared: [], signs }, { repairCost }).posteriors.find(
+        (p) => p.cause === 'maf_contaminated',
+      )!.probability;
+    const none = maf([]);
+    const soft = maf([reading(0.8)]);
+    const hard = maf([reading(1)]);
+    expect(none).toBeLessThan(soft);
+    expect(soft).toBeLessThan(hard);
+    expect(maf([reading(0.5)])).toBeCloseTo(none, 12); // a coin toss says nothing
+    const effect = analyse(
+      kb,
+      tree,
+      { symptom: true, findings: [], cleared: [], signs: [reading(1)] },
+      { repairCost },
+    ).signs[0];
+    // P(code | MAF alone) / P(code | no cause) = 0.6 / 0.03
+    expect(effect.ratios.maf_contaminated).toBeCloseTo(20, 10);
+  });
+
   it('a bad inspection with high specificity makes its cause dominant', () => {
     const tree = kb.trees.find((t) => t.id === 'lean')!;
     const a = analyse(

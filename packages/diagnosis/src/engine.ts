@@ -1,8 +1,9 @@
 import { Diagnosis } from '@atelier/fault-tree';
 import type { AnalyseOptions, Analysis, Evidence, InspectionOption, ObservationOption } from './infer.js';
-import { findingOf, testsOf } from './infer.js';
+import { findingOf, signEffects, testsOf } from './infer.js';
 import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
 import { topName, treeToModel } from './model.js';
+import { signLikelihood } from './signs.js';
 
 interface Finding {
   links: Record<string, number>;
@@ -25,12 +26,16 @@ function normalise(w: Joint): number {
   return z;
 }
 
-function condition(w: Joint, causes: string[], f: Finding, outcome: 'good' | 'bad'): Joint {
+/**
+ * Weighs each cause set by the likelihood of what was seen: P(seen | finding) and P(seen | no
+ * finding) — (1, 0) for a bad outcome, (0, 1) for a good one, in between for soft evidence.
+ */
+function condition(w: Joint, causes: string[], f: Finding, ifPresent: number, ifAbsent: number): Joint {
   const out = new Float64Array(w.length);
   for (let m = 0; m < w.length; m++) {
     if (w[m] === 0) continue;
     const pb = pBad(m, causes, f);
-    out[m] = w[m] * (outcome === 'bad' ? pb : 1 - pb);
+    out[m] = w[m] * (pb * ifPresent + (1 - pb) * ifAbsent);
   }
   return out;
 }
@@ -99,7 +104,13 @@ export function jointPosterior(
   for (const f of evidence.findings) {
     const test = kb.tests.get(f.test);
     if (!test) throw new Error(`unknown test "${f.test}"`);
-    w = condition(w, causes, findingOf(test, causes), f.outcome);
+    const bad = f.outcome === 'bad';
+    w = condition(w, causes, findingOf(test, causes), bad ? 1 : 0, bad ? 0 : 1);
+  }
+  for (const r of evidence.signs ?? []) {
+    if (!r.counts) continue;
+    const { ifPresent, ifAbsent } = signLikelihood(r);
+    w = condition(w, causes, findingOf(r.sign, causes), ifPresent, ifAbsent);
   }
   if (normalise(w) === 0) throw new Error(`evidence on tree ${tree.id} is contradictory`);
   return { causes, joint: w };
@@ -134,6 +145,30 @@ export function analyse(
     defined.add(testId);
   };
   if (evidence.symptom) d.observe(topName(tree), true);
+  // A sign is a noisy-OR finding like a test. Read with full certainty it is observed; read with
+  // doubt (near a threshold, a code only pending) it is virtual evidence: a noisy reading of the
+  // finding whose likelihoods are the reading's, so the posterior stays exact.
+  for (const r of evidence.signs ?? []) {
+    if (!r.counts) continue;
+    const name = `sign:${r.sign.id}`;
+    const f = findingOf(r.sign, causes);
+    d.addFinding({
+      name,
+      causes: Object.entries(f.links).map(([event, strength]) => ({ event, strength })),
+      leak: f.leak,
+    });
+    if (r.certainty >= 1) d.observe(name, r.value === true);
+    else {
+      const { ifPresent, ifAbsent } = signLikelihood(r);
+      d.addTest({
+        name: `reading:${r.sign.id}`,
+        target: name,
+        sensitivity: ifPresent,
+        specificity: 1 - ifAbsent,
+      });
+      d.observe(`reading:${r.sign.id}`, true);
+    }
+  }
   for (const c of evidence.cleared) d.observe(c, false);
   for (const f of evidence.findings) {
     define(f.test);
@@ -153,7 +188,7 @@ export function analyse(
     ratio: s.ratio,
   }));
   const candidates = testsOf(kb, tree).filter((t) => t.kind === 'observation' && !exclude.has(t.id));
-  candidates.forEach((t) => define(t.id));
+  for (const t of candidates) define(t.id);
   const ranked = Object.keys(inspectCost).length
     ? d.rankObservations(
         candidates.map((t) => ({ name: findingName(t.id), cost: t.cost })),
@@ -180,6 +215,7 @@ export function analyse(
     posteriors: causes
       .map((c) => ({ cause: c, probability: post.get(c) ?? 0 }))
       .sort((a, b) => b.probability - a.probability),
+    signs: signEffects(evidence.signs ?? [], causes),
     inspections,
     observations,
     expectedCost: plan.expectedCost + expectedRepair,

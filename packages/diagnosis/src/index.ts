@@ -1,6 +1,7 @@
 export * from './assessment.js';
 export * from './autopilot.js';
 export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
+export * from './facts.js';
 export * from './infer.js';
 export * from './kb/load.js';
 export * from './kb/types.js';
@@ -9,5 +10,6 @@ export * from './model.js';
 export * from './path.js';
 export * from './select.js';
 export * from './session.js';
+export * from './signs.js';
 export * from './sim-apprentice.js';
 export * from './text.js';

@@ -1,11 +1,24 @@
-import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
+import type { Cause, FaultTreeEntry, KnowledgeBase, TestCheck, WorkshopTest } from './kb/types.js';
+import { type SignReading, signLikelihood } from './signs.js';
 
-/** What the session knows, in terms of the tree: the symptom, test outcomes, causes repaired in vain. */
+/**
+ * What the session knows, in terms of the tree: the symptom, the signs read from the car and the
+ * complaint, test outcomes, causes repaired in vain.
+ */
 export interface Evidence {
   symptom: boolean;
   findings: { test: string; outcome: 'good' | 'bad' }[];
   /** Causes repaired without curing the symptom: known absent now. */
   cleared: string[];
+  /** Signs read on the session's facts; those that count are evidence. */
+  signs?: SignReading[];
+}
+
+/** How a sign moves each cause: P(reading | that cause alone) / P(reading | none of them). */
+export interface SignEffect {
+  reading: SignReading;
+  /** Likelihood ratio per cause the sign checks; above 1 the cause gains, below 1 it loses. */
+  ratios: Record<string, number>;
 }
 
 export interface CausePosterior {
@@ -39,6 +52,8 @@ export interface ObservationOption {
 
 export interface Analysis {
   posteriors: CausePosterior[];
+  /** The signs that count as evidence, with how they move each cause. */
+  signs: SignEffect[];
   inspections: InspectionOption[];
   observations: ObservationOption[];
   /** Expected cost of finishing by inspections in P-over-C order, repairs included. */
@@ -51,9 +66,9 @@ export interface AnalyseOptions {
   repairCost: (cause: Cause) => number;
 }
 
-/** The parameters of a test as a noisy-OR finding over the tree's causes. */
+/** The parameters of a test (or a sign) as a noisy-OR finding over the tree's causes. */
 export function findingOf(
-  test: WorkshopTest,
+  test: { checks: Record<string, TestCheck> },
   causes: string[],
 ): { links: Record<string, number>; leak: number } {
   const relevant = causes.filter((c) => test.checks[c]);
@@ -75,4 +90,22 @@ export function treeCauseIds(tree: FaultTreeEntry): string[] {
 export function testsOf(kb: KnowledgeBase, tree: FaultTreeEntry): WorkshopTest[] {
   const ids = new Set([...tree.causes.map((c) => c.inspect), ...tree.observations]);
   return [...ids].map((id) => kb.tests.get(id)!).filter(Boolean);
+}
+
+/** The effect of each counting sign on the causes it checks, as likelihood ratios. */
+export function signEffects(signs: SignReading[], causes: string[]): SignEffect[] {
+  return signs
+    .filter((r) => r.counts)
+    .map((reading) => {
+      const f = findingOf(reading.sign, causes);
+      const { ifPresent, ifAbsent } = signLikelihood(reading);
+      const given = (p: number) => p * ifPresent + (1 - p) * ifAbsent;
+      const none = given(f.leak);
+      const ratios: Record<string, number> = {};
+      for (const [c, link] of Object.entries(f.links)) {
+        const alone = 1 - (1 - f.leak) * (1 - link);
+        ratios[c] = none > 0 ? given(alone) / none : Number.POSITIVE_INFINITY;
+      }
+      return { reading, ratios };
+    });
 }

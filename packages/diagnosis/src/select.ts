@@ -1,12 +1,5 @@
-import type { FaultTreeEntry, KnowledgeBase, VehicleType } from './kb/types.js';
-
-export interface SessionFacts {
-  vehicle: VehicleType;
-  /** DTC codes read from the car (any ECU, stored, pending or permanent). */
-  dtcs: string[];
-  /** The customer's complaint, in their own words, French or English. */
-  complaint?: string;
-}
+import type { SessionFacts } from './facts.js';
+import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
 
 export interface TreeMatch {
   tree: FaultTreeEntry;
@@ -17,7 +10,8 @@ export interface TreeMatch {
   score: number;
 }
 
-const fold = (s: string) =>
+/** Lower case without accents: "Ralenti instable" finds "ralenti instable" and "ralenti instablé". */
+export const fold = (s: string) =>
   s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

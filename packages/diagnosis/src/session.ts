@@ -1,8 +1,10 @@
 import { analyse } from './engine.js';
+import type { SessionFacts } from './facts.js';
 import type { Analysis, Evidence, InspectionOption, ObservationOption } from './infer.js';
 import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
 import type { DiagnosticPath, PathStep } from './path.js';
-import { type SessionFacts, selectTrees } from './select.js';
+import { selectTrees } from './select.js';
+import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
 
 export type SessionState = 'diagnose' | 'repair' | 'verify' | 'done';
@@ -100,7 +102,11 @@ export class GuidedSession {
         );
     }
     const steps: PathStep[] = [];
-    if (facts.dtcs.length) steps.push({ kind: 'read', what: 'dtc' });
+    // What was read before the first test belongs to the path: confirming the complaint.
+    if (facts.dtcs.length || facts.dtcMemories) steps.push({ kind: 'read', what: 'dtc' });
+    if (facts.freezeFrame) steps.push({ kind: 'read', what: 'freeze_frame' });
+    if (facts.readiness) steps.push({ kind: 'read', what: 'readiness' });
+    if (facts.live) steps.push({ kind: 'read', what: 'live' });
     if (facts.complaint) steps.push({ kind: 'read', what: 'complaint' });
     return new GuidedSession(kb, tree, {
       version: 1,
@@ -143,7 +149,19 @@ export class GuidedSession {
     return { treeId: this.tree.id, steps: [...this.data.steps], conclusion: this.data.conclusion };
   }
 
-  /** The evidence the steps amount to: test outcomes, and causes repaired without curing the symptom. */
+  get facts(): SessionFacts {
+    return this.data.facts;
+  }
+
+  /** The tree's signs read on the session's facts (DTC memories, freeze frame, readiness, live data, complaint). */
+  signs(): SignReading[] {
+    return readSigns(this.tree, this.data.facts);
+  }
+
+  /**
+   * The evidence the session amounts to: the signs read from the car and the complaint, test
+   * outcomes, and causes repaired without curing the symptom.
+   */
   evidence(): Evidence {
     const findings: Evidence['findings'] = [];
     const cleared: string[] = [];
@@ -153,7 +171,7 @@ export class GuidedSession {
       if (s.kind === 'repair') lastRepair = s.cause;
       if (s.kind === 'verify' && !s.symptomGone && lastRepair) cleared.push(lastRepair);
     }
-    return { symptom: true, findings, cleared };
+    return { symptom: true, findings, cleared, signs: this.signs() };
   }
 
   analysis(): Analysis {

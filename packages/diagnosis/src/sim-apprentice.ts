@@ -3,6 +3,7 @@ import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
 import { ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';
 import { exhaustiveBestOrder } from './engine.js';
+import { readSessionFacts } from './facts.js';
 import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types.js';
 import { selectTrees } from './select.js';
 import { GuidedSession } from './session.js';
@@ -15,6 +16,8 @@ export interface SimRunResult {
   conclusion: string | null;
   tree: string | null;
   dtcs: string[];
+  /** The signs read from the car and the complaint that counted as evidence, and how sure each was. */
+  signs: { id: string; value: boolean; certainty: number }[];
   steps: { kind: 'test' | 'repair'; id: string; outcome: string; cost: number }[];
   cost: number;
   /** Expected cost of the best inspection order found by exhaustive search on the same evidence. */
@@ -124,12 +127,14 @@ export async function runSimulatedApprentice(
   const link = new ResponderLink(vehicle, { clock, extended: s.protocol === 'can29' });
   const obd = new ObdClient(link);
   try {
-    const dtcs = await clock.run(readAllDtcs(obd));
-    const facts = {
-      vehicle: options.vehicle ?? vehicleTypeOfProfile(s.profile.name, s.profile.engine.kind),
-      dtcs,
-      complaint: options.complaint ?? s.complaint[options.lang ?? 'fr'],
-    };
+    // What a technician reads before any test: codes per memory, readiness, freeze frame, live data.
+    const facts = await clock.run(
+      readSessionFacts(obd, {
+        vehicle: options.vehicle ?? vehicleTypeOfProfile(s.profile.name, s.profile.engine.kind),
+        complaint: options.complaint ?? s.complaint[options.lang ?? 'fr'],
+      }),
+    );
+    const dtcs = facts.dtcs;
     if (!options.treeId && selectTrees(kb, facts).length === 0) {
       return {
         result: {
@@ -138,6 +143,7 @@ export async function runSimulatedApprentice(
           conclusion: null,
           tree: null,
           dtcs,
+          signs: [],
           steps: [],
           cost: 0,
           best_cost: 0,
@@ -200,6 +206,10 @@ export async function runSimulatedApprentice(
         conclusion: session.conclusion ?? null,
         tree: session.tree.id,
         dtcs,
+        signs: session
+          .signs()
+          .filter((r) => r.counts)
+          .map((r) => ({ id: r.sign.id, value: r.value === true, certainty: r.certainty })),
         steps,
         cost,
         best_cost: Math.round(best.bestCost * 100) / 100,

@@ -1,14 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MONITORS, pidByKey } from '@atelier/obd';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { Localized } from '../text.js';
 import {
   type Cause,
+  type DtcMemoryKind,
   type FaultTreeEntry,
   type KnowledgeBase,
+  type Sign,
+  type SignCondition,
   type SimMethod,
   type TestCheck,
+  type ValueBound,
   VEHICLE_TYPES,
   type VehicleType,
   type WorkshopTest,
@@ -105,25 +110,31 @@ class Reader {
   }
 }
 
-function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
-  const o = r.obj(raw, path);
-  const kind = o.kind;
-  if (kind !== 'observation' && kind !== 'inspection')
-    r.fail([...path, 'kind'], 'expected "observation" or "inspection"');
-  const checksRaw = r.obj(o.checks, [...path, 'checks']);
+/** Per-cause sensitivity and specificity, shared by tests and signs. */
+function readChecks(r: Reader, raw: unknown, path: Path, what: string): Record<string, TestCheck> {
+  const checksRaw = r.obj(raw, path);
   const checks: Record<string, TestCheck> = {};
   for (const [cause, c] of Object.entries(checksRaw)) {
-    const p = [...path, 'checks', cause];
+    const p = [...path, cause];
     const co = r.obj(c, p);
     checks[r.id(cause, p)] = {
       sensitivity: r.prob(co.sensitivity, [...p, 'sensitivity']),
       specificity: r.prob(co.specificity, [...p, 'specificity']),
     };
     if (checks[cause].sensitivity + checks[cause].specificity <= 1) {
-      r.fail(p, 'sensitivity + specificity must exceed 1, or the test says nothing about this cause');
+      r.fail(p, `sensitivity + specificity must exceed 1, or the ${what} says nothing about this cause`);
     }
   }
-  if (Object.keys(checks).length === 0) r.fail([...path, 'checks'], 'a test must check at least one cause');
+  if (Object.keys(checks).length === 0) r.fail(path, `a ${what} must check at least one cause`);
+  return checks;
+}
+
+function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
+  const o = r.obj(raw, path);
+  const kind = o.kind;
+  if (kind !== 'observation' && kind !== 'inspection')
+    r.fail([...path, 'kind'], 'expected "observation" or "inspection"');
+  const checks = readChecks(r, o.checks, [...path, 'checks'], 'test');
   const simRaw = r.obj(o.sim, [...path, 'sim']);
   let sim: SimMethod;
   if (simRaw.method === 'fault') sim = { method: 'fault' };
@@ -153,6 +164,115 @@ function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
     checks,
     sim,
   };
+}
+
+const DTC_RE = /^[PCBU][0-3][0-9A-F]{3}$/;
+const MEMORIES: DtcMemoryKind[] = ['stored', 'pending', 'permanent'];
+const SOURCES = ['dtc', 'freeze_frame', 'live', 'readiness', 'complaint'] as const;
+
+function readCodes(r: Reader, raw: unknown, path: Path): string[] {
+  const codes = r.strings(raw, path);
+  codes.forEach((d, i) => {
+    if (!DTC_RE.test(d)) r.fail([...path, i], `"${d}" is not a DTC code`);
+  });
+  return codes;
+}
+
+/** `{ KEY: { above, below, margin } }` where KEY is a PID key of SAE J1979 (or `KEY.field`). */
+function readBounds(r: Reader, raw: unknown, path: Path): Record<string, ValueBound> {
+  const out: Record<string, ValueBound> = {};
+  for (const [key, b] of Object.entries(r.obj(raw ?? {}, path))) {
+    const p = [...path, key];
+    const [pidKey, field] = key.split('.');
+    const def = pidByKey(pidKey);
+    if (!def) r.fail(p, `"${pidKey}" is not a PID key of the SAE J1979 table (e.g. LONG_FUEL_TRIM_1)`);
+    if (field ? !def.fields.some((f) => f.key === field) : def.fields.length !== 1)
+      r.fail(
+        p,
+        `${def.key} has fields ${def.fields.map((f) => f.key).join(', ')}: name one as ${def.key}.field`,
+      );
+    const o = r.obj(b, p);
+    const bound: ValueBound = {};
+    if (o.above !== undefined) bound.above = r.num(o.above, [...p, 'above']);
+    if (o.below !== undefined) bound.below = r.num(o.below, [...p, 'below']);
+    if (o.margin !== undefined) bound.margin = r.num(o.margin, [...p, 'margin'], 0);
+    if (bound.above === undefined && bound.below === undefined) r.fail(p, 'a bound needs above or below');
+    if (bound.above !== undefined && bound.below !== undefined && bound.above >= bound.below)
+      r.fail(p, `above (${bound.above}) must be less than below (${bound.below})`);
+    for (const k of Object.keys(o))
+      if (!['above', 'below', 'margin'].includes(k)) r.fail([...p, k], 'expected above, below or margin');
+    out[key] = bound;
+  }
+  return out;
+}
+
+function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignCondition {
+  const present = SOURCES.filter((k) => o[k] !== undefined);
+  if (present.length !== 1)
+    r.fail(path, `a sign reads exactly one of ${SOURCES.join(', ')} (found ${present.join(', ') || 'none'})`);
+  const source = present[0];
+  const p = [...path, source];
+  const raw = o[source];
+  switch (source) {
+    case 'dtc': {
+      if (Array.isArray(raw)) return { source, codes: readCodes(r, raw, p), memories: MEMORIES, min: 1 };
+      const d = r.obj(raw, p);
+      const codes = readCodes(r, d.codes, [...p, 'codes']);
+      const memories = (d.memories === undefined ? MEMORIES : r.strings(d.memories, [...p, 'memories'])).map(
+        (m, i) => {
+          if (!MEMORIES.includes(m as DtcMemoryKind))
+            r.fail([...p, 'memories', i], `expected one of ${MEMORIES.join(', ')}`);
+          return m as DtcMemoryKind;
+        },
+      );
+      const min = d.min === undefined ? 1 : r.num(d.min, [...p, 'min'], 1, codes.length);
+      if (!codes.length) r.fail([...p, 'codes'], 'name at least one code');
+      return { source, codes, memories, min };
+    }
+    case 'freeze_frame':
+    case 'live': {
+      const v = r.obj(raw, p);
+      const values = readBounds(r, v.values, [...p, 'values']);
+      if (!Object.keys(values).length) r.fail([...p, 'values'], 'name at least one value');
+      const requires = readBounds(r, v.requires, [...p, 'requires']);
+      if (source === 'live') return { source, values, requires };
+      const frozenBy = v.frozen_by === undefined ? [] : readCodes(r, v.frozen_by, [...p, 'frozen_by']);
+      return { source, values, requires, frozenBy };
+    }
+    case 'readiness': {
+      const v = r.obj(raw, p);
+      if (v.mil !== undefined) {
+        if (typeof v.mil !== 'boolean') r.fail([...p, 'mil'], 'expected true or false');
+        return { source, mil: v.mil };
+      }
+      const monitor = r.str(v.monitor, [...p, 'monitor']);
+      if (!MONITORS.has(monitor))
+        r.fail([...p, 'monitor'], `unknown monitor "${monitor}" (${[...MONITORS.keys()].join(', ')})`);
+      if (v.status !== 'complete' && v.status !== 'incomplete')
+        r.fail([...p, 'status'], 'expected "complete" or "incomplete"');
+      return { source, monitor, status: v.status };
+    }
+    case 'complaint':
+      return { source, keywords: r.strings(raw, p) };
+  }
+}
+
+function parseSigns(r: Reader, raw: unknown): Sign[] {
+  return Object.entries(r.obj(raw ?? {}, ['signs'])).map(([id, v]) => {
+    const p = ['signs', id];
+    const o = r.obj(v, p);
+    const when = readCondition(r, o, p);
+    const absent = o.absent ?? (when.source === 'complaint' ? 'ignore' : 'evidence');
+    if (absent !== 'evidence' && absent !== 'ignore')
+      r.fail([...p, 'absent'], 'expected "evidence" or "ignore"');
+    return {
+      id: r.id(id, p),
+      name: r.text(o.name, [...p, 'name']),
+      when,
+      checks: readChecks(r, o.checks, [...p, 'checks'], 'sign'),
+      absentIsEvidence: absent === 'evidence',
+    };
+  });
 }
 
 function readTree(r: Reader): FaultTreeEntry {
@@ -186,9 +306,11 @@ function readTree(r: Reader): FaultTreeEntry {
   for (const c of causes)
     if (c.prior === 0 || c.prior === 1)
       r.fail(['causes', c.id, 'prior'], 'a prior of 0 or 1 leaves nothing to diagnose');
-  const dtcs = r.strings(applies.dtcs, ['applies', 'dtcs']);
-  dtcs.forEach((d, i) => {
-    if (!/^[PCBU][0-3][0-9A-F]{3}$/.test(d)) r.fail(['applies', 'dtcs', i], `"${d}" is not a DTC code`);
+  const dtcs = readCodes(r, applies.dtcs, ['applies', 'dtcs']);
+  const monitors = r.strings(o.monitors, ['monitors']);
+  monitors.forEach((m, i) => {
+    if (!MONITORS.has(m))
+      r.fail(['monitors', i], `unknown monitor "${m}" (${[...MONITORS.keys()].join(', ')})`);
   });
   return {
     id: r.id(o.id, ['id']),
@@ -203,6 +325,8 @@ function readTree(r: Reader): FaultTreeEntry {
     safety: o.safety === undefined ? undefined : r.text(o.safety, ['safety']),
     causes,
     observations: r.strings(o.observations, ['observations']),
+    signs: parseSigns(r, o.signs),
+    monitors,
   };
 }
 
@@ -261,6 +385,16 @@ export function checkReferences(kb: KnowledgeBase): KbError[] {
           new KbError(tree.file, `causes.${c.id}.inspect`, `test "${c.inspect}" does not check "${c.id}"`),
         );
     }
+    for (const sign of tree.signs)
+      for (const cause of Object.keys(sign.checks))
+        if (!tree.causes.some((c) => c.id === cause))
+          problems.push(
+            new KbError(
+              tree.file,
+              `signs.${sign.id}.checks.${cause}`,
+              `"${cause}" is not a cause of this tree`,
+            ),
+          );
     tree.observations.forEach((o, i) => {
       const test = kb.tests.get(o);
       if (!test) problems.push(new KbError(tree.file, `observations.${i}`, `unknown test "${o}"`));

@@ -49,6 +49,56 @@ export interface Cause {
   simFaults: string[];
 }
 
+/** A bound on a number: the condition holds above `above` and/or below `below`. */
+export interface ValueBound {
+  above?: number;
+  below?: number;
+  /**
+   * Width of the doubt around a threshold: a reading this close to it counts with less certainty
+   * (0.5 at the threshold itself, full certainty `margin` away from it). Absent: a hard threshold.
+   */
+  margin?: number;
+}
+
+/** What a sign reads, and when it holds. */
+export type SignCondition =
+  /** At least `min` of the codes were read, in one of the memories named. */
+  | { source: 'dtc'; codes: string[]; memories: DtcMemoryKind[]; min: number }
+  /**
+   * The freeze frame (stored with `frozenBy`'s codes, or any) has these values; `requires` is context
+   * that must hold for the sign to mean anything (else it is unknown).
+   */
+  | {
+      source: 'freeze_frame';
+      values: Record<string, ValueBound>;
+      requires: Record<string, ValueBound>;
+      frozenBy: string[];
+    }
+  /** The live data read at the start of the session has these values (`requires`: the context). */
+  | { source: 'live'; values: Record<string, ValueBound>; requires: Record<string, ValueBound> }
+  /** A readiness monitor in this state, or the MIL on or off. */
+  | { source: 'readiness'; monitor?: string; status?: 'complete' | 'incomplete'; mil?: boolean }
+  /** The customer's complaint mentions one of the keywords. */
+  | { source: 'complaint'; keywords: string[] };
+
+export type DtcMemoryKind = 'stored' | 'pending' | 'permanent';
+
+/**
+ * A sign: something the session reads from the car or the complaint, without a workshop test, that
+ * speaks about causes — a noisy-OR finding with the same sensitivity/specificity per cause as a test.
+ */
+export interface Sign {
+  id: string;
+  name: Localized;
+  when: SignCondition;
+  checks: Record<string, TestCheck>;
+  /**
+   * Whether the sign not holding is evidence too. A code that did not set says something about the
+   * monitor that would set it; a complaint that does not mention a word says nothing.
+   */
+  absentIsEvidence: boolean;
+}
+
 export interface FaultTreeEntry {
   id: string;
   file: string;
@@ -60,6 +110,10 @@ export interface FaultTreeEntry {
   causes: Cause[];
   /** Observation tests worth proposing for this tree, besides each cause's inspection. */
   observations: string[];
+  /** What the car and the complaint already say, read without a workshop test. */
+  signs: Sign[];
+  /** Readiness monitors that must complete again before the repair counts as validated. */
+  monitors: string[];
 }
 
 export interface KnowledgeBase {

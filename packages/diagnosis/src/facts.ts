@@ -1,0 +1,174 @@
+import {
+  DisconnectedError,
+  type DtcKind,
+  decodeDtc,
+  LinkError,
+  NegativeResponseError,
+  type ObdClient,
+  type PidReading,
+} from '@atelier/obd';
+import type { VehicleType } from './kb/types.js';
+
+/** The freeze frame an ECU stored with a confirmed code (service 02, frame 0). */
+export interface FreezeFrameFacts {
+  /** The code that stored it. */
+  dtc: string;
+  /** PID key (or `KEY.field` for a multi-value PID) → value in the PID's unit. */
+  values: Record<string, number>;
+}
+
+/** Readiness (service 01 PID 01) as a diagnosis uses it: supported monitors only. */
+export interface ReadinessFacts {
+  mil: boolean;
+  monitors: Record<string, 'complete' | 'incomplete'>;
+}
+
+/**
+ * What a diagnostic session knows before any workshop test. Only `vehicle` and `dtcs` are required:
+ * a field left out was not read, and gives no evidence either way ("could not ask" is not "nothing").
+ */
+export interface SessionFacts {
+  vehicle: VehicleType;
+  /** DTC codes read from the car (any ECU, stored, pending or permanent). */
+  dtcs: string[];
+  /** The customer's complaint, in their own words, French or English. */
+  complaint?: string;
+  /**
+   * The memories each code was read from. A code in `dtcs` without an entry here counts as stored
+   * (confirmed): that is what a scan tool that only reads service 03 shows.
+   */
+  dtcMemories?: Record<string, DtcKind[]>;
+  freezeFrame?: FreezeFrameFacts;
+  readiness?: ReadinessFacts;
+  /** Live data read when the session starts (engine ECU): PID key → value. */
+  live?: Record<string, number>;
+}
+
+/** Freeze-frame PIDs worth reading for a diagnosis: load, temperatures, trims, pressures, speeds. */
+export const FREEZE_FRAME_PIDS = [0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0f, 0x11, 0x42];
+
+/** Live PIDs read at the start of a session, in requests of six. */
+export const LIVE_PIDS = [0x04, 0x05, 0x06, 0x07, 0x0c, 0x0d, 0x0b, 0x0f, 0x10, 0x11, 0x2f, 0x42];
+
+/**
+ * An optional reading failed in a way that means "this car does not give it" (no answer, refusal,
+ * an answer that does not parse). An unplugged adapter is not one of them: it stops the session.
+ */
+function unavailable(err: unknown): boolean {
+  if (err instanceof DisconnectedError) return false;
+  return err instanceof LinkError || err instanceof NegativeResponseError;
+}
+
+/** Numbers of a reading: a single-value PID as its key, a multi-value one as `KEY.field`. */
+function flatten(r: PidReading, into: Record<string, number>): void {
+  if (typeof r.value === 'number') into[r.key] = r.value;
+  else if (r.value && typeof r.value === 'object')
+    for (const [k, v] of Object.entries(r.value)) if (typeof v === 'number') into[`${r.key}.${k}`] = v;
+}
+
+/** Every DTC of every ECU per memory. Stored and pending must answer; permanent may be refused. */
+async function readDtcMemories(obd: ObdClient): Promise<Record<string, DtcKind[]>> {
+  const memories: Record<string, DtcKind[]> = {};
+  for (const kind of ['stored', 'pending', 'permanent'] as const) {
+    let answers: Awaited<ReturnType<ObdClient['readDtcs']>>;
+    try {
+      answers = await obd.readDtcs(kind);
+    } catch (err) {
+      // Service 0A is younger than the others: older ECUs refuse it or stay silent.
+      if (kind === 'permanent' && unavailable(err)) continue;
+      throw err;
+    }
+    for (const e of answers)
+      for (const d of e.dtcs) {
+        memories[d] ??= [];
+        if (!memories[d].includes(kind)) memories[d].push(kind);
+      }
+  }
+  return memories;
+}
+
+async function readReadiness(obd: ObdClient): Promise<ReadinessFacts | undefined> {
+  let all: Awaited<ReturnType<ObdClient['readiness']>>;
+  try {
+    all = await obd.readiness('sinceClear');
+  } catch (err) {
+    if (unavailable(err)) return undefined;
+    throw err;
+  }
+  if (all.size === 0) return undefined;
+  // The engine ECU carries the emission monitors: the one that supports the most of them.
+  const states = [...all.values()];
+  const engine = states.reduce((a, b) =>
+    b.monitors.filter((m) => m.supported).length > a.monitors.filter((m) => m.supported).length ? b : a,
+  );
+  const monitors: ReadinessFacts['monitors'] = {};
+  for (const m of engine.monitors) if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
+  return { mil: states.some((s) => s.mil), monitors };
+}
+
+async function readFreezeFrame(obd: ObdClient): Promise<FreezeFrameFacts | undefined> {
+  let cause: Awaited<ReturnType<ObdClient['freezeFrame']>>;
+  try {
+    cause = await obd.freezeFrame([0x02], 0);
+  } catch (err) {
+    if (unavailable(err)) return undefined;
+    throw err;
+  }
+  // PID 02 of frame 0 is the code that stored it; 0000 means no frame is stored.
+  const stored = cause.find((r) => typeof r.value === 'number' && r.value !== 0);
+  if (!stored) return undefined;
+  const raw = stored.value as number;
+  const frame: FreezeFrameFacts = { dtc: decodeDtc(raw >> 8, raw & 0xff), values: {} };
+  for (let i = 0; i < FREEZE_FRAME_PIDS.length; i += 3) {
+    try {
+      const got = await obd.freezeFrame(FREEZE_FRAME_PIDS.slice(i, i + 3), 0);
+      for (const r of got) if (r.ecu === stored.ecu) flatten(r, frame.values);
+    } catch (err) {
+      // An ECU answers only the PIDs it stored; a group it has none of is silence, not a failure.
+      if (!unavailable(err)) throw err;
+    }
+  }
+  return frame;
+}
+
+async function readLive(obd: ObdClient): Promise<Record<string, number> | undefined> {
+  const byEcu = new Map<number, Record<string, number>>();
+  for (let i = 0; i < LIVE_PIDS.length; i += 6) {
+    try {
+      for (const r of await obd.readPids(LIVE_PIDS.slice(i, i + 6))) {
+        if (!byEcu.has(r.ecu)) byEcu.set(r.ecu, {});
+        flatten(r, byEcu.get(r.ecu)!);
+      }
+    } catch (err) {
+      if (!unavailable(err)) throw err;
+    }
+  }
+  if (byEcu.size === 0) return undefined;
+  // The engine ECU answers on the lowest OBD response address (0x7E8, 0x18DAF110).
+  return byEcu.get(Math.min(...byEcu.keys()));
+}
+
+/**
+ * Reads what a guided session starts from: the DTCs per memory, readiness, the freeze frame and a
+ * live-data snapshot. DTCs must be read (a link error is thrown, never taken for "no codes"); the
+ * other readings are left out when the car does not give them, so they give no evidence.
+ */
+export async function readSessionFacts(
+  obd: ObdClient,
+  base: { vehicle: VehicleType; complaint?: string },
+): Promise<SessionFacts> {
+  const dtcMemories = await readDtcMemories(obd);
+  const facts: SessionFacts = {
+    vehicle: base.vehicle,
+    dtcs: Object.keys(dtcMemories).sort(),
+    dtcMemories,
+  };
+  if (base.complaint) facts.complaint = base.complaint;
+  const readiness = await readReadiness(obd);
+  if (readiness) facts.readiness = readiness;
+  const freezeFrame = await readFreezeFrame(obd);
+  if (freezeFrame) facts.freezeFrame = freezeFrame;
+  const live = await readLive(obd);
+  if (live) facts.live = live;
+  return facts;
+}

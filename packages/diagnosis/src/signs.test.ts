@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionFacts } from './facts.js';
+import { loadKnowledgeBase } from './kb/load.js';
+import type { Sign, SignCondition } from './kb/types.js';
+import { PENDING_CERTAINTY, readSign, readSigns, signLikelihood } from './signs.js';
+
+const sign = (when: SignCondition, absentIsEvidence = true): Sign => ({
+  id: 'x',
+  name: { fr: 'x', en: 'x' },
+  when,
+  checks: { a: { sensitivity: 0.9, specificity: 0.9 } },
+  absentIsEvidence,
+});
+const base: SessionFacts = { vehicle: 'petrol', dtcs: [] };
+
+describe('readSign', () => {
+  it('reads a code in the memories asked for, and counts a code only pending with less certainty', () => {
+    const s = sign({ source: 'dtc', codes: ['P0101', 'P0102'], memories: ['stored', 'pending'], min: 1 });
+    const stored = readSign(s, { ...base, dtcs: ['P0101'], dtcMemories: { P0101: ['stored', 'permanent'] } });
+    expect(stored).toMatchObject({ value: true, certainty: 1, counts: true });
+    expect(stored.detail.en).toBe('P0101 (stored)');
+    const pending = readSign(s, { ...base, dtcs: ['P0102'], dtcMemories: { P0102: ['pending'] } });
+    expect(pending).toMatchObject({ value: true, certainty: PENDING_CERTAINTY, counts: true });
+    expect(pending.detail.fr).toBe('P0102 (en attente)');
+    // only in the permanent memory, which this sign does not read
+    expect(readSign(s, { ...base, dtcs: ['P0101'], dtcMemories: { P0101: ['permanent'] } }).value).toBe(
+      false,
+    );
+    // without memories, a code read is taken as stored
+    expect(readSign(s, { ...base, dtcs: ['P0102'] })).toMatchObject({ value: true, certainty: 1 });
+    const none = readSign(s, { ...base, dtcs: ['P0171'] });
+    expect(none).toMatchObject({ value: false, certainty: 1, counts: true });
+    expect(none.detail.en).toBe('none of P0101, P0102');
+  });
+
+  it('needs `min` codes, and an absence that says nothing does not count', () => {
+    const s = sign({ source: 'dtc', codes: ['P0171', 'P0174'], memories: ['stored'], min: 2 }, false);
+    expect(readSign(s, { ...base, dtcs: ['P0171', 'P0174'] })).toMatchObject({ value: true, counts: true });
+    expect(readSign(s, { ...base, dtcs: ['P0171'] })).toMatchObject({ value: false, counts: false });
+  });
+
+  it('reads live values in their context only, with less certainty near the threshold', () => {
+    const s = sign({
+      source: 'live',
+      values: { LONG_FUEL_TRIM_1: { above: 10, margin: 4 } },
+      requires: { ENGINE_RPM: { below: 1100 } },
+    });
+    const at = (ltft: number, rpm = 780) =>
+      readSign(s, { ...base, live: { LONG_FUEL_TRIM_1: ltft, ENGINE_RPM: rpm } });
+    expect(at(19.5)).toMatchObject({ value: true, certainty: 1 });
+    expect(at(12)).toMatchObject({ value: true, certainty: 0.75 }); // 2 of a 4-point margin
+    expect(at(10).value).toBe(false); // "above" is strict
+    expect(at(10).certainty).toBe(0.5);
+    expect(at(7)).toMatchObject({ value: false, certainty: 0.875 });
+    expect(at(2)).toMatchObject({ value: false, certainty: 1 });
+    expect(at(19.5).detail.fr).toMatch(/correction carburant long terme.*19,5 %.*> 10 %/i);
+    // at 2,500 rpm the idle trim is not what the sign is about: unknown, not false
+    const revving = at(19.5, 2500);
+    expect(revving.value).toBeUndefined();
+    expect(revving.counts).toBe(false);
+    expect(revving.detail.en).toMatch(/outside its conditions/);
+    expect(readSign(s, base).value).toBeUndefined(); // no live data read
+    expect(readSign(s, { ...base, live: { ENGINE_RPM: 800 } }).detail.en).toMatch(/not read/);
+  });
+
+  it('reads a freeze frame only when the right code stored it', () => {
+    const s = sign({
+      source: 'freeze_frame',
+      values: { ENGINE_LOAD: { above: 55, margin: 10 } },
+      requires: {},
+      frozenBy: ['P0171', 'P0101'],
+    });
+    const frame = (dtc: string, load: number) => ({
+      ...base,
+      freezeFrame: { dtc, values: { ENGINE_LOAD: load } },
+    });
+    expect(readSign(s, frame('P0101', 72.9))).toMatchObject({ value: true, certainty: 1 });
+    expect(readSign(s, frame('P0171', 32.9))).toMatchObject({ value: false, certainty: 1 });
+    expect(readSign(s, frame('P0171', 60)).certainty).toBe(0.75);
+    expect(readSign(s, frame('P0301', 72.9)).value).toBeUndefined();
+    expect(readSign(s, frame('P0171', 72.9)).detail.en).toMatch(/^P0171: /);
+  });
+
+  it('reads readiness monitors and the MIL; an unsupported monitor is unknown', () => {
+    const s = sign({ source: 'readiness', monitor: 'fuelSystem', status: 'incomplete' });
+    const rd = (state?: 'complete' | 'incomplete'): SessionFacts => ({
+      ...base,
+      readiness: { mil: true, monitors: state ? { fuelSystem: state } : {} },
+    });
+    expect(readSign(s, rd('incomplete'))).toMatchObject({ value: true, counts: true });
+    expect(readSign(s, rd('complete'))).toMatchObject({ value: false, counts: true });
+    expect(readSign(s, rd()).value).toBeUndefined();
+    expect(readSign(s, base).value).toBeUndefined();
+    expect(readSign(sign({ source: 'readiness', mil: true }), rd()).value).toBe(true);
+  });
+
+  it('finds complaint keywords whatever the accents and case; silence about them is no evidence', () => {
+    const s = sign({ source: 'complaint', keywords: ['ralenti instable', 'hissing'] }, false);
+    expect(readSign(s, { ...base, complaint: 'RALENTI INSTABLÉ depuis hier' })).toMatchObject({
+      value: true,
+      counts: true,
+    });
+    expect(readSign(s, { ...base, complaint: 'Hissing under the bonnet' }).value).toBe(true);
+    expect(readSign(s, { ...base, complaint: 'voyant moteur' })).toMatchObject({
+      value: false,
+      counts: false,
+    });
+    expect(readSign(s, base).value).toBeUndefined();
+  });
+
+  it('turns a reading into likelihoods: a plain observation at full certainty, neutral at 0.5', () => {
+    const r = readSign(sign({ source: 'complaint', keywords: ['x'] }), { ...base, complaint: 'x' });
+    expect(signLikelihood(r)).toEqual({ ifPresent: 1, ifAbsent: 0 });
+    const soft = signLikelihood({ ...r, value: false, certainty: 0.8 });
+    expect(soft.ifPresent).toBeCloseTo(0.2, 15);
+    expect(soft.ifAbsent).toBe(0.8);
+  });
+
+  it('reads every sign of the shipped knowledge base without error, and every tree has signs', () => {
+    const kb = loadKnowledgeBase();
+    const facts: SessionFacts = {
+      vehicle: 'petrol',
+      dtcs: ['P0171', 'P0300'],
+      dtcMemories: { P0171: ['stored'], P0300: ['pending'] },
+      complaint: 'ralenti instable',
+      readiness: { mil: true, monitors: { fuelSystem: 'complete', catalyst: 'incomplete' } },
+      freezeFrame: { dtc: 'P0171', values: { ENGINE_RPM: 780, VEHICLE_SPEED: 0, ENGINE_LOAD: 30 } },
+      live: { LONG_FUEL_TRIM_1: 18, ENGINE_RPM: 780, COOLANT_TEMP: 85, CONTROL_MODULE_VOLTAGE: 14.1 },
+    };
+    for (const tree of kb.trees) {
+      expect(tree.signs.length, tree.id).toBeGreaterThan(0);
+      for (const r of readSigns(tree, facts)) {
+        expect(r.certainty).toBeGreaterThanOrEqual(0.5);
+        expect(r.certainty).toBeLessThanOrEqual(1);
+        expect(r.detail.fr.length && r.detail.en.length).toBeTruthy();
+      }
+    }
+  });
+});

@@ -1,0 +1,236 @@
+import { MONITORS, pidByKey } from '@atelier/obd';
+import type { SessionFacts } from './facts.js';
+import type { FaultTreeEntry, Sign, ValueBound } from './kb/types.js';
+import { fold } from './select.js';
+import type { Localized } from './text.js';
+
+/**
+ * How much a code seen only in the pending memory counts. It failed once; the second trip that
+ * confirms it has not happened, and some pending codes never confirm (an intermittent condition,
+ * a monitor at its threshold). Soft evidence: the finding is taken as true with this certainty.
+ */
+export const PENDING_CERTAINTY = 0.8;
+
+/** A sign as read on this session's facts. */
+export interface SignReading {
+  sign: Sign;
+  /** What was read; undefined when the session has not read what the sign needs. */
+  value?: boolean;
+  /**
+   * How sure the reading is, from 0.5 (no better than a coin) to 1: a value close to a threshold
+   * or a code only pending counts less. The evidence enters the diagnosis as a virtual observation
+   * of the sign with this likelihood.
+   */
+  certainty: number;
+  /** Whether the reading is evidence (a sign that did not show counts only when its absence speaks). */
+  counts: boolean;
+  /** What was read, in words, for the apprentice and the audit. */
+  detail: Localized;
+}
+
+const num = (x: number, lang: 'fr' | 'en') =>
+  x.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+
+function valueName(key: string): { name: Localized; unit: string } {
+  const [pidKey, field] = key.split('.');
+  const def = pidByKey(pidKey);
+  const f = field ? def?.fields.find((x) => x.key === field) : def?.fields[0];
+  if (!def || !f) return { name: { fr: key, en: key }, unit: '' };
+  const name = field && def.fields.length > 1 ? f.name : def.name;
+  return { name: { fr: name.fr, en: name.en }, unit: f.unit };
+}
+
+/** Certainty that a value is on the side of a threshold it is on: 0.5 at the threshold, 1 beyond `margin`. */
+function boundCheck(x: number, b: ValueBound): { holds: boolean; certainty: number } {
+  const distances: number[] = [];
+  let holds = true;
+  if (b.above !== undefined) {
+    if (!(x > b.above)) holds = false;
+    distances.push(x - b.above);
+  }
+  if (b.below !== undefined) {
+    if (!(x < b.below)) holds = false;
+    distances.push(b.below - x);
+  }
+  // Holding: as sure as the closest threshold allows; failing: as sure as the one it fails most.
+  const d = holds ? Math.min(...distances) : -Math.min(...distances);
+  const certainty = b.margin && b.margin > 0 ? 0.5 + 0.5 * Math.min(1, Math.abs(d) / b.margin) : 1;
+  return { holds, certainty };
+}
+
+function boundText(b: ValueBound, lang: 'fr' | 'en', unit: string): string {
+  const u = unit ? ` ${unit}` : '';
+  if (b.above !== undefined && b.below !== undefined)
+    return lang === 'fr'
+      ? `entre ${num(b.above, lang)} et ${num(b.below, lang)}${u}`
+      : `between ${num(b.above, lang)} and ${num(b.below, lang)}${u}`;
+  if (b.above !== undefined) return `> ${num(b.above, lang)}${u}`;
+  return `< ${num(b.below!, lang)}${u}`;
+}
+
+/**
+ * All value clauses at once: holds when every clause holds. Unknown when a value is missing or the
+ * context (`requires`) does not hold: a trim read at 3,000 rpm says nothing about idle.
+ */
+function readValues(
+  source: Record<string, number> | undefined,
+  values: Record<string, ValueBound>,
+  requires: Record<string, ValueBound>,
+): { value?: boolean; certainty: number; detail: Localized } {
+  const unread = (why: Localized) => ({ certainty: 1, detail: why });
+  if (!source) return unread({ fr: 'non lu', en: 'not read' });
+  for (const [key, b] of Object.entries(requires)) {
+    const x = source[key];
+    const { name, unit } = valueName(key);
+    if (x === undefined) return unread({ fr: `${name.fr} non lu`, en: `${name.en} not read` });
+    if (!boundCheck(x, b).holds)
+      return unread({
+        fr: `hors conditions : ${name.fr} = ${num(x, 'fr')} ${unit} (il faut ${boundText(b, 'fr', unit)})`,
+        en: `outside its conditions: ${name.en} = ${num(x, 'en')} ${unit} (needs ${boundText(b, 'en', unit)})`,
+      });
+  }
+  let holds = true;
+  let sureHolding = 1;
+  let sureFailing = 0.5;
+  const parts: { fr: string[]; en: string[] } = { fr: [], en: [] };
+  for (const [key, b] of Object.entries(values)) {
+    const x = source[key];
+    const { name, unit } = valueName(key);
+    if (x === undefined) return unread({ fr: `${name.fr} non lu`, en: `${name.en} not read` });
+    const c = boundCheck(x, b);
+    if (c.holds) sureHolding = Math.min(sureHolding, c.certainty);
+    else {
+      holds = false;
+      sureFailing = Math.max(sureFailing, c.certainty);
+    }
+    for (const lang of ['fr', 'en'] as const)
+      parts[lang].push(
+        `${name[lang]} = ${num(x, lang)} ${unit} (${boundText(b, lang, unit)})`.replace(/ {2}/g, ' '),
+      );
+  }
+  return {
+    value: holds,
+    certainty: holds ? sureHolding : sureFailing,
+    detail: { fr: parts.fr.join(' ; '), en: parts.en.join('; ') },
+  };
+}
+
+const MEMORY_NAME = {
+  stored: { fr: 'mémorisé', en: 'stored' },
+  pending: { fr: 'en attente', en: 'pending' },
+  permanent: { fr: 'permanent', en: 'permanent' },
+} as const;
+
+/** Reads one sign on the session's facts. */
+export function readSign(sign: Sign, facts: SessionFacts): SignReading {
+  const w = sign.when;
+  let r: { value?: boolean; certainty: number; detail: Localized };
+  switch (w.source) {
+    case 'dtc': {
+      const found: { code: string; memories: string[] }[] = [];
+      for (const code of w.codes) {
+        const read = facts.dtcMemories?.[code] ?? (facts.dtcs.includes(code) ? ['stored' as const] : []);
+        const memories = read.filter((m) => w.memories.includes(m));
+        if (memories.length) found.push({ code, memories });
+      }
+      const value = found.length >= w.min;
+      // Only pending: not yet confirmed on a second trip, so it counts with less certainty.
+      const onlyPending = value && found.every((f) => f.memories.every((m) => m === 'pending'));
+      const list = (lang: 'fr' | 'en') =>
+        found
+          .map((f) => `${f.code} (${f.memories.map((m) => MEMORY_NAME[m as 'stored'][lang]).join(', ')})`)
+          .join(', ');
+      r = {
+        value,
+        certainty: onlyPending ? PENDING_CERTAINTY : 1,
+        detail: found.length
+          ? { fr: list('fr'), en: list('en') }
+          : { fr: `aucun de ${w.codes.join(', ')}`, en: `none of ${w.codes.join(', ')}` },
+      };
+      break;
+    }
+    case 'freeze_frame': {
+      const ff = facts.freezeFrame;
+      if (ff && w.frozenBy.length && !w.frozenBy.includes(ff.dtc))
+        r = {
+          certainty: 1,
+          detail: { fr: `données figées stockées par ${ff.dtc}`, en: `freeze frame stored by ${ff.dtc}` },
+        };
+      else {
+        r = readValues(ff?.values, w.values, w.requires);
+        if (ff && r.value !== undefined)
+          r.detail = { fr: `${ff.dtc} : ${r.detail.fr}`, en: `${ff.dtc}: ${r.detail.en}` };
+      }
+      break;
+    }
+    case 'live':
+      r = readValues(facts.live, w.values, w.requires);
+      break;
+    case 'readiness': {
+      const rd = facts.readiness;
+      if (!rd) r = { certainty: 1, detail: { fr: 'état des moniteurs non lu', en: 'readiness not read' } };
+      else if (w.mil !== undefined)
+        r = {
+          value: rd.mil === w.mil,
+          certainty: 1,
+          detail: rd.mil
+            ? { fr: 'voyant MIL allumé', en: 'MIL on' }
+            : { fr: 'voyant MIL éteint', en: 'MIL off' },
+        };
+      else {
+        const state = rd.monitors[w.monitor!];
+        const name = MONITORS.get(w.monitor!) ?? { fr: w.monitor!, en: w.monitor! };
+        r =
+          state === undefined
+            ? {
+                certainty: 1,
+                detail: {
+                  fr: `moniteur ${name.fr} non pris en charge`,
+                  en: `${name.en} monitor not supported`,
+                },
+              }
+            : {
+                value: state === w.status,
+                certainty: 1,
+                detail: {
+                  fr: `moniteur ${name.fr} : ${state === 'complete' ? 'terminé' : 'non terminé'}`,
+                  en: `${name.en} monitor: ${state}`,
+                },
+              };
+      }
+      break;
+    }
+    case 'complaint': {
+      if (!facts.complaint)
+        r = { certainty: 1, detail: { fr: 'pas de plainte saisie', en: 'no complaint given' } };
+      else {
+        const text = fold(facts.complaint);
+        const hit = w.keywords.filter((k) => text.includes(fold(k)));
+        r = {
+          value: hit.length > 0,
+          certainty: 1,
+          detail: hit.length
+            ? { fr: `« ${hit.join(' », « ')} »`, en: `"${hit.join('", "')}"` }
+            : { fr: 'la plainte n’en parle pas', en: 'the complaint does not mention it' },
+        };
+      }
+      break;
+    }
+  }
+  const counts = r.value === true || (r.value === false && sign.absentIsEvidence);
+  return { sign, value: r.value, certainty: r.certainty, counts, detail: r.detail };
+}
+
+/** Every sign of a tree, read on the session's facts. */
+export function readSigns(tree: FaultTreeEntry, facts: SessionFacts): SignReading[] {
+  return tree.signs.map((s) => readSign(s, facts));
+}
+
+/**
+ * The likelihoods of a reading as virtual evidence on its finding F:
+ * P(reading | F) and P(reading | ¬F). Full certainty makes it a plain observation of F.
+ */
+export function signLikelihood(r: SignReading): { ifPresent: number; ifAbsent: number } {
+  const c = r.certainty;
+  return r.value ? { ifPresent: c, ifAbsent: 1 - c } : { ifPresent: 1 - c, ifAbsent: c };
+}

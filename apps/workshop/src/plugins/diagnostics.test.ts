@@ -128,6 +128,20 @@ describe('a training session on a simulated scenario', () => {
       [scenarioId],
     ))!.true_cause;
     expect(trueCause).toBe('vacuum_leak');
+    // What was read before the guided diagnosis is its evidence: the codes per memory, the freeze
+    // frame stored at idle and the readiness, shown as signs with the cause each one moves.
+    const started = (await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${id}` })).json().guided;
+    expect(started.facts.dtcMemories.P0171).toEqual(['stored', 'pending', 'permanent']);
+    expect(started.facts.freezeFrame.dtc).toBe('P0171');
+    expect(started.facts.readiness.mil).toBe(true);
+    expect(started.facts.live.ENGINE_RPM).toBeGreaterThan(300);
+    expect(started.steps.map((s: { what?: string }) => s.what)).toEqual(
+      expect.arrayContaining(['dtc', 'freeze_frame', 'readiness', 'live', 'complaint']),
+    );
+    page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}` });
+    expect(page.body).toMatch(/<li class="present" data-sign="frozen_at_idle">/);
+    expect(page.body).toMatch(/<li class="absent" data-sign="maf_code">/);
+    expect(page.body).toContain('Indices lus sur le véhicule');
     const kb = knowledgeBase();
     for (let i = 0; i < 20; i++) {
       const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${id}` });

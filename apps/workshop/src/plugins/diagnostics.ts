@@ -8,8 +8,9 @@ import {
   GuidedSession,
   type Recommendation,
   SessionError,
+  type SessionFacts,
 } from '@atelier/diagnosis';
-import { dtcTitle, PIDS, type Responder } from '@atelier/obd';
+import { dtcTitle, MONITORS, PIDS, type Responder } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDateTime, type Lang, type Text, tr } from '../i18n.js';
 import {
@@ -42,6 +43,7 @@ import { ConflictError, DomainError, ValidationError } from '../services/errors.
 import { topic } from '../services/live.js';
 import { getOrder, listOrders } from '../services/orders.js';
 import { closeRuntime, runtimeFor } from '../services/runtime.js';
+import { factsFromReadings, monitorKey } from '../services/session-facts.js';
 import {
   causeName,
   getAssignment,
@@ -84,25 +86,8 @@ const DTC_KIND: Record<string, Text> = {
   'after.stored': { fr: 'après réparation', en: 'after repair' },
 };
 
-const MONITOR: Record<string, Text> = {
-  misfire: { fr: 'ratés de combustion', en: 'misfire' },
-  fuelSystem: { fr: 'système carburant', en: 'fuel system' },
-  components: { fr: 'composants', en: 'components' },
-  catalyst: { fr: 'catalyseur', en: 'catalyst' },
-  heatedCatalyst: { fr: 'catalyseur chauffé', en: 'heated catalyst' },
-  evapSystem: { fr: 'système EVAP', en: 'EVAP system' },
-  secondaryAir: { fr: 'air secondaire', en: 'secondary air' },
-  acRefrigerant: { fr: 'climatisation', en: 'A/C refrigerant' },
-  oxygenSensor: { fr: 'sonde lambda', en: 'oxygen sensor' },
-  oxygenSensorHeater: { fr: 'chauffage sonde lambda', en: 'oxygen sensor heater' },
-  egrSystem: { fr: 'EGR', en: 'EGR system' },
-  nmhcCatalyst: { fr: 'catalyseur NMHC', en: 'NMHC catalyst' },
-  noxAftertreatment: { fr: 'post-traitement NOx', en: 'NOx aftertreatment' },
-  boostPressure: { fr: 'pression de suralimentation', en: 'boost pressure' },
-  exhaustGasSensor: { fr: 'sonde gaz d’échappement', en: 'exhaust gas sensor' },
-  pmFilter: { fr: 'filtre à particules', en: 'particulate filter' },
-  egrVvtSystem: { fr: 'EGR / VVT', en: 'EGR / VVT system' },
-};
+/** A monitor's name as @atelier/obd gives it (older sessions stored a few under other names). */
+const monitorName = (name: string): Text => MONITORS.get(monitorKey(name)) ?? { fr: name, en: name };
 
 /** PIDs offered for live data when the car has not been read yet (the common engine ones). */
 const DEFAULT_LIVE = ['0C', '0D', '05', '04', '11', '06', '07'];
@@ -135,28 +120,25 @@ export async function loadForAction(store: Store, req: FastifyRequest): Promise<
   return s;
 }
 
-/** What the guided diagnosis knows about the car: vehicle type, DTCs read, complaint. */
-async function factsOf(
-  store: Store,
-  s: DiagSession,
-): Promise<{ vehicle: 'petrol' | 'diesel' | 'hybrid' | 'ev'; dtcs: string[]; complaint?: string }> {
+/** What the guided diagnosis starts from: vehicle type, complaint and everything read from the car. */
+async function factsOf(store: Store, s: DiagSession): Promise<SessionFacts> {
   const readings = latestReadings(await readingsOf(store, s.id));
-  const dtcs = [
-    ...new Set(
-      readings
-        .filter((r) => r.kind === 'dtcs' && !r.item.startsWith('after.'))
-        .flatMap((r) => r.value as string[]),
-    ),
-  ];
+  const samples = await samplesOf(store, s.id);
   if (s.ro_id) {
     const o = await getOrder(store, s.ro_id);
-    return { vehicle: o.vehicle.energy, dtcs, complaint: o.complaint || undefined };
+    return factsFromReadings(readings, samples, {
+      vehicle: o.vehicle.energy,
+      complaint: o.complaint || undefined,
+    });
   }
   if (s.assignment_id) {
     const sc = await getScenario(store, (await getAssignment(store, s.assignment_id)).scenario_id);
-    return { vehicle: sc.vehicle_type, dtcs, complaint: sc.complaint || undefined };
+    return factsFromReadings(readings, samples, {
+      vehicle: sc.vehicle_type,
+      complaint: sc.complaint || undefined,
+    });
   }
-  return { vehicle: 'petrol', dtcs };
+  return factsFromReadings(readings, samples, { vehicle: 'petrol' });
 }
 
 const pct = (lang: Lang, p: number) =>
@@ -252,7 +234,7 @@ ${
         (r) => {
           const v = r.value as { mil: boolean; dtcCount: number; monitors: Record<string, string> };
           return html`<p class="readiness" data-ecu="${r.ecu}">${r.ecu} : MIL ${v.mil ? T(req, { fr: 'allumé', en: 'on' }) : T(req, { fr: 'éteint', en: 'off' })}, ${v.dtcCount} ${T(req, { fr: 'code(s)', en: 'code(s)' })}</p>
-<ul class="monitors">${Object.entries(v.monitors).map(([m, st]) => html`<li class="${st}">${T(req, MONITOR[m] ?? { fr: m, en: m })} : ${st === 'complete' ? T(req, { fr: 'prêt', en: 'complete' }) : T(req, { fr: 'non prêt', en: 'incomplete' })}</li>`)}</ul>`;
+<ul class="monitors">${Object.entries(v.monitors).map(([m, st]) => html`<li class="${st}">${T(req, monitorName(m))} : ${st === 'complete' ? T(req, { fr: 'prêt', en: 'complete' }) : T(req, { fr: 'non prêt', en: 'incomplete' })}</li>`)}</ul>`;
         },
       )}`
     : ''
@@ -278,6 +260,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   const g = GuidedSession.fromJSON(knowledgeBase(), data);
   const a = g.analysis();
   const next = g.next();
+  const unread = g.signs().filter((r) => r.value === undefined).length;
   const ranked = html`<table class="causes"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th><th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th></tr></thead><tbody>${a.posteriors.map(
     (p) =>
       html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause))}</td><td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td></tr>`,
@@ -303,10 +286,28 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   return html`<section class="card guided" id="guided" data-state="${g.state}">
 <h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })} — ${T(req, g.tree.title)} <span class="tag">${T(req, stateText[g.state]!)}</span></h2>
 ${g.state !== 'done' ? ranked : ''}
+${g.state !== 'done' ? signList(req, a.signs, unread) : ''}
 ${action}
 <h3>${T(req, { fr: 'Chemin suivi', en: 'Path taken' })}</h3>
 ${pathList(req, data)}
 </section>`;
+}
+
+/**
+ * The signs read from the car and the complaint that count as evidence, each with the cause it
+ * moves most (likelihood ratio): why the ranking is what it is before any test.
+ */
+function signList(req: FastifyRequest, signs: ReturnType<GS['analysis']>['signs'], unread: number): Html {
+  if (!signs.length && !unread) return html``;
+  const num = (x: number) =>
+    x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  return html`<h3>${T(req, { fr: 'Indices lus sur le véhicule', en: 'Signs read from the car' })}</h3>
+<ul class="signs">${signs.map(({ reading: r, ratios }) => {
+    const [cause, ratio] =
+      Object.entries(ratios).sort((x, y) => Math.abs(Math.log(y[1])) - Math.abs(Math.log(x[1])))[0] ?? [];
+    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${cause ? html` → <span class="effect">${T(req, causeName(cause))} ×${num(ratio!)}</span>` : ''}</li>`;
+  })}</ul>
+${unread ? html`<p class="muted">${T(req, { fr: `${unread} indice(s) non lu(s) : lisez le véhicule (codes, données figées, moniteurs, données en direct) avant de démarrer pour qu’ils comptent.`, en: `${unread} sign(s) not read: read the car (codes, freeze frame, monitors, live data) before starting so that they count.` })}</p>` : ''}`;
 }
 
 function recommendationForm(req: FastifyRequest, id: number, next: Recommendation, g: GS): Html {
@@ -788,13 +789,8 @@ ${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
           });
         throw err;
       }
-      const readings = await readingsOf(store, s.id);
-      const data = g.toJSON();
-      // The readings done before the guided session belong to its path (confirming the complaint).
-      if (readings.some((r) => r.kind === 'freeze')) data.steps.push({ kind: 'read', what: 'freeze_frame' });
-      if (readings.some((r) => r.kind === 'readiness')) data.steps.push({ kind: 'read', what: 'readiness' });
-      if ((await samplesOf(store, s.id)).length) data.steps.push({ kind: 'read', what: 'live' });
-      await saveGuided(store, s.id, data);
+      // The readings made before the guided session are its facts and the first steps of its path.
+      await saveGuided(store, s.id, g.toJSON());
       return back(reply, s.id, '#guided');
     },
   });

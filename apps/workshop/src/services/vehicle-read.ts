@@ -9,6 +9,7 @@ import {
   DisconnectedError,
   decodeDtcList,
   decodePid,
+  decodeReadiness,
   type EcuResponse,
   FUNCTIONAL,
   LinkError,
@@ -47,47 +48,19 @@ export function requestAddressOf(ecu: number, extended: boolean): Target {
   return physical((0x18da00f1 | ((ecu & 0xff) << 8)) >>> 0);
 }
 
-/** Monitor names of PID 01 bytes B–D (SAE J1979 table A6), spark then compression ignition. */
-const CONTINUOUS = ['misfire', 'fuelSystem', 'components'];
-const SPARK = [
-  'catalyst',
-  'heatedCatalyst',
-  'evapSystem',
-  'secondaryAir',
-  'acRefrigerant',
-  'oxygenSensor',
-  'oxygenSensorHeater',
-  'egrSystem',
-];
-const COMPRESSION = [
-  'nmhcCatalyst',
-  'noxAftertreatment',
-  '',
-  'boostPressure',
-  '',
-  'exhaustGasSensor',
-  'pmFilter',
-  'egrVvtSystem',
-];
-
 export interface ReadinessValue {
   mil: boolean;
   dtcCount: number;
   ignition: 'spark' | 'compression';
+  /** Supported monitors only, by their @atelier/obd key. */
   monitors: Record<string, 'complete' | 'incomplete'>;
 }
 
 export function readinessOf(bytes: ArrayLike<number>): ReadinessValue {
-  const [a, b, c, d] = [bytes[0] ?? 0, bytes[1] ?? 0, bytes[2] ?? 0, bytes[3] ?? 0];
-  const ignition = b & 0x08 ? 'compression' : 'spark';
-  const monitors: Record<string, 'complete' | 'incomplete'> = {};
-  CONTINUOUS.forEach((name, i) => {
-    if (b & (1 << i)) monitors[name] = b & (1 << (i + 4)) ? 'incomplete' : 'complete';
-  });
-  (ignition === 'spark' ? SPARK : COMPRESSION).forEach((name, i) => {
-    if (name && c & (1 << i)) monitors[name] = d & (1 << i) ? 'incomplete' : 'complete';
-  });
-  return { mil: (a & 0x80) !== 0, dtcCount: a & 0x7f, ignition, monitors };
+  const r = decodeReadiness(Array.from({ length: 4 }, (_, i) => bytes[i] ?? 0));
+  const monitors: ReadinessValue['monitors'] = {};
+  for (const m of r.monitors) if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
+  return { mil: r.mil, dtcCount: r.dtcCount, ignition: r.ignition, monitors };
 }
 
 /** Freeze-frame PIDs worth showing a mechanic, when the ECU supports them (mode 02, frame 0). */

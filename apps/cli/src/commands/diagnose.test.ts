@@ -22,6 +22,7 @@ describe('atelier diagnose', () => {
       'conclusion',
       'tree',
       'dtcs',
+      'signs',
       'steps',
       'cost',
       'best_cost',
@@ -30,6 +31,9 @@ describe('atelier diagnose', () => {
     expect(r.true_cause).toBe('vacuum_leak');
     expect(r.conclusion).toBe('vacuum_leak');
     expect(r.dtcs).toContain('P0171');
+    // what the car said before any test: the idle trim and the freeze frame point at a leak
+    expect(r.signs).toContainEqual({ id: 'lean_at_warm_idle', value: true, certainty: 1 });
+    expect(r.signs).toContainEqual({ id: 'frozen_at_idle', value: true, certainty: 1 });
     for (const s of r.steps) {
       expect(['test', 'repair']).toContain(s.kind);
       expect(typeof s.id).toBe('string');

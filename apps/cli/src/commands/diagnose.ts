@@ -1,14 +1,13 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
-  type Cause,
-  exhaustiveBestOrder,
   followRecommendations,
   GuidedSession,
   type KnowledgeBase,
   loadKnowledgeBase,
   type Recommendation,
   readAllDtcs,
+  readSessionFacts,
   runSimulatedApprentice,
   VEHICLE_TYPES,
   type VehicleType,
@@ -22,11 +21,13 @@ import { type CliContext, type Command, type Lang, UsageError } from '../context
 const USAGE = {
   fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
        atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
-  Lit les codes défaut, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
+  Lit les codes défaut (mémorisés, en attente, permanents), l'état des moniteurs, les données figées et
+  les données en direct, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
   --auto : l'apprenti simulé répond depuis le véhicule simulé (résultats, réparation, vérification).`,
   en: `Usage: atelier diagnose --adapter A [--complaint TEXT] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
        atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
-  Reads the DTCs, picks the fault tree, proposes the next test and asks for its outcome.
+  Reads the DTCs (stored, pending, permanent), readiness, the freeze frame and live data, picks the
+  fault tree, proposes the next test and asks for its outcome.
   --auto: the simulated apprentice answers from the simulated vehicle (outcomes, repair, verification).`,
 };
 
@@ -131,6 +132,7 @@ function printAutoResult(
   ctx.stdout.write(
     `${fr ? 'Scénario' : 'Scenario'}: ${r.scenario} — ${session.tree.title[ctx.lang]} (${r.dtcs.join(', ') || '—'})\n`,
   );
+  printSigns(ctx.lang, session, (line) => ctx.stdout.write(`${line}\n`));
   for (const s of session.steps) {
     if (s.kind === 'test')
       ctx.stdout.write(
@@ -159,22 +161,20 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   const out = (s: string) => ctx.stdout.write(`${s}\n`);
   try {
     const obd = new ObdClient(link);
-    const dtcs = await readAllDtcs(obd);
-    out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
     const vehicle = (values.vehicle as VehicleType) ?? 'petrol';
+    const facts = await readSessionFacts(obd, { vehicle, complaint: values.complaint });
+    const dtcs = facts.dtcs;
+    out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
     if (!values.vehicle)
       out(
         fr
           ? 'Type de véhicule supposé : essence (--vehicle pour préciser)'
           : 'Vehicle type assumed: petrol (--vehicle to say otherwise)',
       );
-    const session = GuidedSession.start(
-      kb,
-      { vehicle, dtcs, complaint: values.complaint },
-      { treeId: values.tree },
-    );
+    const session = GuidedSession.start(kb, facts, { treeId: values.tree });
     out(`\n${session.tree.title[ctx.lang]} — ${session.tree.symptom[ctx.lang]}`);
     if (session.tree.safety) out(`⚠ ${session.tree.safety[ctx.lang]}`);
+    printSigns(ctx.lang, session, out);
     // The async iterator buffers lines, so answers piped in ahead of the questions are not lost.
     const lines = rl[Symbol.asyncIterator]();
     const ask = async (q: string): Promise<string> => {
@@ -199,7 +199,7 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
               : `prerequisite ${id} not done: diagnosis stopped`,
           );
       },
-      async outcome(test: WorkshopTest, rec: Recommendation) {
+      async outcome(_test: WorkshopTest, rec: Recommendation) {
         printRecommendation(ctx.lang, session, rec, out);
         for (;;) {
           const a = await ask(
@@ -251,6 +251,32 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     rl.close();
     await link.close();
   }
+}
+
+/** The signs that count as evidence: what was read, and the cause each one moves most. */
+function printSigns(lang: Lang, session: GuidedSession, out: (s: string) => void): void {
+  const fr = lang === 'fr';
+  const effects = session.analysis().signs;
+  const unread = session.signs().filter((r) => r.value === undefined).length;
+  if (!effects.length && !unread) return;
+  out(fr ? '\nIndices lus sur le véhicule :' : '\nSigns read from the car:');
+  const num = (x: number) => x.toLocaleString(fr ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  for (const { reading: r, ratios } of effects) {
+    const [cause, ratio] =
+      Object.entries(ratios).sort((x, y) => Math.abs(Math.log(y[1])) - Math.abs(Math.log(x[1])))[0] ?? [];
+    const name = session.tree.causes.find((c) => c.id === cause)?.name[lang];
+    const doubt =
+      r.certainty < 1 ? ` (${fr ? 'certitude' : 'certainty'} ${Math.round(r.certainty * 100)} %)` : '';
+    out(
+      `  ${r.value ? '✔' : '✘'} ${r.sign.name[lang]} — ${r.detail[lang]}${doubt}${name ? ` → ${name} ×${num(ratio!)}` : ''}`,
+    );
+  }
+  if (unread)
+    out(
+      fr
+        ? `  (${unread} indice(s) non lu(s) sur ce véhicule)`
+        : `  (${unread} sign(s) not available on this vehicle)`,
+    );
 }
 
 function printRecommendation(

@@ -38,7 +38,7 @@ export const FUEL_OL_FAULT = 8;
  * may make differ from the truth.
  */
 export class VehicleModel {
-  readonly schedule: DriveSchedule;
+  private driveSchedule: DriveSchedule;
   private readonly driver: Driver;
   private readonly rng: Prng;
   /** Simulated time, s; advanced in steps of STEP_S (integer milliseconds to avoid drift). */
@@ -127,7 +127,7 @@ export class VehicleModel {
     readonly profile: VehicleProfile,
     readonly options: ModelOptions,
   ) {
-    this.schedule = new DriveSchedule(options.drive);
+    this.driveSchedule = new DriveSchedule(options.drive);
     this.driver = new Driver(options.seed);
     this.rng = new Prng(options.seed);
     this.ambientC = options.ambientC;
@@ -156,6 +156,20 @@ export class VehicleModel {
   /** Simulated time, s. */
   get t(): number {
     return this.tMs / 1000;
+  }
+
+  /** What the driver or technician does, over simulated time. */
+  get schedule(): DriveSchedule {
+    return this.driveSchedule;
+  }
+
+  /**
+   * From the current simulated time on, the driver or technician does `phase` instead of what the
+   * schedule said. Only the future changes: the steps already taken stay as they were, so the same
+   * changes at the same times give the same car.
+   */
+  replaceDriveFromNow(phase: DrivePhase): void {
+    this.driveSchedule = this.driveSchedule.replacedFrom(this.t, phase);
   }
 
   get ltft(): number[] {

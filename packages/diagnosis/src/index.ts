@@ -11,3 +11,4 @@ export * from './select.js';
 export * from './session.js';
 export * from './sim-apprentice.js';
 export * from './text.js';
+export * from './trim-comparison.js';

@@ -1,12 +1,13 @@
 import { type Clock, VirtualClock } from '@atelier/can';
 import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
-import { ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';
 import { exhaustiveBestOrder } from './engine.js';
 import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types.js';
 import { selectTrees } from './select.js';
 import { GuidedSession } from './session.js';
 import type { Lang } from './text.js';
+import { compareTrimsAtIdleAndLoad, EngineControlError, type EngineControls } from './trim-comparison.js';
 
 export interface SimRunResult {
   scenario: string;
@@ -58,15 +59,22 @@ const firstValue = (readings: { value: unknown }[]): unknown => readings[0]?.val
 /**
  * Live-data readings the knowledge base's tests name, measured through the client as a technician
  * would: the running voltage (PID 42), the coolant temperature after fifteen minutes of running
- * (PID 05), and how often the downstream O2 sensor switches compared with the upstream one (PIDs 14
- * and 15 sampled every 250 ms for 30 s). Waits go through the clock, so `clock.run` drives them in virtual time. Undefined for a reading the simulated car cannot give
- * (the simulator cannot hold 2,500 rpm on request): the caller then checks the part itself.
+ * (PID 05), how often the downstream O2 sensor switches compared with the upstream one (PIDs 14
+ * and 15 sampled every 250 ms for 30 s), and the total fuel trim at idle minus at 2,500 rpm (PIDs
+ * 06 + 07, which needs `controls` to hold the engine). Waits go through the clock, so `clock.run`
+ * drives them in virtual time. Undefined for a reading this car cannot give (no controls, or a car
+ * that cannot be held): the caller then checks the part itself.
  */
 export async function liveReading(
   obd: ObdClient,
   clock: Clock,
   reading: string,
+  controls?: EngineControls,
 ): Promise<number | undefined> {
+  if (reading === 'trim_idle_minus_load') {
+    if (!controls) return undefined;
+    return (await compareTrimsAtIdleAndLoad(obd, clock, controls))?.differencePct;
+  }
   if (reading === 'running_voltage') {
     const v = firstValue(await obd.readPid(0x42));
     return typeof v === 'number' ? v : undefined;
@@ -97,6 +105,22 @@ export async function liveReading(
     return up === 0 ? undefined : down / up;
   }
   return undefined;
+}
+
+/**
+ * The technician's hands on a simulated car: each control operates the vehicle at the clock's time,
+ * and a car that cannot do it (an EV, a hybrid) refuses with an EngineControlError.
+ */
+export function simulatedEngineControls(vehicle: Vehicle, clock: Clock): EngineControls {
+  const operate = async (op: Operation) => {
+    try {
+      vehicle.operate(clock.now(), op);
+    } catch (err) {
+      if (err instanceof OperationError) throw new EngineControlError(err.message, { cause: err });
+      throw err;
+    }
+  };
+  return { holdRpm: (rpm) => operate({ action: 'hold', rpm }), idle: () => operate({ action: 'idle' }) };
 }
 
 /**

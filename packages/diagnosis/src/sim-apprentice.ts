@@ -126,7 +126,8 @@ export function simulatedEngineControls(vehicle: Vehicle, clock: Clock): EngineC
 /**
  * The simulated apprentice: reads the simulated car through the real client stack (ObdClient over a
  * responder link, in virtual time), follows the guided session, answers each test truthfully from
- * the car (a physical check finds the fault that is really there), repairs by removing the fault
+ * the car (a live reading is measured, holding the engine through `Vehicle.operate` when the test
+ * needs it; a physical check finds the fault that is really there), repairs by removing the fault
  * from the car, and verifies by clearing the codes, idling ten simulated minutes and re-reading.
  */
 export async function runSimulatedApprentice(
@@ -169,6 +170,7 @@ export async function runSimulatedApprentice(
       };
     }
     const session = GuidedSession.start(kb, facts, { treeId: options.treeId });
+    const controls = simulatedEngineControls(vehicle, clock);
     const injected = () => vehicle.model.options.faults.map((f) => f.type as string);
     const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected().includes(f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
@@ -177,7 +179,7 @@ export async function runSimulatedApprentice(
         // A reading the car gives through the link is taken from the car; a physical check of a
         // part finds the fault that is really there.
         if (test.sim.method === 'live') {
-          const value = await clock.run(liveReading(obd, clock, test.sim.reading));
+          const value = await clock.run(liveReading(obd, clock, test.sim.reading, controls));
           if (value !== undefined) {
             const bad =
               (test.sim.badAbove !== undefined && value > test.sim.badAbove) ||

@@ -153,7 +153,7 @@ export function analyse(
     ratio: s.ratio,
   }));
   const candidates = testsOf(kb, tree).filter((t) => t.kind === 'observation' && !exclude.has(t.id));
-  candidates.forEach((t) => define(t.id));
+  for (const t of candidates) define(t.id);
   const ranked = Object.keys(inspectCost).length
     ? d.rankObservations(
         candidates.map((t) => ({ name: findingName(t.id), cost: t.cost })),

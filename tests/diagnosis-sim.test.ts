@@ -41,9 +41,12 @@ describe('simulated apprentice following the engine', () => {
     const rate = right.length / runs.length;
     const meanCost = right.reduce((a, r) => a + r.cost, 0) / right.length;
     const meanBest = right.reduce((a, r) => a + r.best_cost, 0) / right.length;
+    // Live-data tests are measured on the car; how often the engine found each worth its price.
+    const measured = (id: string) => runs.filter((r) => r.steps.some((x) => x.id === id)).length;
     console.log(
       `simulated apprentice: ${right.length}/${runs.length} runs right (${(rate * 100).toFixed(1)} %), ` +
-        `mean path cost ${meanCost.toFixed(2)} € vs best-order expectation ${meanBest.toFixed(2)} €` +
+        `mean path cost ${meanCost.toFixed(2)} € vs best-order expectation ${meanBest.toFixed(2)} €; ` +
+        `trims at idle and 2,500 rpm read in ${measured('read_fuel_trims_idle_2500')} runs` +
         (wrong.length
           ? `\nwrong: ${wrong.map((r) => `${r.scenario}/seed ${r.seed}/${r.severity}: ${r.conclusion} ≠ ${r.true_cause}`).join('; ')}`
           : ''),

@@ -1,16 +1,18 @@
 import { VirtualClock } from '@atelier/can';
-import { liveReading } from '@atelier/diagnosis';
+import { liveReading, simulatedEngineControls } from '@atelier/diagnosis';
 import { ObdClient } from '@atelier/obd';
 import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 
 // The live-data readings the knowledge base's tests name, measured through the client on simulated
 // cars: each must separate the faulty car from a healthy one on the side the test's threshold says.
-async function read(scenario: string, reading: string): Promise<number | undefined> {
+async function read(scenario: string, reading: string, { hands = false } = {}): Promise<number | undefined> {
   const clock = new VirtualClock();
-  const link = new ResponderLink(Vehicle.fromScenario(loadScenario(scenario), { startMs: 0 }), { clock });
+  const vehicle = Vehicle.fromScenario(loadScenario(scenario), { startMs: 0 });
+  const link = new ResponderLink(vehicle, { clock });
+  const controls = hands ? simulatedEngineControls(vehicle, clock) : undefined;
   try {
-    return await clock.run(liveReading(new ObdClient(link), clock, reading));
+    return await clock.run(liveReading(new ObdClient(link), clock, reading, controls));
   } finally {
     await link.close();
   }
@@ -32,7 +34,12 @@ describe('live readings through the client', () => {
     expect(await read('healthy-petrol', 'downstream_switch_ratio')).toBeLessThan(0.5);
   });
 
-  it('gives nothing for a reading the simulator cannot produce', async () => {
+  it('fuel trims at idle minus at 2,500 rpm: high with a vacuum leak, low on a healthy car', async () => {
+    expect(await read('vacuum-leak', 'trim_idle_minus_load', { hands: true })).toBeGreaterThan(8);
+    expect(await read('healthy-petrol', 'trim_idle_minus_load', { hands: true })).toBeLessThan(8);
+  });
+
+  it('gives nothing for a reading that needs hands on the car when nobody holds the engine', async () => {
     expect(await read('vacuum-leak', 'trim_idle_minus_load')).toBeUndefined();
   });
 });

@@ -13,3 +13,4 @@ export * from './session.js';
 export * from './signs.js';
 export * from './sim-apprentice.js';
 export * from './text.js';
+export * from './trim-comparison.js';

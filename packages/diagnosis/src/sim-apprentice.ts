@@ -1,6 +1,6 @@
 import { type Clock, VirtualClock } from '@atelier/can';
 import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
-import { ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';
 import { exhaustiveBestOrder } from './engine.js';
 import { readSessionFacts } from './facts.js';
@@ -8,6 +8,7 @@ import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types
 import { selectTrees } from './select.js';
 import { GuidedSession } from './session.js';
 import type { Lang } from './text.js';
+import { compareTrimsAtIdleAndLoad, EngineControlError, type EngineControls } from './trim-comparison.js';
 
 export interface SimRunResult {
   scenario: string;
@@ -61,15 +62,22 @@ const firstValue = (readings: { value: unknown }[]): unknown => readings[0]?.val
 /**
  * Live-data readings the knowledge base's tests name, measured through the client as a technician
  * would: the running voltage (PID 42), the coolant temperature after fifteen minutes of running
- * (PID 05), and how often the downstream O2 sensor switches compared with the upstream one (PIDs 14
- * and 15 sampled every 250 ms for 30 s). Waits go through the clock, so `clock.run` drives them in virtual time. Undefined for a reading the simulated car cannot give
- * (the simulator cannot hold 2,500 rpm on request): the caller then checks the part itself.
+ * (PID 05), how often the downstream O2 sensor switches compared with the upstream one (PIDs 14
+ * and 15 sampled every 250 ms for 30 s), and the total fuel trim at idle minus at 2,500 rpm (PIDs
+ * 06 + 07, which needs `controls` to hold the engine). Waits go through the clock, so `clock.run`
+ * drives them in virtual time. Undefined for a reading this car cannot give (no controls, or a car
+ * that cannot be held): the caller then checks the part itself.
  */
 export async function liveReading(
   obd: ObdClient,
   clock: Clock,
   reading: string,
+  controls?: EngineControls,
 ): Promise<number | undefined> {
+  if (reading === 'trim_idle_minus_load') {
+    if (!controls) return undefined;
+    return (await compareTrimsAtIdleAndLoad(obd, clock, controls))?.differencePct;
+  }
   if (reading === 'running_voltage') {
     const v = firstValue(await obd.readPid(0x42));
     return typeof v === 'number' ? v : undefined;
@@ -103,9 +111,26 @@ export async function liveReading(
 }
 
 /**
+ * The technician's hands on a simulated car: each control operates the vehicle at the clock's time,
+ * and a car that cannot do it (an EV, a hybrid) refuses with an EngineControlError.
+ */
+export function simulatedEngineControls(vehicle: Vehicle, clock: Clock): EngineControls {
+  const operate = async (op: Operation) => {
+    try {
+      vehicle.operate(clock.now(), op);
+    } catch (err) {
+      if (err instanceof OperationError) throw new EngineControlError(err.message, { cause: err });
+      throw err;
+    }
+  };
+  return { holdRpm: (rpm) => operate({ action: 'hold', rpm }), idle: () => operate({ action: 'idle' }) };
+}
+
+/**
  * The simulated apprentice: reads the simulated car through the real client stack (ObdClient over a
  * responder link, in virtual time), follows the guided session, answers each test truthfully from
- * the car (a physical check finds the fault that is really there), repairs by removing the fault
+ * the car (a live reading is measured, holding the engine through `Vehicle.operate` when the test
+ * needs it; a physical check finds the fault that is really there), repairs by removing the fault
  * from the car, and verifies by clearing the codes, idling ten simulated minutes and re-reading.
  */
 export async function runSimulatedApprentice(
@@ -151,6 +176,7 @@ export async function runSimulatedApprentice(
       };
     }
     const session = GuidedSession.start(kb, facts, { treeId: options.treeId });
+    const controls = simulatedEngineControls(vehicle, clock);
     const injected = () => vehicle.model.options.faults.map((f) => f.type as string);
     const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected().includes(f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
@@ -159,7 +185,7 @@ export async function runSimulatedApprentice(
         // A reading the car gives through the link is taken from the car; a physical check of a
         // part finds the fault that is really there.
         if (test.sim.method === 'live') {
-          const value = await clock.run(liveReading(obd, clock, test.sim.reading));
+          const value = await clock.run(liveReading(obd, clock, test.sim.reading, controls));
           if (value !== undefined) {
             const bad =
               (test.sim.badAbove !== undefined && value > test.sim.badAbove) ||

@@ -42,6 +42,25 @@ export class DriveSchedule {
     return { phase: { phase: 'key_on' }, since: 0 };
   }
 
+  /**
+   * The same history up to `t`, then `phase` for good: the phase in progress at `t` is cut there, and
+   * the time a finite schedule had left the car parked (key on) before `t` is written out, so that
+   * every instant before `t` reads the same phase in both schedules.
+   */
+  replacedFrom(t: number, phase: DrivePhase): DriveSchedule {
+    const kept: DrivePhase[] = [];
+    let start = 0;
+    for (const p of this.phases) {
+      if (start >= t) break;
+      const duration = Math.min(p.duration ?? Number.POSITIVE_INFINITY, t - start);
+      kept.push({ ...p, duration });
+      start += duration;
+    }
+    if (start < t) kept.push({ phase: 'key_on', duration: t - start });
+    const next: DrivePhase = { phase: phase.phase, ...(phase.rpm !== undefined ? { rpm: phase.rpm } : {}) };
+    return new DriveSchedule([...kept, next]);
+  }
+
   /** Where the open-ended last phase begins, or the end of the last finite one. */
   get sessionStart(): number {
     const last = this.phases[this.phases.length - 1];

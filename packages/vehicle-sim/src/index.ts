@@ -5,6 +5,7 @@ export * from './faults.js';
 export * from './model.js';
 export * from './monitors.js';
 export * from './nrc.js';
+export * from './operate.js';
 export * from './pid-codec.js';
 export * from './prng.js';
 export * from './profiles.js';

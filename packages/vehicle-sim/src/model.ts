@@ -8,6 +8,8 @@ export const STEP_S = 0.1;
 const STEP_MS = 100;
 const RHO_AIR = 1.184; // g/l at 25 °C
 const STOICH = 14.7;
+/** Time constant of an engine out of gear following a new speed (throttle blip, return to idle), s. */
+const FREE_RPM_LAG_S = 0.4;
 
 export interface ModelOptions {
   seed: number;
@@ -38,7 +40,7 @@ export const FUEL_OL_FAULT = 8;
  * may make differ from the truth.
  */
 export class VehicleModel {
-  readonly schedule: DriveSchedule;
+  private driveSchedule: DriveSchedule;
   private readonly driver: Driver;
   private readonly rng: Prng;
   /** Simulated time, s; advanced in steps of STEP_S (integer milliseconds to avoid drift). */
@@ -59,6 +61,8 @@ export class VehicleModel {
   accelKmhS = 0;
   gear = 0;
   rpm = 0;
+  /** Engine speed before combustion roughness: what the pedal, the idle controller or the gearbox set. */
+  private steadyRpm = 0;
   throttlePct = 0;
   mapKpa = 101;
   baroKpa = 101;
@@ -127,7 +131,7 @@ export class VehicleModel {
     readonly profile: VehicleProfile,
     readonly options: ModelOptions,
   ) {
-    this.schedule = new DriveSchedule(options.drive);
+    this.driveSchedule = new DriveSchedule(options.drive);
     this.driver = new Driver(options.seed);
     this.rng = new Prng(options.seed);
     this.ambientC = options.ambientC;
@@ -156,6 +160,20 @@ export class VehicleModel {
   /** Simulated time, s. */
   get t(): number {
     return this.tMs / 1000;
+  }
+
+  /** What the driver or technician does, over simulated time. */
+  get schedule(): DriveSchedule {
+    return this.driveSchedule;
+  }
+
+  /**
+   * From the current simulated time on, the driver or technician does `phase` instead of what the
+   * schedule said. Only the future changes: the steps already taken stay as they were, so the same
+   * changes at the same times give the same car.
+   */
+  replaceDriveFromNow(phase: DrivePhase): void {
+    this.driveSchedule = this.driveSchedule.replacedFrom(this.t, phase);
   }
 
   get ltft(): number[] {
@@ -270,7 +288,9 @@ export class VehicleModel {
 
     // Engine speed: idle, a held rpm, or road speed through the gearbox.
     if (!this.engineOn) {
-      this.rpm = this.crankingS > 0 && p.engine.kind !== 'none' ? 180 + this.rng.gauss(15) : 0;
+      const cranking = this.crankingS > 0 && p.engine.kind !== 'none';
+      this.rpm = cranking ? 180 + this.rng.gauss(15) : 0;
+      this.steadyRpm = cranking ? 180 : 0;
       this.gear = 0;
       return;
     }
@@ -291,10 +311,15 @@ export class VehicleModel {
       while (this.gear > 1 && this.speedKmh * p.gears[this.gear - 1] < 1250) this.gear--;
       rpm = Math.max(idle + 150, this.speedKmh * p.gears[this.gear - 1]);
     }
+    // In gear the wheels set the engine speed. Out of gear nothing does: the technician's foot or the
+    // idle controller brings the engine to its new speed in about a second, so a scan tool sees it
+    // climb to a held speed and fall back to idle rather than jump.
+    if (this.gear === 0) this.steadyRpm += (rpm - this.steadyRpm) * Math.min(1, dt / FREE_RPM_LAG_S);
+    else this.steadyRpm = rpm;
     const rough =
       this.effects.misfireRate.reduce((a, _, c) => a + this.misfireRate(c), 0) * 120 +
       (this.egrPct > 15 && kind === 'idle' ? 40 : 0);
-    this.rpm = Math.max(0, rpm + this.rng.gauss(6 + rough));
+    this.rpm = Math.max(0, this.steadyRpm + this.rng.gauss(6 + rough));
   }
 
   private airStep(dt: number): void {

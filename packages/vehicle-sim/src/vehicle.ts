@@ -4,6 +4,7 @@ import { type EcuHost, SimEcu } from './ecu.js';
 import { FAULTS } from './faults.js';
 import { type ModelOptions, VehicleModel } from './model.js';
 import { Monitors } from './monitors.js';
+import { type Operation, OperationError, phaseForOperation } from './operate.js';
 import { type EcuRole, ecuAddresses, FUNCTIONAL_11, FUNCTIONAL_29, type VehicleProfile } from './profiles.js';
 import type { Scenario } from './scenario.js';
 
@@ -105,6 +106,25 @@ export class Vehicle implements Responder, EcuHost {
   /** Brings the physics up to serving-clock time `nowMs`. */
   advance(nowMs: number): void {
     this.model.advanceTo(this.simTime(nowMs));
+  }
+
+  /**
+   * The technician acts on the car at serving-clock time `nowMs`: the physics are brought up to that
+   * time, then what the driver does from there on is replaced by the operation. Throws an
+   * OperationError, leaving the car as it was, when the car cannot do it or `nowMs` is before the
+   * car's present.
+   */
+  operate(nowMs: number, op: Operation): void {
+    const t = this.simTime(nowMs);
+    // Compared in whole milliseconds, as the model rounds the times it advances to.
+    if (Math.round(t * 1000) < Math.round(this.model.t * 1000))
+      throw new OperationError(
+        'in-the-past',
+        op,
+        `cannot ${op.action} at ${t.toFixed(3)} s: the car is already at ${this.model.t.toFixed(3)} s`,
+      );
+    this.model.advanceTo(t);
+    this.model.replaceDriveFromNow(phaseForOperation(this.model, t, op));
   }
 
   cleared(role: EcuRole): void {

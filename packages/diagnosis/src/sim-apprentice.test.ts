@@ -1,0 +1,43 @@
+import { loadScenario, type Scenario } from '@atelier/vehicle-sim';
+import { describe, expect, it } from 'vitest';
+import { loadKnowledgeBase } from './kb/load.js';
+import type { KnowledgeBase } from './kb/types.js';
+import { runSimulatedApprentice } from './sim-apprentice.js';
+
+const TRIMS = 'read_fuel_trims_idle_2500';
+
+/**
+ * At its real price (8 €) the trim comparison saves less than it costs on the lean tree, so the
+ * engine goes straight to the inspections. Made nearly free, it is the first thing worth doing, and
+ * the apprentice has to read it from the car.
+ */
+function withCheapTrims(kb: KnowledgeBase): KnowledgeBase {
+  const tests = new Map(kb.tests);
+  tests.set(TRIMS, { ...kb.tests.get(TRIMS)!, cost: 0.5 });
+  return { ...kb, tests };
+}
+
+const kb = withCheapTrims(loadKnowledgeBase());
+
+/** The trim comparison as the apprentice recorded it. */
+async function trimOutcome(scenario: Scenario): Promise<string | undefined> {
+  const { result } = await runSimulatedApprentice(kb, scenario, { treeId: 'lean' });
+  return result.steps.find((s) => s.id === TRIMS)?.outcome;
+}
+
+describe('the simulated apprentice reads the trim comparison from the car', () => {
+  it('finds the vacuum leak in the trims, and not the contaminated MAF', async () => {
+    expect(await trimOutcome(loadScenario('vacuum-leak'))).toBe('bad');
+    expect(await trimOutcome(loadScenario('maf-contaminated'))).toBe('good');
+  });
+
+  it('reads what the car does, not what the scenario injects: a leak that has not opened yet reads good', async () => {
+    const s = loadScenario('vacuum-leak');
+    // The hose splits ten hours after the session starts: the fault is injected, the car is sound.
+    const notYet: Scenario = {
+      ...s,
+      faults: s.faults.map((f) => ({ ...f, onset: s.sessionStart + 36_000 })),
+    };
+    expect(await trimOutcome(notYet)).toBe('good');
+  });
+});

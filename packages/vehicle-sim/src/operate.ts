@@ -1,0 +1,92 @@
+import type { DrivePhase, PhaseKind } from './drive.js';
+import type { VehicleModel } from './model.js';
+
+/**
+ * What a technician does to a car standing in the workshop during a session. `hold`: foot on the
+ * throttle, engine held at `rpm` (the "2,500 rpm" tests). `idle`: foot off, back to idle. `start`:
+ * start the engine (from key out or key on) and let it idle; on an EV or a hybrid, READY. `key_on`:
+ * ignition on, engine stopped (stops a running engine). `key_off`: key out, every ECU asleep.
+ */
+export type Operation =
+  | { action: 'hold'; rpm: number }
+  | { action: 'idle' }
+  | { action: 'start' }
+  | { action: 'key_on' }
+  | { action: 'key_off' };
+
+export type OperationAction = Operation['action'];
+
+export type OperationRefusal =
+  /** The vehicle has no engine whose speed a pedal sets (EV), or its controller decides it (hybrid). */
+  | 'no-engine-speed'
+  /** A held engine speed outside what a workshop test asks of a stationary engine. */
+  | 'rpm-out-of-range'
+  /** Holding or idling needs the engine started first. */
+  | 'engine-stopped'
+  /** Starting an engine that already runs. */
+  | 'engine-running'
+  /** The car is moving: workshop operations are for a car standing still. */
+  | 'moving'
+  /** The time is before the simulated car's present: its past cannot change. */
+  | 'in-the-past';
+
+export class OperationError extends Error {
+  constructor(
+    readonly code: OperationRefusal,
+    readonly operation: Operation,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OperationError';
+  }
+}
+
+/**
+ * Highest held speed accepted. Stationary workshop tests (fuel trims, catalyst, charging) hold
+ * 2,000–3,000 rpm; revving an unloaded engine higher tests nothing and many ECUs limit it in neutral.
+ */
+export const HOLD_RPM_MAX = 4000;
+
+const RUNNING: PhaseKind[] = ['idle', 'hold', 'urban', 'motorway'];
+
+/**
+ * The drive phase an operation stands for, on this model at simulated time `t` (the model already
+ * advanced there), or an OperationError saying why the car cannot do it. Whether the engine runs is
+ * read from what the driver was doing (the schedule), not from the physics, so that an operation
+ * right after a start, while the engine still cranks, is judged the same way at any step phase.
+ */
+export function phaseForOperation(model: VehicleModel, t: number, op: Operation): DrivePhase {
+  const engine = model.profile.engine;
+  const refuse = (code: OperationRefusal, message: string) => new OperationError(code, op, message);
+  const started = RUNNING.includes(model.schedule.at(t).phase.phase);
+  if (model.speedKmh > 0)
+    throw refuse('moving', `the car is moving at ${model.speedKmh.toFixed(0)} km/h: stop it first`);
+  switch (op.action) {
+    case 'hold': {
+      if (engine.kind === 'none')
+        throw refuse('no-engine-speed', 'an electric vehicle has no engine speed to hold');
+      if (model.profile.traction)
+        throw refuse(
+          'no-engine-speed',
+          "a hybrid's controller starts and stops the engine: holding a speed needs the maker's maintenance mode",
+        );
+      if (!Number.isFinite(op.rpm) || op.rpm < engine.idleRpm || op.rpm > HOLD_RPM_MAX)
+        throw refuse(
+          'rpm-out-of-range',
+          `cannot hold ${op.rpm} rpm: a stationary engine is held between idle (${engine.idleRpm}) and ${HOLD_RPM_MAX} rpm`,
+        );
+      if (!started) throw refuse('engine-stopped', 'the engine is stopped: start it first');
+      return { phase: 'hold', rpm: op.rpm };
+    }
+    case 'idle':
+      if (!started) throw refuse('engine-stopped', 'the engine is stopped: start it first');
+      return { phase: 'idle' };
+    case 'start':
+      if (started) throw refuse('engine-running', 'the engine has already been started');
+      return { phase: 'idle' };
+    case 'key_on':
+      return { phase: 'key_on' };
+    case 'key_off':
+      return { phase: 'off' };
+  }
+}

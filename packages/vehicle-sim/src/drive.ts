@@ -43,11 +43,11 @@ export class DriveSchedule {
   }
 
   /**
-   * The same history up to `t`, then `phase` for good: the phase in progress at `t` is cut there, and
-   * the time a finite schedule had left the car parked (key on) before `t` is written out, so that
-   * every instant before `t` reads the same phase in both schedules.
+   * The same history up to `t`, then `phases` (the last one for good): the phase in progress at `t`
+   * is cut there, and the time a finite schedule had left the car parked (key on) before `t` is
+   * written out, so that every instant before `t` reads the same phase in both schedules.
    */
-  replacedFrom(t: number, phase: DrivePhase): DriveSchedule {
+  replacedFrom(t: number, phases: DrivePhase | DrivePhase[]): DriveSchedule {
     const kept: DrivePhase[] = [];
     let start = 0;
     for (const p of this.phases) {
@@ -57,8 +57,15 @@ export class DriveSchedule {
       start += duration;
     }
     if (start < t) kept.push({ phase: 'key_on', duration: t - start });
-    const next: DrivePhase = { phase: phase.phase, ...(phase.rpm !== undefined ? { rpm: phase.rpm } : {}) };
-    return new DriveSchedule([...kept, next]);
+    const list = Array.isArray(phases) ? phases : [phases];
+    const next = list.map((p, i): DrivePhase => {
+      const out: DrivePhase = { phase: p.phase };
+      if (p.rpm !== undefined) out.rpm = p.rpm;
+      // every phase but the last keeps its length; the last lasts until the next change
+      if (i < list.length - 1 && p.duration !== undefined) out.duration = p.duration;
+      return out;
+    });
+    return new DriveSchedule([...kept, ...next]);
   }
 
   /** Where the open-ended last phase begins, or the end of the last finite one. */

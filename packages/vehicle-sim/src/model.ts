@@ -172,8 +172,8 @@ export class VehicleModel {
    * schedule said. Only the future changes: the steps already taken stay as they were, so the same
    * changes at the same times give the same car.
    */
-  replaceDriveFromNow(phase: DrivePhase): void {
-    this.driveSchedule = this.driveSchedule.replacedFrom(this.t, phase);
+  replaceDriveFromNow(phases: DrivePhase | DrivePhase[]): void {
+    this.driveSchedule = this.driveSchedule.replacedFrom(this.t, phases);
   }
 
   get ltft(): number[] {

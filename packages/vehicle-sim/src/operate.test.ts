@@ -171,4 +171,54 @@ describe('operating the car during a session', () => {
     );
     expect(refusal(driving, { action: 'key_off' })).toBe('moving');
   });
+
+  it('a road test after clearing the codes lets the monitors run again, then the car idles', async () => {
+    const bay = new Bay(loadScenario('healthy-petrol'));
+    const monitors = async () => {
+      const [r] = [...(await bay.clock.run(bay.obd.readiness())).values()];
+      return Object.fromEntries(r.monitors.filter((m) => m.supported).map((m) => [m.key, m.complete]));
+    };
+    await bay.clock.run(bay.obd.clearDtcs('CLEAR-DTCS-AND-FREEZE-FRAMES'));
+    // Cleared: the non-continuous monitors have not run since.
+    const after = await monitors();
+    expect(after.catalyst).toBe(false);
+    expect(after.evapSystem).toBe(false);
+    await bay.wait(10 * 60);
+    expect((await monitors()).catalyst).toBe(false); // idling alone does not run them
+    bay.operate({ action: 'road_test', minutes: 20 });
+    let waitedS = 0;
+    while ((await bay.pid(0x0d)) === 0 && waitedS < 120) {
+      await bay.wait(5);
+      waitedS += 5;
+    }
+    expect(await bay.pid(0x0d)).toBeGreaterThan(0); // driving off
+    expect(refusal(bay, { action: 'key_off' })).toBe('moving');
+    await bay.wait(21 * 60 - waitedS);
+    expect(await bay.pid(0x0d)).toBe(0); // back at the workshop, idling
+    expect(Math.abs((await bay.rpm()) - IDLE_PETROL)).toBeLessThan(80);
+    const done = await monitors();
+    expect(Object.values(done).every(Boolean)).toBe(true);
+
+    for (const minutes of [0, -5, Number.NaN, 121])
+      expect(refusal(bay, { action: 'road_test', minutes })).toBe('duration-out-of-range');
+    bay.operate({ action: 'key_on' });
+    expect(refusal(bay, { action: 'road_test', minutes: 20 })).toBe('engine-stopped');
+  });
+
+  it('fast-forwards simulated time for a car served in real time, the same car as if the time had passed', async () => {
+    const waited = new Bay(loadScenario('vacuum-leak'));
+    const skipped = new Bay(loadScenario('vacuum-leak'));
+    for (const bay of [waited, skipped]) {
+      await bay.rpm();
+      bay.operate({ action: 'road_test', minutes: 15 });
+    }
+    await waited.wait(17 * 60);
+    skipped.vehicle.fastForward(skipped.clock.now(), 17 * 60);
+    // The clocks differ by 17 minutes, the cars do not.
+    expect(skipped.clock.now()).toBeLessThan(waited.clock.now());
+    for (const pid of [0x05, 0x06, 0x07, 0x0c, 0x0d, 0x31])
+      expect(await skipped.pid(pid), `PID ${pid.toString(16)}`).toBe(await waited.pid(pid));
+    expect(skipped.vehicle.model.t).toBeCloseTo(waited.vehicle.model.t, 6);
+    expect(() => skipped.vehicle.fastForward(skipped.clock.now(), -1)).toThrow(RangeError);
+  });
 });

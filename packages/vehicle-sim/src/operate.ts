@@ -6,13 +6,16 @@ import type { VehicleModel } from './model.js';
  * throttle, engine held at `rpm` (the "2,500 rpm" tests). `idle`: foot off, back to idle. `start`:
  * start the engine (from key out or key on) and let it idle; on an EV or a hybrid, READY. `key_on`:
  * ignition on, engine stopped (stops a running engine). `key_off`: key out, every ECU asleep.
+ * `road_test`: drive for `minutes` (town driving, or `motorway`), then stop and idle — the drive
+ * cycle after a repair that lets the monitors run again before readiness is read.
  */
 export type Operation =
   | { action: 'hold'; rpm: number }
   | { action: 'idle' }
   | { action: 'start' }
   | { action: 'key_on' }
-  | { action: 'key_off' };
+  | { action: 'key_off' }
+  | { action: 'road_test'; minutes: number; road?: 'urban' | 'motorway' };
 
 export type OperationAction = Operation['action'];
 
@@ -28,7 +31,9 @@ export type OperationRefusal =
   /** The car is moving: workshop operations are for a car standing still. */
   | 'moving'
   /** The time is before the simulated car's present: its past cannot change. */
-  | 'in-the-past';
+  | 'in-the-past'
+  /** A road test of no length, or longer than a workshop would drive (ROAD_TEST_MAX_MIN). */
+  | 'duration-out-of-range';
 
 export class OperationError extends Error {
   constructor(
@@ -47,6 +52,9 @@ export class OperationError extends Error {
  */
 export const HOLD_RPM_MAX = 4000;
 
+/** Longest road test accepted: a drive cycle that completes every monitor takes well under an hour. */
+export const ROAD_TEST_MAX_MIN = 120;
+
 const RUNNING: PhaseKind[] = ['idle', 'hold', 'urban', 'motorway'];
 
 /**
@@ -55,7 +63,7 @@ const RUNNING: PhaseKind[] = ['idle', 'hold', 'urban', 'motorway'];
  * read from what the driver was doing (the schedule), not from the physics, so that an operation
  * right after a start, while the engine still cranks, is judged the same way at any step phase.
  */
-export function phaseForOperation(model: VehicleModel, t: number, op: Operation): DrivePhase {
+export function phaseForOperation(model: VehicleModel, t: number, op: Operation): DrivePhase | DrivePhase[] {
   const engine = model.profile.engine;
   const refuse = (code: OperationRefusal, message: string) => new OperationError(code, op, message);
   const started = RUNNING.includes(model.schedule.at(t).phase.phase);
@@ -88,5 +96,13 @@ export function phaseForOperation(model: VehicleModel, t: number, op: Operation)
       return { phase: 'key_on' };
     case 'key_off':
       return { phase: 'off' };
+    case 'road_test':
+      if (!Number.isFinite(op.minutes) || op.minutes <= 0 || op.minutes > ROAD_TEST_MAX_MIN)
+        throw refuse(
+          'duration-out-of-range',
+          `a road test lasts more than 0 and at most ${ROAD_TEST_MAX_MIN} minutes, not ${op.minutes}`,
+        );
+      if (!started) throw refuse('engine-stopped', 'the engine is stopped: start it first');
+      return [{ phase: op.road ?? 'urban', duration: op.minutes * 60 }, { phase: 'idle' }];
   }
 }

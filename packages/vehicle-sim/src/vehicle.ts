@@ -37,6 +37,8 @@ export class Vehicle implements Responder, EcuHost {
   readonly extended: boolean;
   readonly sessionStartS: number;
   private startMs?: number;
+  /** Simulated seconds skipped ahead of the serving clock (`fastForward`). */
+  private skippedS = 0;
 
   constructor(
     readonly profile: VehicleProfile,
@@ -100,7 +102,21 @@ export class Vehicle implements Responder, EcuHost {
   /** Simulated seconds at serving-clock time `nowMs`. */
   simTime(nowMs: number): number {
     if (this.startMs === undefined) this.startMs = nowMs;
-    return this.sessionStartS + Math.max(0, nowMs - this.startMs) / 1000;
+    return this.sessionStartS + this.skippedS + Math.max(0, nowMs - this.startMs) / 1000;
+  }
+
+  /**
+   * Lets `seconds` of simulated time pass at once at serving-clock time `nowMs`: a road test run on
+   * a car served in real time (a class connected through the ELM327 emulator) takes a moment
+   * instead of twenty minutes. The physics run every step as usual, so the car is the same as if
+   * the time had passed; the serving clock simply reads later simulated times from now on.
+   */
+  fastForward(nowMs: number, seconds: number): void {
+    if (!(seconds >= 0) || !Number.isFinite(seconds))
+      throw new RangeError(`fast-forward takes a finite number of seconds ≥ 0, not ${seconds}`);
+    this.advance(nowMs);
+    this.skippedS += seconds;
+    this.advance(nowMs);
   }
 
   /** Brings the physics up to serving-clock time `nowMs`. */

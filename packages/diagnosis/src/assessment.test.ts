@@ -14,7 +14,13 @@ const repair = (cause: string, cost: number, minutes = 60): PathStep => ({
   cost,
   minutes,
 });
-const verifyOk: PathStep = { kind: 'verify', cleared: true, dtcsAfter: [], symptomGone: true };
+const verifyOk: PathStep = {
+  kind: 'verify',
+  cleared: true,
+  dtcsAfter: [],
+  symptomGone: true,
+  monitors: { fuelSystem: 'complete' },
+};
 
 const expertLean: DiagnosticPath = {
   treeId: 'lean',
@@ -37,6 +43,28 @@ describe('assessPath', () => {
     expect(Object.values(a.skills).every((l) => l === 'acquis')).toBe(true);
     expect(a.mark).toBe(20);
     expect(a.cost.ratio).toBe(1);
+  });
+
+  it('validates a repair only once readiness shows the monitors have run again', () => {
+    const ending = (verify: PathStep): DiagnosticPath => ({
+      ...expertLean,
+      steps: [...expertLean.steps.slice(0, -1), verify],
+    });
+    const { monitors: _, ...unread } = verifyOk as Extract<PathStep, { kind: 'verify' }>;
+    const notChecked = assessPath(kb, ending(unread), expertLean, 'vacuum_leak');
+    expect(notChecked.skills.validate_repair).toBe('en_cours');
+    expect(notChecked.remarks.map((r) => r.en)).toContain(
+      'Readiness not checked after the repair (fuelSystem).',
+    );
+    const incomplete = assessPath(
+      kb,
+      ending({ ...verifyOk, monitors: { fuelSystem: 'incomplete' } } as PathStep),
+      expertLean,
+      'vacuum_leak',
+    );
+    expect(incomplete.skills.validate_repair).toBe('en_cours');
+    expect(incomplete.remarks.some((r) => r.fr.startsWith('Moniteurs non terminés'))).toBe(true);
+    expect(incomplete.mark).toBe(18.5);
   });
 
   it('penalises a wasteful path that replaces a good part before testing', () => {
@@ -68,7 +96,7 @@ describe('assessPath', () => {
         { kind: 'read', what: 'dtc' },
         test('maf_reading_check', 'good'),
         repair('fuel_pressure_low', 285),
-        { kind: 'verify', cleared: true, dtcsAfter: ['P0171'], symptomGone: false },
+        { kind: 'verify', cleared: true, dtcsAfter: ['P0171'], symptomGone: false, monitors: {} },
       ],
       conclusion: 'fuel_pressure_low',
     };

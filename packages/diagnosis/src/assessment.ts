@@ -78,6 +78,13 @@ export function assessPath(
     (s) => s.kind === 'test' && s.outcome === 'bad' && kb.tests.get(s.id)?.checks[trueCause] !== undefined,
   );
   const verify = apprentice.steps.find((s) => s.kind === 'verify');
+  // A repair is proven when the codes were cleared, none came back on the road test, the symptom is
+  // gone, and the tree's readiness monitors have run again since the clear (SAE J1979 readiness).
+  const monitorsNeeded = kb.trees.find((t) => t.id === apprentice.treeId)?.monitors ?? [];
+  const monitorsRead = verify?.kind === 'verify' ? verify.monitors : undefined;
+  const monitorsLeft = monitorsNeeded.filter((m) => monitorsRead?.[m] === 'incomplete');
+  const readinessOk =
+    monitorsNeeded.length === 0 || (monitorsRead !== undefined && monitorsLeft.length === 0);
 
   const skills: Record<SkillId, SkillLevel> = {
     confirm_complaint: readFirst
@@ -89,7 +96,11 @@ export function assessPath(
       testedFirst && needlessRepairs.length === 0 ? 'acquis' : testedFirst ? 'en_cours' : 'non_acquis',
     identify_faulty_part: rightCause && confirmedCause ? 'acquis' : rightCause ? 'en_cours' : 'non_acquis',
     validate_repair:
-      verify?.kind === 'verify' && verify.cleared && verify.symptomGone && verify.dtcsAfter.length === 0
+      verify?.kind === 'verify' &&
+      verify.cleared &&
+      verify.symptomGone &&
+      verify.dtcsAfter.length === 0 &&
+      readinessOk
         ? 'acquis'
         : verify
           ? 'en_cours'
@@ -122,6 +133,16 @@ export function assessPath(
       en: `Safety prerequisites missing before ${s.test}: ${s.missing.join(', ')}.`,
     });
   }
+  if (verify && monitorsNeeded.length && monitorsRead === undefined)
+    remarks.push({
+      fr: `État des moniteurs non contrôlé après la réparation (${monitorsNeeded.join(', ')}).`,
+      en: `Readiness not checked after the repair (${monitorsNeeded.join(', ')}).`,
+    });
+  if (monitorsLeft.length)
+    remarks.push({
+      fr: `Moniteurs non terminés après l'essai (${monitorsLeft.join(', ')}) : un cycle de conduite complet est nécessaire avant de restituer le véhicule.`,
+      en: `Monitors not complete after the road test (${monitorsLeft.join(', ')}): a full drive cycle is needed before handing the car back.`,
+    });
   if (costRatio > 1.25 && Number.isFinite(costRatio)) {
     remarks.push({
       fr: `Démarche ${costRatio.toFixed(1)} fois plus coûteuse que celle de l'expert.`,

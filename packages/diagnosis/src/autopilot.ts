@@ -1,4 +1,5 @@
 import type { Cause, WorkshopTest } from './kb/types.js';
+import type { VerifyResult } from './path.js';
 import type { GuidedSession, Recommendation } from './session.js';
 
 /**
@@ -9,7 +10,7 @@ import type { GuidedSession, Recommendation } from './session.js';
 export interface Workshop {
   outcome(test: WorkshopTest, recommendation: Recommendation): Promise<'good' | 'bad'>;
   repair(cause: Cause): Promise<void>;
-  verify(): Promise<{ cleared: boolean; dtcsAfter: string[]; symptomGone: boolean }>;
+  verify(): Promise<VerifyResult>;
   /** Safety prerequisites are done when asked (lock-out, habilitation check). */
   safety?(id: string): Promise<void>;
 }

@@ -87,7 +87,8 @@ async function readDtcMemories(obd: ObdClient): Promise<Record<string, DtcKind[]
   return memories;
 }
 
-async function readReadiness(obd: ObdClient): Promise<ReadinessFacts | undefined> {
+/** Readiness of the engine ECU (the one with the most monitors); undefined when the car does not give it. */
+export async function readReadiness(obd: ObdClient): Promise<ReadinessFacts | undefined> {
   let all: Awaited<ReturnType<ObdClient['readiness']>>;
   try {
     all = await obd.readiness('sinceClear');

@@ -11,8 +11,25 @@ export type PathStep =
   | { kind: 'safety'; id: string }
   /** A part replaced or a repair made, for a cause. */
   | { kind: 'repair'; cause: string; cost: number; minutes: number }
+  /** After the repair, before the road test: the codes cleared (service 04), or the attempt refused. */
+  | { kind: 'clear'; ok: boolean }
   /** After the repair: codes cleared, re-read, readiness checked. */
-  | { kind: 'verify'; cleared: boolean; dtcsAfter: string[]; symptomGone: boolean };
+  | ({ kind: 'verify' } & VerifyResult);
+
+/** What the verification after a repair found. */
+export interface VerifyResult {
+  /** The codes were cleared (service 04) after the repair. */
+  cleared: boolean;
+  /** Stored and pending codes read again after the road test. */
+  dtcsAfter: string[];
+  /** The customer's symptom is gone on the road test. */
+  symptomGone: boolean;
+  /**
+   * The tree's readiness monitors as read after the road test; absent when readiness was not read.
+   * A monitor still incomplete has not run since the codes were cleared: the repair is not proven yet.
+   */
+  monitors?: Record<string, 'complete' | 'incomplete'>;
+}
 
 export interface DiagnosticPath {
   treeId: string;

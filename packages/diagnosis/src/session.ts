@@ -2,7 +2,7 @@ import { analyse } from './engine.js';
 import type { SessionFacts } from './facts.js';
 import type { Analysis, Evidence, InspectionOption, ObservationOption } from './infer.js';
 import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
-import type { DiagnosticPath, PathStep } from './path.js';
+import type { DiagnosticPath, PathStep, VerifyResult } from './path.js';
 import { selectTrees } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
@@ -286,9 +286,37 @@ export class GuidedSession {
   }
 
   /** Records the verification read after a repair: cured → conclusion; not cured → back to diagnosis. */
-  verify(result: { cleared: boolean; dtcsAfter: string[]; symptomGone: boolean }): void {
+  /**
+   * Records that the codes were cleared after the repair (or that the car refused), before the road
+   * test: the verification read that follows counts them as cleared.
+   */
+  recordClear(ok: boolean): void {
+    if (this.data.state !== 'verify')
+      throw new SessionError(`codes are cleared after a repair, not in state ${this.data.state}`);
+    this.data.steps.push({ kind: 'clear', ok });
+  }
+
+  /** Whether a clear since the last repair went through. */
+  private clearedSinceRepair(): boolean {
+    for (let i = this.data.steps.length - 1; i >= 0; i--) {
+      const s = this.data.steps[i];
+      if (s.kind === 'repair') return false;
+      if (s.kind === 'clear' && s.ok) return true;
+    }
+    return false;
+  }
+
+  verify(result: VerifyResult): void {
     if (this.data.state !== 'verify') throw new SessionError(`nothing to verify in state ${this.data.state}`);
-    this.data.steps.push({ kind: 'verify', ...result });
+    const step: PathStep = {
+      kind: 'verify',
+      cleared: result.cleared || this.clearedSinceRepair(),
+      dtcsAfter: result.dtcsAfter,
+      symptomGone: result.symptomGone,
+    };
+    // Only the tree's own monitors say whether this repair has been proven.
+    if (result.monitors) step.monitors = monitorsOfTree(this.tree, result.monitors);
+    this.data.steps.push(step);
     const last = [...this.data.steps].reverse().find((s) => s.kind === 'repair');
     if (result.symptomGone && last?.kind === 'repair') {
       this.data.conclusion = last.cause;
@@ -298,6 +326,16 @@ export class GuidedSession {
     this.data.state = 'diagnose';
     this.settle();
   }
+}
+
+/** The tree's monitors among those read (a monitor the car does not support is left out). */
+export function monitorsOfTree(
+  tree: FaultTreeEntry,
+  read: Record<string, 'complete' | 'incomplete'>,
+): Record<string, 'complete' | 'incomplete'> {
+  const out: Record<string, 'complete' | 'incomplete'> = {};
+  for (const m of tree.monitors) if (read[m]) out[m] = read[m];
+  return out;
 }
 
 const pct = (p: number) => `${Math.round(p * 100)} %`;

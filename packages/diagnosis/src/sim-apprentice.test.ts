@@ -7,14 +7,15 @@ import { runSimulatedApprentice } from './sim-apprentice.js';
 const TRIMS = 'read_fuel_trims_idle_2500';
 
 /**
- * At its real price (8 €) the trim comparison saves less than it costs on the lean tree, so the
- * engine goes straight to the inspections. Made nearly free, it is the first thing worth doing, and
- * the apprentice has to read it from the car.
+ * At its real price (8 €) the trim comparison saves less than it costs on the lean tree, and the
+ * signs read at the start (the idle trim, the freeze frame) already say most of what it would, so
+ * the engine goes straight to the inspections. Made nearly free and without the signs, it is the
+ * first thing worth doing, and the apprentice has to read it from the car.
  */
 function withCheapTrims(kb: KnowledgeBase): KnowledgeBase {
   const tests = new Map(kb.tests);
   tests.set(TRIMS, { ...kb.tests.get(TRIMS)!, cost: 0.5 });
-  return { ...kb, tests };
+  return { trees: kb.trees.map((t) => ({ ...t, signs: [] })), tests };
 }
 
 const kb = withCheapTrims(loadKnowledgeBase());

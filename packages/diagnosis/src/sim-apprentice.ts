@@ -3,12 +3,15 @@ import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
 import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';
 import { exhaustiveBestOrder } from './engine.js';
-import { readSessionFacts } from './facts.js';
+import { readReadiness, readSessionFacts } from './facts.js';
 import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types.js';
 import { selectTrees } from './select.js';
 import { GuidedSession } from './session.js';
 import type { Lang } from './text.js';
 import { compareTrimsAtIdleAndLoad, EngineControlError, type EngineControls } from './trim-comparison.js';
+
+/** Minutes of town driving after a repair: enough for the simulated monitors to run again. */
+const ROAD_TEST_MIN = 20;
 
 export interface SimRunResult {
   scenario: string;
@@ -209,13 +212,27 @@ export async function runSimulatedApprentice(
           () => true,
           () => false,
         );
-        await clock.advance(10 * 60_000);
+        // The drive cycle that lets the monitors run again, then a few minutes' idle; a car that
+        // cannot be driven (engine stopped) idles ten minutes instead.
+        try {
+          vehicle.operate(clock.now(), { action: 'road_test', minutes: ROAD_TEST_MIN });
+          await clock.advance((ROAD_TEST_MIN + 2) * 60_000);
+        } catch (err) {
+          if (!(err instanceof OperationError)) throw err;
+          await clock.advance(10 * 60_000);
+        }
         // Permanent codes stay until the monitor passes again (J1979): stored and pending tell
-        // whether the fault came back.
+        // whether the fault came back; readiness tells whether the monitors have run since.
         const after = await clock.run(readAllDtcs(obd, ['stored', 'pending']));
+        const readiness = await clock.run(readReadiness(obd));
         const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
         const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));
-        return { cleared, dtcsAfter: after, symptomGone: treeCodes.length === 0 && !stillFaulty };
+        return {
+          cleared,
+          dtcsAfter: after,
+          symptomGone: treeCodes.length === 0 && !stillFaulty,
+          ...(readiness ? { monitors: readiness.monitors } : {}),
+        };
       },
     };
     await followRecommendations(session, workshop);

@@ -162,6 +162,9 @@ describe('a training session on a simulated scenario', () => {
     expect((await post('leo', `/diagnostics/${id}/guided/repair`, { causeId: trueCause })).statusCode).toBe(
       303,
     );
+    // Verification: clear the codes, road-test (simulated: 20 min fast-forwarded), re-read codes and readiness.
+    expect((await post('leo', `/diagnostics/${id}/guided/clear`)).statusCode).toBe(303);
+    expect((await post('leo', `/diagnostics/${id}/guided/road-test`)).statusCode).toBe(303);
     expect((await post('leo', `/diagnostics/${id}/guided/verify`, { symptomGone: 'true' })).statusCode).toBe(
       303,
     );
@@ -172,6 +175,11 @@ describe('a training session on a simulated scenario', () => {
     expect(verify.cleared).toBe(true);
     // The repair took the fault out of the simulated car: after clearing, no stored or pending code comes back.
     expect(verify.dtcsAfter).toEqual([]);
+    // The road test let the fuel-system monitor run again since the clear: the repair is proven.
+    expect(verify.monitors).toEqual({ fuelSystem: 'complete' });
+    expect(done.guided.steps.some((s: { kind: string; ok?: boolean }) => s.kind === 'clear' && s.ok)).toBe(
+      true,
+    );
     // The verification read went through the adapter: its re-read codes are stored.
     expect((await readingsOf(t.store, id)).some((r) => r.kind === 'dtcs' && r.item === 'after.stored')).toBe(
       true,

@@ -3,6 +3,8 @@
  * with an adapter, connect, read the car, watch live data over server-sent events, follow the
  * guided diagnosis to the repair and its verification. Every value read is stored as it arrives.
  */
+
+import { systemClock } from '@atelier/can';
 import {
   type GuidedSession as GS,
   GuidedSession,
@@ -48,10 +50,13 @@ import {
   causeName,
   getAssignment,
   getScenario,
+  isSimulatedCar,
   knowledgeBase,
   markFinished,
   repairSimulated,
   responderFor,
+  roadTestSimulated,
+  SIM_ROAD_TEST_MIN,
 } from '../services/training.js';
 import type { User } from '../services/users.js';
 import type { Store } from '../store/store.js';
@@ -178,8 +183,16 @@ export function pathList(req: FastifyRequest, data: ReturnType<typeof guidedOf>)
         return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
       case 'repair':
         return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
-      default:
-        return html`<li class="step-verify">${T(req, { fr: 'Vérification', en: 'Verification' })} : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme toujours présent', en: 'symptom still there' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}</li>`;
+      case 'clear':
+        return html`<li class="step-clear">${s.ok ? T(req, { fr: 'Codes effacés', en: 'Codes cleared' }) : T(req, { fr: 'Effacement des codes refusé par le véhicule', en: 'Clearing the codes refused by the car' })}</li>`;
+      default: {
+        const monitors = s.monitors
+          ? Object.entries(s.monitors)
+              .map(([m, st]) => `${T(req, monitorName(m))} ${st === 'complete' ? '✔' : '✘'}`)
+              .join(', ') || T(req, { fr: 'aucun à contrôler', en: 'none to check' })
+          : T(req, { fr: 'non lus', en: 'not read' });
+        return html`<li class="step-verify">${T(req, { fr: 'Vérification', en: 'Verification' })} : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme toujours présent', en: 'symptom still there' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}, ${T(req, { fr: 'moniteurs', en: 'monitors' })} : ${monitors}</li>`;
+      }
     }
   })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion))}</p>` : ''}`;
 }
@@ -250,7 +263,24 @@ ${
 </section>`;
 }
 
-function guidedSection(req: FastifyRequest, s: DiagSession, canWork: boolean): Html {
+/**
+ * The verification after a repair, in the order a workshop does it: clear the codes, road-test the
+ * car (a drive cycle, so that the monitors run again), then read codes and readiness again.
+ */
+function verifyForms(req: FastifyRequest, id: number, g: GS, simulated: boolean): Html {
+  const cleared = g.steps.at(-1)?.kind === 'clear' && (g.steps.at(-1) as { ok: boolean }).ok;
+  const monitors = g.tree.monitors.map((m) => T(req, monitorName(m))).join(', ');
+  return html`<div class="verify">
+<ol class="verify-steps">
+<li><form method="post" action="/diagnostics/${id}/guided/clear" class="inline">${csrfField(req)}<button type="submit" id="guided-clear">${T(req, { fr: 'Effacer les codes', en: 'Clear the codes' })}</button></form>${cleared ? html` <span class="tag">${T(req, { fr: 'effacés', en: 'cleared' })}</span>` : ''}</li>
+<li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${simulated ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${csrfField(req)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${SIM_ROAD_TEST_MIN} min en accéléré)`, en: `Simulated road test (${SIM_ROAD_TEST_MIN} min, fast-forwarded)` })}</button></form>` : ''}</li>
+<li><form method="post" action="/diagnostics/${id}/guided/verify">${csrfField(req)}
+<label class="check"><input type="checkbox" name="symptomGone" value="true"> ${T(req, { fr: 'Symptôme disparu à l’essai', en: 'Symptom gone on the road test' })}</label>
+<button type="submit" id="guided-verify">${T(req, { fr: 'Lecture de vérification (codes et moniteurs)', en: 'Verification read (codes and monitors)' })}</button></form></li>
+</ol></div>`;
+}
+
+function guidedSection(req: FastifyRequest, s: DiagSession, canWork: boolean, simulated = false): Html {
   const data = guidedOf(s);
   const id = s.id;
   if (!data)
@@ -272,11 +302,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
     action = html`<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${csrfField(req)}
 <p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong> — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
 <input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
-  } else if (canWork && g.state === 'verify')
-    action = html`<form method="post" action="/diagnostics/${id}/guided/verify" class="verify">${csrfField(req)}
-<p>${T(req, { fr: 'Effacez les codes, relisez le véhicule et essayez-le : le symptôme a-t-il disparu ?', en: 'Clear the codes, read the car again and try it: is the symptom gone?' })}</p>
-<label class="check"><input type="checkbox" name="symptomGone" value="true"> ${T(req, { fr: 'Symptôme disparu à l’essai', en: 'Symptom gone on the road test' })}</label>
-<button type="submit" id="guided-verify">${T(req, { fr: 'Lecture de vérification', en: 'Verification read' })}</button></form>`;
+  } else if (canWork && g.state === 'verify') action = verifyForms(req, id, g, simulated);
   const stateText: Record<string, Text> = {
     diagnose: { fr: 'recherche de la cause', en: 'looking for the cause' },
     repair: { fr: 'réparation', en: 'repair' },
@@ -340,6 +366,8 @@ export async function sessionPage(
   s: DiagSession,
   connected: boolean,
   live: { running: boolean; pids: string[] },
+  /** The car is simulated and connected: it can be road-tested in fast-forward. */
+  roadTest = false,
 ): Promise<Html> {
   const readings = latestReadings(await readingsOf(store, s.id));
   const canWork =
@@ -432,7 +460,7 @@ ${
     reference: T(req, { fr: 'référence', en: 'reference' }),
   })}</script>
 </section>
-${guidedSection(req, s, canWork)}
+${guidedSection(req, s, canWork, roadTest)}
 </section>`;
 }
 
@@ -545,7 +573,9 @@ ${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
     schema: { tags: ['diagnostics'], params: idParams },
     handler: async (req, reply) => {
       const s = await getDiagSession(store, (req.params as Id).id);
-      const body = await sessionPage(req, store, s, runtime.isConnected(s.id), runtime.liveState(s.id));
+      const connected = runtime.isConnected(s.id);
+      const roadTest = connected && isSimulatedCar(simulated.get(s.id));
+      const body = await sessionPage(req, store, s, connected, runtime.liveState(s.id), roadTest);
       return sendPage(
         reply,
         renderPage(req, { fr: `Session de diagnostic #${s.id}`, en: `Diagnostic session #${s.id}` }, body, {
@@ -843,6 +873,43 @@ ${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
         if (car && done?.kind === 'repair' && runtime.isConnected(s.id)) repairSimulated(car, done.cause);
       }),
   });
+  const notConnected = new ConflictError({
+    fr: 'connectez l’adaptateur : la vérification se fait sur le véhicule',
+    en: 'connect the adapter: the verification is done on the car',
+  });
+  app.post('/diagnostics/:id/guided/clear', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: (req, reply) =>
+      guidedAction(req, reply, async (g, s) => {
+        if (g.state !== 'verify')
+          throw new ConflictError({
+            fr: 'les codes s’effacent après la réparation',
+            en: 'codes are cleared after the repair',
+          });
+        if (!runtime.isConnected(s.id)) throw notConnected;
+        g.recordClear(await runtime.clearCodes(s.id));
+      }),
+  });
+  app.post('/diagnostics/:id/guided/road-test', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: withCsrf },
+    handler: (req, reply) =>
+      guidedAction(req, reply, (g, s) => {
+        const car = simulated.get(s.id);
+        if (g.state !== 'verify' || !car || !runtime.isConnected(s.id))
+          throw new ConflictError({
+            fr: 'l’essai routier simulé se fait après la réparation, sur un scénario simulé connecté',
+            en: 'the simulated road test comes after the repair, on a connected simulated scenario',
+          });
+        // The car is served on the emulator's clock (performance.now()).
+        if (!roadTestSimulated(car, systemClock.now()))
+          throw new ConflictError({
+            fr: 'ce véhicule ne peut pas faire d’essai routier (enregistrement, ou moteur arrêté)',
+            en: 'this car cannot be road-tested (a recording, or the engine is stopped)',
+          });
+      }),
+  });
   app.post('/diagnostics/:id/guided/verify', {
     config: { access: DIAG_WORKERS },
     schema: {
@@ -853,11 +920,13 @@ ${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
     handler: (req, reply) =>
       guidedAction(req, reply, async (g, s) => {
         const symptomGone = (req.body as { symptomGone: boolean }).symptomGone;
-        // The verification read: clear and re-read through the adapter when connected; otherwise
-        // the codes are unknown and the verification is recorded as not cleared.
-        let result = { cleared: false, dtcsAfter: [] as string[] };
-        if (runtime.isConnected(s.id)) result = await runtime.clearAndReread(s.id);
-        g.verify({ ...result, symptomGone });
+        // The verification read after the road test: codes and readiness through the adapter. Not
+        // connected, nothing can be read: the codes and monitors are unknown, recorded as such.
+        let result: { dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> } = {
+          dtcsAfter: [],
+        };
+        if (runtime.isConnected(s.id)) result = await runtime.rereadAfterRepair(s.id);
+        g.verify({ cleared: false, symptomGone, ...result });
       }),
   });
 

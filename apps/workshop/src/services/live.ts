@@ -12,7 +12,7 @@ import type { WallClock } from '../web/types.js';
 import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';
 import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError } from './errors.js';
-import { type ReadSummary, readVehicle } from './vehicle-read.js';
+import { type ReadinessValue, type ReadSummary, readVehicle } from './vehicle-read.js';
 
 /** One event for the browsers of a session, already in SSE wire form. */
 export type SseSend = (chunk: string) => void;
@@ -198,21 +198,51 @@ export class DiagnosticsRuntime {
   }
 
   /** Clears DTCs (mode 04) and reads the stored ones again: the verification read after a repair. */
-  async clearAndReread(sessionId: number): Promise<{ cleared: boolean; dtcsAfter: string[] }> {
+  /** Clears the codes (service 04) after a repair; false when no ECU accepted it. */
+  async clearCodes(sessionId: number): Promise<boolean> {
     try {
       return await this.exclusive(sessionId, async (a) => {
-        let cleared = false;
         try {
           const answers = await a.adapter.link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x04) });
-          cleared = answers.some((x) => x.data[0] === 0x44);
+          const ok = answers.some((x) => x.data[0] === 0x44);
+          await saveReading(
+            this.store,
+            sessionId,
+            { kind: 'cleared', ecu: '', item: '', value: ok },
+            this.clock.now(),
+          );
+          return ok;
         } catch (err) {
           if (err instanceof DisconnectedError) throw err;
           if (!(err instanceof LinkError)) throw err;
+          return false;
         }
-        // Stored and pending codes of this read only: a code back after clearing means not cured.
+      });
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      throw await this.dropped(sessionId, err);
+    }
+  }
+
+  /**
+   * The verification read after the road test: stored and pending codes (a code back means not
+   * cured) and the readiness of the engine ECU (whether the monitors have run since the clear).
+   * Everything read is stored, the codes under `after.*`.
+   */
+  async rereadAfterRepair(
+    sessionId: number,
+  ): Promise<{ dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> }> {
+    try {
+      return await this.exclusive(sessionId, async (a) => {
         const codes = new Set<string>();
+        let monitors: Record<string, 'complete' | 'incomplete'> | undefined;
         await readVehicle(a.adapter.link, async (r) => {
           if (r.kind === 'dtcs' && r.item !== 'permanent') for (const c of r.value as string[]) codes.add(c);
+          if (r.kind === 'readiness') {
+            // the engine ECU is the one with the most monitors
+            const m = (r.value as ReadinessValue).monitors;
+            if (!monitors || Object.keys(m).length > Object.keys(monitors).length) monitors = m;
+          }
           await saveReading(
             this.store,
             sessionId,
@@ -220,7 +250,7 @@ export class DiagnosticsRuntime {
             this.clock.now(),
           );
         });
-        return { cleared, dtcsAfter: [...codes] };
+        return { dtcsAfter: [...codes], ...(monitors ? { monitors } : {}) };
       });
     } catch (err) {
       if (err instanceof DomainError) throw err;

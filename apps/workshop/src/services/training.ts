@@ -29,6 +29,7 @@ import type { Responder } from '@atelier/obd';
 import {
   listScenarios,
   loadScenario,
+  OperationError,
   RecordingResponder,
   type Scenario,
   scenarioNames,
@@ -397,6 +398,29 @@ export function repairSimulated(responder: Responder, causeId: string): boolean 
   return faults.length < before;
 }
 
+/** Minutes of town driving of the simulated road test, and the idle after it before the re-read. */
+export const SIM_ROAD_TEST_MIN = 20;
+
+/** A simulated car (not a recording): one that can be repaired and road-tested. */
+export const isSimulatedCar = (responder: Responder | undefined): boolean => responder instanceof Vehicle;
+
+/**
+ * The road test after a repair, on a simulated car served in real time: twenty minutes of town
+ * driving and two of idle pass at once (the physics run every step), so that the monitors can run
+ * again before the verification read. False when the car is not simulated or cannot be driven.
+ */
+export function roadTestSimulated(responder: Responder, nowMs: number): boolean {
+  if (!(responder instanceof Vehicle)) return false;
+  try {
+    responder.operate(nowMs, { action: 'road_test', minutes: SIM_ROAD_TEST_MIN });
+  } catch (err) {
+    if (err instanceof OperationError) return false;
+    throw err;
+  }
+  responder.fastForward(nowMs, (SIM_ROAD_TEST_MIN + 2) * 60);
+  return true;
+}
+
 // ——— Classes and assignments ———
 
 export async function createClass(
@@ -554,7 +578,11 @@ export async function expertPath(
     verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1);
       const ok = cured?.kind === 'repair' && cured.cause === trueCause;
-      return { cleared: true, dtcsAfter: ok ? [] : facts.dtcs, symptomGone: ok };
+      // The expert clears, road-tests and reads readiness: the tree's monitors complete when cured.
+      const monitors = Object.fromEntries(
+        session.tree.monitors.map((m) => [m, ok ? ('complete' as const) : ('incomplete' as const)]),
+      );
+      return { cleared: true, dtcsAfter: ok ? [] : facts.dtcs, symptomGone: ok, monitors };
     },
   };
   await followRecommendations(session, workshop);

@@ -21,7 +21,7 @@ import {
   type Target,
 } from '@atelier/obd';
 
-export type ReadingKind = 'vin' | 'dtcs' | 'readiness' | 'freeze' | 'supported' | 'error';
+export type ReadingKind = 'vin' | 'dtcs' | 'readiness' | 'freeze' | 'supported' | 'cleared' | 'error';
 
 export interface Reading {
   kind: ReadingKind;

@@ -87,9 +87,16 @@ async function followGuided(page: Page, trueCause: string) {
   }
   expect(await page.locator('#guided').getAttribute('data-state')).toBe('repair');
   await click(page, '#guided-repair');
+  // The verification as a workshop does it: clear, road test (a simulated car: fast-forwarded; a
+  // recording cannot drive), re-read.
+  await click(page, '#guided-clear');
+  const simulated = (await page.locator('#guided-road-test').count()) > 0;
+  if (simulated) await click(page, '#guided-road-test');
   await page.check('input[name=symptomGone]');
   await click(page, '#guided-verify');
   expect(await page.locator('#guided').getAttribute('data-state')).toBe('done');
+  expect(await page.locator('li.step-clear').count()).toBe(1);
+  if (simulated) expect(await page.locator('li.step-verify').textContent()).toMatch(/✔/);
 }
 
 describe('diagnostic sessions in the browser', () => {

@@ -1,5 +1,7 @@
+import { Elm327Emulator, serveTcp } from '@atelier/elm327';
+import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../testing.js';
+import { runCli, runCliWithInput } from '../testing.js';
 
 describe('atelier diagnose', () => {
   it('--auto --json plays the simulated apprentice and prints one object of the documented shape', async () => {
@@ -55,6 +57,48 @@ describe('atelier diagnose', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--auto/);
   });
+
+  it('interactive on an ELM327 (the emulator on TCP): reads the facts, shows the signs, asks, verifies with readiness', async () => {
+    // A car with a vacuum leak behind the ELM327 emulator, as a scan tool on Wi-Fi would see it.
+    const emulator = new Elm327Emulator({
+      responder: Vehicle.fromScenario(loadScenario('vacuum-leak')),
+      baud: 0,
+      latencyMs: 2,
+    });
+    const tcp = await serveTcp(emulator, { port: 0, host: '127.0.0.1' });
+    try {
+      // The smoke test comes out bad; repair done; codes not cleared; re-read: P0171 is still
+      // stored, so the symptom is not gone and the diagnosis goes on; then the apprentice quits.
+      const answers = ['m', '', 'n', '', 'q'].join('\n');
+      const r = await runCliWithInput(
+        [
+          'diagnose',
+          '--adapter',
+          `elm327:tcp://127.0.0.1:${tcp.port}`,
+          '--complaint',
+          'ralenti instable, sifflement',
+        ],
+        `${answers}\n`,
+      );
+      expect(r.stdout).toContain('Codes défaut : P0171');
+      expect(r.stdout).toContain('Mélange pauvre');
+      // What the car said before any test, with the cause each sign moves most.
+      expect(r.stdout).toMatch(/Indices lus sur le véhicule :\n/);
+      expect(r.stdout).toMatch(
+        /✔ Correction longue durée au-dessus de \+10 % au ralenti.*→ Prise d'air à l'admission ×/,
+      );
+      expect(r.stdout).toMatch(/✔ Le client signale un sifflement ou un ralenti instable/);
+      expect(r.stdout).toMatch(/→ Test fumigène de l'admission/);
+      expect(r.stdout).toMatch(/Réparation : /);
+      expect(r.stdout).toContain('Codes après réparation : P0171');
+      expect(r.stdout).toMatch(/Moniteurs : système d'alimentation (terminé|non terminé)/);
+      expect(r.stderr).toContain('diagnostic interrompu');
+      expect(r.code).toBe(2);
+    } finally {
+      emulator.close();
+      await tcp.close();
+    }
+  }, 90_000);
 
   it('kb lint passes on the shipped knowledge base', async () => {
     const { code, stdout } = await runCli(['kb', 'lint', '--lang', 'en']);

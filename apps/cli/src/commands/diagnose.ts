@@ -7,6 +7,7 @@ import {
   loadKnowledgeBase,
   type Recommendation,
   readAllDtcs,
+  readReadiness,
   readSessionFacts,
   runSimulatedApprentice,
   VEHICLE_TYPES,
@@ -14,7 +15,7 @@ import {
   type Workshop,
   type WorkshopTest,
 } from '@atelier/diagnosis';
-import { CLEAR_CONFIRMATION, type DiagnosticLink, ObdClient } from '@atelier/obd';
+import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
 import { openAdapter } from '../adapters.js';
 import { type CliContext, type Command, type Lang, UsageError } from '../context.js';
 
@@ -158,6 +159,9 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   const kb = loadKnowledgeBase();
   const link: DiagnosticLink = await openAdapter(values.adapter!, ctx);
   const rl = createInterface({ input: process.stdin, terminal: false });
+  // The async iterator buffers lines from now on, so answers piped in while the car is being read
+  // (which takes seconds through an adapter) are not lost.
+  const lines = rl[Symbol.asyncIterator]();
   const out = (s: string) => ctx.stdout.write(`${s}\n`);
   try {
     const obd = new ObdClient(link);
@@ -175,8 +179,6 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     out(`\n${session.tree.title[ctx.lang]} — ${session.tree.symptom[ctx.lang]}`);
     if (session.tree.safety) out(`⚠ ${session.tree.safety[ctx.lang]}`);
     printSigns(ctx.lang, session, out);
-    // The async iterator buffers lines, so answers piped in ahead of the questions are not lost.
-    const lines = rl[Symbol.asyncIterator]();
     const ask = async (q: string): Promise<string> => {
       ctx.stderr.write(`${q} `);
       const next = await lines.next();
@@ -220,19 +222,47 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
           await ask(fr ? 'Effacer les codes maintenant ? (o/n)' : 'Clear the codes now? (y/n)'),
         );
         if (clear) await obd.clearDtcs(CLEAR_CONFIRMATION);
+        const monitors = session.tree.monitors;
         await ask(
-          fr ? 'Faire un essai routier puis Entrée pour relire.' : 'Do a road test, then Enter to re-read.',
+          fr
+            ? `Faire un essai routier (cycle de conduite${monitors.length ? ` : moniteurs ${monitors.join(', ')}` : ''}) puis Entrée pour relire.`
+            : `Do a road test (a drive cycle${monitors.length ? `: monitors ${monitors.join(', ')}` : ''}), then Enter to re-read.`,
         );
         const after = await readAllDtcs(obd, ['stored', 'pending']);
+        const readiness = await readReadiness(obd);
         const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
         out(
           fr
             ? `Codes après réparation : ${after.join(', ') || 'aucun'}`
             : `Codes after repair: ${after.join(', ') || 'none'}`,
         );
+        if (readiness && monitors.length) {
+          const states = monitors.map((m) => {
+            const st = readiness.monitors[m];
+            const word =
+              st === 'complete'
+                ? fr
+                  ? 'terminé'
+                  : 'complete'
+                : st
+                  ? fr
+                    ? 'non terminé'
+                    : 'incomplete'
+                  : fr
+                    ? 'non pris en charge'
+                    : 'not supported';
+            return `${MONITORS.get(m)?.[ctx.lang] ?? m} ${word}`;
+          });
+          out(fr ? `Moniteurs : ${states.join(', ')}` : `Monitors: ${states.join(', ')}`);
+        } else if (!readiness) out(fr ? 'État des moniteurs non lu.' : 'Readiness not read.');
         const gone =
           treeCodes.length === 0 && yes(await ask(fr ? 'Symptôme disparu ? (o/n)' : 'Symptom gone? (y/n)'));
-        return { cleared: clear, dtcsAfter: after, symptomGone: gone };
+        return {
+          cleared: clear,
+          dtcsAfter: after,
+          symptomGone: gone,
+          ...(readiness ? { monitors: readiness.monitors } : {}),
+        };
       },
     };
     await followRecommendations(session, workshop);

@@ -2,6 +2,8 @@ import { type Compiled, type CompileOptions, compile, compilePrepared, prepare }
 import type { Model } from './model.js';
 import {
   compileModularPrepared,
+  decomposePrepared,
+  hasModules,
   isModular,
   type ModularCompiled,
   modularDerivatives,
@@ -95,13 +97,17 @@ export function analyze(model: Model, options: AnalysisOptions = {}): AnalysisRe
 /**
  * The compilation `analyze` uses: module by module unless `modules: false`, or `all` (which asks
  * for every gate's node in one BDD), or prime implicants of a non-coherent tree (computed on one
- * BDD: a module's prime implicants would need its complement's as well).
+ * BDD: a module's prime implicants would need its complement's as well), or a tree with no module
+ * below its top (nothing to split: one BDD, without the bookkeeping).
  */
 export function compileForAnalysis(model: Model, options: AnalysisOptions = {}): Compiled | ModularCompiled {
   const prepared = prepare(model, options);
-  const monolithic =
-    options.modules === false || options.all || (options.primeImplicants && !prepared.coherent);
-  return monolithic ? compilePrepared(prepared, options) : compileModularPrepared(prepared, options);
+  if (options.modules === false || options.all || (options.primeImplicants && !prepared.coherent))
+    return compilePrepared(prepared, options);
+  const dec = decomposePrepared(prepared);
+  return hasModules(dec)
+    ? compileModularPrepared(prepared, options, dec)
+    : compilePrepared(prepared, options);
 }
 
 export interface Products {

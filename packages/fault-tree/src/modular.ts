@@ -83,9 +83,22 @@ export function compileModular(source: Model, options: CompileOptions = {}): Mod
   return compileModularPrepared(prepare(source, options), options);
 }
 
-export function compileModularPrepared(prepared: Prepared, options: CompileOptions = {}): ModularCompiled {
+/** The modules of the tree under the top (`decompose` on `buildTree`). */
+export function decomposePrepared(prepared: Prepared): Decomposition {
+  return decompose(buildTree(prepared), prepared.variables.length);
+}
+
+/** Whether anything below the top is a module (else the modular machinery has nothing to split). */
+export function hasModules(dec: Decomposition): boolean {
+  return dec.isModule.some((m, node) => m === 1 && node !== dec.tree.root);
+}
+
+export function compileModularPrepared(
+  prepared: Prepared,
+  options: CompileOptions = {},
+  dec: Decomposition = decomposePrepared(prepared),
+): ModularCompiled {
   const n = prepared.variables.length;
-  const dec = decompose(buildTree(prepared), n);
   const levels = assignLevels(dec, n);
   const bdd = new Bdd(options.maxNodes);
   const built = buildParts(bdd, dec, buildOrder(dec.tree, prepared.reachableGates), levels);

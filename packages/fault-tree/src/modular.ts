@@ -102,7 +102,7 @@ export function compileModularPrepared(
   const levels = assignLevels(dec, n);
   const bdd = new Bdd(options.maxNodes);
   const built = buildParts(bdd, dec, buildOrder(dec.tree, prepared.reachableGates), levels);
-  const parts = linkParts(bdd, built, levels.levelNode);
+  const parts = linkParts(bdd, built, levels.levelCount);
   const levelPart = new Int32Array(levels.levelCount).fill(-1);
   parts.forEach((p, i) => {
     if (p.level >= 0) levelPart[p.level] = i;
@@ -134,8 +134,6 @@ interface Levels {
   levelEvent: Int32Array;
   /** by tree node: its module variable's level, or −1 */
   nodeLevel: Int32Array;
-  /** by level: the tree node whose module variable it is, or −1 */
-  levelNode: Int32Array;
 }
 
 /**
@@ -157,13 +155,11 @@ function assignLevels(dec: Decomposition, events: number): Levels {
     eventLevel: new Int32Array(events),
     levelEvent: new Int32Array(levelCount).fill(-1),
     nodeLevel: new Int32Array(nodes).fill(-1),
-    levelNode: new Int32Array(levelCount).fill(-1),
   };
   let level = 0;
   for (let v = 0; v <= events; v++) {
     for (const node of before[v]) {
-      l.nodeLevel[node] = level;
-      l.levelNode[level++] = node;
+      l.nodeLevel[node] = level++;
     }
     if (v < events) {
       l.eventLevel[v] = level;
@@ -174,7 +170,6 @@ function assignLevels(dec: Decomposition, events: number): Levels {
 }
 
 interface BuiltPart {
-  node: number;
   gate?: string;
   level: number;
   root: Node;
@@ -201,11 +196,11 @@ function buildParts(bdd: Bdd, dec: Decomposition, order: number[], levels: Level
     const node = nodes[n];
     const f = applyOperator(bdd, node, node.args.map(argNode));
     seen[n] = f;
-    if (n === root) parts.push({ node: n, gate: node.gate, level: -1, root: f, negated: false });
+    if (n === root) parts.push({ gate: node.gate, level: -1, root: f, negated: false });
     else if (dec.isModule[n] && f > TRUE && !(t.high[f] <= TRUE && t.low[f] <= TRUE)) {
       const negated = trueWhenAllFalse(bdd, f);
       const level = nodeLevel[n];
-      parts.push({ node: n, gate: node.gate, level, root: negated ? bdd.not(f) : f, negated });
+      parts.push({ gate: node.gate, level, root: negated ? bdd.not(f) : f, negated });
       const z = bdd.variable(level);
       seen[n] = negated ? bdd.not(z) : z;
     }
@@ -223,10 +218,10 @@ function trueWhenAllFalse(bdd: Bdd, f: Node): boolean {
  * Finds each module's parent from the variables its parent's BDD actually holds (simplification
  * can remove one: that module then does not matter), and keeps the modules reachable from the top.
  */
-function linkParts(bdd: Bdd, built: BuiltPart[], levelNode: Int32Array): ModulePart[] {
+function linkParts(bdd: Bdd, built: BuiltPart[], levelCount: number): ModulePart[] {
   const t = bdd.nodes;
-  const byNode = new Map<number, number>();
-  for (let i = 0; i < built.length; i++) byNode.set(built[i].node, i);
+  const partAt = new Int32Array(levelCount).fill(-1);
+  for (let i = 0; i < built.length; i++) if (built[i].level >= 0) partAt[built[i].level] = i;
   const parent = new Int32Array(built.length).fill(-2);
   const orders: Int32Array[] = [];
   const scratch = new Uint8Array(bdd.size);
@@ -237,9 +232,8 @@ function linkParts(bdd: Bdd, built: BuiltPart[], levelNode: Int32Array): ModuleP
     const k = stack.pop()!;
     orders[k] = bdd.reachable(built[k].root, scratch);
     for (const x of orders[k]) {
-      if (x <= TRUE) continue;
-      const j = byNode.get(levelNode[t.variable[x]]);
-      if (j === undefined || parent[j] === k) continue;
+      const j = x > TRUE ? partAt[t.variable[x]] : -1;
+      if (j < 0 || parent[j] === k) continue;
       if (parent[j] !== -2)
         throw new ModelError(`internal: module variable ${t.variable[x]} found in two modules`);
       parent[j] = k;

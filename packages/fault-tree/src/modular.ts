@@ -183,6 +183,7 @@ interface BuiltPart {
 function buildParts(bdd: Bdd, dec: Decomposition, order: number[], levels: Levels): BuiltPart[] {
   const { nodes, root } = dec.tree;
   const { eventLevel, nodeLevel } = levels;
+  // what a parent sees of each node: its BDD, or its module's variable
   const seen = new Int32Array(nodes.length);
   const t = bdd.nodes;
   const parts: BuiltPart[] = [];
@@ -208,6 +209,7 @@ function buildParts(bdd: Bdd, dec: Decomposition, order: number[], levels: Level
   return parts;
 }
 
+/** The value at the assignment with every variable false: the all-low path. */
 function trueWhenAllFalse(bdd: Bdd, f: Node): boolean {
   const low = bdd.nodes.low;
   while (f > TRUE) f = low[f];
@@ -225,6 +227,7 @@ function linkParts(bdd: Bdd, built: BuiltPart[], levelCount: number): ModulePart
   const parent = new Int32Array(built.length).fill(-2);
   const orders: Int32Array[] = [];
   const scratch = new Uint8Array(bdd.size);
+  // the root is built last: every node is below it
   const top = built.length - 1;
   parent[top] = -1;
   const stack = [top];

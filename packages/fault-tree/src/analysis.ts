@@ -1,5 +1,20 @@
-import { type Compiled, type CompileOptions, compile } from './compile.js';
+import { type Compiled, type CompileOptions, compile, compilePrepared, prepare } from './compile.js';
 import type { Model } from './model.js';
+import {
+  compileModularPrepared,
+  decomposePrepared,
+  hasModules,
+  isModular,
+  type ModularCompiled,
+  modularDerivatives,
+  modularProbability,
+} from './modular.js';
+import {
+  expandModularProducts,
+  modularCutSets,
+  modularDistribution,
+  modularEventsInProducts,
+} from './modular-products.js';
 import { EMPTY, Zbdd } from './zbdd.js';
 
 export type Approximation = 'exact' | 'rare-event' | 'mcub';
@@ -15,6 +30,11 @@ export interface AnalysisOptions extends CompileOptions {
   topProducts?: number;
   /** list every product (bounded by limitOrder); beware of large trees */
   listProducts?: boolean;
+  /**
+   * Analyse each independent module on its own BDD and cut-set family, standing as one variable
+   * in its parent (default true); false builds one BDD for the whole tree. Results are the same.
+   */
+  modules?: boolean;
   /** clock in seconds, injected so tests can pin it */
   now?: () => number;
 }
@@ -70,76 +90,177 @@ const defaultNow = () => performance.now() / 1000;
 export function analyze(model: Model, options: AnalysisOptions = {}): AnalysisReport {
   const now = options.now ?? defaultNow;
   const start = now();
-  const c = compile(model, options);
+  const c = compileForAnalysis(model, options);
   return analyzeCompiled(c, options, start, now);
+}
+
+/**
+ * The compilation `analyze` uses: module by module unless `modules: false`, or `all` (which asks
+ * for every gate's node in one BDD), or prime implicants of a non-coherent tree (computed on one
+ * BDD: a module's prime implicants would need its complement's as well), or a tree with no module
+ * below its top (nothing to split: one BDD, without the bookkeeping).
+ */
+export function compileForAnalysis(model: Model, options: AnalysisOptions = {}): Compiled | ModularCompiled {
+  const prepared = prepare(model, options);
+  if (options.modules === false || options.all || (options.primeImplicants && !prepared.coherent))
+    return compilePrepared(prepared, options);
+  const dec = decomposePrepared(prepared);
+  return hasModules(dec)
+    ? compileModularPrepared(prepared, options, dec)
+    : compilePrepared(prepared, options);
 }
 
 export interface Products {
   zbdd: Zbdd;
   root: number;
-  /** literal probability: for prime implicants, literal 2v+1 is v working */
+  /** literal probability: for prime implicants, literal(v) + 1 is v working */
   p: (literal: number) => number;
   name: (literal: number) => string;
   prime: boolean;
+  /** literal codes are below this (sizes per-literal tables) */
+  literals: number;
+  /** the literal of event v failed */
+  literal: (v: number) => number;
+  /** the event of a literal */
+  event: (literal: number) => number;
 }
 
 export function productsOf(
-  c: Compiled,
+  c: Compiled | ModularCompiled,
   options: { limitOrder?: number; primeImplicants?: boolean } = {},
 ): Products {
-  const zbdd = new Zbdd();
   const limit = options.limitOrder ?? 20;
   const prime = !!options.primeImplicants && !c.coherent;
+  if (isModular(c)) {
+    if (!prime) {
+      const m = modularCutSets(c, limit);
+      // with the top as the only module, there is no module variable to substitute
+      return modularProducts(c, m.zbdd, c.parts.length > 1 ? expandModularProducts(m) : m.roots[0]);
+    }
+    c = monolithicOf(c);
+  }
+  const zbdd = new Zbdd();
   const root = prime ? zbdd.primeImplicants(c.bdd, c.root, limit) : zbdd.minimalCutSets(c.bdd, c.root, limit);
   const pr = c.probabilities;
+  const names = c.variables;
   return {
     zbdd,
     root,
     prime,
+    literals: prime ? 2 * names.length : names.length,
     p: prime ? (l) => (l & 1 ? 1 - pr[l >> 1] : pr[l >> 1]) : (l) => pr[l],
-    name: prime ? (l) => (l & 1 ? `not ${c.variables[l >> 1]}` : c.variables[l >> 1]) : (l) => c.variables[l],
+    name: prime ? (l) => (l & 1 ? `not ${names[l >> 1]}` : names[l >> 1]) : (l) => names[l],
+    literal: prime ? (v) => 2 * v : (v) => v,
+    event: prime ? (l) => l >> 1 : (l) => l,
   };
 }
 
+/** Products of a modular compilation, once expanded: literals are levels of event variables. */
+function modularProducts(c: ModularCompiled, zbdd: Zbdd, root: number): Products {
+  const pr = c.probabilities;
+  return {
+    zbdd,
+    root,
+    prime: false,
+    literals: c.levelCount,
+    p: (l) => pr[c.levelEvent[l]],
+    name: (l) => c.variables[c.levelEvent[l]],
+    literal: (v) => c.eventLevel[v],
+    event: (l) => c.levelEvent[l],
+  };
+}
+
+/** The same tree on one BDD, in the same event order (prime implicants fall back to it). */
+function monolithicOf(c: ModularCompiled): Compiled {
+  return compile(c.model, { top: c.top, ccf: false, variableOrder: c.variables });
+}
+
+/** What the report needs from the products: counted, distributed, their events, and the family. */
+interface Family {
+  count: number;
+  /** index = order */
+  distribution: number[];
+  /** events in some product, by index */
+  events: number[];
+  /** the family itself (for sums over products, listing, top-N); built on first use */
+  products: () => Products;
+  /** nodes in the ZBDD manager so far */
+  zbddNodes: () => number;
+}
+
+function familyOf(c: Compiled | ModularCompiled, options: AnalysisOptions): Family {
+  const prime = !!options.primeImplicants && !c.coherent;
+  if (isModular(c) && !prime && c.parts.length > 1) {
+    // count and distribute by composing the modules' families; expand only if products are needed
+    const m = modularCutSets(c, options.limitOrder ?? 20);
+    const dist = Array.from(modularDistribution(m));
+    while (dist.length && !dist[dist.length - 1]) dist.pop();
+    let expanded: Products | undefined;
+    return {
+      count: dist.reduce((a, b) => a + b, 0),
+      distribution: dist,
+      events: [...modularEventsInProducts(m)].sort((a, b) => a - b),
+      products: () => {
+        expanded ??= modularProducts(c, m.zbdd, expandModularProducts(m));
+        return expanded;
+      },
+      zbddNodes: () => m.zbdd.nodes.size,
+    };
+  }
+  const prods = productsOf(c, options);
+  const { zbdd, root } = prods;
+  return {
+    count: zbdd.count(root),
+    distribution: root === EMPTY ? [] : zbdd.distribution(root),
+    events: [...new Set(zbdd.literals(root).map(prods.event))].sort((a, b) => a - b),
+    products: () => prods,
+    zbddNodes: () => zbdd.nodes.size,
+  };
+}
+
+/** P(top), and ∂P(top)/∂p for every event when asked. */
+function exactProbability(
+  c: Compiled | ModularCompiled,
+  derivatives: boolean,
+): { probability: number; derivative?: Float64Array } {
+  if (isModular(c)) return derivatives ? modularDerivatives(c) : { probability: modularProbability(c) };
+  if (derivatives) return c.bdd.derivatives(c.root, c.probabilities, c.variables.length);
+  return { probability: c.bdd.probability(c.root, c.probabilities) };
+}
+
 export function analyzeCompiled(
-  c: Compiled,
+  c: Compiled | ModularCompiled,
   options: AnalysisOptions,
   start: number,
   now: () => number = defaultNow,
 ): AnalysisReport {
   const approximation = options.approximation ?? 'exact';
-  const prods = productsOf(c, options);
-  const { zbdd, root, p } = prods;
-  const literals = zbdd.literals(root);
-  const eventsInProducts = new Set(literals.map((l) => (prods.prime ? l >> 1 : l)));
-  const count = zbdd.count(root);
-  const distribution = root === EMPTY ? [] : zbdd.distribution(root);
+  const family = familyOf(c, options);
   // SCRAM reports orders 1..max
-  const dist = distribution.slice(1);
-  if (distribution[0]) dist.unshift(distribution[0]);
+  const dist = family.distribution.slice(1);
+  if (family.distribution[0]) dist.unshift(family.distribution[0]);
 
   let probability: number;
   let mifOf: ((v: number) => number) | undefined;
   if (approximation === 'exact') {
-    if (options.importance) {
-      const { probability: pt, derivative } = c.bdd.derivatives(c.root, c.probabilities, c.variables.length);
-      probability = pt;
-      mifOf = (v) => derivative[v];
-    } else probability = c.bdd.probability(c.root, c.probabilities);
+    const exact = exactProbability(c, !!options.importance);
+    probability = exact.probability;
+    const d = exact.derivative;
+    if (d) mifOf = (v) => d[v];
   } else if (approximation === 'rare-event') {
-    const lits = prods.prime ? 2 * c.variables.length : c.variables.length;
-    const { sum, derivative } = zbdd.sumDerivatives(root, p, lits);
+    const prods = family.products();
+    const { sum, derivative } = prods.zbdd.sumDerivatives(prods.root, prods.p, prods.literals);
     probability = Math.min(1, sum);
     // SCRAM's MIF is P(top | e) − P(top | ¬e) of the capped sum, not the derivative
     mifOf = prods.prime
-      ? (v) => derivative[2 * v] - derivative[2 * v + 1]
+      ? (v) => derivative[prods.literal(v)] - derivative[prods.literal(v) + 1]
       : (v) => {
-          const d = derivative[v];
+          const d = derivative[prods.literal(v)];
           const without = Math.max(0, sum - c.probabilities[v] * d);
           return Math.min(1, without + d) - Math.min(1, without);
         };
   } else {
-    const m = mcub(prods, c.variables.length);
+    const m = mcub(family.products(), c.variables.length);
     probability = m.probability;
     mifOf = m.mif;
   }
@@ -147,46 +268,46 @@ export function analyzeCompiled(
   let importance: Record<string, Importance> | undefined;
   if (options.importance && mifOf) {
     importance = {};
-    const lits = prods.prime ? 2 * c.variables.length : c.variables.length;
-    const fvs = zbdd.sumDerivatives(root, p, lits);
-    for (const v of [...eventsInProducts].sort((a, b) => a - b)) {
+    const prods = family.products();
+    const fvs = prods.zbdd.sumDerivatives(prods.root, prods.p, prods.literals);
+    for (const v of family.events) {
       const q = c.probabilities[v];
-      const mif = mifOf(v);
-      const fvNum = prods.prime ? q * fvs.derivative[2 * v] : q * fvs.derivative[v];
-      importance[c.variables[v]] = importanceFactors(q, mif, probability, fvs.sum ? fvNum / fvs.sum : 0);
+      const fvNum = q * fvs.derivative[prods.literal(v)];
+      importance[c.variables[v]] = importanceFactors(q, mifOf(v), probability, fvs.sum ? fvNum / fvs.sum : 0);
     }
   }
 
-  const named = (ls: number[], probability: number): Product => ({ events: ls.map(prods.name), probability });
   const report: AnalysisReport = {
     top: c.top,
-    basic_events: eventsInProducts.size,
+    basic_events: family.events.length,
     gates: c.gateCount,
-    products: count,
+    products: family.count,
     distribution: dist,
     probability,
     approximation,
     bdd_nodes: c.bdd.size,
-    zbdd_nodes: zbdd.nodes.size,
+    zbdd_nodes: 0,
     modules: c.modules.length,
     coherent: c.coherent,
     seconds: 0,
   };
   if (importance) report.importance = importance;
-  if (options.topProducts)
+  if (options.topProducts) {
+    const { zbdd, root, p, name } = family.products();
     report.top_products = zbdd
       .topProducts(root, options.topProducts, p)
-      .map((x) => named(x.literals, x.probability));
+      .map((x) => ({ events: x.literals.map(name), probability: x.probability }));
+  }
   if (options.listProducts) {
+    const { zbdd, root, p, name } = family.products();
     report.product_list = [];
     for (const ls of zbdd.products(root))
-      report.product_list.push(
-        named(
-          ls,
-          ls.reduce((a, l) => a * p(l), 1),
-        ),
-      );
+      report.product_list.push({
+        events: ls.map(name),
+        probability: ls.reduce((a, l) => a * p(l), 1),
+      });
   }
+  report.zbdd_nodes = family.zbddNodes();
   report.seconds = now() - start;
   return report;
 }
@@ -227,7 +348,7 @@ function mcub(prods: Products, variables: number): { probability: number; mif: (
     else logAll += lg;
     for (const l of ls) {
       if (prime && l & 1) continue;
-      const v = prime ? l >> 1 : l;
+      const v = prods.event(l);
       if (ps >= 1) certainWith[v]++;
       else logWith[v] += lg;
       const q = p(l);

@@ -210,10 +210,14 @@ export class Bdd {
     return rec(f);
   }
 
-  /** Nodes reachable from f, children before parents (a topological order for bottom-up passes). */
-  reachable(f: Node): Int32Array {
+  /**
+   * Nodes reachable from f, children before parents (a topological order for bottom-up passes).
+   * Callers walking many small diagrams of one big manager pass a zeroed `scratch` (of at least
+   * `size` bytes), left zeroed on return, instead of paying a fresh array the size of the manager.
+   */
+  reachable(f: Node, scratch?: Uint8Array): Int32Array {
     const t = this.nodes;
-    const seen = new Uint8Array(t.size);
+    const seen = scratch ?? new Uint8Array(t.size);
     const out: number[] = [];
     const stack: number[] = [f];
     // iterative post-order: push a node twice, emit on the second pop
@@ -233,6 +237,7 @@ export class Bdd {
       if (!seen[t.low[n]]) stack.push(t.low[n]);
       if (!seen[t.high[n]]) stack.push(t.high[n]);
     }
+    if (scratch) for (const n of out) scratch[n] = 0;
     return Int32Array.from(out);
   }
 

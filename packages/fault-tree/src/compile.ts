@@ -3,7 +3,7 @@ import { type CcfEvent, expandCcf } from './ccf.js';
 import { ModelError, ValidationError } from './errors.js';
 import { evaluate } from './expression.js';
 import type { CcfGroup } from './model.js';
-import { type Arg, type Formula, type Model, topGates } from './model.js';
+import { type Arg, type Formula, type Model, type Operator, topGates } from './model.js';
 import { evalContext, validateModel } from './validate.js';
 
 export interface CompileOptions {
@@ -66,7 +66,25 @@ export function chooseTop(model: Model, top?: string): string {
   return tops[0];
 }
 
-export function compile(source: Model, options: CompileOptions = {}): Compiled {
+/**
+ * What the monolithic and the modular compilations share: the validated model with common-cause
+ * groups expanded, the top, the variable order and each event's point probability.
+ */
+export interface Prepared {
+  top: string;
+  model: Model;
+  variables: string[];
+  index: Map<string, number>;
+  probabilities: Float64Array;
+  /** gates met by the ordering walk, the top's first (`fromTop` of them are under the top) */
+  reachableGates: string[];
+  gateCount: number;
+  coherent: boolean;
+  ccfEvents: CcfEvent[];
+  ccfGroups: CcfGroup[];
+}
+
+export function prepare(source: Model, options: CompileOptions = {}): Prepared {
   validateModel(source);
   const originalGates = source.gates;
   const ctx0 = evalContext(source);
@@ -155,6 +173,27 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
     probabilities[i] = evaluate(be.expression, ctx);
   });
 
+  return {
+    top,
+    model,
+    variables,
+    index,
+    probabilities,
+    reachableGates,
+    gateCount: reachableGates.slice(0, fromTop).filter((n) => originalGates.has(n)).length,
+    coherent,
+    ccfEvents,
+    ccfGroups: options.ccf === false ? [] : source.ccfGroups,
+  };
+}
+
+/** One shared BDD for the whole tree (and, with `all`, for every gate of the model). */
+export function compile(source: Model, options: CompileOptions = {}): Compiled {
+  return compilePrepared(prepare(source, options), options);
+}
+
+export function compilePrepared(prepared: Prepared, options: CompileOptions = {}): Compiled {
+  const { top, model, variables, index, probabilities, reachableGates, ...rest } = prepared;
   const bdd = new Bdd(options.maxNodes);
   const gates = new Map<string, Node>();
   const build = (a: Arg): Node => {
@@ -170,35 +209,7 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
     }
     return formula(a);
   };
-  const formula = (f: Formula): Node => {
-    const xs = f.args.map(build);
-    switch (f.op) {
-      case 'null':
-        return xs[0];
-      case 'not':
-        return bdd.not(xs[0]);
-      case 'and':
-        return balanced(xs, (x, y) => bdd.and(x, y), TRUE);
-      case 'or':
-        return balanced(xs, (x, y) => bdd.or(x, y), FALSE);
-      case 'nand':
-        return bdd.not(balanced(xs, (x, y) => bdd.and(x, y), TRUE));
-      case 'nor':
-        return bdd.not(balanced(xs, (x, y) => bdd.or(x, y), FALSE));
-      case 'xor':
-        return bdd.xor(xs[0], xs[1]);
-      case 'iff':
-        return bdd.iff(xs[0], xs[1]);
-      case 'imply':
-        return bdd.or(bdd.not(xs[0]), xs[1]);
-      case 'atleast':
-        return atLeast(bdd, xs, f.min ?? 1);
-      case 'cardinality': {
-        const lo = atLeast(bdd, xs, f.min ?? 0);
-        return bdd.and(lo, bdd.not(atLeast(bdd, xs, (f.max ?? xs.length) + 1)));
-      }
-    }
-  };
+  const formula = (f: Formula): Node => applyOperator(bdd, f, f.args.map(build));
   // children before parents, without recursion (gate chains can be long)
   for (let i = reachableGates.length - 1; i >= 0; i--) postOrder(reachableGates[i]);
   function postOrder(start: string) {
@@ -222,22 +233,48 @@ export function compile(source: Model, options: CompileOptions = {}): Compiled {
       for (const r of refs) stack.push([r, false]);
     }
   }
-  const root = gates.get(top)!;
   return {
+    ...rest,
     top,
     model,
     bdd,
-    root,
+    root: gates.get(top)!,
     variables,
     index,
     probabilities,
     gates,
-    gateCount: reachableGates.slice(0, fromTop).filter((n) => originalGates.has(n)).length,
     modules: findModules(model, top),
-    ccfEvents,
-    ccfGroups: options.ccf === false ? [] : source.ccfGroups,
-    coherent,
   };
+}
+
+/** The BDD of a connective applied to its arguments' BDDs. */
+export function applyOperator(bdd: Bdd, f: { op: Operator; min?: number; max?: number }, xs: Node[]): Node {
+  switch (f.op) {
+    case 'null':
+      return xs[0];
+    case 'not':
+      return bdd.not(xs[0]);
+    case 'and':
+      return balanced(xs, (x, y) => bdd.and(x, y), TRUE);
+    case 'or':
+      return balanced(xs, (x, y) => bdd.or(x, y), FALSE);
+    case 'nand':
+      return bdd.not(balanced(xs, (x, y) => bdd.and(x, y), TRUE));
+    case 'nor':
+      return bdd.not(balanced(xs, (x, y) => bdd.or(x, y), FALSE));
+    case 'xor':
+      return bdd.xor(xs[0], xs[1]);
+    case 'iff':
+      return bdd.iff(xs[0], xs[1]);
+    case 'imply':
+      return bdd.or(bdd.not(xs[0]), xs[1]);
+    case 'atleast':
+      return atLeast(bdd, xs, f.min ?? 1);
+    case 'cardinality': {
+      const lo = atLeast(bdd, xs, f.min ?? 0);
+      return bdd.and(lo, bdd.not(atLeast(bdd, xs, (f.max ?? xs.length) + 1)));
+    }
+  }
 }
 
 /** Combines in a balanced tree: BDDs of similar size meet, which keeps intermediate results small. */

@@ -1,7 +1,8 @@
 import { type Bdd, FALSE, type Node, TRUE } from './bdd.js';
 import { type Compiled, type CompileOptions, compile } from './compile.js';
-import { EvidenceError } from './errors.js';
+import { EvidenceError, ModelError } from './errors.js';
 import type { Model } from './model.js';
+import { isModular } from './modular.js';
 
 /** A test whose result is imperfect: positive with probability `sensitivity` when the target is true. */
 export interface NoisyTest {
@@ -75,6 +76,12 @@ export class Diagnosis {
   private tests = new Map<string, { node: Node; def: NoisyTest | Finding }>();
 
   constructor(model: Model | Compiled, options: CompileOptions = {}) {
+    // Observing a gate needs its node over the events themselves, and posteriors need every
+    // event in one BDD: a modular compilation has neither, so diagnosis compiles monolithically.
+    if (isModular(model))
+      throw new ModelError(
+        'diagnosis needs one BDD for the whole model: pass the model or compile(model, { all: true })',
+      );
     this.compiled = 'bdd' in model ? model : compile(model, { all: true, ...options });
     this.bdd = this.compiled.bdd;
     this.probabilities = Array.from(this.compiled.probabilities);

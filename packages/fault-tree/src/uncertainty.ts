@@ -2,6 +2,7 @@ import { ccfProbabilities } from './ccf.js';
 import type { Compiled } from './compile.js';
 import { ValidationError } from './errors.js';
 import { evaluate } from './expression.js';
+import { isModular, type ModularCompiled, modularProbability } from './modular.js';
 import { Random } from './random.js';
 import { evalContext } from './validate.js';
 
@@ -20,10 +21,10 @@ export interface UncertaintyReport {
 /**
  * Monte Carlo propagation: each trial samples every deviate in the basic-event expressions (a
  * parameter is drawn once per trial, so events sharing it stay correlated) and evaluates the top
- * probability exactly on the same BDD. Reproducible from the seed.
+ * probability exactly on the same BDD (or the same modules, bottom-up). Reproducible from the seed.
  */
 export function uncertainty(
-  c: Compiled,
+  c: Compiled | ModularCompiled,
   options: { trials?: number; seed?: number } = {},
 ): UncertaintyReport {
   const trials = options.trials ?? 1000;
@@ -54,7 +55,7 @@ export function uncertainty(
       p[v] = Math.min(1, Math.max(0, x));
     });
     for (const x of ccfIndex) p[x.v] = Math.min(1, Math.max(0, groupProbs[x.group][x.order - 1]));
-    samples[t] = c.bdd.probability(c.root, p);
+    samples[t] = isModular(c) ? modularProbability(c, p) : c.bdd.probability(c.root, p);
   }
   const sorted = Float64Array.from(samples).sort();
   const q = (f: number) => sorted[Math.min(trials - 1, Math.max(0, Math.round(f * (trials - 1))))];

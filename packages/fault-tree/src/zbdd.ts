@@ -7,11 +7,14 @@ import {
   NodeTable,
 } from './bdd.js';
 
-/** Most high edges on any path of a BDD: a bound on the order of its minimal solutions. */
-function maxPositive(bdd: Bdd, f: Node): Int32Array {
+/** Most high edges on any path of a BDD from each node: a bound on the order of its minimal solutions. */
+function maxPositive(bdd: Bdd, roots: Node[]): Int32Array {
   const t = bdd.nodes;
   const depth = new Int32Array(t.size);
-  for (const n of bdd.reachable(f)) if (n > 1) depth[n] = Math.max(1 + depth[t.high[n]], depth[t.low[n]]);
+  const scratch = new Uint8Array(t.size);
+  for (const f of roots)
+    for (const n of bdd.reachable(f, scratch))
+      if (n > 1) depth[n] = Math.max(1 + depth[t.high[n]], depth[t.low[n]]);
   return depth;
 }
 
@@ -22,6 +25,7 @@ export const BASE = 1;
 const OP_WITHOUT = 1;
 const OP_UNION = 2;
 const OP_DIFF = 3;
+const OP_JOIN = 4;
 
 /**
  * Zero-suppressed decision diagrams: families of products (sets of literals). A node with a
@@ -97,6 +101,29 @@ export class Zbdd {
     return r;
   }
 
+  /**
+   * Every union of a product of F with a product of G, for families over disjoint literals (the
+   * cut sets of independent modules combine this way). Overlapping literals are an internal error.
+   */
+  join(f: Node, g: Node): Node {
+    if (f === EMPTY || g === EMPTY) return EMPTY;
+    if (f === BASE) return g;
+    if (g === BASE) return f;
+    const c = this.table(OP_JOIN);
+    const hit = c.get(OP_JOIN, f, g);
+    if (hit >= 0) return hit;
+    const t = this.nodes;
+    const vf = t.variable[f];
+    const vg = t.variable[g];
+    if (vf === vg) throw new RangeError(`join of families sharing literal ${vf}`);
+    const r =
+      vf < vg
+        ? this.node(vf, this.join(t.high[f], g), this.join(t.low[f], g))
+        : this.node(vg, this.join(f, t.high[g]), this.join(f, t.low[g]));
+    c.set(OP_JOIN, f, g, r);
+    return r;
+  }
+
   /** Set difference of families (exact products, not subsumption). */
   difference(f: Node, g: Node): Node {
     if (f === EMPTY || f === g) return EMPTY;
@@ -122,21 +149,36 @@ export class Zbdd {
    * when prime implicants are not asked for.
    */
   minimalCutSets(bdd: Bdd, f: Node, limit = Infinity): Node {
+    return this.minimalCutSetsOf(bdd, [f], limit)[0];
+  }
+
+  /**
+   * The minimal cut sets of several functions of one BDD manager (the modules of a tree), sharing
+   * the work tables: one pass of the size of the manager, not one per function.
+   */
+  minimalCutSetsOf(bdd: Bdd, roots: Node[], limit = Infinity): Node[] {
     // A small limit prunes the work on the way down; a large one is cheaper applied to the result,
     // where only the products that are too long need rebuilding.
     if (limit > 10) {
-      const all = this.minimalCutSetsBounded(bdd, f, Infinity);
-      return Number.isFinite(limit) ? this.truncate(all, limit) : all;
+      const all = this.minimalCutSetsBounded(bdd, roots, Infinity);
+      return Number.isFinite(limit) ? this.truncateAll(all, limit) : all;
     }
-    return this.minimalCutSetsBounded(bdd, f, limit);
+    return this.minimalCutSetsBounded(bdd, roots, limit);
   }
 
   /** The products of order ≤ k. */
   truncate(f: Node, k: number): Node {
+    return this.truncateAll([f], k)[0];
+  }
+
+  /** The products of order ≤ k of each family, sharing one table of longest products. */
+  truncateAll(roots: Node[], k: number): Node[] {
     const t = this.nodes;
     const longest = new Int32Array(t.size);
-    for (const n of this.reachable(f))
-      if (n > 1) longest[n] = Math.max(1 + longest[t.high[n]], longest[t.low[n]]);
+    const scratch = new Uint8Array(t.size);
+    for (const f of roots)
+      for (const n of this.reachable(f, scratch))
+        if (n > 1) longest[n] = Math.max(1 + longest[t.high[n]], longest[t.low[n]]);
     const memo = new Map<number, Node>();
     const stride = k + 1;
     const rec = (n: Node, b: number): Node => {
@@ -149,15 +191,15 @@ export class Zbdd {
       memo.set(key, r);
       return r;
     };
-    return rec(f, k);
+    return roots.map((f) => rec(f, k));
   }
 
-  private minimalCutSetsBounded(bdd: Bdd, f: Node, limit: number): Node {
+  private minimalCutSetsBounded(bdd: Bdd, roots: Node[], limit: number): Node[] {
     const t = bdd.nodes;
     // Below a node whose paths hold at most `limit` positive variables the limit cannot bite, so
     // the result depends on the node alone: a flat array memo. Elsewhere the remaining order is
     // part of the key: one map per remaining order (a single Map would overflow its 2^24 entries).
-    const maxPos = maxPositive(bdd, f);
+    const maxPos = maxPositive(bdd, roots);
     const exact = new Int32Array(t.size).fill(-1);
     const byBudget: Map<number, Node>[] = [];
     const bounded = {
@@ -188,7 +230,8 @@ export class Zbdd {
       else bounded.set(-1, n, budget, r);
       return r;
     };
-    return rec(f, Number.isFinite(limit) ? limit : 0x3fffffff);
+    const budget = Number.isFinite(limit) ? limit : 0x3fffffff;
+    return roots.map((f) => rec(f, budget));
   }
 
   /**
@@ -233,10 +276,10 @@ export class Zbdd {
     return rec(f, Number.isFinite(limit) ? limit : 0x3fffffff);
   }
 
-  /** Nodes reachable from f, children first. */
-  reachable(f: Node): Int32Array {
+  /** Nodes reachable from f, children first; `scratch` as in `Bdd.reachable`. */
+  reachable(f: Node, scratch?: Uint8Array): Int32Array {
     const t = this.nodes;
-    const seen = new Uint8Array(t.size);
+    const seen = scratch ?? new Uint8Array(t.size);
     const out: number[] = [];
     const stack: number[] = [f];
     while (stack.length) {
@@ -255,6 +298,7 @@ export class Zbdd {
       if (!seen[t.low[n]]) stack.push(t.low[n]);
       if (!seen[t.high[n]]) stack.push(t.high[n]);
     }
+    if (scratch) for (const n of out) scratch[n] = 0;
     return Int32Array.from(out);
   }
 

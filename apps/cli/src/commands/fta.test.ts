@@ -82,6 +82,14 @@ describe('atelier fta', () => {
     await expect(run(['analyze', 'two.xml', '--approx', 'guess'])).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('analyze --no-modules: one BDD, same answer; the flag is in both helps', async () => {
+    const on = JSON.parse((await run(['analyze', 'two.xml', '--json', '--importance'])).out);
+    const off = JSON.parse((await run(['analyze', 'two.xml', '--json', '--importance', '--no-modules'])).out);
+    expect({ ...off, seconds: 0 }).toEqual({ ...on, seconds: 0 });
+    for (const lang of ['en', 'fr'] as const)
+      expect((await run(['analyze', '--help'], lang)).out).toMatch(/--no-modules\s+(one BDD|un seul BDD)/);
+  });
+
   it('posterior with evidence, in French', async () => {
     const { out } = await run(['posterior', 'two.xml', '--evidence', 'TopEvent=true,PumpOne=ok'], 'fr');
     expect(out).toMatch(/P\(observations\) = 0\.127500/);

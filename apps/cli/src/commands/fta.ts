@@ -28,6 +28,8 @@ Fault-tree analysis (Open-PSA MEF XML or YAML) and probabilistic diagnosis.
   --importance           facteurs d'importance MIF, CIF, DIF, RAW, RRW
   --prime-implicants     impliquants premiers (arbres non cohérents)
   --top-products N       les N coupes les plus probables
+  --no-modules           un seul BDD pour tout l'arbre (par défaut : un BDD par module
+                         indépendant, même résultat)
   --mission-time H       durée de mission en heures (8760 par défaut)
   --uncertainty          Monte Carlo (--trials N, 1000 ; --seed S, 1)
   --json                 un objet JSON : {"top","basic_events","gates","products","distribution",
@@ -41,6 +43,8 @@ Fault-tree analysis (Open-PSA MEF XML or YAML) and probabilistic diagnosis.
   --importance           importance factors MIF, CIF, DIF, RAW, RRW
   --prime-implicants     prime implicants (non-coherent trees)
   --top-products N       the N most probable products
+  --no-modules           one BDD for the whole tree (default: one BDD per independent
+                         module, same result)
   --mission-time H       mission time in hours (default 8760)
   --uncertainty          Monte Carlo (--trials N, 1000; --seed S, 1)
   --json                 one JSON object: {"top","basic_events","gates","products","distribution",
@@ -116,7 +120,7 @@ function positiveInt(v: string | undefined, name: string, lang: Lang, usage: str
 const engine = () => import('@atelier/fault-tree');
 
 async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
-  const { analyzeCompiled, compile, loadModel, uncertainty } = await engine();
+  const { analyzeCompiled, compileForAnalysis, loadModel, uncertainty } = await engine();
   const usage = USAGE.analyze[ctx.lang];
   const start = performance.now();
   const { values, positionals } = parseArgs({
@@ -129,6 +133,7 @@ async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
       importance: { type: 'boolean' },
       'prime-implicants': { type: 'boolean' },
       'top-products': { type: 'string' },
+      'no-modules': { type: 'boolean' },
       'mission-time': { type: 'string' },
       uncertainty: { type: 'boolean' },
       trials: { type: 'string' },
@@ -152,19 +157,17 @@ async function analyzeCmd(args: string[], ctx: CliContext): Promise<number> {
     if (!(t >= 0)) throw new UsageError('--mission-time ≥ 0', usage);
     model.missionTime = t;
   }
-  const c = compile(model, { top: values.top });
-  const report = analyzeCompiled(
-    c,
-    {
-      limitOrder: positiveInt(values['limit-order'], '--limit-order', ctx.lang, usage),
-      approximation: approx,
-      importance: values.importance,
-      primeImplicants: values['prime-implicants'],
-      topProducts: positiveInt(values['top-products'], '--top-products', ctx.lang, usage),
-    },
-    0,
-    () => 0,
-  );
+  const options = {
+    top: values.top,
+    modules: !values['no-modules'],
+    limitOrder: positiveInt(values['limit-order'], '--limit-order', ctx.lang, usage),
+    approximation: approx,
+    importance: values.importance,
+    primeImplicants: values['prime-implicants'],
+    topProducts: positiveInt(values['top-products'], '--top-products', ctx.lang, usage),
+  };
+  const c = compileForAnalysis(model, options);
+  const report = analyzeCompiled(c, options, 0, () => 0);
   const unc = values.uncertainty
     ? uncertainty(c, {
         trials: positiveInt(values.trials, '--trials', ctx.lang, usage),

@@ -130,3 +130,106 @@ export function* assignments(
     yield { values, weight };
   }
 }
+
+/**
+ * A random tree that certainly has modules: blocks of gates over their own events, each block
+ * also using whole sub-blocks (nested modules, some referenced twice) and now and then one of a
+ * few events shared across blocks (which takes the blocks using it out of the modules). Every
+ * event, gate and sub-block is used. `nested: false` keeps to what SCRAM reads (no nested
+ * formulas, no argument twice in a gate).
+ */
+export function modularTree(
+  seed: number,
+  options: {
+    coherent?: boolean;
+    depth?: number;
+    nested?: boolean;
+    operators?: Operator[];
+    shared?: number;
+  } = {},
+): RandomTree {
+  const r = new Random(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(r.next() * (hi - lo + 1));
+  const pick = <T>(xs: T[]): T => xs[int(0, xs.length - 1)];
+  const model = emptyModel(`modular-${seed}`);
+  const events: string[] = [];
+  const gates: string[] = [];
+  const newEvent = (name: string) => {
+    model.basicEvents.set(name, { name, expression: constant(0.05 + 0.9 * r.next()) });
+    events.push(name);
+    return name;
+  };
+  const shared = Array.from({ length: options.shared ?? 2 }, (_, i) => newEvent(`S${i}`));
+  const ops: Operator[] =
+    options.operators ??
+    (options.coherent
+      ? ['and', 'or', 'atleast']
+      : ['and', 'or', 'atleast', 'not', 'xor', 'iff', 'imply', 'nand', 'nor', 'cardinality']);
+  const refArg = (name: string): Arg => ({
+    type: 'ref',
+    kind: model.gates.has(name) ? 'gate' : 'event',
+    name,
+  });
+  /** an operator that takes n arguments (n-ary ones, or the unary and binary ones when n fits) */
+  const opFor = (n: number): Operator => {
+    const fits = ops.filter((op) =>
+      op === 'not' ? n === 1 : op === 'xor' || op === 'iff' || op === 'imply' ? n === 2 : n >= 2,
+    );
+    const op = fits.length ? pick(fits) : n === 1 ? 'null' : 'or';
+    return op === 'atleast' && n < 3 ? 'and' : op;
+  };
+  const gate = (name: string, args: string[], own: string[]) => {
+    const op = opFor(args.length);
+    const f: Formula = {
+      type: 'formula',
+      op,
+      args: args.map((n): Arg => {
+        // a nested formula with one of the block's own events keeps the block a module
+        if (options.nested !== false && r.next() < 0.15 && n !== own[0])
+          return {
+            type: 'formula',
+            op: pick(['and', 'or'] as Operator[]),
+            args: [refArg(n), refArg(own[0])],
+          };
+        return refArg(n);
+      }),
+    };
+    if (op === 'atleast') f.min = int(2, args.length - 1);
+    if (op === 'cardinality') {
+      f.min = int(0, args.length);
+      f.max = int(f.min, args.length);
+    }
+    model.gates.set(name, { name, formula: f });
+    gates.push(name);
+  };
+  let blocks = 0;
+  const block = (depth: number, name?: string): string => {
+    const id = blocks++;
+    const own = Array.from({ length: int(2, 4) }, (_, i) => newEvent(`B${id}_e${i}`));
+    const kids = depth > 0 ? Array.from({ length: int(1, 3) }, () => block(depth - 1)) : [];
+    // everything in `unused` must be an argument of some gate of the block
+    const unused = [...own, ...kids];
+    if (shared.length && r.next() < 0.3) unused.push(pick(shared));
+    const pool = [...unused];
+    const inner = int(1, 3);
+    for (let g = 0; g < inner; g++) {
+      const want = int(1, 4);
+      const args: string[] = [];
+      while (args.length < Math.min(want, 2) && unused.length)
+        args.push(unused.splice(int(0, unused.length - 1), 1)[0]);
+      for (let tries = 0; args.length < want && tries < 20; tries++) {
+        const x = pick(pool);
+        if (!args.includes(x)) args.push(x);
+      }
+      const gateName = `B${id}_g${g}`;
+      gate(gateName, args, own);
+      pool.push(gateName);
+      unused.push(gateName);
+    }
+    const top = name ?? `B${id}_top`;
+    gate(top, unused, own);
+    return top;
+  };
+  const top = block(options.depth ?? 2, 'TOP');
+  return { model, top, events, gates };
+}

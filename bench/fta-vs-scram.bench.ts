@@ -2,22 +2,28 @@
 // ships (Debian scram 0.16.2). Median of N runs (default 5), ratio per model.
 //
 //   node --import tsx bench/fta-vs-scram.bench.ts [--runs N] [--importance] [--only NAME[,NAME…]]
-//        [--no-modules | --modules-compare]
+//        [--no-modules | --modules-compare] [--keep-env]
 //
-// Two ways of running atelier are timed: through tsx as in development (`pnpm atelier`), and as a
-// single esbuild bundle run by plain node (how a release would ship; bundled once into a temp dir).
+// atelier is timed three ways, its runs interleaved with SCRAM's so that a change in the machine's
+// load falls on all: as a release ships it (scripts/build-fta.ts, built into a temp dir: the launcher
+// running Node from a V8 startup snapshot of the bundled command), the same bundle run by plain node
+// (no snapshot), and through tsx as in development (`pnpm atelier`).
 // `--no-modules` passes the flag to atelier (one BDD for the whole tree). `--modules-compare` runs
 // only the bundle, modules on and off in alternation, and reports whole-process time, peak memory
 // and the `seconds` atelier prints in its JSON (time inside the command: reading and analysis).
-// Unset NODE_EXTRA_CA_CERTS when timing: Node 20 pays ~37 ms at start-up reading it.
+//
+// Every process runs without NODE_EXTRA_CA_CERTS unless `--keep-env`: this machine points it at a
+// CA bundle for its proxy, and Node 20 parses that file at every start (~37 ms, before any code of
+// ours runs). An offline analysis needs no certificate; the figure with it is printed too.
 import { spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildFtaRelease } from '../scripts/build-fta.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const INPUT = '/usr/share/scram/input';
@@ -30,8 +36,11 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'no-modules': { type: 'boolean' },
     'modules-compare': { type: 'boolean' },
+    'keep-env': { type: 'boolean' },
   },
 });
+const env = { ...process.env };
+if (!values['keep-env']) delete env.NODE_EXTRA_CA_CERTS;
 const runs = Number(values.runs ?? 5);
 const only = values.only?.split(',');
 
@@ -65,15 +74,18 @@ interface Measure {
 function measure(cmd: string, args: string[], limitS: number, keepOutput = false): Promise<Measure> {
   return new Promise((resolve) => {
     const start = performance.now();
+    // Its own process group, so that the time limit kills the measured program, not only GNU time.
     const p = spawn('/usr/bin/time', ['-f', '%U %S %M', cmd, ...args], {
       cwd: INPUT,
+      env,
+      detached: true,
       stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'pipe'],
     });
     let err = '';
     let out = '';
     p.stderr?.on('data', (d) => (err += d));
     p.stdout?.on('data', (d) => (out += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), limitS * 1000);
+    const timer = setTimeout(() => process.kill(-p.pid!, 'SIGKILL'), limitS * 1000);
     p.on('close', (code) => {
       clearTimeout(timer);
       const seconds = (performance.now() - start) / 1000;
@@ -89,27 +101,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
-
-async function bundle(dir: string): Promise<string> {
-  // esbuild comes with tsx (pnpm keeps it beside tsx, not at the root)
-  const require = createRequire(realpathSync(join(root, 'node_modules/tsx/package.json')));
-  const esbuild = require('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-  const out = join(dir, 'atelier.mjs');
-  await esbuild.build({
-    entryPoints: [join(root, 'bench/fta-entry.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    logLevel: 'error',
-    // CommonJS dependencies (yaml) call require() on node built-ins
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-  return out;
-}
 
 /**
  * Modules on against off, bundle only, alternating on and off run by run so that a change in the
@@ -162,7 +153,7 @@ async function main() {
   if (values['modules-compare']) {
     const dir = await mkdtemp(join(tmpdir(), 'fta-bench-'));
     try {
-      await compareModules(await bundle(dir));
+      await compareModules((await buildFtaRelease(dir)).bundle);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -174,13 +165,26 @@ async function main() {
   }
   const dir = await mkdtemp(join(tmpdir(), 'fta-bench-'));
   try {
-    const bundled = await bundle(dir);
+    const release = await buildFtaRelease(dir);
     // the processes run in the models' directory, where `tsx` does not resolve by name
     const tsxLoader = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
     const imp = [
       ...(values.importance ? ['--importance'] : []),
       ...(values['no-modules'] ? ['--no-modules'] : []),
     ];
+    // What Node costs before any code runs, with and without the machine's CA bundle.
+    const bare: Measure[] = [];
+    const withCa: Measure[] = [];
+    for (let i = 0; i < Math.max(runs, 5); i++) {
+      bare.push(await measure(process.execPath, ['-e', '0'], 60));
+      withCa.push(
+        await measure(
+          '/usr/bin/env',
+          [`NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS ?? ''}`, process.execPath, '-e', '0'],
+          60,
+        ),
+      );
+    }
     const rows: string[] = [];
     for (const m of MODELS) {
       if (only && !only.includes(m.id)) continue;
@@ -195,47 +199,44 @@ async function main() {
         out,
         ...m.files,
       ];
-      const tsxArgs = [
-        '--import',
-        tsxLoader,
-        join(root, 'apps/cli/src/main.ts'),
-        'fta',
-        'analyze',
-        ...m.files,
-        '--json',
-        ...imp,
+      const fta = ['analyze', ...m.files, '--json', ...imp];
+      const ways: [string, string[]][] = [
+        [release.launcher, fta],
+        [process.execPath, [release.bundle, ...fta]],
+        [process.execPath, ['--import', tsxLoader, join(root, 'apps/cli/src/main.ts'), 'fta', ...fta]],
       ];
-      const bundleArgs = [bundled, 'analyze', ...m.files, '--json', ...imp];
       const s: Measure[] = [];
-      const t: Measure[] = [];
-      const b: Measure[] = [];
-      // SCRAM gets one try when it cannot finish: more would only repeat the timeout
+      const a: Measure[][] = ways.map(() => []);
+      let scramOk = true;
       for (let i = 0; i < runs; i++) {
-        s.push(await measure('/usr/bin/scram', scramArgs, SCRAM_LIMIT_S));
-        if (!s[s.length - 1].ok) break;
+        // SCRAM gets one try when it cannot finish: more would only repeat the timeout
+        if (scramOk) {
+          s.push(await measure('/usr/bin/scram', scramArgs, SCRAM_LIMIT_S));
+          scramOk = s[s.length - 1].ok;
+        }
+        for (const [k, [cmd, args]] of ways.entries()) a[k].push(await measure(cmd, args, 600));
       }
-      for (let i = 0; i < runs; i++) b.push(await measure(process.execPath, bundleArgs, 600));
-      for (let i = 0; i < runs; i++) t.push(await measure(process.execPath, tsxArgs, 600));
-      if (![...b, ...t].every((x) => x.ok)) throw new Error(`atelier failed on ${m.id}`);
+      if (!a.flat().every((x) => x.ok)) throw new Error(`atelier failed on ${m.id}`);
       await rm(out, { force: true });
-      const scramOk = s.every((x) => x.ok);
       const ms = scramOk ? median(s.map((x) => x.seconds)) : Number.NaN;
-      const mb = median(b.map((x) => x.seconds));
-      const mt = median(t.map((x) => x.seconds));
       const f = (x: number) => (Number.isNaN(x) ? `> ${SCRAM_LIMIT_S} s (killed)` : `${x.toFixed(3)} s`);
       const mem = (xs: Measure[]) => `${(median(xs.map((x) => x.kb)) / 1024).toFixed(0)} MB`;
-      rows.push(
-        `| ${m.id} | ${f(ms)} | ${scramOk ? mem(s) : '—'} | ${f(mb)} | ${mem(b)} | ${scramOk ? (ms / mb).toFixed(2) : '∞'} | ${f(mt)} | ${mem(t)} | ${scramOk ? (ms / mt).toFixed(2) : '∞'} |`,
-      );
+      const cells = a.map((xs) => {
+        const t = median(xs.map((x) => x.seconds));
+        return `${f(t)} | ${mem(xs)} | ${scramOk ? (ms / t).toFixed(2) : '∞'}`;
+      });
+      rows.push(`| ${m.id} | ${f(ms)} | ${scramOk ? mem(s) : '—'} | ${cells.join(' | ')} |`);
       console.log(rows[rows.length - 1]);
     }
     console.log(
-      `\nmedian of ${runs}; ratio = SCRAM time / atelier time (> 1: atelier faster)${values.importance ? '; with importance' : ''}${values['no-modules'] ? '; atelier --no-modules' : ''}`,
+      `\nmedian of ${runs}; ratio = SCRAM time / atelier time (> 1: atelier faster)${values.importance ? '; with importance' : ''}${values['no-modules'] ? '; atelier --no-modules' : ''}` +
+        `; ${values['keep-env'] ? 'machine environment' : 'NODE_EXTRA_CA_CERTS unset'}` +
+        `\nnode -e 0: ${median(bare.map((x) => x.seconds)).toFixed(3)} s${values['keep-env'] ? '' : ` (with this machine's NODE_EXTRA_CA_CERTS: ${median(withCa.map((x) => x.seconds)).toFixed(3)} s)`}`,
     );
     console.log(
-      '| model | scram | scram RSS | atelier (bundle) | RSS | ratio | atelier (tsx) | RSS | ratio |',
+      '| model | scram | RSS | atelier release (snapshot) | RSS | ratio | atelier bundle | RSS | ratio | atelier via tsx | RSS | ratio |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(r);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -11,9 +11,15 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** esbuild, the bundler tsx already brings (pnpm keeps it beside tsx, not at the root). */
+function esbuild(): { build(options: Record<string, unknown>): Promise<unknown> } {
+  const fromTsx = createRequire(createRequire(join(ROOT, 'package.json')).resolve('tsx/package.json'));
+  return fromTsx('esbuild');
+}
 
 export interface FtaRelease {
   /** The bundle: `node BUNDLE fta-args…` */
@@ -27,7 +33,7 @@ export interface FtaRelease {
 export async function buildFtaRelease(outDir: string): Promise<FtaRelease> {
   await mkdir(outDir, { recursive: true });
   const bundle = join(outDir, 'atelier-fta.cjs');
-  await build({
+  await esbuild().build({
     entryPoints: [join(ROOT, 'apps/cli/src/release/fta.ts')],
     bundle: true,
     platform: 'node',

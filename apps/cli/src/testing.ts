@@ -5,13 +5,14 @@ import { promisify } from 'node:util';
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const run = promisify(execFile);
 
-/** Runs the `atelier` command as a user would, in a child process; never throws on a non-zero exit. */
-export async function runCli(
+/** Runs a program in a child process and collects its output; never throws on a non-zero exit. */
+export async function runProgram(
+  cmd: string,
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const { stdout, stderr } = await run(cmd, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       maxBuffer: 64 * 1024 * 1024,
@@ -25,6 +26,14 @@ export async function runCli(
       stderr: e.stderr ?? String(err),
     };
   }
+}
+
+/** Runs the `atelier` command as a user would, in a child process; never throws on a non-zero exit. */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runProgram(process.execPath, ['--import', 'tsx', MAIN, ...args], options);
 }
 
 /** Runs `atelier` with `input` piped to its standard input, as a person answering its prompts would. */

@@ -7,17 +7,22 @@ const kb = loadKnowledgeBase();
 const repairCost = (c: { repair: { hours: number; parts: number } }) =>
   c.repair.hours * DEFAULT_COST_MODEL.labourRate + c.repair.parts;
 
+/** P(cause i present) from a joint distribution over cause sets. */
+function marginal(joint: Float64Array, i: number): number {
+  let m = 0;
+  joint.forEach((w, mask) => {
+    if (mask & (1 << i)) m += w;
+  });
+  return m;
+}
+
 describe('diagnosis engine', () => {
   it('conditions on the symptom: the posterior of an OR tree is the prior over 1 − P(no cause)', () => {
     const tree = kb.trees.find((t) => t.id === 'catalyst')!;
     const { causes, joint } = jointPosterior(kb, tree, { symptom: true, findings: [], cleared: [] });
     const pNone = tree.causes.reduce((a, c) => a * (1 - c.prior), 1);
-    causes.forEach((c, i) => {
-      let m = 0;
-      joint.forEach((w, mask) => {
-        if (mask & (1 << i)) m += w;
-      });
-      expect(m).toBeCloseTo(tree.causes[i].prior / (1 - pNone), 12);
+    causes.forEach((_, i) => {
+      expect(marginal(joint, i)).toBeCloseTo(tree.causes[i].prior / (1 - pNone), 12);
     });
   });
 
@@ -32,11 +37,10 @@ describe('diagnosis engine', () => {
       const { causes, joint } = jointPosterior(kb, tree, evidence);
       const a = analyse(kb, tree, evidence, { repairCost });
       causes.forEach((c, i) => {
-        let m = 0;
-        joint.forEach((w, mask) => {
-          if (mask & (1 << i)) m += w;
-        });
-        expect(a.posteriors.find((p) => p.cause === c)!.probability, `${tree.id}/${c}`).toBeCloseTo(m, 10);
+        expect(a.posteriors.find((p) => p.cause === c)!.probability, `${tree.id}/${c}`).toBeCloseTo(
+          marginal(joint, i),
+          10,
+        );
       });
     }
   });
@@ -57,11 +61,10 @@ describe('diagnosis engine', () => {
       const a = analyse(kb, tree, evidence, { repairCost });
       expect(a.signs).toHaveLength(signs.length);
       causes.forEach((c, i) => {
-        let m = 0;
-        joint.forEach((w, mask) => {
-          if (mask & (1 << i)) m += w;
-        });
-        expect(a.posteriors.find((p) => p.cause === c)!.probability, `${tree.id}/${c}`).toBeCloseTo(m, 10);
+        expect(a.posteriors.find((p) => p.cause === c)!.probability, `${tree.id}/${c}`).toBeCloseTo(
+          marginal(joint, i),
+          10,
+        );
       });
     }
   });

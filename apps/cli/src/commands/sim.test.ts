@@ -1,31 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { FUNCTIONAL } from '@atelier/obd';
 import { FAULT_TYPES } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 import { openAdapter } from '../adapters.js';
 import type { CliContext } from '../context.js';
+import { runCli } from '../testing.js';
 
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const CLI_DIR = fileURLToPath(new URL('../..', import.meta.url));
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'atelier-sim-cli-'));
 
-async function atelier(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      cwd: CLI_DIR,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const atelier = (...args: string[]) => runCli(args, { cwd: CLI_DIR });
 
 describe('atelier sim', () => {
   it('list --json: every scenario with vehicle, faults, true cause and complaint; every fault covered', async () => {

@@ -182,7 +182,7 @@ export function pathList(req: FastifyRequest, data: ReturnType<typeof guidedOf>)
       case 'safety':
         return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
       case 'repair':
-        return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+        return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause, data.treeId))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
       case 'clear':
         return html`<li class="step-clear">${s.ok ? T(req, { fr: 'Codes effacés', en: 'Codes cleared' }) : T(req, { fr: 'Effacement des codes refusé par le véhicule', en: 'Clearing the codes refused by the car' })}</li>`;
       default: {
@@ -194,7 +194,7 @@ export function pathList(req: FastifyRequest, data: ReturnType<typeof guidedOf>)
         return html`<li class="step-verify">${T(req, { fr: 'Vérification', en: 'Verification' })} : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme toujours présent', en: 'symptom still there' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}, ${T(req, { fr: 'moniteurs', en: 'monitors' })} : ${monitors}</li>`;
       }
     }
-  })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion))}</p>` : ''}`;
+  })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion, data.treeId))}</p>` : ''}`;
 }
 
 function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredReading[]): Html {
@@ -293,7 +293,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   const unread = g.signs().filter((r) => r.value === undefined).length;
   const ranked = html`<table class="causes"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th><th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th></tr></thead><tbody>${a.posteriors.map(
     (p) =>
-      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause))}</td><td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td></tr>`,
+      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause, g.tree.id))}</td><td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td></tr>`,
   )}</tbody></table>`;
   let action: Html = html``;
   if (canWork && g.state === 'diagnose' && next) action = recommendationForm(req, id, next, g);
@@ -312,7 +312,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   return html`<section class="card guided" id="guided" data-state="${g.state}">
 <h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })} — ${T(req, g.tree.title)} <span class="tag">${T(req, stateText[g.state]!)}</span></h2>
 ${g.state !== 'done' ? ranked : ''}
-${g.state !== 'done' ? signList(req, a.signs, unread) : ''}
+${g.state !== 'done' ? signList(req, g.tree.id, a.signs, unread) : ''}
 ${action}
 <h3>${T(req, { fr: 'Chemin suivi', en: 'Path taken' })}</h3>
 ${pathList(req, data)}
@@ -323,7 +323,12 @@ ${pathList(req, data)}
  * The signs read from the car and the complaint that count as evidence, each with the cause it
  * moves most (likelihood ratio): why the ranking is what it is before any test.
  */
-function signList(req: FastifyRequest, signs: ReturnType<GS['analysis']>['signs'], unread: number): Html {
+function signList(
+  req: FastifyRequest,
+  treeId: string,
+  signs: ReturnType<GS['analysis']>['signs'],
+  unread: number,
+): Html {
   if (!signs.length && !unread) return html``;
   const num = (x: number) =>
     x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
@@ -331,7 +336,7 @@ function signList(req: FastifyRequest, signs: ReturnType<GS['analysis']>['signs'
 <ul class="signs">${signs.map(({ reading: r, ratios }) => {
     const [cause, ratio] =
       Object.entries(ratios).sort((x, y) => Math.abs(Math.log(y[1])) - Math.abs(Math.log(x[1])))[0] ?? [];
-    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${cause ? html` → <span class="effect">${T(req, causeName(cause))} ×${num(ratio!)}</span>` : ''}</li>`;
+    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${cause ? html` → <span class="effect">${T(req, causeName(cause, treeId))} ×${num(ratio!)}</span>` : ''}</li>`;
   })}</ul>
 ${unread ? html`<p class="muted">${T(req, { fr: `${unread} indice(s) non lu(s) : lisez le véhicule (codes, données figées, moniteurs, données en direct) avant de démarrer pour qu’ils comptent.`, en: `${unread} sign(s) not read: read the car (codes, freeze frame, monitors, live data) before starting so that they count.` })}</p>` : ''}`;
 }

@@ -37,11 +37,9 @@ export async function reportsPlugin(app: FastifyInstance, { store, clock }: Work
       const codes = (list: typeof readings) => [...new Set(list.flatMap((r) => r.value as string[]))];
       const repair = guided?.steps.filter((x) => x.kind === 'repair').at(-1);
       const verify = guided?.steps.filter((x) => x.kind === 'verify').at(-1);
-      const cause = guided?.conclusion
-        ? knowledgeBase()
-            .trees.flatMap((t) => t.causes)
-            .find((c) => c.id === guided.conclusion)
-        : undefined;
+      // cause ids repeat across trees: the session's tree says which one is meant
+      const treeCauses = knowledgeBase().trees.find((t) => t.id === guided?.treeId)?.causes ?? [];
+      const cause = guided?.conclusion ? treeCauses.find((c) => c.id === guided.conclusion) : undefined;
       const codeList = (list: string[]): Html =>
         list.length
           ? html`<ul>${list.map((c) => html`<li><code>${c}</code> — ${dtcTitle(c, req.lang)}</li>`)}</ul>`
@@ -66,11 +64,9 @@ ${before.length ? codeList(codes(before)) : html`<p>${T(req, { fr: 'Non lus.', e
 ${cause ? html`<p class="conclusion" id="report-conclusion">${T(req, cause.name)}</p>` : html`<p>${T(req, { fr: 'Diagnostic en cours.', en: 'Diagnosis in progress.' })}</p>`}
 ${
   repair?.kind === 'repair'
-    ? html`<h2>${T(req, { fr: 'Intervention', en: 'Work done' })}</h2><p>${T(req, causeName(repair.cause))} — ${T(
+    ? html`<h2>${T(req, { fr: 'Intervention', en: 'Work done' })}</h2><p>${T(req, causeName(repair.cause, guided?.treeId))} — ${T(
         req,
-        knowledgeBase()
-          .trees.flatMap((t) => t.causes)
-          .find((c) => c.id === repair.cause)?.repair ?? { fr: '', en: '' },
+        treeCauses.find((c) => c.id === repair.cause)?.repair ?? { fr: '', en: '' },
       )}</p>`
     : ''
 }

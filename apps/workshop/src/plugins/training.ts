@@ -439,7 +439,7 @@ ${
 ${
   a
     ? html`<section class="card assessment"><h2>${T(req, { fr: 'Note', en: 'Mark' })} : <span class="mark">${String(a.mark)}</span> / 20</h2>
-<p class="right-cause">${a.rightCause ? T(req, { fr: 'Bonne cause trouvée', en: 'Right cause found' }) : T(req, { fr: 'Cause non trouvée', en: 'Cause not found' })} — ${T(req, { fr: 'vraie cause', en: 'true cause' })} : ${T(req, causeName(a.trueCause))}${a.conclusion ? html`, ${T(req, { fr: 'conclusion', en: 'conclusion' })} : ${T(req, causeName(a.conclusion))}` : ''}</p>
+<p class="right-cause">${a.rightCause ? T(req, { fr: 'Bonne cause trouvée', en: 'Right cause found' }) : T(req, { fr: 'Cause non trouvée', en: 'Cause not found' })} — ${T(req, { fr: 'vraie cause', en: 'true cause' })} : ${T(req, causeName(a.trueCause, x.expert?.treeId))}${a.conclusion ? html`, ${T(req, { fr: 'conclusion', en: 'conclusion' })} : ${T(req, causeName(a.conclusion, x.apprentice?.treeId))}` : ''}</p>
 <table class="skills"><tbody>${Object.entries(a.skills).map(([k, v]) => html`<tr data-skill="${k}"><th>${T(req, SKILLS[k as keyof typeof SKILLS])}</th><td class="level-${v}">${T(req, LEVEL[v])}</td></tr>`)}</tbody></table>
 <table class="compare"><thead><tr><th></th><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Expert', en: 'Expert' })}</th></tr></thead><tbody>
 <tr><th>${T(req, { fr: 'Tests', en: 'Tests' })}</th><td>${a.tests.apprentice}</td><td>${a.tests.expert}</td></tr>
@@ -447,7 +447,7 @@ ${
 <tr><th>${T(req, { fr: 'Temps des tests et réparations (min)', en: 'Test and repair time (min)' })}</th><td>${a.minutes.apprentice}</td><td>${a.minutes.expert}</td></tr>
 <tr><th>${T(req, { fr: 'Durée de la session (min)', en: 'Session duration (min)' })}</th><td>${x.minutes ?? '—'}</td><td></td></tr>
 </tbody></table>
-${a.needlessRepairs.length ? html`<p class="needless">${T(req, { fr: 'Pièces remplacées inutilement', en: 'Parts replaced needlessly' })} : ${a.needlessRepairs.map((c) => T(req, causeName(c))).join(', ')}</p>` : ''}
+${a.needlessRepairs.length ? html`<p class="needless">${T(req, { fr: 'Pièces remplacées inutilement', en: 'Parts replaced needlessly' })} : ${a.needlessRepairs.map((c) => T(req, causeName(c, x.apprentice?.treeId))).join(', ')}</p>` : ''}
 ${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: 'Sécurité oubliée', en: 'Safety skipped' })} : ${a.skippedSafety.map((s) => `${s.test} (${s.missing.join(', ')})`).join('; ')}</p>` : ''}
 <ul class="remarks">${a.remarks.map((r) => html`<li>${T(req, r)}</li>`)}</ul>
 <div class="grid"><div><h3>${T(req, { fr: 'Chemin de l’apprenti', en: "Apprentice's path" })}</h3>${pathList(req, x.apprentice ? { version: 1, treeId: x.apprentice.treeId, facts: { vehicle: 'petrol', dtcs: [] }, steps: x.apprentice.steps, state: 'done', conclusion: x.apprentice.conclusion, costModel: { labourRate: 70 } } : null)}</div>

@@ -255,8 +255,15 @@ export function causeChoices(): { id: string; tree: string; name: Text; treeTitl
   return [...out.values()];
 }
 
-export function causeName(id: string): Text {
-  return causeChoices().find((c) => c.id === id)?.name ?? { fr: id, en: id };
+/**
+ * A cause's name. Cause ids repeat across trees with names that fit each tree ("exhaust_leak" is
+ * before the upstream sensor in the lean tree, between catalyst and downstream sensor in the catalyst
+ * tree): give the tree when it is known.
+ */
+export function causeName(id: string, treeId?: string): Text {
+  const tree = treeId ? knowledgeBase().trees.find((t) => t.id === treeId) : undefined;
+  const inTree = tree?.causes.find((c) => c.id === id)?.name;
+  return inTree ?? causeChoices().find((c) => c.id === id)?.name ?? { fr: id, en: id };
 }
 
 /** The knowledge-base cause a simulator scenario's first fault stands for. */

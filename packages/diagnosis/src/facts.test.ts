@@ -9,7 +9,7 @@ import { readSigns } from './signs.js';
 const kb = loadKnowledgeBase();
 
 /** Reads a training scenario's car through the real client stack, as a technician would. */
-async function factsOf(name: string, filter?: (data: Uint8Array) => boolean) {
+async function factsOf(name: string, filter?: (data: Uint8Array) => boolean, uds = false) {
   const s = loadScenario(name);
   const clock = new VirtualClock();
   const vehicle = Vehicle.fromScenario(s, { startMs: 0 });
@@ -19,7 +19,13 @@ async function factsOf(name: string, filter?: (data: Uint8Array) => boolean) {
     : vehicle;
   const link = new ResponderLink(responder, { clock });
   try {
-    return await clock.run(readSessionFacts(new ObdClient(link), { vehicle: 'petrol', complaint: 'x' }));
+    return await clock.run(
+      readSessionFacts(
+        new ObdClient(link),
+        { vehicle: 'petrol', complaint: 'x' },
+        uds ? { udsEcus: vehicle.ecus(), clock } : {},
+      ),
+    );
   } finally {
     await link.close();
   }
@@ -66,6 +72,24 @@ describe('readSessionFacts', () => {
     expect(f.freezeFrame).toBeUndefined();
     expect(f.readiness).toBeUndefined();
     expect(f.live?.LONG_FUEL_TRIM_1).toBeGreaterThan(10);
+  });
+
+  it('reads the UDS fault memory of the ECUs OBD-II does not reach, with failure type and status', async () => {
+    // OBD-II alone does not see an ABS code
+    expect((await factsOf('wheel-speed-sensor')).dtcs).toEqual([]);
+    const f = await factsOf('wheel-speed-sensor', undefined, true);
+    expect(f.dtcs).toEqual(['C0035']);
+    expect(f.dtcMemories?.C0035).toEqual(['stored', 'pending']);
+    const [abs] = f.udsDtcs!.filter((d) => d.code === 'C0035');
+    expect(abs).toMatchObject({ ecu: '768', failureType: 0x31 });
+    expect(abs.status & 0x01).toBe(1); // testFailed: failing right now
+    const wheel = Object.fromEntries(
+      readSigns(kb.trees.find((t) => t.id === 'wheel_speed')!, f).map((r) => [r.sign.id, r.value]),
+    );
+    expect(wheel).toMatchObject({ no_signal_now: true, erratic_signal: false, intermittent_code: false });
+    // an ECU that does not answer UDS is skipped, not an error
+    const noUds = await factsOf('wheel-speed-sensor', (d) => d[0] !== 0x19, true);
+    expect(noUds.udsDtcs).toBeUndefined();
   });
 
   it('a car that cannot be asked for its codes is an error, never "no codes"', async () => {

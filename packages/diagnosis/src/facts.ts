@@ -1,3 +1,4 @@
+import type { Clock } from '@atelier/can';
 import {
   DisconnectedError,
   type DtcKind,
@@ -6,6 +7,8 @@ import {
   NegativeResponseError,
   type ObdClient,
   type PidReading,
+  physical,
+  UdsClient,
 } from '@atelier/obd';
 import type { VehicleType } from './kb/types.js';
 
@@ -21,6 +24,17 @@ export interface FreezeFrameFacts {
 export interface ReadinessFacts {
   mil: boolean;
   monitors: Record<string, 'complete' | 'incomplete'>;
+}
+
+/** A code read from an ECU's UDS fault memory (ISO 14229 0x19 0x02), with its failure type and status. */
+export interface UdsDtcFact {
+  /** The ECU's response address in hex (768, 18DAF128). */
+  ecu: string;
+  code: string;
+  /** Failure type byte (SAE J2012-DA): 0x31 no signal, 0x29 signal invalid, 0x2F erratic, … */
+  failureType: number;
+  /** The ISO 14229-1 status byte: bit 0 testFailed, 2 pendingDTC, 3 confirmedDTC, … */
+  status: number;
 }
 
 /**
@@ -42,7 +56,35 @@ export interface SessionFacts {
   readiness?: ReadinessFacts;
   /** Live data read when the session starts (engine ECU): PID key → value. */
   live?: Record<string, number>;
+  /**
+   * Codes of the UDS fault memories read (ABS, body… ECUs OBD-II does not reach), with failure type
+   * and status; absent when none was read.
+   */
+  udsDtcs?: UdsDtcFact[];
 }
+
+/** An ECU reached by UDS, by its physical request and response addresses. */
+export interface UdsEcu {
+  request: number;
+  response: number;
+  extended?: boolean;
+}
+
+export interface ReadFactsOptions {
+  /**
+   * ECUs whose UDS fault memory is read too (0x19 0x02, every status): the ECUs a manufacturer tool
+   * scans. OBD-II has no way to list them, so they come from the vehicle's description (the
+   * simulator's `vehicle.ecus()`, an adapter profile); none by default.
+   */
+  udsEcus?: UdsEcu[];
+  /** Clock for the UDS client's timers (virtual in tests). */
+  clock?: Clock;
+}
+
+/** Status bits of ISO 14229-1 that make a UDS code count as read: failing, pending or confirmed. */
+const UDS_TEST_FAILED = 0x01;
+const UDS_PENDING = 0x04;
+const UDS_CONFIRMED = 0x08;
 
 /** Freeze-frame PIDs worth reading for a diagnosis: load, temperatures, trims, pressures, speeds. */
 export const FREEZE_FRAME_PIDS = [0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0f, 0x11, 0x42];
@@ -157,6 +199,7 @@ async function readLive(obd: ObdClient): Promise<Record<string, number> | undefi
 export async function readSessionFacts(
   obd: ObdClient,
   base: { vehicle: VehicleType; complaint?: string },
+  options: ReadFactsOptions = {},
 ): Promise<SessionFacts> {
   const dtcMemories = await readDtcMemories(obd);
   const facts: SessionFacts = {
@@ -171,5 +214,77 @@ export async function readSessionFacts(
   if (freezeFrame) facts.freezeFrame = freezeFrame;
   const live = await readLive(obd);
   if (live) facts.live = live;
+  if (options.udsEcus?.length) {
+    const uds = await readUdsFaultMemories(obd, options.udsEcus, options.clock);
+    if (uds) {
+      facts.udsDtcs = uds;
+      // A UDS code joins the codes read, in the memory its status names (confirmed → stored).
+      for (const d of uds) {
+        const kinds: DtcKind[] = [];
+        if (d.status & UDS_CONFIRMED) kinds.push('stored');
+        if (d.status & UDS_PENDING) kinds.push('pending');
+        if (!kinds.length) continue;
+        dtcMemories[d.code] ??= [];
+        for (const k of kinds) if (!dtcMemories[d.code].includes(k)) dtcMemories[d.code].push(k);
+      }
+      facts.dtcs = Object.keys(dtcMemories).sort();
+    }
+  }
   return facts;
+}
+
+/**
+ * The UDS fault memory of each ECU listed (0x19 0x02 with every status bit asked), keeping the codes
+ * that are failing, pending or confirmed. An ECU that does not answer or refuses is skipped; undefined
+ * when none answered.
+ */
+export async function readUdsFaultMemories(
+  obd: ObdClient,
+  ecus: UdsEcu[],
+  clock?: Clock,
+): Promise<UdsDtcFact[] | undefined> {
+  const out: UdsDtcFact[] = [];
+  let answered = 0;
+  for (const ecu of ecus) {
+    const uds = new UdsClient(obd.link, physical(ecu.request), clock ? { clock } : {});
+    try {
+      const { dtcs } = await uds.readDtcsByStatus(0xff);
+      answered++;
+      const name = ecu.response
+        .toString(16)
+        .toUpperCase()
+        .padStart(ecu.extended ? 8 : 3, '0');
+      for (const d of dtcs) {
+        const status = d.status?.byte ?? 0;
+        if (status & (UDS_TEST_FAILED | UDS_PENDING | UDS_CONFIRMED))
+          out.push({ ecu: name, code: d.code, failureType: d.failureType, status });
+      }
+    } catch (err) {
+      if (!unavailable(err)) throw err;
+    } finally {
+      uds.close();
+    }
+  }
+  return answered ? out : undefined;
+}
+
+/**
+ * Clears the UDS fault memory of each ECU listed (0x14 FFFFFF, all groups) after a repair, as a
+ * manufacturer tool does; OBD-II's service 04 only reaches the emission ECUs. Returns how many
+ * accepted; an ECU that refuses or stays silent is skipped.
+ */
+export async function clearUdsFaultMemories(obd: ObdClient, ecus: UdsEcu[], clock?: Clock): Promise<number> {
+  let cleared = 0;
+  for (const ecu of ecus) {
+    const uds = new UdsClient(obd.link, physical(ecu.request), clock ? { clock } : {});
+    try {
+      await uds.clearDtcs();
+      cleared++;
+    } catch (err) {
+      if (!unavailable(err)) throw err;
+    } finally {
+      uds.close();
+    }
+  }
+  return cleared;
 }

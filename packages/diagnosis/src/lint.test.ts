@@ -52,6 +52,46 @@ describe('lintKnowledgeBase', () => {
     expect(readFileSync(lean, 'utf8').split('\n')[leanLine - 1]).toContain('prior: 1.6');
   });
 
+  it('reports a broken sign by tree, field path and line: PID key, monitor, status bit, cause', () => {
+    const dir = copyKb();
+    const edit = (tree: string, from: string | RegExp, to: string) => {
+      const f = join(dir, 'trees', `${tree}.yaml`);
+      const text = readFileSync(f, 'utf8');
+      expect(text).toMatch(from);
+      writeFileSync(f, text.replace(from, to));
+    };
+    edit('lean', 'LONG_FUEL_TRIM_1: { above: 10, margin: 4 }', 'LONG_TRIM: { above: 10, margin: 4 }');
+    edit('coolant', 'monitor: fuelSystem', 'monitor: fuelsystem');
+    edit('wheel-speed', 'status: { testFailed: true }', 'status: { failed: true }');
+    edit(
+      'charging',
+      /checks:\n {6}battery_weak: \{ sensitivity: 0\.7/,
+      'checks:\n      no_such_cause: { sensitivity: 0.7',
+    );
+    const r = lintKnowledgeBase(dir);
+    const msgs = r.problems.map((p) => `${p.file.split('/').pop()}:${p.line ?? ''} ${p.path} ${p.message}`);
+    expect(msgs).toContainEqual(
+      expect.stringMatching(
+        /^lean\.yaml:\d+ signs\.lean_at_warm_idle\.live\.values\.LONG_TRIM "LONG_TRIM" is not a PID key/,
+      ),
+    );
+    expect(msgs).toContainEqual(
+      expect.stringMatching(
+        /^coolant\.yaml:\d+ signs\.open_loop\.readiness\.monitor unknown monitor "fuelsystem"/,
+      ),
+    );
+    expect(msgs).toContainEqual(
+      expect.stringMatching(
+        /^wheel-speed\.yaml:\d+ signs\.no_signal_now\.dtc\.status\.failed not an ISO 14229 status bit/,
+      ),
+    );
+    expect(msgs).toContainEqual(
+      expect.stringMatching(
+        /^charging\.yaml:\d* signs\.slow_crank_complaint\.checks\.no_such_cause "no_such_cause" is not a cause of this tree/,
+      ),
+    );
+  });
+
   it('reports YAML syntax errors with the line', () => {
     const dir = copyKb();
     writeFileSync(join(dir, 'trees', 'zz-broken.yaml'), 'id: broken\ncauses:\n  a: [unclosed\n');

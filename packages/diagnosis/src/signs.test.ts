@@ -33,6 +33,38 @@ describe('readSign', () => {
     expect(none.detail.en).toBe('none of P0101, P0102');
   });
 
+  it('reads a UDS fault memory by failure type and ISO 14229 status bits; unknown when none was read', () => {
+    const s = sign({
+      source: 'dtc',
+      codes: ['C0035', 'C0040'],
+      memories: ['stored', 'pending', 'permanent'],
+      min: 1,
+      failureTypes: [0x31],
+      status: { testFailed: true },
+    });
+    const uds = (failureType: number, status: number): SessionFacts => ({
+      ...base,
+      dtcs: ['C0035'],
+      udsDtcs: [{ ecu: '768', code: 'C0035', failureType, status }],
+    });
+    const failing = readSign(s, uds(0x31, 0xed)); // testFailed, pending, confirmed, …
+    expect(failing).toMatchObject({ value: true, certainty: 1, counts: true });
+    expect(failing.detail.en).toBe('C0035-31 (status ED, 768)');
+    expect(readSign(s, uds(0x31, 0x2c)).value).toBe(false); // confirmed, no longer failing
+    expect(readSign(s, uds(0x29, 0xed)).value).toBe(false); // another failure type
+    // the code read through OBD only: its UDS status is unknown, so the sign is
+    expect(readSign(s, { ...base, dtcs: ['C0035'] }).value).toBeUndefined();
+    const intermittent = sign({
+      source: 'dtc',
+      codes: ['C0035'],
+      memories: ['stored'],
+      min: 1,
+      status: { confirmedDTC: true, testFailed: false },
+    });
+    expect(readSign(intermittent, uds(0x31, 0x2c)).value).toBe(true);
+    expect(readSign(intermittent, uds(0x31, 0xed)).value).toBe(false);
+  });
+
   it('needs `min` codes, and an absence that says nothing does not count', () => {
     const s = sign({ source: 'dtc', codes: ['P0171', 'P0174'], memories: ['stored'], min: 2 }, false);
     expect(readSign(s, { ...base, dtcs: ['P0171', 'P0174'] })).toMatchObject({ value: true, counts: true });

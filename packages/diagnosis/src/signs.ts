@@ -1,6 +1,13 @@
 import { MONITORS, pidByKey } from '@atelier/obd';
 import type { SessionFacts } from './facts.js';
-import type { FaultTreeEntry, Sign, ValueBound } from './kb/types.js';
+import {
+  type FaultTreeEntry,
+  type Sign,
+  type SignCondition,
+  UDS_STATUS_BITS,
+  type UdsStatusBit,
+  type ValueBound,
+} from './kb/types.js';
 import { fold } from './select.js';
 import type { Localized } from './text.js';
 
@@ -121,12 +128,54 @@ const MEMORY_NAME = {
   permanent: { fr: 'permanent', en: 'permanent' },
 } as const;
 
+const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
+
+/**
+ * A code sign that asks for UDS status bits or failure types: only codes read from a UDS fault
+ * memory can answer it; unknown when no UDS memory was read.
+ */
+function readUdsCodes(
+  w: Extract<SignCondition, { source: 'dtc' }>,
+  facts: SessionFacts,
+): { value?: boolean; certainty: number; detail: Localized } {
+  if (!facts.udsDtcs)
+    return { certainty: 1, detail: { fr: 'mémoires UDS non lues', en: 'UDS fault memories not read' } };
+  const matching = facts.udsDtcs.filter(
+    (d) =>
+      w.codes.includes(d.code) &&
+      (!w.failureTypes || w.failureTypes.includes(d.failureType)) &&
+      Object.entries(w.status ?? {}).every(
+        ([bit, want]) => ((d.status >> UDS_STATUS_BITS[bit as UdsStatusBit]) & 1) === (want ? 1 : 0),
+      ),
+  );
+  const codes = new Set(matching.map((d) => d.code));
+  const shown = (lang: 'fr' | 'en') =>
+    matching
+      .map(
+        (d) =>
+          `${d.code}-${hex2(d.failureType)} (${lang === 'fr' ? 'état' : 'status'} ${hex2(d.status)}, ${d.ecu})`,
+      )
+      .join(', ');
+  const asked = w.codes.join(', ');
+  return {
+    value: codes.size >= w.min,
+    certainty: 1,
+    detail: matching.length
+      ? { fr: shown('fr'), en: shown('en') }
+      : { fr: `aucun de ${asked} dans cet état`, en: `none of ${asked} in that status` },
+  };
+}
+
 /** Reads one sign on the session's facts. */
 export function readSign(sign: Sign, facts: SessionFacts): SignReading {
   const w = sign.when;
   let r: { value?: boolean; certainty: number; detail: Localized };
   switch (w.source) {
     case 'dtc': {
+      if (w.status || w.failureTypes) {
+        r = readUdsCodes(w, facts);
+        break;
+      }
       const found: { code: string; memories: string[] }[] = [];
       for (const code of w.codes) {
         const read = facts.dtcMemories?.[code] ?? (facts.dtcs.includes(code) ? ['stored' as const] : []);

@@ -3,7 +3,7 @@ import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
 import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';
 import { exhaustiveBestOrder } from './engine.js';
-import { readReadiness, readSessionFacts } from './facts.js';
+import { clearUdsFaultMemories, readReadiness, readSessionFacts, readUdsFaultMemories } from './facts.js';
 import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types.js';
 import { selectTrees } from './select.js';
 import { GuidedSession } from './session.js';
@@ -155,12 +155,18 @@ export async function runSimulatedApprentice(
   const link = new ResponderLink(vehicle, { clock, extended: s.protocol === 'can29' });
   const obd = new ObdClient(link);
   try {
-    // What a technician reads before any test: codes per memory, readiness, freeze frame, live data.
+    // What a technician reads before any test: codes per memory, readiness, freeze frame, live data,
+    // and the UDS fault memory of every ECU of the car (a manufacturer tool's full scan).
+    const udsEcus = vehicle.ecus();
     const facts = await clock.run(
-      readSessionFacts(obd, {
-        vehicle: options.vehicle ?? vehicleTypeOfProfile(s.profile.name, s.profile.engine.kind),
-        complaint: options.complaint ?? s.complaint[options.lang ?? 'fr'],
-      }),
+      readSessionFacts(
+        obd,
+        {
+          vehicle: options.vehicle ?? vehicleTypeOfProfile(s.profile.name, s.profile.engine.kind),
+          complaint: options.complaint ?? s.complaint[options.lang ?? 'fr'],
+        },
+        { udsEcus, clock },
+      ),
     );
     const dtcs = facts.dtcs;
     if (!options.treeId && selectTrees(kb, facts).length === 0) {
@@ -212,6 +218,8 @@ export async function runSimulatedApprentice(
           () => true,
           () => false,
         );
+        // Service 04 reaches the emission ECUs only: the others are cleared through UDS.
+        await clock.run(clearUdsFaultMemories(obd, udsEcus, clock));
         // The drive cycle that lets the monitors run again, then a few minutes' idle; a car that
         // cannot be driven (engine stopped) idles ten minutes instead.
         try {
@@ -223,7 +231,9 @@ export async function runSimulatedApprentice(
         }
         // Permanent codes stay until the monitor passes again (J1979): stored and pending tell
         // whether the fault came back; readiness tells whether the monitors have run since.
-        const after = await clock.run(readAllDtcs(obd, ['stored', 'pending']));
+        const obdAfter = await clock.run(readAllDtcs(obd, ['stored', 'pending']));
+        const udsAfter = (await clock.run(readUdsFaultMemories(obd, udsEcus, clock))) ?? [];
+        const after = [...new Set([...obdAfter, ...udsAfter.map((d) => d.code)])].sort();
         const readiness = await clock.run(readReadiness(obd));
         const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
         const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));

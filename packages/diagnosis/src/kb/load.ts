@@ -13,6 +13,8 @@ import {
   type SignCondition,
   type SimMethod,
   type TestCheck,
+  UDS_STATUS_BITS,
+  type UdsStatusBit,
   type ValueBound,
   VEHICLE_TYPES,
   type VehicleType,
@@ -227,7 +229,25 @@ function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignC
       );
       const min = d.min === undefined ? 1 : r.num(d.min, [...p, 'min'], 1, codes.length);
       if (!codes.length) r.fail([...p, 'codes'], 'name at least one code');
-      return { source, codes, memories, min };
+      const cond: SignCondition = { source, codes, memories, min };
+      if (d.status !== undefined) {
+        const st = r.obj(d.status, [...p, 'status']);
+        cond.status = {};
+        for (const [bit, v] of Object.entries(st)) {
+          if (!(bit in UDS_STATUS_BITS))
+            r.fail(
+              [...p, 'status', bit],
+              `not an ISO 14229 status bit (${Object.keys(UDS_STATUS_BITS).join(', ')})`,
+            );
+          if (typeof v !== 'boolean') r.fail([...p, 'status', bit], 'expected true or false');
+          cond.status[bit as UdsStatusBit] = v;
+        }
+      }
+      if (d.failure_types !== undefined)
+        cond.failureTypes = r
+          .list(d.failure_types, [...p, 'failure_types'])
+          .map((x, i) => r.num(x, [...p, 'failure_types', i], 0, 255));
+      return cond;
     }
     case 'freeze_frame':
     case 'live': {

@@ -62,8 +62,19 @@ export interface ValueBound {
 
 /** What a sign reads, and when it holds. */
 export type SignCondition =
-  /** At least `min` of the codes were read, in one of the memories named. */
-  | { source: 'dtc'; codes: string[]; memories: DtcMemoryKind[]; min: number }
+  /**
+   * At least `min` of the codes were read, in one of the memories named. With `status` or
+   * `failureTypes`, only codes read from a UDS fault memory count, and they must carry those ISO
+   * 14229 status bits and one of those failure-type bytes.
+   */
+  | {
+      source: 'dtc';
+      codes: string[];
+      memories: DtcMemoryKind[];
+      min: number;
+      status?: Partial<Record<UdsStatusBit, boolean>>;
+      failureTypes?: number[];
+    }
   /**
    * The freeze frame (stored with `frozenBy`'s codes, or any) has these values; `requires` is context
    * that must hold for the sign to mean anything (else it is unknown).
@@ -82,6 +93,19 @@ export type SignCondition =
   | { source: 'complaint'; keywords: string[] };
 
 export type DtcMemoryKind = 'stored' | 'pending' | 'permanent';
+
+/** The ISO 14229-1 DTC status bits a sign can ask for, by their standard names. */
+export const UDS_STATUS_BITS = {
+  testFailed: 0,
+  testFailedThisOperationCycle: 1,
+  pendingDTC: 2,
+  confirmedDTC: 3,
+  testNotCompletedSinceLastClear: 4,
+  testFailedSinceLastClear: 5,
+  testNotCompletedThisOperationCycle: 6,
+  warningIndicatorRequested: 7,
+} as const;
+export type UdsStatusBit = keyof typeof UDS_STATUS_BITS;
 
 /**
  * A sign: something the session reads from the car or the complaint, without a workshop test, that

@@ -109,9 +109,16 @@ function flatten(r: PidReading, into: Record<string, number>): void {
 }
 
 /** Every DTC of every ECU per memory. Stored and pending must answer; permanent may be refused. */
-async function readDtcMemories(obd: ObdClient): Promise<Record<string, DtcKind[]>> {
+/**
+ * Every DTC of every ECU per memory asked. Stored and pending must answer (a link error is thrown,
+ * never taken for "no codes"); permanent may be refused.
+ */
+export async function readDtcMemories(
+  obd: ObdClient,
+  kinds: readonly DtcKind[] = ['stored', 'pending', 'permanent'],
+): Promise<Record<string, DtcKind[]>> {
   const memories: Record<string, DtcKind[]> = {};
-  for (const kind of ['stored', 'pending', 'permanent'] as const) {
+  for (const kind of kinds) {
     let answers: Awaited<ReturnType<ObdClient['readDtcs']>>;
     try {
       answers = await obd.readDtcs(kind);
@@ -138,15 +145,26 @@ export async function readReadiness(obd: ObdClient): Promise<ReadinessFacts | un
     if (unavailable(err)) return undefined;
     throw err;
   }
-  if (all.size === 0) return undefined;
-  // The engine ECU carries the emission monitors: the one that supports the most of them.
-  const states = [...all.values()];
-  const engine = states.reduce((a, b) =>
-    b.monitors.filter((m) => m.supported).length > a.monitors.filter((m) => m.supported).length ? b : a,
+  return engineReadiness(
+    [...all.values()].map((r) => {
+      const monitors: ReadinessFacts['monitors'] = {};
+      for (const m of r.monitors) if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
+      return { mil: r.mil, monitors };
+    }),
   );
-  const monitors: ReadinessFacts['monitors'] = {};
-  for (const m of engine.monitors) if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
-  return { mil: states.some((s) => s.mil), monitors };
+}
+
+/**
+ * The readiness a diagnosis reads from every ECU's answer: the monitors of the engine ECU, which
+ * carries the emission monitors (the one that supports the most of them), and the MIL if any ECU
+ * lights it. Undefined when no ECU answered.
+ */
+export function engineReadiness(perEcu: ReadinessFacts[]): ReadinessFacts | undefined {
+  if (!perEcu.length) return undefined;
+  const engine = perEcu.reduce((a, b) =>
+    Object.keys(b.monitors).length > Object.keys(a.monitors).length ? b : a,
+  );
+  return { mil: perEcu.some((r) => r.mil), monitors: engine.monitors };
 }
 
 async function readFreezeFrame(obd: ObdClient): Promise<FreezeFrameFacts | undefined> {
@@ -244,27 +262,18 @@ export async function readUdsFaultMemories(
   clock?: Clock,
 ): Promise<UdsDtcFact[] | undefined> {
   const out: UdsDtcFact[] = [];
-  let answered = 0;
-  for (const ecu of ecus) {
-    const uds = new UdsClient(obd.link, physical(ecu.request), clock ? { clock } : {});
-    try {
-      const { dtcs } = await uds.readDtcsByStatus(0xff);
-      answered++;
-      const name = ecu.response
-        .toString(16)
-        .toUpperCase()
-        .padStart(ecu.extended ? 8 : 3, '0');
-      for (const d of dtcs) {
-        const status = d.status?.byte ?? 0;
-        if (status & (UDS_TEST_FAILED | UDS_PENDING | UDS_CONFIRMED))
-          out.push({ ecu: name, code: d.code, failureType: d.failureType, status });
-      }
-    } catch (err) {
-      if (!unavailable(err)) throw err;
-    } finally {
-      uds.close();
+  const answered = await forEachUdsEcu(obd, ecus, clock, async (uds, ecu) => {
+    const { dtcs } = await uds.readDtcsByStatus(0xff);
+    const name = ecu.response
+      .toString(16)
+      .toUpperCase()
+      .padStart(ecu.extended ? 8 : 3, '0');
+    for (const d of dtcs) {
+      const status = d.status?.byte ?? 0;
+      if (status & (UDS_TEST_FAILED | UDS_PENDING | UDS_CONFIRMED))
+        out.push({ ecu: name, code: d.code, failureType: d.failureType, status });
     }
-  }
+  });
   return answered ? out : undefined;
 }
 
@@ -273,18 +282,31 @@ export async function readUdsFaultMemories(
  * manufacturer tool does; OBD-II's service 04 only reaches the emission ECUs. Returns how many
  * accepted; an ECU that refuses or stays silent is skipped.
  */
-export async function clearUdsFaultMemories(obd: ObdClient, ecus: UdsEcu[], clock?: Clock): Promise<number> {
-  let cleared = 0;
+export function clearUdsFaultMemories(obd: ObdClient, ecus: UdsEcu[], clock?: Clock): Promise<number> {
+  return forEachUdsEcu(obd, ecus, clock, (uds) => uds.clearDtcs());
+}
+
+/**
+ * Runs `fn` with a UDS client on each ECU in turn; an ECU that is silent or refuses is skipped, an
+ * unplugged adapter stops everything. Returns how many ECUs `fn` went through on.
+ */
+async function forEachUdsEcu(
+  obd: ObdClient,
+  ecus: UdsEcu[],
+  clock: Clock | undefined,
+  fn: (uds: UdsClient, ecu: UdsEcu) => Promise<unknown>,
+): Promise<number> {
+  let done = 0;
   for (const ecu of ecus) {
     const uds = new UdsClient(obd.link, physical(ecu.request), clock ? { clock } : {});
     try {
-      await uds.clearDtcs();
-      cleared++;
+      await fn(uds, ecu);
+      done++;
     } catch (err) {
       if (!unavailable(err)) throw err;
     } finally {
       uds.close();
     }
   }
-  return cleared;
+  return done;
 }

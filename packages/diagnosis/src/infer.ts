@@ -109,3 +109,11 @@ export function signEffects(signs: SignReading[], causes: string[]): SignEffect[
       return { reading, ratios };
     });
 }
+
+/** The cause a sign moves most (furthest from a ratio of 1, either way), for showing beside the sign. */
+export function strongestEffect(effect: SignEffect): { cause: string; ratio: number } | undefined {
+  let best: { cause: string; ratio: number } | undefined;
+  for (const [cause, ratio] of Object.entries(effect.ratios))
+    if (!best || Math.abs(Math.log(ratio)) > Math.abs(Math.log(best.ratio))) best = { cause, ratio };
+  return best;
+}

@@ -149,10 +149,6 @@ export class GuidedSession {
     return { treeId: this.tree.id, steps: [...this.data.steps], conclusion: this.data.conclusion };
   }
 
-  get facts(): SessionFacts {
-    return this.data.facts;
-  }
-
   /** The tree's signs read on the session's facts (DTC memories, freeze frame, readiness, live data, complaint). */
   signs(): SignReading[] {
     return readSigns(this.tree, this.data.facts);
@@ -249,7 +245,8 @@ export class GuidedSession {
   private settle(): void {
     // Every cause repaired in vain: the tree has nothing left to explain the symptom. The session
     // closes without a conclusion (escalate: another tree, the maker's documentation).
-    if (this.tree.causes.every((c) => this.evidence().cleared.includes(c.id))) {
+    const cleared = new Set(this.evidence().cleared);
+    if (this.tree.causes.every((c) => cleared.has(c.id))) {
       this.data.state = 'done';
       return;
     }
@@ -285,7 +282,6 @@ export class GuidedSession {
     this.data.state = 'verify';
   }
 
-  /** Records the verification read after a repair: cured → conclusion; not cured → back to diagnosis. */
   /**
    * Records that the codes were cleared after the repair (or that the car refused), before the road
    * test: the verification read that follows counts them as cleared.
@@ -306,6 +302,7 @@ export class GuidedSession {
     return false;
   }
 
+  /** Records the verification read after a repair: cured → conclusion; not cured → back to diagnosis. */
   verify(result: VerifyResult): void {
     if (this.data.state !== 'verify') throw new SessionError(`nothing to verify in state ${this.data.state}`);
     const step: PathStep = {

@@ -37,6 +37,8 @@ export interface SignReading {
 
 const num = (x: number, lang: 'fr' | 'en') =>
   x.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+const withUnit = (x: number, unit: string, lang: 'fr' | 'en') =>
+  unit ? `${num(x, lang)} ${unit}` : num(x, lang);
 
 function valueName(key: string): { name: Localized; unit: string } {
   const [pidKey, field] = key.split('.');
@@ -92,8 +94,8 @@ function readValues(
     if (x === undefined) return unread({ fr: `${name.fr} non lu`, en: `${name.en} not read` });
     if (!boundCheck(x, b).holds)
       return unread({
-        fr: `hors conditions : ${name.fr} = ${num(x, 'fr')} ${unit} (il faut ${boundText(b, 'fr', unit)})`,
-        en: `outside its conditions: ${name.en} = ${num(x, 'en')} ${unit} (needs ${boundText(b, 'en', unit)})`,
+        fr: `hors conditions : ${name.fr} = ${withUnit(x, unit, 'fr')} (il faut ${boundText(b, 'fr', unit)})`,
+        en: `outside its conditions: ${name.en} = ${withUnit(x, unit, 'en')} (needs ${boundText(b, 'en', unit)})`,
       });
   }
   let holds = true;
@@ -111,9 +113,7 @@ function readValues(
       sureFailing = Math.max(sureFailing, c.certainty);
     }
     for (const lang of ['fr', 'en'] as const)
-      parts[lang].push(
-        `${name[lang]} = ${num(x, lang)} ${unit} (${boundText(b, lang, unit)})`.replace(/ {2}/g, ' '),
-      );
+      parts[lang].push(`${name[lang]} = ${withUnit(x, unit, lang)} (${boundText(b, lang, unit)})`);
   }
   return {
     value: holds,

@@ -3,7 +3,13 @@ import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
 import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';
 import { exhaustiveBestOrder } from './engine.js';
-import { clearUdsFaultMemories, readReadiness, readSessionFacts, readUdsFaultMemories } from './facts.js';
+import {
+  clearUdsFaultMemories,
+  readDtcMemories,
+  readReadiness,
+  readSessionFacts,
+  readUdsFaultMemories,
+} from './facts.js';
 import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types.js';
 import { selectTrees } from './select.js';
 import { GuidedSession } from './session.js';
@@ -41,16 +47,7 @@ export async function readAllDtcs(
   obd: ObdClient,
   kinds: DtcKind[] = ['stored', 'pending', 'permanent'],
 ): Promise<string[]> {
-  const codes = new Set<string>();
-  for (const kind of kinds) {
-    try {
-      for (const e of await obd.readDtcs(kind)) for (const d of e.dtcs) codes.add(d);
-    } catch (err) {
-      // An ECU may refuse mode 0A (permanent) on older vehicles; stored and pending must answer.
-      if (kind !== 'permanent') throw err;
-    }
-  }
-  return [...codes].sort();
+  return Object.keys(await readDtcMemories(obd, kinds)).sort();
 }
 
 export function vehicleTypeOfProfile(name: string, engineKind: string): VehicleType {
@@ -134,7 +131,8 @@ export function simulatedEngineControls(vehicle: Vehicle, clock: Clock): EngineC
  * responder link, in virtual time), follows the guided session, answers each test truthfully from
  * the car (a live reading is measured, holding the engine through `Vehicle.operate` when the test
  * needs it; a physical check finds the fault that is really there), repairs by removing the fault
- * from the car, and verifies by clearing the codes, idling ten simulated minutes and re-reading.
+ * from the car, and verifies by clearing the codes (OBD and UDS), road-testing twenty simulated
+ * minutes and re-reading codes and readiness.
  */
 export async function runSimulatedApprentice(
   kb: KnowledgeBase,

@@ -10,6 +10,7 @@ import {
   readReadiness,
   readSessionFacts,
   runSimulatedApprentice,
+  strongestEffect,
   VEHICLE_TYPES,
   type VehicleType,
   type Workshop,
@@ -291,14 +292,14 @@ function printSigns(lang: Lang, session: GuidedSession, out: (s: string) => void
   if (!effects.length && !unread) return;
   out(fr ? '\nIndices lus sur le véhicule :' : '\nSigns read from the car:');
   const num = (x: number) => x.toLocaleString(fr ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
-  for (const { reading: r, ratios } of effects) {
-    const [cause, ratio] =
-      Object.entries(ratios).sort((x, y) => Math.abs(Math.log(y[1])) - Math.abs(Math.log(x[1])))[0] ?? [];
-    const name = session.tree.causes.find((c) => c.id === cause)?.name[lang];
+  for (const effect of effects) {
+    const r = effect.reading;
+    const strongest = strongestEffect(effect);
+    const name = session.tree.causes.find((c) => c.id === strongest?.cause)?.name[lang];
     const doubt =
       r.certainty < 1 ? ` (${fr ? 'certitude' : 'certainty'} ${Math.round(r.certainty * 100)} %)` : '';
     out(
-      `  ${r.value ? '✔' : '✘'} ${r.sign.name[lang]} — ${r.detail[lang]}${doubt}${name ? ` → ${name} ×${num(ratio!)}` : ''}`,
+      `  ${r.value ? '✔' : '✘'} ${r.sign.name[lang]} — ${r.detail[lang]}${doubt}${name ? ` → ${name} ×${num(strongest!.ratio)}` : ''}`,
     );
   }
   if (unread)

@@ -11,6 +11,7 @@ import {
   type Recommendation,
   SessionError,
   type SessionFacts,
+  strongestEffect,
 } from '@atelier/diagnosis';
 import { dtcTitle, MONITORS, PIDS, type Responder } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -333,10 +334,10 @@ function signList(
   const num = (x: number) =>
     x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
   return html`<h3>${T(req, { fr: 'Indices lus sur le véhicule', en: 'Signs read from the car' })}</h3>
-<ul class="signs">${signs.map(({ reading: r, ratios }) => {
-    const [cause, ratio] =
-      Object.entries(ratios).sort((x, y) => Math.abs(Math.log(y[1])) - Math.abs(Math.log(x[1])))[0] ?? [];
-    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${cause ? html` → <span class="effect">${T(req, causeName(cause, treeId))} ×${num(ratio!)}</span>` : ''}</li>`;
+<ul class="signs">${signs.map((effect) => {
+    const r = effect.reading;
+    const strongest = strongestEffect(effect);
+    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${strongest ? html` → <span class="effect">${T(req, causeName(strongest.cause, treeId))} ×${num(strongest.ratio)}</span>` : ''}</li>`;
   })}</ul>
 ${unread ? html`<p class="muted">${T(req, { fr: `${unread} indice(s) non lu(s) : lisez le véhicule (codes, données figées, moniteurs, données en direct) avant de démarrer pour qu’ils comptent.`, en: `${unread} sign(s) not read: read the car (codes, freeze frame, monitors, live data) before starting so that they count.` })}</p>` : ''}`;
 }

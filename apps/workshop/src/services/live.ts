@@ -5,6 +5,7 @@
  * or the server stopping — loses at most the last batch interval of live samples.
  */
 import type { Bus } from '@atelier/can';
+import { engineReadiness } from '@atelier/diagnosis';
 import { PidPoller } from '@atelier/elm327';
 import { DisconnectedError, decodePid, FUNCTIONAL, LinkError, PIDS, type Responder } from '@atelier/obd';
 import type { Store } from '../store/store.js';
@@ -235,14 +236,10 @@ export class DiagnosticsRuntime {
     try {
       return await this.exclusive(sessionId, async (a) => {
         const codes = new Set<string>();
-        let monitors: Record<string, 'complete' | 'incomplete'> | undefined;
+        const readiness: ReadinessValue[] = [];
         await readVehicle(a.adapter.link, async (r) => {
           if (r.kind === 'dtcs' && r.item !== 'permanent') for (const c of r.value as string[]) codes.add(c);
-          if (r.kind === 'readiness') {
-            // the engine ECU is the one with the most monitors
-            const m = (r.value as ReadinessValue).monitors;
-            if (!monitors || Object.keys(m).length > Object.keys(monitors).length) monitors = m;
-          }
+          if (r.kind === 'readiness') readiness.push(r.value as ReadinessValue);
           await saveReading(
             this.store,
             sessionId,
@@ -250,6 +247,7 @@ export class DiagnosticsRuntime {
             this.clock.now(),
           );
         });
+        const monitors = engineReadiness(readiness)?.monitors;
         return { dtcsAfter: [...codes], ...(monitors ? { monitors } : {}) };
       });
     } catch (err) {

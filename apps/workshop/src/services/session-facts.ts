@@ -3,7 +3,12 @@
  * codes per memory, the readiness of the engine ECU, the freeze frame and the latest live values.
  * A reading that was not made (or failed) leaves its field out, so it gives no evidence either way.
  */
-import type { FreezeFrameFacts, ReadinessFacts, SessionFacts } from '@atelier/diagnosis';
+import {
+  engineReadiness,
+  type FreezeFrameFacts,
+  type ReadinessFacts,
+  type SessionFacts,
+} from '@atelier/diagnosis';
 import { PIDS } from '@atelier/obd';
 import type { Sample, StoredReading } from './diagnostics.js';
 
@@ -44,18 +49,17 @@ export function factsFromReadings(
   if (readCodes) facts.dtcMemories = dtcMemories;
   if (base.complaint) facts.complaint = base.complaint;
 
-  // The engine ECU carries the emission monitors: the one that reports the most of them.
-  const readiness = readings
-    .filter((r) => r.kind === 'readiness')
-    .map((r) => r.value as { mil: boolean; monitors: Record<string, 'complete' | 'incomplete'> });
-  if (readiness.length) {
-    const engine = readiness.reduce((a, b) =>
-      Object.keys(b.monitors).length > Object.keys(a.monitors).length ? b : a,
-    );
-    const monitors: ReadinessFacts['monitors'] = {};
-    for (const [name, state] of Object.entries(engine.monitors)) monitors[monitorKey(name)] = state;
-    facts.readiness = { mil: readiness.some((r) => r.mil), monitors };
-  }
+  const readiness = engineReadiness(
+    readings
+      .filter((r) => r.kind === 'readiness')
+      .map((r) => {
+        const v = r.value as ReadinessFacts;
+        const monitors: ReadinessFacts['monitors'] = {};
+        for (const [name, state] of Object.entries(v.monitors)) monitors[monitorKey(name)] = state;
+        return { mil: v.mil, monitors };
+      }),
+  );
+  if (readiness) facts.readiness = readiness;
 
   const frozenBy = readings.find((r) => r.kind === 'freeze' && r.item === 'dtc');
   if (frozenBy) {

@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readingsOf, samplesOf } from '../services/diagnostics.js';
-import { runtimeFor } from '../services/runtime.js';
-import { knowledgeBase } from '../services/training.js';
+import { knowledgeBase } from '../services/knowledge.js';
 import { emulatedCar } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
@@ -81,7 +80,7 @@ describe('a training session on a simulated scenario', () => {
     ).not.toBeNull();
 
     expect((await post('leo', `/diagnostics/${id}/connect`)).statusCode).toBe(303);
-    expect(runtimeFor(t.store, t.clock).isConnected(id)).toBe(true);
+    expect(t.app.diagnostics.isConnected(id)).toBe(true);
     expect((await post('leo', `/diagnostics/${id}/read`)).statusCode).toBe(303);
 
     const readings = await readingsOf(t.store, id);
@@ -106,7 +105,7 @@ describe('a training session on a simulated scenario', () => {
       (await post('leo', `/diagnostics/${id}/live`, { pids: ['0C', '0D'], periodMs: '100' })).statusCode,
     ).toBe(303);
     let seen = 0;
-    const off = runtimeFor(t.store, t.clock).hub.subscribe(`session:${id}`, (chunk) => {
+    const off = t.app.diagnostics.hub.subscribe(`session:${id}`, (chunk) => {
       if (chunk.startsWith('event: sample')) seen++;
     });
     await until('live samples', async () => seen >= 10);
@@ -230,7 +229,7 @@ describe('a training session on a simulated scenario', () => {
     const before = await readingsOf(t.store, id);
     expect(before.some((r) => r.kind === 'dtcs')).toBe(true);
     await post('emma', `/diagnostics/${id}/live`, { pids: ['0C', '05'], periodMs: '50' });
-    const runtime = runtimeFor(t.store, t.clock);
+    const runtime = t.app.diagnostics;
     let seen = 0;
     let status = '';
     const off = runtime.hub.subscribe(`session:${id}`, (chunk) => {

@@ -11,7 +11,7 @@ import { makeTestApp, type TestApp } from '../testing.js';
 import { parseAdapterChoice } from './adapters.js';
 import { createDiagSession, readingsOf, trafficOf } from './diagnostics.js';
 import { DiagnosticsRuntime, LiveHub } from './live.js';
-import { repairSimulated } from './training.js';
+import { repairSimulated } from './scenarios.js';
 import { type Reading, readVehicle } from './vehicle-read.js';
 
 const car = () => Vehicle.fromScenario(loadScenario('vacuum-leak'));

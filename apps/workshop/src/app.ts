@@ -23,7 +23,7 @@ import { trainingPlugin } from './plugins/training.js';
 import type { RuntimeOptions } from './services/live.js';
 import { SESSION_COOKIE, type WorkshopDeps } from './web/types.js';
 
-export { type RouteDeclaration, RouteAccessError } from './plugins/core.js';
+export { RouteAccessError, type RouteDeclaration } from './plugins/core.js';
 
 export interface AppOptions {
   /** Largest accepted request body in bytes; beyond it the answer is 413. */

@@ -14,8 +14,8 @@ import {
   readingsOf,
   sessionsOfOrder,
 } from '../services/diagnostics.js';
-import { getOrder } from '../services/orders.js';
 import { causeName, knowledgeBase } from '../services/knowledge.js';
+import { getOrder } from '../services/orders.js';
 import { type Html, html } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
 import { typed } from '../web/routes.js';

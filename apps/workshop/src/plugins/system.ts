@@ -15,7 +15,10 @@ const UPLOT_DIR = fileURLToPath(
 const scriptOrStyle = {
   200: {
     description: 'fichier / file',
-    content: { 'text/css': { schema: { type: 'string' } }, 'application/javascript': { schema: { type: 'string' } } },
+    content: {
+      'text/css': { schema: { type: 'string' } },
+      'application/javascript': { schema: { type: 'string' } },
+    },
   },
   '4xx': { description: 'absent / missing', content: { 'text/html': { schema: { type: 'string' } } } },
 } as const;

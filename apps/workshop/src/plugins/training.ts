@@ -35,7 +35,7 @@ import {
 import { createScenario, getScenario, listTrainingScenarios, simScenarios } from '../services/scenarios.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
-import { typed, twin } from '../web/routes.js';
+import { twin, typed } from '../web/routes.js';
 import {
   apiErrors,
   csrfOnly,
@@ -389,18 +389,18 @@ ${
     page: {
       url: '/training/scenarios/:id',
       render: ({ s, assessed }, req, reply) => {
-      const body = html`<dl class="facts"><dt>${T(req, { fr: 'Plainte', en: 'Complaint' })}</dt><dd class="complaint">${s.complaint}</dd>
+        const body = html`<dl class="facts"><dt>${T(req, { fr: 'Plainte', en: 'Complaint' })}</dt><dd class="complaint">${s.complaint}</dd>
 <dt>${T(req, { fr: 'Vraie cause', en: 'True cause' })}</dt><dd class="true-cause">${T(req, causeName(s.true_cause))}</dd>
 <dt>${T(req, { fr: 'Notes', en: 'Notes' })}</dt><dd>${s.notes || '—'}</dd></dl>
 <h2>${T(req, { fr: 'Classe : avancement et évaluation', en: 'Class: progress and assessment' })}</h2>
 <table class="class-view"><thead><tr><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Classe', en: 'Class' })}</th><th>${T(req, { fr: 'À rendre', en: 'Due' })}</th><th>${T(req, { fr: 'Avancement', en: 'Progress' })}</th><th>${T(req, { fr: 'Bonne cause', en: 'Right cause' })}</th><th>${T(req, { fr: 'Note /20', en: 'Mark /20' })}</th><th></th></tr></thead>
 <tbody>${assessed.map(
-        (
-          x,
-        ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${x.assignment.due_on}</td><td class="progress">${progress(req, x.assignment)}</td>
+          (
+            x,
+          ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${x.assignment.due_on}</td><td class="progress">${progress(req, x.assignment)}</td>
 <td>${x.assessment ? (x.assessment.rightCause ? '✔' : '✘') : '—'}</td><td class="mark">${x.assessment ? String(x.assessment.mark) : '—'}</td>
 <td><a href="/training/assignments/${x.assignment.id}">${T(req, { fr: 'Détail', en: 'Details' })}</a></td></tr>`,
-      )}</tbody></table>`;
+        )}</tbody></table>`;
         return sendPage(
           reply,
           renderPage(req, { fr: `Scénario : ${s.title}`, en: `Scenario: ${s.title}` }, body, {
@@ -469,7 +469,12 @@ ${
 
   app.post('/training/assignments/:id/start', {
     config: { access: LEARNERS },
-    schema: { tags: ['training'], params: idParams, body: csrfOnly, response: formResponses('/diagnostics/:id') },
+    schema: {
+      tags: ['training'],
+      params: idParams,
+      body: csrfOnly,
+      response: formResponses('/diagnostics/:id'),
+    },
     handler: async (req, reply) => {
       const a = await getAssignment(store, req.params.id);
       if (a.user_id !== req.user!.id)
@@ -541,7 +546,9 @@ ${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: '
           additionalProperties: false,
           properties: {
             session: { description: 'id, adapter, started_at, ended_at' },
-            vehicle: { description: 'maker, model, model_year, energy, truncated VIN; null without an order' },
+            vehicle: {
+              description: 'maker, model, model_year, energy, truncated VIN; null without an order',
+            },
             vin: { type: ['string', 'null'] },
             readings: { description: 'the latest readings, the VIN truncated' },
             samples: { description: 'live samples { t, pid, value }' },

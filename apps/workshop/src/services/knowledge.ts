@@ -31,7 +31,6 @@ export function causeName(id: string, treeId?: string): Text {
   return inTree ?? causeChoices().find((c) => c.id === id)?.name ?? { fr: id, en: id };
 }
 
-
 /** A test's name, or its id when the knowledge base does not know it. */
 export function testName(id: string): Text {
   return knowledgeBase().tests.get(id)?.name ?? { fr: id, en: id };

@@ -178,8 +178,7 @@ export class DiagnosticsRuntime {
     choice: AdapterChoice,
     responder?: () => Promise<Responder>,
   ): Promise<void> {
-    if (this.closed)
-      throw new ConflictError({ fr: 'le serveur s’arrête', en: 'the server is stopping' });
+    if (this.closed) throw new ConflictError({ fr: 'le serveur s’arrête', en: 'the server is stopping' });
     if (this.active.has(sessionId)) return;
     const traffic: string[] = [];
     let adapter: OpenedAdapter;

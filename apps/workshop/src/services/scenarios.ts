@@ -3,6 +3,8 @@
  * true cause; the responder that plays one (the simulator, or the recording answering as the car
  * did), and what the workshop does to a simulated car (repair, road test).
  */
+
+import type { Responder } from '@atelier/obd';
 import {
   listScenarios,
   loadScenario,
@@ -12,7 +14,6 @@ import {
   scenarioNames,
   Vehicle,
 } from '@atelier/vehicle-sim';
-import type { Responder } from '@atelier/obd';
 import type { Db } from '../store/store.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { causeChoices, knowledgeBase } from './knowledge.js';

@@ -6,10 +6,10 @@
  */
 import { GuidedSession } from '@atelier/diagnosis';
 import type { Store } from '../store/store.js';
-import { createDiagSession, saveReading, setDiagState } from './diagnostics.js';
-import { saveGuidedStep } from './guided.js';
 import { expertPath } from './assessment.js';
 import { assignScenario, createClass, markFinished, markStarted } from './classes.js';
+import { createDiagSession, saveReading, setDiagState } from './diagnostics.js';
+import { saveGuidedStep } from './guided.js';
 import { knowledgeBase } from './knowledge.js';
 import { createScenario } from './scenarios.js';
 import type { User } from './users.js';

@@ -58,7 +58,10 @@ export interface TwinSpec<S extends FastifySchema, R> {
     url: string;
   } & (
     | { redirect: (result: R, req: Req<S>) => string; render?: never }
-    | { render: (result: R, req: Req<S>, reply: FastifyReply) => Promise<FastifyReply> | FastifyReply; redirect?: never }
+    | {
+        render: (result: R, req: Req<S>, reply: FastifyReply) => Promise<FastifyReply> | FastifyReply;
+        redirect?: never;
+      }
   );
   /** The JSON face: its URL, status and response schema; `json` shapes the result (itself by default). */
   api: {
@@ -77,11 +80,7 @@ export interface TwinSpec<S extends FastifySchema, R> {
 }
 
 /** Registers one action under its page URL and its API URL. */
-export function twin<const S extends FastifySchema, R>(
-  app: App,
-  method: Method,
-  spec: TwinSpec<S, R>,
-): void {
+export function twin<const S extends FastifySchema, R>(app: App, method: Method, spec: TwinSpec<S, R>): void {
   const { page, api } = spec;
   // The handler is typed by `S` above; Fastify sees the same schema, so the request it passes
   // matches. Registering it through `route()` needs the untyped signature.
@@ -102,7 +101,9 @@ export function twin<const S extends FastifySchema, R>(
     schema: {
       tags: spec.tags,
       ...spec.schema,
-      response: page.redirect ? { 303: seeOther('the page that shows the result'), ...pageErrors } : pageResponses,
+      response: page.redirect
+        ? { 303: seeOther('the page that shows the result'), ...pageErrors }
+        : pageResponses,
     },
     handler,
   });

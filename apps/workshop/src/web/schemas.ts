@@ -56,6 +56,7 @@ const nullableStr = { type: ['string', 'null'] } as const;
 
 export const orderSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     number: { type: 'string' },
@@ -76,6 +77,7 @@ export const orderSchema = {
 
 export const lineSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     kind: { type: 'string' },
@@ -89,6 +91,7 @@ export const lineSchema = {
 
 export const eventSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     from_state: nullableStr,
     to_state: { type: 'string' },
@@ -101,10 +104,12 @@ export const eventSchema = {
 
 export const orderDetailSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     ...orderSchema.properties,
     vehicle: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         vin: { type: 'string' },
         plate: { type: 'string' },
@@ -124,6 +129,7 @@ export const orderDetailSchema = {
 
 export const boardCardSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     number: { type: 'string' },

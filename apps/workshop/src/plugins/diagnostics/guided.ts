@@ -10,12 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { type DiagSession, sessionForAction } from '../../services/diagnostics.js';
 import { ConflictError } from '../../services/errors.js';
-import {
-  checkGuidedVersion,
-  guidedFacts,
-  guidedSessionOf,
-  saveGuidedStep,
-} from '../../services/guided.js';
+import { checkGuidedVersion, guidedFacts, guidedSessionOf, saveGuidedStep } from '../../services/guided.js';
 import { knowledgeBase } from '../../services/knowledge.js';
 import { typed } from '../../web/routes.js';
 import { csrfProp, formResponses, idParams } from '../../web/schemas.js';

@@ -35,15 +35,8 @@ import { sessionCar } from '../../services/guided.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
 import { renderPage, sendPage } from '../../web/layout.js';
-import { type Req, typed, twin } from '../../web/routes.js';
-import {
-  csrfOnly,
-  csrfProp,
-  formResponses,
-  idParams,
-  pageErrors,
-  pageResponses,
-} from '../../web/schemas.js';
+import { type Req, twin, typed } from '../../web/routes.js';
+import { csrfOnly, csrfProp, formResponses, idParams, pageErrors, pageResponses } from '../../web/schemas.js';
 import { DIAG_WORKERS, STAFF } from '../../web/types.js';
 import { sessionListPage, sessionPage } from './views.js';
 
@@ -112,10 +105,14 @@ const adapterResult = {
 
 const sseResponses = {
   200: {
-    description: 'flux SSE : sample, reading, mark, status / SSE stream: sample, reading, mark, status events',
+    description:
+      'flux SSE : sample, reading, mark, status / SSE stream: sample, reading, mark, status events',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   },
-  204: { description: 'session terminée : plus rien à dire / session finished: nothing more to say', type: 'null' },
+  204: {
+    description: 'session terminée : plus rien à dire / session finished: nothing more to say',
+    type: 'null',
+  },
   ...pageErrors,
 } as const;
 
@@ -194,12 +191,9 @@ async function sessions(scope: FastifyInstance): Promise<void> {
         const body = sessionPage(req, s, await sessionOverview(store, s), { connected, live, roadTest });
         return sendPage(
           reply,
-          renderPage(
-            req,
-            { fr: `Session de diagnostic #${s.id}`, en: `Diagnostic session #${s.id}` },
-            body,
-            { scripts: ASSETS },
-          ),
+          renderPage(req, { fr: `Session de diagnostic #${s.id}`, en: `Diagnostic session #${s.id}` }, body, {
+            scripts: ASSETS,
+          }),
         );
       },
     },
@@ -239,10 +233,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     }
     return { id: s.id };
   };
-  const adapterTwin = (
-    name: 'connect' | 'read',
-    fn: (s: DiagSession) => Promise<unknown>,
-  ) =>
+  const adapterTwin = (name: 'connect' | 'read', fn: (s: DiagSession) => Promise<unknown>) =>
     twin(app, 'POST', {
       access: DIAG_WORKERS,
       tags: ['diagnostics'],
@@ -278,7 +269,12 @@ async function sessions(scope: FastifyInstance): Promise<void> {
   const adapterForm = (name: string, fn: (s: DiagSession) => Promise<unknown>) =>
     app.post(`/diagnostics/:id/${name}`, {
       config: { access: DIAG_WORKERS },
-      schema: { tags: ['diagnostics'], params: idParams, body: csrfOnly, response: formResponses('/diagnostics/:id') },
+      schema: {
+        tags: ['diagnostics'],
+        params: idParams,
+        body: csrfOnly,
+        response: formResponses('/diagnostics/:id'),
+      },
       handler: async (req, reply) => back(reply, (await adapterAction(req, fn)).id),
     });
   adapterForm('disconnect', (s) => runtime.disconnect(s.id));
@@ -358,7 +354,12 @@ async function sessions(scope: FastifyInstance): Promise<void> {
 
   app.post('/diagnostics/:id/finish', {
     config: { access: DIAG_WORKERS },
-    schema: { tags: ['diagnostics'], params: idParams, body: csrfOnly, response: formResponses('/diagnostics/:id') },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: csrfOnly,
+      response: formResponses('/diagnostics/:id'),
+    },
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
       await runtime.disconnect(s.id, 'closed');

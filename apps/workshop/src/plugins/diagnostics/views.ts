@@ -35,7 +35,6 @@ import { type Html, html, jsonScript } from '../../web/html.js';
 import { csrfField, T } from '../../web/layout.js';
 import { DIAG_WORKERS } from '../../web/types.js';
 
-
 export const ADAPTER_LABEL: Record<AdapterKind, Text> = {
   serial: { fr: 'ELM327 sur port série (USB, Bluetooth)', en: 'ELM327 on a serial port (USB, Bluetooth)' },
   tcp: { fr: 'ELM327 Wi-Fi (TCP)', en: 'ELM327 Wi-Fi (TCP)' },
@@ -403,7 +402,6 @@ ${
 ${guidedSection(req, s, canWork, roadTest)}
 </section>`;
 }
-
 
 /** The session list, with the form that opens a session on a repair order for those who run them. */
 export function sessionListPage(

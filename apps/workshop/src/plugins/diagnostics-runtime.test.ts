@@ -20,7 +20,9 @@ describe('the runtime is a declared dependency', () => {
       const bare = Fastify();
       await bare.register(cookie);
       await bare.register(corePlugin, { deps: { store: t.store, clock: t.clock } });
-      await expect(bare.register(guidedPlugin).ready()).rejects.toThrow(/'diagnostics' required by 'atelier-guided-diagnosis'|atelier-diagnostics-runtime/);
+      await expect(bare.register(guidedPlugin).ready()).rejects.toThrow(
+        /'diagnostics' required by 'atelier-guided-diagnosis'|atelier-diagnostics-runtime/,
+      );
       await bare.close();
       // In the app, one runtime serves every area.
       expect(t.app.diagnostics.openSessions).toEqual([]);
@@ -78,9 +80,7 @@ describe('cars of scenario sessions', () => {
 describe('closing the app', () => {
   it('releases every adapter, emulator, TCP server, timer and event stream', async () => {
     const tcp = () =>
-      process
-        .getActiveResourcesInfo()
-        .filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
     const before = tcp();
     const t = await makeTestApp({ diagnostics: { flushMs: 20 } });
     const { post, startAssignment } = sessionHelpers(t);

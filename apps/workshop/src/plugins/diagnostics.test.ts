@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readingsOf, samplesOf } from '../services/diagnostics.js';
 import { knowledgeBase } from '../services/knowledge.js';
-import { emulatedCar, form, type SessionHelpers, sessionHelpers, until } from '../test-support/diagnostics.js';
+import {
+  emulatedCar,
+  form,
+  type SessionHelpers,
+  sessionHelpers,
+  until,
+} from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
 let t: TestApp;

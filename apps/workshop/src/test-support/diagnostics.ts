@@ -87,7 +87,11 @@ export async function recordTranscript(scenario: string): Promise<string> {
 }
 
 /** Waits (real time) until `cond` holds. */
-export async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+export async function until(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  ms = 10_000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

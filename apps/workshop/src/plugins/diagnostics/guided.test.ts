@@ -83,8 +83,13 @@ describe('two concurrent steps from the same page', () => {
     const { guided_version: v } = await session();
     const [a] = await twoChoices();
     expect(
-      (await post('leo', `/diagnostics/${id}/guided/record`, { testId: a, outcome: 'bad', version: String(v) }))
-        .statusCode,
+      (
+        await post('leo', `/diagnostics/${id}/guided/record`, {
+          testId: a,
+          outcome: 'bad',
+          version: String(v),
+        })
+      ).statusCode,
     ).toBe(303);
     const stale = await post('leo', `/diagnostics/${id}/guided/record?lang=en`, {
       testId: a,
@@ -95,6 +100,4 @@ describe('two concurrent steps from the same page', () => {
     expect(stale.body).toContain('the guided diagnosis moved on since this page was shown');
     expect((await session()).guided_version).toBe(v + 1);
   });
-
-
 });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Elm327Emulator, Elm327Link, openTcp, serveTcp, type TcpService, Transcript } from '@atelier/elm327';
 import { FUNCTIONAL } from '@atelier/obd';
 import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
+import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { TestApp } from '../testing.js';
 
@@ -112,7 +113,7 @@ export interface SessionHelpers {
     login: string,
     url: string,
     fields?: Record<string, string | string[]>,
-  ): ReturnType<TestApp['app']['inject']>;
+  ): Promise<LightMyRequestResponse>;
   /** The instructor makes a simulated scenario and assigns it to a learner, who starts it. */
   startAssignment(
     scenario: string,

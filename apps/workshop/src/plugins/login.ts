@@ -5,19 +5,16 @@ import { authenticate, changePassword } from '../services/users.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { typed } from '../web/routes.js';
-import { apiErrors, csrfOnly, formResponses, pageErrors, pageResponses, seeOther } from '../web/schemas.js';
+import {
+  apiErrors,
+  csrfOnly,
+  formResponses,
+  pageErrors,
+  pageResponses,
+  seeOther,
+  userSchema,
+} from '../web/schemas.js';
 import { SESSION_COOKIE } from '../web/types.js';
-
-const userSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    id: { type: 'integer' },
-    login: { type: 'string' },
-    name: { type: 'string' },
-    role: { type: 'string' },
-  },
-} as const;
 
 /** Only same-site paths are followed after login, never an absolute URL (open redirect). */
 const safeNext = (next: unknown) =>

@@ -15,7 +15,7 @@ import { createUser, listUsers } from '../services/users.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
-import { apiErrors, csrfProp, formResponses, idParams, pageResponses } from '../web/schemas.js';
+import { apiErrors, csrfProp, formResponses, idParams, pageResponses, userSchema } from '../web/schemas.js';
 import { MANAGERS } from '../web/types.js';
 
 const TEAM_VIEWERS = ['manager', 'admin', 'instructor'] as const;
@@ -77,16 +77,10 @@ const habSchema = {
   },
 } as const;
 
-const userSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    id: { type: 'integer' },
-    login: { type: 'string' },
-    name: { type: 'string' },
-    role: { type: 'string' },
-    active: { type: 'integer' },
-  },
+/** An account as the team pages list it: who, and whether it may log in. */
+const accountSchema = {
+  ...userSchema,
+  properties: { ...userSchema.properties, active: { type: 'integer' } },
 } as const;
 
 async function people(scope: FastifyInstance): Promise<void> {
@@ -162,7 +156,7 @@ ${
     schema: { body: userBody },
     handler: async (req) => createUser(store, req.body, clock.now()),
     page: { url: '/people', redirect: () => '/people' },
-    api: { url: '/api/users', status: 201, response: userSchema },
+    api: { url: '/api/users', status: 201, response: accountSchema },
   });
   app.post('/people/habilitations', {
     config: { access: MANAGERS },
@@ -202,7 +196,7 @@ ${
 
   app.get('/api/users', {
     config: { access: TEAM_VIEWERS },
-    schema: { tags: ['people'], response: { 200: { type: 'array', items: userSchema }, ...apiErrors } },
+    schema: { tags: ['people'], response: { 200: { type: 'array', items: accountSchema }, ...apiErrors } },
     handler: async () => listUsers(store),
   });
   app.get('/api/habilitations', {

@@ -146,6 +146,18 @@ export const boardCardSchema = {
   },
 } as const;
 
+/** Who a user is: id, login, name, role. */
+export const userSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer' },
+    login: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+  },
+} as const;
+
 export const csrfProp = { _csrf: { type: 'string', maxLength: 100 } } as const;
 /** The body of a form that carries nothing but its CSRF token. */
 export const csrfOnly = { type: 'object', properties: csrfProp } as const;

@@ -1,14 +1,11 @@
 /** Test support: a seeded app on a temporary database in virtual time, and sessions per role. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { VirtualClock } from '@atelier/can';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
 import { type DemoData, seedDemo } from './seed.js';
 import { createSession } from './services/sessions.js';
-import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { projectStoreKind, type StoreKind } from './test-support/stores.js';
 import { SESSION_COOKIE } from './web/types.js';
 
 /** Tuesday 2026-03-10 10:00 UTC: a fixed "now" so dates in assertions are stable. */
@@ -19,16 +16,21 @@ export interface TestApp {
   store: Store;
   clock: VirtualClock;
   demo: DemoData;
-  dir: string;
+  /** The database: a file for SQLite, a URL for PostgreSQL. */
+  location: string;
   /** Cookie and CSRF token of a fresh session for a demo login. */
   as(login: string): Promise<{ cookie: string; csrf: string; headers: Record<string, string> }>;
   inject(login: string | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-workshop-test-'));
-  const store = await openSqliteStore(join(dir, 'test.sqlite'));
+/** A demo-seeded app on a new database of `kind` (the test project's store unless told). */
+export async function makeTestApp(
+  options: AppOptions = {},
+  kind: StoreKind = projectStoreKind(),
+): Promise<TestApp> {
+  const db = await kind.create();
+  const store = db.store;
   const clock = new VirtualClock(TEST_NOW);
   const demo = await seedDemo(store, clock.now());
   const app = await buildApp(
@@ -47,7 +49,7 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
     store,
     clock,
     demo,
-    dir,
+    location: db.location,
     as,
     inject: async (login, opts) => {
       const headers = {
@@ -58,8 +60,7 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
     },
     close: async () => {
       await app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await db.destroy();
     },
   };
 }

@@ -148,7 +148,7 @@ export function listEntries(store: Store, userId: number | null, from: number, t
     `SELECT e.*, u.name AS user_name, r.number AS ro_number,
             (SELECT COUNT(*) FROM clock_corrections c WHERE c.entry_id = e.id) AS corrections
      FROM clock_entries e JOIN users u ON u.id = e.user_id LEFT JOIN repair_orders r ON r.id = e.ro_id
-     WHERE (? IS NULL OR e.user_id = ?) AND e.start_at < ? AND (e.end_at IS NULL OR e.end_at >= ?)
+     WHERE (CAST(? AS BIGINT) IS NULL OR e.user_id = ?) AND e.start_at < ? AND (e.end_at IS NULL OR e.end_at >= ?)
      ORDER BY e.start_at DESC`,
     [userId, userId, to, from],
   );

@@ -1,9 +1,6 @@
 /** Small, explicit fixtures for service tests: an empty store, a few people, a hybrid and a petrol car. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { projectStoreKind, type StoreKind } from '../test-support/stores.js';
 import { createVehicle } from './customers.js';
 import { createUser, type User } from './users.js';
 
@@ -18,9 +15,9 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function fixture(): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-svc-'));
-  const store = await openSqliteStore(join(dir, 'db.sqlite'));
+export async function fixture(kind: StoreKind = projectStoreKind()): Promise<Fixture> {
+  const db = await kind.create();
+  const store = db.store;
   const mk = (login: string, role: string) =>
     createUser(store, { login, name: login.toUpperCase(), role, password: 'password1' }, T0);
   const users = {
@@ -44,9 +41,6 @@ export async function fixture(): Promise<Fixture> {
     users,
     hybrid,
     petrol,
-    close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => db.destroy(),
   };
 }

@@ -62,7 +62,7 @@ export async function computeKpis(
 
   const entries = await db.all<EntryRow>(
     `SELECT user_id, kind, ro_id, start_at, end_at FROM clock_entries
-     WHERE start_at < ? AND (end_at IS NULL OR end_at > ?) AND (? IS NULL OR user_id = ?)`,
+     WHERE start_at < ? AND (end_at IS NULL OR end_at > ?) AND (CAST(? AS BIGINT) IS NULL OR user_id = ?)`,
     [to, from, userId, userId],
   );
   // Sold time is shared over everyone's operation time on an order, whenever it was clocked.
@@ -126,7 +126,7 @@ export async function computeKpis(
   // Orders delivered in the period (by this person when filtered), and their comebacks.
   const delivered = await db.all<{ id: number }>(
     `SELECT DISTINCT r.id FROM repair_orders r JOIN ro_events e ON e.ro_id = r.id
-     WHERE e.to_state = 'delivered' AND e.from_state <> 'delivered' AND e.at >= ? AND e.at < ? AND (? IS NULL OR r.assigned_to = ?)`,
+     WHERE e.to_state = 'delivered' AND e.from_state <> 'delivered' AND e.at >= ? AND e.at < ? AND (CAST(? AS BIGINT) IS NULL OR r.assigned_to = ?)`,
     [from, to, userId, userId],
   );
   let comebacks = 0;
@@ -136,7 +136,7 @@ export async function computeKpis(
   // Stays in each state: consecutive state-changing events of an order.
   const events = await db.all<{ ro_id: number; from_state: State | null; to_state: State; at: number }>(
     `SELECT e.ro_id, e.from_state, e.to_state, e.at FROM ro_events e JOIN repair_orders r ON r.id = e.ro_id
-     WHERE (e.from_state IS NULL OR e.from_state <> e.to_state) AND (? IS NULL OR r.assigned_to = ?)
+     WHERE (e.from_state IS NULL OR e.from_state <> e.to_state) AND (CAST(? AS BIGINT) IS NULL OR r.assigned_to = ?)
      ORDER BY e.ro_id, e.at, e.id`,
     [userId, userId],
   );

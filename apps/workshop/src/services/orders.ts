@@ -1,4 +1,5 @@
 import type { Db, Store } from '../store/store.js';
+import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
 import { AssignmentRefused, ConflictError, NotFoundError, ValidationError } from './errors.js';
@@ -147,10 +148,8 @@ export async function createOrder(
     );
     if (!vehicle) throw new NotFoundError({ fr: 'Véhicule', en: 'Vehicle' }, input.vehicleId);
     const year = new Date(now).getUTCFullYear();
-    const count = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM repair_orders WHERE number LIKE ?', [
-      `OR-${year}-%`,
-    ]);
-    const number = `OR-${year}-${String((count?.n ?? 0) + 1).padStart(5, '0')}`;
+    const seq = await nextInSequence(tx, `repair_order:${year}`);
+    const number = `OR-${year}-${String(seq).padStart(5, '0')}`;
     const ro = await tx.get<RepairOrder>(
       `INSERT INTO repair_orders (number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,

@@ -1,5 +1,5 @@
 import sqlite3 from 'sqlite3';
-import { migrations as defaultMigrations, type Migration } from './migrations.js';
+import { migrations as defaultMigrations, type Migration, migrationSql } from './migrations.js';
 import { type Db, type RunResult, type SqlValue, type Store, StoreError } from './store.js';
 
 type Conn = sqlite3.Database;
@@ -116,7 +116,7 @@ export class SqliteStore implements Store {
     for (const m of [...list].sort((a, b) => a.version - b.version)) {
       if (m.version <= current) continue;
       await this.transaction(async (tx) => {
-        for (const sql of m.sql) await tx.run(sql);
+        for (const sql of migrationSql(m, 'sqlite')) await tx.run(sql);
         await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
           m.version,
           m.name,

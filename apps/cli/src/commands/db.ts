@@ -1,16 +1,20 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSqliteStore } from '@atelier/workshop';
+import { isPostgresUrl, openStore, redact } from '@atelier/workshop';
 import { type Command, UsageError } from '../context.js';
 
 const USAGE = {
-  fr: `Usage : atelier db backup [--db FICHIER] DESTINATION
-  Copie à chaud (API de sauvegarde SQLite) : le serveur peut continuer à écrire pendant la copie.
-  atelier db check [--db FICHIER]   vérifie l'intégrité (PRAGMA integrity_check, clés étrangères)`,
-  en: `Usage: atelier db backup [--db FILE] DESTINATION
-  Online copy (SQLite backup API): the server may keep writing during the copy.
-  atelier db check [--db FILE]   checks integrity (PRAGMA integrity_check, foreign keys)`,
+  fr: `Usage : atelier db backup [--db FICHIER|URL] DESTINATION
+  Copie à chaud : le serveur peut continuer à écrire pendant la copie (SQLite : API de sauvegarde,
+  copie vérifiée ; PostgreSQL postgres://… : pg_dump au format custom, relu par pg_restore --list).
+  atelier db check [--db FICHIER|URL]   vérifie l'intégrité (SQLite : PRAGMA integrity_check et clés
+  étrangères ; PostgreSQL : contraintes validées, clés étrangères, index et pages avec amcheck)`,
+  en: `Usage: atelier db backup [--db FILE|URL] DESTINATION
+  Online copy: the server may keep writing during the copy (SQLite: backup API, copy checked;
+  PostgreSQL postgres://…: pg_dump custom format, read back by pg_restore --list).
+  atelier db check [--db FILE|URL]   checks integrity (SQLite: PRAGMA integrity_check and foreign
+  keys; PostgreSQL: constraints validated, foreign keys, indexes and pages with amcheck)`,
 };
 
 export const dbCommand: Command = {
@@ -35,8 +39,10 @@ export const dbCommand: Command = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return values.help ? 0 : 2;
     }
-    const file = resolve(ctx.cwd, values.db ?? 'atelier.sqlite');
-    if (!existsSync(file))
+    const location = values.db ?? 'atelier.sqlite';
+    const pg = isPostgresUrl(location);
+    const file = pg ? location : resolve(ctx.cwd, location);
+    if (!pg && !existsSync(file))
       throw new UsageError(
         ctx.lang === 'fr' ? `base introuvable : ${file}` : `database not found: ${file}`,
         USAGE[ctx.lang],
@@ -54,13 +60,22 @@ export const dbCommand: Command = {
             ? `la destination existe déjà : ${target}`
             : `destination already exists: ${target}`,
         );
-      const store = await openSqliteStore(file);
+      const store = await openStore(file);
       try {
         await store.backup(target);
       } finally {
         await store.close();
       }
-      const copy = await openSqliteStore(target);
+      if (pg) {
+        // pg_dump's archive was read back by pg_restore --list: restoring it is pg_restore's job.
+        ctx.stdout.write(
+          ctx.lang === 'fr'
+            ? `Sauvegarde de ${redact(file)} écrite et relue : ${target} (restauration : pg_restore --dbname=URL ${target})\n`
+            : `Backup of ${redact(file)} written and read back: ${target} (restore: pg_restore --dbname=URL ${target})\n`,
+        );
+        return 0;
+      }
+      const copy = await openStore(target);
       try {
         const problems = await copy.integrityCheck();
         if (problems.length) {
@@ -78,7 +93,7 @@ export const dbCommand: Command = {
       return 0;
     }
     if (sub === 'check') {
-      const store = await openSqliteStore(file);
+      const store = await openStore(file);
       try {
         const problems = await store.integrityCheck();
         ctx.stdout.write(problems.length ? `${problems.join('\n')}\n` : 'ok\n');

@@ -3,15 +3,17 @@ import { DEMO_PASSWORD, startServer } from '@atelier/workshop';
 import { type Command, UsageError } from '../context.js';
 
 const USAGE = {
-  fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER] [--demo]
+  fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER|URL] [--demo]
   --port   port HTTP (8080 par défaut)
   --host   adresse d'écoute (127.0.0.1 par défaut ; 0.0.0.0 pour les tablettes de l'atelier)
-  --db     base SQLite (atelier.sqlite par défaut ; avec --demo seul, une base temporaire)
+  --db     base SQLite (atelier.sqlite par défaut ; avec --demo seul, une base temporaire), ou
+           postgres://utilisateur@hôte/base : la base PostgreSQL d'un groupe, partagée par plusieurs processus
   --demo   données de démonstration si la base est vide`,
-  en: `Usage: atelier serve [--port N] [--host ADDRESS] [--db FILE] [--demo]
+  en: `Usage: atelier serve [--port N] [--host ADDRESS] [--db FILE|URL] [--demo]
   --port   HTTP port (8080 by default)
   --host   listen address (127.0.0.1 by default; 0.0.0.0 for the workshop's tablets)
-  --db     SQLite database (atelier.sqlite by default; with --demo alone, a temporary one)
+  --db     SQLite database (atelier.sqlite by default; with --demo alone, a temporary one), or
+           postgres://user@host/db: a dealer group's PostgreSQL database, shared by several processes
   --demo   demonstration data when the database is empty`,
 };
 

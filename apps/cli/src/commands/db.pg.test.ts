@@ -1,0 +1,109 @@
+/** `atelier db` and `atelier serve` on a PostgreSQL URL (the run's private server). */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { findPgProgram, openPostgresStore, startServer } from '@atelier/workshop';
+import { createPgDatabase } from '@atelier/workshop/test-stores';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../context.js';
+import { dbCommand } from './db.js';
+import { serveCommand } from './serve.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-db-pg-'));
+const drops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const d of drops) await d();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function ctx(signal = new AbortController().signal) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const c: CliContext = { stdout, stderr, lang: 'en', cwd: dir, signal, stderrIsTTY: false };
+  return { c, out: () => out, err: () => err };
+}
+
+async function database() {
+  const db = await createPgDatabase();
+  drops.push(db.drop);
+  return db.url;
+}
+
+describe('atelier db on PostgreSQL', () => {
+  it('checks a sound database, and names a broken foreign key', async () => {
+    const url = await database();
+    const ok = ctx();
+    expect(await dbCommand.run(['check', '--db', url], ok.c)).toBe(0);
+    expect(ok.out()).toBe('ok\n');
+    const store = await openPostgresStore(url);
+    // A row pointing at nothing, written past the constraint as a faulty restore would leave it.
+    await store.transaction(async (tx) => {
+      await tx.run('SET CONSTRAINTS ALL DEFERRED');
+      await tx.run("SET LOCAL session_replication_role = 'replica'");
+      await tx.run("INSERT INTO odometer_readings (vehicle_id, km, read_at, source) VALUES (999, 1, 1, 'x')");
+    });
+    await store.close();
+    const bad = ctx();
+    expect(await dbCommand.run(['check', '--db', url], bad.c)).toBe(1);
+    expect(bad.out()).toMatch(/odometer_readings\.vehicle_id point at no vehicles/);
+  });
+
+  it('backs up a live database with pg_dump, and the archive restores with every row', async () => {
+    const url = await database();
+    const store = await openPostgresStore(url);
+    for (let i = 0; i < 50; i++)
+      await store.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 1, 1)', [
+        `c${i}`,
+      ]);
+    const c = ctx();
+    expect(await dbCommand.run(['backup', '--db', url, 'group.dump'], c.c)).toBe(0);
+    expect(c.out()).toContain('written and read back');
+    await store.close();
+    const target = await database();
+    const copy = await openPostgresStore(target);
+    await copy.run('TRUNCATE schema_migrations');
+    await copy.close();
+    execFileSync(findPgProgram('pg_restore')!, [
+      '--data-only',
+      `--dbname=${target}`,
+      join(dir, 'group.dump'),
+    ]);
+    const restored = await openPostgresStore(target);
+    expect((await restored.get<{ n: number }>('SELECT COUNT(*) AS n FROM customers'))?.n).toBe(50);
+    await restored.close();
+  });
+});
+
+describe('atelier serve --db postgres://…', () => {
+  it('serves from the URL, with the password hidden from what it prints', async () => {
+    const url = (await database()).replace('atelier@', 'atelier:s3cret@');
+    const stop = new AbortController();
+    const { c, out, err } = ctx(stop.signal);
+    const running = serveCommand.run(['--port', '0', '--db', url], c);
+    for (let i = 0; i < 200 && !/listening on/.test(out()); i++) await new Promise((r) => setTimeout(r, 50));
+    const [, http] = /listening on (http:\/\/[\d.:]+)/.exec(out())!;
+    expect(await (await fetch(`${http}/healthz`)).json()).toMatchObject({ ok: true });
+    expect(out()).toContain('atelier:***@');
+    expect(out() + err()).not.toContain('s3cret');
+    expect(err()).toMatch(/First administrator account created: admin \//);
+    stop.abort();
+    expect(await running).toBe(0);
+  });
+
+  it('creates one first admin when processes start together on an empty group database', async () => {
+    const url = await database();
+    const told: string[] = [];
+    const servers = await Promise.all(
+      [1, 2, 3].map(() => startServer({ db: url, port: 0, onFirstAdmin: (login) => told.push(login) })),
+    );
+    expect(told).toEqual(['admin']);
+    expect((await servers[0]!.store.all('SELECT id FROM users')).length).toBe(1);
+    for (const s of servers) await s.close();
+  });
+});

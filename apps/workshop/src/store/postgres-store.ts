@@ -4,7 +4,14 @@ import pg from 'pg';
 import { migrations as defaultMigrations, type Migration, migrationSql } from './migrations.js';
 import { findPgProgram } from './pg-tools.js';
 import { toDollarParams } from './placeholders.js';
-import { type Db, type RunResult, type SqlValue, type Store, StoreError } from './store.js';
+import {
+  type Db,
+  type RunResult,
+  type SqlValue,
+  type Store,
+  type StoreChannels,
+  StoreError,
+} from './store.js';
 
 const run = promisify(execFile);
 
@@ -34,7 +41,12 @@ const TYPES = {
 /** SQLSTATEs after which a transaction is worth running again from the start. */
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK = '40P01';
-const RETRIES = 12;
+/**
+ * Attempts before a serialization failure reaches the caller. Small tables are read by sequential
+ * scans, which PostgreSQL's serializable isolation must lock whole: unrelated transactions on them
+ * then conflict too, and a busy moment needs several attempts.
+ */
+const RETRIES = 25;
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -78,7 +90,7 @@ export type ChannelListener = (payload: string) => void;
  * whatever the number of processes. Migrations are taken under an advisory lock, so processes
  * starting together apply each one once.
  */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, StoreChannels {
   readonly dialect = 'postgres' as const;
   private readonly db: Db;
   private closed = false;
@@ -179,8 +191,9 @@ export class PostgresStore implements Store {
         }
         const code = err instanceof StoreError || err instanceof pg.DatabaseError ? err.code : undefined;
         if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < RETRIES) {
-          // Another transaction won the race: run this one again on what it committed.
-          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          // Another transaction won the race: run this one again on what it committed, after a
+          // random pause that grows with each attempt (so the contenders spread out).
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 2 ** attempt)));
           continue;
         }
         throw err instanceof pg.DatabaseError ? wrap(err, 'COMMIT') : err;

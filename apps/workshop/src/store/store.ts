@@ -28,6 +28,21 @@ export interface Store extends Db {
   close(): Promise<void>;
 }
 
+/**
+ * Messages between the processes that share one database (PostgreSQL LISTEN/NOTIFY). A SQLite
+ * store is one process's file and has none: there, every browser is on the process that publishes.
+ */
+export interface StoreChannels {
+  /** Calls `fn` with every payload sent on `channel` by any process, this one included. */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Sends `payload` (at most 8000 bytes) to every listener of `channel`. */
+  notify(channel: string, payload: string): Promise<void>;
+}
+
+export const hasChannels = (s: Store): s is Store & StoreChannels =>
+  typeof (s as Partial<StoreChannels>).listen === 'function' &&
+  typeof (s as Partial<StoreChannels>).notify === 'function';
+
 /** A statement the store refused, with the SQL it was running (never the parameters: they may be personal data). */
 export class StoreError extends Error {
   override name = 'StoreError';

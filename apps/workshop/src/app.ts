@@ -18,6 +18,7 @@ import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
 import { peoplePlugin } from './plugins/people.js';
 import { reportsPlugin } from './plugins/reports.js';
+import { sitesPlugin } from './plugins/sites.js';
 import { systemPlugin } from './plugins/system.js';
 import { trainingPlugin } from './plugins/training.js';
 import type { RuntimeOptions } from './services/live.js';
@@ -58,6 +59,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   diagnosticsApiPlugin,
   trainingPlugin,
   reportsPlugin,
+  sitesPlugin,
 ];
 
 export async function buildApp(

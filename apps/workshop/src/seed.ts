@@ -1,5 +1,5 @@
 import { createCustomer, createVehicle } from './services/customers.js';
-import type { State } from './services/domain.js';
+import type { SiteRole, State } from './services/domain.js';
 import { grantHabilitation, isoDate } from './services/habilitations.js';
 import {
   addLine,
@@ -11,7 +11,7 @@ import {
   transitionOrder,
 } from './services/orders.js';
 import { seedTraining } from './services/training-seed.js';
-import { createUser, type User } from './services/users.js';
+import { createUser, getUser, setGroupRole, type User } from './services/users.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -45,15 +45,27 @@ const PATH: State[] = [
   'delivered',
 ];
 
-export async function seedDemo(store: Store, now: number): Promise<DemoData> {
-  const existing = await store.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+export interface DemoOptions {
+  /** The site the demo workshop is (1, the first site, by default); it must have no member yet. */
+  site?: number;
+  /** Appended to every login (`chef.lyon`) for a second demo site: logins are unique in a group. */
+  loginSuffix?: string;
+}
+
+export async function seedDemo(store: Store, now: number, options: DemoOptions = {}): Promise<DemoData> {
+  const site = options.site ?? 1;
+  const suffix = options.loginSuffix ? `.${options.loginSuffix}` : '';
+  const existing = await store.get<{ n: number }>(
+    'SELECT COUNT(*) AS n FROM site_members WHERE site_id = ?',
+    [site],
+  );
   if (existing && existing.n > 0)
-    throw new Error('seedDemo: the database already has users; demo data goes into an empty store');
+    throw new Error('seedDemo: the site already has people; demo data goes into an empty site');
   const today0 = Date.parse(`${isoDate(now)}T00:00:00Z`);
   const start = today0 - 20 * DAY;
   const day = (n: number) => start + n * DAY;
 
-  const people: [string, string, User['role']][] = [
+  const people: [string, string, SiteRole][] = [
     ['admin', 'Alice Admin', 'admin'],
     ['chef', 'Sophie Martin', 'manager'],
     ['formateur', 'Claire Dubois', 'instructor'],
@@ -65,7 +77,26 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   ];
   const users: Record<string, User> = {};
   for (const [login, name, role] of people)
-    users[login] = await createUser(store, { login, name, role, password: DEMO_PASSWORD }, start - 30 * DAY);
+    users[login] = await createUser(
+      store,
+      { login: `${login}${suffix}`, name, role, password: DEMO_PASSWORD },
+      start - 30 * DAY,
+      site,
+    );
+  if (site === 1) {
+    // The first site's administrator runs the group; the after-sales director sees every site.
+    await setGroupRole(store, users.admin!.id, 'admin');
+    users.admin = await getUser(store, users.admin!.id, site);
+    const director = await createUser(
+      store,
+      { login: `directeur${suffix}`, name: 'Hélène Garnier', role: 'manager', password: DEMO_PASSWORD },
+      start - 30 * DAY,
+      site,
+    );
+    await store.run('DELETE FROM site_members WHERE user_id = ?', [director.id]);
+    await setGroupRole(store, director.id, 'director');
+    users.directeur = await getUser(store, director.id, site);
+  }
 
   const renewalYears = 3;
   const hab = (login: string, symbol: string, issuedOn: string) =>
@@ -92,7 +123,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     ['Nadia Benali', '07 11 22 33 44', ''],
     ['Pierre Fontaine', '06 55 44 33 22', 'p.fontaine@example.fr'],
   ])
-    customers.push(await createCustomer(store, { name: name!, phone, email }, start - 10 * DAY));
+    customers.push(await createCustomer(store, site, { name: name!, phone, email }, start - 10 * DAY));
 
   const vehiclesIn: { vin: string; plate: string; model: string; energy: string; km: number; c: number }[] = [
     { vin: 'VF1RJA001L5432101', plate: 'FG-123-HJ', model: 'Clio V', energy: 'petrol', km: 42_150, c: 0 },
@@ -116,6 +147,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       (
         await createVehicle(
           store,
+          site,
           {
             vin: v.vin,
             plate: v.plate,
@@ -296,6 +328,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     const tech = users[p.tech]!;
     const ro = await createOrder(
       store,
+      site,
       { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, hvRequirement: p.hv ?? null },
       manager,
       t,
@@ -313,12 +346,13 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
         kms[p.v]! += 300 + i * 50;
         await receiveVehicle(
           store,
+          site,
           ro.id,
           { complaint: p.complaint, odometerKm: kms[p.v]!, condition: 'RAS, carburant 1/2' },
           manager,
           t,
         );
-        await assignOrder(store, ro.id, tech.id, manager, t);
+        await assignOrder(store, site, ro.id, tech.id, manager, t);
       } else if (to === 'approved') {
         const lines = await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ? ORDER BY id', [
           ro.id,
@@ -327,6 +361,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
         const approved = i % 3 === 0 && lines.length > 1 ? lines.slice(0, -1) : lines;
         await approveQuote(
           store,
+          site,
           ro.id,
           { approvedLineIds: approved.map((l) => l.id), followupOn: isoDate(now + 30 * DAY) },
           manager,
@@ -335,22 +370,22 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       } else {
         if (to === 'quote' || to === 'awaiting_approval') {
           if (to === 'quote') {
-            await addLine(store, ro.id, {
+            await addLine(store, site, ro.id, {
               kind: 'labour',
               description: 'Diagnostic et contrôle',
               soldHours: 1,
             });
-            await addLine(store, ro.id, {
+            await addLine(store, site, ro.id, {
               kind: 'labour',
               description: 'Remplacement / réparation',
               soldHours: 2.5 + (i % 3) * 0.5,
             });
-            await addLine(store, ro.id, {
+            await addLine(store, site, ro.id, {
               kind: 'part',
               description: 'Pièces et ingrédients',
               priceCents: 8900 + i * 1000,
             });
-            await addLine(store, ro.id, {
+            await addLine(store, site, ro.id, {
               kind: 'labour',
               description: 'Travaux conseillés (non urgents)',
               soldHours: 1.2,
@@ -359,6 +394,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
         }
         await transitionOrder(
           store,
+          site,
           ro.id,
           to,
           to === 'quote' || to === 'diagnosis' || to === 'repair' ? tech : manager,
@@ -368,7 +404,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     }
     if (p.target === 'waiting_parts') {
       advance(1);
-      await transitionOrder(store, ro.id, 'waiting_parts', tech, t, 'fournisseur : J+2');
+      await transitionOrder(store, site, ro.id, 'waiting_parts', tech, t, 'fournisseur : J+2');
     }
   }
   // Routine jobs (service, tyres, brakes): one afternoon per mechanic and working day, delivered the same day.
@@ -395,6 +431,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       };
       const ro = await createOrder(
         store,
+        site,
         { vehicleId: vehicleIds[v]!, complaint: routine[n % routine.length]! },
         manager,
         t,
@@ -402,20 +439,21 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       kms[v]! += 40;
       await receiveVehicle(
         store,
+        site,
         ro.id,
         { complaint: routine[n % routine.length]!, odometerKm: kms[v]!, condition: 'RAS' },
         manager,
         step(5 * 60_000),
       );
-      await assignOrder(store, ro.id, tech.id, manager, t);
-      await transitionOrder(store, ro.id, 'diagnosis', tech, step(5 * 60_000));
+      await assignOrder(store, site, ro.id, tech.id, manager, t);
+      await transitionOrder(store, site, ro.id, 'diagnosis', tech, step(5 * 60_000));
       const sold = 2.5 + (n % 4) * 0.25;
-      await addLine(store, ro.id, {
+      await addLine(store, site, ro.id, {
         kind: 'labour',
         description: routine[n % routine.length]!,
         soldHours: sold,
       });
-      await addLine(store, ro.id, {
+      await addLine(store, site, ro.id, {
         kind: 'part',
         description: 'Pièces',
         priceCents: 12000 + (n % 7) * 1500,
@@ -423,25 +461,26 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       const diagEnd = t + (0.2 + (n % 3) * 0.1) * HOUR;
       clocked.push({ user: tech.id, ro: ro.id, from: t, to: diagEnd });
       t = diagEnd;
-      await transitionOrder(store, ro.id, 'quote', tech, t);
-      await transitionOrder(store, ro.id, 'awaiting_approval', manager, step(5 * 60_000));
+      await transitionOrder(store, site, ro.id, 'quote', tech, t);
+      await transitionOrder(store, site, ro.id, 'awaiting_approval', manager, step(5 * 60_000));
       const lineIds = (
         await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ?', [ro.id])
       ).map((l) => l.id);
-      await approveQuote(store, ro.id, { approvedLineIds: lineIds }, manager, step(10 * 60_000));
-      await transitionOrder(store, ro.id, 'repair', manager, step(5 * 60_000));
+      await approveQuote(store, site, ro.id, { approvedLineIds: lineIds }, manager, step(10 * 60_000));
+      await transitionOrder(store, site, ro.id, 'repair', manager, step(5 * 60_000));
       // Apprentices take longer than the sold time, experienced technicians a little less.
       const worked = sold * (users[login]!.role === 'apprentice' ? 1.25 : 0.92) * HOUR;
       clocked.push({ user: tech.id, ro: ro.id, from: t, to: t + worked });
-      await transitionOrder(store, ro.id, 'quality_control', tech, step(worked));
-      await transitionOrder(store, ro.id, 'ready', manager, step(10 * 60_000));
-      await transitionOrder(store, ro.id, 'delivered', manager, step(30 * 60_000));
+      await transitionOrder(store, site, ro.id, 'quality_control', tech, step(worked));
+      await transitionOrder(store, site, ro.id, 'ready', manager, step(10 * 60_000));
+      await transitionOrder(store, site, ro.id, 'delivered', manager, step(30 * 60_000));
     }
   }
 
   // A comeback on the diesel, opened two days after delivery.
   const cb = await openComeback(
     store,
+    site,
     orderIds.d2!,
     'Le voyant moteur est revenu.',
     manager,

@@ -8,7 +8,7 @@ import { seedDemo } from './seed.js';
 import { applyRetention } from './services/customers.js';
 import { purgeExpiredSessions } from './services/sessions.js';
 import { getSettings } from './services/settings.js';
-import { createUser } from './services/users.js';
+import { createUser, setGroupRole } from './services/users.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import { redact } from './store/postgres-store.js';
 import type { Store } from './store/store.js';
@@ -53,11 +53,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         // on one new PostgreSQL database, one creates the account and the others find it.
         const created = await store.transaction(async (tx) => {
           if ((await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM users'))?.n) return false;
-          await createUser(
+          // The first account administers the group (it can add sites and people to them).
+          const admin = await createUser(
             tx,
             { login: 'admin', name: 'Administrateur', role: 'admin', password },
             clock.now(),
+            1,
           );
+          await setGroupRole(tx, admin.id, 'admin');
           return true;
         });
         if (created) options.onFirstAdmin?.('admin', password);

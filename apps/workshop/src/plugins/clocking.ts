@@ -48,6 +48,7 @@ const entrySchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'integer' },
+    site_id: { type: 'integer' },
     user_id: { type: 'integer' },
     user_name: { type: 'string' },
     kind: { type: 'string' },
@@ -98,8 +99,14 @@ async function clocking(scope: FastifyInstance): Promise<void> {
       const now = clock.now();
       const status = await clockStatus(store, user.id);
       const isManager = MANAGERS.includes(user.role);
-      const entries = await listEntries(store, isManager ? null : user.id, now - 7 * DAY, now + 1);
-      const myOrders = await ordersToClockOn(store, user.id, isManager);
+      const entries = await listEntries(
+        store,
+        req.user!.site_id,
+        isManager ? null : user.id,
+        now - 7 * DAY,
+        now + 1,
+      );
+      const myOrders = await ordersToClockOn(store, req.user!.site_id, user.id, isManager);
       const kindLabel = (e: { kind: string; code: string | null; ro_number: string | null }) =>
         e.kind === 'attendance'
           ? T(req, { fr: 'Présence', en: 'Attendance' })
@@ -176,7 +183,7 @@ ${
         response: answer === 'status' ? statusSchema : okSchema,
       },
     });
-  action('in', (req) => clockIn(store, me(req).id, clock.now()), 'status');
+  action('in', (req) => clockIn(store, req.user!.site_id, me(req).id, clock.now()), 'status');
   action('out', (req) => clockOut(store, me(req).id, clock.now()), 'ok');
   action('stop', (req) => stopActivity(store, me(req).id, clock.now()), 'ok');
   twin(app, 'POST', {
@@ -184,7 +191,7 @@ ${
     tags: ['clocking'],
     schema: { body: startBody },
     handler: async (req) => {
-      await startActivity(store, me(req), req.body, clock.now());
+      await startActivity(store, req.user!.site_id, me(req), req.body, clock.now());
       return status(req);
     },
     page: { url: '/clock/start', redirect: back },
@@ -202,7 +209,14 @@ ${
         startAt === null ? 'startAt' : 'endAt',
       );
     }
-    return correctEntry(store, req.params.id, { startAt, endAt, reason: b.reason }, me(req).id, clock.now());
+    return correctEntry(
+      store,
+      req.user!.site_id,
+      req.params.id,
+      { startAt, endAt, reason: b.reason },
+      me(req).id,
+      clock.now(),
+    );
   };
   twin(app, 'POST', {
     access: MANAGERS,
@@ -238,7 +252,7 @@ ${
       const now = clock.now();
       // Only managers read other people's time.
       const userId = MANAGERS.includes(me(req).role) ? (q.userId ?? null) : me(req).id;
-      return listEntries(store, userId, q.from ?? now - 7 * DAY, q.to ?? now + 1);
+      return listEntries(store, req.user!.site_id, userId, q.from ?? now - 7 * DAY, q.to ?? now + 1);
     },
   });
   app.get('/api/clock/entries/:id/corrections', {
@@ -265,7 +279,7 @@ ${
         ...apiErrors,
       },
     },
-    handler: async (req) => listCorrections(store, req.params.id),
+    handler: async (req) => listCorrections(store, req.user!.site_id, req.params.id),
   });
 }
 

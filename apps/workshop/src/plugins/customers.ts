@@ -93,7 +93,7 @@ async function customers(scope: FastifyInstance): Promise<void> {
     access: FRONT_DESK,
     tags: ['customers'],
     schema: {},
-    handler: async () => listCustomers(store),
+    handler: async (req) => listCustomers(store, req.user!.site_id),
     page: {
       url: '/customers',
       render: (list, req, reply) => {
@@ -114,7 +114,7 @@ async function customers(scope: FastifyInstance): Promise<void> {
     access: FRONT_DESK,
     tags: ['customers'],
     schema: { body: customerBody },
-    handler: async (req) => createCustomer(store, req.body, clock.now()),
+    handler: async (req) => createCustomer(store, req.user!.site_id, req.body, clock.now()),
     page: { url: '/customers', redirect: (c) => `/customers/${c.id}` },
     api: { url: '/api/customers', status: 201, response: customerSchema },
   });
@@ -122,8 +122,8 @@ async function customers(scope: FastifyInstance): Promise<void> {
     config: { access: FRONT_DESK },
     schema: { tags: ['customers'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const c = await getCustomer(store, req.params.id);
-      const data = await exportCustomer(store, c.id);
+      const c = await getCustomer(store, req.user!.site_id, req.params.id);
+      const data = await exportCustomer(store, req.user!.site_id, c.id);
       const vehicles = data.vehicles as { id: number; plate: string; vin: string; maker: string }[];
       const orders = data.repairOrders as { id: number; number: string; state: State }[];
       const isManager = MANAGERS.includes(req.user!.role);
@@ -148,7 +148,7 @@ ${
     tags: ['customers'],
     schema: { params: idParams, body: csrfOnly },
     handler: async (req) => {
-      await eraseCustomer(store, req.params.id, req.user!.id, clock.now());
+      await eraseCustomer(store, req.user!.site_id, req.params.id, req.user!.id, clock.now());
       return { ok: true };
     },
     page: { url: '/customers/:id/erase', redirect: (_ok, req) => `/customers/${req.params.id}` },
@@ -164,7 +164,7 @@ ${
     },
     handler: async (req, reply) => {
       const { id } = req.params;
-      const data = await exportCustomer(store, id);
+      const data = await exportCustomer(store, req.user!.site_id, id);
       return reply.header('content-disposition', `attachment; filename="customer-${id}.json"`).send(data);
     },
   });
@@ -173,11 +173,13 @@ ${
     access: STAFF,
     tags: ['vehicles'],
     schema: {},
-    handler: async () => listVehicles(store),
+    handler: async (req) => listVehicles(store, req.user!.site_id),
     page: {
       url: '/vehicles',
       render: async (list, req, reply) => {
-        const customers = FRONT_DESK.includes(req.user!.role) ? await listCustomers(store) : null;
+        const customers = FRONT_DESK.includes(req.user!.role)
+          ? await listCustomers(store, req.user!.site_id)
+          : null;
         const body = html`<table><thead><tr><th>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</th><th>VIN</th><th>${T(req, { fr: 'Marque', en: 'Maker' })}</th><th>${T(req, { fr: 'Modèle', en: 'Model' })}</th><th>${T(req, { fr: 'Année', en: 'Year' })}</th><th>${T(req, { fr: 'Énergie', en: 'Energy' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th></tr></thead>
 <tbody>${list.map((v) => html`<tr><td><a href="/vehicles/${v.id}">${v.plate || '—'}</a></td><td><code>${v.vin}</code></td><td>${v.maker}</td><td>${v.model}</td><td>${v.model_year ?? ''}</td><td>${T(req, ENERGY_LABEL[v.energy])}</td><td>${v.customer_name ?? ''}</td></tr>`)}</tbody></table>
 ${
@@ -202,7 +204,12 @@ ${
     tags: ['vehicles'],
     schema: { body: vehicleBody },
     handler: async (req) =>
-      createVehicle(store, { ...req.body, customerId: req.body.customerId || null }, clock.now()),
+      createVehicle(
+        store,
+        req.user!.site_id,
+        { ...req.body, customerId: req.body.customerId || null },
+        clock.now(),
+      ),
     page: { url: '/vehicles', redirect: (v) => `/vehicles/${v.id}` },
     api: { url: '/api/vehicles', status: 201, response: vehicleSchema },
   });
@@ -211,7 +218,7 @@ ${
     tags: ['vehicles'],
     schema: { params: idParams },
     handler: async (req) => {
-      const v = await getVehicle(store, req.params.id);
+      const v = await getVehicle(store, req.user!.site_id, req.params.id);
       return { ...v, odometer: await odometerHistory(store, v.id) };
     },
     page: {
@@ -272,7 +279,7 @@ ${
     },
     handler: async (req, reply) => {
       const { id } = req.params;
-      await getVehicle(store, id);
+      await getVehicle(store, req.user!.site_id, id);
       await recordOdometer(store, id, req.body.km, clock.now(), 'manual');
       return reply.redirect(`/vehicles/${id}`, 303);
     },

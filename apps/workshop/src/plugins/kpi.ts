@@ -9,7 +9,7 @@ import { type Html, html, jsonScript } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
 
-const KPI_VIEWERS = ['technician', 'manager', 'instructor', 'admin'] as const;
+const KPI_VIEWERS = ['technician', 'manager', 'instructor', 'admin', 'director'] as const;
 const DAY = 86_400_000;
 
 const query = {
@@ -103,16 +103,19 @@ async function kpi(scope: FastifyInstance): Promise<void> {
       const p = period(req.query, now);
       // Technicians see their own figures; managers, instructors and admins anyone's.
       const userId = req.user!.role === 'technician' ? req.user!.id : req.query.userId || null;
-      return { now, p, userId, k: await computeKpis(store, p, userId, now) };
+      return { now, p, userId, k: await computeKpis(store, req.user!.site_id, p, userId, now) };
     },
     page: {
       url: '/kpi',
       render: async ({ now, p, userId, k }, req, reply) => {
-        const mechanics = await listMechanics(store);
+        const mechanics = await listMechanics(store, req.user!.site_id);
         const perTech =
           userId === null
             ? await Promise.all(
-                mechanics.map(async (m) => ({ m, k: await computeKpis(store, p, m.id, now) })),
+                mechanics.map(async (m) => ({
+                  m,
+                  k: await computeKpis(store, req.user!.site_id, p, m.id, now),
+                })),
               )
             : [];
         const body = html`<form method="get" action="/kpi" class="filters">

@@ -247,10 +247,11 @@ async function orders(scope: FastifyInstance): Promise<void> {
 
   // The board: the page of columns, and the cards as JSON.
   twin(app, 'GET', {
-    access: STAFF,
+    // The group's after-sales director reads any site's board (and the side-by-side view at /group).
+    access: [...STAFF, 'director'],
     tags: ['orders'],
     schema: {},
-    handler: async () => boardCards(store, clock.now()),
+    handler: async (req) => boardCards(store, req.user!.site_id, clock.now()),
     page: {
       url: '/board',
       render: async (cards, req, reply) => {
@@ -295,7 +296,7 @@ ${col.cards.map(
     config: { access: FRONT_DESK },
     schema: { tags: ['orders'], response: pageResponses },
     handler: async (req, reply) => {
-      const vehicles = await listVehicles(store);
+      const vehicles = await listVehicles(store, req.user!.site_id);
       const body = html`<form method="post" action="/orders" class="card">${csrfField(req)}
   <label>${T(req, { fr: 'Véhicule', en: 'Vehicle' })} <select name="vehicleId" required>${vehicles.map(
     (v) =>
@@ -318,7 +319,7 @@ ${col.cards.map(
     config: { access: STAFF },
     schema: { tags: ['orders'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const o = await getOrder(store, req.params.id);
+      const o = await getOrder(store, req.user!.site_id, req.params.id);
       const body = html`<div class="printable">
 <p>${stateBadge(req, o.state)} — ${formatDateTime(req.lang, clock.now())}</p>
 <dl class="facts">
@@ -346,7 +347,7 @@ ${linesTable(req, o)}
     access: FRONT_DESK,
     tags: ['orders'],
     schema: { body: createBody },
-    handler: async (req) => createOrder(store, req.body, actor(req), clock.now()),
+    handler: async (req) => createOrder(store, req.user!.site_id, req.body, actor(req), clock.now()),
     page: { url: '/orders', redirect: (ro) => toOrder(ro.id) },
     api: { url: '/api/orders', status: 201, response: orderSchema },
   });
@@ -355,7 +356,7 @@ ${linesTable(req, o)}
     access: STAFF,
     tags: ['orders'],
     schema: { params: idParams },
-    handler: async (req) => getOrder(store, req.params.id),
+    handler: async (req) => getOrder(store, req.user!.site_id, req.params.id),
     page: {
       url: '/orders/:id',
       render: async (o, req, reply) =>
@@ -364,7 +365,7 @@ ${linesTable(req, o)}
           renderPage(
             req,
             { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` },
-            orderPage(req, o, await listMechanics(store)),
+            orderPage(req, o, await listMechanics(store, req.user!.site_id)),
           ),
         ),
     },
@@ -388,17 +389,30 @@ ${linesTable(req, o)}
         return req.params.id;
       },
       page: { url: page, redirect: toOrder },
-      api: { url: api, response: orderDetailSchema, json: (id) => getOrder(store, id) },
+      api: {
+        url: api,
+        response: orderDetailSchema,
+        json: (id, req) => getOrder(store, req.user!.site_id, id),
+      },
     });
   change('/orders/:id/reception', '/api/orders/:id/reception', FRONT_DESK, receptionBody, (req) =>
-    receiveVehicle(store, req.params.id, req.body, actor(req), clock.now()),
+    receiveVehicle(store, req.user!.site_id, req.params.id, req.body, actor(req), clock.now()),
   );
   change('/orders/:id/transition', '/api/orders/:id/transitions', WORKERS, transitionBody, (req) =>
-    transitionOrder(store, req.params.id, req.body.to, actor(req), clock.now(), req.body.note),
+    transitionOrder(
+      store,
+      req.user!.site_id,
+      req.params.id,
+      req.body.to,
+      actor(req),
+      clock.now(),
+      req.body.note,
+    ),
   );
   change('/orders/:id/approval', '/api/orders/:id/approval', FRONT_DESK, approvalBody, (req) =>
     approveQuote(
       store,
+      req.user!.site_id,
       req.params.id,
       { approvedLineIds: req.body.approve, followupOn: req.body.followupOn },
       actor(req),
@@ -412,7 +426,10 @@ ${linesTable(req, o)}
     schema: { params: idParams, body: lineBody },
     handler: async (req) => {
       const b = req.body;
-      return addLine(store, req.params.id, { ...b, priceCents: Math.round(b.priceEuros * 100) });
+      return addLine(store, req.user!.site_id, req.params.id, {
+        ...b,
+        priceCents: Math.round(b.priceEuros * 100),
+      });
     },
     page: { url: '/orders/:id/lines', redirect: (_line, req) => toOrder(req.params.id) },
     api: { url: '/api/orders/:id/lines', status: 201, response: lineSchema },
@@ -423,7 +440,7 @@ ${linesTable(req, o)}
     tags: ['orders'],
     schema: { params: idParams, body: assignBody },
     handler: async (req) => {
-      await assignOrder(store, req.params.id, req.body.userId, actor(req), clock.now());
+      await assignOrder(store, req.user!.site_id, req.params.id, req.body.userId, actor(req), clock.now());
       return { ok: true };
     },
     page: { url: '/orders/:id/assign', redirect: (_ok, req) => toOrder(req.params.id) },
@@ -434,7 +451,8 @@ ${linesTable(req, o)}
     access: FRONT_DESK,
     tags: ['orders'],
     schema: { params: idParams, body: comebackBody },
-    handler: async (req) => openComeback(store, req.params.id, req.body.complaint, actor(req), clock.now()),
+    handler: async (req) =>
+      openComeback(store, req.user!.site_id, req.params.id, req.body.complaint, actor(req), clock.now()),
     page: { url: '/orders/:id/comeback', redirect: (ro) => toOrder(ro.id) },
     api: { url: '/api/orders/:id/comeback', status: 201, response: orderSchema },
   });
@@ -443,7 +461,7 @@ ${linesTable(req, o)}
     config: { access: WORKERS },
     schema: { tags: ['orders'], params: idParams, body: notesBody, response: formResponses('/orders/:id') },
     handler: async (req, reply) => {
-      await setDiagnosisNotes(store, req.params.id, req.body.notes);
+      await setDiagnosisNotes(store, req.user!.site_id, req.params.id, req.body.notes);
       return reply.redirect(toOrder(req.params.id), 303);
     },
   });
@@ -458,7 +476,7 @@ ${linesTable(req, o)}
       },
       response: { 200: { type: 'array', items: orderSchema }, ...apiErrors },
     },
-    handler: async (req) => listOrders(store, req.query.state),
+    handler: async (req) => listOrders(store, req.user!.site_id, req.query.state),
   });
   app.get('/api/deferred-work', {
     config: { access: FRONT_DESK },
@@ -479,7 +497,8 @@ ${linesTable(req, o)}
         ...apiErrors,
       },
     },
-    handler: async (req) => deferredWork(store, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
+    handler: async (req) =>
+      deferredWork(store, req.user!.site_id, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
   });
 }
 

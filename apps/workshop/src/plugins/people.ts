@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { applyRetention } from '../services/customers.js';
-import { ROLE_LABEL, ROLES } from '../services/domain.js';
+import { ROLE_LABEL, SITE_ROLES } from '../services/domain.js';
 import {
   grantHabilitationNow,
   habilitationAlerts,
@@ -27,7 +27,7 @@ const userBody = {
   properties: {
     login: { type: 'string', maxLength: 40 },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    role: { type: 'string', enum: [...ROLES] },
+    role: { type: 'string', enum: [...SITE_ROLES] },
     password: { type: 'string', minLength: 8, maxLength: 200 },
     ...csrfProp,
   },
@@ -93,7 +93,7 @@ async function people(scope: FastifyInstance): Promise<void> {
     schema: { tags: ['people'], response: pageResponses },
     handler: async (req, reply) => {
       const settings = await getSettings(store);
-      const users = await listUsers(store);
+      const users = await listUsers(store, req.user!.site_id);
       const habs = await listHabilitations(store);
       const alerts = await habilitationAlerts(store, today(), settings.habilitationAlertDays);
       const role = req.user!.role;
@@ -134,7 +134,7 @@ ${
     ? html`<form method="post" action="/people" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouvel utilisateur', en: 'New user' })}</h2>
 <label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" required maxlength="40"></label>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
-<label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
+<label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${SITE_ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
 <label>${T(req, { fr: 'Mot de passe (8 caractères min.)', en: 'Password (8 characters min.)' })} <input name="password" type="password" minlength="8" required></label>
 <button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>
 <form method="post" action="/settings" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Réglages', en: 'Settings' })}</h2>
@@ -154,7 +154,7 @@ ${
     access: ADMIN,
     tags: ['people'],
     schema: { body: userBody },
-    handler: async (req) => createUser(store, req.body, clock.now()),
+    handler: async (req) => createUser(store, req.body, clock.now(), req.user!.site_id),
     page: { url: '/people', redirect: () => '/people' },
     api: { url: '/api/users', status: 201, response: accountSchema },
   });
@@ -197,7 +197,7 @@ ${
   app.get('/api/users', {
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], response: { 200: { type: 'array', items: accountSchema }, ...apiErrors } },
-    handler: async () => listUsers(store),
+    handler: async (req) => listUsers(store, req.user!.site_id),
   });
   app.get('/api/habilitations', {
     config: { access: TEAM_VIEWERS },

@@ -30,9 +30,9 @@ async function reports(scope: FastifyInstance): Promise<void> {
     config: { access: STAFF },
     schema: { tags: ['reports'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await getDiagSession(store, req.user!.site_id, req.params.id);
       const readings = latestReadings(await readingsOf(store, s.id));
-      const order = s.ro_id ? await getOrder(store, s.ro_id) : null;
+      const order = s.ro_id ? await getOrder(store, req.user!.site_id, s.ro_id) : null;
       const guided = guidedOf(s);
       const before = readings.filter((r) => r.kind === 'dtcs' && !r.item.startsWith('after.'));
       const after = readings.filter((r) => r.kind === 'dtcs' && r.item.startsWith('after.'));
@@ -97,8 +97,8 @@ ${guided ? pathList(req, guided) : html`<p>—</p>`}
     config: { access: STAFF },
     schema: { tags: ['reports'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const o = await getOrder(store, req.params.id);
-      const sessions = await sessionsOfOrder(store, o.id);
+      const o = await getOrder(store, req.user!.site_id, req.params.id);
+      const sessions = await sessionsOfOrder(store, req.user!.site_id, o.id);
       const body = html`<p><a href="/orders/${o.id}">${o.number}</a> — ${o.vehicle.plate} ${o.vehicle.maker} ${o.vehicle.model}</p>
 <p><a href="/diagnostics?roId=${o.id}">${T(req, { fr: 'Nouvelle session de diagnostic', en: 'New diagnostic session' })}</a></p>
 ${sessions.length ? '' : html`<p class="muted">${T(req, { fr: 'Aucune session de diagnostic.', en: 'No diagnostic session.' })}</p>`}

@@ -5,6 +5,7 @@ import { decodeVinForWorkshop, normaliseVin } from './vin.js';
 
 export interface Customer {
   id: number;
+  site_id: number;
   name: string;
   phone: string;
   email: string;
@@ -15,6 +16,7 @@ export interface Customer {
 
 export interface Vehicle {
   id: number;
+  site_id: number;
   vin: string;
   plate: string;
   maker: string;
@@ -38,6 +40,7 @@ const VEHICLE = { fr: 'Véhicule', en: 'Vehicle' };
 
 export async function createCustomer(
   db: Db,
+  site: number,
   input: { name: string; phone?: string; email?: string },
   now: number,
 ): Promise<Customer> {
@@ -48,25 +51,28 @@ export async function createCustomer(
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
     throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
   const row = await db.get<Customer>(
-    'INSERT INTO customers (name, phone, email, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
-    [name, (input.phone ?? '').trim(), email, now, now],
+    'INSERT INTO customers (site_id, name, phone, email, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+    [site, name, (input.phone ?? '').trim(), email, now, now],
   );
   return row!;
 }
 
-export function listCustomers(db: Db): Promise<Customer[]> {
-  return db.all<Customer>('SELECT * FROM customers WHERE erased_at IS NULL ORDER BY name');
+export function listCustomers(db: Db, site: number): Promise<Customer[]> {
+  return db.all<Customer>('SELECT * FROM customers WHERE site_id = ? AND erased_at IS NULL ORDER BY name', [
+    site,
+  ]);
 }
 
-export async function getCustomer(db: Db, id: number): Promise<Customer> {
-  const c = await db.get<Customer>('SELECT * FROM customers WHERE id = ?', [id]);
+/** A customer of `site`: another site's customer is not found, as if it did not exist. */
+export async function getCustomer(db: Db, site: number, id: number): Promise<Customer> {
+  const c = await db.get<Customer>('SELECT * FROM customers WHERE id = ? AND site_id = ?', [id, site]);
   if (!c) throw new NotFoundError(CUSTOMER, id);
   return c;
 }
 
 /** Everything held about a customer (GDPR right of access / portability), as plain JSON. */
-export async function exportCustomer(db: Db, id: number): Promise<Record<string, unknown>> {
-  const customer = await getCustomer(db, id);
+export async function exportCustomer(db: Db, site: number, id: number): Promise<Record<string, unknown>> {
+  const customer = await getCustomer(db, site, id);
   const vehicles = await db.all<Vehicle>('SELECT * FROM vehicles WHERE customer_id = ? ORDER BY id', [id]);
   const orders = await db.all<Record<string, unknown>>(
     'SELECT id, number, state, complaint, odometer_km, condition_notes, created_at FROM repair_orders WHERE customer_id = ? ORDER BY id',
@@ -90,19 +96,21 @@ export async function exportCustomer(db: Db, id: number): Promise<Record<string,
  */
 export async function eraseCustomer(
   store: Store,
+  site: number,
   id: number,
   byUser: number | null,
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    await getCustomer(tx, id);
+    await getCustomer(tx, site, id);
     await tx.run("UPDATE customers SET name = '—', phone = '', email = '', erased_at = ? WHERE id = ?", [
       now,
       id,
     ]);
     await tx.run("UPDATE vehicles SET customer_id = NULL, plate = '' WHERE customer_id = ?", [id]);
     await tx.run('UPDATE repair_orders SET customer_id = NULL WHERE customer_id = ?', [id]);
-    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+    await tx.run('INSERT INTO audit_log (site_id, at, user_id, action, subject) VALUES (?, ?, ?, ?, ?)', [
+      site,
       now,
       byUser,
       'customer.erase',
@@ -111,20 +119,21 @@ export async function eraseCustomer(
   });
 }
 
-/** Erases every customer inactive for longer than the retention period; returns how many. */
+/** Erases every customer of every site inactive for longer than the retention period; returns how many. */
 export async function applyRetention(store: Store, retentionMonths: number, now: number): Promise<number> {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - retentionMonths);
-  const stale = await store.all<{ id: number }>(
-    'SELECT id FROM customers WHERE erased_at IS NULL AND last_activity_at < ?',
+  const stale = await store.all<{ id: number; site_id: number }>(
+    'SELECT id, site_id FROM customers WHERE erased_at IS NULL AND last_activity_at < ?',
     [cutoff.getTime()],
   );
-  for (const c of stale) await eraseCustomer(store, c.id, null, now);
+  for (const c of stale) await eraseCustomer(store, c.site_id, c.id, null, now);
   return stale.length;
 }
 
 export async function createVehicle(
   store: Store,
+  site: number,
   input: {
     vin: string;
     plate?: string;
@@ -150,19 +159,20 @@ export async function createVehicle(
       'energy',
     );
   return store.transaction(async (tx) => {
-    if (await tx.get('SELECT id FROM vehicles WHERE vin = ?', [decoded.vin]))
+    if (await tx.get('SELECT id FROM vehicles WHERE vin = ? AND site_id = ?', [decoded.vin, site]))
       throw new ValidationError(
         { fr: `le VIN ${decoded.vin} est déjà enregistré`, en: `VIN ${decoded.vin} is already registered` },
         'vin',
       );
     if (input.customerId) {
-      await getCustomer(tx, input.customerId);
+      await getCustomer(tx, site, input.customerId);
       await tx.run('UPDATE customers SET last_activity_at = ? WHERE id = ?', [now, input.customerId]);
     }
     const v = await tx.get<Vehicle>(
-      `INSERT INTO vehicles (vin, plate, maker, model, model_year, energy, customer_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO vehicles (site_id, vin, plate, maker, model, model_year, energy, customer_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
+        site,
         decoded.vin,
         (input.plate ?? '').trim().toUpperCase(),
         decoded.manufacturer ?? '',
@@ -179,15 +189,17 @@ export async function createVehicle(
   });
 }
 
-export async function getVehicle(db: Db, id: number): Promise<Vehicle> {
-  const v = await db.get<Vehicle>('SELECT * FROM vehicles WHERE id = ?', [id]);
+/** A vehicle of `site`: another site's is not found. */
+export async function getVehicle(db: Db, site: number, id: number): Promise<Vehicle> {
+  const v = await db.get<Vehicle>('SELECT * FROM vehicles WHERE id = ? AND site_id = ?', [id, site]);
   if (!v) throw new NotFoundError(VEHICLE, id);
   return v;
 }
 
-export function listVehicles(db: Db): Promise<(Vehicle & { customer_name: string | null })[]> {
+export function listVehicles(db: Db, site: number): Promise<(Vehicle & { customer_name: string | null })[]> {
   return db.all(
-    'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id',
+    'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id WHERE v.site_id = ? ORDER BY v.id',
+    [site],
   );
 }
 

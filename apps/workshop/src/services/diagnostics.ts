@@ -16,6 +16,7 @@ export type DiagState = 'new' | 'connected' | 'disconnected' | 'closed';
 
 export interface DiagSession {
   id: number;
+  site_id: number;
   ro_id: number | null;
   assignment_id: number | null;
   user_id: number;
@@ -49,7 +50,7 @@ export function canAct(user: User, s: DiagSession): boolean {
 
 /** The session `user` is about to act on: refused when it is someone else's or finished. */
 export async function sessionForAction(db: Db, id: number, user: User): Promise<DiagSession> {
-  const s = await getDiagSession(db, id);
+  const s = await getDiagSession(db, user.site_id, id);
   if (!canAct(user, s))
     throw new ConflictError({
       fr: "cette session appartient à quelqu'un d'autre",
@@ -67,7 +68,10 @@ export async function createDiagSession(
   now: number,
 ): Promise<DiagSession> {
   if (input.roId !== null) {
-    const ro = await db.get<{ state: string }>('SELECT state FROM repair_orders WHERE id = ?', [input.roId]);
+    const ro = await db.get<{ state: string }>(
+      'SELECT state FROM repair_orders WHERE id = ? AND site_id = ?',
+      [input.roId, user.site_id],
+    );
     if (!ro) throw new NotFoundError({ fr: 'Ordre de réparation', en: 'Repair order' }, input.roId);
     if (ro.state === 'delivered')
       throw new ConflictError({
@@ -76,33 +80,42 @@ export async function createDiagSession(
       });
   }
   const row = await db.get<DiagSession>(
-    `INSERT INTO diag_sessions (ro_id, assignment_id, user_id, adapter_kind, adapter_spec, state, started_at)
-     VALUES (?, ?, ?, ?, ?, 'new', ?) RETURNING *`,
-    [input.roId, input.assignmentId ?? null, user.id, input.adapter.kind, input.adapter.spec, now],
+    `INSERT INTO diag_sessions (site_id, ro_id, assignment_id, user_id, adapter_kind, adapter_spec, state, started_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'new', ?) RETURNING *`,
+    [
+      user.site_id,
+      input.roId,
+      input.assignmentId ?? null,
+      user.id,
+      input.adapter.kind,
+      input.adapter.spec,
+      now,
+    ],
   );
   return row!;
 }
 
-export async function getDiagSession(db: Db, id: number): Promise<DiagSession> {
+/** A session of `site`: another site's is not found. */
+export async function getDiagSession(db: Db, site: number, id: number): Promise<DiagSession> {
   const s = await db.get<DiagSession>(
-    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.id = ?',
-    [id],
+    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.id = ? AND d.site_id = ?',
+    [id, site],
   );
   if (!s) throw new NotFoundError(SESSION, id);
   return s;
 }
 
-export async function sessionsOfOrder(db: Db, roId: number): Promise<DiagSession[]> {
+export async function sessionsOfOrder(db: Db, site: number, roId: number): Promise<DiagSession[]> {
   return db.all<DiagSession>(
-    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.ro_id = ? ORDER BY d.id',
-    [roId],
+    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.ro_id = ? AND d.site_id = ? ORDER BY d.id',
+    [roId, site],
   );
 }
 
-export async function recentSessions(db: Db, limit = 50): Promise<DiagSession[]> {
+export async function recentSessions(db: Db, site: number, limit = 50): Promise<DiagSession[]> {
   return db.all<DiagSession>(
-    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id ORDER BY d.id DESC LIMIT ?',
-    [limit],
+    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.site_id = ? ORDER BY d.id DESC LIMIT ?',
+    [site, limit],
   );
 }
 
@@ -244,7 +257,12 @@ export async function trafficOf(db: Db, sessionId: number): Promise<{ format: st
   return { format: rows[0]?.format ?? 'elm327-transcript', text: rows.map((r) => r.chunk).join('') };
 }
 
-export async function setReference(db: Db, sessionId: number, referenceId: number | null): Promise<void> {
+export async function setReference(
+  db: Db,
+  site: number,
+  sessionId: number,
+  referenceId: number | null,
+): Promise<void> {
   if (referenceId !== null) {
     if (referenceId === sessionId)
       throw new ValidationError(
@@ -254,9 +272,13 @@ export async function setReference(db: Db, sessionId: number, referenceId: numbe
         },
         'referenceId',
       );
-    await getDiagSession(db, referenceId);
+    await getDiagSession(db, site, referenceId);
   }
-  await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ?', [referenceId, sessionId]);
+  await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ? AND site_id = ?', [
+    referenceId,
+    sessionId,
+    site,
+  ]);
 }
 
 export function guidedOf(s: DiagSession): SessionData | null {
@@ -286,11 +308,11 @@ export async function sessionOverview(db: Db, s: DiagSession): Promise<SessionOv
     recordedPids: await recordedPids(db, s.id),
     others:
       s.ro_id || s.assignment_id
-        ? (await recentSessions(db, 100)).filter((x) => x.id !== s.id && x.state !== 'new')
+        ? (await recentSessions(db, s.site_id, 100)).filter((x) => x.id !== s.id && x.state !== 'new')
         : [],
-    order: s.ro_id ? await getOrder(db, s.ro_id) : null,
+    order: s.ro_id ? await getOrder(db, s.site_id, s.ro_id) : null,
     scenario: s.assignment_id
-      ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
+      ? await getScenario(db, s.site_id, (await getAssignment(db, s.site_id, s.assignment_id)).scenario_id)
       : null,
   };
 }

@@ -34,3 +34,9 @@ export class ConflictError extends DomainError {
 export class AssignmentRefused extends ConflictError {
   override name = 'AssignmentRefused';
 }
+
+/** The person's role does not allow this here (a site administrator acting on another site). */
+export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
+  override readonly status = 403;
+}

@@ -19,7 +19,7 @@ export async function fixture(kind: StoreKind = projectStoreKind()): Promise<Fix
   const db = await kind.create();
   const store = db.store;
   const mk = (login: string, role: string) =>
-    createUser(store, { login, name: login.toUpperCase(), role, password: 'password1' }, T0);
+    createUser(store, { login, name: login.toUpperCase(), role, password: 'password1' }, T0, 1);
   const users = {
     boss: await mk('boss', 'manager'),
     tech: await mk('tech', 'technician'),
@@ -29,12 +29,13 @@ export async function fixture(kind: StoreKind = projectStoreKind()): Promise<Fix
   const hybrid = (
     await createVehicle(
       store,
+      1,
       { vin: 'VNKKTUD3X0A123457', plate: 'AA-111-AA', energy: 'hybrid', odometerKm: 1000 },
       T0,
     )
   ).id;
   const petrol = (
-    await createVehicle(store, { vin: 'VF1RJA00165432101', plate: 'BB-222-BB', energy: 'petrol' }, T0)
+    await createVehicle(store, 1, { vin: 'VF1RJA00165432101', plate: 'BB-222-BB', energy: 'petrol' }, T0)
   ).id;
   return {
     store,

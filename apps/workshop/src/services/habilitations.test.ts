@@ -93,29 +93,35 @@ describe('NF C18-550 habilitations', () => {
   });
 
   it('refuses to assign HV work on a hybrid to someone without a valid covering symbol, and says why', async () => {
-    const ro = await createOrder(f.store, { vehicleId: f.hybrid, hvRequirement: 'B1VL' }, f.users.boss, T0);
-    const err = await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
+    const ro = await createOrder(
+      f.store,
+      1,
+      { vehicleId: f.hybrid, hvRequirement: 'B1VL' },
+      f.users.boss,
+      T0,
+    );
+    const err = await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
     expect(err).toBeInstanceOf(AssignmentRefused);
     expect(err.text.fr).toContain('TECH');
     expect(err.text.fr).toContain('B1VL');
-    expect((await getOrder(f.store, ro.id)).assigned_to).toBeNull();
+    expect((await getOrder(f.store, 1, ro.id)).assigned_to).toBeNull();
     // An expired one is refused too, with the date.
     await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2022-01-10' }, 3);
-    const err2 = await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
+    const err2 = await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
     expect(err2.text.en).toContain('2025-01-10');
     // Renewed: accepted.
     await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-10' }, 3);
-    await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H);
-    expect((await getOrder(f.store, ro.id)).assignee_name).toBe('TECH');
+    await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H);
+    expect((await getOrder(f.store, 1, ro.id)).assignee_name).toBe('TECH');
   });
 
   it('asks nothing for work without HV requirement, or on a petrol car', async () => {
-    const a = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
-    await assignOrder(f.store, a.id, f.users.tech.id, f.users.boss, T0);
-    const b = await createOrder(f.store, { vehicleId: f.petrol, hvRequirement: 'B2VL' }, f.users.boss, T0);
-    await assignOrder(f.store, b.id, f.users.tech.id, f.users.boss, T0);
+    const a = await createOrder(f.store, 1, { vehicleId: f.hybrid }, f.users.boss, T0);
+    await assignOrder(f.store, 1, a.id, f.users.tech.id, f.users.boss, T0);
+    const b = await createOrder(f.store, 1, { vehicleId: f.petrol, hvRequirement: 'B2VL' }, f.users.boss, T0);
+    await assignOrder(f.store, 1, b.id, f.users.tech.id, f.users.boss, T0);
     // A manager is not a mechanic: refused whatever the car.
-    await expect(assignOrder(f.store, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(
+    await expect(assignOrder(f.store, 1, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(
       AssignmentRefused,
     );
   });

@@ -22,6 +22,7 @@ import type { User } from './users.js';
 
 export interface TrainingScenario {
   id: number;
+  site_id: number;
   title: string;
   source: 'sim' | 'recording';
   sim_name: string | null;
@@ -91,7 +92,7 @@ export async function createScenario(
         { fr: 'choisissez un enregistrement', en: 'choose a recording' },
         'recordingId',
       );
-    await recordingContent(db, input.recordingId);
+    await recordingContent(db, user.site_id, input.recordingId);
   }
   if (!['petrol', 'diesel', 'hybrid', 'ev'].includes(vehicle))
     throw new ValidationError(
@@ -116,9 +117,10 @@ export async function createScenario(
       'title',
     );
   return (await db.get<TrainingScenario>(
-    `INSERT INTO training_scenarios (title, source, sim_name, recording_id, vehicle_type, vin, complaint, true_cause, notes, created_by, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO training_scenarios (site_id, title, source, sim_name, recording_id, vehicle_type, vin, complaint, true_cause, notes, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     [
+      user.site_id,
       title,
       input.source,
       input.source === 'sim' ? input.simName! : null,
@@ -134,20 +136,26 @@ export async function createScenario(
   ))!;
 }
 
-export async function getScenario(db: Db, id: number): Promise<TrainingScenario> {
-  const s = await db.get<TrainingScenario>('SELECT * FROM training_scenarios WHERE id = ?', [id]);
+/** A scenario of `site`: another site's is not found. */
+export async function getScenario(db: Db, site: number, id: number): Promise<TrainingScenario> {
+  const s = await db.get<TrainingScenario>('SELECT * FROM training_scenarios WHERE id = ? AND site_id = ?', [
+    id,
+    site,
+  ]);
   if (!s) throw new NotFoundError({ fr: 'Scénario', en: 'Scenario' }, id);
   return s;
 }
 
-export async function listTrainingScenarios(db: Db): Promise<TrainingScenario[]> {
-  return db.all<TrainingScenario>('SELECT * FROM training_scenarios ORDER BY id DESC');
+export async function listTrainingScenarios(db: Db, site: number): Promise<TrainingScenario[]> {
+  return db.all<TrainingScenario>('SELECT * FROM training_scenarios WHERE site_id = ? ORDER BY id DESC', [
+    site,
+  ]);
 }
 
 /** The vehicle that plays a scenario: the simulator, or the recording answering as the car did. */
 export async function responderFor(db: Db, scenario: TrainingScenario): Promise<Responder> {
   if (scenario.source === 'sim') return Vehicle.fromScenario(loadScenario(scenario.sim_name!));
-  const r = await recordingContent(db, scenario.recording_id!);
+  const r = await recordingContent(db, scenario.site_id, scenario.recording_id!);
   return r.kind === 'elm327'
     ? RecordingResponder.fromTranscript(r.content, r.name)
     : RecordingResponder.fromCanLogText(r.content, r.name);

@@ -32,6 +32,7 @@ export async function seedTraining(
   const instructor = Object.values(users).find((u) => u.role === 'instructor')!;
   const cls = await createClass(
     store,
+    instructor.site_id,
     'BTS MV — 1re année',
     apprentices.map((u) => u.id),
     now - 14 * 24 * 60 * MINUTE,

@@ -1,8 +1,14 @@
 import type { Db, Store } from '../store/store.js';
-import { ROLES, type Role } from './domain.js';
+import { type GroupRole, type Role, SITE_ROLES, type SiteRole } from './domain.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { hashPassword, verifyPassword } from './password.js';
 
+/**
+ * A person as seen on one site: `role` is their role there (or `director` for the group's
+ * after-sales director, `admin` for a group administrator, on every site), `site_id` that site.
+ * Logins are unique in the group: a technician who works on two sites has one account and a
+ * role on each.
+ */
 export interface User {
   id: number;
   login: string;
@@ -10,14 +16,24 @@ export interface User {
   role: Role;
   active: number;
   created_at: number;
+  site_id: number;
+  group_role: GroupRole | null;
 }
 
-const COLUMNS = 'id, login, name, role, active, created_at';
+/** A person's role on one site, from their membership or their group role. */
+const SITE_USER = `SELECT u.id, u.login, u.name, u.active, u.created_at, u.group_role, s.id AS site_id,
+    CASE WHEN u.group_role = 'admin' THEN 'admin' WHEN u.group_role = 'director' THEN 'director' ELSE m.role END AS role
+  FROM users u CROSS JOIN sites s LEFT JOIN site_members m ON m.user_id = u.id AND m.site_id = s.id
+  WHERE s.id = ? AND (m.role IS NOT NULL OR u.group_role IS NOT NULL)`;
+
+export const isSiteRole = (r: unknown): r is SiteRole =>
+  typeof r === 'string' && (SITE_ROLES as readonly string[]).includes(r);
 
 export async function createUser(
   db: Db,
   input: { login: string; name: string; role: string; password: string },
   now: number,
+  site: number,
 ): Promise<User> {
   const login = input.login.trim().toLowerCase();
   if (!/^[a-z0-9._-]{2,40}$/.test(login))
@@ -28,7 +44,7 @@ export async function createUser(
       },
       'login',
     );
-  if (!(ROLES as readonly string[]).includes(input.role))
+  if (!isSiteRole(input.role))
     throw new ValidationError(
       { fr: `rôle inconnu « ${input.role} »`, en: `unknown role '${input.role}'` },
       'role',
@@ -45,41 +61,82 @@ export async function createUser(
       'login',
     );
   const hash = await hashPassword(input.password);
-  const row = await db.get<User>(
-    `INSERT INTO users (login, name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING ${COLUMNS}`,
+  // users.role is the role on the site the account was made on (kept for older backups);
+  // what a person may do on each site is their membership's role.
+  const row = await db.get<{ id: number }>(
+    'INSERT INTO users (login, name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id',
     [login, input.name.trim(), input.role, hash, now],
   );
-  return row!;
+  await db.run('INSERT INTO site_members (user_id, site_id, role) VALUES (?, ?, ?)', [
+    row!.id,
+    site,
+    input.role,
+  ]);
+  return getUser(db, row!.id, site);
+}
+
+/** Gives a person a role on a site (another site of the group, or a new role on the same one). */
+export async function setMembership(db: Db, userId: number, site: number, role: string): Promise<void> {
+  if (!isSiteRole(role))
+    throw new ValidationError({ fr: `rôle inconnu « ${role} »`, en: `unknown role '${role}'` }, 'role');
+  if (!(await db.get('SELECT id FROM users WHERE id = ?', [userId])))
+    throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, userId);
+  if (!(await db.get('SELECT id FROM sites WHERE id = ?', [site])))
+    throw new NotFoundError({ fr: 'Site', en: 'Site' }, site);
+  await db.run('DELETE FROM site_members WHERE user_id = ? AND site_id = ?', [userId, site]);
+  await db.run('INSERT INTO site_members (user_id, site_id, role) VALUES (?, ?, ?)', [userId, site, role]);
+}
+
+/** Sets or clears a person's group role (after-sales director, group administrator). */
+export async function setGroupRole(db: Db, userId: number, role: GroupRole | null): Promise<void> {
+  const r = await db.run('UPDATE users SET group_role = ? WHERE id = ?', [role, userId]);
+  if (r.changes !== 1) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, userId);
+}
+
+/** The sites a person may work on (every site for a group role), first the lowest id. */
+export async function sitesOf(db: Db, userId: number): Promise<{ id: number; code: string; name: string }[]> {
+  return db.all(
+    `SELECT s.id, s.code, s.name FROM sites s JOIN users u ON u.id = ?
+     WHERE u.group_role IS NOT NULL OR EXISTS (SELECT 1 FROM site_members m WHERE m.user_id = u.id AND m.site_id = s.id)
+     ORDER BY s.id`,
+    [userId],
+  );
 }
 
 /** The user for these credentials, or null; the same work is done for an unknown login to not leak which exist. */
-export async function authenticate(db: Db, login: string, password: string): Promise<User | null> {
-  const row = await db.get<User & { password_hash: string }>(
-    `SELECT ${COLUMNS}, password_hash FROM users WHERE login = ? AND active = 1`,
+export async function authenticate(
+  db: Db,
+  login: string,
+  password: string,
+): Promise<{ id: number; name: string } | null> {
+  const row = await db.get<{ id: number; name: string; password_hash: string }>(
+    'SELECT id, name, password_hash FROM users WHERE login = ? AND active = 1',
     [login.trim().toLowerCase()],
   );
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
   if (!row || !ok) return null;
-  const { password_hash: _, ...user } = row;
-  return user;
+  return { id: row.id, name: row.name };
 }
 
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-export async function getUser(db: Db, id: number): Promise<User> {
-  const row = await db.get<User>(`SELECT ${COLUMNS} FROM users WHERE id = ?`, [id]);
+/** A person as seen on `site`; not found when they have no role there. */
+export async function getUser(db: Db, id: number, site: number): Promise<User> {
+  const row = await db.get<User>(`${SITE_USER} AND u.id = ?`, [site, id]);
   if (!row) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, id);
   return row;
 }
 
-export function listUsers(db: Db): Promise<User[]> {
-  return db.all<User>(`SELECT ${COLUMNS} FROM users ORDER BY name`);
+/** Everyone with a role on `site` (group roles included). */
+export function listUsers(db: Db, site: number): Promise<User[]> {
+  return db.all<User>(`${SITE_USER} ORDER BY u.name`, [site]);
 }
 
-/** People who clock and take repair orders. */
-export function listMechanics(db: Db): Promise<User[]> {
+/** People of `site` who clock and take repair orders. */
+export function listMechanics(db: Db, site: number): Promise<User[]> {
   return db.all<User>(
-    `SELECT ${COLUMNS} FROM users WHERE active = 1 AND role IN ('apprentice','technician') ORDER BY name`,
+    `${SITE_USER} AND u.active = 1 AND m.role IN ('apprentice','technician') AND u.group_role IS NULL ORDER BY u.name`,
+    [site],
   );
 }
 

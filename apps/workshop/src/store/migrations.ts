@@ -37,6 +37,125 @@ export function migrationSql(m: Migration, dialect: 'sqlite' | 'postgres'): stri
   return dialect === 'sqlite' ? m.sql : (m.postgres ?? m.sql.map(postgresDdl));
 }
 
+/** Site-owned tables with no per-site unique constraint to change: a column is enough. */
+const SITE_COLUMN_TABLES = [
+  'customers',
+  'diag_sessions',
+  'recordings',
+  'training_scenarios',
+  'clock_entries',
+  'sessions',
+  'audit_log',
+];
+
+const SITES_COMMON = [
+  `CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  )`,
+  // The workshop that existed before sites: site 1 (the first row of a new table in both stores).
+  `INSERT INTO sites (code, name, created_at) VALUES ('atelier', 'Atelier', 0)`,
+  `CREATE TABLE site_members (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('apprentice','technician','manager','instructor','admin')),
+    PRIMARY KEY (user_id, site_id)
+  )`,
+  `INSERT INTO site_members (user_id, site_id, role) SELECT id, 1, role FROM users`,
+  `ALTER TABLE users ADD COLUMN group_role TEXT CHECK (group_role IN ('director','admin'))`,
+  // A single workshop's administrators administer the group it may grow into.
+  `UPDATE users SET group_role = 'admin' WHERE role = 'admin'`,
+  ...SITE_COLUMN_TABLES.map(
+    (t) => `ALTER TABLE ${t} ADD COLUMN site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id)`,
+  ),
+];
+
+/**
+ * SQLite cannot drop a column's UNIQUE: vehicles (VIN), repair orders (number) and classes (name)
+ * are rebuilt with the constraint per site (SQLite's documented procedure: new table, copy, drop,
+ * rename; the store runs migrations with foreign keys off and checks them after).
+ */
+const SITES_SQLITE_REBUILDS = [
+  `CREATE TABLE vehicles_new (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id),
+    vin TEXT NOT NULL,
+    plate TEXT NOT NULL DEFAULT '',
+    maker TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    model_year INTEGER,
+    energy TEXT NOT NULL CHECK (energy IN ('petrol','diesel','hybrid','ev')),
+    customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site_id, vin)
+  )`,
+  `INSERT INTO vehicles_new (id, vin, plate, maker, model, model_year, energy, customer_id, created_at)
+   SELECT id, vin, plate, maker, model, model_year, energy, customer_id, created_at FROM vehicles`,
+  'DROP TABLE vehicles',
+  'ALTER TABLE vehicles_new RENAME TO vehicles',
+  `CREATE TABLE repair_orders_new (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id),
+    number TEXT NOT NULL,
+    vehicle_id INTEGER NOT NULL REFERENCES vehicles(id),
+    customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+    state TEXT NOT NULL,
+    complaint TEXT NOT NULL DEFAULT '',
+    odometer_km INTEGER,
+    condition_notes TEXT NOT NULL DEFAULT '',
+    diagnosis_notes TEXT NOT NULL DEFAULT '',
+    hv_requirement TEXT,
+    assigned_to INTEGER REFERENCES users(id),
+    comeback_of INTEGER REFERENCES repair_orders(id),
+    booked_for INTEGER,
+    created_by INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    state_since INTEGER NOT NULL,
+    UNIQUE (site_id, number)
+  )`,
+  `INSERT INTO repair_orders_new (id, number, vehicle_id, customer_id, state, complaint, odometer_km, condition_notes,
+     diagnosis_notes, hv_requirement, assigned_to, comeback_of, booked_for, created_by, created_at, state_since)
+   SELECT id, number, vehicle_id, customer_id, state, complaint, odometer_km, condition_notes,
+     diagnosis_notes, hv_requirement, assigned_to, comeback_of, booked_for, created_by, created_at, state_since
+   FROM repair_orders`,
+  'DROP TABLE repair_orders',
+  'ALTER TABLE repair_orders_new RENAME TO repair_orders',
+  'CREATE INDEX repair_orders_state ON repair_orders(site_id, state)',
+  `CREATE TABLE classes_new (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id),
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site_id, name)
+  )`,
+  'INSERT INTO classes_new (id, name, created_at) SELECT id, name, created_at FROM classes',
+  'DROP TABLE classes',
+  'ALTER TABLE classes_new RENAME TO classes',
+  // Order numbers are counted per site and year.
+  "UPDATE number_counters SET scope = 'repair_order:1:' || substr(scope, 14) WHERE scope LIKE 'repair_order:%'",
+];
+
+/**
+ * PostgreSQL: the same, by ALTER TABLE; and no default site on any column afterwards, so an insert
+ * that forgets its site fails instead of landing in site 1 (the PostgreSQL test run catches it).
+ */
+const SITES_POSTGRES = [
+  ...['vehicles', 'repair_orders', 'classes'].map(
+    (t) => `ALTER TABLE ${t} ADD COLUMN site_id BIGINT NOT NULL DEFAULT 1 REFERENCES sites(id)`,
+  ),
+  'ALTER TABLE vehicles DROP CONSTRAINT vehicles_vin_key, ADD CONSTRAINT vehicles_site_vin UNIQUE (site_id, vin)',
+  'ALTER TABLE repair_orders DROP CONSTRAINT repair_orders_number_key, ADD CONSTRAINT repair_orders_site_number UNIQUE (site_id, number)',
+  'ALTER TABLE classes DROP CONSTRAINT classes_name_key, ADD CONSTRAINT classes_site_name UNIQUE (site_id, name)',
+  'DROP INDEX repair_orders_state',
+  'CREATE INDEX repair_orders_state ON repair_orders(site_id, state)',
+  ...[...SITE_COLUMN_TABLES, 'vehicles', 'repair_orders', 'classes'].map(
+    (t) => `ALTER TABLE ${t} ALTER COLUMN site_id DROP DEFAULT`,
+  ),
+  "UPDATE number_counters SET scope = 'repair_order:1:' || substr(scope, 14) WHERE scope LIKE 'repair_order:%'",
+];
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -285,5 +404,14 @@ export const migrations: Migration[] = [
        SELECT 'repair_order:' || substr(number, 4, 4), MAX(CAST(substr(number, 9) AS INTEGER))
        FROM repair_orders WHERE number LIKE 'OR-____-%' GROUP BY substr(number, 4, 4)`,
     ],
+  },
+  // Issue 20: a dealer group's sites. Every site-owned table gets its site (the existing workshop
+  // is site 1); people belong to sites with a role on each; a group role (after-sales director,
+  // group administrator) spans them all. Numbers and VINs are unique per site.
+  {
+    version: 5,
+    name: 'sites of a dealer group, memberships, site of every site-owned row',
+    sql: SITES_COMMON.concat(SITES_SQLITE_REBUILDS),
+    postgres: SITES_COMMON.map(postgresDdl).concat(SITES_POSTGRES),
   },
 ];

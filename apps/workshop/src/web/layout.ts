@@ -10,8 +10,18 @@ export function csrfField(req: FastifyRequest): Html {
   return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}">`;
 }
 
+/** Links; without `roles`, for every role of a site (not the group's director, who has no site work). */
 const NAV: { href: string; text: Text; roles?: string[] }[] = [
-  { href: '/board', text: { fr: 'Tableau', en: 'Board' } },
+  {
+    href: '/group',
+    text: { fr: 'Groupe', en: 'Group' },
+    roles: ['director'],
+  },
+  {
+    href: '/board',
+    text: { fr: 'Tableau', en: 'Board' },
+    roles: ['apprentice', 'technician', 'manager', 'instructor', 'admin', 'director'],
+  },
   {
     href: '/orders/new',
     text: { fr: 'Nouvel OR', en: 'New order' },
@@ -23,7 +33,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
   {
     href: '/kpi',
     text: { fr: 'Indicateurs', en: 'KPIs' },
-    roles: ['manager', 'admin', 'instructor', 'technician'],
+    roles: ['manager', 'admin', 'instructor', 'technician', 'director'],
   },
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
   { href: '/diagnostics', text: { fr: 'Diagnostic', en: 'Diagnostics' } },
@@ -46,10 +56,10 @@ export function renderPage(
 ): string {
   const user = req.user;
   const nav = user
-    ? html`<nav>${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map(
+    ? html`<nav>${NAV.filter((n) => (n.roles ? n.roles.includes(user.role) : user.role !== 'director')).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
-      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])}
+      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])} · <a href="/sites" class="site">${req.session?.site_name ?? ''}</a>
         <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(
           req,
           {

@@ -80,8 +80,8 @@ async function api(scope: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req) => {
-      const s = await getDiagSession(store, req.params.id);
-      const ref = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
+      const s = await getDiagSession(store, req.user!.site_id, req.params.id);
+      const ref = s.reference_id ? await getDiagSession(store, req.user!.site_id, s.reference_id) : null;
       const refSamples = ref ? await samplesOf(store, ref.id) : [];
       return {
         start: s.started_at,

@@ -70,6 +70,7 @@ export const diagSessionSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'integer' },
+    site_id: { type: 'integer' },
     ro_id: nullableInt,
     assignment_id: nullableInt,
     user_id: { type: 'integer' },
@@ -135,8 +136,10 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const { roId } = req.query;
-      const list = roId ? await sessionsOfOrder(store, roId) : await recentSessions(store);
-      const orders = (await listOrders(store)).filter((o) =>
+      const list = roId
+        ? await sessionsOfOrder(store, req.user!.site_id, roId)
+        : await recentSessions(store, req.user!.site_id);
+      const orders = (await listOrders(store, req.user!.site_id)).filter((o) =>
         ['reception', 'diagnosis', 'comeback', 'repair', 'quality_control'].includes(o.state),
       );
       const body = sessionListPage(req, { roId, sessions: list, orders, ports: listSerialPorts() });
@@ -181,7 +184,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     tags: ['diagnostics'],
     schema: { params: idParams },
     handler: async (req) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await getDiagSession(store, req.user!.site_id, req.params.id);
       return { s, connected: runtime.isConnected(s.id), live: runtime.liveState(s.id) };
     },
     page: {
@@ -252,7 +255,9 @@ async function sessions(scope: FastifyInstance): Promise<void> {
           }
           return {
             ok: true,
-            state: runtime.isConnected(id) ? 'connected' : (await getDiagSession(store, id)).state,
+            state: runtime.isConnected(id)
+              ? 'connected'
+              : (await getDiagSession(store, req.user!.site_id, id)).state,
           };
         },
       },
@@ -347,7 +352,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
-      await setReference(store, s.id, req.body.referenceId || null);
+      await setReference(store, req.user!.site_id, s.id, req.body.referenceId || null);
       return back(reply, s.id, '#live');
     },
   });
@@ -373,7 +378,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     config: { access: STAFF },
     schema: { tags: ['diagnostics'], params: idParams, response: sseResponses },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await getDiagSession(store, req.user!.site_id, req.params.id);
       reply.hijack();
       const res = reply.raw;
       // A finished session has nothing more to say: 204 tells EventSource not to reconnect.
@@ -426,7 +431,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await getDiagSession(store, req.user!.site_id, req.params.id);
       const t = await trafficOf(store, s.id);
       return reply
         .type('text/plain; charset=utf-8')

@@ -20,6 +20,7 @@ export { DEFAULT_SETTINGS, getSettings, type Settings, updateSettings } from './
 export { authenticate, createUser, getUser, listUsers, type User } from './services/users.js';
 export { type DecodedVin, decodeVinForWorkshop } from './services/vin.js';
 export { type Migration, migrationSql, migrations, postgresDdl } from './store/migrations.js';
+export { type MoveOptions, MoveRefused, type MoveReport, moveToGroup } from './store/move-to-group.js';
 export { isPostgresUrl, openStore } from './store/open.js';
 export { findPgProgram } from './store/pg-tools.js';
 export { openPostgresStore, PostgresStore, redact } from './store/postgres-store.js';

@@ -103,6 +103,7 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
     store.transaction((tx) =>
       grantHabilitation(
         tx,
+        site,
         { userId: users[login]!.id, symbol, issuedOn, issuedBy: 'INRS / organisme agréé' },
         renewalYears,
       ),
@@ -503,23 +504,23 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
           const to = Math.min(day(d) + b * HOUR, now);
           if (from >= now) continue;
           await tx.run(
-            "INSERT INTO clock_entries (user_id, kind, start_at, end_at) VALUES (?, 'attendance', ?, ?)",
-            [u.id, from, to],
+            "INSERT INTO clock_entries (site_id, user_id, kind, start_at, end_at) VALUES (?, ?, 'attendance', ?, ?)",
+            [site, u.id, from, to],
           );
         }
         // Apprentices spend time in training: non-productive.
         if (u.role === 'apprentice' && day(d) + 15 * HOUR < now)
           await tx.run(
-            "INSERT INTO clock_entries (user_id, kind, code, start_at, end_at) VALUES (?, 'nonprod', 'training', ?, ?)",
-            [u.id, day(d) + 15 * HOUR, day(d) + 16 * HOUR],
+            "INSERT INTO clock_entries (site_id, user_id, kind, code, start_at, end_at) VALUES (?, ?, 'nonprod', 'training', ?, ?)",
+            [site, u.id, day(d) + 15 * HOUR, day(d) + 16 * HOUR],
           );
       }
     }
     for (const c of clocked)
       if (c.to > c.from)
         await tx.run(
-          "INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)",
-          [c.user, c.ro, c.from, c.to],
+          "INSERT INTO clock_entries (site_id, user_id, kind, ro_id, start_at, end_at) VALUES (?, ?, 'operation', ?, ?, ?)",
+          [site, c.user, c.ro, c.from, c.to],
         );
   });
   // Issue 10: a class, a scenario assigned to it, finished and ongoing diagnostic sessions.

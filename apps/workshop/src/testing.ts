@@ -38,7 +38,9 @@ export async function makeTestApp(
     { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...options },
   );
   const as = async (login: string) => {
-    const user = demo.users[login];
+    // A demo login of the first site, or any account (another site's demo, `chef.lyon`).
+    const user =
+      demo.users[login] ?? (await store.get<{ id: number }>('SELECT id FROM users WHERE login = ?', [login]));
     if (!user) throw new Error(`no demo user ${login}`);
     const s = await createSession(store, user.id, clock.now());
     const cookie = `${SESSION_COOKIE}=${s.id}`;

@@ -4,7 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { findPgProgram, openPostgresStore, startServer } from '@atelier/workshop';
+import {
+  authenticate,
+  DEMO_PASSWORD,
+  findPgProgram,
+  openPostgresStore,
+  openSqliteStore,
+  seedDemo,
+  startServer,
+} from '@atelier/workshop';
 import { createPgDatabase } from '@atelier/workshop/test-stores';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../context.js';
@@ -58,9 +66,10 @@ describe('atelier db on PostgreSQL', () => {
     const url = await database();
     const store = await openPostgresStore(url);
     for (let i = 0; i < 50; i++)
-      await store.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 1, 1)', [
-        `c${i}`,
-      ]);
+      await store.run(
+        'INSERT INTO customers (site_id, name, created_at, last_activity_at) VALUES (1, ?, 1, 1)',
+        [`c${i}`],
+      );
     const c = ctx();
     expect(await dbCommand.run(['backup', '--db', url, 'group.dump'], c.c)).toBe(0);
     expect(c.out()).toContain('written and read back');
@@ -106,4 +115,93 @@ describe('atelier serve --db postgres://…', () => {
     expect((await servers[0]!.store.all('SELECT id FROM users')).length).toBe(1);
     for (const s of servers) await s.close();
   });
+});
+
+describe('atelier db migrate-to postgres://…', () => {
+  it('moves the demo workshop into a group as a new site, counts match, and refuses a second time', async () => {
+    const now = Date.parse('2026-03-10T10:00:00Z');
+    const file = join(dir, 'lyon.sqlite');
+    const workshop = await openSqliteStore(file);
+    await seedDemo(workshop, now);
+    const orders = await workshop.all<{ number: string; complaint: string; state: string }>(
+      'SELECT number, complaint, state FROM repair_orders ORDER BY number',
+    );
+    const events = (await workshop.get<{ n: number }>('SELECT COUNT(*) AS n FROM ro_events'))!.n;
+    await workshop.close();
+    // A group that already runs a workshop: the same demo, so every id and every login collides.
+    const url = await database();
+    const group = await openPostgresStore(url);
+    await seedDemo(group, now);
+    await group.close();
+
+    const refused = ctx();
+    expect(await dbCommand.run(['migrate-to', url, '--db', file, '--site', 'lyon'], refused.c)).toBe(1);
+    expect(refused.err()).toMatch(/logins already used in the group: .*chef.*--login-suffix/);
+
+    const c = ctx();
+    const args = [
+      'migrate-to',
+      url,
+      '--db',
+      file,
+      '--site',
+      'lyon',
+      '--name',
+      'Lyon Est',
+      '--login-suffix',
+      'lyon',
+    ];
+    expect(await dbCommand.run(args, c.c)).toBe(0);
+    expect(c.out()).toMatch(/repair_orders\s+\d+ →\s+\d+/);
+    expect(c.out()).toContain("as site 'lyon'");
+
+    const moved = await openPostgresStore(url);
+    const site = (await moved.get<{ id: number }>("SELECT id FROM sites WHERE code = 'lyon'"))!.id;
+    expect(
+      await moved.all(
+        'SELECT number, complaint, state FROM repair_orders WHERE site_id = ? ORDER BY number',
+        [site],
+      ),
+    ).toEqual(orders);
+    expect(
+      (await moved.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM ro_events e JOIN repair_orders r ON r.id = e.ro_id WHERE r.site_id = ?',
+        [site],
+      ))!.n,
+    ).toBe(events);
+    // Every moved order points at a vehicle of its own site, and people log in with their new login.
+    expect(
+      await moved.all(
+        'SELECT r.id FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id WHERE r.site_id = ? AND v.site_id <> r.site_id',
+        [site],
+      ),
+    ).toEqual([]);
+    expect(await authenticate(moved, 'chef.lyon', DEMO_PASSWORD)).not.toBeNull();
+    expect(
+      (await moved.get<{ role: string }>(
+        "SELECT m.role FROM site_members m JOIN users u ON u.id = m.user_id WHERE u.login = 'chef.lyon' AND m.site_id = ?",
+        [site],
+      ))!.role,
+    ).toBe('manager');
+    // Numbering goes on where the workshop left it.
+    const last = orders
+      .map((o) => o.number)
+      .sort()
+      .at(-1)!;
+    const counter = await moved.get<{ last: number }>('SELECT last FROM number_counters WHERE scope = ?', [
+      `repair_order:${site}:2026`,
+    ]);
+    expect(counter!.last).toBe(Number(last.slice(-5)));
+    expect(await moved.integrityCheck()).toEqual([]);
+    await moved.close();
+
+    const again = ctx();
+    expect(await dbCommand.run(args, again.c)).toBe(1);
+    expect(again.err()).toMatch(/already moved into a group/);
+    // Into another group too: the file remembers.
+    const other = await database();
+    const elsewhere = ctx();
+    expect(await dbCommand.run(['migrate-to', other, '--db', file, '--site', 'x'], elsewhere.c)).toBe(1);
+    expect(elsewhere.err()).toMatch(/already moved/);
+  }, 120_000);
 });

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isPostgresUrl, openStore, redact } from '@atelier/workshop';
+import {
+  isPostgresUrl,
+  MoveRefused,
+  moveToGroup,
+  openPostgresStore,
+  openSqliteStore,
+  openStore,
+  redact,
+} from '@atelier/workshop';
 import { type Command, UsageError } from '../context.js';
 
 const USAGE = {
@@ -9,12 +17,18 @@ const USAGE = {
   Copie à chaud : le serveur peut continuer à écrire pendant la copie (SQLite : API de sauvegarde,
   copie vérifiée ; PostgreSQL postgres://… : pg_dump au format custom, relu par pg_restore --list).
   atelier db check [--db FICHIER|URL]   vérifie l'intégrité (SQLite : PRAGMA integrity_check et clés
-  étrangères ; PostgreSQL : contraintes validées, clés étrangères, index et pages avec amcheck)`,
+  étrangères ; PostgreSQL : contraintes validées, clés étrangères, index et pages avec amcheck)
+  atelier db migrate-to postgres://… [--db FICHIER] --site CODE [--name NOM] [--login-suffix SUFFIXE]
+  Copie l'atelier SQLite dans la base du groupe comme un nouveau site, compte les lignes des deux
+  côtés avant de valider, marque le fichier comme transféré ; une seconde fois est refusée.`,
   en: `Usage: atelier db backup [--db FILE|URL] DESTINATION
   Online copy: the server may keep writing during the copy (SQLite: backup API, copy checked;
   PostgreSQL postgres://…: pg_dump custom format, read back by pg_restore --list).
   atelier db check [--db FILE|URL]   checks integrity (SQLite: PRAGMA integrity_check and foreign
-  keys; PostgreSQL: constraints validated, foreign keys, indexes and pages with amcheck)`,
+  keys; PostgreSQL: constraints validated, foreign keys, indexes and pages with amcheck)
+  atelier db migrate-to postgres://… [--db FILE] --site CODE [--name NAME] [--login-suffix SUFFIX]
+  Copies the SQLite workshop into the group's database as a new site, counts the rows on both sides
+  before committing, marks the file as moved; a second run is refused.`,
 };
 
 export const dbCommand: Command = {
@@ -26,7 +40,13 @@ export const dbCommand: Command = {
       parseArgs({
         args,
         allowPositionals: true,
-        options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          db: { type: 'string' },
+          site: { type: 'string' },
+          name: { type: 'string' },
+          'login-suffix': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
       });
     try {
       parsed = parse();
@@ -91,6 +111,52 @@ export const dbCommand: Command = {
         await copy.close();
       }
       return 0;
+    }
+    if (sub === 'migrate-to') {
+      if (pg)
+        throw new UsageError(
+          ctx.lang === 'fr' ? '--db : le fichier SQLite de l’atelier' : '--db: the workshop’s SQLite file',
+          USAGE[ctx.lang],
+        );
+      if (!dest || !isPostgresUrl(dest) || !values.site)
+        throw new UsageError(
+          ctx.lang === 'fr'
+            ? 'il faut l’URL postgres://… du groupe et --site CODE'
+            : "the group's postgres://… URL and --site CODE are needed",
+          USAGE[ctx.lang],
+        );
+      const src = await openSqliteStore(file);
+      try {
+        const group = await openPostgresStore(dest);
+        try {
+          const report = await moveToGroup(src, group, {
+            code: values.site,
+            name: values.name ?? values.site,
+            loginSuffix: values['login-suffix'],
+            now: Date.now(),
+          });
+          for (const [table, c] of Object.entries(report.counts))
+            ctx.stdout.write(
+              `${table.padEnd(22)} ${String(c.source).padStart(7)} → ${String(c.target).padStart(7)}\n`,
+            );
+          ctx.stdout.write(
+            ctx.lang === 'fr'
+              ? `Atelier transféré dans ${redact(dest)} comme site « ${values.site} » (n° ${report.siteId}) ; comptes identiques.\n`
+              : `Workshop moved into ${redact(dest)} as site '${values.site}' (#${report.siteId}); counts match.\n`,
+          );
+          return 0;
+        } catch (err) {
+          if (err instanceof MoveRefused) {
+            ctx.stderr.write(`${err.message}\n`);
+            return 1;
+          }
+          throw err;
+        } finally {
+          await group.close();
+        }
+      } finally {
+        await src.close();
+      }
     }
     if (sub === 'check') {
       const store = await openStore(file);

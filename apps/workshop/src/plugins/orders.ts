@@ -260,6 +260,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
         const alerts = MANAGERS.includes(req.user!.role)
           ? await habilitationAlerts(
               store,
+              req.user!.site_id,
               isoDate(clock.now()),
               (await getSettings(store)).habilitationAlertDays,
             )

@@ -94,8 +94,13 @@ async function people(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const settings = await getSettings(store);
       const users = await listUsers(store, req.user!.site_id);
-      const habs = await listHabilitations(store);
-      const alerts = await habilitationAlerts(store, today(), settings.habilitationAlertDays);
+      const habs = await listHabilitations(store, req.user!.site_id);
+      const alerts = await habilitationAlerts(
+        store,
+        req.user!.site_id,
+        today(),
+        settings.habilitationAlertDays,
+      );
       const role = req.user!.role;
       const canGrant = MANAGERS.includes(role);
       const isAdmin = role === 'admin';
@@ -170,7 +175,7 @@ ${
       response: formResponses('/people'),
     },
     handler: async (req, reply) => {
-      await grantHabilitationNow(store, req.body);
+      await grantHabilitationNow(store, req.user!.site_id, req.body);
       return reply.redirect('/people', 303);
     },
   });
@@ -183,7 +188,9 @@ ${
       response: { 201: habSchema, ...apiErrors },
     },
     handler: async (req, reply) =>
-      reply.code(201).send(await grantHabilitationNow(store, { ...req.body, userId: req.params.id })),
+      reply
+        .code(201)
+        .send(await grantHabilitationNow(store, req.user!.site_id, { ...req.body, userId: req.params.id })),
   });
   twin(app, 'POST', {
     access: ADMIN,
@@ -202,12 +209,13 @@ ${
   app.get('/api/habilitations', {
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema }, ...apiErrors } },
-    handler: async () => listHabilitations(store),
+    handler: async (req) => listHabilitations(store, req.user!.site_id),
   });
   app.get('/api/habilitations/alerts', {
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema }, ...apiErrors } },
-    handler: async () => habilitationAlerts(store, today(), (await getSettings(store)).habilitationAlertDays),
+    handler: async (req) =>
+      habilitationAlerts(store, req.user!.site_id, today(), (await getSettings(store)).habilitationAlertDays),
   });
   app.get('/api/settings', {
     config: { access: ADMIN },

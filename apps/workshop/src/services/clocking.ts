@@ -165,7 +165,9 @@ export function listEntries(store: Store, site: number, userId: number | null, f
   );
 }
 
-export function listCorrections(store: Store, site: number, entryId: number) {
+export async function listCorrections(store: Store, site: number, entryId: number) {
+  if (!(await store.get('SELECT id FROM clock_entries WHERE id = ? AND site_id = ?', [entryId, site])))
+    throw new NotFoundError({ fr: 'Pointage', en: 'Clock entry' }, entryId);
   return store.all<{
     field: string;
     old_value: number | null;

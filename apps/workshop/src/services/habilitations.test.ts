@@ -27,6 +27,7 @@ describe('NF C18-550 habilitations', () => {
     expect(s.habilitationRenewalYears).toBe(3);
     const h = await grantHabilitation(
       f.store,
+      1,
       { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-15' },
       s.habilitationRenewalYears,
     );
@@ -34,6 +35,7 @@ describe('NF C18-550 habilitations', () => {
     const s2 = await updateSettings(f.store, { habilitationRenewalYears: 2 });
     const h2 = await grantHabilitation(
       f.store,
+      1,
       { userId: f.users.tech.id, symbol: 'BCL', issuedOn: '2025-01-15' },
       s2.habilitationRenewalYears,
     );
@@ -45,10 +47,10 @@ describe('NF C18-550 habilitations', () => {
 
   it('refuses unknown symbols and bad dates, naming the field', async () => {
     await expect(
-      grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B3XL', issuedOn: '2025-01-01' }, 3),
+      grantHabilitation(f.store, 1, { userId: f.users.tech.id, symbol: 'B3XL', issuedOn: '2025-01-01' }, 3),
     ).rejects.toMatchObject({ field: 'symbol' });
     await expect(
-      grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-13-45' }, 3),
+      grantHabilitation(f.store, 1, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-13-45' }, 3),
     ).rejects.toMatchObject({ field: 'issuedOn' });
   });
 
@@ -81,10 +83,25 @@ describe('NF C18-550 habilitations', () => {
 
   it('alerts before expiry and for expired ones, soonest first', async () => {
     const today = isoDate(T0);
-    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2023-03-20' }, 3); // due 2026-03-20
-    await grantHabilitation(f.store, { userId: f.users.other.id, symbol: 'B2VL', issuedOn: '2023-01-01' }, 3); // expired 2026-01-01
-    await grantHabilitation(f.store, { userId: f.users.appr.id, symbol: 'B0L', issuedOn: '2025-06-01' }, 3); // far away
-    const alerts = await habilitationAlerts(f.store, today, 30);
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2023-03-20' },
+      3,
+    ); // due 2026-03-20
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.other.id, symbol: 'B2VL', issuedOn: '2023-01-01' },
+      3,
+    ); // expired 2026-01-01
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.appr.id, symbol: 'B0L', issuedOn: '2025-06-01' },
+      3,
+    ); // far away
+    const alerts = await habilitationAlerts(f.store, 1, today, 30);
     expect(alerts.map((a) => [a.user_name, a.symbol, a.expired])).toEqual([
       ['OTHER', 'B2VL', true],
       ['TECH', 'B1VL', false],
@@ -106,11 +123,21 @@ describe('NF C18-550 habilitations', () => {
     expect(err.text.fr).toContain('B1VL');
     expect((await getOrder(f.store, 1, ro.id)).assigned_to).toBeNull();
     // An expired one is refused too, with the date.
-    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2022-01-10' }, 3);
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2022-01-10' },
+      3,
+    );
     const err2 = await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
     expect(err2.text.en).toContain('2025-01-10');
     // Renewed: accepted.
-    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-10' }, 3);
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-10' },
+      3,
+    );
     await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H);
     expect((await getOrder(f.store, 1, ro.id)).assignee_name).toBe('TECH');
   });

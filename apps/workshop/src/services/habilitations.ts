@@ -73,15 +73,24 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-export async function listHabilitations(db: Db, userId?: number): Promise<Habilitation[]> {
-  return userId === undefined
-    ? db.all<Habilitation>('SELECT * FROM habilitations ORDER BY user_id, symbol')
-    : db.all<Habilitation>('SELECT * FROM habilitations WHERE user_id = ? ORDER BY symbol', [userId]);
+/** One person's habilitations (they hold them wherever they work). */
+export async function habilitationsOf(db: Db, userId: number): Promise<Habilitation[]> {
+  return db.all<Habilitation>('SELECT * FROM habilitations WHERE user_id = ? ORDER BY symbol', [userId]);
+}
+
+/** The habilitations of everyone with a role on `site`. */
+export async function listHabilitations(db: Db, site: number): Promise<Habilitation[]> {
+  return db.all<Habilitation>(
+    `SELECT h.* FROM habilitations h JOIN site_members m ON m.user_id = h.user_id AND m.site_id = ?
+     ORDER BY h.user_id, h.symbol`,
+    [site],
+  );
 }
 
 /** Grants (or renews) a symbol; the renewal date defaults to issue + the configured years. */
 export async function grantHabilitation(
   db: Db,
+  site: number,
   input: { userId: number; symbol: string; issuedOn: string; renewalOn?: string; issuedBy?: string },
   renewalYears: number,
 ): Promise<Habilitation> {
@@ -107,7 +116,11 @@ export async function grantHabilitation(
       },
       'renewalOn',
     );
-  const user = await db.get('SELECT id FROM users WHERE id = ?', [input.userId]);
+  // Granted by the site the person works on: another site's people are not found from here.
+  const user = await db.get('SELECT user_id FROM site_members WHERE user_id = ? AND site_id = ?', [
+    input.userId,
+    site,
+  ]);
   if (!user) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, input.userId);
   await db.run('DELETE FROM habilitations WHERE user_id = ? AND symbol = ?', [input.userId, input.symbol]);
   const row = await db.get<Habilitation>(
@@ -155,10 +168,17 @@ export interface HabAlert extends Habilitation {
 }
 
 /** Habilitations expiring within `alertDays` of today, or already expired; soonest first. */
-export async function habilitationAlerts(db: Db, today: string, alertDays: number): Promise<HabAlert[]> {
+export async function habilitationAlerts(
+  db: Db,
+  site: number,
+  today: string,
+  alertDays: number,
+): Promise<HabAlert[]> {
   const rows = await db.all<Habilitation & { user_name: string }>(
     `SELECT h.*, u.name AS user_name FROM habilitations h JOIN users u ON u.id = h.user_id
+     JOIN site_members m ON m.user_id = u.id AND m.site_id = ?
      WHERE u.active = 1 ORDER BY h.renewal_on`,
+    [site],
   );
   return rows
     .map((h) => ({ ...h, days_left: daysBetween(today, h.renewal_on), expired: h.renewal_on < today }))
@@ -168,8 +188,9 @@ export async function habilitationAlerts(db: Db, today: string, alertDays: numbe
 /** Grants a habilitation, renewal date by the workshop's setting unless given, in one transaction. */
 export async function grantHabilitationNow(
   store: Store,
+  site: number,
   input: { userId: number; symbol: string; issuedOn: string; renewalOn?: string; issuedBy?: string },
 ): Promise<Habilitation> {
   const { habilitationRenewalYears } = await getSettings(store);
-  return store.transaction((tx) => grantHabilitation(tx, input, habilitationRenewalYears));
+  return store.transaction((tx) => grantHabilitation(tx, site, input, habilitationRenewalYears));
 }

@@ -3,7 +3,7 @@ import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
 import { AssignmentRefused, ConflictError, NotFoundError, ValidationError } from './errors.js';
-import { checkHabilitation, type HabSymbol, isoDate, isSymbol, listHabilitations } from './habilitations.js';
+import { checkHabilitation, type HabSymbol, habilitationsOf, isoDate, isSymbol } from './habilitations.js';
 import { getUser, type User } from './users.js';
 
 export interface RepairOrder {
@@ -363,7 +363,7 @@ export async function checkAssignee(db: Db, ro: RepairOrder, userId: number, now
   const v = await db.get<{ energy: Energy }>('SELECT energy FROM vehicles WHERE id = ?', [ro.vehicle_id]);
   if (!v || !isHighVoltage(v.energy)) return;
   const check = checkHabilitation(
-    await listHabilitations(db, userId),
+    await habilitationsOf(db, userId),
     ro.hv_requirement,
     isoDate(now),
     user.name,

@@ -43,7 +43,7 @@ describe.each(STORE_KINDS)('the Store contract on $name', (kind) => {
   it('returns counts, sums and big integers as numbers', async () => {
     const s = await fresh();
     for (const [i, t] of [1_773_136_800_000, 1_773_136_800_001].entries())
-      await s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, ?, ?)', [
+      await s.run('INSERT INTO customers (site_id, name, created_at, last_activity_at) VALUES (1, ?, ?, ?)', [
         `c${i}`,
         t,
         t,
@@ -60,7 +60,7 @@ describe.each(STORE_KINDS)('the Store contract on $name', (kind) => {
   it('leaves a ? inside a string literal alone', async () => {
     const s = await fresh();
     await s.run(
-      "INSERT INTO customers (name, phone, created_at, last_activity_at) VALUES ('what?', ?, 1, 1)",
+      "INSERT INTO customers (site_id, name, phone, created_at, last_activity_at) VALUES (1, 'what?', ?, 1, 1)",
       ['?'],
     );
     expect(
@@ -75,7 +75,9 @@ describe.each(STORE_KINDS)('the Store contract on $name', (kind) => {
     const s = await fresh();
     await expect(
       s.transaction(async (tx) => {
-        await tx.run("INSERT INTO customers (name, created_at, last_activity_at) VALUES ('kept?', 1, 1)");
+        await tx.run(
+          "INSERT INTO customers (site_id, name, created_at, last_activity_at) VALUES (1, 'kept?', 1, 1)",
+        );
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -88,13 +90,15 @@ describe.each(STORE_KINDS)('the Store contract on $name', (kind) => {
     const gate = new Promise<void>((r) => (release = r));
     const tx = s
       .transaction(async (t) => {
-        await t.run("INSERT INTO customers (name, created_at, last_activity_at) VALUES ('in-tx', 1, 1)");
+        await t.run(
+          "INSERT INTO customers (site_id, name, created_at, last_activity_at) VALUES (1, 'in-tx', 1, 1)",
+        );
         await gate;
         throw new Error('rollback');
       })
       .catch(() => 'rolled back');
     const outside = s.run(
-      "INSERT INTO customers (name, created_at, last_activity_at) VALUES ('outside', 1, 1)",
+      "INSERT INTO customers (site_id, name, created_at, last_activity_at) VALUES (1, 'outside', 1, 1)",
     );
     release();
     expect(await tx).toBe('rolled back');
@@ -123,10 +127,14 @@ describe.each(STORE_KINDS)('the Store contract on $name', (kind) => {
   it('backs up online while writes continue, and the copy is sound', async () => {
     const s = await fresh();
     for (let i = 0; i < 200; i++)
-      await s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 1, 1)', [`c${i}`]);
+      await s.run('INSERT INTO customers (site_id, name, created_at, last_activity_at) VALUES (1, ?, 1, 1)', [
+        `c${i}`,
+      ]);
     const writes = Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 2, 2)', [`w${i}`]),
+        s.run('INSERT INTO customers (site_id, name, created_at, last_activity_at) VALUES (1, ?, 2, 2)', [
+          `w${i}`,
+        ]),
       ),
     );
     const dest = join(dir, `copy-${kind.name}-${Date.now()}`);
@@ -207,7 +215,7 @@ describe('PostgreSQL only', () => {
     // writes it back plus one — the pattern a lost update comes from under READ COMMITTED.
     const [a, b] = await pgFresh();
     const id = (await a.get<{ id: number }>(
-      "INSERT INTO customers (name, phone, created_at, last_activity_at) VALUES ('n', '0', 1, 1) RETURNING id",
+      "INSERT INTO customers (site_id, name, phone, created_at, last_activity_at) VALUES (1, 'n', '0', 1, 1) RETURNING id",
     ))!.id;
     const bump = (s: PostgresStore) =>
       s.transaction(async (tx) => {

@@ -13,7 +13,7 @@ import {
   seedDemo,
   startServer,
 } from '@atelier/workshop';
-import { createPgDatabase } from '@atelier/workshop/test-stores';
+import { createDatabase, createPgDatabase, dropDatabase, withDatabase } from '@atelier/workshop/test-stores';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../context.js';
 import { dbCommand } from './db.js';
@@ -74,15 +74,13 @@ describe('atelier db on PostgreSQL', () => {
     expect(await dbCommand.run(['backup', '--db', url, 'group.dump'], c.c)).toBe(0);
     expect(c.out()).toContain('written and read back');
     await store.close();
+    // Restored as an operator would: into a new, empty database, schema and data.
     const target = await database();
-    const copy = await openPostgresStore(target);
-    await copy.run('TRUNCATE schema_migrations');
-    await copy.close();
-    execFileSync(findPgProgram('pg_restore')!, [
-      '--data-only',
-      `--dbname=${target}`,
-      join(dir, 'group.dump'),
-    ]);
+    const name = decodeURIComponent(/\/([^/?]+)\?/.exec(target)![1]!);
+    const admin = withDatabase(target, 'postgres');
+    await dropDatabase(admin, name);
+    await createDatabase(admin, name);
+    execFileSync(findPgProgram('pg_restore')!, ['--no-owner', `--dbname=${target}`, join(dir, 'group.dump')]);
     const restored = await openPostgresStore(target);
     expect((await restored.get<{ n: number }>('SELECT COUNT(*) AS n FROM customers'))?.n).toBe(50);
     await restored.close();

@@ -79,6 +79,8 @@ export const postgresKind: StoreKind = {
   },
 };
 
+export { createDatabase, dropDatabase, withDatabase };
+
 export const STORE_KINDS: StoreKind[] = [sqliteKind, postgresKind];
 
 /** The store this test project runs the workshop's tests on (vitest.config.ts: `main` → SQLite, `postgres`). */

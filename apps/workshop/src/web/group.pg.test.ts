@@ -11,7 +11,7 @@ import { seedDemo } from '../seed.js';
 import { createDiagSession } from '../services/diagnostics.js';
 import { createScenario } from '../services/scenarios.js';
 import { createSession } from '../services/sessions.js';
-import type { User } from '../services/users.js';
+import { getUser } from '../services/users.js';
 import { openPostgresStore, type PostgresStore } from '../store/postgres-store.js';
 import { createPgDatabase } from '../test-support/stores.js';
 import { SESSION_COOKIE } from './types.js';
@@ -128,7 +128,11 @@ describe('two app processes on one PostgreSQL database', () => {
   });
 
   it('brings live data polled by one process to a browser connected to the other', async () => {
-    const ines = (await store.get<User>("SELECT * FROM users WHERE login = 'ines'"))!;
+    const ines = await getUser(
+      store,
+      (await store.get<{ id: number }>("SELECT id FROM users WHERE login = 'ines'"))!.id,
+      1,
+    );
     const now = Date.now();
     const scenario = await createScenario(
       store,

@@ -34,6 +34,12 @@ export interface AppOptions {
   /** Set the Secure flag on cookies (behind HTTPS). */
   secureCookies?: boolean;
   logger?: boolean;
+  /**
+   * Serve a session's identity and a site's board again for this long (ms) unless something
+   * changed (services/read-cache.ts); 0, the default here, reads the store every time.
+   * `atelier serve` sets 1000.
+   */
+  readCacheMs?: number;
   /** The diagnostics runtime: how often it writes buffered samples, when it closes an idle adapter. */
   diagnostics?: RuntimeOptions;
 }
@@ -108,7 +114,11 @@ export async function buildApp(
     },
   });
   // Before any area: the access rule on every route, who is asking, CSRF, errors.
-  await app.register(corePlugin, { deps, loginRateLimit: options.loginRateLimit });
+  await app.register(corePlugin, {
+    deps,
+    loginRateLimit: options.loginRateLimit,
+    readCacheMs: options.readCacheMs,
+  });
   await app.register(diagnosticsRuntimePlugin, options.diagnostics ?? {});
   for (const plugin of [...AREA_PLUGINS, ...extraPlugins]) await app.register(plugin);
   await app.ready();

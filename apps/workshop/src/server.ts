@@ -69,7 +69,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     await purgeExpiredSessions(store, clock.now());
     // GDPR retention is applied at every start, so a workshop need not remember to run it.
     await applyRetention(store, (await getSettings(store)).customerRetentionMonths, clock.now());
-    const app = await buildApp({ store, clock }, options);
+    const app = await buildApp({ store, clock }, { readCacheMs: 1000, ...options });
     const address = await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
     return {
       app,

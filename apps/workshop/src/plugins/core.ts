@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin';
 import { isLang, type Lang, tr } from '../i18n.js';
 import { DomainError } from '../services/errors.js';
+import { ReadCache } from '../services/read-cache.js';
 import { loadSession } from '../services/sessions.js';
 import { html } from '../web/html.js';
 import { isApi, renderPage, sendPage } from '../web/layout.js';
@@ -35,12 +36,16 @@ declare module 'fastify' {
     deps: WorkshopDeps;
     routeTable: RouteDeclaration[];
     loginRate: { max: number; timeWindowMs: number };
+    /** Sessions and boards read again within `readCacheMs`; null when off (see services/read-cache.ts). */
+    readCache: ReadCache | null;
   }
 }
 
 export interface CoreOptions {
   deps: WorkshopDeps;
   loginRateLimit?: { max: number; timeWindowMs: number };
+  /** How long a session or a board read may be served again without a change (0: no cache). */
+  readCacheMs?: number;
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -53,6 +58,16 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
   app.decorateRequest('lang', 'fr');
+  const cache = opts.readCacheMs ? new ReadCache(deps.store, deps.clock, opts.readCacheMs) : null;
+  await cache?.connect();
+  app.decorate('readCache', cache);
+  if (cache) {
+    // Any change request empties the cache before its answer leaves (and tells the other processes).
+    app.addHook('onSend', async (req) => {
+      if (MUTATING.has(req.method)) await cache.changed();
+    });
+    app.addHook('onClose', async () => cache.close());
+  }
 
   // Registered before any area: refuse any route that does not say who may use it.
   app.addHook('onRoute', (route) => {
@@ -80,7 +95,10 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
     req.lang = lang;
     const sid = req.cookies[SESSION_COOKIE];
     if (sid) {
-      const loaded = await loadSession(deps.store, sid, deps.clock.now());
+      const now = deps.clock.now();
+      const cached = cache?.get(`session:${sid}`, () => loadSession(deps.store, sid, now));
+      let loaded = await (cached ?? loadSession(deps.store, sid, now));
+      if (loaded && loaded.session.expires_at < now) loaded = null;
       if (loaded) {
         req.session = loaded.session;
         req.user = loaded.user;

@@ -23,8 +23,9 @@ let drop: () => Promise<void>;
 let a: string;
 let b: string;
 
+/** An app process on `url`; its read cache keeps an entry a minute, so only a notification can empty it in time. */
 function startProcess(url: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, '60000'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -125,6 +126,27 @@ describe('two app processes on one PostgreSQL database', () => {
       ids,
     );
     expect(states.every((s) => s.state === 'reception')).toBe(true);
+  });
+
+  it('shows on one process’s board an order created on the other at once (the read cache is emptied by NOTIFY)', async () => {
+    const headers = await as('chef');
+    const board = async (base: string) =>
+      ((await (await fetch(`${base}/api/board`, { headers })).json()) as { id: number }[]).map((c) => c.id);
+    await board(a);
+    await board(b); // Both boards are now in their process's cache.
+    const vehicle = (await store.get<{ id: number }>('SELECT MIN(id) AS id FROM vehicles'))!.id;
+    const r = await fetch(`${a}/api/orders`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ vehicleId: vehicle, complaint: 'vu de partout' }),
+    });
+    const { id } = (await r.json()) as { id: number };
+    expect(await board(a)).toContain(id);
+    // The notification crosses in milliseconds; the cache would keep the old board a minute.
+    const deadline = Date.now() + 2000;
+    while (!(await board(b)).includes(id) && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 20));
+    expect(await board(b)).toContain(id);
   });
 
   it('brings live data polled by one process to a browser connected to the other', async () => {

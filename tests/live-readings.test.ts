@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { liveReading, simulatedEngineControls } from '@atelier/diagnosis';
 import { ObdClient } from '@atelier/obd';
 import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BusClosedError, BusError, receive } from './bus.js';
-import { VirtualClock } from './clock.js';
+import { VirtualClock } from '@atelier/clock';
 import { type Frame, makeFrame } from './frame.js';
 import {
   loadSocketCan,

@@ -6,7 +6,7 @@ import {
   type FrameListener,
   matchesFilters,
 } from './bus.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock } from '@atelier/clock';
 import { type Frame, validateFrame } from './frame.js';
 
 interface Subscription {

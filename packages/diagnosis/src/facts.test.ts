@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { type DiagnosticLink, DisconnectedError, ObdClient, type Responder } from '@atelier/obd';
 import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';

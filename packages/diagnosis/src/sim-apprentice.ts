@@ -1,4 +1,4 @@
-import { type Clock, VirtualClock } from '@atelier/can';
+import { type Clock, VirtualClock } from '@atelier/clock';
 import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
 import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { followRecommendations, type Workshop } from './autopilot.js';

@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { ObdClient } from '@atelier/obd';
 import { loadScenario, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';

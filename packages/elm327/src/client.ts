@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { type Clock, systemClock } from '@atelier/can';
+import { type Clock, systemClock } from '@atelier/clock';
 import {
   type DiagnosticLink,
   DisconnectedError,

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { type Clock, systemClock } from '@atelier/can';
+import { type Clock, systemClock } from '@atelier/clock';
 import { FUNCTIONAL, physical, type Responder, type Target } from '@atelier/obd';
 import { formatAnswer } from './format.js';
 import { stripControls } from './parse.js';

@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import type { DiagnosticLink, EcuResponse, LinkRequest } from '@atelier/obd';
 import { NoResponseError, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';

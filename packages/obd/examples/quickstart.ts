@@ -1,5 +1,6 @@
 // Run from the repository root: pnpm tsx packages/obd/examples/quickstart.ts
-import { VirtualBus, VirtualClock } from '@atelier/can';
+import { VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import {
   decodeResponseLine,
   decodeVin,

@@ -1,6 +1,5 @@
 import {
   type Bus,
-  type Clock,
   type Frame,
   IsoTpEndpoint,
   IsoTpError,
@@ -11,9 +10,8 @@ import {
   OBD_FUNCTIONAL_ID_29,
   OBD_TESTER_ADDRESS,
   parseNormalFixedId,
-  systemClock,
-  type TimerHandle,
 } from '@atelier/can';
+import { type Clock, systemClock, type TimerHandle } from '@atelier/clock';
 import {
   BusFaultError,
   type DiagnosticLink,

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { duplexPair, Elm327Emulator, Elm327Link, Transcript } from '@atelier/elm327';
 import { FUNCTIONAL, physical, type Responder } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';

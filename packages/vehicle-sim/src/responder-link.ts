@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@atelier/can';
+import { type Clock, systemClock } from '@atelier/clock';
 import {
   type DiagnosticLink,
   type EcuResponse,

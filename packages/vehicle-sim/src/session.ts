@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { type Clock, type Frame, openLogWriter, VirtualBus, VirtualClock } from '@atelier/can';
+import { type Frame, openLogWriter, VirtualBus } from '@atelier/can';
+import { type Clock, VirtualClock } from '@atelier/clock';
 import {
   type DiagnosticLink,
   IsoTpLink,

@@ -4,7 +4,7 @@
  * guided diagnosis to the repair and its verification. Every value read is stored as it arrives.
  */
 
-import { systemClock } from '@atelier/can';
+import { systemClock } from '@atelier/clock';
 import {
   type GuidedSession as GS,
   GuidedSession,

@@ -6,7 +6,7 @@ import {
   OBD_FUNCTIONAL_ID_11,
   OBD_FUNCTIONAL_ID_29,
 } from '@atelier/can';
-import { type Clock, type TimerHandle } from '@atelier/clock';
+import type { Clock, TimerHandle } from '@atelier/clock';
 
 /**
  * A scripted ECU on a CAN bus, for tests of anything that speaks through a link: it answers

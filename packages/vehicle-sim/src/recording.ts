@@ -1,5 +1,5 @@
 import { type Bus, type Frame, Player, readLog, readLogText, toHex } from '@atelier/can';
-import { type Clock } from '@atelier/clock';
+import type { Clock } from '@atelier/clock';
 import { parseAnswer, protocolById, Transcript } from '@atelier/elm327';
 import { FUNCTIONAL, physical, type Responder, type ResponderAnswer, type Target } from '@atelier/obd';
 import { FUNCTIONAL_11, FUNCTIONAL_29 } from './profiles.js';

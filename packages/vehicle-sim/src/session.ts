@@ -10,6 +10,7 @@ import {
   ObdClient,
   physical,
   type Responder,
+  requestAddressOf,
   UdsClient,
 } from '@atelier/obd';
 import { dtcText } from './pid-codec.js';
@@ -93,7 +94,8 @@ export async function runWorkshopSession(
   report.confirmed = await dtcList('stored');
   report.pending = await dtcList('pending');
   report.permanent = await dtcList('permanent');
-  const engineTarget = engine === undefined ? undefined : physical(requestAddressOf(engine));
+  const engineTarget =
+    engine === undefined ? undefined : physical(requestAddressOf(engine, link.info.extended ?? false));
   if (engineTarget) {
     const ff = (await step(() => obd.freezeFrame([0x02, 0x0c, 0x0d], 0, engineTarget))) ?? [];
     const dtc = ff.find((r) => r.pid === 0x02)?.value;
@@ -106,7 +108,8 @@ export async function runWorkshopSession(
       report.freezeFrame.coolantC = ect.find((r) => r.pid === 0x05)?.value as number | undefined;
     }
   }
-  for (const e of options.ecus ?? report.ecus.map((x) => ({ request: requestAddressOf(x.address) }))) {
+  for (const e of options.ecus ??
+    report.ecus.map((x) => ({ request: requestAddressOf(x.address, link.info.extended ?? false) }))) {
     const uds = new UdsClient(link, physical(e.request), { clock });
     const r = await step(() => uds.readDtcsByStatus(0xff));
     if (r)
@@ -125,12 +128,6 @@ export async function runWorkshopSession(
     await clock.sleep(500);
   }
   return report;
-}
-
-/** Physical request address of an OBD response address (0x7E8 → 0x7E0, 0x18DAF110 → 0x18DA10F1). */
-function requestAddressOf(response: number): number {
-  if (response > 0x7ff) return 0x18da00f1 | ((response & 0xff) << 8);
-  return response - 8;
 }
 
 let simChannel = 0;

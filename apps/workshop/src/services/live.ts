@@ -6,8 +6,15 @@
  */
 import type { Bus } from '@atelier/can';
 import { engineReadiness } from '@atelier/diagnosis';
-import { PidPoller } from '@atelier/elm327';
-import { DisconnectedError, decodePid, FUNCTIONAL, LinkError, PIDS, type Responder } from '@atelier/obd';
+import {
+  DisconnectedError,
+  decodePid,
+  FUNCTIONAL,
+  LinkError,
+  PIDS,
+  PidPoller,
+  type Responder,
+} from '@atelier/obd';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
 import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';

@@ -1,5 +1,14 @@
-import { Elm327Link, PidPoller, type PollItem } from '@atelier/elm327';
-import { DisconnectedError, decodePid, PIDS, type PidDef, pidByKey, pidUnit } from '@atelier/obd';
+import { Elm327Link } from '@atelier/elm327';
+import {
+  DisconnectedError,
+  decodePid,
+  PIDS,
+  type PidDef,
+  PidPoller,
+  type PollItem,
+  pidByKey,
+  pidUnit,
+} from '@atelier/obd';
 import { type CliContext, UsageError, writeOut } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';

@@ -15,3 +15,4 @@ export * from './text.js';
 export * from './uds-client.js';
 export * from './vin.js';
 export { manufacturerOf, WMIS } from './wmi.js';
+export * from './scan.js';

@@ -161,7 +161,12 @@ function ends(err: unknown): boolean {
 function refusal(err: NegativeResponseError): Outcome {
   return {
     status: NOT_SUPPORTED_NRCS.has(err.nrc) ? 'not-supported' : 'refused',
-    problem: { code: 'negative-response', message: `${err.name}: ${err.message}`, sid: err.sid, nrc: err.nrc },
+    problem: {
+      code: 'negative-response',
+      message: `${err.name}: ${err.message}`,
+      sid: err.sid,
+      nrc: err.nrc,
+    },
   };
 }
 
@@ -209,7 +214,8 @@ class Scan {
     await this.detect();
     if (this.parts.has('vin')) await this.vin();
     if (this.parts.has('dtcs'))
-      for (const memory of this.options.memories ?? ['stored', 'pending', 'permanent']) await this.dtcs(memory);
+      for (const memory of this.options.memories ?? ['stored', 'pending', 'permanent'])
+        await this.dtcs(memory);
     if (this.parts.has('readiness')) await this.readiness();
     if (this.parts.has('freezeFrame')) for (const ecu of this.obdEcus()) await this.freezeFrame(ecu);
     if (this.parts.has('live')) for (const ecu of this.obdEcus()) await this.live(ecu);
@@ -259,7 +265,11 @@ class Scan {
    * are `no-answer`; unexpected ECUs that answered a functional request are met here. A request that
    * failed as a whole gives one outcome for every ECU (or a bare one when none is expected).
    */
-  private async outcomes(data: number[], target: Target, expected: ScanEcu[]): Promise<EcuOutcome[] | Outcome> {
+  private async outcomes(
+    data: number[],
+    target: Target,
+    expected: ScanEcu[],
+  ): Promise<EcuOutcome[] | Outcome> {
     let ex: Exchange;
     try {
       ex = await this.obd.exchange(data, target);
@@ -347,7 +357,9 @@ class Scan {
     for (const ecu of all) {
       const pids = this.found.get(ecu);
       await this.emit(
-        pids ? { kind: 'supported', ecu, status: 'read', pids } : { kind: 'supported', ecu, ...problems.get(ecu)! },
+        pids
+          ? { kind: 'supported', ecu, status: 'read', pids }
+          : { kind: 'supported', ecu, ...problems.get(ecu)! },
       );
     }
   }
@@ -429,7 +441,8 @@ class Scan {
     const data = service === 0x01 ? [0x01, ...pids] : [0x02, ...pids.flatMap((p) => [p, 0])];
     const got = await this.outcomes(data, target, [ecu]);
     const o = Array.isArray(got) ? got.find((x) => x.ecu === ecu) : got;
-    if (!o) return { status: 'no-answer', problem: { code: 'no-response', message: 'NoResponseError: no answer' } };
+    if (!o)
+      return { status: 'no-answer', problem: { code: 'no-response', message: 'NoResponseError: no answer' } };
     const d = this.decode(o as EcuOutcome, (a) => decodePidAnswer(a, pids, service === 0x02 ? 0 : undefined));
     if (!('value' in d)) return d;
     return new Map(d.value.filter((r) => r.ecu === ecu.address).map((r) => [r.pid, r]));
@@ -501,7 +514,10 @@ class Scan {
         kind: 'freeze-frame',
         ecu,
         status: 'no-answer',
-        problem: { code: 'no-response', message: `NoResponseError: ECU ${ecu.label} answered 02 02 00 without PID 02` },
+        problem: {
+          code: 'no-response',
+          message: `NoResponseError: ECU ${ecu.label} answered 02 02 00 without PID 02`,
+        },
       });
     // PID 02 of frame 0 is the code that stored it; 0000 means no frame is stored.
     const dtc = raw === 0 ? null : decodeDtc(raw >> 8, raw & 0xff);
@@ -513,7 +529,12 @@ class Scan {
       (p) => p !== 0x02 && p % 0x20 !== 0 && PIDS.has(p),
     );
     await this.readPids(ecu, target, 0x02, pids, 3, (pid, r) =>
-      this.emit({ kind: 'freeze-pid', ecu, pid, ...('reading' in r ? { status: 'read', reading: r.reading } : r) }),
+      this.emit({
+        kind: 'freeze-pid',
+        ecu,
+        pid,
+        ...('reading' in r ? { status: 'read', reading: r.reading } : r),
+      }),
     );
   }
 
@@ -526,7 +547,12 @@ class Scan {
     );
     const target = this.targetOf(ecu) ?? FUNCTIONAL;
     await this.readPids(ecu, target, 0x01, pids, this.perRequest, (pid, r) =>
-      this.emit({ kind: 'live-pid', ecu, pid, ...('reading' in r ? { status: 'read', reading: r.reading } : r) }),
+      this.emit({
+        kind: 'live-pid',
+        ecu,
+        pid,
+        ...('reading' in r ? { status: 'read', reading: r.reading } : r),
+      }),
     );
   }
 

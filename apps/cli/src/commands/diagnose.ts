@@ -6,10 +6,8 @@ import {
   type KnowledgeBase,
   loadKnowledgeBase,
   type Recommendation,
-  readAllDtcs,
-  readReadiness,
   readSessionFacts,
-  runSimulatedApprentice,
+  readVerification,
   strongestEffect,
   VEHICLE_TYPES,
   type VehicleType,
@@ -17,6 +15,7 @@ import {
   type WorkshopTest,
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
+import { runSimulatedApprentice } from '@atelier/training';
 import { openAdapter } from '../adapters.js';
 import { type CliContext, type Command, type Lang, UsageError } from '../context.js';
 
@@ -167,7 +166,9 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   try {
     const obd = new ObdClient(link);
     const vehicle = (values.vehicle as VehicleType) ?? 'petrol';
-    const facts = await readSessionFacts(obd, { vehicle, complaint: values.complaint });
+    // The ECUs a manufacturer tool reaches through UDS, when the adapter knows the car (a simulated one).
+    const udsEcus = link.knownEcus?.() ?? [];
+    const facts = await readSessionFacts(obd, { vehicle, complaint: values.complaint }, { udsEcus });
     const dtcs = facts.dtcs;
     out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
     if (!values.vehicle)
@@ -229,8 +230,8 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
             ? `Faire un essai routier (cycle de conduite${monitors.length ? ` : moniteurs ${monitors.join(', ')}` : ''}) puis Entrée pour relire.`
             : `Do a road test (a drive cycle${monitors.length ? `: monitors ${monitors.join(', ')}` : ''}), then Enter to re-read.`,
         );
-        const after = await readAllDtcs(obd, ['stored', 'pending']);
-        const readiness = await readReadiness(obd);
+        const { dtcsAfter: after, monitors: read } = await readVerification(obd, { udsEcus });
+        const readiness = read ? { monitors: read } : undefined;
         const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
         out(
           fr

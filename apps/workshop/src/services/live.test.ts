@@ -146,11 +146,11 @@ describe('a SocketCAN session (on a virtual bus)', () => {
 describe('repairing a simulated car', () => {
   it('takes out the faults of the repaired cause only', () => {
     const v = car();
-    expect(v.model.options.faults.map((f) => f.type)).toEqual(['vacuum_leak']);
+    expect(v.faults.map((f) => f.type)).toEqual(['vacuum_leak']);
     expect(repairSimulated(v, 'maf_contaminated')).toBe(false);
-    expect(v.model.options.faults).toHaveLength(1);
+    expect(v.faults).toHaveLength(1);
     expect(repairSimulated(v, 'vacuum_leak')).toBe(true);
-    expect(v.model.options.faults).toHaveLength(0);
+    expect(v.faults).toHaveLength(0);
   });
 });
 

@@ -397,12 +397,7 @@ export function repairSimulated(responder: Responder, causeId: string): boolean 
     .trees.flatMap((t) => t.causes)
     .find((c) => c.id === causeId);
   if (!cause) return false;
-  // The model re-reads its fault list at every step; vehicle-sim has no repair API yet.
-  const faults = responder.model.options.faults;
-  const before = faults.length;
-  for (let i = faults.length - 1; i >= 0; i--)
-    if (cause.simFaults.includes(faults[i]!.type)) faults.splice(i, 1);
-  return faults.length < before;
+  return responder.repair(cause.simFaults).length > 0;
 }
 
 /** Minutes of town driving of the simulated road test, and the idle after it before the re-read. */
@@ -419,12 +414,11 @@ export const isSimulatedCar = (responder: Responder | undefined): boolean => res
 export function roadTestSimulated(responder: Responder, nowMs: number): boolean {
   if (!(responder instanceof Vehicle)) return false;
   try {
-    responder.operate(nowMs, { action: 'road_test', minutes: SIM_ROAD_TEST_MIN });
+    responder.roadTest(nowMs, { minutes: SIM_ROAD_TEST_MIN, idleMinutes: 2, fastForward: true });
   } catch (err) {
     if (err instanceof OperationError) return false;
     throw err;
   }
-  responder.fastForward(nowMs, (SIM_ROAD_TEST_MIN + 2) * 60);
   return true;
 }
 

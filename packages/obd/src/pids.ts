@@ -1318,9 +1318,11 @@ export function decodePid(pid: number | PidDef, bytes: ArrayLike<number>): PidVa
   return out;
 }
 
-function encodeField(def: PidDef, f: PidField, value: number, out: Uint8Array): void {
+function encodeField(def: PidDef, f: PidField, value: number, out: Uint8Array, saturate: boolean): void {
   if (!Number.isFinite(value))
     throw new PidError(`${def.key}.${f.key}: ${value} is not a number`, def.pid, f.key);
+  // An ECU's sensor beyond what the PID carries reads at the end of the range.
+  if (saturate) value = Math.min(f.max, Math.max(f.min, value));
   // Half a step of tolerance: a physical value rounds to the nearest raw step.
   const step = f.scale / 2;
   if (value < f.min - step || value > f.max + step) {
@@ -1348,11 +1350,20 @@ function encodeField(def: PidDef, f: PidField, value: number, out: Uint8Array): 
   }
 }
 
+export interface EncodeOptions {
+  /**
+   * Clamp a value outside the PID's range to the range's end, as an ECU's sensor reading saturates
+   * (the simulator's side). Without it, such a value is a PidError.
+   */
+  saturate?: boolean;
+}
+
 /**
  * Encodes a physical value into the PID's data bytes (the simulator's side). A multi-value PID
  * takes an object; fields left out are encoded as raw zero.
  */
-export function encodePid(pid: number | PidDef, value: PidValue): Uint8Array {
+export function encodePid(pid: number | PidDef, value: PidValue, options: EncodeOptions = {}): Uint8Array {
+  const saturate = options.saturate ?? false;
   const def = pidDef(pid);
   const out = new Uint8Array(def.bytes);
   if (typeof value === 'number') {
@@ -1362,7 +1373,7 @@ export function encodePid(pid: number | PidDef, value: PidValue): Uint8Array {
         def.pid,
       );
     }
-    encodeField(def, def.fields[0], value, out);
+    encodeField(def, def.fields[0], value, out, saturate);
     return out;
   }
   for (const k of Object.keys(value)) {
@@ -1371,7 +1382,7 @@ export function encodePid(pid: number | PidDef, value: PidValue): Uint8Array {
   }
   for (const f of def.fields) {
     const v = value[f.key];
-    if (v !== undefined) encodeField(def, f, v, out);
+    if (v !== undefined) encodeField(def, f, v, out, saturate);
   }
   return out;
 }

@@ -6,7 +6,6 @@ export * from './model.js';
 export * from './monitors.js';
 export * from './nrc.js';
 export * from './operate.js';
-export * from './pid-codec.js';
 export * from './prng.js';
 export * from './profiles.js';
 export * from './recording.js';

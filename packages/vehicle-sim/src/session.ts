@@ -4,6 +4,7 @@ import { type Frame, openLogWriter, VirtualBus } from '@atelier/can';
 import { type Clock, VirtualClock } from '@atelier/clock';
 import {
   type DiagnosticLink,
+  decodeDtc,
   IsoTpLink,
   LinkError,
   NegativeResponseError,
@@ -13,7 +14,6 @@ import {
   requestAddressOf,
   UdsClient,
 } from '@atelier/obd';
-import { dtcText } from './pid-codec.js';
 import { RecordingError, RecordingResponder } from './recording.js';
 import type { Scenario } from './scenario.js';
 import { serveOnBus } from './serve.js';
@@ -100,7 +100,7 @@ export async function runWorkshopSession(
     const ff = (await step(() => obd.freezeFrame([0x02, 0x0c, 0x0d], 0, engineTarget))) ?? [];
     const dtc = ff.find((r) => r.pid === 0x02)?.value;
     if (typeof dtc === 'number' && dtc !== 0) {
-      report.freezeFrame = { dtc: dtcText(dtc >> 8, dtc & 0xff) };
+      report.freezeFrame = { dtc: decodeDtc(dtc >> 8, dtc & 0xff) };
       const num = (pid: number) => ff.find((r) => r.pid === pid)?.value as number | undefined;
       report.freezeFrame.rpm = num(0x0c);
       report.freezeFrame.speedKmh = num(0x0d);

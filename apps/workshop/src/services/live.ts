@@ -5,11 +5,11 @@
  * or the server stopping — loses at most the last batch interval of live samples.
  */
 import type { Bus } from '@atelier/can';
-import { engineReadiness } from '@atelier/diagnosis';
 import {
   DisconnectedError,
   decodePid,
   FUNCTIONAL,
+  type KnownEcu,
   LinkError,
   PIDS,
   PidPoller,
@@ -20,7 +20,7 @@ import type { WallClock } from '../web/types.js';
 import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';
 import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError } from './errors.js';
-import { type ReadinessValue, type ReadSummary, readVehicle } from './vehicle-read.js';
+import { type ReadSummary, readVehicle, readVerification } from './vehicle-read.js';
 
 /** One event for the browsers of a session, already in SSE wire form. */
 export type SseSend = (chunk: string) => void;
@@ -75,6 +75,8 @@ export function chartValue(v: number | Record<string, number>): number {
 
 interface Active {
   adapter: OpenedAdapter;
+  /** The ECUs of the car when a scenario describes them (its UDS fault memories are read too). */
+  ecus?: KnownEcu[];
   live?: { abort: AbortController; pids: number[]; periodMs: number; done: Promise<void> };
   samples: Sample[];
   traffic: string[];
@@ -137,11 +139,18 @@ export class DiagnosticsRuntime {
     if (this.active.has(sessionId)) return;
     const traffic: string[] = [];
     let adapter: OpenedAdapter;
+    let ecus: KnownEcu[] | undefined;
     try {
       adapter = await openAdapterChoice(choice, {
         // Transcript lines come one by one without their newline; candump writes whole lines.
         onTraffic: (line) => traffic.push(line.endsWith('\n') ? line : `${line}\n`),
-        responder,
+        responder:
+          responder &&
+          (async () => {
+            const r = await responder();
+            ecus = r.ecus();
+            return r;
+          }),
         openBus: this.openBus,
       });
     } catch (err) {
@@ -155,7 +164,7 @@ export class DiagnosticsRuntime {
       await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
       throw p;
     }
-    const a: Active = { adapter, samples: [], traffic, watched: Date.now() };
+    const a: Active = { adapter, ecus, samples: [], traffic, watched: Date.now() };
     this.active.set(sessionId, a);
     a.flushTimer = setInterval(() => void this.flush(sessionId).catch(() => {}), this.flushMs);
     await setDiagState(this.store, sessionId, 'connected', '', this.clock.now());
@@ -194,10 +203,14 @@ export class DiagnosticsRuntime {
     if (wasLive) await this.stopLive(sessionId);
     try {
       return await this.exclusive(sessionId, (a) =>
-        readVehicle(a.adapter.link, async (r) => {
-          await saveReading(this.store, sessionId, r, this.clock.now());
-          this.hub.publish(topic(sessionId), 'reading', r);
-        }),
+        readVehicle(
+          a.adapter.link,
+          async (r) => {
+            await saveReading(this.store, sessionId, r, this.clock.now());
+            this.hub.publish(topic(sessionId), 'reading', r);
+          },
+          a.ecus ? { udsEcus: a.ecus } : {},
+        ),
       );
     } catch (err) {
       if (err instanceof DomainError) throw err;
@@ -241,22 +254,13 @@ export class DiagnosticsRuntime {
     sessionId: number,
   ): Promise<{ dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> }> {
     try {
-      return await this.exclusive(sessionId, async (a) => {
-        const codes = new Set<string>();
-        const readiness: ReadinessValue[] = [];
-        await readVehicle(a.adapter.link, async (r) => {
-          if (r.kind === 'dtcs' && r.item !== 'permanent') for (const c of r.value as string[]) codes.add(c);
-          if (r.kind === 'readiness') readiness.push(r.value as ReadinessValue);
-          await saveReading(
-            this.store,
-            sessionId,
-            { ...r, item: r.kind === 'dtcs' ? `after.${r.item}` : r.item },
-            this.clock.now(),
-          );
-        });
-        const monitors = engineReadiness(readiness)?.monitors;
-        return { dtcsAfter: [...codes], ...(monitors ? { monitors } : {}) };
-      });
+      return await this.exclusive(sessionId, (a) =>
+        readVerification(
+          a.adapter.link,
+          (r) => saveReading(this.store, sessionId, r, this.clock.now()),
+          a.ecus ? { udsEcus: a.ecus } : {},
+        ),
+      );
     } catch (err) {
       if (err instanceof DomainError) throw err;
       throw await this.dropped(sessionId, err);

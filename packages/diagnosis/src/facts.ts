@@ -143,7 +143,7 @@ function freezeFrameOf(items: readonly ScanItem[]): FreezeFrameFacts | undefined
   const stored = items
     .filter((i) => i.kind === 'freeze-frame' && i.status === 'read' && i.dtc && i.ecu)
     .sort((a, b) => a.ecu!.address - b.ecu!.address)[0];
-  if (!stored || stored.kind !== 'freeze-frame' || !stored.dtc) return undefined;
+  if (stored?.kind !== 'freeze-frame' || !stored.dtc) return undefined;
   const frame: FreezeFrameFacts = { dtc: stored.dtc, values: {} };
   for (const i of items)
     if (i.kind === 'freeze-pid' && i.status === 'read' && i.reading && i.ecu === stored.ecu)

@@ -146,8 +146,8 @@ export function scanItemsOf(readings: readonly Reading[]): ScanItem[] {
   const ecuOf = (label: string): ScanEcu | undefined => {
     const parsed = parseEcuLabel(label);
     if (!parsed) return undefined;
-    let e = ecus.get(label);
-    if (!e) ecus.set(label, (e = { ...parsed, label }));
+    const e = ecus.get(label) ?? { ...parsed, label };
+    ecus.set(label, e);
     return e;
   };
   const pidReading = (ecu: ScanEcu, hex: string, value: unknown) => {

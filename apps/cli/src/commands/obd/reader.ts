@@ -154,8 +154,8 @@ export function reportOf(link: DiagnosticLink, items: readonly ScanItem[]): Vehi
         report.vin = item.vin ?? null;
         break;
       case 'dtcs': {
-        const list = (report.dtcs[item.memory] ??= []);
-        for (const code of item.codes ?? []) list.push({ code, ecu });
+        report.dtcs[item.memory] ??= [];
+        for (const code of item.codes ?? []) report.dtcs[item.memory]!.push({ code, ecu });
         break;
       }
       case 'readiness':
@@ -173,8 +173,9 @@ export function reportOf(link: DiagnosticLink, items: readonly ScanItem[]): Vehi
           };
         break;
       case 'live-pid':
+        report.pids[ecu] ??= {};
         if (item.reading)
-          (report.pids[ecu] ??= {})[hex2(item.pid)] = {
+          report.pids[ecu][hex2(item.pid)] = {
             key: item.reading.key,
             value: item.reading.value,
             unit: item.reading.unit,

@@ -9,6 +9,7 @@ export * from './obd-client.js';
 export * from './pids.js';
 export * from './poller.js';
 export * from './readiness.js';
+export * from './recorded.js';
 export * from './response-line.js';
 export * from './scan.js';
 export * from './scripted-ecu.js';

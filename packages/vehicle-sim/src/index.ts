@@ -8,7 +8,6 @@ export * from './nrc.js';
 export * from './operate.js';
 export * from './prng.js';
 export * from './profiles.js';
-export * from './recording.js';
 export * from './responder-link.js';
 export * from './scenario.js';
 export * from './serve.js';

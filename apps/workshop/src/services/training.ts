@@ -24,13 +24,12 @@ import {
   type SessionData,
   type Workshop,
 } from '@atelier/diagnosis';
-import { Transcript } from '@atelier/elm327';
-import type { Responder } from '@atelier/obd';
+import { responderFromTranscript, Transcript } from '@atelier/elm327';
+import { RecordedResponder, type Responder } from '@atelier/obd';
 import {
   listScenarios,
   loadScenario,
   OperationError,
-  RecordingResponder,
   type Scenario,
   scenarioNames,
   Vehicle,
@@ -122,7 +121,7 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
       const entries = Transcript.parse(text, label);
       const requests = entries.filter((e) => e.dir === 'tx').length;
       // Building the responder proves the transcript holds answered diagnostic requests.
-      RecordingResponder.fromTranscript(text, label);
+      responderFromTranscript(entries, label);
       return {
         name: label,
         kind: 'elm327',
@@ -381,8 +380,8 @@ export async function responderFor(db: Db, scenario: TrainingScenario): Promise<
   if (scenario.source === 'sim') return Vehicle.fromScenario(loadScenario(scenario.sim_name!));
   const r = await recordingContent(db, scenario.recording_id!);
   return r.kind === 'elm327'
-    ? RecordingResponder.fromTranscript(r.content, r.name)
-    : RecordingResponder.fromCanLogText(r.content, r.name);
+    ? responderFromTranscript(Transcript.parse(r.content, r.name), r.name, { pace: 'time' })
+    : RecordedResponder.fromCanLogText(r.content, r.name);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type Recommendation,
   readSessionFacts,
   readVerification,
+  type SessionFacts,
   strongestEffect,
   VEHICLE_TYPES,
   type VehicleType,
@@ -154,6 +155,17 @@ function printAutoResult(
   );
 }
 
+/**
+ * What `atelier diagnose` reads from the car before the guided session: the session facts of the
+ * one scan, with the UDS fault memories of the ECUs the adapter knows (a simulated car's).
+ */
+export function readCarFacts(
+  link: DiagnosticLink,
+  base: { vehicle: VehicleType; complaint?: string },
+): Promise<SessionFacts> {
+  return readSessionFacts(new ObdClient(link), base, { udsEcus: link.knownEcus?.() ?? [] });
+}
+
 async function runInteractive(values: Options, ctx: CliContext): Promise<number> {
   const fr = ctx.lang === 'fr';
   const kb = loadKnowledgeBase();
@@ -166,9 +178,8 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   try {
     const obd = new ObdClient(link);
     const vehicle = (values.vehicle as VehicleType) ?? 'petrol';
-    // The ECUs a manufacturer tool reaches through UDS, when the adapter knows the car (a simulated one).
     const udsEcus = link.knownEcus?.() ?? [];
-    const facts = await readSessionFacts(obd, { vehicle, complaint: values.complaint }, { udsEcus });
+    const facts = await readCarFacts(link, { vehicle, complaint: values.complaint });
     const dtcs = facts.dtcs;
     out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
     if (!values.vehicle)

@@ -58,7 +58,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Module specifiers of static imports and re-exports, and of dynamic imports with a literal. */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   // Comments may quote imports; strings and templates are left as they are (an import is never in one).
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const out: string[] = [];

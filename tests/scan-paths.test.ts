@@ -102,3 +102,32 @@ describe('the CLI and the dashboard read the same facts from one simulated car',
     expect(restCli.dtcs).toContain('C0035');
   }, 60_000);
 });
+
+describe('the dashboard shows a silent ECU as "no answer", never "no code"', () => {
+  it('an ECU found by service 01 but silent on mode 03: its codes are "pas de réponse", the other ECU\'s read', async () => {
+    const { clock } = bay('vacuum-leak');
+    const car = Vehicle.fromScenario(loadScenario('vacuum-leak'), { startMs: 0 });
+    const link = new ResponderLink(
+      {
+        ecus: () => car.ecus(),
+        // The gearbox (7E9) keeps quiet on service 03.
+        respond: (req) => car.respond(req).filter((a) => !(req.data[0] === 0x03 && a.ecu === 0x7e9)),
+      },
+      { clock },
+    );
+    const read: Reading[] = [];
+    await clock.run(readVehicle(link, async (r) => void read.push(r)));
+    const s = await newSession();
+    for (const r of read) await saveReading(t.store, s.id, r, t.clock.now());
+    const page = await t.inject('ines', { method: 'GET', url: `/diagnostics/${s.id}?lang=fr` });
+    expect(page.statusCode).toBe(200);
+    const readings = page.body.slice(page.body.indexOf('id="readings"'));
+    expect(readings).toMatch(/class="error no-answer">Pas de réponse : 7E9 \(mémorisé\)/);
+    expect(readings).toContain('data-code="P0171"');
+    expect(readings).not.toContain('Aucun code défaut');
+    // The UDS fault memories of the car's ECUs, with their status byte.
+    expect(readings).toMatch(/<code>P0171-00<\/code>.*UDS \(état 0x[0-9A-F]{2}\)/s);
+    const en = await t.inject('ines', { method: 'GET', url: `/diagnostics/${s.id}?lang=en` });
+    expect(en.body).toMatch(/No answer : 7E9 \(stored\)/);
+  });
+});

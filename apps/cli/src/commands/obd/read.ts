@@ -101,7 +101,7 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
   }
   for (const [ecu, codes] of Object.entries(r.uds)) {
     lines.push(
-      `UDS ${ecu} : ${codes.length ? '' : fr ? 'aucun code' : 'no code'}` +
+      `UDS ${ecu} :${codes.length ? '' : fr ? ' aucun code' : ' no code'}` +
         codes
           .map(
             (c) =>

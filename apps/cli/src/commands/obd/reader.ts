@@ -13,6 +13,7 @@ import {
   type ScanItem,
   type ScanPart,
   type ScanStatus,
+  scanQuestion,
   scanVehicle,
 } from '@atelier/obd';
 
@@ -86,34 +87,23 @@ export function compactReadiness(r: ObdReadiness): Readiness {
   return { mil: r.mil, dtcCount: r.dtcCount, ignition: r.ignition, ready: r.ready, monitors };
 }
 
-/** Where an item goes in the report: its question, without the ECU. */
+/** The report's section of a scan question's head (`supported` is `ecus`, `live` is `pids` …). */
+const SECTION: Record<string, string> = { supported: 'ecus', freeze: 'freezeFrame', live: 'pids' };
+
+/** Where an item goes in the report: its question, without the ECU (`dtcs.stored`, `pids`, `freezeFrame`). */
 function questionKey(item: ScanItem): string {
-  switch (item.kind) {
-    case 'supported':
-      return 'ecus';
-    case 'vin':
-      return 'vin';
-    case 'dtcs':
-      return `dtcs.${item.memory}`;
-    case 'readiness':
-      return 'readiness';
-    case 'freeze-frame':
-      return 'freezeFrame';
-    case 'freeze-pid':
-      return 'freezeFrame';
-    case 'live-pid':
-      return 'pids';
-    case 'uds-dtcs':
-      return 'uds';
-  }
+  const q = scanQuestion(item);
+  const head = q.split('.')[0];
+  return head === 'dtcs' ? q : (SECTION[head] ?? head);
 }
 
 /** The status key of an item: its place in the report, ECU and PID included. */
 function statusKey(item: ScanItem): string {
+  const q = scanQuestion(item);
   const parts = [questionKey(item)];
   if (item.kind !== 'vin' && item.ecu) parts.push(item.ecu.label);
-  if (item.kind === 'freeze-frame') parts.push('02');
-  if (item.kind === 'freeze-pid' || item.kind === 'live-pid') parts.push(hex2(item.pid));
+  if (item.kind === 'freeze-frame' || item.kind === 'freeze-pid' || item.kind === 'live-pid')
+    parts.push(q.slice(q.indexOf('.') + 1));
   return parts.join('.');
 }
 

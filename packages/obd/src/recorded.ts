@@ -1,7 +1,9 @@
 import {
   type Bus,
   type Frame,
+  OBD_TESTER_ADDRESS,
   Player,
+  parseNormalFixedId,
   type ReassemblyErrorCode,
   readLog,
   readLogText,
@@ -86,9 +88,12 @@ const REQUEST_SIDS = new Set([
 const isDiagnosticId = (id: number, extended: boolean) =>
   extended ? id >>> 16 === 0x18da || id >>> 16 === 0x18db : id >= 0x600;
 
-/** ISO 15765-4 physical request ids: 0x7E0–0x7E7, 0x18DAxxF1. */
-const isObdRequestId = (id: number, extended: boolean) =>
-  extended ? (id & 0xffff00ff) === 0x18da00f1 : id >= 0x7e0 && id <= 0x7e7;
+/** ISO 15765-4 physical request ids: 0x7E0–0x7E7, and 0x18DAxxF1 (the tester asking ECU xx). */
+function isObdRequestId(id: number, extended: boolean): boolean {
+  if (!extended) return id >= 0x7e0 && id <= 0x7e7;
+  const parts = parseNormalFixedId(id);
+  return parts !== undefined && !parts.functional && parts.source === OBD_TESTER_ADDRESS;
+}
 
 const targetOf = (id: number, extended: boolean): Target =>
   id === functionalAddressOf(extended) ? FUNCTIONAL : physical(id);

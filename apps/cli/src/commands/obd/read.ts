@@ -1,5 +1,5 @@
 import { Elm327Link } from '@atelier/elm327';
-import { dtcTitle, type ScanStatus } from '@atelier/obd';
+import { dtcTitle, ecuName, parseEcuLabel, type ScanStatus } from '@atelier/obd';
 import type { CliContext } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
@@ -55,7 +55,13 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
     `${fr ? 'Adaptateur' : 'Adapter'} : ${r.adapter.kind}${r.adapter.version ? ` ${r.adapter.version}` : ''}`,
   );
   lines.push(`${fr ? 'Protocole' : 'Protocol'} : ${r.adapter.protocol ?? '?'}`);
-  lines.push(`${fr ? 'Calculateurs' : 'ECUs'} : ${r.ecus.join(', ') || '—'}`);
+  // Each ECU with the standard's name for its address when it has one: "7E8 Moteur (ECM)".
+  const named = r.ecus.map((label) => {
+    const at = parseEcuLabel(label);
+    const name = at && ecuName(at.address, at.extended);
+    return name ? `${label} ${name[ctx.lang]}` : label;
+  });
+  lines.push(`${fr ? 'Calculateurs' : 'ECUs'} : ${named.join(', ') || '—'}`);
   lines.push(`VIN : ${r.vin ?? (fr ? '(non lu)' : '(not read)')}`);
   const cats = [
     ['stored', fr ? 'Codes mémorisés' : 'Stored DTCs'],

@@ -130,6 +130,16 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
   })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion, data.treeId))}</p>` : ''}`;
 }
 
+/** A freeze-frame value as a mechanic reads it: a number, or each field of a multi-value PID. */
+const freezeValue = (v: unknown): string =>
+  typeof v === 'number'
+    ? String(Math.round(v * 100) / 100)
+    : v && typeof v === 'object'
+      ? Object.entries(v)
+          .map(([k, x]) => `${k} = ${typeof x === 'number' ? Math.round(x * 100) / 100 : x}`)
+          .join(', ')
+      : String(v);
+
 function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredReading[]): Html {
   const vin = readings.find((r) => r.kind === 'vin');
   const dtcs = readings.filter((r) => r.kind === 'dtcs');
@@ -214,7 +224,7 @@ ${
   freeze.length
     ? html`<h3>${T(req, { fr: 'Données figées (freeze frame)', en: 'Freeze frame' })}</h3><table class="freeze"><tbody>${freeze.map(
         (r) =>
-          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : typeof r.value === 'number' ? String(Math.round(r.value * 100) / 100) : JSON.stringify(r.value)}</td><td class="muted">${r.ecu}</td></tr>`,
+          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : freezeValue(r.value)}</td><td class="muted">${r.ecu}</td></tr>`,
       )}</tbody></table>`
     : ''
 }

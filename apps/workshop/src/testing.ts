@@ -1,5 +1,5 @@
 /** Test support: a seeded app on a temporary database in virtual time, and sessions per role. */
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
 import { type DemoData, seedDemo } from './seed.js';

@@ -10,6 +10,7 @@ const PG_ONLY = ['**/*.pg.test.ts'];
 const ON_POSTGRES = [
   'apps/workshop/src/{services,plugins,web}/**/*.test.ts',
   'apps/workshop/src/test-support/**/*.test.ts',
+  'apps/workshop/src/store/store-contract.test.ts',
   ...PG_ONLY,
 ];
 const ON_SQLITE_ONLY = ['**/*browser.test.ts', '**/node_modules/**'];

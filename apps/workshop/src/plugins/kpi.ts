@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { formatHours, formatPercent, type Text } from '../i18n.js';
 import { STATE_LABEL, STATES } from '../services/domain.js';
 import { isoDate } from '../services/habilitations.js';
-import { computeKpis, type Kpis } from '../services/kpi.js';
+import { computeKpis, type Kpis, kpiPeriod } from '../services/kpi.js';
 import { listMechanics } from '../services/users.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
@@ -59,11 +59,6 @@ const kpiSchema = {
 } as const;
 
 /** The period asked for, as [from 00:00 UTC, to + 1 day); the last 30 days by default. */
-function period(q: { from?: string; to?: string }, now: number) {
-  const to = q.to ? Date.parse(`${q.to}T00:00:00Z`) + DAY : Date.parse(`${isoDate(now)}T00:00:00Z`) + DAY;
-  const from = q.from ? Date.parse(`${q.from}T00:00:00Z`) : to - 30 * DAY;
-  return { from: Math.min(from, to - DAY), to };
-}
 
 function formulaRow(
   req: FastifyRequest,
@@ -100,7 +95,7 @@ async function kpi(scope: FastifyInstance): Promise<void> {
     schema: { querystring: query },
     handler: async (req) => {
       const now = clock.now();
-      const p = period(req.query, now);
+      const p = kpiPeriod(req.query, now);
       // Technicians see their own figures; managers, instructors and admins anyone's.
       const userId = req.user!.role === 'technician' ? req.user!.id : req.query.userId || null;
       return { now, p, userId, k: await computeKpis(store, req.user!.site_id, p, userId, now) };

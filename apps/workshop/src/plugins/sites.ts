@@ -9,6 +9,7 @@ import { formatHours, formatPercent } from '../i18n.js';
 import { SITE_ROLES, STATE_LABEL, STATES } from '../services/domain.js';
 import { ForbiddenError } from '../services/errors.js';
 import { isoDate } from '../services/habilitations.js';
+import { kpiPeriod } from '../services/kpi.js';
 import { switchSite } from '../services/sessions.js';
 import { createSite, groupOverview } from '../services/sites.js';
 import { setMembership, sitesOf } from '../services/users.js';
@@ -175,14 +176,8 @@ ${
     handler: async (req) => {
       if (req.user!.role === 'admin') groupAdmin(req);
       const now = clock.now();
-      const to = req.query.to
-        ? Date.parse(`${req.query.to}T00:00:00Z`) + DAY
-        : Date.parse(`${isoDate(now)}T00:00:00Z`) + DAY;
-      const from = req.query.from ? Date.parse(`${req.query.from}T00:00:00Z`) : to - 30 * DAY;
-      return {
-        period: { from: Math.min(from, to - DAY), to },
-        sites: await groupOverview(store, { from: Math.min(from, to - DAY), to }, now),
-      };
+      const period = kpiPeriod(req.query, now);
+      return { period, sites: await groupOverview(store, period, now) };
     },
     page: {
       url: '/group',

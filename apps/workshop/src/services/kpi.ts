@@ -40,6 +40,15 @@ export interface Kpis {
 const HOUR = 3600_000;
 const DAY = 86_400_000;
 
+/** The period a KPI query names: whole UTC days `from`–`to` (inclusive), the last 30 days by default. */
+export function kpiPeriod(q: { from?: string; to?: string }, now: number): KpiPeriod {
+  const to = q.to
+    ? Date.parse(`${q.to}T00:00:00Z`) + DAY
+    : Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`) + DAY;
+  const from = q.from ? Date.parse(`${q.from}T00:00:00Z`) : to - 30 * DAY;
+  return { from: Math.min(from, to - DAY), to };
+}
+
 interface EntryRow {
   user_id: number;
   kind: string;

@@ -80,7 +80,7 @@ async function sites(scope: FastifyInstance): Promise<void> {
       )}</ul>
 ${
   req.user!.group_role === 'admin'
-    ? html`<form method="post" action="/api/sites" class="card" data-json>${csrfField(req)}<h2>${T(req, { fr: 'Nouveau site', en: 'New site' })}</h2>
+    ? html`<form method="post" action="/sites" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouveau site', en: 'New site' })}</h2>
 <label>${T(req, { fr: 'Code', en: 'Code' })} <input name="code" required maxlength="30" pattern="[a-z0-9-]{2,30}"></label>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
 <button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>`
@@ -107,6 +107,27 @@ ${
     },
   });
 
+  const siteBody = {
+    type: 'object',
+    required: ['code', 'name'],
+    properties: {
+      code: { type: 'string', maxLength: 30 },
+      name: { type: 'string', maxLength: 200 },
+      ...csrfProp,
+    },
+  } as const;
+
+  // The group administrator's form on /sites.
+  app.post('/sites', {
+    config: { access: ['admin'] },
+    schema: { tags: ['sites'], body: siteBody, response: formResponses('/sites') },
+    handler: async (req, reply) => {
+      groupAdmin(req);
+      await createSite(store, req.body, clock.now());
+      return reply.redirect('/sites', 303);
+    },
+  });
+
   app.get('/api/sites', {
     config: { access: 'authenticated' },
     schema: { tags: ['sites'], response: { 200: { type: 'array', items: siteSchema }, ...apiErrors } },
@@ -117,15 +138,7 @@ ${
     config: { access: ['admin'] },
     schema: {
       tags: ['sites'],
-      body: {
-        type: 'object',
-        required: ['code', 'name'],
-        properties: {
-          code: { type: 'string', maxLength: 30 },
-          name: { type: 'string', maxLength: 200 },
-          ...csrfProp,
-        },
-      },
+      body: siteBody,
       response: { 201: siteSchema, ...apiErrors },
     },
     handler: async (req, reply) => {

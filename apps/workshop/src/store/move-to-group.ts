@@ -6,7 +6,8 @@
  * too, as long as it declares them. Before committing, the rows of the new site are counted in
  * the group database, table by table, and compared with the workshop's: a difference rolls
  * everything back. The workshop file is then marked as moved, and a second run is refused (by
- * that mark, and by the site code already being taken).
+ * that mark, and by the site code already being taken). Ids written inside texts (the audit log's
+ * `customer:12`) keep the workshop's numbering.
  */
 
 import type { PostgresStore } from './postgres-store.js';
@@ -23,6 +24,8 @@ const SKIP = new Set([
   'number_counters',
 ]);
 const MOVED_KEY = 'moved_to_group';
+/** References kept without a declared foreign key (an audit log outlives what it names). */
+const UNDECLARED: Record<string, Fk[]> = { audit_log: [{ column: 'user_id', table: 'users' }] };
 
 export interface MoveOptions {
   code: string;
@@ -68,7 +71,7 @@ async function tables(src: SqliteStore): Promise<TableInfo[]> {
       name,
       columns: cols.map((c) => c.name),
       hasId: cols.some((c) => c.name === 'id' && c.pk === 1 && /INT/i.test(c.type)),
-      fks: fks.map((f) => ({ column: f.from, table: f.table })),
+      fks: [...fks.map((f) => ({ column: f.from, table: f.table })), ...(UNDECLARED[name] ?? [])],
     });
   }
   // Parents before children (a table's reference to itself is set in a second pass).
@@ -156,6 +159,8 @@ export async function moveToGroup(
           if (!fk || v === null) return v;
           if (fk.table === t.name) return null; // Set once every row of the table has its new id.
           const mapped = ids.get(fk.table)?.get(Number(v));
+          // An undeclared reference to nothing (the audit log's user, say) stays an empty one.
+          if (mapped === undefined && UNDECLARED[t.name]?.includes(fk)) return null;
           if (mapped === undefined)
             throw new StoreError(`${t.name}.${c} = ${v} points at no ${fk.table} row`, 'move-to-group');
           return mapped;

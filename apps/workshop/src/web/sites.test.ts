@@ -270,6 +270,25 @@ describe('moving between sites', () => {
     expect(lyonOrders.json().every((o: { id: number }) => lyonIds.has(o.id))).toBe(true);
   });
 
+  it('the group administrator opens a site from /sites; a site administrator cannot', async () => {
+    const form = async (login: string, code: string) => {
+      const a = await t.as(login);
+      return t.app.inject({
+        method: 'POST',
+        url: '/sites',
+        headers: { ...a.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `code=${code}&name=Site%20${code}&_csrf=${a.csrf}`,
+      });
+    };
+    expect((await form('admin.lyon', 'grenoble')).statusCode).toBe(403);
+    const res = await form('admin', 'valence');
+    expect(res.statusCode).toBe(303);
+    expect(await t.store.get('SELECT name FROM sites WHERE code = ?', ['valence'])).toEqual({
+      name: 'Site valence',
+    });
+    expect(await t.store.get('SELECT id FROM sites WHERE code = ?', ['grenoble'])).toBeUndefined();
+  });
+
   it('a site administrator gives roles on their own site only', async () => {
     const adminLyon = await t.as('admin.lyon');
     const res = await t.app.inject({

@@ -44,8 +44,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     unavailable = pgServerUnavailable();
     if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run: ${unavailable}`);
     if (!unavailable) {
-      server = await startPgServer();
-      adminUrl = server.url('postgres');
+      const started = await startPgServer();
+      server = started;
+      adminUrl = started.url('postgres');
+      // An interrupted run (Ctrl-C, a CI time limit) does not reach the teardown: stop the server
+      // on the way out all the same, so no PostgreSQL outlives the tests.
+      process.once('exit', () => started.stopSync());
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+        process.once(signal, () => {
+          started.stopSync();
+          process.kill(process.pid, signal);
+        });
     }
   }
   if (adminUrl) {

@@ -5,7 +5,7 @@
  * under root the directory is given to the `postgres` system user (created by Debian's package) and
  * the programs run through `runuser`.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export interface PgServer {
   /** A connection URL for `database` on this server. */
   url(database: string): string;
   stop(): Promise<void>;
+  /** The same, synchronously: for a process that is being interrupted and cannot wait. */
+  stopSync(): void;
 }
 
 /** Why no private server can be started here, or null when it can. */
@@ -112,6 +114,19 @@ export async function startPgServer(
       if (stopped) return;
       stopped = true;
       await runPg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    stopSync: () => {
+      if (stopped) return;
+      stopped = true;
+      const ctl = findPgProgram('pg_ctl')!;
+      const args = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+      try {
+        if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', ctl, ...args], { stdio: 'ignore' });
+        else execFileSync(ctl, args, { stdio: 'ignore' });
+      } catch {
+        // Already stopped.
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

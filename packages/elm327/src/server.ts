@@ -1,9 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { Elm327Emulator } from './emulator.js';
+import { duplexPair } from './pair.js';
 
 /** Serves the emulator on TCP, one fresh adapter session per connection, like a WiFi adapter. */
 export interface TcpService {
@@ -17,6 +19,14 @@ export function serveTcp(
   emu: Elm327Emulator,
   opts: { port?: number; host?: string } = {},
 ): Promise<TcpService> {
+  return listen(emu, opts, (socket) => socket);
+}
+
+function listen(
+  emu: Elm327Emulator,
+  opts: { port?: number; host?: string },
+  line: (socket: Socket) => Duplex,
+): Promise<TcpService> {
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -24,7 +34,7 @@ export function serveTcp(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    emu.attach(socket);
+    emu.attach(line(socket));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -56,23 +66,38 @@ export interface PtyService {
   close(): Promise<void>;
 }
 
+export interface PtyOptions {
+  /** Where the terminal appears (a symlink); a fresh name under the temporary directory by default. */
+  path?: string;
+  /** The socat program. */
+  socat?: string;
+  /**
+   * Speak only at the emulator's baud rate, like a real adapter's UART: a client whose terminal is
+   * set to another rate reads garbage and is heard as garbage, so baud probing has something to find.
+   * The rate is read from the terminal (`stty`) before each chunk. Off by default.
+   */
+  strictBaud?: boolean;
+}
+
 /**
  * Makes a pseudo-terminal with socat and bridges it to the emulator's TCP service. socat waits for
  * a program to open the terminal before it connects (`wait-slave`), so each opening gets a freshly
  * powered adapter; when that program closes it, socat exits and a new one is started.
  */
-export async function servePty(
-  emu: Elm327Emulator,
-  opts: { path?: string; socat?: string } = {},
-): Promise<PtyService> {
-  const tcp = await serveTcp(emu, { port: 0 });
+export async function servePty(emu: Elm327Emulator, opts: PtyOptions = {}): Promise<PtyService> {
   const path = opts.path ?? join(tmpdir(), `atelier-elm327-${process.pid}-${Date.now().toString(36)}`);
+  const tcp = await listen(emu, { port: 0 }, (socket) =>
+    opts.strictBaud && emu.baud > 0 ? baudGate(socket, path, emu.baud) : socket,
+  );
   const socat = opts.socat ?? 'socat';
   let child: ChildProcess | undefined;
   let stopping = false;
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const c = spawn(socat, [`PTY,link=${path},raw,echo=0,wait-slave`, `TCP:127.0.0.1:${tcp.port}`], {
+      // socat looks for the terminal being opened every pty-interval (1 s by default): a client that
+      // probes baud rates, one opening each, would wait a second for every rate.
+      const pty = `PTY,link=${path},raw,echo=0,wait-slave,pty-interval=0.02`;
+      const c = spawn(socat, [pty, `TCP:127.0.0.1:${tcp.port}`], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       child = c;
@@ -115,4 +140,49 @@ export async function servePty(
       await tcp.close();
     },
   };
+}
+
+/**
+ * The serial line between a client's terminal and the emulator at `baud`: each chunk, in order, goes
+ * through only when the terminal behind `ttyPath` is set to that rate (the kernel keeps the rate a
+ * program sets on a pty, though no bits are timed). At another rate the adapter hears noise and
+ * answers `?`, and everything it says reaches the client as noise: bytes with the high bit set,
+ * never a prompt.
+ */
+function baudGate(socket: Socket, ttyPath: string, baud: number): Duplex {
+  const [emulatorSide, lineSide] = duplexPair();
+  let queue = Promise.resolve();
+  const atRate = () =>
+    new Promise<boolean>((resolve) => {
+      let tty: string;
+      try {
+        tty = realpathSync(ttyPath);
+      } catch {
+        resolve(false);
+        return;
+      }
+      execFile('stty', ['-F', tty, 'speed'], (err, out) => resolve(!err && Number(out.trim()) === baud));
+    });
+  const inOrder = (fn: (ok: boolean) => void) => {
+    queue = queue.then(atRate).then(fn);
+  };
+  const toClient = (bytes: Buffer) => {
+    if (!socket.destroyed) socket.write(bytes);
+  };
+  socket.on('data', (d: Buffer) =>
+    inOrder((ok) => {
+      if (ok) {
+        if (!lineSide.destroyed) lineSide.write(d);
+      } else toClient(noise(Buffer.from('?\r\r>', 'latin1')));
+    }),
+  );
+  lineSide.on('data', (d: Buffer) => inOrder((ok) => toClient(ok ? d : noise(d))));
+  lineSide.on('end', () => inOrder(() => socket.end()));
+  socket.on('close', () => lineSide.destroy());
+  return emulatorSide;
+}
+
+/** What bytes sent at one rate look like when read at another: never text, never a prompt. */
+function noise(bytes: Buffer): Buffer {
+  return Buffer.from(bytes.map((b) => 0x80 | ((b * 37 + 11) & 0x7f)));
 }

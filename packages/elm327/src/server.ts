@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,27 +80,35 @@ export interface PtyOptions {
 }
 
 /**
- * Makes a pseudo-terminal with socat and bridges it to the emulator's TCP service. socat waits for
- * a program to open the terminal before it connects (`wait-slave`), so each opening gets a freshly
- * powered adapter; when that program closes it, socat exits and a new one is started.
+ * Makes pseudo-terminals with socat and bridges them to the emulator's TCP service. `path` always
+ * names a terminal nobody has opened yet: socat waits for a program to open it (`wait-slave`) before
+ * it connects, so each opening gets a freshly powered adapter, and as soon as one is opened the next
+ * socat is started and `path` is moved onto its terminal (an atomic rename). A program that reopens
+ * the port right after closing it (a baud probe, a script run twice) therefore never lands on a
+ * terminal whose socat is still going away.
  */
 export async function servePty(emu: Elm327Emulator, opts: PtyOptions = {}): Promise<PtyService> {
   const path = opts.path ?? join(tmpdir(), `atelier-elm327-${process.pid}-${Date.now().toString(36)}`);
-  const tcp = await listen(emu, { port: 0 }, (socket) =>
-    opts.strictBaud && emu.baud > 0 ? baudGate(socket, path, emu.baud) : socket,
-  );
   const socat = opts.socat ?? 'socat';
-  let child: ChildProcess | undefined;
+  const children = new Set<ChildProcess>();
   let stopping = false;
-  const start = (): Promise<void> =>
+  let spawned = 0;
+  /** The terminal `path` names now, waiting for its program. */
+  let waiting: string | undefined;
+  const tcp = await listen(emu, { port: 0 }, (socket) => {
+    // This connection is the waiting socat's: its terminal was just opened. Offer the next one.
+    const tty = waiting;
+    waiting = undefined;
+    if (!stopping) void offer().catch(() => {});
+    return opts.strictBaud && emu.baud > 0 && tty ? baudGate(socket, tty, emu.baud) : socket;
+  });
+  const offer = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      // socat looks for the terminal being opened every pty-interval (1 s by default): a client that
-      // probes baud rates, one opening each, would wait a second for every rate.
-      const pty = `PTY,link=${path},raw,echo=0,wait-slave,pty-interval=0.02`;
-      const c = spawn(socat, [pty, `TCP:127.0.0.1:${tcp.port}`], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child = c;
+      const link = `${path}.${++spawned}`;
+      // socat looks for the terminal being opened every pty-interval (1 s by default).
+      const pty = `PTY,link=${link},raw,echo=0,wait-slave,pty-interval=0.02`;
+      const c = spawn(socat, [pty, `TCP:127.0.0.1:${tcp.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      children.add(c);
       let err = '';
       c.stderr?.on('data', (d) => {
         err += d.toString();
@@ -109,33 +117,52 @@ export async function servePty(emu: Elm327Emulator, opts: PtyOptions = {}): Prom
         reject(new PtyError(`cannot run socat (${e.message}); install it: apt-get install socat`)),
       );
       c.once('exit', (code) => {
-        if (stopping) return;
-        if (!existsSync(path) && code !== 0 && err) {
-          reject(new PtyError(`socat failed: ${err.trim()}`));
-          return;
-        }
-        // The terminal was closed by its user: offer a fresh one on the same path.
-        void start().catch(() => {});
+        children.delete(c);
+        if (code !== 0 && !stopping && err) reject(new PtyError(`socat failed: ${err.trim()}`));
       });
       const wait = (tries: number) => {
-        if (existsSync(path)) resolve();
-        else if (tries <= 0)
-          reject(new PtyError(`socat did not create ${path}${err ? `: ${err.trim()}` : ''}`));
-        else setTimeout(() => wait(tries - 1), 20);
+        if (stopping) resolve();
+        else if (existsSync(link)) {
+          try {
+            const tty = realpathSync(link);
+            renameSync(link, path);
+            waiting = tty;
+            resolve();
+          } catch (e) {
+            reject(new PtyError(`cannot offer ${path}: ${(e as Error).message}`));
+          }
+        } else if (tries <= 0)
+          reject(new PtyError(`socat did not create ${link}${err ? `: ${err.trim()}` : ''}`));
+        else setTimeout(() => wait(tries - 1), 10);
       };
-      wait(250);
+      wait(500);
     });
-  await start();
+  try {
+    await offer();
+  } catch (err) {
+    stopping = true;
+    for (const c of children) c.kill('SIGTERM');
+    await tcp.close();
+    throw err;
+  }
   return {
     path,
     close: async () => {
       stopping = true;
-      const c = child;
-      if (c && c.exitCode === null) {
-        await new Promise<void>((r) => {
-          c.once('exit', () => r());
-          c.kill('SIGTERM');
-        });
+      await Promise.all(
+        [...children].map(
+          (c) =>
+            new Promise<void>((r) => {
+              if (c.exitCode !== null || c.signalCode !== null) return r();
+              c.once('exit', () => r());
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
       }
       await tcp.close();
     },
@@ -144,23 +171,16 @@ export async function servePty(emu: Elm327Emulator, opts: PtyOptions = {}): Prom
 
 /**
  * The serial line between a client's terminal and the emulator at `baud`: each chunk, in order, goes
- * through only when the terminal behind `ttyPath` is set to that rate (the kernel keeps the rate a
+ * through only when the terminal `tty` (/dev/pts/N) is set to that rate (the kernel keeps the rate a
  * program sets on a pty, though no bits are timed). At another rate the adapter hears noise and
  * answers `?`, and everything it says reaches the client as noise: bytes with the high bit set,
  * never a prompt.
  */
-function baudGate(socket: Socket, ttyPath: string, baud: number): Duplex {
+function baudGate(socket: Socket, tty: string, baud: number): Duplex {
   const [emulatorSide, lineSide] = duplexPair();
   let queue = Promise.resolve();
   const atRate = () =>
     new Promise<boolean>((resolve) => {
-      let tty: string;
-      try {
-        tty = realpathSync(ttyPath);
-      } catch {
-        resolve(false);
-        return;
-      }
       execFile('stty', ['-F', tty, 'speed'], (err, out) => resolve(!err && Number(out.trim()) === baud));
     });
   const inOrder = (fn: (ok: boolean) => void) => {

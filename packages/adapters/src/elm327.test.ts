@@ -2,11 +2,20 @@
  * The elm327: scheme against the ELM327 emulator over real transports: TCP, and a pseudo-terminal
  * made by socat opened through serialport, with baud probing on a line that speaks only at its rate.
  */
-import { createServer } from 'node:net';
+
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoCar, Elm327Emulator, loadProfiles, profileByName, servePty, serveTcp, Transcript } from '@atelier/elm327';
+import {
+  DemoCar,
+  Elm327Emulator,
+  loadProfiles,
+  profileByName,
+  servePty,
+  serveTcp,
+  Transcript,
+} from '@atelier/elm327';
 import { DisconnectedError, FUNCTIONAL, LinkError } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdapterSpecError } from './errors.js';
@@ -40,7 +49,10 @@ async function closedPort(): Promise<number> {
 }
 
 const vin = async (adapter: { link: { request: (r: never) => Promise<{ data: Uint8Array }[]> } }) => {
-  const [answer] = await adapter.link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) } as never);
+  const [answer] = await adapter.link.request({
+    target: FUNCTIONAL,
+    data: Uint8Array.of(0x09, 0x02),
+  } as never);
   return Buffer.from(answer!.data.subarray(3)).toString('latin1');
 };
 

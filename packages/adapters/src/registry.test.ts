@@ -71,7 +71,9 @@ describe('adapter names', () => {
       touched.push(name);
       throw new Error('must not be called');
     };
-    await expect(openAdapter('socketcan:can0?speed=1', { openBus })).rejects.toThrow(/unknown option 'speed'/);
+    await expect(openAdapter('socketcan:can0?speed=1', { openBus })).rejects.toThrow(
+      /unknown option 'speed'/,
+    );
     await expect(openAdapter('socketcan:not a name', { openBus })).rejects.toThrow(/interface name/);
     expect(touched).toEqual([]);
   });

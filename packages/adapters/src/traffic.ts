@@ -16,7 +16,12 @@ export function lineWriter(sink: TrafficSink | undefined): (line: string) => voi
  * Records every frame one bus endpoint sees (the tester's requests and every ECU's answers) as
  * candump lines, one per frame as it arrives, stamped by `clock`.
  */
-export function recordCandump(bus: Bus, channel: string, line: (text: string) => void, clock: Clock): Recorder {
+export function recordCandump(
+  bus: Bus,
+  channel: string,
+  line: (text: string) => void,
+  clock: Clock,
+): Recorder {
   const writer: LogWriter = {
     format: 'candump',
     write: (frame) => line(candumpLine(frame.channel ? frame : { ...frame, channel })),

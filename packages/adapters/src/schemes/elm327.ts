@@ -47,7 +47,11 @@ function parseElm(name: AdapterName): ElmTarget {
   if (params.has('protocol')) {
     const p = params.get('protocol')!.toUpperCase();
     if (!/^[1-9A]$/.test(p))
-      throw new AdapterSpecError(spec, 'bad-option', `protocol '${p}' is not an ELM327 protocol number (1–9, A)`);
+      throw new AdapterSpecError(
+        spec,
+        'bad-option',
+        `protocol '${p}' is not an ELM327 protocol number (1–9, A)`,
+      );
     out.protocol = p;
   }
   const m = /^tcp:\/\/([^:/[\]]+|\[[^\]]+\]):(\d+)\/?$/.exec(where);
@@ -146,7 +150,9 @@ export const elm327Scheme: AdapterScheme<ElmTarget & { spec: string }> = {
     const path = t.path!;
     // Checked first: probing would otherwise try every rate on a port that is not there.
     if (!existsSync(path))
-      throw new DisconnectedError(`${path}: no such device (is the adapter plugged in, or paired and bound?)`);
+      throw new DisconnectedError(
+        `${path}: no such device (is the adapter plugged in, or paired and bound?)`,
+      );
     // Without ?baud= the rate is probed once; reconnections reuse what was found.
     let baud = t.baud;
     let first: Duplex | undefined;

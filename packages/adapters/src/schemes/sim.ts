@@ -25,7 +25,11 @@ function parseSim(name: AdapterName): SimTarget {
     throw new AdapterSpecError(name.spec, 'bad-option', `via '${via}' is not isotp or elm327`);
   const profile = name.params.get('profile') ?? undefined;
   if (profile !== undefined && via !== 'elm327')
-    throw new AdapterSpecError(name.spec, 'bad-option', 'profile applies to via=elm327 (an emulated adapter)');
+    throw new AdapterSpecError(
+      name.spec,
+      'bad-option',
+      'profile applies to via=elm327 (an emulated adapter)',
+    );
   return { spec: name.spec, scenario: name.target, via, profile };
 }
 
@@ -40,7 +44,9 @@ async function builtInScenario(t: SimTarget, cwd: string): Promise<Responder> {
       `no scenario '${t.scenario}' (known: ${sim.scenarioNames().join(', ')}; or a path to a scenario .yaml)`,
     );
   try {
-    const scenario = sim.loadScenario(file && !isAbsolute(t.scenario) ? resolve(cwd, t.scenario) : t.scenario);
+    const scenario = sim.loadScenario(
+      file && !isAbsolute(t.scenario) ? resolve(cwd, t.scenario) : t.scenario,
+    );
     return await sim.openScenarioResponder(scenario);
   } catch (err) {
     if (err instanceof sim.ScenarioError || err instanceof sim.RecordingError)
@@ -85,7 +91,9 @@ async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeConte
       clock,
       extended,
       // ECUs outside the OBD identifier ranges (an ABS on 0x760, a battery ECU on 0x79B) too.
-      ecus: ecus.filter((e) => e.extended === extended).map(({ request, response }) => ({ request, response })),
+      ecus: ecus
+        .filter((e) => e.extended === extended)
+        .map(({ request, response }) => ({ request, response })),
       protocol: `ISO 15765-4 CAN (${extended ? 29 : 11} bit ID, 500 kbaud), simulated`,
     }),
     (l) => l.close(),

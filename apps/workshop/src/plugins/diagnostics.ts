@@ -4,6 +4,7 @@
  * guided diagnosis to the repair and its verification. Every value read is stored as it arrives.
  */
 
+import { listSerialPorts } from '@atelier/adapters';
 import { systemClock } from '@atelier/can';
 import {
   type GuidedSession as GS,
@@ -20,7 +21,6 @@ import {
   ADAPTER_KINDS,
   type AdapterKind,
   AdapterProblem,
-  listSerialPorts,
   PROBLEM_TEXT,
   type ProblemCode,
   parseAdapterChoice,

@@ -4,13 +4,15 @@
  * arrives (readings at once, samples and traffic in small batches) so that an adapter dropping —
  * or the server stopping — loses at most the last batch interval of live samples.
  */
+
+import { type OpenedAdapter, openAdapter } from '@atelier/adapters';
 import type { Bus } from '@atelier/can';
 import { engineReadiness } from '@atelier/diagnosis';
 import { PidPoller } from '@atelier/elm327';
 import { DisconnectedError, decodePid, FUNCTIONAL, LinkError, PIDS, type Responder } from '@atelier/obd';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
-import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';
+import { type AdapterChoice, AdapterProblem, adapterName } from './adapters.js';
 import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError } from './errors.js';
 import { type ReadinessValue, type ReadSummary, readVehicle } from './vehicle-read.js';
@@ -131,14 +133,13 @@ export class DiagnosticsRuntime {
     const traffic: string[] = [];
     let adapter: OpenedAdapter;
     try {
-      adapter = await openAdapterChoice(choice, {
-        // Transcript lines come one by one without their newline; candump writes whole lines.
-        onTraffic: (line) => traffic.push(line.endsWith('\n') ? line : `${line}\n`),
-        responder,
+      adapter = await openAdapter(adapterName(choice), {
+        traffic: (lines) => traffic.push(lines),
+        resolveScenario: responder,
         openBus: this.openBus,
       });
     } catch (err) {
-      const p = AdapterProblem.from(err, `${choice.kind}:${choice.spec}`);
+      const p = AdapterProblem.opening(err, `${choice.kind}:${choice.spec}`);
       await appendTraffic(
         this.store,
         sessionId,

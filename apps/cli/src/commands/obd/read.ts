@@ -98,7 +98,8 @@ export const readSubcommand: Subcommand = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return 0;
     }
-    const link = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const adapter = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const { link } = adapter;
     try {
       const report = await readVehicle(link, {
         perRequest: link instanceof Elm327Link ? link.maxPidsPerRequest : 6,
@@ -111,7 +112,7 @@ export const readSubcommand: Subcommand = {
       const dtcsMissing = Object.values(report.dtcs).some((d) => d === null);
       return dtcsMissing || report.ecus.length === 0 ? 1 : 0;
     } finally {
-      await link.close();
+      await adapter.close();
     }
   },
 };

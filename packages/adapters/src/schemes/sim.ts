@@ -70,7 +70,8 @@ async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeConte
   const carBus = endpoint();
   const testerBus = endpoint();
   const tap = endpoint();
-  scope.own(recordCandump(tap, channel, ctx.traffic, clock), (r) => r.stop());
+  // Logged as vcan0, the channel `atelier sim run` writes, so that logs of the same car compare.
+  scope.own(recordCandump(tap, 'vcan0', ctx.traffic, clock), (r) => r.stop());
   let served: { close(): void } | undefined = sim.serveOnBus(carBus, responder, { clock });
   const player =
     responder instanceof sim.RecordingResponder && responder.broadcast.length > 0

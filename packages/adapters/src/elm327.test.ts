@@ -88,6 +88,9 @@ describe('elm327:tcp://HOST:PORT', () => {
     expect(sent[0]).toBe('ATZ');
     expect(sent).toContain('0902');
     expect(sent.at(-1)).toBe('ATPC');
+    // …and the adapter got it: its OK came back before the line was dropped.
+    const atpc = entries.findIndex((e) => e.dir === 'tx' && e.data.trim() === 'ATPC');
+    expect(entries.slice(atpc + 1).some((e) => e.dir === 'rx' && /OK/.test(e.data))).toBe(true);
   });
 
   it('recognises an adapter by its identification and takes a forced profile by name', async () => {

@@ -90,8 +90,8 @@ export function profileNamed(spec: string, name: string, profiles: AdapterProfil
 /**
  * Connects an ELM327 over `open` and runs its start-up sequence (profile recognition, protocol
  * detection), recording the dialogue to the caller's sink. Streams opened while the opening runs are
- * owned by the scope, so that an abort closes the line under a start-up in progress; later
- * reconnections belong to the link.
+ * owned by the scope, so that an abort or a failed start-up closes the line; later reconnections
+ * belong to the link.
  */
 export async function connectElm(
   ctx: SchemeContext,
@@ -108,10 +108,10 @@ export async function connectElm(
       return opening ? ctx.scope.own(stream, releaseStream) : stream;
     },
   });
-  ctx.scope.own(link, (l) => l.close());
   await ctx.scope.step(link.start());
   opening = false;
-  return link;
+  // Owned after its line, so released before it: the link says ATPC on a line still open.
+  return ctx.scope.own(link, (l) => l.close());
 }
 
 /** What an Elm327Link found, for `info`. */

@@ -44,8 +44,11 @@ export async function openFromOptions(
       usage,
     );
   }
-  ctx.stderr.write(ctx.lang === 'fr' ? `connexion à ${spec}…\n` : `connecting to ${spec}…\n`);
-  return openCliAdapter(spec, ctx, { transcriptPath: values.transcript as string | undefined, usage });
+  return openCliAdapter(spec, ctx, {
+    transcriptPath: values.transcript as string | undefined,
+    usage,
+    announce: true,
+  });
 }
 
 export const ADAPTER_HELP = {

@@ -14,7 +14,8 @@ import { makeTestApp, type TestApp } from '../testing.js';
 import { AdapterProblem, adapterName, parseAdapterChoice } from './adapters.js';
 import { createDiagSession, readingsOf, trafficOf } from './diagnostics.js';
 import { DiagnosticsRuntime } from './live.js';
-import { causeOfSim, checkRecording, createScenario, responderFor, saveRecording } from './training.js';
+import { checkRecording, saveRecording } from './recordings.js';
+import { causeOfSim, createScenario, responderFor } from './scenarios.js';
 
 /** misfire-cyl2 on 29-bit identifiers. */
 const car29 = parseScenario(

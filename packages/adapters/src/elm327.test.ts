@@ -19,8 +19,8 @@ import {
 import { DisconnectedError, FUNCTIONAL, LinkError } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdapterSpecError } from './errors.js';
+import { expectReleased, hasSocat, openTerminals, resources } from './handles.test-support.js';
 import { openAdapter } from './index.js';
-import { expectReleased, hasSocat, openTerminals, resources } from './test-support.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

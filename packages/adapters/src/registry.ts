@@ -1,4 +1,4 @@
-import { systemClock } from '@atelier/can';
+import { systemClock } from '@atelier/clock';
 import { AdapterSpecError } from './errors.js';
 import { type AdapterName, splitAdapterName } from './name.js';
 import { elm327Scheme } from './schemes/elm327.js';

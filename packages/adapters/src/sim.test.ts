@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Frame, readLogText, VirtualClock } from '@atelier/can';
+import { type Frame, readLogText } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { Transcript } from '@atelier/elm327';
 import {
   DisconnectedError,
@@ -19,8 +20,8 @@ import {
 import { loadScenario, SCENARIO_DIR, Vehicle } from '@atelier/vehicle-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AdapterSpecError } from './errors.js';
+import { expectReleased, resources } from './handles.test-support.js';
 import { type OpenedAdapter, openAdapter } from './index.js';
-import { expectReleased, resources } from './test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atelier-adapters-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,6 +85,8 @@ describe('sim:SCENARIO in process (virtual CAN bus, ISO-TP)', () => {
         data: Uint8Array.of(0x19, 0x02, 0xff),
       });
       expect([...abs[0]!.data.subarray(3, 6)]).toEqual([0x40, 0x35, 0x31]); // C0035, FTB 0x31
+      // The car's ECUs beyond what OBD-II finds, for the scan's UDS fault memories.
+      expect(link.knownEcus?.()).toContainEqual(expect.objectContaining({ request: 0x760, response: 0x768 }));
       const log = await frames(traffic());
       // The functional VIN request, the engine ECU's first frame, the tester's flow control.
       expect(log.some((f) => f.id === 0x7df && f.data[1] === 0x09 && f.data[2] === 0x02)).toBe(true);
@@ -154,6 +157,9 @@ describe('sim:SCENARIO?via=elm327 (behind the ELM327 emulator)', () => {
         data: Uint8Array.of(0x19, 0x02, 0xff),
       });
       expect([...abs[0]!.data.subarray(3, 6)]).toEqual([0x40, 0x35, 0x31]);
+      expect(adapter.link.knownEcus?.()).toContainEqual(
+        expect.objectContaining({ request: 0x760, response: 0x768 }),
+      );
       const sent = Transcript.parse(traffic()).filter((e) => e.dir === 'tx');
       expect(sent.map((e) => e.data.trim())).toEqual(expect.arrayContaining(['ATZ', '0902', '1902FF']));
       // The protocol was searched for, not forced.

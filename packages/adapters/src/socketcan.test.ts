@@ -17,8 +17,8 @@ import {
 import { DisconnectedError, FUNCTIONAL, LinkUnavailableError } from '@atelier/obd';
 import { loadScenario, serveOnBus, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
+import { expectReleased, resources } from './handles.test-support.js';
 import { openAdapter } from './index.js';
-import { expectReleased, resources } from './test-support.js';
 
 let buses = 0;
 

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { type Bus, type Clock, candumpLine, type LogWriter, type Recorder, record } from '@atelier/can';
+import { type Bus, candumpLine, type LogWriter, type Recorder, record } from '@atelier/can';
+import type { Clock } from '@atelier/clock';
 import type { TrafficSink } from './types.js';
 
 /** The caller's sink as a function taking one line without its newline. */

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import type { Bus, Clock } from '@atelier/can';
+import type { Bus } from '@atelier/can';
+import type { Clock } from '@atelier/clock';
 import type { AdapterProfile } from '@atelier/elm327';
 import type { DiagnosticLink, Responder } from '@atelier/obd';
 import type { AdapterName } from './name.js';

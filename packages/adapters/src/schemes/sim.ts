@@ -1,7 +1,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type Bus, VirtualBus } from '@atelier/can';
 import { Elm327Emulator, loadProfiles, openTcp, protocolById, serveTcp } from '@atelier/elm327';
-import { IsoTpLink, type Responder } from '@atelier/obd';
+import {
+  type DiagnosticLink,
+  IsoTpLink,
+  type KnownEcu,
+  RecordedResponder,
+  RecordingError,
+  type Responder,
+} from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { type AdapterName, checkOptions } from '../name.js';
 import { recordCandump } from '../traffic.js';
@@ -49,7 +56,7 @@ async function builtInScenario(t: SimTarget, cwd: string): Promise<Responder> {
     );
     return await sim.openScenarioResponder(scenario);
   } catch (err) {
-    if (err instanceof sim.ScenarioError || err instanceof sim.RecordingError)
+    if (err instanceof sim.ScenarioError || err instanceof RecordingError)
       throw new AdapterSpecError(t.spec, 'bad-scenario', err.message, { cause: err });
     throw err;
   }
@@ -64,7 +71,7 @@ let channels = 0;
  */
 async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeContext): Promise<SchemeOpened> {
   const { scope, clock } = ctx;
-  const sim = await import('@atelier/vehicle-sim');
+  const { serveOnBus } = await import('@atelier/vehicle-sim');
   const channel = `sim-${process.pid}-${++channels}`;
   const endpoint = () => scope.own<Bus>(new VirtualBus(channel, { clock }), (b) => b.close());
   const carBus = endpoint();
@@ -72,9 +79,9 @@ async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeConte
   const tap = endpoint();
   // Logged as vcan0, the channel `atelier sim run` writes, so that logs of the same car compare.
   scope.own(recordCandump(tap, 'vcan0', ctx.traffic, clock), (r) => r.stop());
-  let served: { close(): void } | undefined = sim.serveOnBus(carBus, responder, { clock });
+  let served: { close(): void } | undefined = serveOnBus(carBus, responder, { clock });
   const player =
-    responder instanceof sim.RecordingResponder && responder.broadcast.length > 0
+    responder instanceof RecordedResponder && responder.broadcast.length > 0
       ? responder.playBroadcast(carBus, { clock, loop: true })
       : undefined;
   const playing = player?.play().catch(() => {});
@@ -100,7 +107,7 @@ async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeConte
     (l) => l.close(),
   );
   return {
-    link,
+    link: knowing(link, ecus),
     trafficFormat: 'candump',
     info: { transport: 'virtual-can', address: t.scenario, protocol: link.info.protocol, extended },
     unplug,
@@ -108,14 +115,23 @@ async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeConte
 }
 
 /**
- * The ELM327 protocol number the emulated adapter finds the car on: the recording's own when the
- * responder carries one (a transcript made on a K-line car), else ISO 15765-4 CAN at 500 kbaud with
- * the scenario's identifiers (6: 11-bit, 7: 29-bit). The client still searches for it.
+ * The ELM327 protocol number the emulated adapter finds the car on: the recording's own when it
+ * says (a transcript made on a K-line car), else ISO 15765-4 CAN at 500 kbaud with the scenario's
+ * identifiers (6: 11-bit, 7: 29-bit). The client still searches for it.
  */
 function vehicleProtocolOf(responder: Responder): string {
-  const own = (responder as { protocol?: unknown }).protocol;
-  if (typeof own === 'string' && protocolById(own)) return own;
+  const own = responder instanceof RecordedResponder ? responder.protocol : undefined;
+  if (own && protocolById(own)) return own;
   return responder.ecus().some((e) => e.extended) ? '7' : '6';
+}
+
+/**
+ * The link, telling the scan which ECUs the simulated car has: OBD-II cannot list an ABS or a body
+ * ECU, a simulated car can (`knownEcus`, as a real car's description would), so their UDS fault
+ * memories are read on every path.
+ */
+function knowing<L extends DiagnosticLink>(link: L, ecus: KnownEcu[]): L {
+  return Object.assign(link, { knownEcus: (): KnownEcu[] => ecus.map((e) => ({ ...e })) });
 }
 
 /**
@@ -155,7 +171,7 @@ async function behindEmulator(t: SimTarget, responder: Responder, ctx: SchemeCon
     commandTimeoutMs: 1_000,
   });
   return {
-    link,
+    link: knowing(link, responder.ecus()),
     trafficFormat: 'elm327-transcript',
     info: { transport: 'tcp', address: t.scenario, ...elmInfo(link) },
     unplug,

@@ -1,4 +1,5 @@
-import { type Bus, BusError, type Clock, openBus, SocketCanUnavailableError } from '@atelier/can';
+import { type Bus, BusError, openBus, SocketCanUnavailableError } from '@atelier/can';
+import type { Clock } from '@atelier/clock';
 import {
   DisconnectedError,
   FUNCTIONAL,

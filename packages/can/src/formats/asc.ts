@@ -4,6 +4,7 @@ import { EMPTY, HEX_UPPER, HEX_VALUE, LineError, latin1, NameCache } from './byt
 import type { LineParser } from './line-reader.js';
 import { decValue, fixedValue, hexValue, isWord, skipBlanks, tokenEnd } from './tokens.js';
 import type { LineFormatter } from './writer.js';
+import { channelNumber } from './channels.js';
 
 /**
  * Vector ASC (ASCII log of CANalyzer/CANoe). Times in the file are seconds since the start of
@@ -390,20 +391,6 @@ export class AscParser implements LineParser {
     }
     return frame;
   }
-}
-
-function channelNumber(channel: string | undefined, seen: Map<string, number>): number {
-  if (channel === undefined) return 1;
-  if (/^\d+$/.test(channel)) return Math.max(1, Number(channel));
-  // can0 → 1, can1 → 2: the interface number plus one; other names in order of appearance.
-  const m = /(\d+)$/.exec(channel);
-  if (m) return Number(m[1]) + 1;
-  let n = seen.get(channel);
-  if (n === undefined) {
-    n = seen.size + 1;
-    seen.set(channel, n);
-  }
-  return n;
 }
 
 function ascTime(us: number): string {

@@ -1,0 +1,106 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { BinaryLogError } from '../log.js';
+
+/**
+ * Random access to the bytes of a binary log (MF4 links point anywhere in the file; BLF is read
+ * front to back but in pieces of known size). A file is read through one handle; bytes already in
+ * memory (an upload) are served as views.
+ */
+export interface RandomSource {
+  readonly file: string;
+  size(): Promise<number>;
+  /** `length` bytes at `position`, fewer only where the source ends. The buffer is the caller's. */
+  read(position: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export function fileRandomSource(path: string): RandomSource {
+  let opening: Promise<FileHandle> | undefined;
+  let closed = false;
+  let known: number | undefined;
+  const handle = () => {
+    if (closed) throw new Error(`${path}: read after close`);
+    opening ??= open(path, 'r');
+    return opening;
+  };
+  return {
+    file: path,
+    async size() {
+      known ??= (await (await handle()).stat()).size;
+      return known;
+    },
+    async read(position, length) {
+      const h = await handle();
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      // A positional read may return fewer bytes than asked before the end of the file.
+      while (got < length) {
+        const { bytesRead } = await h.read(buf, got, length - got, position + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === length ? buf : buf.subarray(0, got);
+    },
+    async close() {
+      closed = true;
+      const h = opening ? await opening.catch(() => undefined) : undefined;
+      opening = undefined;
+      await h?.close();
+    },
+  };
+}
+
+export function memoryRandomSource(bytes: Uint8Array, name: string): RandomSource {
+  const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    file: name,
+    async size() {
+      return all.length;
+    },
+    async read(position, length) {
+      const start = Math.min(position, all.length);
+      return all.subarray(start, Math.min(all.length, start + length));
+    },
+    async close() {},
+  };
+}
+
+/** Reads exactly `length` bytes or throws a BinaryLogError saying what was cut short. */
+export async function readExactly(
+  source: RandomSource,
+  position: number,
+  length: number,
+  what: string,
+): Promise<Buffer> {
+  const buf = await source.read(position, length);
+  if (buf.length < length) {
+    throw new BinaryLogError(
+      source.file,
+      position,
+      `truncated file: ${what} needs ${length} bytes, only ${buf.length} left`,
+    );
+  }
+  return buf;
+}
+
+/** An unsigned 64-bit little-endian value as a number (exact up to 2^53, which any file offset is). */
+export function u64(buf: Uint8Array, at: number): number {
+  const lo = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000;
+  const hi = (buf[at + 4] | (buf[at + 5] << 8) | (buf[at + 6] << 16)) + buf[at + 7] * 0x1000000;
+  return hi * 0x100000000 + lo;
+}
+
+export function u32(buf: Uint8Array, at: number): number {
+  return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000;
+}
+
+export function u16(buf: Uint8Array, at: number): number {
+  return buf[at] | (buf[at + 1] << 8);
+}
+
+/** Writes a number below 2^53 as an unsigned 64-bit little-endian value. */
+export function putU64(buf: Buffer, at: number, value: number): void {
+  const hi = Math.floor(value / 0x100000000);
+  buf.writeUInt32LE(value - hi * 0x100000000, at);
+  buf.writeUInt32LE(hi, at + 4);
+}

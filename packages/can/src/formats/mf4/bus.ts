@@ -1,0 +1,467 @@
+import { FD_LENGTHS, type Frame } from '../../frame.js';
+import { EMPTY } from '../bytes.js';
+import {
+  type BlockReader,
+  type Channel,
+  type ChannelGroup,
+  CN_ALL_INVALID,
+  CN_INVAL_VALID,
+  type Conversion,
+} from './blocks.js';
+
+/**
+ * The ASAM MDF bus-logging layout for CAN: a channel group holds one kind of bus event, named by
+ * its composed channel — `CAN_DataFrame`, `CAN_RemoteFrame` or `CAN_ErrorFrame` — whose member
+ * channels (`.BusChannel`, `.ID`, `.IDE`, `.DLC`, `.DataLength`, `.DataBytes`, `.Dir`, `.EDL`,
+ * `.BRS`, `.ESI`, …) are bit fields of the record, virtual channels (a constant through their
+ * conversion: how CANedge's newer firmware writes the bus, the direction and the id type of a
+ * whole group), or for `.DataBytes` a fixed byte array or a VLSD reference to variable-length
+ * signal data. The master channel holds the time from the start of measurement.
+ */
+
+export type FrameKind = 'data' | 'remote' | 'error';
+
+const KINDS: Record<string, FrameKind> = {
+  can_dataframe: 'data',
+  can_remoteframe: 'remote',
+  can_errorframe: 'error',
+};
+
+/** How a numeric field is read: bits of the record, a virtual channel, a string. */
+const enum Mode {
+  UnsignedLE,
+  SignedLE,
+  UnsignedBE,
+  FloatLE,
+  FloatBE,
+  Virtual,
+  Text,
+}
+
+export interface NumericField {
+  mode: Mode;
+  /** Byte and bit offset in the record (after the record id), bit count. */
+  byte: number;
+  bit: number;
+  bits: number;
+  /** Invalidation bit: byte offset from the record start (past the data bytes) and mask; -1 when none. */
+  invalByte: number;
+  invalMask: number;
+  allInvalid: boolean;
+  conversion: Conversion | undefined;
+}
+
+export type DataBytes =
+  | { kind: 'fixed'; byte: number; length: number; invalByte: number; invalMask: number }
+  | { kind: 'vlsd'; offset: NumericField; target: number };
+
+export interface TimeField {
+  field: NumericField;
+  /** µs = raw × mul (or raw / div) when the conversion is a power of ten; else through the conversion. */
+  mul: number;
+  div: number;
+}
+
+/** Everything needed to turn one record of a CAN channel group into a Frame. */
+export interface GroupLayout {
+  kind: FrameKind;
+  /** Record data bytes + invalidation bytes (the record id not included). */
+  size: number;
+  time: TimeField;
+  busChannel?: NumericField;
+  id?: NumericField;
+  ide?: NumericField;
+  dlc?: NumericField;
+  dataLength?: NumericField;
+  dir?: NumericField;
+  edl?: NumericField;
+  brs?: NumericField;
+  esi?: NumericField;
+  dataBytes?: DataBytes;
+}
+
+/** A channel of the group, with its name (composed channels walked depth first). */
+interface NamedChannel {
+  name: string;
+  channel: Channel;
+}
+
+export class LayoutError extends Error {}
+
+/**
+ * The layout of a channel group, or undefined when it is not CAN bus logging (LIN, plain signals).
+ * Throws a LayoutError naming the channel when a CAN group has a layout this reader cannot decode.
+ */
+export async function groupLayout(blocks: BlockReader, cg: ChannelGroup): Promise<GroupLayout | undefined> {
+  const channels: NamedChannel[] = [];
+  await collect(blocks, cg.firstChannel, cg.at, channels, new Set());
+  let kind: FrameKind | undefined;
+  const fields = new Map<string, Channel>();
+  let master: Channel | undefined;
+  for (const { name, channel } of channels) {
+    if (channel.type === 2 || channel.type === 3) {
+      if (channel.syncType === 1) master ??= channel;
+      continue;
+    }
+    const dot = name.indexOf('.');
+    const prefix = (dot < 0 ? name : name.slice(0, dot)).toLowerCase();
+    const k = KINDS[prefix];
+    if (!k) continue;
+    kind ??= k;
+    if (k !== kind) continue;
+    if (dot >= 0) fields.set(name.slice(dot + 1).toLowerCase(), channel);
+  }
+  if (kind === undefined) return undefined;
+  const where = `channel group at byte ${cg.at}`;
+  if (!master) throw new LayoutError(`${where}: ${kind} frames without a time channel`);
+  const size = cg.dataBytes + cg.invalBytes;
+  const layout: GroupLayout = { kind, size, time: await timeField(blocks, master, cg) };
+  const numeric = async (name: string) => {
+    const c = fields.get(name);
+    return c ? numericField(blocks, c, cg) : undefined;
+  };
+  layout.busChannel = await numeric('buschannel');
+  layout.id = await numeric('id');
+  layout.ide = await numeric('ide');
+  layout.dlc = await numeric('dlc');
+  layout.dataLength = await numeric('datalength');
+  layout.dir = await numeric('dir');
+  layout.edl = await numeric('edl');
+  layout.brs = await numeric('brs');
+  layout.esi = await numeric('esi');
+  const bytes = fields.get('databytes');
+  if (bytes) layout.dataBytes = await dataBytesField(blocks, bytes, cg);
+  if (kind !== 'error' && !layout.id) throw new LayoutError(`${where}: ${kind} frames without an ID channel`);
+  return layout;
+}
+
+async function collect(
+  blocks: BlockReader,
+  first: number,
+  from: number,
+  out: NamedChannel[],
+  seen: Set<number>,
+): Promise<void> {
+  let at = first;
+  let prev = from;
+  while (at !== 0) {
+    if (seen.has(at)) throw blocks.error(prev, `channel list loops back to byte ${at}`);
+    seen.add(at);
+    const channel = await blocks.channel(at, prev);
+    if (channel === undefined) return;
+    out.push({ name: await blocks.text(channel.name, at), channel });
+    if (channel.composition !== 0) await collect(blocks, channel.composition, at, out, seen);
+    prev = at;
+    at = channel.next;
+  }
+}
+
+async function conversionOf(blocks: BlockReader, c: Channel): Promise<Conversion | undefined> {
+  if (c.conversion === 0) return undefined;
+  const cc = await blocks.conversion(c.conversion, c.at);
+  // Text conversions (value to text, bit field text) name raw values: the raw value is what counts.
+  if (cc.type === 0 || cc.type === 3 || cc.type >= 7) return undefined;
+  return cc;
+}
+
+async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): Promise<NumericField> {
+  const conversion = await conversionOf(blocks, c);
+  const field: NumericField = {
+    mode: Mode.UnsignedLE,
+    byte: c.byteOffset,
+    bit: c.bitOffset,
+    bits: c.bitCount,
+    invalByte: -1,
+    invalMask: 0,
+    allInvalid: (c.flags & CN_ALL_INVALID) !== 0,
+    conversion,
+  };
+  if ((c.flags & CN_INVAL_VALID) !== 0) {
+    field.invalByte = cg.dataBytes + (c.invalBitPos >> 3);
+    field.invalMask = 1 << (c.invalBitPos & 7);
+  }
+  const where = `channel at byte ${c.at}`;
+  if (c.type === 3 || c.type === 6) {
+    field.mode = Mode.Virtual;
+    return field;
+  }
+  if (c.type !== 0 && c.type !== 2) throw new LayoutError(`${where}: channel type ${c.type} is not a bus field`);
+  switch (c.dataType) {
+    case 0:
+      field.mode = Mode.UnsignedLE;
+      break;
+    case 2:
+      field.mode = Mode.SignedLE;
+      break;
+    case 1:
+    case 3:
+      field.mode = Mode.UnsignedBE;
+      if (c.bitOffset !== 0 || c.bitCount % 8 !== 0) {
+        throw new LayoutError(`${where}: big-endian field not on byte boundaries`);
+      }
+      break;
+    case 4:
+    case 5:
+      field.mode = c.dataType === 4 ? Mode.FloatLE : Mode.FloatBE;
+      if (c.bitOffset !== 0 || (c.bitCount !== 32 && c.bitCount !== 64)) {
+        throw new LayoutError(`${where}: float of ${c.bitCount} bits`);
+      }
+      break;
+    case 6:
+    case 7:
+      field.mode = Mode.Text;
+      break;
+    default:
+      throw new LayoutError(`${where}: data type ${c.dataType} is not a number`);
+  }
+  if (field.bits > 64) throw new LayoutError(`${where}: ${field.bits}-bit field`);
+  if (field.mode !== Mode.Text && cg.dataBytes > 0 && c.byteOffset + Math.ceil((c.bitOffset + c.bitCount) / 8) > cg.dataBytes) {
+    throw new LayoutError(`${where}: field goes past the ${cg.dataBytes}-byte record`);
+  }
+  return field;
+}
+
+async function timeField(blocks: BlockReader, c: Channel, cg: ChannelGroup): Promise<TimeField> {
+  const field = await numericField(blocks, c, cg);
+  const cc = field.conversion;
+  const time: TimeField = { field, mul: 1e6, div: 1 };
+  if (cc === undefined) return time;
+  if (cc.type === 1 && cc.values[0] === 0) {
+    // A factor 10^-k: exact integer arithmetic to the microsecond.
+    const k = Math.round(-Math.log10(cc.values[1]));
+    if (k >= 0 && k <= 12 && Math.abs(cc.values[1] * 10 ** k - 1) < 1e-9) {
+      if (k >= 6) {
+        time.mul = 1;
+        time.div = 10 ** (k - 6);
+      } else {
+        time.mul = 10 ** (6 - k);
+      }
+      field.conversion = undefined;
+      return time;
+    }
+  }
+  time.mul = 0;
+  return time;
+}
+
+async function dataBytesField(blocks: BlockReader, c: Channel, cg: ChannelGroup): Promise<DataBytes> {
+  const where = `channel at byte ${c.at}`;
+  if (c.type === 1) {
+    if (c.data === 0) throw new LayoutError(`${where}: VLSD data bytes without signal data`);
+    const offset = await numericField(blocks, { ...c, type: 0, dataType: 0 }, cg);
+    return { kind: 'vlsd', offset, target: c.data };
+  }
+  if (c.type !== 0 || c.bitOffset !== 0 || c.bitCount % 8 !== 0) {
+    throw new LayoutError(`${where}: data bytes not a byte array on byte boundaries`);
+  }
+  const length = c.bitCount / 8;
+  if (cg.dataBytes > 0 && c.byteOffset + length > cg.dataBytes) {
+    throw new LayoutError(`${where}: data bytes go past the ${cg.dataBytes}-byte record`);
+  }
+  let invalByte = -1;
+  let invalMask = 0;
+  if ((c.flags & CN_INVAL_VALID) !== 0) {
+    invalByte = cg.dataBytes + (c.invalBitPos >> 3);
+    invalMask = 1 << (c.invalBitPos & 7);
+  }
+  return { kind: 'fixed', byte: c.byteOffset, length, invalByte, invalMask };
+}
+
+/** A conversion applied to a raw value (only the numeric kinds reach here). */
+export function convert(cc: Conversion, x: number): number {
+  const v = cc.values;
+  switch (cc.type) {
+    case 1:
+      return v[0] + v[1] * x;
+    case 2:
+      return (v[0] * x * x + v[1] * x + v[2]) / (v[3] * x * x + v[4] * x + v[5]);
+    case 4:
+    case 5: {
+      // Pairs (key, value) in increasing key order; 4 interpolates, 5 takes the nearest key.
+      const n = v.length >> 1;
+      if (n === 0) return x;
+      if (x <= v[0]) return v[1];
+      if (x >= v[2 * (n - 1)]) return v[2 * n - 1];
+      for (let i = 1; i < n; i++) {
+        const k1 = v[2 * i];
+        if (x <= k1) {
+          const k0 = v[2 * i - 2];
+          if (cc.type === 4) return v[2 * i - 1] + ((v[2 * i + 1] - v[2 * i - 1]) * (x - k0)) / (k1 - k0);
+          return x - k0 <= k1 - x ? v[2 * i - 1] : v[2 * i + 1];
+        }
+      }
+      return v[2 * n - 1];
+    }
+    case 6: {
+      // Triples (min, max, value) and a default value last.
+      const n = Math.floor((v.length - 1) / 3);
+      for (let i = 0; i < n; i++) if (x >= v[3 * i] && x <= v[3 * i + 1]) return v[3 * i + 2];
+      return v[v.length - 1];
+    }
+    default:
+      return x;
+  }
+}
+
+/** The raw value of a field in the record at `rec`, or NaN when invalid. `index` is the record's number. */
+export function rawValue(f: NumericField, buf: Uint8Array, rec: number, index: number): number {
+  if (f.allInvalid) return Number.NaN;
+  if (f.invalByte >= 0 && (buf[rec + f.invalByte] & f.invalMask) !== 0) return Number.NaN;
+  switch (f.mode) {
+    case Mode.UnsignedLE:
+    case Mode.SignedLE: {
+      const at = rec + f.byte;
+      const span = f.bit + f.bits;
+      let v: number;
+      if (span <= 8) v = buf[at] >>> f.bit;
+      else if (span <= 16) v = (buf[at] | (buf[at + 1] << 8)) >>> f.bit;
+      else if (span <= 24) v = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) >>> f.bit;
+      else if (span <= 32) v = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> f.bit;
+      else {
+        // Wider than 32 bits: byte by byte, exact below 2^53.
+        v = 0;
+        const n = Math.ceil(span / 8);
+        for (let i = n - 1; i >= 0; i--) v = v * 256 + buf[at + i];
+        v = Math.floor(v / 2 ** f.bit);
+        if (f.bits < 53) v %= 2 ** f.bits;
+        if (f.mode === Mode.SignedLE && f.bits <= 53 && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
+        return v;
+      }
+      if (f.bits < 32) v &= (1 << f.bits) - 1;
+      else v >>>= 0;
+      if (f.mode === Mode.SignedLE && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
+      return v;
+    }
+    case Mode.UnsignedBE: {
+      let v = 0;
+      const at = rec + f.byte;
+      for (let i = 0; i < f.bits / 8; i++) v = v * 256 + buf[at + i];
+      return v;
+    }
+    case Mode.FloatLE:
+    case Mode.FloatBE: {
+      const view = new DataView(buf.buffer, buf.byteOffset + rec + f.byte, f.bits / 8);
+      return f.bits === 64 ? view.getFloat64(0, f.mode === Mode.FloatLE) : view.getFloat32(0, f.mode === Mode.FloatLE);
+    }
+    case Mode.Virtual:
+      return index;
+    case Mode.Text: {
+      // A direction written as text: Tx / Rx.
+      const c = buf[rec + f.byte] | 0x20;
+      return c === 0x74 ? 1 : c === 0x72 ? 0 : Number.NaN;
+    }
+  }
+  return Number.NaN;
+}
+
+export function value(f: NumericField, buf: Uint8Array, rec: number, index: number): number {
+  const raw = rawValue(f, buf, rec, index);
+  return f.conversion === undefined ? raw : convert(f.conversion, raw);
+}
+
+/** Time of the record in µs from the start of measurement (rounded to the µs). */
+export function recordTime(t: TimeField, buf: Uint8Array, rec: number, index: number): number {
+  const raw = rawValue(t.field, buf, rec, index);
+  if (t.mul === 0) return Math.round(convert(t.field.conversion!, raw) * 1e6);
+  return t.div === 1 ? Math.round(raw * t.mul) : Math.round(raw / t.div);
+}
+
+export class RecordError extends Error {}
+
+/**
+ * The frame of one record. `payload` is the VLSD value for groups whose data bytes are stored
+ * apart. Throws a RecordError for a record that cannot be a frame (bad lengths, no id).
+ */
+export function decodeRecord(
+  layout: GroupLayout,
+  buf: Uint8Array,
+  rec: number,
+  index: number,
+  timestamp: number,
+  channels: string[],
+  payload: Uint8Array | undefined,
+): Frame {
+  const kind = layout.kind;
+  let id = 0;
+  let extended = false;
+  if (layout.id) {
+    const raw = value(layout.id, buf, rec, index);
+    if (Number.isNaN(raw)) {
+      if (kind !== 'error') throw new RecordError('the frame id is marked invalid');
+    } else {
+      // Some writers keep the extended-id flag in bit 31 of the id.
+      if (raw > 0x1fffffff) extended = raw >= 0x80000000;
+      id = raw % 0x20000000;
+    }
+  }
+  if (layout.ide) {
+    const ide = value(layout.ide, buf, rec, index);
+    if (!Number.isNaN(ide)) extended = ide !== 0;
+  } else if (id > 0x7ff) extended = true;
+  const frame: Frame = { id, extended, data: EMPTY, timestamp };
+  if (layout.busChannel) {
+    const ch = value(layout.busChannel, buf, rec, index);
+    if (!Number.isNaN(ch)) {
+      let name = channels[ch];
+      if (name === undefined) {
+        name = String(ch);
+        if (ch >= 0 && ch < 256) channels[ch] = name;
+      }
+      frame.channel = name;
+    }
+  }
+  if (layout.dir) {
+    const dir = value(layout.dir, buf, rec, index);
+    if (!Number.isNaN(dir)) frame.direction = dir === 0 ? 'rx' : 'tx';
+  }
+  const dlc = layout.dlc ? value(layout.dlc, buf, rec, index) : Number.NaN;
+  const fd = kind !== 'remote' && layout.edl !== undefined && value(layout.edl, buf, rec, index) === 1;
+  if (kind === 'remote') {
+    frame.remote = true;
+    const declared = Number.isNaN(dlc) && layout.dataLength ? value(layout.dataLength, buf, rec, index) : dlc;
+    if (declared > 0 && declared <= 15) frame.dlc = declared;
+    return frame;
+  }
+  if (kind === 'error') frame.error = true;
+  let length = layout.dataLength ? value(layout.dataLength, buf, rec, index) : Number.NaN;
+  if (Number.isNaN(length)) {
+    if (!Number.isNaN(dlc)) length = fd ? FD_LENGTHS[dlc & 15] : Math.min(dlc, 8);
+    else length = kind === 'error' ? 0 : -1;
+  }
+  let data: Uint8Array = EMPTY;
+  const db = layout.dataBytes;
+  if (db && length !== 0) {
+    if (db.kind === 'fixed') {
+      if (db.invalByte < 0 || (buf[rec + db.invalByte] & db.invalMask) === 0) {
+        const n = length < 0 ? db.length : length;
+        if (n > db.length) throw new RecordError(`data length ${n} but ${db.length} data bytes stored`);
+        data = new Uint8Array(n);
+        const at = rec + db.byte;
+        for (let k = 0; k < n; k++) data[k] = buf[at + k];
+      }
+    } else if (payload !== undefined) {
+      const n = length < 0 ? payload.length : length;
+      if (n > payload.length) throw new RecordError(`data length ${n} but ${payload.length} bytes of signal data`);
+      data = n === payload.length ? payload : payload.subarray(0, n);
+    }
+  }
+  if (length > 0 && data.length === 0 && kind === 'data') throw new RecordError(`data length ${length} but no data bytes`);
+  frame.data = data;
+  if (kind === 'error') {
+    if (data.length > 8) frame.data = data.subarray(0, 8);
+    if (fd) frame.fd = true;
+    return frame;
+  }
+  if (fd) {
+    if (!(FD_LENGTHS as readonly number[]).includes(data.length)) {
+      throw new RecordError(`CAN FD frame with ${data.length} data bytes, not a CAN FD length`);
+    }
+    frame.fd = true;
+    if (layout.brs && value(layout.brs, buf, rec, index) === 1) frame.brs = true;
+    if (layout.esi && value(layout.esi, buf, rec, index) === 1) frame.esi = true;
+  } else {
+    if (data.length > 8) throw new RecordError(`classic CAN frame with ${data.length} data bytes`);
+    if (dlc > 8 && dlc <= 15) frame.dlc = dlc;
+  }
+  return frame;
+}

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { inflate } from 'node:zlib';
+import type { BinaryLogError } from '../../log.js';
 import { readExactly, u32, u64 } from '../binary-source.js';
 import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js';
 
@@ -44,6 +45,11 @@ export interface Chunk {
 export interface StreamOptions {
   unfinalised: boolean;
   unfinFlags: number;
+  /**
+   * Lenient reading: a data block cut by the end of the file is read as far as it goes (a DZ
+   * block is skipped), and the problem reported here instead of thrown.
+   */
+  lenient?: (problem: BinaryLogError) => void;
 }
 
 /**
@@ -134,7 +140,10 @@ export class PieceWalker {
       const original = u64(head, 8);
       const stored = u64(head, 16);
       if (at + 48 + stored > size) {
-        throw this.blocks.error(at, `truncated file: DZ block of ${stored} bytes goes past the end (${size - at - 48} left)`);
+        const err = this.blocks.error(at, `truncated file: DZ block of ${stored} bytes goes past the end (${size - at - 48} left)`);
+        if (!this.options.lenient) throw err;
+        this.options.lenient(err);
+        return { at, dataAt: at + 48, length: 0 };
       }
       if (original > MAX_DZ_ORIGINAL || original > stored * 1100 + 1024) {
         throw this.blocks.error(
@@ -158,7 +167,11 @@ export class PieceWalker {
     } else if (length < 24) {
       throw this.blocks.error(at, `${id} block of ${length} bytes is shorter than its header`);
     } else if (end > size) {
-      throw this.blocks.error(at, `truncated file: ${id} block of ${length} bytes goes past the end (${size - at} bytes left)`);
+      const err = this.blocks.error(at, `truncated file: ${id} block of ${length} bytes goes past the end (${size - at} bytes left)`);
+      if (!this.options.lenient) throw err;
+      // Read what is there; the record cut at the end is reported by the record reader.
+      this.options.lenient(err);
+      end = size;
     }
     this.lastEnd = end;
     return { at, dataAt: at + 24, length: end - at - 24 };

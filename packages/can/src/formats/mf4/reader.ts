@@ -271,6 +271,7 @@ class Mf4Iterator implements AsyncIterator<Frame> {
         }
         if (this.active.length === 0) break;
       }
+      if (this.pendingError !== undefined) throw this.pendingError;
     } catch (err) {
       return this.fail(err);
     }
@@ -288,6 +289,7 @@ class Mf4Iterator implements AsyncIterator<Frame> {
     const hd = await this.blocks.header64();
     if (!this.options.relativeTime) this.startUs = Number(hd.startNs / 1000n);
     const streamOptions: StreamOptions = { unfinalised: this.unfinalised, unfinFlags: id.unfinFlags };
+    if (this.options.lenient) streamOptions.lenient = (problem) => this.skipped.push(problem);
     const trustCycles = id.finalised || !(id.unfinFlags & UNFIN_CYCLE_COUNTERS);
     const byOrder = this.unfinalised && (id.unfinFlags & UNFIN_VLSD_OFFSETS) !== 0;
     let dgAt = hd.firstDataGroup;
@@ -406,12 +408,22 @@ class Mf4Iterator implements AsyncIterator<Frame> {
    * goes first (a merge by time).
    */
   private async fill(): Promise<void> {
-    await this.fillRecords();
-    if (this.pendingSignal.length > 0) await this.resolveSignalData();
+    try {
+      await this.fillRecords();
+      if (this.pendingSignal.length > 0) await this.resolveSignalData();
+    } catch (err) {
+      // Hand out the frames already read, then the error.
+      this.active = [];
+      this.pendingError = err;
+    }
   }
 
+  /** An error met while parsing, thrown once the records read before it have been handed out. */
+  private pendingError: unknown;
+
   private async fillRecords(): Promise<void> {
-    const target = this.window + 4096;
+    // The batch over the window: at most 4,096 records, so a small window stays small.
+    const target = this.window + Math.min(4096, this.window + 64);
     if (this.active.length === 1) {
       const s = this.active[0];
       while (this.count < target) {

@@ -238,7 +238,14 @@ class BlfIterator implements AsyncIterator<Frame> {
     let gap = false;
     for (;;) {
       while (this.ahead.length < INFLATE_AHEAD && !this.fileDone) {
-        const next = await this.nextObject();
+        let next: { job: Promise<Payload | undefined> } | undefined;
+        try {
+          next = await this.nextObject();
+        } catch (err) {
+          // A problem further on waits its turn: the containers before it are handed out first.
+          this.fileDone = true;
+          next = { job: Promise.reject(err) };
+        }
         if (next === undefined) break;
         next.job.catch(() => undefined);
         this.ahead.push(next.job);
@@ -419,6 +426,10 @@ class BlfIterator implements AsyncIterator<Frame> {
         const dlc = buf[q + 3];
         const idw = u32(buf, q + 4);
         const remote = (flags & MSG_RTR) !== 0;
+        if (idw < EXTENDED_ID && idw > 0x7ff) {
+          this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
+          continue;
+        }
         const n = remote ? 0 : dlc > 8 ? 8 : dlc;
         const data = n === 0 ? EMPTY : new Uint8Array(n);
         for (let k = 0; k < n; k++) data[k] = buf[q + 8 + k];
@@ -517,6 +528,7 @@ class BlfIterator implements AsyncIterator<Frame> {
       at = q + 20;
     }
     if (remote) valid = 0;
+    if (idw < EXTENDED_ID && idw > 0x7ff) return this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
     if (valid > 64 || at + valid > end) {
       return this.badObject(start, `${valid} data bytes announced, the object holds ${Math.max(0, end - at)}`);
     }

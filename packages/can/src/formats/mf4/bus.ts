@@ -398,6 +398,9 @@ export function decodeRecord(
     const ide = value(layout.ide, buf, rec, index);
     if (!Number.isNaN(ide)) extended = ide !== 0;
   } else if (id > 0x7ff) extended = true;
+  if (!extended && id > 0x7ff && kind !== 'error') {
+    throw new RecordError(`id 0x${id.toString(16)} out of range for an 11-bit identifier`);
+  }
   const frame: Frame = { id, extended, data: EMPTY, timestamp };
   if (layout.busChannel) {
     const ch = value(layout.busChannel, buf, rec, index);

@@ -508,7 +508,14 @@ class Mf4Iterator implements AsyncIterator<Frame> {
       const index = slot.records++;
       if (slot.layout < 0) continue;
       const layout = this.layouts[slot.layout];
-      s.headTime = recordTime(layout.time, buf, p, index);
+      const time = recordTime(layout.time, buf, p, index);
+      if (!Number.isFinite(time) || Math.abs(time) > Number.MAX_SAFE_INTEGER) {
+        const err = this.recordError(s, p, `record time ${time} µs is not a time`);
+        if (!this.options.lenient) throw err;
+        this.skipped.push(err);
+        continue;
+      }
+      s.headTime = time;
       s.headLayout = slot.layout;
       s.headPos = p;
       s.headIndex = index;

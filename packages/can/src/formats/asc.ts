@@ -262,10 +262,16 @@ export class AscParser implements LineParser {
     t = tokenEnd(buf, i, e);
     if (kind === 0x72) {
       const frame: Frame = { id, extended, data: EMPTY, timestamp, channel, direction, remote: true };
-      if (t > i) {
+      // `r [dlc]`, then maybe the fields Vector appends (`Length = 1704000 BitCount = 145 ID = …`).
+      if (t > i && !isField(buf, t, e)) {
         const dlc = hexValue(buf, i, t);
         if (dlc < 0 || dlc > 15) throw new LineError(`bad remote DLC '${latin1(buf, i, t)}'`, i - s + 1);
         frame.dlc = dlc;
+        i = skipBlanks(buf, t, e);
+        t = tokenEnd(buf, i, e);
+      }
+      if (t > i && !isField(buf, t, e)) {
+        throw new LineError(`unexpected '${latin1(buf, i, t)}' after a remote frame`, i - s + 1);
       }
       return frame;
     }
@@ -370,7 +376,9 @@ export class AscParser implements LineParser {
     const flagsToken = k + n + 2;
     const flags =
       flagsToken < tokens.length ? hexValue(buf, tokens[flagsToken][0], tokens[flagsToken][1]) : -1;
-    const fd = flags < 0 || (flags & FD_EDL) !== 0;
+    // More than 8 data bytes can only be CAN FD, whatever the flags column says (python-can reads
+    // such lines as FD frames too).
+    const fd = flags < 0 || (flags & FD_EDL) !== 0 || n > 8;
     const frame: Frame = { id, extended, data, timestamp, channel, direction };
     if (fd) {
       frame.fd = true;
@@ -391,6 +399,12 @@ export class AscParser implements LineParser {
     }
     return frame;
   }
+}
+
+/** The token ending at `t` names a field: an `=` follows (`Length = 1704000`). */
+function isField(buf: Uint8Array, t: number, e: number): boolean {
+  const k = skipBlanks(buf, t, e);
+  return k < e && buf[k] === 0x3d;
 }
 
 function ascTime(us: number): string {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type Frame, makeFrame, toHex } from '../frame.js';
 import type { LogFormat } from '../log.js';
 import { readLog, writeLog } from './index.js';
-import { pythonCan, runPython } from './python-can.oracle.js';
+import { itWithPythonCan, pythonCan, runPython } from './python-can.oracle.js';
 
 /**
  * Debian's python-can (python3-can, run with /usr/bin/python3) as an independent oracle: it reads
@@ -180,4 +180,52 @@ describe('the real recordings, read by both', () => {
       expect(comparable(ours, 0)).toEqual(comparable(theirs, 0));
     },
   );
+});
+
+describe('ASC lines python-can reads and Atelier refused before (issue 18)', () => {
+  // Written for this test in the forms Vector tools produce: a remote frame followed by the
+  // Length/BitCount/ID fields, and a CANFD line whose flags column is 0 with DLC 15 and 64 bytes.
+  const bytes64 = Array.from({ length: 64 }, (_, i) => i.toString(16).padStart(2, '0')).join(' ');
+  const text = [
+    'date Sat Sep 30 03:06:13.191 pm 2017',
+    'base hex  timestamps absolute',
+    'internal events logged',
+    '// version 9.0.0',
+    'Begin Triggerblock Sat Sep 30 03:06:13.191 pm 2017',
+    '   0.000000 Start of measurement',
+    '   2.510001 2  100             Rx   r',
+    '   2.520002 2  200             Tx   r Length = 1704000 BitCount = 145 ID = 88888888x',
+    '   2.584921 2  300             Rx   r 8 Length = 1704000 BitCount = 145 ID = 88888888x',
+    `  30.506898 CANFD   4 Rx        4EE                                   0 0 f 64 ${bytes64}   1331984 1283        0        0        0        0        0        0`,
+    'End TriggerBlock',
+  ].join('\n');
+
+  itWithPythonCan('reads them as python-can does', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'atelier-pycan-')), 'vector.asc');
+    writeFileSync(file, text);
+    const theirs = python('read', 'asc', file)
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as PyMessage);
+    const ours: Frame[] = [];
+    for await (const f of readLog(file, { relativeTime: true })) ours.push(f);
+    expect(ours).toHaveLength(4);
+    expect(theirs).toHaveLength(4);
+    const asTheirs = (f: Frame) => ({
+      t: Math.round(f.timestamp * 1e6),
+      id: f.id,
+      ext: f.extended,
+      rtr: !!f.remote,
+      fd: !!f.fd,
+      dlc: f.remote ? (f.dlc ?? 0) : f.data.length,
+      data: toHex(f.data),
+      rx: f.direction !== 'tx',
+    });
+    expect(ours.map(asTheirs)).toEqual(
+      theirs.map((m) => ({ t: Math.round(m.t * 1e6), id: m.id, ext: m.ext, rtr: m.rtr, fd: m.fd, dlc: m.dlc, data: m.data, rx: m.rx })),
+    );
+    expect(ours[1]).toMatchObject({ id: 0x200, remote: true, direction: 'tx' });
+    expect(ours[3]).toMatchObject({ id: 0x4ee, fd: true });
+    expect(ours[3].data).toHaveLength(64);
+  });
 });

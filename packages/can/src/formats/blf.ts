@@ -140,6 +140,8 @@ class BlfIterator implements AsyncIterator<Frame> {
   private resync = false;
   private started = false;
   private finished = false;
+  /** The file ended inside an object (already reported). */
+  private truncated = false;
   private readonly channels: string[] = [];
 
   constructor(
@@ -203,7 +205,7 @@ class BlfIterator implements AsyncIterator<Frame> {
         this.p = 0;
         this.origin = next.origin;
       }
-      if (this.buf.length - this.p > 0 && !this.resync) {
+      if (this.buf.length - this.p > 0 && !this.resync && !this.truncated) {
         this.problem(this.origin, `truncated file: the last object is cut short (${this.buf.length - this.p} bytes)`);
       }
     } catch (err) {
@@ -363,6 +365,7 @@ class BlfIterator implements AsyncIterator<Frame> {
   }
 
   private problem(at: number, reason: string): void {
+    if (reason.startsWith('truncated file')) this.truncated = true;
     const err = new BinaryLogError(this.file, at, reason);
     if (!this.options.lenient) throw err;
     this.skipped.push(err);

@@ -1,10 +1,10 @@
 import type { Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
 import { EMPTY, HEX_UPPER, HEX_VALUE, LineError, latin1, NameCache } from './bytes.js';
+import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
 import { decValue, fixedValue, hexValue, isWord, skipBlanks, tokenEnd } from './tokens.js';
 import type { LineFormatter } from './writer.js';
-import { channelNumber } from './channels.js';
 
 /**
  * Vector ASC (ASCII log of CANalyzer/CANoe). Times in the file are seconds since the start of

@@ -101,9 +101,7 @@ export function streamSink(out: Writable, owns: boolean): BinarySink {
 }
 
 export function openSink(pathOrWritable: string | Writable): BinarySink {
-  return typeof pathOrWritable === 'string'
-    ? fileSink(pathOrWritable)
-    : streamSink(pathOrWritable, false);
+  return typeof pathOrWritable === 'string' ? fileSink(pathOrWritable) : streamSink(pathOrWritable, false);
 }
 
 /** A LogWriter around an encoder: checks each frame, names the frame a format refuses. */
@@ -128,7 +126,11 @@ export class BinaryLogWriter implements LogWriter {
     try {
       wait = this.encoder.add(frame);
     } catch (err) {
-      throw new LogWriteError(this.format, this.count, typeof err === 'string' ? err : (err as Error).message);
+      throw new LogWriteError(
+        this.format,
+        this.count,
+        typeof err === 'string' ? err : (err as Error).message,
+      );
     }
     this.count++;
     return wait;

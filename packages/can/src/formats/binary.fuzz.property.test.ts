@@ -60,36 +60,53 @@ describe('property: damaged MF4 and BLF files give frames or a BinaryLogError, n
   const cases: [string, string, number, () => Promise<Buffer>][] = [
     ['BLF', 'f.blf', 200, () => bytesOf('blf')],
     ['MF4 as a logger writes it (unfinalised, unsorted)', 'f.mf4', 200, () => bytesOf('mf4')],
-    ['the real CANedge MF4 (Leaf)', 'leaf.mf4', 40, async () => readFileSync(join(FIXTURES, 'nissan_leaf_uds_2022-01-06.MF4'))],
-    ['the real CANedge MF4 (newer firmware)', 'new.mf4', 40, async () => readFileSync(join(FIXTURES, 'canedge_2F6913DB_00001089_00000001-63BEF5CD.MF4'))],
+    [
+      'the real CANedge MF4 (Leaf)',
+      'leaf.mf4',
+      40,
+      async () => readFileSync(join(FIXTURES, 'nissan_leaf_uds_2022-01-06.MF4')),
+    ],
+    [
+      'the real CANedge MF4 (newer firmware)',
+      'new.mf4',
+      40,
+      async () => readFileSync(join(FIXTURES, 'canedge_2F6913DB_00001089_00000001-63BEF5CD.MF4')),
+    ],
   ];
-  it.each(cases)('%s', async (_name, name, runs, make) => {
-    const source = await make();
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (edits) => {
-        const bytes = mutate(source, edits);
-        for (const lenient of [false, true]) {
-          try {
-            const reader = readLogText(bytes, name, { lenient, format: name.endsWith('.blf') ? 'blf' : 'mf4' });
-            let n = 0;
-            for await (const f of reader) {
-              expect(validateFrame(f)).toBeUndefined();
-              expect(Number.isFinite(f.timestamp)).toBe(true);
-              n++;
-              if (n > 100_000) throw new Error('more frames than the file can hold');
-            }
-            for (const e of reader.skipped) expect(e).toBeInstanceOf(LogParseError);
-          } catch (err) {
-            if (!(err instanceof LogParseError)) throw err;
-            expect(err.file).toBe(name);
-            if (err instanceof BinaryLogError) {
-              expect(err.offset).toBeGreaterThanOrEqual(0);
-              expect(err.offset).toBeLessThanOrEqual(Math.max(source.length, bytes.length));
+  it.each(cases)(
+    '%s',
+    async (_name, name, runs, make) => {
+      const source = await make();
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (edits) => {
+          const bytes = mutate(source, edits);
+          for (const lenient of [false, true]) {
+            try {
+              const reader = readLogText(bytes, name, {
+                lenient,
+                format: name.endsWith('.blf') ? 'blf' : 'mf4',
+              });
+              let n = 0;
+              for await (const f of reader) {
+                expect(validateFrame(f)).toBeUndefined();
+                expect(Number.isFinite(f.timestamp)).toBe(true);
+                n++;
+                if (n > 100_000) throw new Error('more frames than the file can hold');
+              }
+              for (const e of reader.skipped) expect(e).toBeInstanceOf(LogParseError);
+            } catch (err) {
+              if (!(err instanceof LogParseError)) throw err;
+              expect(err.file).toBe(name);
+              if (err instanceof BinaryLogError) {
+                expect(err.offset).toBeGreaterThanOrEqual(0);
+                expect(err.offset).toBeLessThanOrEqual(Math.max(source.length, bytes.length));
+              }
             }
           }
-        }
-      }),
-      { numRuns: runs },
-    );
-  }, 120_000);
+        }),
+        { numRuns: runs },
+      );
+    },
+    120_000,
+  );
 });

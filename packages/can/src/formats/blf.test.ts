@@ -31,15 +31,60 @@ async function readUntilError(reader: LogReader): Promise<{ frames: Frame[]; err
 const T0 = 1641469561.9497;
 const frames: Frame[] = [
   makeFrame({ id: 0x7df, data: [2, 1, 0x0c], timestamp: T0, channel: 'can0', direction: 'tx' }),
-  makeFrame({ id: 0x18daf110, extended: true, data: [0x10, 0x14, 0x49, 2, 1, 0x57, 0x30, 0x4c], timestamp: T0 + 0.000123, direction: 'rx', channel: 'can1' }),
+  makeFrame({
+    id: 0x18daf110,
+    extended: true,
+    data: [0x10, 0x14, 0x49, 2, 1, 0x57, 0x30, 0x4c],
+    timestamp: T0 + 0.000123,
+    direction: 'rx',
+    channel: 'can1',
+  }),
   makeFrame({ id: 0, data: [], timestamp: T0 + 1.5, direction: 'rx', channel: 'can0' }),
-  makeFrame({ id: 0x123, data: new Uint8Array(8).fill(7), dlc: 12, timestamp: T0 + 1.75, direction: 'rx', channel: 'can0' }),
+  makeFrame({
+    id: 0x123,
+    data: new Uint8Array(8).fill(7),
+    dlc: 12,
+    timestamp: T0 + 1.75,
+    direction: 'rx',
+    channel: 'can0',
+  }),
   makeFrame({ id: 0x124, remote: true, dlc: 4, timestamp: T0 + 3, direction: 'rx', channel: 'can0' }),
-  makeFrame({ id: 0x1abcdef, extended: true, remote: true, timestamp: T0 + 3.5, direction: 'tx', channel: 'can1' }),
-  makeFrame({ id: 0x100, fd: true, brs: true, data: new Uint8Array(12).map((_, i) => i), timestamp: T0 + 4, direction: 'rx', channel: 'can0' }),
-  makeFrame({ id: 0x1fffffff, extended: true, fd: true, esi: true, data: new Uint8Array(64).fill(0x5a), timestamp: T0 + 4.25, direction: 'tx', channel: 'can0' }),
+  makeFrame({
+    id: 0x1abcdef,
+    extended: true,
+    remote: true,
+    timestamp: T0 + 3.5,
+    direction: 'tx',
+    channel: 'can1',
+  }),
+  makeFrame({
+    id: 0x100,
+    fd: true,
+    brs: true,
+    data: new Uint8Array(12).map((_, i) => i),
+    timestamp: T0 + 4,
+    direction: 'rx',
+    channel: 'can0',
+  }),
+  makeFrame({
+    id: 0x1fffffff,
+    extended: true,
+    fd: true,
+    esi: true,
+    data: new Uint8Array(64).fill(0x5a),
+    timestamp: T0 + 4.25,
+    direction: 'tx',
+    channel: 'can0',
+  }),
   makeFrame({ id: 0x101, fd: true, data: [1, 2, 3], timestamp: T0 + 4.5, direction: 'rx', channel: 'can0' }),
-  makeFrame({ id: 0x8, error: true, data: [0, 0, 0x8, 0, 0, 0, 0, 0], timestamp: T0 + 5, direction: 'rx', channel: 'can0' }),
+  makeFrame({
+    id: 0x8,
+    error: true,
+    data: [0, 0, 0x8, 0, 0, 0, 0, 0],
+    timestamp: T0 + 5,
+    direction: 'rx',
+    channel: 'can0',
+  }),
   makeFrame({ id: 0, error: true, data: [], timestamp: T0 + 5.5, direction: 'tx', channel: 'can1' }),
 ];
 
@@ -201,45 +246,48 @@ describe('BLF against python-can (Debian python3-can)', () => {
     });
   });
 
-  itWithPythonCan('Atelier reads the BLF files python-can writes (CAN_MESSAGE, CAN_FD_MESSAGE, CAN_ERROR_EXT)', async () => {
-    const dir = tmp();
-    const spec = join(dir, 'spec.json');
-    writeFileSync(
-      spec,
-      JSON.stringify(frames.map((f) => ({ ...asPython(f), t: f.timestamp }))),
-    );
-    const file = join(dir, 'theirs.blf');
-    runPython(ORACLE, 'write', file, spec);
-    const ours = await all(readLog(file));
-    expect(ours).toHaveLength(frames.length);
-    // python-can starts the file at the first frame's time rounded to the millisecond, and counts
-    // from the exact first time: times agree relative to the first frame.
-    const base = ours[0].timestamp - frames[0].timestamp;
-    expect(Math.abs(base)).toBeLessThan(1e-3);
-    ours.forEach((f, i) => {
-      const e = frames[i];
-      expect(Math.abs(f.timestamp - base - e.timestamp)).toBeLessThan(1e-6);
-      const got = comparable(f);
-      const want = comparable(e);
-      // python-can writes error frames without a direction.
-      if (e.error) want.dir = undefined;
-      expect({ ...got, t: 0 }).toEqual({ ...want, t: 0 });
-    });
-  });
+  itWithPythonCan(
+    'Atelier reads the BLF files python-can writes (CAN_MESSAGE, CAN_FD_MESSAGE, CAN_ERROR_EXT)',
+    async () => {
+      const dir = tmp();
+      const spec = join(dir, 'spec.json');
+      writeFileSync(spec, JSON.stringify(frames.map((f) => ({ ...asPython(f), t: f.timestamp }))));
+      const file = join(dir, 'theirs.blf');
+      runPython(ORACLE, 'write', file, spec);
+      const ours = await all(readLog(file));
+      expect(ours).toHaveLength(frames.length);
+      // python-can starts the file at the first frame's time rounded to the millisecond, and counts
+      // from the exact first time: times agree relative to the first frame.
+      const base = ours[0].timestamp - frames[0].timestamp;
+      expect(Math.abs(base)).toBeLessThan(1e-3);
+      ours.forEach((f, i) => {
+        const e = frames[i];
+        expect(Math.abs(f.timestamp - base - e.timestamp)).toBeLessThan(1e-6);
+        const got = comparable(f);
+        const want = comparable(e);
+        // python-can writes error frames without a direction.
+        if (e.error) want.dir = undefined;
+        expect({ ...got, t: 0 }).toEqual({ ...want, t: 0 });
+      });
+    },
+  );
 
-  itWithPythonCan('Atelier reads the Leaf recording python-can converted to BLF, frame for frame', async () => {
-    const file = join(tmp(), 'leaf-python.blf');
-    runPython(ORACLE, 'write', file, LEAF_LOG);
-    const ours = await all(readLog(file));
-    const leaf = await all(readLog(LEAF_LOG));
-    expect(ours).toHaveLength(5588);
-    const base = ours[0].timestamp - leaf[0].timestamp;
-    expect(Math.abs(base)).toBeLessThan(1e-3);
-    ours.forEach((f, i) => {
-      expect(Math.abs(f.timestamp - base - leaf[i].timestamp)).toBeLessThan(1e-6);
-      expect({ ...comparable(f), t: 0 }).toEqual({ ...comparable(leaf[i]), t: 0 });
-    });
-  });
+  itWithPythonCan(
+    'Atelier reads the Leaf recording python-can converted to BLF, frame for frame',
+    async () => {
+      const file = join(tmp(), 'leaf-python.blf');
+      runPython(ORACLE, 'write', file, LEAF_LOG);
+      const ours = await all(readLog(file));
+      const leaf = await all(readLog(LEAF_LOG));
+      expect(ours).toHaveLength(5588);
+      const base = ours[0].timestamp - leaf[0].timestamp;
+      expect(Math.abs(base)).toBeLessThan(1e-3);
+      ours.forEach((f, i) => {
+        expect(Math.abs(f.timestamp - base - leaf[i].timestamp)).toBeLessThan(1e-6);
+        expect({ ...comparable(f), t: 0 }).toEqual({ ...comparable(leaf[i]), t: 0 });
+      });
+    },
+  );
 });
 
 describe('BLF: bad files give a typed error with the file and the byte offset', () => {
@@ -263,7 +311,9 @@ describe('BLF: bad files give a typed error with the file and the byte offset', 
     const a = await readUntilError(readLogText(Buffer.from('LOGX this is not a blf file'), 'bad.blf'));
     expect(a.error).toBeInstanceOf(BinaryLogError);
     expect((a.error as BinaryLogError).offset).toBe(0);
-    expect((a.error as Error).message).toMatch(/bad\.blf: byte 0 .*not a BLF file: expected the signature 'LOGG', found 'LOGX'/);
+    expect((a.error as Error).message).toMatch(
+      /bad\.blf: byte 0 .*not a BLF file: expected the signature 'LOGG', found 'LOGX'/,
+    );
     const b = await readUntilError(readLogText(Buffer.from('LOGG\x90\0\0\0'), 'short.blf'));
     expect((b.error as Error).message).toMatch(/truncated file: the BLF file header/);
   });

@@ -3,9 +3,9 @@ import { deflateSync, inflate } from 'node:zlib';
 import { dlcToLength, FD_LENGTHS, type Frame } from '../frame.js';
 import { BinaryLogError, type LogParseError, type LogReader, type ReadOptions } from '../log.js';
 import { putU64, type RandomSource, readExactly, u16, u32 } from './binary-source.js';
+import type { BinarySink, FrameEncoder } from './binary-writer.js';
 import { EMPTY } from './bytes.js';
 import { channelNumber } from './channels.js';
-import type { BinarySink, FrameEncoder } from './binary-writer.js';
 
 /**
  * Vector BLF (binary logging format of CANoe/CANalyzer and many loggers). Facts used, from the
@@ -70,7 +70,15 @@ export function systemTimeToMs(buf: Uint8Array, at: number): number {
   const month = u16(buf, at + 2);
   const day = u16(buf, at + 6);
   if (year < 1601 || month < 1 || month > 12 || day < 1 || day > 31) return 0;
-  return Date.UTC(year, month - 1, day, u16(buf, at + 8), u16(buf, at + 10), u16(buf, at + 12), u16(buf, at + 14));
+  return Date.UTC(
+    year,
+    month - 1,
+    day,
+    u16(buf, at + 8),
+    u16(buf, at + 10),
+    u16(buf, at + 12),
+    u16(buf, at + 14),
+  );
 }
 
 function putSystemTime(buf: Buffer, at: number, ms: number): void {
@@ -206,7 +214,10 @@ class BlfIterator implements AsyncIterator<Frame> {
         this.origin = next.origin;
       }
       if (this.buf.length - this.p > 0 && !this.resync && !this.truncated) {
-        this.problem(this.origin, `truncated file: the last object is cut short (${this.buf.length - this.p} bytes)`);
+        this.problem(
+          this.origin,
+          `truncated file: the last object is cut short (${this.buf.length - this.p} bytes)`,
+        );
       }
     } catch (err) {
       return this.fail(err);
@@ -221,10 +232,18 @@ class BlfIterator implements AsyncIterator<Frame> {
     if (this.size === 0) throw new BinaryLogError(this.file, 0, 'empty file: no frames');
     const head = await this.source.read(0, Math.min(this.size, FILE_HEADER_SIZE));
     if (head.length < 4 || u32(head, 0) !== LOGG) {
-      throw new BinaryLogError(this.file, 0, `not a BLF file: expected the signature 'LOGG', found ${describe(head, 0, 4)}`);
+      throw new BinaryLogError(
+        this.file,
+        0,
+        `not a BLF file: expected the signature 'LOGG', found ${describe(head, 0, 4)}`,
+      );
     }
     if (head.length < FILE_HEADER_MIN) {
-      throw new BinaryLogError(this.file, 0, `truncated file: the BLF file header needs ${FILE_HEADER_MIN} bytes`);
+      throw new BinaryLogError(
+        this.file,
+        0,
+        `truncated file: the BLF file header needs ${FILE_HEADER_MIN} bytes`,
+      );
     }
     const headerSize = u32(head, 4);
     if (headerSize < FILE_HEADER_MIN || headerSize > this.size) {
@@ -285,7 +304,10 @@ class BlfIterator implements AsyncIterator<Frame> {
     for (;;) {
       if (this.pos + 16 > this.size) {
         this.fileDone = true;
-        if (this.pos < this.size && !this.isZero(await this.bytes(this.pos, this.size - this.pos, 'padding'))) {
+        if (
+          this.pos < this.size &&
+          !this.isZero(await this.bytes(this.pos, this.size - this.pos, 'padding'))
+        ) {
           this.problem(this.pos, `truncated file: ${this.size - this.pos} bytes after the last object`);
         }
         return undefined;
@@ -297,7 +319,11 @@ class BlfIterator implements AsyncIterator<Frame> {
         const found = await this.findSignature(at);
         if (found < 0) {
           this.fileDone = true;
-          throw new BinaryLogError(this.file, at, `expected an object ('LOBJ'), found ${describe(head, 0, 4)}`);
+          throw new BinaryLogError(
+            this.file,
+            at,
+            `expected an object ('LOBJ'), found ${describe(head, 0, 4)}`,
+          );
         }
         at = found;
         head = await this.bytes(at, 16, 'an object header');
@@ -326,7 +352,11 @@ class BlfIterator implements AsyncIterator<Frame> {
         return { job: Promise.resolve({ origin: at, bytes }) };
       }
       if (objectSize < headerSize + 16) {
-        throw new BinaryLogError(this.file, at, `log container of ${objectSize} bytes has no room for its header`);
+        throw new BinaryLogError(
+          this.file,
+          at,
+          `log container of ${objectSize} bytes has no room for its header`,
+        );
       }
       const obj = await this.bytes(at, objectSize, 'a log container');
       const method = u16(obj, headerSize);
@@ -348,7 +378,10 @@ class BlfIterator implements AsyncIterator<Frame> {
       const job = inflateAsync(copy, { maxOutputLength: Math.max(expected, 1) }).then(
         (bytes) => {
           if (bytes.length !== expected) {
-            return this.dropped(at, `log container inflates to ${bytes.length} bytes, its header says ${expected}`);
+            return this.dropped(
+              at,
+              `log container inflates to ${bytes.length} bytes, its header says ${expected}`,
+            );
           }
           return { origin: at, bytes };
         },
@@ -415,7 +448,11 @@ class BlfIterator implements AsyncIterator<Frame> {
       }
       const size = u32(buf, p + 8);
       if (size < 16) {
-        throw new BinaryLogError(this.file, this.origin, `object of ${size} bytes at byte ${p} of the container's data`);
+        throw new BinaryLogError(
+          this.file,
+          this.origin,
+          `object of ${size} bytes at byte ${p} of the container's data`,
+        );
       }
       if (p + size > end) break;
       const start = p;
@@ -433,7 +470,7 @@ class BlfIterator implements AsyncIterator<Frame> {
           this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
           continue;
         }
-        const n = remote ? 0 : dlc > 8 ? 8 : dlc;
+        const n = remote ? 0 : Math.min(dlc, 8);
         const data = n === 0 ? EMPTY : new Uint8Array(n);
         for (let k = 0; k < n; k++) data[k] = buf[q + 8 + k];
         const frame: Frame = {
@@ -531,9 +568,13 @@ class BlfIterator implements AsyncIterator<Frame> {
       at = q + 20;
     }
     if (remote) valid = 0;
-    if (idw < EXTENDED_ID && idw > 0x7ff) return this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
+    if (idw < EXTENDED_ID && idw > 0x7ff)
+      return this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
     if (valid > 64 || at + valid > end) {
-      return this.badObject(start, `${valid} data bytes announced, the object holds ${Math.max(0, end - at)}`);
+      return this.badObject(
+        start,
+        `${valid} data bytes announced, the object holds ${Math.max(0, end - at)}`,
+      );
     }
     const n = fd ? valid : Math.min(valid, 8, dlcToLength(dlc));
     if (fd && !(FD_LENGTHS as readonly number[]).includes(n)) {
@@ -562,7 +603,13 @@ class BlfIterator implements AsyncIterator<Frame> {
 
   private errorFrame(buf: Buffer, start: number, end: number, type: number): Frame | undefined {
     const q = start + u16(buf, start + 4);
-    const frame: Frame = { id: 0, extended: false, data: EMPTY, timestamp: this.time(buf, start), error: true };
+    const frame: Frame = {
+      id: 0,
+      extended: false,
+      data: EMPTY,
+      timestamp: this.time(buf, start),
+      error: true,
+    };
     if (type === CAN_ERROR) {
       if (q + 2 > end) return this.badObject(start, 'CAN_ERROR shorter than its fields');
       frame.channel = this.channel(u16(buf, q));
@@ -750,7 +797,7 @@ export function blfEncoder(sink: BinarySink): FrameEncoder {
     add(frame) {
       const first = written === 0;
       const containers = encoder.add(frame);
-      let wait: void | Promise<void> = undefined;
+      let wait: void | Promise<void>;
       // The header holds the start time, known from the first frame.
       if (first) wait = put(encoder.header(0));
       for (const c of containers) wait = put(c);

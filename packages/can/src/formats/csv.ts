@@ -1,9 +1,9 @@
 import type { Frame } from '../frame.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
+import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
 import { decValue, hexValue } from './tokens.js';
 import type { LineFormatter } from './writer.js';
-import { channelNumber } from './channels.js';
 
 /**
  * SavvyCAN's native CSV (GVRET): a header `Time Stamp,ID,Extended,Dir,Bus,LEN,D1,…,D8`, then one

@@ -11,9 +11,9 @@ import { CandumpParser, candumpLine } from './candump.js';
 import { CandumpScreenParser } from './candump-screen.js';
 import { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 import { detectFormat } from './detect.js';
+import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
 import { Mf4LogReader } from './mf4/reader.js';
 import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
-import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
 import { TrcParser, trcFormatter } from './trc.js';
 import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './writer.js';
 
@@ -189,7 +189,10 @@ export function openLogWriter(
     return new BinaryLogWriter(format, openSink(pathOrWritable), (sink) => {
       const inner = encoder(sink, options);
       if (channel === undefined) return inner;
-      return { add: (f) => inner.add(f.channel === undefined ? { ...f, channel } : f), finish: () => inner.finish() };
+      return {
+        add: (f) => inner.add(f.channel === undefined ? { ...f, channel } : f),
+        finish: () => inner.finish(),
+      };
     });
   }
   const make = FORMATTERS[format];

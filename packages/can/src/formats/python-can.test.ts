@@ -222,7 +222,16 @@ describe('ASC lines python-can reads and Atelier refused before (issue 18)', () 
       rx: f.direction !== 'tx',
     });
     expect(ours.map(asTheirs)).toEqual(
-      theirs.map((m) => ({ t: Math.round(m.t * 1e6), id: m.id, ext: m.ext, rtr: m.rtr, fd: m.fd, dlc: m.dlc, data: m.data, rx: m.rx })),
+      theirs.map((m) => ({
+        t: Math.round(m.t * 1e6),
+        id: m.id,
+        ext: m.ext,
+        rtr: m.rtr,
+        fd: m.fd,
+        dlc: m.dlc,
+        data: m.data,
+        rx: m.rx,
+      })),
     );
     expect(ours[1]).toMatchObject({ id: 0x200, remote: true, direction: 'tx' });
     expect(ours[3]).toMatchObject({ id: 0x4ee, fd: true });

@@ -1,10 +1,10 @@
 import { FD_LENGTHS, type Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
+import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
 import { decValue, fixedValue, hexValue } from './tokens.js';
 import type { LineFormatter } from './writer.js';
-import { channelNumber } from './channels.js';
 
 /**
  * PEAK-System TRC trace files (PCAN-View, PCAN-Basic), versions 1.1, 1.3, 2.0 and 2.1. Each line

@@ -32,7 +32,14 @@ function context(lang: Lang = 'en') {
   stderr.on('data', (c) => {
     err += c;
   });
-  const ctx: CliContext = { stdout, stderr, lang, cwd: dir, signal: new AbortController().signal, stderrIsTTY: false };
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    lang,
+    cwd: dir,
+    signal: new AbortController().signal,
+    stderrIsTTY: false,
+  };
   return { ctx, out: () => out, err: () => err };
 }
 
@@ -85,7 +92,18 @@ describe('atelier can on MF4 and BLF files', () => {
   it('decode: the Leaf battery answers reassembled from the MF4 decode as from the candump log', async () => {
     const decode = async (file: string) => {
       const { ctx, out } = context();
-      const args = [file, '--dbc', LEAF_DBC, '--isotp-rx', '7BB', '--isotp-tx', '79B', '--isotp-layout', 'css', '--json'];
+      const args = [
+        file,
+        '--dbc',
+        LEAF_DBC,
+        '--isotp-rx',
+        '7BB',
+        '--isotp-tx',
+        '79B',
+        '--isotp-layout',
+        'css',
+        '--json',
+      ];
       expect(await decodeSubcommand.run(args, ctx)).toBe(0);
       return out().trimEnd().split('\n');
     };
@@ -131,7 +149,9 @@ describe('atelier can on MF4 and BLF files', () => {
     const a = run(cutMf4);
     expect(a.status).toBe(0);
     expect(a.stdout.trimEnd().split('\n').length).toBeGreaterThan(4000);
-    expect(a.stderr).toMatch(/1 problem\(s\) in the file.*\n.*cut\.MF4: byte \d+ .*the logger stopped mid-record/);
+    expect(a.stderr).toMatch(
+      /1 problem\(s\) in the file.*\n.*cut\.MF4: byte \d+ .*the logger stopped mid-record/,
+    );
     // A BLF file cut inside its second container: the first container's frames, then the error.
     const blf = readFileSync(join(dir, 'leaf.blf'));
     const cutBlf = join(dir, 'cut.blf');
@@ -139,7 +159,9 @@ describe('atelier can on MF4 and BLF files', () => {
     const b = run(cutBlf);
     expect(b.status).toBe(1);
     expect(b.stdout.trimEnd().split('\n')).toHaveLength(2340);
-    expect(b.stderr).toMatch(/BinaryLogError: .*cut\.blf: byte \d+ \(0x[0-9a-f]+\): truncated file: object of \d+ bytes goes past the end/);
+    expect(b.stderr).toMatch(
+      /BinaryLogError: .*cut\.blf: byte \d+ \(0x[0-9a-f]+\): truncated file: object of \d+ bytes goes past the end/,
+    );
     const c = run(cutBlf, '--lenient');
     expect(c.status).toBe(0);
     expect(c.stdout.trimEnd().split('\n')).toHaveLength(2340);
@@ -148,6 +170,8 @@ describe('atelier can on MF4 and BLF files', () => {
     writeFileSync(garbage, Buffer.concat([blf.subarray(0, 144), Buffer.from('not an object at all, sorry')]));
     const d = run(garbage);
     expect(d.status).toBe(1);
-    expect(d.stderr).toMatch(/BinaryLogError: .*garbage\.blf: byte 144 \(0x90\): expected an object \('LOBJ'\)/);
+    expect(d.stderr).toMatch(
+      /BinaryLogError: .*garbage\.blf: byte 144 \(0x90\): expected an object \('LOBJ'\)/,
+    );
   });
 });

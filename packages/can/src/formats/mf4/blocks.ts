@@ -112,11 +112,18 @@ export class BlockReader {
   }
 
   /** The 24-byte header of the block at `at` (its links and data are not read). */
-  async header(at: number, from: number, what: string): Promise<{ id: string; length: number; linkCount: number }> {
+  async header(
+    at: number,
+    from: number,
+    what: string,
+  ): Promise<{ id: string; length: number; linkCount: number }> {
     this.checkLink(at, from, what);
     const h = await readExactly(this.source, at, 24, `the header of ${what}`);
     if (h[0] !== 0x23 || h[1] !== 0x23) {
-      throw this.error(at, `expected ${what} block ('##'), found ${printable(h, 0, 4)} (link at byte ${from})`);
+      throw this.error(
+        at,
+        `expected ${what} block ('##'), found ${printable(h, 0, 4)} (link at byte ${from})`,
+      );
     }
     this.known.add(at);
     return { id: h.toString('latin1', 0, 4), length: u64(h, 8), linkCount: u64(h, 16) };
@@ -131,7 +138,10 @@ export class BlockReader {
     }
     if (length > MAX_METADATA_BLOCK) throw this.error(at, `${id} block claims ${length} bytes: corrupt`);
     if (at + length > this.size) {
-      throw this.error(at, `truncated file: ${id} block of ${length} bytes goes past the end (${this.size - at} bytes left)`);
+      throw this.error(
+        at,
+        `truncated file: ${id} block of ${length} bytes goes past the end (${this.size - at} bytes left)`,
+      );
     }
     const buf = await readExactly(this.source, at, length, `${id} block`);
     const links: number[] = new Array(linkCount);
@@ -141,10 +151,7 @@ export class BlockReader {
 
   checkLink(at: number, from: number, what: string): void {
     if (at < 64 || at + 24 > this.size || !Number.isInteger(at)) {
-      throw this.error(
-        from,
-        `link to ${what} points to byte ${at}, outside the file (${this.size} bytes)`,
-      );
+      throw this.error(from, `link to ${what} points to byte ${at}, outside the file (${this.size} bytes)`);
     }
   }
 
@@ -182,7 +189,8 @@ export class BlockReader {
     const b = await this.block(at, from, ['##DG'], 'a data group');
     if (b.links.length < 3 || b.data.length < 1) throw this.error(at, 'DG block too short');
     const recordIdSize = b.data[0];
-    if (![0, 1, 2, 4, 8].includes(recordIdSize)) throw this.error(at + 24 + 8 * b.links.length, `bad record id size ${recordIdSize}`);
+    if (![0, 1, 2, 4, 8].includes(recordIdSize))
+      throw this.error(at + 24 + 8 * b.links.length, `bad record id size ${recordIdSize}`);
     return { at, next: b.links[0], firstChannelGroup: b.links[1], data: b.links[2], recordIdSize };
   }
 

@@ -28,7 +28,7 @@ const KINDS: Record<string, FrameKind> = {
 };
 
 /** How a numeric field is read: bits of the record, a virtual channel, a string. */
-const enum Mode {
+enum Mode {
   UnsignedLE,
   SignedLE,
   UnsignedBE,
@@ -185,7 +185,8 @@ async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): 
     field.mode = Mode.Virtual;
     return field;
   }
-  if (c.type !== 0 && c.type !== 2) throw new LayoutError(`${where}: channel type ${c.type} is not a bus field`);
+  if (c.type !== 0 && c.type !== 2)
+    throw new LayoutError(`${where}: channel type ${c.type} is not a bus field`);
   switch (c.dataType) {
     case 0:
       field.mode = Mode.UnsignedLE;
@@ -215,7 +216,11 @@ async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): 
       throw new LayoutError(`${where}: data type ${c.dataType} is not a number`);
   }
   if (field.bits > 64) throw new LayoutError(`${where}: ${field.bits}-bit field`);
-  if (field.mode !== Mode.Text && cg.dataBytes > 0 && c.byteOffset + Math.ceil((c.bitOffset + c.bitCount) / 8) > cg.dataBytes) {
+  if (
+    field.mode !== Mode.Text &&
+    cg.dataBytes > 0 &&
+    c.byteOffset + Math.ceil((c.bitOffset + c.bitCount) / 8) > cg.dataBytes
+  ) {
     throw new LayoutError(`${where}: field goes past the ${cg.dataBytes}-byte record`);
   }
   return field;
@@ -316,7 +321,8 @@ export function rawValue(f: NumericField, buf: Uint8Array, rec: number, index: n
       if (span <= 8) v = buf[at] >>> f.bit;
       else if (span <= 16) v = (buf[at] | (buf[at + 1] << 8)) >>> f.bit;
       else if (span <= 24) v = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) >>> f.bit;
-      else if (span <= 32) v = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> f.bit;
+      else if (span <= 32)
+        v = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> f.bit;
       else {
         // Wider than 32 bits: byte by byte, exact below 2^53.
         v = 0;
@@ -341,7 +347,9 @@ export function rawValue(f: NumericField, buf: Uint8Array, rec: number, index: n
     case Mode.FloatLE:
     case Mode.FloatBE: {
       const view = new DataView(buf.buffer, buf.byteOffset + rec + f.byte, f.bits / 8);
-      return f.bits === 64 ? view.getFloat64(0, f.mode === Mode.FloatLE) : view.getFloat32(0, f.mode === Mode.FloatLE);
+      return f.bits === 64
+        ? view.getFloat64(0, f.mode === Mode.FloatLE)
+        : view.getFloat32(0, f.mode === Mode.FloatLE);
     }
     case Mode.Virtual:
       return index;
@@ -444,11 +452,13 @@ export function decodeRecord(
       }
     } else if (payload !== undefined) {
       const n = length < 0 ? payload.length : length;
-      if (n > payload.length) throw new RecordError(`data length ${n} but ${payload.length} bytes of signal data`);
+      if (n > payload.length)
+        throw new RecordError(`data length ${n} but ${payload.length} bytes of signal data`);
       data = n === payload.length ? payload : payload.subarray(0, n);
     }
   }
-  if (length > 0 && data.length === 0 && kind === 'data') throw new RecordError(`data length ${length} but no data bytes`);
+  if (length > 0 && data.length === 0 && kind === 'data')
+    throw new RecordError(`data length ${length} but no data bytes`);
   frame.data = data;
   if (kind === 'error') {
     if (data.length > 8) frame.data = data.subarray(0, 8);

@@ -131,7 +131,8 @@ export class PieceWalker {
 
   private async piece(at: number, from: number): Promise<Piece> {
     const { id, length } = await this.blocks.header(at, from, 'a data block');
-    if (!DATA_IDS.includes(id)) throw this.blocks.error(at, `expected a data block (DT, SD, DZ), found ${id}`);
+    if (!DATA_IDS.includes(id))
+      throw this.blocks.error(at, `expected a data block (DT, SD, DZ), found ${id}`);
     const size = this.blocks.size;
     if (id === '##DZ') {
       const head = await readExactly(this.blocks.source, at + 24, 24, 'a DZ block header');
@@ -140,7 +141,10 @@ export class PieceWalker {
       const original = u64(head, 8);
       const stored = u64(head, 16);
       if (at + 48 + stored > size) {
-        const err = this.blocks.error(at, `truncated file: DZ block of ${stored} bytes goes past the end (${size - at - 48} left)`);
+        const err = this.blocks.error(
+          at,
+          `truncated file: DZ block of ${stored} bytes goes past the end (${size - at - 48} left)`,
+        );
         if (!this.options.lenient) throw err;
         this.options.lenient(err);
         return { at, dataAt: at + 48, length: 0 };
@@ -167,7 +171,10 @@ export class PieceWalker {
     } else if (length < 24) {
       throw this.blocks.error(at, `${id} block of ${length} bytes is shorter than its header`);
     } else if (end > size) {
-      const err = this.blocks.error(at, `truncated file: ${id} block of ${length} bytes goes past the end (${size - at} bytes left)`);
+      const err = this.blocks.error(
+        at,
+        `truncated file: ${id} block of ${length} bytes goes past the end (${size - at} bytes left)`,
+      );
       if (!this.options.lenient) throw err;
       // Read what is there; the record cut at the end is reported by the record reader.
       this.options.lenient(err);
@@ -246,7 +253,10 @@ export class ChunkStream {
       throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${(err as Error).message})`);
     }
     if (bytes.length !== p.length) {
-      throw this.blocks.error(p.at, `DZ block inflates to ${bytes.length} bytes, its header says ${p.length}`);
+      throw this.blocks.error(
+        p.at,
+        `DZ block inflates to ${bytes.length} bytes, its header says ${p.length}`,
+      );
     }
     return zipped.columns > 1 ? untranspose(bytes, zipped.columns) : bytes;
   }
@@ -303,7 +313,8 @@ export class SignalData {
   async value(offset: number): Promise<Uint8Array> {
     const head = await this.bytes(offset, 4);
     const n = u32(head, 0);
-    if (n > 64 * 1024) throw this.blocks.error(this.root, `signal data value of ${n} bytes at offset ${offset}: corrupt`);
+    if (n > 64 * 1024)
+      throw this.blocks.error(this.root, `signal data value of ${n} bytes at offset ${offset}: corrupt`);
     return Uint8Array.from(await this.bytes(offset + 4, n));
   }
 

@@ -33,7 +33,8 @@ async function readUntilError(reader: LogReader): Promise<{ frames: Frame[]; err
 
 /** MF4 block helpers for the tests that damage or rearrange files: link i of the block at `at`. */
 const link = (buf: Buffer, at: number, i: number) => Number(buf.readBigUInt64LE(at + 24 + 8 * i));
-const setLink = (buf: Buffer, at: number, i: number, v: number) => buf.writeBigUInt64LE(BigInt(v), at + 24 + 8 * i);
+const setLink = (buf: Buffer, at: number, i: number, v: number) =>
+  buf.writeBigUInt64LE(BigInt(v), at + 24 + 8 * i);
 const blockId = (buf: Buffer, at: number) => buf.toString('latin1', at, at + 4);
 const blockLength = (buf: Buffer, at: number) => Number(buf.readBigUInt64LE(at + 8));
 
@@ -55,7 +56,8 @@ describe('MF4: real CANedge recordings', () => {
     expect(fromLog).toHaveLength(5588);
     fromLog.forEach((expected, i) => {
       const f = fromMf4[i];
-      if (!sameFrame(f, expected)) expect({ ...f, data: toHex(f.data) }).toEqual({ ...expected, data: toHex(expected.data) });
+      if (!sameFrame(f, expected))
+        expect({ ...f, data: toHex(f.data) }).toEqual({ ...expected, data: toHex(expected.data) });
       expect(f.direction).toBe(expected.direction);
       // MF4 numbers buses from 1; the candump conversion named bus N can(N-1).
       expect(`can${Number(f.channel) - 1}`).toBe(expected.channel);
@@ -76,16 +78,17 @@ describe('MF4: real CANedge recordings', () => {
   it('newer firmware layout (virtual bus, direction and id type; 48-bit µs time): requests, answers and GNSS time agree', async () => {
     const frames = await all(readLog(NEWER));
     expect(frames).toHaveLength(4024);
-    for (let i = 1; i < frames.length; i++) expect(frames[i].timestamp).toBeGreaterThanOrEqual(frames[i - 1].timestamp);
+    for (let i = 1; i < frames.length; i++)
+      expect(frames[i].timestamp).toBeGreaterThanOrEqual(frames[i - 1].timestamp);
     const ids = (channel: string, direction: string) =>
-      [...new Set(frames.filter((f) => f.channel === channel && f.direction === direction).map((f) => f.id))].sort(
-        (a, b) => a - b,
-      );
+      [
+        ...new Set(frames.filter((f) => f.channel === channel && f.direction === direction).map((f) => f.id)),
+      ].sort((a, b) => a - b);
     // Bus 1: diagnostic requests sent by the logger, answered on request id + 8 (ISO 15765-4 pairs).
     expect(ids('1', 'tx')).toEqual([0x7a0, 0x7b3, 0x7e4]);
     expect(ids('1', 'rx')).toEqual([0x7a8, 0x7bb, 0x7ec]);
     // Bus 2: the logger's GNSS messages, each with the length gnss.dbc gives it.
-    const lengths: Record<number, number> = { 0x11: 1, 0x12: 6, 0x13: 8, 0x14: 4, 0x15: 8, 0x16: 8, 0x17: 5, 0x18: 2, 0x19: 8 };
+    const lengths: Record<number, number> = { 17: 1, 18: 6, 19: 8, 20: 4, 21: 8, 22: 8, 23: 5, 24: 2, 25: 8 };
     expect(ids('2', 'rx')).toEqual(Object.keys(lengths).map(Number));
     for (const f of frames.filter((x) => x.channel === '2')) expect(f.data.length).toBe(lengths[f.id]);
     // The GNSS epoch in each gnss_time message keeps a constant distance to the frame's time stamp
@@ -104,25 +107,66 @@ describe('MF4: real CANedge recordings', () => {
     const frames = await all(readLog(FINALISED));
     // 5,477: the cycle count CSS's finaliser wrote in the CAN_DataFrame channel group.
     expect(frames).toHaveLength(5477);
-    for (let i = 1; i < frames.length; i++) expect(frames[i].timestamp).toBeGreaterThanOrEqual(frames[i - 1].timestamp);
+    for (let i = 1; i < frames.length; i++)
+      expect(frames[i].timestamp).toBeGreaterThanOrEqual(frames[i - 1].timestamp);
     const times = frames.filter((f) => f.channel === '2' && f.id === 0x2);
     expect(times.length).toBe(41);
     const offsets = times.map((f) => f.timestamp - gnssEpoch(f.data));
     expect(Math.max(...offsets) - Math.min(...offsets)).toBeLessThan(1);
-    expect(new Set(frames.filter((f) => f.channel === '1').map((f) => f.id))).toEqual(new Set([0x7e8, 0x17f00010]));
+    expect(new Set(frames.filter((f) => f.channel === '1').map((f) => f.id))).toEqual(
+      new Set([0x7e8, 0x17f00010]),
+    );
   });
 });
 
 const T0 = 1641469561.9497;
 const synthetic: Frame[] = [
   makeFrame({ id: 0x7df, data: [2, 1, 0x0c], timestamp: T0, channel: 'can0', direction: 'tx' }),
-  makeFrame({ id: 0x18daf110, extended: true, data: [0x10, 0x14, 0x49, 2, 1, 0x57, 0x30, 0x4c], timestamp: T0 + 0.000123, direction: 'rx', channel: 'can1' }),
+  makeFrame({
+    id: 0x18daf110,
+    extended: true,
+    data: [0x10, 0x14, 0x49, 2, 1, 0x57, 0x30, 0x4c],
+    timestamp: T0 + 0.000123,
+    direction: 'rx',
+    channel: 'can1',
+  }),
   makeFrame({ id: 0, data: [], timestamp: T0 + 1.5 }),
-  makeFrame({ id: 0x123, data: new Uint8Array(8).fill(7), dlc: 12, timestamp: T0 + 1.75, direction: 'rx', channel: '3' }),
+  makeFrame({
+    id: 0x123,
+    data: new Uint8Array(8).fill(7),
+    dlc: 12,
+    timestamp: T0 + 1.75,
+    direction: 'rx',
+    channel: '3',
+  }),
   makeFrame({ id: 0x124, remote: true, dlc: 4, timestamp: T0 + 3, direction: 'rx', channel: 'can0' }),
-  makeFrame({ id: 0x1abcdef, extended: true, remote: true, timestamp: T0 + 3.5, direction: 'tx', channel: 'can0' }),
-  makeFrame({ id: 0x100, fd: true, brs: true, data: new Uint8Array(12).map((_, i) => i), timestamp: T0 + 4, direction: 'rx', channel: 'can0' }),
-  makeFrame({ id: 0x1fffffff, extended: true, fd: true, esi: true, data: new Uint8Array(64).fill(0x5a), timestamp: T0 + 4.25, direction: 'tx', channel: 'can0' }),
+  makeFrame({
+    id: 0x1abcdef,
+    extended: true,
+    remote: true,
+    timestamp: T0 + 3.5,
+    direction: 'tx',
+    channel: 'can0',
+  }),
+  makeFrame({
+    id: 0x100,
+    fd: true,
+    brs: true,
+    data: new Uint8Array(12).map((_, i) => i),
+    timestamp: T0 + 4,
+    direction: 'rx',
+    channel: 'can0',
+  }),
+  makeFrame({
+    id: 0x1fffffff,
+    extended: true,
+    fd: true,
+    esi: true,
+    data: new Uint8Array(64).fill(0x5a),
+    timestamp: T0 + 4.25,
+    direction: 'tx',
+    channel: 'can0',
+  }),
   makeFrame({ id: 0x101, fd: true, data: [1, 2, 3], timestamp: T0 + 4.5, direction: 'rx', channel: 'can0' }),
   // A candump error frame: class bits in the id, details in the data.
   makeFrame({ id: 0x8, error: true, data: [0, 0, 0x8, 0, 0, 0, 0, 0], timestamp: T0 + 5, channel: 'can0' }),
@@ -139,7 +183,10 @@ function expectIdentical(actual: Frame[], expected: Frame[]): void {
       // Times are kept to the microsecond.
       timestamp: Math.round(x.timestamp * 1e6),
       // Bus channels are numbers in MF4 and BLF: canN is written as N + 1.
-      channel: x.channel === undefined ? undefined : String(Number(/(\d+)$/.exec(x.channel)![1]) + (x.channel.startsWith('can') ? 1 : 0)),
+      channel:
+        x.channel === undefined
+          ? undefined
+          : String(Number(/(\d+)$/.exec(x.channel)![1]) + (x.channel.startsWith('can') ? 1 : 0)),
     });
     expect(strip(f)).toEqual(strip(e));
   });
@@ -183,7 +230,14 @@ describe('MF4 writer: what Atelier writes, Atelier reads back identically', () =
   it('many blocks under a DL list, and the same list under an HL block', async () => {
     const frames: Frame[] = [];
     for (let i = 0; i < 200_000; i++) {
-      frames.push({ id: i % 0x7ff, extended: false, data: Uint8Array.of(i & 255, i >> 8, i >> 16), timestamp: 1e9 + i / 1000, channel: '1', direction: 'rx' });
+      frames.push({
+        id: i % 0x7ff,
+        extended: false,
+        data: Uint8Array.of(i & 255, i >> 8, i >> 16),
+        timestamp: 1e9 + i / 1000,
+        channel: '1',
+        direction: 'rx',
+      });
     }
     const file = join(tmp(), 'big.mf4');
     await writeLog(file, frames, 'mf4');
@@ -217,12 +271,14 @@ describe('MF4 writer: what Atelier writes, Atelier reads back identically', () =
     buf.write('UnFinMF ', 0, 'latin1');
     buf.writeUInt16LE(1 | 4, 60);
     buf.writeBigUInt64LE(24n, dt + 8);
-    for (let cg = link(buf, dg, 1); cg !== 0; cg = link(buf, cg, 0)) buf.writeBigUInt64LE(0n, cg + 24 + 48 + 8);
+    for (let cg = link(buf, dg, 1); cg !== 0; cg = link(buf, cg, 0))
+      buf.writeBigUInt64LE(0n, cg + 24 + 48 + 8);
     expectIdentical(await all(readLogText(buf, 'unfinished.mf4')), frames);
 
     // A DL list whose last links were never written: the blocks that follow the last linked one.
     const many: Frame[] = [];
-    for (let i = 0; i < 400_000; i++) many.push({ id: 0x100, extended: false, data: Uint8Array.of(i & 255), timestamp: 2e9 + i / 1e4 });
+    for (let i = 0; i < 400_000; i++)
+      many.push({ id: 0x100, extended: false, data: Uint8Array.of(i & 255), timestamp: 2e9 + i / 1e4 });
     const big = join(tmp(), 'dl.mf4');
     await writeLog(big, many, 'mf4', { mf4Layout: 'unsorted' });
     const b2 = readFileSync(big);
@@ -244,7 +300,15 @@ describe('MF4 writer: what Atelier writes, Atelier reads back identically', () =
 
   it('puts frames out of time order in order, within the reorder window; counts those beyond it', async () => {
     const frames: Frame[] = [];
-    for (let i = 0; i < 5000; i++) frames.push({ id: i % 100, extended: false, data: Uint8Array.of(i & 255), timestamp: 1e9 + i / 1000, channel: '1', direction: 'rx' });
+    for (let i = 0; i < 5000; i++)
+      frames.push({
+        id: i % 100,
+        extended: false,
+        data: Uint8Array.of(i & 255),
+        timestamp: 1e9 + i / 1000,
+        channel: '1',
+        direction: 'rx',
+      });
     const shuffled = [...frames];
     // Neighbours swapped, and one frame written 1,000 records late.
     for (let i = 0; i + 1 < 4000; i += 7) [shuffled[i], shuffled[i + 1]] = [shuffled[i + 1], shuffled[i]];
@@ -265,7 +329,12 @@ describe('MF4 writer: what Atelier writes, Atelier reads back identically', () =
 
   it('merges the groups of a sorted file by time (data, remote, FD and error frames interleaved)', async () => {
     const frames: Frame[] = [];
-    for (let i = 0; i < 2000; i++) frames.push(synthetic[i % synthetic.length].fd ? { ...synthetic[i % synthetic.length], timestamp: 1e9 + i / 100 } : { ...synthetic[i % synthetic.length], timestamp: 1e9 + i / 100 });
+    for (let i = 0; i < 2000; i++)
+      frames.push(
+        synthetic[i % synthetic.length].fd
+          ? { ...synthetic[i % synthetic.length], timestamp: 1e9 + i / 100 }
+          : { ...synthetic[i % synthetic.length], timestamp: 1e9 + i / 100 },
+      );
     const file = join(tmp(), 'merge.mf4');
     await writeLog(file, frames, 'mf4');
     expectIdentical(await all(readLog(file)), frames);
@@ -281,7 +350,9 @@ describe('MF4 writer: what Atelier writes, Atelier reads back identically', () =
   });
 
   it('refuses a frame it cannot hold, naming it', async () => {
-    const err = await writeLog(join(tmp(), 'x.mf4'), [{ ...synthetic[0], channel: '300' }], 'mf4').catch((e) => e);
+    const err = await writeLog(join(tmp(), 'x.mf4'), [{ ...synthetic[0], channel: '300' }], 'mf4').catch(
+      (e) => e,
+    );
     expect(err.message).toMatch(/mf4 writer, frame #0: channel 300 does not fit/);
     expect(() => openLogWriter(new PassThrough(), 'mf4', { mf4Compression: 'deflate' })).toThrow(/stream/);
   });
@@ -296,8 +367,19 @@ describe('MF4: bad files give a typed error with the file and the byte offset', 
 
   it('wrong magic, MDF 3, empty', async () => {
     const cases: [Buffer, RegExp][] = [
-      [Buffer.from('hello, this is not an MDF file at all; it is text that goes on and on and on'), /not an MF4 file/],
-      [Buffer.concat([Buffer.from('MDF     3.30    '), Buffer.alloc(12), Buffer.from([0x4a, 0x01]), Buffer.alloc(34)]), /MDF version 330/],
+      [
+        Buffer.from('hello, this is not an MDF file at all; it is text that goes on and on and on'),
+        /not an MF4 file/,
+      ],
+      [
+        Buffer.concat([
+          Buffer.from('MDF     3.30    '),
+          Buffer.alloc(12),
+          Buffer.from([0x4a, 0x01]),
+          Buffer.alloc(34),
+        ]),
+        /MDF version 330/,
+      ],
     ];
     // An empty file is refused when its format is looked for.
     expect(() => readLogText(Buffer.alloc(0), 'empty.mf4')).toThrow(/empty\.mf4:.*empty file/);
@@ -322,6 +404,8 @@ describe('MF4: bad files give a typed error with the file and the byte offset', 
     // Unsorted classic frames: 26-byte records (id, 16 header bytes, 8 data bytes, invalidation byte).
     const cut = buf.subarray(0, dt + 24 + 26 * 1000 + 7);
     const { frames, error } = await readUntilError(readLogText(cut, 'cut.mf4'));
+    // Strict: the truncation is found at the block's header, before any of its records.
+    expect(frames).toEqual([]);
     expect(error).toBeInstanceOf(BinaryLogError);
     expect((error as BinaryLogError).message).toMatch(/truncated file: ##DT block/);
     expect((error as BinaryLogError).offset).toBe(dt);

@@ -121,7 +121,8 @@ class VlsdStore {
     }
     const h: Holder = { data: undefined };
     this.waiting.set(offset, h);
-    if (this.waiting.size > 65_536) throw new RecordError('VLSD values never arrive for the records pointing at them');
+    if (this.waiting.size > 65_536)
+      throw new RecordError('VLSD values never arrive for the records pointing at them');
     return h;
   }
 }
@@ -214,7 +215,8 @@ class Mf4Iterator implements AsyncIterator<Frame> {
     private readonly skipped: LogParseError[],
   ) {
     const w = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
-    if (!Number.isInteger(w) || w < 0) throw new TypeError(`reorderWindow must be a non-negative integer, got ${w}`);
+    if (!Number.isInteger(w) || w < 0)
+      throw new TypeError(`reorderWindow must be a non-negative integer, got ${w}`);
     this.window = w;
   }
 
@@ -298,7 +300,11 @@ class Mf4Iterator implements AsyncIterator<Frame> {
     let canGroups = 0;
     const problems: string[] = [];
     // Read all metadata first: an unfinished data block ends at the next known block.
-    const groups: { dg: Awaited<ReturnType<BlockReader['dataGroup']>>; cgs: ChannelGroup[]; layouts: (GroupLayout | undefined)[] }[] = [];
+    const groups: {
+      dg: Awaited<ReturnType<BlockReader['dataGroup']>>;
+      cgs: ChannelGroup[];
+      layouts: (GroupLayout | undefined)[];
+    }[] = [];
     while (dgAt !== 0) {
       if (seen.has(dgAt)) throw this.blocks.error(from, `data group list loops back to byte ${dgAt}`);
       seen.add(dgAt);
@@ -339,7 +345,8 @@ class Mf4Iterator implements AsyncIterator<Frame> {
           : 'no CAN bus-logging channel group (CAN_DataFrame, CAN_RemoteFrame, CAN_ErrorFrame) in this MF4 file',
       );
     }
-    for (const p of problems) this.skipped.push(new BinaryLogError(this.file, 64, `channel group skipped: ${p}`));
+    for (const p of problems)
+      this.skipped.push(new BinaryLogError(this.file, 64, `channel group skipped: ${p}`));
     for (const { dg, cgs, layouts } of groups) {
       if (!layouts.some((l) => l !== undefined) || dg.data === 0) continue;
       const slots = new Map<number, GroupSlot>();
@@ -375,7 +382,12 @@ class Mf4Iterator implements AsyncIterator<Frame> {
       if (dg.recordIdSize === 0 && cgs.length !== 1) {
         throw this.blocks.error(dg.at, `data group without record ids holds ${cgs.length} channel groups`);
       }
-      const source = new Source(dg.at, new ChunkStream(this.blocks, dg.data, dg.at, streamOptions), dg.recordIdSize, single);
+      const source = new Source(
+        dg.at,
+        new ChunkStream(this.blocks, dg.data, dg.at, streamOptions),
+        dg.recordIdSize,
+        single,
+      );
       for (const [k, v] of slots) {
         source.slots.set(k, v);
         if (k < 256) source.byId[k] = v;
@@ -383,7 +395,8 @@ class Mf4Iterator implements AsyncIterator<Frame> {
       // A layout's VLSD target may be a channel group of this data group.
       for (const l of this.layouts) {
         const db = l.dataBytes;
-        if (db?.kind === 'vlsd' && vlsdByAt.has(db.target)) this.vlsdTargets.set(db.target, vlsdByAt.get(db.target)!);
+        if (db?.kind === 'vlsd' && vlsdByAt.has(db.target))
+          this.vlsdTargets.set(db.target, vlsdByAt.get(db.target)!);
       }
       this.sources.push(source);
     }
@@ -449,7 +462,8 @@ class Mf4Iterator implements AsyncIterator<Frame> {
       if (ended) this.active = this.active.filter((s) => s.hasHead);
       if (this.active.length === 0) break;
       let best = this.active[0];
-      for (let i = 1; i < this.active.length; i++) if (this.active[i].headTime < best.headTime) best = this.active[i];
+      for (let i = 1; i < this.active.length; i++)
+        if (this.active[i].headTime < best.headTime) best = this.active[i];
       this.insert(best);
     }
   }
@@ -476,7 +490,8 @@ class Mf4Iterator implements AsyncIterator<Frame> {
       let slot = s.single;
       if (idSize > 0) {
         if (p + idSize > end) return false;
-        const rid = idSize === 1 ? buf[p] : idSize === 2 ? u16(buf, p) : idSize === 4 ? u32(buf, p) : u64(buf, p);
+        const rid =
+          idSize === 1 ? buf[p] : idSize === 2 ? u16(buf, p) : idSize === 4 ? u32(buf, p) : u64(buf, p);
         slot = rid < 256 ? s.byId[rid] : s.slots.get(rid);
         if (slot === undefined) {
           throw this.recordError(s, p, `unknown record id ${rid}: the rest of the data group cannot be read`);
@@ -651,7 +666,10 @@ class Mf4Iterator implements AsyncIterator<Frame> {
       if (time > this.lastOut) this.lastOut = time;
       if (payload !== undefined && !(payload instanceof Uint8Array)) {
         if (payload.data === undefined) {
-          const err = this.errorAt(this.origins[at], 'the record points at VLSD data that is not in the file');
+          const err = this.errorAt(
+            this.origins[at],
+            'the record points at VLSD data that is not in the file',
+          );
           if (!this.options.lenient) throw err;
           this.skipped.push(err);
           continue;

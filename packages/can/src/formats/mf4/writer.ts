@@ -81,7 +81,9 @@ class Block {
     out.write(this.id, 0, 'latin1');
     putU64(out, 8, this.length);
     putU64(out, 16, this.links.length);
-    this.links.forEach((l, i) => putU64(out, 24 + 8 * i, l instanceof Block ? l.at : (l ?? 0)));
+    this.links.forEach((l, i) => {
+      putU64(out, 24 + 8 * i, l instanceof Block ? l.at : (l ?? 0));
+    });
     this.data.copy(out, 24 + 8 * this.links.length);
     return out;
   }
@@ -128,11 +130,7 @@ function channelBlocks(specs: ChannelSpec[], names: (s: string) => Block, source
     data.writeUInt32LE((s.flags ?? 0) | (s.invalBit !== undefined ? INVAL_VALID : 0), 12);
     data.writeUInt32LE(s.invalBit ?? 0, 16);
     const composition = s.children ? channelBlocks(s.children, names, source) : undefined;
-    next = new Block(
-      '##CN',
-      [next, composition, names(s.name), source, s.conversion, 0, s.unit, 0],
-      data,
-    );
+    next = new Block('##CN', [next, composition, names(s.name), source, s.conversion, 0, s.unit, 0], data);
   }
   return next;
 }
@@ -234,7 +232,7 @@ class Mf4Encoder implements FrameEncoder {
     const us = Math.round(frame.timestamp * 1e6);
     const channel = frame.channel === undefined ? -1 : channelNumber(frame.channel, this.seen);
     if (channel > 255) throw `channel ${channel} does not fit the 8-bit bus channel`;
-    let wait: void | Promise<void> = undefined;
+    let wait: void | Promise<void>;
     if (!this.started) wait = this.start(Math.floor(us / 1e6) * 1e6);
     const g = this.groups[frame.error ? 3 : frame.remote ? 2 : frame.fd ? 1 : 0];
     const store = g.store;
@@ -254,7 +252,7 @@ class Mf4Encoder implements FrameEncoder {
     } else {
       b.writeBigInt64LE(BigInt(t), p);
     }
-    b[p + 8] = channel < 0 ? 0 : channel;
+    b[p + 8] = Math.max(channel, 0);
     b.writeUInt32LE(frame.id, p + 9);
     const n = frame.data.length;
     b[p + 13] =
@@ -343,7 +341,10 @@ class Mf4Encoder implements FrameEncoder {
     const names = new Map<string, Block>();
     const name = (s: string) => {
       let b = names.get(s);
-      if (!b) names.set(s, (b = text('##TX', s)));
+      if (!b) {
+        b = text('##TX', s);
+        names.set(s, b);
+      }
       return b;
     };
     const siData = Buffer.alloc(8);
@@ -381,7 +382,8 @@ class Mf4Encoder implements FrameEncoder {
       cgData.writeUInt32LE(1, 28);
       const cg = new Block('##CG', [undefined, first, name(spec.name), si, 0, 0], cgData);
       cgs.push(cg);
-      for (let c: Block | undefined = first; c; c = c.links[0] as Block | undefined) collectChannel(c, channels);
+      for (let c: Block | undefined = first; c; c = c.links[0] as Block | undefined)
+        collectChannel(c, channels);
       const recordSize = recordDataBytes(spec) + 1 + (this.sorted ? 0 : 1);
       let store: DataStore;
       if (this.sorted || !shared) {
@@ -457,5 +459,6 @@ class Mf4Encoder implements FrameEncoder {
 
 function collectChannel(c: Block, out: Block[]): void {
   out.push(c);
-  for (let k = c.links[1] as Block | undefined; k; k = k.links[0] as Block | undefined) collectChannel(k, out);
+  for (let k = c.links[1] as Block | undefined; k; k = k.links[0] as Block | undefined)
+    collectChannel(k, out);
 }

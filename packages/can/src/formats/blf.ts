@@ -797,9 +797,9 @@ export function blfEncoder(sink: BinarySink): FrameEncoder {
     add(frame) {
       const first = written === 0;
       const containers = encoder.add(frame);
-      let wait: void | Promise<void>;
-      // The header holds the start time, known from the first frame.
-      if (first) wait = put(encoder.header(0));
+      // The header holds the start time, known from the first frame. Writes land in order: waiting
+      // for the last one is waiting for all.
+      let wait = first ? put(encoder.header(0)) : undefined;
       for (const c of containers) wait = put(c);
       return wait;
     },

@@ -232,8 +232,7 @@ class Mf4Encoder implements FrameEncoder {
     const us = Math.round(frame.timestamp * 1e6);
     const channel = frame.channel === undefined ? -1 : channelNumber(frame.channel, this.seen);
     if (channel > 255) throw `channel ${channel} does not fit the 8-bit bus channel`;
-    let wait: void | Promise<void>;
-    if (!this.started) wait = this.start(Math.floor(us / 1e6) * 1e6);
+    const wait = this.started ? undefined : this.start(Math.floor(us / 1e6) * 1e6);
     const g = this.groups[frame.error ? 3 : frame.remote ? 2 : frame.fd ? 1 : 0];
     const store = g.store;
     if (store.used + g.recordSize > store.buf.length) {

@@ -375,7 +375,10 @@ class BlfIterator implements AsyncIterator<Frame> {
         );
       }
       const copy = Buffer.from(data);
-      const job = inflateAsync(copy, { maxOutputLength: Math.max(expected, 1) }).then(
+      const job = inflateAsync(copy, {
+        maxOutputLength: Math.max(expected, 1),
+        chunkSize: Math.max(expected, 64),
+      }).then(
         (bytes) => {
           if (bytes.length !== expected) {
             return this.dropped(

@@ -57,6 +57,13 @@ export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   if (firstBytes.length === 0) throw new LogParseError(path, 1, 'empty file: no frames');
   const binary = binaryMagic(firstBytes);
   if (binary) return binary;
+  if (Buffer.from(firstBytes.subarray(0, 12)).toString('latin1') === 'Generic File') {
+    throw new LogParseError(
+      path,
+      1,
+      "a CANedge compressed (MFC) or encrypted (MFE) file: it becomes MF4 once CSS Electronics' mdf2finalized has unpacked it",
+    );
+  }
   if (byName === 'mf4' || byName === 'blf') return byName;
   const nul = firstBytes.indexOf(0);
   if (nul >= 0) {

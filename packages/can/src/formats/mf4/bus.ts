@@ -27,19 +27,27 @@ const KINDS: Record<string, FrameKind> = {
   can_errorframe: 'error',
 };
 
-/** How a numeric field is read: bits of the record, a virtual channel, a string. */
-enum Mode {
-  UnsignedLE,
-  SignedLE,
-  UnsignedBE,
-  FloatLE,
-  FloatBE,
-  Virtual,
-  Text,
-}
+/**
+ * How a numeric field is read, decided once per channel: the common bit fields (at most 32 bits
+ * from their first byte) by bytes, shift and mask; 64-bit byte-aligned integers and floats by
+ * Buffer reads; anything else by the general path.
+ */
+const K_SMALL = 0;
+const K_INT64 = 1;
+const K_WIDE = 2;
+const K_BE = 3;
+const K_FLOAT = 4;
+const K_VIRTUAL = 5;
+const K_TEXT = 6;
 
 export interface NumericField {
-  mode: Mode;
+  kind: number;
+  signed: boolean;
+  /** Little-endian (floats). */
+  little: boolean;
+  /** Bytes the field spans from `byte` (K_SMALL: 1–4), and the mask of its bits. */
+  span: number;
+  mask: number;
   /** Byte and bit offset in the record (after the record id), bit count. */
   byte: number;
   bit: number;
@@ -167,7 +175,11 @@ async function conversionOf(blocks: BlockReader, c: Channel): Promise<Conversion
 async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): Promise<NumericField> {
   const conversion = await conversionOf(blocks, c);
   const field: NumericField = {
-    mode: Mode.UnsignedLE,
+    kind: K_SMALL,
+    signed: false,
+    little: true,
+    span: Math.ceil((c.bitOffset + c.bitCount) / 8),
+    mask: c.bitCount >= 32 ? 0xffffffff : 2 ** c.bitCount - 1,
     byte: c.byteOffset,
     bit: c.bitOffset,
     bits: c.bitCount,
@@ -182,45 +194,46 @@ async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): 
   }
   const where = `channel at byte ${c.at}`;
   if (c.type === 3 || c.type === 6) {
-    field.mode = Mode.Virtual;
+    field.kind = K_VIRTUAL;
     return field;
   }
   if (c.type !== 0 && c.type !== 2)
     throw new LayoutError(`${where}: channel type ${c.type} is not a bus field`);
   switch (c.dataType) {
     case 0:
-      field.mode = Mode.UnsignedLE;
-      break;
     case 2:
-      field.mode = Mode.SignedLE;
+      field.signed = c.dataType === 2;
+      field.kind =
+        field.span <= 4 && c.bitCount <= 32
+          ? K_SMALL
+          : c.bitOffset === 0 && c.bitCount === 64
+            ? K_INT64
+            : K_WIDE;
       break;
     case 1:
     case 3:
-      field.mode = Mode.UnsignedBE;
-      if (c.bitOffset !== 0 || c.bitCount % 8 !== 0) {
+      field.kind = K_BE;
+      if (c.bitOffset !== 0 || c.bitCount % 8 !== 0 || c.bitCount > 48) {
         throw new LayoutError(`${where}: big-endian field not on byte boundaries`);
       }
       break;
     case 4:
     case 5:
-      field.mode = c.dataType === 4 ? Mode.FloatLE : Mode.FloatBE;
+      field.kind = K_FLOAT;
+      field.little = c.dataType === 4;
       if (c.bitOffset !== 0 || (c.bitCount !== 32 && c.bitCount !== 64)) {
         throw new LayoutError(`${where}: float of ${c.bitCount} bits`);
       }
       break;
     case 6:
     case 7:
-      field.mode = Mode.Text;
+      field.kind = K_TEXT;
       break;
     default:
       throw new LayoutError(`${where}: data type ${c.dataType} is not a number`);
   }
   if (field.bits > 64) throw new LayoutError(`${where}: ${field.bits}-bit field`);
-  if (
-    field.mode !== Mode.Text &&
-    cg.dataBytes > 0 &&
-    c.byteOffset + Math.ceil((c.bitOffset + c.bitCount) / 8) > cg.dataBytes
-  ) {
+  if (field.kind !== K_TEXT && cg.dataBytes > 0 && c.byteOffset + field.span > cg.dataBytes) {
     throw new LayoutError(`${where}: field goes past the ${cg.dataBytes}-byte record`);
   }
   return field;
@@ -309,66 +322,66 @@ export function convert(cc: Conversion, x: number): number {
 }
 
 /** The raw value of a field in the record at `rec`, or NaN when invalid. `index` is the record's number. */
-export function rawValue(f: NumericField, buf: Uint8Array, rec: number, index: number): number {
-  if (f.allInvalid) return Number.NaN;
+export function rawValue(f: NumericField, buf: Buffer, rec: number, index: number): number {
   if (f.invalByte >= 0 && (buf[rec + f.invalByte] & f.invalMask) !== 0) return Number.NaN;
-  switch (f.mode) {
-    case Mode.UnsignedLE:
-    case Mode.SignedLE: {
-      const at = rec + f.byte;
-      const span = f.bit + f.bits;
-      let v: number;
-      if (span <= 8) v = buf[at] >>> f.bit;
-      else if (span <= 16) v = (buf[at] | (buf[at + 1] << 8)) >>> f.bit;
-      else if (span <= 24) v = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) >>> f.bit;
-      else if (span <= 32)
-        v = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> f.bit;
-      else {
-        // Wider than 32 bits: byte by byte, exact below 2^53.
-        v = 0;
-        const n = Math.ceil(span / 8);
-        for (let i = n - 1; i >= 0; i--) v = v * 256 + buf[at + i];
-        v = Math.floor(v / 2 ** f.bit);
-        if (f.bits < 53) v %= 2 ** f.bits;
-        if (f.mode === Mode.SignedLE && f.bits <= 53 && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
-        return v;
+  const at = rec + f.byte;
+  if (f.kind === K_SMALL) {
+    let v = buf[at];
+    const n = f.span;
+    if (n > 1) {
+      v |= buf[at + 1] << 8;
+      if (n > 2) {
+        v |= buf[at + 2] << 16;
+        if (n > 3) v |= buf[at + 3] << 24;
       }
-      if (f.bits < 32) v &= (1 << f.bits) - 1;
-      else v >>>= 0;
-      if (f.mode === Mode.SignedLE && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
+    }
+    v = ((v >>> f.bit) & f.mask) >>> 0;
+    if (f.signed && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
+    return f.allInvalid ? Number.NaN : v;
+  }
+  if (f.allInvalid) return Number.NaN;
+  switch (f.kind) {
+    case K_INT64: {
+      const lo = buf.readUInt32LE(at);
+      return f.signed
+        ? buf.readInt32LE(at + 4) * 0x100000000 + lo
+        : buf.readUInt32LE(at + 4) * 0x100000000 + lo;
+    }
+    case K_WIDE: {
+      // A field over 32 bits not on byte boundaries: byte by byte, exact below 2^53.
+      let v = 0;
+      for (let i = f.span - 1; i >= 0; i--) v = v * 256 + buf[at + i];
+      v = Math.floor(v / 2 ** f.bit);
+      if (f.bits < 53) v %= 2 ** f.bits;
+      if (f.signed && f.bits <= 53 && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
       return v;
     }
-    case Mode.UnsignedBE: {
+    case K_BE: {
       let v = 0;
-      const at = rec + f.byte;
       for (let i = 0; i < f.bits / 8; i++) v = v * 256 + buf[at + i];
       return v;
     }
-    case Mode.FloatLE:
-    case Mode.FloatBE: {
-      const view = new DataView(buf.buffer, buf.byteOffset + rec + f.byte, f.bits / 8);
-      return f.bits === 64
-        ? view.getFloat64(0, f.mode === Mode.FloatLE)
-        : view.getFloat32(0, f.mode === Mode.FloatLE);
-    }
-    case Mode.Virtual:
+    case K_FLOAT:
+      if (f.bits === 64) return f.little ? buf.readDoubleLE(at) : buf.readDoubleBE(at);
+      return f.little ? buf.readFloatLE(at) : buf.readFloatBE(at);
+    case K_VIRTUAL:
       return index;
-    case Mode.Text: {
+    case K_TEXT: {
       // A direction written as text: Tx / Rx.
-      const c = buf[rec + f.byte] | 0x20;
+      const c = buf[at] | 0x20;
       return c === 0x74 ? 1 : c === 0x72 ? 0 : Number.NaN;
     }
   }
   return Number.NaN;
 }
 
-export function value(f: NumericField, buf: Uint8Array, rec: number, index: number): number {
+export function value(f: NumericField, buf: Buffer, rec: number, index: number): number {
   const raw = rawValue(f, buf, rec, index);
   return f.conversion === undefined ? raw : convert(f.conversion, raw);
 }
 
 /** Time of the record in µs from the start of measurement (rounded to the µs). */
-export function recordTime(t: TimeField, buf: Uint8Array, rec: number, index: number): number {
+export function recordTime(t: TimeField, buf: Buffer, rec: number, index: number): number {
   const raw = rawValue(t.field, buf, rec, index);
   if (t.mul === 0) return Math.round(convert(t.field.conversion!, raw) * 1e6);
   return t.div === 1 ? Math.round(raw * t.mul) : Math.round(raw / t.div);
@@ -382,7 +395,7 @@ export class RecordError extends Error {}
  */
 export function decodeRecord(
   layout: GroupLayout,
-  buf: Uint8Array,
+  buf: Buffer,
   rec: number,
   index: number,
   timestamp: number,

@@ -248,7 +248,10 @@ export class ChunkStream {
     const stored = await readExactly(this.blocks.source, p.dataAt, zipped.length, `DZ block at byte ${p.at}`);
     let bytes: Buffer;
     try {
-      bytes = await inflateAsync(stored, { maxOutputLength: Math.max(1, p.length) });
+      bytes = await inflateAsync(stored, {
+        maxOutputLength: Math.max(1, p.length),
+        chunkSize: Math.max(64, p.length),
+      });
     } catch (err) {
       throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${(err as Error).message})`);
     }

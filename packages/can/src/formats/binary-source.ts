@@ -1,5 +1,12 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { BinaryLogError } from '../log.js';
+import type { Frame } from '../frame.js';
+import {
+  BinaryLogError,
+  type LogFormat,
+  type LogParseError,
+  type LogReader,
+  type ReadOptions,
+} from '../log.js';
 
 /**
  * Random access to the bytes of a binary log (MF4 links point anywhere in the file; BLF is read
@@ -103,4 +110,55 @@ export function putU64(buf: Buffer, at: number, value: number): void {
   const hi = Math.floor(value / 0x100000000);
   buf.writeUInt32LE(value - hi * 0x100000000, at);
   buf.writeUInt32LE(hi, at + 4);
+}
+
+/** Printable bytes for error messages: `'LOGG'`, or hex when they are not text. */
+export function printable(buf: Uint8Array, at: number, n: number): string {
+  const bytes = Array.from(buf.subarray(at, at + n));
+  if (bytes.length === 0) return 'nothing';
+  return bytes.every((b) => b >= 0x20 && b < 0x7f)
+    ? `'${String.fromCharCode(...bytes)}'`
+    : bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** What a binary format's iteration reports besides frames. */
+export interface BinaryIterator extends AsyncIterator<Frame> {
+  readonly bytesRead: number;
+  readonly late?: number;
+}
+
+/**
+ * The LogReader of a binary format over a random-access source: each iteration opens the source
+ * and runs the format's iterator; problems skipped in lenient mode land in `skipped`.
+ */
+export class BinaryLogReader implements LogReader {
+  readonly skipped: LogParseError[] = [];
+  private current: BinaryIterator | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly format: LogFormat,
+    private readonly openSource: () => RandomSource,
+    private readonly options: ReadOptions,
+    private readonly makeIterator: (
+      file: string,
+      source: RandomSource,
+      options: ReadOptions,
+      skipped: LogParseError[],
+    ) => BinaryIterator,
+  ) {}
+
+  get bytesRead(): number {
+    return this.current?.bytesRead ?? 0;
+  }
+
+  get late(): number | undefined {
+    return this.current?.late;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Frame> {
+    this.skipped.length = 0;
+    this.current = this.makeIterator(this.file, this.openSource(), this.options, this.skipped);
+    return this.current;
+  }
 }

@@ -1,9 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { type Frame, validateFrame } from '../frame.js';
+import type { Frame } from '../frame.js';
 import type { LogFormat, LogWriter } from '../log.js';
-import { LogWriteError } from './writer.js';
+import { encodeChecked, LogWriteError } from './writer.js';
 
 /**
  * Where a binary writer puts its bytes. A file can be patched afterwards (block lengths, counts,
@@ -120,18 +120,7 @@ export class BinaryLogWriter implements LogWriter {
 
   write(frame: Frame): void | Promise<void> {
     if (this.closed) throw new LogWriteError(this.format, this.count, 'writer is closed');
-    const problem = validateFrame(frame);
-    if (problem) throw new LogWriteError(this.format, this.count, problem);
-    let wait: void | Promise<void>;
-    try {
-      wait = this.encoder.add(frame);
-    } catch (err) {
-      throw new LogWriteError(
-        this.format,
-        this.count,
-        typeof err === 'string' ? err : (err as Error).message,
-      );
-    }
+    const wait = encodeChecked(this.format, this.count, frame, (f) => this.encoder.add(f));
     this.count++;
     return wait;
   }

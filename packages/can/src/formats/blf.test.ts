@@ -1,111 +1,17 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type Frame, makeFrame, toHex } from '../frame.js';
-import { BinaryLogError, LogParseError, type LogReader } from '../log.js';
+import type { Frame } from '../frame.js';
+import { BinaryLogError, LogParseError } from '../log.js';
 import { readLog, readLogText, writeLog } from './index.js';
-import { itWithPythonCan, runPython } from './python-can.oracle.js';
+import { itWithPythonCan, type PyMessage, pythonCanRead, pythonCanWrite } from './python-can.oracle.js';
+import { all, asBinaryKeepsIt, EVERY_KIND, LEAF_LOG, readUntilError } from './test-support.js';
 
-const FIXTURES = resolve(import.meta.dirname, '../../../../tests/fixtures/can');
-const LEAF_LOG = join(FIXTURES, 'nissan_leaf_uds_2022-01-06.log');
 const tmp = () => mkdtempSync(join(tmpdir(), 'atelier-blf-'));
-
-async function all(it: AsyncIterable<Frame>): Promise<Frame[]> {
-  const out: Frame[] = [];
-  for await (const f of it) out.push(f);
-  return out;
-}
-
-async function readUntilError(reader: LogReader): Promise<{ frames: Frame[]; error: unknown }> {
-  const frames: Frame[] = [];
-  try {
-    for await (const f of reader) frames.push(f);
-  } catch (error) {
-    return { frames, error };
-  }
-  return { frames, error: undefined };
-}
-
-const T0 = 1641469561.9497;
-const frames: Frame[] = [
-  makeFrame({ id: 0x7df, data: [2, 1, 0x0c], timestamp: T0, channel: 'can0', direction: 'tx' }),
-  makeFrame({
-    id: 0x18daf110,
-    extended: true,
-    data: [0x10, 0x14, 0x49, 2, 1, 0x57, 0x30, 0x4c],
-    timestamp: T0 + 0.000123,
-    direction: 'rx',
-    channel: 'can1',
-  }),
-  makeFrame({ id: 0, data: [], timestamp: T0 + 1.5, direction: 'rx', channel: 'can0' }),
-  makeFrame({
-    id: 0x123,
-    data: new Uint8Array(8).fill(7),
-    dlc: 12,
-    timestamp: T0 + 1.75,
-    direction: 'rx',
-    channel: 'can0',
-  }),
-  makeFrame({ id: 0x124, remote: true, dlc: 4, timestamp: T0 + 3, direction: 'rx', channel: 'can0' }),
-  makeFrame({
-    id: 0x1abcdef,
-    extended: true,
-    remote: true,
-    timestamp: T0 + 3.5,
-    direction: 'tx',
-    channel: 'can1',
-  }),
-  makeFrame({
-    id: 0x100,
-    fd: true,
-    brs: true,
-    data: new Uint8Array(12).map((_, i) => i),
-    timestamp: T0 + 4,
-    direction: 'rx',
-    channel: 'can0',
-  }),
-  makeFrame({
-    id: 0x1fffffff,
-    extended: true,
-    fd: true,
-    esi: true,
-    data: new Uint8Array(64).fill(0x5a),
-    timestamp: T0 + 4.25,
-    direction: 'tx',
-    channel: 'can0',
-  }),
-  makeFrame({ id: 0x101, fd: true, data: [1, 2, 3], timestamp: T0 + 4.5, direction: 'rx', channel: 'can0' }),
-  makeFrame({
-    id: 0x8,
-    error: true,
-    data: [0, 0, 0x8, 0, 0, 0, 0, 0],
-    timestamp: T0 + 5,
-    direction: 'rx',
-    channel: 'can0',
-  }),
-  makeFrame({ id: 0, error: true, data: [], timestamp: T0 + 5.5, direction: 'tx', channel: 'can1' }),
-];
-
-/** A frame as both sides can state it: BLF numbers channels from 1 (canN → N + 1), times to the µs. */
-function comparable(f: Frame) {
-  const m = /(\d+)$/.exec(f.channel ?? '0')!;
-  return {
-    t: Math.round(f.timestamp * 1e6),
-    id: f.id,
-    ext: f.extended,
-    rtr: !!f.remote,
-    err: !!f.error,
-    fd: !!f.fd,
-    brs: !!f.brs,
-    esi: !!f.esi,
-    dlc: f.dlc,
-    data: toHex(f.data),
-    dir: f.direction,
-    ch: Number(m[1]) + (f.channel?.startsWith('can') ? 1 : 0),
-  };
-}
+const frames = EVERY_KIND;
+const comparable = asBinaryKeepsIt;
 
 describe('BLF: what Atelier writes, Atelier reads back identically', () => {
   it('frames of every kind (CAN_MESSAGE2, CAN_FD_MESSAGE_64, CAN_ERROR_EXT)', async () => {
@@ -151,48 +57,8 @@ describe('BLF: what Atelier writes, Atelier reads back identically', () => {
   });
 });
 
-/** python-can's side: read a BLF file to JSON lines, or write one from a JSON list. */
-const ORACLE = `
-import json, sys, can
-mode, path = sys.argv[1], sys.argv[2]
-if mode == 'read':
-    for m in can.BLFReader(path):
-        print(json.dumps({'t': m.timestamp, 'id': m.arbitration_id, 'ext': m.is_extended_id,
-            'rtr': m.is_remote_frame, 'err': m.is_error_frame, 'fd': m.is_fd, 'brs': m.bitrate_switch,
-            'esi': m.error_state_indicator, 'dlc': m.dlc, 'data': bytes(m.data or b'').hex(), 'rx': m.is_rx,
-            'ch': m.channel}))
-else:
-    w = can.BLFWriter(path)
-    src = sys.argv[3]
-    if src.endswith('.log'):
-        msgs = can.CanutilsLogReader(src)
-    else:
-        msgs = [can.Message(timestamp=s['t'], arbitration_id=s['id'], is_extended_id=s['ext'],
-            is_remote_frame=s['rtr'], is_error_frame=s['err'], is_fd=s['fd'], bitrate_switch=s['brs'],
-            error_state_indicator=s['esi'], dlc=s['dlc'], data=bytes.fromhex(s['data']), is_rx=s['rx'],
-            channel=s['ch']) for s in json.load(open(src))]
-    for m in msgs:
-        w.on_message_received(m)
-    w.stop()
-`;
-
-interface PyMessage {
-  t: number;
-  id: number;
-  ext: boolean;
-  rtr: boolean;
-  err: boolean;
-  fd: boolean;
-  brs: boolean;
-  esi: boolean;
-  dlc: number;
-  data: string;
-  rx: boolean;
-  ch: number;
-}
-
 /** A frame as python-can states it (channels from 0: BLF channel N is python-can's N - 1). */
-function asPython(f: Frame): Omit<PyMessage, 't'> {
+function asPython(f: Frame): Omit<PyMessage, 't'> & { ch: number } {
   const c = comparable(f);
   return {
     id: f.id,
@@ -205,7 +71,7 @@ function asPython(f: Frame): Omit<PyMessage, 't'> {
     dlc: f.remote ? (f.dlc ?? 0) : f.dlc !== undefined && !f.fd ? f.dlc : f.data.length,
     data: c.data,
     rx: f.direction !== 'tx',
-    ch: c.ch - 1,
+    ch: (c.ch ?? 1) - 1,
   };
 }
 
@@ -213,10 +79,7 @@ describe('BLF against python-can (Debian python3-can)', () => {
   itWithPythonCan('python-can reads the BLF files Atelier writes as the same frames', async () => {
     const file = join(tmp(), 'ours.blf');
     await writeLog(file, frames, 'blf');
-    const theirs = runPython(ORACLE, 'read', file)
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l) as PyMessage);
+    const theirs = pythonCanRead('blf', file);
     expect(theirs).toHaveLength(frames.length);
     theirs.forEach((m, i) => {
       const f = frames[i];
@@ -234,10 +97,7 @@ describe('BLF against python-can (Debian python3-can)', () => {
     const leaf = await all(readLog(LEAF_LOG));
     const file = join(tmp(), 'leaf.blf');
     await writeLog(file, leaf, 'blf');
-    const theirs = runPython(ORACLE, 'read', file)
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l) as PyMessage);
+    const theirs = pythonCanRead('blf', file);
     expect(theirs).toHaveLength(5588);
     theirs.forEach((m, i) => {
       const { t, ...rest } = m;
@@ -253,7 +113,7 @@ describe('BLF against python-can (Debian python3-can)', () => {
       const spec = join(dir, 'spec.json');
       writeFileSync(spec, JSON.stringify(frames.map((f) => ({ ...asPython(f), t: f.timestamp }))));
       const file = join(dir, 'theirs.blf');
-      runPython(ORACLE, 'write', file, spec);
+      pythonCanWrite('blf', file, spec);
       const ours = await all(readLog(file));
       expect(ours).toHaveLength(frames.length);
       // python-can starts the file at the first frame's time rounded to the millisecond, and counts
@@ -276,7 +136,7 @@ describe('BLF against python-can (Debian python3-can)', () => {
     'Atelier reads the Leaf recording python-can converted to BLF, frame for frame',
     async () => {
       const file = join(tmp(), 'leaf-python.blf');
-      runPython(ORACLE, 'write', file, LEAF_LOG);
+      pythonCanWrite('blf', file, LEAF_LOG);
       const ours = await all(readLog(file));
       const leaf = await all(readLog(LEAF_LOG));
       expect(ours).toHaveLength(5588);

@@ -1,8 +1,17 @@
 import { promisify } from 'node:util';
 import { deflateSync, inflate } from 'node:zlib';
 import { dlcToLength, FD_LENGTHS, type Frame } from '../frame.js';
-import { BinaryLogError, type LogParseError, type LogReader, type ReadOptions } from '../log.js';
-import { putU64, type RandomSource, readExactly, u16, u32 } from './binary-source.js';
+import { BinaryLogError, type LogParseError, type ReadOptions } from '../log.js';
+import {
+  type BinaryIterator,
+  BinaryLogReader,
+  printable,
+  putU64,
+  type RandomSource,
+  readExactly,
+  u16,
+  u32,
+} from './binary-source.js';
 import type { BinarySink, FrameEncoder } from './binary-writer.js';
 import { EMPTY } from './bytes.js';
 import { channelNumber } from './channels.js';
@@ -96,26 +105,19 @@ function putSystemTime(buf: Buffer, at: number, ms: number): void {
   for (let i = 0; i < 8; i++) buf.writeUInt16LE(fields[i], at + 2 * i);
 }
 
-export class BlfLogReader implements LogReader {
-  readonly format = 'blf' as const;
-  readonly skipped: LogParseError[] = [];
-  private current: BlfIterator | undefined;
-
-  constructor(
-    readonly file: string,
-    private readonly openSource: () => RandomSource,
-    private readonly options: ReadOptions,
-  ) {}
-
-  get bytesRead(): number {
-    return this.current?.bytesRead ?? 0;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Frame> {
-    this.skipped.length = 0;
-    this.current = new BlfIterator(this.file, this.openSource(), this.options, this.skipped);
-    return this.current;
-  }
+/** Reads the CAN frames of a BLF file (or bytes). */
+export function blfReader(
+  file: string,
+  openSource: () => RandomSource,
+  options: ReadOptions,
+): BinaryLogReader {
+  return new BinaryLogReader(
+    file,
+    'blf',
+    openSource,
+    options,
+    (f, source, o, skipped) => new BlfIterator(f, source, o, skipped),
+  );
 }
 
 interface Payload {
@@ -130,7 +132,7 @@ interface Payload {
  * Reads top-level objects front to back through a 1 MiB window, inflates containers ahead on the
  * thread pool, and parses one frame per `next()` from the current payload.
  */
-class BlfIterator implements AsyncIterator<Frame> {
+class BlfIterator implements BinaryIterator {
   bytesRead = 0;
   private size = -1;
   private startUs = 0;
@@ -235,7 +237,7 @@ class BlfIterator implements AsyncIterator<Frame> {
       throw new BinaryLogError(
         this.file,
         0,
-        `not a BLF file: expected the signature 'LOGG', found ${describe(head, 0, 4)}`,
+        `not a BLF file: expected the signature 'LOGG', found ${printable(head, 0, 4)}`,
       );
     }
     if (head.length < FILE_HEADER_MIN) {
@@ -322,7 +324,7 @@ class BlfIterator implements AsyncIterator<Frame> {
           throw new BinaryLogError(
             this.file,
             at,
-            `expected an object ('LOBJ'), found ${describe(head, 0, 4)}`,
+            `expected an object ('LOBJ'), found ${printable(head, 0, 4)}`,
           );
         }
         at = found;
@@ -649,14 +651,6 @@ class BlfIterator implements AsyncIterator<Frame> {
     this.problem(this.origin, `${reason} (object at byte ${start} of this container's data)`);
     return undefined;
   }
-}
-
-function describe(buf: Uint8Array, at: number, n: number): string {
-  const bytes = Array.from(buf.subarray(at, at + n));
-  if (bytes.length === 0) return 'nothing';
-  return bytes.every((b) => b >= 0x20 && b < 0x7f)
-    ? `'${String.fromCharCode(...bytes)}'`
-    : bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
 /** Frames to BLF objects, packed into deflated 128 KiB containers (objects split across them). */

@@ -6,25 +6,23 @@ import type { LogFormat, LogParseError, LogReader, LogWriter, ReadOptions } from
 import { AscParser, ascFormatter } from './asc.js';
 import { fileRandomSource, memoryRandomSource, type RandomSource } from './binary-source.js';
 import { BinaryLogWriter, type BinarySink, type FrameEncoder, openSink } from './binary-writer.js';
-import { BlfLogReader, blfEncoder } from './blf.js';
+import { blfEncoder, blfReader } from './blf.js';
 import { CandumpParser, candumpLine } from './candump.js';
 import { CandumpScreenParser } from './candump-screen.js';
 import { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 import { detectFormat } from './detect.js';
 import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
-import { Mf4LogReader } from './mf4/reader.js';
+import { mf4Reader } from './mf4/reader.js';
 import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
 import { TrcParser, trcFormatter } from './trc.js';
 import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './writer.js';
 
 export { AscParser, ascFormatter, formatAscDate, parseAscDate } from './asc.js';
-export { BlfLogReader } from './blf.js';
 export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump.js';
 export { CandumpScreenParser } from './candump-screen.js';
 export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 export { binaryMagic, detectFormat, formatFromExtension, sniffFormat } from './detect.js';
 export type { LineParser } from './line-reader.js';
-export { Mf4LogReader } from './mf4/reader.js';
 export type { Mf4Compression } from './mf4/writer.js';
 export { TrcParser, trcFormatter } from './trc.js';
 export { type LineFormatter, LogWriteError } from './writer.js';
@@ -71,8 +69,8 @@ function formatReader(
   random: () => RandomSource,
   stream: () => ByteSource,
 ): LogReader & { readonly bytesRead: number } {
-  if (format === 'mf4') return new Mf4LogReader(file, random, options);
-  if (format === 'blf') return new BlfLogReader(file, random, options);
+  if (format === 'mf4') return mf4Reader(file, random, options);
+  if (format === 'blf') return blfReader(file, random, options);
   return new LineLogReader(file, format, stream, parserFor(file, format, options), !!options.lenient);
 }
 

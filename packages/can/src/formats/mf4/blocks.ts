@@ -1,5 +1,5 @@
 import { BinaryLogError } from '../../log.js';
-import { type RandomSource, readExactly, u16, u32, u64 } from '../binary-source.js';
+import { printable, type RandomSource, readExactly, u16, u32, u64 } from '../binary-source.js';
 
 /**
  * ASAM MDF 4 blocks, from the published structure: every block but the 64-byte identification
@@ -260,12 +260,4 @@ export class BlockReader {
     const end = b.data.indexOf(0);
     return b.data.toString('utf8', 0, end < 0 ? b.data.length : end);
   }
-}
-
-export function printable(buf: Uint8Array, at: number, n: number): string {
-  const bytes = Array.from(buf.subarray(at, at + n));
-  if (bytes.length === 0) return 'nothing';
-  return bytes.every((b) => b >= 0x20 && b < 0x7f)
-    ? `'${String.fromCharCode(...bytes)}'`
-    : bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }

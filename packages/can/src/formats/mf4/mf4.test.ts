@@ -1,35 +1,24 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type Frame, makeFrame, sameFrame, toHex } from '../../frame.js';
-import { BinaryLogError, LogParseError, type LogReader } from '../../log.js';
+import { BinaryLogError, LogParseError } from '../../log.js';
 import { openLogWriter, readLog, readLogText, writeLog } from '../index.js';
+import {
+  all,
+  asBinaryKeepsIt,
+  EVERY_KIND,
+  FIXTURES,
+  LEAF_LOG,
+  LEAF_MF4,
+  readUntilError,
+} from '../test-support.js';
 
-const FIXTURES = resolve(import.meta.dirname, '../../../../../tests/fixtures/can');
-const LEAF_MF4 = join(FIXTURES, 'nissan_leaf_uds_2022-01-06.MF4');
-const LEAF_LOG = join(FIXTURES, 'nissan_leaf_uds_2022-01-06.log');
 const NEWER = join(FIXTURES, 'canedge_2F6913DB_00001089_00000001-63BEF5CD.MF4');
 const FINALISED = join(FIXTURES, 'canedge_3BA199E2_00000164_00000005-60FEB5A8.MF4');
 const tmp = () => mkdtempSync(join(tmpdir(), 'atelier-mf4-'));
-
-async function all(it: AsyncIterable<Frame>): Promise<Frame[]> {
-  const out: Frame[] = [];
-  for await (const f of it) out.push(f);
-  return out;
-}
-
-/** Reads until the reader throws; returns the frames read before and the error. */
-async function readUntilError(reader: LogReader): Promise<{ frames: Frame[]; error: unknown }> {
-  const frames: Frame[] = [];
-  try {
-    for await (const f of reader) frames.push(f);
-  } catch (error) {
-    return { frames, error };
-  }
-  return { frames, error: undefined };
-}
 
 /** MF4 block helpers for the tests that damage or rearrange files: link i of the block at `at`. */
 const link = (buf: Buffer, at: number, i: number) => Number(buf.readBigUInt64LE(at + 24 + 8 * i));
@@ -119,76 +108,16 @@ describe('MF4: real CANedge recordings', () => {
   });
 });
 
-const T0 = 1641469561.9497;
+// Every kind of frame, and one with neither bus nor direction (MF4 marks them invalid).
 const synthetic: Frame[] = [
-  makeFrame({ id: 0x7df, data: [2, 1, 0x0c], timestamp: T0, channel: 'can0', direction: 'tx' }),
-  makeFrame({
-    id: 0x18daf110,
-    extended: true,
-    data: [0x10, 0x14, 0x49, 2, 1, 0x57, 0x30, 0x4c],
-    timestamp: T0 + 0.000123,
-    direction: 'rx',
-    channel: 'can1',
-  }),
-  makeFrame({ id: 0, data: [], timestamp: T0 + 1.5 }),
-  makeFrame({
-    id: 0x123,
-    data: new Uint8Array(8).fill(7),
-    dlc: 12,
-    timestamp: T0 + 1.75,
-    direction: 'rx',
-    channel: '3',
-  }),
-  makeFrame({ id: 0x124, remote: true, dlc: 4, timestamp: T0 + 3, direction: 'rx', channel: 'can0' }),
-  makeFrame({
-    id: 0x1abcdef,
-    extended: true,
-    remote: true,
-    timestamp: T0 + 3.5,
-    direction: 'tx',
-    channel: 'can0',
-  }),
-  makeFrame({
-    id: 0x100,
-    fd: true,
-    brs: true,
-    data: new Uint8Array(12).map((_, i) => i),
-    timestamp: T0 + 4,
-    direction: 'rx',
-    channel: 'can0',
-  }),
-  makeFrame({
-    id: 0x1fffffff,
-    extended: true,
-    fd: true,
-    esi: true,
-    data: new Uint8Array(64).fill(0x5a),
-    timestamp: T0 + 4.25,
-    direction: 'tx',
-    channel: 'can0',
-  }),
-  makeFrame({ id: 0x101, fd: true, data: [1, 2, 3], timestamp: T0 + 4.5, direction: 'rx', channel: 'can0' }),
-  // A candump error frame: class bits in the id, details in the data.
-  makeFrame({ id: 0x8, error: true, data: [0, 0, 0x8, 0, 0, 0, 0, 0], timestamp: T0 + 5, channel: 'can0' }),
-  makeFrame({ id: 0, error: true, data: [], timestamp: T0 + 5.5, direction: 'rx', channel: 'can1' }),
+  ...EVERY_KIND,
+  makeFrame({ id: 0x55, data: [1], timestamp: EVERY_KIND[0].timestamp + 6 }),
 ];
 
 function expectIdentical(actual: Frame[], expected: Frame[]): void {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((f, i) => {
-    const e = expected[i];
-    const strip = (x: Frame) => ({
-      ...x,
-      data: toHex(x.data),
-      // Times are kept to the microsecond.
-      timestamp: Math.round(x.timestamp * 1e6),
-      // Bus channels are numbers in MF4 and BLF: canN is written as N + 1.
-      channel:
-        x.channel === undefined
-          ? undefined
-          : String(Number(/(\d+)$/.exec(x.channel)![1]) + (x.channel.startsWith('can') ? 1 : 0)),
-    });
-    expect(strip(f)).toEqual(strip(e));
+    expect(asBinaryKeepsIt(f)).toEqual(asBinaryKeepsIt(expected[i]));
   });
 }
 

@@ -1,7 +1,6 @@
 import type { Frame } from '../../frame.js';
-import { BinaryLogError, type LogParseError, type LogReader, type ReadOptions } from '../../log.js';
-import type { RandomSource } from '../binary-source.js';
-import { u16, u32, u64 } from '../binary-source.js';
+import { BinaryLogError, type LogParseError, type ReadOptions } from '../../log.js';
+import { type BinaryIterator, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';
 import {
   BlockReader,
   CG_VLSD,
@@ -33,30 +32,19 @@ import { ChunkStream, SignalData, type StreamOptions } from './data.js';
 
 export const DEFAULT_REORDER_WINDOW = 65_536;
 
-export class Mf4LogReader implements LogReader {
-  readonly format = 'mf4' as const;
-  readonly skipped: LogParseError[] = [];
-  private current: Mf4Iterator | undefined;
-
-  constructor(
-    readonly file: string,
-    private readonly openSource: () => RandomSource,
-    private readonly options: ReadOptions,
-  ) {}
-
-  get bytesRead(): number {
-    return this.current?.bytesRead() ?? 0;
-  }
-
-  get late(): number {
-    return this.current?.late ?? 0;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Frame> {
-    this.skipped.length = 0;
-    this.current = new Mf4Iterator(this.file, this.openSource(), this.options, this.skipped);
-    return this.current;
-  }
+/** Reads the CAN frames of an MF4 file (or bytes). */
+export function mf4Reader(
+  file: string,
+  openSource: () => RandomSource,
+  options: ReadOptions,
+): BinaryLogReader {
+  return new BinaryLogReader(
+    file,
+    'mf4',
+    openSource,
+    options,
+    (f, source, o, skipped) => new Mf4Iterator(f, source, o, skipped),
+  );
 }
 
 /** What a record id stands for in a data group. */
@@ -182,7 +170,7 @@ class Source {
   }
 }
 
-class Mf4Iterator implements AsyncIterator<Frame> {
+class Mf4Iterator implements BinaryIterator {
   late = 0;
   private blocks!: BlockReader;
   private layouts: GroupLayout[] = [];
@@ -220,7 +208,7 @@ class Mf4Iterator implements AsyncIterator<Frame> {
     this.window = w;
   }
 
-  bytesRead(): number {
+  get bytesRead(): number {
     let n = 0;
     for (const s of this.sources) n += s.stream.bytesRead;
     return n;

@@ -14,8 +14,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
-import { runtimeFor } from '../services/runtime.js';
-import { knowledgeBase } from '../services/training.js';
+import { knowledgeBase } from '../services/knowledge.js';
 import { recordTranscript } from '../test-support/diagnostics.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -229,7 +228,7 @@ describe('diagnostic sessions in the browser', () => {
           timeout: 10_000,
         })
         .toBeGreaterThan(5);
-      await runtimeFor(server.store, { now: () => Date.now() }).adapterOf(sessionId)!.stopEmulator!();
+      await server.app.diagnostics.adapterOf(sessionId)!.stopEmulator!();
       // Without reloading: the status turns, the message says what to check, the values stay.
       await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 10_000 });
       expect(await apprentice.locator('#adapter-status').innerText()).toBe('liaison perdue');

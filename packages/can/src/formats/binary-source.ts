@@ -128,6 +128,80 @@ export interface BinaryIterator extends AsyncIterator<Frame> {
 }
 
 /**
+ * The iteration of a binary reader: a frame is taken synchronously from the bytes at hand while
+ * there is one (no await per frame), and more bytes are loaded only when needed. An error ends the
+ * iteration and closes the source.
+ */
+export abstract class BinaryCursor implements BinaryIterator {
+  abstract readonly bytesRead: number;
+  private started = false;
+  private finished = false;
+
+  constructor(protected readonly source: RandomSource) {}
+
+  /** Reads what the format needs before the first frame (headers, metadata). */
+  protected abstract open(): Promise<void>;
+  /** The next frame from the bytes at hand, or undefined when more must be loaded. */
+  protected abstract take(): Frame | undefined;
+  /** Loads more bytes; false when there are no more. */
+  protected abstract load(): Promise<boolean>;
+  /** Checks at the end (what was left unfinished); may throw. */
+  protected abstract end(): void;
+  /** Drops what the iteration holds. */
+  protected abstract release(): Promise<void>;
+
+  next(): Promise<IteratorResult<Frame>> {
+    if (this.started) {
+      let frame: Frame | undefined;
+      try {
+        frame = this.take();
+      } catch (err) {
+        return this.fail(err);
+      }
+      if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
+    }
+    return this.refill();
+  }
+
+  async return(): Promise<IteratorResult<Frame>> {
+    await this.stop();
+    return { value: undefined, done: true };
+  }
+
+  private async fail(err: unknown): Promise<never> {
+    await this.stop();
+    throw err;
+  }
+
+  private async stop(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.release();
+    await this.source.close();
+  }
+
+  private async refill(): Promise<IteratorResult<Frame>> {
+    try {
+      if (this.finished) return { value: undefined, done: true };
+      if (!this.started) {
+        await this.open();
+        this.started = true;
+      }
+      for (;;) {
+        const frame = this.take();
+        if (frame !== undefined) return { value: frame, done: false };
+        if (!(await this.load())) break;
+      }
+      this.end();
+    } catch (err) {
+      return this.fail(err);
+    }
+    await this.stop();
+    return { value: undefined, done: true };
+  }
+}
+
+/**
  * The LogReader of a binary format over a random-access source: each iteration opens the source
  * and runs the format's iterator; problems skipped in lenient mode land in `skipped`.
  */

@@ -3,7 +3,7 @@ import { deflateSync, inflate } from 'node:zlib';
 import { dlcToLength, FD_LENGTHS, type Frame } from '../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../log.js';
 import {
-  type BinaryIterator,
+  BinaryCursor,
   BinaryLogReader,
   printable,
   putU64,
@@ -132,7 +132,7 @@ interface Payload {
  * Reads top-level objects front to back through a 1 MiB window, inflates containers ahead on the
  * thread pool, and parses one frame per `next()` from the current payload.
  */
-class BlfIterator implements BinaryIterator {
+class BlfIterator extends BinaryCursor {
   bytesRead = 0;
   private size = -1;
   private startUs = 0;
@@ -148,88 +148,56 @@ class BlfIterator implements BinaryIterator {
   private origin = 0;
   /** After a container was dropped (lenient), the next payload starts mid-object: look for `LOBJ`. */
   private resync = false;
-  private started = false;
-  private finished = false;
   /** The file ended inside an object (already reported). */
   private truncated = false;
   private readonly channels: string[] = [];
 
   constructor(
     private readonly file: string,
-    private readonly source: RandomSource,
+    source: RandomSource,
     private readonly options: ReadOptions,
     private readonly skipped: LogParseError[],
-  ) {}
-
-  next(): Promise<IteratorResult<Frame>> {
-    if (this.started) {
-      let frame: Frame | undefined;
-      try {
-        frame = this.pull();
-      } catch (err) {
-        return this.fail(err);
-      }
-      if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
-    }
-    return this.refill();
+  ) {
+    super(source);
   }
 
-  async return(): Promise<IteratorResult<Frame>> {
-    await this.stop();
-    return { value: undefined, done: true };
-  }
-
-  private async fail(err: unknown): Promise<never> {
-    await this.stop();
-    throw err;
-  }
-
-  private async stop(): Promise<void> {
-    if (this.finished) return;
-    this.finished = true;
+  protected async release(): Promise<void> {
     this.buf = Buffer.alloc(0);
     this.p = 0;
     for (const a of this.ahead.splice(0)) await a.catch(() => undefined);
-    await this.source.close();
   }
 
-  private async refill(): Promise<IteratorResult<Frame>> {
-    try {
-      if (this.finished) return { value: undefined, done: true };
-      if (!this.started) {
-        await this.start();
-        this.started = true;
-      }
-      for (;;) {
-        const frame = this.pull();
-        if (frame !== undefined) return { value: frame, done: false };
-        const next = await this.nextPayload();
-        if (next === undefined) break;
-        if (next.gap) {
-          // The object cut across the dropped container is lost: look for the next one.
-          this.p = this.buf.length;
-          this.resync = true;
-        }
-        const rest = this.buf.length - this.p;
-        this.buf = rest > 0 ? Buffer.concat([this.buf.subarray(this.p), next.bytes]) : next.bytes;
-        this.p = 0;
-        this.origin = next.origin;
-      }
-      if (this.buf.length - this.p > 0 && !this.resync && !this.truncated) {
-        this.problem(
-          this.origin,
-          `truncated file: the last object is cut short (${this.buf.length - this.p} bytes)`,
-        );
-      }
-    } catch (err) {
-      return this.fail(err);
+  protected take(): Frame | undefined {
+    return this.pull();
+  }
+
+  /** The next container's payload, after the unfinished object of the current one. */
+  protected async load(): Promise<boolean> {
+    const next = await this.nextPayload();
+    if (next === undefined) return false;
+    if (next.gap) {
+      // The object cut across the dropped container is lost: look for the next one.
+      this.p = this.buf.length;
+      this.resync = true;
     }
-    await this.stop();
-    return { value: undefined, done: true };
+    const rest = this.buf.length - this.p;
+    this.buf = rest > 0 ? Buffer.concat([this.buf.subarray(this.p), next.bytes]) : next.bytes;
+    this.p = 0;
+    this.origin = next.origin;
+    return true;
+  }
+
+  protected end(): void {
+    if (this.buf.length - this.p > 0 && !this.resync && !this.truncated) {
+      this.problem(
+        this.origin,
+        `truncated file: the last object is cut short (${this.buf.length - this.p} bytes)`,
+      );
+    }
   }
 
   /** Reads the file header: signature, its size, the start time. */
-  private async start(): Promise<void> {
+  protected async open(): Promise<void> {
     this.size = await this.source.size();
     if (this.size === 0) throw new BinaryLogError(this.file, 0, 'empty file: no frames');
     const head = await this.source.read(0, Math.min(this.size, FILE_HEADER_SIZE));

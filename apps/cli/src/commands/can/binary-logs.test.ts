@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { type Frame, readLog, VirtualBus } from '@atelier/can';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext, Lang } from '../../context.js';
+import type { Lang } from '../../context.js';
+import { cliContext, runCli } from '../../testing.js';
 import { catSubcommand } from './cat.js';
 import { convertSubcommand } from './convert.js';
 import { decodeSubcommand } from './decode.js';
@@ -21,27 +20,7 @@ const LEAF_DBC = join(FIXTURES, 'css_tp_uds_nissan_leaf.dbc');
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-binary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function context(lang: Lang = 'en') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += c;
-  });
-  stderr.on('data', (c) => {
-    err += c;
-  });
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    lang,
-    cwd: dir,
-    signal: new AbortController().signal,
-    stderrIsTTY: false,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
+const context = (lang: Lang = 'en') => cliContext(lang, dir);
 
 /** JSON lines of `can cat --json`, channel names as numbers (MF4/BLF buses from 1, canN → N + 1). */
 async function catJson(file: string): Promise<object[]> {
@@ -134,19 +113,17 @@ describe('atelier can on MF4 and BLF files', () => {
     );
   });
 
-  it('bad files: a typed error naming the file and byte offset after the frames read before it; --lenient goes on', () => {
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'can', 'cat', ...args], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, ATELIER_LANG: 'en' },
-      });
+  it('bad files: a typed error naming the file and byte offset after the frames read before it; --lenient goes on', async () => {
+    const run = async (...args: string[]) => {
+      const r = await runCli(['can', 'cat', ...args], { cwd: ROOT, env: { ATELIER_LANG: 'en' } });
+      return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+    };
     // An unfinalised CANedge file ends where the logger stopped: a cut file reads to the cut,
     // the record cut in two is reported.
     const cutMf4 = join(dir, 'cut.MF4');
     const whole = readFileSync(LEAF_MF4);
     writeFileSync(cutMf4, whole.subarray(0, whole.length - 50_000));
-    const a = run(cutMf4);
+    const a = await run(cutMf4);
     expect(a.status).toBe(0);
     expect(a.stdout.trimEnd().split('\n').length).toBeGreaterThan(4000);
     expect(a.stderr).toMatch(
@@ -156,19 +133,19 @@ describe('atelier can on MF4 and BLF files', () => {
     const blf = readFileSync(join(dir, 'leaf.blf'));
     const cutBlf = join(dir, 'cut.blf');
     writeFileSync(cutBlf, blf.subarray(0, 20_000));
-    const b = run(cutBlf);
+    const b = await run(cutBlf);
     expect(b.status).toBe(1);
     expect(b.stdout.trimEnd().split('\n')).toHaveLength(2340);
     expect(b.stderr).toMatch(
       /BinaryLogError: .*cut\.blf: byte \d+ \(0x[0-9a-f]+\): truncated file: object of \d+ bytes goes past the end/,
     );
-    const c = run(cutBlf, '--lenient');
+    const c = await run(cutBlf, '--lenient');
     expect(c.status).toBe(0);
     expect(c.stdout.trimEnd().split('\n')).toHaveLength(2340);
     expect(c.stderr).toMatch(/^1 problem\(s\) in the file, unreadable parts skipped:\n {2}.*cut\.blf: byte/);
     const garbage = join(dir, 'garbage.blf');
     writeFileSync(garbage, Buffer.concat([blf.subarray(0, 144), Buffer.from('not an object at all, sorry')]));
-    const d = run(garbage);
+    const d = await run(garbage);
     expect(d.status).toBe(1);
     expect(d.stderr).toMatch(
       /BinaryLogError: .*garbage\.blf: byte 144 \(0x90\): expected an object \('LOBJ'\)/,

@@ -1,6 +1,6 @@
 import type { Frame } from '../../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../../log.js';
-import { type BinaryIterator, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';
+import { BinaryCursor, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';
 import {
   BlockReader,
   CG_VLSD,
@@ -170,15 +170,13 @@ class Source {
   }
 }
 
-class Mf4Iterator implements BinaryIterator {
+class Mf4Iterator extends BinaryCursor {
   late = 0;
   private blocks!: BlockReader;
   private layouts: GroupLayout[] = [];
   private sources: Source[] = [];
   private signalData = new Map<number, SignalData>();
   private startUs = 0;
-  private started = false;
-  private finished = false;
   private unfinalised = false;
   private readonly channels: string[] = [];
   private readonly window: number;
@@ -198,10 +196,11 @@ class Mf4Iterator implements BinaryIterator {
 
   constructor(
     private readonly file: string,
-    private readonly source: RandomSource,
+    source: RandomSource,
     private readonly options: ReadOptions,
     private readonly skipped: LogParseError[],
   ) {
+    super(source);
     const w = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
     if (!Number.isInteger(w) || w < 0)
       throw new TypeError(`reorderWindow must be a non-negative integer, got ${w}`);
@@ -214,64 +213,31 @@ class Mf4Iterator implements BinaryIterator {
     return n;
   }
 
-  next(): Promise<IteratorResult<Frame>> {
-    if (this.started && this.count > this.window) {
-      try {
-        const frame = this.pop();
-        if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
-      } catch (err) {
-        return this.fail(err);
-      }
-    }
-    return this.refill();
-  }
-
-  async return(): Promise<IteratorResult<Frame>> {
-    await this.stop();
-    return { value: undefined, done: true };
-  }
-
-  private async fail(err: unknown): Promise<never> {
-    await this.stop();
-    throw err;
-  }
-
-  private async stop(): Promise<void> {
-    if (this.finished) return;
-    this.finished = true;
+  protected async release(): Promise<void> {
     this.count = 0;
     this.buffers = [];
     this.payloads = [];
-    await this.source.close();
   }
 
-  private async refill(): Promise<IteratorResult<Frame>> {
-    try {
-      if (this.finished) return { value: undefined, done: true };
-      if (!this.started) {
-        await this.open();
-        this.started = true;
-      }
-      for (;;) {
-        if (this.active.length > 0) await this.fill();
-        if (this.count > this.window || (this.active.length === 0 && this.count > 0)) {
-          const frame = this.pop();
-          if (frame !== undefined) return { value: frame, done: false };
-          continue;
-        }
-        if (this.active.length === 0) break;
-      }
-      if (this.pendingError !== undefined) throw this.pendingError;
-    } catch (err) {
-      return this.fail(err);
-    }
-    await this.stop();
-    return { value: undefined, done: true };
+  /** The earliest held record, once the window is full (or the streams are done). */
+  protected take(): Frame | undefined {
+    if (this.count > this.window || (this.active.length === 0 && this.count > 0)) return this.pop();
+    return undefined;
+  }
+
+  protected async load(): Promise<boolean> {
+    if (this.active.length === 0) return false;
+    await this.fill();
+    return true;
+  }
+
+  protected end(): void {
+    if (this.pendingError !== undefined) throw this.pendingError;
   }
 
   // ---------------------------------------------------------------- metadata
 
-  private async open(): Promise<void> {
+  protected async open(): Promise<void> {
     const size = await this.source.size();
     this.blocks = new BlockReader(this.source, size);
     const id = await this.blocks.identification();
@@ -429,7 +395,7 @@ class Mf4Iterator implements BinaryIterator {
       const s = this.active[0];
       while (this.count < target) {
         if (!this.takeRecords(s, target)) {
-          if (!(await this.load(s))) {
+          if (!(await this.loadSource(s))) {
             this.active = [];
             return;
           }
@@ -443,7 +409,7 @@ class Mf4Iterator implements BinaryIterator {
       for (let i = 0; i < this.active.length; i++) {
         const s = this.active[i];
         while (!s.hasHead && !s.done) {
-          if (!this.parseHead(s) && !(await this.load(s))) s.done = true;
+          if (!this.parseHead(s) && !(await this.loadSource(s))) s.done = true;
         }
         if (!s.hasHead) ended = true;
       }
@@ -554,7 +520,7 @@ class Mf4Iterator implements BinaryIterator {
   }
 
   /** Brings the stream's next chunk, keeping an unfinished record; false at the end of the stream. */
-  private async load(s: Source): Promise<boolean> {
+  private async loadSource(s: Source): Promise<boolean> {
     if (s.done) return false;
     const rest = s.buf.length - s.p;
     const next = await s.stream.next();

@@ -66,6 +66,7 @@ export function runCliWithInput(
 export function cliContext(
   lang: Lang,
   cwd: string,
+  signal: AbortSignal = new AbortController().signal,
 ): { ctx: CliContext; out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -82,7 +83,7 @@ export function cliContext(
     stderr,
     lang,
     cwd,
-    signal: new AbortController().signal,
+    signal,
     stderrIsTTY: false,
   };
   return { ctx, out: () => out, err: () => err };

@@ -163,6 +163,7 @@ class BlfIterator extends BinaryCursor {
 
   protected async release(): Promise<void> {
     this.buf = Buffer.alloc(0);
+    this.after = undefined;
     this.p = 0;
     for (const a of this.ahead.splice(0)) await a.catch(() => undefined);
   }
@@ -181,11 +182,33 @@ class BlfIterator extends BinaryCursor {
       this.resync = true;
     }
     const rest = this.buf.length - this.p;
-    this.buf = rest > 0 ? Buffer.concat([this.buf.subarray(this.p), next.bytes]) : next.bytes;
-    this.p = 0;
     this.origin = next.origin;
+    if (rest === 0) {
+      this.buf = next.bytes;
+      this.p = 0;
+      return true;
+    }
+    // An object cut across two containers: copy just that object, then go on in the new payload
+    // (copying the whole payload behind it for every container costs as much as inflating it).
+    const head =
+      rest >= 16
+        ? this.buf.subarray(this.p, this.p + 16)
+        : Buffer.concat([this.buf.subarray(this.p), next.bytes.subarray(0, 16 - rest)]);
+    const size = head.length >= 16 && u32(head, 0) === LOBJ ? u32(head, 8) : 0;
+    if (size > rest && size - rest <= next.bytes.length) {
+      this.buf = Buffer.concat([this.buf.subarray(this.p), next.bytes.subarray(0, size - rest)]);
+      this.after = next.bytes;
+      this.afterAt = size - rest;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.p), next.bytes]);
+    }
+    this.p = 0;
     return true;
   }
+
+  /** The payload to go on with once the object cut across containers (in `buf`) is parsed. */
+  private after: Buffer | undefined;
+  private afterAt = 0;
 
   protected end(): void {
     if (this.buf.length - this.p > 0 && !this.resync && !this.truncated) {
@@ -401,6 +424,18 @@ class BlfIterator extends BinaryCursor {
 
   /** The next frame from the payload at hand, or undefined when it needs the next payload. */
   private pull(): Frame | undefined {
+    const frame = this.pullFrom();
+    if (frame !== undefined || this.after === undefined) return frame;
+    // The cut object is done: the rest of the new payload (with anything left unparsed in front).
+    const rest = this.buf.length - this.p;
+    this.buf =
+      rest > 0 ? Buffer.concat([this.buf.subarray(this.p), this.after.subarray(this.afterAt)]) : this.after;
+    this.p = rest > 0 ? 0 : this.afterAt;
+    this.after = undefined;
+    return this.pullFrom();
+  }
+
+  private pullFrom(): Frame | undefined {
     const buf = this.buf;
     const end = buf.length;
     let p = this.p;

@@ -321,25 +321,31 @@ export function convert(cc: Conversion, x: number): number {
   }
 }
 
-/** The raw value of a field in the record at `rec`, or NaN when invalid. `index` is the record's number. */
-export function rawValue(f: NumericField, buf: Buffer, rec: number, index: number): number {
+/** A bit field of at most 32 bits within 4 bytes (most bus fields): small enough to be inlined. */
+function small(f: NumericField, buf: Buffer, rec: number): number {
   if (f.invalByte >= 0 && (buf[rec + f.invalByte] & f.invalMask) !== 0) return Number.NaN;
   const at = rec + f.byte;
-  if (f.kind === K_SMALL) {
-    let v = buf[at];
-    const n = f.span;
-    if (n > 1) {
-      v |= buf[at + 1] << 8;
-      if (n > 2) {
-        v |= buf[at + 2] << 16;
-        if (n > 3) v |= buf[at + 3] << 24;
-      }
-    }
-    v = ((v >>> f.bit) & f.mask) >>> 0;
-    if (f.signed && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
-    return f.allInvalid ? Number.NaN : v;
-  }
-  if (f.allInvalid) return Number.NaN;
+  const n = f.span;
+  let v = buf[at];
+  if (n > 1) v |= buf[at + 1] << 8;
+  if (n > 2) v |= buf[at + 2] << 16;
+  if (n > 3) v |= buf[at + 3] << 24;
+  v = ((v >>> f.bit) & f.mask) >>> 0;
+  if (f.signed && v >= 2 ** (f.bits - 1)) v -= 2 ** f.bits;
+  return f.allInvalid ? Number.NaN : v;
+}
+
+/** The value of a field: its raw value through its conversion, if any. */
+function field(f: NumericField, buf: Buffer, rec: number, index: number): number {
+  if (f.kind === K_SMALL && f.conversion === undefined) return small(f, buf, rec);
+  return value(f, buf, rec, index);
+}
+
+/** The raw value of a field in the record at `rec`, or NaN when invalid. `index` is the record's number. */
+export function rawValue(f: NumericField, buf: Buffer, rec: number, index: number): number {
+  if (f.kind === K_SMALL) return small(f, buf, rec);
+  if (f.allInvalid || (f.invalByte >= 0 && (buf[rec + f.invalByte] & f.invalMask) !== 0)) return Number.NaN;
+  const at = rec + f.byte;
   switch (f.kind) {
     case K_INT64: {
       const lo = buf.readUInt32LE(at);
@@ -406,7 +412,7 @@ export function decodeRecord(
   let id = 0;
   let extended = false;
   if (layout.id) {
-    const raw = value(layout.id, buf, rec, index);
+    const raw = field(layout.id, buf, rec, index);
     if (Number.isNaN(raw)) {
       if (kind !== 'error') throw new RecordError('the frame id is marked invalid');
     } else {
@@ -416,7 +422,7 @@ export function decodeRecord(
     }
   }
   if (layout.ide) {
-    const ide = value(layout.ide, buf, rec, index);
+    const ide = field(layout.ide, buf, rec, index);
     if (!Number.isNaN(ide)) extended = ide !== 0;
   } else if (id > 0x7ff) extended = true;
   if (!extended && id > 0x7ff && kind !== 'error') {
@@ -424,7 +430,7 @@ export function decodeRecord(
   }
   const frame: Frame = { id, extended, data: EMPTY, timestamp };
   if (layout.busChannel) {
-    const ch = value(layout.busChannel, buf, rec, index);
+    const ch = field(layout.busChannel, buf, rec, index);
     if (!Number.isNaN(ch)) {
       let name = channels[ch];
       if (name === undefined) {
@@ -435,19 +441,19 @@ export function decodeRecord(
     }
   }
   if (layout.dir) {
-    const dir = value(layout.dir, buf, rec, index);
+    const dir = field(layout.dir, buf, rec, index);
     if (!Number.isNaN(dir)) frame.direction = dir === 0 ? 'rx' : 'tx';
   }
-  const dlc = layout.dlc ? value(layout.dlc, buf, rec, index) : Number.NaN;
-  const fd = kind !== 'remote' && layout.edl !== undefined && value(layout.edl, buf, rec, index) === 1;
+  const dlc = layout.dlc ? field(layout.dlc, buf, rec, index) : Number.NaN;
+  const fd = kind !== 'remote' && layout.edl !== undefined && field(layout.edl, buf, rec, index) === 1;
   if (kind === 'remote') {
     frame.remote = true;
-    const declared = Number.isNaN(dlc) && layout.dataLength ? value(layout.dataLength, buf, rec, index) : dlc;
+    const declared = Number.isNaN(dlc) && layout.dataLength ? field(layout.dataLength, buf, rec, index) : dlc;
     if (declared > 0 && declared <= 15) frame.dlc = declared;
     return frame;
   }
   if (kind === 'error') frame.error = true;
-  let length = layout.dataLength ? value(layout.dataLength, buf, rec, index) : Number.NaN;
+  let length = layout.dataLength ? field(layout.dataLength, buf, rec, index) : Number.NaN;
   if (Number.isNaN(length)) {
     if (!Number.isNaN(dlc)) length = fd ? FD_LENGTHS[dlc & 15] : Math.min(dlc, 8);
     else length = kind === 'error' ? 0 : -1;
@@ -483,8 +489,8 @@ export function decodeRecord(
       throw new RecordError(`CAN FD frame with ${data.length} data bytes, not a CAN FD length`);
     }
     frame.fd = true;
-    if (layout.brs && value(layout.brs, buf, rec, index) === 1) frame.brs = true;
-    if (layout.esi && value(layout.esi, buf, rec, index) === 1) frame.esi = true;
+    if (layout.brs && field(layout.brs, buf, rec, index) === 1) frame.brs = true;
+    if (layout.esi && field(layout.esi, buf, rec, index) === 1) frame.esi = true;
   } else {
     if (data.length > 8) throw new RecordError(`classic CAN frame with ${data.length} data bytes`);
     if (dlc > 8 && dlc <= 15) frame.dlc = dlc;

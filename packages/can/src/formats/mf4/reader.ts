@@ -17,7 +17,7 @@ import {
   rawValue,
   recordTime,
 } from './bus.js';
-import { ChunkStream, SignalData, type StreamOptions } from './data.js';
+import { type Chunk, ChunkStream, SignalData, type StreamOptions } from './data.js';
 
 /**
  * Reads the CAN frames of an ASAM MDF 4.x bus-logging file (see ../README.md for what is read).
@@ -144,6 +144,9 @@ function originOf(o: Origin, p: number): number {
 
 /** One data group's record stream, parsed a chunk at a time. */
 class Source {
+  /** After a record cut across chunks (parsed from a copy in `buf`): the chunk to go on with, and where. */
+  after: Chunk | undefined;
+  afterAt = 0;
   origin: Origin = { base: 0, split: Number.POSITIVE_INFINITY, next: 0 };
   buf: Buffer = Buffer.alloc(0);
   p = 0;
@@ -521,6 +524,26 @@ class Mf4Iterator extends BinaryCursor {
 
   /** Brings the stream's next chunk, keeping an unfinished record; false at the end of the stream. */
   private async loadSource(s: Source): Promise<boolean> {
+    if (s.after !== undefined) {
+      // The record cut across two chunks was parsed from its own copy: on with the new chunk.
+      const after = s.after;
+      s.after = undefined;
+      if (s.p >= s.buf.length) {
+        s.buf = after.bytes;
+        s.p = s.afterAt;
+        s.origin = {
+          base: chunkOrigin(after.fileAt, after.blockAt),
+          split: Number.POSITIVE_INFINITY,
+          next: 0,
+        };
+        return true;
+      }
+      return this.join(s, {
+        ...after,
+        bytes: after.bytes.subarray(s.afterAt),
+        fileAt: after.fileAt >= 0 ? after.fileAt + s.afterAt : -1,
+      });
+    }
     if (s.done) return false;
     const rest = s.buf.length - s.p;
     const next = await s.stream.next();
@@ -539,16 +562,50 @@ class Mf4Iterator extends BinaryCursor {
       }
       return false;
     }
-    if (rest > 0) {
-      // A record cut across two chunks: the unfinished bytes go in front of the next chunk.
-      s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
-      s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes]);
-    } else {
+    if (rest === 0) {
       s.buf = next.bytes;
       s.origin = { base: chunkOrigin(next.fileAt, next.blockAt), split: Number.POSITIVE_INFINITY, next: 0 };
+      s.p = 0;
+      return true;
     }
+    // A record cut across two chunks: copy just that record when its length is known (copying the
+    // whole chunk behind it would cost a memory copy of the file).
+    const length = this.recordLength(
+      s,
+      Buffer.concat([s.buf.subarray(s.p, s.p + 16), next.bytes.subarray(0, 16)]),
+    );
+    if (length > rest && length - rest <= next.bytes.length) {
+      s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
+      s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes.subarray(0, length - rest)]);
+      s.p = 0;
+      s.after = next;
+      s.afterAt = length - rest;
+      return true;
+    }
+    return this.join(s, next);
+  }
+
+  /** The unfinished bytes of the current chunk in front of the next chunk. */
+  private join(s: Source, next: Chunk): boolean {
+    const rest = s.buf.length - s.p;
+    s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
+    s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes]);
     s.p = 0;
     return true;
+  }
+
+  /** Length of the record starting at `head[0]` (record id included), or -1 when it cannot be told. */
+  private recordLength(s: Source, head: Buffer): number {
+    const n = s.idSize;
+    if (head.length < n) return -1;
+    let slot = s.single;
+    if (n > 0) {
+      const rid = n === 1 ? head[0] : n === 2 ? u16(head, 0) : n === 4 ? u32(head, 0) : u64(head, 0);
+      slot = rid < 256 ? s.byId[rid] : s.slots.get(rid);
+    }
+    if (slot === undefined) return -1;
+    if (slot.size >= 0) return n + slot.size;
+    return head.length >= n + 4 ? n + 4 + u32(head, n) : -1;
   }
 
   private recordError(s: Source, p: number, reason: string): BinaryLogError {

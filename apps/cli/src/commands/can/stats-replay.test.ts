@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { type Frame, VirtualBus } from '@atelier/can';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Lang, UsageError } from '../../context.js';
-import { cliContext } from '../../testing.js';
+import { type CliContext, type Lang, UsageError } from '../../context.js';
 import { parseIdList, replaySubcommand } from './replay.js';
 import { statsSubcommand } from './stats.js';
 
@@ -12,7 +12,20 @@ const SAVVY = resolve(import.meta.dirname, '../../../../../../shared/data/can/sa
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-can-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const context = (lang: Lang = 'fr', signal = new AbortController().signal) => cliContext(lang, dir, signal);
+function context(lang: Lang = 'fr', signal = new AbortController().signal) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => {
+    out += c;
+  });
+  stderr.on('data', (c) => {
+    err += c;
+  });
+  const ctx: CliContext = { stdout, stderr, lang, cwd: dir, signal, stderrIsTTY: false };
+  return { ctx, out: () => out, err: () => err };
+}
 
 /** A candump -l log: `n` frames, 10 ms apart, ids cycling through 7DF, 7E8, 100 and one 29-bit id. */
 function writeLog(name: string, n: number): string {

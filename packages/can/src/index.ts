@@ -1,5 +1,5 @@
+export * from '@atelier/clock';
 export * from './bus.js';
-export * from './clock.js';
 export * from './dbc/index.js';
 export * from './formats/index.js';
 export * from './frame.js';

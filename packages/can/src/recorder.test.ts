@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { VirtualClock } from '@atelier/clock';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock.js';
 import { openLogWriter, readLog } from './formats/index.js';
 import { type Frame, makeFrame, sameFrame } from './frame.js';
 import type { LogWriter } from './log.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Frame, makeFrame, readLog, VirtualBus, VirtualClock } from '@atelier/can';
+import { type Frame, makeFrame, readLog, VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { IsoTpLink } from './isotp-link.js';
 import { physical } from './link.js';

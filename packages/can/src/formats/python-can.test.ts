@@ -11,7 +11,7 @@ import {
   pythonCan,
   pythonCanRead,
   pythonCanWrite,
-} from './python-can.oracle.js';
+} from './python-can.test-support.js';
 
 /**
  * Debian's python-can (python3-can, run with /usr/bin/python3) as an independent oracle: it reads

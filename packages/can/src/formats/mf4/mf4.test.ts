@@ -5,7 +5,6 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type Frame, makeFrame, sameFrame, toHex } from '../../frame.js';
 import { BinaryLogError, LogParseError } from '../../log.js';
-import { openLogWriter, readLog, readLogText, writeLog } from '../index.js';
 import {
   all,
   asBinaryKeepsIt,
@@ -14,7 +13,8 @@ import {
   LEAF_LOG,
   LEAF_MF4,
   readUntilError,
-} from '../test-support.js';
+} from '../formats.test-support.js';
+import { openLogWriter, readLog, readLogText, writeLog } from '../index.js';
 
 const NEWER = join(FIXTURES, 'canedge_2F6913DB_00001089_00000001-63BEF5CD.MF4');
 const FINALISED = join(FIXTURES, 'canedge_3BA199E2_00000164_00000005-60FEB5A8.MF4');

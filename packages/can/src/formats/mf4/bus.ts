@@ -348,11 +348,11 @@ export function rawValue(f: NumericField, buf: Buffer, rec: number, index: numbe
   const at = rec + f.byte;
   switch (f.kind) {
     case K_INT64: {
-      const lo = buf.readUInt32LE(at);
-      return f.signed
-        ? buf.readInt32LE(at + 4) * 0x100000000 + lo
-        : buf.readUInt32LE(at + 4) * 0x100000000 + lo;
+      const lo = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000;
+      const hi = buf[at + 4] | (buf[at + 5] << 8) | (buf[at + 6] << 16) | (buf[at + 7] << 24);
+      return (f.signed ? hi : hi >>> 0) * 0x100000000 + lo;
     }
+
     case K_WIDE: {
       // A field over 32 bits not on byte boundaries: byte by byte, exact below 2^53.
       let v = 0;

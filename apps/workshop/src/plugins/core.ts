@@ -62,9 +62,10 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   await cache?.connect();
   app.decorate('readCache', cache);
   if (cache) {
-    // Any change request empties the cache before its answer leaves (and tells the other processes).
+    // Any change request empties the cache before its answer leaves (the other processes learn of
+    // the change from the database itself: see services/read-cache.ts).
     app.addHook('onSend', async (req) => {
-      if (MUTATING.has(req.method)) await cache.changed();
+      if (MUTATING.has(req.method)) cache.changed();
     });
     app.addHook('onClose', async () => cache.close());
   }

@@ -5,6 +5,7 @@ import { migrations as defaultMigrations, type Migration, migrationSql } from '.
 import { findPgProgram } from './pg-tools.js';
 import { toDollarParams } from './placeholders.js';
 import {
+  CHANGED_CHANNEL,
   type Db,
   type RunResult,
   type SqlValue,
@@ -95,7 +96,10 @@ export class PostgresStore implements Store, StoreChannels {
   private readonly db: Db;
   private closed = false;
   private listener: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly channels = new Map<string, Set<ChannelListener>>();
+  private readonly listeningFns = new Set<(listening: boolean) => void>();
 
   private constructor(
     readonly url: string,
@@ -153,6 +157,7 @@ export class PostgresStore implements Store, StoreChannels {
           throw err;
         }
       }
+      await announceChanges(db);
     } finally {
       await db.run('SELECT pg_advisory_unlock(20260310)').catch(() => undefined);
       client.release();
@@ -312,24 +317,105 @@ export class PostgresStore implements Store, StoreChannels {
     await this.db.run('SELECT pg_notify(?, ?)', [channel, payload]);
   }
 
-  private async listenerClient(): Promise<pg.Client> {
-    if (this.listener) return this.listener;
-    const client = new pg.Client({ connectionString: this.url, types: TYPES });
+  onListening(fn: (listening: boolean) => void): () => void {
+    this.listeningFns.add(fn);
+    return () => {
+      this.listeningFns.delete(fn);
+    };
+  }
+
+  private listenerClient(): Promise<pg.Client> {
+    if (this.listener) return Promise.resolve(this.listener);
+    this.connecting ??= this.connectListener().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  /** A connection of its own that listens on every channel someone listens to (LISTEN is per connection). */
+  private async connectListener(): Promise<pg.Client> {
+    // Keep-alive probes: a peer gone without a word (network cut) is noticed, not waited for forever.
+    const client = new pg.Client({ connectionString: this.url, types: TYPES, keepAlive: true });
     client.on('notification', (msg) => {
       for (const fn of this.channels.get(msg.channel) ?? []) fn(msg.payload ?? '');
     });
-    client.on('error', () => undefined);
-    await client.connect();
+    // Lost (server restart, network, an administrator's pg_terminate_backend): said, then replaced.
+    client.on('error', () => this.listenerLost(client));
+    client.on('end', () => this.listenerLost(client));
+    try {
+      await client.connect();
+      for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     this.listener = client;
     return client;
+  }
+
+  private listenerLost(client: pg.Client): void {
+    if (this.listener !== client) return; // Not yet in use, or already replaced.
+    this.listener = null;
+    client.end().catch(() => undefined);
+    if (this.closed) return;
+    for (const fn of this.listeningFns) fn(false);
+    this.reconnect(1);
+  }
+
+  /** Tries again after 0.1, 0.2, 0.4… up to 5 s, until listening again on every channel. */
+  private reconnect(attempt: number): void {
+    this.reconnectTimer = setTimeout(
+      async () => {
+        this.reconnectTimer = null;
+        if (this.closed) return;
+        try {
+          await this.listenerClient();
+        } catch {
+          if (!this.closed) this.reconnect(attempt + 1);
+          return;
+        }
+        if (!this.closed) for (const fn of this.listeningFns) fn(true);
+      },
+      Math.min(5000, 100 * 2 ** (attempt - 1)),
+    );
+    this.reconnectTimer.unref();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.connecting?.catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
+}
+
+/**
+ * Every table announces its committed changes on `CHANGED_CHANNEL` (a statement trigger: a
+ * notification is sent when, and only if, the transaction commits; PostgreSQL sends one per table
+ * and transaction). Installed where missing after the migrations, so a table a later migration
+ * adds — whichever branch wrote it — announces its changes too. What reads the database through a
+ * cache (services/read-cache.ts) learns of every write, whoever made it.
+ */
+async function announceChanges(db: Db): Promise<void> {
+  const fn = await db.get<{ f: string | null }>(
+    "SELECT to_regprocedure('atelier_announce_change()')::text AS f",
+  );
+  if (!fn?.f)
+    await db.run(`CREATE FUNCTION atelier_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('${CHANGED_CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$`);
+  const silent = await db.all<{ tbl: string }>(
+    `SELECT c.relname AS tbl FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND NOT c.relispartition
+       AND c.relname <> 'schema_migrations'
+       AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'atelier_changed')`,
+  );
+  for (const { tbl } of silent)
+    await db.run(
+      `CREATE TRIGGER atelier_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${ident(tbl)}
+       FOR EACH STATEMENT EXECUTE FUNCTION atelier_announce_change()`,
+    );
 }
 
 /** A table or column name from the catalogue, quoted when it needs to be. */

@@ -1,14 +1,17 @@
 /**
  * What only PostgreSQL has to show: placeholders numbered, read-modify-writes of two pools (two
  * processes) that lose no update, migrations taken once by processes that start together, and the
- * same schema as SQLite's. The `Store` contract itself is store-contract.test.ts, on both stores.
+ * same schema as SQLite's; every committed change announced on `atelier_changed`, whoever wrote it,
+ * and a lost listening connection said and replaced. The `Store` contract itself is store-contract.test.ts, on both stores.
  */
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, dropDatabase, withDatabase } from '../test-support/pg-server.js';
 import { createPgDatabase, type OpenedStore, STORE_KINDS } from '../test-support/stores.js';
 import { migrations } from './migrations.js';
 import { toDollarParams } from './placeholders.js';
 import { openPostgresStore, type PostgresStore } from './postgres-store.js';
+import { CHANGED_CHANNEL } from './store.js';
 
 const opened: OpenedStore[] = [];
 afterAll(async () => {
@@ -90,5 +93,92 @@ describe('PostgreSQL only', () => {
       )
     ).map((r) => `${r.t}.${r.c}${r.nullable === 'NO' ? ' NOT NULL' : ''}`);
     expect(fromPg.sort()).toEqual(fromSqlite.sort());
+  });
+
+  /** Collects what `store` hears on `channel`. */
+  const hear = async (store: PostgresStore, channel: string) => {
+    const heard: string[] = [];
+    await store.listen(channel, (p) => heard.push(p));
+    return heard;
+  };
+  const until = async (what: () => boolean, ms = 5000) => {
+    const deadline = Date.now() + ms;
+    while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return what();
+  };
+
+  it('announces every committed change to any table, whoever writes it; nothing rolled back', async () => {
+    const [a, b] = await pgFresh();
+    const heard = await hear(a, CHANGED_CHANNEL);
+    // A program that is not the app (psql, a script): a bare connection of its own.
+    const outsider = new pg.Client({ connectionString: a.url });
+    await outsider.connect();
+    try {
+      await outsider.query("UPDATE sites SET name = 'Renommé' WHERE id = 1");
+      expect(await until(() => heard.includes('sites'))).toBe(true);
+      await b.transaction(async (tx) => {
+        await tx.run(
+          "INSERT INTO customers (site_id, name, phone, created_at, last_activity_at) VALUES (1, 'x', '0', 1, 1)",
+        );
+        await tx.run("UPDATE customers SET phone = '1'");
+      });
+      expect(await until(() => heard.includes('customers'))).toBe(true);
+      // One notification for the table in one transaction (PostgreSQL folds identical ones).
+      expect(heard.filter((t) => t === 'customers')).toHaveLength(1);
+      await expect(
+        b.transaction(async (tx) => {
+          await tx.run("UPDATE vehicles SET plate = 'X'");
+          throw new Error('abandoned');
+        }),
+      ).rejects.toThrow('abandoned');
+      await outsider.query('DELETE FROM number_counters');
+      expect(await until(() => heard.includes('number_counters'))).toBe(true);
+      expect(heard).not.toContain('vehicles');
+      // Every table but the migrations' record carries the trigger, so none can change unheard.
+      const silent = await a.all<{ t: string }>(
+        `SELECT c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
+           AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'atelier_changed')`,
+      );
+      expect(silent).toEqual([]);
+    } finally {
+      await outsider.end();
+    }
+  });
+
+  it('gives a table a later migration adds its announcement too', async () => {
+    const db = await createPgDatabase();
+    const later = [
+      ...migrations,
+      { version: 999, name: 'later', sql: ['CREATE TABLE later_things (id INTEGER PRIMARY KEY)'] },
+    ];
+    const s = await openPostgresStore(db.url, { migrations: later });
+    try {
+      const heard = await hear(s, CHANGED_CHANNEL);
+      await s.run('INSERT INTO later_things (id) VALUES (1)');
+      expect(await until(() => heard.includes('later_things'))).toBe(true);
+    } finally {
+      await s.close();
+      await db.drop();
+    }
+  });
+
+  it('says when its listening connection is lost, listens again on every channel, and says so', async () => {
+    const [a, b] = await pgFresh();
+    const heard = await hear(a, 'atelier_test');
+    const states: boolean[] = [];
+    a.onListening((listening) => states.push(listening));
+    await b.notify('atelier_test', 'before');
+    expect(await until(() => heard.includes('before'))).toBe(true);
+    // An administrator (or a server restart) ends the listening connection.
+    const killed = await b.all<{ ok: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+       WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+    );
+    expect(killed.length).toBe(1);
+    expect(await until(() => states.length >= 2)).toBe(true);
+    expect(states).toEqual([false, true]);
+    await b.notify('atelier_test', 'after');
+    expect(await until(() => heard.includes('after'))).toBe(true);
   });
 });

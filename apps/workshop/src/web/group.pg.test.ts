@@ -149,6 +149,53 @@ describe('two app processes on one PostgreSQL database', () => {
     expect(await board(b)).toContain(id);
   });
 
+  it('hides no change written outside the app, even while a process’s listening connection is cut', async () => {
+    const headers = await as('chef');
+    const board = async (base: string) =>
+      ((await (await fetch(`${base}/api/board`, { headers })).json()) as { id: number }[]).map((c) => c.id);
+    const gone = async (id: number) => {
+      // Each process keeps its board a minute: only the database's word can empty it in time.
+      const deadline = Date.now() + 3000;
+      for (const base of [a, b])
+        while ((await board(base)).includes(id) && Date.now() < deadline)
+          await new Promise((res) => setTimeout(res, 20));
+      return !(await board(a)).includes(id) && !(await board(b)).includes(id);
+    };
+    const deliver = (id: number) =>
+      store.run("UPDATE repair_orders SET state = 'delivered', state_since = 0 WHERE id = ?", [id]);
+    const listeners = async () =>
+      (
+        await store.all<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+        )
+      ).map((r) => r.pid);
+    const [first, second, third] = await board(a);
+    await board(b);
+    // A program other than the app (here the test's own connection) delivers an order.
+    await deliver(first!);
+    expect(await gone(first!)).toBe(true);
+    // The listening connections are cut (a server restart, an administrator): what is written
+    // meanwhile could not be announced, so the processes serve their boards uncached until back.
+    const before = await listeners();
+    expect(before).toHaveLength(2);
+    await board(a);
+    await board(b);
+    await store.run('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY(?::int[])', [
+      `{${before.join(',')}}`,
+    ]);
+    await deliver(second!);
+    expect(await gone(second!)).toBe(true);
+    // Both listen again, and a change is announced and seen as before.
+    const deadline = Date.now() + 10_000;
+    while ((await listeners()).filter((p) => !before.includes(p)).length < 2 && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 50));
+    expect((await listeners()).filter((p) => !before.includes(p))).toHaveLength(2);
+    await board(a);
+    await board(b);
+    await deliver(third!);
+    expect(await gone(third!)).toBe(true);
+  });
+
   it('brings live data polled by one process to a browser connected to the other', async () => {
     const ines = await getUser(
       store,

@@ -41,7 +41,7 @@ describe('the read cache', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: s.headers })).statusCode).toBe(401);
   });
 
-  it('keeps a change written outside the app no longer than its time', async () => {
+  it('keeps a change written outside the app no longer than its time on SQLite, not at all on PostgreSQL', async () => {
     const chef = await t.as('chef');
     const ids = async () =>
       (
@@ -51,6 +51,16 @@ describe('the read cache', () => {
       ).map((c) => c.id);
     const first = (await ids())[0]!;
     await t.store.run("UPDATE repair_orders SET state = 'delivered', state_since = 0 WHERE id = ?", [first]);
+    if (t.store.dialect === 'postgres') {
+      // The table's trigger announces the commit: the cache is emptied as soon as it arrives
+      // (milliseconds), with the virtual clock standing still well inside the minute.
+      const deadline = Date.now() + 5000;
+      while ((await ids()).includes(first) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await ids()).not.toContain(first);
+      return;
+    }
+    // SQLite: nothing tells the process of another program's write; the cache time bounds it.
     expect(await ids()).toContain(first);
     await t.clock.advance(60_001);
     expect(await ids()).not.toContain(first);

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import {
   authenticate,
   DEMO_PASSWORD,
@@ -15,7 +14,7 @@ import {
 } from '@atelier/workshop';
 import { createDatabase, createPgDatabase, dropDatabase, withDatabase } from '@atelier/workshop/test-stores';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../context.js';
+import { cliContext } from '../testing.js';
 import { dbCommand } from './db.js';
 import { serveCommand } from './serve.js';
 
@@ -26,15 +25,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function ctx(signal = new AbortController().signal) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const c: CliContext = { stdout, stderr, lang: 'en', cwd: dir, signal, stderrIsTTY: false };
-  return { c, out: () => out, err: () => err };
+function ctx(signal?: AbortSignal) {
+  const { ctx: c, out, err } = cliContext('en', dir, signal);
+  return { c, out, err };
 }
 
 async function database() {

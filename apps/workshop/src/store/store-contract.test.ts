@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextInSequence } from '../services/counters.js';
-import { createPgDatabase, type OpenedStore, projectStoreKind } from '../test-support/stores.js';
+import {
+  createPgDatabase,
+  type OpenedStore,
+  openPgDatabase,
+  projectStoreKind,
+} from '../test-support/stores.js';
 import { migrations } from './migrations.js';
 import { findPgProgram } from './pg-tools.js';
 import { openPostgresStore } from './postgres-store.js';
@@ -167,15 +172,7 @@ async function restoreCopy(kind: 'sqlite' | 'postgres', dest: string): Promise<O
     `--dbname=${db.url}`,
     dest,
   ]);
-  const store = await openPostgresStore(db.url);
-  return {
-    store,
-    location: db.url,
-    destroy: async () => {
-      await store.close();
-      await db.drop();
-    },
-  };
+  return openPgDatabase(db);
 }
 
 async function emptyTables(url: string): Promise<void> {

@@ -60,22 +60,26 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
   return { url: withDatabase(adminUrl, name), drop: () => dropDatabase(adminUrl, name) };
 }
 
+/** The store on a database of the run's server, which `destroy` closes and drops. */
+export async function openPgDatabase(db: { url: string; drop(): Promise<void> }): Promise<OpenedStore> {
+  const store = await openPostgresStore(db.url);
+  return {
+    store,
+    location: db.url,
+    destroy: async () => {
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
 export const postgresKind: StoreKind = {
   name: 'postgres',
   get unavailable() {
     return inject('atelierPg').unavailable;
   },
   async create() {
-    const db = await createPgDatabase();
-    const store = await openPostgresStore(db.url);
-    return {
-      store,
-      location: db.url,
-      destroy: async () => {
-        await store.close();
-        await db.drop();
-      },
-    };
+    return openPgDatabase(await createPgDatabase());
   },
 };
 

@@ -11,11 +11,13 @@ const bare: KnowledgeBase = { ...kb, trees: kb.trees.map((t) => ({ ...t, signs: 
 // The closed-loop apprentice answers tests from the knowledge base's own `sim_faults`, so it can
 // only be run on scenarios whose one fault the knowledge base names that way (the scenarios of a
 // part, of two faults or of an intermittent fault are measured on the car in
-// tests/kb-causes-on-the-car.test.ts).
+// tests/kb-causes-on-the-car.test.ts). `egr-stuck-open-diesel` is left out too: its complaint leads
+// to the DPF tree, whose EGR cause carries no `sim_faults`, so the closed loop has no oracle for it.
 const named = new Set(kb.trees.flatMap((t) => t.causes.flatMap((c) => c.simFaults)));
 const faulted = listScenarios().filter(
   (s) =>
     !s.recording &&
+    s.name !== 'egr-stuck-open-diesel' &&
     s.faults.length === 1 &&
     s.faults.every((f) => named.has(f.type) && f.part === undefined && f.intermittent === undefined),
 );

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../tests/support/index.js';
 import { VirtualClock } from './clock.js';
 import { openLogWriter, readLog } from './formats/index.js';
 import { type Frame, makeFrame, sameFrame } from './frame.js';
@@ -152,7 +153,7 @@ describe('Recorder', () => {
   });
 });
 
-const NISSAN = resolve(import.meta.dirname, '../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log');
+const NISSAN = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 const tmp = mkdtempSync(join(tmpdir(), 'atelier-recorder-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -185,8 +186,8 @@ describe('Recorder round trip through a log file', () => {
     }
   });
 
-  it.skipIf(!existsSync(NISSAN))(
-    `replays the real Nissan Leaf log at full speed into a recorder: the copy equals the original${existsSync(NISSAN) ? '' : ' (skipped: file absent)'}`,
+  it(
+    'replays the real Nissan Leaf log at full speed into a recorder: the copy equals the original',
     async () => {
       const copy = join(tmp, 'nissan-copy.log');
       const out = new VirtualBus('rec-file-2');

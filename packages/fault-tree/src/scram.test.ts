@@ -3,12 +3,13 @@
 // number SCRAM printed (|ours − scram| ≤ half a unit of the 6th digit), or within 1e-6 relative
 // (SCRAM's own rounding in long MCUB products moves its 7th digit).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allOf, fileExists, programRuns, requireOracle } from '../../../tests/support/index.js';
 import { type AnalysisReport, type Approximation, analyze } from './analysis.js';
 import { readMef } from './mef-read.js';
 import { writeMef } from './mef-write.js';
@@ -19,7 +20,11 @@ import { parseXml, type XmlElement } from './xml.js';
 const run = promisify(execFile);
 const SCRAM = '/usr/bin/scram';
 const INPUT = '/usr/share/scram/input';
-const haveScram = existsSync(SCRAM) && existsSync(INPUT);
+const scram = requireOracle(
+  'scram',
+  allOf(programRuns(SCRAM, ['--version']), fileExists(INPUT), fileExists(join(INPUT, 'CEA9601'))),
+);
+const haveScram = !scram.missing;
 
 /** Every fault-tree model SCRAM ships and analyses (as fault trees) in under a few seconds. */
 const CASES: { id: string; files: string[]; limit?: number; approximations?: Approximation[] }[] = [
@@ -168,7 +173,7 @@ function expectAgrees(ours: number, printed: string, what: string) {
 const APPROXIMATIONS: Approximation[] = ['exact', 'rare-event', 'mcub'];
 
 describe.skipIf(!haveScram)(
-  `differential against SCRAM 0.16.2${haveScram ? '' : ' (skipped: scram or its models not installed)'}`,
+  `differential against SCRAM 0.16.2${scram.skipNote}`,
   () => {
     let dir: string;
     const path = (f: string) =>
@@ -259,8 +264,8 @@ const CEA9601_SCRAM = {
   basicEvents: 186,
 };
 
-describe.skipIf(!existsSync(join(INPUT, 'CEA9601')))(
-  `CEA9601 against SCRAM's recorded result${existsSync(join(INPUT, 'CEA9601')) ? '' : ' (skipped: SCRAM models not installed)'}`,
+describe.skipIf(!haveScram)(
+  `CEA9601 against SCRAM's recorded result${scram.skipNote}`,
   () => {
     it('same 130 281 976 products, distribution and probability, counted without enumeration', () => {
       const files = ['CEA9601/CEA9601.xml', 'CEA9601/CEA9601-basic-events.xml'];
@@ -280,7 +285,7 @@ describe.skipIf(!existsSync(join(INPUT, 'CEA9601')))(
  * MEF and analysed by both tools: minimal cut sets (negations dropped) and prime implicants.
  */
 describe.skipIf(!haveScram)(
-  `random trees against SCRAM${haveScram ? '' : ' (skipped: scram not installed)'}`,
+  `random trees against SCRAM${scram.skipNote}`,
   () => {
     const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-random-')) : '';
     afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -319,7 +324,7 @@ describe.skipIf(!haveScram)(
  * and the products must be exactly SCRAM's.
  */
 describe.skipIf(!haveScram)(
-  `random modular trees against SCRAM with order limits${haveScram ? '' : ' (skipped: scram not installed)'}`,
+  `random modular trees against SCRAM with order limits${scram.skipNote}`,
   () => {
     const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-modular-')) : '';
     afterAll(() => rm(dir, { recursive: true, force: true }));

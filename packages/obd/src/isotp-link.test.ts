@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type Frame, makeFrame, readLog, VirtualBus, VirtualClock } from '@atelier/can';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../tests/support/index.js';
 import { IsoTpLink } from './isotp-link.js';
 import { physical } from './link.js';
 
-const LOG = fileURLToPath(
-  new URL('../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url),
-);
+const LOG = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 
 interface Exchange {
   request: number[];
@@ -52,8 +49,8 @@ function expectedPayload(ex: Exchange): number[] | undefined {
 }
 
 describe('IsoTpLink on a real recording', () => {
-  it.skipIf(!existsSync(LOG))(
-    'reads every recorded Nissan Leaf battery answer (KWP 0x21, multi-frame, 0xFF padding) as the tester did (skipped: shared recording absent)',
+  it(
+    'reads every recorded Nissan Leaf battery answer (KWP 0x21, multi-frame, 0xFF padding) as the tester did',
     async () => {
       const exchanges = await recordedExchanges();
       expect(exchanges.length).toBe(26);

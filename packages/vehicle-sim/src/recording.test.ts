@@ -1,21 +1,21 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '@atelier/can';
 import { duplexPair, Elm327Emulator, Elm327Link, Transcript } from '@atelier/elm327';
 import { FUNCTIONAL, physical, type Responder } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../tests/support/index.js';
 import { RecordingError, RecordingResponder } from './recording.js';
 import { loadScenario, readScenarioFile } from './scenario.js';
 import { openScenarioResponder } from './session.js';
 import { Vehicle } from './vehicle.js';
 
-const DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'can');
-const LEAF = join(DATA, 'nissan_leaf_uds_2022-01-06.log');
-const SAVVY = join(DATA, 'savvycan_example_candump.log');
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
+const SAVVY = fixturePath('can/savvycan_example_candump.log');
 
 describe('recorded CAN logs as responders', () => {
-  it.skipIf(!existsSync(LEAF))(
+  it(
     'the Nissan Leaf log (real, KWP 0x21 on 0x79B/0x7BB) answers its own requests',
     async () => {
       const r = await RecordingResponder.fromCanLog(LEAF);
@@ -47,7 +47,7 @@ describe('recorded CAN logs as responders', () => {
     },
   );
 
-  it.skipIf(!existsSync(SAVVY))(
+  it(
     'a log without diagnostic traffic is refused with a clear error',
     async () => {
       await expect(RecordingResponder.fromCanLog(SAVVY)).rejects.toThrow(RecordingError);

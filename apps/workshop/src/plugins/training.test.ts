@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../tests/support/index.js';
 import { listSerialPorts } from '../services/adapters.js';
 import {
   checkRecordingName,
@@ -18,8 +19,8 @@ import {
 import { multipart, recordTranscript } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
-const SAVVY = new URL('../../../../../shared/data/can/savvycan_example_candump.log', import.meta.url);
-const LEAF = new URL('../../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url);
+const SAVVY = fixturePath('can/savvycan_example_candump.log');
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 
 let t: TestApp;
 let transcript: string;

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixturePath, pythonImports, requireOracle } from '../../../../tests/support/index.js';
 import { type Frame, makeFrame, toHex } from '../frame.js';
 import type { LogFormat } from '../log.js';
 import { readLog, writeLog } from './index.js';
@@ -14,7 +15,7 @@ import { readLog, writeLog } from './index.js';
  * so those cases are left out of the comparison on purpose.
  */
 const PYTHON = '/usr/bin/python3';
-const hasPythonCan = spawnSync(PYTHON, ['-c', 'import can'], { encoding: 'utf8' }).status === 0;
+const pythonCan = requireOracle('python-can', pythonImports(PYTHON, 'can'));
 
 const SCRIPT = `
 import json, sys, can
@@ -125,8 +126,8 @@ function comparable(messages: PyMessage[], base: number): PyMessage[] {
 }
 
 describe('cross-check with python-can', () => {
-  it.skipIf(!hasPythonCan).each(SETS)(
-    'python-can reads the %s files Atelier writes as the same frames (skipped when /usr/bin/python3 lacks python-can)',
+  it.skipIf(!!pythonCan.missing).each(SETS)(
+    `python-can reads the %s files Atelier writes as the same frames${pythonCan.skipNote}`,
     async (format, ext, frames) => {
       const file = join(mkdtempSync(join(tmpdir(), 'atelier-pycan-')), `ours.${ext}`);
       await writeLog(file, frames, format);
@@ -145,8 +146,8 @@ describe('cross-check with python-can', () => {
     },
   );
 
-  it.skipIf(!hasPythonCan).each(SETS)(
-    'Atelier reads the %s files python-can writes (skipped when /usr/bin/python3 lacks python-can)',
+  it.skipIf(!!pythonCan.missing).each(SETS)(
+    `Atelier reads the %s files python-can writes${pythonCan.skipNote}`,
     async (format, ext, frames) => {
       const dir = mkdtempSync(join(tmpdir(), 'atelier-pycan-'));
       const file = join(dir, `theirs.${ext}`);
@@ -170,11 +171,10 @@ describe('cross-check with python-can', () => {
 });
 
 describe('the real recordings, read by both', () => {
-  const DATA = join(import.meta.dirname, '../../../../../shared/data/can');
-  it.skipIf(!hasPythonCan).each(['nissan_leaf_uds_2022-01-06.log', 'savvycan_example_candump.log'])(
-    '%s: same frames as python-can (skipped when /usr/bin/python3 lacks python-can)',
+  it.skipIf(!!pythonCan.missing).each(['nissan_leaf_uds_2022-01-06.log', 'savvycan_example_candump.log'])(
+    `%s: same frames as python-can${pythonCan.skipNote}`,
     async (name) => {
-      const file = join(DATA, name);
+      const file = fixturePath(`can/${name}`);
       const theirs = python('read', 'candump', file)
         .trimEnd()
         .split('\n')

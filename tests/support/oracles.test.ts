@@ -37,7 +37,10 @@ describe('requireOracle', () => {
 
   it('a declared CI exception (vcan) stays a skip under CI=true, saying why', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const o = requireOracle('vcan0', () => 'no vcan0', { env: ci, ciSkip: 'CI machines have no vcan module' });
+    const o = requireOracle('vcan0', () => 'no vcan0', {
+      env: ci,
+      ciSkip: 'CI machines have no vcan module',
+    });
     expect(o.missing).toBe('no vcan0; CI machines have no vcan module');
   });
 });

@@ -1,3 +1,4 @@
+export * from './batch.js';
 export * from './bus.js';
 export * from './clock.js';
 export * from './dbc/index.js';

@@ -186,30 +186,27 @@ describe('Recorder round trip through a log file', () => {
     }
   });
 
-  it(
-    'replays the real Nissan Leaf log at full speed into a recorder: the copy equals the original',
-    async () => {
-      const copy = join(tmp, 'nissan-copy.log');
-      const out = new VirtualBus('rec-file-2');
-      const tap = new VirtualBus('rec-file-2');
-      const recorder = record(tap, openLogWriter(copy, 'candump'), { timestamps: 'source' });
-      const report = await new Player(out, () => readLog(NISSAN), { maxSpeed: true }).play();
-      await recorder.stop();
-      expect(report.sent).toBe(5588);
-      expect(recorder.framesWritten).toBe(5588);
-      const original = readLog(NISSAN)[Symbol.asyncIterator]();
-      let n = 0;
-      for await (const f of readLog(copy)) {
-        const o = await original.next();
-        expect(o.done).toBe(false);
-        const g = o.value as Frame;
-        if (!sameFrame(f, g) || f.channel !== g.channel || f.direction !== g.direction) {
-          throw new Error(`frame ${n} differs: ${JSON.stringify([f, g])}`);
-        }
-        n++;
+  it('replays the real Nissan Leaf log at full speed into a recorder: the copy equals the original', async () => {
+    const copy = join(tmp, 'nissan-copy.log');
+    const out = new VirtualBus('rec-file-2');
+    const tap = new VirtualBus('rec-file-2');
+    const recorder = record(tap, openLogWriter(copy, 'candump'), { timestamps: 'source' });
+    const report = await new Player(out, () => readLog(NISSAN), { maxSpeed: true }).play();
+    await recorder.stop();
+    expect(report.sent).toBe(5588);
+    expect(recorder.framesWritten).toBe(5588);
+    const original = readLog(NISSAN)[Symbol.asyncIterator]();
+    let n = 0;
+    for await (const f of readLog(copy)) {
+      const o = await original.next();
+      expect(o.done).toBe(false);
+      const g = o.value as Frame;
+      if (!sameFrame(f, g) || f.channel !== g.channel || f.direction !== g.direction) {
+        throw new Error(`frame ${n} differs: ${JSON.stringify([f, g])}`);
       }
-      expect(n).toBe(5588);
-      expect((await original.next()).done).toBe(true);
-    },
-  );
+      n++;
+    }
+    expect(n).toBe(5588);
+    expect((await original.next()).done).toBe(true);
+  });
 });

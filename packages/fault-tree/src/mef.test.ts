@@ -162,25 +162,22 @@ describe('MEF and YAML round trips', () => {
     ['Lift/lift.xml'],
   ];
   for (const files of cases)
-    it.skipIf(!haveModels)(
-      `${files[0]}: MEF → YAML → MEF keeps the analysis${models.skipNote}`,
-      () => {
-        const { model } = mergeModels(files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
-        const before = analyze(model, { importance: true });
-        const yaml = writeYamlModel(model);
-        const fromYaml = readYamlModel(yaml, 'm.yaml');
-        const xml = writeMef(fromYaml);
-        const back = readMef(xml, 'm.xml');
-        for (const m of [fromYaml, back]) {
-          const after = analyze(m, { importance: true });
-          expect(after.products).toBe(before.products);
-          expect(after.distribution).toEqual(before.distribution);
-          expect(after.probability).toBeCloseTo(before.probability, 15);
-          for (const [k, v] of Object.entries(before.importance!))
-            expect(after.importance![k].mif).toBeCloseTo(v.mif, 14);
-        }
-      },
-    );
+    it.skipIf(!haveModels)(`${files[0]}: MEF → YAML → MEF keeps the analysis${models.skipNote}`, () => {
+      const { model } = mergeModels(files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
+      const before = analyze(model, { importance: true });
+      const yaml = writeYamlModel(model);
+      const fromYaml = readYamlModel(yaml, 'm.yaml');
+      const xml = writeMef(fromYaml);
+      const back = readMef(xml, 'm.xml');
+      for (const m of [fromYaml, back]) {
+        const after = analyze(m, { importance: true });
+        expect(after.products).toBe(before.products);
+        expect(after.distribution).toEqual(before.distribution);
+        expect(after.probability).toBeCloseTo(before.probability, 15);
+        for (const [k, v] of Object.entries(before.importance!))
+          expect(after.importance![k].mif).toBeCloseTo(v.mif, 14);
+      }
+    });
 
   it('nested formulas (refused by SCRAM) are read, analysed and written back', () => {
     const xml =

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FrameBatch } from '../batch.js';
 import { FD_LENGTHS, type Frame, makeFrame, sameFrame } from '../frame.js';
 import type { LogFormat } from '../log.js';
 import { AscParser, ascFormatter } from './asc.js';
@@ -141,7 +142,7 @@ describe('property: the ASC one-pass path agrees with the full parser', () => {
 });
 
 describe('property: the candump one-pass path agrees with the full parser', () => {
-  it('on data lines with and without direction', () => {
+  it('on data lines with and without direction, LF or CRLF', () => {
     const line = fc.record({
       sec: fc.integer({ min: 0, max: 2_000_000_000 }),
       frac: fc.integer({ min: 0, max: 999_999 }),
@@ -152,6 +153,7 @@ describe('property: the candump one-pass path agrees with the full parser', () =
       bytes: fc.uint8Array({ maxLength: 8 }),
       dir: fc.constantFrom('', ' R', ' T'),
       lower: fc.boolean(),
+      crlf: fc.boolean(),
     });
     fc.assert(
       fc.property(line, (l) => {
@@ -162,13 +164,13 @@ describe('property: the candump one-pass path agrees with the full parser', () =
         let data = Array.from(l.bytes, (b) => b.toString(16).padStart(2, '0')).join('');
         if (!l.lower) data = data.toUpperCase();
         const text = `(${l.sec}.${frac}) ${l.channel} ${id}#${data}${l.dir}`;
-        const buf = Buffer.from(text, 'latin1');
-        const p = new CandumpParser() as unknown as {
-          dataFrame(b: Uint8Array, s: number, e: number): Frame | undefined;
-          fullParse(b: Uint8Array, s: number, e: number): Frame | undefined;
-        };
-        const a = p.dataFrame(buf, 0, buf.length);
-        const b = p.fullParse(buf, 0, buf.length);
+        const buf = Buffer.from(`${text}${l.crlf ? '\r\n' : '\n'}`, 'latin1');
+        const p = new CandumpParser();
+        const batch = new FrameBatch(4);
+        expect(p.parseLinesInto(buf, 0, buf.length, batch)).toBe(buf.length);
+        expect(batch.length).toBe(1);
+        const a = batch.frame(0);
+        const b = p.parse(buf, 0, text.length);
         expect(a).toBeDefined();
         expect(b).toBeDefined();
         expect(a!.timestamp).toBe(Number(`${l.sec}.${frac}`));

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import type { CliContext } from '@atelier/command';
 import { DemoCar, Elm327Emulator, serveTcp } from '@atelier/elm327';
 import { FUNCTIONAL } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import {
   parseElmSpec,
   registerAdapterScheme,
 } from './adapters.js';
-import type { CliContext } from './context.js';
 
 const ctx: CliContext = {
   stdout: new PassThrough(),

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { openBus } from '@atelier/can';
+import type { CliContext } from '@atelier/command';
 import {
   COMMON_BAUDS,
   Elm327Link,
@@ -12,7 +13,6 @@ import {
   Transcript,
 } from '@atelier/elm327';
 import { type DiagnosticLink, IsoTpLink } from '@atelier/obd';
-import type { CliContext } from './context.js';
 
 /**
  * How the CLI reaches a vehicle: `elm327:/dev/ttyUSB0[?baud=38400]`, `elm327:tcp://HOST:PORT`,

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { type CliContext, type Command, type Lang, UsageError } from '@atelier/command';
 import {
   followRecommendations,
   GuidedSession,
@@ -18,7 +19,6 @@ import {
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
 import { openAdapter } from '../adapters.js';
-import { type CliContext, type Command, type Lang, UsageError } from '../context.js';
 
 const USAGE = {
   fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
@@ -45,10 +45,6 @@ interface Options {
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
-  summary: {
-    fr: 'diagnostic guidé (arbres de défaillance, prochain test)',
-    en: 'guided diagnosis (fault trees, next best test)',
-  },
   async run(args, ctx) {
     let values: Options;
     try {

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CliContext } from '@atelier/command';
 import { FUNCTIONAL } from '@atelier/obd';
 import { FAULT_TYPES } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 import { openAdapter } from '../adapters.js';
-import type { CliContext } from '../context.js';
 import { runCli } from '../testing.js';
 
 const CLI_DIR = fileURLToPath(new URL('../..', import.meta.url));

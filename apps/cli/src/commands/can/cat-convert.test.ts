@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import type { CliContext } from '@atelier/command';
 import { describe, expect, it, vi } from 'vitest';
-import type { CliContext } from '../../context.js';
 import { startProgress } from './cat.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../../..');

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { candumpLine, type Frame, type LogFormat, type LogReader, readLog, toHex } from '@atelier/can';
-import { type CliContext, UsageError, writeOut } from '../../context.js';
+import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 

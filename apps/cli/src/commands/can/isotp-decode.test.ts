@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DbcParseError } from '@atelier/can';
+import { type CliContext, type Lang, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../../tests/support/index.js';
-import { type CliContext, type Lang, UsageError } from '../../context.js';
 import { decodeSubcommand } from './decode.js';
 import { isotpSubcommand, parseHexId } from './isotp.js';
 

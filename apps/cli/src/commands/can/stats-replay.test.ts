@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { type Frame, VirtualBus } from '@atelier/can';
+import { type CliContext, type Lang, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../../tests/support/index.js';
-import { type CliContext, type Lang, UsageError } from '../../context.js';
 import { parseIdList, replaySubcommand } from './replay.js';
 import { statsSubcommand } from './stats.js';
 

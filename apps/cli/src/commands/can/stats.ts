@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { frameBatches, type IdStats, type LogStats, readLog, StatsCollector } from '@atelier/can';
-import { type CliContext, type Lang, writeOut } from '../../context.js';
+import { type CliContext, type Lang, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import { type CliContext, UsageError } from '@atelier/command';
 import type { DiagnosticLink } from '@atelier/obd';
 import { adapterExamples, openAdapter } from '../../adapters.js';
-import { type CliContext, UsageError } from '../../context.js';
 
 type Spec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 

@@ -1,6 +1,6 @@
+import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import { Elm327Link, PidPoller, type PollItem } from '@atelier/elm327';
 import { DisconnectedError, decodePid, PIDS, type PidDef, pidByKey, pidUnit } from '@atelier/obd';
-import { type CliContext, UsageError, writeOut } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { formatValue } from './read.js';

@@ -58,6 +58,8 @@ export class FrameBatch {
   readonly start: Uint32Array;
   /** The Frame a reader already had as an object (given back by `frame(k)`), else undefined. */
   private readonly objects: (Frame | undefined)[];
+  /** Whether `objects` holds any since the last clear (columnar readers never set one). */
+  private holdsObjects = false;
 
   constructor(readonly capacity = 4096) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`batch capacity ${capacity}`);
@@ -79,7 +81,10 @@ export class FrameBatch {
 
   clear(): void {
     // Only the objects hold references worth dropping: they would keep frames alive.
-    for (let k = 0; k < this.length; k++) this.objects[k] = undefined;
+    if (this.holdsObjects) {
+      for (let k = 0; k < this.length; k++) this.objects[k] = undefined;
+      this.holdsObjects = false;
+    }
     this.length = 0;
   }
 
@@ -114,6 +119,7 @@ export class FrameBatch {
     this.data.set(f.data, s);
     this.start[k + 1] = s + n;
     this.objects[k] = f;
+    this.holdsObjects = true;
     this.length = k + 1;
   }
 

@@ -21,6 +21,14 @@ const CAN_ERR_MASK = 0x1fffffff;
 const CANFD_BRS = 0x01;
 const CANFD_ESI = 0x02;
 const HASH = 0x23;
+/** The byte two hex digits spell, indexed by (first << 8 | second); -1 when either is not hex. */
+const HEX_PAIR = (() => {
+  const t = new Int16Array(1 << 16).fill(-1);
+  for (let a = 0; a < 256; a++)
+    for (let b = 0; b < 256; b++)
+      if (HEX_VALUE[a] >= 0 && HEX_VALUE[b] >= 0) t[(a << 8) | b] = (HEX_VALUE[a] << 4) | HEX_VALUE[b];
+  return t;
+})();
 /** Decimal value of each byte; 1e6 for a non-digit (see the fixed-width timestamp). */
 const DIGIT = (() => {
   const t = new Float64Array(256).fill(1e6);
@@ -159,31 +167,43 @@ export class CandumpParser implements LineParser {
       while (buf[i] > SPACE) i++;
       if (i === c0 || buf[i] !== SPACE) break;
       const channel = this.channels.get(buf, c0, i);
-      const i0 = ++i;
-      let id = 0;
-      let h = HEX_VALUE[buf[i]];
-      while (h >= 0) {
-        id = id * 16 + h;
-        h = HEX_VALUE[buf[++i]];
-      }
-      if (buf[i] !== HASH) break;
-      const idDigits = i - i0;
-      let f: number;
-      if (idDigits === 3 && id <= 0x7ff) f = 0;
-      else if (idDigits === 8 && id <= CAN_ERR_MASK) f = FrameFlag.EXTENDED;
-      else break;
       i++;
+      // The id: 3 hex digits then '#' (11-bit), or 8 (29-bit), at known places.
+      let id: number;
+      let f: number;
+      if (buf[i + 3] === HASH) {
+        const h0 = HEX_VALUE[buf[i]];
+        const h1 = HEX_VALUE[buf[i + 1]];
+        const h2 = HEX_VALUE[buf[i + 2]];
+        if ((h0 | h1 | h2) < 0 || h0 > 7) break;
+        id = (h0 << 8) | (h1 << 4) | h2;
+        f = 0;
+        i += 4;
+      } else if (buf[i + 8] === HASH) {
+        const h0 = HEX_VALUE[buf[i]];
+        const h1 = HEX_VALUE[buf[i + 1]];
+        const h2 = HEX_VALUE[buf[i + 2]];
+        const h3 = HEX_VALUE[buf[i + 3]];
+        const h4 = HEX_VALUE[buf[i + 4]];
+        const h5 = HEX_VALUE[buf[i + 5]];
+        const h6 = HEX_VALUE[buf[i + 6]];
+        const h7 = HEX_VALUE[buf[i + 7]];
+        // Above 0x1FFFFFFF is an error frame's flag, or no id: the full parser says which.
+        if ((h0 | h1 | h2 | h3 | h4 | h5 | h6 | h7) < 0 || h0 > 1) break;
+        id = (h0 << 28) | (h1 << 24) | (h2 << 20) | (h3 << 16) | (h4 << 12) | (h5 << 8) | (h6 << 4) | h7;
+        f = FrameFlag.EXTENDED;
+        i += 9;
+      } else break;
+      // The payload: pairs of hex digits, each pair one lookup.
       const d0 = at;
-      let hi = HEX_VALUE[buf[i]];
-      let lo = 0;
-      while (hi >= 0) {
-        lo = HEX_VALUE[buf[i + 1]];
-        if (lo < 0 || at - d0 === 8) break;
-        data[at++] = (hi << 4) | lo;
+      let v = HEX_PAIR[(buf[i] << 8) | buf[i + 1]];
+      while (v >= 0 && at - d0 < 8) {
+        data[at++] = v;
         i += 2;
-        hi = HEX_VALUE[buf[i]];
+        v = HEX_PAIR[(buf[i] << 8) | buf[i + 1]];
       }
-      if (hi >= 0) break;
+      // Stopped on a 9th byte, or on an odd digit: the full parser says which.
+      if (v >= 0 || HEX_VALUE[buf[i]] >= 0) break;
       let b = buf[i];
       if (b === SPACE) {
         const d = buf[i + 1];

@@ -222,8 +222,11 @@ export class CandumpParser implements LineParser {
       channels[k] = channel;
       starts[++k] = at;
       p = i + 1;
+      // Stored per line, not once after the loop: code after a hot loop has not run when V8
+      // optimizes the loop, and a store there without type feedback undid the optimized code at
+      // every call (hundreds of deoptimizations over a large log).
+      batch.length = k;
     }
-    batch.length = k;
     return p;
   }
 

@@ -16,9 +16,10 @@ if (process.argv[2] === '--serve') {
   // Child: the workshop server with one live session, announced on stdout as JSON.
   const { startServer } = await import('../apps/workshop/src/server.js');
   const { createDiagSession } = await import('../apps/workshop/src/services/diagnostics.js');
-  const { runtimeFor } = await import('../apps/workshop/src/services/runtime.js');
   const { createSession } = await import('../apps/workshop/src/services/sessions.js');
-  const { createScenario } = await import('../apps/workshop/src/services/training.js');
+  const { createScenario, getScenario, responderFor } = await import(
+    '../apps/workshop/src/services/scenarios.js'
+  );
   const clock = { now: () => Date.now() };
   const server = await startServer({ db: join(process.argv[3]!, 'w.sqlite'), demo: true, port: 0, clock });
   const user = (await server.store.get<{ id: number; role: 'technician' }>(
@@ -36,8 +37,7 @@ if (process.argv[2] === '--serve') {
     user as never,
     clock.now(),
   );
-  const runtime = runtimeFor(server.store, clock);
-  const { responderFor, getScenario } = await import('../apps/workshop/src/services/training.js');
+  const runtime = server.app.diagnostics;
   await runtime.connect(s.id, { kind: 'scenario', spec: String(scenario.id) }, async () =>
     responderFor(server.store, await getScenario(server.store, scenario.id)),
   );

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { formatDateTime, formatHours } from '../i18n.js';
 import {
   clockIn,
@@ -10,18 +11,14 @@ import {
   startActivity,
   stopActivity,
 } from '../services/clocking.js';
-import {
-  NONPROD_CODES,
-  NONPROD_LABEL,
-  type NonProdCode,
-  STATE_LABEL,
-  type State,
-} from '../services/domain.js';
+import { NONPROD_CODES, NONPROD_LABEL, type NonProdCode, STATE_LABEL } from '../services/domain.js';
 import { ValidationError } from '../services/errors.js';
+import { ordersToClockOn } from '../services/orders.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
-import { csrfProp, errorSchema, idParams, okSchema } from '../web/schemas.js';
-import { MANAGERS, STAFF, type WorkshopDeps } from '../web/types.js';
+import { type Req, twin, typed } from '../web/routes.js';
+import { apiErrors, csrfOnly, csrfProp, idParams, okSchema, pageResponses } from '../web/schemas.js';
+import { MANAGERS, STAFF } from '../web/types.js';
 
 /** Everyone who clocks attendance; instructors are not on the workshop's time. */
 const CLOCKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
@@ -48,6 +45,7 @@ const correctionBody = {
 } as const;
 const entrySchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     user_id: { type: 'integer' },
@@ -64,6 +62,7 @@ const entrySchema = {
 } as const;
 const statusSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     attendance: { anyOf: [entrySchema, { type: 'null' }] },
     activity: { anyOf: [entrySchema, { type: 'null' }] },
@@ -86,23 +85,21 @@ function parisOffset(local: string): string {
   return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
-export async function clockingPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+async function clocking(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
   const me = (req: FastifyRequest) => req.user!;
 
   app.get('/clock', {
     config: { access: STAFF },
-    schema: { tags: ['clocking'] },
+    schema: { tags: ['clocking'], response: pageResponses },
     handler: async (req, reply) => {
       const user = me(req);
       const now = clock.now();
       const status = await clockStatus(store, user.id);
       const isManager = MANAGERS.includes(user.role);
       const entries = await listEntries(store, isManager ? null : user.id, now - 7 * DAY, now + 1);
-      const myOrders = await store.all<{ id: number; number: string; state: State; plate: string }>(
-        `SELECT r.id, r.number, r.state, v.plate FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id
-         WHERE r.state IN ('diagnosis','repair','quality_control','parts') AND (r.assigned_to = ? OR ? = 1) ORDER BY r.number`,
-        [user.id, isManager ? 1 : 0],
-      );
+      const myOrders = await ordersToClockOn(store, user.id, isManager);
       const kindLabel = (e: { kind: string; code: string | null; ro_number: string | null }) =>
         e.kind === 'attendance'
           ? T(req, { fr: 'Présence', en: 'Attendance' })
@@ -154,46 +151,49 @@ ${
     },
   });
 
-  const back = '/clock';
-  app.post('/clock/in', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], body: { type: 'object', properties: csrfProp } },
-    handler: async (req, reply) => {
-      await clockIn(store, me(req).id, clock.now());
-      return reply.redirect(back, 303);
+  const back = () => '/clock';
+  const status = (req: FastifyRequest) => clockStatus(store, me(req).id);
+  const ok = () => ({ ok: true });
+
+  /** A clocking action: the form goes back to /clock, the API answers the new status or ok. */
+  const action = (
+    name: 'in' | 'out' | 'stop',
+    fn: (req: FastifyRequest) => Promise<unknown>,
+    answer: 'status' | 'ok',
+  ) =>
+    twin(app, 'POST', {
+      access: CLOCKERS,
+      tags: ['clocking'],
+      schema: { body: csrfOnly },
+      handler: async (req) => {
+        await fn(req);
+        return answer === 'status' ? status(req) : ok();
+      },
+      page: { url: `/clock/${name}`, redirect: back },
+      api: {
+        url: `/api/clock/${name}`,
+        noBody: true,
+        response: answer === 'status' ? statusSchema : okSchema,
+      },
+    });
+  action('in', (req) => clockIn(store, me(req).id, clock.now()), 'status');
+  action('out', (req) => clockOut(store, me(req).id, clock.now()), 'ok');
+  action('stop', (req) => stopActivity(store, me(req).id, clock.now()), 'ok');
+  twin(app, 'POST', {
+    access: CLOCKERS,
+    tags: ['clocking'],
+    schema: { body: startBody },
+    handler: async (req) => {
+      await startActivity(store, me(req), req.body, clock.now());
+      return status(req);
     },
+    page: { url: '/clock/start', redirect: back },
+    api: { url: '/api/clock/start', response: statusSchema },
   });
-  app.post('/clock/out', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], body: { type: 'object', properties: csrfProp } },
-    handler: async (req, reply) => {
-      await clockOut(store, me(req).id, clock.now());
-      return reply.redirect(back, 303);
-    },
-  });
-  app.post('/clock/start', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], body: startBody },
-    handler: async (req, reply) => {
-      await startActivity(
-        store,
-        me(req),
-        req.body as { roId: number; lineId: number; code: string },
-        clock.now(),
-      );
-      return reply.redirect(back, 303);
-    },
-  });
-  app.post('/clock/stop', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], body: { type: 'object', properties: csrfProp } },
-    handler: async (req, reply) => {
-      await stopActivity(store, me(req).id, clock.now());
-      return reply.redirect(back, 303);
-    },
-  });
-  const correct = async (req: FastifyRequest) => {
-    const b = req.body as { startAt?: string; endAt?: string; reason: string };
+
+  const correction = { params: idParams, body: correctionBody } as const;
+  const correct = async (req: Req<typeof correction>) => {
+    const b = req.body;
     const startAt = parseTime(b.startAt);
     const endAt = parseTime(b.endAt);
     if (startAt === null || endAt === null) {
@@ -202,65 +202,21 @@ ${
         startAt === null ? 'startAt' : 'endAt',
       );
     }
-    return correctEntry(
-      store,
-      (req.params as { id: number }).id,
-      { startAt, endAt, reason: b.reason },
-      me(req).id,
-      clock.now(),
-    );
+    return correctEntry(store, req.params.id, { startAt, endAt, reason: b.reason }, me(req).id, clock.now());
   };
-  app.post('/clock/entries/:id/correction', {
-    config: { access: MANAGERS },
-    schema: { tags: ['clocking'], params: idParams, body: correctionBody },
-    handler: async (req, reply) => {
-      await correct(req);
-      return reply.redirect(back, 303);
-    },
+  twin(app, 'POST', {
+    access: MANAGERS,
+    tags: ['clocking'],
+    schema: correction,
+    handler: correct,
+    page: { url: '/clock/entries/:id/correction', redirect: back },
+    api: { url: '/api/clock/entries/:id/correction', response: entrySchema },
   });
 
-  const errs = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
   app.get('/api/clock/status', {
     config: { access: STAFF },
-    schema: { tags: ['clocking'], response: { 200: statusSchema } },
-    handler: async (req) => clockStatus(store, me(req).id),
-  });
-  app.post('/api/clock/in', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], response: { 200: statusSchema, ...errs } },
-    handler: async (req) => {
-      await clockIn(store, me(req).id, clock.now());
-      return clockStatus(store, me(req).id);
-    },
-  });
-  app.post('/api/clock/out', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], response: { 200: okSchema, ...errs } },
-    handler: async (req) => {
-      await clockOut(store, me(req).id, clock.now());
-      return { ok: true };
-    },
-  });
-  app.post('/api/clock/start', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], body: startBody, response: { 200: statusSchema, ...errs } },
-    handler: async (req) => {
-      await startActivity(
-        store,
-        me(req),
-        req.body as { roId: number; lineId: number; code: string },
-        clock.now(),
-      );
-      return clockStatus(store, me(req).id);
-    },
-  });
-  app.post('/api/clock/stop', {
-    config: { access: CLOCKERS },
-    schema: { tags: ['clocking'], response: { 200: okSchema, ...errs } },
-    handler: async (req) => {
-      await stopActivity(store, me(req).id, clock.now());
-      return { ok: true };
-    },
+    schema: { tags: ['clocking'], response: { 200: statusSchema, ...apiErrors } },
+    handler: async (req) => status(req),
   });
   app.get('/api/clock/entries', {
     config: { access: STAFF },
@@ -275,25 +231,15 @@ ${
           lang: { type: 'string' },
         },
       },
-      response: { 200: { type: 'array', items: entrySchema } },
+      response: { 200: { type: 'array', items: entrySchema }, ...apiErrors },
     },
     handler: async (req) => {
-      const q = req.query as { from?: number; to?: number; userId?: number };
+      const q = req.query;
       const now = clock.now();
       // Only managers read other people's time.
       const userId = MANAGERS.includes(me(req).role) ? (q.userId ?? null) : me(req).id;
       return listEntries(store, userId, q.from ?? now - 7 * DAY, q.to ?? now + 1);
     },
-  });
-  app.post('/api/clock/entries/:id/correction', {
-    config: { access: MANAGERS },
-    schema: {
-      tags: ['clocking'],
-      params: idParams,
-      body: correctionBody,
-      response: { 200: entrySchema, ...errs },
-    },
-    handler: async (req) => correct(req),
   });
   app.get('/api/clock/entries/:id/corrections', {
     config: { access: MANAGERS },
@@ -305,6 +251,7 @@ ${
           type: 'array',
           items: {
             type: 'object',
+            additionalProperties: false,
             properties: {
               field: { type: 'string' },
               old_value: { type: ['integer', 'null'] },
@@ -315,8 +262,17 @@ ${
             },
           },
         },
+        ...apiErrors,
       },
     },
-    handler: async (req) => listCorrections(store, (req.params as { id: number }).id),
+    handler: async (req) => listCorrections(store, req.params.id),
   });
 }
+
+/** Attendance and activities, managers' corrections. */
+export const clockingPlugin = fp(clocking, {
+  name: 'atelier-clocking',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { formatDateTime, formatKm } from '../i18n.js';
 import {
   createCustomer,
@@ -16,8 +17,17 @@ import { ENERGIES, ENERGY_LABEL, STATE_LABEL, type State } from '../services/dom
 import { decodeVinForWorkshop } from '../services/vin.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
-import { csrfProp, errorSchema, idParams, okSchema } from '../web/schemas.js';
-import { FRONT_DESK, MANAGERS, STAFF, type WorkshopDeps } from '../web/types.js';
+import { twin, typed } from '../web/routes.js';
+import {
+  apiErrors,
+  csrfOnly,
+  csrfProp,
+  formResponses,
+  idParams,
+  okSchema,
+  pageResponses,
+} from '../web/schemas.js';
+import { FRONT_DESK, MANAGERS, STAFF } from '../web/types.js';
 
 const customerBody = {
   type: 'object',
@@ -31,6 +41,7 @@ const customerBody = {
 } as const;
 const customerSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     name: { type: 'string' },
@@ -55,6 +66,7 @@ const vehicleBody = {
 } as const;
 const vehicleSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     vin: { type: 'string' },
@@ -73,15 +85,19 @@ const odometerBody = {
   properties: { km: { type: 'integer', minimum: 0, maximum: 2000000 }, ...csrfProp },
 } as const;
 
-type Id = { id: number };
+async function customers(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
 
-export async function customersPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
-  app.get('/customers', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['customers'] },
-    handler: async (req, reply) => {
-      const list = await listCustomers(store);
-      const body = html`<table><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Téléphone', en: 'Phone' })}</th><th>E-mail</th></tr></thead>
+  twin(app, 'GET', {
+    access: FRONT_DESK,
+    tags: ['customers'],
+    schema: {},
+    handler: async () => listCustomers(store),
+    page: {
+      url: '/customers',
+      render: (list, req, reply) => {
+        const body = html`<table><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Téléphone', en: 'Phone' })}</th><th>E-mail</th></tr></thead>
 <tbody>${list.map((c) => html`<tr><td><a href="/customers/${c.id}">${c.name}</a></td><td>${c.phone}</td><td>${c.email}</td></tr>`)}</tbody></table>
 <form method="post" action="/customers" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouveau client', en: 'New customer' })}</h2>
   <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
@@ -89,22 +105,24 @@ export async function customersPlugin(app: FastifyInstance, { store, clock }: Wo
   <label>E-mail <input name="email" type="email" maxlength="200"></label>
   <p class="muted">${T(req, { fr: 'Données minimales (RGPD) : effacées après la durée de conservation sans activité.', en: 'Minimal data (GDPR): erased after the retention period without activity.' })}</p>
   <button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>`;
-      return sendPage(reply, renderPage(req, { fr: 'Clients', en: 'Customers' }, body));
+        return sendPage(reply, renderPage(req, { fr: 'Clients', en: 'Customers' }, body));
+      },
     },
+    api: { url: '/api/customers', response: { type: 'array', items: customerSchema } },
   });
-  app.post('/customers', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['customers'], body: customerBody },
-    handler: async (req, reply) => {
-      const c = await createCustomer(store, req.body as { name: string }, clock.now());
-      return reply.redirect(`/customers/${c.id}`, 303);
-    },
+  twin(app, 'POST', {
+    access: FRONT_DESK,
+    tags: ['customers'],
+    schema: { body: customerBody },
+    handler: async (req) => createCustomer(store, req.body, clock.now()),
+    page: { url: '/customers', redirect: (c) => `/customers/${c.id}` },
+    api: { url: '/api/customers', status: 201, response: customerSchema },
   });
   app.get('/customers/:id', {
     config: { access: FRONT_DESK },
-    schema: { tags: ['customers'], params: idParams },
+    schema: { tags: ['customers'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const c = await getCustomer(store, (req.params as Id).id);
+      const c = await getCustomer(store, req.params.id);
       const data = await exportCustomer(store, c.id);
       const vehicles = data.vehicles as { id: number; plate: string; vin: string; maker: string }[];
       const orders = data.repairOrders as { id: number; number: string; state: State }[];
@@ -125,23 +143,42 @@ ${
       return sendPage(reply, renderPage(req, { fr: 'Client', en: 'Customer' }, body));
     },
   });
-  app.post('/customers/:id/erase', {
+  twin(app, 'POST', {
+    access: MANAGERS,
+    tags: ['customers'],
+    schema: { params: idParams, body: csrfOnly },
+    handler: async (req) => {
+      await eraseCustomer(store, req.params.id, req.user!.id, clock.now());
+      return { ok: true };
+    },
+    page: { url: '/customers/:id/erase', redirect: (_ok, req) => `/customers/${req.params.id}` },
+    api: { url: '/api/customers/:id/erase', noBody: true, response: okSchema },
+  });
+  app.get('/api/customers/:id/export', {
     config: { access: MANAGERS },
-    schema: { tags: ['customers'], params: idParams, body: { type: 'object', properties: csrfProp } },
+    schema: {
+      tags: ['customers'],
+      params: idParams,
+      // Everything held about the customer, as it is: serialised whole (no type, no filtering).
+      response: { 200: { description: 'toutes les données du client / all data held (GDPR)' }, ...apiErrors },
+    },
     handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      await eraseCustomer(store, id, req.user!.id, clock.now());
-      return reply.redirect(`/customers/${id}`, 303);
+      const { id } = req.params;
+      const data = await exportCustomer(store, id);
+      return reply.header('content-disposition', `attachment; filename="customer-${id}.json"`).send(data);
     },
   });
 
-  app.get('/vehicles', {
-    config: { access: STAFF },
-    schema: { tags: ['vehicles'] },
-    handler: async (req, reply) => {
-      const list = await listVehicles(store);
-      const customers = FRONT_DESK.includes(req.user!.role) ? await listCustomers(store) : null;
-      const body = html`<table><thead><tr><th>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</th><th>VIN</th><th>${T(req, { fr: 'Marque', en: 'Maker' })}</th><th>${T(req, { fr: 'Modèle', en: 'Model' })}</th><th>${T(req, { fr: 'Année', en: 'Year' })}</th><th>${T(req, { fr: 'Énergie', en: 'Energy' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th></tr></thead>
+  twin(app, 'GET', {
+    access: STAFF,
+    tags: ['vehicles'],
+    schema: {},
+    handler: async () => listVehicles(store),
+    page: {
+      url: '/vehicles',
+      render: async (list, req, reply) => {
+        const customers = FRONT_DESK.includes(req.user!.role) ? await listCustomers(store) : null;
+        const body = html`<table><thead><tr><th>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</th><th>VIN</th><th>${T(req, { fr: 'Marque', en: 'Maker' })}</th><th>${T(req, { fr: 'Modèle', en: 'Model' })}</th><th>${T(req, { fr: 'Année', en: 'Year' })}</th><th>${T(req, { fr: 'Énergie', en: 'Energy' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th></tr></thead>
 <tbody>${list.map((v) => html`<tr><td><a href="/vehicles/${v.id}">${v.plate || '—'}</a></td><td><code>${v.vin}</code></td><td>${v.maker}</td><td>${v.model}</td><td>${v.model_year ?? ''}</td><td>${T(req, ENERGY_LABEL[v.energy])}</td><td>${v.customer_name ?? ''}</td></tr>`)}</tbody></table>
 ${
   customers
@@ -155,32 +192,33 @@ ${
 <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Register' })}</button></form>`
     : ''
 }`;
-      return sendPage(reply, renderPage(req, { fr: 'Véhicules', en: 'Vehicles' }, body));
+        return sendPage(reply, renderPage(req, { fr: 'Véhicules', en: 'Vehicles' }, body));
+      },
     },
+    api: { url: '/api/vehicles', response: { type: 'array', items: vehicleSchema } },
   });
-  app.post('/vehicles', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['vehicles'], body: vehicleBody },
-    handler: async (req, reply) => {
-      const b = req.body as {
-        vin: string;
-        plate: string;
-        model: string;
-        energy: string;
-        customerId: number;
-        odometerKm?: number;
-      };
-      const v = await createVehicle(store, { ...b, customerId: b.customerId || null }, clock.now());
-      return reply.redirect(`/vehicles/${v.id}`, 303);
+  twin(app, 'POST', {
+    access: FRONT_DESK,
+    tags: ['vehicles'],
+    schema: { body: vehicleBody },
+    handler: async (req) =>
+      createVehicle(store, { ...req.body, customerId: req.body.customerId || null }, clock.now()),
+    page: { url: '/vehicles', redirect: (v) => `/vehicles/${v.id}` },
+    api: { url: '/api/vehicles', status: 201, response: vehicleSchema },
+  });
+  twin(app, 'GET', {
+    access: STAFF,
+    tags: ['vehicles'],
+    schema: { params: idParams },
+    handler: async (req) => {
+      const v = await getVehicle(store, req.params.id);
+      return { ...v, odometer: await odometerHistory(store, v.id) };
     },
-  });
-  app.get('/vehicles/:id', {
-    config: { access: STAFF },
-    schema: { tags: ['vehicles'], params: idParams },
-    handler: async (req, reply) => {
-      const v = await getVehicle(store, (req.params as Id).id);
-      const history = await odometerHistory(store, v.id);
-      const body = html`<dl class="facts"><dt>VIN</dt><dd><code>${v.vin}</code></dd>
+    page: {
+      url: '/vehicles/:id',
+      render: (v, req, reply) => {
+        const history = v.odometer;
+        const body = html`<dl class="facts"><dt>VIN</dt><dd><code>${v.vin}</code></dd>
 <dt>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</dt><dd>${v.plate}</dd>
 <dt>${T(req, { fr: 'Constructeur (décodé du VIN)', en: 'Maker (decoded from the VIN)' })}</dt><dd>${v.maker || '—'}</dd>
 <dt>${T(req, { fr: 'Modèle', en: 'Model' })}</dt><dd>${v.model || '—'}</dd>
@@ -195,102 +233,51 @@ ${
 <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`
     : ''
 }`;
-      return sendPage(
-        reply,
-        renderPage(req, { fr: `Véhicule ${v.plate || v.vin}`, en: `Vehicle ${v.plate || v.vin}` }, body),
-      );
+        return sendPage(
+          reply,
+          renderPage(req, { fr: `Véhicule ${v.plate || v.vin}`, en: `Vehicle ${v.plate || v.vin}` }, body),
+        );
+      },
     },
-  });
-  app.post('/vehicles/:id/odometer', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['vehicles'], params: idParams, body: odometerBody },
-    handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      await getVehicle(store, id);
-      await recordOdometer(store, id, (req.body as { km: number }).km, clock.now(), 'manual');
-      return reply.redirect(`/vehicles/${id}`, 303);
-    },
-  });
-
-  const errs = { 400: errorSchema, 403: errorSchema, 404: errorSchema };
-  app.get('/api/customers', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['customers'], response: { 200: { type: 'array', items: customerSchema } } },
-    handler: async () => listCustomers(store),
-  });
-  app.post('/api/customers', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['customers'], body: customerBody, response: { 201: customerSchema, ...errs } },
-    handler: async (req, reply) =>
-      reply.code(201).send(await createCustomer(store, req.body as { name: string }, clock.now())),
-  });
-  app.get('/api/customers/:id/export', {
-    config: { access: MANAGERS },
-    schema: {
-      tags: ['customers'],
-      params: idParams,
-      response: { 200: { type: 'object', additionalProperties: true }, ...errs },
-    },
-    handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      const data = await exportCustomer(store, id);
-      return reply.header('content-disposition', `attachment; filename="customer-${id}.json"`).send(data);
-    },
-  });
-  app.post('/api/customers/:id/erase', {
-    config: { access: MANAGERS },
-    schema: { tags: ['customers'], params: idParams, response: { 200: okSchema, ...errs } },
-    handler: async (req) => {
-      await eraseCustomer(store, (req.params as Id).id, req.user!.id, clock.now());
-      return { ok: true };
-    },
-  });
-  app.get('/api/vehicles', {
-    config: { access: STAFF },
-    schema: { tags: ['vehicles'], response: { 200: { type: 'array', items: vehicleSchema } } },
-    handler: async () => listVehicles(store),
-  });
-  app.post('/api/vehicles', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['vehicles'], body: vehicleBody, response: { 201: vehicleSchema, ...errs } },
-    handler: async (req, reply) => {
-      const b = req.body as { vin: string; energy: string; customerId: number };
-      return reply
-        .code(201)
-        .send(await createVehicle(store, { ...b, customerId: b.customerId || null }, clock.now()));
-    },
-  });
-  app.get('/api/vehicles/:id', {
-    config: { access: STAFF },
-    schema: {
-      tags: ['vehicles'],
-      params: idParams,
+    api: {
+      url: '/api/vehicles/:id',
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            ...vehicleSchema.properties,
-            odometer: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  km: { type: 'integer' },
-                  read_at: { type: 'integer' },
-                  source: { type: 'string' },
-                },
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ...vehicleSchema.properties,
+          odometer: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                km: { type: 'integer' },
+                read_at: { type: 'integer' },
+                source: { type: 'string' },
               },
             },
           },
         },
-        ...errs,
       },
     },
-    handler: async (req) => {
-      const v = await getVehicle(store, (req.params as Id).id);
-      return { ...v, odometer: await odometerHistory(store, v.id) };
+  });
+  app.post('/vehicles/:id/odometer', {
+    config: { access: FRONT_DESK },
+    schema: {
+      tags: ['vehicles'],
+      params: idParams,
+      body: odometerBody,
+      response: formResponses('/vehicles/:id'),
+    },
+    handler: async (req, reply) => {
+      const { id } = req.params;
+      await getVehicle(store, id);
+      await recordOdometer(store, id, req.body.km, clock.now(), 'manual');
+      return reply.redirect(`/vehicles/${id}`, 303);
     },
   });
+
   app.get('/api/vin/:vin', {
     config: { access: STAFF },
     schema: {
@@ -299,6 +286,7 @@ ${
       response: {
         200: {
           type: 'object',
+          additionalProperties: false,
           properties: {
             vin: { type: 'string' },
             wmi: { type: 'string' },
@@ -308,14 +296,11 @@ ${
             checkDigitValid: { type: 'boolean' },
           },
         },
-        400: errorSchema,
+        ...apiErrors,
       },
     },
     handler: async (req, reply) => {
-      const d = decodeVinForWorkshop(
-        (req.params as { vin: string }).vin,
-        new Date(clock.now()).getUTCFullYear(),
-      );
+      const d = decodeVinForWorkshop(req.params.vin, new Date(clock.now()).getUTCFullYear());
       if (!d)
         return reply
           .code(400)
@@ -324,3 +309,11 @@ ${
     },
   });
 }
+
+/** Customers (GDPR export and erasure) and vehicles (VIN, odometer). */
+export const customersPlugin = fp(customers, {
+  name: 'atelier-customers',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

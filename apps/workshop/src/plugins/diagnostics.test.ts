@@ -6,9 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readingsOf, samplesOf } from '../services/diagnostics.js';
-import { runtimeFor } from '../services/runtime.js';
-import { knowledgeBase } from '../services/training.js';
-import { emulatedCar } from '../test-support/diagnostics.js';
+import { knowledgeBase } from '../services/knowledge.js';
+import {
+  emulatedCar,
+  form,
+  type SessionHelpers,
+  sessionHelpers,
+  until,
+} from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
 let t: TestApp;
@@ -17,58 +22,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
-const until = async (what: string, cond: () => Promise<boolean> | boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
-const form = (csrf: string, fields: Record<string, string | string[]> = {}) => {
-  const p = new URLSearchParams({ _csrf: csrf });
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
-  return p.toString();
-};
-
-async function post(login: string, url: string, fields: Record<string, string | string[]> = {}) {
-  const a = await t.as(login);
-  return t.app.inject({
-    method: 'POST',
-    url,
-    headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form(a.csrf, fields),
-  });
-}
-
-/** Instructor makes a simulated scenario and assigns it to a learner; returns the learner's session id. */
-async function startAssignment(
-  scenario: string,
-  learner: string,
-): Promise<{ sessionId: number; assignmentId: number; scenarioId: number }> {
-  let res = await post('formateur', '/training/scenarios', {
-    title: `Exercice ${scenario} ${learner}`,
-    source: 'sim',
-    simName: scenario,
-    recordingId: '',
-  });
-  expect(res.statusCode, res.body).toBe(303);
-  const scenarioId = Number(/\/training\/scenarios\/(\d+)/.exec(res.headers.location as string)![1]);
-  res = await post('formateur', '/training/assignments', {
-    scenarioId: String(scenarioId),
-    userIds: String(t.demo.users[learner]!.id),
-    dueOn: '2026-03-20',
-  });
-  expect(res.statusCode, res.body).toBe(303);
-  const row = await t.store.get<{ id: number }>(
-    'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
-    [scenarioId, t.demo.users[learner]!.id],
-  );
-  res = await post(learner, `/training/assignments/${row!.id}/start`);
-  expect(res.statusCode, res.body).toBe(303);
-  const sessionId = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
-  return { sessionId, assignmentId: row!.id, scenarioId };
-}
+let post: SessionHelpers['post'];
+let startAssignment: SessionHelpers['startAssignment'];
+beforeAll(() => {
+  ({ post, startAssignment } = sessionHelpers(t));
+});
 
 describe('a training session on a simulated scenario', () => {
   it('connects through the ELM327 emulator, reads, records live data, follows the guided diagnosis to the verification, and is assessed', async () => {
@@ -81,7 +39,7 @@ describe('a training session on a simulated scenario', () => {
     ).not.toBeNull();
 
     expect((await post('leo', `/diagnostics/${id}/connect`)).statusCode).toBe(303);
-    expect(runtimeFor(t.store, t.clock).isConnected(id)).toBe(true);
+    expect(t.app.diagnostics.isConnected(id)).toBe(true);
     expect((await post('leo', `/diagnostics/${id}/read`)).statusCode).toBe(303);
 
     const readings = await readingsOf(t.store, id);
@@ -106,7 +64,7 @@ describe('a training session on a simulated scenario', () => {
       (await post('leo', `/diagnostics/${id}/live`, { pids: ['0C', '0D'], periodMs: '100' })).statusCode,
     ).toBe(303);
     let seen = 0;
-    const off = runtimeFor(t.store, t.clock).hub.subscribe(`session:${id}`, (chunk) => {
+    const off = t.app.diagnostics.hub.subscribe(`session:${id}`, (chunk) => {
       if (chunk.startsWith('event: sample')) seen++;
     });
     await until('live samples', async () => seen >= 10);
@@ -230,7 +188,7 @@ describe('a training session on a simulated scenario', () => {
     const before = await readingsOf(t.store, id);
     expect(before.some((r) => r.kind === 'dtcs')).toBe(true);
     await post('emma', `/diagnostics/${id}/live`, { pids: ['0C', '05'], periodMs: '50' });
-    const runtime = runtimeFor(t.store, t.clock);
+    const runtime = t.app.diagnostics;
     let seen = 0;
     let status = '';
     const off = runtime.hub.subscribe(`session:${id}`, (chunk) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { formatHours, formatPercent, type Text } from '../i18n.js';
 import { STATE_LABEL, STATES } from '../services/domain.js';
 import { isoDate } from '../services/habilitations.js';
@@ -6,8 +7,7 @@ import { computeKpis, type Kpis } from '../services/kpi.js';
 import { listMechanics } from '../services/users.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
-import { errorSchema } from '../web/schemas.js';
-import type { WorkshopDeps } from '../web/types.js';
+import { twin, typed } from '../web/routes.js';
 
 const KPI_VIEWERS = ['technician', 'manager', 'instructor', 'admin'] as const;
 const DAY = 86_400_000;
@@ -25,9 +25,14 @@ const query = {
 const ratioProps = { type: ['number', 'null'] } as const;
 const kpiSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     userId: { type: ['integer', 'null'] },
-    period: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' } } },
+    period: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { from: { type: 'integer' }, to: { type: 'integer' } },
+    },
     attendedHours: { type: 'number' },
     clockedHours: { type: 'number' },
     nonProductiveHours: { type: 'number' },
@@ -42,6 +47,7 @@ const kpiSchema = {
     avgHoursInState: { type: 'object', additionalProperties: { type: 'number' } },
     daily: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         day: { type: 'array', items: { type: 'number' } },
         attended: { type: 'array', items: { type: 'number' } },
@@ -82,23 +88,34 @@ ${formulaRow(req, { fr: 'Rendement (compétence)', en: 'Proficiency' }, { fr: 'h
 </tbody></table>`;
 }
 
-export async function kpiPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
-  app.get('/kpi', {
-    config: { access: KPI_VIEWERS },
-    schema: { tags: ['kpi'], querystring: query },
-    handler: async (req, reply) => {
-      const q = req.query as { from?: string; to?: string; userId?: number };
+async function kpi(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
+
+  // The figures of a period, for one technician or the whole workshop: a page with the formulas
+  // and the chart, and the same figures as JSON.
+  twin(app, 'GET', {
+    access: KPI_VIEWERS,
+    tags: ['kpi'],
+    schema: { querystring: query },
+    handler: async (req) => {
       const now = clock.now();
-      const p = period(q, now);
-      const mechanics = await listMechanics(store);
+      const p = period(req.query, now);
       // Technicians see their own figures; managers, instructors and admins anyone's.
-      const userId = req.user!.role === 'technician' ? req.user!.id : q.userId || null;
-      const k = await computeKpis(store, p, userId, now);
-      const perTech =
-        userId === null
-          ? await Promise.all(mechanics.map(async (m) => ({ m, k: await computeKpis(store, p, m.id, now) })))
-          : [];
-      const body = html`<form method="get" action="/kpi" class="filters">
+      const userId = req.user!.role === 'technician' ? req.user!.id : req.query.userId || null;
+      return { now, p, userId, k: await computeKpis(store, p, userId, now) };
+    },
+    page: {
+      url: '/kpi',
+      render: async ({ now, p, userId, k }, req, reply) => {
+        const mechanics = await listMechanics(store);
+        const perTech =
+          userId === null
+            ? await Promise.all(
+                mechanics.map(async (m) => ({ m, k: await computeKpis(store, p, m.id, now) })),
+              )
+            : [];
+        const body = html`<form method="get" action="/kpi" class="filters">
 <label>${T(req, { fr: 'Du', en: 'From' })} <input type="date" name="from" value="${isoDate(p.from)}"></label>
 <label>${T(req, { fr: 'Au', en: 'To' })} <input type="date" name="to" value="${isoDate(p.to - DAY)}"></label>
 ${req.user!.role === 'technician' ? '' : html`<label>${T(req, { fr: 'Technicien', en: 'Technician' })} <select name="userId"><option value="0">${T(req, { fr: "Tout l'atelier", en: 'Whole workshop' })}</option>${mechanics.map((m) => html`<option value="${m.id}" ${m.id === userId ? html`selected` : ''}>${m.name}</option>`)}</select></label>`}
@@ -116,22 +133,22 @@ ${
 <h2>${T(req, { fr: 'Durée moyenne dans chaque état', en: 'Average time in each state' })}</h2>
 <p class="muted">${T(req, { fr: "moyenne, sur les séjours terminés dans la période, de (sortie de l'état − entrée dans l'état)", en: 'mean, over stays ended in the period, of (leaving the state − entering it)' })}</p>
 <table class="states"><tbody>${STATES.filter((s) => k.avgHoursInState[s] !== undefined).map((s) => html`<tr><th>${T(req, STATE_LABEL[s])}</th><td>${formatHours(req.lang, k.avgHoursInState[s]!)} h</td></tr>`)}</tbody></table>`;
-      return sendPage(
-        reply,
-        renderPage(req, { fr: 'Indicateurs atelier', en: 'Workshop KPIs' }, body, {
-          scripts: ['/vendor/uplot/uPlot.min.css', '/vendor/uplot/uPlot.iife.min.js'],
-        }),
-      );
+        return sendPage(
+          reply,
+          renderPage(req, { fr: 'Indicateurs atelier', en: 'Workshop KPIs' }, body, {
+            scripts: ['/vendor/uplot/uPlot.min.css', '/vendor/uplot/uPlot.iife.min.js'],
+          }),
+        );
+      },
     },
-  });
-
-  app.get('/api/kpi', {
-    config: { access: KPI_VIEWERS },
-    schema: { tags: ['kpi'], querystring: query, response: { 200: kpiSchema, 400: errorSchema } },
-    handler: async (req) => {
-      const q = req.query as { from?: string; to?: string; userId?: number };
-      const userId = req.user!.role === 'technician' ? req.user!.id : q.userId || null;
-      return computeKpis(store, period(q, clock.now()), userId, clock.now());
-    },
+    api: { url: '/api/kpi', response: kpiSchema, json: ({ k }) => k },
   });
 }
+
+/** Workshop KPIs with their formulas and operands. */
+export const kpiPlugin = fp(kpi, {
+  name: 'atelier-kpi',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

@@ -1,25 +1,28 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
 import { createSession, destroySession, SESSION_TTL_MS } from '../services/sessions.js';
 import { authenticate, changePassword } from '../services/users.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
-import { SESSION_COOKIE, type WorkshopDeps } from '../web/types.js';
-
-const userSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    login: { type: 'string' },
-    name: { type: 'string' },
-    role: { type: 'string' },
-  },
-} as const;
+import { typed } from '../web/routes.js';
+import {
+  apiErrors,
+  csrfOnly,
+  formResponses,
+  pageErrors,
+  pageResponses,
+  seeOther,
+  userSchema,
+} from '../web/schemas.js';
+import { SESSION_COOKIE } from '../web/types.js';
 
 /** Only same-site paths are followed after login, never an absolute URL (open redirect). */
 const safeNext = (next: unknown) =>
   typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/board';
 
-export async function loginPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+async function login(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
   const setSessionCookie = (reply: FastifyReply, id: string) =>
     reply.setCookie(SESSION_COOKIE, id, {
       path: '/',
@@ -30,8 +33,10 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
       maxAge: SESSION_TTL_MS / 1000,
     });
 
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) =>
-    reply.redirect('/board', 303),
+  app.get(
+    '/',
+    { config: { access: 'public' }, schema: { hide: true, response: { 303: seeOther('/board') } } },
+    async (_req, reply) => reply.redirect('/board', 303),
   );
 
   app.get('/login', {
@@ -42,6 +47,7 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
         type: 'object',
         properties: { next: { type: 'string', maxLength: 500 }, lang: { type: 'string' } },
       },
+      response: pageResponses,
     },
     handler: async (req, reply) => {
       // An anonymous session carries the CSRF token of the login form itself.
@@ -49,7 +55,7 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
         req.session = await createSession(store, null, clock.now());
         setSessionCookie(reply, req.session.id);
       }
-      const next = safeNext((req.query as { next?: string }).next);
+      const next = safeNext(req.query.next);
       return sendPage(
         reply,
         renderPage(
@@ -84,9 +90,20 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
           _csrf: { type: 'string' },
         },
       },
+      response: {
+        200: {
+          description: 'connecté (accept: application/json) / logged in',
+          type: 'object',
+          required: ['ok', 'csrf'],
+          additionalProperties: false,
+          properties: { ok: { type: 'boolean' }, csrf: { type: 'string' } },
+        },
+        303: seeOther('next, or /board'),
+        ...pageErrors,
+      },
     },
     handler: async (req, reply) => {
-      const body = req.body as { login: string; password: string; next?: string };
+      const body = req.body;
       const user = await authenticate(store, body.login, body.password);
       if (!user) {
         const msg = T(req, { fr: 'identifiant ou mot de passe incorrect', en: 'wrong login or password' });
@@ -113,7 +130,7 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
 
   app.post('/logout', {
     config: { access: 'authenticated' },
-    schema: { tags: ['session'], body: { type: 'object', properties: { _csrf: { type: 'string' } } } },
+    schema: { tags: ['session'], body: csrfOnly, response: formResponses('/login') },
     handler: async (req, reply) => {
       if (req.session) await destroySession(store, req.session.id);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -126,9 +143,10 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
     schema: {
       tags: ['session'],
       querystring: { type: 'object', properties: { done: { type: 'string' }, lang: { type: 'string' } } },
+      response: pageResponses,
     },
     handler: async (req, reply) => {
-      const done = (req.query as { done?: string }).done === '1';
+      const done = req.query.done === '1';
       const body = html`${done ? html`<p class="card" role="status">${T(req, { fr: 'Mot de passe changé.', en: 'Password changed.' })}</p>` : ''}
 <form method="post" action="/account/password" class="card narrow">${csrfField(req)}
   <h2>${T(req, { fr: 'Changer mon mot de passe', en: 'Change my password' })}</h2>
@@ -156,14 +174,10 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
           _csrf: { type: 'string' },
         },
       },
+      response: formResponses('/account?done=1'),
     },
     handler: async (req, reply) => {
-      await changePassword(
-        store,
-        req.user!.id,
-        req.body as { current: string; next: string },
-        req.session?.id ?? null,
-      );
+      await changePassword(store, req.user!.id, req.body, req.session?.id ?? null);
       return reply.redirect('/account?done=1', 303);
     },
   });
@@ -175,10 +189,20 @@ export async function loginPlugin(app: FastifyInstance, { store, clock }: Worksh
       response: {
         200: {
           type: 'object',
+          additionalProperties: false,
           properties: { user: userSchema, csrf: { type: 'string' }, lang: { type: 'string' } },
         },
+        ...apiErrors,
       },
     },
-    handler: async (req) => ({ user: req.user, csrf: req.session?.csrf, lang: req.lang }),
+    handler: async (req) => ({ user: req.user!, csrf: req.session?.csrf, lang: req.lang }),
   });
 }
+
+/** Log in and out, one's account, `/api/me`. */
+export const loginPlugin = fp(login, {
+  name: 'atelier-login',
+  encapsulate: true,
+  dependencies: ['atelier-core', '@fastify/rate-limit'],
+  decorators: { fastify: ['deps', 'loginRate'] },
+});

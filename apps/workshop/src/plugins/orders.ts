@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { formatDateTime, formatHours, formatKm, formatMoney } from '../i18n.js';
 import { listVehicles } from '../services/customers.js';
 import {
   ENERGY_LABEL,
   isHighVoltage,
+  type Role,
   STATE_LABEL,
   STATES,
   type State,
@@ -29,18 +31,21 @@ import { getSettings } from '../services/settings.js';
 import { listMechanics } from '../services/users.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
+import { type Req, twin, typed } from '../web/routes.js';
 import {
+  apiErrors,
   boardCardSchema,
   csrfProp,
-  errorSchema,
+  formResponses,
   idParams,
   lineSchema,
   okSchema,
   orderDetailSchema,
   orderSchema,
+  pageResponses,
   symbolEnum,
 } from '../web/schemas.js';
-import { FRONT_DESK, MANAGERS, STAFF, type WorkshopDeps } from '../web/types.js';
+import { FRONT_DESK, MANAGERS, STAFF } from '../web/types.js';
 
 /** Who moves an order along: everyone in the workshop except instructors, who only watch. */
 const WORKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
@@ -108,8 +113,6 @@ const comebackBody = {
   required: ['complaint'],
   properties: { complaint: { type: 'string', minLength: 1, maxLength: 4000 }, ...csrfProp },
 } as const;
-
-type Id = { id: number };
 
 function stateBadge(req: FastifyRequest, s: State): Html {
   return html`<span class="state state-${s}">${T(req, STATE_LABEL[s])}</span>`;
@@ -236,31 +239,38 @@ function linesTable(req: FastifyRequest, o: OrderDetail): Html {
   )}</tbody></table>`;
 }
 
-export async function ordersPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+async function orders(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
   const actor = (req: FastifyRequest) => req.user!;
+  const toOrder = (id: number) => `/orders/${id}`;
 
-  app.get('/board', {
-    config: { access: STAFF },
-    schema: { tags: ['orders'] },
-    handler: async (req, reply) => {
-      const cards = await boardCards(store, clock.now());
-      const columns = STATES.map((s) => ({ s, cards: cards.filter((c) => c.state === s) }));
-      // Managers see habilitation renewals due here too, not only on the team page.
-      const alerts = MANAGERS.includes(req.user!.role)
-        ? await habilitationAlerts(
-            store,
-            isoDate(clock.now()),
-            (await getSettings(store)).habilitationAlertDays,
-          )
-        : [];
-      const body = html`${
-        alerts.length
-          ? html`<p class="card alerts" role="status"><a href="/people">${T(req, { fr: '{n} habilitation(s) NF C18-550 à renouveler ou expirée(s)', en: '{n} NF C18-550 habilitation(s) due for renewal or expired' }, { n: alerts.length })}</a></p>`
-          : ''
-      }<div class="board" data-refresh="60">${columns.map(
-        (
-          col,
-        ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
+  // The board: the page of columns, and the cards as JSON.
+  twin(app, 'GET', {
+    access: STAFF,
+    tags: ['orders'],
+    schema: {},
+    handler: async () => boardCards(store, clock.now()),
+    page: {
+      url: '/board',
+      render: async (cards, req, reply) => {
+        const columns = STATES.map((s) => ({ s, cards: cards.filter((c) => c.state === s) }));
+        // Managers see habilitation renewals due here too, not only on the team page.
+        const alerts = MANAGERS.includes(req.user!.role)
+          ? await habilitationAlerts(
+              store,
+              isoDate(clock.now()),
+              (await getSettings(store)).habilitationAlertDays,
+            )
+          : [];
+        const body = html`${
+          alerts.length
+            ? html`<p class="card alerts" role="status"><a href="/people">${T(req, { fr: '{n} habilitation(s) NF C18-550 à renouveler ou expirée(s)', en: '{n} NF C18-550 habilitation(s) due for renewal or expired' }, { n: alerts.length })}</a></p>`
+            : ''
+        }<div class="board" data-refresh="60">${columns.map(
+          (
+            col,
+          ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
 ${col.cards.map(
   (
     c,
@@ -271,17 +281,19 @@ ${col.cards.map(
   <span class="complaint">${c.complaint.slice(0, 80)}</span>
 </a>`,
 )}</section>`,
-      )}</div>`;
-      return sendPage(
-        reply,
-        renderPage(req, { fr: 'Tableau des ordres de réparation', en: 'Repair order board' }, body),
-      );
+        )}</div>`;
+        return sendPage(
+          reply,
+          renderPage(req, { fr: 'Tableau des ordres de réparation', en: 'Repair order board' }, body),
+        );
+      },
     },
+    api: { url: '/api/board', response: { type: 'array', items: boardCardSchema } },
   });
 
   app.get('/orders/new', {
     config: { access: FRONT_DESK },
-    schema: { tags: ['orders'] },
+    schema: { tags: ['orders'], response: pageResponses },
     handler: async (req, reply) => {
       const vehicles = await listVehicles(store);
       const body = html`<form method="post" action="/orders" class="card">${csrfField(req)}
@@ -302,38 +314,11 @@ ${col.cards.map(
     },
   });
 
-  app.post('/orders', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], body: createBody },
-    handler: async (req, reply) => {
-      const b = req.body as { vehicleId: number; complaint?: string; hvRequirement?: string };
-      const ro = await createOrder(store, b, actor(req), clock.now());
-      return reply.redirect(`/orders/${ro.id}`, 303);
-    },
-  });
-
-  app.get('/orders/:id', {
-    config: { access: STAFF },
-    schema: { tags: ['orders'], params: idParams },
-    handler: async (req, reply) => {
-      const o = await getOrder(store, (req.params as Id).id);
-      const mechanics = await listMechanics(store);
-      return sendPage(
-        reply,
-        renderPage(
-          req,
-          { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` },
-          orderPage(req, o, mechanics),
-        ),
-      );
-    },
-  });
-
   app.get('/orders/:id/print', {
     config: { access: STAFF },
-    schema: { tags: ['orders'], params: idParams },
+    schema: { tags: ['orders'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const o = await getOrder(store, (req.params as Id).id);
+      const o = await getOrder(store, req.params.id);
       const body = html`<div class="printable">
 <p>${stateBadge(req, o.state)} — ${formatDateTime(req.lang, clock.now())}</p>
 <dl class="facts">
@@ -357,105 +342,112 @@ ${linesTable(req, o)}
     },
   });
 
-  const redirectTo = (id: number) => `/orders/${id}`;
+  twin(app, 'POST', {
+    access: FRONT_DESK,
+    tags: ['orders'],
+    schema: { body: createBody },
+    handler: async (req) => createOrder(store, req.body, actor(req), clock.now()),
+    page: { url: '/orders', redirect: (ro) => toOrder(ro.id) },
+    api: { url: '/api/orders', status: 201, response: orderSchema },
+  });
 
-  app.post('/orders/:id/reception', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], params: idParams, body: receptionBody },
-    handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      await receiveVehicle(
-        store,
-        id,
-        req.body as { complaint: string; odometerKm: number; condition: string },
-        actor(req),
-        clock.now(),
-      );
-      return reply.redirect(redirectTo(id), 303);
+  twin(app, 'GET', {
+    access: STAFF,
+    tags: ['orders'],
+    schema: { params: idParams },
+    handler: async (req) => getOrder(store, req.params.id),
+    page: {
+      url: '/orders/:id',
+      render: async (o, req, reply) =>
+        sendPage(
+          reply,
+          renderPage(
+            req,
+            { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` },
+            orderPage(req, o, await listMechanics(store)),
+          ),
+        ),
     },
+    api: { url: '/api/orders/:id', response: orderDetailSchema },
   });
-  app.post('/orders/:id/transition', {
-    config: { access: WORKERS },
-    schema: { tags: ['orders'], params: idParams, body: transitionBody },
-    handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      const b = req.body as { to: State; note: string };
-      await transitionOrder(store, id, b.to, actor(req), clock.now(), b.note);
-      return reply.redirect(redirectTo(id), 303);
+
+  /** A change to an order: the form goes back to the order, the API answers the order as it now is. */
+  const change = <const B extends object>(
+    page: string,
+    api: string,
+    access: readonly Role[],
+    body: B,
+    fn: (req: Req<{ params: typeof idParams; body: B }>) => Promise<unknown>,
+  ) =>
+    twin(app, 'POST', {
+      access,
+      tags: ['orders'],
+      schema: { params: idParams, body },
+      handler: async (req) => {
+        await fn(req);
+        return req.params.id;
+      },
+      page: { url: page, redirect: toOrder },
+      api: { url: api, response: orderDetailSchema, json: (id) => getOrder(store, id) },
+    });
+  change('/orders/:id/reception', '/api/orders/:id/reception', FRONT_DESK, receptionBody, (req) =>
+    receiveVehicle(store, req.params.id, req.body, actor(req), clock.now()),
+  );
+  change('/orders/:id/transition', '/api/orders/:id/transitions', WORKERS, transitionBody, (req) =>
+    transitionOrder(store, req.params.id, req.body.to, actor(req), clock.now(), req.body.note),
+  );
+  change('/orders/:id/approval', '/api/orders/:id/approval', FRONT_DESK, approvalBody, (req) =>
+    approveQuote(
+      store,
+      req.params.id,
+      { approvedLineIds: req.body.approve, followupOn: req.body.followupOn },
+      actor(req),
+      clock.now(),
+    ),
+  );
+
+  twin(app, 'POST', {
+    access: WORKERS,
+    tags: ['orders'],
+    schema: { params: idParams, body: lineBody },
+    handler: async (req) => {
+      const b = req.body;
+      return addLine(store, req.params.id, { ...b, priceCents: Math.round(b.priceEuros * 100) });
     },
+    page: { url: '/orders/:id/lines', redirect: (_line, req) => toOrder(req.params.id) },
+    api: { url: '/api/orders/:id/lines', status: 201, response: lineSchema },
   });
-  app.post('/orders/:id/lines', {
-    config: { access: WORKERS },
-    schema: { tags: ['orders'], params: idParams, body: lineBody },
-    handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      const b = req.body as { kind: string; description: string; soldHours: number; priceEuros: number };
-      await addLine(store, id, { ...b, priceCents: Math.round(b.priceEuros * 100) });
-      return reply.redirect(redirectTo(id), 303);
+
+  twin(app, 'POST', {
+    access: MANAGERS,
+    tags: ['orders'],
+    schema: { params: idParams, body: assignBody },
+    handler: async (req) => {
+      await assignOrder(store, req.params.id, req.body.userId, actor(req), clock.now());
+      return { ok: true };
     },
+    page: { url: '/orders/:id/assign', redirect: (_ok, req) => toOrder(req.params.id) },
+    api: { url: '/api/orders/:id/assign', response: okSchema },
   });
+
+  twin(app, 'POST', {
+    access: FRONT_DESK,
+    tags: ['orders'],
+    schema: { params: idParams, body: comebackBody },
+    handler: async (req) => openComeback(store, req.params.id, req.body.complaint, actor(req), clock.now()),
+    page: { url: '/orders/:id/comeback', redirect: (ro) => toOrder(ro.id) },
+    api: { url: '/api/orders/:id/comeback', status: 201, response: orderSchema },
+  });
+
   app.post('/orders/:id/notes', {
     config: { access: WORKERS },
-    schema: { tags: ['orders'], params: idParams, body: notesBody },
+    schema: { tags: ['orders'], params: idParams, body: notesBody, response: formResponses('/orders/:id') },
     handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      await setDiagnosisNotes(store, id, (req.body as { notes: string }).notes);
-      return reply.redirect(redirectTo(id), 303);
-    },
-  });
-  app.post('/orders/:id/approval', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], params: idParams, body: approvalBody },
-    handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      const b = req.body as { approve: number[]; followupOn: string };
-      await approveQuote(
-        store,
-        id,
-        { approvedLineIds: b.approve, followupOn: b.followupOn },
-        actor(req),
-        clock.now(),
-      );
-      return reply.redirect(redirectTo(id), 303);
-    },
-  });
-  app.post('/orders/:id/assign', {
-    config: { access: MANAGERS },
-    schema: { tags: ['orders'], params: idParams, body: assignBody },
-    handler: async (req, reply) => {
-      const { id } = req.params as Id;
-      await assignOrder(store, id, (req.body as { userId: number }).userId, actor(req), clock.now());
-      return reply.redirect(redirectTo(id), 303);
-    },
-  });
-  app.post('/orders/:id/comeback', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], params: idParams, body: comebackBody },
-    handler: async (req, reply) => {
-      const ro = await openComeback(
-        store,
-        (req.params as Id).id,
-        (req.body as { complaint: string }).complaint,
-        actor(req),
-        clock.now(),
-      );
-      return reply.redirect(redirectTo(ro.id), 303);
+      await setDiagnosisNotes(store, req.params.id, req.body.notes);
+      return reply.redirect(toOrder(req.params.id), 303);
     },
   });
 
-  // JSON API: the same services, same rules.
-  const withErrors = <T extends object>(ok: T) => ({
-    ...ok,
-    400: errorSchema,
-    403: errorSchema,
-    404: errorSchema,
-    409: errorSchema,
-  });
-  app.get('/api/board', {
-    config: { access: STAFF },
-    schema: { tags: ['orders'], response: { 200: { type: 'array', items: boardCardSchema } } },
-    handler: async () => boardCards(store, clock.now()),
-  });
   app.get('/api/orders', {
     config: { access: STAFF },
     schema: {
@@ -464,125 +456,9 @@ ${linesTable(req, o)}
         type: 'object',
         properties: { state: { type: 'string', enum: [...STATES] }, lang: { type: 'string' } },
       },
-      response: { 200: { type: 'array', items: orderSchema } },
+      response: { 200: { type: 'array', items: orderSchema }, ...apiErrors },
     },
-    handler: async (req) => listOrders(store, (req.query as { state?: State }).state),
-  });
-  app.post('/api/orders', {
-    config: { access: FRONT_DESK },
-    schema: { tags: ['orders'], body: createBody, response: withErrors({ 201: orderSchema }) },
-    handler: async (req, reply) =>
-      reply
-        .code(201)
-        .send(await createOrder(store, req.body as { vehicleId: number }, actor(req), clock.now())),
-  });
-  app.get('/api/orders/:id', {
-    config: { access: STAFF },
-    schema: { tags: ['orders'], params: idParams, response: withErrors({ 200: orderDetailSchema }) },
-    handler: async (req) => getOrder(store, (req.params as Id).id),
-  });
-  app.post('/api/orders/:id/reception', {
-    config: { access: FRONT_DESK },
-    schema: {
-      tags: ['orders'],
-      params: idParams,
-      body: receptionBody,
-      response: withErrors({ 200: orderDetailSchema }),
-    },
-    handler: async (req) => {
-      const { id } = req.params as Id;
-      await receiveVehicle(
-        store,
-        id,
-        req.body as { complaint: string; odometerKm: number; condition: string },
-        actor(req),
-        clock.now(),
-      );
-      return getOrder(store, id);
-    },
-  });
-  app.post('/api/orders/:id/transitions', {
-    config: { access: WORKERS },
-    schema: {
-      tags: ['orders'],
-      params: idParams,
-      body: transitionBody,
-      response: withErrors({ 200: orderDetailSchema }),
-    },
-    handler: async (req) => {
-      const { id } = req.params as Id;
-      const b = req.body as { to: State; note: string };
-      await transitionOrder(store, id, b.to, actor(req), clock.now(), b.note);
-      return getOrder(store, id);
-    },
-  });
-  app.post('/api/orders/:id/lines', {
-    config: { access: WORKERS },
-    schema: { tags: ['orders'], params: idParams, body: lineBody, response: withErrors({ 201: lineSchema }) },
-    handler: async (req, reply) => {
-      const b = req.body as { kind: string; description: string; soldHours: number; priceEuros: number };
-      const line = await addLine(store, (req.params as Id).id, {
-        ...b,
-        priceCents: Math.round(b.priceEuros * 100),
-      });
-      return reply.code(201).send(line);
-    },
-  });
-  app.post('/api/orders/:id/approval', {
-    config: { access: FRONT_DESK },
-    schema: {
-      tags: ['orders'],
-      params: idParams,
-      body: approvalBody,
-      response: withErrors({ 200: orderDetailSchema }),
-    },
-    handler: async (req) => {
-      const { id } = req.params as Id;
-      const b = req.body as { approve: number[]; followupOn: string };
-      await approveQuote(
-        store,
-        id,
-        { approvedLineIds: b.approve, followupOn: b.followupOn },
-        actor(req),
-        clock.now(),
-      );
-      return getOrder(store, id);
-    },
-  });
-  app.post('/api/orders/:id/assign', {
-    config: { access: MANAGERS },
-    schema: { tags: ['orders'], params: idParams, body: assignBody, response: withErrors({ 200: okSchema }) },
-    handler: async (req) => {
-      await assignOrder(
-        store,
-        (req.params as Id).id,
-        (req.body as { userId: number }).userId,
-        actor(req),
-        clock.now(),
-      );
-      return { ok: true };
-    },
-  });
-  app.post('/api/orders/:id/comeback', {
-    config: { access: FRONT_DESK },
-    schema: {
-      tags: ['orders'],
-      params: idParams,
-      body: comebackBody,
-      response: withErrors({ 201: orderSchema }),
-    },
-    handler: async (req, reply) =>
-      reply
-        .code(201)
-        .send(
-          await openComeback(
-            store,
-            (req.params as Id).id,
-            (req.body as { complaint: string }).complaint,
-            actor(req),
-            clock.now(),
-          ),
-        ),
+    handler: async (req) => listOrders(store, req.query.state),
   });
   app.get('/api/deferred-work', {
     config: { access: FRONT_DESK },
@@ -600,9 +476,17 @@ ${linesTable(req, o)}
             properties: { ...lineSchema.properties, number: { type: 'string' }, plate: { type: 'string' } },
           },
         },
+        ...apiErrors,
       },
     },
-    handler: async (req) =>
-      deferredWork(store, (req.query as { until?: string }).until ?? isoDate(clock.now() + 365 * 86_400_000)),
+    handler: async (req) => deferredWork(store, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
   });
 }
+
+/** Repair orders: board, order pages and forms, and their JSON API. */
+export const ordersPlugin = fp(orders, {
+  name: 'atelier-orders',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

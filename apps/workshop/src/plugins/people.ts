@@ -1,20 +1,22 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { applyRetention } from '../services/customers.js';
 import { ROLE_LABEL, ROLES } from '../services/domain.js';
 import {
-  grantHabilitation,
+  grantHabilitationNow,
   habilitationAlerts,
   isoDate,
   listHabilitations,
   SYMBOL_LABEL,
   SYMBOLS,
 } from '../services/habilitations.js';
-import { getSettings, type Settings, updateSettings } from '../services/settings.js';
+import { getSettings, saveSettings } from '../services/settings.js';
 import { createUser, listUsers } from '../services/users.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
-import { csrfProp, errorSchema, idParams } from '../web/schemas.js';
-import { MANAGERS, type WorkshopDeps } from '../web/types.js';
+import { twin, typed } from '../web/routes.js';
+import { apiErrors, csrfProp, formResponses, idParams, pageResponses, userSchema } from '../web/schemas.js';
+import { MANAGERS } from '../web/types.js';
 
 const TEAM_VIEWERS = ['manager', 'admin', 'instructor'] as const;
 const ADMIN = ['admin'] as const;
@@ -52,6 +54,7 @@ const settingsBody = {
 } as const;
 const settingsSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     habilitationRenewalYears: { type: 'integer' },
     habilitationAlertDays: { type: 'integer' },
@@ -60,6 +63,7 @@ const settingsSchema = {
 } as const;
 const habSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     user_id: { type: 'integer' },
@@ -73,12 +77,20 @@ const habSchema = {
   },
 } as const;
 
-export async function peoplePlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+/** An account as the team pages list it: who, and whether it may log in. */
+const accountSchema = {
+  ...userSchema,
+  properties: { ...userSchema.properties, active: { type: 'integer' } },
+} as const;
+
+async function people(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
   const today = () => isoDate(clock.now());
 
   app.get('/people', {
     config: { access: TEAM_VIEWERS },
-    schema: { tags: ['people'] },
+    schema: { tags: ['people'], response: pageResponses },
     handler: async (req, reply) => {
       const settings = await getSettings(store);
       const users = await listUsers(store);
@@ -138,17 +150,13 @@ ${
       );
     },
   });
-  app.post('/people', {
-    config: { access: ADMIN },
-    schema: { tags: ['people'], body: userBody },
-    handler: async (req, reply) => {
-      await createUser(
-        store,
-        req.body as { login: string; name: string; role: string; password: string },
-        clock.now(),
-      );
-      return reply.redirect('/people', 303);
-    },
+  twin(app, 'POST', {
+    access: ADMIN,
+    tags: ['people'],
+    schema: { body: userBody },
+    handler: async (req) => createUser(store, req.body, clock.now()),
+    page: { url: '/people', redirect: () => '/people' },
+    api: { url: '/api/users', status: 201, response: accountSchema },
   });
   app.post('/people/habilitations', {
     config: { access: MANAGERS },
@@ -159,68 +167,12 @@ ${
         required: [...habBody.required, 'userId'],
         properties: { ...habBody.properties, userId: { type: 'integer', minimum: 1 } },
       },
+      response: formResponses('/people'),
     },
     handler: async (req, reply) => {
-      const b = req.body as {
-        userId: number;
-        symbol: string;
-        issuedOn: string;
-        renewalOn: string;
-        issuedBy: string;
-      };
-      const s = await getSettings(store);
-      await store.transaction((tx) => grantHabilitation(tx, b, s.habilitationRenewalYears));
+      await grantHabilitationNow(store, req.body);
       return reply.redirect('/people', 303);
     },
-  });
-  app.post('/settings', {
-    config: { access: ADMIN },
-    schema: { tags: ['people'], body: settingsBody },
-    handler: async (req, reply) => {
-      const { _csrf, ...patch } = req.body as Partial<Settings> & { _csrf?: string };
-      await store.transaction((tx) => updateSettings(tx, patch));
-      return reply.redirect('/people', 303);
-    },
-  });
-
-  const userSchema = {
-    type: 'object',
-    properties: {
-      id: { type: 'integer' },
-      login: { type: 'string' },
-      name: { type: 'string' },
-      role: { type: 'string' },
-      active: { type: 'integer' },
-    },
-  } as const;
-  app.get('/api/users', {
-    config: { access: TEAM_VIEWERS },
-    schema: { tags: ['people'], response: { 200: { type: 'array', items: userSchema } } },
-    handler: async () => listUsers(store),
-  });
-  app.post('/api/users', {
-    config: { access: ADMIN },
-    schema: { tags: ['people'], body: userBody, response: { 201: userSchema, 400: errorSchema } },
-    handler: async (req, reply) =>
-      reply
-        .code(201)
-        .send(
-          await createUser(
-            store,
-            req.body as { login: string; name: string; role: string; password: string },
-            clock.now(),
-          ),
-        ),
-  });
-  app.get('/api/habilitations', {
-    config: { access: TEAM_VIEWERS },
-    schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema } } },
-    handler: async () => listHabilitations(store),
-  });
-  app.get('/api/habilitations/alerts', {
-    config: { access: TEAM_VIEWERS },
-    schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema } } },
-    handler: async () => habilitationAlerts(store, today(), (await getSettings(store)).habilitationAlertDays),
   });
   app.post('/api/users/:id/habilitations', {
     config: { access: MANAGERS },
@@ -228,42 +180,63 @@ ${
       tags: ['people'],
       params: idParams,
       body: habBody,
-      response: { 201: habSchema, 400: errorSchema, 404: errorSchema },
+      response: { 201: habSchema, ...apiErrors },
     },
-    handler: async (req, reply) => {
-      const b = req.body as { symbol: string; issuedOn: string; renewalOn: string; issuedBy: string };
-      const s = await getSettings(store);
-      const h = await store.transaction((tx) =>
-        grantHabilitation(
-          tx,
-          { ...b, userId: (req.params as { id: number }).id },
-          s.habilitationRenewalYears,
-        ),
-      );
-      return reply.code(201).send(h);
-    },
+    handler: async (req, reply) =>
+      reply.code(201).send(await grantHabilitationNow(store, { ...req.body, userId: req.params.id })),
+  });
+  twin(app, 'POST', {
+    access: ADMIN,
+    tags: ['people'],
+    schema: { body: settingsBody },
+    handler: async (req) => saveSettings(store, req.body),
+    page: { url: '/settings', redirect: () => '/people' },
+    api: { method: 'PUT', url: '/api/settings', response: settingsSchema },
+  });
+
+  app.get('/api/users', {
+    config: { access: TEAM_VIEWERS },
+    schema: { tags: ['people'], response: { 200: { type: 'array', items: accountSchema }, ...apiErrors } },
+    handler: async () => listUsers(store),
+  });
+  app.get('/api/habilitations', {
+    config: { access: TEAM_VIEWERS },
+    schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema }, ...apiErrors } },
+    handler: async () => listHabilitations(store),
+  });
+  app.get('/api/habilitations/alerts', {
+    config: { access: TEAM_VIEWERS },
+    schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema }, ...apiErrors } },
+    handler: async () => habilitationAlerts(store, today(), (await getSettings(store)).habilitationAlertDays),
   });
   app.get('/api/settings', {
     config: { access: ADMIN },
-    schema: { tags: ['people'], response: { 200: settingsSchema } },
+    schema: { tags: ['people'], response: { 200: settingsSchema, ...apiErrors } },
     handler: async () => getSettings(store),
-  });
-  app.put('/api/settings', {
-    config: { access: ADMIN },
-    schema: { tags: ['people'], body: settingsBody, response: { 200: settingsSchema, 400: errorSchema } },
-    handler: async (req) => {
-      const { _csrf, ...patch } = req.body as Partial<Settings> & { _csrf?: string };
-      return store.transaction((tx) => updateSettings(tx, patch));
-    },
   });
   app.post('/api/gdpr/retention', {
     config: { access: ADMIN },
     schema: {
       tags: ['customers'],
-      response: { 200: { type: 'object', properties: { erased: { type: 'integer' } } } },
+      response: {
+        200: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { erased: { type: 'integer' } },
+        },
+        ...apiErrors,
+      },
     },
     handler: async () => ({
       erased: await applyRetention(store, (await getSettings(store)).customerRetentionMonths, clock.now()),
     }),
   });
 }
+
+/** The team, habilitations NF C18-550, accounts and settings. */
+export const peoplePlugin = fp(people, {
+  name: 'atelier-people',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

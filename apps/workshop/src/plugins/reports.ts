@@ -5,6 +5,7 @@
  */
 import { dtcTitle } from '@atelier/obd';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { formatDateTime } from '../i18n.js';
 import {
   getDiagSession,
@@ -13,22 +14,23 @@ import {
   readingsOf,
   sessionsOfOrder,
 } from '../services/diagnostics.js';
+import { causeName, knowledgeBase } from '../services/knowledge.js';
 import { getOrder } from '../services/orders.js';
-import { causeName, knowledgeBase } from '../services/training.js';
 import { type Html, html } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
-import { idParams } from '../web/schemas.js';
-import { STAFF, type WorkshopDeps } from '../web/types.js';
-import { pathList } from './diagnostics.js';
+import { typed } from '../web/routes.js';
+import { idParams, pageResponses } from '../web/schemas.js';
+import { STAFF } from '../web/types.js';
+import { pathList } from './diagnostics/views.js';
 
-type Id = { id: number };
-
-export async function reportsPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+async function reports(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
   app.get('/diagnostics/:id/report', {
     config: { access: STAFF },
-    schema: { tags: ['reports'], params: idParams },
+    schema: { tags: ['reports'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, (req.params as Id).id);
+      const s = await getDiagSession(store, req.params.id);
       const readings = latestReadings(await readingsOf(store, s.id));
       const order = s.ro_id ? await getOrder(store, s.ro_id) : null;
       const guided = guidedOf(s);
@@ -93,9 +95,9 @@ ${guided ? pathList(req, guided) : html`<p>—</p>`}
 
   app.get('/orders/:id/diagnostics', {
     config: { access: STAFF },
-    schema: { tags: ['reports'], params: idParams },
+    schema: { tags: ['reports'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const o = await getOrder(store, (req.params as Id).id);
+      const o = await getOrder(store, req.params.id);
       const sessions = await sessionsOfOrder(store, o.id);
       const body = html`<p><a href="/orders/${o.id}">${o.number}</a> — ${o.vehicle.plate} ${o.vehicle.maker} ${o.vehicle.model}</p>
 <p><a href="/diagnostics?roId=${o.id}">${T(req, { fr: 'Nouvelle session de diagnostic', en: 'New diagnostic session' })}</a></p>
@@ -119,3 +121,11 @@ ${pathList(req, guidedOf(s))}
     },
   });
 }
+
+/** The customer report and an order's diagnostic sessions. */
+export const reportsPlugin = fp(reports, {
+  name: 'atelier-reports',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { listSerialPorts } from '../services/adapters.js';
-import {
-  checkRecordingName,
-  MAX_RECORDING_BYTES,
-  maskTranscriptVin,
-  truncateVin,
-  UploadRefused,
-} from '../services/training.js';
+import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
+import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
 import { multipart, recordTranscript } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 

@@ -7,53 +7,49 @@
 import { SKILLS, type SkillLevel } from '@atelier/diagnosis';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { formatDateTime, type Text } from '../i18n.js';
+import { assessAssignment, trainingExport } from '../services/assessment.js';
 import {
-  createDiagSession,
-  getDiagSession,
-  guidedOf,
-  latestReadings,
-  marksOf,
-  readingsOf,
-  samplesOf,
-  trafficOf,
-} from '../services/diagnostics.js';
-import { ConflictError } from '../services/errors.js';
-import {
-  assessAssignment,
   assignmentsOf,
   assignScenario,
-  causeChoices,
-  causeName,
-  checkRecording,
   createClass,
-  createScenario,
-  type DbcSeries,
-  dbcSeries,
   getAssignment,
-  getScenario,
   listApprentices,
   listClasses,
-  listRecordings,
-  listTrainingScenarios,
-  MAX_RECORDING_BYTES,
   markStarted,
-  maskTranscriptVin,
+} from '../services/classes.js';
+import { createDiagSession } from '../services/diagnostics.js';
+import { ConflictError } from '../services/errors.js';
+import { causeChoices, causeName } from '../services/knowledge.js';
+import {
+  checkRecording,
+  type DbcSeries,
+  dbcSeries,
+  listRecordings,
+  MAX_RECORDING_BYTES,
   replayData,
   saveRecording,
-  simScenarios,
-  truncateVin,
   UploadRefused,
-} from '../services/training.js';
+} from '../services/recordings.js';
+import { createScenario, getScenario, listTrainingScenarios, simScenarios } from '../services/scenarios.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
-import { csrfProp, idParams } from '../web/schemas.js';
-import { STAFF, type WorkshopDeps } from '../web/types.js';
-import { pathList } from './diagnostics.js';
+import { twin, typed } from '../web/routes.js';
+import {
+  apiErrors,
+  csrfOnly,
+  csrfProp,
+  formResponses,
+  idParams,
+  pageErrors,
+  pageResponses,
+} from '../web/schemas.js';
+import { STAFF } from '../web/types.js';
+import { pathList } from './diagnostics/views.js';
 
 export const TRAINERS = ['instructor', 'admin'] as const;
 const LEARNERS = ['apprentice', 'technician'] as const;
-type Id = { id: number };
 
 const VEHICLE: Record<string, Text> = {
   petrol: { fr: 'essence', en: 'petrol' },
@@ -75,6 +71,51 @@ interface UploadedFile {
   truncated: boolean;
 }
 
+/**
+ * The file of a multipart upload (the form's fields arrive as key/values, the file part as read by
+ * `onFile`). Multipart bodies are not schema-validated: the shape is checked here.
+ */
+function uploadedFile(body: unknown): UploadedFile {
+  const file = body && typeof body === 'object' && 'file' in body ? body.file : undefined;
+  if (!file || typeof file !== 'object' || !('bytes' in file) || !Buffer.isBuffer(file.bytes))
+    throw new UploadRefused({ fr: 'aucun fichier reçu', en: 'no file received' });
+  return file as UploadedFile;
+}
+
+/** An upload's answer: the page it leads to, or JSON to a script; refusals as pages or JSON. */
+const uploadResponses = {
+  201: {
+    description: 'enregistrement / recording (accept: application/json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      id: { type: 'integer' },
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      format: { type: 'string' },
+      size: { type: 'integer' },
+      summary: { type: 'string' },
+      uploaded_at: { type: 'integer' },
+    },
+  },
+  303: { description: '303 See Other → /training#recording-:id', type: 'null' },
+  ...pageErrors,
+} as const;
+
+/** An assessment as the API gives it (paths and skills as @atelier/diagnosis defines them). */
+const assessedSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    assignment: { description: 'the assignment row' },
+    scenario: { description: 'the training scenario' },
+    assessment: { description: 'Assessment of @atelier/diagnosis, or null before a guided path exists' },
+    apprentice: { description: "the apprentice's DiagnosticPath, or null" },
+    expert: { description: 'the expert DiagnosticPath on the same evidence, or null' },
+    minutes: { type: ['integer', 'null'] },
+  },
+} as const;
+
 function progress(
   req: FastifyRequest,
   a: { started_at: number | null; finished_at: number | null; due_on: string },
@@ -86,7 +127,9 @@ function progress(
   return html`<span class="todo">${T(req, { fr: 'pas commencé', en: 'not started' })}</span>`;
 }
 
-export async function trainingPlugin(app: FastifyInstance, { store, clock }: WorkshopDeps): Promise<void> {
+async function training(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
   // Files arrive with the form fields (the CSRF token among them) as key/values; the file part is
   // read into memory up to one byte over the limit, so an oversized upload is refused by our own
   // check with a clear message instead of a bare 413.
@@ -108,7 +151,7 @@ export async function trainingPlugin(app: FastifyInstance, { store, clock }: Wor
 
   app.get('/training', {
     config: { access: STAFF },
-    schema: { tags: ['training'] },
+    schema: { tags: ['training'], response: pageResponses },
     handler: async (req, reply) => {
       if (!isTrainer(req)) {
         const mine = await assignmentsOf(store, { userId: req.user!.id });
@@ -185,11 +228,9 @@ ${
   app.post('/training/recordings', {
     config: { access: TRAINERS },
     bodyLimit: MAX_RECORDING_BYTES + 64 * 1024,
-    schema: { tags: ['training'], consumes: ['multipart/form-data'] },
+    schema: { tags: ['training'], consumes: ['multipart/form-data'], response: uploadResponses },
     handler: async (req, reply) => {
-      const file = (req.body as { file?: UploadedFile } | undefined)?.file;
-      if (!file || typeof file !== 'object' || !('bytes' in file))
-        throw new UploadRefused({ fr: 'aucun fichier reçu', en: 'no file received' });
+      const file = uploadedFile(req.body);
       if (file.truncated)
         throw new UploadRefused(
           {
@@ -206,8 +247,12 @@ ${
   });
 
   /** The replay page: frames to play at a speed factor, per-id statistics, DBC signals when given. */
-  const replayPage = async (req: FastifyRequest, id: number, signals?: DbcSeries): Promise<string> => {
-    const d = await replayData(store, id);
+  const replayPage = (
+    req: FastifyRequest,
+    id: number,
+    d: Awaited<ReturnType<typeof replayData>>,
+    signals?: DbcSeries,
+  ): string => {
     const body = html`<p>${d.name} — ${d.stats.frames} ${T(req, { fr: 'trames', en: 'frames' })}, ${d.stats.ids.length} ${T(req, { fr: 'identifiants', en: 'identifiers' })}, ${Math.round(d.stats.duration * 10) / 10} s${d.truncated ? html` (${T(req, { fr: 'rejoue les 5000 premières', en: 'replays the first 5000' })})` : ''}</p>
 <div class="replay-controls"><label>${T(req, { fr: 'Vitesse', en: 'Speed' })} <select id="replay-speed"><option value="0.5">×0,5</option><option value="1" selected>×1</option><option value="2">×2</option><option value="5">×5</option><option value="10">×10</option></select></label>
 <button type="button" id="replay-play">${T(req, { fr: 'Lecture', en: 'Play' })}</button> <button type="button" id="replay-stop">${T(req, { fr: 'Arrêt', en: 'Stop' })}</button> <span id="replay-time">0.000 s</span></div>
@@ -241,33 +286,56 @@ ${
     });
   };
 
-  app.get('/training/recordings/:id', {
-    config: { access: TRAINERS },
-    schema: { tags: ['training'], params: idParams },
-    handler: async (req, reply) => sendPage(reply, await replayPage(req, (req.params as Id).id)),
+  twin(app, 'GET', {
+    access: TRAINERS,
+    tags: ['training'],
+    schema: { params: idParams },
+    handler: async (req) => ({ id: req.params.id, data: await replayData(store, req.params.id) }),
+    page: {
+      url: '/training/recordings/:id',
+      render: ({ id, data }, req, reply) => sendPage(reply, replayPage(req, id, data)),
+    },
+    api: {
+      url: '/api/training/recordings/:id/replay',
+      response: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          stats: { description: 'collectStats of @atelier/can: frames, duration, per-id counts' },
+          frames: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { t: { type: 'number' }, id: { type: 'string' }, data: { type: 'string' } },
+            },
+          },
+          truncated: { type: 'boolean' },
+        },
+      },
+      json: ({ data }) => data,
+    },
   });
 
   // A DBC given for a replay: decoded here and plotted, not stored (it describes the bus, not the lesson).
   app.post('/training/recordings/:id/dbc', {
     config: { access: TRAINERS },
     bodyLimit: MAX_RECORDING_BYTES + 64 * 1024,
-    schema: { tags: ['training'], params: idParams, consumes: ['multipart/form-data'] },
+    schema: {
+      tags: ['training'],
+      params: idParams,
+      consumes: ['multipart/form-data'],
+      response: pageResponses,
+    },
     handler: async (req, reply) => {
-      const id = (req.params as Id).id;
-      const file = (req.body as { file?: UploadedFile } | undefined)?.file;
-      if (!file || typeof file !== 'object' || !('bytes' in file))
-        throw new UploadRefused({ fr: 'aucun fichier reçu', en: 'no file received' });
+      const { id } = req.params;
+      const file = uploadedFile(req.body);
       if (file.truncated)
         throw new UploadRefused({ fr: 'fichier DBC trop volumineux', en: 'DBC file too large' }, 413);
       const series = await dbcSeries(store, id, file.filename, file.bytes);
-      return sendPage(reply, await replayPage(req, id, series));
+      return sendPage(reply, replayPage(req, id, await replayData(store, id), series));
     },
-  });
-
-  app.get('/api/training/recordings/:id/replay', {
-    config: { access: TRAINERS },
-    schema: { tags: ['training'], params: idParams },
-    handler: async (req) => replayData(store, (req.params as Id).id),
   });
 
   app.post('/training/scenarios', {
@@ -294,18 +362,10 @@ ${
           ...csrfProp,
         },
       },
+      response: formResponses('/training/scenarios/:id'),
     },
     handler: async (req, reply) => {
-      const b = req.body as {
-        title: string;
-        source: 'sim' | 'recording';
-        simName?: string;
-        recordingId?: number | string;
-        vehicleType?: string;
-        complaint?: string;
-        trueCause?: string;
-        notes?: string;
-      };
+      const b = req.body;
       const s = await createScenario(
         store,
         { ...b, recordingId: typeof b.recordingId === 'number' ? b.recordingId : undefined },
@@ -316,40 +376,43 @@ ${
     },
   });
 
-  app.get('/training/scenarios/:id', {
-    config: { access: TRAINERS },
-    schema: { tags: ['training'], params: idParams },
-    handler: async (req, reply) => {
-      const s = await getScenario(store, (req.params as Id).id);
+  // A scenario: who it is assigned to, how far each got, each one's mark; as a page and as JSON.
+  twin(app, 'GET', {
+    access: TRAINERS,
+    tags: ['training'],
+    schema: { params: idParams },
+    handler: async (req) => {
+      const s = await getScenario(store, req.params.id);
       const rows = await assignmentsOf(store, { scenarioId: s.id });
-      const assessed = await Promise.all(rows.map((a) => assessAssignment(store, a.id)));
-      const body = html`<dl class="facts"><dt>${T(req, { fr: 'Plainte', en: 'Complaint' })}</dt><dd class="complaint">${s.complaint}</dd>
+      return { s, assessed: await Promise.all(rows.map((a) => assessAssignment(store, a.id))) };
+    },
+    page: {
+      url: '/training/scenarios/:id',
+      render: ({ s, assessed }, req, reply) => {
+        const body = html`<dl class="facts"><dt>${T(req, { fr: 'Plainte', en: 'Complaint' })}</dt><dd class="complaint">${s.complaint}</dd>
 <dt>${T(req, { fr: 'Vraie cause', en: 'True cause' })}</dt><dd class="true-cause">${T(req, causeName(s.true_cause))}</dd>
 <dt>${T(req, { fr: 'Notes', en: 'Notes' })}</dt><dd>${s.notes || '—'}</dd></dl>
 <h2>${T(req, { fr: 'Classe : avancement et évaluation', en: 'Class: progress and assessment' })}</h2>
 <table class="class-view"><thead><tr><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Classe', en: 'Class' })}</th><th>${T(req, { fr: 'À rendre', en: 'Due' })}</th><th>${T(req, { fr: 'Avancement', en: 'Progress' })}</th><th>${T(req, { fr: 'Bonne cause', en: 'Right cause' })}</th><th>${T(req, { fr: 'Note /20', en: 'Mark /20' })}</th><th></th></tr></thead>
 <tbody>${assessed.map(
-        (
-          x,
-        ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${x.assignment.due_on}</td><td class="progress">${progress(req, x.assignment)}</td>
+          (
+            x,
+          ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${x.assignment.due_on}</td><td class="progress">${progress(req, x.assignment)}</td>
 <td>${x.assessment ? (x.assessment.rightCause ? '✔' : '✘') : '—'}</td><td class="mark">${x.assessment ? String(x.assessment.mark) : '—'}</td>
 <td><a href="/training/assignments/${x.assignment.id}">${T(req, { fr: 'Détail', en: 'Details' })}</a></td></tr>`,
-      )}</tbody></table>`;
-      return sendPage(
-        reply,
-        renderPage(req, { fr: `Scénario : ${s.title}`, en: `Scenario: ${s.title}` }, body, {
-          scripts: ['/static/diagnostics.css'],
-        }),
-      );
+        )}</tbody></table>`;
+        return sendPage(
+          reply,
+          renderPage(req, { fr: `Scénario : ${s.title}`, en: `Scenario: ${s.title}` }, body, {
+            scripts: ['/static/diagnostics.css'],
+          }),
+        );
+      },
     },
-  });
-
-  app.get('/api/training/scenarios/:id/assessments', {
-    config: { access: TRAINERS },
-    schema: { tags: ['training'], params: idParams },
-    handler: async (req) => {
-      const rows = await assignmentsOf(store, { scenarioId: (req.params as Id).id });
-      return Promise.all(rows.map((a) => assessAssignment(store, a.id)));
+    api: {
+      url: '/api/training/scenarios/:id/assessments',
+      response: { type: 'array', items: assessedSchema },
+      json: ({ assessed }) => assessed,
     },
   });
 
@@ -366,9 +429,10 @@ ${
           ...csrfProp,
         },
       },
+      response: formResponses('/training#classes'),
     },
     handler: async (req, reply) => {
-      const b = req.body as { name: string; userIds: number[] };
+      const b = req.body;
       await createClass(store, b.name, b.userIds, clock.now());
       return reply.redirect('/training#classes', 303);
     },
@@ -389,9 +453,10 @@ ${
           ...csrfProp,
         },
       },
+      response: formResponses('/training/scenarios/:id'),
     },
     handler: async (req, reply) => {
-      const b = req.body as { scenarioId: number; userIds: number[]; classId: number; dueOn: string };
+      const b = req.body;
       await assignScenario(
         store,
         { scenarioId: b.scenarioId, userIds: b.userIds, classId: b.classId || null, dueOn: b.dueOn },
@@ -404,9 +469,14 @@ ${
 
   app.post('/training/assignments/:id/start', {
     config: { access: LEARNERS },
-    schema: { tags: ['training'], params: idParams, body: { type: 'object', properties: { ...csrfProp } } },
+    schema: {
+      tags: ['training'],
+      params: idParams,
+      body: csrfOnly,
+      response: formResponses('/diagnostics/:id'),
+    },
     handler: async (req, reply) => {
-      const a = await getAssignment(store, (req.params as Id).id);
+      const a = await getAssignment(store, req.params.id);
       if (a.user_id !== req.user!.id)
         throw new ConflictError({
           fr: 'ce scénario est affecté à un autre apprenti',
@@ -426,9 +496,9 @@ ${
 
   app.get('/training/assignments/:id', {
     config: { access: STAFF },
-    schema: { tags: ['training'], params: idParams },
+    schema: { tags: ['training'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const x = await assessAssignment(store, (req.params as Id).id);
+      const x = await assessAssignment(store, req.params.id);
       if (!isTrainer(req) && x.assignment.user_id !== req.user!.id)
         throw new ConflictError({
           fr: 'cette évaluation est celle d’un autre apprenti',
@@ -467,43 +537,41 @@ ${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: '
   // Training export: the session's data without customer identity and with a truncated VIN.
   app.get('/api/training/sessions/:id/export', {
     config: { access: TRAINERS },
-    schema: { tags: ['training'], params: idParams },
-    handler: async (req) => {
-      const s = await getDiagSession(store, (req.params as Id).id);
-      const readings = latestReadings(await readingsOf(store, s.id)).map((r) =>
-        r.kind === 'vin' ? { ...r, value: truncateVin(r.value as string | null) } : r,
-      );
-      const vehicle = s.ro_id
-        ? await store.get<{
-            maker: string;
-            model: string;
-            model_year: number | null;
-            energy: string;
-            vin: string;
-          }>(
-            'SELECT v.maker, v.model, v.model_year, v.energy, v.vin FROM repair_orders o JOIN vehicles v ON v.id = o.vehicle_id WHERE o.id = ?',
-            [s.ro_id],
-          )
-        : undefined;
-      const traffic = await trafficOf(store, s.id);
-      return {
-        session: { id: s.id, adapter: s.adapter_kind, started_at: s.started_at, ended_at: s.ended_at },
-        vehicle: vehicle
-          ? {
-              maker: vehicle.maker,
-              model: vehicle.model,
-              model_year: vehicle.model_year,
-              energy: vehicle.energy,
-              vin: truncateVin(vehicle.vin),
-            }
-          : null,
-        vin: truncateVin(s.vin),
-        readings,
-        samples: await samplesOf(store, s.id),
-        marks: await marksOf(store, s.id),
-        path: guidedOf(s),
-        traffic: { format: traffic.format, text: maskTranscriptVin(traffic.text) },
-      };
+    schema: {
+      tags: ['training'],
+      params: idParams,
+      response: {
+        200: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            session: { description: 'id, adapter, started_at, ended_at' },
+            vehicle: {
+              description: 'maker, model, model_year, energy, truncated VIN; null without an order',
+            },
+            vin: { type: ['string', 'null'] },
+            readings: { description: 'the latest readings, the VIN truncated' },
+            samples: { description: 'live samples { t, pid, value }' },
+            marks: { description: 'marked moments { id, t, label }' },
+            path: { description: 'the guided diagnosis (SessionData), or null' },
+            traffic: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { format: { type: 'string' }, text: { type: 'string' } },
+            },
+          },
+        },
+        ...apiErrors,
+      },
     },
+    handler: async (req) => trainingExport(store, req.params.id),
   });
 }
+
+/** Recordings, scenarios, classes, assignments and assessments. */
+export const trainingPlugin = fp(training, {
+  name: 'atelier-training',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

@@ -5,7 +5,10 @@
 import type { DiagnosticPath, SessionData } from '@atelier/diagnosis';
 import type { Db, Store } from '../store/store.js';
 import type { AdapterChoice } from './adapters.js';
+import { getAssignment } from './classes.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { getOrder, type OrderDetail } from './orders.js';
+import { getScenario, type TrainingScenario } from './scenarios.js';
 import type { User } from './users.js';
 import type { Reading } from './vehicle-read.js';
 
@@ -25,6 +28,8 @@ export interface DiagSession {
   /** 'match', 'mismatch' or 'unread' against the repair order's vehicle; null without an order. */
   vin_check: string | null;
   guided: string | null;
+  /** Bumped by every saved step of the guided diagnosis: a write based on an older one is refused. */
+  guided_version: number;
   reference_id: number | null;
   started_at: number;
   ended_at: number | null;
@@ -36,6 +41,24 @@ export interface StoredReading extends Reading {
 }
 
 const SESSION = { fr: 'Session de diagnostic', en: 'Diagnostic session' };
+
+/** Who may act on a session: the mechanic who runs it, and the workshop's managers. */
+export function canAct(user: User, s: DiagSession): boolean {
+  return s.user_id === user.id || user.role === 'manager' || user.role === 'admin';
+}
+
+/** The session `user` is about to act on: refused when it is someone else's or finished. */
+export async function sessionForAction(db: Db, id: number, user: User): Promise<DiagSession> {
+  const s = await getDiagSession(db, id);
+  if (!canAct(user, s))
+    throw new ConflictError({
+      fr: "cette session appartient à quelqu'un d'autre",
+      en: 'this session belongs to someone else',
+    });
+  if (s.state === 'closed')
+    throw new ConflictError({ fr: 'la session est terminée', en: 'the session is finished' });
+  return s;
+}
 
 export async function createDiagSession(
   db: Db,
@@ -121,6 +144,11 @@ export async function saveReading(db: Db, sessionId: number, r: Reading, now: nu
   }
 }
 
+/** An adapter problem that did not end the link (no answer, timeout), shown on the session's page. */
+export async function setStatusMessage(db: Db, id: number, code: string): Promise<void> {
+  await db.run('UPDATE diag_sessions SET status_message = ? WHERE id = ?', [code, id]);
+}
+
 export async function readingsOf(db: Db, sessionId: number): Promise<StoredReading[]> {
   const rows = await db.all<{
     id: number;
@@ -173,6 +201,15 @@ export async function samplesOf(db: Db, sessionId: number): Promise<Sample[]> {
   ]);
 }
 
+/** The PIDs that have live samples stored for the session. */
+export async function recordedPids(db: Db, sessionId: number): Promise<string[]> {
+  const rows = await db.all<{ pid: string }>(
+    'SELECT DISTINCT pid FROM diag_samples WHERE session_id = ? ORDER BY pid',
+    [sessionId],
+  );
+  return rows.map((r) => r.pid);
+}
+
 export async function addMark(db: Db, sessionId: number, t: number, label: string): Promise<{ id: number }> {
   const text = label.trim();
   if (!text)
@@ -222,10 +259,6 @@ export async function setReference(db: Db, sessionId: number, referenceId: numbe
   await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ?', [referenceId, sessionId]);
 }
 
-export async function saveGuided(db: Db, sessionId: number, data: SessionData): Promise<void> {
-  await db.run('UPDATE diag_sessions SET guided = ? WHERE id = ?', [JSON.stringify(data), sessionId]);
-}
-
 export function guidedOf(s: DiagSession): SessionData | null {
   return s.guided ? (JSON.parse(s.guided) as SessionData) : null;
 }
@@ -233,4 +266,31 @@ export function guidedOf(s: DiagSession): SessionData | null {
 export function pathOf(s: DiagSession): DiagnosticPath | null {
   const g = guidedOf(s);
   return g ? { treeId: g.treeId, steps: g.steps, conclusion: g.conclusion } : null;
+}
+
+/** What a session's page shows besides the session: its readings and where it comes from. */
+export interface SessionOverview {
+  /** The latest value of each reading (errors only where no later value answered). */
+  readings: StoredReading[];
+  /** PIDs with live samples stored. */
+  recordedPids: string[];
+  /** Other sessions that can serve as a reference run. */
+  others: DiagSession[];
+  order: OrderDetail | null;
+  scenario: TrainingScenario | null;
+}
+
+export async function sessionOverview(db: Db, s: DiagSession): Promise<SessionOverview> {
+  return {
+    readings: latestReadings(await readingsOf(db, s.id)),
+    recordedPids: await recordedPids(db, s.id),
+    others:
+      s.ro_id || s.assignment_id
+        ? (await recentSessions(db, 100)).filter((x) => x.id !== s.id && x.state !== 'new')
+        : [],
+    order: s.ro_id ? await getOrder(db, s.ro_id) : null,
+    scenario: s.assignment_id
+      ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
+      : null,
+  };
 }

@@ -1,6 +1,7 @@
 import type { Text } from '../i18n.js';
-import type { Db } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import { NotFoundError, ValidationError } from './errors.js';
+import { getSettings } from './settings.js';
 
 /**
  * NF C18-550 symbols for work on electrically powered vehicles (suffix L). Which held symbol covers
@@ -162,4 +163,13 @@ export async function habilitationAlerts(db: Db, today: string, alertDays: numbe
   return rows
     .map((h) => ({ ...h, days_left: daysBetween(today, h.renewal_on), expired: h.renewal_on < today }))
     .filter((h) => h.days_left <= alertDays);
+}
+
+/** Grants a habilitation, renewal date by the workshop's setting unless given, in one transaction. */
+export async function grantHabilitationNow(
+  store: Store,
+  input: { userId: number; symbol: string; issuedOn: string; renewalOn?: string; issuedBy?: string },
+): Promise<Habilitation> {
+  const { habilitationRenewalYears } = await getSettings(store);
+  return store.transaction((tx) => grantHabilitation(tx, input, habilitationRenewalYears));
 }

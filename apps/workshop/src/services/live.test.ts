@@ -11,7 +11,7 @@ import { makeTestApp, type TestApp } from '../testing.js';
 import { parseAdapterChoice } from './adapters.js';
 import { createDiagSession, readingsOf, trafficOf } from './diagnostics.js';
 import { DiagnosticsRuntime, LiveHub } from './live.js';
-import { repairSimulated } from './training.js';
+import { repairSimulated } from './scenarios.js';
 import { type Reading, readVehicle } from './vehicle-read.js';
 
 const car = () => Vehicle.fromScenario(loadScenario('vacuum-leak'));
@@ -175,9 +175,15 @@ describe('an adapter nobody watches', () => {
       await runtime.connect(s.id, { kind: 'socketcan', spec: 'vcan8' });
       const off = runtime.hub.subscribe(`session:${s.id}`, () => {});
       await runtime.startLive(s.id, [0x0c], 50);
-      await new Promise((r) => setTimeout(r, 700));
+      // Idle time is measured on the app's clock: 700 ms pass on it while a browser watches.
+      await t.clock.advance(700);
+      await new Promise((r) => setTimeout(r, 300));
       expect(runtime.isConnected(s.id)).toBe(true);
       off();
+      // Nobody watches, but no time passes on the app's clock: the adapter stays open.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(runtime.isConnected(s.id)).toBe(true);
+      await t.clock.advance(400);
       const end = Date.now() + 5000;
       while (runtime.isConnected(s.id) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       expect(runtime.isConnected(s.id)).toBe(false);

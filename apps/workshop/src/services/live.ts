@@ -4,7 +4,7 @@
  * arrives (readings at once, samples and traffic in small batches) so that an adapter dropping —
  * or the server stopping — loses at most the last batch interval of live samples.
  */
-import type { Bus } from '@atelier/can';
+import { type Bus, systemClock } from '@atelier/can';
 import { engineReadiness } from '@atelier/diagnosis';
 import { PidPoller } from '@atelier/elm327';
 import { DisconnectedError, decodePid, FUNCTIONAL, LinkError, PIDS, type Responder } from '@atelier/obd';
@@ -13,6 +13,7 @@ import type { WallClock } from '../web/types.js';
 import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';
 import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError } from './errors.js';
+import { isSimulatedCar, repairSimulated, roadTestSimulated } from './scenarios.js';
 import { type ReadinessValue, type ReadSummary, readVehicle } from './vehicle-read.js';
 
 /** One event for the browsers of a session, already in SSE wire form. */
@@ -28,18 +29,29 @@ export function sseEvent(event: string, data: unknown): string {
  */
 export class LiveHub {
   private topics = new Map<string, Set<SseSend>>();
+  /** What ends each subscriber's stream when the hub closes (the server is stopping). */
+  private enders = new Map<SseSend, () => void>();
 
-  subscribe(topic: string, send: SseSend): () => void {
+  subscribe(topic: string, send: SseSend, end?: () => void): () => void {
     let set = this.topics.get(topic);
     if (!set) {
       set = new Set();
       this.topics.set(topic, set);
     }
     set.add(send);
+    if (end) this.enders.set(send, end);
     return () => {
       set!.delete(send);
+      this.enders.delete(send);
       if (set!.size === 0) this.topics.delete(topic);
     };
+  }
+
+  /** Ends every subscriber's stream (each `end` unsubscribes it). */
+  close(): void {
+    for (const end of [...this.enders.values()]) end();
+    this.enders.clear();
+    this.topics.clear();
   }
 
   publish(topic: string, event: string, data: unknown): number {
@@ -68,13 +80,15 @@ export function chartValue(v: number | Record<string, number>): number {
 
 interface Active {
   adapter: OpenedAdapter;
+  /** The car a training scenario plays (simulated or recorded), held only while its adapter is open. */
+  car?: Responder;
   live?: { abort: AbortController; pids: number[]; periodMs: number; done: Promise<void> };
   samples: Sample[];
   traffic: string[];
   flushTimer?: NodeJS.Timeout;
   busy?: Promise<unknown>;
   closingIdle?: boolean;
-  /** Last time (Date.now()) a browser watched the session or someone used the adapter. */
+  /** Last time (the injected clock) a browser watched the session or someone used the adapter. */
   watched: number;
 }
 
@@ -88,11 +102,19 @@ export interface RuntimeOptions {
   idleMs?: number;
 }
 
+/**
+ * The open adapters of a workshop's diagnostic sessions, one entry per connected session, with the
+ * car a scenario plays. An entry — and with it the car — goes when the session disconnects, is
+ * finished, drops, or is left idle (`idleMs` without a browser watching or anyone using it), and
+ * `closeAll()` releases every one (the app's `onClose`). Idle time is measured on the injected
+ * clock; the flush cadence is a plain timer (it batches writes, it measures nothing).
+ */
 export class DiagnosticsRuntime {
   readonly hub = new LiveHub();
   private active = new Map<number, Active>();
   private readonly flushMs: number;
   private readonly idleMs: number;
+  private closed = false;
   /** Opens CAN bus endpoints for SocketCAN sessions (SocketCAN itself when unset; a virtual bus in tests). */
   openBus?: (name: string) => Promise<Bus>;
 
@@ -107,6 +129,35 @@ export class DiagnosticsRuntime {
 
   isConnected(sessionId: number): boolean {
     return this.active.has(sessionId);
+  }
+
+  /** Sessions with an open adapter (each holds its car, if any): what the runtime keeps in memory. */
+  get openSessions(): number[] {
+    return [...this.active.keys()];
+  }
+
+  /** The connected session plays a simulated car (not a recording): it can be repaired and road-tested. */
+  isSimulated(sessionId: number): boolean {
+    return isSimulatedCar(this.active.get(sessionId)?.car);
+  }
+
+  /**
+   * Repairs the session's simulated car (the faults the cause stands for leave it), so that the
+   * verification read shows whether the repair cured it. False when not connected or not simulated.
+   */
+  repairCar(sessionId: number, causeId: string): boolean {
+    const car = this.active.get(sessionId)?.car;
+    return car ? repairSimulated(car, causeId) : false;
+  }
+
+  /**
+   * The simulated road test, fast-forwarded on the connected simulated car. The car lives on the
+   * clock of the ELM327 emulator that serves it (adapters.ts makes the emulator with its default,
+   * the system's monotonic clock), not on the workshop's wall clock: its time is read there.
+   */
+  roadTest(sessionId: number): boolean {
+    const car = this.active.get(sessionId)?.car;
+    return car ? roadTestSimulated(car, systemClock.now()) : false;
   }
 
   liveState(sessionId: number): { running: boolean; pids: string[] } {
@@ -127,14 +178,21 @@ export class DiagnosticsRuntime {
     choice: AdapterChoice,
     responder?: () => Promise<Responder>,
   ): Promise<void> {
+    if (this.closed) throw new ConflictError({ fr: 'le serveur s’arrête', en: 'the server is stopping' });
     if (this.active.has(sessionId)) return;
     const traffic: string[] = [];
     let adapter: OpenedAdapter;
+    let car: Responder | undefined;
     try {
       adapter = await openAdapterChoice(choice, {
         // Transcript lines come one by one without their newline; candump writes whole lines.
         onTraffic: (line) => traffic.push(line.endsWith('\n') ? line : `${line}\n`),
-        responder,
+        responder: responder
+          ? async () => {
+              car = await responder();
+              return car;
+            }
+          : undefined,
         openBus: this.openBus,
       });
     } catch (err) {
@@ -148,7 +206,12 @@ export class DiagnosticsRuntime {
       await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
       throw p;
     }
-    const a: Active = { adapter, samples: [], traffic, watched: Date.now() };
+    if (this.closed) {
+      // Closed while the adapter was opening: release it at once.
+      await adapter.close().catch(() => {});
+      throw new ConflictError({ fr: 'le serveur s’arrête', en: 'the server is stopping' });
+    }
+    const a: Active = { adapter, car, samples: [], traffic, watched: this.clock.now() };
     this.active.set(sessionId, a);
     a.flushTimer = setInterval(() => void this.flush(sessionId).catch(() => {}), this.flushMs);
     await setDiagState(this.store, sessionId, 'connected', '', this.clock.now());
@@ -158,8 +221,8 @@ export class DiagnosticsRuntime {
   private async flush(sessionId: number): Promise<void> {
     const a = this.active.get(sessionId);
     if (!a) return;
-    if (this.hub.subscribers(topic(sessionId)) > 0) a.watched = Date.now();
-    else if (Date.now() - a.watched > this.idleMs && !a.closingIdle) {
+    if (this.hub.subscribers(topic(sessionId)) > 0) a.watched = this.clock.now();
+    else if (this.clock.now() - a.watched > this.idleMs && !a.closingIdle) {
       a.closingIdle = true;
       void this.disconnect(sessionId).catch(() => {});
       return;
@@ -175,7 +238,7 @@ export class DiagnosticsRuntime {
     const a = this.active.get(sessionId);
     if (!a)
       throw new ConflictError({ fr: "l'adaptateur n'est pas connecté", en: 'the adapter is not connected' });
-    a.watched = Date.now();
+    a.watched = this.clock.now();
     const run = (a.busy ?? Promise.resolve()).catch(() => {}).then(() => fn(a));
     a.busy = run;
     return run;
@@ -345,8 +408,15 @@ export class DiagnosticsRuntime {
     this.hub.publish(topic(sessionId), 'status', { state: state === 'closed' ? 'closed' : 'new' });
   }
 
+  /**
+   * Releases everything: every adapter link (and the emulator and TCP server behind a scenario),
+   * every flush timer and live poller, every browser's event stream. Buffered samples and traffic
+   * are written first. No adapter can be opened afterwards.
+   */
   async closeAll(): Promise<void> {
+    this.closed = true;
     for (const id of [...this.active.keys()]) await this.disconnect(id).catch(() => {});
+    this.hub.close();
   }
 }
 

@@ -449,3 +449,16 @@ export function deferredWork(db: Db, until: string) {
     [until],
   );
 }
+
+/** Orders someone may clock on now (assigned to them, or any for a manager), in the working states. */
+export function ordersToClockOn(
+  db: Db,
+  userId: number,
+  any: boolean,
+): Promise<{ id: number; number: string; state: State; plate: string }[]> {
+  return db.all(
+    `SELECT r.id, r.number, r.state, v.plate FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id
+     WHERE r.state IN ('diagnosis','repair','quality_control','parts') AND (r.assigned_to = ? OR ? = 1) ORDER BY r.number`,
+    [userId, any ? 1 : 0],
+  );
+}

@@ -1,4 +1,4 @@
-import type { Db } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import { ValidationError } from './errors.js';
 
 /** Workshop-wide settings, with the defaults the law or practice suggests. */
@@ -46,4 +46,9 @@ export async function updateSettings(db: Db, patch: Partial<Settings>): Promise<
     await db.run('INSERT INTO settings (key, value) VALUES (?, ?)', [key, String(value)]);
   }
   return getSettings(db);
+}
+
+/** Changes settings in one transaction: all of them or none (other keys, such as a form's, are ignored). */
+export function saveSettings(store: Store, patch: Partial<Settings>): Promise<Settings> {
+  return store.transaction((tx) => updateSettings(tx, patch));
 }

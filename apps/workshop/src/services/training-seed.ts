@@ -6,16 +6,12 @@
  */
 import { GuidedSession } from '@atelier/diagnosis';
 import type { Store } from '../store/store.js';
-import { createDiagSession, saveGuided, saveReading, setDiagState } from './diagnostics.js';
-import {
-  assignScenario,
-  createClass,
-  createScenario,
-  expertPath,
-  knowledgeBase,
-  markFinished,
-  markStarted,
-} from './training.js';
+import { expertPath } from './assessment.js';
+import { assignScenario, createClass, markFinished, markStarted } from './classes.js';
+import { createDiagSession, saveReading, setDiagState } from './diagnostics.js';
+import { saveGuidedStep } from './guided.js';
+import { knowledgeBase } from './knowledge.js';
+import { createScenario } from './scenarios.js';
 import type { User } from './users.js';
 
 const MINUTE = 60_000;
@@ -108,7 +104,7 @@ export async function seedTraining(
     else if (s.kind === 'verify' && g.state === 'verify')
       g.verify({ cleared: s.cleared, dtcsAfter: s.dtcsAfter, symptomGone: s.symptomGone });
   }
-  await saveGuided(store, session.id, g.toJSON());
+  await saveGuidedStep(store, session, g.toJSON(), t0 + 55 * MINUTE);
   await setDiagState(store, session.id, 'closed', '', t0 + 55 * MINUTE);
   await markFinished(store, assignment.id, t0 + 55 * MINUTE);
 

@@ -238,4 +238,12 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'guided diagnosis version (optimistic concurrency)',
+    sql: [
+      // Every saved step bumps it; a step computed from an older state is refused, never lost.
+      'ALTER TABLE diag_sessions ADD COLUMN guided_version INTEGER NOT NULL DEFAULT 0',
+    ],
+  },
 ];

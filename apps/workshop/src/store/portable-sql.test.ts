@@ -2,7 +2,7 @@
  * The services layer must stay portable to PostgreSQL: this reads every SQL string in services and
  * plugins and refuses SQLite-only syntax. Only the SQLite store and its migrations may use it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -12,14 +12,14 @@ const SQL_STRING = /(['`])((?:(?!\1)[\s\S])*?\b(?:SELECT|INSERT|UPDATE|DELETE)\b
 
 function sqlStrings(dir: string): { file: string; sql: string }[] {
   const root = fileURLToPath(new URL(`../${dir}/`, import.meta.url));
-  return readdirSync(root)
-    .filter((f) => f.endsWith('.ts') && !f.includes('.test'))
-    .flatMap((f) =>
-      [...readFileSync(root + f, 'utf8').matchAll(SQL_STRING)].map((m) => ({
-        file: `${dir}/${f}`,
-        sql: m[2]!,
-      })),
-    );
+  return readdirSync(root).flatMap((f) => {
+    if (statSync(root + f).isDirectory()) return sqlStrings(`${dir}/${f}`);
+    if (!f.endsWith('.ts') || f.includes('.test')) return [];
+    return [...readFileSync(root + f, 'utf8').matchAll(SQL_STRING)].map((m) => ({
+      file: `${dir}/${f}`,
+      sql: m[2]!,
+    }));
+  });
 }
 
 describe('portable SQL', () => {

@@ -1,11 +1,15 @@
 /**
  * Test support for diagnostic sessions: a multipart body builder, a simulated car behind the ELM327
- * emulator on TCP (as a Wi-Fi adapter would be), and an ELM327 transcript recorded from one.
+ * emulator on TCP (as a Wi-Fi adapter would be), an ELM327 transcript recorded from one, forms
+ * posted as a browser does, and a training assignment started by its apprentice.
  */
 import { randomBytes } from 'node:crypto';
 import { Elm327Emulator, Elm327Link, openTcp, serveTcp, type TcpService, Transcript } from '@atelier/elm327';
 import { FUNCTIONAL } from '@atelier/obd';
 import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
+import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import type { TestApp } from '../testing.js';
 
 export function multipart(
   fields: Record<string, string>,
@@ -81,4 +85,75 @@ export async function recordTranscript(scenario: string): Promise<string> {
     await car.close();
   }
   return transcript.toString();
+}
+
+/** Waits (real time) until `cond` holds. */
+export async function until(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  ms = 10_000,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A form body as a browser sends it, with the CSRF token. */
+export function form(csrf: string, fields: Record<string, string | string[]> = {}): string {
+  const p = new URLSearchParams({ _csrf: csrf });
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
+  return p.toString();
+}
+
+export interface SessionHelpers {
+  /** Posts a form as `login`. */
+  post(
+    login: string,
+    url: string,
+    fields?: Record<string, string | string[]>,
+  ): Promise<LightMyRequestResponse>;
+  /** The instructor makes a simulated scenario and assigns it to a learner, who starts it. */
+  startAssignment(
+    scenario: string,
+    learner: string,
+  ): Promise<{ sessionId: number; assignmentId: number; scenarioId: number }>;
+}
+
+export function sessionHelpers(t: TestApp): SessionHelpers {
+  const post: SessionHelpers['post'] = async (login, url, fields = {}) => {
+    const a = await t.as(login);
+    return t.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form(a.csrf, fields),
+    });
+  };
+  const startAssignment: SessionHelpers['startAssignment'] = async (scenario, learner) => {
+    let res = await post('formateur', '/training/scenarios', {
+      title: `Exercice ${scenario} ${learner}`,
+      source: 'sim',
+      simName: scenario,
+      recordingId: '',
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const scenarioId = Number(/\/training\/scenarios\/(\d+)/.exec(res.headers.location as string)![1]);
+    res = await post('formateur', '/training/assignments', {
+      scenarioId: String(scenarioId),
+      userIds: String(t.demo.users[learner]!.id),
+      dueOn: '2026-03-20',
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const row = await t.store.get<{ id: number }>(
+      'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
+      [scenarioId, t.demo.users[learner]!.id],
+    );
+    res = await post(learner, `/training/assignments/${row!.id}/start`);
+    expect(res.statusCode, res.body).toBe(303);
+    const sessionId = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
+    return { sessionId, assignmentId: row!.id, scenarioId };
+  };
+  return { post, startAssignment };
 }

@@ -15,8 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileExists, fixturePath, requireOracle } from '../../../../tests/support/index.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
-import { runtimeFor } from '../services/runtime.js';
-import { knowledgeBase } from '../services/training.js';
+import { knowledgeBase } from '../services/knowledge.js';
 import { recordTranscript } from '../test-support/diagnostics.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -226,7 +225,7 @@ describe('diagnostic sessions in the browser', () => {
           timeout: 10_000,
         })
         .toBeGreaterThan(5);
-      await runtimeFor(server.store, { now: () => Date.now() }).adapterOf(sessionId)!.stopEmulator!();
+      await server.app.diagnostics.adapterOf(sessionId)!.stopEmulator!();
       // Without reloading: the status turns, the message says what to check, the values stay.
       await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 10_000 });
       expect(await apprentice.locator('#adapter-status').innerText()).toBe('liaison perdue');

@@ -8,16 +8,55 @@ export const idParams = {
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
 
+/** What every refusal of the JSON API carries: the message in the user's language, the field named. */
 export const errorSchema = {
   type: 'object',
-  properties: { error: { type: 'string' }, field: { type: 'string' } },
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: { type: 'string' },
+    field: { type: 'string' },
+    /** An adapter problem's code (`unreachable`, `no-vehicle`…), on diagnostic sessions. */
+    problem: { type: 'string' },
+  },
 } as const;
+
+// ——— Responses: every route declares what it answers, so the OpenAPI document says it too ———
+
+/** A server-rendered page (French first; `?lang=en` for English). */
+export const htmlPage = {
+  description: 'page HTML / HTML page',
+  content: { 'text/html': { schema: { type: 'string' } } },
+} as const;
+
+/** The answer of a form: 303 See Other to the page that shows the result. */
+export const seeOther = (where: string) =>
+  ({ description: `303 See Other → ${where}`, type: 'null' }) as const;
+
+/** Refusals of a JSON route (4xx) and failures (5xx): `{ error, field? }`. */
+export const apiErrors = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+/**
+ * Refusals of a page or a form: an error page, or `{ error }` in JSON when the request was not a
+ * browser's (401 to a POST without login).
+ */
+const pageError = {
+  description: "page d'erreur / error page",
+  content: { 'text/html': { schema: { type: 'string' } }, 'application/json': { schema: errorSchema } },
+} as const;
+export const pageErrors = { '4xx': pageError, '5xx': pageError } as const;
+
+/** A page's responses: the page, or an error page. */
+export const pageResponses = { 200: htmlPage, ...pageErrors } as const;
+/** A form's responses: back to a page, or an error page. */
+export const formResponses = (where: string) => ({ 303: seeOther(where), ...pageErrors }) as const;
 
 const nullableInt = { type: ['integer', 'null'] } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 
 export const orderSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     number: { type: 'string' },
@@ -38,6 +77,7 @@ export const orderSchema = {
 
 export const lineSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     kind: { type: 'string' },
@@ -51,6 +91,7 @@ export const lineSchema = {
 
 export const eventSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     from_state: nullableStr,
     to_state: { type: 'string' },
@@ -63,10 +104,12 @@ export const eventSchema = {
 
 export const orderDetailSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     ...orderSchema.properties,
     vehicle: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         vin: { type: 'string' },
         plate: { type: 'string' },
@@ -86,6 +129,7 @@ export const orderDetailSchema = {
 
 export const boardCardSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     id: { type: 'integer' },
     number: { type: 'string' },
@@ -102,6 +146,25 @@ export const boardCardSchema = {
   },
 } as const;
 
+/** Who a user is: id, login, name, role. */
+export const userSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer' },
+    login: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+  },
+} as const;
+
 export const csrfProp = { _csrf: { type: 'string', maxLength: 100 } } as const;
+/** The body of a form that carries nothing but its CSRF token. */
+export const csrfOnly = { type: 'object', properties: csrfProp } as const;
 export const symbolEnum = { type: 'string', enum: [...SYMBOLS, ''] } as const;
-export const okSchema = { type: 'object', properties: { ok: { type: 'boolean' } } } as const;
+export const okSchema = {
+  type: 'object',
+  required: ['ok'],
+  properties: { ok: { type: 'boolean' } },
+  additionalProperties: false,
+} as const;

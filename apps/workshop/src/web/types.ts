@@ -35,6 +35,8 @@ export const STAFF: readonly Role[] = ['apprentice', 'technician', 'manager', 'i
 export const MANAGERS: readonly Role[] = ['manager', 'admin'];
 export const FRONT_DESK: readonly Role[] = ['technician', 'manager', 'admin'];
 export const MECHANICS: readonly Role[] = ['apprentice', 'technician'];
+/** Who runs diagnostic sessions: mechanics and their managers; instructors watch and assess. */
+export const DIAG_WORKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
 
 export const SESSION_COOKIE = 'atelier_sid';
 export const LANG_COOKIE = 'atelier_lang';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causeName } from './training.js';
+import { causeName } from './knowledge.js';
 
 describe('causeName', () => {
   it('names a cause as its tree does: ids repeat across trees with names that fit each', () => {

@@ -1,0 +1,187 @@
+/**
+ * The workshop's core, shared by every area: the services' dependencies (`deps`), who is asking
+ * (`req.user`, `req.session`, `req.lang`), who may use each route (`config.access`, checked before
+ * anything else), the CSRF token on every change, and errors answered in the user's language.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { isLang, type Lang, tr } from '../i18n.js';
+import { DomainError } from '../services/errors.js';
+import { loadSession } from '../services/sessions.js';
+import { html } from '../web/html.js';
+import { isApi, renderPage, sendPage } from '../web/layout.js';
+import { type Access, LANG_COOKIE, SESSION_COOKIE, type WorkshopDeps } from '../web/types.js';
+import { describeValidation, type SchemaFailure } from '../web/validation.js';
+
+export interface RouteDeclaration {
+  method: string;
+  url: string;
+  access: Access;
+  /** The route declares what it answers (a `response` schema). */
+  hasResponse: boolean;
+}
+
+export class RouteAccessError extends Error {
+  override name = 'RouteAccessError';
+  constructor(method: string, url: string) {
+    super(
+      `route ${method} ${url} declares no access (config.access): every route must say which roles may use it`,
+    );
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: WorkshopDeps;
+    routeTable: RouteDeclaration[];
+    loginRate: { max: number; timeWindowMs: number };
+  }
+}
+
+export interface CoreOptions {
+  deps: WorkshopDeps;
+  loginRateLimit?: { max: number; timeWindowMs: number };
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts) => {
+  const { deps } = opts;
+  app.decorate('deps', deps);
+  app.decorate('routeTable', [] as RouteDeclaration[]);
+  app.decorate('loginRate', opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 });
+  app.decorateRequest('user', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('lang', 'fr');
+
+  // Registered before any area: refuse any route that does not say who may use it.
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!access) throw new RouteAccessError(methods.join(','), route.url);
+    const hasResponse = !!route.schema?.response;
+    for (const m of methods)
+      if (m !== 'HEAD') app.routeTable.push({ method: m, url: route.url, access, hasResponse });
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    const wanted = q?.lang;
+    let lang: Lang = 'fr';
+    if (isLang(wanted)) {
+      lang = wanted;
+      reply.setCookie(LANG_COOKIE, wanted, {
+        path: '/',
+        sameSite: 'lax',
+        httpOnly: true,
+        maxAge: 365 * 86400,
+      });
+    } else if (isLang(req.cookies[LANG_COOKIE])) lang = req.cookies[LANG_COOKIE] as Lang;
+    req.lang = lang;
+    const sid = req.cookies[SESSION_COOKIE];
+    if (sid) {
+      const loaded = await loadSession(deps.store, sid, deps.clock.now());
+      if (loaded) {
+        req.session = loaded.session;
+        req.user = loaded.user;
+      }
+    }
+    const access = req.routeOptions.config?.access;
+    if (!access || access === 'public') return;
+    if (!req.user) {
+      if (isApi(req) || req.method !== 'GET')
+        return reply.code(401).send({ error: tr(lang, { fr: 'connexion requise', en: 'login required' }) });
+      return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    }
+    if (access !== 'authenticated' && !access.includes(req.user.role)) {
+      const msg = tr(lang, { fr: 'accès refusé pour votre rôle', en: 'access denied for your role' });
+      if (isApi(req)) return reply.code(403).send({ error: msg });
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Accès refusé', en: 'Access denied' }, html`<p class="error">${msg}</p>`),
+        403,
+      );
+    }
+  });
+
+  // Synchronizer token: every state-changing request carries the session's token, in the form
+  // (_csrf) or, for fetch, the x-csrf-token header. Checked after parsing, before any handler.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!MUTATING.has(req.method)) return;
+    const header = req.headers['x-csrf-token'];
+    // Any route's body, whatever its schema: only the token is read here.
+    const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
+    const token = typeof header === 'string' ? header : typeof fromBody === 'string' ? fromBody : '';
+    if (!req.session || !token || token !== req.session.csrf) {
+      const msg = tr(req.lang, {
+        fr: 'jeton anti-CSRF absent ou invalide : rechargez la page',
+        en: 'missing or invalid CSRF token: reload the page',
+      });
+      if (isApi(req)) return reply.code(403).send({ error: msg });
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Requête refusée', en: 'Request refused' }, html`<p class="error">${msg}</p>`),
+        403,
+      );
+    }
+  });
+
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+      let status = 500;
+      let message: string;
+      let field: string | undefined;
+      if (err instanceof DomainError) {
+        status = err.status;
+        message = tr(req.lang, err.text);
+        field = err.field;
+      } else if (err.validation) {
+        status = 400;
+        const described = describeValidation(
+          req.lang,
+          err.validation as SchemaFailure[],
+          (err as { validationContext?: string }).validationContext ?? '',
+        );
+        message = described.message;
+        field = described.field;
+      } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        status = err.statusCode;
+        message =
+          status === 413
+            ? tr(req.lang, { fr: 'requête trop volumineuse', en: 'request body too large' })
+            : status === 429
+              ? tr(req.lang, {
+                  fr: 'trop de tentatives, réessayez plus tard',
+                  en: 'too many attempts, try again later',
+                })
+              : err.message;
+      } else {
+        req.log.error(err);
+        message = tr(req.lang, { fr: 'erreur interne', en: 'internal error' });
+      }
+      if (isApi(req)) return reply.code(status).send({ error: message, ...(field ? { field } : {}) });
+      return sendPage(
+        reply,
+        renderPage(
+          req,
+          { fr: 'Impossible', en: 'Not possible' },
+          html`<p class="error" role="alert">${message}</p><p><a href="javascript:history.back()" data-back>${tr(req.lang, { fr: 'Retour', en: 'Back' })}</a></p>`,
+        ),
+        status,
+      );
+    },
+  );
+
+  app.setNotFoundHandler((req: FastifyRequest, reply) => {
+    const msg = tr(req.lang, { fr: 'page introuvable', en: 'page not found' });
+    if (isApi(req)) return reply.code(404).send({ error: msg });
+    return sendPage(reply, renderPage(req, { fr: 'Introuvable', en: 'Not found' }, html`<p>${msg}</p>`), 404);
+  });
+};
+
+/** Decorates `deps`, `routeTable`, `loginRate`; request `user`, `session`, `lang`. */
+export const corePlugin = fp(core, {
+  name: 'atelier-core',
+  fastify: '5.x',
+  dependencies: ['@fastify/cookie'],
+});

@@ -1,0 +1,223 @@
+/**
+ * The guided diagnosis of a session, step by step: start it on what was read, record tests and
+ * safety steps, the repair (done on a simulated car too), then the verification in the workshop's
+ * order — clear the codes, road test, re-read. Each step is saved with a version check: a form
+ * sent from a page older than the session's state is refused with words (409), never applied on
+ * top of a state it did not see.
+ */
+import { type GuidedSession as GS, GuidedSession, SessionError } from '@atelier/diagnosis';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { type DiagSession, sessionForAction } from '../../services/diagnostics.js';
+import { ConflictError } from '../../services/errors.js';
+import { checkGuidedVersion, guidedFacts, guidedSessionOf, saveGuidedStep } from '../../services/guided.js';
+import { knowledgeBase } from '../../services/knowledge.js';
+import { typed } from '../../web/routes.js';
+import { csrfProp, formResponses, idParams } from '../../web/schemas.js';
+import { DIAG_WORKERS } from '../../web/types.js';
+
+/** The version of the guided state the form was rendered from (absent: the state as read now). */
+const versionProp = { version: { type: 'integer', minimum: 0 } } as const;
+const stepBody = <const P extends object>(properties: P) =>
+  ({ type: 'object', properties: { ...properties, ...versionProp, ...csrfProp } }) as const;
+const bare = stepBody({});
+const back = formResponses('/diagnostics/:id#guided');
+
+async function guided(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
+  const runtime = app.diagnostics;
+  const toPage = (reply: FastifyReply, id: number) => reply.redirect(`/diagnostics/${id}#guided`, 303);
+
+  /**
+   * One step: the session the user may act on, at the version the form saw; `step` changes the
+   * guided diagnosis (and may use the adapter); the result is saved only if no other step was
+   * saved meanwhile; `after` runs once it is saved (what the step does to a simulated car).
+   */
+  const step = async (
+    id: number,
+    user: NonNullable<Parameters<typeof sessionForAction>[2]>,
+    version: number | undefined,
+    fn: (g: GS, s: DiagSession) => Promise<void> | void,
+    after?: (g: GS, s: DiagSession) => void,
+  ): Promise<number> => {
+    const s = await sessionForAction(store, id, user);
+    checkGuidedVersion(s, version);
+    const g = guidedSessionOf(s);
+    try {
+      await fn(g, s);
+    } catch (err) {
+      if (err instanceof SessionError)
+        throw new ConflictError({
+          fr: `diagnostic guidé : ${err.message}`,
+          en: `guided diagnosis: ${err.message}`,
+        });
+      throw err;
+    }
+    await saveGuidedStep(store, s, g.toJSON(), clock.now());
+    after?.(g, s);
+    return s.id;
+  };
+
+  app.post('/diagnostics/:id/guided/start', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    handler: async (req, reply) => {
+      const s = await sessionForAction(store, req.params.id, req.user!);
+      checkGuidedVersion(s, req.body.version);
+      const facts = await guidedFacts(store, s);
+      let g: GS;
+      try {
+        g = GuidedSession.start(knowledgeBase(), facts);
+      } catch (err) {
+        if (err instanceof SessionError)
+          throw new ConflictError({
+            fr: 'aucun arbre de panne ne correspond encore : lisez les codes défaut du véhicule, ou précisez la plainte sur l’ordre de réparation',
+            en: 'no fault tree matches yet: read the vehicle’s trouble codes, or detail the complaint on the repair order',
+          });
+        throw err;
+      }
+      // The readings made before the guided session are its facts and the first steps of its path.
+      await saveGuidedStep(store, s, g.toJSON(), clock.now());
+      return toPage(reply, s.id);
+    },
+  });
+
+  app.post('/diagnostics/:id/guided/record', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['testId', 'outcome'],
+        properties: {
+          testId: { type: 'string', maxLength: 100 },
+          outcome: { type: 'string', enum: ['good', 'bad'] },
+          ...versionProp,
+          ...csrfProp,
+        },
+      },
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { testId, outcome, version } = req.body;
+      return toPage(reply, await step(req.params.id, req.user!, version, (g) => g.record(testId, outcome)));
+    },
+  });
+
+  app.post('/diagnostics/:id/guided/safety', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['id'],
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_]{1,60}$' }, ...versionProp, ...csrfProp },
+      },
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { id, version } = req.body;
+      return toPage(reply, await step(req.params.id, req.user!, version, (g) => g.recordSafety(id)));
+    },
+  });
+
+  app.post('/diagnostics/:id/guided/repair', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: stepBody({ causeId: { type: 'string', maxLength: 100 } }),
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { causeId, version } = req.body;
+      const id = await step(
+        req.params.id,
+        req.user!,
+        version,
+        (g) => g.repair(causeId || undefined),
+        // Once the repair is recorded, a simulated car is repaired too (a recording cannot be).
+        (g, s) => {
+          const done = g.steps.at(-1);
+          if (done?.kind === 'repair') runtime.repairCar(s.id, done.cause);
+        },
+      );
+      return toPage(reply, id);
+    },
+  });
+
+  const notConnected = new ConflictError({
+    fr: 'connectez l’adaptateur : la vérification se fait sur le véhicule',
+    en: 'connect the adapter: the verification is done on the car',
+  });
+  app.post('/diagnostics/:id/guided/clear', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    handler: async (req, reply) => {
+      const id = await step(req.params.id, req.user!, req.body.version, async (g, s) => {
+        if (g.state !== 'verify')
+          throw new ConflictError({
+            fr: 'les codes s’effacent après la réparation',
+            en: 'codes are cleared after the repair',
+          });
+        if (!runtime.isConnected(s.id)) throw notConnected;
+        g.recordClear(await runtime.clearCodes(s.id));
+      });
+      return toPage(reply, id);
+    },
+  });
+
+  app.post('/diagnostics/:id/guided/road-test', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    handler: async (req, reply) => {
+      const id = await step(req.params.id, req.user!, req.body.version, (g, s) => {
+        if (g.state !== 'verify' || !runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+          throw new ConflictError({
+            fr: 'l’essai routier simulé se fait après la réparation, sur un scénario simulé connecté',
+            en: 'the simulated road test comes after the repair, on a connected simulated scenario',
+          });
+        if (!runtime.roadTest(s.id))
+          throw new ConflictError({
+            fr: 'ce véhicule ne peut pas faire d’essai routier (enregistrement, ou moteur arrêté)',
+            en: 'this car cannot be road-tested (a recording, or the engine is stopped)',
+          });
+      });
+      return toPage(reply, id);
+    },
+  });
+
+  app.post('/diagnostics/:id/guided/verify', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: stepBody({ symptomGone: { type: 'boolean', default: false } }),
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { symptomGone, version } = req.body;
+      const id = await step(req.params.id, req.user!, version, async (g, s) => {
+        // The verification read after the road test: codes and readiness through the adapter. Not
+        // connected, nothing can be read: the codes and monitors are unknown, recorded as such.
+        let result: { dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> } = {
+          dtcsAfter: [],
+        };
+        if (runtime.isConnected(s.id)) result = await runtime.rereadAfterRepair(s.id);
+        g.verify({ cleared: false, symptomGone, ...result });
+      });
+      return toPage(reply, id);
+    },
+  });
+}
+
+/** The guided diagnosis of a session; needs the core and the diagnostics runtime (adapter, car). */
+export const guidedPlugin = fp(guided, {
+  name: 'atelier-guided-diagnosis',
+  encapsulate: true,
+  dependencies: ['atelier-core', 'atelier-diagnostics-runtime'],
+  decorators: { fastify: ['deps', 'diagnostics'] },
+});

@@ -1,0 +1,448 @@
+/**
+ * Diagnostic sessions in the browser: open one on a repair order with an adapter, connect, read the
+ * car, watch live data over server-sent events, mark moments, compare with a reference run,
+ * finish. Every value read is stored as it arrives (the runtime does it); the page and its JSON
+ * twin show the same session.
+ */
+import { PIDS } from '@atelier/obd';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { tr } from '../../i18n.js';
+import {
+  AdapterProblem,
+  listSerialPorts,
+  PROBLEM_TEXT,
+  type ProblemCode,
+  parseAdapterChoice,
+} from '../../services/adapters.js';
+import { markFinished } from '../../services/classes.js';
+import {
+  addMark,
+  createDiagSession,
+  type DiagSession,
+  getDiagSession,
+  readingsOf,
+  recentSessions,
+  sessionForAction,
+  sessionOverview,
+  sessionsOfOrder,
+  setReference,
+  setStatusMessage,
+  trafficOf,
+} from '../../services/diagnostics.js';
+import { DomainError, ValidationError } from '../../services/errors.js';
+import { sessionCar } from '../../services/guided.js';
+import { topic } from '../../services/live.js';
+import { listOrders } from '../../services/orders.js';
+import { renderPage, sendPage } from '../../web/layout.js';
+import { type Req, twin, typed } from '../../web/routes.js';
+import { csrfOnly, csrfProp, formResponses, idParams, pageErrors, pageResponses } from '../../web/schemas.js';
+import { DIAG_WORKERS, STAFF } from '../../web/types.js';
+import { sessionListPage, sessionPage } from './views.js';
+
+const ASSETS = [
+  '/vendor/uplot/uPlot.min.css',
+  '/vendor/uplot/uPlot.iife.min.js',
+  '/static/diagnostics.css',
+  '/static/diagnostics.js',
+];
+
+const readingSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer' },
+    kind: { type: 'string' },
+    ecu: { type: 'string' },
+    item: { type: 'string' },
+    /** A VIN, a code list, a readiness record, a number… as read. */
+    value: {},
+    at: { type: 'integer' },
+  },
+} as const;
+
+const nullableInt = { type: ['integer', 'null'] } as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+
+/** A session as the API shows it: the row, whether its adapter is open, every reading, the guided state. */
+export const diagSessionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer' },
+    ro_id: nullableInt,
+    assignment_id: nullableInt,
+    user_id: { type: 'integer' },
+    user_name: nullableStr,
+    adapter_kind: { type: 'string', enum: ['serial', 'tcp', 'socketcan', 'scenario'] },
+    adapter_spec: { type: 'string' },
+    state: { type: 'string', enum: ['new', 'connected', 'disconnected', 'closed'] },
+    status_message: { type: 'string' },
+    vin: nullableStr,
+    vin_check: nullableStr,
+    guided_version: { type: 'integer' },
+    reference_id: nullableInt,
+    started_at: { type: 'integer' },
+    ended_at: nullableInt,
+    connected: { type: 'boolean' },
+    live: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { running: { type: 'boolean' }, pids: { type: 'array', items: { type: 'string' } } },
+    },
+    readings: { type: 'array', items: readingSchema },
+    /** The guided diagnosis (`SessionData` of @atelier/diagnosis), or null before it starts. */
+    guided: { description: 'SessionData of @atelier/diagnosis, or null' },
+  },
+} as const;
+
+const adapterResult = {
+  type: 'object',
+  required: ['ok', 'state'],
+  additionalProperties: false,
+  properties: { ok: { type: 'boolean' }, state: { type: 'string' } },
+} as const;
+
+const sseResponses = {
+  200: {
+    description:
+      'flux SSE : sample, reading, mark, status / SSE stream: sample, reading, mark, status events',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  },
+  204: {
+    description: 'session terminée : plus rien à dire / session finished: nothing more to say',
+    type: 'null',
+  },
+  ...pageErrors,
+} as const;
+
+async function sessions(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
+  const runtime = app.diagnostics;
+  const back = (reply: FastifyReply, id: number, anchor = '') =>
+    reply.redirect(`/diagnostics/${id}${anchor}`, 303);
+
+  app.get('/diagnostics', {
+    config: { access: STAFF },
+    schema: {
+      tags: ['diagnostics'],
+      querystring: {
+        type: 'object',
+        properties: { roId: { type: 'integer', minimum: 1 }, lang: { type: 'string' } },
+      },
+      response: pageResponses,
+    },
+    handler: async (req, reply) => {
+      const { roId } = req.query;
+      const list = roId ? await sessionsOfOrder(store, roId) : await recentSessions(store);
+      const orders = (await listOrders(store)).filter((o) =>
+        ['reception', 'diagnosis', 'comeback', 'repair', 'quality_control'].includes(o.state),
+      );
+      const body = sessionListPage(req, { roId, sessions: list, orders, ports: listSerialPorts() });
+      return sendPage(
+        reply,
+        renderPage(req, { fr: 'Sessions de diagnostic', en: 'Diagnostic sessions' }, body),
+      );
+    },
+  });
+
+  app.post('/diagnostics', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      body: {
+        type: 'object',
+        required: ['roId', 'adapterKind', 'adapterSpec'],
+        properties: {
+          roId: { type: 'integer', minimum: 1 },
+          adapterKind: { type: 'string', enum: ['serial', 'tcp', 'socketcan'] },
+          adapterSpec: { type: 'string', maxLength: 200 },
+          ...csrfProp,
+        },
+      },
+      response: formResponses('/diagnostics/:id'),
+    },
+    handler: async (req, reply) => {
+      const { roId, adapterKind, adapterSpec } = req.body;
+      const s = await createDiagSession(
+        store,
+        { roId, adapter: parseAdapterChoice(adapterKind, adapterSpec) },
+        req.user!,
+        clock.now(),
+      );
+      return back(reply, s.id);
+    },
+  });
+
+  // The session: its page, and the same session as JSON.
+  twin(app, 'GET', {
+    access: STAFF,
+    tags: ['diagnostics'],
+    schema: { params: idParams },
+    handler: async (req) => {
+      const s = await getDiagSession(store, req.params.id);
+      return { s, connected: runtime.isConnected(s.id), live: runtime.liveState(s.id) };
+    },
+    page: {
+      url: '/diagnostics/:id',
+      render: async ({ s, connected, live }, req, reply) => {
+        const roadTest = connected && runtime.isSimulated(s.id);
+        const body = sessionPage(req, s, await sessionOverview(store, s), { connected, live, roadTest });
+        return sendPage(
+          reply,
+          renderPage(req, { fr: `Session de diagnostic #${s.id}`, en: `Diagnostic session #${s.id}` }, body, {
+            scripts: ASSETS,
+          }),
+        );
+      },
+    },
+    api: {
+      url: '/api/diagnostics/:id',
+      response: diagSessionSchema,
+      json: async ({ s, connected, live }) => {
+        const { guided, ...rest } = s;
+        return {
+          ...rest,
+          connected,
+          live,
+          readings: await readingsOf(store, s.id),
+          guided: guided ? JSON.parse(guided) : null,
+        };
+      },
+    },
+  });
+
+  /**
+   * Runs an adapter action on the session the user may act on. An adapter problem never crashes
+   * anything: it is stored with the session (when the link survives it) and shown on its page;
+   * the API answers 502 with the problem's code and words.
+   */
+  const adapterAction = async (
+    req: Req<{ params: typeof idParams }>,
+    fn: (s: DiagSession) => Promise<unknown>,
+  ): Promise<{ id: number; problem?: ProblemCode }> => {
+    const s = await sessionForAction(store, req.params.id, req.user!);
+    try {
+      await fn(s);
+    } catch (err) {
+      if (err instanceof DomainError || !(err instanceof AdapterProblem)) throw err;
+      // Problems that do not end the link (no answer, timeout) are shown without dropping the session.
+      if (runtime.isConnected(s.id)) await setStatusMessage(store, s.id, err.code);
+      return { id: s.id, problem: err.code };
+    }
+    return { id: s.id };
+  };
+  const adapterTwin = (name: 'connect' | 'read', fn: (s: DiagSession) => Promise<unknown>) =>
+    twin(app, 'POST', {
+      access: DIAG_WORKERS,
+      tags: ['diagnostics'],
+      schema: { params: idParams, body: csrfOnly },
+      handler: (req) => adapterAction(req, fn),
+      page: { url: `/diagnostics/:id/${name}`, redirect: ({ id }) => `/diagnostics/${id}` },
+      api: {
+        url: `/api/diagnostics/:id/${name}`,
+        noBody: true,
+        response: adapterResult,
+        json: async ({ id, problem }, req, reply) => {
+          if (problem) {
+            reply.code(502);
+            const p = PROBLEM_TEXT[problem];
+            return { error: `${tr(req.lang, p.what)} ${tr(req.lang, p.check)}`, problem };
+          }
+          return {
+            ok: true,
+            state: runtime.isConnected(id) ? 'connected' : (await getDiagSession(store, id)).state,
+          };
+        },
+      },
+    });
+  adapterTwin('connect', (s) =>
+    runtime.connect(
+      s.id,
+      { kind: s.adapter_kind, spec: s.adapter_spec },
+      s.adapter_kind === 'scenario' ? () => sessionCar(store, s) : undefined,
+    ),
+  );
+  adapterTwin('read', (s) => runtime.read(s.id));
+
+  const adapterForm = (name: string, fn: (s: DiagSession) => Promise<unknown>) =>
+    app.post(`/diagnostics/:id/${name}`, {
+      config: { access: DIAG_WORKERS },
+      schema: {
+        tags: ['diagnostics'],
+        params: idParams,
+        body: csrfOnly,
+        response: formResponses('/diagnostics/:id'),
+      },
+      handler: async (req, reply) => back(reply, (await adapterAction(req, fn)).id),
+    });
+  adapterForm('disconnect', (s) => runtime.disconnect(s.id));
+  adapterForm('live/stop', (s) => runtime.stopLive(s.id));
+
+  app.post('/diagnostics/:id/live', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['pids'],
+        properties: {
+          pids: {
+            type: 'array',
+            items: { type: 'string', pattern: '^[0-9A-Fa-f]{2}$' },
+            minItems: 1,
+            maxItems: 12,
+          },
+          periodMs: { type: 'integer', minimum: 50, maximum: 10_000, default: 200 },
+          ...csrfProp,
+        },
+      },
+      response: formResponses('/diagnostics/:id'),
+    },
+    handler: async (req, reply) => {
+      const { id } = await adapterAction(req, async (s) => {
+        const pids = req.body.pids.map((p) => Number.parseInt(p, 16));
+        if (pids.some((p) => !PIDS.has(p) || p % 0x20 === 0))
+          throw new ValidationError({ fr: 'PID inconnu', en: 'unknown PID' }, 'pids');
+        await runtime.startLive(s.id, pids, req.body.periodMs);
+      });
+      return back(reply, id);
+    },
+  });
+
+  app.post('/diagnostics/:id/marks', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['label'],
+        properties: { label: { type: 'string', maxLength: 200 }, ...csrfProp },
+      },
+      response: formResponses('/diagnostics/:id#live'),
+    },
+    handler: async (req, reply) => {
+      const s = await sessionForAction(store, req.params.id, req.user!);
+      const { label } = req.body;
+      const m = await addMark(store, s.id, clock.now(), label);
+      runtime.hub.publish(topic(s.id), 'mark', { t: clock.now(), label, id: m.id });
+      return back(reply, s.id, '#live');
+    },
+  });
+
+  app.post('/diagnostics/:id/reference', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['referenceId'],
+        properties: { referenceId: { type: 'integer', minimum: 0 }, ...csrfProp },
+      },
+      response: formResponses('/diagnostics/:id#live'),
+    },
+    handler: async (req, reply) => {
+      const s = await sessionForAction(store, req.params.id, req.user!);
+      await setReference(store, s.id, req.body.referenceId || null);
+      return back(reply, s.id, '#live');
+    },
+  });
+
+  app.post('/diagnostics/:id/finish', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: csrfOnly,
+      response: formResponses('/diagnostics/:id'),
+    },
+    handler: async (req, reply) => {
+      const s = await sessionForAction(store, req.params.id, req.user!);
+      await runtime.disconnect(s.id, 'closed');
+      if (s.assignment_id) await markFinished(store, s.assignment_id, clock.now());
+      return back(reply, s.id);
+    },
+  });
+
+  // Server-sent events: samples, readings, marks and adapter status of one session.
+  app.get('/diagnostics/:id/events', {
+    config: { access: STAFF },
+    schema: { tags: ['diagnostics'], params: idParams, response: sseResponses },
+    handler: async (req, reply) => {
+      const s = await getDiagSession(store, req.params.id);
+      reply.hijack();
+      const res = reply.raw;
+      // A finished session has nothing more to say: 204 tells EventSource not to reconnect.
+      if (s.state === 'closed' && !runtime.isConnected(s.id)) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(`retry: 2000\n\n`);
+      res.write(
+        `event: status\ndata: ${JSON.stringify({ state: runtime.isConnected(s.id) ? 'connected' : s.state, problem: s.status_message || undefined })}\n\n`,
+      );
+      // A browser that went away mid-write must not take the server with it.
+      res.on('error', () => {});
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      const stop = () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+      };
+      // The runtime ends the stream when the app closes; the browser ends it by going away.
+      const unsubscribe = runtime.hub.subscribe(
+        topic(s.id),
+        (chunk) => res.write(chunk),
+        () => {
+          stop();
+          res.end();
+        },
+      );
+      req.raw.on('close', stop);
+    },
+  });
+
+  app.get('/diagnostics/:id/traffic', {
+    config: { access: STAFF },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      response: {
+        200: {
+          description: 'transcript ELM327 ou journal candump / ELM327 transcript or candump log',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+        ...pageErrors,
+      },
+    },
+    handler: async (req, reply) => {
+      const s = await getDiagSession(store, req.params.id);
+      const t = await trafficOf(store, s.id);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="session-${s.id}.${t.format === 'candump' ? 'candump.log' : 'elm327.txt'}"`,
+        )
+        .send(t.text);
+    },
+  });
+}
+
+/** Opens diagnostic sessions and drives their adapters; needs the core and the diagnostics runtime. */
+export const diagnosticSessionsPlugin = fp(sessions, {
+  name: 'atelier-diagnostic-sessions',
+  encapsulate: true,
+  dependencies: ['atelier-core', 'atelier-diagnostics-runtime'],
+  decorators: { fastify: ['deps', 'diagnostics'] },
+});

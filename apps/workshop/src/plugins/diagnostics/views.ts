@@ -1,0 +1,443 @@
+/**
+ * The pages of diagnostic sessions, as functions of what was loaded: the session list, a session
+ * (adapter, readings, live data, guided diagnosis), the path a diagnosis took. No route and no
+ * store access here: the session, guided and report plugins load, these render.
+ */
+import {
+  type GuidedSession as GS,
+  GuidedSession,
+  type Recommendation,
+  type SessionData,
+  strongestEffect,
+} from '@atelier/diagnosis';
+import { dtcTitle, MONITORS, PIDS } from '@atelier/obd';
+import type { FastifyRequest } from 'fastify';
+import { formatDateTime, type Lang, type Text, tr } from '../../i18n.js';
+import {
+  ADAPTER_KINDS,
+  type AdapterKind,
+  PROBLEM_TEXT,
+  type ProblemCode,
+  type SerialPortEntry,
+} from '../../services/adapters.js';
+import {
+  canAct,
+  type DiagSession,
+  guidedOf,
+  type SessionOverview,
+  type StoredReading,
+} from '../../services/diagnostics.js';
+import { causeName, knowledgeBase, testName as testText } from '../../services/knowledge.js';
+import type { RepairOrder } from '../../services/orders.js';
+import { SIM_ROAD_TEST_MIN } from '../../services/scenarios.js';
+import { monitorKey } from '../../services/session-facts.js';
+import { type Html, html, jsonScript } from '../../web/html.js';
+import { csrfField, T } from '../../web/layout.js';
+import { DIAG_WORKERS } from '../../web/types.js';
+
+export const ADAPTER_LABEL: Record<AdapterKind, Text> = {
+  serial: { fr: 'ELM327 sur port série (USB, Bluetooth)', en: 'ELM327 on a serial port (USB, Bluetooth)' },
+  tcp: { fr: 'ELM327 Wi-Fi (TCP)', en: 'ELM327 Wi-Fi (TCP)' },
+  socketcan: { fr: 'Interface SocketCAN', en: 'SocketCAN interface' },
+  scenario: { fr: 'Scénario de formation (véhicule simulé)', en: 'Training scenario (simulated vehicle)' },
+};
+
+export const STATE_TEXT: Record<DiagSession['state'], Text> = {
+  new: { fr: 'non connecté', en: 'not connected' },
+  connected: { fr: 'connecté', en: 'connected' },
+  disconnected: { fr: 'liaison perdue', en: 'link lost' },
+  closed: { fr: 'terminée', en: 'finished' },
+};
+
+const DTC_KIND: Record<string, Text> = {
+  stored: { fr: 'mémorisé', en: 'stored' },
+  pending: { fr: 'en attente', en: 'pending' },
+  permanent: { fr: 'permanent', en: 'permanent' },
+  'after.stored': { fr: 'après réparation', en: 'after repair' },
+};
+
+/** A monitor's name as @atelier/obd gives it (older sessions stored a few under other names). */
+const monitorName = (name: string): Text => MONITORS.get(monitorKey(name)) ?? { fr: name, en: name };
+
+/** PIDs offered for live data when the car has not been read yet (the common engine ones). */
+const DEFAULT_LIVE = ['0C', '0D', '05', '04', '11', '06', '07'];
+
+export const pidLabel = (lang: Lang, hex: string): string => {
+  const def = PIDS.get(Number.parseInt(hex, 16));
+  if (!def) return hex;
+  const unit = def.fields.length === 1 ? def.fields[0]!.unit : '';
+  return `${def.name[lang]}${unit ? ` (${unit})` : ''}`;
+};
+
+export function problemHtml(req: FastifyRequest, code: string): Html {
+  const p = PROBLEM_TEXT[code as ProblemCode] ?? PROBLEM_TEXT.unknown;
+  return html`<div class="problem" role="alert" data-problem="${code}"><strong>${T(req, p.what)}</strong> ${T(req, p.check)}</div>`;
+}
+
+const pct = (lang: Lang, p: number) =>
+  `${(p * 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 })} %`;
+
+const testName = (req: FastifyRequest, id: string): string => T(req, testText(id));
+
+/**
+ * The fields of every guided-diagnosis form: the CSRF token and the version of the guided state the
+ * page shows, so that a second click made from the same page is refused instead of applied twice.
+ */
+const guidedFields = (req: FastifyRequest, version: number): Html =>
+  html`${csrfField(req)}<input type="hidden" name="version" value="${version}">`;
+
+const SAFETY: Record<string, Text> = {
+  hv_lockout: { fr: 'Consignation haute tension', en: 'High-voltage lock-out' },
+  habilitation_B2VL: { fr: "Vérification de l'habilitation B2VL", en: 'B2VL habilitation check' },
+};
+const safetyName = (req: FastifyRequest, id: string) => T(req, SAFETY[id] ?? { fr: id, en: id });
+
+const READ_STEP: Record<string, Text> = {
+  dtc: { fr: 'Lecture des codes défaut', en: 'Trouble codes read' },
+  complaint: { fr: 'Plainte du client prise en compte', en: "Customer's complaint taken into account" },
+  freeze_frame: { fr: 'Lecture des données figées', en: 'Freeze frame read' },
+  readiness: { fr: 'Lecture de la préparation des moniteurs', en: 'Monitor readiness read' },
+  live: { fr: 'Observation des données en direct', en: 'Live data watched' },
+};
+
+/** The path as a list a mechanic, an instructor or a customer can read. */
+export function pathList(req: FastifyRequest, data: SessionData | null): Html {
+  if (!data) return html``;
+  const outcome = (o: string) =>
+    T(req, o === 'bad' ? { fr: 'mauvais', en: 'bad' } : { fr: 'bon', en: 'good' });
+  return html`<ol class="path">${data.steps.map((s) => {
+    switch (s.kind) {
+      case 'read':
+        return html`<li class="step-read">${T(req, READ_STEP[s.what] ?? { fr: s.what, en: s.what })}</li>`;
+      case 'test':
+        return html`<li class="step-test">${testName(req, s.id)} → <strong>${outcome(s.outcome)}</strong> <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+      case 'safety':
+        return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
+      case 'repair':
+        return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause, data.treeId))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+      case 'clear':
+        return html`<li class="step-clear">${s.ok ? T(req, { fr: 'Codes effacés', en: 'Codes cleared' }) : T(req, { fr: 'Effacement des codes refusé par le véhicule', en: 'Clearing the codes refused by the car' })}</li>`;
+      default: {
+        const monitors = s.monitors
+          ? Object.entries(s.monitors)
+              .map(([m, st]) => `${T(req, monitorName(m))} ${st === 'complete' ? '✔' : '✘'}`)
+              .join(', ') || T(req, { fr: 'aucun à contrôler', en: 'none to check' })
+          : T(req, { fr: 'non lus', en: 'not read' });
+        return html`<li class="step-verify">${T(req, { fr: 'Vérification', en: 'Verification' })} : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme toujours présent', en: 'symptom still there' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}, ${T(req, { fr: 'moniteurs', en: 'monitors' })} : ${monitors}</li>`;
+      }
+    }
+  })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion, data.treeId))}</p>` : ''}`;
+}
+
+function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredReading[]): Html {
+  const vin = readings.find((r) => r.kind === 'vin');
+  const dtcs = readings.filter((r) => r.kind === 'dtcs');
+  const readiness = readings.filter((r) => r.kind === 'readiness');
+  const freeze = readings.filter((r) => r.kind === 'freeze');
+  const errors = readings.filter((r) => r.kind === 'error');
+  const answered = new Set(
+    readings.filter((r) => r.kind !== 'error').map((r) => (r.kind === 'dtcs' ? `dtcs.${r.item}` : r.kind)),
+  );
+  const vinCheck: Record<string, Text> = {
+    match: { fr: "conforme au véhicule de l'OR", en: "matches the order's vehicle" },
+    mismatch: {
+      fr: "DIFFÉRENT du véhicule de l'OR : vérifiez le véhicule branché",
+      en: "DIFFERENT from the order's vehicle: check the car connected",
+    },
+    unread: { fr: 'non lu', en: 'not read' },
+  };
+  const rows = dtcs.flatMap((r) =>
+    (r.value as string[]).map(
+      (code) =>
+        html`<tr class="dtc" data-code="${code}"><td><code>${code}</code></td><td>${dtcTitle(code, req.lang)}</td><td>${r.ecu}</td><td>${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })}</td></tr>`,
+    ),
+  );
+  const noneLists = dtcs.filter((r) => (r.value as string[]).length === 0);
+  return html`<section class="card readings" id="readings">
+<h2>${T(req, { fr: 'Lecture du véhicule', en: 'Vehicle reading' })}</h2>
+<p class="vin">VIN : <code>${vin ? ((vin.value as string | null) ?? '—') : '—'}</code>${s.vin_check ? html` <span class="vin-${s.vin_check}">${T(req, vinCheck[s.vin_check]!)}</span>` : ''}</p>
+<h3>${T(req, { fr: 'Codes défaut', en: 'Trouble codes' })}</h3>
+${
+  dtcs.length === 0
+    ? html`<p class="muted">${T(req, { fr: 'Pas encore lus.', en: 'Not read yet.' })}</p>`
+    : rows.length
+      ? html`<table class="dtcs"><thead><tr><th>Code</th><th>${T(req, { fr: 'Libellé', en: 'Title' })}</th><th>${T(req, { fr: 'Calculateur', en: 'ECU' })}</th><th>${T(req, { fr: 'Type', en: 'Kind' })}</th></tr></thead><tbody>${rows}</tbody></table>`
+      : html`<p class="no-dtc">${T(req, { fr: 'Aucun code défaut.', en: 'No trouble code.' })}</p>`
+}
+${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans code', en: 'No code' })} : ${noneLists.map((r) => `${r.ecu} (${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
+${
+  errors.length
+    ? html`<p class="error not-read">${T(req, { fr: 'Non lus (le véhicule ou l’adaptateur n’a pas répondu — ce n’est pas « aucun code »)', en: 'Not read (the vehicle or adapter did not answer — this is not "no code")' })} : ${errors
+        .filter((e) => !answered.has(e.item))
+        .map((e) => e.item)
+        .join(', ')}</p>`
+    : ''
+}
+${
+  readiness.length
+    ? html`<h3>${T(req, { fr: 'Préparation des moniteurs', en: 'Monitor readiness' })}</h3>${readiness.map(
+        (r) => {
+          const v = r.value as { mil: boolean; dtcCount: number; monitors: Record<string, string> };
+          return html`<p class="readiness" data-ecu="${r.ecu}">${r.ecu} : MIL ${v.mil ? T(req, { fr: 'allumé', en: 'on' }) : T(req, { fr: 'éteint', en: 'off' })}, ${v.dtcCount} ${T(req, { fr: 'code(s)', en: 'code(s)' })}</p>
+<ul class="monitors">${Object.entries(v.monitors).map(([m, st]) => html`<li class="${st}">${T(req, monitorName(m))} : ${st === 'complete' ? T(req, { fr: 'prêt', en: 'complete' }) : T(req, { fr: 'non prêt', en: 'incomplete' })}</li>`)}</ul>`;
+        },
+      )}`
+    : ''
+}
+${
+  freeze.length
+    ? html`<h3>${T(req, { fr: 'Données figées (freeze frame)', en: 'Freeze frame' })}</h3><table class="freeze"><tbody>${freeze.map(
+        (r) =>
+          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : typeof r.value === 'number' ? String(Math.round(r.value * 100) / 100) : JSON.stringify(r.value)}</td><td class="muted">${r.ecu}</td></tr>`,
+      )}</tbody></table>`
+    : ''
+}
+</section>`;
+}
+
+/**
+ * The verification after a repair, in the order a workshop does it: clear the codes, road-test the
+ * car (a drive cycle, so that the monitors run again), then read codes and readiness again.
+ */
+function verifyForms(req: FastifyRequest, id: number, version: number, g: GS, simulated: boolean): Html {
+  const cleared = g.steps.at(-1)?.kind === 'clear' && (g.steps.at(-1) as { ok: boolean }).ok;
+  const monitors = g.tree.monitors.map((m) => T(req, monitorName(m))).join(', ');
+  return html`<div class="verify">
+<ol class="verify-steps">
+<li><form method="post" action="/diagnostics/${id}/guided/clear" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-clear">${T(req, { fr: 'Effacer les codes', en: 'Clear the codes' })}</button></form>${cleared ? html` <span class="tag">${T(req, { fr: 'effacés', en: 'cleared' })}</span>` : ''}</li>
+<li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${simulated ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${SIM_ROAD_TEST_MIN} min en accéléré)`, en: `Simulated road test (${SIM_ROAD_TEST_MIN} min, fast-forwarded)` })}</button></form>` : ''}</li>
+<li><form method="post" action="/diagnostics/${id}/guided/verify">${guidedFields(req, version)}
+<label class="check"><input type="checkbox" name="symptomGone" value="true"> ${T(req, { fr: 'Symptôme disparu à l’essai', en: 'Symptom gone on the road test' })}</label>
+<button type="submit" id="guided-verify">${T(req, { fr: 'Lecture de vérification (codes et moniteurs)', en: 'Verification read (codes and monitors)' })}</button></form></li>
+</ol></div>`;
+}
+
+function guidedSection(req: FastifyRequest, s: DiagSession, canWork: boolean, simulated = false): Html {
+  const data = guidedOf(s);
+  const id = s.id;
+  const version = s.guided_version;
+  if (!data)
+    return html`<section class="card guided" id="guided"><h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })}</h2>
+${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${guidedFields(req, version)}<button type="submit" id="guided-start">${T(req, { fr: 'Démarrer le diagnostic guidé', en: 'Start the guided diagnosis' })}</button></form>` : ''}
+<p class="muted">${T(req, { fr: 'Lisez d’abord les codes défaut : ils orientent le choix de l’arbre de panne.', en: 'Read the trouble codes first: they guide the choice of fault tree.' })}</p></section>`;
+  const g = GuidedSession.fromJSON(knowledgeBase(), data);
+  const a = g.analysis();
+  const next = g.next();
+  const unread = g.signs().filter((r) => r.value === undefined).length;
+  const ranked = html`<table class="causes"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th><th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th></tr></thead><tbody>${a.posteriors.map(
+    (p) =>
+      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause, g.tree.id))}</td><td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td></tr>`,
+  )}</tbody></table>`;
+  let action: Html = html``;
+  if (canWork && g.state === 'diagnose' && next) action = recommendationForm(req, id, version, next, g);
+  else if (canWork && g.state === 'repair') {
+    const c = g.pendingRepair!;
+    action = html`<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${guidedFields(req, version)}
+<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong> — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
+<input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
+  } else if (canWork && g.state === 'verify') action = verifyForms(req, id, version, g, simulated);
+  const stateText: Record<string, Text> = {
+    diagnose: { fr: 'recherche de la cause', en: 'looking for the cause' },
+    repair: { fr: 'réparation', en: 'repair' },
+    verify: { fr: 'vérification', en: 'verification' },
+    done: { fr: 'terminé', en: 'done' },
+  };
+  return html`<section class="card guided" id="guided" data-state="${g.state}">
+<h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })} — ${T(req, g.tree.title)} <span class="tag">${T(req, stateText[g.state]!)}</span></h2>
+${g.state !== 'done' ? ranked : ''}
+${g.state !== 'done' ? signList(req, g.tree.id, a.signs, unread) : ''}
+${action}
+<h3>${T(req, { fr: 'Chemin suivi', en: 'Path taken' })}</h3>
+${pathList(req, data)}
+</section>`;
+}
+
+/**
+ * The signs read from the car and the complaint that count as evidence, each with the cause it
+ * moves most (likelihood ratio): why the ranking is what it is before any test.
+ */
+function signList(
+  req: FastifyRequest,
+  treeId: string,
+  signs: ReturnType<GS['analysis']>['signs'],
+  unread: number,
+): Html {
+  if (!signs.length && !unread) return html``;
+  const num = (x: number) =>
+    x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  return html`<h3>${T(req, { fr: 'Indices lus sur le véhicule', en: 'Signs read from the car' })}</h3>
+<ul class="signs">${signs.map((effect) => {
+    const r = effect.reading;
+    const strongest = strongestEffect(effect);
+    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${strongest ? html` → <span class="effect">${T(req, causeName(strongest.cause, treeId))} ×${num(strongest.ratio)}</span>` : ''}</li>`;
+  })}</ul>
+${unread ? html`<p class="muted">${T(req, { fr: `${unread} indice(s) non lu(s) : lisez le véhicule (codes, données figées, moniteurs, données en direct) avant de démarrer pour qu’ils comptent.`, en: `${unread} sign(s) not read: read the car (codes, freeze frame, monitors, live data) before starting so that they count.` })}</p>` : ''}`;
+}
+
+function recommendationForm(
+  req: FastifyRequest,
+  id: number,
+  version: number,
+  next: Recommendation,
+  g: GS,
+): Html {
+  const others =
+    next.kind === 'inspection' ? next.ranking.map((r) => r.test) : next.ranking.map((r) => r.test);
+  const choices = [...new Set([next.test.id, ...others, ...g.tree.causes.map((c) => c.inspect)])].filter(
+    (t) => !g.steps.some((s) => s.kind === 'test' && s.id === t),
+  );
+  return html`<div class="next-step">
+<h3>${T(req, { fr: 'Étape proposée', en: 'Next step' })} : <span class="next-test" data-test="${next.test.id}">${T(req, next.test.name)}</span></h3>
+<p class="reason">${T(req, next.reason)}</p>
+<p class="instructions">${T(req, next.test.instructions)}</p>
+<p class="muted">${T(req, { fr: 'Attendu si bon', en: 'Expected if good' })} : ${T(req, next.test.expected.good)} — ${T(req, { fr: 'si mauvais', en: 'if bad' })} : ${T(req, next.test.expected.bad)}</p>
+${next.safety.map(
+  (
+    sid,
+  ) => html`<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${guidedFields(req, version)}<input type="hidden" name="id" value="${sid}">
+<button type="submit" data-safety="${sid}">⚠ ${safetyName(req, sid)} — ${T(req, { fr: 'fait', en: 'done' })}</button></form>`,
+)}
+<form method="post" action="/diagnostics/${id}/guided/record" class="record">${guidedFields(req, version)}
+<label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}">${testName(req, t)}</option>`)}</select></label>
+<button type="submit" name="outcome" value="good" id="outcome-good">${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>
+<button type="submit" name="outcome" value="bad" id="outcome-bad">${T(req, { fr: 'Résultat mauvais', en: 'Result bad' })}</button>
+</form></div>`;
+}
+
+/** What a session's page shows besides the session itself, loaded by `sessionOverview`. */
+export function sessionPage(
+  req: FastifyRequest,
+  s: DiagSession,
+  o: SessionOverview,
+  adapter: {
+    connected: boolean;
+    live: { running: boolean; pids: string[] };
+    /** The car is simulated and connected: it can be road-tested in fast-forward. */
+    roadTest: boolean;
+  },
+): Html {
+  const { connected, live, roadTest } = adapter;
+  const readings = o.readings;
+  const canWork =
+    canAct(req.user!, s) &&
+    s.state !== 'closed' &&
+    (DIAG_WORKERS as readonly string[]).includes(req.user!.role);
+  const supported = [
+    ...new Set(readings.filter((r) => r.kind === 'supported').flatMap((r) => r.value as string[])),
+  ];
+  const offered = (supported.length ? supported : DEFAULT_LIVE).filter((p) =>
+    PIDS.has(Number.parseInt(p, 16)),
+  );
+  const recorded = o.recordedPids;
+  const chosen = live.pids.length ? live.pids : offered.filter((p) => ['0C', '0D', '05'].includes(p));
+  const others = o.others;
+  let context: Html = html``;
+  if (o.order) {
+    const x = o.order;
+    context = html`<p>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })} <a href="/orders/${x.id}">${x.number}</a> — ${x.vehicle.plate} ${x.vehicle.maker} ${x.vehicle.model} — <code>${x.vehicle.vin}</code></p><p class="complaint">${x.complaint}</p>`;
+  } else if (o.scenario) {
+    const sc = o.scenario;
+    context = html`<p>${T(req, { fr: 'Scénario de formation', en: 'Training scenario' })} : <strong>${sc.title}</strong></p><p class="complaint">${sc.complaint}</p>`;
+  }
+  const problem = s.status_message ? problemHtml(req, s.status_message) : html``;
+  const problemTexts = Object.fromEntries(
+    Object.entries(PROBLEM_TEXT).map(([k, v]) => [k, `${tr(req.lang, v.what)} ${tr(req.lang, v.check)}`]),
+  );
+  return html`<section class="diag-session" data-session="${s.id}" data-state="${connected ? 'connected' : s.state}">
+${context}
+<div class="card adapter">
+<p>${T(req, ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
+<div id="problem">${problem}</div>
+${
+  canWork
+    ? html`<div class="buttons">${
+        connected
+          ? html`<form method="post" action="/diagnostics/${s.id}/read" class="inline">${csrfField(req)}<button type="submit" id="read">${T(req, { fr: 'Lire le véhicule', en: 'Read the vehicle' })}</button></form>
+<form method="post" action="/diagnostics/${s.id}/disconnect" class="inline">${csrfField(req)}<button type="submit" class="secondary">${T(req, { fr: 'Déconnecter', en: 'Disconnect' })}</button></form>`
+          : html`<form method="post" action="/diagnostics/${s.id}/connect" class="inline">${csrfField(req)}<button type="submit" id="connect">${s.state === 'disconnected' ? T(req, { fr: 'Reconnecter', en: 'Reconnect' }) : T(req, { fr: 'Connecter', en: 'Connect' })}</button></form>`
+      }
+<form method="post" action="/diagnostics/${s.id}/finish" class="inline">${csrfField(req)}<button type="submit" class="secondary" id="finish">${T(req, { fr: 'Terminer la session', en: 'Finish the session' })}</button></form></div>`
+    : ''
+}
+<p><a href="/diagnostics/${s.id}/report" id="report-link">${T(req, { fr: 'Rapport client imprimable', en: 'Printable customer report' })}</a> · <a href="/diagnostics/${s.id}/traffic">${T(req, s.adapter_kind === 'socketcan' ? { fr: 'Trafic brut (trames CAN, candump)', en: 'Raw traffic (CAN frames, candump)' } : { fr: 'Trafic brut (transcript ELM327)', en: 'Raw traffic (ELM327 transcript)' })}</a></p>
+</div>
+${readingsSection(req, s, readings)}
+<section class="card live" id="live">
+<h2>${T(req, { fr: 'Données en direct', en: 'Live data' })}</h2>
+${
+  canWork && connected
+    ? html`<form method="post" action="/diagnostics/${s.id}/live" class="pids">${csrfField(req)}
+<fieldset><legend>${T(req, { fr: 'Paramètres', en: 'Parameters' })}</legend>${offered.map(
+        (p) =>
+          html`<label class="check"><input type="checkbox" name="pids" value="${p}" ${chosen.includes(p) ? html`checked` : ''}> ${pidLabel(req.lang, p)}</label>`,
+      )}</fieldset>
+<label>${T(req, { fr: 'Période (ms)', en: 'Period (ms)' })} <input type="number" name="periodMs" min="50" max="10000" value="200"></label>
+<button type="submit" id="live-start">${live.running ? T(req, { fr: 'Changer', en: 'Change' }) : T(req, { fr: 'Démarrer', en: 'Start' })}</button></form>
+${live.running ? html`<form method="post" action="/diagnostics/${s.id}/live/stop" class="inline">${csrfField(req)}<button type="submit" id="live-pause">${T(req, { fr: 'Pause', en: 'Pause' })}</button></form>` : ''}`
+    : ''
+}
+${
+  canWork
+    ? html`<form method="post" action="/diagnostics/${s.id}/marks" class="inline mark">${csrfField(req)}<input name="label" maxlength="200" required placeholder="${T(req, { fr: 'ex. accélération à 3000 tr/min', en: 'e.g. revving to 3000 rpm' })}"><button type="submit" id="mark">${T(req, { fr: 'Marquer ce moment', en: 'Mark this moment' })}</button></form>
+${
+  others.length
+    ? html`<form method="post" action="/diagnostics/${s.id}/reference" class="inline">${csrfField(req)}<label>${T(req, { fr: 'Comparer avec', en: 'Compare with' })} <select name="referenceId"><option value="0">—</option>${others.map(
+        (o) =>
+          html`<option value="${o.id}" ${o.id === s.reference_id ? html`selected` : ''}>#${o.id} ${o.user_name ?? ''} ${formatDateTime(req.lang, o.started_at)}</option>`,
+      )}</select></label><button type="submit">${T(req, { fr: 'Référence', en: 'Reference' })}</button></form>`
+    : ''
+}`
+    : ''
+}
+<div id="live-chart" class="chart" data-live="${live.running ? 'on' : 'off'}"></div>
+<p class="muted"><span id="sample-count">0</span> ${T(req, { fr: 'valeurs reçues', en: 'values received' })}</p>
+<script type="application/json" id="live-config">${jsonScript({
+    session: s.id,
+    pids: Object.fromEntries([...new Set([...chosen, ...recorded])].map((p) => [p, pidLabel(req.lang, p)])),
+    problems: problemTexts,
+    states: Object.fromEntries(Object.entries(STATE_TEXT).map(([k, v]) => [k, tr(req.lang, v)])),
+    reference: T(req, { fr: 'référence', en: 'reference' }),
+  })}</script>
+</section>
+${guidedSection(req, s, canWork, roadTest)}
+</section>`;
+}
+
+/** The session list, with the form that opens a session on a repair order for those who run them. */
+export function sessionListPage(
+  req: FastifyRequest,
+  d: {
+    roId?: number;
+    sessions: DiagSession[];
+    orders: RepairOrder[];
+    ports: SerialPortEntry[];
+  },
+): Html {
+  const { roId, sessions, orders, ports } = d;
+  const canStart = (DIAG_WORKERS as readonly string[]).includes(req.user!.role);
+  return html`${
+    canStart
+      ? html`<form method="post" action="/diagnostics" class="card new-session">${csrfField(req)}
+<h2>${T(req, { fr: 'Nouvelle session', en: 'New session' })}</h2>
+<label>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })} <select name="roId" required>${orders.map(
+          (o) =>
+            html`<option value="${o.id}" ${o.id === roId ? html`selected` : ''}>${o.number} — ${o.complaint.slice(0, 60)}</option>`,
+        )}</select></label>
+<fieldset><legend>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</legend>
+${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
+  (k, i) =>
+    html`<label class="check"><input type="radio" name="adapterKind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ADAPTER_LABEL[k])}</label>`,
+)}
+<label>${T(req, { fr: 'Port, adresse ou interface', en: 'Port, address or interface' })} <input name="adapterSpec" list="serial-ports" required placeholder="/dev/ttyUSB0 · 192.168.0.10:35000 · can0"></label>
+<datalist id="serial-ports">${ports.map((p) => html`<option value="${p.path}">${p.label}</option>`)}</datalist>
+<p class="muted ports">${ports.length ? html`${T(req, { fr: 'Ports série trouvés', en: 'Serial ports found' })} : ${ports.map((p) => p.label).join(', ')}` : T(req, { fr: 'Aucun port série trouvé (adaptateur débranché ?).', en: 'No serial port found (adapter unplugged?).' })}</p>
+</fieldset>
+<button type="submit">${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
+      : ''
+  }
+<table class="sessions"><thead><tr><th>#</th><th>${T(req, { fr: 'Début', en: 'Started' })}</th><th>${T(req, { fr: 'Par', en: 'By' })}</th><th>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</th><th>${T(req, { fr: 'État', en: 'State' })}</th></tr></thead>
+<tbody>${sessions.map(
+    (s) =>
+      html`<tr><td><a href="/diagnostics/${s.id}">#${s.id}</a></td><td>${formatDateTime(req.lang, s.started_at)}</td><td>${s.user_name ?? ''}</td><td>${T(req, ADAPTER_LABEL[s.adapter_kind])}</td><td>${T(req, STATE_TEXT[s.state])}</td></tr>`,
+  )}</tbody></table>`;
+}

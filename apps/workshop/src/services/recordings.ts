@@ -1,0 +1,269 @@
+/**
+ * Training recordings: what an instructor uploads (a CAN log or an ELM327 transcript), checked
+ * fully before anything is stored, their replay data and the DBC signals plotted over a replay.
+ */
+import {
+  collectStats,
+  DbcDecoder,
+  detectFormat,
+  type Frame,
+  LogParseError,
+  parseDbc,
+  readLogText,
+} from '@atelier/can';
+import { Transcript } from '@atelier/elm327';
+import { RecordingResponder } from '@atelier/vehicle-sim';
+import type { Text } from '../i18n.js';
+import type { Db } from '../store/store.js';
+import { DomainError, NotFoundError, ValidationError } from './errors.js';
+import type { User } from './users.js';
+
+/** Largest recording accepted, bytes: a few minutes of a busy bus as candump text. */
+export const MAX_RECORDING_BYTES = 4 * 1024 * 1024;
+
+/** An upload refused before anything was stored; `status` 413 for oversize, else 400. */
+export class UploadRefused extends DomainError {
+  override name = 'UploadRefused';
+  override readonly status: number;
+  constructor(text: Text, status = 400) {
+    super(text, 'file');
+    this.status = status;
+  }
+}
+
+export interface CheckedRecording {
+  name: string;
+  kind: 'can' | 'elm327';
+  format: string;
+  size: number;
+  text: string;
+  summary: Record<string, unknown>;
+}
+
+const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+const hasControl = (s: string) => [...s].some(isControl);
+const showControls = (s: string) => [...s].map((c) => (isControl(c) ? '?' : c)).join('');
+
+/**
+ * Refuses names that try to be paths (`../x`, `/etc/x`, `a\b`), hidden or device-like names and
+ * control characters. The name is only ever a label — never a path on disk — but a name that tries
+ * is a sign of a forged request and is refused, not quietly cleaned.
+ */
+export function checkRecordingName(name: string): string {
+  const n = name.normalize('NFC');
+  if (!n || n.length > 120)
+    throw new UploadRefused({
+      fr: 'nom de fichier vide ou trop long (120 caractères au plus)',
+      en: 'file name empty or too long (120 characters at most)',
+    });
+  if (/[/\\]/.test(n) || n.includes('..') || n.startsWith('.') || hasControl(n) || /^[A-Za-z]:/.test(n))
+    throw new UploadRefused({
+      fr: `nom de fichier refusé « ${showControls(n)} » : pas de chemin (/, \\, ..), pas de nom caché ni de caractère de contrôle`,
+      en: `file name refused '${showControls(n)}': no path (/, \\, ..), no hidden name, no control character`,
+    });
+  return n;
+}
+
+/** Checks an uploaded recording fully (every line parsed) and summarises it. */
+export async function checkRecording(name: string, bytes: Uint8Array): Promise<CheckedRecording> {
+  const label = checkRecordingName(name);
+  if (bytes.length > MAX_RECORDING_BYTES)
+    throw new UploadRefused(
+      {
+        fr: `fichier trop volumineux : ${Math.ceil(bytes.length / 1024)} Kio (limite ${MAX_RECORDING_BYTES / 1024} Kio)`,
+        en: `file too large: ${Math.ceil(bytes.length / 1024)} KiB (limit ${MAX_RECORDING_BYTES / 1024} KiB)`,
+      },
+      413,
+    );
+  if (bytes.length === 0) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
+  const nul = bytes.indexOf(0);
+  let text: string;
+  try {
+    if (nul >= 0) throw new Error('nul');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UploadRefused({
+      fr: `contenu binaire${nul >= 0 ? ` (octet nul à la position ${nul})` : ' (UTF-8 invalide)'} : un journal CAN ou un transcript ELM327 est un fichier texte`,
+      en: `binary content${nul >= 0 ? ` (NUL byte at offset ${nul})` : ' (invalid UTF-8)'}: a CAN log or an ELM327 transcript is a text file`,
+    });
+  }
+  // An ELM327 transcript (the elm327 package's format): `<ms>\t<tx|rx|note>\t"<json>"` lines.
+  const firstLine = text.split('\n').find((l) => l.trim() && !l.startsWith('#')) ?? '';
+  if (/^\d+(\.\d+)?\t(tx|rx|note)\t"/.test(firstLine)) {
+    try {
+      const entries = Transcript.parse(text, label);
+      const requests = entries.filter((e) => e.dir === 'tx').length;
+      // Building the responder proves the transcript holds answered diagnostic requests.
+      RecordingResponder.fromTranscript(text, label);
+      return {
+        name: label,
+        kind: 'elm327',
+        format: 'elm327-transcript',
+        size: bytes.length,
+        text,
+        summary: { entries: entries.length, requests },
+      };
+    } catch (err) {
+      throw new UploadRefused({
+        fr: `transcript ELM327 illisible : ${(err as Error).message}`,
+        en: `unreadable ELM327 transcript: ${(err as Error).message}`,
+      });
+    }
+  }
+  let format: string;
+  try {
+    format = detectFormat(label, bytes.subarray(0, 4096));
+  } catch (err) {
+    throw new UploadRefused({
+      fr: `format non reconnu (${(err as Error).message}) : attendu candump, ASC, TRC, CSV SavvyCAN ou transcript ELM327`,
+      en: `unknown format (${(err as Error).message}): expected candump, ASC, TRC, SavvyCAN CSV or an ELM327 transcript`,
+    });
+  }
+  try {
+    const frames: Frame[] = [];
+    for await (const f of readLogText(bytes, label)) frames.push(f);
+    if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
+    const stats = await collectStats(frames);
+    return {
+      name: label,
+      kind: 'can',
+      format,
+      size: bytes.length,
+      text,
+      summary: { frames: stats.frames, ids: stats.ids.length, duration: stats.duration },
+    };
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw new UploadRefused({
+      fr: `journal ${format} invalide : ${(err as Error).message}`,
+      en: `invalid ${format} log: ${(err as Error).message}`,
+    });
+  }
+}
+
+export interface RecordingRow {
+  id: number;
+  name: string;
+  kind: 'can' | 'elm327';
+  format: string;
+  size: number;
+  summary: string;
+  uploaded_at: number;
+}
+
+export async function saveRecording(
+  db: Db,
+  r: CheckedRecording,
+  user: User,
+  now: number,
+): Promise<RecordingRow> {
+  return (await db.get<RecordingRow>(
+    'INSERT INTO recordings (name, kind, format, size, content, summary, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, name, kind, format, size, summary, uploaded_at',
+    [r.name, r.kind, r.format, r.size, r.text, JSON.stringify(r.summary), user.id, now],
+  ))!;
+}
+
+export async function listRecordings(db: Db): Promise<RecordingRow[]> {
+  return db.all<RecordingRow>(
+    'SELECT id, name, kind, format, size, summary, uploaded_at FROM recordings ORDER BY id DESC',
+  );
+}
+
+export async function recordingContent(db: Db, id: number): Promise<RecordingRow & { content: string }> {
+  const r = await db.get<RecordingRow & { content: string }>('SELECT * FROM recordings WHERE id = ?', [id]);
+  if (!r) throw new NotFoundError({ fr: 'Enregistrement', en: 'Recording' }, id);
+  return r;
+}
+
+/** Frames and per-id statistics of a CAN recording, for the replay page (first `limit` frames). */
+export async function replayData(db: Db, id: number, limit = 5000) {
+  const r = await recordingContent(db, id);
+  if (r.kind !== 'can')
+    throw new ValidationError({
+      fr: 'seul un journal CAN se rejoue trame par trame',
+      en: 'only a CAN log replays frame by frame',
+    });
+  const frames: Frame[] = [];
+  for await (const f of readLogText(r.content, r.name)) frames.push(f);
+  const stats = await collectStats(frames);
+  const t0 = frames[0]?.timestamp ?? 0;
+  return {
+    name: r.name,
+    stats,
+    frames: frames.slice(0, limit).map((f) => ({
+      t: Math.round((f.timestamp - t0) * 1e6) / 1e6,
+      id: f.id
+        .toString(16)
+        .toUpperCase()
+        .padStart(f.extended ? 8 : 3, '0'),
+      data: Buffer.from(f.data).toString('hex').toUpperCase(),
+    })),
+    truncated: frames.length > limit,
+  };
+}
+
+// ——— DBC signals of a replay ———
+
+export interface DbcSeries {
+  file: string;
+  decoded: number;
+  /** `Message.Signal` → [seconds from the first frame, value] points. */
+  series: Record<string, [number, number][]>;
+}
+
+/** Signals plotted at most, and points per signal: enough to read a replay, small enough for a page. */
+const MAX_SIGNALS = 8;
+const MAX_POINTS = 5000;
+
+/** Decodes a CAN recording with a DBC given as an upload; a bad DBC is refused naming its line. */
+export async function dbcSeries(
+  db: Db,
+  recordingId: number,
+  name: string,
+  bytes: Uint8Array,
+): Promise<DbcSeries> {
+  const file = checkRecordingName(name);
+  if (bytes.indexOf(0) >= 0)
+    throw new UploadRefused({
+      fr: 'contenu binaire : un DBC est un fichier texte',
+      en: 'binary content: a DBC is a text file',
+    });
+  let dbc: ReturnType<typeof parseDbc>;
+  try {
+    dbc = parseDbc(Buffer.from(bytes).toString('utf8'), file);
+  } catch (err) {
+    throw new UploadRefused({
+      fr: `DBC illisible : ${(err as Error).message}`,
+      en: `unreadable DBC: ${(err as Error).message}`,
+    });
+  }
+  if (!dbc.messages.length)
+    throw new UploadRefused({ fr: 'ce DBC ne décrit aucun message', en: 'this DBC describes no message' });
+  const r = await recordingContent(db, recordingId);
+  if (r.kind !== 'can')
+    throw new ValidationError({
+      fr: 'seul un journal CAN se décode avec un DBC',
+      en: 'only a CAN log decodes with a DBC',
+    });
+  const decoder = new DbcDecoder(dbc);
+  const series: Record<string, [number, number][]> = {};
+  let decoded = 0;
+  let t0: number | undefined;
+  for await (const f of readLogText(r.content, r.name)) {
+    t0 ??= f.timestamp;
+    const d = decoder.decode(f);
+    if (!d) continue;
+    decoded++;
+    for (const [sig, value] of Object.entries(d.signals)) {
+      if (typeof value !== 'number') continue;
+      const key = `${d.name}.${sig}`;
+      let points = series[key];
+      if (!points) {
+        if (Object.keys(series).length >= MAX_SIGNALS) continue;
+        points = series[key] = [];
+      }
+      if (points.length < MAX_POINTS) points.push([Math.round((f.timestamp - t0) * 1e6) / 1e6, value]);
+    }
+  }
+  return { file, decoded, series };
+}

@@ -36,6 +36,8 @@ describe('atelier as released', { timeout: 120_000 }, () => {
     [['sim', 'list']],
     [['dtc', 'explain', 'P0301', '--lang', 'en']],
     [['can', 'stats', 'no-such.log']],
+    // The error lists the adapter profiles the release found in its files.
+    [['emulate', '--profile', 'nope', '--lang', 'en']],
   ])('answers %j as the development command does', async (args) => {
     const [ours, dev] = await Promise.all([released(args), runCli(args, { cwd: dir })]);
     expect(ours.code, ours.stderr).toBe(dev.code);

@@ -97,15 +97,16 @@ export class LineLogReader implements LogReader {
   ) {}
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
-    return new FrameIterator(this.start(), new FrameBatch(FRAMES_PER_TURN));
+    return new FrameIterator(this.start(false), new FrameBatch(FRAMES_PER_TURN));
   }
 
   /** The frames in columns, `capacity` at most per batch; the same batch object comes back each turn. */
   batches(capacity = 4096): AsyncIterable<FrameBatch> {
-    return { [Symbol.asyncIterator]: () => new BatchIterator(this.start(), new FrameBatch(capacity)) };
+    return { [Symbol.asyncIterator]: () => new BatchIterator(this.start(true), new FrameBatch(capacity)) };
   }
 
-  private start(): LineCursor {
+  /** `columns`: every frame's fields in the batch's columns, not only the object a parser returned. */
+  private start(columns: boolean): LineCursor {
     this.skipped.length = 0;
     this.current = new LineCursor(
       this.file,
@@ -113,6 +114,7 @@ export class LineLogReader implements LogReader {
       this.makeParser(),
       this.lenient,
       this.skipped,
+      columns,
     );
     return this.current;
   }
@@ -206,6 +208,7 @@ class LineCursor {
     private readonly parser: LineParser,
     private readonly lenient: boolean,
     private readonly skipped: LogParseError[],
+    private readonly columns: boolean,
   ) {}
 
   /** Clears the batch and fills it; false at the end of the source (the source is then closed). */
@@ -328,7 +331,10 @@ class LineCursor {
     if (e === s) return;
     try {
       const frame = this.parser.parse(buf, s, e);
-      if (frame !== undefined) batch.push(frame);
+      if (frame !== undefined) {
+        if (this.columns) batch.push(frame);
+        else batch.keep(frame);
+      }
     } catch (err) {
       this.hasError = true;
       if (!(err instanceof LineError)) {

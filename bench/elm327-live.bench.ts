@@ -8,7 +8,7 @@
  * repeatable) and in real time over a TCP socket (the model plus Node timers, sockets and the
  * client's own work). Figures are medians of RUNS runs.
  */
-import { type Clock, systemClock, VirtualClock } from '../packages/can/src/index.js';
+import { type Clock, systemClock, VirtualClock } from '../packages/clock/src/index.js';
 import {
   type AdapterProfile,
   DemoCar,
@@ -17,11 +17,10 @@ import {
   Elm327Link,
   GENUINE,
   openTcp,
-  PidPoller,
   serveTcp,
   Transcript,
 } from '../packages/elm327/src/index.js';
-import { physical } from '../packages/obd/src/index.js';
+import { PidPoller, physical } from '../packages/obd/src/index.js';
 
 const [seconds = 3, runs = 3, latencyMs = 15, baud = 38_400] = process.argv.slice(2).map(Number);
 

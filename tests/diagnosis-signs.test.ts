@@ -1,4 +1,5 @@
-import { type KnowledgeBase, loadKnowledgeBase, runSimulatedApprentice } from '@atelier/diagnosis';
+import { type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
+import { runSimulatedApprentice } from '@atelier/training';
 import { listScenarios } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,5 @@
-import { loadKnowledgeBase, runSimulatedApprentice, type SimRunResult } from '@atelier/diagnosis';
+import { loadKnowledgeBase } from '@atelier/diagnosis';
+import { runSimulatedApprentice, type SimRunResult } from '@atelier/training';
 import { listScenarios, type Scenario } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 

@@ -1,6 +1,7 @@
-import { VirtualClock } from '@atelier/can';
-import { liveReading, simulatedEngineControls } from '@atelier/diagnosis';
+import { VirtualClock } from '@atelier/clock';
+import { liveReading } from '@atelier/diagnosis';
 import { ObdClient } from '@atelier/obd';
+import { simulatedEngineControls } from '@atelier/training';
 import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 

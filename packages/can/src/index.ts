@@ -1,6 +1,6 @@
+export * from '@atelier/clock';
 export * from './batch.js';
 export * from './bus.js';
-export * from './clock.js';
 export * from './dbc/index.js';
 export * from './formats/index.js';
 export * from './frame.js';

@@ -1,5 +1,5 @@
+import type { Clock } from '@atelier/clock';
 import { type Bus, BusError, type FrameFilter } from './bus.js';
-import type { Clock } from './clock.js';
 import { type RawChannelFactory, SocketCanBus } from './socketcan-bus.js';
 import { VirtualBus } from './virtual-bus.js';
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VirtualClock } from '@atelier/clock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../tests/support/index.js';
-import { VirtualClock } from './clock.js';
 import { openLogWriter, readLog } from './formats/index.js';
 import { type Frame, makeFrame, sameFrame } from './frame.js';
 import type { LogWriter } from './log.js';

@@ -1,5 +1,5 @@
+import { type Clock, systemClock } from '@atelier/clock';
 import type { Bus, FrameFilter } from './bus.js';
-import { type Clock, systemClock } from './clock.js';
 import type { Frame } from './frame.js';
 import type { LogWriter } from './log.js';
 

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { requireOracle } from '../../../tests/support/index.js';
 import { BusClosedError, BusError, receive } from './bus.js';
-import { VirtualClock } from './clock.js';
 import { type Frame, makeFrame } from './frame.js';
 import {
   loadSocketCan,

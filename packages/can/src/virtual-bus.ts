@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@atelier/clock';
 import {
   type Bus,
   BusClosedError,
@@ -6,7 +7,6 @@ import {
   type FrameListener,
   matchesFilters,
 } from './bus.js';
-import { type Clock, systemClock } from './clock.js';
 import { type Frame, validateFrame } from './frame.js';
 
 interface Subscription {

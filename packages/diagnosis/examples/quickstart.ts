@@ -1,5 +1,5 @@
 // packages/diagnosis/examples/quickstart.ts — run: pnpm tsx packages/diagnosis/examples/quickstart.ts
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { GuidedSession, loadKnowledgeBase, readSessionFacts } from '@atelier/diagnosis';
 import { ObdClient } from '@atelier/obd';
 import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';

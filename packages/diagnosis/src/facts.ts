@@ -1,13 +1,17 @@
-import type { Clock } from '@atelier/can';
+import type { Clock } from '@atelier/clock';
 import {
   DisconnectedError,
   type DtcKind,
-  decodeDtc,
+  type KnownEcu,
   LinkError,
   NegativeResponseError,
   type ObdClient,
   type PidReading,
   physical,
+  type ScanItem,
+  type ScanOptions,
+  scanItemError,
+  scanVehicle,
   UdsClient,
 } from '@atelier/obd';
 import type { VehicleType } from './kb/types.js';
@@ -64,11 +68,7 @@ export interface SessionFacts {
 }
 
 /** An ECU reached by UDS, by its physical request and response addresses. */
-export interface UdsEcu {
-  request: number;
-  response: number;
-  extended?: boolean;
-}
+export type UdsEcu = KnownEcu;
 
 export interface ReadFactsOptions {
   /**
@@ -79,79 +79,21 @@ export interface ReadFactsOptions {
   udsEcus?: UdsEcu[];
   /** Clock for the UDS client's timers (virtual in tests). */
   clock?: Clock;
+  /** Each item of the scan as it is read (to show or keep it while the reading goes on). */
+  onItem?: ScanOptions['onItem'];
 }
 
 /** Status bits of ISO 14229-1 that make a UDS code count as read: failing, pending or confirmed. */
 const UDS_TEST_FAILED = 0x01;
 const UDS_PENDING = 0x04;
 const UDS_CONFIRMED = 0x08;
-
-/** Freeze-frame PIDs worth reading for a diagnosis: load, temperatures, trims, pressures, speeds. */
-export const FREEZE_FRAME_PIDS = [0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0f, 0x11, 0x42];
-
-/** Live PIDs read at the start of a session, in requests of six. */
-export const LIVE_PIDS = [0x04, 0x05, 0x06, 0x07, 0x0c, 0x0d, 0x0b, 0x0f, 0x10, 0x11, 0x2f, 0x42];
-
-/**
- * An optional reading failed in a way that means "this car does not give it" (no answer, refusal,
- * an answer that does not parse). An unplugged adapter is not one of them: it stops the session.
- */
-function unavailable(err: unknown): boolean {
-  if (err instanceof DisconnectedError) return false;
-  return err instanceof LinkError || err instanceof NegativeResponseError;
-}
+const UDS_ACTIVE = UDS_TEST_FAILED | UDS_PENDING | UDS_CONFIRMED;
 
 /** Numbers of a reading: a single-value PID as its key, a multi-value one as `KEY.field`. */
 function flatten(r: PidReading, into: Record<string, number>): void {
   if (typeof r.value === 'number') into[r.key] = r.value;
   else if (r.value && typeof r.value === 'object')
     for (const [k, v] of Object.entries(r.value)) if (typeof v === 'number') into[`${r.key}.${k}`] = v;
-}
-
-/** Every DTC of every ECU per memory. Stored and pending must answer; permanent may be refused. */
-/**
- * Every DTC of every ECU per memory asked. Stored and pending must answer (a link error is thrown,
- * never taken for "no codes"); permanent may be refused.
- */
-export async function readDtcMemories(
-  obd: ObdClient,
-  kinds: readonly DtcKind[] = ['stored', 'pending', 'permanent'],
-): Promise<Record<string, DtcKind[]>> {
-  const memories: Record<string, DtcKind[]> = {};
-  for (const kind of kinds) {
-    let answers: Awaited<ReturnType<ObdClient['readDtcs']>>;
-    try {
-      answers = await obd.readDtcs(kind);
-    } catch (err) {
-      // Service 0A is younger than the others: older ECUs refuse it or stay silent.
-      if (kind === 'permanent' && unavailable(err)) continue;
-      throw err;
-    }
-    for (const e of answers)
-      for (const d of e.dtcs) {
-        memories[d] ??= [];
-        if (!memories[d].includes(kind)) memories[d].push(kind);
-      }
-  }
-  return memories;
-}
-
-/** Readiness of the engine ECU (the one with the most monitors); undefined when the car does not give it. */
-export async function readReadiness(obd: ObdClient): Promise<ReadinessFacts | undefined> {
-  let all: Awaited<ReturnType<ObdClient['readiness']>>;
-  try {
-    all = await obd.readiness('sinceClear');
-  } catch (err) {
-    if (unavailable(err)) return undefined;
-    throw err;
-  }
-  return engineReadiness(
-    [...all.values()].map((r) => {
-      const monitors: ReadinessFacts['monitors'] = {};
-      for (const m of r.monitors) if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
-      return { mil: r.mil, monitors };
-    }),
-  );
 }
 
 /**
@@ -167,114 +109,179 @@ export function engineReadiness(perEcu: ReadinessFacts[]): ReadinessFacts | unde
   return { mil: perEcu.some((r) => r.mil), monitors: engine.monitors };
 }
 
-async function readFreezeFrame(obd: ObdClient): Promise<FreezeFrameFacts | undefined> {
-  let cause: Awaited<ReturnType<ObdClient['freezeFrame']>>;
-  try {
-    cause = await obd.freezeFrame([0x02], 0);
-  } catch (err) {
-    if (unavailable(err)) return undefined;
-    throw err;
+/** Readiness of every ECU that answered, supported monitors only. */
+function readinessOf(items: readonly ScanItem[]): ReadinessFacts | undefined {
+  const perEcu: ReadinessFacts[] = [];
+  for (const i of items) {
+    if (i.kind !== 'readiness' || i.status !== 'read' || !i.readiness) continue;
+    const monitors: ReadinessFacts['monitors'] = {};
+    for (const m of i.readiness.monitors)
+      if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
+    perEcu.push({ mil: i.readiness.mil, monitors });
   }
-  // PID 02 of frame 0 is the code that stored it; 0000 means no frame is stored.
-  const stored = cause.find((r) => typeof r.value === 'number' && r.value !== 0);
-  if (!stored) return undefined;
-  const raw = stored.value as number;
-  const frame: FreezeFrameFacts = { dtc: decodeDtc(raw >> 8, raw & 0xff), values: {} };
-  for (let i = 0; i < FREEZE_FRAME_PIDS.length; i += 3) {
-    try {
-      const got = await obd.freezeFrame(FREEZE_FRAME_PIDS.slice(i, i + 3), 0);
-      for (const r of got) if (r.ecu === stored.ecu) flatten(r, frame.values);
-    } catch (err) {
-      // An ECU answers only the PIDs it stored; a group it has none of is silence, not a failure.
-      if (!unavailable(err)) throw err;
+  return engineReadiness(perEcu);
+}
+
+/** Codes of the UDS fault memories read that are failing, pending or confirmed; undefined when none was read. */
+function udsDtcsOf(items: readonly ScanItem[]): UdsDtcFact[] | undefined {
+  let answered = false;
+  const out: UdsDtcFact[] = [];
+  for (const i of items) {
+    if (i.kind !== 'uds-dtcs' || i.status !== 'read' || !i.ecu) continue;
+    answered = true;
+    for (const d of i.dtcs ?? []) {
+      const status = d.status?.byte ?? 0;
+      if (status & UDS_ACTIVE)
+        out.push({ ecu: i.ecu.label, code: d.code, failureType: d.failureType, status });
     }
   }
+  return answered ? out : undefined;
+}
+
+/** The freeze frame of the first ECU (by address) that stored one, with every PID read from it. */
+function freezeFrameOf(items: readonly ScanItem[]): FreezeFrameFacts | undefined {
+  const stored = items
+    .filter((i) => i.kind === 'freeze-frame' && i.status === 'read' && i.dtc && i.ecu)
+    .sort((a, b) => a.ecu!.address - b.ecu!.address)[0];
+  if (stored?.kind !== 'freeze-frame' || !stored.dtc) return undefined;
+  const frame: FreezeFrameFacts = { dtc: stored.dtc, values: {} };
+  for (const i of items)
+    if (i.kind === 'freeze-pid' && i.status === 'read' && i.reading && i.ecu === stored.ecu)
+      flatten(i.reading, frame.values);
   return frame;
 }
 
-async function readLive(obd: ObdClient): Promise<Record<string, number> | undefined> {
-  const byEcu = new Map<number, Record<string, number>>();
-  for (let i = 0; i < LIVE_PIDS.length; i += 6) {
-    try {
-      for (const r of await obd.readPids(LIVE_PIDS.slice(i, i + 6))) {
-        if (!byEcu.has(r.ecu)) byEcu.set(r.ecu, {});
-        flatten(r, byEcu.get(r.ecu)!);
-      }
-    } catch (err) {
-      if (!unavailable(err)) throw err;
-    }
-  }
-  if (byEcu.size === 0) return undefined;
-  // The engine ECU answers on the lowest OBD response address (0x7E8, 0x18DAF110).
-  return byEcu.get(Math.min(...byEcu.keys()));
+/** The live snapshot of the engine ECU: the one answering on the lowest address (0x7E8, 0x18DAF110). */
+function liveOf(items: readonly ScanItem[]): Record<string, number> | undefined {
+  const live = items.filter((i) => i.kind === 'live-pid' && i.status === 'read' && i.reading && i.ecu);
+  if (!live.length) return undefined;
+  const engine = Math.min(...live.map((i) => i.ecu!.address));
+  const out: Record<string, number> = {};
+  for (const i of live) if (i.kind === 'live-pid' && i.ecu!.address === engine) flatten(i.reading!, out);
+  return out;
 }
 
 /**
- * Reads what a guided session starts from: the DTCs per memory, readiness, the freeze frame and a
- * live-data snapshot. DTCs must be read (a link error is thrown, never taken for "no codes"); the
- * other readings are left out when the car does not give them, so they give no evidence.
+ * The facts of a session from the items of a scan: codes per memory (with the UDS codes in the memory
+ * their status names), readiness of the engine ECU, the freeze frame, the engine ECU's live snapshot,
+ * the UDS fault memories. An item that was not read gives no evidence: its field is left out.
+ */
+export function factsFromScan(
+  items: readonly ScanItem[],
+  base: { vehicle: VehicleType; complaint?: string },
+): SessionFacts {
+  const dtcMemories: Record<string, DtcKind[]> = {};
+  const remember = (code: string, kind: DtcKind) => {
+    dtcMemories[code] ??= [];
+    if (!dtcMemories[code].includes(kind)) dtcMemories[code].push(kind);
+  };
+  for (const i of items)
+    if (i.kind === 'dtcs' && i.status === 'read') for (const c of i.codes ?? []) remember(c, i.memory);
+  const facts: SessionFacts = { vehicle: base.vehicle, dtcs: [] };
+  if (items.some((i) => i.kind === 'dtcs' && i.status === 'read')) facts.dtcMemories = dtcMemories;
+  if (base.complaint) facts.complaint = base.complaint;
+  const readiness = readinessOf(items);
+  if (readiness) facts.readiness = readiness;
+  const freezeFrame = freezeFrameOf(items);
+  if (freezeFrame) facts.freezeFrame = freezeFrame;
+  const live = liveOf(items);
+  if (live) facts.live = live;
+  const uds = udsDtcsOf(items);
+  if (uds) {
+    facts.udsDtcs = uds;
+    // A UDS code joins the codes read, in the memory its status names (confirmed → stored).
+    for (const d of uds) {
+      if (d.status & UDS_CONFIRMED) remember(d.code, 'stored');
+      if (d.status & UDS_PENDING) remember(d.code, 'pending');
+    }
+    if (Object.keys(dtcMemories).length) facts.dtcMemories = dtcMemories;
+  }
+  facts.dtcs = Object.keys(dtcMemories).sort();
+  return facts;
+}
+
+/**
+ * The codes must have been asked: stored and pending codes read from at least one ECU each. Throws
+ * the typed error of the first ECU that could not give them otherwise ("could not ask" is not "no
+ * codes").
+ */
+export function requireCodes(
+  items: readonly ScanItem[],
+  memories: readonly DtcKind[] = ['stored', 'pending'],
+): void {
+  for (const memory of memories) {
+    const asked = items.filter((i) => i.kind === 'dtcs' && i.memory === memory);
+    if (asked.some((i) => i.status === 'read')) continue;
+    const failed = asked[0] ?? items.find((i) => i.kind === 'supported' && i.status !== 'read');
+    throw failed ? scanItemError(failed) : new LinkError(`no ECU gave its ${memory} codes`, 'no-response');
+  }
+}
+
+/**
+ * Reads what a guided session starts from, through the one vehicle scan: the DTCs per memory,
+ * readiness, the freeze frame, a live-data snapshot and, for the ECUs given, the UDS fault memory.
+ * DTCs must be read (a link error is thrown, never taken for "no codes"); the other readings are left
+ * out when the car does not give them, so they give no evidence. An unplugged adapter stops the
+ * reading with its DisconnectedError.
  */
 export async function readSessionFacts(
   obd: ObdClient,
   base: { vehicle: VehicleType; complaint?: string },
   options: ReadFactsOptions = {},
 ): Promise<SessionFacts> {
-  const dtcMemories = await readDtcMemories(obd);
-  const facts: SessionFacts = {
-    vehicle: base.vehicle,
-    dtcs: Object.keys(dtcMemories).sort(),
-    dtcMemories,
-  };
-  if (base.complaint) facts.complaint = base.complaint;
-  const readiness = await readReadiness(obd);
-  if (readiness) facts.readiness = readiness;
-  const freezeFrame = await readFreezeFrame(obd);
-  if (freezeFrame) facts.freezeFrame = freezeFrame;
-  const live = await readLive(obd);
-  if (live) facts.live = live;
-  if (options.udsEcus?.length) {
-    const uds = await readUdsFaultMemories(obd, options.udsEcus, options.clock);
-    if (uds) {
-      facts.udsDtcs = uds;
-      // A UDS code joins the codes read, in the memory its status names (confirmed → stored).
-      for (const d of uds) {
-        const kinds: DtcKind[] = [];
-        if (d.status & UDS_CONFIRMED) kinds.push('stored');
-        if (d.status & UDS_PENDING) kinds.push('pending');
-        if (!kinds.length) continue;
-        dtcMemories[d.code] ??= [];
-        for (const k of kinds) if (!dtcMemories[d.code].includes(k)) dtcMemories[d.code].push(k);
-      }
-      facts.dtcs = Object.keys(dtcMemories).sort();
-    }
-  }
-  return facts;
+  const scan = await scanVehicle(obd, {
+    udsEcus: options.udsEcus ?? [],
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onItem ? { onItem: options.onItem } : {}),
+  });
+  requireCodes(scan.items);
+  return factsFromScan(scan.items, base);
 }
 
 /**
- * The UDS fault memory of each ECU listed (0x19 0x02 with every status bit asked), keeping the codes
- * that are failing, pending or confirmed. An ECU that does not answer or refuses is skipped; undefined
- * when none answered.
+ * What the verification after a repair reads from a scan: the stored and pending codes (OBD-II, and the
+ * UDS codes failing, pending or confirmed) and the monitors of the engine ECU's readiness (absent when
+ * readiness was not read).
  */
-export async function readUdsFaultMemories(
+export function verificationFromScan(items: readonly ScanItem[]): {
+  dtcsAfter: string[];
+  monitors?: Record<string, 'complete' | 'incomplete'>;
+} {
+  const codes = new Set<string>();
+  for (const i of items)
+    if (i.kind === 'dtcs' && i.status === 'read' && i.memory !== 'permanent')
+      for (const c of i.codes ?? []) codes.add(c);
+  for (const d of udsDtcsOf(items) ?? []) codes.add(d.code);
+  const monitors = readinessOf(items)?.monitors;
+  return { dtcsAfter: [...codes].sort(), ...(monitors ? { monitors } : {}) };
+}
+
+/**
+ * The verification read after the road test: stored and pending codes (which must be read), readiness,
+ * and the UDS fault memories of the ECUs given. Permanent codes stay until the monitor passes again
+ * (J1979), so they are not asked.
+ */
+export async function readVerification(
   obd: ObdClient,
-  ecus: UdsEcu[],
-  clock?: Clock,
-): Promise<UdsDtcFact[] | undefined> {
-  const out: UdsDtcFact[] = [];
-  const answered = await forEachUdsEcu(obd, ecus, clock, async (uds, ecu) => {
-    const { dtcs } = await uds.readDtcsByStatus(0xff);
-    const name = ecu.response
-      .toString(16)
-      .toUpperCase()
-      .padStart(ecu.extended ? 8 : 3, '0');
-    for (const d of dtcs) {
-      const status = d.status?.byte ?? 0;
-      if (status & (UDS_TEST_FAILED | UDS_PENDING | UDS_CONFIRMED))
-        out.push({ ecu: name, code: d.code, failureType: d.failureType, status });
-    }
+  options: ReadFactsOptions = {},
+): Promise<{ dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> }> {
+  const scan = await scanVehicle(obd, {
+    parts: ['dtcs', 'readiness', 'uds'],
+    memories: ['stored', 'pending'],
+    udsEcus: options.udsEcus ?? [],
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onItem ? { onItem: options.onItem } : {}),
   });
-  return answered ? out : undefined;
+  requireCodes(scan.items);
+  return verificationFromScan(scan.items);
+}
+
+/**
+ * An ECU that refuses or stays silent is skipped; an unplugged adapter stops everything.
+ */
+function unavailable(err: unknown): boolean {
+  if (err instanceof DisconnectedError) return false;
+  return err instanceof LinkError || err instanceof NegativeResponseError;
 }
 
 /**
@@ -282,25 +289,12 @@ export async function readUdsFaultMemories(
  * manufacturer tool does; OBD-II's service 04 only reaches the emission ECUs. Returns how many
  * accepted; an ECU that refuses or stays silent is skipped.
  */
-export function clearUdsFaultMemories(obd: ObdClient, ecus: UdsEcu[], clock?: Clock): Promise<number> {
-  return forEachUdsEcu(obd, ecus, clock, (uds) => uds.clearDtcs());
-}
-
-/**
- * Runs `fn` with a UDS client on each ECU in turn; an ECU that is silent or refuses is skipped, an
- * unplugged adapter stops everything. Returns how many ECUs `fn` went through on.
- */
-async function forEachUdsEcu(
-  obd: ObdClient,
-  ecus: UdsEcu[],
-  clock: Clock | undefined,
-  fn: (uds: UdsClient, ecu: UdsEcu) => Promise<unknown>,
-): Promise<number> {
+export async function clearUdsFaultMemories(obd: ObdClient, ecus: UdsEcu[], clock?: Clock): Promise<number> {
   let done = 0;
   for (const ecu of ecus) {
     const uds = new UdsClient(obd.link, physical(ecu.request), clock ? { clock } : {});
     try {
-      await fn(uds, ecu);
+      await uds.clearDtcs();
       done++;
     } catch (err) {
       if (!unavailable(err)) throw err;

@@ -1,4 +1,4 @@
-import type { Clock } from '@atelier/can';
+import type { Clock } from '@atelier/clock';
 import type { ObdClient, PidReading } from '@atelier/obd';
 
 /**

@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { FUNCTIONAL, NoResponseError, physical, type Responder } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { Elm327Link } from './client.js';

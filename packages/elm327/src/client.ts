@@ -1,13 +1,16 @@
 import type { Duplex } from 'node:stream';
-import { type Clock, systemClock } from '@atelier/can';
+import { type Clock, systemClock } from '@atelier/clock';
 import {
   type DiagnosticLink,
   DisconnectedError,
+  EcuAddressError,
   type EcuResponse,
+  functionalAddressOf,
   LinkError,
   type LinkInfo,
   type LinkRequest,
   LinkTimeoutError,
+  responseAddressOf,
   type Target,
 } from '@atelier/obd';
 import { ElmAdapterError, UnableToConnectError } from './errors.js';
@@ -261,10 +264,10 @@ export class Elm327Link implements DiagnosticLink {
   private headerFor(target: Target, protocol: ElmProtocol): { sh?: string; cp?: number } {
     if (protocol.family !== 'can') return {};
     if (!protocol.extended) {
-      const id = target.kind === 'functional' ? 0x7df : target.address;
+      const id = target.kind === 'functional' ? functionalAddressOf(false) : target.address;
       return { sh: id.toString(16).toUpperCase().padStart(3, '0') };
     }
-    const id = target.kind === 'functional' ? 0x18db33f1 : target.address;
+    const id = target.kind === 'functional' ? functionalAddressOf(true) : target.address;
     return { sh: (id & 0xffffff).toString(16).toUpperCase().padStart(6, '0'), cp: (id >>> 24) & 0x1f };
   }
 
@@ -401,7 +404,14 @@ export class Elm327Link implements DiagnosticLink {
 }
 
 function defaultEcu(target: Target, protocol: ElmProtocol): number {
-  if (target.kind === 'physical')
-    return protocol.extended ? (0x18daf100 | ((target.address >> 8) & 0xff)) >>> 0 : target.address + 8;
+  if (target.kind === 'physical') {
+    try {
+      return responseAddressOf(target.address, protocol.extended);
+    } catch (err) {
+      // A 29-bit id outside normal fixed addressing: nothing says who answers; the engine's address.
+      if (!(err instanceof EcuAddressError)) throw err;
+    }
+  }
+  // Without a header nothing says who answered: the engine ECU, which answers every OBD request.
   return protocol.extended ? 0x18daf110 : 0x7e8;
 }

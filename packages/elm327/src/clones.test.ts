@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { BusFaultError, FUNCTIONAL, NoResponseError, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { Elm327Link } from './client.js';

@@ -5,6 +5,7 @@ import {
   type PidValue,
   type Responder,
   type ResponderAnswer,
+  requestAddressOf,
   type Target,
 } from '@atelier/obd';
 
@@ -92,8 +93,9 @@ export class DemoCar implements Responder {
   /** ECU addresses: 7E0/7E8 … on 11-bit CAN, 18DA10F1/18DAF110 … (ISO 15765-4 normal fixed) on 29-bit. */
   private address(ecu: Ecu, extended: boolean): { request: number; response: number } {
     if (!extended) return { request: ecu.request, response: ecu.response };
-    const node = 0x10 + (ecu.response - 0x7e8);
-    return { request: (0x18da00f1 | (node << 8)) >>> 0, response: (0x18daf100 | node) >>> 0 };
+    // Node addresses 0x10, 0x11 … (SAE J2178 engine controllers), answering the tester 0xF1.
+    const response = (0x18daf100 | (0x10 + (ecu.response - 0x7e8))) >>> 0;
+    return { request: requestAddressOf(response, true), response };
   }
 
   ecus() {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { DemoCar } from './demo.js';
 import { Elm327Emulator, serialMs } from './emulator.js';

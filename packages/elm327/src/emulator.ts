@@ -1,7 +1,8 @@
 import type { Duplex } from 'node:stream';
-import { type Clock, systemClock } from '@atelier/can';
-import { FUNCTIONAL, physical, type Responder, type Target } from '@atelier/obd';
+import { type Clock, systemClock } from '@atelier/clock';
+import type { Responder, Target } from '@atelier/obd';
 import { formatAnswer } from './format.js';
+import { targetOfHeader } from './header.js';
 import { stripControls } from './parse.js';
 import { type AdapterProfile, GENUINE } from './profile.js';
 import { type ElmProtocol, protocolById } from './protocols.js';
@@ -310,15 +311,7 @@ export class EmulatorSession {
 
   /** The ECU target that the current header addresses. */
   private target(protocol: ElmProtocol): Target {
-    const h = this.s.header;
-    if (protocol.family !== 'can' || !h) return FUNCTIONAL;
-    if (!protocol.extended) {
-      const id = Number.parseInt(h.slice(-3), 16);
-      return id === 0x7df ? FUNCTIONAL : physical(id);
-    }
-    const full =
-      h.length === 8 ? Number.parseInt(h, 16) : ((this.s.priority << 24) | Number.parseInt(h, 16)) >>> 0;
-    return ((full >>> 16) & 0xff) === 0xdb ? FUNCTIONAL : physical(full);
+    return targetOfHeader(this.s.header, this.s.priority, protocol);
   }
 
   private timeoutMs(): number {

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { DisconnectedError, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { Elm327Link } from './client.js';

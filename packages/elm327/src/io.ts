@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { Clock, TimerHandle } from '@atelier/can';
+import type { Clock, TimerHandle } from '@atelier/clock';
 import { DisconnectedError, LinkError, LinkTimeoutError } from '@atelier/obd';
 import type { Transcript } from './transcript.js';
 

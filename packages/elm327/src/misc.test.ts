@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { DisconnectedError } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { ProfileError, validateProfile } from './profile.js';

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import type { Responder } from '@atelier/obd';
-import { FUNCTIONAL, NoResponseError, physical } from '@atelier/obd';
+import { FUNCTIONAL, NoResponseError, physical, RecordedResponder, RecordingError } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { Elm327Link } from './client.js';
 import { DemoCar } from './demo.js';
 import { Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
-import { RecordedResponder, RecordingError, responderFromTranscript } from './recorded.js';
+import { responderFromTranscript } from './recorded.js';
 import { Transcript } from './transcript.js';
 
 async function session(responder: Responder, vehicleProtocol = '6', transcript?: Transcript) {

@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { type Clock, systemClock } from '@atelier/can';
+import { type Clock, systemClock } from '@atelier/clock';
 
 /**
  * The whole adapter dialogue, byte for byte, with the time each chunk crossed the line. Written as

@@ -1,6 +1,8 @@
 // Run from the repository root: pnpm tsx packages/obd/examples/quickstart.ts
-import { VirtualBus, VirtualClock } from '@atelier/can';
+import { VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import {
+  bitmapFromSupported,
   decodeResponseLine,
   decodeVin,
   dtcTitle,
@@ -9,6 +11,8 @@ import {
   IsoTpLink,
   ObdClient,
   ScriptedEcu,
+  scanQuestion,
+  scanVehicle,
 } from '@atelier/obd';
 
 // Bytes ↔ values, no vehicle needed.
@@ -22,6 +26,7 @@ const ecu = new ScriptedEcu(
   new VirtualBus('demo', { clock }),
   { request: 0x7e0, response: 0x7e8, clock },
   (req) => {
+    if (req[0] === 0x01 && req[1] === 0x00) return [0x41, 0x00, ...bitmapFromSupported(0, [0x0c])];
     if (req[0] === 0x01 && req[1] === 0x0c) return [0x41, 0x0c, ...encodePid(0x0c, 1726)];
     if (req[0] === 0x03) return [0x43, 1, ...encodeDtc('P0301')];
     return undefined; // silent: the client reports NoResponseError, never "nothing"
@@ -30,5 +35,15 @@ const ecu = new ScriptedEcu(
 const obd = new ObdClient(new IsoTpLink(new VirtualBus('demo', { clock }), { clock }));
 console.log(await clock.run(obd.readPid(0x0c))); // [{ ecu: 0x7e8, key: 'ENGINE_RPM', value: 1726, unit: 'rpm' … }]
 console.log(await clock.run(obd.readDtcs('stored'))); // [{ ecu: 0x7e8, dtcs: ['P0301'] }]
+
+// The one scan: every item with its status, handed over as soon as it is read.
+await clock.run(
+  scanVehicle(obd, {
+    onItem: (item) => console.log(item.ecu?.label ?? '—', scanQuestion(item), item.status),
+  }),
+);
+// 7E8 supported read · — vin no-answer · 7E8 dtcs.stored read · 7E8 dtcs.pending no-answer ·
+// 7E8 dtcs.permanent no-answer · 7E8 readiness not-supported (its bitmap leaves PID 01 out) ·
+// 7E8 freeze.02 no-answer · 7E8 live.0C read
 ecu.close();
 await obd.link.close();

@@ -1,3 +1,4 @@
+export * from './address.js';
 export * from './dtc.js';
 export { DTC_TITLES } from './dtc-titles.js';
 export * from './isotp-link.js';
@@ -6,8 +7,11 @@ export * from './mode06.js';
 export * from './nrc.js';
 export * from './obd-client.js';
 export * from './pids.js';
+export * from './poller.js';
 export * from './readiness.js';
+export * from './recorded.js';
 export * from './response-line.js';
+export * from './scan.js';
 export * from './scripted-ecu.js';
 export * from './text.js';
 export * from './uds-client.js';

@@ -1,4 +1,5 @@
-import { type Frame, makeFrame, readLog, VirtualBus, VirtualClock } from '@atelier/can';
+import { type Frame, makeFrame, readLog, VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../tests/support/index.js';
 import { IsoTpLink } from './isotp-link.js';

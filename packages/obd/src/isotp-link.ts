@@ -1,6 +1,5 @@
 import {
   type Bus,
-  type Clock,
   type Frame,
   IsoTpEndpoint,
   IsoTpError,
@@ -10,10 +9,9 @@ import {
   OBD_FUNCTIONAL_ID_11,
   OBD_FUNCTIONAL_ID_29,
   OBD_TESTER_ADDRESS,
-  parseNormalFixedId,
-  systemClock,
-  type TimerHandle,
 } from '@atelier/can';
+import { type Clock, systemClock, type TimerHandle } from '@atelier/clock';
+import { EcuAddressError, requestAddressOf, responseAddressOf } from './address.js';
 import {
   BusFaultError,
   type DiagnosticLink,
@@ -126,24 +124,21 @@ export class IsoTpLink implements DiagnosticLink {
 
   /** The request id an ECU listens on, from its response id. */
   requestIdFor(responseId: number): number {
-    const known = this.requestOf.get(responseId);
-    if (known !== undefined) return known;
-    if (!this.extended) return responseId - 8;
-    const parts = parseNormalFixedId(responseId);
-    if (!parts)
-      throw new LinkError(`0x${responseId.toString(16)} is not a 29-bit normal fixed id`, 'protocol-error');
-    return normalFixedId(parts.source, parts.target);
+    return this.requestOf.get(responseId) ?? this.otherSide(requestAddressOf, responseId);
   }
 
   /** The response id of the ECU listening on a request id. */
   responseIdFor(requestId: number): number {
-    const known = this.responseOf.get(requestId);
-    if (known !== undefined) return known;
-    if (!this.extended) return requestId + 8;
-    const parts = parseNormalFixedId(requestId);
-    if (!parts)
-      throw new LinkError(`0x${requestId.toString(16)} is not a 29-bit normal fixed id`, 'protocol-error');
-    return normalFixedId(parts.source, parts.target);
+    return this.responseOf.get(requestId) ?? this.otherSide(responseAddressOf, requestId);
+  }
+
+  private otherSide(rule: (id: number, extended: boolean) => number, id: number): number {
+    try {
+      return rule(id, this.extended);
+    } catch (err) {
+      if (err instanceof EcuAddressError) throw new LinkError(err.message, 'protocol-error', { cause: err });
+      throw err;
+    }
   }
 
   private endpointFor(responseId: number): IsoTpEndpoint {

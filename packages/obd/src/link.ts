@@ -46,10 +46,29 @@ export interface LinkInfo {
   version?: string;
 }
 
+/**
+ * An ECU known by its addresses rather than found by asking: OBD-II has no way to list the ECUs a
+ * manufacturer tool reaches (ABS, body…), so they come from the vehicle's description.
+ */
+export interface KnownEcu {
+  /** Physical request address (0x7E0, 0x18DA28F1 …). */
+  request: number;
+  /** Response address (0x7E8, 0x18DAF128 …). */
+  response: number;
+  extended?: boolean;
+  /** A name the description gives it (`abs`, `engine` …). */
+  name?: string;
+}
+
 export interface DiagnosticLink {
   readonly info: LinkInfo;
   request(req: LinkRequest): Promise<EcuResponse[]>;
   close(): Promise<void>;
+  /**
+   * The ECUs this link knows of beyond what OBD-II discovers (a simulated vehicle, an adapter
+   * profile that describes the car); absent when it knows none.
+   */
+  knownEcus?(): KnownEcu[];
 }
 
 /** Base class of every link failure: the caller could not ask, which is never "no data". */
@@ -138,7 +157,7 @@ export interface Responder {
     nowMs: number;
   }): ResponderAnswer[] | Promise<ResponderAnswer[]>;
   /** ECUs this responder holds, by request and response address. */
-  ecus(): { request: number; response: number; extended: boolean; name?: string }[];
+  ecus(): (KnownEcu & { extended: boolean })[];
 }
 
 export interface ResponderAnswer {

@@ -1,4 +1,5 @@
-import { makeFrame, VirtualBus, VirtualClock } from '@atelier/can';
+import { makeFrame, VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { encodeDtc } from './dtc.js';
 import { IsoTpLink } from './isotp-link.js';

@@ -1,4 +1,14 @@
-import { decodeDtcList } from './dtc.js';
+import {
+  ascii,
+  carriesDtcCount,
+  decodeDtcAnswer,
+  decodeInfoAnswer,
+  decodePidAnswer,
+  decodeReadinessAnswer,
+  decodeSupportAnswer,
+  decodeVinAnswer,
+  type PidReading,
+} from './answers.js';
 import {
   type DiagnosticLink,
   type EcuResponse,
@@ -9,18 +19,11 @@ import {
 } from './link.js';
 import { decodeMonitorTests, type MonitorTest } from './mode06.js';
 import { NegativeResponseError } from './nrc.js';
-import {
-  decodePid,
-  PIDS,
-  type PidDef,
-  PidError,
-  type PidValue,
-  pidUnit,
-  splitPids,
-  supportedFromBitmap,
-} from './pids.js';
-import { decodeReadiness, type Ignition, type Readiness } from './readiness.js';
+import { PIDS, PidError } from './pids.js';
+import type { Ignition, Readiness } from './readiness.js';
 import { hex2, hexBytes } from './text.js';
+
+export type { PidReading } from './answers.js';
 
 /**
  * SAE J1979 (OBD-II) services over any DiagnosticLink. Every method answers per ECU, and never
@@ -28,14 +31,6 @@ import { hex2, hexBytes } from './text.js';
  * error, an ECU's refusal is a NegativeResponseError, and an answer that does not fit the request
  * is a MalformedResponseError.
  */
-
-export interface PidReading {
-  ecu: number;
-  pid: number;
-  key: string;
-  value: PidValue;
-  unit: string | Record<string, string>;
-}
 
 export interface EcuDtcs {
   ecu: number;
@@ -92,6 +87,16 @@ const IPT_COMPRESSION = [
   'FUELCOND',
 ];
 
+/** Every ECU's answer to one request, sorted. */
+export interface Exchange {
+  /** Positive answers (response SID = request SID + 0x40). */
+  answers: EcuResponse[];
+  /** ECUs that refused (0x7F), with the NRC. */
+  refusals: NegativeResponseError[];
+  /** Answers that fit neither, with the ECU that sent them. */
+  malformed: { ecu: number; extended: boolean; error: MalformedResponseError }[];
+}
+
 export interface ObdClientOptions {
   /** Response window per request, ms (the link's default when absent). */
   timeoutMs?: number;
@@ -104,11 +109,11 @@ export class ObdClient {
   ) {}
 
   /**
-   * Sends a request and keeps the positive answers. Negative answers from some ECUs of a functional
-   * request are dropped (an ECU may refuse what another supports); when every ECU refused, the
-   * first refusal is thrown.
+   * Sends a request and sorts every ECU's answer: positive ones (response SID = request SID + 0x40),
+   * refusals (0x7F) as NegativeResponseError, and answers that fit neither. Throws only when nothing
+   * came back (NoResponseError) or the link failed (a LinkError).
    */
-  async request(data: number[], target: Target = FUNCTIONAL): Promise<EcuResponse[]> {
+  async exchange(data: number[], target: Target = FUNCTIONAL): Promise<Exchange> {
     const answers = await this.link.request({
       target,
       data: Uint8Array.from(data),
@@ -116,27 +121,45 @@ export class ObdClient {
     });
     if (answers.length === 0) throw new NoResponseError(`no ECU answered ${hexBytes(data)}`);
     const sid = data[0];
-    const positive: EcuResponse[] = [];
-    let refusal: NegativeResponseError | undefined;
+    const out: Exchange = { answers: [], refusals: [], malformed: [] };
     for (const a of answers) {
       if (a.data[0] === 0x7f) {
         if (a.data.length < 3 || a.data[1] !== sid) {
-          throw new MalformedResponseError(
-            `ECU ${a.ecu.toString(16)}: negative answer '${hexBytes(a.data)}' does not match service ${hex2(sid)}`,
-          );
-        }
-        refusal ??= new NegativeResponseError(sid, a.data[2], a.ecu);
+          out.malformed.push({
+            ecu: a.ecu,
+            extended: a.extended,
+            error: new MalformedResponseError(
+              `ECU ${a.ecu.toString(16)}: negative answer '${hexBytes(a.data)}' does not match service ${hex2(sid)}`,
+            ),
+          });
+        } else out.refusals.push(new NegativeResponseError(sid, a.data[2], a.ecu));
         continue;
       }
       if (a.data[0] !== sid + 0x40) {
-        throw new MalformedResponseError(
-          `ECU ${a.ecu.toString(16)}: answer '${hexBytes(a.data)}' to service ${hex2(sid)} should start with ${hex2(sid + 0x40)}`,
-        );
+        out.malformed.push({
+          ecu: a.ecu,
+          extended: a.extended,
+          error: new MalformedResponseError(
+            `ECU ${a.ecu.toString(16)}: answer '${hexBytes(a.data)}' to service ${hex2(sid)} should start with ${hex2(sid + 0x40)}`,
+          ),
+        });
+        continue;
       }
-      positive.push(a);
+      out.answers.push(a);
     }
-    if (positive.length === 0 && refusal) throw refusal;
-    return positive;
+    return out;
+  }
+
+  /**
+   * Sends a request and keeps the positive answers. Negative answers from some ECUs of a functional
+   * request are dropped (an ECU may refuse what another supports); when every ECU refused, the
+   * first refusal is thrown. An answer that fits neither is a MalformedResponseError.
+   */
+  async request(data: number[], target: Target = FUNCTIONAL): Promise<EcuResponse[]> {
+    const { answers, refusals, malformed } = await this.exchange(data, target);
+    if (malformed.length) throw malformed[0].error;
+    if (answers.length === 0 && refusals.length) throw refusals[0];
+    return answers;
   }
 
   // ---- service 01 ----
@@ -154,15 +177,7 @@ export class ObdClient {
       const next = new Set<number>();
       for (const a of answers) {
         if (askers && !askers.has(a.ecu)) continue;
-        const body = a.data.subarray(1);
-        if (body[0] !== base || body.length < 5) {
-          throw new MalformedResponseError(
-            `ECU ${a.ecu.toString(16)}: support answer '${hexBytes(a.data)}' is not ${hex2(base)} + 4 bytes`,
-          );
-        }
-        // Service 09 support answers carry a data-item count before the bitmap on some ECUs: take the last four bytes.
-        const bitmap = body.subarray(body.length - 4);
-        const pids = supportedFromBitmap(base, bitmap);
+        const pids = decodeSupportAnswer(a, base);
         result.set(a.ecu, [...(result.get(a.ecu) ?? []), ...pids]);
         if (pids.includes(base + 0x20)) next.add(a.ecu);
       }
@@ -183,25 +198,7 @@ export class ObdClient {
     for (const p of pids)
       if (!PIDS.has(p)) throw new PidError(`PID ${hex2(p)} is not in the SAE J1979 table`, p);
     const answers = await this.request([0x01, ...pids], target);
-    const out: PidReading[] = [];
-    for (const a of answers) {
-      let slices: ReturnType<typeof splitPids>;
-      try {
-        slices = splitPids(a.data.subarray(1));
-      } catch (err) {
-        throw new MalformedResponseError(`ECU ${a.ecu.toString(16)}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-      for (const s of slices) {
-        if (!pids.includes(s.pid))
-          throw new MalformedResponseError(
-            `ECU ${a.ecu.toString(16)} answered PID ${hex2(s.pid)}, which was not asked`,
-          );
-        out.push(reading(a.ecu, PIDS.get(s.pid)!, s.data));
-      }
-    }
-    return out;
+    return answers.flatMap((a) => decodePidAnswer(a, pids));
   }
 
   async readPid(pid: number, target: Target = FUNCTIONAL): Promise<PidReading[]> {
@@ -221,13 +218,7 @@ export class ObdClient {
     }
     const pid = which === 'sinceClear' ? 0x01 : 0x41;
     const answers = await this.request([0x01, pid], target);
-    for (const a of answers) {
-      if (a.data[1] !== pid || a.data.length < 6)
-        throw new MalformedResponseError(
-          `ECU ${a.ecu.toString(16)}: readiness answer '${hexBytes(a.data)}' is not ${hex2(pid)} + 4 bytes`,
-        );
-      out.set(a.ecu, decodeReadiness(a.data.subarray(2, 6), ignition?.get(a.ecu)));
-    }
+    for (const a of answers) out.set(a.ecu, decodeReadinessAnswer(a, pid, ignition?.get(a.ecu)));
     return out;
   }
 
@@ -242,20 +233,7 @@ export class ObdClient {
     if (pids.length < 1 || pids.length > 3)
       throw new RangeError(`service 02 takes 1 to 3 PID/frame pairs, got ${pids.length}`);
     const answers = await this.request([0x02, ...pids.flatMap((p) => [p, frame])], target);
-    const out: (PidReading & { frame: number })[] = [];
-    for (const a of answers) {
-      const body = a.data.subarray(1);
-      let slices: ReturnType<typeof splitPids>;
-      try {
-        slices = splitPids(body, { perPidPrefix: 1 });
-      } catch (err) {
-        throw new MalformedResponseError(`ECU ${a.ecu.toString(16)}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-      for (const s of slices) out.push({ ...reading(a.ecu, PIDS.get(s.pid)!, s.data), frame });
-    }
-    return out;
+    return answers.flatMap((a) => decodePidAnswer(a, pids, frame).map((r) => ({ ...r, frame })));
   }
 
   // ---- services 03, 07, 0A, 04 ----
@@ -266,23 +244,8 @@ export class ObdClient {
    */
   async readDtcs(kind: DtcKind = 'stored', target: Target = FUNCTIONAL): Promise<EcuDtcs[]> {
     const answers = await this.request([DTC_SERVICE[kind]], target);
-    // Pre-CAN protocols (K-line, J1850 through an adapter) send bare pairs without the count byte.
-    const can =
-      this.link.info.kind === 'isotp' ||
-      /15765|CAN/i.test(this.link.info.protocol ?? '') ||
-      this.link.info.protocol === undefined;
-    return answers.map((a) => {
-      if (!can && a.data.length % 2 === 1) return { ecu: a.ecu, dtcs: decodeDtcList(a.data.subarray(1)) };
-      const count = a.data[1];
-      const pairs = a.data.subarray(2);
-      if (count === undefined || pairs.length < count * 2) {
-        throw new MalformedResponseError(
-          `ECU ${a.ecu.toString(16)}: DTC answer '${hexBytes(a.data)}' announces ${count ?? '?'} code(s) but carries ${Math.floor(pairs.length / 2)}`,
-        );
-      }
-      const dtcs = decodeDtcList(pairs.subarray(0, count * 2));
-      return { ecu: a.ecu, dtcs };
-    });
+    const withCount = carriesDtcCount(this.link.info);
+    return answers.map((a) => ({ ecu: a.ecu, dtcs: decodeDtcAnswer(a, withCount) }));
   }
 
   /**
@@ -322,24 +285,12 @@ export class ObdClient {
     target: Target = FUNCTIONAL,
   ): Promise<{ ecu: number; count: number; data: Uint8Array }[]> {
     const answers = await this.request([0x09, infoType], target);
-    return answers.map((a) => {
-      if (a.data[1] !== infoType || a.data.length < 3) {
-        throw new MalformedResponseError(
-          `ECU ${a.ecu.toString(16)}: answer '${hexBytes(a.data)}' is not info type ${hex2(infoType)}`,
-        );
-      }
-      return { ecu: a.ecu, count: a.data[2], data: a.data.subarray(3) };
-    });
+    return answers.map((a) => ({ ecu: a.ecu, ...decodeInfoAnswer(a, infoType) }));
   }
 
   async readVin(target: Target = FUNCTIONAL): Promise<{ ecu: number; vin: string }[]> {
-    return (await this.vehicleInfo(0x02, target)).map(({ ecu, data }) => {
-      // Some ECUs pad the VIN with leading zero bytes to a whole number of legacy messages.
-      const text = ascii(data).replace(/^\0+/, '');
-      if (text.length !== 17)
-        throw new MalformedResponseError(`ECU ${ecu.toString(16)}: VIN '${text}' is not 17 characters`);
-      return { ecu, vin: text };
-    });
+    const answers = await this.request([0x09, 0x02], target);
+    return answers.map((a) => ({ ecu: a.ecu, vin: decodeVinAnswer(a) }));
   }
 
   async calibrationIds(target: Target = FUNCTIONAL): Promise<{ ecu: number; ids: string[] }[]> {
@@ -399,13 +350,4 @@ export class ObdClient {
       },
     );
   }
-}
-
-function reading(ecu: number, def: PidDef, data: Uint8Array): PidReading {
-  return { ecu, pid: def.pid, key: def.key, value: decodePid(def, data), unit: pidUnit(def) };
-}
-
-/** Printable ASCII of a fixed-length field, without its zero padding. */
-function ascii(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes).replace(/\0+$/, '');
 }

@@ -712,6 +712,30 @@ describe('PID table', () => {
     expect(() => encodePid(0x14, { volts: 1 })).toThrow(/no value named 'volts'/);
   });
 
+  it('saturates a value beyond the range when asked (a sensor reading at its end), else refuses it', () => {
+    expect(Array.from(encodePid(0x05, 300, { saturate: true }))).toEqual([0xff]); // 215 °C
+    expect(Array.from(encodePid(0x05, -60, { saturate: true }))).toEqual([0x00]); // −40 °C
+    expect(Array.from(encodePid(0x0c, 20000, { saturate: true }))).toEqual([0xff, 0xff]);
+    expect(() => encodePid(0x05, Number.NaN, { saturate: true })).toThrow(PidError);
+    expect(() => encodePid(0x05, 300)).toThrow(PidError);
+  });
+
+  it('structured PIDs: O2 sensor voltage and trim (0xFF: not used for trim), DPF delta pressure', () => {
+    const o2 = decodePid(0x14, encodePid(0x14, { voltage: 0.455, shortTermFuelTrim: 3.1 })) as Record<
+      string,
+      number
+    >;
+    expect(o2.voltage).toBeCloseTo(0.455, 2);
+    expect(o2.shortTermFuelTrim).toBeCloseTo(3.1, 0);
+    expect(Array.from(encodePid(0x14, { voltage: 0.5, shortTermFuelTrim: 99.21875 }))[1]).toBe(0xff);
+    const dpf = decodePid(0x7a, encodePid(0x7a, { supported: 1, deltaPressure: -12.34 })) as Record<
+      string,
+      number
+    >;
+    expect(dpf.deltaPressure).toBeCloseTo(-12.34, 2);
+    expect(dpf.supported).toBe(1);
+  });
+
   it('refuses bytes of the wrong length and unknown PIDs with a typed error', () => {
     expect(() => decodePid(0x0c, hex('1A'))).toThrow(/carries 2 byte\(s\), got 1/);
     expect(() => decodePid(0xee, hex('00'))).toThrow(PidError);

@@ -1318,9 +1318,11 @@ export function decodePid(pid: number | PidDef, bytes: ArrayLike<number>): PidVa
   return out;
 }
 
-function encodeField(def: PidDef, f: PidField, value: number, out: Uint8Array): void {
+function encodeField(def: PidDef, f: PidField, value: number, out: Uint8Array, saturate: boolean): void {
   if (!Number.isFinite(value))
     throw new PidError(`${def.key}.${f.key}: ${value} is not a number`, def.pid, f.key);
+  // An ECU's sensor beyond what the PID carries reads at the end of the range.
+  if (saturate) value = Math.min(f.max, Math.max(f.min, value));
   // Half a step of tolerance: a physical value rounds to the nearest raw step.
   const step = f.scale / 2;
   if (value < f.min - step || value > f.max + step) {
@@ -1348,11 +1350,20 @@ function encodeField(def: PidDef, f: PidField, value: number, out: Uint8Array): 
   }
 }
 
+export interface EncodeOptions {
+  /**
+   * Clamp a value outside the PID's range to the range's end, as an ECU's sensor reading saturates
+   * (the simulator's side). Without it, such a value is a PidError.
+   */
+  saturate?: boolean;
+}
+
 /**
  * Encodes a physical value into the PID's data bytes (the simulator's side). A multi-value PID
  * takes an object; fields left out are encoded as raw zero.
  */
-export function encodePid(pid: number | PidDef, value: PidValue): Uint8Array {
+export function encodePid(pid: number | PidDef, value: PidValue, options: EncodeOptions = {}): Uint8Array {
+  const saturate = options.saturate ?? false;
   const def = pidDef(pid);
   const out = new Uint8Array(def.bytes);
   if (typeof value === 'number') {
@@ -1362,7 +1373,7 @@ export function encodePid(pid: number | PidDef, value: PidValue): Uint8Array {
         def.pid,
       );
     }
-    encodeField(def, def.fields[0], value, out);
+    encodeField(def, def.fields[0], value, out, saturate);
     return out;
   }
   for (const k of Object.keys(value)) {
@@ -1371,7 +1382,7 @@ export function encodePid(pid: number | PidDef, value: PidValue): Uint8Array {
   }
   for (const f of def.fields) {
     const v = value[f.key];
-    if (v !== undefined) encodeField(def, f, v, out);
+    if (v !== undefined) encodeField(def, f, v, out, saturate);
   }
   return out;
 }
@@ -1388,40 +1399,54 @@ export interface PidSlice {
   data: Uint8Array;
 }
 
+export interface SplitOptions {
+  /** Bytes between each PID and its data: 1 for service 02 (the frame number), 0 for service 01. */
+  perPidPrefix?: number;
+  /** Data bytes of a PID; the SAE J1979 table by default (undefined: a PID it does not know). */
+  pidLength?: (pid: number) => number | undefined;
+}
+
+/** Bytes CAN frames and adapters pad with after the last PID. */
+const isPadding = (b: number) => b === 0 || b === 0xaa || b === 0x55 || b === 0xcc;
+
 /**
  * Splits the body of a service 01 response (after 0x41) holding one or several PIDs back into one
- * slice per PID, using each PID's length from the table. Trailing zero padding is tolerated; an
- * unknown PID or a truncated value is a PidError (its length is needed to find the next one).
+ * slice per PID, using each PID's length from the table. Trailing padding is tolerated; an unknown PID
+ * or a truncated value is a PidError (its length is needed to find the next one). Linear in the
+ * body's length, whatever an adapter sends.
  */
-export function splitPids(body: ArrayLike<number>, opts: { perPidPrefix?: number } = {}): PidSlice[] {
+export function splitPids(body: ArrayLike<number>, opts: SplitOptions = {}): PidSlice[] {
   const prefix = opts.perPidPrefix ?? 0;
+  const lengthOf = opts.pidLength ?? ((pid: number) => PIDS.get(pid)?.bytes);
+  // Where the trailing run of padding bytes starts (body.length when there is none).
+  let paddingFrom = body.length;
+  while (paddingFrom > 0 && isPadding(body[paddingFrom - 1])) paddingFrom--;
   const out: PidSlice[] = [];
   let i = 0;
   while (i < body.length) {
     const pid = body[i];
-    const def = PIDS.get(pid);
+    const length = lengthOf(pid);
     // Padding bytes after at least one PID (when the frame length was not trusted) end the list.
-    const padding =
-      out.length > 0 &&
-      Array.from(body)
-        .slice(i)
-        .every((b) => b === 0 || b === 0xaa || b === 0x55 || b === 0xcc);
-    if (padding && (!def || i + 1 + prefix + def.bytes > body.length)) break;
-    if (!def) {
+    const padding = out.length > 0 && i >= paddingFrom;
+    if (padding && (length === undefined || i + 1 + prefix + length > body.length)) break;
+    if (length === undefined) {
       throw new PidError(
         `unknown PID ${hex2(pid)} at byte ${i} of ${hexBytes(body)}: cannot split the rest`,
         pid,
       );
     }
     const start = i + 1 + prefix;
-    const end = start + def.bytes;
+    const end = start + length;
     if (end > body.length) {
+      const key = PIDS.get(pid)?.key;
       throw new PidError(
-        `PID ${hex2(pid)} (${def.key}) needs ${def.bytes} byte(s) at byte ${start}, only ${body.length - start} left in ${hexBytes(body)}`,
+        `PID ${hex2(pid)}${key ? ` (${key})` : ''} needs ${length} byte(s) at byte ${start}, only ${Math.max(0, body.length - start)} left in ${hexBytes(body)}`,
         pid,
       );
     }
-    out.push({ pid, data: Uint8Array.from(Array.from(body).slice(start, end)) });
+    const data = new Uint8Array(length);
+    for (let k = 0; k < length; k++) data[k] = body[start + k];
+    out.push({ pid, data });
     i = end;
   }
   return out;

@@ -1,13 +1,12 @@
 import {
   type Bus,
-  type Clock,
   type Frame,
   IsoTpEndpoint,
   type IsoTpOptions,
   OBD_FUNCTIONAL_ID_11,
   OBD_FUNCTIONAL_ID_29,
-  type TimerHandle,
 } from '@atelier/can';
+import type { Clock, TimerHandle } from '@atelier/clock';
 
 /**
  * A scripted ECU on a CAN bus, for tests of anything that speaks through a link: it answers

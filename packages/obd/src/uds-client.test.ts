@@ -1,4 +1,5 @@
-import { VirtualBus, VirtualClock } from '@atelier/can';
+import { VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { encodeUdsDtc } from './dtc.js';
 import { IsoTpLink } from './isotp-link.js';

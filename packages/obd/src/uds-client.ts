@@ -1,4 +1,4 @@
-import { type Clock, systemClock, type TimerHandle } from '@atelier/can';
+import { type Clock, systemClock, type TimerHandle } from '@atelier/clock';
 import { decodeUdsDtc, type UdsDtc } from './dtc.js';
 import { type DiagnosticLink, MalformedResponseError, NoResponseError, type Target } from './link.js';
 import { NegativeResponseError } from './nrc.js';

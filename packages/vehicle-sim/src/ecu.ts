@@ -1,8 +1,16 @@
+import {
+  bitmapFromSupported,
+  encodeDtc,
+  encodePid,
+  encodeReadiness,
+  encodeUdsDtc,
+  PIDS,
+  type PidValue,
+} from '@atelier/obd';
 import type { DtcMemory, DtcRecord } from './dtc-memory.js';
 import { FUEL_CL, type VehicleModel } from './model.js';
-import { COMPRESSION_BITS, type Monitors, SPARK_BITS } from './monitors.js';
+import { type Monitors, OBD_MONITOR_KEY } from './monitors.js';
 import { NRC, negative, SUPPRESSED_ON_FUNCTIONAL } from './nrc.js';
-import { dpfBytes, dtcBytes, o2Bytes, SCALAR_PIDS, supportBitmap } from './pid-codec.js';
 import type { EcuRole, EcuSpec } from './profiles.js';
 
 /** What an ECU needs from the vehicle it sits in. */
@@ -20,6 +28,22 @@ type PidFn = () => number[];
 const FREEZE_PIDS = [
   0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x1f, 0x42, 0x46,
 ];
+/**
+ * A support PID's bitmap (PID `base` of services 01, 02, 06 and 09): the PIDs of its range, and its
+ * last bit set when the next range has some.
+ */
+function supportBitmap(base: number, supported: number[]): number[] {
+  const next = supported.some((p) => p > base + 0x20) ? [base + 0x20] : [];
+  return [...bitmapFromSupported(base, [...supported, ...next])];
+}
+
+/** The short-term trim an O2 sensor reports when it is not used for trim (J1979: raw 0xFF). */
+const O2_TRIM_NOT_USED = PIDS.get(0x14)!.fields[1].max;
+const o2 = (voltage: number, trimPct?: number): PidValue => ({
+  voltage,
+  shortTermFuelTrim: trimPct ?? O2_TRIM_NOT_USED,
+});
+
 /** ISO 14229 status availability mask: every status bit is supported. */
 const AVAILABILITY = 0xff;
 const S3_MS = 5000;
@@ -130,10 +154,11 @@ export class SimEcu {
         for (let i = 0; i < req.length; i += 2) {
           const [pid, frame] = [req[i], req[i + 1]];
           if (frame !== 0) continue;
-          if (pid === 0x00) {
+          if (pid % 0x20 === 0) {
             const pids = ff ? [0x02, ...ff.values.keys()] : [0x02];
-            out.push(pid, frame, ...supportBitmap(0, pids));
-          } else if (pid === 0x02) out.push(pid, frame, ...(ff ? dtcBytes(ff.code) : [0, 0]));
+            // A range is reported only if the previous bitmap announced it.
+            if (pid === 0 || pids.some((p) => p > pid)) out.push(pid, frame, ...supportBitmap(pid, pids));
+          } else if (pid === 0x02) out.push(pid, frame, ...(ff ? encodeDtc(ff.code) : [0, 0]));
           else {
             const v = ff?.values.get(pid);
             if (v) out.push(pid, frame, ...v);
@@ -151,7 +176,7 @@ export class SimEcu {
             : sid === 0x07
               ? this.memory.pendingObd()
               : this.memory.permanent();
-        return Uint8Array.from([sid + 0x40, codes.length, ...codes.flatMap((c) => dtcBytes(c))]);
+        return Uint8Array.from([sid + 0x40, codes.length, ...codes.flatMap((c) => encodeDtc(c))]);
       }
       case 0x04:
         if (d.length !== 1) return quiet(NRC.incorrectMessageLength);
@@ -224,10 +249,12 @@ export class SimEcu {
     const m = this.host.model;
     const p = m.profile;
     const e = p.engine;
-    const set = (pid: number, fn: () => number | number[]) =>
+    // Values in the unit J1979 names, encoded by @atelier/obd's table; a sensor beyond the PID's
+    // range saturates as an ECU's would. Readiness comes as bytes from its own encoder.
+    const set = (pid: number, fn: () => PidValue | number[]) =>
       this.pids.set(pid, () => {
         const v = fn();
-        return Array.isArray(v) ? v : SCALAR_PIDS[pid](v);
+        return Array.isArray(v) ? v : [...encodePid(pid, v, { saturate: true })];
       });
     const common = () => {
       set(0x01, () => this.monitorStatus(false));
@@ -277,10 +304,11 @@ export class SimEcu {
       );
     }
     if (e.kind === 'compression') {
-      if (e.dpf) set(0x7a, () => dpfBytes(m.dpfDeltaKpa));
+      // Only the delta pressure is reported (support bit 0).
+      if (e.dpf) set(0x7a, () => ({ supported: 0x01, deltaPressure: m.dpfDeltaKpa }));
       return;
     }
-    set(0x03, () => [m.fuelStatus, e.banks === 2 ? m.fuelStatus : 0]);
+    set(0x03, () => ({ system1: m.fuelStatus, system2: e.banks === 2 ? m.fuelStatus : 0 }));
     set(0x06, () => m.stft[0] * 100);
     set(0x07, () => m.ltft[0] * 100);
     if (e.banks === 2) {
@@ -288,13 +316,13 @@ export class SimEcu {
       set(0x09, () => m.ltft[1] * 100);
     }
     set(0x0e, () => m.timingDeg);
-    set(0x13, () => [e.banks === 2 ? 0x33 : 0x03]);
+    set(0x13, () => (e.banks === 2 ? 0x33 : 0x03));
     const cl = () => m.fuelStatus === FUEL_CL;
-    set(0x14, () => o2Bytes(m.o2Up[0], cl() ? m.stft[0] * 100 : undefined));
-    set(0x15, () => o2Bytes(m.o2Down[0]));
+    set(0x14, () => o2(m.o2Up[0], cl() ? m.stft[0] * 100 : undefined));
+    set(0x15, () => o2(m.o2Down[0]));
     if (e.banks === 2) {
-      set(0x18, () => o2Bytes(m.o2Up[1], cl() ? m.stft[1] * 100 : undefined));
-      set(0x19, () => o2Bytes(m.o2Down[1]));
+      set(0x18, () => o2(m.o2Up[1], cl() ? m.stft[1] * 100 : undefined));
+      set(0x19, () => o2(m.o2Down[1]));
     }
     if (e.evap) set(0x32, () => m.evapPa);
     set(0x43, () => m.absLoadPct);
@@ -304,36 +332,28 @@ export class SimEcu {
     set(0x4c, () => m.throttlePct);
   }
 
-  /** PID 0x01 (since clear) or 0x41 (this driving cycle). */
+  /** PID 0x01 (since clear) or 0x41 (this driving cycle): byte A is reserved (zero) in PID 0x41. */
   private monitorStatus(thisCycle: boolean): number[] {
+    const mil = !thisCycle && this.memory.mil;
+    const dtcCount = thisCycle ? 0 : this.memory.confirmedObd().length;
+    if (this.role !== 'engine')
+      return [
+        ...encodeReadiness({
+          mil,
+          dtcCount,
+          ignition: 'spark',
+          monitors: [{ key: 'components', supported: true, complete: true }],
+        }),
+      ];
     const mon = this.host.monitors;
-    const e = this.host.model.profile.engine;
-    if (this.role !== 'engine') {
-      const codes = this.memory.confirmedObd().length;
-      return [thisCycle ? 0 : (this.memory.mil ? 0x80 : 0) | Math.min(0x7f, codes), 0x04, 0, 0];
-    }
     const done = thisCycle ? mon.completeThisCycle : mon.complete;
-    let b = e.kind === 'compression' ? 0x08 : 0;
-    const cont = ['misfire', 'fuel', 'components'] as const;
-    cont.forEach((name, i) => {
-      if (mon.continuous.includes(name)) {
-        b |= 1 << i;
-        if (!done.has(name)) b |= 0x10 << i;
-      }
-    });
-    const bits = e.kind === 'compression' ? COMPRESSION_BITS : SPARK_BITS;
-    let c = 0;
-    let dd = 0;
-    for (const name of mon.supported) {
-      const bit = bits[name];
-      if (bit === undefined) continue;
-      c |= 1 << bit;
-      if (!done.has(name)) dd |= 1 << bit;
-    }
-    const a = thisCycle
-      ? 0
-      : (this.memory.mil ? 0x80 : 0) | Math.min(0x7f, this.memory.confirmedObd().length);
-    return [a, b, c, dd];
+    const monitors = [...mon.continuous, ...mon.supported].map((name) => ({
+      key: OBD_MONITOR_KEY[name],
+      supported: true,
+      complete: done.has(name),
+    }));
+    const ignition = this.host.model.profile.engine.kind === 'compression' ? 'compression' : 'spark';
+    return [...encodeReadiness({ mil, dtcCount, ignition, monitors })];
   }
 
   // ——— UDS (ISO 14229-1) ———
@@ -433,12 +453,12 @@ export class SimEcu {
   }
 
   private udsDtc(r: { code: string; ftb: number }): number[] {
-    return [...dtcBytes(r.code), r.ftb];
+    return encodeUdsDtc(r.code, r.ftb);
   }
 
   private findDtc(d: Uint8Array): DtcRecord | undefined {
     return this.memory.all().find((r) => {
-      const [hi, lo] = dtcBytes(r.code);
+      const [hi, lo] = encodeDtc(r.code);
       return hi === d[2] && lo === d[3] && r.ftb === d[4];
     });
   }

@@ -17,20 +17,20 @@ export type MonitorName =
   | 'exhaust'
   | 'pm';
 
-/** Bit of each non-continuous monitor in PID 0x01 bytes C/D, spark and compression ignition. */
-export const SPARK_BITS: Partial<Record<MonitorName, number>> = {
-  catalyst: 0,
-  evap: 2,
-  o2: 5,
-  o2heater: 6,
-  egr: 7,
-};
-export const COMPRESSION_BITS: Partial<Record<MonitorName, number>> = {
-  nmhc: 0,
-  boost: 3,
-  exhaust: 5,
-  pm: 6,
-  egr: 7,
+/** The key @atelier/obd's readiness (PID 01/41) gives each monitor; its encoder places the bits. */
+export const OBD_MONITOR_KEY: Record<MonitorName, string> = {
+  misfire: 'misfire',
+  fuel: 'fuelSystem',
+  components: 'components',
+  catalyst: 'catalyst',
+  evap: 'evapSystem',
+  o2: 'oxygenSensor',
+  o2heater: 'oxygenSensorHeater',
+  egr: 'egrVvt',
+  nmhc: 'nmhcCatalyst',
+  boost: 'boostPressure',
+  exhaust: 'exhaustGasSensor',
+  pm: 'pmFilter',
 };
 
 const LOST_CODE: Record<EcuRole, { code: string; by: EcuRole; emission: boolean }> = {

@@ -1,4 +1,4 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { NoResponseError, ObdClient } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { type Operation, OperationError, type OperationRefusal } from './operate.js';

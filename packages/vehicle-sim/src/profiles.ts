@@ -1,3 +1,4 @@
+import { functionalAddressOf, requestAddressOf } from '@atelier/obd';
 import { withCheckDigit } from './vin.js';
 
 export type Text = { fr: string; en: string };
@@ -209,8 +210,9 @@ const NODE: Record<EcuRole, { std: [number, number]; ext: number }> = {
 export function ecuAddresses(role: EcuRole, extended: boolean): { request: number; response: number } {
   const n = NODE[role];
   if (!extended) return { request: n.std[0], response: n.std[1] };
-  return { request: 0x18da00f1 | (n.ext << 8), response: 0x18daf100 | n.ext };
+  const response = (0x18daf100 | n.ext) >>> 0;
+  return { request: requestAddressOf(response, true), response };
 }
 
-export const FUNCTIONAL_11 = 0x7df;
-export const FUNCTIONAL_29 = 0x18db33f1;
+export const FUNCTIONAL_11 = functionalAddressOf(false);
+export const FUNCTIONAL_29 = functionalAddressOf(true);

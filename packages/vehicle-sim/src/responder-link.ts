@@ -1,7 +1,8 @@
-import { type Clock, systemClock } from '@atelier/can';
+import { type Clock, systemClock } from '@atelier/clock';
 import {
   type DiagnosticLink,
   type EcuResponse,
+  type KnownEcu,
   LinkError,
   type LinkInfo,
   type LinkRequest,
@@ -49,6 +50,11 @@ export class ResponderLink implements DiagnosticLink {
     if (delay > 0) await this.clock.sleep(delay);
     const now = this.clock.now() / 1000;
     return kept.map((a) => ({ ecu: a.ecu, extended, data: a.data, timestamp: now }));
+  }
+
+  /** The simulated car's ECUs (the UDS ones OBD-II does not find), from the responder. */
+  knownEcus(): KnownEcu[] {
+    return this.responder.ecus();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import { type Frame, IsoTpEndpoint, makeFrame, VirtualBus, VirtualClock } from '@atelier/can';
+import { type Frame, IsoTpEndpoint, makeFrame, VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from './scenario.js';
 import { serveOnBus } from './serve.js';

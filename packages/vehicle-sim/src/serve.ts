@@ -1,4 +1,5 @@
-import { type Bus, type Clock, type Frame, IsoTpEndpoint, systemClock } from '@atelier/can';
+import { type Bus, type Frame, IsoTpEndpoint } from '@atelier/can';
+import { type Clock, systemClock } from '@atelier/clock';
 import { FUNCTIONAL, physical, type Responder, type ResponderAnswer } from '@atelier/obd';
 import { FUNCTIONAL_11, FUNCTIONAL_29 } from './profiles.js';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RecordedResponder } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
-import { RecordingResponder } from './recording.js';
 import { loadScenario, readScenarioFile } from './scenario.js';
 import { simulateSession, simulateWith } from './session.js';
 
@@ -48,7 +48,7 @@ describe('sim run: the scripted workshop session on a virtual bus', () => {
       durationS: 10,
       record: first,
     });
-    const recording = await RecordingResponder.fromCanLog(first);
+    const recording = await RecordedResponder.fromCanLog(first);
     // Replay the same session against the recording, served on the bus the same way.
     const second = join(dir, 'second.log');
     const replay = await simulateWith(recording, { durationS: 10, record: second });

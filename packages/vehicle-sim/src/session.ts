@@ -1,18 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { type Clock, type Frame, openLogWriter, VirtualBus, VirtualClock } from '@atelier/can';
+import { type Frame, openLogWriter, VirtualBus } from '@atelier/can';
+import { type Clock, VirtualClock } from '@atelier/clock';
+import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import {
   type DiagnosticLink,
   IsoTpLink,
+  type KnownEcu,
   LinkError,
   NegativeResponseError,
   ObdClient,
   physical,
+  RecordedResponder,
+  RecordingError,
   type Responder,
-  UdsClient,
+  requestAddressOf,
+  scanVehicle,
 } from '@atelier/obd';
-import { dtcText } from './pid-codec.js';
-import { RecordingError, RecordingResponder } from './recording.js';
 import type { Scenario } from './scenario.js';
 import { serveOnBus } from './serve.js';
 import { Vehicle } from './vehicle.js';
@@ -38,14 +42,15 @@ export interface SessionReport {
 }
 
 /**
- * The scripted workshop session, as a scan tool runs it through ObdClient and UdsClient: VIN, ECUs,
- * MIL and readiness, DTCs (03/07/0A), freeze frame, UDS fault memory of every ECU, then live data
- * every 500 ms until `durationS` has passed. Runs over any DiagnosticLink on the given clock; a step
- * the vehicle does not answer is counted in `unanswered`, never reported as "nothing found".
+ * The scripted workshop session, as a scan tool runs it: the one vehicle scan of @atelier/obd (ECUs,
+ * VIN, DTCs 03/07/0A, readiness, freeze frame, UDS fault memory of the ECUs given, or of the ECUs the
+ * link knows), then live data every 500 ms until `durationS` has passed. Runs over any DiagnosticLink
+ * on the given clock; an item the vehicle does not give is counted in `unanswered`, never reported as
+ * "nothing found".
  */
 export async function runWorkshopSession(
   link: DiagnosticLink,
-  options: { clock: Clock; durationS: number; ecus?: { request: number; name?: string }[] },
+  options: { clock: Clock; durationS: number; ecus?: KnownEcu[] },
 ): Promise<SessionReport> {
   const { clock } = options;
   const start = clock.now();
@@ -61,75 +66,66 @@ export async function runWorkshopSession(
     live: { samples: 0 },
     unanswered: 0,
   };
-  const step = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof LinkError) && !(err instanceof NegativeResponseError)) throw err;
+  const { items } = await scanVehicle(obd, {
+    parts: ['vin', 'dtcs', 'readiness', 'freezeFrame', 'uds'],
+    clock,
+    ...(options.ecus ? { udsEcus: options.ecus } : {}),
+  });
+  const requestOf = new Map((options.ecus ?? link.knownEcus?.() ?? []).map((e) => [e.response, e.request]));
+  const memory = { stored: report.confirmed, pending: report.pending, permanent: report.permanent };
+  for (const i of items) {
+    if (i.status !== 'read') {
       report.unanswered++;
-      return undefined;
+      continue;
     }
-  };
-
-  const supported = await step(() => obd.supported(0x01));
-  report.ecus = [...(supported?.keys() ?? [])].sort((a, b) => a - b).map((address) => ({ address }));
-  const vin = await step(() => obd.readVin());
-  if (vin?.[0]) report.vin = vin[0].vin;
-  const readiness = await step(() => obd.readiness());
+    if (i.kind === 'supported' && i.ecu) report.ecus.push({ address: i.ecu.address });
+    if (i.kind === 'vin' && i.vin) report.vin = i.vin;
+    if (i.kind === 'dtcs') memory[i.memory].push(...(i.codes ?? []));
+    if (i.kind === 'uds-dtcs' && i.ecu) {
+      const request = requestOf.get(i.ecu.address) ?? requestAddressOf(i.ecu.address, i.ecu.extended);
+      report.uds[request.toString(16)] = (i.dtcs ?? []).map((d) => ({
+        code: d.code,
+        status: d.status?.byte ?? 0,
+      }));
+    }
+  }
+  for (const list of Object.values(memory)) list.sort();
   const engine = report.ecus[0]?.address;
-  for (const [ecu, r] of readiness ?? []) {
-    if (r.mil) report.mil = true;
-    if (ecu === engine) {
-      const nonContinuous = r.monitors.filter((m) => !m.continuous && m.supported);
+  for (const i of items) {
+    if (i.status !== 'read' || i.ecu?.address !== engine) continue;
+    if (i.kind === 'readiness' && i.readiness) {
+      const nonContinuous = i.readiness.monitors.filter((m) => !m.continuous && m.supported);
       report.readiness = {
         supported: nonContinuous.length,
         complete: nonContinuous.filter((m) => m.complete).length,
       };
     }
-  }
-  const dtcList = async (kind: 'stored' | 'pending' | 'permanent') =>
-    ((await step(() => obd.readDtcs(kind))) ?? []).flatMap((e) => e.dtcs).sort();
-  report.confirmed = await dtcList('stored');
-  report.pending = await dtcList('pending');
-  report.permanent = await dtcList('permanent');
-  const engineTarget = engine === undefined ? undefined : physical(requestAddressOf(engine));
-  if (engineTarget) {
-    const ff = (await step(() => obd.freezeFrame([0x02, 0x0c, 0x0d], 0, engineTarget))) ?? [];
-    const dtc = ff.find((r) => r.pid === 0x02)?.value;
-    if (typeof dtc === 'number' && dtc !== 0) {
-      report.freezeFrame = { dtc: dtcText(dtc >> 8, dtc & 0xff) };
-      const num = (pid: number) => ff.find((r) => r.pid === pid)?.value as number | undefined;
-      report.freezeFrame.rpm = num(0x0c);
-      report.freezeFrame.speedKmh = num(0x0d);
-      const ect = (await step(() => obd.freezeFrame([0x05], 0, engineTarget))) ?? [];
-      report.freezeFrame.coolantC = ect.find((r) => r.pid === 0x05)?.value as number | undefined;
+    if (i.kind === 'freeze-frame' && i.dtc) report.freezeFrame = { dtc: i.dtc };
+    if (i.kind === 'freeze-pid' && report.freezeFrame && typeof i.reading?.value === 'number') {
+      if (i.pid === 0x0c) report.freezeFrame.rpm = i.reading.value;
+      if (i.pid === 0x0d) report.freezeFrame.speedKmh = i.reading.value;
+      if (i.pid === 0x05) report.freezeFrame.coolantC = i.reading.value;
     }
   }
-  for (const e of options.ecus ?? report.ecus.map((x) => ({ request: requestAddressOf(x.address) }))) {
-    const uds = new UdsClient(link, physical(e.request), { clock });
-    const r = await step(() => uds.readDtcsByStatus(0xff));
-    if (r)
-      report.uds[e.request.toString(16)] = r.dtcs.map((d) => ({ code: d.code, status: d.status?.byte ?? 0 }));
-  }
+  report.mil = items.some((i) => i.kind === 'readiness' && i.status === 'read' && i.readiness?.mil);
   // Live data until the session's time is up.
+  const engineTarget =
+    engine === undefined ? undefined : physical(requestAddressOf(engine, link.info.extended ?? false));
   while (engineTarget && clock.now() - start < options.durationS * 1000) {
-    const r = await step(() => obd.readPids([0x0c, 0x0d, 0x05, 0x04, 0x0b, 0x10], engineTarget));
-    if (r) {
+    try {
+      const r = await obd.readPids([0x0c, 0x0d, 0x05, 0x04, 0x0b, 0x10], engineTarget);
       report.live.samples++;
       const num = (pid: number) => r.find((x) => x.pid === pid)?.value as number | undefined;
       report.live.rpm = num(0x0c);
       report.live.speedKmh = num(0x0d);
       report.live.coolantC = num(0x05);
+    } catch (err) {
+      if (!(err instanceof LinkError) && !(err instanceof NegativeResponseError)) throw err;
+      report.unanswered++;
     }
     await clock.sleep(500);
   }
   return report;
-}
-
-/** Physical request address of an OBD response address (0x7E8 → 0x7E0, 0x18DAF110 → 0x18DA10F1). */
-function requestAddressOf(response: number): number {
-  if (response > 0x7ff) return 0x18da00f1 | ((response & 0xff) << 8);
-  return response - 8;
 }
 
 let simChannel = 0;
@@ -175,7 +171,7 @@ export async function simulateWith(
   const served = serveOnBus(carBus, responder, { clock });
   // A recording's broadcast frames play alongside, as the rest of the car's bus did.
   const player =
-    responder instanceof RecordingResponder && responder.broadcast.length
+    responder instanceof RecordedResponder && responder.broadcast.length
       ? responder.playBroadcast(carBus, { clock })
       : undefined;
   const playing = player?.play().catch(() => undefined);
@@ -197,7 +193,10 @@ export async function simulateWith(
   }
 }
 
-/** The responder behind a scenario: its recording when it has one, else its simulated vehicle. */
+/**
+ * The responder behind a scenario: its recording when it has one (replayed in time), else its
+ * simulated vehicle.
+ */
 export async function openScenarioResponder(
   s: Scenario,
   options: { startMs?: number } = {},
@@ -210,7 +209,10 @@ export async function openScenarioResponder(
     } catch (err) {
       throw new RecordingError(s.recording, `cannot read: ${(err as Error).message}`);
     }
-    return RecordingResponder.fromTranscript(text, s.recording, options);
+    return responderFromTranscript(Transcript.parse(text, s.recording), s.recording, {
+      ...options,
+      pace: 'time',
+    });
   }
-  return RecordingResponder.fromCanLog(s.recording, options);
+  return RecordedResponder.fromCanLog(s.recording, options);
 }

@@ -3,7 +3,8 @@
  * VirtualBus — talking to a vehicle served by `serveOnBus`, all in virtual time. Tests judge what a
  * scan tool sees, never the simulator's fields.
  */
-import { VirtualBus, VirtualClock } from '@atelier/can';
+import { VirtualBus } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
 import {
   type DiagnosticLink,
   FUNCTIONAL,

@@ -1,7 +1,7 @@
 import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
 import { DtcMemory } from './dtc-memory.js';
 import { type EcuHost, SimEcu } from './ecu.js';
-import { FAULTS } from './faults.js';
+import { FAULTS, type FaultSpec } from './faults.js';
 import { type ModelOptions, VehicleModel } from './model.js';
 import { Monitors } from './monitors.js';
 import { type Operation, OperationError, phaseForOperation } from './operate.js';
@@ -141,6 +141,44 @@ export class Vehicle implements Responder, EcuHost {
       );
     this.model.advanceTo(t);
     this.model.replaceDriveFromNow(phaseForOperation(this.model, t, op));
+  }
+
+  /** Faults still in the car. */
+  get faults(): readonly FaultSpec[] {
+    return this.model.options.faults;
+  }
+
+  /**
+   * A repair: the faults of these types are taken out of the car from now on, so the next answers and
+   * the road test show whether it was the right one. What the ECUs stored stays stored until cleared,
+   * as on a real car. Returns the faults removed (none when the repair was of the wrong part).
+   */
+  repair(faultTypes: readonly string[]): FaultSpec[] {
+    // The model reads its fault list at every step: removing from it is the repair.
+    const faults = this.model.options.faults;
+    const removed: FaultSpec[] = [];
+    for (let i = faults.length - 1; i >= 0; i--)
+      if (faultTypes.includes(faults[i].type)) removed.unshift(...faults.splice(i, 1));
+    return removed;
+  }
+
+  /**
+   * The road test after a repair, from serving-clock time `nowMs`: `minutes` of driving (town by
+   * default) then idle, so that the monitors can run again before the verification read. With
+   * `fastForward`, the drive and `idleMinutes` of idle after it pass at once (a car served in real
+   * time to a class); otherwise they pass with the serving clock (virtual time in tests). Throws an
+   * OperationError, leaving the car as it was, when it cannot be driven (engine stopped, a recording).
+   */
+  roadTest(
+    nowMs: number,
+    options: { minutes: number; road?: 'urban' | 'motorway'; fastForward?: boolean; idleMinutes?: number },
+  ): void {
+    this.operate(nowMs, {
+      action: 'road_test',
+      minutes: options.minutes,
+      ...(options.road ? { road: options.road } : {}),
+    });
+    if (options.fastForward) this.fastForward(nowMs, (options.minutes + (options.idleMinutes ?? 0)) * 60);
   }
 
   cleared(role: EcuRole): void {

@@ -7,10 +7,9 @@ import {
   type KnowledgeBase,
   loadKnowledgeBase,
   type Recommendation,
-  readAllDtcs,
-  readReadiness,
   readSessionFacts,
-  runSimulatedApprentice,
+  readVerification,
+  type SessionFacts,
   strongestEffect,
   VEHICLE_TYPES,
   type VehicleType,
@@ -18,6 +17,7 @@ import {
   type WorkshopTest,
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
+import { runSimulatedApprentice } from '@atelier/training';
 import { openAdapter } from '../adapters.js';
 
 const USAGE = {
@@ -151,6 +151,17 @@ function printAutoResult(
   );
 }
 
+/**
+ * What `atelier diagnose` reads from the car before the guided session: the session facts of the
+ * one scan, with the UDS fault memories of the ECUs the adapter knows (a simulated car's).
+ */
+export function readCarFacts(
+  link: DiagnosticLink,
+  base: { vehicle: VehicleType; complaint?: string },
+): Promise<SessionFacts> {
+  return readSessionFacts(new ObdClient(link), base, { udsEcus: link.knownEcus?.() ?? [] });
+}
+
 async function runInteractive(values: Options, ctx: CliContext): Promise<number> {
   const fr = ctx.lang === 'fr';
   const kb = loadKnowledgeBase();
@@ -163,7 +174,8 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   try {
     const obd = new ObdClient(link);
     const vehicle = (values.vehicle as VehicleType) ?? 'petrol';
-    const facts = await readSessionFacts(obd, { vehicle, complaint: values.complaint });
+    const udsEcus = link.knownEcus?.() ?? [];
+    const facts = await readCarFacts(link, { vehicle, complaint: values.complaint });
     const dtcs = facts.dtcs;
     out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
     if (!values.vehicle)
@@ -225,8 +237,8 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
             ? `Faire un essai routier (cycle de conduite${monitors.length ? ` : moniteurs ${monitors.join(', ')}` : ''}) puis Entrée pour relire.`
             : `Do a road test (a drive cycle${monitors.length ? `: monitors ${monitors.join(', ')}` : ''}), then Enter to re-read.`,
         );
-        const after = await readAllDtcs(obd, ['stored', 'pending']);
-        const readiness = await readReadiness(obd);
+        const { dtcsAfter: after, monitors: read } = await readVerification(obd, { udsEcus });
+        const readiness = read ? { monitors: read } : undefined;
         const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
         out(
           fr

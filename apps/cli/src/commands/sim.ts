@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CliContext, type Command, UsageError, writeOut } from '@atelier/command';
+import { RecordedResponder } from '@atelier/obd';
 import {
   listScenarios,
   loadScenario,
@@ -9,7 +10,6 @@ import {
   PROFILE_NAMES,
   type ProfileName,
   parseScenario,
-  RecordingResponder,
   recordedScenarioYaml,
   type Scenario,
   ScenarioError,
@@ -225,8 +225,16 @@ async function importRecording(args: string[], ctx: CliContext): Promise<number>
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, yaml);
   const ecus = responder.ecus().map((e) => e.response.toString(16).toUpperCase());
-  const broadcast = responder instanceof RecordingResponder ? responder.broadcast.length : 0;
-  const exchanges = responder instanceof RecordingResponder ? responder.exchanges.length : 0;
+  const broadcast = responder instanceof RecordedResponder ? responder.broadcast.length : 0;
+  const exchanges = responder instanceof RecordedResponder ? responder.exchanges.length : 0;
+  // Messages of diagnostic ids that could not be reassembled: said, never dropped silently.
+  const problems = responder instanceof RecordedResponder ? responder.problems : [];
+  if (problems.length)
+    ctx.stderr.write(
+      fr
+        ? `${problems.length} message(s) ISO-TP non réassemblé(s), premier : ${problems[0].error} à ${problems[0].t.toFixed(3)} s sur ${problems[0].id.toString(16).toUpperCase()} (${problems[0].detail})\n`
+        : `${problems.length} ISO-TP message(s) not reassembled, first: ${problems[0].error} at ${problems[0].t.toFixed(3)} s on ${problems[0].id.toString(16).toUpperCase()} (${problems[0].detail})\n`,
+    );
   await writeOut(
     ctx.stdout,
     fr

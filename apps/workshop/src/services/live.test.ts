@@ -59,9 +59,52 @@ describe('readVehicle', () => {
     expect(got.find((r) => r.kind === 'error' && r.item === 'dtcs.stored')?.value).toEqual({
       code: 'no-response',
       message: 'NoResponseError: NO DATA',
+      status: 'no-answer',
     });
     // The other questions were still asked.
     expect(got.some((r) => r.kind === 'dtcs' && r.item === 'pending')).toBe(true);
+  });
+
+  it('saves an ECU silent on mode 03 as "no answer" while the other ECU\'s codes are saved', async () => {
+    const v = car();
+    const got: Reading[] = [];
+    await readVehicle(
+      new ResponderLink({
+        ecus: () => v.ecus(),
+        respond: (req) => {
+          const answers = v.respond(req);
+          return req.data[0] === 0x03 ? answers.filter((a) => a.ecu !== 0x7e9) : answers;
+        },
+      }),
+      async (r) => {
+        got.push(r);
+      },
+    );
+    expect(got.find((r) => r.kind === 'dtcs' && r.item === 'stored' && r.ecu === '7E8')?.value).toEqual([
+      'P0171',
+    ]);
+    expect(got.some((r) => r.kind === 'dtcs' && r.item === 'stored' && r.ecu === '7E9')).toBe(false);
+    expect(got.find((r) => r.kind === 'error' && r.item === 'dtcs.stored')).toMatchObject({
+      ecu: '7E9',
+      value: { code: 'no-response', status: 'no-answer' },
+    });
+    expect(got.find((r) => r.kind === 'dtcs' && r.item === 'pending' && r.ecu === '7E9')?.value).toEqual([]);
+  });
+
+  it('reads the full freeze frame, a live snapshot and the UDS fault memory of every ECU of the car', async () => {
+    const got: Reading[] = [];
+    await readVehicle(new ResponderLink(car()), async (r) => {
+      got.push(r);
+    });
+    const frozen = got.filter((r) => r.kind === 'freeze' && r.ecu === '7E8').map((r) => r.item);
+    // The PIDs the engine ECU stored (its service 02 support bitmaps), beyond the first block.
+    expect(frozen).toEqual(expect.arrayContaining(['dtc', '04', '05', '06', '07', '0C', '0D', '11', '42']));
+    expect(got.some((r) => r.kind === 'live' && r.ecu === '7E8' && r.item === '0C')).toBe(true);
+    const uds = got.filter((r) => r.kind === 'uds').map((r) => r.ecu);
+    expect(uds).toEqual(['7E8', '7E9', '768', '748']);
+    expect(got.find((r) => r.kind === 'uds' && r.ecu === '7E8')?.value).toEqual([
+      { code: 'P0171', failureType: 0, status: expect.any(Number) },
+    ]);
   });
 
   it('stops at a disconnection, after saving everything read before it', async () => {
@@ -146,11 +189,11 @@ describe('a SocketCAN session (on a virtual bus)', () => {
 describe('repairing a simulated car', () => {
   it('takes out the faults of the repaired cause only', () => {
     const v = car();
-    expect(v.model.options.faults.map((f) => f.type)).toEqual(['vacuum_leak']);
+    expect(v.faults.map((f) => f.type)).toEqual(['vacuum_leak']);
     expect(repairSimulated(v, 'maf_contaminated')).toBe(false);
-    expect(v.model.options.faults).toHaveLength(1);
+    expect(v.faults).toHaveLength(1);
     expect(repairSimulated(v, 'vacuum_leak')).toBe(true);
-    expect(v.model.options.faults).toHaveLength(0);
+    expect(v.faults).toHaveLength(0);
   });
 });
 

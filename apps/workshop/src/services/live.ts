@@ -4,17 +4,24 @@
  * arrives (readings at once, samples and traffic in small batches) so that an adapter dropping —
  * or the server stopping — loses at most the last batch interval of live samples.
  */
-import { type Bus, systemClock } from '@atelier/can';
-import { engineReadiness } from '@atelier/diagnosis';
-import { PidPoller } from '@atelier/elm327';
-import { DisconnectedError, decodePid, FUNCTIONAL, LinkError, PIDS, type Responder } from '@atelier/obd';
+import type { Bus } from '@atelier/can';
+import { systemClock } from '@atelier/clock';
+import {
+  DisconnectedError,
+  decodePid,
+  FUNCTIONAL,
+  LinkError,
+  PIDS,
+  PidPoller,
+  type Responder,
+} from '@atelier/obd';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
 import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';
 import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError } from './errors.js';
 import { isSimulatedCar, repairSimulated, roadTestSimulated } from './scenarios.js';
-import { type ReadinessValue, type ReadSummary, readVehicle } from './vehicle-read.js';
+import { type ReadSummary, type ReadVehicleOptions, readVehicle, readVerification } from './vehicle-read.js';
 
 /** One event for the browsers of a session, already in SSE wire form. */
 export type SseSend = (chunk: string) => void;
@@ -244,16 +251,23 @@ export class DiagnosticsRuntime {
     return run;
   }
 
-  /** Reads VIN, DTCs, readiness and freeze frame, saving each value as it arrives. */
+  /**
+   * Reads the car through the one scan (VIN, DTCs, readiness, freeze frame, live snapshot, and the UDS
+   * fault memories of a scenario car's ECUs), saving each value as it arrives.
+   */
   async read(sessionId: number): Promise<ReadSummary> {
     const wasLive = this.active.get(sessionId)?.live;
     if (wasLive) await this.stopLive(sessionId);
     try {
       return await this.exclusive(sessionId, (a) =>
-        readVehicle(a.adapter.link, async (r) => {
-          await saveReading(this.store, sessionId, r, this.clock.now());
-          this.hub.publish(topic(sessionId), 'reading', r);
-        }),
+        readVehicle(
+          a.adapter.link,
+          async (r) => {
+            await saveReading(this.store, sessionId, r, this.clock.now());
+            this.hub.publish(topic(sessionId), 'reading', r);
+          },
+          udsOf(a),
+        ),
       );
     } catch (err) {
       if (err instanceof DomainError) throw err;
@@ -289,30 +303,21 @@ export class DiagnosticsRuntime {
   }
 
   /**
-   * The verification read after the road test: stored and pending codes (a code back means not
-   * cured) and the readiness of the engine ECU (whether the monitors have run since the clear).
-   * Everything read is stored, the codes under `after.*`.
+   * The verification read after the road test: stored and pending codes, OBD-II and UDS (a code back
+   * means not cured), and the readiness of the engine ECU (whether the monitors have run since the
+   * clear). Everything read is stored, the codes under `after.*`.
    */
   async rereadAfterRepair(
     sessionId: number,
   ): Promise<{ dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> }> {
     try {
-      return await this.exclusive(sessionId, async (a) => {
-        const codes = new Set<string>();
-        const readiness: ReadinessValue[] = [];
-        await readVehicle(a.adapter.link, async (r) => {
-          if (r.kind === 'dtcs' && r.item !== 'permanent') for (const c of r.value as string[]) codes.add(c);
-          if (r.kind === 'readiness') readiness.push(r.value as ReadinessValue);
-          await saveReading(
-            this.store,
-            sessionId,
-            { ...r, item: r.kind === 'dtcs' ? `after.${r.item}` : r.item },
-            this.clock.now(),
-          );
-        });
-        const monitors = engineReadiness(readiness)?.monitors;
-        return { dtcsAfter: [...codes], ...(monitors ? { monitors } : {}) };
-      });
+      return await this.exclusive(sessionId, (a) =>
+        readVerification(
+          a.adapter.link,
+          (r) => saveReading(this.store, sessionId, r, this.clock.now()),
+          udsOf(a),
+        ),
+      );
     } catch (err) {
       if (err instanceof DomainError) throw err;
       throw await this.dropped(sessionId, err);
@@ -421,3 +426,6 @@ export class DiagnosticsRuntime {
 }
 
 export const topic = (sessionId: number): string => `session:${sessionId}`;
+
+/** The ECUs whose UDS fault memories are read: those of the car a scenario plays (none otherwise). */
+const udsOf = (a: Active): ReadVehicleOptions => (a.car ? { udsEcus: a.car.ecus() } : {});

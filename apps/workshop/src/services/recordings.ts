@@ -11,8 +11,7 @@ import {
   parseDbc,
   readLogText,
 } from '@atelier/can';
-import { Transcript } from '@atelier/elm327';
-import { RecordingResponder } from '@atelier/vehicle-sim';
+import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import type { Text } from '../i18n.js';
 import type { Db } from '../store/store.js';
 import { DomainError, NotFoundError, ValidationError } from './errors.js';
@@ -94,7 +93,7 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
       const entries = Transcript.parse(text, label);
       const requests = entries.filter((e) => e.dir === 'tx').length;
       // Building the responder proves the transcript holds answered diagnostic requests.
-      RecordingResponder.fromTranscript(text, label);
+      responderFromTranscript(entries, label);
       return {
         name: label,
         kind: 'elm327',

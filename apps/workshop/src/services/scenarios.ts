@@ -4,12 +4,12 @@
  * did), and what the workshop does to a simulated car (repair, road test).
  */
 
-import type { Responder } from '@atelier/obd';
+import { responderFromTranscript, Transcript } from '@atelier/elm327';
+import { RecordedResponder, type Responder } from '@atelier/obd';
 import {
   listScenarios,
   loadScenario,
   OperationError,
-  RecordingResponder,
   type Scenario,
   scenarioNames,
   Vehicle,
@@ -149,8 +149,8 @@ export async function responderFor(db: Db, scenario: TrainingScenario): Promise<
   if (scenario.source === 'sim') return Vehicle.fromScenario(loadScenario(scenario.sim_name!));
   const r = await recordingContent(db, scenario.recording_id!);
   return r.kind === 'elm327'
-    ? RecordingResponder.fromTranscript(r.content, r.name)
-    : RecordingResponder.fromCanLogText(r.content, r.name);
+    ? responderFromTranscript(Transcript.parse(r.content, r.name), r.name, { pace: 'time' })
+    : RecordedResponder.fromCanLogText(r.content, r.name);
 }
 
 /**
@@ -165,12 +165,7 @@ export function repairSimulated(responder: Responder, causeId: string): boolean 
     .trees.flatMap((t) => t.causes)
     .find((c) => c.id === causeId);
   if (!cause) return false;
-  // The model re-reads its fault list at every step; vehicle-sim has no repair API yet.
-  const faults = responder.model.options.faults;
-  const before = faults.length;
-  for (let i = faults.length - 1; i >= 0; i--)
-    if (cause.simFaults.includes(faults[i]!.type)) faults.splice(i, 1);
-  return faults.length < before;
+  return responder.repair(cause.simFaults).length > 0;
 }
 
 /** Minutes of town driving of the simulated road test, and the idle after it before the re-read. */
@@ -187,11 +182,10 @@ export const isSimulatedCar = (responder: Responder | undefined): boolean => res
 export function roadTestSimulated(responder: Responder, nowMs: number): boolean {
   if (!(responder instanceof Vehicle)) return false;
   try {
-    responder.operate(nowMs, { action: 'road_test', minutes: SIM_ROAD_TEST_MIN });
+    responder.roadTest(nowMs, { minutes: SIM_ROAD_TEST_MIN, idleMinutes: 2, fastForward: true });
   } catch (err) {
     if (err instanceof OperationError) return false;
     throw err;
   }
-  responder.fastForward(nowMs, (SIM_ROAD_TEST_MIN + 2) * 60);
   return true;
 }

@@ -1,52 +1,59 @@
 /**
- * Reads a car through any DiagnosticLink, one question at a time, handing every answer to `save`
- * as soon as it arrives: the caller persists it, so an adapter that drops halfway loses nothing
- * already read. A question that could not be asked is saved as an `error` reading ("could not
- * ask"), never as an empty list ("no DTCs").
+ * Reads a car through the one vehicle scan of @atelier/obd and hands every item to `save` as a
+ * reading as soon as it is read: the caller persists it, so an adapter that drops halfway loses
+ * nothing already read. This module is persistence form only: an item read becomes a reading of its
+ * kind, an item not read becomes an `error` reading carrying its status (an ECU silent on mode 03 is
+ * "no answer", never an empty list), and stored readings turn back into scan items for the facts.
  */
+import { type ReadinessFacts, requireCodes, verificationFromScan } from '@atelier/diagnosis';
 import {
   type DiagnosticLink,
-  DisconnectedError,
-  decodeDtcList,
-  decodePid,
+  type DtcKind,
   decodeReadiness,
-  type EcuResponse,
-  FUNCTIONAL,
-  LinkError,
+  decodeUdsDtc,
+  encodeReadiness,
+  encodeUdsDtc,
+  hex2,
+  type KnownEcu,
+  ObdClient,
   PIDS,
   type PidValue,
-  physical,
-  splitPids,
-  supportedFromBitmap,
-  type Target,
+  parseEcuLabel,
+  pidUnit,
+  type Readiness,
+  type ScanEcu,
+  type ScanItem,
+  type ScanOptions,
+  type ScanStatus,
+  scanQuestion,
+  scanVehicle,
 } from '@atelier/obd';
 
-export type ReadingKind = 'vin' | 'dtcs' | 'readiness' | 'freeze' | 'supported' | 'cleared' | 'error';
+export type ReadingKind =
+  | 'vin'
+  | 'dtcs'
+  | 'readiness'
+  | 'freeze'
+  | 'live'
+  | 'uds'
+  | 'supported'
+  | 'cleared'
+  | 'error';
 
 export interface Reading {
   kind: ReadingKind;
   /** ECU response address in hex (7E8, 18DAF110), '' for whole-vehicle readings. */
   ecu: string;
-  /** What within the kind: `stored`/`pending`/`permanent` for DTCs, a PID hex for freeze frames. */
+  /**
+   * What within the kind: `stored`/`pending`/`permanent` for DTCs (`after.stored` … for the
+   * verification read), a PID hex for freeze frames and live values, the question for an error
+   * (`dtcs.stored`, `freeze.0C`, `uds` …).
+   */
   item: string;
   value: unknown;
 }
 
 export type SaveReading = (r: Reading) => Promise<void>;
-
-export const ecuName = (ecu: number, extended: boolean): string =>
-  ecu
-    .toString(16)
-    .toUpperCase()
-    .padStart(extended ? 8 : 3, '0');
-
-const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
-
-/** The physical request address of an ECU known by its response address (ISO 15765-4). */
-export function requestAddressOf(ecu: number, extended: boolean): Target {
-  if (!extended) return physical(ecu - 8);
-  return physical((0x18da00f1 | ((ecu & 0xff) << 8)) >>> 0);
-}
 
 export interface ReadinessValue {
   mil: boolean;
@@ -56,23 +63,20 @@ export interface ReadinessValue {
   monitors: Record<string, 'complete' | 'incomplete'>;
 }
 
-export function readinessOf(bytes: ArrayLike<number>): ReadinessValue {
-  const r = decodeReadiness(Array.from({ length: 4 }, (_, i) => bytes[i] ?? 0));
-  const monitors: ReadinessValue['monitors'] = {};
-  for (const m of r.monitors) if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
-  return { mil: r.mil, dtcCount: r.dtcCount, ignition: r.ignition, monitors };
+/** A UDS code as stored: the code, its failure type and the ISO 14229-1 status byte. */
+export interface UdsCodeValue {
+  code: string;
+  failureType: number;
+  status: number;
 }
 
-/** Freeze-frame PIDs worth showing a mechanic, when the ECU supports them (mode 02, frame 0). */
-export const FREEZE_PIDS = [0x04, 0x05, 0x06, 0x07, 0x0b, 0x0c, 0x0d, 0x0f, 0x11];
-
-export function vinFrom(answers: EcuResponse[]): string | null {
-  for (const a of answers) {
-    if (a.data[0] !== 0x49 || a.data[1] !== 0x02) continue;
-    const text = String.fromCharCode(...a.data.slice(3)).replace(/[^\x21-\x7e]/g, '');
-    if (text.length > 0) return text;
-  }
-  return null;
+/** Why an item was not read, as stored in an `error` reading. */
+export interface ErrorValue {
+  /** The LinkError code (`no-response` …), `negative-response` or `not-announced`. */
+  code: string;
+  message: string;
+  status: Exclude<ScanStatus, 'read'>;
+  nrc?: number;
 }
 
 export interface ReadSummary {
@@ -82,134 +86,229 @@ export interface ReadSummary {
   vin: string | null;
 }
 
-/**
- * Reads VIN, DTCs (stored, pending, permanent) per ECU, readiness and freeze frame. A
- * DisconnectedError stops the reading and is rethrown after what was read has been saved.
- */
-export async function readVehicle(link: DiagnosticLink, save: SaveReading): Promise<ReadSummary> {
-  const ask = async (target: Target, data: number[], where: string): Promise<EcuResponse[] | undefined> => {
-    try {
-      return await link.request({ target, data: Uint8Array.from(data) });
-    } catch (err) {
-      if (err instanceof DisconnectedError || (err instanceof LinkError && err.code === 'closed')) throw err;
-      if (!(err instanceof LinkError)) throw err;
-      await save({
-        kind: 'error',
-        ecu: '',
-        item: where,
-        value: { code: err.code, message: `${err.name}: ${err.message}` },
-      });
-      return undefined;
-    }
-  };
-
-  // Supported PIDs per ECU, following the 00/20/40… chain.
-  const supported = new Map<number, { extended: boolean; pids: number[] }>();
-  for (let base = 0; base <= 0xe0; base += 0x20) {
-    // Beyond the first block, silence is an ECU that said more than it has: not a failure to report.
-    const answers =
-      base === 0
-        ? await ask(FUNCTIONAL, [0x01, base], 'supported.00')
-        : await link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x01, base) }).catch((err) => {
-            if (err instanceof DisconnectedError) throw err;
-            return undefined;
-          });
-    if (!answers) break;
-    let more = false;
-    for (const a of answers) {
-      if (a.data[0] !== 0x41 || a.data[1] !== base || a.data.length < 6) continue;
-      const entry = supported.get(a.ecu) ?? { extended: a.extended, pids: [] };
-      supported.set(a.ecu, entry);
-      const pids = supportedFromBitmap(base, a.data.slice(2, 6));
-      entry.pids.push(...pids);
-      if (pids.includes(base + 0x20)) more = true;
-    }
-    if (!more) break;
+/** The reading stored for a scan item; undefined for what is not worth a row (no freeze frame stored). */
+export function readingOf(item: ScanItem): Reading | undefined {
+  const ecu = item.ecu?.label ?? '';
+  if (item.status !== 'read') {
+    const p = item.problem;
+    const value: ErrorValue = {
+      code: p?.code ?? item.status,
+      message: p?.message ?? item.status,
+      status: item.status,
+      ...(p?.nrc !== undefined ? { nrc: p.nrc } : {}),
+    };
+    return { kind: 'error', ecu, item: scanQuestion(item), value };
   }
-  const summary: ReadSummary = { ecus: [], supported: {}, vin: null };
-  for (const [ecu, s] of [...supported].sort((x, y) => x[0] - y[0])) {
-    const name = ecuName(ecu, s.extended);
-    summary.ecus.push(name);
-    summary.supported[name] = s.pids.filter((p) => p % 0x20 !== 0 && PIDS.has(p)).map(hex2);
-    await save({ kind: 'supported', ecu: name, item: '', value: summary.supported[name] });
-  }
-
-  const vinAnswers = await ask(FUNCTIONAL, [0x09, 0x02], 'vin');
-  if (vinAnswers) {
-    summary.vin = vinFrom(vinAnswers);
-    await save({ kind: 'vin', ecu: '', item: '', value: summary.vin });
-  }
-
-  for (const [service, item] of [
-    [0x03, 'stored'],
-    [0x07, 'pending'],
-    [0x0a, 'permanent'],
-  ] as const) {
-    const answers = await ask(FUNCTIONAL, [service], `dtcs.${item}`);
-    if (!answers) continue;
-    const perEcu: Record<string, string[]> = {};
-    for (const ecu of summary.ecus) perEcu[ecu] = [];
-    for (const a of answers) {
-      if (a.data[0] !== service + 0x40) continue;
-      // Mode 03/07/0A on CAN: byte 1 is the DTC count, then two bytes a code (J1979 §8.3).
-      perEcu[ecuName(a.ecu, a.extended)] = decodeDtcList(a.data.slice(2));
-    }
-    for (const [ecu, codes] of Object.entries(perEcu)) await save({ kind: 'dtcs', ecu, item, value: codes });
-  }
-
-  const status = await ask(FUNCTIONAL, [0x01, 0x01], 'readiness');
-  for (const a of status ?? []) {
-    if (a.data[0] === 0x41 && a.data[1] === 0x01 && a.data.length >= 6)
-      await save({
-        kind: 'readiness',
-        ecu: ecuName(a.ecu, a.extended),
+  switch (item.kind) {
+    case 'supported':
+      return {
+        kind: 'supported',
+        ecu,
         item: '',
-        value: readinessOf(a.data.slice(2, 6)),
-      });
-  }
-
-  // Freeze frame 0 of each ECU that reports one (mode 02 PID 02: the DTC that stored it).
-  for (const [ecu, s] of [...supported].sort((x, y) => x[0] - y[0])) {
-    const name = ecuName(ecu, s.extended);
-    const target = requestAddressOf(ecu, s.extended);
-    const cause = await ask(target, [0x02, 0x02, 0x00], `freeze.${name}.02`);
-    const answer = cause?.find((a) => a.ecu === ecu && a.data[0] === 0x42 && a.data[1] === 0x02);
-    if (!answer || answer.data.length < 5) continue;
-    const code = decodeDtcList(answer.data.slice(3, 5))[0];
-    if (!code) continue; // 0000: no freeze frame stored
-    await save({ kind: 'freeze', ecu: name, item: 'dtc', value: code });
-    for (const pid of FREEZE_PIDS.filter((p) => s.pids.includes(p))) {
-      const got = await ask(target, [0x02, pid, 0x00], `freeze.${name}.${hex2(pid)}`);
-      const a = got?.find((x) => x.ecu === ecu && x.data[0] === 0x42 && x.data[1] === pid);
-      if (!a) continue;
-      const def = PIDS.get(pid)!;
-      // Mode 02 answers carry the frame number after the PID: 42 PID FRAME data…
-      const bytes = a.data.slice(3, 3 + def.bytes);
-      let value: PidValue;
-      try {
-        value = decodePid(def, bytes);
-      } catch (err) {
-        await save({
-          kind: 'error',
-          ecu: name,
-          item: `freeze.${hex2(pid)}`,
-          value: { code: 'malformed-response', message: (err as Error).message },
-        });
-        continue;
-      }
-      await save({ kind: 'freeze', ecu: name, item: hex2(pid), value });
+        value: (item.pids ?? []).filter((p) => p % 0x20 !== 0 && PIDS.has(p)).map(hex2),
+      };
+    case 'vin':
+      return { kind: 'vin', ecu: '', item: '', value: item.vin ?? null };
+    case 'dtcs':
+      return { kind: 'dtcs', ecu, item: item.memory, value: item.codes ?? [] };
+    case 'readiness': {
+      const r = item.readiness!;
+      const monitors: ReadinessValue['monitors'] = {};
+      for (const m of r.monitors) if (m.supported) monitors[m.key] = m.complete ? 'complete' : 'incomplete';
+      const value: ReadinessValue = { mil: r.mil, dtcCount: r.dtcCount, ignition: r.ignition, monitors };
+      return { kind: 'readiness', ecu, item: '', value };
     }
+    case 'freeze-frame':
+      return item.dtc ? { kind: 'freeze', ecu, item: 'dtc', value: item.dtc } : undefined;
+    case 'freeze-pid':
+      return { kind: 'freeze', ecu, item: hex2(item.pid), value: item.reading?.value ?? null };
+    case 'live-pid':
+      return { kind: 'live', ecu, item: hex2(item.pid), value: item.reading?.value ?? null };
+    case 'uds-dtcs': {
+      const value: UdsCodeValue[] = (item.dtcs ?? []).map((d) => ({
+        code: d.code,
+        failureType: d.failureType,
+        status: d.status?.byte ?? 0,
+      }));
+      return { kind: 'uds', ecu, item: '', value };
+    }
+  }
+}
+
+const MEMORIES: readonly DtcKind[] = ['stored', 'pending', 'permanent'];
+
+/**
+ * Stored readings back into the scan items they were made from (the items read; errors give no
+ * evidence), so that the facts of a session come from the same code as the CLI's.
+ */
+export function scanItemsOf(readings: readonly Reading[]): ScanItem[] {
+  const ecus = new Map<string, ScanEcu>();
+  const ecuOf = (label: string): ScanEcu | undefined => {
+    const parsed = parseEcuLabel(label);
+    if (!parsed) return undefined;
+    const e = ecus.get(label) ?? { ...parsed, label };
+    ecus.set(label, e);
+    return e;
+  };
+  const pidReading = (ecu: ScanEcu, hex: string, value: unknown) => {
+    const def = PIDS.get(Number.parseInt(hex, 16));
+    if (!def || value === null || value === undefined) return undefined;
+    return { ecu: ecu.address, pid: def.pid, key: def.key, value: value as PidValue, unit: pidUnit(def) };
+  };
+  const out: ScanItem[] = [];
+  for (const r of readings) {
+    if (r.kind === 'vin' && typeof r.value === 'string') {
+      out.push({ kind: 'vin', status: 'read', vin: r.value });
+      continue;
+    }
+    const ecu = ecuOf(r.ecu);
+    if (!ecu) continue;
+    switch (r.kind) {
+      case 'supported':
+        out.push({
+          kind: 'supported',
+          ecu,
+          status: 'read',
+          pids: (r.value as string[]).map((h) => Number.parseInt(h, 16)),
+        });
+        break;
+      case 'dtcs':
+        if (MEMORIES.includes(r.item as DtcKind))
+          out.push({
+            kind: 'dtcs',
+            ecu,
+            status: 'read',
+            memory: r.item as DtcKind,
+            codes: r.value as string[],
+          });
+        break;
+      case 'readiness':
+        out.push({
+          kind: 'readiness',
+          ecu,
+          status: 'read',
+          readiness: readinessOf(r.value as ReadinessValue),
+        });
+        break;
+      case 'freeze':
+        if (r.item === 'dtc') out.push({ kind: 'freeze-frame', ecu, status: 'read', dtc: r.value as string });
+        else {
+          const reading = pidReading(ecu, r.item, r.value);
+          if (reading) out.push({ kind: 'freeze-pid', ecu, status: 'read', pid: reading.pid, reading });
+        }
+        break;
+      case 'live': {
+        const reading = pidReading(ecu, r.item, r.value);
+        if (reading) out.push({ kind: 'live-pid', ecu, status: 'read', pid: reading.pid, reading });
+        break;
+      }
+      case 'uds':
+        out.push({
+          kind: 'uds-dtcs',
+          ecu,
+          status: 'read',
+          dtcs: (r.value as UdsCodeValue[]).map((d) =>
+            decodeUdsDtc(...encodeUdsDtc(d.code, d.failureType), d.status),
+          ),
+        });
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * The readiness a stored value stands for, through the standard's four bytes (the stored form keeps
+ * the supported monitors only). Values stored without their ignition type take the one under which
+ * every stored monitor exists.
+ */
+function readinessOf(v: Partial<ReadinessValue> & Pick<ReadinessValue, 'mil' | 'monitors'>): Readiness {
+  const monitors = Object.entries(v.monitors).map(([key, state]) => ({
+    key: monitorKey(key),
+    supported: true,
+    complete: state === 'complete',
+  }));
+  let r: Readiness | undefined;
+  for (const ignition of v.ignition ? [v.ignition] : (['spark', 'compression'] as const)) {
+    const bytes = encodeReadiness({ mil: v.mil, dtcCount: v.dtcCount ?? 0, ignition, monitors });
+    r = decodeReadiness(bytes, ignition);
+    const kept = new Set(r.monitors.filter((m) => m.supported).map((m) => m.key));
+    if (monitors.every((m) => kept.has(m.key))) break;
+  }
+  return r!;
+}
+
+/** Monitor names this dashboard stored before it used the names of @atelier/obd. */
+const LEGACY_MONITOR: Record<string, string> = {
+  egrSystem: 'egrVvt',
+  egrVvtSystem: 'egrVvt',
+  noxAftertreatment: 'noxScr',
+};
+export const monitorKey = (name: string): string => LEGACY_MONITOR[name] ?? name;
+
+export interface ReadVehicleOptions {
+  /**
+   * ECUs whose UDS fault memory is read: the simulated car's `ecus()`, an adapter profile; the
+   * link's known ECUs when absent.
+   */
+  udsEcus?: readonly KnownEcu[];
+}
+
+function scanOptions(
+  save: SaveReading,
+  options: ReadVehicleOptions,
+  rename = (r: Reading) => r,
+): ScanOptions {
+  return {
+    onItem: async (item) => {
+      const r = readingOf(item);
+      if (r) await save(rename(r));
+    },
+    ...(options.udsEcus ? { udsEcus: options.udsEcus } : {}),
+  };
+}
+
+/**
+ * Reads the whole car (ECUs, VIN, DTCs per memory and ECU, readiness, freeze frames, a live snapshot,
+ * UDS fault memories), saving each item as it is read. A DisconnectedError stops the reading and is
+ * rethrown after what was read has been saved.
+ */
+export async function readVehicle(
+  link: DiagnosticLink,
+  save: SaveReading,
+  options: ReadVehicleOptions = {},
+): Promise<ReadSummary> {
+  const scan = await scanVehicle(new ObdClient(link), scanOptions(save, options));
+  const summary: ReadSummary = { ecus: [], supported: {}, vin: null };
+  for (const item of scan.items) {
+    if (item.kind === 'supported' && item.status === 'read' && item.ecu) {
+      summary.ecus.push(item.ecu.label);
+      summary.supported[item.ecu.label] = (item.pids ?? [])
+        .filter((p) => p % 0x20 !== 0 && PIDS.has(p))
+        .map(hex2);
+    }
+    if (item.kind === 'vin' && item.status === 'read') summary.vin = item.vin ?? null;
   }
   return summary;
 }
 
-/** Decodes a mode 01 answer into PID hex → value; undefined for a PID the table does not know. */
-export function decodeMode01(data: Uint8Array): Record<string, PidValue> {
-  const out: Record<string, PidValue> = {};
-  if (data[0] !== 0x41) return out;
-  for (const slice of splitPids(data.slice(1))) {
-    const def = PIDS.get(slice.pid);
-    if (def) out[hex2(slice.pid)] = decodePid(def, slice.data);
-  }
-  return out;
+/**
+ * The verification read after the road test: stored and pending codes (which must be read: a link
+ * error is thrown, never taken for "cured"), readiness and the UDS fault memories, saved as they are
+ * read, the codes under `after.*` so that the codes the diagnosis started from stay as they were.
+ */
+export async function readVerification(
+  link: DiagnosticLink,
+  save: SaveReading,
+  options: ReadVehicleOptions = {},
+): Promise<{ dtcsAfter: string[]; monitors?: ReadinessFacts['monitors'] }> {
+  const scan = await scanVehicle(new ObdClient(link), {
+    ...scanOptions(save, options, (r) =>
+      r.kind === 'dtcs' || r.kind === 'uds' ? { ...r, item: r.item ? `after.${r.item}` : 'after' } : r,
+    ),
+    parts: ['dtcs', 'readiness', 'uds'],
+    memories: ['stored', 'pending'],
+  });
+  requireCodes(scan.items);
+  return verificationFromScan(scan.items);
 }

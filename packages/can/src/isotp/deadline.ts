@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '@atelier/clock';
 
 /**
  * A restartable timeout that does not create a timer per restart: ISO-TP restarts N_As and N_Cr on

@@ -1,6 +1,6 @@
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import type { Bus, FrameListener } from '../bus.js';
-import { VirtualClock } from '../clock.js';
 import { type Frame, makeFrame, toHex } from '../frame.js';
 import { VirtualBus } from '../virtual-bus.js';
 import { normalFixedId, parseNormalFixedId } from './address.js';

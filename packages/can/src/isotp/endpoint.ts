@@ -1,5 +1,5 @@
+import { type Clock, systemClock, type TimerHandle } from '@atelier/clock';
 import type { Bus } from '../bus.js';
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { FD_LENGTHS, type Frame, makeFrame } from '../frame.js';
 import { type IsoTpAddress, type ResolvedAddress, resolveAddress } from './address.js';
 import { Deadline } from './deadline.js';

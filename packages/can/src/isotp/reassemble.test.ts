@@ -137,7 +137,7 @@ describe('reassemble what an endpoint sends', () => {
   it('property: any payload, classic or FD, any addressing, block size and padding comes back whole', async () => {
     const { default: fc } = await import('fast-check');
     const { VirtualBus } = await import('../virtual-bus.js');
-    const { VirtualClock } = await import('../clock.js');
+    const { VirtualClock } = await import('@atelier/clock');
     const { IsoTpEndpoint } = await import('./endpoint.js');
     let ch = 0;
     await fc.assert(

@@ -11,8 +11,24 @@ export type ReassemblyErrorCode = 'interrupted' | 'unexpected-cf' | 'wrong-sn' |
  * consecutive frame, the refusing flow control), or the last frame of a message still open at the end.
  */
 export type ReassemblyEvent =
-  | { type: 'message'; id: number; timestamp: number; data: Uint8Array; frames: number }
-  | { type: 'error'; id: number; timestamp: number; error: ReassemblyErrorCode; detail: string };
+  | {
+      type: 'message';
+      id: number;
+      extended: boolean;
+      timestamp: number;
+      /** Time of the message's first frame (its first frame, or its single frame). */
+      start: number;
+      data: Uint8Array;
+      frames: number;
+    }
+  | {
+      type: 'error';
+      id: number;
+      extended: boolean;
+      timestamp: number;
+      error: ReassemblyErrorCode;
+      detail: string;
+    };
 
 export interface ReassembleOptions {
   /** Id the messages travel on (an ECU's response id, e.g. 0x7BB). */
@@ -44,6 +60,7 @@ export interface ReassembleOptions {
 
 interface Open {
   length: number;
+  start: number;
   buffer: Uint8Array;
   received: number;
   nextSn: number;
@@ -51,6 +68,186 @@ interface Open {
   last: number;
   /** CSS layout: raw frame bytes collected. */
   raw: number[] | undefined;
+}
+
+/**
+ * Passive reassembly of one channel, a frame at a time: `push` gives the events a frame completes,
+ * `end` the message a log left open. `reassemble` and `reassembleAll` are built on it.
+ */
+export class Reassembler {
+  private readonly rxId: number;
+  private readonly txId: number | undefined;
+  private readonly channel: string | undefined;
+  private readonly extended: boolean;
+  private readonly offset: number;
+  private readonly css: boolean;
+  private readonly maxGap: number;
+  private open: Open | undefined;
+
+  constructor(private readonly options: ReassembleOptions) {
+    const { rxId, txId, channel } = options;
+    const extended = options.extendedIds ?? (rxId > MAX_STD_ID || (txId ?? 0) > MAX_STD_ID);
+    const max = extended ? MAX_EXT_ID : MAX_STD_ID;
+    for (const [name, id] of [
+      ['rxId', rxId],
+      ['txId', txId],
+    ] as const) {
+      if (id !== undefined && (!Number.isInteger(id) || id < 0 || id > max)) {
+        throw new IsoTpConfigError(`${name} ${id} is not a valid ${extended ? '29' : '11'}-bit CAN id`);
+      }
+    }
+    this.rxId = rxId;
+    this.txId = txId;
+    this.channel = channel;
+    this.extended = extended;
+    this.offset = options.rxAddress === undefined ? 0 : 1;
+    this.css = options.layout === 'css';
+    this.maxGap = options.maxGapMs === undefined ? Number.POSITIVE_INFINITY : options.maxGapMs / 1000;
+  }
+
+  private error(timestamp: number, code: ReassemblyErrorCode, detail: string): ReassemblyEvent {
+    return { type: 'error', id: this.rxId, extended: this.extended, timestamp, error: code, detail };
+  }
+
+  /** Feeds one frame of the log; returns the events it completes, in order. */
+  push(frame: Frame): ReassemblyEvent[] {
+    const { rxId, txId, offset, css } = this;
+    if (frame.extended !== this.extended || frame.remote || frame.error) return [];
+    if (this.channel !== undefined && frame.channel !== this.channel) return [];
+    const out: ReassemblyEvent[] = [];
+    if (frame.id === txId && frame.id !== rxId) {
+      if (!this.open) return out;
+      const fc = parsePdu(frame.data, offset);
+      if (typeof fc !== 'string' && fc.type === 'fc' && fc.fs === FS_OVFLW) {
+        this.open = undefined;
+        out.push(
+          this.error(
+            frame.timestamp,
+            'overflow',
+            'receiver answered the first frame with flow control OVERFLOW',
+          ),
+        );
+      }
+      return out;
+    }
+    if (frame.id !== rxId) return out;
+    const data = frame.data;
+    if (offset && (data.length === 0 || data[0] !== this.options.rxAddress)) return out;
+    let open = this.open;
+    if (open && frame.timestamp - open.last > this.maxGap) {
+      out.push(
+        this.error(
+          open.last,
+          'incomplete',
+          `${open.received} of ${open.length} bytes, then ${((frame.timestamp - open.last) * 1000).toFixed(1)} ms of silence`,
+        ),
+      );
+      open = this.open = undefined;
+    }
+    const pdu = parsePdu(data, offset);
+    if (typeof pdu === 'string') return out;
+    switch (pdu.type) {
+      case 'fc':
+        return out;
+      case 'sf':
+        if (open) {
+          out.push(
+            this.error(
+              frame.timestamp,
+              'interrupted',
+              `single frame after ${open.received} of ${open.length} bytes`,
+            ),
+          );
+          this.open = undefined;
+        }
+        out.push({
+          type: 'message',
+          id: rxId,
+          extended: this.extended,
+          timestamp: frame.timestamp,
+          start: frame.timestamp,
+          data: css ? data.slice(offset) : pdu.data.slice(),
+          frames: 1,
+        });
+        return out;
+      case 'ff': {
+        if (open)
+          out.push(
+            this.error(
+              frame.timestamp,
+              'interrupted',
+              `new first frame after ${open.received} of ${open.length} bytes`,
+            ),
+          );
+        const buffer = new Uint8Array(pdu.length);
+        const take = Math.min(pdu.data.length, pdu.length);
+        buffer.set(pdu.data.subarray(0, take));
+        this.open = {
+          length: pdu.length,
+          start: frame.timestamp,
+          buffer,
+          received: take,
+          nextSn: 1,
+          frames: 1,
+          last: frame.timestamp,
+          raw: css ? Array.from(data.subarray(offset + 1)) : undefined,
+        };
+        return out;
+      }
+      case 'cf': {
+        if (!open) {
+          out.push(
+            this.error(
+              frame.timestamp,
+              'unexpected-cf',
+              `consecutive frame SN ${pdu.sn} without a first frame`,
+            ),
+          );
+          return out;
+        }
+        if (pdu.sn !== open.nextSn) {
+          out.push(
+            this.error(
+              frame.timestamp,
+              'wrong-sn',
+              `consecutive frame SN ${pdu.sn}, expected ${open.nextSn}`,
+            ),
+          );
+          this.open = undefined;
+          return out;
+        }
+        const take = Math.min(pdu.data.length, open.length - open.received);
+        open.buffer.set(pdu.data.subarray(0, take), open.received);
+        open.received += take;
+        open.nextSn = (open.nextSn + 1) & 0x0f;
+        open.frames++;
+        open.last = frame.timestamp;
+        if (open.raw) for (const b of data.subarray(offset + 1)) open.raw.push(b);
+        if (open.received >= open.length) {
+          out.push({
+            type: 'message',
+            id: rxId,
+            extended: this.extended,
+            timestamp: frame.timestamp,
+            start: open.start,
+            data: open.raw ? Uint8Array.from(open.raw) : open.buffer,
+            frames: open.frames,
+          });
+          this.open = undefined;
+        }
+        return out;
+      }
+    }
+  }
+
+  /** The log ended: a message still open is incomplete. */
+  end(): ReassemblyEvent[] {
+    const open = this.open;
+    this.open = undefined;
+    return open
+      ? [this.error(open.last, 'incomplete', `log ended after ${open.received} of ${open.length} bytes`)]
+      : [];
+  }
 }
 
 /**
@@ -63,132 +260,36 @@ export async function* reassemble(
   frames: AsyncIterable<Frame> | Iterable<Frame>,
   options: ReassembleOptions,
 ): AsyncGenerator<ReassemblyEvent> {
-  const { rxId, txId, channel } = options;
-  const extended = options.extendedIds ?? (rxId > MAX_STD_ID || (txId ?? 0) > MAX_STD_ID);
-  const max = extended ? MAX_EXT_ID : MAX_STD_ID;
-  for (const [name, id] of [
-    ['rxId', rxId],
-    ['txId', txId],
-  ] as const) {
-    if (id !== undefined && (!Number.isInteger(id) || id < 0 || id > max)) {
-      throw new IsoTpConfigError(`${name} ${id} is not a valid ${extended ? '29' : '11'}-bit CAN id`);
-    }
-  }
-  const offset = options.rxAddress === undefined ? 0 : 1;
-  const css = options.layout === 'css';
-  const maxGap = options.maxGapMs === undefined ? Number.POSITIVE_INFINITY : options.maxGapMs / 1000;
-  let open: Open | undefined;
-  const error = (timestamp: number, code: ReassemblyErrorCode, detail: string): ReassemblyEvent => ({
-    type: 'error',
-    id: rxId,
-    timestamp,
-    error: code,
-    detail,
-  });
+  const r = new Reassembler(options);
+  for await (const frame of frames as AsyncIterable<Frame>) yield* r.push(frame);
+  yield* r.end();
+}
 
-  for await (const frame of frames as AsyncIterable<Frame>) {
-    if (frame.extended !== extended || frame.remote || frame.error) continue;
-    if (channel !== undefined && frame.channel !== channel) continue;
-    if (frame.id === txId && frame.id !== rxId) {
-      if (!open) continue;
-      const fc = parsePdu(frame.data, offset);
-      if (typeof fc !== 'string' && fc.type === 'fc' && fc.fs === FS_OVFLW) {
-        open = undefined;
-        yield error(
-          frame.timestamp,
-          'overflow',
-          'receiver answered the first frame with flow control OVERFLOW',
-        );
-      }
-      continue;
+/**
+ * Reassembles the messages of every id of a recording at once (normal addressing), in log order:
+ * what a passive listener on a diagnostic bus hears, each id its own channel. `include` picks the ids
+ * worth listening to.
+ */
+export function reassembleAll(
+  frames: Iterable<Frame>,
+  options: { include?: (frame: Frame) => boolean; maxGapMs?: number } = {},
+): ReassemblyEvent[] {
+  const channels = new Map<string, Reassembler>();
+  const out: ReassemblyEvent[] = [];
+  for (const f of frames) {
+    if (f.remote || f.error || (options.include && !options.include(f))) continue;
+    const key = `${f.extended ? 'x' : 's'}${f.id}`;
+    let r = channels.get(key);
+    if (!r) {
+      r = new Reassembler({
+        rxId: f.id,
+        extendedIds: f.extended,
+        ...(options.maxGapMs === undefined ? {} : { maxGapMs: options.maxGapMs }),
+      });
+      channels.set(key, r);
     }
-    if (frame.id !== rxId) continue;
-    const data = frame.data;
-    if (offset && (data.length === 0 || data[0] !== options.rxAddress)) continue;
-    if (open && frame.timestamp - open.last > maxGap) {
-      yield error(
-        open.last,
-        'incomplete',
-        `${open.received} of ${open.length} bytes, then ${((frame.timestamp - open.last) * 1000).toFixed(1)} ms of silence`,
-      );
-      open = undefined;
-    }
-    const pdu = parsePdu(data, offset);
-    if (typeof pdu === 'string') continue;
-    switch (pdu.type) {
-      case 'fc':
-        continue;
-      case 'sf':
-        if (open) {
-          yield error(
-            frame.timestamp,
-            'interrupted',
-            `single frame after ${open.received} of ${open.length} bytes`,
-          );
-          open = undefined;
-        }
-        yield {
-          type: 'message',
-          id: rxId,
-          timestamp: frame.timestamp,
-          data: css ? data.slice(offset) : pdu.data.slice(),
-          frames: 1,
-        };
-        continue;
-      case 'ff': {
-        if (open)
-          yield error(
-            frame.timestamp,
-            'interrupted',
-            `new first frame after ${open.received} of ${open.length} bytes`,
-          );
-        const buffer = new Uint8Array(pdu.length);
-        const take = Math.min(pdu.data.length, pdu.length);
-        buffer.set(pdu.data.subarray(0, take));
-        open = {
-          length: pdu.length,
-          buffer,
-          received: take,
-          nextSn: 1,
-          frames: 1,
-          last: frame.timestamp,
-          raw: css ? Array.from(data.subarray(offset + 1)) : undefined,
-        };
-        continue;
-      }
-      case 'cf': {
-        if (!open) {
-          yield error(
-            frame.timestamp,
-            'unexpected-cf',
-            `consecutive frame SN ${pdu.sn} without a first frame`,
-          );
-          continue;
-        }
-        if (pdu.sn !== open.nextSn) {
-          yield error(frame.timestamp, 'wrong-sn', `consecutive frame SN ${pdu.sn}, expected ${open.nextSn}`);
-          open = undefined;
-          continue;
-        }
-        const take = Math.min(pdu.data.length, open.length - open.received);
-        open.buffer.set(pdu.data.subarray(0, take), open.received);
-        open.received += take;
-        open.nextSn = (open.nextSn + 1) & 0x0f;
-        open.frames++;
-        open.last = frame.timestamp;
-        if (open.raw) for (const b of data.subarray(offset + 1)) open.raw.push(b);
-        if (open.received >= open.length) {
-          yield {
-            type: 'message',
-            id: rxId,
-            timestamp: frame.timestamp,
-            data: open.raw ? Uint8Array.from(open.raw) : open.buffer,
-            frames: open.frames,
-          };
-          open = undefined;
-        }
-      }
-    }
+    for (const e of r.push(f)) out.push(e);
   }
-  if (open) yield error(open.last, 'incomplete', `log ended after ${open.received} of ${open.length} bytes`);
+  for (const r of channels.values()) for (const e of r.end()) out.push(e);
+  return out;
 }

@@ -1,5 +1,5 @@
+import { type Clock, flushMicrotasks, type TimerHandle, VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
-import { type Clock, flushMicrotasks, type TimerHandle, VirtualClock } from '../clock.js';
 import { type Frame, makeFrame } from '../frame.js';
 import { VirtualBus } from '../virtual-bus.js';
 import { Player, ReplayOptionError, ReplaySourceError } from './player.js';

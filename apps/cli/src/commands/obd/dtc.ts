@@ -2,7 +2,7 @@ import { UsageError } from '@atelier/command';
 import { dtcTitle, LinkError, NegativeResponseError, ObdClient } from '@atelier/obd';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
-import { clearAll, readDtcSet } from './reader.js';
+import { clearAll, dtcsComplete, readVehicle } from './reader.js';
 
 const USAGE = {
   fr: `Usage : atelier obd dtc --adapter A [--clear --yes] [--json]
@@ -64,8 +64,7 @@ export const dtcSubcommand: Subcommand = {
           return 1;
         }
       }
-      const errors: Record<string, string> = {};
-      const dtcs = await readDtcSet(client, extended, errors);
+      const { dtcs, errors, ...report } = await readVehicle(link, { parts: ['dtcs'] });
       if (values.json) {
         ctx.stdout.write(
           `${JSON.stringify({ ...(cleared ? { cleared } : {}), dtcs, ...(Object.keys(errors).length ? { errors } : {}) })}\n`,
@@ -82,8 +81,11 @@ export const dtcSubcommand: Subcommand = {
         };
         for (const key of ['stored', 'pending', 'permanent'] as const) {
           const list = dtcs[key];
+          const why = Object.entries(errors).find(
+            ([k]) => k === `dtcs.${key}` || k.startsWith(`dtcs.${key}.`),
+          );
           if (list === null)
-            ctx.stdout.write(`${titles[key]} : ${fr ? 'NON LUS' : 'NOT READ'} (${errors[`dtcs.${key}`]})\n`);
+            ctx.stdout.write(`${titles[key]} : ${fr ? 'NON LUS' : 'NOT READ'} (${why?.[1] ?? '?'})\n`);
           else if (list.length === 0) ctx.stdout.write(`${titles[key]} : ${fr ? 'aucun' : 'none'}\n`);
           else {
             ctx.stdout.write(`${titles[key]} :\n`);
@@ -92,7 +94,7 @@ export const dtcSubcommand: Subcommand = {
           }
         }
       }
-      return Object.values(dtcs).some((d) => d === null) ? 1 : 0;
+      return dtcsComplete({ ...report, dtcs, errors }) ? 0 : 1;
     } finally {
       await link.close();
     }

@@ -1,10 +1,19 @@
 import { type CliContext, UsageError, writeOut } from '@atelier/command';
-import { Elm327Link, PidPoller, type PollItem } from '@atelier/elm327';
-import { DisconnectedError, decodePid, PIDS, type PidDef, pidByKey, pidUnit } from '@atelier/obd';
+import { Elm327Link } from '@atelier/elm327';
+import {
+  DisconnectedError,
+  decodePid,
+  ecuLabel,
+  PIDS,
+  type PidDef,
+  PidPoller,
+  type PollItem,
+  pidByKey,
+  pidUnit,
+} from '@atelier/obd';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { formatValue } from './read.js';
-import { ecuName } from './reader.js';
 
 const USAGE = {
   fr: `Usage : atelier obd live --adapter A PID… [--json] [--period MS]
@@ -108,7 +117,7 @@ export const liveSubcommand: Subcommand = {
           return;
         }
         const t = Math.round(performance.now() - t0) / 1000;
-        const ecu = ecuName(s.ecu, link.info.extended ?? s.ecu > 0x7ff);
+        const ecu = ecuLabel(s.ecu, link.info.extended ?? s.ecu > 0x7ff);
         const line = values.json
           ? JSON.stringify({ t, ecu, pid: hex2(s.pid), value })
           : `${t.toFixed(3).padStart(9)}  ${ecu}  ${hex2(s.pid)}  ${def.key.padEnd(24)} ${formatValue(value, pidUnit(def))}`;

@@ -42,7 +42,17 @@ describe('atelier obd read', () => {
     const { ctx, out } = context();
     expect(await readSubcommand.run(['--adapter', adapter, '--json'], ctx)).toBe(0);
     const r = JSON.parse(out());
-    expect(Object.keys(r)).toEqual(['adapter', 'ecus', 'vin', 'dtcs', 'readiness', 'pids']);
+    expect(Object.keys(r)).toEqual([
+      'adapter',
+      'ecus',
+      'vin',
+      'dtcs',
+      'readiness',
+      'freezeFrame',
+      'pids',
+      'uds',
+      'status',
+    ]);
     expect(r.adapter).toEqual({
       kind: 'elm327',
       version: 'ELM327 v2.3',
@@ -63,6 +73,40 @@ describe('atelier obd read', () => {
     expect(typeof r.pids['7E8']['0C'].value).toBe('number');
     expect(r.pids['7E8']['01'].value).toMatchObject({ mil: 1, dtcCount: 2 });
     expect(Object.keys(r.pids['7E9'])).toEqual(expect.arrayContaining(['01', '0D']));
+    // Every item with its status: the demo car has no service 02 (it refuses it: not supported).
+    expect(r.status).toMatchObject({
+      'ecus.7E8': 'read',
+      'ecus.7E9': 'read',
+      vin: 'read',
+      'dtcs.stored.7E8': 'read',
+      'dtcs.stored.7E9': 'read',
+      'dtcs.permanent.7E9': 'read',
+      'readiness.7E8': 'read',
+      'pids.7E8.0C': 'read',
+      'freezeFrame.7E8.02': 'not-supported',
+    });
+    expect(r.freezeFrame).toEqual({});
+  });
+
+  it('an ECU silent on mode 03 while another answers is "no answer", never "no DTCs"', async () => {
+    const car = new DemoCar();
+    const adapter = await emulator({
+      ecus: () => car.ecus(),
+      respond: (req) => car.respond(req).filter((a) => !(req.data[0] === 0x03 && a.ecu === 0x7e9)),
+    });
+    const { ctx, out } = context();
+    expect(await readSubcommand.run(['--adapter', adapter, '--json'], ctx)).toBe(1);
+    const r = JSON.parse(out());
+    expect(r.dtcs.stored).toEqual([
+      { code: 'P0301', ecu: '7E8' },
+      { code: 'P0171', ecu: '7E8' },
+    ]);
+    expect(r.status['dtcs.stored.7E8']).toBe('read');
+    expect(r.status['dtcs.stored.7E9']).toBe('no-answer');
+    expect(r.errors['dtcs.stored.7E9']).toMatch(/ECU 7E9 did not answer 03/);
+    const text = context();
+    await readSubcommand.run(['--adapter', adapter], text.ctx);
+    expect(text.out()).toMatch(/ {2}7E9 : NO ANSWER/);
   });
 
   it('NO DATA on mode 03 is reported as not read, never as no DTCs, and the exit code says so', async () => {

@@ -1,28 +1,41 @@
 import type { CliContext } from '@atelier/command';
 import { Elm327Link } from '@atelier/elm327';
-import { dtcTitle } from '@atelier/obd';
+import { dtcTitle, ecuName, parseEcuLabel, type ScanStatus } from '@atelier/obd';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
-import { readVehicle, type VehicleReport } from './reader.js';
+import { dtcsComplete, readVehicle, type VehicleReport } from './reader.js';
 
 const USAGE = {
   fr: `Usage : atelier obd read --adapter A [--json]
 
 Lit tout ce que le véhicule dit en OBD-II : protocole, calculateurs, VIN, codes défaut (mémorisés,
-en attente, permanents, par calculateur), état de préparation des moniteurs et chaque PID du mode 01
-pris en charge, une fois. Ce qui n'a pas pu être demandé est signalé, jamais montré comme vide.
+en attente, permanents, par calculateur), état de préparation des moniteurs, données figées et chaque
+PID du mode 01 pris en charge, une fois ; la mémoire de défauts UDS des calculateurs que l'adaptateur
+connaît (véhicule simulé). Chaque élément a son état (lu, non pris en charge, pas de réponse, refusé,
+erreur de liaison) : ce qui n'a pas pu être demandé est signalé, jamais montré comme vide.
 
 ${ADAPTER_HELP.fr}
   --json           un seul objet JSON sur stdout`,
   en: `Usage: atelier obd read --adapter A [--json]
 
 Reads everything the vehicle says over OBD-II: protocol, ECUs, VIN, DTCs (stored, pending,
-permanent, per ECU), monitor readiness and every supported mode 01 PID, once. What could not be
-asked is reported as such, never shown as empty.
+permanent, per ECU), monitor readiness, freeze frames and every supported mode 01 PID, once; the UDS
+fault memory of the ECUs the adapter knows (a simulated car). Every item has its status (read, not
+supported, no answer, refused, link error): what could not be asked is reported as such, never shown
+as empty.
 
 ${ADAPTER_HELP.en}
   --json           one JSON object on stdout`,
 };
+
+const STATUS_WORDS: Record<ScanStatus, [string, string]> = {
+  read: ['lu', 'read'],
+  'not-supported': ['non pris en charge', 'not supported'],
+  'no-answer': ['PAS DE RÉPONSE', 'NO ANSWER'],
+  refused: ['REFUSÉ', 'REFUSED'],
+  'link-error': ['ERREUR DE LIAISON', 'LINK ERROR'],
+};
+const statusWord = (s: ScanStatus, fr: boolean) => STATUS_WORDS[s][fr ? 0 : 1];
 
 /** Up to three decimals for reading on a screen; JSON keeps the full value. */
 const round = (v: number) => String(Math.round(v * 1000) / 1000);
@@ -42,7 +55,13 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
     `${fr ? 'Adaptateur' : 'Adapter'} : ${r.adapter.kind}${r.adapter.version ? ` ${r.adapter.version}` : ''}`,
   );
   lines.push(`${fr ? 'Protocole' : 'Protocol'} : ${r.adapter.protocol ?? '?'}`);
-  lines.push(`${fr ? 'Calculateurs' : 'ECUs'} : ${r.ecus.join(', ') || '—'}`);
+  // Each ECU with the standard's name for its address when it has one: "7E8 Moteur (ECM)".
+  const named = r.ecus.map((label) => {
+    const at = parseEcuLabel(label);
+    const name = at && ecuName(at.address, at.extended);
+    return name ? `${label} ${name[ctx.lang]}` : label;
+  });
+  lines.push(`${fr ? 'Calculateurs' : 'ECUs'} : ${named.join(', ') || '—'}`);
   lines.push(`VIN : ${r.vin ?? (fr ? '(non lu)' : '(not read)')}`);
   const cats = [
     ['stored', fr ? 'Codes mémorisés' : 'Stored DTCs'],
@@ -51,13 +70,18 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
   ] as const;
   for (const [key, title] of cats) {
     const list = r.dtcs[key];
-    if (list === null)
-      lines.push(`${title} : ${fr ? 'NON LUS' : 'NOT READ'} (${r.errors[`dtcs.${key}`] ?? '?'})`);
+    const why = Object.entries(r.errors).find(([k]) => k === `dtcs.${key}` || k.startsWith(`dtcs.${key}.`));
+    if (list === null) lines.push(`${title} : ${fr ? 'NON LUS' : 'NOT READ'} (${why?.[1] ?? '?'})`);
     else if (list.length === 0) lines.push(`${title} : ${fr ? 'aucun' : 'none'}`);
     else {
       lines.push(`${title} :`);
       for (const d of list) lines.push(`  ${d.code}  [${d.ecu}]  ${dtcTitle(d.code, ctx.lang)}`);
     }
+    // An ECU that did not give this memory while others did: never shown as "none".
+    if (list !== null)
+      for (const [k, status] of Object.entries(r.status))
+        if (k.startsWith(`dtcs.${key}.`) && status !== 'read')
+          lines.push(`  ${k.slice(`dtcs.${key}.`.length)} : ${statusWord(status, fr)}`);
   }
   for (const [ecu, rd] of Object.entries(r.readiness)) {
     const incomplete = Object.entries(rd.monitors)
@@ -70,6 +94,26 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
           : fr
             ? 'tous les moniteurs prêts'
             : 'all monitors complete'),
+    );
+  }
+  for (const [ecu, ff] of Object.entries(r.freezeFrame)) {
+    if (ff.dtc === null) continue;
+    lines.push(`${fr ? 'Données figées' : 'Freeze frame'} ${ecu} : ${ff.dtc} ${dtcTitle(ff.dtc, ctx.lang)}`);
+    const sorted = Object.entries(ff.values).sort(
+      ([a], [b]) => Number.parseInt(a, 16) - Number.parseInt(b, 16),
+    );
+    for (const [pid, p] of sorted)
+      lines.push(`  ${pid}  ${p.key.padEnd(28)} ${formatValue(p.value, p.unit)}`);
+  }
+  for (const [ecu, codes] of Object.entries(r.uds)) {
+    lines.push(
+      `UDS ${ecu} :${codes.length ? '' : fr ? ' aucun code' : ' no code'}` +
+        codes
+          .map(
+            (c) =>
+              `\n  ${c.full}  ${fr ? 'état' : 'status'} 0x${c.status.toString(16).toUpperCase().padStart(2, '0')}  ${dtcTitle(c.code, ctx.lang)}`,
+          )
+          .join(''),
     );
   }
   for (const [ecu, pids] of Object.entries(r.pids)) {
@@ -107,9 +151,8 @@ export const readSubcommand: Subcommand = {
         const { errors, ...rest } = report;
         ctx.stdout.write(`${JSON.stringify(Object.keys(errors).length ? report : rest)}\n`);
       } else ctx.stdout.write(renderReport(report, ctx));
-      // DTCs that could not be read make the whole reading incomplete.
-      const dtcsMissing = Object.values(report.dtcs).some((d) => d === null);
-      return dtcsMissing || report.ecus.length === 0 ? 1 : 0;
+      // DTCs that could not be read (from any ECU) make the whole reading incomplete.
+      return dtcsComplete(report) ? 0 : 1;
     } finally {
       await link.close();
     }

@@ -54,6 +54,7 @@ const DTC_KIND: Record<string, Text> = {
   pending: { fr: 'en attente', en: 'pending' },
   permanent: { fr: 'permanent', en: 'permanent' },
   'after.stored': { fr: 'après réparation', en: 'after repair' },
+  'after.pending': { fr: 'en attente après réparation', en: 'pending after repair' },
 };
 
 /** A monitor's name as @atelier/obd gives it (older sessions stored a few under other names). */
@@ -129,15 +130,40 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
   })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion, data.treeId))}</p>` : ''}`;
 }
 
+/** A freeze-frame value as a mechanic reads it: a number, or each field of a multi-value PID. */
+const freezeValue = (v: unknown): string =>
+  typeof v === 'number'
+    ? String(Math.round(v * 100) / 100)
+    : v && typeof v === 'object'
+      ? Object.entries(v)
+          .map(([k, x]) => `${k} = ${typeof x === 'number' ? Math.round(x * 100) / 100 : x}`)
+          .join(', ')
+      : String(v);
+
 function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredReading[]): Html {
   const vin = readings.find((r) => r.kind === 'vin');
   const dtcs = readings.filter((r) => r.kind === 'dtcs');
   const readiness = readings.filter((r) => r.kind === 'readiness');
   const freeze = readings.filter((r) => r.kind === 'freeze');
-  const errors = readings.filter((r) => r.kind === 'error');
-  const answered = new Set(
-    readings.filter((r) => r.kind !== 'error').map((r) => (r.kind === 'dtcs' ? `dtcs.${r.item}` : r.kind)),
+  const uds = readings.filter((r) => r.kind === 'uds' && r.item === '');
+  // What was not read, per question and ECU, unless a later reading answered it; what the car says
+  // it does not have is an answer, not a failure.
+  const question = (r: StoredReading) =>
+    r.kind === 'dtcs'
+      ? `dtcs.${r.item}`
+      : r.kind === 'freeze'
+        ? `freeze.${r.item === 'dtc' ? '02' : r.item}`
+        : r.kind;
+  const answered = new Set(readings.filter((r) => r.kind !== 'error').map((r) => `${question(r)}|${r.ecu}`));
+  const errors = readings.filter(
+    (r) =>
+      r.kind === 'error' &&
+      (r.value as { status?: string }).status !== 'not-supported' &&
+      !answered.has(`${r.item}|${r.ecu}`),
   );
+  // An ECU found that stayed silent on a DTC memory: "no answer", never "no DTCs".
+  const silent = errors.filter((r) => r.item.startsWith('dtcs.') && r.ecu);
+  const notRead = errors.filter((r) => !silent.includes(r));
   const vinCheck: Record<string, Text> = {
     match: { fr: "conforme au véhicule de l'OR", en: "matches the order's vehicle" },
     mismatch: {
@@ -146,30 +172,40 @@ function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredRe
     },
     unread: { fr: 'non lu', en: 'not read' },
   };
-  const rows = dtcs.flatMap((r) =>
-    (r.value as string[]).map(
-      (code) =>
-        html`<tr class="dtc" data-code="${code}"><td><code>${code}</code></td><td>${dtcTitle(code, req.lang)}</td><td>${r.ecu}</td><td>${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })}</td></tr>`,
+  const rows = [
+    ...dtcs.flatMap((r) =>
+      (r.value as string[]).map(
+        (code) =>
+          html`<tr class="dtc" data-code="${code}"><td><code>${code}</code></td><td>${dtcTitle(code, req.lang)}</td><td>${r.ecu}</td><td>${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })}</td></tr>`,
+      ),
     ),
-  );
+    ...uds.flatMap((r) =>
+      (r.value as { code: string; failureType: number; status: number }[]).map(
+        (d) =>
+          html`<tr class="dtc uds" data-code="${d.code}"><td><code>${d.code}-${d.failureType.toString(16).toUpperCase().padStart(2, '0')}</code></td><td>${dtcTitle(d.code, req.lang)}</td><td>${r.ecu}</td><td>UDS (${T(req, { fr: 'état', en: 'status' })} 0x${d.status.toString(16).toUpperCase().padStart(2, '0')})</td></tr>`,
+      ),
+    ),
+  ];
   const noneLists = dtcs.filter((r) => (r.value as string[]).length === 0);
   return html`<section class="card readings" id="readings">
 <h2>${T(req, { fr: 'Lecture du véhicule', en: 'Vehicle reading' })}</h2>
 <p class="vin">VIN : <code>${vin ? ((vin.value as string | null) ?? '—') : '—'}</code>${s.vin_check ? html` <span class="vin-${s.vin_check}">${T(req, vinCheck[s.vin_check]!)}</span>` : ''}</p>
 <h3>${T(req, { fr: 'Codes défaut', en: 'Trouble codes' })}</h3>
 ${
-  dtcs.length === 0
+  dtcs.length === 0 && silent.length === 0
     ? html`<p class="muted">${T(req, { fr: 'Pas encore lus.', en: 'Not read yet.' })}</p>`
     : rows.length
       ? html`<table class="dtcs"><thead><tr><th>Code</th><th>${T(req, { fr: 'Libellé', en: 'Title' })}</th><th>${T(req, { fr: 'Calculateur', en: 'ECU' })}</th><th>${T(req, { fr: 'Type', en: 'Kind' })}</th></tr></thead><tbody>${rows}</tbody></table>`
-      : html`<p class="no-dtc">${T(req, { fr: 'Aucun code défaut.', en: 'No trouble code.' })}</p>`
+      : dtcs.length
+        ? html`<p class="no-dtc">${T(req, { fr: 'Aucun code défaut.', en: 'No trouble code.' })}</p>`
+        : ''
 }
+${silent.length ? html`<p class="error no-answer">${T(req, { fr: 'Pas de réponse', en: 'No answer' })} : ${silent.map((r) => `${r.ecu} (${T(req, DTC_KIND[r.item.slice(5)] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
 ${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans code', en: 'No code' })} : ${noneLists.map((r) => `${r.ecu} (${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
 ${
-  errors.length
-    ? html`<p class="error not-read">${T(req, { fr: 'Non lus (le véhicule ou l’adaptateur n’a pas répondu — ce n’est pas « aucun code »)', en: 'Not read (the vehicle or adapter did not answer — this is not "no code")' })} : ${errors
-        .filter((e) => !answered.has(e.item))
-        .map((e) => e.item)
+  notRead.length
+    ? html`<p class="error not-read">${T(req, { fr: 'Non lus (le véhicule ou l’adaptateur n’a pas répondu — ce n’est pas « aucun code »)', en: 'Not read (the vehicle or adapter did not answer — this is not "no code")' })} : ${notRead
+        .map((e) => (e.ecu ? `${e.item} (${e.ecu})` : e.item))
         .join(', ')}</p>`
     : ''
 }
@@ -188,7 +224,7 @@ ${
   freeze.length
     ? html`<h3>${T(req, { fr: 'Données figées (freeze frame)', en: 'Freeze frame' })}</h3><table class="freeze"><tbody>${freeze.map(
         (r) =>
-          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : typeof r.value === 'number' ? String(Math.round(r.value * 100) / 100) : JSON.stringify(r.value)}</td><td class="muted">${r.ecu}</td></tr>`,
+          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : freezeValue(r.value)}</td><td class="muted">${r.ecu}</td></tr>`,
       )}</tbody></table>`
     : ''
 }

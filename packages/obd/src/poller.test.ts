@@ -1,8 +1,9 @@
-import { VirtualClock } from '@atelier/can';
-import type { DiagnosticLink, EcuResponse, LinkRequest } from '@atelier/obd';
-import { NoResponseError, physical } from '@atelier/obd';
+import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
-import { PidPoller, PollError, splitPidAnswer } from './poller.js';
+import type { DiagnosticLink, EcuResponse, LinkRequest } from './link.js';
+import { MalformedResponseError, NoResponseError, physical } from './link.js';
+import { PidError, splitPids } from './pids.js';
+import { PidPoller } from './poller.js';
 
 const LEN: Record<number, number> = { 4: 1, 5: 1, 12: 2, 13: 1, 15: 1, 16: 2, 17: 1 };
 const pidLength = (pid: number) => LEN[pid];
@@ -25,20 +26,18 @@ function fakeLink(clock: VirtualClock, costMs: number, perPidMs = 0) {
   return { link, requests };
 }
 
-describe('splitPidAnswer', () => {
+describe("splitPids with a length function (the poller's split)", () => {
   it('splits several PIDs by their lengths', () => {
-    const m = splitPidAnswer(Uint8Array.of(0x41, 0x0c, 0x1a, 0xf8, 0x0d, 0x32, 0x05, 0x7b), pidLength);
-    expect([...m.entries()].map(([k, v]) => [k, Array.from(v)])).toEqual([
+    const m = splitPids(Uint8Array.of(0x0c, 0x1a, 0xf8, 0x0d, 0x32, 0x05, 0x7b), { pidLength });
+    expect(m.map((s) => [s.pid, Array.from(s.data)])).toEqual([
       [0x0c, [0x1a, 0xf8]],
       [0x0d, [0x32]],
       [0x05, [0x7b]],
     ]);
   });
   it('names where it lost track', () => {
-    expect(() => splitPidAnswer(Uint8Array.of(0x41, 0x0c, 0x1a), pidLength)).toThrow(/needs 2 bytes, 1 left/);
-    expect(() => splitPidAnswer(Uint8Array.of(0x41, 0x0c, 0x1a, 0xf8, 0x99, 1), pidLength)).toThrow(
-      PollError,
-    );
+    expect(() => splitPids(Uint8Array.of(0x0c, 0x1a), { pidLength })).toThrow(/needs 2 byte\(s\) .* 1 left/);
+    expect(() => splitPids(Uint8Array.of(0x0c, 0x1a, 0xf8, 0x99, 1), { pidLength })).toThrow(PidError);
   });
 });
 
@@ -164,5 +163,37 @@ describe('PidPoller', () => {
     await clock.run(run);
     expect(errors.length).toBeGreaterThanOrEqual(4);
     expect(requests.every((r) => r.length === 1)).toBe(true);
+  });
+});
+
+describe('PidPoller on garbage', () => {
+  it('reports an answer that does not split as a malformed response and goes on polling', async () => {
+    const clock = new VirtualClock();
+    let asked = 0;
+    const link: DiagnosticLink = {
+      info: { kind: 'fake' },
+      async request(): Promise<EcuResponse[]> {
+        asked++;
+        await clock.sleep(10);
+        // RPM needs two bytes: one arrives.
+        return [{ ecu: 0x7e8, extended: false, data: Uint8Array.of(0x41, 0x0c, 0x1a), timestamp: 0 }];
+      },
+      async close() {},
+    };
+    const errors: unknown[] = [];
+    const poller = new PidPoller(link, [{ pid: 0x0c, periodMs: 100 }], {
+      clock,
+      onSample: () => {},
+      onError: (e) => errors.push(e),
+    });
+    const ac = new AbortController();
+    const run = poller.run(ac.signal);
+    await clock.advance(350);
+    ac.abort();
+    await clock.run(run);
+    expect(asked).toBeGreaterThanOrEqual(3);
+    expect(errors.length).toBe(asked);
+    expect(errors[0]).toBeInstanceOf(MalformedResponseError);
+    expect((errors[0] as Error).message).toMatch(/ECU 7E8: PID 0C \(ENGINE_RPM\) needs 2 byte/);
   });
 });

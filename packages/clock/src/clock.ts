@@ -71,11 +71,13 @@ export class VirtualClock implements Clock {
     return best;
   }
 
-  /** Moves time forward by `ms`, firing due timers in order. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
+  /**
+   * Fires the timers due up to `end` in order, letting continuations run between them, until `stop`
+   * says so or none is due.
+   */
+  private async fire(end: number, stop: () => boolean = () => false): Promise<void> {
     await flushMicrotasks();
-    for (;;) {
+    while (!stop()) {
       const timer = this.next();
       if (!timer || timer.at > end) break;
       this.timers.splice(this.timers.indexOf(timer), 1);
@@ -83,21 +85,18 @@ export class VirtualClock implements Clock {
       timer.fn();
       await flushMicrotasks();
     }
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    await this.fire(end);
     this.t = end;
   }
 
   /** Runs timers until none is left (or `limitMs` of virtual time passes), for code that ends by itself. */
   async runAll(limitMs = 3_600_000): Promise<void> {
-    const end = this.t + limitMs;
-    await flushMicrotasks();
-    for (;;) {
-      const timer = this.next();
-      if (!timer || timer.at > end) break;
-      this.timers.splice(this.timers.indexOf(timer), 1);
-      this.t = Math.max(this.t, timer.at);
-      timer.fn();
-      await flushMicrotasks();
-    }
+    await this.fire(this.t + limitMs);
   }
 
   /**
@@ -110,16 +109,7 @@ export class VirtualClock implements Clock {
       settled = true;
     });
     p.catch(() => {});
-    const end = this.t + limitMs;
-    await flushMicrotasks();
-    while (!settled) {
-      const timer = this.next();
-      if (!timer || timer.at > end) break;
-      this.timers.splice(this.timers.indexOf(timer), 1);
-      this.t = Math.max(this.t, timer.at);
-      timer.fn();
-      await flushMicrotasks();
-    }
+    await this.fire(this.t + limitMs, () => settled);
     return p;
   }
 }

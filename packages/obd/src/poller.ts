@@ -1,5 +1,6 @@
-import { type Clock, systemClock } from '@atelier/can';
-import { type DiagnosticLink, FUNCTIONAL, LinkError, PIDS, type Target } from '@atelier/obd';
+import { type Clock, systemClock } from '@atelier/clock';
+import { type DiagnosticLink, FUNCTIONAL, LinkError, MalformedResponseError, type Target } from './link.js';
+import { PidError, splitPids } from './pids.js';
 
 /**
  * Polls mode 01 PIDs at their own rates over one link, sharing the line fairly: each request
@@ -42,31 +43,6 @@ interface Slot {
   item: PollItem;
   due: number;
   served: number;
-}
-
-/**
- * Splits a mode 01 answer carrying several PIDs (`41 0C a b 0D c …`) into PID → bytes, using the
- * PID table's lengths. Throws PollError naming the byte where it lost track.
- */
-export function splitPidAnswer(
-  data: Uint8Array,
-  pidLength: (pid: number) => number | undefined,
-): Map<number, Uint8Array> {
-  if (data[0] !== 0x41) throw new PollError(`not a mode 01 answer (first byte ${data[0]?.toString(16)})`);
-  const out = new Map<number, Uint8Array>();
-  let i = 1;
-  while (i < data.length) {
-    const pid = data[i]!;
-    const len = pidLength(pid) ?? (out.size === 0 ? data.length - i - 1 : undefined);
-    if (len === undefined) throw new PollError(`PID ${pid.toString(16)} at byte ${i} has no known length`);
-    if (i + 1 + len > data.length)
-      throw new PollError(
-        `PID ${pid.toString(16)} at byte ${i} needs ${len} bytes, ${data.length - i - 1} left`,
-      );
-    out.set(pid, data.slice(i + 1, i + 1 + len));
-    i += 1 + len;
-  }
-  return out;
 }
 
 export class PidPoller {
@@ -136,6 +112,18 @@ export class PidPoller {
     });
   }
 
+  /** Splits a multi-PID answer; one that does not split is garbage from the ECU, a typed link error. */
+  private split(ecu: number, data: Uint8Array) {
+    try {
+      return splitPids(data.subarray(1), this.opts.pidLength ? { pidLength: this.opts.pidLength } : {});
+    } catch (err) {
+      if (!(err instanceof PidError)) throw err;
+      throw new MalformedResponseError(`ECU ${ecu.toString(16).toUpperCase()}: ${err.message}`, {
+        cause: err,
+      });
+    }
+  }
+
   private async poll(batch: Slot[]): Promise<void> {
     const pids = batch.map((s) => s.item.pid);
     const target = batch[0]!.item.target ?? FUNCTIONAL;
@@ -144,10 +132,9 @@ export class PidPoller {
       const answers = await this.link.request({ target, data: Uint8Array.from([0x01, ...pids]) });
       for (const a of answers) {
         if (a.data[0] !== 0x41) continue;
-        const values = splitPidAnswer(a.data, this.opts.pidLength ?? ((pid) => PIDS.get(pid)?.bytes));
-        for (const [pid, bytes] of values) {
+        for (const { pid, data } of this.split(a.ecu, a.data)) {
           this.counts.samples++;
-          this.opts.onSample({ t: this.clock.now(), ecu: a.ecu, pid, bytes });
+          this.opts.onSample({ t: this.clock.now(), ecu: a.ecu, pid, bytes: data });
         }
       }
     } catch (err) {

@@ -1,20 +1,24 @@
-import { type Clock, VirtualClock } from '@atelier/can';
-import { CLEAR_CONFIRMATION, type DtcKind, ObdClient } from '@atelier/obd';
-import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
-import { followRecommendations, type Workshop } from './autopilot.js';
-import { exhaustiveBestOrder } from './engine.js';
+import { type Clock, VirtualClock } from '@atelier/clock';
 import {
+  type Cause,
   clearUdsFaultMemories,
-  readDtcMemories,
-  readReadiness,
+  EngineControlError,
+  type EngineControls,
+  exhaustiveBestOrder,
+  followRecommendations,
+  GuidedSession,
+  type KnowledgeBase,
+  type Lang,
+  liveReading,
   readSessionFacts,
-  readUdsFaultMemories,
-} from './facts.js';
-import type { Cause, KnowledgeBase, VehicleType, WorkshopTest } from './kb/types.js';
-import { selectTrees } from './select.js';
-import { GuidedSession } from './session.js';
-import type { Lang } from './text.js';
-import { compareTrimsAtIdleAndLoad, EngineControlError, type EngineControls } from './trim-comparison.js';
+  readVerification,
+  selectTrees,
+  type VehicleType,
+  type Workshop,
+  type WorkshopTest,
+} from '@atelier/diagnosis';
+import { CLEAR_CONFIRMATION, ObdClient } from '@atelier/obd';
+import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 
 /** Minutes of town driving after a repair: enough for the simulated monitors to run again. */
 const ROAD_TEST_MIN = 20;
@@ -42,72 +46,11 @@ export interface SimRunOptions {
   lang?: Lang;
 }
 
-/** Every DTC of every ECU of the asked kinds. A link error is thrown, never taken for "no codes". */
-export async function readAllDtcs(
-  obd: ObdClient,
-  kinds: DtcKind[] = ['stored', 'pending', 'permanent'],
-): Promise<string[]> {
-  return Object.keys(await readDtcMemories(obd, kinds)).sort();
-}
-
 export function vehicleTypeOfProfile(name: string, engineKind: string): VehicleType {
   if (name.startsWith('hybrid')) return 'hybrid';
   if (engineKind === 'none') return 'ev';
   if (engineKind === 'compression') return 'diesel';
   return 'petrol';
-}
-
-const firstValue = (readings: { value: unknown }[]): unknown => readings[0]?.value;
-
-/**
- * Live-data readings the knowledge base's tests name, measured through the client as a technician
- * would: the running voltage (PID 42), the coolant temperature after fifteen minutes of running
- * (PID 05), how often the downstream O2 sensor switches compared with the upstream one (PIDs 14
- * and 15 sampled every 250 ms for 30 s), and the total fuel trim at idle minus at 2,500 rpm (PIDs
- * 06 + 07, which needs `controls` to hold the engine). Waits go through the clock, so `clock.run`
- * drives them in virtual time. Undefined for a reading this car cannot give (no controls, or a car
- * that cannot be held): the caller then checks the part itself.
- */
-export async function liveReading(
-  obd: ObdClient,
-  clock: Clock,
-  reading: string,
-  controls?: EngineControls,
-): Promise<number | undefined> {
-  if (reading === 'trim_idle_minus_load') {
-    if (!controls) return undefined;
-    return (await compareTrimsAtIdleAndLoad(obd, clock, controls))?.differencePct;
-  }
-  if (reading === 'running_voltage') {
-    const v = firstValue(await obd.readPid(0x42));
-    return typeof v === 'number' ? v : undefined;
-  }
-  if (reading === 'coolant_after_warmup') {
-    await clock.sleep(15 * 60_000);
-    const v = firstValue(await obd.readPid(0x05));
-    return typeof v === 'number' ? v : undefined;
-  }
-  if (reading === 'downstream_switch_ratio') {
-    let up = 0;
-    let down = 0;
-    let lastUp: boolean | undefined;
-    let lastDown: boolean | undefined;
-    for (let i = 0; i < 120; i++) {
-      const r = await obd.readPids([0x14, 0x15]);
-      const volts = (pid: number) =>
-        (r.find((x) => x.pid === pid)?.value as { voltage?: number } | undefined)?.voltage;
-      const u = volts(0x14);
-      const d = volts(0x15);
-      if (u === undefined || d === undefined) return undefined;
-      if (lastUp !== undefined && u > 0.45 !== lastUp) up++;
-      if (lastDown !== undefined && d > 0.45 !== lastDown) down++;
-      lastUp = u > 0.45;
-      lastDown = d > 0.45;
-      await clock.sleep(250);
-    }
-    return up === 0 ? undefined : down / up;
-  }
-  return undefined;
 }
 
 /**
@@ -184,7 +127,7 @@ export async function runSimulatedApprentice(
     }
     const session = GuidedSession.start(kb, facts, { treeId: options.treeId });
     const controls = simulatedEngineControls(vehicle, clock);
-    const injected = () => vehicle.model.options.faults.map((f) => f.type as string);
+    const injected = () => vehicle.faults.map((f) => f.type as string);
     const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected().includes(f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
     const workshop: Workshop = {
@@ -207,9 +150,7 @@ export async function runSimulatedApprentice(
         return bad ? 'bad' : 'good';
       },
       async repair(cause: Cause) {
-        const faults = vehicle.model.options.faults;
-        for (let i = faults.length - 1; i >= 0; i--)
-          if (cause.simFaults.includes(faults[i].type)) faults.splice(i, 1);
+        vehicle.repair(cause.simFaults);
       },
       async verify() {
         const cleared = await clock.run(obd.clearDtcs(CLEAR_CONFIRMATION)).then(
@@ -221,25 +162,22 @@ export async function runSimulatedApprentice(
         // The drive cycle that lets the monitors run again, then a few minutes' idle; a car that
         // cannot be driven (engine stopped) idles ten minutes instead.
         try {
-          vehicle.operate(clock.now(), { action: 'road_test', minutes: ROAD_TEST_MIN });
+          vehicle.roadTest(clock.now(), { minutes: ROAD_TEST_MIN });
           await clock.advance((ROAD_TEST_MIN + 2) * 60_000);
         } catch (err) {
           if (!(err instanceof OperationError)) throw err;
           await clock.advance(10 * 60_000);
         }
         // Permanent codes stay until the monitor passes again (J1979): stored and pending tell
-        // whether the fault came back; readiness tells whether the monitors have run since.
-        const obdAfter = await clock.run(readAllDtcs(obd, ['stored', 'pending']));
-        const udsAfter = (await clock.run(readUdsFaultMemories(obd, udsEcus, clock))) ?? [];
-        const after = [...new Set([...obdAfter, ...udsAfter.map((d) => d.code)])].sort();
-        const readiness = await clock.run(readReadiness(obd));
+        // whether the fault came back (OBD-II and UDS); readiness whether the monitors have run since.
+        const { dtcsAfter: after, monitors } = await clock.run(readVerification(obd, { udsEcus, clock }));
         const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
         const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));
         return {
           cleared,
           dtcsAfter: after,
           symptomGone: treeCodes.length === 0 && !stillFaulty,
-          ...(readiness ? { monitors: readiness.monitors } : {}),
+          ...(monitors ? { monitors } : {}),
         };
       },
     };

@@ -1,7 +1,6 @@
+import { type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
 import { loadScenario, type Scenario } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
-import { loadKnowledgeBase } from './kb/load.js';
-import type { KnowledgeBase } from './kb/types.js';
 import { runSimulatedApprentice } from './sim-apprentice.js';
 
 const TRIMS = 'read_fuel_trims_idle_2500';

@@ -1,10 +1,8 @@
-import { VirtualClock } from '@atelier/can';
+import { VirtualClock } from '@atelier/clock';
+import { loadKnowledgeBase, readSessionFacts, readSigns } from '@atelier/diagnosis';
 import { type DiagnosticLink, DisconnectedError, ObdClient, type Responder } from '@atelier/obd';
 import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
-import { readSessionFacts } from './facts.js';
-import { loadKnowledgeBase } from './kb/load.js';
-import { readSigns } from './signs.js';
 
 const kb = loadKnowledgeBase();
 

@@ -1,15 +1,16 @@
-import { VirtualClock } from '@atelier/can';
-import { ObdClient } from '@atelier/obd';
-import { loadScenario, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
-import { describe, expect, it } from 'vitest';
-import { loadKnowledgeBase } from './kb/load.js';
-import { liveReading, simulatedEngineControls } from './sim-apprentice.js';
+import { VirtualClock } from '@atelier/clock';
 import {
   compareTrimsAtIdleAndLoad,
   EngineControlError,
   type EngineControls,
+  liveReading,
+  loadKnowledgeBase,
   type TrimComparison,
-} from './trim-comparison.js';
+} from '@atelier/diagnosis';
+import { ObdClient } from '@atelier/obd';
+import { loadScenario, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { describe, expect, it } from 'vitest';
+import { simulatedEngineControls } from './sim-apprentice.js';
 
 /** A simulated car from the start of its session, a scan tool on it, and the technician's hands. */
 function bay(scenario: Scenario) {

@@ -1,0 +1,56 @@
+import type { Clock } from '@atelier/clock';
+import type { ObdClient } from '@atelier/obd';
+import { compareTrimsAtIdleAndLoad, type EngineControls } from './trim-comparison.js';
+
+const firstValue = (readings: { value: unknown }[]): unknown => readings[0]?.value;
+
+/**
+ * Live-data readings the knowledge base's tests name, measured through the client as a technician
+ * would: the running voltage (PID 42), the coolant temperature after fifteen minutes of running
+ * (PID 05), how often the downstream O2 sensor switches compared with the upstream one (PIDs 14
+ * and 15 sampled every 250 ms for 30 s), and the total fuel trim at idle minus at 2,500 rpm (PIDs
+ * 06 + 07, which needs `controls` to hold the engine). Waits go through the clock, so `clock.run`
+ * drives them in virtual time. Undefined for a reading this car cannot give (no controls, or a car
+ * that cannot be held): the caller then checks the part itself.
+ */
+export async function liveReading(
+  obd: ObdClient,
+  clock: Clock,
+  reading: string,
+  controls?: EngineControls,
+): Promise<number | undefined> {
+  if (reading === 'trim_idle_minus_load') {
+    if (!controls) return undefined;
+    return (await compareTrimsAtIdleAndLoad(obd, clock, controls))?.differencePct;
+  }
+  if (reading === 'running_voltage') {
+    const v = firstValue(await obd.readPid(0x42));
+    return typeof v === 'number' ? v : undefined;
+  }
+  if (reading === 'coolant_after_warmup') {
+    await clock.sleep(15 * 60_000);
+    const v = firstValue(await obd.readPid(0x05));
+    return typeof v === 'number' ? v : undefined;
+  }
+  if (reading === 'downstream_switch_ratio') {
+    let up = 0;
+    let down = 0;
+    let lastUp: boolean | undefined;
+    let lastDown: boolean | undefined;
+    for (let i = 0; i < 120; i++) {
+      const r = await obd.readPids([0x14, 0x15]);
+      const volts = (pid: number) =>
+        (r.find((x) => x.pid === pid)?.value as { voltage?: number } | undefined)?.voltage;
+      const u = volts(0x14);
+      const d = volts(0x15);
+      if (u === undefined || d === undefined) return undefined;
+      if (lastUp !== undefined && u > 0.45 !== lastUp) up++;
+      if (lastDown !== undefined && d > 0.45 !== lastDown) down++;
+      lastUp = u > 0.45;
+      lastDown = d > 0.45;
+      await clock.sleep(250);
+    }
+    return up === 0 ? undefined : down / up;
+  }
+  return undefined;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../tests/support/index.js';
+import { FUNCTIONAL, physical } from './link.js';
+import { RecordedResponder, RecordingError } from './recorded.js';
+
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
+const SAVVY = fixturePath('can/savvycan_example_candump.log');
+
+describe('recorded CAN logs as responders', () => {
+  it('the Nissan Leaf log (real, KWP 0x21 on 0x79B/0x7BB) answers its own requests', async () => {
+    const r = await RecordedResponder.fromCanLog(LEAF);
+    expect(r.ecus()).toContainEqual({ request: 0x79b, response: 0x7bb, extended: false });
+    const reqs = new Set(r.exchanges.map((e) => [...e.request].map((b) => b.toString(16)).join(' ')));
+    expect(reqs.has('21 1')).toBe(true);
+    const a = await r.respond({
+      target: physical(0x79b),
+      data: Uint8Array.of(0x21, 0x01),
+      extended: false,
+      nowMs: 0,
+    });
+    expect(a).toHaveLength(1);
+    expect(a[0].ecu).toBe(0x7bb);
+    expect([...a[0].data.slice(0, 2)]).toEqual([0x61, 0x01]);
+    expect(a[0].data.length).toBeGreaterThan(30); // multi-frame, reassembled
+    // Broadcast frames (the other bus, other ids) are kept to play alongside.
+    expect(r.broadcast.length).toBeGreaterThan(0);
+    expect(r.broadcast.some((f) => f.id === 0x79b || f.id === 0x7bb)).toBe(false);
+    // A request never recorded gets silence, like a car that does not know it.
+    expect(
+      await r.respond({
+        target: physical(0x79b),
+        data: Uint8Array.of(0x21, 0x7e),
+        extended: false,
+        nowMs: 1,
+      }),
+    ).toEqual([]);
+  });
+
+  it('a log without diagnostic traffic is refused with a clear error', async () => {
+    await expect(RecordedResponder.fromCanLog(SAVVY)).rejects.toThrow(RecordingError);
+  });
+
+  it('answers in time: the exchange recorded nearest to the same offset from the first request', async () => {
+    const log = [
+      '(100.000000) can0 7DF#02010D0000000000',
+      '(100.010000) can0 7E8#03410D0A00000000',
+      '(110.000000) can0 7DF#02010D0000000000',
+      '(110.012000) can0 7E8#03410D3200000000',
+      '(110.500000) can0 123#1122',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'mem.log');
+    const ask = (nowMs: number, target = FUNCTIONAL) =>
+      r.respond({ target, data: Uint8Array.of(0x01, 0x0d), extended: false, nowMs });
+    const first = await ask(5_000);
+    expect([...first[0].data]).toEqual([0x41, 0x0d, 0x0a]);
+    expect(first[0].delayMs).toBe(10);
+    expect([...(await ask(9_000))[0].data]).toEqual([0x41, 0x0d, 0x0a]);
+    expect([...(await ask(11_000))[0].data]).toEqual([0x41, 0x0d, 0x32]);
+    expect([...(await ask(15_100))[0].data]).toEqual([0x41, 0x0d, 0x32]);
+    // Asked physically, the functional recording answers for that ECU.
+    expect([...(await ask(15_200, physical(0x7e0)))[0].data]).toEqual([0x41, 0x0d, 0x32]);
+    expect(r.broadcast.map((f) => f.id)).toEqual([0x123]);
+    expect(r.broadcast[0].timestamp).toBeCloseTo(10.5, 6);
+  });
+});
+
+describe('a recording with a broken transfer', () => {
+  it('says which message could not be reassembled, typed, and replays the rest', async () => {
+    const log = [
+      '(100.000000) can0 7DF#0209020000000000',
+      // The VIN's first frame, then a consecutive frame out of sequence: the transfer is broken.
+      '(100.010000) can0 7E8#1014490201564631',
+      '(100.011000) can0 7E0#3000000000000000',
+      '(100.020000) can0 7E8#2335524252303735',
+      '(101.000000) can0 7DF#02010D0000000000',
+      '(101.010000) can0 7E8#03410D3200000000',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'broken.log');
+    expect(r.problems).toEqual([
+      {
+        id: 0x7e8,
+        extended: false,
+        t: expect.closeTo(0.02, 6),
+        error: 'wrong-sn',
+        detail: 'consecutive frame SN 3, expected 1',
+      },
+    ]);
+    expect([
+      ...r.respond({ target: FUNCTIONAL, data: Uint8Array.of(0x01, 0x0d), extended: false, nowMs: 0 })[0]
+        .data,
+    ]).toEqual([0x41, 0x0d, 0x32]);
+    expect(
+      r.respond({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02), extended: false, nowMs: 0 }),
+    ).toEqual([]);
+    expect(() => new RecordedResponder([]).size).not.toThrow();
+    await expect(RecordedResponder.fromCanLogText('(1.000000) can0 123#11\n', 'x.log')).rejects.toThrow(
+      RecordingError,
+    );
+  });
+});

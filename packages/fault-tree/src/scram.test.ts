@@ -20,11 +20,11 @@ import { parseXml, type XmlElement } from './xml.js';
 const run = promisify(execFile);
 const SCRAM = '/usr/bin/scram';
 const INPUT = '/usr/share/scram/input';
-const scram = requireOracle(
+const scramOracle = requireOracle(
   'scram',
   allOf(programRuns(SCRAM, ['--version']), fileExists(INPUT), fileExists(join(INPUT, 'CEA9601'))),
 );
-const haveScram = !scram.missing;
+const haveScram = !scramOracle.missing;
 
 /** Every fault-tree model SCRAM ships and analyses (as fault trees) in under a few seconds. */
 const CASES: { id: string; files: string[]; limit?: number; approximations?: Approximation[] }[] = [
@@ -172,7 +172,7 @@ function expectAgrees(ours: number, printed: string, what: string) {
 
 const APPROXIMATIONS: Approximation[] = ['exact', 'rare-event', 'mcub'];
 
-describe.skipIf(!haveScram)(`differential against SCRAM 0.16.2${scram.skipNote}`, () => {
+describe.skipIf(!haveScram)(`differential against SCRAM 0.16.2${scramOracle.skipNote}`, () => {
   let dir: string;
   const path = (f: string) =>
     f.startsWith('@generated/') ? join(dir, f.slice('@generated/'.length)) : resolve(INPUT, f);
@@ -261,7 +261,7 @@ const CEA9601_SCRAM = {
   basicEvents: 186,
 };
 
-describe.skipIf(!haveScram)(`CEA9601 against SCRAM's recorded result${scram.skipNote}`, () => {
+describe.skipIf(!haveScram)(`CEA9601 against SCRAM's recorded result${scramOracle.skipNote}`, () => {
   it('same 130 281 976 products, distribution and probability, counted without enumeration', () => {
     const files = ['CEA9601/CEA9601.xml', 'CEA9601/CEA9601-basic-events.xml'];
     const { model } = mergeModels(files.map((f) => readMef(readFileSync(resolve(INPUT, f), 'utf8'), f)));
@@ -278,7 +278,7 @@ describe.skipIf(!haveScram)(`CEA9601 against SCRAM's recorded result${scram.skip
  * nand, nor, null; it has no iff, imply or cardinality and refuses nested formulas), written as
  * MEF and analysed by both tools: minimal cut sets (negations dropped) and prime implicants.
  */
-describe.skipIf(!haveScram)(`random trees against SCRAM${scram.skipNote}`, () => {
+describe.skipIf(!haveScram)(`random trees against SCRAM${scramOracle.skipNote}`, () => {
   const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-random-')) : '';
   afterAll(() => rm(dir, { recursive: true, force: true }));
   for (let seed = 1; seed <= 16; seed++)
@@ -312,7 +312,7 @@ describe.skipIf(!haveScram)(`random trees against SCRAM${scram.skipNote}`, () =>
  * both tools with small order limits: our modules' families are cut at the limit and substituted,
  * and the products must be exactly SCRAM's.
  */
-describe.skipIf(!haveScram)(`random modular trees against SCRAM with order limits${scram.skipNote}`, () => {
+describe.skipIf(!haveScram)(`random modular trees against SCRAM with order limits${scramOracle.skipNote}`, () => {
   const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-modular-')) : '';
   afterAll(() => rm(dir, { recursive: true, force: true }));
   for (let seed = 1; seed <= 12; seed++)

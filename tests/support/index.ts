@@ -47,7 +47,8 @@ export class MissingOracleError extends Error {
   override name = 'MissingOracleError';
 }
 
-const underCi = (env: NodeJS.ProcessEnv) => env.CI === 'true' || env.CI === '1';
+/** Whether this run is CI's (`CI=true`, or `1`). */
+export const underCi = (env: NodeJS.ProcessEnv = process.env) => env.CI === 'true' || env.CI === '1';
 
 /**
  * Checks an oracle once, where a test module loads. Present: returns it. Missing: under CI=true

@@ -312,31 +312,34 @@ describe.skipIf(!haveScram)(`random trees against SCRAM${scramOracle.skipNote}`,
  * both tools with small order limits: our modules' families are cut at the limit and substituted,
  * and the products must be exactly SCRAM's.
  */
-describe.skipIf(!haveScram)(`random modular trees against SCRAM with order limits${scramOracle.skipNote}`, () => {
-  const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-modular-')) : '';
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-  for (let seed = 1; seed <= 12; seed++)
-    for (const limit of [2, 3, 4, undefined])
-      it(`modular tree #${seed}${limit ? ` -l ${limit}` : ''}: products, distribution, probability`, async () => {
-        // 'or' twice: more or-gates, so more and longer products for the limits to cut
-        const coherent = seed % 3 !== 0;
-        const t = modularTree(seed * 17, {
-          depth: 2,
-          nested: false,
-          operators: coherent
-            ? ['and', 'or', 'atleast', 'or']
-            : ['and', 'or', 'atleast', 'or', 'not', 'nand', 'nor', 'xor'],
+describe.skipIf(!haveScram)(
+  `random modular trees against SCRAM with order limits${scramOracle.skipNote}`,
+  () => {
+    const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-modular-')) : '';
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+    for (let seed = 1; seed <= 12; seed++)
+      for (const limit of [2, 3, 4, undefined])
+        it(`modular tree #${seed}${limit ? ` -l ${limit}` : ''}: products, distribution, probability`, async () => {
+          // 'or' twice: more or-gates, so more and longer products for the limits to cut
+          const coherent = seed % 3 !== 0;
+          const t = modularTree(seed * 17, {
+            depth: 2,
+            nested: false,
+            operators: coherent
+              ? ['and', 'or', 'atleast', 'or']
+              : ['and', 'or', 'atleast', 'or', 'not', 'nand', 'nor', 'xor'],
+          });
+          const file = join(dir, `m${seed}-${limit ?? 'all'}.xml`);
+          writeFileSync(file, writeMef(t.model));
+          const out = `${file}.report.xml`;
+          await run(SCRAM, ['--probability', '1', ...(limit ? ['-l', String(limit)] : []), '-o', out, file], {
+            timeout: 60_000,
+          });
+          const theirs = parseReport(await readFile(out, 'utf8'), 'TOP');
+          const r = analyze(readMef(await readFile(file, 'utf8'), file), { top: 'TOP', limitOrder: limit });
+          expect(r.products).toBe(theirs.products);
+          expect(r.distribution).toEqual(theirs.distribution);
+          expectAgrees(r.probability, theirs.probability, 'probability');
         });
-        const file = join(dir, `m${seed}-${limit ?? 'all'}.xml`);
-        writeFileSync(file, writeMef(t.model));
-        const out = `${file}.report.xml`;
-        await run(SCRAM, ['--probability', '1', ...(limit ? ['-l', String(limit)] : []), '-o', out, file], {
-          timeout: 60_000,
-        });
-        const theirs = parseReport(await readFile(out, 'utf8'), 'TOP');
-        const r = analyze(readMef(await readFile(file, 'utf8'), file), { top: 'TOP', limitOrder: limit });
-        expect(r.products).toBe(theirs.products);
-        expect(r.distribution).toEqual(theirs.distribution);
-        expectAgrees(r.probability, theirs.probability, 'probability');
-      });
-});
+  },
+);

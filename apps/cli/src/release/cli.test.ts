@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCliRelease, type CliRelease, loadedWith } from '../../../../scripts/build-cli.js';
-import { fixturePath, programRuns, requireOracle } from '../../../../tests/support/index.js';
+import { fixturePath, programRuns, requireOracle, underCi } from '../../../../tests/support/index.js';
 import { runCli, runProgram } from '../testing.js';
 
 // The release form of the whole `atelier` command (scripts/build-cli.ts), built as a release builds
@@ -135,7 +135,7 @@ const exited = (child: ChildProcess) =>
  * It takes minutes (sqlite3 builds from source where no prebuilt binary can be fetched), so it runs
  * under CI=true, or locally with ATELIER_TEST_PACK=1.
  */
-const wanted = process.env.CI === 'true' || process.env.ATELIER_TEST_PACK === '1';
+const wanted = underCi() || process.env.ATELIER_TEST_PACK === '1';
 const packSkip = wanted
   ? requireOracle('npm and its registry', programRuns('npm', ['ping'])).missing
   : 'it builds sqlite3 with npm for minutes: set ATELIER_TEST_PACK=1, or CI=true';

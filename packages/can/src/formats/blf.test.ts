@@ -5,7 +5,14 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../frame.js';
 import { BinaryLogError, LogParseError } from '../log.js';
-import { all, allFromBatches, asBinaryKeepsIt, EVERY_KIND, LEAF_LOG, readUntilError } from './formats.test-support.js';
+import {
+  all,
+  allFromBatches,
+  asBinaryKeepsIt,
+  EVERY_KIND,
+  LEAF_LOG,
+  readUntilError,
+} from './formats.test-support.js';
 import { readLog, readLogText, writeLog } from './index.js';
 import { itWithPythonCan, type PyMessage, pythonCanRead, pythonCanWrite } from './python-can.test-support.js';
 

@@ -1,10 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { CliContext, Lang } from './context.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** tsx by its path, so the command runs from any working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const run = promisify(execFile);
 
 /** Runs a program in a child process and collects its output; never throws on a non-zero exit. */
@@ -35,7 +36,7 @@ export function runCli(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  return runProgram(process.execPath, ['--import', 'tsx', MAIN, ...args], options);
+  return runProgram(process.execPath, ['--import', TSX, MAIN, ...args], options);
 }
 
 /** Runs `atelier` with `input` piped to its standard input, as a person answering its prompts would. */
@@ -45,7 +46,7 @@ export function runCliWithInput(
   options: { timeoutMs?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const p = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -62,29 +63,4 @@ export function runCliWithInput(
   });
 }
 
-/** A context for running a command in the test's process, with what it printed on each stream. */
-export function cliContext(
-  lang: Lang,
-  cwd: string,
-  signal: AbortSignal = new AbortController().signal,
-): { ctx: CliContext; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += c;
-  });
-  stderr.on('data', (c) => {
-    err += c;
-  });
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    lang,
-    cwd,
-    signal,
-    stderrIsTTY: false,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
+export { cliContext } from '@atelier/command/testing';

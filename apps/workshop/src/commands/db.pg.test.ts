@@ -3,18 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  authenticate,
-  DEMO_PASSWORD,
-  findPgProgram,
-  openPostgresStore,
-  openSqliteStore,
-  seedDemo,
-  startServer,
-} from '@atelier/workshop';
-import { createDatabase, createPgDatabase, dropDatabase, withDatabase } from '@atelier/workshop/test-stores';
+import { cliContext } from '@atelier/command/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliContext } from '../testing.js';
+import { DEMO_PASSWORD, seedDemo } from '../seed.js';
+import { startServer } from '../server.js';
+import { authenticate } from '../services/users.js';
+import { findPgProgram } from '../store/pg-tools.js';
+import { openPostgresStore } from '../store/postgres-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { createDatabase, dropDatabase, withDatabase } from '../test-support/pg-server.js';
+import { createPgDatabase } from '../test-support/stores.js';
 import { dbCommand } from './db.js';
 import { serveCommand } from './serve.js';
 

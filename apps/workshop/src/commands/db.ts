@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  isPostgresUrl,
-  MoveRefused,
-  moveToGroup,
-  openPostgresStore,
-  openSqliteStore,
-  openStore,
-  redact,
-} from '@atelier/workshop';
-import { type Command, UsageError } from '../context.js';
+import { type Command, UsageError } from '@atelier/command';
+import { MoveRefused, moveToGroup } from '../store/move-to-group.js';
+import { isPostgresUrl, openStore } from '../store/open.js';
+import { openPostgresStore, redact } from '../store/postgres-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 
 const USAGE = {
   fr: `Usage : atelier db backup [--db FICHIER|URL] DESTINATION
@@ -33,7 +28,6 @@ const USAGE = {
 
 export const dbCommand: Command = {
   name: 'db',
-  summary: { fr: "base de l'atelier : sauvegarde, vérification", en: 'workshop database: backup, check' },
   async run(args, ctx) {
     let parsed: ReturnType<typeof parse>;
     const parse = () =>

@@ -33,7 +33,11 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
   const demo = await seedDemo(store, clock.now());
   const app = await buildApp(
     { store, clock },
-    { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...options },
+    {
+      loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+      loginPageRateLimit: { max: 1000, timeWindowMs: 60_000 },
+      ...options,
+    },
   );
   const as = async (login: string) => {
     const user = demo.users[login];

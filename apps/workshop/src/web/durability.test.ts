@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../seed.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { SESSION_COOKIE } from './types.js';
+import { LOGIN_COOKIE, SESSION_COOKIE } from './types.js';
 
 const CHILD = fileURLToPath(new URL('../test-support/durability-server.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'atelier-durability-'));
@@ -39,7 +39,7 @@ async function login(url: string): Promise<{ cookie: string; csrf: string }> {
   const page = await fetch(`${url}/login`);
   const pre = page.headers
     .getSetCookie()
-    .find((c) => c.startsWith(SESSION_COOKIE))!
+    .find((c) => c.startsWith(LOGIN_COOKIE))!
     .split(';')[0]!;
   const formCsrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   const res = await fetch(`${url}/login`, {

@@ -233,19 +233,34 @@ describe('a training session on a simulated scenario', () => {
     );
     const leoRun = withSamples.find((x) => x.user === 'leo')!;
     const emmaRun = withSamples.find((x) => x.user === 'emma')!;
+    // An apprentice may not compare with another apprentice's run: that is reading it (issue 15).
     expect(
       (
         await post('emma', `/diagnostics/${emmaRun.session_id}/reference`, {
           referenceId: String(leoRun.session_id),
         })
       ).statusCode,
+    ).toBe(403);
+    // The workshop's manager, who reads every session, sets it for her.
+    expect(
+      (
+        await post('chef', `/diagnostics/${emmaRun.session_id}/reference`, {
+          referenceId: String(leoRun.session_id),
+        })
+      ).statusCode,
     ).toBe(303);
     const data = (
-      await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${emmaRun.session_id}/samples` })
+      await t.inject('chef', { method: 'GET', url: `/api/diagnostics/${emmaRun.session_id}/samples` })
     ).json();
     expect(data.reference.id).toBe(leoRun.session_id);
     expect(data.reference.samples).toEqual(await samplesOf(t.store, leoRun.session_id));
     expect(data.samples.length).toBeGreaterThan(0);
+    // Emma's own chart leaves out a reference she may not read.
+    const hers = (
+      await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${emmaRun.session_id}/samples` })
+    ).json();
+    expect(hers.reference).toBeNull();
+    expect(hers.samples).toEqual(data.samples);
     // A session is not its own reference.
     expect(
       (

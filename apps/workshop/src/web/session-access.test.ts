@@ -30,21 +30,27 @@ const READS = [
 ];
 
 describe("reading another person's diagnostic session", () => {
-  it.each(READS)('%s: refused (403) to another apprentice, on a training or a repair-order session', async (route) => {
-    for (const id of [leo.id, ines.id]) {
-      const res = await t.inject('emma', { method: 'GET', url: route.replace(':id', String(id)) });
-      expect(res.statusCode, `${route} #${id}`).toBe(403);
-      expect(res.body).not.toContain('accès refusé pour votre rôle');
-    }
-  });
+  it.each(READS)(
+    '%s: refused (403) to another apprentice, on a training or a repair-order session',
+    async (route) => {
+      for (const id of [leo.id, ines.id]) {
+        const res = await t.inject('emma', { method: 'GET', url: route.replace(':id', String(id)) });
+        expect(res.statusCode, `${route} #${id}`).toBe(403);
+        expect(res.body).not.toContain('accès refusé pour votre rôle');
+      }
+    },
+  );
 
-  it.each(READS)('%s: read by its apprentice, and by technicians, managers, instructors and the admin', async (route) => {
-    for (const login of ['leo', 'ines', 'chef', 'formateur', 'admin']) {
-      const res = await t.inject(login, { method: 'GET', url: route.replace(':id', String(leo.id)) });
-      // (a finished session's event stream answers 204: nothing more will come)
-      expect([200, 204], `${route} as ${login}: ${res.body.slice(0, 200)}`).toContain(res.statusCode);
-    }
-  });
+  it.each(READS)(
+    '%s: read by its apprentice, and by technicians, managers, instructors and the admin',
+    async (route) => {
+      for (const login of ['leo', 'ines', 'chef', 'formateur', 'admin']) {
+        const res = await t.inject(login, { method: 'GET', url: route.replace(':id', String(leo.id)) });
+        // (a finished session's event stream answers 204: nothing more will come)
+        expect([200, 204], `${route} as ${login}: ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+      }
+    },
+  );
 
   it("lists only an apprentice's own sessions, on /diagnostics and on an order's page", async () => {
     const ids = (body: string) => [...body.matchAll(/href="\/diagnostics\/(\d+)"/g)].map((m) => Number(m[1]));
@@ -55,9 +61,9 @@ describe("reading another person's diagnostic session", () => {
     expect(all).toEqual(expect.arrayContaining([leo.id, ines.id]));
     const order = (await t.inject('leo', { method: 'GET', url: `/orders/${ines.ro_id}/diagnostics` })).body;
     expect(ids(order)).not.toContain(ines.id);
-    expect(ids((await t.inject('chef', { method: 'GET', url: `/orders/${ines.ro_id}/diagnostics` })).body)).toContain(
-      ines.id,
-    );
+    expect(
+      ids((await t.inject('chef', { method: 'GET', url: `/orders/${ines.ro_id}/diagnostics` })).body),
+    ).toContain(ines.id);
   });
 });
 

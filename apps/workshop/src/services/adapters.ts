@@ -43,6 +43,7 @@ export type ProblemCode =
   | 'unsupported'
   | 'not-configured'
   | 'flooding'
+  | 'not-elm327'
   | 'unknown';
 
 /** What went wrong with the adapter, in plain words, with what to check. */
@@ -108,6 +109,16 @@ export const PROBLEM_TEXT: Record<ProblemCode, { what: Text; check: Text }> = {
       en: 'Check that the address or port is an ELM327 (not another device), unplug and replug it; if it happens again, it is faulty.',
     },
   },
+  'not-elm327': {
+    what: {
+      fr: "Ce qui répond à cette adresse n'est pas un adaptateur ELM327 (pas d'invite « > », ou une réponse d'un autre appareil).",
+      en: 'What answers at this address is not an ELM327 adapter (no ">" prompt, or another device\'s answer).',
+    },
+    check: {
+      fr: "Vérifiez l'adresse et le port déclarés (page Adaptateurs) ou le port série choisi ; un modem, un GPS ou une console série ne sont pas des adaptateurs.",
+      en: 'Check the declared address and port (Adapters page) or the serial port chosen; a modem, a GPS or a serial console is not an adapter.',
+    },
+  },
   'not-configured': {
     what: {
       fr: "Cet adaptateur n'est pas (ou plus) dans la liste de l'atelier.",
@@ -147,9 +158,12 @@ export class AdapterProblem extends Error {
     const e = err as Error | undefined;
     // Clipped: what an adapter sent can end up in a message, and it may be anything of any size.
     const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`.slice(0, 300);
-    // The ELM327 client's flood guard (a typed DisconnectedError, `ElmFloodError`): told apart by its class name.
-    if ((err as Error | undefined)?.name === 'ElmFloodError')
-      return new AdapterProblem('flooding', where, detail);
+    // The ELM327 client's input guards, told apart by their class names: `ElmFloodError` (a typed
+    // DisconnectedError: more than any answer can hold) and `NotElm327Error` (no prompt, or another
+    // device's answer).
+    const name = (err as Error | undefined)?.name;
+    if (name === 'ElmFloodError') return new AdapterProblem('flooding', where, detail);
+    if (name === 'NotElm327Error') return new AdapterProblem('not-elm327', where, detail);
     if (err instanceof LinkError) return new AdapterProblem(LINK_PROBLEM[err.code], where, detail);
     return new AdapterProblem('unknown', where, detail);
   }

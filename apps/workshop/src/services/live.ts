@@ -399,8 +399,7 @@ export class DiagnosticsRuntime {
     const a = this.active.get(sessionId);
     const p = AdapterProblem.from(err, `session ${sessionId}`);
     if (!a) return p;
-    const ends =
-      p.code === 'disconnected' || p.code === 'unreachable' || p.code === 'flooding' || p.code === 'unknown';
+    const ends = ['disconnected', 'unreachable', 'flooding', 'not-elm327', 'unknown'].includes(p.code);
     if (!ends) return p;
     this.active.delete(sessionId);
     if (a.flushTimer) clearInterval(a.flushTimer);

@@ -90,10 +90,10 @@ export async function trafficOf(db: Db, sessionId: number): Promise<{ format: st
 }
 
 /**
- * What a connected session records, in memory until the next flush: whole lines, up to what is left
- * of the session's limit; the first line that does not fit ends the recording (a line is never cut,
- * so what is kept stays a readable transcript or log). Memory is bounded by the limit, whatever the
- * adapter sends.
+ * What a connected session records, in memory until the next flush, up to what is left of the
+ * session's limit. The write that reaches the limit keeps its whole lines that fit (a line is never
+ * cut, so what is kept stays a readable transcript or log) and ends the recording. Memory is bounded
+ * by the limit, whatever the adapter sends.
  */
 export class TrafficRecorder {
   private buffer: string[] = [];
@@ -119,6 +119,11 @@ export class TrafficRecorder {
     const bytes = Buffer.byteLength(text);
     if (this.stored + bytes > this.limitBytes) {
       this.cutAt = this.limitBytes;
+      const kept = wholeLinesWithin(text, this.limitBytes - this.stored);
+      if (kept) {
+        this.stored += Buffer.byteLength(kept);
+        this.buffer.push(kept);
+      }
       return;
     }
     this.stored += bytes;
@@ -142,4 +147,14 @@ export class TrafficRecorder {
     if (truncatedAt) this.cutFlushed = true;
     return { text, truncatedAt };
   }
+}
+
+/** The longest run of whole lines at the start of `text` that takes at most `maxBytes` in UTF-8. */
+function wholeLinesWithin(text: string, maxBytes: number): string {
+  if (maxBytes <= 0) return '';
+  // A UTF-16 unit takes at most 3 bytes: this prefix may fit, and anything longer is checked below.
+  let prefix = text.slice(0, maxBytes);
+  while (Buffer.byteLength(prefix) > maxBytes) prefix = prefix.slice(0, Math.floor(prefix.length * 0.9));
+  const end = Math.max(prefix.lastIndexOf('\n'), prefix.lastIndexOf('\r'));
+  return end < 0 ? '' : prefix.slice(0, end + 1);
 }

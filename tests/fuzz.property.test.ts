@@ -1,0 +1,27 @@
+/**
+ * Property-based fuzzing of every parser that takes outside input (`fuzz/targets.ts`): damaged real
+ * examples and arbitrary bytes, a bounded number per parser so that the whole run stays within
+ * seconds in `pnpm test`. A parser passes when each input is read or refused with its typed error,
+ * whose message stays short. The long run, with figures, is `pnpm bench fuzz`.
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { TARGETS, tryInput } from './fuzz/targets.js';
+
+/** Inputs per parser in `pnpm test` (FUZZ_RUNS to change it). */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+
+describe('fuzzing the parsers of outside input', () => {
+  it.each(TARGETS.map((t) => [t.name, t] as const))(
+    '%s: every input read or refused with a typed error',
+    async (_name, target) => {
+      await fc.assert(
+        fc.asyncProperty(target.input, async (input) => {
+          await tryInput(target, input);
+        }),
+        { numRuns: process.env.FUZZ_RUNS ? RUNS : (target.testRuns ?? RUNS) },
+      );
+    },
+    60_000,
+  );
+});

@@ -247,9 +247,8 @@ function framesOf(input: Uint8Array): Frame[] {
     const fd = (head & 0x80) !== 0;
     const wanted = fd ? FD_LENGTHS[(head >> 2) & 0x0f]! : ((head >> 2) & 0x0f) % 9;
     if (i + wanted > input.length) break;
-    frames.push(
-      makeFrame({ id: ids[head & 3]!, fd, data: input.subarray(i, i + wanted), timestamp: (t += 0.001) }),
-    );
+    t += 0.001;
+    frames.push(makeFrame({ id: ids[head & 3]!, fd, data: input.subarray(i, i + wanted), timestamp: t }));
     i += wanted;
   }
   return frames;

@@ -5,8 +5,10 @@
  * whose message stays short. The long run, with figures, is `pnpm bench fuzz`.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
-import { TARGETS, tryInput } from './fuzz/targets.js';
+import { beforeAll, describe, it } from 'vitest';
+import { prepareTargets, TARGETS, tryInput } from './fuzz/targets.js';
+
+beforeAll(prepareTargets);
 
 /** Inputs per parser in `pnpm test` (FUZZ_RUNS to change it). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);

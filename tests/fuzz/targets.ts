@@ -14,6 +14,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import {
   DbcParseError,
@@ -23,6 +24,7 @@ import {
   parseDbc,
   readLogText,
   reassembleAll,
+  writeLog,
 } from '../../packages/can/src/index.js';
 import { DEFAULT_KB_DIR, KbError, parseTests, parseTree } from '../../packages/diagnosis/src/index.js';
 import { MefParseError, ModelError, readMef } from '../../packages/fault-tree/src/index.js';
@@ -130,7 +132,7 @@ const damaged = (seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> =>
 const inputs = (seeds: Uint8Array[], maxRandom = 512) =>
   fc.oneof(
     { weight: 4, arbitrary: damaged(seeds) },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: maxRandom }) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: maxRandom, size: 'large' }) },
   );
 
 // --- Examples -----------------------------------------------------------------------------------
@@ -217,6 +219,30 @@ const dbcSeed = lazy(
   () => new Uint8Array(readFileSync(join(ROOT, 'tests/fixtures/can/css_tp_uds_nissan_leaf.dbc'))),
 );
 
+const mf4Seed = lazy(
+  () => new Uint8Array(readFileSync(join(ROOT, 'tests/fixtures/can/nissan_leaf_uds_2022-01-06.MF4'))),
+);
+let blf: Uint8Array | undefined;
+
+/** Makes the examples that take async work (a BLF file written by the project's writer). */
+export async function prepareTargets(): Promise<void> {
+  if (blf) return;
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const frames = Array.from({ length: 64 }, (_, i) =>
+    makeFrame({
+      id: i % 5 ? 0x7e0 + (i % 8) : 0x18daf110,
+      data: new Uint8Array(i % 9).map((_, k) => (i * 7 + k) & 255),
+      timestamp: 1641469561.9497 + i / 100,
+      channel: i % 2 ? 'can0' : 'can1',
+      direction: i % 3 ? 'rx' : 'tx',
+    }),
+  );
+  await writeLog(out, frames, 'blf');
+  blf = new Uint8Array(Buffer.concat(chunks));
+}
+
 /** Reads a whole log, lenient and strict: every frame is read or the reader says which line failed. */
 async function readWholeLog(input: Uint8Array, name: string): Promise<void> {
   for (const lenient of [true, false]) {
@@ -269,6 +295,23 @@ export const TARGETS: FuzzTarget[] = [
     run: (b: Uint8Array) => readWholeLog(b, file),
   })),
   {
+    name: 'MF4 log (a real CANedge file)',
+    typed: [LogParseError],
+    testRuns: 10,
+    input: fc.constant(null).chain(() => damaged([mf4Seed()])),
+    run: (b: Uint8Array) => readWholeLog(b, 'f.mf4'),
+  },
+  {
+    name: 'BLF log',
+    typed: [LogParseError],
+    testRuns: 20,
+    input: fc.constant(null).chain(() => {
+      if (!blf) throw new Error('prepareTargets() first');
+      return damaged([blf]);
+    }),
+    run: (b: Uint8Array) => readWholeLog(b, 'f.blf'),
+  },
+  {
     name: 'DBC file',
     typed: [DbcParseError],
     input: fc.constant(null).chain(() => inputs([dbcSeed()])),
@@ -277,7 +320,7 @@ export const TARGETS: FuzzTarget[] = [
   {
     name: 'ISO-TP passive reassembly',
     typed: [],
-    input: fc.uint8Array({ maxLength: 2048 }),
+    input: fc.uint8Array({ maxLength: 2048, size: 'large' }),
     run: (b) => {
       const events = reassembleAll(framesOf(b));
       if (events.length > b.length + 3) throw new Error(`${events.length} events from ${b.length} bytes`);
@@ -286,7 +329,7 @@ export const TARGETS: FuzzTarget[] = [
   {
     name: 'OBD mode 01 answer (split and decode each PID)',
     typed: [PidError],
-    input: fc.uint8Array({ maxLength: 4096 }),
+    input: fc.uint8Array({ maxLength: 4096, size: 'large' }),
     run: (b) => {
       for (const s of splitPids(b)) decodePid(s.pid, s.data);
     },
@@ -294,13 +337,13 @@ export const TARGETS: FuzzTarget[] = [
   {
     name: 'OBD PID decoders',
     typed: [PidError],
-    input: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+    input: fc.uint8Array({ minLength: 1, maxLength: 64, size: 'large' }),
     run: (b) => void decodePid(b[0]!, b.subarray(1)),
   },
   {
     name: 'DTC lists (modes 03/07/0A) and UDS DTC records',
     typed: [DtcFormatError],
-    input: fc.uint8Array({ maxLength: 1024 }),
+    input: fc.uint8Array({ maxLength: 1024, size: 'large' }),
     run: (b) => {
       decodeDtcList(b);
       for (let i = 0; i + 3 < b.length; i += 4) decodeUdsDtc(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]);
@@ -318,7 +361,7 @@ export const TARGETS: FuzzTarget[] = [
   {
     name: 'readiness (PID 01) and mode 06 monitor tests',
     typed: [ReadinessError, PidError, MalformedResponseError],
-    input: fc.uint8Array({ maxLength: 512 }),
+    input: fc.uint8Array({ maxLength: 512, size: 'large' }),
     run: (b) => {
       decodeReadiness(b.subarray(0, 4));
       decodeMonitorTests(b);

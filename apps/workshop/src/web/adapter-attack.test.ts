@@ -156,7 +156,7 @@ describe.runIf(GUARDED)('hostile adapters against a running dashboard', () => {
     url = await startChild(join(dir, 'workshop.sqlite'));
     admin = await login('admin');
     leo = await login('leo');
-    const settings = await (await call(admin, 'GET', '/api/settings')).json();
+    const settings = (await (await call(admin, 'GET', '/api/settings')).json()) as Record<string, number>;
     const put = await call(admin, 'PUT', '/api/settings', { ...settings, trafficLimitKb: LIMIT_KB });
     expect(put.status, await put.clone().text()).toBe(200);
     const orders = (await (await call(leo, 'GET', '/api/orders?state=diagnosis')).json()) as { id: number }[];

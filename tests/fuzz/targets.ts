@@ -46,6 +46,7 @@ import {
   VinError,
 } from '../../packages/obd/src/index.js';
 import { parseScenario, SCENARIO_DIR, ScenarioError } from '../../packages/vehicle-sim/src/index.js';
+import { fixturePath } from '../support/index.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -60,7 +61,6 @@ export interface FuzzTarget {
   run(input: Uint8Array): Promise<void> | void;
 }
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const text = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 const latin1 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -215,13 +215,9 @@ const lazy = <T>(make: () => T) => {
 const scenarioSeeds = lazy(() => yamlFiles(SCENARIO_DIR));
 const treeSeeds = lazy(() => yamlFiles(join(DEFAULT_KB_DIR, 'trees')));
 const testsSeed = lazy(() => new Uint8Array(readFileSync(join(DEFAULT_KB_DIR, 'tests.yaml'))));
-const dbcSeed = lazy(
-  () => new Uint8Array(readFileSync(join(ROOT, 'tests/fixtures/can/css_tp_uds_nissan_leaf.dbc'))),
-);
+const dbcSeed = lazy(() => new Uint8Array(readFileSync(fixturePath('can/css_tp_uds_nissan_leaf.dbc'))));
 
-const mf4Seed = lazy(
-  () => new Uint8Array(readFileSync(join(ROOT, 'tests/fixtures/can/nissan_leaf_uds_2022-01-06.MF4'))),
-);
+const mf4Seed = lazy(() => new Uint8Array(readFileSync(fixturePath('can/nissan_leaf_uds_2022-01-06.MF4'))));
 let blf: Uint8Array | undefined;
 
 /** Makes the examples that take async work (a BLF file written by the project's writer). */

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../services/domain.js';
 import { DIAGNOSTICS_ACCESS } from '../test-support/access-diagnostics.js';
-import { makeTestApp } from '../testing.js';
+import { LOGIN_OF_ROLE, makeTestApp } from '../testing.js';
 
 const TABLE: [string, string][] = [
   ['GET /healthz', 'public'],
@@ -98,13 +98,7 @@ const LETTER: Record<Role, string> = {
   instructor: 'I',
   admin: 'D',
 };
-const LOGIN: Record<Role, string> = {
-  apprentice: 'leo',
-  technician: 'ines',
-  manager: 'chef',
-  instructor: 'formateur',
-  admin: 'admin',
-};
+const LOGIN = LOGIN_OF_ROLE;
 
 const t = await makeTestApp();
 afterAll(() => t.close());

@@ -10,16 +10,14 @@
  * until that lands, the 5,000-prompt reply kills the server process, and this test says it is
  * waiting for it instead of running.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as elm327 from '@atelier/elm327';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../seed.js';
-import { LOGIN_COOKIE, SESSION_COOKIE } from './types.js';
+import { loginOverHttp, startServerProcess } from '../test-support/server-process.js';
 
 const GUARDED = 'ElmFloodError' in elm327;
 if (!GUARDED)
@@ -27,7 +25,6 @@ if (!GUARDED)
     'adapter-attack.test: skipped — @atelier/elm327 has no input guard yet (ElmFloodError, branch i16-elm327); it runs as soon as that lands',
   );
 
-const CHILD = fileURLToPath(new URL('../test-support/durability-server.ts', import.meta.url));
 const LIMIT_KB = 64;
 
 /** The problem each hostile adapter's session must end with, and whether its recording fills up. */
@@ -79,21 +76,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startChild(file: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child!.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child!.stderr!.on('data', (d) => (err += d));
-    child!.on('exit', (code) => reject(new Error(`server exited (${code}): ${err.slice(-2000)}`)));
-  });
-}
-
 /** A hostile TCP "adapter" on a loopback port. */
 function hostile(kind: string): Promise<number> {
   const server = createServer((socket) => {
@@ -106,29 +88,8 @@ function hostile(kind: string): Promise<number> {
   );
 }
 
-interface Who {
-  cookie: string;
-  csrf: string;
-}
-
-async function login(login: string): Promise<Who> {
-  const page = await fetch(`${url}/login`);
-  const pre = page.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(LOGIN_COOKIE))!
-    .split(';')[0]!;
-  const formCsrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await fetch(`${url}/login`, {
-    method: 'POST',
-    headers: { cookie: pre, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD, _csrf: formCsrf }),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(SESSION_COOKIE))!
-    .split(';')[0]!;
-  return { cookie, csrf: ((await res.json()) as { csrf: string }).csrf };
-}
+type Who = { cookie: string; csrf: string };
+const login = (name: string): Promise<Who> => loginOverHttp(url, name);
 
 const call = (who: Who, method: string, path: string, body?: unknown) =>
   fetch(`${url}${path}`, {
@@ -153,7 +114,7 @@ describe.runIf(GUARDED)('hostile adapters against a running dashboard', () => {
   let roId: number;
 
   beforeAll(async () => {
-    url = await startChild(join(dir, 'workshop.sqlite'));
+    ({ child, url } = await startServerProcess(join(dir, 'workshop.sqlite')));
     admin = await login('admin');
     leo = await login('leo');
     const settings = (await (await call(admin, 'GET', '/api/settings')).json()) as Record<string, number>;

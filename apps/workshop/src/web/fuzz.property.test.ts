@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../services/domain.js';
 import { multipart } from '../test-support/diagnostics.js';
-import { makeTestApp, type TestApp } from '../testing.js';
+import { LOGIN_OF_ROLE, makeTestApp, type TestApp } from '../testing.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -18,13 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const LOGIN: Record<Role, string> = {
-  apprentice: 'leo',
-  technician: 'ines',
-  manager: 'chef',
-  instructor: 'formateur',
-  admin: 'admin',
-};
+const LOGIN = LOGIN_OF_ROLE;
 
 /** Routes left out: they end the session used, or open an adapter (I/O the adapter tests cover). */
 const LEFT_OUT =

@@ -48,7 +48,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (!users?.n) {
       if (options.demo) await seedDemo(store, clock.now());
       else {
-        const password = randomBytes(9).toString('base64url');
+        const password = randomBytes(12).toString('base64url');
         // In one transaction with the emptiness check: of several processes starting together
         // on one new PostgreSQL database, one creates the account and the others find it.
         const created = await store.transaction(async (tx) => {

@@ -3,12 +3,16 @@
  * date; when each assignment was started and finished.
  */
 import type { Db, Store } from '../store/store.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { getScenario } from './scenarios.js';
 import type { User } from './users.js';
 
+/**
+ * Makes a class and its members in one transaction: an unknown or inactive member, or a name
+ * already taken, refuses the whole class (400 or 409 naming the field) and nothing is created.
+ */
 export async function createClass(
-  db: Db,
+  store: Store,
   site: number,
   name: string,
   memberIds: number[],
@@ -17,16 +21,33 @@ export async function createClass(
   const n = name.trim();
   if (!n)
     throw new ValidationError({ fr: 'la classe a besoin d’un nom', en: 'the class needs a name' }, 'name');
-  const c = (await db.get<{ id: number }>(
-    'INSERT INTO classes (site_id, name, created_at) VALUES (?, ?, ?) RETURNING id',
-    [site, n, now],
-  ))!;
-  const apprentices = new Set((await listApprentices(db, site)).map((a) => a.id));
-  for (const u of memberIds) {
-    if (!apprentices.has(u)) throw new NotFoundError({ fr: 'Apprenti', en: 'Apprentice' }, u);
-    await db.run('INSERT INTO class_members (class_id, user_id) VALUES (?, ?)', [c.id, u]);
-  }
-  return c;
+  const members = [...new Set(memberIds)];
+  return store.transaction(async (tx) => {
+    if (await tx.get('SELECT id FROM classes WHERE name = ? AND site_id = ?', [n, site]))
+      throw new ConflictError(
+        { fr: `une classe « ${n} » existe déjà`, en: `a class '${n}' already exists` },
+        'name',
+      );
+    // A class gathers the site's active apprentices: anyone else (unknown, inactive, another role,
+    // another site's) refuses the whole class.
+    const apprentices = new Set((await listApprentices(tx, site)).map((a) => a.id));
+    for (const u of members)
+      if (!apprentices.has(u))
+        throw new ValidationError(
+          {
+            fr: `membre inconnu ou inactif, ou pas apprenti de ce site : utilisateur ${u} — rien n’a été créé`,
+            en: `unknown or inactive member, or not an apprentice of this site: user ${u} — nothing was created`,
+          },
+          'userIds',
+        );
+    const c = (await tx.get<{ id: number }>(
+      'INSERT INTO classes (site_id, name, created_at) VALUES (?, ?, ?) RETURNING id',
+      [site, n, now],
+    ))!;
+    for (const u of members)
+      await tx.run('INSERT INTO class_members (class_id, user_id) VALUES (?, ?)', [c.id, u]);
+    return c;
+  });
 }
 
 export async function listClasses(

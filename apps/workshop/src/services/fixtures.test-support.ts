@@ -19,7 +19,7 @@ export async function fixture(kind: StoreKind = projectStoreKind()): Promise<Fix
   const db = await kind.create();
   const store = db.store;
   const mk = (login: string, role: string) =>
-    createUser(store, { login, name: login.toUpperCase(), role, password: 'password1' }, T0, 1);
+    createUser(store, { login, name: login.toUpperCase(), role, password: 'pompe-a-injection-7' }, T0, 1);
   const users = {
     boss: await mk('boss', 'manager'),
     tech: await mk('tech', 'technician'),

@@ -73,8 +73,8 @@ const SITES_COMMON = [
 ];
 
 /**
- * SQLite cannot drop a column's UNIQUE: vehicles (VIN), repair orders (number) and classes (name)
- * are rebuilt with the constraint per site (SQLite's documented procedure: new table, copy, drop,
+ * SQLite cannot drop a column's UNIQUE: vehicles (VIN), repair orders (number), classes (name) and
+ * declared TCP adapters (name) are rebuilt with the constraint per site (SQLite's documented procedure: new table, copy, drop,
  * rename; the store runs migrations with foreign keys off and checks them after).
  */
 const SITES_SQLITE_REBUILDS = [
@@ -133,6 +133,21 @@ const SITES_SQLITE_REBUILDS = [
   'INSERT INTO classes_new (id, name, created_at) SELECT id, name, created_at FROM classes',
   'DROP TABLE classes',
   'ALTER TABLE classes_new RENAME TO classes',
+  // Issue 15's declared Wi-Fi adapters are a site's equipment, named per site.
+  `CREATE TABLE tcp_adapters_new (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id),
+    name TEXT NOT NULL,
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site_id, name)
+  )`,
+  `INSERT INTO tcp_adapters_new (id, name, host, port, created_by, created_at)
+   SELECT id, name, host, port, created_by, created_at FROM tcp_adapters`,
+  'DROP TABLE tcp_adapters',
+  'ALTER TABLE tcp_adapters_new RENAME TO tcp_adapters',
   // Order numbers are counted per site and year.
   "UPDATE number_counters SET scope = 'repair_order:1:' || substr(scope, 14) WHERE scope LIKE 'repair_order:%'",
 ];
@@ -142,15 +157,16 @@ const SITES_SQLITE_REBUILDS = [
  * that forgets its site fails instead of landing in site 1 (the PostgreSQL test run catches it).
  */
 const SITES_POSTGRES = [
-  ...['vehicles', 'repair_orders', 'classes'].map(
+  ...['vehicles', 'repair_orders', 'classes', 'tcp_adapters'].map(
     (t) => `ALTER TABLE ${t} ADD COLUMN site_id BIGINT NOT NULL DEFAULT 1 REFERENCES sites(id)`,
   ),
   'ALTER TABLE vehicles DROP CONSTRAINT vehicles_vin_key, ADD CONSTRAINT vehicles_site_vin UNIQUE (site_id, vin)',
   'ALTER TABLE repair_orders DROP CONSTRAINT repair_orders_number_key, ADD CONSTRAINT repair_orders_site_number UNIQUE (site_id, number)',
   'ALTER TABLE classes DROP CONSTRAINT classes_name_key, ADD CONSTRAINT classes_site_name UNIQUE (site_id, name)',
+  'ALTER TABLE tcp_adapters DROP CONSTRAINT tcp_adapters_name_key, ADD CONSTRAINT tcp_adapters_site_name UNIQUE (site_id, name)',
   'DROP INDEX repair_orders_state',
   'CREATE INDEX repair_orders_state ON repair_orders(site_id, state)',
-  ...[...SITE_COLUMN_TABLES, 'vehicles', 'repair_orders', 'classes'].map(
+  ...[...SITE_COLUMN_TABLES, 'vehicles', 'repair_orders', 'classes', 'tcp_adapters'].map(
     (t) => `ALTER TABLE ${t} ALTER COLUMN site_id DROP DEFAULT`,
   ),
   "UPDATE number_counters SET scope = 'repair_order:1:' || substr(scope, 14) WHERE scope LIKE 'repair_order:%'",
@@ -393,10 +409,40 @@ export const migrations: Migration[] = [
       'ALTER TABLE diag_sessions ADD COLUMN guided_version INTEGER NOT NULL DEFAULT 0',
     ],
   },
+  // Issue 15: hardening. The login form's CSRF token is signed with a server secret instead of
+  // being stored in an anonymous session row; the TCP adapters an admin declared are the only
+  // addresses a session may open; raw traffic is counted per chunk so that a session's recording is
+  // bounded, and the chunk that reached the limit says so.
+  {
+    version: 4,
+    name: 'server secrets, declared TCP adapters, bounded traffic recording',
+    sql: [
+      `CREATE TABLE server_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE tcp_adapters (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        host TEXT NOT NULL,
+        port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      'ALTER TABLE diag_traffic ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0',
+      // The limit in bytes that cut the recording, on the chunk written when it was reached; 0 otherwise.
+      'ALTER TABLE diag_traffic ADD COLUMN truncated_at INTEGER NOT NULL DEFAULT 0',
+      'UPDATE diag_traffic SET bytes = LENGTH(chunk)',
+      'CREATE INDEX diag_traffic_session ON diag_traffic(session_id, id)',
+      // Anonymous pre-login rows are no longer made; those left are of no use to anyone.
+      'DELETE FROM sessions WHERE user_id IS NULL',
+    ],
+  },
   // Issue 20: numbers from a counter taken in the document's transaction, not COUNT(*) + 1 (two
   // PostgreSQL transactions would count the same rows and give the same number).
   {
-    version: 4,
+    version: 5,
     name: 'number counters (repair orders per year)',
     sql: [
       `CREATE TABLE number_counters (scope TEXT PRIMARY KEY, last INTEGER NOT NULL)`,
@@ -409,7 +455,7 @@ export const migrations: Migration[] = [
   // is site 1); people belong to sites with a role on each; a group role (after-sales director,
   // group administrator) spans them all. Numbers and VINs are unique per site.
   {
-    version: 5,
+    version: 6,
     name: 'sites of a dealer group, memberships, site of every site-owned row',
     sql: SITES_COMMON.concat(SITES_SQLITE_REBUILDS),
     postgres: SITES_COMMON.map(postgresDdl).concat(SITES_POSTGRES),

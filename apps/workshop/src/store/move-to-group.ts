@@ -14,10 +14,14 @@ import type { PostgresStore } from './postgres-store.js';
 import type { SqliteStore } from './sqlite-store.js';
 import { StoreError } from './store.js';
 
-/** Not copied: the schema's own bookkeeping, sessions (people log in again), group-wide settings. */
+/**
+ * Not copied: the schema's own bookkeeping, sessions (people log in again), group-wide settings and
+ * server secrets (the group signs with its own).
+ */
 const SKIP = new Set([
   'schema_migrations',
   'sessions',
+  'server_secrets',
   'sites',
   'site_members',
   'settings',

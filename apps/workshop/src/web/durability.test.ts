@@ -4,15 +4,12 @@
  * new process then serves from it. On the test project's store: a SQLite file, or a PostgreSQL
  * database (the server survives the app process, as in a dealer group).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../seed.js';
 import { openStore } from '../store/open.js';
+import { loginOverHttp, startServerProcess } from '../test-support/server-process.js';
 import { type OpenedStore, projectStoreKind } from '../test-support/stores.js';
-import { SESSION_COOKIE } from './types.js';
 
-const CHILD = fileURLToPath(new URL('../test-support/durability-server.ts', import.meta.url));
 let child: ChildProcess | undefined;
 let db: OpenedStore | undefined;
 afterAll(async () => {
@@ -20,47 +17,15 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-function startChild(file: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child!.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child!.stderr!.on('data', (d) => (err += d));
-    child!.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
-  });
-}
-
-async function login(url: string): Promise<{ cookie: string; csrf: string }> {
-  const page = await fetch(`${url}/login`);
-  const pre = page.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(SESSION_COOKIE))!
-    .split(';')[0]!;
-  const formCsrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await fetch(`${url}/login`, {
-    method: 'POST',
-    headers: { cookie: pre, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ login: 'chef', password: DEMO_PASSWORD, _csrf: formCsrf }),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(SESSION_COOKIE))!
-    .split(';')[0]!;
-  return { cookie, csrf: ((await res.json()) as { csrf: string }).csrf };
-}
-
 describe('durability', () => {
   it('keeps every acknowledged write across a SIGKILL during a write load', async () => {
     db = await projectStoreKind().create();
     await db.store.close(); // The child process owns the database; an empty one gets the demo.
     const file = db.location;
-    const url = await startChild(file);
-    const { cookie, csrf } = await login(url);
+    const started = await startServerProcess(file);
+    child = started.child;
+    const { url } = started;
+    const { cookie, csrf } = await loginOverHttp(url, 'chef');
     const headers = { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' };
     const ackedCustomers: string[] = [];
     const ackedOrders: number[] = [];
@@ -102,8 +67,9 @@ describe('durability', () => {
     await Promise.all(workers);
 
     // A new process serves from what the killed one left.
-    const again = await startChild(file);
-    expect(await (await fetch(`${again}/healthz`)).json()).toMatchObject({ ok: true });
+    const again = await startServerProcess(file);
+    child = again.child;
+    expect(await (await fetch(`${again.url}/healthz`)).json()).toMatchObject({ ok: true });
     child!.kill('SIGKILL');
     const store = await openStore(file);
     try {

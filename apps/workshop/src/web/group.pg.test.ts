@@ -4,8 +4,7 @@
  * other is refused, nothing is lost); live data polled by one process reaches a browser connected
  * to the other (LISTEN/NOTIFY).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../seed.js';
 import { createDiagSession } from '../services/diagnostics.js';
@@ -13,10 +12,10 @@ import { createScenario } from '../services/scenarios.js';
 import { createSession } from '../services/sessions.js';
 import { getUser } from '../services/users.js';
 import { openPostgresStore, type PostgresStore } from '../store/postgres-store.js';
+import { startServerProcess } from '../test-support/server-process.js';
 import { createPgDatabase } from '../test-support/stores.js';
 import { SESSION_COOKIE } from './types.js';
 
-const CHILD = fileURLToPath(new URL('../test-support/durability-server.ts', import.meta.url));
 const children: ChildProcess[] = [];
 let store: PostgresStore;
 let drop: () => Promise<void>;
@@ -24,22 +23,10 @@ let a: string;
 let b: string;
 
 /** An app process on `url`; its read cache keeps an entry a minute, so only a notification can empty it in time. */
-function startProcess(url: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, '60000'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
-  });
+async function startProcess(url: string): Promise<string> {
+  const started = await startServerProcess(url, 60_000);
+  children.push(started.child);
+  return started.url;
 }
 
 async function as(login: string): Promise<Record<string, string>> {

@@ -37,6 +37,8 @@ const TABLES = [
   'class_members',
   'habilitations',
   'site_members',
+  'tcp_adapters',
+  'diag_traffic',
 ];
 async function snapshot(): Promise<string> {
   const parts: string[] = [];
@@ -67,6 +69,9 @@ beforeAll(async () => {
   first.entries = await one('SELECT MIN(id) AS id FROM clock_entries WHERE site_id = ?');
   first.users = t.demo.users.lucas!.id;
   first.sessions = first.diagnostics;
+  // The first site's declared Wi-Fi adapter (`/api/adapters/tcp/:id`, `/adapters/:id/delete`).
+  first.tcp = await one('SELECT MIN(id) AS id FROM tcp_adapters WHERE site_id = ?');
+  first.adapters = first.tcp;
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -183,6 +188,15 @@ describe('lists of a site', () => {
     for (const h of await get('/api/habilitations')) expect(people).toContain(h.user_id);
     const entries = await own('clock_entries');
     for (const e of await get('/api/clock/entries?from=0')) expect(entries).toContain(e.id);
+    // Declared Wi-Fi adapters are the site's own: both sites' demo declared one of the same name.
+    const adapters = await own('tcp_adapters');
+    expect(adapters).toHaveLength(1);
+    const declared = await t.inject('admin.lyon', { method: 'GET', url: '/api/adapters/tcp' });
+    expect(ids(declared.json()).sort()).toEqual(adapters.sort());
+    const offered = (await get('/api/adapters')) as { value: string }[];
+    expect(offered.filter((o) => o.value.startsWith('tcp:')).map((o) => o.value)).toEqual(
+      adapters.map((id) => `tcp:${id}`),
+    );
   });
 
   it('give the same order numbers to each site (numbers are per site and year)', async () => {

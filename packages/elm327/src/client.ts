@@ -13,11 +13,25 @@ import {
   responseAddressOf,
   type Target,
 } from '@atelier/obd';
-import { clip, ElmAbortedError, ElmAdapterError, NotElm327Error, UnableToConnectError } from './errors.js';
-import { type AdapterLimits, AdapterIO } from './io.js';
+import {
+  clip,
+  ElmAbortedError,
+  ElmAdapterError,
+  ElmNoDataError,
+  NotElm327Error,
+  UnableToConnectError,
+} from './errors.js';
+import { AdapterIO, type AdapterLimits } from './io.js';
 import { answerLines, classifyLine, type ParsedResponse, parseAnswer } from './parse.js';
 import { type AdapterProfile, GENUINE, matchProfile } from './profile.js';
-import { type ElmProtocol, FALLBACK_ORDER, parseDpn, protocolById, protocolFromAnswer, protocolFromName } from './protocols.js';
+import {
+  type ElmProtocol,
+  FALLBACK_ORDER,
+  parseDpn,
+  protocolById,
+  protocolFromAnswer,
+  protocolFromName,
+} from './protocols.js';
 import { ResponseTimes } from './timing.js';
 import type { Transcript } from './transcript.js';
 
@@ -91,6 +105,9 @@ export class Elm327Link implements DiagnosticLink {
   /** Answers the detection request got, for the scan when the adapter refuses to say it again. */
   private detection: EcuResponse[] = [];
   private refused: string[] = [];
+  /** Counted requests answered NO DATA that were answered without the count. */
+  private countFailures = 0;
+  private countBroken = false;
   /** Every round trip, for the client's own read timeout. */
   readonly times = new ResponseTimes();
   /**
@@ -313,13 +330,32 @@ export class Elm327Link implements DiagnosticLink {
         this.options.transcript?.record('note', `protocol ${sp}: ${(err as Error).message}`);
         return undefined;
       }
+      // Nothing but status lines (UNABLE TO CONNECT, BUS INIT: ...ERROR, NO DATA): no protocol here.
+      if (!answerLines(raw, '0100').some((l) => !classifyLine(l))) {
+        let why = 'no answer';
+        try {
+          parseAnswer(raw, {
+            protocol: protocolById(sp === '0' ? '6' : sp)!,
+            headers: true,
+            command: '0100',
+          });
+        } catch (err) {
+          why = (err as Error).message;
+        }
+        tried.push({ protocol: sp, outcome: why });
+        this.options.transcript?.record('note', `protocol ${sp}: ${why}`);
+        return undefined;
+      }
       // Which protocol answered: ATDPN, else ATDP's name, else the answer's own form.
       const dpn = parseDpn(await this.at(io, 'ATDPN'));
       let protocol = dpn?.protocol ?? (sp === '0' ? undefined : protocolById(sp));
       if (!protocol) protocol = protocolFromName(await this.at(io, 'ATDP'));
       protocol ??= protocolFromAnswer(raw);
       if (!protocol) {
-        tried.push({ protocol: sp, outcome: 'answered, but neither ATDPN, ATDP nor the answer says on which protocol' });
+        tried.push({
+          protocol: sp,
+          outcome: 'answered, but neither ATDPN, ATDP nor the answer says on which protocol',
+        });
         return undefined;
       }
       let parsed: ParsedResponse[];
@@ -385,7 +421,9 @@ export class Elm327Link implements DiagnosticLink {
         if (io.closed) throw err;
       }
     }
-    throw new LinkTimeoutError('the adapter does not answer any more (no prompt after three resync attempts)');
+    throw new LinkTimeoutError(
+      'the adapter does not answer any more (no prompt after three resync attempts)',
+    );
   }
 
   private headerFor(target: Target, protocol: ElmProtocol): { sh?: string; cp?: number } {
@@ -432,8 +470,8 @@ export class Elm327Link implements DiagnosticLink {
     }
     const hex = Array.from(req.data, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
     const key = `${this.priority}:${this.header ?? ''}:${hex}`;
-    const count = this.responseCount(req, key);
-    const cmd = count ? hex + count.toString(16).toUpperCase() : hex;
+    let count = this.responseCount(req, key);
+    let cmd = count ? hex + count.toString(16).toUpperCase() : hex;
     const timeout = req.timeoutMs ?? this.times.readTimeout(this.options.commandTimeoutMs ?? 5_000);
     for (let attempt = 0; ; attempt++) {
       const t0 = this.clock.now();
@@ -452,14 +490,14 @@ export class Elm327Link implements DiagnosticLink {
           } catch {
             throw err;
           }
-          if (isStale(kept, req.data[0]!)) throw err;
+          if (isStale(kept, req.data)) throw err;
           return kept;
         }
         throw err;
       }
       try {
         let out = this.finish(raw, cmd, req, protocol, t0);
-        if (isStale(out, req.data[0]!)) {
+        if (isStale(out, req.data)) {
           // One answer behind (a late answer to an earlier request, then its prompt): ours follows.
           this.stats.stale++;
           try {
@@ -480,6 +518,16 @@ export class Elm327Link implements DiagnosticLink {
         return out;
       } catch (err) {
         this.stats.errors++;
+        // NO DATA to a counted request that was answered without the count: some adapters (ESP32
+        // ELM327 emulations, some clones) break on the digit now and then. Ask again without it, and
+        // after three such answers stop sending it to this adapter.
+        if (err instanceof ElmNoDataError && count !== undefined && attempt === 0) {
+          this.learned.delete(key);
+          if (++this.countFailures >= 3) this.countBroken = true;
+          count = undefined;
+          cmd = hex;
+          continue;
+        }
         // STOPPED means our bytes reached the adapter while it worked: ask once more.
         if (err instanceof ElmAdapterError && err.kind === 'stopped' && attempt === 0) {
           this.stats.stopped++;
@@ -523,7 +571,7 @@ export class Elm327Link implements DiagnosticLink {
    * (a single-PID mode 01 request). Never for UDS, where a "response pending" line would count.
    */
   private responseCount(req: LinkRequest, key: string): number | undefined {
-    if (!this.profile.quirks.responseCount) return undefined;
+    if (!this.profile.quirks.responseCount || this.countBroken) return undefined;
     const sid = req.data[0]!;
     if (sid !== 0x01 && sid !== 0x09) return undefined;
     let n = this.learned.get(key);
@@ -572,11 +620,19 @@ function defaultEcu(target: Target, protocol: ElmProtocol): number {
  * Whether every answer is to another request than `sid` (neither its positive response nor a
  * negative response to it): what an adapter one answer behind prints.
  */
-function isStale(answers: EcuResponse[], sid: number): boolean {
-  return (
-    answers.length > 0 &&
-    answers.every((a) => a.data[0] !== ((sid + 0x40) & 0xff) && !(a.data[0] === 0x7f && a.data[1] === sid))
-  );
+function isStale(answers: EcuResponse[], request: Uint8Array): boolean {
+  const sid = request[0]!;
+  // Services 01, 02 and 09 echo the PID (info type) asked: an answer about another one is not ours.
+  const pids =
+    sid === 0x01 || sid === 0x09
+      ? new Set(request.subarray(1))
+      : sid === 0x02
+        ? new Set([request[1]])
+        : undefined;
+  const ours = (a: EcuResponse) =>
+    (a.data[0] === 0x7f && a.data[1] === sid) ||
+    (a.data[0] === ((sid + 0x40) & 0xff) && (!pids || a.data.length < 2 || pids.has(a.data[1]!)));
+  return answers.length > 0 && !answers.some(ours);
 }
 
 /** A promise that rejects with ElmAbortedError as soon as `signal` aborts. */
@@ -586,7 +642,10 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
     const onAbort = () => {
       reject(new ElmAbortedError());
       // What the opening still brings is released when it comes.
-      p.then((v) => (v as { destroy?: () => void })?.destroy?.(), () => {});
+      p.then(
+        (v) => (v as { destroy?: () => void })?.destroy?.(),
+        () => {},
+      );
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });

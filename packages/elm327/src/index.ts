@@ -1,5 +1,6 @@
 export * from './client.js';
 export * from './demo.js';
+export * from './dialogue.js';
 export * from './emulator.js';
 export * from './errors.js';
 export * from './format.js';

@@ -53,6 +53,11 @@ export class AdapterIO {
   received = 0;
   /** Prompts received that no command was waiting for (late or doubled prompts). */
   strayPrompts = 0;
+  /**
+   * Answers completed while nothing waited (the rest of a chunk that held a stale answer and ours):
+   * `next()` takes them first; a new command drops them. At most a few are kept.
+   */
+  private unclaimed: string[] = [];
 
   constructor(
     private readonly stream: Duplex,
@@ -107,7 +112,10 @@ export class AdapterIO {
     this.failure = err;
     this.pieces = [];
     this.pending = 0;
-    this.transcript?.record('note', `${err instanceof DisconnectedError ? 'disconnected' : 'failed'}: ${err.message}`);
+    this.transcript?.record(
+      'note',
+      `${err instanceof DisconnectedError ? 'disconnected' : 'failed'}: ${err.message}`,
+    );
     const w = this.waiter;
     this.waiter = undefined;
     if (w) {
@@ -187,7 +195,13 @@ export class AdapterIO {
     if (w) {
       if (w.timer) this.clock.clearTimeout(w.timer);
       w.resolve(answer);
-    } else this.strayPrompts++;
+    } else {
+      this.strayPrompts++;
+      if (answer.trim() !== '') {
+        this.unclaimed.push(answer);
+        if (this.unclaimed.length > 4) this.unclaimed.shift();
+      }
+    }
     for (const p of this.promptWaiters.splice(0)) p();
   }
 
@@ -262,6 +276,7 @@ export class AdapterIO {
     if (this.failure) throw this.failure;
     // Stale text left after the last prompt is not part of this answer.
     this.takeBuffer();
+    this.unclaimed = [];
     return new Promise<string>((resolve, reject) => {
       this.waiter = { resolve, reject };
       this.waiter.timer = this.clock.setTimeout(() => {
@@ -285,7 +300,10 @@ export class AdapterIO {
    */
   next(timeoutMs: number): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.waiter) return Promise.reject(new LinkError('a command is already waiting for its answer', 'protocol-error'));
+    if (this.waiter)
+      return Promise.reject(new LinkError('a command is already waiting for its answer', 'protocol-error'));
+    const ready = this.unclaimed.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
     return new Promise<string>((resolve, reject) => {
       this.waiter = { resolve, reject };
       this.waiter.timer = this.clock.setTimeout(() => {

@@ -392,7 +392,7 @@ function parseCanHeadersOff(lines: { text: string; index: number }[], ctx: Parse
 function dropPending(responses: ParsedResponse[]): ParsedResponse[] {
   // Where each ECU's last answer is, in one pass, so that the filter stays linear.
   const last = new Map<number | undefined, number>();
-  responses.forEach((r, i) => last.set(r.ecu, i));
+  for (let i = 0; i < responses.length; i++) last.set(responses[i]!.ecu, i);
   return responses.filter((r, i) => {
     const pending = r.data.length === 3 && r.data[0] === 0x7f && r.data[2] === 0x78;
     return !pending || last.get(r.ecu)! === i;

@@ -55,7 +55,10 @@ export const FALLBACK_ORDER = ['6', '8', '7', '9', '5', '4', '3', '2', '1'] as c
  * adapters that answer ATDPN with `?`. Undefined when the name is none of the ELM327's.
  */
 export function protocolFromName(answer: string): ElmProtocol | undefined {
-  const text = answer.replace(/^AUTO,?\s*/i, '').trim().toUpperCase();
+  const text = answer
+    .replace(/^AUTO,?\s*/i, '')
+    .trim()
+    .toUpperCase();
   if (!text) return undefined;
   return PROTOCOLS.find((p) => p.name.toUpperCase() === text);
 }

@@ -291,7 +291,13 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
   if (headersOff) return parseCanHeadersOff(lines, ctx);
   const out: ParsedResponse[] = [];
   const open = new Map<number, Assembly>();
+  let previous = '';
   for (const line of lines) {
+    // The same frame printed twice in a row (a clone repeating a line, seen on 0100): once is enough;
+    // two identical frames from one ECU cannot both be meant (a consecutive frame carries its number).
+    const compact = line.text.replace(/\s+/g, '').toUpperCase();
+    if (compact === previous) continue;
+    previous = compact;
     const frame = splitCanHeader(line.text, extended);
     if (!frame) throw dataError('unreadable CAN line', ctx, line);
     const { id, bytes } = frame;

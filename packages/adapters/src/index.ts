@@ -22,3 +22,4 @@ export type {
   TrafficFormat,
   TrafficSink,
 } from './types.js';
+export { type ConnectionVerdict, openingVerdict, readingVerdict, type VerdictText } from './verdict.js';

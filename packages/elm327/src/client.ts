@@ -241,14 +241,25 @@ export class Elm327Link implements DiagnosticLink {
       await io.settle(100, 1_500);
     }
     const said = answerLines(heard, 'ATZ').join(' | ');
-    if (said === '' && !io.ready)
+    if (said === '') {
+      if (io.noise > 0)
+        throw new NotElm327Error(
+          `${this.where()}sends only unreadable bytes (${io.noise}): not an ELM327 at this speed (wrong baud rate?)`,
+          'not-elm327',
+          '',
+        );
+      if (io.strayPrompts > 0)
+        throw new NotElm327Error(
+          `${this.where()}prints prompts (${io.strayPrompts}) but answers nothing, even to ATZ: not an ELM327`,
+          'not-elm327',
+          '>',
+        );
       throw new NotElm327Error(
-        io.noise > 0
-          ? `${this.where()}sends only unreadable bytes (${io.noise}): not an ELM327 at this speed (wrong baud rate?)`
-          : `${this.where()}says nothing, even to ATZ: no ELM327 answers on this line`,
-        io.noise > 0 ? 'not-elm327' : 'silent',
+        `${this.where()}says nothing, even to ATZ: no ELM327 answers on this line`,
+        'silent',
         '',
       );
+    }
     // Prompts come but the reset printed no identification: ATI decides below.
     return said;
   }

@@ -92,8 +92,9 @@ export interface UnknownCommand {
 
 /**
  * Serves a dialogue to one connection at a time (each `attach` starts afresh: a new connection to a
- * WiFi adapter, a port opened again). Commands the dialogue lacks are answered with nothing and
- * listed in `unknown`, so a test can say which command had no recorded answer.
+ * WiFi adapter, a port opened again). Commands the dialogue lacks are answered with its
+ * `# otherwise:` text when it has one (a clone answering `?` to everything after some point), else
+ * with nothing, and listed in `unknown`, so a test can say which command had no recorded answer.
  */
 export class FakeAdapter {
   readonly clock: Clock;
@@ -103,6 +104,7 @@ export class FakeAdapter {
   readonly received: string[] = [];
   private readonly opts: Required<Omit<FakeAdapterOptions, 'clock'>>;
   private streams = new Set<Duplex>();
+  private readonly otherwise: string | undefined;
 
   constructor(
     readonly dialogue: Dialogue,
@@ -115,6 +117,14 @@ export class FakeAdapter {
       timeScale: options.timeScale ?? 1,
       maxDelayMs: options.maxDelayMs ?? Number.POSITIVE_INFINITY,
     };
+    const otherwise = dialogue.meta.otherwise;
+    if (otherwise !== undefined) {
+      try {
+        this.otherwise = JSON.parse(otherwise) as string;
+      } catch {
+        throw new TranscriptError(`${dialogue.source}: '# otherwise:' must be a JSON string`);
+      }
+    }
   }
 
   /** Serves one connection (a socket, a pty bridge, one end of `duplexPair()`). */
@@ -170,7 +180,9 @@ export class FakeAdapter {
       let found = exchanges.findIndex((x, i) => !played.has(i) && x.command === command);
       if (found < 0) found = last.get(command) ?? -1;
       if (found < 0) {
-        this.unknown.push({ command, index });
+        // `# otherwise: "?\r\r>"`: what the adapter answers to anything the dialogue does not hold.
+        if (this.otherwise !== undefined) send([{ dt: 5, data: this.otherwise }]);
+        else this.unknown.push({ command, index });
         return;
       }
       played.add(found);

@@ -18,7 +18,7 @@ import { type CliContext, UsageError } from './context.js';
 export async function openCliAdapter(
   spec: string,
   ctx: CliContext,
-  options: { transcriptPath?: string; usage?: string; announce?: boolean } = {},
+  options: { transcriptPath?: string; usage?: string; announce?: boolean; identify?: readonly string[] } = {},
 ): Promise<OpenedAdapter> {
   try {
     checkAdapterName(spec);
@@ -45,7 +45,12 @@ export async function openCliAdapter(
     await finished(file).catch(() => {});
   };
   try {
-    const adapter = await openAdapter(spec, { cwd: ctx.cwd, signal: ctx.signal, traffic: file });
+    const adapter = await openAdapter(spec, {
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+      traffic: file,
+      ...(options.identify ? { identify: options.identify } : {}),
+    });
     return {
       ...adapter,
       close: async () => {

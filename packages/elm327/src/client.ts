@@ -62,6 +62,12 @@ export interface Elm327Options {
   signal?: AbortSignal;
   /** What the adapter may send between prompts and in one line (see AdapterIO). */
   limits?: Partial<AdapterLimits>;
+  /**
+   * Extra commands sent during start-up, before the protocol search, their answers kept in
+   * `adapter.identified` (`atelier adapter check` asks AT@1, ATPPS …); the answers reach the caller
+   * even when no car answers (UnableToConnectError.adapter).
+   */
+  identify?: readonly string[];
 }
 
 export interface AdapterDetails {
@@ -80,6 +86,8 @@ export interface AdapterDetails {
   refused: string[];
   /** Protocols tried and what became of each (`0` is the automatic search). */
   tried: { protocol: string; outcome: string }[];
+  /** Answers to the `identify` commands, by command. */
+  identified: Record<string, string>;
 }
 
 /** What an adapter prints to say what it is: `ELM327 v1.5`, `STN2120 v5.6.19`, `OBDII v1.5` … */
@@ -181,6 +189,21 @@ export class Elm327Link implements DiagnosticLink {
     this.stats.reconnects++;
     this.options.transcript?.record('note', 'reconnect');
     return this.start();
+  }
+
+  /**
+   * Sends one AT or ST command in turn with the requests and returns what the adapter answered
+   * (lines joined by `\n`, echo removed); `?` for a command it does not know.
+   */
+  command(cmd: string, timeoutMs = 2_000): Promise<string> {
+    const run = this.queue.then(() => {
+      if (this.closing) throw new LinkError('the link was closed', 'closed');
+      if (!this.io || this.io.closed)
+        throw this.io?.error ?? new DisconnectedError('the adapter is not connected');
+      return this.at(this.io, cmd, timeoutMs);
+    });
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   /** Answers the protocol detection request (`01 00`) got: the ECUs found while connecting. */
@@ -301,6 +324,8 @@ export class Elm327Link implements DiagnosticLink {
     if (this.profile.quirks.adaptiveTiming) await this.optional(io, stn ? 'ATAT2' : 'ATAT1');
     const rv = await this.at(io, 'ATRV');
     const volts = /(\d+(?:\.\d+)?)\s*V/i.exec(rv);
+    const identified: Record<string, string> = {};
+    for (const cmd of this.options.identify ?? []) identified[cmd] = await this.at(io, cmd);
     const tried: AdapterDetails['tried'] = [];
     const base = {
       version,
@@ -310,8 +335,16 @@ export class Elm327Link implements DiagnosticLink {
       profile: this.profile.name,
       refused: this.refused,
       tried,
+      identified,
     };
-    const { protocol, auto, ecus } = await this.detectProtocol(io, tried);
+    let found: Awaited<ReturnType<Elm327Link['detectProtocol']>>;
+    try {
+      found = await this.detectProtocol(io, tried);
+    } catch (err) {
+      if (err instanceof UnableToConnectError) err.adapter = base;
+      throw err;
+    }
+    const { protocol, auto, ecus } = found;
     this.details = { ...base, protocol, auto, ecus };
     this.options.transcript?.record(
       'note',

@@ -242,6 +242,13 @@ export class EmulatorSession {
     }
     if (cmd === 'I') return [this.emu.profile.version];
     if (cmd === '@1') return ['OBDII to RS232 Interpreter'];
+    // Read-only commands of later firmware versions: a clone's firmware does not have them.
+    const since: Record<string, number> = { PPS: 1.1, IGN: 1.4, AMC: 2.0 };
+    if (since[cmd] !== undefined) {
+      if (q.atLevel < since[cmd]!) return ['?'];
+      if (cmd === 'PPS') return ['00:FF F  01:FF F  02:FF F  03:32 F', '04:01 F  05:FF F  06:F1 F  07:09 F'];
+      return [cmd === 'IGN' ? 'ON' : '00'];
+    }
     if (cmd === 'RV') return [`${(this.emu.options.voltage ?? 12.6).toFixed(1)}V`];
     if (cmd === 'DP') {
       const p = s.active ?? protocolById(s.sp.replace('A', '')) ?? undefined;

@@ -47,6 +47,11 @@ export class ElmNoDataError extends NoResponseError {
 /** `UNABLE TO CONNECT`: no protocol could be found (ignition off, wrong protocol forced). */
 export class UnableToConnectError extends LinkError {
   override name = 'UnableToConnectError';
+  /**
+   * What the client learnt of the adapter before the search failed (version, STN chip, voltage,
+   * refused commands, protocols tried), when the failure ended a start-up: the adapter is fine.
+   */
+  adapter?: Record<string, unknown>;
   constructor(
     message: string,
     readonly detail: ElmErrorDetail,

@@ -5,6 +5,7 @@ export * from './emulator.js';
 export * from './errors.js';
 export * from './format.js';
 export * from './header.js';
+export * from './identify.js';
 export * from './io.js';
 export * from './pair.js';
 export * from './parse.js';

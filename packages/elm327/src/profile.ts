@@ -27,6 +27,11 @@ export interface AdapterQuirks {
   promptLossEvery: number;
   /** Output buffer in bytes: a longer answer ends with BUFFER FULL (0: unlimited). */
   bufferBytes: number;
+  /**
+   * The datasheet version whose AT command set the firmware really has (clones claim more than they
+   * have): commands introduced later are answered `?` (see `IDENTIFY_COMMANDS`).
+   */
+  atLevel: number;
 }
 
 export interface AdapterProfile {
@@ -57,6 +62,7 @@ export const DEFAULT_QUIRKS: AdapterQuirks = {
   resetMs: 500,
   promptLossEvery: 0,
   bufferBytes: 0,
+  atLevel: 2.3,
 };
 
 /** The datasheet adapter, used when nothing better matches. */
@@ -78,6 +84,7 @@ const QUIRK_TYPES: Record<keyof AdapterQuirks, 'boolean' | 'number'> = {
   resetMs: 'number',
   promptLossEvery: 'number',
   bufferBytes: 'number',
+  atLevel: 'number',
 };
 
 /** Checks a parsed profile document field by field; `where` names the file in errors. */

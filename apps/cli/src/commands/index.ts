@@ -8,6 +8,7 @@ import type { Command } from '../context.js';
 export const commandLoaders: Record<string, () => Promise<Command>> = {
   can: () => import('./can/index.js').then((m) => m.canCommand),
   obd: () => import('./obd/index.js').then((m) => m.obdCommand),
+  adapter: () => import('./adapter.js').then((m) => m.adapterCommand),
   dtc: () => import('./dtc.js').then((m) => m.dtcCommand),
   vin: () => import('./vin.js').then((m) => m.vinCommand),
   emulate: () => import('./emulate.js').then((m) => m.emulateCommand),

@@ -109,6 +109,7 @@ export async function connectElm(
     ...options,
     clock: ctx.clock,
     signal: stop.signal,
+    identify: ctx.options.identify,
     transcript: new Transcript(ctx.clock, (_entry, line) => ctx.traffic(line)),
     open: async () => {
       const stream = await open();

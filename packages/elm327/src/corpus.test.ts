@@ -134,6 +134,12 @@ describe('the dialogue corpus', () => {
     }
   });
 
+  it('is indexed in its README: a row for every file, a file for every row', () => {
+    const readme = readFileSync(new URL('README.md', DIR), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([^`]+\.dialogue)` \|/gm)].map((m) => m[1]);
+    expect(rows.sort()).toEqual(files);
+  });
+
   describe('in virtual time, as recorded', () => {
     for (const d of corpus)
       it(d.source, async () => {

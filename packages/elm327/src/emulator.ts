@@ -386,7 +386,7 @@ export class EmulatorSession {
     let elapsed = 0;
     const opts = {
       protocol,
-      headers: this.s.headers,
+      headers: this.s.headers && !this.emu.profile.quirks.headersIgnored,
       spaces: this.s.spaces,
       padding: this.emu.options.padding,
     };

@@ -11,6 +11,8 @@ import { parse as parseYaml } from 'yaml';
 export interface AdapterQuirks {
   /** ATE0 answers OK but the adapter keeps echoing. */
   echoOffIgnored: boolean;
+  /** ATH1 answers OK but the adapter never prints headers (nor checksums): answers as with ATH0. */
+  headersIgnored: boolean;
   /** Answers STI / STDI (an STN chip, OBDLink); otherwise `?` to every ST command. */
   stn: boolean;
   /** Honours the response-count digit after a request (`010C1`); without it the digit breaks the request. */
@@ -54,6 +56,7 @@ export class ProfileError extends Error {
 
 export const DEFAULT_QUIRKS: AdapterQuirks = {
   echoOffIgnored: false,
+  headersIgnored: false,
   stn: false,
   responseCount: true,
   maxPids: 6,
@@ -76,6 +79,7 @@ export const GENUINE: AdapterProfile = {
 
 const QUIRK_TYPES: Record<keyof AdapterQuirks, 'boolean' | 'number'> = {
   echoOffIgnored: 'boolean',
+  headersIgnored: 'boolean',
   stn: 'boolean',
   responseCount: 'boolean',
   maxPids: 'number',

@@ -6,6 +6,8 @@ import {
   checkAdapterName,
   type OpenedAdapter,
   openAdapter,
+  openingVerdict,
+  type VerdictText,
 } from '@atelier/adapters';
 import { type CliContext, UsageError } from './context.js';
 
@@ -76,4 +78,14 @@ function usageError(err: unknown, spec: string, ctx: CliContext, usage?: string)
       usage,
     );
   return new UsageError(err.message, usage);
+}
+
+/**
+ * The verdict of an opening that failed for a reason the user must read (a typed link error: nothing
+ * answering, not an ELM327, no car); anything else (a usage error, a bug) is rethrown.
+ */
+export function openingFailure(err: unknown): VerdictText {
+  if (err instanceof UsageError || !(err instanceof Error) || (err as { code?: unknown }).code === undefined)
+    throw err;
+  return openingVerdict(err);
 }

@@ -1,27 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { DemoCar, Elm327Emulator, loadProfiles, profileByName, serveTcp } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliContext, UsageError } from '../context.js';
+import { UsageError } from '../context.js';
+import { cliContext } from '../testing.js';
 import { adapterCommand } from './adapter.js';
 
-function context(lang: 'fr' | 'en' = 'en') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    lang,
-    cwd: process.cwd(),
-    signal: new AbortController().signal,
-    stderrIsTTY: false,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
+const context = (lang: 'fr' | 'en' = 'en') => cliContext(lang, process.cwd());
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

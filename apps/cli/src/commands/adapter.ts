@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type AdapterInfo, openingVerdict, readingVerdict, type VerdictText } from '@atelier/adapters';
+import { type AdapterInfo, readingVerdict, type VerdictText } from '@atelier/adapters';
 import {
   type AdapterDetails,
   type ChipIdentity,
@@ -10,7 +10,7 @@ import {
 } from '@atelier/elm327';
 import { ecuLabel } from '@atelier/obd';
 import { type CliContext, type Command, UsageError } from '../context.js';
-import { openCliAdapter } from '../open-adapter.js';
+import { openCliAdapter, openingFailure } from '../open-adapter.js';
 
 const USAGE = {
   fr: `Usage : atelier adapter check ADAPTATEUR [--json]
@@ -181,13 +181,7 @@ export const adapterCommand: Command = {
         identify: IDENTIFY_COMMANDS.map((c) => c.command),
       });
     } catch (err) {
-      if (
-        err instanceof UsageError ||
-        !(err instanceof Error) ||
-        (err as { code?: unknown }).code === undefined
-      )
-        throw err;
-      const verdict = openingVerdict(err);
+      const verdict = openingFailure(err);
       // The adapter answered but no car did: everything learnt of the adapter is still reported.
       const learnt = err instanceof UnableToConnectError ? (err.adapter as Learnt | undefined) : undefined;
       if (learnt) {

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   DemoCar,
@@ -13,7 +12,7 @@ import {
 } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../context.js';
+import { cliContext } from '../../testing.js';
 import { READ_EXIT, readSubcommand } from './read.js';
 
 /**
@@ -21,20 +20,7 @@ import { READ_EXIT, readSubcommand } from './read.js';
  * adapter was not, or the adapter was but the car was not (issue 16 item 4); what an adapter sends
  * cannot crash it or hold it (issue 15).
  */
-function context(signal = new AbortController().signal) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const ctx: CliContext = { stdout, stderr, lang: 'en', cwd: process.cwd(), signal, stderrIsTTY: false };
-  return { ctx, out: () => out, err: () => err };
-}
+const context = (signal?: AbortSignal) => cliContext('en', process.cwd(), signal);
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

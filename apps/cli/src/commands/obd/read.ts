@@ -1,7 +1,8 @@
-import { openingVerdict, readingVerdict, type VerdictText } from '@atelier/adapters';
+import { readingVerdict, type VerdictText } from '@atelier/adapters';
 import { Elm327Link } from '@atelier/elm327';
 import { dtcTitle, ecuName, parseEcuLabel, type ScanStatus } from '@atelier/obd';
-import { type CliContext, UsageError } from '../../context.js';
+import type { CliContext } from '../../context.js';
+import { openingFailure } from '../../open-adapter.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { dtcsComplete, readVehicle, type VehicleReport } from './reader.js';
@@ -176,13 +177,7 @@ export const readSubcommand: Subcommand = {
     try {
       adapter = await openFromOptions(values, ctx, USAGE[ctx.lang]);
     } catch (err) {
-      if (
-        err instanceof UsageError ||
-        !(err instanceof Error) ||
-        (err as { code?: unknown }).code === undefined
-      )
-        throw err;
-      const v = openingVerdict(err);
+      const v = openingFailure(err);
       say(v);
       return READ_EXIT[v.verdict];
     }

@@ -24,7 +24,7 @@ import {
   serveTcp,
   Transcript,
 } from '../packages/elm327/src/index.js';
-import { PidPoller, physical } from '../packages/obd/src/index.js';
+import { FUNCTIONAL, PidPoller, physical, type Responder } from '../packages/obd/src/index.js';
 
 const [seconds = 3, runs = 3, latencyMs = 15, baud = 38_400] = process.argv.slice(2).map(Number);
 
@@ -69,6 +69,17 @@ function cycleBoundMs(protocol: ElmProtocol, pidsPerRequest: number, answerBytes
   return (bytes * 10 * 1000) / protocol.bitrate + 25 + latencyMs + Math.max(55, lineMs);
 }
 
+/**
+ * The demo car's engine alone: legacy OBD requests are functional (J1979), so on the K-line the
+ * engine is polled alone by leaving the gearbox out, as a physical request does on CAN.
+ */
+function engineOnly(car: DemoCar): Responder {
+  return {
+    ecus: () => car.ecus().filter((e) => e.response === 0x7e8),
+    respond: async (req) => (await car.respond(req)).filter((a) => a.ecu === 0x7e8),
+  };
+}
+
 /** The client's and the emulator's behaviour: what Atelier does, and a naive one-PID, no-count client. */
 const MODES: Record<string, AdapterProfile> = {
   atelier: GENUINE,
@@ -92,7 +103,7 @@ async function once(
 ): Promise<Result> {
   const clock: Clock = virtual ? new VirtualClock() : systemClock;
   const emu = new Elm327Emulator({
-    responder: new DemoCar(),
+    responder: protocol.family === 'can' ? new DemoCar() : engineOnly(new DemoCar()),
     clock,
     baud,
     latencyMs,
@@ -120,7 +131,11 @@ async function once(
   let errors = 0;
   const poller = new PidPoller(
     link,
-    pids.map((pid) => ({ pid, periodMs: 0, target: physical(0x7e0) })),
+    pids.map((pid) => ({
+      pid,
+      periodMs: 0,
+      target: protocol.family === 'can' ? physical(0x7e0) : FUNCTIONAL,
+    })),
     {
       clock,
       pidLength: (p) => LEN[p],

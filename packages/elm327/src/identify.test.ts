@@ -48,6 +48,12 @@ describe('identifyChip', () => {
     );
   });
 
+  it('never genuine on its word alone: a version claimed but not checked is unknown', () => {
+    const c = identifyChip({ version: 'ELM327 v2.3', identified: { 'AT@1': GENUINE_DESCRIPTION } });
+    expect(c.family).toBe('unknown');
+    expect(c.why.en).toBe('claims v2.3, not checked (ATPPS (v1.1), ATIGN (v1.4), ATAMC (v2.0) not asked)');
+  });
+
   it('genuine only when every command its version has is answered', () => {
     expect(identifyChip({ version: 'ELM327 v2.3', identified: genuineAnswers }).family).toBe('genuine');
     // v1.3a predates ATIGN and ATAMC: refusing them is what the genuine v1.3a does.

@@ -3,7 +3,7 @@
  * ELM327, a clone (and the version it claims), an STN chip (OBDLink and its kin), a vLinker, an
  * ESP32-based Wi-Fi adapter. Pure: the client asks, this decides (`atelier adapter check`).
  */
-export type ChipFamily = 'genuine' | 'clone' | 'stn' | 'vlinker' | 'esp32-wifi';
+export type ChipFamily = 'genuine' | 'clone' | 'stn' | 'vlinker' | 'esp32-wifi' | 'unknown';
 
 export interface ChipIdentity {
   family: ChipFamily;
@@ -109,6 +109,16 @@ export function identifyChip(a: AdapterSays): ChipIdentity {
       why: said(
         `refuse ${list(missing)}, que la v${version} connaît`,
         `refuses ${list(missing)}, which v${version} has`,
+      ),
+    };
+  const unasked = IDENTIFY_COMMANDS.filter((c) => c.since <= level && a.identified[c.command] === undefined);
+  if (unasked.length)
+    return {
+      family: 'unknown',
+      claims,
+      why: said(
+        `v${version} annoncée, non vérifiée (${list(unasked)} non demandées)`,
+        `claims v${version}, not checked (${list(unasked)} not asked)`,
       ),
     };
   const description = a.identified['AT@1']?.trim();

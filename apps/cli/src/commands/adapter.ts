@@ -93,6 +93,7 @@ const FAMILY: Record<string, [string, string]> = {
   stn: ['puce STN (OBDLink)', 'STN chip (OBDLink)'],
   vlinker: ['vLinker (Vgate)', 'vLinker (Vgate)'],
   'esp32-wifi': ['adaptateur Wi-Fi à ESP32', 'ESP32-based Wi-Fi adapter'],
+  unknown: ['puce non vérifiée', 'chip not checked'],
 };
 
 export function renderCheck(c: AdapterCheck, ctx: CliContext): string {

@@ -9,7 +9,7 @@ import {
   openingVerdict,
   type VerdictText,
 } from '@atelier/adapters';
-import { type CliContext, UsageError } from './context.js';
+import { type CliContext, UsageError } from '@atelier/command';
 
 /**
  * How a command opens `--adapter`: the shared registry (@atelier/adapters) with the command's

@@ -1,7 +1,7 @@
+import { UsageError } from '@atelier/command';
 import { DemoCar, Elm327Emulator, loadProfiles, profileByName, serveTcp } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../context.js';
 import { cliContext } from '../testing.js';
 import { adapterCommand } from './adapter.js';
 

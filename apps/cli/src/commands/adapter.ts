@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type AdapterInfo, readingVerdict, type VerdictText } from '@atelier/adapters';
+import { type CliContext, commandGroup, type Subcommand, UsageError } from '@atelier/command';
 import {
   type AdapterDetails,
   type ChipIdentity,
@@ -9,7 +10,6 @@ import {
   UnableToConnectError,
 } from '@atelier/elm327';
 import { ecuLabel } from '@atelier/obd';
-import { type CliContext, type Command, UsageError } from '../context.js';
 import { openCliAdapter, openingFailure } from '../open-adapter.js';
 
 const USAGE = {
@@ -132,24 +132,15 @@ export function renderCheck(c: AdapterCheck, ctx: CliContext): string {
   return `${out.join('\n')}\n`;
 }
 
-export const adapterCommand: Command = {
-  name: 'adapter',
+/** `atelier adapter check ADAPTER [--json]`. */
+export const checkSubcommand: Subcommand = {
+  name: 'check',
   summary: {
     fr: "examen d'un adaptateur ELM327 : puce, clone, commandes refusées, protocoles",
     en: 'ELM327 adapter check: chip, clone, refused commands, protocols',
   },
-  async run(args, ctx) {
+  async run(rest, ctx) {
     const usage = USAGE[ctx.lang];
-    const [sub, ...rest] = args;
-    if (!sub || sub === '--help' || sub === '-h') {
-      ctx.stdout.write(`${usage}\n`);
-      return sub ? 0 : 2;
-    }
-    if (sub !== 'check')
-      throw new UsageError(
-        ctx.lang === 'fr' ? `sous-commande inconnue « ${sub} »` : `unknown subcommand '${sub}'`,
-        usage,
-      );
     let values: { json?: boolean; help?: boolean };
     let positionals: string[];
     try {
@@ -223,3 +214,6 @@ export const adapterCommand: Command = {
     }
   },
 };
+
+/** `atelier adapter <sub>`: `check` today. */
+export const adapterCommand = commandGroup('adapter', [checkSubcommand]);

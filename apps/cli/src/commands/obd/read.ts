@@ -1,7 +1,7 @@
 import { readingVerdict, type VerdictText } from '@atelier/adapters';
+import type { CliContext } from '@atelier/command';
 import { Elm327Link } from '@atelier/elm327';
 import { dtcTitle, ecuName, parseEcuLabel, type ScanStatus } from '@atelier/obd';
-import type { CliContext } from '../../context.js';
 import { openingFailure } from '../../open-adapter.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';

@@ -136,8 +136,8 @@ export function renderCheck(c: AdapterCheck, ctx: CliContext): string {
 export const checkSubcommand: Subcommand = {
   name: 'check',
   summary: {
-    fr: "examen d'un adaptateur ELM327 : puce, clone, commandes refusées, protocoles",
-    en: 'ELM327 adapter check: chip, clone, refused commands, protocols',
+    fr: 'puce (clone ?), commandes refusées, protocoles, tension, vitesse, profil',
+    en: 'chip (a clone?), refused commands, protocols, voltage, baud rate, profile',
   },
   async run(rest, ctx) {
     const usage = USAGE[ctx.lang];

@@ -20,8 +20,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   adapter: {
     summary: {
-      fr: "examen d'un adaptateur ELM327 : puce, clone, commandes refusées, protocoles",
-      en: 'ELM327 adapter check: chip, clone, refused commands, protocols',
+      fr: 'adaptateurs ELM327 : examen de la puce et de ce qu’elle sait faire',
+      en: 'ELM327 adapters: what the chip is and what it can do',
     },
     load: () => import('./adapter.js').then((m) => m.adapterCommand),
   },

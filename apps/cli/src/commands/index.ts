@@ -20,7 +20,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   adapter: {
     summary: {
-      fr: 'adaptateurs ELM327 : examen de la puce et de ce qu’elle sait faire',
+      fr: "adaptateurs ELM327 : examen de la puce et de ce qu'elle sait faire",
       en: 'ELM327 adapters: what the chip is and what it can do',
     },
     load: () => import('./adapter.js').then((m) => m.adapterCommand),

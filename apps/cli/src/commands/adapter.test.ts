@@ -67,5 +67,5 @@ describe('atelier adapter check', () => {
     expect(c.err()).toMatch(/Verdict: adapter not reached — DisconnectedError/);
     await expect(adapterCommand.run(['check', 'elm327:ttyUSB0'], context().ctx)).rejects.toThrow(UsageError);
     await expect(adapterCommand.run(['probe'], context().ctx)).rejects.toThrow(UsageError);
-  });
+  }, 60_000);
 });

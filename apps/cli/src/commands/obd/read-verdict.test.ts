@@ -74,7 +74,7 @@ describe('atelier obd read: verdict and exit status', () => {
     const json = context();
     expect(await readSubcommand.run(['--adapter', adapter, '--json'], json.ctx)).toBe(0);
     expect(JSON.parse(json.out()).verdict).toMatchObject({ verdict: 'car-reached' });
-  });
+  }, 60_000);
 
   it('adapter not reached: exit 3 and one line saying so, for a refused port and for a modem', async () => {
     const free = await rogue((s) => s.destroy());
@@ -91,7 +91,7 @@ describe('atelier obd read: verdict and exit status', () => {
     const v = JSON.parse(m.out()).verdict;
     expect(v.verdict).toBe('adapter-unreachable');
     expect(v.en).toMatch(/not an ELM327 — NotElm327Error: .* answers «OK» but never prints the > prompt/);
-  });
+  }, 60_000);
 
   it('adapter fine, car not reached: exit 4 after the protocol search and its fallbacks', async () => {
     const silent: Responder = { respond: () => [], ecus: () => [] };

@@ -190,7 +190,9 @@ export class SlcanBus implements Bus {
     } catch (err) {
       await bus.close().catch(() => {});
       if (err instanceof SlcanOpenError) throw err;
-      throw new SlcanOpenError(target, (err as Error).message, { cause: err });
+      const message = (err as Error).message;
+      const reason = message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+      throw new SlcanOpenError(target, reason, { cause: err });
     }
     return bus;
   }
@@ -358,18 +360,22 @@ export class SlcanBus implements Bus {
         this.problem(new SlcanProtocolError(text, 'an answer nobody asked for'));
       return;
     }
-    const fits =
-      text === '\x07' ||
-      (head.expect === 'ack' && text === '') ||
-      (head.expect === 'tx' && (text === '' || text === 'z' || text === 'Z')) ||
-      (head.expect !== 'ack' && head.expect !== 'tx' && text[0] === head.expect);
-    if (!fits) {
+    // Each command gets one answer: a line that could be an answer is the oldest command's, even
+    // when it is not the kind that command expects (that command then fails), so that the answers
+    // of the commands behind it stay theirs. Anything else is garbage and is only reported.
+    const couldAnswer = text === '\x07' || text === '' || text === 'z' || text === 'Z' || /^[VNF]/.test(text);
+    if (!couldAnswer) {
       this.problem(new SlcanProtocolError(text, `not an answer to '${printable(head.command)}'`));
       return;
     }
     this.pending.shift();
     this.clock.clearTimeout(head.timer);
+    const fits =
+      (head.expect === 'ack' && text === '') ||
+      (head.expect === 'tx' && (text === '' || text === 'z' || text === 'Z')) ||
+      (head.expect !== 'ack' && head.expect !== 'tx' && text[0] === head.expect);
     if (text === '\x07') head.reject(new SlcanRefusedError(this.name, head.command));
+    else if (!fits) head.reject(new SlcanProtocolError(text, `not an answer to '${printable(head.command)}'`));
     else head.resolve(text);
   }
 

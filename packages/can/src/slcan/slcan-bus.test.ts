@@ -71,7 +71,7 @@ describe('SlcanBus over TCP against the emulator', () => {
       r.car.sendSync(makeFrame({ id: 0x18daf110, extended: true, data: [] }));
       r.car.sendSync(makeFrame({ id: 0x7ff, remote: true, dlc: 8 }));
       await until(() => got.length === 3);
-      expect(got[0]).toMatchObject({ id: 0x7e8, extended: false, direction: 'rx', channel: bus.name });
+      expect(got[0]).toMatchObject({ id: 0x7e8, extended: false, direction: 'rx', channel: 'slcan0' });
       expect([...got[0]!.data]).toEqual([6, 0x41, 0, 0xbe, 0x3f, 0xa8, 0x13]);
       expect(got[1]).toMatchObject({ id: 0x18daf110, extended: true });
       expect(got[2]).toMatchObject({ id: 0x7ff, remote: true, dlc: 8 });

@@ -95,6 +95,8 @@ export interface SlcanBusOptions {
   baudRate?: number;
   /** Longest line kept from the adapter (64 by default). */
   maxLine?: number;
+  /** The channel name frames carry (`slcan0` by default, the name `slcand` gives the interface). */
+  channel?: string;
 }
 
 /** What the adapter said about itself and how it was set up. */
@@ -146,6 +148,7 @@ export class SlcanBus implements Bus {
   private readonly clock: Clock;
   private readonly stampNow: () => number;
   private readonly timeoutMs: number;
+  private readonly channel: string;
   private discarding = false;
   private isClosed = false;
   private lostReason: SlcanDisconnectedError | undefined;
@@ -207,6 +210,7 @@ export class SlcanBus implements Bus {
     this.clock = options.clock ?? systemClock;
     this.stampNow = options.clock ? () => options.clock!.now() : () => Date.now();
     this.timeoutMs = options.commandTimeoutMs ?? 1_000;
+    this.channel = options.channel ?? 'slcan0';
     this.splitter = new SlcanLineSplitter(
       {
         line: (text) => this.onLine(text),
@@ -338,13 +342,13 @@ export class SlcanBus implements Bus {
       }
       const now = this.stampNow();
       const ms = decoded.timestampMs !== undefined && this.info.timestamps ? this.unwrapper.unwrap(decoded.timestampMs, now) : now;
-      this.deliver({ ...decoded.frame, timestamp: ms / 1000, channel: this.name, direction: 'rx' });
+      this.deliver({ ...decoded.frame, timestamp: ms / 1000, channel: this.channel, direction: 'rx' });
       return;
     }
     if (c === 'e' || (c === 's' && text.length === 8)) {
       const err = c === 'e' ? decodeErrorLine(text) : decodeStateLine(text)?.frame;
       if (!err) this.problem(new SlcanProtocolError(text, 'not an error or state line'));
-      else if (this.options.errorFrames !== false) this.deliver({ ...err, timestamp: this.stampNow() / 1000, channel: this.name });
+      else if (this.options.errorFrames !== false) this.deliver({ ...err, timestamp: this.stampNow() / 1000, channel: this.channel });
       return;
     }
     this.onAnswer(text);
@@ -395,7 +399,7 @@ export class SlcanBus implements Bus {
     const line = encodeFrame(frame);
     const sent = this.command(line, 'tx');
     if (this.monitors.size > 0) {
-      const copy: Frame = { ...frame, timestamp: this.stampNow() / 1000, channel: this.name, direction: 'tx' };
+      const copy: Frame = { ...frame, timestamp: this.stampNow() / 1000, channel: this.channel, direction: 'tx' };
       for (const s of this.monitors) if (matchesFilters(copy, s.filters)) s.listener(copy);
     }
     await sent;
@@ -407,7 +411,7 @@ export class SlcanBus implements Bus {
     const raw = Number.parseInt(answer.slice(1, 3), 16);
     if (answer.length !== 3 || Number.isNaN(raw)) throw new SlcanProtocolError(answer, 'a status is F and two hex digits');
     const status = decodeStatus(raw);
-    if (raw !== 0 && this.options.errorFrames !== false) this.deliver(statusFrame(status, this.stampNow() / 1000, this.name));
+    if (raw !== 0 && this.options.errorFrames !== false) this.deliver(statusFrame(status, this.stampNow() / 1000, this.channel));
     return status;
   }
 

@@ -34,7 +34,9 @@ async function carBehindSlcan(protocol: 'can11' | 'can29', pty: boolean) {
 describe('slcan: names', () => {
   it('checks a name without touching anything', () => {
     expect(checkAdapterName('slcan:/dev/ttyACM0?bitrate=500000&listen=1&timestamps=1').scheme).toBe('slcan');
-    expect(checkAdapterName('slcan:tcp://192.168.4.1:3333?bitrate=250000').target).toBe('tcp://192.168.4.1:3333');
+    expect(checkAdapterName('slcan:tcp://192.168.4.1:3333?bitrate=250000').target).toBe(
+      'tcp://192.168.4.1:3333',
+    );
     expect(checkAdapterName('slcan:/dev/ttyUSB0?btr=031C').scheme).toBe('slcan');
     for (const [name, reason, why] of [
       ['slcan:ttyACM0', 'syntax', /serial device such as \/dev\/ttyACM0/],

@@ -1,10 +1,4 @@
-import {
-  type Bus,
-  bitrateCommand,
-  FrameError,
-  SlcanBus,
-  type SlcanBusOptions,
-} from '@atelier/can';
+import { type Bus, bitrateCommand, FrameError, SlcanBus, type SlcanBusOptions } from '@atelier/can';
 import {
   type DiagnosticLink,
   DisconnectedError,
@@ -41,7 +35,11 @@ function intOption(name: AdapterName, key: string, min: number, max: number): nu
   if (v === null) return undefined;
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < min || n > max)
-    throw new AdapterSpecError(name.spec, 'bad-option', `${key} '${v}' is not a whole number from ${min} to ${max}`);
+    throw new AdapterSpecError(
+      name.spec,
+      'bad-option',
+      `${key} '${v}' is not a whole number from ${min} to ${max}`,
+    );
   return n;
 }
 
@@ -74,7 +72,11 @@ export function parseSlcanSpec(name: AdapterName): SlcanTarget {
     if (target.bitrate !== undefined)
       throw new AdapterSpecError(name.spec, 'bad-option', 'give bitrate= or btr=, not both');
     if (!/^[0-9A-Fa-f]{4,6}$/.test(btr))
-      throw new AdapterSpecError(name.spec, 'bad-option', `btr '${btr}' is not 4 or 6 hex digits (the controller's timing registers)`);
+      throw new AdapterSpecError(
+        name.spec,
+        'bad-option',
+        `btr '${btr}' is not 4 or 6 hex digits (the controller's timing registers)`,
+      );
     target.btr = btr;
   } else {
     target.bitrate ??= 500_000;
@@ -86,7 +88,11 @@ export function parseSlcanSpec(name: AdapterName): SlcanTarget {
     }
   }
   if (target.listenOnly && target.extended !== undefined)
-    throw new AdapterSpecError(name.spec, 'bad-option', 'listen=1 sends nothing, so extended= has nothing to choose');
+    throw new AdapterSpecError(
+      name.spec,
+      'bad-option',
+      'listen=1 sends nothing, so extended= has nothing to choose',
+    );
   return target;
 }
 
@@ -160,7 +166,9 @@ export const slcanScheme: AdapterScheme<SlcanTarget> = {
     };
     const opening = (async () => {
       try {
-        return t.path ? await SlcanBus.open(t.path, options) : await SlcanBus.connect(t.host!, t.port!, options);
+        return t.path
+          ? await SlcanBus.open(t.path, options)
+          : await SlcanBus.connect(t.host!, t.port!, options);
       } catch (err) {
         throw openError(address, err);
       }

@@ -3,7 +3,14 @@ import { type Clock, systemClock } from '@atelier/clock';
 import type { Frame } from '../frame.js';
 import { VirtualBus } from '../virtual-bus.js';
 import { SlcanLineSplitter } from './lines.js';
-import { decodeFrame, encodeFrame, hex32, passesAcceptance, SLCAN_CODE_BITRATES, TIMESTAMP_WRAP_MS } from './protocol.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  hex32,
+  passesAcceptance,
+  SLCAN_CODE_BITRATES,
+  TIMESTAMP_WRAP_MS,
+} from './protocol.js';
 
 export interface SlcanEmulatorOptions {
   /** The virtual CAN channel the emulated adapter is plugged into (`new VirtualBus(channel)` reaches it). */
@@ -21,7 +28,16 @@ export interface SlcanEmulatorOptions {
   transmitAck?: 'z' | 'cr';
   /** Longest command line taken; longer is answered with one BELL and skipped (Lawicel's buffer). */
   maxLine?: number;
+  /**
+   * Whose command set: `lawicel` (CANUSB/CAN232, the default) or `canable` (CANable's original slcan
+   * firmware: `V` answers its git version without the letter, no `N`, `Z` nor `F`, `M`/`m` set the
+   * silent mode instead of acceptance registers, transmits acknowledged with a bare CR).
+   */
+  firmware?: 'lawicel' | 'canable';
 }
+
+const OK = '\r';
+const BELL_ANSWER = '\x07';
 
 /** One powered-up adapter on one line: its own state, as a real one has after being plugged in. */
 class EmulatedAdapter {
@@ -64,14 +80,6 @@ class EmulatedAdapter {
     if (!this.stream.destroyed && this.stream.writable) this.stream.write(Buffer.from(text, 'latin1'));
   }
 
-  private ok(): void {
-    this.answer('\r');
-  }
-
-  private bell(): void {
-    this.answer('\x07');
-  }
-
   raise(flags: number): void {
     this.status |= flags & 0xff;
   }
@@ -81,75 +89,89 @@ class EmulatedAdapter {
   }
 
   private onCommand(line: string): void {
-    if (line === '') return this.ok();
+    this.answer(this.reply(line));
+  }
+
+  /** The answer to one command line: CR (OK), BELL (error), or a line of its own. */
+  private reply(line: string): string {
+    if (line === '') return OK;
     const c = line[0]!;
     const arg = line.slice(1);
+    if (this.opts.firmware === 'canable') {
+      if (c === 'V' || c === 'v')
+        return `${this.opts.version ?? 'b3e9c1d github.com/normaldotcom/canable-fw.git'}\r`;
+      if (c === 'N' || c === 'Z' || c === 'F') return BELL_ANSWER;
+      if (c === 'M' || c === 'm') return OK; // the silent mode: this emulator stays in normal mode
+    }
     switch (c) {
       case 'S': {
         const n = Number(arg);
-        if (this.isOpen || arg.length !== 1 || !(n >= 0 && n < SLCAN_CODE_BITRATES.length)) return this.bell();
+        if (this.isOpen || arg.length !== 1 || !(n >= 0 && n < SLCAN_CODE_BITRATES.length))
+          return BELL_ANSWER;
         this.bitrate = SLCAN_CODE_BITRATES[n];
-        return this.ok();
+        return OK;
       }
       case 's':
-        if (this.isOpen || !/^[0-9A-Fa-f]{4}$/.test(arg)) return this.bell();
+        if (this.isOpen || !/^[0-9A-Fa-f]{4}$/.test(arg)) return BELL_ANSWER;
         this.bitrate = -1; // set from timing registers
-        return this.ok();
+        return OK;
       case 'O':
       case 'L':
-        if (arg !== '' || this.isOpen || this.bitrate === undefined) return this.bell();
+        if (arg !== '' || this.isOpen || this.bitrate === undefined) return BELL_ANSWER;
         this.mode = c === 'O' ? 'open' : 'listen';
         this.endpoint = new VirtualBus(this.opts.channel, { clock: this.clock });
         this.endpoint.subscribe((f) => this.onBusFrame(f));
-        return this.ok();
+        return OK;
       case 'C':
-        if (arg !== '' || !this.isOpen) return this.bell();
+        if (arg !== '' || !this.isOpen) return BELL_ANSWER;
         this.close();
-        return this.ok();
+        return OK;
       case 't':
       case 'T':
       case 'r':
       case 'R': {
-        if (this.mode !== 'open') return this.bell();
+        if (this.mode !== 'open') return BELL_ANSWER;
         let frame: Frame;
         try {
           frame = decodeFrame(line).frame;
         } catch {
-          return this.bell();
+          return BELL_ANSWER;
         }
         // A transmit line carries no timestamp: a decoded one means the line was too long.
-        if (line.length !== encodeFrame(frame).length) return this.bell();
+        if (line.length !== encodeFrame(frame).length) return BELL_ANSWER;
         frame.timestamp = this.clock.now() / 1000;
         // The frame goes on the bus first: answers it provokes may reach the line before the ack.
         this.endpoint!.sendSync(frame);
-        if (this.opts.transmitAck === 'cr') return this.ok();
-        return this.answer(c === 't' || c === 'r' ? 'z\r' : 'Z\r');
+        if (this.opts.transmitAck === 'cr' || this.opts.firmware === 'canable') return OK;
+        return c === 't' || c === 'r' ? 'z\r' : 'Z\r';
       }
       case 'F':
-        if (arg !== '' || !this.isOpen) return this.bell();
-        this.answer(`F${this.status.toString(16).toUpperCase().padStart(2, '0')}\r`);
-        this.status = 0;
-        return;
+        if (arg !== '' || !this.isOpen) return BELL_ANSWER;
+        {
+          const answer = `F${this.status.toString(16).toUpperCase().padStart(2, '0')}\r`;
+          this.status = 0;
+          return answer;
+        }
       case 'V':
-        if (arg !== '') return this.bell();
-        return this.answer(`V${this.opts.version ?? '1013'}\r`);
+        if (arg !== '') return BELL_ANSWER;
+        return `V${this.opts.version ?? '1013'}\r`;
       case 'N':
-        if (arg !== '') return this.bell();
-        return this.answer(`N${this.opts.serial ?? 'AT01'}\r`);
+        if (arg !== '') return BELL_ANSWER;
+        return `N${this.opts.serial ?? 'AT01'}\r`;
       case 'Z':
-        if (this.isOpen || (arg !== '0' && arg !== '1')) return this.bell();
+        if (this.isOpen || (arg !== '0' && arg !== '1')) return BELL_ANSWER;
         this.timestamps = arg === '1';
-        return this.ok();
+        return OK;
       case 'M':
       case 'm': {
-        if (this.isOpen || !/^[0-9A-Fa-f]{8}$/.test(arg)) return this.bell();
+        if (this.isOpen || !/^[0-9A-Fa-f]{8}$/.test(arg)) return BELL_ANSWER;
         const v = Number.parseInt(arg, 16) >>> 0;
         if (c === 'M') this.code = v;
         else this.mask = v;
-        return this.ok();
+        return OK;
       }
       default:
-        return this.bell();
+        return BELL_ANSWER;
     }
   }
 

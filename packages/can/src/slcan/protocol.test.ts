@@ -68,7 +68,9 @@ describe('SLCAN frame lines', () => {
 
   it('refuses frames SLCAN cannot carry', () => {
     expect(() => encodeFrame(makeFrame({ id: 1, fd: true, data: new Uint8Array(12) }))).toThrow(/CAN FD/);
-    expect(() => encodeFrame({ id: 0x800, extended: false, data: new Uint8Array(0), timestamp: 0 })).toThrow(/out of range/);
+    expect(() => encodeFrame({ id: 0x800, extended: false, data: new Uint8Array(0), timestamp: 0 })).toThrow(
+      /out of range/,
+    );
   });
 
   it('bit rates: S0–S8 from Lawicel’s table, S7 under both of its names', () => {

@@ -28,7 +28,9 @@ export const SLCAN_BITRATES: ReadonlyMap<number, number> = new Map([
 ]);
 
 /** The bit rate each `Sn` code stands for (Lawicel's table; CANable's S7 is 750 kbit/s). */
-export const SLCAN_CODE_BITRATES = [10_000, 20_000, 50_000, 100_000, 125_000, 250_000, 500_000, 800_000, 1_000_000];
+export const SLCAN_CODE_BITRATES = [
+  10_000, 20_000, 50_000, 100_000, 125_000, 250_000, 500_000, 800_000, 1_000_000,
+];
 
 /** The Z1 timestamp: milliseconds counting 0..59,999 then wrapping (Lawicel: 0x0000–0xEA5F). */
 export const TIMESTAMP_WRAP_MS = 60_000;
@@ -46,8 +48,13 @@ export class SlcanProtocolError extends Error {
 
 /** A line with control bytes shown, for error messages. */
 export function printable(line: string): string {
-  const shown = line.length > 40 ? `${line.slice(0, 40)}…` : line;
-  return shown.replace(/[\x00-\x1f\x7f-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const shown = line.length > 40 ? `${line.slice(0, 40)}...` : line;
+  let out = '';
+  for (const c of shown) {
+    const code = c.charCodeAt(0);
+    out += code < 0x20 || code > 0x7e ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+  }
+  return out;
 }
 
 /** The bit-rate command for a standard rate: `S6` for 500,000. Throws for a rate SLCAN has no code for. */
@@ -72,8 +79,13 @@ export function encodeFrame(frame: Frame, timestampMs?: number): string {
   if (frame.error) throw new FrameError('an error frame is raised by a controller, not sent');
   const max = frame.extended ? MAX_EXT_ID : MAX_STD_ID;
   if (!Number.isInteger(frame.id) || frame.id < 0 || frame.id > max)
-    throw new FrameError(`id 0x${frame.id.toString(16)} out of range for a ${frame.extended ? 29 : 11}-bit frame`);
-  const id = frame.id.toString(16).toUpperCase().padStart(frame.extended ? 8 : 3, '0');
+    throw new FrameError(
+      `id 0x${frame.id.toString(16)} out of range for a ${frame.extended ? 29 : 11}-bit frame`,
+    );
+  const id = frame.id
+    .toString(16)
+    .toUpperCase()
+    .padStart(frame.extended ? 8 : 3, '0');
   let line: string;
   if (frame.remote) {
     const dlc = frame.dlc ?? 0;
@@ -84,7 +96,8 @@ export function encodeFrame(frame: Frame, timestampMs?: number): string {
     line = `${frame.extended ? 'T' : 't'}${id}${frame.data.length}`;
     for (const b of frame.data) line += HEX_UPPER[b];
   }
-  if (timestampMs !== undefined) line += (timestampMs % TIMESTAMP_WRAP_MS).toString(16).toUpperCase().padStart(4, '0');
+  if (timestampMs !== undefined)
+    line += (timestampMs % TIMESTAMP_WRAP_MS).toString(16).toUpperCase().padStart(4, '0');
   return line;
 }
 
@@ -131,7 +144,10 @@ export function decodeFrame(line: string): SlcanFrameLine {
   const dataLen = remote ? 0 : dlc * 2;
   const rest = line.length - dataStart - dataLen;
   if (rest !== 0 && rest !== 4)
-    throw new SlcanProtocolError(line, `${line.length} characters: a DLC of ${dlc} needs ${dataStart + dataLen} (or 4 more with a timestamp)`);
+    throw new SlcanProtocolError(
+      line,
+      `${line.length} characters: a DLC of ${dlc} needs ${dataStart + dataLen} (or 4 more with a timestamp)`,
+    );
   const data = new Uint8Array(remote ? 0 : dlc);
   for (let i = 0; i < data.length; i++) {
     const b = hexValue(line, dataStart + 2 * i, dataStart + 2 * i + 2);
@@ -309,7 +325,7 @@ export function acceptanceRegisters(filter: { id: number; mask: number; extended
 } {
   if (filter.extended) {
     const code = ((filter.id & MAX_EXT_ID) << 3) >>> 0;
-    const mask = ((~(filter.mask & MAX_EXT_ID) & MAX_EXT_ID) << 3 | 0x7) >>> 0;
+    const mask = (((~(filter.mask & MAX_EXT_ID) & MAX_EXT_ID) << 3) | 0x7) >>> 0;
     return { code, mask };
   }
   const code = ((filter.id & MAX_STD_ID) << 21) >>> 0;
@@ -323,7 +339,11 @@ export function passesAcceptance(frame: Frame, code: number, mask: number): bool
   if (frame.extended) bits = ((frame.id << 3) | (frame.remote ? 0x4 : 0)) >>> 0;
   else
     bits =
-      ((frame.id << 21) | (frame.remote ? 1 << 20 : 0) | ((frame.data[0] ?? 0) << 8) | (frame.data[1] ?? 0)) >>> 0;
+      ((frame.id << 21) |
+        (frame.remote ? 1 << 20 : 0) |
+        ((frame.data[0] ?? 0) << 8) |
+        (frame.data[1] ?? 0)) >>>
+      0;
   return ((bits ^ code) & ~mask) >>> 0 === 0;
 }
 

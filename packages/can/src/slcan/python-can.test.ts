@@ -83,9 +83,13 @@ describe(`python-can's slcan interface against Atelier's, through the emulator o
       const atelier = await SlcanBus.connect('127.0.0.1', service.port);
       const received: Frame[] = [];
       atelier.subscribe((f) => received.push(f));
-      const py = spawn(PYTHON, ['-c', PEER, service.path!, String(fromAtelier.length), JSON.stringify(fromPython)], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const py = spawn(
+        PYTHON,
+        ['-c', PEER, service.path!, String(fromAtelier.length), JSON.stringify(fromPython)],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stderr = '';
       py.stderr.on('data', (d) => {
         stderr += d;
@@ -99,7 +103,9 @@ describe(`python-can's slcan interface against Atelier's, through the emulator o
             lines.push(l);
             if (l === 'READY') resolve();
           });
-          void exited.then((code) => reject(new Error(`python-can exited (${code}) before it was ready: ${stderr}`)));
+          void exited.then((code) =>
+            reject(new Error(`python-can exited (${code}) before it was ready: ${stderr}`)),
+          );
         });
         // Both emulated adapters open (python-can's O may still be on its way through socat).
         for (let i = 0; emu.sessions.open < 2 && i < 200; i++) await new Promise((r) => setTimeout(r, 10));

@@ -80,13 +80,18 @@ export async function serveSlcan(emu: SlcanEmulator, opts: ServeSlcanOptions = {
     });
     try {
       await new Promise<void>((resolve, reject) => {
-        c.once('error', (e) => reject(new SlcanServeError(`cannot run socat (${e.message}); install it: apt-get install socat`)));
-        c.once('exit', (code) => reject(new SlcanServeError(`socat exited (${code})${err ? `: ${err.trim()}` : ''}`)));
+        c.once('error', (e) =>
+          reject(new SlcanServeError(`cannot run socat (${e.message}); install it: apt-get install socat`)),
+        );
+        c.once('exit', (code) =>
+          reject(new SlcanServeError(`socat exited (${code})${err ? `: ${err.trim()}` : ''}`)),
+        );
         // socat connects to the port as soon as it has made the terminal: the connection says it is ready.
         const until = Date.now() + 5_000;
         const wait = () => {
           if (sockets.size > 0 && existsSync(path!)) resolve();
-          else if (Date.now() > until) reject(new SlcanServeError(`socat did not create ${path}${err ? `: ${err.trim()}` : ''}`));
+          else if (Date.now() > until)
+            reject(new SlcanServeError(`socat did not create ${path}${err ? `: ${err.trim()}` : ''}`));
           else setTimeout(wait, 10);
         };
         wait();

@@ -4,7 +4,7 @@
  * virtual CAN channel stands for the car.
  */
 import { once } from 'node:events';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../../tests/support/index.js';
 import { type Frame, makeFrame } from '../frame.js';
@@ -23,7 +23,9 @@ import {
 
 let channels = 0;
 
-async function rig(options: ConstructorParameters<typeof SlcanEmulator>[0] extends infer O ? Partial<O> : never = {}) {
+async function rig(
+  options: ConstructorParameters<typeof SlcanEmulator>[0] extends infer O ? Partial<O> : never = {},
+) {
   const channel = `slcan-test-${++channels}`;
   const emu = new SlcanEmulator({ channel, ...options });
   const service = await serveSlcan(emu);
@@ -55,7 +57,12 @@ describe('SlcanBus over TCP against the emulator', () => {
     const r = await rig({ version: '1013', serial: 'A7X2' });
     const bus = await SlcanBus.connect('127.0.0.1', r.service.port, { bitrate: 500_000 });
     try {
-      expect(bus.info).toMatchObject({ version: '1013', serial: 'A7X2', bitrate: 500_000, listenOnly: false });
+      expect(bus.info).toMatchObject({
+        version: '1013',
+        serial: 'A7X2',
+        bitrate: 500_000,
+        listenOnly: false,
+      });
       expect(r.emu.sessions).toEqual({ attached: 1, open: 1 });
       const got: Frame[] = [];
       bus.subscribe((f) => got.push(f));
@@ -84,10 +91,31 @@ describe('SlcanBus over TCP against the emulator', () => {
     await r.close();
   });
 
+  it('CANable’s firmware: a bare git version, no serial nor timestamps nor status, CR for a transmit', async () => {
+    const r = await rig({ firmware: 'canable' });
+    const bus = await SlcanBus.connect('127.0.0.1', r.service.port, { timestamps: true });
+    expect(bus.info).toMatchObject({
+      version: 'b3e9c1d github.com/normaldotcom/canable-fw.git',
+      serial: undefined,
+      timestamps: false,
+    });
+    const got: Frame[] = [];
+    bus.subscribe((f) => got.push(f));
+    await bus.send(makeFrame({ id: 0x7e0, data: [2, 0x3e, 0] }));
+    expect(r.heard.at(-1)?.id).toBe(0x7e0);
+    r.car.sendSync(makeFrame({ id: 0x7e8, data: [2, 0x7e, 0] }));
+    await until(() => got.length === 1);
+    await expect(bus.readStatus()).rejects.toBeInstanceOf(SlcanRefusedError);
+    await bus.close();
+    await r.close();
+  });
+
   it('pipelines sends: a hundred frames written at once arrive in order, each acknowledged', async () => {
     const r = await rig({ transmitAck: 'cr' });
     const bus = await SlcanBus.connect('127.0.0.1', r.service.port);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => bus.send(makeFrame({ id: 0x100 + i, data: [i] }))));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => bus.send(makeFrame({ id: 0x100 + i, data: [i] }))),
+    );
     expect(r.heard.map((f) => f.id)).toEqual(Array.from({ length: 100 }, (_, i) => 0x100 + i));
     await bus.close();
     await r.close();
@@ -98,7 +126,8 @@ describe('SlcanBus over TCP against the emulator', () => {
     const bus = await SlcanBus.connect('127.0.0.1', r.service.port);
     const ecu = new IsoTpEndpoint(r.car, { txId: 0x7e8, rxId: 0x7e0 });
     ecu.onMessage((m) => {
-      if (m.data[0] === 0x09) void ecu.send(Uint8Array.from([0x49, 0x02, 0x01, ...Buffer.from('VF1RFB00X56789012')]));
+      if (m.data[0] === 0x09)
+        void ecu.send(Uint8Array.from([0x49, 0x02, 0x01, ...Buffer.from('VF1RFB00X56789012')]));
     });
     const tester = new IsoTpEndpoint(bus, { txId: 0x7e0, rxId: 0x7e8 });
     const answer = new Promise<Uint8Array>((resolve) => tester.onMessage((m) => resolve(m.data)));
@@ -192,7 +221,9 @@ describe('SlcanBus over TCP against the emulator', () => {
 
   it('refusals: BELL is a typed error naming the command, a bad rate is refused before the line is touched', async () => {
     const r = await rig();
-    await expect(SlcanBus.connect('127.0.0.1', r.service.port, { bitrate: 83_333 })).rejects.toThrow(SlcanOpenError);
+    await expect(SlcanBus.connect('127.0.0.1', r.service.port, { bitrate: 83_333 })).rejects.toThrow(
+      SlcanOpenError,
+    );
     await expect(SlcanBus.connect('127.0.0.1', r.service.port, { btr: 'zz' })).rejects.toThrow(/btr 'zz'/);
     const bus = await SlcanBus.connect('127.0.0.1', r.service.port);
     // A bit rate while the channel is open: Lawicel's adapters (and the emulator) answer BELL.
@@ -229,7 +260,11 @@ describe('SlcanBus over TCP against the emulator', () => {
     line!.write('\rt1001\xff\rQ?\rt7E8104\r');
     await until(() => got.length === 1);
     expect(got[0]).toMatchObject({ id: 0x7e8 });
-    expect(problems.map((p) => p.name)).toEqual(['SlcanLineTooLongError', 'SlcanProtocolError', 'SlcanProtocolError']);
+    expect(problems.map((p) => p.name)).toEqual([
+      'SlcanLineTooLongError',
+      'SlcanProtocolError',
+      'SlcanProtocolError',
+    ]);
     expect(bus.problems).toBe(3);
     expect(bus.closed).toBe(false);
     // A firmware that stops answering: a typed timeout that names the command.
@@ -265,7 +300,9 @@ describe('SlcanBus over TCP against the emulator', () => {
     const port = (server.address() as { port: number }).port;
     const err = await SlcanBus.connect('127.0.0.1', port, { commandTimeoutMs: 150 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlcanOpenError);
-    expect((err as Error).message).toMatch(/^cannot open SLCAN adapter tcp:\/\/127\.0\.0\.1:\d+: no answer to 'S6' within 150 ms/);
+    expect((err as Error).message).toMatch(
+      /^cannot open SLCAN adapter tcp:\/\/127\.0\.0\.1:\d+: no answer to 'S6' within 150 ms/,
+    );
     await released;
     server.close();
   });
@@ -274,34 +311,37 @@ describe('SlcanBus over TCP against the emulator', () => {
 const socat = requireOracle('socat', programRuns('socat', ['-V']));
 
 describe(`SlcanBus on a pseudo-terminal through serialport${socat.skipNote}`, () => {
-  it.skipIf(socat.missing)('opens the pty as a serial adapter, exchanges frames, and reports the unplug', async () => {
-    const channel = `slcan-pty-${++channels}`;
-    const emu = new SlcanEmulator({ channel });
-    const service = await serveSlcan(emu, { pty: true });
-    const car = new VirtualBus(channel);
-    const heard: Frame[] = [];
-    car.subscribe((f) => heard.push(f));
-    const bus = await SlcanBus.open(service.path!, { bitrate: 250_000 });
-    try {
-      expect(bus.name).toBe(`slcan:${service.path}`);
-      expect(bus.info).toMatchObject({ version: '1013', bitrate: 250_000 });
-      const got: Frame[] = [];
-      bus.subscribe((f) => got.push(f));
-      await bus.send(makeFrame({ id: 0x18da10f1, extended: true, data: [2, 0x10, 0x03] }));
-      expect(heard.at(-1)).toMatchObject({ id: 0x18da10f1, extended: true });
-      car.sendSync(makeFrame({ id: 0x18daf110, extended: true, data: [6, 0x50, 0x03, 0, 0x32, 1, 0xf4] }));
-      await until(() => got.length === 1);
-      expect([...got[0]!.data]).toEqual([6, 0x50, 0x03, 0, 0x32, 1, 0xf4]);
-      const closed = new Promise<void>((res) => bus.onClose(() => res()));
-      await service.unplug();
-      await closed;
-      expect(bus.lostError).toBeInstanceOf(SlcanDisconnectedError);
-    } finally {
-      await bus.close();
-      await car.close();
-      await service.close();
-    }
-  });
+  it.skipIf(socat.missing)(
+    'opens the pty as a serial adapter, exchanges frames, and reports the unplug',
+    async () => {
+      const channel = `slcan-pty-${++channels}`;
+      const emu = new SlcanEmulator({ channel });
+      const service = await serveSlcan(emu, { pty: true });
+      const car = new VirtualBus(channel);
+      const heard: Frame[] = [];
+      car.subscribe((f) => heard.push(f));
+      const bus = await SlcanBus.open(service.path!, { bitrate: 250_000 });
+      try {
+        expect(bus.name).toBe(`slcan:${service.path}`);
+        expect(bus.info).toMatchObject({ version: '1013', bitrate: 250_000 });
+        const got: Frame[] = [];
+        bus.subscribe((f) => got.push(f));
+        await bus.send(makeFrame({ id: 0x18da10f1, extended: true, data: [2, 0x10, 0x03] }));
+        expect(heard.at(-1)).toMatchObject({ id: 0x18da10f1, extended: true });
+        car.sendSync(makeFrame({ id: 0x18daf110, extended: true, data: [6, 0x50, 0x03, 0, 0x32, 1, 0xf4] }));
+        await until(() => got.length === 1);
+        expect([...got[0]!.data]).toEqual([6, 0x50, 0x03, 0, 0x32, 1, 0xf4]);
+        const closed = new Promise<void>((res) => bus.onClose(() => res()));
+        await service.unplug();
+        await closed;
+        expect(bus.lostError).toBeInstanceOf(SlcanDisconnectedError);
+      } finally {
+        await bus.close();
+        await car.close();
+        await service.close();
+      }
+    },
+  );
 
   it.skipIf(socat.missing)('a device that is not there is a typed SlcanOpenError naming it', async () => {
     const err = await SlcanBus.open('/dev/ttyACM-not-there').catch((e: unknown) => e);

@@ -1,9 +1,16 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock, type TimerHandle } from '@atelier/clock';
-import { type Bus, BusClosedError, BusError, type FrameFilter, type FrameListener, matchesFilters } from '../bus.js';
+import {
+  type Bus,
+  BusClosedError,
+  BusError,
+  type FrameFilter,
+  type FrameListener,
+  matchesFilters,
+} from '../bus.js';
 import { type Frame, validateFrame } from '../frame.js';
-import { SlcanLineSplitter, type SlcanLineTooLongError } from './lines.js';
+import { SlcanLineSplitter } from './lines.js';
 import {
   bitrateCommand,
   CAN_ERR,
@@ -186,7 +193,12 @@ export class SlcanBus implements Bus {
   }
 
   /** Sets up an adapter on an already-open stream; closes the stream when the adapter will not open. */
-  static async start(stream: Duplex, name: string, target: string, options: SlcanBusOptions = {}): Promise<SlcanBus> {
+  static async start(
+    stream: Duplex,
+    name: string,
+    target: string,
+    options: SlcanBusOptions = {},
+  ): Promise<SlcanBus> {
     const bus = new SlcanBus(stream, name, options);
     try {
       await bus.setUp(options);
@@ -236,15 +248,16 @@ export class SlcanBus implements Bus {
     this.discarding = false;
     await this.command('C').catch(refusedIsFine); // already closed: BELL
     this.info.version = await this.command('V', 'V').then(
-      (a) => a.slice(1),
+      (a) => (a[0] === 'V' ? a.slice(1) : a),
       () => undefined,
     );
     this.info.serial = await this.command('N', 'N').then(
-      (a) => a.slice(1),
+      (a) => (a[0] === 'N' ? a.slice(1) : a),
       () => undefined,
     );
     if (o.btr !== undefined) {
-      if (!/^[0-9A-Fa-f]{4,6}$/.test(o.btr)) throw new SlcanOpenError(this.name, `btr '${o.btr}' is not 4 or 6 hex digits`);
+      if (!/^[0-9A-Fa-f]{4,6}$/.test(o.btr))
+        throw new SlcanOpenError(this.name, `btr '${o.btr}' is not 4 or 6 hex digits`);
       await this.command(`s${o.btr.toUpperCase()}`);
       this.info.btr = o.btr.toUpperCase();
     } else {
@@ -341,14 +354,18 @@ export class SlcanBus implements Bus {
         return;
       }
       const now = this.stampNow();
-      const ms = decoded.timestampMs !== undefined && this.info.timestamps ? this.unwrapper.unwrap(decoded.timestampMs, now) : now;
+      const ms =
+        decoded.timestampMs !== undefined && this.info.timestamps
+          ? this.unwrapper.unwrap(decoded.timestampMs, now)
+          : now;
       this.deliver({ ...decoded.frame, timestamp: ms / 1000, channel: this.channel, direction: 'rx' });
       return;
     }
     if (c === 'e' || (c === 's' && text.length === 8)) {
       const err = c === 'e' ? decodeErrorLine(text) : decodeStateLine(text)?.frame;
       if (!err) this.problem(new SlcanProtocolError(text, 'not an error or state line'));
-      else if (this.options.errorFrames !== false) this.deliver({ ...err, timestamp: this.stampNow() / 1000, channel: this.channel });
+      else if (this.options.errorFrames !== false)
+        this.deliver({ ...err, timestamp: this.stampNow() / 1000, channel: this.channel });
       return;
     }
     this.onAnswer(text);
@@ -367,7 +384,11 @@ export class SlcanBus implements Bus {
     // Each command gets one answer: a line that could be an answer is the oldest command's, even
     // when it is not the kind that command expects (that command then fails), so that the answers
     // of the commands behind it stay theirs. Anything else is garbage and is only reported.
-    const couldAnswer = text === '\x07' || text === '' || text === 'z' || text === 'Z' || /^[VNF]/.test(text);
+    // CANable's firmware answers V with its git version alone, without the letter: for V and N any
+    // line is the answer.
+    const query = head.expect === 'V' || head.expect === 'N';
+    const couldAnswer =
+      text === '\x07' || text === '' || text === 'z' || text === 'Z' || /^[VNF]/.test(text) || query;
     if (!couldAnswer) {
       this.problem(new SlcanProtocolError(text, `not an answer to '${printable(head.command)}'`));
       return;
@@ -377,9 +398,11 @@ export class SlcanBus implements Bus {
     const fits =
       (head.expect === 'ack' && text === '') ||
       (head.expect === 'tx' && (text === '' || text === 'z' || text === 'Z')) ||
-      (head.expect !== 'ack' && head.expect !== 'tx' && text[0] === head.expect);
+      (query && text !== '') ||
+      (head.expect === 'F' && text[0] === 'F');
     if (text === '\x07') head.reject(new SlcanRefusedError(this.name, head.command));
-    else if (!fits) head.reject(new SlcanProtocolError(text, `not an answer to '${printable(head.command)}'`));
+    else if (!fits)
+      head.reject(new SlcanProtocolError(text, `not an answer to '${printable(head.command)}'`));
     else head.resolve(text);
   }
 
@@ -394,12 +417,19 @@ export class SlcanBus implements Bus {
     const problem = validateFrame(frame);
     if (problem) throw new BusError(`${this.name}: refused frame: ${problem}`);
     if (frame.fd) throw new BusError(`${this.name}: refused frame: SLCAN carries no CAN FD frames`);
-    if (frame.error) throw new BusError(`${this.name}: refused frame: error frames are raised by controllers, not sent`);
-    if (this.info.listenOnly) throw new BusError(`${this.name}: refused frame: the adapter was opened listen-only`);
+    if (frame.error)
+      throw new BusError(`${this.name}: refused frame: error frames are raised by controllers, not sent`);
+    if (this.info.listenOnly)
+      throw new BusError(`${this.name}: refused frame: the adapter was opened listen-only`);
     const line = encodeFrame(frame);
     const sent = this.command(line, 'tx');
     if (this.monitors.size > 0) {
-      const copy: Frame = { ...frame, timestamp: this.stampNow() / 1000, channel: this.channel, direction: 'tx' };
+      const copy: Frame = {
+        ...frame,
+        timestamp: this.stampNow() / 1000,
+        channel: this.channel,
+        direction: 'tx',
+      };
       for (const s of this.monitors) if (matchesFilters(copy, s.filters)) s.listener(copy);
     }
     await sent;
@@ -409,9 +439,11 @@ export class SlcanBus implements Bus {
   async readStatus(): Promise<SlcanStatus> {
     const answer = await this.command('F', 'F');
     const raw = Number.parseInt(answer.slice(1, 3), 16);
-    if (answer.length !== 3 || Number.isNaN(raw)) throw new SlcanProtocolError(answer, 'a status is F and two hex digits');
+    if (answer.length !== 3 || Number.isNaN(raw))
+      throw new SlcanProtocolError(answer, 'a status is F and two hex digits');
     const status = decodeStatus(raw);
-    if (raw !== 0 && this.options.errorFrames !== false) this.deliver(statusFrame(status, this.stampNow() / 1000, this.channel));
+    if (raw !== 0 && this.options.errorFrames !== false)
+      this.deliver(statusFrame(status, this.stampNow() / 1000, this.channel));
     return status;
   }
 

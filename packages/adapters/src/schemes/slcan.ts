@@ -115,8 +115,9 @@ export class SlcanLink implements DiagnosticLink {
   constructor(
     private readonly link: IsoTpLink,
     private readonly bus: SlcanBus,
+    version?: string,
   ) {
-    this.info = link.info;
+    this.info = { ...link.info, kind: 'slcan', ...(version ? { version } : {}) };
   }
 
   private lost(): DisconnectedError | undefined {
@@ -187,10 +188,12 @@ export const slcanScheme: AdapterScheme<SlcanTarget> = {
       timeoutMs: t.timeoutMs,
       protocol: `ISO 15765-4 CAN (${found.extended ? 29 : 11} bit ID, ${t.bitrate ? `${t.bitrate / 1000} kbaud` : `BTR ${t.btr}`}) over SLCAN`,
     });
-    const link = scope.own(new SlcanLink(isotp, bus), (l) => l.close());
     const version = [bus.info.version && `V${bus.info.version}`, bus.info.serial && `N${bus.info.serial}`]
       .filter(Boolean)
       .join(' ');
+    const link = scope.own(new SlcanLink(isotp, bus, version ? `SLCAN ${version}` : 'SLCAN'), (l) =>
+      l.close(),
+    );
     return {
       link,
       trafficFormat: 'candump',

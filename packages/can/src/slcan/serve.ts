@@ -23,7 +23,10 @@ export interface SlcanService {
 }
 
 export interface ServeSlcanOptions {
-  /** Also make a pseudo-terminal with socat, bridged to the TCP port (one client opening, like one USB plug). */
+  /**
+   * Also make a pseudo-terminal with socat, bridged to the TCP port. When the program that opened it
+   * closes it, a fresh one is offered at the same path (a freshly powered adapter) until `unplug()`.
+   */
   pty?: boolean;
   /** Where the terminal appears; a fresh name under the temporary directory by default. */
   path?: string;
@@ -38,7 +41,9 @@ export interface ServeSlcanOptions {
  */
 export async function serveSlcan(emu: SlcanEmulator, opts: ServeSlcanOptions = {}): Promise<SlcanService> {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server = createServer((socket) => {
+    accepted++;
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -68,8 +73,8 @@ export async function serveSlcan(emu: SlcanEmulator, opts: ServeSlcanOptions = {
   };
   const stopServer = () => new Promise<void>((r) => server.close(() => r()));
 
-  if (opts.pty) {
-    path = opts.path ?? join(tmpdir(), `atelier-slcan-${process.pid}-${Date.now().toString(36)}`);
+  let plugged = !!opts.pty;
+  const spawnSocat = async (): Promise<void> => {
     const c = spawn(opts.socat ?? 'socat', [`PTY,link=${path},raw,echo=0`, `TCP:127.0.0.1:${port}`], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -78,25 +83,46 @@ export async function serveSlcan(emu: SlcanEmulator, opts: ServeSlcanOptions = {
     c.stderr?.on('data', (d) => {
       err += d.toString();
     });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        c.once('error', (e) =>
-          reject(new SlcanServeError(`cannot run socat (${e.message}); install it: apt-get install socat`)),
-        );
-        c.once('exit', (code) =>
-          reject(new SlcanServeError(`socat exited (${code})${err ? `: ${err.trim()}` : ''}`)),
-        );
-        // socat connects to the port as soon as it has made the terminal: the connection says it is ready.
-        const until = Date.now() + 5_000;
-        const wait = () => {
-          if (sockets.size > 0 && existsSync(path!)) resolve();
-          else if (Date.now() > until)
-            reject(new SlcanServeError(`socat did not create ${path}${err ? `: ${err.trim()}` : ''}`));
-          else setTimeout(wait, 10);
-        };
-        wait();
+    const connections = accepted;
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      c.once('error', (e) => {
+        settled = true;
+        reject(new SlcanServeError(`cannot run socat (${e.message}); install it: apt-get install socat`));
       });
+      c.once('exit', (code) => {
+        if (child === c) child = undefined;
+        if (!settled) {
+          settled = true;
+          reject(new SlcanServeError(`socat exited (${code})${err ? `: ${err.trim()}` : ''}`));
+        } else if (plugged) {
+          // The program that had the terminal closed it (socat ends then): offer a fresh one at the
+          // same path, as an adapter left plugged in is there to be opened again.
+          void spawnSocat().catch(() => {});
+        }
+      });
+      // socat connects to the port as soon as it has made the terminal: the connection says it is ready.
+      const until = Date.now() + 5_000;
+      const wait = () => {
+        if (settled) return;
+        if (accepted > connections && existsSync(path!)) {
+          settled = true;
+          resolve();
+        } else if (Date.now() > until) {
+          settled = true;
+          reject(new SlcanServeError(`socat did not create ${path}${err ? `: ${err.trim()}` : ''}`));
+        } else setTimeout(wait, 10);
+      };
+      wait();
+    });
+  };
+
+  if (opts.pty) {
+    path = opts.path ?? join(tmpdir(), `atelier-slcan-${process.pid}-${Date.now().toString(36)}`);
+    try {
+      await spawnSocat();
     } catch (e) {
+      plugged = false;
       await stopChild();
       dropSockets();
       await stopServer();
@@ -108,10 +134,12 @@ export async function serveSlcan(emu: SlcanEmulator, opts: ServeSlcanOptions = {
     port,
     ...(path ? { path } : {}),
     unplug: async () => {
+      plugged = false;
       await stopChild();
       dropSockets();
     },
     close: async () => {
+      plugged = false;
       await stopChild();
       dropSockets();
       emu.close();

@@ -343,6 +343,28 @@ describe(`SlcanBus on a pseudo-terminal through serialport${socat.skipNote}`, ()
     },
   );
 
+  it.skipIf(socat.missing)(
+    'the terminal opens again after a program closed it, as a plugged adapter does',
+    async () => {
+      const channel = `slcan-pty-${++channels}`;
+      const service = await serveSlcan(new SlcanEmulator({ channel }), { pty: true });
+      const car = new VirtualBus(channel);
+      const heard: number[] = [];
+      car.subscribe((f) => heard.push(f.id));
+      try {
+        for (const id of [0x101, 0x102, 0x103]) {
+          const bus = await SlcanBus.open(service.path!);
+          await bus.send(makeFrame({ id, data: [1] }));
+          await bus.close();
+        }
+        expect(heard).toEqual([0x101, 0x102, 0x103]);
+      } finally {
+        await car.close();
+        await service.close();
+      }
+    },
+  );
+
   it.skipIf(socat.missing)('a device that is not there is a typed SlcanOpenError naming it', async () => {
     const err = await SlcanBus.open('/dev/ttyACM-not-there').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlcanOpenError);

@@ -156,7 +156,6 @@ export class SlcanBus implements Bus {
   private readonly stampNow: () => number;
   private readonly timeoutMs: number;
   private readonly channel: string;
-  private discarding = false;
   private isClosed = false;
   private lostReason: SlcanDisconnectedError | undefined;
   private lastProblem: Error | undefined;
@@ -241,11 +240,9 @@ export class SlcanBus implements Bus {
   }
 
   private async setUp(o: SlcanBusOptions): Promise<void> {
-    // CRs empty whatever a previous program left half-typed in the adapter; their answers are dropped.
-    this.discarding = true;
-    this.write('\r\r');
-    await this.clock.sleep(50);
-    this.discarding = false;
+    // A CR ends whatever a previous program left half-typed in the adapter: one answer, CR or BELL,
+    // taken in turn like any other so that a late one cannot be mistaken for the next command's.
+    await this.command('').catch(refusedIsFine);
     await this.command('C').catch(refusedIsFine); // already closed: BELL
     this.info.version = await this.command('V', 'V').then(
       (a) => (a[0] === 'V' ? a.slice(1) : a),
@@ -343,7 +340,6 @@ export class SlcanBus implements Bus {
   }
 
   private onLine(text: string): void {
-    if (this.discarding) return;
     const c = text[0];
     if (c === 't' || c === 'T' || c === 'r' || c === 'R') {
       let decoded: ReturnType<typeof decodeFrame>;
@@ -373,7 +369,6 @@ export class SlcanBus implements Bus {
 
   /** An answer line (or '\x07' for BELL): it belongs to the oldest command waiting. */
   private onAnswer(text: string): void {
-    if (this.discarding) return;
     const head = this.pending[0];
     if (!head) {
       // Acknowledgements nobody waits for (a command that timed out, or a transmit after close).

@@ -12,29 +12,11 @@ import { openAdapter } from '../packages/adapters/src/index.js';
 import { SlcanEmulator, serveSlcan, VirtualBus } from '../packages/can/src/index.js';
 import { type DiagnosticLink, IsoTpLink, PidPoller, physical } from '../packages/obd/src/index.js';
 import { loadScenario, serveOnBus, Vehicle } from '../packages/vehicle-sim/src/index.js';
+import { PID_LENGTH, PID_SETS } from './live-pids.js';
 import { markdownTable } from './table.js';
 
 const [seconds = 3, runs = 5] = process.argv.slice(2).map(Number);
 
-const LEN: Record<number, number> = {
-  4: 1,
-  5: 1,
-  11: 1,
-  12: 2,
-  13: 1,
-  15: 1,
-  16: 2,
-  17: 1,
-  31: 2,
-  47: 1,
-  66: 2,
-  70: 1,
-};
-const SETS: Record<string, number[]> = {
-  '1': [0x0c],
-  '6': [0x04, 0x05, 0x0c, 0x0d, 0x0f, 0x11],
-  '12': [0x04, 0x05, 0x0b, 0x0c, 0x0d, 0x0f, 0x10, 0x11, 0x1f, 0x2f, 0x42, 0x46],
-};
 type Path = 'virtual CAN (baseline)' | 'SLCAN on TCP' | 'SLCAN on pty';
 const PATHS: Path[] = ['virtual CAN (baseline)', 'SLCAN on TCP', 'SLCAN on pty'];
 
@@ -69,7 +51,7 @@ async function once(
   const poller = new PidPoller(
     link,
     pids.map((pid) => ({ pid, periodMs: 0, target: physical(0x7e0) })),
-    { pidLength: (p) => LEN[p], maxPerRequest: 6, onSample: () => {} },
+    { pidLength: (p) => PID_LENGTH[p], maxPerRequest: 6, onSample: () => {} },
   );
   const ac = new AbortController();
   const t0 = performance.now();
@@ -91,7 +73,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 console.log(`SLCAN live-data rate — engine ECU (4 ms processing), ${seconds} s × ${runs} runs (median)\n`);
 const rows: string[][] = [];
-for (const [label, pids] of Object.entries(SETS)) {
+for (const [label, pids] of Object.entries(PID_SETS)) {
   const base: number[] = [];
   for (const path of PATHS) {
     const r: { pidsPerSecond: number; requestsPerSecond: number }[] = [];

@@ -4,7 +4,7 @@
  * virtual CAN channel stands for the car.
  */
 import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../../tests/support/index.js';
 import { type Frame, makeFrame } from '../frame.js';
@@ -51,6 +51,37 @@ const until = async (what: () => boolean, ms = 3_000) => {
     await new Promise((r) => setTimeout(r, 5));
   }
 };
+
+describe('the emulator, spoken to byte by byte', () => {
+  it('answers BELL to an unknown command, a frame on a closed channel, a bit rate while open, and once to an overlong line', async () => {
+    const r = await rig();
+    const socket = new Socket();
+    await new Promise<void>((res) => socket.connect(r.service.port, '127.0.0.1', () => res()));
+    let heard = '';
+    socket.on('data', (d: Buffer) => {
+      heard += d.toString('latin1');
+    });
+    const say = async (text: string, expected: string) => {
+      heard = '';
+      socket.write(text);
+      await until(() => heard.length >= expected.length);
+      expect(JSON.stringify(heard)).toBe(JSON.stringify(expected));
+    };
+    await say('X\r', '\x07'); // unknown
+    await say('t1230\r', '\x07'); // channel closed
+    await say('O\r', '\x07'); // no bit rate yet
+    await say('S9\r', '\x07'); // no such rate code
+    await say('S6\rO\r', '\r\r');
+    await say('S4\r', '\x07'); // bit rate while open
+    await say(`t123${'A'.repeat(40)}\r`, '\x07'); // over the command buffer: one BELL for the whole line
+    await say('t12345\r', '\x07'); // a DLC of 4 with no data
+    await say('t123100\r', 'z\r');
+    await say('V\rN\rF\r', 'V1013\rNAT01\rF00\r');
+    expect(r.heard.map((f) => f.id)).toEqual([0x123]);
+    socket.destroy();
+    await r.close();
+  });
+});
 
 describe('SlcanBus over TCP against the emulator', () => {
   it('opens (V, N, S6, O), sends 11/29-bit data and remote frames, receives the car’s, closes', async () => {

@@ -203,6 +203,26 @@ BO_ 258 Msg102: 6 A
     expect(res.body).toContain('id="dbc-chart"');
   });
 
+  it('a DBC of diagnostic payloads (CSS tp_uds, Nissan Leaf) plots SoC and temperatures from the reassembled answers', async () => {
+    const rec = (await upload('leaf.log', readFileSync(LEAF, 'utf8'))).json();
+    const res = await postDbc(
+      rec.id,
+      'css_tp_uds_nissan_leaf.dbc',
+      readFileSync(fixturePath('can/css_tp_uds_nissan_leaf.dbc'), 'utf8'),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const data = JSON.parse(
+      /<script type="application\/json" id="dbc-data">([^<]*)<\/script>/.exec(res.body)![1]!,
+    );
+    // 13 answers to 21 01 and 13 to 21 04: 26 payloads, not the 0x7BB frames one by one.
+    expect(data.decoded).toBe(26);
+    const soc = data.series['SoC_Temp.SoC'].map((p: number[]) => p[1]);
+    expect(soc).toHaveLength(13);
+    expect(soc[0]).toBe(89.2286);
+    for (const v of soc) expect(v).toBeGreaterThan(85);
+    expect(data.series['SoC_Temp.BatPackTemp1']).toHaveLength(13);
+  });
+
   it('refuses a DBC that does not parse, naming the line', async () => {
     const rec = (await t.store.get<{ id: number }>(
       "SELECT id FROM recordings WHERE kind = 'can' ORDER BY id LIMIT 1",

@@ -5,6 +5,7 @@
 import {
   collectStats,
   DbcDecoder,
+  decodeLog,
   detectFormat,
   type Frame,
   LogParseError,
@@ -248,11 +249,17 @@ export async function dbcSeries(
   const series: Record<string, [number, number][]> = {};
   let decoded = 0;
   let t0: number | undefined;
-  for await (const f of readLogText(r.content, r.name)) {
-    t0 ??= f.timestamp;
-    const d = decoder.decode(f);
-    if (!d) continue;
+  async function* frames() {
+    for await (const f of readLogText(r.content, r.name)) {
+      t0 ??= f.timestamp;
+      yield f;
+    }
+  }
+  // @atelier/can's one decoding: a DBC message describing a diagnostic payload (CSS's tp_uds Leaf
+  // file) is applied to the ISO-TP messages reassembled on its id, never to the raw frames.
+  for await (const d of decodeLog(frames(), decoder)) {
     decoded++;
+    const f = d;
     for (const [sig, value] of Object.entries(d.signals)) {
       if (typeof value !== 'number') continue;
       const key = `${d.name}.${sig}`;
@@ -261,7 +268,8 @@ export async function dbcSeries(
         if (Object.keys(series).length >= MAX_SIGNALS) continue;
         points = series[key] = [];
       }
-      if (points.length < MAX_POINTS) points.push([Math.round((f.timestamp - t0) * 1e6) / 1e6, value]);
+      if (points.length < MAX_POINTS)
+        points.push([Math.round((f.timestamp - (t0 ?? 0)) * 1e6) / 1e6, value]);
     }
   }
   return { file, decoded, series };

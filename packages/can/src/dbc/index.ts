@@ -10,3 +10,4 @@ export {
 export * from './layout.js';
 export * from './model.js';
 export { parseDbc, readDbc } from './parser.js';
+export * from './over-isotp.js';

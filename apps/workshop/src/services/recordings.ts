@@ -268,8 +268,7 @@ export async function dbcSeries(
         if (Object.keys(series).length >= MAX_SIGNALS) continue;
         points = series[key] = [];
       }
-      if (points.length < MAX_POINTS)
-        points.push([Math.round((f.timestamp - (t0 ?? 0)) * 1e6) / 1e6, value]);
+      if (points.length < MAX_POINTS) points.push([Math.round((f.timestamp - (t0 ?? 0)) * 1e6) / 1e6, value]);
     }
   }
   return { file, decoded, series };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
-import type { Frame } from '../frame.js';
 import { readLog } from '../formats/index.js';
+import type { Frame } from '../frame.js';
 import { DbcDecoder } from './codec.js';
 import { decodeLog, describesPayload, isoTpChannels, isoTpLayoutOf } from './over-isotp.js';
 import { parseDbc, readDbc } from './parser.js';
@@ -34,7 +34,13 @@ describe('decodeLog: a DBC that describes diagnostic payloads is never applied t
     expect(out.every((d) => d.via === 'isotp' && d.name === 'SoC_Temp')).toBe(true);
     // The values `atelier can decode --isotp-rx 7BB --isotp-layout css` gives (its test pins them).
     expect(out[0].signals).toEqual({ service: 0x61, response: 1, SoC: 89.2286 });
-    expect(out[1].signals).toEqual({ service: 0x61, response: 4, BatPackTemp1: 2, BatPackTemp2: 1, BatPackTemp4: 0 });
+    expect(out[1].signals).toEqual({
+      service: 0x61,
+      response: 4,
+      BatPackTemp1: 2,
+      BatPackTemp2: 1,
+      BatPackTemp4: 0,
+    });
     // Applied to the raw frames, the same DBC gives the "sawtooth" of the issue: every frame of 0x7BB.
     let raw = 0;
     for await (const f of readLog(LEAF)) if (decoder.decode(f)) raw++;
@@ -61,7 +67,12 @@ describe('decodeLog: a DBC that describes diagnostic payloads is never applied t
     );
     const frames: Frame[] = [
       { id: 534, extended: false, data: Uint8Array.from([50, 0, 0, 0, 0, 0, 0, 0]), timestamp: 1 },
-      { id: 0x7e8, extended: false, data: Uint8Array.from([4, 0x41, 0x0c, 0x1a, 0xf8, 0, 0, 0]), timestamp: 2 },
+      {
+        id: 0x7e8,
+        extended: false,
+        data: Uint8Array.from([4, 0x41, 0x0c, 0x1a, 0xf8, 0, 0, 0]),
+        timestamp: 2,
+      },
     ];
     const decoder = new DbcDecoder(dbc);
     const plain = await collect(decodeLog(frames, decoder));
@@ -76,7 +87,12 @@ describe('decodeLog: a DBC that describes diagnostic payloads is never applied t
   it('reassembly errors on a channel are reported, not decoded', async () => {
     const decoder = new DbcDecoder(await readDbc(LEAF_DBC));
     const frames: Frame[] = [
-      { id: 0x7bb, extended: false, data: Uint8Array.from([0x10, 0x35, 0x61, 0x01, 1, 2, 3, 4]), timestamp: 1 },
+      {
+        id: 0x7bb,
+        extended: false,
+        data: Uint8Array.from([0x10, 0x35, 0x61, 0x01, 1, 2, 3, 4]),
+        timestamp: 1,
+      },
     ];
     const errors: string[] = [];
     const out = await collect(decodeLog(frames, decoder, { onError: (e) => errors.push(e.error) }));

@@ -40,9 +40,7 @@ export function isoTpLayoutOf(message: DbcMessage): IsoTpLayout {
       s.byteOrder === 'little-endian',
   );
   if (!root) return 'payload';
-  const extendedMux = message.signals.some(
-    (s) => s.isMultiplexer && s.multiplexer?.signal === root.name,
-  );
+  const extendedMux = message.signals.some((s) => s.isMultiplexer && s.multiplexer?.signal === root.name);
   return extendedMux ? 'css' : 'payload';
 }
 

@@ -190,7 +190,9 @@ describe('atelier can decode', () => {
       long.ctx,
     );
     const short = context();
-    expect(await decodeSubcommand.run([LEAF, '--dbc', LEAF_DBC, '--isotp', '7BB:79B', '--json'], short.ctx)).toBe(0);
+    expect(
+      await decodeSubcommand.run([LEAF, '--dbc', LEAF_DBC, '--isotp', '7BB:79B', '--json'], short.ctx),
+    ).toBe(0);
     expect(short.out()).toBe(long.out());
     expect(short.out().trimEnd().split('\n')).toHaveLength(26);
   });

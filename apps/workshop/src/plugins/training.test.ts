@@ -166,6 +166,77 @@ describe('recording uploads', () => {
   });
 });
 
+describe('real recordings: MF4 upload, what a recording can answer, the battery report', () => {
+  const LEAF_MF4 = fixturePath('can/nissan_leaf_uds_2022-01-06.MF4');
+
+  it('the Leaf MF4 uploads, is analysed (KWP 21 01/21 04 on 0x79B → 0x7BB, a battery read) and reads as its candump twin', async () => {
+    const res = await upload('nissan_leaf.MF4', readFileSync(LEAF_MF4));
+    expect(res.statusCode, res.body).toBe(201);
+    const rec = res.json();
+    expect(rec.format).toBe('mf4');
+    const summary = JSON.parse(rec.summary);
+    expect(summary.frames).toBe(5588);
+    expect(summary.ecus).toEqual([
+      { request: '79B', response: '7BB', requests: ['21 01', '21 04'], answered: 26 },
+    ]);
+    expect(summary.battery).toEqual({ vehicle: 'nissan-leaf', reads: 26, requests: ['21 01', '21 04'] });
+    expect(summary.obd).toEqual({ services: [], pids: [] });
+    const a = await t.as('formateur');
+    const mf4 = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${rec.id}/replay`,
+      headers: { cookie: a.cookie },
+    });
+    const log = (await upload('nissan_leaf.log', readFileSync(LEAF, 'utf8'))).json();
+    const text = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${log.id}/replay`,
+      headers: { cookie: a.cookie },
+    });
+    expect(mf4.json().frames).toEqual(text.json().frames);
+    const page = await t.app.inject({ method: 'GET', url: '/training', headers: { cookie: a.cookie } });
+    expect(page.body).toContain(`href="/training/recordings/${rec.id}/battery"`);
+  });
+
+  it('the battery report page and API: SoC, pack voltage, missing cells said, the NF C18-550 note', async () => {
+    const rec = (await upload('leaf-report.MF4', readFileSync(LEAF_MF4))).json();
+    const a = await t.as('formateur');
+    const api = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${rec.id}/battery`,
+      headers: { cookie: a.cookie },
+    });
+    expect(api.statusCode, api.body).toBe(200);
+    expect(api.json().soc.value).toBe(89.1029);
+    expect(api.json().packVoltage.value).toBe(390.14);
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/training/recordings/${rec.id}/battery`,
+      headers: { cookie: a.cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('NF C18-550');
+    expect(page.body).toMatch(/data-quantity="soc"><th>État de charge \(SoC\)<\/th><td>89,1029 %/);
+    expect(page.body).toContain('la requête 21 02 n&#39;est pas dans l&#39;enregistrement');
+    const savvy = (await upload('no-battery.log', readFileSync(SAVVY, 'utf8'))).json();
+    const none = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${savvy.id}/battery`,
+      headers: { cookie: a.cookie },
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toMatch(/aucune lecture de batterie de traction connue/);
+  });
+
+  it('a truncated MF4 is refused with the reason, nothing stored', async () => {
+    const before = (await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n;
+    const res = await upload('cut.MF4', readFileSync(LEAF_MF4).subarray(0, 3000));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/MF4/);
+    expect((await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n).toBe(before);
+  });
+});
+
 describe('DBC signals on a replay', () => {
   const DBC = `VERSION ""
 BU_: A

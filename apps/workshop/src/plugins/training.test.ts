@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
 import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
-import { multipart, recordTranscript } from '../test-support/diagnostics.js';
+import { multipart, recordTranscript, until } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
 const SAVVY = fixturePath('can/savvycan_example_candump.log');
@@ -227,6 +227,94 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(none.statusCode).toBe(400);
     expect(none.body).toMatch(/aucune lecture de batterie de traction connue/);
   });
+
+  it('a scenario from the Leaf MF4 is a working battery session: labelled a recording, the apprentice reads the battery report', async () => {
+    const rec = (await upload('leaf-class.MF4', readFileSync(LEAF_MF4))).json();
+    const f = await t.as('formateur');
+    const form = (a: { csrf: string }, fields: Record<string, string>) =>
+      new URLSearchParams({ _csrf: a.csrf, ...fields }).toString();
+    const headers = (a: { cookie: string }) => ({
+      cookie: a.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    let res = await t.app.inject({
+      method: 'POST',
+      url: '/training/scenarios',
+      headers: headers(f),
+      payload: form(f, {
+        title: 'Leaf : état de la batterie',
+        source: 'recording',
+        recordingId: String(rec.id),
+        vehicleType: 'ev',
+        complaint: 'Autonomie en baisse',
+        trueCause: 'battery_weak',
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const scenarioId = Number(/\/training\/scenarios\/(\d+)/.exec(res.headers.location as string)![1]);
+    res = await t.app.inject({
+      method: 'POST',
+      url: '/training/assignments',
+      headers: headers(f),
+      payload: form(f, {
+        scenarioId: String(scenarioId),
+        userIds: String(t.demo.users.leo!.id),
+        dueOn: '2026-03-20',
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const row = (await t.store.get<{ id: number }>(
+      'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
+      [scenarioId, t.demo.users.leo!.id],
+    ))!;
+    const leo = await t.as('leo');
+    res = await t.app.inject({
+      method: 'POST',
+      url: `/training/assignments/${row.id}/start`,
+      headers: headers(leo),
+      payload: form(leo, {}),
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const sessionId = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
+    res = await t.app.inject({
+      method: 'POST',
+      url: `/diagnostics/${sessionId}/connect`,
+      headers: headers(leo),
+      payload: form(leo, {}),
+    });
+    expect(res.statusCode, res.body).toBeLessThan(400);
+    try {
+      await until(
+        'the recorded Leaf connected',
+        async () =>
+          (await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` })).body.includes(
+            'data-state="connected"',
+          ),
+        30_000,
+      );
+      const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
+      expect(page.body).toContain('enregistrement d&#39;un véhicule réel');
+      expect(page.body).not.toContain('véhicule simulé');
+      expect(page.body).toContain('id="battery-report"');
+      expect(page.body).toContain('79B → 7BB : 21 01, 21 04');
+      const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
+      expect(api.statusCode, api.body).toBe(200);
+      const r = api.json();
+      expect(r.source.kind).toBe('live');
+      expect(r.vehicle.id).toBe('nissan-leaf');
+      expect(r.soc.value).toBeGreaterThan(89);
+      expect(r.packVoltage.value / 96).toBeGreaterThan(3.7);
+      const report = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}/battery` });
+      expect(report.body).toContain('NF C18-550');
+    } finally {
+      await t.app.inject({
+        method: 'POST',
+        url: `/diagnostics/${sessionId}/disconnect`,
+        headers: headers(leo),
+        payload: form(leo, {}),
+      });
+    }
+  }, 60_000);
 
   it('a truncated MF4 is refused with the reason, nothing stored', async () => {
     const before = (await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n;

@@ -8,6 +8,7 @@ import type { AdapterChoice } from './adapters.js';
 import { getAssignment } from './classes.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { getOrder, type OrderDetail } from './orders.js';
+import type { RecordingAnalysis } from './recordings.js';
 import { getScenario, type TrainingScenario } from './scenarios.js';
 import type { User } from './users.js';
 import type { Reading } from './vehicle-read.js';
@@ -278,9 +279,14 @@ export interface SessionOverview {
   others: DiagSession[];
   order: OrderDetail | null;
   scenario: TrainingScenario | null;
+  /** What the scenario's recording can answer (its upload analysis), when it plays a recording. */
+  recording: { name: string; analysis: Partial<RecordingAnalysis> } | null;
 }
 
 export async function sessionOverview(db: Db, s: DiagSession): Promise<SessionOverview> {
+  const scenario = s.assignment_id
+    ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
+    : null;
   return {
     readings: latestReadings(await readingsOf(db, s.id)),
     recordedPids: await recordedPids(db, s.id),
@@ -289,8 +295,23 @@ export async function sessionOverview(db: Db, s: DiagSession): Promise<SessionOv
         ? (await recentSessions(db, 100)).filter((x) => x.id !== s.id && x.state !== 'new')
         : [],
     order: s.ro_id ? await getOrder(db, s.ro_id) : null,
-    scenario: s.assignment_id
-      ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
-      : null,
+    scenario,
+    recording: scenario?.recording_id ? await recordingAnalysis(db, scenario.recording_id) : null,
   };
+}
+
+async function recordingAnalysis(
+  db: Db,
+  id: number,
+): Promise<{ name: string; analysis: Partial<RecordingAnalysis> } | null> {
+  const r = await db.get<{ name: string; summary: string }>(
+    'SELECT name, summary FROM recordings WHERE id = ?',
+    [id],
+  );
+  if (!r) return null;
+  try {
+    return { name: r.name, analysis: JSON.parse(r.summary) };
+  } catch {
+    return { name: r.name, analysis: {} };
+  }
 }

@@ -442,7 +442,18 @@ export async function readBatteryReport(
       }
     } catch (err) {
       if (!(err instanceof LinkError)) throw err;
-      builder.failed(req, { fr: `${req.hex} : ${err.message}`, en: `${req.hex}: ${err.message}` });
+      builder.failed(
+        req,
+        err.code === 'no-response'
+          ? {
+              fr: `${req.hex} : pas de réponse du calculateur batterie`,
+              en: `${req.hex}: no answer from the battery ECU`,
+            }
+          : {
+              fr: `${req.hex} : erreur de liaison (${err.code}) : ${err.message}`,
+              en: `${req.hex}: link error (${err.code}): ${err.message}`,
+            },
+      );
     }
   }
   return builder.report();

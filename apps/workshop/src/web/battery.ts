@@ -83,10 +83,14 @@ ${r.missing.length ? html`<ul>${r.missing.map((m) => html`<li data-missing="${m.
       ? cellChart(c.voltages, c.min, c.max)
       : html`<p class="muted">${L(r.missing.find((m) => m.quantity === 'cellVoltages')?.reason ?? { fr: '—', en: '—' })}</p>`
   }</section>
-<section class="card" id="battery-series"><h2>${L({ fr: 'Au fil de la session', en: 'Over the session' })}</h2>
+${
+  (['soc', 'packVoltage', 'packCurrent'] as const).some((q) => r.series[q].length > 1)
+    ? html`<section class="card" id="battery-series"><h2>${L({ fr: 'Au fil de l’enregistrement', en: 'Over the recording' })}</h2>
 ${(['soc', 'packVoltage', 'packCurrent'] as const).map((q) =>
   r.series[q].length > 1
     ? html`<h3>${L(QUANTITY_LABEL[q])}</h3>${seriesChart(r.series[q], r[q]?.unit ?? '')}`
     : '',
-)}</section>`;
+)}</section>`
+    : ''
+}`;
 }

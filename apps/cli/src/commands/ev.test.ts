@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { type CliContext, type Lang, UsageError } from '@atelier/command';
+import { type Lang, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
+import { cliContext } from '../testing.js';
 import { evCommand } from './ev.js';
 
 const LEAF_MF4 = fixturePath('can/nissan_leaf_uds_2022-01-06.MF4');
@@ -12,27 +12,7 @@ const SAVVY = fixturePath('can/savvycan_example_candump.log');
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-ev-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function context(lang: Lang = 'fr') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += c;
-  });
-  stderr.on('data', (c) => {
-    err += c;
-  });
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    lang,
-    cwd: dir,
-    signal: new AbortController().signal,
-    stderrIsTTY: false,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
+const context = (lang: Lang = 'fr') => cliContext(lang, dir);
 
 describe('atelier ev report', () => {
   it('LOG: the Leaf MF4 gives its battery report, in French with the NF C18-550 note', async () => {

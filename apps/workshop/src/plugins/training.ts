@@ -36,7 +36,7 @@ import {
   UploadRefused,
 } from '../services/recordings.js';
 import { createScenario, getScenario, listTrainingScenarios, simScenarios } from '../services/scenarios.js';
-import { batteryReportView } from '../web/battery.js';
+import { batteryReportPage } from '../web/battery.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
@@ -365,18 +365,7 @@ ${
     handler: async (req) => recordingBatteryReport(store, req.params.id),
     page: {
       url: '/training/recordings/:id/battery',
-      render: (report, req, reply) =>
-        sendPage(
-          reply,
-          renderPage(
-            req,
-            { fr: 'Rapport batterie de traction', en: 'Traction-battery report' },
-            batteryReportView(req, report),
-            {
-              scripts: ['/static/diagnostics.css'],
-            },
-          ),
-        ),
+      render: (report, req, reply) => sendPage(reply, batteryReportPage(req, report)),
     },
     api: {
       url: '/api/training/recordings/:id/battery',

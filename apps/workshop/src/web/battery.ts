@@ -7,7 +7,7 @@
 import { type BatteryReport, HV_NOTE, QUANTITY_LABEL } from '@atelier/ev';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html } from './html.js';
-import { T } from './layout.js';
+import { renderPage, T } from './layout.js';
 
 const num = (req: FastifyRequest, v: number) => (req.lang === 'fr' ? String(v).replace('.', ',') : String(v));
 
@@ -94,3 +94,14 @@ ${(['soc', 'packVoltage', 'packCurrent'] as const).map((q) =>
     : ''
 }`;
 }
+
+/** The whole page of a battery report, for a recording and for a session alike. */
+export const batteryReportPage = (req: FastifyRequest, r: BatteryReport): string =>
+  renderPage(
+    req,
+    { fr: 'Rapport batterie de traction', en: 'Traction-battery report' },
+    batteryReportView(req, r),
+    {
+      scripts: ['/static/diagnostics.css'],
+    },
+  );

@@ -32,7 +32,7 @@ import { sessionCar } from '../../services/guided.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
 import { trafficChunks, trafficSummary } from '../../services/traffic.js';
-import { batteryReportView } from '../../web/battery.js';
+import { batteryReportPage } from '../../web/battery.js';
 import { renderPage, sendPage } from '../../web/layout.js';
 import { type Req, twin, typed } from '../../web/routes.js';
 import { csrfOnly, csrfProp, formResponses, idParams, pageErrors, pageResponses } from '../../web/schemas.js';
@@ -446,18 +446,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     page: {
       url: '/diagnostics/:id/battery',
-      render: (report, req, reply) =>
-        sendPage(
-          reply,
-          renderPage(
-            req,
-            { fr: 'Rapport batterie de traction', en: 'Traction-battery report' },
-            batteryReportView(req, report),
-            {
-              scripts: ['/static/diagnostics.css'],
-            },
-          ),
-        ),
+      render: (report, req, reply) => sendPage(reply, batteryReportPage(req, report)),
     },
     api: {
       url: '/api/diagnostics/:id/battery',

@@ -4,17 +4,14 @@
  * finish. Every value read is stored as it arrives (the runtime does it); the page and its JSON
  * twin show the same session.
  */
-import { listSerialPorts } from '@atelier/adapters';
+import { Readable } from 'node:stream';
+import { batteryDefinition, batteryDefinitions } from '@atelier/ev';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { tr } from '../../i18n.js';
-import {
-  AdapterProblem,
-  PROBLEM_TEXT,
-  type ProblemCode,
-  parseAdapterChoice,
-} from '../../services/adapters.js';
+import { adapterOptions, chooseAdapter } from '../../services/adapter-offer.js';
+import { AdapterProblem, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import { markFinished } from '../../services/classes.js';
 import {
   addMark,
@@ -24,16 +21,18 @@ import {
   readingsOf,
   recentSessions,
   sessionForAction,
+  sessionForRead,
   sessionOverview,
   sessionsOfOrder,
   setReference,
   setStatusMessage,
-  trafficOf,
 } from '../../services/diagnostics.js';
-import { DomainError, ValidationError } from '../../services/errors.js';
+import { ConflictError, DomainError, ValidationError } from '../../services/errors.js';
 import { sessionCar } from '../../services/guided.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
+import { trafficChunks, trafficSummary } from '../../services/traffic.js';
+import { batteryReportPage } from '../../web/battery.js';
 import { renderPage, sendPage } from '../../web/layout.js';
 import { type Req, twin, typed } from '../../web/routes.js';
 import { csrfOnly, csrfProp, formResponses, idParams, pageErrors, pageResponses } from '../../web/schemas.js';
@@ -135,11 +134,15 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const { roId } = req.query;
-      const list = roId ? await sessionsOfOrder(store, roId) : await recentSessions(store);
+      const viewer = req.user!;
+      const list = roId
+        ? await sessionsOfOrder(store, roId, viewer)
+        : await recentSessions(store, 50, viewer);
       const orders = (await listOrders(store)).filter((o) =>
         ['reception', 'diagnosis', 'comeback', 'repair', 'quality_control'].includes(o.state),
       );
-      const body = sessionListPage(req, { roId, sessions: list, orders, ports: listSerialPorts() });
+      const adapters = await adapterOptions(store, runtime.discovery);
+      const body = sessionListPage(req, { roId, sessions: list, orders, adapters });
       return sendPage(
         reply,
         renderPage(req, { fr: 'Sessions de diagnostic', en: 'Diagnostic sessions' }, body),
@@ -153,21 +156,24 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       tags: ['diagnostics'],
       body: {
         type: 'object',
-        required: ['roId', 'adapterKind', 'adapterSpec'],
+        required: ['roId', 'adapter'],
         properties: {
           roId: { type: 'integer', minimum: 1 },
-          adapterKind: { type: 'string', enum: ['serial', 'tcp', 'socketcan'] },
-          adapterSpec: { type: 'string', maxLength: 200 },
+          /**
+           * One of the options the form offers (`serial:/dev/ttyUSB0`, `tcp:ID` of a declared
+           * adapter, `socketcan:can0`); anything else is refused (400).
+           */
+          adapter: { type: 'string', maxLength: 300 },
           ...csrfProp,
         },
       },
       response: formResponses('/diagnostics/:id'),
     },
     handler: async (req, reply) => {
-      const { roId, adapterKind, adapterSpec } = req.body;
+      const { roId, adapter } = req.body;
       const s = await createDiagSession(
         store,
-        { roId, adapter: parseAdapterChoice(adapterKind, adapterSpec) },
+        { roId, adapter: await chooseAdapter(store, adapter, runtime.discovery) },
         req.user!,
         clock.now(),
       );
@@ -181,14 +187,18 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     tags: ['diagnostics'],
     schema: { params: idParams },
     handler: async (req) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await sessionForRead(store, req.params.id, req.user!);
       return { s, connected: runtime.isConnected(s.id), live: runtime.liveState(s.id) };
     },
     page: {
       url: '/diagnostics/:id',
       render: async ({ s, connected, live }, req, reply) => {
         const roadTest = connected && runtime.isSimulated(s.id);
-        const body = sessionPage(req, s, await sessionOverview(store, s), { connected, live, roadTest });
+        const body = sessionPage(req, s, await sessionOverview(store, s, req.user!), {
+          connected,
+          live,
+          roadTest,
+        });
         return sendPage(
           reply,
           renderPage(req, { fr: `Session de diagnostic #${s.id}`, en: `Diagnostic session #${s.id}` }, body, {
@@ -257,13 +267,16 @@ async function sessions(scope: FastifyInstance): Promise<void> {
         },
       },
     });
-  adapterTwin('connect', (s) =>
-    runtime.connect(
+  adapterTwin('connect', async (s) => {
+    // A recording with no OBD-II request (a battery ECU read) is reached over ISO-TP directly.
+    const recording = s.adapter_kind === 'scenario' ? (await sessionOverview(store, s)).recording : null;
+    const noObd = recording?.analysis.ecus !== undefined && !(recording.analysis.obd?.services ?? []).length;
+    return runtime.connect(
       s.id,
-      { kind: s.adapter_kind, spec: s.adapter_spec },
+      { kind: s.adapter_kind, spec: s.adapter_spec, ...(noObd ? { via: 'isotp' as const } : {}) },
       s.adapter_kind === 'scenario' ? () => sessionCar(store, s) : undefined,
-    ),
-  );
+    );
+  });
   adapterTwin('read', (s) => runtime.read(s.id));
 
   const adapterForm = (name: string, fn: (s: DiagSession) => Promise<unknown>) =>
@@ -347,7 +360,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
-      await setReference(store, s.id, req.body.referenceId || null);
+      await setReference(store, s.id, req.body.referenceId || null, req.user!);
       return back(reply, s.id, '#live');
     },
   });
@@ -373,7 +386,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     config: { access: STAFF },
     schema: { tags: ['diagnostics'], params: idParams, response: sseResponses },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await sessionForRead(store, req.params.id, req.user!);
       reply.hijack();
       const res = reply.raw;
       // A finished session has nothing more to say: 204 tells EventSource not to reconnect.
@@ -412,6 +425,36 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
   });
 
+  // The traction battery read through the session's link: the page an apprentice reads on a
+  // recording of battery reads (the recorded responder answers the recorded requests).
+  twin(app, 'GET', {
+    // Reading the battery sends requests on the session's link: an action on the session.
+    access: DIAG_WORKERS,
+    tags: ['diagnostics'],
+    schema: { params: idParams },
+    handler: async (req) => {
+      const s = await sessionForAction(store, req.params.id, req.user!);
+      if (!runtime.isConnected(s.id))
+        throw new ConflictError({
+          fr: "connectez d'abord la session : la batterie se lit par la liaison",
+          en: 'connect the session first: the battery is read through the link',
+        });
+      const o = await sessionOverview(store, s);
+      const known = o.recording?.analysis.battery?.vehicle;
+      const one = known ? batteryDefinition(known) : undefined;
+      return runtime.readBattery(s.id, one ? [one] : batteryDefinitions(), o.scenario?.title ?? `#${s.id}`);
+    },
+    page: {
+      url: '/diagnostics/:id/battery',
+      render: (report, req, reply) => sendPage(reply, batteryReportPage(req, report)),
+    },
+    api: {
+      url: '/api/diagnostics/:id/battery',
+      response: { description: 'BatteryReport of @atelier/ev', type: 'object', additionalProperties: true },
+      json: (report) => report,
+    },
+  });
+
   app.get('/diagnostics/:id/traffic', {
     config: { access: STAFF },
     schema: {
@@ -426,15 +469,20 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
-      const t = await trafficOf(store, s.id);
-      return reply
-        .type('text/plain; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="session-${s.id}.${t.format === 'candump' ? 'candump.log' : 'elm327.txt'}"`,
-        )
-        .send(t.text);
+      const s = await sessionForRead(store, req.params.id, req.user!);
+      const t = await trafficSummary(store, s.id);
+      // Streamed chunk by chunk from the store: a long session is never held whole in memory.
+      if (t.truncatedAt) reply.header('x-atelier-traffic-truncated-at', String(t.truncatedAt));
+      return (
+        reply
+          .type('text/plain; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="session-${s.id}.${t.format === 'candump' ? 'candump.log' : 'elm327.txt'}"`,
+          )
+          // (the response schema describes the text the stream carries; a stream is sent as it is)
+          .send(Readable.from(trafficChunks(store, s.id)) as unknown as string)
+      );
     },
   });
 }

@@ -24,3 +24,4 @@ export type {
   TrafficFormat,
   TrafficSink,
 } from './types.js';
+export { type ConnectionVerdict, openingVerdict, readingVerdict, type VerdictText } from './verdict.js';

@@ -133,7 +133,7 @@ ${
   alerts.length
     ? html`<div class="card alerts" role="status"><h2>${T(req, { fr: 'Habilitations à renouveler', en: 'Habilitations due for renewal' })}</h2><ul>${alerts.map(
         (a) =>
-          html`<li class="${a.expired ? 'expired' : 'soon'}"><a href="/people/${a.user_id}">${a.user_name}</a> — ${a.symbol} : ${a.expired ? T(req, { fr: 'expirée depuis le {d}', en: 'expired since {d}' }, { d: formatDay(L, a.renewal_on) }) : T(req, { fr: 'recyclage avant le {d} ({n} j)', en: 'renew before {d} ({n} days)' }, { d: formatDay(L, a.renewal_on), n: a.days_left })}</li>`,
+          html`<li class="${a.expired ? 'expired' : 'soon'}"><a href="/people/${a.user_id}">${a.user_name} — ${a.symbol} : ${a.expired ? T(req, { fr: 'expirée depuis le {d}', en: 'expired since {d}' }, { d: formatDay(L, a.renewal_on) }) : T(req, { fr: 'recyclage avant le {d} ({n} j)', en: 'renew before {d} ({n} days)' }, { d: formatDay(L, a.renewal_on), n: a.days_left })}</a></li>`,
       )}</ul></div>`
     : ''
 }

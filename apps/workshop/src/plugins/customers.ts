@@ -60,7 +60,13 @@ const vehicleBody = {
     model: { type: 'string', maxLength: 100, default: '' },
     energy: { type: 'string', enum: ENERGIES },
     customerId: { type: 'integer', minimum: 0, default: 0 },
-    odometerKm: { type: 'integer', minimum: 0, maximum: 2000000 },
+    // Optional: a form sends an empty field when the mileage is not known.
+    odometerKm: {
+      anyOf: [
+        { type: 'integer', minimum: 0, maximum: 2000000 },
+        { type: 'string', maxLength: 0 },
+      ],
+    },
     ...csrfProp,
   },
 } as const;
@@ -202,7 +208,15 @@ ${
     tags: ['vehicles'],
     schema: { body: vehicleBody },
     handler: async (req) =>
-      createVehicle(store, { ...req.body, customerId: req.body.customerId || null }, clock.now()),
+      createVehicle(
+        store,
+        {
+          ...req.body,
+          customerId: req.body.customerId || null,
+          odometerKm: typeof req.body.odometerKm === 'number' ? req.body.odometerKm : null,
+        },
+        clock.now(),
+      ),
     page: { url: '/vehicles', redirect: (v) => `/vehicles/${v.id}` },
     api: { url: '/api/vehicles', status: 201, response: vehicleSchema },
   });

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { NONPROD_CODES } from './domain.js';
+import { NONPROD_CODES, STATE_LABEL } from './domain.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { checkAssignee, getOrderRow } from './orders.js';
 
@@ -94,8 +94,8 @@ export async function startActivity(
       if (!WORKABLE_STATES.includes(ro.state))
         throw new ConflictError(
           {
-            fr: `on ne pointe pas sur un ordre à l'état ${ro.state}`,
-            en: `cannot clock on an order in state ${ro.state}`,
+            fr: `on ne pointe pas sur un ordre à l'état « ${STATE_LABEL[ro.state].fr} »`,
+            en: `cannot clock on an order in state '${STATE_LABEL[ro.state].en}'`,
           },
           'roId',
         );

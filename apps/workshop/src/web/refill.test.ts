@@ -124,6 +124,30 @@ describe('a refused form comes back filled in (422), not on a dead-end page', ()
     expect(chef.id).toBeGreaterThan(0);
   });
 
+  it('creates a vehicle without a mileage (the field is optional), and refuses a bad one beside its field', async () => {
+    const ok = await post('ines', '/vehicles', '/vehicles', {
+      vin: 'VF1RJA00165432101',
+      plate: 'GH-123-JK',
+      model: '',
+      energy: 'petrol',
+      customerId: '0',
+      odometerKm: '',
+    });
+    expect(ok.statusCode).toBe(303);
+    const bad = await post('ines', '/vehicles', '/vehicles', {
+      vin: 'WVWZZZ1JZXW000001',
+      plate: 'AB-987-CD',
+      energy: 'petrol',
+      customerId: '0',
+      odometerKm: 'douze',
+    });
+    expect(bad.statusCode).toBe(422);
+    const form = bad.body.slice(bad.body.indexOf('<form data-refused'));
+    expect(form).toMatch(/name="odometerKm"[^>]*><span class="field-error"/);
+    expect(form).toContain('value="AB-987-CD"');
+    expect(form).not.toContain('odometerKm »');
+  });
+
   it('without the page it came from, the refusal page still answers (and the API its JSON)', async () => {
     const res = await post('admin', '/people', '', {
       login: 'x',

@@ -134,6 +134,7 @@ ${
 }
 </div>
 <h2>${T(req, { fr: 'Pointages des 7 derniers jours', en: 'Clock entries, last 7 days' })}</h2>
+${isManager || user.role === 'instructor' ? html`<p><a href="/clock.csv" download>${T(req, { fr: 'Exporter les pointages des 30 derniers jours (CSV)', en: 'Export the last 30 days of clocking (CSV)' })}</a></p>` : ''}
 <table class="entries"><thead><tr>${isManager ? html`<th>${T(req, { fr: 'Personne', en: 'Person' })}</th>` : ''}<th>${T(req, { fr: 'Activité', en: 'Activity' })}</th><th>${T(req, { fr: 'Début', en: 'Start' })}</th><th>${T(req, { fr: 'Fin', en: 'End' })}</th><th>${T(req, { fr: 'Durée (h)', en: 'Duration (h)' })}</th>${isManager ? html`<th>${T(req, { fr: 'Correction', en: 'Correction' })}</th>` : ''}</tr></thead>
 <tbody>${entries.map(
         (

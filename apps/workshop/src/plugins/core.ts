@@ -208,7 +208,7 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
       const refusable = err instanceof DomainError || !!err.validation;
       if (refusable && MUTATING.has(req.method) && status < 500) {
         // Beside its field, the message needs no field name (the validation's own sentence names it).
-        const beside = err.validation && field ? (described?.rule ?? message) : message;
+        const beside = described && field ? (described.rule ?? message) : message;
         const page = await refusedForm(req, { message: beside, ...(field ? { field } : {}) });
         // 422: the request was understood and refused; the form is in the answer, filled in.
         if (page) return sendPage(reply, page, status === 400 ? 422 : status);

@@ -154,6 +154,28 @@ export function listEntries(store: Store, userId: number | null, from: number, t
   );
 }
 
+/** Who is clocked in now, since when, and on what (their running activity, if any). */
+export interface PresentNow {
+  user_id: number;
+  user_name: string;
+  since: number;
+  kind: string | null;
+  code: string | null;
+  ro_number: string | null;
+  activity_since: number | null;
+}
+export function whoIsIn(store: Store): Promise<PresentNow[]> {
+  return store.all<PresentNow>(
+    `SELECT a.user_id, u.name AS user_name, a.start_at AS since, x.kind, x.code, r.number AS ro_number,
+            x.start_at AS activity_since
+     FROM clock_entries a JOIN users u ON u.id = a.user_id
+     LEFT JOIN clock_entries x ON x.user_id = a.user_id AND x.kind <> 'attendance' AND x.end_at IS NULL
+     LEFT JOIN repair_orders r ON r.id = x.ro_id
+     WHERE a.kind = 'attendance' AND a.end_at IS NULL
+     ORDER BY u.name`,
+  );
+}
+
 export function listCorrections(store: Store, entryId: number) {
   return store.all<{
     field: string;

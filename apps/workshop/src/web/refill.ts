@@ -42,6 +42,8 @@ function formsFor(page: string, action: string): [number, number][] {
   for (let m = re.exec(page); m; m = re.exec(page)) {
     const target = attr(m[0], 'action');
     if (target === undefined || target.split('?')[0] !== action) continue;
+    // A search form may share the URL; only a form that posts can have been refused.
+    if ((attr(m[0], 'method') ?? 'get').toLowerCase() !== 'post') continue;
     const end = page.indexOf('</form>', m.index);
     if (end < 0) continue;
     found.push([m.index, end + '</form>'.length]);
@@ -142,7 +144,10 @@ export function refillForm(
       bestScore = score;
     }
   }
-  return (
-    page.slice(0, best[0]) + refillOne(page.slice(best[0], best[1]), values, refusal) + page.slice(best[1])
-  );
+  let before = page.slice(0, best[0]);
+  // A form folded in a <details> (a correction form per row) is unfolded, so its message shows.
+  const opened = before.lastIndexOf('<details');
+  if (opened > before.lastIndexOf('</details>'))
+    before = `${before.slice(0, opened)}<details open${before.slice(opened + '<details'.length)}`;
+  return before + refillOne(page.slice(best[0], best[1]), values, refusal) + page.slice(best[1]);
 }

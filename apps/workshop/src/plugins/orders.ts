@@ -271,6 +271,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
           (
             col,
           ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
+${col.s === 'delivered' && col.cards.length ? html`<details class="delivered"><summary>${T(req, { fr: '{n} livré(s) ces 7 derniers jours', en: '{n} delivered in the last 7 days' }, { n: col.cards.length })}</summary>` : ''}
 ${col.cards.map(
   (
     c,
@@ -280,7 +281,7 @@ ${col.cards.map(
   <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
   <span class="complaint">${c.complaint.slice(0, 80)}</span>
 </a>`,
-)}</section>`,
+)}${col.s === 'delivered' && col.cards.length ? html`</details>` : ''}</section>`,
         )}</div>`;
         return sendPage(
           reply,

@@ -124,7 +124,7 @@ describe.each(ROLES)('every page fits on a phone and a laptop, as %s', (role) =>
           await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
           // A link that downloads a file (an export, a recording) is not a page.
           const res = await page.goto(`${server.url}${url}`, { waitUntil: 'load' }).catch(() => null);
-          if (!res || res.status() !== 200 || !res.headers()['content-type']?.startsWith('text/html')) break;
+          if (res?.status() !== 200 || !res.headers()['content-type']?.startsWith('text/html')) break;
           const m = await measure(page);
           const name = `${role}-${width}-${pattern.replace(/[/:?=&]+/g, '_').replace(/^_|_$/g, '') || 'root'}`;
           await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

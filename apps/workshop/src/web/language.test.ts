@@ -8,16 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../services/domain.js';
-import { makeTestApp, type TestApp } from '../testing.js';
+import { makeTestApp, ROLE_LOGIN, type TestApp } from '../testing.js';
 import { LANG_COOKIE } from './types.js';
 
-const LOGIN: Record<Role, string> = {
-  apprentice: 'leo',
-  technician: 'ines',
-  manager: 'chef',
-  instructor: 'formateur',
-  admin: 'admin',
-};
+const LOGIN = ROLE_LOGIN;
 
 /** English words that are not French words: in a French page they are a missed translation. */
 const ENGLISH = [

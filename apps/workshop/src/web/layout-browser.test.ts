@@ -13,19 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
-import { ROLES, type Role } from '../services/domain.js';
+import { ROLES } from '../services/domain.js';
+import { ROLE_LOGIN } from '../testing.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
 const SHOTS = join(process.cwd(), 'test-artifacts', 'layout');
 
-const LOGIN: Record<Role, string> = {
-  apprentice: 'leo',
-  technician: 'ines',
-  manager: 'chef',
-  instructor: 'formateur',
-  admin: 'admin',
-};
+const LOGIN = ROLE_LOGIN;
 const WIDTHS = [390, 1366] as const;
 
 let server: RunningServer;

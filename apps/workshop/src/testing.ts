@@ -12,8 +12,8 @@ import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { SESSION_COOKIE } from './web/types.js';
 
-/** A demo login for each role, for tests that go through the app as every role. */
-export const ROLE_LOGIN: Record<Role, string> = {
+/** A demo login of each role, for tests that go through every role. */
+export const LOGIN_OF_ROLE: Record<Role, string> = {
   apprentice: 'leo',
   technician: 'ines',
   manager: 'chef',
@@ -43,7 +43,11 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
   const demo = await seedDemo(store, clock.now());
   const app = await buildApp(
     { store, clock },
-    { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...options },
+    {
+      loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+      loginPageRateLimit: { max: 1000, timeWindowMs: 60_000 },
+      ...options,
+    },
   );
   const as = async (login: string) => {
     const user = demo.users[login];

@@ -1,3 +1,4 @@
+export { type CanInterfaceEntry, listCanInterfaces } from './can-interfaces.js';
 export { AdapterSpecError, type AdapterSpecReason } from './errors.js';
 export { type AdapterName, splitAdapterName } from './name.js';
 export {
@@ -8,6 +9,7 @@ export {
   registerAdapterScheme,
 } from './registry.js';
 export { type ElmTarget, parseElmSpec } from './schemes/elm327.js';
+export { parseSlcanSpec, SlcanLink, type SlcanTarget } from './schemes/slcan.js';
 export { detectAddressing } from './schemes/socketcan.js';
 export { OpenScope } from './scope.js';
 export { listSerialPorts, type SerialPortEntry } from './serial-ports.js';

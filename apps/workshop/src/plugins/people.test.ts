@@ -82,13 +82,15 @@ describe('accounts (admin)', () => {
   it('resets a password: the old one stops working, the new one logs in, sessions end', async () => {
     const karim = t.demo.users.karim!;
     const session = await t.as('karim');
-    const res = await form('admin', `/people/${karim.id}/password`, { password: 'nouveau-mdp-2026' });
+    const res = await form('admin', `/people/${karim.id}/password`, {
+      password: 'Clio-verte-du-garage-2026',
+    });
     expect(res.statusCode).toBe(303);
     expect(
       (await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: session.cookie } })).statusCode,
     ).toBe(401);
     expect(await authenticate(t.store, 'karim', DEMO_PASSWORD)).toBeNull();
-    expect((await authenticate(t.store, 'karim', 'nouveau-mdp-2026'))?.id).toBe(karim.id);
+    expect((await authenticate(t.store, 'karim', 'Clio-verte-du-garage-2026'))?.id).toBe(karim.id);
   });
 });
 

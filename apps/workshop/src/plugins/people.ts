@@ -19,6 +19,7 @@ import {
   SYMBOLS,
   updateHabilitation,
 } from '../services/habilitations.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../services/password-policy.js';
 import { getSettings, saveSettings } from '../services/settings.js';
 import {
   createUser,
@@ -45,7 +46,7 @@ const userBody = {
     login: { type: 'string', maxLength: 40 },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     role: { type: 'string', enum: [...ROLES] },
-    password: { type: 'string', minLength: 8, maxLength: 200 },
+    password: { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH },
     ...csrfProp,
   },
 } as const;
@@ -77,6 +78,7 @@ const settingsBody = {
     habilitationRenewalYears: { type: 'integer', minimum: 1, maximum: 10 },
     habilitationAlertDays: { type: 'integer', minimum: 1, maximum: 365 },
     customerRetentionMonths: { type: 'integer', minimum: 1, maximum: 240 },
+    trafficLimitKb: { type: 'integer', minimum: 64, maximum: 65_536 },
     ...csrfProp,
   },
 } as const;
@@ -87,6 +89,7 @@ const settingsSchema = {
     habilitationRenewalYears: { type: 'integer' },
     habilitationAlertDays: { type: 'integer' },
     customerRetentionMonths: { type: 'integer' },
+    trafficLimitKb: { type: 'integer' },
   },
 } as const;
 const habSchema = {
@@ -151,12 +154,13 @@ ${
 <label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" required maxlength="40"></label>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
 <label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
-<label>${T(req, { fr: 'Mot de passe (8 caractères min.)', en: 'Password (8 characters min.)' })} <input name="password" type="password" minlength="8" required autocomplete="new-password"></label>
+<label>${T(req, { fr: 'Mot de passe ({n} caractères min., ni courant, ni le nom)', en: 'Password ({n} characters min., not a common one, not the name)' }, { n: MIN_PASSWORD_LENGTH })} <input name="password" type="password" minlength="${MIN_PASSWORD_LENGTH}" autocomplete="new-password" required></label>
 <button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>
 <form method="post" action="/settings" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Réglages', en: 'Settings' })}</h2>
 <label>${T(req, { fr: 'Recyclage des habilitations (années)', en: 'Habilitation renewal (years)' })} <input name="habilitationRenewalYears" type="number" min="1" max="10" value="${settings.habilitationRenewalYears}"></label>
 <label>${T(req, { fr: "Alerte avant l'échéance (jours)", en: 'Alert before the due date (days)' })} <input name="habilitationAlertDays" type="number" min="1" max="365" value="${settings.habilitationAlertDays}"></label>
 <label>${T(req, { fr: 'Conservation des données client sans activité (mois, RGPD)', en: 'Customer data retention without activity (months, GDPR)' })} <input name="customerRetentionMonths" type="number" min="1" max="240" value="${settings.customerRetentionMonths}"></label>
+<label>${T(req, { fr: 'Trafic brut enregistré par session de diagnostic (Ko)', en: 'Raw traffic recorded per diagnostic session (KB)' })} <input name="trafficLimitKb" type="number" min="64" max="65536" value="${settings.trafficLimitKb}"></label>
 <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`
     : ''
 }
@@ -215,7 +219,7 @@ ${
 <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>
 <form method="post" action="/people/${person.id}/password" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Réinitialiser le mot de passe', en: 'Reset the password' })}</h2>
 <p>${T(req, { fr: 'Ses sessions ouvertes se ferment ; communiquez-lui le nouveau mot de passe, qu’il changera dans « Mon compte ».', en: 'Their open sessions end; give them the new password, which they change in “My account”.' })}</p>
-<label>${T(req, { fr: 'Nouveau mot de passe (8 caractères min.)', en: 'New password (8 characters min.)' })} <input name="password" type="password" minlength="8" required autocomplete="new-password"></label>
+<label>${T(req, { fr: 'Nouveau mot de passe ({n} caractères min., ni courant, ni le nom)', en: 'New password ({n} characters min., not a common one, not the name)' }, { n: MIN_PASSWORD_LENGTH })} <input name="password" type="password" minlength="${MIN_PASSWORD_LENGTH}" required autocomplete="new-password"></label>
 <button type="submit">${T(req, { fr: 'Réinitialiser', en: 'Reset' })}</button></form>
 <form method="post" action="/people/${person.id}/active" class="card" data-confirm="${person.active ? T(req, { fr: 'Désactiver le compte de {n} ?', en: 'Disable {n}’s account?' }, { n: person.name }) : T(req, { fr: 'Réactiver le compte de {n} ?', en: 'Enable {n}’s account again?' }, { n: person.name })}">${csrfField(req)}<input type="hidden" name="active" value="${person.active ? 'false' : 'true'}">
 <h2>${person.active ? T(req, { fr: 'Désactiver le compte', en: 'Disable the account' }) : T(req, { fr: 'Réactiver le compte', en: 'Enable the account' })}</h2>
@@ -343,7 +347,7 @@ ${
       body: {
         type: 'object',
         required: ['password'],
-        properties: { password: { type: 'string', minLength: 8, maxLength: 200 }, ...csrfProp },
+        properties: { password: { type: 'string', maxLength: 200 }, ...csrfProp },
       },
     },
     handler: async (req) => {

@@ -8,10 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../services/domain.js';
-import { makeTestApp, ROLE_LOGIN, type TestApp } from '../testing.js';
+import { LOGIN_OF_ROLE, makeTestApp, type TestApp } from '../testing.js';
 import { LANG_COOKIE } from './types.js';
 
-const LOGIN = ROLE_LOGIN;
+const LOGIN = LOGIN_OF_ROLE;
 
 /** English words that are not French words: in a French page they are a missed translation. */
 const ENGLISH = [

@@ -14,13 +14,13 @@ import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
 import { ROLES } from '../services/domain.js';
-import { ROLE_LOGIN } from '../testing.js';
+import { LOGIN_OF_ROLE } from '../testing.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
 const SHOTS = join(process.cwd(), 'test-artifacts', 'layout');
 
-const LOGIN = ROLE_LOGIN;
+const LOGIN = LOGIN_OF_ROLE;
 const WIDTHS = [390, 1366] as const;
 
 let server: RunningServer;

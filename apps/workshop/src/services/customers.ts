@@ -54,8 +54,26 @@ export async function createCustomer(
   return row!;
 }
 
-export function listCustomers(db: Db): Promise<Customer[]> {
-  return db.all<Customer>('SELECT * FROM customers WHERE erased_at IS NULL ORDER BY name');
+/** A LIKE pattern matching `q` anywhere, its own % and _ taken literally (portable: ESCAPE '!'). */
+function contains(q: string): string {
+  return `%${q
+    .trim()
+    .toLowerCase()
+    .replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+/** Customers (erased ones left out), or those whose name, phone or e-mail contains `q`. */
+export function listCustomers(db: Db, q = ''): Promise<Customer[]> {
+  if (!q.trim()) return db.all<Customer>('SELECT * FROM customers WHERE erased_at IS NULL ORDER BY name');
+  const like = contains(q);
+  const digits = q.replace(/\D/g, '');
+  return db.all<Customer>(
+    `SELECT * FROM customers WHERE erased_at IS NULL
+       AND (LOWER(name) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!'
+            OR (? <> '' AND REPLACE(REPLACE(REPLACE(phone, ' ', ''), '.', ''), '-', '') LIKE ?))
+     ORDER BY name`,
+    [like, like, digits, `%${digits}%`],
+  );
 }
 
 export async function getCustomer(db: Db, id: number): Promise<Customer> {
@@ -185,9 +203,40 @@ export async function getVehicle(db: Db, id: number): Promise<Vehicle> {
   return v;
 }
 
-export function listVehicles(db: Db): Promise<(Vehicle & { customer_name: string | null })[]> {
+/**
+ * Vehicles with their owner, or those whose plate (with or without its dashes), VIN, maker, model or
+ * owner's name contains `q`.
+ */
+export function listVehicles(db: Db, q = ''): Promise<(Vehicle & { customer_name: string | null })[]> {
+  if (!q.trim())
+    return db.all(
+      'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id',
+    );
+  const like = contains(q);
+  const plate = contains(q.replace(/[\s-]/g, ''));
   return db.all(
-    'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id',
+    `SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id
+     WHERE LOWER(REPLACE(REPLACE(v.plate, '-', ''), ' ', '')) LIKE ? ESCAPE '!' OR LOWER(v.vin) LIKE ? ESCAPE '!'
+        OR LOWER(v.maker) LIKE ? ESCAPE '!' OR LOWER(v.model) LIKE ? ESCAPE '!' OR LOWER(c.name) LIKE ? ESCAPE '!'
+     ORDER BY v.id`,
+    [plate, like, like, like, like],
+  );
+}
+
+/** A vehicle's service history: its repair orders, newest first. */
+export interface VehicleVisit {
+  id: number;
+  number: string;
+  state: string;
+  created_at: number;
+  odometer_km: number | null;
+  complaint: string;
+}
+export function vehicleHistory(db: Db, vehicleId: number): Promise<VehicleVisit[]> {
+  return db.all<VehicleVisit>(
+    `SELECT id, number, state, created_at, odometer_km, complaint FROM repair_orders
+     WHERE vehicle_id = ? ORDER BY created_at DESC, id DESC`,
+    [vehicleId],
   );
 }
 

@@ -123,9 +123,10 @@ describe('diagnostic sessions in the browser', () => {
       await click(page, '#live-start');
       await page.waitForSelector('#live-chart canvas');
       const first = Number(await page.locator('#live-chart').getAttribute('data-samples'));
+      // 30 s: live samples arrive every 100 ms on an idle machine, far slower at load 20
       await expect
         .poll(async () => Number(await page.locator('#live-chart').getAttribute('data-samples')), {
-          timeout: 10_000,
+          timeout: 30_000,
         })
         .toBeGreaterThan(first + 10);
       await page.fill('form.mark input[name=label]', 'coup de gaz 3000 tr/min');
@@ -222,12 +223,12 @@ describe('diagnostic sessions in the browser', () => {
       await click(apprentice, '#live-start');
       await expect
         .poll(async () => Number(await apprentice.locator('#live-chart').getAttribute('data-samples')), {
-          timeout: 10_000,
+          timeout: 30_000,
         })
         .toBeGreaterThan(5);
       await server.app.diagnostics.adapterOf(sessionId)!.unplug!();
       // Without reloading: the status turns, the message says what to check, the values stay.
-      await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 10_000 });
+      await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 30_000 });
       expect(await apprentice.locator('#adapter-status').innerText()).toBe('liaison perdue');
       expect(await apprentice.locator('#read').isDisabled()).toBe(true);
       expect(await apprentice.locator('#problem').innerText()).toContain(

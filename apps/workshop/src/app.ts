@@ -14,6 +14,7 @@ import { diagnosticsApiPlugin } from './plugins/diagnostics/api.js';
 import { guidedPlugin } from './plugins/diagnostics/guided.js';
 import { diagnosticSessionsPlugin } from './plugins/diagnostics/sessions.js';
 import { diagnosticsRuntimePlugin } from './plugins/diagnostics-runtime.js';
+import { exportsPlugin } from './plugins/exports.js';
 import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
@@ -77,6 +78,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   trainingPlugin,
   reportsPlugin,
   sitesPlugin,
+  exportsPlugin,
 ];
 
 export async function buildApp(

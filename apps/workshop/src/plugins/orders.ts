@@ -275,10 +275,11 @@ async function orders(scope: FastifyInstance): Promise<void> {
           alerts.length
             ? html`<p class="card alerts" role="status"><a href="/people">${T(req, { fr: '{n} habilitation(s) NF C18-550 à renouveler ou expirée(s)', en: '{n} NF C18-550 habilitation(s) due for renewal or expired' }, { n: alerts.length })}</a></p>`
             : ''
-        }<div class="board" data-refresh="60">${columns.map(
+        }${req.user!.role === 'apprentice' ? '' : html`<p class="tools"><a href="/orders.csv" download>${T(req, { fr: 'Exporter les ordres (CSV)', en: 'Export the orders (CSV)' })}</a></p>`}<div class="board" data-refresh="60">${columns.map(
           (
             col,
           ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
+${col.s === 'delivered' && col.cards.length ? html`<details class="delivered"><summary>${T(req, { fr: '{n} livré(s) ces 7 derniers jours', en: '{n} delivered in the last 7 days' }, { n: col.cards.length })}</summary>` : ''}
 ${col.cards.map(
   (
     c,
@@ -288,7 +289,7 @@ ${col.cards.map(
   <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
   <span class="complaint">${c.complaint.slice(0, 80)}</span>
 </a>`,
-)}</section>`,
+)}${col.s === 'delivered' && col.cards.length ? html`</details>` : ''}</section>`,
         )}</div>`;
         return sendPage(
           reply,

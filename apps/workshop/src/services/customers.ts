@@ -57,10 +57,29 @@ export async function createCustomer(
   return row!;
 }
 
-export function listCustomers(db: Db, site: number): Promise<Customer[]> {
-  return db.all<Customer>('SELECT * FROM customers WHERE site_id = ? AND erased_at IS NULL ORDER BY name', [
-    site,
-  ]);
+/** A LIKE pattern matching `q` anywhere, its own % and _ taken literally (portable: ESCAPE '!'). */
+function contains(q: string): string {
+  return `%${q
+    .trim()
+    .toLowerCase()
+    .replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+/** Customers of `site` (erased ones left out), or those whose name, phone or e-mail contains `q`. */
+export function listCustomers(db: Db, site: number, q = ''): Promise<Customer[]> {
+  if (!q.trim())
+    return db.all<Customer>('SELECT * FROM customers WHERE site_id = ? AND erased_at IS NULL ORDER BY name', [
+      site,
+    ]);
+  const like = contains(q);
+  const digits = q.replace(/\D/g, '');
+  return db.all<Customer>(
+    `SELECT * FROM customers WHERE site_id = ? AND erased_at IS NULL
+       AND (LOWER(name) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!'
+            OR (CAST(? AS TEXT) <> '' AND REPLACE(REPLACE(REPLACE(phone, ' ', ''), '.', ''), '-', '') LIKE ?))
+     ORDER BY name`,
+    [site, like, like, digits, `%${digits}%`],
+  );
 }
 
 /** A customer of `site`: another site's customer is not found, as if it did not exist. */
@@ -196,10 +215,46 @@ export async function getVehicle(db: Db, site: number, id: number): Promise<Vehi
   return v;
 }
 
-export function listVehicles(db: Db, site: number): Promise<(Vehicle & { customer_name: string | null })[]> {
+/**
+ * Vehicles of `site` with their owner, or those whose plate (with or without its dashes), VIN,
+ * maker, model or owner's name contains `q`.
+ */
+export function listVehicles(
+  db: Db,
+  site: number,
+  q = '',
+): Promise<(Vehicle & { customer_name: string | null })[]> {
+  if (!q.trim())
+    return db.all(
+      'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id WHERE v.site_id = ? ORDER BY v.id',
+      [site],
+    );
+  const like = contains(q);
+  const plate = contains(q.replace(/[\s-]/g, ''));
   return db.all(
-    'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id WHERE v.site_id = ? ORDER BY v.id',
-    [site],
+    `SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id
+     WHERE v.site_id = ? AND (LOWER(REPLACE(REPLACE(v.plate, '-', ''), ' ', '')) LIKE ? ESCAPE '!'
+        OR LOWER(v.vin) LIKE ? ESCAPE '!' OR LOWER(v.maker) LIKE ? ESCAPE '!'
+        OR LOWER(v.model) LIKE ? ESCAPE '!' OR LOWER(c.name) LIKE ? ESCAPE '!')
+     ORDER BY v.id`,
+    [site, plate, like, like, like, like],
+  );
+}
+
+/** A vehicle's service history: its repair orders, newest first. */
+export interface VehicleVisit {
+  id: number;
+  number: string;
+  state: string;
+  created_at: number;
+  odometer_km: number | null;
+  complaint: string;
+}
+export function vehicleHistory(db: Db, site: number, vehicleId: number): Promise<VehicleVisit[]> {
+  return db.all<VehicleVisit>(
+    `SELECT id, number, state, created_at, odometer_km, complaint FROM repair_orders
+     WHERE vehicle_id = ? AND site_id = ? ORDER BY created_at DESC, id DESC`,
+    [vehicleId, site],
   );
 }
 

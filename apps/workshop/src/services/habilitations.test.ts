@@ -6,8 +6,12 @@ import {
   checkHabilitation,
   grantHabilitation,
   type Habilitation,
+  type HabSymbol,
   habilitationAlerts,
+  habilitationStatus,
   isoDate,
+  SYMBOL_INFO,
+  SYMBOLS,
 } from './habilitations.js';
 import { assignOrder, createOrder, getOrder } from './orders.js';
 import { getSettings, updateSettings } from './settings.js';
@@ -60,6 +64,38 @@ describe('NF C18-550 habilitations', () => {
     expect(checkHabilitation([held('B1VL', '2025-01-01', '2028-01-01')], 'B2VL', today, 'X').ok).toBe(false);
     expect(checkHabilitation([held('BCL', '2025-01-01', '2028-01-01')], 'B1VL', today, 'X').ok).toBe(false);
     expect(checkHabilitation([held('B1VL', '2025-01-01', '2028-01-01')], 'B0L', today, 'X').ok).toBe(true);
+  });
+
+  it('covers B1L work by B2L and the vicinity symbols, and keeps live work and specific operations apart', () => {
+    const today = '2026-03-01';
+    const ok = (held_: string, required: HabSymbol) =>
+      checkHabilitation([held(held_, '2025-01-01', '2028-01-01')], required, today, 'X').ok;
+    expect(ok('B2L', 'B1L')).toBe(true);
+    expect(ok('B1VL', 'B1L')).toBe(true);
+    expect(ok('B2VL', 'B2L')).toBe(true);
+    expect(ok('B1L', 'B1VL')).toBe(false);
+    expect(ok('B1L', 'B2L')).toBe(false);
+    expect(ok('B2TL', 'B1TL')).toBe(true);
+    expect(ok('B2TL', 'B2VL')).toBe(false);
+    expect(ok('B2XL', 'B1XL')).toBe(true);
+    expect(ok('B2XL', 'B1L')).toBe(false);
+    expect(ok('BRL', 'BCL')).toBe(false);
+    // Every symbol is described in both languages, and covers itself and B0L work.
+    for (const s of SYMBOLS) {
+      expect(SYMBOL_INFO[s].allows.fr.length).toBeGreaterThan(20);
+      expect(SYMBOL_INFO[s].allows.en.length).toBeGreaterThan(20);
+      expect(ok(s, s)).toBe(true);
+      expect(ok(s, 'B0L')).toBe(true);
+    }
+  });
+
+  it('says where a habilitation stands: valid, refresher due within the alert window, expired', () => {
+    const h = { issued_on: '2023-03-20', renewal_on: '2026-03-20' };
+    expect(habilitationStatus(h, '2025-01-01', 90)).toEqual({ status: 'valid', daysLeft: 443 });
+    expect(habilitationStatus(h, '2026-03-10', 90)).toEqual({ status: 'due', daysLeft: 10 });
+    expect(habilitationStatus(h, '2026-03-20', 90)).toEqual({ status: 'due', daysLeft: 0 });
+    expect(habilitationStatus(h, '2026-03-21', 90)).toEqual({ status: 'expired', daysLeft: -1 });
+    expect(habilitationStatus(h, '2023-03-19', 90).status).toBe('not-yet');
   });
 
   it('says why: none held, or held but past its renewal date', () => {

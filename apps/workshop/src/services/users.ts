@@ -161,3 +161,122 @@ export async function changePassword(
     await tx.run('DELETE FROM sessions WHERE user_id = ? AND id <> ?', [userId, keepSessionId ?? '']);
   });
 }
+
+/**
+ * Changes a person's name and their role on `site` (an admin of that site); their open sessions
+ * take the new role at once. A group role (director, group administrator) is not changed here.
+ */
+export async function updateUser(
+  store: Store,
+  site: number,
+  id: number,
+  input: { name: string; role: string },
+  byUser: number,
+  now: number,
+): Promise<User> {
+  if (!isSiteRole(input.role))
+    throw new ValidationError(
+      { fr: `rôle inconnu « ${input.role} »`, en: `unknown role '${input.role}'` },
+      'role',
+    );
+  if (!input.name.trim()) throw new ValidationError({ fr: 'nom obligatoire', en: 'name required' }, 'name');
+  return store.transaction(async (tx) => {
+    const before = await getUser(tx, id, site);
+    if (before.role === 'admin' && input.role !== 'admin') await keepOneAdmin(tx, site, id);
+    await tx.run('UPDATE users SET name = ? WHERE id = ?', [input.name.trim(), id]);
+    await tx.run('DELETE FROM site_members WHERE user_id = ? AND site_id = ?', [id, site]);
+    await tx.run('INSERT INTO site_members (user_id, site_id, role) VALUES (?, ?, ?)', [
+      id,
+      site,
+      input.role,
+    ]);
+    await audit(tx, site, now, byUser, 'user.update', `user:${id} ${before.role}→${input.role}`);
+    return getUser(tx, id, site);
+  });
+}
+
+/**
+ * Disables (or enables again) an account of `site`'s people. A disabled person cannot log in and
+ * their sessions end; their history (clocking, orders, habilitations) stays. An admin cannot disable
+ * themselves, and the site's last active admin cannot be disabled (nobody could manage it any more).
+ */
+export async function setUserActive(
+  store: Store,
+  site: number,
+  id: number,
+  active: boolean,
+  byUser: number,
+  now: number,
+): Promise<User> {
+  return store.transaction(async (tx) => {
+    const user = await getUser(tx, id, site);
+    if (!active && id === byUser)
+      throw new ValidationError(
+        {
+          fr: 'vous ne pouvez pas désactiver votre propre compte',
+          en: 'you cannot disable your own account',
+        },
+        'active',
+      );
+    if (!active && user.role === 'admin') await keepOneAdmin(tx, site, id);
+    await tx.run('UPDATE users SET active = ? WHERE id = ?', [active ? 1 : 0, id]);
+    if (!active) await tx.run('DELETE FROM sessions WHERE user_id = ?', [id]);
+    await audit(tx, site, now, byUser, active ? 'user.enable' : 'user.disable', `user:${id}`);
+    return getUser(tx, id, site);
+  });
+}
+
+/** Sets a new password chosen by the admin (a forgotten one); every session of that person ends. */
+export async function resetPassword(
+  store: Store,
+  site: number,
+  id: number,
+  password: string,
+  byUser: number,
+  now: number,
+): Promise<void> {
+  const user = await getUser(store, id, site);
+  checkPasswordPolicy(password, { login: user.login, name: user.name }, 'password');
+  const hash = await hashPassword(password);
+  await store.transaction(async (tx) => {
+    await getUser(tx, id, site);
+    await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, id]);
+    await tx.run('DELETE FROM sessions WHERE user_id = ?', [id]);
+    await audit(tx, site, now, byUser, 'user.password-reset', `user:${id}`);
+  });
+}
+
+/** Refuses to leave `site` without an active admin (its own, or a group administrator). */
+async function keepOneAdmin(db: Db, site: number, leaving: number): Promise<void> {
+  const others = await db.get<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM users u WHERE u.active = 1 AND u.id <> ?
+       AND (u.group_role = 'admin'
+            OR EXISTS (SELECT 1 FROM site_members m WHERE m.user_id = u.id AND m.site_id = ? AND m.role = 'admin'))`,
+    [leaving, site],
+  );
+  if (!others || Number(others.n) === 0)
+    throw new ValidationError(
+      {
+        fr: 'il doit rester au moins un administrateur actif',
+        en: 'at least one active administrator must remain',
+      },
+      'role',
+    );
+}
+
+function audit(
+  db: Db,
+  site: number,
+  at: number,
+  userId: number,
+  action: string,
+  subject: string,
+): Promise<unknown> {
+  return db.run('INSERT INTO audit_log (site_id, at, user_id, action, subject) VALUES (?, ?, ?, ?, ?)', [
+    site,
+    at,
+    userId,
+    action,
+    subject,
+  ]);
+}

@@ -6,8 +6,12 @@ import { type Html, type HtmlValue, html } from './html.js';
 export const T = (req: FastifyRequest, text: Text, vars?: Record<string, string | number>): string =>
   tr(req.lang, text, vars);
 
+/**
+ * Every form's hidden fields: the CSRF token, and the page the form is on (`_back`), where a refused
+ * form comes back filled in with its message.
+ */
 export function csrfField(req: FastifyRequest): Html {
-  return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}">`;
+  return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}"><input type="hidden" name="_back" value="${req.url}">`;
 }
 
 /** Links; without `roles`, for every role of a site (not the group's director, who has no site work). */

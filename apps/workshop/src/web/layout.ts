@@ -64,7 +64,7 @@ export function renderPage(
     ? html`<nav>${NAV.filter((n) => (n.roles ? n.roles.includes(user.role) : user.role !== 'director')).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
-      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])} · <a href="/sites" class="site">${req.session?.site_name ?? ''}</a>
+      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])}
         <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(
           req,
           {
@@ -86,7 +86,13 @@ ${(opts.scripts ?? []).map((s) => (s.endsWith('.css') ? html`<link rel="styleshe
 <script src="/static/app.js" defer></script>
 </head>
 <body class="${opts.print ? 'print' : ''}">
-<header><a class="brand" href="/board">Atelier</a>${nav}</header>
+<header>${
+    // Logged in, the brand names the site being worked on and leads to the site switch (a line of
+    // its own beside the role would push the navigation onto a second line at 1,366 px).
+    user && req.session?.site_name
+      ? html`<a class="brand site" href="/sites" title="${T(req, { fr: 'Changer de site', en: 'Switch site' })}">${req.session.site_name}</a>`
+      : html`<a class="brand" href="/board">Atelier</a>`
+  }${nav}</header>
 <main>
 <h1>${T(req, title)}</h1>
 ${body}

@@ -45,12 +45,26 @@ function date102(term: string, iso: string): string {
 
 type Prefix = keyof typeof NS;
 
-/** Characters XML 1.0 cannot carry at all (C0 controls but tab and line ends, lone surrogates, U+FFFE/F). */
-const NOT_XML =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Free text as an invoice may carry it: what XML cannot hold is dropped (a pasted control character). */
-export const xmlSafe = (s: string): string => s.replace(NOT_XML, '');
+/**
+ * Free text as an invoice may carry it: what XML 1.0 cannot hold at all (C0 controls but tab and
+ * line ends, lone surrogates, U+FFFE/U+FFFF — a pasted control character) is dropped.
+ */
+export function xmlSafe(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (
+      c === 0x9 ||
+      c === 0xa ||
+      c === 0xd ||
+      (c >= 0x20 && c <= 0xd7ff) ||
+      (c >= 0xe000 && c <= 0xfffd) ||
+      c >= 0x10000
+    )
+      out += ch;
+  }
+  return out;
+}
 
 /**
  * xmlbuilder2 leaves `&name;` in text as an entity reference instead of escaping its `&` (a part

@@ -6,7 +6,7 @@
  * caught. It is not the whole norm: the rules for allowances, charges and VAT categories other
  * than standard-rated (S) are the writer's limits too, and are named in the README.
  */
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 
 const RSM = 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100';
 const RAM = 'urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100';
@@ -72,11 +72,11 @@ export function checkEn16931(xml: string): RuleViolation[] {
       onError: (level, msg) => {
         if (level !== 'warning') throw new Error(msg);
       },
-    }).parseFromString(xml, 'text/xml') as unknown as Document;
+    }).parseFromString(xml, 'text/xml');
   } catch (e) {
     return [{ rule: 'XML', message: `not well-formed XML: ${(e as Error).message}` }];
   }
-  const root = doc.documentElement as unknown as Element | null;
+  const root = doc.documentElement;
   if (!root || root.localName !== 'CrossIndustryInvoice' || root.namespaceURI !== RSM)
     return [{ rule: 'XML', message: 'the root element is not rsm:CrossIndustryInvoice' }];
 

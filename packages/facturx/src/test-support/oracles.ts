@@ -55,3 +55,5 @@ export function validateXsd(xml: string): { ok: boolean; messages: string } {
   });
   return { ok: r.status === 0, messages: `${r.stderr}`.trim() };
 }
+
+export const pdffonts = oracle('pdffonts', 'poppler-utils', ['-v']);

@@ -9,7 +9,7 @@ import { getSettings } from './settings.js';
  * executant's (1) work of the same domain, and any electrical habilitation covers non-electrical
  * work near the HV system (B0L). Consignation (BCL) and intervention (BRL) cover only themselves.
  */
-export const SYMBOLS = ['B0L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1TL', 'B2TL'] as const;
+export const SYMBOLS = ['B0L', 'B1L', 'B2L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1TL', 'B2TL'] as const;
 export type HabSymbol = (typeof SYMBOLS)[number];
 
 export const SYMBOL_LABEL: Record<HabSymbol, Text> = {
@@ -17,6 +17,8 @@ export const SYMBOL_LABEL: Record<HabSymbol, Text> = {
     fr: 'Non-électricien, opérations d’ordre non électrique',
     en: 'Non-electrician, non-electrical operations',
   },
+  B1L: { fr: 'Exécutant, travaux hors tension', en: 'Executant, de-energised work' },
+  B2L: { fr: 'Chargé de travaux hors tension', en: 'Person in charge of de-energised work' },
   B1VL: { fr: 'Exécutant, travaux hors tension (voisinage)', en: 'Executant, de-energised work (vicinity)' },
   B2VL: { fr: 'Chargé de travaux hors tension', en: 'Person in charge of de-energised work' },
   BCL: { fr: 'Chargé de consignation', en: 'Person in charge of lockout (consignation)' },
@@ -34,7 +36,10 @@ export const SYMBOL_LABEL: Record<HabSymbol, Text> = {
 };
 
 export const COVERED_BY: Record<HabSymbol, HabSymbol[]> = {
-  B0L: ['B0L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1TL', 'B2TL'],
+  B0L: ['B0L', 'B1L', 'B2L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1TL', 'B2TL'],
+  // an L symbol with V also works in the vicinity of live parts: it covers the same work without V
+  B1L: ['B1L', 'B2L', 'B1VL', 'B2VL'],
+  B2L: ['B2L', 'B2VL'],
   B1VL: ['B1VL', 'B2VL'],
   B2VL: ['B2VL'],
   BCL: ['BCL'],

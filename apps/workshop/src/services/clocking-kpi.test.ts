@@ -45,7 +45,9 @@ async function orderInRepair(sold: number[], at: number) {
   await transitionOrder(f.store, ro.id, 'diagnosis', tech, at);
   const ids = [];
   for (const h of sold)
-    ids.push((await addLine(f.store, ro.id, { kind: 'labour', description: 'op', rateId: f.rate, hours: h })).id);
+    ids.push(
+      (await addLine(f.store, ro.id, { kind: 'labour', description: 'op', rateId: f.rate, hours: h })).id,
+    );
   await transitionOrder(f.store, ro.id, 'quote', tech, at);
   await transitionOrder(f.store, ro.id, 'awaiting_approval', boss, at);
   await approveQuote(

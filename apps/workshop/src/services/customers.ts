@@ -47,10 +47,16 @@ function customerColumns(input: CustomerInput) {
     throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
   const country = (input.country || 'FR').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(country))
-    throw new ValidationError({ fr: 'pays : code à deux lettres (FR)', en: 'country: two-letter code (FR)' }, 'country');
+    throw new ValidationError(
+      { fr: 'pays : code à deux lettres (FR)', en: 'country: two-letter code (FR)' },
+      'country',
+    );
   const siret = (input.siret ?? '').replace(/\s+/g, '');
   if (siret && !/^\d{9}(\d{5})?$/.test(siret))
-    throw new ValidationError({ fr: 'SIREN (9 chiffres) ou SIRET (14)', en: 'SIREN (9 digits) or SIRET (14)' }, 'siret');
+    throw new ValidationError(
+      { fr: 'SIREN (9 chiffres) ou SIRET (14)', en: 'SIREN (9 digits) or SIRET (14)' },
+      'siret',
+    );
   const vatId = (input.vatId ?? '').replace(/\s+/g, '').toUpperCase();
   if (vatId && !/^[A-Z]{2}[0-9A-Z]{2,13}$/.test(vatId))
     throw new ValidationError({ fr: 'numéro de TVA invalide', en: 'invalid VAT number' }, 'vatId');
@@ -97,13 +103,32 @@ export async function createCustomer(db: Db, input: CustomerInput, now: number):
   const row = await db.get<Customer>(
     `INSERT INTO customers (name, phone, email, address_line1, address_line2, postcode, city, country, is_business, siret, vat_id,
        created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    [c.name, c.phone, c.email, c.address_line1, c.address_line2, c.postcode, c.city, c.country, c.is_business, c.siret, c.vat_id, now, now],
+    [
+      c.name,
+      c.phone,
+      c.email,
+      c.address_line1,
+      c.address_line2,
+      c.postcode,
+      c.city,
+      c.country,
+      c.is_business,
+      c.siret,
+      c.vat_id,
+      now,
+      now,
+    ],
   );
   return row!;
 }
 
 /** Corrects a customer's details (an erased customer stays erased). */
-export async function updateCustomer(db: Db, id: number, input: CustomerInput, now: number): Promise<Customer> {
+export async function updateCustomer(
+  db: Db,
+  id: number,
+  input: CustomerInput,
+  now: number,
+): Promise<Customer> {
   const existing = await getCustomer(db, id);
   if (existing.erased_at)
     throw new ValidationError({ fr: 'client effacé (RGPD)', en: 'customer erased (GDPR)' }, 'name');
@@ -111,7 +136,21 @@ export async function updateCustomer(db: Db, id: number, input: CustomerInput, n
   await db.run(
     `UPDATE customers SET name = ?, phone = ?, email = ?, address_line1 = ?, address_line2 = ?, postcode = ?, city = ?,
        country = ?, is_business = ?, siret = ?, vat_id = ?, last_activity_at = ? WHERE id = ?`,
-    [c.name, c.phone, c.email, c.address_line1, c.address_line2, c.postcode, c.city, c.country, c.is_business, c.siret, c.vat_id, now, id],
+    [
+      c.name,
+      c.phone,
+      c.email,
+      c.address_line1,
+      c.address_line2,
+      c.postcode,
+      c.city,
+      c.country,
+      c.is_business,
+      c.siret,
+      c.vat_id,
+      now,
+      id,
+    ],
   );
   return getCustomer(db, id);
 }

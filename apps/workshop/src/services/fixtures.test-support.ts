@@ -66,7 +66,9 @@ export async function fixture(): Promise<Fixture> {
     users.boss.id,
     T0,
   );
-  const rate = (await saveRate(store, { code: 'T1', labelFr: 'Mécanique', labelEn: 'Mechanics', rateCents: 6500 })).id;
+  const rate = (
+    await saveRate(store, { code: 'T1', labelFr: 'Mécanique', labelEn: 'Mechanics', rateCents: 6500 })
+  ).id;
   await saveRate(store, { code: 'T3', labelFr: 'Haute tension', labelEn: 'High voltage', rateCents: 9000 });
   return {
     store,
@@ -97,12 +99,22 @@ export async function withCustomer(f: Fixture, business = false): Promise<number
     T0,
   );
   await f.store.run('UPDATE vehicles SET customer_id = ? WHERE id IN (?, ?)', [c.id, f.hybrid, f.petrol]);
-  await f.store.run('UPDATE repair_orders SET customer_id = ? WHERE vehicle_id IN (?, ?)', [c.id, f.hybrid, f.petrol]);
+  await f.store.run('UPDATE repair_orders SET customer_id = ? WHERE vehicle_id IN (?, ?)', [
+    c.id,
+    f.hybrid,
+    f.petrol,
+  ]);
   return c.id;
 }
 
 /** Work clocked by `userId` on an order (an operation entry, as the clocking page records it). */
-export async function clockWork(f: Fixture, roId: number, userId: number, from: number, to: number): Promise<void> {
+export async function clockWork(
+  f: Fixture,
+  roId: number,
+  userId: number,
+  from: number,
+  to: number,
+): Promise<void> {
   await f.store.run(
     "INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)",
     [userId, roId, from, to],
@@ -124,7 +136,13 @@ export async function finishOrder(
   await transitionOrder(f.store, roId, 'quality_control', tech, at);
   if (to === 'quality_control') return;
   const qc = await qualityStatus(f.store, roId);
-  await recordQualityChecks(f.store, roId, qc.items.map((i) => ({ item: i.id, result: 'ok' })), boss, at);
+  await recordQualityChecks(
+    f.store,
+    roId,
+    qc.items.map((i) => ({ item: i.id, result: 'ok' })),
+    boss,
+    at,
+  );
   await transitionOrder(f.store, roId, 'ready', boss, at);
   if (to === 'ready') return;
   await issueInvoice(f.store, roId, boss, at);

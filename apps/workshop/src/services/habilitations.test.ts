@@ -95,7 +95,13 @@ describe('NF C18-550 habilitations', () => {
 
   it('refuses to assign HV work on a hybrid to someone without a valid covering symbol, and says why', async () => {
     const ro = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
-    await receiveVehicle(f.store, ro.id, { complaint: 'x', odometerKm: 1100, condition: '' }, f.users.boss, T0);
+    await receiveVehicle(
+      f.store,
+      ro.id,
+      { complaint: 'x', odometerKm: 1100, condition: '' },
+      f.users.boss,
+      T0,
+    );
     // the quote's operation near energised HV parts is what asks for B1VL (not a choice at creation)
     await addLine(f.store, ro.id, {
       kind: 'labour',

@@ -9,7 +9,19 @@ import { getSettings } from './settings.js';
  * executant's (1) work of the same domain, and any electrical habilitation covers non-electrical
  * work near the HV system (B0L). Consignation (BCL) and intervention (BRL) cover only themselves.
  */
-export const SYMBOLS = ['B0L', 'B1L', 'B2L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1TL', 'B2TL'] as const;
+export const SYMBOLS = [
+  'B0L',
+  'B1L',
+  'B2L',
+  'B1VL',
+  'B2VL',
+  'BCL',
+  'BRL',
+  'B1XL',
+  'B2XL',
+  'B1TL',
+  'B2TL',
+] as const;
 export type HabSymbol = (typeof SYMBOLS)[number];
 
 export const SYMBOL_LABEL: Record<HabSymbol, Text> = {

@@ -19,7 +19,8 @@ export const HV_WORK = [
 ] as const;
 export type HvWork = (typeof HV_WORK)[number];
 
-export const isHvWork = (s: unknown): s is HvWork => typeof s === 'string' && (HV_WORK as readonly string[]).includes(s);
+export const isHvWork = (s: unknown): s is HvWork =>
+  typeof s === 'string' && (HV_WORK as readonly string[]).includes(s);
 
 export const HV_WORK_LABEL: Record<HvWork, Text> = {
   none: {
@@ -61,7 +62,8 @@ export const HV_WORK_SYMBOL: Record<HvWork, HabSymbol> = {
 export function hvRequirement(energy: Energy, works: readonly HvWork[]): HabSymbol[] {
   if (!isHighVoltage(energy)) return [];
   const wanted = new Set<HabSymbol>(['B0L', ...works.map((w) => HV_WORK_SYMBOL[w])]);
-  const implied = (x: HabSymbol, y: HabSymbol) => x !== y && COVERED_BY[y].every((h) => COVERED_BY[x].includes(h));
+  const implied = (x: HabSymbol, y: HabSymbol) =>
+    x !== y && COVERED_BY[y].every((h) => COVERED_BY[x].includes(h));
   return [...wanted].filter((x) => ![...wanted].some((y) => implied(x, y))).sort();
 }
 

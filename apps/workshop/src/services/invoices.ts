@@ -160,13 +160,18 @@ const fr = (t: Text) => t.fr;
 const euros = (c: number) => formatEuros(c, 'fr');
 
 /** The line as the invoice carries it: how labour time was billed, where a part comes from. */
-function invoiceLine(l: QuoteLine, i: number, rates: Map<number, { code: string; label_fr: string }>): InvoiceLine {
+function invoiceLine(
+  l: QuoteLine,
+  i: number,
+  rates: Map<number, { code: string; label_fr: string }>,
+): InvoiceLine {
   const notes: string[] = [];
   if (l.kind === 'labour') {
     const rate = l.labour_rate_id ? rates.get(l.labour_rate_id) : undefined;
     if (l.time_basis) notes.push(fr(TIME_BASIS_LABEL[l.time_basis]));
     if (rate && l.unit === 'hour') notes.push(`taux ${rate.code} (${rate.label_fr})`);
-    if (l.unit === 'flat' && l.sold_hours > 0) notes.push(`${String(l.sold_hours).replace('.', ',')} h comprises`);
+    if (l.unit === 'flat' && l.sold_hours > 0)
+      notes.push(`${String(l.sold_hours).replace('.', ',')} h comprises`);
     if (l.schedule_ref) notes.push(`barème ${l.schedule_ref}`);
   } else if (l.part_origin) notes.push(`pièce ${fr(PART_ORIGIN_LABEL[l.part_origin])}`);
   return {
@@ -182,7 +187,11 @@ function invoiceLine(l: QuoteLine, i: number, rates: Map<number, { code: string;
 }
 
 /** The mentions printed on an invoice of this workshop (arrêté du 2 mars 1990, Code de commerce, CGI). */
-export function invoiceMentions(p: WorkshopProfile, rates: { code: string; label_fr: string; rate_cents: number; vat_rate_bp: number }[], business: boolean): { notes: InvoiceNote[]; mentions: string[] } {
+export function invoiceMentions(
+  p: WorkshopProfile,
+  rates: { code: string; label_fr: string; rate_cents: number; vat_rate_bp: number }[],
+  business: boolean,
+): { notes: InvoiceNote[]; mentions: string[] } {
   const notes: InvoiceNote[] = [{ subject: 'AAB', text: 'Pas d’escompte pour paiement anticipé.' }];
   if (business)
     notes.push(
@@ -197,7 +206,10 @@ export function invoiceMentions(p: WorkshopProfile, rates: { code: string; label
     );
   const mentions = [
     `Taux horaires affichés à l’accueil (TTC) : ${rates
-      .map((r) => `${r.code} ${r.label_fr} ${euros(Math.round((r.rate_cents * (10000 + r.vat_rate_bp)) / 10000))}`)
+      .map(
+        (r) =>
+          `${r.code} ${r.label_fr} ${euros(Math.round((r.rate_cents * (10000 + r.vat_rate_bp)) / 10000))}`,
+      )
       .join(' ; ')}. Le temps est facturé ${fr(TIME_BILLING_LABEL[p.time_billing])}.`,
     'Catégorie d’opérations : prestations de services et livraisons de biens.',
     'Les pièces remplacées sont tenues à votre disposition.',
@@ -208,7 +220,10 @@ export function invoiceMentions(p: WorkshopProfile, rates: { code: string; label
 
 function detailsOf(o: OrderDetail): [string, string][] {
   return [
-    ['Véhicule', `${o.vehicle.maker} ${o.vehicle.model}${o.vehicle.model_year ? ` (${o.vehicle.model_year})` : ''} — ${ENERGY_LABEL[o.vehicle.energy].fr}`],
+    [
+      'Véhicule',
+      `${o.vehicle.maker} ${o.vehicle.model}${o.vehicle.model_year ? ` (${o.vehicle.model_year})` : ''} — ${ENERGY_LABEL[o.vehicle.energy].fr}`,
+    ],
     ['Immatriculation', o.vehicle.plate || '—'],
     ['VIN', o.vehicle.vin],
     ['Kilométrage', o.odometer_km === null ? '—' : `${o.odometer_km.toLocaleString('fr-FR')} km`],
@@ -257,7 +272,12 @@ const numberOf = (kind: InvoiceKind, year: string, seq: number) =>
  * and its invoice cancelled by a credit note), no invoice stands, the workshop's mentions and the
  * customer's address are complete. Returns the invoice.
  */
-export async function issueInvoice(store: Store, roId: number, actor: { id: number }, now: number): Promise<Invoice> {
+export async function issueInvoice(
+  store: Store,
+  roId: number,
+  actor: { id: number },
+  now: number,
+): Promise<Invoice> {
   const id = await store.transaction(async (tx) => {
     const o = await getOrder(tx, roId);
     if (o.state !== 'ready' && o.state !== 'delivered')
@@ -278,7 +298,10 @@ export async function issueInvoice(store: Store, roId: number, actor: { id: numb
       );
     const lines = o.lines.filter((l) => l.status === 'approved');
     if (!lines.length)
-      throw new ConflictError({ fr: 'aucune ligne accordée à facturer', en: 'no approved line to invoice' }, 'lines');
+      throw new ConflictError(
+        { fr: 'aucune ligne accordée à facturer', en: 'no approved line to invoice' },
+        'lines',
+      );
     const profile = await getProfile(tx);
     const missing = profileProblems(profile);
     if (missing.length)
@@ -296,14 +319,20 @@ export async function issueInvoice(store: Store, roId: number, actor: { id: numb
     const dueDate = addDays(issueDate, profile.payment_days);
     const year = issueDate.slice(0, 4);
     const number = numberOf('invoice', year, await nextInSequence(tx, `invoice:${year}`));
-    const { notes, mentions } = invoiceMentions(profile, rates.filter((r) => r.active), buyer.business);
+    const { notes, mentions } = invoiceMentions(
+      profile,
+      rates.filter((r) => r.active),
+      buyer.business,
+    );
     const doc: InvoiceDocument = {
       typeCode: '380',
       number,
       issueDate,
       deliveryDate: issueDate,
       dueDate,
-      paymentTerms: profile.payment_days ? `Paiement à ${profile.payment_days} jours, le ${dueDate.split('-').reverse().join('/')}` : 'Payable à réception de la facture',
+      paymentTerms: profile.payment_days
+        ? `Paiement à ${profile.payment_days} jours, le ${dueDate.split('-').reverse().join('/')}`
+        : 'Payable à réception de la facture',
       currency: 'EUR',
       seller: sellerOf(profile),
       buyer: buyer.party,
@@ -311,7 +340,12 @@ export async function issueInvoice(store: Store, roId: number, actor: { id: numb
       lines: lines.map((l, i) => invoiceLine(l, i, rateMap)),
       notes,
       paymentMeans: profile.iban
-        ? { typeCode: '58', iban: profile.iban, bic: profile.bic || undefined, accountName: profile.legal_name }
+        ? {
+            typeCode: '58',
+            iban: profile.iban,
+            bic: profile.bic || undefined,
+            accountName: profile.legal_name,
+          }
         : undefined,
     };
     const details = detailsOf(o);
@@ -363,11 +397,21 @@ export async function issueCreditNote(
   now: number,
 ): Promise<Invoice> {
   const why = reason.trim();
-  if (!why) throw new ValidationError({ fr: 'motif de l’avoir obligatoire', en: 'reason for the credit note required' }, 'reason');
+  if (!why)
+    throw new ValidationError(
+      { fr: 'motif de l’avoir obligatoire', en: 'reason for the credit note required' },
+      'reason',
+    );
   const id = await store.transaction(async (tx) => {
     const inv = await getInvoice(tx, invoiceId);
     if (inv.kind !== 'invoice')
-      throw new ConflictError({ fr: 'un avoir ne s’annule pas par un avoir', en: 'a credit note is not cancelled by a credit note' }, 'invoice');
+      throw new ConflictError(
+        {
+          fr: 'un avoir ne s’annule pas par un avoir',
+          en: 'a credit note is not cancelled by a credit note',
+        },
+        'invoice',
+      );
     if (inv.corrected_by)
       throw new ConflictError(
         {
@@ -417,7 +461,9 @@ export async function issueCreditNote(
       xml,
       pdf,
     );
-    const state = await tx.get<{ state: string }>('SELECT state FROM repair_orders WHERE id = ?', [inv.ro_id]);
+    const state = await tx.get<{ state: string }>('SELECT state FROM repair_orders WHERE id = ?', [
+      inv.ro_id,
+    ]);
     await tx.run(
       'INSERT INTO ro_events (ro_id, from_state, to_state, user_id, at, note) VALUES (?, ?, ?, ?, ?, ?)',
       [inv.ro_id, state!.state, state!.state, actor.id, now, `credit note: ${number} (${inv.number})`],
@@ -428,14 +474,24 @@ export async function issueCreditNote(
 }
 
 export async function getInvoice(db: Db, id: number): Promise<Invoice> {
-  const row = await db.get<InvoiceRow & { document: string; issued_by_name: string | null; order_number: string; corrects_number: string | null }>(
+  const row = await db.get<
+    InvoiceRow & {
+      document: string;
+      issued_by_name: string | null;
+      order_number: string;
+      corrects_number: string | null;
+    }
+  >(
     `SELECT ${COLUMNS}, i.document, u.name AS issued_by_name, r.number AS order_number, c.number AS corrects_number
      FROM invoices i JOIN repair_orders r ON r.id = i.ro_id LEFT JOIN users u ON u.id = i.issued_by
      LEFT JOIN invoices c ON c.id = i.corrects_id WHERE i.id = ?`,
     [id],
   );
   if (!row) throw new NotFoundError(INVOICE, id);
-  const credit = await db.get<{ id: number; number: string }>('SELECT id, number FROM invoices WHERE corrects_id = ?', [id]);
+  const credit = await db.get<{ id: number; number: string }>(
+    'SELECT id, number FROM invoices WHERE corrects_id = ?',
+    [id],
+  );
   const { document, ...rest } = row;
   return { ...rest, issued: JSON.parse(document) as IssuedDocument, corrected_by: credit ?? null };
 }
@@ -454,7 +510,9 @@ export async function invoicePdf(db: Db, id: number): Promise<{ number: string; 
 }
 
 export async function invoiceXml(db: Db, id: number): Promise<{ number: string; xml: string }> {
-  const row = await db.get<{ number: string; xml: string }>('SELECT number, xml FROM invoices WHERE id = ?', [id]);
+  const row = await db.get<{ number: string; xml: string }>('SELECT number, xml FROM invoices WHERE id = ?', [
+    id,
+  ]);
   if (!row) throw new NotFoundError(INVOICE, id);
   return row;
 }

@@ -28,9 +28,17 @@ export interface CodeRead {
 }
 
 export interface OrderDiagnosis {
-  session: Pick<DiagSession, 'id' | 'user_id' | 'user_name' | 'started_at' | 'ended_at' | 'vin' | 'vin_check'>;
+  session: Pick<
+    DiagSession,
+    'id' | 'user_id' | 'user_name' | 'started_at' | 'ended_at' | 'vin' | 'vin_check'
+  >;
   tree: { id: string; title: Text } | null;
+  /**
+   * The cause: found by an inspection and awaiting its repair (what the quote is made from),
+   * repaired and awaiting the verification, or confirmed by the verification after the repair.
+   */
   conclusion: {
+    status: 'found' | 'repaired' | 'confirmed';
     cause: string;
     name: Text;
     /** The cause's probability when the session concluded, from its own analysis. */
@@ -67,21 +75,30 @@ export async function diagnosisOf(db: Db, s: DiagSession): Promise<OrderDiagnosi
   const kb = knowledgeBase();
   const tree = guided ? kb.trees.find((t) => t.id === guided.treeId) : undefined;
   let conclusion: OrderDiagnosis['conclusion'] = null;
-  if (guided?.conclusion) {
-    const cause = tree?.causes.find((c) => c.id === guided.conclusion);
+  const lastRepair = guided?.steps.filter((x) => x.kind === 'repair').at(-1);
+  const found = guided?.conclusion
+    ? { cause: guided.conclusion, status: 'confirmed' as const }
+    : guided?.pendingRepair
+      ? { cause: guided.pendingRepair, status: 'found' as const }
+      : guided?.state === 'verify' && lastRepair?.kind === 'repair'
+        ? { cause: lastRepair.cause, status: 'repaired' as const }
+        : undefined;
+  if (guided && found) {
+    const cause = tree?.causes.find((c) => c.id === found.cause);
     let probability: number | null = null;
     try {
       probability =
         GuidedSession.fromJSON(kb, guided)
           .analysis()
-          .posteriors.find((p) => p.cause === guided.conclusion)?.probability ?? null;
+          .posteriors.find((p) => p.cause === found.cause)?.probability ?? null;
     } catch {
-      // a session saved by an older knowledge base: the conclusion stands, its probability is unknown
+      // a session saved by an older knowledge base: the cause stands, its probability is unknown
       probability = null;
     }
     conclusion = {
-      cause: guided.conclusion,
-      name: cause?.name ?? { fr: guided.conclusion, en: guided.conclusion },
+      status: found.status,
+      cause: found.cause,
+      name: cause?.name ?? { fr: found.cause, en: found.cause },
       probability,
       repair: cause?.repair ?? null,
     };
@@ -107,7 +124,11 @@ export async function diagnosisOf(db: Db, s: DiagSession): Promise<OrderDiagnosi
       .map((r) => ({ ecu: r.ecu, pid: r.item, value: r.value })),
     tests: (guided?.steps ?? []).flatMap((step) => {
       if (step.kind !== 'test') return [];
-      const measured = step as unknown as { value?: unknown; measured?: { value?: unknown; unit?: string }; unit?: string };
+      const measured = step as unknown as {
+        value?: unknown;
+        measured?: { value?: unknown; unit?: string };
+        unit?: string;
+      };
       return [
         {
           id: step.id,
@@ -120,20 +141,26 @@ export async function diagnosisOf(db: Db, s: DiagSession): Promise<OrderDiagnosi
     }),
     verified:
       verify?.kind === 'verify'
-        ? { symptomGone: !!(verify as { symptomGone?: boolean }).symptomGone, cleared: !!(verify as { cleared?: boolean }).cleared }
+        ? {
+            symptomGone: !!(verify as { symptomGone?: boolean }).symptomGone,
+            cleared: !!(verify as { cleared?: boolean }).cleared,
+          }
         : null,
   };
 }
 
 /**
- * The order's diagnosis: from the session the order adopted, else its latest session that
- * concluded, else its latest session that read anything; null when none ran.
+ * The order's diagnosis: from its latest session that found a cause, else its latest session;
+ * null when none ran.
  */
 export async function orderDiagnosis(db: Db, roId: number): Promise<OrderDiagnosis | null> {
   const sessions = await sessionsOfOrder(db, roId);
   if (!sessions.length) return null;
-  const chosen =
-    [...sessions].reverse().find((s) => guidedOf(s)?.conclusion) ?? sessions.at(-1)!;
+  const found = (s: DiagSession) => {
+    const g = guidedOf(s);
+    return !!(g?.conclusion || g?.pendingRepair || g?.steps.some((x) => x.kind === 'repair'));
+  };
+  const chosen = [...sessions].reverse().find(found) ?? sessions.at(-1)!;
   return diagnosisOf(db, chosen);
 }
 
@@ -147,15 +174,18 @@ export async function proposeRepairLines(store: Store, roId: number): Promise<Qu
   if (!d?.conclusion)
     throw new ConflictError(
       {
-        fr: 'aucun diagnostic conclu sur cet ordre : rien à proposer',
-        en: 'no concluded diagnosis on this order: nothing to propose',
+        fr: 'aucune cause trouvée par un diagnostic sur cet ordre : rien à proposer',
+        en: 'no cause found by a diagnosis on this order: nothing to propose',
       },
       'diagnosis',
     );
   const source = `diagnosis:${d.session.id}:${d.conclusion.cause}`;
   if ((await linesOf(store, roId)).some((l) => l.source === source))
     throw new ConflictError(
-      { fr: 'les lignes de ce diagnostic sont déjà au devis', en: 'the lines of this diagnosis are already on the quote' },
+      {
+        fr: 'les lignes de ce diagnostic sont déjà au devis',
+        en: 'the lines of this diagnosis are already on the quote',
+      },
       'diagnosis',
     );
   const repair = d.conclusion.repair;
@@ -163,7 +193,10 @@ export async function proposeRepairLines(store: Store, roId: number): Promise<Qu
   const rate = (await listRates(store, true))[0];
   if (!rate)
     throw new ConflictError(
-      { fr: 'aucun taux horaire affiché : renseignez-les (Paramètres › Atelier)', en: 'no posted hourly rate: set them (Settings › Workshop)' },
+      {
+        fr: 'aucun taux horaire affiché : renseignez-les (Paramètres › Atelier)',
+        en: 'no posted hourly rate: set them (Settings › Workshop)',
+      },
       'rateId',
     );
   const out: QuoteLine[] = [];

@@ -44,8 +44,18 @@ describe('repair orders through the workshop process', () => {
     );
     await assignOrder(f.store, ro.id, tech.id, boss, T0 + 1 * H);
     await transitionOrder(f.store, ro.id, 'diagnosis', tech, T0 + 2 * H);
-    const l1 = await addLine(f.store, ro.id, { kind: 'labour', description: 'Cardan droit', rateId: f.rate, hours: 1.5 });
-    const l2 = await addLine(f.store, ro.id, { kind: 'labour', description: 'Parallélisme', rateId: f.rate, hours: 0.8 });
+    const l1 = await addLine(f.store, ro.id, {
+      kind: 'labour',
+      description: 'Cardan droit',
+      rateId: f.rate,
+      hours: 1.5,
+    });
+    const l2 = await addLine(f.store, ro.id, {
+      kind: 'labour',
+      description: 'Parallélisme',
+      rateId: f.rate,
+      hours: 0.8,
+    });
     await setDiagnosisNotes(f.store, ro.id, 'soufflet de cardan déchiré, jeu au cardan droit');
     await transitionOrder(f.store, ro.id, 'quote', tech, T0 + 3 * H);
     await transitionOrder(f.store, ro.id, 'awaiting_approval', boss, T0 + 4 * H);
@@ -79,7 +89,13 @@ describe('repair orders through the workshop process', () => {
       if (s === 'quality_control') await clockWork(f, ro.id, tech.id, at - H / 2, at);
       if (s === 'ready') {
         const qc = await qualityStatus(f.store, ro.id);
-        await recordQualityChecks(f.store, ro.id, qc.items.map((it) => ({ item: it.id, result: 'ok' })), boss, at);
+        await recordQualityChecks(
+          f.store,
+          ro.id,
+          qc.items.map((it) => ({ item: it.id, result: 'ok' })),
+          boss,
+          at,
+        );
       }
       if (s === 'delivered') await issueInvoice(f.store, ro.id, boss, at);
       await transitionOrder(f.store, ro.id, s, s === 'delivered' ? boss : tech, at);

@@ -28,7 +28,7 @@ export async function currentInvoiceId(db: Db, roId: number): Promise<number | u
   return row?.id;
 }
 
-/** Whether the order has a diagnosis: a guided session on it that concluded, or diagnosis notes. */
+/** Whether the order has a diagnosis: a guided session on it that found a cause, or diagnosis notes. */
 export async function hasDiagnosis(db: Db, roId: number, notes: string): Promise<boolean> {
   if (notes.trim()) return true;
   const sessions = await db.all<{ guided: string | null }>(
@@ -37,7 +37,12 @@ export async function hasDiagnosis(db: Db, roId: number, notes: string): Promise
   );
   return sessions.some((s) => {
     try {
-      return !!(JSON.parse(s.guided!) as { conclusion?: string }).conclusion;
+      const g = JSON.parse(s.guided!) as {
+        conclusion?: string;
+        pendingRepair?: string;
+        steps?: { kind: string }[];
+      };
+      return !!(g.conclusion || g.pendingRepair || g.steps?.some((x) => x.kind === 'repair'));
     } catch {
       return false;
     }
@@ -63,10 +68,15 @@ export async function checkTransition(tx: Db, ro: OrderForCheck, to: State, now:
       "a diagnostic order goes through 'Diagnosis' before the quote",
       'to',
     );
-  if (ro.state === 'diagnosis' && to === 'quote' && ro.kind === 'diagnostic' && !(await hasDiagnosis(tx, ro.id, ro.diagnosis_notes)))
+  if (
+    ro.state === 'diagnosis' &&
+    to === 'quote' &&
+    ro.kind === 'diagnostic' &&
+    !(await hasDiagnosis(tx, ro.id, ro.diagnosis_notes))
+  )
     throw refuse(
-      'pas de diagnostic : concluez une session de diagnostic sur cet ordre ou écrivez les notes de diagnostic avant le devis',
-      'no diagnosis: conclude a diagnostic session on this order or write the diagnosis notes before the quote',
+      'pas de diagnostic : trouvez la cause par une session de diagnostic sur cet ordre, ou écrivez les notes de diagnostic, avant le devis',
+      'no diagnosis: find the cause with a diagnostic session on this order, or write the diagnosis notes, before the quote',
       'diagnosis',
     );
   if (to === 'awaiting_approval') await sendQuote(tx, ro.id, now);

@@ -105,7 +105,10 @@ export async function qualityStatus(db: Db, roId: number): Promise<QcStatus> {
      WHERE q.ro_id = ? ORDER BY q.id`,
     [roId],
   );
-  const items = qcItems(o).map((i) => ({ ...i, last: records.filter((r) => r.item === i.id).at(-1) ?? null }));
+  const items = qcItems(o).map((i) => ({
+    ...i,
+    last: records.filter((r) => r.item === i.id).at(-1) ?? null,
+  }));
   const failed = items.filter((i) => i.last?.result === 'fail').map((i) => i.id);
   const missing = items.filter((i) => !i.last).map((i) => i.id);
   return { items, complete: !failed.length && !missing.length, failed, missing };
@@ -135,12 +138,24 @@ export async function recordQualityChecks(
       );
     const known = qcItems(o).map((i) => i.id);
     if (!results.length)
-      throw new ValidationError({ fr: 'aucun point de contrôle renseigné', en: 'no checklist item filled in' }, 'items');
+      throw new ValidationError(
+        { fr: 'aucun point de contrôle renseigné', en: 'no checklist item filled in' },
+        'items',
+      );
     for (const r of results) {
       if (!known.includes(r.item))
-        throw new ValidationError({ fr: `point de contrôle inconnu « ${r.item} »`, en: `unknown checklist item '${r.item}'` }, 'item');
+        throw new ValidationError(
+          { fr: `point de contrôle inconnu « ${r.item} »`, en: `unknown checklist item '${r.item}'` },
+          'item',
+        );
       if (!(QC_RESULTS as readonly string[]).includes(r.result))
-        throw new ValidationError({ fr: 'résultat : conforme, sans objet ou non conforme', en: 'result: good, not applicable or failed' }, r.item);
+        throw new ValidationError(
+          {
+            fr: 'résultat : conforme, sans objet ou non conforme',
+            en: 'result: good, not applicable or failed',
+          },
+          r.item,
+        );
       if (r.result !== 'ok' && !(r.note ?? '').trim())
         throw new ValidationError(
           { fr: 'dites pourquoi (sans objet ou non conforme)', en: 'say why (not applicable or failed)' },

@@ -12,7 +12,7 @@ import { type Energy, STATE_LABEL, type State } from './domain.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { isoDate } from './habilitations.js';
 import { formatRequirement, type HvWork, hvRequirement, isHvWork } from './hv.js';
-import { getRate, getProfile, profileProblems } from './workshop-profile.js';
+import { getProfile, getRate, profileProblems } from './workshop-profile.js';
 
 export const LINE_UNITS = ['hour', 'unit', 'litre', 'flat'] as const;
 export type LineUnit = (typeof LINE_UNITS)[number];
@@ -117,7 +117,10 @@ const milli = (x: number, field: string): number => {
   const m = Math.round(x * 1000);
   if (!Number.isFinite(x) || Math.abs(x * 1000 - m) > 1e-6 || m <= 0 || m > 1_000_000)
     throw new ValidationError(
-      { fr: 'quantité invalide (positive, 3 décimales au plus)', en: 'invalid quantity (positive, at most 3 decimals)' },
+      {
+        fr: 'quantité invalide (positive, 3 décimales au plus)',
+        en: 'invalid quantity (positive, at most 3 decimals)',
+      },
       field,
     );
   return m;
@@ -126,28 +129,45 @@ const milli = (x: number, field: string): number => {
 /** The stored columns of a line from what was typed, checked; the rate read for labour. */
 async function lineColumns(db: Db, input: LineInput) {
   const description = input.description.trim();
-  if (!description) throw new ValidationError({ fr: 'libellé obligatoire', en: 'description required' }, 'description');
+  if (!description)
+    throw new ValidationError({ fr: 'libellé obligatoire', en: 'description required' }, 'description');
   if (description.length > 500)
-    throw new ValidationError({ fr: 'libellé trop long (500 caractères)', en: 'description too long (500 characters)' }, 'description');
+    throw new ValidationError(
+      { fr: 'libellé trop long (500 caractères)', en: 'description too long (500 characters)' },
+      'description',
+    );
   const vat = input.vatRateBp;
   if (vat !== undefined && !(VAT_RATES as readonly number[]).includes(vat))
     throw new ValidationError({ fr: 'taux de TVA inconnu', en: 'unknown VAT rate' }, 'vatRate');
   const hvWork = input.hvWork ?? 'none';
   if (!isHvWork(hvWork))
-    throw new ValidationError({ fr: 'opération haute tension inconnue', en: 'unknown high-voltage operation' }, 'hvWork');
+    throw new ValidationError(
+      { fr: 'opération haute tension inconnue', en: 'unknown high-voltage operation' },
+      'hvWork',
+    );
   const price = input.unitPriceCents;
   if (price !== undefined && !(Number.isSafeInteger(price) && price >= 0 && price <= 100_000_000))
     throw new ValidationError({ fr: 'prix unitaire invalide', en: 'invalid unit price' }, 'unitPrice');
   if (input.kind === 'labour') {
-    const basis = input.timeBasis ?? (input.rateId ? 'schedule' : 'flat');
+    const basis =
+      input.timeBasis ?? (input.rateId || input.unitPriceCents === undefined ? 'schedule' : 'flat');
     if (!(TIME_BASES as readonly string[]).includes(basis))
-      throw new ValidationError({ fr: 'mode de facturation du temps inconnu', en: 'unknown time basis' }, 'timeBasis');
+      throw new ValidationError(
+        { fr: 'mode de facturation du temps inconnu', en: 'unknown time basis' },
+        'timeBasis',
+      );
     const hours = input.hours ?? 0;
     if (!(hours >= 0 && hours <= 100))
-      throw new ValidationError({ fr: 'temps invalide (0 à 100 h)', en: 'invalid time (0 to 100 h)' }, 'hours');
+      throw new ValidationError(
+        { fr: 'temps invalide (0 à 100 h)', en: 'invalid time (0 to 100 h)' },
+        'hours',
+      );
     if (basis === 'flat') {
       if (price === undefined)
-        throw new ValidationError({ fr: 'prix du forfait obligatoire', en: 'flat-rate price required' }, 'unitPrice');
+        throw new ValidationError(
+          { fr: 'prix du forfait obligatoire', en: 'flat-rate price required' },
+          'unitPrice',
+        );
       return {
         kind: 'labour' as const,
         description,
@@ -166,11 +186,18 @@ async function lineColumns(db: Db, input: LineInput) {
     }
     if (!input.rateId)
       throw new ValidationError(
-        { fr: 'choisissez le taux horaire affiché qui s’applique', en: 'choose the posted hourly rate that applies' },
+        {
+          fr: 'choisissez le taux horaire affiché qui s’applique',
+          en: 'choose the posted hourly rate that applies',
+        },
         'rateId',
       );
     const rate = await getRate(db, input.rateId);
-    if (!rate.active) throw new ValidationError({ fr: 'ce taux horaire n’est plus affiché', en: 'this hourly rate is no longer posted' }, 'rateId');
+    if (!rate.active)
+      throw new ValidationError(
+        { fr: 'ce taux horaire n’est plus affiché', en: 'this hourly rate is no longer posted' },
+        'rateId',
+      );
     return {
       kind: 'labour' as const,
       description,
@@ -188,7 +215,10 @@ async function lineColumns(db: Db, input: LineInput) {
     };
   }
   if (input.kind !== 'part')
-    throw new ValidationError({ fr: 'type de ligne : main-d’œuvre ou pièce', en: 'line kind: labour or part' }, 'kind');
+    throw new ValidationError(
+      { fr: 'type de ligne : main-d’œuvre ou pièce', en: 'line kind: labour or part' },
+      'kind',
+    );
   const unit = input.unit ?? 'unit';
   if (unit !== 'unit' && unit !== 'litre')
     throw new ValidationError({ fr: 'unité : pièce ou litre', en: 'unit: piece or litre' }, 'unit');
@@ -292,7 +322,12 @@ async function lineOf(db: Db, roId: number, lineId: number): Promise<QuoteLine> 
 }
 
 /** Changes a line (every field as typed again) while the quote is editable. */
-export async function updateLine(store: Store, roId: number, lineId: number, input: LineInput): Promise<QuoteLine> {
+export async function updateLine(
+  store: Store,
+  roId: number,
+  lineId: number,
+  input: LineInput,
+): Promise<QuoteLine> {
   return store.transaction(async (tx) => {
     await editableOrder(tx, roId);
     const old = await lineOf(tx, roId, lineId);
@@ -340,7 +375,11 @@ export function quoteTotals(lines: readonly QuoteLine[]): Totals {
   return computeTotals(
     lines
       .filter((l) => l.status !== 'declined')
-      .map((l) => ({ quantityMilli: l.quantity_milli, unitPriceCents: l.unit_price_cents, vatRateBp: l.vat_rate_bp })),
+      .map((l) => ({
+        quantityMilli: l.quantity_milli,
+        unitPriceCents: l.unit_price_cents,
+        vatRateBp: l.vat_rate_bp,
+      })),
   );
 }
 
@@ -354,7 +393,8 @@ export const euros = (t: Totals) => ({ ht: t.ht / 100, tva: t.tva / 100, ttc: t.
  */
 export async function sendQuote(db: Db, roId: number, now: number): Promise<void> {
   const lines = await linesOf(db, roId);
-  if (!lines.length) throw new ConflictError({ fr: 'le devis n’a aucune ligne', en: 'the quote has no lines' }, 'lines');
+  if (!lines.length)
+    throw new ConflictError({ fr: 'le devis n’a aucune ligne', en: 'the quote has no lines' }, 'lines');
   const profile = await getProfile(db);
   const missing = profileProblems(profile);
   if (missing.length)
@@ -412,11 +452,17 @@ export function checkSignature(dataUrl: string | undefined): string {
   const bytes = m ? Buffer.from(m[1]!, 'base64') : null;
   if (!bytes || bytes.length < 60 || !bytes.subarray(0, 8).equals(PNG))
     throw new ValidationError(
-      { fr: 'signature absente : faites signer le client sur la tablette', en: 'no signature: have the customer sign on the tablet' },
+      {
+        fr: 'signature absente : faites signer le client sur la tablette',
+        en: 'no signature: have the customer sign on the tablet',
+      },
       'signature',
     );
   if (bytes.length > MAX_SIGNATURE_BYTES)
-    throw new ValidationError({ fr: 'image de signature trop grande', en: 'signature image too large' }, 'signature');
+    throw new ValidationError(
+      { fr: 'image de signature trop grande', en: 'signature image too large' },
+      'signature',
+    );
   return dataUrl!;
 }
 
@@ -430,7 +476,10 @@ export function agreementFields(input: AgreementInput, sentAt: number | null, no
   const method = input.method as AgreementMethod;
   const signerName = input.signerName.trim();
   if (!signerName)
-    throw new ValidationError({ fr: 'nom de la personne qui accepte obligatoire', en: 'name of the person agreeing required' }, 'signerName');
+    throw new ValidationError(
+      { fr: 'nom de la personne qui accepte obligatoire', en: 'name of the person agreeing required' },
+      'signerName',
+    );
   const reference = (input.reference ?? '').trim();
   if (method !== 'signature' && !reference)
     throw new ValidationError(
@@ -442,10 +491,16 @@ export function agreementFields(input: AgreementInput, sentAt: number | null, no
   const signature = method === 'signature' ? checkSignature(input.signature) : null;
   const agreedAt = input.agreedAt ?? now;
   if (agreedAt > now)
-    throw new ValidationError({ fr: 'un accord ne peut pas être daté du futur', en: 'an agreement cannot be dated in the future' }, 'agreedAt');
+    throw new ValidationError(
+      { fr: 'un accord ne peut pas être daté du futur', en: 'an agreement cannot be dated in the future' },
+      'agreedAt',
+    );
   if (sentAt !== null && agreedAt < sentAt)
     throw new ValidationError(
-      { fr: 'l’accord ne peut précéder l’envoi du devis', en: 'the agreement cannot come before the quote was sent' },
+      {
+        fr: 'l’accord ne peut précéder l’envoi du devis',
+        en: 'the agreement cannot come before the quote was sent',
+      },
       'agreedAt',
     );
   return { method, signerName, reference, signature, agreedAt };

@@ -118,7 +118,8 @@ export function profileProblems(p: WorkshopProfile): Text[] {
 
 export function profileInput(body: Record<string, unknown>): Partial<WorkshopProfile> {
   const out: Partial<WorkshopProfile> = {};
-  for (const f of TEXT_FIELDS) if (typeof body[f] === 'string') (out as Record<string, unknown>)[f] = (body[f] as string).trim();
+  for (const f of TEXT_FIELDS)
+    if (typeof body[f] === 'string') (out as Record<string, unknown>)[f] = (body[f] as string).trim();
   for (const f of ['payment_days', 'quote_validity_days'] as const)
     if (body[f] !== undefined && body[f] !== '') out[f] = Number(body[f]);
   if (typeof body.quote_fee === 'string' || typeof body.quote_fee === 'number') {
@@ -141,23 +142,35 @@ export async function updateProfile(
   if (patch.vat_id !== undefined) patch.vat_id = patch.vat_id.replace(/\s+/g, '').toUpperCase();
   if (patch.country !== undefined) patch.country = patch.country.toUpperCase();
   if (patch.siret && !isSiret(patch.siret))
-    throw new ValidationError({ fr: 'SIRET invalide (14 chiffres, clé de Luhn)', en: 'invalid SIRET (14 digits, Luhn key)' }, 'siret');
+    throw new ValidationError(
+      { fr: 'SIRET invalide (14 chiffres, clé de Luhn)', en: 'invalid SIRET (14 digits, Luhn key)' },
+      'siret',
+    );
   if (patch.vat_id && patch.country === 'FR' && !isFrenchVatId(patch.vat_id))
     throw new ValidationError(
       { fr: 'numéro de TVA invalide (FR + clé + SIREN)', en: 'invalid VAT number (FR + key + SIREN)' },
       'vat_id',
     );
   if (patch.country !== undefined && !/^[A-Z]{2}$/.test(patch.country))
-    throw new ValidationError({ fr: 'pays : code à deux lettres (FR)', en: 'country: two-letter code (FR)' }, 'country');
+    throw new ValidationError(
+      { fr: 'pays : code à deux lettres (FR)', en: 'country: two-letter code (FR)' },
+      'country',
+    );
   if (patch.time_billing !== undefined && !TIME_BILLING.includes(patch.time_billing))
-    throw new ValidationError({ fr: 'mode de facturation du temps inconnu', en: 'unknown time billing' }, 'time_billing');
+    throw new ValidationError(
+      { fr: 'mode de facturation du temps inconnu', en: 'unknown time billing' },
+      'time_billing',
+    );
   for (const [f, max] of [
     ['payment_days', 60],
     ['quote_validity_days', 365],
   ] as const) {
     const v = patch[f];
     if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= max))
-      throw new ValidationError({ fr: `${f} : entier de 0 à ${max}`, en: `${f}: an integer from 0 to ${max}` }, f);
+      throw new ValidationError(
+        { fr: `${f} : entier de 0 à ${max}`, en: `${f}: an integer from 0 to ${max}` },
+        f,
+      );
   }
   const fields = Object.keys(patch).filter((k) =>
     [...TEXT_FIELDS, 'payment_days', 'quote_validity_days', 'quote_fee_cents', 'time_billing'].includes(k),
@@ -196,17 +209,34 @@ export async function getRate(db: Db, id: number): Promise<LabourRate> {
 /** Creates or updates (by code) a posted hourly rate. Lines already priced keep their price. */
 export async function saveRate(
   db: Db,
-  input: { code: string; labelFr: string; labelEn?: string; rateCents: number; vatRateBp?: number; active?: boolean },
+  input: {
+    code: string;
+    labelFr: string;
+    labelEn?: string;
+    rateCents: number;
+    vatRateBp?: number;
+    active?: boolean;
+  },
 ): Promise<LabourRate> {
   const code = input.code.trim().toUpperCase();
   if (!/^[A-Z0-9_-]{1,12}$/.test(code))
-    throw new ValidationError({ fr: 'code : 1 à 12 lettres ou chiffres', en: 'code: 1 to 12 letters or digits' }, 'code');
-  if (!input.labelFr.trim()) throw new ValidationError({ fr: 'libellé obligatoire', en: 'label required' }, 'labelFr');
+    throw new ValidationError(
+      { fr: 'code : 1 à 12 lettres ou chiffres', en: 'code: 1 to 12 letters or digits' },
+      'code',
+    );
+  if (!input.labelFr.trim())
+    throw new ValidationError({ fr: 'libellé obligatoire', en: 'label required' }, 'labelFr');
   if (!Number.isSafeInteger(input.rateCents) || input.rateCents < 0 || input.rateCents > 100_000_00)
     throw new ValidationError({ fr: 'taux horaire invalide', en: 'invalid hourly rate' }, 'rate');
   const vat = input.vatRateBp ?? 2000;
   const existing = await db.get<LabourRate>('SELECT * FROM labour_rates WHERE code = ?', [code]);
-  const values = [input.labelFr.trim(), (input.labelEn ?? input.labelFr).trim(), input.rateCents, vat, input.active === false ? 0 : 1];
+  const values = [
+    input.labelFr.trim(),
+    (input.labelEn ?? input.labelFr).trim(),
+    input.rateCents,
+    vat,
+    input.active === false ? 0 : 1,
+  ];
   if (existing) {
     await db.run(
       'UPDATE labour_rates SET label_fr = ?, label_en = ?, rate_cents = ?, vat_rate_bp = ?, active = ? WHERE id = ?',

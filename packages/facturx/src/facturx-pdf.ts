@@ -131,17 +131,27 @@ const LABELS = {
 
 const fill = (t: string, vars: Record<string, string>) =>
   t.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
-const locale = (lang: DocLang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
+
+// Intl formatters are costly to build: one of each per language.
+const FORMATS = {
+  fr: {
+    money: new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }),
+    qty: new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 3 }),
+    date: new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', dateStyle: 'short' }),
+  },
+  en: {
+    money: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }),
+    qty: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 }),
+    date: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'short' }),
+  },
+};
 
 export function formatEuros(cents: Cents, lang: DocLang): string {
-  return new Intl.NumberFormat(locale(lang), { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  return FORMATS[lang].money.format(cents / 100);
 }
-const formatQty = (milli: number, lang: DocLang) =>
-  new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 3 }).format(milli / 1000);
+const formatQty = (milli: number, lang: DocLang) => FORMATS[lang].qty.format(milli / 1000);
 export function formatIsoDate(iso: string, lang: DocLang): string {
-  return new Intl.DateTimeFormat(locale(lang), { timeZone: 'UTC', dateStyle: 'short' }).format(
-    new Date(`${iso}T00:00:00Z`),
-  );
+  return FORMATS[lang].date.format(new Date(`${iso}T00:00:00Z`));
 }
 
 const FONT_DIR = (() => {
@@ -156,6 +166,23 @@ function fonts() {
   };
   return fontBytes;
 }
+
+/**
+ * fontkit with the two fonts parsed once: parsing DejaVu (750 kB) took most of an invoice's time.
+ * A parsed font is only read afterwards (each document makes its own subset of it).
+ */
+const parsed = new Map<Uint8Array, unknown>();
+const cachedFontkit = {
+  ...fontkit,
+  create(data: Uint8Array, postscriptName?: string) {
+    let font = parsed.get(data);
+    if (!font) {
+      font = fontkit.create(data, postscriptName);
+      parsed.set(data, font);
+    }
+    return font;
+  },
+} as typeof fontkit;
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 42;
@@ -209,27 +236,47 @@ class Sheet {
       .join('');
   }
 
-  /** `text` broken into lines no wider than `width`; words longer than a line are cut. */
+  private widths = new Map<string, number>();
+  /** Text width, remembered: shaping a string with fontkit is the costly part of a page. */
+  widthOf(text: string, font: PDFFont, size: number): number {
+    const key = `${font === this.bold ? 'b' : 'r'}${size}|${text}`;
+    let w = this.widths.get(key);
+    if (w === undefined) {
+      w = font.widthOfTextAtSize(text, size);
+      this.widths.set(key, w);
+    }
+    return w;
+  }
+
+  /**
+   * `text` broken into lines no wider than `width`; words longer than a line are cut. A line's width
+   * is the sum of its words' and spaces' widths (each word shaped once), not the line shaped again
+   * for every word added.
+   */
   wrap(text: string, font: PDFFont, size: number, width: number): string[] {
     const lines: string[] = [];
+    const space = this.widthOf(' ', font, size);
     for (const para of this.clean(text, font).split(/\r\n|\r|\n/)) {
       let line = '';
+      let lineWidth = 0;
       for (const word of para.split(/ +/)) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (font.widthOfTextAtSize(candidate, size) <= width) {
-          line = candidate;
+        const w = this.widthOf(word, font, size);
+        const candidate = line ? lineWidth + space + w : w;
+        if (candidate <= width) {
+          line = line ? `${line} ${word}` : word;
+          lineWidth = candidate;
           continue;
         }
         if (line) lines.push(line);
-        line = '';
         let rest = word;
-        while (font.widthOfTextAtSize(rest, size) > width && rest.length > 1) {
+        while (this.widthOf(rest, font, size) > width && rest.length > 1) {
           let n = rest.length - 1;
-          while (n > 1 && font.widthOfTextAtSize(rest.slice(0, n), size) > width) n--;
+          while (n > 1 && this.widthOf(rest.slice(0, n), font, size) > width) n--;
           lines.push(rest.slice(0, n));
           rest = rest.slice(n);
         }
         line = rest;
+        lineWidth = this.widthOf(rest, font, size);
       }
       lines.push(line);
     }
@@ -256,7 +303,7 @@ class Sheet {
   ): void {
     const font = opts.font ?? this.regular;
     const size = opts.size ?? 9;
-    this.text(s, xRight - font.widthOfTextAtSize(this.clean(s, font), size), y, opts);
+    this.text(s, xRight - this.widthOf(this.clean(s, font), font, size), y, opts);
   }
 
   /** A block of wrapped lines from the cursor down; returns the height used. */
@@ -304,7 +351,7 @@ export async function facturxPdf(opts: FacturxOptions): Promise<FacturxResult> {
   const money = (c: Cents) => formatEuros(c, lang);
 
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(cachedFontkit);
   const regular = await pdf.embedFont(fonts().regular, { subset: true });
   const bold = await pdf.embedFont(fonts().bold, { subset: true });
 

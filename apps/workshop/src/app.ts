@@ -13,6 +13,7 @@ import { diagnosticsApiPlugin } from './plugins/diagnostics/api.js';
 import { guidedPlugin } from './plugins/diagnostics/guided.js';
 import { diagnosticSessionsPlugin } from './plugins/diagnostics/sessions.js';
 import { diagnosticsRuntimePlugin } from './plugins/diagnostics-runtime.js';
+import { documentsPlugin } from './plugins/documents.js';
 import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
@@ -49,6 +50,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   systemPlugin,
   loginPlugin,
   ordersPlugin,
+  documentsPlugin,
   customersPlugin,
   peoplePlugin,
   clockingPlugin,

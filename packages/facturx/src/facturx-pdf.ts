@@ -169,20 +169,26 @@ function fonts() {
 
 /**
  * fontkit with the two fonts parsed once: parsing DejaVu (750 kB) took most of an invoice's time.
- * A parsed font is only read afterwards (each document makes its own subset of it).
+ * A parsed font is only read afterwards (each document makes its own subset of it). Its OpenType
+ * layout tables (GSUB, GPOS) are hidden from fontkit: Latin text needs no ligature or contextual
+ * form to read right, and shaping every string through them was most of what remained; glyphs
+ * then come from the character map with their advance widths (no kerning).
  */
-const parsed = new Map<Uint8Array, unknown>();
+const parsed = new Map<Uint8Array, { _layoutEngine: { engine: unknown } }>();
 const cachedFontkit = {
   ...fontkit,
   create(data: Uint8Array, postscriptName?: string) {
-    let font = parsed.get(data);
+    let font = parsed.get(data) as { _layoutEngine: { engine: unknown } } | undefined;
     if (!font) {
-      font = fontkit.create(data, postscriptName);
+      font = fontkit.create(data, postscriptName) as unknown as { _layoutEngine: { engine: unknown } };
+      // fontkit builds its layout engine once per font and keeps it: without its OpenType engine,
+      // layout maps characters to glyphs and positions them by their advance widths.
+      font._layoutEngine.engine = null;
       parsed.set(data, font);
     }
     return font;
   },
-} as typeof fontkit;
+} as unknown as typeof fontkit;
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 42;

@@ -131,7 +131,7 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
 }
 
 /** A freeze-frame value as a mechanic reads it: a number, or each field of a multi-value PID. */
-const freezeValue = (v: unknown): string =>
+export const freezeValue = (v: unknown): string =>
   typeof v === 'number'
     ? String(Math.round(v * 100) / 100)
     : v && typeof v === 'object'
@@ -440,6 +440,19 @@ ${guidedSection(req, s, canWork, roadTest)}
 }
 
 /** The session list, with the form that opens a session on a repair order for those who run them. */
+/** The adapter to open a session with: kind and port/address/interface (also on the repair order page). */
+export function adapterFields(req: FastifyRequest, ports: SerialPortEntry[]): Html {
+  return html`<fieldset><legend>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</legend>
+${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
+  (k, i) =>
+    html`<label class="check"><input type="radio" name="adapterKind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ADAPTER_LABEL[k])}</label>`,
+)}
+<label>${T(req, { fr: 'Port, adresse ou interface', en: 'Port, address or interface' })} <input name="adapterSpec" list="serial-ports" required placeholder="/dev/ttyUSB0 · 192.168.0.10:35000 · can0"></label>
+<datalist id="serial-ports">${ports.map((p) => html`<option value="${p.path}">${p.label}</option>`)}</datalist>
+<p class="muted ports">${ports.length ? html`${T(req, { fr: 'Ports série trouvés', en: 'Serial ports found' })} : ${ports.map((p) => p.label).join(', ')}` : T(req, { fr: 'Aucun port série trouvé (adaptateur débranché ?).', en: 'No serial port found (adapter unplugged?).' })}</p>
+</fieldset>`;
+}
+
 export function sessionListPage(
   req: FastifyRequest,
   d: {
@@ -459,15 +472,7 @@ export function sessionListPage(
           (o) =>
             html`<option value="${o.id}" ${o.id === roId ? html`selected` : ''}>${o.number} — ${o.complaint.slice(0, 60)}</option>`,
         )}</select></label>
-<fieldset><legend>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</legend>
-${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
-  (k, i) =>
-    html`<label class="check"><input type="radio" name="adapterKind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ADAPTER_LABEL[k])}</label>`,
-)}
-<label>${T(req, { fr: 'Port, adresse ou interface', en: 'Port, address or interface' })} <input name="adapterSpec" list="serial-ports" required placeholder="/dev/ttyUSB0 · 192.168.0.10:35000 · can0"></label>
-<datalist id="serial-ports">${ports.map((p) => html`<option value="${p.path}">${p.label}</option>`)}</datalist>
-<p class="muted ports">${ports.length ? html`${T(req, { fr: 'Ports série trouvés', en: 'Serial ports found' })} : ${ports.map((p) => p.label).join(', ')}` : T(req, { fr: 'Aucun port série trouvé (adaptateur débranché ?).', en: 'No serial port found (adapter unplugged?).' })}</p>
-</fieldset>
+${adapterFields(req, ports)}
 <button type="submit">${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
       : ''
   }

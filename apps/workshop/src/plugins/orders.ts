@@ -614,14 +614,9 @@ ${col.cards.map(
     api: { url: '/api/orders/:id/comeback', status: 201, response: orderSchema },
   });
 
-  app.post('/orders/:id/notes', {
-    config: { access: WORKERS },
-    schema: { tags: ['orders'], params: idParams, body: notesBody, response: formResponses('/orders/:id') },
-    handler: async (req, reply) => {
-      await setDiagnosisNotes(store, req.params.id, req.body.notes);
-      return reply.redirect(toOrder(req.params.id), 303);
-    },
-  });
+  change('/orders/:id/notes', '/api/orders/:id/notes', WORKERS, notesBody, (req) =>
+    setDiagnosisNotes(store, req.params.id, req.body.notes),
+  );
 
   app.get('/api/orders', {
     config: { access: STAFF },

@@ -1,6 +1,7 @@
 /** Issue 19: quotes, quality control, invoices and the workshop's identity, route × role (see web/access.test.ts). */
 export const DOCUMENTS_ACCESS: [string, string][] = [
   ['GET /orders/:id/quote', 'ATMID'],
+  ['POST /api/orders/:id/notes', 'ATMD'],
   ['POST /orders/:id/lines/:lineId', 'ATMD'],
   ['PUT /api/orders/:id/lines/:lineId', 'ATMD'],
   ['POST /orders/:id/lines/:lineId/delete', 'ATMD'],

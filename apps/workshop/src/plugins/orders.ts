@@ -1,8 +1,8 @@
+import { listSerialPorts } from '@atelier/adapters';
 import { parseDecimal } from '@atelier/facturx';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDateTime, formatKm } from '../i18n.js';
-import { listSerialPorts } from '../services/adapters.js';
 import { getCustomer, listVehicles } from '../services/customers.js';
 import {
   ENERGY_LABEL,

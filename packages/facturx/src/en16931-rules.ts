@@ -77,7 +77,7 @@ export function checkEn16931(xml: string): RuleViolation[] {
     return [{ rule: 'XML', message: `not well-formed XML: ${(e as Error).message}` }];
   }
   const root = doc.documentElement;
-  if (!root || root.localName !== 'CrossIndustryInvoice' || root.namespaceURI !== RSM)
+  if (root?.localName !== 'CrossIndustryInvoice' || root.namespaceURI !== RSM)
     return [{ rule: 'XML', message: 'the root element is not rsm:CrossIndustryInvoice' }];
 
   /** An amount in cents; a violation of the BR-DEC rule for that term when it has more than 2 decimals. */

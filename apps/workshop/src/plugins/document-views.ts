@@ -53,6 +53,13 @@ const dateOf = (lang: Lang, iso: string | null | undefined) =>
 const confirmBox = (req: FastifyRequest, text: { fr: string; en: string }) =>
   html`<label class="check confirm"><input type="checkbox" name="confirm" value="yes" required> ${T(req, text)}</label>`;
 
+/** The fault memories a code is read from (SAE J1979 services 03, 07, 0A), as a mechanic names them. */
+const MEMORY_LABEL: Record<string, { fr: string; en: string }> = {
+  stored: { fr: 'mémorisé', en: 'stored' },
+  pending: { fr: 'en attente', en: 'pending' },
+  permanent: { fr: 'permanent', en: 'permanent' },
+};
+
 const STATUS_LABEL = {
   proposed: { fr: 'proposée', en: 'proposed' },
   approved: { fr: 'accordée', en: 'approved' },
@@ -185,10 +192,22 @@ export function diagnosisSection(
   opts: { canWork: boolean; startForm: Html | '' },
 ): Html {
   const canPropose = opts.canWork && d?.conclusion && EDITABLE_STATES.includes(o.state);
-  const codes = (list: OrderDiagnosis['codesBefore']) =>
-    list.length
-      ? html`<ul class="codes">${list.map((c) => html`<li><code>${c.code}</code> ${dtcTitle(c.code, req.lang)} <span class="muted">(${c.memory}, ${c.ecu})</span></li>`)}</ul>`
+  // each code once, with the memories and ECUs it was read from
+  const codes = (list: OrderDiagnosis['codesBefore']) => {
+    const byCode = new Map<string, { memories: Set<string>; ecus: Set<string> }>();
+    for (const c of list) {
+      const e = byCode.get(c.code) ?? { memories: new Set<string>(), ecus: new Set<string>() };
+      e.memories.add(c.memory);
+      e.ecus.add(c.ecu);
+      byCode.set(c.code, e);
+    }
+    return byCode.size
+      ? html`<ul class="codes">${[...byCode].map(
+          ([code, e]) =>
+            html`<li><code>${code}</code> ${dtcTitle(code, req.lang)} ${[...e.memories].map((m) => html`<span class="badge memory-${m}">${T(req, MEMORY_LABEL[m] ?? { fr: m, en: m })}</span>`)} <span class="muted">${[...e.ecus].join(', ')}</span></li>`,
+        )}</ul>`
       : html`<p>${T(req, { fr: 'Aucun code.', en: 'No code.' })}</p>`;
+  };
   const status = {
     found: { fr: 'cause trouvée, à réparer', en: 'cause found, to repair' },
     repaired: { fr: 'réparée, vérification à faire', en: 'repaired, to verify' },
@@ -475,4 +494,34 @@ ${totalsRows(req, t, credit ? { fr: 'Total de l’avoir TTC', en: 'Credit note t
 ${d.paymentMeans?.iban ? html`<p class="mention">IBAN ${d.paymentMeans.iban}${d.paymentMeans.bic ? ` — BIC ${d.paymentMeans.bic}` : ''}</p>` : ''}
 ${[...inv.issued.mentions, ...d.notes.map((n) => n.text)].map((m) => html`<p class="mention">${m}</p>`)}</div>
 </article>`;
+}
+
+/**
+ * The customer report's header: the workshop's identity, the order, the vehicle with its mileage
+ * and the customer's request (the report's diagnostic body follows it).
+ */
+export function reportHeader(
+  req: FastifyRequest,
+  d: {
+    session: { id: number; user_name?: string | null; vin: string | null; vin_check: string | null };
+    order: OrderDetail | null;
+    profile: WorkshopProfile;
+    now: number;
+  },
+): Html {
+  const { session: s, order, profile, now } = d;
+  return html`<div class="doc-head report-head">${identityBlock(profile)}<div class="doc-title"><p>${T(req, { fr: 'Édité le', en: 'Issued on' })} ${formatDateTime(req.lang, now)}<br>${T(req, { fr: 'session', en: 'session' })} #${s.id}, ${s.user_name ?? ''}</p></div></div>
+${
+  order
+    ? html`<table class="report-facts"><tbody>
+<tr><th>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })}</th><td>${order.number}</td></tr>
+<tr><th>${T(req, { fr: 'Client', en: 'Customer' })}</th><td>${order.customer_name ?? '—'}</td></tr>
+<tr><th>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</th><td>${order.vehicle.maker} ${order.vehicle.model} ${order.vehicle.model_year ?? ''} (${T(req, ENERGY_LABEL[order.vehicle.energy])})</td></tr>
+<tr><th>${T(req, { fr: 'Immatriculation', en: 'Registration' })}</th><td>${order.vehicle.plate || '—'}</td></tr>
+<tr><th>VIN</th><td>${order.vehicle.vin}${s.vin_check === 'mismatch' ? html` <strong>(${T(req, { fr: 'VIN lu', en: 'VIN read' })} : ${s.vin ?? ''})</strong>` : ''}</td></tr>
+<tr><th>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</th><td>${order.odometer_km === null ? '—' : `${order.odometer_km.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB')} km`}</td></tr>
+<tr><th>${T(req, { fr: 'Votre demande', en: 'Your request' })}</th><td>${order.complaint}</td></tr>
+</tbody></table>`
+    : html`<p>VIN ${s.vin ?? '—'}</p>`
+}`;
 }

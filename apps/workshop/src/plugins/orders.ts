@@ -50,7 +50,6 @@ import {
   apiErrors,
   boardCardSchema,
   csrfProp,
-  formResponses,
   idParams,
   lineSchema,
   okSchema,
@@ -326,7 +325,7 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
     ...(d.customerProblem ? [d.customerProblem] : []),
   ];
   return html`<section class="order">
-<p>${stateBadge(req, o.state)} <span class="tag">${kindLabel(req, o.kind)}</span> <a href="/orders/${o.id}/print">${T(req, { fr: 'Ordre de réparation imprimable', en: 'Printable repair order' })}</a> · <a href="/orders/${o.id}/quote">${T(req, { fr: 'Devis', en: 'Quote' })}</a>${o.invoice ? html` · <a href="/invoices/${o.invoice.id}">${T(req, { fr: 'Facture', en: 'Invoice' })} ${o.invoice.number}</a>` : ''}</p>
+<p>${stateBadge(req, o.state)} <span class="kind-tag">${kindLabel(req, o.kind)}</span> <a href="/orders/${o.id}/print">${T(req, { fr: 'Ordre de réparation imprimable', en: 'Printable repair order' })}</a> · <a href="/orders/${o.id}/quote">${T(req, { fr: 'Devis', en: 'Quote' })}</a>${o.invoice ? html` · <a href="/invoices/${o.invoice.id}">${T(req, { fr: 'Facture', en: 'Invoice' })} ${o.invoice.number}</a>` : ''}</p>
 <dl class="facts">
   <dt>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</dt><dd>${o.vehicle.plate} — ${o.vehicle.maker} ${o.vehicle.model} ${o.vehicle.model_year ?? ''} (${T(req, ENERGY_LABEL[o.vehicle.energy])})<br><code>${o.vehicle.vin}</code></dd>
   <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_id ? html`<a href="/customers/${o.customer_id}">${o.customer_name ?? '—'}</a>` : '—'}</dd>

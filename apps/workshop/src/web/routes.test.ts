@@ -194,6 +194,7 @@ describe('repair orders over the JSON API', () => {
     // the attachment is in the file: its name as PDF strings write it, and the XML itself (compressed)
     expect(pdf.rawPayload.includes(Buffer.from('(factur-x.xml)'))).toBe(true);
     const done = await move('delivered', chef);
+    expect(done.state).toBe('delivered');
     const pageFr = await t.inject('chef', { method: 'GET', url: `/orders/${id}` });
     expect(pageFr.body).toContain('affecté à Inès Moreau');
     expect(pageFr.body).toContain('accord partiel : 1 ligne(s) refusée(s)');

@@ -189,7 +189,7 @@ export function diagnosisSection(
   req: FastifyRequest,
   o: OrderDetail,
   d: OrderDiagnosis | null,
-  opts: { canWork: boolean; startForm: Html | '' },
+  opts: { canWork: boolean; startForm: Html | ''; rates: readonly LabourRate[] },
 ): Html {
   const canPropose = opts.canWork && d?.conclusion && EDITABLE_STATES.includes(o.state);
   // each code once, with the memories and ECUs it was read from
@@ -232,7 +232,11 @@ ${d.tests.map((t) => html`<tr><th>${T(req, t.name)}</th><td>${t.value !== undefi
 </tbody></table>`
     : ''
 }
-${canPropose ? html`<form method="post" action="/orders/${o.id}/propose-lines" class="inline">${csrfField(req)}<button type="submit">${T(req, { fr: 'Proposer les lignes du devis', en: 'Propose the quote lines' })}</button></form>` : ''}`
+${
+  canPropose
+    ? html`<form method="post" action="/orders/${o.id}/propose-lines" class="inline propose">${csrfField(req)}<label>${T(req, { fr: 'Main-d’œuvre au taux', en: 'Labour at the rate' })} <select name="rateId" required><option value="">—</option>${opts.rates.map((r) => html`<option value="${r.id}">${r.code} ${req.lang === 'fr' ? r.label_fr : r.label_en}</option>`)}</select></label> <button type="submit">${T(req, { fr: 'Proposer les lignes du devis', en: 'Propose the quote lines' })}</button></form>`
+    : ''
+}`
     : html`<p class="muted">${T(req, { fr: 'Aucune session de diagnostic sur cet ordre.', en: 'No diagnostic session on this order.' })}</p>`
 }
 ${opts.startForm}

@@ -274,13 +274,21 @@ async function documents(scope: FastifyInstance): Promise<void> {
   twin(app, 'POST', {
     access: WORKERS,
     tags: ['quotes'],
-    schema: { params: idParams, body: { type: 'object', properties: csrfProp } },
+    schema: {
+      params: idParams,
+      body: {
+        type: 'object',
+        // the posted rate the proposed labour is billed at; the API's default is the first posted rate
+        properties: { rateId: { type: 'integer', minimum: 1 }, ...csrfProp },
+        additionalProperties: false,
+      },
+    },
     handler: async (req) => {
-      await proposeRepairLines(store, req.params.id);
+      await proposeRepairLines(store, req.params.id, req.body?.rateId);
       return req.params.id;
     },
     page: { url: '/orders/:id/propose-lines', redirect: (id) => `${toOrder(id)}#quote` },
-    api: { url: '/api/orders/:id/propose-lines', noBody: true, ...orderJson },
+    api: { url: '/api/orders/:id/propose-lines', ...orderJson },
   });
 
   // ——— The order's diagnosis as data ———

@@ -337,7 +337,7 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
   <dt>${T(req, { fr: 'État constaté', en: 'Condition' })}</dt><dd>${o.condition_notes || '—'}</dd>
   <dt>${T(req, { fr: 'Notes de diagnostic', en: 'Diagnosis notes' })}</dt><dd>${o.diagnosis_notes || '—'}</dd>
 </dl>
-${diagnosisSection(req, o, d.diagnosis, { canWork, startForm })}
+${diagnosisSection(req, o, d.diagnosis, { canWork, startForm, rates: d.rates.filter((r) => r.active) })}
 ${quoteSection(req, o, d.rates, canWork)}
 ${agreementSection(req, o, d.agreements, canDesk)}
 ${qualitySection(req, o, d.qc, canDesk)}

@@ -34,8 +34,8 @@ import {
   transitionOrder,
 } from './orders.js';
 import { qualityStatus, recordQualityChecks } from './quality.js';
-import { addLine, deleteLine, updateLine } from './quotes.js';
-import { isFrenchVatId, isSiret, updateProfile } from './workshop-profile.js';
+import { addLine, deleteLine, linesOf, updateLine } from './quotes.js';
+import { isFrenchVatId, isSiret, listRates, saveRate, updateProfile } from './workshop-profile.js';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -654,6 +654,23 @@ describe('the order and its diagnosis', () => {
     await expect(proposeRepairLines(f.store, ro.id)).rejects.toThrow(/already on the quote/);
     expect((await getOrder(f.store, ro.id)).diagnosis_session_id).toBe(sid);
     await transitionOrder(f.store, ro.id, 'quote', f.users.tech, T0 + 2 * H);
+  });
+
+  it('bills the proposed labour at the posted rate the mechanic chooses, and refuses one not posted', async () => {
+    const ro = await orderAtDiagnosis();
+    await concludedSession(ro.id, 'o2_downstream_faulty', 'catalyst');
+    const t3 = (await listRates(f.store)).find((r) => r.code === 'T3')!;
+    await expect(proposeRepairLines(f.store, ro.id, 9999)).rejects.toMatchObject({ field: 'rateId' });
+    await saveRate(f.store, { code: 'OLD', labelFr: 'Ancien taux', rateCents: 5000, active: false });
+    const old = (await listRates(f.store)).find((r) => r.code === 'OLD')!;
+    await expect(proposeRepairLines(f.store, ro.id, old.id)).rejects.toMatchObject({ field: 'rateId' });
+    expect(await linesOf(f.store, ro.id)).toEqual([]);
+    const [labour] = await proposeRepairLines(f.store, ro.id, t3.id);
+    expect([labour!.labour_rate_id, labour!.quantity_milli, labour!.unit_price_cents]).toEqual([
+      t3.id,
+      500,
+      9000,
+    ]);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   type StoredReading,
   sessionsOfOrder,
 } from './diagnostics.js';
-import { ConflictError } from './errors.js';
+import { ConflictError, ValidationError } from './errors.js';
 import { knowledgeBase, testName } from './knowledge.js';
 import { addLine, linesOf, type QuoteLine } from './quotes.js';
 import { listRates } from './workshop-profile.js';
@@ -169,7 +169,12 @@ export async function orderDiagnosis(db: Db, roId: number): Promise<OrderDiagnos
  * posted rate for the cause's scheduled hours, and a parts line at the knowledge base's estimate
  * (the reference and price to be confirmed). Proposed once per session and cause.
  */
-export async function proposeRepairLines(store: Store, roId: number): Promise<QuoteLine[]> {
+export async function proposeRepairLines(
+  store: Store,
+  roId: number,
+  /** The posted rate the labour is billed at (the mechanic chooses it); the first posted rate when absent. */
+  rateId?: number,
+): Promise<QuoteLine[]> {
   const d = await orderDiagnosis(store, roId);
   if (!d?.conclusion)
     throw new ConflictError(
@@ -190,7 +195,13 @@ export async function proposeRepairLines(store: Store, roId: number): Promise<Qu
     );
   const repair = d.conclusion.repair;
   const name = repair ? repair.fr : d.conclusion.name.fr;
-  const rate = (await listRates(store, true))[0];
+  const posted = await listRates(store, true);
+  const rate = rateId === undefined ? posted[0] : posted.find((r) => r.id === rateId);
+  if (rateId !== undefined && !rate)
+    throw new ValidationError(
+      { fr: 'taux horaire inconnu ou retiré', en: 'unknown or withdrawn hourly rate' },
+      'rateId',
+    );
   if (!rate)
     throw new ConflictError(
       {

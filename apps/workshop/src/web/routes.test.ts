@@ -116,6 +116,11 @@ describe('repair orders over the JSON API', () => {
       return r.json();
     };
     await move('diagnosis');
+    // no diagnostic session found a cause on this order: nothing to propose, whatever the rate
+    for (const body of [{}, { rateId: 1 }]) {
+      const proposed = await post(tech, `/api/orders/${id}/propose-lines`, body);
+      expect([proposed.statusCode, proposed.json().field]).toEqual([409, 'diagnosis']);
+    }
     const rates = (await t.inject('chef', { method: 'GET', url: '/api/workshop' })).json().rates;
     const t1 = rates.find((r: { code: string }) => r.code === 'T1');
     const line = await post(tech, `/api/orders/${id}/lines`, {

@@ -8,26 +8,21 @@
  * test-artifacts/workshop-documents/.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkEn16931 } from '@atelier/facturx';
 import { pdfinfo, validateXsd, xmllint } from '@atelier/facturx/testing';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lang } from '../i18n.js';
-import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
 import { knowledgeBase } from '../services/knowledge.js';
+import { haveChromium, launchChromium, login as logIn, logout, submit } from '../test-support/browser.js';
 import { emulatedCar } from '../test-support/diagnostics.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `documents browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`,
-  );
+const HAVE_CHROMIUM = haveChromium('documents browser tests');
 // Under CI Chromium and the document oracles must be there (scripts/setup.sh installs them): the
 // test runs and fails when they are not.
 const RUN = HAVE_CHROMIUM || process.env.CI === 'true';
@@ -49,18 +44,7 @@ beforeAll(async () => {
     port: 0,
     clock: { now: () => Date.now() + offset },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -70,19 +54,7 @@ afterAll(async () => {
 
 const text = async (l: Locator): Promise<string> => ((await l.textContent()) ?? '').trim();
 
-async function login(page: Page, who: string, lang: Lang) {
-  await page.goto(`${server.url}/login?lang=${lang}`);
-  await page.fill('input[name=login]', who);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
-}
-async function logout(page: Page) {
-  await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
-}
-/** Submits with a click and waits for the page it leads to. */
-async function submit(page: Page, selector: string) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
-}
+const login = (page: Page, who: string, lang: Lang) => logIn(page, server.url, who, lang);
 /** Moves the order to `to`; a refusal fails the test with what the page says. */
 async function move(page: Page, to: string) {
   await submit(page, `button[data-to="${to}"]`);
@@ -106,6 +78,8 @@ async function checkPrint(page: Page, lang: Lang, name: string): Promise<string>
   if (pdfinfo.available) {
     const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout;
     expect(info).toMatch(/Page size:.*\(A4\)/);
+    // a three-line quote or invoice, its mentions and signature boxes, on one sheet
+    expect(info).toMatch(/^Pages:\s+1$/m);
     return spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout;
   }
   return '';
@@ -275,8 +249,18 @@ describe.each(['fr', 'en'] as const)(
           // The manager fills the checklist, then invoices.
           await login(page, 'chef', lang);
           await page.goto(orderUrl);
+          // refused while the checklist is empty, saying so (the one error the browser logs: its 409)
+          expect(errors).toEqual([]);
           await submit(page, 'button[data-to="ready"]');
-          expect(await page.locator('.state').getAttribute('class')).toContain('state-quality_control'); // refused: checklist empty
+          expect(await text(page.locator('main'))).toContain(
+            lang === 'fr' ? 'contrôle qualité incomplet' : 'quality control incomplete',
+          );
+          expect(errors).toEqual([expect.stringContaining('409')]);
+          errors.length = 0;
+          await page.goto(orderUrl);
+          expect(await page.locator('.state').first().getAttribute('class')).toContain(
+            'state-quality_control',
+          );
           for (const ok of await page.locator('form[action$="/quality"] input[type=radio][value=ok]').all())
             await ok.check();
           await shot(page, lang, '3-quality-control');

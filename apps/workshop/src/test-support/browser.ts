@@ -1,0 +1,53 @@
+/**
+ * Headless Chromium for the dashboard's browser tests: Debian's package driven by playwright-core,
+ * launched with no network of its own (no updates, sync or background requests), and the steps
+ * every walk through the dashboard repeats (log in, submit a form and wait for the page it leads to).
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Lang } from '../i18n.js';
+import { DEMO_PASSWORD } from '../seed.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Whether Chromium is installed; warns, naming the tests skipped and how to install it, when not. */
+export function haveChromium(tests: string): boolean {
+  const have = existsSync(CHROMIUM);
+  if (!have)
+    console.warn(
+      `${tests} skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`,
+    );
+  return have;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Logs in as a demo user, in `lang`, and waits for the board. */
+export async function login(page: Page, baseUrl: string, who: string, lang: Lang): Promise<void> {
+  await page.goto(`${baseUrl}/login?lang=${lang}`);
+  await page.fill('input[name=login]', who);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+export async function logout(page: Page): Promise<void> {
+  await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
+}
+
+/** Clicks what submits a form and waits for the page it leads to (not the one already loaded). */
+export async function submit(page: Page, selector: string): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+}

@@ -2,9 +2,12 @@ import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
 import { DtcMemory } from './dtc-memory.js';
 import { type EcuHost, SimEcu } from './ecu.js';
 import { FAULTS, type FaultSpec } from './faults.js';
+import { type CatalogueEntry, instrumentsFor, type Measurement, type MeasureRequest } from './instruments.js';
+import { measure } from './measure.js';
 import { type ModelOptions, VehicleModel } from './model.js';
 import { Monitors } from './monitors.js';
 import { type Operation, OperationError, phaseForOperation } from './operate.js';
+import { Prng } from './prng.js';
 import { type EcuRole, ecuAddresses, FUNCTIONAL_11, FUNCTIONAL_29, type VehicleProfile } from './profiles.js';
 import type { Scenario } from './scenario.js';
 
@@ -39,6 +42,8 @@ export class Vehicle implements Responder, EcuHost {
   private startMs?: number;
   /** Simulated seconds skipped ahead of the serving clock (`fastForward`). */
   private skippedS = 0;
+  /** The instruments' noise: a stream of its own, so that measuring never changes what the ECUs report. */
+  private readonly instrumentNoise: Prng;
 
   constructor(
     readonly profile: VehicleProfile,
@@ -56,6 +61,7 @@ export class Vehicle implements Responder, EcuHost {
       socPct: options.socPct ?? (profile.engine.kind === 'none' ? 72 : 60),
     });
     this.model = model;
+    this.instrumentNoise = new Prng(((options.seed ?? 1) ^ 0x6a09e667) >>> 0);
     const memories = new Map<EcuRole, DtcMemory>();
     for (const e of profile.ecus) memories.set(e.role, new DtcMemory(supportedCodes(profile, e.role)));
     this.ecuList = profile.ecus.map((spec) => {
@@ -181,6 +187,30 @@ export class Vehicle implements Responder, EcuHost {
     if (options.fastForward) this.fastForward(nowMs, (options.minutes + (options.idleMinutes ?? 0)) * 60);
   }
 
+  /**
+   * A workshop instrument applied to a component at serving-clock time `nowMs`: the value the car's
+   * physical state gives under the stated conditions, with the instrument's noise. The car is not
+   * operated by it (its schedule and signals are unchanged); time does not pass. Throws a
+   * MeasurementError saying why when the car cannot be measured so.
+   */
+  measure(nowMs: number, request: MeasureRequest): Measurement {
+    this.advance(nowMs);
+    return measure(
+      {
+        model: this.model,
+        faults: this.model.options.faults,
+        seed: this.model.options.seed,
+        noise: this.instrumentNoise,
+      },
+      request,
+    );
+  }
+
+  /** What this car can be measured for: instrument × component × quantity, with units and conditions. */
+  instruments(): CatalogueEntry[] {
+    return instrumentsFor(this.profile);
+  }
+
   cleared(role: EcuRole): void {
     if (role !== 'engine') return;
     this.monitors.clear();
@@ -231,22 +261,22 @@ function supportedCodes(
   if (role === 'engine' && e.kind !== 'none') {
     for (let c = 1; c <= e.cylinders; c++) add(`P030${c}`);
     add('P0300');
-    add('P0118');
-    add('P0128');
-    add('P0562');
-    add('P0620');
+    for (const c of ['P0118', 'P0119', 'P0125', 'P0128', 'P0217', 'P0513', 'P0562']) add(c);
+    if (!p.traction) add('P0620');
     if (e.kind === 'spark') {
       add('P0101');
       add('P0171');
       add('P0172');
       if (e.banks === 2) for (const c of ['P0174', 'P0175', 'P0430', 'P0153']) add(c);
       add('P0420');
-      add('P0133');
-      if (e.evap) for (const c of ['P0442', 'P0455', 'P0456']) add(c);
+      for (const c of ['P0133', 'P0135', 'P0137', 'P0141']) add(c);
+      if (e.evap) for (const c of ['P0442', 'P0455', 'P0456', 'P0496']) add(c);
     }
-    if (e.egr) for (const c of ['P0401', 'P0404']) add(c);
-    if (e.dpf) for (const c of ['P2002', 'P2463']) add(c);
+    if (e.egr) for (const c of ['P0401', 'P0403', 'P0404']) add(c);
+    if (e.dpf) for (const c of ['P2002', 'P2453', 'P2463']) add(c);
   }
+  if (role === 'engine' && e.kind === 'none') for (const c of ['P0513', 'P0562']) add(c);
+  if (role === 'engine' && p.traction) add('P0A94');
   if (role === 'engine') {
     if (roles.includes('transmission')) add('U0101');
     if (roles.includes('battery')) add('U0111');

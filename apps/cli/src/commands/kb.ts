@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { type Command, UsageError } from '@atelier/command';
 import { lintKnowledgeBase } from '@atelier/diagnosis';
-import { type Command, UsageError } from '../context.js';
 
 const USAGE = {
   fr: "Usage : atelier kb lint [--dir DOSSIER] [--json]\n  Vérifie la base de connaissances : schéma, textes FR/EN, probabilités, références, chargement dans le moteur d'arbres de défaillance.",
@@ -9,7 +9,6 @@ const USAGE = {
 
 export const kbCommand: Command = {
   name: 'kb',
-  summary: { fr: 'base de connaissances du diagnostic (lint)', en: 'diagnosis knowledge base (lint)' },
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (sub === '--help' || sub === '-h') {

@@ -3,21 +3,16 @@
  * launched with no network of its own (no updates, sync or background requests), and the steps
  * every walk through the dashboard repeats (log in, submit a form and wait for the page it leads to).
  */
-import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import type { Lang } from '../i18n.js';
 import { DEMO_PASSWORD } from '../seed.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Whether Chromium is installed; warns, naming the tests skipped and how to install it, when not. */
-export function haveChromium(tests: string): boolean {
-  const have = existsSync(CHROMIUM);
-  if (!have)
-    console.warn(
-      `${tests} skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`,
-    );
-  return have;
+/** Whether Chromium is installed, by the one rule for oracles (tests/support): a skip with its reason, a failure under CI=true. */
+export function haveChromium(): boolean {
+  return !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -2,41 +2,34 @@
  * Independent tools the tests check the documents with, all Debian packages installed by
  * scripts/setup.sh: xmllint (libxml2-utils) validates the CII against the Factur-X EN 16931 XSD,
  * qpdf and poppler-utils read the PDF, transicc (liblcms2-utils, LittleCMS) reads the ICC profile.
- * A missing tool skips its test with the reason on a developer's machine; under CI=true the test
- * runs and fails with that reason, so CI never passes without its oracles.
+ * They follow the workspace's one rule for oracles (tests/support): a missing one skips its tests
+ * with the reason on a developer's machine and fails the run under CI=true.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { expect, it } from 'vitest';
+import {
+  type Oracle,
+  type OracleCheck,
+  programRuns,
+  requireOracle,
+} from '../../../../tests/support/index.js';
 
-export interface Oracle {
-  cmd: string;
-  available: boolean;
-  reason: string;
-}
+/** Whether any of these oracles is missing: `it.skipIf(missing(pdfinfo, xmllint))`. */
+export const missing = (...oracles: Oracle[]): boolean => oracles.some((o) => o.missing !== undefined);
 
-export function oracle(cmd: string, debianPackage: string, probe: string[] = ['--version']): Oracle {
-  const r = spawnSync(cmd, probe, { encoding: 'utf8' });
-  const available = !r.error;
-  const reason = `${cmd} is missing (Debian package ${debianPackage}: bash scripts/setup.sh)`;
-  if (!available && process.env.CI !== 'true') console.warn(`skipped: ${reason}`);
-  return { cmd, available, reason };
-}
+/** transicc has no version flag that exits 0: it converts black, as a test will. */
+const transiccRuns: OracleCheck = () => {
+  const r = spawnSync('transicc', ['-t0'], { input: '0 0 0\n', encoding: 'utf8', timeout: 10_000 });
+  if (r.error) return `transicc cannot run: ${r.error.message}`;
+  return r.status === 0 ? undefined : `transicc -t0 exited with ${r.status}`;
+};
 
-/** `it` when the oracle is there or under CI (where its absence fails), `it.skip` otherwise. */
-export const itWith = (...oracles: Oracle[]) =>
-  oracles.every((o) => o.available) || process.env.CI === 'true' ? it : it.skip;
-
-/** Fails the running test with the reason when an oracle is missing (under CI). */
-export function needs(...oracles: Oracle[]): void {
-  for (const o of oracles) expect(o.available, o.reason).toBe(true);
-}
-
-export const xmllint = oracle('xmllint', 'libxml2-utils');
-export const qpdf = oracle('qpdf', 'qpdf');
-export const pdfinfo = oracle('pdfinfo', 'poppler-utils', ['-v']);
-export const transicc = oracle('transicc', 'liblcms2-utils', ['-v']);
+export const xmllint = requireOracle('xmllint (libxml2-utils)', programRuns('xmllint', ['--version']));
+export const qpdf = requireOracle('qpdf', programRuns('qpdf', ['--version']));
+export const pdfinfo = requireOracle('pdfinfo (poppler-utils)', programRuns('pdfinfo', ['-v']));
+export const pdffonts = requireOracle('pdffonts (poppler-utils)', programRuns('pdffonts', ['-v']));
+export const transicc = requireOracle('transicc (liblcms2-utils)', transiccRuns);
 
 /**
  * The Factur-X 1.07.3 EN 16931 XSD (the CII D16B schema restricted to the profile), as the npm
@@ -55,5 +48,3 @@ export function validateXsd(xml: string): { ok: boolean; messages: string } {
   });
   return { ok: r.status === 0, messages: `${r.stderr}`.trim() };
 }
-
-export const pdffonts = oracle('pdffonts', 'poppler-utils', ['-v']);

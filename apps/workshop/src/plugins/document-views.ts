@@ -219,7 +219,7 @@ ${
     ? html`<p><a href="/diagnostics/${d.session.id}">${T(req, { fr: 'Session de diagnostic', en: 'Diagnostic session' })} #${d.session.id}</a> — ${d.session.user_name ?? ''}, ${formatDateTime(req.lang, d.session.started_at)} · <a href="/diagnostics/${d.session.id}/report">${T(req, { fr: 'Rapport client', en: 'Customer report' })}</a></p>
 ${
   d.conclusion
-    ? html`<p class="conclusion" data-cause="${d.conclusion.cause}"><strong>${T(req, d.conclusion.name)}</strong> — ${T(req, status[d.conclusion.status])}${d.conclusion.probability !== null ? html` (${T(req, { fr: 'probabilité', en: 'probability' })} ${Math.round(d.conclusion.probability * 100)} %)` : ''}${d.conclusion.repair ? html`<br>${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, d.conclusion.repair)}` : ''}</p>`
+    ? html`<p class="conclusion" data-cause="${d.conclusion.cause}"><strong>${T(req, d.conclusion.name)}</strong> — ${T(req, status[d.conclusion.status])}${d.conclusion.probability !== null ? html` (${T(req, { fr: 'probabilité', en: 'probability' })} ${Math.round(d.conclusion.probability * 100)} %)` : ''}${d.conclusion.repair ? html`<br>${T(req, { fr: 'Réparation : {r}', en: 'Repair: {r}' }, { r: T(req, d.conclusion.repair) })}` : ''}</p>`
     : html`<p class="muted">${T(req, { fr: 'Aucune cause trouvée pour l’instant.', en: 'No cause found yet.' })}</p>`
 }
 <div class="actions"><div><h3>${T(req, { fr: 'Codes avant intervention', en: 'Codes before the work' })}</h3>${codes(d.codesBefore)}</div>
@@ -254,7 +254,7 @@ export function agreementSection(
   const recorded = agreements.length
     ? html`<ul class="agreements">${agreements.map(
         (a) =>
-          html`<li data-method="${a.method}">${T(req, { fr: 'Accord de {who} {how}, le {when}, pour {amount} TTC', en: 'Agreement of {who} {how}, on {when}, for {amount} incl. VAT' }, { who: a.signer_name, how: T(req, AGREEMENT_LABEL[a.method]), when: formatDateTime(req.lang, a.agreed_at), amount: euros(req, a.amount_ttc_cents) })}${a.reference ? html` — ${a.reference}` : ''}${a.piec_choice ? html` — ${T(req, PIEC_CHOICE_LABEL[a.piec_choice])}` : ''} <span class="muted">(${T(req, { fr: 'enregistré par {who} le {when}', en: 'recorded by {who} on {when}' }, { who: a.recorded_by_name ?? '—', when: formatDateTime(req.lang, a.recorded_at) })})</span>${a.signature ? html`<br><img class="signature" src="${a.signature}" alt="${T(req, { fr: 'signature du client', en: "customer's signature" })}">` : ''}</li>`,
+          html`<li data-method="${a.method}">${T(req, { fr: 'Accord de {who} ({how}), le {when}, pour {amount} TTC', en: 'Agreement of {who} ({how}), on {when}, for {amount} incl. VAT' }, { who: a.signer_name, how: T(req, AGREEMENT_LABEL[a.method]), when: formatDateTime(req.lang, a.agreed_at), amount: euros(req, a.amount_ttc_cents) })}${a.reference ? html` — ${a.reference}` : ''}${a.piec_choice ? html` — ${T(req, PIEC_CHOICE_LABEL[a.piec_choice])}` : ''} <span class="muted">(${T(req, { fr: 'enregistré par {who} le {when}', en: 'recorded by {who} on {when}' }, { who: a.recorded_by_name ?? '—', when: formatDateTime(req.lang, a.recorded_at) })})</span>${a.signature ? html`<br><img class="signature" src="${a.signature}" alt="${T(req, { fr: 'signature du client', en: "customer's signature" })}">` : ''}</li>`,
       )}</ul>`
     : '';
   if (o.state !== 'awaiting_approval' || !canDesk)
@@ -338,7 +338,7 @@ ${
   invoices.length
     ? html`<table class="invoices"><tbody>${invoices.map(
         (i) =>
-          html`<tr><td>${kind(i)}</td><td><a href="/invoices/${i.id}">${i.number}</a></td><td>${dateOf(req.lang, i.issue_date)}</td><td class="num">${euros(req, i.ttc_cents)} TTC</td><td><a href="/invoices/${i.id}/pdf">PDF Factur-X</a></td></tr>`,
+          html`<tr><td>${kind(i)}</td><td><a href="/invoices/${i.id}">${i.number}</a></td><td>${dateOf(req.lang, i.issue_date)}</td><td class="num">${T(req, { fr: '{a} TTC', en: '{a} incl. VAT' }, { a: euros(req, i.ttc_cents) })}</td><td><a href="/invoices/${i.id}/pdf">PDF Factur-X</a></td></tr>`,
       )}</tbody></table>`
     : ''
 }

@@ -1,8 +1,8 @@
-import { listSerialPorts } from '@atelier/adapters';
 import { parseDecimal } from '@atelier/facturx';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDateTime, formatKm } from '../i18n.js';
+import { type AdapterOption, adapterOptions } from '../services/adapter-offer.js';
 import { getCustomer, listVehicles } from '../services/customers.js';
 import {
   ENERGY_LABEL,
@@ -247,6 +247,8 @@ function stateBadge(req: FastifyRequest, s: State): Html {
 }
 
 interface OrderPageData {
+  /** The adapters a session may be opened on (serial ports found, declared Wi-Fi adapters, CAN). */
+  adapters: AdapterOption[];
   mechanics: { id: number; name: string }[];
   diagnosis: OrderDiagnosis | null;
   agreements: Agreement[];
@@ -317,8 +319,8 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
     DIAGNOSABLE.includes(o.state) && (DIAG_WORKERS as readonly string[]).includes(role)
       ? html`<form method="post" action="/diagnostics" class="card new-session">${csrfField(req)}
 <h3>${T(req, { fr: 'Démarrer un diagnostic sur cet ordre', en: 'Start a diagnosis on this order' })}</h3>
-<input type="hidden" name="roId" value="${o.id}">${adapterFields(req, listSerialPorts())}
-<button type="submit">${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
+<input type="hidden" name="roId" value="${o.id}">${adapterFields(req, d.adapters)}
+<button type="submit"${d.adapters.length ? '' : html` disabled`}>${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
       : '';
   const invoiceProblems = [
     ...profileProblems(d.profile).map((p) => T(req, p)),
@@ -381,6 +383,7 @@ function noteText(req: FastifyRequest, note: string): string {
 async function orders(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
   const { store, clock } = app.deps;
+  const runtime = app.diagnostics;
   const actor = (req: FastifyRequest) => req.user!;
   const toOrder = (id: number) => `/orders/${id}`;
 
@@ -519,6 +522,7 @@ ${col.cards.map(
   async function orderPageData(o: OrderDetail): Promise<OrderPageData> {
     const customer = await customerOf(o);
     return {
+      adapters: await adapterOptions(store, runtime.discovery),
       mechanics: await listMechanics(store),
       diagnosis: await orderDiagnosis(store, o.id),
       agreements: await agreementsOf(store, o.id),
@@ -656,6 +660,7 @@ ${col.cards.map(
 export const ordersPlugin = fp(orders, {
   name: 'atelier-orders',
   encapsulate: true,
-  dependencies: ['atelier-core'],
-  decorators: { fastify: ['deps'] },
+  // the order page offers the adapters a diagnosis can be started on
+  dependencies: ['atelier-core', 'atelier-diagnostics-runtime'],
+  decorators: { fastify: ['deps', 'diagnostics'] },
 });

@@ -140,11 +140,23 @@ describe.each(['fr', 'en'] as const)(
           await move(page, 'diagnosis');
           await logout(page);
 
-          // Inès starts the diagnosis from the order: an ELM327 on Wi-Fi (the emulator on TCP).
+          // The admin declares the workshop's Wi-Fi ELM327 (the emulator on TCP).
+          const wifi = `ELM327 Wi-Fi ${lang}`;
+          const [host, port] = car.spec.split(':') as [string, string];
+          await login(page, 'admin', lang);
+          await page.goto(`${server.url}/adapters`);
+          await page.fill('form[action="/adapters"] input[name=name]', wifi);
+          await page.fill('form[action="/adapters"] input[name=host]', host);
+          await page.fill('form[action="/adapters"] input[name=port]', port);
+          await submit(page, 'form[action="/adapters"] button[type=submit]');
+          await logout(page);
+
+          // Inès starts the diagnosis from the order on that adapter.
           await login(page, 'ines', lang);
           await page.goto(orderUrl);
-          await page.check('form.new-session input[name=adapterKind][value=tcp]');
-          await page.fill('form.new-session input[name=adapterSpec]', car.spec);
+          await page.selectOption('form.new-session select[name=adapter]', {
+            label: `${wifi} (${car.spec})`,
+          });
           await Promise.all([
             page.waitForURL(/\/diagnostics\/\d+$/),
             page.click('form.new-session button[type=submit]'),

@@ -29,6 +29,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
   { href: '/invoices', text: { fr: 'Factures', en: 'Invoices' }, roles: ['manager', 'admin'] },
   { href: '/diagnostics', text: { fr: 'Diagnostic', en: 'Diagnostics' } },
   { href: '/training', text: { fr: 'Formation', en: 'Training' } },
+  { href: '/adapters', text: { fr: 'Adaptateurs', en: 'Adapters' }, roles: ['admin'] },
 ];
 
 /** Links to this same page in the other language. */

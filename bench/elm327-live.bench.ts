@@ -21,28 +21,12 @@ import {
   Transcript,
 } from '../packages/elm327/src/index.js';
 import { PidPoller, physical } from '../packages/obd/src/index.js';
+import { PID_LENGTH, PID_SETS } from './live-pids.js';
 
 const [seconds = 3, runs = 3, latencyMs = 15, baud = 38_400] = process.argv.slice(2).map(Number);
 
-const LEN: Record<number, number> = {
-  4: 1,
-  5: 1,
-  11: 1,
-  12: 2,
-  13: 1,
-  15: 1,
-  16: 2,
-  17: 1,
-  31: 2,
-  47: 1,
-  66: 2,
-  70: 1,
-};
-const SETS: Record<string, number[]> = {
-  '1 PID': [0x0c],
-  '6 PIDs': [0x04, 0x05, 0x0c, 0x0d, 0x0f, 0x11],
-  '12 PIDs': [0x04, 0x05, 0x0b, 0x0c, 0x0d, 0x0f, 0x10, 0x11, 0x1f, 0x2f, 0x42, 0x46],
-};
+const LEN = PID_LENGTH;
+const SETS = PID_SETS;
 
 /** The client's and the emulator's behaviour: what Atelier does, and a naive one-PID, no-count client. */
 const MODES: Record<string, AdapterProfile> = {

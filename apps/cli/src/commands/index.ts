@@ -18,6 +18,13 @@ export const COMMANDS: Record<string, CommandEntry> = {
     },
     load: () => import('./obd/index.js').then((m) => m.obdCommand),
   },
+  ev: {
+    summary: {
+      fr: 'batterie de traction : SoC, SoH, cellules, températures',
+      en: 'traction battery: SoC, SoH, cells, temperatures',
+    },
+    load: () => import('./ev.js').then((m) => m.evCommand),
+  },
   dtc: {
     summary: { fr: 'explique un code défaut (P0301 …)', en: 'explains a trouble code (P0301 …)' },
     load: () => import('./dtc.js').then((m) => m.dtcCommand),

@@ -18,6 +18,12 @@ export interface AdapterChoice {
   kind: AdapterKind;
   /** `/dev/ttyUSB0`, `HOST:PORT`, `can0` or a scenario id. */
   spec: string;
+  /**
+   * A scenario's path to its car: behind the ELM327 emulator (default, a real adapter's path), or
+   * straight over ISO-TP on a virtual bus for a recording with no OBD-II in it, which an ELM327's
+   * protocol search (an OBD request) could never find.
+   */
+  via?: 'elm327' | 'isotp';
 }
 
 /** The registry's name for a choice; a scenario's vehicle comes from the caller (`resolveScenario`). */
@@ -30,7 +36,7 @@ export function adapterName(choice: AdapterChoice): string {
     case 'socketcan':
       return `socketcan:${choice.spec}`;
     case 'scenario':
-      return `sim:${choice.spec}?via=elm327`;
+      return `sim:${choice.spec}?via=${choice.via ?? 'elm327'}`;
   }
 }
 

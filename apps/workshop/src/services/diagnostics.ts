@@ -9,6 +9,7 @@ import type { AdapterChoice } from './adapters.js';
 import { getAssignment } from './classes.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { getOrder, type OrderDetail } from './orders.js';
+import type { RecordingAnalysis } from './recordings.js';
 import { getScenario, type TrainingScenario } from './scenarios.js';
 import { type TrafficSummary, trafficSummary } from './traffic.js';
 import type { User } from './users.js';
@@ -311,6 +312,8 @@ export interface SessionOverview {
   scenario: TrainingScenario | null;
   /** The raw traffic stored: its size, and the limit that cut it (0 when it was not cut). */
   traffic: TrafficSummary;
+  /** What the scenario's recording can answer (its upload analysis), when it plays a recording. */
+  recording: { name: string; analysis: Partial<RecordingAnalysis> } | null;
 }
 
 export async function sessionOverview(
@@ -318,6 +321,9 @@ export async function sessionOverview(
   s: DiagSession,
   viewer?: Pick<User, 'id' | 'role'>,
 ): Promise<SessionOverview> {
+  const scenario = s.assignment_id
+    ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
+    : null;
   return {
     readings: latestReadings(await readingsOf(db, s.id)),
     recordedPids: await recordedPids(db, s.id),
@@ -326,9 +332,24 @@ export async function sessionOverview(
         ? (await recentSessions(db, 100, viewer)).filter((x) => x.id !== s.id && x.state !== 'new')
         : [],
     order: s.ro_id ? await getOrder(db, s.ro_id) : null,
-    scenario: s.assignment_id
-      ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
-      : null,
+    scenario,
     traffic: await trafficSummary(db, s.id),
+    recording: scenario?.recording_id ? await recordingAnalysis(db, scenario.recording_id) : null,
   };
+}
+
+async function recordingAnalysis(
+  db: Db,
+  id: number,
+): Promise<{ name: string; analysis: Partial<RecordingAnalysis> } | null> {
+  const r = await db.get<{ name: string; summary: string }>(
+    'SELECT name, summary FROM recordings WHERE id = ?',
+    [id],
+  );
+  if (!r) return null;
+  try {
+    return { name: r.name, analysis: JSON.parse(r.summary) };
+  } catch {
+    return { name: r.name, analysis: {} };
+  }
 }

@@ -37,6 +37,32 @@ export const ADAPTER_LABEL: Record<AdapterKind, Text> = {
   scenario: { fr: 'Scénario de formation (véhicule simulé)', en: 'Training scenario (simulated vehicle)' },
 };
 
+/** A scenario played by a recording: never called a simulated vehicle. */
+export const RECORDED_LABEL: Text = {
+  fr: "Scénario de formation (enregistrement d'un véhicule réel)",
+  en: 'Training scenario (recording of a real vehicle)',
+};
+
+/** What a recorded scenario can answer, and the battery report when it holds battery reads. */
+function recordingNote(req: FastifyRequest, s: DiagSession, o: SessionOverview, connected: boolean): Html {
+  const a = o.recording?.analysis;
+  if (!a) return html``;
+  const asks = (a.ecus ?? [])
+    .map((e) => `${e.request} → ${e.response} : ${e.requests.join(', ')}`)
+    .join(' ; ');
+  const battery = a.battery
+    ? html`<p class="battery-session">${T(req, { fr: 'Session « batterie de traction » : cet enregistrement contient les lectures du calculateur batterie. Connectez, puis lisez le rapport batterie.', en: 'Traction-battery session: this recording holds the battery ECU being read. Connect, then read the battery report.' })} ${
+        connected
+          ? html`<a href="/diagnostics/${s.id}/battery" id="battery-report" class="button">${T(req, { fr: 'Lire la batterie de traction', en: 'Read the traction battery' })}</a>`
+          : ''
+      }</p>`
+    : html``;
+  const noObd = !(a.obd?.services ?? []).length
+    ? html`<p class="muted">${T(req, { fr: "L'enregistrement ne contient pas de requête OBD-II : une lecture OBD ne trouvera rien, ce n'est pas un défaut du véhicule.", en: 'The recording holds no OBD-II request: an OBD read will find nothing, which is not a fault of the vehicle.' })}</p>`
+    : html``;
+  return html`<div class="card recording-note"><p>${T(req, { fr: 'Enregistrement', en: 'Recording' })} <strong>${o.recording!.name}</strong>${asks ? html` — ${T(req, { fr: 'répond à', en: 'answers' })} ${asks}` : ''}</p>${battery}${noObd}</div>`;
+}
+
 export const STATE_TEXT: Record<DiagSession['state'], Text> = {
   new: { fr: 'non connecté', en: 'not connected' },
   connected: { fr: 'connecté', en: 'connected' },
@@ -379,8 +405,9 @@ export function sessionPage(
   );
   return html`<section class="diag-session" data-session="${s.id}" data-state="${connected ? 'connected' : s.state}">
 ${context}
+${recordingNote(req, s, o, connected)}
 <div class="card adapter">
-<p>${T(req, ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
+<p>${T(req, o.scenario?.source === 'recording' ? RECORDED_LABEL : ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
 <div id="problem">${problem}</div>
 ${
   canWork

@@ -42,6 +42,10 @@ beforeAll(async () => {
     demo: true,
     port: 0,
     clock: { now: () => Date.now() + offset },
+    // the walk logs four people in and out a dozen times a minute from one address: the login
+    // rate limit (security.test.ts checks it) would refuse the tenth
+    loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+    loginPageRateLimit: { max: 1000, timeWindowMs: 60_000 },
   });
   browser = await launchChromium();
 }, 60_000);

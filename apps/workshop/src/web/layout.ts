@@ -30,6 +30,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
     roles: ['manager', 'admin', 'instructor', 'technician'],
   },
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
+  { href: '/invoices', text: { fr: 'Factures', en: 'Invoices' }, roles: ['manager', 'admin'] },
   { href: '/diagnostics', text: { fr: 'Diagnostic', en: 'Diagnostics' } },
   { href: '/training', text: { fr: 'Formation', en: 'Training' } },
   { href: '/adapters', text: { fr: 'Adaptateurs', en: 'Adapters' }, roles: ['admin'] },

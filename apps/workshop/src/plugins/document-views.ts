@@ -483,20 +483,22 @@ export function invoiceDocument(req: FastifyRequest, inv: Invoice): Html {
   const credit = inv.kind === 'credit_note';
   const party = (x: InvoiceDocument['seller']) =>
     html`<strong>${x.name}</strong>${x.legalForm ? html`<br>${x.legalForm}` : ''}<br>${x.address.line1}${x.address.line2 ? html`, ${x.address.line2}` : ''}<br>${x.address.postcode} ${x.address.city}${x.siret ? html`<br>SIRET ${x.siret}` : ''}${x.vatId ? html`<br>TVA ${x.vatId}` : ''}${x.register ? html`<br>${x.register}` : ''}`;
+  // The issued invoice's details and legal mentions were frozen in French (the legal document); the
+  // labels around them follow the reader. `lang` says so to screen readers and to the language crawl.
   return html`<article class="document invoice-doc" data-number="${inv.number}">
 <div class="doc-head"><div class="identity">${party(d.seller)}</div><div class="doc-title"><h2>${credit ? T(req, { fr: 'AVOIR', en: 'CREDIT NOTE' }) : T(req, { fr: 'FACTURE', en: 'INVOICE' })} ${inv.number}</h2>
 <p>${T(req, { fr: 'Date d’émission', en: 'Issue date' })} : ${dateOf(req.lang, d.issueDate)}${d.dueDate ? html`<br>${T(req, { fr: 'Échéance', en: 'Due date' })} : ${dateOf(req.lang, d.dueDate)}` : ''}${d.preceding ? html`<br><strong>${T(req, { fr: 'Avoir sur la facture {n} du {d}', en: 'Credit note on invoice {n} of {d}' }, { n: d.preceding.number, d: dateOf(req.lang, d.preceding.issueDate) })}</strong>` : ''}</p>
 <div class="customer"><span class="muted">${T(req, { fr: 'Client', en: 'Customer' })}</span><br>${party(d.buyer)}</div></div></div>
-<dl class="facts doc-facts">${inv.issued.details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+<dl class="facts doc-facts" lang="fr">${inv.issued.details.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
 <table class="lines doc-lines"><thead><tr><th>${T(req, { fr: 'Réf.', en: 'Ref.' })}</th><th>${T(req, { fr: 'Désignation', en: 'Description' })}</th><th class="num">${T(req, { fr: 'Qté', en: 'Qty' })}</th><th class="num">${T(req, { fr: 'PU HT', en: 'Unit price excl. VAT' })}</th><th class="num">${T(req, { fr: 'TVA', en: 'VAT' })}</th><th class="num">${T(req, { fr: 'Montant HT', en: 'Amount excl. VAT' })}</th></tr></thead>
 <tbody>${d.lines.map(
     (l, i) =>
       html`<tr><td>${l.sellerRef ?? ''}</td><td>${l.name}${l.note ? html`<br><small class="muted">${l.note}</small>` : ''}</td><td class="num">${quantity(req.lang, l.quantityMilli)}</td><td class="num">${euros(req, l.unitPriceCents)}</td><td class="num">${pct(req.lang, l.vatRateBp)}</td><td class="num">${euros(req, t.lines[i]!)}</td></tr>`,
   )}</tbody></table>
 ${totalsRows(req, t, credit ? { fr: 'Total de l’avoir TTC', en: 'Credit note total incl. VAT' } : { fr: 'Net à payer TTC', en: 'Amount due incl. VAT' })}
-<div class="mentions">${d.paymentTerms ? html`<p class="mention">${T(req, { fr: 'Conditions de paiement', en: 'Payment terms' })} : ${d.paymentTerms}</p>` : ''}
+<div class="mentions">${d.paymentTerms ? html`<p class="mention">${T(req, { fr: 'Conditions de paiement', en: 'Payment terms' })} : <span lang="fr">${d.paymentTerms}</span></p>` : ''}
 ${d.paymentMeans?.iban ? html`<p class="mention">IBAN ${d.paymentMeans.iban}${d.paymentMeans.bic ? ` — BIC ${d.paymentMeans.bic}` : ''}</p>` : ''}
-${[...inv.issued.mentions, ...d.notes.map((n) => n.text)].map((m) => html`<p class="mention">${m}</p>`)}</div>
+${[...inv.issued.mentions, ...d.notes.map((n) => n.text)].map((m) => html`<p class="mention" lang="fr">${m}</p>`)}</div>
 </article>`;
 }
 

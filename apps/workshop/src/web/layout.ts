@@ -55,7 +55,7 @@ export function renderPage(
     ? html`<nav>${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
-      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])}
+      <div class="who"><span class="me"><a href="/account">${user.name}</a><small>${T(req, ROLE_LABEL[user.role])}</small></span>
         <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(
           req,
           {

@@ -197,6 +197,9 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
       if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
         values[k] = v as string | string[];
     req.formInput = values;
+    // `_back` belongs to the form machinery, not to the route: kept above, out of the body so that
+    // routes whose schema refuses unknown fields (additionalProperties: false) never see it.
+    delete (body as Record<string, unknown>)._back;
   });
 
   /**

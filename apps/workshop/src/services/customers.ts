@@ -12,6 +12,68 @@ export interface Customer {
   created_at: number;
   last_activity_at: number;
   erased_at: number | null;
+  /** Billing address: an invoice names the customer and their address (CGI art. 242 nonies A). */
+  address_line1: string;
+  address_line2: string;
+  postcode: string;
+  city: string;
+  country: string;
+  /** A business customer: late-payment penalties and the 40 € indemnity are due, its SIRET and VAT number printed. */
+  is_business: number;
+  siret: string;
+  vat_id: string;
+}
+
+export interface CustomerInput {
+  name: string;
+  phone?: string;
+  email?: string;
+  addressLine1?: string;
+  addressLine2?: string;
+  postcode?: string;
+  city?: string;
+  country?: string;
+  isBusiness?: boolean;
+  siret?: string;
+  vatId?: string;
+}
+
+/** The columns of a customer from what was typed, checked. */
+function customerColumns(input: CustomerInput) {
+  const name = input.name.trim();
+  if (!name)
+    throw new ValidationError({ fr: 'nom du client obligatoire', en: 'customer name required' }, 'name');
+  const email = (input.email ?? '').trim();
+  if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
+  const country = (input.country || 'FR').trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new ValidationError(
+      { fr: 'pays : code à deux lettres (FR)', en: 'country: two-letter code (FR)' },
+      'country',
+    );
+  const siret = (input.siret ?? '').replace(/\s+/g, '');
+  if (siret && !/^\d{9}(\d{5})?$/.test(siret))
+    throw new ValidationError(
+      { fr: 'SIREN (9 chiffres) ou SIRET (14)', en: 'SIREN (9 digits) or SIRET (14)' },
+      'siret',
+    );
+  const vatId = (input.vatId ?? '').replace(/\s+/g, '').toUpperCase();
+  if (vatId && !/^[A-Z]{2}[0-9A-Z]{2,13}$/.test(vatId))
+    throw new ValidationError({ fr: 'numéro de TVA invalide', en: 'invalid VAT number' }, 'vatId');
+  return {
+    name,
+    phone: (input.phone ?? '').trim(),
+    email,
+    address_line1: (input.addressLine1 ?? '').trim(),
+    address_line2: (input.addressLine2 ?? '').trim(),
+    postcode: (input.postcode ?? '').trim(),
+    city: (input.city ?? '').trim(),
+    country,
+    is_business: input.isBusiness ? 1 : 0,
+    siret,
+    vat_id: vatId,
+  };
 }
 
 export interface Vehicle {
@@ -41,18 +103,29 @@ const VEHICLE = { fr: 'Véhicule', en: 'Vehicle' };
 export async function createCustomer(
   db: Db,
   site: number,
-  input: { name: string; phone?: string; email?: string },
+  input: CustomerInput,
   now: number,
 ): Promise<Customer> {
-  const name = input.name.trim();
-  if (!name)
-    throw new ValidationError({ fr: 'nom du client obligatoire', en: 'customer name required' }, 'name');
-  const email = (input.email ?? '').trim();
-  if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
-    throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
+  const c = customerColumns(input);
   const row = await db.get<Customer>(
-    'INSERT INTO customers (site_id, name, phone, email, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-    [site, name, (input.phone ?? '').trim(), email, now, now],
+    `INSERT INTO customers (site_id, name, phone, email, address_line1, address_line2, postcode, city, country, is_business, siret,
+       vat_id, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    [
+      site,
+      c.name,
+      c.phone,
+      c.email,
+      c.address_line1,
+      c.address_line2,
+      c.postcode,
+      c.city,
+      c.country,
+      c.is_business,
+      c.siret,
+      c.vat_id,
+      now,
+      now,
+    ],
   );
   return row!;
 }
@@ -82,6 +155,41 @@ export function listCustomers(db: Db, site: number, q = ''): Promise<Customer[]>
   );
 }
 
+/** Corrects a customer's details (an erased customer stays erased). */
+export async function updateCustomer(
+  db: Db,
+  site: number,
+  id: number,
+  input: CustomerInput,
+  now: number,
+): Promise<Customer> {
+  const existing = await getCustomer(db, site, id);
+  if (existing.erased_at)
+    throw new ValidationError({ fr: 'client effacé (RGPD)', en: 'customer erased (GDPR)' }, 'name');
+  const c = customerColumns(input);
+  await db.run(
+    `UPDATE customers SET name = ?, phone = ?, email = ?, address_line1 = ?, address_line2 = ?, postcode = ?, city = ?,
+       country = ?, is_business = ?, siret = ?, vat_id = ?, last_activity_at = ? WHERE id = ? AND site_id = ?`,
+    [
+      c.name,
+      c.phone,
+      c.email,
+      c.address_line1,
+      c.address_line2,
+      c.postcode,
+      c.city,
+      c.country,
+      c.is_business,
+      c.siret,
+      c.vat_id,
+      now,
+      id,
+      site,
+    ],
+  );
+  return getCustomer(db, site, id);
+}
+
 /** A customer of `site`: another site's customer is not found, as if it did not exist. */
 export async function getCustomer(db: Db, site: number, id: number): Promise<Customer> {
   const c = await db.get<Customer>('SELECT * FROM customers WHERE id = ? AND site_id = ?', [id, site]);
@@ -105,13 +213,21 @@ export async function exportCustomer(db: Db, site: number, id: number): Promise<
         [v.id],
       )),
     );
-  return { customer, vehicles, odometer, repairOrders: orders };
+  // Invoices name the customer as issued: part of what is held about them.
+  const invoices = await db.all<Record<string, unknown>>(
+    `SELECT i.number, i.kind, i.issue_date, i.buyer_name, i.ht_cents, i.tva_cents, i.ttc_cents, r.number AS order_number
+     FROM invoices i JOIN repair_orders r ON r.id = i.ro_id WHERE r.customer_id = ? ORDER BY i.id`,
+    [id],
+  );
+  return { customer, vehicles, odometer, repairOrders: orders, invoices };
 }
 
 /**
  * GDPR erasure: the person's identity goes, and every link from vehicles and repair orders to them.
  * The repair history of the vehicle stays (warranty and safety recalls are a legitimate interest),
- * but no longer points at anyone. Recorded in the audit log by id only.
+ * but no longer points at anyone. Recorded in the audit log by id only. Invoices issued to them
+ * stay as issued, name and address included: the law requires them kept ten years (Code de
+ * commerce L123-22; GDPR art. 17(3)(b), a legal obligation) and nothing may change an issued invoice.
  */
 export async function eraseCustomer(
   store: Store,
@@ -122,10 +238,11 @@ export async function eraseCustomer(
 ): Promise<void> {
   await store.transaction(async (tx) => {
     await getCustomer(tx, site, id);
-    await tx.run("UPDATE customers SET name = '—', phone = '', email = '', erased_at = ? WHERE id = ?", [
-      now,
-      id,
-    ]);
+    await tx.run(
+      `UPDATE customers SET name = '—', phone = '', email = '', address_line1 = '', address_line2 = '', postcode = '',
+         city = '', siret = '', vat_id = '', erased_at = ? WHERE id = ?`,
+      [now, id],
+    );
     await tx.run("UPDATE vehicles SET customer_id = NULL, plate = '' WHERE customer_id = ?", [id]);
     await tx.run('UPDATE repair_orders SET customer_id = NULL WHERE customer_id = ?', [id]);
     await tx.run('INSERT INTO audit_log (site_id, at, user_id, action, subject) VALUES (?, ?, ?, ?, ?)', [

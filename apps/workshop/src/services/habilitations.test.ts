@@ -13,7 +13,8 @@ import {
   SYMBOL_INFO,
   SYMBOLS,
 } from './habilitations.js';
-import { assignOrder, createOrder, getOrder } from './orders.js';
+import { assignOrder, createOrder, getOrder, receiveVehicle } from './orders.js';
+import { addLine } from './quotes.js';
 import { getSettings, updateSettings } from './settings.js';
 
 let f: Fixture;
@@ -146,13 +147,24 @@ describe('NF C18-550 habilitations', () => {
   });
 
   it('refuses to assign HV work on a hybrid to someone without a valid covering symbol, and says why', async () => {
-    const ro = await createOrder(
+    const ro = await createOrder(f.store, 1, { vehicleId: f.hybrid }, f.users.boss, T0);
+    await receiveVehicle(
       f.store,
       1,
-      { vehicleId: f.hybrid, hvRequirement: 'B1VL' },
+      ro.id,
+      { complaint: 'x', odometerKm: 1100, condition: '' },
       f.users.boss,
       T0,
     );
+    // the quote's operation near energised HV parts is what asks for B1VL (not a choice at creation)
+    await addLine(f.store, 1, ro.id, {
+      kind: 'labour',
+      description: 'dépose près du câble orange',
+      rateId: f.rate,
+      hours: 1,
+      hvWork: 'hv_vicinity',
+    });
+    expect((await getOrder(f.store, 1, ro.id)).hv_requirement).toBe('B1VL');
     const err = await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
     expect(err).toBeInstanceOf(AssignmentRefused);
     expect(err.text.fr).toContain('TECH');
@@ -178,10 +190,20 @@ describe('NF C18-550 habilitations', () => {
     expect((await getOrder(f.store, 1, ro.id)).assignee_name).toBe('TECH');
   });
 
-  it('asks nothing for work without HV requirement, or on a petrol car', async () => {
+  it('asks only B0L for work off the HV system of a hybrid, and nothing on a petrol car', async () => {
+    // Anyone working on a hybrid or an EV holds B0L at least (NF C18-550): derived from the energy.
     const a = await createOrder(f.store, 1, { vehicleId: f.hybrid }, f.users.boss, T0);
+    expect(a.hv_requirement).toBe('B0L');
+    await expect(assignOrder(f.store, 1, a.id, f.users.tech.id, f.users.boss, T0)).rejects.toThrow(/B0L/);
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B0L', issuedOn: '2025-06-01' },
+      3,
+    );
     await assignOrder(f.store, 1, a.id, f.users.tech.id, f.users.boss, T0);
-    const b = await createOrder(f.store, 1, { vehicleId: f.petrol, hvRequirement: 'B2VL' }, f.users.boss, T0);
+    const b = await createOrder(f.store, 1, { vehicleId: f.petrol }, f.users.boss, T0);
+    expect(b.hv_requirement).toBeNull();
     await assignOrder(f.store, 1, b.id, f.users.tech.id, f.users.boss, T0);
     // A manager is not a mechanic: refused whatever the car.
     await expect(assignOrder(f.store, 1, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(

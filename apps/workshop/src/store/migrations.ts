@@ -37,6 +37,154 @@ export function migrationSql(m: Migration, dialect: 'sqlite' | 'postgres'): stri
   return dialect === 'sqlite' ? m.sql : (m.postgres ?? m.sql.map(postgresDdl));
 }
 
+/** Issue 19's documents (migration 6): the statements both stores run. */
+const DOCUMENTS = [
+  `CREATE TABLE workshop_profile (
+        id INTEGER PRIMARY KEY,
+        legal_name TEXT NOT NULL DEFAULT '',
+        trading_name TEXT NOT NULL DEFAULT '',
+        legal_form TEXT NOT NULL DEFAULT '',
+        siret TEXT NOT NULL DEFAULT '',
+        vat_id TEXT NOT NULL DEFAULT '',
+        register TEXT NOT NULL DEFAULT '',
+        address_line1 TEXT NOT NULL DEFAULT '',
+        address_line2 TEXT NOT NULL DEFAULT '',
+        postcode TEXT NOT NULL DEFAULT '',
+        city TEXT NOT NULL DEFAULT '',
+        country TEXT NOT NULL DEFAULT 'FR',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        iban TEXT NOT NULL DEFAULT '',
+        bic TEXT NOT NULL DEFAULT '',
+        payment_days INTEGER NOT NULL DEFAULT 0,
+        quote_validity_days INTEGER NOT NULL DEFAULT 30,
+        quote_fee_cents INTEGER NOT NULL DEFAULT 0,
+        time_billing TEXT NOT NULL DEFAULT 'schedule',
+        mediator TEXT NOT NULL DEFAULT '',
+        updated_by INTEGER REFERENCES users(id),
+        updated_at INTEGER
+      )`,
+  `INSERT INTO workshop_profile (id) VALUES (1)`,
+  `CREATE TABLE labour_rates (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        label_fr TEXT NOT NULL,
+        label_en TEXT NOT NULL,
+        rate_cents INTEGER NOT NULL CHECK (rate_cents >= 0),
+        vat_rate_bp INTEGER NOT NULL DEFAULT 2000,
+        active INTEGER NOT NULL DEFAULT 1
+      )`,
+  'ALTER TABLE ro_lines ADD COLUMN quantity_milli INTEGER NOT NULL DEFAULT 1000',
+  "ALTER TABLE ro_lines ADD COLUMN unit TEXT NOT NULL DEFAULT 'unit'",
+  'ALTER TABLE ro_lines ADD COLUMN unit_price_cents INTEGER NOT NULL DEFAULT 0',
+  'ALTER TABLE ro_lines ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 2000',
+  "ALTER TABLE ro_lines ADD COLUMN part_ref TEXT NOT NULL DEFAULT ''",
+  'ALTER TABLE ro_lines ADD COLUMN part_origin TEXT',
+  'ALTER TABLE ro_lines ADD COLUMN labour_rate_id INTEGER REFERENCES labour_rates(id)',
+  'ALTER TABLE ro_lines ADD COLUMN time_basis TEXT',
+  "ALTER TABLE ro_lines ADD COLUMN schedule_ref TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE ro_lines ADD COLUMN hv_work TEXT NOT NULL DEFAULT 'none'",
+  "ALTER TABLE ro_lines ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+  // Lines priced before: a labour line's price was its total, kept as a flat-rate line.
+  "UPDATE ro_lines SET unit = 'flat', time_basis = 'flat', unit_price_cents = price_cents WHERE kind = 'labour'",
+  "UPDATE ro_lines SET unit_price_cents = price_cents, part_origin = 'new' WHERE kind = 'part'",
+  "ALTER TABLE repair_orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'diagnostic'",
+  'ALTER TABLE repair_orders ADD COLUMN quote_sent_at INTEGER',
+  'ALTER TABLE repair_orders ADD COLUMN quote_valid_until TEXT',
+  'ALTER TABLE repair_orders ADD COLUMN piec_choice TEXT',
+  'ALTER TABLE repair_orders ADD COLUMN diagnosis_session_id INTEGER REFERENCES diag_sessions(id)',
+  "ALTER TABLE customers ADD COLUMN address_line1 TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE customers ADD COLUMN address_line2 TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE customers ADD COLUMN postcode TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE customers ADD COLUMN city TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE customers ADD COLUMN country TEXT NOT NULL DEFAULT 'FR'",
+  'ALTER TABLE customers ADD COLUMN is_business INTEGER NOT NULL DEFAULT 0',
+  "ALTER TABLE customers ADD COLUMN siret TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE customers ADD COLUMN vat_id TEXT NOT NULL DEFAULT ''",
+  `CREATE TABLE ro_agreements (
+        id INTEGER PRIMARY KEY,
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id),
+        method TEXT NOT NULL CHECK (method IN ('signature','phone','email')),
+        agreed_at INTEGER NOT NULL,
+        signer_name TEXT NOT NULL,
+        reference TEXT NOT NULL DEFAULT '',
+        signature TEXT,
+        amount_ttc_cents INTEGER NOT NULL,
+        approved_lines TEXT NOT NULL,
+        piec_choice TEXT,
+        recorded_by INTEGER NOT NULL REFERENCES users(id),
+        recorded_at INTEGER NOT NULL
+      )`,
+  'CREATE INDEX ro_agreements_ro ON ro_agreements(ro_id)',
+  `CREATE TABLE ro_quality_checks (
+        id INTEGER PRIMARY KEY,
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id),
+        item TEXT NOT NULL,
+        result TEXT NOT NULL CHECK (result IN ('ok','na','fail')),
+        note TEXT NOT NULL DEFAULT '',
+        checked_by INTEGER NOT NULL REFERENCES users(id),
+        checked_at INTEGER NOT NULL
+      )`,
+  'CREATE INDEX ro_quality_checks_ro ON ro_quality_checks(ro_id, id)',
+  `CREATE TABLE invoices (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('invoice','credit_note')),
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id),
+        corrects_id INTEGER REFERENCES invoices(id),
+        issue_date TEXT NOT NULL,
+        due_date TEXT,
+        issued_at INTEGER NOT NULL,
+        issued_by INTEGER NOT NULL REFERENCES users(id),
+        buyer_name TEXT NOT NULL,
+        ht_cents INTEGER NOT NULL,
+        tva_cents INTEGER NOT NULL,
+        ttc_cents INTEGER NOT NULL,
+        document TEXT NOT NULL,
+        xml TEXT NOT NULL,
+        pdf TEXT NOT NULL,
+        pdf_sha256 TEXT NOT NULL
+      )`,
+  'CREATE INDEX invoices_ro ON invoices(ro_id)',
+];
+
+/** An issued invoice is never changed or deleted: a credit note corrects it (SQLite). */
+const INVOICES_KEPT_SQLITE = [
+  `CREATE TRIGGER invoices_unchangeable BEFORE UPDATE ON invoices
+   BEGIN SELECT RAISE(ABORT, 'an issued invoice cannot be changed: a credit note corrects it'); END`,
+  `CREATE TRIGGER invoices_kept BEFORE DELETE ON invoices
+   BEGIN SELECT RAISE(ABORT, 'invoices are kept at least 10 years: none is deleted'); END`,
+];
+
+/**
+ * The same on PostgreSQL, in PL/pgSQL, with the same messages; TRUNCATE too, which row triggers
+ * do not see (SQLite has none). The services never change an invoice: only a migration run by
+ * hand as the table's owner (ALTER TABLE … DISABLE TRIGGER) could.
+ */
+const INVOICES_KEPT_POSTGRES = [
+  `CREATE FUNCTION invoices_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    RAISE EXCEPTION 'an issued invoice cannot be changed: a credit note corrects it' USING ERRCODE = 'restrict_violation';
+  END IF;
+  RAISE EXCEPTION 'invoices are kept at least 10 years: none is deleted' USING ERRCODE = 'restrict_violation';
+END $$`,
+  `CREATE TRIGGER invoices_unchangeable BEFORE UPDATE ON invoices
+   FOR EACH ROW EXECUTE FUNCTION invoices_refuse_change()`,
+  `CREATE TRIGGER invoices_kept BEFORE DELETE ON invoices
+   FOR EACH ROW EXECUTE FUNCTION invoices_refuse_change()`,
+  `CREATE TRIGGER invoices_kept_truncate BEFORE TRUNCATE ON invoices
+   FOR EACH STATEMENT EXECUTE FUNCTION invoices_refuse_change()`,
+];
+
+/**
+ * The profile's row 1 was written with its id: the identity column's sequence is moved past it, or
+ * the next profile (a site's) would be given id 1 again.
+ */
+const DOCUMENTS_POSTGRES = [
+  "SELECT setval(pg_get_serial_sequence('workshop_profile', 'id'), (SELECT MAX(id) FROM workshop_profile))",
+];
+
 /** Site-owned tables with no per-site unique constraint to change: a column is enough. */
 const SITE_COLUMN_TABLES = [
   'customers',
@@ -46,6 +194,9 @@ const SITE_COLUMN_TABLES = [
   'clock_entries',
   'sessions',
   'audit_log',
+  // Issue 19's documents: each site has its own identity on its documents (a group's workshops are
+  // establishments with their own SIRET); agreements and quality checks belong to a site's order.
+  'workshop_profile',
 ];
 
 const SITES_COMMON = [
@@ -70,7 +221,15 @@ const SITES_COMMON = [
   ...SITE_COLUMN_TABLES.map(
     (t) => `ALTER TABLE ${t} ADD COLUMN site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id)`,
   ),
+  // One identity per site (a new site's is written on its first save).
+  'CREATE UNIQUE INDEX workshop_profile_site ON workshop_profile(site_id)',
 ];
+
+/** Order, invoice and credit-note numbers are counted per site and year: the existing ones are site 1's. */
+const COUNTERS_PER_SITE = ['repair_order', 'invoice', 'credit_note'].map(
+  (kind) =>
+    `UPDATE number_counters SET scope = '${kind}:1:' || substr(scope, ${kind.length + 2}) WHERE scope LIKE '${kind}:%'`,
+);
 
 /**
  * SQLite cannot drop a column's UNIQUE: vehicles (VIN), repair orders (number), classes (name) and
@@ -113,12 +272,19 @@ const SITES_SQLITE_REBUILDS = [
     created_by INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
     state_since INTEGER NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'diagnostic',
+    quote_sent_at INTEGER,
+    quote_valid_until TEXT,
+    piec_choice TEXT,
+    diagnosis_session_id INTEGER REFERENCES diag_sessions(id),
     UNIQUE (site_id, number)
   )`,
   `INSERT INTO repair_orders_new (id, number, vehicle_id, customer_id, state, complaint, odometer_km, condition_notes,
-     diagnosis_notes, hv_requirement, assigned_to, comeback_of, booked_for, created_by, created_at, state_since)
+     diagnosis_notes, hv_requirement, assigned_to, comeback_of, booked_for, created_by, created_at, state_since,
+     kind, quote_sent_at, quote_valid_until, piec_choice, diagnosis_session_id)
    SELECT id, number, vehicle_id, customer_id, state, complaint, odometer_km, condition_notes,
-     diagnosis_notes, hv_requirement, assigned_to, comeback_of, booked_for, created_by, created_at, state_since
+     diagnosis_notes, hv_requirement, assigned_to, comeback_of, booked_for, created_by, created_at, state_since,
+     kind, quote_sent_at, quote_valid_until, piec_choice, diagnosis_session_id
    FROM repair_orders`,
   'DROP TABLE repair_orders',
   'ALTER TABLE repair_orders_new RENAME TO repair_orders',
@@ -148,8 +314,54 @@ const SITES_SQLITE_REBUILDS = [
    SELECT id, name, host, port, created_by, created_at FROM tcp_adapters`,
   'DROP TABLE tcp_adapters',
   'ALTER TABLE tcp_adapters_new RENAME TO tcp_adapters',
-  // Order numbers are counted per site and year.
-  "UPDATE number_counters SET scope = 'repair_order:1:' || substr(scope, 14) WHERE scope LIKE 'repair_order:%'",
+  // Issue 19's posted rates (codes per site) and invoices (one unbroken sequence per site and year:
+  // numbers unique per site). The invoices' triggers go with the old table and are made again.
+  `CREATE TABLE labour_rates_new (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id),
+    code TEXT NOT NULL,
+    label_fr TEXT NOT NULL,
+    label_en TEXT NOT NULL,
+    rate_cents INTEGER NOT NULL CHECK (rate_cents >= 0),
+    vat_rate_bp INTEGER NOT NULL DEFAULT 2000,
+    active INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (site_id, code)
+  )`,
+  `INSERT INTO labour_rates_new (id, code, label_fr, label_en, rate_cents, vat_rate_bp, active)
+   SELECT id, code, label_fr, label_en, rate_cents, vat_rate_bp, active FROM labour_rates`,
+  'DROP TABLE labour_rates',
+  'ALTER TABLE labour_rates_new RENAME TO labour_rates',
+  `CREATE TABLE invoices_new (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL DEFAULT 1 REFERENCES sites(id),
+    number TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('invoice','credit_note')),
+    ro_id INTEGER NOT NULL REFERENCES repair_orders(id),
+    corrects_id INTEGER REFERENCES invoices(id),
+    issue_date TEXT NOT NULL,
+    due_date TEXT,
+    issued_at INTEGER NOT NULL,
+    issued_by INTEGER NOT NULL REFERENCES users(id),
+    buyer_name TEXT NOT NULL,
+    ht_cents INTEGER NOT NULL,
+    tva_cents INTEGER NOT NULL,
+    ttc_cents INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    xml TEXT NOT NULL,
+    pdf TEXT NOT NULL,
+    pdf_sha256 TEXT NOT NULL,
+    UNIQUE (site_id, number)
+  )`,
+  `INSERT INTO invoices_new (id, number, kind, ro_id, corrects_id, issue_date, due_date, issued_at, issued_by,
+     buyer_name, ht_cents, tva_cents, ttc_cents, document, xml, pdf, pdf_sha256)
+   SELECT id, number, kind, ro_id, corrects_id, issue_date, due_date, issued_at, issued_by,
+     buyer_name, ht_cents, tva_cents, ttc_cents, document, xml, pdf, pdf_sha256 FROM invoices`,
+  'DROP TABLE invoices',
+  'ALTER TABLE invoices_new RENAME TO invoices',
+  'CREATE INDEX invoices_ro ON invoices(ro_id)',
+  'CREATE INDEX invoices_site ON invoices(site_id, issued_at)',
+  ...INVOICES_KEPT_SQLITE,
+  ...COUNTERS_PER_SITE,
 ];
 
 /**
@@ -157,19 +369,28 @@ const SITES_SQLITE_REBUILDS = [
  * that forgets its site fails instead of landing in site 1 (the PostgreSQL test run catches it).
  */
 const SITES_POSTGRES = [
-  ...['vehicles', 'repair_orders', 'classes', 'tcp_adapters'].map(
+  ...['vehicles', 'repair_orders', 'classes', 'tcp_adapters', 'labour_rates', 'invoices'].map(
     (t) => `ALTER TABLE ${t} ADD COLUMN site_id BIGINT NOT NULL DEFAULT 1 REFERENCES sites(id)`,
   ),
   'ALTER TABLE vehicles DROP CONSTRAINT vehicles_vin_key, ADD CONSTRAINT vehicles_site_vin UNIQUE (site_id, vin)',
   'ALTER TABLE repair_orders DROP CONSTRAINT repair_orders_number_key, ADD CONSTRAINT repair_orders_site_number UNIQUE (site_id, number)',
   'ALTER TABLE classes DROP CONSTRAINT classes_name_key, ADD CONSTRAINT classes_site_name UNIQUE (site_id, name)',
   'ALTER TABLE tcp_adapters DROP CONSTRAINT tcp_adapters_name_key, ADD CONSTRAINT tcp_adapters_site_name UNIQUE (site_id, name)',
+  'ALTER TABLE labour_rates DROP CONSTRAINT labour_rates_code_key, ADD CONSTRAINT labour_rates_site_code UNIQUE (site_id, code)',
+  'ALTER TABLE invoices DROP CONSTRAINT invoices_number_key, ADD CONSTRAINT invoices_site_number UNIQUE (site_id, number)',
+  'CREATE INDEX invoices_site ON invoices(site_id, issued_at)',
   'DROP INDEX repair_orders_state',
   'CREATE INDEX repair_orders_state ON repair_orders(site_id, state)',
-  ...[...SITE_COLUMN_TABLES, 'vehicles', 'repair_orders', 'classes', 'tcp_adapters'].map(
-    (t) => `ALTER TABLE ${t} ALTER COLUMN site_id DROP DEFAULT`,
-  ),
-  "UPDATE number_counters SET scope = 'repair_order:1:' || substr(scope, 14) WHERE scope LIKE 'repair_order:%'",
+  ...[
+    ...SITE_COLUMN_TABLES,
+    'vehicles',
+    'repair_orders',
+    'classes',
+    'tcp_adapters',
+    'labour_rates',
+    'invoices',
+  ].map((t) => `ALTER TABLE ${t} ALTER COLUMN site_id DROP DEFAULT`),
+  ...COUNTERS_PER_SITE,
 ];
 
 export const migrations: Migration[] = [
@@ -451,11 +672,21 @@ export const migrations: Migration[] = [
        FROM repair_orders WHERE number LIKE 'OR-____-%' GROUP BY substr(number, 4, 4)`,
     ],
   },
+  // Issue 19: quotes, agreements, quality control and invoices as documents. Money in cents,
+  // quantities in thousandths, VAT rates in basis points (see @atelier/facturx). An issued invoice
+  // is never changed or deleted (a credit note corrects it; kept at least 10 years): the triggers
+  // refuse it below the services too.
+  {
+    version: 6,
+    name: 'documents: workshop identity, labour rates, priced quote lines, agreements, quality control, invoices',
+    sql: [...DOCUMENTS, ...INVOICES_KEPT_SQLITE],
+    postgres: [...DOCUMENTS.map(postgresDdl), ...DOCUMENTS_POSTGRES, ...INVOICES_KEPT_POSTGRES],
+  },
   // Issue 20: a dealer group's sites. Every site-owned table gets its site (the existing workshop
   // is site 1); people belong to sites with a role on each; a group role (after-sales director,
   // group administrator) spans them all. Numbers and VINs are unique per site.
   {
-    version: 6,
+    version: 7,
     name: 'sites of a dealer group, memberships, site of every site-owned row',
     sql: SITES_COMMON.concat(SITES_SQLITE_REBUILDS),
     postgres: SITES_COMMON.map(postgresDdl).concat(SITES_POSTGRES),

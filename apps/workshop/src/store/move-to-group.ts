@@ -150,7 +150,11 @@ export async function moveToGroup(
     for (const t of list) {
       const map = new Map<number, number>();
       ids.set(t.name, map);
-      const rows = await src.all<Record<string, string | number | null>>(`SELECT * FROM ${t.name}`);
+      // In id order, so a row's reference to an earlier row of its own table (a credit note to its
+      // invoice, a comeback to its order) is mapped as it is written: invoices refuse any update.
+      const rows = await src.all<Record<string, string | number | null>>(
+        `SELECT * FROM ${t.name}${t.hasId ? ' ORDER BY id' : ''}`,
+      );
       const cols = t.columns.filter((c) => !(t.hasId && c === 'id'));
       const sql = `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})${t.hasId ? ' RETURNING id' : ''}`;
       for (const row of rows) {
@@ -161,8 +165,9 @@ export async function moveToGroup(
           if (t.name === 'users' && c === 'group_role') return null;
           const fk = t.fks.find((f) => f.column === c);
           if (!fk || v === null) return v;
-          if (fk.table === t.name) return null; // Set once every row of the table has its new id.
           const mapped = ids.get(fk.table)?.get(Number(v));
+          // A reference to a later row of the same table is set once every row has its new id.
+          if (fk.table === t.name) return mapped ?? null;
           // An undeclared reference to nothing (the audit log's user, say) stays an empty one.
           if (mapped === undefined && UNDECLARED[t.name]?.includes(fk)) return null;
           if (mapped === undefined)
@@ -172,7 +177,7 @@ export async function moveToGroup(
         const inserted = await tx.get<{ id: number }>(sql, values);
         if (t.hasId) map.set(Number(row.id), inserted!.id);
         for (const fk of t.fks)
-          if (fk.table === t.name && row[fk.column] !== null)
+          if (fk.table === t.name && row[fk.column] !== null && !map.has(Number(row[fk.column])))
             later.push({ table: t.name, column: fk.column, id: Number(row.id), ref: Number(row[fk.column]) });
       }
     }

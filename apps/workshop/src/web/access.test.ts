@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../services/domain.js';
 import { DIAGNOSTICS_ACCESS } from '../test-support/access-diagnostics.js';
+import { DOCUMENTS_ACCESS } from '../test-support/access-documents.js';
 import { LOGIN_OF_ROLE, makeTestApp } from '../testing.js';
 
 const TABLE: [string, string][] = [
@@ -105,6 +106,8 @@ const TABLE: [string, string][] = [
   ['GET /api/kpi', 'TMIDR'],
   // Issue 10: diagnostic sessions, training, reports.
   ...DIAGNOSTICS_ACCESS,
+  // Issue 19: quotes, quality control, invoices, the workshop's identity.
+  ...DOCUMENTS_ACCESS,
 ];
 
 const LETTER: Record<Role, string> = {

@@ -40,6 +40,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
     roles: ['manager', 'admin', 'instructor', 'technician', 'director'],
   },
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
+  { href: '/invoices', text: { fr: 'Factures', en: 'Invoices' }, roles: ['manager', 'admin'] },
   { href: '/diagnostics', text: { fr: 'Diagnostic', en: 'Diagnostics' } },
   { href: '/training', text: { fr: 'Formation', en: 'Training' } },
   { href: '/adapters', text: { fr: 'Adaptateurs', en: 'Adapters' }, roles: ['admin'] },
@@ -64,7 +65,7 @@ export function renderPage(
     ? html`<nav>${NAV.filter((n) => (n.roles ? n.roles.includes(user.role) : user.role !== 'director')).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
-      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])}
+      <div class="who"><span class="me"><a href="/account">${user.name}</a><small>${T(req, ROLE_LABEL[user.role])}</small></span>
         <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(
           req,
           {

@@ -158,7 +158,7 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
 }
 
 /** A freeze-frame value as a mechanic reads it, in the page's locale: a number, or each field of a multi-value PID. */
-const freezeValue = (lang: Lang, v: unknown): string =>
+export const freezeValue = (lang: Lang, v: unknown): string =>
   typeof v === 'number'
     ? formatNumber(lang, v)
     : v && typeof v === 'object'

@@ -53,6 +53,53 @@ describe('SqliteStore', () => {
     );
   });
 
+  it('moves a single workshop’s documents to its site 1, the invoices still kept by their triggers', async () => {
+    // A workshop file from before sites: issue 19's documents, one invoice, its counter.
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'old.sqlite');
+    const sites = migrations.find((m) => m.name.startsWith('sites'))!.version;
+    const before = await openSqliteStore(file, { migrations: migrations.filter((m) => m.version < sites) });
+    await before.run(
+      "INSERT INTO users (id, login, name, role, password_hash, created_at) VALUES (1, 'u', 'U', 'manager', 'x', 1)",
+    );
+    await before.run(
+      "INSERT INTO vehicles (id, vin, energy, created_at) VALUES (1, 'VF1RJA00165432101', 'petrol', 1)",
+    );
+    await before.run(
+      "INSERT INTO repair_orders (id, number, vehicle_id, state, created_at, state_since) VALUES (1, 'OR-2026-00001', 1, 'ready', 1, 1)",
+    );
+    await before.run(
+      "INSERT INTO labour_rates (code, label_fr, label_en, rate_cents) VALUES ('T1', 'M', 'M', 6500)",
+    );
+    await before.run(
+      `INSERT INTO invoices (number, kind, ro_id, issue_date, issued_at, issued_by, buyer_name, ht_cents, tva_cents,
+         ttc_cents, document, xml, pdf, pdf_sha256)
+       VALUES ('FA-2026-000001', 'invoice', 1, '2026-03-02', 1, 1, 'C', 100, 20, 120, '{}', '', '', '')`,
+    );
+    await before.run(
+      "INSERT INTO number_counters (scope, last) VALUES ('invoice:2026', 1), ('credit_note:2026', 0)",
+    );
+    await before.close();
+    const after = await openSqliteStore(file);
+    stores.push(after);
+    expect(await after.all('SELECT site_id, number FROM invoices')).toEqual([
+      { site_id: 1, number: 'FA-2026-000001' },
+    ]);
+    expect(await after.all('SELECT site_id, code FROM labour_rates')).toEqual([{ site_id: 1, code: 'T1' }]);
+    expect(await after.all('SELECT site_id FROM workshop_profile')).toEqual([{ site_id: 1 }]);
+    expect(
+      (
+        await after.all<{ scope: string }>(
+          "SELECT scope FROM number_counters WHERE scope NOT LIKE 'repair%' ORDER BY scope",
+        )
+      ).map((c) => c.scope),
+    ).toEqual(['credit_note:1:2026', 'invoice:1:2026']);
+    await expect(after.run('UPDATE invoices SET ttc_cents = 1')).rejects.toThrow(/cannot be changed/);
+    await expect(after.run('DELETE FROM invoices')).rejects.toThrow(/10 years/);
+    expect(await after.all('PRAGMA foreign_key_check')).toEqual([]);
+  });
+
   it('names the statement in its errors', async () => {
     const { s } = await fresh();
     const err = await s.run('INSERT INTO nowhere VALUES (1)').catch((e) => e);

@@ -2,7 +2,7 @@
  * What only PostgreSQL has to show: placeholders numbered, read-modify-writes of two pools (two
  * processes) that lose no update, migrations taken once by processes that start together, and the
  * same schema as SQLite's; every committed change announced on `atelier_changed`, whoever wrote it,
- * and a lost listening connection said and replaced. The `Store` contract itself is store-contract.test.ts, on both stores.
+ * and a lost listening connection said and replaced; issued invoices kept by PL/pgSQL triggers. The `Store` contract itself is store-contract.test.ts, on both stores.
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,50 @@ describe('PostgreSQL only', () => {
     expect((await a.get<{ phone: string }>('SELECT phone FROM customers WHERE id = ?', [id]))!.phone).toBe(
       '30',
     );
+  });
+
+  it('keeps an issued invoice: UPDATE, DELETE and TRUNCATE refused by PL/pgSQL triggers', async () => {
+    const [a] = await pgFresh();
+    const user = (await a.get<{ id: number }>(
+      "INSERT INTO users (login, name, role, password_hash, created_at) VALUES ('u', 'U', 'manager', 'x', 1) RETURNING id",
+    ))!.id;
+    const vehicle = (await a.get<{ id: number }>(
+      "INSERT INTO vehicles (site_id, vin, energy, created_at) VALUES (1, 'VF1RJA00165432101', 'petrol', 1) RETURNING id",
+    ))!.id;
+    const ro = (await a.get<{ id: number }>(
+      "INSERT INTO repair_orders (site_id, number, vehicle_id, state, created_at, state_since) VALUES (1, 'OR-2026-00001', ?, 'ready', 1, 1) RETURNING id",
+      [vehicle],
+    ))!.id;
+    const inv = (await a.get<{ id: number }>(
+      `INSERT INTO invoices (site_id, number, kind, ro_id, issue_date, issued_at, issued_by, buyer_name, ht_cents,
+         tva_cents, ttc_cents, document, xml, pdf, pdf_sha256)
+       VALUES (1, 'FA-2026-000001', 'invoice', ?, '2026-03-02', 1, ?, 'C', 100, 20, 120, '{}', '', '', '') RETURNING id`,
+      [ro, user],
+    ))!.id;
+    await expect(a.run('UPDATE invoices SET ttc_cents = 1 WHERE id = ?', [inv])).rejects.toThrow(
+      /cannot be changed: a credit note corrects it/,
+    );
+    await expect(a.run('DELETE FROM invoices WHERE id = ?', [inv])).rejects.toThrow(/10 years/);
+    await expect(a.run('TRUNCATE invoices CASCADE')).rejects.toThrow(/10 years/);
+    expect(await a.get('SELECT ttc_cents FROM invoices WHERE id = ?', [inv])).toEqual({ ttc_cents: 120 });
+    // The same number on another site is another invoice (one sequence per site); not twice on one.
+    const lyon = (await a.get<{ id: number }>(
+      "INSERT INTO sites (code, name, created_at) VALUES ('lyon', 'Lyon', 1) RETURNING id",
+    ))!.id;
+    await expect(
+      a.run(
+        `INSERT INTO invoices (site_id, number, kind, ro_id, issue_date, issued_at, issued_by, buyer_name, ht_cents,
+           tva_cents, ttc_cents, document, xml, pdf, pdf_sha256)
+         VALUES (1, 'FA-2026-000001', 'invoice', ?, '2026-03-02', 1, ?, 'C', 1, 0, 1, '{}', '', '', '')`,
+        [ro, user],
+      ),
+    ).rejects.toThrow(/invoices_site_number/);
+    // A second site's identity gets an id past the first site's row 1 (written with its id).
+    await a.run('INSERT INTO workshop_profile (site_id, legal_name) VALUES (?, ?)', [lyon, 'Lyon SARL']);
+    expect(await a.all('SELECT id, site_id FROM workshop_profile ORDER BY id')).toEqual([
+      { id: 1, site_id: 1 },
+      { id: 2, site_id: lyon },
+    ]);
   });
 
   it('migrates once when processes start together on an empty database', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoData, seedDemo } from '../seed.js';
 import { SITE_ROLES } from '../services/domain.js';
 import { createSite } from '../services/sites.js';
+import { DOCUMENTS_ACCESS } from '../test-support/access-documents.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
 let t: TestApp;
@@ -39,6 +40,12 @@ const TABLES = [
   'site_members',
   'tcp_adapters',
   'diag_traffic',
+  // Issue 19's documents: identity, rates, agreements, checklists, invoices.
+  'workshop_profile',
+  'labour_rates',
+  'ro_agreements',
+  'ro_quality_checks',
+  'invoices',
 ];
 async function snapshot(): Promise<string> {
   const parts: string[] = [];
@@ -72,6 +79,15 @@ beforeAll(async () => {
   // The first site's declared Wi-Fi adapter (`/api/adapters/tcp/:id`, `/adapters/:id/delete`).
   first.tcp = await one('SELECT MIN(id) AS id FROM tcp_adapters WHERE site_id = ?');
   first.adapters = first.tcp;
+  // Documents: an order of the first site with quote lines and an invoice (the demo issues them).
+  first.invoices = await one('SELECT MIN(id) AS id FROM invoices WHERE site_id = ?');
+  const invoiced = (await t.store.get<{ ro_id: number }>('SELECT ro_id FROM invoices WHERE id = ?', [
+    first.invoices,
+  ]))!.ro_id;
+  first.lines = (await t.store.get<{ id: number }>('SELECT MIN(id) AS id FROM ro_lines WHERE ro_id = ?', [
+    invoiced,
+  ]))!.id;
+  first.documents = invoiced;
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -162,6 +178,63 @@ describe('route × role × site: another site’s objects', () => {
   }, 300_000);
 });
 
+/**
+ * The documents routes (quote lines, agreement, checklist, invoice, its PDF and Factur-X XML, credit
+ * notes), each with a body its schema accepts, so the refusal can only come from the site: every
+ * role of the second site gets 404 (or 403 where its role may not use the route at all).
+ */
+const DOCUMENT_BODIES: Record<string, object> = {
+  'POST /api/orders/:id/notes': { notes: 'x' },
+  'POST /orders/:id/lines/:lineId': { kind: 'labour', description: 'x', hours: 1 },
+  'PUT /api/orders/:id/lines/:lineId': { kind: 'labour', description: 'x', hours: 1 },
+  'POST /orders/:id/lines/:lineId/delete': { confirm: 'yes' },
+  'POST /orders/:id/propose-lines': {},
+  'POST /api/orders/:id/propose-lines': {},
+  'POST /orders/:id/quality': { result_lights: 'ok' },
+  'POST /api/orders/:id/quality': { result_lights: 'ok' },
+  'POST /orders/:id/invoice': { confirm: 'yes' },
+  'POST /api/orders/:id/invoice': { confirm: 'yes' },
+  'POST /invoices/:id/credit-note': { reason: 'erreur', confirm: 'yes' },
+  'POST /api/invoices/:id/credit-note': { reason: 'erreur', confirm: 'yes' },
+  'POST /api/orders/:id/lines': { kind: 'part', description: 'x', quantity: 1, unitPrice: '10' },
+  'POST /api/orders/:id/approval': { method: 'phone', signerName: 'x', reference: 'x', approve: [1] },
+};
+
+describe('route × role × site: another site’s documents', () => {
+  it('are not found by any role of the other site (quote lines, agreement, checklist, invoice, PDF, XML)', async () => {
+    const routes = [
+      ...DOCUMENTS_ACCESS.map(([route]) => route),
+      'POST /api/orders/:id/lines',
+      'POST /api/orders/:id/approval',
+      'GET /orders/:id/print',
+    ].filter((route) => route.includes(':'));
+    const before = await snapshot();
+    const leaks: string[] = [];
+    for (const route of routes) {
+      const [method, pattern] = route.split(' ') as [string, string];
+      // `/orders/:id/…` names the invoiced order (`documents`), `/invoices/:id` its invoice.
+      const url = pattern
+        .replace(/^\/(api\/)?orders\/:id/, (m) => m.replace(':id', String(first.documents)))
+        .replace(':lineId', String(first.lines))
+        .replace(/\/invoices\/:id/, `/invoices/${first.invoices}`);
+      expect(url, route).not.toContain(':');
+      for (const role of SITE_ROLES) {
+        const login = Object.entries(lyon.users).find(([, u]) => u.role === role)![0];
+        const res = await t.inject(`${login}.lyon`, {
+          method: method as 'GET',
+          url,
+          payload: method === 'GET' || method === 'DELETE' ? undefined : DOCUMENT_BODIES[route],
+          headers: { accept: 'application/json' },
+        });
+        if (res.statusCode !== 404 && res.statusCode !== 403)
+          leaks.push(`${route} as ${role}: ${res.statusCode} ${res.body.slice(0, 160)}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(await snapshot()).toBe(before);
+  }, 300_000);
+});
+
 describe('lists of a site', () => {
   const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
   it('hold only the site’s own rows', async () => {
@@ -197,6 +270,52 @@ describe('lists of a site', () => {
     expect(offered.filter((o) => o.value.startsWith('tcp:')).map((o) => o.value)).toEqual(
       adapters.map((id) => `tcp:${id}`),
     );
+  });
+
+  it('hold the site’s own invoices, identity and posted rates', async () => {
+    const own = async (table: string) =>
+      (await t.store.all<{ id: number }>(`SELECT id FROM ${table} WHERE site_id = ?`, [lyonSite])).map(
+        (r) => r.id,
+      );
+    const res = await t.inject('chef.lyon', { method: 'GET', url: '/api/invoices' });
+    expect(res.statusCode, res.body).toBe(200);
+    const invoices = (res.json() as { id: number }[]).map((i) => i.id);
+    expect(invoices.length).toBeGreaterThan(0);
+    expect(invoices.sort()).toEqual((await own('invoices')).sort());
+    const workshop = await t.inject('chef.lyon', { method: 'GET', url: '/api/workshop' });
+    expect(workshop.statusCode, workshop.body).toBe(200);
+    const { rates } = workshop.json() as { rates: { id: number }[] };
+    expect(rates.map((r) => r.id).sort()).toEqual((await own('labour_rates')).sort());
+    // Lyon's manager renames Lyon's workshop: the first site's identity stays as it was.
+    const firstProfile = await t.store.get('SELECT * FROM workshop_profile WHERE site_id = 1');
+    const put = await t.inject('chef.lyon', {
+      method: 'PUT',
+      url: '/api/workshop',
+      payload: { trading_name: 'Atelier Lyon Est' },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(await t.store.get('SELECT * FROM workshop_profile WHERE site_id = 1')).toEqual(firstProfile);
+    expect(
+      await t.store.get('SELECT trading_name FROM workshop_profile WHERE site_id = ?', [lyonSite]),
+    ).toEqual({ trading_name: 'Atelier Lyon Est' });
+  });
+
+  it('give each site its own unbroken invoice and credit-note sequences', async () => {
+    const numbers = async (site: number) =>
+      (
+        await t.store.all<{ number: string }>(
+          'SELECT number FROM invoices WHERE site_id = ? ORDER BY number',
+          [site],
+        )
+      ).map((r) => r.number);
+    const lyonNumbers = await numbers(lyonSite);
+    expect(lyonNumbers).toEqual(await numbers(1));
+    const invoices = lyonNumbers.filter((n) => n.startsWith('FA-')).map((n) => Number(n.slice(-6)));
+    expect(invoices).toEqual(Array.from({ length: invoices.length }, (_, i) => i + 1));
+    const counters = await t.store.all<{ scope: string }>(
+      "SELECT scope FROM number_counters WHERE scope LIKE 'invoice:%' ORDER BY scope",
+    );
+    expect(counters.map((c) => c.scope.split(':')[1]).sort()).toEqual(['1', String(lyonSite)].sort());
   });
 
   it('give the same order numbers to each site (numbers are per site and year)', async () => {

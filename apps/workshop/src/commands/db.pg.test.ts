@@ -116,6 +116,15 @@ describe('atelier db migrate-to postgres://…', () => {
       'SELECT number, complaint, state FROM repair_orders ORDER BY number',
     );
     const events = (await workshop.get<{ n: number }>('SELECT COUNT(*) AS n FROM ro_events'))!.n;
+    // Issue 19's documents: invoices and a credit note naming the invoice it cancels, as issued.
+    const invoices = await workshop.all(
+      `SELECT i.number, i.kind, i.ttc_cents, i.pdf_sha256, c.number AS corrects, r.number AS order_number
+       FROM invoices i JOIN repair_orders r ON r.id = i.ro_id LEFT JOIN invoices c ON c.id = i.corrects_id ORDER BY i.number`,
+    );
+    expect(invoices.some((i) => (i as { corrects: string | null }).corrects)).toBe(true);
+    const invoiceCounter = (await workshop.get<{ scope: string; last: number }>(
+      "SELECT scope, last FROM number_counters WHERE scope LIKE 'invoice:%'",
+    ))!;
     await workshop.close();
     // A group that already runs a workshop: the same demo, so every id and every login collides.
     const url = await database();
@@ -181,6 +190,33 @@ describe('atelier db migrate-to postgres://…', () => {
       `repair_order:${site}:2026`,
     ]);
     expect(counter!.last).toBe(Number(last.slice(-5)));
+    // The invoices moved as issued (number, amount, PDF checksum, the credit note's invoice, the
+    // order), counted on in the new site's own sequence; the workshop's identity and rates are the site's.
+    expect(
+      await moved.all(
+        `SELECT i.number, i.kind, i.ttc_cents, i.pdf_sha256, c.number AS corrects, r.number AS order_number
+         FROM invoices i JOIN repair_orders r ON r.id = i.ro_id AND r.site_id = i.site_id
+         LEFT JOIN invoices c ON c.id = i.corrects_id AND c.site_id = i.site_id
+         WHERE i.site_id = ? ORDER BY i.number`,
+        [site],
+      ),
+    ).toEqual(invoices);
+    expect(
+      await moved.get('SELECT last FROM number_counters WHERE scope = ?', [
+        invoiceCounter.scope.replace(/^invoice:\d+:/, `invoice:${site}:`),
+      ]),
+    ).toEqual({ last: invoiceCounter.last });
+    expect(
+      (await moved.get<{ legal_name: string }>('SELECT legal_name FROM workshop_profile WHERE site_id = ?', [
+        site,
+      ]))!.legal_name,
+    ).toBe('Garage des Apprentis SARL');
+    expect(
+      await moved.all(
+        'SELECT r.id FROM repair_orders r JOIN diag_sessions d ON d.id = r.diagnosis_session_id WHERE r.site_id = ? AND d.site_id <> r.site_id',
+        [site],
+      ),
+    ).toEqual([]);
     expect(await moved.integrityCheck()).toEqual([]);
     await moved.close();
 

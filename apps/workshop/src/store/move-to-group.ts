@@ -53,6 +53,10 @@ export class MoveRefused extends Error {
 interface Fk {
   column: string;
   table: string;
+  /** The column may be empty: a cycle between tables is broken by setting it once both are copied. */
+  nullable?: boolean;
+  /** Set in a second pass, once every row of `table` has its new id (a cycle, or a later row of its own table). */
+  deferred?: boolean;
 }
 
 interface TableInfo {
@@ -69,25 +73,41 @@ async function tables(src: SqliteStore): Promise<TableInfo[]> {
   const out: TableInfo[] = [];
   for (const { name } of names) {
     if (SKIP.has(name)) continue;
-    const cols = await src.all<{ name: string; pk: number; type: string }>(`PRAGMA table_info(${name})`);
+    const cols = await src.all<{ name: string; pk: number; type: string; notnull: number }>(
+      `PRAGMA table_info(${name})`,
+    );
     const fks = await src.all<{ from: string; table: string }>(`PRAGMA foreign_key_list(${name})`);
     out.push({
       name,
       columns: cols.map((c) => c.name),
       hasId: cols.some((c) => c.name === 'id' && c.pk === 1 && /INT/i.test(c.type)),
-      fks: [...fks.map((f) => ({ column: f.from, table: f.table })), ...(UNDECLARED[name] ?? [])],
+      fks: [
+        ...fks.map((f) => ({
+          column: f.from,
+          table: f.table,
+          nullable: !cols.find((c) => c.name === f.from)?.notnull,
+          deferred: f.table === name,
+        })),
+        ...(UNDECLARED[name] ?? []),
+      ],
     });
   }
-  // Parents before children (a table's reference to itself is set in a second pass).
+  // Parents before children. A table's reference to itself is set in a second pass; so is a
+  // nullable reference that closes a cycle between tables (an order names the diagnostic session
+  // its diagnosis came from, the session names its order).
   const sorted: TableInfo[] = [];
   const placed = new Set<string>([...SKIP]);
-  while (sorted.length < out.length) {
-    const next = out.find(
-      (t) =>
-        !placed.has(t.name) &&
-        t.fks.every((f) => f.table === t.name || placed.has(f.table) || !out.some((o) => o.name === f.table)),
+  const blocking = (t: TableInfo) =>
+    t.fks.filter(
+      (f) => !f.deferred && !placed.has(f.table) && out.some((o) => o.name === f.table && o.name !== t.name),
     );
-    if (!next) throw new StoreError('foreign keys form a cycle between tables', 'move-to-group');
+  while (sorted.length < out.length) {
+    let next = out.find((t) => !placed.has(t.name) && !blocking(t).length);
+    if (!next) {
+      next = out.find((t) => !placed.has(t.name) && blocking(t).every((f) => f.nullable));
+      if (!next) throw new StoreError('foreign keys form a cycle between tables', 'move-to-group');
+      for (const f of blocking(next)) f.deferred = true;
+    }
     sorted.push(next);
     placed.add(next.name);
   }
@@ -96,14 +116,17 @@ async function tables(src: SqliteStore): Promise<TableInfo[]> {
 
 /**
  * A condition on `t`'s rows that holds for the rows of the new site in the group database: its
- * site, or its parent's (through the first foreign key that leads to one; people last). `?` is the
+ * site, or its parent's (through the first foreign key that leads to one: required ones first,
+ * people last). `?` is the
  * site; `users` are the ones this move inserted (`@users`).
  */
 function scopeOf(t: TableInfo, all: Map<string, TableInfo>, seen = new Set<string>()): string | null {
   if (t.columns.includes('site_id')) return 'site_id = ?';
   if (t.name === 'users') return 'id IN (@users)';
   seen.add(t.name);
-  const fks = [...t.fks].sort((a, b) => Number(a.table === 'users') - Number(b.table === 'users'));
+  // A reference every row has first (a line's order, not its labour rate, which parts lines lack).
+  const rank = (f: Fk) => Number(f.table === 'users') * 2 + Number(f.nullable !== false);
+  const fks = [...t.fks].sort((a, b) => rank(a) - rank(b));
   for (const fk of fks) {
     const parent = all.get(fk.table);
     if (!parent || seen.has(parent.name)) continue;
@@ -146,7 +169,7 @@ export async function moveToGroup(
       [options.code, options.name, options.now],
     ))!.id;
     const ids = new Map<string, Map<number, number>>();
-    const later: { table: string; column: string; id: number; ref: number }[] = [];
+    const later: { table: string; column: string; target: string; id: number; ref: number }[] = [];
     for (const t of list) {
       const map = new Map<number, number>();
       ids.set(t.name, map);
@@ -166,8 +189,8 @@ export async function moveToGroup(
           const fk = t.fks.find((f) => f.column === c);
           if (!fk || v === null) return v;
           const mapped = ids.get(fk.table)?.get(Number(v));
-          // A reference to a later row of the same table is set once every row has its new id.
-          if (fk.table === t.name) return mapped ?? null;
+          // A reference to a row not copied yet is set once every row has its new id.
+          if (fk.deferred) return mapped ?? null;
           // An undeclared reference to nothing (the audit log's user, say) stays an empty one.
           if (mapped === undefined && UNDECLARED[t.name]?.includes(fk)) return null;
           if (mapped === undefined)
@@ -177,13 +200,24 @@ export async function moveToGroup(
         const inserted = await tx.get<{ id: number }>(sql, values);
         if (t.hasId) map.set(Number(row.id), inserted!.id);
         for (const fk of t.fks)
-          if (fk.table === t.name && row[fk.column] !== null && !map.has(Number(row[fk.column])))
-            later.push({ table: t.name, column: fk.column, id: Number(row.id), ref: Number(row[fk.column]) });
+          if (fk.deferred && row[fk.column] !== null && !ids.get(fk.table)?.has(Number(row[fk.column])))
+            later.push({
+              table: t.name,
+              column: fk.column,
+              target: fk.table,
+              id: Number(row.id),
+              ref: Number(row[fk.column]),
+            });
       }
     }
     for (const l of later) {
-      const map = ids.get(l.table)!;
-      await tx.run(`UPDATE ${l.table} SET ${l.column} = ? WHERE id = ?`, [map.get(l.ref)!, map.get(l.id)!]);
+      const ref = ids.get(l.target)!.get(l.ref);
+      if (ref === undefined)
+        throw new StoreError(
+          `${l.table}.${l.column} = ${l.ref} points at no ${l.target} row`,
+          'move-to-group',
+        );
+      await tx.run(`UPDATE ${l.table} SET ${l.column} = ? WHERE id = ?`, [ref, ids.get(l.table)!.get(l.id)!]);
     }
     // Memberships of the single site, with their roles. Group roles do not move: a site's admin
     // stays a site's admin, and someone who had only a group role moves with no role (the group's

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { GuidedSession, loadKnowledgeBase } from '@atelier/diagnosis';
 import { checkEn16931 } from '@atelier/facturx';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../store/open.js';
 import { nextInSequence } from './counters.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { ConflictError, type ValidationError } from './errors.js';
@@ -537,7 +538,7 @@ describe('invoices', () => {
     // a transaction that took a number and then failed: rolled back with it
     await f.store
       .transaction(async (tx) => {
-        await nextInSequence(tx, 'invoice:2026');
+        await nextInSequence(tx, 'invoice:1:2026');
         throw new Error('the PDF could not be made');
       })
       .catch(() => {});
@@ -545,7 +546,10 @@ describe('invoices', () => {
     const ib = await issueInvoice(f.store, 1, b.id, f.users.boss, T0 + 9 * H);
     expect([ia.number, ib.number]).toEqual(['FA-2026-000001', 'FA-2026-000002']);
     // several at once (SQLite serialises writers; the counter row is taken in each transaction)
-    const more = await Promise.all([readyOrder(), readyOrder(), readyOrder()]);
+    // the orders made one after the other (the fixture's plain UPDATEs of the cars' orders would
+    // deadlock with each other on PostgreSQL), the invoices issued at once
+    const more = [];
+    for (let i = 0; i < 3; i++) more.push(await readyOrder());
     const issued = await Promise.all(
       more.map((o) => issueInvoice(f.store, 1, o.id, f.users.boss, T0 + 10 * H)),
     );
@@ -554,6 +558,28 @@ describe('invoices', () => {
       'FA-2026-000004',
       'FA-2026-000005',
     ]);
+  });
+
+  it('numbers invoices issued at once from two processes on one database in one unbroken sequence', async () => {
+    // Another app process: its own connections to the same database (a file, or a PostgreSQL URL).
+    const other = await openStore(f.location);
+    try {
+      const orders = [];
+      for (let i = 0; i < 6; i++) orders.push(await readyOrder());
+      const issued = await Promise.all(
+        orders.map((o, i) => issueInvoice(i % 2 ? other : f.store, 1, o.id, f.users.boss, T0 + 10 * H)),
+      );
+      expect(issued.map((i) => i.number).sort()).toEqual(
+        [1, 2, 3, 4, 5, 6].map((n) => `FA-2026-${String(n).padStart(6, '0')}`),
+      );
+      expect(
+        await f.store.get('SELECT last FROM number_counters WHERE scope = ?', ['invoice:1:2026']),
+      ).toEqual({
+        last: 6,
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   it('keeps an issued invoice as issued: the database refuses a change or a deletion', async () => {

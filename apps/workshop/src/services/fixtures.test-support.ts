@@ -23,6 +23,8 @@ export interface Fixture {
   petrol: number;
   /** The posted hourly rate T1 (65.00 € excl. VAT). */
   rate: number;
+  /** The database, as `atelier serve --db` takes it (a file or a URL): another process opens it there. */
+  location: string;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function fixture(kind: StoreKind = projectStoreKind()): Promise<Fix
     hybrid,
     petrol,
     rate,
+    location: db.location,
     close: () => db.destroy(),
   };
 }

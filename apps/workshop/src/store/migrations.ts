@@ -225,11 +225,23 @@ const SITES_COMMON = [
   'CREATE UNIQUE INDEX workshop_profile_site ON workshop_profile(site_id)',
 ];
 
-/** Order, invoice and credit-note numbers are counted per site and year: the existing ones are site 1's. */
-const COUNTERS_PER_SITE = ['repair_order', 'invoice', 'credit_note'].map(
-  (kind) =>
-    `UPDATE number_counters SET scope = '${kind}:1:' || substr(scope, ${kind.length + 2}) WHERE scope LIKE '${kind}:%'`,
-);
+/**
+ * Order, invoice and credit-note numbers are counted per site and year: the existing ones are site
+ * 1's. Orders numbered by `COUNT(*) + 1` after migration 5 (issue 19's code on main did so) left
+ * no counter: each year's counter is raised to the highest order number of that year, or the next
+ * order would be given a number already taken.
+ */
+const COUNTERS_PER_SITE = [
+  ...['repair_order', 'invoice', 'credit_note'].map(
+    (kind) =>
+      `UPDATE number_counters SET scope = '${kind}:1:' || substr(scope, ${kind.length + 2}) WHERE scope LIKE '${kind}:%'`,
+  ),
+  `INSERT INTO number_counters (scope, last)
+   SELECT 'repair_order:1:' || substr(number, 4, 4), MAX(CAST(substr(number, 9) AS INTEGER))
+   FROM repair_orders WHERE number LIKE 'OR-____-%' GROUP BY substr(number, 4, 4)
+   ON CONFLICT (scope) DO UPDATE SET last = CASE WHEN excluded.last > number_counters.last
+     THEN excluded.last ELSE number_counters.last END`,
+];
 
 /**
  * SQLite cannot drop a column's UNIQUE: vehicles (VIN), repair orders (number), classes (name) and

@@ -140,7 +140,7 @@ async function runAll(kb: KnowledgeBase): Promise<{ outcomes: Outcome[]; ms: num
 const kb = loadKnowledgeBase();
 const times: number[] = [];
 let outcomes: Outcome[] = [];
-const RUNS = 3;
+const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
 for (let i = 0; i < RUNS; i++) {
   const r = await runAll(kb);
   times.push(r.ms);

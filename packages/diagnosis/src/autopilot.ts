@@ -18,6 +18,11 @@ export interface Workshop {
 export interface AutopilotOptions {
   /** Bound on the steps, in case a workshop answers inconsistently forever. */
   maxSteps?: number;
+  /**
+   * Verifications in a row that may come out incomplete (no road test, monitors not run) before the
+   * autopilot stops, leaving the session in verification with what is missing (3 by default).
+   */
+  maxIncomplete?: number;
   onStep?: (session: GuidedSession, recommendation?: Recommendation) => void;
 }
 
@@ -28,6 +33,7 @@ export async function followRecommendations(
   options: AutopilotOptions = {},
 ): Promise<void> {
   const max = options.maxSteps ?? 100;
+  let incomplete = 0;
   for (let i = 0; i < max && session.state !== 'done'; i++) {
     if (session.state === 'repair') {
       const cause = session.pendingRepair!;
@@ -37,8 +43,9 @@ export async function followRecommendations(
       continue;
     }
     if (session.state === 'verify') {
-      session.verify(await workshop.verify());
+      const outcome = session.verify(await workshop.verify());
       options.onStep?.(session);
+      if (outcome === 'incomplete' && ++incomplete >= (options.maxIncomplete ?? 3)) break;
       continue;
     }
     const next = session.next();

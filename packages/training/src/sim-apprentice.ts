@@ -10,9 +10,11 @@ import {
   type KnowledgeBase,
   type Lang,
   liveReading,
+  readAfterRoadTest,
   readSessionFacts,
-  readVerification,
+  type SessionOutcome,
   selectTrees,
+  symptomShows,
   type VehicleType,
   type Workshop,
   type WorkshopTest,
@@ -28,6 +30,10 @@ export interface SimRunResult {
   /** The knowledge-base cause the injected faults stand for, in the tree the session used. */
   true_cause: string | null;
   conclusion: string | null;
+  /** The conclusion's probability when it went to repair (null without a conclusion). */
+  confidence: number | null;
+  /** How the session ended: a cause verified on the car, no cause confirmed, or still verifying. */
+  outcome: SessionOutcome['kind'] | 'unfinished' | 'no-tree';
   tree: string | null;
   dtcs: string[];
   /** The signs read from the car and the complaint that counted as evidence, and how sure each was. */
@@ -67,6 +73,30 @@ export function simulatedEngineControls(vehicle: Vehicle, clock: Clock): EngineC
     }
   };
   return { holdRpm: (rpm) => operate({ action: 'hold', rpm }), idle: () => operate({ action: 'idle' }) };
+}
+
+/**
+ * The road test after a repair: twenty minutes of town driving and two of idle. A car left stopped
+ * (an EV that would not go READY before the repair) is started first, as a technician would; false
+ * when it still cannot be driven.
+ */
+export async function roadTestCar(vehicle: Vehicle, clock: VirtualClock): Promise<boolean> {
+  const drive = () => vehicle.roadTest(clock.now(), { minutes: ROAD_TEST_MIN });
+  try {
+    try {
+      drive();
+    } catch (err) {
+      if (!(err instanceof OperationError) || err.code !== 'engine-stopped') throw err;
+      vehicle.operate(clock.now(), { action: 'start' });
+      await clock.advance(5_000);
+      drive();
+    }
+  } catch (err) {
+    if (err instanceof OperationError) return false;
+    throw err;
+  }
+  await clock.advance((ROAD_TEST_MIN + 2) * 60_000);
+  return true;
 }
 
 /**
@@ -116,6 +146,8 @@ export async function runSimulatedApprentice(
           scenario: s.name,
           true_cause: null,
           conclusion: null,
+          confidence: null,
+          outcome: 'no-tree',
           tree: null,
           dtcs,
           signs: [],
@@ -160,24 +192,20 @@ export async function runSimulatedApprentice(
         // Service 04 reaches the emission ECUs only: the others are cleared through UDS.
         await clock.run(clearUdsFaultMemories(obd, udsEcus, clock));
         // The drive cycle that lets the monitors run again, then a few minutes' idle; a car that
-        // cannot be driven (engine stopped) idles ten minutes instead.
-        try {
-          vehicle.roadTest(clock.now(), { minutes: ROAD_TEST_MIN });
-          await clock.advance((ROAD_TEST_MIN + 2) * 60_000);
-        } catch (err) {
-          if (!(err instanceof OperationError)) throw err;
-          await clock.advance(10 * 60_000);
-        }
-        // Permanent codes stay until the monitor passes again (J1979): stored and pending tell
-        // whether the fault came back (OBD-II and UDS); readiness whether the monitors have run since.
-        const { dtcsAfter: after, monitors } = await clock.run(readVerification(obd, { udsEcus, clock }));
-        const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
-        const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));
+        // cannot be driven (engine stopped) idles ten minutes instead, and that is no road test.
+        const roadTest = await roadTestCar(vehicle, clock);
+        if (roadTest) session.recordRoadTest({ minutes: ROAD_TEST_MIN, simulated: true });
+        else await clock.advance(10 * 60_000);
+        // The car read again as it is now (J1979: permanent codes stay until their monitor passes
+        // again, so stored and pending tell whether the fault came back; readiness whether the
+        // monitors have run since): the symptom is gone when the car no longer shows it.
+        const after = await clock.run(readAfterRoadTest(obd, { vehicle: facts.vehicle }, { udsEcus, clock }));
         return {
           cleared,
-          dtcsAfter: after,
-          symptomGone: treeCodes.length === 0 && !stillFaulty,
-          ...(monitors ? { monitors } : {}),
+          dtcsAfter: after.dtcsAfter,
+          symptomGone: !symptomShows(session.tree, after.facts),
+          roadTest,
+          ...(after.monitors ? { monitors: after.monitors } : {}),
         };
       },
     };
@@ -193,6 +221,8 @@ export async function runSimulatedApprentice(
         scenario: s.name,
         true_cause: trueCause?.id ?? null,
         conclusion: session.conclusion ?? null,
+        confidence: session.outcome?.kind === 'cause' ? session.outcome.confidence : null,
+        outcome: session.outcome?.kind ?? 'unfinished',
         tree: session.tree.id,
         dtcs,
         signs: session

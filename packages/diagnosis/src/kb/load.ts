@@ -21,6 +21,9 @@ import {
   type WorkshopTest,
 } from './types.js';
 
+/** The event that stands for a cause outside a tree, beside its causes (reserved as a cause id). */
+export const UNEXPLAINED = 'unexplained';
+
 /** The knowledge base shipped with the package. */
 export const DEFAULT_KB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kb');
 
@@ -308,8 +311,21 @@ function readTree(r: Reader): FaultTreeEntry {
     const p = ['causes', id];
     const co = r.obj(c, p);
     const rep = r.obj(co.repair, [...p, 'repair']);
+    if (id === UNEXPLAINED) r.fail(p, `"${UNEXPLAINED}" is reserved for a cause outside the tree`);
+    const causeVehicles =
+      co.vehicles === undefined
+        ? vehicles
+        : r.strings(co.vehicles, [...p, 'vehicles']).map((v, i) => {
+            if (!vehicles.includes(v as VehicleType))
+              r.fail(
+                [...p, 'vehicles', i],
+                `"${v}" is not one of the tree's vehicles (${vehicles.join(', ')})`,
+              );
+            return v as VehicleType;
+          });
     return {
       id: r.id(id, p),
+      vehicles: causeVehicles,
       name: r.text(co.name, [...p, 'name']),
       prior: r.prob(co.prior, [...p, 'prior']),
       inspect: r.id(co.inspect, [...p, 'inspect']),
@@ -326,6 +342,16 @@ function readTree(r: Reader): FaultTreeEntry {
   for (const c of causes)
     if (c.prior === 0 || c.prior === 1)
       r.fail(['causes', c.id, 'prior'], 'a prior of 0 or 1 leaves nothing to diagnose');
+  for (const v of vehicles)
+    if (causes.filter((c) => c.vehicles.includes(v)).length < 2)
+      r.fail(['causes'], `a ${v} vehicle keeps fewer than two causes of this tree`);
+  const unexplained =
+    o.unexplained_prior === undefined
+      ? Math.round(0.1 * causes.reduce((a, c) => a + c.prior, 0) * 1e6) / 1e6
+      : r.prob(o.unexplained_prior, ['unexplained_prior']);
+  if (unexplained <= 0 || unexplained >= 1)
+    r.fail(['unexplained_prior'], 'a cause outside the tree is possible: its prior is in (0, 1)');
+  const escalate = r.list(o.escalate ?? [], ['escalate']).map((x, i) => r.text(x, ['escalate', i]));
   const dtcs = readCodes(r, applies.dtcs, ['applies', 'dtcs']);
   const monitors = r.strings(o.monitors, ['monitors']);
   monitors.forEach((m, i) => {
@@ -347,6 +373,8 @@ function readTree(r: Reader): FaultTreeEntry {
     observations: r.strings(o.observations, ['observations']),
     signs: parseSigns(r, o.signs),
     monitors,
+    unexplained,
+    escalate,
   };
 }
 

@@ -47,6 +47,11 @@ export interface Cause {
   repair: Repair;
   /** Simulator fault types (packages/vehicle-sim) that this cause stands for, for training and tests. */
   simFaults: string[];
+  /**
+   * The vehicle types that have this component (the tree's by default): an EV or a full hybrid has
+   * no alternator nor accessory belt (its 12 V comes from a DC-DC converter).
+   */
+  vehicles: VehicleType[];
 }
 
 /** A bound on a number: the condition holds above `above` and/or below `below`. */
@@ -138,6 +143,14 @@ export interface FaultTreeEntry {
   signs: Sign[];
   /** Readiness monitors that must complete again before the repair counts as validated. */
   monitors: string[];
+  /**
+   * Prior of a cause outside this tree (the `unexplained` event beside the causes): where the
+   * probability goes when every cause of the tree has been tested good. 10 % of the causes' priors
+   * by default (`unexplained_prior`).
+   */
+  unexplained: number;
+  /** What to do next when no cause is confirmed (escalation), besides the general advice. */
+  escalate: Localized[];
 }
 
 export interface KnowledgeBase {

@@ -10,7 +10,7 @@ import {
 } from './infer.js';
 import { UNEXPLAINED } from './kb/load.js';
 import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
-import { topName, treeToModel } from './model.js';
+import { inTreeName, topName, treeToModel } from './model.js';
 import { signLikelihood } from './signs.js';
 
 interface Finding {
@@ -247,6 +247,7 @@ export function analyse(
       .map((c) => ({ cause: c, probability: post.get(c) ?? 0 }))
       .sort((a, b) => b.probability - a.probability),
     unexplained: post.get(UNEXPLAINED) ?? 0,
+    inTree: d.probabilityOf(inTreeName(tree)),
     symptom: evidence.symptom === 'confirmed' ? 1 : d.probabilityOf(topName(tree)),
     contradictions: contradictions(kb, effects, evidence.findings, causes),
     signs: effects,

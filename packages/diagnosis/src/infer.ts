@@ -88,6 +88,8 @@ export interface Analysis {
   posteriors: CausePosterior[];
   /** Probability of a cause outside this tree (the `unexplained` event). */
   unexplained: number;
+  /** Probability that some cause of this tree is present. */
+  inTree: number;
   /** Probability that the tree's symptom is present at all (1 when a code confirmed it). */
   symptom: number;
   /** Causes that strong evidence pulls both ways (ratio ≥ 3 one way and ≤ 1/3 the other). */

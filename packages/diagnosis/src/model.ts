@@ -5,6 +5,9 @@ import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
 /** The top event of a tree in the fault-tree model: the symptom. */
 export const topName = (tree: FaultTreeEntry): string => `SYMPTOM_${tree.id}`;
 
+/** The gate "some cause of this tree is present" (the top without the cause outside the tree). */
+export const inTreeName = (tree: FaultTreeEntry): string => `CAUSES_${tree.id}`;
+
 /**
  * A knowledge-base tree as a generic fault-tree model: each cause a basic event with its prior, plus
  * `unexplained` (a cause outside the tree, with the tree's `unexplained` prior), the symptom the OR
@@ -20,11 +23,10 @@ export function treeToModel(tree: FaultTreeEntry): Model {
     expression: constant(tree.unexplained),
     label: 'A cause outside this tree',
   });
+  const inTree = inTreeName(tree);
+  model.gates.set(inTree, { name: inTree, formula: or(...tree.causes.map((c) => ref(c.id, 'basic-event'))) });
   const top = topName(tree);
-  model.gates.set(top, {
-    name: top,
-    formula: or(...[...tree.causes.map((c) => c.id), UNEXPLAINED].map((id) => ref(id, 'basic-event'))),
-  });
+  model.gates.set(top, { name: top, formula: or(ref(inTree, 'gate'), ref(UNEXPLAINED, 'basic-event')) });
   return model;
 }
 

@@ -100,10 +100,12 @@ export interface SessionData {
  * The thresholds the session decides by, stated. A cause a bad test points at, and whose own
  * inspection did not come out good, is concluded (and goes to repair) once it holds `confirm` of the
  * probability; when no test is left, it still is if it leads and holds at least `probable` (its
- * confidence is shown). A cause below `plausible` is not worth a test. Anything else ends "no cause
- * confirmed": never a cause tested good, never the most probable cause for want of a better one.
+ * confidence is shown). A cause below `plausible` is not worth a test; and when no code confirms the
+ * tree's symptom and its causes together hold less than `inTree` (the car most likely does not have
+ * this tree's fault: a complaint word that nothing on the car backs up), nothing is. Anything else ends "no cause confirmed": never a
+ * cause tested good, never the most probable cause for want of a better one.
  */
-export const DECISION = { confirm: 0.75, probable: 0.4, plausible: 0.02 } as const;
+export const DECISION = { confirm: 0.75, probable: 0.4, plausible: 0.02, inTree: 0.15 } as const;
 
 /** What to do when no cause is confirmed, whatever the tree (each tree adds its own). */
 export const GENERAL_ADVICE: Localized[] = [
@@ -321,6 +323,8 @@ export class GuidedSession {
   }
 
   private nextOf(a: Analysis): Recommendation | undefined {
+    // A symptom only reported (or not shown at all) that the car does not back up: nothing to test.
+    if (this.symptom !== 'confirmed' && a.inTree < DECISION.inTree) return undefined;
     if (!a.posteriors.some((p) => p.probability >= DECISION.plausible)) return undefined;
     const safetyDone = this.safetyDone();
     const bestInspection = a.inspections.find((i) => i.probability >= DECISION.plausible);
@@ -436,14 +440,7 @@ export class GuidedSession {
       return;
     }
     const tested = this.data.steps.some((s) => s.kind === 'test');
-    this.endWithoutCause(
-      top && top.probability >= DECISION.plausible
-        ? 'tested-good'
-        : tested
-          ? 'tested-good'
-          : 'below-threshold',
-      a,
-    );
+    this.endWithoutCause(tested ? 'tested-good' : 'below-threshold', a);
   }
 
   private endWithoutCause(reason: NoCauseReason, a = this.analysis()): void {

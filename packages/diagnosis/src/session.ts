@@ -413,7 +413,10 @@ export class GuidedSession {
   private settle(): void {
     if (this.data.state !== 'diagnose') return;
     const cleared = new Set(this.evidence().cleared);
-    if (this.tree.causes.every((c) => cleared.has(c.id))) return this.endWithoutCause('all-repaired');
+    if (this.tree.causes.every((c) => cleared.has(c.id))) {
+      this.endWithoutCause('all-repaired');
+      return;
+    }
     const a = this.analysis();
     const top = a.posteriors[0];
     if (

@@ -5,8 +5,8 @@
 import type { DiagnosticPath, SessionData } from '@atelier/diagnosis';
 import type { Db, Store } from '../store/store.js';
 import type { AdapterChoice } from './adapters.js';
-import { getAssignment } from './classes.js';
-import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { type AssignmentRow, getAssignment } from './classes.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { getOrder, type OrderDetail } from './orders.js';
 import { getScenario, type TrainingScenario } from './scenarios.js';
 import type { User } from './users.js';
@@ -244,7 +244,27 @@ export async function trafficOf(db: Db, sessionId: number): Promise<{ format: st
   return { format: rows[0]?.format ?? 'elm327-transcript', text: rows.map((r) => r.chunk).join('') };
 }
 
-export async function setReference(db: Db, sessionId: number, referenceId: number | null): Promise<void> {
+/**
+ * Whether `user` may compare with session `other` (use it as a reference run, read its samples): an
+ * apprentice only with their own sessions and with sessions that are not training — never with another
+ * apprentice's training session (its path and conclusion would give the answer away).
+ */
+export function mayCompareWith(user: Pick<User, 'id' | 'role'>, other: DiagSession): boolean {
+  if (user.role !== 'apprentice') return true;
+  return other.user_id === user.id || other.assignment_id === null;
+}
+
+const NOT_YOURS = {
+  fr: 'la session d’un autre apprenti en formation ne peut pas servir de comparaison',
+  en: "another apprentice's training session cannot be used for comparison",
+};
+
+export async function setReference(
+  db: Db,
+  sessionId: number,
+  referenceId: number | null,
+  user?: Pick<User, 'id' | 'role'>,
+): Promise<void> {
   if (referenceId !== null) {
     if (referenceId === sessionId)
       throw new ValidationError(
@@ -254,7 +274,8 @@ export async function setReference(db: Db, sessionId: number, referenceId: numbe
         },
         'referenceId',
       );
-    await getDiagSession(db, referenceId);
+    const other = await getDiagSession(db, referenceId);
+    if (user && !mayCompareWith(user, other)) throw new ForbiddenError(NOT_YOURS, 'referenceId');
   }
   await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ?', [referenceId, sessionId]);
 }
@@ -274,23 +295,43 @@ export interface SessionOverview {
   readings: StoredReading[];
   /** PIDs with live samples stored. */
   recordedPids: string[];
-  /** Other sessions that can serve as a reference run. */
+  /** Other sessions that can serve as a reference run, for the user viewing the page. */
   others: DiagSession[];
   order: OrderDetail | null;
   scenario: TrainingScenario | null;
+  /** The training assignment the session plays (its instructor's choices), or null. */
+  assignment: AssignmentRow | null;
 }
 
-export async function sessionOverview(db: Db, s: DiagSession): Promise<SessionOverview> {
+export async function sessionOverview(
+  db: Db,
+  s: DiagSession,
+  viewer?: Pick<User, 'id' | 'role'>,
+): Promise<SessionOverview> {
+  const assignment = s.assignment_id ? await getAssignment(db, s.assignment_id) : null;
   return {
     readings: latestReadings(await readingsOf(db, s.id)),
     recordedPids: await recordedPids(db, s.id),
     others:
       s.ro_id || s.assignment_id
-        ? (await recentSessions(db, 100)).filter((x) => x.id !== s.id && x.state !== 'new')
+        ? (await recentSessions(db, 100)).filter(
+            (x) => x.id !== s.id && x.state !== 'new' && (!viewer || mayCompareWith(viewer, x)),
+          )
         : [],
     order: s.ro_id ? await getOrder(db, s.ro_id) : null,
-    scenario: s.assignment_id
-      ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
-      : null,
+    scenario: assignment ? await getScenario(db, assignment.scenario_id) : null,
+    assignment,
   };
+}
+
+/**
+ * Whether the causes' probabilities are shown to `viewer` on this session: always, except to the
+ * learner of a training assignment whose instructor hid them.
+ */
+export function probabilitiesShown(
+  s: Pick<DiagSession, 'user_id'>,
+  assignment: Pick<AssignmentRow, 'show_probabilities'> | null,
+  viewer: Pick<User, 'id'>,
+): boolean {
+  return !assignment || assignment.show_probabilities === 1 || viewer.id !== s.user_id;
 }

@@ -34,3 +34,9 @@ export class ConflictError extends DomainError {
 export class AssignmentRefused extends ConflictError {
   override name = 'AssignmentRefused';
 }
+
+/** The user is known but may not see or use this (another apprentice's training session). */
+export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
+  override readonly status = 403;
+}

@@ -246,4 +246,14 @@ export const migrations: Migration[] = [
       'ALTER TABLE diag_sessions ADD COLUMN guided_version INTEGER NOT NULL DEFAULT 0',
     ],
   },
+  {
+    version: 4,
+    name: 'training: probabilities shown per assignment; scenarios from an uploaded scenario file',
+    sql: [
+      // The instructor decides, per assignment, whether the apprentice sees the causes' probabilities.
+      'ALTER TABLE training_assignments ADD COLUMN show_probabilities INTEGER NOT NULL DEFAULT 1',
+      // A simulated scenario uploaded as a file (YAML): its text, played instead of a built-in one.
+      'ALTER TABLE training_scenarios ADD COLUMN sim_file TEXT',
+    ],
+  },
 ];

@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { listSerialPorts } from '../../services/adapters.js';
-import { getDiagSession, marksOf, samplesOf } from '../../services/diagnostics.js';
+import { getDiagSession, marksOf, mayCompareWith, samplesOf } from '../../services/diagnostics.js';
+import { ForbiddenError } from '../../services/errors.js';
 import { typed } from '../../web/routes.js';
 import { apiErrors, idParams } from '../../web/schemas.js';
 import { STAFF } from '../../web/types.js';
@@ -82,6 +83,14 @@ async function api(scope: FastifyInstance): Promise<void> {
     handler: async (req) => {
       const s = await getDiagSession(store, req.params.id);
       const ref = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
+      // Comparing is reading: an apprentice gets neither another apprentice's training run nor a
+      // reference that is one.
+      for (const x of [s, ref])
+        if (x && !mayCompareWith(req.user!, x))
+          throw new ForbiddenError({
+            fr: 'la session d’un autre apprenti en formation ne peut pas servir de comparaison',
+            en: "another apprentice's training session cannot be used for comparison",
+          });
       const refSamples = ref ? await samplesOf(store, ref.id) : [];
       return {
         start: s.started_at,

@@ -12,6 +12,7 @@ import { type DiagSession, sessionForAction } from '../../services/diagnostics.j
 import { ConflictError } from '../../services/errors.js';
 import { checkGuidedVersion, guidedFacts, guidedSessionOf, saveGuidedStep } from '../../services/guided.js';
 import { knowledgeBase } from '../../services/knowledge.js';
+import { SIM_ROAD_TEST_MIN } from '../../services/scenarios.js';
 import { typed } from '../../web/routes.js';
 import { csrfProp, formResponses, idParams } from '../../web/schemas.js';
 import { DIAG_WORKERS } from '../../web/types.js';
@@ -61,20 +62,31 @@ async function guided(scope: FastifyInstance): Promise<void> {
 
   app.post('/diagnostics/:id/guided/start', {
     config: { access: DIAG_WORKERS },
-    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      // treeId: the fault tree chosen by hand (the list of the vehicle's trees is on the page) when
+      // nothing read or said picks one.
+      body: stepBody({ treeId: { type: 'string', pattern: '^[a-z0-9_]{0,60}$' } }),
+      response: back,
+    },
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
       checkGuidedVersion(s, req.body.version);
       const facts = await guidedFacts(store, s);
       let g: GS;
       try {
-        g = GuidedSession.start(knowledgeBase(), facts);
+        g = GuidedSession.start(knowledgeBase(), facts, req.body.treeId ? { treeId: req.body.treeId } : {});
       } catch (err) {
         if (err instanceof SessionError)
-          throw new ConflictError({
-            fr: 'aucun arbre de panne ne correspond encore : lisez les codes défaut du véhicule, ou précisez la plainte sur l’ordre de réparation',
-            en: 'no fault tree matches yet: read the vehicle’s trouble codes, or detail the complaint on the repair order',
-          });
+          throw new ConflictError(
+            req.body.treeId
+              ? { fr: `diagnostic guidé : ${err.message}`, en: `guided diagnosis: ${err.message}` }
+              : {
+                  fr: 'aucun arbre de panne ne correspond à ce qui a été lu ou dit : lisez le véhicule (codes, données en direct), précisez la plainte, ou choisissez un arbre dans la liste',
+                  en: 'no fault tree matches what was read or said: read the car (codes, live data), detail the complaint, or choose a tree from the list',
+                },
+          );
         throw err;
       }
       // The readings made before the guided session are its facts and the first steps of its path.
@@ -170,21 +182,31 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
   });
 
+  // The road test after the repair: on a connected simulated car, driven in fast-forward; on a real
+  // car, the technician says it was done (a full drive cycle). Either way it is a step of the path,
+  // and the verification read knows whether it came.
   app.post('/diagnostics/:id/guided/road-test', {
     config: { access: DIAG_WORKERS },
     schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
     handler: async (req, reply) => {
       const id = await step(req.params.id, req.user!, req.body.version, (g, s) => {
-        if (g.state !== 'verify' || !runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+        if (g.state !== 'verify')
           throw new ConflictError({
-            fr: 'l’essai routier simulé se fait après la réparation, sur un scénario simulé connecté',
-            en: 'the simulated road test comes after the repair, on a connected simulated scenario',
+            fr: 'l’essai routier se fait après la réparation',
+            en: 'the road test comes after the repair',
+          });
+        if (s.adapter_kind !== 'scenario') return g.recordRoadTest();
+        if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+          throw new ConflictError({
+            fr: 'l’essai routier simulé se fait sur un scénario simulé connecté (un enregistrement ne roule pas)',
+            en: 'the simulated road test needs a connected simulated scenario (a recording cannot be driven)',
           });
         if (!runtime.roadTest(s.id))
           throw new ConflictError({
-            fr: 'ce véhicule ne peut pas faire d’essai routier (enregistrement, ou moteur arrêté)',
-            en: 'this car cannot be road-tested (a recording, or the engine is stopped)',
+            fr: 'ce véhicule ne peut pas faire d’essai routier (il ne démarre pas)',
+            en: 'this car cannot be road-tested (it does not start)',
           });
+        g.recordRoadTest({ minutes: SIM_ROAD_TEST_MIN, simulated: true });
       });
       return toPage(reply, id);
     },

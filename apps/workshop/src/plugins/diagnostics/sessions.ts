@@ -188,7 +188,11 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       url: '/diagnostics/:id',
       render: async ({ s, connected, live }, req, reply) => {
         const roadTest = connected && runtime.isSimulated(s.id);
-        const body = sessionPage(req, s, await sessionOverview(store, s), { connected, live, roadTest });
+        const body = sessionPage(req, s, await sessionOverview(store, s, req.user!), {
+          connected,
+          live,
+          roadTest,
+        });
         return sendPage(
           reply,
           renderPage(req, { fr: `Session de diagnostic #${s.id}`, en: `Diagnostic session #${s.id}` }, body, {
@@ -347,7 +351,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
-      await setReference(store, s.id, req.body.referenceId || null);
+      await setReference(store, s.id, req.body.referenceId || null, req.user!);
       return back(reply, s.id, '#live');
     },
   });

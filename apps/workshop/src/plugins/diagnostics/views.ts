@@ -8,7 +8,10 @@ import {
   GuidedSession,
   type Recommendation,
   type SessionData,
+  type SessionOutcome,
   strongestEffect,
+  type VerifyMissing,
+  verifyOutcome,
 } from '@atelier/diagnosis';
 import { dtcTitle, MONITORS, PIDS } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
@@ -24,6 +27,7 @@ import {
   canAct,
   type DiagSession,
   guidedOf,
+  probabilitiesShown,
   type SessionOverview,
   type StoredReading,
 } from '../../services/diagnostics.js';
@@ -55,7 +59,39 @@ const DTC_KIND: Record<string, Text> = {
   permanent: { fr: 'permanent', en: 'permanent' },
   'after.stored': { fr: 'après réparation', en: 'after repair' },
   'after.pending': { fr: 'en attente après réparation', en: 'pending after repair' },
+  'after.permanent': {
+    fr: 'permanent après réparation (reste jusqu’au contrôle suivant)',
+    en: 'permanent after repair (stays until the next check)',
+  },
 };
+
+/** A question of the scan in words (`dtcs.stored`, `freeze.0C`, `after.dtcs.pending` …), never its key. */
+function questionText(req: FastifyRequest, item: string): string {
+  if (item.startsWith('after.'))
+    return `${questionText(req, item.slice(6))} ${T(req, { fr: '(vérification)', en: '(verification)' })}`;
+  const [q, arg = ''] = item.split('.');
+  switch (q) {
+    case 'dtcs':
+      return `${T(req, { fr: 'codes', en: 'codes' })} ${T(req, dtcKind(arg))}`;
+    case 'freeze':
+      return `${T(req, { fr: 'données figées', en: 'freeze frame' })}${arg === '02' ? '' : ` — ${pidLabel(req.lang, arg)}`}`;
+    case 'live':
+      return `${T(req, { fr: 'données en direct', en: 'live data' })} — ${pidLabel(req.lang, arg)}`;
+    case 'readiness':
+      return T(req, { fr: 'état des moniteurs', en: 'monitor readiness' });
+    case 'uds':
+      return T(req, { fr: 'mémoire de défauts UDS', en: 'UDS fault memory' });
+    case 'supported':
+      return T(req, { fr: 'PID pris en charge', en: 'supported PIDs' });
+    case 'vin':
+      return 'VIN';
+    default:
+      return T(req, { fr: 'autre lecture', en: 'other reading' });
+  }
+}
+
+/** A memory in words; never the internal key (an unknown one reads as "code"). */
+const dtcKind = (item: string): Text => DTC_KIND[item] ?? { fr: 'code', en: 'code' };
 
 /** A monitor's name as @atelier/obd gives it (older sessions stored a few under other names). */
 const monitorName = (name: string): Text => MONITORS.get(monitorKey(name)) ?? { fr: name, en: name };
@@ -102,7 +138,11 @@ const READ_STEP: Record<string, Text> = {
 };
 
 /** The path as a list a mechanic, an instructor or a customer can read. */
-export function pathList(req: FastifyRequest, data: SessionData | null): Html {
+export function pathList(
+  req: FastifyRequest,
+  data: SessionData | null,
+  options: { probabilities?: boolean } = {},
+): Html {
   if (!data) return html``;
   const outcome = (o: string) =>
     T(req, o === 'bad' ? { fr: 'mauvais', en: 'bad' } : { fr: 'bon', en: 'good' });
@@ -111,7 +151,7 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
       case 'read':
         return html`<li class="step-read">${T(req, READ_STEP[s.what] ?? { fr: s.what, en: s.what })}</li>`;
       case 'test':
-        return html`<li class="step-test">${testName(req, s.id)} → <strong>${outcome(s.outcome)}</strong> <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+        return html`<li class="step-test">${testName(req, s.id)}${s.measured ? html` : <span class="measured">${measuredText(req, s.measured)}</span>` : ''} → <strong>${outcome(s.outcome)}</strong>${s.certainty !== undefined ? html` <span class="muted">(${T(req, { fr: 'près du seuil, certitude', en: 'near the threshold, certainty' })} ${pct(req.lang, s.certainty)})</span>` : ''} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
       case 'safety':
         return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
       case 'repair':
@@ -126,10 +166,79 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
               .map(([m, st]) => `${T(req, monitorName(m))} ${st === 'complete' ? '✔' : '✘'}`)
               .join(', ') || T(req, { fr: 'aucun à contrôler', en: 'none to check' })
           : T(req, { fr: 'non lus', en: 'not read' });
-        return html`<li class="step-verify">${T(req, { fr: 'Vérification', en: 'Verification' })} : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme toujours présent', en: 'symptom still there' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}, ${T(req, { fr: 'moniteurs', en: 'monitors' })} : ${monitors}</li>`;
+        const result = verifyOutcome(s);
+        return html`<li class="step-verify" data-result="${result}">${T(req, { fr: 'Vérification', en: 'Verification' })} — <strong>${T(req, VERIFY_RESULT[result])}</strong> : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme non constaté disparu', en: 'symptom not seen gone' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}, ${T(req, { fr: 'moniteurs', en: 'monitors' })} : ${monitors}${s.missing && result === 'incomplete' ? html` — <span class="missing">${missingText(req, s.missing)}</span>` : ''}</li>`;
       }
     }
-  })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion, data.treeId))}</p>` : ''}`;
+  })}</ol>${outcomeHtml(req, data, options.probabilities ?? true)}`;
+}
+
+/** How a session ended, in words: the cause verified and its confidence, or no cause confirmed and what next. */
+export function outcomeHtml(req: FastifyRequest, data: SessionData, probabilities = true): Html {
+  const o: SessionOutcome | undefined =
+    data.outcome ??
+    (data.conclusion ? { kind: 'cause', cause: data.conclusion, confidence: Number.NaN } : undefined);
+  if (!o) return html``;
+  if (o.kind === 'cause')
+    return html`<p class="conclusion" data-outcome="cause"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(o.cause, data.treeId))}${probabilities && Number.isFinite(o.confidence) ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, o.confidence)})</span>` : ''}</p>`;
+  return html`<div class="conclusion no-cause" data-outcome="no-cause"><p><strong>${T(req, { fr: 'Aucune cause confirmée', en: 'No cause confirmed' })}</strong> — ${T(req, NO_CAUSE_REASON[o.reason])}</p>
+${
+  o.leading.length
+    ? html`<p class="leading">${T(req, { fr: 'Causes encore possibles, aucune confirmée', en: 'Causes still possible, none confirmed' })} : ${o.leading
+        .map(
+          (p) =>
+            `${T(req, causeName(p.cause, data.treeId))}${probabilities ? ` (${pct(req.lang, p.probability)})` : ''}`,
+        )
+        .join(
+          ', ',
+        )}${probabilities ? ` ; ${T(req, { fr: 'cause hors de cet arbre', en: 'a cause outside this tree' })} ${pct(req.lang, o.unexplained)}` : ''}</p>`
+    : ''
+}
+<h4>${T(req, { fr: 'Que faire ensuite', en: 'What to do next' })}</h4><ul class="advice">${o.advice.map((a) => html`<li>${T(req, a)}</li>`)}</ul></div>`;
+}
+
+const VERIFY_RESULT: Record<'cured' | 'not-cured' | 'incomplete', Text> = {
+  cured: { fr: 'réparation validée', en: 'repair validated' },
+  'not-cured': { fr: 'non réparé', en: 'not cured' },
+  incomplete: { fr: 'vérification incomplète', en: 'verification incomplete' },
+};
+
+const NO_CAUSE_REASON: Record<'tested-good' | 'below-threshold' | 'all-repaired', Text> = {
+  'tested-good': {
+    fr: 'les causes qui valaient un test ont été testées bonnes.',
+    en: 'the causes worth a test were tested good.',
+  },
+  'below-threshold': {
+    fr: 'rien de ce que montre le véhicule ne rend une cause de cet arbre assez probable pour la tester.',
+    en: 'nothing the car shows makes a cause of this tree likely enough to test.',
+  },
+  'all-repaired': {
+    fr: 'chaque cause de cet arbre a été réparée sans faire disparaître le symptôme.',
+    en: 'every cause of this tree was repaired without curing the symptom.',
+  },
+};
+
+/** What an incomplete verification still lacks, in words. */
+export function missingText(req: FastifyRequest, m: VerifyMissing): string {
+  const parts: string[] = [];
+  if (m.roadTest) parts.push(T(req, { fr: 'essai routier non fait', en: 'road test not done' }));
+  if (m.readiness) parts.push(T(req, { fr: 'état des moniteurs non lu', en: 'readiness not read' }));
+  if (m.monitors.length)
+    parts.push(
+      `${T(req, { fr: 'moniteurs non terminés', en: 'monitors not complete' })} : ${m.monitors.map((x) => T(req, monitorName(x))).join(', ')}`,
+    );
+  return parts.join(' ; ');
+}
+
+/** A measured value as a mechanic reads it, numbers in the page's language ("2,4 kΩ à 20 °C"). */
+export function measuredText(
+  req: FastifyRequest,
+  m: { value: number; unit: string; conditions?: Record<string, number | string | boolean> },
+): string {
+  const n = (x: number) =>
+    x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 });
+  const temp = typeof m.conditions?.temperatureC === 'number' ? m.conditions.temperatureC : undefined;
+  return `${n(m.value)}${m.unit ? ` ${m.unit}` : ''}${temp !== undefined ? ` ${T(req, { fr: 'à', en: 'at' })} ${n(temp)} °C` : ''}`;
 }
 
 /** A freeze-frame value as a mechanic reads it: a number, or each field of a multi-value PID. */
@@ -146,7 +255,8 @@ function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredRe
   const vin = readings.find((r) => r.kind === 'vin');
   const dtcs = readings.filter((r) => r.kind === 'dtcs');
   const readiness = readings.filter((r) => r.kind === 'readiness');
-  const freeze = readings.filter((r) => r.kind === 'freeze');
+  // A freeze-frame reading of null is an ECU saying it stored none: nothing to show in the table.
+  const freeze = readings.filter((r) => r.kind === 'freeze' && r.value !== null);
   const uds = readings.filter((r) => r.kind === 'uds' && r.item === '');
   // What was not read, per question and ECU, unless a later reading answered it; what the car says
   // it does not have is an answer, not a failure.
@@ -178,7 +288,7 @@ function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredRe
     ...dtcs.flatMap((r) =>
       (r.value as string[]).map(
         (code) =>
-          html`<tr class="dtc" data-code="${code}"><td><code>${code}</code></td><td>${dtcTitle(code, req.lang)}</td><td>${r.ecu}</td><td>${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })}</td></tr>`,
+          html`<tr class="dtc" data-code="${code}"><td><code>${code}</code></td><td>${dtcTitle(code, req.lang)}</td><td>${r.ecu}</td><td>${T(req, dtcKind(r.item))}</td></tr>`,
       ),
     ),
     ...uds.flatMap((r) =>
@@ -202,12 +312,12 @@ ${
         ? html`<p class="no-dtc">${T(req, { fr: 'Aucun code défaut.', en: 'No trouble code.' })}</p>`
         : ''
 }
-${silent.length ? html`<p class="error no-answer">${T(req, { fr: 'Pas de réponse', en: 'No answer' })} : ${silent.map((r) => `${r.ecu} (${T(req, DTC_KIND[r.item.slice(5)] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
-${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans code', en: 'No code' })} : ${noneLists.map((r) => `${r.ecu} (${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
+${silent.length ? html`<p class="error no-answer">${T(req, { fr: 'Pas de réponse', en: 'No answer' })} : ${silent.map((r) => `${r.ecu} (${T(req, dtcKind(r.item.slice(5)))})`).join(', ')}</p>` : ''}
+${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans code', en: 'No code' })} : ${noneLists.map((r) => `${r.ecu} (${T(req, dtcKind(r.item))})`).join(', ')}</p>` : ''}
 ${
   notRead.length
     ? html`<p class="error not-read">${T(req, { fr: 'Non lus (le véhicule ou l’adaptateur n’a pas répondu — ce n’est pas « aucun code »)', en: 'Not read (the vehicle or adapter did not answer — this is not "no code")' })} : ${notRead
-        .map((e) => (e.ecu ? `${e.item} (${e.ecu})` : e.item))
+        .map((e) => `${questionText(req, e.item)}${e.ecu ? ` (${e.ecu})` : ''}`)
         .join(', ')}</p>`
     : ''
 }
@@ -235,45 +345,84 @@ ${
 
 /**
  * The verification after a repair, in the order a workshop does it: clear the codes, road-test the
- * car (a drive cycle, so that the monitors run again), then read codes and readiness again.
+ * car (a drive cycle, so that the monitors run again), then read codes and readiness again. What a
+ * verification read found missing is said above the forms.
  */
-function verifyForms(req: FastifyRequest, id: number, version: number, g: GS, simulated: boolean): Html {
-  const cleared = g.steps.at(-1)?.kind === 'clear' && (g.steps.at(-1) as { ok: boolean }).ok;
+function verifyForms(
+  req: FastifyRequest,
+  id: number,
+  version: number,
+  g: GS,
+  simulated: boolean,
+  real: boolean,
+): Html {
+  const sinceRepair = g.steps.slice(g.steps.findLastIndex((x) => x.kind === 'repair') + 1);
+  const cleared = sinceRepair.some((x) => x.kind === 'clear' && x.ok);
+  const roadTested = sinceRepair.some((x) => x.kind === 'road_test');
+  const lastVerify = sinceRepair.findLast((x) => x.kind === 'verify');
   const monitors = g.tree.monitors.map((m) => T(req, monitorName(m))).join(', ');
+  const roadTestForm = simulated
+    ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${SIM_ROAD_TEST_MIN} min en accéléré)`, en: `Simulated road test (${SIM_ROAD_TEST_MIN} min, fast-forwarded)` })}</button></form>`
+    : real
+      ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: 'Essai routier fait', en: 'Road test done' })}</button></form>`
+      : '';
   return html`<div class="verify">
+${
+  lastVerify?.kind === 'verify' && lastVerify.missing && verifyOutcome(lastVerify) === 'incomplete'
+    ? html`<p class="verify-incomplete" role="status"><strong>${T(req, { fr: 'Vérification incomplète — rien n’est prouvé, ni réparé ni en échec', en: 'Verification incomplete — nothing is proven, neither cured nor failed' })}</strong> : ${missingText(req, lastVerify.missing)}.</p>`
+    : ''
+}
 <ol class="verify-steps">
 <li><form method="post" action="/diagnostics/${id}/guided/clear" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-clear">${T(req, { fr: 'Effacer les codes', en: 'Clear the codes' })}</button></form>${cleared ? html` <span class="tag">${T(req, { fr: 'effacés', en: 'cleared' })}</span>` : ''}</li>
-<li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${simulated ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${SIM_ROAD_TEST_MIN} min en accéléré)`, en: `Simulated road test (${SIM_ROAD_TEST_MIN} min, fast-forwarded)` })}</button></form>` : ''}</li>
+<li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${roadTestForm}${roadTested ? html` <span class="tag road-tested">${T(req, { fr: 'fait', en: 'done' })}</span>` : ''}</li>
 <li><form method="post" action="/diagnostics/${id}/guided/verify">${guidedFields(req, version)}
 <label class="check"><input type="checkbox" name="symptomGone" value="true"> ${T(req, { fr: 'Symptôme disparu à l’essai', en: 'Symptom gone on the road test' })}</label>
 <button type="submit" id="guided-verify">${T(req, { fr: 'Lecture de vérification (codes et moniteurs)', en: 'Verification read (codes and monitors)' })}</button></form></li>
 </ol></div>`;
 }
 
-function guidedSection(req: FastifyRequest, s: DiagSession, canWork: boolean, simulated = false): Html {
+/** The trees that fit the session's vehicle, to choose one by hand when nothing read or said picks one. */
+function treeChoice(req: FastifyRequest, vehicle: string): Html {
+  const trees = knowledgeBase().trees.filter((t) => t.vehicles.includes(vehicle as never));
+  return html`<label>${T(req, { fr: 'Arbre de panne', en: 'Fault tree' })} <select name="treeId"><option value="">${T(req, { fr: '(choisi d’après la lecture et la plainte)', en: '(chosen from the reading and the complaint)' })}</option>${trees.map((t) => html`<option value="${t.id}">${T(req, t.title)}</option>`)}</select></label>`;
+}
+
+function guidedSection(
+  req: FastifyRequest,
+  s: DiagSession,
+  canWork: boolean,
+  options: { simulated: boolean; probabilities: boolean; vehicle: string },
+): Html {
+  const { simulated, probabilities } = options;
   const data = guidedOf(s);
   const id = s.id;
   const version = s.guided_version;
   if (!data)
     return html`<section class="card guided" id="guided"><h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })}</h2>
-${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${guidedFields(req, version)}<button type="submit" id="guided-start">${T(req, { fr: 'Démarrer le diagnostic guidé', en: 'Start the guided diagnosis' })}</button></form>` : ''}
-<p class="muted">${T(req, { fr: 'Lisez d’abord les codes défaut : ils orientent le choix de l’arbre de panne.', en: 'Read the trouble codes first: they guide the choice of fault tree.' })}</p></section>`;
+${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${guidedFields(req, version)}${treeChoice(req, options.vehicle)} <button type="submit" id="guided-start">${T(req, { fr: 'Démarrer le diagnostic guidé', en: 'Start the guided diagnosis' })}</button></form>` : ''}
+<p class="muted">${T(req, { fr: 'Lisez d’abord le véhicule : les codes défaut, les données figées et les données en direct orientent le choix de l’arbre de panne ; ce qui n’a pas été lu ne compte ni pour ni contre.', en: 'Read the car first: trouble codes, freeze frame and live data guide the choice of fault tree; what was not read counts neither for nor against.' })}</p></section>`;
   const g = GuidedSession.fromJSON(knowledgeBase(), data);
   const a = g.analysis();
   const next = g.next();
-  const unread = g.signs().filter((r) => r.value === undefined).length;
-  const ranked = html`<table class="causes"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th><th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th></tr></thead><tbody>${a.posteriors.map(
+  const unread = g.signs().filter((r) => r.value === undefined);
+  const causeRows = probabilities
+    ? a.posteriors
+    : g.tree.causes.map((c) => ({ cause: c.id, probability: Number.NaN }));
+  const ranked = html`<table class="causes${probabilities ? '' : ' no-probabilities'}"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th>${probabilities ? html`<th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th>` : ''}</tr></thead><tbody>${causeRows.map(
     (p) =>
-      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause, g.tree.id))}</td><td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td></tr>`,
-  )}</tbody></table>`;
+      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause, g.tree.id))}</td>${probabilities ? html`<td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td>` : ''}</tr>`,
+  )}</tbody></table>${probabilities ? html`<p class="muted outside">${T(req, { fr: 'Cause hors de cet arbre', en: 'A cause outside this tree' })} : ${pct(req.lang, a.unexplained)}${g.symptom !== 'confirmed' ? html` — ${T(req, g.symptom === 'reported' ? { fr: 'symptôme seulement décrit par le client (aucun code ne le confirme)', en: 'symptom only described by the customer (no code confirms it)' } : { fr: 'symptôme non confirmé par un code', en: 'symptom not confirmed by a code' })}` : ''}</p>` : html`<p class="muted">${T(req, { fr: 'Probabilités masquées par le formateur pour cet exercice.', en: 'Probabilities hidden by the instructor for this exercise.' })}</p>`}`;
   let action: Html = html``;
-  if (canWork && g.state === 'diagnose' && next) action = recommendationForm(req, id, version, next, g);
+  if (canWork && g.state === 'diagnose' && next)
+    action = recommendationForm(req, id, version, next, g, probabilities);
   else if (canWork && g.state === 'repair') {
     const c = g.pendingRepair!;
+    const confidence = data.pendingConfidence;
     action = html`<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${guidedFields(req, version)}
-<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong> — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
+<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong>${probabilities && confidence !== undefined ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, confidence)})</span>` : ''} — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
 <input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
-  } else if (canWork && g.state === 'verify') action = verifyForms(req, id, version, g, simulated);
+  } else if (canWork && g.state === 'verify')
+    action = verifyForms(req, id, version, g, simulated, s.adapter_kind !== 'scenario');
   const stateText: Record<string, Text> = {
     diagnose: { fr: 'recherche de la cause', en: 'looking for the cause' },
     repair: { fr: 'réparation', en: 'repair' },
@@ -283,33 +432,61 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   return html`<section class="card guided" id="guided" data-state="${g.state}">
 <h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })} — ${T(req, g.tree.title)} <span class="tag">${T(req, stateText[g.state]!)}</span></h2>
 ${g.state !== 'done' ? ranked : ''}
-${g.state !== 'done' ? signList(req, g.tree.id, a.signs, unread) : ''}
+${g.state !== 'done' ? signList(req, g.tree.id, a.signs, unread, probabilities) : ''}
+${g.state !== 'done' ? contradictionList(req, g, a.contradictions) : ''}
 ${action}
 <h3>${T(req, { fr: 'Chemin suivi', en: 'Path taken' })}</h3>
-${pathList(req, data)}
+${pathList(req, data, { probabilities })}
 </section>`;
+}
+
+/** Evidence that pulls a cause both ways, said rather than averaged away. */
+function contradictionList(
+  req: FastifyRequest,
+  g: GS,
+  list: ReturnType<GS['analysis']>['contradictions'],
+): Html {
+  if (!list.length) return html``;
+  const source = (src: string) => {
+    const [kind, sid] = src.split(':') as [string, string];
+    if (kind === 'test') return testName(req, sid);
+    return T(req, g.tree.signs.find((x) => x.id === sid)?.name ?? { fr: sid, en: sid });
+  };
+  return html`<div class="contradictions" role="note"><h3>${T(req, { fr: 'Indices contradictoires', en: 'Contradictory evidence' })}</h3><ul>${list.map(
+    (c) =>
+      html`<li data-cause="${c.cause}"><strong>${T(req, causeName(c.cause, g.tree.id))}</strong> : ${T(req, { fr: 'pour', en: 'for' })} ${c.for.map((x) => source(x.source)).join(', ')} ; ${T(req, { fr: 'contre', en: 'against' })} ${c.against.map((x) => source(x.source)).join(', ')}</li>`,
+  )}</ul><p class="muted">${T(req, { fr: 'Refaire la lecture ou le test en doute, ou envisager deux défauts à la fois.', en: 'Redo the doubtful reading or test, or consider two faults at once.' })}</p></div>`;
 }
 
 /**
  * The signs read from the car and the complaint that count as evidence, each with the cause it
- * moves most (likelihood ratio): why the ranking is what it is before any test.
+ * moves most (likelihood ratio): why the ranking is what it is before any test. The signs not read
+ * are listed with why (not read, not supported by the car, no answer): they count neither way.
  */
 function signList(
   req: FastifyRequest,
   treeId: string,
   signs: ReturnType<GS['analysis']>['signs'],
-  unread: number,
+  unread: ReturnType<GS['signs']>,
+  probabilities = true,
 ): Html {
-  if (!signs.length && !unread) return html``;
+  if (!signs.length && !unread.length) return html``;
   const num = (x: number) =>
     x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
   return html`<h3>${T(req, { fr: 'Indices lus sur le véhicule', en: 'Signs read from the car' })}</h3>
 <ul class="signs">${signs.map((effect) => {
     const r = effect.reading;
     const strongest = strongestEffect(effect);
-    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${strongest ? html` → <span class="effect">${T(req, causeName(strongest.cause, treeId))} ×${num(strongest.ratio)}</span>` : ''}</li>`;
+    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${strongest && probabilities ? html` → <span class="effect">${T(req, causeName(strongest.cause, treeId))} ×${num(strongest.ratio)}</span>` : ''}</li>`;
   })}</ul>
-${unread ? html`<p class="muted">${T(req, { fr: `${unread} indice(s) non lu(s) : lisez le véhicule (codes, données figées, moniteurs, données en direct) avant de démarrer pour qu’ils comptent.`, en: `${unread} sign(s) not read: read the car (codes, freeze frame, monitors, live data) before starting so that they count.` })}</p>` : ''}`;
+${
+  unread.length
+    ? html`<details class="unread-signs"><summary>${T(req, { fr: `${unread.length} indice(s) sans lecture : ils ne comptent ni pour ni contre`, en: `${unread.length} sign(s) without a reading: they count neither for nor against` })}</summary><ul>${unread.map(
+        (r) =>
+          html`<li data-sign="${r.sign.id}">${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}</span></li>`,
+      )}</ul><p class="muted">${T(req, { fr: 'Lisez le véhicule (codes, données figées, moniteurs, données en direct) pour qu’ils comptent.', en: 'Read the car (codes, freeze frame, monitors, live data) so that they count.' })}</p></details>`
+    : ''
+}`;
 }
 
 function recommendationForm(
@@ -318,6 +495,7 @@ function recommendationForm(
   version: number,
   next: Recommendation,
   g: GS,
+  probabilities = true,
 ): Html {
   const others =
     next.kind === 'inspection' ? next.ranking.map((r) => r.test) : next.ranking.map((r) => r.test);
@@ -326,7 +504,7 @@ function recommendationForm(
   );
   return html`<div class="next-step">
 <h3>${T(req, { fr: 'Étape proposée', en: 'Next step' })} : <span class="next-test" data-test="${next.test.id}">${T(req, next.test.name)}</span></h3>
-<p class="reason">${T(req, next.reason)}</p>
+${probabilities ? html`<p class="reason">${T(req, next.reason)}</p>` : ''}
 <p class="instructions">${T(req, next.test.instructions)}</p>
 <p class="muted">${T(req, { fr: 'Attendu si bon', en: 'Expected if good' })} : ${T(req, next.test.expected.good)} — ${T(req, { fr: 'si mauvais', en: 'if bad' })} : ${T(req, next.test.expected.bad)}</p>
 ${next.safety.map(
@@ -437,7 +615,11 @@ ${
     reference: T(req, { fr: 'référence', en: 'reference' }),
   })}</script>
 </section>
-${guidedSection(req, s, canWork, roadTest)}
+${guidedSection(req, s, canWork, {
+  simulated: roadTest,
+  probabilities: probabilitiesShown(s, o.assignment, req.user!),
+  vehicle: o.order?.vehicle.energy ?? o.scenario?.vehicle_type ?? 'petrol',
+})}
 </section>`;
 }
 

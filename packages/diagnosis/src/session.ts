@@ -66,8 +66,12 @@ export type NoCauseReason =
 
 /** How a session ended. */
 export type SessionOutcome =
-  /** A cause found, repaired and verified; `confidence` is its probability when it went to repair. */
-  | { kind: 'cause'; cause: string; confidence: number }
+  /**
+   * A cause found and repaired; `confidence` is its probability when it went to repair. Verified on
+   * the car unless `verified` is false (a recording cannot be re-read after a repair; a car handed
+   * back before its monitors ran), with `unverified` saying why.
+   */
+  | { kind: 'cause'; cause: string; confidence: number; verified?: boolean; unverified?: Localized }
   /**
    * "Aucune cause confirmée": no cause of the tree holds up. `leading` lists the causes still above
    * 1 % (none confirmed), `advice` what to do next (escalation).
@@ -532,6 +536,27 @@ export class GuidedSession {
     if (!result.symptomGone) return { result: 'not-cured', missing, roadTest };
     if (missing.readiness || missing.monitors.length) return { result: 'incomplete', missing, roadTest };
     return { result: 'cured', missing, roadTest };
+  }
+
+  /**
+   * Ends the session on the cause just repaired without a verification that proves it, and says so:
+   * the car cannot be road-tested and re-read (a recording answers what was recorded), or it leaves
+   * the workshop before its monitors ran. Not a failed repair, not a validated one.
+   */
+  concludeUnverified(why: Localized): void {
+    if (this.data.state !== 'verify')
+      throw new SessionError(`nothing to conclude in state ${this.data.state}`);
+    const last = this.data.steps.findLast((s) => s.kind === 'repair');
+    if (last?.kind !== 'repair') throw new SessionError('no repair to conclude on');
+    this.data.conclusion = last.cause;
+    this.data.outcome = {
+      kind: 'cause',
+      cause: last.cause,
+      confidence: last.probability ?? 1,
+      verified: false,
+      unverified: why,
+    };
+    this.data.state = 'done';
   }
 
   /**

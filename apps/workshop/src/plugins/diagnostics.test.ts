@@ -228,19 +228,43 @@ describe('a training session on a simulated scenario', () => {
     );
     const leoRun = withSamples.find((x) => x.user === 'leo')!;
     const emmaRun = withSamples.find((x) => x.user === 'emma')!;
+    // Both are training runs: an apprentice may not compare with another apprentice's (issue 17) —
+    // refused, 403, on the reference form and on the samples the chart reads.
     expect(
       (
         await post('emma', `/diagnostics/${emmaRun.session_id}/reference`, {
           referenceId: String(leoRun.session_id),
         })
       ).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${leoRun.session_id}/samples` }))
+        .statusCode,
+    ).toBe(403);
+    const page = await t.inject('emma', { method: 'GET', url: `/diagnostics/${emmaRun.session_id}` });
+    expect(page.body).not.toContain(`<option value="${leoRun.session_id}"`);
+    // The workshop manager compares the two runs.
+    expect(
+      (
+        await post('chef', `/diagnostics/${emmaRun.session_id}/reference`, {
+          referenceId: String(leoRun.session_id),
+        })
+      ).statusCode,
     ).toBe(303);
     const data = (
-      await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${emmaRun.session_id}/samples` })
+      await t.inject('chef', { method: 'GET', url: `/api/diagnostics/${emmaRun.session_id}/samples` })
     ).json();
     expect(data.reference.id).toBe(leoRun.session_id);
     expect(data.reference.samples).toEqual(await samplesOf(t.store, leoRun.session_id));
     expect(data.samples.length).toBeGreaterThan(0);
+    // Emma's own chart still loads, without the reference she may not see.
+    const own = await t.inject('emma', {
+      method: 'GET',
+      url: `/api/diagnostics/${emmaRun.session_id}/samples`,
+    });
+    expect(own.statusCode).toBe(200);
+    expect(own.json().reference).toBeNull();
+    expect(own.json().samples.length).toBeGreaterThan(0);
     // A session is not its own reference.
     expect(
       (

@@ -230,7 +230,7 @@ ${
 <fieldset><legend>${T(req, { fr: 'Apprentis', en: 'Apprentices' })}</legend>${apprentices.map((u) => html`<label class="check"><input type="checkbox" name="userIds" value="${u.id}"> ${u.name}</label>`)}</fieldset>
 <label>${T(req, { fr: 'ou une classe', en: 'or a class' })} <select name="classId"><option value="0">—</option>${classes.map((c) => html`<option value="${c.id}">${c.name} (${c.members.length})</option>`)}</select></label>
 <label>${T(req, { fr: 'À rendre le', en: 'Due on' })} <input type="date" name="dueOn" required></label>
-<label class="check"><input type="checkbox" name="showProbabilities" value="true" checked> ${T(req, { fr: 'Montrer les probabilités des causes à l’apprenti', en: 'Show the causes’ probabilities to the apprentice' })}</label>
+<label class="check"><input type="checkbox" name="hideProbabilities" value="true"> ${T(req, { fr: 'Masquer les probabilités des causes à l’apprenti (il raisonne sans elles)', en: 'Hide the causes’ probabilities from the apprentice (reasoning without them)' })}</label>
 <button type="submit" id="assign">${T(req, { fr: 'Affecter', en: 'Assign' })}</button></form>`
     : ''
 }</section>
@@ -511,8 +511,9 @@ ${
           userIds: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
           classId: { type: 'integer', minimum: 0, default: 0 },
           dueOn: { type: 'string', maxLength: 10 },
-          // A form sends the checkbox only when ticked; absent means hidden (the API says so explicitly).
-          showProbabilities: { type: 'boolean', default: false },
+          // The instructor's choice for this exercise: a form sends the box only when ticked, so the
+          // field says "hide", and absent means shown.
+          hideProbabilities: { type: 'boolean', default: false },
           ...csrfProp,
         },
       },
@@ -527,7 +528,7 @@ ${
           userIds: b.userIds,
           classId: b.classId || null,
           dueOn: b.dueOn,
-          showProbabilities: b.showProbabilities,
+          showProbabilities: !b.hideProbabilities,
         },
         req.user!,
         clock.now(),

@@ -50,10 +50,11 @@ export async function expertPath(
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1);
       const ok = cured?.kind === 'repair' && cured.cause === trueCause;
       // The expert clears, road-tests and reads readiness: the tree's monitors complete when cured.
+      session.recordRoadTest({ minutes: 20 });
       const monitors = Object.fromEntries(
         session.tree.monitors.map((m) => [m, ok ? ('complete' as const) : ('incomplete' as const)]),
       );
-      return { cleared: true, dtcsAfter: ok ? [] : facts.dtcs, symptomGone: ok, monitors, roadTest: true };
+      return { cleared: true, dtcsAfter: ok ? [] : facts.dtcs, symptomGone: ok, monitors };
     },
   };
   await followRecommendations(session, workshop);

@@ -82,15 +82,15 @@ async function api(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req) => {
       const s = await getDiagSession(store, req.params.id);
-      const ref = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
-      // Comparing is reading: an apprentice gets neither another apprentice's training run nor a
-      // reference that is one.
-      for (const x of [s, ref])
-        if (x && !mayCompareWith(req.user!, x))
-          throw new ForbiddenError({
-            fr: 'la session d’un autre apprenti en formation ne peut pas servir de comparaison',
-            en: "another apprentice's training session cannot be used for comparison",
-          });
+      // Comparing is reading: an apprentice gets no other apprentice's training run, neither asked
+      // for directly nor as the reference someone else set on their session.
+      if (!mayCompareWith(req.user!, s))
+        throw new ForbiddenError({
+          fr: 'la session d’un autre apprenti en formation ne peut pas servir de comparaison',
+          en: "another apprentice's training session cannot be used for comparison",
+        });
+      const set = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
+      const ref = set && mayCompareWith(req.user!, set) ? set : null;
       const refSamples = ref ? await samplesOf(store, ref.id) : [];
       return {
         start: s.started_at,

@@ -223,6 +223,15 @@ async function guided(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const { symptomGone, version } = req.body;
       const id = await step(req.params.id, req.user!, version, async (g, s) => {
+        // A recording answers what was recorded: it cannot be road-tested nor re-read after a repair.
+        // The session ends on the repair, said to be unverified, rather than judged on old answers.
+        if (s.adapter_kind === 'scenario' && runtime.isConnected(s.id) && !runtime.isSimulated(s.id)) {
+          g.concludeUnverified({
+            fr: 'scénario enregistré : le véhicule ne peut être ni essayé ni relu après la réparation',
+            en: 'recorded scenario: the car can be neither road-tested nor read again after the repair',
+          });
+          return;
+        }
         // The verification read after the road test: codes and readiness through the adapter. Not
         // connected, nothing can be read: the codes and monitors are unknown, recorded as such.
         let result: { dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> } = {

@@ -180,7 +180,7 @@ export function outcomeHtml(req: FastifyRequest, data: SessionData, probabilitie
     (data.conclusion ? { kind: 'cause', cause: data.conclusion, confidence: Number.NaN } : undefined);
   if (!o) return html``;
   if (o.kind === 'cause')
-    return html`<p class="conclusion" data-outcome="cause"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(o.cause, data.treeId))}${probabilities && Number.isFinite(o.confidence) ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, o.confidence)})</span>` : ''}</p>`;
+    return html`<p class="conclusion" data-outcome="cause"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(o.cause, data.treeId))}${probabilities && Number.isFinite(o.confidence) ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, o.confidence)})</span>` : ''}${o.verified === false ? html` — <span class="unverified">${T(req, { fr: 'réparation non vérifiée', en: 'repair not verified' })}${o.unverified ? ` : ${T(req, o.unverified)}` : ''}</span>` : ''}</p>`;
   return html`<div class="conclusion no-cause" data-outcome="no-cause"><p><strong>${T(req, { fr: 'Aucune cause confirmée', en: 'No cause confirmed' })}</strong> — ${T(req, NO_CAUSE_REASON[o.reason])}</p>
 ${
   o.leading.length

@@ -34,6 +34,7 @@ export const DIAGNOSTICS_ACCESS: [string, string][] = [
   ['POST /training/recordings/:id/dbc', 'ID'],
   ['GET /api/training/recordings/:id/replay', 'ID'],
   ['POST /training/scenarios', 'ID'],
+  ['POST /training/scenarios/file', 'ID'],
   ['GET /training/scenarios/:id', 'ID'],
   ['GET /api/training/scenarios/:id/assessments', 'ID'],
   ['POST /training/classes', 'ID'],

@@ -75,6 +75,8 @@ export class DtcMemory {
       this.records.set(code, r);
     }
     this.testedSinceClear.add(code);
+    // The failure type is the latest one seen (an open circuit, then no signal, …).
+    if (opt.ftb !== undefined) r.ftb = opt.ftb;
     if (!r.failedThisCycle) r.occurrences++;
     r.lastFailed = true;
     r.failedThisCycle = r.testedThisCycle = r.failedSinceClear = r.testedSinceClear = true;

@@ -305,7 +305,7 @@ export class SimEcu {
     }
     if (e.kind === 'compression') {
       // Only the delta pressure is reported (support bit 0).
-      if (e.dpf) set(0x7a, () => ({ supported: 0x01, deltaPressure: m.dpfDeltaKpa }));
+      if (e.dpf) set(0x7a, () => ({ supported: 0x01, deltaPressure: m.dpfSensorKpa }));
       return;
     }
     set(0x03, () => ({ system1: m.fuelStatus, system2: e.banks === 2 ? m.fuelStatus : 0 }));

@@ -1,5 +1,21 @@
 import { type DrivePhase, Driver, DriveSchedule } from './drive.js';
 import { effectsAt, type FaultEffects, type FaultSpec } from './faults.js';
+import {
+  alternatorCapacityA,
+  battery12,
+  batteryOcv,
+  batteryRint,
+  CHARGING_WIRE_OHM,
+  chargingPoint,
+  crankingCurrentA,
+  DCDC_RATED_A,
+  hashUnit,
+  MIN_CRANK_V,
+  MIN_READY_12V,
+  RUNNING_LOAD_A,
+  railPressureBar,
+  TONE_RING_TEETH,
+} from './parts.js';
 import { Prng } from './prng.js';
 import type { VehicleProfile } from './profiles.js';
 
@@ -19,6 +35,61 @@ export interface ModelOptions {
   odometerKm: number;
   fuelPct: number;
   socPct: number;
+}
+
+export type WheelSignal = 'ok' | 'none' | 'open' | 'erratic';
+
+/** Teeth (or magnetic poles) missing on a damaged tone ring. */
+export function toneRingDamagedTeeth(severity: number): number {
+  return Math.round(2 + 10 * severity);
+}
+
+/** Narrow-band O2 sensor output: 0.03 V lean to 0.87 V rich around its 0.45 V switch point. */
+const O2_MID_V = 0.45;
+const O2_HALF_SWING_V = 0.42;
+/** The 300 mV and 600 mV points of a lean-to-rich step, as fractions of the sensor's swing (a scope's response-time markers). */
+export const O2_RESPONSE_FRACTIONS = [0.3, 0.6].map(
+  (v) => (v - (O2_MID_V - O2_HALF_SWING_V)) / (2 * O2_HALF_SWING_V),
+) as [number, number];
+
+/** Why a start attempt fails. */
+export type StartBlock = 'starter' | 'battery' | 'immobilizer' | 'fuel' | 'low_12v';
+
+/** How long a driver keeps the key on start before giving up, s. */
+export const START_ATTEMPT_S = 8;
+
+/** Rail pressure below which the injectors cannot spray fuel that fires, bar. */
+export const MIN_START_RAIL_BAR = 1.5;
+
+/** Starter current, A: a worn starter draws more; a solenoid that does not engage, only its pull-in coil. */
+export function crankingA(p: VehicleProfile, e: FaultEffects): number {
+  if (e.starterWear >= 0.7) return 8;
+  return crankingCurrentA(p) * (1 + 1.5 * e.starterWear);
+}
+
+/** Battery terminal voltage while cranking, V. */
+export function crankingVoltage(p: VehicleProfile, e: FaultEffects, soc: number): number {
+  return batteryOcv(soc, e.batteryHealth) - crankingA(p, e) * batteryRint(p, e.batteryHealth);
+}
+
+/**
+ * Why the engine (or, on a hybrid or an EV, READY) cannot start now, or undefined: the starter does
+ * not turn it, the battery collapses while cranking, the immobiliser refuses the key, the injectors
+ * get no fuel pressure, or the 12 V cannot close the high-voltage contactors.
+ */
+export function startProblem(
+  p: VehicleProfile,
+  e: FaultEffects,
+  soc: number,
+  opts: { immobilizerRefused?: boolean } = {},
+): StartBlock | undefined {
+  if (e.immobilizer >= 0.6 || opts.immobilizerRefused) return 'immobilizer';
+  if (p.traction) return batteryOcv(soc, e.batteryHealth) < MIN_READY_12V ? 'low_12v' : undefined;
+  if (e.starterWear >= 0.7) return 'starter';
+  if (crankingVoltage(p, e, soc) < MIN_CRANK_V) return 'battery';
+  if (p.engine.kind === 'spark' && railPressureBar(0.5, e.fuelPumpWear, e.regulatorHigh) < MIN_START_RAIL_BAR)
+    return 'fuel';
+  return undefined;
 }
 
 /** Events the model emits for the ECUs (operation cycles) and monitors. */
@@ -55,6 +126,10 @@ export class VehicleModel {
   running = false;
   engineOn = false;
   crankingS = 0;
+  /** Why the current or last start attempt cannot succeed (undefined: it starts). */
+  startBlock?: StartBlock;
+  startAttempts = 0;
+  private startGaveUp = false;
   runTimeS = 0;
   speedKmh = 0;
   targetKmh = 0;
@@ -98,7 +173,10 @@ export class VehicleModel {
   commandedLambda = 1;
   // EGR, EVAP, DPF
   egrCmdPct = 0;
+  /** EGR valve position, % (what its position sensor reports). */
   egrPct = 0;
+  /** Exhaust gas actually recirculated, % of the intake (valve position × what the passages let through). */
+  egrFlowPct = 0;
   evapPa = 0;
   dpfSootG = 8;
   dpfDeltaKpa = 0;
@@ -116,6 +194,8 @@ export class VehicleModel {
   hvFault = false;
   // Chassis
   wheelKmh = [0, 0, 0, 0];
+  /** What each wheel's sensor signal looks like to the ABS ECU. */
+  wheelSignal: WheelSignal[] = ['ok', 'ok', 'ok', 'ok'];
   // Counters
   odometerKm: number;
   fuelPct: number;
@@ -153,7 +233,7 @@ export class VehicleModel {
     const cells = profile.traction?.cells ?? 0;
     this.cellOffset = Array.from({ length: cells }, () => this.rng.gauss(0.004));
     this.cellV = new Array(cells).fill(0);
-    this.effects = effectsAt(options.faults, 0, profile);
+    this.effects = this.effectsNow();
     this.updateTraction(0);
   }
 
@@ -196,6 +276,17 @@ export class VehicleModel {
     return this.fuelStatus === FUEL_CL;
   }
 
+  /** The faults' effects at the current time and in the car's current state (intermittent faults). */
+  private effectsNow(): FaultEffects {
+    return effectsAt(this.options.faults, this.t, this.profile, {
+      seed: this.options.seed,
+      coolantC: this.coolantC,
+      loadPct: this.loadPct,
+      speedKmh: this.speedKmh,
+      engineOn: this.engineOn,
+    });
+  }
+
   /** Advances to simulated time `t` seconds in fixed steps. */
   advanceTo(t: number): void {
     const target = Math.round(t * 1000);
@@ -206,7 +297,7 @@ export class VehicleModel {
     this.tMs += STEP_MS;
     const dt = STEP_S;
     const p = this.profile;
-    this.effects = effectsAt(this.options.faults, this.t, p);
+    this.effects = this.effectsNow();
     this.phase = this.schedule.at(this.t).phase;
     const wantKey = this.phase.phase !== 'off';
     const wantRun = this.phase.phase !== 'off' && this.phase.phase !== 'key_on';
@@ -221,15 +312,36 @@ export class VehicleModel {
     } else if (wantKey && !this.keyOn) {
       this.keyOn = true;
     }
-    if (wantRun && !this.running && this.crankingS === 0 && !(this.hvFault && p.traction))
+    if (!wantRun) this.startGaveUp = false;
+    if (
+      wantRun &&
+      !this.running &&
+      this.crankingS === 0 &&
+      !this.startGaveUp &&
+      !(this.hvFault && p.traction)
+    ) {
+      // A start attempt: whether it can succeed is settled as the key turns (an immobiliser that
+      // recognises the key only sometimes decides per attempt).
       this.crankingS = dt;
+      this.startAttempts++;
+      const e = this.effects;
+      const flaky = e.immobilizer > 0 && e.immobilizer < 0.6;
+      const refused = flaky && hashUnit(this.options.seed, 3000, this.startAttempts) < e.immobilizer / 0.6;
+      this.startBlock = startProblem(p, e, this.battery12Soc, { immobilizerRefused: refused });
+    }
     if (!wantRun && this.running) {
       this.running = this.engineOn = false;
       this.endCycle();
     }
     if (this.crankingS > 0) {
       this.crankingS += dt;
-      if (this.crankingS >= (p.engine.kind === 'none' ? 0.3 : 1.0)) {
+      if (this.startBlock) {
+        // The driver gives up after a few seconds; the car waits, key on, until asked again.
+        if (this.crankingS >= START_ATTEMPT_S) {
+          this.crankingS = 0;
+          this.startGaveUp = true;
+        }
+      } else if (this.crankingS >= (p.engine.kind === 'none' ? 0.3 : 1.0)) {
         this.crankingS = 0;
         this.running = true;
         this.engineOn = p.engine.kind !== 'none';
@@ -254,6 +366,40 @@ export class VehicleModel {
     for (const l of this.listeners) l.step?.(this);
   }
 
+  /**
+   * What the ABS ECU gets from one wheel's active sensor: a current it can see (0 mA: open circuit)
+   * and pulses it counts (none from a dead sensor; missing ones from a damaged tone ring).
+   */
+  private wheelStep(i: number): void {
+    const trueKmh = this.speedKmh * (1 + (i < 2 ? 0.002 : -0.001));
+    const f = this.effects.wheelFaults[i];
+    let signal: WheelSignal = 'ok';
+    let kmh = trueKmh;
+    if (f?.mode === 'sensor') {
+      // A failing sensor element loses its signal below a speed that rises with severity (at 1, always).
+      if (trueKmh < 5 + 120 * f.severity) {
+        signal = 'none';
+        kmh = 0;
+      }
+    } else if (f?.mode === 'harness') {
+      // Broken strands: open for good when severe, otherwise when the wheel arch flexes (moving).
+      const open =
+        f.severity >= 0.7 ||
+        (trueKmh > 5 && hashUnit(this.options.seed, 2000 + i, Math.floor(this.t * 2)) < f.severity / 0.7);
+      if (open) {
+        signal = 'open';
+        kmh = 0;
+      }
+    } else if (f?.mode === 'tone_ring' && trueKmh > 0) {
+      // Missing teeth: the ECU counts fewer pulses on part of each turn; the speed it computes dips.
+      const missing = toneRingDamagedTeeth(f.severity) / TONE_RING_TEETH;
+      kmh = trueKmh * (1 - 2 * missing * this.rng.next());
+      signal = 'erratic';
+    }
+    this.wheelKmh[i] = kmh;
+    this.wheelSignal[i] = signal;
+  }
+
   private endCycle(): void {
     // J1979 warm-up cycle: coolant rose by at least 22 °C and reached at least 70 °C (60 °C diesel).
     const reach = this.profile.engine.kind === 'compression' ? 60 : 70;
@@ -274,9 +420,7 @@ export class VehicleModel {
     this.accelKmhS = accel;
     this.speedKmh = Math.max(0, this.speedKmh + accel * dt);
     if (this.speedKmh < 0.3 && this.targetKmh === 0) this.speedKmh = 0;
-    for (let i = 0; i < 4; i++) {
-      this.wheelKmh[i] = this.effects.deadWheel === i ? 0 : this.speedKmh * (1 + (i < 2 ? 0.002 : -0.001));
-    }
+    for (let i = 0; i < 4; i++) this.wheelStep(i);
     this.odometerKm += (this.speedKmh * dt) / 3600;
 
     // Hybrid: the engine runs to warm the catalyst, to charge, or when the driver asks for power.
@@ -288,9 +432,10 @@ export class VehicleModel {
 
     // Engine speed: idle, a held rpm, or road speed through the gearbox.
     if (!this.engineOn) {
-      const cranking = this.crankingS > 0 && p.engine.kind !== 'none';
-      this.rpm = cranking ? 180 + this.rng.gauss(15) : 0;
-      this.steadyRpm = cranking ? 180 : 0;
+      const cranking = this.crankingS > 0 && p.engine.kind !== 'none' && !p.traction;
+      const crankRpm = cranking ? this.crankingRpm() : 0;
+      this.rpm = crankRpm > 0 ? crankRpm + this.rng.gauss(15) : 0;
+      this.steadyRpm = crankRpm;
       this.gear = 0;
       return;
     }
@@ -318,19 +463,18 @@ export class VehicleModel {
     else this.steadyRpm = rpm;
     const rough =
       this.effects.misfireRate.reduce((a, _, c) => a + this.misfireRate(c), 0) * 120 +
-      (this.egrPct > 15 && kind === 'idle' ? 40 : 0);
+      (this.egrFlowPct > 15 && kind === 'idle' ? 40 : 0);
     this.rpm = Math.max(0, this.steadyRpm + this.rng.gauss(6 + rough));
   }
 
   private airStep(dt: number): void {
     const p = this.profile;
     const e = this.effects;
-    const disp = p.engine.displacementL;
     if (!this.engineOn) {
       this.airGs = this.mafGs = this.loadPct = this.absLoadPct = 0;
       this.mapKpa = this.baroKpa;
       this.throttlePct = 0;
-      this.egrCmdPct = this.egrPct = 0;
+      this.egrCmdPct = this.egrPct = this.egrFlowPct = 0;
       return;
     }
     const v = this.speedKmh;
@@ -350,43 +494,28 @@ export class VehicleModel {
       else cmd = v > 30 && thr < 35 ? 12 : 0;
     }
     this.egrCmdPct = cmd;
-    const stuck = e.egrStuck;
-    const target = stuck ? (stuck.position === 'closed' ? 0 : 15 + 30 * stuck.severity) : cmd;
-    this.egrPct += (target - this.egrPct) * Math.min(1, dt / 0.5);
+    const target = egrValveTarget(e, cmd);
+    // An open or resistive motor circuit moves the valve slowly, if at all.
+    const tau = 0.5 * (1 + 10 * Math.min(0.7, e.egrCircuit));
+    this.egrPct += (target - this.egrPct) * Math.min(1, dt / tau);
+    // Carbon in the passages lets less gas through the same valve opening.
+    this.egrFlowPct = this.egrPct * e.egrPassage;
 
-    const ve = 0.82 + 0.08 * Math.sin(Math.min(1, rpm / 6000) * Math.PI);
-    const swept = (rpm / 120) * disp * RHO_AIR * ve; // g/s at manifold pressure = ambient
-    if (p.engine.kind === 'compression') {
-      // Diesel: unthrottled; the turbo raises manifold pressure with fuel demand, EGR displaces fresh air.
-      const demand = Math.min(1, thr / 60);
-      const boost = demand * Math.min(1, rpm / 2000) * 110;
-      this.mapKpa = this.baroKpa + boost;
-      this.airGs = swept * (this.mapKpa / this.baroKpa) * (1 - this.egrPct / 100);
-      this.loadPct = Math.min(100, 12 + 88 * demand);
-      this.throttlePct = 100 - this.egrPct * 0.6;
-    } else {
-      // Spark: manifold pressure from the balance of throttle flow and what the cylinders swallow.
-      if (v < 4 && kind !== 'hold') {
-        // The idle controller trims the throttle to hold idle air; a leak is compensated by closing it.
-        thr = Math.max(0.5, thr - (e.vacuumLeakGs / Math.max(0.5, swept * 0.3)) * 3);
-      }
-      const area = 1 + thr + 0.05 * thr * thr;
-      const pr = area / (area + (11.8 * rpm) / 1000);
-      const leakAir = e.vacuumLeakGs * Math.min(1, (1 - pr) / 0.47);
-      const freshPr = Math.min(0.98, pr + leakAir / Math.max(1, swept));
-      this.mapKpa = this.baroKpa * Math.min(0.99, freshPr * (1 + this.egrPct / 100));
-      this.airGs = swept * freshPr;
-      const metered = Math.max(0, this.airGs - leakAir);
-      this.mafGs = metered * (1 - e.mafUnderRead * Math.min(1, metered / 15));
-      const peak = (rpm / 120) * disp * RHO_AIR * 0.9;
-      this.loadPct = Math.min(100, (100 * this.airGs) / Math.max(1, peak));
-      this.absLoadPct = Math.min(400, (100 * this.airGs) / Math.max(1, (rpm / 120) * disp * RHO_AIR));
-      this.throttlePct = thr;
-    }
-    if (p.engine.kind === 'compression') {
-      this.mafGs = this.airGs;
-      this.absLoadPct = this.loadPct;
-    }
+    const air = engineAirflow(p, {
+      rpm,
+      throttlePct: thr,
+      idleControl: v < 4 && kind !== 'hold',
+      egrFlowPct: this.egrFlowPct,
+      vacuumLeakGs: e.vacuumLeakGs,
+      mafUnderRead: e.mafUnderRead,
+      baroKpa: this.baroKpa,
+    });
+    this.mapKpa = air.mapKpa;
+    this.airGs = air.airGs;
+    this.mafGs = air.mafGs;
+    this.loadPct = air.loadPct;
+    this.absLoadPct = air.absLoadPct;
+    this.throttlePct = air.throttlePct;
     this.mafGs = Math.max(0, this.mafGs * (1 + this.rng.gauss(0.004)));
     this.mapKpa += this.rng.gauss(0.15);
     this.timingDeg = this.profile.engine.kind === 'compression' ? 0 : 10 + rpm / 250 - this.loadPct / 8;
@@ -468,7 +597,7 @@ export class VehicleModel {
       hist.push(seen);
       hist.shift();
       const delayed = hist[hist.length - delaySteps];
-      const raw = 0.45 - 0.42 * Math.tanh((delayed - 1) * 80);
+      const raw = O2_MID_V - O2_HALF_SWING_V * Math.tanh((delayed - 1) * 80);
       const lag = 0.05 + (b === 0 ? e.o2ExtraLagS : 0);
       this.o2UpLag[b] += (raw - this.o2UpLag[b]) * Math.min(1, dt / lag);
       this.o2Up[b] = Math.max(0, Math.min(1.1, this.o2UpLag[b] + this.rng.gauss(0.005)));
@@ -505,49 +634,77 @@ export class VehicleModel {
 
   private exhaustStep(dt: number): void {
     const p = this.profile;
-    const gasTarget = this.engineOn ? 180 + this.loadPct * 4 + this.rpm / 30 : this.ambientC;
+    const e = this.effects;
+    const gasTarget = this.engineOn ? exhaustGasTempC(this.loadPct, this.rpm) : this.ambientC;
     this.exhaustTempC += ((gasTarget - this.exhaustTempC) * dt) / 30;
     if (!p.engine.dpf) return;
-    // Soot builds with load, burns off passively when the exhaust is hot (motorway).
+    // Soot builds with load, burns off passively when the exhaust is hot (motorway). A dribbling
+    // injector and exhaust gas recirculated beyond the command make more of it.
     if (this.engineOn) {
-      this.dpfSootG += (0.0015 + this.loadPct * 0.00004) * dt;
-      if (this.exhaustTempC > 380) this.dpfSootG -= 0.004 * dt * (1 - this.effects.dpfBlock);
+      const leak = e.injectorLeak.reduce((a, b) => a + b, 0);
+      const extraEgr = Math.max(0, this.egrFlowPct - this.egrCmdPct) / 30;
+      this.dpfSootG += (0.0015 + this.loadPct * 0.00004) * (1 + 3 * leak + 2 * extraEgr) * dt;
+      if (this.exhaustTempC > 380) this.dpfSootG -= 0.004 * dt * (1 - e.dpfBlock);
       this.dpfSootG = Math.max(2, this.dpfSootG);
     }
-    const exhaustGs = this.airGs * 1.03;
-    const restriction = 0.06 + this.dpfSootG / 250 + 0.9 * this.effects.dpfBlock;
-    this.dpfDeltaKpa = this.engineOn ? exhaustGs * restriction * (1 + (this.exhaustTempC - 20) / 600) : 0;
+    this.dpfDeltaKpa = this.engineOn
+      ? dpfDeltaKpa(this.airGs * 1.03, this.dpfSootG, e.dpfBlock, this.exhaustTempC)
+      : 0;
+  }
+
+  /** What the DPF differential pressure sensor reports, kPa: the pressure drop plus its offset. */
+  get dpfSensorKpa(): number {
+    return this.dpfDeltaKpa + this.effects.dpOffsetKpa;
   }
 
   private electricalStep(dt: number): void {
     const p = this.profile;
     const e = this.effects;
     const health = e.batteryHealth;
-    const ocv = 11.75 + 0.95 * Math.min(this.battery12Soc, 0.4 + 0.6 * health);
-    const rInt = 0.012 / Math.max(0.15, health);
-    if (this.crankingS > 0 && p.engine.kind !== 'none') {
-      const v = ocv - 160 * rInt;
+    const ah = battery12(p).ah;
+    const ocv = batteryOcv(this.battery12Soc, health);
+    const rInt = batteryRint(p, health);
+    if (this.crankingS > 0 && p.engine.kind !== 'none' && !p.traction) {
+      const v = ocv - this.crankingA() * rInt;
       this.crankMinV = this.crankingS <= STEP_S * 1.5 ? v : Math.min(this.crankMinV ?? v, v);
       this.batteryV = v + this.rng.gauss(0.03);
       return;
     }
-    let charge: number;
-    if (this.running && (p.engine.kind === 'none' || p.traction)) {
-      charge = 1; // DC-DC converter from the traction battery
-    } else if (this.engineOn) {
-      charge = e.alternator;
-    } else charge = -1;
-    if (charge >= 0 && this.running) {
-      const netA = 90 * charge - 45; // ignition, injection, pump, fan, lights
-      this.battery12Soc = Math.max(0.05, Math.min(1, this.battery12Soc + (netA * dt) / (3600 * 60 * health)));
-      this.batteryV = netA > 0 ? Math.min(14.3, ocv + 1.2 + netA * 0.01) : ocv - 0.35 + netA * 0.004;
+    const source = this.running
+      ? chargingSourceA(p, e, this.engineOn ? this.rpm : 0, RUNNING_LOAD_A)
+      : undefined;
+    if (source !== undefined) {
+      const point = chargingPoint({
+        availableA: source,
+        loadA: RUNNING_LOAD_A,
+        soc: this.battery12Soc,
+        ocv,
+        wireOhm: CHARGING_WIRE_OHM + e.chargingWireOhm,
+      });
+      this.battery12Soc = Math.max(
+        0.05,
+        Math.min(1, this.battery12Soc + (point.batteryA * dt) / (3600 * ah * health)),
+      );
+      this.batteryV = point.batteryV;
     } else {
       const drawA = this.keyOn ? 6 : 0.03;
-      this.battery12Soc = Math.max(0.05, this.battery12Soc - (drawA * dt) / (3600 * 60 * health));
+      this.battery12Soc = Math.max(0.05, this.battery12Soc - (drawA * dt) / (3600 * ah * health));
       this.batteryV = ocv - drawA * rInt;
     }
     this.batteryV += this.rng.gauss(0.01);
     this.updateTraction(dt);
+  }
+
+  /** Starter current now, A: a worn starter draws more; a solenoid that does not engage, almost none. */
+  crankingA(): number {
+    return crankingA(this.profile, this.effects);
+  }
+
+  /** Cranking speed, rpm: 180 on a healthy battery, slower as the voltage sags; 0 when the starter does not turn. */
+  crankingRpm(): number {
+    if (this.effects.starterWear >= 0.7) return 0;
+    const v = crankingVoltage(this.profile, this.effects, this.battery12Soc);
+    return Math.max(0, 180 * Math.min(1, (v - 4) / 6.5) * (1 - 0.4 * this.effects.starterWear));
   }
 
   private updateTraction(dt: number): void {
@@ -597,4 +754,120 @@ export class VehicleModel {
     this.misfiresThisWindow.fill(0);
     this.revsThisWindow = 0;
   }
+}
+
+/** The EGR valve position the ECU's command leads to, given a stuck valve or a failing circuit. */
+export function egrValveTarget(e: FaultEffects, commandPct: number): number {
+  const stuck = e.egrStuck;
+  if (stuck)
+    // Stuck closed: carbon lets it open only part of the way, (1 − severity)² of the command (none
+    // at all at severity 1); stuck open:
+    // it stays open by an amount that grows with severity.
+    return stuck.position === 'closed' ? commandPct * (1 - stuck.severity) ** 2 : 15 + 30 * stuck.severity;
+  if (e.egrCircuit >= 0.7) return 0; // no current: the spring holds it shut
+  return commandPct * (1 - 0.5 * e.egrCircuit);
+}
+
+/** Volumetric efficiency against engine speed (a broad torque peak mid-range). */
+export function volumetricEfficiency(rpm: number): number {
+  return 0.82 + 0.08 * Math.sin(Math.min(1, rpm / 6000) * Math.PI);
+}
+
+/** The throttle a stationary engine needs: idle (the idle controller), or held at `rpm` by the pedal. */
+export function stationaryThrottlePct(rpm: number, held: boolean): number {
+  return held ? 1.5 + rpm / 420 : 3;
+}
+
+/**
+ * Air through the engine at one operating point: manifold pressure from the balance of throttle
+ * flow and what the cylinders swallow (petrol), or boost from fuel demand (diesel); what the MAF
+ * meters of it (a leak enters downstream of it; a contaminated film under-reads at high flow).
+ */
+export function engineAirflow(
+  p: VehicleProfile,
+  x: {
+    rpm: number;
+    throttlePct: number;
+    idleControl: boolean;
+    egrFlowPct: number;
+    vacuumLeakGs: number;
+    mafUnderRead: number;
+    baroKpa: number;
+  },
+): {
+  mapKpa: number;
+  airGs: number;
+  mafGs: number;
+  loadPct: number;
+  absLoadPct: number;
+  throttlePct: number;
+} {
+  const disp = p.engine.displacementL;
+  const { rpm, baroKpa } = x;
+  let thr = x.throttlePct;
+  const swept = (rpm / 120) * disp * RHO_AIR * volumetricEfficiency(rpm); // g/s at manifold pressure = ambient
+  if (p.engine.kind === 'compression') {
+    // Diesel: unthrottled; the turbo raises manifold pressure with fuel demand, EGR displaces fresh air.
+    const demand = Math.min(1, thr / 60);
+    const boost = demand * Math.min(1, rpm / 2000) * 110;
+    const mapKpa = baroKpa + boost;
+    const airGs = swept * (mapKpa / baroKpa) * (1 - x.egrFlowPct / 100);
+    const loadPct = Math.min(100, 12 + 88 * demand);
+    return {
+      mapKpa,
+      airGs,
+      mafGs: airGs,
+      loadPct,
+      absLoadPct: loadPct,
+      throttlePct: 100 - x.egrFlowPct * 0.6,
+    };
+  }
+  // The idle controller trims the throttle to hold idle air; a leak is compensated by closing it.
+  if (x.idleControl) thr = Math.max(0.5, thr - (x.vacuumLeakGs / Math.max(0.5, swept * 0.3)) * 3);
+  const area = 1 + thr + 0.05 * thr * thr;
+  const pr = area / (area + (11.8 * rpm) / 1000);
+  const leakAir = x.vacuumLeakGs * Math.min(1, (1 - pr) / 0.47);
+  const freshPr = Math.min(0.98, pr + leakAir / Math.max(1, swept));
+  const mapKpa = baroKpa * Math.min(0.99, freshPr * (1 + x.egrFlowPct / 100));
+  const airGs = swept * freshPr;
+  const metered = Math.max(0, airGs - leakAir);
+  const mafGs = metered * (1 - x.mafUnderRead * Math.min(1, metered / 15));
+  const peak = (rpm / 120) * disp * RHO_AIR * 0.9;
+  return {
+    mapKpa,
+    airGs,
+    mafGs,
+    loadPct: Math.min(100, (100 * airGs) / Math.max(1, peak)),
+    absLoadPct: Math.min(400, (100 * airGs) / Math.max(1, (rpm / 120) * disp * RHO_AIR)),
+    throttlePct: thr,
+  };
+}
+
+/**
+ * What the 12 V charging source can give now, A: the alternator at this engine speed (minus its
+ * fault and what a slipping belt loses, more so the harder it is loaded), or the DC-DC converter of
+ * a hybrid or EV that is READY; undefined when nothing charges (engine stopped, not READY).
+ */
+export function chargingSourceA(
+  p: VehicleProfile,
+  e: FaultEffects,
+  engineRpm: number,
+  loadA: number,
+): number | undefined {
+  if (p.traction) return DCDC_RATED_A * e.dcdc;
+  if (engineRpm <= 0) return undefined;
+  const capacity = alternatorCapacityA(p, engineRpm) * e.alternator;
+  const slip = Math.min(0.9, e.beltSlip * (0.2 + loadA / 80));
+  return capacity * (1 - slip);
+}
+
+/** Exhaust gas temperature an engine settles at for a load and speed, °C. */
+export function exhaustGasTempC(loadPct: number, rpm: number): number {
+  return 180 + loadPct * 4 + rpm / 30;
+}
+
+/** Pressure drop across a DPF, kPa: exhaust flow through the substrate, its soot and ash, hotter gas being thinner. */
+export function dpfDeltaKpa(exhaustGs: number, sootG: number, block: number, exhaustTempC: number): number {
+  const restriction = 0.06 + sootG / 250 + 0.9 * block;
+  return exhaustGs * restriction * (1 + (exhaustTempC - 20) / 600);
 }

@@ -229,17 +229,23 @@ export class Monitors implements ModelListener {
         else this.once(`${lost.code}-pass`, () => this.pass(lost.by, lost.code));
       }
     }
-    // ABS: a wheel reading zero while the others turn.
+    // ABS: each active sensor's current (0 mA: open circuit, at any speed), its pulses while the
+    // car moves (none: no signal) and their plausibility against the other wheels (erratic).
     if (m.profile.ecus.some((x) => x.role === 'abs')) {
       for (let w = 0; w < 4; w++) {
+        const sig = m.wheelSignal[w];
         const moving = m.speedKmh > 15;
-        const bad = this.add(`wheel-bad-${w}`, moving && m.wheelKmh[w] < 1, dt);
-        const good = this.add(`wheel-ok-${w}`, moving && m.wheelKmh[w] >= 1, dt);
-        if (bad >= 2)
-          this.once(`${WHEEL_CODES[w]}-fail`, () =>
-            this.fail('abs', WHEEL_CODES[w], { emission: false, oneTrip: true, ftb: 0x31 }),
-          );
-        else if (good >= 20) this.once(`${WHEEL_CODES[w]}-pass`, () => this.pass('abs', WHEEL_CODES[w]));
+        const others = m.wheelKmh.filter((_, i) => i !== w).sort((a, b) => a - b)[1];
+        const erratic = m.speedKmh > 20 && Math.abs(m.wheelKmh[w] - others) > 0.1 * others;
+        const code = WHEEL_CODES[w];
+        const chassis = (ftb: number) => () =>
+          this.fail('abs', code, { emission: false, oneTrip: true, ftb });
+        if (this.add(`wheel-open-${w}`, sig === 'open', dt) >= 1) this.once(`${code}-fail`, chassis(0x13));
+        else if (this.add(`wheel-bad-${w}`, moving && sig === 'none', dt) >= 2)
+          this.once(`${code}-fail`, chassis(0x31));
+        else if (this.add(`wheel-erratic-${w}`, erratic, dt) >= 3) this.once(`${code}-fail`, chassis(0x2f));
+        else if (this.add(`wheel-ok-${w}`, moving && sig === 'ok' && !erratic, dt) >= 20)
+          this.once(`${code}-pass`, () => this.pass('abs', code));
       }
     }
   }
@@ -426,7 +432,7 @@ export class Monitors implements ModelListener {
     // DPF: soot load estimated from the pressure drop at a flow where it is measurable.
     if (m.airGs > 12 && warm) {
       const exhaustGs = m.airGs * 1.03;
-      const est = (m.dpfDeltaKpa / (exhaustGs * (1 + (m.exhaustTempC - 20) / 600)) - 0.06) * 250;
+      const est = (m.dpfSensorKpa / (exhaustGs * (1 + (m.exhaustTempC - 20) / 600)) - 0.06) * 250;
       this.acc.sootSum = (this.acc.sootSum ?? 0) + est * dt;
       const t = this.add('dpf', true, dt);
       if (t >= 20) {

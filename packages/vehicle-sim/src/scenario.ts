@@ -3,7 +3,16 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import { type DrivePhase, PHASE_KINDS, type PhaseKind } from './drive.js';
-import { FAULT_TYPES, FAULTS, type FaultSpec, type FaultType, WHEELS, type Wheel } from './faults.js';
+import {
+  FAULT_TYPES,
+  FAULTS,
+  type FaultSpec,
+  type FaultType,
+  INTERMITTENT_WHEN,
+  type IntermittentWhen,
+  WHEELS,
+  type Wheel,
+} from './faults.js';
 import {
   type EcuRole,
   PROFILE_NAMES,
@@ -71,7 +80,17 @@ const TOP_KEYS = [
   'session_start',
   'recording',
 ];
-const FAULT_KEYS = ['type', 'severity', 'onset', 'cylinder', 'wheel', 'ecu', 'position'];
+const FAULT_KEYS = [
+  'type',
+  'severity',
+  'onset',
+  'cylinder',
+  'wheel',
+  'ecu',
+  'position',
+  'part',
+  'intermittent',
+];
 const ECU_ROLES: EcuRole[] = ['engine', 'transmission', 'battery', 'abs', 'body'];
 
 /** Parses and validates scenario YAML. `file` names the source in errors. */
@@ -197,6 +216,41 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
       if (f.position !== 'open' && f.position !== 'closed')
         fail([...p, 'position'], 'must be open or closed');
       spec.position = f.position as 'open' | 'closed';
+    }
+    const parts = FAULTS[spec.type].parts;
+    if (f.part !== undefined) {
+      if (!parts) fail([...p, 'part'], `${spec.type} has no parts to choose from`);
+      else if (!parts.includes(f.part as string))
+        fail([...p, 'part'], `must be one of ${parts.join(', ')} (got ${JSON.stringify(f.part)})`);
+      spec.part = f.part as string;
+    }
+    if (f.intermittent !== undefined) {
+      const ip = [...p, 'intermittent'];
+      const it = f.intermittent;
+      if (!isObject(it))
+        fail(ip, 'must be a mapping { when: hot|cold|load|moving|idle, duty: 0..1, episode: 30s }');
+      const i = it as Record<string, unknown>;
+      for (const k of Object.keys(i))
+        if (!['when', 'duty', 'episode'].includes(k))
+          fail([...ip, k], 'unknown field (expected when, duty, episode)');
+      if (i.when === undefined && i.duty === undefined) fail(ip, 'needs `when`, `duty` or both');
+      spec.intermittent = {};
+      if (i.when !== undefined) {
+        if (!(INTERMITTENT_WHEN as readonly unknown[]).includes(i.when))
+          fail([...ip, 'when'], `must be one of ${INTERMITTENT_WHEN.join(', ')}`);
+        spec.intermittent.when = i.when as IntermittentWhen;
+      }
+      if (i.duty !== undefined) {
+        spec.intermittent.duty = num([...ip, 'duty'], i.duty, 0, 1);
+        if (spec.intermittent.duty <= 0 || spec.intermittent.duty >= 1)
+          fail([...ip, 'duty'], 'must be between 0 and 1, exclusive (the share of the time the fault shows)');
+      }
+      if (i.episode !== undefined) {
+        if (i.duty === undefined)
+          fail([...ip, 'episode'], 'only a random (duty) intermittent fault takes episode');
+        spec.intermittent.episodeS = duration([...ip, 'episode'], i.episode);
+        if (spec.intermittent.episodeS < 1) fail([...ip, 'episode'], 'must be at least 1 s');
+      }
     }
     const why = FAULTS[spec.type].notOn?.(profile, spec);
     if (why) {

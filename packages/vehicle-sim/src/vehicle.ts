@@ -2,9 +2,12 @@ import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
 import { DtcMemory } from './dtc-memory.js';
 import { type EcuHost, SimEcu } from './ecu.js';
 import { FAULTS, type FaultSpec } from './faults.js';
+import { type CatalogueEntry, instrumentsFor, type Measurement, type MeasureRequest } from './instruments.js';
+import { measure } from './measure.js';
 import { type ModelOptions, VehicleModel } from './model.js';
 import { Monitors } from './monitors.js';
 import { type Operation, OperationError, phaseForOperation } from './operate.js';
+import { Prng } from './prng.js';
 import { type EcuRole, ecuAddresses, FUNCTIONAL_11, FUNCTIONAL_29, type VehicleProfile } from './profiles.js';
 import type { Scenario } from './scenario.js';
 
@@ -39,6 +42,8 @@ export class Vehicle implements Responder, EcuHost {
   private startMs?: number;
   /** Simulated seconds skipped ahead of the serving clock (`fastForward`). */
   private skippedS = 0;
+  /** The instruments' noise: a stream of its own, so that measuring never changes what the ECUs report. */
+  private readonly instrumentNoise: Prng;
 
   constructor(
     readonly profile: VehicleProfile,
@@ -56,6 +61,7 @@ export class Vehicle implements Responder, EcuHost {
       socPct: options.socPct ?? (profile.engine.kind === 'none' ? 72 : 60),
     });
     this.model = model;
+    this.instrumentNoise = new Prng(((options.seed ?? 1) ^ 0x6a09e667) >>> 0);
     const memories = new Map<EcuRole, DtcMemory>();
     for (const e of profile.ecus) memories.set(e.role, new DtcMemory(supportedCodes(profile, e.role)));
     this.ecuList = profile.ecus.map((spec) => {
@@ -179,6 +185,30 @@ export class Vehicle implements Responder, EcuHost {
       ...(options.road ? { road: options.road } : {}),
     });
     if (options.fastForward) this.fastForward(nowMs, (options.minutes + (options.idleMinutes ?? 0)) * 60);
+  }
+
+  /**
+   * A workshop instrument applied to a component at serving-clock time `nowMs`: the value the car's
+   * physical state gives under the stated conditions, with the instrument's noise. The car is not
+   * operated by it (its schedule and signals are unchanged); time does not pass. Throws a
+   * MeasurementError saying why when the car cannot be measured so.
+   */
+  measure(nowMs: number, request: MeasureRequest): Measurement {
+    this.advance(nowMs);
+    return measure(
+      {
+        model: this.model,
+        faults: this.model.options.faults,
+        seed: this.model.options.seed,
+        noise: this.instrumentNoise,
+      },
+      request,
+    );
+  }
+
+  /** What this car can be measured for: instrument × component × quantity, with units and conditions. */
+  instruments(): CatalogueEntry[] {
+    return instrumentsFor(this.profile);
   }
 
   cleared(role: EcuRole): void {

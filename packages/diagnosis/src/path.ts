@@ -1,3 +1,5 @@
+import type { Localized } from './text.js';
+
 /**
  * What happened in a diagnostic session, step by step. Both the guided session and a hand-written
  * apprentice path use it, so an instructor can score one against the other on the same evidence.
@@ -18,6 +20,8 @@ export type PathStep =
       certainty?: number;
       measured?: MeasuredValue;
     }
+  /** A test that could not be done on this car (no such part, a state it cannot reach): no evidence. */
+  | { kind: 'unable'; id: string; why: Localized }
   /** A safety prerequisite done (lock-out, habilitation check, PPE). */
   | { kind: 'safety'; id: string }
   /**
@@ -34,9 +38,12 @@ export type PathStep =
 
 /** A value measured on the car by a workshop instrument, as the test's reading names it. */
 export interface MeasuredValue {
-  value: number;
+  /** A number in `unit`, or a word (`smoke`, `OL`). */
+  value: number | string;
   /** The unit of the value (Ω, kΩ, V, kPa, %, MΩ…). */
   unit: string;
+  /** The part it was measured on (cylinder 2, wheel `fl`), when the test measures each in turn. */
+  index?: string | number;
   /** The measurement's standard deviation, when the instrument says it. */
   noiseSd?: number;
   /** Where it came from: a simulated car's instrument, or typed by the technician from a real one. */

@@ -10,6 +10,12 @@ import type {
 } from './infer.js';
 import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
 import {
+  interpretMeasurements,
+  type MeasuredReading,
+  type MeasurementVerdict,
+  measuredValueOf,
+} from './measure.js';
+import {
   type DiagnosticPath,
   type MeasuredValue,
   type PathStep,
@@ -302,7 +308,9 @@ export class GuidedSession {
   }
 
   analysis(): Analysis {
-    const done = new Set(this.data.steps.flatMap((s) => (s.kind === 'test' ? [s.id] : [])));
+    const done = new Set(
+      this.data.steps.flatMap((s) => (s.kind === 'test' || s.kind === 'unable' ? [s.id] : [])),
+    );
     return analyse(this.kb, this.tree, this.evidence(), {
       exclude: done,
       repairCost: (c) => this.repairCost(c),
@@ -391,6 +399,40 @@ export class GuidedSession {
       ...(options.certainty !== undefined && options.certainty < 1 ? { certainty: options.certainty } : {}),
       ...(options.measured ? { measured: options.measured } : {}),
     });
+    this.settle();
+  }
+
+  /**
+   * Records a test from what was measured on the car: the knowledge base reads the values (healthy
+   * range, spread, words; soft near a bound) and the outcome goes in with its certainty and the
+   * decisive value. Returns the verdict; throws when nothing measured can be read.
+   */
+  recordMeasurement(
+    testId: string,
+    readings: readonly MeasuredReading[],
+    options: { allowUnsafe?: boolean } = {},
+  ): MeasurementVerdict {
+    const test = this.kb.tests.get(testId);
+    if (!test) throw new SessionError(`unknown test "${testId}"`);
+    const verdict = interpretMeasurements(test, readings);
+    if (!verdict) throw new SessionError(`nothing measured for ${testId} can be read`);
+    this.record(testId, verdict.outcome, {
+      ...options,
+      certainty: verdict.certainty,
+      measured: measuredValueOf(verdict.decisive),
+    });
+    return verdict;
+  }
+
+  /**
+   * Records that a test could not be done on this car (no such part, a state it cannot reach): no
+   * evidence either way, and it is not proposed again.
+   */
+  recordUnable(testId: string, why: Localized): void {
+    if (this.data.state !== 'diagnose')
+      throw new SessionError(`cannot record a test while in state ${this.data.state}`);
+    if (!this.kb.tests.get(testId)) throw new SessionError(`unknown test "${testId}"`);
+    this.data.steps.push({ kind: 'unable', id: testId, why });
     this.settle();
   }
 

@@ -10,6 +10,8 @@ import {
   type KnowledgeBase,
   type Lang,
   liveReading,
+  type MeasuredReading,
+  measurementsFor,
   readAfterRoadTest,
   readSessionFacts,
   type SessionOutcome,
@@ -21,6 +23,7 @@ import {
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, ObdClient } from '@atelier/obd';
 import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { measureOnCar, refusalText } from './measure-car.js';
 
 /** Minutes of town driving after a repair: enough for the simulated monitors to run again. */
 const ROAD_TEST_MIN = 20;
@@ -159,27 +162,26 @@ export async function runSimulatedApprentice(
     }
     const session = GuidedSession.start(kb, facts, { treeId: options.treeId });
     const controls = simulatedEngineControls(vehicle, clock);
-    const injected = () => vehicle.faults.map((f) => f.type as string);
-    const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected().includes(f)));
+    // The answer key, for the result only (the apprentice never reads it): the cause of the
+    // session's tree that the scenario's faults stand for.
+    const injected = s.faults.map((f) => f.type as string);
+    const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected.includes(f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
     const workshop: Workshop = {
       async outcome(test: WorkshopTest) {
-        // A reading the car gives through the link is taken from the car; a physical check of a
-        // part finds the fault that is really there.
-        if (test.sim.method === 'live') {
-          const value = await clock.run(liveReading(obd, clock, test.sim.reading, controls));
-          if (value !== undefined) {
-            const bad =
-              (test.sim.badAbove !== undefined && value > test.sim.badAbove) ||
-              (test.sim.badBelow !== undefined && value < test.sim.badBelow);
-            return bad ? 'bad' : 'good';
-          }
+        // Every measurement of the test this car can have, taken on the car: through the link for
+        // a live reading (holding the engine when the test needs it), by the instrument on the
+        // part otherwise. The values go to the session, which the knowledge base reads.
+        const measured: MeasuredReading[] = [];
+        for (const { spec, index } of measurementsFor(test, facts.vehicle)) {
+          if (!spec.live) continue;
+          const value = await clock.run(liveReading(obd, clock, spec.live, controls));
+          if (value !== undefined)
+            measured.push({ spec: index, value, unit: spec.unit, source: 'simulated' });
         }
-        const present = injected();
-        const bad = session.tree.causes.some(
-          (c) => c.simFaults.some((f) => present.includes(f)) && (test.checks[c.id]?.sensitivity ?? 0) > 0.5,
-        );
-        return bad ? 'bad' : 'good';
+        const onCar = measureOnCar(vehicle, test, facts.vehicle, clock.now());
+        measured.push(...onCar.readings);
+        return measured.length ? { measured } : { unable: refusalText(test, onCar.refused) };
       },
       async repair(cause: Cause) {
         vehicle.repair(cause.simFaults);

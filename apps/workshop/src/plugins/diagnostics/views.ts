@@ -156,6 +156,8 @@ export function pathList(
         return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
       case 'repair':
         return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause, data.treeId))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+      case 'unable':
+        return html`<li class="step-unable">${testName(req, s.id)} → <strong>${T(req, { fr: 'impossible sur ce véhicule', en: 'not possible on this car' })}</strong> <span class="muted">(${T(req, s.why)})</span></li>`;
       case 'road_test':
         return html`<li class="step-road-test">${T(req, { fr: 'Essai routier', en: 'Road test' })}${s.minutes ? ` (${s.minutes} min${s.simulated ? T(req, { fr: ', simulé', en: ', simulated' }) : ''})` : ''}</li>`;
       case 'clear':
@@ -233,12 +235,24 @@ export function missingText(req: FastifyRequest, m: VerifyMissing): string {
 /** A measured value as a mechanic reads it, numbers in the page's language ("2,4 kΩ à 20 °C"). */
 export function measuredText(
   req: FastifyRequest,
-  m: { value: number; unit: string; conditions?: Record<string, number | string | boolean> },
+  m: {
+    value: number | string;
+    unit: string;
+    index?: string | number;
+    conditions?: Record<string, number | string | boolean>;
+  },
 ): string {
   const n = (x: number) =>
     x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 });
   const temp = typeof m.conditions?.temperatureC === 'number' ? m.conditions.temperatureC : undefined;
-  return `${n(m.value)}${m.unit ? ` ${m.unit}` : ''}${temp !== undefined ? ` ${T(req, { fr: 'à', en: 'at' })} ${n(temp)} °C` : ''}`;
+  const value = typeof m.value === 'number' ? `${n(m.value)}${m.unit ? ` ${m.unit}` : ''}` : m.value;
+  const where =
+    m.index === undefined
+      ? ''
+      : typeof m.index === 'number'
+        ? ` (${T(req, { fr: 'cylindre', en: 'cylinder' })} ${m.index})`
+        : ` (${m.index})`;
+  return `${T(req, { fr: 'mesuré', en: 'measured' })} : ${value}${temp !== undefined ? ` ${T(req, { fr: 'à', en: 'at' })} ${n(temp)} °C` : ''}${where}`;
 }
 
 /** A freeze-frame value as a mechanic reads it: a number, or each field of a multi-value PID. */

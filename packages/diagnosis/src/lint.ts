@@ -37,10 +37,12 @@ export function checkMeasurements(
   file: string,
 ): LintReport['problems'] {
   const problems: LintReport['problems'] = [];
-  tests.forEach((t, ti) =>
-    t.measure.forEach((m: MeasurementSpec, mi) => {
+  for (const [ti, t] of tests.entries())
+    for (const [mi, m] of t.measure.entries() as Iterable<[number, MeasurementSpec]>) {
       const path = `tests.${ti}.measure.${mi}`;
-      const fail = (message: string) => problems.push({ file, path, message: `${t.id}: ${message}` });
+      const fail = (message: string) => {
+        problems.push({ file, path, message: `${t.id}: ${message}` });
+      };
       if (m.live) {
         if (!LIVE_READINGS.includes(m.live))
           fail(`unknown live reading "${m.live}" (${LIVE_READINGS.join(', ')})`);
@@ -52,7 +54,10 @@ export function checkMeasurements(
           (e) => e.instrument === m.instrument && e.component === m.component && e.quantity === q,
         );
       const e = find(m.quantity);
-      if (!e) return fail(`${m.instrument} does not measure ${m.quantity} on ${m.component}`);
+      if (!e) {
+        fail(`${m.instrument} does not measure ${m.quantity} on ${m.component}`);
+        continue;
+      }
       if (m.minus && !find(m.minus)) fail(`${m.instrument} does not measure ${m.minus} on ${m.component}`);
       if (e.unit !== m.unit) fail(`${m.quantity} reads in "${e.unit}", not "${m.unit}"`);
       const words = m.goodWords !== undefined || m.badWords !== undefined;
@@ -78,8 +83,7 @@ export function checkMeasurements(
           fail(`condition ${k} does not apply to ${m.quantity}`);
       if (e.hv && !HV_SAFETY.every((x) => t.safety.includes(x)))
         fail(`high-voltage work: safety must include ${HV_SAFETY.join(', ')} (NF C18-550)`);
-    }),
-  );
+    }
   return problems;
 }
 

@@ -46,9 +46,9 @@ export function checkMeasurements(
       if (m.live) {
         if (!LIVE_READINGS.includes(m.live))
           fail(`unknown live reading "${m.live}" (${LIVE_READINGS.join(', ')})`);
-        return;
+        continue;
       }
-      if (!catalogue) return;
+      if (!catalogue) continue;
       const find = (q: string | undefined) =>
         catalogue.find(
           (e) => e.instrument === m.instrument && e.component === m.component && e.quantity === q,

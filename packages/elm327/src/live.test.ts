@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Elm327Link } from './client.js';
 import { DemoCar } from './demo.js';
 import { Elm327Emulator } from './emulator.js';
+import { releaseStream } from './io.js';
 import { loadProfiles } from './profile.js';
 import { servePty, serveTcp } from './server.js';
 import { openSerial, openTcp, probeBaud } from './transport.js';
@@ -59,6 +60,30 @@ describe('client and emulator over real transports', () => {
       cleanups.push(() => link.close());
       const [vin] = await link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) });
       expect(String.fromCharCode(...vin!.data.slice(3))).toBe('VF1RFB00X64123456');
+    },
+  );
+});
+
+describe('a pseudo-terminal that speaks only at the emulator baud rate', () => {
+  it.skipIf(!hasSocat)(
+    'answers a probe at 115,200 and only noise at the rates before it (skipped without socat)',
+    async () => {
+      const emu = new Elm327Emulator({ responder: new DemoCar(), baud: 115_200, latencyMs: 1 });
+      const pty = await servePty(emu, { strictBaud: true });
+      cleanups.push(pty.close);
+      // At 38,400 the banner and the answer to a CR arrive, but as noise: no text, no prompt.
+      const wrong = await openSerial(pty.path, 38_400);
+      const heard: number[] = [];
+      wrong.on('data', (d: Buffer) => heard.push(...d));
+      wrong.write('\r');
+      const until = Date.now() + 3_000;
+      while (heard.length < 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await releaseStream(wrong);
+      expect(heard.length).toBeGreaterThanOrEqual(20);
+      expect(heard.every((b) => b >= 0x80)).toBe(true);
+      const probe = await probeBaud((b) => openSerial(pty.path, b), [38_400, 9_600, 115_200], 1_000);
+      cleanups.push(() => releaseStream(probe.stream));
+      expect(probe.baud).toBe(115_200);
     },
   );
 });

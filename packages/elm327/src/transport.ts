@@ -55,7 +55,9 @@ export async function openSerial(path: string, baudRate: number, retryMs = 3_000
 /**
  * Finds the baud rate an adapter on a serial line speaks: at each rate, a CR must bring back a `>`
  * prompt within `waitMs` (at a wrong rate only garbage comes). Returns the first rate that works
- * and the stream, still open, so that the adapter is not closed and reopened right away.
+ * and the stream, still open, so that the adapter is not closed and reopened right away. A rate
+ * whose line fails or closes while it is tried (EIO: a USB adapter resetting, a pseudo-terminal whose
+ * other side was still closing from the rate before) is tried again, up to twice, rather than skipped.
  */
 export async function probeBaud(
   open: (baud: number) => Promise<Duplex>,
@@ -64,34 +66,56 @@ export async function probeBaud(
 ): Promise<{ baud: number; stream: Duplex }> {
   const tried: string[] = [];
   for (const baud of bauds) {
-    let stream: Duplex | undefined;
-    try {
-      stream = await open(baud);
-      const s = stream;
-      const ok = await new Promise<boolean>((resolve) => {
-        let text = '';
-        const timer = setTimeout(() => resolve(false), waitMs);
-        s.on('data', (d: Buffer) => {
-          text += d.toString('latin1');
-          if (/(^|[\r\n])>$/.test(text) || /[\r\n]>/.test(text) || text === '>') {
-            clearTimeout(timer);
-            resolve(true);
-          }
-        });
-        s.write('\r');
-      });
-      tried.push(`${baud}${ok ? '' : ' (no prompt)'}`);
-      if (ok) {
-        s.removeAllListeners('data');
-        // Back to paused mode: the client's reader attaches later and must see every byte.
-        s.pause();
-        return { baud, stream: s };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let stream: Duplex | undefined;
+      let outcome: 'prompt' | 'silent' | Error;
+      try {
+        stream = await open(baud);
+        outcome = await awaitPrompt(stream, waitMs);
+      } catch (err) {
+        // The port did not open (openSerial already waited for a transient failure to pass).
+        tried.push(`${baud} (${(err as Error).message})`);
+        if (stream) await releaseStream(stream);
+        break;
       }
-      await releaseStream(s);
-    } catch (err) {
-      tried.push(`${baud} (${(err as Error).message})`);
-      if (stream) await releaseStream(stream);
+      if (outcome === 'prompt') return { baud, stream };
+      await releaseStream(stream);
+      tried.push(`${baud} (${outcome === 'silent' ? 'no prompt' : outcome.message})`);
+      if (outcome === 'silent') break;
     }
   }
   throw new DisconnectedError(`no ELM327 prompt at any baud rate (tried ${tried.join(', ')})`);
+}
+
+/**
+ * Sends a CR and waits for a prompt. On a prompt the stream is handed back paused and without
+ * listeners, so that the client's reader, attached later, sees every byte; an error on the line
+ * ends the wait with that error rather than reaching the process.
+ */
+function awaitPrompt(s: Duplex, waitMs: number): Promise<'prompt' | 'silent' | Error> {
+  return new Promise((resolve) => {
+    let text = '';
+    const done = (outcome: 'prompt' | 'silent' | Error) => {
+      clearTimeout(timer);
+      s.off('data', onData);
+      s.off('close', onClose);
+      if (outcome === 'prompt') {
+        s.off('error', onError);
+        s.pause();
+      }
+      // Otherwise the error listener stays: the stream is released next and may still report.
+      resolve(outcome);
+    };
+    const onData = (d: Buffer) => {
+      text += d.toString('latin1');
+      if (/(^|[\r\n])>$/.test(text) || /[\r\n]>/.test(text) || text === '>') done('prompt');
+    };
+    const onError = (err: Error) => done(err);
+    const onClose = () => done(new Error('the line closed'));
+    const timer = setTimeout(() => done('silent'), waitMs);
+    s.on('error', onError);
+    s.on('close', onClose);
+    s.on('data', onData);
+    s.write('\r');
+  });
 }

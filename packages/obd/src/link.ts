@@ -91,7 +91,8 @@ export type LinkErrorCode =
   | 'disconnected'
   | 'protocol-error'
   | 'malformed-response'
-  | 'closed';
+  | 'closed'
+  | 'unavailable';
 
 /** No ECU answered within the window (ELM327 `NO DATA`, or silence on the bus). */
 export class NoResponseError extends LinkError {
@@ -130,6 +131,17 @@ export class DisconnectedError extends LinkError {
   override name = 'DisconnectedError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'disconnected', options);
+  }
+}
+
+/**
+ * This kind of link cannot be used on this machine at all (SocketCAN without its kernel support or
+ * native module): choosing another adapter, not retrying, is the way out.
+ */
+export class LinkUnavailableError extends LinkError {
+  override name = 'LinkUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'unavailable', options);
   }
 }
 

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { checkAdapterName } from '@atelier/adapters';
 import {
   followRecommendations,
   GuidedSession,
@@ -17,8 +18,8 @@ import {
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
 import { runSimulatedApprentice } from '@atelier/training';
-import { openAdapter } from '../adapters.js';
 import { type CliContext, type Command, type Lang, UsageError } from '../context.js';
+import { openCliAdapter } from '../open-adapter.js';
 
 const USAGE = {
   fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
@@ -87,7 +88,13 @@ export const diagnoseCommand: Command = {
 
 async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   const sim = await import('@atelier/vehicle-sim');
-  const name = values.adapter!.slice('sim:'.length);
+  // The simulated apprentice drives the scenario's car itself, in virtual time: only its name is used.
+  let name: string;
+  try {
+    name = checkAdapterName(values.adapter!).target;
+  } catch (err) {
+    throw new UsageError((err as Error).message, USAGE[ctx.lang]);
+  }
   const scenario = sim.loadScenario(
     /[/\\]|\.ya?ml$/.test(name) ? (await import('node:path')).resolve(ctx.cwd, name) : name,
   );
@@ -169,7 +176,8 @@ export function readCarFacts(
 async function runInteractive(values: Options, ctx: CliContext): Promise<number> {
   const fr = ctx.lang === 'fr';
   const kb = loadKnowledgeBase();
-  const link: DiagnosticLink = await openAdapter(values.adapter!, ctx);
+  const adapter = await openCliAdapter(values.adapter!, ctx, { usage: USAGE[ctx.lang] });
+  const link: DiagnosticLink = adapter.link;
   const rl = createInterface({ input: process.stdin, terminal: false });
   // The async iterator buffers lines from now on, so answers piped in while the car is being read
   // (which takes seconds through an adapter) are not lost.
@@ -292,7 +300,7 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     return 0;
   } finally {
     rl.close();
-    await link.close();
+    await adapter.close();
   }
 }
 

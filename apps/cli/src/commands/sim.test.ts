@@ -2,11 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FUNCTIONAL } from '@atelier/obd';
 import { FAULT_TYPES } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
-import { openAdapter } from '../adapters.js';
-import type { CliContext } from '../context.js';
 import { runCli } from '../testing.js';
 
 const CLI_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,21 +97,5 @@ describe('atelier sim import', () => {
     expect(replay.stdout).toMatch(/Confirmed DTCs: U0101/);
     const list = await atelier('sim', 'import', log, '--name', 'x');
     expect(list.code).toBe(2); // usage: the story fields are required
-  });
-});
-
-describe('--adapter sim:SCENARIO', () => {
-  it('opens a simulated vehicle in process', async () => {
-    const ctx = { lang: 'en', cwd: dir } as CliContext;
-    const link = await openAdapter('sim:wheel-speed-sensor', ctx);
-    expect(link.info.kind).toBe('sim');
-    const answers = await link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x09, 0x02) });
-    expect(Buffer.from(answers[0].data.subarray(3)).toString('latin1')).toMatch(/^VF1/);
-    const abs = await link.request({
-      target: { kind: 'physical', address: 0x760 },
-      data: Uint8Array.of(0x19, 0x02, 0xff),
-    });
-    expect([...abs[0].data.subarray(3, 6)]).toEqual([0x40, 0x35, 0x31]); // C0035, FTB 0x31
-    await link.close();
   });
 });

@@ -197,7 +197,7 @@ describe('a training session on a simulated scenario', () => {
     });
     await until('live samples', () => seen >= 6);
     // Unplug: the emulator behind the adapter stops.
-    await runtime.adapterOf(id)!.stopEmulator!();
+    await runtime.adapterOf(id)!.unplug!();
     await until('the drop to be told to the browsers', () => status.includes('"disconnected"'));
     expect(runtime.isConnected(id)).toBe(false);
     off();

@@ -1,13 +1,10 @@
 /**
  * Training routes (inject): uploads refused with a message (wrong format, oversize, binary junk,
  * path tricks), real CAN logs and ELM327 transcripts accepted, a recording made into a scenario and
- * replayed, the serial port list without udev, the demo class and its assessment.
+ * replayed, the demo class and its assessment.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSerialPorts } from '../services/adapters.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
 import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
 import { multipart, recordTranscript } from '../test-support/diagnostics.js';
@@ -232,24 +229,6 @@ describe('names and anonymisation', () => {
     const after = masked.split('\n');
     const i = after.findIndex((l) => /\ttx\t"0902/.test(l));
     expect(after[i + 1]).toContain('\tnote\t');
-  });
-});
-
-describe('serial ports', () => {
-  it('lists USB and Bluetooth serial devices without udev, and nothing where /dev cannot be read', () => {
-    const dev = mkdtempSync(join(tmpdir(), 'atelier-dev-'));
-    try {
-      for (const n of ['ttyUSB0', 'ttyACM1', 'rfcomm0', 'ttyS0', 'null']) writeFileSync(join(dev, n), '');
-      expect(listSerialPorts(dev).map((p) => p.label)).toEqual(['rfcomm0', 'ttyACM1', 'ttyUSB0']);
-      mkdirSync(join(dev, 'serial', 'by-id'), { recursive: true });
-      symlinkSync(join(dev, 'ttyUSB0'), join(dev, 'serial', 'by-id', 'usb-FTDI_ELM327-if00-port0'));
-      expect(listSerialPorts(dev).find((p) => p.path === join(dev, 'ttyUSB0'))?.label).toBe(
-        'usb-FTDI_ELM327-if00-port0',
-      );
-      expect(listSerialPorts(join(dev, 'absent'))).toEqual([]);
-    } finally {
-      rmSync(dev, { recursive: true, force: true });
-    }
   });
 });
 

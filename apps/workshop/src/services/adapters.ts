@@ -1,67 +1,16 @@
 /**
- * How a diagnostic session reaches a car: an ELM327 on a serial port or on TCP, a SocketCAN
- * interface, or a training scenario served behind the ELM327 emulator (so that the apprentice's
- * session goes through exactly the code a real adapter would). Every opened link records its raw
- * traffic (the ELM327 transcript) through `onTraffic`, so the session can attach it.
+ * The dashboard's side of adapters: the choice a user makes in the session form (kind and port,
+ * address, interface or training scenario), the adapter name it stands for in the shared registry
+ * (@atelier/adapters opens it), and what went wrong in plain words. A training scenario goes behind
+ * the ELM327 emulator (`sim:…?via=elm327`), so that the apprentice's session goes through exactly
+ * the code a real adapter would.
  */
-import { readdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { type Bus, openBus, openLogWriter, record } from '@atelier/can';
-import {
-  Elm327Emulator,
-  Elm327Link,
-  openSerial,
-  openTcp,
-  serveTcp,
-  type TcpService,
-  Transcript,
-} from '@atelier/elm327';
-import { type DiagnosticLink, IsoTpLink, LinkError, type Responder } from '@atelier/obd';
+import { LinkError } from '@atelier/obd';
 import type { Text } from '../i18n.js';
 import { ValidationError } from './errors.js';
 
 export type AdapterKind = 'serial' | 'tcp' | 'socketcan' | 'scenario';
 export const ADAPTER_KINDS: readonly AdapterKind[] = ['serial', 'tcp', 'socketcan', 'scenario'];
-
-export interface SerialPortEntry {
-  path: string;
-  /** Stable name from /dev/serial/by-id when the system has one (udev), else the device name. */
-  label: string;
-}
-
-/**
- * Serial ports by reading /dev directly: USB adapters (ttyUSB, ttyACM), Bluetooth bindings (rfcomm)
- * and their udev by-id names when present. No udev tool is run, so a container or a minimal system
- * without udevadm lists what it has (possibly nothing) instead of failing.
- */
-export function listSerialPorts(devDir = '/dev'): SerialPortEntry[] {
-  let names: string[];
-  try {
-    names = readdirSync(devDir);
-  } catch {
-    return [];
-  }
-  const byId = new Map<string, string>();
-  try {
-    for (const n of readdirSync(join(devDir, 'serial', 'by-id'))) {
-      try {
-        byId.set(realpathSync(join(devDir, 'serial', 'by-id', n)), n);
-      } catch {
-        // a dangling udev link: the device went away while listing
-      }
-    }
-  } catch {
-    // no udev: no by-id names
-  }
-  return names
-    .filter((n) => /^(ttyUSB\d+|ttyACM\d+|rfcomm\d+)$/.test(n))
-    .sort()
-    .map((n) => {
-      const path = join(devDir, n);
-      return { path, label: byId.get(path) ?? n };
-    });
-}
 
 /** A checked adapter choice, as stored with the session. */
 export interface AdapterChoice {
@@ -105,108 +54,17 @@ export function parseAdapterChoice(kind: string, spec: string): AdapterChoice {
   }
 }
 
-/** An open link and what must be closed with it. */
-export interface OpenedAdapter {
-  link: DiagnosticLink;
-  /** Raw traffic format: the ELM327 transcript, or CAN frames as a candump log. */
-  trafficFormat: 'elm327-transcript' | 'candump';
-  /** Stops the link and, for scenarios, the emulator behind it. */
-  close(): Promise<void>;
-  /** For scenarios: stops the emulator only (the adapter drops as if unplugged). */
-  stopEmulator?(): Promise<void>;
-}
-
-export interface OpenOptions {
-  onTraffic: (line: string) => void;
-  /** For scenarios: the responder that plays the vehicle. */
-  responder?: () => Promise<Responder>;
-  /** Opens a CAN bus endpoint by interface name (SocketCAN by default; a virtual bus in tests). */
-  openBus?: (name: string) => Promise<Bus>;
-}
-
-/** Opens an adapter choice. Errors come out as AdapterProblem with words for the user. */
-export async function openAdapterChoice(choice: AdapterChoice, opts: OpenOptions): Promise<OpenedAdapter> {
-  const transcript = new Transcript(undefined, (_e, line) => opts.onTraffic(line));
-  try {
-    if (choice.kind === 'scenario') {
-      if (!opts.responder) throw new Error('no responder for a scenario');
-      const responder = await opts.responder();
-      const emulator = new Elm327Emulator({ responder, baud: 0, latencyMs: 2 });
-      let tcp: TcpService | undefined = await serveTcp(emulator, { port: 0, host: '127.0.0.1' });
-      const port = tcp.port;
-      const stopEmulator = async () => {
-        emulator.close();
-        await tcp?.close();
-        tcp = undefined;
-      };
-      try {
-        const link = await Elm327Link.connect({
-          open: () => openTcp('127.0.0.1', port, 2_000),
-          address: `scenario (tcp://127.0.0.1:${port})`,
-          transcript,
-          protocol: '6',
-          commandTimeoutMs: 1_000,
-        });
-        return {
-          link,
-          trafficFormat: 'elm327-transcript',
-          close: async () => {
-            await link.close().catch(() => {});
-            await stopEmulator();
-          },
-          stopEmulator,
-        };
-      } catch (err) {
-        await stopEmulator();
-        throw err;
-      }
-    }
-    if (choice.kind === 'tcp') {
-      const i = choice.spec.lastIndexOf(':');
-      const host = choice.spec.slice(0, i).replace(/^\[|\]$/g, '');
-      const port = Number(choice.spec.slice(i + 1));
-      const link = await Elm327Link.connect({
-        open: () => openTcp(host, port, 5_000),
-        address: `tcp://${choice.spec}`,
-        transcript,
-      });
-      return { link, trafficFormat: 'elm327-transcript', close: () => link.close().catch(() => {}) };
-    }
-    if (choice.kind === 'serial') {
-      const link = await Elm327Link.connect({
-        open: () => openSerial(choice.spec, 38_400),
-        address: choice.spec,
-        transcript,
-      });
-      return { link, trafficFormat: 'elm327-transcript', close: () => link.close().catch(() => {}) };
-    }
-    // SocketCAN: ISO-TP over the bus, and a second endpoint on the same interface recording every
-    // frame (ours and the ECUs') as a candump log, the raw traffic of the session.
-    const open = opts.openBus ?? ((name: string) => openBus(`socketcan:${name}`));
-    const bus = await open(choice.spec);
-    const tap = await open(choice.spec);
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        opts.onTraffic(String(chunk));
-        done();
-      },
-    });
-    const recorder = record(tap, openLogWriter(sink, 'candump', { defaultChannel: choice.spec }));
-    const link = new IsoTpLink(bus);
-    return {
-      link,
-      trafficFormat: 'candump',
-      close: async () => {
-        await link.close().catch(() => {});
-        await recorder.stop().catch(() => {});
-        await tap.close();
-        await bus.close();
-      },
-    };
-  } catch (err) {
-    // While opening, a transport that goes away means it could not be reached at all.
-    const p = AdapterProblem.from(err, `${choice.kind}:${choice.spec}`);
-    throw p.code === 'disconnected' ? new AdapterProblem('unreachable', p.where, p.detail) : p;
+/** The registry's name for a choice; a scenario's vehicle comes from the caller (`resolveScenario`). */
+export function adapterName(choice: AdapterChoice): string {
+  switch (choice.kind) {
+    case 'serial':
+      return `elm327:${choice.spec}`;
+    case 'tcp':
+      return `elm327:tcp://${choice.spec}`;
+    case 'socketcan':
+      return `socketcan:${choice.spec}`;
+    case 'scenario':
+      return `sim:${choice.spec}?via=elm327`;
   }
 }
 
@@ -292,32 +150,33 @@ export class AdapterProblem extends Error {
     super(`${where}: ${PROBLEM_TEXT[code].what.en}${detail ? ` (${detail})` : ''}`);
   }
 
+  /**
+   * Classifies a failure by its type and code, never by its words: a LinkError by its code; anything
+   * else (a bad adapter name included: the choice was checked when the session was made) as unknown.
+   */
   static from(err: unknown, where: string): AdapterProblem {
     if (err instanceof AdapterProblem) return err;
-    const e = err as Error & { code?: string };
+    const e = err as Error | undefined;
     const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`;
-    if (err instanceof LinkError) {
-      const map: Partial<Record<string, ProblemCode>> = {
-        'no-response': 'no-vehicle',
-        timeout: 'timeout',
-        disconnected: 'disconnected',
-        closed: 'disconnected',
-        'adapter-error': 'adapter',
-        'bus-error': 'no-vehicle',
-        'protocol-error': 'no-vehicle',
-        'malformed-response': 'adapter',
-      };
-      return new AdapterProblem(map[err.code] ?? 'unknown', where, detail);
-    }
-    if (e?.name === 'UnableToConnectError') return new AdapterProblem('no-vehicle', where, detail);
-    if (
-      /ECONNREFUSED|ENOENT|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EACCES|No such file|cannot open|connect/i.test(
-        detail,
-      )
-    )
-      return new AdapterProblem('unreachable', where, detail);
-    if (/ECONNRESET|EPIPE|closed|ended/i.test(detail))
-      return new AdapterProblem('disconnected', where, detail);
+    if (err instanceof LinkError) return new AdapterProblem(LINK_PROBLEM[err.code], where, detail);
     return new AdapterProblem('unknown', where, detail);
   }
+
+  /** A failure while opening: a transport that goes away then could not be reached at all. */
+  static opening(err: unknown, where: string): AdapterProblem {
+    const p = AdapterProblem.from(err, where);
+    return p.code === 'disconnected' ? new AdapterProblem('unreachable', p.where, p.detail) : p;
+  }
 }
+
+const LINK_PROBLEM: Record<LinkError['code'], ProblemCode> = {
+  'no-response': 'no-vehicle',
+  timeout: 'timeout',
+  disconnected: 'disconnected',
+  closed: 'disconnected',
+  'adapter-error': 'adapter',
+  'bus-error': 'no-vehicle',
+  'protocol-error': 'no-vehicle',
+  'malformed-response': 'adapter',
+  unavailable: 'unsupported',
+};

@@ -4,6 +4,7 @@
  * arrives (readings at once, samples and traffic in small batches) so that an adapter dropping —
  * or the server stopping — loses at most the last batch interval of live samples.
  */
+import { type OpenedAdapter, openAdapter } from '@atelier/adapters';
 import type { Bus } from '@atelier/can';
 import { systemClock } from '@atelier/clock';
 import {
@@ -17,7 +18,7 @@ import {
 } from '@atelier/obd';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
-import { type AdapterChoice, AdapterProblem, type OpenedAdapter, openAdapterChoice } from './adapters.js';
+import { type AdapterChoice, AdapterProblem, adapterName } from './adapters.js';
 import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError } from './errors.js';
 import { isSimulatedCar, repairSimulated, roadTestSimulated } from './scenarios.js';
@@ -191,10 +192,9 @@ export class DiagnosticsRuntime {
     let adapter: OpenedAdapter;
     let car: Responder | undefined;
     try {
-      adapter = await openAdapterChoice(choice, {
-        // Transcript lines come one by one without their newline; candump writes whole lines.
-        onTraffic: (line) => traffic.push(line.endsWith('\n') ? line : `${line}\n`),
-        responder: responder
+      adapter = await openAdapter(adapterName(choice), {
+        traffic: (lines) => traffic.push(lines),
+        resolveScenario: responder
           ? async () => {
               car = await responder();
               return car;
@@ -203,7 +203,7 @@ export class DiagnosticsRuntime {
         openBus: this.openBus,
       });
     } catch (err) {
-      const p = AdapterProblem.from(err, `${choice.kind}:${choice.spec}`);
+      const p = AdapterProblem.opening(err, `${choice.kind}:${choice.spec}`);
       await appendTraffic(
         this.store,
         sessionId,

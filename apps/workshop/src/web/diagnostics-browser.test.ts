@@ -228,7 +228,7 @@ describe('diagnostic sessions in the browser', () => {
           timeout: 10_000,
         })
         .toBeGreaterThan(5);
-      await server.app.diagnostics.adapterOf(sessionId)!.stopEmulator!();
+      await server.app.diagnostics.adapterOf(sessionId)!.unplug!();
       // Without reloading: the status turns, the message says what to check, the values stay.
       await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 10_000 });
       expect(await apprentice.locator('#adapter-status').innerText()).toBe('liaison perdue');

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { DiagnosticLink } from '@atelier/obd';
-import { adapterExamples, openAdapter } from '../../adapters.js';
+import { adapterExamples, type OpenedAdapter } from '@atelier/adapters';
 import { type CliContext, UsageError } from '../../context.js';
+import { openCliAdapter } from '../../open-adapter.js';
 
 type Spec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
@@ -34,7 +34,7 @@ export async function openFromOptions(
   values: Record<string, unknown>,
   ctx: CliContext,
   usage: string,
-): Promise<DiagnosticLink> {
+): Promise<OpenedAdapter> {
   const spec = (values.adapter as string | undefined) ?? process.env.ATELIER_ADAPTER;
   if (!spec) {
     throw new UsageError(
@@ -44,15 +44,22 @@ export async function openFromOptions(
       usage,
     );
   }
-  ctx.stderr.write(ctx.lang === 'fr' ? `connexion à ${spec}…\n` : `connecting to ${spec}…\n`);
-  return openAdapter(spec, ctx, { transcriptPath: values.transcript as string | undefined });
+  return openCliAdapter(spec, ctx, {
+    transcriptPath: values.transcript as string | undefined,
+    usage,
+    announce: true,
+  });
 }
 
 export const ADAPTER_HELP = {
-  fr: `  --adapter A      adaptateur : elm327:/dev/ttyUSB0[?baud=38400], elm327:tcp://HÔTE:PORT,
-                   socketcan:can0 (ou la variable ATELIER_ADAPTER)
-  --transcript F   enregistre tout le dialogue avec l'adaptateur dans F (horodaté, rejouable)`,
-  en: `  --adapter A      adapter: elm327:/dev/ttyUSB0[?baud=38400], elm327:tcp://HOST:PORT,
-                   socketcan:can0 (or the ATELIER_ADAPTER variable)
-  --transcript F   records the whole adapter dialogue to F (timestamped, replayable)`,
+  fr: `  --adapter A      adaptateur : elm327:/dev/ttyUSB0[?baud=38400&profile=NOM], elm327:/dev/rfcomm0,
+                   elm327:tcp://HÔTE:PORT, socketcan:can0, sim:SCÉNARIO[?via=elm327]
+                   (ou la variable ATELIER_ADAPTER)
+  --transcript F   enregistre tout le trafic de l'adaptateur dans F, horodaté et rejouable
+                   (dialogue ELM327, ou trames CAN au format candump)`,
+  en: `  --adapter A      adapter: elm327:/dev/ttyUSB0[?baud=38400&profile=NAME], elm327:/dev/rfcomm0,
+                   elm327:tcp://HOST:PORT, socketcan:can0, sim:SCENARIO[?via=elm327]
+                   (or the ATELIER_ADAPTER variable)
+  --transcript F   records all the adapter's traffic to F, timestamped and replayable
+                   (the ELM327 dialogue, or CAN frames as a candump log)`,
 };

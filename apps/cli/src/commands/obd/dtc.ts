@@ -48,7 +48,8 @@ export const dtcSubcommand: Subcommand = {
         USAGE[ctx.lang],
       );
     }
-    const link = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const adapter = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const { link } = adapter;
     try {
       const client = new ObdClient(link);
       const extended = link.info.extended ?? false;
@@ -96,7 +97,7 @@ export const dtcSubcommand: Subcommand = {
       }
       return dtcsComplete({ ...report, dtcs, errors }) ? 0 : 1;
     } finally {
-      await link.close();
+      await adapter.close();
     }
   },
 };

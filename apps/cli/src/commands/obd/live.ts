@@ -98,7 +98,8 @@ export const liveSubcommand: Subcommand = {
     if (!Number.isFinite(defaultPeriod) || defaultPeriod < 0)
       throw new UsageError(`--period: '${values.period}'`, USAGE[ctx.lang]);
     const wanted = positionals.map((p) => parsePidArg(p, defaultPeriod, ctx));
-    const link = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const adapter = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const { link } = adapter;
     const maxPerRequest = link instanceof Elm327Link ? link.maxPidsPerRequest : 6;
     const items: PollItem[] = wanted.map((w) => ({ pid: w.def.pid, periodMs: w.periodMs }));
     const t0 = performance.now();
@@ -154,7 +155,7 @@ export const liveSubcommand: Subcommand = {
       }
       await pending;
     } finally {
-      await link.close();
+      await adapter.close();
     }
     ctx.stderr.write(
       fr

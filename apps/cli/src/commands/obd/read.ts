@@ -142,7 +142,8 @@ export const readSubcommand: Subcommand = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return 0;
     }
-    const link = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const adapter = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const { link } = adapter;
     try {
       const report = await readVehicle(link, {
         perRequest: link instanceof Elm327Link ? link.maxPidsPerRequest : 6,
@@ -154,7 +155,7 @@ export const readSubcommand: Subcommand = {
       // DTCs that could not be read (from any ECU) make the whole reading incomplete.
       return dtcsComplete(report) ? 0 : 1;
     } finally {
-      await link.close();
+      await adapter.close();
     }
   },
 };

@@ -3,9 +3,9 @@
  * may be on, and a session's live samples with its marks and reference run (what the page's chart
  * draws). The session itself and its adapter actions are JSON twins in the sessions plugin.
  */
+import { listSerialPorts } from '@atelier/adapters';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { listSerialPorts } from '../../services/adapters.js';
 import { getDiagSession, marksOf, mayCompareWith, samplesOf } from '../../services/diagnostics.js';
 import { ForbiddenError } from '../../services/errors.js';
 import { typed } from '../../web/routes.js';

@@ -4,13 +4,13 @@
  * finish. Every value read is stored as it arrives (the runtime does it); the page and its JSON
  * twin show the same session.
  */
+import { listSerialPorts } from '@atelier/adapters';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { tr } from '../../i18n.js';
 import {
   AdapterProblem,
-  listSerialPorts,
   PROBLEM_TEXT,
   type ProblemCode,
   parseAdapterChoice,

@@ -3,6 +3,7 @@
  * (adapter, readings, live data, guided diagnosis), the path a diagnosis took. No route and no
  * store access here: the session, guided and report plugins load, these render.
  */
+import type { SerialPortEntry } from '@atelier/adapters';
 import {
   type GuidedSession as GS,
   GuidedSession,
@@ -16,13 +17,7 @@ import {
 import { dtcTitle, MONITORS, PIDS } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
 import { formatDateTime, type Lang, type Text, tr } from '../../i18n.js';
-import {
-  ADAPTER_KINDS,
-  type AdapterKind,
-  PROBLEM_TEXT,
-  type ProblemCode,
-  type SerialPortEntry,
-} from '../../services/adapters.js';
+import { ADAPTER_KINDS, type AdapterKind, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import {
   canAct,
   type DiagSession,

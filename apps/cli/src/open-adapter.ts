@@ -1,0 +1,74 @@
+import { createWriteStream, openSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import {
+  AdapterSpecError,
+  adapterExamples,
+  checkAdapterName,
+  type OpenedAdapter,
+  openAdapter,
+} from '@atelier/adapters';
+import { type CliContext, UsageError } from './context.js';
+
+/**
+ * How a command opens `--adapter`: the shared registry (@atelier/adapters) with the command's
+ * folder for scenario files, Ctrl-C to give up a slow opening, and `--transcript FILE` as the
+ * traffic sink (appended; closed with the adapter). A bad name is a usage error, found before
+ * `announce` says on stderr that the connection is being made.
+ */
+export async function openCliAdapter(
+  spec: string,
+  ctx: CliContext,
+  options: { transcriptPath?: string; usage?: string; announce?: boolean } = {},
+): Promise<OpenedAdapter> {
+  try {
+    checkAdapterName(spec);
+  } catch (err) {
+    throw usageError(err, spec, ctx, options.usage);
+  }
+  if (options.announce)
+    ctx.stderr.write(ctx.lang === 'fr' ? `connexion à ${spec}…\n` : `connecting to ${spec}…\n`);
+  let file: ReturnType<typeof createWriteStream> | undefined;
+  if (options.transcriptPath) {
+    let fd: number;
+    try {
+      fd = openSync(options.transcriptPath, 'a');
+    } catch (err) {
+      throw new UsageError(`--transcript: ${(err as Error).message}`, options.usage);
+    }
+    file = createWriteStream('', { fd });
+    // A full disk stops the recording, not the session: said once, on stderr.
+    file.once('error', (err) => ctx.stderr.write(`--transcript: ${err.message}\n`));
+  }
+  const endFile = async () => {
+    if (!file) return;
+    file.end();
+    await finished(file).catch(() => {});
+  };
+  try {
+    const adapter = await openAdapter(spec, { cwd: ctx.cwd, signal: ctx.signal, traffic: file });
+    return {
+      ...adapter,
+      close: async () => {
+        try {
+          await adapter.close();
+        } finally {
+          await endFile();
+        }
+      },
+    };
+  } catch (err) {
+    await endFile();
+    throw usageError(err, spec, ctx, options.usage);
+  }
+}
+
+/** A bad adapter name as a usage error (French first for an unknown kind); anything else as it is. */
+function usageError(err: unknown, spec: string, ctx: CliContext, usage?: string): unknown {
+  if (!(err instanceof AdapterSpecError)) return err;
+  if (err.reason === 'unknown-scheme' && ctx.lang === 'fr')
+    return new UsageError(
+      `adaptateur « ${spec} » : type d'adaptateur inconnu (connus : ${adapterExamples().join(', ')})`,
+      usage,
+    );
+  return new UsageError(err.message, usage);
+}

@@ -37,9 +37,13 @@ export function selectTrees(kb: KnowledgeBase, facts: SessionFacts): TreeMatch[]
     if (!entry.vehicles.includes(facts.vehicle)) continue;
     const tree = treeForVehicle(entry, facts.vehicle);
     const dtcs = facts.dtcs.filter((d) => tree.applies.dtcs.includes(d.toUpperCase()));
-    const keywords = complaint
-      ? tree.applies.complaintKeywords.filter((k) => complaint.includes(fold(k)))
-      : [];
+    // The tree's own words, and those of its complaint signs (a customer says "le matin, ça a du
+    // mal" rather than "démarrage difficile").
+    const words = [
+      ...tree.applies.complaintKeywords,
+      ...tree.signs.flatMap((s) => (s.when.source === 'complaint' ? s.when.keywords : [])),
+    ];
+    const keywords = complaint ? [...new Set(words.filter((k) => complaint.includes(fold(k))))] : [];
     const signs = readSigns(tree, facts)
       .filter((r) => r.value === true && SHOWING.includes(r.sign.when.source) && r.certainty > 0.5)
       .map((r) => r.sign.id);

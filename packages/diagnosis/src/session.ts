@@ -179,7 +179,11 @@ export function symptomShows(tree: FaultTreeEntry, facts: SessionFacts): boolean
 export function symptomEvidence(tree: FaultTreeEntry, facts: SessionFacts): SymptomEvidence {
   if (facts.dtcs.some((d) => tree.applies.dtcs.includes(d.toUpperCase()))) return 'confirmed';
   const complaint = facts.complaint ? fold(facts.complaint) : '';
-  if (complaint && tree.applies.complaintKeywords.some((k) => complaint.includes(fold(k)))) return 'reported';
+  const words = [
+    ...tree.applies.complaintKeywords,
+    ...tree.signs.flatMap((s) => (s.when.source === 'complaint' ? s.when.keywords : [])),
+  ];
+  if (complaint && words.some((k) => complaint.includes(fold(k)))) return 'reported';
   return 'unconfirmed';
 }
 

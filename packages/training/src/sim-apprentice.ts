@@ -17,6 +17,7 @@ import {
   type SessionOutcome,
   selectTrees,
   symptomShows,
+  type TestAnswer,
   type VehicleType,
   type Workshop,
   type WorkshopTest,
@@ -76,6 +77,33 @@ export function simulatedEngineControls(vehicle: Vehicle, clock: Clock): EngineC
     }
   };
   return { holdRpm: (rpm) => operate({ action: 'hold', rpm }), idle: () => operate({ action: 'idle' }) };
+}
+
+/** What the apprentice works on: the car, the scan tool's client on it, the clock, their hands. */
+export interface CarAtHand {
+  vehicle: Vehicle;
+  obd: ObdClient;
+  clock: VirtualClock;
+  controls?: EngineControls;
+  vehicleType: VehicleType;
+}
+
+/**
+ * A test answered from the car: every measurement of the test this car can have — through the link
+ * for a live reading (holding the engine when the test needs it), by the instrument on the part
+ * otherwise. Values only: the session has the knowledge base read them. Nothing here looks at the
+ * test's sensitivities or at the faults in the car.
+ */
+export async function answerOnCar(car: CarAtHand, test: WorkshopTest): Promise<TestAnswer> {
+  const measured: MeasuredReading[] = [];
+  for (const { spec, index } of measurementsFor(test, car.vehicleType)) {
+    if (!spec.live) continue;
+    const value = await car.clock.run(liveReading(car.obd, car.clock, spec.live, car.controls));
+    if (value !== undefined) measured.push({ spec: index, value, unit: spec.unit, source: 'simulated' });
+  }
+  const onCar = measureOnCar(car.vehicle, test, car.vehicleType, car.clock.now());
+  measured.push(...onCar.readings);
+  return measured.length ? { measured } : { unable: refusalText(test, onCar.refused) };
 }
 
 /**
@@ -168,21 +196,8 @@ export async function runSimulatedApprentice(
     const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected.includes(f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
     const workshop: Workshop = {
-      async outcome(test: WorkshopTest) {
-        // Every measurement of the test this car can have, taken on the car: through the link for
-        // a live reading (holding the engine when the test needs it), by the instrument on the
-        // part otherwise. The values go to the session, which the knowledge base reads.
-        const measured: MeasuredReading[] = [];
-        for (const { spec, index } of measurementsFor(test, facts.vehicle)) {
-          if (!spec.live) continue;
-          const value = await clock.run(liveReading(obd, clock, spec.live, controls));
-          if (value !== undefined)
-            measured.push({ spec: index, value, unit: spec.unit, source: 'simulated' });
-        }
-        const onCar = measureOnCar(vehicle, test, facts.vehicle, clock.now());
-        measured.push(...onCar.readings);
-        return measured.length ? { measured } : { unable: refusalText(test, onCar.refused) };
-      },
+      outcome: (test: WorkshopTest) =>
+        answerOnCar({ vehicle, obd, clock, controls, vehicleType: facts.vehicle }, test),
       async repair(cause: Cause) {
         vehicle.repair(cause.simFaults);
       },

@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateLog } from './can-read.js';
+import { markdownTable } from './table.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -114,11 +115,7 @@ try {
     'py peak RSS',
     'ratio wall / CPU',
   ];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(
-    `\n${line(head)}\n| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |\n${rows.map(line).join('\n')}`,
-  );
+  console.log(`\n${markdownTable(head, rows)}`);
   console.log(
     `\nload after: ${loadavg()
       .map((x) => x.toFixed(2))

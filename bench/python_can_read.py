@@ -1,6 +1,6 @@
 """Times python-can reading one CAN log, the way bench/can-read.bench.ts times Atelier.
 
-Usage: /usr/bin/python3 bench/python_can_read.py FILE candump|asc
+Usage: /usr/bin/python3 bench/python_can_read.py FILE candump|asc|blf
 Prints one JSON line: frames, wall and CPU seconds, peak RSS in MiB.
 """
 import json
@@ -10,7 +10,7 @@ import time
 
 import can
 
-READERS = {"candump": can.CanutilsLogReader, "asc": can.ASCReader}
+READERS = {"candump": can.CanutilsLogReader, "asc": can.ASCReader, "blf": can.BLFReader}
 
 
 def main() -> None:

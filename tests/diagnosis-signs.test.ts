@@ -8,7 +8,19 @@ import { describe, expect, it } from 'vitest';
 // same knowledge base stripped of its signs (tree from the codes and complaint, tests the only evidence).
 const kb = loadKnowledgeBase();
 const bare: KnowledgeBase = { ...kb, trees: kb.trees.map((t) => ({ ...t, signs: [] })) };
-const faulted = listScenarios().filter((s) => !s.recording && s.faults.length > 0);
+// The closed-loop apprentice answers tests from the knowledge base's own `sim_faults`, so it can
+// only be run on scenarios whose one fault the knowledge base names that way (the scenarios of a
+// part, of two faults or of an intermittent fault are measured on the car in
+// tests/kb-causes-on-the-car.test.ts). `egr-stuck-open-diesel` is left out too: its complaint leads
+// to the DPF tree, whose EGR cause carries no `sim_faults`, so the closed loop has no oracle for it.
+const named = new Set(kb.trees.flatMap((t) => t.causes.flatMap((c) => c.simFaults)));
+const faulted = listScenarios().filter(
+  (s) =>
+    !s.recording &&
+    s.name !== 'egr-stuck-open-diesel' &&
+    s.faults.length === 1 &&
+    s.faults.every((f) => named.has(f.type) && f.part === undefined && f.intermittent === undefined),
+);
 
 describe('signs read from the car', () => {
   it('make the simulated apprentice no worse on any run and cheaper on average', async () => {

@@ -7,7 +7,19 @@ import { describe, expect, it } from 'vitest';
 // ObdClient from the simulated car, outcomes from the car, repair in the car, verification by
 // clearing and re-reading. Several seeds and two severities per fault.
 const kb = loadKnowledgeBase();
-const faulted = listScenarios().filter((s) => !s.recording && s.faults.length > 0);
+// The closed-loop apprentice answers tests from the knowledge base's own `sim_faults`, so it can
+// only be run on scenarios whose one fault the knowledge base names that way (the scenarios of a
+// part, of two faults or of an intermittent fault are measured on the car in
+// tests/kb-causes-on-the-car.test.ts). `egr-stuck-open-diesel` is left out too: its complaint leads
+// to the DPF tree, whose EGR cause carries no `sim_faults`, so the closed loop has no oracle for it.
+const named = new Set(kb.trees.flatMap((t) => t.causes.flatMap((c) => c.simFaults)));
+const faulted = listScenarios().filter(
+  (s) =>
+    !s.recording &&
+    s.name !== 'egr-stuck-open-diesel' &&
+    s.faults.length === 1 &&
+    s.faults.every((f) => named.has(f.type) && f.part === undefined && f.intermittent === undefined),
+);
 const SEEDS = [1, 2, 3];
 
 function withSeverity(s: Scenario, severity: 'as-written' | 'full'): Scenario {

@@ -1,6 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { CliContext, Lang } from './context.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const run = promisify(execFile);
@@ -58,4 +60,31 @@ export function runCliWithInput(
     });
     p.stdin.end(input);
   });
+}
+
+/** A context for running a command in the test's process, with what it printed on each stream. */
+export function cliContext(
+  lang: Lang,
+  cwd: string,
+  signal: AbortSignal = new AbortController().signal,
+): { ctx: CliContext; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => {
+    out += c;
+  });
+  stderr.on('data', (c) => {
+    err += c;
+  });
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    lang,
+    cwd,
+    signal,
+    stderrIsTTY: false,
+  };
+  return { ctx, out: () => out, err: () => err };
 }

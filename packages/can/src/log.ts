@@ -1,7 +1,10 @@
 import type { Frame } from './frame.js';
 
 /** The log formats Atelier reads and writes. */
-export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'csv';
+export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'csv' | 'mf4' | 'blf';
+
+/** The binary formats: read from a random-access source, errors name a byte offset instead of a line. */
+export const BINARY_FORMATS: readonly LogFormat[] = ['mf4', 'blf'];
 
 /** A bad line in a log: names the file and the 1-based line (and column when known). */
 export class LogParseError extends Error {
@@ -16,16 +19,38 @@ export class LogParseError extends Error {
   }
 }
 
+/**
+ * A problem in a binary log (MF4, BLF): names the file and the byte offset where it was found
+ * (`line` is 0). A LogParseError, so code that handles bad text logs handles bad binary logs too.
+ */
+export class BinaryLogError extends LogParseError {
+  override name = 'BinaryLogError';
+  constructor(
+    file: string,
+    readonly offset: number,
+    reason: string,
+  ) {
+    super(file, 0, reason);
+    this.message = `${file}: byte ${offset} (0x${offset.toString(16)}): ${reason}`;
+  }
+}
+
 export interface ReadOptions {
   /** Format; detected from the extension, else sniffed from the content, when absent. */
   format?: LogFormat;
   /** Skip bad lines instead of throwing; they are counted in `LogReader.skipped`. */
   lenient?: boolean;
   /**
-   * ASC and TRC: keep times as offsets from the start of measurement instead of adding the start
-   * date of the file header (the default, which gives wall-clock times like candump's).
+   * ASC, TRC, MF4 and BLF: keep times as offsets from the start of measurement instead of adding
+   * the start date of the file header (the default, which gives wall-clock times like candump's).
    */
   relativeTime?: boolean;
+  /**
+   * MF4: how many records the reader holds back to put frames that are out of time order in order
+   * (default 65,536). A frame later than that many records is passed where it is and counted in
+   * `LogReader.late`.
+   */
+  reorderWindow?: number;
 }
 
 /** Streams the frames of one log. Memory does not grow with the file size. */
@@ -36,6 +61,8 @@ export interface LogReader extends AsyncIterable<Frame> {
   readonly skipped: LogParseError[];
   /** Bytes of the source consumed so far by the current iteration (for progress), when known. */
   readonly bytesRead?: number;
+  /** MF4: frames found out of time order by more than the reorder window, passed where they were. */
+  readonly late?: number;
 }
 
 /** Writes frames in one format; `close()` flushes and writes any trailer. */

@@ -45,30 +45,6 @@ export type FaultType =
   | 'wheel_speed_harness'
   | 'tone_ring_damaged';
 
-/**
- * The faults a scenario can inject. (A fault type joins this list once its physics — what the ECUs
- * see, the codes their monitors set, live data and what each instrument measures — is in.)
- */
-export const FAULT_TYPES: readonly FaultType[] = [
-  'misfire',
-  'vacuum_leak',
-  'maf_contaminated',
-  'thermostat_stuck_open',
-  'coolant_sensor_open',
-  'o2_sensor_slow',
-  'catalyst_degraded',
-  'evap_large_leak',
-  'evap_small_leak',
-  'injector_clogged',
-  'egr_stuck',
-  'dpf_clogged',
-  'charging_fault',
-  'weak_battery',
-  'lost_communication',
-  'hv_isolation',
-  'wheel_speed_sensor',
-];
-
 export type Wheel = 'fl' | 'fr' | 'rl' | 'rr';
 export const WHEELS: Wheel[] = ['fl', 'fr', 'rl', 'rr'];
 
@@ -187,7 +163,7 @@ export interface FaultEffects {
   lostEcus: Set<EcuRole>;
   /** Power or ground fault severity per ECU (a drop at its supply pins). */
   ecuSupply: Map<EcuRole, number>;
-  /** CAN branch to an ECU: damage 0..1 (≥ 0.5 open). */
+  /** CAN harness damage on the way to an ECU from the OBD socket, 0..1 (≥ 0.5 open). */
   canBranch: Map<EcuRole, number>;
   /** ECUs that failed inside. */
   ecuInternal: Set<EcuRole>;
@@ -291,6 +267,12 @@ const needsWheel = (p: VehicleProfile, f: FaultSpec) =>
       ? undefined
       : 'no ABS ECU';
 
+/**
+ * The order of the ECUs along the high-speed CAN bus: the OBD socket and the engine ECU at one end,
+ * the ABS module at the other; the terminating resistors sit in those two.
+ */
+export const CAN_TRUNK: EcuRole[] = ['engine', 'transmission', 'battery', 'body', 'abs'];
+
 /** Whether a fault that chatters on its own (a loose contact) is open at `c.t`: 0.5 s slots, open with probability `p`. */
 const chatter = (c: FaultContext, p: number) => hashUnit(c.seed, 1000 + c.index, Math.floor(c.t * 2)) < p;
 
@@ -316,7 +298,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
       e.coilDamage[i] = max(e.coilDamage[i], f.severity);
       // Cracked insulation tracks to ground when the spark needs more voltage (under load); an open
       // secondary gives no spark at all.
-      const base = f.severity >= 0.85 ? 1 : 0.03 + 0.35 * f.severity;
+      const base = f.severity >= 0.85 ? 1 : 0.01 + 0.25 * f.severity;
       const underLoad = f.severity >= 0.85 ? 0 : (0.4 * f.severity * Math.min(100, c.loadPct)) / 100;
       e.misfireRate[i] = max(e.misfireRate[i], Math.min(1, base + underLoad));
     },
@@ -423,7 +405,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
     codes: ['P0128', 'P0172', 'P0125'],
     notOn: needsEngine,
     apply(e, f) {
-      e.ectColdC = max(e.ectColdC, 8 + 42 * f.severity);
+      e.ectColdC = max(e.ectColdC, 10 + 50 * f.severity);
     },
   },
   coolant_low: {
@@ -454,7 +436,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   },
   o2_sensor_downstream: {
     label: { fr: 'sonde lambda aval défaillante', en: 'faulty downstream O2 sensor' },
-    codes: ['P0137', 'P0140'],
+    codes: ['P0137'],
     notOn: needsSpark,
     apply(e, f) {
       e.o2DownDamage = max(e.o2DownDamage, f.severity);
@@ -635,21 +617,34 @@ export const FAULTS: Record<FaultType, FaultDef> = {
     },
   },
   can_wiring: {
-    label: { fr: 'faisceau CAN coupé vers un calculateur', en: 'CAN harness open to an ECU' },
+    label: {
+      fr: 'faisceau CAN coupé (le calculateur nommé et ceux au-delà sur le bus)',
+      en: 'CAN harness open (the ECU named and those beyond it on the bus)',
+    },
     codes: ['U0100', 'U0101', 'U0111', 'U0121', 'U0140'],
     notOn: needsEcu,
-    apply(e, f, _p, c) {
-      e.canBranch.set(f.ecu!, max(e.canBranch.get(f.ecu!) ?? 0, f.severity));
-      if (f.severity >= 0.5 || (c.speedKmh > 5 && chatter(c, 2 * f.severity))) e.lostEcus.add(f.ecu!);
+    apply(e, f, p, c) {
+      // The bus runs from the OBD socket and engine ECU to the ABS module (`CAN_TRUNK`): an open
+      // just before the ECU named cuts it and every ECU further along. Severity 0.5 and above: open
+      // for good; below, fretted strands that open when the car shakes.
+      const from = CAN_TRUNK.indexOf(f.ecu!);
+      const open = f.severity >= 0.5 || (c.speedKmh > 5 && chatter(c, 2 * f.severity));
+      for (const role of CAN_TRUNK.slice(from)) {
+        if (!p.ecus.some((x) => x.role === role)) continue;
+        e.canBranch.set(role, max(e.canBranch.get(role) ?? 0, f.severity));
+        if (open) e.lostEcus.add(role);
+      }
     },
   },
   ecu_internal: {
     label: { fr: 'calculateur défaillant', en: 'failed control unit' },
     codes: ['U0100', 'U0101', 'U0111', 'U0121', 'U0140'],
     notOn: needsEcu,
-    apply(e, f) {
+    apply(e, f, _p, c) {
       e.ecuInternal.add(f.ecu!);
-      e.lostEcus.add(f.ecu!);
+      // From severity 0.5 it is dead; below, its watchdog resets it when it runs warm (engine on),
+      // for a share of the time that grows with severity.
+      if (f.severity >= 0.5 || (c.engineOn && chatter(c, f.severity))) e.lostEcus.add(f.ecu!);
     },
   },
   hv_isolation: {
@@ -752,3 +747,6 @@ export function effectsAt(
   });
   return e;
 }
+
+/** The faults a scenario can inject, in the order of `FAULTS`. */
+export const FAULT_TYPES: readonly FaultType[] = Object.keys(FAULTS) as FaultType[];

@@ -286,7 +286,7 @@ function warmLimitC(m: VehicleModel, faults: readonly FaultSpec[]): number {
     speedKmh: 0,
     engineOn: true,
   });
-  const warm = p.engine.thermostatC - 20 * e.thermostatOpen + (e.coolantLoss >= 0.7 ? 30 : 0);
+  const warm = p.engine.thermostatC - 20 * e.thermostatOpen + (e.coolantLoss > 0.8 ? 40 : 0);
   return Math.max(m.coolantC, warm);
 }
 
@@ -723,8 +723,8 @@ const LAWS: Record<string, Law> = {
   },
   // ——— Network ———
   'multimeter/can_bus/resistance': (c) => {
-    // Terminators sit in the engine ECU and the ABS module at the ends of the bus: an open branch
-    // to one of them leaves the other's 120 Ω alone; an open stub to any other ECU changes nothing.
+    // Terminators sit in the engine ECU and the ABS module at the ends of the bus (`CAN_TRUNK`): an
+    // open between the socket and the ABS leaves only the engine ECU's 120 Ω.
     const open = (role: 'engine' | 'abs') => (c.e.canBranch.get(role) ?? 0) >= 0.5;
     const terminators = (['engine', 'abs'] as const).filter((r) => !open(r)).length;
     const r = terminators === 0 ? 0 : CAN_TERMINATOR_OHM / terminators;

@@ -9,6 +9,8 @@ import {
   chargingPoint,
   crankingCurrentA,
   DCDC_RATED_A,
+  FUEL_RAIL,
+  fuelFlowLh,
   hashUnit,
   MIN_CRANK_V,
   MIN_READY_12V,
@@ -55,8 +57,9 @@ export const O2_RESPONSE_FRACTIONS = [0.3, 0.6].map(
 /** Why a start attempt fails. */
 export type StartBlock = 'starter' | 'battery' | 'immobilizer' | 'fuel' | 'low_12v';
 
-/** How long a driver keeps the key on start before giving up, s. */
+/** How long a driver keeps the key on start before letting go, s, and how many times they try. */
 export const START_ATTEMPT_S = 8;
+export const START_TRIES = 3;
 
 /** Rail pressure below which the injectors cannot spray fuel that fires, bar. */
 export const MIN_START_RAIL_BAR = 1.5;
@@ -84,7 +87,11 @@ export function startProblem(
   opts: { immobilizerRefused?: boolean } = {},
 ): StartBlock | undefined {
   if (e.immobilizer >= 0.6 || opts.immobilizerRefused) return 'immobilizer';
-  if (p.traction) return batteryOcv(soc, e.batteryHealth) < MIN_READY_12V ? 'low_12v' : undefined;
+  // Closing the contactors draws ≈ 60 A from the 12 V for a moment.
+  if (p.traction)
+    return batteryOcv(soc, e.batteryHealth) - 60 * batteryRint(p, e.batteryHealth) < MIN_READY_12V
+      ? 'low_12v'
+      : undefined;
   if (e.starterWear >= 0.7) return 'starter';
   if (crankingVoltage(p, e, soc) < MIN_CRANK_V) return 'battery';
   if (p.engine.kind === 'spark' && railPressureBar(0.5, e.fuelPumpWear, e.regulatorHigh) < MIN_START_RAIL_BAR)
@@ -129,7 +136,9 @@ export class VehicleModel {
   /** Why the current or last start attempt cannot succeed (undefined: it starts). */
   startBlock?: StartBlock;
   startAttempts = 0;
-  private startGaveUp = false;
+  /** Start attempts in the current wish to run, and when the next may come. */
+  private startTries = 0;
+  private nextTryS = 0;
   runTimeS = 0;
   speedKmh = 0;
   targetKmh = 0;
@@ -154,6 +163,8 @@ export class VehicleModel {
   coolantC: number;
   oilC: number;
   coolantAtStartC = 0;
+  /** What the ECU's coolant sensor read at engine start. */
+  coolantSensorAtStartC = 0;
   maxCoolantThisCycleC = 0;
   // Fuelling, per bank
   fuelStatus = 0;
@@ -254,6 +265,9 @@ export class VehicleModel {
    */
   replaceDriveFromNow(phases: DrivePhase | DrivePhase[]): void {
     this.driveSchedule = this.driveSchedule.replacedFrom(this.t, phases);
+    // The technician's own start is a fresh try, whatever the driver's attempts were.
+    this.startTries = 0;
+    this.nextTryS = 0;
   }
 
   get ltft(): number[] {
@@ -264,12 +278,38 @@ export class VehicleModel {
   misfireRate(c: number): number {
     const e = this.effects;
     if (!this.engineOn) return 0;
-    const lean = e.injectorFlow[c] < 0.75 && this.loadPct > 40 ? 0.1 : 0;
-    return Math.min(1, e.misfireRate[c] + lean);
+    const starved = e.injectorFlow[c] < 0.75 && this.loadPct > 40 ? 0.1 : 0;
+    // A cylinder that loses its charge fires badly when it is filled little (idle), less under load.
+    const leaky = Math.max(0, e.compressionLoss[c] - 0.25) * (this.loadPct < 35 ? 1.4 : 0.7);
+    // A mixture leaner than the flame can cross misfires at random on the whole bank.
+    const lambda = this.lambda[c % this.profile.engine.banks] ?? 1;
+    const lean = Math.min(0.5, Math.max(0, lambda - 1.2) * 2.5);
+    // A dribbling injector floods its cylinder at idle.
+    const flooded = e.injectorLeak[c] >= 0.5 && this.speedKmh < 4 ? 0.08 * e.injectorLeak[c] : 0;
+    return Math.min(1, e.misfireRate[c] + starved + leaky + lean + flooded);
   }
 
+  /**
+   * What the ECU's coolant sensor reads: −40 °C (its end stop) when open; colder than the coolant
+   * when drifted; low and unsteady when low coolant uncovers its pocket (steam and air around it),
+   * until the engine is hot enough that the steam is as hot as the water.
+   */
   get coolantSensorC(): number {
-    return this.effects.ectOpen ? -40 : this.coolantC;
+    const e = this.effects;
+    if (e.ectOpen) return -40;
+    const loss = e.coolantLoss;
+    const uncovered =
+      this.engineOn && loss > 0.4
+        ? (loss < 0.8 ? (loss - 0.4) * 60 : 24 * (1 - (loss - 0.8) / 0.2)) *
+          (0.9 + 0.1 * Math.sin(this.t / 7))
+        : 0;
+    return Math.max(-39, this.coolantC - e.ectColdC - uncovered);
+  }
+
+  /** Fuel rail pressure now, bar (petrol): what the pump holds at the flow the engine burns. */
+  get railBar(): number {
+    const e = this.effects;
+    return railPressureBar(this.engineOn ? fuelFlowLh(this.airGs) : 0, e.fuelPumpWear, e.regulatorHigh);
   }
 
   get closedLoop(): boolean {
@@ -312,18 +352,14 @@ export class VehicleModel {
     } else if (wantKey && !this.keyOn) {
       this.keyOn = true;
     }
-    if (!wantRun) this.startGaveUp = false;
-    if (
-      wantRun &&
-      !this.running &&
-      this.crankingS === 0 &&
-      !this.startGaveUp &&
-      !(this.hvFault && p.traction)
-    ) {
+    if (!wantRun) this.startTries = 0;
+    const mayTry = this.startTries < START_TRIES && this.t >= this.nextTryS;
+    if (wantRun && !this.running && this.crankingS === 0 && mayTry && !(this.hvFault && p.traction)) {
       // A start attempt: whether it can succeed is settled as the key turns (an immobiliser that
       // recognises the key only sometimes decides per attempt).
       this.crankingS = dt;
       this.startAttempts++;
+      this.startTries++;
       const e = this.effects;
       const flaky = e.immobilizer > 0 && e.immobilizer < 0.6;
       const refused = flaky && hashUnit(this.options.seed, 3000, this.startAttempts) < e.immobilizer / 0.6;
@@ -336,17 +372,20 @@ export class VehicleModel {
     if (this.crankingS > 0) {
       this.crankingS += dt;
       if (this.startBlock) {
-        // The driver gives up after a few seconds; the car waits, key on, until asked again.
+        // The driver lets go after a few seconds and tries again a little later, three times in
+        // all; then the car waits, key on, until asked again.
         if (this.crankingS >= START_ATTEMPT_S) {
           this.crankingS = 0;
-          this.startGaveUp = true;
+          this.nextTryS = this.t + 5;
         }
       } else if (this.crankingS >= (p.engine.kind === 'none' ? 0.3 : 1.0)) {
         this.crankingS = 0;
+        this.startTries = 0;
         this.running = true;
         this.engineOn = p.engine.kind !== 'none';
         this.runTimeS = 0;
         this.coolantAtStartC = this.coolantC;
+        this.coolantSensorAtStartC = this.coolantSensorC;
         this.maxCoolantThisCycleC = this.coolantC;
         for (const l of this.listeners) l.cycleStart?.(this);
       }
@@ -439,7 +478,9 @@ export class VehicleModel {
       this.gear = 0;
       return;
     }
-    const idle = p.engine.idleRpm + (this.coolantC < 40 ? 250 * (1 - Math.max(0, this.coolantC) / 40) : 0);
+    // Cold idle-up follows what the ECU believes the coolant temperature is.
+    const sensed = this.coolantSensorC;
+    const idle = p.engine.idleRpm + (sensed < 40 ? 250 * (1 - Math.max(0, sensed) / 40) : 0);
     let rpm: number;
     if (kind === 'hold') {
       rpm = this.phase.rpm ?? 2500;
@@ -528,7 +569,10 @@ export class VehicleModel {
     if (this.engineOn) {
       // Warm-up toward the thermostat's regulating temperature, faster under load; a stuck-open
       // thermostat keeps the radiator in circuit, so the engine settles lower, more so at speed.
-      const eq = p.engine.thermostatC - e.thermostatOpen * (20 + 0.15 * this.speedKmh);
+      // Too little coolant to carry the heat away: the engine runs hotter, more so under load.
+      const overheat =
+        e.coolantLoss > 0.8 ? ((e.coolantLoss - 0.8) / 0.2) * 45 * (0.4 + this.loadPct / 100) : 0;
+      const eq = p.engine.thermostatC - e.thermostatOpen * (20 + 0.15 * this.speedKmh) + overheat;
       const tau = 300 / (1 + (2 * this.loadPct) / 100);
       this.coolantC += ((eq - this.coolantC) * dt) / tau;
       this.oilC += ((this.coolantC + 5 - this.oilC) * dt) / (tau * 1.5);
@@ -567,9 +611,12 @@ export class VehicleModel {
       return;
     }
     // Open loop until the sensors are warm, under heavy load, or when the ECU distrusts its coolant reading.
-    const o2Ready = this.runTimeS > 25;
+    // The O2 sensor is usable once its heater has warmed it; a weak or open heater leaves it to the
+    // exhaust, which takes minutes.
+    const heater = e.o2Heater.upstream;
+    const o2Ready = this.runTimeS > 25 + (heater >= 0.6 ? 180 : 120 * heater);
     if (e.ectOpen) this.fuelStatus = FUEL_OL_FAULT;
-    else if (!o2Ready || this.coolantC < 35) this.fuelStatus = FUEL_OL_COLD;
+    else if (!o2Ready || this.coolantSensorC < 35) this.fuelStatus = FUEL_OL_COLD;
     else if (this.loadPct > 85) this.fuelStatus = FUEL_OL_LOAD;
     else this.fuelStatus = FUEL_CL;
     this.commandedLambda =
@@ -579,11 +626,29 @@ export class VehicleModel {
     this.ltftCell = idleCell ? 0 : this.loadPct < 60 ? 1 : 2;
     const leakFrac = this.mafGs > 0 ? this.airGs / this.mafGs : 1;
     const flow = Math.max(1, this.airGs);
+    // The injectors meter for the regulated pressure: fuel flows as the square root of what the rail has.
+    const rail = Math.sqrt(this.railBar / FUEL_RAIL.regulatedBar);
+    // Fuel the ECU does not meter: a dribbling injector (as the root of the rail pressure) and
+    // canister vapour through a purge valve stuck open (drawn by manifold vacuum), as a share of
+    // each cylinder's metered fuel.
+    const cylFuelGs = Math.max(0.01, this.airGs / STOICH / cyl);
+    const idleCylFuelGs = ((p.engine.idleRpm / 120) * p.engine.displacementL * RHO_AIR * 0.27) / STOICH / cyl;
+    const vacuum = Math.max(0, 1 - this.mapKpa / this.baroKpa);
+    const vapour = (0.06 * e.purgeStuck * vacuum) / cyl / cylFuelGs;
+    // Outside air drawn in by exhaust pulses through a leak, as a share of the exhaust (more at low flow).
+    const airIn = 0.2 * e.exhaustLeakUp * Math.min(1, 3 / flow);
+    const pulses = 0.25 * e.exhaustLeakDown * Math.min(1, 10 / flow);
     // Loop delay from injection to the sensor: engine cycles plus gas transport, shorter at high flow.
     const delaySteps = Math.max(1, Math.min(10, Math.round((0.15 + 1.2 / flow) / dt)));
     for (let b = 0; b < banks; b++) {
       const cyls = Array.from({ length: cyl / banks }, (_, i) => b + i * banks);
-      const inj = cyls.reduce((s, c) => s + e.injectorFlow[c], 0) / cyls.length;
+      const inj =
+        cyls.reduce(
+          (s, c) => s + e.injectorFlow[c] * rail + (e.injectorLeak[c] * idleCylFuelGs * rail) / cylFuelGs,
+          0,
+        ) /
+          cyls.length +
+        vapour;
       const mis = cyls.reduce((s, c) => s + this.misfireRate(c), 0) / cyls.length;
       const trim =
         this.fuelStatus === FUEL_CL || this.fuelStatus === FUEL_OL_LOAD
@@ -592,7 +657,7 @@ export class VehicleModel {
       const fuelRatio = (inj * (1 + trim)) / this.commandedLambda;
       this.lambda[b] = leakFrac / Math.max(0.3, fuelRatio);
       // Unburnt charge from misfiring cylinders carries oxygen past the sensor.
-      const seen = this.lambda[b] + mis * 0.35 + this.rng.gauss(0.002);
+      const seen = this.lambda[b] + mis * 0.35 + airIn + this.rng.gauss(0.002);
       const hist = this.lambdaHistory[b];
       hist.push(seen);
       hist.shift();
@@ -611,8 +676,13 @@ export class VehicleModel {
       const stored = cs > 0.92 ? 0.1 : cs < 0.08 ? 0.8 : 0.62 - (cs - 0.5) * 0.3;
       // Below 30 % of its storage the converter no longer damps the front oscillation.
       const through = Math.max(0, Math.min(1, (0.3 - e.catCapacity) / 0.2));
-      const down = (1 - through) * stored + through * raw;
-      this.o2Down[b] += (down - this.o2Down[b]) * Math.min(1, dt / 0.15);
+      let down = (1 - through) * stored + through * raw;
+      // A leak between the converter and the rear sensor: gulps of outside air read lean.
+      if (pulses > 0 && this.rng.next() < pulses) down = 0.1;
+      // A contaminated rear sensor is lazy and biased lean, stuck low when severe.
+      const d = b === 0 ? e.o2DownDamage : 0;
+      down = (1 - d) * down + d * 0.06;
+      this.o2Down[b] += (down - this.o2Down[b]) * Math.min(1, dt / (0.15 * (1 + 10 * d)));
 
       if (this.fuelStatus === FUEL_CL) {
         // PI limit cycle on a narrow-band sensor: jump on each switch, then ramp.
@@ -643,7 +713,7 @@ export class VehicleModel {
     if (this.engineOn) {
       const leak = e.injectorLeak.reduce((a, b) => a + b, 0);
       const extraEgr = Math.max(0, this.egrFlowPct - this.egrCmdPct) / 30;
-      this.dpfSootG += (0.0015 + this.loadPct * 0.00004) * (1 + 3 * leak + 2 * extraEgr) * dt;
+      this.dpfSootG += (0.0015 + this.loadPct * 0.00004) * (1 + 8 * leak + 2 * extraEgr) * dt;
       if (this.exhaustTempC > 380) this.dpfSootG -= 0.004 * dt * (1 - e.dpfBlock);
       this.dpfSootG = Math.max(2, this.dpfSootG);
     }

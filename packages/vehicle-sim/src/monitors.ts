@@ -132,7 +132,11 @@ export class Monitors implements ModelListener {
     for (let c = 0; c < n; c++) this.record(0xa2 + c, tests(ewma[c], counts[c]));
   }
 
-  cycleStart(): void {
+  cycleStart(m: VehicleModel): void {
+    // Each driving cycle counts its own misfires: what the last one left in the window does not
+    // carry over into the first evaluation of this one.
+    m.misfiresThisWindow.fill(0);
+    m.revsThisWindow = 0;
     this.acc = {};
     this.done.clear();
     this.completeThisCycle.clear();
@@ -190,23 +194,7 @@ export class Monitors implements ModelListener {
       }
       if (e.egr) this.egr(m, dt);
       if (e.kind === 'compression') this.diesel(m, dt);
-      // Engine coolant temperature sensor circuit high (open circuit reads the −40 °C end stop).
-      const ectLow = this.add('ect-open', m.coolantSensorC <= -39.5, dt);
-      if (ectLow >= 3) this.once(`P0118-fail`, () => this.fail('engine', 'P0118', { emission: true }));
-      else if (this.add('ect-ok', m.coolantSensorC > -39.5, dt) >= 10)
-        this.once(`P0118-pass`, () => this.pass('engine', 'P0118'));
-      // Thermostat: the coolant must reach the regulating temperature within 15 min of engine running.
-      const engineTime = this.add('engine-on', true, dt);
-      const reach = e.thermostatC - 15;
-      if (m.coolantSensorC >= reach && m.coolantSensorC > -39.5)
-        this.once('P0128', () => this.pass('engine', 'P0128'));
-      else if (engineTime >= 900 && !E.ectOpen && m.coolantAtStartC < reach - 10)
-        this.once('P0128', () => this.fail('engine', 'P0128', { emission: true }));
-      // Charging system.
-      const low = this.add('volt-low', m.batteryV < 12.0, dt);
-      if (low >= 20) this.once(`P0562-fail`, () => this.fail('engine', 'P0562', { emission: true }));
-      else if (this.add('volt-ok', m.batteryV >= 12.5, dt) >= 60)
-        this.once(`P0562-pass`, () => this.pass('engine', 'P0562'));
+      this.coolant(m, dt);
       if (this.add('alt-circuit', E.alternatorCircuit, dt) >= 5)
         this.once(`P0620-fail`, () => this.fail('engine', 'P0620', { emission: true }));
       else if (this.add('alt-ok', !E.alternatorCircuit, dt) >= 10)
@@ -214,7 +202,62 @@ export class Monitors implements ModelListener {
       if (this.add('components', true, dt) >= 30) this.finish('components');
     } else if (m.profile.engine.kind === 'none' && this.add('components', true, dt) >= 30)
       this.finish('components');
+    if (m.engineOn || m.profile.traction) this.systemVoltage(m, dt);
     if (m.profile.traction) this.traction(m, dt);
+  }
+
+  /** How long `cond` has held without a break, s (0 when it does not hold now). */
+  private held(key: string, cond: boolean, dt: number): number {
+    this.acc[key] = cond ? (this.acc[key] ?? 0) + dt : 0;
+    return this.acc[key];
+  }
+
+  private coolant(m: VehicleModel, dt: number): void {
+    const e = m.profile.engine;
+    const sensed = m.coolantSensorC;
+    const open = sensed <= -39.5;
+    // Circuit high: the open circuit's −40 °C end stop for 3 s without a break (P0118); a reading
+    // that keeps dropping to it and back is erratic (P0119, circuit intermittent).
+    if (this.held('ect-open', open, dt) >= 3)
+      this.once('P0118-fail', () => this.fail('engine', 'P0118', { emission: true }));
+    else if (this.add('ect-ok', !open, dt) >= 10) this.once('P0118-pass', () => this.pass('engine', 'P0118'));
+    if (open && !this.acc.ectWasOpen) this.acc.ectDrops = (this.acc.ectDrops ?? 0) + 1;
+    this.acc.ectWasOpen = open ? 1 : 0;
+    const drops = this.acc.ectDrops ?? 0;
+    if (drops >= 3) this.once('P0119-fail', () => this.fail('engine', 'P0119', { emission: true }));
+    else if (this.add('ect-steady', true, dt) >= 600 && drops === 0)
+      this.once('P0119-pass', () => this.pass('engine', 'P0119'));
+    if (open) return;
+    // Closed loop needs 35 °C within 5 min of a cold start (P0125); the regulating temperature
+    // (thermostat − 15 °C) within 15 min (P0128) — both as the sensor reads it.
+    const engineTime = this.add('engine-on', true, dt);
+    if (sensed >= 35) this.once('P0125', () => this.pass('engine', 'P0125'));
+    else if (engineTime >= 300 && m.coolantSensorAtStartC < 25)
+      this.once('P0125', () => this.fail('engine', 'P0125', { emission: true }));
+    const reach = e.thermostatC - 15;
+    if (sensed >= reach) this.once('P0128', () => this.pass('engine', 'P0128'));
+    else if (engineTime >= 900 && m.coolantSensorAtStartC < reach - 10)
+      this.once('P0128', () => this.fail('engine', 'P0128', { emission: true }));
+    // Engine over temperature.
+    if (this.held('overheat', sensed > 110, dt) >= 5)
+      this.once('P0217', () => this.fail('engine', 'P0217', { emission: true }));
+    else if (this.add('temp-ok', sensed <= 105, dt) >= 120)
+      this.once('P0217-pass', () => this.pass('engine', 'P0217'));
+  }
+
+  /** The 12 V system voltage while the engine runs (or a hybrid or EV is READY), and the DC-DC converter. */
+  private systemVoltage(m: VehicleModel, dt: number): void {
+    const low = this.add('volt-low', m.batteryV < 12.0, dt);
+    if (low >= 20) this.once('P0562-fail', () => this.fail('engine', 'P0562', { emission: true }));
+    else if (this.add('volt-ok', m.batteryV >= 12.5, dt) >= 60)
+      this.once('P0562-pass', () => this.pass('engine', 'P0562'));
+    if (!m.profile.traction) return;
+    // The converter reports its own performance: output below its set point while at its current limit.
+    const limited = m.effects.dcdc < 1 && m.batteryV < 13.2;
+    if (this.held('dcdc-low', limited, dt) >= 10)
+      this.once('P0A94', () => this.fail('engine', 'P0A94', { emission: true }));
+    else if (this.add('dcdc-ok', m.batteryV >= 13.5, dt) >= 30)
+      this.once('P0A94', () => this.pass('engine', 'P0A94'));
   }
 
   private networkAndChassis(m: VehicleModel, dt: number): void {
@@ -224,10 +267,24 @@ export class Monitors implements ModelListener {
       for (const ecu of m.profile.ecus) {
         const lost = LOST_CODE[ecu.role];
         if (!m.profile.ecus.some((x) => x.role === lost.by)) continue;
-        if (E.lostEcus.has(ecu.role))
+        // No message from it for a second (a dozen missed periodic frames).
+        if (this.held(`lost-${ecu.role}`, E.lostEcus.has(ecu.role), dt) >= 1)
           this.once(`${lost.code}-fail`, () => this.fail(lost.by, lost.code, { emission: lost.emission }));
-        else this.once(`${lost.code}-pass`, () => this.pass(lost.by, lost.code));
+        else if (!E.lostEcus.has(ecu.role))
+          this.once(`${lost.code}-pass`, () => this.pass(lost.by, lost.code));
       }
+    }
+    // The immobiliser refused the key during a start attempt.
+    if (m.crankingS > 0.5 && m.startBlock === 'immobilizer')
+      this.once('P0513', () =>
+        this.fail('engine', 'P0513', { emission: true, oneTrip: true, warning: false }),
+      );
+    // DPF pressure sensor with no exhaust flow (key on, engine not yet running): it must read zero.
+    if (m.profile.engine.dpf && !m.engineOn) {
+      const off = Math.abs(m.dpfSensorKpa) > 1.0;
+      if (this.held('dp-offset', off, dt) >= 0.5)
+        this.once('P2453', () => this.fail('engine', 'P2453', { emission: true }));
+      else if (this.held('dp-zero', !off, dt) >= 0.5) this.once('P2453', () => this.pass('engine', 'P2453'));
     }
     // ABS: each active sensor's current (0 mA: open circuit, at any speed), its pulses while the
     // car moves (none: no signal) and their plausibility against the other wheels (erratic).
@@ -246,6 +303,13 @@ export class Monitors implements ModelListener {
         else if (this.add(`wheel-erratic-${w}`, erratic, dt) >= 3) this.once(`${code}-fail`, chassis(0x2f));
         else if (this.add(`wheel-ok-${w}`, moving && sig === 'ok' && !erratic, dt) >= 20)
           this.once(`${code}-pass`, () => this.pass('abs', code));
+        // The current monitoring runs standing still too: a circuit that was open and is closed
+        // again passes its test (the code stays confirmed: an intermittent fault).
+        else if (
+          this.held(`wheel-closed-${w}`, sig !== 'open', dt) >= 2 &&
+          this.host.memory('abs')?.get(code)?.ftb === 0x13
+        )
+          this.once(`${code}-circuit-pass`, () => this.pass('abs', code));
       }
     }
   }
@@ -327,7 +391,21 @@ export class Monitors implements ModelListener {
     const cruise = m.speedKmh > 20 || m.phase.phase === 'hold';
     const steady =
       m.fuelStatus === FUEL_CL && m.coolantC > 70 && m.runTimeS > 60 && cruise && Math.abs(m.accelKmhS) < 2;
-    if (m.runTimeS > 60) this.once('o2heater', () => this.finish('o2heater'));
+    if (m.runTimeS > 60)
+      this.once('o2heater', () => {
+        // Heater current against what the heater should draw: below 45 % (a burnt or open element,
+        // a resistive connection) is a circuit fault.
+        const H = m.effects.o2Heater;
+        for (const [h, code] of [
+          [H.upstream, 'P0135'],
+          [H.downstream, 'P0141'],
+        ] as const) {
+          const current = h >= 0.6 ? 0 : 1 / (1 + 8 * h);
+          if (current < 0.45) this.fail('engine', code, { emission: true });
+          else this.pass('engine', code);
+        }
+        this.finish('o2heater');
+      });
     for (let b = 0; b < banks; b++) {
       const up = m.o2Up[b] > 0.45;
       const down = m.o2Down[b] > 0.45;
@@ -339,6 +417,9 @@ export class Monitors implements ModelListener {
       }
       this.lastUp[b] = up;
       this.lastDown[b] = down;
+      if (steady && b === 0) {
+        this.acc.downMax = Math.max(this.acc.downMax ?? 0, m.o2Down[0]);
+      }
     }
     const time = this.add('cat-time', steady, dt);
     if (time >= 60) {
@@ -363,6 +444,10 @@ export class Monitors implements ModelListener {
           if (ups < 60) this.fail('engine', o2, { emission: true });
           else this.pass('engine', o2);
         }
+        // Rear sensor: behind a working converter at stoichiometry it must sit on the rich side of
+        // its range (P0137, circuit low voltage, when it never gets there).
+        if ((this.acc.downMax ?? 0) < 0.3) this.fail('engine', 'P0137', { emission: true });
+        else this.pass('engine', 'P0137');
         this.finish('catalyst');
         this.finish('o2');
       });
@@ -390,11 +475,14 @@ export class Monitors implements ModelListener {
       // Cannot pull a vacuum at all: a gross leak (cap off, split hose).
       this.once('evap', () => this.fail('engine', 'P0455', { emission: true }));
     } else {
-      // Sealed: the vacuum decays by fuel vapour alone; a leak lets air in faster.
-      m.evapPa += (leakRate(m.evapPa) + 3) * dt;
+      // Sealed: the vacuum decays by fuel vapour alone; a leak lets air in faster; a purge valve
+      // that does not close keeps the engine pulling on the tank.
+      m.evapPa += (leakRate(m.evapPa) + 3 - 150 * m.effects.purgeStuck) * dt;
       if (t - this.acc.evapHold < 20) return;
       const decay = m.evapPa - this.acc.evapStart;
       this.once('evap', () => {
+        if (decay < -200) this.fail('engine', 'P0496', { emission: true });
+        else this.pass('engine', 'P0496');
         if (decay > 350) this.fail('engine', 'P0442', { emission: true });
         else if (decay > 120) this.fail('engine', 'P0456', { emission: true });
         else for (const c of ['P0455', 'P0442', 'P0456']) this.pass('engine', c);
@@ -408,7 +496,7 @@ export class Monitors implements ModelListener {
     const flowT = this.add('egr-flow', m.egrCmdPct > 10, dt);
     if (m.egrCmdPct > 10) {
       this.acc.egrCmd = (this.acc.egrCmd ?? 0) + m.egrCmdPct * dt;
-      this.acc.egrAct = (this.acc.egrAct ?? 0) + m.egrPct * dt;
+      this.acc.egrAct = (this.acc.egrAct ?? 0) + m.egrFlowPct * dt;
     }
     if (flowT >= 20) {
       this.once('P0401', () => {
@@ -417,6 +505,12 @@ export class Monitors implements ModelListener {
         this.finish('egr');
       });
     }
+    // The driver stage sees no current through an open motor circuit.
+    const circuitOpen = m.effects.egrCircuit >= 0.7;
+    if (this.held('egr-open-circuit', m.egrCmdPct > 0 && circuitOpen, dt) >= 2)
+      this.once('P0403', () => this.fail('engine', 'P0403', { emission: true }));
+    else if (this.add('egr-circuit-ok', m.egrCmdPct > 0 && !circuitOpen, dt) >= 10)
+      this.once('P0403', () => this.pass('engine', 'P0403'));
     const closedT = this.add('egr-closed', m.egrCmdPct === 0 && m.coolantC > 60, dt);
     if (this.add('egr-open-bad', m.egrCmdPct === 0 && m.coolantC > 60 && m.egrPct > 8, dt) >= 10)
       this.once('P0404', () => this.fail('engine', 'P0404', { emission: true }));

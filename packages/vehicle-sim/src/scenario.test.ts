@@ -73,6 +73,81 @@ describe('scenario files', () => {
     expect(e.message).toContain(path);
   });
 
+  it.each([
+    [
+      'a part the fault does not have',
+      'type: vacuum_leak, part: fuel_cap',
+      'faults[0].part',
+      /brake_servo_hose, pcv_hose/,
+    ],
+    [
+      'a part on a fault without parts',
+      'type: misfire, cylinder: 2, part: coil',
+      'faults[0].part',
+      /no parts/,
+    ],
+    [
+      'an unknown intermittent condition',
+      'type: misfire, cylinder: 2, intermittent: { when: raining }',
+      'faults[0].intermittent.when',
+      /hot, cold, load, moving, idle/,
+    ],
+    [
+      'an intermittent fault that never shows',
+      'type: misfire, cylinder: 2, intermittent: { duty: 1 }',
+      'faults[0].intermittent.duty',
+      /exclusive/,
+    ],
+    [
+      'an episode without a duty',
+      'type: misfire, cylinder: 2, intermittent: { when: hot, episode: 20s }',
+      'faults[0].intermittent.episode',
+      /duty/,
+    ],
+  ])('%s → an error naming the field', (_label, fault, path, reason) => {
+    const e = errorOf(GOOD.replace('type: misfire, cylinder: 2', fault));
+    expect(e.path).toBe(path);
+    expect(e.message).toMatch(reason);
+  });
+
+  it.each([
+    // From the profile's architecture: the parts a car has, never what a knowledge base covers.
+    ['hybrid', 'type: charging_fault', /hybrid has no alternator.*DC-DC/],
+    ['ev', 'type: belt_slipping', /EV has no alternator/],
+    ['petrol', 'type: dcdc_converter', /only a hybrid or an EV/],
+    ['hybrid', 'type: starter_fault', /motor-generator/],
+    ['diesel', 'type: misfire, cylinder: 2', /spark ignition/],
+    ['diesel', 'type: ignition_coil, cylinder: 1', /spark ignition/],
+    ['ev', 'type: low_compression, cylinder: 1', /EV has no engine/],
+    ['petrol', 'type: hv_isolation', /hybrid or electric/],
+    ['petrol', 'type: dp_sensor_drift', /DPF/],
+    ['ev', 'type: can_wiring, ecu: transmission', /no transmission ECU/],
+  ])('%s: %s is refused when the scenario loads', (vehicle, fault, reason) => {
+    const e = errorOf(
+      GOOD.replace('vehicle: petrol', `vehicle: ${vehicle}`).replace('type: misfire, cylinder: 2', fault),
+    );
+    expect(e.path).toMatch(/^faults\[0\]/);
+    expect(e.message).toMatch(reason);
+  });
+
+  it('accepts what the car does have: a weak 12 V battery on an EV, two faults, an intermittent one', () => {
+    const ev = parseScenario(
+      GOOD.replace('vehicle: petrol', 'vehicle: ev').replace(
+        'type: misfire, cylinder: 2',
+        'type: weak_battery',
+      ),
+    );
+    expect(ev.faults[0].type).toBe('weak_battery');
+    const two = parseScenario(
+      GOOD.replace(
+        '  - { type: misfire, cylinder: 2, severity: 0.3, onset: 10min }',
+        '  - { type: misfire, cylinder: 2, severity: 0.3 }\n  - { type: evap_small_leak, severity: 0.5, intermittent: { when: hot, duty: 0.5, episode: 2min } }',
+      ),
+    );
+    expect(two.faults.map((f) => f.type)).toEqual(['misfire', 'evap_small_leak']);
+    expect(two.faults[1].intermittent).toEqual({ when: 'hot', duty: 0.5, episodeS: 120 });
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const e = errorOf('name: x\nvehicle: [petrol\n');
     expect(e.message).toMatch(/YAML/);

@@ -261,22 +261,22 @@ function supportedCodes(
   if (role === 'engine' && e.kind !== 'none') {
     for (let c = 1; c <= e.cylinders; c++) add(`P030${c}`);
     add('P0300');
-    add('P0118');
-    add('P0128');
-    add('P0562');
-    add('P0620');
+    for (const c of ['P0118', 'P0119', 'P0125', 'P0128', 'P0217', 'P0513', 'P0562']) add(c);
+    if (!p.traction) add('P0620');
     if (e.kind === 'spark') {
       add('P0101');
       add('P0171');
       add('P0172');
       if (e.banks === 2) for (const c of ['P0174', 'P0175', 'P0430', 'P0153']) add(c);
       add('P0420');
-      add('P0133');
-      if (e.evap) for (const c of ['P0442', 'P0455', 'P0456']) add(c);
+      for (const c of ['P0133', 'P0135', 'P0137', 'P0141']) add(c);
+      if (e.evap) for (const c of ['P0442', 'P0455', 'P0456', 'P0496']) add(c);
     }
-    if (e.egr) for (const c of ['P0401', 'P0404']) add(c);
-    if (e.dpf) for (const c of ['P2002', 'P2463']) add(c);
+    if (e.egr) for (const c of ['P0401', 'P0403', 'P0404']) add(c);
+    if (e.dpf) for (const c of ['P2002', 'P2453', 'P2463']) add(c);
   }
+  if (role === 'engine' && e.kind === 'none') for (const c of ['P0513', 'P0562']) add(c);
+  if (role === 'engine' && p.traction) add('P0A94');
   if (role === 'engine') {
     if (roles.includes('transmission')) add('U0101');
     if (roles.includes('battery')) add('U0111');

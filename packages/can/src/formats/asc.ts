@@ -1,6 +1,7 @@
 import type { Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
 import { EMPTY, HEX_UPPER, HEX_VALUE, LineError, latin1, NameCache } from './bytes.js';
+import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
 import { decValue, fixedValue, hexValue, isWord, skipBlanks, tokenEnd } from './tokens.js';
 import type { LineFormatter } from './writer.js';
@@ -261,10 +262,16 @@ export class AscParser implements LineParser {
     t = tokenEnd(buf, i, e);
     if (kind === 0x72) {
       const frame: Frame = { id, extended, data: EMPTY, timestamp, channel, direction, remote: true };
-      if (t > i) {
+      // `r [dlc]`, then maybe the fields Vector appends (`Length = 1704000 BitCount = 145 ID = …`).
+      if (t > i && !isField(buf, t, e)) {
         const dlc = hexValue(buf, i, t);
         if (dlc < 0 || dlc > 15) throw new LineError(`bad remote DLC '${latin1(buf, i, t)}'`, i - s + 1);
         frame.dlc = dlc;
+        i = skipBlanks(buf, t, e);
+        t = tokenEnd(buf, i, e);
+      }
+      if (t > i && !isField(buf, t, e)) {
+        throw new LineError(`unexpected '${latin1(buf, i, t)}' after a remote frame`, i - s + 1);
       }
       return frame;
     }
@@ -369,7 +376,9 @@ export class AscParser implements LineParser {
     const flagsToken = k + n + 2;
     const flags =
       flagsToken < tokens.length ? hexValue(buf, tokens[flagsToken][0], tokens[flagsToken][1]) : -1;
-    const fd = flags < 0 || (flags & FD_EDL) !== 0;
+    // More than 8 data bytes can only be CAN FD, whatever the flags column says (python-can reads
+    // such lines as FD frames too).
+    const fd = flags < 0 || (flags & FD_EDL) !== 0 || n > 8;
     const frame: Frame = { id, extended, data, timestamp, channel, direction };
     if (fd) {
       frame.fd = true;
@@ -392,18 +401,10 @@ export class AscParser implements LineParser {
   }
 }
 
-function channelNumber(channel: string | undefined, seen: Map<string, number>): number {
-  if (channel === undefined) return 1;
-  if (/^\d+$/.test(channel)) return Math.max(1, Number(channel));
-  // can0 → 1, can1 → 2: the interface number plus one; other names in order of appearance.
-  const m = /(\d+)$/.exec(channel);
-  if (m) return Number(m[1]) + 1;
-  let n = seen.get(channel);
-  if (n === undefined) {
-    n = seen.size + 1;
-    seen.set(channel, n);
-  }
-  return n;
+/** The token ending at `t` names a field: an `=` follows (`Length = 1704000`). */
+function isField(buf: Uint8Array, t: number, e: number): boolean {
+  const k = skipBlanks(buf, t, e);
+  return k < e && buf[k] === 0x3d;
 }
 
 function ascTime(us: number): string {

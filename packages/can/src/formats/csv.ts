@@ -1,5 +1,6 @@
 import type { Frame } from '../frame.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
+import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
 import { decValue, hexValue } from './tokens.js';
 import type { LineFormatter } from './writer.js';
@@ -104,20 +105,6 @@ export class SavvyCsvParser implements LineParser {
   }
 }
 
-function busNumber(channel: string | undefined, seen: Map<string, number>): number {
-  if (channel === undefined) return 0;
-  if (/^\d+$/.test(channel)) return Number(channel);
-  // can0 → 0, can1 → 1; other names in order of appearance.
-  const m = /(\d+)$/.exec(channel);
-  if (m) return Number(m[1]);
-  let n = seen.get(channel);
-  if (n === undefined) {
-    n = seen.size;
-    seen.set(channel, n);
-  }
-  return n;
-}
-
 export function savvyCsvFormatter(): LineFormatter {
   const seen = new Map<string, number>();
   return {
@@ -130,7 +117,7 @@ export function savvyCsvFormatter(): LineFormatter {
       for (let i = 0; i < f.data.length; i++) data += `${HEX_UPPER[f.data[i]]},`;
       const us = Math.round(f.timestamp * 1e6);
       if (us < 0) throw 'SavvyCAN CSV time stamps cannot be negative';
-      return `${us},${f.id.toString(16).toUpperCase().padStart(8, '0')},${f.extended},${f.direction === 'tx' ? 'Tx' : 'Rx'},${busNumber(f.channel, seen)},${f.data.length},${data}\n`;
+      return `${us},${f.id.toString(16).toUpperCase().padStart(8, '0')},${f.extended},${f.direction === 'tx' ? 'Tx' : 'Rx'},${channelNumber(f.channel, seen, 0)},${f.data.length},${data}\n`;
     },
   };
 }

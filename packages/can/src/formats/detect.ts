@@ -6,11 +6,21 @@ const BY_EXTENSION: Record<string, LogFormat> = {
   '.asc': 'asc',
   '.trc': 'trc',
   '.csv': 'csv',
+  '.mf4': 'mf4',
+  '.blf': 'blf',
 };
 
-/** The format an output file gets from its extension (.log candump, .asc, .trc, .csv). */
+/** The format an output file gets from its extension (.log candump, .asc, .trc, .csv, .mf4, .blf; any case). */
 export function formatFromExtension(path: string): LogFormat | undefined {
   return BY_EXTENSION[extname(path).toLowerCase()];
+}
+
+/** MF4 (finalised or not, as loggers leave them) or BLF from the magic at the start of the file. */
+export function binaryMagic(firstBytes: Uint8Array): LogFormat | undefined {
+  const head = Buffer.from(firstBytes.subarray(0, 8)).toString('latin1');
+  if (head === 'MDF     ' || head === 'UnFinMF ') return 'mf4';
+  if (head.startsWith('LOGG')) return 'blf';
+  return undefined;
 }
 
 /**
@@ -18,6 +28,8 @@ export function formatFromExtension(path: string): LogFormat | undefined {
  * lines that are not blank; a handful of sure markers per format, so a wrong guess is unlikely.
  */
 export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
+  const binary = binaryMagic(firstBytes);
+  if (binary) return binary;
   const text = Buffer.from(firstBytes.subarray(0, 4096)).toString('latin1');
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   // The last line of a sample may be cut short.
@@ -34,14 +46,25 @@ export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
 }
 
 /**
- * The format of the log at `path`: from the extension, except `.txt` and unknown ones which are
- * sniffed; a `.log` whose content is clearly another format (candump screen output, ASC, TRC,
- * SavvyCAN CSV) is read as that format. Throws a
+ * The format of the log at `path`: MF4 and BLF from their magic whatever the name; else from the
+ * extension, except `.txt` and unknown ones which are sniffed; a `.log` whose content is clearly
+ * another format (candump screen output, ASC, TRC, SavvyCAN CSV) is read as that format. A `.mf4`
+ * or `.blf` without its magic goes to that reader, which says what it found. Throws a
  * LogParseError when the content says nothing (empty, binary, unknown).
  */
 export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   const byName = formatFromExtension(path);
   if (firstBytes.length === 0) throw new LogParseError(path, 1, 'empty file: no frames');
+  const binary = binaryMagic(firstBytes);
+  if (binary) return binary;
+  if (Buffer.from(firstBytes.subarray(0, 12)).toString('latin1') === 'Generic File') {
+    throw new LogParseError(
+      path,
+      1,
+      "a CANedge compressed (MFC) or encrypted (MFE) file: it becomes MF4 once CSS Electronics' mdf2finalized has unpacked it",
+    );
+  }
+  if (byName === 'mf4' || byName === 'blf') return byName;
   const nul = firstBytes.indexOf(0);
   if (nul >= 0) {
     const line = 1 + firstBytes.subarray(0, nul).filter((b) => b === 0x0a).length;
@@ -55,6 +78,6 @@ export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   throw new LogParseError(
     path,
     1,
-    'unknown log format: expected candump, candump screen output, ASC, TRC or SavvyCAN CSV',
+    'unknown log format: expected candump, candump screen output, ASC, TRC, SavvyCAN CSV, MF4 or BLF',
   );
 }

@@ -186,6 +186,24 @@ describe('Vector ASC reader', () => {
     expect(f[6]).toMatchObject({ id: 0x7ff, fd: true, esi: true, direction: 'tx' });
   });
 
+  it('reads remote frames followed by Length/BitCount/ID fields, and CANFD lines of 64 bytes whose flags say 0', async () => {
+    const text = [
+      ' 2.520002 2  200             Tx   r Length = 1704000 BitCount = 145 ID = 88888888x',
+      ' 2.584921 2  300             Rx   r 8 Length = 1704000 BitCount = 145 ID = 88888888x',
+      ` 3.000000 CANFD   4 Rx        4EE   0 0 f 64 ${'aa '.repeat(64)}  1331984 1283 0 0 0 0 0 0`,
+      ' 4.000000 2  301             Rx   r 8 9',
+    ].join('\n');
+    const f = await all(readLogText(text.split('\n').slice(0, 3).join('\n'), 'vector.asc'));
+    expect(f[0]).toMatchObject({ id: 0x200, remote: true, direction: 'tx', channel: '2' });
+    expect(f[0].dlc).toBeUndefined();
+    expect(f[1]).toMatchObject({ id: 0x300, remote: true, dlc: 8 });
+    expect(f[2]).toMatchObject({ id: 0x4ee, fd: true, direction: 'rx' });
+    expect(toHex(f[2].data)).toBe('aa'.repeat(64));
+    const err = await errorOf(text, 'asc');
+    expect(err.line).toBe(4);
+    expect(err.reason).toMatch(/unexpected '9' after a remote frame/);
+  });
+
   it('reads relative timestamps and decimal base', async () => {
     const text = 'base dec  timestamps relative\n 1.5 1  291 Rx d 2 255 16\n 0.25 1  291x Tx d 1 7\n';
     const f = await all(readLogText(text, 'rel.asc'));

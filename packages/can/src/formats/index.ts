@@ -4,11 +4,16 @@ import type { Writable } from 'node:stream';
 import type { Frame } from '../frame.js';
 import type { LogFormat, LogParseError, LogReader, LogWriter, ReadOptions } from '../log.js';
 import { AscParser, ascFormatter } from './asc.js';
+import { fileRandomSource, memoryRandomSource, type RandomSource } from './binary-source.js';
+import { BinaryLogWriter, type BinarySink, type FrameEncoder, openSink } from './binary-writer.js';
+import { blfEncoder, blfReader } from './blf.js';
 import { CandumpParser, candumpLine } from './candump.js';
 import { CandumpScreenParser } from './candump-screen.js';
 import { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 import { detectFormat } from './detect.js';
 import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
+import { mf4Reader } from './mf4/reader.js';
+import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
 import { TrcParser, trcFormatter } from './trc.js';
 import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './writer.js';
 
@@ -16,17 +21,20 @@ export { AscParser, ascFormatter, formatAscDate, parseAscDate } from './asc.js';
 export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump.js';
 export { CandumpScreenParser } from './candump-screen.js';
 export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
-export { detectFormat, formatFromExtension, sniffFormat } from './detect.js';
+export { binaryMagic, detectFormat, formatFromExtension, sniffFormat } from './detect.js';
 export type { LineParser } from './line-reader.js';
+export type { Mf4Compression } from './mf4/writer.js';
 export { TrcParser, trcFormatter } from './trc.js';
 export { type LineFormatter, LogWriteError } from './writer.js';
 
-export interface WriteOptions {
-  /** Channel for frames that name none (else candump writes `can0`, ASC/TRC bus 1, CSV bus 0). */
+export interface WriteOptions extends Mf4WriteOptions {
+  /** Channel for frames that name none (else candump writes `can0`, ASC/TRC/BLF/MF4 bus 1, CSV bus 0). */
   defaultChannel?: string;
 }
 
-const PARSERS: Record<LogFormat, (o: ReadOptions) => LineParser> = {
+type TextFormat = Exclude<LogFormat, 'mf4' | 'blf'>;
+
+const PARSERS: Record<TextFormat, (o: ReadOptions) => LineParser> = {
   candump: () => new CandumpParser(),
   'candump-screen': () => new CandumpScreenParser(),
   asc: (o) => new AscParser(o),
@@ -34,7 +42,7 @@ const PARSERS: Record<LogFormat, (o: ReadOptions) => LineParser> = {
   csv: () => new SavvyCsvParser(),
 };
 
-const FORMATTERS: Record<LogFormat, (() => LineFormatter) | undefined> = {
+const FORMATTERS: Record<TextFormat, (() => LineFormatter) | undefined> = {
   candump: () => ({ line: (f) => `${candumpLine(f)}\n` }),
   'candump-screen': undefined,
   asc: () => ascFormatter(),
@@ -42,10 +50,28 @@ const FORMATTERS: Record<LogFormat, (() => LineFormatter) | undefined> = {
   csv: () => savvyCsvFormatter(),
 };
 
-function parserFor(file: string, format: LogFormat, options: ReadOptions): () => LineParser {
+const ENCODERS: Record<'mf4' | 'blf', (sink: BinarySink, options: WriteOptions) => FrameEncoder> = {
+  mf4: (sink, options) => mf4Encoder(sink, options),
+  blf: (sink) => blfEncoder(sink),
+};
+
+function parserFor(file: string, format: TextFormat, options: ReadOptions): () => LineParser {
   const make = PARSERS[format];
   if (!make) throw new TypeError(`${file}: unknown log format '${format}'`);
   return () => make(options);
+}
+
+/** The reader of one format over a source: binary formats read at random, text formats line by line. */
+function formatReader(
+  file: string,
+  format: LogFormat,
+  options: ReadOptions,
+  random: () => RandomSource,
+  stream: () => ByteSource,
+): LogReader & { readonly bytesRead: number } {
+  if (format === 'mf4') return mf4Reader(file, random, options);
+  if (format === 'blf') return blfReader(file, random, options);
+  return new LineLogReader(file, format, stream, parserFor(file, format, options), !!options.lenient);
 }
 
 /**
@@ -53,7 +79,7 @@ function parserFor(file: string, format: LogFormat, options: ReadOptions): () =>
  * `format` is asked before that. Delegates straight to the line reader, adding no per-frame cost.
  */
 class FileLogReader implements LogReader {
-  private inner: LineLogReader | undefined;
+  private inner: (LogReader & { readonly bytesRead: number }) | undefined;
   private detected: LogFormat | undefined;
 
   constructor(
@@ -76,13 +102,17 @@ class FileLogReader implements LogReader {
     return this.inner?.bytesRead ?? 0;
   }
 
-  private reader(format: LogFormat): LineLogReader {
-    this.inner ??= new LineLogReader(
+  get late(): number | undefined {
+    return this.inner?.late;
+  }
+
+  private reader(format: LogFormat): LogReader {
+    this.inner ??= formatReader(
       this.file,
       format,
+      this.options,
+      () => fileRandomSource(this.file),
       () => fileSource(this.file),
-      parserFor(this.file, format, this.options),
-      !!this.options.lenient,
     );
     return this.inner;
   }
@@ -136,8 +166,13 @@ export function readLog(path: string, options: ReadOptions = {}): LogReader {
 export function readLogText(text: string | Uint8Array, name: string, options: ReadOptions = {}): LogReader {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const format = options.format ?? detectFormat(name, bytes.subarray(0, 4096));
-  const source = (): ByteSource => memorySource(bytes);
-  return new LineLogReader(name, format, source, parserFor(name, format, options), !!options.lenient);
+  return formatReader(
+    name,
+    format,
+    options,
+    () => memoryRandomSource(bytes, name),
+    () => memorySource(bytes),
+  );
 }
 
 /** A writer of `format` to a file path (created or truncated) or to any writable stream. */
@@ -146,6 +181,18 @@ export function openLogWriter(
   format: LogFormat,
   options: WriteOptions = {},
 ): LogWriter {
+  if (format === 'mf4' || format === 'blf') {
+    const encoder = ENCODERS[format];
+    const channel = options.defaultChannel;
+    return new BinaryLogWriter(format, openSink(pathOrWritable), (sink) => {
+      const inner = encoder(sink, options);
+      if (channel === undefined) return inner;
+      return {
+        add: (f) => inner.add(f.channel === undefined ? { ...f, channel } : f),
+        finish: () => inner.finish(),
+      };
+    });
+  }
   const make = FORMATTERS[format];
   if (!make) throw new LogWriteError(format, 0, `writing ${format} logs is not supported`);
   const { stream, owns } = openStream(pathOrWritable);

@@ -1,6 +1,7 @@
 import { FD_LENGTHS, type Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
+import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
 import { decValue, fixedValue, hexValue } from './tokens.js';
 import type { LineFormatter } from './writer.js';
@@ -241,19 +242,6 @@ export class TrcParser implements LineParser {
   }
 }
 
-function busNumber(channel: string | undefined, seen: Map<string, number>): number {
-  if (channel === undefined) return 1;
-  if (/^\d+$/.test(channel)) return Math.max(1, Number(channel));
-  const m = /(\d+)$/.exec(channel);
-  if (m) return Number(m[1]) + 1;
-  let n = seen.get(channel);
-  if (n === undefined) {
-    n = seen.size + 1;
-    seen.set(channel, n);
-  }
-  return n;
-}
-
 /** Writes TRC 2.1 (`$COLUMNS=N,O,T,B,I,d,R,L,D`), time offsets from the first frame's millisecond. */
 export function trcFormatter(): LineFormatter {
   let startUs = 0;
@@ -317,7 +305,7 @@ export function trcFormatter(): LineFormatter {
             : f.data.length;
       let data = '';
       for (let i = 0; i < f.data.length; i++) data += ` ${HEX_UPPER[f.data[i]]}`;
-      return `${String(number).padStart(7)} ${offset.padStart(13)} ${type} ${String(busNumber(f.channel, seen)).padStart(2)} ${id.padStart(8)} ${f.direction === 'tx' ? 'Tx' : 'Rx'} -  ${String(dlc).padEnd(4)}${data}\n`;
+      return `${String(number).padStart(7)} ${offset.padStart(13)} ${type} ${String(channelNumber(f.channel, seen)).padStart(2)} ${id.padStart(8)} ${f.direction === 'tx' ? 'Tx' : 'Rx'} -  ${String(dlc).padEnd(4)}${data}\n`;
     },
   };
 }

@@ -16,6 +16,20 @@ export class LogWriteError extends Error {
   }
 }
 
+/**
+ * Checks a frame and hands it to a format's encoder; a frame the frame rules refuse, or the encoder
+ * refuses (it throws a string saying why), becomes a LogWriteError naming the frame's position.
+ */
+export function encodeChecked<T>(format: LogFormat, index: number, frame: Frame, encode: (f: Frame) => T): T {
+  const problem = validateFrame(frame);
+  if (problem) throw new LogWriteError(format, index, problem);
+  try {
+    return encode(frame);
+  } catch (err) {
+    throw new LogWriteError(format, index, typeof err === 'string' ? err : (err as Error).message);
+  }
+}
+
 /** How one format turns frames into text. `header` sees the first frame (undefined for an empty log). */
 export interface LineFormatter {
   header?(first: Frame | undefined): string;
@@ -54,22 +68,14 @@ export class TextLogWriter implements LogWriter {
   write(frame: Frame): void | Promise<void> {
     if (this.failure) throw this.failure;
     if (this.closed) throw new LogWriteError(this.format, this.count, 'writer is closed');
-    const problem = validateFrame(frame);
-    if (problem) throw new LogWriteError(this.format, this.count, problem);
-    if (!this.started) {
-      this.started = true;
-      if (this.formatter.header) this.pending += this.formatter.header(frame);
-    }
-    let text: string;
-    try {
-      text = this.formatter.line(frame);
-    } catch (err) {
-      throw new LogWriteError(
-        this.format,
-        this.count,
-        typeof err === 'string' ? err : (err as Error).message,
-      );
-    }
+    const text = encodeChecked(this.format, this.count, frame, (f) => {
+      // The header comes first: a formatter may learn its time base from it.
+      if (!this.started) {
+        this.started = true;
+        if (this.formatter.header) this.pending += this.formatter.header(f);
+      }
+      return this.formatter.line(f);
+    });
     this.count++;
     this.pending += text;
     if (this.pending.length >= FLUSH_AT) return this.flush();

@@ -1,33 +1,45 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { candumpLine, type Frame, type LogFormat, type LogReader, readLog, toHex } from '@atelier/can';
+import {
+  BinaryLogError,
+  candumpLine,
+  type Frame,
+  type LogFormat,
+  type LogReader,
+  readLog,
+  toHex,
+} from '@atelier/can';
 import { type CliContext, UsageError, writeOut } from '../../context.js';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 
-const FORMATS: LogFormat[] = ['candump', 'candump-screen', 'asc', 'trc', 'csv'];
+const FORMATS: LogFormat[] = ['candump', 'candump-screen', 'asc', 'trc', 'csv', 'mf4', 'blf'];
 
 const USAGE = {
   fr: `Usage : atelier can cat JOURNAL [--json] [--lenient] [--format F]
 
 Affiche les trames d’un journal CAN (candump -l, sortie écran de candump, Vector ASC, PEAK TRC,
-SavvyCAN CSV ; format d’après l’extension, sinon d’après le contenu).
+SavvyCAN CSV, ASAM MDF4 .mf4 des enregistreurs CANedge/Vector, Vector BLF ; format d’après
+l’extension, sinon d’après le contenu).
 
   --json      une ligne JSON par trame au lieu des lignes candump -l :
               {"t":1641469561.9497,"id":1947,"ext":false,"data":"022101ffffffffff"}
               plus "rtr":true, "err":true, "fd":true, "dir":"rx"|"tx", "ch":"can0" s’il y a lieu
-  --lenient   saute les lignes illisibles ; leur nombre et les premières sont signalés sur stderr
+  --lenient   saute les lignes (ou blocs MF4/BLF) illisibles ; leur nombre et les premiers sont
+              signalés sur stderr
   --format F  impose le format : ${FORMATS.join(', ')}`,
   en: `Usage: atelier can cat LOG [--json] [--lenient] [--format F]
 
 Prints the frames of a CAN log (candump -l, candump screen output, Vector ASC, PEAK TRC, SavvyCAN
-CSV; format from the extension, else from the content).
+CSV, ASAM MDF4 .mf4 from CANedge/Vector loggers, Vector BLF; format from the extension, else from
+the content).
 
   --json      one JSON line per frame instead of candump -l lines:
               {"t":1641469561.9497,"id":1947,"ext":false,"data":"022101ffffffffff"}
               plus "rtr":true, "err":true, "fd":true, "dir":"rx"|"tx", "ch":"can0" when they apply
-  --lenient   skip unreadable lines; their count and the first ones are reported on stderr
+  --lenient   skip unreadable lines (or MF4/BLF blocks); their count and the first ones are
+              reported on stderr
   --format F  force the format: ${FORMATS.join(', ')}`,
 };
 
@@ -80,8 +92,15 @@ export function startProgress(ctx: CliContext, reader: LogReader, file: string):
 export function reportSkipped(ctx: CliContext, reader: LogReader): void {
   const n = reader.skipped.length;
   if (n === 0) return;
-  const head =
-    ctx.lang === 'fr' ? `${n} ligne(s) illisible(s) sautée(s) :` : `${n} unreadable line(s) skipped:`;
+  // Binary logs (MF4, BLF) are read by blocks and records, not lines.
+  const binary = reader.skipped.every((e) => e instanceof BinaryLogError);
+  const head = binary
+    ? ctx.lang === 'fr'
+      ? `${n} problème(s) dans le fichier, parties illisibles sautées :`
+      : `${n} problem(s) in the file, unreadable parts skipped:`
+    : ctx.lang === 'fr'
+      ? `${n} ligne(s) illisible(s) sautée(s) :`
+      : `${n} unreadable line(s) skipped:`;
   const shown = reader.skipped.slice(0, 5).map((e) => `  ${e.message}`);
   if (n > 5) shown.push(ctx.lang === 'fr' ? `  … et ${n - 5} autre(s)` : `  … and ${n - 5} more`);
   ctx.stderr.write(`${head}\n${shown.join('\n')}\n`);
@@ -123,6 +142,10 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       }
     }
     if (out) await writeOut(ctx.stdout, out);
+  } catch (err) {
+    // The frames read before a bad line or block are printed before the error.
+    if (out) await writeOut(ctx.stdout, out);
+    throw err;
   } finally {
     progress.stop();
   }

@@ -10,27 +10,29 @@ const USAGE = {
   fr: `Usage : atelier can convert ENTRÉE SORTIE [--lenient] [--from F] [--to F]
 
 Convertit un journal CAN d’un format à l’autre. Le format de chaque fichier vient de son
-extension : .log candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN ; une entrée
-d’une autre extension est reconnue à son contenu.
+extension : .log candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN, .mf4 ASAM MDF4,
+.blf Vector BLF (majuscules ou minuscules) ; une entrée d’une autre extension est reconnue à son
+contenu.
 
   --lenient   saute les lignes illisibles de l’entrée (signalées sur stderr)
-  --from F    impose le format d’entrée (candump, candump-screen, asc, trc, csv)
-  --to F      impose le format de sortie (candump, asc, trc, csv)
+  --from F    impose le format d’entrée (candump, candump-screen, asc, trc, csv, mf4, blf)
+  --to F      impose le format de sortie (candump, asc, trc, csv, mf4, blf)
 
-Les canaux deviennent des numéros en ASC/TRC (can0 → 1) et en CSV (can0 → 0). Le CSV de SavvyCAN
-n’a ni trames distantes, ni trames d’erreur, ni CAN FD : la conversion s’arrête sur la première.`,
+Les canaux deviennent des numéros en ASC/TRC/MF4/BLF (can0 → 1) et en CSV (can0 → 0). Le CSV de
+SavvyCAN n’a ni trames distantes, ni trames d’erreur, ni CAN FD : la conversion s’arrête sur la
+première.`,
   en: `Usage: atelier can convert IN OUT [--lenient] [--from F] [--to F]
 
 Converts a CAN log from one format to another. Each file's format comes from its extension: .log
-candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN; an input with another extension is
-recognised by its content.
+candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN, .mf4 ASAM MDF4, .blf Vector BLF (any
+case); an input with another extension is recognised by its content.
 
   --lenient   skip unreadable input lines (reported on stderr)
-  --from F    force the input format (candump, candump-screen, asc, trc, csv)
-  --to F      force the output format (candump, asc, trc, csv)
+  --from F    force the input format (candump, candump-screen, asc, trc, csv, mf4, blf)
+  --to F      force the output format (candump, asc, trc, csv, mf4, blf)
 
-Channels become numbers in ASC/TRC (can0 → 1) and CSV (can0 → 0). SavvyCAN CSV has no remote,
-error or CAN FD frames: conversion stops at the first one.`,
+Channels become numbers in ASC/TRC/MF4/BLF (can0 → 1) and CSV (can0 → 0). SavvyCAN CSV has no
+remote, error or CAN FD frames: conversion stops at the first one.`,
 };
 
 async function run(args: string[], ctx: CliContext): Promise<number> {
@@ -64,8 +66,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (!to || to === 'candump-screen') {
     throw new UsageError(
       ctx.lang === 'fr'
-        ? `format de sortie inconnu pour « ${positionals[1]} » : extension .log, .asc, .trc ou .csv, ou --to`
-        : `no output format for '${positionals[1]}': use a .log, .asc, .trc or .csv extension, or --to`,
+        ? `format de sortie inconnu pour « ${positionals[1]} » : extension .log, .asc, .trc, .csv, .mf4 ou .blf, ou --to`
+        : `no output format for '${positionals[1]}': use a .log, .asc, .trc, .csv, .mf4 or .blf extension, or --to`,
       usage,
     );
   }
@@ -116,8 +118,8 @@ function parse(args: string[]) {
 export const convertSubcommand: Subcommand = {
   name: 'convert',
   summary: {
-    fr: 'convertit un journal (.log, .asc, .trc, .csv)',
-    en: 'convert a log (.log, .asc, .trc, .csv)',
+    fr: 'convertit un journal (.log, .asc, .trc, .csv, .mf4, .blf)',
+    en: 'convert a log (.log, .asc, .trc, .csv, .mf4, .blf)',
   },
   run,
 };

@@ -1,0 +1,172 @@
+/**
+ * Binary CAN log read throughput: Atelier's MF4 and BLF readers against python-can's BLF reader,
+ * on the same generated frames.
+ *
+ *   pnpm bench can-read-binary [-- --sizes 100000,1000000 --runs 5 --no-python]
+ *
+ * For each size, the frames of bench/can-read.ts (fixed seed) are written by Atelier as BLF, as
+ * MF4 with plain DT blocks and as MF4 with transposed DZ blocks. Each file is then read --runs
+ * times, every run a fresh process, the runs of every reader interleaved: Atelier through the
+ * public API (`node --import tsx bench/can-read.ts read FILE`: for await over `readLog`),
+ * python-can through `can.BLFReader` on the BLF file (`bench/python_can_read.py FILE blf`; python-can
+ * has no MF4 reader of its own). Two figures per run: the read itself (measured inside the process,
+ * wall and CPU), and the whole process (GNU time: wall, user + system CPU, peak RSS), start-up
+ * included. Medians of the runs; ratios against python-can's BLF reader.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type LogWriter, openLogWriter } from '../packages/can/src/index.js';
+import { generateFrames } from './can-read.js';
+import { markdownTable } from './table.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100000,1000000' },
+    runs: { type: 'string', default: '5' },
+    'no-python': { type: 'boolean', default: false },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const runs = Number(values.runs);
+
+interface Run {
+  /** Inside the process: the read alone. */
+  frames: number;
+  seconds: number;
+  cpuSeconds: number;
+  /** The whole process, from GNU time. */
+  wall: number;
+  cpu: number;
+  maxRssMiB: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** One fresh process under GNU time: its JSON line and its whole-process figures. */
+function measure(cmd: string, args: string[], expected: number): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+  });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const json = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Run;
+  if (json.frames !== expected)
+    throw new Error(`${args.join(' ')} read ${json.frames} frames, expected ${expected}`);
+  const t = /TIME (\S+) (\S+) (\S+) (\S+)/.exec(r.stderr)!;
+  return { ...json, wall: Number(t[1]), cpu: Number(t[2]) + Number(t[3]), maxRssMiB: Number(t[4]) / 1024 };
+}
+
+const hasPython =
+  !values['no-python'] &&
+  spawnSync('/usr/bin/python3', ['-c', 'import can'], { encoding: 'utf8' }).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-binary-'));
+const fmtRate = (r: number) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} k/s`);
+
+try {
+  console.log(
+    `${cpus().length} CPUs (${cpus()[0]?.model}), Node ${process.version}, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(`sizes ${sizes.join(', ')} frames; median of ${runs} runs, each a fresh process\n`);
+  const rows: string[][] = [];
+  for (const size of sizes) {
+    const files = {
+      blf: join(dir, `bench-${size}.blf`),
+      mf4: join(dir, `bench-${size}.mf4`),
+      'mf4 (DZ)': join(dir, `bench-${size}-dz.mf4`),
+    };
+    const writers: LogWriter[] = [
+      openLogWriter(files.blf, 'blf'),
+      openLogWriter(files.mf4, 'mf4'),
+      openLogWriter(files['mf4 (DZ)'], 'mf4', { mf4Compression: 'transposed' }),
+    ];
+    for (const f of generateFrames(size)) {
+      for (const w of writers) {
+        const wait = w.write(f);
+        if (wait) await wait;
+      }
+    }
+    for (const w of writers) await w.close();
+    const results = new Map<string, Run[]>();
+    const add = (k: string, r: Run) => results.set(k, [...(results.get(k) ?? []), r]);
+    for (let i = 0; i < runs; i++) {
+      for (const [name, file] of Object.entries(files)) {
+        add(
+          name,
+          measure(process.execPath, ['--import', 'tsx', join(here, 'can-read.ts'), 'read', file], size),
+        );
+      }
+      if (hasPython)
+        add(
+          'python',
+          measure('/usr/bin/python3', [join(here, 'python_can_read.py'), files.blf, 'blf'], size),
+        );
+    }
+    const py = results.get('python');
+    for (const [name, file] of Object.entries(files)) {
+      const ours = results.get(name)!;
+      const rate = median(ours.map((r) => r.frames / r.seconds));
+      const cpuRate = median(ours.map((r) => r.frames / r.cpuSeconds));
+      const wall = median(ours.map((r) => r.wall));
+      const cpu = median(ours.map((r) => r.cpu));
+      const row = [
+        size.toLocaleString('en'),
+        `${name} ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`,
+        `${fmtRate(rate)} / ${fmtRate(cpuRate)}`,
+        `${wall.toFixed(2)} s / ${cpu.toFixed(2)} s`,
+        `${median(ours.map((r) => r.maxRssMiB)).toFixed(0)} MiB`,
+      ];
+      if (py) {
+        const pyRate = median(py.map((r) => r.frames / r.seconds));
+        const pyCpuRate = median(py.map((r) => r.frames / r.cpuSeconds));
+        const pyWall = median(py.map((r) => r.wall));
+        const pyCpu = median(py.map((r) => r.cpu));
+        row.push(
+          `${fmtRate(pyRate)} / ${fmtRate(pyCpuRate)}`,
+          `${pyWall.toFixed(2)} s / ${pyCpu.toFixed(2)} s`,
+          `${median(py.map((r) => r.maxRssMiB)).toFixed(0)} MiB`,
+          `${(rate / pyRate).toFixed(1)}× / ${(cpuRate / pyCpuRate).toFixed(1)}×`,
+          `${(pyWall / wall).toFixed(1)}× / ${(pyCpu / cpu).toFixed(1)}×`,
+        );
+      }
+      rows.push(row);
+      console.log(
+        `${size} ${name}: Atelier whole-process runs ${ours.map((r) => r.wall.toFixed(2)).join(', ')} s`,
+      );
+    }
+  }
+  const head = [
+    'frames',
+    'file',
+    'Atelier read (wall / CPU)',
+    'Atelier process (wall / CPU)',
+    'Atelier peak RSS',
+  ];
+  if (hasPython) {
+    head.push(
+      'python-can BLF read',
+      'python-can process',
+      'python-can peak RSS',
+      'ratio read',
+      'ratio process',
+    );
+  }
+  console.log(`\n${markdownTable(head, rows)}`);
+  console.log(
+    `\nload after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

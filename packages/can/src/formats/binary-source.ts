@@ -1,0 +1,238 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import type { Frame } from '../frame.js';
+import {
+  BinaryLogError,
+  type LogFormat,
+  type LogParseError,
+  type LogReader,
+  type ReadOptions,
+} from '../log.js';
+
+/**
+ * Random access to the bytes of a binary log (MF4 links point anywhere in the file; BLF is read
+ * front to back but in pieces of known size). A file is read through one handle; bytes already in
+ * memory (an upload) are served as views.
+ */
+export interface RandomSource {
+  readonly file: string;
+  size(): Promise<number>;
+  /** `length` bytes at `position`, fewer only where the source ends. The buffer is the caller's. */
+  read(position: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export function fileRandomSource(path: string): RandomSource {
+  let opening: Promise<FileHandle> | undefined;
+  let closed = false;
+  let known: number | undefined;
+  const handle = () => {
+    if (closed) throw new Error(`${path}: read after close`);
+    opening ??= open(path, 'r');
+    return opening;
+  };
+  return {
+    file: path,
+    async size() {
+      known ??= (await (await handle()).stat()).size;
+      return known;
+    },
+    async read(position, length) {
+      const h = await handle();
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      // A positional read may return fewer bytes than asked before the end of the file.
+      while (got < length) {
+        const { bytesRead } = await h.read(buf, got, length - got, position + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === length ? buf : buf.subarray(0, got);
+    },
+    async close() {
+      closed = true;
+      const h = opening ? await opening.catch(() => undefined) : undefined;
+      opening = undefined;
+      await h?.close();
+    },
+  };
+}
+
+export function memoryRandomSource(bytes: Uint8Array, name: string): RandomSource {
+  const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    file: name,
+    async size() {
+      return all.length;
+    },
+    async read(position, length) {
+      const start = Math.min(position, all.length);
+      return all.subarray(start, Math.min(all.length, start + length));
+    },
+    async close() {},
+  };
+}
+
+/** Reads exactly `length` bytes or throws a BinaryLogError saying what was cut short. */
+export async function readExactly(
+  source: RandomSource,
+  position: number,
+  length: number,
+  what: string,
+): Promise<Buffer> {
+  const buf = await source.read(position, length);
+  if (buf.length < length) {
+    throw new BinaryLogError(
+      source.file,
+      position,
+      `truncated file: ${what} needs ${length} bytes, only ${buf.length} left`,
+    );
+  }
+  return buf;
+}
+
+/** An unsigned 64-bit little-endian value as a number (exact up to 2^53, which any file offset is). */
+export function u64(buf: Uint8Array, at: number): number {
+  const lo = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000;
+  const hi = (buf[at + 4] | (buf[at + 5] << 8) | (buf[at + 6] << 16)) + buf[at + 7] * 0x1000000;
+  return hi * 0x100000000 + lo;
+}
+
+export function u32(buf: Uint8Array, at: number): number {
+  return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000;
+}
+
+export function u16(buf: Uint8Array, at: number): number {
+  return buf[at] | (buf[at + 1] << 8);
+}
+
+/** Writes a number below 2^53 as an unsigned 64-bit little-endian value. */
+export function putU64(buf: Buffer, at: number, value: number): void {
+  const hi = Math.floor(value / 0x100000000);
+  buf.writeUInt32LE(value - hi * 0x100000000, at);
+  buf.writeUInt32LE(hi, at + 4);
+}
+
+/** Printable bytes for error messages: `'LOGG'`, or hex when they are not text. */
+export function printable(buf: Uint8Array, at: number, n: number): string {
+  const bytes = Array.from(buf.subarray(at, at + n));
+  if (bytes.length === 0) return 'nothing';
+  return bytes.every((b) => b >= 0x20 && b < 0x7f)
+    ? `'${String.fromCharCode(...bytes)}'`
+    : bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** What a binary format's iteration reports besides frames. */
+export interface BinaryIterator extends AsyncIterator<Frame> {
+  readonly bytesRead: number;
+  readonly late?: number;
+}
+
+/**
+ * The iteration of a binary reader: a frame is taken synchronously from the bytes at hand while
+ * there is one (no await per frame), and more bytes are loaded only when needed. An error ends the
+ * iteration and closes the source.
+ */
+export abstract class BinaryCursor implements BinaryIterator {
+  abstract readonly bytesRead: number;
+  private started = false;
+  private finished = false;
+
+  constructor(protected readonly source: RandomSource) {}
+
+  /** Reads what the format needs before the first frame (headers, metadata). */
+  protected abstract open(): Promise<void>;
+  /** The next frame from the bytes at hand, or undefined when more must be loaded. */
+  protected abstract take(): Frame | undefined;
+  /** Loads more bytes; false when there are no more. */
+  protected abstract load(): Promise<boolean>;
+  /** Checks at the end (what was left unfinished); may throw. */
+  protected abstract end(): void;
+  /** Drops what the iteration holds. */
+  protected abstract release(): Promise<void>;
+
+  next(): Promise<IteratorResult<Frame>> {
+    if (this.started) {
+      let frame: Frame | undefined;
+      try {
+        frame = this.take();
+      } catch (err) {
+        return this.fail(err);
+      }
+      if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
+    }
+    return this.refill();
+  }
+
+  async return(): Promise<IteratorResult<Frame>> {
+    await this.stop();
+    return { value: undefined, done: true };
+  }
+
+  private async fail(err: unknown): Promise<never> {
+    await this.stop();
+    throw err;
+  }
+
+  private async stop(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.release();
+    await this.source.close();
+  }
+
+  private async refill(): Promise<IteratorResult<Frame>> {
+    try {
+      if (this.finished) return { value: undefined, done: true };
+      if (!this.started) {
+        await this.open();
+        this.started = true;
+      }
+      for (;;) {
+        const frame = this.take();
+        if (frame !== undefined) return { value: frame, done: false };
+        if (!(await this.load())) break;
+      }
+      this.end();
+    } catch (err) {
+      return this.fail(err);
+    }
+    await this.stop();
+    return { value: undefined, done: true };
+  }
+}
+
+/**
+ * The LogReader of a binary format over a random-access source: each iteration opens the source
+ * and runs the format's iterator; problems skipped in lenient mode land in `skipped`.
+ */
+export class BinaryLogReader implements LogReader {
+  readonly skipped: LogParseError[] = [];
+  private current: BinaryIterator | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly format: LogFormat,
+    private readonly openSource: () => RandomSource,
+    private readonly options: ReadOptions,
+    private readonly makeIterator: (
+      file: string,
+      source: RandomSource,
+      options: ReadOptions,
+      skipped: LogParseError[],
+    ) => BinaryIterator,
+  ) {}
+
+  get bytesRead(): number {
+    return this.current?.bytesRead ?? 0;
+  }
+
+  get late(): number | undefined {
+    return this.current?.late;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Frame> {
+    this.skipped.length = 0;
+    this.current = this.makeIterator(this.file, this.openSource(), this.options, this.skipped);
+    return this.current;
+  }
+}

@@ -1,0 +1,230 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../frame.js';
+import { BinaryLogError, LogParseError } from '../log.js';
+import { all, asBinaryKeepsIt, EVERY_KIND, LEAF_LOG, readUntilError } from './formats.test-support.js';
+import { readLog, readLogText, writeLog } from './index.js';
+import { itWithPythonCan, type PyMessage, pythonCanRead, pythonCanWrite } from './python-can.test-support.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'atelier-blf-'));
+const frames = EVERY_KIND;
+const comparable = asBinaryKeepsIt;
+
+describe('BLF: what Atelier writes, Atelier reads back identically', () => {
+  it('frames of every kind (CAN_MESSAGE2, CAN_FD_MESSAGE_64, CAN_ERROR_EXT)', async () => {
+    const file = join(tmp(), 'all.blf');
+    expect(await writeLog(file, frames, 'blf')).toBe(frames.length);
+    const reader = readLog(file);
+    expect(reader.format).toBe('blf');
+    expect((await all(reader)).map(comparable)).toEqual(frames.map(comparable));
+  });
+
+  it('the Leaf recording: objects split across 128 KiB containers', async () => {
+    const leaf = await all(readLog(LEAF_LOG));
+    const file = join(tmp(), 'leaf.BLF');
+    await writeLog(file, leaf, 'blf');
+    const buf = readFileSync(file);
+    // The header's totals were written at the end: file size and object count.
+    expect(Number(buf.readBigUInt64LE(16))).toBe(buf.length);
+    expect(buf.readUInt32LE(32)).toBe(5588);
+    // 5,588 objects of 56 bytes fill more than two containers: some objects straddle two.
+    expect(5588 * 56).toBeGreaterThan(2 * 128 * 1024);
+    expect((await all(readLog(file))).map(comparable)).toEqual(leaf.map(comparable));
+    expect((await all(readLogText(buf, 'upload.blf'))).length).toBe(5588);
+  });
+
+  it('to a stream: header without totals, frames all there', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await writeLog(out, frames, 'blf');
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.toString('latin1', 0, 4)).toBe('LOGG');
+    expect((await all(readLogText(bytes, 'stream.blf'))).map(comparable)).toEqual(frames.map(comparable));
+  });
+
+  it('times relative to the start on request; refuses a frame before the first', async () => {
+    const file = join(tmp(), 'rel.blf');
+    await writeLog(file, frames, 'blf');
+    const rel = await all(readLog(file, { relativeTime: true }));
+    // The header's start is the first frame's millisecond.
+    expect(rel[0].timestamp).toBeCloseTo(0.0007, 9);
+    const err = await writeLog(join(tmp(), 'x.blf'), [frames[2], frames[0]], 'blf').catch((e) => e);
+    expect(err.message).toMatch(/blf writer, frame #1: timestamp before the first frame/);
+  });
+});
+
+/** A frame as python-can states it (channels from 0: BLF channel N is python-can's N - 1). */
+function asPython(f: Frame): Omit<PyMessage, 't'> & { ch: number } {
+  const c = comparable(f);
+  return {
+    id: f.id,
+    ext: f.extended,
+    rtr: c.rtr,
+    err: c.err,
+    fd: c.fd,
+    brs: c.brs,
+    esi: c.esi,
+    dlc: f.remote ? (f.dlc ?? 0) : f.dlc !== undefined && !f.fd ? f.dlc : f.data.length,
+    data: c.data,
+    rx: f.direction !== 'tx',
+    ch: (c.ch ?? 1) - 1,
+  };
+}
+
+describe('BLF against python-can (Debian python3-can)', () => {
+  itWithPythonCan('python-can reads the BLF files Atelier writes as the same frames', async () => {
+    const file = join(tmp(), 'ours.blf');
+    await writeLog(file, frames, 'blf');
+    const theirs = pythonCanRead('blf', file);
+    expect(theirs).toHaveLength(frames.length);
+    theirs.forEach((m, i) => {
+      const f = frames[i];
+      const { t, ...rest } = m;
+      // python-can gives a remote frame DLC zero bytes of data, and no direction to error frames.
+      if (m.rtr) rest.data = '';
+      if (m.err) rest.rx = f.direction !== 'tx';
+      expect(rest).toEqual(asPython(f));
+      // Times within a microsecond (the file keeps nanoseconds from the first frame's millisecond).
+      expect(Math.abs(t - f.timestamp)).toBeLessThan(1e-6);
+    });
+  });
+
+  itWithPythonCan('python-can reads the Leaf recording Atelier wrote as BLF, frame for frame', async () => {
+    const leaf = await all(readLog(LEAF_LOG));
+    const file = join(tmp(), 'leaf.blf');
+    await writeLog(file, leaf, 'blf');
+    const theirs = pythonCanRead('blf', file);
+    expect(theirs).toHaveLength(5588);
+    theirs.forEach((m, i) => {
+      const { t, ...rest } = m;
+      expect(rest).toEqual(asPython(leaf[i]));
+      expect(Math.abs(t - leaf[i].timestamp)).toBeLessThan(1e-6);
+    });
+  });
+
+  itWithPythonCan(
+    'Atelier reads the BLF files python-can writes (CAN_MESSAGE, CAN_FD_MESSAGE, CAN_ERROR_EXT)',
+    async () => {
+      const dir = tmp();
+      const spec = join(dir, 'spec.json');
+      writeFileSync(spec, JSON.stringify(frames.map((f) => ({ ...asPython(f), t: f.timestamp }))));
+      const file = join(dir, 'theirs.blf');
+      pythonCanWrite('blf', file, spec);
+      const ours = await all(readLog(file));
+      expect(ours).toHaveLength(frames.length);
+      // python-can starts the file at the first frame's time rounded to the millisecond, and counts
+      // from the exact first time: times agree relative to the first frame.
+      const base = ours[0].timestamp - frames[0].timestamp;
+      expect(Math.abs(base)).toBeLessThan(1e-3);
+      ours.forEach((f, i) => {
+        const e = frames[i];
+        expect(Math.abs(f.timestamp - base - e.timestamp)).toBeLessThan(1e-6);
+        const got = comparable(f);
+        const want = comparable(e);
+        // python-can writes error frames without a direction.
+        if (e.error) want.dir = undefined;
+        expect({ ...got, t: 0 }).toEqual({ ...want, t: 0 });
+      });
+    },
+  );
+
+  itWithPythonCan(
+    'Atelier reads the Leaf recording python-can converted to BLF, frame for frame',
+    async () => {
+      const file = join(tmp(), 'leaf-python.blf');
+      pythonCanWrite('blf', file, LEAF_LOG);
+      const ours = await all(readLog(file));
+      const leaf = await all(readLog(LEAF_LOG));
+      expect(ours).toHaveLength(5588);
+      const base = ours[0].timestamp - leaf[0].timestamp;
+      expect(Math.abs(base)).toBeLessThan(1e-3);
+      ours.forEach((f, i) => {
+        expect(Math.abs(f.timestamp - base - leaf[i].timestamp)).toBeLessThan(1e-6);
+        expect({ ...comparable(f), t: 0 }).toEqual({ ...comparable(leaf[i]), t: 0 });
+      });
+    },
+  );
+});
+
+describe('BLF: bad files give a typed error with the file and the byte offset', () => {
+  async function written(): Promise<Buffer> {
+    const file = join(tmp(), 'w.blf');
+    await writeLog(file, await all(readLog(LEAF_LOG)), 'blf');
+    return readFileSync(file);
+  }
+  /** Offsets of the top-level objects (containers) of a BLF file. */
+  function containers(buf: Buffer): number[] {
+    const out: number[] = [];
+    for (let at = buf.readUInt32LE(4); at + 16 <= buf.length; ) {
+      out.push(at);
+      const size = buf.readUInt32LE(at + 8);
+      at += size + (size % 4);
+    }
+    return out;
+  }
+
+  it('wrong magic, a cut header', async () => {
+    const a = await readUntilError(readLogText(Buffer.from('LOGX this is not a blf file'), 'bad.blf'));
+    expect(a.error).toBeInstanceOf(BinaryLogError);
+    expect((a.error as BinaryLogError).offset).toBe(0);
+    expect((a.error as Error).message).toMatch(
+      /bad\.blf: byte 0 .*not a BLF file: expected the signature 'LOGG', found 'LOGX'/,
+    );
+    const b = await readUntilError(readLogText(Buffer.from('LOGG\x90\0\0\0'), 'short.blf'));
+    expect((b.error as Error).message).toMatch(/truncated file: the BLF file header/);
+  });
+
+  it('a file cut in a container keeps the frames of the containers before', async () => {
+    const buf = await written();
+    const [, second] = containers(buf);
+    const cut = buf.subarray(0, second + 100);
+    const { frames: before, error } = await readUntilError(readLogText(cut, 'cut.blf'));
+    expect(error).toBeInstanceOf(BinaryLogError);
+    expect((error as BinaryLogError).offset).toBe(second);
+    expect((error as Error).message).toMatch(/truncated file: object of \d+ bytes goes past the end/);
+    // Every whole object of the first container was handed out before the error.
+    expect(before.length).toBe(Math.floor((128 * 1024) / 56));
+    const lenient = readLogText(cut, 'cut.blf', { lenient: true });
+    expect((await all(lenient)).length).toBe(before.length);
+    expect(lenient.skipped.length).toBeGreaterThan(0);
+  });
+
+  it('a corrupt container: strict stops there, lenient skips it and finds the next object', async () => {
+    const buf = await written();
+    const [, second] = containers(buf);
+    const bad = Buffer.from(buf);
+    bad.fill(0x33, second + 40, second + 400);
+    const strict = await readUntilError(readLogText(bad, 'zlib.blf'));
+    expect((strict.error as BinaryLogError).offset).toBe(second);
+    expect((strict.error as Error).message).toMatch(/corrupt log container \(zlib/);
+    expect(strict.frames.length).toBe(Math.floor((128 * 1024) / 56));
+    const lenient = readLogText(bad, 'zlib.blf', { lenient: true });
+    const got = await all(lenient);
+    expect(lenient.skipped.map((e) => e.message)).toEqual([expect.stringMatching(/corrupt log container/)]);
+    // The second container's objects (and the ones cut across its ends) are lost; the rest read.
+    expect(got.length).toBeLessThan(5588);
+    expect(got.length).toBeGreaterThan(5588 - Math.ceil((128 * 1024) / 56) - 3);
+    const leaf = await all(readLog(LEAF_LOG));
+    expect(comparable(got.at(-1)!)).toEqual(comparable(leaf.at(-1)!));
+  });
+
+  it('length fields beyond reason do not allocate; an object past the end is a truncated file', async () => {
+    const buf = await written();
+    const [first] = containers(buf);
+    const huge = Buffer.from(buf);
+    huge.writeUInt32LE(0xfffffff0, first + 24);
+    const before = process.memoryUsage.rss();
+    const a = await readUntilError(readLogText(huge, 'huge.blf'));
+    expect((a.error as Error).message).toMatch(/claims 4294967280 uncompressed bytes/);
+    expect(process.memoryUsage.rss() - before).toBeLessThan(64 * 2 ** 20);
+    const past = Buffer.from(buf);
+    past.writeUInt32LE(0x7ffffff0, first + 8);
+    const b = await readUntilError(readLogText(past, 'past.blf'));
+    expect((b.error as BinaryLogError).offset).toBe(first);
+    expect(b.error).toBeInstanceOf(LogParseError);
+  });
+});

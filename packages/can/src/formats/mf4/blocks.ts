@@ -1,0 +1,263 @@
+import { BinaryLogError } from '../../log.js';
+import { printable, type RandomSource, readExactly, u16, u32, u64 } from '../binary-source.js';
+
+/**
+ * ASAM MDF 4 blocks, from the published structure: every block but the 64-byte identification
+ * block starts with a 24-byte header (`##XX`, 4 reserved bytes, u64 length, u64 link count), then
+ * its links (u64 file offsets, 0 for none), then its data section. Offsets here are absolute.
+ */
+
+/** Metadata blocks are small; a length field above this is corruption, not a block to allocate. */
+const MAX_METADATA_BLOCK = 16 * 2 ** 20;
+
+export interface Block {
+  id: string;
+  at: number;
+  length: number;
+  links: number[];
+  /** The data section (after the links). */
+  data: Buffer;
+}
+
+export interface Identification {
+  finalised: boolean;
+  version: number;
+  /** Standard unfinalised flags (`id_unfin_flags`). */
+  unfinFlags: number;
+  program: string;
+}
+
+/** Unfinalised flags, as the standard numbers them. */
+export const UNFIN_CYCLE_COUNTERS = 1 << 0;
+export const UNFIN_DT_LENGTH = 1 << 2;
+export const UNFIN_UPDATE_DL = 1 << 4;
+export const UNFIN_VLSD_OFFSETS = 1 << 6;
+
+export interface Header {
+  firstDataGroup: number;
+  /** Start of measurement, ns since the epoch (UTC, or local time when `localTime`). */
+  startNs: bigint;
+  localTime: boolean;
+}
+
+export interface DataGroup {
+  at: number;
+  next: number;
+  firstChannelGroup: number;
+  data: number;
+  recordIdSize: number;
+}
+
+export interface ChannelGroup {
+  at: number;
+  next: number;
+  firstChannel: number;
+  acquisitionName: number;
+  source: number;
+  recordId: number;
+  cycleCount: number;
+  flags: number;
+  dataBytes: number;
+  invalBytes: number;
+}
+
+export const CG_VLSD = 1 << 0;
+
+export interface Channel {
+  at: number;
+  next: number;
+  composition: number;
+  name: number;
+  conversion: number;
+  /** cn_data: signal data (SD or a list of them), or the VLSD channel group, for VLSD channels. */
+  data: number;
+  type: number;
+  syncType: number;
+  dataType: number;
+  bitOffset: number;
+  byteOffset: number;
+  bitCount: number;
+  flags: number;
+  invalBitPos: number;
+}
+
+export const CN_ALL_INVALID = 1 << 0;
+export const CN_INVAL_VALID = 1 << 1;
+
+export interface Conversion {
+  type: number;
+  values: number[];
+}
+
+export interface SourceInfo {
+  busType: number;
+}
+
+/** Reads blocks of one file, checking that links stay inside it; remembers every block address. */
+export class BlockReader {
+  /** Addresses of the blocks read so far (an unfinished data block ends at the next one). */
+  readonly known = new Set<number>();
+
+  constructor(
+    readonly source: RandomSource,
+    readonly size: number,
+  ) {}
+
+  get file(): string {
+    return this.source.file;
+  }
+
+  error(at: number, reason: string): BinaryLogError {
+    return new BinaryLogError(this.file, at, reason);
+  }
+
+  /** The 24-byte header of the block at `at` (its links and data are not read). */
+  async header(
+    at: number,
+    from: number,
+    what: string,
+  ): Promise<{ id: string; length: number; linkCount: number }> {
+    this.checkLink(at, from, what);
+    const h = await readExactly(this.source, at, 24, `the header of ${what}`);
+    if (h[0] !== 0x23 || h[1] !== 0x23) {
+      throw this.error(
+        at,
+        `expected ${what} block ('##'), found ${printable(h, 0, 4)} (link at byte ${from})`,
+      );
+    }
+    this.known.add(at);
+    return { id: h.toString('latin1', 0, 4), length: u64(h, 8), linkCount: u64(h, 16) };
+  }
+
+  /** The whole block at `at`, which must be one of `ids`. */
+  async block(at: number, from: number, ids: readonly string[], what: string): Promise<Block> {
+    const { id, length, linkCount } = await this.header(at, from, what);
+    if (!ids.includes(id)) throw this.error(at, `expected ${what} (${ids.join(' or ')}), found ${id}`);
+    if (length < 24 + 8 * linkCount || linkCount > MAX_METADATA_BLOCK / 8) {
+      throw this.error(at, `${id} block of ${length} bytes cannot hold its ${linkCount} links`);
+    }
+    if (length > MAX_METADATA_BLOCK) throw this.error(at, `${id} block claims ${length} bytes: corrupt`);
+    if (at + length > this.size) {
+      throw this.error(
+        at,
+        `truncated file: ${id} block of ${length} bytes goes past the end (${this.size - at} bytes left)`,
+      );
+    }
+    const buf = await readExactly(this.source, at, length, `${id} block`);
+    const links: number[] = new Array(linkCount);
+    for (let i = 0; i < linkCount; i++) links[i] = u64(buf, 24 + 8 * i);
+    return { id, at, length, links, data: buf.subarray(24 + 8 * linkCount) };
+  }
+
+  checkLink(at: number, from: number, what: string): void {
+    if (at < 64 || at + 24 > this.size || !Number.isInteger(at)) {
+      throw this.error(from, `link to ${what} points to byte ${at}, outside the file (${this.size} bytes)`);
+    }
+  }
+
+  async identification(): Promise<Identification> {
+    if (this.size === 0) throw this.error(0, 'empty file: no frames');
+    const id = await this.source.read(0, 64);
+    const fileId = id.toString('latin1', 0, 8);
+    if (fileId !== 'MDF     ' && fileId !== 'UnFinMF ') {
+      throw this.error(0, `not an MF4 file: expected 'MDF     ' or 'UnFinMF ', found ${printable(id, 0, 8)}`);
+    }
+    if (id.length < 64) throw this.error(0, 'truncated file: the identification block needs 64 bytes');
+    const version = u16(id, 28);
+    if (version < 400) {
+      throw this.error(28, `MDF version ${version}: only MDF 4.x (MF4) is read, MDF 3 files are not`);
+    }
+    return {
+      finalised: fileId === 'MDF     ',
+      version,
+      unfinFlags: u16(id, 60),
+      program: id.toString('latin1', 16, 24).replace(/[\0 ]+$/, ''),
+    };
+  }
+
+  async header64(): Promise<Header> {
+    const b = await this.block(64, 0, ['##HD'], 'the header block');
+    if (b.links.length < 1 || b.data.length < 13) throw this.error(64, 'HD block too short');
+    return {
+      firstDataGroup: b.links[0],
+      startNs: b.data.readBigUInt64LE(0),
+      localTime: (b.data[12] & 1) !== 0,
+    };
+  }
+
+  async dataGroup(at: number, from: number): Promise<DataGroup> {
+    const b = await this.block(at, from, ['##DG'], 'a data group');
+    if (b.links.length < 3 || b.data.length < 1) throw this.error(at, 'DG block too short');
+    const recordIdSize = b.data[0];
+    if (![0, 1, 2, 4, 8].includes(recordIdSize))
+      throw this.error(at + 24 + 8 * b.links.length, `bad record id size ${recordIdSize}`);
+    return { at, next: b.links[0], firstChannelGroup: b.links[1], data: b.links[2], recordIdSize };
+  }
+
+  async channelGroup(at: number, from: number): Promise<ChannelGroup> {
+    const b = await this.block(at, from, ['##CG'], 'a channel group');
+    if (b.links.length < 4 || b.data.length < 32) throw this.error(at, 'CG block too short');
+    const d = b.data;
+    return {
+      at,
+      next: b.links[0],
+      firstChannel: b.links[1],
+      acquisitionName: b.links[2],
+      source: b.links[3],
+      recordId: u64(d, 0),
+      cycleCount: u64(d, 8),
+      flags: u16(d, 16),
+      dataBytes: u32(d, 24),
+      invalBytes: u32(d, 28),
+    };
+  }
+
+  /** A channel, or undefined for a composition that is not a channel (a channel array). */
+  async channel(at: number, from: number): Promise<Channel | undefined> {
+    const { id } = await this.header(at, from, 'a channel');
+    if (id === '##CA') return undefined;
+    const b = await this.block(at, from, ['##CN'], 'a channel');
+    if (b.links.length < 8 || b.data.length < 20) throw this.error(at, 'CN block too short');
+    const d = b.data;
+    return {
+      at,
+      next: b.links[0],
+      composition: b.links[1],
+      name: b.links[2],
+      conversion: b.links[4],
+      data: b.links[5],
+      type: d[0],
+      syncType: d[1],
+      dataType: d[2],
+      bitOffset: d[3],
+      byteOffset: u32(d, 4),
+      bitCount: u32(d, 8),
+      flags: u32(d, 12),
+      invalBitPos: u32(d, 16),
+    };
+  }
+
+  async conversion(at: number, from: number): Promise<Conversion> {
+    const b = await this.block(at, from, ['##CC'], 'a conversion');
+    const d = b.data;
+    if (d.length < 24) throw this.error(at, 'CC block too short');
+    const count = u16(d, 6);
+    if (d.length < 24 + 8 * count) throw this.error(at, `CC block too short for its ${count} values`);
+    const values: number[] = [];
+    for (let i = 0; i < count; i++) values.push(d.readDoubleLE(24 + 8 * i));
+    return { type: d[0], values };
+  }
+
+  async sourceInfo(at: number, from: number): Promise<SourceInfo> {
+    const b = await this.block(at, from, ['##SI'], 'a source');
+    return { busType: b.data.length > 1 ? b.data[1] : 0 };
+  }
+
+  /** The text of a TX or MD block ('' for no link). */
+  async text(at: number, from: number): Promise<string> {
+    if (at === 0) return '';
+    const b = await this.block(at, from, ['##TX', '##MD'], 'a text');
+    const end = b.data.indexOf(0);
+    return b.data.toString('utf8', 0, end < 0 ? b.data.length : end);
+  }
+}

@@ -1,0 +1,344 @@
+import { promisify } from 'node:util';
+import { inflate } from 'node:zlib';
+import type { BinaryLogError } from '../../log.js';
+import { readExactly, u32, u64 } from '../binary-source.js';
+import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js';
+
+/**
+ * The data of a data group (records) or of a VLSD channel (signal data) is one logical byte
+ * stream, stored as a single block (DT, SD, or DZ: the same deflated) or as a list of them (DL
+ * blocks chained, optionally under an HL block). A record may be cut across two blocks. This
+ * module walks such a tree lazily (one DL block in memory at a time) and hands out the stream in
+ * chunks, reading the next chunk (and inflating it on the thread pool) while the current one is
+ * parsed.
+ */
+
+/** Raw data blocks are read this much at a time. */
+const READ_CHUNK = 1 << 20;
+/** A DZ block is inflated whole: its original length is bounded (asammdf writes ≤ 4 MiB, so do we). */
+export const MAX_DZ_ORIGINAL = 256 * 2 ** 20;
+
+const DATA_IDS = ['##DT', '##SD', '##RD', '##DV', '##DZ'];
+
+const inflateAsync = promisify(inflate) as (buf: Uint8Array, options: object) => Promise<Buffer>;
+
+/** One data block of the stream: raw bytes in the file, or a DZ block to inflate. */
+export interface Piece {
+  /** The block's address. */
+  at: number;
+  /** File offset of the stored bytes. */
+  dataAt: number;
+  /** Bytes of the logical stream the piece holds. */
+  length: number;
+  /** DZ only: stored (deflated) length, transposition parameter (0: plain deflate). */
+  zipped?: { length: number; columns: number };
+}
+
+export interface Chunk {
+  bytes: Buffer;
+  /** File offset of `bytes[0]` for raw data, -1 for inflated data. */
+  fileAt: number;
+  /** The block the bytes come from. */
+  blockAt: number;
+}
+
+export interface StreamOptions {
+  unfinalised: boolean;
+  unfinFlags: number;
+  /**
+   * Lenient reading: a data block cut by the end of the file is read as far as it goes (a DZ
+   * block is skipped), and the problem reported here instead of thrown.
+   */
+  lenient?: (problem: BinaryLogError) => void;
+}
+
+/**
+ * Walks the blocks under a data link in order. In an unfinalised file, a DT block whose length
+ * was never written (it still says 24, or runs past the end) ends at the next known block or the
+ * end of the file; a DL block whose last links were never written takes the data blocks that follow
+ * the last linked one in the file.
+ */
+export class PieceWalker {
+  /** DL blocks still to walk: their links, the next link to take, the next DL. */
+  private list: { links: number[]; i: number; next: number; at: number; count: number } | undefined;
+  private root: number;
+  private lastEnd = 0;
+  private readonly seen = new Set<number>();
+
+  constructor(
+    private readonly blocks: BlockReader,
+    root: number,
+    private readonly from: number,
+    private readonly options: StreamOptions,
+  ) {
+    this.root = root;
+  }
+
+  async next(): Promise<Piece | undefined> {
+    for (;;) {
+      if (this.root !== 0) {
+        const at = this.root;
+        this.root = 0;
+        const { id } = await this.blocks.header(at, this.from, 'data');
+        if (id === '##HL') {
+          const hl = await this.blocks.block(at, this.from, ['##HL'], 'a header list');
+          if (hl.links[0]) await this.enterList(hl.links[0], at);
+          continue;
+        }
+        if (id === '##DL') {
+          await this.enterList(at, this.from);
+          continue;
+        }
+        if (id === '##LD') throw this.blocks.error(at, 'LD data lists (MDF 4.2) are not read');
+        return this.piece(at, this.from);
+      }
+      const list = this.list;
+      if (list === undefined) return undefined;
+      if (list.i < list.count) {
+        const link = list.links[list.i++];
+        if (link !== 0) return this.piece(link, list.at);
+        // A link never written by a logger that stopped: the blocks that follow in the file.
+        if (!this.options.unfinalised || !(this.options.unfinFlags & UNFIN_UPDATE_DL)) continue;
+        const found = await this.following();
+        if (found) return found;
+        list.i = list.count;
+        continue;
+      }
+      this.list = undefined;
+      if (list.next !== 0) await this.enterList(list.next, list.at);
+    }
+  }
+
+  private async enterList(at: number, from: number): Promise<void> {
+    if (this.seen.has(at)) throw this.blocks.error(from, `data list at byte ${at} links back to itself`);
+    this.seen.add(at);
+    const dl = await this.blocks.block(at, from, ['##DL'], 'a data list');
+    const count = dl.data.length >= 8 ? u32(dl.data, 4) : 0;
+    const links = dl.links.slice(1);
+    for (const l of links) if (l !== 0) this.blocks.known.add(l);
+    this.list = { links, i: 0, next: dl.links[0] ?? 0, at, count: Math.min(count, links.length) };
+  }
+
+  /** The data block right after the previous one, if there is one (unfinalised DL lists). */
+  private async following(): Promise<Piece | undefined> {
+    const at = Math.ceil(this.lastEnd / 8) * 8;
+    if (this.lastEnd === 0 || at + 24 > this.blocks.size) return undefined;
+    const h = await this.blocks.source.read(at, 4);
+    const id = h.toString('latin1', 0, 4);
+    if (id !== '##DT' && id !== '##DZ') return undefined;
+    return this.piece(at, at);
+  }
+
+  private async piece(at: number, from: number): Promise<Piece> {
+    const { id, length } = await this.blocks.header(at, from, 'a data block');
+    if (!DATA_IDS.includes(id))
+      throw this.blocks.error(at, `expected a data block (DT, SD, DZ), found ${id}`);
+    const size = this.blocks.size;
+    if (id === '##DZ') {
+      const head = await readExactly(this.blocks.source, at + 24, 24, 'a DZ block header');
+      const columns = head[2] === 1 ? u32(head, 4) : 0;
+      if (head[2] > 1) throw this.blocks.error(at + 26, `unknown DZ compression ${head[2]}`);
+      const original = u64(head, 8);
+      const stored = u64(head, 16);
+      if (at + 48 + stored > size) {
+        const err = this.blocks.error(
+          at,
+          `truncated file: DZ block of ${stored} bytes goes past the end (${size - at - 48} left)`,
+        );
+        if (!this.options.lenient) throw err;
+        this.options.lenient(err);
+        return { at, dataAt: at + 48, length: 0 };
+      }
+      if (original > MAX_DZ_ORIGINAL || original > stored * 1100 + 1024) {
+        throw this.blocks.error(
+          at + 32,
+          `DZ block claims ${original} bytes from ${stored}: corrupt, or beyond the reader's ${MAX_DZ_ORIGINAL >> 20} MiB limit`,
+        );
+      }
+      this.lastEnd = at + 48 + stored;
+      return { at, dataAt: at + 48, length: original, zipped: { length: stored, columns } };
+    }
+    let end = at + length;
+    const unfinishedDt =
+      this.options.unfinalised &&
+      (this.options.unfinFlags & UNFIN_DT_LENGTH) !== 0 &&
+      id === '##DT' &&
+      (length <= 24 || end > size);
+    if (unfinishedDt) {
+      // The logger never wrote the length: the block runs to the next block, or the end of the file.
+      end = size;
+      for (const k of this.blocks.known) if (k > at && k < end) end = k;
+    } else if (length < 24) {
+      throw this.blocks.error(at, `${id} block of ${length} bytes is shorter than its header`);
+    } else if (end > size) {
+      const err = this.blocks.error(
+        at,
+        `truncated file: ${id} block of ${length} bytes goes past the end (${size - at} bytes left)`,
+      );
+      if (!this.options.lenient) throw err;
+      // Read what is there; the record cut at the end is reported by the record reader.
+      this.options.lenient(err);
+      end = size;
+    }
+    this.lastEnd = end;
+    return { at, dataAt: at + 24, length: end - at - 24 };
+  }
+}
+
+/**
+ * The stream as chunks: raw pieces in 1 MiB reads, DZ pieces inflated whole (and transposed back).
+ * One chunk is prepared ahead. `skip` passes over whole pieces without reading them.
+ */
+export class ChunkStream {
+  private readonly walker: PieceWalker;
+  private piece: Piece | undefined;
+  /** Bytes of the current raw piece already handed out. */
+  private within = 0;
+  private ahead: Promise<Chunk | undefined> | undefined;
+  /** Logical offset of the next chunk to prepare. */
+  position = 0;
+  /** File bytes consumed (for progress). */
+  bytesRead = 0;
+
+  constructor(
+    private readonly blocks: BlockReader,
+    root: number,
+    from: number,
+    options: StreamOptions,
+  ) {
+    this.walker = new PieceWalker(blocks, root, from, options);
+  }
+
+  /** The next chunk of the stream, or undefined at its end. */
+  next(): Promise<Chunk | undefined> {
+    const current = this.ahead ?? this.prepare();
+    this.ahead = current.then((c) => (c ? this.prepare() : undefined));
+    // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
+    this.ahead.catch(() => undefined);
+    return current;
+  }
+
+  private async prepare(): Promise<Chunk | undefined> {
+    for (;;) {
+      if (this.piece === undefined || this.within >= this.piece.length) {
+        this.piece = await this.walker.next();
+        this.within = 0;
+        if (this.piece === undefined) return undefined;
+        if (this.piece.length === 0) continue;
+      }
+      const p = this.piece;
+      if (p.zipped) {
+        this.within = p.length;
+        this.position += p.length;
+        this.bytesRead += p.zipped.length;
+        return { bytes: await this.inflatePiece(p), fileAt: -1, blockAt: p.at };
+      }
+      const n = Math.min(READ_CHUNK, p.length - this.within);
+      const at = p.dataAt + this.within;
+      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`);
+      this.within += n;
+      this.position += n;
+      this.bytesRead += n;
+      return { bytes, fileAt: at, blockAt: p.at };
+    }
+  }
+
+  private async inflatePiece(p: Piece): Promise<Buffer> {
+    const zipped = p.zipped!;
+    const stored = await readExactly(this.blocks.source, p.dataAt, zipped.length, `DZ block at byte ${p.at}`);
+    let bytes: Buffer;
+    try {
+      bytes = await inflateAsync(stored, {
+        maxOutputLength: Math.max(1, p.length),
+        chunkSize: Math.max(64, p.length),
+      });
+    } catch (err) {
+      throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${(err as Error).message})`);
+    }
+    if (bytes.length !== p.length) {
+      throw this.blocks.error(
+        p.at,
+        `DZ block inflates to ${bytes.length} bytes, its header says ${p.length}`,
+      );
+    }
+    return zipped.columns > 1 ? untranspose(bytes, zipped.columns) : bytes;
+  }
+}
+
+/**
+ * Transposed deflate stores the records column by column: the first `rows × columns` bytes are
+ * byte 0 of every record, then byte 1 of every record, …; the bytes left over follow as they are.
+ */
+export function untranspose(stored: Buffer, columns: number): Buffer {
+  const rows = Math.floor(stored.length / columns);
+  const out = Buffer.allocUnsafe(stored.length);
+  for (let c = 0; c < columns; c++) {
+    const base = c * rows;
+    for (let r = 0, o = c; r < rows; r++, o += columns) out[o] = stored[base + r];
+  }
+  stored.copy(out, rows * columns, rows * columns);
+  return out;
+}
+
+/** The inverse, for the writer. */
+export function transpose(records: Buffer, columns: number): Buffer {
+  const rows = Math.floor(records.length / columns);
+  const out = Buffer.allocUnsafe(records.length);
+  for (let c = 0; c < columns; c++) {
+    const base = c * rows;
+    for (let r = 0, o = c; r < rows; r++, o += columns) out[base + r] = records[o];
+  }
+  records.copy(out, rows * columns, rows * columns);
+  return out;
+}
+
+/**
+ * Random reads of signal data (VLSD values: a u32 length then the bytes) by offset. Offsets come in
+ * increasing order in practice, so the reader moves forward through the stream; an offset behind
+ * it starts the stream again.
+ */
+export class SignalData {
+  private stream: ChunkStream;
+  private chunk: Buffer = Buffer.alloc(0);
+  /** Logical offset of `chunk[0]`. */
+  private base = 0;
+
+  constructor(
+    private readonly blocks: BlockReader,
+    private readonly root: number,
+    private readonly from: number,
+    private readonly options: StreamOptions,
+  ) {
+    this.stream = new ChunkStream(blocks, root, from, options);
+  }
+
+  /** The value stored at `offset`, as a fresh array. */
+  async value(offset: number): Promise<Uint8Array> {
+    const head = await this.bytes(offset, 4);
+    const n = u32(head, 0);
+    if (n > 64 * 1024)
+      throw this.blocks.error(this.root, `signal data value of ${n} bytes at offset ${offset}: corrupt`);
+    return Uint8Array.from(await this.bytes(offset + 4, n));
+  }
+
+  private async bytes(offset: number, n: number): Promise<Buffer> {
+    if (offset < this.base) {
+      this.stream = new ChunkStream(this.blocks, this.root, this.from, this.options);
+      this.chunk = Buffer.alloc(0);
+      this.base = 0;
+    }
+    while (offset + n > this.base + this.chunk.length) {
+      const next = await this.stream.next();
+      if (next === undefined) {
+        throw this.blocks.error(this.root, `signal data offset ${offset} is past the end of the signal data`);
+      }
+      // Keep the part still needed and the new bytes.
+      const keep = Math.max(0, Math.min(offset - this.base, this.chunk.length));
+      const rest = this.chunk.subarray(keep);
+      this.base += keep;
+      this.chunk = rest.length ? Buffer.concat([rest, next.bytes]) : next.bytes;
+    }
+    const at = offset - this.base;
+    return this.chunk.subarray(at, at + n);
+  }
+}

@@ -1,0 +1,709 @@
+import type { Frame } from '../../frame.js';
+import { BinaryLogError, type LogParseError, type ReadOptions } from '../../log.js';
+import { BinaryCursor, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';
+import {
+  BlockReader,
+  CG_VLSD,
+  type ChannelGroup,
+  UNFIN_CYCLE_COUNTERS,
+  UNFIN_VLSD_OFFSETS,
+} from './blocks.js';
+import {
+  decodeRecord,
+  type GroupLayout,
+  groupLayout,
+  LayoutError,
+  RecordError,
+  rawValue,
+  recordTime,
+} from './bus.js';
+import { type Chunk, ChunkStream, SignalData, type StreamOptions } from './data.js';
+
+/**
+ * Reads the CAN frames of an ASAM MDF 4.x bus-logging file (see ../README.md for what is read).
+ *
+ * Each data group is one stream of records (sorted: one channel group; unsorted: records of
+ * several groups, each prefixed by its record id, interleaved as the logger wrote them). The
+ * streams are merged by time, and passed through a reorder window: the last `reorderWindow`
+ * records are held back (as positions in the data chunks, not as frames) and handed out in time
+ * order, so frames out of order by fewer records than that come out in order, with memory bounded
+ * by the window whatever the file size.
+ */
+
+export const DEFAULT_REORDER_WINDOW = 65_536;
+
+/** Reads the CAN frames of an MF4 file (or bytes). */
+export function mf4Reader(
+  file: string,
+  openSource: () => RandomSource,
+  options: ReadOptions,
+): BinaryLogReader {
+  return new BinaryLogReader(
+    file,
+    'mf4',
+    openSource,
+    options,
+    (f, source, o, skipped) => new Mf4Iterator(f, source, o, skipped),
+  );
+}
+
+/** What a record id stands for in a data group. */
+interface GroupSlot {
+  /** Record bytes after the id; -1 for VLSD groups (a u32 length follows the id). */
+  size: number;
+  /** Index into the iterator's layouts, or -1 for groups that hold no CAN frames. */
+  layout: number;
+  /** VLSD group: the channel groups' VLSD values land here. */
+  vlsd?: VlsdStore;
+  /** Records of this group counted so far (virtual channels take the record number). */
+  records: number;
+  /** Sorted group of a finalised file: the cycle count ends the data. */
+  cycles: number;
+}
+
+/** VLSD values of one VLSD channel group, matched to the records that point at them. */
+class VlsdStore {
+  /** Stream offset of the next VLSD record. */
+  offset = 0;
+  readonly values = new Map<number, Uint8Array>();
+  readonly waiting = new Map<number, Holder>();
+  /** Offsets not written by the logger (unfinalised flag): values matched in order. */
+  readonly inOrder: Holder[] = [];
+  orderQueue: Uint8Array[] = [];
+
+  constructor(readonly byOrder: boolean) {}
+
+  /** A VLSD record's value arrives. */
+  put(value: Uint8Array): void {
+    if (this.byOrder) {
+      const h = this.inOrder.shift();
+      if (h) h.data = value;
+      else this.orderQueue.push(value);
+    } else {
+      const h = this.waiting.get(this.offset);
+      if (h) {
+        h.data = value;
+        this.waiting.delete(this.offset);
+      } else {
+        this.values.set(this.offset, value);
+        // Values nobody asks for (a group read elsewhere): keep a bounded few.
+        if (this.values.size > 4096) this.values.delete(this.values.keys().next().value!);
+      }
+    }
+    this.offset += 4 + value.length;
+  }
+
+  /** A record points at `offset`: its value now or later. */
+  get(offset: number): Uint8Array | Holder {
+    if (this.byOrder) {
+      const v = this.orderQueue.shift();
+      if (v) return v;
+      const h: Holder = { data: undefined };
+      this.inOrder.push(h);
+      return h;
+    }
+    const v = this.values.get(offset);
+    if (v) {
+      this.values.delete(offset);
+      return v;
+    }
+    const h: Holder = { data: undefined };
+    this.waiting.set(offset, h);
+    if (this.waiting.size > 65_536)
+      throw new RecordError('VLSD values never arrive for the records pointing at them');
+    return h;
+  }
+}
+
+interface Holder {
+  data: Uint8Array | undefined;
+}
+
+/**
+ * Where the bytes of a source's current buffer come from, for error offsets: an origin is a file
+ * offset (raw data), or -1 - block for data inflated from a DZ block (no file offset per byte).
+ */
+interface Origin {
+  /** Origin of byte 0. */
+  base: number;
+  /** Bytes from `split` on come from the next chunk (a record was cut across the two)… */
+  split: number;
+  /** …whose byte 0 has this origin. */
+  next: number;
+}
+
+function chunkOrigin(fileAt: number, blockAt: number): number {
+  return fileAt >= 0 ? fileAt : -1 - blockAt;
+}
+
+/** The origin of byte `p` of a buffer. */
+function originOf(o: Origin, p: number): number {
+  if (p < o.split) return o.base >= 0 ? o.base + p : o.base;
+  return o.next >= 0 ? o.next + p - o.split : o.next;
+}
+
+/** One data group's record stream, parsed a chunk at a time. */
+class Source {
+  /** After a record cut across chunks (parsed from a copy in `buf`): the chunk to go on with, and where. */
+  after: Chunk | undefined;
+  afterAt = 0;
+  origin: Origin = { base: 0, split: Number.POSITIVE_INFINITY, next: 0 };
+  buf: Buffer = Buffer.alloc(0);
+  p = 0;
+  done = false;
+  /** Sorted groups: the single slot; else by record id (small ids in an array, as loggers use). */
+  readonly slots = new Map<number, GroupSlot>();
+  readonly byId: (GroupSlot | undefined)[] = [];
+  readonly single: GroupSlot | undefined;
+  /** Head record, parsed ahead (for the merge): its time, layout, position, payload. */
+  headTime = 0;
+  headLayout = -1;
+  headIndex = 0;
+  headPos = 0;
+  headPayload: Uint8Array | Holder | undefined;
+  hasHead = false;
+
+  constructor(
+    readonly at: number,
+    readonly stream: ChunkStream,
+    readonly idSize: number,
+    single: GroupSlot | undefined,
+  ) {
+    this.single = single;
+  }
+}
+
+class Mf4Iterator extends BinaryCursor {
+  late = 0;
+  private blocks!: BlockReader;
+  private layouts: GroupLayout[] = [];
+  private sources: Source[] = [];
+  private signalData = new Map<number, SignalData>();
+  private startUs = 0;
+  private unfinalised = false;
+  private readonly channels: string[] = [];
+  private readonly window: number;
+  /** The reorder ring: parallel arrays of record positions, kept in time order. */
+  private cap = 0;
+  private head = 0;
+  private count = 0;
+  private times!: Float64Array;
+  private layoutOf!: Int32Array;
+  private positions!: Int32Array;
+  private indexes!: Float64Array;
+  private origins!: Float64Array;
+  private buffers: (Buffer | undefined)[] = [];
+  private payloads: (Uint8Array | Holder | undefined)[] = [];
+  private lastOut = Number.NEGATIVE_INFINITY;
+  private active: Source[] = [];
+
+  constructor(
+    private readonly file: string,
+    source: RandomSource,
+    private readonly options: ReadOptions,
+    private readonly skipped: LogParseError[],
+  ) {
+    super(source);
+    const w = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
+    if (!Number.isInteger(w) || w < 0)
+      throw new TypeError(`reorderWindow must be a non-negative integer, got ${w}`);
+    this.window = w;
+  }
+
+  get bytesRead(): number {
+    let n = 0;
+    for (const s of this.sources) n += s.stream.bytesRead;
+    return n;
+  }
+
+  protected async release(): Promise<void> {
+    this.count = 0;
+    this.buffers = [];
+    this.payloads = [];
+  }
+
+  /** The earliest held record, once the window is full (or the streams are done). */
+  protected take(): Frame | undefined {
+    if (this.count > this.window || (this.active.length === 0 && this.count > 0)) return this.pop();
+    return undefined;
+  }
+
+  protected async load(): Promise<boolean> {
+    if (this.active.length === 0) return false;
+    await this.fill();
+    return true;
+  }
+
+  protected end(): void {
+    if (this.pendingError !== undefined) throw this.pendingError;
+  }
+
+  // ---------------------------------------------------------------- metadata
+
+  protected async open(): Promise<void> {
+    const size = await this.source.size();
+    this.blocks = new BlockReader(this.source, size);
+    const id = await this.blocks.identification();
+    this.unfinalised = !id.finalised;
+    const hd = await this.blocks.header64();
+    if (!this.options.relativeTime) this.startUs = Number(hd.startNs / 1000n);
+    const streamOptions: StreamOptions = { unfinalised: this.unfinalised, unfinFlags: id.unfinFlags };
+    if (this.options.lenient) streamOptions.lenient = (problem) => this.skipped.push(problem);
+    const trustCycles = id.finalised || !(id.unfinFlags & UNFIN_CYCLE_COUNTERS);
+    const byOrder = this.unfinalised && (id.unfinFlags & UNFIN_VLSD_OFFSETS) !== 0;
+    let dgAt = hd.firstDataGroup;
+    let from = 64;
+    const seen = new Set<number>();
+    let canGroups = 0;
+    const problems: string[] = [];
+    // Read all metadata first: an unfinished data block ends at the next known block.
+    const groups: {
+      dg: Awaited<ReturnType<BlockReader['dataGroup']>>;
+      cgs: ChannelGroup[];
+      layouts: (GroupLayout | undefined)[];
+    }[] = [];
+    while (dgAt !== 0) {
+      if (seen.has(dgAt)) throw this.blocks.error(from, `data group list loops back to byte ${dgAt}`);
+      seen.add(dgAt);
+      const dg = await this.blocks.dataGroup(dgAt, from);
+      const cgs: ChannelGroup[] = [];
+      const layouts: (GroupLayout | undefined)[] = [];
+      let cgAt = dg.firstChannelGroup;
+      let cgFrom = dgAt;
+      while (cgAt !== 0) {
+        if (seen.has(cgAt)) throw this.blocks.error(cgFrom, `channel group list loops back to byte ${cgAt}`);
+        seen.add(cgAt);
+        const cg = await this.blocks.channelGroup(cgAt, cgFrom);
+        cgs.push(cg);
+        let layout: GroupLayout | undefined;
+        if (!(cg.flags & CG_VLSD)) {
+          try {
+            layout = await groupLayout(this.blocks, cg);
+          } catch (err) {
+            if (!(err instanceof LayoutError)) throw err;
+            problems.push(err.message);
+            if (!this.options.lenient) throw this.blocks.error(cg.at, err.message);
+          }
+        }
+        if (layout) canGroups++;
+        layouts.push(layout);
+        cgFrom = cgAt;
+        cgAt = cg.next;
+      }
+      groups.push({ dg, cgs, layouts });
+      from = dgAt;
+      dgAt = dg.next;
+    }
+    if (canGroups === 0) {
+      throw this.blocks.error(
+        64,
+        problems.length
+          ? `no CAN channel group can be read: ${problems.join('; ')}`
+          : 'no CAN bus-logging channel group (CAN_DataFrame, CAN_RemoteFrame, CAN_ErrorFrame) in this MF4 file',
+      );
+    }
+    for (const p of problems)
+      this.skipped.push(new BinaryLogError(this.file, 64, `channel group skipped: ${p}`));
+    for (const { dg, cgs, layouts } of groups) {
+      if (!layouts.some((l) => l !== undefined) || dg.data === 0) continue;
+      const slots = new Map<number, GroupSlot>();
+      const vlsdByAt = new Map<number, VlsdStore>();
+      for (const cg of cgs) {
+        if (cg.flags & CG_VLSD) vlsdByAt.set(cg.at, new VlsdStore(byOrder));
+      }
+      let single: GroupSlot | undefined;
+      for (const [i, cg] of cgs.entries()) {
+        const layout = layouts[i];
+        let layoutIndex = -1;
+        if (layout) {
+          layoutIndex = this.layouts.length;
+          this.layouts.push(layout);
+          const db = layout.dataBytes;
+          if (db?.kind === 'vlsd' && !vlsdByAt.has(db.target) && !this.signalData.has(db.target)) {
+            this.signalData.set(db.target, new SignalData(this.blocks, db.target, cg.at, streamOptions));
+          }
+        }
+        const slot: GroupSlot = {
+          size: cg.flags & CG_VLSD ? -1 : cg.dataBytes + cg.invalBytes,
+          layout: layoutIndex,
+          vlsd: vlsdByAt.get(cg.at),
+          records: 0,
+          cycles: trustCycles && dg.recordIdSize === 0 ? cg.cycleCount : -1,
+        };
+        if (slot.size === 0 && layout) {
+          throw this.blocks.error(cg.at, 'channel group with records of 0 bytes');
+        }
+        slots.set(cg.recordId, slot);
+        if (dg.recordIdSize === 0) single = slot;
+      }
+      if (dg.recordIdSize === 0 && cgs.length !== 1) {
+        throw this.blocks.error(dg.at, `data group without record ids holds ${cgs.length} channel groups`);
+      }
+      const source = new Source(
+        dg.at,
+        new ChunkStream(this.blocks, dg.data, dg.at, streamOptions),
+        dg.recordIdSize,
+        single,
+      );
+      for (const [k, v] of slots) {
+        source.slots.set(k, v);
+        if (k < 256) source.byId[k] = v;
+      }
+      // A layout's VLSD target may be a channel group of this data group.
+      for (const l of this.layouts) {
+        const db = l.dataBytes;
+        if (db?.kind === 'vlsd' && vlsdByAt.has(db.target))
+          this.vlsdTargets.set(db.target, vlsdByAt.get(db.target)!);
+      }
+      this.sources.push(source);
+    }
+    this.active = [...this.sources];
+    this.cap = this.window + 8192;
+    this.times = new Float64Array(this.cap);
+    this.layoutOf = new Int32Array(this.cap);
+    this.positions = new Int32Array(this.cap);
+    this.indexes = new Float64Array(this.cap);
+    this.origins = new Float64Array(this.cap);
+    this.buffers = new Array(this.cap);
+    this.payloads = new Array(this.cap);
+  }
+
+  private readonly vlsdTargets = new Map<number, VlsdStore>();
+
+  // ---------------------------------------------------------------- records
+
+  /**
+   * Parses records from the streams into the window until it holds more than `window` records
+   * plus a batch, or the streams end. With several streams, the one whose next record is earliest
+   * goes first (a merge by time).
+   */
+  private async fill(): Promise<void> {
+    try {
+      await this.fillRecords();
+      if (this.pendingSignal.length > 0) await this.resolveSignalData();
+    } catch (err) {
+      // Hand out the frames already read, then the error.
+      this.active = [];
+      this.pendingError = err;
+    }
+  }
+
+  /** An error met while parsing, thrown once the records read before it have been handed out. */
+  private pendingError: unknown;
+
+  private async fillRecords(): Promise<void> {
+    // The batch over the window: at most 4,096 records, so a small window stays small.
+    const target = this.window + Math.min(4096, this.window + 64);
+    if (this.active.length === 1) {
+      const s = this.active[0];
+      while (this.count < target) {
+        if (!this.takeRecords(s, target)) {
+          if (!(await this.loadSource(s))) {
+            this.active = [];
+            return;
+          }
+        }
+      }
+      return;
+    }
+    while (this.count < target && this.active.length > 0) {
+      // Every active stream needs its next record parsed to be compared.
+      let ended = false;
+      for (let i = 0; i < this.active.length; i++) {
+        const s = this.active[i];
+        while (!s.hasHead && !s.done) {
+          if (!this.parseHead(s) && !(await this.loadSource(s))) s.done = true;
+        }
+        if (!s.hasHead) ended = true;
+      }
+      if (ended) this.active = this.active.filter((s) => s.hasHead);
+      if (this.active.length === 0) break;
+      let best = this.active[0];
+      for (let i = 1; i < this.active.length; i++)
+        if (this.active[i].headTime < best.headTime) best = this.active[i];
+      this.insert(best);
+    }
+  }
+
+  /** Single stream: parses records straight into the window; false when the chunk is used up. */
+  private takeRecords(s: Source, target: number): boolean {
+    while (this.count < target) {
+      if (!this.parseHead(s)) return false;
+      this.insert(s);
+    }
+    return true;
+  }
+
+  /**
+   * Parses the next CAN record of the stream into its head fields (VLSD records are stored, other
+   * groups skipped). False when the chunk holds no complete record: `load` must bring more bytes.
+   */
+  private parseHead(s: Source): boolean {
+    const buf = s.buf;
+    const end = buf.length;
+    const idSize = s.idSize;
+    for (;;) {
+      let p = s.p;
+      let slot = s.single;
+      if (idSize > 0) {
+        if (p + idSize > end) return false;
+        const rid =
+          idSize === 1 ? buf[p] : idSize === 2 ? u16(buf, p) : idSize === 4 ? u32(buf, p) : u64(buf, p);
+        slot = rid < 256 ? s.byId[rid] : s.slots.get(rid);
+        if (slot === undefined) {
+          throw this.recordError(s, p, `unknown record id ${rid}: the rest of the data group cannot be read`);
+        }
+        p += idSize;
+      }
+      if (slot === undefined) return false;
+      if (slot.cycles >= 0 && slot.records >= slot.cycles) {
+        // A finalised sorted group ends with its cycle count; whatever follows is not records.
+        s.p = end;
+        s.done = true;
+        return false;
+      }
+      if (slot.size < 0) {
+        if (p + 4 > end) return false;
+        const n = u32(buf, p);
+        if (n > 1 << 20) throw this.recordError(s, p, `VLSD record of ${n} bytes: corrupt`);
+        if (p + 4 + n > end) {
+          if (end - s.p > 1 << 22) throw this.recordError(s, s.p, 'VLSD record goes past the data');
+          return false;
+        }
+        slot.vlsd?.put(Uint8Array.from(buf.subarray(p + 4, p + 4 + n)));
+        slot.records++;
+        s.p = p + 4 + n;
+        continue;
+      }
+      if (p + slot.size > end) return false;
+      s.p = p + slot.size;
+      const index = slot.records++;
+      if (slot.layout < 0) continue;
+      const layout = this.layouts[slot.layout];
+      const time = recordTime(layout.time, buf, p, index);
+      if (!Number.isFinite(time) || Math.abs(time) > Number.MAX_SAFE_INTEGER) {
+        const err = this.recordError(s, p, `record time ${time} µs is not a time`);
+        if (!this.options.lenient) throw err;
+        this.skipped.push(err);
+        continue;
+      }
+      s.headTime = time;
+      s.headLayout = slot.layout;
+      s.headPos = p;
+      s.headIndex = index;
+      s.headPayload = undefined;
+      const db = layout.dataBytes;
+      if (db?.kind === 'vlsd') {
+        const offset = rawValue(db.offset, buf, p, index);
+        if (!Number.isNaN(offset)) {
+          const store = this.vlsdTargets.get(db.target);
+          try {
+            s.headPayload = store ? store.get(offset) : { data: undefined };
+          } catch (err) {
+            if (err instanceof RecordError) throw this.recordError(s, p, err.message);
+            throw err;
+          }
+          if (!store) this.pendingSignal.push({ holder: s.headPayload as Holder, target: db.target, offset });
+        }
+      }
+      s.hasHead = true;
+      return true;
+    }
+  }
+
+  /** Values stored apart (sorted groups' signal data), read before their records leave the window. */
+  private pendingSignal: { holder: Holder; target: number; offset: number }[] = [];
+
+  private async resolveSignalData(): Promise<void> {
+    const pending = this.pendingSignal;
+    this.pendingSignal = [];
+    for (const { holder, target, offset } of pending) {
+      holder.data = await this.signalData.get(target)!.value(offset);
+    }
+  }
+
+  /** Brings the stream's next chunk, keeping an unfinished record; false at the end of the stream. */
+  private async loadSource(s: Source): Promise<boolean> {
+    if (s.after !== undefined) {
+      // The record cut across two chunks was parsed from its own copy: on with the new chunk.
+      const after = s.after;
+      s.after = undefined;
+      if (s.p >= s.buf.length) {
+        s.buf = after.bytes;
+        s.p = s.afterAt;
+        s.origin = {
+          base: chunkOrigin(after.fileAt, after.blockAt),
+          split: Number.POSITIVE_INFINITY,
+          next: 0,
+        };
+        return true;
+      }
+      return this.join(s, {
+        ...after,
+        bytes: after.bytes.subarray(s.afterAt),
+        fileAt: after.fileAt >= 0 ? after.fileAt + s.afterAt : -1,
+      });
+    }
+    if (s.done) return false;
+    const rest = s.buf.length - s.p;
+    const next = await s.stream.next();
+    if (next === undefined) {
+      s.done = true;
+      if (rest > 0) {
+        const reason = `${rest} bytes at the end of the data group's data do not make a whole record`;
+        if (this.unfinalised) {
+          // A logger that loses power cuts its last record: say so, keep the frames.
+          this.skipped.push(this.recordError(s, s.p, `${reason} (the logger stopped mid-record)`));
+        } else if (this.options.lenient) {
+          this.skipped.push(this.recordError(s, s.p, reason));
+        } else {
+          throw this.recordError(s, s.p, reason);
+        }
+      }
+      return false;
+    }
+    if (rest === 0) {
+      s.buf = next.bytes;
+      s.origin = { base: chunkOrigin(next.fileAt, next.blockAt), split: Number.POSITIVE_INFINITY, next: 0 };
+      s.p = 0;
+      return true;
+    }
+    // A record cut across two chunks: copy just that record when its length is known (copying the
+    // whole chunk behind it would cost a memory copy of the file).
+    const length = this.recordLength(
+      s,
+      Buffer.concat([s.buf.subarray(s.p, s.p + 16), next.bytes.subarray(0, 16)]),
+    );
+    if (length > rest && length - rest <= next.bytes.length) {
+      s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
+      s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes.subarray(0, length - rest)]);
+      s.p = 0;
+      s.after = next;
+      s.afterAt = length - rest;
+      return true;
+    }
+    return this.join(s, next);
+  }
+
+  /** The unfinished bytes of the current chunk in front of the next chunk. */
+  private join(s: Source, next: Chunk): boolean {
+    const rest = s.buf.length - s.p;
+    s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
+    s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes]);
+    s.p = 0;
+    return true;
+  }
+
+  /** Length of the record starting at `head[0]` (record id included), or -1 when it cannot be told. */
+  private recordLength(s: Source, head: Buffer): number {
+    const n = s.idSize;
+    if (head.length < n) return -1;
+    let slot = s.single;
+    if (n > 0) {
+      const rid = n === 1 ? head[0] : n === 2 ? u16(head, 0) : n === 4 ? u32(head, 0) : u64(head, 0);
+      slot = rid < 256 ? s.byId[rid] : s.slots.get(rid);
+    }
+    if (slot === undefined) return -1;
+    if (slot.size >= 0) return n + slot.size;
+    return head.length >= n + 4 ? n + 4 + u32(head, n) : -1;
+  }
+
+  private recordError(s: Source, p: number, reason: string): BinaryLogError {
+    return this.errorAt(originOf(s.origin, p), reason);
+  }
+
+  /** An error at a record: its file offset, or for inflated data the DZ block (encoded as -1 - block). */
+  private errorAt(origin: number, reason: string): BinaryLogError {
+    if (origin >= 0) return new BinaryLogError(this.file, origin, reason);
+    return new BinaryLogError(this.file, -1 - origin, `${reason} (in the inflated data of this DZ block)`);
+  }
+
+  // ---------------------------------------------------------------- reorder window
+
+  /** Moves the source's head record into the window, in time order. */
+  private insert(s: Source): void {
+    s.hasHead = false;
+    const time = s.headTime;
+    const cap = this.cap;
+    let k = this.count;
+    if (k > 0) {
+      const tail = (this.head + k - 1) % cap;
+      if (time < this.times[tail]) {
+        // Out of order: find the first held record later than this one, shift the rest up.
+        let lo = 0;
+        let hi = k;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.times[(this.head + mid) % cap] <= time) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let j = k; j > lo; j--) this.move((this.head + j - 1) % cap, (this.head + j) % cap);
+        k = lo;
+      }
+    }
+    if (time < this.lastOut) this.late++;
+    const at = (this.head + k) % cap;
+    this.times[at] = time;
+    this.layoutOf[at] = s.headLayout;
+    this.positions[at] = s.headPos;
+    this.indexes[at] = s.headIndex;
+    this.origins[at] = originOf(s.origin, s.headPos);
+    this.buffers[at] = s.buf;
+    this.payloads[at] = s.headPayload;
+    this.count++;
+  }
+
+  private move(from: number, to: number): void {
+    this.times[to] = this.times[from];
+    this.layoutOf[to] = this.layoutOf[from];
+    this.positions[to] = this.positions[from];
+    this.indexes[to] = this.indexes[from];
+    this.origins[to] = this.origins[from];
+    this.buffers[to] = this.buffers[from];
+    this.payloads[to] = this.payloads[from];
+  }
+
+  /** The earliest held record as a frame (undefined when it had to be skipped, lenient). */
+  private pop(): Frame | undefined {
+    while (this.count > 0) {
+      const at = this.head;
+      this.head = (this.head + 1) % this.cap;
+      this.count--;
+      const buf = this.buffers[at]!;
+      this.buffers[at] = undefined;
+      let payload = this.payloads[at];
+      this.payloads[at] = undefined;
+      const time = this.times[at];
+      if (time > this.lastOut) this.lastOut = time;
+      if (payload !== undefined && !(payload instanceof Uint8Array)) {
+        if (payload.data === undefined) {
+          const err = this.errorAt(
+            this.origins[at],
+            'the record points at VLSD data that is not in the file',
+          );
+          if (!this.options.lenient) throw err;
+          this.skipped.push(err);
+          continue;
+        }
+        payload = payload.data;
+      }
+      try {
+        return decodeRecord(
+          this.layouts[this.layoutOf[at]],
+          buf,
+          this.positions[at],
+          this.indexes[at],
+          (this.startUs + time) / 1e6,
+          this.channels,
+          payload,
+        );
+      } catch (err) {
+        if (!(err instanceof RecordError)) throw err;
+        const e = this.errorAt(this.origins[at], err.message);
+        if (!this.options.lenient) throw e;
+        this.skipped.push(e);
+      }
+    }
+    return undefined;
+  }
+}

@@ -57,12 +57,51 @@ export function readNumber(value: number | string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/**
+ * The words an instrument reads (the simulator's catalogue, the tests' `good_words`/`bad_words`) as
+ * a French mechanic says them; a word not listed is shown as it is.
+ */
+const READING_WORDS: Record<string, Localized> = {
+  none: { fr: 'aucune', en: 'none' },
+  smoke: { fr: 'fumée', en: 'smoke' },
+  good: { fr: 'bon état', en: 'good' },
+  worn: { fr: 'usée', en: 'worn' },
+  wet: { fr: 'humide', en: 'wet' },
+  sooty: { fr: 'encrassée (suie)', en: 'sooty' },
+  white: { fr: 'blanche', en: 'white' },
+  glazed: { fr: 'glacée', en: 'glazed' },
+  clean: { fr: 'propre', en: 'clean' },
+  dusty: { fr: 'poussiéreux', en: 'dusty' },
+  oily: { fr: 'huileux', en: 'oily' },
+  intact: { fr: 'intact', en: 'intact' },
+  cracked: { fr: 'fissuré', en: 'cracked' },
+  intake: { fr: 'à l’admission', en: 'intake' },
+  exhaust: { fr: 'à l’échappement', en: 'exhaust' },
+  crankcase: { fr: 'au carter', en: 'crankcase' },
+  coolant: { fr: 'au circuit de refroidissement', en: 'coolant' },
+  recognised: { fr: 'reconnue', en: 'recognised' },
+  'not recognised': { fr: 'non reconnue', en: 'not recognised' },
+  regular: { fr: 'régulier', en: 'regular' },
+  'missing pulses': { fr: 'impulsions manquantes', en: 'missing pulses' },
+  strong: { fr: 'forte', en: 'strong' },
+  intermittent: { fr: 'intermittente', en: 'intermittent' },
+  weak: { fr: 'faible', en: 'weak' },
+  yes: { fr: 'oui', en: 'yes' },
+  no: { fr: 'non', en: 'no' },
+  OL: { fr: 'OL (hors calibre)', en: 'OL (over range)' },
+};
+
+/** A word read by an instrument, in the page's language. */
+export function wordText(word: string, lang: 'fr' | 'en'): string {
+  return READING_WORDS[word]?.[lang] ?? word;
+}
+
 /** A value in words as the page shows it, numbers in the language's form. */
 export function valueText(r: { value: number | string; unit: string }, lang: 'fr' | 'en'): string {
   const n =
     typeof r.value === 'number'
       ? r.value.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 })
-      : r.value;
+      : wordText(r.value, lang);
   return r.unit && typeof r.value === 'number' ? `${n} ${r.unit}` : n;
 }
 
@@ -187,7 +226,10 @@ export function indexText(spec: MeasurementSpec, index: string | number, lang: '
 /** The healthy range of a measurement, in words. */
 export function rangeText(spec: MeasurementSpec): Localized {
   if (spec.goodWords)
-    return { fr: `bon : ${spec.goodWords.join(', ')}`, en: `good: ${spec.goodWords.join(', ')}` };
+    return {
+      fr: `bon : ${spec.goodWords.map((w) => wordText(w, 'fr')).join(', ')}`,
+      en: `good: ${spec.goodWords.join(', ')}`,
+    };
   const g = spec.good;
   if (!g) return { fr: '', en: '' };
   const u = spec.unit ? ` ${spec.unit}` : '';
@@ -205,6 +247,7 @@ export function rangeText(spec: MeasurementSpec): Localized {
 /** The decisive reading as the path keeps it. */
 export function measuredValueOf(r: MeasuredReading): MeasuredValue {
   return {
+    spec: r.spec,
     value: r.value,
     unit: r.unit,
     ...(r.noiseSd !== undefined ? { noiseSd: r.noiseSd } : {}),

@@ -42,6 +42,8 @@ export interface MeasuredValue {
   value: number | string;
   /** The unit of the value (Ω, kΩ, V, kPa, %, MΩ…). */
   unit: string;
+  /** Which of the test's measurements it is (index in its `measure` list): the page names it by its label. */
+  spec?: number;
   /** The part it was measured on (cylinder 2, wheel `fl`), when the test measures each in turn. */
   index?: string | number;
   /** The measurement's standard deviation, when the instrument says it. */

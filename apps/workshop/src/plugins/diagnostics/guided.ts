@@ -5,7 +5,15 @@
  * sent from a page older than the session's state is refused with words (409), never applied on
  * top of a state it did not see.
  */
-import { type GuidedSession as GS, GuidedSession, SessionError } from '@atelier/diagnosis';
+import {
+  type GuidedSession as GS,
+  GuidedSession,
+  type MeasuredReading,
+  measurementsFor,
+  readNumber,
+  SessionError,
+} from '@atelier/diagnosis';
+import { refusalText } from '@atelier/training';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { type DiagSession, sessionForAction } from '../../services/diagnostics.js';
@@ -115,6 +123,87 @@ async function guided(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const { testId, outcome, version } = req.body;
       return toPage(reply, await step(req.params.id, req.user!, version, (g) => g.record(testId, outcome)));
+    },
+  });
+
+  const testOf = (testId: string) => {
+    const test = knowledgeBase().tests.get(testId);
+    if (!test) throw new ConflictError({ fr: `test inconnu : ${testId}`, en: `unknown test: ${testId}` });
+    return test;
+  };
+
+  // A test measured on the connected simulated car: the instrument on the part, the car's physics
+  // give the values, the knowledge base reads them (good/bad, soft near a bound). A car that cannot
+  // have the measurement (no such part) records the test as impossible, which is no evidence. The
+  // HV insulation test stays behind its lock-out and habilitation steps (recordMeasurement checks).
+  app.post('/diagnostics/:id/guided/measure', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['testId'],
+        properties: { testId: { type: 'string', maxLength: 100 }, ...versionProp, ...csrfProp },
+      },
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { testId, version } = req.body;
+      const id = await step(req.params.id, req.user!, version, (g, s) => {
+        const test = testOf(testId);
+        const taken = runtime.isConnected(s.id)
+          ? runtime.measureTest(s.id, test, g.facts.vehicle)
+          : undefined;
+        if (!taken)
+          throw new ConflictError({
+            fr: 'la mesure par instrument se fait sur un véhicule simulé connecté ; sur un vrai véhicule, saisissez la valeur lue',
+            en: 'instrument measurements are taken on a connected simulated car; on a real car, type the value read',
+          });
+        if (taken.readings.length) g.recordMeasurement(testId, taken.readings);
+        else if (taken.refused.length) g.recordUnable(testId, refusalText(test, taken.refused));
+        else
+          throw new ConflictError({
+            fr: 'ce test ne se mesure pas à l’instrument sur ce véhicule : lisez-le dans les données en direct et saisissez la valeur, ou donnez le résultat',
+            en: 'this test is not measured with an instrument on this car: read it in the live data and type the value, or give the result',
+          });
+      });
+      return toPage(reply, id);
+    },
+  });
+
+  // A value the technician measured and typed (a real car, or a reading off the live-data panel),
+  // read by the knowledge base exactly as a simulated instrument's value. `value_N` answers the
+  // test's measurement N; a measurement made on each part takes the parts' values in order,
+  // separated by ";" (cylinders 1, 2, 3…; wheels front left, front right, rear left, rear right).
+  app.post('/diagnostics/:id/guided/value', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['testId'],
+        properties: { testId: { type: 'string', maxLength: 100 }, ...versionProp, ...csrfProp },
+        patternProperties: { '^value_[0-9]{1,2}$': { type: 'string', maxLength: 200 } },
+        additionalProperties: false,
+      },
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { testId, version } = req.body;
+      const typed = req.body as Record<string, unknown>;
+      const id = await step(req.params.id, req.user!, version, (g) => {
+        const test = testOf(testId);
+        const readings = typedReadings(test, g.facts.vehicle, typed);
+        if (!readings.length)
+          throw new ConflictError({
+            fr: 'aucune valeur saisie pour ce test',
+            en: 'no value typed for this test',
+          });
+        g.recordMeasurement(testId, readings);
+      });
+      return toPage(reply, id);
     },
   });
 
@@ -243,6 +332,64 @@ async function guided(scope: FastifyInstance): Promise<void> {
       return toPage(reply, id);
     },
   });
+}
+
+const WHEEL_ORDER = ['fl', 'fr', 'rl', 'rr'];
+
+/**
+ * The values typed for a test's measurements, as readings: a number in the measurement's unit
+ * (French or English decimal mark), `OL` or `>N` beyond the instrument's range, or one of the
+ * measurement's words. Anything else is refused with words saying which value and what was expected.
+ */
+export function typedReadings(
+  test: Parameters<typeof measurementsFor>[0],
+  vehicle: Parameters<typeof measurementsFor>[1],
+  body: Record<string, unknown>,
+): MeasuredReading[] {
+  const readings: MeasuredReading[] = [];
+  for (const { spec, index } of measurementsFor(test, vehicle)) {
+    const raw = body[`value_${index}`];
+    if (typeof raw !== 'string' || !raw.trim()) continue;
+    const parts = spec.each ? raw.split(';').map((x) => x.trim()) : [raw.trim()];
+    parts.forEach((text, i) => {
+      if (!text) return;
+      const words = [...(spec.goodWords ?? []), ...(spec.badWords ?? [])];
+      let value: number | string;
+      if (words.length) {
+        const w = words.find((x) => x.toLowerCase() === text.toLowerCase());
+        if (!w)
+          throw new ConflictError({
+            fr: `${spec.label.fr} : « ${text} » n’est pas une lecture prévue (${words.join(', ')})`,
+            en: `${spec.label.en}: "${text}" is not one of the readings (${words.join(', ')})`,
+          });
+        value = w;
+      } else {
+        const n = readNumber(text);
+        if (n === undefined)
+          throw new ConflictError({
+            fr: `${spec.label.fr} : « ${text} » n’est pas une valeur en ${spec.unit || 'nombre'} (ex. 2,4 ; OL hors calibre)`,
+            en: `${spec.label.en}: "${text}" is not a value in ${spec.unit || 'a number'} (e.g. 2.4; OL out of range)`,
+          });
+        value = Number.isFinite(n) ? n : text.toUpperCase();
+      }
+      const part =
+        spec.each === 'cylinder'
+          ? i + 1
+          : spec.each === 'wheel'
+            ? WHEEL_ORDER[i]
+            : spec.each
+              ? String(i + 1)
+              : undefined;
+      readings.push({
+        spec: index,
+        ...(part !== undefined ? { index: part } : {}),
+        value,
+        unit: spec.unit,
+        source: 'typed',
+      });
+    });
+  }
+  return readings;
 }
 
 /** The guided diagnosis of a session; needs the core and the diagnostics runtime (adapter, car). */

@@ -80,7 +80,7 @@ ${
     ? html`<h3>${T(req, { fr: 'Mesures', en: 'Measurements' })}</h3><ul class="report-measures">${measured.map(
         (x) =>
           x.kind === 'test' && x.measured
-            ? html`<li>${T(req, knowledgeBase().tests.get(x.id)?.name ?? { fr: x.id, en: x.id })} : ${measuredText(req, x.measured)}</li>`
+            ? html`<li>${T(req, knowledgeBase().tests.get(x.id)?.name ?? { fr: x.id, en: x.id })} : ${measuredText(req, x.measured, x.id)}</li>`
             : '',
       )}</ul>`
     : ''

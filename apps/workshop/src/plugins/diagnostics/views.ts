@@ -7,12 +7,16 @@ import type { SerialPortEntry } from '@atelier/adapters';
 import {
   type GuidedSession as GS,
   GuidedSession,
+  indexText,
+  measurementsFor,
   type Recommendation,
+  rangeText,
   type SessionData,
   type SessionOutcome,
   strongestEffect,
   type VerifyMissing,
   verifyOutcome,
+  wordText,
 } from '@atelier/diagnosis';
 import { dtcTitle, MONITORS, PIDS } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
@@ -146,7 +150,7 @@ export function pathList(
       case 'read':
         return html`<li class="step-read">${T(req, READ_STEP[s.what] ?? { fr: s.what, en: s.what })}</li>`;
       case 'test':
-        return html`<li class="step-test">${testName(req, s.id)}${s.measured ? html` : <span class="measured">${measuredText(req, s.measured)}</span>` : ''} → <strong>${outcome(s.outcome)}</strong>${s.certainty !== undefined ? html` <span class="muted">(${T(req, { fr: 'près du seuil, certitude', en: 'near the threshold, certainty' })} ${pct(req.lang, s.certainty)})</span>` : ''} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+        return html`<li class="step-test">${testName(req, s.id)}${s.measured ? html` — <span class="measured">${measuredText(req, s.measured, s.id)}</span>` : ''} → <strong>${outcome(s.outcome)}</strong>${s.certainty !== undefined ? html` <span class="muted">(${T(req, { fr: 'près du seuil, certitude', en: 'near the threshold, certainty' })} ${pct(req.lang, s.certainty)})</span>` : ''} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
       case 'safety':
         return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
       case 'repair':
@@ -227,27 +231,44 @@ export function missingText(req: FastifyRequest, m: VerifyMissing): string {
   return parts.join(' ; ');
 }
 
-/** A measured value as a mechanic reads it, numbers in the page's language ("2,4 kΩ à 20 °C"). */
+/**
+ * A measured value as a mechanic reads it, named by what the test measured and numbers in the
+ * page's language: "résistance secondaire de la bobine (cylindre 2) : 2,4 kΩ à 20 °C".
+ */
 export function measuredText(
   req: FastifyRequest,
   m: {
+    spec?: number;
     value: number | string;
     unit: string;
     index?: string | number;
+    source?: 'simulated' | 'typed';
     conditions?: Record<string, number | string | boolean>;
   },
+  testId?: string,
 ): string {
   const n = (x: number) =>
     x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 });
+  const spec =
+    testId !== undefined && m.spec !== undefined
+      ? knowledgeBase().tests.get(testId)?.measure[m.spec]
+      : undefined;
   const temp = typeof m.conditions?.temperatureC === 'number' ? m.conditions.temperatureC : undefined;
-  const value = typeof m.value === 'number' ? `${n(m.value)}${m.unit ? ` ${m.unit}` : ''}` : m.value;
+  const value =
+    typeof m.value === 'number'
+      ? `${n(m.value)}${m.unit ? ` ${m.unit}` : ''}`
+      : wordText(m.value, req.lang === 'en' ? 'en' : 'fr');
   const where =
     m.index === undefined
       ? ''
-      : typeof m.index === 'number'
-        ? ` (${T(req, { fr: 'cylindre', en: 'cylinder' })} ${m.index})`
-        : ` (${m.index})`;
-  return `${T(req, { fr: 'mesuré', en: 'measured' })} : ${value}${temp !== undefined ? ` ${T(req, { fr: 'à', en: 'at' })} ${n(temp)} °C` : ''}${where}`;
+      : spec
+        ? ` (${indexText(spec, m.index, req.lang === 'en' ? 'en' : 'fr')})`
+        : typeof m.index === 'number'
+          ? ` (${T(req, { fr: 'cylindre', en: 'cylinder' })} ${m.index})`
+          : ` (${m.index})`;
+  const what = spec ? T(req, spec.label) : T(req, { fr: 'mesuré', en: 'measured' });
+  const typed = m.source === 'typed' ? ` ${T(req, { fr: '(valeur saisie)', en: '(typed value)' })}` : '';
+  return `${what}${where} : ${value}${temp !== undefined ? ` ${T(req, { fr: 'à', en: 'at' })} ${n(temp)} °C` : ''}${typed}`;
 }
 
 /** A freeze-frame value as a mechanic reads it: a number, or each field of a multi-value PID. */
@@ -423,7 +444,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   )}</tbody></table>${probabilities ? html`<p class="muted outside">${T(req, { fr: 'Cause hors de cet arbre', en: 'A cause outside this tree' })} : ${pct(req.lang, a.unexplained)}${g.symptom !== 'confirmed' ? html` — ${T(req, g.symptom === 'reported' ? { fr: 'symptôme seulement décrit par le client (aucun code ne le confirme)', en: 'symptom only described by the customer (no code confirms it)' } : { fr: 'symptôme non confirmé par un code', en: 'symptom not confirmed by a code' })}` : ''}</p>` : html`<p class="muted">${T(req, { fr: 'Probabilités masquées par le formateur pour cet exercice.', en: 'Probabilities hidden by the instructor for this exercise.' })}</p>`}`;
   let action: Html = html``;
   if (canWork && g.state === 'diagnose' && next)
-    action = recommendationForm(req, id, version, next, g, probabilities);
+    action = recommendationForm(req, id, version, next, g, probabilities, simulated);
   else if (canWork && g.state === 'repair') {
     const c = g.pendingRepair!;
     const confidence = data.pendingConfidence;
@@ -505,6 +526,7 @@ function recommendationForm(
   next: Recommendation,
   g: GS,
   probabilities = true,
+  simulated = false,
 ): Html {
   const others =
     next.kind === 'inspection' ? next.ranking.map((r) => r.test) : next.ranking.map((r) => r.test);
@@ -526,7 +548,48 @@ ${next.safety.map(
 <label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}">${testName(req, t)}</option>`)}</select></label>
 <button type="submit" name="outcome" value="good" id="outcome-good">${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>
 <button type="submit" name="outcome" value="bad" id="outcome-bad">${T(req, { fr: 'Résultat mauvais', en: 'Result bad' })}</button>
-</form></div>`;
+${simulated ? html`<button type="submit" formaction="/diagnostics/${id}/guided/measure" id="guided-measure">${T(req, { fr: 'Mesurer sur le véhicule simulé', en: 'Measure on the simulated car' })}</button>` : ''}
+</form>
+${valueForm(req, id, version, next.test, g.facts.vehicle)}</div>`;
+}
+
+/**
+ * The values of the proposed test's measurements, typed as read on the car (a real car, or the
+ * live-data panel): the knowledge base reads them as it reads a simulated instrument's.
+ */
+function valueForm(
+  req: FastifyRequest,
+  id: number,
+  version: number,
+  test: Recommendation['test'],
+  vehicle: Parameters<typeof measurementsFor>[1],
+): Html {
+  const specs = measurementsFor(test, vehicle);
+  if (!specs.length) return html``;
+  const eachHint = (each: string | undefined) =>
+    each === 'cylinder'
+      ? T(req, {
+          fr: 'une valeur par cylindre, séparées par « ; »',
+          en: 'one value per cylinder, separated by ";"',
+        })
+      : each === 'wheel'
+        ? T(req, { fr: 'AVG ; AVD ; ARG ; ARD', en: 'FL; FR; RL; RR' })
+        : each
+          ? T(req, {
+              fr: 'une valeur par calculateur, séparées par « ; »',
+              en: 'one value per ECU, separated by ";"',
+            })
+          : '';
+  return html`<form method="post" action="/diagnostics/${id}/guided/value" class="typed-values">${guidedFields(req, version)}<input type="hidden" name="testId" value="${test.id}">
+<p class="muted">${T(req, { fr: 'Ou saisissez la valeur mesurée : la base de connaissances la lit.', en: 'Or type the measured value: the knowledge base reads it.' })}</p>
+${specs.map(({ spec, index }) => {
+  const words = [...(spec.goodWords ?? []), ...(spec.badWords ?? [])];
+  const input = words.length
+    ? html`<select name="value_${index}"><option value=""></option>${words.map((w) => html`<option value="${w}">${wordText(w, req.lang === 'en' ? 'en' : 'fr')}</option>`)}</select>`
+    : html`<input name="value_${index}" inputmode="decimal" size="${spec.each ? 24 : 8}" placeholder="${eachHint(spec.each)}"> ${spec.unit}`;
+  return html`<label class="typed-value" data-spec="${index}">${T(req, spec.label)} ${input} <span class="muted">(${T(req, rangeText(spec))})</span></label>`;
+})}
+<button type="submit" id="guided-value">${T(req, { fr: 'Enregistrer la mesure', en: 'Record the measurement' })}</button></form>`;
 }
 
 /** What a session's page shows besides the session itself, loaded by `sessionOverview`. */

@@ -43,7 +43,7 @@ const PAIRS: [string, string][] = [
 ];
 
 interface Case {
-  group: 'faulted' | 'healthy' | 'two faults' | string;
+  group: 'faulted' | 'intermittent' | 'healthy' | 'two faults';
   scenario: Scenario;
   label: string;
   complaint?: string;
@@ -52,10 +52,11 @@ interface Case {
 function cases(): Case[] {
   const all = listScenarios().filter((s) => !s.recording);
   const out: Case[] = [];
+  const intermittent = (s: Scenario) => s.faults.some((f) => 'intermittent' in f && f.intermittent);
   for (const s of all.filter((x) => x.faults.length === 1))
     for (const severity of SEVERITIES)
       out.push({
-        group: 'faulted',
+        group: intermittent(s) ? 'intermittent' : 'faulted',
         label: `${s.name} @${severity}`,
         scenario: { ...s, faults: s.faults.map((f) => ({ ...f, severity })) },
       });
@@ -64,6 +65,9 @@ function cases(): Case[] {
     for (const complaint of HEALTHY_COMPLAINTS)
       out.push({ group: 'healthy', label: `${s.name}: ${complaint}`, scenario: s, complaint });
   }
+  // Two faults at once: the scenarios written so, and pairs made from two single-fault scenarios.
+  for (const s of all.filter((x) => x.faults.length >= 2))
+    out.push({ group: 'two faults', label: s.name, scenario: s });
   for (const [a, b] of PAIRS) {
     const sa = all.find((x) => x.name === a);
     const sb = all.find((x) => x.name === b);
@@ -74,7 +78,8 @@ function cases(): Case[] {
       scenario: { ...sa, name: `${a}+${b}`, faults: [...sa.faults, ...sb.faults] },
     });
   }
-  return out;
+  const only = args.find((a) => a.startsWith('--only='))?.slice(7);
+  return only ? out.filter((c) => c.label.includes(only)) : out;
 }
 
 interface Outcome {
@@ -93,6 +98,8 @@ interface Outcome {
   bestCost: number;
   steps: number;
   repairs: number;
+  /** The run failed (the error, in words). */
+  error?: string;
 }
 
 function judge(
@@ -128,11 +135,30 @@ async function runAll(kb: KnowledgeBase): Promise<{ outcomes: Outcome[]; ms: num
   const outcomes: Outcome[] = [];
   for (const c of cases())
     for (const seed of SEEDS) {
-      const { result } = await runSimulatedApprentice(kb, c.scenario, {
-        seed,
-        ...(c.complaint ? { complaint: c.complaint } : {}),
-      });
-      outcomes.push(judge(kb, c, seed, result));
+      try {
+        const { result } = await runSimulatedApprentice(kb, c.scenario, {
+          seed,
+          ...(c.complaint ? { complaint: c.complaint } : {}),
+        });
+        outcomes.push(judge(kb, c, seed, result));
+      } catch (err) {
+        // A run that fails is counted and named, never dropped from the figures.
+        outcomes.push({
+          group: c.group,
+          label: c.label,
+          seed,
+          right: false,
+          wrong: false,
+          noCause: false,
+          conclusion: null,
+          tree: null,
+          cost: 0,
+          bestCost: 0,
+          steps: 0,
+          repairs: 0,
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
+      }
     }
   return { outcomes, ms: performance.now() - t0 };
 }
@@ -153,16 +179,16 @@ times.sort((a, b) => a - b);
 const groups = [...new Set(outcomes.map((o) => o.group))];
 console.log(`seeds ${SEEDS.join(', ')}; severities ${SEVERITIES.join(', ')} (single faults)`);
 console.log(
-  '| cases | runs | right cause | wrong cause | no cause | mean cost € | best-order expectation € | cost ÷ best | mean steps |',
+  '| cases | runs | right cause | wrong cause | no cause | failed runs | mean cost € | best-order expectation € | cost ÷ best | mean steps |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const g of groups) {
   const os = outcomes.filter((o) => o.group === g);
-  const withCost = os.filter((o) => o.tree);
+  const withCost = os.filter((o) => o.tree && !o.error);
   const cost = mean(withCost.map((o) => o.cost));
   const best = mean(withCost.map((o) => o.bestCost));
   console.log(
-    `| ${g} | ${os.length} | ${g === 'healthy' ? '—' : pct(os.filter((o) => o.right).length, os.length)} | ${pct(os.filter((o) => o.wrong).length, os.length)} | ${pct(os.filter((o) => o.noCause).length, os.length)} | ${cost.toFixed(2)} | ${best.toFixed(2)} | ${best ? (cost / best).toFixed(2) : '—'} | ${mean(os.map((o) => o.steps)).toFixed(2)} |`,
+    `| ${g} | ${os.length} | ${g === 'healthy' ? '—' : pct(os.filter((o) => o.right).length, os.length)} | ${pct(os.filter((o) => o.wrong).length, os.length)} | ${pct(os.filter((o) => o.noCause).length, os.length)} | ${os.filter((o) => o.error).length} | ${cost.toFixed(2)} | ${best.toFixed(2)} | ${best ? (cost / best).toFixed(2) : '—'} | ${mean(os.map((o) => o.steps)).toFixed(2)} |`,
   );
 }
 console.log(
@@ -170,8 +196,8 @@ console.log(
 );
 if (detail)
   for (const o of outcomes)
-    if (o.wrong || (o.group !== 'healthy' && !o.right) || (o.group === 'healthy' && !o.noCause))
+    if (o.wrong || o.error || (o.group !== 'healthy' && !o.right) || (o.group === 'healthy' && !o.noCause))
       console.log(
-        `  ${o.group} | ${o.label} | seed ${o.seed} | tree ${o.tree} → ${o.conclusion ?? 'no cause'}`,
+        `  ${o.group} | ${o.label} | seed ${o.seed} | tree ${o.tree} → ${o.error ?? o.conclusion ?? 'no cause'}`,
       );
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(outcomes, null, 1));

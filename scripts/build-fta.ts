@@ -8,18 +8,10 @@
 // Node 20; the bundle alone is the fallback and needs nothing but Node.
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** esbuild, the bundler tsx already brings (pnpm keeps it beside tsx, not at the root). */
-function esbuild(): { build(options: Record<string, unknown>): Promise<unknown> } {
-  const fromTsx = createRequire(createRequire(join(ROOT, 'package.json')).resolve('tsx/package.json'));
-  return fromTsx('esbuild');
-}
+import { esbuild, ROOT } from './bundler.js';
 
 export interface FtaRelease {
   /** The bundle: `node BUNDLE fta-args…` */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 / Node 20 machine for Atelier: system packages the tests use as peers and
-# oracles, pnpm itself, then the workspace's dependencies (native ones built from source).
+# oracles, pnpm itself, the workspace's dependencies (native ones built from source), then the release
+# form of the atelier command, linked onto the PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +24,22 @@ if ! command -v pnpm >/dev/null || [ "$(pnpm -v 2>/dev/null)" != "$want_pnpm" ];
   npm install -g "pnpm@$want_pnpm" >/dev/null
 fi
 pnpm install --frozen-lockfile
+
+# The release form of the `atelier` command (bundled, one chunk per command), put on the PATH.
+# ATELIER_BIN_DIR picks where the link goes (default /usr/local/bin, through sudo when needed).
+pnpm -s build:cli
+bin_dir="${ATELIER_BIN_DIR:-/usr/local/bin}"
+target="$PWD/dist/atelier/bin/atelier.js"
+if mkdir -p "$bin_dir" 2>/dev/null && [ -w "$bin_dir" ]; then
+  ln -sfn "$target" "$bin_dir/atelier"
+elif command -v sudo >/dev/null; then
+  sudo ln -sfn "$target" "$bin_dir/atelier"
+else
+  bin_dir="$HOME/.local/bin"
+  mkdir -p "$bin_dir"
+  ln -sfn "$target" "$bin_dir/atelier"
+fi
+case ":$PATH:" in
+  *":$bin_dir:"*) echo "atelier: $bin_dir/atelier -> $target" ;;
+  *) echo "atelier: $bin_dir/atelier -> $target (add $bin_dir to your PATH)" ;;
+esac

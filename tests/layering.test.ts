@@ -111,9 +111,11 @@ describe('layering', () => {
           if (spec.startsWith('node:') || BUILTINS.has(spec)) continue;
           if (spec.startsWith('.')) {
             const target = resolve(dirname(file), spec);
-            // A test may load the repository's build scripts it checks; nothing else leaves the package.
-            const script = isTest(file) && !relative(join(ROOT, 'scripts'), target).startsWith('..');
-            if (relative(p.dir, target).startsWith('..') && !script)
+            // A test may load the repository's build scripts it checks, and the shared test support
+            // (fixtures, oracles: tests/support); nothing else leaves the package.
+            const shared = [join(ROOT, 'scripts'), join(ROOT, 'tests', 'support')];
+            const allowed = isTest(file) && shared.some((d) => !relative(d, target).startsWith('..'));
+            if (relative(p.dir, target).startsWith('..') && !allowed)
               wrong.push(`${where}: '${spec}' leaves ${p.manifest.name}`);
             continue;
           }

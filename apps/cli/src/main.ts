@@ -1,6 +1,6 @@
 import process from 'node:process';
-import { allCommands, commandLoaders } from './commands/index.js';
-import { exitAfterOutput, processContext, runCommand } from './run.js';
+import { exitAfterOutput, processContext, runCommand } from '@atelier/command';
+import { COMMANDS } from './commands/index.js';
 
 const HELP = {
   fr: 'atelier — boîte à outils de diagnostic automobile\n\nUsage : atelier <commande> [options]\n\nCommandes :',
@@ -17,20 +17,19 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const [name, ...rest] = args;
     if (!name || name === '--help' || name === '-h' || name === 'help') {
-      const commands = await allCommands();
-      const width = Math.max(...commands.map((c) => c.name.length), 4);
-      const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary[lang]}`);
+      const names = Object.keys(COMMANDS);
+      const width = Math.max(...names.map((n) => n.length), 4);
+      const lines = names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n].summary[lang]}`);
       process.stdout.write(`${HELP[lang]}\n${lines.join('\n')}\n${FOOT[lang]}\n`);
       return name ? 0 : 2;
     }
-    const command = Object.hasOwn(commandLoaders, name) ? await commandLoaders[name]() : undefined;
-    if (!command) {
+    if (!Object.hasOwn(COMMANDS, name)) {
       process.stderr.write(
         lang === 'fr' ? `atelier : commande inconnue « ${name} »\n` : `atelier: unknown command '${name}'\n`,
       );
       return 2;
     }
-    return await runCommand(command, rest, ctx);
+    return await runCommand(await COMMANDS[name].load(), rest, ctx);
   } finally {
     dispose();
   }

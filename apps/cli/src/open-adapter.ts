@@ -7,7 +7,7 @@ import {
   type OpenedAdapter,
   openAdapter,
 } from '@atelier/adapters';
-import { type CliContext, UsageError } from './context.js';
+import { type CliContext, UsageError } from '@atelier/command';
 
 /**
  * How a command opens `--adapter`: the shared registry (@atelier/adapters) with the command's

@@ -1,10 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { CliContext, Lang } from './context.js';
+import type { CliContext, Lang } from '@atelier/command';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** tsx by its path, so the command runs from any working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const run = promisify(execFile);
 
 /** Runs a program in a child process and collects its output; never throws on a non-zero exit. */
@@ -35,7 +38,7 @@ export function runCli(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  return runProgram(process.execPath, ['--import', 'tsx', MAIN, ...args], options);
+  return runProgram(process.execPath, ['--import', TSX, MAIN, ...args], options);
 }
 
 /** Runs `atelier` with `input` piped to its standard input, as a person answering its prompts would. */
@@ -45,7 +48,7 @@ export function runCliWithInput(
   options: { timeoutMs?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const p = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

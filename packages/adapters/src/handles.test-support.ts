@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { expect } from 'vitest';
+import { programRuns, requireOracle } from '../../../tests/support/index.js';
 
 /** The handles and requests this process holds, counted by kind (TCPSocketWrap, Timeout, …). */
 export function resources(): Map<string, number> {
@@ -46,15 +46,4 @@ export function openTerminals(): number {
  * reason printed — except under CI=true, where scripts/setup.sh installs it: there its absence
  * fails the run rather than letting it go green.
  */
-export const hasSocat = (() => {
-  try {
-    execFileSync('socat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch (err) {
-    const why = `socat cannot run (${(err as Error).message}): apt-get install socat`;
-    if (process.env.CI === 'true' || process.env.CI === '1')
-      throw new Error(`required under CI=true: ${why}`);
-    console.warn(`[adapters] serial tests skipped: ${why}`);
-    return false;
-  }
-})();
+export const hasSocat = !requireOracle('socat', programRuns('socat', ['-V'])).missing;

@@ -17,6 +17,7 @@ import {
 import { DisconnectedError, FUNCTIONAL, LinkUnavailableError } from '@atelier/obd';
 import { loadScenario, serveOnBus, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
+import { requireOracle } from '../../../tests/support/index.js';
 import { expectReleased, resources } from './handles.test-support.js';
 import { openAdapter } from './index.js';
 
@@ -146,7 +147,7 @@ async function vcanInterface(): Promise<{ iface?: string; skip?: string }> {
 // A kernel without the vcan module is a property of the machine (CI runners included), not a missing
 // oracle: the test is skipped with its reason, printed, under CI=true as elsewhere.
 const vcan = await vcanInterface();
-if (vcan.skip) console.warn(`[adapters socketcan.test] SocketCAN test skipped: ${vcan.skip}`);
+requireOracle('a vcan interface', () => vcan.skip, { ciSkip: 'CI machines have no vcan kernel module' });
 
 describe('socketcan: on a vcan interface (the kernel)', () => {
   it.skipIf(!!vcan.skip)(

@@ -1,4 +1,5 @@
 export * from '@atelier/clock';
+export * from './batch.js';
 export * from './bus.js';
 export * from './dbc/index.js';
 export * from './formats/index.js';

@@ -1,3 +1,4 @@
+import type { FrameBatch } from './batch.js';
 import type { Frame } from './frame.js';
 
 /** The log formats Atelier reads and writes. */
@@ -61,6 +62,11 @@ export interface LogReader extends AsyncIterable<Frame> {
   readonly skipped: LogParseError[];
   /** Bytes of the source consumed so far by the current iteration (for progress), when known. */
   readonly bytesRead?: number;
+  /**
+   * The same frames in columns, when the reader has a columnar path (`frameBatches` gives batches
+   * of any reader). The batch is reused from one turn to the next.
+   */
+  batches?(capacity?: number): AsyncIterable<FrameBatch>;
   /** MF4: frames found out of time order by more than the reorder window, passed where they were. */
   readonly late?: number;
 }

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { VirtualClock } from '@atelier/clock';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../tests/support/index.js';
 import { openLogWriter, readLog } from './formats/index.js';
 import { type Frame, makeFrame, sameFrame } from './frame.js';
 import type { LogWriter } from './log.js';
@@ -152,7 +153,7 @@ describe('Recorder', () => {
   });
 });
 
-const NISSAN = resolve(import.meta.dirname, '../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log');
+const NISSAN = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 const tmp = mkdtempSync(join(tmpdir(), 'atelier-recorder-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -185,30 +186,27 @@ describe('Recorder round trip through a log file', () => {
     }
   });
 
-  it.skipIf(!existsSync(NISSAN))(
-    `replays the real Nissan Leaf log at full speed into a recorder: the copy equals the original${existsSync(NISSAN) ? '' : ' (skipped: file absent)'}`,
-    async () => {
-      const copy = join(tmp, 'nissan-copy.log');
-      const out = new VirtualBus('rec-file-2');
-      const tap = new VirtualBus('rec-file-2');
-      const recorder = record(tap, openLogWriter(copy, 'candump'), { timestamps: 'source' });
-      const report = await new Player(out, () => readLog(NISSAN), { maxSpeed: true }).play();
-      await recorder.stop();
-      expect(report.sent).toBe(5588);
-      expect(recorder.framesWritten).toBe(5588);
-      const original = readLog(NISSAN)[Symbol.asyncIterator]();
-      let n = 0;
-      for await (const f of readLog(copy)) {
-        const o = await original.next();
-        expect(o.done).toBe(false);
-        const g = o.value as Frame;
-        if (!sameFrame(f, g) || f.channel !== g.channel || f.direction !== g.direction) {
-          throw new Error(`frame ${n} differs: ${JSON.stringify([f, g])}`);
-        }
-        n++;
+  it('replays the real Nissan Leaf log at full speed into a recorder: the copy equals the original', async () => {
+    const copy = join(tmp, 'nissan-copy.log');
+    const out = new VirtualBus('rec-file-2');
+    const tap = new VirtualBus('rec-file-2');
+    const recorder = record(tap, openLogWriter(copy, 'candump'), { timestamps: 'source' });
+    const report = await new Player(out, () => readLog(NISSAN), { maxSpeed: true }).play();
+    await recorder.stop();
+    expect(report.sent).toBe(5588);
+    expect(recorder.framesWritten).toBe(5588);
+    const original = readLog(NISSAN)[Symbol.asyncIterator]();
+    let n = 0;
+    for await (const f of readLog(copy)) {
+      const o = await original.next();
+      expect(o.done).toBe(false);
+      const g = o.value as Frame;
+      if (!sameFrame(f, g) || f.channel !== g.channel || f.direction !== g.direction) {
+        throw new Error(`frame ${n} differs: ${JSON.stringify([f, g])}`);
       }
-      expect(n).toBe(5588);
-      expect((await original.next()).done).toBe(true);
-    },
-  );
+      n++;
+    }
+    expect(n).toBe(5588);
+    expect((await original.next()).done).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { FUNCTIONAL, physical } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
+import { programRuns, requireOracle } from '../../../tests/support/index.js';
 import { Elm327Link } from './client.js';
 import { DemoCar } from './demo.js';
 import { Elm327Emulator } from './emulator.js';
@@ -10,14 +10,8 @@ import { servePty, serveTcp } from './server.js';
 import { openSerial, openTcp, probeBaud } from './transport.js';
 
 /** Real sockets and a real pseudo-terminal, real time: the emulator as external tools see it. */
-const hasSocat = (() => {
-  try {
-    execFileSync('socat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const socat = requireOracle('socat', programRuns('socat', ['-V']));
+const hasSocat = !socat.missing;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -42,7 +36,7 @@ describe('client and emulator over real transports', () => {
   });
 
   it.skipIf(!hasSocat)(
-    'over a pseudo-terminal made by socat, through serialport (skipped without socat)',
+    `over a pseudo-terminal made by socat, through serialport${socat.skipNote}`,
     async () => {
       const emu = new Elm327Emulator({ responder: new DemoCar(), baud: 38_400, latencyMs: 5 });
       const pty = await servePty(emu);

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileExists, requireOracle } from '../../../tests/support/index.js';
 import { analyze } from './analysis.js';
 import { compile } from './compile.js';
 import { MefParseError, ModelError, ValidationError } from './errors.js';
@@ -11,7 +12,8 @@ import { mergeModels } from './model.js';
 import { readYamlModel, writeYamlModel } from './yaml-form.js';
 
 const INPUT = '/usr/share/scram/input';
-const haveModels = existsSync(INPUT);
+const models = requireOracle("SCRAM's models", fileExists(INPUT, 'apt-get install scram'));
+const haveModels = !models.missing;
 
 const wrap = (body: string) =>
   `<?xml version="1.0"?>\n<opsa-mef>\n<define-fault-tree name="T">\n${body}\n</define-fault-tree>\n</opsa-mef>\n`;
@@ -160,25 +162,22 @@ describe('MEF and YAML round trips', () => {
     ['Lift/lift.xml'],
   ];
   for (const files of cases)
-    it.skipIf(!haveModels)(
-      `${files[0]}: MEF → YAML → MEF keeps the analysis${haveModels ? '' : ' (skipped: SCRAM models not installed)'}`,
-      () => {
-        const { model } = mergeModels(files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
-        const before = analyze(model, { importance: true });
-        const yaml = writeYamlModel(model);
-        const fromYaml = readYamlModel(yaml, 'm.yaml');
-        const xml = writeMef(fromYaml);
-        const back = readMef(xml, 'm.xml');
-        for (const m of [fromYaml, back]) {
-          const after = analyze(m, { importance: true });
-          expect(after.products).toBe(before.products);
-          expect(after.distribution).toEqual(before.distribution);
-          expect(after.probability).toBeCloseTo(before.probability, 15);
-          for (const [k, v] of Object.entries(before.importance!))
-            expect(after.importance![k].mif).toBeCloseTo(v.mif, 14);
-        }
-      },
-    );
+    it.skipIf(!haveModels)(`${files[0]}: MEF → YAML → MEF keeps the analysis${models.skipNote}`, () => {
+      const { model } = mergeModels(files.map((f) => readMef(readFileSync(join(INPUT, f), 'utf8'), f)));
+      const before = analyze(model, { importance: true });
+      const yaml = writeYamlModel(model);
+      const fromYaml = readYamlModel(yaml, 'm.yaml');
+      const xml = writeMef(fromYaml);
+      const back = readMef(xml, 'm.xml');
+      for (const m of [fromYaml, back]) {
+        const after = analyze(m, { importance: true });
+        expect(after.products).toBe(before.products);
+        expect(after.distribution).toEqual(before.distribution);
+        expect(after.probability).toBeCloseTo(before.probability, 15);
+        for (const [k, v] of Object.entries(before.importance!))
+          expect(after.importance![k].mif).toBeCloseTo(v.mif, 14);
+      }
+    });
 
   it('nested formulas (refused by SCRAM) are read, analysed and written back', () => {
     const xml =

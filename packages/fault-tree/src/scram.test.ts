@@ -3,12 +3,13 @@
 // number SCRAM printed (|ours − scram| ≤ half a unit of the 6th digit), or within 1e-6 relative
 // (SCRAM's own rounding in long MCUB products moves its 7th digit).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allOf, fileExists, programRuns, requireOracle } from '../../../tests/support/index.js';
 import { type AnalysisReport, type Approximation, analyze } from './analysis.js';
 import { readMef } from './mef-read.js';
 import { writeMef } from './mef-write.js';
@@ -19,7 +20,11 @@ import { parseXml, type XmlElement } from './xml.js';
 const run = promisify(execFile);
 const SCRAM = '/usr/bin/scram';
 const INPUT = '/usr/share/scram/input';
-const haveScram = existsSync(SCRAM) && existsSync(INPUT);
+const scramOracle = requireOracle(
+  'scram',
+  allOf(programRuns(SCRAM, ['--version']), fileExists(INPUT), fileExists(join(INPUT, 'CEA9601'))),
+);
+const haveScram = !scramOracle.missing;
 
 /** Every fault-tree model SCRAM ships and analyses (as fault trees) in under a few seconds. */
 const CASES: { id: string; files: string[]; limit?: number; approximations?: Approximation[] }[] = [
@@ -167,85 +172,82 @@ function expectAgrees(ours: number, printed: string, what: string) {
 
 const APPROXIMATIONS: Approximation[] = ['exact', 'rare-event', 'mcub'];
 
-describe.skipIf(!haveScram)(
-  `differential against SCRAM 0.16.2${haveScram ? '' : ' (skipped: scram or its models not installed)'}`,
-  () => {
-    let dir: string;
-    const path = (f: string) =>
-      f.startsWith('@generated/') ? join(dir, f.slice('@generated/'.length)) : resolve(INPUT, f);
-    const scram = new Map<string, Promise<ScramResult>>();
+describe.skipIf(!haveScram)(`differential against SCRAM 0.16.2${scramOracle.skipNote}`, () => {
+  let dir: string;
+  const path = (f: string) =>
+    f.startsWith('@generated/') ? join(dir, f.slice('@generated/'.length)) : resolve(INPUT, f);
+  const scram = new Map<string, Promise<ScramResult>>();
 
-    beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'fta-scram-'));
-      for (const [name, text] of Object.entries(GENERATED)) writeFileSync(join(dir, name), text);
-      // Two SCRAM processes at a time: the machine is shared.
-      const jobs: (() => Promise<void>)[] = [];
-      for (const c of CASES)
-        for (const a of c.approximations ?? APPROXIMATIONS) {
-          let resolve!: (r: ScramResult) => void;
-          let reject!: (e: unknown) => void;
-          scram.set(
-            `${c.id}/${a}`,
-            new Promise<ScramResult>((res, rej) => {
-              resolve = res;
-              reject = rej;
-            }),
-          );
-          const out = join(dir, `${c.id.replace(/\W/g, '_')}-${a}.xml`);
-          const args = [
-            '--probability',
-            '1',
-            '--importance',
-            '1',
-            '--ccf',
-            '1',
-            ...(a === 'exact' ? [] : [`--${a}`]),
-            ...(c.limit ? ['-l', String(c.limit)] : []),
-            '-o',
-            out,
-            ...c.files.map(path),
-          ];
-          // the longest run starts first so that it overlaps the others
-          jobs[c.id.startsWith('CEA') ? 'unshift' : 'push'](() =>
-            run(SCRAM, args, { cwd: INPUT, timeout: 60_000 })
-              .then(() => readFile(out, 'utf8'))
-              .then((x) => resolve(parseReport(x)), reject),
-          );
-        }
-      const worker = async () => {
-        for (let job = jobs.shift(); job; job = jobs.shift()) await job();
-      };
-      await Promise.all([worker(), worker()]);
-    }, 120_000);
-
-    afterAll(async () => {
-      if (dir) await rm(dir, { recursive: true, force: true });
-    });
-
-    const ours = new Map<string, AnalysisReport>();
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fta-scram-'));
+    for (const [name, text] of Object.entries(GENERATED)) writeFileSync(join(dir, name), text);
+    // Two SCRAM processes at a time: the machine is shared.
+    const jobs: (() => Promise<void>)[] = [];
     for (const c of CASES)
-      for (const a of c.approximations ?? APPROXIMATIONS)
-        it(`${c.id} (${a}): products, distribution, probability and importance agree`, async () => {
-          const theirs = await scram.get(`${c.id}/${a}`)!;
-          const { model } = mergeModels(c.files.map((f) => readMef(readFileSync(path(f), 'utf8'), f)));
-          const r = analyze(model, { importance: true, approximation: a, limitOrder: c.limit });
-          ours.set(`${c.id}/${a}`, r);
-          expect(r.products).toBe(theirs.products);
-          expect(r.distribution).toEqual(theirs.distribution);
-          expect(r.basic_events).toBe(theirs.basicEvents);
-          expectAgrees(r.probability, theirs.probability, 'probability');
-          expect(Object.keys(r.importance ?? {}).sort()).toEqual([...theirs.importance.keys()].sort());
-          for (const [name, f] of theirs.importance) {
-            const m = r.importance![name];
-            expectAgrees(m.mif, f.MIF, `${name} MIF`);
-            expectAgrees(m.cif, f.CIF, `${name} CIF`);
-            expectAgrees(m.dif, f.DIF, `${name} DIF`);
-            expectAgrees(m.raw, f.RAW, `${name} RAW`);
-            if (!agreesRrw(m.rrw, f.RRW)) expect.fail(`${name} RRW: ours ${m.rrw}, SCRAM ${f.RRW}`);
-          }
-        });
-  },
-);
+      for (const a of c.approximations ?? APPROXIMATIONS) {
+        let resolve!: (r: ScramResult) => void;
+        let reject!: (e: unknown) => void;
+        scram.set(
+          `${c.id}/${a}`,
+          new Promise<ScramResult>((res, rej) => {
+            resolve = res;
+            reject = rej;
+          }),
+        );
+        const out = join(dir, `${c.id.replace(/\W/g, '_')}-${a}.xml`);
+        const args = [
+          '--probability',
+          '1',
+          '--importance',
+          '1',
+          '--ccf',
+          '1',
+          ...(a === 'exact' ? [] : [`--${a}`]),
+          ...(c.limit ? ['-l', String(c.limit)] : []),
+          '-o',
+          out,
+          ...c.files.map(path),
+        ];
+        // the longest run starts first so that it overlaps the others
+        jobs[c.id.startsWith('CEA') ? 'unshift' : 'push'](() =>
+          run(SCRAM, args, { cwd: INPUT, timeout: 60_000 })
+            .then(() => readFile(out, 'utf8'))
+            .then((x) => resolve(parseReport(x)), reject),
+        );
+      }
+    const worker = async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+    };
+    await Promise.all([worker(), worker()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const ours = new Map<string, AnalysisReport>();
+  for (const c of CASES)
+    for (const a of c.approximations ?? APPROXIMATIONS)
+      it(`${c.id} (${a}): products, distribution, probability and importance agree`, async () => {
+        const theirs = await scram.get(`${c.id}/${a}`)!;
+        const { model } = mergeModels(c.files.map((f) => readMef(readFileSync(path(f), 'utf8'), f)));
+        const r = analyze(model, { importance: true, approximation: a, limitOrder: c.limit });
+        ours.set(`${c.id}/${a}`, r);
+        expect(r.products).toBe(theirs.products);
+        expect(r.distribution).toEqual(theirs.distribution);
+        expect(r.basic_events).toBe(theirs.basicEvents);
+        expectAgrees(r.probability, theirs.probability, 'probability');
+        expect(Object.keys(r.importance ?? {}).sort()).toEqual([...theirs.importance.keys()].sort());
+        for (const [name, f] of theirs.importance) {
+          const m = r.importance![name];
+          expectAgrees(m.mif, f.MIF, `${name} MIF`);
+          expectAgrees(m.cif, f.CIF, `${name} CIF`);
+          expectAgrees(m.dif, f.DIF, `${name} DIF`);
+          expectAgrees(m.raw, f.RAW, `${name} RAW`);
+          if (!agreesRrw(m.rrw, f.RRW)) expect.fail(`${name} RRW: ours ${m.rrw}, SCRAM ${f.RRW}`);
+        }
+      });
+});
 
 /**
  * CEA9601 (186 basic events, 130 million minimal cut sets): SCRAM 0.16.2 needs 127 s for the
@@ -259,59 +261,51 @@ const CEA9601_SCRAM = {
   basicEvents: 186,
 };
 
-describe.skipIf(!existsSync(join(INPUT, 'CEA9601')))(
-  `CEA9601 against SCRAM's recorded result${existsSync(join(INPUT, 'CEA9601')) ? '' : ' (skipped: SCRAM models not installed)'}`,
-  () => {
-    it('same 130 281 976 products, distribution and probability, counted without enumeration', () => {
-      const files = ['CEA9601/CEA9601.xml', 'CEA9601/CEA9601-basic-events.xml'];
-      const { model } = mergeModels(files.map((f) => readMef(readFileSync(resolve(INPUT, f), 'utf8'), f)));
-      const r = analyze(model);
-      expect(r.products).toBe(CEA9601_SCRAM.products);
-      expect(r.distribution).toEqual(CEA9601_SCRAM.distribution);
-      expect(r.basic_events).toBe(CEA9601_SCRAM.basicEvents);
-      expectAgrees(r.probability, CEA9601_SCRAM.probability, 'probability');
-    }, 180_000);
-  },
-);
+describe.skipIf(!haveScram)(`CEA9601 against SCRAM's recorded result${scramOracle.skipNote}`, () => {
+  it('same 130 281 976 products, distribution and probability, counted without enumeration', () => {
+    const files = ['CEA9601/CEA9601.xml', 'CEA9601/CEA9601-basic-events.xml'];
+    const { model } = mergeModels(files.map((f) => readMef(readFileSync(resolve(INPUT, f), 'utf8'), f)));
+    const r = analyze(model);
+    expect(r.products).toBe(CEA9601_SCRAM.products);
+    expect(r.distribution).toEqual(CEA9601_SCRAM.distribution);
+    expect(r.basic_events).toBe(CEA9601_SCRAM.basicEvents);
+    expectAgrees(r.probability, CEA9601_SCRAM.probability, 'probability');
+  }, 180_000);
+});
 
 /**
  * Random non-coherent trees with every connective SCRAM 0.16.2 reads (and, or, atleast, not, xor,
  * nand, nor, null; it has no iff, imply or cardinality and refuses nested formulas), written as
  * MEF and analysed by both tools: minimal cut sets (negations dropped) and prime implicants.
  */
-describe.skipIf(!haveScram)(
-  `random trees against SCRAM${haveScram ? '' : ' (skipped: scram not installed)'}`,
-  () => {
-    const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-random-')) : '';
-    afterAll(() => rm(dir, { recursive: true, force: true }));
-    for (let seed = 1; seed <= 16; seed++)
-      for (const prime of [false, true])
-        it(`tree #${seed}${prime ? ' prime implicants' : ' cut sets'}: products, distribution, probability`, async () => {
-          const t = randomTree(seed * 31, {
-            events: 4 + (seed % 8),
-            nested: false,
-            distinct: true,
-            operators: ['and', 'or', 'atleast', 'not', 'xor', 'nand', 'nor', 'null'],
-          });
-          const file = join(dir, `t${seed}${prime ? 'p' : ''}.xml`);
-          writeFileSync(file, writeMef(t.model));
-          const out = `${file}.report.xml`;
-          await run(
-            SCRAM,
-            [...(prime ? ['--prime-implicants'] : []), '--probability', '1', '-o', out, file],
-            { timeout: 60_000 },
-          );
-          const theirs = parseReport(await readFile(out, 'utf8'), 'TOP');
-          const r = analyze(readMef(await readFile(file, 'utf8'), file), {
-            top: 'TOP',
-            primeImplicants: prime,
-          });
-          expect(r.products).toBe(theirs.products);
-          expect(r.distribution).toEqual(theirs.distribution);
-          expectAgrees(r.probability, theirs.probability, 'probability');
+describe.skipIf(!haveScram)(`random trees against SCRAM${scramOracle.skipNote}`, () => {
+  const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-random-')) : '';
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  for (let seed = 1; seed <= 16; seed++)
+    for (const prime of [false, true])
+      it(`tree #${seed}${prime ? ' prime implicants' : ' cut sets'}: products, distribution, probability`, async () => {
+        const t = randomTree(seed * 31, {
+          events: 4 + (seed % 8),
+          nested: false,
+          distinct: true,
+          operators: ['and', 'or', 'atleast', 'not', 'xor', 'nand', 'nor', 'null'],
         });
-  },
-);
+        const file = join(dir, `t${seed}${prime ? 'p' : ''}.xml`);
+        writeFileSync(file, writeMef(t.model));
+        const out = `${file}.report.xml`;
+        await run(SCRAM, [...(prime ? ['--prime-implicants'] : []), '--probability', '1', '-o', out, file], {
+          timeout: 60_000,
+        });
+        const theirs = parseReport(await readFile(out, 'utf8'), 'TOP');
+        const r = analyze(readMef(await readFile(file, 'utf8'), file), {
+          top: 'TOP',
+          primeImplicants: prime,
+        });
+        expect(r.products).toBe(theirs.products);
+        expect(r.distribution).toEqual(theirs.distribution);
+        expectAgrees(r.probability, theirs.probability, 'probability');
+      });
+});
 
 /**
  * Random trees made of modules (nested, negated, shared events), written as MEF and analysed by
@@ -319,7 +313,7 @@ describe.skipIf(!haveScram)(
  * and the products must be exactly SCRAM's.
  */
 describe.skipIf(!haveScram)(
-  `random modular trees against SCRAM with order limits${haveScram ? '' : ' (skipped: scram not installed)'}`,
+  `random modular trees against SCRAM with order limits${scramOracle.skipNote}`,
   () => {
     const dir = haveScram ? mkdtempSync(join(tmpdir(), 'fta-modular-')) : '';
     afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type Frame, makeFrame, readLog, VirtualBus } from '@atelier/can';
 import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../tests/support/index.js';
 import { IsoTpLink } from './isotp-link.js';
 import { physical } from './link.js';
 
-const LOG = fileURLToPath(
-  new URL('../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url),
-);
+const LOG = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 
 interface Exchange {
   request: number[];
@@ -53,61 +50,58 @@ function expectedPayload(ex: Exchange): number[] | undefined {
 }
 
 describe('IsoTpLink on a real recording', () => {
-  it.skipIf(!existsSync(LOG))(
-    'reads every recorded Nissan Leaf battery answer (KWP 0x21, multi-frame, 0xFF padding) as the tester did (skipped: shared recording absent)',
-    async () => {
-      const exchanges = await recordedExchanges();
-      expect(exchanges.length).toBe(26);
-      const clock = new VirtualClock();
-      const ch = 'isotp-link-leaf';
-      const ecuBus = new VirtualBus(ch, { clock });
-      const link = new IsoTpLink(new VirtualBus(ch, { clock }), {
-        clock,
-        responseIds: [],
-        ecus: [{ request: 0x79b, response: 0x7bb }],
-        timeoutMs: 200,
-      });
-      // Plays the ECU side of the recording: the first frame after the recorded delay, the
-      // consecutive frames after the tester's flow control with their recorded spacing.
-      let i = -1;
-      ecuBus.subscribe(
-        (f) => {
-          const ex = exchanges[i + (f.data[0] >> 4 === 0 ? 1 : 0)];
-          if (f.data[0] >> 4 === 0) {
-            i++;
-            expect(Array.from(f.data.subarray(1, 1 + (f.data[0] & 0x0f)))).toEqual(ex.request);
-            for (const r of ex.first)
-              clock.setTimeout(
-                () => void ecuBus.send(makeFrame({ id: r.id, data: r.data })),
-                (r.timestamp - ex.requestAt) * 1000,
-              );
-          } else if (f.data[0] >> 4 === 3 && ex.flowControlAt !== undefined) {
-            for (const r of ex.rest)
-              clock.setTimeout(
-                () => void ecuBus.send(makeFrame({ id: r.id, data: r.data })),
-                (r.timestamp - ex.flowControlAt!) * 1000,
-              );
-          }
-        },
-        [{ id: 0x79b, mask: 0x7ff }],
-      );
-      let checked = 0;
-      for (const ex of exchanges) {
-        const want = expectedPayload(ex);
-        const run = clock.run(link.request({ target: physical(0x79b), data: Uint8Array.from(ex.request) }));
-        if (!want) {
-          await expect(run).rejects.toThrow();
-          continue;
+  it('reads every recorded Nissan Leaf battery answer (KWP 0x21, multi-frame, 0xFF padding) as the tester did', async () => {
+    const exchanges = await recordedExchanges();
+    expect(exchanges.length).toBe(26);
+    const clock = new VirtualClock();
+    const ch = 'isotp-link-leaf';
+    const ecuBus = new VirtualBus(ch, { clock });
+    const link = new IsoTpLink(new VirtualBus(ch, { clock }), {
+      clock,
+      responseIds: [],
+      ecus: [{ request: 0x79b, response: 0x7bb }],
+      timeoutMs: 200,
+    });
+    // Plays the ECU side of the recording: the first frame after the recorded delay, the
+    // consecutive frames after the tester's flow control with their recorded spacing.
+    let i = -1;
+    ecuBus.subscribe(
+      (f) => {
+        const ex = exchanges[i + (f.data[0] >> 4 === 0 ? 1 : 0)];
+        if (f.data[0] >> 4 === 0) {
+          i++;
+          expect(Array.from(f.data.subarray(1, 1 + (f.data[0] & 0x0f)))).toEqual(ex.request);
+          for (const r of ex.first)
+            clock.setTimeout(
+              () => void ecuBus.send(makeFrame({ id: r.id, data: r.data })),
+              (r.timestamp - ex.requestAt) * 1000,
+            );
+        } else if (f.data[0] >> 4 === 3 && ex.flowControlAt !== undefined) {
+          for (const r of ex.rest)
+            clock.setTimeout(
+              () => void ecuBus.send(makeFrame({ id: r.id, data: r.data })),
+              (r.timestamp - ex.flowControlAt!) * 1000,
+            );
         }
-        const [answer] = await run;
-        expect(answer.ecu).toBe(0x7bb);
-        expect(Array.from(answer.data)).toEqual(want);
-        expect(answer.data[0]).toBe(0x61);
-        expect(answer.data[1]).toBe(ex.request[1]);
-        checked++;
+      },
+      [{ id: 0x79b, mask: 0x7ff }],
+    );
+    let checked = 0;
+    for (const ex of exchanges) {
+      const want = expectedPayload(ex);
+      const run = clock.run(link.request({ target: physical(0x79b), data: Uint8Array.from(ex.request) }));
+      if (!want) {
+        await expect(run).rejects.toThrow();
+        continue;
       }
-      expect(checked).toBe(26);
-      await link.close();
-    },
-  );
+      const [answer] = await run;
+      expect(answer.ecu).toBe(0x7bb);
+      expect(Array.from(answer.data)).toEqual(want);
+      expect(answer.data[0]).toBe(0x61);
+      expect(answer.data[1]).toBe(ex.request[1]);
+      checked++;
+    }
+    expect(checked).toBe(26);
+    await link.close();
+  });
 });

@@ -1,52 +1,44 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../tests/support/index.js';
 import { FUNCTIONAL, physical } from './link.js';
 import { RecordedResponder, RecordingError } from './recorded.js';
 
-const DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'can');
-const LEAF = join(DATA, 'nissan_leaf_uds_2022-01-06.log');
-const SAVVY = join(DATA, 'savvycan_example_candump.log');
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
+const SAVVY = fixturePath('can/savvycan_example_candump.log');
 
 describe('recorded CAN logs as responders', () => {
-  it.skipIf(!existsSync(LEAF))(
-    'the Nissan Leaf log (real, KWP 0x21 on 0x79B/0x7BB) answers its own requests',
-    async () => {
-      const r = await RecordedResponder.fromCanLog(LEAF);
-      expect(r.ecus()).toContainEqual({ request: 0x79b, response: 0x7bb, extended: false });
-      const reqs = new Set(r.exchanges.map((e) => [...e.request].map((b) => b.toString(16)).join(' ')));
-      expect(reqs.has('21 1')).toBe(true);
-      const a = await r.respond({
+  it('the Nissan Leaf log (real, KWP 0x21 on 0x79B/0x7BB) answers its own requests', async () => {
+    const r = await RecordedResponder.fromCanLog(LEAF);
+    expect(r.ecus()).toContainEqual({ request: 0x79b, response: 0x7bb, extended: false });
+    const reqs = new Set(r.exchanges.map((e) => [...e.request].map((b) => b.toString(16)).join(' ')));
+    expect(reqs.has('21 1')).toBe(true);
+    const a = await r.respond({
+      target: physical(0x79b),
+      data: Uint8Array.of(0x21, 0x01),
+      extended: false,
+      nowMs: 0,
+    });
+    expect(a).toHaveLength(1);
+    expect(a[0].ecu).toBe(0x7bb);
+    expect([...a[0].data.slice(0, 2)]).toEqual([0x61, 0x01]);
+    expect(a[0].data.length).toBeGreaterThan(30); // multi-frame, reassembled
+    // Broadcast frames (the other bus, other ids) are kept to play alongside.
+    expect(r.broadcast.length).toBeGreaterThan(0);
+    expect(r.broadcast.some((f) => f.id === 0x79b || f.id === 0x7bb)).toBe(false);
+    // A request never recorded gets silence, like a car that does not know it.
+    expect(
+      await r.respond({
         target: physical(0x79b),
-        data: Uint8Array.of(0x21, 0x01),
+        data: Uint8Array.of(0x21, 0x7e),
         extended: false,
-        nowMs: 0,
-      });
-      expect(a).toHaveLength(1);
-      expect(a[0].ecu).toBe(0x7bb);
-      expect([...a[0].data.slice(0, 2)]).toEqual([0x61, 0x01]);
-      expect(a[0].data.length).toBeGreaterThan(30); // multi-frame, reassembled
-      // Broadcast frames (the other bus, other ids) are kept to play alongside.
-      expect(r.broadcast.length).toBeGreaterThan(0);
-      expect(r.broadcast.some((f) => f.id === 0x79b || f.id === 0x7bb)).toBe(false);
-      // A request never recorded gets silence, like a car that does not know it.
-      expect(
-        await r.respond({
-          target: physical(0x79b),
-          data: Uint8Array.of(0x21, 0x7e),
-          extended: false,
-          nowMs: 1,
-        }),
-      ).toEqual([]);
-    },
-  );
+        nowMs: 1,
+      }),
+    ).toEqual([]);
+  });
 
-  it.skipIf(!existsSync(SAVVY))(
-    'a log without diagnostic traffic is refused with a clear error',
-    async () => {
-      await expect(RecordedResponder.fromCanLog(SAVVY)).rejects.toThrow(RecordingError);
-    },
-  );
+  it('a log without diagnostic traffic is refused with a clear error', async () => {
+    await expect(RecordedResponder.fromCanLog(SAVVY)).rejects.toThrow(RecordingError);
+  });
 
   it('answers in time: the exchange recorded nearest to the same offset from the first request', async () => {
     const log = [

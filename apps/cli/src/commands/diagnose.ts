@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { checkAdapterName } from '@atelier/adapters';
+import { type CliContext, type Command, type Lang, UsageError } from '@atelier/command';
 import {
   followRecommendations,
   GuidedSession,
@@ -18,7 +19,6 @@ import {
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
 import { runSimulatedApprentice } from '@atelier/training';
-import { type CliContext, type Command, type Lang, UsageError } from '../context.js';
 import { openCliAdapter } from '../open-adapter.js';
 
 const USAGE = {
@@ -46,10 +46,6 @@ interface Options {
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
-  summary: {
-    fr: 'diagnostic guidé (arbres de défaillance, prochain test)',
-    en: 'guided diagnosis (fault trees, next best test)',
-  },
   async run(args, ctx) {
     let values: Options;
     try {

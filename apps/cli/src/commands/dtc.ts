@@ -1,5 +1,5 @@
+import { type Command, type Lang, UsageError, verbArgs, writeOut } from '@atelier/command';
 import { DtcFormatError, describeDtc, dtcTitle, encodeDtc } from '@atelier/obd';
-import { type Command, type Lang, UsageError, verbArgs, writeOut } from '../context.js';
 
 const USAGE = {
   fr: `Usage : atelier dtc explain CODE… [--json] [--lang fr|en]
@@ -55,7 +55,6 @@ export function explainDtc(code: string, lang: Lang): { json: object; text: stri
 
 export const dtcCommand: Command = {
   name: 'dtc',
-  summary: { fr: 'explique un code défaut (P0301 …)', en: 'explains a trouble code (P0301 …)' },
   async run(args, ctx) {
     const usage = USAGE[ctx.lang];
     const parsed = verbArgs(args, ctx, 'explain', usage);

@@ -1,19 +1,14 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Elm327Link, openSerial, openTcp } from '@atelier/elm327';
 import { FUNCTIONAL, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
+import { programRuns, requireOracle } from '../../../../tests/support/index.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
-const hasSocat = (() => {
-  try {
-    execFileSync('socat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const socat = requireOracle('socat', programRuns('socat', ['-V']));
+const hasSocat = !socat.missing;
 
 /** Starts `atelier emulate …` and resolves with the process and its first stdout line. */
 function start(args: string[]): Promise<{ child: ChildProcess; first: string }> {
@@ -55,7 +50,7 @@ describe('atelier emulate', () => {
   });
 
   it.skipIf(!hasSocat)(
-    'prints the pty path, which serialport opens; SIGINT removes it (skipped without socat)',
+    `prints the pty path, which serialport opens; SIGINT removes it${socat.skipNote}`,
     async () => {
       const { child, first } = await start(['--pty', '--baud', '38400']);
       expect(existsSync(first)).toBe(true);

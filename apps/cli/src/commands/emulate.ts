@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CliContext, type Command, UsageError } from '@atelier/command';
 import {
   DemoCar,
   Elm327Emulator,
@@ -13,7 +14,6 @@ import {
   Transcript,
 } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
-import { type CliContext, type Command, UsageError } from '../context.js';
 
 const USAGE = {
   fr: `Usage : atelier emulate [--tcp PORT] [--pty] [--baud N] [--latency MS] [options]
@@ -92,7 +92,6 @@ async function scenarioResponder(spec: string, ctx: CliContext): Promise<Respond
 
 export const emulateCommand: Command = {
   name: 'emulate',
-  summary: { fr: 'émulateur ELM327 (TCP, pseudo-terminal)', en: 'ELM327 emulator (TCP, pseudo-terminal)' },
   async run(args, ctx) {
     let values: Record<string, string | boolean | undefined>;
     try {

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { type CliContext, UsageError } from '@atelier/command';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliContext, UsageError } from '../context.js';
 import { TWO_TRAINS_MEF } from './fta.fixture.js';
 import { ftaCommand, parseEvidence } from './fta.js';
 

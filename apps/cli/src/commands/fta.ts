@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CliContext, type Command, type Lang, UsageError, writeOut } from '@atelier/command';
 import type { AnalysisReport, Approximation, UncertaintyReport } from '@atelier/fault-tree';
-import { type CliContext, type Command, type Lang, UsageError, writeOut } from '../context.js';
 
 const USAGE: Record<string, Record<Lang, string>> = {
   main: {
@@ -314,10 +314,6 @@ async function convertCmd(args: string[], ctx: CliContext): Promise<number> {
 
 export const ftaCommand: Command = {
   name: 'fta',
-  summary: {
-    fr: 'arbres de défaillance : analyse, a posteriori, conversion MEF ⇄ YAML',
-    en: 'fault trees: analysis, posteriors, MEF ⇄ YAML conversion',
-  },
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const main = USAGE.main[ctx.lang];

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import { type Command, UsageError } from '@atelier/command';
 import { lintKnowledgeBase } from '@atelier/diagnosis';
 import { CATALOGUE } from '@atelier/vehicle-sim';
-import { type Command, UsageError } from '../context.js';
 
 const USAGE = {
   fr: "Usage : atelier kb lint [--dir DOSSIER] [--json]\n  Vérifie la base de connaissances : schéma, textes FR/EN, probabilités, références, mesures des tests contre le catalogue d'instruments du simulateur, chargement dans le moteur d'arbres de défaillance.",
@@ -10,7 +10,6 @@ const USAGE = {
 
 export const kbCommand: Command = {
   name: 'kb',
-  summary: { fr: 'base de connaissances du diagnostic (lint)', en: 'diagnosis knowledge base (lint)' },
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (sub === '--help' || sub === '-h') {

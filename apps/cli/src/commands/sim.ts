@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CliContext, type Command, UsageError, writeOut } from '@atelier/command';
 import { RecordedResponder } from '@atelier/obd';
 import {
   listScenarios,
@@ -16,7 +17,6 @@ import {
   scenarioSummary,
   simulateSession,
 } from '@atelier/vehicle-sim';
-import { type CliContext, type Command, UsageError, writeOut } from '../context.js';
 
 const USAGE = {
   fr: `Usage : atelier sim list [--json]
@@ -251,10 +251,6 @@ function help(ctx: CliContext): number {
 
 export const simCommand: Command = {
   name: 'sim',
-  summary: {
-    fr: 'véhicules simulés, défauts injectés, scénarios',
-    en: 'simulated vehicles, injected faults, scenarios',
-  },
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (sub === 'list') return list(rest, ctx);

@@ -1,5 +1,5 @@
+import { type Command, UsageError, verbArgs, writeOut } from '@atelier/command';
 import { decodeVin, type Lang, VinError, type VinInfo } from '@atelier/obd';
-import { type Command, UsageError, verbArgs, writeOut } from '../context.js';
 
 const USAGE = {
   fr: `Usage : atelier vin decode VIN… [--json] [--lang fr|en]
@@ -76,10 +76,6 @@ export function vinText(v: VinInfo, lang: Lang): string {
 
 export const vinCommand: Command = {
   name: 'vin',
-  summary: {
-    fr: "décode un numéro d'identification (VIN)",
-    en: 'decodes a vehicle identification number (VIN)',
-  },
   async run(args, ctx) {
     const usage = USAGE[ctx.lang];
     const parsed = verbArgs(args, ctx, 'decode', usage);

@@ -6,10 +6,10 @@
  */
 import process from 'node:process';
 import { startupSnapshot } from 'node:v8';
+import { exitAfterOutput, processContext, runCommand } from '@atelier/command';
 // Imported here, not on demand as the full CLI does: what the snapshot holds costs nothing at start.
 import * as engine from '@atelier/fault-tree';
 import { ftaCommand } from '../commands/fta.js';
-import { exitAfterOutput, processContext, runCommand } from '../run.js';
 
 void engine;
 

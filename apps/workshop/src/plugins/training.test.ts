@@ -5,13 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../tests/support/index.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
 import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
 import { multipart, recordTranscript } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
-const SAVVY = new URL('../../../../../shared/data/can/savvycan_example_candump.log', import.meta.url);
-const LEAF = new URL('../../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url);
+const SAVVY = fixturePath('can/savvycan_example_candump.log');
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 
 let t: TestApp;
 let transcript: string;

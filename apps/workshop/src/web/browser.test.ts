@@ -4,21 +4,18 @@
  * French and in English. The server's clock is real time plus an offset the test moves forward,
  * so 90 minutes of work take no time.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import type { Lang } from '../i18n.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`,
-  );
+const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
 
 let offset = 0;
 let server: RunningServer;

@@ -6,23 +6,20 @@
  * the adapter drops mid-session and the page says so and keeps everything — and the instructor
  * reads the assessment. Screenshots go to test-artifacts/workshop-diagnostics/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileExists, fixturePath, requireOracle } from '../../../../tests/support/index.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
 import { knowledgeBase } from '../services/knowledge.js';
 import { recordTranscript } from '../test-support/diagnostics.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `diagnostics browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium, or bash scripts/setup.sh)`,
-  );
+const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/workshop-diagnostics/', import.meta.url));
 let server: RunningServer;
@@ -275,9 +272,7 @@ describe('diagnostic sessions in the browser', () => {
       await page.goto(`${server.url}/training`);
       await page.setInputFiles(
         'form.upload input[type=file]',
-        fileURLToPath(
-          new URL('../../../../../shared/data/can/savvycan_example_candump.log', import.meta.url),
-        ),
+        fixturePath('can/savvycan_example_candump.log'),
       );
       await click(page, '#upload');
       await click(page, 'ul.recordings li:has-text("savvycan_example_candump.log") a');

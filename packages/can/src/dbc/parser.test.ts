@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../tests/support/index.js';
 import { readLog } from '../formats/index.js';
 import { fromHex } from '../frame.js';
 import { reassemble } from '../isotp/reassemble.js';
@@ -8,8 +8,7 @@ import { DbcDecoder } from './codec.js';
 import { DbcParseError } from './model.js';
 import { parseDbc, readDbc } from './parser.js';
 
-const SHARED = (name: string) =>
-  fileURLToPath(new URL(`../../../../../shared/data/can/${name}`, import.meta.url));
+const FIXTURE = (name: string) => fixturePath(`can/${name}`);
 
 /** A vendor-style file exercising most of the grammar: written for this test. */
 const SAMPLE = `VERSION "1.2 \\"beta\\""
@@ -327,7 +326,7 @@ describe('malformed DBC files: errors name the line', () => {
 
 describe('the CSS Electronics Nissan Leaf DBC', () => {
   it('parses: one message 0x7BB, extended multiplexing service → response → signals', async () => {
-    const dbc = await readDbc(SHARED('css_tp_uds_nissan_leaf.dbc'));
+    const dbc = await readDbc(FIXTURE('css_tp_uds_nissan_leaf.dbc'));
     expect(dbc.messages.map((m) => [m.id, m.name, m.length])).toEqual([[0x7bb, 'SoC_Temp', 55]]);
     const sig = Object.fromEntries(dbc.messages[0].signals.map((s) => [s.name, s.multiplexer]));
     expect(sig.service).toBeUndefined();
@@ -336,9 +335,9 @@ describe('the CSS Electronics Nissan Leaf DBC', () => {
   });
 
   it('decodes the reassembled Leaf payloads (CSS layout): SoC from 0x61 0x01, temperatures from 0x61 0x04', async () => {
-    const dec = new DbcDecoder(await readDbc(SHARED('css_tp_uds_nissan_leaf.dbc')));
+    const dec = new DbcDecoder(await readDbc(FIXTURE('css_tp_uds_nissan_leaf.dbc')));
     const decoded = [];
-    for await (const e of reassemble(readLog(SHARED('nissan_leaf_uds_2022-01-06.log')), {
+    for await (const e of reassemble(readLog(FIXTURE('nissan_leaf_uds_2022-01-06.log')), {
       rxId: 0x7bb,
       txId: 0x79b,
       layout: 'css',

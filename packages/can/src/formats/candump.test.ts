@@ -1,14 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../tests/support/index.js';
 import { type Frame, makeFrame, sameFrame, toHex } from '../frame.js';
 import { LogParseError } from '../log.js';
 import { candumpLine, openLogWriter, readLog, readLogText, writeLog } from './index.js';
 
-const DATA = resolve(import.meta.dirname, '../../../../../shared/data/can');
-const LEAF = join(DATA, 'nissan_leaf_uds_2022-01-06.log');
-const SAVVY = join(DATA, 'savvycan_example_candump.log');
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
+const SAVVY = fixturePath('can/savvycan_example_candump.log');
 
 async function all(it: AsyncIterable<Frame>): Promise<Frame[]> {
   const out: Frame[] = [];

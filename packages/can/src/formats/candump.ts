@@ -1,9 +1,12 @@
+import { type FrameBatch, FrameFlag } from '../batch.js';
 import { FD_LENGTHS, type Frame } from '../frame.js';
 import {
+  CR,
   describeByte,
   EMPTY,
   HEX_UPPER,
   HEX_VALUE,
+  LF,
   LineError,
   NameCache,
   POW10,
@@ -18,6 +21,20 @@ const CAN_ERR_MASK = 0x1fffffff;
 const CANFD_BRS = 0x01;
 const CANFD_ESI = 0x02;
 const HASH = 0x23;
+/** The byte two hex digits spell, indexed by (first << 8 | second); -1 when either is not hex. */
+const HEX_PAIR = (() => {
+  const t = new Int16Array(1 << 16).fill(-1);
+  for (let a = 0; a < 256; a++)
+    for (let b = 0; b < 256; b++)
+      if (HEX_VALUE[a] >= 0 && HEX_VALUE[b] >= 0) t[(a << 8) | b] = (HEX_VALUE[a] << 4) | HEX_VALUE[b];
+  return t;
+})();
+/** Decimal value of each byte; 1e6 for a non-digit (see the fixed-width timestamp). */
+const DIGIT = (() => {
+  const t = new Float64Array(256).fill(1e6);
+  for (let i = 0; i < 10; i++) t[0x30 + i] = i;
+  return t;
+})();
 
 function fail(reason: string, s: number, i: number): never {
   throw new LineError(reason, i - s + 1);
@@ -74,93 +91,143 @@ export class CandumpParser implements LineParser {
   private readonly channels = new NameCache();
   private readonly time = new Float64Array(1);
 
+  /** Any candump line, with a precise error for a bad one. */
   parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
-    const frame = this.dataFrame(buf, s, e);
-    return frame !== undefined ? frame : this.fullParse(buf, s, e);
+    return this.fullParse(buf, s, e);
   }
 
   /**
-   * The common line, `(S.F) <if> <id>#<data>[ R|T]` with an 11- or 29-bit id and 0–8 bytes, in one
-   * pass without helper calls; undefined for anything else (remote, FD, error frames, DLC suffix,
-   * or a mistake), which `fullParse` then handles or reports precisely.
+   * The common line, `(S.F) <if> <id>#<data>[ R|T]` with an 11- or 29-bit id and 0–8 bytes, ended
+   * by LF or CR LF, in one pass and straight into the batch's columns. Stops at anything else
+   * (remote, FD, error frames, DLC suffix, blanks, or a mistake), which `parse` then handles or
+   * reports precisely.
    */
-  private dataFrame(buf: Uint8Array, s: number, e: number): Frame | undefined {
-    if (buf[s] !== 0x28) return undefined;
-    let i = s + 1;
-    let sec = 0;
-    let c = 0;
-    const t0 = i;
-    while (i < e) {
-      c = buf[i] - 0x30;
-      if (c < 0 || c > 9) break;
-      sec = sec * 10 + c;
-      i++;
-    }
-    if (i === t0 || buf[i] !== 0x2e) return undefined;
-    i++;
-    const f0 = i;
-    while (i < e) {
-      c = buf[i] - 0x30;
-      if (c < 0 || c > 9) break;
-      sec = sec * 10 + c;
-      i++;
-    }
-    const digits = i - f0;
-    if (
-      digits === 0 ||
-      digits > 6 ||
-      sec > Number.MAX_SAFE_INTEGER ||
-      buf[i] !== 0x29 ||
-      buf[i + 1] !== SPACE
-    ) {
-      return undefined;
-    }
-    const timestamp = sec / POW10[digits];
-    i += 2;
-    const c0 = i;
-    while (i < e && buf[i] !== SPACE) i++;
-    if (i === c0 || i === e) return undefined;
-    const channel = this.channels.get(buf, c0, i);
-    i++;
-    const i0 = i;
-    let id = 0;
-    let h = 0;
-    while (i < e) {
-      h = HEX_VALUE[buf[i]];
-      if (h < 0) break;
-      id = id * 16 + h;
-      i++;
-    }
-    if (buf[i] !== HASH) return undefined;
-    const idDigits = i - i0;
-    let extended: boolean;
-    if (idDigits === 3 && id <= 0x7ff) extended = false;
-    else if (idDigits === 8 && id <= CAN_ERR_MASK) extended = true;
-    else return undefined;
-    i++;
-    let direction: 'rx' | 'tx' | undefined;
-    let end = e;
-    if (end - 2 >= i && buf[end - 2] === SPACE) {
-      const d = buf[end - 1];
-      if (d === 0x52) direction = 'rx';
-      else if (d === 0x54) direction = 'tx';
-      else return undefined;
-      end -= 2;
-    }
-    const n2 = end - i;
-    if (n2 > 16 || n2 & 1) return undefined;
-    const n = n2 >> 1;
-    const data = n === 0 ? EMPTY : new Uint8Array(n);
-    for (let k = 0; k < n; k++) {
-      const hi = HEX_VALUE[buf[i]];
-      const lo = HEX_VALUE[buf[i + 1]];
-      if ((hi | lo) < 0) return undefined;
-      data[k] = (hi << 4) | lo;
+  parseLinesInto(buf: Uint8Array, pos: number, limit: number, batch: FrameBatch): number {
+    const ids = batch.id;
+    const times = batch.timestamp;
+    const flags = batch.flags;
+    const dlcs = batch.dlc;
+    const channels = batch.channel;
+    const data = batch.data;
+    const starts = batch.start;
+    const capacity = batch.capacity;
+    // A line writes at most 9 bytes before it is refused (the ninth says it is too long).
+    const dataLimit = data.length - 9;
+    let k = batch.length;
+    let p = pos;
+    while (p < limit && k < capacity) {
+      let at = starts[k];
+      if (at > dataLimit || buf[p] !== 0x28) break;
+      // Every loop below stops at the line's LF at the latest: it is neither a digit nor hex.
+      let i = p + 1;
+      let sec = 0;
+      let digits = 6;
+      if (buf[p + 11] === 0x2e && buf[p + 18] === 0x29) {
+        // candump's own `(%010lu.%06lu)`: sixteen digits at known places, no search.
+        const hi =
+          ((((DIGIT[buf[p + 1]] * 10 + DIGIT[buf[p + 2]]) * 10 + DIGIT[buf[p + 3]]) * 10 +
+            DIGIT[buf[p + 4]]) *
+            10 +
+            DIGIT[buf[p + 5]]) *
+          100000;
+        const mid =
+          (((DIGIT[buf[p + 6]] * 10 + DIGIT[buf[p + 7]]) * 10 + DIGIT[buf[p + 8]]) * 10 + DIGIT[buf[p + 9]]) *
+            10 +
+          DIGIT[buf[p + 10]];
+        const frac =
+          ((((DIGIT[buf[p + 12]] * 10 + DIGIT[buf[p + 13]]) * 10 + DIGIT[buf[p + 14]]) * 10 +
+            DIGIT[buf[p + 15]]) *
+            10 +
+            DIGIT[buf[p + 16]]) *
+            10 +
+          DIGIT[buf[p + 17]];
+        // A non-digit maps to 1e6, which no sum of digits reaches: one test for all sixteen.
+        if (hi >= 1e10 || mid >= 1e5 || frac >= 1e6) break;
+        sec = (hi + mid) * 1e6 + frac;
+        i = p + 18;
+      } else {
+        let c = buf[i] - 0x30;
+        while (c >= 0 && c <= 9) {
+          sec = sec * 10 + c;
+          c = buf[++i] - 0x30;
+        }
+        if (i === p + 1 || buf[i] !== 0x2e) break;
+        const f0 = ++i;
+        c = buf[i] - 0x30;
+        while (c >= 0 && c <= 9) {
+          sec = sec * 10 + c;
+          c = buf[++i] - 0x30;
+        }
+        digits = i - f0;
+        if (digits === 0 || digits > 6 || sec > Number.MAX_SAFE_INTEGER || buf[i] !== 0x29) break;
+      }
+      if (buf[i + 1] !== SPACE) break;
       i += 2;
+      const c0 = i;
+      while (buf[i] > SPACE) i++;
+      if (i === c0 || buf[i] !== SPACE) break;
+      const channel = this.channels.get(buf, c0, i);
+      i++;
+      // The id: 3 hex digits then '#' (11-bit), or 8 (29-bit), at known places.
+      let id: number;
+      let f: number;
+      if (buf[i + 3] === HASH) {
+        const h0 = HEX_VALUE[buf[i]];
+        const h1 = HEX_VALUE[buf[i + 1]];
+        const h2 = HEX_VALUE[buf[i + 2]];
+        if ((h0 | h1 | h2) < 0 || h0 > 7) break;
+        id = (h0 << 8) | (h1 << 4) | h2;
+        f = 0;
+        i += 4;
+      } else if (buf[i + 8] === HASH) {
+        const h0 = HEX_VALUE[buf[i]];
+        const h1 = HEX_VALUE[buf[i + 1]];
+        const h2 = HEX_VALUE[buf[i + 2]];
+        const h3 = HEX_VALUE[buf[i + 3]];
+        const h4 = HEX_VALUE[buf[i + 4]];
+        const h5 = HEX_VALUE[buf[i + 5]];
+        const h6 = HEX_VALUE[buf[i + 6]];
+        const h7 = HEX_VALUE[buf[i + 7]];
+        // Above 0x1FFFFFFF is an error frame's flag, or no id: the full parser says which.
+        if ((h0 | h1 | h2 | h3 | h4 | h5 | h6 | h7) < 0 || h0 > 1) break;
+        id = (h0 << 28) | (h1 << 24) | (h2 << 20) | (h3 << 16) | (h4 << 12) | (h5 << 8) | (h6 << 4) | h7;
+        f = FrameFlag.EXTENDED;
+        i += 9;
+      } else break;
+      // The payload: pairs of hex digits, each pair one lookup.
+      const d0 = at;
+      let v = HEX_PAIR[(buf[i] << 8) | buf[i + 1]];
+      while (v >= 0 && at - d0 < 8) {
+        data[at++] = v;
+        i += 2;
+        v = HEX_PAIR[(buf[i] << 8) | buf[i + 1]];
+      }
+      // Stopped on a 9th byte, or on an odd digit: the full parser says which.
+      if (v >= 0 || HEX_VALUE[buf[i]] >= 0) break;
+      let b = buf[i];
+      if (b === SPACE) {
+        const d = buf[i + 1];
+        if (d === 0x52) f |= FrameFlag.RX;
+        else if (d === 0x54) f |= FrameFlag.TX;
+        else break;
+        i += 2;
+        b = buf[i];
+      }
+      if (b === CR) b = buf[++i];
+      if (b !== LF) break;
+      ids[k] = id;
+      times[k] = sec / POW10[digits];
+      flags[k] = f;
+      dlcs[k] = -1;
+      channels[k] = channel;
+      starts[++k] = at;
+      p = i + 1;
+      // Stored per line, not once after the loop: code after a hot loop has not run when V8
+      // optimizes the loop, and a store there without type feedback undid the optimized code at
+      // every call (hundreds of deoptimizations over a large log).
+      batch.length = k;
     }
-    return direction === undefined
-      ? { id, extended, data, timestamp, channel }
-      : { id, extended, data, timestamp, channel, direction };
+    return p;
   }
 
   private fullParse(buf: Uint8Array, s: number, e: number): Frame | undefined {

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { type FrameBatch, frameBatches } from '../batch.js';
 import type { Frame } from '../frame.js';
 import type { LogFormat, LogParseError, LogReader, LogWriter, ReadOptions } from '../log.js';
 import { AscParser, ascFormatter } from './asc.js';
@@ -118,10 +119,22 @@ class FileLogReader implements LogReader {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
-    let it: AsyncIterator<Frame> | undefined;
-    const start = async (): Promise<AsyncIterator<Frame>> => {
+    return this.detectThen((r) => r[Symbol.asyncIterator]());
+  }
+
+  /** In columns: the line formats fill them as they parse, the binary ones through `frameBatches`. */
+  batches(capacity?: number): AsyncIterable<FrameBatch> {
+    return {
+      [Symbol.asyncIterator]: () => this.detectThen((r) => frameBatches(r, capacity)[Symbol.asyncIterator]()),
+    };
+  }
+
+  /** An iterator that detects the format at its first `next()`, then is the format reader's. */
+  private detectThen<T>(open: (reader: LogReader) => AsyncIterator<T>): AsyncIterator<T> {
+    let it: AsyncIterator<T> | undefined;
+    const start = async (): Promise<AsyncIterator<T>> => {
       this.detected ??= await detectFileFormat(this.file);
-      it = this.reader(this.detected)[Symbol.asyncIterator]();
+      it = open(this.reader(this.detected));
       return it;
     };
     return {

@@ -1,4 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
+import { FrameBatch } from '../batch.js';
 import type { Frame } from '../frame.js';
 import { type LogFormat, LogParseError, type LogReader } from '../log.js';
 import { CR, LF, LineError } from './bytes.js';
@@ -10,6 +11,13 @@ import { CR, LF, LineError } from './bytes.js';
  */
 export interface LineParser {
   parse(buf: Uint8Array, start: number, end: number): Frame | undefined;
+  /**
+   * A format's bulk fast path, optional: parses the common lines from `pos` straight into `batch`
+   * (one frame per line, no object), and stops at the first line it does not take (left to
+   * `parse`, which also reports mistakes precisely), at `limit` (one past an LF) or when the batch
+   * is full. Returns the position after the last line it took.
+   */
+  parseLinesInto?(buf: Uint8Array, pos: number, limit: number, batch: FrameBatch): number;
 }
 
 /** Where bytes come from: a file read in chunks, or bytes already in memory. */
@@ -67,13 +75,14 @@ export function memorySource(bytes: Uint8Array): ByteSource {
 }
 
 /**
- * A LogReader over lines: reads the source in 64 KiB chunks, cuts lines on LF (a CR before it is
- * dropped), hands each to the format's parser and serves the frames of one chunk at a time, so
- * memory stays flat whatever the file size. Each iteration reads the source from the start.
+ * A LogReader over lines: reads the source in 256 KiB chunks, cuts lines on LF (a CR before it is
+ * dropped) and parses them into a reused `FrameBatch`, so memory stays flat whatever the file size.
+ * Iterated for frames, it hands out the batch's frames one by one; `batches()` hands out the batch
+ * itself for whole-log consumers. Each iteration reads the source from the start.
  */
 export class LineLogReader implements LogReader {
   readonly skipped: LogParseError[] = [];
-  private current: LineIterator | undefined;
+  private current: LineCursor | undefined;
 
   get bytesRead(): number {
     return this.current?.total ?? 0;
@@ -88,26 +97,92 @@ export class LineLogReader implements LogReader {
   ) {}
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {
+    return new FrameIterator(this.start(false), new FrameBatch(FRAMES_PER_TURN));
+  }
+
+  /** The frames in columns, `capacity` at most per batch; the same batch object comes back each turn. */
+  batches(capacity = 4096): AsyncIterable<FrameBatch> {
+    return { [Symbol.asyncIterator]: () => new BatchIterator(this.start(true), new FrameBatch(capacity)) };
+  }
+
+  /** `columns`: every frame's fields in the batch's columns, not only the object a parser returned. */
+  private start(columns: boolean): LineCursor {
     this.skipped.length = 0;
-    this.current = new LineIterator(
+    this.current = new LineCursor(
       this.file,
       this.openSource(),
       this.makeParser(),
       this.lenient,
       this.skipped,
+      columns,
     );
     return this.current;
   }
 }
 
+/**
+ * Frames parsed ahead when iterating frame by frame: enough to make the per-turn work vanish, few
+ * enough that the frames a parser returns as objects (kept by the batch until handed out) never
+ * survive a young-generation collection in numbers (a whole chunk's worth did, and cost more in GC
+ * than the parse).
+ */
+const FRAMES_PER_TURN = 64;
+
 const NO_BYTES = Buffer.alloc(0);
 
+/** Hands out a batch's frames one at a time. */
+class FrameIterator implements AsyncIterator<Frame> {
+  private k = 0;
+
+  constructor(
+    private readonly cursor: LineCursor,
+    private readonly batch: FrameBatch,
+  ) {}
+
+  next(): Promise<IteratorResult<Frame>> {
+    if (this.k < this.batch.length)
+      return Promise.resolve({ value: this.batch.frame(this.k++), done: false });
+    return this.refill();
+  }
+
+  private async refill(): Promise<IteratorResult<Frame>> {
+    this.k = 0;
+    if (!(await this.cursor.fill(this.batch))) return { value: undefined, done: true };
+    return { value: this.batch.frame(this.k++), done: false };
+  }
+
+  async return(): Promise<IteratorResult<Frame>> {
+    this.batch.clear();
+    await this.cursor.close();
+    return { value: undefined, done: true };
+  }
+}
+
+/** Hands out the batch itself, refilled each turn. */
+class BatchIterator implements AsyncIterator<FrameBatch> {
+  constructor(
+    private readonly cursor: LineCursor,
+    private readonly batch: FrameBatch,
+  ) {}
+
+  async next(): Promise<IteratorResult<FrameBatch>> {
+    return (await this.cursor.fill(this.batch))
+      ? { value: this.batch, done: false }
+      : { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<FrameBatch>> {
+    this.batch.clear();
+    await this.cursor.close();
+    return { value: undefined, done: true };
+  }
+}
+
 /**
- * Parses lazily: each `next()` parses lines of the current chunk until one holds a frame, so only
- * the frame being handed out is alive (a chunk's worth of parsed frames waiting in an array would
- * survive young-generation collections and cost far more in GC than the parse itself).
+ * Walks the lines of a source into batches. A bad line stops the batch where it is: the frames
+ * before it are handed out first, then the error is thrown (or, lenient, recorded and skipped).
  */
-class LineIterator implements AsyncIterator<Frame> {
+class LineCursor {
   /** Bytes of an unfinished line, waiting for the rest from the next chunk. */
   private carry: Buffer = Buffer.allocUnsafe(1024);
   private carryLength = 0;
@@ -123,6 +198,9 @@ class LineIterator implements AsyncIterator<Frame> {
   /** Bytes taken from the source so far. */
   total = 0;
   private done = false;
+  /** The error met by the last fill, thrown once the frames before it are handed out. */
+  private error: unknown;
+  private hasError = false;
 
   constructor(
     private readonly file: string,
@@ -130,35 +208,35 @@ class LineIterator implements AsyncIterator<Frame> {
     private readonly parser: LineParser,
     private readonly lenient: boolean,
     private readonly skipped: LogParseError[],
+    private readonly columns: boolean,
   ) {}
 
-  next(): Promise<IteratorResult<Frame>> {
-    let frame: Frame | undefined;
+  /** Clears the batch and fills it; false at the end of the source (the source is then closed). */
+  async fill(batch: FrameBatch): Promise<boolean> {
+    batch.clear();
     try {
-      frame = this.pull();
+      for (;;) {
+        this.take(batch);
+        if (batch.length > 0) return true;
+        if (this.hasError) throw this.error;
+        if (this.done && !this.carryReady) {
+          await this.stop();
+          return false;
+        }
+        await this.load();
+      }
     } catch (err) {
-      return this.fail(err);
+      await this.close();
+      throw err;
     }
-    if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
-    return this.refill();
   }
 
-  async return(): Promise<IteratorResult<Frame>> {
+  async close(): Promise<void> {
     this.done = true;
     this.chunk = NO_BYTES;
     this.last = -1;
     this.carryReady = false;
     await this.stop();
-    return { value: undefined, done: true };
-  }
-
-  private async fail(err: unknown): Promise<never> {
-    this.done = true;
-    this.chunk = NO_BYTES;
-    this.last = -1;
-    this.carryReady = false;
-    await this.stop();
-    throw err;
   }
 
   private async stop(): Promise<void> {
@@ -168,40 +246,31 @@ class LineIterator implements AsyncIterator<Frame> {
     await this.source.close();
   }
 
-  /** The next frame from the bytes at hand, or undefined when they are used up. */
-  private pull(): Frame | undefined {
+  /** Parses the bytes at hand into the batch until they are used up, the batch is full or a line fails. */
+  private take(batch: FrameBatch): void {
+    if (this.hasError) return;
     if (this.carryReady) {
       this.carryReady = false;
       const n = this.carryLength;
       this.carryLength = 0;
-      const frame = this.parseLine(this.carry, 0, n);
-      if (frame !== undefined) return frame;
+      this.parseLine(this.carry, 0, n, batch);
     }
     const chunk = this.chunk;
     const last = this.last;
-    while (this.pos <= last) {
+    const parser = this.parser;
+    while (this.pos <= last && !this.hasError && !batch.full) {
+      if (parser.parseLinesInto !== undefined) {
+        const before = batch.length;
+        this.pos = parser.parseLinesInto(chunk, this.pos, last + 1, batch);
+        this.line += batch.length - before;
+        if (this.pos > last || batch.full) return;
+      }
       const s = this.pos;
       // `last` holds an LF, so the search stops inside the chunk.
       const e = chunk.indexOf(LF, s);
       this.pos = e + 1;
-      const frame = this.parseLine(chunk, s, e);
-      if (frame !== undefined) return frame;
+      this.parseLine(chunk, s, e, batch);
     }
-    return undefined;
-  }
-
-  private async refill(): Promise<IteratorResult<Frame>> {
-    try {
-      while (!this.done) {
-        await this.load();
-        const frame = this.pull();
-        if (frame !== undefined) return { value: frame, done: false };
-      }
-    } catch (err) {
-      return this.fail(err);
-    }
-    await this.stop();
-    return { value: undefined, done: true };
   }
 
   /** Keeps the unfinished end of the current chunk, takes the next one and asks for the one after. */
@@ -255,18 +324,30 @@ class LineIterator implements AsyncIterator<Frame> {
     this.carryLength = need;
   }
 
-  private parseLine(buf: Uint8Array, s: number, e: number): Frame | undefined {
+  /** One line through the format's full parser: a frame into the batch, nothing, or an error noted. */
+  private parseLine(buf: Uint8Array, s: number, e: number, batch: FrameBatch): void {
     this.line++;
     if (e > s && buf[e - 1] === CR) e--;
-    if (e === s) return undefined;
+    if (e === s) return;
     try {
-      return this.parser.parse(buf, s, e);
+      const frame = this.parser.parse(buf, s, e);
+      if (frame !== undefined) {
+        if (this.columns) batch.push(frame);
+        else batch.keep(frame);
+      }
     } catch (err) {
-      if (!(err instanceof LineError)) throw err;
+      this.hasError = true;
+      if (!(err instanceof LineError)) {
+        this.error = err;
+        return;
+      }
       const problem = new LogParseError(this.file, this.line, err.reason, err.column);
-      if (!this.lenient) throw problem;
+      if (!this.lenient) {
+        this.error = problem;
+        return;
+      }
+      this.hasError = false;
       this.skipped.push(problem);
-      return undefined;
     }
   }
 

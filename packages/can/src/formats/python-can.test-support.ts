@@ -3,33 +3,23 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
+import { pythonImports, requireOracle } from '../../../../tests/support/index.js';
 
 /**
  * Debian's python-can (python3-can, run with /usr/bin/python3 and TZ=UTC, so that the dates BLF
- * and ASC keep without a zone mean the same to both sides) as an independent oracle for the tests.
- * Where it is missing, a test that needs it is skipped with the reason; under CI=true it fails
- * with the reason instead, so a CI run never passes without the oracle.
+ * and ASC keep without a zone mean the same to both sides) as an independent oracle for the tests,
+ * checked by the repository's one rule for oracles (`requireOracle`): where it is missing, a test
+ * that needs it is skipped with the reason; under CI=true the test file fails with the reason, so a
+ * CI run never passes without the oracle.
  */
 export const PYTHON = '/usr/bin/python3';
 
-const probe = spawnSync(PYTHON, ['-c', 'import can; print(can.__version__)'], { encoding: 'utf8' });
-export const pythonCan = {
-  available: probe.status === 0,
-  version: probe.stdout?.trim() ?? '',
-  reason:
-    probe.status === 0
-      ? ''
-      : `python-can is not importable by ${PYTHON} (${(probe.error?.message ?? probe.stderr ?? '').trim().split('\n').at(-1)}): install Debian's python3-can (scripts/setup.sh)`,
-};
+const oracle = requireOracle('python-can', pythonImports(PYTHON, 'can'));
+export const pythonCan = { available: !oracle.missing, reason: oracle.missing ?? '' };
 
-/** `it`, for a test that needs python-can: skipped with the reason when missing, failed under CI=true. */
+/** `it`, for a test that needs python-can: skipped with the reason when it is missing. */
 export function itWithPythonCan(name: string, fn: () => Promise<void> | void, timeout?: number): void {
-  if (pythonCan.available) it(name, fn, timeout);
-  else if (process.env.CI === 'true') {
-    it(name, () => {
-      throw new Error(pythonCan.reason);
-    });
-  } else it.skip(`${name} — skipped: ${pythonCan.reason}`, fn);
+  it.skipIf(!pythonCan.available)(`${name}${oracle.skipNote}`, fn, timeout);
 }
 
 /** Runs a Python script (text) with arguments; returns its stdout, throws with its stderr. */

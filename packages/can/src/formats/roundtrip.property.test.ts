@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FrameBatch } from '../batch.js';
 import { FD_LENGTHS, type Frame, makeFrame, sameFrame } from '../frame.js';
 import type { LogFormat } from '../log.js';
 import { AscParser, ascFormatter } from './asc.js';
@@ -141,7 +142,7 @@ describe('property: the ASC one-pass path agrees with the full parser', () => {
 });
 
 describe('property: the candump one-pass path agrees with the full parser', () => {
-  it('on data lines with and without direction', () => {
+  it('on data lines with and without direction, LF or CRLF', () => {
     const line = fc.record({
       sec: fc.integer({ min: 0, max: 2_000_000_000 }),
       frac: fc.integer({ min: 0, max: 999_999 }),
@@ -152,23 +153,29 @@ describe('property: the candump one-pass path agrees with the full parser', () =
       bytes: fc.uint8Array({ maxLength: 8 }),
       dir: fc.constantFrom('', ' R', ' T'),
       lower: fc.boolean(),
+      crlf: fc.boolean(),
+      // candump's own layout: `(%010lu.%06lu)`
+      candumpWidth: fc.boolean(),
     });
     fc.assert(
       fc.property(line, (l) => {
         const id = l.extended
           ? l.id.toString(16).padStart(8, '0')
           : (l.id & 0x7ff).toString(16).padStart(3, '0');
-        const frac = String(l.frac).padStart(6, '0').slice(0, l.fracDigits);
+        const frac = String(l.frac)
+          .padStart(6, '0')
+          .slice(0, l.candumpWidth ? 6 : l.fracDigits);
         let data = Array.from(l.bytes, (b) => b.toString(16).padStart(2, '0')).join('');
         if (!l.lower) data = data.toUpperCase();
-        const text = `(${l.sec}.${frac}) ${l.channel} ${id}#${data}${l.dir}`;
-        const buf = Buffer.from(text, 'latin1');
-        const p = new CandumpParser() as unknown as {
-          dataFrame(b: Uint8Array, s: number, e: number): Frame | undefined;
-          fullParse(b: Uint8Array, s: number, e: number): Frame | undefined;
-        };
-        const a = p.dataFrame(buf, 0, buf.length);
-        const b = p.fullParse(buf, 0, buf.length);
+        const sec = l.candumpWidth ? String(l.sec).padStart(10, '0') : String(l.sec);
+        const text = `(${sec}.${frac}) ${l.channel} ${id}#${data}${l.dir}`;
+        const buf = Buffer.from(`${text}${l.crlf ? '\r\n' : '\n'}`, 'latin1');
+        const p = new CandumpParser();
+        const batch = new FrameBatch(4);
+        expect(p.parseLinesInto(buf, 0, buf.length, batch)).toBe(buf.length);
+        expect(batch.length).toBe(1);
+        const a = batch.frame(0);
+        const b = p.parse(buf, 0, text.length);
         expect(a).toBeDefined();
         expect(b).toBeDefined();
         expect(a!.timestamp).toBe(Number(`${l.sec}.${frac}`));
@@ -176,6 +183,49 @@ describe('property: the candump one-pass path agrees with the full parser', () =
         expect([a!.channel, a!.direction]).toEqual([b!.channel, b!.direction]);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('takes a damaged line only when the full parser reads it as the same frame', () => {
+    const base = [
+      '(1641469561.949700) can0 79B#022101FFFFFFFFFF T',
+      '(0000000001.000001) vcan0 18DAF110#0102 R',
+      '(12.5) can1 7E8#',
+    ];
+    const alphabet = '0123456789abcdefABCDEFGHRTxX#(). _\t\r-';
+    const damage = fc.record({
+      line: fc.constantFrom(...base),
+      at: fc.nat(),
+      kind: fc.constantFrom('replace', 'insert', 'delete'),
+      char: fc.constantFrom(...alphabet),
+    });
+    fc.assert(
+      fc.property(fc.array(damage, { minLength: 1, maxLength: 3 }), (edits) => {
+        let text = edits[0].line;
+        for (const e of edits) {
+          const at = e.at % (text.length + 1);
+          if (e.kind === 'insert') text = text.slice(0, at) + e.char + text.slice(at);
+          else if (e.kind === 'replace') text = text.slice(0, at) + e.char + text.slice(at + 1);
+          else text = text.slice(0, at) + text.slice(at + 1);
+        }
+        const buf = Buffer.from(`${text}\n`, 'latin1');
+        const p = new CandumpParser();
+        const batch = new FrameBatch(4);
+        const taken = p.parseLinesInto(buf, 0, buf.length, batch) === buf.length;
+        let full: Frame | undefined;
+        let failed = false;
+        try {
+          full = p.parse(buf, 0, text.length - (text.endsWith('\r') ? 1 : 0));
+        } catch {
+          failed = true;
+        }
+        if (!taken) return;
+        expect(failed, text).toBe(false);
+        const a = batch.frame(0);
+        expect(sameFrame(a, full!), text).toBe(true);
+        expect([a.channel, a.direction]).toEqual([full!.channel, full!.direction]);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

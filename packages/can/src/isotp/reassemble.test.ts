@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../tests/support/index.js';
 import { type Frame, fromHex, makeFrame, toHex } from '../frame.js';
 import { type ReassemblyEvent, reassemble } from './reassemble.js';
 
-const LEAF = fileURLToPath(
-  new URL('../../../../../shared/data/can/nissan_leaf_uds_2022-01-06.log', import.meta.url),
-);
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 
 /** Minimal candump -l reader for this test, independent of the log-format module under test elsewhere. */
 function candump(path: string): Frame[] {

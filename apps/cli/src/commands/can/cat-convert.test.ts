@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import type { CliContext } from '@atelier/command';
 import { describe, expect, it, vi } from 'vitest';
-import type { CliContext } from '../../context.js';
 import { startProgress } from './cat.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../../..');
-const LEAF = '../shared/data/can/nissan_leaf_uds_2022-01-06.log';
-const SAVVY = '../shared/data/can/savvycan_example_candump.log';
+// Relative to the repository root, as the README tour names them.
+const LEAF = 'tests/fixtures/can/nissan_leaf_uds_2022-01-06.log';
+const SAVVY = 'tests/fixtures/can/savvycan_example_candump.log';
 
 /** Runs the real CLI from the repository root, as a user would. */
 function atelier(...args: string[]) {

@@ -10,7 +10,7 @@ import {
   readLog,
   toHex,
 } from '@atelier/can';
-import { type CliContext, UsageError, writeOut } from '../../context.js';
+import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFromExtension, type LogFormat, openLogWriter, readLog } from '@atelier/can';
-import { type CliContext, UsageError } from '../../context.js';
+import { type CliContext, UsageError } from '@atelier/command';
 import { parseFormat, reportSkipped, startProgress } from './cat.js';
 import type { Subcommand } from './index.js';
 

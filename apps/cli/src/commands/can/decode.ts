@@ -9,7 +9,7 @@ import {
   readLog,
   reassemble,
 } from '@atelier/can';
-import { type CliContext, UsageError, writeOut } from '../../context.js';
+import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { parseHexId } from './isotp.js';
 import { logCommandArgs } from './log-args.js';

@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DbcParseError } from '@atelier/can';
+import { type CliContext, type Lang, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliContext, type Lang, UsageError } from '../../context.js';
+import { fixturePath } from '../../../../../tests/support/index.js';
 import { decodeSubcommand } from './decode.js';
 import { isotpSubcommand, parseHexId } from './isotp.js';
 
-const DATA = resolve(import.meta.dirname, '../../../../../../shared/data/can');
-const LEAF = join(DATA, 'nissan_leaf_uds_2022-01-06.log');
-const LEAF_DBC = join(DATA, 'css_tp_uds_nissan_leaf.dbc');
+const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
+const LEAF_DBC = fixturePath('can/css_tp_uds_nissan_leaf.dbc');
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-isotp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

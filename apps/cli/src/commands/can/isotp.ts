@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ReassemblyEvent, readLog, reassemble, toHex } from '@atelier/can';
-import { type CliContext, type Lang, UsageError, writeOut } from '../../context.js';
+import { type CliContext, type Lang, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 

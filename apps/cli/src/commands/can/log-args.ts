@@ -1,4 +1,4 @@
-import { type CliContext, UsageError } from '../../context.js';
+import { type CliContext, UsageError } from '@atelier/command';
 
 /**
  * The common start of every `atelier can <sub> LOG …` command: parse the options (a parse error is a

@@ -11,7 +11,7 @@ import {
   type ReplayProgress,
   readLog,
 } from '@atelier/can';
-import { type CliContext, type Lang, UsageError } from '../../context.js';
+import { type CliContext, type Lang, UsageError } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 

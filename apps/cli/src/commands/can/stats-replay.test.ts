@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { type Frame, VirtualBus } from '@atelier/can';
+import { type CliContext, type Lang, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliContext, type Lang, UsageError } from '../../context.js';
+import { fixturePath } from '../../../../../tests/support/index.js';
 import { parseIdList, replaySubcommand } from './replay.js';
 import { statsSubcommand } from './stats.js';
 
-const SAVVY = resolve(import.meta.dirname, '../../../../../../shared/data/can/savvycan_example_candump.log');
+const SAVVY = fixturePath('can/savvycan_example_candump.log');
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-can-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

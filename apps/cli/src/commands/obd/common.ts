@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { adapterExamples, type OpenedAdapter } from '@atelier/adapters';
-import { type CliContext, UsageError } from '../../context.js';
+import { type CliContext, UsageError } from '@atelier/command';
 import { openCliAdapter } from '../../open-adapter.js';
 
 type Spec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];

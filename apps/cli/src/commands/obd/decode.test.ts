@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
+import type { CliContext } from '@atelier/command';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../context.js';
 import { dtcCommand } from '../dtc.js';
 import { vinCommand } from '../vin.js';
 import { decodeSubcommand } from './decode.js';

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import { type DecodedLine, decodeResponseLine, dtcTitle, hex2, ResponseLineError } from '@atelier/obd';
-import { type CliContext, UsageError, writeOut } from '../../context.js';
 import type { Subcommand } from './index.js';
 
 const USAGE = {

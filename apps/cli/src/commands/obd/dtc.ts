@@ -1,5 +1,5 @@
+import { UsageError } from '@atelier/command';
 import { dtcTitle, LinkError, NegativeResponseError, ObdClient } from '@atelier/obd';
-import { UsageError } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { clearAll, dtcsComplete, readVehicle } from './reader.js';

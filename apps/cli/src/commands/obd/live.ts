@@ -1,3 +1,4 @@
+import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import { Elm327Link } from '@atelier/elm327';
 import {
   DisconnectedError,
@@ -10,7 +11,6 @@ import {
   pidByKey,
   pidUnit,
 } from '@atelier/obd';
-import { type CliContext, UsageError, writeOut } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { formatValue } from './read.js';

@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
+import { type CliContext, UsageError } from '@atelier/command';
 import { DemoCar, Elm327Emulator, serveTcp, type TcpService } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliContext, UsageError } from '../../context.js';
 import { dtcSubcommand } from './dtc.js';
 import { liveSubcommand } from './live.js';
 import { readSubcommand } from './read.js';

@@ -1,6 +1,6 @@
+import type { CliContext } from '@atelier/command';
 import { Elm327Link } from '@atelier/elm327';
 import { dtcTitle, ecuName, parseEcuLabel, type ScanStatus } from '@atelier/obd';
-import type { CliContext } from '../../context.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { dtcsComplete, readVehicle, type VehicleReport } from './reader.js';

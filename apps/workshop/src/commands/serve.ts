@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DEMO_PASSWORD, startServer } from '@atelier/workshop';
-import { type Command, UsageError } from '../context.js';
+import { type Command, UsageError } from '@atelier/command';
+import { DEMO_PASSWORD } from '../seed.js';
+import { startServer } from '../server.js';
 
 const USAGE = {
   fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER] [--demo]
@@ -17,7 +18,6 @@ const USAGE = {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: { fr: "tableau de bord de l'atelier (web)", en: 'workshop dashboard (web)' },
   async run(args, ctx) {
     let values: { port?: string; host?: string; db?: string; demo?: boolean; help?: boolean };
     try {

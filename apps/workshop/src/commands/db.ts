@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSqliteStore } from '@atelier/workshop';
-import { type Command, UsageError } from '../context.js';
+import { type Command, UsageError } from '@atelier/command';
+import { openSqliteStore } from '../store/sqlite-store.js';
 
 const USAGE = {
   fr: `Usage : atelier db backup [--db FICHIER] DESTINATION
@@ -15,7 +15,6 @@ const USAGE = {
 
 export const dbCommand: Command = {
   name: 'db',
-  summary: { fr: "base de l'atelier : sauvegarde, vérification", en: 'workshop database: backup, check' },
   async run(args, ctx) {
     let parsed: ReturnType<typeof parse>;
     const parse = () =>

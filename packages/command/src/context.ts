@@ -15,9 +15,12 @@ export interface CliContext {
   stderrIsTTY: boolean;
 }
 
+/**
+ * One command of `atelier` (`atelier NAME args…`). Its one-line summary lives with its entry in the
+ * command list, so that `atelier --help` lists every command without loading any.
+ */
 export interface Command {
   name: string;
-  summary: Text;
   /** Returns the process exit code. */
   run(args: string[], ctx: CliContext): Promise<number>;
 }
@@ -79,4 +82,10 @@ export function verbArgs(
   } catch (err) {
     throw new UsageError((err as Error).message, usage);
   }
+}
+
+/** A command as a list shows it: its summary, and its module loaded only when it runs. */
+export interface CommandEntry {
+  summary: Text;
+  load(): Promise<Command>;
 }

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { type CliContext, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliContext, UsageError } from '../context.js';
 import { serveCommand } from './serve.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-serve-'));

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { openSqliteStore } from '@atelier/workshop';
+import { type CliContext, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliContext, UsageError } from '../context.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 import { dbCommand } from './db.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-db-'));

@@ -1,0 +1,71 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { type CliContext, type Command, pickLang, UsageError } from './context.js';
+import { commandGroup } from './group.js';
+import { runCommand } from './run.js';
+
+function context(lang: 'fr' | 'en') {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (c) => out.push(String(c)));
+  stderr.on('data', (c) => err.push(String(c)));
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    lang,
+    cwd: '/',
+    signal: new AbortController().signal,
+    stderrIsTTY: false,
+  };
+  return { ctx, out: () => out.join(''), err: () => err.join('') };
+}
+
+const echo = {
+  name: 'echo',
+  summary: { fr: 'répète', en: 'repeats' },
+  async run(args: string[], ctx: CliContext) {
+    if (args.includes('--bad')) throw new UsageError('bad option', 'Usage: x echo WORDS');
+    if (args.includes('--fail')) throw new RangeError('out of range');
+    ctx.stdout.write(`${args.join(' ')}\n`);
+    return 0;
+  },
+};
+const group: Command = commandGroup('x', [echo]);
+
+describe('commandGroup and runCommand', () => {
+  it('runs a subcommand, and lists them in the reader’s language without one or with --help', async () => {
+    const ran = context('fr');
+    expect(await runCommand(group, ['echo', 'a', 'b'], ran.ctx)).toBe(0);
+    expect(ran.out()).toBe('a b\n');
+    const bare = context('fr');
+    expect(await runCommand(group, [], bare.ctx)).toBe(2);
+    expect(bare.out()).toBe('Usage : atelier x <sous-commande> …\n  echo      répète\n');
+    const help = context('en');
+    expect(await runCommand(group, ['--help'], help.ctx)).toBe(0);
+    expect(help.out()).toBe('Usage: atelier x <subcommand> …\n  echo      repeats\n');
+  });
+
+  it('a usage error shows the message and the usage (exit 2); any other error its name (exit 1)', async () => {
+    const unknown = context('en');
+    expect(await runCommand(group, ['nope'], unknown.ctx)).toBe(2);
+    expect(unknown.err()).toBe(
+      "atelier x: unknown subcommand 'nope'\n\nUsage: atelier x <subcommand> …\n  echo      repeats\n",
+    );
+    const bad = context('en');
+    expect(await runCommand(group, ['echo', '--bad'], bad.ctx)).toBe(2);
+    expect(bad.err()).toBe('atelier x: bad option\n\nUsage: x echo WORDS\n');
+    const failed = context('en');
+    expect(await runCommand(group, ['echo', '--fail'], failed.ctx)).toBe(1);
+    expect(failed.err()).toBe('atelier x: RangeError: out of range\n');
+  });
+
+  it('speaks French unless English is asked for, by flag or locale', () => {
+    expect(pickLang([], {})).toBe('fr');
+    expect(pickLang(['--lang', 'en'], {})).toBe('en');
+    expect(pickLang(['--lang=en'], { LANG: 'fr_FR.UTF-8' })).toBe('en');
+    expect(pickLang([], { LANG: 'en_GB.UTF-8' })).toBe('en');
+    expect(pickLang([], { LANG: 'de_DE.UTF-8' })).toBe('fr');
+  });
+});

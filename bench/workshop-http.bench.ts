@@ -52,7 +52,11 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
 
 async function login(url: string): Promise<string> {
   const page = await fetch(`${url}/login`);
-  const pre = page.headers.getSetCookie()[0]!.split(';')[0]!;
+  // The login form's cookie (a signed double-submit CSRF nonce; no session before login).
+  const pre = page.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('atelier_login='))!
+    .split(';')[0]!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   const res = await fetch(`${url}/login`, {
     method: 'POST',
@@ -60,7 +64,10 @@ async function login(url: string): Promise<string> {
     body: JSON.stringify({ login: 'chef', password: 'atelier-demo', _csrf: csrf }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('atelier_sid='))!
+    .split(';')[0]!;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { adaptersPlugin } from './plugins/adapters.js';
 import { clockingPlugin } from './plugins/clocking.js';
 import { corePlugin } from './plugins/core.js';
 import { customersPlugin } from './plugins/customers.js';
@@ -30,8 +31,17 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Login attempts allowed per client address and window. */
   loginRateLimit?: { max: number; timeWindowMs: number };
-  /** Set the Secure flag on cookies (behind HTTPS). */
-  secureCookies?: boolean;
+  /** Login page requests allowed per client address and window (60 a minute by default). */
+  loginPageRateLimit?: { max: number; timeWindowMs: number };
+  /** How often expired sessions are deleted while the server runs, ms. */
+  sessionPurgeMs?: number;
+  /**
+   * A TLS-terminating proxy in front (Fastify's `trustProxy`: `true`, or the proxies' addresses).
+   * Its `X-Forwarded-Proto`/`-For` are then believed: cookies are `Secure` and HSTS is sent when the
+   * browser's request came over HTTPS, and rate limits count the browser's address, not the proxy's.
+   * Off by default: a client talking to the server directly could otherwise claim any address.
+   */
+  trustProxy?: boolean | string | string[];
   logger?: boolean;
   /** The diagnostics runtime: how often it writes buffered samples, when it closes an idle adapter. */
   diagnostics?: RuntimeOptions;
@@ -56,6 +66,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   diagnosticSessionsPlugin,
   guidedPlugin,
   diagnosticsApiPlugin,
+  adaptersPlugin,
   trainingPlugin,
   reportsPlugin,
 ];
@@ -67,6 +78,7 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
@@ -83,7 +95,9 @@ export async function buildApp(
         upgradeInsecureRequests: null,
       },
     },
-    strictTransportSecurity: options.secureCookies ? undefined : false,
+    // Sent by the core only on answers that came over HTTPS (over plain HTTP it would be ignored
+    // at best, and a workshop LAN without TLS is served as it is).
+    strictTransportSecurity: false,
   });
   await app.register(cookie);
   await app.register(formbody);
@@ -106,7 +120,12 @@ export async function buildApp(
     },
   });
   // Before any area: the access rule on every route, who is asking, CSRF, errors.
-  await app.register(corePlugin, { deps, loginRateLimit: options.loginRateLimit });
+  await app.register(corePlugin, {
+    deps,
+    loginRateLimit: options.loginRateLimit,
+    loginPageRateLimit: options.loginPageRateLimit,
+    sessionPurgeMs: options.sessionPurgeMs,
+  });
   await app.register(diagnosticsRuntimePlugin, options.diagnostics ?? {});
   for (const plugin of [...AREA_PLUGINS, ...extraPlugins]) await app.register(plugin);
   await app.ready();

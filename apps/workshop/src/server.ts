@@ -43,7 +43,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (!users?.n) {
       if (options.demo) await seedDemo(store, clock.now());
       else {
-        const password = randomBytes(9).toString('base64url');
+        const password = randomBytes(12).toString('base64url');
         await createUser(
           store,
           { login: 'admin', name: 'Administrateur', role: 'admin', password },

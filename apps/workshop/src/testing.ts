@@ -6,10 +6,20 @@ import { VirtualClock } from '@atelier/clock';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
 import { type DemoData, seedDemo } from './seed.js';
+import type { Role } from './services/domain.js';
 import { createSession } from './services/sessions.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { SESSION_COOKIE } from './web/types.js';
+
+/** A demo login of each role, for tests that go through every role. */
+export const LOGIN_OF_ROLE: Record<Role, string> = {
+  apprentice: 'leo',
+  technician: 'ines',
+  manager: 'chef',
+  instructor: 'formateur',
+  admin: 'admin',
+};
 
 /** Tuesday 2026-03-10 10:00 UTC: a fixed "now" so dates in assertions are stable. */
 export const TEST_NOW = Date.parse('2026-03-10T10:00:00Z');
@@ -33,7 +43,11 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
   const demo = await seedDemo(store, clock.now());
   const app = await buildApp(
     { store, clock },
-    { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...options },
+    {
+      loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+      loginPageRateLimit: { max: 1000, timeWindowMs: 60_000 },
+      ...options,
+    },
   );
   const as = async (login: string) => {
     const user = demo.users[login];

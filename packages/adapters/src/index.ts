@@ -1,3 +1,4 @@
+export { type CanInterfaceEntry, listCanInterfaces } from './can-interfaces.js';
 export { AdapterSpecError, type AdapterSpecReason } from './errors.js';
 export { type AdapterName, splitAdapterName } from './name.js';
 export {

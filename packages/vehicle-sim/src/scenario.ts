@@ -95,6 +95,18 @@ const ECU_ROLES: EcuRole[] = ['engine', 'transmission', 'battery', 'abs', 'body'
 
 /** Parses and validates scenario YAML. `file` names the source in errors. */
 export function parseScenario(text: string, file = '<scenario>'): Scenario {
+  try {
+    return readScenarioYaml(text, file);
+  } catch (err) {
+    // The YAML parser recurses once per nesting level: thousands of levels (a damaged or hostile
+    // file) overflow the stack, which is a bad file like any other.
+    if (err instanceof RangeError && /call stack/i.test(err.message))
+      throw new ScenarioError(file, '', 'YAML nested too deeply to read');
+    throw err;
+  }
+}
+
+function readScenarioYaml(text: string, file: string): Scenario {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {

@@ -63,6 +63,38 @@ describe('atelier serve', () => {
     expect(await running).toBe(0);
   });
 
+  it('behind a TLS proxy (--trust-proxy), sends Secure cookies and HSTS on requests that came over HTTPS only', async () => {
+    const get = async (url: string, proto?: string) =>
+      fetch(`${url}/login`, { headers: proto ? { 'x-forwarded-proto': proto } : {} });
+    for (const trust of [true, false]) {
+      const stop = new AbortController();
+      const { c, out } = ctx(stop.signal, 'en');
+      const running = serveCommand.run(
+        [
+          '--demo',
+          '--port',
+          '0',
+          '--db',
+          join(dir, `proxy-${trust}.sqlite`),
+          ...(trust ? ['--trust-proxy'] : []),
+        ],
+        c,
+      );
+      const [, url] = await waitFor(out, /listening on (http:\/\/[\d.:]+)/);
+      const https = await get(url!, 'https');
+      const http = await get(url!);
+      // Without --trust-proxy a client's X-Forwarded-Proto is not believed.
+      expect(https.headers.get('set-cookie')).toMatch(trust ? /; Secure/ : /^(?!.*Secure)/);
+      expect(https.headers.get('strict-transport-security')).toBe(
+        trust ? 'max-age=15552000; includeSubDomains' : null,
+      );
+      expect(http.headers.get('set-cookie')).not.toMatch(/Secure/);
+      expect(http.headers.get('strict-transport-security')).toBeNull();
+      stop.abort();
+      expect(await running).toBe(0);
+    }
+  });
+
   it('refuses a bad port', async () => {
     const { c } = ctx(new AbortController().signal, 'en');
     await expect(serveCommand.run(['--port', 'eighty'], c)).rejects.toBeInstanceOf(UsageError);

@@ -4,22 +4,35 @@ import { DEMO_PASSWORD } from '../seed.js';
 import { startServer } from '../server.js';
 
 const USAGE = {
-  fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER] [--demo]
-  --port   port HTTP (8080 par défaut)
-  --host   adresse d'écoute (127.0.0.1 par défaut ; 0.0.0.0 pour les tablettes de l'atelier)
-  --db     base SQLite (atelier.sqlite par défaut ; avec --demo seul, une base temporaire)
-  --demo   données de démonstration si la base est vide`,
-  en: `Usage: atelier serve [--port N] [--host ADDRESS] [--db FILE] [--demo]
-  --port   HTTP port (8080 by default)
-  --host   listen address (127.0.0.1 by default; 0.0.0.0 for the workshop's tablets)
-  --db     SQLite database (atelier.sqlite by default; with --demo alone, a temporary one)
-  --demo   demonstration data when the database is empty`,
+  fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER] [--demo] [--trust-proxy]
+  --port         port HTTP (8080 par défaut)
+  --host         adresse d'écoute (127.0.0.1 par défaut ; 0.0.0.0 pour les tablettes de l'atelier)
+  --db           base SQLite (atelier.sqlite par défaut ; avec --demo seul, une base temporaire)
+  --demo         données de démonstration si la base est vide
+  --trust-proxy  derrière un proxy qui termine TLS (nginx, Caddy) : X-Forwarded-Proto/-For sont crus,
+                 les cookies sont « Secure » et HSTS est envoyé sur HTTPS ; n'exposez alors le
+                 serveur qu'au proxy (--host 127.0.0.1)`,
+  en: `Usage: atelier serve [--port N] [--host ADDRESS] [--db FILE] [--demo] [--trust-proxy]
+  --port         HTTP port (8080 by default)
+  --host         listen address (127.0.0.1 by default; 0.0.0.0 for the workshop's tablets)
+  --db           SQLite database (atelier.sqlite by default; with --demo alone, a temporary one)
+  --demo         demonstration data when the database is empty
+  --trust-proxy  behind a TLS-terminating proxy (nginx, Caddy): X-Forwarded-Proto/-For are believed,
+                 cookies are Secure and HSTS is sent over HTTPS; then expose the server to the
+                 proxy only (--host 127.0.0.1)`,
 };
 
 export const serveCommand: Command = {
   name: 'serve',
   async run(args, ctx) {
-    let values: { port?: string; host?: string; db?: string; demo?: boolean; help?: boolean };
+    let values: {
+      port?: string;
+      host?: string;
+      db?: string;
+      demo?: boolean;
+      'trust-proxy'?: boolean;
+      help?: boolean;
+    };
     try {
       ({ values } = parseArgs({
         args,
@@ -28,6 +41,7 @@ export const serveCommand: Command = {
           host: { type: 'string' },
           db: { type: 'string' },
           demo: { type: 'boolean' },
+          'trust-proxy': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
       }));
@@ -49,6 +63,7 @@ export const serveCommand: Command = {
       host: values.host,
       db: values.db,
       demo: values.demo,
+      trustProxy: values['trust-proxy'] ?? false,
       onFirstAdmin: (login, password) =>
         ctx.stderr.write(
           ctx.lang === 'fr'

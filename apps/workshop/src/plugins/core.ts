@@ -7,10 +7,19 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin';
 import { isLang, type Lang, tr } from '../i18n.js';
 import { DomainError } from '../services/errors.js';
-import { loadSession } from '../services/sessions.js';
+import { checkLoginToken } from '../services/login-token.js';
+import { serverSecret } from '../services/secrets.js';
+import { loadSession, purgeExpiredSessions } from '../services/sessions.js';
 import { html } from '../web/html.js';
 import { isApi, renderPage, sendPage } from '../web/layout.js';
-import { type Access, LANG_COOKIE, SESSION_COOKIE, type WorkshopDeps } from '../web/types.js';
+import {
+  type Access,
+  every,
+  LANG_COOKIE,
+  LOGIN_COOKIE,
+  SESSION_COOKIE,
+  type WorkshopDeps,
+} from '../web/types.js';
 import { describeValidation, type SchemaFailure } from '../web/validation.js';
 
 export interface RouteDeclaration {
@@ -35,13 +44,23 @@ declare module 'fastify' {
     deps: WorkshopDeps;
     routeTable: RouteDeclaration[];
     loginRate: { max: number; timeWindowMs: number };
+    /** Requests for the login page allowed per client address and window. */
+    loginPageRate: { max: number; timeWindowMs: number };
+    /** Signs the login form's CSRF token (`services/login-token.ts`). */
+    loginSecret: Buffer;
   }
 }
 
 export interface CoreOptions {
   deps: WorkshopDeps;
   loginRateLimit?: { max: number; timeWindowMs: number };
+  loginPageRateLimit?: { max: number; timeWindowMs: number };
+  /** How often expired sessions are deleted while the server runs, ms (10 minutes by default). */
+  sessionPurgeMs?: number;
 }
+
+/** HSTS for six months, sent only on answers that came over HTTPS (directly or through a trusted proxy). */
+const HSTS = 'max-age=15552000; includeSubDomains';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -50,6 +69,18 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   app.decorate('deps', deps);
   app.decorate('routeTable', [] as RouteDeclaration[]);
   app.decorate('loginRate', opts.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 });
+  app.decorate('loginPageRate', opts.loginPageRateLimit ?? { max: 60, timeWindowMs: 60_000 });
+  app.decorate('loginSecret', await serverSecret(deps.store, 'login-csrf', deps.clock.now()));
+
+  // Expired sessions go while the server runs, not only at start-up: a timer on the app's clock,
+  // stopped when the app closes.
+  let stopPurge = (): void => {};
+  app.addHook('onReady', async () => {
+    stopPurge = every(deps.clock, opts.sessionPurgeMs ?? 10 * 60_000, () => {
+      purgeExpiredSessions(deps.store, deps.clock.now()).catch((err) => app.log.warn(err));
+    });
+  });
+  app.addHook('onClose', async () => stopPurge());
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
   app.decorateRequest('lang', 'fr');
@@ -74,6 +105,7 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
         path: '/',
         sameSite: 'lax',
         httpOnly: true,
+        secure: 'auto',
         maxAge: 365 * 86400,
       });
     } else if (isLang(req.cookies[LANG_COOKIE])) lang = req.cookies[LANG_COOKIE] as Lang;
@@ -105,14 +137,19 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   });
 
   // Synchronizer token: every state-changing request carries the session's token, in the form
-  // (_csrf) or, for fetch, the x-csrf-token header. Checked after parsing, before any handler.
+  // (_csrf) or, for fetch, the x-csrf-token header. Checked after parsing, before any handler. The
+  // login form, which has no session, carries a token signed for the nonce in its cookie instead.
   app.addHook('preHandler', async (req, reply) => {
     if (!MUTATING.has(req.method)) return;
     const header = req.headers['x-csrf-token'];
     // Any route's body, whatever its schema: only the token is read here.
     const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
     const token = typeof header === 'string' ? header : typeof fromBody === 'string' ? fromBody : '';
-    if (!req.session || !token || token !== req.session.csrf) {
+    const ok =
+      req.routeOptions.config?.csrf === 'login'
+        ? checkLoginToken(app.loginSecret, req.cookies[LOGIN_COOKIE], token, deps.clock.now())
+        : !!req.session && !!token && token === req.session.csrf;
+    if (!ok) {
       const msg = tr(req.lang, {
         fr: 'jeton anti-CSRF absent ou invalide : rechargez la page',
         en: 'missing or invalid CSRF token: reload the page',
@@ -124,6 +161,19 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
         403,
       );
     }
+  });
+
+  // What a logged-in person sees is never kept by a browser or a proxy cache (a shared workshop
+  // tablet, a GDPR export); HTTPS answers ask the browser to stay on HTTPS.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const access = req.routeOptions.config?.access;
+    if (
+      (req.user || (access && access !== 'public') || req.routeOptions.config?.csrf === 'login') &&
+      !reply.hasHeader('cache-control')
+    )
+      reply.header('cache-control', 'no-store');
+    if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
+    return payload;
   });
 
   app.setErrorHandler(
@@ -179,7 +229,10 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   });
 };
 
-/** Decorates `deps`, `routeTable`, `loginRate`; request `user`, `session`, `lang`. */
+/**
+ * Decorates `deps`, `routeTable`, `loginRate`, `loginPageRate`, `loginSecret`; request `user`,
+ * `session`, `lang`. Purges expired sessions on the app's clock while it runs.
+ */
 export const corePlugin = fp(core, {
   name: 'atelier-core',
   fastify: '5.x',

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { isLoginNonce, issueLoginToken, LOGIN_TOKEN_TTL_MS, newLoginNonce } from '../services/login-token.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../services/password-policy.js';
 import { createSession, destroySession, SESSION_TTL_MS } from '../services/sessions.js';
 import { authenticate, changePassword } from '../services/users.js';
 import { html } from '../web/html.js';
@@ -14,7 +16,7 @@ import {
   seeOther,
   userSchema,
 } from '../web/schemas.js';
-import { SESSION_COOKIE } from '../web/types.js';
+import { LOGIN_COOKIE, SESSION_COOKIE } from '../web/types.js';
 
 /** Only same-site paths are followed after login, never an absolute URL (open redirect). */
 const safeNext = (next: unknown) =>
@@ -40,7 +42,11 @@ async function login(scope: FastifyInstance): Promise<void> {
   );
 
   app.get('/login', {
-    config: { access: 'public' },
+    config: {
+      access: 'public',
+      // Cheap now (nothing is stored for an anonymous visitor), but not free: a page and an HMAC.
+      rateLimit: { max: app.loginPageRate.max, timeWindow: app.loginPageRate.timeWindowMs },
+    },
     schema: {
       tags: ['session'],
       querystring: {
@@ -50,11 +56,21 @@ async function login(scope: FastifyInstance): Promise<void> {
       response: pageResponses,
     },
     handler: async (req, reply) => {
-      // An anonymous session carries the CSRF token of the login form itself.
-      if (!req.session) {
-        req.session = await createSession(store, null, clock.now());
-        setSessionCookie(reply, req.session.id);
+      // No session row for an anonymous visitor: the form's CSRF token is signed for a nonce kept
+      // in a cookie (a signed double submit). Other tabs' forms stay valid: the nonce is kept.
+      let nonce = req.cookies[LOGIN_COOKIE];
+      if (!isLoginNonce(nonce)) {
+        nonce = newLoginNonce();
+        reply.setCookie(LOGIN_COOKIE, nonce, {
+          path: '/login',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: 'auto',
+          maxAge: LOGIN_TOKEN_TTL_MS / 1000,
+        });
       }
+      const csrf = issueLoginToken(app.loginSecret, nonce, clock.now());
+      reply.header('cache-control', 'no-store');
       const next = safeNext(req.query.next);
       return sendPage(
         reply,
@@ -62,7 +78,7 @@ async function login(scope: FastifyInstance): Promise<void> {
           req,
           { fr: 'Connexion', en: 'Log in' },
           html`<form method="post" action="/login" class="card narrow">
-  <input type="hidden" name="_csrf" value="${req.session.csrf}">
+  <input type="hidden" name="_csrf" value="${csrf}">
   <input type="hidden" name="next" value="${next}">
   <label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" autocomplete="username" required autofocus></label>
   <label>${T(req, { fr: 'Mot de passe', en: 'Password' })} <input name="password" type="password" autocomplete="current-password" required></label>
@@ -76,6 +92,7 @@ async function login(scope: FastifyInstance): Promise<void> {
   app.post('/login', {
     config: {
       access: 'public',
+      csrf: 'login',
       rateLimit: { max: app.loginRate.max, timeWindow: app.loginRate.timeWindowMs },
     },
     schema: {
@@ -118,10 +135,11 @@ async function login(scope: FastifyInstance): Promise<void> {
           401,
         );
       }
-      // A fresh session id at login, so a planted pre-login id is worthless (session fixation).
+      // A fresh session id at every login (session fixation); a session already held here ends.
       if (req.session) await destroySession(store, req.session.id);
       const session = await createSession(store, user.id, clock.now());
       setSessionCookie(reply, session.id);
+      reply.clearCookie(LOGIN_COOKIE, { path: '/login' });
       if (req.headers.accept?.includes('application/json'))
         return reply.send({ ok: true, csrf: session.csrf });
       return reply.redirect(safeNext(body.next), 303);
@@ -151,7 +169,7 @@ async function login(scope: FastifyInstance): Promise<void> {
 <form method="post" action="/account/password" class="card narrow">${csrfField(req)}
   <h2>${T(req, { fr: 'Changer mon mot de passe', en: 'Change my password' })}</h2>
   <label>${T(req, { fr: 'Mot de passe actuel', en: 'Current password' })} <input name="current" type="password" autocomplete="current-password" required></label>
-  <label>${T(req, { fr: 'Nouveau mot de passe (8 caractères min.)', en: 'New password (8 characters min.)' })} <input name="next" type="password" autocomplete="new-password" minlength="8" required></label>
+  <label>${T(req, { fr: 'Nouveau mot de passe ({n} caractères min., ni courant, ni votre nom)', en: 'New password ({n} characters min., not a common one, not your name)' }, { n: MIN_PASSWORD_LENGTH })} <input name="next" type="password" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" required></label>
   <button type="submit">${T(req, { fr: 'Changer', en: 'Change' })}</button>
 </form>`;
       return sendPage(reply, renderPage(req, { fr: 'Mon compte', en: 'My account' }, body));
@@ -170,7 +188,7 @@ async function login(scope: FastifyInstance): Promise<void> {
         required: ['current', 'next'],
         properties: {
           current: { type: 'string', maxLength: 200 },
-          next: { type: 'string', minLength: 8, maxLength: 200 },
+          next: { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH },
           _csrf: { type: 'string' },
         },
       },
@@ -204,5 +222,5 @@ export const loginPlugin = fp(login, {
   name: 'atelier-login',
   encapsulate: true,
   dependencies: ['atelier-core', '@fastify/rate-limit'],
-  decorators: { fastify: ['deps', 'loginRate'] },
+  decorators: { fastify: ['deps', 'loginRate', 'loginPageRate', 'loginSecret'] },
 });

@@ -10,6 +10,7 @@ import {
   SYMBOL_LABEL,
   SYMBOLS,
 } from '../services/habilitations.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../services/password-policy.js';
 import { getSettings, saveSettings } from '../services/settings.js';
 import { createUser, listUsers } from '../services/users.js';
 import { html } from '../web/html.js';
@@ -28,7 +29,7 @@ const userBody = {
     login: { type: 'string', maxLength: 40 },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     role: { type: 'string', enum: [...ROLES] },
-    password: { type: 'string', minLength: 8, maxLength: 200 },
+    password: { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH },
     ...csrfProp,
   },
 } as const;
@@ -49,6 +50,7 @@ const settingsBody = {
     habilitationRenewalYears: { type: 'integer', minimum: 1, maximum: 10 },
     habilitationAlertDays: { type: 'integer', minimum: 1, maximum: 365 },
     customerRetentionMonths: { type: 'integer', minimum: 1, maximum: 240 },
+    trafficLimitKb: { type: 'integer', minimum: 64, maximum: 65_536 },
     ...csrfProp,
   },
 } as const;
@@ -59,6 +61,7 @@ const settingsSchema = {
     habilitationRenewalYears: { type: 'integer' },
     habilitationAlertDays: { type: 'integer' },
     customerRetentionMonths: { type: 'integer' },
+    trafficLimitKb: { type: 'integer' },
   },
 } as const;
 const habSchema = {
@@ -135,12 +138,13 @@ ${
 <label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" required maxlength="40"></label>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
 <label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
-<label>${T(req, { fr: 'Mot de passe (8 caractères min.)', en: 'Password (8 characters min.)' })} <input name="password" type="password" minlength="8" required></label>
+<label>${T(req, { fr: 'Mot de passe ({n} caractères min., ni courant, ni le nom)', en: 'Password ({n} characters min., not a common one, not the name)' }, { n: MIN_PASSWORD_LENGTH })} <input name="password" type="password" minlength="${MIN_PASSWORD_LENGTH}" autocomplete="new-password" required></label>
 <button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>
 <form method="post" action="/settings" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Réglages', en: 'Settings' })}</h2>
 <label>${T(req, { fr: 'Recyclage des habilitations (années)', en: 'Habilitation renewal (years)' })} <input name="habilitationRenewalYears" type="number" min="1" max="10" value="${settings.habilitationRenewalYears}"></label>
 <label>${T(req, { fr: "Alerte avant l'échéance (jours)", en: 'Alert before the due date (days)' })} <input name="habilitationAlertDays" type="number" min="1" max="365" value="${settings.habilitationAlertDays}"></label>
 <label>${T(req, { fr: 'Conservation des données client sans activité (mois, RGPD)', en: 'Customer data retention without activity (months, GDPR)' })} <input name="customerRetentionMonths" type="number" min="1" max="240" value="${settings.customerRetentionMonths}"></label>
+<label>${T(req, { fr: 'Trafic brut enregistré par session de diagnostic (Ko)', en: 'Raw traffic recorded per diagnostic session (KB)' })} <input name="trafficLimitKb" type="number" min="64" max="65536" value="${settings.trafficLimitKb}"></label>
 <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`
     : ''
 }`;

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDateTime } from '../i18n.js';
 import {
-  getDiagSession,
   guidedOf,
   latestReadings,
   readingsOf,
+  sessionForRead,
   sessionsOfOrder,
 } from '../services/diagnostics.js';
 import { getOrder } from '../services/orders.js';
@@ -24,7 +24,7 @@ async function reports(scope: FastifyInstance): Promise<void> {
     config: { access: STAFF },
     schema: { tags: ['reports'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await sessionForRead(store, req.params.id, req.user!);
       const readings = latestReadings(await readingsOf(store, s.id));
       const order = s.ro_id ? await getOrder(store, s.ro_id) : null;
       const guided = guidedOf(s);
@@ -62,7 +62,7 @@ ${guided ? pathList(req, guided) : html`<p>—</p>`}
     schema: { tags: ['reports'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
       const o = await getOrder(store, req.params.id);
-      const sessions = await sessionsOfOrder(store, o.id);
+      const sessions = await sessionsOfOrder(store, o.id, req.user!);
       const body = html`<p><a href="/orders/${o.id}">${o.number}</a> — ${o.vehicle.plate} ${o.vehicle.maker} ${o.vehicle.model}</p>
 <p><a href="/diagnostics?roId=${o.id}">${T(req, { fr: 'Nouvelle session de diagnostic', en: 'New diagnostic session' })}</a></p>
 ${sessions.length ? '' : html`<p class="muted">${T(req, { fr: 'Aucune session de diagnostic.', en: 'No diagnostic session.' })}</p>`}

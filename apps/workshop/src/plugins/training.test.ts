@@ -260,12 +260,12 @@ describe('the demo class', () => {
     const page = await t.inject('formateur', { method: 'GET', url: `/training/scenarios/${scenarios.id}` });
     expect(page.body).toContain('pas commencé');
     expect(page.body).toContain('terminé le');
-    // Léo sees his own assessment, not Emma's.
+    // Léo sees his own assessment, not Emma's: forbidden (403), not a conflict of state (issue 15).
     const own = await t.inject('leo', { method: 'GET', url: `/training/assignments/${leo.assignment.id}` });
     expect(own.statusCode).toBe(200);
     expect(
       (await t.inject('leo', { method: 'GET', url: `/training/assignments/${emma.assignment.id}` }))
         .statusCode,
-    ).toBe(409);
+    ).toBe(403);
   });
 });

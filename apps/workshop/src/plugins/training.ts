@@ -20,7 +20,7 @@ import {
   markStarted,
 } from '../services/classes.js';
 import { createDiagSession } from '../services/diagnostics.js';
-import { ConflictError } from '../services/errors.js';
+import { ForbiddenError } from '../services/errors.js';
 import { causeChoices, causeName } from '../services/knowledge.js';
 import {
   checkRecording,
@@ -548,7 +548,7 @@ ${
     handler: async (req, reply) => {
       const a = await getAssignment(store, req.params.id);
       if (a.user_id !== req.user!.id)
-        throw new ConflictError({
+        throw new ForbiddenError({
           fr: 'ce scénario est affecté à un autre apprenti',
           en: 'this scenario is assigned to another apprentice',
         });
@@ -570,7 +570,7 @@ ${
     handler: async (req, reply) => {
       const x = await assessAssignment(store, req.params.id);
       if (!isTrainer(req) && x.assignment.user_id !== req.user!.id)
-        throw new ConflictError({
+        throw new ForbiddenError({
           fr: 'cette évaluation est celle d’un autre apprenti',
           en: "this is another apprentice's assessment",
         });

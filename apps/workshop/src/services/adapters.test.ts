@@ -11,11 +11,12 @@ import { DisconnectedError, LinkError, LinkUnavailableError, NoResponseError } f
 import { parseScenario, SCENARIO_DIR, simulateSession } from '@atelier/vehicle-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../testing.js';
-import { AdapterProblem, adapterName, parseAdapterChoice } from './adapters.js';
-import { createDiagSession, readingsOf, trafficOf } from './diagnostics.js';
+import { type AdapterChoice, AdapterProblem, adapterName } from './adapters.js';
+import { createDiagSession, readingsOf } from './diagnostics.js';
 import { DiagnosticsRuntime } from './live.js';
 import { checkRecording, saveRecording } from './recordings.js';
 import { causeOfSim, createScenario, responderFor } from './scenarios.js';
+import { trafficOf } from './traffic.js';
 
 /** misfire-cyl2 on 29-bit identifiers. */
 const car29 = parseScenario(
@@ -63,7 +64,7 @@ describe('a 29-bit training scenario in the dashboard', () => {
       instructor,
       t.clock.now(),
     );
-    const choice = parseAdapterChoice('scenario', String(scenario.id));
+    const choice: AdapterChoice = { kind: 'scenario', spec: String(scenario.id) };
     expect(adapterName(choice)).toBe(`sim:${scenario.id}?via=elm327`);
     const s = await createDiagSession(
       t.store,

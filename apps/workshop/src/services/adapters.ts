@@ -7,51 +7,17 @@
  */
 import { LinkError } from '@atelier/obd';
 import type { Text } from '../i18n.js';
-import { ValidationError } from './errors.js';
 
 export type AdapterKind = 'serial' | 'tcp' | 'socketcan' | 'scenario';
-export const ADAPTER_KINDS: readonly AdapterKind[] = ['serial', 'tcp', 'socketcan', 'scenario'];
 
-/** A checked adapter choice, as stored with the session. */
+/**
+ * An adapter choice, as stored with the session: one of those offered (`adapter-offer.ts`), or a
+ * training scenario.
+ */
 export interface AdapterChoice {
   kind: AdapterKind;
   /** `/dev/ttyUSB0`, `HOST:PORT`, `can0` or a scenario id. */
   spec: string;
-}
-
-export function parseAdapterChoice(kind: string, spec: string): AdapterChoice {
-  const s = spec.trim();
-  const bad = (fr: string, en: string) => new ValidationError({ fr, en }, 'spec');
-  switch (kind) {
-    case 'serial':
-      if (!/^\/dev\/[A-Za-z0-9_./-]+$/.test(s) || s.includes('..'))
-        throw bad(
-          'port série attendu, par exemple /dev/ttyUSB0',
-          'expected a serial port such as /dev/ttyUSB0',
-        );
-      return { kind, spec: s };
-    case 'tcp': {
-      const m = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(s);
-      if (!m || Number(m[2]) < 1 || Number(m[2]) > 65_535)
-        throw bad(
-          'adresse attendue sous la forme HÔTE:PORT (par exemple 192.168.0.10:35000)',
-          'expected HOST:PORT (e.g. 192.168.0.10:35000)',
-        );
-      return { kind, spec: s };
-    }
-    case 'socketcan':
-      if (!/^[A-Za-z0-9_.-]{1,15}$/.test(s))
-        throw bad('interface CAN attendue, par exemple can0', 'expected a CAN interface such as can0');
-      return { kind, spec: s };
-    case 'scenario':
-      if (!/^\d+$/.test(s)) throw bad('scénario inconnu', 'unknown scenario');
-      return { kind, spec: s };
-    default:
-      throw new ValidationError(
-        { fr: `type d'adaptateur inconnu « ${kind} »`, en: `unknown adapter kind '${kind}'` },
-        'kind',
-      );
-  }
 }
 
 /** The registry's name for a choice; a scenario's vehicle comes from the caller (`resolveScenario`). */
@@ -75,6 +41,9 @@ export type ProblemCode =
   | 'timeout'
   | 'disconnected'
   | 'unsupported'
+  | 'not-configured'
+  | 'flooding'
+  | 'not-elm327'
   | 'unknown';
 
 /** What went wrong with the adapter, in plain words, with what to check. */
@@ -130,6 +99,36 @@ export const PROBLEM_TEXT: Record<ProblemCode, { what: Text; check: Text }> = {
       en: 'Choose an ELM327 adapter (serial or Wi-Fi) or ask for SocketCAN to be set up.',
     },
   },
+  flooding: {
+    what: {
+      fr: "L'adaptateur a envoyé un flot de données sans fin : la liaison a été coupée pour protéger le serveur.",
+      en: 'The adapter sent an endless flood of data: the link was cut to protect the server.',
+    },
+    check: {
+      fr: "Vérifiez que l'adresse ou le port est bien celui d'un ELM327 (pas un autre appareil), débranchez-le et rebranchez-le ; s'il recommence, il est défectueux.",
+      en: 'Check that the address or port is an ELM327 (not another device), unplug and replug it; if it happens again, it is faulty.',
+    },
+  },
+  'not-elm327': {
+    what: {
+      fr: "Ce qui répond à cette adresse n'est pas un adaptateur ELM327 (pas d'invite « > », ou une réponse d'un autre appareil).",
+      en: 'What answers at this address is not an ELM327 adapter (no ">" prompt, or another device\'s answer).',
+    },
+    check: {
+      fr: "Vérifiez l'adresse et le port déclarés (page Adaptateurs) ou le port série choisi ; un modem, un GPS ou une console série ne sont pas des adaptateurs.",
+      en: 'Check the declared address and port (Adapters page) or the serial port chosen; a modem, a GPS or a serial console is not an adapter.',
+    },
+  },
+  'not-configured': {
+    what: {
+      fr: "Cet adaptateur n'est pas (ou plus) dans la liste de l'atelier.",
+      en: "This adapter is not (or no longer) in the workshop's list.",
+    },
+    check: {
+      fr: "Ouvrez une nouvelle session avec un adaptateur de la liste, ou demandez à l'administrateur de déclarer cet adaptateur Wi-Fi (page Adaptateurs).",
+      en: 'Open a new session with an adapter from the list, or ask the administrator to declare this Wi-Fi adapter (Adapters page).',
+    },
+  },
   unknown: {
     what: { fr: "Problème inattendu avec l'adaptateur.", en: 'Unexpected adapter problem.' },
     check: {
@@ -157,7 +156,14 @@ export class AdapterProblem extends Error {
   static from(err: unknown, where: string): AdapterProblem {
     if (err instanceof AdapterProblem) return err;
     const e = err as Error | undefined;
-    const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`;
+    // Clipped: what an adapter sent can end up in a message, and it may be anything of any size.
+    const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`.slice(0, 300);
+    // The ELM327 client's input guards, told apart by their class names: `ElmFloodError` (a typed
+    // DisconnectedError: more than any answer can hold) and `NotElm327Error` (no prompt, or another
+    // device's answer).
+    const name = (err as Error | undefined)?.name;
+    if (name === 'ElmFloodError') return new AdapterProblem('flooding', where, detail);
+    if (name === 'NotElm327Error') return new AdapterProblem('not-elm327', where, detail);
     if (err instanceof LinkError) return new AdapterProblem(LINK_PROBLEM[err.code], where, detail);
     return new AdapterProblem('unknown', where, detail);
   }

@@ -14,17 +14,10 @@ import {
 } from '@atelier/diagnosis';
 import type { Db } from '../store/store.js';
 import { type AssignmentRow, getAssignment } from './classes.js';
-import {
-  getDiagSession,
-  guidedOf,
-  latestReadings,
-  marksOf,
-  readingsOf,
-  samplesOf,
-  trafficOf,
-} from './diagnostics.js';
+import { getDiagSession, guidedOf, latestReadings, marksOf, readingsOf, samplesOf } from './diagnostics.js';
 import { knowledgeBase } from './knowledge.js';
 import { getScenario, NO_FAULT, type TrainingScenario } from './scenarios.js';
+import { trafficOf } from './traffic.js';
 
 /**
  * The expert path on the same evidence: follow the recommendations, answering truthfully for the

@@ -3,12 +3,16 @@
  * date; when each assignment was started and finished.
  */
 import type { Db, Store } from '../store/store.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { getScenario } from './scenarios.js';
 import type { User } from './users.js';
 
+/**
+ * Makes a class and its members in one transaction: an unknown or inactive member, or a name
+ * already taken, refuses the whole class (400 or 409 naming the field) and nothing is created.
+ */
 export async function createClass(
-  db: Db,
+  store: Store,
   name: string,
   memberIds: number[],
   now: number,
@@ -16,13 +20,30 @@ export async function createClass(
   const n = name.trim();
   if (!n)
     throw new ValidationError({ fr: 'la classe a besoin d’un nom', en: 'the class needs a name' }, 'name');
-  const c = (await db.get<{ id: number }>(
-    'INSERT INTO classes (name, created_at) VALUES (?, ?) RETURNING id',
-    [n, now],
-  ))!;
-  for (const u of memberIds)
-    await db.run('INSERT INTO class_members (class_id, user_id) VALUES (?, ?)', [c.id, u]);
-  return c;
+  const members = [...new Set(memberIds)];
+  return store.transaction(async (tx) => {
+    if (await tx.get('SELECT id FROM classes WHERE name = ?', [n]))
+      throw new ConflictError(
+        { fr: `une classe « ${n} » existe déjà`, en: `a class '${n}' already exists` },
+        'name',
+      );
+    for (const u of members)
+      if (!(await tx.get('SELECT id FROM users WHERE id = ? AND active = 1', [u])))
+        throw new ValidationError(
+          {
+            fr: `membre inconnu ou inactif : utilisateur ${u} — rien n’a été créé`,
+            en: `unknown or inactive member: user ${u} — nothing was created`,
+          },
+          'userIds',
+        );
+    const c = (await tx.get<{ id: number }>(
+      'INSERT INTO classes (name, created_at) VALUES (?, ?) RETURNING id',
+      [n, now],
+    ))!;
+    for (const u of members)
+      await tx.run('INSERT INTO class_members (class_id, user_id) VALUES (?, ?)', [c.id, u]);
+    return c;
+  });
 }
 
 export async function listClasses(

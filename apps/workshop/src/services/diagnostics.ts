@@ -1,6 +1,7 @@
 /**
  * Diagnostic sessions in the store: the session row, every value read (one row each, written as it
- * arrives), live-data samples, marked moments, raw traffic and the guided-diagnosis path.
+ * arrives), live-data samples, marked moments and the guided-diagnosis path; who may read and act on
+ * one. The raw traffic lives beside it (`traffic.ts`).
  */
 import type { DiagnosticPath, SessionData } from '@atelier/diagnosis';
 import type { Db, Store } from '../store/store.js';
@@ -9,6 +10,7 @@ import { type AssignmentRow, getAssignment } from './classes.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { getOrder, type OrderDetail } from './orders.js';
 import { getScenario, type TrainingScenario } from './scenarios.js';
+import { type TrafficSummary, trafficSummary } from './traffic.js';
 import type { User } from './users.js';
 import type { Reading } from './vehicle-read.js';
 
@@ -43,18 +45,40 @@ export interface StoredReading extends Reading {
 const SESSION = { fr: 'Session de diagnostic', en: 'Diagnostic session' };
 
 /** Who may act on a session: the mechanic who runs it, and the workshop's managers. */
-export function canAct(user: User, s: DiagSession): boolean {
+export function canAct(user: Pick<User, 'id' | 'role'>, s: Pick<DiagSession, 'user_id'>): boolean {
   return s.user_id === user.id || user.role === 'manager' || user.role === 'admin';
 }
 
-/** The session `user` is about to act on: refused when it is someone else's or finished. */
+/**
+ * Who may read a session (its page, JSON, report, traffic, events, samples): everyone who works in
+ * the workshop, except that an apprentice reads only their own — another apprentice's path and
+ * conclusion on the same assigned scenario would give the answer away. Instructors and managers
+ * keep their reads.
+ */
+export function mayRead(user: Pick<User, 'id' | 'role'>, s: Pick<DiagSession, 'user_id'>): boolean {
+  return user.role !== 'apprentice' || s.user_id === user.id;
+}
+
+const NOT_YOURS = {
+  fr: "cette session de diagnostic est celle de quelqu'un d'autre",
+  en: "this diagnostic session is someone else's",
+};
+
+/** The session `user` is about to read: 403 when it is another apprentice's. */
+export async function sessionForRead(
+  db: Db,
+  id: number,
+  user: Pick<User, 'id' | 'role'>,
+): Promise<DiagSession> {
+  const s = await getDiagSession(db, id);
+  if (!mayRead(user, s)) throw new ForbiddenError(NOT_YOURS);
+  return s;
+}
+
+/** The session `user` is about to act on: 403 when it is someone else's, 409 when it is finished. */
 export async function sessionForAction(db: Db, id: number, user: User): Promise<DiagSession> {
   const s = await getDiagSession(db, id);
-  if (!canAct(user, s))
-    throw new ConflictError({
-      fr: "cette session appartient à quelqu'un d'autre",
-      en: 'this session belongs to someone else',
-    });
+  if (!canAct(user, s)) throw new ForbiddenError(NOT_YOURS);
   if (s.state === 'closed')
     throw new ConflictError({ fr: 'la session est terminée', en: 'the session is finished' });
   return s;
@@ -92,17 +116,34 @@ export async function getDiagSession(db: Db, id: number): Promise<DiagSession> {
   return s;
 }
 
-export async function sessionsOfOrder(db: Db, roId: number): Promise<DiagSession[]> {
+/** The sessions an apprentice may read are their own; everyone else's list is unfiltered. */
+const readableBy = (viewer: Pick<User, 'id' | 'role'> | undefined): { sql: string; params: number[] } =>
+  viewer && viewer.role === 'apprentice'
+    ? { sql: ' AND d.user_id = ?', params: [viewer.id] }
+    : { sql: '', params: [] };
+
+export async function sessionsOfOrder(
+  db: Db,
+  roId: number,
+  viewer?: Pick<User, 'id' | 'role'>,
+): Promise<DiagSession[]> {
+  const only = readableBy(viewer);
   return db.all<DiagSession>(
-    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.ro_id = ? ORDER BY d.id',
-    [roId],
+    `SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.ro_id = ?${only.sql} ORDER BY d.id`,
+    [roId, ...only.params],
   );
 }
 
-export async function recentSessions(db: Db, limit = 50): Promise<DiagSession[]> {
+/** The latest sessions, newest first: those `viewer` may read (an apprentice's own). */
+export async function recentSessions(
+  db: Db,
+  limit = 50,
+  viewer?: Pick<User, 'id' | 'role'>,
+): Promise<DiagSession[]> {
+  const only = readableBy(viewer);
   return db.all<DiagSession>(
-    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id ORDER BY d.id DESC LIMIT ?',
-    [limit],
+    `SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE 1 = 1${only.sql} ORDER BY d.id DESC LIMIT ?`,
+    [...only.params, limit],
   );
 }
 
@@ -227,38 +268,6 @@ export async function marksOf(
   return db.all('SELECT id, t, label FROM diag_marks WHERE session_id = ? ORDER BY t', [sessionId]);
 }
 
-export async function appendTraffic(db: Db, sessionId: number, format: string, chunk: string): Promise<void> {
-  if (chunk)
-    await db.run('INSERT INTO diag_traffic (session_id, format, chunk) VALUES (?, ?, ?)', [
-      sessionId,
-      format,
-      chunk,
-    ]);
-}
-
-export async function trafficOf(db: Db, sessionId: number): Promise<{ format: string; text: string }> {
-  const rows = await db.all<{ format: string; chunk: string }>(
-    'SELECT format, chunk FROM diag_traffic WHERE session_id = ? ORDER BY id',
-    [sessionId],
-  );
-  return { format: rows[0]?.format ?? 'elm327-transcript', text: rows.map((r) => r.chunk).join('') };
-}
-
-/**
- * Whether `user` may compare with session `other` (use it as a reference run, read its samples): an
- * apprentice only with their own sessions and with sessions that are not training — never with another
- * apprentice's training session (its path and conclusion would give the answer away).
- */
-export function mayCompareWith(user: Pick<User, 'id' | 'role'>, other: DiagSession): boolean {
-  if (user.role !== 'apprentice') return true;
-  return other.user_id === user.id || other.assignment_id === null;
-}
-
-const NOT_YOURS = {
-  fr: 'la session d’un autre apprenti en formation ne peut pas servir de comparaison',
-  en: "another apprentice's training session cannot be used for comparison",
-};
-
 export async function setReference(
   db: Db,
   sessionId: number,
@@ -275,7 +284,8 @@ export async function setReference(
         'referenceId',
       );
     const other = await getDiagSession(db, referenceId);
-    if (user && !mayCompareWith(user, other)) throw new ForbiddenError(NOT_YOURS, 'referenceId');
+    // Comparing is reading: an apprentice compares only with their own sessions.
+    if (user && !mayRead(user, other)) throw new ForbiddenError(NOT_YOURS, 'referenceId');
   }
   await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ?', [referenceId, sessionId]);
 }
@@ -295,10 +305,12 @@ export interface SessionOverview {
   readings: StoredReading[];
   /** PIDs with live samples stored. */
   recordedPids: string[];
-  /** Other sessions that can serve as a reference run, for the user viewing the page. */
+  /** Other sessions that can serve as a reference run (those the viewer may read). */
   others: DiagSession[];
   order: OrderDetail | null;
   scenario: TrainingScenario | null;
+  /** The raw traffic stored: its size, and the limit that cut it (0 when it was not cut). */
+  traffic: TrafficSummary;
   /** The training assignment the session plays (its instructor's choices), or null. */
   assignment: AssignmentRow | null;
 }
@@ -314,13 +326,12 @@ export async function sessionOverview(
     recordedPids: await recordedPids(db, s.id),
     others:
       s.ro_id || s.assignment_id
-        ? (await recentSessions(db, 100)).filter(
-            (x) => x.id !== s.id && x.state !== 'new' && (!viewer || mayCompareWith(viewer, x)),
-          )
+        ? (await recentSessions(db, 100, viewer)).filter((x) => x.id !== s.id && x.state !== 'new')
         : [],
     order: s.ro_id ? await getOrder(db, s.ro_id) : null,
     scenario: assignment ? await getScenario(db, assignment.scenario_id) : null,
     assignment,
+    traffic: await trafficSummary(db, s.id),
   };
 }
 

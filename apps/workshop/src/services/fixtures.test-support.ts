@@ -22,7 +22,7 @@ export async function fixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-svc-'));
   const store = await openSqliteStore(join(dir, 'db.sqlite'));
   const mk = (login: string, role: string) =>
-    createUser(store, { login, name: login.toUpperCase(), role, password: 'password1' }, T0);
+    createUser(store, { login, name: login.toUpperCase(), role, password: 'pompe-a-injection-7' }, T0);
   const users = {
     boss: await mk('boss', 'manager'),
     tech: await mk('tech', 'technician'),

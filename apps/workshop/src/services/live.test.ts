@@ -7,11 +7,12 @@ import { readLogText, VirtualBus } from '@atelier/can';
 import { type DiagnosticLink, DisconnectedError, type LinkRequest, NoResponseError } from '@atelier/obd';
 import { loadScenario, ResponderLink, serveOnBus, Vehicle } from '@atelier/vehicle-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offering } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
-import { parseAdapterChoice } from './adapters.js';
-import { createDiagSession, readingsOf, trafficOf } from './diagnostics.js';
+import { createDiagSession, readingsOf } from './diagnostics.js';
 import { DiagnosticsRuntime, LiveHub } from './live.js';
 import { repairSimulated } from './scenarios.js';
+import { trafficOf } from './traffic.js';
 import { type Reading, readVehicle } from './vehicle-read.js';
 
 const car = () => Vehicle.fromScenario(loadScenario('vacuum-leak'));
@@ -155,12 +156,12 @@ describe('a SocketCAN session (on a virtual bus)', () => {
 
   it('reads the car through ISO-TP and records every frame as a candump log', async () => {
     const served = serveOnBus(new VirtualBus('workshop-test'), car());
-    const runtime = new DiagnosticsRuntime(t.store, t.clock);
+    const runtime = new DiagnosticsRuntime(t.store, t.clock, { discovery: offering({ can: ['vcan7'] }) });
     runtime.openBus = async (name) => new VirtualBus(name === 'vcan7' ? 'workshop-test' : name);
     try {
       const s = await createDiagSession(
         t.store,
-        { roId: t.demo.orderIds.diag!, adapter: parseAdapterChoice('socketcan', 'vcan7') },
+        { roId: t.demo.orderIds.diag!, adapter: { kind: 'socketcan', spec: 'vcan7' } },
         t.demo.users.ines!,
         t.clock.now(),
       );
@@ -206,12 +207,16 @@ describe('an adapter nobody watches', () => {
 
   it('is closed after the idle time, keeping what was recorded, and stays open while a browser watches', async () => {
     const served = serveOnBus(new VirtualBus('idle-test'), car());
-    const runtime = new DiagnosticsRuntime(t.store, t.clock, { flushMs: 20, idleMs: 300 });
+    const runtime = new DiagnosticsRuntime(t.store, t.clock, {
+      flushMs: 20,
+      idleMs: 300,
+      discovery: offering({ can: ['vcan8'] }),
+    });
     runtime.openBus = async () => new VirtualBus('idle-test');
     try {
       const s = await createDiagSession(
         t.store,
-        { roId: t.demo.orderIds.diag!, adapter: parseAdapterChoice('socketcan', 'vcan8') },
+        { roId: t.demo.orderIds.diag!, adapter: { kind: 'socketcan', spec: 'vcan8' } },
         t.demo.users.ines!,
         t.clock.now(),
       );

@@ -21,10 +21,13 @@ import { measureOnCar, type RefusedMeasurement } from '@atelier/training';
 import { Vehicle } from '@atelier/vehicle-sim';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
+import { type AdapterDiscovery, ensureOffered, systemDiscovery } from './adapter-offer.js';
 import { type AdapterChoice, AdapterProblem, adapterName } from './adapters.js';
-import { appendTraffic, type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
+import { type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError } from './errors.js';
 import { isSimulatedCar, repairSimulated, roadTestSimulated } from './scenarios.js';
+import { getSettings } from './settings.js';
+import { appendTraffic, TrafficRecorder, trafficSummary } from './traffic.js';
 import { type ReadSummary, type ReadVehicleOptions, readVehicle, readVerification } from './vehicle-read.js';
 
 /** One event for the browsers of a session, already in SSE wire form. */
@@ -95,7 +98,8 @@ interface Active {
   car?: Responder;
   live?: { abort: AbortController; pids: number[]; periodMs: number; done: Promise<void> };
   samples: Sample[];
-  traffic: string[];
+  /** The raw traffic since the last flush, bounded by the session's recording limit. */
+  traffic: TrafficRecorder;
   flushTimer?: NodeJS.Timeout;
   busy?: Promise<unknown>;
   closingIdle?: boolean;
@@ -111,6 +115,12 @@ export interface RuntimeOptions {
    * is closed, so a tab closed mid-session does not keep a car's adapter busy polling. ms.
    */
   idleMs?: number;
+  /**
+   * The serial ports and CAN interfaces this machine has (the system's by default): a session
+   * connects only on an adapter still offered — one of these, a TCP adapter an admin declared, or
+   * its training scenario.
+   */
+  discovery?: AdapterDiscovery;
 }
 
 /**
@@ -128,6 +138,8 @@ export class DiagnosticsRuntime {
   private closed = false;
   /** Opens CAN bus endpoints for SocketCAN sessions (SocketCAN itself when unset; a virtual bus in tests). */
   openBus?: (name: string) => Promise<Bus>;
+  /** What this machine offers (serial ports, CAN interfaces); tests give their own. */
+  discovery: AdapterDiscovery;
 
   constructor(
     private readonly store: Store,
@@ -136,6 +148,7 @@ export class DiagnosticsRuntime {
   ) {
     this.flushMs = options.flushMs ?? 250;
     this.idleMs = options.idleMs ?? 15 * 60_000;
+    this.discovery = options.discovery ?? systemDiscovery;
   }
 
   isConnected(sessionId: number): boolean {
@@ -206,12 +219,17 @@ export class DiagnosticsRuntime {
   ): Promise<void> {
     if (this.closed) throw new ConflictError({ fr: 'le serveur s’arrête', en: 'the server is stopping' });
     if (this.active.has(sessionId)) return;
-    const traffic: string[] = [];
+    // The recording continues where the session's stored traffic stands, up to the workshop's limit.
+    const stored = await trafficSummary(this.store, sessionId);
+    const { trafficLimitKb } = await getSettings(this.store);
+    const traffic = new TrafficRecorder(trafficLimitKb * 1024, stored.bytes, stored.truncatedAt);
+    const format = choice.kind === 'socketcan' ? 'candump' : 'elm327-transcript';
     let adapter: OpenedAdapter;
     let car: Responder | undefined;
     try {
+      await ensureOffered(this.store, choice, this.discovery);
       adapter = await openAdapter(adapterName(choice), {
-        traffic: (lines) => traffic.push(lines),
+        traffic: (lines) => traffic.write(lines),
         resolveScenario: responder
           ? async () => {
               car = await responder();
@@ -222,12 +240,8 @@ export class DiagnosticsRuntime {
       });
     } catch (err) {
       const p = AdapterProblem.opening(err, `${choice.kind}:${choice.spec}`);
-      await appendTraffic(
-        this.store,
-        sessionId,
-        choice.kind === 'socketcan' ? 'candump' : 'elm327-transcript',
-        traffic.join(''),
-      );
+      const t = traffic.take();
+      await appendTraffic(this.store, sessionId, format, t.text, t.truncatedAt);
       await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
       throw p;
     }
@@ -253,9 +267,9 @@ export class DiagnosticsRuntime {
       return;
     }
     const samples = a.samples.splice(0);
-    const traffic = a.traffic.splice(0).join('');
+    const t = a.traffic.take();
     await saveSamples(this.store, sessionId, samples);
-    await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, traffic);
+    await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, t.text, t.truncatedAt);
   }
 
   /** Serialises the uses of one link: a read while live data polls would interleave requests. */
@@ -403,13 +417,14 @@ export class DiagnosticsRuntime {
     const a = this.active.get(sessionId);
     const p = AdapterProblem.from(err, `session ${sessionId}`);
     if (!a) return p;
-    const ends = p.code === 'disconnected' || p.code === 'unreachable' || p.code === 'unknown';
+    const ends = ['disconnected', 'unreachable', 'flooding', 'not-elm327', 'unknown'].includes(p.code);
     if (!ends) return p;
     this.active.delete(sessionId);
     if (a.flushTimer) clearInterval(a.flushTimer);
     a.live?.abort.abort();
     await saveSamples(this.store, sessionId, a.samples.splice(0));
-    await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, a.traffic.splice(0).join(''));
+    const t = a.traffic.take();
+    await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, t.text, t.truncatedAt);
     await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
     this.hub.publish(topic(sessionId), 'status', { state: 'disconnected', problem: p.code });
     await a.adapter.close().catch(() => {});
@@ -425,7 +440,8 @@ export class DiagnosticsRuntime {
       if (a.flushTimer) clearInterval(a.flushTimer);
       await a.adapter.close().catch(() => {});
       // Traffic written while closing (ATZ/ATPC…).
-      await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, a.traffic.splice(0).join(''));
+      const t = a.traffic.take();
+      await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, t.text, t.truncatedAt);
     }
     await setDiagState(this.store, sessionId, state === 'closed' ? 'closed' : 'new', '', this.clock.now());
     this.hub.publish(topic(sessionId), 'status', { state: state === 'closed' ? 'closed' : 'new' });

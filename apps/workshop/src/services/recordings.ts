@@ -39,14 +39,26 @@ export interface CheckedRecording {
   summary: Record<string, unknown>;
 }
 
-const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
-const hasControl = (s: string) => [...s].some(isControl);
-const showControls = (s: string) => [...s].map((c) => (isControl(c) ? '?' : c)).join('');
+/**
+ * Characters a file name must not hold: control characters (C0, DEL, C1), format characters — the
+ * bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make `gpj.exe` look like
+ * `exe.jpg`, marks (U+200E, U+200F, U+061C), zero-width characters, the BOM — and line or paragraph
+ * separators (and lone surrogates).
+ */
+const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+const hasForbidden = (s: string) => FORBIDDEN.test(s);
+const showForbidden = (s: string) =>
+  [...s]
+    .map((c) =>
+      FORBIDDEN.test(c) ? `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>` : c,
+    )
+    .join('');
 
 /**
- * Refuses names that try to be paths (`../x`, `/etc/x`, `a\b`), hidden or device-like names and
- * control characters. The name is only ever a label — never a path on disk — but a name that tries
- * is a sign of a forged request and is refused, not quietly cleaned.
+ * Refuses names that try to be paths (`../x`, `/etc/x`, `a\b`), hidden or device-like names, and
+ * control, bidirectional or other invisible format characters. The name is only ever a label —
+ * never a path on disk — but a name that tries is a sign of a forged request and is refused, not
+ * quietly cleaned; the refusal shows each such character as `<U+202E>`.
  */
 export function checkRecordingName(name: string): string {
   const n = name.normalize('NFC');
@@ -55,10 +67,10 @@ export function checkRecordingName(name: string): string {
       fr: 'nom de fichier vide ou trop long (120 caractères au plus)',
       en: 'file name empty or too long (120 characters at most)',
     });
-  if (/[/\\]/.test(n) || n.includes('..') || n.startsWith('.') || hasControl(n) || /^[A-Za-z]:/.test(n))
+  if (/[/\\]/.test(n) || n.includes('..') || n.startsWith('.') || hasForbidden(n) || /^[A-Za-z]:/.test(n))
     throw new UploadRefused({
-      fr: `nom de fichier refusé « ${showControls(n)} » : pas de chemin (/, \\, ..), pas de nom caché ni de caractère de contrôle`,
-      en: `file name refused '${showControls(n)}': no path (/, \\, ..), no hidden name, no control character`,
+      fr: `nom de fichier refusé « ${showForbidden(n)} » : pas de chemin (/, \\, ..), pas de nom caché ni de caractère de contrôle ou de sens d’écriture`,
+      en: `file name refused '${showForbidden(n)}': no path (/, \\, ..), no hidden name, no control or text-direction character`,
     });
   return n;
 }

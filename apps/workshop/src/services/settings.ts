@@ -9,18 +9,25 @@ export interface Settings {
   habilitationAlertDays: number;
   /** GDPR: months of inactivity after which a customer's personal data is erased. */
   customerRetentionMonths: number;
+  /**
+   * Raw traffic recorded per diagnostic session, KiB: beyond it the recording stops (the session's
+   * page says so). A scan is a few KiB; an hour of live data at 5 Hz about 2 MiB.
+   */
+  trafficLimitKb: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   habilitationRenewalYears: 3,
   habilitationAlertDays: 90,
   customerRetentionMonths: 36,
+  trafficLimitKb: 4096,
 };
 
 const LIMITS: Record<keyof Settings, [number, number]> = {
   habilitationRenewalYears: [1, 10],
   habilitationAlertDays: [1, 365],
   customerRetentionMonths: [1, 240],
+  trafficLimitKb: [64, 65_536],
 };
 
 export async function getSettings(db: Db): Promise<Settings> {

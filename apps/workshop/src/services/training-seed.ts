@@ -2,10 +2,11 @@
  * Demo data for the diagnostic and training areas: a class of the demo apprentices, a simulated
  * scenario assigned to it, Léo's finished session on it with his guided path (one needless test on
  * the way, so his assessment is not a copy of the expert's), and Inès's finished session on the
- * order in diagnosis with the codes she read.
+ * order in diagnosis with the codes she read, on the workshop's declared Wi-Fi adapter.
  */
 import { GuidedSession } from '@atelier/diagnosis';
 import type { Store } from '../store/store.js';
+import { declareTcpAdapter, tcpSpec } from './adapter-offer.js';
 import { expertPath } from './assessment.js';
 import { assignScenario, createClass, markFinished, markStarted } from './classes.js';
 import { createDiagSession, saveReading, setDiagState } from './diagnostics.js';
@@ -118,9 +119,16 @@ export async function seedTraining(
   let orderSession: number | undefined;
   const ines = users.ines;
   if (orderIds.diag && ines) {
+    // The workshop's Wi-Fi ELM327, as the admin declared it (sessions may open only declared adapters).
+    const wifi = await declareTcpAdapter(
+      store,
+      { name: 'ELM327 Wi-Fi de l’atelier', host: '192.168.0.10', port: 35000 },
+      (users.admin ?? ines).id,
+      now - 30 * 24 * 60 * MINUTE,
+    );
     const s = await createDiagSession(
       store,
-      { roId: orderIds.diag, adapter: { kind: 'tcp', spec: '192.168.0.10:35000' } },
+      { roId: orderIds.diag, adapter: { kind: 'tcp', spec: tcpSpec(wifi) } },
       ines,
       now - 90 * MINUTE,
     );

@@ -2,6 +2,7 @@ import type { Db, Store } from '../store/store.js';
 import { ROLES, type Role } from './domain.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { checkPasswordPolicy } from './password-policy.js';
 
 export interface User {
   id: number;
@@ -33,12 +34,8 @@ export async function createUser(
       { fr: `rôle inconnu « ${input.role} »`, en: `unknown role '${input.role}'` },
       'role',
     );
-  if (input.password.length < 8)
-    throw new ValidationError(
-      { fr: 'mot de passe : 8 caractères au moins', en: 'password: at least 8 characters' },
-      'password',
-    );
   if (!input.name.trim()) throw new ValidationError({ fr: 'nom obligatoire', en: 'name required' }, 'name');
+  checkPasswordPolicy(input.password, { login, name: input.name }, 'password');
   if (await db.get('SELECT id FROM users WHERE login = ?', [login]))
     throw new ValidationError(
       { fr: `l'identifiant « ${login} » existe déjà`, en: `login '${login}' already exists` },
@@ -90,20 +87,17 @@ export async function changePassword(
   input: { current: string; next: string },
   keepSessionId: string | null,
 ): Promise<void> {
-  const row = await store.get<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = ?', [
-    userId,
-  ]);
+  const row = await store.get<{ password_hash: string; login: string; name: string }>(
+    'SELECT password_hash, login, name FROM users WHERE id = ?',
+    [userId],
+  );
   if (!row) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, userId);
   if (!(await verifyPassword(input.current, row.password_hash)))
     throw new ValidationError(
       { fr: 'mot de passe actuel incorrect', en: 'wrong current password' },
       'current',
     );
-  if (input.next.length < 8)
-    throw new ValidationError(
-      { fr: 'mot de passe : 8 caractères au moins', en: 'password: at least 8 characters' },
-      'next',
-    );
+  checkPasswordPolicy(input.next, { login: row.login, name: row.name }, 'next');
   const hash = await hashPassword(input.next);
   await store.transaction(async (tx) => {
     await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, userId]);

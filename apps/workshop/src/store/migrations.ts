@@ -246,8 +246,38 @@ export const migrations: Migration[] = [
       'ALTER TABLE diag_sessions ADD COLUMN guided_version INTEGER NOT NULL DEFAULT 0',
     ],
   },
+  // Issue 15: hardening. The login form's CSRF token is signed with a server secret instead of
+  // being stored in an anonymous session row; the TCP adapters an admin declared are the only
+  // addresses a session may open; raw traffic is counted per chunk so that a session's recording is
+  // bounded, and the chunk that reached the limit says so.
   {
     version: 4,
+    name: 'server secrets, declared TCP adapters, bounded traffic recording',
+    sql: [
+      `CREATE TABLE server_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE tcp_adapters (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        host TEXT NOT NULL,
+        port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      'ALTER TABLE diag_traffic ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0',
+      // The limit in bytes that cut the recording, on the chunk written when it was reached; 0 otherwise.
+      'ALTER TABLE diag_traffic ADD COLUMN truncated_at INTEGER NOT NULL DEFAULT 0',
+      'UPDATE diag_traffic SET bytes = LENGTH(chunk)',
+      'CREATE INDEX diag_traffic_session ON diag_traffic(session_id, id)',
+      // Anonymous pre-login rows are no longer made; those left are of no use to anyone.
+      'DELETE FROM sessions WHERE user_id IS NULL',
+    ],
+  },
+  {
+    version: 5,
     name: 'training: probabilities shown per assignment; scenarios from an uploaded scenario file',
     sql: [
       // The instructor decides, per assignment, whether the apprentice sees the causes' probabilities.

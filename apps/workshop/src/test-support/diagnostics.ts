@@ -9,7 +9,22 @@ import { FUNCTIONAL } from '@atelier/obd';
 import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import type { AdapterDiscovery } from '../services/adapter-offer.js';
 import type { TestApp } from '../testing.js';
+
+/** A machine with these serial ports (paths) and CAN interfaces, as the adapter discovery sees it. */
+export function offering(found: { serial?: string[]; can?: string[] }): AdapterDiscovery {
+  return {
+    serialPorts: () =>
+      (found.serial ?? []).map((path) => ({
+        path,
+        label: path.split('/').pop()!,
+        kind: 'usb' as const,
+        adapter: `elm327:${path}`,
+      })),
+    canInterfaces: () => (found.can ?? []).map((name) => ({ name, adapter: `socketcan:${name}` })),
+  };
+}
 
 export function multipart(
   fields: Record<string, string>,
@@ -105,6 +120,21 @@ export function form(csrf: string, fields: Record<string, string | string[]> = {
   const p = new URLSearchParams({ _csrf: csrf });
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
   return p.toString();
+}
+
+/**
+ * The admin declares `HOST:PORT` as a Wi-Fi adapter (through the API, as the Adapters page does);
+ * the value to choose it in the session form comes back.
+ */
+export async function declareAdapter(t: TestApp, spec: string, name = `ELM327 ${spec}`): Promise<string> {
+  const m = /^(.+):(\d+)$/.exec(spec)!;
+  const res = await t.inject('admin', {
+    method: 'POST',
+    url: '/api/adapters/tcp',
+    payload: { name, host: m[1]!, port: Number(m[2]) },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return `tcp:${res.json().id}`;
 }
 
 export interface SessionHelpers {

@@ -2,17 +2,14 @@
  * Durability: a server process killed with SIGKILL in the middle of a write load loses no write it
  * acknowledged, leaves no half-done transaction, and its database passes the integrity check.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../seed.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { SESSION_COOKIE } from './types.js';
+import { loginOverHttp, startServerProcess } from '../test-support/server-process.js';
 
-const CHILD = fileURLToPath(new URL('../test-support/durability-server.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'atelier-durability-'));
 let child: ChildProcess | undefined;
 afterAll(() => {
@@ -20,45 +17,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startChild(file: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child!.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child!.stderr!.on('data', (d) => (err += d));
-    child!.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
-  });
-}
-
-async function login(url: string): Promise<{ cookie: string; csrf: string }> {
-  const page = await fetch(`${url}/login`);
-  const pre = page.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(SESSION_COOKIE))!
-    .split(';')[0]!;
-  const formCsrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await fetch(`${url}/login`, {
-    method: 'POST',
-    headers: { cookie: pre, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ login: 'chef', password: DEMO_PASSWORD, _csrf: formCsrf }),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(SESSION_COOKIE))!
-    .split(';')[0]!;
-  return { cookie, csrf: ((await res.json()) as { csrf: string }).csrf };
-}
-
 describe('durability', () => {
   it('keeps every acknowledged write across a SIGKILL during a write load', async () => {
     const file = join(dir, 'workshop.sqlite');
-    const url = await startChild(file);
-    const { cookie, csrf } = await login(url);
+    const started = await startServerProcess(file);
+    child = started.child;
+    const { url } = started;
+    const { cookie, csrf } = await loginOverHttp(url, 'chef');
     const headers = { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' };
     const ackedCustomers: string[] = [];
     const ackedOrders: number[] = [];

@@ -28,6 +28,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
   { href: '/diagnostics', text: { fr: 'Diagnostic', en: 'Diagnostics' } },
   { href: '/training', text: { fr: 'Formation', en: 'Training' } },
+  { href: '/adapters', text: { fr: 'Adaptateurs', en: 'Adapters' }, roles: ['admin'] },
 ];
 
 /** Links to this same page in the other language. */

@@ -43,7 +43,7 @@ export type Req<S extends FastifySchema> = FastifyRequest<
 
 export const typed = (scope: FastifyInstance): App => scope.withTypeProvider<JsonSchemaToTsProvider>();
 
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface TwinSpec<S extends FastifySchema, R> {
   access: Access;

@@ -1,4 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
+import { FrameBatch } from '../batch.js';
 import type { Frame } from '../frame.js';
 import {
   BinaryLogError,
@@ -134,6 +135,7 @@ export interface BinaryIterator extends AsyncIterator<Frame> {
  */
 export abstract class BinaryCursor implements BinaryIterator {
   abstract readonly bytesRead: number;
+  readonly late?: number;
   private started = false;
   private finished = false;
 
@@ -143,6 +145,8 @@ export abstract class BinaryCursor implements BinaryIterator {
   protected abstract open(): Promise<void>;
   /** The next frame from the bytes at hand, or undefined when more must be loaded. */
   protected abstract take(): Frame | undefined;
+  /** As many frames as the bytes at hand give, into the batch's columns, until it is full. */
+  protected abstract takeInto(batch: FrameBatch): void;
   /** Loads more bytes; false when there are no more. */
   protected abstract load(): Promise<boolean>;
   /** Checks at the end (what was left unfinished); may throw. */
@@ -167,6 +171,40 @@ export abstract class BinaryCursor implements BinaryIterator {
     await this.stop();
     return { value: undefined, done: true };
   }
+
+  /**
+   * Refills the batch with the next frames; false at the end. A problem met after some frames
+   * waits: those frames are handed out first, the problem is thrown by the next fill.
+   */
+  async fillBatch(batch: FrameBatch): Promise<boolean> {
+    batch.clear();
+    if (this.pending !== undefined) {
+      const err = this.pending;
+      this.pending = undefined;
+      return this.fail(err);
+    }
+    try {
+      if (this.finished) return false;
+      if (!this.started) {
+        await this.open();
+        this.started = true;
+      }
+      for (;;) {
+        this.takeInto(batch);
+        if (batch.full) return true;
+        if (!(await this.load())) break;
+      }
+      this.end();
+    } catch (err) {
+      if (batch.length === 0) return this.fail(err);
+      this.pending = err;
+      return true;
+    }
+    await this.stop();
+    return batch.length > 0;
+  }
+
+  private pending: unknown;
 
   private async fail(err: unknown): Promise<never> {
     await this.stop();
@@ -207,7 +245,7 @@ export abstract class BinaryCursor implements BinaryIterator {
  */
 export class BinaryLogReader implements LogReader {
   readonly skipped: LogParseError[] = [];
-  private current: BinaryIterator | undefined;
+  private current: BinaryCursor | undefined;
 
   constructor(
     readonly file: string,
@@ -219,7 +257,7 @@ export class BinaryLogReader implements LogReader {
       source: RandomSource,
       options: ReadOptions,
       skipped: LogParseError[],
-    ) => BinaryIterator,
+    ) => BinaryCursor,
   ) {}
 
   get bytesRead(): number {
@@ -234,5 +272,28 @@ export class BinaryLogReader implements LogReader {
     this.skipped.length = 0;
     this.current = this.makeIterator(this.file, this.openSource(), this.options, this.skipped);
     return this.current;
+  }
+
+  /** The frames in columns, `capacity` at most per batch; the same batch comes back each turn. */
+  batches(capacity = 4096): AsyncIterable<FrameBatch> {
+    return {
+      [Symbol.asyncIterator]: (): AsyncIterator<FrameBatch> => {
+        this.skipped.length = 0;
+        const cursor = this.makeIterator(this.file, this.openSource(), this.options, this.skipped);
+        this.current = cursor;
+        const batch = new FrameBatch(capacity);
+        return {
+          next: async () =>
+            (await cursor.fillBatch(batch))
+              ? { value: batch, done: false }
+              : { value: undefined, done: true },
+          return: async () => {
+            batch.clear();
+            await cursor.return?.();
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
   }
 }

@@ -5,7 +5,14 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../frame.js';
 import { BinaryLogError, LogParseError } from '../log.js';
-import { all, asBinaryKeepsIt, EVERY_KIND, LEAF_LOG, readUntilError } from './formats.test-support.js';
+import {
+  all,
+  allFromBatches,
+  asBinaryKeepsIt,
+  EVERY_KIND,
+  LEAF_LOG,
+  readUntilError,
+} from './formats.test-support.js';
 import { readLog, readLogText, writeLog } from './index.js';
 import { itWithPythonCan, type PyMessage, pythonCanRead, pythonCanWrite } from './python-can.test-support.js';
 
@@ -34,6 +41,23 @@ describe('BLF: what Atelier writes, Atelier reads back identically', () => {
     expect(5588 * 56).toBeGreaterThan(2 * 128 * 1024);
     expect((await all(readLog(file))).map(comparable)).toEqual(leaf.map(comparable));
     expect((await all(readLogText(buf, 'upload.blf'))).length).toBe(5588);
+  });
+
+  it('batches(): the same frames in columns; a problem comes after the frames read before it', async () => {
+    const file = join(tmp(), 'kinds.blf');
+    await writeLog(file, frames, 'blf');
+    expect((await allFromBatches(readLog(file), 4)).map(comparable)).toEqual(frames.map(comparable));
+    const leaf = join(tmp(), 'leaf.blf');
+    await writeLog(leaf, await all(readLog(LEAF_LOG)), 'blf');
+    const cut = join(tmp(), 'cut.blf');
+    writeFileSync(cut, readFileSync(leaf).subarray(0, 20_000));
+    const got: Frame[] = [];
+    const err = await (async () => {
+      for await (const b of readLog(cut).batches!(1000))
+        for (let k = 0; k < b.length; k++) got.push(b.frame(k));
+    })().catch((e) => e);
+    expect(err).toBeInstanceOf(BinaryLogError);
+    expect(got).toHaveLength(2340);
   });
 
   it('to a stream: header without totals, frames all there', async () => {

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { deflateSync, inflate } from 'node:zlib';
+import { type FrameBatch, FrameFlag } from '../batch.js';
 import { dlcToLength, FD_LENGTHS, type Frame } from '../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../log.js';
 import {
@@ -13,8 +14,8 @@ import {
   u32,
 } from './binary-source.js';
 import type { BinarySink, FrameEncoder } from './binary-writer.js';
-import { EMPTY } from './bytes.js';
 import { channelNumber } from './channels.js';
+import { newFrameRow, rowFrame, rowInto } from './frame-row.js';
 
 /**
  * Vector BLF (binary logging format of CANoe/CANalyzer and many loggers). Facts used, from the
@@ -169,8 +170,20 @@ class BlfIterator extends BinaryCursor {
   }
 
   protected take(): Frame | undefined {
-    return this.pull();
+    const t = this.pull();
+    return Number.isNaN(t) ? undefined : rowFrame(this.row, t);
   }
+
+  protected takeInto(batch: FrameBatch): void {
+    while (!batch.full) {
+      const t = this.pull();
+      if (Number.isNaN(t)) return;
+      rowInto(this.row, t, batch);
+    }
+  }
+
+  /** The frame being handed out. */
+  private readonly row = newFrameRow();
 
   /** The next container's payload, after the unfinished object of the current one. */
   protected async load(): Promise<boolean> {
@@ -422,10 +435,13 @@ class BlfIterator extends BinaryCursor {
     return s;
   }
 
-  /** The next frame from the payload at hand, or undefined when it needs the next payload. */
-  private pull(): Frame | undefined {
-    const frame = this.pullFrom();
-    if (frame !== undefined || this.after === undefined) return frame;
+  /**
+   * Decodes the next frame of the payload at hand into `this.row`; returns its time in seconds,
+   * or NaN when it needs the next payload.
+   */
+  private pull(): number {
+    const t = this.pullFrom();
+    if (!Number.isNaN(t) || this.after === undefined) return t;
     // The cut object is done: the rest of the new payload (with anything left unparsed in front).
     const rest = this.buf.length - this.p;
     this.buf =
@@ -435,9 +451,10 @@ class BlfIterator extends BinaryCursor {
     return this.pullFrom();
   }
 
-  private pullFrom(): Frame | undefined {
+  private pullFrom(): number {
     const buf = this.buf;
     const end = buf.length;
+    const row = this.row;
     let p = this.p;
     while (p + 16 <= end) {
       if (buf[p] !== 0x4c || u32(buf, p) !== LOBJ) {
@@ -473,48 +490,41 @@ class BlfIterator extends BinaryCursor {
         const flags = buf[q + 2];
         const dlc = buf[q + 3];
         const idw = u32(buf, q + 4);
-        const remote = (flags & MSG_RTR) !== 0;
         if (idw < EXTENDED_ID && idw > 0x7ff) {
           this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
           continue;
         }
-        const n = remote ? 0 : Math.min(dlc, 8);
-        const data = n === 0 ? EMPTY : new Uint8Array(n);
-        for (let k = 0; k < n; k++) data[k] = buf[q + 8 + k];
-        const frame: Frame = {
-          id: idw & 0x1fffffff,
-          extended: idw >= EXTENDED_ID,
-          data,
-          timestamp: this.time(buf, start),
-          channel: this.channel(u16(buf, q)),
-          direction: (flags & 0x0f) !== 0 ? 'tx' : 'rx',
-        };
-        if (remote) {
-          frame.remote = true;
-          if (dlc > 0) frame.dlc = dlc & 0x0f;
-        } else if (dlc > 8) frame.dlc = dlc & 0x0f;
+        const remote = (flags & MSG_RTR) !== 0;
+        row.id = idw & 0x1fffffff;
+        row.flags =
+          (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) |
+          ((flags & 0x0f) !== 0 ? FrameFlag.TX : FrameFlag.RX) |
+          (remote ? FrameFlag.REMOTE : 0);
+        row.dlc = (remote ? dlc > 0 : dlc > 8) ? dlc & 0x0f : -1;
+        row.channel = this.channel(u16(buf, q));
+        row.src = buf;
+        row.at = q + 8;
+        row.length = remote ? 0 : Math.min(dlc, 8);
         this.p = p;
-        return frame;
+        return this.time(buf, start);
       }
       if (type === CAN_FD_MESSAGE_64 || type === CAN_FD_MESSAGE) {
-        const frame = this.fdFrame(buf, start, p, type);
-        if (frame !== undefined) {
+        if (this.fdRow(buf, start, p, type)) {
           this.p = p;
-          return frame;
+          return this.time(buf, start);
         }
         continue;
       }
       if (type === CAN_ERROR_EXT || type === CAN_ERROR || type === CAN_FD_ERROR_64) {
-        const frame = this.errorFrame(buf, start, p, type);
-        if (frame !== undefined) {
+        if (this.errorRow(buf, start, p, type)) {
           this.p = p;
-          return frame;
+          return this.time(buf, start);
         }
       }
       // Other objects (statistics, markers, LIN, Ethernet, …) carry no CAN frame.
     }
     this.p = p;
-    return undefined;
+    return Number.NaN;
   }
 
   /** Past a dropped container, or past padding: the next `LOBJ` (-1 when none in sight). */
@@ -535,7 +545,8 @@ class BlfIterator extends BinaryCursor {
     return (this.startUs + us) / 1e6;
   }
 
-  private fdFrame(buf: Buffer, start: number, end: number, type: number): Frame | undefined {
+  /** CAN_FD_MESSAGE and CAN_FD_MESSAGE_64 into the row; false for an object that holds no frame. */
+  private fdRow(buf: Buffer, start: number, end: number, type: number): boolean {
     const q = start + u16(buf, start + 4);
     let channel: number;
     let dlc: number;
@@ -588,71 +599,64 @@ class BlfIterator extends BinaryCursor {
     if (fd && !(FD_LENGTHS as readonly number[]).includes(n)) {
       return this.badObject(start, `CAN FD frame with ${n} data bytes, not a CAN FD length`);
     }
-    const data = n === 0 ? EMPTY : new Uint8Array(n);
-    for (let k = 0; k < n; k++) data[k] = buf[at + k];
-    const frame: Frame = {
-      id: idw & 0x1fffffff,
-      extended: idw >= EXTENDED_ID,
-      data,
-      timestamp: this.time(buf, start),
-      channel: this.channel(channel),
-      direction: tx ? 'tx' : 'rx',
-    };
-    if (fd) {
-      frame.fd = true;
-      if (brs) frame.brs = true;
-      if (esi) frame.esi = true;
-    } else if (remote) {
-      frame.remote = true;
-      if (dlc > 0) frame.dlc = dlc;
-    } else if (dlc > 8) frame.dlc = dlc;
-    return frame;
+    const row = this.row;
+    row.id = idw & 0x1fffffff;
+    let flags = (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) | (tx ? FrameFlag.TX : FrameFlag.RX);
+    row.dlc = -1;
+    if (fd) flags |= FrameFlag.FD | (brs ? FrameFlag.BRS : 0) | (esi ? FrameFlag.ESI : 0);
+    else if (remote) {
+      flags |= FrameFlag.REMOTE;
+      if (dlc > 0) row.dlc = dlc;
+    } else if (dlc > 8) row.dlc = dlc;
+    row.flags = flags;
+    row.channel = this.channel(channel);
+    row.src = buf;
+    row.at = at;
+    row.length = n;
+    return true;
   }
 
-  private errorFrame(buf: Buffer, start: number, end: number, type: number): Frame | undefined {
+  /** CAN_ERROR, CAN_ERROR_EXT and CAN_FD_ERROR_64 into the row. */
+  private errorRow(buf: Buffer, start: number, end: number, type: number): boolean {
     const q = start + u16(buf, start + 4);
-    const frame: Frame = {
-      id: 0,
-      extended: false,
-      data: EMPTY,
-      timestamp: this.time(buf, start),
-      error: true,
-    };
+    const row = this.row;
+    row.id = 0;
+    row.flags = FrameFlag.ERROR;
+    row.dlc = -1;
+    row.src = buf;
+    row.at = 0;
+    row.length = 0;
     if (type === CAN_ERROR) {
       if (q + 2 > end) return this.badObject(start, 'CAN_ERROR shorter than its fields');
-      frame.channel = this.channel(u16(buf, q));
-      return frame;
+      row.channel = this.channel(u16(buf, q));
+      return true;
     }
+    let idw: number;
     if (type === CAN_FD_ERROR_64) {
       if (q + 16 > end) return this.badObject(start, 'CAN_FD_ERROR_64 shorter than its fields');
-      frame.channel = this.channel(buf[q]);
-      const idw = u32(buf, q + 12);
-      frame.id = idw & 0x1fffffff;
-      frame.extended = idw >= EXTENDED_ID;
-      return frame;
+      row.channel = this.channel(buf[q]);
+      idw = u32(buf, q + 12);
+    } else {
+      if (q + 32 > end) return this.badObject(start, 'CAN_ERROR_EXT shorter than its fields');
+      row.channel = this.channel(u16(buf, q));
+      idw = u32(buf, q + 16);
+      row.at = q + 24;
+      row.length = Math.min(buf[q + 10] & 0x0f, 8);
+      const ext = u16(buf, q + 20);
+      if (ext !== 0) {
+        const dir = (ext >> 12) & 3;
+        const tx = dir === 3 || dir === 1 || (dir === 0 && (ext & ERR_EXT_RX) === 0);
+        row.flags |= tx ? FrameFlag.TX : FrameFlag.RX;
+      }
     }
-    if (q + 32 > end) return this.badObject(start, 'CAN_ERROR_EXT shorter than its fields');
-    frame.channel = this.channel(u16(buf, q));
-    const idw = u32(buf, q + 16);
-    frame.id = idw & 0x1fffffff;
-    frame.extended = idw >= EXTENDED_ID;
-    const n = Math.min(buf[q + 10] & 0x0f, 8);
-    if (n > 0) {
-      const data = new Uint8Array(n);
-      for (let k = 0; k < n; k++) data[k] = buf[q + 24 + k];
-      frame.data = data;
-    }
-    const ext = u16(buf, q + 20);
-    if (ext !== 0) {
-      const dir = (ext >> 12) & 3;
-      frame.direction = dir === 3 || dir === 1 || (dir === 0 && (ext & ERR_EXT_RX) === 0) ? 'tx' : 'rx';
-    }
-    return frame;
+    row.id = idw & 0x1fffffff;
+    if (idw >= EXTENDED_ID) row.flags |= FrameFlag.EXTENDED;
+    return true;
   }
 
-  private badObject(start: number, reason: string): undefined {
+  private badObject(start: number, reason: string): false {
     this.problem(this.origin, `${reason} (object at byte ${start} of this container's data)`);
-    return undefined;
+    return false;
   }
 }
 

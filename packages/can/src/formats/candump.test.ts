@@ -144,6 +144,9 @@ describe('candump -l reader', () => {
     ['garbage bytes', '(1.0) can0 123#00\n\u00ff\u00fe garbage', 2, /expected '\('/],
     ['missing timestamp', '() can0 123#00', 1, /expected a timestamp/],
     ['bad direction', '(1.0) can0 123#00 X', 1, /direction R or T/],
+    // Found by fuzzing (issue 15): 400 digits read as an Infinity timestamp, 300,000 overflowed a spread.
+    ['timestamp of 400 digits', `(${'1'.repeat(400)}.0) can0 123#00`, 1, /timestamp of 400 digits/],
+    ['timestamp of 300,000 decimals', `(1.${'1'.repeat(300_000)}) can0 123#00`, 1, /300000 decimals/],
   ])('%s → LogParseError with the line number', async (_name, text, line, reason) => {
     const err = await errorOf(text);
     expect(err).toBeInstanceOf(LogParseError);

@@ -47,6 +47,9 @@ const FD_LENGTH_OK = (() => {
   return ok;
 })();
 
+/** Digits allowed on each side of a timestamp's point (candump writes 10 and 6). */
+const MAX_TIMESTAMP_DIGITS = 30;
+
 /**
  * Reads a decimal timestamp `S.F` from `i`; returns the index after it and leaves the seconds in
  * `out[0]`. The value is (S·10ⁿ + F) / 10ⁿ in one division, so it is the double nearest to the
@@ -62,6 +65,8 @@ export function readTimestamp(buf: Uint8Array, s: number, i: number, end: number
     i++;
   }
   if (i === start) fail(`expected a timestamp, found ${describeByte(buf, i, end)}`, s, i);
+  // A run of digits no clock writes would read as Infinity (and be spread into a call below).
+  if (i - start > MAX_TIMESTAMP_DIGITS) fail(`timestamp of ${i - start} digits`, s, start);
   if (i < end && buf[i] === 0x2e) {
     i++;
     const f0 = i;
@@ -73,6 +78,7 @@ export function readTimestamp(buf: Uint8Array, s: number, i: number, end: number
       i++;
     }
     const digits = i - f0;
+    if (digits > MAX_TIMESTAMP_DIGITS) fail(`timestamp with ${digits} decimals`, s, f0);
     const p = POW10[digits];
     const scaled = sec * p + frac;
     if (digits > 0 && digits <= 6 && scaled <= Number.MAX_SAFE_INTEGER) {

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { frameBatches } from '../batch.js';
 import { type Frame, makeFrame, toHex } from '../frame.js';
 import type { LogReader } from '../log.js';
 
@@ -10,6 +11,14 @@ export const LEAF_MF4 = join(FIXTURES, 'nissan_leaf_uds_2022-01-06.MF4');
 export async function all(it: AsyncIterable<Frame>): Promise<Frame[]> {
   const out: Frame[] = [];
   for await (const f of it) out.push(f);
+  return out;
+}
+
+/** The frames of a reader's columnar path, as objects. */
+export async function allFromBatches(reader: LogReader, capacity = 1000): Promise<Frame[]> {
+  const out: Frame[] = [];
+  for await (const b of frameBatches(reader, capacity))
+    for (let k = 0; k < b.length; k++) out.push(b.frame(k));
   return out;
 }
 

@@ -462,8 +462,26 @@ function readTree(r: Reader): FaultTreeEntry {
   };
 }
 
+/**
+ * Runs a parse of `file`, a stack overflow included as a KbError: the YAML parser recurses once per
+ * nesting level, and thousands of levels (a damaged or hostile file) overflow the stack.
+ */
+function guarded<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/i.test(err.message))
+      throw new KbError(file, '', 'YAML nested too deeply to read');
+    throw err;
+  }
+}
+
 /** Parses the workshop-test catalogue. */
 export function parseTests(text: string, file = 'tests.yaml'): WorkshopTest[] {
+  return guarded(file, () => readTests(text, file));
+}
+
+function readTests(text: string, file: string): WorkshopTest[] {
   const r = new Reader(file, text);
   const root = r.obj(r.root, []);
   const tests = r.list(root.tests, ['tests']).map((t, i) => readTest(r, t, ['tests', i]));
@@ -477,7 +495,7 @@ export function parseTests(text: string, file = 'tests.yaml'): WorkshopTest[] {
 
 /** Parses one fault-tree file. */
 export function parseTree(text: string, file: string): FaultTreeEntry {
-  return readTree(new Reader(file, text));
+  return guarded(file, () => readTree(new Reader(file, text)));
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
- * The JSON side of diagnostic sessions that has no page of its own: the serial ports an adapter
- * may be on, and a session's live samples with its marks and reference run (what the page's chart
- * draws). The session itself and its adapter actions are JSON twins in the sessions plugin.
+ * The JSON side of diagnostic sessions that has no page of its own: the adapters a session may be
+ * opened on (and the serial ports found), and a session's live samples with its marks and reference
+ * run (what the page's chart draws). The session itself and its adapter actions are JSON twins in
+ * the sessions plugin.
  */
-import { listSerialPorts } from '@atelier/adapters';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { getDiagSession, marksOf, mayCompareWith, samplesOf } from '../../services/diagnostics.js';
-import { ForbiddenError } from '../../services/errors.js';
+import { adapterOptions } from '../../services/adapter-offer.js';
+import { getDiagSession, marksOf, mayRead, samplesOf, sessionForRead } from '../../services/diagnostics.js';
 import { typed } from '../../web/routes.js';
 import { apiErrors, idParams } from '../../web/schemas.js';
 import { STAFF } from '../../web/types.js';
@@ -23,6 +23,33 @@ const samples = { type: 'array', items: sampleSchema } as const;
 async function api(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
   const { store } = app.deps;
+  const runtime = app.diagnostics;
+
+  app.get('/api/adapters', {
+    config: { access: STAFF },
+    schema: {
+      tags: ['diagnostics'],
+      description:
+        'adaptateurs proposés pour une session (value à envoyer comme `adapter`) / adapters a session may be opened on',
+      response: {
+        200: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['value', 'kind', 'label'],
+            additionalProperties: false,
+            properties: {
+              value: { type: 'string' },
+              kind: { type: 'string', enum: ['serial', 'tcp', 'socketcan'] },
+              label: { type: 'string' },
+            },
+          },
+        },
+        ...apiErrors,
+      },
+    },
+    handler: async () => adapterOptions(store, runtime.discovery),
+  });
 
   app.get('/api/adapters/serial', {
     config: { access: STAFF },
@@ -41,7 +68,7 @@ async function api(scope: FastifyInstance): Promise<void> {
         ...apiErrors,
       },
     },
-    handler: async () => listSerialPorts(),
+    handler: async () => runtime.discovery.serialPorts(),
   });
 
   app.get('/api/diagnostics/:id/samples', {
@@ -81,16 +108,10 @@ async function api(scope: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req) => {
-      const s = await getDiagSession(store, req.params.id);
-      // Comparing is reading: an apprentice gets no other apprentice's training run, neither asked
-      // for directly nor as the reference someone else set on their session.
-      if (!mayCompareWith(req.user!, s))
-        throw new ForbiddenError({
-          fr: 'la session d’un autre apprenti en formation ne peut pas servir de comparaison',
-          en: "another apprentice's training session cannot be used for comparison",
-        });
-      const set = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
-      const ref = set && mayCompareWith(req.user!, set) ? set : null;
+      const s = await sessionForRead(store, req.params.id, req.user!);
+      const found = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
+      // A reference the reader may not read (set before the rule, or by a manager) is left out.
+      const ref = found && mayRead(req.user!, found) ? found : null;
       const refSamples = ref ? await samplesOf(store, ref.id) : [];
       return {
         start: s.started_at,
@@ -107,6 +128,6 @@ async function api(scope: FastifyInstance): Promise<void> {
 export const diagnosticsApiPlugin = fp(api, {
   name: 'atelier-diagnostics-api',
   encapsulate: true,
-  dependencies: ['atelier-core'],
-  decorators: { fastify: ['deps'] },
+  dependencies: ['atelier-core', 'atelier-diagnostics-runtime'],
+  decorators: { fastify: ['deps', 'diagnostics'] },
 });

@@ -4,17 +4,13 @@
  * finish. Every value read is stored as it arrives (the runtime does it); the page and its JSON
  * twin show the same session.
  */
-import { listSerialPorts } from '@atelier/adapters';
+import { Readable } from 'node:stream';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { tr } from '../../i18n.js';
-import {
-  AdapterProblem,
-  PROBLEM_TEXT,
-  type ProblemCode,
-  parseAdapterChoice,
-} from '../../services/adapters.js';
+import { adapterOptions, chooseAdapter } from '../../services/adapter-offer.js';
+import { AdapterProblem, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import { markFinished } from '../../services/classes.js';
 import {
   addMark,
@@ -24,16 +20,17 @@ import {
   readingsOf,
   recentSessions,
   sessionForAction,
+  sessionForRead,
   sessionOverview,
   sessionsOfOrder,
   setReference,
   setStatusMessage,
-  trafficOf,
 } from '../../services/diagnostics.js';
 import { DomainError, ValidationError } from '../../services/errors.js';
 import { sessionCar } from '../../services/guided.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
+import { trafficChunks, trafficSummary } from '../../services/traffic.js';
 import { renderPage, sendPage } from '../../web/layout.js';
 import { type Req, twin, typed } from '../../web/routes.js';
 import { csrfOnly, csrfProp, formResponses, idParams, pageErrors, pageResponses } from '../../web/schemas.js';
@@ -135,11 +132,15 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const { roId } = req.query;
-      const list = roId ? await sessionsOfOrder(store, roId) : await recentSessions(store);
+      const viewer = req.user!;
+      const list = roId
+        ? await sessionsOfOrder(store, roId, viewer)
+        : await recentSessions(store, 50, viewer);
       const orders = (await listOrders(store)).filter((o) =>
         ['reception', 'diagnosis', 'comeback', 'repair', 'quality_control'].includes(o.state),
       );
-      const body = sessionListPage(req, { roId, sessions: list, orders, ports: listSerialPorts() });
+      const adapters = await adapterOptions(store, runtime.discovery);
+      const body = sessionListPage(req, { roId, sessions: list, orders, adapters });
       return sendPage(
         reply,
         renderPage(req, { fr: 'Sessions de diagnostic', en: 'Diagnostic sessions' }, body),
@@ -153,21 +154,24 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       tags: ['diagnostics'],
       body: {
         type: 'object',
-        required: ['roId', 'adapterKind', 'adapterSpec'],
+        required: ['roId', 'adapter'],
         properties: {
           roId: { type: 'integer', minimum: 1 },
-          adapterKind: { type: 'string', enum: ['serial', 'tcp', 'socketcan'] },
-          adapterSpec: { type: 'string', maxLength: 200 },
+          /**
+           * One of the options the form offers (`serial:/dev/ttyUSB0`, `tcp:ID` of a declared
+           * adapter, `socketcan:can0`); anything else is refused (400).
+           */
+          adapter: { type: 'string', maxLength: 300 },
           ...csrfProp,
         },
       },
       response: formResponses('/diagnostics/:id'),
     },
     handler: async (req, reply) => {
-      const { roId, adapterKind, adapterSpec } = req.body;
+      const { roId, adapter } = req.body;
       const s = await createDiagSession(
         store,
-        { roId, adapter: parseAdapterChoice(adapterKind, adapterSpec) },
+        { roId, adapter: await chooseAdapter(store, adapter, runtime.discovery) },
         req.user!,
         clock.now(),
       );
@@ -181,7 +185,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     tags: ['diagnostics'],
     schema: { params: idParams },
     handler: async (req) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await sessionForRead(store, req.params.id, req.user!);
       return { s, connected: runtime.isConnected(s.id), live: runtime.liveState(s.id) };
     },
     page: {
@@ -377,7 +381,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     config: { access: STAFF },
     schema: { tags: ['diagnostics'], params: idParams, response: sseResponses },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
+      const s = await sessionForRead(store, req.params.id, req.user!);
       reply.hijack();
       const res = reply.raw;
       // A finished session has nothing more to say: 204 tells EventSource not to reconnect.
@@ -430,15 +434,20 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req, reply) => {
-      const s = await getDiagSession(store, req.params.id);
-      const t = await trafficOf(store, s.id);
-      return reply
-        .type('text/plain; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="session-${s.id}.${t.format === 'candump' ? 'candump.log' : 'elm327.txt'}"`,
-        )
-        .send(t.text);
+      const s = await sessionForRead(store, req.params.id, req.user!);
+      const t = await trafficSummary(store, s.id);
+      // Streamed chunk by chunk from the store: a long session is never held whole in memory.
+      if (t.truncatedAt) reply.header('x-atelier-traffic-truncated-at', String(t.truncatedAt));
+      return (
+        reply
+          .type('text/plain; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="session-${s.id}.${t.format === 'candump' ? 'candump.log' : 'elm327.txt'}"`,
+          )
+          // (the response schema describes the text the stream carries; a stream is sent as it is)
+          .send(Readable.from(trafficChunks(store, s.id)) as unknown as string)
+      );
     },
   });
 }

@@ -3,7 +3,6 @@
  * (adapter, readings, live data, guided diagnosis), the path a diagnosis took. No route and no
  * store access here: the session, guided and report plugins load, these render.
  */
-import type { SerialPortEntry } from '@atelier/adapters';
 import {
   type GuidedSession as GS,
   GuidedSession,
@@ -21,7 +20,8 @@ import {
 import { dtcTitle, MONITORS, PIDS } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
 import { formatDateTime, type Lang, type Text, tr } from '../../i18n.js';
-import { ADAPTER_KINDS, type AdapterKind, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
+import type { AdapterOption } from '../../services/adapter-offer.js';
+import { type AdapterKind, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import {
   canAct,
   type DiagSession,
@@ -592,6 +592,9 @@ ${specs.map(({ spec, index }) => {
 <button type="submit" id="guided-value">${T(req, { fr: 'Enregistrer la mesure', en: 'Record the measurement' })}</button></form>`;
 }
 
+/** Bytes as whole kilobytes (1 Ko = 1024 octets, as the limit is set). */
+const kb = (bytes: number): string => String(Math.ceil(bytes / 1024));
+
 /** What a session's page shows besides the session itself, loaded by `sessionOverview`. */
 export function sessionPage(
   req: FastifyRequest,
@@ -647,7 +650,7 @@ ${
 <form method="post" action="/diagnostics/${s.id}/finish" class="inline">${csrfField(req)}<button type="submit" class="secondary" id="finish">${T(req, { fr: 'Terminer la session', en: 'Finish the session' })}</button></form></div>`
     : ''
 }
-<p><a href="/diagnostics/${s.id}/report" id="report-link">${T(req, { fr: 'Rapport client imprimable', en: 'Printable customer report' })}</a> · <a href="/diagnostics/${s.id}/traffic">${T(req, s.adapter_kind === 'socketcan' ? { fr: 'Trafic brut (trames CAN, candump)', en: 'Raw traffic (CAN frames, candump)' } : { fr: 'Trafic brut (transcript ELM327)', en: 'Raw traffic (ELM327 transcript)' })}</a></p>
+<p><a href="/diagnostics/${s.id}/report" id="report-link">${T(req, { fr: 'Rapport client imprimable', en: 'Printable customer report' })}</a> · <a href="/diagnostics/${s.id}/traffic">${T(req, s.adapter_kind === 'socketcan' ? { fr: 'Trafic brut (trames CAN, candump)', en: 'Raw traffic (CAN frames, candump)' } : { fr: 'Trafic brut (transcript ELM327)', en: 'Raw traffic (ELM327 transcript)' })}</a> <span class="muted traffic-size">(${kb(o.traffic.bytes)} ${T(req, { fr: 'Ko', en: 'KB' })})</span>${o.traffic.truncatedAt ? html` <strong class="traffic-truncated" role="status">${T(req, { fr: 'enregistrement tronqué à {n} Ko', en: 'recording truncated at {n} KB' }, { n: kb(o.traffic.truncatedAt) })}</strong>` : ''}</p>
 </div>
 ${readingsSection(req, s, readings)}
 <section class="card live" id="live">
@@ -695,6 +698,29 @@ ${guidedSection(req, s, canWork, {
 </section>`;
 }
 
+/**
+ * The adapter to open a session with, chosen among those offered (serial ports found, Wi-Fi
+ * adapters the admin declared, CAN interfaces): never a typed address.
+ */
+export function adapterFields(req: FastifyRequest, options: AdapterOption[]): Html {
+  const group = (kind: AdapterOption['kind']) => {
+    const list = options.filter((o) => o.kind === kind);
+    return list.length
+      ? html`<optgroup label="${T(req, ADAPTER_LABEL[kind])}">${list.map((o) => html`<option value="${o.value}">${o.label}</option>`)}</optgroup>`
+      : '';
+  };
+  return html`<label>${T(req, { fr: 'Adaptateur', en: 'Adapter' })} <select name="adapter" required${options.length ? '' : html` disabled`}>${group('serial')}${group('tcp')}${group('socketcan')}</select></label>
+${
+  options.some((o) => o.kind === 'serial')
+    ? ''
+    : html`<p class="muted ports">${T(req, { fr: 'Aucun port série trouvé (adaptateur débranché ?).', en: 'No serial port found (adapter unplugged?).' })}</p>`
+}${
+  options.length
+    ? ''
+    : html`<p class="error no-adapter">${T(req, { fr: "Aucun adaptateur disponible : branchez un adaptateur USB ou Bluetooth, ou demandez à l'administrateur de déclarer l'adaptateur Wi-Fi de l'atelier (page Adaptateurs).", en: "No adapter available: plug in a USB or Bluetooth adapter, or ask the administrator to declare the workshop's Wi-Fi adapter (Adapters page)." })}</p>`
+}`;
+}
+
 /** The session list, with the form that opens a session on a repair order for those who run them. */
 export function sessionListPage(
   req: FastifyRequest,
@@ -702,10 +728,10 @@ export function sessionListPage(
     roId?: number;
     sessions: DiagSession[];
     orders: RepairOrder[];
-    ports: SerialPortEntry[];
+    adapters: AdapterOption[];
   },
 ): Html {
-  const { roId, sessions, orders, ports } = d;
+  const { roId, sessions, orders, adapters } = d;
   const canStart = (DIAG_WORKERS as readonly string[]).includes(req.user!.role);
   return html`${
     canStart
@@ -715,16 +741,8 @@ export function sessionListPage(
           (o) =>
             html`<option value="${o.id}" ${o.id === roId ? html`selected` : ''}>${o.number} — ${o.complaint.slice(0, 60)}</option>`,
         )}</select></label>
-<fieldset><legend>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</legend>
-${ADAPTER_KINDS.filter((k) => k !== 'scenario').map(
-  (k, i) =>
-    html`<label class="check"><input type="radio" name="adapterKind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ADAPTER_LABEL[k])}</label>`,
-)}
-<label>${T(req, { fr: 'Port, adresse ou interface', en: 'Port, address or interface' })} <input name="adapterSpec" list="serial-ports" required placeholder="/dev/ttyUSB0 · 192.168.0.10:35000 · can0"></label>
-<datalist id="serial-ports">${ports.map((p) => html`<option value="${p.path}">${p.label}</option>`)}</datalist>
-<p class="muted ports">${ports.length ? html`${T(req, { fr: 'Ports série trouvés', en: 'Serial ports found' })} : ${ports.map((p) => p.label).join(', ')}` : T(req, { fr: 'Aucun port série trouvé (adaptateur débranché ?).', en: 'No serial port found (adapter unplugged?).' })}</p>
-</fieldset>
-<button type="submit">${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
+${adapterFields(req, adapters)}
+<button type="submit"${adapters.length ? '' : html` disabled`}>${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
       : ''
   }
 <table class="sessions"><thead><tr><th>#</th><th>${T(req, { fr: 'Début', en: 'Started' })}</th><th>${T(req, { fr: 'Par', en: 'By' })}</th><th>${T(req, { fr: 'Adaptateur', en: 'Adapter' })}</th><th>${T(req, { fr: 'État', en: 'State' })}</th></tr></thead>

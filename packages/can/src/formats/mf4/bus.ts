@@ -1,5 +1,7 @@
-import { FD_LENGTHS, type Frame } from '../../frame.js';
+import { FrameFlag } from '../../batch.js';
+import { FD_LENGTHS } from '../../frame.js';
 import { EMPTY } from '../bytes.js';
+import type { FrameRow } from '../frame-row.js';
 import {
   type BlockReader,
   type Channel,
@@ -396,18 +398,19 @@ export function recordTime(t: TimeField, buf: Buffer, rec: number, index: number
 export class RecordError extends Error {}
 
 /**
- * The frame of one record. `payload` is the VLSD value for groups whose data bytes are stored
- * apart. Throws a RecordError for a record that cannot be a frame (bad lengths, no id).
+ * Decodes one record of a CAN channel group into `out`. `payload` is the VLSD value for groups
+ * whose data bytes are stored apart. Throws a RecordError for a record that cannot be a frame (bad
+ * lengths, no id).
  */
-export function decodeRecord(
+export function decodeFields(
   layout: GroupLayout,
   buf: Buffer,
   rec: number,
   index: number,
-  timestamp: number,
   channels: string[],
   payload: Uint8Array | undefined,
-): Frame {
+  out: FrameRow,
+): void {
   const kind = layout.kind;
   let id = 0;
   let extended = false;
@@ -428,7 +431,13 @@ export function decodeRecord(
   if (!extended && id > 0x7ff && kind !== 'error') {
     throw new RecordError(`id 0x${id.toString(16)} out of range for an 11-bit identifier`);
   }
-  const frame: Frame = { id, extended, data: EMPTY, timestamp };
+  let flags = extended ? FrameFlag.EXTENDED : 0;
+  out.id = id;
+  out.channel = undefined;
+  out.dlc = -1;
+  out.src = EMPTY;
+  out.at = 0;
+  out.length = 0;
   if (layout.busChannel) {
     const ch = field(layout.busChannel, buf, rec, index);
     if (!Number.isNaN(ch)) {
@@ -437,63 +446,62 @@ export function decodeRecord(
         name = String(ch);
         if (ch >= 0 && ch < 256) channels[ch] = name;
       }
-      frame.channel = name;
+      out.channel = name;
     }
   }
   if (layout.dir) {
     const dir = field(layout.dir, buf, rec, index);
-    if (!Number.isNaN(dir)) frame.direction = dir === 0 ? 'rx' : 'tx';
+    if (!Number.isNaN(dir)) flags |= dir === 0 ? FrameFlag.RX : FrameFlag.TX;
   }
   const dlc = layout.dlc ? field(layout.dlc, buf, rec, index) : Number.NaN;
   const fd = kind !== 'remote' && layout.edl !== undefined && field(layout.edl, buf, rec, index) === 1;
   if (kind === 'remote') {
-    frame.remote = true;
     const declared = Number.isNaN(dlc) && layout.dataLength ? field(layout.dataLength, buf, rec, index) : dlc;
-    if (declared > 0 && declared <= 15) frame.dlc = declared;
-    return frame;
+    if (declared > 0 && declared <= 15) out.dlc = declared;
+    out.flags = flags | FrameFlag.REMOTE;
+    return;
   }
-  if (kind === 'error') frame.error = true;
+  if (kind === 'error') flags |= FrameFlag.ERROR;
   let length = layout.dataLength ? field(layout.dataLength, buf, rec, index) : Number.NaN;
   if (Number.isNaN(length)) {
     if (!Number.isNaN(dlc)) length = fd ? FD_LENGTHS[dlc & 15] : Math.min(dlc, 8);
     else length = kind === 'error' ? 0 : -1;
   }
-  let data: Uint8Array = EMPTY;
   const db = layout.dataBytes;
   if (db && length !== 0) {
     if (db.kind === 'fixed') {
       if (db.invalByte < 0 || (buf[rec + db.invalByte] & db.invalMask) === 0) {
         const n = length < 0 ? db.length : length;
         if (n > db.length) throw new RecordError(`data length ${n} but ${db.length} data bytes stored`);
-        data = new Uint8Array(n);
-        const at = rec + db.byte;
-        for (let k = 0; k < n; k++) data[k] = buf[at + k];
+        out.src = buf;
+        out.at = rec + db.byte;
+        out.length = n;
       }
     } else if (payload !== undefined) {
       const n = length < 0 ? payload.length : length;
       if (n > payload.length)
         throw new RecordError(`data length ${n} but ${payload.length} bytes of signal data`);
-      data = n === payload.length ? payload : payload.subarray(0, n);
+      out.src = payload;
+      out.length = n;
     }
   }
-  if (length > 0 && data.length === 0 && kind === 'data')
+  if (length > 0 && out.length === 0 && kind === 'data')
     throw new RecordError(`data length ${length} but no data bytes`);
-  frame.data = data;
   if (kind === 'error') {
-    if (data.length > 8) frame.data = data.subarray(0, 8);
-    if (fd) frame.fd = true;
-    return frame;
+    if (out.length > 8) out.length = 8;
+    out.flags = flags | (fd ? FrameFlag.FD : 0);
+    return;
   }
   if (fd) {
-    if (!(FD_LENGTHS as readonly number[]).includes(data.length)) {
-      throw new RecordError(`CAN FD frame with ${data.length} data bytes, not a CAN FD length`);
+    if (!(FD_LENGTHS as readonly number[]).includes(out.length)) {
+      throw new RecordError(`CAN FD frame with ${out.length} data bytes, not a CAN FD length`);
     }
-    frame.fd = true;
-    if (layout.brs && field(layout.brs, buf, rec, index) === 1) frame.brs = true;
-    if (layout.esi && field(layout.esi, buf, rec, index) === 1) frame.esi = true;
+    flags |= FrameFlag.FD;
+    if (layout.brs && field(layout.brs, buf, rec, index) === 1) flags |= FrameFlag.BRS;
+    if (layout.esi && field(layout.esi, buf, rec, index) === 1) flags |= FrameFlag.ESI;
   } else {
-    if (data.length > 8) throw new RecordError(`classic CAN frame with ${data.length} data bytes`);
-    if (dlc > 8 && dlc <= 15) frame.dlc = dlc;
+    if (out.length > 8) throw new RecordError(`classic CAN frame with ${out.length} data bytes`);
+    if (dlc > 8 && dlc <= 15) out.dlc = dlc;
   }
-  return frame;
+  out.flags = flags;
 }

@@ -7,6 +7,7 @@ import { type Frame, makeFrame, sameFrame, toHex } from '../../frame.js';
 import { BinaryLogError, LogParseError } from '../../log.js';
 import {
   all,
+  allFromBatches,
   asBinaryKeepsIt,
   EVERY_KIND,
   FIXTURES,
@@ -51,6 +52,20 @@ describe('MF4: real CANedge recordings', () => {
       // MF4 numbers buses from 1; the candump conversion named bus N can(N-1).
       expect(`can${Number(f.channel) - 1}`).toBe(expected.channel);
     });
+  });
+
+  it('batches(): the same frames in columns, for the real files and the ones Atelier writes', async () => {
+    for (const file of [LEAF_MF4, NEWER, FINALISED]) {
+      const reader = readLog(file);
+      expect(reader.batches).toBeTypeOf('function');
+      const columns = await allFromBatches(reader, 700);
+      expect(columns.map(asBinaryKeepsIt)).toEqual((await all(readLog(file))).map(asBinaryKeepsIt));
+    }
+    const written = join(tmp(), 'kinds.mf4');
+    await writeLog(written, [...EVERY_KIND], 'mf4');
+    expect((await allFromBatches(readLog(written), 3)).map(asBinaryKeepsIt)).toEqual(
+      EVERY_KIND.map(asBinaryKeepsIt),
+    );
   });
 
   it('detects MF4 by its magic under any name, and by its extension in any case', async () => {

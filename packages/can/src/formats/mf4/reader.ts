@@ -1,6 +1,8 @@
+import type { FrameBatch } from '../../batch.js';
 import type { Frame } from '../../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../../log.js';
 import { BinaryCursor, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';
+import { newFrameRow, rowFrame, rowInto } from '../frame-row.js';
 import {
   BlockReader,
   CG_VLSD,
@@ -9,7 +11,7 @@ import {
   UNFIN_VLSD_OFFSETS,
 } from './blocks.js';
 import {
-  decodeRecord,
+  decodeFields,
   type GroupLayout,
   groupLayout,
   LayoutError,
@@ -174,7 +176,7 @@ class Source {
 }
 
 class Mf4Iterator extends BinaryCursor {
-  late = 0;
+  override late = 0;
   private blocks!: BlockReader;
   private layouts: GroupLayout[] = [];
   private sources: Source[] = [];
@@ -224,9 +226,23 @@ class Mf4Iterator extends BinaryCursor {
 
   /** The earliest held record, once the window is full (or the streams are done). */
   protected take(): Frame | undefined {
-    if (this.count > this.window || (this.active.length === 0 && this.count > 0)) return this.pop();
+    if (this.count > this.window || (this.active.length === 0 && this.count > 0)) {
+      const t = this.pop();
+      if (!Number.isNaN(t)) return rowFrame(this.row, t);
+    }
     return undefined;
   }
+
+  protected takeInto(batch: FrameBatch): void {
+    while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
+      const t = this.pop();
+      if (Number.isNaN(t)) return;
+      rowInto(this.row, t, batch);
+    }
+  }
+
+  /** The record being handed out. */
+  private readonly row = newFrameRow();
 
   protected async load(): Promise<boolean> {
     if (this.active.length === 0) return false;
@@ -663,8 +679,11 @@ class Mf4Iterator extends BinaryCursor {
     this.payloads[to] = this.payloads[from];
   }
 
-  /** The earliest held record as a frame (undefined when it had to be skipped, lenient). */
-  private pop(): Frame | undefined {
+  /**
+   * Decodes the earliest held record into `this.row`; returns its time in seconds, or NaN when
+   * the window is empty (records that cannot be frames are skipped in lenient mode).
+   */
+  private pop(): number {
     while (this.count > 0) {
       const at = this.head;
       this.head = (this.head + 1) % this.cap;
@@ -688,15 +707,16 @@ class Mf4Iterator extends BinaryCursor {
         payload = payload.data;
       }
       try {
-        return decodeRecord(
+        decodeFields(
           this.layouts[this.layoutOf[at]],
           buf,
           this.positions[at],
           this.indexes[at],
-          (this.startUs + time) / 1e6,
           this.channels,
           payload,
+          this.row,
         );
+        return (this.startUs + time) / 1e6;
       } catch (err) {
         if (!(err instanceof RecordError)) throw err;
         const e = this.errorAt(this.origins[at], err.message);
@@ -704,6 +724,6 @@ class Mf4Iterator extends BinaryCursor {
         this.skipped.push(e);
       }
     }
-    return undefined;
+    return Number.NaN;
   }
 }

@@ -36,6 +36,7 @@ const INSTALLED: { name: string; from: string; optional?: boolean }[] = [
  */
 const DATA = [
   'packages/diagnosis/kb',
+  'packages/ev/definitions',
   'packages/vehicle-sim/scenarios',
   'hardware/elm327/profiles',
   'apps/workshop/src/static',

@@ -6,6 +6,8 @@ import {
   checkAdapterName,
   type OpenedAdapter,
   openAdapter,
+  openingVerdict,
+  type VerdictText,
 } from '@atelier/adapters';
 import { type CliContext, UsageError } from '@atelier/command';
 
@@ -18,7 +20,7 @@ import { type CliContext, UsageError } from '@atelier/command';
 export async function openCliAdapter(
   spec: string,
   ctx: CliContext,
-  options: { transcriptPath?: string; usage?: string; announce?: boolean } = {},
+  options: { transcriptPath?: string; usage?: string; announce?: boolean; identify?: readonly string[] } = {},
 ): Promise<OpenedAdapter> {
   try {
     checkAdapterName(spec);
@@ -45,7 +47,12 @@ export async function openCliAdapter(
     await finished(file).catch(() => {});
   };
   try {
-    const adapter = await openAdapter(spec, { cwd: ctx.cwd, signal: ctx.signal, traffic: file });
+    const adapter = await openAdapter(spec, {
+      cwd: ctx.cwd,
+      signal: ctx.signal,
+      traffic: file,
+      ...(options.identify ? { identify: options.identify } : {}),
+    });
     return {
       ...adapter,
       close: async () => {
@@ -71,4 +78,14 @@ function usageError(err: unknown, spec: string, ctx: CliContext, usage?: string)
       usage,
     );
   return new UsageError(err.message, usage);
+}
+
+/**
+ * The verdict of an opening that failed for a reason the user must read (a typed link error: nothing
+ * answering, not an ELM327, no car); anything else (a usage error, a bug) is rethrown.
+ */
+export function openingFailure(err: unknown): VerdictText {
+  if (err instanceof UsageError || !(err instanceof Error) || (err as { code?: unknown }).code === undefined)
+    throw err;
+  return openingVerdict(err);
 }

@@ -14,6 +14,8 @@ import { diagnosticsApiPlugin } from './plugins/diagnostics/api.js';
 import { guidedPlugin } from './plugins/diagnostics/guided.js';
 import { diagnosticSessionsPlugin } from './plugins/diagnostics/sessions.js';
 import { diagnosticsRuntimePlugin } from './plugins/diagnostics-runtime.js';
+import { documentsPlugin } from './plugins/documents.js';
+import { exportsPlugin } from './plugins/exports.js';
 import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
@@ -59,6 +61,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   systemPlugin,
   loginPlugin,
   ordersPlugin,
+  documentsPlugin,
   customersPlugin,
   peoplePlugin,
   clockingPlugin,
@@ -69,6 +72,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   adaptersPlugin,
   trainingPlugin,
   reportsPlugin,
+  exportsPlugin,
 ];
 
 export async function buildApp(
@@ -80,7 +84,15 @@ export async function buildApp(
     logger: options.logger ?? false,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: {
+      // a price field takes a form's text ("3,45") or a JSON number: a union type, declared as such
+      customOptions: {
+        coerceTypes: 'array',
+        removeAdditional: false,
+        allErrors: false,
+        allowUnionTypes: true,
+      },
+    },
   });
 
   await app.register(helmet, {

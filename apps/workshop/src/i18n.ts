@@ -42,3 +42,24 @@ export function formatKm(lang: Lang, km: number | null | undefined): string {
   if (km === null || km === undefined) return '—';
   return `${km.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB')} km`;
 }
+
+/** A calendar day stored as `YYYY-MM-DD`, in the page's locale (15/01/2026, 15 Jan 2026 in long form). */
+export function formatDay(
+  lang: Lang,
+  iso: string | null | undefined,
+  style: 'short' | 'long' = 'short',
+): string {
+  if (!iso) return '—';
+  const ms = Date.parse(`${iso}T12:00:00Z`);
+  if (Number.isNaN(ms)) return iso;
+  return new Date(ms).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: 'UTC',
+    dateStyle: style === 'long' ? 'long' : 'short',
+  });
+}
+
+/** A plain number in the page's locale (decimal comma and narrow no-break space in French). */
+export function formatNumber(lang: Lang, n: number | null | undefined, maxDigits = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: maxDigits });
+}

@@ -1,26 +1,72 @@
+import { deflateSync } from 'node:zlib';
+import { crc32 } from './services/crc32.js';
 import { createCustomer, createVehicle } from './services/customers.js';
 import type { State } from './services/domain.js';
 import { grantHabilitation, isoDate } from './services/habilitations.js';
+import type { HvWork } from './services/hv.js';
+import { issueCreditNote, issueInvoice } from './services/invoices.js';
 import {
-  addLine,
   approveQuote,
   assignOrder,
   createOrder,
   openComeback,
   receiveVehicle,
+  setDiagnosisNotes,
   transitionOrder,
 } from './services/orders.js';
+import { qualityStatus, recordQualityChecks } from './services/quality.js';
+import { type AgreementMethod, addLine } from './services/quotes.js';
 import { seedTraining } from './services/training-seed.js';
 import { createUser, type User } from './services/users.js';
+import { saveRate, updateProfile } from './services/workshop-profile.js';
 import type { Store } from './store/store.js';
 
 /**
- * The built-in demo: a small workshop with people and habilitations (one expiring soon, one
- * expired), customers, vehicles including a hybrid and two EVs, repair orders in every state and
- * three weeks of clocking, all dated relative to `now` so the KPIs are never empty.
+ * The built-in demo: a small workshop with its identity and posted rates, people and habilitations
+ * (one expiring soon, one expired), customers with addresses (one a business), vehicles including a
+ * hybrid and two EVs, repair orders in every state — quoted, agreed (signature, phone, e-mail),
+ * clocked, quality-checked and invoiced as the process asks, one invoice corrected by a credit
+ * note — and three weeks of clocking, all dated relative to `now` so the KPIs are never empty.
  * Every demo account's password is DEMO_PASSWORD.
  */
 export const DEMO_PASSWORD = 'atelier-demo';
+/** The demo workshop's SIRET and VAT number: made up, but they pass their checks (Luhn, VAT key). */
+export const DEMO_SIRET = '12345678200028';
+export const DEMO_VAT = 'FR11123456782';
+
+/** A signature as the tablet's canvas gives it: a PNG (grey scribble on white), made here. */
+export function signaturePng(seed: number): string {
+  const w = 160;
+  const h = 48;
+  const rows: number[] = [];
+  for (let y = 0; y < h; y++) {
+    rows.push(0); // filter: none
+    for (let x = 0; x < w; x++) {
+      const curve = h / 2 + Math.sin((x + seed * 7) / 9) * 12 * Math.sin(x / 37 + seed);
+      rows.push(Math.abs(y - curve) < 1.6 && x > 8 && x < w - 8 ? 40 : 255);
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -85,14 +131,97 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   await hab('emma', 'B0L', yearsAgo(0, -10));
 
   const customers = [];
-  for (const [name, phone, email] of [
-    ['Jeanne Lefèvre', '06 12 34 56 78', 'jeanne.lefevre@example.fr'],
-    ['Marc Garnier', '06 98 76 54 32', 'marc.garnier@example.fr'],
-    ['Société Transports Rhône', '04 78 00 00 00', 'atelier@transports-rhone.example'],
-    ['Nadia Benali', '07 11 22 33 44', ''],
-    ['Pierre Fontaine', '06 55 44 33 22', 'p.fontaine@example.fr'],
+  for (const [name, phone, email, line1, postcode, city, business] of [
+    [
+      'Jeanne Lefèvre',
+      '06 12 34 56 78',
+      'jeanne.lefevre@example.fr',
+      '14 rue Garibaldi',
+      '69006',
+      'Lyon',
+      '',
+    ],
+    [
+      'Marc Garnier',
+      '06 98 76 54 32',
+      'marc.garnier@example.fr',
+      '2 chemin des Vignes',
+      '69290',
+      'Craponne',
+      '',
+    ],
+    [
+      'Société Transports Rhône',
+      '04 78 00 00 00',
+      'atelier@transports-rhone.example',
+      '85 avenue Tony Garnier',
+      '69007',
+      'Lyon',
+      'yes',
+    ],
+    ['Nadia Benali', '07 11 22 33 44', '', '9 place Guichard', '69003', 'Lyon', ''],
+    [
+      'Pierre Fontaine',
+      '06 55 44 33 22',
+      'p.fontaine@example.fr',
+      '31 rue Victor Hugo',
+      '69600',
+      'Oullins',
+      '',
+    ],
   ])
-    customers.push(await createCustomer(store, { name: name!, phone, email }, start - 10 * DAY));
+    customers.push(
+      await createCustomer(
+        store,
+        {
+          name: name!,
+          phone,
+          email,
+          addressLine1: line1,
+          postcode,
+          city,
+          isBusiness: business === 'yes',
+          // made-up numbers that pass their checks (Luhn, VAT key)
+          siret: business ? '98765432400001' : undefined,
+          vatId: business ? 'FR14987654324' : undefined,
+        },
+        start - 10 * DAY,
+      ),
+    );
+
+  // The workshop's identity on its documents, and its posted hourly rates (excl. VAT).
+  await updateProfile(
+    store,
+    {
+      legal_name: 'Garage des Apprentis SARL',
+      trading_name: 'Atelier des Apprentis',
+      legal_form: 'SARL au capital de 20 000 €',
+      siret: DEMO_SIRET,
+      vat_id: DEMO_VAT,
+      register: 'RCS Lyon 123 456 782',
+      address_line1: '12 rue des Ateliers',
+      postcode: '69007',
+      city: 'Lyon',
+      phone: '04 72 00 00 00',
+      email: 'atelier@apprentis.example',
+      iban: 'FR76 3000 6000 0112 3456 7890 189',
+      bic: 'AGRIFRPP',
+      payment_days: 0,
+      quote_validity_days: 30,
+      time_billing: 'schedule',
+      mediator: 'Médiateur du CNPA/Mobilians, 43 bis route de Vaugirard, 92197 Meudon',
+    },
+    users.admin!.id,
+    start - 30 * DAY,
+  );
+  const rates: Record<string, number> = {};
+  for (const [code, fr, en, cents] of [
+    ['T1', 'Mécanique', 'Mechanics', 6500],
+    ['T2', 'Électricité / électronique', 'Electrics / electronics', 7500],
+    ['T3', 'Haute tension (véhicules électrifiés)', 'High voltage (electrified vehicles)', 9000],
+    ['DIAG', 'Diagnostic', 'Diagnosis', 8000],
+  ] as const)
+    rates[code] = (await saveRate(store, { code, labelFr: fr, labelEn: en, rateCents: cents })).id;
 
   const vehiclesIn: { vin: string; plate: string; model: string; energy: string; km: number; c: number }[] = [
     { vin: 'VF1RJA001L5432101', plate: 'FG-123-HJ', model: 'Clio V', energy: 'petrol', km: 42_150, c: 0 },
@@ -136,7 +265,8 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     target: State;
     tech: string;
     d: number;
-    hv?: string;
+    /** What the quote's labour does to the HV system (the requirement is derived from it). */
+    hv?: HvWork[];
     complaint: string;
   }[] = [
     {
@@ -161,7 +291,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       target: 'delivered',
       tech: 'lucas',
       d: 4,
-      hv: 'B1VL',
+      hv: ['hv_lockout', 'hv_deenergised'],
       complaint: 'Message « contrôler système hybride ».',
     },
     {
@@ -178,7 +308,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       target: 'delivered',
       tech: 'lucas',
       d: 7,
-      hv: 'B2VL',
+      hv: ['hv_lockout', 'hv_deenergised'],
       complaint: 'Autonomie en baisse, charge lente.',
     },
     {
@@ -195,7 +325,6 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       target: 'quality_control',
       tech: 'lucas',
       d: 13,
-      hv: 'B1VL',
       complaint: 'Bruit de roulement à droite.',
     },
     {
@@ -237,7 +366,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       target: 'quote',
       tech: 'lucas',
       d: 18,
-      hv: 'B1VL',
+      hv: ['hv_lockout', 'hv_deenergised'],
       complaint: 'Prise de charge qui chauffe.',
     },
     {
@@ -262,7 +391,6 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       target: 'booked',
       tech: 'lucas',
       d: 20,
-      hv: 'B1VL',
       complaint: 'Contrôle batterie haute tension avant vente.',
     },
   ];
@@ -279,10 +407,59 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     quality_control: 0.5,
     ready: 4,
   };
-  const clocked: { user: number; ro: number; from: number; to: number }[] = [];
   const orderIds: Record<string, number> = {};
   const kms = vehiclesIn.map((v) => v.km);
   const manager = users.chef!;
+  // Work clocked on an order, recorded at once: leaving repair for quality control checks it.
+  const clockOn = (user: number, ro: number, from: number, to: number) =>
+    to > from
+      ? store.run(
+          "INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)",
+          [user, ro, from, to],
+        )
+      : Promise.resolve();
+  const methods: AgreementMethod[] = ['signature', 'phone', 'email'];
+  /** The customer's agreement, as it was given: signed on the tablet, by phone or by e-mail. */
+  const agree = async (roId: number, lineIds: number[], i: number, at: number, followupOn?: string) => {
+    const method = methods[i % 3]!;
+    const parts = await store.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM ro_lines WHERE ro_id = ? AND kind = 'part'",
+      [roId],
+    );
+    await approveQuote(
+      store,
+      roId,
+      {
+        approvedLineIds: lineIds,
+        followupOn,
+        method,
+        signerName: 'Le client',
+        signature: method === 'signature' ? signaturePng(i) : undefined,
+        reference:
+          method === 'phone'
+            ? 'appel au numéro de la fiche client, accord du client lui-même'
+            : method === 'email'
+              ? `e-mail du client « Accord pour le devis » du ${isoDate(at)}`
+              : undefined,
+        piecChoice: Number(parts?.n) ? (i % 2 ? 'piec' : 'new') : undefined,
+        agreedAt: at,
+      },
+      manager,
+      at,
+    );
+  };
+  /** The quality-control checklist passed, item by item, and the order ready. */
+  const passQualityControl = async (roId: number, at: number, checker: User) => {
+    const qc = await qualityStatus(store, roId);
+    await recordQualityChecks(
+      store,
+      roId,
+      qc.items.map((item) => ({ item: item.id, result: 'ok' })),
+      checker,
+      at,
+    );
+    await transitionOrder(store, roId, 'ready', manager, at);
+  };
 
   for (const [i, p] of plans.entries()) {
     // Work hours 08:00–17:00 UTC; each step moves the pointer on, rolling to the next morning.
@@ -294,12 +471,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       t = Math.min(t, now - 5 * 60_000);
     };
     const tech = users[p.tech]!;
-    const ro = await createOrder(
-      store,
-      { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, hvRequirement: p.hv ?? null },
-      manager,
-      t,
-    );
+    const ro = await createOrder(store, { vehicleId: vehicleIds[p.v]!, complaint: p.complaint }, manager, t);
     orderIds[p.key] = ro.id;
     const targetIndex = PATH.indexOf(p.target === 'waiting_parts' ? 'parts' : p.target);
     for (let s = 1; s <= targetIndex; s++) {
@@ -307,8 +479,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       const from = PATH[s - 1]!;
       const enteredAt = t;
       advance((stepHours[from] ?? 1) * (0.8 + ((i * 7 + s) % 5) / 10));
-      if (from === 'diagnosis' || from === 'repair')
-        clocked.push({ user: tech.id, ro: ro.id, from: enteredAt + 5 * 60_000, to: t });
+      if (from === 'diagnosis' || from === 'repair') await clockOn(tech.id, ro.id, enteredAt + 5 * 60_000, t);
       if (to === 'reception') {
         kms[p.v]! += 300 + i * 50;
         await receiveVehicle(
@@ -325,51 +496,95 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
         ]);
         // Every third order is approved in part: the last line is declined and kept as deferred work.
         const approved = i % 3 === 0 && lines.length > 1 ? lines.slice(0, -1) : lines;
-        await approveQuote(
-          store,
+        await agree(
           ro.id,
-          { approvedLineIds: approved.map((l) => l.id), followupOn: isoDate(now + 30 * DAY) },
-          manager,
+          approved.map((l) => l.id),
+          i,
           t,
+          isoDate(now + 30 * DAY),
         );
       } else {
-        if (to === 'quote' || to === 'awaiting_approval') {
-          if (to === 'quote') {
+        if (to === 'quote') {
+          const hv = p.hv ?? [];
+          if (hv.includes('hv_lockout'))
             await addLine(store, ro.id, {
               kind: 'labour',
-              description: 'Diagnostic et contrôle',
-              soldHours: 1,
+              description: 'Consignation et déconsignation du système haute tension',
+              rateId: rates.T3,
+              hours: 0.5,
+              hvWork: 'hv_lockout',
             });
-            await addLine(store, ro.id, {
-              kind: 'labour',
-              description: 'Remplacement / réparation',
-              soldHours: 2.5 + (i % 3) * 0.5,
-            });
-            await addLine(store, ro.id, {
-              kind: 'part',
-              description: 'Pièces et ingrédients',
-              priceCents: 8900 + i * 1000,
-            });
-            await addLine(store, ro.id, {
-              kind: 'labour',
-              description: 'Travaux conseillés (non urgents)',
-              soldHours: 1.2,
-            });
-          }
+          await addLine(store, ro.id, {
+            kind: 'labour',
+            description: 'Diagnostic et contrôle',
+            rateId: rates.DIAG,
+            hours: 1,
+            timeBasis: 'actual',
+          });
+          await addLine(store, ro.id, {
+            kind: 'labour',
+            description: hv.includes('hv_deenergised')
+              ? 'Remplacement du composant haute tension'
+              : 'Remplacement / réparation',
+            rateId: hv.includes('hv_deenergised') ? rates.T3 : rates.T1,
+            hours: 2.5 + (i % 3) * 0.5,
+            scheduleRef: `BAR-${1000 + i * 17}`,
+            hvWork: hv.includes('hv_deenergised') ? 'hv_deenergised' : 'none',
+          });
+          await addLine(store, ro.id, {
+            kind: 'part',
+            description: 'Pièces et ingrédients',
+            partRef: `REF-${4400 + i}`,
+            quantity: 1,
+            unitPriceCents: 8900 + i * 1000,
+            origin: i % 4 === 1 ? 'exchange' : 'new',
+          });
+          await addLine(store, ro.id, {
+            kind: 'labour',
+            description: 'Travaux conseillés (non urgents)',
+            rateId: rates.T1,
+            hours: 1.2,
+          });
+          await setDiagnosisNotes(
+            store,
+            ro.id,
+            `Constat : ${p.complaint.replace(/\.$/, '')} — cause identifiée à l’essai et au contrôle.`,
+          );
         }
-        await transitionOrder(
-          store,
-          ro.id,
-          to,
-          to === 'quote' || to === 'diagnosis' || to === 'repair' ? tech : manager,
-          t,
-        );
+        if (to === 'ready') await passQualityControl(ro.id, t, manager);
+        else if (to === 'delivered') {
+          await issueInvoice(store, ro.id, manager, t);
+          await transitionOrder(store, ro.id, to, manager, t);
+        } else
+          await transitionOrder(
+            store,
+            ro.id,
+            to,
+            to === 'quote' || to === 'diagnosis' || to === 'repair' ? tech : manager,
+            t,
+          );
       }
     }
     if (p.target === 'waiting_parts') {
       advance(1);
       await transitionOrder(store, ro.id, 'waiting_parts', tech, t, 'fournisseur : J+2');
     }
+  }
+  // An invoice corrected: the first one went out with the customer's old address; a credit note
+  // cancels it and the order is invoiced again.
+  {
+    const first = await store.get<{ id: number; issued_at: number }>(
+      "SELECT id, issued_at FROM invoices WHERE ro_id = ? AND kind = 'invoice'",
+      [orderIds.d1!],
+    );
+    await issueCreditNote(
+      store,
+      first!.id,
+      'adresse de facturation erronée',
+      manager,
+      first!.issued_at + HOUR,
+    );
+    await issueInvoice(store, orderIds.d1!, manager, first!.issued_at + 2 * HOUR);
   }
   // Routine jobs (service, tyres, brakes): one afternoon per mechanic and working day, delivered the same day.
   const routine = [
@@ -393,9 +608,11 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
         t += ms;
         return t;
       };
+      const job = routine[n % routine.length]!;
+      // known work: a service order, quoted at once after a quick check
       const ro = await createOrder(
         store,
-        { vehicleId: vehicleIds[v]!, complaint: routine[n % routine.length]! },
+        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service' },
         manager,
         t,
       );
@@ -403,39 +620,38 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       await receiveVehicle(
         store,
         ro.id,
-        { complaint: routine[n % routine.length]!, odometerKm: kms[v]!, condition: 'RAS' },
+        { complaint: job, odometerKm: kms[v]!, condition: 'RAS' },
         manager,
         step(5 * 60_000),
       );
       await assignOrder(store, ro.id, tech.id, manager, t);
       await transitionOrder(store, ro.id, 'diagnosis', tech, step(5 * 60_000));
       const sold = 2.5 + (n % 4) * 0.25;
-      await addLine(store, ro.id, {
-        kind: 'labour',
-        description: routine[n % routine.length]!,
-        soldHours: sold,
-      });
+      await addLine(store, ro.id, { kind: 'labour', description: job, rateId: rates.T1, hours: sold });
       await addLine(store, ro.id, {
         kind: 'part',
         description: 'Pièces',
-        priceCents: 12000 + (n % 7) * 1500,
+        partRef: `KIT-${200 + (n % 7)}`,
+        quantity: 1,
+        unitPriceCents: 12000 + (n % 7) * 1500,
       });
       const diagEnd = t + (0.2 + (n % 3) * 0.1) * HOUR;
-      clocked.push({ user: tech.id, ro: ro.id, from: t, to: diagEnd });
+      await clockOn(tech.id, ro.id, t, diagEnd);
       t = diagEnd;
       await transitionOrder(store, ro.id, 'quote', tech, t);
       await transitionOrder(store, ro.id, 'awaiting_approval', manager, step(5 * 60_000));
       const lineIds = (
         await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ?', [ro.id])
       ).map((l) => l.id);
-      await approveQuote(store, ro.id, { approvedLineIds: lineIds }, manager, step(10 * 60_000));
+      await agree(ro.id, lineIds, n, step(10 * 60_000));
       await transitionOrder(store, ro.id, 'repair', manager, step(5 * 60_000));
       // Apprentices take longer than the sold time, experienced technicians a little less.
       const worked = sold * (users[login]!.role === 'apprentice' ? 1.25 : 0.92) * HOUR;
-      clocked.push({ user: tech.id, ro: ro.id, from: t, to: t + worked });
+      await clockOn(tech.id, ro.id, t, t + worked);
       await transitionOrder(store, ro.id, 'quality_control', tech, step(worked));
-      await transitionOrder(store, ro.id, 'ready', manager, step(10 * 60_000));
-      await transitionOrder(store, ro.id, 'delivered', manager, step(30 * 60_000));
+      await passQualityControl(ro.id, step(10 * 60_000), manager);
+      await issueInvoice(store, ro.id, manager, step(20 * 60_000));
+      await transitionOrder(store, ro.id, 'delivered', manager, step(10 * 60_000));
     }
   }
 
@@ -476,12 +692,6 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
           );
       }
     }
-    for (const c of clocked)
-      if (c.to > c.from)
-        await tx.run(
-          "INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)",
-          [c.user, c.ro, c.from, c.to],
-        );
   });
   // Issue 10: a class, a scenario assigned to it, finished and ongoing diagnostic sessions.
   await seedTraining(store, users, orderIds, now);

@@ -9,6 +9,7 @@ export {
   registerAdapterScheme,
 } from './registry.js';
 export { type ElmTarget, parseElmSpec } from './schemes/elm327.js';
+export { parseSlcanSpec, SlcanLink, type SlcanTarget } from './schemes/slcan.js';
 export { detectAddressing } from './schemes/socketcan.js';
 export { OpenScope } from './scope.js';
 export { listSerialPorts, type SerialPortEntry } from './serial-ports.js';
@@ -23,3 +24,4 @@ export type {
   TrafficFormat,
   TrafficSink,
 } from './types.js';
+export { type ConnectionVerdict, openingVerdict, readingVerdict, type VerdictText } from './verdict.js';

@@ -3,6 +3,7 @@ import { AdapterSpecError } from './errors.js';
 import { type AdapterName, splitAdapterName } from './name.js';
 import { elm327Scheme } from './schemes/elm327.js';
 import { simScheme } from './schemes/sim.js';
+import { slcanScheme } from './schemes/slcan.js';
 import { socketcanScheme } from './schemes/socketcan.js';
 import { OpenScope } from './scope.js';
 import { lineWriter } from './traffic.js';
@@ -89,5 +90,5 @@ export async function openAdapter(spec: string, options: OpenAdapterOptions = {}
   }
 }
 
-for (const scheme of [elm327Scheme, socketcanScheme, simScheme] as AdapterScheme<unknown>[])
+for (const scheme of [elm327Scheme, socketcanScheme, slcanScheme, simScheme] as AdapterScheme<unknown>[])
   registerAdapterScheme(scheme);

@@ -31,6 +31,11 @@ export interface OpenAdapterOptions {
    * dashboard's, from its database). The built-in scenarios and scenario files when absent.
    */
   resolveScenario?: (name: string) => Responder | Promise<Responder>;
+  /**
+   * ELM327 adapters: extra commands asked during start-up, answers in the link's
+   * `adapter.identified` (`atelier adapter check`).
+   */
+  identify?: readonly string[];
   /** Opens one endpoint on a CAN interface: SocketCAN by default (tests pass a virtual bus). */
   openBus?: (iface: string) => Promise<Bus>;
 }

@@ -9,6 +9,7 @@ export * from './log.js';
 export * from './open-bus.js';
 export * from './recorder.js';
 export * from './replay/index.js';
+export * from './slcan/index.js';
 export * from './socketcan-bus.js';
 export * from './stats.js';
 export * from './virtual-bus.js';

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BusError, receive } from './bus.js';
 import { makeFrame } from './frame.js';
 import { BusSpecError, openBus, parseBusSpec, UnknownBusSchemeError } from './open-bus.js';
+import { SlcanEmulator } from './slcan/emulator.js';
+import { serveSlcan } from './slcan/serve.js';
+import { SlcanBus } from './slcan/slcan-bus.js';
 import { type NativeCanMessage, type RawCanChannel, SocketCanBus } from './socketcan-bus.js';
 import { VirtualBus } from './virtual-bus.js';
 
@@ -46,11 +49,11 @@ describe('openBus', () => {
   });
 
   it('refuses unknown schemes with a typed error listing the known ones', async () => {
-    const err = await openBus('slcan:/dev/ttyACM0').catch((e) => e);
+    const err = await openBus('pcan:usb1').catch((e) => e);
     expect(err).toBeInstanceOf(UnknownBusSchemeError);
     expect(err).toBeInstanceOf(BusError);
-    expect(err.scheme).toBe('slcan');
-    expect(err.message).toMatch(/virtual:NAME, socketcan:NAME/);
+    expect(err.scheme).toBe('pcan');
+    expect(err.message).toMatch(/virtual:NAME, socketcan:NAME, slcan:NAME/);
   });
 
   it.each([
@@ -59,6 +62,10 @@ describe('openBus', () => {
     ['socketcan:', /empty/],
     ['socketcan:../etc/passwd', /not a network interface name/],
     ['socketcan:averyveryverylongname', /not a network interface name/],
+    ['slcan:ttyACM0', /not a serial device path or tcp/],
+    ['slcan:/dev/ttyACM0?speed=1', /unknown option 'speed'/],
+    ['slcan:/dev/ttyACM0?listen=yes', /listen 'yes' is not 1 or 0/],
+    ['slcan:/dev/ttyACM0?bitrate=fast', /bitrate 'fast'/],
   ])('refuses %s with BusSpecError', async (spec, message) => {
     const err = await openBus(spec).catch((e) => e);
     expect(err).toBeInstanceOf(BusSpecError);
@@ -77,6 +84,23 @@ describe('openBus', () => {
     setTimeout(() => void bus.close(), 5);
     expect(await second).toEqual({ done: true, value: undefined });
     await other.close();
+  });
+
+  it('opens slcan:tcp://… against the SLCAN emulator, with its options', async () => {
+    const emu = new SlcanEmulator({ channel: 'open-bus-slcan' });
+    const service = await serveSlcan(emu);
+    const car = await openBus('virtual:open-bus-slcan');
+    const bus = await openBus(`slcan:tcp://127.0.0.1:${service.port}?bitrate=250000&timestamps=1`);
+    expect(bus).toBeInstanceOf(SlcanBus);
+    expect((bus as SlcanBus).info).toMatchObject({ bitrate: 250_000, timestamps: true, listenOnly: false });
+    const frames = receive(bus);
+    const first = frames.next();
+    await car.send(makeFrame({ id: 0x7e8, data: [2, 0x41, 0] }));
+    expect((await first).value?.id).toBe(0x7e8);
+    await frames.return(undefined);
+    await bus.close();
+    await car.close();
+    await service.close();
   });
 
   it('keeps colons after the scheme in the name', () => {

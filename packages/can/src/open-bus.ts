@@ -1,10 +1,11 @@
 import type { Clock } from '@atelier/clock';
 import { type Bus, BusError, type FrameFilter } from './bus.js';
+import { SlcanBus } from './slcan/slcan-bus.js';
 import { type RawChannelFactory, SocketCanBus } from './socketcan-bus.js';
 import { VirtualBus } from './virtual-bus.js';
 
 /** The schemes `openBus` understands, in the order error messages list them. */
-export const BUS_SCHEMES = ['virtual', 'socketcan'] as const;
+export const BUS_SCHEMES = ['virtual', 'socketcan', 'slcan'] as const;
 export type BusScheme = (typeof BUS_SCHEMES)[number];
 
 /** A bus name that does not parse, or names a scheme nobody implements. */
@@ -35,9 +36,9 @@ export interface OpenBusOptions {
   fd?: boolean;
   /** Virtual bus: also deliver this endpoint's own frames to its listeners. */
   receiveOwn?: boolean;
-  /** SocketCAN: kernel filters. */
+  /** SocketCAN: kernel filters; SLCAN: filters applied as frames arrive. */
   filters?: FrameFilter[];
-  /** SocketCAN: deliver error frames (default true). */
+  /** SocketCAN, SLCAN: deliver error frames (default true). */
   errorFrames?: boolean;
   /** SocketCAN: channel factory (tests). */
   channelFactory?: RawChannelFactory;
@@ -55,15 +56,70 @@ export function parseBusSpec(spec: string): { scheme: BusScheme; target: string 
   if (scheme === 'socketcan' && !/^[A-Za-z0-9_.-]{1,15}$/.test(target)) {
     throw new BusSpecError(spec, `'${target}' is not a network interface name`);
   }
+  if (scheme === 'slcan') parseSlcanTarget(spec, target);
   return { scheme: scheme as BusScheme, target };
 }
 
-/** Opens a bus by name: `virtual:NAME` (in-process) or `socketcan:IFACE` (Linux). */
+/** An SLCAN bus name: `/dev/ttyACM0` or `tcp://HOST:PORT`, then `?bitrate=&btr=&listen=&timestamps=&baud=`. */
+export function parseSlcanTarget(
+  spec: string,
+  target: string,
+): {
+  path?: string;
+  host?: string;
+  port?: number;
+  bitrate?: number;
+  btr?: string;
+  listenOnly: boolean;
+  timestamps: boolean;
+  baudRate?: number;
+} {
+  const q = target.indexOf('?');
+  const where = q < 0 ? target : target.slice(0, q);
+  const params = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
+  const flag = (key: string) => {
+    const v = params.get(key);
+    if (v === null || v === '0' || v === 'false') return false;
+    if (v === '1' || v === 'true') return true;
+    throw new BusSpecError(spec, `${key} '${v}' is not 1 or 0`);
+  };
+  const int = (key: string) => {
+    const v = params.get(key);
+    if (v === null) return undefined;
+    if (!/^\d+$/.test(v)) throw new BusSpecError(spec, `${key} '${v}' is not a whole number`);
+    return Number(v);
+  };
+  for (const key of params.keys())
+    if (!['bitrate', 'btr', 'listen', 'timestamps', 'baud'].includes(key))
+      throw new BusSpecError(spec, `unknown option '${key}' (bitrate, btr, listen, timestamps, baud)`);
+  const out = {
+    bitrate: int('bitrate'),
+    btr: params.get('btr') ?? undefined,
+    listenOnly: flag('listen'),
+    timestamps: flag('timestamps'),
+    baudRate: int('baud'),
+  };
+  const tcp = /^tcp:\/\/([^:/]+):(\d{1,5})$/.exec(where);
+  if (tcp) return { ...out, host: tcp[1], port: Number(tcp[2]) };
+  if (!where.startsWith('/'))
+    throw new BusSpecError(spec, `'${where}' is not a serial device path or tcp://HOST:PORT`);
+  return { ...out, path: where };
+}
+
+/**
+ * Opens a bus by name: `virtual:NAME` (in-process), `socketcan:IFACE` (Linux) or
+ * `slcan:/dev/ttyACM0?bitrate=500000` / `slcan:tcp://HOST:PORT` (an SLCAN adapter).
+ */
 export async function openBus(spec: string, options: OpenBusOptions = {}): Promise<Bus> {
   const { scheme, target } = parseBusSpec(spec);
   switch (scheme) {
     case 'virtual':
       return new VirtualBus(target, { clock: options.clock, receiveOwn: options.receiveOwn, fd: options.fd });
+    case 'slcan': {
+      const t = parseSlcanTarget(spec, target);
+      const o = { ...t, clock: options.clock, filters: options.filters, errorFrames: options.errorFrames };
+      return t.path ? SlcanBus.open(t.path, o) : SlcanBus.connect(t.host!, t.port!, o);
+    }
     case 'socketcan':
       return SocketCanBus.open(target, {
         fd: options.fd,

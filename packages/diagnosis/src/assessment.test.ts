@@ -54,7 +54,10 @@ describe('assessPath', () => {
     const notChecked = assessPath(kb, ending(unread), expertLean, 'vacuum_leak');
     expect(notChecked.skills.validate_repair).toBe('en_cours');
     expect(notChecked.remarks.map((r) => r.en)).toContain(
-      'Readiness not checked after the repair (fuelSystem).',
+      'Readiness not checked after the repair (fuel system).',
+    );
+    expect(notChecked.remarks.map((r) => r.fr)).toContain(
+      "État des moniteurs non contrôlé après la réparation (système d'alimentation).",
     );
     const incomplete = assessPath(
       kb,

@@ -1,3 +1,4 @@
+import { MONITORS } from '@atelier/obd';
 import type { KnowledgeBase } from './kb/types.js';
 import { type DiagnosticPath, pathCost, pathMinutes } from './path.js';
 import type { Localized } from './text.js';
@@ -175,13 +176,13 @@ export function assessPath(
     });
   if (verify && monitorsNeeded.length && monitorsRead === undefined)
     remarks.push({
-      fr: `État des moniteurs non contrôlé après la réparation (${monitorsNeeded.join(', ')}).`,
-      en: `Readiness not checked after the repair (${monitorsNeeded.join(', ')}).`,
+      fr: `État des moniteurs non contrôlé après la réparation (${monitorNames(monitorsNeeded, 'fr')}).`,
+      en: `Readiness not checked after the repair (${monitorNames(monitorsNeeded, 'en')}).`,
     });
   if (monitorsLeft.length)
     remarks.push({
-      fr: `Moniteurs non terminés après l'essai (${monitorsLeft.join(', ')}) : un cycle de conduite complet est nécessaire avant de restituer le véhicule.`,
-      en: `Monitors not complete after the road test (${monitorsLeft.join(', ')}): a full drive cycle is needed before handing the car back.`,
+      fr: `Moniteurs non terminés après l'essai (${monitorNames(monitorsLeft, 'fr')}) : un cycle de conduite complet est nécessaire avant de restituer le véhicule.`,
+      en: `Monitors not complete after the road test (${monitorNames(monitorsLeft, 'en')}): a full drive cycle is needed before handing the car back.`,
     });
   if (costRatio > 1.25 && Number.isFinite(costRatio)) {
     remarks.push({
@@ -212,4 +213,9 @@ function repairSafety(kb: KnowledgeBase, cause: string): string[] {
     if (c) return kb.tests.get(c.inspect)?.safety ?? [];
   }
   return [];
+}
+
+/** Readiness monitors by their names in the reader's language (J1979's names from @atelier/obd). */
+function monitorNames(keys: string[], lang: 'fr' | 'en'): string {
+  return keys.map((k) => MONITORS.get(k)?.[lang] ?? k).join(', ');
 }

@@ -208,4 +208,18 @@ describe('requests', () => {
     expect(link.times.count).toBeGreaterThanOrEqual(6);
     expect(link.times.readTimeout(5000)).toBeLessThan(1000);
   });
+
+  it('never gives up on an answer before the adapter does: NO DATA after fast answers is NO DATA, not a timeout', async () => {
+    const { link, clock } = await connect();
+    // Enough fast counted answers that the start-up's slow ones leave the measured window.
+    for (let i = 0; i < 40; i++)
+      await clock.run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }));
+    expect(link.times.readTimeout(5000)).toBeLessThan(200);
+    // Nobody answers 01 E0 asked of all ECUs (a physical request would get a refusal): the adapter waits its own timeout (ATST, 200 ms by default) first.
+    const err = await clock
+      .run(link.request({ target: FUNCTIONAL, data: Uint8Array.of(0x01, 0xe0) }))
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ElmNoDataError);
+    expect(link.stats.resyncs ?? 0).toBe(0);
+  });
 });

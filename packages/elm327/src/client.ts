@@ -13,11 +13,25 @@ import {
   responseAddressOf,
   type Target,
 } from '@atelier/obd';
-import { ElmAdapterError, UnableToConnectError } from './errors.js';
-import { AdapterIO } from './io.js';
-import { answerLines, classifyLine, parseAnswer } from './parse.js';
+import {
+  clip,
+  ElmAbortedError,
+  ElmAdapterError,
+  ElmNoDataError,
+  NotElm327Error,
+  UnableToConnectError,
+} from './errors.js';
+import { AdapterIO, type AdapterLimits } from './io.js';
+import { answerLines, classifyLine, type ParsedResponse, parseAnswer } from './parse.js';
 import { type AdapterProfile, GENUINE, matchProfile } from './profile.js';
-import { type ElmProtocol, FALLBACK_ORDER, parseDpn, protocolById } from './protocols.js';
+import {
+  type ElmProtocol,
+  FALLBACK_ORDER,
+  parseDpn,
+  protocolById,
+  protocolFromAnswer,
+  protocolFromName,
+} from './protocols.js';
 import { ResponseTimes } from './timing.js';
 import type { Transcript } from './transcript.js';
 
@@ -41,6 +55,19 @@ export interface Elm327Options {
   commandTimeoutMs?: number;
   /** Describes the transport in LinkInfo and errors (`tcp://…`, `/dev/ttyUSB0`). */
   address?: string;
+  /**
+   * Gives up: a connection attempt (reset, protocol search) or a request stops at once with
+   * ElmAbortedError, and the line is released. Ctrl-C in the command line.
+   */
+  signal?: AbortSignal;
+  /** What the adapter may send between prompts and in one line (see AdapterIO). */
+  limits?: Partial<AdapterLimits>;
+  /**
+   * Extra commands sent during start-up, before the protocol search, their answers kept in
+   * `adapter.identified` (`atelier adapter check` asks AT@1, ATPPS …); the answers reach the caller
+   * even when no car answers (UnableToConnectError.adapter).
+   */
+  identify?: readonly string[];
 }
 
 export interface AdapterDetails {
@@ -55,7 +82,16 @@ export interface AdapterDetails {
   auto: boolean;
   /** ECUs that answered the detection request, by response address. */
   ecus: number[];
+  /** Commands the adapter answered with `?` during start-up (ATI, STI, ATAT1 … on clones). */
+  refused: string[];
+  /** Protocols tried and what became of each (`0` is the automatic search). */
+  tried: { protocol: string; outcome: string }[];
+  /** Answers to the `identify` commands, by command. */
+  identified: Record<string, string>;
 }
+
+/** What an adapter prints to say what it is: `ELM327 v1.5`, `STN2120 v5.6.19`, `OBDII v1.5` … */
+const IDENT = /ELM\s*327|STN\d{4}|OBD|v\d+\.\d/i;
 
 /**
  * A DiagnosticLink through an ELM327-compatible adapter. `connect()` runs the start-up sequence;
@@ -74,6 +110,12 @@ export class Elm327Link implements DiagnosticLink {
   private details: AdapterDetails | undefined;
   private closing = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Answers the detection request got, for the scan when the adapter refuses to say it again. */
+  private detection: EcuResponse[] = [];
+  private refused: string[] = [];
+  /** Counted requests answered NO DATA that were answered without the count. */
+  private countFailures = 0;
+  private countBroken = false;
   /** Every round trip, for the client's own read timeout. */
   readonly times = new ResponseTimes();
   /**
@@ -82,7 +124,7 @@ export class Elm327Link implements DiagnosticLink {
    */
   readonly ecuTimes = new ResponseTimes();
   /** Requests answered, errors met, resyncs done: for the CLI's status line and tests. */
-  readonly stats = { requests: 0, errors: 0, resyncs: 0, stopped: 0, reconnects: 0 };
+  readonly stats = { requests: 0, errors: 0, resyncs: 0, stopped: 0, reconnects: 0, stale: 0 };
 
   constructor(readonly options: Elm327Options) {
     this.clock = options.clock ?? systemClock;
@@ -123,12 +165,21 @@ export class Elm327Link implements DiagnosticLink {
 
   /** Opens the transport and runs the start-up sequence. */
   async start(): Promise<AdapterDetails> {
-    const stream = await this.options.open();
-    this.io = new AdapterIO(stream, this.clock, this.options.transcript);
+    const signal = this.options.signal;
+    if (signal?.aborted) throw new ElmAbortedError();
+    const stream = await abortable(this.options.open(), signal);
+    this.io = new AdapterIO(stream, this.clock, this.options.transcript, this.options.limits, signal);
     this.header = undefined;
+    this.priority = 0x18;
     this.atst = undefined;
     this.learned.clear();
-    return this.initialise(this.io);
+    try {
+      return await this.initialise(this.io);
+    } catch (err) {
+      // A failed start-up leaves nothing open: the caller gets the error, not a half-open line.
+      if (err instanceof NotElm327Error || err instanceof ElmAbortedError) await this.io.close();
+      throw err;
+    }
   }
 
   /** After a DisconnectedError: opens the transport again and re-runs the start-up sequence. */
@@ -140,9 +191,31 @@ export class Elm327Link implements DiagnosticLink {
     return this.start();
   }
 
+  /**
+   * Sends one AT or ST command in turn with the requests and returns what the adapter answered
+   * (lines joined by `\n`, echo removed); `?` for a command it does not know.
+   */
+  command(cmd: string, timeoutMs = 2_000): Promise<string> {
+    const run = this.queue.then(() => {
+      if (this.closing) throw new LinkError('the link was closed', 'closed');
+      if (!this.io || this.io.closed)
+        throw this.io?.error ?? new DisconnectedError('the adapter is not connected');
+      return this.at(this.io, cmd, timeoutMs);
+    });
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Answers the protocol detection request (`01 00`) got: the ECUs found while connecting. */
+  detected(): EcuResponse[] {
+    return this.detection;
+  }
+
   private async at(io: AdapterIO, cmd: string, timeoutMs = 2_000): Promise<string> {
     const lines = answerLines(await io.command(cmd, timeoutMs), cmd);
-    return lines.join('\n');
+    const answer = lines.join('\n');
+    if (/^\?$/m.test(answer) && !this.refused.includes(cmd)) this.refused.push(cmd);
+    return answer;
   }
 
   /** An AT command whose `?` is tolerated (a clone without the feature); returns whether it was taken. */
@@ -151,23 +224,94 @@ export class Elm327Link implements DiagnosticLink {
     return !/^\?$/m.test(answer);
   }
 
-  private async initialise(io: AdapterIO): Promise<AdapterDetails> {
-    // Wake: an adapter may still be printing its banner, or be mid-command from a former session.
-    if (!(await io.waitPrompt(1_500))) {
-      io.writeRaw('\r');
-      if (!(await io.waitPrompt(1_500))) await this.resync(io);
+  /**
+   * Resets the adapter and returns its banner. Nothing is waited for first: an adapter that prints
+   * nothing on connect (most serial ones, Ircama's emulator) is spoken to at once, and no bare CR is
+   * ever sent (an ELM327 repeats its last command on one, which could be a former session's `04`).
+   * `ATZ` goes out even without a prompt; a busy adapter answers its first byte with `STOPPED`, and
+   * the reset is sent again once the line is quiet. What never prints a prompt is not an ELM327.
+   */
+  private async reset(io: AdapterIO): Promise<string> {
+    // A banner printed on connect (WiFi adapters, the emulator) is taken if it comes at once.
+    await io.waitPrompt(300);
+    let heard = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let answer: string;
+      try {
+        answer = await io.command('ATZ', 4_000, { force: true });
+      } catch (err) {
+        if (!(err instanceof LinkTimeoutError)) throw err;
+        const left = io.takeBuffer();
+        heard += left;
+        if (IDENT.test(left)) {
+          // An ELM327 whose prompt got lost: it did reset.
+          await this.resync(io);
+          return left;
+        }
+        const said = answerLines(left, 'ATZ').join(' | ');
+        if (said !== '')
+          throw new NotElm327Error(
+            `${this.where()}answers «${clip(said, 60)}» but never prints the > prompt: this is not an ELM327 (a modem or another serial device?)`,
+            'no-prompt',
+            clip(said),
+          );
+        if (attempt >= 1) break;
+        continue;
+      }
+      if (IDENT.test(answer)) return answer;
+      heard += answer;
+      // STOPPED (it was busy), `?`, or a former answer: let the line settle and reset again.
+      await io.settle(100, 1_500);
     }
-    const bannerTimeout = 5_000;
-    const banner = await this.at(io, 'ATZ', bannerTimeout);
+    const said = answerLines(heard, 'ATZ').join(' | ');
+    if (said === '') {
+      if (io.noise > 0)
+        throw new NotElm327Error(
+          `${this.where()}sends only unreadable bytes (${io.noise}): not an ELM327 at this speed (wrong baud rate?)`,
+          'not-elm327',
+          '',
+        );
+      if (io.strayPrompts > 0)
+        throw new NotElm327Error(
+          `${this.where()}prints prompts (${io.strayPrompts}) but answers nothing, even to ATZ: not an ELM327`,
+          'not-elm327',
+          '>',
+        );
+      throw new NotElm327Error(
+        `${this.where()}says nothing, even to ATZ: no ELM327 answers on this line`,
+        'silent',
+        '',
+      );
+    }
+    // Prompts come but the reset printed no identification: ATI decides below.
+    return said;
+  }
+
+  private where(): string {
+    return this.options.address ? `${this.options.address}: ` : 'the adapter ';
+  }
+
+  private async initialise(io: AdapterIO): Promise<AdapterDetails> {
+    this.refused = [];
+    this.detection = [];
+    const banner = await this.reset(io);
     await this.at(io, 'ATE0');
     await this.at(io, 'ATL0');
     await this.at(io, 'ATS0');
     await this.at(io, 'ATH1');
-    const version = (await this.at(io, 'ATI')) || banner.trim();
+    const ati = await this.at(io, 'ATI');
+    const bannerLine = answerLines(banner, 'ATZ').find((l) => IDENT.test(l));
+    const version = (IDENT.test(ati) ? ati.split('\n').find((l) => IDENT.test(l)) : undefined) ?? bannerLine;
+    if (!version)
+      throw new NotElm327Error(
+        `${this.where()}prompts but does not say what it is (ATZ: «${clip(answerLines(banner, 'ATZ').join(' | '), 40)}», ATI: «${clip(ati, 40)}»): not an ELM327`,
+        'not-elm327',
+        clip(`${banner} ${ati}`),
+      );
     let stn: string | undefined;
     // STI identifies STN chips; every other adapter answers `?`, which is the expected answer here.
     const sti = await this.at(io, 'STI');
-    if (sti && !/^\?$/m.test(sti)) stn = sti.split('\n')[0];
+    if (sti && !/^\?$/m.test(sti) && /STN|v\d/i.test(sti)) stn = sti.split('\n')[0];
     const profiles = this.options.profiles ?? [GENUINE];
     this.profile = this.options.profile ?? matchProfile(stn ?? version, profiles);
     let device: string | undefined;
@@ -180,17 +324,28 @@ export class Elm327Link implements DiagnosticLink {
     if (this.profile.quirks.adaptiveTiming) await this.optional(io, stn ? 'ATAT2' : 'ATAT1');
     const rv = await this.at(io, 'ATRV');
     const volts = /(\d+(?:\.\d+)?)\s*V/i.exec(rv);
-    const { protocol, auto, ecus } = await this.detectProtocol(io);
-    this.details = {
-      version: version.split('\n')[0]!,
+    const identified: Record<string, string> = {};
+    for (const cmd of this.options.identify ?? []) identified[cmd] = await this.at(io, cmd);
+    const tried: AdapterDetails['tried'] = [];
+    const base = {
+      version,
       stn,
       device,
       voltage: volts ? Number(volts[1]) : undefined,
       profile: this.profile.name,
-      protocol,
-      auto,
-      ecus,
+      refused: this.refused,
+      tried,
+      identified,
     };
+    let found: Awaited<ReturnType<Elm327Link['detectProtocol']>>;
+    try {
+      found = await this.detectProtocol(io, tried);
+    } catch (err) {
+      if (err instanceof UnableToConnectError) err.adapter = base;
+      throw err;
+    }
+    const { protocol, auto, ecus } = found;
+    this.details = { ...base, protocol, auto, ecus };
     this.options.transcript?.record(
       'note',
       `ready: ${this.details.version}${stn ? ` / ${stn}` : ''}, ${protocol.name}, profile ${this.profile.name}`,
@@ -200,60 +355,114 @@ export class Elm327Link implements DiagnosticLink {
 
   private async detectProtocol(
     io: AdapterIO,
+    tried: AdapterDetails['tried'],
   ): Promise<{ protocol: ElmProtocol; auto: boolean; ecus: number[] }> {
     const searchMs = this.options.searchTimeoutMs ?? Math.max(10_000, this.profile.quirks.searchMs * 3);
     const attempt = async (sp: string): Promise<{ protocol: ElmProtocol; ecus: number[] } | undefined> => {
-      await this.at(io, `ATSP${sp}`);
+      const set = await this.at(io, `ATSP${sp}`);
+      if (/^\?$/m.test(set)) {
+        tried.push({ protocol: sp, outcome: '? (ATSP refused)' });
+        return undefined;
+      }
+      let raw: string;
       try {
-        const raw = await io.command('0100', searchMs);
-        const dpn = parseDpn(await this.at(io, 'ATDPN'));
-        const protocol = dpn?.protocol ?? protocolById(sp);
-        if (!protocol) return undefined;
-        const parsed = parseAnswer(raw, { protocol, headers: true, command: '0100' });
-        return {
-          protocol,
-          ecus: [...new Set(parsed.responses.map((r) => r.ecu ?? -1))].filter((e) => e >= 0),
-        };
+        raw = await io.command('0100', searchMs);
       } catch (err) {
-        if (err instanceof DisconnectedError) throw err;
+        if (io.closed) throw err;
         if (err instanceof LinkTimeoutError) await this.resync(io);
+        tried.push({ protocol: sp, outcome: (err as Error).message });
         this.options.transcript?.record('note', `protocol ${sp}: ${(err as Error).message}`);
         return undefined;
       }
+      // Nothing but status lines (UNABLE TO CONNECT, BUS INIT: ...ERROR, NO DATA): no protocol here.
+      if (!answerLines(raw, '0100').some((l) => !classifyLine(l))) {
+        let why = 'no answer';
+        try {
+          parseAnswer(raw, {
+            protocol: protocolById(sp === '0' ? '6' : sp)!,
+            headers: true,
+            command: '0100',
+          });
+        } catch (err) {
+          why = (err as Error).message;
+        }
+        tried.push({ protocol: sp, outcome: why });
+        this.options.transcript?.record('note', `protocol ${sp}: ${why}`);
+        return undefined;
+      }
+      // Which protocol answered: ATDPN, else ATDP's name, else the answer's own form.
+      const dpn = parseDpn(await this.at(io, 'ATDPN'));
+      let protocol = dpn?.protocol ?? (sp === '0' ? undefined : protocolById(sp));
+      if (!protocol) protocol = protocolFromName(await this.at(io, 'ATDP'));
+      protocol ??= protocolFromAnswer(raw);
+      if (!protocol) {
+        tried.push({
+          protocol: sp,
+          outcome: 'answered, but neither ATDPN, ATDP nor the answer says on which protocol',
+        });
+        return undefined;
+      }
+      let parsed: ParsedResponse[];
+      try {
+        parsed = parseAnswer(raw, { protocol, headers: true, command: '0100' }).responses;
+      } catch (err) {
+        // Some ECUs answered before an error line (BUS INIT then NO DATA from one ECU …): they count.
+        const partial = (err as { detail?: { partial?: EcuResponse[] } }).detail?.partial ?? [];
+        tried.push({ protocol: sp, outcome: (err as Error).message });
+        this.options.transcript?.record('note', `protocol ${sp}: ${(err as Error).message}`);
+        if (partial.length === 0) return undefined;
+        parsed = partial.map((r) => ({ ...r, ecu: r.ecu < 0 ? undefined : r.ecu }));
+      }
+      tried.push({ protocol: sp, outcome: `found ${protocol.name}` });
+      const stamp = this.clock.now() / 1000;
+      this.detection = parsed.map((r) => ({
+        ecu: r.ecu ?? defaultEcu(FUNCTIONAL_TARGET, protocol),
+        extended: r.extended,
+        data: r.data,
+        timestamp: stamp,
+      }));
+      return { protocol, ecus: [...new Set(this.detection.map((r) => r.ecu))] };
     };
     const forced = this.options.protocol;
     const order = forced ? [forced] : ['0', ...(this.options.fallback ?? FALLBACK_ORDER)];
     for (const sp of order) {
       const found = await attempt(sp);
       if (found) return { ...found, auto: sp === '0' };
+      if (sp === '0' && tried.length === 1 && /ATSP refused/.test(tried[0]!.outcome))
+        throw new NotElm327Error(
+          `${this.where()}refuses ATSP0 (automatic protocol search): not an ELM327`,
+          'not-elm327',
+          '?',
+        );
     }
     throw new UnableToConnectError(
-      `no vehicle protocol answered (tried ${order.map((p) => (p === '0' ? 'auto' : p)).join(', ')})`,
-      {
-        elm: 'UNABLE TO CONNECT',
-      },
+      `no vehicle protocol answered (tried ${order.map((p) => (p === '0' ? 'auto' : p)).join(', ')}): is the ignition on?`,
+      { elm: 'UNABLE TO CONNECT' },
     );
   }
 
   /**
-   * Brings the dialogue back to a known point after garbage or a lost prompt: wake the adapter with
-   * a CR, wait for a prompt, then check it answers ATI, up to three times.
+   * Brings the dialogue back to a known point after garbage or a lost prompt, without a bare CR
+   * (which would make the adapter repeat the last command): let the line go quiet (a late answer and
+   * its prompt arrive and are dropped), then `ATI`, whose answer is known; anything else is a stale
+   * answer, and the one after it is awaited. Up to three times.
    */
   private async resync(io: AdapterIO): Promise<void> {
     this.stats.resyncs++;
     this.options.transcript?.record('note', 'resync');
+    const known = this.details?.version;
+    const ours = (text: string) => {
+      const lines = answerLines(text, 'ATI');
+      return lines.some((l) => (known ? l === known : IDENT.test(l)) || l === '?');
+    };
     for (let i = 0; i < 3; i++) {
-      io.takeBuffer();
-      io.writeRaw('\r');
-      await io.waitPrompt(1_000);
+      await io.settle(150, 3_000);
       try {
-        const answer = await this.at(io, 'ATI', 1_500);
-        if (/ELM|STN|OBD/i.test(answer)) {
-          io.takeBuffer();
-          return;
-        }
+        if (ours(await io.command('ATI', 1_500, { force: !io.ready }))) return;
+        // A stale answer, or STOPPED (our bytes interrupted it): ATI's own answer may follow.
+        if (ours(await io.next(1_000))) return;
       } catch (err) {
-        if (err instanceof DisconnectedError) throw err;
+        if (io.closed) throw err;
       }
     }
     throw new LinkTimeoutError(
@@ -284,7 +493,9 @@ export class Elm327Link implements DiagnosticLink {
     const details = this.details;
     if (!io || !details) throw new DisconnectedError('the adapter is not connected (call reconnect())');
     if (io.error)
-      throw io.error instanceof DisconnectedError ? io.error : new DisconnectedError(io.error.message);
+      throw io.error instanceof DisconnectedError || io.error.code === 'closed'
+        ? io.error
+        : new DisconnectedError(io.error.message);
     if (req.data.length === 0) throw new RangeError('a request needs at least a service id');
     const protocol = details.protocol;
     const { sh, cp } = this.headerFor(req.target, protocol);
@@ -303,8 +514,8 @@ export class Elm327Link implements DiagnosticLink {
     }
     const hex = Array.from(req.data, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
     const key = `${this.priority}:${this.header ?? ''}:${hex}`;
-    const count = this.responseCount(req, key);
-    const cmd = count ? hex + count.toString(16).toUpperCase() : hex;
+    let count = this.responseCount(req, key);
+    let cmd = count ? hex + count.toString(16).toUpperCase() : hex;
     const timeout = req.timeoutMs ?? this.times.readTimeout(this.options.commandTimeoutMs ?? 5_000);
     for (let attempt = 0; ; attempt++) {
       const t0 = this.clock.now();
@@ -317,21 +528,50 @@ export class Elm327Link implements DiagnosticLink {
           // A lost prompt: the answer may be complete without it. Keep it if it parses.
           const left = io.takeBuffer();
           await this.resync(io);
+          let kept: EcuResponse[];
           try {
-            return this.finish(left, cmd, req, protocol, t0);
+            kept = this.finish(left, cmd, req, protocol, t0);
           } catch {
             throw err;
           }
+          if (isStale(kept, req.data)) throw err;
+          return kept;
         }
         throw err;
       }
       try {
-        const out = this.finish(raw, cmd, req, protocol, t0);
+        let out = this.finish(raw, cmd, req, protocol, t0);
+        if (isStale(out, req.data)) {
+          // One answer behind (a late answer to an earlier request, then its prompt): ours follows.
+          this.stats.stale++;
+          try {
+            raw = await io.next(timeout);
+          } catch (err) {
+            if (io.closed) throw err;
+            await this.resync(io);
+            throw new ElmAdapterError(
+              `the adapter answered ${cmd} with an answer to another request («${clip(answerLines(raw, cmd).join(' | '), 60)}»)`,
+              'stale',
+              { elm: clip(raw), command: cmd },
+            );
+          }
+          out = this.finish(raw, cmd, req, protocol, t0);
+        }
         if (count !== undefined) this.ecuTimes.add(this.clock.now() - t0);
         this.learn(key, raw, cmd, count !== undefined);
         return out;
       } catch (err) {
         this.stats.errors++;
+        // NO DATA to a counted request that was answered without the count: some adapters (ESP32
+        // ELM327 emulations, some clones) break on the digit now and then. Ask again without it, and
+        // after three such answers stop sending it to this adapter.
+        if (err instanceof ElmNoDataError && count !== undefined && attempt === 0) {
+          this.learned.delete(key);
+          if (++this.countFailures >= 3) this.countBroken = true;
+          count = undefined;
+          cmd = hex;
+          continue;
+        }
         // STOPPED means our bytes reached the adapter while it worked: ask once more.
         if (err instanceof ElmAdapterError && err.kind === 'stopped' && attempt === 0) {
           this.stats.stopped++;
@@ -375,7 +615,7 @@ export class Elm327Link implements DiagnosticLink {
    * (a single-PID mode 01 request). Never for UDS, where a "response pending" line would count.
    */
   private responseCount(req: LinkRequest, key: string): number | undefined {
-    if (!this.profile.quirks.responseCount) return undefined;
+    if (!this.profile.quirks.responseCount || this.countBroken) return undefined;
     const sid = req.data[0]!;
     if (sid !== 0x01 && sid !== 0x09) return undefined;
     let n = this.learned.get(key);
@@ -403,7 +643,11 @@ export class Elm327Link implements DiagnosticLink {
   }
 }
 
+const FUNCTIONAL_TARGET: Target = { kind: 'functional' };
+
 function defaultEcu(target: Target, protocol: ElmProtocol): number {
+  // Legacy buses name an ECU by its source address; without a header, the engine's (0x10).
+  if (protocol.family !== 'can') return 0x10;
   if (target.kind === 'physical') {
     try {
       return responseAddressOf(target.address, protocol.extended);
@@ -414,4 +658,50 @@ function defaultEcu(target: Target, protocol: ElmProtocol): number {
   }
   // Without a header nothing says who answered: the engine ECU, which answers every OBD request.
   return protocol.extended ? 0x18daf110 : 0x7e8;
+}
+
+/**
+ * Whether every answer is to another request than `sid` (neither its positive response nor a
+ * negative response to it): what an adapter one answer behind prints.
+ */
+function isStale(answers: EcuResponse[], request: Uint8Array): boolean {
+  const sid = request[0]!;
+  // Services 01, 02 and 09 echo the PID (info type) asked: an answer about another one is not ours.
+  const pids =
+    sid === 0x01 || sid === 0x09
+      ? new Set(request.subarray(1))
+      : sid === 0x02
+        ? new Set([request[1]])
+        : undefined;
+  const ours = (a: EcuResponse) =>
+    (a.data[0] === 0x7f && a.data[1] === sid) ||
+    (a.data[0] === ((sid + 0x40) & 0xff) && (!pids || a.data.length < 2 || pids.has(a.data[1]!)));
+  return answers.length > 0 && !answers.some(ours);
+}
+
+/** A promise that rejects with ElmAbortedError as soon as `signal` aborts. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(new ElmAbortedError());
+      // What the opening still brings is released when it comes.
+      p.then(
+        (v) => (v as { destroy?: () => void })?.destroy?.(),
+        () => {},
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

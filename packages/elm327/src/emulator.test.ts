@@ -107,6 +107,20 @@ describe('emulator AT dialogue', () => {
     ]);
   });
 
+  it('on the K-line, waits P3 (55 ms) after an answer before the next request goes on the bus', async () => {
+    const r = rig({ baud: 0, vehicleProtocol: '5', latencyMs: 10 });
+    await ready(r);
+    await r.send('010D1');
+    // 010D: 6 bytes on the bus (2.9 ms at 10.4 kbit/s); answer: 25 ms P2 + 8 bytes (5.8 ms)
+    // + 10 ms latency; then P3 before the next request. Counted (1): no end-of-answer wait.
+    const first = await r.send('010D1');
+    expect(first.text).toMatch(/^83F110410D/);
+    expect(first.ms).toBeGreaterThanOrEqual(55 + 10 + 25);
+    await r.clock.advance(100);
+    const later = await r.send('010D1');
+    expect(later.ms).toBeLessThan(first.ms - 50);
+  });
+
   it('prints headers-off multi-frame answers with numbered lines', async () => {
     const r = rig({ baud: 0 });
     await r.clock.advance(1);

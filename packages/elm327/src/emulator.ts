@@ -114,6 +114,8 @@ export class EmulatorSession {
   private answers = 0;
   /** ECU latency seen last, for the adaptive-timing model. */
   private seenLatency = 0;
+  /** When the vehicle bus last fell quiet (end of the last answer), for the K-line P3 wait. */
+  private busFreeAt = Number.NEGATIVE_INFINITY;
   private out: { text: string; at: number }[] = [];
   private outTimer: unknown;
   private lineFreeAt = 0;
@@ -242,6 +244,13 @@ export class EmulatorSession {
     }
     if (cmd === 'I') return [this.emu.profile.version];
     if (cmd === '@1') return ['OBDII to RS232 Interpreter'];
+    // Read-only commands of later firmware versions: a clone's firmware does not have them.
+    const since: Record<string, number> = { PPS: 1.1, IGN: 1.4, AMC: 2.0 };
+    if (since[cmd] !== undefined) {
+      if (q.atLevel < since[cmd]!) return ['?'];
+      if (cmd === 'PPS') return ['00:FF F  01:FF F  02:FF F  03:32 F', '04:01 F  05:FF F  06:F1 F  07:09 F'];
+      return [cmd === 'IGN' ? 'ON' : '00'];
+    }
     if (cmd === 'RV') return [`${(this.emu.options.voltage ?? 12.6).toFixed(1)}V`];
     if (cmd === 'DP') {
       const p = s.active ?? protocolById(s.sp.replace('A', '')) ?? undefined;
@@ -363,6 +372,13 @@ export class EmulatorSession {
     }
     const protocol = this.s.active!;
     if (data[0] === 0x01 && data.length - 1 > q.maxPids) return [...lines, 'NO DATA'];
+    if (protocol.family !== 'can') {
+      // K-line: a tester may speak only P3 (55 ms) after the last answer ended (ISO 9141-2,
+      // ISO 14230-2); on every legacy bus the request itself takes bus time (header + checksum).
+      const legacyWait = this.busFreeAt + (protocol.family === 'j1850' ? 0 : P3_MS) - this.emu.clock.now();
+      await this.emu.clock.sleep(Math.max(0, legacyWait) + requestBusMs(data.length, protocol));
+      if (gen !== this.generation) return undefined;
+    }
     const started = this.emu.clock.now();
     const target = this.target(protocol);
     const answers = await this.emu.options.responder.respond({
@@ -379,7 +395,7 @@ export class EmulatorSession {
     let elapsed = 0;
     const opts = {
       protocol,
-      headers: this.s.headers,
+      headers: this.s.headers && !this.emu.profile.quirks.headersIgnored,
       spaces: this.s.spaces,
       padding: this.emu.options.padding,
     };
@@ -401,6 +417,7 @@ export class EmulatorSession {
         return lines;
       }
       lines.push(...text);
+      this.busFreeAt = this.emu.clock.now();
       if (count && received >= count) break;
     }
     if (!count || received < count) {
@@ -411,6 +428,14 @@ export class EmulatorSession {
     if (received === 0) lines.push('NO DATA');
     return lines;
   }
+}
+
+/** ISO 9141-2 / ISO 14230-2 P3 minimum: from the end of the ECU's answer to the next request, ms. */
+const P3_MS = 55;
+
+/** Time a legacy-bus request of `n` data bytes takes on the bus (3 header bytes and a checksum), ms. */
+function requestBusMs(n: number, protocol: ElmProtocol): number {
+  return ((n + 4) * 10 * 1000) / protocol.bitrate;
 }
 
 /** Time an answer of `n` bytes takes on the vehicle bus, ms. */

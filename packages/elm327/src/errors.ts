@@ -2,10 +2,22 @@ import type { EcuResponse } from '@atelier/obd';
 import {
   AdapterError,
   BusFaultError,
+  DisconnectedError,
   LinkError,
   MalformedResponseError,
   NoResponseError,
 } from '@atelier/obd';
+
+/** Longest piece of adapter text an error message or detail carries. */
+export const MAX_QUOTE = 120;
+
+/**
+ * Adapter text quoted in an error, cut to `max` characters with the length said: a garbled or
+ * flooding adapter must not turn one error into a 450 KB message.
+ */
+export function clip(text: string, max = MAX_QUOTE): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
 
 /**
  * ELM327-specific failures. Each one extends the generic LinkError subclass a caller of
@@ -35,6 +47,11 @@ export class ElmNoDataError extends NoResponseError {
 /** `UNABLE TO CONNECT`: no protocol could be found (ignition off, wrong protocol forced). */
 export class UnableToConnectError extends LinkError {
   override name = 'UnableToConnectError';
+  /**
+   * What the client learnt of the adapter before the search failed (version, STN chip, voltage,
+   * refused commands, protocols tried), when the failure ended a start-up: the adapter is fine.
+   */
+  adapter?: Record<string, unknown>;
   constructor(
     message: string,
     readonly detail: ElmErrorDetail,
@@ -63,7 +80,14 @@ export class ElmAdapterError extends AdapterError {
   override name = 'ElmAdapterError';
   constructor(
     message: string,
-    readonly kind: 'unknown-command' | 'buffer-full' | 'stopped' | 'reset' | 'activity-alert' | 'internal',
+    readonly kind:
+      | 'unknown-command'
+      | 'buffer-full'
+      | 'stopped'
+      | 'reset'
+      | 'activity-alert'
+      | 'internal'
+      | 'stale',
     readonly detail: ElmErrorDetail,
   ) {
     super(message);
@@ -78,5 +102,44 @@ export class ElmDataError extends MalformedResponseError {
     readonly detail: ElmErrorDetail & { line?: number },
   ) {
     super(message);
+  }
+}
+
+/**
+ * The adapter sent more than any ELM327 answer can hold (a line or an answer beyond the limits of
+ * `AdapterIO`): a flooding device, or something that is not an adapter. The line is dropped, so it
+ * is a disconnection: the request in flight and every later one fail with it until `reconnect()`.
+ */
+export class ElmFloodError extends DisconnectedError {
+  override name = 'ElmFloodError';
+  constructor(
+    message: string,
+    readonly detail: { bytes: number },
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What answers on the line is not an ELM327: it never prints the `>` prompt (a modem answering
+ * `OK`/`ERROR`, a GPS printing NMEA, a serial console), or prints nothing at all. `heard` is what it
+ * said (clipped), `reason` which case it is.
+ */
+export class NotElm327Error extends AdapterError {
+  override name = 'NotElm327Error';
+  constructor(
+    message: string,
+    readonly reason: 'silent' | 'no-prompt' | 'not-elm327',
+    readonly heard: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The caller gave up (an AbortSignal, Ctrl-C): the connection attempt or request stopped at once. */
+export class ElmAbortedError extends LinkError {
+  override name = 'ElmAbortedError';
+  constructor(message = 'stopped by the user') {
+    super(message, 'closed');
   }
 }

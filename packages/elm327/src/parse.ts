@@ -1,5 +1,6 @@
 import type { ElmErrorDetail } from './errors.js';
 import {
+  clip,
   ElmAdapterError,
   ElmBusError,
   ElmDataError,
@@ -199,7 +200,7 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
     if (spoiled?.[1]) {
       failure = (d) =>
         new ElmDataError(`corrupt answer ${cmd(d)}(${spoiled[2]!.toUpperCase()})`, { ...d, line: index + 1 });
-      failureLine = line;
+      failureLine = clip(line);
       return;
     }
     const status = classifyLine(line);
@@ -208,7 +209,7 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
     else if (status.kind === 'bus-init-ok') result.busInit = true;
     else if (status.kind === 'error') {
       failure = status.error;
-      failureLine = line.trim().toUpperCase();
+      failureLine = clip(line.trim().toUpperCase());
     }
   });
   let responses: ParsedResponse[] = [];
@@ -226,7 +227,7 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
   }
   if (responses.length === 0) {
     throw new ElmNoDataError(`the adapter answered ${ctx.command ?? 'the request'} with no data line`, {
-      elm: lines.join(' | '),
+      elm: clip(lines.join(' | ')),
       command: ctx.command,
     });
   }
@@ -240,9 +241,9 @@ function toLinkShape(r: ParsedResponse) {
 
 function dataError(message: string, ctx: ParseContext, line: { text: string; index: number }): ElmDataError {
   return new ElmDataError(
-    `${message} in line ${line.index + 1} «${line.text}»${ctx.command ? ` answering ${ctx.command}` : ''}`,
+    `${message} in line ${line.index + 1} «${clip(line.text)}»${ctx.command ? ` answering ${ctx.command}` : ''}`,
     {
-      elm: line.text,
+      elm: clip(line.text),
       command: ctx.command,
       line: line.index + 1,
     },
@@ -265,6 +266,18 @@ function splitCanHeader(text: string, extended: boolean): { id: number; bytes: U
   return { id: Number.parseInt(compact.slice(0, width), 16), bytes };
 }
 
+/**
+ * Whether a line can be a CAN frame printed with its header: an identifier that fits the protocol's
+ * width (a 29-bit one has its top three bits clear) followed by 1 to 8 data bytes. A headers-off line
+ * cannot: on 11-bit CAN its even number of hex digits leaves an odd number after the 3-digit id, and
+ * on 29-bit CAN its first byte, a response service id (0x40 and above), is no priority byte.
+ */
+function isCanHeaderLine(text: string, extended: boolean): boolean {
+  const frame = splitCanHeader(text, extended);
+  if (!frame || frame.bytes.length < 1 || frame.bytes.length > 8) return false;
+  return extended ? frame.id <= 0x1fffffff : frame.id <= 0x7ff;
+}
+
 interface Assembly {
   id: number;
   expected: number;
@@ -278,7 +291,13 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
   if (headersOff) return parseCanHeadersOff(lines, ctx);
   const out: ParsedResponse[] = [];
   const open = new Map<number, Assembly>();
+  let previous = '';
   for (const line of lines) {
+    // The same frame printed twice in a row (a clone repeating a line, seen on 0100): once is enough;
+    // two identical frames from one ECU cannot both be meant (a consecutive frame carries its number).
+    const compact = line.text.replace(/\s+/g, '').toUpperCase();
+    if (compact === previous) continue;
+    previous = compact;
     const frame = splitCanHeader(line.text, extended);
     if (!frame) throw dataError('unreadable CAN line', ctx, line);
     const { id, bytes } = frame;
@@ -325,12 +344,15 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
 
 /**
  * Headers-off CAN output: either plain data lines (one per single-frame answer) or the ELM327's
- * multi-frame layout: a 3-digit length line, then `0:`, `1:` … lines.
+ * multi-frame layout: a 3-digit length line, then `0:`, `1:` … lines. Headers may be off although
+ * the client asked for them (a clone that ignores ATH1, an adapter reset behind our back): each answer
+ * is read the way it was printed.
  */
 function looksHeadersOff(lines: { text: string }[], ctx: ParseContext): boolean {
   if (!ctx.headers) return true;
   const first = lines[0]!.text.trim();
-  return /^[0-9A-F]{3}$/i.test(first) || /^[0-9A-F]\s*:/i.test(first);
+  if (/^[0-9A-F]{3}$/i.test(first) || /^[0-9A-F]\s*:/i.test(first)) return true;
+  return !lines.every((l) => isCanHeaderLine(l.text, ctx.protocol.extended));
 }
 
 function parseCanHeadersOff(lines: { text: string; index: number }[], ctx: ParseContext): ParsedResponse[] {
@@ -374,9 +396,12 @@ function parseCanHeadersOff(lines: { text: string; index: number }[], ctx: Parse
  * in the same window the promise is dropped, otherwise it is kept so the caller sees it.
  */
 function dropPending(responses: ParsedResponse[]): ParsedResponse[] {
+  // Where each ECU's last answer is, in one pass, so that the filter stays linear.
+  const last = new Map<number | undefined, number>();
+  for (let i = 0; i < responses.length; i++) last.set(responses[i]!.ecu, i);
   return responses.filter((r, i) => {
     const pending = r.data.length === 3 && r.data[0] === 0x7f && r.data[2] === 0x78;
-    return !pending || !responses.slice(i + 1).some((later) => later.ecu === r.ecu);
+    return !pending || last.get(r.ecu)! === i;
   });
 }
 
@@ -397,20 +422,47 @@ export function sumChecksum(bytes: ArrayLike<number>): number {
   return s;
 }
 
+/**
+ * Whether a legacy line carries the header and checksum bytes: the J1979 response header of its bus
+ * (`41 6B` J1850 PWM, `48 6B` J1850 VPW and ISO 9141-2, `8x F1` ISO 14230-4 with the length in the
+ * format byte) and a checksum that matches (CRC-8 on J1850, the byte sum on the K-line).
+ */
+function legacyHeaderKind(bytes: Uint8Array, protocol: ElmProtocol): 'header' | 'bad-checksum' | 'no-header' {
+  if (bytes.length < 5) return 'no-header';
+  const [b0, b1] = [bytes[0]!, bytes[1]!];
+  const plausible =
+    protocol.family === 'kwp'
+      ? (b0 & 0xc0) === 0x80 && b1 === 0xf1
+      : b1 === 0x6b && (protocol.family === 'j1850' || b0 === 0x48);
+  if (!plausible) return 'no-header';
+  const body = bytes.subarray(0, -1);
+  const want = protocol.family === 'j1850' ? j1850Crc(body) : sumChecksum(body);
+  return bytes[bytes.length - 1] === want ? 'header' : 'bad-checksum';
+}
+
 function parseLegacy(lines: { text: string; index: number }[], ctx: ParseContext): ParsedResponse[] {
   const messages: { ecu?: number; data: Uint8Array }[] = [];
-  for (const line of lines) {
+  const parsed = lines.map((line) => {
     const bytes = hexBytes(line.text);
     if (!bytes || bytes.length === 0) throw dataError('unreadable hex', ctx, line);
-    if (!ctx.headers) {
+    return { line, bytes, kind: ctx.headers ? legacyHeaderKind(bytes, ctx.protocol) : 'no-header' };
+  });
+  // Headers on when any line carries one; a clone that ignores ATH1 prints bare data lines.
+  const headers = parsed.some((p) => p.kind !== 'no-header');
+  for (const { line, bytes, kind } of parsed) {
+    if (!headers) {
       messages.push({ data: bytes });
       continue;
     }
     if (bytes.length < 5) throw dataError('legacy message shorter than header, data and checksum', ctx, line);
     const body = bytes.slice(0, -1);
     const check = bytes[bytes.length - 1]!;
-    const want = ctx.protocol.family === 'j1850' ? j1850Crc(body) : sumChecksum(body);
-    if (check !== want) throw dataError(`checksum ${hex2(check)} where ${hex2(want)} was due`, ctx, line);
+    if (kind !== 'header') {
+      const want = ctx.protocol.family === 'j1850' ? j1850Crc(body) : sumChecksum(body);
+      if (kind === 'bad-checksum' || check !== want)
+        throw dataError(`checksum ${hex2(check)} where ${hex2(want)} was due`, ctx, line);
+      throw dataError('no header where the other lines have one', ctx, line);
+    }
     if (ctx.protocol.family === 'kwp' && (bytes[0]! & 0x3f) !== 0 && (bytes[0]! & 0x3f) !== body.length - 3) {
       throw dataError(
         `KWP format byte announces ${bytes[0]! & 0x3f} data bytes, ${body.length - 3} came`,

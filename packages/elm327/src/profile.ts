@@ -11,6 +11,8 @@ import { parse as parseYaml } from 'yaml';
 export interface AdapterQuirks {
   /** ATE0 answers OK but the adapter keeps echoing. */
   echoOffIgnored: boolean;
+  /** ATH1 answers OK but the adapter never prints headers (nor checksums): answers as with ATH0. */
+  headersIgnored: boolean;
   /** Answers STI / STDI (an STN chip, OBDLink); otherwise `?` to every ST command. */
   stn: boolean;
   /** Honours the response-count digit after a request (`010C1`); without it the digit breaks the request. */
@@ -27,6 +29,11 @@ export interface AdapterQuirks {
   promptLossEvery: number;
   /** Output buffer in bytes: a longer answer ends with BUFFER FULL (0: unlimited). */
   bufferBytes: number;
+  /**
+   * The datasheet version whose AT command set the firmware really has (clones claim more than they
+   * have): commands introduced later are answered `?` (see `IDENTIFY_COMMANDS`).
+   */
+  atLevel: number;
 }
 
 export interface AdapterProfile {
@@ -49,6 +56,7 @@ export class ProfileError extends Error {
 
 export const DEFAULT_QUIRKS: AdapterQuirks = {
   echoOffIgnored: false,
+  headersIgnored: false,
   stn: false,
   responseCount: true,
   maxPids: 6,
@@ -57,6 +65,7 @@ export const DEFAULT_QUIRKS: AdapterQuirks = {
   resetMs: 500,
   promptLossEvery: 0,
   bufferBytes: 0,
+  atLevel: 2.3,
 };
 
 /** The datasheet adapter, used when nothing better matches. */
@@ -70,6 +79,7 @@ export const GENUINE: AdapterProfile = {
 
 const QUIRK_TYPES: Record<keyof AdapterQuirks, 'boolean' | 'number'> = {
   echoOffIgnored: 'boolean',
+  headersIgnored: 'boolean',
   stn: 'boolean',
   responseCount: 'boolean',
   maxPids: 'number',
@@ -78,6 +88,7 @@ const QUIRK_TYPES: Record<keyof AdapterQuirks, 'boolean' | 'number'> = {
   resetMs: 'number',
   promptLossEvery: 'number',
   bufferBytes: 'number',
+  atLevel: 'number',
 };
 
 /** Checks a parsed profile document field by field; `where` names the file in errors. */

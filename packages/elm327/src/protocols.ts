@@ -49,3 +49,36 @@ export function parseDpn(answer: string): { protocol: ElmProtocol; auto: boolean
  * sold in Europe since 2008), then the legacy ones newest first.
  */
 export const FALLBACK_ORDER = ['6', '8', '7', '9', '5', '4', '3', '2', '1'] as const;
+
+/**
+ * The protocol an ATDP answer names (`AUTO, ISO 15765-4 (CAN 11/500)`, `SAE J1850 VPW`), for
+ * adapters that answer ATDPN with `?`. Undefined when the name is none of the ELM327's.
+ */
+export function protocolFromName(answer: string): ElmProtocol | undefined {
+  const text = answer
+    .replace(/^AUTO,?\s*/i, '')
+    .trim()
+    .toUpperCase();
+  if (!text) return undefined;
+  return PROTOCOLS.find((p) => p.name.toUpperCase() === text);
+}
+
+/**
+ * The protocol an answer's own form shows, for adapters that tell neither by ATDPN nor by ATDP: an
+ * 11-bit CAN header (`7E8 …`, an odd number of hex digits), a 29-bit one (`18 DA F1 …`), the J1979
+ * header of ISO 9141-2 (`48 6B`) or ISO 14230-4 (`8x F1`), J1850 PWM (`41 6B`). The bit rate cannot
+ * be seen: 500 kbit/s is assumed for CAN, fast initialisation for KWP.
+ */
+export function protocolFromAnswer(raw: string): ElmProtocol | undefined {
+  for (const line of raw.split(/[\r\n]+/)) {
+    const compact = line.replace(/\s+/g, '').toUpperCase();
+    if (!/^[0-9A-F]+$/.test(compact) || compact.length < 6) continue;
+    if (/^18DA/.test(compact) && compact.length % 2 === 0) return protocolById('7');
+    if (/^7E[89A-F]/.test(compact) && compact.length % 2 === 1) return protocolById('6');
+    if (compact.length % 2 === 1) continue;
+    if (/^486B/.test(compact)) return protocolById('3');
+    if (/^[89AB][0-9A-F]F1/.test(compact)) return protocolById('5');
+    if (/^416B/.test(compact)) return protocolById('1');
+  }
+  return undefined;
+}

@@ -4,10 +4,18 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
 
-/** Serves the emulator on TCP, one fresh adapter session per connection, like a WiFi adapter. */
+/**
+ * What can be served on a line: the emulator, or a fake adapter replaying a dialogue. `attach`
+ * serves one connection; `baud` is the rate it speaks at (for `servePty`'s `strictBaud`).
+ */
+export interface LineServer {
+  attach(stream: Duplex): unknown;
+  readonly baud?: number;
+}
+
+/** Serves the emulator (or any LineServer) on TCP, one fresh adapter session per connection, like a WiFi adapter. */
 export interface TcpService {
   url: string;
   port: number;
@@ -15,15 +23,12 @@ export interface TcpService {
   close(): Promise<void>;
 }
 
-export function serveTcp(
-  emu: Elm327Emulator,
-  opts: { port?: number; host?: string } = {},
-): Promise<TcpService> {
+export function serveTcp(emu: LineServer, opts: { port?: number; host?: string } = {}): Promise<TcpService> {
   return listen(emu, opts, (socket) => socket);
 }
 
 function listen(
-  emu: Elm327Emulator,
+  emu: LineServer,
   opts: { port?: number; host?: string },
   line: (socket: Socket) => Duplex,
 ): Promise<TcpService> {
@@ -87,7 +92,7 @@ export interface PtyOptions {
  * the port right after closing it (a baud probe, a script run twice) therefore never lands on a
  * terminal whose socat is still going away.
  */
-export async function servePty(emu: Elm327Emulator, opts: PtyOptions = {}): Promise<PtyService> {
+export async function servePty(emu: LineServer, opts: PtyOptions = {}): Promise<PtyService> {
   const path = opts.path ?? join(tmpdir(), `atelier-elm327-${process.pid}-${Date.now().toString(36)}`);
   const socat = opts.socat ?? 'socat';
   const children = new Set<ChildProcess>();
@@ -100,7 +105,7 @@ export async function servePty(emu: Elm327Emulator, opts: PtyOptions = {}): Prom
     const tty = waiting;
     waiting = undefined;
     if (!stopping) void offer().catch(() => {});
-    return opts.strictBaud && emu.baud > 0 && tty ? baudGate(socket, tty, emu.baud) : socket;
+    return opts.strictBaud && emu.baud && tty ? baudGate(socket, tty, emu.baud) : socket;
   });
   const offer = (): Promise<void> =>
     new Promise((resolve, reject) => {

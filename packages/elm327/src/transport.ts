@@ -25,8 +25,12 @@ export function openTcp(host: string, port: number, timeoutMs = 5_000): Promise<
   });
 }
 
-/** Baud rates ELM327 adapters ship with, most common first. */
-export const COMMON_BAUDS = [38_400, 9_600, 115_200, 230_400, 57_600, 500_000] as const;
+/**
+ * Baud rates ELM327 adapters ship with, most common first: 38,400 (genuine, most clones), 9,600
+ * (early v1.0 and a jumper on some clones), 115,200 (OBDLink, vLinker, many Bluetooth clones), 230,400
+ * and 500,000 (fast USB clones after ATBRD); 57,600 last (rare).
+ */
+export const COMMON_BAUDS = [38_400, 9_600, 115_200, 230_400, 500_000, 57_600] as const;
 
 /**
  * Opens a serial port (USB, or Bluetooth through /dev/rfcommN) with serialport. A port that is
@@ -53,8 +57,9 @@ export async function openSerial(path: string, baudRate: number, retryMs = 3_000
 }
 
 /**
- * Finds the baud rate an adapter on a serial line speaks: at each rate, a CR must bring back a `>`
- * prompt within `waitMs` (at a wrong rate only garbage comes). Returns the first rate that works
+ * Finds the baud rate an adapter on a serial line speaks: at each rate, `ATI` must bring back a `>`
+ * prompt within `waitMs` (at a wrong rate only garbage comes). Never a bare CR: an ELM327 repeats its
+ * last command on one, and a serial adapter keeps a former session's (which could be `04`, clear codes). Returns the first rate that works
  * and the stream, still open, so that the adapter is not closed and reopened right away. A rate
  * whose line fails or closes while it is tried (EIO: a USB adapter resetting, a pseudo-terminal whose
  * other side was still closing from the rate before) is tried again, up to twice, rather than skipped.
@@ -88,7 +93,7 @@ export async function probeBaud(
 }
 
 /**
- * Sends a CR and waits for a prompt. On a prompt the stream is handed back paused and without
+ * Sends `ATI` and waits for a prompt. On a prompt the stream is handed back paused and without
  * listeners, so that the client's reader, attached later, sees every byte; an error on the line
  * ends the wait with that error rather than reaching the process.
  */
@@ -116,6 +121,6 @@ function awaitPrompt(s: Duplex, waitMs: number): Promise<'prompt' | 'silent' | E
     s.on('error', onError);
     s.on('close', onClose);
     s.on('data', onData);
-    s.write('\r');
+    s.write('ATI\r');
   });
 }

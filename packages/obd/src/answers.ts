@@ -2,7 +2,7 @@ import { decodeDtcList } from './dtc.js';
 import { type EcuResponse, type LinkInfo, MalformedResponseError } from './link.js';
 import { decodePid, PIDS, type PidDef, PidError, type PidValue, pidUnit, splitPids } from './pids.js';
 import { decodeReadiness, type Ignition, type Readiness } from './readiness.js';
-import { hex2, hexBytes } from './text.js';
+import { hex2, hexQuote } from './text.js';
 
 /**
  * One ECU's positive answer to a SAE J1979 request, decoded. Each decoder reads the answer of one
@@ -33,7 +33,7 @@ export function pidReading(ecu: number, def: PidDef, data: Uint8Array): PidReadi
 export function decodeSupportAnswer(a: EcuResponse, base: number): number[] {
   const body = a.data.subarray(1);
   if (body[0] !== base || body.length < 5)
-    throw malformed(a, `support answer '${hexBytes(a.data)}' is not ${hex2(base)} + 4 bytes`);
+    throw malformed(a, `support answer '${hexQuote(a.data)}' is not ${hex2(base)} + 4 bytes`);
   // Service 09 support answers carry a data-item count before the bitmap on some ECUs: take the last four bytes.
   const bitmap = body.subarray(body.length - 4);
   const out: number[] = [];
@@ -69,7 +69,7 @@ export function decodePidAnswer(a: EcuResponse, asked: readonly number[], frame?
 /** A readiness answer (service 01 PID 01 or 41). */
 export function decodeReadinessAnswer(a: EcuResponse, pid: number, ignition?: Ignition): Readiness {
   if (a.data[1] !== pid || a.data.length < 6)
-    throw malformed(a, `readiness answer '${hexBytes(a.data)}' is not ${hex2(pid)} + 4 bytes`);
+    throw malformed(a, `readiness answer '${hexQuote(a.data)}' is not ${hex2(pid)} + 4 bytes`);
   return decodeReadiness(a.data.subarray(2, 6), ignition);
 }
 
@@ -86,7 +86,7 @@ export function decodeDtcAnswer(a: EcuResponse, withCount: boolean): string[] {
   if (count === undefined || pairs.length < count * 2)
     throw malformed(
       a,
-      `DTC answer '${hexBytes(a.data)}' announces ${count ?? '?'} code(s) but carries ${Math.floor(pairs.length / 2)}`,
+      `DTC answer '${hexQuote(a.data)}' announces ${count ?? '?'} code(s) but carries ${Math.floor(pairs.length / 2)}`,
     );
   return decodeDtcList(pairs.subarray(0, count * 2));
 }
@@ -94,7 +94,7 @@ export function decodeDtcAnswer(a: EcuResponse, withCount: boolean): string[] {
 /** A service 09 answer: the data items after the echo and the item count. */
 export function decodeInfoAnswer(a: EcuResponse, infoType: number): { count: number; data: Uint8Array } {
   if (a.data[1] !== infoType || a.data.length < 3)
-    throw malformed(a, `answer '${hexBytes(a.data)}' is not info type ${hex2(infoType)}`);
+    throw malformed(a, `answer '${hexQuote(a.data)}' is not info type ${hex2(infoType)}`);
   return { count: a.data[2], data: a.data.subarray(3) };
 }
 

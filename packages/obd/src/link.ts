@@ -69,6 +69,12 @@ export interface DiagnosticLink {
    * profile that describes the car); absent when it knows none.
    */
   knownEcus?(): KnownEcu[];
+  /**
+   * Answers the link already got to the OBD detection request (`01 00`) while it found the vehicle
+   * (the ELM327's protocol search): ECUs met while connecting, which a scan keeps even when the
+   * adapter refuses to ask again. Absent or empty when the link asked nothing.
+   */
+  detected?(): EcuResponse[];
 }
 
 /** Base class of every link failure: the caller could not ask, which is never "no data". */

@@ -21,7 +21,7 @@ import { decodeMonitorTests, type MonitorTest } from './mode06.js';
 import { NegativeResponseError } from './nrc.js';
 import { PIDS, PidError } from './pids.js';
 import type { Ignition, Readiness } from './readiness.js';
-import { hex2, hexBytes } from './text.js';
+import { hex2, hexBytes, hexQuote } from './text.js';
 
 export type { PidReading } from './answers.js';
 
@@ -97,6 +97,41 @@ export interface Exchange {
   malformed: { ecu: number; extended: boolean; error: MalformedResponseError }[];
 }
 
+/**
+ * Sorts the answers to a request: positive ones (response SID = request SID + 0x40), refusals (0x7F
+ * with the request's SID) as NegativeResponseError, and answers that fit neither.
+ */
+export function sortAnswers(data: readonly number[], answers: readonly EcuResponse[]): Exchange {
+  const sid = data[0];
+  const out: Exchange = { answers: [], refusals: [], malformed: [] };
+  for (const a of answers) {
+    if (a.data[0] === 0x7f) {
+      if (a.data.length < 3 || a.data[1] !== sid) {
+        out.malformed.push({
+          ecu: a.ecu,
+          extended: a.extended,
+          error: new MalformedResponseError(
+            `ECU ${a.ecu.toString(16)}: negative answer '${hexQuote(a.data)}' does not match service ${hex2(sid)}`,
+          ),
+        });
+      } else out.refusals.push(new NegativeResponseError(sid, a.data[2], a.ecu));
+      continue;
+    }
+    if (a.data[0] !== sid + 0x40) {
+      out.malformed.push({
+        ecu: a.ecu,
+        extended: a.extended,
+        error: new MalformedResponseError(
+          `ECU ${a.ecu.toString(16)}: answer '${hexQuote(a.data)}' to service ${hex2(sid)} should start with ${hex2(sid + 0x40)}`,
+        ),
+      });
+      continue;
+    }
+    out.answers.push(a);
+  }
+  return out;
+}
+
 export interface ObdClientOptions {
   /** Response window per request, ms (the link's default when absent). */
   timeoutMs?: number;
@@ -120,34 +155,7 @@ export class ObdClient {
       ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
     });
     if (answers.length === 0) throw new NoResponseError(`no ECU answered ${hexBytes(data)}`);
-    const sid = data[0];
-    const out: Exchange = { answers: [], refusals: [], malformed: [] };
-    for (const a of answers) {
-      if (a.data[0] === 0x7f) {
-        if (a.data.length < 3 || a.data[1] !== sid) {
-          out.malformed.push({
-            ecu: a.ecu,
-            extended: a.extended,
-            error: new MalformedResponseError(
-              `ECU ${a.ecu.toString(16)}: negative answer '${hexBytes(a.data)}' does not match service ${hex2(sid)}`,
-            ),
-          });
-        } else out.refusals.push(new NegativeResponseError(sid, a.data[2], a.ecu));
-        continue;
-      }
-      if (a.data[0] !== sid + 0x40) {
-        out.malformed.push({
-          ecu: a.ecu,
-          extended: a.extended,
-          error: new MalformedResponseError(
-            `ECU ${a.ecu.toString(16)}: answer '${hexBytes(a.data)}' to service ${hex2(sid)} should start with ${hex2(sid + 0x40)}`,
-          ),
-        });
-        continue;
-      }
-      out.answers.push(a);
-    }
-    return out;
+    return sortAnswers(data, answers);
   }
 
   /**

@@ -757,6 +757,28 @@ describe('multi-PID responses', () => {
     expect(() => splitPids(hex('0D 32 0C 1A'))).toThrow(/needs 2 byte\(s\)/);
   });
 
+  it('splits a 32 KB answer in linear time, and an error in it quotes 32 bytes, not 32 KB', () => {
+    // Issue 15: a mode 01 answer of 32 KB (an adapter flooding) took 22.7 s to split, and its
+    // error message carried the whole body.
+    const body = new Uint8Array(32 * 1024);
+    for (let i = 0; i < body.length; i += 2) body.set([0x0d, 0x10], i);
+    const t0 = performance.now();
+    expect(splitPids(body)).toHaveLength(16 * 1024);
+    // Generous for a loaded machine; the copying splitter took seconds.
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    body[body.length - 2] = 0xee;
+    const err = (() => {
+      try {
+        splitPids(body);
+      } catch (e) {
+        return e as PidError;
+      }
+    })();
+    expect(err).toBeInstanceOf(PidError);
+    expect(err!.message).toMatch(/unknown PID EE at byte 32766 of 0D 10 0D 10 .* … \(32768 bytes\)/);
+    expect(err!.message.length).toBeLessThan(200);
+  });
+
   it('reads and writes support bitmaps', () => {
     const pids = supportedFromBitmap(0x00, hex('BE 1F A8 13'));
     expect(pids).toEqual([

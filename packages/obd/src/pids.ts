@@ -1,4 +1,4 @@
-import { hex2, hexBytes, type Text } from './text.js';
+import { hex2, hexQuote, type Text } from './text.js';
 
 /**
  * SAE J1979 service 01/02 parameter ids. Every PID is described as data — byte layout, scaling,
@@ -1308,7 +1308,7 @@ export function decodePid(pid: number | PidDef, bytes: ArrayLike<number>): PidVa
   const def = pidDef(pid);
   if (bytes.length !== def.bytes) {
     throw new PidError(
-      `PID ${hex2(def.pid)} (${def.key}) carries ${def.bytes} byte(s), got ${bytes.length}: ${hexBytes(bytes)}`,
+      `PID ${hex2(def.pid)} (${def.key}) carries ${def.bytes} byte(s), got ${bytes.length}: ${hexQuote(bytes)}`,
       def.pid,
     );
   }
@@ -1431,7 +1431,7 @@ export function splitPids(body: ArrayLike<number>, opts: SplitOptions = {}): Pid
     if (padding && (length === undefined || i + 1 + prefix + length > body.length)) break;
     if (length === undefined) {
       throw new PidError(
-        `unknown PID ${hex2(pid)} at byte ${i} of ${hexBytes(body)}: cannot split the rest`,
+        `unknown PID ${hex2(pid)} at byte ${i} of ${hexQuote(body)}: cannot split the rest`,
         pid,
       );
     }
@@ -1440,7 +1440,7 @@ export function splitPids(body: ArrayLike<number>, opts: SplitOptions = {}): Pid
     if (end > body.length) {
       const key = PIDS.get(pid)?.key;
       throw new PidError(
-        `PID ${hex2(pid)}${key ? ` (${key})` : ''} needs ${length} byte(s) at byte ${start}, only ${Math.max(0, body.length - start)} left in ${hexBytes(body)}`,
+        `PID ${hex2(pid)}${key ? ` (${key})` : ''} needs ${length} byte(s) at byte ${start}, only ${Math.max(0, body.length - start)} left in ${hexQuote(body)}`,
         pid,
       );
     }

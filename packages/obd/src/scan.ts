@@ -26,7 +26,7 @@ import {
   type Target,
 } from './link.js';
 import { NegativeResponseError } from './nrc.js';
-import type { DtcKind, Exchange, ObdClient } from './obd-client.js';
+import { type DtcKind, type Exchange, type ObdClient, sortAnswers } from './obd-client.js';
 import { PIDS } from './pids.js';
 import type { Readiness } from './readiness.js';
 import { hex2, hexBytes, type Text } from './text.js';
@@ -315,15 +315,25 @@ class Scan {
   private async detect(): Promise<void> {
     const problems = new Map<ScanEcu, Outcome>();
     let askers: Set<ScanEcu> | undefined;
+    // What the link heard while it found the vehicle (the ELM327's protocol search asks 01 00):
+    // ECUs that answered then are kept when the same question fails now (a clone refusing with `?`).
+    const early = this.obd.link.detected?.() ?? [];
     for (let base = 0; base <= 0xe0; base += 0x20) {
       let ex: Exchange;
       try {
         ex = await this.obd.exchange([0x01, base], FUNCTIONAL);
       } catch (err) {
         const o = classify(err);
-        if (base === 0) return this.emit({ kind: 'supported', ...o });
+        if (base === 0 && early.length === 0) return this.emit({ kind: 'supported', ...o });
+        if (base === 0) ex = sortAnswers([0x01, 0x00], early);
         // An ECU that announced more than it answers: its list ends where its answers do.
-        break;
+        else break;
+      }
+      if (base === 0) {
+        // ECUs that answered during detection but not now are still there.
+        const now = new Set(ex.answers.map((a) => a.ecu));
+        const kept = sortAnswers([0x01, 0x00], early).answers.filter((a) => !now.has(a.ecu));
+        if (kept.length) ex = { ...ex, answers: [...ex.answers, ...kept] };
       }
       const next = new Set<ScanEcu>();
       for (const a of ex.answers) {

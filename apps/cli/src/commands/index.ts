@@ -18,6 +18,20 @@ export const COMMANDS: Record<string, CommandEntry> = {
     },
     load: () => import('./obd/index.js').then((m) => m.obdCommand),
   },
+  adapter: {
+    summary: {
+      fr: "adaptateurs ELM327 : examen de la puce et de ce qu'elle sait faire",
+      en: 'ELM327 adapters: what the chip is and what it can do',
+    },
+    load: () => import('./adapter.js').then((m) => m.adapterCommand),
+  },
+  ev: {
+    summary: {
+      fr: 'batterie de traction : SoC, SoH, cellules, températures',
+      en: 'traction battery: SoC, SoH, cells, temperatures',
+    },
+    load: () => import('./ev.js').then((m) => m.evCommand),
+  },
   dtc: {
     summary: { fr: 'explique un code défaut (P0301 …)', en: 'explains a trouble code (P0301 …)' },
     load: () => import('./dtc.js').then((m) => m.dtcCommand),

@@ -29,7 +29,7 @@ describe('atelier sim', () => {
     const covered = new Set(list.flatMap((s) => s.faults));
     for (const f of FAULT_TYPES) expect(covered, f).toContain(f);
     expect(list.some((s) => s.faults.length === 0)).toBe(true);
-  });
+  }, 120_000); // whole simulated sessions: 23 s seen at load 20
 
   it('run --record twice gives byte-identical candump logs; the report names the codes', async () => {
     const a = join(dir, 'a.log');
@@ -54,7 +54,7 @@ describe('atelier sim', () => {
     const text = readFileSync(a, 'utf8');
     expect(text.length).toBeGreaterThan(1000);
     expect(readFileSync(b, 'utf8')).toBe(text);
-  });
+  }, 120_000); // whole simulated sessions: 23 s seen at load 20
 
   it('a bad scenario file fails with the field named; unknown scenario is a usage error', async () => {
     const bad = join(dir, 'bad.yaml');
@@ -97,5 +97,5 @@ describe('atelier sim import', () => {
     expect(replay.stdout).toMatch(/Confirmed DTCs: U0101/);
     const list = await atelier('sim', 'import', log, '--name', 'x');
     expect(list.code).toBe(2); // usage: the story fields are required
-  });
+  }, 120_000); // whole simulated sessions: 23 s seen at load 20
 });

@@ -10,6 +10,7 @@ import {
   listEntries,
   startActivity,
   stopActivity,
+  whoIsIn,
 } from '../services/clocking.js';
 import { NONPROD_CODES, NONPROD_LABEL, type NonProdCode, STATE_LABEL } from '../services/domain.js';
 import { ValidationError } from '../services/errors.js';
@@ -107,6 +108,7 @@ async function clocking(scope: FastifyInstance): Promise<void> {
             ? T(req, NONPROD_LABEL[e.code as NonProdCode] ?? { fr: e.code ?? '', en: e.code ?? '' })
             : `${T(req, { fr: 'OR', en: 'RO' })} ${e.ro_number}`;
       const canClock = (CLOCKERS as readonly string[]).includes(user.role);
+      const present = isManager || user.role === 'instructor' ? await whoIsIn(store) : null;
       const body = html`<div class="clock-status card" data-since="${status.activity?.start_at ?? status.attendance?.start_at ?? ''}">
 <p class="status">${status.attendance ? T(req, { fr: 'Présent depuis {t}', en: 'Clocked in since {t}' }, { t: formatDateTime(req.lang, status.attendance.start_at) }) : T(req, { fr: 'Non pointé', en: 'Not clocked in' })}</p>
 ${status.activity ? html`<p class="activity">${T(req, { fr: 'En cours :', en: 'Running:' })} <strong>${kindLabel(status.activity)}</strong> <span class="elapsed"></span></p>` : ''}
@@ -133,7 +135,18 @@ ${
     : ''
 }
 </div>
+${
+  present
+    ? html`<section class="card present"><h2>${T(req, { fr: 'Présents maintenant', en: 'Clocked in now' })} <span class="count">${present.length}</span></h2>
+${
+  present.length
+    ? html`<ul>${present.map((p) => html`<li><strong>${p.user_name}</strong> — ${T(req, { fr: 'depuis {t}', en: 'since {t}' }, { t: formatDateTime(req.lang, p.since) })}${p.kind ? html` · ${kindLabel({ kind: p.kind, code: p.code, ro_number: p.ro_number })}` : html` · <span class="muted">${T(req, { fr: 'sans activité en cours', en: 'no running activity' })}</span>`}</li>`)}</ul>`
+    : html`<p class="muted">${T(req, { fr: 'Personne n’est pointé.', en: 'Nobody is clocked in.' })}</p>`
+}</section>`
+    : ''
+}
 <h2>${T(req, { fr: 'Pointages des 7 derniers jours', en: 'Clock entries, last 7 days' })}</h2>
+${isManager || user.role === 'instructor' ? html`<p><a href="/clock.csv" download>${T(req, { fr: 'Exporter les pointages des 30 derniers jours (CSV)', en: 'Export the last 30 days of clocking (CSV)' })}</a></p>` : ''}
 <table class="entries"><thead><tr>${isManager ? html`<th>${T(req, { fr: 'Personne', en: 'Person' })}</th>` : ''}<th>${T(req, { fr: 'Activité', en: 'Activity' })}</th><th>${T(req, { fr: 'Début', en: 'Start' })}</th><th>${T(req, { fr: 'Fin', en: 'End' })}</th><th>${T(req, { fr: 'Durée (h)', en: 'Duration (h)' })}</th>${isManager ? html`<th>${T(req, { fr: 'Correction', en: 'Correction' })}</th>` : ''}</tr></thead>
 <tbody>${entries.map(
         (
@@ -141,9 +154,9 @@ ${
         ) => html`<tr>${isManager ? html`<td>${e.user_name}</td>` : ''}<td>${kindLabel(e)}</td><td>${formatDateTime(req.lang, e.start_at)}</td><td>${formatDateTime(req.lang, e.end_at)}</td><td>${formatHours(req.lang, ((e.end_at ?? now) - e.start_at) / 3600_000)}${e.corrections ? html` <span class="tag" title="${T(req, { fr: 'corrigé', en: 'corrected' })}">✎${e.corrections}</span>` : ''}</td>
 ${
   isManager
-    ? html`<td><form method="post" action="/clock/entries/${e.id}/correction" class="correction">${csrfField(req)}
+    ? html`<td><details><summary>${T(req, { fr: 'Corriger', en: 'Correct' })}</summary><form method="post" action="/clock/entries/${e.id}/correction" class="correction">${csrfField(req)}
 <input type="datetime-local" name="startAt" aria-label="${T(req, { fr: 'Début', en: 'Start' })}"><input type="datetime-local" name="endAt" aria-label="${T(req, { fr: 'Fin', en: 'End' })}">
-<input name="reason" required minlength="3" placeholder="${T(req, { fr: 'motif', en: 'reason' })}"><button type="submit">${T(req, { fr: 'Corriger', en: 'Correct' })}</button></form></td>`
+<input name="reason" required minlength="3" placeholder="${T(req, { fr: 'motif', en: 'reason' })}"><button type="submit">${T(req, { fr: 'Corriger', en: 'Correct' })}</button></form></details></td>`
     : ''
 }</tr>`,
       )}</tbody></table>`;

@@ -12,6 +12,7 @@ import { serverSecret } from '../services/secrets.js';
 import { loadSession, purgeExpiredSessions } from '../services/sessions.js';
 import { html } from '../web/html.js';
 import { isApi, renderPage, sendPage } from '../web/layout.js';
+import { type FormValues, refillForm } from '../web/refill.js';
 import {
   type Access,
   every,
@@ -40,6 +41,10 @@ export class RouteAccessError extends Error {
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** A form's fields as sent, before validation coerced them: what a refused form gets back. */
+    formInput?: FormValues;
+  }
   interface FastifyInstance {
     deps: WorkshopDeps;
     routeTable: RouteDeclaration[];
@@ -163,6 +168,48 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
     }
   });
 
+  // Keep what a browser form sent, as typed, so a refusal can give it back.
+  app.addHook('preValidation', async (req) => {
+    if (!MUTATING.has(req.method) || isApi(req)) return;
+    const body = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+    const values: FormValues = {};
+    for (const [k, v] of Object.entries(body as Record<string, unknown>))
+      if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
+        values[k] = v as string | string[];
+    req.formInput = values;
+    // `_back` belongs to the form machinery, not to the route: kept above, out of the body so that
+    // routes whose schema refuses unknown fields (additionalProperties: false) never see it.
+    delete (body as Record<string, unknown>)._back;
+  });
+
+  /**
+   * A refused form: the page it was on (`_back`, sent by every form with its CSRF token), rendered
+   * again for this user with the form filled in and the message beside its field. Null when there is
+   * no such page or form (then the refusal page is shown).
+   */
+  const refusedForm = async (
+    req: FastifyRequest,
+    refusal: { message: string; field?: string },
+  ): Promise<string | null> => {
+    const back = req.formInput?._back;
+    if (
+      typeof back !== 'string' ||
+      !back.startsWith('/') ||
+      back.startsWith('//') ||
+      back.startsWith('/api/')
+    )
+      return null;
+    const page = await app.inject({
+      method: 'GET',
+      url: back,
+      headers: { cookie: req.headers.cookie ?? '', accept: 'text/html' },
+    });
+    if (page.statusCode !== 200 || !String(page.headers['content-type']).startsWith('text/html')) return null;
+    const action = req.url.split('?')[0]!;
+    return refillForm(page.body, action, req.formInput ?? {}, refusal);
+  };
+
   // What a logged-in person sees is never kept by a browser or a proxy cache (a shared workshop
   // tablet, a GDPR export); HTTPS answers ask the browser to stay on HTTPS.
   app.addHook('onSend', async (req, reply, payload) => {
@@ -177,17 +224,18 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   });
 
   app.setErrorHandler(
-    (err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+    async (err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
       let status = 500;
       let message: string;
       let field: string | undefined;
+      let described: ReturnType<typeof describeValidation> | undefined;
       if (err instanceof DomainError) {
         status = err.status;
         message = tr(req.lang, err.text);
         field = err.field;
       } else if (err.validation) {
         status = 400;
-        const described = describeValidation(
+        described = describeValidation(
           req.lang,
           err.validation as SchemaFailure[],
           (err as { validationContext?: string }).validationContext ?? '',
@@ -210,6 +258,14 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
         message = tr(req.lang, { fr: 'erreur interne', en: 'internal error' });
       }
       if (isApi(req)) return reply.code(status).send({ error: message, ...(field ? { field } : {}) });
+      const refusable = err instanceof DomainError || !!err.validation;
+      if (refusable && MUTATING.has(req.method) && status < 500) {
+        // Beside its field, the message needs no field name (the validation's own sentence names it).
+        const beside = described && field ? (described.rule ?? message) : message;
+        const page = await refusedForm(req, { message: beside, ...(field ? { field } : {}) });
+        // 422: the request was understood and refused; the form is in the answer, filled in.
+        if (page) return sendPage(reply, page, status === 400 ? 422 : status);
+      }
       return sendPage(
         reply,
         renderPage(

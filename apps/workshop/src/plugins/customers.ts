@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { formatDateTime, formatKm } from '../i18n.js';
+import { formatDateTime, formatKm, type Text } from '../i18n.js';
 import {
   createCustomer,
   createVehicle,
@@ -12,10 +12,11 @@ import {
   listVehicles,
   odometerHistory,
   recordOdometer,
+  vehicleHistory,
 } from '../services/customers.js';
 import { ENERGIES, ENERGY_LABEL, STATE_LABEL, type State } from '../services/domain.js';
 import { decodeVinForWorkshop } from '../services/vin.js';
-import { html } from '../web/html.js';
+import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
 import {
@@ -60,7 +61,13 @@ const vehicleBody = {
     model: { type: 'string', maxLength: 100, default: '' },
     energy: { type: 'string', enum: ENERGIES },
     customerId: { type: 'integer', minimum: 0, default: 0 },
-    odometerKm: { type: 'integer', minimum: 0, maximum: 2000000 },
+    // Optional: a form sends an empty field when the mileage is not known.
+    odometerKm: {
+      anyOf: [
+        { type: 'integer', minimum: 0, maximum: 2000000 },
+        { type: 'string', maxLength: 0 },
+      ],
+    },
     ...csrfProp,
   },
 } as const;
@@ -85,6 +92,26 @@ const odometerBody = {
   properties: { km: { type: 'integer', minimum: 0, maximum: 2000000 }, ...csrfProp },
 } as const;
 
+const searchQuery = {
+  type: 'object',
+  properties: { q: { type: 'string', maxLength: 100, default: '' }, lang: { type: 'string' } },
+} as const;
+
+function searchForm(req: FastifyRequest, action: string, q: string | undefined, hint: Text): Html {
+  return html`<form method="get" action="${action}" class="filters" role="search"><label>${T(req, { fr: 'Rechercher', en: 'Search' })} <input type="search" name="q" value="${q ?? ''}" placeholder="${T(req, hint)}"></label><button type="submit">${T(req, { fr: 'Chercher', en: 'Search' })}</button>${q ? html` <a href="${action}">${T(req, { fr: 'Tout afficher', en: 'Show all' })}</a>` : ''}</form>`;
+}
+
+/** Where an odometer reading came from, in words: registration, a reception (its order), by hand. */
+function odometerSource(req: FastifyRequest, source: string): string {
+  if (source === 'registration')
+    return T(req, { fr: 'Enregistrement du véhicule', en: 'Vehicle registration' });
+  if (source === 'manual') return T(req, { fr: 'Relevé saisi', en: 'Reading entered' });
+  const reception = /^reception (.+)$/.exec(source);
+  if (reception)
+    return T(req, { fr: 'Réception de l’OR {n}', en: 'Reception of RO {n}' }, { n: reception[1]! });
+  return source;
+}
+
 async function customers(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
   const { store, clock } = app.deps;
@@ -92,12 +119,13 @@ async function customers(scope: FastifyInstance): Promise<void> {
   twin(app, 'GET', {
     access: FRONT_DESK,
     tags: ['customers'],
-    schema: {},
-    handler: async () => listCustomers(store),
+    schema: { querystring: searchQuery },
+    handler: async (req) => listCustomers(store, req.query.q),
     page: {
       url: '/customers',
       render: (list, req, reply) => {
-        const body = html`<table><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Téléphone', en: 'Phone' })}</th><th>E-mail</th></tr></thead>
+        const body = html`${searchForm(req, '/customers', req.query.q, { fr: 'Nom, téléphone ou e-mail', en: 'Name, phone or e-mail' })}
+${req.query.q && !list.length ? html`<p class="muted">${T(req, { fr: 'Aucun client ne correspond.', en: 'No customer matches.' })}</p>` : ''}<table><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Téléphone', en: 'Phone' })}</th><th>E-mail</th></tr></thead>
 <tbody>${list.map((c) => html`<tr><td><a href="/customers/${c.id}">${c.name}</a></td><td>${c.phone}</td><td>${c.email}</td></tr>`)}</tbody></table>
 <form method="post" action="/customers" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouveau client', en: 'New customer' })}</h2>
   <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
@@ -172,13 +200,14 @@ ${
   twin(app, 'GET', {
     access: STAFF,
     tags: ['vehicles'],
-    schema: {},
-    handler: async () => listVehicles(store),
+    schema: { querystring: searchQuery },
+    handler: async (req) => listVehicles(store, req.query.q),
     page: {
       url: '/vehicles',
       render: async (list, req, reply) => {
         const customers = FRONT_DESK.includes(req.user!.role) ? await listCustomers(store) : null;
-        const body = html`<table><thead><tr><th>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</th><th>VIN</th><th>${T(req, { fr: 'Marque', en: 'Maker' })}</th><th>${T(req, { fr: 'Modèle', en: 'Model' })}</th><th>${T(req, { fr: 'Année', en: 'Year' })}</th><th>${T(req, { fr: 'Énergie', en: 'Energy' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th></tr></thead>
+        const body = html`${searchForm(req, '/vehicles', req.query.q, { fr: 'Immatriculation, VIN, modèle ou client', en: 'Plate, VIN, model or customer' })}
+${req.query.q && !list.length ? html`<p class="muted">${T(req, { fr: 'Aucun véhicule ne correspond.', en: 'No vehicle matches.' })}</p>` : ''}<table><thead><tr><th>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</th><th>VIN</th><th>${T(req, { fr: 'Marque', en: 'Maker' })}</th><th>${T(req, { fr: 'Modèle', en: 'Model' })}</th><th>${T(req, { fr: 'Année', en: 'Year' })}</th><th>${T(req, { fr: 'Énergie', en: 'Energy' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th></tr></thead>
 <tbody>${list.map((v) => html`<tr><td><a href="/vehicles/${v.id}">${v.plate || '—'}</a></td><td><code>${v.vin}</code></td><td>${v.maker}</td><td>${v.model}</td><td>${v.model_year ?? ''}</td><td>${T(req, ENERGY_LABEL[v.energy])}</td><td>${v.customer_name ?? ''}</td></tr>`)}</tbody></table>
 ${
   customers
@@ -202,7 +231,15 @@ ${
     tags: ['vehicles'],
     schema: { body: vehicleBody },
     handler: async (req) =>
-      createVehicle(store, { ...req.body, customerId: req.body.customerId || null }, clock.now()),
+      createVehicle(
+        store,
+        {
+          ...req.body,
+          customerId: req.body.customerId || null,
+          odometerKm: typeof req.body.odometerKm === 'number' ? req.body.odometerKm : null,
+        },
+        clock.now(),
+      ),
     page: { url: '/vehicles', redirect: (v) => `/vehicles/${v.id}` },
     api: { url: '/api/vehicles', status: 201, response: vehicleSchema },
   });
@@ -212,7 +249,11 @@ ${
     schema: { params: idParams },
     handler: async (req) => {
       const v = await getVehicle(store, req.params.id);
-      return { ...v, odometer: await odometerHistory(store, v.id) };
+      return {
+        ...v,
+        odometer: await odometerHistory(store, v.id),
+        visits: await vehicleHistory(store, v.id),
+      };
     },
     page: {
       url: '/vehicles/:id',
@@ -224,8 +265,15 @@ ${
 <dt>${T(req, { fr: 'Modèle', en: 'Model' })}</dt><dd>${v.model || '—'}</dd>
 <dt>${T(req, { fr: 'Année modèle (décodée)', en: 'Model year (decoded)' })}</dt><dd>${v.model_year ?? '—'}</dd>
 <dt>${T(req, { fr: 'Énergie', en: 'Energy' })}</dt><dd>${T(req, ENERGY_LABEL[v.energy])}</dd></dl>
+<h2>${T(req, { fr: 'Historique d’entretien', en: 'Service history' })}</h2>
+${
+  v.visits.length
+    ? html`<div class="table-wrap"><table class="visits"><thead><tr><th>${T(req, { fr: 'Ordre', en: 'Order' })}</th><th>${T(req, { fr: 'Date', en: 'Date' })}</th><th>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</th><th>${T(req, { fr: 'Demande du client', en: 'Customer request' })}</th><th>${T(req, { fr: 'État', en: 'State' })}</th></tr></thead>
+<tbody>${v.visits.map((o) => html`<tr><td><a href="/orders/${o.id}">${o.number}</a></td><td>${formatDateTime(req.lang, o.created_at)}</td><td>${formatKm(req.lang, o.odometer_km)}</td><td>${o.complaint}</td><td>${T(req, STATE_LABEL[o.state as State] ?? { fr: o.state, en: o.state })}</td></tr>`)}</tbody></table></div>`
+    : html`<p class="muted">${T(req, { fr: 'Aucun passage à l’atelier.', en: 'No visit to the workshop yet.' })}</p>`
+}
 <h2>${T(req, { fr: 'Historique kilométrique', en: 'Odometer history' })}</h2>
-<table><tbody>${history.map((h) => html`<tr><td>${formatDateTime(req.lang, h.read_at)}</td><td>${formatKm(req.lang, h.km)}</td><td>${h.source}</td></tr>`)}</tbody></table>
+<table><tbody>${history.map((h) => html`<tr><td>${formatDateTime(req.lang, h.read_at)}</td><td>${formatKm(req.lang, h.km)}</td><td>${odometerSource(req, h.source)}</td></tr>`)}</tbody></table>
 ${
   FRONT_DESK.includes(req.user!.role)
     ? html`<form method="post" action="/vehicles/${v.id}/odometer" class="card">${csrfField(req)}
@@ -246,6 +294,21 @@ ${
         additionalProperties: false,
         properties: {
           ...vehicleSchema.properties,
+          visits: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                id: { type: 'integer' },
+                number: { type: 'string' },
+                state: { type: 'string' },
+                created_at: { type: 'integer' },
+                odometer_km: { type: ['integer', 'null'] },
+                complaint: { type: 'string' },
+              },
+            },
+          },
           odometer: {
             type: 'array',
             items: {

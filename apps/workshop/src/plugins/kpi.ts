@@ -59,7 +59,7 @@ const kpiSchema = {
 } as const;
 
 /** The period asked for, as [from 00:00 UTC, to + 1 day); the last 30 days by default. */
-function period(q: { from?: string; to?: string }, now: number) {
+export function period(q: { from?: string; to?: string }, now: number) {
   const to = q.to ? Date.parse(`${q.to}T00:00:00Z`) + DAY : Date.parse(`${isoDate(now)}T00:00:00Z`) + DAY;
   const from = q.from ? Date.parse(`${q.from}T00:00:00Z`) : to - 30 * DAY;
   return { from: Math.min(from, to - DAY), to };
@@ -119,7 +119,8 @@ async function kpi(scope: FastifyInstance): Promise<void> {
 <label>${T(req, { fr: 'Du', en: 'From' })} <input type="date" name="from" value="${isoDate(p.from)}"></label>
 <label>${T(req, { fr: 'Au', en: 'To' })} <input type="date" name="to" value="${isoDate(p.to - DAY)}"></label>
 ${req.user!.role === 'technician' ? '' : html`<label>${T(req, { fr: 'Technicien', en: 'Technician' })} <select name="userId"><option value="0">${T(req, { fr: "Tout l'atelier", en: 'Whole workshop' })}</option>${mechanics.map((m) => html`<option value="${m.id}" ${m.id === userId ? html`selected` : ''}>${m.name}</option>`)}</select></label>`}
-<button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form>
+<button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button>
+${req.user!.role === 'technician' ? '' : html`<a href="/kpi.csv?from=${isoDate(p.from)}&amp;to=${isoDate(p.to - DAY)}" download>${T(req, { fr: 'Exporter par technicien (CSV)', en: 'Export per technician (CSV)' })}</a>`}</form>
 <h2>${userId === null ? T(req, { fr: "Tout l'atelier", en: 'Whole workshop' }) : (mechanics.find((m) => m.id === userId)?.name ?? '')}</h2>
 ${kpiTable(req, k)}
 <div id="kpi-chart" class="chart" aria-label="${T(req, { fr: 'Heures par jour', en: 'Hours per day' })}"></div>

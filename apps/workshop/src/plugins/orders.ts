@@ -1,7 +1,9 @@
+import { parseDecimal } from '@atelier/facturx';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { formatDateTime, formatHours, formatKm, formatMoney } from '../i18n.js';
-import { listVehicles } from '../services/customers.js';
+import { formatDateTime, formatKm } from '../i18n.js';
+import { type AdapterOption, adapterOptions } from '../services/adapter-offer.js';
+import { getCustomer, listVehicles } from '../services/customers.js';
 import {
   ENERGY_LABEL,
   isHighVoltage,
@@ -11,9 +13,11 @@ import {
   type State,
   TRANSITIONS,
 } from '../services/domain.js';
-import { habilitationAlerts, isoDate, SYMBOLS } from '../services/habilitations.js';
+import { ValidationError } from '../services/errors.js';
+import { habilitationAlerts, isoDate } from '../services/habilitations.js';
+import { invoicesOfOrder } from '../services/invoices.js';
+import { type OrderDiagnosis, orderDiagnosis } from '../services/order-diagnosis.js';
 import {
-  addLine,
   approveQuote,
   assignOrder,
   boardCards,
@@ -27,25 +31,44 @@ import {
   setDiagnosisNotes,
   transitionOrder,
 } from '../services/orders.js';
+import { ORDER_KIND_LABEL, ORDER_KINDS } from '../services/process.js';
+import { type QcStatus, qualityStatus } from '../services/quality.js';
+import { type Agreement, addLine, agreementsOf, type LineInput } from '../services/quotes.js';
 import { getSettings } from '../services/settings.js';
 import { listMechanics } from '../services/users.js';
+import {
+  getProfile,
+  type LabourRate,
+  listRates,
+  profileProblems,
+  type WorkshopProfile,
+} from '../services/workshop-profile.js';
 import { type Html, html } from '../web/html.js';
-import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
+import { csrfField, isApi, renderPage, sendPage, T } from '../web/layout.js';
 import { type Req, twin, typed } from '../web/routes.js';
 import {
   apiErrors,
   boardCardSchema,
   csrfProp,
-  formResponses,
   idParams,
   lineSchema,
   okSchema,
   orderDetailSchema,
   orderSchema,
   pageResponses,
-  symbolEnum,
 } from '../web/schemas.js';
-import { FRONT_DESK, MANAGERS, STAFF } from '../web/types.js';
+import { DIAG_WORKERS, FRONT_DESK, MANAGERS, STAFF } from '../web/types.js';
+import { adapterFields } from './diagnostics/views.js';
+import {
+  agreementSection,
+  diagnosisSection,
+  hvText,
+  invoiceSection,
+  kindLabel,
+  qualitySection,
+  quoteSection,
+  repairOrderDocument,
+} from './document-views.js';
 
 /** Who moves an order along: everyone in the workshop except instructors, who only watch. */
 const WORKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
@@ -56,7 +79,8 @@ const createBody = {
   properties: {
     vehicleId: { type: 'integer', minimum: 1 },
     complaint: { type: 'string', maxLength: 4000 },
-    hvRequirement: symbolEnum,
+    /** A diagnostic order (a fault to find) is diagnosed before its quote; a service order is not. */
+    kind: { type: 'string', enum: [...ORDER_KINDS], default: 'diagnostic' },
     ...csrfProp,
   },
 } as const;
@@ -70,34 +94,138 @@ const receptionBody = {
     ...csrfProp,
   },
 } as const;
+const confirmProp = {
+  /** Final or destructive actions from a page carry it (a checked box); the API's call is its own confirmation. */
+  confirm: { type: 'string', enum: ['yes', ''] },
+} as const;
 const transitionBody = {
   type: 'object',
   required: ['to'],
   properties: {
     to: { type: 'string', enum: [...STATES] },
     note: { type: 'string', maxLength: 1000, default: '' },
+    ...confirmProp,
     ...csrfProp,
   },
 } as const;
-const lineBody = {
+/** A quote line as typed: money and quantities as decimals (French comma accepted), checked exactly. */
+export const lineBody = {
   type: 'object',
   required: ['kind', 'description'],
   properties: {
     kind: { type: 'string', enum: ['labour', 'part'] },
     description: { type: 'string', minLength: 1, maxLength: 500 },
-    soldHours: { type: 'number', minimum: 0, maximum: 100, default: 0 },
-    priceEuros: { type: 'number', minimum: 0, maximum: 1000000, default: 0 },
+    rateId: { type: 'integer', minimum: 1 },
+    hours: { type: 'number', minimum: 0, maximum: 100 },
+    timeBasis: { type: 'string', enum: ['schedule', 'actual', 'flat'] },
+    scheduleRef: { type: 'string', maxLength: 60 },
+    hvWork: { type: 'string', maxLength: 30 },
+    quantity: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+    unit: { type: 'string', enum: ['unit', 'litre'] },
+    partRef: { type: 'string', maxLength: 60 },
+    origin: { type: 'string', enum: ['new', 'reuse', 'exchange'] },
+    /** Euros excluding VAT, e.g. "48.90" or "48,90". */
+    unitPrice: { type: ['string', 'number'], maxLength: 20 },
+    /** Basis points: 2000 = 20 %. */
+    vatRate: { type: 'integer', enum: [2000, 1000, 550, 210, 0] },
     ...csrfProp,
   },
 } as const;
 const approvalBody = {
   type: 'object',
+  required: ['method', 'signerName'],
   properties: {
     approve: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
     followupOn: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$', default: '' },
+    method: { type: 'string', enum: ['signature', 'phone', 'email'] },
+    signerName: { type: 'string', minLength: 1, maxLength: 200 },
+    reference: { type: 'string', maxLength: 500, default: '' },
+    /** The signature drawn on the tablet: a PNG data URL. */
+    signature: { type: 'string', maxLength: 300_000, default: '' },
+    /** When the customer agreed, if earlier than now: ISO 8601; without a zone, Paris time. */
+    agreedAt: { type: 'string', maxLength: 40, default: '' },
+    piecChoice: { type: 'string', enum: ['piec', 'new', ''], default: '' },
     ...csrfProp,
   },
 } as const;
+
+/** A line as the service takes it, from the form or the JSON body. */
+export function lineInput(b: {
+  kind: string;
+  description: string;
+  rateId?: number;
+  hours?: number;
+  timeBasis?: string;
+  scheduleRef?: string;
+  hvWork?: string;
+  quantity?: number;
+  unit?: string;
+  partRef?: string;
+  origin?: string;
+  unitPrice?: string | number;
+  vatRate?: number;
+}): LineInput {
+  let unitPriceCents: number | undefined;
+  if (b.unitPrice !== undefined && String(b.unitPrice).trim() !== '') {
+    const cents = parseDecimal(String(b.unitPrice), 100);
+    if (cents === null || cents < 0)
+      throw new ValidationError(
+        {
+          fr: 'prix invalide (euros, deux décimales au plus)',
+          en: 'invalid price (euros, at most two decimals)',
+        },
+        'unitPrice',
+      );
+    unitPriceCents = cents;
+  }
+  return {
+    kind: b.kind,
+    description: b.description,
+    rateId: b.timeBasis === 'flat' ? undefined : b.rateId,
+    hours: b.hours,
+    timeBasis: b.timeBasis,
+    scheduleRef: b.scheduleRef,
+    hvWork: b.hvWork,
+    quantity: b.quantity,
+    unit: b.unit,
+    partRef: b.partRef,
+    origin: b.origin,
+    unitPriceCents: b.kind === 'labour' && b.timeBasis !== 'flat' ? undefined : unitPriceCents,
+    vatRateBp: b.vatRate,
+  };
+}
+
+/** A date-time typed in a form (no zone: Paris time, as the workshop's clock shows) or an ISO instant. */
+export function parseAgreedAt(text: string): number | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (/(Z|[+-]\d{2}:\d{2})$/.test(t)) {
+    const ms = Date.parse(t);
+    if (Number.isNaN(ms))
+      throw new ValidationError({ fr: 'date d’accord invalide', en: 'invalid agreement date' }, 'agreedAt');
+    return ms;
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(t);
+  if (!m)
+    throw new ValidationError({ fr: 'date d’accord invalide', en: 'invalid agreement date' }, 'agreedAt');
+  const asUtc = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
+  // Paris's offset at that moment (one hour, two in summer), read from the time-zone database.
+  const paris = new Date(asUtc).toLocaleString('en-US', { timeZone: 'Europe/Paris', hour12: false });
+  const shown = Date.parse(`${paris} UTC`);
+  return asUtc - (shown - asUtc);
+}
+
+/** Refuses a page's final or destructive action whose confirmation box was not checked. */
+export function needConfirmation(req: FastifyRequest, body: { confirm?: string }): void {
+  if (!isApi(req) && body.confirm !== 'yes')
+    throw new ValidationError(
+      {
+        fr: 'cochez la case de confirmation : cette action est définitive',
+        en: 'tick the confirmation box: this action is final',
+      },
+      'confirm',
+    );
+}
 const assignBody = {
   type: 'object',
   required: ['userId'],
@@ -118,7 +246,23 @@ function stateBadge(req: FastifyRequest, s: State): Html {
   return html`<span class="state state-${s}">${T(req, STATE_LABEL[s])}</span>`;
 }
 
-function orderPage(req: FastifyRequest, o: OrderDetail, mechanics: { id: number; name: string }[]): Html {
+interface OrderPageData {
+  /** The adapters a session may be opened on (serial ports found, declared Wi-Fi adapters, CAN). */
+  adapters: AdapterOption[];
+  mechanics: { id: number; name: string }[];
+  diagnosis: OrderDiagnosis | null;
+  agreements: Agreement[];
+  qc: QcStatus | null;
+  invoices: Awaited<ReturnType<typeof invoicesOfOrder>>;
+  rates: LabourRate[];
+  profile: WorkshopProfile;
+  customerProblem: string | null;
+}
+
+/** States in which a diagnostic session can start from the order. */
+const DIAGNOSABLE = ['reception', 'diagnosis', 'comeback', 'repair', 'quality_control'];
+
+function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html {
   const role = req.user!.role;
   const canWork = (WORKERS as readonly string[]).includes(role);
   const canDesk = FRONT_DESK.includes(role);
@@ -137,43 +281,32 @@ function orderPage(req: FastifyRequest, o: OrderDetail, mechanics: { id: number;
   if (MANAGERS.includes(role) && o.state !== 'delivered')
     actions.push(html`<form method="post" action="/orders/${o.id}/assign" class="card">
   <h2>${T(req, { fr: 'Affectation', en: 'Assignment' })}</h2>${csrfField(req)}
-  <label>${T(req, { fr: 'Technicien', en: 'Technician' })} <select name="userId">${mechanics.map(
+  <label>${T(req, { fr: 'Technicien', en: 'Technician' })} <select name="userId">${d.mechanics.map(
     (m) => html`<option value="${m.id}" ${m.id === o.assigned_to ? html`selected` : ''}>${m.name}</option>`,
   )}</select></label>
   <button type="submit">${T(req, { fr: 'Affecter', en: 'Assign' })}</button>
 </form>`);
-  if ((o.state === 'diagnosis' || o.state === 'quote') && canWork) {
-    actions.push(html`<form method="post" action="/orders/${o.id}/lines" class="card">
-  <h2>${T(req, { fr: 'Ajouter une ligne au devis', en: 'Add a quote line' })}</h2>${csrfField(req)}
-  <label>${T(req, { fr: 'Type', en: 'Kind' })} <select name="kind"><option value="labour">${T(req, { fr: "Main-d'œuvre", en: 'Labour' })}</option><option value="part">${T(req, { fr: 'Pièce', en: 'Part' })}</option></select></label>
-  <label>${T(req, { fr: 'Libellé', en: 'Description' })} <input name="description" required maxlength="500"></label>
-  <label>${T(req, { fr: 'Temps vendu (h)', en: 'Sold time (h)' })} <input name="soldHours" type="number" step="0.1" min="0" value="0"></label>
-  <label>${T(req, { fr: 'Prix HT (€)', en: 'Price excl. VAT (€)' })} <input name="priceEuros" type="number" step="0.01" min="0" value="0"></label>
-  <button type="submit">${T(req, { fr: 'Ajouter', en: 'Add' })}</button>
-</form>`);
-  }
   if (o.state === 'diagnosis' && canWork)
     actions.push(html`<form method="post" action="/orders/${o.id}/notes" class="card">
   <h2>${T(req, { fr: 'Notes de diagnostic', en: 'Diagnosis notes' })}</h2>${csrfField(req)}
   <textarea name="notes">${o.diagnosis_notes}</textarea>
   <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button>
 </form>`);
-  if (o.state === 'awaiting_approval' && canDesk)
-    actions.push(html`<form method="post" action="/orders/${o.id}/approval" class="card">
-  <h2>${T(req, { fr: 'Accord du client', en: 'Customer approval' })}</h2>${csrfField(req)}
-  ${o.lines.map(
-    (l) =>
-      html`<label class="check"><input type="checkbox" name="approve" value="${l.id}" checked> ${l.description}</label>`,
-  )}
-  <label>${T(req, { fr: 'Relance des travaux refusés le', en: 'Follow up declined work on' })} <input type="date" name="followupOn"></label>
-  <button type="submit" name="action" value="approve">${T(req, { fr: "Enregistrer l'accord", en: 'Record approval' })}</button>
-</form>`);
-  const moves = TRANSITIONS[o.state].filter((s) => s !== 'reception' && s !== 'approved');
+  const moves = TRANSITIONS[o.state].filter(
+    (s) =>
+      s !== 'reception' &&
+      s !== 'approved' &&
+      !(s === 'quote' && o.state === 'reception' && o.kind === 'diagnostic'),
+  );
   if (moves.length && canWork)
     actions.push(
       html`<div class="card moves"><h2>${T(req, { fr: 'Étape suivante', en: 'Next step' })}</h2>${moves.map(
         (to) => html`<form method="post" action="/orders/${o.id}/transition" class="inline">${csrfField(req)}
-  <input type="hidden" name="to" value="${to}"><button type="submit" data-to="${to}">→ ${T(req, STATE_LABEL[to])}</button></form>`,
+  <input type="hidden" name="to" value="${to}">${
+    to === 'delivered'
+      ? html`<label class="check confirm"><input type="checkbox" name="confirm" value="yes" required> ${T(req, { fr: 'Je confirme la restitution du véhicule au client', en: 'I confirm handing the car back to the customer' })}</label>`
+      : ''
+  }<button type="submit" data-to="${to}">→ ${T(req, STATE_LABEL[to])}</button></form>`,
       )}</div>`,
     );
   if (o.state === 'delivered' && canDesk)
@@ -182,21 +315,35 @@ function orderPage(req: FastifyRequest, o: OrderDetail, mechanics: { id: number;
   <label>${T(req, { fr: 'Nouvelle plainte du client', en: "Customer's new complaint" })} <textarea name="complaint" required></textarea></label>
   <button type="submit">${T(req, { fr: 'Ouvrir un retour', en: 'Open a comeback' })}</button>
 </form>`);
-
+  const startForm =
+    DIAGNOSABLE.includes(o.state) && (DIAG_WORKERS as readonly string[]).includes(role)
+      ? html`<form method="post" action="/diagnostics" class="card new-session">${csrfField(req)}
+<h3>${T(req, { fr: 'Démarrer un diagnostic sur cet ordre', en: 'Start a diagnosis on this order' })}</h3>
+<input type="hidden" name="roId" value="${o.id}">${adapterFields(req, d.adapters)}
+<button type="submit"${d.adapters.length ? '' : html` disabled`}>${T(req, { fr: 'Ouvrir la session', en: 'Open the session' })}</button></form>`
+      : '';
+  const invoiceProblems = [
+    ...profileProblems(d.profile).map((p) => T(req, p)),
+    ...(d.customerProblem ? [d.customerProblem] : []),
+  ];
   return html`<section class="order">
-<p>${stateBadge(req, o.state)} <a href="/orders/${o.id}/print">${T(req, { fr: 'Imprimer', en: 'Print' })}</a></p>
+<p>${stateBadge(req, o.state)} <span class="kind-tag">${kindLabel(req, o.kind)}</span> <a href="/orders/${o.id}/print">${T(req, { fr: 'Ordre de réparation imprimable', en: 'Printable repair order' })}</a> · <a href="/orders/${o.id}/quote">${T(req, { fr: 'Devis', en: 'Quote' })}</a>${o.invoice ? html` · <a href="/invoices/${o.invoice.id}">${T(req, { fr: 'Facture', en: 'Invoice' })} ${o.invoice.number}</a>` : ''}</p>
 <dl class="facts">
   <dt>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</dt><dd>${o.vehicle.plate} — ${o.vehicle.maker} ${o.vehicle.model} ${o.vehicle.model_year ?? ''} (${T(req, ENERGY_LABEL[o.vehicle.energy])})<br><code>${o.vehicle.vin}</code></dd>
-  <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_name ?? '—'}</dd>
+  <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_id ? html`<a href="/customers/${o.customer_id}">${o.customer_name ?? '—'}</a>` : '—'}</dd>
   <dt>${T(req, { fr: 'Technicien', en: 'Technician' })}</dt><dd class="assignee">${o.assignee_name ?? '—'}</dd>
-  ${hv ? html`<dt>${T(req, { fr: 'Travaux HT', en: 'HV work' })}</dt><dd class="hv">${o.hv_requirement ? html`⚡ ${o.hv_requirement}` : T(req, { fr: 'aucun', en: 'none' })}</dd>` : ''}
+  ${hv ? html`<dt>${T(req, { fr: 'Habilitation requise', en: 'Habilitation required' })}</dt><dd class="hv">${hvText(req, o)}</dd>` : ''}
   ${o.comeback_of ? html`<dt>${T(req, { fr: 'Retour de', en: 'Comeback of' })}</dt><dd><a href="/orders/${o.comeback_of}">${o.comeback_number}</a></dd>` : ''}
   <dt>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })}</dt><dd class="complaint">${o.complaint || '—'}</dd>
   <dt>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</dt><dd>${formatKm(req.lang, o.odometer_km)}</dd>
   <dt>${T(req, { fr: 'État constaté', en: 'Condition' })}</dt><dd>${o.condition_notes || '—'}</dd>
-  <dt>${T(req, { fr: 'Diagnostic', en: 'Diagnosis' })}</dt><dd>${o.diagnosis_notes || '—'}</dd>
+  <dt>${T(req, { fr: 'Notes de diagnostic', en: 'Diagnosis notes' })}</dt><dd>${o.diagnosis_notes || '—'}</dd>
 </dl>
-${linesTable(req, o)}
+${diagnosisSection(req, o, d.diagnosis, { canWork, startForm, rates: d.rates.filter((r) => r.active) })}
+${quoteSection(req, o, d.rates, canWork)}
+${agreementSection(req, o, d.agreements, canDesk)}
+${qualitySection(req, o, d.qc, canDesk)}
+${invoiceSection(req, o, d.invoices, MANAGERS.includes(role), invoiceProblems)}
 <div class="actions">${actions}</div>
 <h2>${T(req, { fr: 'Historique', en: 'History' })}</h2>
 <ol class="events">${o.events.map(
@@ -221,27 +368,22 @@ function noteText(req: FastifyRequest, note: string): string {
       { n: m[1]! },
     );
   if (note === 'whole') return T(req, { fr: 'accord total', en: 'approved in full' });
+  m = /^invoice: (.*)$/.exec(note);
+  if (m) return T(req, { fr: 'facture {n} émise', en: 'invoice {n} issued' }, { n: m[1]! });
+  m = /^credit note: (\S+) \((.*)\)$/.exec(note);
+  if (m)
+    return T(
+      req,
+      { fr: 'avoir {c} sur la facture {n}', en: 'credit note {c} on invoice {n}' },
+      { c: m[1]!, n: m[2]! },
+    );
   return note;
-}
-
-function linesTable(req: FastifyRequest, o: OrderDetail): Html {
-  if (!o.lines.length)
-    return html`<p class="muted">${T(req, { fr: 'Aucune ligne de devis.', en: 'No quote line.' })}</p>`;
-  const statusLabel = {
-    proposed: { fr: 'proposée', en: 'proposed' },
-    approved: { fr: 'accordée', en: 'approved' },
-    declined: { fr: 'refusée — travaux différés', en: 'declined — deferred work' },
-  };
-  return html`<table class="lines"><thead><tr><th>${T(req, { fr: 'Libellé', en: 'Description' })}</th><th>${T(req, { fr: 'Temps vendu', en: 'Sold time' })}</th><th>${T(req, { fr: 'Prix HT', en: 'Price excl. VAT' })}</th><th>${T(req, { fr: 'Statut', en: 'Status' })}</th></tr></thead>
-<tbody>${o.lines.map(
-    (l) =>
-      html`<tr class="line-${l.status}"><td>${l.description}</td><td>${l.kind === 'labour' ? `${formatHours(req.lang, l.sold_hours)} h` : ''}</td><td>${formatMoney(req.lang, l.price_cents)}</td><td>${T(req, statusLabel[l.status])}${l.followup_on ? html` (${T(req, { fr: 'relance', en: 'follow-up' })} ${l.followup_on})` : ''}</td></tr>`,
-  )}</tbody></table>`;
 }
 
 async function orders(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
   const { store, clock } = app.deps;
+  const runtime = app.diagnostics;
   const actor = (req: FastifyRequest) => req.user!;
   const toOrder = (id: number) => `/orders/${id}`;
 
@@ -267,10 +409,11 @@ async function orders(scope: FastifyInstance): Promise<void> {
           alerts.length
             ? html`<p class="card alerts" role="status"><a href="/people">${T(req, { fr: '{n} habilitation(s) NF C18-550 à renouveler ou expirée(s)', en: '{n} NF C18-550 habilitation(s) due for renewal or expired' }, { n: alerts.length })}</a></p>`
             : ''
-        }<div class="board" data-refresh="60">${columns.map(
+        }${req.user!.role === 'apprentice' ? '' : html`<p class="tools"><a href="/orders.csv" download>${T(req, { fr: 'Exporter les ordres (CSV)', en: 'Export the orders (CSV)' })}</a></p>`}<div class="board" data-refresh="60">${columns.map(
           (
             col,
           ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
+${col.s === 'delivered' && col.cards.length ? html`<details class="delivered"><summary>${T(req, { fr: '{n} livré(s) ces 7 derniers jours', en: '{n} delivered in the last 7 days' }, { n: col.cards.length })}</summary>` : ''}
 ${col.cards.map(
   (
     c,
@@ -280,7 +423,7 @@ ${col.cards.map(
   <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
   <span class="complaint">${c.complaint.slice(0, 80)}</span>
 </a>`,
-)}</section>`,
+)}${col.s === 'delivered' && col.cards.length ? html`</details>` : ''}</section>`,
         )}</div>`;
         return sendPage(
           reply,
@@ -302,8 +445,11 @@ ${col.cards.map(
       html`<option value="${v.id}">${v.plate || v.vin} — ${v.maker} ${v.model} (${T(req, ENERGY_LABEL[v.energy])})${v.customer_name ? ` — ${v.customer_name}` : ''}</option>`,
   )}</select></label>
   <label>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })} <textarea name="complaint" maxlength="4000"></textarea></label>
-  <label>${T(req, { fr: 'Travaux haute tension : habilitation requise (véhicules hybrides et électriques)', en: 'High-voltage work: habilitation required (hybrid and electric vehicles)' })}
-    <select name="hvRequirement"><option value="">${T(req, { fr: 'aucune', en: 'none' })}</option>${SYMBOLS.map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
+  <fieldset><legend>${T(req, { fr: 'Type d’ordre', en: 'Kind of order' })}</legend>${ORDER_KINDS.map(
+    (k, i) =>
+      html`<label class="check"><input type="radio" name="kind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ORDER_KIND_LABEL[k])}</label>`,
+  )}</fieldset>
+  <p class="muted">${T(req, { fr: 'L’habilitation haute tension requise se déduit de l’énergie du véhicule et des opérations du devis.', en: "The high-voltage habilitation required follows from the vehicle's energy and the quote's operations." })}</p>
   <button type="submit">${T(req, { fr: "Créer l'ordre", en: 'Create order' })}</button>
 </form>
 <p><a href="/vehicles">${T(req, { fr: 'Véhicule absent ? Enregistrez-le', en: 'Vehicle missing? Register it' })}</a></p>`;
@@ -314,29 +460,31 @@ ${col.cards.map(
     },
   });
 
+  /** The customer of an order, for a document's address block (null when none or erased). */
+  const customerOf = async (o: OrderDetail) => {
+    if (!o.customer_id) return null;
+    const c = await getCustomer(store, o.customer_id);
+    return c.erased_at ? null : c;
+  };
+
   app.get('/orders/:id/print', {
     config: { access: STAFF },
     schema: { tags: ['orders'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
       const o = await getOrder(store, req.params.id);
-      const body = html`<div class="printable">
-<p>${stateBadge(req, o.state)} — ${formatDateTime(req.lang, clock.now())}</p>
-<dl class="facts">
-<dt>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</dt><dd>${o.vehicle.plate} — ${o.vehicle.maker} ${o.vehicle.model} ${o.vehicle.model_year ?? ''} — VIN ${o.vehicle.vin}</dd>
-<dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_name ?? '—'}</dd>
-<dt>${T(req, { fr: 'Kilométrage', en: 'Odometer' })}</dt><dd>${formatKm(req.lang, o.odometer_km)}</dd>
-<dt>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })}</dt><dd>${o.complaint}</dd>
-<dt>${T(req, { fr: 'État constaté', en: 'Condition' })}</dt><dd>${o.condition_notes}</dd>
-<dt>${T(req, { fr: 'Diagnostic', en: 'Diagnosis' })}</dt><dd>${o.diagnosis_notes}</dd>
-<dt>${T(req, { fr: 'Technicien', en: 'Technician' })}</dt><dd>${o.assignee_name ?? '—'}</dd>
-</dl>
-${linesTable(req, o)}
-<div class="signatures"><div>${T(req, { fr: 'Signature du client', en: "Customer's signature" })}</div><div>${T(req, { fr: "Cachet de l'atelier", en: 'Workshop stamp' })}</div></div>
-</div>`;
+      const body = repairOrderDocument(
+        req,
+        o,
+        await getProfile(store),
+        await listRates(store),
+        await customerOf(o),
+        clock.now(),
+      );
       return sendPage(
         reply,
         renderPage(req, { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` }, body, {
           print: true,
+          scripts: ['/static/documents.css', '/static/documents.js'],
         }),
       );
     },
@@ -364,12 +512,34 @@ ${linesTable(req, o)}
           renderPage(
             req,
             { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` },
-            orderPage(req, o, await listMechanics(store)),
+            orderPage(req, o, await orderPageData(o)),
+            { scripts: ['/static/documents.css', '/static/documents.js'] },
           ),
         ),
     },
     api: { url: '/api/orders/:id', response: orderDetailSchema },
   });
+
+  async function orderPageData(o: OrderDetail): Promise<OrderPageData> {
+    const customer = await customerOf(o);
+    return {
+      adapters: await adapterOptions(store, runtime.discovery),
+      mechanics: await listMechanics(store),
+      diagnosis: await orderDiagnosis(store, o.id),
+      agreements: await agreementsOf(store, o.id),
+      qc: ['quality_control', 'ready', 'delivered'].includes(o.state)
+        ? await qualityStatus(store, o.id)
+        : null,
+      invoices: await invoicesOfOrder(store, o.id),
+      rates: await listRates(store),
+      profile: await getProfile(store),
+      customerProblem: !customer
+        ? 'client'
+        : customer.address_line1 && customer.postcode && customer.city
+          ? null
+          : 'adresse du client',
+    };
+  }
 
   /** A change to an order: the form goes back to the order, the API answers the order as it now is. */
   const change = <const B extends object>(
@@ -393,27 +563,36 @@ ${linesTable(req, o)}
   change('/orders/:id/reception', '/api/orders/:id/reception', FRONT_DESK, receptionBody, (req) =>
     receiveVehicle(store, req.params.id, req.body, actor(req), clock.now()),
   );
-  change('/orders/:id/transition', '/api/orders/:id/transitions', WORKERS, transitionBody, (req) =>
-    transitionOrder(store, req.params.id, req.body.to, actor(req), clock.now(), req.body.note),
-  );
-  change('/orders/:id/approval', '/api/orders/:id/approval', FRONT_DESK, approvalBody, (req) =>
-    approveQuote(
+  change('/orders/:id/transition', '/api/orders/:id/transitions', WORKERS, transitionBody, async (req) => {
+    // handing the car back is final: the page asks for it to be confirmed
+    if (req.body.to === 'delivered') needConfirmation(req, req.body);
+    await transitionOrder(store, req.params.id, req.body.to, actor(req), clock.now(), req.body.note);
+  });
+  change('/orders/:id/approval', '/api/orders/:id/approval', FRONT_DESK, approvalBody, (req) => {
+    const b = req.body;
+    return approveQuote(
       store,
       req.params.id,
-      { approvedLineIds: req.body.approve, followupOn: req.body.followupOn },
+      {
+        approvedLineIds: b.approve,
+        followupOn: b.followupOn,
+        method: b.method,
+        signerName: b.signerName,
+        reference: b.reference,
+        signature: b.signature || undefined,
+        agreedAt: parseAgreedAt(b.agreedAt),
+        piecChoice: b.piecChoice || undefined,
+      },
       actor(req),
       clock.now(),
-    ),
-  );
+    );
+  });
 
   twin(app, 'POST', {
     access: WORKERS,
     tags: ['orders'],
     schema: { params: idParams, body: lineBody },
-    handler: async (req) => {
-      const b = req.body;
-      return addLine(store, req.params.id, { ...b, priceCents: Math.round(b.priceEuros * 100) });
-    },
+    handler: async (req) => addLine(store, req.params.id, lineInput(req.body)),
     page: { url: '/orders/:id/lines', redirect: (_line, req) => toOrder(req.params.id) },
     api: { url: '/api/orders/:id/lines', status: 201, response: lineSchema },
   });
@@ -439,14 +618,9 @@ ${linesTable(req, o)}
     api: { url: '/api/orders/:id/comeback', status: 201, response: orderSchema },
   });
 
-  app.post('/orders/:id/notes', {
-    config: { access: WORKERS },
-    schema: { tags: ['orders'], params: idParams, body: notesBody, response: formResponses('/orders/:id') },
-    handler: async (req, reply) => {
-      await setDiagnosisNotes(store, req.params.id, req.body.notes);
-      return reply.redirect(toOrder(req.params.id), 303);
-    },
-  });
+  change('/orders/:id/notes', '/api/orders/:id/notes', WORKERS, notesBody, (req) =>
+    setDiagnosisNotes(store, req.params.id, req.body.notes),
+  );
 
   app.get('/api/orders', {
     config: { access: STAFF },
@@ -487,6 +661,7 @@ ${linesTable(req, o)}
 export const ordersPlugin = fp(orders, {
   name: 'atelier-orders',
   encapsulate: true,
-  dependencies: ['atelier-core'],
-  decorators: { fastify: ['deps'] },
+  // the order page offers the adapters a diagnosis can be started on
+  dependencies: ['atelier-core', 'atelier-diagnostics-runtime'],
+  decorators: { fastify: ['deps', 'diagnostics'] },
 });

@@ -9,6 +9,7 @@ import {
   sessionsOfOrder,
 } from '../services/diagnostics.js';
 import { getOrder } from '../services/orders.js';
+import { getProfile } from '../services/workshop-profile.js';
 import { html } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
 import { typed } from '../web/routes.js';
@@ -16,6 +17,7 @@ import { idParams, pageResponses } from '../web/schemas.js';
 import { STAFF } from '../web/types.js';
 import { reportBody } from './diagnostics/report-body.js';
 import { pathList } from './diagnostics/views.js';
+import { reportHeader } from './document-views.js';
 
 async function reports(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
@@ -30,18 +32,7 @@ async function reports(scope: FastifyInstance): Promise<void> {
       const guided = guidedOf(s);
       const body = html`<article class="report">
 <p class="no-print"><button type="button" data-print id="print">${T(req, { fr: 'Imprimer / PDF', en: 'Print / PDF' })}</button></p>
-<p>${T(req, { fr: 'Édité le', en: 'Issued on' })} ${formatDateTime(req.lang, clock.now())} — ${T(req, { fr: 'session', en: 'session' })} #${s.id}, ${s.user_name ?? ''}</p>
-${
-  order
-    ? html`<table><tbody>
-<tr><th>${T(req, { fr: 'Ordre de réparation', en: 'Repair order' })}</th><td>${order.number}</td></tr>
-<tr><th>${T(req, { fr: 'Client', en: 'Customer' })}</th><td>${order.customer_name ?? '—'}</td></tr>
-<tr><th>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</th><td>${order.vehicle.plate} — ${order.vehicle.maker} ${order.vehicle.model}</td></tr>
-<tr><th>VIN</th><td>${order.vehicle.vin}${s.vin_check === 'mismatch' ? html` <strong>(${T(req, { fr: 'VIN lu', en: 'VIN read' })} : ${s.vin ?? ''})</strong>` : ''}</td></tr>
-<tr><th>${T(req, { fr: 'Votre demande', en: 'Your request' })}</th><td>${order.complaint}</td></tr>
-</tbody></table>`
-    : html`<p>VIN ${s.vin ?? '—'}</p>`
-}
+${reportHeader(req, { session: s, order, profile: await getProfile(store), now: clock.now() })}
 ${reportBody(req, guided, readings)}
 <h2>${T(req, { fr: 'Étapes du diagnostic', en: 'Diagnostic steps' })}</h2>
 ${guided ? pathList(req, guided) : html`<p>—</p>`}
@@ -51,7 +42,7 @@ ${guided ? pathList(req, guided) : html`<p>—</p>`}
         reply,
         renderPage(req, { fr: 'Rapport de diagnostic', en: 'Diagnostic report' }, body, {
           print: true,
-          scripts: ['/static/diagnostics.css', '/static/report.js'],
+          scripts: ['/static/diagnostics.css', '/static/documents.css', '/static/report.js'],
         }),
       );
     },

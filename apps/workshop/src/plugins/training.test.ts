@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
 import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
-import { multipart, recordTranscript } from '../test-support/diagnostics.js';
+import { multipart, recordTranscript, until } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
 const SAVVY = fixturePath('can/savvycan_example_candump.log');
@@ -166,6 +166,165 @@ describe('recording uploads', () => {
   });
 });
 
+describe('real recordings: MF4 upload, what a recording can answer, the battery report', () => {
+  const LEAF_MF4 = fixturePath('can/nissan_leaf_uds_2022-01-06.MF4');
+
+  it('the Leaf MF4 uploads, is analysed (KWP 21 01/21 04 on 0x79B → 0x7BB, a battery read) and reads as its candump twin', async () => {
+    const res = await upload('nissan_leaf.MF4', readFileSync(LEAF_MF4));
+    expect(res.statusCode, res.body).toBe(201);
+    const rec = res.json();
+    expect(rec.format).toBe('mf4');
+    const summary = JSON.parse(rec.summary);
+    expect(summary.frames).toBe(5588);
+    expect(summary.ecus).toEqual([
+      { request: '79B', response: '7BB', requests: ['21 01', '21 04'], answered: 26 },
+    ]);
+    expect(summary.battery).toEqual({ vehicle: 'nissan-leaf', reads: 26, requests: ['21 01', '21 04'] });
+    expect(summary.obd).toEqual({ services: [], pids: [] });
+    const a = await t.as('formateur');
+    const mf4 = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${rec.id}/replay`,
+      headers: { cookie: a.cookie },
+    });
+    const log = (await upload('nissan_leaf.log', readFileSync(LEAF, 'utf8'))).json();
+    const text = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${log.id}/replay`,
+      headers: { cookie: a.cookie },
+    });
+    expect(mf4.json().frames).toEqual(text.json().frames);
+    const page = await t.app.inject({ method: 'GET', url: '/training', headers: { cookie: a.cookie } });
+    expect(page.body).toContain(`href="/training/recordings/${rec.id}/battery"`);
+  });
+
+  it('the battery report page and API: SoC, pack voltage, missing cells said, the NF C18-550 note', async () => {
+    const rec = (await upload('leaf-report.MF4', readFileSync(LEAF_MF4))).json();
+    const a = await t.as('formateur');
+    const api = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${rec.id}/battery`,
+      headers: { cookie: a.cookie },
+    });
+    expect(api.statusCode, api.body).toBe(200);
+    expect(api.json().soc.value).toBe(89.1029);
+    expect(api.json().packVoltage.value).toBe(390.14);
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/training/recordings/${rec.id}/battery`,
+      headers: { cookie: a.cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('NF C18-550');
+    expect(page.body).toMatch(/data-quantity="soc"><th>État de charge \(SoC\)<\/th><td>89,1029 %/);
+    expect(page.body).toContain('la requête 21 02 n&#39;est pas dans l&#39;enregistrement');
+    const savvy = (await upload('no-battery.log', readFileSync(SAVVY, 'utf8'))).json();
+    const none = await t.app.inject({
+      method: 'GET',
+      url: `/api/training/recordings/${savvy.id}/battery`,
+      headers: { cookie: a.cookie },
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toMatch(/aucune lecture de batterie de traction connue/);
+  });
+
+  it('a scenario from the Leaf MF4 is a working battery session: labelled a recording, the apprentice reads the battery report', async () => {
+    const rec = (await upload('leaf-class.MF4', readFileSync(LEAF_MF4))).json();
+    const f = await t.as('formateur');
+    const form = (a: { csrf: string }, fields: Record<string, string>) =>
+      new URLSearchParams({ _csrf: a.csrf, ...fields }).toString();
+    const headers = (a: { cookie: string }) => ({
+      cookie: a.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    let res = await t.app.inject({
+      method: 'POST',
+      url: '/training/scenarios',
+      headers: headers(f),
+      payload: form(f, {
+        title: 'Leaf : état de la batterie',
+        source: 'recording',
+        recordingId: String(rec.id),
+        vehicleType: 'ev',
+        complaint: 'Autonomie en baisse',
+        trueCause: 'battery_weak',
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const scenarioId = Number(/\/training\/scenarios\/(\d+)/.exec(res.headers.location as string)![1]);
+    res = await t.app.inject({
+      method: 'POST',
+      url: '/training/assignments',
+      headers: headers(f),
+      payload: form(f, {
+        scenarioId: String(scenarioId),
+        userIds: String(t.demo.users.leo!.id),
+        dueOn: '2026-03-20',
+      }),
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const row = (await t.store.get<{ id: number }>(
+      'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
+      [scenarioId, t.demo.users.leo!.id],
+    ))!;
+    const leo = await t.as('leo');
+    res = await t.app.inject({
+      method: 'POST',
+      url: `/training/assignments/${row.id}/start`,
+      headers: headers(leo),
+      payload: form(leo, {}),
+    });
+    expect(res.statusCode, res.body).toBe(303);
+    const sessionId = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
+    res = await t.app.inject({
+      method: 'POST',
+      url: `/diagnostics/${sessionId}/connect`,
+      headers: headers(leo),
+      payload: form(leo, {}),
+    });
+    expect(res.statusCode, res.body).toBeLessThan(400);
+    try {
+      await until(
+        'the recorded Leaf connected',
+        async () =>
+          (await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` })).body.includes(
+            'data-state="connected"',
+          ),
+        30_000,
+      );
+      const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
+      expect(page.body).toContain('enregistrement d&#39;un véhicule réel');
+      expect(page.body).not.toContain('véhicule simulé');
+      expect(page.body).toContain('id="battery-report"');
+      expect(page.body).toContain('79B → 7BB : 21 01, 21 04');
+      const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
+      expect(api.statusCode, api.body).toBe(200);
+      const r = api.json();
+      expect(r.source.kind).toBe('live');
+      expect(r.vehicle.id).toBe('nissan-leaf');
+      expect(r.soc.value).toBeGreaterThan(89);
+      expect(r.packVoltage.value / 96).toBeGreaterThan(3.7);
+      const report = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}/battery` });
+      expect(report.body).toContain('NF C18-550');
+    } finally {
+      await t.app.inject({
+        method: 'POST',
+        url: `/diagnostics/${sessionId}/disconnect`,
+        headers: headers(leo),
+        payload: form(leo, {}),
+      });
+    }
+  }, 60_000);
+
+  it('a truncated MF4 is refused with the reason, nothing stored', async () => {
+    const before = (await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n;
+    const res = await upload('cut.MF4', readFileSync(LEAF_MF4).subarray(0, 3000));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/MF4/);
+    expect((await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n).toBe(before);
+  });
+});
+
 describe('DBC signals on a replay', () => {
   const DBC = `VERSION ""
 BU_: A
@@ -201,6 +360,26 @@ BO_ 258 Msg102: 6 A
     expect(data.series['Msg102.Counter'].map((p: number[]) => p[1])).toEqual(frames.map((b) => b[0]));
     expect(data.series['Msg102.Word'][0][1]).toBe(frames[0]!.readUInt16LE(1) * 0.5);
     expect(res.body).toContain('id="dbc-chart"');
+  });
+
+  it('a DBC of diagnostic payloads (CSS tp_uds, Nissan Leaf) plots SoC and temperatures from the reassembled answers', async () => {
+    const rec = (await upload('leaf.log', readFileSync(LEAF, 'utf8'))).json();
+    const res = await postDbc(
+      rec.id,
+      'css_tp_uds_nissan_leaf.dbc',
+      readFileSync(fixturePath('can/css_tp_uds_nissan_leaf.dbc'), 'utf8'),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const data = JSON.parse(
+      /<script type="application\/json" id="dbc-data">([^<]*)<\/script>/.exec(res.body)![1]!,
+    );
+    // 13 answers to 21 01 and 13 to 21 04: 26 payloads, not the 0x7BB frames one by one.
+    expect(data.decoded).toBe(26);
+    const soc = data.series['SoC_Temp.SoC'].map((p: number[]) => p[1]);
+    expect(soc).toHaveLength(13);
+    expect(soc[0]).toBe(89.2286);
+    for (const v of soc) expect(v).toBeGreaterThan(85);
+    expect(data.series['SoC_Temp.BatPackTemp1']).toHaveLength(13);
   });
 
   it('refuses a DBC that does not parse, naming the line', async () => {

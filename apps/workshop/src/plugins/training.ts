@@ -28,6 +28,9 @@ import {
   dbcSeries,
   listRecordings,
   MAX_RECORDING_BYTES,
+  type RecordingAnalysis,
+  type RecordingRow,
+  recordingBatteryReport,
   replayData,
   saveRecording,
   UploadRefused,
@@ -40,6 +43,7 @@ import {
   NO_FAULT,
   simScenarios,
 } from '../services/scenarios.js';
+import { batteryReportPage } from '../web/battery.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
@@ -56,6 +60,41 @@ import { STAFF } from '../web/types.js';
 import { pathList } from './diagnostics/views.js';
 
 export const TRAINERS = ['instructor', 'admin'] as const;
+
+/**
+ * What a recording can answer, as its upload analysis found (older rows have no analysis): the
+ * diagnostic requests per ECU, OBD-II services and PIDs, a battery read, the broadcast ids.
+ */
+function recordingAnswers(req: FastifyRequest, r: RecordingRow): Html | string {
+  let a: Partial<RecordingAnalysis>;
+  try {
+    a = JSON.parse(r.summary) as Partial<RecordingAnalysis>;
+  } catch {
+    return '';
+  }
+  if (!a.ecus) return '';
+  const parts: (Html | string)[] = [];
+  for (const e of a.ecus.slice(0, 6))
+    parts.push(
+      html`<li class="ecu">${e.request} → ${e.response} : ${e.requests.slice(0, 8).join(', ')}${e.requests.length > 8 ? ' …' : ''} (${e.answered})</li>`,
+    );
+  if (a.obd?.services.length)
+    parts.push(
+      html`<li>OBD-II : ${T(req, { fr: 'services', en: 'services' })} ${a.obd.services.join(', ')}${a.obd.pids.length ? html` · PID ${a.obd.pids.join(', ')}` : ''}</li>`,
+    );
+  if (a.battery)
+    parts.push(
+      html`<li class="battery-read">${T(req, { fr: 'Lectures batterie de traction', en: 'Traction-battery reads' })} (${a.battery.vehicle}, ${a.battery.reads}) · <a href="/training/recordings/${r.id}/battery" class="battery-report">${T(req, { fr: 'Rapport batterie', en: 'Battery report' })}</a></li>`,
+    );
+  parts.push(
+    html`<li>${a.broadcastIds ?? 0} ${T(req, { fr: 'identifiant(s) diffusé(s) à rejouer et tracer', en: 'broadcast id(s) to replay and plot' })}</li>`,
+  );
+  if (!a.ecus.length)
+    parts.push(
+      html`<li class="muted">${T(req, { fr: 'aucune requête de diagnostic : exercice de relecture et de tracé', en: 'no diagnostic request: a replay and plot exercise' })}</li>`,
+    );
+  return html`<ul class="recording-answers">${parts}</ul>`;
+}
 const LEARNERS = ['apprentice', 'technician'] as const;
 
 const VEHICLE: Record<string, Text> = {
@@ -196,12 +235,12 @@ async function training(scope: FastifyInstance): Promise<void> {
       const body = html`<div class="grid">
 <section class="card" id="recordings"><h2>${T(req, { fr: 'Enregistrements', en: 'Recordings' })}</h2>
 <form method="post" action="/training/recordings" enctype="multipart/form-data" class="upload">${csrfField(req)}
-<label>${T(req, { fr: 'Journal CAN (candump, ASC, TRC, CSV) ou transcript ELM327', en: 'CAN log (candump, ASC, TRC, CSV) or ELM327 transcript' })} <input type="file" name="file" required></label>
+<label>${T(req, { fr: 'Journal CAN (candump, ASC, TRC, CSV, MF4, BLF) ou transcript ELM327', en: 'CAN log (candump, ASC, TRC, CSV, MF4, BLF) or ELM327 transcript' })} <input type="file" name="file" required></label>
 <p class="muted">${T(req, { fr: 'Taille maximale', en: 'Largest size' })} : ${MAX_RECORDING_BYTES / 1024 / 1024} Mio</p>
 <button type="submit" id="upload">${T(req, { fr: 'Téléverser', en: 'Upload' })}</button></form>
 <ul class="recordings">${recordings.map(
         (r) =>
-          html`<li data-recording="${r.id}"><strong>${r.name}</strong> — ${r.format}, ${Math.ceil(r.size / 1024)} Kio ${r.kind === 'can' ? html`· <a href="/training/recordings/${r.id}">${T(req, { fr: 'Rejouer', en: 'Replay' })}</a>` : ''}</li>`,
+          html`<li data-recording="${r.id}"><strong>${r.name}</strong> — ${r.format}, ${Math.ceil(r.size / 1024)} Kio ${r.kind === 'can' ? html`· <a href="/training/recordings/${r.id}">${T(req, { fr: 'Rejouer', en: 'Replay' })}</a>` : ''}${recordingAnswers(req, r)}</li>`,
       )}</ul></section>
 <section class="card" id="new-scenario"><h2>${T(req, { fr: 'Nouveau scénario', en: 'New scenario' })}</h2>
 <form method="post" action="/training/scenarios">${csrfField(req)}
@@ -337,6 +376,23 @@ ${
         },
       },
       json: ({ data }) => data,
+    },
+  });
+
+  // The traction-battery report of a recording that holds battery reads (@atelier/ev).
+  twin(app, 'GET', {
+    access: TRAINERS,
+    tags: ['training'],
+    schema: { params: idParams },
+    handler: async (req) => recordingBatteryReport(store, req.params.id),
+    page: {
+      url: '/training/recordings/:id/battery',
+      render: (report, req, reply) => sendPage(reply, batteryReportPage(req, report)),
+    },
+    api: {
+      url: '/api/training/recordings/:id/battery',
+      response: { description: 'BatteryReport of @atelier/ev', type: 'object', additionalProperties: true },
+      json: (report) => report,
     },
   });
 

@@ -5,6 +5,7 @@
  * the ELM327 emulator (`sim:…?via=elm327`), so that the apprentice's session goes through exactly
  * the code a real adapter would.
  */
+import { ElmFloodError, NotElm327Error } from '@atelier/elm327';
 import { LinkError } from '@atelier/obd';
 import type { Text } from '../i18n.js';
 
@@ -18,6 +19,12 @@ export interface AdapterChoice {
   kind: AdapterKind;
   /** `/dev/ttyUSB0`, `HOST:PORT`, `can0` or a scenario id. */
   spec: string;
+  /**
+   * A scenario's path to its car: behind the ELM327 emulator (default, a real adapter's path), or
+   * straight over ISO-TP on a virtual bus for a recording with no OBD-II in it, which an ELM327's
+   * protocol search (an OBD request) could never find.
+   */
+  via?: 'elm327' | 'isotp';
 }
 
 /** The registry's name for a choice; a scenario's vehicle comes from the caller (`resolveScenario`). */
@@ -30,7 +37,7 @@ export function adapterName(choice: AdapterChoice): string {
     case 'socketcan':
       return `socketcan:${choice.spec}`;
     case 'scenario':
-      return `sim:${choice.spec}?via=elm327`;
+      return `sim:${choice.spec}?via=${choice.via ?? 'elm327'}`;
   }
 }
 
@@ -158,12 +165,10 @@ export class AdapterProblem extends Error {
     const e = err as Error | undefined;
     // Clipped: what an adapter sent can end up in a message, and it may be anything of any size.
     const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`.slice(0, 300);
-    // The ELM327 client's input guards, told apart by their class names: `ElmFloodError` (a typed
-    // DisconnectedError: more than any answer can hold) and `NotElm327Error` (no prompt, or another
-    // device's answer).
-    const name = (err as Error | undefined)?.name;
-    if (name === 'ElmFloodError') return new AdapterProblem('flooding', where, detail);
-    if (name === 'NotElm327Error') return new AdapterProblem('not-elm327', where, detail);
+    // The ELM327 client's input guards: more than any answer can hold (an ElmFloodError is also a
+    // DisconnectedError, so it is tested first), and no prompt or another device's answer.
+    if (err instanceof ElmFloodError) return new AdapterProblem('flooding', where, detail);
+    if (err instanceof NotElm327Error) return new AdapterProblem('not-elm327', where, detail);
     if (err instanceof LinkError) return new AdapterProblem(LINK_PROBLEM[err.code], where, detail);
     return new AdapterProblem('unknown', where, detail);
   }

@@ -10,17 +10,18 @@ import {
   stopActivity,
 } from './clocking.js';
 import { ConflictError } from './errors.js';
-import { type Fixture, fixture, H, T0 } from './fixtures.test-support.js';
+import { type Fixture, finishOrder, fixture, H, T0, withCustomer } from './fixtures.test-support.js';
 import { computeKpis } from './kpi.js';
 import {
-  addLine,
   approveQuote,
   assignOrder,
   createOrder,
   openComeback,
   receiveVehicle,
+  setDiagnosisNotes,
   transitionOrder,
 } from './orders.js';
+import { addLine } from './quotes.js';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -31,7 +32,8 @@ afterEach(() => f.close());
 /** An order taken to repair with approved labour of `sold` hours, assigned to `tech`. */
 async function orderInRepair(sold: number[], at: number) {
   const { boss, tech } = f.users;
-  const ro = await createOrder(f.store, { vehicleId: f.petrol }, boss, at);
+  // a service order (known work): quoted without a diagnosis step that would need a finding
+  const ro = await createOrder(f.store, { vehicleId: f.petrol, kind: 'service' }, boss, at);
   await receiveVehicle(
     f.store,
     ro.id,
@@ -43,10 +45,18 @@ async function orderInRepair(sold: number[], at: number) {
   await transitionOrder(f.store, ro.id, 'diagnosis', tech, at);
   const ids = [];
   for (const h of sold)
-    ids.push((await addLine(f.store, ro.id, { kind: 'labour', description: 'op', soldHours: h })).id);
+    ids.push(
+      (await addLine(f.store, ro.id, { kind: 'labour', description: 'op', rateId: f.rate, hours: h })).id,
+    );
   await transitionOrder(f.store, ro.id, 'quote', tech, at);
   await transitionOrder(f.store, ro.id, 'awaiting_approval', boss, at);
-  await approveQuote(f.store, ro.id, { approvedLineIds: ids }, boss, at);
+  await approveQuote(
+    f.store,
+    ro.id,
+    { approvedLineIds: ids, method: 'phone', signerName: 'Client', reference: '06 00 00 00 00' },
+    boss,
+    at,
+  );
   await transitionOrder(f.store, ro.id, 'repair', tech, at);
   return ro;
 }
@@ -99,7 +109,16 @@ describe('clocking', () => {
 
   it('refuses clocking on HV work without the habilitation, whoever clocks', async () => {
     const { boss, tech } = f.users;
-    const ro = await createOrder(f.store, { vehicleId: f.hybrid, hvRequirement: 'B1VL' }, boss, T0);
+    const ro = await createOrder(f.store, { vehicleId: f.hybrid }, boss, T0);
+    await receiveVehicle(f.store, ro.id, { complaint: 'x', odometerKm: 1200, condition: '' }, boss, T0);
+    // work near energised HV parts: B1VL, derived from the quote line
+    await addLine(f.store, ro.id, {
+      kind: 'labour',
+      description: 'dépose du convertisseur',
+      rateId: f.rate,
+      hours: 1,
+      hvWork: 'hv_vicinity',
+    });
     await f.store.run("UPDATE repair_orders SET state = 'repair' WHERE id = ?", [ro.id]);
     await clockIn(f.store, tech.id, T0);
     await expect(startActivity(f.store, tech, { roId: ro.id }, T0)).rejects.toThrow(/B1VL/);
@@ -150,18 +169,18 @@ describe('KPIs', () => {
 
   it('counts comebacks over delivered orders, and the mean time in diagnosis', async () => {
     const { boss, tech } = f.users;
+    await withCustomer(f);
     const a = await orderInRepair([1], T0); // diagnosis entered and left at T0: 0 h
     const b = await orderInRepair([1], T0 + H);
-    for (const ro of [a, b])
-      for (const s of ['quality_control', 'ready', 'delivered'] as const)
-        await transitionOrder(f.store, ro.id, s, boss, T0 + 10 * H);
+    for (const ro of [a, b]) await finishOrder(f, ro.id, T0 + 10 * H);
     await openComeback(f.store, a.id, 'revient', boss, T0 + 30 * H);
     // A third order spends 3 h in diagnosis.
     const c = await createOrder(f.store, { vehicleId: f.petrol }, boss, T0);
     await receiveVehicle(f.store, c.id, { complaint: 'x', odometerKm: 99_999, condition: '' }, boss, T0);
     await assignOrder(f.store, c.id, tech.id, boss, T0);
     await transitionOrder(f.store, c.id, 'diagnosis', tech, T0 + 2 * H);
-    await addLine(f.store, c.id, { kind: 'labour', description: 'x', soldHours: 1 });
+    await addLine(f.store, c.id, { kind: 'labour', description: 'x', rateId: f.rate, hours: 1 });
+    await setDiagnosisNotes(f.store, c.id, 'bougie n°3 encrassée');
     await transitionOrder(f.store, c.id, 'quote', tech, T0 + 5 * H);
     const k = await computeKpis(f.store, { from: T0 - H, to: T0 + 48 * H }, tech.id, T0 + 48 * H);
     expect([k.delivered, k.comebacks]).toEqual([2, 1]);

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { NONPROD_CODES } from './domain.js';
+import { NONPROD_CODES, STATE_LABEL } from './domain.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { checkAssignee, getOrderRow } from './orders.js';
 
@@ -94,8 +94,8 @@ export async function startActivity(
       if (!WORKABLE_STATES.includes(ro.state))
         throw new ConflictError(
           {
-            fr: `on ne pointe pas sur un ordre à l'état ${ro.state}`,
-            en: `cannot clock on an order in state ${ro.state}`,
+            fr: `on ne pointe pas sur un ordre à l'état « ${STATE_LABEL[ro.state].fr} »`,
+            en: `cannot clock on an order in state '${STATE_LABEL[ro.state].en}'`,
           },
           'roId',
         );
@@ -151,6 +151,28 @@ export function listEntries(store: Store, userId: number | null, from: number, t
      WHERE (? IS NULL OR e.user_id = ?) AND e.start_at < ? AND (e.end_at IS NULL OR e.end_at >= ?)
      ORDER BY e.start_at DESC`,
     [userId, userId, to, from],
+  );
+}
+
+/** Who is clocked in now, since when, and on what (their running activity, if any). */
+export interface PresentNow {
+  user_id: number;
+  user_name: string;
+  since: number;
+  kind: string | null;
+  code: string | null;
+  ro_number: string | null;
+  activity_since: number | null;
+}
+export function whoIsIn(store: Store): Promise<PresentNow[]> {
+  return store.all<PresentNow>(
+    `SELECT a.user_id, u.name AS user_name, a.start_at AS since, x.kind, x.code, r.number AS ro_number,
+            x.start_at AS activity_since
+     FROM clock_entries a JOIN users u ON u.id = a.user_id
+     LEFT JOIN clock_entries x ON x.user_id = a.user_id AND x.kind <> 'attendance' AND x.end_at IS NULL
+     LEFT JOIN repair_orders r ON r.id = x.ro_id
+     WHERE a.kind = 'attendance' AND a.end_at IS NULL
+     ORDER BY u.name`,
   );
 }
 

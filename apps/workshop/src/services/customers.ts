@@ -11,6 +11,68 @@ export interface Customer {
   created_at: number;
   last_activity_at: number;
   erased_at: number | null;
+  /** Billing address: an invoice names the customer and their address (CGI art. 242 nonies A). */
+  address_line1: string;
+  address_line2: string;
+  postcode: string;
+  city: string;
+  country: string;
+  /** A business customer: late-payment penalties and the 40 € indemnity are due, its SIRET and VAT number printed. */
+  is_business: number;
+  siret: string;
+  vat_id: string;
+}
+
+export interface CustomerInput {
+  name: string;
+  phone?: string;
+  email?: string;
+  addressLine1?: string;
+  addressLine2?: string;
+  postcode?: string;
+  city?: string;
+  country?: string;
+  isBusiness?: boolean;
+  siret?: string;
+  vatId?: string;
+}
+
+/** The columns of a customer from what was typed, checked. */
+function customerColumns(input: CustomerInput) {
+  const name = input.name.trim();
+  if (!name)
+    throw new ValidationError({ fr: 'nom du client obligatoire', en: 'customer name required' }, 'name');
+  const email = (input.email ?? '').trim();
+  if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
+  const country = (input.country || 'FR').trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new ValidationError(
+      { fr: 'pays : code à deux lettres (FR)', en: 'country: two-letter code (FR)' },
+      'country',
+    );
+  const siret = (input.siret ?? '').replace(/\s+/g, '');
+  if (siret && !/^\d{9}(\d{5})?$/.test(siret))
+    throw new ValidationError(
+      { fr: 'SIREN (9 chiffres) ou SIRET (14)', en: 'SIREN (9 digits) or SIRET (14)' },
+      'siret',
+    );
+  const vatId = (input.vatId ?? '').replace(/\s+/g, '').toUpperCase();
+  if (vatId && !/^[A-Z]{2}[0-9A-Z]{2,13}$/.test(vatId))
+    throw new ValidationError({ fr: 'numéro de TVA invalide', en: 'invalid VAT number' }, 'vatId');
+  return {
+    name,
+    phone: (input.phone ?? '').trim(),
+    email,
+    address_line1: (input.addressLine1 ?? '').trim(),
+    address_line2: (input.addressLine2 ?? '').trim(),
+    postcode: (input.postcode ?? '').trim(),
+    city: (input.city ?? '').trim(),
+    country,
+    is_business: input.isBusiness ? 1 : 0,
+    siret,
+    vat_id: vatId,
+  };
 }
 
 export interface Vehicle {
@@ -36,26 +98,83 @@ export interface OdometerReading {
 const CUSTOMER = { fr: 'Client', en: 'Customer' };
 const VEHICLE = { fr: 'Véhicule', en: 'Vehicle' };
 
-export async function createCustomer(
-  db: Db,
-  input: { name: string; phone?: string; email?: string },
-  now: number,
-): Promise<Customer> {
-  const name = input.name.trim();
-  if (!name)
-    throw new ValidationError({ fr: 'nom du client obligatoire', en: 'customer name required' }, 'name');
-  const email = (input.email ?? '').trim();
-  if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
-    throw new ValidationError({ fr: 'adresse e-mail invalide', en: 'invalid e-mail address' }, 'email');
+export async function createCustomer(db: Db, input: CustomerInput, now: number): Promise<Customer> {
+  const c = customerColumns(input);
   const row = await db.get<Customer>(
-    'INSERT INTO customers (name, phone, email, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
-    [name, (input.phone ?? '').trim(), email, now, now],
+    `INSERT INTO customers (name, phone, email, address_line1, address_line2, postcode, city, country, is_business, siret, vat_id,
+       created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    [
+      c.name,
+      c.phone,
+      c.email,
+      c.address_line1,
+      c.address_line2,
+      c.postcode,
+      c.city,
+      c.country,
+      c.is_business,
+      c.siret,
+      c.vat_id,
+      now,
+      now,
+    ],
   );
   return row!;
 }
 
-export function listCustomers(db: Db): Promise<Customer[]> {
-  return db.all<Customer>('SELECT * FROM customers WHERE erased_at IS NULL ORDER BY name');
+/** A LIKE pattern matching `q` anywhere, its own % and _ taken literally (portable: ESCAPE '!'). */
+function contains(q: string): string {
+  return `%${q
+    .trim()
+    .toLowerCase()
+    .replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+/** Customers (erased ones left out), or those whose name, phone or e-mail contains `q`. */
+export function listCustomers(db: Db, q = ''): Promise<Customer[]> {
+  if (!q.trim()) return db.all<Customer>('SELECT * FROM customers WHERE erased_at IS NULL ORDER BY name');
+  const like = contains(q);
+  const digits = q.replace(/\D/g, '');
+  return db.all<Customer>(
+    `SELECT * FROM customers WHERE erased_at IS NULL
+       AND (LOWER(name) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!'
+            OR (? <> '' AND REPLACE(REPLACE(REPLACE(phone, ' ', ''), '.', ''), '-', '') LIKE ?))
+     ORDER BY name`,
+    [like, like, digits, `%${digits}%`],
+  );
+}
+
+/** Corrects a customer's details (an erased customer stays erased). */
+export async function updateCustomer(
+  db: Db,
+  id: number,
+  input: CustomerInput,
+  now: number,
+): Promise<Customer> {
+  const existing = await getCustomer(db, id);
+  if (existing.erased_at)
+    throw new ValidationError({ fr: 'client effacé (RGPD)', en: 'customer erased (GDPR)' }, 'name');
+  const c = customerColumns(input);
+  await db.run(
+    `UPDATE customers SET name = ?, phone = ?, email = ?, address_line1 = ?, address_line2 = ?, postcode = ?, city = ?,
+       country = ?, is_business = ?, siret = ?, vat_id = ?, last_activity_at = ? WHERE id = ?`,
+    [
+      c.name,
+      c.phone,
+      c.email,
+      c.address_line1,
+      c.address_line2,
+      c.postcode,
+      c.city,
+      c.country,
+      c.is_business,
+      c.siret,
+      c.vat_id,
+      now,
+      id,
+    ],
+  );
+  return getCustomer(db, id);
 }
 
 export async function getCustomer(db: Db, id: number): Promise<Customer> {
@@ -80,13 +199,21 @@ export async function exportCustomer(db: Db, id: number): Promise<Record<string,
         [v.id],
       )),
     );
-  return { customer, vehicles, odometer, repairOrders: orders };
+  // Invoices name the customer as issued: part of what is held about them.
+  const invoices = await db.all<Record<string, unknown>>(
+    `SELECT i.number, i.kind, i.issue_date, i.buyer_name, i.ht_cents, i.tva_cents, i.ttc_cents, r.number AS order_number
+     FROM invoices i JOIN repair_orders r ON r.id = i.ro_id WHERE r.customer_id = ? ORDER BY i.id`,
+    [id],
+  );
+  return { customer, vehicles, odometer, repairOrders: orders, invoices };
 }
 
 /**
  * GDPR erasure: the person's identity goes, and every link from vehicles and repair orders to them.
  * The repair history of the vehicle stays (warranty and safety recalls are a legitimate interest),
- * but no longer points at anyone. Recorded in the audit log by id only.
+ * but no longer points at anyone. Recorded in the audit log by id only. Invoices issued to them
+ * stay as issued, name and address included: the law requires them kept ten years (Code de
+ * commerce L123-22; GDPR art. 17(3)(b), a legal obligation) and nothing may change an issued invoice.
  */
 export async function eraseCustomer(
   store: Store,
@@ -96,10 +223,11 @@ export async function eraseCustomer(
 ): Promise<void> {
   await store.transaction(async (tx) => {
     await getCustomer(tx, id);
-    await tx.run("UPDATE customers SET name = '—', phone = '', email = '', erased_at = ? WHERE id = ?", [
-      now,
-      id,
-    ]);
+    await tx.run(
+      `UPDATE customers SET name = '—', phone = '', email = '', address_line1 = '', address_line2 = '', postcode = '',
+         city = '', siret = '', vat_id = '', erased_at = ? WHERE id = ?`,
+      [now, id],
+    );
     await tx.run("UPDATE vehicles SET customer_id = NULL, plate = '' WHERE customer_id = ?", [id]);
     await tx.run('UPDATE repair_orders SET customer_id = NULL WHERE customer_id = ?', [id]);
     await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
@@ -185,9 +313,40 @@ export async function getVehicle(db: Db, id: number): Promise<Vehicle> {
   return v;
 }
 
-export function listVehicles(db: Db): Promise<(Vehicle & { customer_name: string | null })[]> {
+/**
+ * Vehicles with their owner, or those whose plate (with or without its dashes), VIN, maker, model or
+ * owner's name contains `q`.
+ */
+export function listVehicles(db: Db, q = ''): Promise<(Vehicle & { customer_name: string | null })[]> {
+  if (!q.trim())
+    return db.all(
+      'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id',
+    );
+  const like = contains(q);
+  const plate = contains(q.replace(/[\s-]/g, ''));
   return db.all(
-    'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id',
+    `SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id
+     WHERE LOWER(REPLACE(REPLACE(v.plate, '-', ''), ' ', '')) LIKE ? ESCAPE '!' OR LOWER(v.vin) LIKE ? ESCAPE '!'
+        OR LOWER(v.maker) LIKE ? ESCAPE '!' OR LOWER(v.model) LIKE ? ESCAPE '!' OR LOWER(c.name) LIKE ? ESCAPE '!'
+     ORDER BY v.id`,
+    [plate, like, like, like, like],
+  );
+}
+
+/** A vehicle's service history: its repair orders, newest first. */
+export interface VehicleVisit {
+  id: number;
+  number: string;
+  state: string;
+  created_at: number;
+  odometer_km: number | null;
+  complaint: string;
+}
+export function vehicleHistory(db: Db, vehicleId: number): Promise<VehicleVisit[]> {
+  return db.all<VehicleVisit>(
+    `SELECT id, number, state, created_at, odometer_km, complaint FROM repair_orders
+     WHERE vehicle_id = ? ORDER BY created_at DESC, id DESC`,
+    [vehicleId],
   );
 }
 

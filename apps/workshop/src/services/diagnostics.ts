@@ -9,6 +9,7 @@ import type { AdapterChoice } from './adapters.js';
 import { type AssignmentRow, getAssignment } from './classes.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { getOrder, type OrderDetail } from './orders.js';
+import type { RecordingAnalysis } from './recordings.js';
 import { getScenario, type TrainingScenario } from './scenarios.js';
 import { type TrafficSummary, trafficSummary } from './traffic.js';
 import type { User } from './users.js';
@@ -313,6 +314,8 @@ export interface SessionOverview {
   traffic: TrafficSummary;
   /** The training assignment the session plays (its instructor's choices), or null. */
   assignment: AssignmentRow | null;
+  /** What the scenario's recording can answer (its upload analysis), when it plays a recording. */
+  recording: { name: string; analysis: Partial<RecordingAnalysis> } | null;
 }
 
 export async function sessionOverview(
@@ -321,6 +324,7 @@ export async function sessionOverview(
   viewer?: Pick<User, 'id' | 'role'>,
 ): Promise<SessionOverview> {
   const assignment = s.assignment_id ? await getAssignment(db, s.assignment_id) : null;
+  const scenario = assignment ? await getScenario(db, assignment.scenario_id) : null;
   return {
     readings: latestReadings(await readingsOf(db, s.id)),
     recordedPids: await recordedPids(db, s.id),
@@ -329,9 +333,10 @@ export async function sessionOverview(
         ? (await recentSessions(db, 100, viewer)).filter((x) => x.id !== s.id && x.state !== 'new')
         : [],
     order: s.ro_id ? await getOrder(db, s.ro_id) : null,
-    scenario: assignment ? await getScenario(db, assignment.scenario_id) : null,
+    scenario,
     assignment,
     traffic: await trafficSummary(db, s.id),
+    recording: scenario?.recording_id ? await recordingAnalysis(db, scenario.recording_id) : null,
   };
 }
 
@@ -345,4 +350,20 @@ export function probabilitiesShown(
   viewer: Pick<User, 'id'>,
 ): boolean {
   return !assignment || assignment.show_probabilities === 1 || viewer.id !== s.user_id;
+}
+
+async function recordingAnalysis(
+  db: Db,
+  id: number,
+): Promise<{ name: string; analysis: Partial<RecordingAnalysis> } | null> {
+  const r = await db.get<{ name: string; summary: string }>(
+    'SELECT name, summary FROM recordings WHERE id = ?',
+    [id],
+  );
+  if (!r) return null;
+  try {
+    return { name: r.name, analysis: JSON.parse(r.summary) };
+  } catch {
+    return { name: r.name, analysis: {} };
+  }
 }

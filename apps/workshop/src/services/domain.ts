@@ -53,7 +53,8 @@ export const STATE_LABEL: Record<State, Text> = {
 export const TRANSITIONS: Record<State, State[]> = {
   booked: ['reception'],
   comeback: ['reception'],
-  reception: ['diagnosis'],
+  // a service order (known work) may be quoted at once; a diagnostic one is diagnosed first
+  reception: ['diagnosis', 'quote'],
   diagnosis: ['quote'],
   quote: ['awaiting_approval'],
   awaiting_approval: ['approved', 'quote'],

@@ -6,10 +6,15 @@ import {
   checkHabilitation,
   grantHabilitation,
   type Habilitation,
+  type HabSymbol,
   habilitationAlerts,
+  habilitationStatus,
   isoDate,
+  SYMBOL_INFO,
+  SYMBOLS,
 } from './habilitations.js';
-import { assignOrder, createOrder, getOrder } from './orders.js';
+import { assignOrder, createOrder, getOrder, receiveVehicle } from './orders.js';
+import { addLine } from './quotes.js';
 import { getSettings, updateSettings } from './settings.js';
 
 let f: Fixture;
@@ -60,6 +65,38 @@ describe('NF C18-550 habilitations', () => {
     expect(checkHabilitation([held('B1VL', '2025-01-01', '2028-01-01')], 'B0L', today, 'X').ok).toBe(true);
   });
 
+  it('covers B1L work by B2L and the vicinity symbols, and keeps live work and specific operations apart', () => {
+    const today = '2026-03-01';
+    const ok = (held_: string, required: HabSymbol) =>
+      checkHabilitation([held(held_, '2025-01-01', '2028-01-01')], required, today, 'X').ok;
+    expect(ok('B2L', 'B1L')).toBe(true);
+    expect(ok('B1VL', 'B1L')).toBe(true);
+    expect(ok('B2VL', 'B2L')).toBe(true);
+    expect(ok('B1L', 'B1VL')).toBe(false);
+    expect(ok('B1L', 'B2L')).toBe(false);
+    expect(ok('B2TL', 'B1TL')).toBe(true);
+    expect(ok('B2TL', 'B2VL')).toBe(false);
+    expect(ok('B2XL', 'B1XL')).toBe(true);
+    expect(ok('B2XL', 'B1L')).toBe(false);
+    expect(ok('BRL', 'BCL')).toBe(false);
+    // Every symbol is described in both languages, and covers itself and B0L work.
+    for (const s of SYMBOLS) {
+      expect(SYMBOL_INFO[s].allows.fr.length).toBeGreaterThan(20);
+      expect(SYMBOL_INFO[s].allows.en.length).toBeGreaterThan(20);
+      expect(ok(s, s)).toBe(true);
+      expect(ok(s, 'B0L')).toBe(true);
+    }
+  });
+
+  it('says where a habilitation stands: valid, refresher due within the alert window, expired', () => {
+    const h = { issued_on: '2023-03-20', renewal_on: '2026-03-20' };
+    expect(habilitationStatus(h, '2025-01-01', 90)).toEqual({ status: 'valid', daysLeft: 443 });
+    expect(habilitationStatus(h, '2026-03-10', 90)).toEqual({ status: 'due', daysLeft: 10 });
+    expect(habilitationStatus(h, '2026-03-20', 90)).toEqual({ status: 'due', daysLeft: 0 });
+    expect(habilitationStatus(h, '2026-03-21', 90)).toEqual({ status: 'expired', daysLeft: -1 });
+    expect(habilitationStatus(h, '2023-03-19', 90).status).toBe('not-yet');
+  });
+
   it('says why: none held, or held but past its renewal date', () => {
     const none = checkHabilitation([], 'B1VL', '2026-03-01', 'Karim');
     expect(none.ok).toBe(false);
@@ -93,7 +130,23 @@ describe('NF C18-550 habilitations', () => {
   });
 
   it('refuses to assign HV work on a hybrid to someone without a valid covering symbol, and says why', async () => {
-    const ro = await createOrder(f.store, { vehicleId: f.hybrid, hvRequirement: 'B1VL' }, f.users.boss, T0);
+    const ro = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
+    await receiveVehicle(
+      f.store,
+      ro.id,
+      { complaint: 'x', odometerKm: 1100, condition: '' },
+      f.users.boss,
+      T0,
+    );
+    // the quote's operation near energised HV parts is what asks for B1VL (not a choice at creation)
+    await addLine(f.store, ro.id, {
+      kind: 'labour',
+      description: 'dépose près du câble orange',
+      rateId: f.rate,
+      hours: 1,
+      hvWork: 'hv_vicinity',
+    });
+    expect((await getOrder(f.store, ro.id)).hv_requirement).toBe('B1VL');
     const err = await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
     expect(err).toBeInstanceOf(AssignmentRefused);
     expect(err.text.fr).toContain('TECH');
@@ -109,10 +162,15 @@ describe('NF C18-550 habilitations', () => {
     expect((await getOrder(f.store, ro.id)).assignee_name).toBe('TECH');
   });
 
-  it('asks nothing for work without HV requirement, or on a petrol car', async () => {
+  it('asks only B0L for work off the HV system of a hybrid, and nothing on a petrol car', async () => {
+    // Anyone working on a hybrid or an EV holds B0L at least (NF C18-550): derived from the energy.
     const a = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
+    expect(a.hv_requirement).toBe('B0L');
+    await expect(assignOrder(f.store, a.id, f.users.tech.id, f.users.boss, T0)).rejects.toThrow(/B0L/);
+    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B0L', issuedOn: '2025-06-01' }, 3);
     await assignOrder(f.store, a.id, f.users.tech.id, f.users.boss, T0);
-    const b = await createOrder(f.store, { vehicleId: f.petrol, hvRequirement: 'B2VL' }, f.users.boss, T0);
+    const b = await createOrder(f.store, { vehicleId: f.petrol }, f.users.boss, T0);
+    expect(b.hv_requirement).toBeNull();
     await assignOrder(f.store, b.id, f.users.tech.id, f.users.boss, T0);
     // A manager is not a mechanic: refused whatever the car.
     await expect(assignOrder(f.store, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(

@@ -4,45 +4,141 @@ import { NotFoundError, ValidationError } from './errors.js';
 import { getSettings } from './settings.js';
 
 /**
- * NF C18-550 symbols for work on electrically powered vehicles (suffix L). Which held symbol covers
- * which required one follows the standard's hierarchy: a "chargé de travaux" (2) may also do an
- * executant's (1) work of the same domain, and any electrical habilitation covers non-electrical
- * work near the HV system (B0L). Consignation (BCL) and intervention (BRL) cover only themselves.
+ * NF C18-550 (2015) symbols for operations on vehicles and machines with on-board electrical energy
+ * (suffix L). The first character says the voltage domain (B: low voltage, the traction battery's
+ * domain), the digit the position (0: non-electrician, 1: executant, 2: person in charge of the
+ * work), the attribute what kind of operation (V: in the vicinity of live parts, T: live work,
+ * X: specific operations such as on the traction battery, R: intervention, C: lockout).
+ * `SYMBOL_INFO` is the data the pages and the printable title show, in French and English.
  */
-export const SYMBOLS = ['B0L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1TL', 'B2TL'] as const;
+export const SYMBOLS = [
+  'B0L',
+  'B1L',
+  'B2L',
+  'B1VL',
+  'B2VL',
+  'B1TL',
+  'B2TL',
+  'B1XL',
+  'B2XL',
+  'BRL',
+  'BCL',
+] as const;
 export type HabSymbol = (typeof SYMBOLS)[number];
 
-export const SYMBOL_LABEL: Record<HabSymbol, Text> = {
+export interface SymbolInfo {
+  /** Who holds it: the position in the work. */
+  role: Text;
+  /** What it allows, in a sentence a manager can put on the title. */
+  allows: Text;
+}
+
+export const SYMBOL_INFO: Record<HabSymbol, SymbolInfo> = {
   B0L: {
-    fr: 'Non-électricien, opérations d’ordre non électrique',
-    en: 'Non-electrician, non-electrical operations',
+    role: {
+      fr: 'Non-électricien (exécutant ou chargé de chantier)',
+      en: 'Non-electrician (executant or site supervisor)',
+    },
+    allows: {
+      fr: "Opérations d'ordre non électrique sur un véhicule à énergie électrique embarquée (entretien, pneumatiques, carrosserie, lavage), sans accès aux pièces nues sous tension.",
+      en: 'Non-electrical operations on a vehicle with on-board electrical energy (servicing, tyres, bodywork, washing), with no access to bare live parts.',
+    },
   },
-  B1VL: { fr: 'Exécutant, travaux hors tension (voisinage)', en: 'Executant, de-energised work (vicinity)' },
-  B2VL: { fr: 'Chargé de travaux hors tension', en: 'Person in charge of de-energised work' },
-  BCL: { fr: 'Chargé de consignation', en: 'Person in charge of lockout (consignation)' },
-  BRL: { fr: "Chargé d'intervention générale", en: 'Person in charge of general intervention' },
+  B1L: {
+    role: { fr: 'Exécutant de travaux d’ordre électrique', en: 'Executant of electrical work' },
+    allows: {
+      fr: "Travaux d'ordre électrique hors tension sur le système haute tension consigné, sous la conduite d'un chargé de travaux.",
+      en: 'Electrical work on the de-energised, locked-out high-voltage system, under a person in charge of the work.',
+    },
+  },
+  B2L: {
+    role: { fr: 'Chargé de travaux d’ordre électrique', en: 'Person in charge of electrical work' },
+    allows: {
+      fr: "Diriger et faire des travaux d'ordre électrique hors tension sur le système haute tension consigné ; couvre B1L.",
+      en: 'Direct and do electrical work on the de-energised, locked-out high-voltage system; covers B1L.',
+    },
+  },
+  B1VL: {
+    role: { fr: 'Exécutant de travaux au voisinage', en: 'Executant of work in the vicinity' },
+    allows: {
+      fr: 'Travaux hors tension au voisinage de pièces nues sous tension (par ex. près de la batterie de traction) ; couvre B1L.',
+      en: 'De-energised work in the vicinity of bare live parts (e.g. near the traction battery); covers B1L.',
+    },
+  },
+  B2VL: {
+    role: { fr: 'Chargé de travaux au voisinage', en: 'Person in charge of work in the vicinity' },
+    allows: {
+      fr: 'Diriger et faire des travaux hors tension au voisinage de pièces nues sous tension ; couvre B1VL, B2L et B1L.',
+      en: 'Direct and do de-energised work in the vicinity of bare live parts; covers B1VL, B2L and B1L.',
+    },
+  },
+  B1TL: {
+    role: { fr: 'Exécutant de travaux sous tension', en: 'Executant of live work' },
+    allows: {
+      fr: 'Travaux sous tension sur le système haute tension, sous la conduite d’un chargé de travaux B2TL.',
+      en: 'Live work on the high-voltage system, under a B2TL person in charge.',
+    },
+  },
+  B2TL: {
+    role: { fr: 'Chargé de travaux sous tension', en: 'Person in charge of live work' },
+    allows: {
+      fr: 'Diriger et faire des travaux sous tension sur le système haute tension ; couvre B1TL.',
+      en: 'Direct and do live work on the high-voltage system; covers B1TL.',
+    },
+  },
   B1XL: {
-    fr: 'Exécutant, opérations spécifiques (batterie)',
-    en: 'Executant, specific operations (battery)',
+    role: { fr: 'Exécutant d’opérations spécifiques', en: 'Executant of specific operations' },
+    allows: {
+      fr: 'Opérations spécifiques précisées sur le titre (batterie de traction : dépose, ouverture, réparation de modules ; essais), sous la conduite d’un B2XL.',
+      en: 'Specific operations stated on the title (traction battery: removal, opening, module repair; tests), under a B2XL.',
+    },
   },
   B2XL: {
-    fr: 'Chargé de travaux, opérations spécifiques (batterie)',
-    en: 'Person in charge, specific operations (battery)',
+    role: { fr: 'Chargé d’opérations spécifiques', en: 'Person in charge of specific operations' },
+    allows: {
+      fr: 'Diriger et faire les opérations spécifiques précisées sur le titre (batterie de traction, expertise, dépannage-remorquage, déconstruction) ; couvre B1XL.',
+      en: 'Direct and do the specific operations stated on the title (traction battery, expert assessment, breakdown and towing, dismantling); covers B1XL.',
+    },
   },
-  B1TL: { fr: 'Exécutant, travaux sous tension', en: 'Executant, live work' },
-  B2TL: { fr: 'Chargé de travaux sous tension', en: 'Person in charge of live work' },
+  BRL: {
+    role: { fr: 'Chargé d’intervention', en: 'Person in charge of intervention' },
+    allows: {
+      fr: 'Interventions sur le système haute tension : mesurages, essais, vérifications, remplacement d’un élément défectueux, consignation pour son propre compte.',
+      en: 'Interventions on the high-voltage system: measurements, tests, checks, replacing a faulty part, lockout for their own work.',
+    },
+  },
+  BCL: {
+    role: { fr: 'Chargé de consignation', en: 'Person in charge of lockout' },
+    allows: {
+      fr: 'Consigner et déconsigner le système haute tension du véhicule (mise hors tension, vérification d’absence de tension) pour d’autres.',
+      en: "Lock out and restore the vehicle's high-voltage system (de-energise, verify the absence of voltage) for others.",
+    },
+  },
 };
 
+/** Short label of a symbol (its holder's position), for lists and select boxes. */
+export const SYMBOL_LABEL: Record<HabSymbol, Text> = Object.fromEntries(
+  SYMBOLS.map((s) => [s, SYMBOL_INFO[s].role]),
+) as Record<HabSymbol, Text>;
+
+/**
+ * Which held symbols cover a required one, following NF C18-550's hierarchy: a person in charge (2)
+ * may do an executant's (1) work of the same kind, the vicinity attribute (V) includes work away from
+ * live parts, and any electrical symbol covers non-electrical work (B0L). Consignation (BCL) and
+ * intervention (BRL) cover only themselves; live work (T) and specific operations (X) stand apart.
+ */
 export const COVERED_BY: Record<HabSymbol, HabSymbol[]> = {
-  B0L: ['B0L', 'B1VL', 'B2VL', 'BCL', 'BRL', 'B1XL', 'B2XL', 'B1TL', 'B2TL'],
+  B0L: [...SYMBOLS],
+  B1L: ['B1L', 'B2L', 'B1VL', 'B2VL'],
+  B2L: ['B2L', 'B2VL'],
   B1VL: ['B1VL', 'B2VL'],
   B2VL: ['B2VL'],
-  BCL: ['BCL'],
-  BRL: ['BRL'],
-  B1XL: ['B1XL', 'B2XL'],
-  B2XL: ['B2XL'],
   B1TL: ['B1TL', 'B2TL'],
   B2TL: ['B2TL'],
+  B1XL: ['B1XL', 'B2XL'],
+  B2XL: ['B2XL'],
+  BRL: ['BRL'],
+  BCL: ['BCL'],
 };
 
 export const isSymbol = (s: unknown): s is HabSymbol =>
@@ -79,6 +175,25 @@ export async function listHabilitations(db: Db, userId?: number): Promise<Habili
     : db.all<Habilitation>('SELECT * FROM habilitations WHERE user_id = ? ORDER BY symbol', [userId]);
 }
 
+/** The refresher date: the one given, or issue + the configured years; refused when not after the issue. */
+function renewalDate(issuedOn: string, renewalOn: string | undefined, renewalYears: number): string {
+  if (!DATE.test(issuedOn) || Number.isNaN(Date.parse(issuedOn)))
+    throw new ValidationError(
+      { fr: 'date de délivrance invalide (AAAA-MM-JJ)', en: 'invalid issue date (YYYY-MM-DD)' },
+      'issuedOn',
+    );
+  const renewal = renewalOn || addYears(issuedOn, renewalYears);
+  if (!DATE.test(renewal) || Number.isNaN(Date.parse(renewal)) || renewal <= issuedOn)
+    throw new ValidationError(
+      {
+        fr: 'la date de recyclage doit suivre la date de délivrance',
+        en: 'the renewal date must follow the issue date',
+      },
+      'renewalOn',
+    );
+  return renewal;
+}
+
 /** Grants (or renews) a symbol; the renewal date defaults to issue + the configured years. */
 export async function grantHabilitation(
   db: Db,
@@ -93,20 +208,7 @@ export async function grantHabilitation(
       },
       'symbol',
     );
-  if (!DATE.test(input.issuedOn) || Number.isNaN(Date.parse(input.issuedOn)))
-    throw new ValidationError(
-      { fr: 'date de délivrance invalide (AAAA-MM-JJ)', en: 'invalid issue date (YYYY-MM-DD)' },
-      'issuedOn',
-    );
-  const renewal = input.renewalOn || addYears(input.issuedOn, renewalYears);
-  if (!DATE.test(renewal) || renewal <= input.issuedOn)
-    throw new ValidationError(
-      {
-        fr: 'la date de recyclage doit suivre la date de délivrance',
-        en: 'the renewal date must follow the issue date',
-      },
-      'renewalOn',
-    );
+  const renewal = renewalDate(input.issuedOn, input.renewalOn, renewalYears);
   const user = await db.get('SELECT id FROM users WHERE id = ?', [input.userId]);
   if (!user) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, input.userId);
   await db.run('DELETE FROM habilitations WHERE user_id = ? AND symbol = ?', [input.userId, input.symbol]);
@@ -172,4 +274,71 @@ export async function grantHabilitationNow(
 ): Promise<Habilitation> {
   const { habilitationRenewalYears } = await getSettings(store);
   return store.transaction((tx) => grantHabilitation(tx, input, habilitationRenewalYears));
+}
+
+export async function getHabilitation(db: Db, id: number): Promise<Habilitation> {
+  const row = await db.get<Habilitation>('SELECT * FROM habilitations WHERE id = ?', [id]);
+  if (!row) throw new NotFoundError({ fr: 'Habilitation', en: 'Habilitation' }, id);
+  return row;
+}
+
+/** Where a habilitation stands today: valid, due for its refresher within the alert window, expired. */
+export type HabStatus = 'valid' | 'due' | 'expired' | 'not-yet';
+export function habilitationStatus(
+  h: Pick<Habilitation, 'issued_on' | 'renewal_on'>,
+  today: string,
+  alertDays: number,
+): { status: HabStatus; daysLeft: number } {
+  const daysLeft = daysBetween(today, h.renewal_on);
+  if (h.issued_on > today) return { status: 'not-yet', daysLeft };
+  if (h.renewal_on < today) return { status: 'expired', daysLeft };
+  return { status: daysLeft <= alertDays ? 'due' : 'valid', daysLeft };
+}
+
+/**
+ * Corrects a habilitation's dates or issuer (after a refresher course, or a typing error); the
+ * symbol stays (a different symbol is another habilitation). Recorded in the audit log.
+ */
+export async function updateHabilitation(
+  store: Store,
+  id: number,
+  input: { issuedOn: string; renewalOn?: string; issuedBy?: string },
+  byUser: number,
+  now: number,
+): Promise<Habilitation> {
+  const { habilitationRenewalYears } = await getSettings(store);
+  return store.transaction(async (tx) => {
+    const h = await getHabilitation(tx, id);
+    const renewal = renewalDate(input.issuedOn, input.renewalOn, habilitationRenewalYears);
+    const updated = (await tx.get<Habilitation>(
+      'UPDATE habilitations SET issued_on = ?, renewal_on = ?, issued_by = ? WHERE id = ? RETURNING *',
+      [input.issuedOn, renewal, input.issuedBy ?? h.issued_by, id],
+    ))!;
+    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+      now,
+      byUser,
+      'habilitation.update',
+      `user:${h.user_id} ${h.symbol} ${updated.issued_on}→${updated.renewal_on}`,
+    ]);
+    return updated;
+  });
+}
+
+/** Withdraws a habilitation (the employer's decision); the audit log keeps what it was and who withdrew it. */
+export async function revokeHabilitation(
+  store: Store,
+  id: number,
+  byUser: number,
+  now: number,
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    const h = await getHabilitation(tx, id);
+    await tx.run('DELETE FROM habilitations WHERE id = ?', [id]);
+    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+      now,
+      byUser,
+      'habilitation.revoke',
+      `user:${h.user_id} ${h.symbol} ${h.issued_on}→${h.renewal_on}`,
+    ]);
+  });
 }

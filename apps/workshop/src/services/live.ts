@@ -8,6 +8,7 @@ import { type OpenedAdapter, openAdapter } from '@atelier/adapters';
 import type { Bus } from '@atelier/can';
 import { systemClock } from '@atelier/clock';
 import type { MeasuredReading, VehicleType, WorkshopTest } from '@atelier/diagnosis';
+import { type BatteryDefinition, type BatteryReport, readBatteryReport } from '@atelier/ev';
 import {
   DisconnectedError,
   decodePid,
@@ -24,7 +25,7 @@ import type { WallClock } from '../web/types.js';
 import { type AdapterDiscovery, ensureOffered, systemDiscovery } from './adapter-offer.js';
 import { type AdapterChoice, AdapterProblem, adapterName } from './adapters.js';
 import { type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
-import { ConflictError, DomainError } from './errors.js';
+import { ConflictError, DomainError, ValidationError } from './errors.js';
 import { isSimulatedCar, repairSimulated, roadTestSimulated } from './scenarios.js';
 import { getSettings } from './settings.js';
 import { appendTraffic, TrafficRecorder, trafficSummary } from './traffic.js';
@@ -301,6 +302,36 @@ export class DiagnosticsRuntime {
           udsOf(a),
         ),
       );
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      throw await this.dropped(sessionId, err);
+    }
+  }
+
+  /**
+   * Reads the traction battery through the session's link (@atelier/ev): each definition in turn
+   * until a battery ECU answers; a recording answers its recorded requests through the recorded
+   * responder, exactly as the car did.
+   */
+  async readBattery(
+    sessionId: number,
+    definitions: BatteryDefinition[],
+    name: string,
+  ): Promise<BatteryReport> {
+    try {
+      return await this.exclusive(sessionId, async (a) => {
+        let last: BatteryReport | undefined;
+        for (const d of definitions) {
+          last = await readBatteryReport(a.adapter.link, d, { name, probe: definitions.length > 1 });
+          if (last.answers > 0) return last;
+        }
+        if (!last || definitions.length > 1)
+          throw new ValidationError({
+            fr: 'aucun calculateur de batterie de traction connu n’a répondu',
+            en: 'no known traction-battery ECU answered',
+          });
+        return last;
+      });
     } catch (err) {
       if (err instanceof DomainError) throw err;
       throw await this.dropped(sessionId, err);

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { odometerHistory } from './customers.js';
 import { STATES, TRANSITIONS } from './domain.js';
 import { ConflictError, ValidationError } from './errors.js';
-import { type Fixture, fixture, H, T0 } from './fixtures.test-support.js';
+import { clockWork, type Fixture, fixture, H, T0, withCustomer } from './fixtures.test-support.js';
+import { issueInvoice } from './invoices.js';
 import {
-  addLine,
   approveQuote,
   assignOrder,
   boardCards,
@@ -13,8 +13,11 @@ import {
   getOrder,
   openComeback,
   receiveVehicle,
+  setDiagnosisNotes,
   transitionOrder,
 } from './orders.js';
+import { qualityStatus, recordQualityChecks } from './quality.js';
+import { addLine } from './quotes.js';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -25,6 +28,7 @@ afterEach(() => f.close());
 describe('repair orders through the workshop process', () => {
   it('goes booked → … → delivered, recording who and when for every transition', async () => {
     const { boss, tech } = f.users;
+    await withCustomer(f);
     const ro = await createOrder(f.store, { vehicleId: f.petrol, complaint: 'bruit' }, boss, T0);
     expect(ro.number).toBe('OR-2026-00001');
     await receiveVehicle(
@@ -40,14 +44,31 @@ describe('repair orders through the workshop process', () => {
     );
     await assignOrder(f.store, ro.id, tech.id, boss, T0 + 1 * H);
     await transitionOrder(f.store, ro.id, 'diagnosis', tech, T0 + 2 * H);
-    const l1 = await addLine(f.store, ro.id, { kind: 'labour', description: 'Cardan droit', soldHours: 1.5 });
-    const l2 = await addLine(f.store, ro.id, { kind: 'labour', description: 'Parallélisme', soldHours: 0.8 });
+    const l1 = await addLine(f.store, ro.id, {
+      kind: 'labour',
+      description: 'Cardan droit',
+      rateId: f.rate,
+      hours: 1.5,
+    });
+    const l2 = await addLine(f.store, ro.id, {
+      kind: 'labour',
+      description: 'Parallélisme',
+      rateId: f.rate,
+      hours: 0.8,
+    });
+    await setDiagnosisNotes(f.store, ro.id, 'soufflet de cardan déchiré, jeu au cardan droit');
     await transitionOrder(f.store, ro.id, 'quote', tech, T0 + 3 * H);
     await transitionOrder(f.store, ro.id, 'awaiting_approval', boss, T0 + 4 * H);
     await approveQuote(
       f.store,
       ro.id,
-      { approvedLineIds: [l1.id], followupOn: '2026-04-01' },
+      {
+        approvedLineIds: [l1.id],
+        followupOn: '2026-04-01',
+        method: 'phone',
+        signerName: 'M. Client',
+        reference: '06 12 34 56 78, le client lui-même',
+      },
       boss,
       T0 + 5 * H,
     );
@@ -62,8 +83,23 @@ describe('repair orders through the workshop process', () => {
       'ready',
       'delivered',
     ] as const;
-    for (const [i, s] of path.entries())
-      await transitionOrder(f.store, ro.id, s, s === 'delivered' ? boss : tech, T0 + (6 + i) * H);
+    for (const [i, s] of path.entries()) {
+      const at = T0 + (6 + i) * H;
+      // what each move needs: work clocked before QC, the checklist before ready, the invoice before delivery
+      if (s === 'quality_control') await clockWork(f, ro.id, tech.id, at - H / 2, at);
+      if (s === 'ready') {
+        const qc = await qualityStatus(f.store, ro.id);
+        await recordQualityChecks(
+          f.store,
+          ro.id,
+          qc.items.map((it) => ({ item: it.id, result: 'ok' })),
+          boss,
+          at,
+        );
+      }
+      if (s === 'delivered') await issueInvoice(f.store, ro.id, boss, at);
+      await transitionOrder(f.store, ro.id, s, s === 'delivered' ? boss : tech, at);
+    }
     const o = await getOrder(f.store, ro.id);
     expect(o.state).toBe('delivered');
     expect(o.complaint).toBe('« Ça claque à droite quand je tourne »');
@@ -114,6 +150,11 @@ describe('repair orders through the workshop process', () => {
     });
     await assignOrder(f.store, ro.id, f.users.appr.id, f.users.boss, T0);
     await transitionOrder(f.store, ro.id, 'diagnosis', f.users.appr, T0);
+    // a diagnostic order is quoted on a diagnosis
+    await expect(transitionOrder(f.store, ro.id, 'quote', f.users.appr, T0)).rejects.toMatchObject({
+      field: 'diagnosis',
+    });
+    await setDiagnosisNotes(f.store, ro.id, 'démarreur HS');
     await transitionOrder(f.store, ro.id, 'quote', f.users.appr, T0);
     await expect(
       transitionOrder(f.store, ro.id, 'awaiting_approval', f.users.boss, T0),

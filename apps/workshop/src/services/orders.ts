@@ -2,7 +2,18 @@ import type { Db, Store } from '../store/store.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
 import { AssignmentRefused, ConflictError, NotFoundError, ValidationError } from './errors.js';
-import { checkHabilitation, type HabSymbol, isoDate, isSymbol, listHabilitations } from './habilitations.js';
+import { checkHabilitation, isoDate, listHabilitations } from './habilitations.js';
+import { formatRequirement, hvRequirement, parseRequirement } from './hv.js';
+import { checkTransition, currentInvoiceId, ORDER_KINDS, type OrderKind } from './process.js';
+import {
+  type AgreementInput,
+  agreementFields,
+  euros,
+  PIEC_CHOICES,
+  type QuoteLine,
+  quoteTotals,
+  refreshHvRequirement,
+} from './quotes.js';
 import type { User } from './users.js';
 
 export interface RepairOrder {
@@ -15,24 +26,29 @@ export interface RepairOrder {
   odometer_km: number | null;
   condition_notes: string;
   diagnosis_notes: string;
-  hv_requirement: HabSymbol | null;
+  /** The NF C18-550 symbols the work needs, separated by spaces (derived: see hv.ts). */
+  hv_requirement: string | null;
   assigned_to: number | null;
   comeback_of: number | null;
   booked_for: number | null;
   created_by: number | null;
   created_at: number;
   state_since: number;
+  kind: OrderKind;
+  quote_sent_at: number | null;
+  quote_valid_until: string | null;
+  piec_choice: string | null;
+  diagnosis_session_id: number | null;
 }
 
-export interface RoLine {
+export type RoLine = QuoteLine;
+
+export interface InvoiceSummary {
   id: number;
-  ro_id: number;
-  kind: 'labour' | 'part';
-  description: string;
-  sold_hours: number;
-  price_cents: number;
-  status: 'proposed' | 'approved' | 'declined';
-  followup_on: string | null;
+  number: string;
+  issued_at: number;
+  issue_date: string;
+  totals: { ht: number; tva: number; ttc: number };
 }
 
 export interface RoEvent {
@@ -60,6 +76,10 @@ export interface OrderDetail extends RepairOrder {
   comeback_number: string | null;
   lines: RoLine[];
   events: RoEvent[];
+  /** The quote's totals in euros: every line not declined. */
+  totals: { ht: number; tva: number; ttc: number };
+  /** The invoice that stands for this order (issued, not cancelled by a credit note), or null. */
+  invoice: InvoiceSummary | null;
 }
 
 export interface BoardCard {
@@ -71,7 +91,7 @@ export interface BoardCard {
   maker: string;
   model: string;
   energy: Energy;
-  hv_requirement: HabSymbol | null;
+  hv_requirement: string | null;
   assignee_name: string | null;
   complaint: string;
   comeback_of: number | null;
@@ -96,15 +116,19 @@ async function insertEvent(
   );
 }
 
-async function moveState(db: Db, ro: RepairOrder, to: State, actor: Actor, now: number, note = '') {
-  if (!TRANSITIONS[ro.state].includes(to))
+function assertAllowed(from: State, to: State): void {
+  if (!TRANSITIONS[from].includes(to))
     throw new ConflictError(
       {
-        fr: `passage de « ${STATE_LABEL[ro.state].fr} » à « ${STATE_LABEL[to].fr} » non autorisé`,
-        en: `cannot move from '${STATE_LABEL[ro.state].en}' to '${STATE_LABEL[to].en}'`,
+        fr: `passage de « ${STATE_LABEL[from].fr} » à « ${STATE_LABEL[to].fr} » non autorisé`,
+        en: `cannot move from '${STATE_LABEL[from].en}' to '${STATE_LABEL[to].en}'`,
       },
       'to',
     );
+}
+
+async function moveState(db: Db, ro: RepairOrder, to: State, actor: Actor, now: number, note = '') {
+  assertAllowed(ro.state, to);
   // Compare-and-set on the state so two concurrent moves cannot both succeed.
   const r = await db.run('UPDATE repair_orders SET state = ?, state_since = ? WHERE id = ? AND state = ?', [
     to,
@@ -128,32 +152,31 @@ export async function getOrderRow(db: Db, id: number): Promise<RepairOrder> {
 
 export async function createOrder(
   store: Store,
-  input: { vehicleId: number; complaint?: string; bookedFor?: number | null; hvRequirement?: string | null },
+  input: { vehicleId: number; complaint?: string; bookedFor?: number | null; kind?: string },
   actor: Actor,
   now: number,
   state: 'booked' | 'comeback' = 'booked',
   comebackOf: number | null = null,
 ): Promise<RepairOrder> {
-  const hv = input.hvRequirement || null;
-  if (hv !== null && !isSymbol(hv))
-    throw new ValidationError(
-      { fr: `habilitation requise inconnue « ${hv} »`, en: `unknown required habilitation '${hv}'` },
-      'hvRequirement',
-    );
+  const kind = input.kind || 'diagnostic';
+  if (!(ORDER_KINDS as readonly string[]).includes(kind))
+    throw new ValidationError({ fr: 'type d’ordre inconnu', en: 'unknown order kind' }, 'kind');
   return store.transaction(async (tx) => {
-    const vehicle = await tx.get<{ id: number; customer_id: number | null }>(
-      'SELECT id, customer_id FROM vehicles WHERE id = ?',
+    const vehicle = await tx.get<{ id: number; customer_id: number | null; energy: Energy }>(
+      'SELECT id, customer_id, energy FROM vehicles WHERE id = ?',
       [input.vehicleId],
     );
     if (!vehicle) throw new NotFoundError({ fr: 'Véhicule', en: 'Vehicle' }, input.vehicleId);
+    // The HV requirement is derived: from the energy now, from the quote's operations later.
+    const hv = formatRequirement(hvRequirement(vehicle.energy, []));
     const year = new Date(now).getUTCFullYear();
     const count = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM repair_orders WHERE number LIKE ?', [
       `OR-${year}-%`,
     ]);
     const number = `OR-${year}-${String((count?.n ?? 0) + 1).padStart(5, '0')}`;
     const ro = await tx.get<RepairOrder>(
-      `INSERT INTO repair_orders (number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO repair_orders (number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
         number,
         vehicle.id,
@@ -166,6 +189,7 @@ export async function createOrder(
         actor.id,
         now,
         now,
+        state === 'comeback' ? 'diagnostic' : kind,
       ],
     );
     if (vehicle.customer_id !== null)
@@ -218,28 +242,30 @@ export async function transitionOrder(
         },
         'to',
       );
-    if (to === 'awaiting_approval') {
-      const n = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM ro_lines WHERE ro_id = ?', [id]);
-      if (!n?.n)
-        throw new ConflictError({ fr: 'le devis n’a aucune ligne', en: 'the quote has no lines' }, 'lines');
+    assertAllowed(ro.state, to);
+    if (to === 'diagnosis' || to === 'repair') {
+      if (ro.assigned_to === null)
+        throw new ConflictError(
+          { fr: 'affectez d’abord un technicien à cet ordre', en: 'assign a technician to this order first' },
+          'assignedTo',
+        );
+      // The habilitation may have expired, or the quote added HV work, since the assignment.
+      await checkAssignee(tx, ro, ro.assigned_to, now);
     }
-    if ((to === 'diagnosis' || to === 'repair') && ro.assigned_to === null)
-      throw new ConflictError(
-        { fr: 'affectez d’abord un technicien à cet ordre', en: 'assign a technician to this order first' },
-        'assignedTo',
-      );
+    await checkTransition(tx, ro, to, now);
     await moveState(tx, ro, to, actor, now, note);
   });
 }
 
 /**
- * Customer approval of the quote, whole or in part. Declined lines stay on the order as deferred
- * work with a follow-up date, so the workshop can call the customer back.
+ * The customer's agreement to the quote, whole or in part, and how it was given (signature on the
+ * tablet, phone, e-mail) and when. Declined lines stay on the order as deferred work with a
+ * follow-up date, so the workshop can call the customer back. An expired quote must be sent again.
  */
 export async function approveQuote(
   store: Store,
   id: number,
-  input: { approvedLineIds: number[]; followupOn?: string },
+  input: AgreementInput,
   actor: Actor,
   now: number,
 ): Promise<void> {
@@ -260,6 +286,27 @@ export async function approveQuote(
         { fr: 'date de relance invalide', en: 'invalid follow-up date' },
         'followupOn',
       );
+    const agreement = agreementFields(input, ro.quote_sent_at, now);
+    if (ro.quote_valid_until && isoDate(agreement.agreedAt) > ro.quote_valid_until)
+      throw new ConflictError(
+        {
+          fr: `devis expiré le ${ro.quote_valid_until} : repassez en « Devis » et renvoyez-le`,
+          en: `quote expired on ${ro.quote_valid_until}: move back to 'Quote' and send it again`,
+        },
+        'quote',
+      );
+    const approved = lines.filter((l) => input.approvedLineIds.includes(l.id));
+    const piec = input.piecChoice || null;
+    if (piec !== null && !(PIEC_CHOICES as readonly string[]).includes(piec))
+      throw new ValidationError({ fr: 'choix PIEC inconnu', en: 'unknown PIEC choice' }, 'piecChoice');
+    if (approved.some((l) => l.kind === 'part') && !piec)
+      throw new ValidationError(
+        {
+          fr: 'notez le choix du client pour les pièces issues de l’économie circulaire (PIEC)',
+          en: "record the customer's choice about circular-economy parts (PIEC)",
+        },
+        'piecChoice',
+      );
     const declined = lines.filter((l) => !input.approvedLineIds.includes(l.id));
     await moveState(
       tx,
@@ -270,53 +317,32 @@ export async function approveQuote(
       declined.length ? `partial: ${declined.length} declined` : 'whole',
     );
     for (const l of lines) {
-      const approved = input.approvedLineIds.includes(l.id);
+      const ok = input.approvedLineIds.includes(l.id);
       await tx.run('UPDATE ro_lines SET status = ?, followup_on = ? WHERE id = ?', [
-        approved ? 'approved' : 'declined',
-        approved ? null : followup,
+        ok ? 'approved' : 'declined',
+        ok ? null : followup,
         l.id,
       ]);
     }
-  });
-}
-
-export async function addLine(
-  store: Store,
-  id: number,
-  input: { kind: string; description: string; soldHours?: number; priceCents?: number },
-): Promise<RoLine> {
-  if (input.kind !== 'labour' && input.kind !== 'part')
-    throw new ValidationError(
-      { fr: 'type de ligne : main-d’œuvre ou pièce', en: 'line kind: labour or part' },
-      'kind',
-    );
-  if (!input.description.trim())
-    throw new ValidationError({ fr: 'libellé obligatoire', en: 'description required' }, 'description');
-  const hours = input.soldHours ?? 0;
-  if (!(hours >= 0 && hours <= 100))
-    throw new ValidationError({ fr: 'temps vendu invalide', en: 'invalid sold time' }, 'soldHours');
-  return store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, id);
-    if (ro.state !== 'diagnosis' && ro.state !== 'quote')
-      throw new ConflictError(
-        {
-          fr: 'on ne chiffre qu’en diagnostic ou devis',
-          en: 'lines are added during diagnosis or quote only',
-        },
-        'state',
-      );
-    const line = await tx.get<RoLine>(
-      'INSERT INTO ro_lines (ro_id, kind, description, sold_hours, price_cents, status) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+    await tx.run('UPDATE repair_orders SET piec_choice = ? WHERE id = ?', [piec, id]);
+    await tx.run(
+      `INSERT INTO ro_agreements (ro_id, method, agreed_at, signer_name, reference, signature, amount_ttc_cents,
+         approved_lines, piec_choice, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
-        input.kind,
-        input.description.trim(),
-        input.kind === 'labour' ? hours : 0,
-        input.priceCents ?? 0,
-        'proposed',
+        agreement.method,
+        agreement.agreedAt,
+        agreement.signerName,
+        agreement.reference,
+        agreement.signature,
+        quoteTotals(approved).ttc,
+        JSON.stringify(approved.map((l) => l.id)),
+        piec,
+        actor.id,
+        now,
       ],
     );
-    return line!;
+    await refreshHvRequirement(tx, id);
   });
 }
 
@@ -337,16 +363,15 @@ export async function checkAssignee(db: Db, ro: RepairOrder, userId: number, now
       },
       'userId',
     );
-  if (!ro.hv_requirement) return;
+  const required = parseRequirement(ro.hv_requirement);
+  if (!required.length) return;
   const v = await db.get<{ energy: Energy }>('SELECT energy FROM vehicles WHERE id = ?', [ro.vehicle_id]);
   if (!v || !isHighVoltage(v.energy)) return;
-  const check = checkHabilitation(
-    await listHabilitations(db, userId),
-    ro.hv_requirement,
-    isoDate(now),
-    user.name,
-  );
-  if (!check.ok) throw new AssignmentRefused(check.reason, 'userId');
+  const held = await listHabilitations(db, userId);
+  for (const symbol of required) {
+    const check = checkHabilitation(held, symbol, isoDate(now), user.name);
+    if (!check.ok) throw new AssignmentRefused(check.reason, 'userId');
+  }
 }
 
 export async function assignOrder(
@@ -383,7 +408,7 @@ export async function openComeback(
     );
   return createOrder(
     store,
-    { vehicleId: original.vehicle_id, complaint, hvRequirement: original.hv_requirement },
+    { vehicleId: original.vehicle_id, complaint, kind: 'diagnostic' },
     actor,
     now,
     'comeback',
@@ -412,6 +437,13 @@ export async function getOrder(db: Db, id: number): Promise<OrderDetail> {
     'SELECT e.*, u.name AS user_name FROM ro_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.ro_id = ? ORDER BY e.at, e.id',
     [id],
   );
+  const invoiceId = await currentInvoiceId(db, id);
+  const inv = invoiceId
+    ? await db.get<InvoiceSummary & { ht_cents: number; tva_cents: number; ttc_cents: number }>(
+        'SELECT id, number, issued_at, issue_date, ht_cents, tva_cents, ttc_cents FROM invoices WHERE id = ?',
+        [invoiceId],
+      )
+    : undefined;
   return {
     ...ro,
     vehicle: vehicle!,
@@ -421,6 +453,16 @@ export async function getOrder(db: Db, id: number): Promise<OrderDetail> {
     ...extra,
     lines,
     events,
+    totals: euros(quoteTotals(lines)),
+    invoice: inv
+      ? {
+          id: inv.id,
+          number: inv.number,
+          issued_at: inv.issued_at,
+          issue_date: inv.issue_date,
+          totals: { ht: inv.ht_cents / 100, tva: inv.tva_cents / 100, ttc: inv.ttc_cents / 100 },
+        }
+      : null,
   };
 }
 

@@ -3,8 +3,11 @@
  * fully before anything is stored, their replay data and the DBC signals plotted over a replay.
  */
 import {
+  binaryMagic,
+  candumpLine,
   collectStats,
   DbcDecoder,
+  decodeLog,
   detectFormat,
   type Frame,
   LogParseError,
@@ -12,6 +15,8 @@ import {
   readLogText,
 } from '@atelier/can';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
+import { type BatteryReport, batteryReadsIn, batteryReportFromFrames } from '@atelier/ev';
+import { exchangesFromFrames, functionalAddressOf, hexBytes } from '@atelier/obd';
 import type { Text } from '../i18n.js';
 import type { Db } from '../store/store.js';
 import { DomainError, NotFoundError, ValidationError } from './errors.js';
@@ -36,7 +41,7 @@ export interface CheckedRecording {
   format: string;
   size: number;
   text: string;
-  summary: Record<string, unknown>;
+  summary: object;
 }
 
 /**
@@ -87,6 +92,8 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
       413,
     );
   if (bytes.length === 0) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
+  const binary = binaryMagic(bytes.subarray(0, 8));
+  if (binary) return checkBinaryRecording(label, binary, bytes);
   const nul = bytes.indexOf(0);
   let text: string;
   try {
@@ -134,15 +141,7 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
     const frames: Frame[] = [];
     for await (const f of readLogText(bytes, label)) frames.push(f);
     if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
-    const stats = await collectStats(frames);
-    return {
-      name: label,
-      kind: 'can',
-      format,
-      size: bytes.length,
-      text,
-      summary: { frames: stats.frames, ids: stats.ids.length, duration: stats.duration },
-    };
+    return { name: label, kind: 'can', format, size: bytes.length, text, summary: await analyse(frames) };
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
@@ -150,6 +149,98 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
       en: `invalid ${format} log: ${(err as Error).message}`,
     });
   }
+}
+
+/**
+ * An MF4 or BLF upload: read whole (a bad file is refused naming the offset) and kept as candump
+ * `-l` text, which holds everything a replay and the recorded responder use (time, channel,
+ * direction, id, data, FD/remote/error flags). The store keeps one text column for every recording,
+ * portable to any SQL store; the original format is kept in `format`.
+ */
+async function checkBinaryRecording(
+  label: string,
+  format: string,
+  bytes: Uint8Array,
+): Promise<CheckedRecording> {
+  try {
+    const frames: Frame[] = [];
+    for await (const f of readLogText(bytes, label, { format: format as 'mf4' | 'blf' })) frames.push(f);
+    if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
+    let text = '';
+    for (const f of frames) text += `${candumpLine(f)}\n`;
+    return { name: label, kind: 'can', format, size: bytes.length, text, summary: await analyse(frames) };
+  } catch (err) {
+    throw new UploadRefused({
+      fr: `fichier ${format.toUpperCase()} invalide : ${(err as Error).message}`,
+      en: `invalid ${format.toUpperCase()} file: ${(err as Error).message}`,
+    });
+  }
+}
+
+/** The name a stored CAN recording's text is read under: binary uploads are stored as candump. */
+export const storedLogName = (r: { name: string; format: string }): string =>
+  r.format === 'mf4' || r.format === 'blf' ? `${r.name}.log` : r.name;
+
+/** What a recording can answer: shown at upload, and deciding the kind of scenario it makes. */
+export interface RecordingAnalysis {
+  frames: number;
+  ids: number;
+  duration: number;
+  /** Diagnostic requests answered, per ECU (request id → response id), with the requests (hex). */
+  ecus: { request: string; response: string; requests: string[]; answered: number }[];
+  /** OBD-II: the services and mode 01 PIDs answered. */
+  obd: { services: string[]; pids: string[] };
+  /** A traction-battery read Atelier has a definition for. */
+  battery?: { vehicle: string; reads: number; requests: string[] };
+  /** Identifiers that carried no diagnostic traffic (broadcast signals to replay and plot). */
+  broadcastIds: number;
+}
+
+const idHex = (id: number, extended: boolean) =>
+  id
+    .toString(16)
+    .toUpperCase()
+    .padStart(extended ? 8 : 3, '0');
+
+/** Analyses a CAN recording: its diagnostic exchanges (@atelier/obd's pairing), battery reads, broadcast ids. */
+export async function analyse(frames: Frame[]): Promise<RecordingAnalysis> {
+  const stats = await collectStats(frames);
+  const { exchanges, broadcast } = exchangesFromFrames(frames);
+  const ecus = new Map<string, RecordingAnalysis['ecus'][number]>();
+  const services = new Set<string>();
+  const pids = new Set<string>();
+  for (const ex of exchanges) {
+    for (const r of ex.responses) {
+      if (r.data[0] === 0x7f) continue;
+      const request = idHex(
+        ex.target.kind === 'functional' ? functionalAddressOf(ex.extended) : ex.target.address,
+        ex.extended,
+      );
+      const k = `${request}>${r.ecu}`;
+      const e = ecus.get(k) ?? { request, response: idHex(r.ecu, ex.extended), requests: [], answered: 0 };
+      const req = hexBytes(ex.request);
+      if (!e.requests.includes(req) && e.requests.length < 40) e.requests.push(req);
+      e.answered++;
+      ecus.set(k, e);
+      if (ex.request[0] >= 0x01 && ex.request[0] <= 0x0a) {
+        services.add(hexBytes([ex.request[0]]));
+        if (ex.request[0] === 0x01) for (const p of ex.request.subarray(1)) pids.add(hexBytes([p]));
+      }
+    }
+  }
+  const battery = batteryReadsIn(exchanges);
+  const broadcastIds = new Set(broadcast.map((f) => idHex(f.id, f.extended))).size;
+  return {
+    frames: stats.frames,
+    ids: stats.ids.length,
+    duration: stats.duration,
+    ecus: [...ecus.values()],
+    obd: { services: [...services].sort(), pids: [...pids].sort() },
+    ...(battery
+      ? { battery: { vehicle: battery.definition.id, reads: battery.reads, requests: battery.requests } }
+      : {}),
+    broadcastIds,
+  };
 }
 
 export interface RecordingRow {
@@ -195,7 +286,7 @@ export async function replayData(db: Db, id: number, limit = 5000) {
       en: 'only a CAN log replays frame by frame',
     });
   const frames: Frame[] = [];
-  for await (const f of readLogText(r.content, r.name)) frames.push(f);
+  for await (const f of readLogText(r.content, storedLogName(r))) frames.push(f);
   const stats = await collectStats(frames);
   const t0 = frames[0]?.timestamp ?? 0;
   return {
@@ -260,11 +351,17 @@ export async function dbcSeries(
   const series: Record<string, [number, number][]> = {};
   let decoded = 0;
   let t0: number | undefined;
-  for await (const f of readLogText(r.content, r.name)) {
-    t0 ??= f.timestamp;
-    const d = decoder.decode(f);
-    if (!d) continue;
+  async function* frames() {
+    for await (const f of readLogText(r.content, storedLogName(r))) {
+      t0 ??= f.timestamp;
+      yield f;
+    }
+  }
+  // @atelier/can's one decoding: a DBC message describing a diagnostic payload (CSS's tp_uds Leaf
+  // file) is applied to the ISO-TP messages reassembled on its id, never to the raw frames.
+  for await (const d of decodeLog(frames(), decoder)) {
     decoded++;
+    const f = d;
     for (const [sig, value] of Object.entries(d.signals)) {
       if (typeof value !== 'number') continue;
       const key = `${d.name}.${sig}`;
@@ -273,8 +370,27 @@ export async function dbcSeries(
         if (Object.keys(series).length >= MAX_SIGNALS) continue;
         points = series[key] = [];
       }
-      if (points.length < MAX_POINTS) points.push([Math.round((f.timestamp - t0) * 1e6) / 1e6, value]);
+      if (points.length < MAX_POINTS) points.push([Math.round((f.timestamp - (t0 ?? 0)) * 1e6) / 1e6, value]);
     }
   }
   return { file, decoded, series };
+}
+
+/** The traction-battery report of a CAN recording (@atelier/ev); refused when it holds no battery read. */
+export async function recordingBatteryReport(db: Db, id: number): Promise<BatteryReport> {
+  const r = await recordingContent(db, id);
+  if (r.kind !== 'can')
+    throw new ValidationError({
+      fr: 'seul un journal CAN donne un rapport batterie',
+      en: 'only a CAN log gives a battery report',
+    });
+  const frames: Frame[] = [];
+  for await (const f of readLogText(r.content, storedLogName(r))) frames.push(f);
+  try {
+    return batteryReportFromFrames(frames, { name: r.name });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'NoBatteryDataError')
+      throw new ValidationError((err as Error & { text: Text }).text);
+    throw err;
+  }
 }

@@ -19,7 +19,7 @@ import {
 import type { Db } from '../store/store.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { causeChoices, knowledgeBase } from './knowledge.js';
-import { checkRecordingName, recordingContent, UploadRefused } from './recordings.js';
+import { checkRecordingName, recordingContent, storedLogName, UploadRefused } from './recordings.js';
 import type { User } from './users.js';
 
 export interface TrainingScenario {
@@ -251,7 +251,7 @@ export async function responderFor(db: Db, scenario: TrainingScenario): Promise<
   const r = await recordingContent(db, scenario.recording_id!);
   return r.kind === 'elm327'
     ? responderFromTranscript(Transcript.parse(r.content, r.name), r.name, { pace: 'time' })
-    : RecordedResponder.fromCanLogText(r.content, r.name);
+    : RecordedResponder.fromCanLogText(r.content, storedLogName(r));
 }
 
 /**

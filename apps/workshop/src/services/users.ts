@@ -104,3 +104,106 @@ export async function changePassword(
     await tx.run('DELETE FROM sessions WHERE user_id = ? AND id <> ?', [userId, keepSessionId ?? '']);
   });
 }
+
+/** Changes a person's name and role (admin); their open sessions take the new role at once. */
+export async function updateUser(
+  store: Store,
+  id: number,
+  input: { name: string; role: string },
+  byUser: number,
+  now: number,
+): Promise<User> {
+  if (!(ROLES as readonly string[]).includes(input.role))
+    throw new ValidationError(
+      { fr: `rôle inconnu « ${input.role} »`, en: `unknown role '${input.role}'` },
+      'role',
+    );
+  if (!input.name.trim()) throw new ValidationError({ fr: 'nom obligatoire', en: 'name required' }, 'name');
+  return store.transaction(async (tx) => {
+    const before = await getUser(tx, id);
+    if (before.role === 'admin' && input.role !== 'admin') await keepOneAdmin(tx, id);
+    const row = await tx.get<User>(`UPDATE users SET name = ?, role = ? WHERE id = ? RETURNING ${COLUMNS}`, [
+      input.name.trim(),
+      input.role,
+      id,
+    ]);
+    await audit(tx, now, byUser, 'user.update', `user:${id} ${before.role}→${input.role}`);
+    return row!;
+  });
+}
+
+/**
+ * Disables (or enables again) an account. A disabled person cannot log in and their sessions end;
+ * their history (clocking, orders, habilitations) stays. An admin cannot disable themselves, and the
+ * last active admin cannot be disabled (nobody could manage accounts any more).
+ */
+export async function setUserActive(
+  store: Store,
+  id: number,
+  active: boolean,
+  byUser: number,
+  now: number,
+): Promise<User> {
+  return store.transaction(async (tx) => {
+    const user = await getUser(tx, id);
+    if (!active && id === byUser)
+      throw new ValidationError(
+        {
+          fr: 'vous ne pouvez pas désactiver votre propre compte',
+          en: 'you cannot disable your own account',
+        },
+        'active',
+      );
+    if (!active && user.role === 'admin') await keepOneAdmin(tx, id);
+    const row = await tx.get<User>(`UPDATE users SET active = ? WHERE id = ? RETURNING ${COLUMNS}`, [
+      active ? 1 : 0,
+      id,
+    ]);
+    if (!active) await tx.run('DELETE FROM sessions WHERE user_id = ?', [id]);
+    await audit(tx, now, byUser, active ? 'user.enable' : 'user.disable', `user:${id}`);
+    return row!;
+  });
+}
+
+/** Sets a new password chosen by the admin (a forgotten one); every session of that person ends. */
+export async function resetPassword(
+  store: Store,
+  id: number,
+  password: string,
+  byUser: number,
+  now: number,
+): Promise<void> {
+  const user = await getUser(store, id);
+  checkPasswordPolicy(password, { login: user.login, name: user.name }, 'password');
+  const hash = await hashPassword(password);
+  await store.transaction(async (tx) => {
+    await getUser(tx, id);
+    await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, id]);
+    await tx.run('DELETE FROM sessions WHERE user_id = ?', [id]);
+    await audit(tx, now, byUser, 'user.password-reset', `user:${id}`);
+  });
+}
+
+async function keepOneAdmin(db: Db, leaving: number): Promise<void> {
+  const others = await db.get<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = 1 AND id <> ?",
+    [leaving],
+  );
+  if (!others || Number(others.n) === 0)
+    throw new ValidationError(
+      {
+        fr: 'il doit rester au moins un administrateur actif',
+        en: 'at least one active administrator must remain',
+      },
+      'role',
+    );
+}
+
+function audit(db: Db, at: number, userId: number, action: string, subject: string): Promise<unknown> {
+  return db.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+    at,
+    userId,
+    action,
+    subject,
+  ]);
+}

@@ -37,16 +37,31 @@
   if (data && chart && window.uPlot) {
     const { daily, labels } = JSON.parse(data.textContent);
     const bars = window.uPlot.paths.bars ? window.uPlot.paths.bars({ size: [0.8, 40] }) : undefined;
+    // Axes and legend in the page's language (uPlot's own formats are English).
+    const lang = document.documentElement.lang === 'en' ? 'en-GB' : 'fr-FR';
+    const dayFmt = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const numFmt = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
+    const day = (v) => (v == null ? '—' : dayFmt.format(new Date(v * 1000)));
+    const num = (v) => (v == null ? '—' : numFmt.format(v));
     const opts = {
-      width: Math.max(300, chart.clientWidth - 16),
+      width: Math.max(280, chart.clientWidth - 16),
       height: 300,
       scales: { x: { time: true } },
-      axes: [{}, { label: labels.hours }],
+      axes: [
+        { values: (_u, splits) => splits.map(day) },
+        { label: labels.hours, values: (_u, splits) => splits.map(num) },
+      ],
       series: [
-        { label: labels.day },
-        { label: labels.attended, stroke: '#5f6b7a', width: 2 },
-        { label: labels.clocked, stroke: '#0b5fff', fill: '#0b5fff33', paths: bars },
-        { label: labels.sold, stroke: '#1a8f3c', width: 2 },
+        { label: labels.day, value: (_u, v) => day(v) },
+        { label: labels.attended, stroke: '#5f6b7a', width: 2, value: (_u, v) => num(v) },
+        {
+          label: labels.clocked,
+          stroke: '#0b5fff',
+          fill: '#0b5fff33',
+          paths: bars,
+          value: (_u, v) => num(v),
+        },
+        { label: labels.sold, stroke: '#1a8f3c', width: 2, value: (_u, v) => num(v) },
       ],
     };
     new window.uPlot(opts, [daily.day, daily.attended, daily.clocked, daily.sold], chart);

@@ -1,5 +1,6 @@
 // Live data of a diagnostic session: the stored samples first, then server-sent events; uPlot draws
-// one series per PID plus the reference run when one is chosen. Without this file the page still
+// one small chart per PID (its own unit) plus the reference run when one is chosen, and a table
+// keeps the current, lowest and highest value of each. Without this file the page still
 // works (forms), only the chart is missing.
 (() => {
   const configEl = document.getElementById('live-config');
@@ -18,7 +19,6 @@
   let refSamples = [];
   let refOffset = 0;
   let count = 0;
-  let plot;
   let dirty = false;
   const marks = [];
 
@@ -51,6 +51,78 @@
     return best;
   }
 
+  // Numbers and times in the page's language; uPlot's own formats are English.
+  const locale = config.lang === 'en' ? 'en-GB' : 'fr-FR';
+  const numFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const timeFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const num = (v) => (v == null || Number.isNaN(v) ? '—' : numFmt.format(v));
+  const time = (v) => (v == null ? '—' : timeFmt.format(new Date(v * 1000)));
+  const units = config.units || {};
+  const palette = ['#0b5fff', '#1a8f3c', '#b3261e', '#8a4fff', '#f28c28', '#00838f', '#5f6b7a'];
+  // One small chart per PID (its own axis and unit, so rpm does not flatten a fuel trim), all on
+  // the same time axis, and a table of the current values beside them.
+  const plots = new Map();
+  let table;
+
+  function marksHook(u) {
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#f2b705';
+    ctx.fillStyle = '#6b4f00';
+    for (const m of marks) {
+      const left = u.valToPos(m.t / 1000, 'x', true);
+      if (left < u.bbox.left || left > u.bbox.left + u.bbox.width) continue;
+      ctx.beginPath();
+      ctx.moveTo(left, u.bbox.top);
+      ctx.lineTo(left, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+      ctx.fillText(m.label, left + 3, u.bbox.top + 12);
+    }
+    ctx.restore();
+  }
+
+  function valuesTable() {
+    const t = document.createElement('table');
+    t.id = 'live-values';
+    t.className = 'live-values';
+    const head = document.createElement('tr');
+    for (const h of [config.labels.pid, config.labels.value, config.labels.min, config.labels.max]) {
+      const th = document.createElement('th');
+      th.textContent = h;
+      head.append(th);
+    }
+    const thead = document.createElement('thead');
+    thead.append(head);
+    t.append(thead, document.createElement('tbody'));
+    chartEl.before(t);
+    return t;
+  }
+
+  function updateTable(used) {
+    if (!table) table = valuesTable();
+    const body = table.tBodies[0];
+    body.replaceChildren(
+      ...used.map((p) => {
+        const col = cols[pids.indexOf(p)];
+        const values = col.filter((v) => v !== null);
+        const tr = document.createElement('tr');
+        tr.setAttribute('data-pid', p);
+        const unit = units[p] ? ` ${units[p]}` : '';
+        for (const [i, text] of [
+          config.pids[p],
+          num(values.at(-1)) + unit,
+          num(Math.min(...values)) + unit,
+          num(Math.max(...values)) + unit,
+        ].entries()) {
+          const td = document.createElement(i === 0 ? 'th' : 'td');
+          td.textContent = text;
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+  }
+
   function draw() {
     if (!dirty || !window.uPlot) return;
     dirty = false;
@@ -58,55 +130,59 @@
     chartEl.setAttribute('data-samples', String(count));
     if (refSamples.length) for (let i = 0; i < xs.length; i++) ref[i] = referenceAt(xs[i]);
     const used = pids.filter((_, i) => cols[i].some((v) => v !== null));
-    const data = [xs, ...cols, ref];
-    if (!plot) {
-      if (!used.length && !refSamples.length) return;
-      const palette = ['#0b5fff', '#1a8f3c', '#b3261e', '#8a4fff', '#f28c28', '#00838f', '#5f6b7a'];
-      plot = new window.uPlot(
+    if (!used.length && !refSamples.length) return;
+    updateTable(used);
+    const shown = used.length ? used : [pids[0]];
+    for (const p of shown) {
+      const i = pids.indexOf(p);
+      const withRef = i === 0 && refSamples.length;
+      const data = withRef ? [xs, cols[i], ref] : [xs, cols[i]];
+      const existing = plots.get(p);
+      if (existing) {
+        existing.setData(data);
+        continue;
+      }
+      const box = document.createElement('div');
+      box.className = 'pid-chart';
+      box.setAttribute('data-pid', p);
+      chartEl.append(box);
+      const series = [
+        { label: config.labels.time, value: (_u, v) => time(v) },
         {
-          width: Math.max(300, chartEl.clientWidth - 8),
-          height: 320,
-          scales: { x: { time: true } },
-          series: [
-            {},
-            ...pids.map((p, i) => ({
-              label: config.pids[p],
-              stroke: palette[i % palette.length],
-              width: 2,
-              spanGaps: true,
-            })),
-            {
-              label: `${config.reference} — ${config.pids[pids[0]]}`,
-              stroke: '#999',
-              dash: [6, 4],
-              spanGaps: true,
-            },
-          ],
-          hooks: {
-            draw: [
-              (u) => {
-                const ctx = u.ctx;
-                ctx.save();
-                ctx.strokeStyle = '#f2b705';
-                ctx.fillStyle = '#6b4f00';
-                for (const m of marks) {
-                  const left = u.valToPos(m.t / 1000, 'x', true);
-                  if (left < u.bbox.left || left > u.bbox.left + u.bbox.width) continue;
-                  ctx.beginPath();
-                  ctx.moveTo(left, u.bbox.top);
-                  ctx.lineTo(left, u.bbox.top + u.bbox.height);
-                  ctx.stroke();
-                  ctx.fillText(m.label, left + 3, u.bbox.top + 12);
-                }
-                ctx.restore();
-              },
-            ],
-          },
+          label: config.pids[p],
+          stroke: palette[i % palette.length],
+          width: 2,
+          spanGaps: true,
+          value: (_u, v) => num(v),
         },
-        data,
-        chartEl,
+      ];
+      if (withRef)
+        series.push({
+          label: `${config.reference} — ${config.pids[p]}`,
+          stroke: '#999',
+          dash: [6, 4],
+          spanGaps: true,
+          value: (_u, v) => num(v),
+        });
+      plots.set(
+        p,
+        new window.uPlot(
+          {
+            width: Math.max(260, chartEl.clientWidth - 8),
+            height: 150,
+            scales: { x: { time: true } },
+            axes: [
+              { values: (_u, splits) => splits.map(time) },
+              { label: units[p] || '', values: (_u, splits) => splits.map(num), size: 60 },
+            ],
+            series,
+            hooks: { draw: [marksHook] },
+          },
+          data,
+          box,
+        ),
       );
-    } else plot.setData(data);
+    }
   }
 
   function showStatus(s) {

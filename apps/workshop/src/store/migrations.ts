@@ -276,8 +276,142 @@ export const migrations: Migration[] = [
       'DELETE FROM sessions WHERE user_id IS NULL',
     ],
   },
+  // Issue 20: numbers from a counter taken in the document's transaction, not COUNT(*) + 1 (two
+  // PostgreSQL transactions would count the same rows and give the same number).
   {
     version: 5,
+    name: 'number counters (repair orders per year)',
+    sql: [
+      `CREATE TABLE number_counters (scope TEXT PRIMARY KEY, last INTEGER NOT NULL)`,
+      `INSERT INTO number_counters (scope, last)
+       SELECT 'repair_order:' || substr(number, 4, 4), MAX(CAST(substr(number, 9) AS INTEGER))
+       FROM repair_orders WHERE number LIKE 'OR-____-%' GROUP BY substr(number, 4, 4)`,
+    ],
+  },
+  // Issue 19: quotes, agreements, quality control and invoices as documents. Money in cents,
+  // quantities in thousandths, VAT rates in basis points (see @atelier/facturx). An issued invoice
+  // is never changed or deleted (a credit note corrects it; kept at least 10 years): the triggers
+  // refuse it below the services too.
+  {
+    version: 6,
+    name: 'documents: workshop identity, labour rates, priced quote lines, agreements, quality control, invoices',
+    sql: [
+      `CREATE TABLE workshop_profile (
+        id INTEGER PRIMARY KEY,
+        legal_name TEXT NOT NULL DEFAULT '',
+        trading_name TEXT NOT NULL DEFAULT '',
+        legal_form TEXT NOT NULL DEFAULT '',
+        siret TEXT NOT NULL DEFAULT '',
+        vat_id TEXT NOT NULL DEFAULT '',
+        register TEXT NOT NULL DEFAULT '',
+        address_line1 TEXT NOT NULL DEFAULT '',
+        address_line2 TEXT NOT NULL DEFAULT '',
+        postcode TEXT NOT NULL DEFAULT '',
+        city TEXT NOT NULL DEFAULT '',
+        country TEXT NOT NULL DEFAULT 'FR',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        iban TEXT NOT NULL DEFAULT '',
+        bic TEXT NOT NULL DEFAULT '',
+        payment_days INTEGER NOT NULL DEFAULT 0,
+        quote_validity_days INTEGER NOT NULL DEFAULT 30,
+        quote_fee_cents INTEGER NOT NULL DEFAULT 0,
+        time_billing TEXT NOT NULL DEFAULT 'schedule',
+        mediator TEXT NOT NULL DEFAULT '',
+        updated_by INTEGER REFERENCES users(id),
+        updated_at INTEGER
+      )`,
+      `INSERT INTO workshop_profile (id) VALUES (1)`,
+      `CREATE TABLE labour_rates (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        label_fr TEXT NOT NULL,
+        label_en TEXT NOT NULL,
+        rate_cents INTEGER NOT NULL CHECK (rate_cents >= 0),
+        vat_rate_bp INTEGER NOT NULL DEFAULT 2000,
+        active INTEGER NOT NULL DEFAULT 1
+      )`,
+      'ALTER TABLE ro_lines ADD COLUMN quantity_milli INTEGER NOT NULL DEFAULT 1000',
+      "ALTER TABLE ro_lines ADD COLUMN unit TEXT NOT NULL DEFAULT 'unit'",
+      'ALTER TABLE ro_lines ADD COLUMN unit_price_cents INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE ro_lines ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 2000',
+      "ALTER TABLE ro_lines ADD COLUMN part_ref TEXT NOT NULL DEFAULT ''",
+      'ALTER TABLE ro_lines ADD COLUMN part_origin TEXT',
+      'ALTER TABLE ro_lines ADD COLUMN labour_rate_id INTEGER REFERENCES labour_rates(id)',
+      'ALTER TABLE ro_lines ADD COLUMN time_basis TEXT',
+      "ALTER TABLE ro_lines ADD COLUMN schedule_ref TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE ro_lines ADD COLUMN hv_work TEXT NOT NULL DEFAULT 'none'",
+      "ALTER TABLE ro_lines ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+      // Lines priced before: a labour line's price was its total, kept as a flat-rate line.
+      "UPDATE ro_lines SET unit = 'flat', time_basis = 'flat', unit_price_cents = price_cents WHERE kind = 'labour'",
+      "UPDATE ro_lines SET unit_price_cents = price_cents, part_origin = 'new' WHERE kind = 'part'",
+      "ALTER TABLE repair_orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'diagnostic'",
+      'ALTER TABLE repair_orders ADD COLUMN quote_sent_at INTEGER',
+      'ALTER TABLE repair_orders ADD COLUMN quote_valid_until TEXT',
+      'ALTER TABLE repair_orders ADD COLUMN piec_choice TEXT',
+      'ALTER TABLE repair_orders ADD COLUMN diagnosis_session_id INTEGER REFERENCES diag_sessions(id)',
+      "ALTER TABLE customers ADD COLUMN address_line1 TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE customers ADD COLUMN address_line2 TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE customers ADD COLUMN postcode TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE customers ADD COLUMN city TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE customers ADD COLUMN country TEXT NOT NULL DEFAULT 'FR'",
+      'ALTER TABLE customers ADD COLUMN is_business INTEGER NOT NULL DEFAULT 0',
+      "ALTER TABLE customers ADD COLUMN siret TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE customers ADD COLUMN vat_id TEXT NOT NULL DEFAULT ''",
+      `CREATE TABLE ro_agreements (
+        id INTEGER PRIMARY KEY,
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id),
+        method TEXT NOT NULL CHECK (method IN ('signature','phone','email')),
+        agreed_at INTEGER NOT NULL,
+        signer_name TEXT NOT NULL,
+        reference TEXT NOT NULL DEFAULT '',
+        signature TEXT,
+        amount_ttc_cents INTEGER NOT NULL,
+        approved_lines TEXT NOT NULL,
+        piec_choice TEXT,
+        recorded_by INTEGER NOT NULL REFERENCES users(id),
+        recorded_at INTEGER NOT NULL
+      )`,
+      'CREATE INDEX ro_agreements_ro ON ro_agreements(ro_id)',
+      `CREATE TABLE ro_quality_checks (
+        id INTEGER PRIMARY KEY,
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id),
+        item TEXT NOT NULL,
+        result TEXT NOT NULL CHECK (result IN ('ok','na','fail')),
+        note TEXT NOT NULL DEFAULT '',
+        checked_by INTEGER NOT NULL REFERENCES users(id),
+        checked_at INTEGER NOT NULL
+      )`,
+      'CREATE INDEX ro_quality_checks_ro ON ro_quality_checks(ro_id, id)',
+      `CREATE TABLE invoices (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('invoice','credit_note')),
+        ro_id INTEGER NOT NULL REFERENCES repair_orders(id),
+        corrects_id INTEGER REFERENCES invoices(id),
+        issue_date TEXT NOT NULL,
+        due_date TEXT,
+        issued_at INTEGER NOT NULL,
+        issued_by INTEGER NOT NULL REFERENCES users(id),
+        buyer_name TEXT NOT NULL,
+        ht_cents INTEGER NOT NULL,
+        tva_cents INTEGER NOT NULL,
+        ttc_cents INTEGER NOT NULL,
+        document TEXT NOT NULL,
+        xml TEXT NOT NULL,
+        pdf TEXT NOT NULL,
+        pdf_sha256 TEXT NOT NULL
+      )`,
+      'CREATE INDEX invoices_ro ON invoices(ro_id)',
+      `CREATE TRIGGER invoices_unchangeable BEFORE UPDATE ON invoices
+       BEGIN SELECT RAISE(ABORT, 'an issued invoice cannot be changed: a credit note corrects it'); END`,
+      `CREATE TRIGGER invoices_kept BEFORE DELETE ON invoices
+       BEGIN SELECT RAISE(ABORT, 'invoices are kept at least 10 years: none is deleted'); END`,
+    ],
+  },
+  // Issue 17 (numbered after main's 5 and 6 when the branch was merged).
+  {
+    version: 7,
     name: 'training: probabilities shown per assignment; scenarios from an uploaded scenario file',
     sql: [
       // The instructor decides, per assignment, whether the apprentice sees the causes' probabilities.

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../services/domain.js';
 import { DIAGNOSTICS_ACCESS } from '../test-support/access-diagnostics.js';
+import { DOCUMENTS_ACCESS } from '../test-support/access-documents.js';
 import { LOGIN_OF_ROLE, makeTestApp } from '../testing.js';
 
 const TABLE: [string, string][] = [
@@ -62,6 +63,21 @@ const TABLE: [string, string][] = [
   ['GET /people', 'MID'],
   ['POST /people', 'D'],
   ['POST /people/habilitations', 'MD'],
+  ['GET /people/:id', 'MID'],
+  ['GET /people/:id/title', 'MID'],
+  ['POST /people/:id', 'D'],
+  ['POST /people/:id/active', 'D'],
+  ['POST /people/:id/password', 'D'],
+  ['POST /people/habilitations/:id', 'MD'],
+  ['POST /people/habilitations/:id/revoke', 'MD'],
+  ['PUT /api/users/:id', 'D'],
+  ['PUT /api/users/:id/active', 'D'],
+  ['PUT /api/users/:id/password', 'D'],
+  ['PUT /api/habilitations/:id', 'MD'],
+  ['GET /orders.csv', 'TMID'],
+  ['GET /clock.csv', 'MID'],
+  ['GET /kpi.csv', 'MID'],
+  ['POST /api/habilitations/:id/revoke', 'MD'],
   ['POST /settings', 'D'],
   ['GET /api/users', 'MID'],
   ['POST /api/users', 'D'],
@@ -89,6 +105,8 @@ const TABLE: [string, string][] = [
   ['GET /api/kpi', 'TMID'],
   // Issue 10: diagnostic sessions, training, reports.
   ...DIAGNOSTICS_ACCESS,
+  // Issue 19: quotes, quality control, invoices, the workshop's identity.
+  ...DOCUMENTS_ACCESS,
 ];
 
 const LETTER: Record<Role, string> = {

@@ -141,14 +141,25 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
 
       await move(page, 'diagnosis');
       await page.fill(
-        'form[action$="/lines"] input[name=description]',
+        'form.add-labour input[name=description]',
         lang === 'fr' ? 'Remplacement injecteur' : 'Replace injector',
       );
-      await page.fill('form[action$="/lines"] input[name=soldHours]', '2');
-      await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/lines"] button')]);
+      await page.fill('form.add-labour input[name=hours]', '2');
+      await Promise.all([page.waitForLoadState('load'), page.click('form.add-labour button[type=submit]')]);
+      // a diagnostic order is quoted on a diagnosis: the notes say what was found
+      await page.fill(
+        'form[action$="/notes"] textarea',
+        lang === 'fr' ? 'injecteur n°2 qui fuit' : 'injector 2 leaking',
+      );
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/notes"] button')]);
       await move(page, 'quote');
       await move(page, 'awaiting_approval');
-      await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/approval"] button')]);
+      await page.check('form[action$="/approval"] input[name=method][value=phone]');
+      await page.fill('form[action$="/approval"] input[name=reference]', '06 98 76 54 32');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.click('form[action$="/approval"] button[type=submit]'),
+      ]);
       expect(await page.locator('.state').getAttribute('class')).toContain('state-approved');
       await move(page, 'repair');
       await logout(page);
@@ -178,14 +189,28 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
 
       await page.goto(orderUrl);
       await move(page, 'quality_control');
+      for (const ok of await page.locator('form[action$="/quality"] input[type=radio][value=ok]').all())
+        await ok.check();
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.click('form[action$="/quality"] button[type=submit]'),
+      ]);
       await move(page, 'ready');
       await logout(page);
       await login(page, 'chef', lang);
       await page.goto(orderUrl);
+      // the invoice before delivery, both confirmed
+      await page.check('form[action$="/invoice"] input[name=confirm]');
+      await Promise.all([
+        page.waitForURL(/\/invoices\/\d+$/),
+        page.click('form[action$="/invoice"] button[type=submit]'),
+      ]);
+      await page.goto(orderUrl);
+      await page.check('form:has(button[data-to="delivered"]) input[name=confirm]');
       await move(page, 'delivered');
       expect(await text(page.locator('.state'))).toBe(t.delivered);
-      // Ten states (booked … delivered) and the assignment, each with who and when.
-      expect(await page.locator('.events li').count()).toBe(11);
+      // Ten states (booked … delivered), the assignment and the invoice, each with who and when.
+      expect(await page.locator('.events li').count()).toBe(12);
       expect(consoleErrors).toEqual([]);
       await context.close();
     },

@@ -6,8 +6,12 @@ import { type Html, type HtmlValue, html } from './html.js';
 export const T = (req: FastifyRequest, text: Text, vars?: Record<string, string | number>): string =>
   tr(req.lang, text, vars);
 
+/**
+ * Every form's hidden fields: the CSRF token, and the page the form is on (`_back`), where a refused
+ * form comes back filled in with its message.
+ */
 export function csrfField(req: FastifyRequest): Html {
-  return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}">`;
+  return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}"><input type="hidden" name="_back" value="${req.url}">`;
 }
 
 const NAV: { href: string; text: Text; roles?: string[] }[] = [
@@ -26,6 +30,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
     roles: ['manager', 'admin', 'instructor', 'technician'],
   },
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
+  { href: '/invoices', text: { fr: 'Factures', en: 'Invoices' }, roles: ['manager', 'admin'] },
   { href: '/diagnostics', text: { fr: 'Diagnostic', en: 'Diagnostics' } },
   { href: '/training', text: { fr: 'Formation', en: 'Training' } },
   { href: '/adapters', text: { fr: 'Adaptateurs', en: 'Adapters' }, roles: ['admin'] },
@@ -50,7 +55,7 @@ export function renderPage(
     ? html`<nav>${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
-      <div class="who"><a href="/account">${user.name}</a> · ${T(req, ROLE_LABEL[user.role])}
+      <div class="who"><span class="me"><a href="/account">${user.name}</a><small>${T(req, ROLE_LABEL[user.role])}</small></span>
         <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit" class="link">${T(
           req,
           {

@@ -72,6 +72,13 @@ export const orderSchema = {
     comeback_of: nullableInt,
     created_at: { type: 'integer' },
     state_since: { type: 'integer' },
+    /** diagnostic (a fault to find: diagnosed before the quote) or service (known work). */
+    kind: { type: 'string' },
+    quote_sent_at: nullableInt,
+    quote_valid_until: nullableStr,
+    /** The customer's choice about circular-economy parts: piec or new. */
+    piec_choice: nullableStr,
+    diagnosis_session_id: nullableInt,
   },
 } as const;
 
@@ -83,10 +90,32 @@ export const lineSchema = {
     kind: { type: 'string' },
     description: { type: 'string' },
     sold_hours: { type: 'number' },
+    /** The line's net amount excluding VAT, in cents (quantity × unit price, rounded). */
     price_cents: { type: 'integer' },
     status: { type: 'string' },
     followup_on: nullableStr,
+    /** Thousandths: 1500 = 1.5 h. */
+    quantity_milli: { type: 'integer' },
+    unit: { type: 'string' },
+    unit_price_cents: { type: 'integer' },
+    /** Basis points: 2000 = 20 %. */
+    vat_rate_bp: { type: 'integer' },
+    part_ref: { type: 'string' },
+    part_origin: nullableStr,
+    labour_rate_id: nullableInt,
+    time_basis: nullableStr,
+    schedule_ref: { type: 'string' },
+    hv_work: { type: 'string' },
+    source: { type: 'string' },
   },
+} as const;
+
+/** Totals in euros (two decimals): excluding VAT, VAT, including VAT. */
+export const totalsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ht', 'tva', 'ttc'],
+  properties: { ht: { type: 'number' }, tva: { type: 'number' }, ttc: { type: 'number' } },
 } as const;
 
 export const eventSchema = {
@@ -124,6 +153,20 @@ export const orderDetailSchema = {
     comeback_number: nullableStr,
     lines: { type: 'array', items: lineSchema },
     events: { type: 'array', items: eventSchema },
+    /** The quote's totals: every line not declined. */
+    totals: totalsSchema,
+    /** The invoice that stands for the order, once invoiced; null before (or after a credit note). */
+    invoice: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: {
+        id: { type: 'integer' },
+        number: { type: 'string' },
+        issued_at: { type: 'integer' },
+        issue_date: { type: 'string' },
+        totals: totalsSchema,
+      },
+    },
   },
 } as const;
 

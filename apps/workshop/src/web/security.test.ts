@@ -326,11 +326,29 @@ describe('hostile input', () => {
     const post = (who: typeof chef, url: string, payload: object) =>
       t.app.inject({ method: 'POST', url, headers: who.headers, payload });
     const { diag, d1, ready } = t.demo.orderIds;
+    const rate = await t.store.get<{ id: number }>("SELECT id FROM labour_rates WHERE code = 'T1'");
+    // the ready order is invoiced first: delivery waits for its invoice
+    expect((await post(chef, `/api/orders/${ready}/invoice`, {})).statusCode).toBe(201);
     const checks: [string, Awaited<ReturnType<typeof post>>, (body: Record<string, unknown>) => unknown][] = [
       [
         'line',
-        await post(chef, `/api/orders/${diag}/lines`, { kind: 'labour', description: p, soldHours: 1 }),
+        await post(chef, `/api/orders/${diag}/lines`, {
+          kind: 'labour',
+          description: p,
+          rateId: rate!.id,
+          hours: 1,
+        }),
         (b) => b.description,
+      ],
+      [
+        'part reference',
+        await post(chef, `/api/orders/${diag}/lines`, {
+          kind: 'part',
+          description: 'x',
+          partRef: p,
+          unitPrice: '1',
+        }),
+        (b) => b.part_ref,
       ],
       ['comeback', await post(chef, `/api/orders/${d1}/comeback`, { complaint: p }), (b) => b.complaint],
       [

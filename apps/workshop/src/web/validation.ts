@@ -15,7 +15,7 @@ export function describeValidation(
   lang: Lang,
   failures: SchemaFailure[],
   context: string,
-): { message: string; field?: string } {
+): { message: string; field?: string; rule?: string } {
   const f = failures[0];
   if (!f) return { message: tr(lang, { fr: 'données invalides', en: 'invalid input' }) };
   const fromPath = f.instancePath.split('/').filter(Boolean).join('.');
@@ -40,6 +40,7 @@ export function describeValidation(
   };
   const label = lang === 'fr' ? `« ${field} »` : `'${field}'`;
   return {
+    rule: tr(lang, text, vars),
     message:
       `${tr(lang, { fr: 'données invalides', en: 'invalid input' })} — ${label} : ${tr(lang, text, vars)}`.replace(
         ' : ',

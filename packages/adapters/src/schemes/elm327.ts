@@ -99,16 +99,28 @@ export async function connectElm(
   options: Omit<Elm327Options, 'open' | 'clock' | 'transcript'>,
 ): Promise<Elm327Link> {
   let opening = true;
+  // The caller's signal stops the start-up itself at once (a protocol search takes up to a minute
+  // and a half on a car that answers nothing); once open, the link is the caller's to close.
+  const stop = new AbortController();
+  const signal = ctx.options.signal;
+  const onAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
   const link = new Elm327Link({
     ...options,
     clock: ctx.clock,
+    signal: stop.signal,
+    identify: ctx.options.identify,
     transcript: new Transcript(ctx.clock, (_entry, line) => ctx.traffic(line)),
     open: async () => {
       const stream = await open();
       return opening ? ctx.scope.own(stream, releaseStream) : stream;
     },
   });
-  await ctx.scope.step(link.start());
+  try {
+    await ctx.scope.step(link.start());
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
   opening = false;
   // Owned after its line, so released before it: the link says ATPC on a line still open.
   return ctx.scope.own(link, (l) => l.close());

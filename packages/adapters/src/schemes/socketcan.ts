@@ -17,13 +17,15 @@ import type { AdapterScheme } from '../types.js';
  * Which identifiers the vehicle's ECUs use, found the way a scan tool finds them: a functional
  * `01 00` on 11-bit identifiers, then on 29-bit. Nobody answering either leaves 11-bit (ISO 15765-4's
  * first choice) with `detected: false`, so that a car reached only through UDS can still be asked.
+ * `timeoutMs` is each probe's response window (the link's default when absent).
  */
 export async function detectAddressing(
   bus: Bus,
   clock: Clock,
+  timeoutMs?: number,
 ): Promise<{ extended: boolean; detected: boolean }> {
   for (const extended of [false, true]) {
-    const probe = new IsoTpLink(bus, { clock, extended });
+    const probe = new IsoTpLink(bus, { clock, extended, timeoutMs });
     try {
       await probe.request({ target: FUNCTIONAL, data: Uint8Array.of(0x01, 0x00) });
       return { extended, detected: true };

@@ -9,4 +9,5 @@ export {
 } from './codec.js';
 export * from './layout.js';
 export * from './model.js';
+export * from './over-isotp.js';
 export { parseDbc, readDbc } from './parser.js';

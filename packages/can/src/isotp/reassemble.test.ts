@@ -113,6 +113,39 @@ describe('reassemble', () => {
     ]);
   });
 
+  it('a first frame announcing 4 GiB is refused as overflow without allocating it', async () => {
+    // Issue 15: the escape length (FF_DL 0 then 32 bits) made the reassembler allocate whatever a
+    // log line declared, zero-filled, each time.
+    const frames = [
+      f(0x7bb, '1000fffffff00102', 1),
+      f(0x7bb, '2103040506070809', 2),
+      f(0x7bb, '1000fffffff00102', 3),
+      f(0x7bb, '0462f19001000000', 4),
+    ];
+    const before = process.memoryUsage().arrayBuffers;
+    const events = await collect(reassemble(frames, { rxId: 0x7bb }));
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    expect(events.map((e) => (e.type === 'error' ? e.error : 'message'))).toEqual([
+      'overflow',
+      'unexpected-cf',
+      'overflow',
+      'message',
+    ]);
+    const first = events[0]!;
+    expect(first.type === 'error' && first.detail).toMatch(/announces 4294967280 bytes, more than the 4095/);
+    // On CAN FD up to 65,535 bytes by default, and a caller can allow more (or less).
+    const fd = await collect(
+      reassemble(
+        [makeFrame({ id: 0x7bb, fd: true, data: fromHex(`10000001000${'0'.repeat(117)}`)!, timestamp: 1 })],
+        {
+          rxId: 0x7bb,
+          maxLength: 1000,
+        },
+      ),
+    );
+    expect(fd.map((e) => (e.type === 'error' ? e.error : 'message'))).toEqual(['overflow']);
+  });
+
   it('a gap longer than maxGapMs ends a message as incomplete', async () => {
     const frames = [f(0x7bb, '100a010203040506', 1), f(0x7bb, '2107080910cccccc', 1.5)];
     const events = await collect(reassemble(frames, { rxId: 0x7bb, maxGapMs: 200 }));

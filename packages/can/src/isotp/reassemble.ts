@@ -1,7 +1,7 @@
 import type { Frame } from '../frame.js';
 import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
 import { IsoTpConfigError } from './errors.js';
-import { FS_OVFLW, parsePdu } from './pci.js';
+import { FS_OVFLW, MAX_FF_DL_12, parsePdu } from './pci.js';
 
 export type ReassemblyErrorCode = 'interrupted' | 'unexpected-cf' | 'wrong-sn' | 'incomplete' | 'overflow';
 
@@ -56,6 +56,13 @@ export interface ReassembleOptions {
    * byte 1 the service id (a single frame is given whole: its byte 0 is the length too).
    */
   layout?: 'payload' | 'css';
+  /**
+   * Longest message accepted. A first frame announcing more is reported as `overflow` (what a
+   * receiver's OVERFLOW flow control says) and its message skipped, before anything is allocated.
+   * Default: 4,095 bytes for a first frame in a classic CAN frame (its 12-bit length; the 32-bit
+   * escape is for CAN FD), 65,535 in a CAN FD frame (the endpoint's default).
+   */
+  maxLength?: number;
 }
 
 interface Open {
@@ -179,6 +186,19 @@ export class Reassembler {
               `new first frame after ${open.received} of ${open.length} bytes`,
             ),
           );
+        const max = this.options.maxLength ?? (data.length <= 8 ? MAX_FF_DL_12 : 0xffff);
+        if (pdu.length > max) {
+          // A first frame may announce up to 4 GiB: refused before any buffer is made for it.
+          this.open = undefined;
+          out.push(
+            this.error(
+              frame.timestamp,
+              'overflow',
+              `first frame announces ${pdu.length} bytes, more than the ${max} accepted`,
+            ),
+          );
+          return out;
+        }
         const buffer = new Uint8Array(pdu.length);
         const take = Math.min(pdu.data.length, pdu.length);
         buffer.set(pdu.data.subarray(0, take));

@@ -4,10 +4,10 @@ import {
   DbcDecoder,
   type DecodedFrame,
   type DbcDecoder as Decoder,
-  type Frame,
+  decodeLog,
+  type IsoTpChannel,
   readDbc,
   readLog,
-  reassemble,
 } from '@atelier/can';
 import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
@@ -25,12 +25,16 @@ dans la DBC (les autres sont ignorées), valeurs physiques (brut × facteur + d�
                        {"t":…,"id":534,"name":"WheelData","signals":{"WhlRotatFr_No_Cnt":199,…}}
                        (valeurs en nombres ; un signal multiplexé n'apparaît que s'il est sélectionné)
   --labels             en JSON, ajoute "labels":{…} (libellés VAL_) quand il y en a
-  --isotp-rx ID        décode les messages ISO-TP réassemblés sur cet identifiant (hexadécimal) au
-                       lieu des trames ; la DBC décrit alors ces messages (ex. 7BB)
-  --isotp-tx ID        l'identifiant de l'autre sens (voir atelier can isotp)
-  --isotp-layout L     payload (défaut, le message ISO-TP) ou css : la convention des DBC CSS
-                       Electronics (octet 0 = longueur, octet 1 = service) ; la DBC Nissan Leaf de
-                       CSS demande css
+  --isotp RX:TX        décode les messages ISO-TP réassemblés sur RX (hexadécimal, réponses de
+                       l'ECU) au lieu des trames, TX étant l'identifiant des requêtes (ex. 7BB:79B)
+  --isotp-rx ID        la forme longue : RX seul (--isotp-tx ID pour TX)
+  --isotp-layout L     payload (le message ISO-TP, service en octet 0) ou css : la convention des
+                       DBC CSS Electronics tp_uds (octet 0 = longueur, octet 1 = service). Par
+                       défaut, celle que la DBC décrit : css quand elle multiplexe (étendu) sur
+                       l'octet de service en octet 1, payload sinon
+  Un message de la DBC qui décrit une charge utile de diagnostic (plus de 8 octets hors CAN FD, ou
+  la convention CSS) est toujours décodé sur les messages ISO-TP réassemblés de son identifiant,
+  jamais sur les trames brutes, même sans --isotp.
   --channel NOM        seulement les trames de ce bus
   --lenient            saute les lignes illisibles du journal`,
   en: `Usage: atelier can decode LOG --dbc FILE [--json] [options]
@@ -43,12 +47,16 @@ Decodes the frames of a CAN log with a DBC database: one line per frame whose id
                        {"t":…,"id":534,"name":"WheelData","signals":{"WhlRotatFr_No_Cnt":199,…}}
                        (values as numbers; a multiplexed signal only appears when selected)
   --labels             in JSON, add "labels":{…} (VAL_ labels) when there are some
-  --isotp-rx ID        decode the ISO-TP messages reassembled on this id (hexadecimal) instead of
-                       frames; the DBC then describes those messages (e.g. 7BB)
-  --isotp-tx ID        the id of the other direction (see atelier can isotp)
-  --isotp-layout L     payload (default, the ISO-TP message) or css: the convention of CSS
-                       Electronics DBCs (byte 0 = length, byte 1 = service); CSS's Nissan Leaf DBC
-                       needs css
+  --isotp RX:TX        decode the ISO-TP messages reassembled on RX (hexadecimal, the ECU's answers)
+                       instead of frames, TX being the requests' id (e.g. 7BB:79B)
+  --isotp-rx ID        the long form: RX alone (--isotp-tx ID for TX)
+  --isotp-layout L     payload (the ISO-TP message, service at byte 0) or css: the convention of
+                       CSS Electronics tp_uds DBCs (byte 0 = length, byte 1 = service). By default
+                       the one the DBC describes: css when it multiplexes (extended) over the
+                       service byte at byte 1, else payload
+  A DBC message that describes a diagnostic payload (longer than 8 bytes outside CAN FD, or the CSS
+  convention) is always decoded over the ISO-TP messages reassembled on its id, never over raw
+  frames, even without --isotp.
   --channel NAME       only frames from this bus
   --lenient            skip unreadable log lines`,
 };
@@ -94,18 +102,30 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (!values.dbc) throw new UsageError(fr ? '--dbc FICHIER attendu' : '--dbc FILE expected', usage);
-  const rxId = parseHexId(values['isotp-rx']);
+  let rxId = parseHexId(values['isotp-rx']);
   if (values['isotp-rx'] !== undefined && rxId === undefined)
     throw new UsageError(fr ? '--isotp-rx : identifiant hexadécimal' : '--isotp-rx: a hex id', usage);
-  const txId = parseHexId(values['isotp-tx']);
+  let txId = parseHexId(values['isotp-tx']);
   if (values['isotp-tx'] !== undefined && (txId === undefined || rxId === undefined)) {
     throw new UsageError(
       fr ? '--isotp-tx : identifiant hexadécimal, avec --isotp-rx' : '--isotp-tx: a hex id, with --isotp-rx',
       usage,
     );
   }
+  if (values.isotp !== undefined) {
+    const [rx, tx, ...rest] = values.isotp.split(':');
+    rxId = parseHexId(rx);
+    txId = tx === undefined ? undefined : parseHexId(tx);
+    if (rxId === undefined || (tx !== undefined && txId === undefined) || rest.length || values['isotp-rx'])
+      throw new UsageError(
+        fr
+          ? '--isotp RX:TX : deux identifiants hexadécimaux (ex. 7BB:79B), sans --isotp-rx'
+          : '--isotp RX:TX: two hex ids (e.g. 7BB:79B), without --isotp-rx',
+        usage,
+      );
+  }
   const layout = values['isotp-layout'];
-  if (layout !== 'payload' && layout !== 'css')
+  if (layout !== undefined && layout !== 'payload' && layout !== 'css')
     throw new UsageError(fr ? '--isotp-layout : payload ou css' : '--isotp-layout: payload or css', usage);
 
   const dbc = await readDbc(resolve(ctx.cwd, values.dbc));
@@ -114,32 +134,19 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   const decoder = new DbcDecoder(dbc);
   const file = resolve(ctx.cwd, positionals[0]);
   const reader = readLog(file, { lenient: values.lenient });
-  const channel = values.channel;
-
-  async function* source(): AsyncGenerator<Frame> {
-    if (rxId === undefined) {
-      for await (const f of reader) if (channel === undefined || f.channel === channel) yield f;
-      return;
-    }
-    const extended = rxId > 0x7ff || (txId ?? 0) > 0x7ff;
-    for await (const e of reassemble(reader, {
-      rxId,
-      txId,
-      extendedIds: extended,
-      channel,
-      layout: layout as 'payload' | 'css',
-    })) {
-      if (e.type === 'message') yield { id: e.id, extended, data: e.data, timestamp: e.timestamp };
-      else ctx.stderr.write(`${e.timestamp}: ISO-TP 0x${e.id.toString(16)}: ${e.error} (${e.detail})\n`);
-    }
-  }
+  const isotp: IsoTpChannel[] =
+    rxId === undefined ? [] : [{ rxId, txId, layout: layout as IsoTpChannel['layout'] }];
+  const events = decodeLog(reader, decoder, {
+    isotp,
+    channel: values.channel,
+    onError: (e) =>
+      ctx.stderr.write(`${e.timestamp}: ISO-TP 0x${e.id.toString(16)}: ${e.error} (${e.detail})\n`),
+  });
 
   let decoded = 0;
   let buffer = '';
-  for await (const frame of source()) {
+  for await (const d of events) {
     if (ctx.signal.aborted) break;
-    const d = decoder.decode(frame);
-    if (!d) continue;
     decoded++;
     buffer += `${values.json ? decodedToJson(d, values.labels) : decodedToText(d, decoder)}\n`;
     if (buffer.length > 65536) {
@@ -170,7 +177,8 @@ function parse(args: string[]) {
       labels: { type: 'boolean', default: false },
       'isotp-rx': { type: 'string' },
       'isotp-tx': { type: 'string' },
-      'isotp-layout': { type: 'string', default: 'payload' },
+      isotp: { type: 'string' },
+      'isotp-layout': { type: 'string' },
       channel: { type: 'string' },
       lenient: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

@@ -183,6 +183,37 @@ describe('atelier can decode', () => {
     );
   });
 
+  it('--isotp 7BB:79B is the short form: CSS layout found from the DBC, same 26 lines', async () => {
+    const long = context();
+    await decodeSubcommand.run(
+      [LEAF, '--dbc', LEAF_DBC, '--isotp-rx', '7BB', '--isotp-tx', '79B', '--isotp-layout', 'css', '--json'],
+      long.ctx,
+    );
+    const short = context();
+    expect(
+      await decodeSubcommand.run([LEAF, '--dbc', LEAF_DBC, '--isotp', '7BB:79B', '--json'], short.ctx),
+    ).toBe(0);
+    expect(short.out()).toBe(long.out());
+    expect(short.out().trimEnd().split('\n')).toHaveLength(26);
+  });
+
+  it('without --isotp, a DBC describing diagnostic payloads is still applied to reassembled payloads, never raw frames', async () => {
+    const { ctx, out } = context();
+    expect(await decodeSubcommand.run([LEAF, '--dbc', LEAF_DBC, '--json'], ctx)).toBe(0);
+    const lines = out().trimEnd().split('\n');
+    expect(lines).toHaveLength(26);
+    expect(lines[0]).toBe(
+      '{"t":1641469562.0645,"id":1979,"name":"SoC_Temp","signals":{"service":97,"response":1,"SoC":89.2286}}',
+    );
+  });
+
+  it('--isotp with a bad pair is a usage error', async () => {
+    for (const bad of ['7BB:zz', 'xyz', '7BB:79B:1'])
+      await expect(
+        decodeSubcommand.run([LEAF, '--dbc', LEAF_DBC, '--isotp', bad], context().ctx),
+      ).rejects.toBeInstanceOf(UsageError);
+  });
+
   it('a malformed DBC is a DbcParseError naming file and line; missing --dbc is a usage error', async () => {
     const bad = write('bad.dbc', 'BO_ 1 A: 8 X\n SG_ B : 0|8@3+ (1,0) [0|0] "" X\n');
     await expect(decodeSubcommand.run([LEAF, '--dbc', bad], context().ctx)).rejects.toThrow(DbcParseError);

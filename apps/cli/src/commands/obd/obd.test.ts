@@ -52,6 +52,7 @@ describe('atelier obd read', () => {
       'pids',
       'uds',
       'status',
+      'verdict',
     ]);
     expect(r.adapter).toEqual({
       kind: 'elm327',

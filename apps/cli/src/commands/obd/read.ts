@@ -1,9 +1,25 @@
+import { readingVerdict, type VerdictText } from '@atelier/adapters';
 import type { CliContext } from '@atelier/command';
 import { Elm327Link } from '@atelier/elm327';
 import { dtcTitle, ecuName, parseEcuLabel, type ScanStatus } from '@atelier/obd';
+import { openingFailure } from '../../open-adapter.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { dtcsComplete, readVehicle, type VehicleReport } from './reader.js';
+
+/**
+ * Exit status of `obd read` (apps/cli/README.md): the car reached and every DTC memory given; the car
+ * reached but a memory not given by some ECU; a wrong invocation; the adapter not reached (or not an
+ * ELM327); the adapter fine but the car not reached; interrupted (Ctrl-C).
+ */
+export const READ_EXIT = {
+  'car-reached': 0,
+  incomplete: 1,
+  usage: 2,
+  'adapter-unreachable': 3,
+  'car-unreachable': 4,
+  aborted: 130,
+} as const;
 
 const USAGE = {
   fr: `Usage : atelier obd read --adapter A [--json]
@@ -12,20 +28,28 @@ Lit tout ce que le véhicule dit en OBD-II : protocole, calculateurs, VIN, codes
 en attente, permanents, par calculateur), état de préparation des moniteurs, données figées et chaque
 PID du mode 01 pris en charge, une fois ; la mémoire de défauts UDS des calculateurs que l'adaptateur
 connaît (véhicule simulé). Chaque élément a son état (lu, non pris en charge, pas de réponse, refusé,
-erreur de liaison) : ce qui n'a pas pu être demandé est signalé, jamais montré comme vide.
+erreur de liaison) : ce qui n'a pas pu être demandé est signalé, jamais montré comme vide. Une
+dernière ligne donne le verdict (véhicule joint, adaptateur injoignable, véhicule injoignable).
 
 ${ADAPTER_HELP.fr}
-  --json           un seul objet JSON sur stdout`,
+  --json           un seul objet JSON sur stdout (avec « verdict »)
+
+Code de sortie : 0 véhicule joint, 1 véhicule joint mais des codes défaut non lus, 2 usage,
+3 adaptateur injoignable ou pas un ELM327, 4 adaptateur joint mais véhicule injoignable,
+130 interrompu (Ctrl-C).`,
   en: `Usage: atelier obd read --adapter A [--json]
 
 Reads everything the vehicle says over OBD-II: protocol, ECUs, VIN, DTCs (stored, pending,
 permanent, per ECU), monitor readiness, freeze frames and every supported mode 01 PID, once; the UDS
 fault memory of the ECUs the adapter knows (a simulated car). Every item has its status (read, not
 supported, no answer, refused, link error): what could not be asked is reported as such, never shown
-as empty.
+as empty. A last line gives the verdict (car reached, adapter not reached, car not reached).
 
 ${ADAPTER_HELP.en}
-  --json           one JSON object on stdout`,
+  --json           one JSON object on stdout (with "verdict")
+
+Exit status: 0 car reached, 1 car reached but DTCs not read, 2 usage, 3 adapter not reached or not
+an ELM327, 4 adapter reached but car not reached, 130 interrupted (Ctrl-C).`,
 };
 
 const STATUS_WORDS: Record<ScanStatus, [string, string]> = {
@@ -142,19 +166,50 @@ export const readSubcommand: Subcommand = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return 0;
     }
-    const adapter = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    const fr = ctx.lang === 'fr';
+    const say = (v: VerdictText, report?: object) => {
+      const line = `${fr ? 'Verdict : ' : 'Verdict: '}${fr ? v.fr : v.en}`;
+      if (values.json) ctx.stdout.write(`${JSON.stringify({ ...report, verdict: v })}\n`);
+      else if (report) ctx.stdout.write(`${line}\n`);
+      else ctx.stderr.write(`atelier obd read: ${line}\n`);
+    };
+    let adapter: Awaited<ReturnType<typeof openFromOptions>>;
+    try {
+      adapter = await openFromOptions(values, ctx, USAGE[ctx.lang]);
+    } catch (err) {
+      const v = openingFailure(err);
+      say(v);
+      return READ_EXIT[v.verdict];
+    }
     const { link } = adapter;
+    // Ctrl-C during the reading: the adapter is closed, what was read is reported.
+    const stop = () => void adapter.close().catch(() => {});
+    ctx.signal.addEventListener('abort', stop, { once: true });
     try {
       const report = await readVehicle(link, {
         perRequest: link instanceof Elm327Link ? link.maxPidsPerRequest : 6,
       });
+      const complete = dtcsComplete(report);
+      const v: VerdictText = ctx.signal.aborted
+        ? { verdict: 'aborted', fr: 'lecture interrompue', en: 'reading interrupted' }
+        : readingVerdict({
+            ecus: report.ecus,
+            adapter: adapter.info.version,
+            protocol: adapter.info.protocol,
+            incomplete: !complete,
+          });
       if (values.json) {
         const { errors, ...rest } = report;
-        ctx.stdout.write(`${JSON.stringify(Object.keys(errors).length ? report : rest)}\n`);
-      } else ctx.stdout.write(renderReport(report, ctx));
+        say(v, Object.keys(errors).length ? report : rest);
+      } else {
+        ctx.stdout.write(renderReport(report, ctx));
+        say(v, report);
+      }
+      if (v.verdict !== 'car-reached') return READ_EXIT[v.verdict];
       // DTCs that could not be read (from any ECU) make the whole reading incomplete.
-      return dtcsComplete(report) ? 0 : 1;
+      return complete ? READ_EXIT['car-reached'] : READ_EXIT.incomplete;
     } finally {
+      ctx.signal.removeEventListener('abort', stop);
       await adapter.close();
     }
   },

@@ -5,6 +5,7 @@
  * twin show the same session.
  */
 import { Readable } from 'node:stream';
+import { batteryDefinition, batteryDefinitions } from '@atelier/ev';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
@@ -26,11 +27,12 @@ import {
   setReference,
   setStatusMessage,
 } from '../../services/diagnostics.js';
-import { DomainError, ValidationError } from '../../services/errors.js';
+import { ConflictError, DomainError, ValidationError } from '../../services/errors.js';
 import { sessionCar } from '../../services/guided.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
 import { trafficChunks, trafficSummary } from '../../services/traffic.js';
+import { batteryReportPage } from '../../web/battery.js';
 import { renderPage, sendPage } from '../../web/layout.js';
 import { type Req, twin, typed } from '../../web/routes.js';
 import { csrfOnly, csrfProp, formResponses, idParams, pageErrors, pageResponses } from '../../web/schemas.js';
@@ -265,13 +267,16 @@ async function sessions(scope: FastifyInstance): Promise<void> {
         },
       },
     });
-  adapterTwin('connect', (s) =>
-    runtime.connect(
+  adapterTwin('connect', async (s) => {
+    // A recording with no OBD-II request (a battery ECU read) is reached over ISO-TP directly.
+    const recording = s.adapter_kind === 'scenario' ? (await sessionOverview(store, s)).recording : null;
+    const noObd = recording?.analysis.ecus !== undefined && !(recording.analysis.obd?.services ?? []).length;
+    return runtime.connect(
       s.id,
-      { kind: s.adapter_kind, spec: s.adapter_spec },
+      { kind: s.adapter_kind, spec: s.adapter_spec, ...(noObd ? { via: 'isotp' as const } : {}) },
       s.adapter_kind === 'scenario' ? () => sessionCar(store, s) : undefined,
-    ),
-  );
+    );
+  });
   adapterTwin('read', (s) => runtime.read(s.id));
 
   const adapterForm = (name: string, fn: (s: DiagSession) => Promise<unknown>) =>
@@ -417,6 +422,36 @@ async function sessions(scope: FastifyInstance): Promise<void> {
         },
       );
       req.raw.on('close', stop);
+    },
+  });
+
+  // The traction battery read through the session's link: the page an apprentice reads on a
+  // recording of battery reads (the recorded responder answers the recorded requests).
+  twin(app, 'GET', {
+    // Reading the battery sends requests on the session's link: an action on the session.
+    access: DIAG_WORKERS,
+    tags: ['diagnostics'],
+    schema: { params: idParams },
+    handler: async (req) => {
+      const s = await sessionForAction(store, req.params.id, req.user!);
+      if (!runtime.isConnected(s.id))
+        throw new ConflictError({
+          fr: "connectez d'abord la session : la batterie se lit par la liaison",
+          en: 'connect the session first: the battery is read through the link',
+        });
+      const o = await sessionOverview(store, s);
+      const known = o.recording?.analysis.battery?.vehicle;
+      const one = known ? batteryDefinition(known) : undefined;
+      return runtime.readBattery(s.id, one ? [one] : batteryDefinitions(), o.scenario?.title ?? `#${s.id}`);
+    },
+    page: {
+      url: '/diagnostics/:id/battery',
+      render: (report, req, reply) => sendPage(reply, batteryReportPage(req, report)),
+    },
+    api: {
+      url: '/api/diagnostics/:id/battery',
+      response: { description: 'BatteryReport of @atelier/ev', type: 'object', additionalProperties: true },
+      json: (report) => report,
     },
   });
 

@@ -17,9 +17,9 @@ import {
   verifyOutcome,
   wordText,
 } from '@atelier/diagnosis';
-import { dtcTitle, MONITORS, PIDS } from '@atelier/obd';
+import { dtcTitle, ecuName, MONITORS, PIDS, parseEcuLabel } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
-import { formatDateTime, type Lang, type Text, tr } from '../../i18n.js';
+import { formatDateTime, formatNumber, type Lang, type Text, tr } from '../../i18n.js';
 import type { AdapterOption } from '../../services/adapter-offer.js';
 import { type AdapterKind, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import {
@@ -44,6 +44,32 @@ export const ADAPTER_LABEL: Record<AdapterKind, Text> = {
   socketcan: { fr: 'Interface SocketCAN', en: 'SocketCAN interface' },
   scenario: { fr: 'Scénario de formation (véhicule simulé)', en: 'Training scenario (simulated vehicle)' },
 };
+
+/** A scenario played by a recording: never called a simulated vehicle. */
+export const RECORDED_LABEL: Text = {
+  fr: "Scénario de formation (enregistrement d'un véhicule réel)",
+  en: 'Training scenario (recording of a real vehicle)',
+};
+
+/** What a recorded scenario can answer, and the battery report when it holds battery reads. */
+function recordingNote(req: FastifyRequest, s: DiagSession, o: SessionOverview, connected: boolean): Html {
+  const a = o.recording?.analysis;
+  if (!a) return html``;
+  const asks = (a.ecus ?? [])
+    .map((e) => `${e.request} → ${e.response} : ${e.requests.join(', ')}`)
+    .join(' ; ');
+  const battery = a.battery
+    ? html`<p class="battery-session">${T(req, { fr: 'Session « batterie de traction » : cet enregistrement contient les lectures du calculateur batterie. Connectez, puis lisez le rapport batterie.', en: 'Traction-battery session: this recording holds the battery ECU being read. Connect, then read the battery report.' })} ${
+        connected
+          ? html`<a href="/diagnostics/${s.id}/battery" id="battery-report" class="button">${T(req, { fr: 'Lire la batterie de traction', en: 'Read the traction battery' })}</a>`
+          : ''
+      }</p>`
+    : html``;
+  const noObd = !(a.obd?.services ?? []).length
+    ? html`<p class="muted">${T(req, { fr: "L'enregistrement ne contient pas de requête OBD-II : une lecture OBD ne trouvera rien, ce n'est pas un défaut du véhicule.", en: 'The recording holds no OBD-II request: an OBD read will find nothing, which is not a fault of the vehicle.' })}</p>`
+    : html``;
+  return html`<div class="card recording-note"><p>${T(req, { fr: 'Enregistrement', en: 'Recording' })} <strong>${o.recording!.name}</strong>${asks ? html` — ${T(req, { fr: 'répond à', en: 'answers' })} ${asks}` : ''}</p>${battery}${noObd}</div>`;
+}
 
 export const STATE_TEXT: Record<DiagSession['state'], Text> = {
   new: { fr: 'non connecté', en: 'not connected' },
@@ -97,6 +123,12 @@ const monitorName = (name: string): Text => MONITORS.get(monitorKey(name)) ?? { 
 
 /** PIDs offered for live data when the car has not been read yet (the common engine ones). */
 const DEFAULT_LIVE = ['0C', '0D', '05', '04', '11', '06', '07'];
+
+/** The unit of a one-value PID ('' for several values or an unknown PID): each has its own axis. */
+export const pidUnit = (hex: string): string => {
+  const def = PIDS.get(Number.parseInt(hex, 16));
+  return def && def.fields.length === 1 ? def.fields[0]!.unit : '';
+};
 
 export const pidLabel = (lang: Lang, hex: string): string => {
   const def = PIDS.get(Number.parseInt(hex, 16));
@@ -271,15 +303,22 @@ export function measuredText(
   return `${what}${where} : ${value}${temp !== undefined ? ` ${T(req, { fr: 'à', en: 'at' })} ${n(temp)} °C` : ''}${typed}`;
 }
 
-/** A freeze-frame value as a mechanic reads it: a number, or each field of a multi-value PID. */
-const freezeValue = (v: unknown): string =>
+/** A freeze-frame value as a mechanic reads it, in the page's locale: a number, or each field of a multi-value PID. */
+export const freezeValue = (lang: Lang, v: unknown): string =>
   typeof v === 'number'
-    ? String(Math.round(v * 100) / 100)
+    ? formatNumber(lang, v)
     : v && typeof v === 'object'
       ? Object.entries(v)
-          .map(([k, x]) => `${k} = ${typeof x === 'number' ? Math.round(x * 100) / 100 : x}`)
+          .map(([k, x]) => `${k} = ${typeof x === 'number' ? formatNumber(lang, x) : x}`)
           .join(', ')
       : String(v);
+
+/** An ECU by its name where the standards give one, with its address: « Moteur (ECM) · 7E8 ». */
+export function ecuText(lang: Lang, label: string): string {
+  const parsed = parseEcuLabel(label);
+  const name = parsed ? ecuName(parsed.address, parsed.extended) : undefined;
+  return name ? `${name[lang]} · ${label}` : label;
+}
 
 function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredReading[]): Html {
   const vin = readings.find((r) => r.kind === 'vin');
@@ -314,17 +353,24 @@ function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredRe
     },
     unread: { fr: 'non lu', en: 'not read' },
   };
+  // Each code once per ECU, with a badge for every memory it is in (stored, pending, permanent…).
+  const memories = new Map<string, { code: string; ecu: string; kinds: string[] }>();
+  for (const r of dtcs)
+    for (const code of r.value as string[]) {
+      const key = `${r.ecu}|${code}`;
+      const m = memories.get(key) ?? { code, ecu: r.ecu, kinds: [] };
+      if (!m.kinds.includes(r.item)) m.kinds.push(r.item);
+      memories.set(key, m);
+    }
   const rows = [
-    ...dtcs.flatMap((r) =>
-      (r.value as string[]).map(
-        (code) =>
-          html`<tr class="dtc" data-code="${code}"><td><code>${code}</code></td><td>${dtcTitle(code, req.lang)}</td><td>${r.ecu}</td><td>${T(req, dtcKind(r.item))}</td></tr>`,
-      ),
+    ...[...memories.values()].map(
+      (m) =>
+        html`<tr class="dtc" data-code="${m.code}"><td><code>${m.code}</code></td><td>${dtcTitle(m.code, req.lang)}</td><td>${ecuText(req.lang, m.ecu)}</td><td>${m.kinds.map((k) => html`<span class="badge memory-${k.replace('.', '-')}">${T(req, DTC_KIND[k] ?? { fr: k, en: k })}</span> `)}</td></tr>`,
     ),
     ...uds.flatMap((r) =>
       (r.value as { code: string; failureType: number; status: number }[]).map(
         (d) =>
-          html`<tr class="dtc uds" data-code="${d.code}"><td><code>${d.code}-${d.failureType.toString(16).toUpperCase().padStart(2, '0')}</code></td><td>${dtcTitle(d.code, req.lang)}</td><td>${r.ecu}</td><td>UDS (${T(req, { fr: 'état', en: 'status' })} 0x${d.status.toString(16).toUpperCase().padStart(2, '0')})</td></tr>`,
+          html`<tr class="dtc uds" data-code="${d.code}"><td><code>${d.code}-${d.failureType.toString(16).toUpperCase().padStart(2, '0')}</code></td><td>${dtcTitle(d.code, req.lang)}</td><td>${ecuText(req.lang, r.ecu)}</td><td>UDS (${T(req, { fr: 'état', en: 'status' })} 0x${d.status.toString(16).toUpperCase().padStart(2, '0')})</td></tr>`,
       ),
     ),
   ];
@@ -342,8 +388,8 @@ ${
         ? html`<p class="no-dtc">${T(req, { fr: 'Aucun code défaut.', en: 'No trouble code.' })}</p>`
         : ''
 }
-${silent.length ? html`<p class="error no-answer">${T(req, { fr: 'Pas de réponse', en: 'No answer' })} : ${silent.map((r) => `${r.ecu} (${T(req, dtcKind(r.item.slice(5)))})`).join(', ')}</p>` : ''}
-${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans code', en: 'No code' })} : ${noneLists.map((r) => `${r.ecu} (${T(req, dtcKind(r.item))})`).join(', ')}</p>` : ''}
+${silent.length ? html`<p class="error no-answer">${T(req, { fr: 'Pas de réponse', en: 'No answer' })} : ${silent.map((r) => `${ecuText(req.lang, r.ecu)} (${T(req, DTC_KIND[r.item.slice(5)] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
+${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans code', en: 'No code' })} : ${noneLists.map((r) => `${ecuText(req.lang, r.ecu)} (${T(req, DTC_KIND[r.item] ?? { fr: r.item, en: r.item })})`).join(', ')}</p>` : ''}
 ${
   notRead.length
     ? html`<p class="error not-read">${T(req, { fr: 'Non lus (le véhicule ou l’adaptateur n’a pas répondu — ce n’est pas « aucun code »)', en: 'Not read (the vehicle or adapter did not answer — this is not "no code")' })} : ${notRead
@@ -356,7 +402,7 @@ ${
     ? html`<h3>${T(req, { fr: 'Préparation des moniteurs', en: 'Monitor readiness' })}</h3>${readiness.map(
         (r) => {
           const v = r.value as { mil: boolean; dtcCount: number; monitors: Record<string, string> };
-          return html`<p class="readiness" data-ecu="${r.ecu}">${r.ecu} : MIL ${v.mil ? T(req, { fr: 'allumé', en: 'on' }) : T(req, { fr: 'éteint', en: 'off' })}, ${v.dtcCount} ${T(req, { fr: 'code(s)', en: 'code(s)' })}</p>
+          return html`<p class="readiness" data-ecu="${r.ecu}">${ecuText(req.lang, r.ecu)} : MIL ${v.mil ? T(req, { fr: 'allumé', en: 'on' }) : T(req, { fr: 'éteint', en: 'off' })}, ${v.dtcCount} ${T(req, { fr: 'code(s)', en: 'code(s)' })}</p>
 <ul class="monitors">${Object.entries(v.monitors).map(([m, st]) => html`<li class="${st}">${T(req, monitorName(m))} : ${st === 'complete' ? T(req, { fr: 'prêt', en: 'complete' }) : T(req, { fr: 'non prêt', en: 'incomplete' })}</li>`)}</ul>`;
         },
       )}`
@@ -366,7 +412,7 @@ ${
   freeze.length
     ? html`<h3>${T(req, { fr: 'Données figées (freeze frame)', en: 'Freeze frame' })}</h3><table class="freeze"><tbody>${freeze.map(
         (r) =>
-          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : freezeValue(r.value)}</td><td class="muted">${r.ecu}</td></tr>`,
+          html`<tr><th>${r.item === 'dtc' ? T(req, { fr: 'Code à l’origine', en: 'Code that stored it' }) : pidLabel(req.lang, r.item)}</th><td>${r.item === 'dtc' ? html`<code>${r.value as string}</code> ${dtcTitle(r.value as string, req.lang)}` : freezeValue(req.lang, r.value)}</td><td class="muted">${ecuText(req.lang, r.ecu)}</td></tr>`,
       )}</tbody></table>`
     : ''
 }
@@ -636,8 +682,9 @@ export function sessionPage(
   );
   return html`<section class="diag-session" data-session="${s.id}" data-state="${connected ? 'connected' : s.state}">
 ${context}
+${recordingNote(req, s, o, connected)}
 <div class="card adapter">
-<p>${T(req, ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
+<p>${T(req, o.scenario?.source === 'recording' ? RECORDED_LABEL : ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
 <div id="problem">${problem}</div>
 ${
   canWork
@@ -685,6 +732,15 @@ ${
 <script type="application/json" id="live-config">${jsonScript({
     session: s.id,
     pids: Object.fromEntries([...new Set([...chosen, ...recorded])].map((p) => [p, pidLabel(req.lang, p)])),
+    units: Object.fromEntries([...new Set([...chosen, ...recorded])].map((p) => [p, pidUnit(p)])),
+    lang: req.lang,
+    labels: {
+      pid: T(req, { fr: 'Paramètre', en: 'Parameter' }),
+      value: T(req, { fr: 'Valeur actuelle', en: 'Current value' }),
+      min: T(req, { fr: 'Min.', en: 'Min' }),
+      max: T(req, { fr: 'Max.', en: 'Max' }),
+      time: T(req, { fr: 'Heure', en: 'Time' }),
+    },
     problems: problemTexts,
     states: Object.fromEntries(Object.entries(STATE_TEXT).map(([k, v]) => [k, tr(req.lang, v)])),
     reference: T(req, { fr: 'référence', en: 'reference' }),

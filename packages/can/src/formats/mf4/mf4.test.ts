@@ -201,7 +201,8 @@ describe('MF4 writer: what Atelier writes, Atelier reads back identically', () =
     const withHl = Buffer.concat([buf, hl]);
     setLink(withHl, dg, 2, buf.length);
     expectIdentical(await all(readLogText(withHl, 'hl.mf4')), frames);
-  });
+    // 200,000 frames: the writer's DT blocks fill only past that (20 s on a machine at load 20)
+  }, 120_000);
 
   it('unfinalised as loggers leave them: DT length never written, cycle counts zero, DL links not filled in', async () => {
     const frames = (await all(readLog(LEAF_LOG))).slice(0, 3000);
@@ -240,7 +241,7 @@ describe('MF4 writer: what Atelier writes, Atelier reads back identically', () =
     // Without the flag, the missing link is missing data: fewer frames.
     b2.writeUInt16LE(0, 60);
     expect((await all(readLogText(b2, 'dl-missing.mf4'))).length).toBeLessThan(many.length);
-  });
+  }, 120_000); // 400,000 frames to make a DL list (22 s at load 20)
 
   it('puts frames out of time order in order, within the reorder window; counts those beyond it', async () => {
     const frames: Frame[] = [];

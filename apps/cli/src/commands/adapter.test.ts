@@ -1,0 +1,71 @@
+import { UsageError } from '@atelier/command';
+import { DemoCar, Elm327Emulator, loadProfiles, profileByName, serveTcp } from '@atelier/elm327';
+import type { Responder } from '@atelier/obd';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cliContext } from '../testing.js';
+import { adapterCommand } from './adapter.js';
+
+const context = (lang: 'fr' | 'en' = 'en') => cliContext(lang, process.cwd());
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c();
+});
+
+async function emulated(profile: string, responder: Responder = new DemoCar(), searchFails = false) {
+  const emu = new Elm327Emulator({
+    responder,
+    baud: 0,
+    latencyMs: 1,
+    searchFails,
+    profile: {
+      ...profileByName(profile, loadProfiles()),
+      quirks: { ...profileByName(profile, loadProfiles()).quirks, searchMs: 50, resetMs: 50 },
+    },
+  });
+  const tcp = await serveTcp(emu, { port: 0 });
+  closers.push(tcp.close);
+  return `elm327:tcp://127.0.0.1:${tcp.port}`;
+}
+
+describe('atelier adapter check', () => {
+  it('tells the chip of each emulated adapter profile, with what it refuses', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['genuine', 'genuine', /answers every command of v2\.3/],
+      ['clone-v1.5', 'clone', /never released a v1\.5/],
+      ['fake-v2.1', 'clone', /refuses ATIGN \(v1\.4\), ATAMC \(v2\.0\), which v2\.1 has/],
+      ['obdlink', 'stn', /answers STI with STN2120/],
+    ];
+    for (const [profile, family, why] of cases) {
+      const c = context();
+      expect(await adapterCommand.run(['check', await emulated(profile), '--json'], c.ctx)).toBe(0);
+      const r = JSON.parse(c.out());
+      expect(r.chip.family, profile).toBe(family);
+      expect(r.chip.why.en, profile).toMatch(why);
+      expect(r.profile).toBe(profile);
+      expect(r.voltage).toBe(12.6);
+      expect(r.protocols).toEqual([{ protocol: '0', outcome: 'found ISO 15765-4 (CAN 11/500)' }]);
+      expect(r.ecus).toEqual(['7E8', '7E9']);
+      if (profile !== 'obdlink') expect(r.refused).toContain('STI');
+    }
+  }, 60_000);
+
+  it('an adapter without a car: exit 0, the chip still described, the protocols tried listed', async () => {
+    const silent: Responder = { respond: () => [], ecus: () => [] };
+    const c = context('fr');
+    expect(await adapterCommand.run(['check', await emulated('clone-v1.5', silent, true)], c.ctx)).toBe(0);
+    expect(c.out()).toMatch(
+      /Puce : clone — se présente comme « ELM327 v1\.5 » ; Elm Electronics n'a jamais publié de v1\.5/,
+    );
+    expect(c.out()).toMatch(/Protocoles essayés : auto: .*UNABLE TO CONNECT.* ; 6: /);
+    expect(c.out()).toMatch(/Verdict : adaptateur joint, véhicule injoignable/);
+  }, 60_000);
+
+  it('nothing listening: exit 3; a bad name or none: usage', async () => {
+    const c = context();
+    expect(await adapterCommand.run(['check', 'elm327:tcp://127.0.0.1:1'], c.ctx)).toBe(3);
+    expect(c.err()).toMatch(/Verdict: adapter not reached — DisconnectedError/);
+    await expect(adapterCommand.run(['check', 'elm327:ttyUSB0'], context().ctx)).rejects.toThrow(UsageError);
+    await expect(adapterCommand.run(['probe'], context().ctx)).rejects.toThrow(UsageError);
+  }, 60_000);
+});

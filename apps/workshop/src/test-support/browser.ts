@@ -1,0 +1,48 @@
+/**
+ * Headless Chromium for the dashboard's browser tests: Debian's package driven by playwright-core,
+ * launched with no network of its own (no updates, sync or background requests), and the steps
+ * every walk through the dashboard repeats (log in, submit a form and wait for the page it leads to).
+ */
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { fileExists, requireOracle } from '../../../../tests/support/index.js';
+import type { Lang } from '../i18n.js';
+import { DEMO_PASSWORD } from '../seed.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Whether Chromium is installed, by the one rule for oracles (tests/support): a skip with its reason, a failure under CI=true. */
+export function haveChromium(): boolean {
+  return !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Logs in as a demo user, in `lang`, and waits for the board. */
+export async function login(page: Page, baseUrl: string, who: string, lang: Lang): Promise<void> {
+  await page.goto(`${baseUrl}/login?lang=${lang}`);
+  await page.fill('input[name=login]', who);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+export async function logout(page: Page): Promise<void> {
+  await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
+}
+
+/** Clicks what submits a form and waits for the page it leads to (not the one already loaded). */
+export async function submit(page: Page, selector: string): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+}

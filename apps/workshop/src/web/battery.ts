@@ -1,0 +1,107 @@
+/**
+ * The traction-battery report as a page: values, what the source cannot give and why, plausibility,
+ * the cell voltages and the series as charts (inline SVG drawn here: readable without scripts, in
+ * print and in tests), and the NF C18-550 note. One view for the instructor's recording and the
+ * apprentice's session.
+ */
+import { type BatteryReport, HV_NOTE, QUANTITY_LABEL } from '@atelier/ev';
+import type { FastifyRequest } from 'fastify';
+import { type Html, html } from './html.js';
+import { renderPage, T } from './layout.js';
+
+const num = (req: FastifyRequest, v: number) => (req.lang === 'fr' ? String(v).replace('.', ',') : String(v));
+
+/** A bar per cell, scaled between the lowest and highest cell (a flat pack shows as flat bars). */
+function cellChart(voltages: (number | null)[], min: number, max: number): Html {
+  const w = 720;
+  const h = 160;
+  const bar = w / voltages.length;
+  const lo = Math.min(min, max - 0.01) - 0.005;
+  const hi = max + 0.005;
+  const y = (v: number) => h - ((v - lo) / (hi - lo)) * (h - 10);
+  return html`<svg class="cells-chart" viewBox="0 0 ${w} ${h + 16}" role="img" aria-label="cells" width="100%">${voltages.map(
+    (v, i) =>
+      v === null
+        ? ''
+        : html`<rect x="${(i * bar).toFixed(2)}" y="${y(v).toFixed(2)}" width="${Math.max(bar - 1, 1).toFixed(2)}" height="${(h - y(v)).toFixed(2)}" class="${v === min ? 'cell-min' : v === max ? 'cell-max' : 'cell'}"><title>${i + 1} : ${v} V</title></rect>`,
+  )}<text x="0" y="${h + 14}" class="axis">1</text><text x="${w - 20}" y="${h + 14}" class="axis">${voltages.length}</text></svg>`;
+}
+
+function seriesChart(points: [number, number][], unit: string): Html {
+  if (points.length < 2) return html``;
+  const w = 720;
+  const h = 120;
+  const t0 = points[0][0];
+  const t1 = points.at(-1)![0];
+  const vs = points.map((p) => p[1]);
+  const lo = Math.min(...vs);
+  const hi = Math.max(...vs);
+  const span = hi - lo || 1;
+  const line = points
+    .map(
+      ([t, v]) =>
+        `${(((t - t0) / (t1 - t0 || 1)) * (w - 60) + 50).toFixed(1)},${(h - 10 - ((v - lo) / span) * (h - 20)).toFixed(1)}`,
+    )
+    .join(' ');
+  return html`<svg class="series-chart" viewBox="0 0 ${w} ${h}" role="img" width="100%"><polyline points="${line}" fill="none" stroke="currentColor" stroke-width="2"/><text x="0" y="12" class="axis">${hi} ${unit}</text><text x="0" y="${h - 2}" class="axis">${lo} ${unit}</text><text x="${w - 60}" y="${h - 2}" class="axis">${(t1 - t0).toFixed(0)} s</text></svg>`;
+}
+
+export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
+  const L = (t: { fr: string; en: string }) => T(req, t);
+  const ecu = `0x${r.vehicle.ecu.request.toString(16).toUpperCase()} → 0x${r.vehicle.ecu.response.toString(16).toUpperCase()}`;
+  const rows = (['packVoltage', 'packCurrent', 'soc', 'soh'] as const)
+    .filter((q) => r[q])
+    .map(
+      (q) =>
+        html`<tr data-quantity="${q}"><th>${L(QUANTITY_LABEL[q])}</th><td>${num(req, r[q]!.value)} ${r[q]!.unit}</td></tr>`,
+    );
+  const extras = r.extras.map(
+    (e) =>
+      html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)} ${e.unit}</td></tr>`,
+  );
+  const c = r.cells;
+  return html`<p class="hv-note card alerts" role="note" id="hv-note">⚠ ${L(HV_NOTE)}</p>
+<p>${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu} · ${L(r.source.kind === 'recording' ? { fr: 'Enregistrement', en: 'Recording' } : { fr: 'Session', en: 'Session' })} ${r.source.name} · ${r.answers} ${L({ fr: 'réponse(s) décodée(s)', en: 'answer(s) decoded' })}</p>
+<div class="grid">
+<section class="card" id="battery-values"><h2>${L({ fr: 'Pack', en: 'Pack' })}</h2>
+<table class="battery">${rows}${extras}${
+    r.temperatures
+      ? html`<tr data-quantity="temperatures"><th>${L(QUANTITY_LABEL.temperatures)}</th><td>${r.temperatures.values.map((v) => (v === null ? '—' : num(req, v))).join(' / ')} °C</td></tr>`
+      : ''
+  }${
+    c
+      ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${num(req, c.min)} V (n° ${c.minCell}), max ${num(req, c.max)} V (n° ${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
+      : ''
+  }</table></section>
+<section class="card" id="battery-missing"><h2>${L({ fr: 'Non disponible', en: 'Not available' })}</h2>
+${r.missing.length ? html`<ul>${r.missing.map((m) => html`<li data-missing="${m.quantity}"><strong>${L(QUANTITY_LABEL[m.quantity] ?? { fr: m.quantity, en: m.quantity })}</strong> : ${L(m.reason)}</li>`)}</ul>` : html`<p class="muted">—</p>`}
+<h2>${L({ fr: 'Vraisemblance', en: 'Plausibility' })}</h2>
+<ul class="checks">${r.checks.map((k) => html`<li class="${k.ok ? 'ok' : 'bad'}" data-check="${k.check}">${k.ok ? '✔' : '✖'} ${L(k.detail)}</li>`)}</ul></section>
+</div>
+<section class="card" id="battery-cells"><h2>${L(QUANTITY_LABEL.cellVoltages)}</h2>${
+    c
+      ? cellChart(c.voltages, c.min, c.max)
+      : html`<p class="muted">${L(r.missing.find((m) => m.quantity === 'cellVoltages')?.reason ?? { fr: '—', en: '—' })}</p>`
+  }</section>
+${
+  (['soc', 'packVoltage', 'packCurrent'] as const).some((q) => r.series[q].length > 1)
+    ? html`<section class="card" id="battery-series"><h2>${L({ fr: 'Au fil de l’enregistrement', en: 'Over the recording' })}</h2>
+${(['soc', 'packVoltage', 'packCurrent'] as const).map((q) =>
+  r.series[q].length > 1
+    ? html`<h3>${L(QUANTITY_LABEL[q])}</h3>${seriesChart(r.series[q], r[q]?.unit ?? '')}`
+    : '',
+)}</section>`
+    : ''
+}`;
+}
+
+/** The whole page of a battery report, for a recording and for a session alike. */
+export const batteryReportPage = (req: FastifyRequest, r: BatteryReport): string =>
+  renderPage(
+    req,
+    { fr: 'Rapport batterie de traction', en: 'Traction-battery report' },
+    batteryReportView(req, r),
+    {
+      scripts: ['/static/diagnostics.css'],
+    },
+  );

@@ -1,0 +1,68 @@
+import type { Lang, Text } from '@atelier/obd';
+import type { BatteryReport } from './report.js';
+
+/**
+ * Reading a traction battery through the diagnostic socket is no electrical work, but what the report
+ * leads to may be: the note every report carries (NF C18-550, the French standard for work on
+ * electrically powered vehicles).
+ */
+export const HV_NOTE: Text = {
+  fr: "Batterie haute tension. La lecture par la prise de diagnostic n'est pas une opération électrique ; toute intervention sur le système haute tension (consignation, dépose, ouverture du pack) demande l'habilitation NF C18-550 correspondante (B1VL/B2VL pour les travaux hors tension, BCL pour la consignation, B1XL/B2XL pour les opérations sur batterie) et les EPI adaptés. Non habilité : B0L au plus, pas d'intervention sur les organes orange.",
+  en: 'High-voltage battery. Reading it through the diagnostic socket is not electrical work; any work on the high-voltage system (lockout, removal, opening the pack) requires the matching NF C18-550 habilitation (B1VL/B2VL for de-energised work, BCL for lockout, B1XL/B2XL for battery operations) and suitable PPE. Without it: B0L at most, no work on orange parts.',
+};
+
+export const QUANTITY_LABEL: Record<string, Text> = {
+  packVoltage: { fr: 'Tension du pack', en: 'Pack voltage' },
+  packCurrent: { fr: 'Courant du pack', en: 'Pack current' },
+  soc: { fr: 'État de charge (SoC)', en: 'State of charge (SoC)' },
+  soh: { fr: 'État de santé (SoH)', en: 'State of health (SoH)' },
+  cellVoltages: { fr: 'Tensions des cellules', en: 'Cell voltages' },
+  temperatures: { fr: 'Températures', en: 'Temperatures' },
+};
+
+const fmt = (v: number, lang: Lang) => (lang === 'fr' ? String(v).replace('.', ',') : String(v));
+
+/** The report as text for a terminal, in the user's language. */
+export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
+  const L = (t: Text) => t[lang];
+  const fr = lang === 'fr';
+  const lines: string[] = [];
+  const ecu = `0x${r.vehicle.ecu.request.toString(16).toUpperCase()} → 0x${r.vehicle.ecu.response.toString(16).toUpperCase()}`;
+  lines.push(`${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu}`);
+  lines.push(
+    fr
+      ? `${r.source.kind === 'recording' ? 'Enregistrement' : 'Session en direct'} : ${r.source.name} (${r.answers} réponse(s) décodée(s))`
+      : `${r.source.kind === 'recording' ? 'Recording' : 'Live session'}: ${r.source.name} (${r.answers} answer(s) decoded)`,
+  );
+  lines.push('');
+  for (const q of ['packVoltage', 'packCurrent', 'soc', 'soh'] as const) {
+    const v = r[q];
+    if (v) lines.push(`  ${L(QUANTITY_LABEL[q]).padEnd(32)} ${fmt(v.value, lang)} ${v.unit}`);
+  }
+  for (const e of r.extras) lines.push(`  ${L(e.label).padEnd(32)} ${fmt(e.value, lang)} ${e.unit}`);
+  if (r.cells) {
+    const c = r.cells;
+    lines.push(
+      fr
+        ? `  ${'Cellules'.padEnd(32)} min ${fmt(c.min, lang)} V (n° ${c.minCell}), max ${fmt(c.max, lang)} V (n° ${c.maxCell}), écart ${fmt(Math.round(c.spread * 1000), lang)} mV`
+        : `  ${'Cells'.padEnd(32)} min ${c.min} V (#${c.minCell}), max ${c.max} V (#${c.maxCell}), spread ${Math.round(c.spread * 1000)} mV`,
+    );
+  }
+  if (r.temperatures) {
+    const list = r.temperatures.values.map((v) => (v === null ? '—' : fmt(v, lang))).join(' / ');
+    lines.push(`  ${L(QUANTITY_LABEL.temperatures).padEnd(32)} ${list} °C`);
+  }
+  if (r.missing.length) {
+    lines.push('', fr ? 'Non disponible :' : 'Not available:');
+    for (const m of r.missing)
+      lines.push(
+        `  ${L(QUANTITY_LABEL[m.quantity] ?? { fr: m.quantity, en: m.quantity })}${fr ? ' : ' : ': '}${L(m.reason)}`,
+      );
+  }
+  if (r.checks.length) {
+    lines.push('', fr ? 'Vraisemblance :' : 'Plausibility:');
+    for (const c of r.checks) lines.push(`  ${c.ok ? 'ok ' : '!! '} ${L(c.detail)}`);
+  }
+  lines.push('', `⚠ ${L(HV_NOTE)}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,3 @@
+export * from './definition.js';
+export * from './format.js';
+export * from './report.js';

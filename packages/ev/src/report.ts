@@ -1,0 +1,460 @@
+import type { Frame } from '@atelier/can';
+import {
+  type DiagnosticLink,
+  exchangesFromFrames,
+  LinkError,
+  physical,
+  type RecordedExchange,
+  type Text,
+} from '@atelier/obd';
+import {
+  type BatteryDefinition,
+  batteryDefinitions,
+  type FieldDefinition,
+  type RequestDefinition,
+} from './definition.js';
+
+/** One value read from the battery, with the time of the answer that carried it (s). */
+export interface Reading {
+  value: number;
+  unit: string;
+  t: number;
+}
+
+export interface CellSummary {
+  /** Volts, by cell number − 1; null for a cell no answer covered. */
+  voltages: (number | null)[];
+  min: number;
+  max: number;
+  /** max − min, V: the balance of the pack. */
+  spread: number;
+  mean: number;
+  /** 1-based numbers of the lowest and highest cell. */
+  minCell: number;
+  maxCell: number;
+  t: number;
+}
+
+export interface TemperatureSummary {
+  /** °C by sensor; null for a sensor the pack does not have. */
+  values: (number | null)[];
+  min: number;
+  max: number;
+  t: number;
+}
+
+export interface PlausibilityCheck {
+  check: 'soc-range' | 'cell-count' | 'cell-window' | 'pack-per-cell' | 'pack-vs-cells' | 'temperature-range';
+  ok: boolean;
+  detail: Text;
+}
+
+export interface BatteryReport {
+  vehicle: {
+    id: string;
+    name: Text;
+    protocol: 'kwp2000' | 'uds';
+    ecu: { request: number; response: number };
+  };
+  source: { kind: 'recording' | 'live'; name: string };
+  /** Positive answers decoded. */
+  answers: number;
+  packVoltage?: Reading;
+  packCurrent?: Reading;
+  soc?: Reading;
+  soh?: Reading;
+  /** Other readings the definition names (Leaf: Hx, capacity in Ah). */
+  extras: (Reading & { quantity: string; label: Text })[];
+  cells?: CellSummary;
+  temperatures?: TemperatureSummary;
+  /** Every answer's values over time, for charts: `[t, value]`. */
+  series: Record<'soc' | 'packVoltage' | 'packCurrent', [number, number][]>;
+  /** What the report could not give, and why. */
+  missing: { quantity: string; reason: Text }[];
+  checks: PlausibilityCheck[];
+}
+
+/** A recording holding no battery read Atelier knows: says what it looked for. */
+export class NoBatteryDataError extends Error {
+  override name = 'NoBatteryDataError';
+  constructor(
+    readonly source: string,
+    readonly text: Text,
+  ) {
+    super(`${source}: ${text.en}`);
+  }
+}
+
+const hex = (n: number) => n.toString(16).toUpperCase();
+
+/** The raw big-endian integer at `at`, or undefined when the answer is too short. */
+function raw(data: Uint8Array, at: number, bytes: number): number | undefined {
+  if (at + bytes > data.length) return undefined;
+  let v = 0;
+  for (let i = 0; i < bytes; i++) v = v * 256 + data[at + i];
+  return v;
+}
+
+const signedOf = (v: number, bytes: number) => (v >= 2 ** (8 * bytes - 1) ? v - 2 ** (8 * bytes) : v);
+/** Rounded to the definition's resolution, so 0.01 V reads 390.3, not 390.29999999999995. */
+const scaled = (v: number, scale: number) => {
+  const decimals = Math.max(0, Math.ceil(-Math.log10(scale) - 1e-9));
+  return Number((v * scale).toFixed(Math.min(decimals, 10)));
+};
+
+function value(
+  data: Uint8Array,
+  f: Pick<FieldDefinition, 'at' | 'bytes' | 'signed' | 'scale'>,
+): number | undefined {
+  const r = raw(data, f.at, f.bytes);
+  if (r === undefined) return undefined;
+  return scaled(f.signed ? signedOf(r, f.bytes) : r, f.scale);
+}
+
+/** Whether `data` is the positive answer to `req`: SID + 0x40, then the request's parameters echoed. */
+export function answers(req: RequestDefinition, data: Uint8Array): boolean {
+  if (data.length < req.request.length || data[0] !== req.request[0] + 0x40) return false;
+  for (let i = 1; i < req.request.length; i++) if (data[i] !== req.request[i]) return false;
+  return true;
+}
+
+/** Gathers decoded answers into a report. */
+export class BatteryReportBuilder {
+  private answered = 0;
+  private readonly latest = new Map<string, Reading & { label?: Text }>();
+  private readonly cells: (number | null)[];
+  private cellsAt = -1;
+  private cellsSeen = false;
+  private temps: (number | null)[] | undefined;
+  private tempsAt = -1;
+  private readonly series: BatteryReport['series'] = { soc: [], packVoltage: [], packCurrent: [] };
+  private readonly asked = new Map<string, Text>();
+
+  constructor(
+    readonly definition: BatteryDefinition,
+    readonly source: BatteryReport['source'],
+  ) {
+    this.cells = new Array(definition.cells).fill(null);
+  }
+
+  /** Decodes one answer of the battery ECU; false when it is not a positive answer to `req`. */
+  add(req: RequestDefinition, data: Uint8Array, t: number): boolean {
+    if (!answers(req, data)) return false;
+    this.answered++;
+    this.asked.delete(req.hex);
+    for (const f of req.fields) {
+      const v = value(data, f);
+      if (v === undefined) continue;
+      this.latest.set(f.quantity, { value: v, unit: f.unit, t, label: f.label });
+      if (f.quantity in this.series) this.series[f.quantity as keyof BatteryReport['series']].push([t, v]);
+    }
+    const l = req.list;
+    if (l) {
+      const values: (number | null)[] = [];
+      for (let i = 0; i < l.count; i++) {
+        const at = l.at + i * l.stride;
+        const r = raw(data, at, l.bytes);
+        values.push(r === undefined || r === l.absent ? null : (value(data, { ...l, at }) ?? null));
+      }
+      if (l.quantity === 'cellVoltages') {
+        values.forEach((v, i) => {
+          if (l.first - 1 + i < this.cells.length) this.cells[l.first - 1 + i] = v;
+        });
+        this.cellsAt = Math.max(this.cellsAt, t);
+        this.cellsSeen = true;
+      } else {
+        this.temps = values;
+        this.tempsAt = t;
+      }
+    }
+    return true;
+  }
+
+  /** A request that could not be read (no answer, a negative answer): the report says so. */
+  failed(req: RequestDefinition, reason: Text): void {
+    if (!this.asked.has(req.hex)) this.asked.set(req.hex, reason);
+  }
+
+  report(): BatteryReport {
+    const d = this.definition;
+    const pick = (q: string) => {
+      const r = this.latest.get(q);
+      return r ? { value: r.value, unit: r.unit, t: r.t } : undefined;
+    };
+    const report: BatteryReport = {
+      vehicle: {
+        id: d.id,
+        name: d.name,
+        protocol: d.protocol,
+        ecu: { request: d.ecu.request, response: d.ecu.response },
+      },
+      source: this.source,
+      answers: this.answered,
+      packVoltage: pick('packVoltage'),
+      packCurrent: pick('packCurrent'),
+      soc: pick('soc'),
+      soh: pick('soh'),
+      extras: [...this.latest]
+        .filter(([q]) => !['packVoltage', 'packCurrent', 'soc', 'soh'].includes(q))
+        .map(([quantity, r]) => ({
+          quantity,
+          value: r.value,
+          unit: r.unit,
+          t: r.t,
+          label: r.label ?? { fr: quantity, en: quantity },
+        })),
+      series: this.series,
+      missing: [],
+      checks: [],
+    };
+    const known = this.cells.filter((v): v is number => v !== null);
+    if (this.cellsSeen && known.length) {
+      let min = 0;
+      let max = 0;
+      this.cells.forEach((v, i) => {
+        if (v === null) return;
+        if (v < (this.cells[min] ?? Number.POSITIVE_INFINITY)) min = i;
+        if (v > (this.cells[max] ?? Number.NEGATIVE_INFINITY)) max = i;
+      });
+      const lo = this.cells[min] as number;
+      const hi = this.cells[max] as number;
+      report.cells = {
+        voltages: [...this.cells],
+        min: lo,
+        max: hi,
+        spread: Number((hi - lo).toFixed(4)),
+        mean: Number((known.reduce((a, b) => a + b, 0) / known.length).toFixed(4)),
+        minCell: min + 1,
+        maxCell: max + 1,
+        t: this.cellsAt,
+      };
+    }
+    const temps = this.temps?.filter((v): v is number => v !== null);
+    if (this.temps && temps?.length)
+      report.temperatures = {
+        values: this.temps,
+        min: Math.min(...temps),
+        max: Math.max(...temps),
+        t: this.tempsAt,
+      };
+    this.explainMissing(report);
+    report.checks = plausibility(d, report);
+    return report;
+  }
+
+  private explainMissing(report: BatteryReport): void {
+    const d = this.definition;
+    const source = this.source.kind === 'recording';
+    const whereFrom = (q: string, list = false) =>
+      d.requests.find((r) => (list ? r.list?.quantity === q : r.fields.some((f) => f.quantity === q)));
+    const reasonFor = (q: string, list = false): Text => {
+      const req = whereFrom(q, list);
+      if (!req) return { fr: 'non défini pour ce véhicule', en: 'not defined for this vehicle' };
+      const failed = this.asked.get(req.hex);
+      if (failed) return failed;
+      return source
+        ? {
+            fr: `la requête ${req.hex} n'est pas dans l'enregistrement`,
+            en: `request ${req.hex} is not in the recording`,
+          }
+        : { fr: `la requête ${req.hex} est restée sans réponse`, en: `request ${req.hex} got no answer` };
+    };
+    for (const q of ['packVoltage', 'packCurrent', 'soc'] as const)
+      if (!report[q]) report.missing.push({ quantity: q, reason: reasonFor(q) });
+    if (!report.soh)
+      report.missing.push({
+        quantity: 'soh',
+        reason: whereFrom('soh') ? reasonFor('soh') : (d.soh ?? reasonFor('soh')),
+      });
+    if (!report.cells)
+      report.missing.push({ quantity: 'cellVoltages', reason: reasonFor('cellVoltages', true) });
+    else if (report.cells.voltages.some((v) => v === null)) {
+      const n = report.cells.voltages.filter((v) => v === null).length;
+      report.missing.push({
+        quantity: 'cellVoltages',
+        reason: { fr: `${n} cellule(s) sur ${d.cells} non lue(s)`, en: `${n} of ${d.cells} cells not read` },
+      });
+    }
+    if (!report.temperatures)
+      report.missing.push({ quantity: 'temperatures', reason: reasonFor('temperatures', true) });
+  }
+}
+
+/** Checks the figures against physics and the definition's own numbers, never against themselves. */
+export function plausibility(d: BatteryDefinition, r: BatteryReport): PlausibilityCheck[] {
+  const out: PlausibilityCheck[] = [];
+  const { min, max } = d.cellVoltage;
+  if (r.soc)
+    out.push({
+      check: 'soc-range',
+      ok: r.soc.value >= 0 && r.soc.value <= 100,
+      detail: { fr: `SoC ${r.soc.value} % (0–100 %)`, en: `SoC ${r.soc.value} % (0–100 %)` },
+    });
+  if (r.packVoltage) {
+    const per = r.packVoltage.value / d.cells;
+    out.push({
+      check: 'pack-per-cell',
+      ok: per >= min && per <= max,
+      detail: {
+        fr: `${r.packVoltage.value} V / ${d.cells} cellules = ${per.toFixed(3)} V par cellule (${min}–${max} V)`,
+        en: `${r.packVoltage.value} V / ${d.cells} cells = ${per.toFixed(3)} V per cell (${min}–${max} V)`,
+      },
+    });
+  }
+  if (r.cells) {
+    const read = r.cells.voltages.filter((v) => v !== null).length;
+    out.push({
+      check: 'cell-count',
+      ok: read === d.cells,
+      detail: { fr: `${read} cellules lues sur ${d.cells}`, en: `${read} of ${d.cells} cells read` },
+    });
+    out.push({
+      check: 'cell-window',
+      ok: r.cells.min >= min && r.cells.max <= max,
+      detail: {
+        fr: `cellules de ${r.cells.min} V (n° ${r.cells.minCell}) à ${r.cells.max} V (n° ${r.cells.maxCell}), fenêtre ${min}–${max} V`,
+        en: `cells from ${r.cells.min} V (#${r.cells.minCell}) to ${r.cells.max} V (#${r.cells.maxCell}), window ${min}–${max} V`,
+      },
+    });
+    if (r.packVoltage && read === d.cells) {
+      const sum = r.cells.voltages.reduce<number>((a, v) => a + (v ?? 0), 0);
+      const gap = Math.abs(sum - r.packVoltage.value) / r.packVoltage.value;
+      out.push({
+        check: 'pack-vs-cells',
+        ok: gap < 0.02,
+        detail: {
+          fr: `somme des cellules ${sum.toFixed(2)} V, pack ${r.packVoltage.value} V (écart ${(gap * 100).toFixed(2)} %, 2 % admis)`,
+          en: `sum of cells ${sum.toFixed(2)} V, pack ${r.packVoltage.value} V (gap ${(gap * 100).toFixed(2)} %, 2 % allowed)`,
+        },
+      });
+    }
+  }
+  if (r.temperatures)
+    out.push({
+      check: 'temperature-range',
+      ok: r.temperatures.min >= -40 && r.temperatures.max <= 80,
+      detail: {
+        fr: `températures ${r.temperatures.min} à ${r.temperatures.max} °C (−40–80 °C)`,
+        en: `temperatures ${r.temperatures.min} to ${r.temperatures.max} °C (−40–80 °C)`,
+      },
+    });
+  return out;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function matching(d: BatteryDefinition, ex: RecordedExchange): RequestDefinition | undefined {
+  if (ex.target.kind !== 'physical' || ex.target.address !== d.ecu.request || ex.extended !== d.ecu.extended)
+    return undefined;
+  return d.requests.find((r) => sameBytes(r.request, ex.request));
+}
+
+/** Which definition a recording's requests fit, with how many of its battery reads it holds. */
+export function batteryReadsIn(
+  exchanges: RecordedExchange[],
+  definitions: BatteryDefinition[] = batteryDefinitions(),
+): { definition: BatteryDefinition; reads: number; requests: string[] } | undefined {
+  let best: { definition: BatteryDefinition; reads: number; requests: string[] } | undefined;
+  for (const d of definitions) {
+    const requests = new Set<string>();
+    let reads = 0;
+    for (const ex of exchanges) {
+      const req = matching(d, ex);
+      if (!req || !ex.responses.some((r) => r.ecu === d.ecu.response && answers(req, r.data))) continue;
+      reads++;
+      requests.add(req.hex);
+    }
+    if (reads && (!best || reads > best.reads)) best = { definition: d, reads, requests: [...requests] };
+  }
+  return best;
+}
+
+/**
+ * The battery report of a recording: its diagnostic exchanges paired (@atelier/obd), the battery
+ * ECU's answers to a definition's requests decoded, every sample kept for the charts and the last
+ * one reported. Times are seconds from the start of the recording.
+ */
+export function batteryReportFromFrames(
+  frames: Frame[],
+  options: { name?: string; definitions?: BatteryDefinition[] } = {},
+): BatteryReport {
+  const name = options.name ?? 'recording';
+  const { exchanges } = exchangesFromFrames(frames);
+  const found = batteryReadsIn(exchanges, options.definitions);
+  if (!found) {
+    const looked = (lang: 'fr' | 'en') =>
+      (options.definitions ?? batteryDefinitions())
+        .map((d) => `${d.name[lang]} (${d.requests.map((r) => r.hex).join(', ')} → 0x${hex(d.ecu.request)})`)
+        .join('; ');
+    throw new NoBatteryDataError(name, {
+      fr: `aucune lecture de batterie de traction connue dans l'enregistrement (cherché : ${looked('fr')})`,
+      en: `no known traction-battery read in the recording (looked for: ${looked('en')})`,
+    });
+  }
+  const d = found.definition;
+  const builder = new BatteryReportBuilder(d, { kind: 'recording', name });
+  for (const ex of exchanges) {
+    const req = matching(d, ex);
+    if (!req) continue;
+    for (const r of ex.responses)
+      if (r.ecu === d.ecu.response)
+        builder.add(req, r.data, Math.round((ex.t + r.delayMs / 1000) * 1e6) / 1e6);
+  }
+  return builder.report();
+}
+
+/**
+ * The battery report of a live session: each of the definition's requests sent to the battery ECU
+ * through the link (an adapter, a simulated car, a recorded responder). A request that fails is
+ * named in `missing` with the link's reason; the others still make the report.
+ */
+export async function readBatteryReport(
+  link: DiagnosticLink,
+  d: BatteryDefinition,
+  options: { name?: string; timeoutMs?: number; probe?: boolean } = {},
+): Promise<BatteryReport> {
+  const builder = new BatteryReportBuilder(d, { kind: 'live', name: options.name ?? link.info.kind });
+  for (const req of d.requests) {
+    // Probing for the vehicle: a battery ECU silent on the first request is not this one.
+    if (options.probe && req !== d.requests[0] && builder.report().answers === 0) break;
+    try {
+      const responses = await link.request({
+        target: physical(d.ecu.request),
+        data: req.request,
+        timeoutMs: options.timeoutMs ?? 1000,
+      });
+      const mine = responses.filter((r) => r.ecu === d.ecu.response);
+      const ok = mine.find((r) => builder.add(req, r.data, r.timestamp));
+      if (!ok) {
+        const neg = mine.find((r) => r.data[0] === 0x7f);
+        builder.failed(
+          req,
+          neg
+            ? {
+                fr: `${req.hex} : réponse négative 0x${hex(neg.data[2] ?? 0)}`,
+                en: `${req.hex}: negative answer 0x${hex(neg.data[2] ?? 0)}`,
+              }
+            : {
+                fr: `${req.hex} : pas de réponse du calculateur batterie`,
+                en: `${req.hex}: no answer from the battery ECU`,
+              },
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof LinkError)) throw err;
+      builder.failed(
+        req,
+        err.code === 'no-response'
+          ? {
+              fr: `${req.hex} : pas de réponse du calculateur batterie`,
+              en: `${req.hex}: no answer from the battery ECU`,
+            }
+          : {
+              fr: `${req.hex} : erreur de liaison (${err.code}) : ${err.message}`,
+              en: `${req.hex}: link error (${err.code}): ${err.message}`,
+            },
+      );
+    }
+  }
+  return builder.report();
+}

@@ -18,7 +18,7 @@ type Memory = 'stored' | 'pending' | 'permanent';
 const MEMORY: Record<Memory, Text> = {
   stored: { fr: 'mémorisé', en: 'stored' },
   pending: { fr: 'en attente de confirmation', en: 'pending confirmation' },
-  permanent: { fr: 'permanent', en: 'permanent' },
+  permanent: { fr: 'mémoire permanente', en: 'permanent' },
 };
 const MEMORIES: Memory[] = ['stored', 'pending', 'permanent'];
 
@@ -119,7 +119,7 @@ ${
           : T(req, { fr: 'vérification à faire', en: 'verification to do' })
       }</td></tr>
 </tbody></table>
-<p class="muted">${T(req, { fr: 'Un code « permanent » reste en mémoire jusqu’à ce que le calculateur ait refait son contrôle sur un cycle de conduite complet ; il ne signifie pas que le défaut est revenu.', en: 'A "permanent" code stays in memory until the ECU has run its check again over a full drive cycle; it does not mean the fault came back.' })}</p>`
+<p class="muted">${T(req, { fr: 'Un code en mémoire permanente reste en mémoire jusqu’à ce que le calculateur ait refait son contrôle sur un cycle de conduite complet ; il ne signifie pas que le défaut est revenu.', en: 'A "permanent" code stays in memory until the ECU has run its check again over a full drive cycle; it does not mean the fault came back.' })}</p>`
     : ''
 }`;
 }

@@ -256,7 +256,7 @@ async function training(scope: FastifyInstance): Promise<void> {
 <h3>${T(req, { fr: 'Ou depuis un fichier de scénario', en: 'Or from a scenario file' })}</h3>
 <form method="post" action="/training/scenarios/file" enctype="multipart/form-data" class="upload-scenario">${csrfField(req)}
 <label>${T(req, { fr: 'Titre', en: 'Title' })} <input name="title" required maxlength="200"></label>
-<label>${T(req, { fr: 'Fichier de scénario (YAML, comme ceux de vehicle-sim)', en: 'Scenario file (YAML, like vehicle-sim’s)' })} <input type="file" name="file" accept=".yaml,.yml" required></label>
+<label>${T(req, { fr: 'Fichier de scénario (YAML, comme ceux du simulateur)', en: 'Scenario file (YAML, like the simulator’s)' })} <input type="file" name="file" accept=".yaml,.yml" required></label>
 <label>${T(req, { fr: 'Vraie cause', en: 'True cause' })} ${trueCauseSelect(req, causes)}</label>
 <p class="muted">${T(req, { fr: 'La vraie cause est vérifiée contre les défauts du fichier.', en: 'The true cause is checked against the file’s faults.' })}</p>
 <button type="submit" id="upload-scenario">${T(req, { fr: 'Créer depuis le fichier', en: 'Create from the file' })}</button></form></section>

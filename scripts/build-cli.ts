@@ -19,12 +19,15 @@ const ENTRY = 'apps/cli/src/main.ts';
 
 /**
  * Installed with the package rather than bundled, each with the workspace package whose manifest
- * gives its version: native add-ons, and uplot, whose files the dashboard serves from its folder.
+ * gives its version: native add-ons, uplot, whose files the dashboard serves from its folder, and the
+ * DejaVu fonts the invoice PDF embeds.
  */
 const INSTALLED: { name: string; from: string; optional?: boolean }[] = [
   { name: 'sqlite3', from: 'apps/workshop' },
   { name: 'serialport', from: 'packages/elm327' },
   { name: 'uplot', from: 'apps/workshop' },
+  // the invoice PDF's fonts, read from the package's folder (packages/facturx)
+  { name: 'dejavu-fonts-ttf', from: 'packages/facturx' },
   { name: 'socketcan', from: 'packages/can', optional: true },
 ];
 
@@ -40,6 +43,8 @@ const DATA = [
   'packages/vehicle-sim/scenarios',
   'hardware/elm327/profiles',
   'apps/workshop/src/static',
+  // the password policy's list of common passwords (apps/workshop/src/services/password-policy.ts)
+  'apps/workshop/src/services/common-passwords.txt',
 ];
 
 export interface CliRelease {

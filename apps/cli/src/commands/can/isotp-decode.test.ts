@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { DbcParseError } from '@atelier/can';
-import { type CliContext, type Lang, UsageError } from '@atelier/command';
+import { type Lang, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../../tests/support/index.js';
+import { cliContext } from '../../testing.js';
 import { decodeSubcommand } from './decode.js';
 import { isotpSubcommand, parseHexId } from './isotp.js';
 
@@ -14,27 +14,7 @@ const LEAF_DBC = fixturePath('can/css_tp_uds_nissan_leaf.dbc');
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-isotp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function context(lang: Lang = 'fr') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += c;
-  });
-  stderr.on('data', (c) => {
-    err += c;
-  });
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    lang,
-    cwd: dir,
-    signal: new AbortController().signal,
-    stderrIsTTY: false,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
+const context = (lang: Lang = 'fr') => cliContext(lang, dir);
 
 function write(name: string, text: string): string {
   const file = join(dir, name);

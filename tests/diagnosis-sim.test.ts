@@ -53,7 +53,7 @@ describe('simulated apprentice following the engine', () => {
     expect(types.size).toBeGreaterThanOrEqual(14);
   });
 
-  it('concludes on the true cause in at least 80 % of runs and never on another, at a cost reported against the best order', async () => {
+  it('concludes on the true cause in at least 90 % of runs and never on another, at a cost reported against the best order', async () => {
     for (const scenario of faulted) {
       for (const severity of ['as-written', 'full'] as const) {
         for (const seed of SEEDS) {
@@ -83,6 +83,8 @@ describe('simulated apprentice following the engine', () => {
     expect(
       runs.filter((r) => r.conclusion !== null && r.conclusion !== r.true_cause).map((r) => r.scenario),
     ).toEqual([]);
-    expect(rate).toBeGreaterThanOrEqual(0.8);
+    // Measured 105 of 108 right (97.2 %, 6 December 2026; the 3 others end "no cause confirmed"):
+    // the floor leaves room for a few seeds more, not for a tree the knowledge base stops reaching.
+    expect(rate).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
 });

@@ -69,7 +69,9 @@ describe('the apprentice takes nothing from the knowledge base to answer a test'
       }
       expect(measured, name).toBeGreaterThan(50);
     }
-  });
+    // Eight cars built (each simulates its two drives before the session): about 10 s of CPU, more
+    // on a shared machine.
+  }, 120_000);
 
   it('checks the repair on the car: a repair that leaves the fault in the car is not cured', async () => {
     // The knowledge base's link from the cause to the part is cut: repairing "vacuum_leak" replaces

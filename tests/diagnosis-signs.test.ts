@@ -1,39 +1,16 @@
 import { type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
 import { runSimulatedApprentice } from '@atelier/training';
-import { listScenarios } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
+import { writtenForScenarios } from './support/diagnosis-scenarios.js';
 
 // What the signs (codes per memory, freeze frame, readiness, live data, complaint) are worth: the
 // simulated apprentice on every faulted scenario with the knowledge base as shipped, and with the
 // same knowledge base stripped of its signs (tree from the codes and complaint, tests the only evidence).
 const kb = loadKnowledgeBase();
 const bare: KnowledgeBase = { ...kb, trees: kb.trees.map((t) => ({ ...t, signs: [] })) };
-// The scenarios the knowledge base's signs and measurements were written and checked against (the
-// 18 single-fault scenarios before issue 17). The apprentice answers from the car, measured, and the
-// session may end "no cause confirmed": this is a regression guard on them. Every scenario — the 38
-// single faults added with issue 17 (where the knowledge base does not reach many causes yet), healthy
-// cars, two faults, intermittent faults — is measured by bench/diagnosis.bench.ts (bench/README.md).
-const WRITTEN_FOR = new Set([
-  'catalyst-degraded',
-  'charging-fault',
-  'coolant-sensor-open',
-  'dpf-clogged',
-  'egr-stuck-closed',
-  'evap-large-leak',
-  'evap-small-leak',
-  'hv-isolation',
-  'injector-clogged',
-  'lost-comm-tcm',
-  'maf-contaminated',
-  'misfire-cyl2',
-  'o2-sensor-slow',
-  'thermostat-stuck-open',
-  'vacuum-leak',
-  'vacuum-leak-v6',
-  'weak-battery',
-  'wheel-speed-sensor',
-]);
-const faulted = listScenarios().filter((s) => !s.recording && WRITTEN_FOR.has(s.name));
+// The 18 scenarios the knowledge base was written against: a regression guard on them (every other
+// scenario is measured by bench/diagnosis.bench.ts).
+const faulted = writtenForScenarios();
 
 describe('signs read from the car', () => {
   it('make the simulated apprentice no worse on any run and cheaper on average', async () => {

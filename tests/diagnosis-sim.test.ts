@@ -1,38 +1,16 @@
 import { loadKnowledgeBase } from '@atelier/diagnosis';
 import { runSimulatedApprentice, type SimRunResult } from '@atelier/training';
-import { listScenarios, type Scenario } from '@atelier/vehicle-sim';
+import type { Scenario } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
+import { WRITTEN_FOR, writtenForScenarios } from './support/diagnosis-scenarios.js';
 
 // The simulated apprentice on every injectable fault, through the real client stack: DTCs read by
 // ObdClient from the simulated car, outcomes from the car, repair in the car, verification by
 // clearing and re-reading. Several seeds and two severities per fault.
 const kb = loadKnowledgeBase();
-// The scenarios the knowledge base's signs and measurements were written and checked against (the
-// 18 single-fault scenarios before issue 17). The apprentice answers from the car, measured, and the
-// session may end "no cause confirmed": this is a regression guard on them. Every scenario — the 38
-// single faults added with issue 17 (where the knowledge base does not reach many causes yet), healthy
-// cars, two faults, intermittent faults — is measured by bench/diagnosis.bench.ts (bench/README.md).
-const WRITTEN_FOR = new Set([
-  'catalyst-degraded',
-  'charging-fault',
-  'coolant-sensor-open',
-  'dpf-clogged',
-  'egr-stuck-closed',
-  'evap-large-leak',
-  'evap-small-leak',
-  'hv-isolation',
-  'injector-clogged',
-  'lost-comm-tcm',
-  'maf-contaminated',
-  'misfire-cyl2',
-  'o2-sensor-slow',
-  'thermostat-stuck-open',
-  'vacuum-leak',
-  'vacuum-leak-v6',
-  'weak-battery',
-  'wheel-speed-sensor',
-]);
-const faulted = listScenarios().filter((s) => !s.recording && WRITTEN_FOR.has(s.name));
+// The 18 scenarios the knowledge base was written against: a regression guard on them (every other
+// scenario is measured by bench/diagnosis.bench.ts).
+const faulted = writtenForScenarios();
 const SEEDS = [1, 2, 3];
 
 function withSeverity(s: Scenario, severity: 'as-written' | 'full'): Scenario {

@@ -161,7 +161,7 @@ describe('verification that knows what it has not seen, and a report from the sa
       // Codes before, per memory, in words.
       expect(report.body).toMatch(
         lang === 'fr'
-          ? /<code>P0171<\/code>.*mémorisé, en attente de confirmation, permanent/s
+          ? /<code>P0171<\/code>.*mémorisé, en attente de confirmation, mémoire permanente/s
           : /<code>P0171<\/code>.*stored, pending confirmation, permanent/s,
       );
     }

@@ -3,17 +3,12 @@ import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliWithInput } from '../testing.js';
 
+/** The simulated apprentice on the vacuum-leak car, seed 4. */
+const AUTO = ['diagnose', '--adapter', 'sim:vacuum-leak', '--auto', '--seed', '4'];
+
 describe('atelier diagnose', () => {
   it('--auto --json plays the simulated apprentice and prints one object of the documented shape', async () => {
-    const { code, stdout } = await runCli([
-      'diagnose',
-      '--adapter',
-      'sim:vacuum-leak',
-      '--auto',
-      '--seed',
-      '4',
-      '--json',
-    ]);
+    const { code, stdout } = await runCli([...AUTO, '--json']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -56,14 +51,7 @@ describe('atelier diagnose', () => {
   });
 
   it('--auto in words shows how sure the conclusion was', async () => {
-    const { code, stdout } = await runCli([
-      'diagnose',
-      '--adapter',
-      'sim:vacuum-leak',
-      '--auto',
-      '--seed',
-      '4',
-    ]);
+    const { code, stdout } = await runCli(AUTO);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Conclusion : .+ \(confiance \d{1,3},\d %\) — cause réelle : /);
   });

@@ -694,11 +694,23 @@ export const migrations: Migration[] = [
     sql: [...DOCUMENTS, ...INVOICES_KEPT_SQLITE],
     postgres: [...DOCUMENTS.map(postgresDdl), ...DOCUMENTS_POSTGRES, ...INVOICES_KEPT_POSTGRES],
   },
-  // Issue 20: a dealer group's sites. Every site-owned table gets its site (the existing workshop
-  // is site 1); people belong to sites with a role on each; a group role (after-sales director,
-  // group administrator) spans them all. Numbers and VINs are unique per site.
+  // Issue 17 (numbered after main's 5 and 6 when the branch was merged).
   {
     version: 7,
+    name: 'training: probabilities shown per assignment; scenarios from an uploaded scenario file',
+    sql: [
+      // The instructor decides, per assignment, whether the apprentice sees the causes' probabilities.
+      'ALTER TABLE training_assignments ADD COLUMN show_probabilities INTEGER NOT NULL DEFAULT 1',
+      // A simulated scenario uploaded as a file (YAML): its text, played instead of a built-in one.
+      'ALTER TABLE training_scenarios ADD COLUMN sim_file TEXT',
+    ],
+  },
+  // Issue 20: a dealer group's sites. Every site-owned table gets its site (the existing workshop
+  // is site 1); people belong to sites with a role on each; a group role (after-sales director,
+  // group administrator) spans them all. Numbers and VINs are unique per site. (Numbered 8 after
+  // issue 17's 7 landed first.)
+  {
+    version: 8,
     name: 'sites of a dealer group, memberships, site of every site-owned row',
     sql: SITES_COMMON.concat(SITES_SQLITE_REBUILDS),
     postgres: SITES_COMMON.map(postgresDdl).concat(SITES_POSTGRES),

@@ -43,6 +43,7 @@ import {
   profileProblems,
   type WorkshopProfile,
 } from '../services/workshop-profile.js';
+import { formatAppointment } from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, isApi, renderPage, sendPage, T } from '../web/layout.js';
 import { type Req, twin, typed } from '../web/routes.js';
@@ -69,6 +70,13 @@ import {
   quoteSection,
   repairOrderDocument,
 } from './document-views.js';
+import {
+  appointmentFact,
+  appointmentFields,
+  appointmentForm,
+  appointmentOf,
+  appointmentProps,
+} from './planning.js';
 
 /** Who moves an order along: everyone in the workshop except instructors, who only watch. */
 const WORKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
@@ -81,6 +89,7 @@ const createBody = {
     complaint: { type: 'string', maxLength: 4000 },
     /** A diagnostic order (a fault to find) is diagnosed before its quote; a service order is not. */
     kind: { type: 'string', enum: [...ORDER_KINDS], default: 'diagnostic' },
+    ...appointmentProps,
     ...csrfProp,
   },
 } as const;
@@ -268,6 +277,8 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
   const canDesk = FRONT_DESK.includes(role);
   const hv = isHighVoltage(o.vehicle.energy);
   const actions: Html[] = [];
+  const move = appointmentForm(req, o);
+  if (move) actions.push(move);
   if ((o.state === 'booked' || o.state === 'comeback') && canDesk)
     actions.push(html`<form method="post" action="/orders/${o.id}/reception" class="card">
   <h2>${T(req, STATE_LABEL.reception)}</h2>${csrfField(req)}
@@ -331,6 +342,7 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
 <dl class="facts">
   <dt>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</dt><dd>${o.vehicle.plate} — ${o.vehicle.maker} ${o.vehicle.model} ${o.vehicle.model_year ?? ''} (${T(req, ENERGY_LABEL[o.vehicle.energy])})<br><code>${o.vehicle.vin}</code></dd>
   <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_id ? html`<a href="/customers/${o.customer_id}">${o.customer_name ?? '—'}</a>` : '—'}</dd>
+  ${appointmentFact(req, o)}
   <dt>${T(req, { fr: 'Technicien', en: 'Technician' })}</dt><dd class="assignee">${o.assignee_name ?? '—'}</dd>
   ${hv ? html`<dt>${T(req, { fr: 'Habilitation requise', en: 'Habilitation required' })}</dt><dd class="hv">${hvText(req, o)}</dd>` : ''}
   ${o.comeback_of ? html`<dt>${T(req, { fr: 'Retour de', en: 'Comeback of' })}</dt><dd><a href="/orders/${o.comeback_of}">${o.comeback_number}</a></dd>` : ''}
@@ -368,6 +380,15 @@ function noteText(req: FastifyRequest, note: string): string {
       { n: m[1]! },
     );
   if (note === 'whole') return T(req, { fr: 'accord total', en: 'approved in full' });
+  m = /^appointment: (\d+|none)$/.exec(note);
+  if (m)
+    return m[1] === 'none'
+      ? T(req, { fr: 'rendez-vous annulé', en: 'appointment cancelled' })
+      : T(
+          req,
+          { fr: 'rendez-vous fixé au {at}', en: 'appointment set for {at}' },
+          { at: formatAppointment(req.lang, Number(m[1])) },
+        );
   m = /^invoice: (.*)$/.exec(note);
   if (m) return T(req, { fr: 'facture {n} émise', en: 'invoice {n} issued' }, { n: m[1]! });
   m = /^credit note: (\S+) \((.*)\)$/.exec(note);
@@ -445,6 +466,7 @@ ${col.cards.map(
       html`<option value="${v.id}">${v.plate || v.vin} — ${v.maker} ${v.model} (${T(req, ENERGY_LABEL[v.energy])})${v.customer_name ? ` — ${v.customer_name}` : ''}</option>`,
   )}</select></label>
   <label>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })} <textarea name="complaint" maxlength="4000"></textarea></label>
+  ${appointmentFields(req)}
   <fieldset><legend>${T(req, { fr: 'Type d’ordre', en: 'Kind of order' })}</legend>${ORDER_KINDS.map(
     (k, i) =>
       html`<label class="check"><input type="radio" name="kind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ORDER_KIND_LABEL[k])}</label>`,
@@ -455,7 +477,9 @@ ${col.cards.map(
 <p><a href="/vehicles">${T(req, { fr: 'Véhicule absent ? Enregistrez-le', en: 'Vehicle missing? Register it' })}</a></p>`;
       return sendPage(
         reply,
-        renderPage(req, { fr: 'Nouvel ordre de réparation', en: 'New repair order' }, body),
+        renderPage(req, { fr: 'Nouvel ordre de réparation', en: 'New repair order' }, body, {
+          scripts: ['/static/planning.css'],
+        }),
       );
     },
   });
@@ -494,7 +518,16 @@ ${col.cards.map(
     access: FRONT_DESK,
     tags: ['orders'],
     schema: { body: createBody },
-    handler: async (req) => createOrder(store, req.body, actor(req), clock.now()),
+    handler: async (req) => {
+      const now = clock.now();
+      const { vehicleId, complaint, kind } = req.body;
+      return createOrder(
+        store,
+        { vehicleId, complaint, kind, bookedFor: appointmentOf(req.body, now) },
+        actor(req),
+        now,
+      );
+    },
     page: { url: '/orders', redirect: (ro) => toOrder(ro.id) },
     api: { url: '/api/orders', status: 201, response: orderSchema },
   });
@@ -513,7 +546,7 @@ ${col.cards.map(
             req,
             { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` },
             orderPage(req, o, await orderPageData(o)),
-            { scripts: ['/static/documents.css', '/static/documents.js'] },
+            { scripts: ['/static/documents.css', '/static/planning.css', '/static/documents.js'] },
           ),
         ),
     },

@@ -7,15 +7,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import type { Lang } from '../i18n.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
+import { haveChromium, launchChromium } from '../test-support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
+const HAVE_CHROMIUM = haveChromium();
 
 let offset = 0;
 let server: RunningServer;
@@ -30,18 +29,7 @@ beforeAll(async () => {
     port: 0,
     clock: { now: () => Date.now() + offset },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -10,16 +10,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileExists, fixturePath, requireOracle } from '../../../../tests/support/index.js';
+import { fixturePath } from '../../../../tests/support/index.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
 import { knowledgeBase } from '../services/knowledge.js';
+import { haveChromium, launchChromium } from '../test-support/browser.js';
 import { recordTranscript } from '../test-support/diagnostics.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
+const HAVE_CHROMIUM = haveChromium();
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/workshop-diagnostics/', import.meta.url));
 let server: RunningServer;
@@ -30,18 +30,7 @@ beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -8,16 +8,15 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import { DEMO_PASSWORD } from '../seed.js';
 import { type RunningServer, startServer } from '../server.js';
 import { ROLES } from '../services/domain.js';
+import { haveChromium, launchChromium } from '../test-support/browser.js';
 import { LOGIN_OF_ROLE } from '../testing.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
+const HAVE_CHROMIUM = haveChromium();
 const SHOTS = join(process.cwd(), 'test-artifacts', 'layout');
 
 const LOGIN = LOGIN_OF_ROLE;
@@ -31,17 +30,7 @@ beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -46,3 +46,35 @@ export async function logout(page: Page): Promise<void> {
 export async function submit(page: Page, selector: string): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
 }
+
+/**
+ * What does not fit: the page's sideways overflow, the elements past the right edge (outside a box
+ * that scrolls by itself), the navigation's lines. Runs in the page (a string: this file is
+ * type-checked without the DOM's types).
+ */
+const MEASURE = `(() => {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const offenders = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= width + 1) continue;
+    let p = el.parentElement;
+    let clipped = false;
+    while (p && p !== document.body) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+      p = p.parentElement;
+    }
+    const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    if (!clipped) offenders.push(el.tagName.toLowerCase() + cls + ' (' + Math.round(r.right) + ' px)');
+  }
+  const tops = new Set(Array.from(document.querySelectorAll('header nav a')).map((a) => Math.round(a.getBoundingClientRect().top)));
+  return { overflow: doc.scrollWidth - width, offenders: offenders.slice(0, 5), navLines: tops.size };
+})()`;
+
+export async function measure(
+  page: Page,
+): Promise<{ overflow: number; offenders: string[]; navLines: number }> {
+  return page.evaluate(MEASURE);
+}

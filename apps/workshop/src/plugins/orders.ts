@@ -43,7 +43,7 @@ import {
   profileProblems,
   type WorkshopProfile,
 } from '../services/workshop-profile.js';
-import { formatAppointment } from '../web/dates.js';
+import { dateTimeValue, dayValue, formatAppointment, OPTIONAL_DAY_PATTERN } from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, isApi, renderPage, sendPage, T } from '../web/layout.js';
 import { type Req, twin, typed } from '../web/routes.js';
@@ -145,13 +145,13 @@ const approvalBody = {
   required: ['method', 'signerName'],
   properties: {
     approve: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
-    followupOn: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$', default: '' },
+    followupOn: { type: 'string', pattern: OPTIONAL_DAY_PATTERN, default: '' },
     method: { type: 'string', enum: ['signature', 'phone', 'email'] },
     signerName: { type: 'string', minLength: 1, maxLength: 200 },
     reference: { type: 'string', maxLength: 500, default: '' },
     /** The signature drawn on the tablet: a PNG data URL. */
     signature: { type: 'string', maxLength: 300_000, default: '' },
-    /** When the customer agreed, if earlier than now: ISO 8601; without a zone, Paris time. */
+    /** When the customer agreed, if earlier than now: ISO 8601 (without a zone, Paris time) or 07/12/2026 09:30. */
     agreedAt: { type: 'string', maxLength: 40, default: '' },
     piecChoice: { type: 'string', enum: ['piec', 'new', ''], default: '' },
     ...csrfProp,
@@ -204,24 +204,9 @@ export function lineInput(b: {
   };
 }
 
-/** A date-time typed in a form (no zone: Paris time, as the workshop's clock shows) or an ISO instant. */
+/** When the customer agreed, as typed (web/dates.ts: ISO 8601, or 07/12/2026 09:30 in Paris time). */
 export function parseAgreedAt(text: string): number | undefined {
-  const t = text.trim();
-  if (!t) return undefined;
-  if (/(Z|[+-]\d{2}:\d{2})$/.test(t)) {
-    const ms = Date.parse(t);
-    if (Number.isNaN(ms))
-      throw new ValidationError({ fr: 'date d’accord invalide', en: 'invalid agreement date' }, 'agreedAt');
-    return ms;
-  }
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(t);
-  if (!m)
-    throw new ValidationError({ fr: 'date d’accord invalide', en: 'invalid agreement date' }, 'agreedAt');
-  const asUtc = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
-  // Paris's offset at that moment (one hour, two in summer), read from the time-zone database.
-  const paris = new Date(asUtc).toLocaleString('en-US', { timeZone: 'Europe/Paris', hour12: false });
-  const shown = Date.parse(`${paris} UTC`);
-  return asUtc - (shown - asUtc);
+  return dateTimeValue(text, 'agreedAt');
 }
 
 /** Refuses a page's final or destructive action whose confirmation box was not checked. */
@@ -608,7 +593,7 @@ ${col.cards.map(
       req.params.id,
       {
         approvedLineIds: b.approve,
-        followupOn: b.followupOn,
+        followupOn: dayValue(b.followupOn, 'followupOn'),
         method: b.method,
         signerName: b.signerName,
         reference: b.reference,

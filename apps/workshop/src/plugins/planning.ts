@@ -21,11 +21,14 @@ import {
   dayInput,
   dayValue,
   formatAppointment,
+  OPTIONAL_DAY_PATTERN,
+  queryDay,
+  queryDayInput,
   timeInput,
   timeValue,
 } from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
-import { csrfField, isApi, renderPage, sendPage, T } from '../web/layout.js';
+import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
 import { csrfProp, idParams, orderDetailSchema } from '../web/schemas.js';
 import { FRONT_DESK, STAFF } from '../web/types.js';
@@ -36,7 +39,7 @@ import { FRONT_DESK, STAFF } from '../web/types.js';
  */
 export const appointmentProps = {
   bookedFor: { type: 'string', maxLength: 40 },
-  bookedDay: { type: 'string', maxLength: 20 },
+  bookedDay: { type: 'string', pattern: OPTIONAL_DAY_PATTERN },
   bookedTime: { type: 'string', maxLength: 12 },
 } as const;
 
@@ -139,9 +142,7 @@ function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null
 <nav class="week-nav" aria-label="${T(req, { fr: 'Semaines', en: 'Weeks' })}"><a href="${link(addDays(p.week, -7))}" rel="prev">← ${T(req, { fr: 'Semaine précédente', en: 'Previous week' })}</a>
 <a href="/planning">${T(req, { fr: 'Cette semaine', en: 'This week' })}</a>
 <a href="${link(addDays(p.week, 7))}" rel="next">${T(req, { fr: 'Semaine suivante', en: 'Next week' })} →</a>
-<form method="get" action="/planning" class="inline"><label>${T(req, { fr: 'Semaine du', en: 'Week of' })} ${dayInput(req, 'week', null, error ? { text: asTyped, invalid: true } : {})}</label>${
-    error ? html`<span class="field-error" role="alert">${error}</span>` : ''
-  }<button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form></nav>
+<form method="get" action="/planning" class="inline"><label>${T(req, { fr: 'Semaine du', en: 'Week of' })} ${queryDayInput(req, 'week', null, asTyped, error)}</label><button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form></nav>
 ${overlaps}
 <p class="muted">${T(req, { fr: 'Durée : les heures de main-d’œuvre du devis, une heure tant qu’il n’y a pas de devis.', en: "Length: the quote's labour hours, one hour while there is no quote." })}</p>
 <div class="planning days-${shown.length}">
@@ -232,16 +233,8 @@ async function planning(scope: FastifyInstance): Promise<void> {
     handler: async (req) => {
       const now = clock.now();
       const text = req.query.week ?? '';
-      let day = parisDay(now);
-      let error: string | null = null;
-      try {
-        day = dayValue(text, 'week') || day;
-      } catch (e) {
-        // the JSON API refuses a bad week; the page shows this week with the message by the field
-        if (isApi(req) || !(e instanceof ValidationError)) throw e;
-        error = T(req, e.text);
-      }
-      return { week: await planningWeek(store, day, now), error, text };
+      const { day, error } = queryDay(req, text, 'week');
+      return { week: await planningWeek(store, day || parisDay(now), now), error, text };
     },
     page: {
       url: '/planning',

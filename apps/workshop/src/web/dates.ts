@@ -10,7 +10,12 @@ import { formatDay, type Text } from '../i18n.js';
 import { isCalendarDay, parisTime, parisWall } from '../services/calendar.js';
 import { ValidationError } from '../services/errors.js';
 import { type Html, html } from './html.js';
-import { T } from './layout.js';
+import { isApi, T } from './layout.js';
+
+/** What a day field's schema admits (the calendar is checked after): `2026-12-07` or `07/12/2026`. */
+export const DAY_PATTERN = '^(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4})$';
+/** The same, or empty (an optional day). */
+export const OPTIONAL_DAY_PATTERN = '^(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4})?$';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -43,7 +48,7 @@ export function parseDateTime(text: string): number | null {
     const ms = Date.parse(t);
     return Number.isNaN(ms) ? null : ms;
   }
-  const m = /^(\S+?)(?:\s*[T ,]\s*|\s+à\s+|\s+at\s+)(\S.*)$/i.exec(t);
+  const m = /^(\S+?)(?:\s+(?:à|at)\s+|\s*[T ,]\s*)(\S.*)$/i.exec(t);
   if (!m) return null;
   const day = parseDay(m[1]!);
   const minutes = parseTimeOfDay(m[2]!);
@@ -173,4 +178,33 @@ export function formatAppointment(lang: 'fr' | 'en', ms: number): string {
     hour: '2-digit',
     minute: '2-digit',
   });
+}
+
+/**
+ * A day in a page's query (a GET form: no refill): `YYYY-MM-DD`, '' when absent. A bad one is a
+ * 400 naming the field on the JSON API; on a page it is left out and its message comes back, for
+ * the page to show beside the field with what was typed.
+ */
+export function queryDay(
+  req: FastifyRequest,
+  text: string | undefined,
+  field: string,
+): { day: string; error: string | null } {
+  try {
+    return { day: dayValue(text, field), error: null };
+  } catch (e) {
+    if (isApi(req) || !(e instanceof ValidationError)) throw e;
+    return { day: '', error: T(req, e.text) };
+  }
+}
+
+/** A day field of a GET form, with the message of a refused value beside it. */
+export function queryDayInput(
+  req: FastifyRequest,
+  name: string,
+  value: string | null,
+  typed: string | undefined,
+  error: string | null,
+): Html {
+  return html`${dayInput(req, name, value, error ? { text: typed ?? '', invalid: true } : {})}${error ? html`<span class="field-error" role="alert">${error}</span>` : ''}`;
 }

@@ -3,10 +3,15 @@
  * launched with no network of its own (no updates, sync or background requests), and the steps
  * every walk through the dashboard repeats (log in, submit a form and wait for the page it leads to).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import type { Lang } from '../i18n.js';
 import { DEMO_PASSWORD } from '../seed.js';
+import { type RunningServer, type ServeOptions, startServer } from '../server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,6 +33,31 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * The demo dashboard on a fresh temporary database and a Chromium, started before a test file's
+ * tests and stopped after them (nothing started without Chromium: the tests skip themselves).
+ * `options` adds to the server's (a clock, rate limits); `dir`, the temporary directory, takes the
+ * test's own files too.
+ */
+export function demoInChromium(
+  prefix: string,
+  options: ServeOptions = {},
+): { readonly server: RunningServer; readonly browser: Browser; readonly dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const env = { dir } as { server: RunningServer; browser: Browser; dir: string };
+  beforeAll(async () => {
+    if (!haveChromium()) return;
+    env.server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0, ...options });
+    env.browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return env;
 }
 
 /** Logs in as a demo user, in `lang`, and waits for the board. */

@@ -5,34 +5,19 @@
  * bad date refused beside its field, the appointment moved from the order page, the next week
  * reached by its link — in French and in English. Screenshots in test-artifacts/planning/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../i18n.js';
-import { type RunningServer, startServer } from '../server.js';
 import { addDays, mondayOf, parisDay, weekday } from '../services/calendar.js';
-import { haveChromium, launchChromium, login, measure, submit } from '../test-support/browser.js';
+import { demoInChromium, haveChromium, login, measure, submit } from '../test-support/browser.js';
 
 const RUN = haveChromium();
 const SHOTS = fileURLToPath(new URL('../../../../test-artifacts/planning/', import.meta.url));
-let server: RunningServer;
-let browser: Browser;
-const dir = mkdtempSync(join(tmpdir(), 'atelier-planning-browser-'));
-
-beforeAll(async () => {
-  if (!RUN) return;
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0 });
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+mkdirSync(SHOTS, { recursive: true });
+const env = demoInChromium('atelier-planning-browser-');
 
 const TEXT = {
   fr: { badDay: 'date invalide', overlap: 'chevauche', next: 'Semaine suivante', booked: 'Rendez-vous' },
@@ -53,9 +38,9 @@ describe.each(['fr', 'en'] as Lang[])('the planning in %s', (lang) => {
     'shows the week on a laptop and a phone, books, refuses a bad date, moves an appointment',
     async () => {
       const t = TEXT[lang];
-      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      const context = await env.browser.newContext({ viewport: { width: 1366, height: 900 } });
       const page = await context.newPage();
-      await login(page, server.url, 'chef', lang);
+      await login(page, env.server.url, 'chef', lang);
       await page.click('header nav a[href="/planning"]');
       await page.waitForURL(/\/planning/);
 
@@ -93,7 +78,7 @@ describe.each(['fr', 'en'] as Lang[])('the planning in %s', (lang) => {
       await shot(page, `${lang}-overlap-1366`);
 
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(`${server.url}/planning`);
+      await page.goto(`${env.server.url}/planning`);
       await fits(page, 390);
       // on a phone the days stack: each title under the previous one
       const tops = await page
@@ -114,7 +99,7 @@ describe.each(['fr', 'en'] as Lang[])('the planning in %s', (lang) => {
       // a new order for next week, typed the French way; first a day that does not exist
       const monday = addDays(mondayOf(today), 7);
       const [y, m, d] = monday.split('-');
-      await page.goto(`${server.url}/orders/new`);
+      await page.goto(`${env.server.url}/orders/new`);
       await page.fill('textarea[name=complaint]', 'Contrôle avant départ en vacances');
       await page.fill('input[name=bookedDay]', `31/02/${y}`);
       await page.fill('input[name=bookedTime]', '9h15');
@@ -136,7 +121,7 @@ describe.each(['fr', 'en'] as Lang[])('the planning in %s', (lang) => {
       expect(page.url()).toBe(orderUrl);
       expect(await page.locator('dd.booked-for').textContent()).toContain('14:00');
       await shot(page, `${lang}-order-moved`);
-      await page.goto(`${server.url}/planning`);
+      await page.goto(`${env.server.url}/planning`);
       await submit(page, '.week-nav a[rel="next"]');
       const number = orderUrl.split('/').pop();
       const card = page.locator(

@@ -7,10 +7,21 @@
 export const DAY_MS = 86_400_000;
 const TZ = 'Europe/Paris';
 
+/** sv-SE writes `2026-12-07 09:30:00`: ISO order, 24-hour clock. Made once: a formatter is costly to make. */
+const WALL = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** Paris's wall clock at `ms`: the day (`YYYY-MM-DD`) and the minutes since its midnight. */
 export function parisWall(ms: number): { day: string; minutes: number } {
-  // sv-SE writes `2026-12-07 09:30:00`: ISO order, 24-hour clock.
-  const text = new Date(ms).toLocaleString('sv-SE', { timeZone: TZ, hour12: false });
+  const text = WALL.format(ms);
   const [day, time] = text.split(' ') as [string, string];
   const [h, m] = time.split(':').map(Number) as [number, number];
   return { day, minutes: (h % 24) * 60 + m };

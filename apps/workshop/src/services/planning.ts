@@ -100,10 +100,11 @@ export async function planningWeek(db: Db, day: string, now: number): Promise<Pl
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
   const list = await appointmentsBetween(db, parisTime(week), parisTime(addDays(week, 7)));
   const pairs = overlapPairs(list);
+  const dayOf = list.map((a) => parisDay(a.booked_for));
   return {
     week,
     today: parisDay(now),
-    days: days.map((d) => ({ day: d, appointments: list.filter((a) => parisDay(a.booked_for) === d) })),
+    days: days.map((d) => ({ day: d, appointments: list.filter((a, i) => dayOf[i] === d) })),
     overlaps: pairs.map((p) => ({
       technician: p.first.assignee_name ?? '',
       first: p.first.number,

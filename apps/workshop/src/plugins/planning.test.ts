@@ -208,13 +208,17 @@ describe('the week', () => {
     ]);
     const page = await api('leo', 'GET', '/planning');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toMatch(/<section class="day today" data-day="2026-03-10" aria-current="date">/);
+    expect(page.body).toMatch(
+      /<section class="day today" data-day="2026-03-10" id="today" aria-current="date">/,
+    );
+    expect(page.body).toContain('href="#today"');
     expect(page.body).toContain('href="/planning?week=2026-03-02"');
     expect(page.body).toContain('href="/planning?week=2026-03-16"');
     expect(page.body).toContain('Semaine 11, du 9 mars 2026 au 15 mars 2026');
     const next = await api('leo', 'GET', '/planning?week=2026-03-16&lang=en');
     expect(next.body).toContain('Week 12, 16 March 2026 to 22 March 2026');
     expect(next.body).not.toContain('aria-current="date"');
+    expect(next.body).not.toContain('href="#today"');
     // any day of the week, ISO or French
     for (const q of ['2026-03-19', '19/03/2026', '22/03/2026'])
       expect((await api('leo', 'GET', `/api/planning?week=${encodeURIComponent(q)}`)).json().week).toBe(

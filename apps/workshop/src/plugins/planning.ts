@@ -129,7 +129,8 @@ ${a.overlaps.length ? html`<span class="overlap-note">⚠ ${T(req, { fr: 'chevau
 }
 
 function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null, asTyped: string): Html {
-  const shown = p.days.filter((d, i) => i < 6 || d.appointments.length);
+  // Sunday when it holds an appointment, or is today
+  const shown = p.days.filter((d, i) => i < 6 || d.appointments.length || d.day === p.today);
   const last = p.days[6]!.day;
   const link = (day: string) => `/planning?week=${day}`;
   const overlaps = p.overlaps.length
@@ -140,7 +141,7 @@ function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null
     : '';
   return html`<p class="muted">${T(req, { fr: 'Semaine {w}, du {from} au {to}', en: 'Week {w}, {from} to {to}' }, { w: isoWeek(p.week), from: formatDay(req.lang, p.week, 'long'), to: formatDay(req.lang, last, 'long') })}</p>
 <nav class="week-nav" aria-label="${T(req, { fr: 'Semaines', en: 'Weeks' })}"><a href="${link(addDays(p.week, -7))}" rel="prev">← ${T(req, { fr: 'Semaine précédente', en: 'Previous week' })}</a>
-<a href="/planning">${T(req, { fr: 'Cette semaine', en: 'This week' })}</a>
+<a href="/planning">${T(req, { fr: 'Cette semaine', en: 'This week' })}</a>${shown.some((d) => d.day === p.today) ? html`<a class="to-today" href="#today">↓ ${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</a>` : ''}
 <a href="${link(addDays(p.week, 7))}" rel="next">${T(req, { fr: 'Semaine suivante', en: 'Next week' })} →</a>
 <form method="get" action="/planning" class="inline"><label>${T(req, { fr: 'Semaine du', en: 'Week of' })} ${queryDayInput(req, 'week', null, asTyped, error)}</label><button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form></nav>
 ${overlaps}
@@ -150,7 +151,7 @@ ${overlaps}
 ${shown.map(
   (
     d,
-  ) => html`<section class="day${d.day === p.today ? ' today' : ''}" data-day="${d.day}"${d.day === p.today ? html` aria-current="date"` : ''}>
+  ) => html`<section class="day${d.day === p.today ? ' today' : ''}" data-day="${d.day}"${d.day === p.today ? html` id="today" aria-current="date"` : ''}>
 <h2 class="cell head">${dayName(req, d.day)}${d.day === p.today ? html` <span class="badge today-badge">${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</span>` : ''}${d.appointments.length ? '' : html` <small class="none">${T(req, { fr: 'aucun rendez-vous', en: 'no appointment' })}</small>`}</h2>
 ${HOURS.map((h) => html`<div class="cell slot" data-hour="${h}">${d.appointments.filter((a) => rowOf(a) === h).map((a) => card(req, a))}</div>`)}
 </section>`,

@@ -104,7 +104,7 @@ export async function planningWeek(db: Db, day: string, now: number): Promise<Pl
   return {
     week,
     today: parisDay(now),
-    days: days.map((d) => ({ day: d, appointments: list.filter((a, i) => dayOf[i] === d) })),
+    days: days.map((d) => ({ day: d, appointments: list.filter((_, i) => dayOf[i] === d) })),
     overlaps: pairs.map((p) => ({
       technician: p.first.assignee_name ?? '',
       first: p.first.number,

@@ -19,15 +19,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 // TEST_NOW is Tuesday 10 March 2026, 10:00 UTC (11:00 in Paris): its week is 9–15 March.
-const form = async (login: string, url: string, fields: Record<string, string>, back = '/orders/new') => {
-  const s = await t.as(login);
-  return t.app.inject({
-    method: 'POST',
-    url,
-    headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: s.csrf, _back: back, ...fields }).toString(),
-  });
-};
+const form = (login: string, url: string, fields: Record<string, string>, back = '/orders/new') =>
+  t.form(login, url, fields, back);
 const api = (login: string, method: 'GET' | 'POST', url: string, payload?: object) =>
   t.inject(login, { method, url, ...(payload ? { payload } : {}) });
 const vehicle = () => t.demo.vehicleIds[5]!;

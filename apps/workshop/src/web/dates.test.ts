@@ -77,22 +77,8 @@ describe('the pages that ask for a date', () => {
   });
   afterAll(() => t.close());
 
-  const form = async (
-    login: string,
-    url: string,
-    back: string,
-    fields: Record<string, string | string[]>,
-  ) => {
-    const s = await t.as(login);
-    const body = new URLSearchParams({ _csrf: s.csrf, _back: back });
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-    return t.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: body.toString(),
-    });
-  };
+  const form = (login: string, url: string, back: string, fields: Record<string, string>) =>
+    t.form(login, url, fields, back);
   const fieldError = (name: string) =>
     new RegExp(
       `<input[^>]*aria-invalid="true"[^>]*name="${name}"[^>]*><span class="field-error"[^>]*>(date invalide|date et heure invalides)`,

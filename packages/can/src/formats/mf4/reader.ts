@@ -779,8 +779,7 @@ class Mf4Iterator extends BinaryCursor {
       const position = this.positions[at];
       // The layout's specialised decoder takes the plainly valid records; the general one the rest.
       const fast = payload === undefined ? this.decoders[layout] : undefined;
-      if (fast?.(buf, position, this.channels, this.row))
-        return (this.startUs + time) / 1e6;
+      if (fast?.(buf, position, this.channels, this.row)) return (this.startUs + time) / 1e6;
       try {
         decodeFields(this.layouts[layout], buf, position, this.indexes[at], this.channels, payload, this.row);
         return (this.startUs + time) / 1e6;

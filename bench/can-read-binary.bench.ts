@@ -7,11 +7,14 @@
  * For each size, the frames of bench/can-read.ts (fixed seed) are written by Atelier as BLF, as
  * MF4 with plain DT blocks and as MF4 with transposed DZ blocks. Each file is then read --runs
  * times, every run a fresh process, the runs of every reader interleaved: Atelier through the
- * public API (`node --import tsx bench/can-read.ts read FILE`: for await over `readLog`),
- * python-can through `can.BLFReader` on the BLF file (`bench/python_can_read.py FILE blf`; python-can
- * has no MF4 reader of its own). Two figures per run: the read itself (measured inside the process,
- * wall and CPU), and the whole process (GNU time: wall, user + system CPU, peak RSS), start-up
- * included. Medians of the runs; ratios against python-can's BLF reader.
+ * public API, frame by frame (`for await` over `readLog`) and in columns (`frameBatches`, what
+ * `atelier can stats` reads), python-can through `can.BLFReader` on the BLF file
+ * (`bench/python_can_read.py FILE blf`; python-can has no MF4 reader of its own). Atelier's
+ * process runs bench/can-read.ts bundled into one JavaScript file by esbuild (as the released
+ * command runs: no TypeScript loader in the timed process; `--tsx` runs it through tsx instead).
+ * Two figures per run: the read itself (measured inside the process, wall and CPU), and the whole
+ * process (GNU time: wall, user + system CPU, peak RSS), start-up included. Medians of the runs;
+ * ratios against python-can's BLF reader.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type LogWriter, openLogWriter } from '../packages/can/src/index.js';
+import { esbuild } from '../scripts/bundler.js';
 import { generateFrames } from './can-read.js';
 import { markdownTable } from './table.js';
 
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '100000,1000000' },
     runs: { type: 'string', default: '5' },
     'no-python': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -69,6 +74,22 @@ const hasPython =
   !values['no-python'] &&
   spawnSync('/usr/bin/python3', ['-c', 'import can'], { encoding: 'utf8' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-binary-'));
+/** How Atelier's timed process runs bench/can-read.ts. */
+let reader = [join(here, 'can-read.ts')];
+if (values.tsx) reader = ['--import', 'tsx', ...reader];
+else {
+  const bundle = join(dir, 'can-read.mjs');
+  await esbuild().build({
+    entryPoints: [join(here, 'can-read.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'error',
+  });
+  reader = [bundle];
+}
 const fmtRate = (r: number) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} k/s`);
 
 try {
@@ -85,6 +106,7 @@ try {
       mf4: join(dir, `bench-${size}.mf4`),
       'mf4 (DZ)': join(dir, `bench-${size}-dz.mf4`),
     };
+    const apis = { frames: 'read', columns: 'read-batches' };
     const writers: LogWriter[] = [
       openLogWriter(files.blf, 'blf'),
       openLogWriter(files.mf4, 'mf4'),
@@ -101,10 +123,8 @@ try {
     const add = (k: string, r: Run) => results.set(k, [...(results.get(k) ?? []), r]);
     for (let i = 0; i < runs; i++) {
       for (const [name, file] of Object.entries(files)) {
-        add(
-          name,
-          measure(process.execPath, ['--import', 'tsx', join(here, 'can-read.ts'), 'read', file], size),
-        );
+        for (const [api, cmd] of Object.entries(apis))
+          add(`${name}, ${api}`, measure(process.execPath, [...reader, cmd, file], size));
       }
       if (hasPython)
         add(
@@ -113,7 +133,9 @@ try {
         );
     }
     const py = results.get('python');
-    for (const [name, file] of Object.entries(files)) {
+    for (const [name, file] of Object.entries(files).flatMap(([n, f]) =>
+      Object.keys(apis).map((api) => [`${n}, ${api}`, f] as const),
+    )) {
       const ours = results.get(name)!;
       const rate = median(ours.map((r) => r.frames / r.seconds));
       const cpuRate = median(ours.map((r) => r.frames / r.cpuSeconds));

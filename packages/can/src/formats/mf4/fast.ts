@@ -25,8 +25,12 @@ import { type GroupLayout, K_INT64, K_SMALL, type NumericField } from './bus.js'
 
 /** Decodes the record at `rec` into `out`; false when the general path must decide. */
 export type FastDecoder = (buf: Uint8Array, rec: number, channels: string[], out: FrameRow) => boolean;
-/** The record's time in µs from the start of measurement (rounded), as `recordTime` gives it. */
-export type FastTime = (buf: Uint8Array, rec: number) => number;
+/**
+ * Writes the record's time in µs from the start of measurement (rounded), as `recordTime` gives
+ * it, to `times[at]`: written, not returned, because a number that is not a small integer crosses
+ * a call as a heap object, one per record.
+ */
+export type FastTime = (buf: Uint8Array, rec: number, times: Float64Array, at: number) => void;
 
 function int(n: number, what: string): number {
   if (!Number.isSafeInteger(n)) throw new TypeError(`fast decoder: ${what} ${n} is not an integer`);
@@ -190,5 +194,5 @@ export function fastTime(layout: GroupLayout): FastTime | undefined {
     div === 1
       ? `Math.round(${raw} * ${int(mul, 'time factor')})`
       : `Math.round(${raw} / ${int(div, 'time divisor')})`;
-  return new Function(`return function recordTime(buf, rec) { return ${us}; };`)() as FastTime;
+  return new Function(`return function recordTime(buf, rec, times, at) { times[at] = ${us}; };`)() as FastTime;
 }

@@ -183,6 +183,7 @@ class Mf4Iterator extends BinaryCursor {
   /** Per layout: its specialised record decoder and time reader, when it has them (see fast.ts). */
   private decoders: (FastDecoder | undefined)[] = [];
   private timers: (FastTime | undefined)[] = [];
+  private readonly scratch = new Float64Array(1);
   private sources: Source[] = [];
   private signalData = new Map<number, SignalData>();
   private startUs = 0;
@@ -241,7 +242,34 @@ class Mf4Iterator extends BinaryCursor {
   }
 
   protected takeInto(batch: FrameBatch): void {
+    const mask = this.mask;
+    const row = this.row;
     while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
+      // The earliest record, when its layout's specialised decoder takes it: straight into the
+      // batch (no number returned from a call per record: each would be a heap object).
+      const at = this.head;
+      const fast = this.payloads[at] === undefined ? this.decoders[this.layoutOf[at]] : undefined;
+      if (fast?.(this.buffers[at]!, this.positions[at], this.channels, row)) {
+        this.head = (at + 1) & mask;
+        this.count--;
+        this.buffers[at] = undefined;
+        const time = this.times[at];
+        if (time > this.lastOut) this.lastOut = time;
+        const k = batch.length;
+        batch.id[k] = row.id;
+        batch.timestamp[k] = (this.startUs + time) / 1e6;
+        batch.flags[k] = row.flags;
+        batch.dlc[k] = row.dlc;
+        batch.channel[k] = row.channel;
+        const s = batch.start[k];
+        const n = row.length;
+        const data = batch.data;
+        const src = row.src;
+        for (let j = 0, i = row.at; j < n; j++, i++) data[s + j] = src[i];
+        batch.start[k + 1] = s + n;
+        batch.length = k + 1;
+        continue;
+      }
       const t = this.pop();
       if (Number.isNaN(t)) return;
       rowInto(this.row, t, batch);
@@ -482,19 +510,14 @@ class Mf4Iterator extends BinaryCursor {
       const end = buf.length;
       const origin = s.origin;
       let p = s.p;
+      const times = this.times;
       while (this.count < target && p + size <= end && (slot.cycles < 0 || slot.records < slot.cycles)) {
-        const time = timer(buf, p);
+        let at = (this.head + this.count) & mask;
+        timer(buf, p, times, at);
+        const time = times[at];
         if (!(Math.abs(time) <= Number.MAX_SAFE_INTEGER)) break;
-        let at: number;
-        if (
-          this.count > 0 &&
-          time >= this.times[(this.head + this.count - 1) & mask] &&
-          time >= this.lastOut
-        ) {
-          // In order: the tail of the ring.
-          at = (this.head + this.count) & mask;
-          this.times[at] = time;
-        } else at = this.slotFor(time);
+        // In order (the common case) it stays at the tail of the ring; else it goes where it belongs.
+        if (this.count === 0 || time < times[(at - 1) & mask] || time < this.lastOut) at = this.slotFor(time);
         this.layoutOf[at] = layout;
         this.positions[at] = p;
         this.indexes[at] = slot.records++;
@@ -559,7 +582,11 @@ class Mf4Iterator extends BinaryCursor {
       if (slot.layout < 0) continue;
       const layout = this.layouts[slot.layout];
       const timer = this.timers[slot.layout];
-      const time = timer !== undefined ? timer(buf, p) : recordTime(layout.time, buf, p, index);
+      let time: number;
+      if (timer !== undefined) {
+        timer(buf, p, this.scratch, 0);
+        time = this.scratch[0];
+      } else time = recordTime(layout.time, buf, p, index);
       if (!Number.isFinite(time) || Math.abs(time) > Number.MAX_SAFE_INTEGER) {
         const err = this.recordError(s, p, `record time ${time} µs is not a time`);
         if (!this.options.lenient) throw err;

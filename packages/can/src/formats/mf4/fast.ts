@@ -194,5 +194,7 @@ export function fastTime(layout: GroupLayout): FastTime | undefined {
     div === 1
       ? `Math.round(${raw} * ${int(mul, 'time factor')})`
       : `Math.round(${raw} / ${int(div, 'time divisor')})`;
-  return new Function(`return function recordTime(buf, rec, times, at) { times[at] = ${us}; };`)() as FastTime;
+  return new Function(
+    `return function recordTime(buf, rec, times, at) { times[at] = ${us}; };`,
+  )() as FastTime;
 }

@@ -36,10 +36,10 @@ const KINDS: Record<string, FrameKind> = {
  */
 export const K_SMALL = 0;
 export const K_INT64 = 1;
-const K_WIDE = 2;
+export const K_WIDE = 2;
 const K_BE = 3;
-const K_FLOAT = 4;
-const K_VIRTUAL = 5;
+export const K_FLOAT = 4;
+export const K_VIRTUAL = 5;
 const K_TEXT = 6;
 
 export interface NumericField {

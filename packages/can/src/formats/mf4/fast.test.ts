@@ -247,15 +247,13 @@ describe('MF4 specialised decoder, record by record', () => {
   const field = (bits: number) =>
     fc.oneof(
       { weight: 4, arbitrary: bitField(bits) },
-      fc
-        .integer({ min: 0, max: 3 })
-        .map(
-          (c): NumericField => ({
-            ...smallField(0, 0, 0),
-            kind: K_VIRTUAL,
-            conversion: { type: 1, values: [c, 0] },
-          }),
-        ),
+      fc.integer({ min: 0, max: 3 }).map(
+        (c): NumericField => ({
+          ...smallField(0, 0, 0),
+          kind: K_VIRTUAL,
+          conversion: { type: 1, values: [c, 0] },
+        }),
+      ),
       bitField(bits)
         .filter((f) => bits <= 8 && f.invalByte < 0)
         .map(

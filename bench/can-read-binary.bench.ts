@@ -14,16 +14,18 @@
  * command runs: no TypeScript loader in the timed process; `--tsx` runs it through tsx instead).
  * Two figures per run: the read itself (measured inside the process, wall and CPU), and the whole
  * process (GNU time: wall, user + system CPU, peak RSS), start-up included. Medians of the runs;
- * ratios against python-can's BLF reader.
+ * ratios against python-can's BLF reader. `--baseline REF` (a git ref, e.g. main) also bundles the
+ * readers as they are at REF and times them in the same interleaved runs: before and after under
+ * the same load.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type LogWriter, openLogWriter } from '../packages/can/src/index.js';
-import { esbuild } from '../scripts/bundler.js';
+import { esbuild, ROOT } from '../scripts/bundler.js';
 import { generateFrames } from './can-read.js';
 import { markdownTable } from './table.js';
 
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     'no-python': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -74,13 +77,11 @@ const hasPython =
   !values['no-python'] &&
   spawnSync('/usr/bin/python3', ['-c', 'import can'], { encoding: 'utf8' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-binary-'));
-/** How Atelier's timed process runs bench/can-read.ts. */
-let reader = [join(here, 'can-read.ts')];
-if (values.tsx) reader = ['--import', 'tsx', ...reader];
-else {
-  const bundle = join(dir, 'can-read.mjs');
+/** bench/can-read.ts of the tree at `root`, bundled into one file: the argv of its process. */
+async function bundled(root: string, name: string): Promise<string[]> {
+  const bundle = join(dir, name);
   await esbuild().build({
-    entryPoints: [join(here, 'can-read.ts')],
+    entryPoints: [join(root, 'bench', 'can-read.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -88,7 +89,45 @@ else {
     outfile: bundle,
     logLevel: 'error',
   });
-  reader = [bundle];
+  return [bundle];
+}
+
+/** The packages and bench of a git ref, beside this checkout's installed dependencies. */
+function checkout(ref: string): string {
+  const root = join(dir, 'baseline');
+  mkdirSync(root);
+  const archive = spawnSync(
+    'git',
+    ['-C', ROOT, 'archive', '--format=tar', ref, 'packages', 'bench', 'scripts'],
+    {
+      maxBuffer: 256 * 2 ** 20,
+    },
+  );
+  if (archive.status !== 0) throw new Error(`git archive ${ref}: ${archive.stderr}`);
+  const untar = spawnSync('tar', ['-x', '-C', root], { input: archive.stdout });
+  if (untar.status !== 0) throw new Error(`tar: ${untar.stderr}`);
+  const linkModules = (d: string) => {
+    if (existsSync(join(ROOT, d, 'node_modules')) && existsSync(join(root, d)))
+      symlinkSync(join(ROOT, d, 'node_modules'), join(root, d, 'node_modules'));
+  };
+  linkModules('.');
+  for (const p of readdirSync(join(ROOT, 'packages'))) linkModules(join('packages', p));
+  return root;
+}
+
+/** How Atelier's timed processes run bench/can-read.ts: this tree, and the baseline's. */
+const variants: { label: string; argv: string[] }[] = [
+  {
+    label: '',
+    argv: values.tsx ? ['--import', 'tsx', join(here, 'can-read.ts')] : await bundled(ROOT, 'can-read.mjs'),
+  },
+];
+if (values.baseline) {
+  variants.push({
+    label: ` (${values.baseline})`,
+    // Named can-read.mjs too: the module runs its command line only under that name.
+    argv: await bundled(checkout(values.baseline), join('baseline', 'can-read.mjs')),
+  });
 }
 const fmtRate = (r: number) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} k/s`);
 
@@ -124,7 +163,8 @@ try {
     for (let i = 0; i < runs; i++) {
       for (const [name, file] of Object.entries(files)) {
         for (const [api, cmd] of Object.entries(apis))
-          add(`${name}, ${api}`, measure(process.execPath, [...reader, cmd, file], size));
+          for (const v of variants)
+            add(`${name}, ${api}${v.label}`, measure(process.execPath, [...v.argv, cmd, file], size));
       }
       if (hasPython)
         add(
@@ -134,7 +174,7 @@ try {
     }
     const py = results.get('python');
     for (const [name, file] of Object.entries(files).flatMap(([n, f]) =>
-      Object.keys(apis).map((api) => [`${n}, ${api}`, f] as const),
+      Object.keys(apis).flatMap((api) => variants.map((v) => [`${n}, ${api}${v.label}`, f] as const)),
     )) {
       const ours = results.get(name)!;
       const rate = median(ours.map((r) => r.frames / r.seconds));

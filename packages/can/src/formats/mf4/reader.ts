@@ -246,7 +246,7 @@ class Mf4Iterator extends BinaryCursor {
     const row = this.row;
     while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
       // The earliest record, when its layout's specialised decoder takes it: straight into the
-      // batch (no number returned from a call per record: each would be a heap object).
+      // batch (not through pop(): a time returned from a call not inlined is a heap object).
       const at = this.head;
       const fast = this.payloads[at] === undefined ? this.decoders[this.layoutOf[at]] : undefined;
       if (fast?.(this.buffers[at]!, this.positions[at], this.channels, row)) {
@@ -255,19 +255,7 @@ class Mf4Iterator extends BinaryCursor {
         this.buffers[at] = undefined;
         const time = this.times[at];
         if (time > this.lastOut) this.lastOut = time;
-        const k = batch.length;
-        batch.id[k] = row.id;
-        batch.timestamp[k] = (this.startUs + time) / 1e6;
-        batch.flags[k] = row.flags;
-        batch.dlc[k] = row.dlc;
-        batch.channel[k] = row.channel;
-        const s = batch.start[k];
-        const n = row.length;
-        const data = batch.data;
-        const src = row.src;
-        for (let j = 0, i = row.at; j < n; j++, i++) data[s + j] = src[i];
-        batch.start[k + 1] = s + n;
-        batch.length = k + 1;
+        rowInto(row, (this.startUs + time) / 1e6, batch);
         continue;
       }
       const t = this.pop();

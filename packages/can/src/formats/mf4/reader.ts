@@ -190,9 +190,8 @@ class Mf4Iterator extends BinaryCursor {
   private unfinalised = false;
   private readonly channels: string[] = [];
   private readonly window: number;
-  /** The reorder ring: parallel arrays of record positions, kept in time order; `cap` a power of two. */
+  /** The reorder ring: parallel arrays of record positions, kept in time order. */
   private cap = 0;
-  private mask = 0;
   private head = 0;
   private count = 0;
   private times!: Float64Array;
@@ -242,7 +241,6 @@ class Mf4Iterator extends BinaryCursor {
   }
 
   protected takeInto(batch: FrameBatch): void {
-    const mask = this.mask;
     const row = this.row;
     while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
       // The earliest record, when its layout's specialised decoder takes it: straight into the
@@ -250,7 +248,7 @@ class Mf4Iterator extends BinaryCursor {
       const at = this.head;
       const fast = this.payloads[at] === undefined ? this.decoders[this.layoutOf[at]] : undefined;
       if (fast?.(this.buffers[at]!, this.positions[at], this.channels, row)) {
-        this.head = (at + 1) & mask;
+        this.head = this.wrap(at + 1);
         this.count--;
         this.buffers[at] = undefined;
         const time = this.times[at];
@@ -399,9 +397,7 @@ class Mf4Iterator extends BinaryCursor {
       this.sources.push(source);
     }
     this.active = [...this.sources];
-    // Room for the window and a batch over it; a power of two, so positions wrap with a mask.
-    this.cap = 2 ** Math.ceil(Math.log2(this.window + 8192));
-    this.mask = this.cap - 1;
+    this.cap = this.window + 8192;
     this.times = new Float64Array(this.cap);
     this.layoutOf = new Int32Array(this.cap);
     this.positions = new Int32Array(this.cap);
@@ -492,7 +488,6 @@ class Mf4Iterator extends BinaryCursor {
   private takeSorted(s: Source, slot: GroupSlot, timer: FastTime, target: number): boolean {
     const size = slot.size;
     const layout = slot.layout;
-    const mask = this.mask;
     while (this.count < target) {
       const buf = s.buf;
       const end = buf.length;
@@ -500,12 +495,12 @@ class Mf4Iterator extends BinaryCursor {
       let p = s.p;
       const times = this.times;
       while (this.count < target && p + size <= end && (slot.cycles < 0 || slot.records < slot.cycles)) {
-        let at = (this.head + this.count) & mask;
+        let at = this.wrap(this.head + this.count);
         timer(buf, p, times, at);
         const time = times[at];
         if (!(Math.abs(time) <= Number.MAX_SAFE_INTEGER)) break;
         // In order (the common case) it stays at the tail of the ring; else it goes where it belongs.
-        if (this.count === 0 || time < times[(at - 1) & mask] || time < this.lastOut) at = this.slotFor(time);
+        if (this.count === 0 || time < times[at === 0 ? this.cap - 1 : at - 1] || time < this.lastOut) at = this.slotFor(time);
         this.layoutOf[at] = layout;
         this.positions[at] = p;
         this.indexes[at] = slot.records++;
@@ -733,24 +728,28 @@ class Mf4Iterator extends BinaryCursor {
    * records behind shifted up by one.
    */
   private slotFor(time: number): number {
-    const mask = this.mask;
     let k = this.count;
-    if (k > 0 && time < this.times[(this.head + k - 1) & mask]) {
+    if (k > 0 && time < this.times[this.wrap(this.head + k - 1)]) {
       // Out of order: find the first held record later than this one, shift the rest up.
       let lo = 0;
       let hi = k;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.times[(this.head + mid) & mask] <= time) lo = mid + 1;
+        if (this.times[this.wrap(this.head + mid)] <= time) lo = mid + 1;
         else hi = mid;
       }
-      for (let j = k; j > lo; j--) this.move((this.head + j - 1) & mask, (this.head + j) & mask);
+      for (let j = k; j > lo; j--) this.move(this.wrap(this.head + j - 1), this.wrap(this.head + j));
       k = lo;
     }
     if (time < this.lastOut) this.late++;
-    const at = (this.head + k) & mask;
+    const at = this.wrap(this.head + k);
     this.times[at] = time;
     return at;
+  }
+
+  /** A ring position from head + k (k below the capacity): a subtraction, not a division. */
+  private wrap(i: number): number {
+    return i >= this.cap ? i - this.cap : i;
   }
 
   private move(from: number, to: number): void {
@@ -770,7 +769,7 @@ class Mf4Iterator extends BinaryCursor {
   private pop(): number {
     while (this.count > 0) {
       const at = this.head;
-      this.head = (this.head + 1) & this.mask;
+      this.head = this.wrap(this.head + 1);
       this.count--;
       const buf = this.buffers[at]!;
       this.buffers[at] = undefined;

@@ -500,7 +500,8 @@ class Mf4Iterator extends BinaryCursor {
         const time = times[at];
         if (!(Math.abs(time) <= Number.MAX_SAFE_INTEGER)) break;
         // In order (the common case) it stays at the tail of the ring; else it goes where it belongs.
-        if (this.count === 0 || time < times[at === 0 ? this.cap - 1 : at - 1] || time < this.lastOut) at = this.slotFor(time);
+        if (this.count === 0 || time < times[at === 0 ? this.cap - 1 : at - 1] || time < this.lastOut)
+          at = this.slotFor(time);
         this.layoutOf[at] = layout;
         this.positions[at] = p;
         this.indexes[at] = slot.records++;

@@ -20,6 +20,7 @@ import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
 import { peoplePlugin } from './plugins/people.js';
+import { planningPlugin } from './plugins/planning.js';
 import { reportsPlugin } from './plugins/reports.js';
 import { sitesPlugin } from './plugins/sites.js';
 import { systemPlugin } from './plugins/system.js';
@@ -68,6 +69,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   systemPlugin,
   loginPlugin,
   ordersPlugin,
+  planningPlugin,
   documentsPlugin,
   customersPlugin,
   peoplePlugin,

@@ -14,6 +14,7 @@ import {
   setDiagnosisNotes,
   transitionOrder,
 } from './services/orders.js';
+import { seedAppointments } from './services/planning-seed.js';
 import { qualityStatus, recordQualityChecks } from './services/quality.js';
 import { type AgreementMethod, addLine } from './services/quotes.js';
 import { seedTraining } from './services/training-seed.js';
@@ -508,10 +509,11 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
       t = Math.min(t, now - 5 * 60_000);
     };
     const tech = users[p.tech]!;
+    // booked for the moment it came in: the planning of past weeks shows it
     const ro = await createOrder(
       store,
       site,
-      { vehicleId: vehicleIds[p.v]!, complaint: p.complaint },
+      { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, bookedFor: t },
       manager,
       t,
     );
@@ -660,7 +662,7 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
       const ro = await createOrder(
         store,
         site,
-        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service' },
+        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service', bookedFor: t },
         manager,
         t,
       );
@@ -743,6 +745,9 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
       }
     }
   });
+  // Issue 19: the coming appointments of the planning, one overlap among them.
+  const booked = await seedAppointments(store, users, vehicleIds, now);
+  orderIds.appointment = booked[0]!;
   // Issue 10: a class, a scenario assigned to it, finished and ongoing diagnostic sessions.
   await seedTraining(store, users, orderIds, now);
   return { users, vehicleIds, orderIds };

@@ -50,16 +50,19 @@ const cell = (n: number) => `KONAEV_HVBAT_CMU${String(n).padStart(3, '0')}_VOLT`
 describe('the Kona/Ioniq definition on real Kona Electric answers (OBDb)', () => {
   const kona = batteryDefinition('hyundai-kona-ioniq')!;
 
-  it.each([2020, 2024])('model year %i: SoC, pack voltage and current, module temperatures, SoH agree', (year) => {
-    const r = batteryReportFromFrames(recording(year), { name: `kona-${year}`, definitions: [kona] });
-    const e = expected(year);
-    expect(r.answers).toBe(5);
-    expect(r.soc?.value).toBe(e.KONAEV_HVBAT_SOC);
-    expect(r.packVoltage?.value).toBe(e.KONAEV_HVBAT_VDC);
-    expect(r.packCurrent?.value).toBe(e.KONAEV_HVBAT_CURR);
-    expect(r.soh?.value).toBe(e.KONAEV_HVBAT_SOH);
-    expect(r.temperatures?.values).toEqual([1, 2, 3, 4].map((m) => e[`KONAEV_HVBAT_MOD${m}_T`]));
-  });
+  it.each([2020, 2024])(
+    'model year %i: SoC, pack voltage and current, module temperatures, SoH agree',
+    (year) => {
+      const r = batteryReportFromFrames(recording(year), { name: `kona-${year}`, definitions: [kona] });
+      const e = expected(year);
+      expect(r.answers).toBe(5);
+      expect(r.soc?.value).toBe(e.KONAEV_HVBAT_SOC);
+      expect(r.packVoltage?.value).toBe(e.KONAEV_HVBAT_VDC);
+      expect(r.packCurrent?.value).toBe(e.KONAEV_HVBAT_CURR);
+      expect(r.soh?.value).toBe(e.KONAEV_HVBAT_SOH);
+      expect(r.temperatures?.values).toEqual([1, 2, 3, 4].map((m) => e[`KONAEV_HVBAT_MOD${m}_T`]));
+    },
+  );
 
   it('model year 2020 (98 cells): every cell as OBDb reads it, the sum near the pack voltage, all checks pass', () => {
     const r = batteryReportFromFrames(recording(2020), { definitions: [kona] });

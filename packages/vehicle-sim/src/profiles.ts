@@ -35,8 +35,19 @@ export interface VehicleProfile {
     /** J1979 PID 0x51 fuel type code. */
     fuelType: number;
   };
-  /** Traction battery (hybrid or EV). */
-  traction?: { cells: number; nominalV: number; capacityKwh: number; chemistry: 'NiMH' | 'Li-ion' };
+  /**
+   * Traction battery (hybrid or EV): cells in series, `modules` temperature sensors (4 by default),
+   * and how its battery ECU lays out its manufacturer DIDs: `generic` (Atelier's 0x0101–0x0110) or
+   * `hyundai` (the Kona/Ioniq BMS's 0x0101–0x0105, `bms-hyundai.ts`).
+   */
+  traction?: {
+    cells: number;
+    nominalV: number;
+    capacityKwh: number;
+    chemistry: 'NiMH' | 'Li-ion' | 'NMC';
+    modules?: number;
+    bms?: 'generic' | 'hyundai';
+  };
   /** Upshift rpm when driving; gears as rpm per km/h. */
   gears: number[];
   upshiftRpm: number;
@@ -44,7 +55,7 @@ export interface VehicleProfile {
   ecus: EcuSpec[];
 }
 
-export type ProfileName = 'petrol' | 'petrol-v6' | 'diesel' | 'hybrid' | 'ev';
+export type ProfileName = 'petrol' | 'petrol-v6' | 'diesel' | 'hybrid' | 'ev' | 'ev-kona';
 
 const ecu = (role: EcuRole, obd: boolean, fr: string, en: string, n: string): EcuSpec => ({
   role,
@@ -190,6 +201,36 @@ export const PROFILES: Record<ProfileName, VehicleProfile> = {
     ecus: [
       { ...engineEcu, label: { fr: 'calculateur de véhicule électrique', en: 'EV control unit' } },
       batteryEcu,
+      absEcu,
+      bodyEcu,
+    ],
+  },
+  // A Hyundai Kona electric 64 kWh (2020): 98 NMC cells in series (356 V nominal), four module
+  // temperature sensors; its BMS answers the Kona/Ioniq DIDs 0x0101–0x0105 on 0x7E4/0x7EC.
+  'ev-kona': {
+    name: 'ev-kona',
+    label: { fr: 'Hyundai Kona électrique 64 kWh', en: 'Hyundai Kona electric 64 kWh' },
+    vin: withCheckDigit('KMHK581GFLU062417'),
+    year: 2020,
+    engine: {
+      kind: 'none',
+      displacementL: 0,
+      cylinders: 0,
+      banks: 1,
+      idleRpm: 0,
+      thermostatC: 40,
+      egr: false,
+      dpf: false,
+      evap: false,
+      fuelType: 0x08,
+    },
+    traction: { cells: 98, nominalV: 356, capacityKwh: 64, chemistry: 'NMC', modules: 4, bms: 'hyundai' },
+    gears: [75],
+    upshiftRpm: 99999,
+    tankL: 0,
+    ecus: [
+      { ...engineEcu, label: { fr: 'calculateur de véhicule électrique', en: 'EV control unit' } },
+      { ...batteryEcu, label: { fr: 'BMS (batterie de traction)', en: 'BMS (traction battery)' } },
       absEcu,
       bodyEcu,
     ],

@@ -53,6 +53,7 @@ const VEHICLE_OF_PROFILE: Record<string, TrainingScenario['vehicle_type']> = {
   diesel: 'diesel',
   hybrid: 'hybrid',
   ev: 'ev',
+  'ev-kona': 'ev',
 };
 
 export async function createScenario(

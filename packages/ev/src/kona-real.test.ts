@@ -25,8 +25,10 @@ const FIXTURE = parse(readFileSync(fixturePath('ev/hyundai-kona-electric-obdb.ya
 function recording(year: number): Frame[] {
   const frames: Frame[] = [];
   let t = 0;
-  const frame = (id: number, bytes: number[]) =>
-    frames.push({ id, extended: false, data: Uint8Array.from(bytes), timestamp: (t += 0.01) });
+  const frame = (id: number, bytes: number[]) => {
+    t += 0.01;
+    frames.push({ id, extended: false, data: Uint8Array.from(bytes), timestamp: t });
+  };
   for (const c of FIXTURE.cases.filter((x) => x.model_year === year)) {
     const req = c.request.split(' ').map((b) => Number.parseInt(b, 16));
     frame(0x7e4, [req.length, ...req, ...new Array(7 - req.length).fill(0xaa)]);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Frame } from '@atelier/can';
+import { type Frame, readLog } from '@atelier/can';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fixturePath } from '../../../tests/support/index.js';
@@ -82,5 +82,23 @@ describe('the Kona/Ioniq definition on real Kona Electric answers (OBDb)', () =>
     expect(r.cells?.voltages.slice(0, 96)).toEqual(Array.from({ length: 96 }, (_, i) => e[cell(i + 1)]));
     expect(r.cells?.voltages.slice(96)).toEqual([null, null]);
     expect(r.missing.find((m) => m.quantity === 'cellVoltages')?.reason.en).toBe('2 of 98 cells not read');
+  });
+});
+
+describe('the simulated Kona recording (tests/fixtures/ev, made by `atelier sim run --battery`)', () => {
+  it('gives the report of the weak-cell car: 98 cells, cell 37 the lowest, the spread and SoH it makes, a series over the two minutes', async () => {
+    const frames: Frame[] = [];
+    for await (const f of readLog(fixturePath('ev/sim_kona_weak_cell_battery.log'))) frames.push(f);
+    const r = batteryReportFromFrames(frames, { name: 'sim_kona_weak_cell_battery.log' });
+    expect(r.vehicle.id).toBe('hyundai-kona-ioniq');
+    expect(r.answers).toBe(60);
+    expect(r.series.soc).toHaveLength(12);
+    expect(r.cells?.voltages.filter((v) => v !== null)).toHaveLength(98);
+    expect(r.cells?.minCell).toBe(37);
+    expect(r.cells?.spread).toBeGreaterThan(0.1);
+    // Severity 0.7: the cell keeps 1 − 0.6 × 0.7 = 58 % of its capacity, less the fade of 84,250 km.
+    expect(r.soh?.value).toBeGreaterThan(54);
+    expect(r.soh?.value).toBeLessThan(58);
+    expect(r.checks.filter((c) => !c.ok)).toEqual([]);
   });
 });

@@ -142,4 +142,12 @@ describe('atelier ev report on the simulated Kona (sim:healthy-kona, sim:kona-we
       await tcp.close();
     }
   }, 60_000);
+
+  it('the generic simulated EV answers 22 01 01 in its own layout: not read as a Kona, the reason says so', async () => {
+    const r = await report('sim:healthy-ev-range');
+    expect(r.answers).toBe(0);
+    expect(r.missing.find((m: { quantity: string }) => m.quantity === 'soc').reason.en).toBe(
+      "22 01 01: a 5-byte answer where 62 are expected: another layout than this vehicle's",
+    );
+  }, 60_000);
 });

@@ -421,6 +421,8 @@ export async function readBatteryReport(
     try {
       const responses = await link.request({
         target: physical(d.ecu.request),
+        // The battery ECU's response id: a bus link listens on it even outside the OBD ids.
+        responseId: d.ecu.response,
         data: req.request,
         timeoutMs: options.timeoutMs ?? 1000,
       });

@@ -84,6 +84,31 @@ describe('recording uploads', () => {
       /transcript ELM327 illisible/,
     ],
     ['empty', 'empty.log', '', 400, /fichier vide/],
+    // Recordings that read fine but can answer nothing an apprentice could ask.
+    [
+      'too few frames (and no diagnostic exchange)',
+      'three.log',
+      '(1.000000) can0 123#01\n(1.100000) can0 123#02\n(1.200000) can0 123#03\n',
+      400,
+      /enregistrement inutilisable : trop peu de trames \(3, il en faut au moins 20/,
+    ],
+    [
+      'broadcast frames that never change',
+      'constant.log',
+      Array.from(
+        { length: 40 },
+        (_, i) => `(${(1 + i / 10).toFixed(6)}) can0 ${i % 2 ? '321' : '123'}#00FF00FF\n`,
+      ).join(''),
+      400,
+      /aucun échange de diagnostic .* et aucun signal diffusé qui varie \(2 identifiant\(s\), données constantes\)/,
+    ],
+    [
+      'requests nobody answered',
+      'unanswered.log',
+      Array.from({ length: 30 }, (_, i) => `(${(1 + i).toFixed(6)}) can0 7DF#02010C0000000000\n`).join(''),
+      400,
+      /aucune requête suivie d'une réponse positive/,
+    ],
   ])('refuses %s with a message', async (_what, name, content, status, message) => {
     const res = await upload(name, content);
     expect(res.statusCode).toBe(status);

@@ -5,15 +5,15 @@
  * Leaf recording served by the recorded responder on a CAN bus; the adapter is the SLCAN emulator
  * plugged into that bus (over TCP), or a vcan interface where the kernel has one.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Bus, loadSocketCan, SlcanEmulator, SocketCanBus, serveSlcan, VirtualBus } from '@atelier/can';
+import { type Bus, SlcanEmulator, SocketCanBus, serveSlcan, VirtualBus } from '@atelier/can';
 import { RecordedResponder } from '@atelier/obd';
 import { loadScenario, serveOnBus, Vehicle } from '@atelier/vehicle-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath, requireOracle } from '../../../../tests/support/index.js';
+import { vcanInterface } from '../../../../tests/support/vcan.js';
 import { cliContext } from '../testing.js';
 import { evCommand } from './ev.js';
 
@@ -77,30 +77,9 @@ describe('ev report on an SLCAN adapter (the emulator, over TCP)', () => {
   }, 60_000);
 });
 
-/** A vcan interface of this test's own, or vcan0; why not, where the kernel cannot. */
-async function vcanInterface(): Promise<{ iface?: string; skip?: string }> {
-  if (process.platform !== 'linux') return { skip: `SocketCAN is Linux-only (platform ${process.platform})` };
-  try {
-    await loadSocketCan();
-  } catch (err) {
-    return { skip: `socketcan native module not loadable: ${(err as Error).message}` };
-  }
-  const own = 'vcan-ev';
-  try {
-    if (!existsSync(`/sys/class/net/${own}`))
-      execFileSync('ip', ['link', 'add', 'dev', own, 'type', 'vcan'], { stdio: 'pipe' });
-    execFileSync('ip', ['link', 'set', 'up', own], { stdio: 'pipe' });
-    return { iface: own };
-  } catch (err) {
-    if (existsSync('/sys/class/net/vcan0')) return { iface: 'vcan0' };
-    const text = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim();
-    return { skip: `no vcan interface and cannot create one (ip link add dev ${own} type vcan: ${text})` };
-  }
-}
-
 // A kernel without the vcan module is a property of the machine (CI runners included), not a missing
 // oracle: the test is skipped with its reason, printed, under CI=true as elsewhere.
-const vcan = await vcanInterface();
+const vcan = await vcanInterface('vcan-ev');
 requireOracle('a vcan interface', () => vcan.skip, { ciSkip: 'CI machines have no vcan kernel module' });
 
 describe('ev report on SocketCAN (a vcan interface)', () => {

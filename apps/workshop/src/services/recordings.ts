@@ -141,14 +141,7 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
     const frames: Frame[] = [];
     for await (const f of readLogText(bytes, label)) frames.push(f);
     if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
-    return {
-      name: label,
-      kind: 'can',
-      format,
-      size: bytes.length,
-      text,
-      summary: answerable(await analyse(frames)),
-    };
+    return await canRecording(label, format, bytes.length, text, frames);
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
@@ -175,14 +168,7 @@ async function checkBinaryRecording(
     if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
     let text = '';
     for (const f of frames) text += `${candumpLine(f)}\n`;
-    return {
-      name: label,
-      kind: 'can',
-      format,
-      size: bytes.length,
-      text,
-      summary: answerable(await analyse(frames)),
-    };
+    return await canRecording(label, format, bytes.length, text, frames);
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
@@ -190,6 +176,17 @@ async function checkBinaryRecording(
       en: `invalid ${format.toUpperCase()} file: ${(err as Error).message}`,
     });
   }
+}
+
+/** A CAN recording read whole: analysed, and refused when it can answer nothing (`answerable`). */
+async function canRecording(
+  name: string,
+  format: string,
+  size: number,
+  text: string,
+  frames: Frame[],
+): Promise<CheckedRecording> {
+  return { name, kind: 'can', format, size, text, summary: answerable(await analyse(frames)) };
 }
 
 /** The name a stored CAN recording's text is read under: binary uploads are stored as candump. */

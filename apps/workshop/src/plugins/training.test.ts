@@ -260,7 +260,7 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
   async function recordedClassSession(
     recordingId: number,
     fields: { title: string; complaint: string; trueCause: string },
-    check: (sessionId: number) => Promise<void>,
+    check: (sessionId: number, scenarioId: number) => Promise<void>,
   ): Promise<void> {
     const f = await t.as('formateur');
     const form = (a: { csrf: string }, values: Record<string, string>) =>
@@ -324,7 +324,7 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
           ),
         30_000,
       );
-      await check(sessionId);
+      await check(sessionId, scenarioId);
     } finally {
       await t.app.inject({
         method: 'POST',
@@ -359,7 +359,7 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     );
   }, 60_000);
 
-  it('a scenario from the simulated Kona recording is a working battery session: the BMS read live from the recording, cell 37 the weak one', async () => {
+  it('a scenario from the simulated Kona recording is a working battery session without a knowledge-base cause, assessed on the report read: the BMS read live from the recording, cell 37 the weak one', async () => {
     const KONA = fixturePath('ev/sim_kona_weak_cell_battery.log');
     const res = await upload('sim_kona_weak_cell_battery.log', readFileSync(KONA, 'utf8'));
     expect(res.statusCode, res.body).toBe(201);
@@ -369,10 +369,19 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       reads: 60,
       requests: ['22 01 01', '22 01 02', '22 01 03', '22 01 04', '22 01 05'],
     });
+    // No true cause: the recording is a battery read, not a fault to find.
     await recordedClassSession(
       rec.id,
-      { title: 'Kona : état de la batterie', complaint: 'Autonomie en baisse', trueCause: 'battery_weak' },
-      async (sessionId) => {
+      { title: 'Kona : état de la batterie', complaint: 'Autonomie en baisse', trueCause: '' },
+      async (sessionId, scenarioId) => {
+        const assessments = async () =>
+          (
+            await t.inject('formateur', {
+              method: 'GET',
+              url: `/api/training/scenarios/${scenarioId}/assessments`,
+            })
+          ).json()[0];
+        expect((await assessments()).battery).toEqual({ read: false, at: null, value: null });
         const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
         expect(page.body).toContain('id="battery-report"');
         // The BMS answers the battery reads among the session's other requests (UDS fault memory, VIN).
@@ -385,6 +394,18 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         expect(r.answers).toBe(5);
         expect(r.cells.minCell).toBe(37);
         expect(r.cells.voltages.filter((v: number | null) => v !== null)).toHaveLength(98);
+        const assessed = await assessments();
+        expect(assessed.battery.read).toBe(true);
+        expect(assessed.battery.value).toMatchObject({ answers: 5, minCell: 37 });
+        expect(assessed.assessment).toBeNull();
+        const scenarioPage = await t.inject('formateur', {
+          method: 'GET',
+          url: `/training/scenarios/${scenarioId}`,
+        });
+        expect(scenarioPage.body).toContain(
+          'session batterie de traction : évaluée sur la lecture du rapport',
+        );
+        expect(scenarioPage.body).toContain('✔ rapport lu');
       },
     );
   }, 60_000);

@@ -1,25 +1,16 @@
 import { loadKnowledgeBase } from '@atelier/diagnosis';
 import { runSimulatedApprentice, type SimRunResult } from '@atelier/training';
-import { listScenarios, type Scenario } from '@atelier/vehicle-sim';
+import type { Scenario } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
+import { WRITTEN_FOR, writtenForScenarios } from './support/diagnosis-scenarios.js';
 
 // The simulated apprentice on every injectable fault, through the real client stack: DTCs read by
 // ObdClient from the simulated car, outcomes from the car, repair in the car, verification by
 // clearing and re-reading. Several seeds and two severities per fault.
 const kb = loadKnowledgeBase();
-// The closed-loop apprentice answers tests from the knowledge base's own `sim_faults`, so it can
-// only be run on scenarios whose one fault the knowledge base names that way (the scenarios of a
-// part, of two faults or of an intermittent fault are measured on the car in
-// tests/kb-causes-on-the-car.test.ts). `egr-stuck-open-diesel` is left out too: its complaint leads
-// to the DPF tree, whose EGR cause carries no `sim_faults`, so the closed loop has no oracle for it.
-const named = new Set(kb.trees.flatMap((t) => t.causes.flatMap((c) => c.simFaults)));
-const faulted = listScenarios().filter(
-  (s) =>
-    !s.recording &&
-    s.name !== 'egr-stuck-open-diesel' &&
-    s.faults.length === 1 &&
-    s.faults.every((f) => named.has(f.type) && f.part === undefined && f.intermittent === undefined),
-);
+// The 18 scenarios the knowledge base was written against: a regression guard on them (every other
+// scenario is measured by bench/diagnosis.bench.ts).
+const faulted = writtenForScenarios();
 const SEEDS = [1, 2, 3];
 
 function withSeverity(s: Scenario, severity: 'as-written' | 'full'): Scenario {
@@ -40,7 +31,7 @@ describe('simulated apprentice following the engine', () => {
     expect(types.size).toBeGreaterThanOrEqual(14);
   });
 
-  it('concludes on the true cause in at least 95 % of runs, at a cost reported against the best order', async () => {
+  it('concludes on the true cause in at least 90 % of runs and never on another, at a cost reported against the best order', async () => {
     for (const scenario of faulted) {
       for (const severity of ['as-written', 'full'] as const) {
         for (const seed of SEEDS) {
@@ -64,7 +55,14 @@ describe('simulated apprentice following the engine', () => {
           ? `\nwrong: ${wrong.map((r) => `${r.scenario}/seed ${r.seed}/${r.severity}: ${r.conclusion} ≠ ${r.true_cause}`).join('; ')}`
           : ''),
     );
+    expect(faulted.length).toBe(WRITTEN_FOR.size);
     expect(runs.length).toBe(faulted.length * 2 * SEEDS.length);
-    expect(rate).toBeGreaterThanOrEqual(0.95);
+    // Never a cause the car does not have: right, or "no cause confirmed".
+    expect(
+      runs.filter((r) => r.conclusion !== null && r.conclusion !== r.true_cause).map((r) => r.scenario),
+    ).toEqual([]);
+    // Measured 105 of 108 right (97.2 %, 6 December 2026; the 3 others end "no cause confirmed"):
+    // the floor leaves room for a few seeds more, not for a tree the knowledge base stops reaching.
+    expect(rate).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
 });

@@ -71,6 +71,10 @@ const CAUSES: Record<string, OnTheCar> = {
     scenario: 'charging-wiring',
     measure: m('multimeter', { id: 'charging_circuit' }, 'voltage_drop_positive', { loads: 'on' }),
   },
+  'charging/dcdc_converter_fault': {
+    scenario: 'dcdc-converter',
+    measure: m('multimeter', { id: 'battery' }, 'voltage', { engine: 'ready', loads: 'on' }),
+  },
   'charging/battery_weak': {
     scenario: 'battery-worn',
     measure: m('battery_tester', { id: 'battery' }, 'load_voltage'),

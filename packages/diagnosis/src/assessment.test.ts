@@ -142,4 +142,72 @@ describe('assessPath', () => {
     expect(a.skippedSafety[0].missing).toEqual(['hv_lockout', 'habilitation_B2VL']);
     expect(a.mark).toBe(8);
   });
+
+  it('counts a conclusion on a cause tested good, or never confirmed, as wrong (issue 17)', () => {
+    // The issue's misfire run: every proposed test good, the spark plug repaired anyway, the car
+    // cured — before, "bonne cause trouvée", 15.5/20.
+    const verifyMisfire: PathStep = { ...verifyOk, monitors: { misfire: 'complete' } } as PathStep;
+    const testedGood: DiagnosticPath = {
+      treeId: 'misfire',
+      steps: [
+        { kind: 'read', what: 'dtc' },
+        test('coil_swap_test', 'good'),
+        test('spark_plug_inspection', 'good'),
+        test('injector_balance_test', 'good'),
+        test('smoke_test_intake', 'good'),
+        test('compression_test', 'good'),
+        repair('spark_plug', 82),
+        verifyMisfire,
+      ],
+      conclusion: 'spark_plug',
+    };
+    const expert: DiagnosticPath = {
+      treeId: 'misfire',
+      steps: [
+        { kind: 'read', what: 'dtc' },
+        test('coil_swap_test', 'good'),
+        test('spark_plug_inspection', 'bad'),
+        repair('spark_plug', 82),
+        verifyMisfire,
+      ],
+      conclusion: 'spark_plug',
+    };
+    const a = assessPath(kb, testedGood, expert, 'spark_plug');
+    expect(a.rightCause).toBe(false);
+    expect(a.premature).toBe(true);
+    expect(a.skills.identify_faulty_part).toBe('non_acquis');
+    expect(a.remarks.map((r) => r.fr).join(' ')).toMatch(/prématurée/);
+    expect(a.mark).toBeLessThan(15.5);
+    // Repaired without any test: premature too.
+    const guessed: DiagnosticPath = {
+      treeId: 'misfire',
+      steps: [{ kind: 'read', what: 'dtc' }, repair('spark_plug', 82), verifyMisfire],
+      conclusion: 'spark_plug',
+    };
+    expect(assessPath(kb, guessed, expert, 'spark_plug')).toMatchObject({
+      rightCause: false,
+      premature: true,
+    });
+    expect(assessPath(kb, expert, expert, 'spark_plug')).toMatchObject({
+      rightCause: true,
+      premature: false,
+    });
+  });
+
+  it('on a car with no fault, only "no cause" with no part replaced is right', () => {
+    const none: DiagnosticPath = {
+      treeId: 'wheel_speed',
+      steps: [{ kind: 'read', what: 'dtc' }, test('wss_sensor_signal_scope', 'good')],
+    };
+    const replaced: DiagnosticPath = {
+      ...none,
+      steps: [...none.steps, repair('wheel_speed_sensor', 120), verifyOk],
+      conclusion: 'wheel_speed_sensor',
+    };
+    expect(assessPath(kb, none, none, null).rightCause).toBe(true);
+    const a = assessPath(kb, replaced, none, null);
+    expect(a.rightCause).toBe(false);
+    expect(a.needlessRepairs).toEqual(['wheel_speed_sensor']);
+    expect(a.remarks.map((r) => r.en).join(' ')).toMatch(/no fault/);
+  });
 });

@@ -16,8 +16,15 @@ export const SKILLS: Record<SkillId, Localized> = {
 };
 
 export interface Assessment {
+  /**
+   * The conclusion is right and was earned: the true cause, confirmed by a bad test before its
+   * repair and never tested good; or, on a car with no fault, no cause concluded and no part replaced.
+   */
   rightCause: boolean;
-  trueCause: string;
+  /** The true cause concluded without a test confirming it first (or after its own test came out good). */
+  premature: boolean;
+  /** The fault in the car, or null for a car with none. */
+  trueCause: string | null;
   conclusion?: string;
   tests: { apprentice: number; expert: number };
   cost: { apprentice: number; expert: number; ratio: number };
@@ -36,16 +43,18 @@ const LEVEL_POINTS: Record<SkillLevel, number> = { acquis: 1, en_cours: 0.5, non
 
 /**
  * Scores an apprentice's path against the expert path on the same evidence. The weights favour what
- * a workshop cares about most: the right part, found safely, without replacing good parts.
+ * a workshop cares about most: the right part, found safely, without replacing good parts. A
+ * conclusion counts only when it is right and earned: a wrong cause, or the right one repaired
+ * before a test confirmed it (or after its own test came out good), is not "the right cause found".
+ * `trueCause` null is a car with no fault: the right conclusion is none, with no part replaced.
  */
 export function assessPath(
   kb: KnowledgeBase,
   apprentice: DiagnosticPath,
   expert: DiagnosticPath,
-  trueCause: string,
+  trueCause: string | null,
 ): Assessment {
   const remarks: Localized[] = [];
-  const rightCause = apprentice.conclusion === trueCause;
   const testsA = apprentice.steps.filter((s) => s.kind === 'test').length;
   const testsE = expert.steps.filter((s) => s.kind === 'test').length;
   const costA = pathCost(apprentice);
@@ -55,6 +64,8 @@ export function assessPath(
   const needlessRepairs = apprentice.steps.flatMap((s) =>
     s.kind === 'repair' && s.cause !== trueCause ? [s.cause] : [],
   );
+  const inspectionOf = (cause: string) =>
+    kb.trees.find((t) => t.id === apprentice.treeId)?.causes.find((c) => c.id === cause)?.inspect;
 
   // Safety: every prerequisite of a test must appear as a safety step before it.
   const done = new Set<string>();
@@ -73,12 +84,25 @@ export function assessPath(
   const before = firstRepair < 0 ? apprentice.steps : apprentice.steps.slice(0, firstRepair);
   const readFirst = before.some((s) => s.kind === 'read');
   const testedFirst = before.some((s) => s.kind === 'test');
-  // The true cause counts as identified when a test pointing at it came out bad before it was repaired.
+  // The true cause counts as identified when a test pointing at it came out bad before it was
+  // repaired, and its own inspection did not come out good.
   const trueRepair = apprentice.steps.findIndex((s) => s.kind === 'repair' && s.cause === trueCause);
-  const confirmedCause = (trueRepair < 0 ? apprentice.steps : apprentice.steps.slice(0, trueRepair)).some(
-    (s) => s.kind === 'test' && s.outcome === 'bad' && kb.tests.get(s.id)?.checks[trueCause] !== undefined,
-  );
-  const verify = apprentice.steps.find((s) => s.kind === 'verify');
+  const beforeTrueRepair = trueRepair < 0 ? apprentice.steps : apprentice.steps.slice(0, trueRepair);
+  const confirmedCause =
+    trueCause !== null &&
+    beforeTrueRepair.some(
+      (s) => s.kind === 'test' && s.outcome === 'bad' && kb.tests.get(s.id)?.checks[trueCause] !== undefined,
+    ) &&
+    !beforeTrueRepair.some(
+      (s) => s.kind === 'test' && s.outcome === 'good' && s.id === inspectionOf(trueCause),
+    );
+  const premature = trueCause !== null && apprentice.conclusion === trueCause && !confirmedCause;
+  const rightCause =
+    trueCause === null
+      ? apprentice.conclusion === undefined && !apprentice.steps.some((s) => s.kind === 'repair')
+      : apprentice.conclusion === trueCause && confirmedCause;
+  // The last verification decides (an incomplete one may be followed by a road test and another read).
+  const verify = apprentice.steps.findLast((s) => s.kind === 'verify');
   // A repair is proven when the codes were cleared, none came back on the road test, the symptom is
   // gone, and the tree's readiness monitors have run again since the clear (SAE J1979 readiness).
   const monitorsNeeded = kb.trees.find((t) => t.id === apprentice.treeId)?.monitors ?? [];
@@ -95,9 +119,10 @@ export function assessPath(
         : 'non_acquis',
     form_hypotheses:
       testedFirst && needlessRepairs.length === 0 ? 'acquis' : testedFirst ? 'en_cours' : 'non_acquis',
-    identify_faulty_part: rightCause && confirmedCause ? 'acquis' : rightCause ? 'en_cours' : 'non_acquis',
+    identify_faulty_part: rightCause ? 'acquis' : 'non_acquis',
     validate_repair:
       verify?.kind === 'verify' &&
+      (verify.result === undefined || verify.result === 'cured') &&
       verify.cleared &&
       verify.symptomGone &&
       verify.dtcsAfter.length === 0 &&
@@ -120,7 +145,17 @@ export function assessPath(
   if (skippedSafety.length) mark = Math.min(mark, 8);
   mark = Math.round(mark * 2) / 2;
 
-  if (!rightCause)
+  if (premature)
+    remarks.push({
+      fr: 'Conclusion prématurée : la cause n’a pas été confirmée par un test avant la réparation (ou son test était bon) ; elle compte comme non trouvée.',
+      en: 'Premature conclusion: the cause was not confirmed by a test before the repair (or its test was good); it counts as not found.',
+    });
+  else if (!rightCause && trueCause === null)
+    remarks.push({
+      fr: 'Le véhicule n’avait pas de défaut : il fallait conclure « aucune cause confirmée » sans remplacer de pièce.',
+      en: 'The car had no fault: the right ending was "no cause confirmed", with no part replaced.',
+    });
+  else if (!rightCause)
     remarks.push({ fr: 'La cause retenue n\u2019est pas la bonne.', en: 'The cause concluded on is wrong.' });
   if (needlessRepairs.length) {
     remarks.push({
@@ -134,6 +169,11 @@ export function assessPath(
       en: `Safety prerequisites missing before ${s.test}: ${s.missing.join(', ')}.`,
     });
   }
+  if (verify?.kind === 'verify' && verify.missing?.roadTest)
+    remarks.push({
+      fr: 'Vérification incomplète : pas d’essai routier après la réparation.',
+      en: 'Incomplete verification: no road test after the repair.',
+    });
   if (verify && monitorsNeeded.length && monitorsRead === undefined)
     remarks.push({
       fr: `État des moniteurs non contrôlé après la réparation (${monitorNames(monitorsNeeded, 'fr')}).`,
@@ -152,6 +192,7 @@ export function assessPath(
   }
   return {
     rightCause,
+    premature,
     trueCause,
     conclusion: apprentice.conclusion,
     tests: { apprentice: testsA, expert: testsE },

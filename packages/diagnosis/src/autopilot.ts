@@ -1,6 +1,14 @@
 import type { Cause, WorkshopTest } from './kb/types.js';
+import type { MeasuredReading } from './measure.js';
 import type { VerifyResult } from './path.js';
-import type { GuidedSession, Recommendation } from './session.js';
+import { type GuidedSession, type Recommendation, SessionError } from './session.js';
+import type { Localized } from './text.js';
+
+/**
+ * A test's answer: an outcome given by hand, values measured on the car (which the knowledge base
+ * reads), or that it cannot be done on this car.
+ */
+export type TestAnswer = 'good' | 'bad' | { measured: MeasuredReading[] } | { unable: Localized };
 
 /**
  * Whoever answers the session's questions: a person at a prompt, or the simulated car. Outcomes come
@@ -8,7 +16,7 @@ import type { GuidedSession, Recommendation } from './session.js';
  * re-reads it.
  */
 export interface Workshop {
-  outcome(test: WorkshopTest, recommendation: Recommendation): Promise<'good' | 'bad'>;
+  outcome(test: WorkshopTest, recommendation: Recommendation): Promise<TestAnswer>;
   repair(cause: Cause): Promise<void>;
   verify(): Promise<VerifyResult>;
   /** Safety prerequisites are done when asked (lock-out, habilitation check). */
@@ -18,6 +26,11 @@ export interface Workshop {
 export interface AutopilotOptions {
   /** Bound on the steps, in case a workshop answers inconsistently forever. */
   maxSteps?: number;
+  /**
+   * Verifications in a row that may come out incomplete (no road test, monitors not run) before the
+   * autopilot stops, leaving the session in verification with what is missing (3 by default).
+   */
+  maxIncomplete?: number;
   onStep?: (session: GuidedSession, recommendation?: Recommendation) => void;
 }
 
@@ -28,6 +41,7 @@ export async function followRecommendations(
   options: AutopilotOptions = {},
 ): Promise<void> {
   const max = options.maxSteps ?? 100;
+  let incomplete = 0;
   for (let i = 0; i < max && session.state !== 'done'; i++) {
     if (session.state === 'repair') {
       const cause = session.pendingRepair!;
@@ -37,8 +51,9 @@ export async function followRecommendations(
       continue;
     }
     if (session.state === 'verify') {
-      session.verify(await workshop.verify());
+      const outcome = session.verify(await workshop.verify());
       options.onStep?.(session);
+      if (outcome === 'incomplete' && ++incomplete >= (options.maxIncomplete ?? 3)) break;
       continue;
     }
     const next = session.next();
@@ -47,7 +62,20 @@ export async function followRecommendations(
       await workshop.safety?.(s);
       session.recordSafety(s);
     }
-    session.record(next.test.id, await workshop.outcome(next.test, next));
+    const answer = await workshop.outcome(next.test, next);
+    if (typeof answer === 'string') session.record(next.test.id, answer);
+    else if ('unable' in answer) session.recordUnable(next.test.id, answer.unable);
+    else {
+      try {
+        session.recordMeasurement(next.test.id, answer.measured);
+      } catch (err) {
+        if (!(err instanceof SessionError)) throw err;
+        session.recordUnable(next.test.id, {
+          fr: 'aucune valeur mesurée lisible',
+          en: 'no readable value measured',
+        });
+      }
+    }
     options.onStep?.(session, next);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
-import { loadKnowledgeBase } from './kb/load.js';
+import { loadKnowledgeBase, UNEXPLAINED } from './kb/load.js';
 import { DEFAULT_COST_MODEL } from './session.js';
 
 const kb = loadKnowledgeBase();
@@ -19,10 +19,17 @@ function marginal(joint: Float64Array, i: number): number {
 describe('diagnosis engine', () => {
   it('conditions on the symptom: the posterior of an OR tree is the prior over 1 − P(no cause)', () => {
     const tree = kb.trees.find((t) => t.id === 'catalyst')!;
-    const { causes, joint } = jointPosterior(kb, tree, { symptom: true, findings: [], cleared: [] });
-    const pNone = tree.causes.reduce((a, c) => a * (1 - c.prior), 1);
+    const { causes, joint } = jointPosterior(kb, tree, {
+      symptom: 'confirmed' as const,
+      findings: [],
+      cleared: [],
+    });
+    // The causes and, last, a cause outside the tree.
+    const priors = [...tree.causes.map((c) => c.prior), tree.unexplained];
+    expect(causes).toHaveLength(priors.length);
+    const pNone = priors.reduce((a, p) => a * (1 - p), 1);
     causes.forEach((_, i) => {
-      expect(marginal(joint, i)).toBeCloseTo(tree.causes[i].prior / (1 - pNone), 12);
+      expect(marginal(joint, i)).toBeCloseTo(priors[i] / (1 - pNone), 12);
     });
   });
 
@@ -33,14 +40,13 @@ describe('diagnosis engine', () => {
       const findings = tests
         .slice(0, 3)
         .map((test, i) => ({ test, outcome: (i % 2 ? 'good' : 'bad') as 'good' | 'bad' }));
-      const evidence = { symptom: true, findings, cleared: [tree.causes.at(-1)!.id] };
+      const evidence = { symptom: 'confirmed' as const, findings, cleared: [tree.causes.at(-1)!.id] };
       const { causes, joint } = jointPosterior(kb, tree, evidence);
       const a = analyse(kb, tree, evidence, { repairCost });
       causes.forEach((c, i) => {
-        expect(a.posteriors.find((p) => p.cause === c)!.probability, `${tree.id}/${c}`).toBeCloseTo(
-          marginal(joint, i),
-          10,
-        );
+        const engine =
+          c === UNEXPLAINED ? a.unexplained : a.posteriors.find((p) => p.cause === c)!.probability;
+        expect(engine, `${tree.id}/${c}`).toBeCloseTo(marginal(joint, i), 10);
       });
     }
   });
@@ -56,15 +62,14 @@ describe('diagnosis engine', () => {
         detail: { fr: '', en: '' },
       }));
       const findings = [{ test: tree.causes[0].inspect, outcome: 'good' as const }];
-      const evidence = { symptom: true, findings, cleared: [], signs };
+      const evidence = { symptom: 'confirmed' as const, findings, cleared: [], signs };
       const { causes, joint } = jointPosterior(kb, tree, evidence);
       const a = analyse(kb, tree, evidence, { repairCost });
       expect(a.signs).toHaveLength(signs.length);
       causes.forEach((c, i) => {
-        expect(a.posteriors.find((p) => p.cause === c)!.probability, `${tree.id}/${c}`).toBeCloseTo(
-          marginal(joint, i),
-          10,
-        );
+        const engine =
+          c === UNEXPLAINED ? a.unexplained : a.posteriors.find((p) => p.cause === c)!.probability;
+        expect(engine, `${tree.id}/${c}`).toBeCloseTo(marginal(joint, i), 10);
       });
     }
   });
@@ -80,9 +85,12 @@ describe('diagnosis engine', () => {
       detail: { fr: '', en: '' },
     });
     const maf = (signs: ReturnType<typeof reading>[]) =>
-      analyse(kb, tree, { symptom: true, findings: [], cleared: [], signs }, { repairCost }).posteriors.find(
-        (p) => p.cause === 'maf_contaminated',
-      )!.probability;
+      analyse(
+        kb,
+        tree,
+        { symptom: 'confirmed' as const, findings: [], cleared: [], signs },
+        { repairCost },
+      ).posteriors.find((p) => p.cause === 'maf_contaminated')!.probability;
     const none = maf([]);
     const soft = maf([reading(0.8)]);
     const hard = maf([reading(1)]);
@@ -92,7 +100,7 @@ describe('diagnosis engine', () => {
     const effect = analyse(
       kb,
       tree,
-      { symptom: true, findings: [], cleared: [], signs: [reading(1)] },
+      { symptom: 'confirmed' as const, findings: [], cleared: [], signs: [reading(1)] },
       { repairCost },
     ).signs[0];
     // P(code | MAF alone) / P(code | no cause) = 0.6 / 0.03
@@ -104,7 +112,11 @@ describe('diagnosis engine', () => {
     const a = analyse(
       kb,
       tree,
-      { symptom: true, findings: [{ test: 'maf_reading_check', outcome: 'bad' }], cleared: [] },
+      {
+        symptom: 'confirmed' as const,
+        findings: [{ test: 'maf_reading_check', outcome: 'bad' }],
+        cleared: [],
+      },
       { repairCost },
     );
     expect(a.posteriors[0].cause).toBe('maf_contaminated');
@@ -114,7 +126,12 @@ describe('diagnosis engine', () => {
   it('P-over-C is no worse than 2 % above the best order found by exhaustive search on every tree', () => {
     const rows: string[] = [];
     for (const tree of kb.trees) {
-      const r = exhaustiveBestOrder(kb, tree, { symptom: true, findings: [], cleared: [] }, repairCost);
+      const r = exhaustiveBestOrder(
+        kb,
+        tree,
+        { symptom: 'confirmed' as const, findings: [], cleared: [] },
+        repairCost,
+      );
       rows.push(`${tree.id}: P/C ${r.pOverCCost.toFixed(2)} € vs best ${r.bestCost.toFixed(2)} €`);
       expect(r.pOverCCost, tree.id).toBeLessThanOrEqual(r.bestCost * 1.02 + 1e-9);
       expect(r.pOverCCost, tree.id).toBeGreaterThanOrEqual(r.bestCost - 1e-9);

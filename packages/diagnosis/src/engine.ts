@@ -1,8 +1,16 @@
 import { Diagnosis } from '@atelier/fault-tree';
 import type { AnalyseOptions, Analysis, Evidence, InspectionOption, ObservationOption } from './infer.js';
-import { findingOf, signEffects, testsOf } from './infer.js';
+import {
+  COMPLAINT_LIKELIHOOD,
+  contradictions,
+  findingLikelihood,
+  findingOf,
+  signEffects,
+  testsOf,
+} from './infer.js';
+import { UNEXPLAINED } from './kb/load.js';
 import type { FaultTreeEntry, KnowledgeBase } from './kb/types.js';
-import { topName, treeToModel } from './model.js';
+import { inTreeName, topName, treeToModel } from './model.js';
 import { signLikelihood } from './signs.js';
 
 interface Finding {
@@ -75,13 +83,17 @@ function pOverCOrder(p: number[], inspectCost: number[], available: boolean[]): 
     .sort((a, b) => p[b] / inspectCost[b] - p[a] / inspectCost[a] || a - b);
 }
 
-/** Posterior over cause sets given the evidence, by exact enumeration (trees hold a handful of causes). */
+/**
+ * Posterior over cause sets given the evidence, by exact enumeration (trees hold a handful of causes).
+ * `causes` lists the tree's causes and, last, `unexplained` (a cause outside the tree).
+ */
 export function jointPosterior(
   kb: KnowledgeBase,
   tree: FaultTreeEntry,
   evidence: Evidence,
 ): { causes: string[]; joint: Joint } {
-  const causes = tree.causes.map((c) => c.id);
+  const causes = [...tree.causes.map((c) => c.id), UNEXPLAINED];
+  const priors = [...tree.causes.map((c) => c.prior), tree.unexplained];
   const n = causes.length;
   if (n > 20) throw new Error(`tree ${tree.id} has ${n} causes: too many to enumerate`);
   const cleared = new Set(evidence.cleared);
@@ -94,18 +106,20 @@ export function jointPosterior(
         p = 0;
         break;
       }
-      const prior = tree.causes[i].prior;
-      p *= present ? prior : 1 - prior;
+      p *= present ? priors[i] : 1 - priors[i];
     }
-    // The symptom is the top event OR(causes): present means at least one cause is.
-    if (evidence.symptom && m === 0) p = 0;
+    // The symptom is the top event OR(causes, unexplained): confirmed means at least one is present;
+    // reported weighs the customer's words as a noisy observation of it.
+    if (evidence.symptom === 'confirmed' && m === 0) p = 0;
+    if (evidence.symptom === 'reported')
+      p *= m === 0 ? COMPLAINT_LIKELIHOOD.ifNone : COMPLAINT_LIKELIHOOD.ifSymptom;
     w[m] = p;
   }
   for (const f of evidence.findings) {
     const test = kb.tests.get(f.test);
     if (!test) throw new Error(`unknown test "${f.test}"`);
-    const bad = f.outcome === 'bad';
-    w = condition(w, causes, findingOf(test, causes), bad ? 1 : 0, bad ? 0 : 1);
+    const { ifPresent, ifAbsent } = findingLikelihood(f);
+    w = condition(w, causes, findingOf(test, causes), ifPresent, ifAbsent);
   }
   for (const r of evidence.signs ?? []) {
     if (!r.counts) continue;
@@ -144,7 +158,16 @@ export function analyse(
     });
     defined.add(testId);
   };
-  if (evidence.symptom) d.observe(topName(tree), true);
+  if (evidence.symptom === 'confirmed') d.observe(topName(tree), true);
+  else if (evidence.symptom === 'reported') {
+    d.addTest({
+      name: 'complaint',
+      target: topName(tree),
+      sensitivity: COMPLAINT_LIKELIHOOD.ifSymptom,
+      specificity: 1 - COMPLAINT_LIKELIHOOD.ifNone,
+    });
+    d.observe('complaint', true);
+  }
   // A sign is a noisy-OR finding like a test. Read with full certainty it is observed; read with
   // doubt (near a threshold, a code only pending) it is virtual evidence: a noisy reading of the
   // finding whose likelihoods are the reading's, so the posterior stays exact.
@@ -172,7 +195,14 @@ export function analyse(
   for (const c of evidence.cleared) d.observe(c, false);
   for (const f of evidence.findings) {
     define(f.test);
-    d.observe(findingName(f.test), f.outcome === 'bad');
+    // A measurement near its threshold is a noisy reading of the finding, like a doubtful sign.
+    if ((f.certainty ?? 1) >= 1) d.observe(findingName(f.test), f.outcome === 'bad');
+    else {
+      const { ifPresent, ifAbsent } = findingLikelihood(f);
+      const name = `measured:${f.test}`;
+      d.addTest({ name, target: findingName(f.test), sensitivity: ifPresent, specificity: 1 - ifAbsent });
+      d.observe(name, true);
+    }
   }
   const post = new Map(d.posteriors().map((p) => [p.event, p.posterior]));
   const cleared = new Set(evidence.cleared);
@@ -211,11 +241,16 @@ export function analyse(
   let expectedRepair = 0;
   for (const s of plan.steps)
     expectedRepair += s.probability * options.repairCost(tree.causes.find((c) => c.id === s.event)!);
+  const effects = signEffects(evidence.signs ?? [], causes);
   return {
     posteriors: causes
       .map((c) => ({ cause: c, probability: post.get(c) ?? 0 }))
       .sort((a, b) => b.probability - a.probability),
-    signs: signEffects(evidence.signs ?? [], causes),
+    unexplained: post.get(UNEXPLAINED) ?? 0,
+    inTree: d.probabilityOf(inTreeName(tree)),
+    symptom: evidence.symptom === 'confirmed' ? 1 : d.probabilityOf(topName(tree)),
+    contradictions: contradictions(kb, effects, evidence.findings, causes),
+    signs: effects,
     inspections,
     observations,
     expectedCost: plan.expectedCost + expectedRepair,

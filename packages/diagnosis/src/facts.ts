@@ -10,6 +10,7 @@ import {
   physical,
   type ScanItem,
   type ScanOptions,
+  type ScanStatus,
   scanItemError,
   scanVehicle,
   UdsClient,
@@ -42,6 +43,24 @@ export interface UdsDtcFact {
 }
 
 /**
+ * What became of a question asked of the car: the scan's status (`read`, `not-supported`, `no-answer`,
+ * `refused`, `link-error`), or `not-read` when it was never asked. Only `read` is evidence.
+ */
+export type ReadStatus = ScanStatus | 'not-read';
+
+/** The status of each part of the reading a session starts from, over every ECU asked. */
+export interface FactsRead {
+  /** Per DTC memory: `read` when at least one ECU gave that memory (an empty list is "no code"). */
+  dtcs: Record<DtcKind, ReadStatus>;
+  readiness: ReadStatus;
+  /** `read` when an ECU said which code stored its freeze frame, or that it stored none. */
+  freezeFrame: ReadStatus;
+  live: ReadStatus;
+  /** The UDS fault memories of the ECUs OBD-II does not reach. */
+  uds: ReadStatus;
+}
+
+/**
  * What a diagnostic session knows before any workshop test. Only `vehicle` and `dtcs` are required:
  * a field left out was not read, and gives no evidence either way ("could not ask" is not "nothing").
  */
@@ -65,6 +84,52 @@ export interface SessionFacts {
    * and status; absent when none was read.
    */
   udsDtcs?: UdsDtcFact[];
+  /**
+   * What became of each question (read, not supported by the car, no answer, refused, link error, not
+   * asked). Absent in facts made before statuses were kept: then codes count as read when
+   * `dtcMemories` is there or a code was listed, and every other field as read when present.
+   */
+  read?: FactsRead;
+  /** The ECUs that answered the scan (response addresses in hex: 7E8, 7EC, 768…): the car's architecture. */
+  ecus?: string[];
+}
+
+/**
+ * Whether the codes of a memory were read (any ECU gave them), or why not. Older facts without
+ * statuses count codes as read when their memories were kept or a code was listed.
+ */
+export function codesStatus(facts: SessionFacts, memory: DtcKind): ReadStatus {
+  if (facts.read) return facts.read.dtcs[memory];
+  if (facts.dtcMemories) return 'read';
+  return facts.dtcs.length ? 'read' : 'not-read';
+}
+
+/** The status of a question over every ECU asked: read when one gave it; otherwise why not. */
+export function combinedStatus(items: readonly Pick<ScanItem, 'status'>[]): ReadStatus {
+  if (!items.length) return 'not-read';
+  if (items.some((i) => i.status === 'read')) return 'read';
+  // The car says it has no such thing only when every ECU says so; otherwise the first failure counts.
+  if (items.every((i) => i.status === 'not-supported')) return 'not-supported';
+  return items.find((i) => i.status !== 'not-supported')!.status;
+}
+
+/** The status of every part of a scan's reading. */
+export function readStatusOf(items: readonly ScanItem[]): FactsRead {
+  const of = (kind: ScanItem['kind'], memory?: DtcKind) =>
+    combinedStatus(
+      items.filter((i) => i.kind === kind && (!memory || (i.kind === 'dtcs' && i.memory === memory))),
+    );
+  return {
+    dtcs: {
+      stored: of('dtcs', 'stored'),
+      pending: of('dtcs', 'pending'),
+      permanent: of('dtcs', 'permanent'),
+    },
+    readiness: of('readiness'),
+    freezeFrame: of('freeze-frame'),
+    live: of('live-pid'),
+    uds: of('uds-dtcs'),
+  };
 }
 
 /** An ECU reached by UDS, by its physical request and response addresses. */
@@ -197,6 +262,10 @@ export function factsFromScan(
     if (Object.keys(dtcMemories).length) facts.dtcMemories = dtcMemories;
   }
   facts.dtcs = Object.keys(dtcMemories).sort();
+  facts.read = readStatusOf(items);
+  const ecus = new Set<string>();
+  for (const i of items) if (i.ecu && i.status === 'read') ecus.add(i.ecu.label);
+  if (ecus.size) facts.ecus = [...ecus].sort();
   return facts;
 }
 
@@ -303,4 +372,29 @@ export async function clearUdsFaultMemories(obd: ObdClient, ecus: UdsEcu[], cloc
     }
   }
   return done;
+}
+
+/**
+ * The reading after the road test, in one scan: the verification (stored and pending codes, which
+ * must be read, and readiness) and the facts of the car as it is now (live data included), so that
+ * whether the symptom is gone is read from the car, not assumed.
+ */
+export async function readAfterRoadTest(
+  obd: ObdClient,
+  base: { vehicle: VehicleType; complaint?: string },
+  options: ReadFactsOptions = {},
+): Promise<{
+  dtcsAfter: string[];
+  monitors?: Record<string, 'complete' | 'incomplete'>;
+  facts: SessionFacts;
+}> {
+  const scan = await scanVehicle(obd, {
+    parts: ['dtcs', 'readiness', 'live', 'uds'],
+    memories: ['stored', 'pending'],
+    udsEcus: options.udsEcus ?? [],
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onItem ? { onItem: options.onItem } : {}),
+  });
+  requireCodes(scan.items);
+  return { ...verificationFromScan(scan.items), facts: factsFromScan(scan.items, base) };
 }

@@ -7,6 +7,7 @@ export * from './kb/load.js';
 export * from './kb/types.js';
 export * from './lint.js';
 export * from './live-reading.js';
+export * from './measure.js';
 export * from './model.js';
 export * from './path.js';
 export * from './select.js';

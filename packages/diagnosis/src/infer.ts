@@ -2,12 +2,36 @@ import type { Cause, FaultTreeEntry, KnowledgeBase, TestCheck, WorkshopTest } fr
 import { type SignReading, signLikelihood } from './signs.js';
 
 /**
+ * How the tree's symptom is known: `confirmed` when a code the tree explains was read from the car;
+ * `reported` when only the customer's words name it (a noisy observation: customers describe a
+ * symptom the car may not have, and a word may belong to another story); `unconfirmed` when neither
+ * (the tree was chosen from what the live data or the freeze frame show, or by hand): the signs
+ * alone speak, and "nothing wrong in this tree" keeps its prior.
+ */
+export type SymptomEvidence = 'confirmed' | 'reported' | 'unconfirmed';
+
+/**
+ * The complaint as evidence of the symptom: P(the customer's words name it | symptom present) and
+ * P(… | symptom absent). A word is a report, not a finding: it multiplies the odds of the symptom by
+ * 4.5, which a clean reading of the car can outweigh.
+ */
+export const COMPLAINT_LIKELIHOOD = { ifSymptom: 0.9, ifNone: 0.2 } as const;
+
+/** A test outcome: good or bad, read with full certainty unless a measurement near its threshold says otherwise. */
+export interface TestFinding {
+  test: string;
+  outcome: 'good' | 'bad';
+  /** From 0.5 (no better than a coin) to 1 (default): a measurement close to a threshold counts less. */
+  certainty?: number;
+}
+
+/**
  * What the session knows, in terms of the tree: the symptom, the signs read from the car and the
  * complaint, test outcomes, causes repaired in vain.
  */
 export interface Evidence {
-  symptom: boolean;
-  findings: { test: string; outcome: 'good' | 'bad' }[];
+  symptom: SymptomEvidence;
+  findings: TestFinding[];
   /** Causes repaired without curing the symptom: known absent now. */
   cleared: string[];
   /** Signs read on the session's facts; those that count are evidence. */
@@ -50,8 +74,26 @@ export interface ObservationOption {
   entropyGainPerCost: number;
 }
 
+/** Evidence that pulls one cause both ways: reported, not averaged away. */
+export interface Contradiction {
+  cause: string;
+  /** Signs (`sign:ID`) and tests (`test:ID`) that make the cause more likely, with their ratio. */
+  for: { source: string; ratio: number }[];
+  /** Those that make it less likely. */
+  against: { source: string; ratio: number }[];
+}
+
 export interface Analysis {
+  /** The tree's causes, most probable first. */
   posteriors: CausePosterior[];
+  /** Probability of a cause outside this tree (the `unexplained` event). */
+  unexplained: number;
+  /** Probability that some cause of this tree is present. */
+  inTree: number;
+  /** Probability that the tree's symptom is present at all (1 when a code confirmed it). */
+  symptom: number;
+  /** Causes that strong evidence pulls both ways (ratio ≥ 3 one way and ≤ 1/3 the other). */
+  contradictions: Contradiction[];
   /** The signs that count as evidence, with how they move each cause. */
   signs: SignEffect[];
   inspections: InspectionOption[];
@@ -87,27 +129,82 @@ export function treeCauseIds(tree: FaultTreeEntry): string[] {
   return tree.causes.map((c) => c.id);
 }
 
+/** The tests a tree proposes: each cause's inspection and the observations that check one of its causes. */
 export function testsOf(kb: KnowledgeBase, tree: FaultTreeEntry): WorkshopTest[] {
   const ids = new Set([...tree.causes.map((c) => c.inspect), ...tree.observations]);
-  return [...ids].map((id) => kb.tests.get(id)!).filter(Boolean);
+  return [...ids].map((id) => kb.tests.get(id)!).filter((t) => t && tree.causes.some((c) => t.checks[c.id]));
+}
+
+/** The likelihoods of a test outcome as virtual evidence on its finding, as a sign's are. */
+export function findingLikelihood(f: TestFinding): { ifPresent: number; ifAbsent: number } {
+  const c = f.certainty ?? 1;
+  return f.outcome === 'bad' ? { ifPresent: c, ifAbsent: 1 - c } : { ifPresent: 1 - c, ifAbsent: c };
+}
+
+/** P(outcome | that cause alone) / P(outcome | no cause) for each cause a finding checks. */
+export function likelihoodRatios(
+  f: { links: Record<string, number>; leak: number },
+  l: { ifPresent: number; ifAbsent: number },
+): Record<string, number> {
+  const given = (p: number) => p * l.ifPresent + (1 - p) * l.ifAbsent;
+  const none = given(f.leak);
+  const ratios: Record<string, number> = {};
+  for (const [c, link] of Object.entries(f.links)) {
+    const alone = 1 - (1 - f.leak) * (1 - link);
+    ratios[c] = none > 0 ? given(alone) / none : Number.POSITIVE_INFINITY;
+  }
+  return ratios;
+}
+
+/** How far apart two pieces of evidence must pull a cause to be reported as contradicting each other. */
+export const CONTRADICTION_RATIO = 3;
+
+/**
+ * Causes pulled both ways by strong evidence: a sign or a test that makes a cause three times more
+ * likely, and another that makes it three times less likely. The posterior weighs them, and the
+ * apprentice is told: a contradiction often means a reading to redo or a second fault.
+ */
+export function contradictions(
+  kb: KnowledgeBase,
+  effects: SignEffect[],
+  findings: readonly TestFinding[],
+  causes: string[],
+): Contradiction[] {
+  const pulls: { source: string; ratios: Record<string, number> }[] = effects.map((e) => ({
+    source: `sign:${e.reading.sign.id}`,
+    ratios: e.ratios,
+  }));
+  for (const f of findings) {
+    const test = kb.tests.get(f.test);
+    if (test)
+      pulls.push({
+        source: `test:${f.test}`,
+        ratios: likelihoodRatios(findingOf(test, causes), findingLikelihood(f)),
+      });
+  }
+  const out: Contradiction[] = [];
+  for (const cause of causes) {
+    const pro = pulls.flatMap((p) =>
+      (p.ratios[cause] ?? 1) >= CONTRADICTION_RATIO ? [{ source: p.source, ratio: p.ratios[cause]! }] : [],
+    );
+    const con = pulls.flatMap((p) =>
+      (p.ratios[cause] ?? 1) <= 1 / CONTRADICTION_RATIO
+        ? [{ source: p.source, ratio: p.ratios[cause]! }]
+        : [],
+    );
+    if (pro.length && con.length) out.push({ cause, for: pro, against: con });
+  }
+  return out;
 }
 
 /** The effect of each counting sign on the causes it checks, as likelihood ratios. */
 export function signEffects(signs: SignReading[], causes: string[]): SignEffect[] {
   return signs
     .filter((r) => r.counts)
-    .map((reading) => {
-      const f = findingOf(reading.sign, causes);
-      const { ifPresent, ifAbsent } = signLikelihood(reading);
-      const given = (p: number) => p * ifPresent + (1 - p) * ifAbsent;
-      const none = given(f.leak);
-      const ratios: Record<string, number> = {};
-      for (const [c, link] of Object.entries(f.links)) {
-        const alone = 1 - (1 - f.leak) * (1 - link);
-        ratios[c] = none > 0 ? given(alone) / none : Number.POSITIVE_INFINITY;
-      }
-      return { reading, ratios };
-    });
+    .map((reading) => ({
+      reading,
+      ratios: likelihoodRatios(findingOf(reading.sign, causes), signLikelihood(reading)),
+    }));
 }
 
 /** The cause a sign moves most (furthest from a ratio of 1, either way), for showing beside the sign. */

@@ -1,8 +1,91 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkReferences, DEFAULT_KB_DIR, KbError, parseTests, parseTree } from './kb/load.js';
-import type { FaultTreeEntry, WorkshopTest } from './kb/types.js';
+import type { FaultTreeEntry, MeasurementSpec, WorkshopTest } from './kb/types.js';
+import { LIVE_READINGS } from './live-reading.js';
 import { checkTreesInEngine } from './model.js';
+
+/**
+ * One thing a workshop instrument measures, as a simulator's or a tool's catalogue states it (the
+ * shape of `@atelier/vehicle-sim`'s `CATALOGUE` entries; this package does not depend on it).
+ */
+export interface InstrumentEntry {
+  instrument: string;
+  component: string;
+  quantity: string;
+  unit: string;
+  kind: 'number' | 'text';
+  values?: readonly string[];
+  index?: string;
+  engine: readonly string[];
+  hv?: boolean;
+  uses?: readonly string[];
+}
+
+/** The prerequisites of work on the high-voltage system (NF C18-550). */
+export const HV_SAFETY = ['hv_lockout', 'habilitation_B2VL'];
+
+/**
+ * Checks each measurement of the tests against an instrument catalogue: the instrument measures that
+ * quantity on that part, in that unit, in those operating states and conditions; a reading in words
+ * classifies every word the instrument can give; `each` names the part's index; work on the HV system
+ * is behind the lock-out and the habilitation. Live readings must be ones `liveReading` knows.
+ */
+export function checkMeasurements(
+  tests: readonly WorkshopTest[],
+  catalogue: readonly InstrumentEntry[] | undefined,
+  file: string,
+): LintReport['problems'] {
+  const problems: LintReport['problems'] = [];
+  for (const [ti, t] of tests.entries())
+    for (const [mi, m] of t.measure.entries() as Iterable<[number, MeasurementSpec]>) {
+      const path = `tests.${ti}.measure.${mi}`;
+      const fail = (message: string) => {
+        problems.push({ file, path, message: `${t.id}: ${message}` });
+      };
+      if (m.live) {
+        if (!LIVE_READINGS.includes(m.live))
+          fail(`unknown live reading "${m.live}" (${LIVE_READINGS.join(', ')})`);
+        continue;
+      }
+      if (!catalogue) continue;
+      const find = (q: string | undefined) =>
+        catalogue.find(
+          (e) => e.instrument === m.instrument && e.component === m.component && e.quantity === q,
+        );
+      const e = find(m.quantity);
+      if (!e) {
+        fail(`${m.instrument} does not measure ${m.quantity} on ${m.component}`);
+        continue;
+      }
+      if (m.minus && !find(m.minus)) fail(`${m.instrument} does not measure ${m.minus} on ${m.component}`);
+      if (e.unit !== m.unit) fail(`${m.quantity} reads in "${e.unit}", not "${m.unit}"`);
+      const words = m.goodWords !== undefined || m.badWords !== undefined;
+      if (e.kind === 'text' && !words)
+        fail(`${m.quantity} reads in words (${e.values?.join(', ')}): say which are good and bad`);
+      if (e.kind === 'number' && words) fail(`${m.quantity} reads as a number: give a healthy range`);
+      if (e.kind === 'text' && words) {
+        const said = new Set([...(m.goodWords ?? []), ...(m.badWords ?? [])]);
+        for (const v of e.values ?? [])
+          if (!said.has(v)) fail(`the word "${v}" of ${m.quantity} is neither good nor bad`);
+        for (const v of said) if (!e.values?.includes(v)) fail(`${m.quantity} never reads "${v}"`);
+      }
+      const index = e.index === 'o2_position' ? 'at' : e.index;
+      if (index === 'at' && !m.at) fail(`${m.component} needs its position (at: { position, bank })`);
+      else if (index && index !== 'at' && m.each !== index)
+        fail(`${m.component} is measured per ${index}: each: ${index}`);
+      if (!e.index && m.each) fail(`${m.component} has no ${m.each} to measure each of`);
+      const engine = m.conditions.engine;
+      if (engine !== undefined && !e.engine.includes(String(engine)))
+        fail(`${m.quantity} is measured with the engine ${e.engine.join(' or ')}, not ${engine}`);
+      for (const k of Object.keys(m.conditions))
+        if (k !== 'engine' && k !== 'coolantC' && !e.uses?.includes(k))
+          fail(`condition ${k} does not apply to ${m.quantity}`);
+      if (e.hv && !HV_SAFETY.every((x) => t.safety.includes(x)))
+        fail(`high-voltage work: safety must include ${HV_SAFETY.join(', ')} (NF C18-550)`);
+    }
+  return problems;
+}
 
 export interface LintReport {
   trees: number;
@@ -13,9 +96,13 @@ export interface LintReport {
 /**
  * Checks the whole knowledge base and reports every problem rather than the first: YAML and schema
  * errors per file (French and English text, probabilities in [0, 1]), cross references between
- * trees and tests, and that every tree loads into the fault-tree engine.
+ * trees and tests, every test's measurements (against `options.instruments`, an instrument
+ * catalogue such as the simulator's), and that every tree loads into the fault-tree engine.
  */
-export function lintKnowledgeBase(dir = DEFAULT_KB_DIR): LintReport {
+export function lintKnowledgeBase(
+  dir = DEFAULT_KB_DIR,
+  options: { instruments?: readonly InstrumentEntry[] } = {},
+): LintReport {
   const problems: LintReport['problems'] = [];
   const push = (e: unknown, file: string) => {
     if (e instanceof KbError) problems.push({ file: e.file, line: e.line, path: e.path, message: e.reason });
@@ -51,6 +138,7 @@ export function lintKnowledgeBase(dir = DEFAULT_KB_DIR): LintReport {
   }
   const kb = { trees, tests: new Map(tests.map((t) => [t.id, t])) };
   for (const e of checkReferences(kb)) push(e, e.file);
+  problems.push(...checkMeasurements(tests, options.instruments, rel(testsFile)));
   for (const c of checkTreesInEngine(kb)) {
     if (!c.ok) {
       const tree = trees.find((t) => t.id === c.tree)!;

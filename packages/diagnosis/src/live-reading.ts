@@ -1,6 +1,15 @@
 import type { Clock } from '@atelier/clock';
-import type { ObdClient } from '@atelier/obd';
+import { DisconnectedError, type ObdClient } from '@atelier/obd';
 import { compareTrimsAtIdleAndLoad, type EngineControls } from './trim-comparison.js';
+
+/** The readings `liveReading` measures through the diagnostic link, by name. */
+export const LIVE_READINGS = [
+  'trim_idle_minus_load',
+  'running_voltage',
+  'coolant_after_warmup',
+  'downstream_switch_ratio',
+  'misfire_count_max',
+];
 
 const firstValue = (readings: { value: unknown }[]): unknown => readings[0]?.value;
 
@@ -31,6 +40,23 @@ export async function liveReading(
     await clock.sleep(15 * 60_000);
     const v = firstValue(await obd.readPid(0x05));
     return typeof v === 'number' ? v : undefined;
+  }
+  if (reading === 'misfire_count_max') {
+    // SAE J1979 service 06: MIDs A2–AD are the misfire monitor of cylinders 1–12; TID 0C counts the
+    // misfires of the current (or last) driving cycle. The worst cylinder's count; an MID the
+    // engine ECU does not support (fewer cylinders) is refused and skipped.
+    let worst: number | undefined;
+    for (let mid = 0xa2; mid <= 0xad; mid++) {
+      let tests: Awaited<ReturnType<ObdClient['monitorTests']>>;
+      try {
+        tests = await obd.monitorTests(mid);
+      } catch (err) {
+        if (err instanceof DisconnectedError) throw err;
+        continue;
+      }
+      for (const t of tests) if (t.tid === 0x0c) worst = Math.max(worst ?? 0, t.value);
+    }
+    return worst;
   }
   if (reading === 'downstream_switch_ratio') {
     let up = 0;

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { followRecommendations, type Workshop } from './autopilot.js';
+import type { FactsRead, SessionFacts } from './facts.js';
 import { loadKnowledgeBase } from './kb/load.js';
-import { GuidedSession, SafetyPrerequisiteError } from './session.js';
+import { DECISION, GuidedSession, SafetyPrerequisiteError } from './session.js';
+
+const NOTHING_READ: FactsRead = {
+  dtcs: { stored: 'not-read', pending: 'not-read', permanent: 'not-read' },
+  readiness: 'not-read',
+  freezeFrame: 'not-read',
+  live: 'not-read',
+  uds: 'not-read',
+};
 
 const kb = loadKnowledgeBase();
 
-/** A workshop that answers every test truthfully for `trueCause` and cures the car only by its repair. */
+/**
+ * A workshop that answers every test truthfully for `trueCause` and cures the car only by its repair;
+ * it road-tests after the repair, and the tree's monitors run on it.
+ */
 function truthful(session: GuidedSession, trueCause: string): Workshop {
   return {
     outcome: async (test) =>
@@ -13,7 +25,8 @@ function truthful(session: GuidedSession, trueCause: string): Workshop {
     repair: async () => {},
     verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1)?.cause === trueCause;
-      return { cleared: true, dtcsAfter: cured ? [] : ['X'], symptomGone: cured };
+      const monitors = Object.fromEntries(session.tree.monitors.map((m) => [m, 'complete' as const]));
+      return { cleared: true, dtcsAfter: cured ? [] : ['X'], symptomGone: cured, roadTest: true, monitors };
     },
   };
 }
@@ -24,7 +37,8 @@ describe('GuidedSession', () => {
     expect(s.tree.id).toBe('lean');
     const post = s.analysis().posteriors;
     expect(post[0].cause).toBe('vacuum_leak');
-    expect(post.reduce((a, p) => a + p.probability, 0)).toBeGreaterThan(1); // marginals of an OR: overlap
+    // marginals of an OR (the causes and a cause outside the tree): they overlap
+    expect(post.reduce((a, p) => a + p.probability, 0) + s.analysis().unexplained).toBeGreaterThan(1);
     const r = s.next()!;
     expect(r.reason.fr).toMatch(/probabilit/);
     expect(r.reason.en).toMatch(/probability/);
@@ -33,7 +47,7 @@ describe('GuidedSession', () => {
   it('finds every cause of every tree when tests answer truthfully', async () => {
     for (const tree of kb.trees) {
       for (const cause of tree.causes) {
-        const vehicle = tree.vehicles[0];
+        const vehicle = cause.vehicles[0];
         const s = GuidedSession.start(
           kb,
           { vehicle, dtcs: tree.applies.dtcs.slice(0, 1) },
@@ -86,5 +100,179 @@ describe('GuidedSession', () => {
     expect(s.evidence().cleared).toHaveLength(1);
     const after = s.analysis().posteriors.find((p) => p.cause === s.evidence().cleared[0]);
     expect(after?.probability).toBe(0);
+  });
+});
+
+describe('evidence that means what was read (issue 17)', () => {
+  it('an EV whose codes were never read gets no alternator, and the unread charging code gives no evidence', () => {
+    // The dashboard's case: "Codes défaut : pas encore lus", the complaint names the battery light.
+    for (const read of [NOTHING_READ, undefined]) {
+      const facts: SessionFacts = {
+        vehicle: 'ev',
+        dtcs: [],
+        complaint: 'Le voyant batterie s’allume en roulant',
+        ...(read ? { read } : {}),
+      };
+      const s = GuidedSession.start(kb, facts);
+      expect(s.tree.id).toBe('charging');
+      const causes = s.tree.causes.map((c) => c.id);
+      expect(causes).not.toContain('alternator_fault');
+      expect(causes).not.toContain('belt_slipping');
+      expect(causes).toContain('dcdc_converter_fault');
+      expect(s.analysis().posteriors.map((p) => p.cause)).not.toContain('alternator_fault');
+      const code = s.signs().find((r) => r.sign.id === 'charging_code')!;
+      expect(code.value).toBeUndefined();
+      expect(code.counts).toBe(false);
+      expect(code.detail.fr).toMatch(/non lu/);
+      expect(s.analysis().signs.map((e) => e.reading.sign.id)).not.toContain('charging_code');
+    }
+  });
+
+  it('the same codes read as "none" do count, and a petrol car keeps its alternator', () => {
+    const read: FactsRead = {
+      ...NOTHING_READ,
+      dtcs: { stored: 'read', pending: 'read', permanent: 'not-supported' },
+    };
+    const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: [], complaint: 'voyant batterie', read });
+    expect(s.tree.causes.map((c) => c.id)).toContain('alternator_fault');
+    const code = s.signs().find((r) => r.sign.id === 'charging_code')!;
+    expect(code).toMatchObject({ value: false, counts: true });
+  });
+
+  it('refuses a tree the vehicle cannot have', () => {
+    expect(() => GuidedSession.start(kb, { vehicle: 'ev', dtcs: [] }, { treeId: 'misfire' })).toThrow(
+      /does not apply to a ev vehicle/,
+    );
+  });
+
+  it('reports strong evidence that pulls a cause both ways instead of averaging it away', () => {
+    const s = GuidedSession.start(kb, {
+      vehicle: 'petrol',
+      dtcs: ['P0171'],
+      dtcMemories: { P0171: ['stored'] },
+      live: { LONG_FUEL_TRIM_1: 22, ENGINE_RPM: 780, COOLANT_TEMP: 90 },
+    });
+    expect(s.tree.id).toBe('lean');
+    s.record('smoke_test_intake', 'good');
+    const c = s.analysis().contradictions.find((x) => x.cause === 'vacuum_leak');
+    expect(c?.for.map((x) => x.source)).toContain('sign:lean_at_warm_idle');
+    expect(c?.against.map((x) => x.source)).toContain('test:smoke_test_intake');
+  });
+});
+
+describe('honest outcomes (issue 17)', () => {
+  it('misfire, every proposed test good: "no cause confirmed", never a cause tested good', () => {
+    const s = GuidedSession.start(kb, {
+      vehicle: 'petrol',
+      dtcs: ['P0300', 'P0302'],
+      dtcMemories: { P0300: ['stored'], P0302: ['stored'] },
+      complaint: 'Le moteur tremble au ralenti et le voyant moteur s’allume.',
+    });
+    expect(s.tree.id).toBe('misfire');
+    const answered: string[] = [];
+    for (let i = 0; i < 10 && s.state === 'diagnose'; i++) {
+      const next = s.next();
+      if (!next) break;
+      for (const id of next.safety) s.recordSafety(id);
+      s.record(next.test.id, 'good');
+      answered.push(next.test.id);
+    }
+    expect(answered).toContain('spark_plug_inspection');
+    expect(s.state).toBe('done');
+    expect(s.conclusion).toBeUndefined();
+    expect(s.pendingRepair).toBeUndefined();
+    expect(s.steps.some((x) => x.kind === 'repair')).toBe(false);
+    const outcome = s.outcome!;
+    expect(outcome.kind).toBe('no-cause');
+    if (outcome.kind !== 'no-cause') return;
+    expect(outcome.reason).toBe('tested-good');
+    expect(outcome.advice.map((a) => a.fr).join(' ')).toMatch(/constructeur|spécialiste/);
+    // The probability went outside the tree, where it belongs.
+    expect(outcome.unexplained).toBeGreaterThan(0.1);
+    for (const p of outcome.leading) expect(p.probability).toBeLessThan(DECISION.confirm);
+  });
+
+  it('a cause concluded carries its confidence, shown from the repair to the outcome', async () => {
+    const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0171'], complaint: 'ralenti instable' });
+    await followRecommendations(s, truthful(s, 'vacuum_leak'));
+    expect(s.outcome).toMatchObject({ kind: 'cause', cause: 'vacuum_leak' });
+    const confidence = s.outcome?.kind === 'cause' ? s.outcome.confidence : 0;
+    expect(confidence).toBeGreaterThanOrEqual(DECISION.confirm);
+    expect(s.steps.find((x) => x.kind === 'repair')).toMatchObject({ probability: confidence });
+  });
+
+  it('a complaint word alone is a report: with nothing on the car to back it, it ends with no cause', () => {
+    const read: FactsRead = {
+      dtcs: { stored: 'read', pending: 'read', permanent: 'read' },
+      readiness: 'read',
+      freezeFrame: 'read',
+      live: 'read',
+      uds: 'read',
+    };
+    const s = GuidedSession.start(kb, {
+      vehicle: 'petrol',
+      dtcs: [],
+      dtcMemories: {},
+      complaint: 'Bruit de freinage à l’arrière.',
+      readiness: { mil: false, monitors: {} },
+      live: { ENGINE_RPM: 780, COOLANT_TEMP: 90, LONG_FUEL_TRIM_1: 1 },
+      udsDtcs: [],
+      read,
+    });
+    expect(s.tree.id).toBe('wheel_speed');
+    expect(s.symptom).toBe('reported');
+    expect(s.state).toBe('done');
+    expect(s.outcome).toMatchObject({ kind: 'no-cause', reason: 'below-threshold' });
+  });
+});
+
+describe('verification that knows what it has not seen (issue 17)', () => {
+  const repaired = () => {
+    const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0171'], complaint: 'ralenti instable' });
+    s.record('smoke_test_intake', 'bad');
+    expect(s.pendingRepair?.id).toBe('vacuum_leak');
+    s.repair();
+    s.recordClear(true);
+    return s;
+  };
+
+  it('repair done, codes cleared, read without the road test: incomplete, not failed', () => {
+    const s = repaired();
+    // The apprentice reads at once: no code back, monitors not run, symptom not ticked.
+    const outcome = s.verify({
+      cleared: true,
+      dtcsAfter: [],
+      symptomGone: false,
+      monitors: { fuelSystem: 'incomplete' },
+    });
+    expect(outcome).toBe('incomplete');
+    expect(s.state).toBe('verify');
+    expect(s.evidence().cleared).toEqual([]);
+    const p = s.analysis().posteriors.find((x) => x.cause === 'vacuum_leak')!;
+    expect(p.probability).toBeGreaterThan(0.9);
+    const step = s.steps.at(-1);
+    expect(step).toMatchObject({ kind: 'verify', result: 'incomplete', missing: { roadTest: true } });
+    // Then the road test and a read with the monitors run: cured.
+    s.recordRoadTest({ minutes: 20 });
+    expect(
+      s.verify({ cleared: true, dtcsAfter: [], symptomGone: true, monitors: { fuelSystem: 'complete' } }),
+    ).toBe('cured');
+    expect(s.conclusion).toBe('vacuum_leak');
+  });
+
+  it('after the road test, monitors still incomplete: incomplete, with the monitors named', () => {
+    const s = repaired();
+    s.recordRoadTest();
+    expect(
+      s.verify({ cleared: true, dtcsAfter: [], symptomGone: true, monitors: { fuelSystem: 'incomplete' } }),
+    ).toBe('incomplete');
+    expect(s.steps.at(-1)).toMatchObject({ missing: { roadTest: false, monitors: ['fuelSystem'] } });
+  });
+
+  it('a code of the tree back is a failed repair, road test or not', () => {
+    const s = repaired();
+    expect(s.verify({ cleared: true, dtcsAfter: ['P0171'], symptomGone: false })).toBe('not-cured');
+    expect(s.state).not.toBe('verify');
+    expect(s.evidence().cleared).toEqual(['vacuum_leak']);
   });
 });

@@ -1,9 +1,30 @@
 import { analyse } from './engine.js';
 import type { SessionFacts } from './facts.js';
-import type { Analysis, Evidence, InspectionOption, ObservationOption } from './infer.js';
+import type {
+  Analysis,
+  CausePosterior,
+  Evidence,
+  InspectionOption,
+  ObservationOption,
+  SymptomEvidence,
+} from './infer.js';
 import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
-import type { DiagnosticPath, PathStep, VerifyResult } from './path.js';
-import { selectTrees } from './select.js';
+import {
+  interpretMeasurements,
+  type MeasuredReading,
+  type MeasurementVerdict,
+  measuredValueOf,
+} from './measure.js';
+import {
+  type DiagnosticPath,
+  type MeasuredValue,
+  type PathStep,
+  type VerifyMissing,
+  type VerifyOutcome,
+  type VerifyResult,
+  verifyOutcome,
+} from './path.js';
+import { fold, selectTrees, treeForVehicle } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
 
@@ -40,6 +61,35 @@ export type Recommendation =
       ranking: ObservationOption[];
     };
 
+/** Why a session ended without a cause. */
+export type NoCauseReason =
+  /** The causes worth a test were tested good (the probability went outside the tree). */
+  | 'tested-good'
+  /** No cause of the tree reaches the plausibility threshold on what the car shows. */
+  | 'below-threshold'
+  /** Every cause of the tree was repaired in vain. */
+  | 'all-repaired';
+
+/** How a session ended. */
+export type SessionOutcome =
+  /**
+   * A cause found and repaired; `confidence` is its probability when it went to repair. Verified on
+   * the car unless `verified` is false (a recording cannot be re-read after a repair; a car handed
+   * back before its monitors ran), with `unverified` saying why.
+   */
+  | { kind: 'cause'; cause: string; confidence: number; verified?: boolean; unverified?: Localized }
+  /**
+   * "Aucune cause confirmée": no cause of the tree holds up. `leading` lists the causes still above
+   * 1 % (none confirmed), `advice` what to do next (escalation).
+   */
+  | {
+      kind: 'no-cause';
+      reason: NoCauseReason;
+      leading: CausePosterior[];
+      unexplained: number;
+      advice: Localized[];
+    };
+
 export interface SessionData {
   version: 1;
   treeId: string;
@@ -48,9 +98,44 @@ export interface SessionData {
   state: SessionState;
   /** The cause found by an inspection and awaiting its repair. */
   pendingRepair?: string;
+  /** Its probability when it was found. */
+  pendingConfidence?: number;
   conclusion?: string;
+  /** How the session ended (absent while it goes on, and in sessions stored before it was kept). */
+  outcome?: SessionOutcome;
   costModel: CostModel;
 }
+
+/**
+ * The thresholds the session decides by, stated. A cause a bad test points at, and whose own
+ * inspection did not come out good, is concluded (and goes to repair) once it holds `confirm` of the
+ * probability; when no test is left, it still is if it leads and holds at least `probable` (its
+ * confidence is shown). A cause below `plausible` is not worth a test; and when no code confirms the
+ * tree's symptom and its causes together hold less than `inTree` (the car most likely does not have
+ * this tree's fault: a complaint word that nothing on the car backs up), nothing is. Anything else ends "no cause confirmed": never a
+ * cause tested good, never the most probable cause for want of a better one.
+ */
+export const DECISION = { confirm: 0.75, probable: 0.4, plausible: 0.02, inTree: 0.15 } as const;
+
+/** What to do when no cause is confirmed, whatever the tree (each tree adds its own). */
+export const GENERAL_ADVICE: Localized[] = [
+  {
+    fr: 'Ne remplacer aucune pièce sur cette base : aucune cause n’est confirmée.',
+    en: 'Replace no part on this basis: no cause is confirmed.',
+  },
+  {
+    fr: 'Refaire un essai routier plus long dans les conditions décrites par le client (à froid, en charge, sur autoroute) et relire les codes et les moniteurs.',
+    en: 'Road-test longer in the conditions the customer describes (cold, under load, on the motorway) and read the codes and monitors again.',
+  },
+  {
+    fr: 'Consulter l’outil et la documentation du constructeur (bulletins techniques, mémoires des autres calculateurs).',
+    en: "Check the maker's tool and documentation (technical bulletins, the other ECUs' fault memories).",
+  },
+  {
+    fr: 'Faire appel à un spécialiste (chef d’atelier, assistance technique du constructeur).',
+    en: "Call a specialist (workshop foreman, the maker's technical hotline).",
+  },
+];
 
 export class SessionError extends Error {
   override name = 'SessionError';
@@ -67,10 +152,40 @@ export class SafetyPrerequisiteError extends SessionError {
   }
 }
 
-/** Below this posterior a cause is not worth an inspection: the tree is exhausted. */
-const NEGLIGIBLE = 1e-3;
-/** A cause a bad test points at and that holds this much of the probability is taken as found. */
-const CONFIDENT = 0.75;
+/**
+ * Whether the car, read again after the repair and the road test, still shows the tree's symptom: a
+ * code the tree explains in the stored or pending memory (permanent codes stay until their monitor
+ * passes again, SAE J1979), or a sign of the car — a code, the live data — that points at one of its
+ * causes. The knowledge base interprets the reading; the car gives it.
+ */
+export function symptomShows(tree: FaultTreeEntry, facts: SessionFacts): boolean {
+  const current = (code: string) => {
+    const memories = facts.dtcMemories?.[code] ?? (facts.dtcs.includes(code) ? ['stored'] : []);
+    return memories.some((m) => m === 'stored' || m === 'pending');
+  };
+  if (tree.applies.dtcs.some(current)) return true;
+  return readSigns(tree, { ...facts, freezeFrame: undefined }).some(
+    (r) =>
+      r.value === true &&
+      r.certainty > 0.5 &&
+      (r.sign.when.source === 'live' || (r.sign.when.source === 'dtc' && r.sign.when.codes.some(current))),
+  );
+}
+
+/**
+ * How the tree's symptom is known from the facts: a code the tree explains was read (confirmed), the
+ * complaint names it in words (reported), or neither (unconfirmed).
+ */
+export function symptomEvidence(tree: FaultTreeEntry, facts: SessionFacts): SymptomEvidence {
+  if (facts.dtcs.some((d) => tree.applies.dtcs.includes(d.toUpperCase()))) return 'confirmed';
+  const complaint = facts.complaint ? fold(facts.complaint) : '';
+  const words = [
+    ...tree.applies.complaintKeywords,
+    ...tree.signs.flatMap((s) => (s.when.source === 'complaint' ? s.when.keywords : [])),
+  ];
+  if (complaint && words.some((k) => complaint.includes(fold(k)))) return 'reported';
+  return 'unconfirmed';
+}
 
 /**
  * A guided diagnosis on one fault tree: ranked causes → next best step → outcome → … → repair →
@@ -94,6 +209,8 @@ export class GuidedSession {
     if (options.treeId) {
       tree = kb.trees.find((t) => t.id === options.treeId);
       if (!tree) throw new SessionError(`unknown fault tree "${options.treeId}"`);
+      if (!tree.vehicles.includes(facts.vehicle))
+        throw new SessionError(`fault tree "${tree.id}" does not apply to a ${facts.vehicle} vehicle`);
     } else {
       tree = selectTrees(kb, facts)[0]?.tree;
       if (!tree)
@@ -108,7 +225,7 @@ export class GuidedSession {
     if (facts.readiness) steps.push({ kind: 'read', what: 'readiness' });
     if (facts.live) steps.push({ kind: 'read', what: 'live' });
     if (facts.complaint) steps.push({ kind: 'read', what: 'complaint' });
-    return new GuidedSession(kb, tree, {
+    const session = new GuidedSession(kb, treeForVehicle(tree, facts.vehicle), {
       version: 1,
       treeId: tree.id,
       facts,
@@ -116,13 +233,16 @@ export class GuidedSession {
       state: 'diagnose',
       costModel: options.costModel ?? DEFAULT_COST_MODEL,
     });
+    // What the car shows may already rule the tree out: nothing is plausible enough to test.
+    session.settle();
+    return session;
   }
 
   static fromJSON(kb: KnowledgeBase, data: SessionData): GuidedSession {
     if (data?.version !== 1) throw new SessionError('unsupported session data version');
     const tree = kb.trees.find((t) => t.id === data.treeId);
     if (!tree) throw new SessionError(`unknown fault tree "${data.treeId}"`);
-    return new GuidedSession(kb, tree, structuredClone(data));
+    return new GuidedSession(kb, treeForVehicle(tree, data.facts.vehicle), structuredClone(data));
   }
 
   toJSON(): SessionData {
@@ -139,6 +259,21 @@ export class GuidedSession {
 
   get conclusion(): string | undefined {
     return this.data.conclusion;
+  }
+
+  /** How the session ended; undefined while it goes on. */
+  get outcome(): SessionOutcome | undefined {
+    return this.data.outcome;
+  }
+
+  /** The facts the session started from. */
+  get facts(): SessionFacts {
+    return this.data.facts;
+  }
+
+  /** How the tree's symptom is known: confirmed by a code, reported by the customer, or neither. */
+  get symptom(): SymptomEvidence {
+    return symptomEvidence(this.tree, this.data.facts);
   }
 
   get pendingRepair(): Cause | undefined {
@@ -163,15 +298,23 @@ export class GuidedSession {
     const cleared: string[] = [];
     let lastRepair: string | undefined;
     for (const s of this.data.steps) {
-      if (s.kind === 'test') findings.push({ test: s.id, outcome: s.outcome });
+      if (s.kind === 'test')
+        findings.push({
+          test: s.id,
+          outcome: s.outcome,
+          ...(s.certainty !== undefined && s.certainty < 1 ? { certainty: s.certainty } : {}),
+        });
       if (s.kind === 'repair') lastRepair = s.cause;
-      if (s.kind === 'verify' && !s.symptomGone && lastRepair) cleared.push(lastRepair);
+      // Only a repair proven not to cure clears its cause; an incomplete verification proves nothing.
+      if (s.kind === 'verify' && verifyOutcome(s) === 'not-cured' && lastRepair) cleared.push(lastRepair);
     }
-    return { symptom: true, findings, cleared, signs: this.signs() };
+    return { symptom: this.symptom, findings, cleared, signs: this.signs() };
   }
 
   analysis(): Analysis {
-    const done = new Set(this.data.steps.flatMap((s) => (s.kind === 'test' ? [s.id] : [])));
+    const done = new Set(
+      this.data.steps.flatMap((s) => (s.kind === 'test' || s.kind === 'unable' ? [s.id] : [])),
+    );
     return analyse(this.kb, this.tree, this.evidence(), {
       exclude: done,
       repairCost: (c) => this.repairCost(c),
@@ -186,12 +329,21 @@ export class GuidedSession {
     return new Set(this.data.steps.flatMap((s) => (s.kind === 'safety' ? [s.id] : [])));
   }
 
-  /** The next step worth doing, or undefined when the session is not diagnosing or nothing is left. */
+  /**
+   * The next step worth doing, or undefined when the session is not diagnosing or nothing is left:
+   * only causes that reach the plausibility threshold are worth a test.
+   */
   next(): Recommendation | undefined {
     if (this.data.state !== 'diagnose') return undefined;
-    const a = this.analysis();
+    return this.nextOf(this.analysis());
+  }
+
+  private nextOf(a: Analysis): Recommendation | undefined {
+    // A symptom only reported (or not shown at all) that the car does not back up: nothing to test.
+    if (this.symptom !== 'confirmed' && a.inTree < DECISION.inTree) return undefined;
+    if (!a.posteriors.some((p) => p.probability >= DECISION.plausible)) return undefined;
     const safetyDone = this.safetyDone();
-    const bestInspection = a.inspections.find((i) => i.probability > NEGLIGIBLE);
+    const bestInspection = a.inspections.find((i) => i.probability >= DECISION.plausible);
     const bestObservation = a.observations.find((o) => o.valueOfInformation > 0);
     if (bestObservation) {
       const test = this.kb.tests.get(bestObservation.test)!;
@@ -225,61 +377,168 @@ export class GuidedSession {
     this.data.steps.push({ kind: 'safety', id });
   }
 
-  /** Records a test's outcome. An inspection that finds its cause moves the session to the repair. */
-  record(testId: string, outcome: 'good' | 'bad', options: { allowUnsafe?: boolean } = {}): void {
+  /**
+   * Records a test's outcome (`certainty` below 1 for a measurement near its threshold; `measured`,
+   * the value behind it). An inspection that finds its cause moves the session to the repair.
+   */
+  record(
+    testId: string,
+    outcome: 'good' | 'bad',
+    options: { allowUnsafe?: boolean; certainty?: number; measured?: MeasuredValue } = {},
+  ): void {
     if (this.data.state !== 'diagnose')
       throw new SessionError(`cannot record a test while in state ${this.data.state}`);
     const test = this.kb.tests.get(testId);
     if (!test) throw new SessionError(`unknown test "${testId}"`);
     const missing = test.safety.filter((s) => !this.safetyDone().has(s));
     if (missing.length && !options.allowUnsafe) throw new SafetyPrerequisiteError(testId, missing);
-    this.data.steps.push({ kind: 'test', id: testId, outcome, cost: test.cost, minutes: test.minutes });
+    if (options.certainty !== undefined && !(options.certainty >= 0.5 && options.certainty <= 1))
+      throw new SessionError(`a certainty is between 0.5 and 1, not ${options.certainty}`);
+    this.data.steps.push({
+      kind: 'test',
+      id: testId,
+      outcome,
+      cost: test.cost,
+      minutes: test.minutes,
+      ...(options.certainty !== undefined && options.certainty < 1 ? { certainty: options.certainty } : {}),
+      ...(options.measured ? { measured: options.measured } : {}),
+    });
     this.settle();
   }
 
   /**
-   * Moves on once the evidence is strong enough: a cause that a bad test points at and that now
-   * holds most of the probability goes to repair; when no test is left, the most probable cause is
-   * repaired (the best a workshop can do); when nothing is plausible any more, the session closes.
+   * Records a test from what was measured on the car: the knowledge base reads the values (healthy
+   * range, spread, words; soft near a bound) and the outcome goes in with its certainty and the
+   * decisive value. Returns the verdict; throws when nothing measured can be read.
    */
-  private settle(): void {
-    // Every cause repaired in vain: the tree has nothing left to explain the symptom. The session
-    // closes without a conclusion (escalate: another tree, the maker's documentation).
-    const cleared = new Set(this.evidence().cleared);
-    if (this.tree.causes.every((c) => cleared.has(c.id))) {
-      this.data.state = 'done';
-      return;
-    }
-    const post = this.analysis().posteriors;
-    const top = post[0];
-    const pointedAt = (cause: string) =>
-      this.data.steps.some(
-        (s) => s.kind === 'test' && s.outcome === 'bad' && this.kb.tests.get(s.id)?.checks[cause],
-      );
-    if (top && top.probability >= CONFIDENT && pointedAt(top.cause)) {
-      this.data.pendingRepair = top.cause;
-      this.data.state = 'repair';
-    } else if (!this.next()) {
-      if (top && top.probability > NEGLIGIBLE) {
-        this.data.pendingRepair = top.cause;
-        this.data.state = 'repair';
-      } else this.data.state = 'done';
-    }
+  recordMeasurement(
+    testId: string,
+    readings: readonly MeasuredReading[],
+    options: { allowUnsafe?: boolean } = {},
+  ): MeasurementVerdict {
+    const test = this.kb.tests.get(testId);
+    if (!test) throw new SessionError(`unknown test "${testId}"`);
+    const verdict = interpretMeasurements(test, readings);
+    if (!verdict) throw new SessionError(`nothing measured for ${testId} can be read`);
+    this.record(testId, verdict.outcome, {
+      ...options,
+      certainty: verdict.certainty,
+      measured: measuredValueOf(verdict.decisive),
+    });
+    return verdict;
   }
 
-  /** Records the repair of a cause (the pending one by default). */
+  /**
+   * Records that a test could not be done on this car (no such part, a state it cannot reach): no
+   * evidence either way, and it is not proposed again.
+   */
+  recordUnable(testId: string, why: Localized): void {
+    if (this.data.state !== 'diagnose')
+      throw new SessionError(`cannot record a test while in state ${this.data.state}`);
+    if (!this.kb.tests.get(testId)) throw new SessionError(`unknown test "${testId}"`);
+    this.data.steps.push({ kind: 'unable', id: testId, why });
+    this.settle();
+  }
+
+  /** Whether a cause's own inspection came out good: such a cause is never concluded on. */
+  testedGood(causeId: string): boolean {
+    const inspect = this.tree.causes.find((c) => c.id === causeId)?.inspect;
+    return this.data.steps.some((s) => s.kind === 'test' && s.id === inspect && s.outcome === 'good');
+  }
+
+  /** Whether a test that checks the cause came out bad. */
+  pointedAt(causeId: string): boolean {
+    return this.data.steps.some(
+      (s) => s.kind === 'test' && s.outcome === 'bad' && this.kb.tests.get(s.id)?.checks[causeId],
+    );
+  }
+
+  /**
+   * Moves on once the evidence is strong enough: a cause that a bad test points at, whose own
+   * inspection did not come out good, and that now holds `DECISION.confirm` of the probability goes to
+   * repair. When no cause reaches `DECISION.plausible`, or no test is left for those that do, the
+   * session ends "no cause confirmed" with what to do next — never on a cause tested good, never on
+   * the most probable cause for want of a better one.
+   */
+  private settle(): void {
+    if (this.data.state !== 'diagnose') return;
+    const cleared = new Set(this.evidence().cleared);
+    if (this.tree.causes.every((c) => cleared.has(c.id))) {
+      this.endWithoutCause('all-repaired');
+      return;
+    }
+    const a = this.analysis();
+    const top = a.posteriors[0];
+    if (
+      top &&
+      top.probability >= DECISION.confirm &&
+      this.pointedAt(top.cause) &&
+      !this.testedGood(top.cause)
+    ) {
+      this.data.pendingRepair = top.cause;
+      this.data.pendingConfidence = top.probability;
+      this.data.state = 'repair';
+      return;
+    }
+    if (this.nextOf(a)) return;
+    if (
+      top &&
+      top.probability >= DECISION.probable &&
+      this.pointedAt(top.cause) &&
+      !this.testedGood(top.cause)
+    ) {
+      this.data.pendingRepair = top.cause;
+      this.data.pendingConfidence = top.probability;
+      this.data.state = 'repair';
+      return;
+    }
+    const tested = this.data.steps.some((s) => s.kind === 'test');
+    this.endWithoutCause(tested ? 'tested-good' : 'below-threshold', a);
+  }
+
+  private endWithoutCause(reason: NoCauseReason, a = this.analysis()): void {
+    this.data.state = 'done';
+    this.data.pendingRepair = undefined;
+    this.data.pendingConfidence = undefined;
+    this.data.outcome = {
+      kind: 'no-cause',
+      reason,
+      leading: a.posteriors.filter((p) => p.probability >= 0.01),
+      unexplained: a.unexplained,
+      advice: [...GENERAL_ADVICE, ...this.tree.escalate],
+    };
+  }
+
+  /**
+   * Records the repair of a cause (the pending one by default). A cause repaired before a test
+   * confirmed it is a premature repair: allowed (the workshop decides), kept with its probability.
+   */
   repair(causeId = this.data.pendingRepair): void {
     const cause = this.tree.causes.find((c) => c.id === causeId);
     if (!cause) throw new SessionError(`unknown cause "${causeId}" in tree ${this.tree.id}`);
     if (this.data.state === 'done') throw new SessionError('the session is closed');
+    if (this.data.state === 'verify') throw new SessionError('verify the repair already made first');
+    const probability =
+      cause.id === this.data.pendingRepair && this.data.pendingConfidence !== undefined
+        ? this.data.pendingConfidence
+        : (this.analysis().posteriors.find((p) => p.cause === cause.id)?.probability ?? 0);
     this.data.steps.push({
       kind: 'repair',
       cause: cause.id,
       cost: this.repairCost(cause),
       minutes: Math.round(cause.repair.hours * 60),
+      probability: Math.round(probability * 1e4) / 1e4,
     });
     this.data.pendingRepair = undefined;
+    this.data.pendingConfidence = undefined;
     this.data.state = 'verify';
+  }
+
+  /** Records the road test after the repair (a drive cycle: the monitors run again). */
+  recordRoadTest(options: { minutes?: number; simulated?: boolean } = {}): void {
+    if (this.data.state !== 'verify')
+      throw new SessionError(`the road test comes after a repair, not in state ${this.data.state}`);
+    this.data.steps.push({ kind: 'road_test', ...options });
   }
 
   /**
@@ -292,36 +551,90 @@ export class GuidedSession {
     this.data.steps.push({ kind: 'clear', ok });
   }
 
-  /** Whether a clear since the last repair went through. */
-  private clearedSinceRepair(): boolean {
+  /** Whether a step of this kind (a successful clear, a road test) came since the last repair. */
+  private sinceRepair(match: (s: PathStep) => boolean): boolean {
     for (let i = this.data.steps.length - 1; i >= 0; i--) {
       const s = this.data.steps[i];
       if (s.kind === 'repair') return false;
-      if (s.kind === 'clear' && s.ok) return true;
+      if (match(s)) return true;
     }
     return false;
   }
 
-  /** Records the verification read after a repair: cured → conclusion; not cured → back to diagnosis. */
-  verify(result: VerifyResult): void {
+  /** What the verification says about the last repair, and what it still lacks. */
+  judgeVerification(result: VerifyResult): {
+    result: VerifyOutcome;
+    missing: VerifyMissing;
+    roadTest: boolean;
+  } {
+    const roadTest = result.roadTest ?? this.sinceRepair((s) => s.kind === 'road_test');
+    const monitors = result.monitors ? monitorsOfTree(this.tree, result.monitors) : undefined;
+    const missing: VerifyMissing = {
+      roadTest: !roadTest,
+      readiness: !monitors && this.tree.monitors.length > 0,
+      monitors: monitors ? Object.keys(monitors).filter((m) => monitors[m] === 'incomplete') : [],
+    };
+    // A code the tree explains came back: not cured, road test or not.
+    if (result.dtcsAfter.some((d) => this.tree.applies.dtcs.includes(d.toUpperCase())))
+      return { result: 'not-cured', missing, roadTest };
+    // Without a road test the car has not been asked to show the symptom: nothing is proven.
+    if (!roadTest) return { result: 'incomplete', missing, roadTest };
+    if (!result.symptomGone) return { result: 'not-cured', missing, roadTest };
+    if (missing.readiness || missing.monitors.length) return { result: 'incomplete', missing, roadTest };
+    return { result: 'cured', missing, roadTest };
+  }
+
+  /**
+   * Ends the session on the cause just repaired without a verification that proves it, and says so:
+   * the car cannot be road-tested and re-read (a recording answers what was recorded), or it leaves
+   * the workshop before its monitors ran. Not a failed repair, not a validated one.
+   */
+  concludeUnverified(why: Localized): void {
+    if (this.data.state !== 'verify')
+      throw new SessionError(`nothing to conclude in state ${this.data.state}`);
+    const last = this.data.steps.findLast((s) => s.kind === 'repair');
+    if (last?.kind !== 'repair') throw new SessionError('no repair to conclude on');
+    this.data.conclusion = last.cause;
+    this.data.outcome = {
+      kind: 'cause',
+      cause: last.cause,
+      confidence: last.probability ?? 1,
+      verified: false,
+      unverified: why,
+    };
+    this.data.state = 'done';
+  }
+
+  /**
+   * Records the verification read after a repair: cured → conclusion; not cured → the cause is
+   * cleared and the diagnosis goes on; incomplete (no road test, readiness not read, monitors not
+   * run) → the session stays in verification and says what is missing.
+   */
+  verify(result: VerifyResult): VerifyOutcome {
     if (this.data.state !== 'verify') throw new SessionError(`nothing to verify in state ${this.data.state}`);
+    const judged = this.judgeVerification(result);
     const step: PathStep = {
       kind: 'verify',
-      cleared: result.cleared || this.clearedSinceRepair(),
+      cleared: result.cleared || this.sinceRepair((s) => s.kind === 'clear' && s.ok),
       dtcsAfter: result.dtcsAfter,
       symptomGone: result.symptomGone,
+      result: judged.result,
+      missing: judged.missing,
+      roadTest: judged.roadTest,
     };
     // Only the tree's own monitors say whether this repair has been proven.
     if (result.monitors) step.monitors = monitorsOfTree(this.tree, result.monitors);
     this.data.steps.push(step);
     const last = [...this.data.steps].reverse().find((s) => s.kind === 'repair');
-    if (result.symptomGone && last?.kind === 'repair') {
+    if (judged.result === 'cured' && last?.kind === 'repair') {
       this.data.conclusion = last.cause;
+      this.data.outcome = { kind: 'cause', cause: last.cause, confidence: last.probability ?? 1 };
       this.data.state = 'done';
-      return;
+    } else if (judged.result === 'not-cured') {
+      this.data.state = 'diagnose';
+      this.settle();
     }
-    this.data.state = 'diagnose';
-    this.settle();
+    return judged.result;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionFacts } from './facts.js';
+import type { ReadStatus, SessionFacts } from './facts.js';
 import { loadKnowledgeBase } from './kb/load.js';
 import type { Sign, SignCondition } from './kb/types.js';
 import { PENDING_CERTAINTY, readSign, readSigns, signLikelihood } from './signs.js';
@@ -167,5 +167,44 @@ describe('readSign', () => {
         expect(r.detail.fr.length && r.detail.en.length).toBeTruthy();
       }
     }
+  });
+
+  it('"not read", "not supported", "no answer" and "read: none" stay distinct; only a reading made counts', () => {
+    const s = sign({ source: 'dtc', codes: ['P0562'], memories: ['stored', 'pending'], min: 1 });
+    const status = (stored: ReadStatus, pending: ReadStatus): SessionFacts => ({
+      ...base,
+      read: {
+        dtcs: { stored, pending, permanent: 'not-read' },
+        readiness: 'not-read',
+        freezeFrame: 'not-read',
+        live: 'not-read',
+        uds: 'not-read',
+      },
+    });
+    const none = readSign(s, status('read', 'read'));
+    expect(none).toMatchObject({ value: false, counts: true });
+    expect(none.detail.fr).toBe('aucun de P0562');
+    const notRead = readSign(s, status('not-read', 'not-read'));
+    expect(notRead).toMatchObject({ value: undefined, counts: false });
+    expect(notRead.detail.fr).toBe('codes mémorisé non lu, codes en attente non lu');
+    const silent = readSign(s, status('no-answer', 'read'));
+    expect(silent).toMatchObject({ value: undefined, counts: false });
+    expect(silent.detail.en).toBe('codes stored no answer');
+    // A memory the car does not have holds no code: the other memory read says "none".
+    expect(readSign(s, status('read', 'not-supported'))).toMatchObject({ value: false, counts: true });
+    expect(readSign(s, status('not-supported', 'not-supported'))).toMatchObject({ value: undefined });
+    // A code found in a memory read counts even when the other did not answer.
+    expect(
+      readSign(s, { ...status('read', 'no-answer'), dtcs: ['P0562'], dtcMemories: { P0562: ['stored'] } }),
+    ).toMatchObject({ value: true, counts: true });
+    // Facts without statuses: no memories and no code means the codes were not read.
+    expect(readSign(s, base)).toMatchObject({ value: undefined, counts: false });
+    const live = sign({ source: 'live', values: { CONTROL_MODULE_VOLTAGE: { below: 13 } }, requires: {} });
+    const liveStatus: SessionFacts = {
+      ...status('read', 'read'),
+      read: { ...status('read', 'read').read!, live: 'no-answer' },
+    };
+    expect(readSign(live, liveStatus).detail.en).toBe('live data: no answer');
+    expect(readSign(live, base).detail.en).toBe('not read');
   });
 });

@@ -1,5 +1,5 @@
 import { MONITORS, pidByKey } from '@atelier/obd';
-import type { SessionFacts } from './facts.js';
+import { codesStatus, type ReadStatus, type SessionFacts } from './facts.js';
 import {
   type FaultTreeEntry,
   type Sign,
@@ -128,6 +128,20 @@ const MEMORY_NAME = {
   permanent: { fr: 'permanent', en: 'permanent' },
 } as const;
 
+/** Why a reading was not made, in words: "not read" is not "not supported", nor "no answer". */
+export const READ_STATUS_TEXT: Record<Exclude<ReadStatus, 'read'>, Localized> = {
+  'not-read': { fr: 'non lu', en: 'not read' },
+  'not-supported': { fr: 'non pris en charge par le véhicule', en: 'not supported by the car' },
+  'no-answer': { fr: 'pas de réponse', en: 'no answer' },
+  refused: { fr: 'refusé', en: 'refused' },
+  'link-error': { fr: 'erreur de liaison', en: 'link error' },
+};
+
+const statusText = (what: Localized, status: Exclude<ReadStatus, 'read'>): Localized => ({
+  fr: `${what.fr} : ${READ_STATUS_TEXT[status].fr}`,
+  en: `${what.en}: ${READ_STATUS_TEXT[status].en}`,
+});
+
 const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 /**
@@ -138,8 +152,15 @@ function readUdsCodes(
   w: Extract<SignCondition, { source: 'dtc' }>,
   facts: SessionFacts,
 ): { value?: boolean; certainty: number; detail: Localized } {
-  if (!facts.udsDtcs)
-    return { certainty: 1, detail: { fr: 'mémoires UDS non lues', en: 'UDS fault memories not read' } };
+  const status = facts.read?.uds ?? (facts.udsDtcs ? 'read' : 'not-read');
+  if (status !== 'read' || !facts.udsDtcs)
+    return {
+      certainty: 1,
+      detail: statusText(
+        { fr: 'mémoires UDS', en: 'UDS fault memories' },
+        status === 'read' ? 'not-read' : status,
+      ),
+    };
   const matching = facts.udsDtcs.filter(
     (d) =>
       w.codes.includes(d.code) &&
@@ -176,13 +197,32 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
         r = readUdsCodes(w, facts);
         break;
       }
+      // Only the memories that were read say anything. A memory the car does not have (service 0A on
+      // an older ECU) holds no code; one that was not read, or did not answer, leaves the sign unknown
+      // unless a code was found elsewhere.
+      const statuses = w.memories.map((m) => ({ memory: m, status: codesStatus(facts, m) }));
+      const read = statuses.filter((x) => x.status === 'read').map((x) => x.memory);
+      const unread = statuses.filter((x) => x.status !== 'read' && x.status !== 'not-supported');
       const found: { code: string; memories: string[] }[] = [];
       for (const code of w.codes) {
-        const read = facts.dtcMemories?.[code] ?? (facts.dtcs.includes(code) ? ['stored' as const] : []);
-        const memories = read.filter((m) => w.memories.includes(m));
+        const inMemories =
+          facts.dtcMemories?.[code] ?? (facts.dtcs.includes(code) ? ['stored' as const] : []);
+        const memories = inMemories.filter((m) => read.includes(m));
         if (memories.length) found.push({ code, memories });
       }
       const value = found.length >= w.min;
+      if (!value && (!read.length || unread.length)) {
+        const missing = unread.length ? unread : statuses;
+        const why = (lang: 'fr' | 'en') =>
+          missing
+            .map(
+              (x) =>
+                `${lang === 'fr' ? 'codes' : 'codes'} ${MEMORY_NAME[x.memory][lang]} ${READ_STATUS_TEXT[x.status as Exclude<ReadStatus, 'read'>][lang]}`,
+            )
+            .join(', ');
+        r = { certainty: 1, detail: { fr: why('fr'), en: why('en') } };
+        break;
+      }
       // Only pending: not yet confirmed on a second trip, so it counts with less certainty.
       const onlyPending = value && found.every((f) => f.memories.every((m) => m === 'pending'));
       const list = (lang: 'fr' | 'en') =>
@@ -205,6 +245,16 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
           certainty: 1,
           detail: { fr: `données figées stockées par ${ff.dtc}`, en: `freeze frame stored by ${ff.dtc}` },
         };
+      else if (!ff && facts.read && facts.read.freezeFrame !== 'read')
+        r = {
+          certainty: 1,
+          detail: statusText(
+            { fr: 'données figées', en: 'freeze frame' },
+            facts.read.freezeFrame as Exclude<ReadStatus, 'read'>,
+          ),
+        };
+      else if (!ff && facts.read?.freezeFrame === 'read')
+        r = { certainty: 1, detail: { fr: 'aucune donnée figée stockée', en: 'no freeze frame stored' } };
       else {
         r = readValues(ff?.values, w.values, w.requires);
         if (ff && r.value !== undefined)
@@ -213,11 +263,26 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
       break;
     }
     case 'live':
-      r = readValues(facts.live, w.values, w.requires);
+      if (!facts.live && facts.read && facts.read.live !== 'read')
+        r = {
+          certainty: 1,
+          detail: statusText(
+            { fr: 'données en direct', en: 'live data' },
+            facts.read.live as Exclude<ReadStatus, 'read'>,
+          ),
+        };
+      else r = readValues(facts.live, w.values, w.requires);
       break;
     case 'readiness': {
       const rd = facts.readiness;
-      if (!rd) r = { certainty: 1, detail: { fr: 'état des moniteurs non lu', en: 'readiness not read' } };
+      if (!rd)
+        r = {
+          certainty: 1,
+          detail: statusText(
+            { fr: 'état des moniteurs', en: 'readiness' },
+            (facts.read?.readiness === 'read' ? 'not-read' : facts.read?.readiness) ?? 'not-read',
+          ),
+        };
       else if (w.mil !== undefined)
         r = {
           value: rd.mil === w.mil,

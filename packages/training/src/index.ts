@@ -1,1 +1,2 @@
+export * from './measure-car.js';
 export * from './sim-apprentice.js';

@@ -160,5 +160,5 @@ describe('readSessionFacts', () => {
       charging_code: false,
       low_running_voltage: false,
     });
-  });
+  }, 120_000); // a dozen cars read through the whole client stack: generous under a shared machine's load
 });

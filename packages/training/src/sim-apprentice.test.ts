@@ -1,7 +1,9 @@
-import { type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
-import { loadScenario, type Scenario } from '@atelier/vehicle-sim';
+import { VirtualClock } from '@atelier/clock';
+import { interpretMeasurements, type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
+import { ObdClient } from '@atelier/obd';
+import { loadScenario, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
-import { runSimulatedApprentice } from './sim-apprentice.js';
+import { answerOnCar, runSimulatedApprentice, simulatedEngineControls } from './sim-apprentice.js';
 
 const TRIMS = 'read_fuel_trims_idle_2500';
 
@@ -19,10 +21,34 @@ function withCheapTrims(kb: KnowledgeBase): KnowledgeBase {
 
 const kb = withCheapTrims(loadKnowledgeBase());
 
-/** The trim comparison as the apprentice recorded it. */
+/**
+ * The trim comparison as the apprentice records it: from the run when the session asked for it,
+ * otherwise measured on the same car by the apprentice's hands and read by the knowledge base.
+ */
 async function trimOutcome(scenario: Scenario): Promise<string | undefined> {
   const { result } = await runSimulatedApprentice(kb, scenario, { treeId: 'lean' });
-  return result.steps.find((s) => s.id === TRIMS)?.outcome;
+  const asked = result.steps.find((s) => s.id === TRIMS)?.outcome;
+  if (asked) return asked;
+  const clock = new VirtualClock();
+  const vehicle = Vehicle.fromScenario(scenario, { startMs: 0 });
+  const link = new ResponderLink(vehicle, { clock });
+  try {
+    const test = kb.tests.get(TRIMS)!;
+    const answer = await answerOnCar(
+      {
+        vehicle,
+        obd: new ObdClient(link),
+        clock,
+        controls: simulatedEngineControls(vehicle, clock),
+        vehicleType: 'petrol',
+      },
+      test,
+    );
+    if (typeof answer === 'string' || !('measured' in answer)) return undefined;
+    return interpretMeasurements(test, answer.measured)?.outcome;
+  } finally {
+    await link.close();
+  }
 }
 
 describe('the simulated apprentice reads the trim comparison from the car', () => {
@@ -38,6 +64,13 @@ describe('the simulated apprentice reads the trim comparison from the car', () =
       ...s,
       faults: s.faults.map((f) => ({ ...f, onset: s.sessionStart + 36_000 })),
     };
+    // Nothing on the car backs the complaint now: the trims are not worth asking, the smoke finds
+    // nothing, and the session ends without a cause — no part replaced.
+    const { result } = await runSimulatedApprentice(kb, notYet, { treeId: 'lean' });
+    expect(result.steps.find((x) => x.id === 'smoke_test_intake')?.outcome).toBe('good');
+    expect(result.outcome).toBe('no-cause');
+    expect(result.steps.some((x) => x.kind === 'repair')).toBe(false);
+    // Asked all the same, the trim comparison is measured on the car and reads good.
     expect(await trimOutcome(notYet)).toBe('good');
   });
 });

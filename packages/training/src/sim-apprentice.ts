@@ -10,15 +10,21 @@ import {
   type KnowledgeBase,
   type Lang,
   liveReading,
+  type MeasuredReading,
+  measurementsFor,
+  readAfterRoadTest,
   readSessionFacts,
-  readVerification,
+  type SessionOutcome,
   selectTrees,
+  symptomShows,
+  type TestAnswer,
   type VehicleType,
   type Workshop,
   type WorkshopTest,
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, ObdClient } from '@atelier/obd';
 import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { measureOnCar, refusalText } from './measure-car.js';
 
 /** Minutes of town driving after a repair: enough for the simulated monitors to run again. */
 const ROAD_TEST_MIN = 20;
@@ -28,6 +34,10 @@ export interface SimRunResult {
   /** The knowledge-base cause the injected faults stand for, in the tree the session used. */
   true_cause: string | null;
   conclusion: string | null;
+  /** The conclusion's probability when it went to repair (null without a conclusion). */
+  confidence: number | null;
+  /** How the session ended: a cause verified on the car, no cause confirmed, or still verifying. */
+  outcome: SessionOutcome['kind'] | 'unfinished' | 'no-tree';
   tree: string | null;
   dtcs: string[];
   /** The signs read from the car and the complaint that counted as evidence, and how sure each was. */
@@ -67,6 +77,57 @@ export function simulatedEngineControls(vehicle: Vehicle, clock: Clock): EngineC
     }
   };
   return { holdRpm: (rpm) => operate({ action: 'hold', rpm }), idle: () => operate({ action: 'idle' }) };
+}
+
+/** What the apprentice works on: the car, the scan tool's client on it, the clock, their hands. */
+export interface CarAtHand {
+  vehicle: Vehicle;
+  obd: ObdClient;
+  clock: VirtualClock;
+  controls?: EngineControls;
+  vehicleType: VehicleType;
+}
+
+/**
+ * A test answered from the car: every measurement of the test this car can have — through the link
+ * for a live reading (holding the engine when the test needs it), by the instrument on the part
+ * otherwise. Values only: the session has the knowledge base read them. Nothing here looks at the
+ * test's sensitivities or at the faults in the car.
+ */
+export async function answerOnCar(car: CarAtHand, test: WorkshopTest): Promise<TestAnswer> {
+  const measured: MeasuredReading[] = [];
+  for (const { spec, index } of measurementsFor(test, car.vehicleType)) {
+    if (!spec.live) continue;
+    const value = await car.clock.run(liveReading(car.obd, car.clock, spec.live, car.controls));
+    if (value !== undefined) measured.push({ spec: index, value, unit: spec.unit, source: 'simulated' });
+  }
+  const onCar = measureOnCar(car.vehicle, test, car.vehicleType, car.clock.now());
+  measured.push(...onCar.readings);
+  return measured.length ? { measured } : { unable: refusalText(test, onCar.refused) };
+}
+
+/**
+ * The road test after a repair: twenty minutes of town driving and two of idle. A car left stopped
+ * (an EV that would not go READY before the repair) is started first, as a technician would; false
+ * when it still cannot be driven.
+ */
+export async function roadTestCar(vehicle: Vehicle, clock: VirtualClock): Promise<boolean> {
+  const drive = () => vehicle.roadTest(clock.now(), { minutes: ROAD_TEST_MIN });
+  try {
+    try {
+      drive();
+    } catch (err) {
+      if (!(err instanceof OperationError) || err.code !== 'engine-stopped') throw err;
+      vehicle.operate(clock.now(), { action: 'start' });
+      await clock.advance(5_000);
+      drive();
+    }
+  } catch (err) {
+    if (err instanceof OperationError) return false;
+    throw err;
+  }
+  await clock.advance((ROAD_TEST_MIN + 2) * 60_000);
+  return true;
 }
 
 /**
@@ -116,6 +177,8 @@ export async function runSimulatedApprentice(
           scenario: s.name,
           true_cause: null,
           conclusion: null,
+          confidence: null,
+          outcome: 'no-tree',
           tree: null,
           dtcs,
           signs: [],
@@ -127,28 +190,14 @@ export async function runSimulatedApprentice(
     }
     const session = GuidedSession.start(kb, facts, { treeId: options.treeId });
     const controls = simulatedEngineControls(vehicle, clock);
-    const injected = () => vehicle.faults.map((f) => f.type as string);
-    const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected().includes(f)));
+    // The answer key, for the result only (the apprentice never reads it): the cause of the
+    // session's tree that the scenario's faults stand for.
+    const injected = s.faults.map((f) => f.type as string);
+    const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected.includes(f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
     const workshop: Workshop = {
-      async outcome(test: WorkshopTest) {
-        // A reading the car gives through the link is taken from the car; a physical check of a
-        // part finds the fault that is really there.
-        if (test.sim.method === 'live') {
-          const value = await clock.run(liveReading(obd, clock, test.sim.reading, controls));
-          if (value !== undefined) {
-            const bad =
-              (test.sim.badAbove !== undefined && value > test.sim.badAbove) ||
-              (test.sim.badBelow !== undefined && value < test.sim.badBelow);
-            return bad ? 'bad' : 'good';
-          }
-        }
-        const present = injected();
-        const bad = session.tree.causes.some(
-          (c) => c.simFaults.some((f) => present.includes(f)) && (test.checks[c.id]?.sensitivity ?? 0) > 0.5,
-        );
-        return bad ? 'bad' : 'good';
-      },
+      outcome: (test: WorkshopTest) =>
+        answerOnCar({ vehicle, obd, clock, controls, vehicleType: facts.vehicle }, test),
       async repair(cause: Cause) {
         vehicle.repair(cause.simFaults);
       },
@@ -160,24 +209,20 @@ export async function runSimulatedApprentice(
         // Service 04 reaches the emission ECUs only: the others are cleared through UDS.
         await clock.run(clearUdsFaultMemories(obd, udsEcus, clock));
         // The drive cycle that lets the monitors run again, then a few minutes' idle; a car that
-        // cannot be driven (engine stopped) idles ten minutes instead.
-        try {
-          vehicle.roadTest(clock.now(), { minutes: ROAD_TEST_MIN });
-          await clock.advance((ROAD_TEST_MIN + 2) * 60_000);
-        } catch (err) {
-          if (!(err instanceof OperationError)) throw err;
-          await clock.advance(10 * 60_000);
-        }
-        // Permanent codes stay until the monitor passes again (J1979): stored and pending tell
-        // whether the fault came back (OBD-II and UDS); readiness whether the monitors have run since.
-        const { dtcsAfter: after, monitors } = await clock.run(readVerification(obd, { udsEcus, clock }));
-        const treeCodes = after.filter((d) => session.tree.applies.dtcs.includes(d));
-        const stillFaulty = session.tree.causes.some((c) => c.simFaults.some((f) => injected().includes(f)));
+        // cannot be driven (engine stopped) idles ten minutes instead, and that is no road test.
+        const roadTest = await roadTestCar(vehicle, clock);
+        if (roadTest) session.recordRoadTest({ minutes: ROAD_TEST_MIN, simulated: true });
+        else await clock.advance(10 * 60_000);
+        // The car read again as it is now (J1979: permanent codes stay until their monitor passes
+        // again, so stored and pending tell whether the fault came back; readiness whether the
+        // monitors have run since): the symptom is gone when the car no longer shows it.
+        const after = await clock.run(readAfterRoadTest(obd, { vehicle: facts.vehicle }, { udsEcus, clock }));
         return {
           cleared,
-          dtcsAfter: after,
-          symptomGone: treeCodes.length === 0 && !stillFaulty,
-          ...(monitors ? { monitors } : {}),
+          dtcsAfter: after.dtcsAfter,
+          symptomGone: !symptomShows(session.tree, after.facts),
+          roadTest,
+          ...(after.monitors ? { monitors: after.monitors } : {}),
         };
       },
     };
@@ -193,6 +238,8 @@ export async function runSimulatedApprentice(
         scenario: s.name,
         true_cause: trueCause?.id ?? null,
         conclusion: session.conclusion ?? null,
+        confidence: session.outcome?.kind === 'cause' ? session.outcome.confidence : null,
+        outcome: session.outcome?.kind ?? 'unfinished',
         tree: session.tree.id,
         dtcs,
         signs: session

@@ -30,11 +30,11 @@ function variant(name: string, seed: number, severity: 'as-written' | 'full'): S
 }
 
 const test = loadKnowledgeBase().tests.get('read_fuel_trims_idle_2500')!;
-const BAD_ABOVE = test.sim.method === 'live' ? test.sim.badAbove! : Number.NaN;
+const BAD_ABOVE = test.measure[0]?.good?.below ?? Number.NaN;
 
 describe('fuel trims at idle and at 2,500 rpm on the simulated car', () => {
   it('the knowledge base judges the reading by a threshold', () => {
-    expect(test.sim).toMatchObject({ method: 'live', reading: 'trim_idle_minus_load' });
+    expect(test.measure[0]).toMatchObject({ live: 'trim_idle_minus_load', good: { below: 8 } });
     expect(BAD_ABOVE).toBe(8);
   });
 

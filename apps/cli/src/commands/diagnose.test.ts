@@ -3,17 +3,12 @@ import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliWithInput } from '../testing.js';
 
+/** The simulated apprentice on the vacuum-leak car, seed 4. */
+const AUTO = ['diagnose', '--adapter', 'sim:vacuum-leak', '--auto', '--seed', '4'];
+
 describe('atelier diagnose', () => {
   it('--auto --json plays the simulated apprentice and prints one object of the documented shape', async () => {
-    const { code, stdout } = await runCli([
-      'diagnose',
-      '--adapter',
-      'sim:vacuum-leak',
-      '--auto',
-      '--seed',
-      '4',
-      '--json',
-    ]);
+    const { code, stdout } = await runCli([...AUTO, '--json']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -22,6 +17,8 @@ describe('atelier diagnose', () => {
       'scenario',
       'true_cause',
       'conclusion',
+      'confidence',
+      'outcome',
       'tree',
       'dtcs',
       'signs',
@@ -32,6 +29,10 @@ describe('atelier diagnose', () => {
     expect(r.scenario).toBe('vacuum-leak');
     expect(r.true_cause).toBe('vacuum_leak');
     expect(r.conclusion).toBe('vacuum_leak');
+    // Verified on the car after the repair, with how sure the session was when it went to repair.
+    expect(r.outcome).toBe('cause');
+    expect(r.confidence).toBeGreaterThan(0.5);
+    expect(r.confidence).toBeLessThanOrEqual(1);
     expect(r.dtcs).toContain('P0171');
     // what the car said before any test: the idle trim and the freeze frame point at a leak
     expect(r.signs).toContainEqual({ id: 'lean_at_warm_idle', value: true, certainty: 1 });
@@ -47,6 +48,12 @@ describe('atelier diagnose', () => {
       6,
     );
     expect(r.best_cost).toBeGreaterThan(0);
+  });
+
+  it('--auto in words shows how sure the conclusion was', async () => {
+    const { code, stdout } = await runCli(AUTO);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Conclusion : .+ \(confiance \d{1,3},\d %\) — cause réelle : /);
   });
 
   it('reports a healthy car as no fault found, and refuses --auto on a real adapter', async () => {

@@ -127,6 +127,8 @@ function printAutoResult(
     scenario: string;
     true_cause: string | null;
     conclusion: string | null;
+    confidence: number | null;
+    outcome: string;
     dtcs: string[];
     cost: number;
     best_cost: number;
@@ -134,6 +136,15 @@ function printAutoResult(
 ): void {
   const fr = ctx.lang === 'fr';
   const name = (id: string | null) => session.tree.causes.find((c) => c.id === id)?.name[ctx.lang] ?? '—';
+  // The conclusion with how sure the session was of it, or the honest end when nothing was confirmed.
+  const concluded =
+    r.conclusion !== null
+      ? `${name(r.conclusion)}${r.confidence !== null ? ` (${fr ? 'confiance' : 'confidence'} ${(r.confidence * 100).toFixed(1).replace('.', fr ? ',' : '.')} %)` : ''}`
+      : r.outcome === 'no-cause'
+        ? fr
+          ? 'aucune cause confirmée'
+          : 'no cause confirmed'
+        : '—';
   ctx.stdout.write(
     `${fr ? 'Scénario' : 'Scenario'}: ${r.scenario} — ${session.tree.title[ctx.lang]} (${r.dtcs.join(', ') || '—'})\n`,
   );
@@ -153,8 +164,8 @@ function printAutoResult(
   }
   ctx.stdout.write(
     fr
-      ? `Conclusion : ${name(r.conclusion)} — cause réelle : ${name(r.true_cause)}\nCoût : ${r.cost} € (meilleur ordre attendu : ${r.best_cost} €)\n`
-      : `Conclusion: ${name(r.conclusion)} — true cause: ${name(r.true_cause)}\nCost: ${r.cost} € (best expected order: ${r.best_cost} €)\n`,
+      ? `Conclusion : ${concluded} — cause réelle : ${name(r.true_cause)}\nCoût : ${r.cost} € (meilleur ordre attendu : ${r.best_cost} €)\n`
+      : `Conclusion: ${concluded} — true cause: ${name(r.true_cause)}\nCost: ${r.cost} € (best expected order: ${r.best_cost} €)\n`,
   );
 }
 

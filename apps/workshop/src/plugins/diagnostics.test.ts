@@ -233,7 +233,8 @@ describe('a training session on a simulated scenario', () => {
     );
     const leoRun = withSamples.find((x) => x.user === 'leo')!;
     const emmaRun = withSamples.find((x) => x.user === 'emma')!;
-    // An apprentice may not compare with another apprentice's run: that is reading it (issue 15).
+    // Both are training runs: an apprentice may not compare with another apprentice's (issue 17) —
+    // refused, 403, on the reference form and on the samples the chart reads.
     expect(
       (
         await post('emma', `/diagnostics/${emmaRun.session_id}/reference`, {
@@ -241,6 +242,12 @@ describe('a training session on a simulated scenario', () => {
         })
       ).statusCode,
     ).toBe(403);
+    expect(
+      (await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${leoRun.session_id}/samples` }))
+        .statusCode,
+    ).toBe(403);
+    const page = await t.inject('emma', { method: 'GET', url: `/diagnostics/${emmaRun.session_id}` });
+    expect(page.body).not.toContain(`<option value="${leoRun.session_id}"`);
     // The workshop's manager, who reads every session, sets it for her.
     expect(
       (

@@ -1,9 +1,3 @@
-/**
- * What a customer and the repair order keep of a diagnosis: the printable customer report (the
- * browser's print makes the PDF; the print stylesheet drops navigation and forms) and the order's
- * diagnostic sessions with the path each took.
- */
-import { dtcTitle } from '@atelier/obd';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDateTime } from '../i18n.js';
@@ -14,14 +8,14 @@ import {
   sessionForRead,
   sessionsOfOrder,
 } from '../services/diagnostics.js';
-import { causeName, knowledgeBase } from '../services/knowledge.js';
 import { getOrder } from '../services/orders.js';
 import { getProfile } from '../services/workshop-profile.js';
-import { type Html, html } from '../web/html.js';
+import { html } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
 import { typed } from '../web/routes.js';
 import { idParams, pageResponses } from '../web/schemas.js';
 import { STAFF } from '../web/types.js';
+import { reportBody } from './diagnostics/report-body.js';
 import { pathList } from './diagnostics/views.js';
 import { reportHeader } from './document-views.js';
 
@@ -36,40 +30,10 @@ async function reports(scope: FastifyInstance): Promise<void> {
       const readings = latestReadings(await readingsOf(store, s.id));
       const order = s.ro_id ? await getOrder(store, s.ro_id) : null;
       const guided = guidedOf(s);
-      const before = readings.filter((r) => r.kind === 'dtcs' && !r.item.startsWith('after.'));
-      const after = readings.filter((r) => r.kind === 'dtcs' && r.item.startsWith('after.'));
-      const codes = (list: typeof readings) => [...new Set(list.flatMap((r) => r.value as string[]))];
-      const repair = guided?.steps.filter((x) => x.kind === 'repair').at(-1);
-      const verify = guided?.steps.filter((x) => x.kind === 'verify').at(-1);
-      // cause ids repeat across trees: the session's tree says which one is meant
-      const treeCauses = knowledgeBase().trees.find((t) => t.id === guided?.treeId)?.causes ?? [];
-      const cause = guided?.conclusion ? treeCauses.find((c) => c.id === guided.conclusion) : undefined;
-      const codeList = (list: string[]): Html =>
-        list.length
-          ? html`<ul>${list.map((c) => html`<li><code>${c}</code> — ${dtcTitle(c, req.lang)}</li>`)}</ul>`
-          : html`<p>${T(req, { fr: 'Aucun code défaut.', en: 'No trouble code.' })}</p>`;
       const body = html`<article class="report">
 <p class="no-print"><button type="button" data-print id="print">${T(req, { fr: 'Imprimer / PDF', en: 'Print / PDF' })}</button></p>
 ${reportHeader(req, { session: s, order, profile: await getProfile(store), now: clock.now() })}
-<h2>${T(req, { fr: 'Codes défaut relevés', en: 'Trouble codes found' })}</h2>
-${before.length ? codeList(codes(before)) : html`<p>${T(req, { fr: 'Non lus.', en: 'Not read.' })}</p>`}
-<h2>${T(req, { fr: 'Diagnostic', en: 'Diagnosis' })}</h2>
-${cause ? html`<p class="conclusion" id="report-conclusion">${T(req, cause.name)}</p>` : html`<p>${T(req, { fr: 'Diagnostic en cours.', en: 'Diagnosis in progress.' })}</p>`}
-${
-  repair?.kind === 'repair'
-    ? html`<h2>${T(req, { fr: 'Intervention', en: 'Work done' })}</h2><p>${T(req, causeName(repair.cause, guided?.treeId))} — ${T(
-        req,
-        treeCauses.find((c) => c.id === repair.cause)?.repair ?? { fr: '', en: '' },
-      )}</p>`
-    : ''
-}
-${
-  verify?.kind === 'verify'
-    ? html`<h2>${T(req, { fr: 'Contrôle après intervention', en: 'Check after the work' })}</h2>
-<p>${verify.symptomGone ? T(req, { fr: 'Symptôme disparu à l’essai.', en: 'Symptom gone on the road test.' }) : T(req, { fr: 'Symptôme encore présent.', en: 'Symptom still present.' })} ${verify.cleared ? T(req, { fr: 'Codes effacés et relus :', en: 'Codes cleared and read again:' }) : ''}</p>
-${after.length ? codeList(codes(after)) : ''}`
-    : ''
-}
+${reportBody(req, guided, readings)}
 <h2>${T(req, { fr: 'Étapes du diagnostic', en: 'Diagnostic steps' })}</h2>
 ${guided ? pathList(req, guided) : html`<p>—</p>`}
 <div class="signature"><div>${T(req, { fr: 'Le technicien', en: 'The technician' })}</div><div>${T(req, { fr: "Cachet de l'atelier", en: 'Workshop stamp' })}</div></div>

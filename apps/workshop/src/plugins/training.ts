@@ -35,7 +35,14 @@ import {
   saveRecording,
   UploadRefused,
 } from '../services/recordings.js';
-import { createScenario, getScenario, listTrainingScenarios, simScenarios } from '../services/scenarios.js';
+import {
+  checkScenarioUpload,
+  createScenario,
+  getScenario,
+  listTrainingScenarios,
+  NO_FAULT,
+  simScenarios,
+} from '../services/scenarios.js';
 import { batteryReportPage } from '../web/battery.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
@@ -101,6 +108,13 @@ const LEVEL: Record<SkillLevel, Text> = {
   en_cours: { fr: 'en cours', en: 'in progress' },
   non_acquis: { fr: 'non acquis', en: 'not acquired' },
 };
+
+/** Largest scenario file accepted (a scenario is a page of YAML). */
+const MAX_SCENARIO_BYTES = 64 * 1024;
+
+/** The true-cause choice: "no fault" for a healthy car, or a cause of the knowledge base. */
+const trueCauseSelect = (req: FastifyRequest, causes: ReturnType<typeof causeChoices>): Html =>
+  html`<select name="trueCause"><option value="">${T(req, { fr: '(celle du scénario simulé ; aucune pour une lecture de batterie)', en: '(that of the simulated scenario; none for a battery read)' })}</option><option value="${NO_FAULT}">${T(req, { fr: 'Aucun défaut (véhicule sain)', en: 'No fault (healthy car)' })}</option>${causes.map((c) => html`<option value="${c.id}">${T(req, c.treeTitle)} — ${T(req, c.name)}</option>`)}</select>`;
 
 const isTrainer = (req: FastifyRequest) => (TRAINERS as readonly string[]).includes(req.user!.role);
 
@@ -266,9 +280,16 @@ async function training(scope: FastifyInstance): Promise<void> {
 <label>${T(req, { fr: 'Scénario simulé', en: 'Simulated scenario' })} <select name="simName"><option value="">—</option>${sims.map((s) => html`<option value="${s.name}">${s.name} — ${T(req, s.complaint)}</option>`)}</select></label>
 <label>${T(req, { fr: 'Véhicule', en: 'Vehicle' })} <select name="vehicleType"><option value="">${T(req, { fr: '(celui du scénario simulé)', en: '(that of the simulated scenario)' })}</option>${Object.entries(VEHICLE).map(([k, v]) => html`<option value="${k}">${T(req, v)}</option>`)}</select></label>
 <label>${T(req, { fr: 'Plainte du client', en: "Customer's complaint" })} <textarea name="complaint" maxlength="2000"></textarea></label>
-<label>${T(req, { fr: 'Vraie cause', en: 'True cause' })} <select name="trueCause"><option value="">${T(req, { fr: '(celle du scénario simulé ; aucune pour une lecture de batterie)', en: '(that of the simulated scenario; none for a battery read)' })}</option>${causes.map((c) => html`<option value="${c.id}">${T(req, c.treeTitle)} — ${T(req, c.name)}</option>`)}</select></label>
+<label>${T(req, { fr: 'Vraie cause', en: 'True cause' })} ${trueCauseSelect(req, causes)}</label>
 <label>${T(req, { fr: 'Notes pour le formateur', en: "Instructor's notes" })} <textarea name="notes" maxlength="4000"></textarea></label>
-<button type="submit" id="create-scenario">${T(req, { fr: 'Créer le scénario', en: 'Create the scenario' })}</button></form></section>
+<button type="submit" id="create-scenario">${T(req, { fr: 'Créer le scénario', en: 'Create the scenario' })}</button></form>
+<h3>${T(req, { fr: 'Ou depuis un fichier de scénario', en: 'Or from a scenario file' })}</h3>
+<form method="post" action="/training/scenarios/file" enctype="multipart/form-data" class="upload-scenario">${csrfField(req)}
+<label>${T(req, { fr: 'Titre', en: 'Title' })} <input name="title" required maxlength="200"></label>
+<label>${T(req, { fr: 'Fichier de scénario (YAML, comme ceux du simulateur)', en: 'Scenario file (YAML, like the simulator’s)' })} <input type="file" name="file" accept=".yaml,.yml" required></label>
+<label>${T(req, { fr: 'Vraie cause', en: 'True cause' })} ${trueCauseSelect(req, causes)}</label>
+<p class="muted">${T(req, { fr: 'La vraie cause est vérifiée contre les défauts du fichier.', en: 'The true cause is checked against the file’s faults.' })}</p>
+<button type="submit" id="upload-scenario">${T(req, { fr: 'Créer depuis le fichier', en: 'Create from the file' })}</button></form></section>
 <section class="card" id="scenarios"><h2>${T(req, { fr: 'Scénarios', en: 'Scenarios' })}</h2>
 <ul>${scenarios.map((s) => html`<li data-scenario="${s.id}"><a href="/training/scenarios/${s.id}">${s.title}</a> — ${T(req, VEHICLE[s.vehicle_type] ?? VEHICLE.petrol!)}, ${T(req, scenarioCause(s))}</li>`)}</ul>
 ${
@@ -278,6 +299,7 @@ ${
 <fieldset><legend>${T(req, { fr: 'Apprentis', en: 'Apprentices' })}</legend>${apprentices.map((u) => html`<label class="check"><input type="checkbox" name="userIds" value="${u.id}"> ${u.name}</label>`)}</fieldset>
 <label>${T(req, { fr: 'ou une classe', en: 'or a class' })} <select name="classId"><option value="0">—</option>${classes.map((c) => html`<option value="${c.id}">${c.name} (${c.members.length})</option>`)}</select></label>
 <label>${T(req, { fr: 'À rendre le', en: 'Due on' })} <input type="date" name="dueOn" required></label>
+<label class="check"><input type="checkbox" name="hideProbabilities" value="true"> ${T(req, { fr: 'Masquer les probabilités des causes à l’apprenti (il raisonne sans elles)', en: 'Hide the causes’ probabilities from the apprentice (reasoning without them)' })}</label>
 <button type="submit" id="assign">${T(req, { fr: 'Affecter', en: 'Assign' })}</button></form>`
     : ''
 }</section>
@@ -462,6 +484,45 @@ ${
     },
   });
 
+  // A simulated scenario from a file (`sim:PATH` in the dashboard): parsed and checked before anything
+  // is stored — a bad file is refused with its line and field, a true cause that is not what its
+  // faults are is refused with the causes that would be.
+  app.post('/training/scenarios/file', {
+    config: { access: TRAINERS },
+    bodyLimit: MAX_SCENARIO_BYTES + 64 * 1024,
+    schema: {
+      tags: ['training'],
+      consumes: ['multipart/form-data'],
+      response: formResponses('/training/scenarios/:id'),
+    },
+    handler: async (req, reply) => {
+      const file = uploadedFile(req.body);
+      if (file.truncated || file.bytes.length > MAX_SCENARIO_BYTES)
+        throw new UploadRefused(
+          {
+            fr: `fichier de scénario trop volumineux (limite ${MAX_SCENARIO_BYTES / 1024} Kio)`,
+            en: `scenario file too large (limit ${MAX_SCENARIO_BYTES / 1024} KiB)`,
+          },
+          413,
+        );
+      const fields = req.body as Record<string, unknown>;
+      const field = (k: string) => (typeof fields[k] === 'string' ? (fields[k] as string) : '');
+      const { name, text } = checkScenarioUpload(file.filename, file.bytes);
+      const s = await createScenario(
+        store,
+        {
+          title: field('title'),
+          source: 'sim',
+          simFile: { name, text },
+          trueCause: field('trueCause'),
+        },
+        req.user!,
+        clock.now(),
+      );
+      return reply.redirect(`/training/scenarios/${s.id}`, 303);
+    },
+  });
+
   // A scenario: who it is assigned to, how far each got, each one's mark; as a page and as JSON.
   twin(app, 'GET', {
     access: TRAINERS,
@@ -536,6 +597,9 @@ ${
           userIds: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
           classId: { type: 'integer', minimum: 0, default: 0 },
           dueOn: { type: 'string', maxLength: 10 },
+          // The instructor's choice for this exercise: a form sends the box only when ticked, so the
+          // field says "hide", and absent means shown.
+          hideProbabilities: { type: 'boolean', default: false },
           ...csrfProp,
         },
       },
@@ -545,7 +609,13 @@ ${
       const b = req.body;
       await assignScenario(
         store,
-        { scenarioId: b.scenarioId, userIds: b.userIds, classId: b.classId || null, dueOn: b.dueOn },
+        {
+          scenarioId: b.scenarioId,
+          userIds: b.userIds,
+          classId: b.classId || null,
+          dueOn: b.dueOn,
+          showProbabilities: !b.hideProbabilities,
+        },
         req.user!,
         clock.now(),
       );
@@ -604,7 +674,7 @@ ${
       }</p></section>`
     : a
       ? html`<section class="card assessment"><h2>${T(req, { fr: 'Note', en: 'Mark' })} : <span class="mark">${String(a.mark)}</span> / 20</h2>
-<p class="right-cause">${a.rightCause ? T(req, { fr: 'Bonne cause trouvée', en: 'Right cause found' }) : T(req, { fr: 'Cause non trouvée', en: 'Cause not found' })} — ${T(req, { fr: 'vraie cause', en: 'true cause' })} : ${T(req, causeName(a.trueCause, x.expert?.treeId))}${a.conclusion ? html`, ${T(req, { fr: 'conclusion', en: 'conclusion' })} : ${T(req, causeName(a.conclusion, x.apprentice?.treeId))}` : ''}</p>
+<p class="right-cause">${a.rightCause ? T(req, a.trueCause === null ? { fr: 'Bonne conclusion : aucune cause, aucune pièce remplacée', en: 'Right ending: no cause, no part replaced' } : { fr: 'Bonne cause trouvée', en: 'Right cause found' }) : a.premature ? T(req, { fr: 'Conclusion prématurée (non confirmée par un test)', en: 'Premature conclusion (not confirmed by a test)' }) : T(req, { fr: 'Cause non trouvée', en: 'Cause not found' })} — ${T(req, { fr: 'vraie cause', en: 'true cause' })} : ${T(req, causeName(a.trueCause, x.expert?.treeId))}${a.conclusion ? html`, ${T(req, { fr: 'conclusion', en: 'conclusion' })} : ${T(req, causeName(a.conclusion, x.apprentice?.treeId))}` : ''}</p>
 <table class="skills"><tbody>${Object.entries(a.skills).map(([k, v]) => html`<tr data-skill="${k}"><th>${T(req, SKILLS[k as keyof typeof SKILLS])}</th><td class="level-${v}">${T(req, LEVEL[v])}</td></tr>`)}</tbody></table>
 <table class="compare"><thead><tr><th></th><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Expert', en: 'Expert' })}</th></tr></thead><tbody>
 <tr><th>${T(req, { fr: 'Tests', en: 'Tests' })}</th><td>${a.tests.apprentice}</td><td>${a.tests.expert}</td></tr>

@@ -16,25 +16,34 @@ import type { Db } from '../store/store.js';
 import { type AssignmentRow, getAssignment } from './classes.js';
 import { getDiagSession, guidedOf, latestReadings, marksOf, readingsOf, samplesOf } from './diagnostics.js';
 import { knowledgeBase } from './knowledge.js';
-import { getScenario, type TrainingScenario } from './scenarios.js';
+import { getScenario, NO_FAULT, type TrainingScenario } from './scenarios.js';
 import { trafficOf } from './traffic.js';
 
-/** The expert path on the same evidence: follow the recommendations, answering truthfully for the true cause. */
+/**
+ * The expert path on the same evidence: follow the recommendations, answering truthfully for the
+ * true cause (null: a car with no fault, every test good), road-testing and reading readiness after
+ * the repair.
+ */
 export async function expertPath(
   kb: KnowledgeBase,
   facts: SessionData['facts'],
-  trueCause: string,
+  trueCause: string | null,
+  treeId?: string,
 ): Promise<DiagnosticPath> {
-  const tree = kb.trees.find((t) => t.causes.some((c) => c.id === trueCause));
+  const fits = (t: KnowledgeBase['trees'][number]) =>
+    t.vehicles.includes(facts.vehicle) && (trueCause === null || t.causes.some((c) => c.id === trueCause));
+  const tree =
+    kb.trees.find((t) => t.id === treeId && fits(t)) ?? kb.trees.find((t) => trueCause !== null && fits(t));
   const session = GuidedSession.start(kb, facts, tree ? { treeId: tree.id } : {});
   const workshop: Workshop = {
     outcome: async (test) =>
-      test.checks[trueCause] && test.checks[trueCause]!.sensitivity > 0.5 ? 'bad' : 'good',
+      trueCause && test.checks[trueCause] && test.checks[trueCause]!.sensitivity > 0.5 ? 'bad' : 'good',
     repair: async () => {},
     verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1);
       const ok = cured?.kind === 'repair' && cured.cause === trueCause;
       // The expert clears, road-tests and reads readiness: the tree's monitors complete when cured.
+      session.recordRoadTest({ minutes: 20 });
       const monitors = Object.fromEntries(
         session.tree.monitors.map((m) => [m, ok ? ('complete' as const) : ('incomplete' as const)]),
       );
@@ -82,7 +91,9 @@ export async function assessAssignment(db: Db, assignmentId: number): Promise<As
   const data = JSON.parse(row.guided) as SessionData;
   const apprentice: DiagnosticPath = { treeId: data.treeId, steps: data.steps, conclusion: data.conclusion };
   const kb = knowledgeBase();
-  const expert = await expertPath(kb, data.facts, scenario.true_cause);
+  const trueCause = scenario.true_cause === NO_FAULT ? null : scenario.true_cause;
+  // The expert works on the tree the apprentice's session chose when it holds the true cause.
+  const expert = await expertPath(kb, data.facts, trueCause, data.treeId);
   const minutes =
     assignment.finished_at && assignment.started_at
       ? Math.round((assignment.finished_at - assignment.started_at) / 60_000)
@@ -90,7 +101,7 @@ export async function assessAssignment(db: Db, assignmentId: number): Promise<As
   return {
     assignment,
     scenario,
-    assessment: assessPath(kb, apprentice, expert, scenario.true_cause),
+    assessment: assessPath(kb, apprentice, expert, trueCause),
     apprentice,
     expert,
     minutes,

@@ -69,7 +69,14 @@ export async function listApprentices(db: Db): Promise<{ id: number; name: strin
 /** Assigns a scenario to apprentices and/or every member of a class; an existing assignment keeps its progress. */
 export async function assignScenario(
   store: Store,
-  input: { scenarioId: number; userIds: number[]; classId?: number | null; dueOn: string },
+  input: {
+    scenarioId: number;
+    userIds: number[];
+    classId?: number | null;
+    dueOn: string;
+    /** Whether the apprentice sees the causes' probabilities (true by default). */
+    showProbabilities?: boolean;
+  },
   by: User,
   now: number,
 ): Promise<number> {
@@ -100,12 +107,17 @@ export async function assignScenario(
         'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
         [input.scenarioId, u],
       );
+      const show = input.showProbabilities === false ? 0 : 1;
       if (existing)
-        await tx.run('UPDATE training_assignments SET due_on = ? WHERE id = ?', [input.dueOn, existing.id]);
+        await tx.run('UPDATE training_assignments SET due_on = ?, show_probabilities = ? WHERE id = ?', [
+          input.dueOn,
+          show,
+          existing.id,
+        ]);
       else
         await tx.run(
-          'INSERT INTO training_assignments (scenario_id, user_id, class_id, due_on, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?)',
-          [input.scenarioId, u, input.classId ?? null, input.dueOn, by.id, now],
+          'INSERT INTO training_assignments (scenario_id, user_id, class_id, due_on, assigned_by, assigned_at, show_probabilities) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [input.scenarioId, u, input.classId ?? null, input.dueOn, by.id, now, show],
         );
       n++;
     }
@@ -125,10 +137,12 @@ export interface AssignmentRow {
   started_at: number | null;
   finished_at: number | null;
   session_id: number | null;
+  /** 1: the apprentice sees the causes' probabilities; 0: the instructor hid them. */
+  show_probabilities: number;
 }
 
 const ASSIGNMENTS_SQL = `SELECT a.id, a.scenario_id, s.title, a.user_id, u.name AS user_name, a.class_id, c.name AS class_name, a.due_on,
-  a.started_at, a.finished_at, (SELECT MAX(d.id) FROM diag_sessions d WHERE d.assignment_id = a.id) AS session_id
+  a.started_at, a.finished_at, a.show_probabilities, (SELECT MAX(d.id) FROM diag_sessions d WHERE d.assignment_id = a.id) AS session_id
   FROM training_assignments a JOIN training_scenarios s ON s.id = a.scenario_id JOIN users u ON u.id = a.user_id LEFT JOIN classes c ON c.id = a.class_id`;
 
 export async function assignmentsOf(

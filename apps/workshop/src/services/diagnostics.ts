@@ -6,7 +6,7 @@
 import type { DiagnosticPath, SessionData } from '@atelier/diagnosis';
 import type { Db, Store } from '../store/store.js';
 import type { AdapterChoice } from './adapters.js';
-import { getAssignment } from './classes.js';
+import { type AssignmentRow, getAssignment } from './classes.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { getOrder, type OrderDetail } from './orders.js';
 import type { RecordingAnalysis } from './recordings.js';
@@ -312,6 +312,8 @@ export interface SessionOverview {
   scenario: TrainingScenario | null;
   /** The raw traffic stored: its size, and the limit that cut it (0 when it was not cut). */
   traffic: TrafficSummary;
+  /** The training assignment the session plays (its instructor's choices), or null. */
+  assignment: AssignmentRow | null;
   /** What the scenario's recording can answer (its upload analysis), when it plays a recording. */
   recording: { name: string; analysis: Partial<RecordingAnalysis> } | null;
 }
@@ -321,9 +323,8 @@ export async function sessionOverview(
   s: DiagSession,
   viewer?: Pick<User, 'id' | 'role'>,
 ): Promise<SessionOverview> {
-  const scenario = s.assignment_id
-    ? await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id)
-    : null;
+  const assignment = s.assignment_id ? await getAssignment(db, s.assignment_id) : null;
+  const scenario = assignment ? await getScenario(db, assignment.scenario_id) : null;
   return {
     readings: latestReadings(await readingsOf(db, s.id)),
     recordedPids: await recordedPids(db, s.id),
@@ -333,9 +334,22 @@ export async function sessionOverview(
         : [],
     order: s.ro_id ? await getOrder(db, s.ro_id) : null,
     scenario,
+    assignment,
     traffic: await trafficSummary(db, s.id),
     recording: scenario?.recording_id ? await recordingAnalysis(db, scenario.recording_id) : null,
   };
+}
+
+/**
+ * Whether the causes' probabilities are shown to `viewer` on this session: always, except to the
+ * learner of a training assignment whose instructor hid them.
+ */
+export function probabilitiesShown(
+  s: Pick<DiagSession, 'user_id'>,
+  assignment: Pick<AssignmentRow, 'show_probabilities'> | null,
+  viewer: Pick<User, 'id'>,
+): boolean {
+  return !assignment || assignment.show_probabilities === 1 || viewer.id !== s.user_id;
 }
 
 async function recordingAnalysis(

@@ -25,7 +25,9 @@ export function causeChoices(): { id: string; tree: string; name: Text; treeTitl
  * before the upstream sensor in the lean tree, between catalyst and downstream sensor in the catalyst
  * tree): give the tree when it is known.
  */
-export function causeName(id: string, treeId?: string): Text {
+export function causeName(id: string | null, treeId?: string): Text {
+  if (id === null || id === 'none')
+    return { fr: 'aucun défaut (véhicule sain)', en: 'no fault (healthy car)' };
   const tree = treeId ? knowledgeBase().trees.find((t) => t.id === treeId) : undefined;
   const inTree = tree?.causes.find((c) => c.id === id)?.name;
   return inTree ?? causeChoices().find((c) => c.id === id)?.name ?? { fr: id, en: id };

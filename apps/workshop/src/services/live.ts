@@ -7,6 +7,7 @@
 import { type OpenedAdapter, openAdapter } from '@atelier/adapters';
 import type { Bus } from '@atelier/can';
 import { systemClock } from '@atelier/clock';
+import type { MeasuredReading, VehicleType, WorkshopTest } from '@atelier/diagnosis';
 import { type BatteryDefinition, type BatteryReport, readBatteryReport } from '@atelier/ev';
 import {
   DisconnectedError,
@@ -17,6 +18,8 @@ import {
   PidPoller,
   type Responder,
 } from '@atelier/obd';
+import { measureOnCar, type RefusedMeasurement } from '@atelier/training';
+import { Vehicle } from '@atelier/vehicle-sim';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
 import { type AdapterDiscovery, ensureOffered, systemDiscovery } from './adapter-offer.js';
@@ -180,6 +183,21 @@ export class DiagnosticsRuntime {
   roadTest(sessionId: number): boolean {
     const car = this.active.get(sessionId)?.car;
     return car ? roadTestSimulated(car, systemClock.now()) : false;
+  }
+
+  /**
+   * A workshop test's instrument measurements taken on the connected simulated car, as it is now:
+   * the car's physics answer (values, units, noise), never the knowledge base. Undefined when the
+   * session plays no simulated car. Like the road test, the car's time is the emulator's clock.
+   */
+  measureTest(
+    sessionId: number,
+    test: WorkshopTest,
+    vehicleType: VehicleType,
+  ): { readings: MeasuredReading[]; refused: RefusedMeasurement[] } | undefined {
+    const car = this.active.get(sessionId)?.car;
+    if (!(car instanceof Vehicle)) return undefined;
+    return measureOnCar(car, test, vehicleType, systemClock.now());
   }
 
   liveState(sessionId: number): { running: boolean; pids: string[] } {

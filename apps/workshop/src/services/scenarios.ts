@@ -10,14 +10,16 @@ import {
   listScenarios,
   loadScenario,
   OperationError,
+  parseScenario,
   type Scenario,
+  ScenarioError,
   scenarioNames,
   Vehicle,
 } from '@atelier/vehicle-sim';
 import type { Db } from '../store/store.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { causeChoices, knowledgeBase } from './knowledge.js';
-import { recordingContent, storedLogName } from './recordings.js';
+import { checkRecordingName, recordingContent, storedLogName, UploadRefused } from './recordings.js';
 import type { User } from './users.js';
 
 export interface TrainingScenario {
@@ -32,15 +34,95 @@ export interface TrainingScenario {
   true_cause: string;
   notes: string;
   created_at: number;
+  /** A simulated scenario uploaded as a file (its YAML), played instead of a built-in one. */
+  sim_file: string | null;
 }
 
-/** The knowledge-base cause a simulator scenario's first fault stands for. */
+/** The true cause of a scenario whose car has no fault: the right ending is "no cause confirmed". */
+export const NO_FAULT = 'none';
+
+/** The knowledge-base causes that stand for one of a simulated scenario's faults, in the KB's order. */
+export function causesOfSim(s: Scenario): string[] {
+  const faults = new Set(s.faults.map((f) => f.type as string));
+  return causeChoices()
+    .map((c) => c.id)
+    .filter((id) =>
+      knowledgeBase().trees.some((t) =>
+        t.causes.some((x) => x.id === id && x.simFaults.some((f) => faults.has(f))),
+      ),
+    );
+}
+
+/** The knowledge-base cause a simulator scenario's first fault stands for ("none" without a fault). */
 export function causeOfSim(s: Scenario): string | undefined {
-  const fault = s.faults[0]?.type;
-  if (!fault) return undefined;
-  return causeChoices().find((c) =>
-    knowledgeBase().trees.some((t) => t.causes.some((x) => x.id === c.id && x.simFaults.includes(fault))),
-  )?.id;
+  if (!s.faults.length) return NO_FAULT;
+  const first = s.faults[0]!.type as string;
+  return causesOfSim({ ...s, faults: [s.faults[0]!] }).find((id) =>
+    knowledgeBase().trees.some((t) => t.causes.some((x) => x.id === id && x.simFaults.includes(first))),
+  );
+}
+
+/**
+ * A simulated scenario's stated true cause must be what its faults are: "none" for a car without a
+ * fault, otherwise a cause that stands for one of them. Checked when a scenario is created and when
+ * its car is loaded.
+ */
+export function checkTrueCause(s: Scenario, trueCause: string): void {
+  const faults = s.faults.map((f) => f.type).join(', ');
+  if (!s.faults.length) {
+    if (trueCause !== NO_FAULT)
+      throw new ValidationError(
+        {
+          fr: `le scénario ${s.name} n’injecte aucun défaut : sa vraie cause est « aucun défaut », pas ${trueCause}`,
+          en: `scenario ${s.name} injects no fault: its true cause is "no fault", not ${trueCause}`,
+        },
+        'trueCause',
+      );
+    return;
+  }
+  const fits = causesOfSim(s);
+  if (!fits.includes(trueCause))
+    throw new ValidationError(
+      {
+        fr: `la vraie cause ${trueCause} ne correspond à aucun défaut du scénario ${s.name} (${faults}) : ${fits.join(', ') || 'aucune cause connue'}`,
+        en: `true cause ${trueCause} matches none of scenario ${s.name}'s faults (${faults}): ${fits.join(', ') || 'no known cause'}`,
+      },
+      'trueCause',
+    );
+}
+
+/** An uploaded scenario file's name (a label, never a path) and text (UTF-8, no binary), or a refusal. */
+export function checkScenarioUpload(filename: string, bytes: Uint8Array): { name: string; text: string } {
+  const name = checkRecordingName(filename);
+  if (!bytes.length) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
+  try {
+    if (bytes.includes(0)) throw new Error('nul');
+    return { name, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    throw new UploadRefused({
+      fr: 'contenu binaire : un fichier de scénario est un texte YAML',
+      en: 'binary content: a scenario file is YAML text',
+    });
+  }
+}
+
+/** A scenario file as uploaded: parsed and validated, a bad file refused with its line and field. */
+export function parseScenarioFile(name: string, text: string): Scenario {
+  try {
+    return parseScenario(text, name);
+  } catch (err) {
+    if (err instanceof ScenarioError)
+      throw new ValidationError(
+        { fr: `fichier de scénario refusé : ${err.message}`, en: `scenario file refused: ${err.message}` },
+        'file',
+      );
+    throw err;
+  }
+}
+
+/** The simulated scenario a training scenario plays: its uploaded file, or a built-in one by name. */
+export function simOf(ts: Pick<TrainingScenario, 'sim_name' | 'sim_file' | 'title'>): Scenario {
+  return ts.sim_file ? parseScenarioFile(ts.sim_name ?? ts.title, ts.sim_file) : loadScenario(ts.sim_name!);
 }
 
 export function simScenarios(): Scenario[] {
@@ -62,6 +144,8 @@ export async function createScenario(
     title: string;
     source: 'sim' | 'recording';
     simName?: string;
+    /** A scenario file uploaded instead of a built-in name: its name and text. */
+    simFile?: { name: string; text: string };
     recordingId?: number;
     vehicleType?: string;
     complaint?: string;
@@ -75,17 +159,27 @@ export async function createScenario(
   let complaint = input.complaint?.trim() ?? '';
   let trueCause = input.trueCause?.trim() ?? '';
   let vin = '';
+  let sim: Scenario | undefined;
   if (input.source === 'sim') {
-    if (!input.simName || !scenarioNames().includes(input.simName))
+    if (input.simFile) sim = parseScenarioFile(input.simFile.name, input.simFile.text);
+    else if (!input.simName || !scenarioNames().includes(input.simName))
       throw new ValidationError(
         { fr: 'scénario simulé inconnu', en: 'unknown simulated scenario' },
         'simName',
       );
-    const s = loadScenario(input.simName);
-    vehicle ||= VEHICLE_OF_PROFILE[s.vehicle] ?? 'petrol';
-    complaint ||= s.complaint.fr;
-    trueCause ||= causeOfSim(s) ?? '';
-    vin = s.vin;
+    else sim = loadScenario(input.simName);
+    if (sim.recording)
+      throw new ValidationError(
+        {
+          fr: 'un fichier de scénario qui renvoie à un enregistrement : téléversez l’enregistrement',
+          en: 'a scenario file that points at a recording: upload the recording instead',
+        },
+        'file',
+      );
+    vehicle ||= VEHICLE_OF_PROFILE[sim.vehicle] ?? 'petrol';
+    complaint ||= sim.complaint.fr;
+    trueCause ||= causeOfSim(sim) ?? '';
+    vin = sim.vin;
   } else {
     if (!input.recordingId)
       throw new ValidationError(
@@ -102,7 +196,8 @@ export async function createScenario(
       },
       'vehicleType',
     );
-  if (!causeChoices().some((c) => c.id === trueCause))
+  if (sim) checkTrueCause(sim, trueCause);
+  if (trueCause !== NO_FAULT && !causeChoices().some((c) => c.id === trueCause))
     throw new ValidationError(
       {
         fr: 'vraie cause inconnue de la base de connaissances',
@@ -117,12 +212,12 @@ export async function createScenario(
       'title',
     );
   return (await db.get<TrainingScenario>(
-    `INSERT INTO training_scenarios (title, source, sim_name, recording_id, vehicle_type, vin, complaint, true_cause, notes, created_by, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO training_scenarios (title, source, sim_name, recording_id, vehicle_type, vin, complaint, true_cause, notes, created_by, created_at, sim_file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     [
       title,
       input.source,
-      input.source === 'sim' ? input.simName! : null,
+      input.source === 'sim' ? (input.simFile?.name ?? input.simName!) : null,
       input.source === 'recording' ? input.recordingId! : null,
       vehicle,
       vin,
@@ -131,6 +226,7 @@ export async function createScenario(
       input.notes ?? '',
       user.id,
       now,
+      input.source === 'sim' ? (input.simFile?.text ?? null) : null,
     ],
   ))!;
 }
@@ -147,7 +243,12 @@ export async function listTrainingScenarios(db: Db): Promise<TrainingScenario[]>
 
 /** The vehicle that plays a scenario: the simulator, or the recording answering as the car did. */
 export async function responderFor(db: Db, scenario: TrainingScenario): Promise<Responder> {
-  if (scenario.source === 'sim') return Vehicle.fromScenario(loadScenario(scenario.sim_name!));
+  if (scenario.source === 'sim') {
+    const sim = simOf(scenario);
+    // The answer key must still fit the car (a built-in scenario may have changed since).
+    checkTrueCause(sim, scenario.true_cause);
+    return Vehicle.fromScenario(sim);
+  }
   const r = await recordingContent(db, scenario.recording_id!);
   return r.kind === 'elm327'
     ? responderFromTranscript(Transcript.parse(r.content, r.name), r.name, { pace: 'time' })
@@ -182,8 +283,17 @@ export const isSimulatedCar = (responder: Responder | undefined): boolean => res
  */
 export function roadTestSimulated(responder: Responder, nowMs: number): boolean {
   if (!(responder instanceof Vehicle)) return false;
-  try {
+  const drive = () =>
     responder.roadTest(nowMs, { minutes: SIM_ROAD_TEST_MIN, idleMinutes: 2, fastForward: true });
+  try {
+    try {
+      drive();
+    } catch (err) {
+      // A car left stopped (an EV that would not go READY before its repair) is started first.
+      if (!(err instanceof OperationError) || err.code !== 'engine-stopped') throw err;
+      responder.operate(nowMs, { action: 'start' });
+      drive();
+    }
   } catch (err) {
     if (err instanceof OperationError) return false;
     throw err;

@@ -49,10 +49,60 @@ describe('factsFromReadings', () => {
       },
       freezeFrame: { dtc: 'P0171', values: { ENGINE_RPM: 780.5, ENGINE_LOAD: 32.9 } },
       live: { LONG_FUEL_TRIM_1: 19.5 },
+      // What became of each question: the permanent memory and the UDS memories were not asked.
+      read: {
+        dtcs: { stored: 'read', pending: 'read', permanent: 'not-read' },
+        readiness: 'read',
+        freezeFrame: 'read',
+        live: 'read',
+        uds: 'not-read',
+      },
+      ecus: ['7E8', '7E9'],
     });
   });
 
+  it('keeps why a reading was not made: not supported by the car, no answer, or never asked', () => {
+    const facts = factsFromReadings(
+      [
+        r('dtcs', '7E8', 'stored', []),
+        r('error', '7E8', 'dtcs.pending', {
+          code: 'no-response',
+          message: 'NoResponseError',
+          status: 'no-answer',
+        }),
+        r('error', '7E8', 'dtcs.permanent', {
+          code: 'negative-response',
+          message: 'serviceNotSupported',
+          status: 'not-supported',
+          nrc: 0x11,
+        }),
+        r('error', '7E8', 'readiness', { code: 'not-announced', message: 'x', status: 'not-supported' }),
+        r('error', '7E8', 'after.dtcs.stored', { code: 'timeout', message: 'x', status: 'link-error' }),
+      ],
+      [],
+      { vehicle: 'petrol' },
+    );
+    expect(facts.read).toEqual({
+      dtcs: { stored: 'read', pending: 'no-answer', permanent: 'not-supported' },
+      readiness: 'not-supported',
+      freezeFrame: 'not-read',
+      live: 'not-read',
+      uds: 'not-read',
+    });
+    expect(facts.dtcMemories).toEqual({});
+  });
+
   it('leaves out what was not read: no evidence either way', () => {
-    expect(factsFromReadings([], [], { vehicle: 'ev' })).toEqual({ vehicle: 'ev', dtcs: [] });
+    expect(factsFromReadings([], [], { vehicle: 'ev' })).toEqual({
+      vehicle: 'ev',
+      dtcs: [],
+      read: {
+        dtcs: { stored: 'not-read', pending: 'not-read', permanent: 'not-read' },
+        readiness: 'not-read',
+        freezeFrame: 'not-read',
+        live: 'not-read',
+        uds: 'not-read',
+      },
+    });
   });
 });

@@ -25,6 +25,10 @@ export function factsFromReadings(
     // a sample carries one number: a multi-value PID's fields cannot be told apart
     if (def && def.fields.length === 1) live[def.key] = s.value;
   }
-  if (Object.keys(live).length) facts.live = live;
+  if (Object.keys(live).length) {
+    facts.live = live;
+    // Values sampled live are values read, whatever the snapshot's status was.
+    if (facts.read) facts.read.live = 'read';
+  }
   return facts;
 }

@@ -102,8 +102,14 @@ export async function seedTraining(
       g.record(s.id, s.outcome);
     else if (s.kind === 'safety') g.recordSafety(s.id);
     else if (s.kind === 'repair' && g.state === 'repair') g.repair(s.cause);
+    else if (s.kind === 'road_test' && g.state === 'verify') g.recordRoadTest({ minutes: s.minutes });
     else if (s.kind === 'verify' && g.state === 'verify')
-      g.verify({ cleared: s.cleared, dtcsAfter: s.dtcsAfter, symptomGone: s.symptomGone });
+      g.verify({
+        cleared: s.cleared,
+        dtcsAfter: s.dtcsAfter,
+        symptomGone: s.symptomGone,
+        ...(s.monitors ? { monitors: s.monitors } : {}),
+      });
   }
   await saveGuidedStep(store, session, g.toJSON(), t0 + 55 * MINUTE);
   await setDiagState(store, session.id, 'closed', '', t0 + 55 * MINUTE);

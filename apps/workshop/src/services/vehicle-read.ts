@@ -120,7 +120,8 @@ export function readingOf(item: ScanItem): Reading | undefined {
       return { kind: 'readiness', ecu, item: '', value };
     }
     case 'freeze-frame':
-      return item.dtc ? { kind: 'freeze', ecu, item: 'dtc', value: item.dtc } : undefined;
+      // null: the ECU said it stored no freeze frame — an answer, kept so the facts know it was asked.
+      return { kind: 'freeze', ecu, item: 'dtc', value: item.dtc ?? null };
     case 'freeze-pid':
       return { kind: 'freeze', ecu, item: hex2(item.pid), value: item.reading?.value ?? null };
     case 'live-pid':
@@ -139,8 +140,48 @@ export function readingOf(item: ScanItem): Reading | undefined {
 const MEMORIES: readonly DtcKind[] = ['stored', 'pending', 'permanent'];
 
 /**
- * Stored readings back into the scan items they were made from (the items read; errors give no
- * evidence), so that the facts of a session come from the same code as the CLI's.
+ * The scan item an `error` reading stands for: the question (`dtcs.stored`, `freeze.0C`, `live.0C`,
+ * `readiness`, `uds` …) and its status, so that "not supported", "no answer" and "not read" reach the
+ * diagnosis as the scan gave them. Undefined for a question the facts do not use, or an error of the
+ * verification read (`after.…`).
+ */
+function errorItemOf(r: Reading, ecu: ScanEcu | undefined): ScanItem | undefined {
+  const v = r.value as Partial<ErrorValue> | null;
+  const status = v?.status;
+  if (!status) return undefined;
+  const base = {
+    status,
+    ...(ecu ? { ecu } : {}),
+    problem: { code: (v?.code ?? status) as never, message: v?.message ?? status },
+  };
+  const [question, arg] = r.item.split('.');
+  switch (question) {
+    case 'supported':
+      return { kind: 'supported', ...base };
+    case 'vin':
+      return { kind: 'vin', ...base };
+    case 'dtcs':
+      return MEMORIES.includes(arg as DtcKind)
+        ? { kind: 'dtcs', memory: arg as DtcKind, ...base }
+        : undefined;
+    case 'readiness':
+      return { kind: 'readiness', ...base };
+    case 'freeze':
+      return arg === '02'
+        ? { kind: 'freeze-frame', ...base }
+        : { kind: 'freeze-pid', pid: Number.parseInt(arg ?? '', 16), ...base };
+    case 'live':
+      return { kind: 'live-pid', pid: Number.parseInt(arg ?? '', 16), ...base };
+    case 'uds':
+      return { kind: 'uds-dtcs', ...base };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Stored readings back into the scan items they were made from — the items read, and those not read
+ * with their status — so that the facts of a session come from the same code as the CLI's.
  */
 export function scanItemsOf(readings: readonly Reading[]): ScanItem[] {
   const ecus = new Map<string, ScanEcu>();
@@ -163,6 +204,11 @@ export function scanItemsOf(readings: readonly Reading[]): ScanItem[] {
       continue;
     }
     const ecu = ecuOf(r.ecu);
+    if (r.kind === 'error') {
+      const item = errorItemOf(r, ecu);
+      if (item) out.push(item);
+      continue;
+    }
     if (!ecu) continue;
     switch (r.kind) {
       case 'supported':
@@ -192,7 +238,8 @@ export function scanItemsOf(readings: readonly Reading[]): ScanItem[] {
         });
         break;
       case 'freeze':
-        if (r.item === 'dtc') out.push({ kind: 'freeze-frame', ecu, status: 'read', dtc: r.value as string });
+        if (r.item === 'dtc')
+          out.push({ kind: 'freeze-frame', ecu, status: 'read', dtc: (r.value as string | null) ?? null });
         else {
           const reading = pidReading(ecu, r.item, r.value);
           if (reading) out.push({ kind: 'freeze-pid', ecu, status: 'read', pid: reading.pid, reading });
@@ -304,8 +351,12 @@ export async function readVerification(
   options: ReadVehicleOptions = {},
 ): Promise<{ dtcsAfter: string[]; monitors?: ReadinessFacts['monitors'] }> {
   const scan = await scanVehicle(new ObdClient(link), {
+    // Codes and what could not be read go under `after.…`: the reading the diagnosis started from
+    // stays as it was.
     ...scanOptions(save, options, (r) =>
-      r.kind === 'dtcs' || r.kind === 'uds' ? { ...r, item: r.item ? `after.${r.item}` : 'after' } : r,
+      r.kind === 'dtcs' || r.kind === 'uds' || r.kind === 'error'
+        ? { ...r, item: r.item ? `after.${r.item}` : 'after' }
+        : r,
     ),
     parts: ['dtcs', 'readiness', 'uds'],
     memories: ['stored', 'pending'],

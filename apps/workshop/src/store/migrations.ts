@@ -409,4 +409,15 @@ export const migrations: Migration[] = [
        BEGIN SELECT RAISE(ABORT, 'invoices are kept at least 10 years: none is deleted'); END`,
     ],
   },
+  // Issue 17 (numbered after main's 5 and 6 when the branch was merged).
+  {
+    version: 7,
+    name: 'training: probabilities shown per assignment; scenarios from an uploaded scenario file',
+    sql: [
+      // The instructor decides, per assignment, whether the apprentice sees the causes' probabilities.
+      'ALTER TABLE training_assignments ADD COLUMN show_probabilities INTEGER NOT NULL DEFAULT 1',
+      // A simulated scenario uploaded as a file (YAML): its text, played instead of a built-in one.
+      'ALTER TABLE training_scenarios ADD COLUMN sim_file TEXT',
+    ],
+  },
 ];

@@ -24,6 +24,10 @@ export const DIAGNOSTICS_ACCESS: [string, string][] = [
   ['POST /diagnostics/:id/guided/record', 'ATMD'],
   ['POST /diagnostics/:id/guided/safety', 'ATMD'],
   ['POST /diagnostics/:id/guided/repair', 'ATMD'],
+  ['POST /diagnostics/:id/guided/measure', 'ATMD'],
+  ['POST /diagnostics/:id/guided/value', 'ATMD'],
+  ['POST /diagnostics/:id/guided/clear', 'ATMD'],
+  ['POST /diagnostics/:id/guided/road-test', 'ATMD'],
   ['POST /diagnostics/:id/guided/verify', 'ATMD'],
   ['GET /api/adapters/serial', 'ATMID'],
   // Issue 15: the adapters a session may be opened on; the Wi-Fi adapters only the admin declares.
@@ -46,6 +50,7 @@ export const DIAGNOSTICS_ACCESS: [string, string][] = [
   ['POST /training/recordings/:id/dbc', 'ID'],
   ['GET /api/training/recordings/:id/replay', 'ID'],
   ['POST /training/scenarios', 'ID'],
+  ['POST /training/scenarios/file', 'ID'],
   ['GET /training/scenarios/:id', 'ID'],
   ['GET /api/training/scenarios/:id/assessments', 'ID'],
   ['POST /training/classes', 'ID'],

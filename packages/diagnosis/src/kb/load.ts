@@ -9,9 +9,10 @@ import {
   type DtcMemoryKind,
   type FaultTreeEntry,
   type KnowledgeBase,
+  type MeasureEach,
+  type MeasurementSpec,
   type Sign,
   type SignCondition,
-  type SimMethod,
   type TestCheck,
   UDS_STATUS_BITS,
   type UdsStatusBit,
@@ -20,6 +21,9 @@ import {
   type VehicleType,
   type WorkshopTest,
 } from './types.js';
+
+/** The event that stands for a cause outside a tree, beside its causes (reserved as a cause id). */
+export const UNEXPLAINED = 'unexplained';
 
 /** The knowledge base shipped with the package. */
 export const DEFAULT_KB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kb');
@@ -137,18 +141,14 @@ function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
   if (kind !== 'observation' && kind !== 'inspection')
     r.fail([...path, 'kind'], 'expected "observation" or "inspection"');
   const checks = readChecks(r, o.checks, [...path, 'checks'], 'test');
-  const simRaw = r.obj(o.sim, [...path, 'sim']);
-  let sim: SimMethod;
-  if (simRaw.method === 'fault') sim = { method: 'fault' };
-  else if (simRaw.method === 'live') {
-    const badAbove =
-      simRaw.bad_above === undefined ? undefined : r.num(simRaw.bad_above, [...path, 'sim', 'bad_above']);
-    const badBelow =
-      simRaw.bad_below === undefined ? undefined : r.num(simRaw.bad_below, [...path, 'sim', 'bad_below']);
-    if (badAbove === undefined && badBelow === undefined)
-      r.fail([...path, 'sim'], 'a live test needs bad_above or bad_below');
-    sim = { method: 'live', reading: r.id(simRaw.reading, [...path, 'sim', 'reading']), badAbove, badBelow };
-  } else r.fail([...path, 'sim', 'method'], 'expected "fault" or "live"');
+  if (o.sim !== undefined)
+    r.fail(
+      [...path, 'sim'],
+      'tests are measured on the car: `measure` (instrument or live reading) replaces `sim`',
+    );
+  const measure = r
+    .list(o.measure ?? [], [...path, 'measure'])
+    .map((m, i) => readMeasurement(r, m, [...path, 'measure', i]));
   const expected = r.obj(o.expected, [...path, 'expected']);
   return {
     id: r.id(o.id, [...path, 'id']),
@@ -164,8 +164,95 @@ function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
     },
     safety: r.strings(o.safety, [...path, 'safety']),
     checks,
-    sim,
+    measure,
   };
+}
+
+const EACH = ['cylinder', 'wheel', 'ecu'] as const;
+
+/** One measurement of a test: what is measured and how its value reads. */
+function readMeasurement(r: Reader, raw: unknown, path: Path): MeasurementSpec {
+  const o = r.obj(raw, path);
+  const known = [
+    'live',
+    'instrument',
+    'component',
+    'at',
+    'each',
+    'quantity',
+    'minus',
+    'conditions',
+    'vehicles',
+    'unit',
+    'good',
+    'spread',
+    'good_words',
+    'bad_words',
+    'label',
+  ];
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
+  const spec: MeasurementSpec = {
+    conditions: {},
+    unit: o.unit === undefined ? '' : String(o.unit),
+    label: r.text(o.label, [...path, 'label']),
+  };
+  if (o.live !== undefined) {
+    spec.live = r.id(o.live, [...path, 'live']);
+    for (const k of ['instrument', 'component', 'quantity', 'each', 'at', 'minus'])
+      if (o[k] !== undefined) r.fail([...path, k], 'a live reading names no instrument');
+  } else {
+    spec.instrument = r.id(o.instrument, [...path, 'instrument']);
+    spec.component = r.id(o.component, [...path, 'component']);
+    spec.quantity = r.id(o.quantity, [...path, 'quantity']);
+    if (o.minus !== undefined) spec.minus = r.id(o.minus, [...path, 'minus']);
+    if (o.each !== undefined) {
+      if (!EACH.includes(o.each as MeasureEach))
+        r.fail([...path, 'each'], `expected one of ${EACH.join(', ')}`);
+      spec.each = o.each as MeasureEach;
+    }
+    if (o.at !== undefined) {
+      spec.at = {};
+      for (const [k, v] of Object.entries(r.obj(o.at, [...path, 'at']))) {
+        if (typeof v !== 'string' && typeof v !== 'number')
+          r.fail([...path, 'at', k], 'expected a name or a number');
+        spec.at[k] = v;
+      }
+    }
+  }
+  if (o.conditions !== undefined)
+    for (const [k, v] of Object.entries(r.obj(o.conditions, [...path, 'conditions']))) {
+      if (!['string', 'number', 'boolean'].includes(typeof v))
+        r.fail([...path, 'conditions', k], 'expected a value');
+      spec.conditions[k] = v as string | number | boolean;
+    }
+  if (o.vehicles !== undefined)
+    spec.vehicles = r.strings(o.vehicles, [...path, 'vehicles']).map((v, i) => {
+      if (!VEHICLE_TYPES.includes(v as VehicleType))
+        r.fail([...path, 'vehicles', i], `unknown vehicle type "${v}" (${VEHICLE_TYPES.join(', ')})`);
+      return v as VehicleType;
+    });
+  if (o.good !== undefined) {
+    const g = r.obj(o.good, [...path, 'good']);
+    const bound: ValueBound = {};
+    if (g.above !== undefined) bound.above = r.num(g.above, [...path, 'good', 'above']);
+    if (g.below !== undefined) bound.below = r.num(g.below, [...path, 'good', 'below']);
+    if (g.margin !== undefined) bound.margin = r.num(g.margin, [...path, 'good', 'margin'], 0);
+    if (bound.above === undefined && bound.below === undefined)
+      r.fail([...path, 'good'], 'a healthy range needs above or below');
+    spec.good = bound;
+  }
+  if (o.spread !== undefined) spec.spread = r.num(o.spread, [...path, 'spread'], 0, 100);
+  if (o.good_words !== undefined) spec.goodWords = r.strings(o.good_words, [...path, 'good_words']);
+  if (o.bad_words !== undefined) spec.badWords = r.strings(o.bad_words, [...path, 'bad_words']);
+  const words = spec.goodWords !== undefined || spec.badWords !== undefined;
+  if (!words && !spec.good && spec.spread === undefined)
+    r.fail(path, 'say how the value reads: good (a range), spread, or good_words and bad_words');
+  if (words && (!spec.goodWords?.length || !spec.badWords?.length))
+    r.fail(path, 'a reading in words lists both good_words and bad_words');
+  if (spec.spread !== undefined && !spec.each)
+    r.fail([...path, 'spread'], 'a spread compares parts: it needs each');
+  return spec;
 }
 
 const DTC_RE = /^[PCBU][0-3][0-9A-F]{3}$/;
@@ -308,8 +395,21 @@ function readTree(r: Reader): FaultTreeEntry {
     const p = ['causes', id];
     const co = r.obj(c, p);
     const rep = r.obj(co.repair, [...p, 'repair']);
+    if (id === UNEXPLAINED) r.fail(p, `"${UNEXPLAINED}" is reserved for a cause outside the tree`);
+    const causeVehicles =
+      co.vehicles === undefined
+        ? vehicles
+        : r.strings(co.vehicles, [...p, 'vehicles']).map((v, i) => {
+            if (!vehicles.includes(v as VehicleType))
+              r.fail(
+                [...p, 'vehicles', i],
+                `"${v}" is not one of the tree's vehicles (${vehicles.join(', ')})`,
+              );
+            return v as VehicleType;
+          });
     return {
       id: r.id(id, p),
+      vehicles: causeVehicles,
       name: r.text(co.name, [...p, 'name']),
       prior: r.prob(co.prior, [...p, 'prior']),
       inspect: r.id(co.inspect, [...p, 'inspect']),
@@ -326,6 +426,16 @@ function readTree(r: Reader): FaultTreeEntry {
   for (const c of causes)
     if (c.prior === 0 || c.prior === 1)
       r.fail(['causes', c.id, 'prior'], 'a prior of 0 or 1 leaves nothing to diagnose');
+  for (const v of vehicles)
+    if (causes.filter((c) => c.vehicles.includes(v)).length < 2)
+      r.fail(['causes'], `a ${v} vehicle keeps fewer than two causes of this tree`);
+  const unexplained =
+    o.unexplained_prior === undefined
+      ? Math.round(0.1 * causes.reduce((a, c) => a + c.prior, 0) * 1e6) / 1e6
+      : r.prob(o.unexplained_prior, ['unexplained_prior']);
+  if (unexplained <= 0 || unexplained >= 1)
+    r.fail(['unexplained_prior'], 'a cause outside the tree is possible: its prior is in (0, 1)');
+  const escalate = r.list(o.escalate ?? [], ['escalate']).map((x, i) => r.text(x, ['escalate', i]));
   const dtcs = readCodes(r, applies.dtcs, ['applies', 'dtcs']);
   const monitors = r.strings(o.monitors, ['monitors']);
   monitors.forEach((m, i) => {
@@ -347,6 +457,8 @@ function readTree(r: Reader): FaultTreeEntry {
     observations: r.strings(o.observations, ['observations']),
     signs: parseSigns(r, o.signs),
     monitors,
+    unexplained,
+    escalate,
   };
 }
 

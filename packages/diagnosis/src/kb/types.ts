@@ -9,10 +9,47 @@ export interface TestCheck {
   specificity: number;
 }
 
-/** How the simulated apprentice obtains a test's outcome from the simulated car. */
-export type SimMethod =
-  | { method: 'fault' }
-  | { method: 'live'; reading: string; badAbove?: number; badBelow?: number };
+/** Which one of several identical parts a measurement is made on, each in turn. */
+export type MeasureEach = 'cylinder' | 'wheel' | 'ecu';
+
+/**
+ * How a test is measured on the car, and how the knowledge base reads the value. Either an
+ * instrument applied to a component (`instrument`, `component`, `quantity`, `conditions`: what a
+ * technician does, and what a simulated car answers through `vehicle.measure`), or a reading through
+ * the diagnostic link (`live`: the scan tool, measured by `liveReading`).
+ */
+export interface MeasurementSpec {
+  /** A named reading through the diagnostic link (`running_voltage`, `trim_idle_minus_load` …). */
+  live?: string;
+  instrument?: string;
+  /** The component's id in the instrument catalogue (`ignition_coil`, `intake`, `o2_sensor` …). */
+  component?: string;
+  /** Which one, when fixed: `{ position: 'upstream', bank: 1 }` for an O2 sensor. */
+  at?: Record<string, string | number>;
+  /** Measured on every cylinder, wheel or ECU in turn; the test is bad when one of them is. */
+  each?: MeasureEach;
+  quantity?: string;
+  /** Another quantity of the same part subtracted from it (catalyst outlet − inlet temperature). */
+  minus?: string;
+  /** Operating conditions: `engine` (off, key_on, cranking, idle, rpm_2500, ready), `coolantC`, `loads`… */
+  conditions: Record<string, string | number | boolean>;
+  /** The vehicle types it is made on (all by default): a compression test needs an engine. */
+  vehicles?: VehicleType[];
+  /** The unit the value is read in (checked against the instrument catalogue). */
+  unit: string;
+  /** A number: the healthy range (`above`, `below`), soft within `margin` of a bound. */
+  good?: ValueBound;
+  /**
+   * With `each`: the largest difference from the median of the parts, in %, that is still good (one
+   * injector that flows clearly less than the others).
+   */
+  spread?: number;
+  /** A reading in words: the words that are good, and those that are bad (every word is one or the other). */
+  goodWords?: string[];
+  badWords?: string[];
+  /** What is measured, in words ("résistance secondaire de la bobine"). */
+  label: Localized;
+}
 
 export interface WorkshopTest {
   id: string;
@@ -28,7 +65,11 @@ export interface WorkshopTest {
   /** Safety prerequisites that must be done before the test (e.g. `hv_lockout`, `habilitation_B2VL`). */
   safety: string[];
   checks: Record<string, TestCheck>;
-  sim: SimMethod;
+  /**
+   * How the test is measured on the car and read (none: a check done by hand, whose outcome the
+   * technician gives). On a simulated car, the measurement comes from the car's physics.
+   */
+  measure: MeasurementSpec[];
 }
 
 export interface Repair extends Localized {
@@ -47,6 +88,11 @@ export interface Cause {
   repair: Repair;
   /** Simulator fault types (packages/vehicle-sim) that this cause stands for, for training and tests. */
   simFaults: string[];
+  /**
+   * The vehicle types that have this component (the tree's by default): an EV or a full hybrid has
+   * no alternator nor accessory belt (its 12 V comes from a DC-DC converter).
+   */
+  vehicles: VehicleType[];
 }
 
 /** A bound on a number: the condition holds above `above` and/or below `below`. */
@@ -138,6 +184,14 @@ export interface FaultTreeEntry {
   signs: Sign[];
   /** Readiness monitors that must complete again before the repair counts as validated. */
   monitors: string[];
+  /**
+   * Prior of a cause outside this tree (the `unexplained` event beside the causes): where the
+   * probability goes when every cause of the tree has been tested good. 10 % of the causes' priors
+   * by default (`unexplained_prior`).
+   */
+  unexplained: number;
+  /** What to do next when no cause is confirmed (escalation), besides the general advice. */
+  escalate: Localized[];
 }
 
 export interface KnowledgeBase {

@@ -5,13 +5,22 @@
  * sent from a page older than the session's state is refused with words (409), never applied on
  * top of a state it did not see.
  */
-import { type GuidedSession as GS, GuidedSession, SessionError } from '@atelier/diagnosis';
+import {
+  type GuidedSession as GS,
+  GuidedSession,
+  type MeasuredReading,
+  measurementsFor,
+  readNumber,
+  SessionError,
+} from '@atelier/diagnosis';
+import { refusalText } from '@atelier/training';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { type DiagSession, sessionForAction } from '../../services/diagnostics.js';
 import { ConflictError } from '../../services/errors.js';
 import { checkGuidedVersion, guidedFacts, guidedSessionOf, saveGuidedStep } from '../../services/guided.js';
 import { knowledgeBase } from '../../services/knowledge.js';
+import { SIM_ROAD_TEST_MIN } from '../../services/scenarios.js';
 import { typed } from '../../web/routes.js';
 import { csrfProp, formResponses, idParams } from '../../web/schemas.js';
 import { DIAG_WORKERS } from '../../web/types.js';
@@ -21,6 +30,15 @@ const versionProp = { version: { type: 'integer', minimum: 0 } } as const;
 const stepBody = <const P extends object>(properties: P) =>
   ({ type: 'object', properties: { ...properties, ...versionProp, ...csrfProp } }) as const;
 const bare = stepBody({});
+/** A step on one test: its id, and the typed values' fields (`patterns`) when it takes them. */
+const testBody = <const P extends object>(patterns: P) =>
+  ({
+    type: 'object',
+    required: ['testId'],
+    properties: { testId: { type: 'string', maxLength: 100 }, ...versionProp, ...csrfProp },
+    patternProperties: patterns,
+    additionalProperties: false,
+  }) as const;
 const back = formResponses('/diagnostics/:id#guided');
 
 async function guided(scope: FastifyInstance): Promise<void> {
@@ -61,20 +79,31 @@ async function guided(scope: FastifyInstance): Promise<void> {
 
   app.post('/diagnostics/:id/guided/start', {
     config: { access: DIAG_WORKERS },
-    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      // treeId: the fault tree chosen by hand (the list of the vehicle's trees is on the page) when
+      // nothing read or said picks one.
+      body: stepBody({ treeId: { type: 'string', pattern: '^[a-z0-9_]{0,60}$' } }),
+      response: back,
+    },
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
       checkGuidedVersion(s, req.body.version);
       const facts = await guidedFacts(store, s);
       let g: GS;
       try {
-        g = GuidedSession.start(knowledgeBase(), facts);
+        g = GuidedSession.start(knowledgeBase(), facts, req.body.treeId ? { treeId: req.body.treeId } : {});
       } catch (err) {
         if (err instanceof SessionError)
-          throw new ConflictError({
-            fr: 'aucun arbre de panne ne correspond encore : lisez les codes défaut du véhicule, ou précisez la plainte sur l’ordre de réparation',
-            en: 'no fault tree matches yet: read the vehicle’s trouble codes, or detail the complaint on the repair order',
-          });
+          throw new ConflictError(
+            req.body.treeId
+              ? { fr: `diagnostic guidé : ${err.message}`, en: `guided diagnosis: ${err.message}` }
+              : {
+                  fr: 'aucun arbre de panne ne correspond à ce qui a été lu ou dit : lisez le véhicule (codes, données en direct), précisez la plainte, ou choisissez un arbre dans la liste',
+                  en: 'no fault tree matches what was read or said: read the car (codes, live data), detail the complaint, or choose a tree from the list',
+                },
+          );
         throw err;
       }
       // The readings made before the guided session are its facts and the first steps of its path.
@@ -103,6 +132,77 @@ async function guided(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const { testId, outcome, version } = req.body;
       return toPage(reply, await step(req.params.id, req.user!, version, (g) => g.record(testId, outcome)));
+    },
+  });
+
+  const testOf = (testId: string) => {
+    const test = knowledgeBase().tests.get(testId);
+    if (!test) throw new ConflictError({ fr: `test inconnu : ${testId}`, en: `unknown test: ${testId}` });
+    return test;
+  };
+
+  // A test measured on the connected simulated car: the instrument on the part, the car's physics
+  // give the values, the knowledge base reads them (good/bad, soft near a bound). A car that cannot
+  // have the measurement (no such part) records the test as impossible, which is no evidence. The
+  // HV insulation test stays behind its lock-out and habilitation steps (recordMeasurement checks).
+  app.post('/diagnostics/:id/guided/measure', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: testBody({}),
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { testId, version } = req.body;
+      const id = await step(req.params.id, req.user!, version, (g, s) => {
+        const test = testOf(testId);
+        const taken = runtime.isConnected(s.id)
+          ? runtime.measureTest(s.id, test, g.facts.vehicle)
+          : undefined;
+        if (!taken)
+          throw new ConflictError({
+            fr: 'la mesure par instrument se fait sur un véhicule simulé connecté ; sur un vrai véhicule, saisissez la valeur lue',
+            en: 'instrument measurements are taken on a connected simulated car; on a real car, type the value read',
+          });
+        if (taken.readings.length) g.recordMeasurement(testId, taken.readings);
+        else if (taken.refused.length) g.recordUnable(testId, refusalText(test, taken.refused));
+        else
+          throw new ConflictError({
+            fr: 'ce test ne se mesure pas à l’instrument sur ce véhicule : lisez-le dans les données en direct et saisissez la valeur, ou donnez le résultat',
+            en: 'this test is not measured with an instrument on this car: read it in the live data and type the value, or give the result',
+          });
+      });
+      return toPage(reply, id);
+    },
+  });
+
+  // A value the technician measured and typed (a real car, or a reading off the live-data panel),
+  // read by the knowledge base exactly as a simulated instrument's value. `value_N` answers the
+  // test's measurement N; a measurement made on each part takes the parts' values in order,
+  // separated by ";" (cylinders 1, 2, 3…; wheels front left, front right, rear left, rear right).
+  app.post('/diagnostics/:id/guided/value', {
+    config: { access: DIAG_WORKERS },
+    schema: {
+      tags: ['diagnostics'],
+      params: idParams,
+      body: testBody({ '^value_[0-9]{1,2}$': { type: 'string', maxLength: 200 } }),
+      response: back,
+    },
+    handler: async (req, reply) => {
+      const { testId, version } = req.body;
+      const typed = req.body as Record<string, unknown>;
+      const id = await step(req.params.id, req.user!, version, (g) => {
+        const test = testOf(testId);
+        const readings = typedReadings(test, g.facts.vehicle, typed);
+        if (!readings.length)
+          throw new ConflictError({
+            fr: 'aucune valeur saisie pour ce test',
+            en: 'no value typed for this test',
+          });
+        g.recordMeasurement(testId, readings);
+      });
+      return toPage(reply, id);
     },
   });
 
@@ -170,21 +270,31 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
   });
 
+  // The road test after the repair: on a connected simulated car, driven in fast-forward; on a real
+  // car, the technician says it was done (a full drive cycle). Either way it is a step of the path,
+  // and the verification read knows whether it came.
   app.post('/diagnostics/:id/guided/road-test', {
     config: { access: DIAG_WORKERS },
     schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
     handler: async (req, reply) => {
       const id = await step(req.params.id, req.user!, req.body.version, (g, s) => {
-        if (g.state !== 'verify' || !runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+        if (g.state !== 'verify')
           throw new ConflictError({
-            fr: 'l’essai routier simulé se fait après la réparation, sur un scénario simulé connecté',
-            en: 'the simulated road test comes after the repair, on a connected simulated scenario',
+            fr: 'l’essai routier se fait après la réparation',
+            en: 'the road test comes after the repair',
+          });
+        if (s.adapter_kind !== 'scenario') return g.recordRoadTest();
+        if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+          throw new ConflictError({
+            fr: 'l’essai routier simulé se fait sur un scénario simulé connecté (un enregistrement ne roule pas)',
+            en: 'the simulated road test needs a connected simulated scenario (a recording cannot be driven)',
           });
         if (!runtime.roadTest(s.id))
           throw new ConflictError({
-            fr: 'ce véhicule ne peut pas faire d’essai routier (enregistrement, ou moteur arrêté)',
-            en: 'this car cannot be road-tested (a recording, or the engine is stopped)',
+            fr: 'ce véhicule ne peut pas faire d’essai routier (il ne démarre pas)',
+            en: 'this car cannot be road-tested (it does not start)',
           });
+        g.recordRoadTest({ minutes: SIM_ROAD_TEST_MIN, simulated: true });
       });
       return toPage(reply, id);
     },
@@ -201,6 +311,15 @@ async function guided(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const { symptomGone, version } = req.body;
       const id = await step(req.params.id, req.user!, version, async (g, s) => {
+        // A recording answers what was recorded: it cannot be road-tested nor re-read after a repair.
+        // The session ends on the repair, said to be unverified, rather than judged on old answers.
+        if (s.adapter_kind === 'scenario' && runtime.isConnected(s.id) && !runtime.isSimulated(s.id)) {
+          g.concludeUnverified({
+            fr: 'scénario enregistré : le véhicule ne peut être ni essayé ni relu après la réparation',
+            en: 'recorded scenario: the car can be neither road-tested nor read again after the repair',
+          });
+          return;
+        }
         // The verification read after the road test: codes and readiness through the adapter. Not
         // connected, nothing can be read: the codes and monitors are unknown, recorded as such.
         let result: { dtcsAfter: string[]; monitors?: Record<string, 'complete' | 'incomplete'> } = {
@@ -212,6 +331,64 @@ async function guided(scope: FastifyInstance): Promise<void> {
       return toPage(reply, id);
     },
   });
+}
+
+const WHEEL_ORDER = ['fl', 'fr', 'rl', 'rr'];
+
+/**
+ * The values typed for a test's measurements, as readings: a number in the measurement's unit
+ * (French or English decimal mark), `OL` or `>N` beyond the instrument's range, or one of the
+ * measurement's words. Anything else is refused with words saying which value and what was expected.
+ */
+export function typedReadings(
+  test: Parameters<typeof measurementsFor>[0],
+  vehicle: Parameters<typeof measurementsFor>[1],
+  body: Record<string, unknown>,
+): MeasuredReading[] {
+  const readings: MeasuredReading[] = [];
+  for (const { spec, index } of measurementsFor(test, vehicle)) {
+    const raw = body[`value_${index}`];
+    if (typeof raw !== 'string' || !raw.trim()) continue;
+    const parts = spec.each ? raw.split(';').map((x) => x.trim()) : [raw.trim()];
+    parts.forEach((text, i) => {
+      if (!text) return;
+      const words = [...(spec.goodWords ?? []), ...(spec.badWords ?? [])];
+      let value: number | string;
+      if (words.length) {
+        const w = words.find((x) => x.toLowerCase() === text.toLowerCase());
+        if (!w)
+          throw new ConflictError({
+            fr: `${spec.label.fr} : « ${text} » n’est pas une lecture prévue (${words.join(', ')})`,
+            en: `${spec.label.en}: "${text}" is not one of the readings (${words.join(', ')})`,
+          });
+        value = w;
+      } else {
+        const n = readNumber(text);
+        if (n === undefined)
+          throw new ConflictError({
+            fr: `${spec.label.fr} : « ${text} » n’est pas une valeur en ${spec.unit || 'nombre'} (ex. 2,4 ; OL hors calibre)`,
+            en: `${spec.label.en}: "${text}" is not a value in ${spec.unit || 'a number'} (e.g. 2.4; OL out of range)`,
+          });
+        value = Number.isFinite(n) ? n : text.toUpperCase();
+      }
+      const part =
+        spec.each === 'cylinder'
+          ? i + 1
+          : spec.each === 'wheel'
+            ? WHEEL_ORDER[i]
+            : spec.each
+              ? String(i + 1)
+              : undefined;
+      readings.push({
+        spec: index,
+        ...(part !== undefined ? { index: part } : {}),
+        value,
+        unit: spec.unit,
+        source: 'typed',
+      });
+    });
+  }
+  return readings;
 }
 
 /** The guided diagnosis of a session; needs the core and the diagnostics runtime (adapter, car). */

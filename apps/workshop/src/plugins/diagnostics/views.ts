@@ -6,9 +6,16 @@
 import {
   type GuidedSession as GS,
   GuidedSession,
+  indexText,
+  measurementsFor,
   type Recommendation,
+  rangeText,
   type SessionData,
+  type SessionOutcome,
   strongestEffect,
+  type VerifyMissing,
+  verifyOutcome,
+  wordText,
 } from '@atelier/diagnosis';
 import { dtcTitle, ecuName, MONITORS, PIDS, parseEcuLabel } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
@@ -19,6 +26,7 @@ import {
   canAct,
   type DiagSession,
   guidedOf,
+  probabilitiesShown,
   type SessionOverview,
   type StoredReading,
 } from '../../services/diagnostics.js';
@@ -76,7 +84,39 @@ const DTC_KIND: Record<string, Text> = {
   permanent: { fr: 'permanent', en: 'permanent' },
   'after.stored': { fr: 'après réparation', en: 'after repair' },
   'after.pending': { fr: 'en attente après réparation', en: 'pending after repair' },
+  'after.permanent': {
+    fr: 'permanent après réparation (reste jusqu’au contrôle suivant)',
+    en: 'permanent after repair (stays until the next check)',
+  },
 };
+
+/** A question of the scan in words (`dtcs.stored`, `freeze.0C`, `after.dtcs.pending` …), never its key. */
+function questionText(req: FastifyRequest, item: string): string {
+  if (item.startsWith('after.'))
+    return `${questionText(req, item.slice(6))} ${T(req, { fr: '(vérification)', en: '(verification)' })}`;
+  const [q, arg = ''] = item.split('.');
+  switch (q) {
+    case 'dtcs':
+      return `${T(req, { fr: 'codes', en: 'codes' })} ${T(req, dtcKind(arg))}`;
+    case 'freeze':
+      return `${T(req, { fr: 'données figées', en: 'freeze frame' })}${arg === '02' ? '' : ` — ${pidLabel(req.lang, arg)}`}`;
+    case 'live':
+      return `${T(req, { fr: 'données en direct', en: 'live data' })} — ${pidLabel(req.lang, arg)}`;
+    case 'readiness':
+      return T(req, { fr: 'état des moniteurs', en: 'monitor readiness' });
+    case 'uds':
+      return T(req, { fr: 'mémoire de défauts UDS', en: 'UDS fault memory' });
+    case 'supported':
+      return T(req, { fr: 'PID pris en charge', en: 'supported PIDs' });
+    case 'vin':
+      return 'VIN';
+    default:
+      return T(req, { fr: 'autre lecture', en: 'other reading' });
+  }
+}
+
+/** A memory in words; never the internal key (an unknown one reads as "code"). */
+const dtcKind = (item: string): Text => DTC_KIND[item] ?? { fr: 'code', en: 'code' };
 
 /** A monitor's name as @atelier/obd gives it (older sessions stored a few under other names). */
 const monitorName = (name: string): Text => MONITORS.get(monitorKey(name)) ?? { fr: name, en: name };
@@ -129,7 +169,11 @@ const READ_STEP: Record<string, Text> = {
 };
 
 /** The path as a list a mechanic, an instructor or a customer can read. */
-export function pathList(req: FastifyRequest, data: SessionData | null): Html {
+export function pathList(
+  req: FastifyRequest,
+  data: SessionData | null,
+  options: { probabilities?: boolean } = {},
+): Html {
   if (!data) return html``;
   const outcome = (o: string) =>
     T(req, o === 'bad' ? { fr: 'mauvais', en: 'bad' } : { fr: 'bon', en: 'good' });
@@ -138,11 +182,15 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
       case 'read':
         return html`<li class="step-read">${T(req, READ_STEP[s.what] ?? { fr: s.what, en: s.what })}</li>`;
       case 'test':
-        return html`<li class="step-test">${testName(req, s.id)} → <strong>${outcome(s.outcome)}</strong> <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+        return html`<li class="step-test">${testName(req, s.id)}${s.measured ? html` — <span class="measured">${measuredText(req, s.measured, s.id)}</span>` : ''} → <strong>${outcome(s.outcome)}</strong>${s.certainty !== undefined ? html` <span class="muted">(${T(req, { fr: 'près du seuil, certitude', en: 'near the threshold, certainty' })} ${pct(req.lang, s.certainty)})</span>` : ''} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
       case 'safety':
         return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
       case 'repair':
         return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause, data.treeId))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+      case 'unable':
+        return html`<li class="step-unable">${testName(req, s.id)} → <strong>${T(req, { fr: 'impossible sur ce véhicule', en: 'not possible on this car' })}</strong> <span class="muted">(${T(req, s.why)})</span></li>`;
+      case 'road_test':
+        return html`<li class="step-road-test">${T(req, { fr: 'Essai routier', en: 'Road test' })}${s.minutes ? ` (${s.minutes} min${s.simulated ? T(req, { fr: ', simulé', en: ', simulated' }) : ''})` : ''}</li>`;
       case 'clear':
         return html`<li class="step-clear">${s.ok ? T(req, { fr: 'Codes effacés', en: 'Codes cleared' }) : T(req, { fr: 'Effacement des codes refusé par le véhicule', en: 'Clearing the codes refused by the car' })}</li>`;
       default: {
@@ -151,10 +199,108 @@ export function pathList(req: FastifyRequest, data: SessionData | null): Html {
               .map(([m, st]) => `${T(req, monitorName(m))} ${st === 'complete' ? '✔' : '✘'}`)
               .join(', ') || T(req, { fr: 'aucun à contrôler', en: 'none to check' })
           : T(req, { fr: 'non lus', en: 'not read' });
-        return html`<li class="step-verify">${T(req, { fr: 'Vérification', en: 'Verification' })} : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme toujours présent', en: 'symptom still there' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}, ${T(req, { fr: 'moniteurs', en: 'monitors' })} : ${monitors}</li>`;
+        const result = verifyOutcome(s);
+        return html`<li class="step-verify" data-result="${result}">${T(req, { fr: 'Vérification', en: 'Verification' })} — <strong>${T(req, VERIFY_RESULT[result])}</strong> : ${s.symptomGone ? T(req, { fr: 'symptôme disparu', en: 'symptom gone' }) : T(req, { fr: 'symptôme non constaté disparu', en: 'symptom not seen gone' })}, ${T(req, { fr: 'codes après', en: 'codes after' })} : ${s.dtcsAfter.join(', ') || T(req, { fr: 'aucun', en: 'none' })}, ${T(req, { fr: 'moniteurs', en: 'monitors' })} : ${monitors}${s.missing && result === 'incomplete' ? html` — <span class="missing">${missingText(req, s.missing)}</span>` : ''}</li>`;
       }
     }
-  })}</ol>${data.conclusion ? html`<p class="conclusion"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(data.conclusion, data.treeId))}</p>` : ''}`;
+  })}</ol>${outcomeHtml(req, data, options.probabilities ?? true)}`;
+}
+
+/** How a session ended, in words: the cause verified and its confidence, or no cause confirmed and what next. */
+export function outcomeHtml(req: FastifyRequest, data: SessionData, probabilities = true): Html {
+  const o: SessionOutcome | undefined =
+    data.outcome ??
+    (data.conclusion ? { kind: 'cause', cause: data.conclusion, confidence: Number.NaN } : undefined);
+  if (!o) return html``;
+  if (o.kind === 'cause')
+    return html`<p class="conclusion" data-outcome="cause"><strong>${T(req, { fr: 'Conclusion', en: 'Conclusion' })} :</strong> ${T(req, causeName(o.cause, data.treeId))}${probabilities && Number.isFinite(o.confidence) ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, o.confidence)})</span>` : ''}${o.verified === false ? html` — <span class="unverified">${T(req, { fr: 'réparation non vérifiée', en: 'repair not verified' })}${o.unverified ? ` : ${T(req, o.unverified)}` : ''}</span>` : ''}</p>`;
+  return html`<div class="conclusion no-cause" data-outcome="no-cause"><p><strong>${T(req, { fr: 'Aucune cause confirmée', en: 'No cause confirmed' })}</strong> — ${T(req, NO_CAUSE_REASON[o.reason])}</p>
+${
+  o.leading.length
+    ? html`<p class="leading">${T(req, { fr: 'Causes encore possibles, aucune confirmée', en: 'Causes still possible, none confirmed' })} : ${o.leading
+        .map(
+          (p) =>
+            `${T(req, causeName(p.cause, data.treeId))}${probabilities ? ` (${pct(req.lang, p.probability)})` : ''}`,
+        )
+        .join(
+          ', ',
+        )}${probabilities ? ` ; ${T(req, { fr: 'cause hors de cet arbre', en: 'a cause outside this tree' })} ${pct(req.lang, o.unexplained)}` : ''}</p>`
+    : ''
+}
+<h4>${T(req, { fr: 'Que faire ensuite', en: 'What to do next' })}</h4><ul class="advice">${o.advice.map((a) => html`<li>${T(req, a)}</li>`)}</ul></div>`;
+}
+
+const VERIFY_RESULT: Record<'cured' | 'not-cured' | 'incomplete', Text> = {
+  cured: { fr: 'réparation validée', en: 'repair validated' },
+  'not-cured': { fr: 'non réparé', en: 'not cured' },
+  incomplete: { fr: 'vérification incomplète', en: 'verification incomplete' },
+};
+
+const NO_CAUSE_REASON: Record<'tested-good' | 'below-threshold' | 'all-repaired', Text> = {
+  'tested-good': {
+    fr: 'les causes qui valaient un test ont été testées bonnes.',
+    en: 'the causes worth a test were tested good.',
+  },
+  'below-threshold': {
+    fr: 'rien de ce que montre le véhicule ne rend une cause de cet arbre assez probable pour la tester.',
+    en: 'nothing the car shows makes a cause of this tree likely enough to test.',
+  },
+  'all-repaired': {
+    fr: 'chaque cause de cet arbre a été réparée sans faire disparaître le symptôme.',
+    en: 'every cause of this tree was repaired without curing the symptom.',
+  },
+};
+
+/** What an incomplete verification still lacks, in words. */
+export function missingText(req: FastifyRequest, m: VerifyMissing): string {
+  const parts: string[] = [];
+  if (m.roadTest) parts.push(T(req, { fr: 'essai routier non fait', en: 'road test not done' }));
+  if (m.readiness) parts.push(T(req, { fr: 'état des moniteurs non lu', en: 'readiness not read' }));
+  if (m.monitors.length)
+    parts.push(
+      `${T(req, { fr: 'moniteurs non terminés', en: 'monitors not complete' })} : ${m.monitors.map((x) => T(req, monitorName(x))).join(', ')}`,
+    );
+  return parts.join(' ; ');
+}
+
+/**
+ * A measured value as a mechanic reads it, named by what the test measured and numbers in the
+ * page's language: "résistance secondaire de la bobine (cylindre 2) : 2,4 kΩ à 20 °C".
+ */
+export function measuredText(
+  req: FastifyRequest,
+  m: {
+    spec?: number;
+    value: number | string;
+    unit: string;
+    index?: string | number;
+    source?: 'simulated' | 'typed';
+    conditions?: Record<string, number | string | boolean>;
+  },
+  testId?: string,
+): string {
+  const n = (x: number) =>
+    x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 });
+  const spec =
+    testId !== undefined && m.spec !== undefined
+      ? knowledgeBase().tests.get(testId)?.measure[m.spec]
+      : undefined;
+  const temp = typeof m.conditions?.temperatureC === 'number' ? m.conditions.temperatureC : undefined;
+  const value =
+    typeof m.value === 'number'
+      ? `${n(m.value)}${m.unit ? ` ${m.unit}` : ''}`
+      : wordText(m.value, req.lang === 'en' ? 'en' : 'fr');
+  const where =
+    m.index === undefined
+      ? ''
+      : spec
+        ? ` (${indexText(spec, m.index, req.lang === 'en' ? 'en' : 'fr')})`
+        : typeof m.index === 'number'
+          ? ` (${T(req, { fr: 'cylindre', en: 'cylinder' })} ${m.index})`
+          : ` (${m.index})`;
+  const what = spec ? T(req, spec.label) : T(req, { fr: 'mesuré', en: 'measured' });
+  const typed = m.source === 'typed' ? ` ${T(req, { fr: '(valeur saisie)', en: '(typed value)' })}` : '';
+  return `${what}${where} : ${value}${temp !== undefined ? ` ${T(req, { fr: 'à', en: 'at' })} ${n(temp)} °C` : ''}${typed}`;
 }
 
 /** A freeze-frame value as a mechanic reads it, in the page's locale: a number, or each field of a multi-value PID. */
@@ -178,7 +324,8 @@ function readingsSection(req: FastifyRequest, s: DiagSession, readings: StoredRe
   const vin = readings.find((r) => r.kind === 'vin');
   const dtcs = readings.filter((r) => r.kind === 'dtcs');
   const readiness = readings.filter((r) => r.kind === 'readiness');
-  const freeze = readings.filter((r) => r.kind === 'freeze');
+  // A freeze-frame reading of null is an ECU saying it stored none: nothing to show in the table.
+  const freeze = readings.filter((r) => r.kind === 'freeze' && r.value !== null);
   const uds = readings.filter((r) => r.kind === 'uds' && r.item === '');
   // What was not read, per question and ECU, unless a later reading answered it; what the car says
   // it does not have is an answer, not a failure.
@@ -246,7 +393,7 @@ ${noneLists.length && rows.length ? html`<p class="muted">${T(req, { fr: 'Sans c
 ${
   notRead.length
     ? html`<p class="error not-read">${T(req, { fr: 'Non lus (le véhicule ou l’adaptateur n’a pas répondu — ce n’est pas « aucun code »)', en: 'Not read (the vehicle or adapter did not answer — this is not "no code")' })} : ${notRead
-        .map((e) => (e.ecu ? `${e.item} (${e.ecu})` : e.item))
+        .map((e) => `${questionText(req, e.item)}${e.ecu ? ` (${e.ecu})` : ''}`)
         .join(', ')}</p>`
     : ''
 }
@@ -274,45 +421,84 @@ ${
 
 /**
  * The verification after a repair, in the order a workshop does it: clear the codes, road-test the
- * car (a drive cycle, so that the monitors run again), then read codes and readiness again.
+ * car (a drive cycle, so that the monitors run again), then read codes and readiness again. What a
+ * verification read found missing is said above the forms.
  */
-function verifyForms(req: FastifyRequest, id: number, version: number, g: GS, simulated: boolean): Html {
-  const cleared = g.steps.at(-1)?.kind === 'clear' && (g.steps.at(-1) as { ok: boolean }).ok;
+function verifyForms(
+  req: FastifyRequest,
+  id: number,
+  version: number,
+  g: GS,
+  simulated: boolean,
+  real: boolean,
+): Html {
+  const sinceRepair = g.steps.slice(g.steps.findLastIndex((x) => x.kind === 'repair') + 1);
+  const cleared = sinceRepair.some((x) => x.kind === 'clear' && x.ok);
+  const roadTested = sinceRepair.some((x) => x.kind === 'road_test');
+  const lastVerify = sinceRepair.findLast((x) => x.kind === 'verify');
   const monitors = g.tree.monitors.map((m) => T(req, monitorName(m))).join(', ');
+  const roadTestForm = simulated
+    ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${SIM_ROAD_TEST_MIN} min en accéléré)`, en: `Simulated road test (${SIM_ROAD_TEST_MIN} min, fast-forwarded)` })}</button></form>`
+    : real
+      ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: 'Essai routier fait', en: 'Road test done' })}</button></form>`
+      : '';
   return html`<div class="verify">
+${
+  lastVerify?.kind === 'verify' && lastVerify.missing && verifyOutcome(lastVerify) === 'incomplete'
+    ? html`<p class="verify-incomplete" role="status"><strong>${T(req, { fr: 'Vérification incomplète — rien n’est prouvé, ni réparé ni en échec', en: 'Verification incomplete — nothing is proven, neither cured nor failed' })}</strong> : ${missingText(req, lastVerify.missing)}.</p>`
+    : ''
+}
 <ol class="verify-steps">
 <li><form method="post" action="/diagnostics/${id}/guided/clear" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-clear">${T(req, { fr: 'Effacer les codes', en: 'Clear the codes' })}</button></form>${cleared ? html` <span class="tag">${T(req, { fr: 'effacés', en: 'cleared' })}</span>` : ''}</li>
-<li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${simulated ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${SIM_ROAD_TEST_MIN} min en accéléré)`, en: `Simulated road test (${SIM_ROAD_TEST_MIN} min, fast-forwarded)` })}</button></form>` : ''}</li>
+<li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${roadTestForm}${roadTested ? html` <span class="tag road-tested">${T(req, { fr: 'fait', en: 'done' })}</span>` : ''}</li>
 <li><form method="post" action="/diagnostics/${id}/guided/verify">${guidedFields(req, version)}
 <label class="check"><input type="checkbox" name="symptomGone" value="true"> ${T(req, { fr: 'Symptôme disparu à l’essai', en: 'Symptom gone on the road test' })}</label>
 <button type="submit" id="guided-verify">${T(req, { fr: 'Lecture de vérification (codes et moniteurs)', en: 'Verification read (codes and monitors)' })}</button></form></li>
 </ol></div>`;
 }
 
-function guidedSection(req: FastifyRequest, s: DiagSession, canWork: boolean, simulated = false): Html {
+/** The trees that fit the session's vehicle, to choose one by hand when nothing read or said picks one. */
+function treeChoice(req: FastifyRequest, vehicle: string): Html {
+  const trees = knowledgeBase().trees.filter((t) => t.vehicles.includes(vehicle as never));
+  return html`<label>${T(req, { fr: 'Arbre de panne', en: 'Fault tree' })} <select name="treeId"><option value="">${T(req, { fr: '(choisi d’après la lecture et la plainte)', en: '(chosen from the reading and the complaint)' })}</option>${trees.map((t) => html`<option value="${t.id}">${T(req, t.title)}</option>`)}</select></label>`;
+}
+
+function guidedSection(
+  req: FastifyRequest,
+  s: DiagSession,
+  canWork: boolean,
+  options: { simulated: boolean; probabilities: boolean; vehicle: string },
+): Html {
+  const { simulated, probabilities } = options;
   const data = guidedOf(s);
   const id = s.id;
   const version = s.guided_version;
   if (!data)
     return html`<section class="card guided" id="guided"><h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })}</h2>
-${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${guidedFields(req, version)}<button type="submit" id="guided-start">${T(req, { fr: 'Démarrer le diagnostic guidé', en: 'Start the guided diagnosis' })}</button></form>` : ''}
-<p class="muted">${T(req, { fr: 'Lisez d’abord les codes défaut : ils orientent le choix de l’arbre de panne.', en: 'Read the trouble codes first: they guide the choice of fault tree.' })}</p></section>`;
+${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${guidedFields(req, version)}${treeChoice(req, options.vehicle)} <button type="submit" id="guided-start">${T(req, { fr: 'Démarrer le diagnostic guidé', en: 'Start the guided diagnosis' })}</button></form>` : ''}
+<p class="muted">${T(req, { fr: 'Lisez d’abord le véhicule : les codes défaut, les données figées et les données en direct orientent le choix de l’arbre de panne ; ce qui n’a pas été lu ne compte ni pour ni contre.', en: 'Read the car first: trouble codes, freeze frame and live data guide the choice of fault tree; what was not read counts neither for nor against.' })}</p></section>`;
   const g = GuidedSession.fromJSON(knowledgeBase(), data);
   const a = g.analysis();
   const next = g.next();
-  const unread = g.signs().filter((r) => r.value === undefined).length;
-  const ranked = html`<table class="causes"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th><th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th></tr></thead><tbody>${a.posteriors.map(
+  const unread = g.signs().filter((r) => r.value === undefined);
+  const causeRows = probabilities
+    ? a.posteriors
+    : g.tree.causes.map((c) => ({ cause: c.id, probability: Number.NaN }));
+  const ranked = html`<table class="causes${probabilities ? '' : ' no-probabilities'}"><thead><tr><th>${T(req, { fr: 'Cause', en: 'Cause' })}</th>${probabilities ? html`<th>${T(req, { fr: 'Probabilité', en: 'Probability' })}</th>` : ''}</tr></thead><tbody>${causeRows.map(
     (p) =>
-      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause, g.tree.id))}</td><td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td></tr>`,
-  )}</tbody></table>`;
+      html`<tr data-cause="${p.cause}"><td>${T(req, causeName(p.cause, g.tree.id))}</td>${probabilities ? html`<td><meter min="0" max="1" value="${p.probability}"></meter> ${pct(req.lang, p.probability)}</td>` : ''}</tr>`,
+  )}</tbody></table>${probabilities ? html`<p class="muted outside">${T(req, { fr: 'Cause hors de cet arbre', en: 'A cause outside this tree' })} : ${pct(req.lang, a.unexplained)}${g.symptom !== 'confirmed' ? html` — ${T(req, g.symptom === 'reported' ? { fr: 'symptôme seulement décrit par le client (aucun code ne le confirme)', en: 'symptom only described by the customer (no code confirms it)' } : { fr: 'symptôme non confirmé par un code', en: 'symptom not confirmed by a code' })}` : ''}</p>` : html`<p class="muted">${T(req, { fr: 'Probabilités masquées par le formateur pour cet exercice.', en: 'Probabilities hidden by the instructor for this exercise.' })}</p>`}`;
   let action: Html = html``;
-  if (canWork && g.state === 'diagnose' && next) action = recommendationForm(req, id, version, next, g);
+  if (canWork && g.state === 'diagnose' && next)
+    action = recommendationForm(req, id, version, next, g, probabilities, simulated);
   else if (canWork && g.state === 'repair') {
     const c = g.pendingRepair!;
+    const confidence = data.pendingConfidence;
     action = html`<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${guidedFields(req, version)}
-<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong> — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
+<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong>${probabilities && confidence !== undefined ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, confidence)})</span>` : ''} — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
 <input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
-  } else if (canWork && g.state === 'verify') action = verifyForms(req, id, version, g, simulated);
+  } else if (canWork && g.state === 'verify')
+    action = verifyForms(req, id, version, g, simulated, s.adapter_kind !== 'scenario');
   const stateText: Record<string, Text> = {
     diagnose: { fr: 'recherche de la cause', en: 'looking for the cause' },
     repair: { fr: 'réparation', en: 'repair' },
@@ -322,33 +508,61 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   return html`<section class="card guided" id="guided" data-state="${g.state}">
 <h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })} — ${T(req, g.tree.title)} <span class="tag">${T(req, stateText[g.state]!)}</span></h2>
 ${g.state !== 'done' ? ranked : ''}
-${g.state !== 'done' ? signList(req, g.tree.id, a.signs, unread) : ''}
+${g.state !== 'done' ? signList(req, g.tree.id, a.signs, unread, probabilities) : ''}
+${g.state !== 'done' ? contradictionList(req, g, a.contradictions) : ''}
 ${action}
 <h3>${T(req, { fr: 'Chemin suivi', en: 'Path taken' })}</h3>
-${pathList(req, data)}
+${pathList(req, data, { probabilities })}
 </section>`;
+}
+
+/** Evidence that pulls a cause both ways, said rather than averaged away. */
+function contradictionList(
+  req: FastifyRequest,
+  g: GS,
+  list: ReturnType<GS['analysis']>['contradictions'],
+): Html {
+  if (!list.length) return html``;
+  const source = (src: string) => {
+    const [kind, sid] = src.split(':') as [string, string];
+    if (kind === 'test') return testName(req, sid);
+    return T(req, g.tree.signs.find((x) => x.id === sid)?.name ?? { fr: sid, en: sid });
+  };
+  return html`<div class="contradictions" role="note"><h3>${T(req, { fr: 'Indices contradictoires', en: 'Contradictory evidence' })}</h3><ul>${list.map(
+    (c) =>
+      html`<li data-cause="${c.cause}"><strong>${T(req, causeName(c.cause, g.tree.id))}</strong> : ${T(req, { fr: 'pour', en: 'for' })} ${c.for.map((x) => source(x.source)).join(', ')} ; ${T(req, { fr: 'contre', en: 'against' })} ${c.against.map((x) => source(x.source)).join(', ')}</li>`,
+  )}</ul><p class="muted">${T(req, { fr: 'Refaire la lecture ou le test en doute, ou envisager deux défauts à la fois.', en: 'Redo the doubtful reading or test, or consider two faults at once.' })}</p></div>`;
 }
 
 /**
  * The signs read from the car and the complaint that count as evidence, each with the cause it
- * moves most (likelihood ratio): why the ranking is what it is before any test.
+ * moves most (likelihood ratio): why the ranking is what it is before any test. The signs not read
+ * are listed with why (not read, not supported by the car, no answer): they count neither way.
  */
 function signList(
   req: FastifyRequest,
   treeId: string,
   signs: ReturnType<GS['analysis']>['signs'],
-  unread: number,
+  unread: ReturnType<GS['signs']>,
+  probabilities = true,
 ): Html {
-  if (!signs.length && !unread) return html``;
+  if (!signs.length && !unread.length) return html``;
   const num = (x: number) =>
     x.toLocaleString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
   return html`<h3>${T(req, { fr: 'Indices lus sur le véhicule', en: 'Signs read from the car' })}</h3>
 <ul class="signs">${signs.map((effect) => {
     const r = effect.reading;
     const strongest = strongestEffect(effect);
-    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${strongest ? html` → <span class="effect">${T(req, causeName(strongest.cause, treeId))} ×${num(strongest.ratio)}</span>` : ''}</li>`;
+    return html`<li class="${r.value ? 'present' : 'absent'}" data-sign="${r.sign.id}">${r.value ? '✔' : '✘'} ${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}${r.certainty < 1 ? ` (${T(req, { fr: 'certitude', en: 'certainty' })} ${Math.round(r.certainty * 100)} %)` : ''}</span>${strongest && probabilities ? html` → <span class="effect">${T(req, causeName(strongest.cause, treeId))} ×${num(strongest.ratio)}</span>` : ''}</li>`;
   })}</ul>
-${unread ? html`<p class="muted">${T(req, { fr: `${unread} indice(s) non lu(s) : lisez le véhicule (codes, données figées, moniteurs, données en direct) avant de démarrer pour qu’ils comptent.`, en: `${unread} sign(s) not read: read the car (codes, freeze frame, monitors, live data) before starting so that they count.` })}</p>` : ''}`;
+${
+  unread.length
+    ? html`<details class="unread-signs"><summary>${T(req, { fr: `${unread.length} indice(s) sans lecture : ils ne comptent ni pour ni contre`, en: `${unread.length} sign(s) without a reading: they count neither for nor against` })}</summary><ul>${unread.map(
+        (r) =>
+          html`<li data-sign="${r.sign.id}">${T(req, r.sign.name)} <span class="muted">— ${T(req, r.detail)}</span></li>`,
+      )}</ul><p class="muted">${T(req, { fr: 'Lisez le véhicule (codes, données figées, moniteurs, données en direct) pour qu’ils comptent.', en: 'Read the car (codes, freeze frame, monitors, live data) so that they count.' })}</p></details>`
+    : ''
+}`;
 }
 
 function recommendationForm(
@@ -357,6 +571,8 @@ function recommendationForm(
   version: number,
   next: Recommendation,
   g: GS,
+  probabilities = true,
+  simulated = false,
 ): Html {
   const others =
     next.kind === 'inspection' ? next.ranking.map((r) => r.test) : next.ranking.map((r) => r.test);
@@ -365,7 +581,7 @@ function recommendationForm(
   );
   return html`<div class="next-step">
 <h3>${T(req, { fr: 'Étape proposée', en: 'Next step' })} : <span class="next-test" data-test="${next.test.id}">${T(req, next.test.name)}</span></h3>
-<p class="reason">${T(req, next.reason)}</p>
+${probabilities ? html`<p class="reason">${T(req, next.reason)}</p>` : ''}
 <p class="instructions">${T(req, next.test.instructions)}</p>
 <p class="muted">${T(req, { fr: 'Attendu si bon', en: 'Expected if good' })} : ${T(req, next.test.expected.good)} — ${T(req, { fr: 'si mauvais', en: 'if bad' })} : ${T(req, next.test.expected.bad)}</p>
 ${next.safety.map(
@@ -378,7 +594,48 @@ ${next.safety.map(
 <label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}">${testName(req, t)}</option>`)}</select></label>
 <button type="submit" name="outcome" value="good" id="outcome-good">${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>
 <button type="submit" name="outcome" value="bad" id="outcome-bad">${T(req, { fr: 'Résultat mauvais', en: 'Result bad' })}</button>
-</form></div>`;
+${simulated ? html`<button type="submit" formaction="/diagnostics/${id}/guided/measure" id="guided-measure">${T(req, { fr: 'Mesurer sur le véhicule simulé', en: 'Measure on the simulated car' })}</button>` : ''}
+</form>
+${valueForm(req, id, version, next.test, g.facts.vehicle)}</div>`;
+}
+
+/**
+ * The values of the proposed test's measurements, typed as read on the car (a real car, or the
+ * live-data panel): the knowledge base reads them as it reads a simulated instrument's.
+ */
+function valueForm(
+  req: FastifyRequest,
+  id: number,
+  version: number,
+  test: Recommendation['test'],
+  vehicle: Parameters<typeof measurementsFor>[1],
+): Html {
+  const specs = measurementsFor(test, vehicle);
+  if (!specs.length) return html``;
+  const eachHint = (each: string | undefined) =>
+    each === 'cylinder'
+      ? T(req, {
+          fr: 'une valeur par cylindre, séparées par « ; »',
+          en: 'one value per cylinder, separated by ";"',
+        })
+      : each === 'wheel'
+        ? T(req, { fr: 'AVG ; AVD ; ARG ; ARD', en: 'FL; FR; RL; RR' })
+        : each
+          ? T(req, {
+              fr: 'une valeur par calculateur, séparées par « ; »',
+              en: 'one value per ECU, separated by ";"',
+            })
+          : '';
+  return html`<form method="post" action="/diagnostics/${id}/guided/value" class="typed-values">${guidedFields(req, version)}<input type="hidden" name="testId" value="${test.id}">
+<p class="muted">${T(req, { fr: 'Ou saisissez la valeur mesurée : la base de connaissances la lit.', en: 'Or type the measured value: the knowledge base reads it.' })}</p>
+${specs.map(({ spec, index }) => {
+  const words = [...(spec.goodWords ?? []), ...(spec.badWords ?? [])];
+  const input = words.length
+    ? html`<select name="value_${index}"><option value=""></option>${words.map((w) => html`<option value="${w}">${wordText(w, req.lang === 'en' ? 'en' : 'fr')}</option>`)}</select>`
+    : html`<input name="value_${index}" inputmode="decimal" size="${spec.each ? 24 : 8}" placeholder="${eachHint(spec.each)}"> ${spec.unit}`;
+  return html`<label class="typed-value" data-spec="${index}">${T(req, spec.label)} ${input} <span class="muted">(${T(req, rangeText(spec))})</span></label>`;
+})}
+<button type="submit" id="guided-value">${T(req, { fr: 'Enregistrer la mesure', en: 'Record the measurement' })}</button></form>`;
 }
 
 /** Bytes as whole kilobytes (1 Ko = 1024 octets, as the limit is set). */
@@ -489,7 +746,11 @@ ${
     reference: T(req, { fr: 'référence', en: 'reference' }),
   })}</script>
 </section>
-${guidedSection(req, s, canWork, roadTest)}
+${guidedSection(req, s, canWork, {
+  simulated: roadTest,
+  probabilities: probabilitiesShown(s, o.assignment, req.user!),
+  vehicle: o.order?.vehicle.energy ?? o.scenario?.vehicle_type ?? 'petrol',
+})}
 </section>`;
 }
 

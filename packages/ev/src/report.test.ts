@@ -90,6 +90,10 @@ describe('the Nissan Leaf report from the real recording', () => {
     expect(text).toContain('Enregistrement : leaf.MF4 (26 réponse(s) décodée(s))');
     expect(text).toContain(HV_NOTE.fr);
     expect(text).toMatch(/Tension du pack\s+390,14 V/);
+    // The plausibility lines write numbers as each language does (a French page said "4.064 V").
+    const perCell = r.checks.find((c) => c.check === 'pack-per-cell')!.detail;
+    expect(perCell.fr).toMatch(/^390,14 V \/ 96 cellules = 4,064 V par cellule \(2,5–4,2 V\)$/);
+    expect(perCell.en).toMatch(/^390\.14 V \/ 96 cells = 4\.064 V per cell \(2\.5–4\.2 V\)$/);
   });
 
   it('a recording without battery reads is refused, saying what was looked for', async () => {

@@ -281,6 +281,13 @@ export class BatteryReportBuilder {
   }
 }
 
+/** A number as each language writes it ("3,745" in French, "3.745" in English), at most `digits` decimals. */
+function nums(v: number, digits = 3): { fr: string; en: string } {
+  const f = (lang: string) =>
+    new Intl.NumberFormat(lang, { maximumFractionDigits: digits, useGrouping: false }).format(v);
+  return { fr: f('fr-FR'), en: f('en-GB') };
+}
+
 /** Checks the figures against physics and the definition's own numbers, never against themselves. */
 export function plausibility(d: BatteryDefinition, r: BatteryReport): PlausibilityCheck[] {
   const out: PlausibilityCheck[] = [];
@@ -289,7 +296,10 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
     out.push({
       check: 'soc-range',
       ok: r.soc.value >= 0 && r.soc.value <= 100,
-      detail: { fr: `SoC ${r.soc.value} % (0–100 %)`, en: `SoC ${r.soc.value} % (0–100 %)` },
+      detail: {
+        fr: `SoC ${nums(r.soc.value).fr} % (0–100 %)`,
+        en: `SoC ${nums(r.soc.value).en} % (0–100 %)`,
+      },
     });
   if (r.packVoltage) {
     const per = r.packVoltage.value / d.cells;
@@ -297,8 +307,8 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
       check: 'pack-per-cell',
       ok: per >= min && per <= max,
       detail: {
-        fr: `${r.packVoltage.value} V / ${d.cells} cellules = ${per.toFixed(3)} V par cellule (${min}–${max} V)`,
-        en: `${r.packVoltage.value} V / ${d.cells} cells = ${per.toFixed(3)} V per cell (${min}–${max} V)`,
+        fr: `${nums(r.packVoltage.value).fr} V / ${d.cells} cellules = ${nums(per, 3).fr} V par cellule (${nums(min).fr}–${nums(max).fr} V)`,
+        en: `${nums(r.packVoltage.value).en} V / ${d.cells} cells = ${nums(per, 3).en} V per cell (${nums(min).en}–${nums(max).en} V)`,
       },
     });
   }
@@ -313,8 +323,8 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
       check: 'cell-window',
       ok: r.cells.min >= min && r.cells.max <= max,
       detail: {
-        fr: `cellules de ${r.cells.min} V (n° ${r.cells.minCell}) à ${r.cells.max} V (n° ${r.cells.maxCell}), fenêtre ${min}–${max} V`,
-        en: `cells from ${r.cells.min} V (#${r.cells.minCell}) to ${r.cells.max} V (#${r.cells.maxCell}), window ${min}–${max} V`,
+        fr: `cellules de ${nums(r.cells.min).fr} V (n° ${r.cells.minCell}) à ${nums(r.cells.max).fr} V (n° ${r.cells.maxCell}), fenêtre ${nums(min).fr}–${nums(max).fr} V`,
+        en: `cells from ${nums(r.cells.min).en} V (#${r.cells.minCell}) to ${nums(r.cells.max).en} V (#${r.cells.maxCell}), window ${nums(min).en}–${nums(max).en} V`,
       },
     });
     if (r.packVoltage && read === d.cells) {
@@ -324,8 +334,8 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
         check: 'pack-vs-cells',
         ok: gap < 0.02,
         detail: {
-          fr: `somme des cellules ${sum.toFixed(2)} V, pack ${r.packVoltage.value} V (écart ${(gap * 100).toFixed(2)} %, 2 % admis)`,
-          en: `sum of cells ${sum.toFixed(2)} V, pack ${r.packVoltage.value} V (gap ${(gap * 100).toFixed(2)} %, 2 % allowed)`,
+          fr: `somme des cellules ${nums(sum, 2).fr} V, pack ${nums(r.packVoltage.value).fr} V (écart ${nums(gap * 100, 2).fr} %, 2 % admis)`,
+          en: `sum of cells ${nums(sum, 2).en} V, pack ${nums(r.packVoltage.value).en} V (gap ${nums(gap * 100, 2).en} %, 2 % allowed)`,
         },
       });
     }
@@ -335,8 +345,8 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
       check: 'temperature-range',
       ok: r.temperatures.min >= -40 && r.temperatures.max <= 80,
       detail: {
-        fr: `températures ${r.temperatures.min} à ${r.temperatures.max} °C (−40–80 °C)`,
-        en: `temperatures ${r.temperatures.min} to ${r.temperatures.max} °C (−40–80 °C)`,
+        fr: `températures ${nums(r.temperatures.min).fr} à ${nums(r.temperatures.max).fr} °C (−40–80 °C)`,
+        en: `temperatures ${nums(r.temperatures.min).en} to ${nums(r.temperatures.max).en} °C (−40–80 °C)`,
       },
     });
   return out;

@@ -22,24 +22,24 @@ if (process.argv[2] === '--serve') {
   );
   const clock = { now: () => Date.now() };
   const server = await startServer({ db: join(process.argv[3]!, 'w.sqlite'), demo: true, port: 0, clock });
-  const user = (await server.store.get<{ id: number; role: 'technician' }>(
-    "SELECT * FROM users WHERE login = 'ines'",
-  ))!;
+  const { getUser } = await import('../apps/workshop/src/services/users.js');
+  const ines = (await server.store.get<{ id: number }>("SELECT id FROM users WHERE login = 'ines'"))!;
+  const user = await getUser(server.store, ines.id, 1);
   const scenario = await createScenario(
     server.store,
     { title: 'bench', source: 'sim', simName: 'vacuum-leak' },
-    user as never,
+    user,
     clock.now(),
   );
   const s = await createDiagSession(
     server.store,
     { roId: null, adapter: { kind: 'scenario', spec: String(scenario.id) } },
-    user as never,
+    user,
     clock.now(),
   );
   const runtime = server.app.diagnostics;
   await runtime.connect(s.id, { kind: 'scenario', spec: String(scenario.id) }, async () =>
-    responderFor(server.store, await getScenario(server.store, scenario.id)),
+    responderFor(server.store, await getScenario(server.store, 1, scenario.id)),
   );
   await runtime.startLive(s.id, [0x0c, 0x0d], 100);
   const web = await createSession(server.store, user.id, clock.now());

@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 
 # socat: pseudo-terminals for the ELM327 emulator; scram: fault-tree oracle; python3-can: CAN log
 # oracle; chromium: browser tests; can-utils/iproute2/kmod: vcan where the kernel allows it;
+# postgresql: the server programs (initdb, pg_ctl, pg_dump) — the workshop's tests start a private
+# server of their own in a temporary directory, so the package's own cluster need not be running;
 # libxml2-utils (xmllint: the Factur-X XML against its XSD), poppler-utils and qpdf (the invoice PDF
 # read back), liblcms2-utils (transicc: the PDF's sRGB profile read by LittleCMS).
-APT_PACKAGES=(socat scram python3-can chromium can-utils iproute2 kmod libxml2-utils poppler-utils qpdf liblcms2-utils)
+APT_PACKAGES=(socat scram python3-can chromium can-utils iproute2 kmod postgresql libxml2-utils poppler-utils qpdf liblcms2-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

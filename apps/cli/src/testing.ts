@@ -1,9 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { CliContext, Lang } from '@atelier/command';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** tsx by its path, so the command runs from any working directory. */
@@ -65,29 +63,4 @@ export function runCliWithInput(
   });
 }
 
-/** A context for running a command in the test's process, with what it printed on each stream. */
-export function cliContext(
-  lang: Lang,
-  cwd: string,
-  signal: AbortSignal = new AbortController().signal,
-): { ctx: CliContext; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += c;
-  });
-  stderr.on('data', (c) => {
-    err += c;
-  });
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    lang,
-    cwd,
-    signal,
-    stderrIsTTY: false,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
+export { cliContext } from '@atelier/command/testing';

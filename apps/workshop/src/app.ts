@@ -22,6 +22,7 @@ import { ordersPlugin } from './plugins/orders.js';
 import { peoplePlugin } from './plugins/people.js';
 import { planningPlugin } from './plugins/planning.js';
 import { reportsPlugin } from './plugins/reports.js';
+import { sitesPlugin } from './plugins/sites.js';
 import { systemPlugin } from './plugins/system.js';
 import { trainingPlugin } from './plugins/training.js';
 import type { RuntimeOptions } from './services/live.js';
@@ -46,6 +47,12 @@ export interface AppOptions {
    */
   trustProxy?: boolean | string | string[];
   logger?: boolean;
+  /**
+   * Serve a session's identity and a site's board again for this long (ms) unless something
+   * changed (services/read-cache.ts); 0, the default here, reads the store every time.
+   * `atelier serve` sets 1000.
+   */
+  readCacheMs?: number;
   /** The diagnostics runtime: how often it writes buffered samples, when it closes an idle adapter. */
   diagnostics?: RuntimeOptions;
 }
@@ -74,6 +81,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   adaptersPlugin,
   trainingPlugin,
   reportsPlugin,
+  sitesPlugin,
   exportsPlugin,
 ];
 
@@ -137,6 +145,7 @@ export async function buildApp(
   await app.register(corePlugin, {
     deps,
     loginRateLimit: options.loginRateLimit,
+    readCacheMs: options.readCacheMs,
     loginPageRateLimit: options.loginPageRateLimit,
     sessionPurgeMs: options.sessionPurgeMs,
   });

@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { crc32 } from './services/crc32.js';
 import { createCustomer, createVehicle } from './services/customers.js';
-import type { State } from './services/domain.js';
+import type { SiteRole, State } from './services/domain.js';
 import { grantHabilitation, isoDate } from './services/habilitations.js';
 import type { HvWork } from './services/hv.js';
 import { issueCreditNote, issueInvoice } from './services/invoices.js';
@@ -18,7 +18,7 @@ import { seedAppointments } from './services/planning-seed.js';
 import { qualityStatus, recordQualityChecks } from './services/quality.js';
 import { type AgreementMethod, addLine } from './services/quotes.js';
 import { seedTraining } from './services/training-seed.js';
-import { createUser, type User } from './services/users.js';
+import { createUser, getUser, setGroupRole, type User } from './services/users.js';
 import { saveRate, updateProfile } from './services/workshop-profile.js';
 import type { Store } from './store/store.js';
 
@@ -92,15 +92,27 @@ const PATH: State[] = [
   'delivered',
 ];
 
-export async function seedDemo(store: Store, now: number): Promise<DemoData> {
-  const existing = await store.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+export interface DemoOptions {
+  /** The site the demo workshop is (1, the first site, by default); it must have no member yet. */
+  site?: number;
+  /** Appended to every login (`chef.lyon`) for a second demo site: logins are unique in a group. */
+  loginSuffix?: string;
+}
+
+export async function seedDemo(store: Store, now: number, options: DemoOptions = {}): Promise<DemoData> {
+  const site = options.site ?? 1;
+  const suffix = options.loginSuffix ? `.${options.loginSuffix}` : '';
+  const existing = await store.get<{ n: number }>(
+    'SELECT COUNT(*) AS n FROM site_members WHERE site_id = ?',
+    [site],
+  );
   if (existing && existing.n > 0)
-    throw new Error('seedDemo: the database already has users; demo data goes into an empty store');
+    throw new Error('seedDemo: the site already has people; demo data goes into an empty site');
   const today0 = Date.parse(`${isoDate(now)}T00:00:00Z`);
   const start = today0 - 20 * DAY;
   const day = (n: number) => start + n * DAY;
 
-  const people: [string, string, User['role']][] = [
+  const people: [string, string, SiteRole][] = [
     ['admin', 'Alice Admin', 'admin'],
     ['chef', 'Sophie Martin', 'manager'],
     ['formateur', 'Claire Dubois', 'instructor'],
@@ -112,13 +124,33 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   ];
   const users: Record<string, User> = {};
   for (const [login, name, role] of people)
-    users[login] = await createUser(store, { login, name, role, password: DEMO_PASSWORD }, start - 30 * DAY);
+    users[login] = await createUser(
+      store,
+      { login: `${login}${suffix}`, name, role, password: DEMO_PASSWORD },
+      start - 30 * DAY,
+      site,
+    );
+  if (site === 1) {
+    // The first site's administrator runs the group; the after-sales director sees every site.
+    await setGroupRole(store, users.admin!.id, 'admin');
+    users.admin = await getUser(store, users.admin!.id, site);
+    const director = await createUser(
+      store,
+      { login: `directeur${suffix}`, name: 'Hélène Garnier', role: 'manager', password: DEMO_PASSWORD },
+      start - 30 * DAY,
+      site,
+    );
+    await store.run('DELETE FROM site_members WHERE user_id = ?', [director.id]);
+    await setGroupRole(store, director.id, 'director');
+    users.directeur = await getUser(store, director.id, site);
+  }
 
   const renewalYears = 3;
   const hab = (login: string, symbol: string, issuedOn: string) =>
     store.transaction((tx) =>
       grantHabilitation(
         tx,
+        site,
         { userId: users[login]!.id, symbol, issuedOn, issuedBy: 'INRS / organisme agréé' },
         renewalYears,
       ),
@@ -174,6 +206,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     customers.push(
       await createCustomer(
         store,
+        site,
         {
           name: name!,
           phone,
@@ -193,6 +226,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   // The workshop's identity on its documents, and its posted hourly rates (excl. VAT).
   await updateProfile(
     store,
+    site,
     {
       legal_name: 'Garage des Apprentis SARL',
       trading_name: 'Atelier des Apprentis',
@@ -222,7 +256,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     ['T3', 'Haute tension (véhicules électrifiés)', 'High voltage (electrified vehicles)', 9000],
     ['DIAG', 'Diagnostic', 'Diagnosis', 8000],
   ] as const)
-    rates[code] = (await saveRate(store, { code, labelFr: fr, labelEn: en, rateCents: cents })).id;
+    rates[code] = (await saveRate(store, site, { code, labelFr: fr, labelEn: en, rateCents: cents })).id;
 
   const vehiclesIn: { vin: string; plate: string; model: string; energy: string; km: number; c: number }[] = [
     { vin: 'VF1RJA001L5432101', plate: 'FG-123-HJ', model: 'Clio V', energy: 'petrol', km: 42_150, c: 0 },
@@ -246,6 +280,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       (
         await createVehicle(
           store,
+          site,
           {
             vin: v.vin,
             plate: v.plate,
@@ -415,8 +450,8 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   const clockOn = (user: number, ro: number, from: number, to: number) =>
     to > from
       ? store.run(
-          "INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)",
-          [user, ro, from, to],
+          "INSERT INTO clock_entries (site_id, user_id, kind, ro_id, start_at, end_at) VALUES (?, ?, 'operation', ?, ?, ?)",
+          [site, user, ro, from, to],
         )
       : Promise.resolve();
   const methods: AgreementMethod[] = ['signature', 'phone', 'email'];
@@ -429,6 +464,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     );
     await approveQuote(
       store,
+      site,
       roId,
       {
         approvedLineIds: lineIds,
@@ -451,15 +487,16 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
   };
   /** The quality-control checklist passed, item by item, and the order ready. */
   const passQualityControl = async (roId: number, at: number, checker: User) => {
-    const qc = await qualityStatus(store, roId);
+    const qc = await qualityStatus(store, site, roId);
     await recordQualityChecks(
       store,
+      site,
       roId,
       qc.items.map((item) => ({ item: item.id, result: 'ok' })),
       checker,
       at,
     );
-    await transitionOrder(store, roId, 'ready', manager, at);
+    await transitionOrder(store, site, roId, 'ready', manager, at);
   };
 
   for (const [i, p] of plans.entries()) {
@@ -475,6 +512,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     // booked for the moment it came in: the planning of past weeks shows it
     const ro = await createOrder(
       store,
+      site,
       { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, bookedFor: t },
       manager,
       t,
@@ -491,12 +529,13 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
         kms[p.v]! += 300 + i * 50;
         await receiveVehicle(
           store,
+          site,
           ro.id,
           { complaint: p.complaint, odometerKm: kms[p.v]!, condition: 'RAS, carburant 1/2' },
           manager,
           t,
         );
-        await assignOrder(store, ro.id, tech.id, manager, t);
+        await assignOrder(store, site, ro.id, tech.id, manager, t);
       } else if (to === 'approved') {
         const lines = await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ? ORDER BY id', [
           ro.id,
@@ -514,21 +553,21 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
         if (to === 'quote') {
           const hv = p.hv ?? [];
           if (hv.includes('hv_lockout'))
-            await addLine(store, ro.id, {
+            await addLine(store, site, ro.id, {
               kind: 'labour',
               description: 'Consignation et déconsignation du système haute tension',
               rateId: rates.T3,
               hours: 0.5,
               hvWork: 'hv_lockout',
             });
-          await addLine(store, ro.id, {
+          await addLine(store, site, ro.id, {
             kind: 'labour',
             description: 'Diagnostic et contrôle',
             rateId: rates.DIAG,
             hours: 1,
             timeBasis: 'actual',
           });
-          await addLine(store, ro.id, {
+          await addLine(store, site, ro.id, {
             kind: 'labour',
             description: hv.includes('hv_deenergised')
               ? 'Remplacement du composant haute tension'
@@ -538,7 +577,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
             scheduleRef: `BAR-${1000 + i * 17}`,
             hvWork: hv.includes('hv_deenergised') ? 'hv_deenergised' : 'none',
           });
-          await addLine(store, ro.id, {
+          await addLine(store, site, ro.id, {
             kind: 'part',
             description: 'Pièces et ingrédients',
             partRef: `REF-${4400 + i}`,
@@ -546,7 +585,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
             unitPriceCents: 8900 + i * 1000,
             origin: i % 4 === 1 ? 'exchange' : 'new',
           });
-          await addLine(store, ro.id, {
+          await addLine(store, site, ro.id, {
             kind: 'labour',
             description: 'Travaux conseillés (non urgents)',
             rateId: rates.T1,
@@ -554,17 +593,19 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
           });
           await setDiagnosisNotes(
             store,
+            site,
             ro.id,
             `Constat : ${p.complaint.replace(/\.$/, '')} — cause identifiée à l’essai et au contrôle.`,
           );
         }
         if (to === 'ready') await passQualityControl(ro.id, t, manager);
         else if (to === 'delivered') {
-          await issueInvoice(store, ro.id, manager, t);
-          await transitionOrder(store, ro.id, to, manager, t);
+          await issueInvoice(store, site, ro.id, manager, t);
+          await transitionOrder(store, site, ro.id, to, manager, t);
         } else
           await transitionOrder(
             store,
+            site,
             ro.id,
             to,
             to === 'quote' || to === 'diagnosis' || to === 'repair' ? tech : manager,
@@ -574,7 +615,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     }
     if (p.target === 'waiting_parts') {
       advance(1);
-      await transitionOrder(store, ro.id, 'waiting_parts', tech, t, 'fournisseur : J+2');
+      await transitionOrder(store, site, ro.id, 'waiting_parts', tech, t, 'fournisseur : J+2');
     }
   }
   // An invoice corrected: the first one went out with the customer's old address; a credit note
@@ -586,12 +627,13 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
     );
     await issueCreditNote(
       store,
+      site,
       first!.id,
       'adresse de facturation erronée',
       manager,
       first!.issued_at + HOUR,
     );
-    await issueInvoice(store, orderIds.d1!, manager, first!.issued_at + 2 * HOUR);
+    await issueInvoice(store, site, orderIds.d1!, manager, first!.issued_at + 2 * HOUR);
   }
   // Routine jobs (service, tyres, brakes): one afternoon per mechanic and working day, delivered the same day.
   const routine = [
@@ -619,6 +661,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       // known work: a service order, quoted at once after a quick check
       const ro = await createOrder(
         store,
+        site,
         { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service', bookedFor: t },
         manager,
         t,
@@ -626,16 +669,17 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       kms[v]! += 40;
       await receiveVehicle(
         store,
+        site,
         ro.id,
         { complaint: job, odometerKm: kms[v]!, condition: 'RAS' },
         manager,
         step(5 * 60_000),
       );
-      await assignOrder(store, ro.id, tech.id, manager, t);
-      await transitionOrder(store, ro.id, 'diagnosis', tech, step(5 * 60_000));
+      await assignOrder(store, site, ro.id, tech.id, manager, t);
+      await transitionOrder(store, site, ro.id, 'diagnosis', tech, step(5 * 60_000));
       const sold = 2.5 + (n % 4) * 0.25;
-      await addLine(store, ro.id, { kind: 'labour', description: job, rateId: rates.T1, hours: sold });
-      await addLine(store, ro.id, {
+      await addLine(store, site, ro.id, { kind: 'labour', description: job, rateId: rates.T1, hours: sold });
+      await addLine(store, site, ro.id, {
         kind: 'part',
         description: 'Pièces',
         partRef: `KIT-${200 + (n % 7)}`,
@@ -645,26 +689,27 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       const diagEnd = t + (0.2 + (n % 3) * 0.1) * HOUR;
       await clockOn(tech.id, ro.id, t, diagEnd);
       t = diagEnd;
-      await transitionOrder(store, ro.id, 'quote', tech, t);
-      await transitionOrder(store, ro.id, 'awaiting_approval', manager, step(5 * 60_000));
+      await transitionOrder(store, site, ro.id, 'quote', tech, t);
+      await transitionOrder(store, site, ro.id, 'awaiting_approval', manager, step(5 * 60_000));
       const lineIds = (
         await store.all<{ id: number }>('SELECT id FROM ro_lines WHERE ro_id = ?', [ro.id])
       ).map((l) => l.id);
       await agree(ro.id, lineIds, n, step(10 * 60_000));
-      await transitionOrder(store, ro.id, 'repair', manager, step(5 * 60_000));
+      await transitionOrder(store, site, ro.id, 'repair', manager, step(5 * 60_000));
       // Apprentices take longer than the sold time, experienced technicians a little less.
       const worked = sold * (users[login]!.role === 'apprentice' ? 1.25 : 0.92) * HOUR;
       await clockOn(tech.id, ro.id, t, t + worked);
-      await transitionOrder(store, ro.id, 'quality_control', tech, step(worked));
+      await transitionOrder(store, site, ro.id, 'quality_control', tech, step(worked));
       await passQualityControl(ro.id, step(10 * 60_000), manager);
-      await issueInvoice(store, ro.id, manager, step(20 * 60_000));
-      await transitionOrder(store, ro.id, 'delivered', manager, step(10 * 60_000));
+      await issueInvoice(store, site, ro.id, manager, step(20 * 60_000));
+      await transitionOrder(store, site, ro.id, 'delivered', manager, step(10 * 60_000));
     }
   }
 
   // A comeback on the diesel, opened two days after delivery.
   const cb = await openComeback(
     store,
+    site,
     orderIds.d2!,
     'Le voyant moteur est revenu.',
     manager,
@@ -687,15 +732,15 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
           const to = Math.min(day(d) + b * HOUR, now);
           if (from >= now) continue;
           await tx.run(
-            "INSERT INTO clock_entries (user_id, kind, start_at, end_at) VALUES (?, 'attendance', ?, ?)",
-            [u.id, from, to],
+            "INSERT INTO clock_entries (site_id, user_id, kind, start_at, end_at) VALUES (?, ?, 'attendance', ?, ?)",
+            [site, u.id, from, to],
           );
         }
         // Apprentices spend time in training: non-productive.
         if (u.role === 'apprentice' && day(d) + 15 * HOUR < now)
           await tx.run(
-            "INSERT INTO clock_entries (user_id, kind, code, start_at, end_at) VALUES (?, 'nonprod', 'training', ?, ?)",
-            [u.id, day(d) + 15 * HOUR, day(d) + 16 * HOUR],
+            "INSERT INTO clock_entries (site_id, user_id, kind, code, start_at, end_at) VALUES (?, ?, 'nonprod', 'training', ?, ?)",
+            [site, u.id, day(d) + 15 * HOUR, day(d) + 16 * HOUR],
           );
       }
     }

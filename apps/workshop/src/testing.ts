@@ -1,15 +1,12 @@
 /** Test support: a seeded app on a temporary database in virtual time, and sessions per role. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { VirtualClock } from '@atelier/clock';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
 import { type DemoData, seedDemo } from './seed.js';
 import type { Role } from './services/domain.js';
 import { createSession } from './services/sessions.js';
-import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { projectStoreKind, type StoreKind } from './test-support/stores.js';
 import { SESSION_COOKIE } from './web/types.js';
 
 /** A demo login of each role, for tests that go through every role. */
@@ -19,6 +16,7 @@ export const LOGIN_OF_ROLE: Record<Role, string> = {
   manager: 'chef',
   instructor: 'formateur',
   admin: 'admin',
+  director: 'directeur',
 };
 
 /** Tuesday 2026-03-10 10:00 UTC: a fixed "now" so dates in assertions are stable. */
@@ -29,7 +27,8 @@ export interface TestApp {
   store: Store;
   clock: VirtualClock;
   demo: DemoData;
-  dir: string;
+  /** The database: a file for SQLite, a URL for PostgreSQL. */
+  location: string;
   /** Cookie and CSRF token of a fresh session for a demo login. */
   as(login: string): Promise<{ cookie: string; csrf: string; headers: Record<string, string> }>;
   inject(login: string | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
@@ -43,9 +42,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-workshop-test-'));
-  const store = await openSqliteStore(join(dir, 'test.sqlite'));
+/** A demo-seeded app on a new database of `kind` (the test project's store unless told). */
+export async function makeTestApp(
+  options: AppOptions = {},
+  kind: StoreKind = projectStoreKind(),
+): Promise<TestApp> {
+  const db = await kind.create();
+  const store = db.store;
   const clock = new VirtualClock(TEST_NOW);
   const demo = await seedDemo(store, clock.now());
   const app = await buildApp(
@@ -57,7 +60,9 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
     },
   );
   const as = async (login: string) => {
-    const user = demo.users[login];
+    // A demo login of the first site, or any account (another site's demo, `chef.lyon`).
+    const user =
+      demo.users[login] ?? (await store.get<{ id: number }>('SELECT id FROM users WHERE login = ?', [login]));
     if (!user) throw new Error(`no demo user ${login}`);
     const s = await createSession(store, user.id, clock.now());
     const cookie = `${SESSION_COOKIE}=${s.id}`;
@@ -68,7 +73,7 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
     store,
     clock,
     demo,
-    dir,
+    location: db.location,
     as,
     inject: async (login, opts) => {
       const headers = {
@@ -90,8 +95,7 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
     },
     close: async () => {
       await app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await db.destroy();
     },
   };
 }

@@ -2,15 +2,28 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Command, UsageError } from '@atelier/command';
+import { MoveRefused, moveToGroup } from '../store/move-to-group.js';
+import { isPostgresUrl, openStore } from '../store/open.js';
+import { openPostgresStore, redact } from '../store/postgres-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 
 const USAGE = {
-  fr: `Usage : atelier db backup [--db FICHIER] DESTINATION
-  Copie à chaud (API de sauvegarde SQLite) : le serveur peut continuer à écrire pendant la copie.
-  atelier db check [--db FICHIER]   vérifie l'intégrité (PRAGMA integrity_check, clés étrangères)`,
-  en: `Usage: atelier db backup [--db FILE] DESTINATION
-  Online copy (SQLite backup API): the server may keep writing during the copy.
-  atelier db check [--db FILE]   checks integrity (PRAGMA integrity_check, foreign keys)`,
+  fr: `Usage : atelier db backup [--db FICHIER|URL] DESTINATION
+  Copie à chaud : le serveur peut continuer à écrire pendant la copie (SQLite : API de sauvegarde,
+  copie vérifiée ; PostgreSQL postgres://… : pg_dump au format custom, relu par pg_restore --list).
+  atelier db check [--db FICHIER|URL]   vérifie l'intégrité (SQLite : PRAGMA integrity_check et clés
+  étrangères ; PostgreSQL : contraintes validées, clés étrangères, index et pages avec amcheck)
+  atelier db migrate-to postgres://… [--db FICHIER] --site CODE [--name NOM] [--login-suffix SUFFIXE]
+  Copie l'atelier SQLite dans la base du groupe comme un nouveau site, compte les lignes des deux
+  côtés avant de valider, marque le fichier comme transféré ; une seconde fois est refusée.`,
+  en: `Usage: atelier db backup [--db FILE|URL] DESTINATION
+  Online copy: the server may keep writing during the copy (SQLite: backup API, copy checked;
+  PostgreSQL postgres://…: pg_dump custom format, read back by pg_restore --list).
+  atelier db check [--db FILE|URL]   checks integrity (SQLite: PRAGMA integrity_check and foreign
+  keys; PostgreSQL: constraints validated, foreign keys, indexes and pages with amcheck)
+  atelier db migrate-to postgres://… [--db FILE] --site CODE [--name NAME] [--login-suffix SUFFIX]
+  Copies the SQLite workshop into the group's database as a new site, counts the rows on both sides
+  before committing, marks the file as moved; a second run is refused.`,
 };
 
 export const dbCommand: Command = {
@@ -21,7 +34,13 @@ export const dbCommand: Command = {
       parseArgs({
         args,
         allowPositionals: true,
-        options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          db: { type: 'string' },
+          site: { type: 'string' },
+          name: { type: 'string' },
+          'login-suffix': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
       });
     try {
       parsed = parse();
@@ -34,8 +53,10 @@ export const dbCommand: Command = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return values.help ? 0 : 2;
     }
-    const file = resolve(ctx.cwd, values.db ?? 'atelier.sqlite');
-    if (!existsSync(file))
+    const location = values.db ?? 'atelier.sqlite';
+    const pg = isPostgresUrl(location);
+    const file = pg ? location : resolve(ctx.cwd, location);
+    if (!pg && !existsSync(file))
       throw new UsageError(
         ctx.lang === 'fr' ? `base introuvable : ${file}` : `database not found: ${file}`,
         USAGE[ctx.lang],
@@ -53,13 +74,22 @@ export const dbCommand: Command = {
             ? `la destination existe déjà : ${target}`
             : `destination already exists: ${target}`,
         );
-      const store = await openSqliteStore(file);
+      const store = await openStore(file);
       try {
         await store.backup(target);
       } finally {
         await store.close();
       }
-      const copy = await openSqliteStore(target);
+      if (pg) {
+        // pg_dump's archive was read back by pg_restore --list: restoring it is pg_restore's job.
+        ctx.stdout.write(
+          ctx.lang === 'fr'
+            ? `Sauvegarde de ${redact(file)} écrite et relue : ${target} (restauration : pg_restore --dbname=URL ${target})\n`
+            : `Backup of ${redact(file)} written and read back: ${target} (restore: pg_restore --dbname=URL ${target})\n`,
+        );
+        return 0;
+      }
+      const copy = await openStore(target);
       try {
         const problems = await copy.integrityCheck();
         if (problems.length) {
@@ -76,8 +106,54 @@ export const dbCommand: Command = {
       }
       return 0;
     }
+    if (sub === 'migrate-to') {
+      if (pg)
+        throw new UsageError(
+          ctx.lang === 'fr' ? '--db : le fichier SQLite de l’atelier' : '--db: the workshop’s SQLite file',
+          USAGE[ctx.lang],
+        );
+      if (!dest || !isPostgresUrl(dest) || !values.site)
+        throw new UsageError(
+          ctx.lang === 'fr'
+            ? 'il faut l’URL postgres://… du groupe et --site CODE'
+            : "the group's postgres://… URL and --site CODE are needed",
+          USAGE[ctx.lang],
+        );
+      const src = await openSqliteStore(file);
+      try {
+        const group = await openPostgresStore(dest);
+        try {
+          const report = await moveToGroup(src, group, {
+            code: values.site,
+            name: values.name ?? values.site,
+            loginSuffix: values['login-suffix'],
+            now: Date.now(),
+          });
+          for (const [table, c] of Object.entries(report.counts))
+            ctx.stdout.write(
+              `${table.padEnd(22)} ${String(c.source).padStart(7)} → ${String(c.target).padStart(7)}\n`,
+            );
+          ctx.stdout.write(
+            ctx.lang === 'fr'
+              ? `Atelier transféré dans ${redact(dest)} comme site « ${values.site} » (n° ${report.siteId}) ; comptes identiques.\n`
+              : `Workshop moved into ${redact(dest)} as site '${values.site}' (#${report.siteId}); counts match.\n`,
+          );
+          return 0;
+        } catch (err) {
+          if (err instanceof MoveRefused) {
+            ctx.stderr.write(`${err.message}\n`);
+            return 1;
+          }
+          throw err;
+        } finally {
+          await group.close();
+        }
+      } finally {
+        await src.close();
+      }
+    }
     if (sub === 'check') {
-      const store = await openSqliteStore(file);
+      const store = await openStore(file);
       try {
         const problems = await store.integrityCheck();
         ctx.stdout.write(problems.length ? `${problems.join('\n')}\n` : 'ok\n');

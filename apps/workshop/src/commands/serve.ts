@@ -4,18 +4,22 @@ import { DEMO_PASSWORD } from '../seed.js';
 import { startServer } from '../server.js';
 
 const USAGE = {
-  fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER] [--demo] [--trust-proxy]
+  fr: `Usage : atelier serve [--port N] [--host ADRESSE] [--db FICHIER|URL] [--demo] [--trust-proxy]
   --port         port HTTP (8080 par défaut)
   --host         adresse d'écoute (127.0.0.1 par défaut ; 0.0.0.0 pour les tablettes de l'atelier)
-  --db           base SQLite (atelier.sqlite par défaut ; avec --demo seul, une base temporaire)
+  --db           base SQLite (atelier.sqlite par défaut ; avec --demo seul, une base temporaire), ou
+                 postgres://utilisateur@hôte/base : la base PostgreSQL d'un groupe, partagée par
+                 plusieurs processus
   --demo         données de démonstration si la base est vide
   --trust-proxy  derrière un proxy qui termine TLS (nginx, Caddy) : X-Forwarded-Proto/-For sont crus,
                  les cookies sont « Secure » et HSTS est envoyé sur HTTPS ; n'exposez alors le
                  serveur qu'au proxy (--host 127.0.0.1)`,
-  en: `Usage: atelier serve [--port N] [--host ADDRESS] [--db FILE] [--demo] [--trust-proxy]
+  en: `Usage: atelier serve [--port N] [--host ADDRESS] [--db FILE|URL] [--demo] [--trust-proxy]
   --port         HTTP port (8080 by default)
   --host         listen address (127.0.0.1 by default; 0.0.0.0 for the workshop's tablets)
-  --db           SQLite database (atelier.sqlite by default; with --demo alone, a temporary one)
+  --db           SQLite database (atelier.sqlite by default; with --demo alone, a temporary one), or
+                 postgres://user@host/db: a dealer group's PostgreSQL database, shared by several
+                 processes
   --demo         demonstration data when the database is empty
   --trust-proxy  behind a TLS-terminating proxy (nginx, Caddy): X-Forwarded-Proto/-For are believed,
                  cookies are Secure and HSTS is sent over HTTPS; then expose the server to the

@@ -36,7 +36,7 @@ async function adapters(scope: FastifyInstance): Promise<void> {
     config: { access: ADMIN },
     schema: { tags: ['adapters'], response: pageResponses },
     handler: async (req, reply) => {
-      const declared = await listTcpAdapters(store);
+      const declared = await listTcpAdapters(store, req.user!.site_id);
       const ports = runtime.discovery.serialPorts();
       const cans = runtime.discovery.canInterfaces();
       const body = html`<section class="card" id="tcp-adapters">
@@ -72,7 +72,7 @@ ${
       tags: ['adapters'],
       response: { 200: { type: 'array', items: tcpAdapterSchema }, ...apiErrors },
     },
-    handler: async () => listTcpAdapters(store),
+    handler: async (req) => listTcpAdapters(store, req.user!.site_id),
   });
 
   twin(app, 'POST', {
@@ -90,7 +90,7 @@ ${
         },
       },
     },
-    handler: async (req) => declareTcpAdapter(store, req.body, req.user!.id, clock.now()),
+    handler: async (req) => declareTcpAdapter(store, req.user!.site_id, req.body, req.user!.id, clock.now()),
     page: { url: '/adapters', redirect: () => '/adapters' },
     api: { url: '/api/adapters/tcp', status: 201, response: tcpAdapterSchema },
   });
@@ -100,7 +100,7 @@ ${
     tags: ['adapters'],
     schema: { params: idParams, body: csrfOnly },
     handler: async (req) => {
-      await removeTcpAdapter(store, req.params.id);
+      await removeTcpAdapter(store, req.user!.site_id, req.params.id);
       return { ok: true };
     },
     page: { url: '/adapters/:id/delete', redirect: () => '/adapters' },

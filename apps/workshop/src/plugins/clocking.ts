@@ -49,6 +49,7 @@ const entrySchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'integer' },
+    site_id: { type: 'integer' },
     user_id: { type: 'integer' },
     user_name: { type: 'string' },
     kind: { type: 'string' },
@@ -89,8 +90,14 @@ async function clocking(scope: FastifyInstance): Promise<void> {
       const now = clock.now();
       const status = await clockStatus(store, user.id);
       const isManager = MANAGERS.includes(user.role);
-      const entries = await listEntries(store, isManager ? null : user.id, now - 7 * DAY, now + 1);
-      const myOrders = await ordersToClockOn(store, user.id, isManager);
+      const entries = await listEntries(
+        store,
+        req.user!.site_id,
+        isManager ? null : user.id,
+        now - 7 * DAY,
+        now + 1,
+      );
+      const myOrders = await ordersToClockOn(store, req.user!.site_id, user.id, isManager);
       const kindLabel = (e: { kind: string; code: string | null; ro_number: string | null }) =>
         e.kind === 'attendance'
           ? T(req, { fr: 'Présence', en: 'Attendance' })
@@ -98,7 +105,7 @@ async function clocking(scope: FastifyInstance): Promise<void> {
             ? T(req, NONPROD_LABEL[e.code as NonProdCode] ?? { fr: e.code ?? '', en: e.code ?? '' })
             : `${T(req, { fr: 'OR', en: 'RO' })} ${e.ro_number}`;
       const canClock = (CLOCKERS as readonly string[]).includes(user.role);
-      const present = isManager || user.role === 'instructor' ? await whoIsIn(store) : null;
+      const present = isManager || user.role === 'instructor' ? await whoIsIn(store, user.site_id) : null;
       const body = html`<div class="clock-status card" data-since="${status.activity?.start_at ?? status.attendance?.start_at ?? ''}">
 <p class="status">${status.attendance ? T(req, { fr: 'Présent depuis {t}', en: 'Clocked in since {t}' }, { t: formatDateTime(req.lang, status.attendance.start_at) }) : T(req, { fr: 'Non pointé', en: 'Not clocked in' })}</p>
 ${status.activity ? html`<p class="activity">${T(req, { fr: 'En cours :', en: 'Running:' })} <strong>${kindLabel(status.activity)}</strong> <span class="elapsed"></span></p>` : ''}
@@ -179,7 +186,7 @@ ${dateTimeInput(req, 'startAt', null, { ariaLabel: T(req, { fr: 'Début', en: 'S
         response: answer === 'status' ? statusSchema : okSchema,
       },
     });
-  action('in', (req) => clockIn(store, me(req).id, clock.now()), 'status');
+  action('in', (req) => clockIn(store, req.user!.site_id, me(req).id, clock.now()), 'status');
   action('out', (req) => clockOut(store, me(req).id, clock.now()), 'ok');
   action('stop', (req) => stopActivity(store, me(req).id, clock.now()), 'ok');
   twin(app, 'POST', {
@@ -187,7 +194,7 @@ ${dateTimeInput(req, 'startAt', null, { ariaLabel: T(req, { fr: 'Début', en: 'S
     tags: ['clocking'],
     schema: { body: startBody },
     handler: async (req) => {
-      await startActivity(store, me(req), req.body, clock.now());
+      await startActivity(store, req.user!.site_id, me(req), req.body, clock.now());
       return status(req);
     },
     page: { url: '/clock/start', redirect: back },
@@ -199,7 +206,14 @@ ${dateTimeInput(req, 'startAt', null, { ariaLabel: T(req, { fr: 'Début', en: 'S
     const b = req.body;
     const startAt = correctionTime(b.startAt, 'startAt');
     const endAt = correctionTime(b.endAt, 'endAt');
-    return correctEntry(store, req.params.id, { startAt, endAt, reason: b.reason }, me(req).id, clock.now());
+    return correctEntry(
+      store,
+      req.user!.site_id,
+      req.params.id,
+      { startAt, endAt, reason: b.reason },
+      me(req).id,
+      clock.now(),
+    );
   };
   twin(app, 'POST', {
     access: MANAGERS,
@@ -235,7 +249,7 @@ ${dateTimeInput(req, 'startAt', null, { ariaLabel: T(req, { fr: 'Début', en: 'S
       const now = clock.now();
       // Only managers read other people's time.
       const userId = MANAGERS.includes(me(req).role) ? (q.userId ?? null) : me(req).id;
-      return listEntries(store, userId, q.from ?? now - 7 * DAY, q.to ?? now + 1);
+      return listEntries(store, req.user!.site_id, userId, q.from ?? now - 7 * DAY, q.to ?? now + 1);
     },
   });
   app.get('/api/clock/entries/:id/corrections', {
@@ -262,7 +276,7 @@ ${dateTimeInput(req, 'startAt', null, { ariaLabel: T(req, { fr: 'Début', en: 'S
         ...apiErrors,
       },
     },
-    handler: async (req) => listCorrections(store, req.params.id),
+    handler: async (req) => listCorrections(store, req.user!.site_id, req.params.id),
   });
 }
 

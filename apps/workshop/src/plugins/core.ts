@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { isLang, type Lang, tr } from '../i18n.js';
 import { DomainError } from '../services/errors.js';
 import { checkLoginToken } from '../services/login-token.js';
+import { ReadCache } from '../services/read-cache.js';
 import { serverSecret } from '../services/secrets.js';
 import { loadSession, purgeExpiredSessions } from '../services/sessions.js';
 import { html } from '../web/html.js';
@@ -49,6 +50,8 @@ declare module 'fastify' {
     deps: WorkshopDeps;
     routeTable: RouteDeclaration[];
     loginRate: { max: number; timeWindowMs: number };
+    /** Sessions and boards read again within `readCacheMs`; null when off (see services/read-cache.ts). */
+    readCache: ReadCache | null;
     /** Requests for the login page allowed per client address and window. */
     loginPageRate: { max: number; timeWindowMs: number };
     /** Signs the login form's CSRF token (`services/login-token.ts`). */
@@ -59,6 +62,8 @@ declare module 'fastify' {
 export interface CoreOptions {
   deps: WorkshopDeps;
   loginRateLimit?: { max: number; timeWindowMs: number };
+  /** How long a session or a board read may be served again without a change (0: no cache). */
+  readCacheMs?: number;
   loginPageRateLimit?: { max: number; timeWindowMs: number };
   /** How often expired sessions are deleted while the server runs, ms (10 minutes by default). */
   sessionPurgeMs?: number;
@@ -89,6 +94,17 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
   app.decorateRequest('lang', 'fr');
+  const cache = opts.readCacheMs ? new ReadCache(deps.store, deps.clock, opts.readCacheMs) : null;
+  await cache?.connect();
+  app.decorate('readCache', cache);
+  if (cache) {
+    // Any change request empties the cache before its answer leaves (the other processes learn of
+    // the change from the database itself: see services/read-cache.ts).
+    app.addHook('onSend', async (req) => {
+      if (MUTATING.has(req.method)) cache.changed();
+    });
+    app.addHook('onClose', async () => cache.close());
+  }
 
   // Registered before any area: refuse any route that does not say who may use it.
   app.addHook('onRoute', (route) => {
@@ -117,7 +133,10 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
     req.lang = lang;
     const sid = req.cookies[SESSION_COOKIE];
     if (sid) {
-      const loaded = await loadSession(deps.store, sid, deps.clock.now());
+      const now = deps.clock.now();
+      const cached = cache?.get(`session:${sid}`, () => loadSession(deps.store, sid, now));
+      let loaded = await (cached ?? loadSession(deps.store, sid, now));
+      if (loaded && loaded.session.expires_at < now) loaded = null;
       if (loaded) {
         req.session = loaded.session;
         req.user = loaded.user;

@@ -120,7 +120,7 @@ async function customers(scope: FastifyInstance): Promise<void> {
     access: FRONT_DESK,
     tags: ['customers'],
     schema: { querystring: searchQuery },
-    handler: async (req) => listCustomers(store, req.query.q),
+    handler: async (req) => listCustomers(store, req.user!.site_id, req.query.q),
     page: {
       url: '/customers',
       render: (list, req, reply) => {
@@ -142,7 +142,7 @@ ${req.query.q && !list.length ? html`<p class="muted">${T(req, { fr: 'Aucun clie
     access: FRONT_DESK,
     tags: ['customers'],
     schema: { body: customerBody },
-    handler: async (req) => createCustomer(store, req.body, clock.now()),
+    handler: async (req) => createCustomer(store, req.user!.site_id, req.body, clock.now()),
     page: { url: '/customers', redirect: (c) => `/customers/${c.id}` },
     api: { url: '/api/customers', status: 201, response: customerSchema },
   });
@@ -150,8 +150,8 @@ ${req.query.q && !list.length ? html`<p class="muted">${T(req, { fr: 'Aucun clie
     config: { access: FRONT_DESK },
     schema: { tags: ['customers'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const c = await getCustomer(store, req.params.id);
-      const data = await exportCustomer(store, c.id);
+      const c = await getCustomer(store, req.user!.site_id, req.params.id);
+      const data = await exportCustomer(store, req.user!.site_id, c.id);
       const vehicles = data.vehicles as { id: number; plate: string; vin: string; maker: string }[];
       const orders = data.repairOrders as { id: number; number: string; state: State }[];
       const isManager = MANAGERS.includes(req.user!.role);
@@ -176,7 +176,7 @@ ${
     tags: ['customers'],
     schema: { params: idParams, body: csrfOnly },
     handler: async (req) => {
-      await eraseCustomer(store, req.params.id, req.user!.id, clock.now());
+      await eraseCustomer(store, req.user!.site_id, req.params.id, req.user!.id, clock.now());
       return { ok: true };
     },
     page: { url: '/customers/:id/erase', redirect: (_ok, req) => `/customers/${req.params.id}` },
@@ -192,7 +192,7 @@ ${
     },
     handler: async (req, reply) => {
       const { id } = req.params;
-      const data = await exportCustomer(store, id);
+      const data = await exportCustomer(store, req.user!.site_id, id);
       return reply.header('content-disposition', `attachment; filename="customer-${id}.json"`).send(data);
     },
   });
@@ -201,11 +201,13 @@ ${
     access: STAFF,
     tags: ['vehicles'],
     schema: { querystring: searchQuery },
-    handler: async (req) => listVehicles(store, req.query.q),
+    handler: async (req) => listVehicles(store, req.user!.site_id, req.query.q),
     page: {
       url: '/vehicles',
       render: async (list, req, reply) => {
-        const customers = FRONT_DESK.includes(req.user!.role) ? await listCustomers(store) : null;
+        const customers = FRONT_DESK.includes(req.user!.role)
+          ? await listCustomers(store, req.user!.site_id)
+          : null;
         const body = html`${searchForm(req, '/vehicles', req.query.q, { fr: 'Immatriculation, VIN, modèle ou client', en: 'Plate, VIN, model or customer' })}
 ${req.query.q && !list.length ? html`<p class="muted">${T(req, { fr: 'Aucun véhicule ne correspond.', en: 'No vehicle matches.' })}</p>` : ''}<table><thead><tr><th>${T(req, { fr: 'Immatriculation', en: 'Plate' })}</th><th>VIN</th><th>${T(req, { fr: 'Marque', en: 'Maker' })}</th><th>${T(req, { fr: 'Modèle', en: 'Model' })}</th><th>${T(req, { fr: 'Année', en: 'Year' })}</th><th>${T(req, { fr: 'Énergie', en: 'Energy' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th></tr></thead>
 <tbody>${list.map((v) => html`<tr><td><a href="/vehicles/${v.id}">${v.plate || '—'}</a></td><td><code>${v.vin}</code></td><td>${v.maker}</td><td>${v.model}</td><td>${v.model_year ?? ''}</td><td>${T(req, ENERGY_LABEL[v.energy])}</td><td>${v.customer_name ?? ''}</td></tr>`)}</tbody></table>
@@ -233,6 +235,7 @@ ${
     handler: async (req) =>
       createVehicle(
         store,
+        req.user!.site_id,
         {
           ...req.body,
           customerId: req.body.customerId || null,
@@ -248,11 +251,11 @@ ${
     tags: ['vehicles'],
     schema: { params: idParams },
     handler: async (req) => {
-      const v = await getVehicle(store, req.params.id);
+      const v = await getVehicle(store, req.user!.site_id, req.params.id);
       return {
         ...v,
         odometer: await odometerHistory(store, v.id),
-        visits: await vehicleHistory(store, v.id),
+        visits: await vehicleHistory(store, req.user!.site_id, v.id),
       };
     },
     page: {
@@ -335,7 +338,7 @@ ${
     },
     handler: async (req, reply) => {
       const { id } = req.params;
-      await getVehicle(store, id);
+      await getVehicle(store, req.user!.site_id, id);
       await recordOdometer(store, id, req.body.km, clock.now(), 'manual');
       return reply.redirect(`/vehicles/${id}`, 303);
     },

@@ -245,7 +245,10 @@ async function documents(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
   const { store, clock } = app.deps;
   const toOrder = (id: number) => `/orders/${id}`;
-  const orderJson = { response: orderDetailSchema, json: (id: number) => getOrder(store, id) };
+  const orderJson = {
+    response: orderDetailSchema,
+    json: (id: number, req: FastifyRequest) => getOrder(store, req.user!.site_id, id),
+  };
 
   // ——— Quote lines ———
   twin(app, 'POST', {
@@ -253,7 +256,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
     tags: ['quotes'],
     schema: { params: lineParams, body: lineBody },
     handler: async (req) => {
-      await updateLine(store, req.params.id, req.params.lineId, lineInput(req.body));
+      await updateLine(store, req.user!.site_id, req.params.id, req.params.lineId, lineInput(req.body));
       return req.params.id;
     },
     page: { url: '/orders/:id/lines/:lineId', redirect: (id) => `${toOrder(id)}#quote` },
@@ -265,7 +268,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
     schema: { params: lineParams, body: confirmBody },
     handler: async (req) => {
       needConfirmation(req, req.body ?? {});
-      await deleteLine(store, req.params.id, req.params.lineId);
+      await deleteLine(store, req.user!.site_id, req.params.id, req.params.lineId);
       return req.params.id;
     },
     page: { url: '/orders/:id/lines/:lineId/delete', redirect: (id) => `${toOrder(id)}#quote` },
@@ -284,7 +287,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req) => {
-      await proposeRepairLines(store, req.params.id, req.body?.rateId);
+      await proposeRepairLines(store, req.user!.site_id, req.params.id, req.body?.rateId);
       return req.params.id;
     },
     page: { url: '/orders/:id/propose-lines', redirect: (id) => `${toOrder(id)}#quote` },
@@ -303,8 +306,8 @@ async function documents(scope: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req) => {
-      await getOrder(store, req.params.id);
-      return orderDiagnosis(store, req.params.id);
+      await getOrder(store, req.user!.site_id, req.params.id);
+      return orderDiagnosis(store, req.user!.site_id, req.params.id);
     },
   });
 
@@ -322,7 +325,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
           result: v as QcResult,
           note: body[`note_${k.slice(7)}`] ?? '',
         }));
-      await recordQualityChecks(store, req.params.id, results, req.user!, clock.now());
+      await recordQualityChecks(store, req.user!.site_id, req.params.id, results, req.user!, clock.now());
       return req.params.id;
     },
     page: { url: '/orders/:id/quality', redirect: (id) => `${toOrder(id)}#quality` },
@@ -335,7 +338,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
       params: idParams,
       response: { 200: { description: 'QcStatus' }, ...apiErrors },
     },
-    handler: async (req) => qualityStatus(store, req.params.id),
+    handler: async (req) => qualityStatus(store, req.user!.site_id, req.params.id),
   });
 
   // ——— Invoices ———
@@ -345,7 +348,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
     schema: { params: idParams, body: confirmBody },
     handler: async (req) => {
       needConfirmation(req, req.body ?? {});
-      return issueInvoice(store, req.params.id, req.user!, clock.now());
+      return issueInvoice(store, req.user!.site_id, req.params.id, req.user!, clock.now());
     },
     page: { url: '/orders/:id/invoice', redirect: (inv) => `/invoices/${inv.id}` },
     api: { url: '/api/orders/:id/invoice', status: 201, noBody: true, response: invoiceSchema, json: toJson },
@@ -354,13 +357,13 @@ async function documents(scope: FastifyInstance): Promise<void> {
     config: { access: STAFF },
     schema: { tags: ['invoices'], params: idParams, response: pdfResponses },
     handler: async (req, reply) => {
-      await getOrder(store, req.params.id);
-      const inv = await currentInvoice(store, req.params.id);
+      await getOrder(store, req.user!.site_id, req.params.id);
+      const inv = await currentInvoice(store, req.user!.site_id, req.params.id);
       if (!inv)
         return reply.code(404).send({
           error: T(req, { fr: 'cet ordre n’a pas de facture', en: 'this order has no invoice' }),
         });
-      const { number, pdf } = await invoicePdf(store, inv.id);
+      const { number, pdf } = await invoicePdf(store, req.user!.site_id, inv.id);
       return sendPdf(reply, number, pdf);
     },
   });
@@ -368,11 +371,11 @@ async function documents(scope: FastifyInstance): Promise<void> {
     access: MANAGERS,
     tags: ['invoices'],
     schema: {},
-    handler: async () => listInvoices(store),
+    handler: async (req) => listInvoices(store, req.user!.site_id),
     page: {
       url: '/invoices',
       render: async (list, req, reply) => {
-        const problems = profileProblems(await getProfile(store));
+        const problems = profileProblems(await getProfile(store, req.user!.site_id));
         const body = html`<p><a href="/settings/workshop">${T(req, { fr: 'Identité de l’atelier et taux horaires', en: 'Workshop identity and hourly rates' })}</a>${problems.length ? html` — <span class="error">${T(req, { fr: '{n} mention(s) manquante(s)', en: '{n} mention(s) missing' }, { n: problems.length })}</span>` : ''}</p>
 <table class="journal"><thead><tr><th>${T(req, { fr: 'Numéro', en: 'Number' })}</th><th>${T(req, { fr: 'Date', en: 'Date' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th><th>${T(req, { fr: 'Ordre', en: 'Order' })}</th><th class="num">HT</th><th class="num">TVA</th><th class="num">TTC</th></tr></thead>
 <tbody>${list.map(
@@ -416,7 +419,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
     access: STAFF,
     tags: ['invoices'],
     schema: { params: idParams },
-    handler: async (req) => getInvoice(store, req.params.id),
+    handler: async (req) => getInvoice(store, req.user!.site_id, req.params.id),
     page: {
       url: '/invoices/:id',
       render: async (inv, req, reply) => {
@@ -446,7 +449,7 @@ ${
     config: { access: STAFF },
     schema: { tags: ['invoices'], params: idParams, response: { 200: pdfResponses[200], ...pageErrors } },
     handler: async (req, reply) => {
-      const { number, pdf } = await invoicePdf(store, req.params.id);
+      const { number, pdf } = await invoicePdf(store, req.user!.site_id, req.params.id);
       return sendPdf(reply, number, pdf);
     },
   });
@@ -464,7 +467,7 @@ ${
       },
     },
     handler: async (req, reply) => {
-      const { number, xml } = await invoiceXml(store, req.params.id);
+      const { number, xml } = await invoiceXml(store, req.user!.site_id, req.params.id);
       return reply
         .type('application/xml; charset=utf-8')
         .header('content-disposition', `inline; filename="${number}-factur-x.xml"`)
@@ -477,7 +480,14 @@ ${
     schema: { params: idParams, body: creditBody },
     handler: async (req) => {
       needConfirmation(req, req.body);
-      return issueCreditNote(store, req.params.id, req.body.reason, req.user!, clock.now());
+      return issueCreditNote(
+        store,
+        req.user!.site_id,
+        req.params.id,
+        req.body.reason,
+        req.user!,
+        clock.now(),
+      );
     },
     page: { url: '/invoices/:id/credit-note', redirect: (c) => `/invoices/${c.id}` },
     api: { url: '/api/invoices/:id/credit-note', status: 201, response: invoiceSchema, json: toJson },
@@ -488,10 +498,10 @@ ${
     config: { access: STAFF },
     schema: { tags: ['quotes'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const o = await getOrder(store, req.params.id);
-      const c = o.customer_id ? await getCustomer(store, o.customer_id) : null;
+      const o = await getOrder(store, req.user!.site_id, req.params.id);
+      const c = o.customer_id ? await getCustomer(store, req.user!.site_id, o.customer_id) : null;
       const body = html`<p class="no-print"><button type="button" data-print>${T(req, { fr: 'Imprimer / PDF', en: 'Print / PDF' })}</button> <a href="/orders/${o.id}">${o.number}</a></p>
-${quoteDocument(req, o, await getProfile(store), await listRates(store), c && !c.erased_at ? c : null, await agreementsOf(store, o.id), clock.now())}`;
+${quoteDocument(req, o, await getProfile(store, o.site_id), await listRates(store, o.site_id), c && !c.erased_at ? c : null, await agreementsOf(store, o.id), clock.now())}`;
       return sendPage(
         reply,
         renderPage(req, { fr: `Devis ${o.number}`, en: `Quote ${o.number}` }, body, {
@@ -507,7 +517,10 @@ ${quoteDocument(req, o, await getProfile(store), await listRates(store), c && !c
     access: MANAGERS,
     tags: ['settings'],
     schema: {},
-    handler: async () => ({ profile: await getProfile(store), rates: await listRates(store) }),
+    handler: async (req) => ({
+      profile: await getProfile(store, req.user!.site_id),
+      rates: await listRates(store, req.user!.site_id),
+    }),
     page: {
       url: '/settings/workshop',
       render: async ({ profile, rates }, req, reply) => {
@@ -544,7 +557,13 @@ ${quoteDocument(req, o, await getProfile(store), await listRates(store), c && !c
     tags: ['settings'],
     schema: { body: profileBody },
     handler: async (req) =>
-      updateProfile(store, profileInput(req.body as Record<string, unknown>), req.user!.id, clock.now()),
+      updateProfile(
+        store,
+        req.user!.site_id,
+        profileInput(req.body as Record<string, unknown>),
+        req.user!.id,
+        clock.now(),
+      ),
     page: { url: '/settings/workshop', redirect: () => '/settings/workshop' },
     api: { method: 'PUT', url: '/api/workshop', response: profileSchema },
   });
@@ -559,7 +578,7 @@ ${quoteDocument(req, o, await getProfile(store), await listRates(store), c && !c
           { fr: 'taux horaire invalide (euros)', en: 'invalid hourly rate (euros)' },
           'rate',
         );
-      return saveRate(store, {
+      return saveRate(store, req.user!.site_id, {
         code: req.body.code,
         labelFr: req.body.labelFr,
         labelEn: req.body.labelEn || undefined,

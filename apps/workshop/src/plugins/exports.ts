@@ -17,12 +17,11 @@ import {
 } from '../services/domain.js';
 import { ordersForExport } from '../services/exports.js';
 import { isoDate } from '../services/habilitations.js';
-import { computeKpis } from '../services/kpi.js';
+import { computeKpis, kpiPeriod } from '../services/kpi.js';
 import { listMechanics } from '../services/users.js';
 import { type CsvCell, csvDateTime, toCsv } from '../web/csv.js';
 import { typed } from '../web/routes.js';
 import { apiErrors } from '../web/schemas.js';
-import { period } from './kpi.js';
 
 const ORDER_READERS = ['technician', 'manager', 'instructor', 'admin'] as const;
 const TEAM_READERS = ['manager', 'instructor', 'admin'] as const;
@@ -65,7 +64,7 @@ async function exportsArea(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const L = req.lang;
-      const rows = (await ordersForExport(store)).map((o) => [
+      const rows = (await ordersForExport(store, req.user!.site_id)).map((o) => [
         o.number,
         tr(L, STATE_LABEL[o.state as State] ?? { fr: o.state, en: o.state }),
         csvDateTime(o.created_at),
@@ -125,9 +124,9 @@ async function exportsArea(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const L = req.lang;
       const now = clock.now();
-      const p = period(req.query, now);
+      const p = kpiPeriod(req.query, now);
       // Oldest first, as a spreadsheet reads.
-      const entries = (await listEntries(store, null, p.from, p.to)).reverse();
+      const entries = (await listEntries(store, req.user!.site_id, null, p.from, p.to)).reverse();
       const kind = (e: (typeof entries)[number]) =>
         e.kind === 'attendance'
           ? tr(L, { fr: 'Présence', en: 'Attendance' })
@@ -157,14 +156,14 @@ async function exportsArea(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const L = req.lang;
       const now = clock.now();
-      const p = period(req.query, now);
+      const p = kpiPeriod(req.query, now);
       const people: { id: number | null; name: string }[] = [
-        ...(await listMechanics(store)),
+        ...(await listMechanics(store, req.user!.site_id)),
         { id: null, name: tr(L, { fr: 'Atelier', en: 'Workshop' }) },
       ];
       const rows: CsvCell[][] = [];
       for (const person of people) {
-        const k = await computeKpis(store, p, person.id, now);
+        const k = await computeKpis(store, req.user!.site_id, p, person.id, now);
         rows.push([
           person.name,
           isoDate(p.from),

@@ -3,14 +3,14 @@ import fp from 'fastify-plugin';
 import { formatHours, formatPercent, type Text } from '../i18n.js';
 import { STATE_LABEL, STATES } from '../services/domain.js';
 import { isoDate } from '../services/habilitations.js';
-import { computeKpis, type Kpis } from '../services/kpi.js';
+import { computeKpis, type Kpis, kpiPeriod } from '../services/kpi.js';
 import { listMechanics } from '../services/users.js';
 import { queryDay, queryDayInput } from '../web/dates.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
 
-const KPI_VIEWERS = ['technician', 'manager', 'instructor', 'admin'] as const;
+const KPI_VIEWERS = ['technician', 'manager', 'instructor', 'admin', 'director'] as const;
 const DAY = 86_400_000;
 
 const query = {
@@ -61,11 +61,6 @@ const kpiSchema = {
 } as const;
 
 /** The period asked for, as [from 00:00 UTC, to + 1 day); the last 30 days by default. */
-export function period(q: { from?: string; to?: string }, now: number) {
-  const to = q.to ? Date.parse(`${q.to}T00:00:00Z`) + DAY : Date.parse(`${isoDate(now)}T00:00:00Z`) + DAY;
-  const from = q.from ? Date.parse(`${q.from}T00:00:00Z`) : to - 30 * DAY;
-  return { from: Math.min(from, to - DAY), to };
-}
 
 function formulaRow(
   req: FastifyRequest,
@@ -104,20 +99,23 @@ async function kpi(scope: FastifyInstance): Promise<void> {
       const now = clock.now();
       const from = queryDay(req, req.query.from, 'from');
       const to = queryDay(req, req.query.to, 'to');
-      const p = period({ from: from.day || undefined, to: to.day || undefined }, now);
+      const p = kpiPeriod({ from: from.day || undefined, to: to.day || undefined }, now);
       const typed = { from: req.query.from, to: req.query.to, fromError: from.error, toError: to.error };
       // Technicians see their own figures; managers, instructors and admins anyone's.
       const userId = req.user!.role === 'technician' ? req.user!.id : req.query.userId || null;
-      return { now, p, userId, typed, k: await computeKpis(store, p, userId, now) };
+      return { now, p, userId, typed, k: await computeKpis(store, req.user!.site_id, p, userId, now) };
     },
     page: {
       url: '/kpi',
       render: async ({ now, p, userId, typed, k }, req, reply) => {
-        const mechanics = await listMechanics(store);
+        const mechanics = await listMechanics(store, req.user!.site_id);
         const perTech =
           userId === null
             ? await Promise.all(
-                mechanics.map(async (m) => ({ m, k: await computeKpis(store, p, m.id, now) })),
+                mechanics.map(async (m) => ({
+                  m,
+                  k: await computeKpis(store, req.user!.site_id, p, m.id, now),
+                })),
               )
             : [];
         const body = html`<form method="get" action="/kpi" class="filters">

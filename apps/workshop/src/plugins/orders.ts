@@ -395,10 +395,17 @@ async function orders(scope: FastifyInstance): Promise<void> {
 
   // The board: the page of columns, and the cards as JSON.
   twin(app, 'GET', {
-    access: STAFF,
+    // The group's after-sales director reads any site's board (and the side-by-side view at /group).
+    access: [...STAFF, 'director'],
     tags: ['orders'],
     schema: {},
-    handler: async () => boardCards(store, clock.now()),
+    handler: async (req) => {
+      const site = req.user!.site_id;
+      const cache = app.readCache;
+      return cache
+        ? cache.get(`board:${site}`, () => boardCards(store, site, clock.now()))
+        : boardCards(store, site, clock.now());
+    },
     page: {
       url: '/board',
       render: async (cards, req, reply) => {
@@ -407,6 +414,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
         const alerts = MANAGERS.includes(req.user!.role)
           ? await habilitationAlerts(
               store,
+              req.user!.site_id,
               isoDate(clock.now()),
               (await getSettings(store)).habilitationAlertDays,
             )
@@ -437,14 +445,25 @@ ${col.cards.map(
         );
       },
     },
-    api: { url: '/api/board', response: { type: 'array', items: boardCardSchema } },
+    api: {
+      url: '/api/board',
+      response: { type: 'array', items: boardCardSchema },
+      // Tablets poll the board: with the read cache on, its JSON is written once per change, not
+      // once per request (the cards are exactly the schema's fields).
+      json: (cards, req, reply) => {
+        const cache = app.readCache;
+        if (!cache) return cards;
+        reply.type('application/json; charset=utf-8');
+        return cache.get(`board-json:${req.user!.site_id}`, async () => JSON.stringify(cards));
+      },
+    },
   });
 
   app.get('/orders/new', {
     config: { access: FRONT_DESK },
     schema: { tags: ['orders'], response: pageResponses },
     handler: async (req, reply) => {
-      const vehicles = await listVehicles(store);
+      const vehicles = await listVehicles(store, req.user!.site_id);
       const body = html`<form method="post" action="/orders" class="card">${csrfField(req)}
   <label>${T(req, { fr: 'Véhicule', en: 'Vehicle' })} <select name="vehicleId" required>${vehicles.map(
     (v) =>
@@ -472,7 +491,7 @@ ${col.cards.map(
   /** The customer of an order, for a document's address block (null when none or erased). */
   const customerOf = async (o: OrderDetail) => {
     if (!o.customer_id) return null;
-    const c = await getCustomer(store, o.customer_id);
+    const c = await getCustomer(store, o.site_id, o.customer_id);
     return c.erased_at ? null : c;
   };
 
@@ -480,12 +499,12 @@ ${col.cards.map(
     config: { access: STAFF },
     schema: { tags: ['orders'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const o = await getOrder(store, req.params.id);
+      const o = await getOrder(store, req.user!.site_id, req.params.id);
       const body = repairOrderDocument(
         req,
         o,
-        await getProfile(store),
-        await listRates(store),
+        await getProfile(store, o.site_id),
+        await listRates(store, o.site_id),
         await customerOf(o),
         clock.now(),
       );
@@ -508,6 +527,7 @@ ${col.cards.map(
       const { vehicleId, complaint, kind } = req.body;
       return createOrder(
         store,
+        req.user!.site_id,
         { vehicleId, complaint, kind, bookedFor: appointmentOf(req.body, now) },
         actor(req),
         now,
@@ -521,7 +541,7 @@ ${col.cards.map(
     access: STAFF,
     tags: ['orders'],
     schema: { params: idParams },
-    handler: async (req) => getOrder(store, req.params.id),
+    handler: async (req) => getOrder(store, req.user!.site_id, req.params.id),
     page: {
       url: '/orders/:id',
       render: async (o, req, reply) =>
@@ -541,16 +561,16 @@ ${col.cards.map(
   async function orderPageData(o: OrderDetail): Promise<OrderPageData> {
     const customer = await customerOf(o);
     return {
-      adapters: await adapterOptions(store, runtime.discovery),
-      mechanics: await listMechanics(store),
-      diagnosis: await orderDiagnosis(store, o.id),
+      adapters: await adapterOptions(store, o.site_id, runtime.discovery),
+      mechanics: await listMechanics(store, o.site_id),
+      diagnosis: await orderDiagnosis(store, o.site_id, o.id),
       agreements: await agreementsOf(store, o.id),
       qc: ['quality_control', 'ready', 'delivered'].includes(o.state)
-        ? await qualityStatus(store, o.id)
+        ? await qualityStatus(store, o.site_id, o.id)
         : null,
       invoices: await invoicesOfOrder(store, o.id),
-      rates: await listRates(store),
-      profile: await getProfile(store),
+      rates: await listRates(store, o.site_id),
+      profile: await getProfile(store, o.site_id),
       customerProblem: !customer
         ? 'client'
         : customer.address_line1 && customer.postcode && customer.city
@@ -576,20 +596,33 @@ ${col.cards.map(
         return req.params.id;
       },
       page: { url: page, redirect: toOrder },
-      api: { url: api, response: orderDetailSchema, json: (id) => getOrder(store, id) },
+      api: {
+        url: api,
+        response: orderDetailSchema,
+        json: (id, req) => getOrder(store, req.user!.site_id, id),
+      },
     });
   change('/orders/:id/reception', '/api/orders/:id/reception', FRONT_DESK, receptionBody, (req) =>
-    receiveVehicle(store, req.params.id, req.body, actor(req), clock.now()),
+    receiveVehicle(store, req.user!.site_id, req.params.id, req.body, actor(req), clock.now()),
   );
   change('/orders/:id/transition', '/api/orders/:id/transitions', WORKERS, transitionBody, async (req) => {
     // handing the car back is final: the page asks for it to be confirmed
     if (req.body.to === 'delivered') needConfirmation(req, req.body);
-    await transitionOrder(store, req.params.id, req.body.to, actor(req), clock.now(), req.body.note);
+    await transitionOrder(
+      store,
+      req.user!.site_id,
+      req.params.id,
+      req.body.to,
+      actor(req),
+      clock.now(),
+      req.body.note,
+    );
   });
   change('/orders/:id/approval', '/api/orders/:id/approval', FRONT_DESK, approvalBody, (req) => {
     const b = req.body;
     return approveQuote(
       store,
+      req.user!.site_id,
       req.params.id,
       {
         approvedLineIds: b.approve,
@@ -610,7 +643,7 @@ ${col.cards.map(
     access: WORKERS,
     tags: ['orders'],
     schema: { params: idParams, body: lineBody },
-    handler: async (req) => addLine(store, req.params.id, lineInput(req.body)),
+    handler: async (req) => addLine(store, req.user!.site_id, req.params.id, lineInput(req.body)),
     page: { url: '/orders/:id/lines', redirect: (_line, req) => toOrder(req.params.id) },
     api: { url: '/api/orders/:id/lines', status: 201, response: lineSchema },
   });
@@ -620,7 +653,7 @@ ${col.cards.map(
     tags: ['orders'],
     schema: { params: idParams, body: assignBody },
     handler: async (req) => {
-      await assignOrder(store, req.params.id, req.body.userId, actor(req), clock.now());
+      await assignOrder(store, req.user!.site_id, req.params.id, req.body.userId, actor(req), clock.now());
       return { ok: true };
     },
     page: { url: '/orders/:id/assign', redirect: (_ok, req) => toOrder(req.params.id) },
@@ -631,13 +664,14 @@ ${col.cards.map(
     access: FRONT_DESK,
     tags: ['orders'],
     schema: { params: idParams, body: comebackBody },
-    handler: async (req) => openComeback(store, req.params.id, req.body.complaint, actor(req), clock.now()),
+    handler: async (req) =>
+      openComeback(store, req.user!.site_id, req.params.id, req.body.complaint, actor(req), clock.now()),
     page: { url: '/orders/:id/comeback', redirect: (ro) => toOrder(ro.id) },
     api: { url: '/api/orders/:id/comeback', status: 201, response: orderSchema },
   });
 
   change('/orders/:id/notes', '/api/orders/:id/notes', WORKERS, notesBody, (req) =>
-    setDiagnosisNotes(store, req.params.id, req.body.notes),
+    setDiagnosisNotes(store, req.user!.site_id, req.params.id, req.body.notes),
   );
 
   app.get('/api/orders', {
@@ -650,7 +684,7 @@ ${col.cards.map(
       },
       response: { 200: { type: 'array', items: orderSchema }, ...apiErrors },
     },
-    handler: async (req) => listOrders(store, req.query.state),
+    handler: async (req) => listOrders(store, req.user!.site_id, req.query.state),
   });
   app.get('/api/deferred-work', {
     config: { access: FRONT_DESK },
@@ -671,7 +705,8 @@ ${col.cards.map(
         ...apiErrors,
       },
     },
-    handler: async (req) => deferredWork(store, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
+    handler: async (req) =>
+      deferredWork(store, req.user!.site_id, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
   });
 }
 

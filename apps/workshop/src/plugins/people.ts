@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDay, type Text } from '../i18n.js';
 import { applyRetention } from '../services/customers.js';
-import { ROLE_LABEL, ROLES } from '../services/domain.js';
+import { ROLE_LABEL, SITE_ROLES } from '../services/domain.js';
 import {
   getHabilitation,
   grantHabilitationNow,
@@ -11,6 +11,7 @@ import {
   type HabSymbol,
   habilitationAlerts,
   habilitationStatus,
+  habilitationsOf,
   isoDate,
   listHabilitations,
   revokeHabilitation,
@@ -46,7 +47,7 @@ const userBody = {
   properties: {
     login: { type: 'string', maxLength: 40 },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    role: { type: 'string', enum: [...ROLES] },
+    role: { type: 'string', enum: [...SITE_ROLES] },
     password: { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH },
     ...csrfProp,
   },
@@ -130,9 +131,14 @@ async function people(scope: FastifyInstance): Promise<void> {
     schema: { tags: ['people'], response: pageResponses },
     handler: async (req, reply) => {
       const settings = await getSettings(store);
-      const users = await listUsers(store);
-      const habs = await listHabilitations(store);
-      const alerts = await habilitationAlerts(store, today(), settings.habilitationAlertDays);
+      const users = await listUsers(store, req.user!.site_id);
+      const habs = await listHabilitations(store, req.user!.site_id);
+      const alerts = await habilitationAlerts(
+        store,
+        req.user!.site_id,
+        today(),
+        settings.habilitationAlertDays,
+      );
       const role = req.user!.role;
       const canGrant = MANAGERS.includes(role);
       const isAdmin = role === 'admin';
@@ -159,7 +165,7 @@ ${
     ? html`<form method="post" action="/people" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouvel utilisateur', en: 'New user' })}</h2>
 <label>${T(req, { fr: 'Identifiant', en: 'Login' })} <input name="login" required maxlength="40"></label>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
-<label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
+<label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${SITE_ROLES.map((r) => html`<option value="${r}">${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
 <label>${T(req, { fr: 'Mot de passe ({n} caractères min., ni courant, ni le nom)', en: 'Password ({n} characters min., not a common one, not the name)' }, { n: MIN_PASSWORD_LENGTH })} <input name="password" type="password" minlength="${MIN_PASSWORD_LENGTH}" autocomplete="new-password" required></label>
 <button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>
 <form method="post" action="/settings" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Réglages', en: 'Settings' })}</h2>
@@ -182,9 +188,9 @@ ${
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const person = await getUser(store, req.params.id);
+      const person = await getUser(store, req.params.id, req.user!.site_id);
       const settings = await getSettings(store);
-      const habs = await listHabilitations(store, person.id);
+      const habs = await habilitationsOf(store, person.id);
       const role = req.user!.role;
       const canGrant = MANAGERS.includes(role);
       const isAdmin = role === 'admin';
@@ -221,7 +227,7 @@ ${
   isAdmin
     ? html`<form method="post" action="/people/${person.id}" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Modifier le compte', en: 'Edit the account' })}</h2>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200" value="${person.name}"></label>
-<label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${ROLES.map((r) => html`<option value="${r}"${r === person.role ? ' selected' : ''}>${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
+<label>${T(req, { fr: 'Rôle', en: 'Role' })} <select name="role">${SITE_ROLES.map((r) => html`<option value="${r}"${r === person.role ? ' selected' : ''}>${T(req, ROLE_LABEL[r])}</option>`)}</select></label>
 <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>
 <form method="post" action="/people/${person.id}/password" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Réinitialiser le mot de passe', en: 'Reset the password' })}</h2>
 <p>${T(req, { fr: 'Ses sessions ouvertes se ferment ; communiquez-lui le nouveau mot de passe, qu’il changera dans « Mon compte ».', en: 'Their open sessions end; give them the new password, which they change in “My account”.' })}</p>
@@ -241,8 +247,8 @@ ${
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const person = await getUser(store, req.params.id);
-      const habs = (await listHabilitations(store, person.id)).filter((h) => h.renewal_on >= today());
+      const person = await getUser(store, req.params.id, req.user!.site_id);
+      const habs = (await habilitationsOf(store, person.id)).filter((h) => h.renewal_on >= today());
       const L = req.lang;
       const body = html`<div class="printable hab-title">
 <p class="muted">${T(req, { fr: 'Norme NF C18-550 — opérations sur véhicules et engins à motorisation thermique, électrique ou hybride ayant une source d’énergie électrique embarquée', en: 'Standard NF C18-550 — operations on vehicles and machines with thermal, electric or hybrid propulsion and an on-board electrical energy source' })}</p>
@@ -273,7 +279,7 @@ ${
     access: ADMIN,
     tags: ['people'],
     schema: { body: userBody },
-    handler: async (req) => createUser(store, req.body, clock.now()),
+    handler: async (req) => createUser(store, req.body, clock.now(), req.user!.site_id),
     page: { url: '/people', redirect: () => '/people' },
     api: { url: '/api/users', status: 201, response: accountSchema },
   });
@@ -289,7 +295,7 @@ ${
       response: formResponses('/people'),
     },
     handler: async (req, reply) => {
-      await grantHabilitationNow(store, withDays(req.body));
+      await grantHabilitationNow(store, req.user!.site_id, withDays(req.body));
       return reply.redirect(`/people/${req.body.userId}`, 303);
     },
   });
@@ -304,7 +310,13 @@ ${
     handler: async (req, reply) =>
       reply
         .code(201)
-        .send(await grantHabilitationNow(store, withDays({ ...req.body, userId: req.params.id }))),
+        .send(
+          await grantHabilitationNow(
+            store,
+            req.user!.site_id,
+            withDays({ ...req.body, userId: req.params.id }),
+          ),
+        ),
   });
   twin(app, 'POST', {
     access: ADMIN,
@@ -320,7 +332,7 @@ ${
     required: ['name', 'role'],
     properties: {
       name: { type: 'string', minLength: 1, maxLength: 200 },
-      role: { type: 'string', enum: [...ROLES] },
+      role: { type: 'string', enum: [...SITE_ROLES] },
       ...csrfProp,
     },
   } as const;
@@ -328,7 +340,8 @@ ${
     access: ADMIN,
     tags: ['people'],
     schema: { params: idParams, body: personBody },
-    handler: async (req) => updateUser(store, req.params.id, req.body, req.user!.id, clock.now()),
+    handler: async (req) =>
+      updateUser(store, req.user!.site_id, req.params.id, req.body, req.user!.id, clock.now()),
     page: { url: '/people/:id', redirect: (u) => `/people/${u.id}` },
     api: { method: 'PUT', url: '/api/users/:id', response: accountSchema },
   });
@@ -343,7 +356,8 @@ ${
         properties: { active: { type: 'boolean' }, ...csrfProp },
       },
     },
-    handler: async (req) => setUserActive(store, req.params.id, req.body.active, req.user!.id, clock.now()),
+    handler: async (req) =>
+      setUserActive(store, req.user!.site_id, req.params.id, req.body.active, req.user!.id, clock.now()),
     page: { url: '/people/:id/active', redirect: (u) => `/people/${u.id}` },
     api: { method: 'PUT', url: '/api/users/:id/active', response: accountSchema },
   });
@@ -359,7 +373,14 @@ ${
       },
     },
     handler: async (req) => {
-      await resetPassword(store, req.params.id, req.body.password, req.user!.id, clock.now());
+      await resetPassword(
+        store,
+        req.user!.site_id,
+        req.params.id,
+        req.body.password,
+        req.user!.id,
+        clock.now(),
+      );
       return { id: req.params.id };
     },
     page: { url: '/people/:id/password', redirect: (r) => `/people/${r.id}` },
@@ -377,7 +398,14 @@ ${
       body: habEditBody,
     },
     handler: async (req) =>
-      updateHabilitation(store, req.params.id, withDays(req.body), req.user!.id, clock.now()),
+      updateHabilitation(
+        store,
+        req.user!.site_id,
+        req.params.id,
+        withDays(req.body),
+        req.user!.id,
+        clock.now(),
+      ),
     page: { url: '/people/habilitations/:id', redirect: (h) => `/people/${h.user_id}` },
     api: { method: 'PUT', url: '/api/habilitations/:id', response: habSchema },
   });
@@ -386,8 +414,8 @@ ${
     tags: ['people'],
     schema: { params: idParams, body: { type: 'object', properties: csrfProp } },
     handler: async (req) => {
-      const h = await getHabilitation(store, req.params.id);
-      await revokeHabilitation(store, h.id, req.user!.id, clock.now());
+      const h = await getHabilitation(store, req.user!.site_id, req.params.id);
+      await revokeHabilitation(store, req.user!.site_id, h.id, req.user!.id, clock.now());
       return h;
     },
     page: { url: '/people/habilitations/:id/revoke', redirect: (h) => `/people/${h.user_id}` },
@@ -397,17 +425,18 @@ ${
   app.get('/api/users', {
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], response: { 200: { type: 'array', items: accountSchema }, ...apiErrors } },
-    handler: async () => listUsers(store),
+    handler: async (req) => listUsers(store, req.user!.site_id),
   });
   app.get('/api/habilitations', {
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema }, ...apiErrors } },
-    handler: async () => listHabilitations(store),
+    handler: async (req) => listHabilitations(store, req.user!.site_id),
   });
   app.get('/api/habilitations/alerts', {
     config: { access: TEAM_VIEWERS },
     schema: { tags: ['people'], response: { 200: { type: 'array', items: habSchema }, ...apiErrors } },
-    handler: async () => habilitationAlerts(store, today(), (await getSettings(store)).habilitationAlertDays),
+    handler: async (req) =>
+      habilitationAlerts(store, req.user!.site_id, today(), (await getSettings(store)).habilitationAlertDays),
   });
   app.get('/api/settings', {
     config: { access: ADMIN },

@@ -281,8 +281,13 @@ describe('the week', () => {
     let day = (await api('chef', 'GET', '/api/planning?week=2026-03-20')).json().days[4];
     expect(day.appointments.filter((a: { overlaps: string[] }) => a.overlaps.length)).toEqual([]);
     // 3 h of labour on the first: 08:00–11:00 Paris crosses 10:30; 13:00 stays clear
-    const rate = (await listRates(store))[0]!;
-    await addLine(store, ids[0]!, { kind: 'labour', description: 'Distribution', rateId: rate.id, hours: 3 });
+    const rate = (await listRates(store, 1))[0]!;
+    await addLine(store, 1, ids[0]!, {
+      kind: 'labour',
+      description: 'Distribution',
+      rateId: rate.id,
+      hours: 3,
+    });
     day = (await api('chef', 'GET', '/api/planning?week=2026-03-20')).json().days[4];
     const by = (id: number) => day.appointments.find((a: { id: number }) => a.id === id);
     expect(by(ids[0]!).ends_at).toBe(Date.parse('2026-03-20T10:00:00Z'));
@@ -331,7 +336,7 @@ describe('the demo', () => {
       const store = await openSqliteStore(join(dir, 'w.sqlite'));
       try {
         await seedDemo(store, now);
-        const week = await planningWeek(store, new Date(now).toISOString().slice(0, 10), now);
+        const week = await planningWeek(store, 1, new Date(now).toISOString().slice(0, 10), now);
         const n = week.days.reduce((s, d) => s + d.appointments.length, 0);
         expect(n).toBeGreaterThanOrEqual(5);
       } finally {

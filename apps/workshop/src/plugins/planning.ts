@@ -235,7 +235,7 @@ async function planning(scope: FastifyInstance): Promise<void> {
       const now = clock.now();
       const text = req.query.week ?? '';
       const { day, error } = queryDay(req, text, 'week');
-      return { week: await planningWeek(store, day || parisDay(now), now), error, text };
+      return { week: await planningWeek(store, req.user!.site_id, day || parisDay(now), now), error, text };
     },
     page: {
       url: '/planning',
@@ -262,14 +262,21 @@ async function planning(scope: FastifyInstance): Promise<void> {
     schema: { params: idParams, body: appointmentBody },
     handler: async (req) => {
       const now = clock.now();
-      await rescheduleOrder(store, req.params.id, appointmentOf(req.body, now), req.user!, now);
+      await rescheduleOrder(
+        store,
+        req.user!.site_id,
+        req.params.id,
+        appointmentOf(req.body, now),
+        req.user!,
+        now,
+      );
       return req.params.id;
     },
     page: { url: '/orders/:id/appointment', redirect: (id) => `/orders/${id}` },
     api: {
       url: '/api/orders/:id/appointment',
       response: orderDetailSchema,
-      json: (id) => getOrder(store, id),
+      json: (id, req) => getOrder(store, req.user!.site_id, id),
     },
   });
 }

@@ -28,11 +28,11 @@ async function reports(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const s = await sessionForRead(store, req.params.id, req.user!);
       const readings = latestReadings(await readingsOf(store, s.id));
-      const order = s.ro_id ? await getOrder(store, s.ro_id) : null;
+      const order = s.ro_id ? await getOrder(store, req.user!.site_id, s.ro_id) : null;
       const guided = guidedOf(s);
       const body = html`<article class="report">
 <p class="no-print"><button type="button" data-print id="print">${T(req, { fr: 'Imprimer / PDF', en: 'Print / PDF' })}</button></p>
-${reportHeader(req, { session: s, order, profile: await getProfile(store), now: clock.now() })}
+${reportHeader(req, { session: s, order, profile: await getProfile(store, req.user!.site_id), now: clock.now() })}
 ${reportBody(req, guided, readings)}
 <h2>${T(req, { fr: 'Étapes du diagnostic', en: 'Diagnostic steps' })}</h2>
 ${guided ? pathList(req, guided) : html`<p>—</p>`}
@@ -52,8 +52,8 @@ ${guided ? pathList(req, guided) : html`<p>—</p>`}
     config: { access: STAFF },
     schema: { tags: ['reports'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const o = await getOrder(store, req.params.id);
-      const sessions = await sessionsOfOrder(store, o.id, req.user!);
+      const o = await getOrder(store, req.user!.site_id, req.params.id);
+      const sessions = await sessionsOfOrder(store, req.user!.site_id, o.id, req.user!);
       const body = html`<p><a href="/orders/${o.id}">${o.number}</a> — ${o.vehicle.plate} ${o.vehicle.maker} ${o.vehicle.model}</p>
 <p><a href="/diagnostics?roId=${o.id}">${T(req, { fr: 'Nouvelle session de diagnostic', en: 'New diagnostic session' })}</a></p>
 ${sessions.length ? '' : html`<p class="muted">${T(req, { fr: 'Aucune session de diagnostic.', en: 'No diagnostic session.' })}</p>`}

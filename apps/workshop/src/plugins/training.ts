@@ -238,7 +238,7 @@ async function training(scope: FastifyInstance): Promise<void> {
     schema: { tags: ['training'], response: pageResponses },
     handler: async (req, reply) => {
       if (!isTrainer(req)) {
-        const mine = await assignmentsOf(store, { userId: req.user!.id });
+        const mine = await assignmentsOf(store, req.user!.site_id, { userId: req.user!.id });
         const body = html`<table class="assignments"><thead><tr><th>${T(req, { fr: 'Scénario', en: 'Scenario' })}</th><th>${T(req, { fr: 'À rendre le', en: 'Due' })}</th><th>${T(req, { fr: 'Avancement', en: 'Progress' })}</th><th></th></tr></thead>
 <tbody>${mine.map(
           (a) =>
@@ -256,10 +256,10 @@ async function training(scope: FastifyInstance): Promise<void> {
         );
       }
       const [recordings, scenarios, classes, apprentices] = await Promise.all([
-        listRecordings(store),
-        listTrainingScenarios(store),
-        listClasses(store),
-        listApprentices(store),
+        listRecordings(store, req.user!.site_id),
+        listTrainingScenarios(store, req.user!.site_id),
+        listClasses(store, req.user!.site_id),
+        listApprentices(store, req.user!.site_id),
       ]);
       const causes = causeChoices();
       const sims = simScenarios();
@@ -382,7 +382,10 @@ ${
     access: TRAINERS,
     tags: ['training'],
     schema: { params: idParams },
-    handler: async (req) => ({ id: req.params.id, data: await replayData(store, req.params.id) }),
+    handler: async (req) => ({
+      id: req.params.id,
+      data: await replayData(store, req.user!.site_id, req.params.id),
+    }),
     page: {
       url: '/training/recordings/:id',
       render: ({ id, data }, req, reply) => sendPage(reply, replayPage(req, id, data)),
@@ -415,7 +418,7 @@ ${
     access: TRAINERS,
     tags: ['training'],
     schema: { params: idParams },
-    handler: async (req) => recordingBatteryReport(store, req.params.id),
+    handler: async (req) => recordingBatteryReport(store, req.user!.site_id, req.params.id),
     page: {
       url: '/training/recordings/:id/battery',
       render: (report, req, reply) => sendPage(reply, batteryReportPage(req, report)),
@@ -442,8 +445,8 @@ ${
       const file = uploadedFile(req.body);
       if (file.truncated)
         throw new UploadRefused({ fr: 'fichier DBC trop volumineux', en: 'DBC file too large' }, 413);
-      const series = await dbcSeries(store, id, file.filename, file.bytes);
-      return sendPage(reply, replayPage(req, id, await replayData(store, id), series));
+      const series = await dbcSeries(store, req.user!.site_id, id, file.filename, file.bytes);
+      return sendPage(reply, replayPage(req, id, await replayData(store, req.user!.site_id, id), series));
     },
   });
 
@@ -530,9 +533,12 @@ ${
     tags: ['training'],
     schema: { params: idParams },
     handler: async (req) => {
-      const s = await getScenario(store, req.params.id);
-      const rows = await assignmentsOf(store, { scenarioId: s.id });
-      return { s, assessed: await Promise.all(rows.map((a) => assessAssignment(store, a.id))) };
+      const s = await getScenario(store, req.user!.site_id, req.params.id);
+      const rows = await assignmentsOf(store, req.user!.site_id, { scenarioId: s.id });
+      return {
+        s,
+        assessed: await Promise.all(rows.map((a) => assessAssignment(store, req.user!.site_id, a.id))),
+      };
     },
     page: {
       url: '/training/scenarios/:id',
@@ -581,7 +587,7 @@ ${
     },
     handler: async (req, reply) => {
       const b = req.body;
-      await createClass(store, b.name, b.userIds, clock.now());
+      await createClass(store, req.user!.site_id, b.name, b.userIds, clock.now());
       return reply.redirect('/training#classes', 303);
     },
   });
@@ -634,7 +640,7 @@ ${
       response: formResponses('/diagnostics/:id'),
     },
     handler: async (req, reply) => {
-      const a = await getAssignment(store, req.params.id);
+      const a = await getAssignment(store, req.user!.site_id, req.params.id);
       if (a.user_id !== req.user!.id)
         throw new ForbiddenError({
           fr: 'ce scénario est affecté à un autre apprenti',
@@ -656,7 +662,7 @@ ${
     config: { access: STAFF },
     schema: { tags: ['training'], params: idParams, response: pageResponses },
     handler: async (req, reply) => {
-      const x = await assessAssignment(store, req.params.id);
+      const x = await assessAssignment(store, req.user!.site_id, req.params.id);
       if (!isTrainer(req) && x.assignment.user_id !== req.user!.id)
         throw new ForbiddenError({
           fr: 'cette évaluation est celle d’un autre apprenti',
@@ -731,7 +737,7 @@ ${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: '
         ...apiErrors,
       },
     },
-    handler: async (req) => trainingExport(store, req.params.id),
+    handler: async (req) => trainingExport(store, req.user!.site_id, req.params.id),
   });
 }
 

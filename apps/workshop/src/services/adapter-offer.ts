@@ -4,7 +4,8 @@
  * A session is opened only on one of these — nobody types an address, so the server cannot be
  * pointed at another machine's SSH or database port from a form — and a session made before (or
  * on an adapter since removed) is checked again when it connects. Training scenarios are offered
- * by their assignments, not here.
+ * by their assignments, not here. Declared adapters are a site's equipment (issue 20): each site
+ * declares and sees its own; the ports found are those of the server the session runs on.
  */
 import {
   type CanInterfaceEntry,
@@ -52,13 +53,17 @@ const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
 export const tcpSpec = (a: Pick<TcpAdapter, 'host' | 'port'>): string =>
   `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
 
-export function listTcpAdapters(db: Db): Promise<TcpAdapter[]> {
-  return db.all<TcpAdapter>('SELECT id, name, host, port, created_at FROM tcp_adapters ORDER BY name');
+export function listTcpAdapters(db: Db, site: number): Promise<TcpAdapter[]> {
+  return db.all<TcpAdapter>(
+    'SELECT id, name, host, port, created_at FROM tcp_adapters WHERE site_id = ? ORDER BY name',
+    [site],
+  );
 }
 
 /** Declares a Wi-Fi ELM327 (admin only, by the route): a name people recognise, its host and port. */
 export async function declareTcpAdapter(
   db: Db,
+  site: number,
   input: { name: string; host: string; port: number },
   byUserId: number,
   now: number,
@@ -80,25 +85,29 @@ export async function declareTcpAdapter(
     );
   if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65_535)
     throw new ValidationError({ fr: 'port : de 1 à 65535', en: 'port: 1 to 65535' }, 'port');
-  if (await db.get('SELECT id FROM tcp_adapters WHERE name = ?', [name]))
+  if (await db.get('SELECT id FROM tcp_adapters WHERE name = ? AND site_id = ?', [name, site]))
     throw new ConflictError(
       { fr: `un adaptateur « ${name} » existe déjà`, en: `an adapter '${name}' already exists` },
       'name',
     );
   return (await db.get<TcpAdapter>(
-    'INSERT INTO tcp_adapters (name, host, port, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id, name, host, port, created_at',
-    [name, host, input.port, byUserId, now],
+    'INSERT INTO tcp_adapters (site_id, name, host, port, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id, name, host, port, created_at',
+    [site, name, host, input.port, byUserId, now],
   ))!;
 }
 
 /** Removes a declared adapter; sessions made on it keep their history but can no longer connect. */
-export async function removeTcpAdapter(db: Db, id: number): Promise<void> {
-  const r = await db.run('DELETE FROM tcp_adapters WHERE id = ?', [id]);
+export async function removeTcpAdapter(db: Db, site: number, id: number): Promise<void> {
+  const r = await db.run('DELETE FROM tcp_adapters WHERE id = ? AND site_id = ?', [id, site]);
   if (!r.changes) throw new NotFoundError({ fr: 'Adaptateur', en: 'Adapter' }, id);
 }
 
 /** Every adapter a session may be opened on now, in the form's order: serial, Wi-Fi, CAN. */
-export async function adapterOptions(db: Db, found: AdapterDiscovery): Promise<AdapterOption[]> {
+export async function adapterOptions(
+  db: Db,
+  site: number,
+  found: AdapterDiscovery,
+): Promise<AdapterOption[]> {
   return [
     ...found.serialPorts().map((p) => ({
       value: `serial:${p.path}`,
@@ -106,7 +115,7 @@ export async function adapterOptions(db: Db, found: AdapterDiscovery): Promise<A
       label: p.label === p.path ? p.path : `${p.label} (${p.path})`,
       spec: p.path,
     })),
-    ...(await listTcpAdapters(db)).map((a) => ({
+    ...(await listTcpAdapters(db, site)).map((a) => ({
       value: `tcp:${a.id}`,
       kind: 'tcp' as const,
       label: `${a.name} (${tcpSpec(a)})`,
@@ -122,8 +131,13 @@ export async function adapterOptions(db: Db, found: AdapterDiscovery): Promise<A
 }
 
 /** The form's choice, if it is one of the options offered now; anything else is a 400. */
-export async function chooseAdapter(db: Db, value: string, found: AdapterDiscovery): Promise<AdapterChoice> {
-  const option = (await adapterOptions(db, found)).find((o) => o.value === value);
+export async function chooseAdapter(
+  db: Db,
+  site: number,
+  value: string,
+  found: AdapterDiscovery,
+): Promise<AdapterChoice> {
+  const option = (await adapterOptions(db, site, found)).find((o) => o.value === value);
   if (!option)
     throw new ValidationError(
       {
@@ -140,9 +154,14 @@ export async function chooseAdapter(db: Db, value: string, found: AdapterDiscove
  * before this rule, or on an adapter since removed or unplugged, opens nothing). Scenarios are
  * always offered: their assignment made them.
  */
-export async function ensureOffered(db: Db, choice: AdapterChoice, found: AdapterDiscovery): Promise<void> {
+export async function ensureOffered(
+  db: Db,
+  site: number,
+  choice: AdapterChoice,
+  found: AdapterDiscovery,
+): Promise<void> {
   if (choice.kind === 'scenario') return;
-  const offered = (await adapterOptions(db, found)).some(
+  const offered = (await adapterOptions(db, site, found)).some(
     (o) => o.kind === choice.kind && o.spec === choice.spec,
   );
   if (offered) return;

@@ -69,9 +69,13 @@ export interface AssessedAssignment {
   battery?: { read: boolean; at: number | null; value: unknown };
 }
 
-export async function assessAssignment(db: Db, assignmentId: number): Promise<AssessedAssignment> {
-  const assignment = await getAssignment(db, assignmentId);
-  const scenario = await getScenario(db, assignment.scenario_id);
+export async function assessAssignment(
+  db: Db,
+  site: number,
+  assignmentId: number,
+): Promise<AssessedAssignment> {
+  const assignment = await getAssignment(db, site, assignmentId);
+  const scenario = await getScenario(db, site, assignment.scenario_id);
   const row = assignment.session_id
     ? await db.get<{ guided: string | null; started_at: number; ended_at: number | null }>(
         'SELECT guided, started_at, ended_at FROM diag_sessions WHERE id = ?',
@@ -146,8 +150,8 @@ export function maskTranscriptVin(text: string): string {
  * 11 characters (maker, model, year) in the session, the vehicle and the readings, and the VIN
  * answer removed from the transcript.
  */
-export async function trainingExport(db: Db, sessionId: number) {
-  const s = await getDiagSession(db, sessionId);
+export async function trainingExport(db: Db, site: number, sessionId: number) {
+  const s = await getDiagSession(db, site, sessionId);
   const readings = latestReadings(await readingsOf(db, s.id)).map((r) =>
     r.kind === 'vin' ? { ...r, value: truncateVin(r.value as string | null) } : r,
   );

@@ -13,6 +13,7 @@ import type { User } from './users.js';
  */
 export async function createClass(
   store: Store,
+  site: number,
   name: string,
   memberIds: number[],
   now: number,
@@ -22,23 +23,26 @@ export async function createClass(
     throw new ValidationError({ fr: 'la classe a besoin d’un nom', en: 'the class needs a name' }, 'name');
   const members = [...new Set(memberIds)];
   return store.transaction(async (tx) => {
-    if (await tx.get('SELECT id FROM classes WHERE name = ?', [n]))
+    if (await tx.get('SELECT id FROM classes WHERE name = ? AND site_id = ?', [n, site]))
       throw new ConflictError(
         { fr: `une classe « ${n} » existe déjà`, en: `a class '${n}' already exists` },
         'name',
       );
+    // A class gathers the site's active apprentices: anyone else (unknown, inactive, another role,
+    // another site's) refuses the whole class.
+    const apprentices = new Set((await listApprentices(tx, site)).map((a) => a.id));
     for (const u of members)
-      if (!(await tx.get('SELECT id FROM users WHERE id = ? AND active = 1', [u])))
+      if (!apprentices.has(u))
         throw new ValidationError(
           {
-            fr: `membre inconnu ou inactif : utilisateur ${u} — rien n’a été créé`,
-            en: `unknown or inactive member: user ${u} — nothing was created`,
+            fr: `membre inconnu ou inactif, ou pas apprenti de ce site : utilisateur ${u} — rien n’a été créé`,
+            en: `unknown or inactive member, or not an apprentice of this site: user ${u} — nothing was created`,
           },
           'userIds',
         );
     const c = (await tx.get<{ id: number }>(
-      'INSERT INTO classes (name, created_at) VALUES (?, ?) RETURNING id',
-      [n, now],
+      'INSERT INTO classes (site_id, name, created_at) VALUES (?, ?, ?) RETURNING id',
+      [site, n, now],
     ))!;
     for (const u of members)
       await tx.run('INSERT INTO class_members (class_id, user_id) VALUES (?, ?)', [c.id, u]);
@@ -48,8 +52,12 @@ export async function createClass(
 
 export async function listClasses(
   db: Db,
+  site: number,
 ): Promise<{ id: number; name: string; members: { id: number; name: string }[] }[]> {
-  const classes = await db.all<{ id: number; name: string }>('SELECT id, name FROM classes ORDER BY name');
+  const classes = await db.all<{ id: number; name: string }>(
+    'SELECT id, name FROM classes WHERE site_id = ? ORDER BY name',
+    [site],
+  );
   const out = [];
   for (const c of classes)
     out.push({
@@ -62,8 +70,13 @@ export async function listClasses(
   return out;
 }
 
-export async function listApprentices(db: Db): Promise<{ id: number; name: string }[]> {
-  return db.all("SELECT id, name FROM users WHERE role = 'apprentice' AND active = 1 ORDER BY name");
+/** The apprentices of `site`. */
+export async function listApprentices(db: Db, site: number): Promise<{ id: number; name: string }[]> {
+  return db.all(
+    `SELECT u.id, u.name FROM users u JOIN site_members m ON m.user_id = u.id
+     WHERE m.site_id = ? AND m.role = 'apprentice' AND u.active = 1 ORDER BY u.name`,
+    [site],
+  );
 }
 
 /** Assigns a scenario to apprentices and/or every member of a class; an existing assignment keeps its progress. */
@@ -85,13 +98,13 @@ export async function assignScenario(
       { fr: 'date limite attendue (AAAA-MM-JJ)', en: 'due date expected (YYYY-MM-DD)' },
       'dueOn',
     );
-  await getScenario(store, input.scenarioId);
+  await getScenario(store, by.site_id, input.scenarioId);
   return store.transaction(async (tx) => {
     const ids = new Set(input.userIds);
     if (input.classId)
       for (const m of await tx.all<{ user_id: number }>(
-        'SELECT user_id FROM class_members WHERE class_id = ?',
-        [input.classId],
+        'SELECT m.user_id FROM class_members m JOIN classes c ON c.id = m.class_id WHERE m.class_id = ? AND c.site_id = ?',
+        [input.classId, by.site_id],
       ))
         ids.add(m.user_id);
     if (!ids.size)
@@ -101,7 +114,10 @@ export async function assignScenario(
       );
     let n = 0;
     for (const u of ids) {
-      const role = await tx.get<{ role: string }>('SELECT role FROM users WHERE id = ?', [u]);
+      const role = await tx.get<{ role: string }>(
+        'SELECT role FROM site_members WHERE user_id = ? AND site_id = ?',
+        [u, by.site_id],
+      );
       if (!role) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, u);
       const existing = await tx.get<{ id: number }>(
         'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
@@ -147,21 +163,23 @@ const ASSIGNMENTS_SQL = `SELECT a.id, a.scenario_id, s.title, a.user_id, u.name 
 
 export async function assignmentsOf(
   db: Db,
+  site: number,
   filter: { userId?: number; scenarioId?: number; classId?: number } = {},
 ): Promise<AssignmentRow[]> {
-  const where: string[] = [];
-  const params: number[] = [];
+  const where: string[] = ['s.site_id = ?'];
+  const params: number[] = [site];
   if (filter.userId) where.push('a.user_id = ?') && params.push(filter.userId);
   if (filter.scenarioId) where.push('a.scenario_id = ?') && params.push(filter.scenarioId);
   if (filter.classId) where.push('a.class_id = ?') && params.push(filter.classId);
   return db.all<AssignmentRow>(
-    `${ASSIGNMENTS_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, u.name`,
+    `${ASSIGNMENTS_SQL} WHERE ${where.join(' AND ')} ORDER BY a.due_on, u.name`,
     params,
   );
 }
 
-export async function getAssignment(db: Db, id: number): Promise<AssignmentRow> {
-  const a = await db.get<AssignmentRow>(`${ASSIGNMENTS_SQL} WHERE a.id = ?`, [id]);
+/** An assignment of a scenario of `site`: another site's is not found. */
+export async function getAssignment(db: Db, site: number, id: number): Promise<AssignmentRow> {
+  const a = await db.get<AssignmentRow>(`${ASSIGNMENTS_SQL} WHERE a.id = ? AND s.site_id = ?`, [id, site]);
   if (!a) throw new NotFoundError({ fr: 'Affectation', en: 'Assignment' }, id);
   return a;
 }

@@ -10,6 +10,7 @@ import { checkAssignee, getOrderRow } from './orders.js';
  */
 export interface ClockEntry {
   id: number;
+  site_id: number;
   user_id: number;
   kind: 'attendance' | 'operation' | 'nonprod';
   ro_id: number | null;
@@ -41,7 +42,8 @@ export async function clockStatus(store: Store, userId: number): Promise<ClockSt
   return { attendance, activity };
 }
 
-export async function clockIn(store: Store, userId: number, now: number): Promise<ClockEntry> {
+/** Attendance on `site`; a person present on one site cannot clock in on another at the same time. */
+export async function clockIn(store: Store, site: number, userId: number, now: number): Promise<ClockEntry> {
   return store.transaction(async (tx) => {
     if (
       await tx.get(
@@ -51,8 +53,8 @@ export async function clockIn(store: Store, userId: number, now: number): Promis
     )
       throw new ConflictError({ fr: 'déjà pointé présent', en: 'already clocked in' });
     const e = await tx.get<ClockEntry>(
-      "INSERT INTO clock_entries (user_id, kind, start_at) VALUES (?, 'attendance', ?) RETURNING *",
-      [userId, now],
+      "INSERT INTO clock_entries (site_id, user_id, kind, start_at) VALUES (?, ?, 'attendance', ?) RETURNING *",
+      [site, userId, now],
     );
     return e!;
   });
@@ -75,6 +77,7 @@ export async function clockOut(store: Store, userId: number, now: number): Promi
 
 export async function startActivity(
   store: Store,
+  site: number,
   user: { id: number; name: string },
   input: { roId?: number | null; lineId?: number | null; code?: string | null },
   now: number,
@@ -90,7 +93,7 @@ export async function startActivity(
     let kind: 'operation' | 'nonprod';
     if (input.roId) {
       kind = 'operation';
-      const ro = await getOrderRow(tx, input.roId);
+      const ro = await getOrderRow(tx, site, input.roId);
       if (!WORKABLE_STATES.includes(ro.state))
         throw new ConflictError(
           {
@@ -128,8 +131,16 @@ export async function startActivity(
       [now, user.id],
     );
     const e = await tx.get<ClockEntry>(
-      'INSERT INTO clock_entries (user_id, kind, ro_id, line_id, code, start_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-      [user.id, kind, input.roId || null, input.lineId || null, kind === 'nonprod' ? input.code! : null, now],
+      'INSERT INTO clock_entries (site_id, user_id, kind, ro_id, line_id, code, start_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      [
+        site,
+        user.id,
+        kind,
+        input.roId || null,
+        input.lineId || null,
+        kind === 'nonprod' ? input.code! : null,
+        now,
+      ],
     );
     return e!;
   });
@@ -143,18 +154,18 @@ export async function stopActivity(store: Store, userId: number, now: number): P
   if (r.changes === 0) throw new ConflictError({ fr: 'aucune activité en cours', en: 'no running activity' });
 }
 
-export function listEntries(store: Store, userId: number | null, from: number, to: number) {
+export function listEntries(store: Store, site: number, userId: number | null, from: number, to: number) {
   return store.all<ClockEntry & { user_name: string; ro_number: string | null; corrections: number }>(
     `SELECT e.*, u.name AS user_name, r.number AS ro_number,
             (SELECT COUNT(*) FROM clock_corrections c WHERE c.entry_id = e.id) AS corrections
      FROM clock_entries e JOIN users u ON u.id = e.user_id LEFT JOIN repair_orders r ON r.id = e.ro_id
-     WHERE (? IS NULL OR e.user_id = ?) AND e.start_at < ? AND (e.end_at IS NULL OR e.end_at >= ?)
+     WHERE e.site_id = ? AND (CAST(? AS BIGINT) IS NULL OR e.user_id = ?) AND e.start_at < ? AND (e.end_at IS NULL OR e.end_at >= ?)
      ORDER BY e.start_at DESC`,
-    [userId, userId, to, from],
+    [site, userId, userId, to, from],
   );
 }
 
-/** Who is clocked in now, since when, and on what (their running activity, if any). */
+/** Who is clocked in on `site` now, since when, and on what (their running activity, if any). */
 export interface PresentNow {
   user_id: number;
   user_name: string;
@@ -164,19 +175,22 @@ export interface PresentNow {
   ro_number: string | null;
   activity_since: number | null;
 }
-export function whoIsIn(store: Store): Promise<PresentNow[]> {
+export function whoIsIn(store: Store, site: number): Promise<PresentNow[]> {
   return store.all<PresentNow>(
     `SELECT a.user_id, u.name AS user_name, a.start_at AS since, x.kind, x.code, r.number AS ro_number,
             x.start_at AS activity_since
      FROM clock_entries a JOIN users u ON u.id = a.user_id
      LEFT JOIN clock_entries x ON x.user_id = a.user_id AND x.kind <> 'attendance' AND x.end_at IS NULL
      LEFT JOIN repair_orders r ON r.id = x.ro_id
-     WHERE a.kind = 'attendance' AND a.end_at IS NULL
+     WHERE a.kind = 'attendance' AND a.end_at IS NULL AND a.site_id = ?
      ORDER BY u.name`,
+    [site],
   );
 }
 
-export function listCorrections(store: Store, entryId: number) {
+export async function listCorrections(store: Store, site: number, entryId: number) {
+  if (!(await store.get('SELECT id FROM clock_entries WHERE id = ? AND site_id = ?', [entryId, site])))
+    throw new NotFoundError({ fr: 'Pointage', en: 'Clock entry' }, entryId);
   return store.all<{
     field: string;
     old_value: number | null;
@@ -186,14 +200,16 @@ export function listCorrections(store: Store, entryId: number) {
     at: number;
   }>(
     `SELECT c.field, c.old_value, c.new_value, c.reason, u.name AS by_name, c.at FROM clock_corrections c
-     JOIN users u ON u.id = c.by_user WHERE c.entry_id = ? ORDER BY c.at`,
-    [entryId],
+     JOIN users u ON u.id = c.by_user JOIN clock_entries e ON e.id = c.entry_id
+     WHERE c.entry_id = ? AND e.site_id = ? ORDER BY c.at`,
+    [entryId, site],
   );
 }
 
 /** A manager's correction of an entry's times; the old and new values and the reason are kept. */
 export async function correctEntry(
   store: Store,
+  site: number,
   entryId: number,
   input: { startAt?: number; endAt?: number | null; reason: string },
   byUser: number,
@@ -205,7 +221,10 @@ export async function correctEntry(
       'reason',
     );
   return store.transaction(async (tx) => {
-    const e = await tx.get<ClockEntry>('SELECT * FROM clock_entries WHERE id = ?', [entryId]);
+    const e = await tx.get<ClockEntry>('SELECT * FROM clock_entries WHERE id = ? AND site_id = ?', [
+      entryId,
+      site,
+    ]);
     if (!e) throw new NotFoundError({ fr: 'Pointage', en: 'Clock entry' }, entryId);
     const start = input.startAt ?? e.start_at;
     const end = input.endAt === undefined ? e.end_at : input.endAt;

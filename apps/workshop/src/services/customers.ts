@@ -5,6 +5,7 @@ import { decodeVinForWorkshop, normaliseVin } from './vin.js';
 
 export interface Customer {
   id: number;
+  site_id: number;
   name: string;
   phone: string;
   email: string;
@@ -77,6 +78,7 @@ function customerColumns(input: CustomerInput) {
 
 export interface Vehicle {
   id: number;
+  site_id: number;
   vin: string;
   plate: string;
   maker: string;
@@ -98,12 +100,18 @@ export interface OdometerReading {
 const CUSTOMER = { fr: 'Client', en: 'Customer' };
 const VEHICLE = { fr: 'Véhicule', en: 'Vehicle' };
 
-export async function createCustomer(db: Db, input: CustomerInput, now: number): Promise<Customer> {
+export async function createCustomer(
+  db: Db,
+  site: number,
+  input: CustomerInput,
+  now: number,
+): Promise<Customer> {
   const c = customerColumns(input);
   const row = await db.get<Customer>(
-    `INSERT INTO customers (name, phone, email, address_line1, address_line2, postcode, city, country, is_business, siret, vat_id,
-       created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO customers (site_id, name, phone, email, address_line1, address_line2, postcode, city, country, is_business, siret,
+       vat_id, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     [
+      site,
       c.name,
       c.phone,
       c.email,
@@ -130,34 +138,38 @@ function contains(q: string): string {
     .replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
-/** Customers (erased ones left out), or those whose name, phone or e-mail contains `q`. */
-export function listCustomers(db: Db, q = ''): Promise<Customer[]> {
-  if (!q.trim()) return db.all<Customer>('SELECT * FROM customers WHERE erased_at IS NULL ORDER BY name');
+/** Customers of `site` (erased ones left out), or those whose name, phone or e-mail contains `q`. */
+export function listCustomers(db: Db, site: number, q = ''): Promise<Customer[]> {
+  if (!q.trim())
+    return db.all<Customer>('SELECT * FROM customers WHERE site_id = ? AND erased_at IS NULL ORDER BY name', [
+      site,
+    ]);
   const like = contains(q);
   const digits = q.replace(/\D/g, '');
   return db.all<Customer>(
-    `SELECT * FROM customers WHERE erased_at IS NULL
+    `SELECT * FROM customers WHERE site_id = ? AND erased_at IS NULL
        AND (LOWER(name) LIKE ? ESCAPE '!' OR LOWER(email) LIKE ? ESCAPE '!'
-            OR (? <> '' AND REPLACE(REPLACE(REPLACE(phone, ' ', ''), '.', ''), '-', '') LIKE ?))
+            OR (CAST(? AS TEXT) <> '' AND REPLACE(REPLACE(REPLACE(phone, ' ', ''), '.', ''), '-', '') LIKE ?))
      ORDER BY name`,
-    [like, like, digits, `%${digits}%`],
+    [site, like, like, digits, `%${digits}%`],
   );
 }
 
 /** Corrects a customer's details (an erased customer stays erased). */
 export async function updateCustomer(
   db: Db,
+  site: number,
   id: number,
   input: CustomerInput,
   now: number,
 ): Promise<Customer> {
-  const existing = await getCustomer(db, id);
+  const existing = await getCustomer(db, site, id);
   if (existing.erased_at)
     throw new ValidationError({ fr: 'client effacé (RGPD)', en: 'customer erased (GDPR)' }, 'name');
   const c = customerColumns(input);
   await db.run(
     `UPDATE customers SET name = ?, phone = ?, email = ?, address_line1 = ?, address_line2 = ?, postcode = ?, city = ?,
-       country = ?, is_business = ?, siret = ?, vat_id = ?, last_activity_at = ? WHERE id = ?`,
+       country = ?, is_business = ?, siret = ?, vat_id = ?, last_activity_at = ? WHERE id = ? AND site_id = ?`,
     [
       c.name,
       c.phone,
@@ -172,20 +184,22 @@ export async function updateCustomer(
       c.vat_id,
       now,
       id,
+      site,
     ],
   );
-  return getCustomer(db, id);
+  return getCustomer(db, site, id);
 }
 
-export async function getCustomer(db: Db, id: number): Promise<Customer> {
-  const c = await db.get<Customer>('SELECT * FROM customers WHERE id = ?', [id]);
+/** A customer of `site`: another site's customer is not found, as if it did not exist. */
+export async function getCustomer(db: Db, site: number, id: number): Promise<Customer> {
+  const c = await db.get<Customer>('SELECT * FROM customers WHERE id = ? AND site_id = ?', [id, site]);
   if (!c) throw new NotFoundError(CUSTOMER, id);
   return c;
 }
 
 /** Everything held about a customer (GDPR right of access / portability), as plain JSON. */
-export async function exportCustomer(db: Db, id: number): Promise<Record<string, unknown>> {
-  const customer = await getCustomer(db, id);
+export async function exportCustomer(db: Db, site: number, id: number): Promise<Record<string, unknown>> {
+  const customer = await getCustomer(db, site, id);
   const vehicles = await db.all<Vehicle>('SELECT * FROM vehicles WHERE customer_id = ? ORDER BY id', [id]);
   const orders = await db.all<Record<string, unknown>>(
     'SELECT id, number, state, complaint, odometer_km, condition_notes, created_at FROM repair_orders WHERE customer_id = ? ORDER BY id',
@@ -217,12 +231,13 @@ export async function exportCustomer(db: Db, id: number): Promise<Record<string,
  */
 export async function eraseCustomer(
   store: Store,
+  site: number,
   id: number,
   byUser: number | null,
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    await getCustomer(tx, id);
+    await getCustomer(tx, site, id);
     await tx.run(
       `UPDATE customers SET name = '—', phone = '', email = '', address_line1 = '', address_line2 = '', postcode = '',
          city = '', siret = '', vat_id = '', erased_at = ? WHERE id = ?`,
@@ -230,7 +245,8 @@ export async function eraseCustomer(
     );
     await tx.run("UPDATE vehicles SET customer_id = NULL, plate = '' WHERE customer_id = ?", [id]);
     await tx.run('UPDATE repair_orders SET customer_id = NULL WHERE customer_id = ?', [id]);
-    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+    await tx.run('INSERT INTO audit_log (site_id, at, user_id, action, subject) VALUES (?, ?, ?, ?, ?)', [
+      site,
       now,
       byUser,
       'customer.erase',
@@ -239,20 +255,21 @@ export async function eraseCustomer(
   });
 }
 
-/** Erases every customer inactive for longer than the retention period; returns how many. */
+/** Erases every customer of every site inactive for longer than the retention period; returns how many. */
 export async function applyRetention(store: Store, retentionMonths: number, now: number): Promise<number> {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - retentionMonths);
-  const stale = await store.all<{ id: number }>(
-    'SELECT id FROM customers WHERE erased_at IS NULL AND last_activity_at < ?',
+  const stale = await store.all<{ id: number; site_id: number }>(
+    'SELECT id, site_id FROM customers WHERE erased_at IS NULL AND last_activity_at < ?',
     [cutoff.getTime()],
   );
-  for (const c of stale) await eraseCustomer(store, c.id, null, now);
+  for (const c of stale) await eraseCustomer(store, c.site_id, c.id, null, now);
   return stale.length;
 }
 
 export async function createVehicle(
   store: Store,
+  site: number,
   input: {
     vin: string;
     plate?: string;
@@ -278,19 +295,20 @@ export async function createVehicle(
       'energy',
     );
   return store.transaction(async (tx) => {
-    if (await tx.get('SELECT id FROM vehicles WHERE vin = ?', [decoded.vin]))
+    if (await tx.get('SELECT id FROM vehicles WHERE vin = ? AND site_id = ?', [decoded.vin, site]))
       throw new ValidationError(
         { fr: `le VIN ${decoded.vin} est déjà enregistré`, en: `VIN ${decoded.vin} is already registered` },
         'vin',
       );
     if (input.customerId) {
-      await getCustomer(tx, input.customerId);
+      await getCustomer(tx, site, input.customerId);
       await tx.run('UPDATE customers SET last_activity_at = ? WHERE id = ?', [now, input.customerId]);
     }
     const v = await tx.get<Vehicle>(
-      `INSERT INTO vehicles (vin, plate, maker, model, model_year, energy, customer_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO vehicles (site_id, vin, plate, maker, model, model_year, energy, customer_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
+        site,
         decoded.vin,
         (input.plate ?? '').trim().toUpperCase(),
         decoded.manufacturer ?? '',
@@ -307,29 +325,36 @@ export async function createVehicle(
   });
 }
 
-export async function getVehicle(db: Db, id: number): Promise<Vehicle> {
-  const v = await db.get<Vehicle>('SELECT * FROM vehicles WHERE id = ?', [id]);
+/** A vehicle of `site`: another site's is not found. */
+export async function getVehicle(db: Db, site: number, id: number): Promise<Vehicle> {
+  const v = await db.get<Vehicle>('SELECT * FROM vehicles WHERE id = ? AND site_id = ?', [id, site]);
   if (!v) throw new NotFoundError(VEHICLE, id);
   return v;
 }
 
 /**
- * Vehicles with their owner, or those whose plate (with or without its dashes), VIN, maker, model or
- * owner's name contains `q`.
+ * Vehicles of `site` with their owner, or those whose plate (with or without its dashes), VIN,
+ * maker, model or owner's name contains `q`.
  */
-export function listVehicles(db: Db, q = ''): Promise<(Vehicle & { customer_name: string | null })[]> {
+export function listVehicles(
+  db: Db,
+  site: number,
+  q = '',
+): Promise<(Vehicle & { customer_name: string | null })[]> {
   if (!q.trim())
     return db.all(
-      'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id ORDER BY v.id',
+      'SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id WHERE v.site_id = ? ORDER BY v.id',
+      [site],
     );
   const like = contains(q);
   const plate = contains(q.replace(/[\s-]/g, ''));
   return db.all(
     `SELECT v.*, c.name AS customer_name FROM vehicles v LEFT JOIN customers c ON c.id = v.customer_id
-     WHERE LOWER(REPLACE(REPLACE(v.plate, '-', ''), ' ', '')) LIKE ? ESCAPE '!' OR LOWER(v.vin) LIKE ? ESCAPE '!'
-        OR LOWER(v.maker) LIKE ? ESCAPE '!' OR LOWER(v.model) LIKE ? ESCAPE '!' OR LOWER(c.name) LIKE ? ESCAPE '!'
+     WHERE v.site_id = ? AND (LOWER(REPLACE(REPLACE(v.plate, '-', ''), ' ', '')) LIKE ? ESCAPE '!'
+        OR LOWER(v.vin) LIKE ? ESCAPE '!' OR LOWER(v.maker) LIKE ? ESCAPE '!'
+        OR LOWER(v.model) LIKE ? ESCAPE '!' OR LOWER(c.name) LIKE ? ESCAPE '!')
      ORDER BY v.id`,
-    [plate, like, like, like, like],
+    [site, plate, like, like, like, like],
   );
 }
 
@@ -342,11 +367,11 @@ export interface VehicleVisit {
   odometer_km: number | null;
   complaint: string;
 }
-export function vehicleHistory(db: Db, vehicleId: number): Promise<VehicleVisit[]> {
+export function vehicleHistory(db: Db, site: number, vehicleId: number): Promise<VehicleVisit[]> {
   return db.all<VehicleVisit>(
     `SELECT id, number, state, created_at, odometer_km, complaint FROM repair_orders
-     WHERE vehicle_id = ? ORDER BY created_at DESC, id DESC`,
-    [vehicleId],
+     WHERE vehicle_id = ? AND site_id = ? ORDER BY created_at DESC, id DESC`,
+    [vehicleId, site],
   );
 }
 

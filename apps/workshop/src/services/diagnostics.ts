@@ -19,6 +19,7 @@ export type DiagState = 'new' | 'connected' | 'disconnected' | 'closed';
 
 export interface DiagSession {
   id: number;
+  site_id: number;
   ro_id: number | null;
   assignment_id: number | null;
   user_id: number;
@@ -69,16 +70,16 @@ const NOT_YOURS = {
 export async function sessionForRead(
   db: Db,
   id: number,
-  user: Pick<User, 'id' | 'role'>,
+  user: Pick<User, 'id' | 'role' | 'site_id'>,
 ): Promise<DiagSession> {
-  const s = await getDiagSession(db, id);
+  const s = await getDiagSession(db, user.site_id, id);
   if (!mayRead(user, s)) throw new ForbiddenError(NOT_YOURS);
   return s;
 }
 
 /** The session `user` is about to act on: 403 when it is someone else's, 409 when it is finished. */
 export async function sessionForAction(db: Db, id: number, user: User): Promise<DiagSession> {
-  const s = await getDiagSession(db, id);
+  const s = await getDiagSession(db, user.site_id, id);
   if (!canAct(user, s)) throw new ForbiddenError(NOT_YOURS);
   if (s.state === 'closed')
     throw new ConflictError({ fr: 'la session est terminée', en: 'the session is finished' });
@@ -92,7 +93,10 @@ export async function createDiagSession(
   now: number,
 ): Promise<DiagSession> {
   if (input.roId !== null) {
-    const ro = await db.get<{ state: string }>('SELECT state FROM repair_orders WHERE id = ?', [input.roId]);
+    const ro = await db.get<{ state: string }>(
+      'SELECT state FROM repair_orders WHERE id = ? AND site_id = ?',
+      [input.roId, user.site_id],
+    );
     if (!ro) throw new NotFoundError({ fr: 'Ordre de réparation', en: 'Repair order' }, input.roId);
     if (ro.state === 'delivered')
       throw new ConflictError({
@@ -101,17 +105,26 @@ export async function createDiagSession(
       });
   }
   const row = await db.get<DiagSession>(
-    `INSERT INTO diag_sessions (ro_id, assignment_id, user_id, adapter_kind, adapter_spec, state, started_at)
-     VALUES (?, ?, ?, ?, ?, 'new', ?) RETURNING *`,
-    [input.roId, input.assignmentId ?? null, user.id, input.adapter.kind, input.adapter.spec, now],
+    `INSERT INTO diag_sessions (site_id, ro_id, assignment_id, user_id, adapter_kind, adapter_spec, state, started_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'new', ?) RETURNING *`,
+    [
+      user.site_id,
+      input.roId,
+      input.assignmentId ?? null,
+      user.id,
+      input.adapter.kind,
+      input.adapter.spec,
+      now,
+    ],
   );
   return row!;
 }
 
-export async function getDiagSession(db: Db, id: number): Promise<DiagSession> {
+/** A session of `site`: another site's is not found. */
+export async function getDiagSession(db: Db, site: number, id: number): Promise<DiagSession> {
   const s = await db.get<DiagSession>(
-    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.id = ?',
-    [id],
+    'SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.id = ? AND d.site_id = ?',
+    [id, site],
   );
   if (!s) throw new NotFoundError(SESSION, id);
   return s;
@@ -125,26 +138,28 @@ const readableBy = (viewer: Pick<User, 'id' | 'role'> | undefined): { sql: strin
 
 export async function sessionsOfOrder(
   db: Db,
+  site: number,
   roId: number,
   viewer?: Pick<User, 'id' | 'role'>,
 ): Promise<DiagSession[]> {
   const only = readableBy(viewer);
   return db.all<DiagSession>(
-    `SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.ro_id = ?${only.sql} ORDER BY d.id`,
-    [roId, ...only.params],
+    `SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.ro_id = ? AND d.site_id = ?${only.sql} ORDER BY d.id`,
+    [roId, site, ...only.params],
   );
 }
 
-/** The latest sessions, newest first: those `viewer` may read (an apprentice's own). */
+/** The latest sessions of `site`, newest first: those `viewer` may read (an apprentice's own). */
 export async function recentSessions(
   db: Db,
+  site: number,
   limit = 50,
   viewer?: Pick<User, 'id' | 'role'>,
 ): Promise<DiagSession[]> {
   const only = readableBy(viewer);
   return db.all<DiagSession>(
-    `SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE 1 = 1${only.sql} ORDER BY d.id DESC LIMIT ?`,
-    [...only.params, limit],
+    `SELECT d.*, u.name AS user_name FROM diag_sessions d JOIN users u ON u.id = d.user_id WHERE d.site_id = ?${only.sql} ORDER BY d.id DESC LIMIT ?`,
+    [site, ...only.params, limit],
   );
 }
 
@@ -271,6 +286,7 @@ export async function marksOf(
 
 export async function setReference(
   db: Db,
+  site: number,
   sessionId: number,
   referenceId: number | null,
   user?: Pick<User, 'id' | 'role'>,
@@ -284,11 +300,15 @@ export async function setReference(
         },
         'referenceId',
       );
-    const other = await getDiagSession(db, referenceId);
+    const other = await getDiagSession(db, site, referenceId);
     // Comparing is reading: an apprentice compares only with their own sessions.
     if (user && !mayRead(user, other)) throw new ForbiddenError(NOT_YOURS, 'referenceId');
   }
-  await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ?', [referenceId, sessionId]);
+  await db.run('UPDATE diag_sessions SET reference_id = ? WHERE id = ? AND site_id = ?', [
+    referenceId,
+    sessionId,
+    site,
+  ]);
 }
 
 export function guidedOf(s: DiagSession): SessionData | null {
@@ -323,16 +343,16 @@ export async function sessionOverview(
   s: DiagSession,
   viewer?: Pick<User, 'id' | 'role'>,
 ): Promise<SessionOverview> {
-  const assignment = s.assignment_id ? await getAssignment(db, s.assignment_id) : null;
-  const scenario = assignment ? await getScenario(db, assignment.scenario_id) : null;
+  const assignment = s.assignment_id ? await getAssignment(db, s.site_id, s.assignment_id) : null;
+  const scenario = assignment ? await getScenario(db, s.site_id, assignment.scenario_id) : null;
   return {
     readings: latestReadings(await readingsOf(db, s.id)),
     recordedPids: await recordedPids(db, s.id),
     others:
       s.ro_id || s.assignment_id
-        ? (await recentSessions(db, 100, viewer)).filter((x) => x.id !== s.id && x.state !== 'new')
+        ? (await recentSessions(db, s.site_id, 100, viewer)).filter((x) => x.id !== s.id && x.state !== 'new')
         : [],
-    order: s.ro_id ? await getOrder(db, s.ro_id) : null,
+    order: s.ro_id ? await getOrder(db, s.site_id, s.ro_id) : null,
     scenario,
     assignment,
     traffic: await trafficSummary(db, s.id),

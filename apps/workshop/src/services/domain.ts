@@ -1,7 +1,19 @@
 import type { Text } from '../i18n.js';
 
-export const ROLES = ['apprentice', 'technician', 'manager', 'instructor', 'admin'] as const;
+/** The roles a person holds on a site of the group (one per site they belong to). */
+export const SITE_ROLES = ['apprentice', 'technician', 'manager', 'instructor', 'admin'] as const;
+export type SiteRole = (typeof SITE_ROLES)[number];
+
+/**
+ * The roles a request acts with: the person's role on the current site, or `director` — the group's
+ * after-sales director, who sees every site's board and KPIs side by side and changes nothing. A
+ * group administrator acts as `admin` on every site.
+ */
+export const ROLES = [...SITE_ROLES, 'director'] as const;
 export type Role = (typeof ROLES)[number];
+
+export const GROUP_ROLES = ['director', 'admin'] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
 
 export const ROLE_LABEL: Record<Role, Text> = {
   apprentice: { fr: 'Apprenti', en: 'Apprentice' },
@@ -9,6 +21,7 @@ export const ROLE_LABEL: Record<Role, Text> = {
   manager: { fr: "Chef d'atelier", en: 'Workshop manager' },
   instructor: { fr: 'Formateur', en: 'Instructor' },
   admin: { fr: 'Administrateur', en: 'Administrator' },
+  director: { fr: 'Directeur après-vente', en: 'After-sales director' },
 };
 
 /**

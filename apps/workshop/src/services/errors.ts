@@ -35,7 +35,10 @@ export class AssignmentRefused extends ConflictError {
   override name = 'AssignmentRefused';
 }
 
-/** The user is known but may not see or use this (another apprentice's training session). */
+/**
+ * The user is known but may not see or use this (another apprentice's training session, a site
+ * administrator acting on another site).
+ */
 export class ForbiddenError extends DomainError {
   override name = 'ForbiddenError';
   override readonly status = 403;

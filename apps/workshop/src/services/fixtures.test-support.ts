@@ -1,9 +1,6 @@
 /** Small, explicit fixtures for service tests: an empty store, a few people, a hybrid and a petrol car. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { projectStoreKind, type StoreKind } from '../test-support/stores.js';
 import { createCustomer, createVehicle } from './customers.js';
 import type { State } from './domain.js';
 import { issueInvoice } from './invoices.js';
@@ -26,14 +23,16 @@ export interface Fixture {
   petrol: number;
   /** The posted hourly rate T1 (65.00 € excl. VAT). */
   rate: number;
+  /** The database, as `atelier serve --db` takes it (a file or a URL): another process opens it there. */
+  location: string;
   close(): Promise<void>;
 }
 
-export async function fixture(): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-svc-'));
-  const store = await openSqliteStore(join(dir, 'db.sqlite'));
+export async function fixture(kind: StoreKind = projectStoreKind()): Promise<Fixture> {
+  const db = await kind.create();
+  const store = db.store;
   const mk = (login: string, role: string) =>
-    createUser(store, { login, name: login.toUpperCase(), role, password: 'pompe-a-injection-7' }, T0);
+    createUser(store, { login, name: login.toUpperCase(), role, password: 'pompe-a-injection-7' }, T0, 1);
   const users = {
     boss: await mk('boss', 'manager'),
     tech: await mk('tech', 'technician'),
@@ -43,16 +42,18 @@ export async function fixture(): Promise<Fixture> {
   const hybrid = (
     await createVehicle(
       store,
+      1,
       { vin: 'VNKKTUD3X0A123457', plate: 'AA-111-AA', energy: 'hybrid', odometerKm: 1000 },
       T0,
     )
   ).id;
   const petrol = (
-    await createVehicle(store, { vin: 'VF1RJA00165432101', plate: 'BB-222-BB', energy: 'petrol' }, T0)
+    await createVehicle(store, 1, { vin: 'VF1RJA00165432101', plate: 'BB-222-BB', energy: 'petrol' }, T0)
   ).id;
   // The workshop's identity and posted rates: what every quote and invoice needs.
   await updateProfile(
     store,
+    1,
     {
       legal_name: 'Garage Test SARL',
       legal_form: 'SARL au capital de 10 000 €',
@@ -67,19 +68,22 @@ export async function fixture(): Promise<Fixture> {
     T0,
   );
   const rate = (
-    await saveRate(store, { code: 'T1', labelFr: 'Mécanique', labelEn: 'Mechanics', rateCents: 6500 })
+    await saveRate(store, 1, { code: 'T1', labelFr: 'Mécanique', labelEn: 'Mechanics', rateCents: 6500 })
   ).id;
-  await saveRate(store, { code: 'T3', labelFr: 'Haute tension', labelEn: 'High voltage', rateCents: 9000 });
+  await saveRate(store, 1, {
+    code: 'T3',
+    labelFr: 'Haute tension',
+    labelEn: 'High voltage',
+    rateCents: 9000,
+  });
   return {
     store,
     users,
     hybrid,
     petrol,
     rate,
-    close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    location: db.location,
+    close: () => db.destroy(),
   };
 }
 
@@ -87,6 +91,7 @@ export async function fixture(): Promise<Fixture> {
 export async function withCustomer(f: Fixture, business = false): Promise<number> {
   const c = await createCustomer(
     f.store,
+    1,
     {
       name: business ? 'Transports Test SAS' : 'Camille Client',
       addressLine1: '3 place Bellecour',
@@ -116,7 +121,7 @@ export async function clockWork(
   to: number,
 ): Promise<void> {
   await f.store.run(
-    "INSERT INTO clock_entries (user_id, kind, ro_id, start_at, end_at) VALUES (?, 'operation', ?, ?, ?)",
+    "INSERT INTO clock_entries (site_id, user_id, kind, ro_id, start_at, end_at) VALUES (1, ?, 'operation', ?, ?, ?)",
     [userId, roId, from, to],
   );
 }
@@ -133,18 +138,19 @@ export async function finishOrder(
 ): Promise<void> {
   const { boss, tech } = f.users;
   await clockWork(f, roId, tech.id, at - H, at);
-  await transitionOrder(f.store, roId, 'quality_control', tech, at);
+  await transitionOrder(f.store, 1, roId, 'quality_control', tech, at);
   if (to === 'quality_control') return;
-  const qc = await qualityStatus(f.store, roId);
+  const qc = await qualityStatus(f.store, 1, roId);
   await recordQualityChecks(
     f.store,
+    1,
     roId,
     qc.items.map((i) => ({ item: i.id, result: 'ok' })),
     boss,
     at,
   );
-  await transitionOrder(f.store, roId, 'ready', boss, at);
+  await transitionOrder(f.store, 1, roId, 'ready', boss, at);
   if (to === 'ready') return;
-  await issueInvoice(f.store, roId, boss, at);
-  await transitionOrder(f.store, roId, 'delivered', boss, at);
+  await issueInvoice(f.store, 1, roId, boss, at);
+  await transitionOrder(f.store, 1, roId, 'delivered', boss, at);
 }

@@ -38,14 +38,18 @@ export async function guidedFacts(db: Db, s: DiagSession): Promise<SessionFacts>
   const readings = latestReadings(await readingsOf(db, s.id));
   const samples = await samplesOf(db, s.id);
   if (s.ro_id) {
-    const o = await getOrder(db, s.ro_id);
+    const o = await getOrder(db, s.site_id, s.ro_id);
     return factsFromReadings(readings, samples, {
       vehicle: o.vehicle.energy,
       complaint: o.complaint || undefined,
     });
   }
   if (s.assignment_id) {
-    const sc = await getScenario(db, (await getAssignment(db, s.assignment_id)).scenario_id);
+    const sc = await getScenario(
+      db,
+      s.site_id,
+      (await getAssignment(db, s.site_id, s.assignment_id)).scenario_id,
+    );
     return factsFromReadings(readings, samples, {
       vehicle: sc.vehicle_type,
       complaint: sc.complaint || undefined,
@@ -98,10 +102,10 @@ export async function saveGuidedStep(
  */
 export async function sessionCar(db: Db, s: DiagSession): Promise<Responder> {
   const scenarioId = s.assignment_id
-    ? (await getAssignment(db, s.assignment_id)).scenario_id
+    ? (await getAssignment(db, s.site_id, s.assignment_id)).scenario_id
     : Number(s.adapter_spec);
-  const car = await responderFor(db, await getScenario(db, scenarioId));
-  const guided = guidedOf(await getDiagSession(db, s.id));
+  const car = await responderFor(db, await getScenario(db, s.site_id, scenarioId));
+  const guided = guidedOf(await getDiagSession(db, s.site_id, s.id));
   for (const step of guided?.steps ?? []) if (step.kind === 'repair') repairSimulated(car, step.cause);
   return car;
 }

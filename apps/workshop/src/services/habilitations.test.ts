@@ -32,6 +32,7 @@ describe('NF C18-550 habilitations', () => {
     expect(s.habilitationRenewalYears).toBe(3);
     const h = await grantHabilitation(
       f.store,
+      1,
       { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-15' },
       s.habilitationRenewalYears,
     );
@@ -39,6 +40,7 @@ describe('NF C18-550 habilitations', () => {
     const s2 = await updateSettings(f.store, { habilitationRenewalYears: 2 });
     const h2 = await grantHabilitation(
       f.store,
+      1,
       { userId: f.users.tech.id, symbol: 'BCL', issuedOn: '2025-01-15' },
       s2.habilitationRenewalYears,
     );
@@ -50,10 +52,10 @@ describe('NF C18-550 habilitations', () => {
 
   it('refuses unknown symbols and bad dates, naming the field', async () => {
     await expect(
-      grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B3XL', issuedOn: '2025-01-01' }, 3),
+      grantHabilitation(f.store, 1, { userId: f.users.tech.id, symbol: 'B3XL', issuedOn: '2025-01-01' }, 3),
     ).rejects.toMatchObject({ field: 'symbol' });
     await expect(
-      grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-13-45' }, 3),
+      grantHabilitation(f.store, 1, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-13-45' }, 3),
     ).rejects.toMatchObject({ field: 'issuedOn' });
   });
 
@@ -118,10 +120,25 @@ describe('NF C18-550 habilitations', () => {
 
   it('alerts before expiry and for expired ones, soonest first', async () => {
     const today = isoDate(T0);
-    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2023-03-20' }, 3); // due 2026-03-20
-    await grantHabilitation(f.store, { userId: f.users.other.id, symbol: 'B2VL', issuedOn: '2023-01-01' }, 3); // expired 2026-01-01
-    await grantHabilitation(f.store, { userId: f.users.appr.id, symbol: 'B0L', issuedOn: '2025-06-01' }, 3); // far away
-    const alerts = await habilitationAlerts(f.store, today, 30);
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2023-03-20' },
+      3,
+    ); // due 2026-03-20
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.other.id, symbol: 'B2VL', issuedOn: '2023-01-01' },
+      3,
+    ); // expired 2026-01-01
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.appr.id, symbol: 'B0L', issuedOn: '2025-06-01' },
+      3,
+    ); // far away
+    const alerts = await habilitationAlerts(f.store, 1, today, 30);
     expect(alerts.map((a) => [a.user_name, a.symbol, a.expired])).toEqual([
       ['OTHER', 'B2VL', true],
       ['TECH', 'B1VL', false],
@@ -130,50 +147,66 @@ describe('NF C18-550 habilitations', () => {
   });
 
   it('refuses to assign HV work on a hybrid to someone without a valid covering symbol, and says why', async () => {
-    const ro = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
+    const ro = await createOrder(f.store, 1, { vehicleId: f.hybrid }, f.users.boss, T0);
     await receiveVehicle(
       f.store,
+      1,
       ro.id,
       { complaint: 'x', odometerKm: 1100, condition: '' },
       f.users.boss,
       T0,
     );
     // the quote's operation near energised HV parts is what asks for B1VL (not a choice at creation)
-    await addLine(f.store, ro.id, {
+    await addLine(f.store, 1, ro.id, {
       kind: 'labour',
       description: 'dépose près du câble orange',
       rateId: f.rate,
       hours: 1,
       hvWork: 'hv_vicinity',
     });
-    expect((await getOrder(f.store, ro.id)).hv_requirement).toBe('B1VL');
-    const err = await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
+    expect((await getOrder(f.store, 1, ro.id)).hv_requirement).toBe('B1VL');
+    const err = await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
     expect(err).toBeInstanceOf(AssignmentRefused);
     expect(err.text.fr).toContain('TECH');
     expect(err.text.fr).toContain('B1VL');
-    expect((await getOrder(f.store, ro.id)).assigned_to).toBeNull();
+    expect((await getOrder(f.store, 1, ro.id)).assigned_to).toBeNull();
     // An expired one is refused too, with the date.
-    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2022-01-10' }, 3);
-    const err2 = await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2022-01-10' },
+      3,
+    );
+    const err2 = await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
     expect(err2.text.en).toContain('2025-01-10');
     // Renewed: accepted.
-    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-10' }, 3);
-    await assignOrder(f.store, ro.id, f.users.tech.id, f.users.boss, T0 + H);
-    expect((await getOrder(f.store, ro.id)).assignee_name).toBe('TECH');
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B1VL', issuedOn: '2025-01-10' },
+      3,
+    );
+    await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H);
+    expect((await getOrder(f.store, 1, ro.id)).assignee_name).toBe('TECH');
   });
 
   it('asks only B0L for work off the HV system of a hybrid, and nothing on a petrol car', async () => {
     // Anyone working on a hybrid or an EV holds B0L at least (NF C18-550): derived from the energy.
-    const a = await createOrder(f.store, { vehicleId: f.hybrid }, f.users.boss, T0);
+    const a = await createOrder(f.store, 1, { vehicleId: f.hybrid }, f.users.boss, T0);
     expect(a.hv_requirement).toBe('B0L');
-    await expect(assignOrder(f.store, a.id, f.users.tech.id, f.users.boss, T0)).rejects.toThrow(/B0L/);
-    await grantHabilitation(f.store, { userId: f.users.tech.id, symbol: 'B0L', issuedOn: '2025-06-01' }, 3);
-    await assignOrder(f.store, a.id, f.users.tech.id, f.users.boss, T0);
-    const b = await createOrder(f.store, { vehicleId: f.petrol }, f.users.boss, T0);
+    await expect(assignOrder(f.store, 1, a.id, f.users.tech.id, f.users.boss, T0)).rejects.toThrow(/B0L/);
+    await grantHabilitation(
+      f.store,
+      1,
+      { userId: f.users.tech.id, symbol: 'B0L', issuedOn: '2025-06-01' },
+      3,
+    );
+    await assignOrder(f.store, 1, a.id, f.users.tech.id, f.users.boss, T0);
+    const b = await createOrder(f.store, 1, { vehicleId: f.petrol }, f.users.boss, T0);
     expect(b.hv_requirement).toBeNull();
-    await assignOrder(f.store, b.id, f.users.tech.id, f.users.boss, T0);
+    await assignOrder(f.store, 1, b.id, f.users.tech.id, f.users.boss, T0);
     // A manager is not a mechanic: refused whatever the car.
-    await expect(assignOrder(f.store, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(
+    await expect(assignOrder(f.store, 1, b.id, f.users.boss.id, f.users.boss, T0)).rejects.toBeInstanceOf(
       AssignmentRefused,
     );
   });

@@ -169,10 +169,18 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-export async function listHabilitations(db: Db, userId?: number): Promise<Habilitation[]> {
-  return userId === undefined
-    ? db.all<Habilitation>('SELECT * FROM habilitations ORDER BY user_id, symbol')
-    : db.all<Habilitation>('SELECT * FROM habilitations WHERE user_id = ? ORDER BY symbol', [userId]);
+/** One person's habilitations (they hold them wherever they work). */
+export async function habilitationsOf(db: Db, userId: number): Promise<Habilitation[]> {
+  return db.all<Habilitation>('SELECT * FROM habilitations WHERE user_id = ? ORDER BY symbol', [userId]);
+}
+
+/** The habilitations of everyone with a role on `site`. */
+export async function listHabilitations(db: Db, site: number): Promise<Habilitation[]> {
+  return db.all<Habilitation>(
+    `SELECT h.* FROM habilitations h JOIN site_members m ON m.user_id = h.user_id AND m.site_id = ?
+     ORDER BY h.user_id, h.symbol`,
+    [site],
+  );
 }
 
 /** The refresher date: the one given, or issue + the configured years; refused when not after the issue. */
@@ -197,6 +205,7 @@ function renewalDate(issuedOn: string, renewalOn: string | undefined, renewalYea
 /** Grants (or renews) a symbol; the renewal date defaults to issue + the configured years. */
 export async function grantHabilitation(
   db: Db,
+  site: number,
   input: { userId: number; symbol: string; issuedOn: string; renewalOn?: string; issuedBy?: string },
   renewalYears: number,
 ): Promise<Habilitation> {
@@ -209,7 +218,11 @@ export async function grantHabilitation(
       'symbol',
     );
   const renewal = renewalDate(input.issuedOn, input.renewalOn, renewalYears);
-  const user = await db.get('SELECT id FROM users WHERE id = ?', [input.userId]);
+  // Granted by the site the person works on: another site's people are not found from here.
+  const user = await db.get('SELECT user_id FROM site_members WHERE user_id = ? AND site_id = ?', [
+    input.userId,
+    site,
+  ]);
   if (!user) throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, input.userId);
   await db.run('DELETE FROM habilitations WHERE user_id = ? AND symbol = ?', [input.userId, input.symbol]);
   const row = await db.get<Habilitation>(
@@ -257,10 +270,17 @@ export interface HabAlert extends Habilitation {
 }
 
 /** Habilitations expiring within `alertDays` of today, or already expired; soonest first. */
-export async function habilitationAlerts(db: Db, today: string, alertDays: number): Promise<HabAlert[]> {
+export async function habilitationAlerts(
+  db: Db,
+  site: number,
+  today: string,
+  alertDays: number,
+): Promise<HabAlert[]> {
   const rows = await db.all<Habilitation & { user_name: string }>(
     `SELECT h.*, u.name AS user_name FROM habilitations h JOIN users u ON u.id = h.user_id
+     JOIN site_members m ON m.user_id = u.id AND m.site_id = ?
      WHERE u.active = 1 ORDER BY h.renewal_on`,
+    [site],
   );
   return rows
     .map((h) => ({ ...h, days_left: daysBetween(today, h.renewal_on), expired: h.renewal_on < today }))
@@ -270,14 +290,21 @@ export async function habilitationAlerts(db: Db, today: string, alertDays: numbe
 /** Grants a habilitation, renewal date by the workshop's setting unless given, in one transaction. */
 export async function grantHabilitationNow(
   store: Store,
+  site: number,
   input: { userId: number; symbol: string; issuedOn: string; renewalOn?: string; issuedBy?: string },
 ): Promise<Habilitation> {
   const { habilitationRenewalYears } = await getSettings(store);
-  return store.transaction((tx) => grantHabilitation(tx, input, habilitationRenewalYears));
+  return store.transaction((tx) => grantHabilitation(tx, site, input, habilitationRenewalYears));
 }
 
-export async function getHabilitation(db: Db, id: number): Promise<Habilitation> {
-  const row = await db.get<Habilitation>('SELECT * FROM habilitations WHERE id = ?', [id]);
+/** A habilitation of someone with a role on `site` (they hold it wherever they work). */
+export async function getHabilitation(db: Db, site: number, id: number): Promise<Habilitation> {
+  const row = await db.get<Habilitation>(
+    `SELECT h.* FROM habilitations h
+     WHERE h.id = ? AND (EXISTS (SELECT 1 FROM site_members m WHERE m.user_id = h.user_id AND m.site_id = ?)
+                         OR EXISTS (SELECT 1 FROM users u WHERE u.id = h.user_id AND u.group_role IS NOT NULL))`,
+    [id, site],
+  );
   if (!row) throw new NotFoundError({ fr: 'Habilitation', en: 'Habilitation' }, id);
   return row;
 }
@@ -301,6 +328,7 @@ export function habilitationStatus(
  */
 export async function updateHabilitation(
   store: Store,
+  site: number,
   id: number,
   input: { issuedOn: string; renewalOn?: string; issuedBy?: string },
   byUser: number,
@@ -308,13 +336,14 @@ export async function updateHabilitation(
 ): Promise<Habilitation> {
   const { habilitationRenewalYears } = await getSettings(store);
   return store.transaction(async (tx) => {
-    const h = await getHabilitation(tx, id);
+    const h = await getHabilitation(tx, site, id);
     const renewal = renewalDate(input.issuedOn, input.renewalOn, habilitationRenewalYears);
     const updated = (await tx.get<Habilitation>(
       'UPDATE habilitations SET issued_on = ?, renewal_on = ?, issued_by = ? WHERE id = ? RETURNING *',
       [input.issuedOn, renewal, input.issuedBy ?? h.issued_by, id],
     ))!;
-    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+    await tx.run('INSERT INTO audit_log (site_id, at, user_id, action, subject) VALUES (?, ?, ?, ?, ?)', [
+      site,
       now,
       byUser,
       'habilitation.update',
@@ -327,14 +356,16 @@ export async function updateHabilitation(
 /** Withdraws a habilitation (the employer's decision); the audit log keeps what it was and who withdrew it. */
 export async function revokeHabilitation(
   store: Store,
+  site: number,
   id: number,
   byUser: number,
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    const h = await getHabilitation(tx, id);
+    const h = await getHabilitation(tx, site, id);
     await tx.run('DELETE FROM habilitations WHERE id = ?', [id]);
-    await tx.run('INSERT INTO audit_log (at, user_id, action, subject) VALUES (?, ?, ?, ?)', [
+    await tx.run('INSERT INTO audit_log (site_id, at, user_id, action, subject) VALUES (?, ?, ?, ?, ?)', [
+      site,
       now,
       byUser,
       'habilitation.revoke',

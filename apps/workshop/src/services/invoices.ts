@@ -1,7 +1,7 @@
 /**
  * Invoices and credit notes (avoirs). An invoice is issued once, from the approved lines of an
- * order that passed quality control, with the next number of one unbroken sequence per kind and
- * year (a counter row taken in the same transaction: a rollback gives the number back, so there is
+ * order that passed quality control, with the next number of one unbroken sequence per site, kind
+ * and year (each site of a group is an establishment issuing under its own identity; a counter row taken in the same transaction: a rollback gives the number back, so there is
  * never a gap). What was issued is kept as issued — the document as data, the CII XML and the
  * Factur-X PDF with its SHA-256 — and never changed or deleted (the database refuses both); a
  * credit note corrects it. Invoices are written in French, the language of the legal document.
@@ -120,7 +120,10 @@ interface CustomerRow {
 
 async function buyerOf(db: Db, o: OrderDetail): Promise<{ party: Party; business: boolean }> {
   const c = o.customer_id
-    ? await db.get<CustomerRow>('SELECT * FROM customers WHERE id = ?', [o.customer_id])
+    ? await db.get<CustomerRow>('SELECT * FROM customers WHERE id = ? AND site_id = ?', [
+        o.customer_id,
+        o.site_id,
+      ])
     : undefined;
   if (!c || c.erased_at)
     throw new ConflictError(
@@ -233,16 +236,18 @@ function detailsOf(o: OrderDetail): [string, string][] {
 
 async function insertInvoice(
   tx: Db,
+  site: number,
   row: Omit<InvoiceRow, 'id'>,
   issued: IssuedDocument,
   xml: string,
   pdf: Uint8Array,
 ): Promise<number> {
   const r = await tx.get<{ id: number }>(
-    `INSERT INTO invoices (number, kind, ro_id, corrects_id, issue_date, due_date, issued_at, issued_by, buyer_name,
+    `INSERT INTO invoices (site_id, number, kind, ro_id, corrects_id, issue_date, due_date, issued_at, issued_by, buyer_name,
        ht_cents, tva_cents, ttc_cents, document, xml, pdf, pdf_sha256)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
+      site,
       row.number,
       row.kind,
       row.ro_id,
@@ -274,12 +279,13 @@ const numberOf = (kind: InvoiceKind, year: string, seq: number) =>
  */
 export async function issueInvoice(
   store: Store,
+  site: number,
   roId: number,
   actor: { id: number },
   now: number,
 ): Promise<Invoice> {
   const id = await store.transaction(async (tx) => {
-    const o = await getOrder(tx, roId);
+    const o = await getOrder(tx, site, roId);
     if (o.state !== 'ready' && o.state !== 'delivered')
       throw new ConflictError(
         {
@@ -302,7 +308,7 @@ export async function issueInvoice(
         { fr: 'aucune ligne accordée à facturer', en: 'no approved line to invoice' },
         'lines',
       );
-    const profile = await getProfile(tx);
+    const profile = await getProfile(tx, site);
     const missing = profileProblems(profile);
     if (missing.length)
       throw new ConflictError(
@@ -313,12 +319,12 @@ export async function issueInvoice(
         'profile',
       );
     const buyer = await buyerOf(tx, o);
-    const rates = await listRates(tx);
+    const rates = await listRates(tx, site);
     const rateMap = new Map(rates.map((r) => [r.id, r]));
     const issueDate = parisDate(now);
     const dueDate = addDays(issueDate, profile.payment_days);
     const year = issueDate.slice(0, 4);
-    const number = numberOf('invoice', year, await nextInSequence(tx, `invoice:${year}`));
+    const number = numberOf('invoice', year, await nextInSequence(tx, `invoice:${site}:${year}`));
     const { notes, mentions } = invoiceMentions(
       profile,
       rates.filter((r) => r.active),
@@ -358,6 +364,7 @@ export async function issueInvoice(
     });
     const invoiceId = await insertInvoice(
       tx,
+      site,
       {
         number,
         kind: 'invoice',
@@ -382,7 +389,7 @@ export async function issueInvoice(
     );
     return invoiceId;
   });
-  return getInvoice(store, id);
+  return getInvoice(store, site, id);
 }
 
 /**
@@ -391,6 +398,7 @@ export async function issueInvoice(
  */
 export async function issueCreditNote(
   store: Store,
+  site: number,
   invoiceId: number,
   reason: string,
   actor: { id: number },
@@ -403,7 +411,7 @@ export async function issueCreditNote(
       'reason',
     );
   const id = await store.transaction(async (tx) => {
-    const inv = await getInvoice(tx, invoiceId);
+    const inv = await getInvoice(tx, site, invoiceId);
     if (inv.kind !== 'invoice')
       throw new ConflictError(
         {
@@ -422,7 +430,7 @@ export async function issueCreditNote(
       );
     const issueDate = parisDate(now);
     const year = issueDate.slice(0, 4);
-    const number = numberOf('credit_note', year, await nextInSequence(tx, `credit_note:${year}`));
+    const number = numberOf('credit_note', year, await nextInSequence(tx, `credit_note:${site}:${year}`));
     const doc: InvoiceDocument = {
       ...inv.issued.doc,
       typeCode: '381',
@@ -443,6 +451,7 @@ export async function issueCreditNote(
     });
     const creditId = await insertInvoice(
       tx,
+      site,
       {
         number,
         kind: 'credit_note',
@@ -470,10 +479,11 @@ export async function issueCreditNote(
     );
     return creditId;
   });
-  return getInvoice(store, id);
+  return getInvoice(store, site, id);
 }
 
-export async function getInvoice(db: Db, id: number): Promise<Invoice> {
+/** An invoice or credit note of `site`: another site's is not found. */
+export async function getInvoice(db: Db, site: number, id: number): Promise<Invoice> {
   const row = await db.get<
     InvoiceRow & {
       document: string;
@@ -484,8 +494,8 @@ export async function getInvoice(db: Db, id: number): Promise<Invoice> {
   >(
     `SELECT ${COLUMNS}, i.document, u.name AS issued_by_name, r.number AS order_number, c.number AS corrects_number
      FROM invoices i JOIN repair_orders r ON r.id = i.ro_id LEFT JOIN users u ON u.id = i.issued_by
-     LEFT JOIN invoices c ON c.id = i.corrects_id WHERE i.id = ?`,
-    [id],
+     LEFT JOIN invoices c ON c.id = i.corrects_id WHERE i.id = ? AND i.site_id = ?`,
+    [id, site],
   );
   if (!row) throw new NotFoundError(INVOICE, id);
   const credit = await db.get<{ id: number; number: string }>(
@@ -497,10 +507,10 @@ export async function getInvoice(db: Db, id: number): Promise<Invoice> {
 }
 
 /** The PDF exactly as issued, and its checksum checked (a changed file would not be served as the invoice). */
-export async function invoicePdf(db: Db, id: number): Promise<{ number: string; pdf: Buffer }> {
+export async function invoicePdf(db: Db, site: number, id: number): Promise<{ number: string; pdf: Buffer }> {
   const row = await db.get<{ number: string; pdf: string; pdf_sha256: string }>(
-    'SELECT number, pdf, pdf_sha256 FROM invoices WHERE id = ?',
-    [id],
+    'SELECT number, pdf, pdf_sha256 FROM invoices WHERE id = ? AND site_id = ?',
+    [id, site],
   );
   if (!row) throw new NotFoundError(INVOICE, id);
   const pdf = Buffer.from(row.pdf, 'base64');
@@ -509,10 +519,11 @@ export async function invoicePdf(db: Db, id: number): Promise<{ number: string; 
   return { number: row.number, pdf };
 }
 
-export async function invoiceXml(db: Db, id: number): Promise<{ number: string; xml: string }> {
-  const row = await db.get<{ number: string; xml: string }>('SELECT number, xml FROM invoices WHERE id = ?', [
-    id,
-  ]);
+export async function invoiceXml(db: Db, site: number, id: number): Promise<{ number: string; xml: string }> {
+  const row = await db.get<{ number: string; xml: string }>(
+    'SELECT number, xml FROM invoices WHERE id = ? AND site_id = ?',
+    [id, site],
+  );
   if (!row) throw new NotFoundError(INVOICE, id);
   return row;
 }
@@ -522,16 +533,20 @@ export function invoicesOfOrder(db: Db, roId: number): Promise<InvoiceRow[]> {
 }
 
 /** The journal: every invoice and credit note, newest first (the sequence shows any gap at a glance). */
-export function listInvoices(db: Db, limit = 500): Promise<(InvoiceRow & { order_number: string })[]> {
+export function listInvoices(
+  db: Db,
+  site: number,
+  limit = 500,
+): Promise<(InvoiceRow & { order_number: string })[]> {
   return db.all(
     `SELECT ${COLUMNS}, r.number AS order_number FROM invoices i JOIN repair_orders r ON r.id = i.ro_id
-     ORDER BY i.issued_at DESC, i.id DESC LIMIT ?`,
-    [limit],
+     WHERE i.site_id = ? ORDER BY i.issued_at DESC, i.id DESC LIMIT ?`,
+    [site, limit],
   );
 }
 
 /** The current invoice of an order, for the API and the order page. */
-export async function currentInvoice(db: Db, roId: number): Promise<Invoice | null> {
+export async function currentInvoice(db: Db, site: number, roId: number): Promise<Invoice | null> {
   const id = await currentInvoiceId(db, roId);
-  return id ? getInvoice(db, id) : null;
+  return id ? getInvoice(db, site, id) : null;
 }

@@ -40,6 +40,15 @@ export interface Kpis {
 const HOUR = 3600_000;
 const DAY = 86_400_000;
 
+/** The period a KPI query names: whole UTC days `from`–`to` (inclusive), the last 30 days by default. */
+export function kpiPeriod(q: { from?: string; to?: string }, now: number): KpiPeriod {
+  const to = q.to
+    ? Date.parse(`${q.to}T00:00:00Z`) + DAY
+    : Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`) + DAY;
+  const from = q.from ? Date.parse(`${q.from}T00:00:00Z`) : to - 30 * DAY;
+  return { from: Math.min(from, to - DAY), to };
+}
+
 interface EntryRow {
   user_id: number;
   kind: string;
@@ -52,6 +61,7 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 export async function computeKpis(
   db: Db,
+  site: number,
   period: KpiPeriod,
   userId: number | null,
   now: number,
@@ -62,8 +72,8 @@ export async function computeKpis(
 
   const entries = await db.all<EntryRow>(
     `SELECT user_id, kind, ro_id, start_at, end_at FROM clock_entries
-     WHERE start_at < ? AND (end_at IS NULL OR end_at > ?) AND (? IS NULL OR user_id = ?)`,
-    [to, from, userId, userId],
+     WHERE site_id = ? AND start_at < ? AND (end_at IS NULL OR end_at > ?) AND (CAST(? AS BIGINT) IS NULL OR user_id = ?)`,
+    [site, to, from, userId, userId],
   );
   // Sold time is shared over everyone's operation time on an order, whenever it was clocked.
   const roIds = [
@@ -126,8 +136,8 @@ export async function computeKpis(
   // Orders delivered in the period (by this person when filtered), and their comebacks.
   const delivered = await db.all<{ id: number }>(
     `SELECT DISTINCT r.id FROM repair_orders r JOIN ro_events e ON e.ro_id = r.id
-     WHERE e.to_state = 'delivered' AND e.from_state <> 'delivered' AND e.at >= ? AND e.at < ? AND (? IS NULL OR r.assigned_to = ?)`,
-    [from, to, userId, userId],
+     WHERE r.site_id = ? AND e.to_state = 'delivered' AND e.from_state <> 'delivered' AND e.at >= ? AND e.at < ? AND (CAST(? AS BIGINT) IS NULL OR r.assigned_to = ?)`,
+    [site, from, to, userId, userId],
   );
   let comebacks = 0;
   for (const d of delivered)
@@ -136,9 +146,9 @@ export async function computeKpis(
   // Stays in each state: consecutive state-changing events of an order.
   const events = await db.all<{ ro_id: number; from_state: State | null; to_state: State; at: number }>(
     `SELECT e.ro_id, e.from_state, e.to_state, e.at FROM ro_events e JOIN repair_orders r ON r.id = e.ro_id
-     WHERE (e.from_state IS NULL OR e.from_state <> e.to_state) AND (? IS NULL OR r.assigned_to = ?)
+     WHERE r.site_id = ? AND (e.from_state IS NULL OR e.from_state <> e.to_state) AND (CAST(? AS BIGINT) IS NULL OR r.assigned_to = ?)
      ORDER BY e.ro_id, e.at, e.id`,
-    [userId, userId],
+    [site, userId, userId],
   );
   const stays = new Map<State, number[]>();
   for (let i = 1; i < events.length; i++) {

@@ -46,6 +46,15 @@ export class LiveHub {
   private topics = new Map<string, Set<SseSend>>();
   /** What ends each subscriber's stream when the hub closes (the server is stopping). */
   private enders = new Map<SseSend, () => void>();
+  /** The other processes sharing the database, when there are any (see live-relay.ts). */
+  private relay: HubRelay | null = null;
+  /** Topics a browser watches through another process, and when that process last said so. */
+  private remoteWatch = new Map<string, number>();
+
+  /** Events published here also go to `relay`; what it receives is handed to `deliver`. */
+  attachRelay(relay: HubRelay | null): void {
+    this.relay = relay;
+  }
 
   subscribe(topic: string, send: SseSend, end?: () => void): () => void {
     let set = this.topics.get(topic);
@@ -55,6 +64,7 @@ export class LiveHub {
     }
     set.add(send);
     if (end) this.enders.set(send, end);
+    this.relay?.watching(topic);
     return () => {
       set!.delete(send);
       this.enders.delete(send);
@@ -69,7 +79,14 @@ export class LiveHub {
     this.topics.clear();
   }
 
+  /** Sends an event to this process's subscribers and, through the relay, to the other processes'. */
   publish(topic: string, event: string, data: unknown): number {
+    this.relay?.publish(topic, event, data);
+    return this.deliver(topic, event, data);
+  }
+
+  /** Sends an event to this process's subscribers only (one that another process published). */
+  deliver(topic: string, event: string, data: unknown): number {
     const set = this.topics.get(topic);
     if (!set) return 0;
     const chunk = sseEvent(event, data);
@@ -86,7 +103,32 @@ export class LiveHub {
   subscribers(topic: string): number {
     return this.topics.get(topic)?.size ?? 0;
   }
+
+  /** Topics with a subscriber in this process. */
+  watchedTopics(): string[] {
+    return [...this.topics.keys()];
+  }
+
+  /** Another process said that a browser watches `topic` through it. */
+  watchedElsewhere(topic: string, at: number): void {
+    this.remoteWatch.set(topic, at);
+  }
+
+  /** Whether a browser watches `topic` here, or did through another process at or after `since`. */
+  isWatched(topic: string, since: number): boolean {
+    return this.subscribers(topic) > 0 || (this.remoteWatch.get(topic) ?? -Infinity) >= since;
+  }
 }
+
+/** What a hub needs from the processes it shares a database with. */
+export interface HubRelay {
+  publish(topic: string, event: string, data: unknown): void;
+  /** A browser started watching `topic` here. */
+  watching(topic: string): void;
+}
+
+/** How often a process tells the others which sessions its browsers watch. */
+export const WATCH_HEARTBEAT_MS = 10_000;
 
 /** A number to chart: the value itself, or the first field of a multi-field PID. */
 export function chartValue(v: number | Record<string, number>): number {
@@ -228,7 +270,12 @@ export class DiagnosticsRuntime {
     let adapter: OpenedAdapter;
     let car: Responder | undefined;
     try {
-      await ensureOffered(this.store, choice, this.discovery);
+      // The session's site's declared adapters (a site never opens another's).
+      const site = await this.store.get<{ site_id: number }>(
+        'SELECT site_id FROM diag_sessions WHERE id = ?',
+        [sessionId],
+      );
+      await ensureOffered(this.store, site?.site_id ?? 0, choice, this.discovery);
       adapter = await openAdapter(adapterName(choice), {
         traffic: (lines) => traffic.write(lines),
         resolveScenario: responder
@@ -261,7 +308,9 @@ export class DiagnosticsRuntime {
   private async flush(sessionId: number): Promise<void> {
     const a = this.active.get(sessionId);
     if (!a) return;
-    if (this.hub.subscribers(topic(sessionId)) > 0) a.watched = this.clock.now();
+    // A browser on another process (PostgreSQL) says so at least every WATCH_HEARTBEAT_MS.
+    if (this.hub.isWatched(topic(sessionId), this.clock.now() - 3 * WATCH_HEARTBEAT_MS))
+      a.watched = this.clock.now();
     else if (this.clock.now() - a.watched > this.idleMs && !a.closingIdle) {
       a.closingIdle = true;
       void this.disconnect(sessionId).catch(() => {});

@@ -15,7 +15,7 @@ import {
   type StoredReading,
   sessionsOfOrder,
 } from './diagnostics.js';
-import { ConflictError, ValidationError } from './errors.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { knowledgeBase, testName } from './knowledge.js';
 import { addLine, linesOf, type QuoteLine } from './quotes.js';
 import { listRates } from './workshop-profile.js';
@@ -153,8 +153,8 @@ export async function diagnosisOf(db: Db, s: DiagSession): Promise<OrderDiagnosi
  * The order's diagnosis: from its latest session that found a cause, else its latest session;
  * null when none ran.
  */
-export async function orderDiagnosis(db: Db, roId: number): Promise<OrderDiagnosis | null> {
-  const sessions = await sessionsOfOrder(db, roId);
+export async function orderDiagnosis(db: Db, site: number, roId: number): Promise<OrderDiagnosis | null> {
+  const sessions = await sessionsOfOrder(db, site, roId);
   if (!sessions.length) return null;
   const found = (s: DiagSession) => {
     const g = guidedOf(s);
@@ -171,11 +171,14 @@ export async function orderDiagnosis(db: Db, roId: number): Promise<OrderDiagnos
  */
 export async function proposeRepairLines(
   store: Store,
+  site: number,
   roId: number,
   /** The posted rate the labour is billed at (the mechanic chooses it); the first posted rate when absent. */
   rateId?: number,
 ): Promise<QuoteLine[]> {
-  const d = await orderDiagnosis(store, roId);
+  if (!(await store.get('SELECT id FROM repair_orders WHERE id = ? AND site_id = ?', [roId, site])))
+    throw new NotFoundError({ fr: 'Ordre de réparation', en: 'Repair order' }, roId);
+  const d = await orderDiagnosis(store, site, roId);
   if (!d?.conclusion)
     throw new ConflictError(
       {
@@ -195,7 +198,7 @@ export async function proposeRepairLines(
     );
   const repair = d.conclusion.repair;
   const name = repair ? repair.fr : d.conclusion.name.fr;
-  const posted = await listRates(store, true);
+  const posted = await listRates(store, site, true);
   const rate = rateId === undefined ? posted[0] : posted.find((r) => r.id === rateId);
   if (rateId !== undefined && !rate)
     throw new ValidationError(
@@ -212,7 +215,7 @@ export async function proposeRepairLines(
     );
   const out: QuoteLine[] = [];
   out.push(
-    await addLine(store, roId, {
+    await addLine(store, site, roId, {
       kind: 'labour',
       description: name,
       rateId: rate.id,
@@ -223,7 +226,7 @@ export async function proposeRepairLines(
   );
   if (repair?.parts && repair.parts > 0)
     out.push(
-      await addLine(store, roId, {
+      await addLine(store, site, roId, {
         kind: 'part',
         description: `Pièces : ${name.toLowerCase()}`,
         quantity: 1,

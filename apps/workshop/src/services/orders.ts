@@ -1,8 +1,9 @@
 import type { Db, Store } from '../store/store.js';
+import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
 import { AssignmentRefused, ConflictError, NotFoundError, ValidationError } from './errors.js';
-import { checkHabilitation, isoDate, listHabilitations } from './habilitations.js';
+import { checkHabilitation, habilitationsOf, isoDate } from './habilitations.js';
 import { formatRequirement, hvRequirement, parseRequirement } from './hv.js';
 import { checkTransition, currentInvoiceId, ORDER_KINDS, type OrderKind } from './process.js';
 import {
@@ -14,10 +15,11 @@ import {
   quoteTotals,
   refreshHvRequirement,
 } from './quotes.js';
-import type { User } from './users.js';
+import { getUser, type User } from './users.js';
 
 export interface RepairOrder {
   id: number;
+  site_id: number;
   number: string;
   vehicle_id: number;
   customer_id: number | null;
@@ -144,14 +146,19 @@ async function moveState(db: Db, ro: RepairOrder, to: State, actor: Actor, now: 
   await insertEvent(db, ro.id, ro.state, to, actor, now, note);
 }
 
-export async function getOrderRow(db: Db, id: number): Promise<RepairOrder> {
-  const ro = await db.get<RepairOrder>('SELECT * FROM repair_orders WHERE id = ?', [id]);
+/** An order of `site`: another site's order is not found, as if it did not exist. */
+export async function getOrderRow(db: Db, site: number, id: number): Promise<RepairOrder> {
+  const ro = await db.get<RepairOrder>('SELECT * FROM repair_orders WHERE id = ? AND site_id = ?', [
+    id,
+    site,
+  ]);
   if (!ro) throw new NotFoundError(ORDER, id);
   return ro;
 }
 
 export async function createOrder(
   store: Store,
+  site: number,
   input: { vehicleId: number; complaint?: string; bookedFor?: number | null; kind?: string },
   actor: Actor,
   now: number,
@@ -163,21 +170,20 @@ export async function createOrder(
     throw new ValidationError({ fr: 'type d’ordre inconnu', en: 'unknown order kind' }, 'kind');
   return store.transaction(async (tx) => {
     const vehicle = await tx.get<{ id: number; customer_id: number | null; energy: Energy }>(
-      'SELECT id, customer_id, energy FROM vehicles WHERE id = ?',
-      [input.vehicleId],
+      'SELECT id, customer_id, energy FROM vehicles WHERE id = ? AND site_id = ?',
+      [input.vehicleId, site],
     );
     if (!vehicle) throw new NotFoundError({ fr: 'Véhicule', en: 'Vehicle' }, input.vehicleId);
     // The HV requirement is derived: from the energy now, from the quote's operations later.
     const hv = formatRequirement(hvRequirement(vehicle.energy, []));
     const year = new Date(now).getUTCFullYear();
-    const count = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM repair_orders WHERE number LIKE ?', [
-      `OR-${year}-%`,
-    ]);
-    const number = `OR-${year}-${String((count?.n ?? 0) + 1).padStart(5, '0')}`;
+    const seq = await nextInSequence(tx, `repair_order:${site}:${year}`);
+    const number = `OR-${year}-${String(seq).padStart(5, '0')}`;
     const ro = await tx.get<RepairOrder>(
-      `INSERT INTO repair_orders (number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since, kind)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO repair_orders (site_id, number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
+        site,
         number,
         vehicle.id,
         vehicle.customer_id,
@@ -202,6 +208,7 @@ export async function createOrder(
 /** Reception: the complaint in the customer's own words, the odometer and the vehicle's condition. */
 export async function receiveVehicle(
   store: Store,
+  site: number,
   id: number,
   input: { complaint: string; odometerKm: number; condition: string },
   actor: Actor,
@@ -213,7 +220,7 @@ export async function receiveVehicle(
       'complaint',
     );
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, id);
+    const ro = await getOrderRow(tx, site, id);
     await moveState(tx, ro, 'reception', actor, now);
     await tx.run(
       'UPDATE repair_orders SET complaint = ?, odometer_km = ?, condition_notes = ? WHERE id = ?',
@@ -226,6 +233,7 @@ export async function receiveVehicle(
 /** Any plain move of the process; reception and approval carry data and have their own calls. */
 export async function transitionOrder(
   store: Store,
+  site: number,
   id: number,
   to: State,
   actor: Actor,
@@ -233,7 +241,7 @@ export async function transitionOrder(
   note = '',
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, id);
+    const ro = await getOrderRow(tx, site, id);
     if (to === 'reception' || to === 'approved')
       throw new ConflictError(
         {
@@ -264,13 +272,14 @@ export async function transitionOrder(
  */
 export async function approveQuote(
   store: Store,
+  site: number,
   id: number,
   input: AgreementInput,
   actor: Actor,
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, id);
+    const ro = await getOrderRow(tx, site, id);
     const lines = await tx.all<RoLine>('SELECT * FROM ro_lines WHERE ro_id = ?', [id]);
     const unknown = input.approvedLineIds.filter((l) => !lines.some((x) => x.id === l));
     if (unknown.length)
@@ -346,14 +355,26 @@ export async function approveQuote(
   });
 }
 
-export async function setDiagnosisNotes(store: Store, id: number, notes: string): Promise<void> {
-  const r = await store.run('UPDATE repair_orders SET diagnosis_notes = ? WHERE id = ?', [notes.trim(), id]);
+export async function setDiagnosisNotes(
+  store: Store,
+  site: number,
+  id: number,
+  notes: string,
+): Promise<void> {
+  const r = await store.run('UPDATE repair_orders SET diagnosis_notes = ? WHERE id = ? AND site_id = ?', [
+    notes.trim(),
+    id,
+    site,
+  ]);
   if (r.changes !== 1) throw new NotFoundError(ORDER, id);
 }
 
-/** Whether `userId` may work on this order: for HV work on a hybrid or EV, a valid covering habilitation. */
+/**
+ * Whether `userId` may work on this order: a technician or apprentice of the order's site and, for
+ * HV work on a hybrid or EV, a valid covering habilitation.
+ */
 export async function checkAssignee(db: Db, ro: RepairOrder, userId: number, now: number): Promise<void> {
-  const user = await db.get<User>('SELECT id, name, role, active FROM users WHERE id = ?', [userId]);
+  const user = await getUser(db, userId, ro.site_id).catch(() => null);
   if (!user?.active) throw new NotFoundError({ fr: 'Technicien', en: 'Technician' }, userId);
   if (user.role !== 'technician' && user.role !== 'apprentice')
     throw new AssignmentRefused(
@@ -367,7 +388,7 @@ export async function checkAssignee(db: Db, ro: RepairOrder, userId: number, now
   if (!required.length) return;
   const v = await db.get<{ energy: Energy }>('SELECT energy FROM vehicles WHERE id = ?', [ro.vehicle_id]);
   if (!v || !isHighVoltage(v.energy)) return;
-  const held = await listHabilitations(db, userId);
+  const held = await habilitationsOf(db, userId);
   for (const symbol of required) {
     const check = checkHabilitation(held, symbol, isoDate(now), user.name);
     if (!check.ok) throw new AssignmentRefused(check.reason, 'userId');
@@ -376,13 +397,14 @@ export async function checkAssignee(db: Db, ro: RepairOrder, userId: number, now
 
 export async function assignOrder(
   store: Store,
+  site: number,
   id: number,
   userId: number,
   actor: Actor,
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, id);
+    const ro = await getOrderRow(tx, site, id);
     if (ro.state === 'delivered')
       throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, 'state');
     await checkAssignee(tx, ro, userId, now);
@@ -395,12 +417,13 @@ export async function assignOrder(
 /** Opens a comeback (retour atelier) order linked to a delivered one. */
 export async function openComeback(
   store: Store,
+  site: number,
   originalId: number,
   complaint: string,
   actor: Actor,
   now: number,
 ): Promise<RepairOrder> {
-  const original = await getOrderRow(store, originalId);
+  const original = await getOrderRow(store, site, originalId);
   if (original.state !== 'delivered')
     throw new ConflictError(
       { fr: 'un retour atelier suit un ordre livré', en: 'a comeback follows a delivered order' },
@@ -408,6 +431,7 @@ export async function openComeback(
     );
   return createOrder(
     store,
+    site,
     { vehicleId: original.vehicle_id, complaint, kind: 'diagnostic' },
     actor,
     now,
@@ -416,8 +440,8 @@ export async function openComeback(
   );
 }
 
-export async function getOrder(db: Db, id: number): Promise<OrderDetail> {
-  const ro = await getOrderRow(db, id);
+export async function getOrder(db: Db, site: number, id: number): Promise<OrderDetail> {
+  const ro = await getOrderRow(db, site, id);
   const vehicle = await db.get<OrderDetail['vehicle']>(
     'SELECT vin, plate, maker, model, model_year, energy FROM vehicles WHERE id = ?',
     [ro.vehicle_id],
@@ -467,40 +491,44 @@ export async function getOrder(db: Db, id: number): Promise<OrderDetail> {
 }
 
 /** Every open order, plus the ones delivered in the last `deliveredDays` days. */
-export function boardCards(db: Db, now: number, deliveredDays = 7): Promise<BoardCard[]> {
+export function boardCards(db: Db, site: number, now: number, deliveredDays = 7): Promise<BoardCard[]> {
   return db.all<BoardCard>(
     `SELECT r.id, r.number, r.state, r.state_since, v.plate, v.maker, v.model, v.energy, r.hv_requirement,
             u.name AS assignee_name, r.complaint, r.comeback_of
      FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN users u ON u.id = r.assigned_to
-     WHERE r.state <> 'delivered' OR r.state_since >= ? ORDER BY r.state_since`,
-    [now - deliveredDays * 86_400_000],
+     WHERE r.site_id = ? AND (r.state <> 'delivered' OR r.state_since >= ?) ORDER BY r.state_since`,
+    [site, now - deliveredDays * 86_400_000],
   );
 }
 
-export function listOrders(db: Db, state?: State): Promise<RepairOrder[]> {
+export function listOrders(db: Db, site: number, state?: State): Promise<RepairOrder[]> {
   return state
-    ? db.all<RepairOrder>('SELECT * FROM repair_orders WHERE state = ? ORDER BY id DESC', [state])
-    : db.all<RepairOrder>('SELECT * FROM repair_orders ORDER BY id DESC');
+    ? db.all<RepairOrder>('SELECT * FROM repair_orders WHERE site_id = ? AND state = ? ORDER BY id DESC', [
+        site,
+        state,
+      ])
+    : db.all<RepairOrder>('SELECT * FROM repair_orders WHERE site_id = ? ORDER BY id DESC', [site]);
 }
 
 /** Declined quote lines whose follow-up date has come: the workshop calls the customer back. */
-export function deferredWork(db: Db, until: string) {
+export function deferredWork(db: Db, site: number, until: string) {
   return db.all<RoLine & { number: string; plate: string }>(
     `SELECT l.*, r.number, v.plate FROM ro_lines l JOIN repair_orders r ON r.id = l.ro_id JOIN vehicles v ON v.id = r.vehicle_id
-     WHERE l.status = 'declined' AND l.followup_on <= ? ORDER BY l.followup_on`,
-    [until],
+     WHERE r.site_id = ? AND l.status = 'declined' AND l.followup_on <= ? ORDER BY l.followup_on`,
+    [site, until],
   );
 }
 
 /** Orders someone may clock on now (assigned to them, or any for a manager), in the working states. */
 export function ordersToClockOn(
   db: Db,
+  site: number,
   userId: number,
   any: boolean,
 ): Promise<{ id: number; number: string; state: State; plate: string }[]> {
   return db.all(
     `SELECT r.id, r.number, r.state, v.plate FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id
-     WHERE r.state IN ('diagnosis','repair','quality_control','parts') AND (r.assigned_to = ? OR ? = 1) ORDER BY r.number`,
-    [userId, any ? 1 : 0],
+     WHERE r.site_id = ? AND r.state IN ('diagnosis','repair','quality_control','parts') AND (r.assigned_to = ? OR ? = 1) ORDER BY r.number`,
+    [site, userId, any ? 1 : 0],
   );
 }

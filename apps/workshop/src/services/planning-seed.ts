@@ -41,11 +41,12 @@ export async function seedAppointments(
     const bookedAt = now - 2 * 24 * HOUR + k++ * 10 * 60_000;
     const ro = await createOrder(
       store,
+      manager.site_id,
       { vehicleId: vehicleIds[t.v]!, complaint: t.complaint, kind: t.kind, bookedFor: at },
       manager,
       bookedAt,
     );
-    if (t.tech) await assignOrder(store, ro.id, users[t.tech]!.id, manager, bookedAt);
+    if (t.tech) await assignOrder(store, manager.site_id, ro.id, users[t.tech]!.id, manager, bookedAt);
     ids.push(ro.id);
   };
   const soon = now + HOUR / 2;

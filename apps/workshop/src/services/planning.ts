@@ -57,16 +57,21 @@ export interface PlanningWeek {
 
 type Row = Omit<Appointment, 'ends_at' | 'overlaps'> & { labour_hours: number | null };
 
-/** Orders with an appointment in [from, to), with what the planning shows of each. */
-export async function appointmentsBetween(db: Db, from: number, to: number): Promise<Appointment[]> {
+/** Orders of `site` with an appointment in [from, to), with what the planning shows of each. */
+export async function appointmentsBetween(
+  db: Db,
+  site: number,
+  from: number,
+  to: number,
+): Promise<Appointment[]> {
   const rows = await db.all<Row>(
     `SELECT r.id, r.number, r.state, r.kind, r.booked_for, r.complaint, r.hv_requirement, v.plate, v.maker, v.model,
             v.energy, c.name AS customer_name, r.assigned_to, u.name AS assignee_name,
             (SELECT SUM(l.sold_hours) FROM ro_lines l WHERE l.ro_id = r.id AND l.kind = 'labour' AND l.status <> 'declined') AS labour_hours
      FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN customers c ON c.id = r.customer_id
      LEFT JOIN users u ON u.id = r.assigned_to
-     WHERE r.booked_for >= ? AND r.booked_for < ? ORDER BY r.booked_for, r.number`,
-    [from, to],
+     WHERE r.site_id = ? AND r.booked_for >= ? AND r.booked_for < ? ORDER BY r.booked_for, r.number`,
+    [site, from, to],
   );
   const list: Appointment[] = rows.map(({ labour_hours, ...r }) => ({
     ...r,
@@ -94,11 +99,11 @@ export function markOverlaps(list: Appointment[]): void {
   }
 }
 
-/** The week holding `day` (Monday to Sunday, Paris time), its appointments day by day. */
-export async function planningWeek(db: Db, day: string, now: number): Promise<PlanningWeek> {
+/** The week of `site` holding `day` (Monday to Sunday, Paris time), its appointments day by day. */
+export async function planningWeek(db: Db, site: number, day: string, now: number): Promise<PlanningWeek> {
   const week = mondayOf(day);
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
-  const list = await appointmentsBetween(db, parisTime(week), parisTime(addDays(week, 7)));
+  const list = await appointmentsBetween(db, site, parisTime(week), parisTime(addDays(week, 7)));
   const pairs = overlapPairs(list);
   const dayOf = list.map((a) => parisDay(a.booked_for));
   return {
@@ -149,6 +154,7 @@ export function checkAppointment(bookedFor: number, now: number, field = 'booked
  */
 export async function rescheduleOrder(
   store: Store,
+  site: number,
   id: number,
   bookedFor: number | null,
   actor: Pick<User, 'id' | 'name'>,
@@ -156,7 +162,7 @@ export async function rescheduleOrder(
 ): Promise<void> {
   if (bookedFor !== null) checkAppointment(bookedFor, now);
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, id);
+    const ro = await getOrderRow(tx, site, id);
     if (!MOVABLE_STATES.includes(ro.state))
       throw new ConflictError(
         {

@@ -51,6 +51,7 @@ export async function hasDiagnosis(db: Db, roId: number, notes: string): Promise
 
 interface OrderForCheck {
   id: number;
+  site_id: number;
   state: State;
   kind: string;
   diagnosis_notes: string;
@@ -79,7 +80,7 @@ export async function checkTransition(tx: Db, ro: OrderForCheck, to: State, now:
       'no diagnosis: find the cause with a diagnostic session on this order, or write the diagnosis notes, before the quote',
       'diagnosis',
     );
-  if (to === 'awaiting_approval') await sendQuote(tx, ro.id, now);
+  if (to === 'awaiting_approval') await sendQuote(tx, ro.site_id, ro.id, now);
   if ((to === 'parts' || to === 'repair') && ro.state === 'approved') {
     const agreed = await tx.get<{ id: number }>(
       'SELECT id FROM ro_agreements WHERE ro_id = ? AND recorded_at >= ? ORDER BY id DESC',
@@ -116,7 +117,7 @@ export async function checkTransition(tx: Db, ro: OrderForCheck, to: State, now:
       );
   }
   if (ro.state === 'quality_control' && to === 'ready') {
-    const qc = await qualityStatus(tx, ro.id);
+    const qc = await qualityStatus(tx, ro.site_id, ro.id);
     if (!qc.complete)
       throw refuse(
         qc.failed.length

@@ -97,8 +97,12 @@ export interface QcStatus {
   missing: string[];
 }
 
-export async function qualityStatus(db: Db, roId: number): Promise<QcStatus> {
-  const o = await db.get<QcContext>('SELECT kind, hv_requirement FROM repair_orders WHERE id = ?', [roId]);
+/** The checklist of an order of `site` (another site's order is not found). */
+export async function qualityStatus(db: Db, site: number, roId: number): Promise<QcStatus> {
+  const o = await db.get<QcContext>(
+    'SELECT kind, hv_requirement FROM repair_orders WHERE id = ? AND site_id = ?',
+    [roId, site],
+  );
   if (!o) throw new NotFoundError({ fr: 'Ordre de réparation', en: 'Repair order' }, roId);
   const records = await db.all<QcRecord>(
     `SELECT q.*, u.name AS checked_by_name FROM ro_quality_checks q LEFT JOIN users u ON u.id = q.checked_by
@@ -117,6 +121,7 @@ export async function qualityStatus(db: Db, roId: number): Promise<QcStatus> {
 /** Records checklist results during quality control; "not applicable" and "failed" need a note. */
 export async function recordQualityChecks(
   store: Store,
+  site: number,
   roId: number,
   results: { item: string; result: string; note?: string }[],
   actor: { id: number },
@@ -124,8 +129,8 @@ export async function recordQualityChecks(
 ): Promise<QcStatus> {
   return store.transaction(async (tx) => {
     const o = await tx.get<QcContext & { state: State }>(
-      'SELECT state, kind, hv_requirement FROM repair_orders WHERE id = ?',
-      [roId],
+      'SELECT state, kind, hv_requirement FROM repair_orders WHERE id = ? AND site_id = ?',
+      [roId, site],
     );
     if (!o) throw new NotFoundError({ fr: 'Ordre de réparation', en: 'Repair order' }, roId);
     if (o.state !== 'quality_control')
@@ -167,6 +172,6 @@ export async function recordQualityChecks(
         'INSERT INTO ro_quality_checks (ro_id, item, result, note, checked_by, checked_at) VALUES (?, ?, ?, ?, ?, ?)',
         [roId, r.item, r.result, (r.note ?? '').trim().slice(0, 500), actor.id, now],
       );
-    return qualityStatus(tx, roId);
+    return qualityStatus(tx, site, roId);
   });
 }

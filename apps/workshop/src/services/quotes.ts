@@ -127,7 +127,7 @@ const milli = (x: number, field: string): number => {
 };
 
 /** The stored columns of a line from what was typed, checked; the rate read for labour. */
-async function lineColumns(db: Db, input: LineInput) {
+async function lineColumns(db: Db, site: number, input: LineInput) {
   const description = input.description.trim();
   if (!description)
     throw new ValidationError({ fr: 'libellé obligatoire', en: 'description required' }, 'description');
@@ -192,7 +192,7 @@ async function lineColumns(db: Db, input: LineInput) {
         },
         'rateId',
       );
-    const rate = await getRate(db, input.rateId);
+    const rate = await getRate(db, site, input.rateId);
     if (!rate.active)
       throw new ValidationError(
         { fr: 'ce taux horaire n’est plus affiché', en: 'this hourly rate is no longer posted' },
@@ -250,8 +250,12 @@ interface OrderHead {
   vehicle_id: number;
 }
 
-async function editableOrder(db: Db, roId: number): Promise<OrderHead> {
-  const ro = await db.get<OrderHead>('SELECT id, state, vehicle_id FROM repair_orders WHERE id = ?', [roId]);
+/** An order of `site` whose quote may change (another site's order is not found). */
+async function editableOrder(db: Db, site: number, roId: number): Promise<OrderHead> {
+  const ro = await db.get<OrderHead>(
+    'SELECT id, state, vehicle_id FROM repair_orders WHERE id = ? AND site_id = ?',
+    [roId, site],
+  );
   if (!ro) throw new NotFoundError({ fr: 'Ordre de réparation', en: 'Repair order' }, roId);
   if (!EDITABLE_STATES.includes(ro.state))
     throw new ConflictError(
@@ -283,10 +287,15 @@ export function linesOf(db: Db, roId: number): Promise<QuoteLine[]> {
   return db.all<QuoteLine>('SELECT * FROM ro_lines WHERE ro_id = ? ORDER BY id', [roId]);
 }
 
-export async function addLine(store: Store, roId: number, input: LineInput): Promise<QuoteLine> {
+export async function addLine(
+  store: Store,
+  site: number,
+  roId: number,
+  input: LineInput,
+): Promise<QuoteLine> {
   return store.transaction(async (tx) => {
-    await editableOrder(tx, roId);
-    const c = await lineColumns(tx, input);
+    await editableOrder(tx, site, roId);
+    const c = await lineColumns(tx, site, input);
     const line = await tx.get<QuoteLine>(
       `INSERT INTO ro_lines (ro_id, kind, description, sold_hours, price_cents, status, quantity_milli, unit, unit_price_cents,
          vat_rate_bp, part_ref, part_origin, labour_rate_id, time_basis, schedule_ref, hv_work, source)
@@ -324,14 +333,15 @@ async function lineOf(db: Db, roId: number, lineId: number): Promise<QuoteLine> 
 /** Changes a line (every field as typed again) while the quote is editable. */
 export async function updateLine(
   store: Store,
+  site: number,
   roId: number,
   lineId: number,
   input: LineInput,
 ): Promise<QuoteLine> {
   return store.transaction(async (tx) => {
-    await editableOrder(tx, roId);
+    await editableOrder(tx, site, roId);
     const old = await lineOf(tx, roId, lineId);
-    const c = await lineColumns(tx, { ...input, kind: input.kind || old.kind });
+    const c = await lineColumns(tx, site, { ...input, kind: input.kind || old.kind });
     await tx.run(
       `UPDATE ro_lines SET kind = ?, description = ?, sold_hours = ?, price_cents = ?, quantity_milli = ?, unit = ?,
          unit_price_cents = ?, vat_rate_bp = ?, part_ref = ?, part_origin = ?, labour_rate_id = ?, time_basis = ?,
@@ -360,9 +370,9 @@ export async function updateLine(
 }
 
 /** Removes a line while the quote is editable (a clocking entry on it keeps its time, unlinked from the line). */
-export async function deleteLine(store: Store, roId: number, lineId: number): Promise<void> {
+export async function deleteLine(store: Store, site: number, roId: number, lineId: number): Promise<void> {
   await store.transaction(async (tx) => {
-    await editableOrder(tx, roId);
+    await editableOrder(tx, site, roId);
     await lineOf(tx, roId, lineId);
     await tx.run('UPDATE clock_entries SET line_id = NULL WHERE line_id = ?', [lineId]);
     await tx.run('DELETE FROM ro_lines WHERE id = ? AND ro_id = ?', [lineId, roId]);
@@ -391,11 +401,11 @@ export const euros = (t: Totals) => ({ ht: t.ht / 100, tva: t.tva / 100, ttc: t.
  * the workshop's identity complete (a quote is a document with the legal mentions). Sets the date
  * sent and the validity.
  */
-export async function sendQuote(db: Db, roId: number, now: number): Promise<void> {
+export async function sendQuote(db: Db, site: number, roId: number, now: number): Promise<void> {
   const lines = await linesOf(db, roId);
   if (!lines.length)
     throw new ConflictError({ fr: 'le devis n’a aucune ligne', en: 'the quote has no lines' }, 'lines');
-  const profile = await getProfile(db);
+  const profile = await getProfile(db, site);
   const missing = profileProblems(profile);
   if (missing.length)
     throw new ConflictError(

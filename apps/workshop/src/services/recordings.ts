@@ -306,26 +306,35 @@ export async function saveRecording(
   now: number,
 ): Promise<RecordingRow> {
   return (await db.get<RecordingRow>(
-    'INSERT INTO recordings (name, kind, format, size, content, summary, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, name, kind, format, size, summary, uploaded_at',
-    [r.name, r.kind, r.format, r.size, r.text, JSON.stringify(r.summary), user.id, now],
+    'INSERT INTO recordings (site_id, name, kind, format, size, content, summary, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, name, kind, format, size, summary, uploaded_at',
+    [user.site_id, r.name, r.kind, r.format, r.size, r.text, JSON.stringify(r.summary), user.id, now],
   ))!;
 }
 
-export async function listRecordings(db: Db): Promise<RecordingRow[]> {
+export async function listRecordings(db: Db, site: number): Promise<RecordingRow[]> {
   return db.all<RecordingRow>(
-    'SELECT id, name, kind, format, size, summary, uploaded_at FROM recordings ORDER BY id DESC',
+    'SELECT id, name, kind, format, size, summary, uploaded_at FROM recordings WHERE site_id = ? ORDER BY id DESC',
+    [site],
   );
 }
 
-export async function recordingContent(db: Db, id: number): Promise<RecordingRow & { content: string }> {
-  const r = await db.get<RecordingRow & { content: string }>('SELECT * FROM recordings WHERE id = ?', [id]);
+/** A recording of `site`: another site's is not found. */
+export async function recordingContent(
+  db: Db,
+  site: number,
+  id: number,
+): Promise<RecordingRow & { content: string }> {
+  const r = await db.get<RecordingRow & { content: string }>(
+    'SELECT * FROM recordings WHERE id = ? AND site_id = ?',
+    [id, site],
+  );
   if (!r) throw new NotFoundError({ fr: 'Enregistrement', en: 'Recording' }, id);
   return r;
 }
 
 /** Frames and per-id statistics of a CAN recording, for the replay page (first `limit` frames). */
-export async function replayData(db: Db, id: number, limit = 5000) {
-  const r = await recordingContent(db, id);
+export async function replayData(db: Db, site: number, id: number, limit = 5000) {
+  const r = await recordingContent(db, site, id);
   if (r.kind !== 'can')
     throw new ValidationError({
       fr: 'seul un journal CAN se rejoue trame par trame',
@@ -366,6 +375,7 @@ const MAX_POINTS = 5000;
 /** Decodes a CAN recording with a DBC given as an upload; a bad DBC is refused naming its line. */
 export async function dbcSeries(
   db: Db,
+  site: number,
   recordingId: number,
   name: string,
   bytes: Uint8Array,
@@ -387,7 +397,7 @@ export async function dbcSeries(
   }
   if (!dbc.messages.length)
     throw new UploadRefused({ fr: 'ce DBC ne décrit aucun message', en: 'this DBC describes no message' });
-  const r = await recordingContent(db, recordingId);
+  const r = await recordingContent(db, site, recordingId);
   if (r.kind !== 'can')
     throw new ValidationError({
       fr: 'seul un journal CAN se décode avec un DBC',
@@ -423,8 +433,8 @@ export async function dbcSeries(
 }
 
 /** The traction-battery report of a CAN recording (@atelier/ev); refused when it holds no battery read. */
-export async function recordingBatteryReport(db: Db, id: number): Promise<BatteryReport> {
-  const r = await recordingContent(db, id);
+export async function recordingBatteryReport(db: Db, site: number, id: number): Promise<BatteryReport> {
+  const r = await recordingContent(db, site, id);
   if (r.kind !== 'can')
     throw new ValidationError({
       fr: 'seul un journal CAN donne un rapport batterie',

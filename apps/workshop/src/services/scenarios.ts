@@ -24,6 +24,7 @@ import type { User } from './users.js';
 
 export interface TrainingScenario {
   id: number;
+  site_id: number;
   title: string;
   source: 'sim' | 'recording';
   sim_name: string | null;
@@ -187,7 +188,7 @@ export async function createScenario(
         { fr: 'choisissez un enregistrement', en: 'choose a recording' },
         'recordingId',
       );
-    const recording = await recordingContent(db, input.recordingId);
+    const recording = await recordingContent(db, user.site_id, input.recordingId);
     // A recording of traction-battery reads makes a battery session: no cause to find, the report
     // read is what is assessed (assessment.ts), so it needs no knowledge-base cause.
     batteryRead = !!(JSON.parse(recording.summary || '{}') as { battery?: unknown }).battery;
@@ -220,9 +221,10 @@ export async function createScenario(
       'title',
     );
   return (await db.get<TrainingScenario>(
-    `INSERT INTO training_scenarios (title, source, sim_name, recording_id, vehicle_type, vin, complaint, true_cause, notes, created_by, created_at, sim_file)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO training_scenarios (site_id, title, source, sim_name, recording_id, vehicle_type, vin, complaint, true_cause, notes, created_by, created_at, sim_file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     [
+      user.site_id,
       title,
       input.source,
       input.source === 'sim' ? (input.simFile?.name ?? input.simName!) : null,
@@ -239,14 +241,20 @@ export async function createScenario(
   ))!;
 }
 
-export async function getScenario(db: Db, id: number): Promise<TrainingScenario> {
-  const s = await db.get<TrainingScenario>('SELECT * FROM training_scenarios WHERE id = ?', [id]);
+/** A scenario of `site`: another site's is not found. */
+export async function getScenario(db: Db, site: number, id: number): Promise<TrainingScenario> {
+  const s = await db.get<TrainingScenario>('SELECT * FROM training_scenarios WHERE id = ? AND site_id = ?', [
+    id,
+    site,
+  ]);
   if (!s) throw new NotFoundError({ fr: 'Scénario', en: 'Scenario' }, id);
   return s;
 }
 
-export async function listTrainingScenarios(db: Db): Promise<TrainingScenario[]> {
-  return db.all<TrainingScenario>('SELECT * FROM training_scenarios ORDER BY id DESC');
+export async function listTrainingScenarios(db: Db, site: number): Promise<TrainingScenario[]> {
+  return db.all<TrainingScenario>('SELECT * FROM training_scenarios WHERE site_id = ? ORDER BY id DESC', [
+    site,
+  ]);
 }
 
 /** The vehicle that plays a scenario: the simulator, or the recording answering as the car did. */
@@ -257,7 +265,7 @@ export async function responderFor(db: Db, scenario: TrainingScenario): Promise<
     checkTrueCause(sim, scenario.true_cause);
     return Vehicle.fromScenario(sim);
   }
-  const r = await recordingContent(db, scenario.recording_id!);
+  const r = await recordingContent(db, scenario.site_id, scenario.recording_id!);
   return r.kind === 'elm327'
     ? responderFromTranscript(Transcript.parse(r.content, r.name), r.name, { pace: 'time' })
     : RecordedResponder.fromCanLogText(r.content, storedLogName(r));

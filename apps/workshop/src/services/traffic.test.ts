@@ -37,8 +37,8 @@ describe('stored traffic', () => {
     const f = await fixture();
     try {
       const session = (await f.store.get<{ id: number }>(
-        "INSERT INTO diag_sessions (user_id, adapter_kind, adapter_spec, state, started_at) VALUES (?, 'tcp', 'x:1', 'new', 0) RETURNING id",
-        [f.users.tech.id],
+        "INSERT INTO diag_sessions (site_id, user_id, adapter_kind, adapter_spec, state, started_at) VALUES (?, ?, 'tcp', 'x:1', 'new', 0) RETURNING id",
+        [f.users.tech.site_id, f.users.tech.id],
       ))!.id;
       const line = `${'41 0C 1A F8 '.repeat(10)}\n`;
       const text = line.repeat(Math.ceil((3 * TRAFFIC_CHUNK_BYTES) / line.length));

@@ -33,6 +33,7 @@ export async function seedTraining(
   const instructor = Object.values(users).find((u) => u.role === 'instructor')!;
   const cls = await createClass(
     store,
+    instructor.site_id,
     'BTS MV — 1re année',
     apprentices.map((u) => u.id),
     now - 14 * 24 * 60 * MINUTE,
@@ -122,6 +123,7 @@ export async function seedTraining(
     // The workshop's Wi-Fi ELM327, as the admin declared it (sessions may open only declared adapters).
     const wifi = await declareTcpAdapter(
       store,
+      ines.site_id,
       { name: 'ELM327 Wi-Fi de l’atelier', host: '192.168.0.10', port: 35000 },
       (users.admin ?? ines).id,
       now - 30 * 24 * 60 * MINUTE,

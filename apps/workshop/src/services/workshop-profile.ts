@@ -65,15 +65,44 @@ const TEXT_FIELDS = [
   'mediator',
 ] as const;
 
-export async function getProfile(db: Db): Promise<WorkshopProfile> {
+/** What a site shows before its identity is first saved: nothing filled in (documents refuse to go out). */
+const BLANK_PROFILE: WorkshopProfile = {
+  legal_name: '',
+  trading_name: '',
+  legal_form: '',
+  siret: '',
+  vat_id: '',
+  register: '',
+  address_line1: '',
+  address_line2: '',
+  postcode: '',
+  city: '',
+  country: 'FR',
+  phone: '',
+  email: '',
+  iban: '',
+  bic: '',
+  payment_days: 0,
+  quote_validity_days: 30,
+  quote_fee_cents: 0,
+  time_billing: 'schedule',
+  mediator: '',
+  updated_at: null,
+};
+
+/**
+ * The identity of `site` on its documents: each site of a group is an establishment with its own
+ * SIRET, address and terms. A site whose identity was never saved has a blank one.
+ */
+export async function getProfile(db: Db, site: number): Promise<WorkshopProfile> {
   const p = await db.get<WorkshopProfile>(
     `SELECT legal_name, trading_name, legal_form, siret, vat_id, register, address_line1, address_line2, postcode,
             city, country, phone, email, iban, bic, payment_days, quote_validity_days, quote_fee_cents,
             time_billing, mediator, updated_at
-     FROM workshop_profile WHERE id = 1`,
+     FROM workshop_profile WHERE site_id = ?`,
+    [site],
   );
-  if (!p) throw new NotFoundError({ fr: "Identité de l'atelier", en: 'Workshop identity' }, 1);
-  return p;
+  return p ?? { ...BLANK_PROFILE };
 }
 
 /** SIRET: 14 digits whose Luhn sum is a multiple of 10 (La Poste's establishments excepted by INSEE). */
@@ -134,6 +163,7 @@ export function profileInput(body: Record<string, unknown>): Partial<WorkshopPro
 
 export async function updateProfile(
   db: Db,
+  site: number,
   patch: Partial<WorkshopProfile>,
   byUser: number,
   now: number,
@@ -175,12 +205,16 @@ export async function updateProfile(
   const fields = Object.keys(patch).filter((k) =>
     [...TEXT_FIELDS, 'payment_days', 'quote_validity_days', 'quote_fee_cents', 'time_billing'].includes(k),
   ) as (keyof WorkshopProfile)[];
-  if (fields.length)
+  if (fields.length) {
+    await db.run('INSERT INTO workshop_profile (site_id) VALUES (?) ON CONFLICT (site_id) DO NOTHING', [
+      site,
+    ]);
     await db.run(
-      `UPDATE workshop_profile SET ${fields.map((f) => `${f} = ?`).join(', ')}, updated_by = ?, updated_at = ? WHERE id = 1`,
-      [...fields.map((f) => patch[f] as string | number), byUser, now],
+      `UPDATE workshop_profile SET ${fields.map((f) => `${f} = ?`).join(', ')}, updated_by = ?, updated_at = ? WHERE site_id = ?`,
+      [...fields.map((f) => patch[f] as string | number), byUser, now, site],
     );
-  return getProfile(db);
+  }
+  return getProfile(db, site);
 }
 
 export interface LabourRate {
@@ -194,14 +228,17 @@ export interface LabourRate {
   active: number;
 }
 
-export function listRates(db: Db, activeOnly = false): Promise<LabourRate[]> {
+/** The rates `site` posts (each site of a group posts its own). */
+export function listRates(db: Db, site: number, activeOnly = false): Promise<LabourRate[]> {
   return db.all<LabourRate>(
-    `SELECT * FROM labour_rates ${activeOnly ? 'WHERE active = 1' : ''} ORDER BY code`,
+    `SELECT * FROM labour_rates WHERE site_id = ? ${activeOnly ? 'AND active = 1' : ''} ORDER BY code`,
+    [site],
   );
 }
 
-export async function getRate(db: Db, id: number): Promise<LabourRate> {
-  const r = await db.get<LabourRate>('SELECT * FROM labour_rates WHERE id = ?', [id]);
+/** A rate of `site`: another site's is not found. */
+export async function getRate(db: Db, site: number, id: number): Promise<LabourRate> {
+  const r = await db.get<LabourRate>('SELECT * FROM labour_rates WHERE id = ? AND site_id = ?', [id, site]);
   if (!r) throw new NotFoundError({ fr: 'Taux horaire', en: 'Hourly rate' }, id);
   return r;
 }
@@ -209,6 +246,7 @@ export async function getRate(db: Db, id: number): Promise<LabourRate> {
 /** Creates or updates (by code) a posted hourly rate. Lines already priced keep their price. */
 export async function saveRate(
   db: Db,
+  site: number,
   input: {
     code: string;
     labelFr: string;
@@ -229,7 +267,10 @@ export async function saveRate(
   if (!Number.isSafeInteger(input.rateCents) || input.rateCents < 0 || input.rateCents > 100_000_00)
     throw new ValidationError({ fr: 'taux horaire invalide', en: 'invalid hourly rate' }, 'rate');
   const vat = input.vatRateBp ?? 2000;
-  const existing = await db.get<LabourRate>('SELECT * FROM labour_rates WHERE code = ?', [code]);
+  const existing = await db.get<LabourRate>('SELECT * FROM labour_rates WHERE code = ? AND site_id = ?', [
+    code,
+    site,
+  ]);
   const values = [
     input.labelFr.trim(),
     (input.labelEn ?? input.labelFr).trim(),
@@ -242,10 +283,10 @@ export async function saveRate(
       'UPDATE labour_rates SET label_fr = ?, label_en = ?, rate_cents = ?, vat_rate_bp = ?, active = ? WHERE id = ?',
       [...values, existing.id],
     );
-    return getRate(db, existing.id);
+    return getRate(db, site, existing.id);
   }
   return (await db.get<LabourRate>(
-    'INSERT INTO labour_rates (label_fr, label_en, rate_cents, vat_rate_bp, active, code) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-    [...values, code],
+    'INSERT INTO labour_rates (label_fr, label_en, rate_cents, vat_rate_bp, active, code, site_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
+    [...values, code, site],
   ))!;
 }

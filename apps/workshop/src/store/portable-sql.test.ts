@@ -32,6 +32,13 @@ describe('portable SQL', () => {
       [],
     );
   });
+  it('types every parameter PostgreSQL cannot type from its place (a bare ? IS NULL)', () => {
+    // PostgreSQL refuses `? IS NULL` ("could not determine data type of parameter"): cast it.
+    const untyped = /(?:^|[^\w)])\?\s+IS\s+(?:NOT\s+)?NULL/i;
+    expect(untyped.test('WHERE (? IS NULL OR user_id = ?)')).toBe(true);
+    expect(untyped.test('WHERE (CAST(? AS BIGINT) IS NULL OR user_id = ?)')).toBe(false);
+    expect(all.filter((s) => untyped.test(s.sql)).map((s) => `${s.file}: ${s.sql.slice(0, 80)}`)).toEqual([]);
+  });
   it('would notice SQLite-only syntax', () => {
     expect(SQLITE_ONLY.test('INSERT OR IGNORE INTO x VALUES (1)')).toBe(true);
     expect(SQLITE_ONLY.test("SELECT strftime('%s', at) FROM t")).toBe(true);

@@ -53,37 +53,50 @@ describe('SqliteStore', () => {
     );
   });
 
-  it('rolls a transaction back whole when it throws', async () => {
-    const { s } = await fresh();
-    await expect(
-      s.transaction(async (tx) => {
-        await tx.run("INSERT INTO customers (name, created_at, last_activity_at) VALUES ('kept?', 1, 1)");
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(await s.all("SELECT id FROM customers WHERE name = 'kept?'")).toHaveLength(0);
-  });
-
-  it('keeps concurrent statements out of another transaction', async () => {
-    const { s } = await fresh();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const tx = s
-      .transaction(async (t) => {
-        await t.run("INSERT INTO customers (name, created_at, last_activity_at) VALUES ('in-tx', 1, 1)");
-        await gate;
-        throw new Error('rollback');
-      })
-      .catch(() => 'rolled back');
-    // Issued while the transaction is open: must not be swallowed by its rollback.
-    const outside = s.run(
-      "INSERT INTO customers (name, created_at, last_activity_at) VALUES ('outside', 1, 1)",
+  it('moves a single workshop’s documents to its site 1, the invoices still kept by their triggers', async () => {
+    // A workshop file from before sites: issue 19's documents, one invoice, its counter.
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'old.sqlite');
+    const sites = migrations.find((m) => m.name.startsWith('sites'))!.version;
+    const before = await openSqliteStore(file, { migrations: migrations.filter((m) => m.version < sites) });
+    await before.run(
+      "INSERT INTO users (id, login, name, role, password_hash, created_at) VALUES (1, 'u', 'U', 'manager', 'x', 1)",
     );
-    release();
-    expect(await tx).toBe('rolled back');
-    await outside;
-    const names = (await s.all<{ name: string }>('SELECT name FROM customers')).map((r) => r.name);
-    expect(names).toEqual(['outside']);
+    await before.run(
+      "INSERT INTO vehicles (id, vin, energy, created_at) VALUES (1, 'VF1RJA00165432101', 'petrol', 1)",
+    );
+    await before.run(
+      "INSERT INTO repair_orders (id, number, vehicle_id, state, created_at, state_since) VALUES (1, 'OR-2026-00001', 1, 'ready', 1, 1)",
+    );
+    await before.run(
+      "INSERT INTO labour_rates (code, label_fr, label_en, rate_cents) VALUES ('T1', 'M', 'M', 6500)",
+    );
+    await before.run(
+      `INSERT INTO invoices (number, kind, ro_id, issue_date, issued_at, issued_by, buyer_name, ht_cents, tva_cents,
+         ttc_cents, document, xml, pdf, pdf_sha256)
+       VALUES ('FA-2026-000001', 'invoice', 1, '2026-03-02', 1, 1, 'C', 100, 20, 120, '{}', '', '', '')`,
+    );
+    await before.run(
+      "INSERT INTO number_counters (scope, last) VALUES ('invoice:2026', 1), ('credit_note:2026', 0)",
+    );
+    await before.close();
+    const after = await openSqliteStore(file);
+    stores.push(after);
+    expect(await after.all('SELECT site_id, number FROM invoices')).toEqual([
+      { site_id: 1, number: 'FA-2026-000001' },
+    ]);
+    expect(await after.all('SELECT site_id, code FROM labour_rates')).toEqual([{ site_id: 1, code: 'T1' }]);
+    expect(await after.all('SELECT site_id FROM workshop_profile')).toEqual([{ site_id: 1 }]);
+    // Orders numbered by COUNT(*) + 1 (main after migration 5) left no counter: it is raised to them.
+    expect(await after.all('SELECT scope, last FROM number_counters ORDER BY scope')).toEqual([
+      { scope: 'credit_note:1:2026', last: 0 },
+      { scope: 'invoice:1:2026', last: 1 },
+      { scope: 'repair_order:1:2026', last: 1 },
+    ]);
+    await expect(after.run('UPDATE invoices SET ttc_cents = 1')).rejects.toThrow(/cannot be changed/);
+    await expect(after.run('DELETE FROM invoices')).rejects.toThrow(/10 years/);
+    expect(await after.all('PRAGMA foreign_key_check')).toEqual([]);
   });
 
   it('names the statement in its errors', async () => {
@@ -91,24 +104,5 @@ describe('SqliteStore', () => {
     const err = await s.run('INSERT INTO nowhere VALUES (1)').catch((e) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect(err.message).toMatch(/no such table: nowhere.*INSERT INTO nowhere/);
-  });
-
-  it('backs up online while writes continue, and the copy passes the integrity check', async () => {
-    const { s, dir } = await fresh();
-    for (let i = 0; i < 200; i++)
-      await s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 1, 1)', [`c${i}`]);
-    const writes = Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        s.run('INSERT INTO customers (name, created_at, last_activity_at) VALUES (?, 2, 2)', [`w${i}`]),
-      ),
-    );
-    await s.backup(join(dir, 'copy.sqlite'));
-    await writes;
-    const copy = await openSqliteStore(join(dir, 'copy.sqlite'));
-    stores.push(copy);
-    expect(await copy.integrityCheck()).toEqual([]);
-    const n = (await copy.get<{ n: number }>('SELECT COUNT(*) AS n FROM customers'))!.n;
-    expect(n).toBeGreaterThanOrEqual(200);
-    expect(n).toBeLessThanOrEqual(250);
   });
 });

@@ -1,5 +1,5 @@
 import sqlite3 from 'sqlite3';
-import { migrations as defaultMigrations, type Migration } from './migrations.js';
+import { migrations as defaultMigrations, type Migration, migrationSql } from './migrations.js';
 import { type Db, type RunResult, type SqlValue, type Store, StoreError } from './store.js';
 
 type Conn = sqlite3.Database;
@@ -113,16 +113,29 @@ export class SqliteStore implements Store {
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
     );
     const current = await this.schemaVersion();
-    for (const m of [...list].sort((a, b) => a.version - b.version)) {
-      if (m.version <= current) continue;
-      await this.transaction(async (tx) => {
-        for (const sql of m.sql) await tx.run(sql);
-        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
-          m.version,
-          m.name,
-          Date.now(),
-        ]);
-      });
+    const pending = [...list].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
+    if (!pending.length) return;
+    // SQLite's procedure for schema changes: foreign keys off (a rebuilt table is dropped and
+    // renamed; a new column may reference another table), checked before each commit, on again after.
+    await this.writer.run('PRAGMA foreign_keys = OFF');
+    try {
+      for (const m of pending)
+        await this.transaction(async (tx) => {
+          for (const sql of migrationSql(m, 'sqlite')) await tx.run(sql);
+          const broken = await tx.all<Record<string, unknown>>('PRAGMA foreign_key_check');
+          if (broken.length)
+            throw new StoreError(
+              `migration ${m.version} leaves ${broken.length} broken foreign key(s): ${JSON.stringify(broken[0])}`,
+              'PRAGMA foreign_key_check',
+            );
+          await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+            m.version,
+            m.name,
+            Date.now(),
+          ]);
+        });
+    } finally {
+      await this.writer.run('PRAGMA foreign_keys = ON');
     }
   }
 

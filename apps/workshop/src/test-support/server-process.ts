@@ -9,9 +9,16 @@ import { LOGIN_COOKIE, SESSION_COOKIE } from '../web/types.js';
 
 const CHILD = fileURLToPath(new URL('./durability-server.ts', import.meta.url));
 
-/** Starts the demo server on `dbFile`; resolves with the process and its URL once it listens. */
-export function startServerProcess(dbFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dbFile], {
+/**
+ * Starts the demo server on `dbFile` (a SQLite file or a PostgreSQL URL), with a read cache of
+ * `readCacheMs` when given; resolves with the process and its URL once it listens.
+ */
+export function startServerProcess(
+  dbFile: string,
+  readCacheMs?: number,
+): Promise<{ child: ChildProcess; url: string }> {
+  const args = readCacheMs === undefined ? [] : [String(readCacheMs)];
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dbFile, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * Every route × every role (and no login at all), each case asserted against the table below —
  * written by hand from the workshop's rules, so a changed declaration in the code fails here.
- * A = apprentice, T = technician, M = manager, I = instructor, D = admin.
+ * A = apprentice, T = technician, M = manager, I = instructor, D = admin, R = the group's
+ * after-sales director (directeur, a group role: board and KPIs of every site, nothing else).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../services/domain.js';
@@ -21,7 +22,7 @@ const TABLE: [string, string][] = [
   ['GET /api/me', 'any'],
   ['GET /account', 'any'],
   ['POST /account/password', 'any'],
-  ['GET /board', 'ATMID'],
+  ['GET /board', 'ATMIDR'],
   ['GET /orders/new', 'TMD'],
   ['POST /orders', 'TMD'],
   ['GET /orders/:id', 'ATMID'],
@@ -33,7 +34,7 @@ const TABLE: [string, string][] = [
   ['POST /orders/:id/approval', 'TMD'],
   ['POST /orders/:id/assign', 'MD'],
   ['POST /orders/:id/comeback', 'TMD'],
-  ['GET /api/board', 'ATMID'],
+  ['GET /api/board', 'ATMIDR'],
   ['GET /api/orders', 'ATMID'],
   ['POST /api/orders', 'TMD'],
   ['GET /api/orders/:id', 'ATMID'],
@@ -101,8 +102,8 @@ const TABLE: [string, string][] = [
   ['GET /api/clock/entries', 'ATMID'],
   ['POST /api/clock/entries/:id/correction', 'MD'],
   ['GET /api/clock/entries/:id/corrections', 'MD'],
-  ['GET /kpi', 'TMID'],
-  ['GET /api/kpi', 'TMID'],
+  ['GET /kpi', 'TMIDR'],
+  ['GET /api/kpi', 'TMIDR'],
   // Issue 10: diagnostic sessions, training, reports.
   ...DIAGNOSTICS_ACCESS,
   // Issue 19: quotes, quality control, invoices, the workshop's identity.
@@ -115,6 +116,7 @@ const LETTER: Record<Role, string> = {
   manager: 'M',
   instructor: 'I',
   admin: 'D',
+  director: 'R',
 };
 const LOGIN = LOGIN_OF_ROLE;
 

@@ -1,25 +1,27 @@
 /**
  * Durability: a server process killed with SIGKILL in the middle of a write load loses no write it
- * acknowledged, leaves no half-done transaction, and its database passes the integrity check.
+ * acknowledged, leaves no half-done transaction, and its database passes the integrity check; a
+ * new process then serves from it. On the test project's store: a SQLite file, or a PostgreSQL
+ * database (the server survives the app process, as in a dealer group).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { openStore } from '../store/open.js';
 import { loginOverHttp, startServerProcess } from '../test-support/server-process.js';
+import { type OpenedStore, projectStoreKind } from '../test-support/stores.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'atelier-durability-'));
 let child: ChildProcess | undefined;
-afterAll(() => {
+let db: OpenedStore | undefined;
+afterAll(async () => {
   child?.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  await db?.destroy();
 });
 
 describe('durability', () => {
   it('keeps every acknowledged write across a SIGKILL during a write load', async () => {
-    const file = join(dir, 'workshop.sqlite');
+    db = await projectStoreKind().create();
+    await db.store.close(); // The child process owns the database; an empty one gets the demo.
+    const file = db.location;
     const started = await startServerProcess(file);
     child = started.child;
     const { url } = started;
@@ -64,7 +66,12 @@ describe('durability', () => {
     stop = true;
     await Promise.all(workers);
 
-    const store = await openSqliteStore(file);
+    // A new process serves from what the killed one left.
+    const again = await startServerProcess(file);
+    child = again.child;
+    expect(await (await fetch(`${again.url}/healthz`)).json()).toMatchObject({ ok: true });
+    child!.kill('SIGKILL');
+    const store = await openStore(file);
     try {
       expect(await store.integrityCheck()).toEqual([]);
       const names = new Set(

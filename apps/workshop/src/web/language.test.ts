@@ -135,7 +135,9 @@ beforeAll(async () => {
   t = await makeTestApp();
   // Every text the database holds, longest first so a long one goes before the words inside it.
   const tables = await t.store.all<{ name: string }>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    t.store.dialect === 'postgres'
+      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
   );
   const texts = new Set<string>();
   for (const { name } of tables)

@@ -14,8 +14,18 @@ export function csrfField(req: FastifyRequest): Html {
   return html`<input type="hidden" name="_csrf" value="${req.session?.csrf ?? ''}"><input type="hidden" name="_back" value="${req.url}">`;
 }
 
+/** Links; without `roles`, for every role of a site (not the group's director, who has no site work). */
 const NAV: { href: string; text: Text; roles?: string[] }[] = [
-  { href: '/board', text: { fr: 'Tableau', en: 'Board' } },
+  {
+    href: '/group',
+    text: { fr: 'Groupe', en: 'Group' },
+    roles: ['director'],
+  },
+  {
+    href: '/board',
+    text: { fr: 'Tableau', en: 'Board' },
+    roles: ['apprentice', 'technician', 'manager', 'instructor', 'admin', 'director'],
+  },
   {
     href: '/orders/new',
     text: { fr: 'Nouvel OR', en: 'New order' },
@@ -28,7 +38,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
   {
     href: '/kpi',
     text: { fr: 'Indicateurs', en: 'KPIs' },
-    roles: ['manager', 'admin', 'instructor', 'technician'],
+    roles: ['manager', 'admin', 'instructor', 'technician', 'director'],
   },
   { href: '/people', text: { fr: 'Équipe', en: 'Team' }, roles: ['manager', 'admin', 'instructor'] },
   { href: '/invoices', text: { fr: 'Factures', en: 'Invoices' }, roles: ['manager', 'admin'] },
@@ -53,7 +63,7 @@ export function renderPage(
 ): string {
   const user = req.user;
   const nav = user
-    ? html`<nav>${NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map(
+    ? html`<nav>${NAV.filter((n) => (n.roles ? n.roles.includes(user.role) : user.role !== 'director')).map(
         (n) => html`<a href="${n.href}">${T(req, n.text)}</a>`,
       )}</nav>
       <div class="who"><span class="me"><a href="/account">${user.name}</a><small>${T(req, ROLE_LABEL[user.role])}</small></span>
@@ -78,7 +88,13 @@ ${(opts.scripts ?? []).map((s) => (s.endsWith('.css') ? html`<link rel="styleshe
 <script src="/static/app.js" defer></script>
 </head>
 <body class="${opts.print ? 'print' : ''}">
-<header><a class="brand" href="/board">Atelier</a>${nav}</header>
+<header>${
+    // Logged in, the brand names the site being worked on and leads to the site switch (a line of
+    // its own beside the role would push the navigation onto a second line at 1,366 px).
+    user && req.session?.site_name
+      ? html`<a class="brand site" href="/sites" title="${T(req, { fr: 'Changer de site', en: 'Switch site' })}">${req.session.site_name}</a>`
+      : html`<a class="brand" href="/board">Atelier</a>`
+  }${nav}</header>
 <main>
 <h1>${T(req, title)}</h1>
 ${body}

@@ -59,6 +59,7 @@ export const orderSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'integer' },
+    site_id: { type: 'integer' },
     number: { type: 'string' },
     vehicle_id: { type: 'integer' },
     customer_id: nullableInt,

@@ -48,7 +48,7 @@ async function api(scope: FastifyInstance): Promise<void> {
         ...apiErrors,
       },
     },
-    handler: async () => adapterOptions(store, runtime.discovery),
+    handler: async (req) => adapterOptions(store, req.user!.site_id, runtime.discovery),
   });
 
   app.get('/api/adapters/serial', {
@@ -109,7 +109,7 @@ async function api(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req) => {
       const s = await sessionForRead(store, req.params.id, req.user!);
-      const found = s.reference_id ? await getDiagSession(store, s.reference_id) : null;
+      const found = s.reference_id ? await getDiagSession(store, req.user!.site_id, s.reference_id) : null;
       // A reference the reader may not read (set before the rule, or by a manager) is left out.
       const ref = found && mayRead(req.user!, found) ? found : null;
       const refSamples = ref ? await samplesOf(store, ref.id) : [];

@@ -25,12 +25,12 @@ afterAll(() => t?.close());
 
 /** A session on a new repair order for the demo vehicle of that energy, never read. */
 async function orderSession(energy: string, complaint: string) {
-  const v = await t.store.get<{ id: number }>(
-    'SELECT id FROM vehicles WHERE energy = ? ORDER BY id LIMIT 1',
-    [energy],
-  );
   const chef = t.demo.users.chef!;
-  const ro = await createOrder(t.store, { vehicleId: v!.id, complaint }, chef, t.clock.now());
+  const v = await t.store.get<{ id: number }>(
+    'SELECT id FROM vehicles WHERE energy = ? AND site_id = ? ORDER BY id LIMIT 1',
+    [energy, chef.site_id],
+  );
+  const ro = await createOrder(t.store, chef.site_id, { vehicleId: v!.id, complaint }, chef, t.clock.now());
   return createDiagSession(
     t.store,
     { roId: ro.id, adapter: { kind: 'serial', spec: '/dev/ttyUSB0' } },

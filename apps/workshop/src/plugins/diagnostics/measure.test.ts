@@ -81,11 +81,12 @@ describe('a test measured on the simulated car', () => {
 
 describe('a value typed from a real car', () => {
   async function realSession(complaint: string) {
+    const chef = t.demo.users.chef!;
     const v = await t.store.get<{ id: number }>(
-      "SELECT id FROM vehicles WHERE energy = 'petrol' ORDER BY id LIMIT 1",
-      [],
+      "SELECT id FROM vehicles WHERE energy = 'petrol' AND site_id = ? ORDER BY id LIMIT 1",
+      [chef.site_id],
     );
-    const ro = await createOrder(t.store, { vehicleId: v!.id, complaint }, t.demo.users.chef!, t.clock.now());
+    const ro = await createOrder(t.store, chef.site_id, { vehicleId: v!.id, complaint }, chef, t.clock.now());
     const s = await createDiagSession(
       t.store,
       { roId: ro.id, adapter: { kind: 'serial', spec: '/dev/ttyUSB0' } },

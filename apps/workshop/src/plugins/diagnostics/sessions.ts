@@ -69,6 +69,7 @@ export const diagSessionSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'integer' },
+    site_id: { type: 'integer' },
     ro_id: nullableInt,
     assignment_id: nullableInt,
     user_id: { type: 'integer' },
@@ -136,12 +137,12 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       const { roId } = req.query;
       const viewer = req.user!;
       const list = roId
-        ? await sessionsOfOrder(store, roId, viewer)
-        : await recentSessions(store, 50, viewer);
-      const orders = (await listOrders(store)).filter((o) =>
+        ? await sessionsOfOrder(store, viewer.site_id, roId, viewer)
+        : await recentSessions(store, viewer.site_id, 50, viewer);
+      const orders = (await listOrders(store, viewer.site_id)).filter((o) =>
         ['reception', 'diagnosis', 'comeback', 'repair', 'quality_control'].includes(o.state),
       );
-      const adapters = await adapterOptions(store, runtime.discovery);
+      const adapters = await adapterOptions(store, viewer.site_id, runtime.discovery);
       const body = sessionListPage(req, { roId, sessions: list, orders, adapters });
       return sendPage(
         reply,
@@ -173,7 +174,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       const { roId, adapter } = req.body;
       const s = await createDiagSession(
         store,
-        { roId, adapter: await chooseAdapter(store, adapter, runtime.discovery) },
+        { roId, adapter: await chooseAdapter(store, req.user!.site_id, adapter, runtime.discovery) },
         req.user!,
         clock.now(),
       );
@@ -262,7 +263,9 @@ async function sessions(scope: FastifyInstance): Promise<void> {
           }
           return {
             ok: true,
-            state: runtime.isConnected(id) ? 'connected' : (await getDiagSession(store, id)).state,
+            state: runtime.isConnected(id)
+              ? 'connected'
+              : (await getDiagSession(store, req.user!.site_id, id)).state,
           };
         },
       },
@@ -360,7 +363,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
-      await setReference(store, s.id, req.body.referenceId || null, req.user!);
+      await setReference(store, req.user!.site_id, s.id, req.body.referenceId || null, req.user!);
       return back(reply, s.id, '#live');
     },
   });

@@ -236,6 +236,10 @@ const CAUSES: Record<string, OnTheCar> = {
     scenario: 'o2-heater-open',
     measure: m('multimeter', { id: 'o2_sensor', position: 'upstream' }, 'heater_resistance'),
   },
+  'o2_sensor/o2_downstream_faulty': {
+    scenario: 'o2-downstream-faulty',
+    measure: m('propane_enrichment', { id: 'o2_sensor', position: 'downstream' }, 'voltage_forced_rich'),
+  },
   'o2_sensor/exhaust_leak': {
     scenario: 'exhaust-leak-small',
     measure: m('smoke_machine', { id: 'exhaust' }, 'leak'),

@@ -7,19 +7,25 @@
  * For each size, the frames of bench/can-read.ts (fixed seed) are written by Atelier as BLF, as
  * MF4 with plain DT blocks and as MF4 with transposed DZ blocks. Each file is then read --runs
  * times, every run a fresh process, the runs of every reader interleaved: Atelier through the
- * public API (`node --import tsx bench/can-read.ts read FILE`: for await over `readLog`),
- * python-can through `can.BLFReader` on the BLF file (`bench/python_can_read.py FILE blf`; python-can
- * has no MF4 reader of its own). Two figures per run: the read itself (measured inside the process,
- * wall and CPU), and the whole process (GNU time: wall, user + system CPU, peak RSS), start-up
- * included. Medians of the runs; ratios against python-can's BLF reader.
+ * public API, frame by frame (`for await` over `readLog`) and in columns (`frameBatches`, what
+ * `atelier can stats` reads), python-can through `can.BLFReader` on the BLF file
+ * (`bench/python_can_read.py FILE blf`; python-can has no MF4 reader of its own). Atelier's
+ * process runs bench/can-read.ts bundled into one JavaScript file by esbuild (as the released
+ * command runs: no TypeScript loader in the timed process; `--tsx` runs it through tsx instead).
+ * Two figures per run: the read itself (measured inside the process, wall and CPU), and the whole
+ * process (GNU time: wall, user + system CPU, peak RSS), start-up included. Medians of the runs;
+ * ratios against python-can's BLF reader. `--baseline REF` (a git ref, e.g. main) also bundles the
+ * readers as they are at REF and times them in the same interleaved runs: before and after under
+ * the same load.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type LogWriter, openLogWriter } from '../packages/can/src/index.js';
+import { esbuild, ROOT } from '../scripts/bundler.js';
 import { generateFrames } from './can-read.js';
 import { markdownTable } from './table.js';
 
@@ -29,6 +35,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '100000,1000000' },
     runs: { type: 'string', default: '5' },
     'no-python': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -69,6 +77,58 @@ const hasPython =
   !values['no-python'] &&
   spawnSync('/usr/bin/python3', ['-c', 'import can'], { encoding: 'utf8' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-binary-'));
+/** bench/can-read.ts of the tree at `root`, bundled into one file: the argv of its process. */
+async function bundled(root: string, name: string): Promise<string[]> {
+  const bundle = join(dir, name);
+  await esbuild().build({
+    entryPoints: [join(root, 'bench', 'can-read.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'error',
+  });
+  return [bundle];
+}
+
+/** The packages and bench of a git ref, beside this checkout's installed dependencies. */
+function checkout(ref: string): string {
+  const root = join(dir, 'baseline');
+  mkdirSync(root);
+  const archive = spawnSync(
+    'git',
+    ['-C', ROOT, 'archive', '--format=tar', ref, 'packages', 'bench', 'scripts'],
+    {
+      maxBuffer: 256 * 2 ** 20,
+    },
+  );
+  if (archive.status !== 0) throw new Error(`git archive ${ref}: ${archive.stderr}`);
+  const untar = spawnSync('tar', ['-x', '-C', root], { input: archive.stdout });
+  if (untar.status !== 0) throw new Error(`tar: ${untar.stderr}`);
+  const linkModules = (d: string) => {
+    if (existsSync(join(ROOT, d, 'node_modules')) && existsSync(join(root, d)))
+      symlinkSync(join(ROOT, d, 'node_modules'), join(root, d, 'node_modules'));
+  };
+  linkModules('.');
+  for (const p of readdirSync(join(ROOT, 'packages'))) linkModules(join('packages', p));
+  return root;
+}
+
+/** How Atelier's timed processes run bench/can-read.ts: this tree, and the baseline's. */
+const variants: { label: string; argv: string[] }[] = [
+  {
+    label: '',
+    argv: values.tsx ? ['--import', 'tsx', join(here, 'can-read.ts')] : await bundled(ROOT, 'can-read.mjs'),
+  },
+];
+if (values.baseline) {
+  variants.push({
+    label: ` (${values.baseline})`,
+    // Named can-read.mjs too: the module runs its command line only under that name.
+    argv: await bundled(checkout(values.baseline), join('baseline', 'can-read.mjs')),
+  });
+}
 const fmtRate = (r: number) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} k/s`);
 
 try {
@@ -85,6 +145,7 @@ try {
       mf4: join(dir, `bench-${size}.mf4`),
       'mf4 (DZ)': join(dir, `bench-${size}-dz.mf4`),
     };
+    const apis = { frames: 'read', columns: 'read-batches' };
     const writers: LogWriter[] = [
       openLogWriter(files.blf, 'blf'),
       openLogWriter(files.mf4, 'mf4'),
@@ -101,10 +162,9 @@ try {
     const add = (k: string, r: Run) => results.set(k, [...(results.get(k) ?? []), r]);
     for (let i = 0; i < runs; i++) {
       for (const [name, file] of Object.entries(files)) {
-        add(
-          name,
-          measure(process.execPath, ['--import', 'tsx', join(here, 'can-read.ts'), 'read', file], size),
-        );
+        for (const [api, cmd] of Object.entries(apis))
+          for (const v of variants)
+            add(`${name}, ${api}${v.label}`, measure(process.execPath, [...v.argv, cmd, file], size));
       }
       if (hasPython)
         add(
@@ -113,7 +173,9 @@ try {
         );
     }
     const py = results.get('python');
-    for (const [name, file] of Object.entries(files)) {
+    for (const [name, file] of Object.entries(files).flatMap(([n, f]) =>
+      Object.keys(apis).flatMap((api) => variants.map((v) => [`${n}, ${api}${v.label}`, f] as const)),
+    )) {
       const ours = results.get(name)!;
       const rate = median(ours.map((r) => r.frames / r.seconds));
       const cpuRate = median(ours.map((r) => r.frames / r.cpuSeconds));

@@ -20,6 +20,7 @@ import { kpiPlugin } from './plugins/kpi.js';
 import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
 import { peoplePlugin } from './plugins/people.js';
+import { planningPlugin } from './plugins/planning.js';
 import { reportsPlugin } from './plugins/reports.js';
 import { systemPlugin } from './plugins/system.js';
 import { trainingPlugin } from './plugins/training.js';
@@ -61,6 +62,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   systemPlugin,
   loginPlugin,
   ordersPlugin,
+  planningPlugin,
   documentsPlugin,
   customersPlugin,
   peoplePlugin,

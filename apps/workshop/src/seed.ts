@@ -14,6 +14,7 @@ import {
   setDiagnosisNotes,
   transitionOrder,
 } from './services/orders.js';
+import { seedAppointments } from './services/planning-seed.js';
 import { qualityStatus, recordQualityChecks } from './services/quality.js';
 import { type AgreementMethod, addLine } from './services/quotes.js';
 import { seedTraining } from './services/training-seed.js';
@@ -471,7 +472,13 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       t = Math.min(t, now - 5 * 60_000);
     };
     const tech = users[p.tech]!;
-    const ro = await createOrder(store, { vehicleId: vehicleIds[p.v]!, complaint: p.complaint }, manager, t);
+    // booked for the moment it came in: the planning of past weeks shows it
+    const ro = await createOrder(
+      store,
+      { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, bookedFor: t },
+      manager,
+      t,
+    );
     orderIds[p.key] = ro.id;
     const targetIndex = PATH.indexOf(p.target === 'waiting_parts' ? 'parts' : p.target);
     for (let s = 1; s <= targetIndex; s++) {
@@ -612,7 +619,7 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       // known work: a service order, quoted at once after a quick check
       const ro = await createOrder(
         store,
-        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service' },
+        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service', bookedFor: t },
         manager,
         t,
       );
@@ -693,6 +700,9 @@ export async function seedDemo(store: Store, now: number): Promise<DemoData> {
       }
     }
   });
+  // Issue 19: the coming appointments of the planning, one overlap among them.
+  const booked = await seedAppointments(store, users, vehicleIds, now);
+  orderIds.appointment = booked[0]!;
   // Issue 10: a class, a scenario assigned to it, finished and ongoing diagnostic sessions.
   await seedTraining(store, users, orderIds, now);
   return { users, vehicleIds, orderIds };

@@ -33,6 +33,13 @@ export interface TestApp {
   /** Cookie and CSRF token of a fresh session for a demo login. */
   as(login: string): Promise<{ cookie: string; csrf: string; headers: Record<string, string> }>;
   inject(login: string | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  /** A page's form as a browser posts it: urlencoded, with the session's CSRF token and `_back`. */
+  form(
+    login: string,
+    url: string,
+    fields: Record<string, string | string[]>,
+    back?: string,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -69,6 +76,17 @@ export async function makeTestApp(options: AppOptions = {}): Promise<TestApp> {
         ...((opts.headers as Record<string, string>) ?? {}),
       };
       return app.inject({ ...opts, headers });
+    },
+    form: async (login, url, fields, back = url) => {
+      const s = await as(login);
+      const body = new URLSearchParams({ _csrf: s.csrf, _back: back });
+      for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+      return app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      });
     },
     close: async () => {
       await app.close();

@@ -52,6 +52,12 @@ export interface ReadOptions {
    * `LogReader.late`.
    */
   reorderWindow?: number;
+  /**
+   * MF4: decode records of the common layouts with decoders specialised to their layout (default
+   * true). False reads every record through the general field reader: the same frames, slower;
+   * there to check the two against each other.
+   */
+  fastPath?: boolean;
 }
 
 /** Streams the frames of one log. Memory does not grow with the file size. */

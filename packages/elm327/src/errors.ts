@@ -8,16 +8,8 @@ import {
   NoResponseError,
 } from '@atelier/obd';
 
-/** Longest piece of adapter text an error message or detail carries. */
-export const MAX_QUOTE = 120;
-
-/**
- * Adapter text quoted in an error, cut to `max` characters with the length said: a garbled or
- * flooding adapter must not turn one error into a 450 KB message.
- */
-export function clip(text: string, max = MAX_QUOTE): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
-}
+/** Adapter text quoted in errors is clipped as every parser's quotes are (one helper, in @atelier/can). */
+export { clip, MAX_QUOTE } from '@atelier/obd';
 
 /**
  * ELM327-specific failures. Each one extends the generic LinkError subclass a caller of

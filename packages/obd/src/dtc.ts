@@ -1,3 +1,4 @@
+import { clip } from '@atelier/can';
 import { DTC_TITLES } from './dtc-titles.js';
 import { hex2, type Lang, type Text } from './text.js';
 
@@ -42,7 +43,7 @@ export function parseDtc(code: string): { system: DtcSystem; b0: number; b1: num
       while (pos < s.length && /[0-9A-F]/i.test(s[pos])) pos++;
     }
     throw new DtcFormatError(
-      `'${code}' is not a DTC (expected a letter P/C/B/U, a digit 0–3 and three hex digits, like P0301); wrong at character ${pos + 1}`,
+      `'${clip(code)}' is not a DTC (expected a letter P/C/B/U, a digit 0–3 and three hex digits, like P0301); wrong at character ${pos + 1}`,
       code,
       pos,
     );

@@ -1,3 +1,4 @@
+import { clip } from '@atelier/can';
 import { manufacturerOf } from './wmi.js';
 
 /**
@@ -234,6 +235,9 @@ export function countryOf(vin: string): { country?: string; region: VinRegion } 
   return { region: 'unknown' };
 }
 
+/** Problems of a bad VIN listed in its error message (all are in `VinError.problems`). */
+const MAX_LISTED = 5;
+
 /**
  * Reads a VIN. Structural problems (length, I/O/Q, other characters) throw VinError with every
  * problem and its position; a wrong check digit is reported in `checkDigit` and, where the region
@@ -243,7 +247,7 @@ export function decodeVin(input: string): VinInfo {
   const vin = input.trim().toUpperCase();
   const problems: VinProblem[] = [];
   if (vin.length !== 17)
-    problems.push({ code: 'length', message: `a VIN has 17 characters, '${input}' has ${vin.length}` });
+    problems.push({ code: 'length', message: `a VIN has 17 characters, '${clip(input)}' has ${vin.length}` });
   for (let i = 0; i < vin.length; i++) {
     const c = vin[i];
     if (c === 'I' || c === 'O' || c === 'Q') {
@@ -260,8 +264,12 @@ export function decodeVin(input: string): VinInfo {
       });
     }
   }
-  if (problems.length)
-    throw new VinError(`not a valid VIN: ${problems.map((p) => p.message).join('; ')}`, input, problems);
+  if (problems.length) {
+    // Every problem is kept in `problems`; the message lists the first few (a pasted page is not a VIN).
+    const shown = problems.slice(0, MAX_LISTED).map((p) => p.message);
+    if (problems.length > MAX_LISTED) shown.push(`${problems.length - MAX_LISTED} more problems`);
+    throw new VinError(`not a valid VIN: ${shown.join('; ')}`, input, problems);
+  }
 
   const errors: VinProblem[] = [];
   const { country, region } = countryOf(vin);

@@ -13,8 +13,8 @@ import {
   whoIsIn,
 } from '../services/clocking.js';
 import { NONPROD_CODES, NONPROD_LABEL, type NonProdCode, STATE_LABEL } from '../services/domain.js';
-import { ValidationError } from '../services/errors.js';
 import { ordersToClockOn } from '../services/orders.js';
+import { dateTimeInput, dateTimeValue } from '../web/dates.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { type Req, twin, typed } from '../web/routes.js';
@@ -70,20 +70,10 @@ const statusSchema = {
   },
 } as const;
 
-/** A correction's time: epoch ms or an ISO date-time as a datetime-local input sends it (read as Paris time). */
-function parseTime(v: string | undefined): number | undefined | null {
-  if (v === undefined || v === '') return undefined;
-  if (/^\d+$/.test(v)) return Number(v);
-  const ms = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}${parisOffset(v)}`);
-  return Number.isNaN(ms) ? null : ms;
-}
-function parisOffset(local: string): string {
-  const guess = Date.parse(`${local}Z`);
-  const paris = new Date(guess).toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).replace(' ', 'T');
-  const diffMin = Math.round((Date.parse(`${paris}Z`) - guess) / 60000);
-  const sign = diffMin >= 0 ? '+' : '-';
-  const a = Math.abs(diffMin);
-  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+/** A correction's time: epoch ms, or a date-time as typed (web/dates.ts: ISO 8601 or 07/12/2026 09:30, Paris time). */
+function correctionTime(v: string | undefined, field: 'startAt' | 'endAt'): number | undefined {
+  if (v !== undefined && /^\d+$/.test(v)) return Number(v);
+  return dateTimeValue(v, field);
 }
 
 async function clocking(scope: FastifyInstance): Promise<void> {
@@ -155,7 +145,7 @@ ${isManager || user.role === 'instructor' ? html`<p><a href="/clock.csv" downloa
 ${
   isManager
     ? html`<td><details><summary>${T(req, { fr: 'Corriger', en: 'Correct' })}</summary><form method="post" action="/clock/entries/${e.id}/correction" class="correction">${csrfField(req)}
-<input type="datetime-local" name="startAt" aria-label="${T(req, { fr: 'Début', en: 'Start' })}"><input type="datetime-local" name="endAt" aria-label="${T(req, { fr: 'Fin', en: 'End' })}">
+${dateTimeInput(req, 'startAt', null, { ariaLabel: T(req, { fr: 'Début', en: 'Start' }) })} ${dateTimeInput(req, 'endAt', null, { ariaLabel: T(req, { fr: 'Fin', en: 'End' }) })}
 <input name="reason" required minlength="3" placeholder="${T(req, { fr: 'motif', en: 'reason' })}"><button type="submit">${T(req, { fr: 'Corriger', en: 'Correct' })}</button></form></details></td>`
     : ''
 }</tr>`,
@@ -207,14 +197,8 @@ ${
   const correction = { params: idParams, body: correctionBody } as const;
   const correct = async (req: Req<typeof correction>) => {
     const b = req.body;
-    const startAt = parseTime(b.startAt);
-    const endAt = parseTime(b.endAt);
-    if (startAt === null || endAt === null) {
-      throw new ValidationError(
-        { fr: 'date invalide', en: 'invalid date' },
-        startAt === null ? 'startAt' : 'endAt',
-      );
-    }
+    const startAt = correctionTime(b.startAt, 'startAt');
+    const endAt = correctionTime(b.endAt, 'endAt');
     return correctEntry(store, req.params.id, { startAt, endAt, reason: b.reason }, me(req).id, clock.now());
   };
   twin(app, 'POST', {

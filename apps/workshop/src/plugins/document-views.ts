@@ -32,6 +32,7 @@ import {
   VAT_RATES,
 } from '../services/quotes.js';
 import { type LabourRate, TIME_BILLING_LABEL, type WorkshopProfile } from '../services/workshop-profile.js';
+import { dateTimeInput, dayInput } from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, T } from '../web/layout.js';
 import { freezeValue, pidLabel } from './diagnostics/views.js';
@@ -267,7 +268,7 @@ export function agreementSection(
     (l) =>
       html`<label class="check"><input type="checkbox" name="approve" value="${l.id}" checked> ${l.description} — ${euros(req, l.price_cents)} HT</label>`,
   )}
-<label>${T(req, { fr: 'Relance des travaux refusés le', en: 'Follow up declined work on' })} <input type="date" name="followupOn"></label></fieldset>
+<label>${T(req, { fr: 'Relance des travaux refusés le', en: 'Follow up declined work on' })} ${dayInput(req, 'followupOn', null)}</label></fieldset>
 ${
   hasParts
     ? html`<fieldset class="piec"><legend>${T(req, { fr: 'Pièces issues de l’économie circulaire (PIEC)', en: 'Circular-economy parts (PIEC)' })}</legend>
@@ -279,7 +280,7 @@ ${PIEC_CHOICES.map((c) => html`<label class="check"><input type="radio" name="pi
 ${AGREEMENT_METHODS.map((m, i) => html`<label class="check"><input type="radio" name="method" value="${m}" ${i === 0 ? html`checked` : ''} required> ${T(req, AGREEMENT_LABEL[m])}</label>`)}
 <label>${T(req, { fr: 'Nom de la personne qui accepte', en: 'Name of the person agreeing' })} <input name="signerName" required maxlength="200" value="${o.customer_name ?? ''}"></label>
 <label>${T(req, { fr: 'Téléphone ou e-mail : numéro appelé, interlocuteur, message reçu', en: 'Phone or e-mail: number called, who answered, message received' })} <input name="reference" maxlength="500"></label>
-<label>${T(req, { fr: 'Accord donné le (si plus tôt)', en: 'Agreed on (if earlier)' })} <input type="datetime-local" name="agreedAt"></label>
+<label>${T(req, { fr: 'Accord donné le (si plus tôt)', en: 'Agreed on (if earlier)' })} ${dateTimeInput(req, 'agreedAt', null)}</label>
 <div class="signature-pad" data-signature-pad hidden><p>${T(req, { fr: 'Signature du client (« bon pour accord ») :', en: "Customer's signature ('approved'):" })}</p>
 <canvas width="480" height="160" aria-label="${T(req, { fr: 'zone de signature', en: 'signature area' })}"></canvas>
 <button type="button" data-signature-clear>${T(req, { fr: 'Effacer', en: 'Clear' })}</button></div>

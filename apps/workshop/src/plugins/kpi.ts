@@ -5,6 +5,7 @@ import { STATE_LABEL, STATES } from '../services/domain.js';
 import { isoDate } from '../services/habilitations.js';
 import { computeKpis, type Kpis } from '../services/kpi.js';
 import { listMechanics } from '../services/users.js';
+import { queryDay, queryDayInput } from '../web/dates.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
@@ -15,8 +16,9 @@ const DAY = 86_400_000;
 const query = {
   type: 'object',
   properties: {
-    from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-    to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    /** YYYY-MM-DD or JJ/MM/AAAA: a bad day is a field error (web/dates.ts queryDay). */
+    from: { type: 'string', maxLength: 20 },
+    to: { type: 'string', maxLength: 20 },
     userId: { type: 'integer', minimum: 0 },
     lang: { type: 'string' },
   },
@@ -100,14 +102,17 @@ async function kpi(scope: FastifyInstance): Promise<void> {
     schema: { querystring: query },
     handler: async (req) => {
       const now = clock.now();
-      const p = period(req.query, now);
+      const from = queryDay(req, req.query.from, 'from');
+      const to = queryDay(req, req.query.to, 'to');
+      const p = period({ from: from.day || undefined, to: to.day || undefined }, now);
+      const typed = { from: req.query.from, to: req.query.to, fromError: from.error, toError: to.error };
       // Technicians see their own figures; managers, instructors and admins anyone's.
       const userId = req.user!.role === 'technician' ? req.user!.id : req.query.userId || null;
-      return { now, p, userId, k: await computeKpis(store, p, userId, now) };
+      return { now, p, userId, typed, k: await computeKpis(store, p, userId, now) };
     },
     page: {
       url: '/kpi',
-      render: async ({ now, p, userId, k }, req, reply) => {
+      render: async ({ now, p, userId, typed, k }, req, reply) => {
         const mechanics = await listMechanics(store);
         const perTech =
           userId === null
@@ -116,8 +121,8 @@ async function kpi(scope: FastifyInstance): Promise<void> {
               )
             : [];
         const body = html`<form method="get" action="/kpi" class="filters">
-<label>${T(req, { fr: 'Du', en: 'From' })} <input type="date" name="from" value="${isoDate(p.from)}"></label>
-<label>${T(req, { fr: 'Au', en: 'To' })} <input type="date" name="to" value="${isoDate(p.to - DAY)}"></label>
+<label>${T(req, { fr: 'Du', en: 'From' })} ${queryDayInput(req, 'from', isoDate(p.from), typed.from, typed.fromError)}</label>
+<label>${T(req, { fr: 'Au', en: 'To' })} ${queryDayInput(req, 'to', isoDate(p.to - DAY), typed.to, typed.toError)}</label>
 ${req.user!.role === 'technician' ? '' : html`<label>${T(req, { fr: 'Technicien', en: 'Technician' })} <select name="userId"><option value="0">${T(req, { fr: "Tout l'atelier", en: 'Whole workshop' })}</option>${mechanics.map((m) => html`<option value="${m.id}" ${m.id === userId ? html`selected` : ''}>${m.name}</option>`)}</select></label>`}
 <button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button>
 ${req.user!.role === 'technician' ? '' : html`<a href="/kpi.csv?from=${isoDate(p.from)}&amp;to=${isoDate(p.to - DAY)}" download>${T(req, { fr: 'Exporter par technicien (CSV)', en: 'Export per technician (CSV)' })}</a>`}</form>
@@ -139,6 +144,7 @@ ${
           renderPage(req, { fr: 'Indicateurs atelier', en: 'Workshop KPIs' }, body, {
             scripts: ['/vendor/uplot/uPlot.min.css', '/vendor/uplot/uPlot.iife.min.js'],
           }),
+          typed.fromError || typed.toError ? 422 : 200,
         );
       },
     },

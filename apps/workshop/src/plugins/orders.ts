@@ -43,6 +43,7 @@ import {
   profileProblems,
   type WorkshopProfile,
 } from '../services/workshop-profile.js';
+import { dateTimeValue, dayValue, formatAppointment, OPTIONAL_DAY_PATTERN } from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, isApi, renderPage, sendPage, T } from '../web/layout.js';
 import { type Req, twin, typed } from '../web/routes.js';
@@ -69,6 +70,13 @@ import {
   quoteSection,
   repairOrderDocument,
 } from './document-views.js';
+import {
+  appointmentFact,
+  appointmentFields,
+  appointmentForm,
+  appointmentOf,
+  appointmentProps,
+} from './planning.js';
 
 /** Who moves an order along: everyone in the workshop except instructors, who only watch. */
 const WORKERS = ['apprentice', 'technician', 'manager', 'admin'] as const;
@@ -81,6 +89,7 @@ const createBody = {
     complaint: { type: 'string', maxLength: 4000 },
     /** A diagnostic order (a fault to find) is diagnosed before its quote; a service order is not. */
     kind: { type: 'string', enum: [...ORDER_KINDS], default: 'diagnostic' },
+    ...appointmentProps,
     ...csrfProp,
   },
 } as const;
@@ -136,13 +145,13 @@ const approvalBody = {
   required: ['method', 'signerName'],
   properties: {
     approve: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
-    followupOn: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$', default: '' },
+    followupOn: { type: 'string', pattern: OPTIONAL_DAY_PATTERN, default: '' },
     method: { type: 'string', enum: ['signature', 'phone', 'email'] },
     signerName: { type: 'string', minLength: 1, maxLength: 200 },
     reference: { type: 'string', maxLength: 500, default: '' },
     /** The signature drawn on the tablet: a PNG data URL. */
     signature: { type: 'string', maxLength: 300_000, default: '' },
-    /** When the customer agreed, if earlier than now: ISO 8601; without a zone, Paris time. */
+    /** When the customer agreed, if earlier than now: ISO 8601 (without a zone, Paris time) or 07/12/2026 09:30. */
     agreedAt: { type: 'string', maxLength: 40, default: '' },
     piecChoice: { type: 'string', enum: ['piec', 'new', ''], default: '' },
     ...csrfProp,
@@ -195,24 +204,9 @@ export function lineInput(b: {
   };
 }
 
-/** A date-time typed in a form (no zone: Paris time, as the workshop's clock shows) or an ISO instant. */
+/** When the customer agreed, as typed (web/dates.ts: ISO 8601, or 07/12/2026 09:30 in Paris time). */
 export function parseAgreedAt(text: string): number | undefined {
-  const t = text.trim();
-  if (!t) return undefined;
-  if (/(Z|[+-]\d{2}:\d{2})$/.test(t)) {
-    const ms = Date.parse(t);
-    if (Number.isNaN(ms))
-      throw new ValidationError({ fr: 'date d’accord invalide', en: 'invalid agreement date' }, 'agreedAt');
-    return ms;
-  }
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(t);
-  if (!m)
-    throw new ValidationError({ fr: 'date d’accord invalide', en: 'invalid agreement date' }, 'agreedAt');
-  const asUtc = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
-  // Paris's offset at that moment (one hour, two in summer), read from the time-zone database.
-  const paris = new Date(asUtc).toLocaleString('en-US', { timeZone: 'Europe/Paris', hour12: false });
-  const shown = Date.parse(`${paris} UTC`);
-  return asUtc - (shown - asUtc);
+  return dateTimeValue(text, 'agreedAt');
 }
 
 /** Refuses a page's final or destructive action whose confirmation box was not checked. */
@@ -268,6 +262,8 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
   const canDesk = FRONT_DESK.includes(role);
   const hv = isHighVoltage(o.vehicle.energy);
   const actions: Html[] = [];
+  const move = appointmentForm(req, o);
+  if (move) actions.push(move);
   if ((o.state === 'booked' || o.state === 'comeback') && canDesk)
     actions.push(html`<form method="post" action="/orders/${o.id}/reception" class="card">
   <h2>${T(req, STATE_LABEL.reception)}</h2>${csrfField(req)}
@@ -331,6 +327,7 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
 <dl class="facts">
   <dt>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</dt><dd>${o.vehicle.plate} — ${o.vehicle.maker} ${o.vehicle.model} ${o.vehicle.model_year ?? ''} (${T(req, ENERGY_LABEL[o.vehicle.energy])})<br><code>${o.vehicle.vin}</code></dd>
   <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_id ? html`<a href="/customers/${o.customer_id}">${o.customer_name ?? '—'}</a>` : '—'}</dd>
+  ${appointmentFact(req, o)}
   <dt>${T(req, { fr: 'Technicien', en: 'Technician' })}</dt><dd class="assignee">${o.assignee_name ?? '—'}</dd>
   ${hv ? html`<dt>${T(req, { fr: 'Habilitation requise', en: 'Habilitation required' })}</dt><dd class="hv">${hvText(req, o)}</dd>` : ''}
   ${o.comeback_of ? html`<dt>${T(req, { fr: 'Retour de', en: 'Comeback of' })}</dt><dd><a href="/orders/${o.comeback_of}">${o.comeback_number}</a></dd>` : ''}
@@ -368,6 +365,15 @@ function noteText(req: FastifyRequest, note: string): string {
       { n: m[1]! },
     );
   if (note === 'whole') return T(req, { fr: 'accord total', en: 'approved in full' });
+  m = /^appointment: (\d+|none)$/.exec(note);
+  if (m)
+    return m[1] === 'none'
+      ? T(req, { fr: 'rendez-vous annulé', en: 'appointment cancelled' })
+      : T(
+          req,
+          { fr: 'rendez-vous fixé au {at}', en: 'appointment set for {at}' },
+          { at: formatAppointment(req.lang, Number(m[1])) },
+        );
   m = /^invoice: (.*)$/.exec(note);
   if (m) return T(req, { fr: 'facture {n} émise', en: 'invoice {n} issued' }, { n: m[1]! });
   m = /^credit note: (\S+) \((.*)\)$/.exec(note);
@@ -445,6 +451,7 @@ ${col.cards.map(
       html`<option value="${v.id}">${v.plate || v.vin} — ${v.maker} ${v.model} (${T(req, ENERGY_LABEL[v.energy])})${v.customer_name ? ` — ${v.customer_name}` : ''}</option>`,
   )}</select></label>
   <label>${T(req, { fr: 'Demande du client', en: "Customer's complaint" })} <textarea name="complaint" maxlength="4000"></textarea></label>
+  ${appointmentFields(req)}
   <fieldset><legend>${T(req, { fr: 'Type d’ordre', en: 'Kind of order' })}</legend>${ORDER_KINDS.map(
     (k, i) =>
       html`<label class="check"><input type="radio" name="kind" value="${k}" ${i === 0 ? html`checked` : ''}> ${T(req, ORDER_KIND_LABEL[k])}</label>`,
@@ -455,7 +462,9 @@ ${col.cards.map(
 <p><a href="/vehicles">${T(req, { fr: 'Véhicule absent ? Enregistrez-le', en: 'Vehicle missing? Register it' })}</a></p>`;
       return sendPage(
         reply,
-        renderPage(req, { fr: 'Nouvel ordre de réparation', en: 'New repair order' }, body),
+        renderPage(req, { fr: 'Nouvel ordre de réparation', en: 'New repair order' }, body, {
+          scripts: ['/static/planning.css'],
+        }),
       );
     },
   });
@@ -494,7 +503,16 @@ ${col.cards.map(
     access: FRONT_DESK,
     tags: ['orders'],
     schema: { body: createBody },
-    handler: async (req) => createOrder(store, req.body, actor(req), clock.now()),
+    handler: async (req) => {
+      const now = clock.now();
+      const { vehicleId, complaint, kind } = req.body;
+      return createOrder(
+        store,
+        { vehicleId, complaint, kind, bookedFor: appointmentOf(req.body, now) },
+        actor(req),
+        now,
+      );
+    },
     page: { url: '/orders', redirect: (ro) => toOrder(ro.id) },
     api: { url: '/api/orders', status: 201, response: orderSchema },
   });
@@ -513,7 +531,7 @@ ${col.cards.map(
             req,
             { fr: `Ordre de réparation ${o.number}`, en: `Repair order ${o.number}` },
             orderPage(req, o, await orderPageData(o)),
-            { scripts: ['/static/documents.css', '/static/documents.js'] },
+            { scripts: ['/static/documents.css', '/static/planning.css', '/static/documents.js'] },
           ),
         ),
     },
@@ -575,7 +593,7 @@ ${col.cards.map(
       req.params.id,
       {
         approvedLineIds: b.approve,
-        followupOn: b.followupOn,
+        followupOn: dayValue(b.followupOn, 'followupOn'),
         method: b.method,
         signerName: b.signerName,
         reference: b.reference,

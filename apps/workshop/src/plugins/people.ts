@@ -30,6 +30,7 @@ import {
   type User,
   updateUser,
 } from '../services/users.js';
+import { DAY_PATTERN, dayInput, dayValue, OPTIONAL_DAY_PATTERN } from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
@@ -55,13 +56,18 @@ const habBody = {
   required: ['symbol', 'issuedOn'],
   properties: {
     symbol: { type: 'string', enum: [...SYMBOLS] },
-    issuedOn: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-    renewalOn: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$', default: '' },
+    /** YYYY-MM-DD or JJ/MM/AAAA (web/dates.ts). */
+    issuedOn: { type: 'string', pattern: DAY_PATTERN },
+    renewalOn: { type: 'string', pattern: OPTIONAL_DAY_PATTERN, default: '' },
     issuedBy: { type: 'string', maxLength: 200, default: '' },
     ...csrfProp,
   },
 } as const;
 /** A habilitation's correction: its dates and training body (the symbol is what it is). */
+/** A habilitation body with its dates as typed (ISO or French) read into `YYYY-MM-DD`; a field error otherwise. */
+function withDays<B extends { issuedOn: string; renewalOn?: string }>(b: B): B {
+  return { ...b, issuedOn: dayValue(b.issuedOn, 'issuedOn'), renewalOn: dayValue(b.renewalOn, 'renewalOn') };
+}
 const habEditBody = {
   type: 'object',
   required: ['issuedOn'],
@@ -199,8 +205,8 @@ ${
 ${
   canGrant
     ? html`<td><form method="post" action="/people/habilitations/${h.id}" class="compact">${csrfField(req)}
-<label>${T(req, { fr: 'Délivrée le', en: 'Issued on' })} <input type="date" name="issuedOn" required value="${h.issued_on}"></label>
-<label>${T(req, { fr: 'Recyclage le', en: 'Refresher by' })} <input type="date" name="renewalOn" value="${h.renewal_on}"></label>
+<label>${T(req, { fr: 'Délivrée le', en: 'Issued on' })} ${dayInput(req, 'issuedOn', h.issued_on, { required: true })}</label>
+<label>${T(req, { fr: 'Recyclage le', en: 'Refresher by' })} ${dayInput(req, 'renewalOn', h.renewal_on)}</label>
 <label>${T(req, { fr: 'Formation / organisme', en: 'Training body' })} <input name="issuedBy" maxlength="200" value="${h.issued_by}"></label>
 <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>
 <form method="post" action="/people/habilitations/${h.id}/revoke" class="inline" data-confirm="${T(req, { fr: 'Retirer l’habilitation {s} de {n} ?', en: 'Withdraw {n}’s {s} habilitation?' }, { s: h.symbol, n: person.name })}">${csrfField(req)}<button type="submit" class="danger">${T(req, { fr: 'Retirer', en: 'Withdraw' })}</button></form></td>`
@@ -283,7 +289,7 @@ ${
       response: formResponses('/people'),
     },
     handler: async (req, reply) => {
-      await grantHabilitationNow(store, req.body);
+      await grantHabilitationNow(store, withDays(req.body));
       return reply.redirect(`/people/${req.body.userId}`, 303);
     },
   });
@@ -296,7 +302,9 @@ ${
       response: { 201: habSchema, ...apiErrors },
     },
     handler: async (req, reply) =>
-      reply.code(201).send(await grantHabilitationNow(store, { ...req.body, userId: req.params.id })),
+      reply
+        .code(201)
+        .send(await grantHabilitationNow(store, withDays({ ...req.body, userId: req.params.id }))),
   });
   twin(app, 'POST', {
     access: ADMIN,
@@ -368,7 +376,8 @@ ${
       params: idParams,
       body: habEditBody,
     },
-    handler: async (req) => updateHabilitation(store, req.params.id, req.body, req.user!.id, clock.now()),
+    handler: async (req) =>
+      updateHabilitation(store, req.params.id, withDays(req.body), req.user!.id, clock.now()),
     page: { url: '/people/habilitations/:id', redirect: (h) => `/people/${h.user_id}` },
     api: { method: 'PUT', url: '/api/habilitations/:id', response: habSchema },
   });
@@ -456,8 +465,8 @@ function grantForm(req: FastifyRequest, users: User[], renewalYears: number, tod
   return html`<form method="post" action="/people/habilitations" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Délivrer une habilitation', en: 'Grant a habilitation' })}</h2>
 ${one ? html`<input type="hidden" name="userId" value="${one.id}">` : html`<label>${T(req, { fr: 'Personne', en: 'Person' })} <select name="userId">${users.filter((u) => u.active).map((u) => html`<option value="${u.id}">${u.name}</option>`)}</select></label>`}
 <label>${T(req, { fr: 'Symbole', en: 'Symbol' })} <select name="symbol">${SYMBOLS.map((s) => html`<option value="${s}">${s} — ${T(req, SYMBOL_LABEL[s])}</option>`)}</select></label>
-<label>${T(req, { fr: 'Délivrée le', en: 'Issued on' })} <input type="date" name="issuedOn" required value="${today}"></label>
-<label>${T(req, { fr: 'Recyclage le (par défaut +{n} ans)', en: 'Refresher by (default +{n} years)' }, { n: renewalYears })} <input type="date" name="renewalOn"></label>
+<label>${T(req, { fr: 'Délivrée le', en: 'Issued on' })} ${dayInput(req, 'issuedOn', today, { required: true })}</label>
+<label>${T(req, { fr: 'Recyclage le (par défaut +{n} ans)', en: 'Refresher by (default +{n} years)' }, { n: renewalYears })} ${dayInput(req, 'renewalOn', null)}</label>
 <label>${T(req, { fr: 'Formation / organisme', en: 'Training body' })} <input name="issuedBy" maxlength="200"></label>
 <button type="submit">${T(req, { fr: 'Délivrer', en: 'Grant' })}</button></form>`;
 }

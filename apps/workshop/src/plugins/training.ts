@@ -44,6 +44,7 @@ import {
   simScenarios,
 } from '../services/scenarios.js';
 import { batteryReportPage } from '../web/battery.js';
+import { DAY_PATTERN, dayInput, dayValue } from '../web/dates.js';
 import { type Html, html, jsonScript } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
@@ -268,7 +269,7 @@ ${
 <label>${T(req, { fr: 'Scénario', en: 'Scenario' })} <select name="scenarioId">${scenarios.map((s) => html`<option value="${s.id}">${s.title}</option>`)}</select></label>
 <fieldset><legend>${T(req, { fr: 'Apprentis', en: 'Apprentices' })}</legend>${apprentices.map((u) => html`<label class="check"><input type="checkbox" name="userIds" value="${u.id}"> ${u.name}</label>`)}</fieldset>
 <label>${T(req, { fr: 'ou une classe', en: 'or a class' })} <select name="classId"><option value="0">—</option>${classes.map((c) => html`<option value="${c.id}">${c.name} (${c.members.length})</option>`)}</select></label>
-<label>${T(req, { fr: 'À rendre le', en: 'Due on' })} <input type="date" name="dueOn" required></label>
+<label>${T(req, { fr: 'À rendre le', en: 'Due on' })} ${dayInput(req, 'dueOn', null, { required: true })}</label>
 <label class="check"><input type="checkbox" name="hideProbabilities" value="true"> ${T(req, { fr: 'Masquer les probabilités des causes à l’apprenti (il raisonne sans elles)', en: 'Hide the causes’ probabilities from the apprentice (reasoning without them)' })}</label>
 <button type="submit" id="assign">${T(req, { fr: 'Affecter', en: 'Assign' })}</button></form>`
     : ''
@@ -566,7 +567,8 @@ ${
           scenarioId: { type: 'integer', minimum: 1 },
           userIds: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 200, default: [] },
           classId: { type: 'integer', minimum: 0, default: 0 },
-          dueOn: { type: 'string', maxLength: 10 },
+          /** YYYY-MM-DD or JJ/MM/AAAA. */
+          dueOn: { type: 'string', pattern: DAY_PATTERN },
           // The instructor's choice for this exercise: a form sends the box only when ticked, so the
           // field says "hide", and absent means shown.
           hideProbabilities: { type: 'boolean', default: false },
@@ -583,7 +585,7 @@ ${
           scenarioId: b.scenarioId,
           userIds: b.userIds,
           classId: b.classId || null,
-          dueOn: b.dueOn,
+          dueOn: dayValue(b.dueOn, 'dueOn'),
           showProbabilities: !b.hideProbabilities,
         },
         req.user!,

@@ -101,7 +101,7 @@ const ORDER = { fr: 'Ordre de réparation', en: 'Repair order' };
 
 type Actor = Pick<User, 'id' | 'name'>;
 
-async function insertEvent(
+export async function insertEvent(
   db: Db,
   roId: number,
   from: State | null,

@@ -3,10 +3,15 @@
  * launched with no network of its own (no updates, sync or background requests), and the steps
  * every walk through the dashboard repeats (log in, submit a form and wait for the page it leads to).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { fileExists, requireOracle } from '../../../../tests/support/index.js';
 import type { Lang } from '../i18n.js';
 import { DEMO_PASSWORD } from '../seed.js';
+import { type RunningServer, type ServeOptions, startServer } from '../server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -30,6 +35,31 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * The demo dashboard on a fresh temporary database and a Chromium, started before a test file's
+ * tests and stopped after them (nothing started without Chromium: the tests skip themselves).
+ * `options` adds to the server's (a clock, rate limits); `dir`, the temporary directory, takes the
+ * test's own files too.
+ */
+export function demoInChromium(
+  prefix: string,
+  options: ServeOptions = {},
+): { readonly server: RunningServer; readonly browser: Browser; readonly dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const env = { dir } as { server: RunningServer; browser: Browser; dir: string };
+  beforeAll(async () => {
+    if (!haveChromium()) return;
+    env.server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0, ...options });
+    env.browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return env;
+}
+
 /** Logs in as a demo user, in `lang`, and waits for the board. */
 export async function login(page: Page, baseUrl: string, who: string, lang: Lang): Promise<void> {
   await page.goto(`${baseUrl}/login?lang=${lang}`);
@@ -45,4 +75,36 @@ export async function logout(page: Page): Promise<void> {
 /** Clicks what submits a form and waits for the page it leads to (not the one already loaded). */
 export async function submit(page: Page, selector: string): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+}
+
+/**
+ * What does not fit: the page's sideways overflow, the elements past the right edge (outside a box
+ * that scrolls by itself), the navigation's lines. Runs in the page (a string: this file is
+ * type-checked without the DOM's types).
+ */
+const MEASURE = `(() => {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const offenders = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= width + 1) continue;
+    let p = el.parentElement;
+    let clipped = false;
+    while (p && p !== document.body) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+      p = p.parentElement;
+    }
+    const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    if (!clipped) offenders.push(el.tagName.toLowerCase() + cls + ' (' + Math.round(r.right) + ' px)');
+  }
+  const tops = new Set(Array.from(document.querySelectorAll('header nav a')).map((a) => Math.round(a.getBoundingClientRect().top)));
+  return { overflow: doc.scrollWidth - width, offenders: offenders.slice(0, 5), navLines: tops.size };
+})()`;
+
+export async function measure(
+  page: Page,
+): Promise<{ overflow: number; offenders: string[]; navLines: number }> {
+  return page.evaluate(MEASURE);
 }

@@ -4,49 +4,17 @@
  * French and in English. The server's clock is real time plus an offset the test moves forward,
  * so 90 minutes of work take no time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileExists, requireOracle } from '../../../../tests/support/index.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../i18n.js';
 import { DEMO_PASSWORD } from '../seed.js';
-import { type RunningServer, startServer } from '../server.js';
+import { demoInChromium, haveChromium } from '../test-support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
+const HAVE_CHROMIUM = haveChromium();
 
 let offset = 0;
-let server: RunningServer;
-let browser: Browser;
-const dir = mkdtempSync(join(tmpdir(), 'atelier-browser-'));
-
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  server = await startServer({
-    db: join(dir, 'w.sqlite'),
-    demo: true,
-    port: 0,
-    clock: { now: () => Date.now() + offset },
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+const env = demoInChromium('atelier-browser-', {
+  clock: { now: () => Date.now() + offset },
 });
 
 const TEXT = {
@@ -74,7 +42,7 @@ const TEXT = {
 const text = async (l: Locator): Promise<string> => ((await l.textContent()) ?? '').trim();
 
 async function login(page: Page, who: string, lang: Lang) {
-  await page.goto(`${server.url}/login?lang=${lang}`);
+  await page.goto(`${env.server.url}/login?lang=${lang}`);
   await page.fill('input[name=login]', who);
   await page.fill('input[name=password]', DEMO_PASSWORD);
   await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
@@ -91,7 +59,7 @@ async function move(page: Page, to: string) {
 
 /** Hours clocked as shown on the KPI page's hours row, as a number. */
 async function clockedHours(page: Page, lang: Lang): Promise<number> {
-  await page.goto(`${server.url}/kpi`);
+  await page.goto(`${env.server.url}/kpi`);
   const row = await text(page.locator('tr.hours td'));
   const m = (lang === 'fr' ? /pointées ([\d\s ,]+) h/ : /clocked ([\d,.]+) h/).exec(row)!;
   return Number(m[1]!.replace(/[\s  ]/g, '').replace(lang === 'fr' ? ',' : /,/g, lang === 'fr' ? '.' : ''));
@@ -101,7 +69,7 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
   it.skipIf(!HAVE_CHROMIUM)(
     'logs in, creates an order, moves it through the process, clocks on and off, and the KPIs change',
     async () => {
-      const context = await browser.newContext();
+      const context = await env.browser.newContext();
       const page = await context.newPage();
       // CSP violations and script errors show up here: there must be none.
       const consoleErrors: string[] = [];
@@ -112,7 +80,7 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
       expect(await text(page.locator('h1'))).toBe(t.board);
 
       // Create a repair order on the 308 (diesel: no habilitation needed).
-      await page.goto(`${server.url}/orders/new`);
+      await page.goto(`${env.server.url}/orders/new`);
       await page.selectOption('select[name=vehicleId]', {
         label: (await text(page.locator('select[name=vehicleId] option', { hasText: 'EK-456-LM' }))).trim(),
       });
@@ -171,7 +139,7 @@ describe.each(['fr', 'en'] as const)('in the browser (%s)', (lang) => {
       expect(await text(page.locator('tr.efficiency .formula'))).toContain(t.efficiency);
       // uPlot drew the chart from the page's data block.
       expect(await page.locator('#kpi-chart canvas').count()).toBe(1);
-      await page.goto(`${server.url}/clock`);
+      await page.goto(`${env.server.url}/clock`);
       await Promise.all([page.waitForLoadState('load'), page.click('#clock-in')]);
       expect(await text(page.locator('.clock-status .status'))).toContain(t.clockedIn);
       const option = page

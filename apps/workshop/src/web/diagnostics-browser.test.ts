@@ -6,51 +6,25 @@
  * the adapter drops mid-session and the page says so and keeps everything — and the instructor
  * reads the assessment. Screenshots go to test-artifacts/workshop-diagnostics/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileExists, fixturePath, requireOracle } from '../../../../tests/support/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../tests/support/index.js';
 import { DEMO_PASSWORD } from '../seed.js';
-import { type RunningServer, startServer } from '../server.js';
 import { knowledgeBase } from '../services/knowledge.js';
+import { demoInChromium, haveChromium } from '../test-support/browser.js';
 import { recordTranscript } from '../test-support/diagnostics.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
+const HAVE_CHROMIUM = haveChromium();
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/workshop-diagnostics/', import.meta.url));
-let server: RunningServer;
-let browser: Browser;
-const dir = mkdtempSync(join(tmpdir(), 'atelier-diag-browser-'));
-
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+mkdirSync(ARTIFACTS, { recursive: true });
+const env = demoInChromium('atelier-diag-browser-');
 
 async function login(page: Page, who: string) {
-  await page.goto(`${server.url}/login?lang=fr`);
+  await page.goto(`${env.server.url}/login?lang=fr`);
   await page.fill('input[name=login]', who);
   await page.fill('input[name=password]', DEMO_PASSWORD);
   await Promise.all([page.waitForURL(/\/board/), page.click('form[action="/login"] button[type=submit]')]);
@@ -99,12 +73,12 @@ describe('diagnostic sessions in the browser', () => {
   it.skipIf(!HAVE_CHROMIUM)(
     'an apprentice runs a whole session on a simulated scenario: connect, read, live chart, guided steps, conclusion, report',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await login(page, 'emma');
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       await click(page, 'button.start-assignment');
       expect(page.url()).toMatch(/\/diagnostics\/\d+$/);
       const sessionUrl = page.url();
@@ -162,19 +136,19 @@ describe('diagnostic sessions in the browser', () => {
   it.skipIf(!HAVE_CHROMIUM)(
     'an instructor uploads a recording, makes it a scenario and assigns it; the adapter drops mid-session; the instructor reads the assessment',
     async () => {
-      const transcriptFile = join(dir, 'clio-ralenti.elm327.txt');
+      const transcriptFile = join(env.dir, 'clio-ralenti.elm327.txt');
       writeFileSync(transcriptFile, await recordTranscript('vacuum-leak'));
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await login(page, 'formateur');
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       // A refusal first: a binary file.
-      const junk = join(dir, 'junk.log');
+      const junk = join(env.dir, 'junk.log');
       writeFileSync(junk, Buffer.from([0x00, 0x01, 0x02, 0xff]));
       await page.setInputFiles('form.upload input[type=file]', junk);
       await click(page, '#upload');
       expect(await page.locator('p.error').innerText()).toMatch(/contenu binaire/);
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       await page.setInputFiles('form.upload input[type=file]', transcriptFile);
       await click(page, '#upload');
       await expect
@@ -191,7 +165,7 @@ describe('diagnostic sessions in the browser', () => {
       await click(page, '#create-scenario');
       const scenarioUrl = page.url();
       expect(scenarioUrl).toMatch(/\/training\/scenarios\/\d+$/);
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       await page.selectOption('form.assign select[name=scenarioId]', {
         label: 'Clio : ralenti instable (enregistrement)',
       });
@@ -205,10 +179,10 @@ describe('diagnostic sessions in the browser', () => {
       // The apprentice works on it; the adapter drops while live data runs.
       const learner = who === 'Léo Petit' ? 'leo' : 'emma';
       const apprentice = await (
-        await browser.newContext({ viewport: { width: 1280, height: 900 } })
+        await env.browser.newContext({ viewport: { width: 1280, height: 900 } })
       ).newPage();
       await login(apprentice, learner);
-      await apprentice.goto(`${server.url}/training`);
+      await apprentice.goto(`${env.server.url}/training`);
       await click(apprentice, 'tr:has-text("Clio : ralenti instable") button.start-assignment');
       const sessionId = Number(/\/diagnostics\/(\d+)$/.exec(apprentice.url())![1]);
       await click(apprentice, '#connect');
@@ -226,7 +200,7 @@ describe('diagnostic sessions in the browser', () => {
           timeout: 30_000,
         })
         .toBeGreaterThan(5);
-      await server.app.diagnostics.adapterOf(sessionId)!.unplug!();
+      await env.server.app.diagnostics.adapterOf(sessionId)!.unplug!();
       // Without reloading: the status turns, the message says what to check, the values stay.
       await apprentice.waitForSelector('#problem .problem[data-problem="disconnected"]', { timeout: 30_000 });
       expect(await apprentice.locator('#adapter-status').innerText()).toBe('liaison perdue');
@@ -265,12 +239,12 @@ describe('diagnostic sessions in the browser', () => {
   it.skipIf(!HAVE_CHROMIUM)(
     'an instructor replays a real CAN log at ×10 with per-id counts, and plots DBC signals',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await login(page, 'formateur');
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       await page.setInputFiles(
         'form.upload input[type=file]',
         fixturePath('can/savvycan_example_candump.log'),
@@ -287,7 +261,7 @@ describe('diagnostic sessions in the browser', () => {
       expect(Number(await page.locator('tr[data-id="102"] .replayed').innerText())).toBeGreaterThan(0);
       expect(await page.locator('#replay-rows tr').count()).toBeGreaterThan(10);
       await shot(page, '7-replay');
-      const dbc = join(dir, 'bench.dbc');
+      const dbc = join(env.dir, 'bench.dbc');
       writeFileSync(
         dbc,
         'VERSION ""\nBU_: A\nBO_ 258 Msg102: 6 A\n SG_ Counter : 0|8@1+ (1,0) [0|255] "" A\n SG_ Word : 8|16@1+ (0.5,0) [0|32767.5] "" A\n',
@@ -305,10 +279,10 @@ describe('diagnostic sessions in the browser', () => {
   it.skipIf(!HAVE_CHROMIUM)(
     'an instructor uploads the Leaf MF4 and makes it a scenario; the apprentice reads the traction-battery report',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await login(page, 'formateur');
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       await page.setInputFiles(
         'form.upload input[type=file]',
         fixturePath('can/nissan_leaf_uds_2022-01-06.MF4'),
@@ -321,7 +295,7 @@ describe('diagnostic sessions in the browser', () => {
       await click(page, 'ul.recordings li:has-text("nissan_leaf_uds_2022-01-06.MF4") a.battery-report');
       expect(await page.locator('#battery-series svg.series-chart').count()).toBe(3);
       await shot(page, '9b-leaf-recording-battery-report');
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       await page.fill('#new-scenario input[name=title]', 'Leaf : batterie de traction');
       await page.selectOption('#new-scenario select[name=source]', 'recording');
       await page.selectOption('#new-scenario select[name=recordingId]', {
@@ -334,7 +308,7 @@ describe('diagnostic sessions in the browser', () => {
       );
       await page.selectOption('#new-scenario select[name=trueCause]', 'battery_weak');
       await click(page, '#create-scenario');
-      await page.goto(`${server.url}/training`);
+      await page.goto(`${env.server.url}/training`);
       await page.selectOption('form.assign select[name=scenarioId]', {
         label: 'Leaf : batterie de traction',
       });
@@ -344,10 +318,10 @@ describe('diagnostic sessions in the browser', () => {
       await click(page, '#assign');
       const learner = who === 'Léo Petit' ? 'leo' : 'emma';
       const apprentice = await (
-        await browser.newContext({ viewport: { width: 1280, height: 900 } })
+        await env.browser.newContext({ viewport: { width: 1280, height: 900 } })
       ).newPage();
       await login(apprentice, learner);
-      await apprentice.goto(`${server.url}/training`);
+      await apprentice.goto(`${env.server.url}/training`);
       await click(apprentice, 'tr:has-text("Leaf : batterie de traction") button.start-assignment');
       expect(await apprentice.locator('.adapter').innerText()).toContain("enregistrement d'un véhicule réel");
       expect(await apprentice.locator('body').innerText()).not.toContain('véhicule simulé');

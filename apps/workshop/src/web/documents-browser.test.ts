@@ -8,18 +8,16 @@
  * test-artifacts/workshop-documents/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkEn16931 } from '@atelier/facturx';
 import { pdfinfo, validateXsd, xmllint } from '@atelier/facturx/testing';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../i18n.js';
-import { type RunningServer, startServer } from '../server.js';
 import { knowledgeBase } from '../services/knowledge.js';
-import { haveChromium, launchChromium, login as logIn, logout, submit } from '../test-support/browser.js';
+import { demoInChromium, haveChromium, login as logIn, logout, submit } from '../test-support/browser.js';
 import { emulatedCar } from '../test-support/diagnostics.js';
 
 // Chromium and the document oracles follow the one rule for oracles: under CI=true a missing one
@@ -30,34 +28,18 @@ const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/workshop-doc
 const PLATE = 'GK-147-WX';
 const VIN = 'VR3UPHNKSPT123461';
 let offset = 0;
-let server: RunningServer;
-let browser: Browser;
-const dir = mkdtempSync(join(tmpdir(), 'atelier-docs-browser-'));
-
-beforeAll(async () => {
-  if (!RUN) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer({
-    db: join(dir, 'w.sqlite'),
-    demo: true,
-    port: 0,
-    clock: { now: () => Date.now() + offset },
-    // the walk logs four people in and out a dozen times a minute from one address: the login
-    // rate limit (security.test.ts checks it) would refuse the tenth
-    loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
-    loginPageRateLimit: { max: 1000, timeWindowMs: 60_000 },
-  });
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+mkdirSync(ARTIFACTS, { recursive: true });
+const env = demoInChromium('atelier-docs-browser-', {
+  clock: { now: () => Date.now() + offset },
+  // the walk logs four people in and out a dozen times a minute from one address: the login
+  // rate limit (security.test.ts checks it) would refuse the tenth
+  loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
+  loginPageRateLimit: { max: 1000, timeWindowMs: 60_000 },
 });
 
 const text = async (l: Locator): Promise<string> => ((await l.textContent()) ?? '').trim();
 
-const login = (page: Page, who: string, lang: Lang) => logIn(page, server.url, who, lang);
+const login = (page: Page, who: string, lang: Lang) => logIn(page, env.server.url, who, lang);
 /** Moves the order to `to`; a refusal fails the test with what the page says. */
 async function move(page: Page, to: string) {
   await submit(page, `button[data-to="${to}"]`);
@@ -113,7 +95,7 @@ describe.each(['fr', 'en'] as const)(
       async () => {
         const w = WORDS[lang];
         const car = await emulatedCar('vacuum-leak', { vin: VIN });
-        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
         const page = await context.newPage();
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(e.message));
@@ -121,7 +103,7 @@ describe.each(['fr', 'en'] as const)(
         try {
           // Reception by the manager, assigned to Inès.
           await login(page, 'chef', lang);
-          await page.goto(`${server.url}/orders/new`);
+          await page.goto(`${env.server.url}/orders/new`);
           const option = page.locator('select[name=vehicleId] option', { hasText: PLATE }).first();
           await page.selectOption('select[name=vehicleId]', (await option.getAttribute('value'))!);
           await page.fill(
@@ -148,7 +130,7 @@ describe.each(['fr', 'en'] as const)(
           const wifi = `ELM327 Wi-Fi ${lang}`;
           const [host, port] = car.spec.split(':') as [string, string];
           await login(page, 'admin', lang);
-          await page.goto(`${server.url}/adapters`);
+          await page.goto(`${env.server.url}/adapters`);
           await page.fill('form[action="/adapters"] input[name=name]', wifi);
           await page.fill('form[action="/adapters"] input[name=host]', host);
           await page.fill('form[action="/adapters"] input[name=port]', port);
@@ -251,7 +233,7 @@ describe.each(['fr', 'en'] as const)(
 
           // Inès repairs and clocks 75 minutes on the order, then hands it to quality control.
           await login(page, 'ines', lang);
-          await page.goto(`${server.url}/clock`);
+          await page.goto(`${env.server.url}/clock`);
           await submit(page, '#clock-in');
           await page.selectOption('form[action="/clock/start"] select[name=roId]', String(roId));
           await submit(page, '#start-operation');
@@ -295,17 +277,17 @@ describe.each(['fr', 'en'] as const)(
           if (invoicePrint) expect(invoicePrint).toContain(number);
 
           // The Factur-X file: served as issued, its XML attached and valid.
-          const res = await page.request.get(`${server.url}/invoices/${invoiceId}/pdf`);
+          const res = await page.request.get(`${env.server.url}/invoices/${invoiceId}/pdf`);
           expect(res.headers()['content-type']).toBe('application/pdf');
           const pdfFile = join(ARTIFACTS, `${lang}-${number}.pdf`);
           writeFileSync(pdfFile, await res.body());
-          const api = await page.request.get(`${server.url}/api/orders/${roId}/invoice.pdf`);
+          const api = await page.request.get(`${env.server.url}/api/orders/${roId}/invoice.pdf`);
           expect(Buffer.from(await api.body()).equals(readFileSync(pdfFile))).toBe(true);
           if (!pdfinfo.missing) {
             expect(spawnSync('pdfdetach', ['-list', pdfFile], { encoding: 'utf8' }).stdout).toContain(
               'factur-x.xml',
             );
-            const xmlFile = join(dir, `${lang}-factur-x.xml`);
+            const xmlFile = join(env.dir, `${lang}-factur-x.xml`);
             spawnSync('pdfdetach', ['-save', '1', '-o', xmlFile, pdfFile]);
             const xml = readFileSync(xmlFile, 'utf8');
             expect(checkEn16931(xml)).toEqual([]);
@@ -327,7 +309,7 @@ describe.each(['fr', 'en'] as const)(
 
           // The customer report carries the workshop's identity and the vehicle's mileage.
           const report = await page.locator('.diagnosis a[href$="/report"]').getAttribute('href');
-          await page.goto(`${server.url}${report}`);
+          await page.goto(`${env.server.url}${report}`);
           expect(await text(page.locator('.report-head .identity'))).toContain('SIRET 12345678200028');
           // the mileage recorded at reception, written as the page's language writes numbers
           expect(await text(page.locator('table.report-facts'))).toMatch(

@@ -5,80 +5,23 @@
  * scroll inside its own box; the page itself may not. Screenshots of each page go to
  * test-artifacts/layout/ for a person to look at.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileExists, requireOracle } from '../../../../tests/support/index.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../seed.js';
-import { type RunningServer, startServer } from '../server.js';
 import { ROLES } from '../services/domain.js';
+import { demoInChromium, haveChromium, measure } from '../test-support/browser.js';
 import { LOGIN_OF_ROLE } from '../testing.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = !requireOracle('chromium', fileExists(CHROMIUM, 'apt-get install chromium')).missing;
+const HAVE_CHROMIUM = haveChromium();
 const SHOTS = join(process.cwd(), 'test-artifacts', 'layout');
 
 const LOGIN = LOGIN_OF_ROLE;
 const WIDTHS = [390, 1366] as const;
 
-let server: RunningServer;
-let browser: Browser;
-const dir = mkdtempSync(join(tmpdir(), 'atelier-layout-'));
-
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServer({ db: join(dir, 'w.sqlite'), demo: true, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** What does not fit: the page's sideways overflow, the elements past the right edge, the nav's lines. */
-/**
- * What does not fit: the page's sideways overflow, the elements past the right edge (outside a box
- * that scrolls by itself), the navigation's lines. Runs in the page (a string: this file is
- * type-checked without the DOM's types).
- */
-const MEASURE = `(() => {
-  const doc = document.documentElement;
-  const width = doc.clientWidth;
-  const offenders = [];
-  for (const el of document.querySelectorAll('body *')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= width + 1) continue;
-    let p = el.parentElement;
-    let clipped = false;
-    while (p && p !== document.body) {
-      const o = getComputedStyle(p).overflowX;
-      if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
-      p = p.parentElement;
-    }
-    const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-    if (!clipped) offenders.push(el.tagName.toLowerCase() + cls + ' (' + Math.round(r.right) + ' px)');
-  }
-  const tops = new Set(Array.from(document.querySelectorAll('header nav a')).map((a) => Math.round(a.getBoundingClientRect().top)));
-  return { overflow: doc.scrollWidth - width, offenders: offenders.slice(0, 5), navLines: tops.size };
-})()`;
-
-async function measure(page: Page): Promise<{ overflow: number; offenders: string[]; navLines: number }> {
-  return page.evaluate(MEASURE);
-}
+mkdirSync(SHOTS, { recursive: true });
+const env = demoInChromium('atelier-layout-');
 
 async function pagesOf(page: Page): Promise<string[]> {
   const hrefs = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
@@ -95,9 +38,9 @@ describe.each(ROLES)('every page fits on a phone and a laptop, as %s', (role) =>
   it.skipIf(!HAVE_CHROMIUM)(
     'no sideways scrolling at 390 px and 1,366 px; one navigation line at 1,366 px',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      const context = await env.browser.newContext({ viewport: { width: 1366, height: 900 } });
       const page = await context.newPage();
-      await page.goto(`${server.url}/login?lang=fr`);
+      await page.goto(`${env.server.url}/login?lang=fr`);
       await page.fill('input[name=login]', LOGIN[role]);
       await page.fill('input[name=password]', DEMO_PASSWORD);
       await Promise.all([
@@ -118,7 +61,7 @@ describe.each(ROLES)('every page fits on a phone and a laptop, as %s', (role) =>
         for (const width of WIDTHS) {
           await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
           // A link that downloads a file (an export, a recording) is not a page.
-          const res = await page.goto(`${server.url}${url}`, { waitUntil: 'load' }).catch(() => null);
+          const res = await page.goto(`${env.server.url}${url}`, { waitUntil: 'load' }).catch(() => null);
           if (res?.status() !== 200 || !res.headers()['content-type']?.startsWith('text/html')) break;
           const m = await measure(page);
           const name = `${role}-${width}-${pattern.replace(/[/:?=&]+/g, '_').replace(/^_|_$/g, '') || 'root'}`;

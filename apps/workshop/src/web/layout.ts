@@ -21,6 +21,7 @@ const NAV: { href: string; text: Text; roles?: string[] }[] = [
     text: { fr: 'Nouvel OR', en: 'New order' },
     roles: ['technician', 'manager', 'admin'],
   },
+  { href: '/planning', text: { fr: 'Planning', en: 'Schedule' } },
   { href: '/customers', text: { fr: 'Clients', en: 'Customers' }, roles: ['technician', 'manager', 'admin'] },
   { href: '/vehicles', text: { fr: 'Véhicules', en: 'Vehicles' } },
   { href: '/clock', text: { fr: 'Pointage', en: 'Clocking' } },

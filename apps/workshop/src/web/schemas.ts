@@ -70,6 +70,8 @@ export const orderSchema = {
     hv_requirement: nullableStr,
     assigned_to: nullableInt,
     comeback_of: nullableInt,
+    /** The appointment (epoch ms), or null for a car that came without one. */
+    booked_for: nullableInt,
     created_at: { type: 'integer' },
     state_since: { type: 'integer' },
     /** diagnostic (a fault to find: diagnosed before the quote) or service (known work). */

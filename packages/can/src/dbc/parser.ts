@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
+import { clip } from '../quote.js';
 import { MAX_MESSAGE_BYTES, signalBitPositions } from './layout.js';
 import {
   type AttributeObject,
@@ -206,7 +207,7 @@ class Scanner {
     const c = this.text[this.pos];
     if (c === '\n' || c === '\r') return 'end of line';
     const word = /^\S{1,20}/.exec(this.text.slice(this.pos, this.pos + 20))?.[0] ?? c;
-    return `'${word}'`;
+    return `'${clip(word)}'`;
   }
 }
 
@@ -371,7 +372,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           names.push(...rest.split(/[\s,]+/).filter(Boolean));
         }
         for (const name of names) {
-          if (!/^[A-Za-z0-9_]+$/.test(name)) s.fail(`bad node name '${name}'`, line);
+          if (!/^[A-Za-z0-9_]+$/.test(name)) s.fail(`bad node name '${clip(name)}'`, line);
           if (!nodes.has(name)) {
             const node: DbcNode = { name, attributes: {} };
             nodes.set(name, node);
@@ -511,7 +512,8 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
             warn(line, `signal ${name}: multiplexer indicator 'm' taken as 'M'`);
             signal.isMultiplexer = true;
           } else {
-            if (!mm) s.fail(`signal ${name}: bad multiplexer indicator '${muxText}' (M, mN or mNM)`, line);
+            if (!mm)
+              s.fail(`signal ${name}: bad multiplexer indicator '${clip(muxText)}' (M, mN or mNM)`, line);
             if (muxText === 'M' || mm[2] === 'M') signal.isMultiplexer = true;
             if (mm[1] !== undefined) simpleMux.push({ message: m, signal, value: Number(mm[1]) });
           }
@@ -719,7 +721,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           s.skipStatement(kw, line);
           break;
         }
-        s.fail(`unknown keyword ${kw}`, line);
+        s.fail(`unknown keyword ${clip(kw)}`, line);
     }
   }
 

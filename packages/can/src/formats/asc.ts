@@ -1,5 +1,6 @@
 import type { Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
+import { clip } from '../quote.js';
 import { EMPTY, HEX_UPPER, HEX_VALUE, LineError, latin1, NameCache } from './bytes.js';
 import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
@@ -96,7 +97,8 @@ export class AscParser implements LineParser {
     const word = latin1(buf, i, t).toLowerCase();
     if (word === 'date') {
       const ms = parseAscDate(latin1(buf, t, e));
-      if (ms === undefined) throw new LineError(`unreadable date '${latin1(buf, t, e).trim()}'`, t - s + 1);
+      if (ms === undefined)
+        throw new LineError(`unreadable date '${clip(latin1(buf, t, e).trim())}'`, t - s + 1);
       if (!this.options.relativeTime) this.startMs = ms;
       return;
     }
@@ -110,7 +112,7 @@ export class AscParser implements LineParser {
     }
     if (HEADER_WORDS.includes(word)) return;
     throw new LineError(
-      `unrecognised ASC line starting with '${latin1(buf, i, Math.min(t, i + 20))}'`,
+      `unrecognised ASC line starting with '${clip(latin1(buf, i, Math.min(t, i + 20)))}'`,
       i - s + 1,
     );
   }
@@ -202,7 +204,7 @@ export class AscParser implements LineParser {
   private event(buf: Uint8Array, s: number, i: number, e: number): Frame | undefined {
     let t = tokenEnd(buf, i, e);
     const us = fixedValue(buf, i, t, 6);
-    if (us < 0) throw new LineError(`bad timestamp '${latin1(buf, i, t)}'`, i - s + 1);
+    if (us < 0) throw new LineError(`bad timestamp '${clip(latin1(buf, i, t))}'`, i - s + 1);
     const at = this.relative ? this.lastUs + us : us;
     this.lastUs = at;
     const timestamp = (this.startMs * 1000 + at) / 1e6;
@@ -254,7 +256,7 @@ export class AscParser implements LineParser {
       throw new LineError(
         t === i
           ? "truncated line: missing 'd' or 'r' after the direction"
-          : `expected 'd' or 'r', found '${latin1(buf, i, t)}'`,
+          : `expected 'd' or 'r', found '${clip(latin1(buf, i, t))}'`,
         i - s + 1,
       );
     const kind = buf[i] | 0x20;
@@ -265,21 +267,23 @@ export class AscParser implements LineParser {
       // `r [dlc]`, then maybe the fields Vector appends (`Length = 1704000 BitCount = 145 ID = …`).
       if (t > i && !isField(buf, t, e)) {
         const dlc = hexValue(buf, i, t);
-        if (dlc < 0 || dlc > 15) throw new LineError(`bad remote DLC '${latin1(buf, i, t)}'`, i - s + 1);
+        if (dlc < 0 || dlc > 15)
+          throw new LineError(`bad remote DLC '${clip(latin1(buf, i, t))}'`, i - s + 1);
         frame.dlc = dlc;
         i = skipBlanks(buf, t, e);
         t = tokenEnd(buf, i, e);
       }
       if (t > i && !isField(buf, t, e)) {
-        throw new LineError(`unexpected '${latin1(buf, i, t)}' after a remote frame`, i - s + 1);
+        throw new LineError(`unexpected '${clip(latin1(buf, i, t))}' after a remote frame`, i - s + 1);
       }
       return frame;
     }
-    if (kind !== 0x64) throw new LineError(`expected 'd' or 'r', found '${latin1(buf, i, t)}'`, i - s + 1);
+    if (kind !== 0x64)
+      throw new LineError(`expected 'd' or 'r', found '${clip(latin1(buf, i, t))}'`, i - s + 1);
     const dlc = t - i === 1 ? HEX_VALUE[buf[i]] : -1;
     if (dlc < 0)
       throw new LineError(
-        t === i ? 'truncated line: missing DLC' : `bad DLC '${latin1(buf, i, t)}'`,
+        t === i ? 'truncated line: missing DLC' : `bad DLC '${clip(latin1(buf, i, t))}'`,
         i - s + 1,
       );
     const n = Math.min(dlc, 8);
@@ -304,7 +308,7 @@ export class AscParser implements LineParser {
         throw new LineError(
           t === i
             ? `DLC ${dlc} announces ${n} data bytes, found ${k}`
-            : `bad data byte '${latin1(buf, i, t)}'`,
+            : `bad data byte '${clip(latin1(buf, i, t))}'`,
           i - s + 1,
         );
       }
@@ -331,9 +335,9 @@ export class AscParser implements LineParser {
     };
     if (tokens.length < 3) bad(tokens.length, 'truncated CANFD line');
     const channel = text(0);
-    if (decValue(buf, tokens[0][0], tokens[0][1]) < 0) bad(0, `bad channel '${channel}'`);
+    if (decValue(buf, tokens[0][0], tokens[0][1]) < 0) bad(0, `bad channel '${clip(channel)}'`);
     const dirText = text(1).toLowerCase();
-    if (dirText !== 'rx' && dirText !== 'tx') bad(1, `expected Rx or Tx, found '${text(1)}'`);
+    if (dirText !== 'rx' && dirText !== 'tx') bad(1, `expected Rx or Tx, found '${clip(text(1))}'`);
     const direction = dirText === 'rx' ? 'rx' : 'tx';
     if (isWord(buf, tokens[2][0], tokens[2][1], 'ErrorFrame')) {
       return { id: 0, extended: false, data: EMPTY, timestamp, error: true, fd: true, channel, direction };
@@ -344,7 +348,7 @@ export class AscParser implements LineParser {
     const id = this.hex
       ? hexValue(buf, tokens[2][0], tokens[2][0] + idText.length)
       : decValue(buf, tokens[2][0], tokens[2][0] + idText.length);
-    if (id < 0) bad(2, `bad id '${text(2)}'`);
+    if (id < 0) bad(2, `bad id '${clip(text(2))}'`);
     if (id > (extended ? 0x1fffffff : 0x7ff))
       bad(
         2,
@@ -359,9 +363,9 @@ export class AscParser implements LineParser {
     const esi = text(k + 1) === '1';
     if (!/^[01]$/.test(text(k)) || !/^[01]$/.test(text(k + 1))) bad(k, 'expected BRS and ESI flags 0 or 1');
     const dlc = hexValue(buf, tokens[k + 2][0], tokens[k + 2][1]);
-    if (dlc < 0 || dlc > 15) bad(k + 2, `bad DLC '${text(k + 2)}'`);
+    if (dlc < 0 || dlc > 15) bad(k + 2, `bad DLC '${clip(text(k + 2))}'`);
     const n = decValue(buf, tokens[k + 3][0], tokens[k + 3][1]);
-    if (n < 0 || n > 64) bad(k + 3, `bad data length '${text(k + 3)}'`);
+    if (n < 0 || n > 64) bad(k + 3, `bad data length '${clip(text(k + 3))}'`);
     k += 4;
     if (tokens.length < k + n)
       bad(tokens.length, `data length ${n} announced, found ${tokens.length - k} bytes`);
@@ -369,7 +373,7 @@ export class AscParser implements LineParser {
     for (let b = 0; b < n; b++) {
       const [ts, te] = tokens[k + b];
       const v = this.hex ? hexValue(buf, ts, te) : decValue(buf, ts, te);
-      if (v < 0 || v > 255) bad(k + b, `bad data byte '${text(k + b)}'`);
+      if (v < 0 || v > 255) bad(k + b, `bad data byte '${clip(text(k + b))}'`);
       data[b] = v;
     }
     // The flags column (third after the data) says whether this is really an FD frame.

@@ -170,20 +170,23 @@ class BlfIterator extends BinaryCursor {
   }
 
   protected take(): Frame | undefined {
-    const t = this.pull();
-    return Number.isNaN(t) ? undefined : rowFrame(this.row, t);
+    return this.pull() ? rowFrame(this.row, this.rowTime[0]) : undefined;
   }
 
   protected takeInto(batch: FrameBatch): void {
     while (!batch.full) {
-      const t = this.pull();
-      if (Number.isNaN(t)) return;
-      rowInto(this.row, t, batch);
+      if (!this.pull()) return;
+      rowInto(this.row, this.rowTime[0], batch);
     }
   }
 
-  /** The frame being handed out. */
+  /** The frame being handed out, and its time in seconds. */
   private readonly row = newFrameRow();
+  /**
+   * The time is written here, not returned: a number that is not a small integer returned from a
+   * call that is not inlined is a heap object, one per frame for the collector.
+   */
+  private readonly rowTime = new Float64Array(1);
 
   /** The next container's payload, after the unfinished object of the current one. */
   protected async load(): Promise<boolean> {
@@ -380,8 +383,9 @@ class BlfIterator extends BinaryCursor {
           `log container claims ${expected} uncompressed bytes from ${data.length}: corrupt or beyond the reader's ${MAX_CONTAINER_PAYLOAD >> 20} MiB limit`,
         );
       }
-      const copy = Buffer.from(data);
-      const job = inflateAsync(copy, {
+      // `data` is a view of the read window, which is never written again (each read allocates a
+      // new one), so the inflate can read it in place while the window moves on.
+      const job = inflateAsync(data, {
         maxOutputLength: Math.max(expected, 1),
         chunkSize: Math.max(expected, 64),
       }).then(
@@ -436,12 +440,12 @@ class BlfIterator extends BinaryCursor {
   }
 
   /**
-   * Decodes the next frame of the payload at hand into `this.row`; returns its time in seconds,
-   * or NaN when it needs the next payload.
+   * Decodes the next frame of the payload at hand into `this.row` and its time into `rowTime`;
+   * false when it needs the next payload.
    */
-  private pull(): number {
+  private pull(): boolean {
     const t = this.pullFrom();
-    if (!Number.isNaN(t) || this.after === undefined) return t;
+    if (t || this.after === undefined) return t;
     // The cut object is done: the rest of the new payload (with anything left unparsed in front).
     const rest = this.buf.length - this.p;
     this.buf =
@@ -451,7 +455,7 @@ class BlfIterator extends BinaryCursor {
     return this.pullFrom();
   }
 
-  private pullFrom(): number {
+  private pullFrom(): boolean {
     const buf = this.buf;
     const end = buf.length;
     const row = this.row;
@@ -506,25 +510,28 @@ class BlfIterator extends BinaryCursor {
         row.at = q + 8;
         row.length = remote ? 0 : Math.min(dlc, 8);
         this.p = p;
-        return this.time(buf, start);
+        this.time(buf, start);
+        return true;
       }
       if (type === CAN_FD_MESSAGE_64 || type === CAN_FD_MESSAGE) {
         if (this.fdRow(buf, start, p, type)) {
           this.p = p;
-          return this.time(buf, start);
+          this.time(buf, start);
+          return true;
         }
         continue;
       }
       if (type === CAN_ERROR_EXT || type === CAN_ERROR || type === CAN_FD_ERROR_64) {
         if (this.errorRow(buf, start, p, type)) {
           this.p = p;
-          return this.time(buf, start);
+          this.time(buf, start);
+          return true;
         }
       }
       // Other objects (statistics, markers, LIN, Ethernet, …) carry no CAN frame.
     }
     this.p = p;
-    return Number.NaN;
+    return false;
   }
 
   /** Past a dropped container, or past padding: the next `LOBJ` (-1 when none in sight). */
@@ -538,11 +545,11 @@ class BlfIterator extends BinaryCursor {
     return -1;
   }
 
-  /** The absolute time of the object at `start` in seconds, exact to the microsecond. */
-  private time(buf: Buffer, start: number): number {
+  /** The absolute time of the object at `start` in seconds, exact to the microsecond, into `rowTime`. */
+  private time(buf: Buffer, start: number): void {
     const units = u32(buf, start + 28) * 0x100000000 + u32(buf, start + 24);
     const us = (u32(buf, start + 16) & TIME_TEN_MICS) !== 0 ? units * 10 : Math.round(units / 1000);
-    return (this.startUs + us) / 1e6;
+    this.rowTime[0] = (this.startUs + us) / 1e6;
   }
 
   /** CAN_FD_MESSAGE and CAN_FD_MESSAGE_64 into the row; false for an object that holds no frame. */

@@ -1,4 +1,5 @@
 import type { Frame } from '../frame.js';
+import { clip } from '../quote.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
 import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
@@ -47,13 +48,13 @@ export class SavvyCsvParser implements LineParser {
     };
     if (n <= c.len) fail(n, `truncated line: ${n} fields, expected at least ${c.len + 1}`);
     const us = decValue(buf, this.starts[c.time], this.ends[c.time]);
-    if (us < 0) fail(c.time, `bad time stamp '${field(c.time)}' (microseconds expected)`);
+    if (us < 0) fail(c.time, `bad time stamp '${clip(field(c.time))}' (microseconds expected)`);
     const idDigits = this.ends[c.id] - this.starts[c.id];
     const id = hexValue(buf, this.starts[c.id], this.ends[c.id]);
-    if (id < 0 || idDigits > 8) fail(c.id, `bad id '${field(c.id)}'`);
+    if (id < 0 || idDigits > 8) fail(c.id, `bad id '${clip(field(c.id))}'`);
     const extText = field(c.ext).toLowerCase();
     if (extText !== 'true' && extText !== 'false')
-      fail(c.ext, `Extended must be true or false, found '${field(c.ext)}'`);
+      fail(c.ext, `Extended must be true or false, found '${clip(field(c.ext))}'`);
     const extended = extText === 'true';
     if (id > (extended ? 0x1fffffff : 0x7ff)) {
       fail(
@@ -62,24 +63,25 @@ export class SavvyCsvParser implements LineParser {
       );
     }
     const len = decValue(buf, this.starts[c.len], this.ends[c.len]);
-    if (len < 0 || len > 8) fail(c.len, `bad length '${field(c.len)}' (0–8)`);
+    if (len < 0 || len > 8) fail(c.len, `bad length '${clip(field(c.len))}' (0–8)`);
     if (n - c.data < len) fail(n, `LEN ${len} announces ${len} data bytes, found ${Math.max(0, n - c.data)}`);
     if (n - c.data > len) fail(c.data + len, `more data bytes than LEN ${len}`);
     const data = len === 0 ? EMPTY : new Uint8Array(len);
     for (let b = 0; b < len; b++) {
       const k = c.data + b;
       const v = hexValue(buf, this.starts[k], this.ends[k]);
-      if (v < 0 || v > 255) fail(k, `bad data byte '${field(k)}'`);
+      if (v < 0 || v > 255) fail(k, `bad data byte '${clip(field(k))}'`);
       data[b] = v;
     }
     const frame: Frame = { id, extended, data, timestamp: us / 1e6 };
     if (c.bus >= 0) {
-      if (decValue(buf, this.starts[c.bus], this.ends[c.bus]) < 0) fail(c.bus, `bad bus '${field(c.bus)}'`);
+      if (decValue(buf, this.starts[c.bus], this.ends[c.bus]) < 0)
+        fail(c.bus, `bad bus '${clip(field(c.bus))}'`);
       frame.channel = this.buses.get(buf, this.starts[c.bus], this.ends[c.bus]);
     }
     if (c.dir >= 0) {
       const d = field(c.dir).toLowerCase();
-      if (d !== 'rx' && d !== 'tx') fail(c.dir, `Dir must be Rx or Tx, found '${field(c.dir)}'`);
+      if (d !== 'rx' && d !== 'tx') fail(c.dir, `Dir must be Rx or Tx, found '${clip(field(c.dir))}'`);
       frame.direction = d === 'rx' ? 'rx' : 'tx';
     }
     return frame;

@@ -1,5 +1,6 @@
 import { FD_LENGTHS, type Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
+import { clip } from '../quote.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
 import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
@@ -59,7 +60,7 @@ export class TrcParser implements LineParser {
     if (key === 'FILEVERSION') {
       if (!['1.1', '1.3', '2.0', '2.1'].includes(value.trim())) {
         throw new LineError(
-          `unsupported TRC version ${value.trim()} (1.1, 1.3, 2.0, 2.1 are read)`,
+          `unsupported TRC version ${clip(value.trim())} (1.1, 1.3, 2.0, 2.1 are read)`,
           i - s + 2,
         );
       }
@@ -67,7 +68,7 @@ export class TrcParser implements LineParser {
       if (this.version === '2.1') this.columns('N,O,T,B,I,d,R,L,D', s, i);
     } else if (key === 'STARTTIME') {
       const days = Number(value.trim());
-      if (!Number.isFinite(days)) throw new LineError(`bad $STARTTIME '${value.trim()}'`, i - s + 2);
+      if (!Number.isFinite(days)) throw new LineError(`bad $STARTTIME '${clip(value.trim())}'`, i - s + 2);
       // The start has millisecond resolution in PEAK's tools; rounding removes the day fraction's noise.
       if (!this.options.relativeTime) this.startMs = Math.round((days - OLE_EPOCH_DAYS) * 86400000);
     } else if (key === 'COLUMNS') {
@@ -94,7 +95,7 @@ export class TrcParser implements LineParser {
   private time(buf: Uint8Array, s: number, k: number, n: number): number {
     if (k >= n) this.fail(s, k, n, 'truncated line: missing time offset');
     const us = fixedValue(buf, this.starts[k], this.ends[k], 3);
-    if (us < 0) this.fail(s, k, n, `bad time offset '${this.text(buf, k)}'`);
+    if (us < 0) this.fail(s, k, n, `bad time offset '${clip(this.text(buf, k))}'`);
     return (this.startMs * 1000 + us) / 1e6;
   }
 
@@ -102,7 +103,7 @@ export class TrcParser implements LineParser {
     if (k >= n) this.fail(s, k, n, 'truncated line: missing id');
     const digits = this.ends[k] - this.starts[k];
     const id = hexValue(buf, this.starts[k], this.ends[k]);
-    if (id < 0) this.fail(s, k, n, `bad id '${this.text(buf, k)}'`);
+    if (id < 0) this.fail(s, k, n, `bad id '${clip(this.text(buf, k))}'`);
     const extended = digits > 4;
     if (id > (extended ? 0x1fffffff : 0x7ff)) {
       this.fail(
@@ -122,7 +123,7 @@ export class TrcParser implements LineParser {
     for (let b = 0; b < count; b++) {
       const t = k + b;
       const v = this.ends[t] - this.starts[t] === 2 ? hexValue(buf, this.starts[t], this.ends[t]) : -1;
-      if (v < 0) this.fail(s, t, n, `bad data byte '${this.text(buf, t)}'`);
+      if (v < 0) this.fail(s, t, n, `bad data byte '${clip(this.text(buf, t))}'`);
       data[b] = v;
     }
     return data;
@@ -131,7 +132,7 @@ export class TrcParser implements LineParser {
   private dlc(buf: Uint8Array, s: number, k: number, n: number): number {
     if (k >= n) this.fail(s, k, n, 'truncated line: missing DLC');
     const dlc = decValue(buf, this.starts[k], this.ends[k]);
-    if (dlc < 0 || dlc > 15) this.fail(s, k, n, `bad DLC '${this.text(buf, k)}'`);
+    if (dlc < 0 || dlc > 15) this.fail(s, k, n, `bad DLC '${clip(this.text(buf, k))}'`);
     return dlc;
   }
 
@@ -139,7 +140,7 @@ export class TrcParser implements LineParser {
   private v1(buf: Uint8Array, s: number, n: number): Frame | undefined {
     const nEnd = this.ends[0];
     if (buf[nEnd - 1] !== 0x29 || decValue(buf, this.starts[0], nEnd - 1) < 0) {
-      this.fail(s, 0, n, `expected a message number 'N)', found '${this.text(buf, 0)}'`);
+      this.fail(s, 0, n, `expected a message number 'N)', found '${clip(this.text(buf, 0))}'`);
     }
     const timestamp = this.time(buf, s, 1, n);
     let k = 2;
@@ -158,7 +159,7 @@ export class TrcParser implements LineParser {
       return f;
     }
     if (type !== 'Rx' && type !== 'Tx')
-      this.fail(s, k, n, `expected Rx, Tx, Warng or Error, found '${type}'`);
+      this.fail(s, k, n, `expected Rx, Tx, Warng or Error, found '${clip(type)}'`);
     const direction = type === 'Rx' ? 'rx' : 'tx';
     const { id, extended } = this.id(buf, s, k + 1, n);
     k += 2;
@@ -182,7 +183,7 @@ export class TrcParser implements LineParser {
   private v2(buf: Uint8Array, s: number, n: number): Frame | undefined {
     const c = this.col;
     if (decValue(buf, this.starts[0], this.ends[0]) < 0) {
-      this.fail(s, 0, n, `expected a message number, found '${this.text(buf, 0)}'`);
+      this.fail(s, 0, n, `expected a message number, found '${clip(this.text(buf, 0))}'`);
     }
     const timestamp = this.time(buf, s, c.O, n);
     if (c.T >= n) this.fail(s, c.T, n, 'truncated line: missing type');
@@ -195,7 +196,8 @@ export class TrcParser implements LineParser {
       channel = this.buses.get(buf, this.starts[c.B], this.ends[c.B]);
     }
     const dirText = c.d < n ? this.text(buf, c.d) : '';
-    if (dirText !== 'Rx' && dirText !== 'Tx') this.fail(s, c.d, n, `expected Rx or Tx, found '${dirText}'`);
+    if (dirText !== 'Rx' && dirText !== 'Tx')
+      this.fail(s, c.d, n, `expected Rx or Tx, found '${clip(dirText)}'`);
     const direction = dirText === 'Rx' ? 'rx' : 'tx';
     // The data starts at column D; its length from L (DLC) or l (byte count).
     const dataAt = c.D ?? n;
@@ -208,7 +210,7 @@ export class TrcParser implements LineParser {
     } else if (c.l !== undefined) {
       if (c.l >= n) this.fail(s, c.l, n, 'truncated line: missing data length');
       count = decValue(buf, this.starts[c.l], this.ends[c.l]);
-      if (count < 0 || count > 64) this.fail(s, c.l, n, `bad data length '${this.text(buf, c.l)}'`);
+      if (count < 0 || count > 64) this.fail(s, c.l, n, `bad data length '${clip(this.text(buf, c.l))}'`);
       dlc = count <= 8 ? count : FD_LENGTHS.indexOf(count as (typeof FD_LENGTHS)[number]);
       if (dlc < 0) this.fail(s, c.l, n, `${count} is not a valid CAN FD length`);
     } else {
@@ -228,7 +230,7 @@ export class TrcParser implements LineParser {
       frame.dlc = dlc;
       return frame;
     }
-    if (type !== 'DT' && !fd) this.fail(s, c.T, n, `unknown message type '${type}'`);
+    if (type !== 'DT' && !fd) this.fail(s, c.T, n, `unknown message type '${clip(type)}'`);
     frame.data = this.bytes(buf, s, dataAt, n, count, dlc);
     if (dataAt + count < n) this.fail(s, dataAt + count, n, `more data than DLC ${dlc} announces`);
     if (fd) {

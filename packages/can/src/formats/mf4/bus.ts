@@ -34,12 +34,12 @@ const KINDS: Record<string, FrameKind> = {
  * from their first byte) by bytes, shift and mask; 64-bit byte-aligned integers and floats by
  * Buffer reads; anything else by the general path.
  */
-const K_SMALL = 0;
-const K_INT64 = 1;
-const K_WIDE = 2;
+export const K_SMALL = 0;
+export const K_INT64 = 1;
+export const K_WIDE = 2;
 const K_BE = 3;
-const K_FLOAT = 4;
-const K_VIRTUAL = 5;
+export const K_FLOAT = 4;
+export const K_VIRTUAL = 5;
 const K_TEXT = 6;
 
 export interface NumericField {

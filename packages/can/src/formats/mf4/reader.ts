@@ -20,6 +20,7 @@ import {
   recordTime,
 } from './bus.js';
 import { type Chunk, ChunkStream, SignalData, type StreamOptions } from './data.js';
+import { type FastDecoder, type FastTime, fastDecoder, fastTime } from './fast.js';
 
 /**
  * Reads the CAN frames of an ASAM MDF 4.x bus-logging file (see ../README.md for what is read).
@@ -179,6 +180,10 @@ class Mf4Iterator extends BinaryCursor {
   override late = 0;
   private blocks!: BlockReader;
   private layouts: GroupLayout[] = [];
+  /** Per layout: its specialised record decoder and time reader, when it has them (see fast.ts). */
+  private decoders: (FastDecoder | undefined)[] = [];
+  private timers: (FastTime | undefined)[] = [];
+  private readonly scratch = new Float64Array(1);
   private sources: Source[] = [];
   private signalData = new Map<number, SignalData>();
   private startUs = 0;
@@ -193,7 +198,8 @@ class Mf4Iterator extends BinaryCursor {
   private layoutOf!: Int32Array;
   private positions!: Int32Array;
   private indexes!: Float64Array;
-  private origins!: Float64Array;
+  /** Where each record's buffer comes from, for error offsets (`originOf(origins[at], positions[at])`). */
+  private origins: Origin[] = [];
   private buffers: (Buffer | undefined)[] = [];
   private payloads: (Uint8Array | Holder | undefined)[] = [];
   private lastOut = Number.NEGATIVE_INFINITY;
@@ -222,6 +228,7 @@ class Mf4Iterator extends BinaryCursor {
     this.count = 0;
     this.buffers = [];
     this.payloads = [];
+    this.origins = [];
   }
 
   /** The earliest held record, once the window is full (or the streams are done). */
@@ -234,7 +241,21 @@ class Mf4Iterator extends BinaryCursor {
   }
 
   protected takeInto(batch: FrameBatch): void {
+    const row = this.row;
     while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
+      // The earliest record, when its layout's specialised decoder takes it: straight into the
+      // batch (not through pop(): a time returned from a call not inlined is a heap object).
+      const at = this.head;
+      const fast = this.payloads[at] === undefined ? this.decoders[this.layoutOf[at]] : undefined;
+      if (fast?.(this.buffers[at]!, this.positions[at], this.channels, row)) {
+        this.head = this.wrap(at + 1);
+        this.count--;
+        this.buffers[at] = undefined;
+        const time = this.times[at];
+        if (time > this.lastOut) this.lastOut = time;
+        rowInto(row, (this.startUs + time) / 1e6, batch);
+        continue;
+      }
       const t = this.pop();
       if (Number.isNaN(t)) return;
       rowInto(this.row, t, batch);
@@ -334,6 +355,8 @@ class Mf4Iterator extends BinaryCursor {
         if (layout) {
           layoutIndex = this.layouts.length;
           this.layouts.push(layout);
+          this.decoders.push(this.options.fastPath === false ? undefined : fastDecoder(layout));
+          this.timers.push(this.options.fastPath === false ? undefined : fastTime(layout));
           const db = layout.dataBytes;
           if (db?.kind === 'vlsd' && !vlsdByAt.has(db.target) && !this.signalData.has(db.target)) {
             this.signalData.set(db.target, new SignalData(this.blocks, db.target, cg.at, streamOptions));
@@ -379,7 +402,7 @@ class Mf4Iterator extends BinaryCursor {
     this.layoutOf = new Int32Array(this.cap);
     this.positions = new Int32Array(this.cap);
     this.indexes = new Float64Array(this.cap);
-    this.origins = new Float64Array(this.cap);
+    this.origins = new Array(this.cap);
     this.buffers = new Array(this.cap);
     this.payloads = new Array(this.cap);
   }
@@ -443,7 +466,53 @@ class Mf4Iterator extends BinaryCursor {
 
   /** Single stream: parses records straight into the window; false when the chunk is used up. */
   private takeRecords(s: Source, target: number): boolean {
+    const slot = s.single;
+    if (slot !== undefined && slot.layout >= 0 && slot.size > 0) {
+      const timer = this.timers[slot.layout];
+      if (timer !== undefined && this.layouts[slot.layout].dataBytes?.kind !== 'vlsd')
+        return this.takeSorted(s, slot, timer, target);
+    }
     while (this.count < target) {
+      if (!this.parseHead(s)) return false;
+      this.insert(s);
+    }
+    return true;
+  }
+
+  /**
+   * A sorted group (one channel group, records of one size, no record ids) whose time the layout's
+   * specialised reader takes: the loop of `parseHead` and `insert` with nothing to look up per
+   * record. A record it does not take plainly (the cycle count reached, a time that is not one)
+   * goes through `parseHead`, which decides.
+   */
+  private takeSorted(s: Source, slot: GroupSlot, timer: FastTime, target: number): boolean {
+    const size = slot.size;
+    const layout = slot.layout;
+    while (this.count < target) {
+      const buf = s.buf;
+      const end = buf.length;
+      const origin = s.origin;
+      let p = s.p;
+      const times = this.times;
+      while (this.count < target && p + size <= end && (slot.cycles < 0 || slot.records < slot.cycles)) {
+        let at = this.wrap(this.head + this.count);
+        timer(buf, p, times, at);
+        const time = times[at];
+        if (!(Math.abs(time) <= Number.MAX_SAFE_INTEGER)) break;
+        // In order (the common case) it stays at the tail of the ring; else it goes where it belongs.
+        if (this.count === 0 || time < times[at === 0 ? this.cap - 1 : at - 1] || time < this.lastOut)
+          at = this.slotFor(time);
+        this.layoutOf[at] = layout;
+        this.positions[at] = p;
+        this.indexes[at] = slot.records++;
+        this.origins[at] = origin;
+        this.buffers[at] = buf;
+        this.count++;
+        p += size;
+      }
+      s.p = p;
+      if (this.count >= target) return true;
+      // The record the loop stopped at (or none left in this chunk): the general path decides.
       if (!this.parseHead(s)) return false;
       this.insert(s);
     }
@@ -496,7 +565,12 @@ class Mf4Iterator extends BinaryCursor {
       const index = slot.records++;
       if (slot.layout < 0) continue;
       const layout = this.layouts[slot.layout];
-      const time = recordTime(layout.time, buf, p, index);
+      const timer = this.timers[slot.layout];
+      let time: number;
+      if (timer !== undefined) {
+        timer(buf, p, this.scratch, 0);
+        time = this.scratch[0];
+      } else time = recordTime(layout.time, buf, p, index);
       if (!Number.isFinite(time) || Math.abs(time) > Number.MAX_SAFE_INTEGER) {
         const err = this.recordError(s, p, `record time ${time} µs is not a time`);
         if (!this.options.lenient) throw err;
@@ -639,34 +713,44 @@ class Mf4Iterator extends BinaryCursor {
   /** Moves the source's head record into the window, in time order. */
   private insert(s: Source): void {
     s.hasHead = false;
-    const time = s.headTime;
-    const cap = this.cap;
-    let k = this.count;
-    if (k > 0) {
-      const tail = (this.head + k - 1) % cap;
-      if (time < this.times[tail]) {
-        // Out of order: find the first held record later than this one, shift the rest up.
-        let lo = 0;
-        let hi = k;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (this.times[(this.head + mid) % cap] <= time) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let j = k; j > lo; j--) this.move((this.head + j - 1) % cap, (this.head + j) % cap);
-        k = lo;
-      }
-    }
-    if (time < this.lastOut) this.late++;
-    const at = (this.head + k) % cap;
-    this.times[at] = time;
+    const at = this.slotFor(s.headTime);
     this.layoutOf[at] = s.headLayout;
     this.positions[at] = s.headPos;
     this.indexes[at] = s.headIndex;
-    this.origins[at] = originOf(s.origin, s.headPos);
+    this.origins[at] = s.origin;
     this.buffers[at] = s.buf;
     this.payloads[at] = s.headPayload;
     this.count++;
+  }
+
+  /**
+   * The ring position where a record of this time goes, its time written there: the tail for a
+   * record in order (the common case), else after the last held record not later than it, the
+   * records behind shifted up by one.
+   */
+  private slotFor(time: number): number {
+    let k = this.count;
+    if (k > 0 && time < this.times[this.wrap(this.head + k - 1)]) {
+      // Out of order: find the first held record later than this one, shift the rest up.
+      let lo = 0;
+      let hi = k;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.times[this.wrap(this.head + mid)] <= time) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let j = k; j > lo; j--) this.move(this.wrap(this.head + j - 1), this.wrap(this.head + j));
+      k = lo;
+    }
+    if (time < this.lastOut) this.late++;
+    const at = this.wrap(this.head + k);
+    this.times[at] = time;
+    return at;
+  }
+
+  /** A ring position from head + k (k below the capacity): a subtraction, not a division. */
+  private wrap(i: number): number {
+    return i >= this.cap ? i - this.cap : i;
   }
 
   private move(from: number, to: number): void {
@@ -686,7 +770,7 @@ class Mf4Iterator extends BinaryCursor {
   private pop(): number {
     while (this.count > 0) {
       const at = this.head;
-      this.head = (this.head + 1) % this.cap;
+      this.head = this.wrap(this.head + 1);
       this.count--;
       const buf = this.buffers[at]!;
       this.buffers[at] = undefined;
@@ -697,7 +781,7 @@ class Mf4Iterator extends BinaryCursor {
       if (payload !== undefined && !(payload instanceof Uint8Array)) {
         if (payload.data === undefined) {
           const err = this.errorAt(
-            this.origins[at],
+            originOf(this.origins[at], this.positions[at]),
             'the record points at VLSD data that is not in the file',
           );
           if (!this.options.lenient) throw err;
@@ -706,20 +790,17 @@ class Mf4Iterator extends BinaryCursor {
         }
         payload = payload.data;
       }
+      const layout = this.layoutOf[at];
+      const position = this.positions[at];
+      // The layout's specialised decoder takes the plainly valid records; the general one the rest.
+      const fast = payload === undefined ? this.decoders[layout] : undefined;
+      if (fast?.(buf, position, this.channels, this.row)) return (this.startUs + time) / 1e6;
       try {
-        decodeFields(
-          this.layouts[this.layoutOf[at]],
-          buf,
-          this.positions[at],
-          this.indexes[at],
-          this.channels,
-          payload,
-          this.row,
-        );
+        decodeFields(this.layouts[layout], buf, position, this.indexes[at], this.channels, payload, this.row);
         return (this.startUs + time) / 1e6;
       } catch (err) {
         if (!(err instanceof RecordError)) throw err;
-        const e = this.errorAt(this.origins[at], err.message);
+        const e = this.errorAt(originOf(this.origins[at], position), err.message);
         if (!this.options.lenient) throw e;
         this.skipped.push(e);
       }

@@ -1,0 +1,283 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { formatDay } from '../i18n.js';
+import { addDays, isoWeek, parisDay, parisTime, parisWall } from '../services/calendar.js';
+import { isHighVoltage, STATE_LABEL } from '../services/domain.js';
+import { ValidationError } from '../services/errors.js';
+import { parseRequirement } from '../services/hv.js';
+import type { RepairOrder } from '../services/orders.js';
+import { getOrder } from '../services/orders.js';
+import {
+  type Appointment,
+  checkAppointment,
+  MOVABLE_STATES,
+  type PlanningWeek,
+  planningWeek,
+  rescheduleOrder,
+} from '../services/planning.js';
+import {
+  clockText,
+  dateTimeValue,
+  dayInput,
+  dayValue,
+  formatAppointment,
+  OPTIONAL_DAY_PATTERN,
+  queryDay,
+  queryDayInput,
+  timeInput,
+  timeValue,
+} from '../web/dates.js';
+import { type Html, html } from '../web/html.js';
+import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
+import { twin, typed } from '../web/routes.js';
+import { csrfProp, idParams, orderDetailSchema } from '../web/schemas.js';
+import { FRONT_DESK, STAFF } from '../web/types.js';
+
+/**
+ * An appointment in a body: `bookedFor` (ISO 8601 — without a zone, Paris time — or 07/12/2026 09:30),
+ * or the form's two fields, the day and the time.
+ */
+export const appointmentProps = {
+  bookedFor: { type: 'string', maxLength: 40 },
+  bookedDay: { type: 'string', pattern: OPTIONAL_DAY_PATTERN },
+  bookedTime: { type: 'string', maxLength: 12 },
+} as const;
+
+/** The appointment a body asks for: epoch ms, null for none; a field error when a part is wrong or missing. */
+export function appointmentOf(
+  b: { bookedFor?: string; bookedDay?: string; bookedTime?: string },
+  now: number,
+): number | null {
+  if (b.bookedFor?.trim()) {
+    const ms = dateTimeValue(b.bookedFor, 'bookedFor')!;
+    checkAppointment(ms, now, 'bookedFor');
+    return ms;
+  }
+  const dayText = b.bookedDay?.trim() ?? '';
+  const timeText = b.bookedTime?.trim() ?? '';
+  if (!dayText && !timeText) return null;
+  const day = dayValue(dayText, 'bookedDay');
+  if (!day)
+    throw new ValidationError(
+      { fr: 'indiquez le jour du rendez-vous', en: 'give the day of the appointment' },
+      'bookedDay',
+    );
+  if (!timeText)
+    throw new ValidationError(
+      { fr: 'indiquez l’heure du rendez-vous', en: 'give the time of the appointment' },
+      'bookedTime',
+    );
+  const ms = parisTime(day, timeValue(timeText, 'bookedTime'));
+  checkAppointment(ms, now, 'bookedDay');
+  return ms;
+}
+
+/** The new-order form's appointment fields. */
+export function appointmentFields(req: FastifyRequest, at: number | null = null): Html {
+  const w = at === null ? null : parisWall(at);
+  return html`<fieldset class="appointment"><legend>${T(req, { fr: 'Rendez-vous', en: 'Appointment' })}</legend>
+<label>${T(req, { fr: 'Jour', en: 'Day' })} ${dayInput(req, 'bookedDay', w?.day ?? null)}</label>
+<label>${T(req, { fr: 'Heure', en: 'Time' })} ${timeInput(req, 'bookedTime', w?.minutes ?? null)}</label>
+<small class="muted">${T(req, { fr: 'Laissez vide pour un véhicule venu sans rendez-vous.', en: 'Leave empty for a car that came without an appointment.' })}</small></fieldset>`;
+}
+
+/** The order page's appointment: when, a link to its week, and (front desk, before reception) the form that moves it. */
+export function appointmentFact(req: FastifyRequest, o: RepairOrder): Html {
+  return html`<dt>${T(req, { fr: 'Rendez-vous', en: 'Appointment' })}</dt><dd class="booked-for">${
+    o.booked_for === null
+      ? T(req, { fr: 'sans rendez-vous', en: 'no appointment' })
+      : html`<a href="/planning?week=${parisDay(o.booked_for)}">${formatAppointment(req.lang, o.booked_for)}</a>`
+  }</dd>`;
+}
+
+export function appointmentForm(req: FastifyRequest, o: RepairOrder): Html | '' {
+  if (!FRONT_DESK.includes(req.user!.role) || !MOVABLE_STATES.includes(o.state)) return '';
+  return html`<form method="post" action="/orders/${o.id}/appointment" class="card appointment-move">${csrfField(req)}
+<h2>${T(req, o.booked_for === null ? { fr: 'Prendre rendez-vous', en: 'Book an appointment' } : { fr: 'Déplacer le rendez-vous', en: 'Move the appointment' })}</h2>
+${appointmentFields(req, o.booked_for)}
+<button type="submit">${T(req, { fr: 'Enregistrer le rendez-vous', en: 'Save the appointment' })}</button>
+</form>`;
+}
+
+/** Rows of the week: 07:00 to 19:00; earlier appointments show in the first row, later in the last. */
+const FIRST_HOUR = 7;
+const LAST_HOUR = 19;
+const HOURS = Array.from({ length: LAST_HOUR - FIRST_HOUR + 1 }, (_, i) => FIRST_HOUR + i);
+const rowOf = (a: Appointment) =>
+  Math.min(LAST_HOUR, Math.max(FIRST_HOUR, Math.floor(parisWall(a.booked_for).minutes / 60)));
+
+const dayName = (req: FastifyRequest, day: string) =>
+  new Date(parisTime(day, 12 * 60)).toLocaleDateString(req.lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: 'Europe/Paris',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'short',
+  });
+
+function card(req: FastifyRequest, a: Appointment): Html {
+  const hv = a.hv_requirement && isHighVoltage(a.energy) ? parseRequirement(a.hv_requirement) : [];
+  return html`<a class="appt state-${a.state}${a.overlaps.length ? ' overlap' : ''}${hv.length ? ' hv' : ''}" href="/orders/${a.id}" data-number="${a.number}">
+<time datetime="${new Date(a.booked_for).toISOString()}">${clockText(parisWall(a.booked_for).minutes)}–${clockText(parisWall(a.ends_at).minutes)}</time>
+<strong>${a.plate || a.number}</strong> <span class="vehicle">${a.maker} ${a.model}</span>
+<span class="customer">${a.customer_name ?? '—'}</span>
+<span class="complaint">${a.complaint ? a.complaint.slice(0, 70) : '—'}</span>
+${hv.length ? html`<span class="hv-need">⚡ ${hv.join(' + ')}</span>` : ''}
+<span class="tech">${a.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
+<span class="state state-${a.state}">${T(req, STATE_LABEL[a.state])}</span>
+${a.overlaps.length ? html`<span class="overlap-note">⚠ ${T(req, { fr: 'chevauche {n}', en: 'overlaps {n}' }, { n: a.overlaps.join(', ') })}</span>` : ''}
+</a>`;
+}
+
+function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null, asTyped: string): Html {
+  // Sunday when it holds an appointment, or is today
+  const shown = p.days.filter((d, i) => i < 6 || d.appointments.length || d.day === p.today);
+  const last = p.days[6]!.day;
+  const link = (day: string) => `/planning?week=${day}`;
+  const overlaps = p.overlaps.length
+    ? html`<div class="card alerts overlaps" role="status"><strong>${T(req, { fr: '{n} chevauchement(s) dans le temps d’un technicien', en: "{n} overlap(s) in a technician's time" }, { n: p.overlaps.length })}</strong><ul>${p.overlaps.map(
+        (o) =>
+          html`<li>${o.technician} — ${dayName(req, o.day)} : ${o.first} ${T(req, { fr: 'et', en: 'and' })} ${o.second}</li>`,
+      )}</ul></div>`
+    : '';
+  return html`<p class="muted">${T(req, { fr: 'Semaine {w}, du {from} au {to}', en: 'Week {w}, {from} to {to}' }, { w: isoWeek(p.week), from: formatDay(req.lang, p.week, 'long'), to: formatDay(req.lang, last, 'long') })}</p>
+<nav class="week-nav" aria-label="${T(req, { fr: 'Semaines', en: 'Weeks' })}"><a href="${link(addDays(p.week, -7))}" rel="prev">← ${T(req, { fr: 'Semaine précédente', en: 'Previous week' })}</a>
+<a href="/planning">${T(req, { fr: 'Cette semaine', en: 'This week' })}</a>${shown.some((d) => d.day === p.today) ? html`<a class="to-today" href="#today">↓ ${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</a>` : ''}
+<a href="${link(addDays(p.week, 7))}" rel="next">${T(req, { fr: 'Semaine suivante', en: 'Next week' })} →</a>
+<form method="get" action="/planning" class="inline"><label>${T(req, { fr: 'Semaine du', en: 'Week of' })} ${queryDayInput(req, 'week', null, asTyped, error)}</label><button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form></nav>
+${overlaps}
+<p class="muted">${T(req, { fr: 'Durée : les heures de main-d’œuvre du devis, une heure tant qu’il n’y a pas de devis.', en: "Length: the quote's labour hours, one hour while there is no quote." })}</p>
+<div class="planning days-${shown.length}">
+<div class="hours" aria-hidden="true"><span class="cell head"></span>${HOURS.map((h) => html`<span class="cell hour">${clockText(h * 60)}</span>`)}</div>
+${shown.map(
+  (
+    d,
+  ) => html`<section class="day${d.day === p.today ? ' today' : ''}" data-day="${d.day}"${d.day === p.today ? html` id="today" aria-current="date"` : ''}>
+<h2 class="cell head">${dayName(req, d.day)}${d.day === p.today ? html` <span class="badge today-badge">${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</span>` : ''}${d.appointments.length ? '' : html` <small class="none">${T(req, { fr: 'aucun rendez-vous', en: 'no appointment' })}</small>`}</h2>
+${HOURS.map((h) => html`<div class="cell slot" data-hour="${h}">${d.appointments.filter((a) => rowOf(a) === h).map((a) => card(req, a))}</div>`)}
+</section>`,
+)}
+</div>`;
+}
+
+const weekQuery = {
+  type: 'object',
+  properties: {
+    /** Any day of the week to show: YYYY-MM-DD or JJ/MM/AAAA; this week by default. */
+    week: { type: 'string', maxLength: 20 },
+    lang: { type: 'string' },
+  },
+} as const;
+
+const nullableInt = { type: ['integer', 'null'] } as const;
+const appointmentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer' },
+    number: { type: 'string' },
+    state: { type: 'string' },
+    kind: { type: 'string' },
+    booked_for: { type: 'integer' },
+    ends_at: { type: 'integer' },
+    complaint: { type: 'string' },
+    hv_requirement: { type: ['string', 'null'] },
+    plate: { type: 'string' },
+    maker: { type: 'string' },
+    model: { type: 'string' },
+    energy: { type: 'string' },
+    customer_name: { type: ['string', 'null'] },
+    assigned_to: nullableInt,
+    assignee_name: { type: ['string', 'null'] },
+    overlaps: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+const planningSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    week: { type: 'string' },
+    today: { type: 'string' },
+    days: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { day: { type: 'string' }, appointments: { type: 'array', items: appointmentSchema } },
+      },
+    },
+    overlaps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          technician: { type: 'string' },
+          first: { type: 'string' },
+          second: { type: 'string' },
+          day: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+const appointmentBody = { type: 'object', properties: { ...appointmentProps, ...csrfProp } } as const;
+
+async function planning(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
+
+  twin(app, 'GET', {
+    access: STAFF,
+    tags: ['planning'],
+    schema: { querystring: weekQuery },
+    handler: async (req) => {
+      const now = clock.now();
+      const text = req.query.week ?? '';
+      const { day, error } = queryDay(req, text, 'week');
+      return { week: await planningWeek(store, day || parisDay(now), now), error, text };
+    },
+    page: {
+      url: '/planning',
+      render: async (r, req, reply) =>
+        sendPage(
+          reply,
+          renderPage(
+            req,
+            { fr: 'Planning des rendez-vous', en: 'Appointment schedule' },
+            planningPage(req, r.week, r.error, r.text),
+            {
+              scripts: ['/static/planning.css'],
+            },
+          ),
+          r.error ? 422 : 200,
+        ),
+    },
+    api: { url: '/api/planning', response: planningSchema, json: (r) => r.week },
+  });
+
+  twin(app, 'POST', {
+    access: FRONT_DESK,
+    tags: ['planning'],
+    schema: { params: idParams, body: appointmentBody },
+    handler: async (req) => {
+      const now = clock.now();
+      await rescheduleOrder(store, req.params.id, appointmentOf(req.body, now), req.user!, now);
+      return req.params.id;
+    },
+    page: { url: '/orders/:id/appointment', redirect: (id) => `/orders/${id}` },
+    api: {
+      url: '/api/orders/:id/appointment',
+      response: orderDetailSchema,
+      json: (id) => getOrder(store, id),
+    },
+  });
+}
+
+/** The planning: the week's appointments by day and hour, and moving an order's appointment. */
+export const planningPlugin = fp(planning, {
+  name: 'atelier-planning',
+  encapsulate: true,
+  dependencies: ['atelier-core'],
+  decorators: { fastify: ['deps'] },
+});

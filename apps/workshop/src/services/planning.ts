@@ -1,0 +1,174 @@
+/**
+ * The workshop's planning: repair orders by their appointment (`repair_orders.booked_for`), a week
+ * at a time, and where a technician's appointments overlap. An appointment lasts the labour hours
+ * of its quote (lines not declined) once there is one, and one hour before (the usual slot for a
+ * reception and a first look); that is an estimate, shown as such.
+ */
+import type { Db, Store } from '../store/store.js';
+import { addDays, DAY_MS, mondayOf, parisDay, parisTime, parisWall } from './calendar.js';
+import type { Energy, State } from './domain.js';
+import { ConflictError, ValidationError } from './errors.js';
+import { getOrderRow, insertEvent } from './orders.js';
+import type { OrderKind } from './process.js';
+import type { User } from './users.js';
+
+/** How long an appointment holds its technician before the quote says how long the work takes. */
+export const DEFAULT_SLOT_MINUTES = 60;
+/** An appointment is taken at most this far ahead (a year typed 2062 for 2026 is refused). */
+const LATEST_AHEAD_MS = 2 * 366 * DAY_MS;
+/** Before reception the appointment may move; after it, it is the order's history. */
+export const MOVABLE_STATES: readonly State[] = ['booked', 'comeback'];
+
+export interface Appointment {
+  id: number;
+  number: string;
+  state: State;
+  kind: OrderKind;
+  booked_for: number;
+  /** Estimated end: booked_for + the quote's labour hours, or the default slot. */
+  ends_at: number;
+  complaint: string;
+  hv_requirement: string | null;
+  plate: string;
+  maker: string;
+  model: string;
+  energy: Energy;
+  customer_name: string | null;
+  assigned_to: number | null;
+  assignee_name: string | null;
+  /** Numbers of the same technician's appointments that overlap this one. */
+  overlaps: string[];
+}
+
+export interface PlanningDay {
+  day: string;
+  appointments: Appointment[];
+}
+
+export interface PlanningWeek {
+  /** The Monday, `YYYY-MM-DD`. */
+  week: string;
+  /** Today in Paris, to mark it. */
+  today: string;
+  days: PlanningDay[];
+  /** Pairs of one technician's appointments that overlap. */
+  overlaps: { technician: string; first: string; second: string; day: string }[];
+}
+
+type Row = Omit<Appointment, 'ends_at' | 'overlaps'> & { labour_hours: number | null };
+
+/** Orders with an appointment in [from, to), with what the planning shows of each. */
+export async function appointmentsBetween(db: Db, from: number, to: number): Promise<Appointment[]> {
+  const rows = await db.all<Row>(
+    `SELECT r.id, r.number, r.state, r.kind, r.booked_for, r.complaint, r.hv_requirement, v.plate, v.maker, v.model,
+            v.energy, c.name AS customer_name, r.assigned_to, u.name AS assignee_name,
+            (SELECT SUM(l.sold_hours) FROM ro_lines l WHERE l.ro_id = r.id AND l.kind = 'labour' AND l.status <> 'declined') AS labour_hours
+     FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN customers c ON c.id = r.customer_id
+     LEFT JOIN users u ON u.id = r.assigned_to
+     WHERE r.booked_for >= ? AND r.booked_for < ? ORDER BY r.booked_for, r.number`,
+    [from, to],
+  );
+  const list: Appointment[] = rows.map(({ labour_hours, ...r }) => ({
+    ...r,
+    ends_at:
+      r.booked_for +
+      (labour_hours && labour_hours > 0 ? labour_hours * 3_600_000 : DEFAULT_SLOT_MINUTES * 60_000),
+    overlaps: [],
+  }));
+  markOverlaps(list);
+  return list;
+}
+
+/** Marks, on each appointment, the same technician's appointments whose time crosses its own. */
+export function markOverlaps(list: Appointment[]): void {
+  const byTech = new Map<number, Appointment[]>();
+  for (const a of list)
+    if (a.assigned_to !== null) byTech.set(a.assigned_to, [...(byTech.get(a.assigned_to) ?? []), a]);
+  for (const own of byTech.values()) {
+    own.sort((a, b) => a.booked_for - b.booked_for);
+    for (let i = 0; i < own.length; i++)
+      for (let j = i + 1; j < own.length && own[j]!.booked_for < own[i]!.ends_at; j++) {
+        own[i]!.overlaps.push(own[j]!.number);
+        own[j]!.overlaps.push(own[i]!.number);
+      }
+  }
+}
+
+/** The week holding `day` (Monday to Sunday, Paris time), its appointments day by day. */
+export async function planningWeek(db: Db, day: string, now: number): Promise<PlanningWeek> {
+  const week = mondayOf(day);
+  const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
+  const list = await appointmentsBetween(db, parisTime(week), parisTime(addDays(week, 7)));
+  const pairs = overlapPairs(list);
+  const dayOf = list.map((a) => parisDay(a.booked_for));
+  return {
+    week,
+    today: parisDay(now),
+    days: days.map((d) => ({ day: d, appointments: list.filter((_, i) => dayOf[i] === d) })),
+    overlaps: pairs.map((p) => ({
+      technician: p.first.assignee_name ?? '',
+      first: p.first.number,
+      second: p.second.number,
+      day: parisDay(p.second.booked_for),
+    })),
+  };
+}
+
+/** The overlapping pairs of an already marked list (each pair once, in time order). */
+function overlapPairs(list: Appointment[]): { first: Appointment; second: Appointment }[] {
+  const pairs: { first: Appointment; second: Appointment }[] = [];
+  for (const a of list)
+    for (const n of a.overlaps) {
+      const b = list.find((x) => x.number === n)!;
+      if (a.booked_for < b.booked_for || (a.booked_for === b.booked_for && a.number < b.number))
+        pairs.push({ first: a, second: b });
+    }
+  return pairs;
+}
+
+/** Refuses an appointment before today (Paris) or absurdly far ahead. */
+export function checkAppointment(bookedFor: number, now: number, field = 'bookedFor'): void {
+  if (bookedFor < parisTime(parisDay(now)))
+    throw new ValidationError(
+      { fr: 'ce rendez-vous est dans le passé', en: 'this appointment is in the past' },
+      field,
+    );
+  if (bookedFor > now + LATEST_AHEAD_MS)
+    throw new ValidationError(
+      {
+        fr: 'rendez-vous à plus de deux ans : vérifiez l’année',
+        en: 'appointment more than two years ahead: check the year',
+      },
+      field,
+    );
+}
+
+/**
+ * Moves an order's appointment (or removes it: `null`), before the car is received; the move is
+ * kept in the order's history (who, when, the new time).
+ */
+export async function rescheduleOrder(
+  store: Store,
+  id: number,
+  bookedFor: number | null,
+  actor: Pick<User, 'id' | 'name'>,
+  now: number,
+): Promise<void> {
+  if (bookedFor !== null) checkAppointment(bookedFor, now);
+  await store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, id);
+    if (!MOVABLE_STATES.includes(ro.state))
+      throw new ConflictError(
+        {
+          fr: 'le véhicule est déjà réceptionné : son rendez-vous ne se déplace plus',
+          en: 'the car has already been received: its appointment no longer moves',
+        },
+        'bookedFor',
+      );
+    await tx.run('UPDATE repair_orders SET booked_for = ? WHERE id = ?', [bookedFor, id]);
+    await insertEvent(tx, id, ro.state, ro.state, actor, now, `appointment: ${bookedFor ?? 'none'}`);
+  });
+}
+
+/** Minutes after Paris midnight of an appointment, for its row in the week. */
+export const minutesOf = (ms: number): number => parisWall(ms).minutes;

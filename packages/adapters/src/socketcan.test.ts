@@ -3,11 +3,8 @@
  * kernel aside), its 11/29-bit detection and its typed failures; then on a real vcan0 where the
  * kernel has the module (skipped with the reason elsewhere — CI machines lack it too).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import {
   type Bus,
-  loadSocketCan,
   readLogText,
   SocketCanBus,
   SocketCanOpenError,
@@ -18,6 +15,7 @@ import { DisconnectedError, FUNCTIONAL, LinkUnavailableError } from '@atelier/ob
 import { loadScenario, serveOnBus, Vehicle } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 import { requireOracle } from '../../../tests/support/index.js';
+import { vcanInterface } from '../../../tests/support/vcan.js';
 import { expectReleased, resources } from './handles.test-support.js';
 import { openAdapter } from './index.js';
 
@@ -119,34 +117,9 @@ describe('socketcan: (on a virtual bus)', () => {
   });
 });
 
-/**
- * Real SocketCAN needs the native module and a vcan interface. The test makes one of its own, so that
- * frames of other test files on vcan0 (run in parallel) cannot answer its detection; where it may
- * not create interfaces, an existing vcan0 is used.
- */
-async function vcanInterface(): Promise<{ iface?: string; skip?: string }> {
-  if (process.platform !== 'linux') return { skip: `SocketCAN is Linux-only (platform ${process.platform})` };
-  try {
-    await loadSocketCan();
-  } catch (err) {
-    return { skip: `socketcan native module not loadable: ${(err as Error).message}` };
-  }
-  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
-  const own = 'vcan-adapters';
-  try {
-    if (!existsSync(`/sys/class/net/${own}`)) ip('link', 'add', 'dev', own, 'type', 'vcan');
-    ip('link', 'set', 'up', own);
-    return { iface: own };
-  } catch (err) {
-    if (existsSync('/sys/class/net/vcan0')) return { iface: 'vcan0' };
-    const text = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim();
-    return { skip: `no vcan interface and cannot create one (ip link add dev ${own} type vcan: ${text})` };
-  }
-}
-
 // A kernel without the vcan module is a property of the machine (CI runners included), not a missing
 // oracle: the test is skipped with its reason, printed, under CI=true as elsewhere.
-const vcan = await vcanInterface();
+const vcan = await vcanInterface('vcan-adapters');
 requireOracle('a vcan interface', () => vcan.skip, { ciSkip: 'CI machines have no vcan kernel module' });
 
 describe('socketcan: on a vcan interface (the kernel)', () => {

@@ -42,6 +42,11 @@ export interface RequestDefinition {
   request: Uint8Array;
   hex: string;
   label: Text;
+  /**
+   * The positive answer's length, bytes, when the layout fixes it: an answer of another length is
+   * another ECU's layout (the same identifier means something else there), not this vehicle's.
+   */
+  length?: number;
   fields: FieldDefinition[];
   list?: ListDefinition;
 }
@@ -158,13 +163,15 @@ export function checkDefinition(raw: unknown, file: string): BatteryDefinition {
       if (l.absent !== undefined) list.absent = int(file, `${where}.list.absent`, l.absent, 0, 0xffffffff);
     }
     if (!fields.length && !list) throw new DefinitionError(file, where, 'a request with nothing to read');
-    return {
+    const out: RequestDefinition = {
       request,
       hex: r.request as string,
       label: text(file, `${where}.label`, r.label),
       fields,
       list,
     };
+    if (r.length !== undefined) out.length = int(file, `${where}.length`, r.length, request.length, 4095);
+    return out;
   });
   const def: BatteryDefinition = {
     id: raw.id,

@@ -114,6 +114,7 @@ function value(
 /** Whether `data` is the positive answer to `req`: SID + 0x40, then the request's parameters echoed. */
 export function answers(req: RequestDefinition, data: Uint8Array): boolean {
   if (data.length < req.request.length || data[0] !== req.request[0] + 0x40) return false;
+  if (req.length !== undefined && data.length !== req.length) return false;
   for (let i = 1; i < req.request.length; i++) if (data[i] !== req.request[i]) return false;
   return true;
 }
@@ -420,6 +421,8 @@ export async function readBatteryReport(
     try {
       const responses = await link.request({
         target: physical(d.ecu.request),
+        // The battery ECU's response id: a bus link listens on it even outside the OBD ids.
+        responseId: d.ecu.response,
         data: req.request,
         timeoutMs: options.timeoutMs ?? 1000,
       });
@@ -427,17 +430,23 @@ export async function readBatteryReport(
       const ok = mine.find((r) => builder.add(req, r.data, r.timestamp));
       if (!ok) {
         const neg = mine.find((r) => r.data[0] === 0x7f);
+        const other = mine.find((r) => r.data[0] === req.request[0] + 0x40);
         builder.failed(
           req,
-          neg
+          other && !neg
             ? {
-                fr: `${req.hex} : réponse négative 0x${hex(neg.data[2] ?? 0)}`,
-                en: `${req.hex}: negative answer 0x${hex(neg.data[2] ?? 0)}`,
+                fr: `${req.hex} : réponse de ${other.data.length} octets, ${req.length} attendus : une autre disposition que celle de ce véhicule`,
+                en: `${req.hex}: a ${other.data.length}-byte answer where ${req.length} are expected: another layout than this vehicle's`,
               }
-            : {
-                fr: `${req.hex} : pas de réponse du calculateur batterie`,
-                en: `${req.hex}: no answer from the battery ECU`,
-              },
+            : neg
+              ? {
+                  fr: `${req.hex} : réponse négative 0x${hex(neg.data[2] ?? 0)}`,
+                  en: `${req.hex}: negative answer 0x${hex(neg.data[2] ?? 0)}`,
+                }
+              : {
+                  fr: `${req.hex} : pas de réponse du calculateur batterie`,
+                  en: `${req.hex}: no answer from the battery ECU`,
+                },
         );
       }
     } catch (err) {

@@ -174,6 +174,12 @@ export class IsoTpLink implements DiagnosticLink {
     let onlyEcu: number | undefined;
     let sender: IsoTpEndpoint;
     if (req.target.kind === 'physical') {
+      // An ECU outside the OBD scheme named by the request: its pair is learnt for good, so its
+      // endpoint listens on its response id and addresses flow control to its request id.
+      if (req.responseId !== undefined && !this.responseOf.has(req.target.address)) {
+        this.requestOf.set(req.responseId, req.target.address);
+        this.responseOf.set(req.target.address, req.responseId);
+      }
       onlyEcu = this.responseIdFor(req.target.address);
       sender = this.endpointFor(onlyEcu);
     } else {

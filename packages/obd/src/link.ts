@@ -23,6 +23,13 @@ export interface LinkRequest {
    * ms (ISO 14229 P2*; the link's default, 5000, when absent). Links absorb pending answers.
    */
   pendingTimeoutMs?: number;
+  /**
+   * The id the ECU answers on, for a physical request to an ECU outside the OBD id scheme (the
+   * Leaf's battery controller: 0x79B → 0x7BB), where the request id does not give it. A bus link
+   * listens on it (its filters) and sends its flow control to `target.address`; links that know
+   * every ECU's ids (an adapter that filters by itself, a simulated car) may ignore it.
+   */
+  responseId?: number;
 }
 
 export interface EcuResponse {

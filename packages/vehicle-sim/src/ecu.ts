@@ -7,6 +7,7 @@ import {
   PIDS,
   type PidValue,
 } from '@atelier/obd';
+import { hyundaiBmsDids } from './bms-hyundai.js';
 import type { DtcMemory, DtcRecord } from './dtc-memory.js';
 import { FUEL_CL, type VehicleModel } from './model.js';
 import { type Monitors, OBD_MONITOR_KEY } from './monitors.js';
@@ -412,7 +413,9 @@ export class SimEcu {
       this.dids.set(0x0202, () => u16(m.batteryV * 1000));
     }
     if (this.role === 'abs') this.dids.set(0x0301, () => m.wheelKmh.flatMap((v) => u16(v * 100)));
-    if (this.role === 'battery') {
+    if (this.role === 'battery' && m.profile.traction?.bms === 'hyundai') {
+      for (const [did, fn] of hyundaiBmsDids(m)) this.dids.set(did, fn);
+    } else if (this.role === 'battery') {
       const cellIdx = (pick: (a: number, b: number) => boolean) => {
         let best = 0;
         m.cellV.forEach((v, i) => {

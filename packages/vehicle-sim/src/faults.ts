@@ -41,6 +41,7 @@ export type FaultType =
   | 'can_wiring'
   | 'ecu_internal'
   | 'hv_isolation'
+  | 'weak_cell'
   | 'wheel_speed_sensor'
   | 'wheel_speed_harness'
   | 'tone_ring_damaged';
@@ -70,6 +71,8 @@ export interface FaultSpec {
   severity: number;
   onset: number;
   cylinder?: number;
+  /** Traction battery cell, 1-based (`weak_cell`). */
+  cell?: number;
   wheel?: Wheel;
   ecu?: EcuRole;
   position?: 'open' | 'closed';
@@ -170,6 +173,8 @@ export interface FaultEffects {
   /** HV isolation resistance, kΩ (undefined: healthy), and the component at fault. */
   isolationKohm?: number;
   isolationAt?: HvPart;
+  /** Weak traction-battery cells: severity by cell index (0-based). */
+  weakCells: Map<number, number>;
   /** Wheel-speed chain faults per wheel (index into WHEELS). */
   wheelFaults: ({ mode: WheelFaultMode; severity: number } | undefined)[];
 }
@@ -216,6 +221,7 @@ export function noEffects(cylinders: number): FaultEffects {
     ecuSupply: new Map(),
     canBranch: new Map(),
     ecuInternal: new Set(),
+    weakCells: new Map(),
     wheelFaults: [undefined, undefined, undefined, undefined],
   };
 }
@@ -658,6 +664,22 @@ export const FAULTS: Record<FaultType, FaultDef> = {
         e.isolationKohm = k;
         e.isolationAt = (f.part ?? 'ac_compressor') as HvPart;
       }
+    },
+  },
+  weak_cell: {
+    label: { fr: 'cellule faible de la batterie de traction', en: 'weak traction-battery cell' },
+    codes: ['P0A7F'],
+    notOn: (p, f) =>
+      !p.traction || p.traction.chemistry === 'NiMH'
+        ? 'needs the lithium-ion traction battery of an EV'
+        : f.cell === undefined
+          ? 'needs `cell` (the number of the cell, from 1)'
+          : f.cell > p.traction.cells
+            ? `this battery has ${p.traction.cells} cells (cell ${f.cell} asked)`
+            : undefined,
+    apply(e, f) {
+      const i = f.cell! - 1;
+      e.weakCells.set(i, max(e.weakCells.get(i) ?? 0, f.severity));
     },
   },
   wheel_speed_sensor: {

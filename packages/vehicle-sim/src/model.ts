@@ -1,5 +1,6 @@
 import { type DrivePhase, Driver, DriveSchedule } from './drive.js';
 import { effectsAt, type FaultEffects, type FaultSpec } from './faults.js';
+import { TractionPack } from './pack.js';
 import {
   alternatorCapacityA,
   battery12,
@@ -200,7 +201,8 @@ export class VehicleModel {
   hvV = 0;
   hvA = 0;
   cellV: number[];
-  private cellOffset: number[];
+  /** The traction battery's cells and modules (hybrid, EV). */
+  readonly pack?: TractionPack;
   isolationKohm = 5000;
   hvFault = false;
   // Chassis
@@ -242,8 +244,18 @@ export class VehicleModel {
     this.fuelPct = options.fuelPct;
     this.socPct = options.socPct;
     const cells = profile.traction?.cells ?? 0;
-    this.cellOffset = Array.from({ length: cells }, () => this.rng.gauss(0.004));
-    this.cellV = new Array(cells).fill(0);
+    // The cells' spread comes from the noise stream as it always has (one draw per cell), so the
+    // draws that follow are the same.
+    const spread = Array.from({ length: cells }, () => this.rng.gauss(0.004));
+    if (profile.traction)
+      this.pack = new TractionPack(profile.traction, {
+        seed: options.seed,
+        ambientC: options.ambientC,
+        socPct: options.socPct,
+        odometerKm: options.odometerKm,
+        spread,
+      });
+    this.cellV = this.pack?.cellV ?? [];
     this.effects = this.effectsNow();
     this.updateTraction(0);
   }
@@ -790,15 +802,12 @@ export class VehicleModel {
       // With the engine on, it drives the wheels and the generator charges the pack.
       if (this.engineOn) kw = this.socPct < 60 ? -4 : 0.5;
     }
-    const kwh = tr.capacityKwh;
-    this.socPct = Math.max(1, Math.min(99, this.socPct - (kw * dt) / 36 / kwh));
-    const soc = this.socPct / 100;
-    const ocvCell = tr.chemistry === 'NiMH' ? 1.15 + 0.17 * soc : 3.3 + 0.9 * soc;
-    const ocvPack = ocvCell * tr.cells;
-    this.hvA = this.running && !this.hvFault ? (kw * 1000) / ocvPack : 0;
-    const rCell = tr.chemistry === 'NiMH' ? 0.0012 : 0.0009;
-    for (let i = 0; i < tr.cells; i++) this.cellV[i] = ocvCell + this.cellOffset[i] - this.hvA * rCell;
-    this.hvV = this.hvFault ? 0 : this.cellV.reduce((a, b) => a + b, 0);
+    const pack = this.pack!;
+    pack.weak = this.effects.weakCells;
+    pack.step(dt, kw * 1000, this.ambientC, this.running && !this.hvFault);
+    this.socPct = Math.max(1, Math.min(99, pack.socPct));
+    this.hvA = pack.current;
+    this.hvV = this.hvFault ? 0 : pack.packV;
   }
 
   private countersStep(dt: number): void {

@@ -51,6 +51,9 @@ export interface MonitorHost {
  * The ECUs' on-board monitors. They watch sensor values (never the injected faults themselves) and
  * report pass or fail to the fault memory of the ECU that owns them; readiness follows.
  */
+/** Cell voltage deviation above which the BMS reports pack deterioration (P0A7F), V. */
+export const CELL_SPREAD_LIMIT_V = 0.15;
+
 export class Monitors implements ModelListener {
   /** Non-continuous monitors supported by this vehicle. */
   readonly supported: MonitorName[];
@@ -323,6 +326,14 @@ export class Monitors implements ModelListener {
       this.once(`P0AA6-fail`, () => this.fail('battery', 'P0AA6', { emission: true, oneTrip: true }));
     } else if (this.add('iso-ok', m.isolationKohm >= limitKohm, dt) >= 5)
       this.once(`P0AA6-pass`, () => this.pass('battery', 'P0AA6'));
+    // Cell deviation: the BMS sets P0A7F (pack deterioration) when its lowest and highest cells stay
+    // more than 0.15 V apart for 10 s with the contactors closed (a Li-ion pack balances within tens of mV).
+    const pack = m.pack;
+    if (pack && tr.chemistry !== 'NiMH' && m.running) {
+      const spread = pack.extreme('max')[0] - pack.extreme('min')[0];
+      if (this.add('cell-spread', spread > CELL_SPREAD_LIMIT_V, dt) >= 10)
+        this.once('P0A7F-fail', () => this.fail('battery', 'P0A7F', { emission: true, oneTrip: true }));
+    }
   }
 
   private misfire(m: VehicleModel, dt: number): void {

@@ -35,8 +35,19 @@ export interface VehicleProfile {
     /** J1979 PID 0x51 fuel type code. */
     fuelType: number;
   };
-  /** Traction battery (hybrid or EV). */
-  traction?: { cells: number; nominalV: number; capacityKwh: number; chemistry: 'NiMH' | 'Li-ion' };
+  /**
+   * Traction battery (hybrid or EV): cells in series, `modules` temperature sensors (4 by default),
+   * and how its battery ECU lays out its manufacturer DIDs: `generic` (Atelier's 0x0101–0x0110) or
+   * `hyundai` (the Kona/Ioniq BMS's 0x0101–0x0105, `bms-hyundai.ts`).
+   */
+  traction?: {
+    cells: number;
+    nominalV: number;
+    capacityKwh: number;
+    chemistry: 'NiMH' | 'Li-ion' | 'NMC';
+    modules?: number;
+    bms?: 'generic' | 'hyundai';
+  };
   /** Upshift rpm when driving; gears as rpm per km/h. */
   gears: number[];
   upshiftRpm: number;
@@ -44,7 +55,7 @@ export interface VehicleProfile {
   ecus: EcuSpec[];
 }
 
-export type ProfileName = 'petrol' | 'petrol-v6' | 'diesel' | 'hybrid' | 'ev';
+export type ProfileName = 'petrol' | 'petrol-v6' | 'diesel' | 'hybrid' | 'ev' | 'ev-kona';
 
 const ecu = (role: EcuRole, obd: boolean, fr: string, en: string, n: string): EcuSpec => ({
   role,
@@ -73,6 +84,24 @@ const batteryEcu = ecu(
   'traction battery ECU',
   '5001',
 );
+
+/** A battery EV's: no engine (J1979 fuel type 0x08, electric). */
+const NO_ENGINE: VehicleProfile['engine'] = {
+  kind: 'none',
+  displacementL: 0,
+  cylinders: 0,
+  banks: 1,
+  idleRpm: 0,
+  thermostatC: 40,
+  egr: false,
+  dpf: false,
+  evap: false,
+  fuelType: 0x08,
+};
+const evControlUnit: EcuSpec = {
+  ...engineEcu,
+  label: { fr: 'calculateur de véhicule électrique', en: 'EV control unit' },
+};
 
 const MANUAL_6 = [118, 66, 44, 33, 27, 22.5];
 
@@ -171,25 +200,28 @@ export const PROFILES: Record<ProfileName, VehicleProfile> = {
     label: { fr: 'citadine électrique 41 kWh', en: '41 kWh electric city car' },
     vin: withCheckDigit('VF1AG000K63019856'),
     year: 2019,
-    engine: {
-      kind: 'none',
-      displacementL: 0,
-      cylinders: 0,
-      banks: 1,
-      idleRpm: 0,
-      thermostatC: 40,
-      egr: false,
-      dpf: false,
-      evap: false,
-      fuelType: 0x08,
-    },
+    engine: NO_ENGINE,
     traction: { cells: 96, nominalV: 350, capacityKwh: 41, chemistry: 'Li-ion' },
     gears: [75],
     upshiftRpm: 99999,
     tankL: 0,
+    ecus: [evControlUnit, batteryEcu, absEcu, bodyEcu],
+  },
+  // A Hyundai Kona electric 64 kWh (2020): 98 NMC cells in series (356 V nominal), four module
+  // temperature sensors; its BMS answers the Kona/Ioniq DIDs 0x0101–0x0105 on 0x7E4/0x7EC.
+  'ev-kona': {
+    name: 'ev-kona',
+    label: { fr: 'Hyundai Kona électrique 64 kWh', en: 'Hyundai Kona electric 64 kWh' },
+    vin: withCheckDigit('KMHK581GFLU062417'),
+    year: 2020,
+    engine: NO_ENGINE,
+    traction: { cells: 98, nominalV: 356, capacityKwh: 64, chemistry: 'NMC', modules: 4, bms: 'hyundai' },
+    gears: [75],
+    upshiftRpm: 99999,
+    tankL: 0,
     ecus: [
-      { ...engineEcu, label: { fr: 'calculateur de véhicule électrique', en: 'EV control unit' } },
-      batteryEcu,
+      evControlUnit,
+      { ...batteryEcu, label: { fr: 'BMS (batterie de traction)', en: 'BMS (traction battery)' } },
       absEcu,
       bodyEcu,
     ],

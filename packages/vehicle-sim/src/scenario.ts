@@ -85,6 +85,7 @@ const FAULT_KEYS = [
   'severity',
   'onset',
   'cylinder',
+  'cell',
   'wheel',
   'ecu',
   'position',
@@ -214,6 +215,10 @@ function readScenarioYaml(text: string, file: string): Scenario {
     };
     if (spec.severity <= 0) fail([...p, 'severity'], 'must be above 0 (a fault of severity 0 is no fault)');
     if (f.cylinder !== undefined) spec.cylinder = num([...p, 'cylinder'], f.cylinder, 1, 12);
+    if (f.cell !== undefined) {
+      spec.cell = num([...p, 'cell'], f.cell, 1, 400);
+      if (!Number.isInteger(spec.cell)) fail([...p, 'cell'], 'must be a whole cell number');
+    }
     if (f.wheel !== undefined) {
       if (!(WHEELS as unknown[]).includes(f.wheel))
         fail([...p, 'wheel'], `must be one of ${WHEELS.join(', ')}`);
@@ -268,11 +273,13 @@ function readScenarioYaml(text: string, file: string): Scenario {
     if (why) {
       const field = /cylinder/.test(why)
         ? 'cylinder'
-        : /wheel/.test(why)
-          ? 'wheel'
-          : /`ecu`|ECU/.test(why)
-            ? 'ecu'
-            : 'type';
+        : /cell/.test(why)
+          ? 'cell'
+          : /wheel/.test(why)
+            ? 'wheel'
+            : /`ecu`|ECU/.test(why)
+              ? 'ecu'
+              : 'type';
       fail([...p, field in f ? field : 'type'], `${spec.type} on ${vehicle}: ${why}`);
     }
     faults.push(spec);

@@ -39,6 +39,18 @@ export interface SessionReport {
   live: { samples: number; rpm?: number; speedKmh?: number; coolantC?: number };
   /** Requests that got no answer or a link error. */
   unanswered: number;
+  /** Periodic reads (`reads`) sent and answered positively. */
+  reads?: { sent: number; answered: number };
+}
+
+/**
+ * Requests a session also sends every `everyS` seconds of its live phase (the first at its start):
+ * what a tester reading a battery ECU's manufacturer identifiers does, so that the recording holds
+ * those exchanges.
+ */
+export interface PeriodicReads {
+  everyS: number;
+  requests: { target: number; data: Uint8Array }[];
 }
 
 /**
@@ -50,7 +62,7 @@ export interface SessionReport {
  */
 export async function runWorkshopSession(
   link: DiagnosticLink,
-  options: { clock: Clock; durationS: number; ecus?: KnownEcu[] },
+  options: { clock: Clock; durationS: number; ecus?: KnownEcu[]; reads?: PeriodicReads },
 ): Promise<SessionReport> {
   const { clock } = options;
   const start = clock.now();
@@ -111,7 +123,24 @@ export async function runWorkshopSession(
   // Live data until the session's time is up.
   const engineTarget =
     engine === undefined ? undefined : physical(requestAddressOf(engine, link.info.extended ?? false));
+  const reads = options.reads;
+  if (reads) report.reads = { sent: 0, answered: 0 };
+  let nextRead = clock.now();
   while (engineTarget && clock.now() - start < options.durationS * 1000) {
+    if (reads && report.reads && clock.now() >= nextRead) {
+      nextRead += reads.everyS * 1000;
+      for (const r of reads.requests) {
+        report.reads.sent++;
+        try {
+          const answers = await link.request({ target: physical(r.target), data: r.data, timeoutMs: 1000 });
+          if (answers.some((a) => a.data[0] === r.data[0] + 0x40)) report.reads.answered++;
+          else report.unanswered++;
+        } catch (err) {
+          if (!(err instanceof LinkError)) throw err;
+          report.unanswered++;
+        }
+      }
+    }
     try {
       const r = await obd.readPids([0x0c, 0x0d, 0x05, 0x04, 0x0b, 0x10], engineTarget);
       report.live.samples++;
@@ -136,6 +165,8 @@ export interface SimulateOptions {
   record?: string | Writable;
   /** Channel name written in the log. */
   channel?: string;
+  /** Requests also sent periodically during the live phase (a battery read). */
+  reads?: PeriodicReads;
 }
 
 /**
@@ -181,7 +212,9 @@ export async function simulateWith(
     responseIds: ecus.map((e) => e.response),
   });
   try {
-    const report = await clock.run(runWorkshopSession(link, { clock, durationS: options.durationS, ecus }));
+    const report = await clock.run(
+      runWorkshopSession(link, { clock, durationS: options.durationS, ecus, reads: options.reads }),
+    );
     return { report, frames };
   } finally {
     player?.stop();

@@ -389,6 +389,21 @@ const CASES: Record<FaultType, Case> = {
     read: (c) => measure(c, 'insulation_tester', { id: 'ac_compressor' }, 'insulation_resistance'),
     expect: 'lower',
   }),
+  weak_cell: C({
+    profile: 'ev-kona',
+    fault: 'type: weak_cell, cell: 37',
+    low: 0.2,
+    high: 0.9,
+    history: true,
+    // The BMS's lowest cell (22 01 01, bytes 28–29 of the answer: volts / 0.02, then its number),
+    // read as a scan tool reads it after two drives.
+    read: async (c) => {
+      const bms = new UdsClient(c.obd.link, physical(0x7e4), { clock: c.clock });
+      const d = await c.clock.run(bms.request([0x22, 0x01, 0x01]));
+      return d[28] * 0.02;
+    },
+    expect: 'lower',
+  }),
   wheel_speed_sensor: C({
     profile: 'petrol',
     fault: 'type: wheel_speed_sensor, wheel: fl',

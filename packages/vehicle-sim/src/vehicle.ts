@@ -285,6 +285,7 @@ function supportedCodes(
   }
   if (role === 'transmission') add('U0100');
   if (role === 'battery') add('P0AA6');
+  if (role === 'battery' && p.traction && p.traction.chemistry !== 'NiMH') add('P0A7F');
   if (role === 'abs') for (const c of ['C0035', 'C0040', 'C0045', 'C0050']) add(c, false, 0x31);
   void FAULTS;
   return out;

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Lang, UsageError } from '@atelier/command';
+import { Elm327Emulator, serveTcp } from '@atelier/elm327';
+import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { cliContext } from '../testing.js';
@@ -71,6 +73,81 @@ describe('atelier ev report', () => {
     expect(r.soc.value).toBeGreaterThan(89);
     expect(r.missing.find((m: { quantity: string }) => m.quantity === 'cellVoltages').reason.en).toMatch(
       /^21 02: /,
+    );
+  }, 60_000);
+});
+
+/**
+ * The simulated Kona read as a user reads it, on each way to the car, against the pack's physical
+ * state (the same scenario's car at the same simulated time): the encoding is vehicle-sim's, the
+ * decoding packages/ev's definition, so a wrong byte on either side shows.
+ */
+describe('atelier ev report on the simulated Kona (sim:healthy-kona, sim:kona-weak-cell)', () => {
+  /** The car's pack at its session start: the car stands READY, so it barely moves in a few seconds. */
+  const physicalState = (scenario: string) => {
+    const car = Vehicle.fromScenario(loadScenario(scenario), { startMs: 0 });
+    const pack = car.model.pack!;
+    return {
+      packV: car.model.hvV,
+      socPct: car.model.socPct,
+      cells: [...pack.cellV],
+      modules: [...pack.moduleC],
+      sohPct: pack.sohPct,
+    };
+  };
+  const report = async (spec: string) => {
+    const { ctx, out } = context('en');
+    expect(
+      await evCommand.run(['report', '--adapter', spec, '--vehicle', 'hyundai-kona-ioniq', '--json'], ctx),
+    ).toBe(0);
+    return JSON.parse(out());
+  };
+  const agrees = (r: ReturnType<typeof JSON.parse>, truth: ReturnType<typeof physicalState>) => {
+    expect(r.answers).toBe(5);
+    expect(r.missing).toEqual([]);
+    // Within the encoding's resolution (0.1 V, 0.5 %, 0.02 V, 1 °C, 0.1 %), plus a few seconds of READY.
+    expect(Math.abs(r.packVoltage.value - truth.packV)).toBeLessThan(0.3);
+    expect(Math.abs(r.soc.value - truth.socPct)).toBeLessThanOrEqual(0.3);
+    expect(Math.abs(r.soh.value - truth.sohPct)).toBeLessThanOrEqual(0.05);
+    expect(r.cells.voltages).toHaveLength(98);
+    r.cells.voltages.forEach((v: number, i: number) => {
+      expect(Math.abs(v - truth.cells[i]), `cell ${i + 1}`).toBeLessThanOrEqual(0.0101);
+    });
+    const sum = truth.cells.reduce((a, b) => a + b, 0);
+    expect(Math.abs(sum - truth.packV)).toBeLessThan(1e-6);
+    r.temperatures.values.forEach((t: number, m: number) => {
+      expect(Math.abs(t - truth.modules[m]), `module ${m + 1}`).toBeLessThanOrEqual(0.51);
+    });
+    expect(r.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
+  };
+
+  it('sim: (ISO-TP on a virtual bus): the healthy pack as physics has it', async () => {
+    agrees(await report('sim:healthy-kona'), physicalState('healthy-kona'));
+  }, 60_000);
+
+  it('sim:?via=elm327 (the ELM327 emulator): the weak cell 37 is the lowest, the spread and SoH show it', async () => {
+    const r = await report('sim:kona-weak-cell?via=elm327');
+    agrees(r, physicalState('kona-weak-cell'));
+    expect(r.cells.minCell).toBe(37);
+    expect(r.cells.spread).toBeGreaterThan(0.1);
+    expect(r.soh.value).toBeLessThan(70);
+  }, 60_000);
+
+  it('elm327:tcp:// (a scan tool on the emulator serving the car over TCP)', async () => {
+    const car = Vehicle.fromScenario(loadScenario('healthy-kona'));
+    const tcp = await serveTcp(new Elm327Emulator({ responder: car, baud: 0, latencyMs: 1 }), { port: 0 });
+    try {
+      agrees(await report(`elm327:tcp://127.0.0.1:${tcp.port}`), physicalState('healthy-kona'));
+    } finally {
+      await tcp.close();
+    }
+  }, 60_000);
+
+  it('the generic simulated EV answers 22 01 01 in its own layout: not read as a Kona, the reason says so', async () => {
+    const r = await report('sim:healthy-ev-range');
+    expect(r.answers).toBe(0);
+    expect(r.missing.find((m: { quantity: string }) => m.quantity === 'soc').reason.en).toBe(
+      "22 01 01: a 5-byte answer where 62 are expected: another layout than this vehicle's",
     );
   }, 60_000);
 });

@@ -68,6 +68,29 @@ describe('atelier sim', () => {
     expect(r.stderr).toContain('bad.yaml:6');
     expect((await atelier('sim', 'run', '--scenario', 'no-such-thing')).code).toBe(2);
   });
+
+  it('--battery V also reads the traction battery: the recording gives a battery report; bad use is a usage error', async () => {
+    const log = join(dir, 'kona.log');
+    const r = await atelier(
+      ...['--lang', 'en', 'sim', 'run', '--scenario', 'healthy-kona', '--duration', '25'],
+      ...['--battery', 'hyundai-kona-ioniq', '--battery-every', '10', '--record', log, '--json'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // Reads at 0, 10 and 20 s: five requests each, every one answered.
+    expect(JSON.parse(r.stdout).report.reads).toEqual({ sent: 15, answered: 15 });
+    const report = await atelier('--lang', 'en', 'ev', 'report', log, '--json');
+    expect(report.code, report.stderr).toBe(0);
+    const battery = JSON.parse(report.stdout);
+    expect(battery.vehicle.id).toBe('hyundai-kona-ioniq');
+    expect(battery.series.soc).toHaveLength(3);
+    expect(battery.missing).toEqual([]);
+    for (const bad of [
+      ['--battery', 'zoe'],
+      ['--battery-every', '10'],
+      ['--battery', 'nissan-leaf', '--battery-every', '0'],
+    ])
+      expect((await atelier('sim', 'run', '--scenario', 'healthy-kona', ...bad)).code, bad.join(' ')).toBe(2);
+  }, 120_000);
 });
 
 describe('atelier sim import', () => {

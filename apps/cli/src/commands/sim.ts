@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CliContext, type Command, UsageError, writeOut } from '@atelier/command';
+import { batteryDefinition, batteryDefinitions } from '@atelier/ev';
 import { RecordedResponder } from '@atelier/obd';
 import {
   listScenarios,
   loadScenario,
   openScenarioResponder,
+  type PeriodicReads,
   PROFILE_NAMES,
   type ProfileName,
   parseScenario,
@@ -20,7 +22,8 @@ import {
 
 const USAGE = {
   fr: `Usage : atelier sim list [--json]
-        atelier sim run --scenario NOM|FICHIER [--duration S] [--record SORTIE.log] [--json]
+        atelier sim run --scenario NOM|FICHIER [--duration S] [--record SORTIE.log]
+                        [--battery VÉHICULE [--battery-every S]] [--json]
         atelier sim import ENREGISTREMENT --name NOM --vehicle PROFIL --complaint-fr T
                           --complaint-en T --cause T [--out FICHIER.yaml]
 
@@ -35,9 +38,13 @@ Véhicules simulés avec défauts injectés (scénarios de formation).
                     enregistrée, ses trames de fond rejouées à côté
   --scenario S      nom d'un scénario fourni ou chemin d'un fichier YAML
   --duration S      durée de la session, secondes (60 par défaut)
+  --battery V       lit aussi la batterie de traction comme \`atelier ev report\` (définition V :
+                    hyundai-kona-ioniq, nissan-leaf) toutes les --battery-every secondes (10 par
+                    défaut) : un enregistrement qui donne un rapport batterie
   --json            sortie JSON`,
   en: `Usage: atelier sim list [--json]
-       atelier sim run --scenario NAME|FILE [--duration S] [--record OUT.log] [--json]
+       atelier sim run --scenario NAME|FILE [--duration S] [--record OUT.log]
+                       [--battery VEHICLE [--battery-every S]] [--json]
        atelier sim import RECORDING --name NAME --vehicle PROFILE --complaint-fr T
                          --complaint-en T --cause T [--out FILE.yaml]
 
@@ -52,6 +59,9 @@ Simulated vehicles with injected faults (training scenarios).
                     frames played alongside
   --scenario S      a built-in scenario name or a YAML file path
   --duration S      session length, seconds (default 60)
+  --battery V       also reads the traction battery as \`atelier ev report\` does (definition V:
+                    hyundai-kona-ioniq, nissan-leaf) every --battery-every seconds (default 10): a recording
+                    that gives a battery report
   --json            JSON output`,
 };
 
@@ -100,11 +110,45 @@ function resolveScenario(spec: string, ctx: CliContext): Scenario {
   }
 }
 
+const BATTERY_IDS = () =>
+  batteryDefinitions()
+    .map((d) => d.id)
+    .join(', ');
+
+/** `--battery V [--battery-every S]`: the definition's requests, sent as `atelier ev report` sends them. */
+function batteryReads(
+  v: Record<string, string | boolean | undefined>,
+  ctx: CliContext,
+): PeriodicReads | undefined {
+  const fr = ctx.lang === 'fr';
+  if (v.battery === undefined) {
+    if (v['battery-every'] !== undefined)
+      throw new UsageError(
+        fr ? '--battery-every va avec --battery' : '--battery-every goes with --battery',
+        USAGE[ctx.lang],
+      );
+    return undefined;
+  }
+  const d = batteryDefinition(v.battery as string);
+  if (!d) throw new UsageError(`--battery: ${BATTERY_IDS()}`, USAGE[ctx.lang]);
+  const everyS = v['battery-every'] === undefined ? 10 : Number(v['battery-every']);
+  if (!Number.isFinite(everyS) || everyS < 1 || everyS > 3600)
+    throw new UsageError(
+      fr
+        ? `--battery-every : « ${v['battery-every']} » doit être 1 à 3600 s`
+        : `--battery-every: '${v['battery-every']}' must be 1 to 3600 s`,
+      USAGE[ctx.lang],
+    );
+  return { everyS, requests: d.requests.map((r) => ({ target: d.ecu.request, data: r.request })) };
+}
+
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const v = parse(args, ctx, {
     scenario: { type: 'string', short: 's' },
     duration: { type: 'string' },
     record: { type: 'string' },
+    battery: { type: 'string' },
+    'battery-every': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (v.help) return help(ctx);
@@ -119,9 +163,10 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         : `--duration: '${v.duration}' must be seconds (0 to 86400)`,
       USAGE[ctx.lang],
     );
+  const reads = batteryReads(v, ctx);
   const scenario = resolveScenario(v.scenario as string, ctx);
   const record = v.record ? resolve(ctx.cwd, v.record as string) : undefined;
-  const { report, frames } = await simulateSession(scenario, { durationS: duration, record });
+  const { report, frames } = await simulateSession(scenario, { durationS: duration, record, reads });
   if (v.json) {
     await writeOut(
       ctx.stdout,

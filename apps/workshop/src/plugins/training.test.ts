@@ -84,6 +84,31 @@ describe('recording uploads', () => {
       /transcript ELM327 illisible/,
     ],
     ['empty', 'empty.log', '', 400, /fichier vide/],
+    // Recordings that read fine but can answer nothing an apprentice could ask.
+    [
+      'too few frames (and no diagnostic exchange)',
+      'three.log',
+      '(1.000000) can0 123#01\n(1.100000) can0 123#02\n(1.200000) can0 123#03\n',
+      400,
+      /enregistrement inutilisable : trop peu de trames \(3, il en faut au moins 20/,
+    ],
+    [
+      'broadcast frames that never change',
+      'constant.log',
+      Array.from(
+        { length: 40 },
+        (_, i) => `(${(1 + i / 10).toFixed(6)}) can0 ${i % 2 ? '321' : '123'}#00FF00FF\n`,
+      ).join(''),
+      400,
+      /aucun échange de diagnostic .* et aucun signal diffusé qui varie \(2 identifiant\(s\), données constantes\)/,
+    ],
+    [
+      'requests nobody answered',
+      'unanswered.log',
+      Array.from({ length: 30 }, (_, i) => `(${(1 + i).toFixed(6)}) can0 7DF#02010C0000000000\n`).join(''),
+      400,
+      /aucune requête suivie d'une réponse positive/,
+    ],
   ])('refuses %s with a message', async (_what, name, content, status, message) => {
     const res = await upload(name, content);
     expect(res.statusCode).toBe(status);
@@ -228,11 +253,18 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(none.body).toMatch(/aucune lecture de batterie de traction connue/);
   });
 
-  it('a scenario from the Leaf MF4 is a working battery session: labelled a recording, the apprentice reads the battery report', async () => {
-    const rec = (await upload('leaf-class.MF4', readFileSync(LEAF_MF4))).json();
+  /**
+   * A scenario made from an uploaded recording, assigned to Léo, started and connected: `check` runs
+   * on the connected session, which is disconnected afterwards.
+   */
+  async function recordedClassSession(
+    recordingId: number,
+    fields: { title: string; complaint: string; trueCause: string },
+    check: (sessionId: number, scenarioId: number) => Promise<void>,
+  ): Promise<void> {
     const f = await t.as('formateur');
-    const form = (a: { csrf: string }, fields: Record<string, string>) =>
-      new URLSearchParams({ _csrf: a.csrf, ...fields }).toString();
+    const form = (a: { csrf: string }, values: Record<string, string>) =>
+      new URLSearchParams({ _csrf: a.csrf, ...values }).toString();
     const headers = (a: { cookie: string }) => ({
       cookie: a.cookie,
       'content-type': 'application/x-www-form-urlencoded',
@@ -242,12 +274,12 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       url: '/training/scenarios',
       headers: headers(f),
       payload: form(f, {
-        title: 'Leaf : état de la batterie',
+        title: fields.title,
         source: 'recording',
-        recordingId: String(rec.id),
+        recordingId: String(recordingId),
         vehicleType: 'ev',
-        complaint: 'Autonomie en baisse',
-        trueCause: 'battery_weak',
+        complaint: fields.complaint,
+        trueCause: fields.trueCause,
       }),
     });
     expect(res.statusCode, res.body).toBe(303);
@@ -285,27 +317,14 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(res.statusCode, res.body).toBeLessThan(400);
     try {
       await until(
-        'the recorded Leaf connected',
+        'the recorded car connected',
         async () =>
           (await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` })).body.includes(
             'data-state="connected"',
           ),
         30_000,
       );
-      const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
-      expect(page.body).toContain('enregistrement d&#39;un véhicule réel');
-      expect(page.body).not.toContain('véhicule simulé');
-      expect(page.body).toContain('id="battery-report"');
-      expect(page.body).toContain('79B → 7BB : 21 01, 21 04');
-      const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
-      expect(api.statusCode, api.body).toBe(200);
-      const r = api.json();
-      expect(r.source.kind).toBe('live');
-      expect(r.vehicle.id).toBe('nissan-leaf');
-      expect(r.soc.value).toBeGreaterThan(89);
-      expect(r.packVoltage.value / 96).toBeGreaterThan(3.7);
-      const report = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}/battery` });
-      expect(report.body).toContain('NF C18-550');
+      await check(sessionId, scenarioId);
     } finally {
       await t.app.inject({
         method: 'POST',
@@ -314,6 +333,81 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         payload: form(leo, {}),
       });
     }
+  }
+
+  it('a scenario from the Leaf MF4 is a working battery session: labelled a recording, the apprentice reads the battery report', async () => {
+    const rec = (await upload('leaf-class.MF4', readFileSync(LEAF_MF4))).json();
+    await recordedClassSession(
+      rec.id,
+      { title: 'Leaf : état de la batterie', complaint: 'Autonomie en baisse', trueCause: 'battery_weak' },
+      async (sessionId) => {
+        const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
+        expect(page.body).toContain('enregistrement d&#39;un véhicule réel');
+        expect(page.body).not.toContain('véhicule simulé');
+        expect(page.body).toContain('id="battery-report"');
+        expect(page.body).toContain('79B → 7BB : 21 01, 21 04');
+        const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
+        expect(api.statusCode, api.body).toBe(200);
+        const r = api.json();
+        expect(r.source.kind).toBe('live');
+        expect(r.vehicle.id).toBe('nissan-leaf');
+        expect(r.soc.value).toBeGreaterThan(89);
+        expect(r.packVoltage.value / 96).toBeGreaterThan(3.7);
+        const report = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}/battery` });
+        expect(report.body).toContain('NF C18-550');
+      },
+    );
+  }, 60_000);
+
+  it('a scenario from the simulated Kona recording is a working battery session without a knowledge-base cause, assessed on the report read: the BMS read live from the recording, cell 37 the weak one', async () => {
+    const KONA = fixturePath('ev/sim_kona_weak_cell_battery.log');
+    const res = await upload('sim_kona_weak_cell_battery.log', readFileSync(KONA, 'utf8'));
+    expect(res.statusCode, res.body).toBe(201);
+    const rec = res.json();
+    expect(JSON.parse(rec.summary).battery).toEqual({
+      vehicle: 'hyundai-kona-ioniq',
+      reads: 60,
+      requests: ['22 01 01', '22 01 02', '22 01 03', '22 01 04', '22 01 05'],
+    });
+    // No true cause: the recording is a battery read, not a fault to find.
+    await recordedClassSession(
+      rec.id,
+      { title: 'Kona : état de la batterie', complaint: 'Autonomie en baisse', trueCause: '' },
+      async (sessionId, scenarioId) => {
+        const assessments = async () =>
+          (
+            await t.inject('formateur', {
+              method: 'GET',
+              url: `/api/training/scenarios/${scenarioId}/assessments`,
+            })
+          ).json()[0];
+        expect((await assessments()).battery).toEqual({ read: false, at: null, value: null });
+        const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
+        expect(page.body).toContain('id="battery-report"');
+        // The BMS answers the battery reads among the session's other requests (UDS fault memory, VIN).
+        expect(page.body).toMatch(/7E4 → 7EC : [^;<]*22 01 01, 22 01 02, 22 01 03, 22 01 04, 22 01 05/);
+        const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
+        expect(api.statusCode, api.body).toBe(200);
+        const r = api.json();
+        expect(r.source.kind).toBe('live');
+        expect(r.vehicle.id).toBe('hyundai-kona-ioniq');
+        expect(r.answers).toBe(5);
+        expect(r.cells.minCell).toBe(37);
+        expect(r.cells.voltages.filter((v: number | null) => v !== null)).toHaveLength(98);
+        const assessed = await assessments();
+        expect(assessed.battery.read).toBe(true);
+        expect(assessed.battery.value).toMatchObject({ answers: 5, minCell: 37 });
+        expect(assessed.assessment).toBeNull();
+        const scenarioPage = await t.inject('formateur', {
+          method: 'GET',
+          url: `/training/scenarios/${scenarioId}`,
+        });
+        expect(scenarioPage.body).toContain(
+          'session batterie de traction : évaluée sur la lecture du rapport',
+        );
+        expect(scenarioPage.body).toContain('✔ rapport lu');
+      },
+    );
   }, 60_000);
 
   it('a truncated MF4 is refused with the reason, nothing stored', async () => {

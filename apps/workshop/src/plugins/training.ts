@@ -8,7 +8,7 @@ import { SKILLS, type SkillLevel } from '@atelier/diagnosis';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { formatDateTime, type Text } from '../i18n.js';
+import { formatDateTime, formatNumber, type Text } from '../i18n.js';
 import { assessAssignment, trainingExport } from '../services/assessment.js';
 import {
   assignmentsOf,
@@ -115,7 +115,7 @@ const MAX_SCENARIO_BYTES = 64 * 1024;
 
 /** The true-cause choice: "no fault" for a healthy car, or a cause of the knowledge base. */
 const trueCauseSelect = (req: FastifyRequest, causes: ReturnType<typeof causeChoices>): Html =>
-  html`<select name="trueCause"><option value="">${T(req, { fr: '(celle du scénario simulé)', en: '(that of the simulated scenario)' })}</option><option value="${NO_FAULT}">${T(req, { fr: 'Aucun défaut (véhicule sain)', en: 'No fault (healthy car)' })}</option>${causes.map((c) => html`<option value="${c.id}">${T(req, c.treeTitle)} — ${T(req, c.name)}</option>`)}</select>`;
+  html`<select name="trueCause"><option value="">${T(req, { fr: '(celle du scénario simulé ; aucune pour une lecture de batterie)', en: '(that of the simulated scenario; none for a battery read)' })}</option><option value="${NO_FAULT}">${T(req, { fr: 'Aucun défaut (véhicule sain)', en: 'No fault (healthy car)' })}</option>${causes.map((c) => html`<option value="${c.id}">${T(req, c.treeTitle)} — ${T(req, c.name)}</option>`)}</select>`;
 
 const isTrainer = (req: FastifyRequest) => (TRAINERS as readonly string[]).includes(req.user!.role);
 
@@ -167,8 +167,38 @@ const assessedSchema = {
     apprentice: { description: "the apprentice's DiagnosticPath, or null" },
     expert: { description: 'the expert DiagnosticPath on the same evidence, or null' },
     minutes: { type: ['integer', 'null'] },
+    battery: {
+      description:
+        'a battery-report scenario (no knowledge-base cause): { read, at, value } of the report read in the session',
+    },
   },
 } as const;
+
+/** What a scenario is assessed on: its knowledge-base cause, or, for a battery read, the report read. */
+const BATTERY_ASSESSED: Text = {
+  fr: 'aucune (session batterie de traction : évaluée sur la lecture du rapport)',
+  en: 'none (traction-battery session: assessed on the report read)',
+};
+/** The battery read kept with a session (live.ts): SoC, SoH, pack voltage, the lowest cell and the spread. */
+function batteryReadText(req: FastifyRequest, v: unknown): string {
+  const r = (v ?? {}) as Record<string, number | null>;
+  const n = (x: number | null | undefined, digits = 2) => formatNumber(req.lang, x ?? null, digits);
+  return [
+    `SoC ${n(r.soc, 1)} %`,
+    `SoH ${n(r.soh, 1)} %`,
+    `${n(r.packVoltage, 1)} V`,
+    r.minCell
+      ? T(req, {
+          fr: `cellule la plus basse n° ${r.minCell}, écart ${n((r.spread ?? 0) * 1000, 0)} mV`,
+          en: `lowest cell #${r.minCell}, spread ${n((r.spread ?? 0) * 1000, 0)} mV`,
+        })
+      : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+const scenarioCause = (s: { true_cause: string }): Text =>
+  s.true_cause ? causeName(s.true_cause) : BATTERY_ASSESSED;
 
 function progress(
   req: FastifyRequest,
@@ -262,7 +292,7 @@ async function training(scope: FastifyInstance): Promise<void> {
 <p class="muted">${T(req, { fr: 'La vraie cause est vérifiée contre les défauts du fichier.', en: 'The true cause is checked against the file’s faults.' })}</p>
 <button type="submit" id="upload-scenario">${T(req, { fr: 'Créer depuis le fichier', en: 'Create from the file' })}</button></form></section>
 <section class="card" id="scenarios"><h2>${T(req, { fr: 'Scénarios', en: 'Scenarios' })}</h2>
-<ul>${scenarios.map((s) => html`<li data-scenario="${s.id}"><a href="/training/scenarios/${s.id}">${s.title}</a> — ${T(req, VEHICLE[s.vehicle_type] ?? VEHICLE.petrol!)}, ${T(req, causeName(s.true_cause))}</li>`)}</ul>
+<ul>${scenarios.map((s) => html`<li data-scenario="${s.id}"><a href="/training/scenarios/${s.id}">${s.title}</a> — ${T(req, VEHICLE[s.vehicle_type] ?? VEHICLE.petrol!)}, ${T(req, scenarioCause(s))}</li>`)}</ul>
 ${
   scenarios.length
     ? html`<form method="post" action="/training/assignments" class="assign">${csrfField(req)}<h3>${T(req, { fr: 'Affecter', en: 'Assign' })}</h3>
@@ -508,7 +538,7 @@ ${
       url: '/training/scenarios/:id',
       render: ({ s, assessed }, req, reply) => {
         const body = html`<dl class="facts"><dt>${T(req, { fr: 'Plainte', en: 'Complaint' })}</dt><dd class="complaint">${s.complaint}</dd>
-<dt>${T(req, { fr: 'Vraie cause', en: 'True cause' })}</dt><dd class="true-cause">${T(req, causeName(s.true_cause))}</dd>
+<dt>${T(req, { fr: 'Vraie cause', en: 'True cause' })}</dt><dd class="true-cause">${T(req, scenarioCause(s))}</dd>
 <dt>${T(req, { fr: 'Notes', en: 'Notes' })}</dt><dd>${s.notes || '—'}</dd></dl>
 <h2>${T(req, { fr: 'Classe : avancement et évaluation', en: 'Class: progress and assessment' })}</h2>
 <table class="class-view"><thead><tr><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Classe', en: 'Class' })}</th><th>${T(req, { fr: 'À rendre', en: 'Due' })}</th><th>${T(req, { fr: 'Avancement', en: 'Progress' })}</th><th>${T(req, { fr: 'Bonne cause', en: 'Right cause' })}</th><th>${T(req, { fr: 'Note /20', en: 'Mark /20' })}</th><th></th></tr></thead>
@@ -516,7 +546,7 @@ ${
           (
             x,
           ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${x.assignment.due_on}</td><td class="progress">${progress(req, x.assignment)}</td>
-<td>${x.assessment ? (x.assessment.rightCause ? '✔' : '✘') : '—'}</td><td class="mark">${x.assessment ? String(x.assessment.mark) : '—'}</td>
+<td>${x.battery ? (x.battery.read ? T(req, { fr: '✔ rapport lu', en: '✔ report read' }) : '✘') : x.assessment ? (x.assessment.rightCause ? '✔' : '✘') : '—'}</td><td class="mark">${x.assessment ? String(x.assessment.mark) : '—'}</td>
 <td><a href="/training/assignments/${x.assignment.id}">${T(req, { fr: 'Détail', en: 'Details' })}</a></td></tr>`,
         )}</tbody></table>`;
         return sendPage(
@@ -635,8 +665,17 @@ ${
       const a = x.assessment;
       const body = html`<p>${x.assignment.user_name} — ${x.scenario.title} — ${progress(req, x.assignment)}</p>
 ${
-  a
-    ? html`<section class="card assessment"><h2>${T(req, { fr: 'Note', en: 'Mark' })} : <span class="mark">${String(a.mark)}</span> / 20</h2>
+  x.battery
+    ? html`<section class="card assessment battery-assessment"><p class="battery-read">${
+        x.battery.read
+          ? html`${T(req, { fr: 'Rapport batterie de traction lu le', en: 'Traction-battery report read on' })} ${formatDateTime(req.lang, x.battery.at!)} : ${batteryReadText(req, x.battery.value)}`
+          : T(req, {
+              fr: 'Rapport batterie de traction pas encore lu.',
+              en: 'Traction-battery report not read yet.',
+            })
+      }</p></section>`
+    : a
+      ? html`<section class="card assessment"><h2>${T(req, { fr: 'Note', en: 'Mark' })} : <span class="mark">${String(a.mark)}</span> / 20</h2>
 <p class="right-cause">${a.rightCause ? T(req, a.trueCause === null ? { fr: 'Bonne conclusion : aucune cause, aucune pièce remplacée', en: 'Right ending: no cause, no part replaced' } : { fr: 'Bonne cause trouvée', en: 'Right cause found' }) : a.premature ? T(req, { fr: 'Conclusion prématurée (non confirmée par un test)', en: 'Premature conclusion (not confirmed by a test)' }) : T(req, { fr: 'Cause non trouvée', en: 'Cause not found' })} — ${T(req, { fr: 'vraie cause', en: 'true cause' })} : ${T(req, causeName(a.trueCause, x.expert?.treeId))}${a.conclusion ? html`, ${T(req, { fr: 'conclusion', en: 'conclusion' })} : ${T(req, causeName(a.conclusion, x.apprentice?.treeId))}` : ''}</p>
 <table class="skills"><tbody>${Object.entries(a.skills).map(([k, v]) => html`<tr data-skill="${k}"><th>${T(req, SKILLS[k as keyof typeof SKILLS])}</th><td class="level-${v}">${T(req, LEVEL[v])}</td></tr>`)}</tbody></table>
 <table class="compare"><thead><tr><th></th><th>${T(req, { fr: 'Apprenti', en: 'Apprentice' })}</th><th>${T(req, { fr: 'Expert', en: 'Expert' })}</th></tr></thead><tbody>
@@ -651,7 +690,7 @@ ${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: '
 <div class="grid"><div><h3>${T(req, { fr: 'Chemin de l’apprenti', en: "Apprentice's path" })}</h3>${pathList(req, x.apprentice ? { version: 1, treeId: x.apprentice.treeId, facts: { vehicle: 'petrol', dtcs: [] }, steps: x.apprentice.steps, state: 'done', conclusion: x.apprentice.conclusion, costModel: { labourRate: 70 } } : null)}</div>
 <div><h3>${T(req, { fr: 'Chemin expert', en: 'Expert path' })}</h3>${pathList(req, x.expert ? { version: 1, treeId: x.expert.treeId, facts: { vehicle: 'petrol', dtcs: [] }, steps: x.expert.steps, state: 'done', conclusion: x.expert.conclusion, costModel: { labourRate: 70 } } : null)}</div></div>
 </section>`
-    : html`<p class="muted">${T(req, { fr: 'Pas encore de diagnostic guidé enregistré.', en: 'No guided diagnosis recorded yet.' })}</p>`
+      : html`<p class="muted">${T(req, { fr: 'Pas encore de diagnostic guidé enregistré.', en: 'No guided diagnosis recorded yet.' })}</p>`
 }`;
       return sendPage(
         reply,

@@ -62,6 +62,11 @@ export interface AssessedAssignment {
   apprentice: DiagnosticPath | null;
   expert: DiagnosticPath | null;
   minutes: number | null;
+  /**
+   * A battery-report scenario (a recording of battery reads, no knowledge-base cause): assessed on
+   * the report read in the session, when and what it showed; absent for a diagnosis scenario.
+   */
+  battery?: { read: boolean; at: number | null; value: unknown };
 }
 
 export async function assessAssignment(db: Db, assignmentId: number): Promise<AssessedAssignment> {
@@ -73,6 +78,14 @@ export async function assessAssignment(db: Db, assignmentId: number): Promise<As
         [assignment.session_id],
       )
     : undefined;
+  if (!scenario.true_cause) {
+    const reads = assignment.session_id
+      ? (await readingsOf(db, assignment.session_id)).filter((r) => r.kind === 'battery')
+      : [];
+    const last = reads.at(-1);
+    const battery = { read: !!last, at: last?.at ?? null, value: last?.value ?? null };
+    return { assignment, scenario, assessment: null, apprentice: null, expert: null, minutes: null, battery };
+  }
   if (!row?.guided)
     return { assignment, scenario, assessment: null, apprentice: null, expert: null, minutes: null };
   const data = JSON.parse(row.guided) as SessionData;

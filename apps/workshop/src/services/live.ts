@@ -319,7 +319,7 @@ export class DiagnosticsRuntime {
     name: string,
   ): Promise<BatteryReport> {
     try {
-      return await this.exclusive(sessionId, async (a) => {
+      const report = await this.exclusive(sessionId, async (a) => {
         let last: BatteryReport | undefined;
         for (const d of definitions) {
           last = await readBatteryReport(a.adapter.link, d, { name, probe: definitions.length > 1 });
@@ -332,6 +332,26 @@ export class DiagnosticsRuntime {
           });
         return last;
       });
+      // The read is kept with the session: a battery-report scenario is assessed on it.
+      await saveReading(
+        this.store,
+        sessionId,
+        {
+          kind: 'battery',
+          ecu: report.vehicle.ecu.response.toString(16).toUpperCase(),
+          item: report.vehicle.id,
+          value: {
+            answers: report.answers,
+            soc: report.soc?.value ?? null,
+            soh: report.soh?.value ?? null,
+            packVoltage: report.packVoltage?.value ?? null,
+            minCell: report.cells?.minCell ?? null,
+            spread: report.cells?.spread ?? null,
+          },
+        },
+        this.clock.now(),
+      );
+      return report;
     } catch (err) {
       if (err instanceof DomainError) throw err;
       throw await this.dropped(sessionId, err);

@@ -141,7 +141,7 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
     const frames: Frame[] = [];
     for await (const f of readLogText(bytes, label)) frames.push(f);
     if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
-    return { name: label, kind: 'can', format, size: bytes.length, text, summary: await analyse(frames) };
+    return await canRecording(label, format, bytes.length, text, frames);
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
@@ -168,13 +168,25 @@ async function checkBinaryRecording(
     if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
     let text = '';
     for (const f of frames) text += `${candumpLine(f)}\n`;
-    return { name: label, kind: 'can', format, size: bytes.length, text, summary: await analyse(frames) };
+    return await canRecording(label, format, bytes.length, text, frames);
   } catch (err) {
+    if (err instanceof DomainError) throw err;
     throw new UploadRefused({
       fr: `fichier ${format.toUpperCase()} invalide : ${(err as Error).message}`,
       en: `invalid ${format.toUpperCase()} file: ${(err as Error).message}`,
     });
   }
+}
+
+/** A CAN recording read whole: analysed, and refused when it can answer nothing (`answerable`). */
+async function canRecording(
+  name: string,
+  format: string,
+  size: number,
+  text: string,
+  frames: Frame[],
+): Promise<CheckedRecording> {
+  return { name, kind: 'can', format, size, text, summary: answerable(await analyse(frames)) };
 }
 
 /** The name a stored CAN recording's text is read under: binary uploads are stored as candump. */
@@ -194,6 +206,31 @@ export interface RecordingAnalysis {
   battery?: { vehicle: string; reads: number; requests: string[] };
   /** Identifiers that carried no diagnostic traffic (broadcast signals to replay and plot). */
   broadcastIds: number;
+  /** Of those, the ones whose data changes: a signal to plot (a constant frame plots a flat line). */
+  broadcastSignals?: number;
+}
+
+/** Fewest frames a recording without diagnostic traffic needs to be replayed or plotted. */
+export const MIN_RECORDING_FRAMES = 20;
+
+/**
+ * The analysis, when the recording can answer something an apprentice could ask: a diagnostic
+ * request the car answered, or a broadcast signal that moves over enough frames to replay and plot.
+ * Otherwise the upload is refused, saying what it lacks.
+ */
+export function answerable(a: RecordingAnalysis): RecordingAnalysis {
+  if (a.ecus.length) return a;
+  if (a.frames < MIN_RECORDING_FRAMES)
+    throw new UploadRefused({
+      fr: `enregistrement inutilisable : trop peu de trames (${a.frames}, il en faut au moins ${MIN_RECORDING_FRAMES} pour rejouer ou tracer) et aucun échange de diagnostic`,
+      en: `unusable recording: too few frames (${a.frames}, at least ${MIN_RECORDING_FRAMES} to replay or plot) and no diagnostic exchange`,
+    });
+  if (!a.broadcastSignals)
+    throw new UploadRefused({
+      fr: `enregistrement inutilisable : aucun échange de diagnostic (aucune requête suivie d'une réponse positive) et aucun signal diffusé qui varie (${a.broadcastIds} identifiant(s), données constantes) : rien à lire, à rejouer ni à tracer`,
+      en: `unusable recording: no diagnostic exchange (no request followed by a positive answer) and no broadcast signal that changes (${a.broadcastIds} identifier(s), constant data): nothing to read, replay or plot`,
+    });
+  return a;
 }
 
 const idHex = (id: number, extended: boolean) =>
@@ -229,7 +266,15 @@ export async function analyse(frames: Frame[]): Promise<RecordingAnalysis> {
     }
   }
   const battery = batteryReadsIn(exchanges);
-  const broadcastIds = new Set(broadcast.map((f) => idHex(f.id, f.extended))).size;
+  const payloads = new Map<string, Set<string>>();
+  for (const f of broadcast) {
+    const k = idHex(f.id, f.extended);
+    const seen = payloads.get(k) ?? new Set<string>();
+    if (seen.size < 2) seen.add(hexBytes(f.data));
+    payloads.set(k, seen);
+  }
+  const broadcastIds = payloads.size;
+  const broadcastSignals = [...payloads.values()].filter((p) => p.size > 1).length;
   return {
     frames: stats.frames,
     ids: stats.ids.length,
@@ -240,6 +285,7 @@ export async function analyse(frames: Frame[]): Promise<RecordingAnalysis> {
       ? { battery: { vehicle: battery.definition.id, reads: battery.reads, requests: battery.requests } }
       : {}),
     broadcastIds,
+    broadcastSignals,
   };
 }
 

@@ -135,6 +135,7 @@ const VEHICLE_OF_PROFILE: Record<string, TrainingScenario['vehicle_type']> = {
   diesel: 'diesel',
   hybrid: 'hybrid',
   ev: 'ev',
+  'ev-kona': 'ev',
 };
 
 export async function createScenario(
@@ -159,6 +160,7 @@ export async function createScenario(
   let trueCause = input.trueCause?.trim() ?? '';
   let vin = '';
   let sim: Scenario | undefined;
+  let batteryRead = false;
   if (input.source === 'sim') {
     if (input.simFile) sim = parseScenarioFile(input.simFile.name, input.simFile.text);
     else if (!input.simName || !scenarioNames().includes(input.simName))
@@ -185,7 +187,10 @@ export async function createScenario(
         { fr: 'choisissez un enregistrement', en: 'choose a recording' },
         'recordingId',
       );
-    await recordingContent(db, input.recordingId);
+    const recording = await recordingContent(db, input.recordingId);
+    // A recording of traction-battery reads makes a battery session: no cause to find, the report
+    // read is what is assessed (assessment.ts), so it needs no knowledge-base cause.
+    batteryRead = !!(JSON.parse(recording.summary || '{}') as { battery?: unknown }).battery;
   }
   if (!['petrol', 'diesel', 'hybrid', 'ev'].includes(vehicle))
     throw new ValidationError(
@@ -196,7 +201,11 @@ export async function createScenario(
       'vehicleType',
     );
   if (sim) checkTrueCause(sim, trueCause);
-  if (trueCause !== NO_FAULT && !causeChoices().some((c) => c.id === trueCause))
+  if (
+    !(batteryRead && !trueCause) &&
+    trueCause !== NO_FAULT &&
+    !causeChoices().some((c) => c.id === trueCause)
+  )
     throw new ValidationError(
       {
         fr: 'vraie cause inconnue de la base de connaissances',

@@ -38,6 +38,7 @@ export type ReadingKind =
   | 'uds'
   | 'supported'
   | 'cleared'
+  | 'battery'
   | 'error';
 
 export interface Reading {

@@ -52,6 +52,12 @@ interface OnTheCar {
 // conclusion right on a compressor fault and make a repair of one part cure the others.
 const HV_PART = 'hv_isolation names its part in `part`, and sim_faults names types only';
 
+/** Simulated faults no cause of the knowledge base reaches yet, each with why (listed, so a new one fails). */
+const NO_CAUSE_YET: Record<string, string> = {
+  weak_cell:
+    'a traction-battery cell (kona-weak-cell, from the EV work): no tree reads cell voltages or the pack yet',
+};
+
 const m = (instrument: string, component: ComponentRef, quantity: string, conditions?: object): Check => ({
   instrument,
   component,
@@ -330,9 +336,11 @@ describe('every knowledge-base cause has a simulated car that shows it', () => {
     expect(missing, 'causes whose sim_faults miss their scenario’s fault').toEqual([]);
     const stood = new Set(kb.trees.flatMap((t) => t.causes.flatMap((c) => c.simFaults)));
     expect(
-      FAULT_TYPES.filter((t) => !stood.has(t)),
+      FAULT_TYPES.filter((t) => !stood.has(t) && !NO_CAUSE_YET[t]),
       'simulated faults no cause stands for',
     ).toEqual([]);
+    // A fault listed as having no cause yet that has gained one comes off the list.
+    expect(Object.keys(NO_CAUSE_YET).filter((t) => stood.has(t))).toEqual([]);
     expect(
       [...stood].filter((t) => !(FAULT_TYPES as readonly string[]).includes(t)),
       'sim_faults the simulator does not know',

@@ -104,13 +104,13 @@ export async function setMembership(
         },
         'userId',
       );
-    const held = await tx.get<{ role: SiteRole }>(
-      'SELECT role FROM site_members WHERE user_id = ? AND site_id = ?',
+    const held = await tx.get<{ role: SiteRole; active: number }>(
+      'SELECT m.role, u.active FROM site_members m JOIN users u ON u.id = m.user_id WHERE m.user_id = ? AND m.site_id = ?',
       [userId, site],
     );
     const before = held?.role ?? null;
     if (before === role) return { userId, siteId: site, role, before };
-    if (before === 'admin') await keepSiteAdmin(tx, site, userId, label);
+    if (before === 'admin' && held?.active) await keepSiteAdmin(tx, site, userId, label);
     if (before)
       await tx.run('UPDATE site_members SET role = ? WHERE user_id = ? AND site_id = ?', [
         role,
@@ -148,13 +148,13 @@ export async function withdrawMembership(
 ): Promise<{ userId: number; siteId: number; losesAccess: boolean }> {
   return store.transaction(async (tx) => {
     const label = await siteName(tx, site);
-    const held = await tx.get<{ role: SiteRole; group_role: string | null }>(
-      `SELECT m.role, u.group_role FROM site_members m JOIN users u ON u.id = m.user_id
+    const held = await tx.get<{ role: SiteRole; group_role: string | null; active: number }>(
+      `SELECT m.role, u.group_role, u.active FROM site_members m JOIN users u ON u.id = m.user_id
         WHERE m.user_id = ? AND m.site_id = ?`,
       [userId, site],
     );
     if (!held) throw new NotFoundError({ fr: 'Membre du site', en: 'Site member' }, userId);
-    if (held.role === 'admin') await keepSiteAdmin(tx, site, userId, label);
+    if (held.role === 'admin' && held.active) await keepSiteAdmin(tx, site, userId, label);
     await tx.run('DELETE FROM site_members WHERE user_id = ? AND site_id = ?', [userId, site]);
     const left = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM site_members WHERE user_id = ?', [
       userId,

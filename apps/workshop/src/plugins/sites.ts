@@ -198,8 +198,8 @@ ${
       url: '/sites/:siteId',
       render: async ({ site, members, others }, req, reply) => {
         const manage = req.user!.group_role === 'admin';
-        const roleSelect = (selected: string, id: string) =>
-          html`<select name="role" id="${id}">${SITE_ROLES.map((r) => html`<option value="${r}"${r === selected ? html` selected` : ''}>${T(req, ROLE_LABEL[r])}</option>`)}</select>`;
+        const roleSelect = (selected: string, id: string, label = '') =>
+          html`<select name="role" id="${id}"${label ? html` aria-label="${label}"` : ''}>${SITE_ROLES.map((r) => html`<option value="${r}"${r === selected ? html` selected` : ''}>${T(req, ROLE_LABEL[r])}</option>`)}</select>`;
         const admins = members.filter((m) => m.role === 'admin' && m.active).length;
         type Member = (typeof members)[number];
         const withdrawConfirm = (m: Member) =>
@@ -218,11 +218,11 @@ ${
                 { n: m.name, s: site.name },
               );
         const row = (m: Member) =>
-          html`<tr data-user="${m.login}"><td>${m.name}${m.active ? '' : html` <small class="badge">${T(req, { fr: 'désactivé', en: 'disabled' })}</small>`}</td><td>${
+          html`<tr data-user="${m.login}"><td>${m.name} <small class="muted" data-sites="${m.sites}">${T(req, m.sites > 1 ? { fr: '{n} sites', en: '{n} sites' } : { fr: 'ce site seul', en: 'this site only' }, { n: String(m.sites) })}</small>${m.active ? '' : html` <small class="badge">${T(req, { fr: 'désactivé', en: 'disabled' })}</small>`}</td><td>${
             manage
-              ? html`<form method="post" action="/sites/${site.id}/members" class="inline">${csrfField(req)}<input type="hidden" name="userId" value="${m.id}"><label for="role-${m.id}" class="sr-only">${T(req, { fr: 'Rôle de {n}', en: '{n}’s role' }, { n: m.name })}</label>${roleSelect(m.role, `role-${m.id}`)} <button type="submit">${T(req, { fr: 'Changer', en: 'Change' })}</button></form>`
+              ? html`<form method="post" action="/sites/${site.id}/members" class="inline">${csrfField(req)}<input type="hidden" name="userId" value="${m.id}">${roleSelect(m.role, `role-${m.id}`, T(req, { fr: 'Rôle de {n}', en: '{n}’s role' }, { n: m.name }))} <button type="submit">${T(req, { fr: 'Changer', en: 'Change' })}</button></form>`
               : T(req, ROLE_LABEL[m.role])
-          }</td><td>${String(m.sites)}</td>${
+          }</td>${
             manage
               ? html`<td>${
                   m.role === 'admin' && m.active && admins <= 1
@@ -234,7 +234,7 @@ ${
         const body = html`<p><a href="/sites">${T(req, { fr: '← Sites du groupe', en: '← The group’s sites' })}</a> <code>${site.code}</code></p>
 ${
   members.length
-    ? html`<div class="table-wrap"><table class="members"><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Rôle sur ce site', en: 'Role on this site' })}</th><th>${T(req, { fr: 'Sites', en: 'Sites' })}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>${members.map(row)}</tbody></table></div>`
+    ? html`<div class="table-wrap"><table class="members"><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Rôle sur ce site', en: 'Role on this site' })}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>${members.map(row)}</tbody></table></div>`
     : html`<p class="muted">${T(req, { fr: 'Personne n’appartient encore à ce site.', en: 'Nobody belongs to this site yet.' })}</p>`
 }
 <p class="muted">${T(req, { fr: 'Le directeur après-vente et l’administrateur du groupe sont sur chaque site par leur rôle de groupe.', en: 'The after-sales director and the group administrator are on every site through their group role.' })}</p>

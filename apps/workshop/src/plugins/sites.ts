@@ -17,7 +17,7 @@ import { sitesOf } from '../services/users.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
-import { apiErrors, csrfProp, formResponses, okSchema, pageResponses } from '../web/schemas.js';
+import { apiErrors, csrfProp, formResponses, okSchema, pageResponses, userSchema } from '../web/schemas.js';
 
 const DAY = 86_400_000;
 const GROUP_VIEWERS = ['director', 'admin'] as const;
@@ -266,11 +266,9 @@ ${
             items: {
               type: 'object',
               additionalProperties: false,
+              // A person as everywhere (id, login, name, role here), with their account's state and sites.
               properties: {
-                id: { type: 'integer' },
-                login: { type: 'string' },
-                name: { type: 'string' },
-                role: { type: 'string' },
+                ...userSchema.properties,
                 active: { type: 'boolean' },
                 sites: { type: 'integer' },
               },

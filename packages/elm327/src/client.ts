@@ -385,8 +385,18 @@ export class Elm327Link implements DiagnosticLink {
         this.options.transcript?.record('note', `protocol ${sp}: ${(err as Error).message}`);
         return undefined;
       }
+      const lines = answerLines(raw, '0100');
+      // A forced CAN protocol answered NO DATA: frames went out and were acknowledged (else CAN
+      // ERROR), so the bus is there and only no OBD ECU answered, as on a car whose diagnostics live
+      // outside OBD-II (an ECU read by its own ids, a recording of one). The protocol is kept.
+      const forcedCan = sp !== '0' && !sp.startsWith('A') ? protocolById(sp) : undefined;
+      if (forcedCan?.family === 'can' && lines.includes('NO DATA') && lines.every((l) => classifyLine(l))) {
+        tried.push({ protocol: sp, outcome: `found ${forcedCan.name} (NO DATA: no OBD-II ECU answered)` });
+        this.detection = [];
+        return { protocol: forcedCan, ecus: [] };
+      }
       // Nothing but status lines (UNABLE TO CONNECT, BUS INIT: ...ERROR, NO DATA): no protocol here.
-      if (!answerLines(raw, '0100').some((l) => !classifyLine(l))) {
+      if (!lines.some((l) => !classifyLine(l))) {
         let why = 'no answer';
         try {
           parseAnswer(raw, {

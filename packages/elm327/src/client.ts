@@ -386,10 +386,12 @@ export class Elm327Link implements DiagnosticLink {
         return undefined;
       }
       const lines = answerLines(raw, '0100');
-      // A forced CAN protocol answered NO DATA: frames went out and were acknowledged (else CAN
+      // A CAN protocol forced by the user answered NO DATA: frames went out and were acknowledged (else CAN
       // ERROR), so the bus is there and only no OBD ECU answered, as on a car whose diagnostics live
       // outside OBD-II (an ECU read by its own ids, a recording of one). The protocol is kept.
-      const forcedCan = sp !== '0' && !sp.startsWith('A') ? protocolById(sp) : undefined;
+      // Only a protocol the user forced: the fallback order tries each one, and there NO DATA means
+      // this is not the car's protocol.
+      const forcedCan = this.options.protocol === sp ? protocolById(sp) : undefined;
       if (forcedCan?.family === 'can' && lines.includes('NO DATA') && lines.every((l) => classifyLine(l))) {
         tried.push({ protocol: sp, outcome: `found ${forcedCan.name} (NO DATA: no OBD-II ECU answered)` });
         this.detection = [];

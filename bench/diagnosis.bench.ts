@@ -4,7 +4,12 @@
 // conclusion to them through the knowledge base's `sim_faults` (what a cause stands for on the
 // simulator). The apprentice knows neither.
 //
-//   node --import tsx bench/diagnosis.bench.ts [SEEDS=3] [--detail] [--json FILE]
+//   node --import tsx bench/diagnosis.bench.ts [SEEDS=3] [--detail] [--json FILE] [--runs=N]
+//     [--scenarios a,b,c] [--only=TEXT] [--kb DIR]
+//
+// --scenarios keeps the cases built from those scenarios (a single fault, a healthy car with each
+// complaint, a pair made of them); --only keeps the cases whose label contains TEXT; --kb reads
+// another knowledge base directory (main's, exported with `git archive`, for a before/after).
 //
 // Figures: accuracy of the conclusion on faulted cars (the cause concluded stands for a fault the car
 // has), wrong conclusions, "no cause" endings, the rate of "no cause" on healthy cars (the goal: all
@@ -22,6 +27,15 @@ const detail = args.includes('--detail');
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 const SEVERITIES = [0.4, 0.7, 1.0];
+const listArg = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const scenarioNames = listArg('--scenarios')
+  ?.split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
+const kbDir = listArg('--kb');
 
 /** Ordinary complaints on healthy cars, in customers' words: each names a word some tree listens to. */
 export const HEALTHY_COMPLAINTS = [
@@ -79,7 +93,14 @@ function cases(): Case[] {
     });
   }
   const only = args.find((a) => a.startsWith('--only='))?.slice(7);
-  return only ? out.filter((c) => c.label.includes(only)) : out;
+  let kept = only ? out.filter((c) => c.label.includes(only)) : out;
+  if (scenarioNames) {
+    const unknown = scenarioNames.filter((n) => !all.some((x) => x.name === n));
+    if (unknown.length) throw new Error(`--scenarios: no scenario named ${unknown.join(', ')}`);
+    // A pair's name is "a+b": it is kept when both of its scenarios are.
+    kept = kept.filter((c) => c.scenario.name.split('+').every((n) => scenarioNames.includes(n)));
+  }
+  return kept;
 }
 
 interface Outcome {
@@ -98,6 +119,8 @@ interface Outcome {
   bestCost: number;
   steps: number;
   repairs: number;
+  /** The path in short: each test with its outcome, each repair (for `--detail`). */
+  path: string;
   /** The run failed (the error, in words). */
   error?: string;
 }
@@ -124,6 +147,7 @@ function judge(
     bestCost: r.best_cost,
     steps: r.steps.length,
     repairs: r.steps.filter((s) => s.kind === 'repair').length,
+    path: r.steps.map((s) => (s.kind === 'repair' ? `repair ${s.id}` : `${s.id}=${s.outcome}`)).join(', '),
   };
 }
 
@@ -156,6 +180,7 @@ async function runAll(kb: KnowledgeBase): Promise<{ outcomes: Outcome[]; ms: num
           bestCost: 0,
           steps: 0,
           repairs: 0,
+          path: '',
           error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
         });
       }
@@ -163,7 +188,7 @@ async function runAll(kb: KnowledgeBase): Promise<{ outcomes: Outcome[]; ms: num
   return { outcomes, ms: performance.now() - t0 };
 }
 
-const kb = loadKnowledgeBase();
+const kb = kbDir ? loadKnowledgeBase(kbDir) : loadKnowledgeBase();
 const times: number[] = [];
 let outcomes: Outcome[] = [];
 const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
@@ -198,6 +223,6 @@ if (detail)
   for (const o of outcomes)
     if (o.wrong || o.error || (o.group !== 'healthy' && !o.right) || (o.group === 'healthy' && !o.noCause))
       console.log(
-        `  ${o.group} | ${o.label} | seed ${o.seed} | tree ${o.tree} → ${o.error ?? o.conclusion ?? 'no cause'}`,
+        `  ${o.group} | ${o.label} | seed ${o.seed} | tree ${o.tree} → ${o.error ?? o.conclusion ?? 'no cause'}${o.path ? ` [${o.path}]` : ''}`,
       );
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify(outcomes, null, 1));

@@ -376,7 +376,10 @@ export class EmulatorSession {
       if (!protocol.extended) return ecu >= 0x7e8 && ecu <= 0x7ef;
       return ((ecu >>> 8) & 0xffff) === 0xdaf1;
     }
-    const id = ecu.toString(16).toUpperCase().padStart(r.length === 3 ? 3 : 8, '0');
+    const id = ecu
+      .toString(16)
+      .toUpperCase()
+      .padStart(r.length === 3 ? 3 : 8, '0');
     // A 3-digit address on 29-bit CAN, or an 8-digit one on 11-bit, lets nothing through.
     if (id.length !== r.length) return false;
     return [...r].every((c, i) => c === 'X' || c === id[i]);

@@ -8,7 +8,7 @@ import type {
   ObservationOption,
   SymptomEvidence,
 } from './infer.js';
-import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
+import type { Cause, FaultTreeEntry, KnowledgeBase, RepairFollowUp, WorkshopTest } from './kb/types.js';
 import {
   interpretMeasurements,
   type MeasuredReading,
@@ -535,7 +535,19 @@ export class GuidedSession {
   }
 
   /** Records the road test after the repair (a drive cycle: the monitors run again). */
-  recordRoadTest(options: { minutes?: number; simulated?: boolean } = {}): void {
+  /**
+   * What the repair awaiting verification calls for before the verification drive (a DPF
+   * regeneration after an injector), and the drive it calls for; undefined when it needs nothing
+   * beyond the ordinary road test, or when no repair awaits verification.
+   */
+  followUp(): RepairFollowUp | undefined {
+    if (this.data.state !== 'verify') return undefined;
+    const last = [...this.data.steps].reverse().find((s) => s.kind === 'repair');
+    if (last?.kind !== 'repair') return undefined;
+    return this.tree.causes.find((c) => c.id === last.cause)?.repair.then;
+  }
+
+  recordRoadTest(options: { minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' } = {}): void {
     if (this.data.state !== 'verify')
       throw new SessionError(`the road test comes after a repair, not in state ${this.data.state}`);
     this.data.steps.push({ kind: 'road_test', ...options });

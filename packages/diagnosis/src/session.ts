@@ -8,6 +8,7 @@ import type {
   ObservationOption,
   SymptomEvidence,
 } from './infer.js';
+import { intermittentAdvice } from './intermittent.js';
 import type { Cause, FaultTreeEntry, KnowledgeBase, RepairFollowUp, WorkshopTest } from './kb/types.js';
 import {
   interpretMeasurements,
@@ -496,6 +497,17 @@ export class GuidedSession {
     this.endWithoutCause(tested ? 'tested-good' : 'below-threshold', a);
   }
 
+  /**
+   * What to do next when no cause is confirmed. An intermittent fault first: what it calls for
+   * (freeze frame, a road test in its conditions, a wiggle test) is what the technician does next,
+   * before escalating; its road test then replaces the general one.
+   */
+  private noCauseAdvice(reason: NoCauseReason): Localized[] {
+    const intermittent = intermittentAdvice(this.tree, this.data.facts, reason === 'tested-good');
+    const [noPart, roadTest, ...escalate] = GENERAL_ADVICE;
+    return [noPart, ...(intermittent.length ? intermittent : [roadTest]), ...escalate, ...this.tree.escalate];
+  }
+
   private endWithoutCause(reason: NoCauseReason, a = this.analysis()): void {
     this.data.state = 'done';
     this.data.pendingRepair = undefined;
@@ -505,7 +517,9 @@ export class GuidedSession {
       reason,
       leading: a.posteriors.filter((p) => p.probability >= 0.01),
       unexplained: a.unexplained,
-      advice: [...GENERAL_ADVICE, ...this.tree.escalate],
+      // An intermittent fault first: what it calls for (freeze frame, road test in its conditions,
+      // wiggle test) is what the technician does next, before escalating.
+      advice: this.noCauseAdvice(reason),
     };
   }
 

@@ -558,7 +558,7 @@ export class GuidedSession {
     if (this.data.state !== 'verify') return undefined;
     const last = [...this.data.steps].reverse().find((s) => s.kind === 'repair');
     if (last?.kind !== 'repair') return undefined;
-    return this.tree.causes.find((c) => c.id === last.cause)?.repair.then;
+    return this.tree.causes.find((c) => c.id === last.cause)?.repair.after;
   }
 
   recordRoadTest(options: { minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' } = {}): void {

@@ -216,9 +216,9 @@ export async function runSimulatedApprentice(
         // cannot be driven (engine stopped) idles ten minutes instead, and that is no road test.
         // A repair that calls for more before verifying (a DPF regeneration after an injector) gets
         // the drive it states: the sustained fast-road drive that lets the filter burn its soot.
-        const then = session.followUp();
-        const drive = then
-          ? { road: then.road, minutes: then.minutes }
+        const followUp = session.followUp();
+        const drive = followUp
+          ? { road: followUp.road, minutes: followUp.minutes }
           : { road: 'urban' as const, minutes: ROAD_TEST_MIN };
         const roadTest = await roadTestCar(vehicle, clock, drive);
         if (roadTest) session.recordRoadTest({ ...drive, simulated: true });

@@ -260,7 +260,7 @@ const DTC_RE = /^[PCBU][0-3][0-9A-F]{3}$/;
 const MEMORIES: DtcMemoryKind[] = ['stored', 'pending', 'permanent'];
 const SOURCES = ['dtc', 'freeze_frame', 'live', 'readiness', 'complaint'] as const;
 
-/** A repair's `then`: what is done after it and before the verification drive, and that drive. */
+/** A repair's `after`: what is done after it and before the verification drive, and that drive. */
 function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
   const o = r.obj(raw, path);
   const known = ['fr', 'en', 'road', 'minutes'];
@@ -437,7 +437,7 @@ function readTree(r: Reader): FaultTreeEntry {
         en: r.str(rep.en, [...p, 'repair', 'en']),
         hours: r.num(rep.hours, [...p, 'repair', 'hours'], 0, 100),
         parts: r.num(rep.parts, [...p, 'repair', 'parts'], 0),
-        ...(rep.then === undefined ? {} : { then: readFollowUp(r, rep.then, [...p, 'repair', 'then']) }),
+        ...(rep.after === undefined ? {} : { after: readFollowUp(r, rep.after, [...p, 'repair', 'after']) }),
       },
     };
   });

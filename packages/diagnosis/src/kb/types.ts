@@ -81,7 +81,7 @@ export interface Repair extends Localized {
    * not take the symptom out of the car (a DPF still loaded with the soot a leaking injector made
    * needs a regeneration): said to the technician, and `road` is the verification drive it calls for.
    */
-  then?: RepairFollowUp;
+  after?: RepairFollowUp;
 }
 
 export interface RepairFollowUp extends Localized {

@@ -34,7 +34,9 @@ describe('what a repair calls for before its verification', () => {
   it('refuses an unknown road or field with the place it is written', () => {
     const bad = dpfYaml.replace('road: motorway', 'road: track');
     expect(() => parseTree(bad, 'dpf.yaml')).toThrow(KbError);
-    expect(() => parseTree(bad, 'dpf.yaml')).toThrow(/causes\.injector_fault\.repair\.after\.road.*unknown road "track"/);
+    expect(() => parseTree(bad, 'dpf.yaml')).toThrow(
+      /causes\.injector_fault\.repair\.after\.road.*unknown road "track"/,
+    );
     const extra = dpfYaml.replace('road: motorway', 'road: motorway\n        speed: 90');
     expect(() => parseTree(extra, 'dpf.yaml')).toThrow(/repair\.after\.speed.*unknown field/);
   });

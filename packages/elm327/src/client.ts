@@ -18,6 +18,7 @@ import {
   ElmAbortedError,
   ElmAdapterError,
   ElmNoDataError,
+  ElmSettingRefusedError,
   NotElm327Error,
   UnableToConnectError,
 } from './errors.js';
@@ -104,6 +105,12 @@ export class Elm327Link implements DiagnosticLink {
   private profile: AdapterProfile;
   private header: string | undefined;
   private priority = 0x18;
+  /** ATCRA in force (hex); undefined: automatic receive, the adapter's default. */
+  private receive: string | undefined;
+  /** ATFCSH in force with flow-control mode 1; undefined: mode 0, the adapter's default. */
+  private flowHeader: string | undefined;
+  /** ATFCSD was sent since the last reset (mode 1 needs it once). */
+  private flowData = false;
   private atst: number | undefined;
   /** Lines the last complete answer to each request had (for the response-count digit). */
   private learned = new Map<string, number>();
@@ -292,6 +299,10 @@ export class Elm327Link implements DiagnosticLink {
   }
 
   private async initialise(io: AdapterIO): Promise<AdapterDetails> {
+    // ATZ below resets the receive filter and flow control (datasheet: AT D, AT WS, AT Z).
+    this.receive = undefined;
+    this.flowHeader = undefined;
+    this.flowData = false;
     this.refused = [];
     this.detection = [];
     const banner = await this.reset(io);
@@ -374,8 +385,20 @@ export class Elm327Link implements DiagnosticLink {
         this.options.transcript?.record('note', `protocol ${sp}: ${(err as Error).message}`);
         return undefined;
       }
+      const lines = answerLines(raw, '0100');
+      // A CAN protocol forced by the user answered NO DATA: frames went out and were acknowledged (else CAN
+      // ERROR), so the bus is there and only no OBD ECU answered, as on a car whose diagnostics live
+      // outside OBD-II (an ECU read by its own ids, a recording of one). The protocol is kept.
+      // Only a protocol the user forced: the fallback order tries each one, and there NO DATA means
+      // this is not the car's protocol.
+      const forcedCan = this.options.protocol === sp ? protocolById(sp) : undefined;
+      if (forcedCan?.family === 'can' && lines.includes('NO DATA') && lines.every((l) => classifyLine(l))) {
+        tried.push({ protocol: sp, outcome: `found ${forcedCan.name} (NO DATA: no OBD-II ECU answered)` });
+        this.detection = [];
+        return { protocol: forcedCan, ecus: [] };
+      }
       // Nothing but status lines (UNABLE TO CONNECT, BUS INIT: ...ERROR, NO DATA): no protocol here.
-      if (!answerLines(raw, '0100').some((l) => !classifyLine(l))) {
+      if (!lines.some((l) => !classifyLine(l))) {
         let why = 'no answer';
         try {
           parseAnswer(raw, {
@@ -480,6 +503,44 @@ export class Elm327Link implements DiagnosticLink {
     return { sh: (id & 0xffffff).toString(16).toUpperCase().padStart(6, '0'), cp: (id >>> 24) & 0x1f };
   }
 
+  /**
+   * Sets the receive filter and flow control a physical request needs, sending only what differs
+   * from what is in force. An ELM327 left at its defaults shows 11-bit answers from 7E8–7EF and
+   * 29-bit ones addressed to the tester (18DAF1xx), and sends its flow control to the answer's id
+   * − 8 (29-bit: the two address bytes swapped): an ECU answering elsewhere (the Leaf's battery
+   * controller, 0x79B → 0x7BB) needs ATCRA and ATFCSH/ATFCSD/ATFCSM1. Back to an OBD request, ATAR
+   * and ATFCSM0 restore the defaults. A refusal (`?`) is an ElmSettingRefusedError.
+   */
+  private async route(io: AdapterIO, req: LinkRequest, protocol: ElmProtocol): Promise<void> {
+    const want = routeFor(req, protocol);
+    const set = async (cmd: string, purpose: string) => {
+      const answer = await this.at(io, cmd);
+      if (/^\?$/m.test(answer) || !/OK/.test(answer))
+        throw new ElmSettingRefusedError(
+          `${this.where()}refuses ${cmd} (${purpose}), answering «${clip(answer.replace(/\n/g, ' | '), 40)}»: it cannot read an ECU answering on ${want.responseText ?? 'this id'} (an adapter with AT CRA and AT FC SH/SD/SM, ELM327 v1.3 or later, can)`,
+          cmd,
+          answer,
+        );
+    };
+    if (want.receive !== this.receive) {
+      if (want.receive) await set(`ATCRA${want.receive}`, 'receive address');
+      else await set('ATAR', 'automatic receive');
+      this.receive = want.receive;
+    }
+    if (want.flowHeader !== this.flowHeader) {
+      if (want.flowHeader) {
+        await set(`ATFCSH${want.flowHeader}`, 'flow control header');
+        if (!this.flowData) {
+          // Clear to send, no block limit, no separation time: what the ECU would get from 7E0.
+          await set('ATFCSD300000', 'flow control data');
+          this.flowData = true;
+        }
+        if (this.flowHeader === undefined) await set('ATFCSM1', 'flow control mode');
+      } else await set('ATFCSM0', 'flow control mode');
+      this.flowHeader = want.flowHeader;
+    }
+  }
+
   request(req: LinkRequest): Promise<EcuResponse[]> {
     // One request on the line at a time, in call order.
     const run = this.queue.then(() => this.exchange(req));
@@ -507,6 +568,7 @@ export class Elm327Link implements DiagnosticLink {
       await this.at(io, `ATSH${sh}`);
       this.header = sh;
     }
+    await this.route(io, req, protocol);
     const wantAtst = this.ecuTimes.atst();
     if (wantAtst !== undefined && wantAtst !== this.atst && !this.profile.quirks.adaptiveTiming) {
       await this.at(io, `ATST${wantAtst.toString(16).toUpperCase().padStart(2, '0')}`);
@@ -644,6 +706,38 @@ export class Elm327Link implements DiagnosticLink {
 }
 
 const FUNCTIONAL_TARGET: Target = { kind: 'functional' };
+
+const hexId = (id: number, digits: number) => id.toString(16).toUpperCase().padStart(digits, '0');
+
+/**
+ * The receive address and flow-control header a request needs beyond the adapter's defaults
+ * (undefined where the default does): see `Elm327Link.route`.
+ */
+export function routeFor(
+  req: LinkRequest,
+  protocol: ElmProtocol,
+): { receive?: string; flowHeader?: string; responseText?: string } {
+  if (protocol.family !== 'can' || req.target.kind !== 'physical') return {};
+  const request = req.target.address;
+  let response = req.responseId;
+  if (response === undefined) {
+    try {
+      response = responseAddressOf(request, protocol.extended);
+    } catch (err) {
+      if (!(err instanceof EcuAddressError)) throw err;
+      return {};
+    }
+  }
+  if (!protocol.extended) {
+    const receive = response >= 0x7e8 && response <= 0x7ef ? undefined : hexId(response, 3);
+    const flowHeader = response - 8 === request ? undefined : hexId(request, 3);
+    return { receive, flowHeader, responseText: hexId(response, 3) };
+  }
+  const receive = ((response >>> 8) & 0xffff) === 0xdaf1 ? undefined : hexId(response >>> 0, 8);
+  const swapped = ((response & 0xffff0000) | ((response & 0xff) << 8) | ((response >>> 8) & 0xff)) >>> 0;
+  const flowHeader = swapped === request >>> 0 ? undefined : hexId(request >>> 0, 8);
+  return { receive, flowHeader, responseText: hexId(response >>> 0, 8) };
+}
 
 function defaultEcu(target: Target, protocol: ElmProtocol): number {
   // Legacy buses name an ECU by its source address; without a header, the engine's (0x10).

@@ -1,12 +1,16 @@
 import type { Duplex } from 'node:stream';
 import { VirtualClock } from '@atelier/clock';
+import { physical, type Responder } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
+import { Elm327Link } from './client.js';
 import { DemoCar } from './demo.js';
 import { Elm327Emulator, serialMs } from './emulator.js';
+import { ElmSettingRefusedError } from './errors.js';
 import { duplexPair } from './pair.js';
 import { parseAnswer } from './parse.js';
 import { GENUINE, loadProfiles, profileByName } from './profile.js';
 import { protocolById } from './protocols.js';
+import { Transcript } from './transcript.js';
 
 /** A terminal on one end of the emulator: types commands and reads until the prompt, in virtual time. */
 function rig(opts: Partial<ConstructorParameters<typeof Elm327Emulator>[0]> = {}) {
@@ -239,5 +243,130 @@ describe('adapter quirks from the profiles', () => {
     await r.clock.advance(1);
     r.read();
     expect((await r.send('STI')).text).toContain('STN2120');
+  });
+});
+
+/**
+ * The Leaf's battery controller (LBC) beside the demo car: it answers 21 01 on 0x7BB with an 11-byte
+ * (two-frame) message and 21 02 with a single frame, and only when asked on 0x79B.
+ */
+function withLbc(car: Responder = new DemoCar()): Responder {
+  return {
+    ecus: () => [...car.ecus(), { request: 0x79b, response: 0x7bb, extended: false }],
+    respond(req) {
+      if (req.target.kind !== 'physical' || req.target.address !== 0x79b) return car.respond(req);
+      const [sid, group] = req.data;
+      if (sid === 0x21 && group === 0x01)
+        return [{ ecu: 0x7bb, data: Uint8Array.of(0x61, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9) }];
+      if (sid === 0x21 && group === 0x02) return [{ ecu: 0x7bb, data: Uint8Array.of(0x61, 0x02, 0x55) }];
+      return [{ ecu: 0x7bb, data: Uint8Array.of(0x7f, sid ?? 0, 0x11) }];
+    },
+  };
+}
+
+describe('emulator receive filter and flow control (datasheet: AT CRA, AT AR, AT FC SH/SD/SM)', () => {
+  it('shows only what the filter lets through, and a multi-frame answer only with flow control to 0x79B', async () => {
+    const r = rig({ baud: 0, responder: withLbc() });
+    await ready(r);
+    expect((await r.send('ATSH79B')).text).toBe('OK\r\r>');
+    // Automatic receive: 11-bit answers from 7E8–7EF only; the LBC's 0x7BB is not shown.
+    expect((await r.send('2102')).text).toMatch(/SEARCHING\.\.\.\rNO DATA\r\r>$/);
+    expect((await r.send('ATCRA7BB')).text).toBe('OK\r\r>');
+    // ISO 15765-2 single frame: PCI 03, then 61 02 55.
+    expect((await r.send('2102')).text).toMatch(/^7BB03610255/);
+    // A first frame (10 0B = 11 bytes): its flow control goes to 0x7BB − 8 = 0x7B3, which the LBC
+    // does not listen to, so no consecutive frame follows.
+    expect((await r.send('2101')).text).toBe('7BB100B610101020304\r\r>');
+    expect((await r.send('ATFCSM1')).text).toBe('?\r\r>'); // mode 1 needs a header and data first
+    expect((await r.send('ATFCSH79B')).text).toBe('OK\r\r>');
+    expect((await r.send('ATFCSD300000')).text).toBe('OK\r\r>');
+    expect((await r.send('ATFCSM1')).text).toBe('OK\r\r>');
+    expect((await r.send('2101')).text).toMatch(/^7BB100B610101020304\r7BB2105060708090{0,1}[0-9A-F]*\r\r>$/);
+    // A wait frame (31) as flow control holds the ECU back.
+    expect((await r.send('ATFCSD310000')).text).toBe('OK\r\r>');
+    expect((await r.send('2101')).text).toBe('7BB100B610101020304\r\r>');
+    // AT AR (and AT CRA alone) go back to automatic receive; AT D resets flow control too.
+    expect((await r.send('ATAR')).text).toBe('OK\r\r>');
+    expect((await r.send('2102')).text).toBe('NO DATA\r\r>');
+    expect((await r.send('ATCRA7BX')).text).toBe('OK\r\r>');
+    expect((await r.send('2102')).text).toMatch(/^7BB03610255/);
+    expect((await r.send('ATD')).text).toBe('OK\r\r>');
+  });
+
+  it('AT D and AT Z restore the defaults: no filter, flow control mode 0', async () => {
+    const r = rig({ baud: 0, responder: withLbc() });
+    await ready(r);
+    for (const c of ['ATCRA7BB', 'ATFCSH79B', 'ATFCSD300000', 'ATFCSM1', 'ATSH79B'])
+      expect((await r.send(c)).text).toBe('OK\r\r>');
+    expect((await r.send('2101')).text).toMatch(/\r7BB21/);
+    for (const reset of ['ATD', 'ATZ']) {
+      await r.send(reset);
+      for (const c of ['ATE0', 'ATH1', 'ATS0', 'ATSH79B']) await r.send(c);
+      expect((await r.send('2101')).text).toMatch(/NO DATA\r\r>$/);
+      await r.send('ATCRA7BB');
+      expect((await r.send('2101')).text).toMatch(/7BB100B610101020304\r\r>$/);
+      expect((await r.send('ATFCSM1')).text).toBe('?\r\r>');
+    }
+  });
+
+  it('a profile without flow-control commands answers ? to AT FC', async () => {
+    const clone = { ...GENUINE, quirks: { ...GENUINE.quirks, flowControl: false } };
+    const r = rig({ baud: 0, responder: withLbc(), profile: clone });
+    await ready(r);
+    expect((await r.send('ATCRA7BB')).text).toBe('OK\r\r>');
+    for (const c of ['ATFCSH79B', 'ATFCSD300000', 'ATFCSM1']) expect((await r.send(c)).text).toBe('?\r\r>');
+  });
+});
+
+describe('client: receive filter and flow control for ECUs outside the OBD ids', () => {
+  async function link(profile = GENUINE) {
+    const clock = new VirtualClock();
+    const emu = new Elm327Emulator({ responder: withLbc(), clock, baud: 38_400, latencyMs: 15, profile });
+    const transcript = new Transcript(clock);
+    const l = new Elm327Link({
+      clock,
+      profile,
+      transcript,
+      open: async () => {
+        const [a, b] = duplexPair();
+        emu.attach(b);
+        return a;
+      },
+    });
+    await clock.run(l.start());
+    const sent = () =>
+      transcript.entries
+        .splice(0)
+        .filter((e) => e.dir === 'tx')
+        .map((e) => e.data.trim());
+    sent();
+    return { clock, link: l, sent };
+  }
+  const LBC = { target: physical(0x79b), responseId: 0x7bb, data: Uint8Array.of(0x21, 0x01) };
+
+  it('sets ATCRA and flow control once, reads the two-frame answer, and restores the defaults for OBD', async () => {
+    const { clock, link: l, sent } = await link();
+    const [a] = await clock.run(l.request(LBC));
+    expect(a).toMatchObject({ ecu: 0x7bb, data: Uint8Array.of(0x61, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9) });
+    expect(sent()).toEqual(['ATSH79B', 'ATCRA7BB', 'ATFCSH79B', 'ATFCSD300000', 'ATFCSM1', '2101']);
+    // Nothing to change for the same ECU again.
+    await clock.run(l.request({ ...LBC, data: Uint8Array.of(0x21, 0x02) }));
+    expect(sent()).toEqual(['2102']);
+    // An OBD request to the engine: automatic receive and flow control mode 0 again.
+    const [rpm] = await clock.run(l.request({ target: physical(0x7e0), data: Uint8Array.of(0x01, 0x0c) }));
+    expect(rpm!.ecu).toBe(0x7e8);
+    expect(sent()).toEqual(['ATSH7E0', 'ATAR', 'ATFCSM0', '010C']);
+    // Back to the LBC: the flow-control data is still set, only the mode and header change.
+    await clock.run(l.request(LBC));
+    expect(sent()).toEqual(['ATSH79B', 'ATCRA7BB', 'ATFCSH79B', 'ATFCSM1', '2101']);
+  });
+
+  it('a clone answering ? to AT FC: ElmSettingRefusedError with the command and its answer', async () => {
+    const clone = { ...GENUINE, quirks: { ...GENUINE.quirks, flowControl: false } };
+    const { clock, link: l } = await link(clone);
+    const err = await clock.run(l.request(LBC)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ElmSettingRefusedError);
+    expect(err).toMatchObject({ command: 'ATFCSH79B', answer: '?', code: 'adapter-error' });
+    expect((err as Error).message).toMatch(/refuses ATFCSH79B \(flow control header\), answering «\?»/);
   });
 });

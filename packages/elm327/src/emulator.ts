@@ -50,6 +50,17 @@ interface Settings {
   /** ATCP priority byte for 29-bit headers. */
   priority: number;
   caf: boolean;
+  /**
+   * ATCRA: the receive address (hex, `X` a wildcard digit); undefined: automatic receive (ATAR),
+   * where an 11-bit answer passes from 7E8–7EF and a 29-bit one addressed to the tester (F1).
+   */
+  receive?: string;
+  /** ATFCSH: the flow-control header (hex) mode 1 uses. */
+  fcHeader?: string;
+  /** ATFCSD: the flow-control data bytes modes 1 and 2 use. */
+  fcData?: Uint8Array;
+  /** ATFCSM: 0 automatic (header from the answer's id, data 30 00 00), 1 user header and data, 2 user data. */
+  fcMode: 0 | 1 | 2;
 }
 
 const defaults = (): Settings => ({
@@ -63,6 +74,7 @@ const defaults = (): Settings => ({
   adaptive: 1,
   priority: 0x18,
   caf: true,
+  fcMode: 0,
 });
 
 export class Elm327Emulator {
@@ -308,14 +320,99 @@ export class EmulatorSession {
       s.priority = Number.parseInt(m[1]!, 16);
       return ['OK'];
     }
+    if (cmd === 'AR' || cmd === 'CRA') {
+      s.receive = undefined;
+      return ['OK'];
+    }
+    m = /^CRA([0-9A-FX]{3}|[0-9A-FX]{8})$/.exec(cmd);
+    if (m) {
+      s.receive = m[1];
+      return ['OK'];
+    }
+    if (cmd.startsWith('FC')) return this.flowControl(cmd.slice(2));
     // Commands accepted without effect on this model (memory, DLC display, filters, wake-up ...).
     if (
-      /^(M[01]|D[01]|R[01]|V[01]|AL|NL|CFC[01]|CRA.*|CF.*|CM.*|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(
+      /^(M[01]|D[01]|R[01]|V[01]|AL|NL|CFC[01]|CF.*|CM.*|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(
         cmd,
       )
     )
       return ['OK'];
     return ['?'];
+  }
+
+  /**
+   * AT FC SH / SD / SM (datasheet v2.3, "Altering Flow Control Messages"): mode 1 needs a header
+   * and data set first, mode 2 data; an adapter profile without flow-control commands answers `?`.
+   */
+  private flowControl(cmd: string): string[] {
+    const s = this.s;
+    if (!this.emu.profile.quirks.flowControl) return ['?'];
+    let m = /^SH([0-9A-F]{3}|[0-9A-F]{6}|[0-9A-F]{8})$/.exec(cmd);
+    if (m) {
+      s.fcHeader = m[1];
+      return ['OK'];
+    }
+    m = /^SD((?:[0-9A-F]{2}){1,5})$/.exec(cmd);
+    if (m) {
+      s.fcData = Uint8Array.from(m[1]!.match(/../g)!.map((b) => Number.parseInt(b, 16)));
+      return ['OK'];
+    }
+    m = /^SM([012])$/.exec(cmd);
+    if (m) {
+      const mode = Number(m[1]) as 0 | 1 | 2;
+      if (mode === 1 && (!s.fcHeader || !s.fcData)) return ['?'];
+      if (mode === 2 && !s.fcData) return ['?'];
+      s.fcMode = mode;
+      return ['OK'];
+    }
+    return ['?'];
+  }
+
+  /** Whether the receive filter lets an answer from `ecu` through (CAN only). */
+  private passes(ecu: number, protocol: ElmProtocol): boolean {
+    if (protocol.family !== 'can') return true;
+    const r = this.s.receive;
+    if (r === undefined) {
+      if (!protocol.extended) return ecu >= 0x7e8 && ecu <= 0x7ef;
+      return ((ecu >>> 8) & 0xffff) === 0xdaf1;
+    }
+    const id = ecu
+      .toString(16)
+      .toUpperCase()
+      .padStart(r.length === 3 ? 3 : 8, '0');
+    // A 3-digit address on 29-bit CAN, or an 8-digit one on 11-bit, lets nothing through.
+    if (id.length !== r.length) return false;
+    return [...r].every((c, i) => c === 'X' || c === id[i]);
+  }
+
+  /**
+   * The id the adapter's flow control frame goes to after the first frame from `ecu`: mode 0 takes
+   * it from the answer's id (11-bit: id − 8; 29-bit: target and source bytes swapped), modes 1 and
+   * 2 from ATFCSH (mode 2 keeps the automatic header). Undefined when it sends none.
+   */
+  private flowControlTo(ecu: number, protocol: ElmProtocol): number | undefined {
+    const s = this.s;
+    if (s.fcMode === 1 && s.fcHeader) {
+      const h = Number.parseInt(s.fcHeader, 16);
+      if (!protocol.extended) return h & 0x7ff;
+      return s.fcHeader.length === 8 ? h >>> 0 : ((s.priority << 24) | h) >>> 0;
+    }
+    if (!protocol.extended) return ecu - 8;
+    return ((ecu & 0xffff0000) | ((ecu & 0xff) << 8) | ((ecu >>> 8) & 0xff)) >>> 0;
+  }
+
+  /** Whether the adapter's flow control for an answer from `ecu` reaches that ECU and lets it go on. */
+  private flowReaches(ecu: number, protocol: ElmProtocol, requestOf: Map<number, number>): boolean {
+    const request = requestOf.get(ecu);
+    if (request === undefined) return true;
+    return this.flowControlTo(ecu, protocol) === request && this.flowControlClears();
+  }
+
+  /** Whether the flow control data lets the ECU send its consecutive frames (a CTS frame, 30 …). */
+  private flowControlClears(): boolean {
+    const data = this.s.fcMode === 0 ? undefined : this.s.fcData;
+    // Only "continue to send" (30): a wait (31) or overflow (32) frame holds the ECU back.
+    return !data || data[0] === 0x30;
   }
 
   /** The ECU target that the current header addresses. */
@@ -388,8 +485,11 @@ export class EmulatorSession {
       nowMs: started,
     });
     if (gen !== this.generation) return undefined;
+    // The ECU's request id, which its flow control frame must reach for a multi-frame answer.
+    const requestOf = new Map(this.emu.options.responder.ecus().map((e) => [e.response, e.request]));
     // Each answer arrives after the ECU's latency plus the time its frames take on the bus.
     const timed = answers
+      .filter((a) => this.passes(a.ecu, protocol))
       .map((a) => ({ a, at: this.emu.latencyMs + (a.delayMs ?? 0) + busMs(a.data.length, protocol) }))
       .sort((x, y) => x.at - y.at);
     let elapsed = 0;
@@ -409,6 +509,11 @@ export class EmulatorSession {
       elapsed = at;
       this.seenLatency = at;
       let text = formatAnswer({ ecu: a.ecu, data: a.data }, opts);
+      if (protocol.family === 'can' && a.data.length > 7 && !this.flowReaches(a.ecu, protocol, requestOf)) {
+        // The ECU sent its first frame and waits for a flow control that never reaches it: the
+        // adapter prints that frame alone (ISO 15765-2 N_Bs then ends the transfer on the ECU side).
+        text = text.slice(0, opts.headers ? 1 : 2);
+      }
       if (count) text = text.slice(0, count - received);
       received += text.length;
       bytes += text.reduce((n, l) => n + l.length + this.eol.length, 0);

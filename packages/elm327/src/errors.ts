@@ -135,3 +135,18 @@ export class ElmAbortedError extends LinkError {
     super(message, 'closed');
   }
 }
+
+/**
+ * The adapter refused a setting a request needs (`?` to AT CRA or AT FC SH/SD/SM: a clone without
+ * them): the request was not sent. `command` is what was refused, `answer` what the adapter said.
+ */
+export class ElmSettingRefusedError extends AdapterError {
+  override name = 'ElmSettingRefusedError';
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly answer: string,
+  ) {
+    super(message);
+  }
+}

@@ -34,6 +34,8 @@ export interface AdapterQuirks {
    * have): commands introduced later are answered `?` (see `IDENTIFY_COMMANDS`).
    */
   atLevel: number;
+  /** AT FC SH / SD / SM are known (some clones answer `?`: no flow control to non-OBD ids). */
+  flowControl: boolean;
 }
 
 export interface AdapterProfile {
@@ -66,6 +68,7 @@ export const DEFAULT_QUIRKS: AdapterQuirks = {
   promptLossEvery: 0,
   bufferBytes: 0,
   atLevel: 2.3,
+  flowControl: true,
 };
 
 /** The datasheet adapter, used when nothing better matches. */
@@ -89,6 +92,7 @@ const QUIRK_TYPES: Record<keyof AdapterQuirks, 'boolean' | 'number'> = {
   promptLossEvery: 'number',
   bufferBytes: 'number',
   atLevel: 'number',
+  flowControl: 'boolean',
 };
 
 /** Checks a parsed profile document field by field; `where` names the file in errors. */

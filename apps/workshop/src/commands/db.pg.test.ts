@@ -228,5 +228,11 @@ describe('atelier db migrate-to postgres://…', () => {
     const elsewhere = ctx();
     expect(await dbCommand.run(['migrate-to', other, '--db', file, '--site', 'x'], elsewhere.c)).toBe(1);
     expect(elsewhere.err()).toMatch(/already moved/);
-  }, 120_000);
+    // In the command's language: a French terminal reads the refusal in French.
+    const fr = cliContext('fr', dir);
+    expect(await dbCommand.run(['migrate-to', other, '--db', file, '--site', 'x'], fr.ctx)).toBe(1);
+    expect(fr.err()).toMatch(/^cet atelier a déjà été transféré dans un groupe : \{"site":/);
+    // 300 s: seeding the demo and copying it row by row takes about 60 s on a quiet 2-core machine and
+    // went past 120 s while the whole suite ran beside it (a timeout, never a wrong count).
+  }, 300_000);
 });

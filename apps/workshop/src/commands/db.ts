@@ -141,7 +141,7 @@ export const dbCommand: Command = {
           return 0;
         } catch (err) {
           if (err instanceof MoveRefused) {
-            ctx.stderr.write(`${err.message}\n`);
+            ctx.stderr.write(`${err.text[ctx.lang]}\n`);
             return 1;
           }
           throw err;

@@ -6,17 +6,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatHours, formatPercent } from '../i18n.js';
-import { SITE_ROLES, STATE_LABEL, STATES } from '../services/domain.js';
+import { ROLE_LABEL, SITE_ROLES, STATE_LABEL, STATES } from '../services/domain.js';
 import { ForbiddenError } from '../services/errors.js';
 import { isoDate } from '../services/habilitations.js';
 import { kpiPeriod } from '../services/kpi.js';
+import { peopleNotOn, setMembership, siteMembers, withdrawMembership } from '../services/memberships.js';
 import { switchSite } from '../services/sessions.js';
-import { createSite, groupOverview } from '../services/sites.js';
-import { setMembership, sitesOf } from '../services/users.js';
+import { createSite, getSite, groupOverview, listSites } from '../services/sites.js';
+import { sitesOf } from '../services/users.js';
 import { html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
-import { apiErrors, csrfProp, formResponses, okSchema, pageResponses } from '../web/schemas.js';
+import { apiErrors, csrfProp, formResponses, okSchema, pageResponses, userSchema } from '../web/schemas.js';
 
 const DAY = 86_400_000;
 const GROUP_VIEWERS = ['director', 'admin'] as const;
@@ -74,13 +75,20 @@ async function sites(scope: FastifyInstance): Promise<void> {
     schema: { tags: ['sites'], response: pageResponses },
     handler: async (req, reply) => {
       const mine = await sitesOf(store, req.user!.id);
+      const isGroupAdmin = req.user!.group_role === 'admin';
+      const counts = [];
+      if (isGroupAdmin)
+        for (const site of await listSites(store))
+          counts.push({ site, n: (await siteMembers(store, site.id)).length });
       const body = html`<ul class="sites">${mine.map(
         (s) =>
           html`<li>${s.id === req.user!.site_id ? html`<strong>${s.name}</strong> (${T(req, { fr: 'site actuel', en: 'current site' })})` : html`<form method="post" action="/site" class="inline">${csrfField(req)}<input type="hidden" name="siteId" value="${s.id}"><button type="submit">${s.name}</button></form>`} <code>${s.code}</code></li>`,
       )}</ul>
 ${
-  req.user!.group_role === 'admin'
-    ? html`<form method="post" action="/sites" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouveau site', en: 'New site' })}</h2>
+  isGroupAdmin
+    ? html`<h2>${T(req, { fr: 'Membres de chaque site', en: 'Members of each site' })}</h2>
+<ul class="site-members">${counts.map(({ site, n }) => html`<li><a href="/sites/${site.id}" data-site="${site.code}">${site.name}</a> — ${T(req, { fr: '{n} membre(s)', en: '{n} member(s)' }, { n: String(n) })}</li>`)}</ul>
+<form method="post" action="/sites" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Nouveau site', en: 'New site' })}</h2>
 <label>${T(req, { fr: 'Code', en: 'Code' })} <input name="code" required maxlength="30" pattern="[a-z0-9-]{2,30}"></label>
 <label>${T(req, { fr: 'Nom', en: 'Name' })} <input name="name" required maxlength="200"></label>
 <button type="submit">${T(req, { fr: 'Créer', en: 'Create' })}</button></form>`
@@ -148,27 +156,206 @@ ${
     },
   });
 
+  // Members of a site. The group administrator manages every site's; a site's own administrator
+  // reads their site's list (and keeps the JSON role change on their own site they had before).
+  const siteParams = {
+    type: 'object',
+    required: ['siteId'],
+    properties: { siteId: { type: 'integer', minimum: 1 } },
+  } as const;
+  const memberParams = {
+    type: 'object',
+    required: ['siteId', 'userId'],
+    properties: { siteId: { type: 'integer', minimum: 1 }, userId: { type: 'integer', minimum: 1 } },
+  } as const;
+  const membershipSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      userId: { type: 'integer' },
+      siteId: { type: 'integer' },
+      role: { type: 'string' },
+      before: { type: ['string', 'null'] },
+    },
+  } as const;
+  const roleProp = { role: { type: 'string', enum: [...SITE_ROLES] } } as const;
+  const ownSiteOrGroup = (req: FastifyRequest, siteId: number) => {
+    if (siteId !== req.user!.site_id) groupAdmin(req);
+  };
+
+  twin(app, 'GET', {
+    access: ['admin'],
+    tags: ['sites'],
+    schema: { params: siteParams },
+    handler: async (req) => {
+      ownSiteOrGroup(req, req.params.siteId);
+      const site = await getSite(store, req.params.siteId);
+      const members = await siteMembers(store, site.id);
+      const others = req.user!.group_role === 'admin' ? await peopleNotOn(store, site.id) : [];
+      return { site, members, others };
+    },
+    page: {
+      url: '/sites/:siteId',
+      render: async ({ site, members, others }, req, reply) => {
+        const manage = req.user!.group_role === 'admin';
+        const roleSelect = (selected: string, id: string, label = '') =>
+          html`<select name="role" id="${id}"${label ? html` aria-label="${label}"` : ''}>${SITE_ROLES.map((r) => html`<option value="${r}"${r === selected ? html` selected` : ''}>${T(req, ROLE_LABEL[r])}</option>`)}</select>`;
+        const admins = members.filter((m) => m.role === 'admin' && m.active).length;
+        type Member = (typeof members)[number];
+        const withdrawConfirm = (m: Member) =>
+          m.sites <= 1
+            ? T(
+                req,
+                {
+                  fr: '{n} n’a pas d’autre site : {n} perdra l’accès à Atelier. Retirer {n} de {s} ?',
+                  en: '{n} has no other site: {n} will lose access to Atelier. Withdraw {n} from {s}?',
+                },
+                { n: m.name, s: site.name },
+              )
+            : T(
+                req,
+                { fr: 'Retirer {n} de {s} ?', en: 'Withdraw {n} from {s}?' },
+                { n: m.name, s: site.name },
+              );
+        const row = (m: Member) =>
+          html`<tr data-user="${m.login}"><td>${m.name} <small class="muted" data-sites="${m.sites}">${T(req, m.sites > 1 ? { fr: '{n} sites', en: '{n} sites' } : { fr: 'ce site seul', en: 'this site only' }, { n: String(m.sites) })}</small>${m.active ? '' : html` <small class="badge">${T(req, { fr: 'désactivé', en: 'disabled' })}</small>`}</td><td>${
+            manage
+              ? html`<form method="post" action="/sites/${site.id}/members" class="inline">${csrfField(req)}<input type="hidden" name="userId" value="${m.id}">${roleSelect(m.role, `role-${m.id}`, T(req, { fr: 'Rôle de {n}', en: '{n}’s role' }, { n: m.name }))} <button type="submit">${T(req, { fr: 'Changer', en: 'Change' })}</button></form>`
+              : T(req, ROLE_LABEL[m.role])
+          }</td>${
+            manage
+              ? html`<td>${
+                  m.role === 'admin' && m.active && admins <= 1
+                    ? html`<small class="muted">${T(req, { fr: 'dernier administrateur du site', en: 'the site’s last administrator' })}</small>`
+                    : html`<form method="post" action="/sites/${site.id}/members/${m.id}/withdraw" class="inline" data-confirm="${withdrawConfirm(m)}">${csrfField(req)}<button type="submit" class="danger">${T(req, { fr: 'Retirer', en: 'Withdraw' })}</button></form>`
+                }</td>`
+              : ''
+          }</tr>`;
+        const body = html`<p><a href="/sites">${T(req, { fr: '← Sites du groupe', en: '← The group’s sites' })}</a> <code>${site.code}</code></p>
+${
+  members.length
+    ? html`<div class="table-wrap"><table class="members"><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Rôle sur ce site', en: 'Role on this site' })}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>${members.map(row)}</tbody></table></div>`
+    : html`<p class="muted">${T(req, { fr: 'Personne n’appartient encore à ce site.', en: 'Nobody belongs to this site yet.' })}</p>`
+}
+<p class="muted">${T(req, { fr: 'Le directeur après-vente et l’administrateur du groupe sont sur chaque site par leur rôle de groupe.', en: 'The after-sales director and the group administrator are on every site through their group role.' })}</p>
+${
+  manage
+    ? others.length
+      ? html`<form method="post" action="/sites/${site.id}/members" class="card">${csrfField(req)}<h2>${T(req, { fr: 'Ajouter une personne du groupe', en: 'Add a person of the group' })}</h2>
+<label>${T(req, { fr: 'Personne', en: 'Person' })} <select name="userId" required>${others.map((p) => html`<option value="${p.id}">${p.name} (${p.login})</option>`)}</select></label>
+<label>${T(req, { fr: 'Rôle', en: 'Role' })} ${roleSelect('technician', 'new-role')}</label>
+<button type="submit">${T(req, { fr: 'Ajouter', en: 'Add' })}</button></form>`
+      : html`<p class="muted">${T(req, { fr: 'Toutes les personnes du groupe appartiennent déjà à ce site.', en: 'Everyone in the group already belongs to this site.' })}</p>`
+    : ''
+}`;
+        return sendPage(
+          reply,
+          renderPage(req, { fr: `Membres du site ${site.name}`, en: `Members of ${site.name}` }, body),
+        );
+      },
+    },
+    api: {
+      url: '/api/sites/:siteId/members',
+      response: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          site: siteSchema,
+          members: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              // A person as everywhere (id, login, name, role here), with their account's state and sites.
+              properties: {
+                ...userSchema.properties,
+                active: { type: 'boolean' },
+                sites: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
+      json: ({ site, members }) => ({
+        site: { id: site.id, code: site.code, name: site.name },
+        members: members.map((m) => ({ ...m, active: Boolean(m.active) })),
+      }),
+    },
+  });
+
+  // Add a person to a site, or change their role there: the group administrator's forms.
+  twin(app, 'POST', {
+    access: ['admin'],
+    tags: ['sites'],
+    schema: {
+      params: siteParams,
+      body: {
+        type: 'object',
+        required: ['userId', 'role'],
+        properties: { userId: { type: 'integer', minimum: 1 }, ...roleProp, ...csrfProp },
+      },
+    },
+    handler: async (req) => {
+      groupAdmin(req);
+      return setMembership(
+        store,
+        req.params.siteId,
+        req.body.userId,
+        req.body.role,
+        req.user!.id,
+        clock.now(),
+      );
+    },
+    page: { url: '/sites/:siteId/members', redirect: (m) => `/sites/${m.siteId}` },
+    api: { url: '/api/sites/:siteId/members', response: membershipSchema },
+  });
+
   app.put('/api/sites/:siteId/members/:userId', {
     config: { access: ['admin'] },
     schema: {
       tags: ['sites'],
-      params: {
-        type: 'object',
-        required: ['siteId', 'userId'],
-        properties: { siteId: { type: 'integer', minimum: 1 }, userId: { type: 'integer', minimum: 1 } },
-      },
-      body: {
-        type: 'object',
-        required: ['role'],
-        properties: { role: { type: 'string', enum: [...SITE_ROLES] }, ...csrfProp },
-      },
+      params: memberParams,
+      body: { type: 'object', required: ['role'], properties: { ...roleProp, ...csrfProp } },
       response: { 200: okSchema, ...apiErrors },
     },
     // A site's administrator gives roles on their own site; the group administrator on any.
     handler: async (req) => {
-      if (req.params.siteId !== req.user!.site_id) groupAdmin(req);
-      await setMembership(store, req.params.userId, req.params.siteId, req.body.role);
+      ownSiteOrGroup(req, req.params.siteId);
+      await setMembership(
+        store,
+        req.params.siteId,
+        req.params.userId,
+        req.body.role,
+        req.user!.id,
+        clock.now(),
+      );
       return { ok: true };
+    },
+  });
+
+  // Withdraw a membership (confirmed on the page, which says when it is the person's last site).
+  twin(app, 'POST', {
+    access: ['admin'],
+    tags: ['sites'],
+    schema: { params: memberParams, body: { type: 'object', properties: csrfProp } },
+    handler: async (req) => {
+      groupAdmin(req);
+      return withdrawMembership(store, req.params.siteId, req.params.userId, req.user!.id, clock.now());
+    },
+    page: { url: '/sites/:siteId/members/:userId/withdraw', redirect: (w) => `/sites/${w.siteId}` },
+    api: {
+      method: 'DELETE',
+      url: '/api/sites/:siteId/members/:userId',
+      noBody: true,
+      response: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          userId: { type: 'integer' },
+          siteId: { type: 'integer' },
+          losesAccess: { type: 'boolean' },
+        },
+      },
     },
   });
 

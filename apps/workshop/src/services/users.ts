@@ -72,18 +72,6 @@ export async function createUser(
   return getUser(db, row!.id, site);
 }
 
-/** Gives a person a role on a site (another site of the group, or a new role on the same one). */
-export async function setMembership(db: Db, userId: number, site: number, role: string): Promise<void> {
-  if (!isSiteRole(role))
-    throw new ValidationError({ fr: `rôle inconnu « ${role} »`, en: `unknown role '${role}'` }, 'role');
-  if (!(await db.get('SELECT id FROM users WHERE id = ?', [userId])))
-    throw new NotFoundError({ fr: 'Utilisateur', en: 'User' }, userId);
-  if (!(await db.get('SELECT id FROM sites WHERE id = ?', [site])))
-    throw new NotFoundError({ fr: 'Site', en: 'Site' }, site);
-  await db.run('DELETE FROM site_members WHERE user_id = ? AND site_id = ?', [userId, site]);
-  await db.run('INSERT INTO site_members (user_id, site_id, role) VALUES (?, ?, ?)', [userId, site, role]);
-}
-
 /** Sets or clears a person's group role (after-sales director, group administrator). */
 export async function setGroupRole(db: Db, userId: number, role: GroupRole | null): Promise<void> {
   const r = await db.run('UPDATE users SET group_role = ? WHERE id = ?', [role, userId]);
@@ -264,7 +252,8 @@ async function keepOneAdmin(db: Db, site: number, leaving: number): Promise<void
     );
 }
 
-function audit(
+/** An audit row under the site it concerns. */
+export function audit(
   db: Db,
   site: number,
   at: number,

@@ -46,8 +46,12 @@ export interface MoveReport {
 }
 
 /** A refusal to move: already moved, a code taken, logins in use, a workshop of several sites. */
+/** Why a workshop is not moved, in the command's two languages (`message` is the English text). */
 export class MoveRefused extends Error {
   override name = 'MoveRefused';
+  constructor(readonly text: { fr: string; en: string }) {
+    super(text.en);
+  }
 }
 
 interface Fk {
@@ -142,10 +146,17 @@ export async function moveToGroup(
   options: MoveOptions,
 ): Promise<MoveReport> {
   const moved = await src.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [MOVED_KEY]);
-  if (moved) throw new MoveRefused(`this workshop was already moved into a group: ${moved.value}`);
+  if (moved)
+    throw new MoveRefused({
+      fr: `cet atelier a déjà été transféré dans un groupe : ${moved.value}`,
+      en: `this workshop was already moved into a group: ${moved.value}`,
+    });
   const sites = await src.all<{ id: number }>('SELECT id FROM sites');
   if (sites.length !== 1)
-    throw new MoveRefused(`a workshop of ${sites.length} sites: only a single workshop moves as one site`);
+    throw new MoveRefused({
+      fr: `un atelier de ${sites.length} sites : seul un atelier unique se transfère comme un site`,
+      en: `a workshop of ${sites.length} sites: only a single workshop moves as one site`,
+    });
   const list = await tables(src);
   const byName = new Map(list.map((t) => [t.name, t]));
   const suffix = options.loginSuffix ? `.${options.loginSuffix}` : '';
@@ -155,13 +166,15 @@ export async function moveToGroup(
     logins.map((l) => `${l.login}${suffix}`),
   );
   if (taken.length)
-    throw new MoveRefused(
-      `logins already used in the group: ${taken.map((t) => t.login).join(', ')} (give --login-suffix)`,
-    );
+    throw new MoveRefused({
+      fr: `identifiants déjà utilisés dans le groupe : ${taken.map((t) => t.login).join(', ')} (donnez --login-suffix)`,
+      en: `logins already used in the group: ${taken.map((t) => t.login).join(', ')} (give --login-suffix)`,
+    });
   if (await dest.get('SELECT id FROM sites WHERE code = ?', [options.code]))
-    throw new MoveRefused(
-      `the group already has a site '${options.code}': this workshop was moved already, or choose another code`,
-    );
+    throw new MoveRefused({
+      fr: `le groupe a déjà un site « ${options.code} » : cet atelier a déjà été transféré, ou choisissez un autre code`,
+      en: `the group already has a site '${options.code}': this workshop was moved already, or choose another code`,
+    });
 
   const report = await dest.transaction(async (tx) => {
     const site = (await tx.get<{ id: number }>(

@@ -104,6 +104,22 @@ const TABLE: [string, string][] = [
   ['GET /api/clock/entries/:id/corrections', 'MD'],
   ['GET /kpi', 'TMIDR'],
   ['GET /api/kpi', 'TMIDR'],
+  // Issue 20: the group's sites. Object rules on top (the group administrator, not a site's own
+  // administrator, works on another site's members) are asserted in site-members.test.ts.
+  ['GET /sites', 'any'],
+  ['POST /site', 'any'],
+  ['POST /sites', 'D'],
+  ['GET /api/sites', 'any'],
+  ['POST /api/sites', 'D'],
+  ['GET /sites/:siteId', 'D'],
+  ['GET /api/sites/:siteId/members', 'D'],
+  ['POST /sites/:siteId/members', 'D'],
+  ['POST /api/sites/:siteId/members', 'D'],
+  ['PUT /api/sites/:siteId/members/:userId', 'D'],
+  ['POST /sites/:siteId/members/:userId/withdraw', 'D'],
+  ['DELETE /api/sites/:siteId/members/:userId', 'D'],
+  ['GET /group', 'DR'],
+  ['GET /api/group', 'DR'],
   // Issue 10: diagnostic sessions, training, reports.
   ...DIAGNOSTICS_ACCESS,
   // Issue 19: quotes, quality control, invoices, the workshop's identity.

@@ -235,6 +235,47 @@ describe('route × role × site: another site’s documents', () => {
   }, 300_000);
 });
 
+/**
+ * The members of the first site (issue 20: the group administrator's page): every role of the
+ * second site, its own administrator included, is refused reading them and every change to them,
+ * each with a body its schema accepts so the refusal can only come from the site.
+ */
+describe('route × role × site: another site’s members', () => {
+  it('are refused to every role of the other site, and stay as they were', async () => {
+    const lucas = first.users!;
+    const routes: [string, string, object | undefined][] = [
+      ['GET', '/sites/1', undefined],
+      ['GET', '/api/sites/1/members', undefined],
+      ['POST', '/sites/1/members', { userId: lucas, role: 'admin' }],
+      ['POST', '/api/sites/1/members', { userId: lucas, role: 'admin' }],
+      ['PUT', `/api/sites/1/members/${lucas}`, { role: 'admin' }],
+      ['POST', `/sites/1/members/${lucas}/withdraw`, {}],
+      ['DELETE', `/api/sites/1/members/${lucas}`, undefined],
+    ];
+    for (const [method, url] of routes)
+      expect(
+        t.app.routeTable.some((r) => r.method === method && concrete(r.url) === url),
+        url,
+      ).toBe(true);
+    const before = await snapshot();
+    const leaks: string[] = [];
+    for (const [method, url, payload] of routes)
+      for (const role of SITE_ROLES) {
+        const login = Object.entries(lyon.users).find(([, u]) => u.role === role)![0];
+        const res = await t.inject(`${login}.lyon`, {
+          method: method as 'GET',
+          url,
+          payload,
+          headers: { accept: 'application/json' },
+        });
+        if (res.statusCode !== 403)
+          leaks.push(`${method} ${url} as ${role}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+    expect(leaks).toEqual([]);
+    expect(await snapshot()).toBe(before);
+  }, 120_000);
+});
+
 describe('lists of a site', () => {
   const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
   it('hold only the site’s own rows', async () => {

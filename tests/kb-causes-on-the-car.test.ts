@@ -218,6 +218,13 @@ const CAUSES: Record<string, OnTheCar> = {
     scenario: 'vacuum-leak-large',
     measure: m('smoke_machine', { id: 'intake' }, 'leak'),
   },
+  // A weak pump on a V6 misfires on every cylinder (P0300): the misfire tree is the one it picks.
+  'misfire/fuel_pressure_low': {
+    scenario: 'fuel-pump-weak',
+    measure: m('fuel_pressure_gauge', { id: 'fuel_rail' }, 'pressure', { engine: 'rpm_2500' }),
+    signNotShown:
+      'this V6 sets no rail-pressure code (P0087 needs a rail sensor) and its misfire froze below 55 % load: the complaint (hesitation on acceleration) and the gauge speak for it',
+  },
   'no_start/battery_weak': {
     scenario: 'flat-battery-no-start',
     measure: m('battery_tester', { id: 'battery' }, 'load_voltage'),

@@ -3,6 +3,7 @@ export * from './autopilot.js';
 export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
 export * from './facts.js';
 export * from './infer.js';
+export * from './intermittent.js';
 export * from './kb/load.js';
 export * from './kb/types.js';
 export * from './lint.js';

@@ -32,7 +32,7 @@ export type PathStep =
   /** After the repair, before the road test: the codes cleared (service 04), or the attempt refused. */
   | { kind: 'clear'; ok: boolean }
   /** The road test after the repair (a drive cycle, so that the monitors run again). */
-  | { kind: 'road_test'; minutes?: number; simulated?: boolean }
+  | { kind: 'road_test'; minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' }
   /** After the repair: codes cleared, re-read, readiness checked. */
   | ({ kind: 'verify' } & VerifyStep);
 

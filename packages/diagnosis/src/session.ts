@@ -8,7 +8,8 @@ import type {
   ObservationOption,
   SymptomEvidence,
 } from './infer.js';
-import type { Cause, FaultTreeEntry, KnowledgeBase, WorkshopTest } from './kb/types.js';
+import { intermittentAdvice } from './intermittent.js';
+import type { Cause, FaultTreeEntry, KnowledgeBase, RepairFollowUp, WorkshopTest } from './kb/types.js';
 import {
   interpretMeasurements,
   type MeasuredReading,
@@ -496,6 +497,17 @@ export class GuidedSession {
     this.endWithoutCause(tested ? 'tested-good' : 'below-threshold', a);
   }
 
+  /**
+   * What to do next when no cause is confirmed. An intermittent fault first: what it calls for
+   * (freeze frame, a road test in its conditions, a wiggle test) is what the technician does next,
+   * before escalating; its road test then replaces the general one.
+   */
+  private noCauseAdvice(reason: NoCauseReason): Localized[] {
+    const intermittent = intermittentAdvice(this.tree, this.data.facts, reason === 'tested-good');
+    const [noPart, roadTest, ...escalate] = GENERAL_ADVICE;
+    return [noPart, ...(intermittent.length ? intermittent : [roadTest]), ...escalate, ...this.tree.escalate];
+  }
+
   private endWithoutCause(reason: NoCauseReason, a = this.analysis()): void {
     this.data.state = 'done';
     this.data.pendingRepair = undefined;
@@ -505,7 +517,9 @@ export class GuidedSession {
       reason,
       leading: a.posteriors.filter((p) => p.probability >= 0.01),
       unexplained: a.unexplained,
-      advice: [...GENERAL_ADVICE, ...this.tree.escalate],
+      // An intermittent fault first: what it calls for (freeze frame, road test in its conditions,
+      // wiggle test) is what the technician does next, before escalating.
+      advice: this.noCauseAdvice(reason),
     };
   }
 
@@ -535,7 +549,19 @@ export class GuidedSession {
   }
 
   /** Records the road test after the repair (a drive cycle: the monitors run again). */
-  recordRoadTest(options: { minutes?: number; simulated?: boolean } = {}): void {
+  /**
+   * What the repair awaiting verification calls for before the verification drive (a DPF
+   * regeneration after an injector), and the drive it calls for; undefined when it needs nothing
+   * beyond the ordinary road test, or when no repair awaits verification.
+   */
+  followUp(): RepairFollowUp | undefined {
+    if (this.data.state !== 'verify') return undefined;
+    const last = [...this.data.steps].reverse().find((s) => s.kind === 'repair');
+    if (last?.kind !== 'repair') return undefined;
+    return this.tree.causes.find((c) => c.id === last.cause)?.repair.after;
+  }
+
+  recordRoadTest(options: { minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' } = {}): void {
     if (this.data.state !== 'verify')
       throw new SessionError(`the road test comes after a repair, not in state ${this.data.state}`);
     this.data.steps.push({ kind: 'road_test', ...options });

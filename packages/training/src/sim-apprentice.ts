@@ -111,8 +111,12 @@ export async function answerOnCar(car: CarAtHand, test: WorkshopTest): Promise<T
  * (an EV that would not go READY before the repair) is started first, as a technician would; false
  * when it still cannot be driven.
  */
-export async function roadTestCar(vehicle: Vehicle, clock: VirtualClock): Promise<boolean> {
-  const drive = () => vehicle.roadTest(clock.now(), { minutes: ROAD_TEST_MIN });
+export async function roadTestCar(
+  vehicle: Vehicle,
+  clock: VirtualClock,
+  drive_: { road: 'urban' | 'motorway'; minutes: number } = { road: 'urban', minutes: ROAD_TEST_MIN },
+): Promise<boolean> {
+  const drive = () => vehicle.roadTest(clock.now(), drive_);
   try {
     try {
       drive();
@@ -126,7 +130,7 @@ export async function roadTestCar(vehicle: Vehicle, clock: VirtualClock): Promis
     if (err instanceof OperationError) return false;
     throw err;
   }
-  await clock.advance((ROAD_TEST_MIN + 2) * 60_000);
+  await clock.advance((drive_.minutes + 2) * 60_000);
   return true;
 }
 
@@ -210,8 +214,14 @@ export async function runSimulatedApprentice(
         await clock.run(clearUdsFaultMemories(obd, udsEcus, clock));
         // The drive cycle that lets the monitors run again, then a few minutes' idle; a car that
         // cannot be driven (engine stopped) idles ten minutes instead, and that is no road test.
-        const roadTest = await roadTestCar(vehicle, clock);
-        if (roadTest) session.recordRoadTest({ minutes: ROAD_TEST_MIN, simulated: true });
+        // A repair that calls for more before verifying (a DPF regeneration after an injector) gets
+        // the drive it states: the sustained fast-road drive that lets the filter burn its soot.
+        const followUp = session.followUp();
+        const drive = followUp
+          ? { road: followUp.road, minutes: followUp.minutes }
+          : { road: 'urban' as const, minutes: ROAD_TEST_MIN };
+        const roadTest = await roadTestCar(vehicle, clock, drive);
+        if (roadTest) session.recordRoadTest({ ...drive, simulated: true });
         else await clock.advance(10 * 60_000);
         // The car read again as it is now (J1979: permanent codes stay until their monitor passes
         // again, so stored and pending tell whether the fault came back; readiness whether the

@@ -11,6 +11,7 @@ import {
   type KnowledgeBase,
   type MeasureEach,
   type MeasurementSpec,
+  type RepairFollowUp,
   type Sign,
   type SignCondition,
   type TestCheck,
@@ -259,6 +260,23 @@ const DTC_RE = /^[PCBU][0-3][0-9A-F]{3}$/;
 const MEMORIES: DtcMemoryKind[] = ['stored', 'pending', 'permanent'];
 const SOURCES = ['dtc', 'freeze_frame', 'live', 'readiness', 'complaint'] as const;
 
+/** A repair's `after`: what is done after it and before the verification drive, and that drive. */
+function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
+  const o = r.obj(raw, path);
+  const known = ['fr', 'en', 'road', 'minutes'];
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
+  const road = o.road === undefined ? 'urban' : String(o.road);
+  if (road !== 'urban' && road !== 'motorway')
+    r.fail([...path, 'road'], `unknown road "${road}" (urban, motorway)`);
+  return {
+    fr: r.str(o.fr, [...path, 'fr']),
+    en: r.str(o.en, [...path, 'en']),
+    road: road as RepairFollowUp['road'],
+    minutes: o.minutes === undefined ? 20 : r.num(o.minutes, [...path, 'minutes'], 5, 120),
+  };
+}
+
 function readCodes(r: Reader, raw: unknown, path: Path): string[] {
   const codes = r.strings(raw, path);
   codes.forEach((d, i) => {
@@ -419,6 +437,7 @@ function readTree(r: Reader): FaultTreeEntry {
         en: r.str(rep.en, [...p, 'repair', 'en']),
         hours: r.num(rep.hours, [...p, 'repair', 'hours'], 0, 100),
         parts: r.num(rep.parts, [...p, 'repair', 'parts'], 0),
+        ...(rep.after === undefined ? {} : { after: readFollowUp(r, rep.after, [...p, 'repair', 'after']) }),
       },
     };
   });

@@ -76,6 +76,19 @@ export interface Repair extends Localized {
   hours: number;
   /** Parts cost in euros. */
   parts: number;
+  /**
+   * What the technician does after the repair and before the verification, when the repair alone does
+   * not take the symptom out of the car (a DPF still loaded with the soot a leaking injector made
+   * needs a regeneration): said to the technician, and `road` is the verification drive it calls for.
+   */
+  after?: RepairFollowUp;
+}
+
+export interface RepairFollowUp extends Localized {
+  /** The road the verification drive takes (town by default): `motorway` lets a DPF regenerate. */
+  road: 'urban' | 'motorway';
+  /** Minutes of that drive. */
+  minutes: number;
 }
 
 export interface Cause {

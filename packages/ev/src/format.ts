@@ -20,7 +20,12 @@ export const QUANTITY_LABEL: Record<string, Text> = {
   temperatures: { fr: 'Températures', en: 'Temperatures' },
 };
 
-const fmt = (v: number, lang: Lang) => (lang === 'fr' ? String(v).replace('.', ',') : String(v));
+/** A number as the language writes it (decimal comma in French), rounded to `digits` decimals when given. */
+export function formatNumber(v: number, lang: Lang, digits?: number): string {
+  const s = String(digits === undefined ? v : Number(v.toFixed(digits)));
+  return lang === 'fr' ? s.replace('.', ',') : s;
+}
+const fmt = (v: number, lang: Lang) => formatNumber(v, lang);
 
 /** The report as text for a terminal, in the user's language. */
 export function formatBatteryReport(r: BatteryReport, lang: Lang): string {

@@ -13,6 +13,7 @@ import {
   type FieldDefinition,
   type RequestDefinition,
 } from './definition.js';
+import { formatNumber } from './format.js';
 
 /** One value read from the battery, with the time of the answer that carried it (s). */
 export interface Reading {
@@ -281,11 +282,9 @@ export class BatteryReportBuilder {
   }
 }
 
-/** A number as each language writes it ("3,745" in French, "3.745" in English), at most `digits` decimals. */
+/** A number in both languages, for the bilingual plausibility lines (one rule: format.ts's). */
 function nums(v: number, digits = 3): { fr: string; en: string } {
-  const f = (lang: string) =>
-    new Intl.NumberFormat(lang, { maximumFractionDigits: digits, useGrouping: false }).format(v);
-  return { fr: f('fr-FR'), en: f('en-GB') };
+  return { fr: formatNumber(v, 'fr', digits), en: formatNumber(v, 'en', digits) };
 }
 
 /** Checks the figures against physics and the definition's own numbers, never against themselves. */

@@ -294,13 +294,16 @@ export const isSimulatedCar = (responder: Responder | undefined): boolean => res
 
 /**
  * The road test after a repair, on a simulated car served in real time: twenty minutes of town
- * driving and two of idle pass at once (the physics run every step), so that the monitors can run
+ * driving (or the drive a repair's follow-up calls for) and two of idle pass at once (the physics run every step), so that the monitors can run
  * again before the verification read. False when the car is not simulated or cannot be driven.
  */
-export function roadTestSimulated(responder: Responder, nowMs: number): boolean {
+export function roadTestSimulated(
+  responder: Responder,
+  nowMs: number,
+  route: { road: 'urban' | 'motorway'; minutes: number } = { road: 'urban', minutes: SIM_ROAD_TEST_MIN },
+): boolean {
   if (!(responder instanceof Vehicle)) return false;
-  const drive = () =>
-    responder.roadTest(nowMs, { minutes: SIM_ROAD_TEST_MIN, idleMinutes: 2, fastForward: true });
+  const drive = () => responder.roadTest(nowMs, { ...route, idleMinutes: 2, fastForward: true });
   try {
     try {
       drive();

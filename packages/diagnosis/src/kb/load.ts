@@ -8,6 +8,7 @@ import {
   type Cause,
   type DtcMemoryKind,
   type FaultTreeEntry,
+  type FollowUpRoutine,
   type KnowledgeBase,
   type MeasureEach,
   type MeasurementSpec,
@@ -263,7 +264,7 @@ const SOURCES = ['dtc', 'freeze_frame', 'live', 'readiness', 'complaint'] as con
 /** A repair's `after`: what is done after it and before the verification drive, and that drive. */
 function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
   const o = r.obj(raw, path);
-  const known = ['fr', 'en', 'road', 'minutes'];
+  const known = ['fr', 'en', 'road', 'minutes', 'routine'];
   for (const k of Object.keys(o))
     if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
   const road = o.road === undefined ? 'urban' : String(o.road);
@@ -274,6 +275,28 @@ function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
     en: r.str(o.en, [...path, 'en']),
     road: road as RepairFollowUp['road'],
     minutes: o.minutes === undefined ? 20 : r.num(o.minutes, [...path, 'minutes'], 5, 120),
+    ...(o.routine === undefined ? {} : { routine: readRoutine(r, o.routine, [...path, 'routine']) }),
+  };
+}
+
+/** A follow-up's routine: `{ ecu: engine, id: F001, record: dpf_regeneration, max_minutes, fr, en }`. */
+function readRoutine(r: Reader, raw: unknown, path: Path): FollowUpRoutine {
+  const o = r.obj(raw, path);
+  const known = ['ecu', 'id', 'record', 'max_minutes', 'fr', 'en'];
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
+  if (o.ecu !== 'engine') r.fail([...path, 'ecu'], `unknown ECU "${String(o.ecu)}" (engine)`);
+  const idText = String(o.id ?? '');
+  if (!/^[0-9A-F]{4}$/i.test(idText))
+    r.fail([...path, 'id'], `"${idText}" is not a routine identifier (4 hex digits)`);
+  if (o.record !== 'dpf_regeneration')
+    r.fail([...path, 'record'], `unknown results record "${String(o.record)}" (dpf_regeneration)`);
+  return {
+    ecu: 'engine',
+    id: Number.parseInt(idText, 16),
+    record: 'dpf_regeneration',
+    maxMinutes: o.max_minutes === undefined ? 40 : r.num(o.max_minutes, [...path, 'max_minutes'], 5, 120),
+    name: { fr: r.str(o.fr, [...path, 'fr']), en: r.str(o.en, [...path, 'en']) },
   };
 }
 

@@ -41,9 +41,9 @@ describe('the repair follow-up on the guided session', () => {
   });
 
   it('shows the regeneration after the injector, with a button that runs it on the simulated car', async () => {
-    expect((await post('leo', `/diagnostics/${id}/guided/repair`, { causeId: 'injector_fault' })).statusCode).toBe(
-      303,
-    );
+    expect(
+      (await post('leo', `/diagnostics/${id}/guided/repair`, { causeId: 'injector_fault' })).statusCode,
+    ).toBe(303);
     const fr = await page();
     expect(fr).toContain('Après la réparation');
     expect(fr).toContain('Puis régénérer le FAP');
@@ -65,7 +65,9 @@ describe('the repair follow-up on the guided session', () => {
   it('then the verification finds the car cured and the session ends on the injector', async () => {
     expect((await post('leo', `/diagnostics/${id}/guided/clear`)).statusCode).toBe(303);
     expect((await post('leo', `/diagnostics/${id}/guided/road-test`)).statusCode).toBe(303);
-    expect((await post('leo', `/diagnostics/${id}/guided/verify`, { symptomGone: 'true' })).statusCode).toBe(303);
+    expect((await post('leo', `/diagnostics/${id}/guided/verify`, { symptomGone: 'true' })).statusCode).toBe(
+      303,
+    );
     const g = (await session()).guided;
     expect(g.steps.findLast((s) => s.kind === 'road_test')?.road).toBeUndefined(); // the ordinary town drive
     expect(g.state).toBe('done');

@@ -218,6 +218,12 @@ const CAUSES: Record<string, OnTheCar> = {
     scenario: 'vacuum-leak-large',
     measure: m('smoke_machine', { id: 'intake' }, 'leak'),
   },
+  // A petrol injector that drips floods its cylinder: misfire with a rich mixture; the rail does not
+  // hold its pressure once the engine is stopped.
+  'misfire/injector_leaking': {
+    scenario: 'injector-leaking-cyl2',
+    measure: m('fuel_pressure_gauge', { id: 'fuel_rail' }, 'hold_pressure', { engine: 'off' }),
+  },
   // A weak pump on a V6 misfires on every cylinder (P0300): the misfire tree is the one it picks.
   'misfire/fuel_pressure_low': {
     scenario: 'fuel-pump-weak',

@@ -29,7 +29,7 @@ async function holdOutcome(scenario: Scenario): Promise<string | undefined> {
       },
       HOLD,
     );
-    if (!('measured' in answer)) return undefined;
+    if (typeof answer === 'string' || !('measured' in answer)) return undefined;
     return interpretMeasurements(HOLD, answer.measured)?.outcome;
   } finally {
     await link.close();

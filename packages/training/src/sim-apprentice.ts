@@ -27,7 +27,14 @@ import {
   type WorkshopTest,
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, ObdClient } from '@atelier/obd';
-import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import {
+  faultNamedBy,
+  type Operation,
+  OperationError,
+  ResponderLink,
+  type Scenario,
+  Vehicle,
+} from '@atelier/vehicle-sim';
 import { measureOnCar, refusalText } from './measure-car.js';
 
 /** Minutes of town driving after a repair: enough for the simulated monitors to run again. */
@@ -235,8 +242,7 @@ export async function runSimulatedApprentice(
     const controls = simulatedEngineControls(vehicle, clock);
     // The answer key, for the result only (the apprentice never reads it): the cause of the
     // session's tree that the scenario's faults stand for.
-    const injected = s.faults.map((f) => f.type as string);
-    const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected.includes(f)));
+    const trueCause = session.tree.causes.find((c) => s.faults.some((f) => faultNamedBy(c.simFaults, f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
     const workshop: Workshop = {
       outcome: (test: WorkshopTest) =>

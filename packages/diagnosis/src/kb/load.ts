@@ -300,6 +300,19 @@ function readRoutine(r: Reader, raw: unknown, path: Path): FollowUpRoutine {
   };
 }
 
+/**
+ * A cause's simulator faults: a fault type (`hv_isolation`, at any of its parts) or a type at one
+ * part (`hv_isolation:inverter`). Whether the simulator has them is `atelier kb lint`'s to check.
+ */
+function readSimFaults(r: Reader, raw: unknown, path: Path): string[] {
+  const refs = r.strings(raw, path);
+  refs.forEach((ref, i) => {
+    if (!/^[a-z0-9_]+(?::[a-z0-9_]+)?$/.test(ref))
+      r.fail([...path, i], `"${ref}" is not a simulator fault (type, or type:part)`);
+  });
+  return refs;
+}
+
 function readCodes(r: Reader, raw: unknown, path: Path): string[] {
   const codes = r.strings(raw, path);
   codes.forEach((d, i) => {
@@ -454,7 +467,7 @@ function readTree(r: Reader): FaultTreeEntry {
       name: r.text(co.name, [...p, 'name']),
       prior: r.prob(co.prior, [...p, 'prior']),
       inspect: r.id(co.inspect, [...p, 'inspect']),
-      simFaults: r.strings(co.sim_faults, [...p, 'sim_faults']),
+      simFaults: readSimFaults(r, co.sim_faults, [...p, 'sim_faults']),
       repair: {
         fr: r.str(rep.fr, [...p, 'repair', 'fr']),
         en: r.str(rep.en, [...p, 'repair', 'en']),

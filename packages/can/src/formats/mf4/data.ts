@@ -14,7 +14,7 @@ import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js'
  */
 
 /** Raw data blocks are read this much at a time. */
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 4 << 20;
 /** A DZ block is inflated whole: its original length is bounded (asammdf writes ≤ 4 MiB, so do we). */
 export const MAX_DZ_ORIGINAL = 256 * 2 ** 20;
 

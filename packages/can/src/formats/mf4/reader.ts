@@ -20,7 +20,14 @@ import {
   recordTime,
 } from './bus.js';
 import { type Chunk, ChunkStream, SignalData, type StreamOptions } from './data.js';
-import { type FastDecoder, type FastTime, fastDecoder, fastTime } from './fast.js';
+import {
+  type FastColumns,
+  type FastDecoder,
+  type FastTime,
+  fastColumns,
+  fastDecoder,
+  fastTime,
+} from './fast.js';
 
 /**
  * Reads the CAN frames of an ASAM MDF 4.x bus-logging file (see ../README.md for what is read).
@@ -152,6 +159,8 @@ class Source {
   afterAt = 0;
   origin: Origin = { base: 0, split: Number.POSITIVE_INFINITY, next: 0 };
   buf: Buffer = Buffer.alloc(0);
+  /** The iterator's chunk slot of `buf` and `origin` (see Mf4Iterator.setBuf), -1 before the first. */
+  chunk = -1;
   p = 0;
   done = false;
   /** Sorted groups: the single slot; else by record id (small ids in an array, as loggers use). */
@@ -182,6 +191,8 @@ class Mf4Iterator extends BinaryCursor {
   private layouts: GroupLayout[] = [];
   /** Per layout: its specialised record decoder and time reader, when it has them (see fast.ts). */
   private decoders: (FastDecoder | undefined)[] = [];
+  /** The same, writing straight into a batch's columns. */
+  private columns: (FastColumns | undefined)[] = [];
   private timers: (FastTime | undefined)[] = [];
   private readonly scratch = new Float64Array(1);
   private sources: Source[] = [];
@@ -198,9 +209,18 @@ class Mf4Iterator extends BinaryCursor {
   private layoutOf!: Int32Array;
   private positions!: Int32Array;
   private indexes!: Float64Array;
-  /** Where each record's buffer comes from, for error offsets (`originOf(origins[at], positions[at])`). */
-  private origins: Origin[] = [];
-  private buffers: (Buffer | undefined)[] = [];
+  /**
+   * Each held record's chunk: a slot of `chunkBuf` (its bytes) and `chunkOrigin` (where they come
+   * from, for error offsets: `originOf(chunkOrigin[c], positions[at])`). Slots, not the objects
+   * themselves, are stored per record: writing a young object into a large old array costs a
+   * write barrier, a million times per million records. `chunkRefs` counts the records (and the
+   * source) holding a slot; a slot is reused once its count falls to 0.
+   */
+  private chunkOf!: Int32Array;
+  private chunkBuf: (Buffer | undefined)[] = [];
+  private chunkOrigin: (Origin | undefined)[] = [];
+  private chunkRefs = new Int32Array(16);
+  private freeChunks: number[] = [];
   private payloads: (Uint8Array | Holder | undefined)[] = [];
   private lastOut = Number.NEGATIVE_INFINITY;
   private active: Source[] = [];
@@ -226,9 +246,10 @@ class Mf4Iterator extends BinaryCursor {
 
   protected async release(): Promise<void> {
     this.count = 0;
-    this.buffers = [];
+    this.chunkBuf = [];
+    this.chunkOrigin = [];
+    this.freeChunks = [];
     this.payloads = [];
-    this.origins = [];
   }
 
   /** The earliest held record, once the window is full (or the streams are done). */
@@ -241,20 +262,22 @@ class Mf4Iterator extends BinaryCursor {
   }
 
   protected takeInto(batch: FrameBatch): void {
-    const row = this.row;
     while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
       // The earliest record, when its layout's specialised decoder takes it: straight into the
-      // batch (not through pop(): a time returned from a call not inlined is a heap object).
+      // batch's columns (not through pop() and a row: one copy of each field, and no time returned
+      // from a call — a double that crosses a call not inlined is a heap object).
       const at = this.head;
-      const fast = this.payloads[at] === undefined ? this.decoders[this.layoutOf[at]] : undefined;
-      if (fast?.(this.buffers[at]!, this.positions[at], this.channels, row)) {
-        this.head = this.wrap(at + 1);
-        this.count--;
-        this.buffers[at] = undefined;
-        const time = this.times[at];
-        if (time > this.lastOut) this.lastOut = time;
-        rowInto(row, (this.startUs + time) / 1e6, batch);
-        continue;
+      const fast = this.payloads[at] === undefined ? this.columns[this.layoutOf[at]] : undefined;
+      if (fast !== undefined) {
+        const c = this.chunkOf[at];
+        if (fast(this.chunkBuf[c]!, this.positions[at], this.channels, batch, this.times, at, this.startUs)) {
+          this.head = this.wrap(at + 1);
+          this.count--;
+          if (--this.chunkRefs[c] === 0) this.freeChunk(c);
+          const time = this.times[at];
+          if (time > this.lastOut) this.lastOut = time;
+          continue;
+        }
       }
       const t = this.pop();
       if (Number.isNaN(t)) return;
@@ -356,6 +379,7 @@ class Mf4Iterator extends BinaryCursor {
           layoutIndex = this.layouts.length;
           this.layouts.push(layout);
           this.decoders.push(this.options.fastPath === false ? undefined : fastDecoder(layout));
+          this.columns.push(this.options.fastPath === false ? undefined : fastColumns(layout));
           this.timers.push(this.options.fastPath === false ? undefined : fastTime(layout));
           const db = layout.dataBytes;
           if (db?.kind === 'vlsd' && !vlsdByAt.has(db.target) && !this.signalData.has(db.target)) {
@@ -402,8 +426,7 @@ class Mf4Iterator extends BinaryCursor {
     this.layoutOf = new Int32Array(this.cap);
     this.positions = new Int32Array(this.cap);
     this.indexes = new Float64Array(this.cap);
-    this.origins = new Array(this.cap);
-    this.buffers = new Array(this.cap);
+    this.chunkOf = new Int32Array(this.cap);
     this.payloads = new Array(this.cap);
   }
 
@@ -491,7 +514,8 @@ class Mf4Iterator extends BinaryCursor {
     while (this.count < target) {
       const buf = s.buf;
       const end = buf.length;
-      const origin = s.origin;
+      const chunk = s.chunk;
+      const count0 = this.count;
       let p = s.p;
       const times = this.times;
       while (this.count < target && p + size <= end && (slot.cycles < 0 || slot.records < slot.cycles)) {
@@ -505,11 +529,11 @@ class Mf4Iterator extends BinaryCursor {
         this.layoutOf[at] = layout;
         this.positions[at] = p;
         this.indexes[at] = slot.records++;
-        this.origins[at] = origin;
-        this.buffers[at] = buf;
+        this.chunkOf[at] = chunk;
         this.count++;
         p += size;
       }
+      if (this.count !== count0) this.chunkRefs[chunk] += this.count - count0;
       s.p = p;
       if (this.count >= target) return true;
       // The record the loop stopped at (or none left in this chunk): the general path decides.
@@ -619,13 +643,12 @@ class Mf4Iterator extends BinaryCursor {
       const after = s.after;
       s.after = undefined;
       if (s.p >= s.buf.length) {
-        s.buf = after.bytes;
-        s.p = s.afterAt;
-        s.origin = {
+        this.setBuf(s, after.bytes, {
           base: chunkOrigin(after.fileAt, after.blockAt),
           split: Number.POSITIVE_INFINITY,
           next: 0,
-        };
+        });
+        s.p = s.afterAt;
         return true;
       }
       return this.join(s, {
@@ -653,8 +676,11 @@ class Mf4Iterator extends BinaryCursor {
       return false;
     }
     if (rest === 0) {
-      s.buf = next.bytes;
-      s.origin = { base: chunkOrigin(next.fileAt, next.blockAt), split: Number.POSITIVE_INFINITY, next: 0 };
+      this.setBuf(s, next.bytes, {
+        base: chunkOrigin(next.fileAt, next.blockAt),
+        split: Number.POSITIVE_INFINITY,
+        next: 0,
+      });
       s.p = 0;
       return true;
     }
@@ -665,8 +691,11 @@ class Mf4Iterator extends BinaryCursor {
       Buffer.concat([s.buf.subarray(s.p, s.p + 16), next.bytes.subarray(0, 16)]),
     );
     if (length > rest && length - rest <= next.bytes.length) {
-      s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
-      s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes.subarray(0, length - rest)]);
+      this.setBuf(s, Buffer.concat([s.buf.subarray(s.p), next.bytes.subarray(0, length - rest)]), {
+        base: originOf(s.origin, s.p),
+        split: rest,
+        next: chunkOrigin(next.fileAt, next.blockAt),
+      });
       s.p = 0;
       s.after = next;
       s.afterAt = length - rest;
@@ -678,10 +707,41 @@ class Mf4Iterator extends BinaryCursor {
   /** The unfinished bytes of the current chunk in front of the next chunk. */
   private join(s: Source, next: Chunk): boolean {
     const rest = s.buf.length - s.p;
-    s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
-    s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes]);
+    this.setBuf(s, Buffer.concat([s.buf.subarray(s.p), next.bytes]), {
+      base: originOf(s.origin, s.p),
+      split: rest,
+      next: chunkOrigin(next.fileAt, next.blockAt),
+    });
     s.p = 0;
     return true;
+  }
+
+  /** The source goes on in new bytes: they take a chunk slot, held by the source until it moves on. */
+  private setBuf(s: Source, buf: Buffer, origin: Origin): void {
+    if (s.chunk >= 0 && --this.chunkRefs[s.chunk] === 0) this.freeChunk(s.chunk);
+    s.buf = buf;
+    s.origin = origin;
+    let c = this.freeChunks.pop();
+    if (c === undefined) {
+      c = this.chunkBuf.length;
+      this.chunkBuf.push(undefined);
+      this.chunkOrigin.push(undefined);
+      if (c >= this.chunkRefs.length) {
+        const refs = new Int32Array(this.chunkRefs.length * 2);
+        refs.set(this.chunkRefs);
+        this.chunkRefs = refs;
+      }
+    }
+    this.chunkBuf[c] = buf;
+    this.chunkOrigin[c] = origin;
+    this.chunkRefs[c] = 1;
+    s.chunk = c;
+  }
+
+  private freeChunk(c: number): void {
+    this.chunkBuf[c] = undefined;
+    this.chunkOrigin[c] = undefined;
+    this.freeChunks.push(c);
   }
 
   /** Length of the record starting at `head[0]` (record id included), or -1 when it cannot be told. */
@@ -717,8 +777,8 @@ class Mf4Iterator extends BinaryCursor {
     this.layoutOf[at] = s.headLayout;
     this.positions[at] = s.headPos;
     this.indexes[at] = s.headIndex;
-    this.origins[at] = s.origin;
-    this.buffers[at] = s.buf;
+    this.chunkOf[at] = s.chunk;
+    this.chunkRefs[s.chunk]++;
     this.payloads[at] = s.headPayload;
     this.count++;
   }
@@ -758,8 +818,7 @@ class Mf4Iterator extends BinaryCursor {
     this.layoutOf[to] = this.layoutOf[from];
     this.positions[to] = this.positions[from];
     this.indexes[to] = this.indexes[from];
-    this.origins[to] = this.origins[from];
-    this.buffers[to] = this.buffers[from];
+    this.chunkOf[to] = this.chunkOf[from];
     this.payloads[to] = this.payloads[from];
   }
 
@@ -772,8 +831,10 @@ class Mf4Iterator extends BinaryCursor {
       const at = this.head;
       this.head = this.wrap(this.head + 1);
       this.count--;
-      const buf = this.buffers[at]!;
-      this.buffers[at] = undefined;
+      const c = this.chunkOf[at];
+      const buf = this.chunkBuf[c]!;
+      const origin = this.chunkOrigin[c]!;
+      if (--this.chunkRefs[c] === 0) this.freeChunk(c);
       let payload = this.payloads[at];
       this.payloads[at] = undefined;
       const time = this.times[at];
@@ -781,7 +842,7 @@ class Mf4Iterator extends BinaryCursor {
       if (payload !== undefined && !(payload instanceof Uint8Array)) {
         if (payload.data === undefined) {
           const err = this.errorAt(
-            originOf(this.origins[at], this.positions[at]),
+            originOf(origin, this.positions[at]),
             'the record points at VLSD data that is not in the file',
           );
           if (!this.options.lenient) throw err;
@@ -800,7 +861,7 @@ class Mf4Iterator extends BinaryCursor {
         return (this.startUs + time) / 1e6;
       } catch (err) {
         if (!(err instanceof RecordError)) throw err;
-        const e = this.errorAt(originOf(this.origins[at], position), err.message);
+        const e = this.errorAt(originOf(origin, position), err.message);
         if (!this.options.lenient) throw e;
         this.skipped.push(e);
       }

@@ -239,7 +239,7 @@ class BlfIterator extends BinaryCursor {
         lastChannel = ch;
       }
       channels[k] = channelName;
-      const n = remote ? 0 : dlc < 8 ? dlc : 8;
+      const n = remote ? 0 : Math.min(dlc, 8);
       const s0 = starts[k];
       for (let j = 0, i = q + 8; j < n; j++, i++) data[s0 + j] = buf[i];
       starts[k + 1] = s0 + n;

@@ -262,27 +262,53 @@ class Mf4Iterator extends BinaryCursor {
   }
 
   protected takeInto(batch: FrameBatch): void {
-    while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
-      // The earliest record, when its layout's specialised decoder takes it: straight into the
-      // batch's columns (not through pop() and a row: one copy of each field, and no time returned
-      // from a call — a double that crosses a call not inlined is a heap object).
-      const at = this.head;
-      const fast = this.payloads[at] === undefined ? this.columns[this.layoutOf[at]] : undefined;
-      if (fast !== undefined) {
-        const c = this.chunkOf[at];
-        if (fast(this.chunkBuf[c]!, this.positions[at], this.channels, batch, this.times, at, this.startUs)) {
-          this.head = this.wrap(at + 1);
-          this.count--;
-          if (--this.chunkRefs[c] === 0) this.freeChunk(c);
-          const time = this.times[at];
-          if (time > this.lastOut) this.lastOut = time;
-          continue;
+    const { payloads, columns, layoutOf, chunkOf, chunkBuf, positions, times, cap, channels } = this;
+    const starts = batch.start;
+    const room = batch.data.length - 64;
+    for (;;) {
+      const held = this.active.length === 0 ? this.count : this.count - this.window;
+      if (held <= 0 || batch.full) return;
+      // The earliest records, while their layout's specialised decoder takes them: straight into
+      // the batch's columns (not through pop() and a row: one copy of each field, and no time
+      // returned from a call — a double that crosses a call not inlined is a heap object).
+      const n = Math.min(held, batch.capacity - batch.length);
+      const startUs = this.startUs;
+      let at = this.head;
+      let lastOut = this.lastOut;
+      let chunk = -1;
+      let refs = 0;
+      let i = 0;
+      for (; i < n; i++) {
+        if (starts[batch.length] > room || payloads[at] !== undefined) break;
+        const fast = columns[layoutOf[at]];
+        const c = chunkOf[at];
+        if (fast === undefined || !fast(chunkBuf[c]!, positions[at], channels, batch, times, at, startUs)) break;
+        if (c !== chunk) {
+          if (refs > 0) this.unref(chunk, refs);
+          chunk = c;
+          refs = 0;
         }
+        refs++;
+        const time = times[at];
+        if (time > lastOut) lastOut = time;
+        if (++at === cap) at = 0;
       }
-      const t = this.pop();
-      if (Number.isNaN(t)) return;
-      rowInto(this.row, t, batch);
+      if (refs > 0) this.unref(chunk, refs);
+      this.head = at;
+      this.count -= i;
+      this.lastOut = lastOut;
+      if (i < n && !batch.full) {
+        // A record the specialised decoder does not take: the general path.
+        const t = this.pop();
+        if (Number.isNaN(t)) return;
+        rowInto(this.row, t, batch);
+      }
     }
+  }
+
+  /** `n` held records of chunk slot `c` have left the ring. */
+  private unref(c: number, n: number): void {
+    if ((this.chunkRefs[c] -= n) === 0) this.freeChunk(c);
   }
 
   /** The record being handed out. */
@@ -511,31 +537,53 @@ class Mf4Iterator extends BinaryCursor {
   private takeSorted(s: Source, slot: GroupSlot, timer: FastTime, target: number): boolean {
     const size = slot.size;
     const layout = slot.layout;
+    const { times, layoutOf, positions, indexes, chunkOf, cap } = this;
     while (this.count < target) {
       const buf = s.buf;
-      const end = buf.length;
       const chunk = s.chunk;
-      const count0 = this.count;
       let p = s.p;
-      const times = this.times;
-      while (this.count < target && p + size <= end && (slot.cycles < 0 || slot.records < slot.cycles)) {
-        let at = this.wrap(this.head + this.count);
-        timer(buf, p, times, at);
-        const time = times[at];
-        if (!(Math.abs(time) <= Number.MAX_SAFE_INTEGER)) break;
-        // In order (the common case) it stays at the tail of the ring; else it goes where it belongs.
-        if (this.count === 0 || time < times[at === 0 ? this.cap - 1 : at - 1] || time < this.lastOut)
-          at = this.slotFor(time);
-        this.layoutOf[at] = layout;
-        this.positions[at] = p;
-        this.indexes[at] = slot.records++;
-        this.chunkOf[at] = chunk;
-        this.count++;
+      const count = this.count;
+      const records = slot.records;
+      let n = Math.min(target - count, Math.floor((buf.length - p) / size));
+      if (slot.cycles >= 0) n = Math.min(n, slot.cycles - records);
+      // Records in time order (the common case) go to the tail of the ring, in a loop over locals.
+      let tail = this.head + count;
+      if (tail >= cap) tail -= cap;
+      let prev = count === 0 ? this.lastOut : Math.max(times[tail === 0 ? cap - 1 : tail - 1], this.lastOut);
+      let i = 0;
+      for (; i < n; i++) {
+        timer(buf, p, times, tail);
+        const time = times[tail];
+        if (!(time >= prev && time <= Number.MAX_SAFE_INTEGER && time >= -Number.MAX_SAFE_INTEGER)) break;
+        prev = time;
+        layoutOf[tail] = layout;
+        positions[tail] = p;
+        indexes[tail] = records + i;
+        chunkOf[tail] = chunk;
         p += size;
+        if (++tail === cap) tail = 0;
       }
-      if (this.count !== count0) this.chunkRefs[chunk] += this.count - count0;
-      s.p = p;
-      if (this.count >= target) return true;
+      if (i > 0) {
+        this.count = count + i;
+        slot.records = records + i;
+        this.chunkRefs[chunk] += i;
+        s.p = p;
+      }
+      if (i < n) {
+        // A record out of order goes where it belongs; one whose time is not a time, to parseHead.
+        const time = times[tail];
+        if (Math.abs(time) <= Number.MAX_SAFE_INTEGER) {
+          const at = this.slotFor(time);
+          layoutOf[at] = layout;
+          positions[at] = p;
+          indexes[at] = slot.records++;
+          chunkOf[at] = chunk;
+          this.chunkRefs[chunk]++;
+          this.count++;
+          s.p = p + size;
+          continue;
+        }
+      } else if (this.count >= target) return true;
       // The record the loop stopped at (or none left in this chunk): the general path decides.
       if (!this.parseHead(s)) return false;
       this.insert(s);

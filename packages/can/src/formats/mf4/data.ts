@@ -14,7 +14,9 @@ import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js'
  */
 
 /** Raw data blocks are read this much at a time. */
-const READ_CHUNK = 4 << 20;
+const READ_CHUNK = 1 << 20;
+/** Read buffers kept for reuse: the one being parsed, the one read ahead, and spares. */
+const POOL_SIZE = 4;
 /** A DZ block is inflated whole: its original length is bounded (asammdf writes ≤ 4 MiB, so do we). */
 export const MAX_DZ_ORIGINAL = 256 * 2 ** 20;
 
@@ -195,6 +197,13 @@ export class ChunkStream {
   /** Bytes of the current raw piece already handed out. */
   private within = 0;
   private ahead: Promise<Chunk | undefined> | undefined;
+  /**
+   * Read buffers given back by the reader (`recycle`) once no record points into them: reading
+   * into a used buffer costs no fresh pages (a fresh 1 MiB buffer is 256 page faults).
+   * Only buffers this stream allocated are taken back.
+   */
+  private readonly pool: Buffer[] = [];
+  private readonly owned = new WeakSet<ArrayBufferLike>();
   /** Logical offset of the next chunk to prepare. */
   position = 0;
   /** File bytes consumed (for progress). */
@@ -235,12 +244,23 @@ export class ChunkStream {
       }
       const n = Math.min(READ_CHUNK, p.length - this.within);
       const at = p.dataAt + this.within;
-      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`);
+      let into = this.pool.pop();
+      if (into === undefined) {
+        into = Buffer.allocUnsafe(READ_CHUNK);
+        this.owned.add(into.buffer);
+      }
+      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`, into);
       this.within += n;
       this.position += n;
       this.bytesRead += n;
       return { bytes, fileAt: at, blockAt: p.at };
     }
+  }
+
+  /** The reader is done with these bytes (a chunk's): their buffer may be read into again. */
+  recycle(bytes: Buffer): void {
+    if (this.owned.has(bytes.buffer) && this.pool.length < POOL_SIZE)
+      this.pool.push(Buffer.from(bytes.buffer, 0, READ_CHUNK));
   }
 
   private async inflatePiece(p: Piece): Promise<Buffer> {
@@ -272,37 +292,62 @@ export class ChunkStream {
 export function untranspose(stored: Buffer, columns: number): Buffer {
   const rows = Math.floor(stored.length / columns);
   const out = Buffer.allocUnsafe(stored.length);
-  // By tiles of rows, so the records being filled stay in the CPU cache while every column passes
-  // over them (a column over all rows at once writes the whole output once per column).
-  const tile = Math.max(1, Math.floor(UNTRANSPOSE_TILE / columns));
-  if (LITTLE_ENDIAN && columns % 4 === 0 && out.byteOffset % 4 === 0) {
-    // Records of whole 32-bit words (most bus-logging records): four columns make one word.
-    const words = new Uint32Array(out.buffer, out.byteOffset, (rows * columns) >> 2);
-    const perRow = columns >> 2;
+  if (LITTLE_ENDIAN && columns % 4 === 0 && rows >= 4 && out.byteOffset % 4 === 0) {
+    // Each column must start on a word: when the rows are not a multiple of 4 (or the bytes not
+    // on a word), the columns are first copied apart to rows rounded up to 4 (native copies).
+    const stride = (rows + 3) & ~3;
+    let words = stored;
+    if (stride !== rows || stored.byteOffset % 4 !== 0) {
+      words = Buffer.allocUnsafe(stride * columns);
+      for (let c = 0; c < columns; c++) words.set(stored.subarray(c * rows, (c + 1) * rows), c * stride);
+    }
+    untransposeWords(words, out, rows & ~3, stride, columns);
+    // The last rows (fewer than 4) byte by byte.
+    for (let r = rows & ~3; r < rows; r++)
+      for (let c = 0; c < columns; c++) out[r * columns + c] = stored[c * rows + r];
+  } else {
+    // By tiles of rows, so the records being filled stay in the CPU cache while every column
+    // passes over them (a column over all rows at once writes the whole output once per column).
+    const tile = Math.max(1, Math.floor(UNTRANSPOSE_TILE / columns));
     for (let r0 = 0; r0 < rows; r0 += tile) {
       const r1 = Math.min(rows, r0 + tile);
-      for (let w = 0; w < perRow; w++) {
-        const b0 = 4 * w * rows;
-        const b1 = b0 + rows;
-        const b2 = b1 + rows;
-        const b3 = b2 + rows;
-        for (let r = r0, o = r0 * perRow + w; r < r1; r++, o += perRow) {
-          words[o] = stored[b0 + r] | (stored[b1 + r] << 8) | (stored[b2 + r] << 16) | (stored[b3 + r] << 24);
-        }
+      for (let c = 0; c < columns; c++) {
+        const base = c * rows;
+        for (let r = r0, o = r0 * columns + c; r < r1; r++, o += columns) out[o] = stored[base + r];
       }
-    }
-    stored.copy(out, rows * columns, rows * columns);
-    return out;
-  }
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const r1 = Math.min(rows, r0 + tile);
-    for (let c = 0; c < columns; c++) {
-      const base = c * rows;
-      for (let r = r0, o = r0 * columns + c; r < r1; r++, o += columns) out[o] = stored[base + r];
     }
   }
   stored.copy(out, rows * columns, rows * columns);
   return out;
+}
+
+/**
+ * Records of whole 32-bit words, `rows` (a multiple of 4) of columns `stride` bytes apart (a
+ * multiple of 4, so every column starts on a word): 4 × 4
+ * byte squares moved as words — a word of each of four columns holds 4 rows; shifts and masks
+ * turn them into a word of each of the 4 rows. A quarter of the loads of a byte-by-byte copy.
+ */
+function untransposeWords(words: Buffer, out: Buffer, rows: number, stride: number, columns: number): void {
+  const src = new Uint32Array(words.buffer, words.byteOffset, (stride * columns) >> 2);
+  const dst = new Uint32Array(out.buffer, out.byteOffset, (rows * columns) >> 2);
+  const perRow = columns >> 2;
+  // Column c's words start at c * stride / 4: the words of four neighbouring columns for rows
+  // r..r+3 are q words apart.
+  const q = stride >> 2;
+  for (let r4 = 0, n = rows >> 2; r4 < n; r4++) {
+    let o = r4 * 4 * perRow;
+    for (let w = 0, i = r4; w < perRow; w++, o++, i += 4 * q) {
+      const a = src[i];
+      const b = src[i + q];
+      const c = src[i + 2 * q];
+      const d = src[i + 3 * q];
+      dst[o] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24);
+      dst[o + perRow] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((d & 0xff00) << 16);
+      dst[o + 2 * perRow] =
+        ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((d & 0xff0000) << 8);
+      dst[o + 3 * perRow] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (d & 0xff000000);
+    }
+  }
 }
 
 /** Whether a Uint32Array stores its words little-endian (the word path of `untranspose` needs it). */

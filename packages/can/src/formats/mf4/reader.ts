@@ -219,6 +219,8 @@ class Mf4Iterator extends BinaryCursor {
   private chunkOf!: Int32Array;
   private chunkBuf: (Buffer | undefined)[] = [];
   private chunkOrigin: (Origin | undefined)[] = [];
+  /** The stream each slot's bytes come from, to give them back (ChunkStream.recycle) once free. */
+  private chunkStream: (ChunkStream | undefined)[] = [];
   private chunkRefs = new Int32Array(16);
   private freeChunks: number[] = [];
   private payloads: (Uint8Array | Holder | undefined)[] = [];
@@ -248,6 +250,7 @@ class Mf4Iterator extends BinaryCursor {
     this.count = 0;
     this.chunkBuf = [];
     this.chunkOrigin = [];
+    this.chunkStream = [];
     this.freeChunks = [];
     this.payloads = [];
   }
@@ -282,7 +285,8 @@ class Mf4Iterator extends BinaryCursor {
         if (starts[batch.length] > room || payloads[at] !== undefined) break;
         const fast = columns[layoutOf[at]];
         const c = chunkOf[at];
-        if (fast === undefined || !fast(chunkBuf[c]!, positions[at], channels, batch, times, at, startUs)) break;
+        if (fast === undefined || !fast(chunkBuf[c]!, positions[at], channels, batch, times, at, startUs))
+          break;
         if (c !== chunk) {
           if (refs > 0) this.unref(chunk, refs);
           chunk = c;
@@ -774,6 +778,7 @@ class Mf4Iterator extends BinaryCursor {
       c = this.chunkBuf.length;
       this.chunkBuf.push(undefined);
       this.chunkOrigin.push(undefined);
+      this.chunkStream.push(undefined);
       if (c >= this.chunkRefs.length) {
         const refs = new Int32Array(this.chunkRefs.length * 2);
         refs.set(this.chunkRefs);
@@ -782,11 +787,15 @@ class Mf4Iterator extends BinaryCursor {
     }
     this.chunkBuf[c] = buf;
     this.chunkOrigin[c] = origin;
+    this.chunkStream[c] = s.stream;
     this.chunkRefs[c] = 1;
     s.chunk = c;
   }
 
   private freeChunk(c: number): void {
+    // Nothing points into these bytes any more (pop() decodes the record it frees before any await).
+    this.chunkStream[c]?.recycle(this.chunkBuf[c]!);
+    this.chunkStream[c] = undefined;
     this.chunkBuf[c] = undefined;
     this.chunkOrigin[c] = undefined;
     this.freeChunks.push(c);

@@ -142,6 +142,7 @@ class BlfIterator extends BinaryCursor {
   /** Next top-level object in the file. */
   private pos = 0;
   private window: Buffer = Buffer.alloc(0);
+  private readBuf: Buffer | undefined;
   private windowStart = 0;
   private readonly ahead: Promise<Payload | undefined>[] = [];
   private readonly inflater = new Inflater();
@@ -368,8 +369,12 @@ class BlfIterator extends BinaryCursor {
   /** Bytes [at, at + n) of the file, through the read window. */
   private async bytes(at: number, n: number, what: string): Promise<Buffer> {
     if (at < this.windowStart || at + n > this.windowStart + this.window.length) {
-      const length = Math.min(this.size - at, Math.max(n, READ_CHUNK));
-      this.window = await readExactly(this.source, at, Math.max(length, 0), what);
+      const length = Math.max(Math.min(this.size - at, Math.max(n, READ_CHUNK)), 0);
+      // Into the same buffer every time: what the window held was used before this call (its
+      // containers inflated, other objects copied), and a fresh buffer per read is fresh pages.
+      if (this.readBuf === undefined || this.readBuf.length < length)
+        this.readBuf = Buffer.allocUnsafe(Math.max(length, READ_CHUNK));
+      this.window = await readExactly(this.source, at, length, what, this.readBuf.subarray(0, length));
       this.windowStart = at;
     }
     if (n > this.window.length - (at - this.windowStart)) {

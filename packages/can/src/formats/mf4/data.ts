@@ -244,11 +244,7 @@ export class ChunkStream {
       }
       const n = Math.min(READ_CHUNK, p.length - this.within);
       const at = p.dataAt + this.within;
-      let into = this.pool.pop();
-      if (into === undefined) {
-        into = Buffer.allocUnsafe(READ_CHUNK);
-        this.owned.add(into.buffer);
-      }
+      const into = this.buffer(READ_CHUNK);
       const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`, into);
       this.within += n;
       this.position += n;
@@ -259,8 +255,23 @@ export class ChunkStream {
 
   /** The reader is done with these bytes (a chunk's): their buffer may be read into again. */
   recycle(bytes: Buffer): void {
-    if (this.owned.has(bytes.buffer) && this.pool.length < POOL_SIZE)
-      this.pool.push(Buffer.from(bytes.buffer, 0, READ_CHUNK));
+    const whole = bytes.buffer;
+    if (this.owned.has(whole) && this.pool.length < POOL_SIZE)
+      this.pool.push(Buffer.from(whole, 0, whole.byteLength));
+  }
+
+  /** A buffer of at least n bytes (a view of n bytes of it), from the pool when one is big enough. */
+  private buffer(n: number): Buffer {
+    for (let i = this.pool.length - 1; i >= 0; i--) {
+      const b = this.pool[i];
+      if (b.length >= n) {
+        this.pool.splice(i, 1);
+        return b.subarray(0, n);
+      }
+    }
+    const b = Buffer.allocUnsafe(Math.max(n, READ_CHUNK));
+    this.owned.add(b.buffer);
+    return b.subarray(0, n);
   }
 
   private async inflatePiece(p: Piece): Promise<Buffer> {
@@ -281,7 +292,7 @@ export class ChunkStream {
         `DZ block inflates to ${bytes.length} bytes, its header says ${p.length}`,
       );
     }
-    return zipped.columns > 1 ? untranspose(bytes, zipped.columns) : bytes;
+    return zipped.columns > 1 ? untranspose(bytes, zipped.columns, this.buffer(bytes.length)) : bytes;
   }
 }
 
@@ -289,16 +300,17 @@ export class ChunkStream {
  * Transposed deflate stores the records column by column: the first `rows × columns` bytes are
  * byte 0 of every record, then byte 1 of every record, …; the bytes left over follow as they are.
  */
-export function untranspose(stored: Buffer, columns: number): Buffer {
+export function untranspose(stored: Buffer, columns: number, into?: Buffer): Buffer {
   const rows = Math.floor(stored.length / columns);
-  const out = Buffer.allocUnsafe(stored.length);
+  const out = into !== undefined && into.length === stored.length ? into : Buffer.allocUnsafe(stored.length);
   if (LITTLE_ENDIAN && columns % 4 === 0 && rows >= 4 && out.byteOffset % 4 === 0) {
     // Each column must start on a word: when the rows are not a multiple of 4 (or the bytes not
     // on a word), the columns are first copied apart to rows rounded up to 4 (native copies).
     const stride = (rows + 3) & ~3;
     let words = stored;
     if (stride !== rows || stored.byteOffset % 4 !== 0) {
-      words = Buffer.allocUnsafe(stride * columns);
+      if (padded === undefined || padded.length < stride * columns) padded = Buffer.alloc(stride * columns);
+      words = padded;
       for (let c = 0; c < columns; c++) words.set(stored.subarray(c * rows, (c + 1) * rows), c * stride);
     }
     untransposeWords(words, out, rows & ~3, stride, columns);
@@ -349,6 +361,9 @@ function untransposeWords(words: Buffer, out: Buffer, rows: number, stride: numb
     }
   }
 }
+
+/** The columns copied apart by `untranspose`, kept for the next block (the copy is done with at once). */
+let padded: Buffer | undefined;
 
 /** Whether a Uint32Array stores its words little-endian (the word path of `untranspose` needs it). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

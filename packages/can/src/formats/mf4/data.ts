@@ -15,8 +15,8 @@ import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js'
 
 /** Raw data blocks are read this much at a time. */
 const READ_CHUNK = 1 << 20;
-/** Read buffers kept for reuse: the one being parsed, the one read ahead, and spares. */
-const POOL_SIZE = 4;
+/** Read buffers kept for reuse: the one being parsed, those read ahead, and spares. */
+const POOL_SIZE = 5;
 /** A DZ block is inflated whole: its original length is bounded (asammdf writes ≤ 4 MiB, so do we). */
 export const MAX_DZ_ORIGINAL = 256 * 2 ** 20;
 
@@ -189,14 +189,14 @@ export class PieceWalker {
 
 /**
  * The stream as chunks: raw pieces in 1 MiB reads, DZ pieces inflated whole (and transposed back).
- * One chunk is prepared ahead. `skip` passes over whole pieces without reading them.
+ * Chunks are prepared ahead (see `next`).
  */
 export class ChunkStream {
   private readonly walker: PieceWalker;
   private piece: Piece | undefined;
   /** Bytes of the current raw piece already handed out. */
   private within = 0;
-  private ahead: Promise<Chunk | undefined> | undefined;
+  private readonly ahead: Promise<Chunk | undefined>[] = [];
   /**
    * Read buffers given back by the reader (`recycle`) once no record points into them: reading
    * into a used buffer costs no fresh pages (a fresh 1 MiB buffer is 256 page faults).
@@ -218,12 +218,24 @@ export class ChunkStream {
     this.walker = new PieceWalker(blocks, root, from, options);
   }
 
-  /** The next chunk of the stream, or undefined at its end. */
+  /**
+   * The next chunk of the stream, or undefined at its end. One or two chunks are prepared behind
+   * it, one after the other (each starts when the one before is ready: `prepare` walks the blocks
+   * in order), so the reads and inflates of the thread pool keep ahead of the parse.
+   */
   next(): Promise<Chunk | undefined> {
-    const current = this.ahead ?? this.prepare();
-    this.ahead = current.then((c) => (c ? this.prepare() : undefined));
-    // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
-    this.ahead.catch(() => undefined);
+    const current = this.ahead.shift() ?? this.prepare();
+    let last = this.ahead.at(-1) ?? current;
+    // Deflated blocks two ahead (each is inflated on the thread pool: that is what the parse
+    // waits for), raw reads one (a read of 1 MiB is short; more in flight measured slower).
+    const depth = this.piece?.zipped ? 2 : 1;
+    while (this.ahead.length < depth) {
+      const next = last.then((c) => (c ? this.prepare() : undefined));
+      // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
+      next.catch(() => undefined);
+      this.ahead.push(next);
+      last = next;
+    }
     return current;
   }
 

@@ -214,8 +214,9 @@ class BlfIterator extends BinaryCursor {
     let p = this.p;
     let lastChannel = -1;
     let channelName = '';
+    let at = starts[k];
     while (k < capacity && p + 16 <= end) {
-      if (buf[p] !== 0x4c || u32(buf, p) !== LOBJ) break;
+      if (buf[p] !== 0x4c || buf[p + 1] !== 0x4f || buf[p + 2] !== 0x42 || buf[p + 3] !== 0x4a) break;
       const size = u32(buf, p + 8);
       if (size < 16 || p + size > end) break;
       const type = u32(buf, p + 12);
@@ -241,9 +242,8 @@ class BlfIterator extends BinaryCursor {
       }
       channels[k] = channelName;
       const n = remote ? 0 : Math.min(dlc, 8);
-      const s0 = starts[k];
-      for (let j = 0, i = q + 8; j < n; j++, i++) data[s0 + j] = buf[i];
-      starts[k + 1] = s0 + n;
+      for (let i = q + 8, e = q + 8 + n; i < e; i++) data[at++] = buf[i];
+      starts[k + 1] = at;
       const units = u32(buf, p + 28) * 0x100000000 + u32(buf, p + 24);
       const us = (buf[p + 16] & TIME_TEN_MICS) !== 0 ? units * 10 : Math.round(units / 1000);
       times[k] = (startUs + us) / 1e6;

@@ -312,7 +312,8 @@ class Mf4Iterator extends BinaryCursor {
 
   /** `n` held records of chunk slot `c` have left the ring. */
   private unref(c: number, n: number): void {
-    if ((this.chunkRefs[c] -= n) === 0) this.freeChunk(c);
+    this.chunkRefs[c] -= n;
+    if (this.chunkRefs[c] === 0) this.freeChunk(c);
   }
 
   /** The record being handed out. */

@@ -636,6 +636,9 @@ class BlfIterator extends BinaryCursor {
   }
 
   /** CAN_FD_MESSAGE and CAN_FD_MESSAGE_64 into the row; false for an object that holds no frame. */
+  /** A CAN FD payload completed with zeros (see fdRow). */
+  private readonly padded = Buffer.alloc(64);
+
   private fdRow(buf: Buffer, start: number, end: number, type: number): boolean {
     const q = start + u16(buf, start + 4);
     let channel: number;
@@ -661,6 +664,20 @@ class BlfIterator extends BinaryCursor {
       remote = (flags & FD64_RTR) !== 0;
       tx = buf[q + 34] !== 0;
       at = q + 40;
+      // The data field ends where the extended data begins (its offset from the object's start,
+      // 0 when there is none) or with the object. Writers may announce more valid bytes than they
+      // store (python-can issue 1905, a real file): CANoe and Vector's binlog give the missing
+      // bytes as zeros, and so does this reader.
+      const ext = buf[q + 35];
+      const stored = Math.max(0, Math.min(valid, (ext > 0 ? start + ext : end) - at));
+      if (stored < valid && valid <= 64) {
+        const pad = this.padded;
+        pad.fill(0);
+        for (let i = 0; i < stored; i++) pad[i] = buf[at + i];
+        buf = pad;
+        at = 0;
+        end = valid;
+      }
     } else {
       if (q + 20 + 64 > end) return this.badObject(start, 'CAN_FD_MESSAGE shorter than its fields');
       channel = u16(buf, q);

@@ -143,7 +143,7 @@ export function fastDecoder(layout: GroupLayout): FastDecoder | undefined {
     'out.dlc = dlcOut;',
     'out.channel = channel;',
     'out.src = length > 0 ? buf : EMPTY;',
-    'out.at = at;',
+    'out.at = first;',
     'out.length = length;',
     'return true;',
   ];
@@ -190,7 +190,7 @@ export function fastColumns(layout: GroupLayout): FastColumns | undefined {
     'const s = start[k];',
     'if (length > 0) {',
     '  const data = batch.data;',
-    '  for (let j = 0; j < length; j++) data[s + j] = buf[at + j];',
+    '  for (let j = 0; j < length; j++) data[s + j] = buf[first + j];',
     '}',
     'start[k + 1] = s + length;',
     'batch.length = k + 1;',
@@ -205,13 +205,81 @@ export function fastColumns(layout: GroupLayout): FastColumns | undefined {
   ) as FastColumns;
 }
 
+/**
+ * Decodes up to `n` consecutive records (`size` bytes apart from `pos`) into the batch's columns,
+ * their times from `times[at]`, `times[at + 1]`, … (a ring of `cap`); stops at the first record the
+ * general path must decide, or when the batch's data may not hold one more frame. Returns how many
+ * it decoded; the latest time among them (µs) is left in `latest[0]` (from its value on entry).
+ */
+export type FastRun = (
+  buf: Uint8Array,
+  pos: number,
+  size: number,
+  n: number,
+  channels: string[],
+  batch: FrameBatch,
+  times: Float64Array,
+  at: number,
+  cap: number,
+  startUs: number,
+  latest: Float64Array,
+) => number;
+
+/**
+ * The columns decoder as a loop over a run of records: one call per run instead of one per record
+ * (a decoder of this size is not inlined into its caller, so a call per record costs as much as a
+ * good part of the decoding).
+ */
+export function fastRun(layout: GroupLayout): FastRun | undefined {
+  const code = decoderCode(layout);
+  if (code === undefined) return undefined;
+  const lines = code.lines.map((l) => l.replaceAll('return false;', 'break records;'));
+  const body = [
+    'const ids = batch.id, stamps = batch.timestamp, flagsOut = batch.flags, dlcs = batch.dlc;',
+    'const names = batch.channel, start = batch.start, data = batch.data;',
+    'const room = data.length - 64;',
+    'let k = batch.length;',
+    'let s = start[k];',
+    'let last = latest[0];',
+    'let j = 0;',
+    'records: for (; j < n; j++, pos += size) {',
+    '  if (s > room) break;',
+    '  const rec = pos;',
+    ...lines.map((l) => `  ${l}`),
+    '  ids[k] = id;',
+    '  const t = times[at];',
+    '  if (t > last) last = t;',
+    '  stamps[k] = (startUs + t) / 1e6;',
+    '  flagsOut[k] = flags;',
+    '  dlcs[k] = dlcOut;',
+    '  names[k] = channel;',
+    '  for (let b = 0; b < length; b++) data[s + b] = buf[first + b];',
+    '  s += length;',
+    '  start[k + 1] = s;',
+    '  k++;',
+    '  if (++at === cap) at = 0;',
+    '}',
+    'batch.length = k;',
+    'latest[0] = last;',
+    'return j;',
+  ];
+  const src = body.join('\n');
+  const fn = `return function decodeRun(buf, pos, size, n, channels, batch, times, at, cap, startUs, latest) {\n${src}\n};`;
+  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', fn)(
+    EMPTY,
+    FD_LENGTHS,
+    FD_LENGTH,
+    code.tables,
+  ) as FastRun;
+}
+
 /** Payload lengths a CAN FD frame can have, as a lookup table. */
 const FD_LENGTH = new Uint8Array(65);
 for (const n of FD_LENGTHS) FD_LENGTH[n] = 1;
 
 /**
  * The statements shared by both decoders: they check the record and leave its fields in locals
- * (`id`, `flags`, `dlcOut`, `channel`, and the payload as `length` bytes of `buf` from `at`), or
+ * (`id`, `flags`, `dlcOut`, `channel`, and the payload as `length` bytes of `buf` from `first`), or
  * `return false` before anything is written.
  */
 function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Array[] } | undefined {
@@ -254,7 +322,7 @@ function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Arr
   if (r.dir)
     push(read('dir', r.dir), `if (dir >= 0) flags |= dir === 0 ? ${FrameFlag.RX} : ${FrameFlag.TX};`);
   push(r.dlc ? read('dlc', r.dlc) : 'const dlc = -1;');
-  push('let at = 0;', 'let length = 0;', 'let dlcOut = -1;');
+  push('let first = 0;', 'let length = 0;', 'let dlcOut = -1;');
   if (kind === 'remote') {
     // The declared length: the DLC, or the data length when there is no valid DLC.
     if (r.dataLength) push(read('dataLength', r.dataLength), 'const declared = dlc < 0 ? dataLength : dlc;');
@@ -275,7 +343,7 @@ function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Arr
         `if (want !== 0 && !(${dbInvalid})) {`,
         `  const n = want < 0 ? ${stored} : want;`,
         `  if (n > ${stored}) return false;`,
-        `  at = rec + ${int(db.byte, 'data bytes offset')};`,
+        `  first = rec + ${int(db.byte, 'data bytes offset')};`,
         '  length = n;',
         '}',
       );

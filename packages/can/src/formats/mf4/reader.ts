@@ -23,9 +23,11 @@ import { type Chunk, ChunkStream, SignalData, type StreamOptions } from './data.
 import {
   type FastColumns,
   type FastDecoder,
+  type FastRun,
   type FastTime,
   fastColumns,
   fastDecoder,
+  fastRun,
   fastTime,
 } from './fast.js';
 
@@ -201,8 +203,10 @@ class Mf4Iterator extends BinaryCursor {
   private layouts: GroupLayout[] = [];
   /** Per layout: its specialised record decoder and time reader, when it has them (see fast.ts). */
   private decoders: (FastDecoder | undefined)[] = [];
-  /** The same, writing straight into a batch's columns. */
+  /** The same, writing straight into a batch's columns; and as a loop over a run of records. */
   private columns: (FastColumns | undefined)[] = [];
+  private runDecoders: (FastRun | undefined)[] = [];
+  private readonly latest = new Float64Array(1);
   private timers: (FastTime | undefined)[] = [];
   private readonly scratch = new Float64Array(1);
   private sources: Source[] = [];
@@ -352,7 +356,15 @@ class Mf4Iterator extends BinaryCursor {
     let at = this.head;
     let lastOut = this.lastOut;
     let j = 0;
-    if (fast !== undefined) {
+    const decode = this.runDecoders[run.layout];
+    if (decode !== undefined) {
+      this.latest[0] = lastOut;
+      j = decode(buf, pos, size, m, channels, batch, times, at, cap, startUs, this.latest);
+      lastOut = this.latest[0];
+      pos += j * size;
+      at += j;
+      if (at >= cap) at -= cap;
+    } else if (fast !== undefined) {
       for (; j < m; j++) {
         if (starts[batch.length] > room || !fast(buf, pos, channels, batch, times, at, startUs)) break;
         const time = times[at];
@@ -526,6 +538,7 @@ class Mf4Iterator extends BinaryCursor {
           this.layouts.push(layout);
           this.decoders.push(this.options.fastPath === false ? undefined : fastDecoder(layout));
           this.columns.push(this.options.fastPath === false ? undefined : fastColumns(layout));
+          this.runDecoders.push(this.options.fastPath === false ? undefined : fastRun(layout));
           this.timers.push(this.options.fastPath === false ? undefined : fastTime(layout));
           const db = layout.dataBytes;
           if (db?.kind === 'vlsd' && !vlsdByAt.has(db.target) && !this.signalData.has(db.target)) {

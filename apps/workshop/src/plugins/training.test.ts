@@ -376,6 +376,27 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       source: 'atelier-simulator',
       scenario: 'kona-weak-cell',
     });
+    // The whole 0101 answer in the battery report, French and English.
+    const report = await t.inject('formateur', {
+      method: 'GET',
+      url: `/training/recordings/${rec.id}/battery`,
+    });
+    for (const row of [
+      'data-quantity="auxBatteryVoltage"><th>Batterie 12 V (auxiliaire)</th><td>14,2 V',
+      'data-quantity="cumulativeChargeKwh"><th>Énergie cumulée reçue</th><td>12890,3 kWh',
+      'data-quantity="cellMinReportedNumber"><th>N° de la cellule la plus basse (BMS)</th><td>37</td>',
+      'data-quantity="isolationResistance"><th>Résistance d&#39;isolement (HT / masse)</th><td>5000 kΩ',
+    ])
+      expect(report.body).toContain(row);
+    expect(report.body).toMatch(/le BMS donne la plus haute n° 9 à 3,76 V \(liste : 3,76 V\)/);
+    const reportEn = await t.inject('formateur', {
+      method: 'GET',
+      url: `/training/recordings/${rec.id}/battery?lang=en`,
+    });
+    expect(reportEn.body).toContain('data-quantity="operatingTime"><th>Operating time</th><td>2107.2808 h');
+    expect(reportEn.body).toContain(
+      'data-quantity="availableDischargePower"><th>Available discharge power</th><td>205.55 kW',
+    );
     expect(JSON.parse(rec.summary).battery).toEqual({
       vehicle: 'hyundai-kona-ioniq',
       reads: 60,

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock, VirtualClock } from '@atelier/clock';
-import type { EcuResponse, Responder } from '@atelier/obd';
+import type { Responder, ResponderAnswer } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { type BusFrame, Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
@@ -27,7 +27,7 @@ function car(extended = false): Responder {
       { request: ra, response: a, extended },
       { request: rb, response: b, extended },
     ],
-    async respond(req): Promise<EcuResponse[]> {
+    async respond(req): Promise<ResponderAnswer[]> {
       const to = (ecu: number) =>
         req.target.kind === 'functional' || req.target.address === (ecu === a ? ra : rb);
       if (req.data[0] === 0x01)

@@ -270,6 +270,22 @@ function blfOrigin(read: ReadAt, size: number): RecordingOrigin | undefined {
 }
 
 /**
+ * A BLF object: the 16-byte base header (`LOBJ`, header size, header version 1, object size, type),
+ * then `rest` (the remainder of its header and its body), padded as BLF pads (size mod 4 bytes).
+ */
+function blfObject(type: number, headerSize: number, rest: Buffer): Buffer {
+  const size = 16 + rest.length;
+  const out = Buffer.alloc(size + (size % 4));
+  out.writeUInt32LE(LOBJ, 0);
+  out.writeUInt16LE(headerSize, 4);
+  out.writeUInt16LE(1, 6);
+  out.writeUInt32LE(size, 8);
+  out.writeUInt32LE(type, 12);
+  rest.copy(out, 16);
+  return out;
+}
+
+/**
  * Puts an uncompressed LOG_CONTAINER holding one APP_TEXT (source 0: measurement comment) right
  * after the file header, and counts it in the header's totals (file size, uncompressed size,
  * objects). Readers that skip objects they do not know (python-can, Atelier) read the same frames.
@@ -279,27 +295,17 @@ async function markBlf(path: string, origin: RecordingOrigin): Promise<boolean> 
   if (file.length < 48 || file.readUInt32LE(0) !== 0x47474f4c) return false;
   const headerSize = file.readUInt32LE(4);
   const text = Buffer.from(originText(origin), 'utf8');
-  const objSize = 32 + 16 + text.length;
-  const obj = Buffer.alloc(objSize + (objSize % 4));
-  obj.writeUInt32LE(LOBJ, 0);
-  obj.writeUInt16LE(32, 4);
-  obj.writeUInt16LE(1, 6);
-  obj.writeUInt32LE(objSize, 8);
-  obj.writeUInt32LE(APP_TEXT, 12);
-  obj.writeUInt32LE(2, 16); // 1 ns time stamps; time 0 (the start of measurement)
-  obj.writeUInt32LE(0, 32); // source: measurement comment
-  obj.writeUInt32LE(text.length, 40);
-  text.copy(obj, 48);
-  const cSize = 32 + obj.length;
-  const container = Buffer.alloc(cSize + (cSize % 4));
-  container.writeUInt32LE(LOBJ, 0);
-  container.writeUInt16LE(16, 4);
-  container.writeUInt16LE(1, 6);
-  container.writeUInt32LE(cSize, 8);
-  container.writeUInt32LE(LOG_CONTAINER, 12);
-  container.writeUInt16LE(0, 16); // not compressed
-  container.writeUInt32LE(obj.length, 24);
-  obj.copy(container, 32);
+  // APP_TEXT: a version 1 object header (flags 2: 1 ns time stamps; time 0, the start of
+  // measurement), then source 0 (measurement comment), reserved, the text's length, reserved, text.
+  const appText = Buffer.alloc(32 + text.length);
+  appText.writeUInt32LE(2, 0);
+  appText.writeUInt32LE(text.length, 24);
+  text.copy(appText, 32);
+  const obj = blfObject(APP_TEXT, 32, appText);
+  // The container: method 0 (not compressed), reserved, the uncompressed size, reserved.
+  const head = Buffer.alloc(16);
+  head.writeUInt32LE(obj.length, 8);
+  const container = blfObject(LOG_CONTAINER, 16, Buffer.concat([head, obj]));
   const out = Buffer.concat([file.subarray(0, headerSize), container, file.subarray(headerSize)]);
   out.writeBigUInt64LE(BigInt(out.length), 16);
   out.writeBigUInt64LE(file.readBigUInt64LE(24) + BigInt(container.length), 24);

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock, VirtualClock } from '@atelier/clock';
 import type { Responder, ResponderAnswer } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
+import { programRuns, requireOracle } from '../../../tests/support/index.js';
 import { type BusFrame, Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
 import { servePty, serveTcp } from './server.js';
@@ -253,16 +253,6 @@ describe('flow control: block size and STmin (AT FC SD 30 BS ST), the chip sendi
   });
 });
 
-function hasSocat(): boolean {
-  try {
-    execFileSync('socat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error('socat is required under CI=true (apt-get install socat)');
-    return false;
-  }
-}
-
 describe('filters and blocks over TCP and a socat pseudo-terminal, in real time', () => {
   async function dialogue(
     open: (emu: Elm327Emulator) => Promise<{ stream: Duplex; close(): Promise<void> }>,
@@ -306,15 +296,11 @@ describe('filters and blocks over TCP and a socat pseudo-terminal, in real time'
     });
   });
 
-  const socat = hasSocat();
-  it.skipIf(!socat)(
-    `over a socat pseudo-terminal${socat ? '' : ' (skipped: socat is not installed)'}`,
-    { timeout: 30_000 },
-    async () => {
-      await dialogue(async (emu) => {
-        const pty = await servePty(emu);
-        return { stream: await openSerial(pty.path, 38_400), close: () => pty.close() };
-      });
-    },
-  );
+  const socat = requireOracle('socat', programRuns('socat', ['-V']));
+  it.skipIf(socat.missing)(`over a socat pseudo-terminal${socat.skipNote}`, { timeout: 30_000 }, async () => {
+    await dialogue(async (emu) => {
+      const pty = await servePty(emu);
+      return { stream: await openSerial(pty.path, 38_400), close: () => pty.close() };
+    });
+  });
 });

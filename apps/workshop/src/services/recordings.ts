@@ -117,13 +117,15 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
       const requests = entries.filter((e) => e.dir === 'tx').length;
       // Building the responder proves the transcript holds answered diagnostic requests.
       responderFromTranscript(entries, label);
+      // A transcript's `#` lines are comments: a simulated session's download carries its mark there.
+      const origin = readOrigin(bytes, 'candump');
       return {
         name: label,
         kind: 'elm327',
         format: 'elm327-transcript',
         size: bytes.length,
         text,
-        summary: { entries: entries.length, requests },
+        summary: { entries: entries.length, requests, ...(origin ? { origin } : {}) },
       };
     } catch (err) {
       throw new UploadRefused({

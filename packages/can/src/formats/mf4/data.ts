@@ -15,6 +15,8 @@ import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js'
 
 /** Raw data blocks are read this much at a time. */
 const READ_CHUNK = 1 << 20;
+/** Read buffers kept for reuse: the one being parsed, those read ahead, and spares. */
+const POOL_SIZE = 5;
 /** A DZ block is inflated whole: its original length is bounded (asammdf writes ≤ 4 MiB, so do we). */
 export const MAX_DZ_ORIGINAL = 256 * 2 ** 20;
 
@@ -187,14 +189,21 @@ export class PieceWalker {
 
 /**
  * The stream as chunks: raw pieces in 1 MiB reads, DZ pieces inflated whole (and transposed back).
- * One chunk is prepared ahead. `skip` passes over whole pieces without reading them.
+ * Chunks are prepared ahead (see `next`).
  */
 export class ChunkStream {
   private readonly walker: PieceWalker;
   private piece: Piece | undefined;
   /** Bytes of the current raw piece already handed out. */
   private within = 0;
-  private ahead: Promise<Chunk | undefined> | undefined;
+  private readonly ahead: Promise<Chunk | undefined>[] = [];
+  /**
+   * Read buffers given back by the reader (`recycle`) once no record points into them: reading
+   * into a used buffer costs no fresh pages (a fresh 1 MiB buffer is 256 page faults).
+   * Only buffers this stream allocated are taken back.
+   */
+  private readonly pool: Buffer[] = [];
+  private readonly owned = new WeakSet<ArrayBufferLike>();
   /** Logical offset of the next chunk to prepare. */
   position = 0;
   /** File bytes consumed (for progress). */
@@ -209,12 +218,24 @@ export class ChunkStream {
     this.walker = new PieceWalker(blocks, root, from, options);
   }
 
-  /** The next chunk of the stream, or undefined at its end. */
+  /**
+   * The next chunk of the stream, or undefined at its end. One or two chunks are prepared behind
+   * it, one after the other (each starts when the one before is ready: `prepare` walks the blocks
+   * in order), so the reads and inflates of the thread pool keep ahead of the parse.
+   */
   next(): Promise<Chunk | undefined> {
-    const current = this.ahead ?? this.prepare();
-    this.ahead = current.then((c) => (c ? this.prepare() : undefined));
-    // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
-    this.ahead.catch(() => undefined);
+    const current = this.ahead.shift() ?? this.prepare();
+    let last = this.ahead.at(-1) ?? current;
+    // Deflated blocks two ahead (each is inflated on the thread pool: that is what the parse
+    // waits for), raw reads one (a read of 1 MiB is short; more in flight measured slower).
+    const depth = this.piece?.zipped ? 2 : 1;
+    while (this.ahead.length < depth) {
+      const next = last.then((c) => (c ? this.prepare() : undefined));
+      // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
+      next.catch(() => undefined);
+      this.ahead.push(next);
+      last = next;
+    }
     return current;
   }
 
@@ -235,12 +256,34 @@ export class ChunkStream {
       }
       const n = Math.min(READ_CHUNK, p.length - this.within);
       const at = p.dataAt + this.within;
-      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`);
+      const into = this.buffer(READ_CHUNK);
+      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`, into);
       this.within += n;
       this.position += n;
       this.bytesRead += n;
       return { bytes, fileAt: at, blockAt: p.at };
     }
+  }
+
+  /** The reader is done with these bytes (a chunk's): their buffer may be read into again. */
+  recycle(bytes: Buffer): void {
+    const whole = bytes.buffer;
+    if (this.owned.has(whole) && this.pool.length < POOL_SIZE)
+      this.pool.push(Buffer.from(whole, 0, whole.byteLength));
+  }
+
+  /** A buffer of at least n bytes (a view of n bytes of it), from the pool when one is big enough. */
+  private buffer(n: number): Buffer {
+    for (let i = this.pool.length - 1; i >= 0; i--) {
+      const b = this.pool[i];
+      if (b.length >= n) {
+        this.pool.splice(i, 1);
+        return b.subarray(0, n);
+      }
+    }
+    const b = Buffer.allocUnsafe(Math.max(n, READ_CHUNK));
+    this.owned.add(b.buffer);
+    return b.subarray(0, n);
   }
 
   private async inflatePiece(p: Piece): Promise<Buffer> {
@@ -261,7 +304,7 @@ export class ChunkStream {
         `DZ block inflates to ${bytes.length} bytes, its header says ${p.length}`,
       );
     }
-    return zipped.columns > 1 ? untranspose(bytes, zipped.columns) : bytes;
+    return zipped.columns > 1 ? untranspose(bytes, zipped.columns, this.buffer(bytes.length)) : bytes;
   }
 }
 
@@ -269,41 +312,70 @@ export class ChunkStream {
  * Transposed deflate stores the records column by column: the first `rows × columns` bytes are
  * byte 0 of every record, then byte 1 of every record, …; the bytes left over follow as they are.
  */
-export function untranspose(stored: Buffer, columns: number): Buffer {
+export function untranspose(stored: Buffer, columns: number, into?: Buffer): Buffer {
   const rows = Math.floor(stored.length / columns);
-  const out = Buffer.allocUnsafe(stored.length);
-  // By tiles of rows, so the records being filled stay in the CPU cache while every column passes
-  // over them (a column over all rows at once writes the whole output once per column).
-  const tile = Math.max(1, Math.floor(UNTRANSPOSE_TILE / columns));
-  if (LITTLE_ENDIAN && columns % 4 === 0 && out.byteOffset % 4 === 0) {
-    // Records of whole 32-bit words (most bus-logging records): four columns make one word.
-    const words = new Uint32Array(out.buffer, out.byteOffset, (rows * columns) >> 2);
-    const perRow = columns >> 2;
+  const out = into !== undefined && into.length === stored.length ? into : Buffer.allocUnsafe(stored.length);
+  if (LITTLE_ENDIAN && columns % 4 === 0 && rows >= 4 && out.byteOffset % 4 === 0) {
+    // Each column must start on a word: when the rows are not a multiple of 4 (or the bytes not
+    // on a word), the columns are first copied apart to rows rounded up to 4 (native copies).
+    const stride = (rows + 3) & ~3;
+    let words = stored;
+    if (stride !== rows || stored.byteOffset % 4 !== 0) {
+      if (padded === undefined || padded.length < stride * columns) padded = Buffer.alloc(stride * columns);
+      words = padded;
+      for (let c = 0; c < columns; c++) words.set(stored.subarray(c * rows, (c + 1) * rows), c * stride);
+    }
+    untransposeWords(words, out, rows & ~3, stride, columns);
+    // The last rows (fewer than 4) byte by byte.
+    for (let r = rows & ~3; r < rows; r++)
+      for (let c = 0; c < columns; c++) out[r * columns + c] = stored[c * rows + r];
+  } else {
+    // By tiles of rows, so the records being filled stay in the CPU cache while every column
+    // passes over them (a column over all rows at once writes the whole output once per column).
+    const tile = Math.max(1, Math.floor(UNTRANSPOSE_TILE / columns));
     for (let r0 = 0; r0 < rows; r0 += tile) {
       const r1 = Math.min(rows, r0 + tile);
-      for (let w = 0; w < perRow; w++) {
-        const b0 = 4 * w * rows;
-        const b1 = b0 + rows;
-        const b2 = b1 + rows;
-        const b3 = b2 + rows;
-        for (let r = r0, o = r0 * perRow + w; r < r1; r++, o += perRow) {
-          words[o] = stored[b0 + r] | (stored[b1 + r] << 8) | (stored[b2 + r] << 16) | (stored[b3 + r] << 24);
-        }
+      for (let c = 0; c < columns; c++) {
+        const base = c * rows;
+        for (let r = r0, o = r0 * columns + c; r < r1; r++, o += columns) out[o] = stored[base + r];
       }
-    }
-    stored.copy(out, rows * columns, rows * columns);
-    return out;
-  }
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const r1 = Math.min(rows, r0 + tile);
-    for (let c = 0; c < columns; c++) {
-      const base = c * rows;
-      for (let r = r0, o = r0 * columns + c; r < r1; r++, o += columns) out[o] = stored[base + r];
     }
   }
   stored.copy(out, rows * columns, rows * columns);
   return out;
 }
+
+/**
+ * Records of whole 32-bit words, `rows` (a multiple of 4) of columns `stride` bytes apart (a
+ * multiple of 4, so every column starts on a word): 4 × 4
+ * byte squares moved as words — a word of each of four columns holds 4 rows; shifts and masks
+ * turn them into a word of each of the 4 rows. A quarter of the loads of a byte-by-byte copy.
+ */
+function untransposeWords(words: Buffer, out: Buffer, rows: number, stride: number, columns: number): void {
+  const src = new Uint32Array(words.buffer, words.byteOffset, (stride * columns) >> 2);
+  const dst = new Uint32Array(out.buffer, out.byteOffset, (rows * columns) >> 2);
+  const perRow = columns >> 2;
+  // Column c's words start at c * stride / 4: the words of four neighbouring columns for rows
+  // r..r+3 are q words apart.
+  const q = stride >> 2;
+  for (let r4 = 0, n = rows >> 2; r4 < n; r4++) {
+    let o = r4 * 4 * perRow;
+    for (let w = 0, i = r4; w < perRow; w++, o++, i += 4 * q) {
+      const a = src[i];
+      const b = src[i + q];
+      const c = src[i + 2 * q];
+      const d = src[i + 3 * q];
+      dst[o] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24);
+      dst[o + perRow] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((d & 0xff00) << 16);
+      dst[o + 2 * perRow] =
+        ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((d & 0xff0000) << 8);
+      dst[o + 3 * perRow] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (d & 0xff000000);
+    }
+  }
+}
+
+/** The columns copied apart by `untranspose`, kept for the next block (the copy is done with at once). */
+let padded: Buffer | undefined;
 
 /** Whether a Uint32Array stores its words little-endian (the word path of `untranspose` needs it). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

@@ -315,7 +315,7 @@ export class ChunkStream {
 export function untranspose(stored: Buffer, columns: number, into?: Buffer): Buffer {
   const rows = Math.floor(stored.length / columns);
   const out = into !== undefined && into.length === stored.length ? into : Buffer.allocUnsafe(stored.length);
-  if (LITTLE_ENDIAN && columns % 4 === 0 && rows >= 4 && out.byteOffset % 4 === 0) {
+  if (LITTLE_ENDIAN && rows >= 4 && (columns % 4 !== 0 || out.byteOffset % 4 === 0)) {
     // Each column must start on a word: when the rows are not a multiple of 4 (or the bytes not
     // on a word), the columns are first copied apart to rows rounded up to 4 (native copies).
     const stride = (rows + 3) & ~3;
@@ -325,7 +325,8 @@ export function untranspose(stored: Buffer, columns: number, into?: Buffer): Buf
       words = padded;
       for (let c = 0; c < columns; c++) words.set(stored.subarray(c * rows, (c + 1) * rows), c * stride);
     }
-    untransposeWords(words, out, rows & ~3, stride, columns);
+    if (columns % 4 === 0) untransposeWords(words, out, rows & ~3, stride, columns);
+    else untransposeColumns(words, out, rows & ~3, stride, columns);
     // The last rows (fewer than 4) byte by byte.
     for (let r = rows & ~3; r < rows; r++)
       for (let c = 0; c < columns; c++) out[r * columns + c] = stored[c * rows + r];
@@ -370,6 +371,25 @@ function untransposeWords(words: Buffer, out: Buffer, rows: number, stride: numb
       dst[o + 2 * perRow] =
         ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((d & 0xff0000) << 8);
       dst[o + 3 * perRow] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (d & 0xff000000);
+    }
+  }
+}
+
+/**
+ * Any record size: a word of a column holds 4 rows of it, written out as 4 bytes (a quarter of
+ * the loads of the byte-by-byte copy; the stores stay bytes, as rows do not start on words).
+ */
+function untransposeColumns(words: Buffer, out: Buffer, rows: number, stride: number, columns: number): void {
+  const src = new Uint32Array(words.buffer, words.byteOffset, (stride * columns) >> 2);
+  const q = stride >> 2;
+  for (let r4 = 0, n = rows >> 2; r4 < n; r4++) {
+    const o = r4 * 4 * columns;
+    for (let c = 0, i = r4; c < columns; c++, i += q) {
+      const w = src[i];
+      out[o + c] = w;
+      out[o + columns + c] = w >>> 8;
+      out[o + 2 * columns + c] = w >>> 16;
+      out[o + 3 * columns + c] = w >>> 24;
     }
   }
 }

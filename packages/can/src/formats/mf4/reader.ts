@@ -57,6 +57,16 @@ export function mf4Reader(
   );
 }
 
+/** Held records `index`, `index + 1`, … of a sorted group: `count` records of `size` bytes from `pos` of chunk slot `chunk`. */
+interface Run {
+  chunk: number;
+  pos: number;
+  size: number;
+  index: number;
+  layout: number;
+  count: number;
+}
+
 /** What a record id stands for in a data group. */
 interface GroupSlot {
   /** Record bytes after the id; -1 for VLSD groups (a u32 length follows the id). */
@@ -226,6 +236,16 @@ class Mf4Iterator extends BinaryCursor {
   private payloads: (Uint8Array | Holder | undefined)[] = [];
   private lastOut = Number.NEGATIVE_INFINITY;
   private active: Source[] = [];
+  /**
+   * The newest held records of a sorted group, when they came in time order, are kept as runs —
+   * consecutive records of one chunk — instead of an entry each (their times are still in `times`):
+   * the ring then costs one write per record instead of five. The ring holds `count - runCount`
+   * records with entries (the oldest), then the runs' records. Anything that needs entries (a
+   * record out of order, the general path, frame-by-frame reading) turns runs into entries first.
+   */
+  private runs: Run[] = [];
+  private runHead = 0;
+  private runCount = 0;
 
   constructor(
     private readonly file: string,
@@ -248,6 +268,9 @@ class Mf4Iterator extends BinaryCursor {
 
   protected async release(): Promise<void> {
     this.count = 0;
+    this.runs = [];
+    this.runHead = 0;
+    this.runCount = 0;
     this.chunkBuf = [];
     this.chunkOrigin = [];
     this.chunkStream = [];
@@ -276,12 +299,17 @@ class Mf4Iterator extends BinaryCursor {
       // returned from a call — a double that crosses a call not inlined is a heap object).
       const n = Math.min(held, batch.capacity - batch.length);
       const startUs = this.startUs;
+      const withEntries = this.count - this.runCount;
+      if (withEntries === 0) {
+        this.takeRun(batch, n);
+        continue;
+      }
       let at = this.head;
       let lastOut = this.lastOut;
       let chunk = -1;
       let refs = 0;
       let i = 0;
-      for (; i < n; i++) {
+      for (const m = Math.min(n, withEntries); i < m; i++) {
         if (starts[batch.length] > room || payloads[at] !== undefined) break;
         const fast = columns[layoutOf[at]];
         const c = chunkOf[at];
@@ -301,13 +329,100 @@ class Mf4Iterator extends BinaryCursor {
       this.head = at;
       this.count -= i;
       this.lastOut = lastOut;
-      if (i < n && !batch.full) {
+      if (i < Math.min(n, withEntries) && !batch.full) {
         // A record the specialised decoder does not take: the general path.
         const t = this.pop();
         if (Number.isNaN(t)) return;
         rowInto(this.row, t, batch);
       }
     }
+  }
+
+  /** Up to n records of the first run straight into the batch (the general path for one it refuses). */
+  private takeRun(batch: FrameBatch, n: number): void {
+    const run = this.runs[this.runHead];
+    const fast = this.columns[run.layout];
+    const buf = this.chunkBuf[run.chunk]!;
+    const { times, cap, channels, startUs } = this;
+    const starts = batch.start;
+    const room = batch.data.length - 64;
+    const size = run.size;
+    const m = Math.min(n, run.count);
+    let pos = run.pos;
+    let at = this.head;
+    let lastOut = this.lastOut;
+    let j = 0;
+    if (fast !== undefined) {
+      for (; j < m; j++) {
+        if (starts[batch.length] > room || !fast(buf, pos, channels, batch, times, at, startUs)) break;
+        const time = times[at];
+        if (time > lastOut) lastOut = time;
+        pos += size;
+        if (++at === cap) at = 0;
+      }
+    }
+    this.head = at;
+    this.lastOut = lastOut;
+    this.count -= j;
+    this.runCount -= j;
+    run.pos = pos;
+    run.index += j;
+    run.count -= j;
+    if (j > 0) this.unref(run.chunk, j);
+    if (run.count === 0) this.dropRun();
+    if (j < m && !batch.full) {
+      // A record the specialised decoder does not take: the general path, from an entry.
+      const t = this.pop();
+      if (!Number.isNaN(t)) rowInto(this.row, t, batch);
+    }
+  }
+
+  /** The first run is used up. */
+  private dropRun(): void {
+    this.runHead++;
+    if (this.runHead === this.runs.length) {
+      this.runs.length = 0;
+      this.runHead = 0;
+    } else if (this.runHead > 256) {
+      this.runs = this.runs.slice(this.runHead);
+      this.runHead = 0;
+    }
+  }
+
+  /** The runs' records as entries of their own (before anything that needs entries). */
+  private materialize(): void {
+    if (this.runCount === 0) return;
+    let at = this.wrap(this.head + (this.count - this.runCount));
+    for (let r = this.runHead; r < this.runs.length; r++) {
+      const run = this.runs[r];
+      for (let k = 0; k < run.count; k++) {
+        this.layoutOf[at] = run.layout;
+        this.positions[at] = run.pos + k * run.size;
+        this.indexes[at] = run.index + k;
+        this.chunkOf[at] = run.chunk;
+        this.payloads[at] = undefined;
+        if (++at === this.cap) at = 0;
+      }
+    }
+    this.runs = [];
+    this.runHead = 0;
+    this.runCount = 0;
+  }
+
+  /** The earliest held record, when it is in a run, as an entry of its own (for pop()). */
+  private materializeHead(): void {
+    const run = this.runs[this.runHead];
+    const at = this.head;
+    this.layoutOf[at] = run.layout;
+    this.positions[at] = run.pos;
+    this.indexes[at] = run.index;
+    this.chunkOf[at] = run.chunk;
+    this.payloads[at] = undefined;
+    run.pos += run.size;
+    run.index++;
+    run.count--;
+    this.runCount--;
+    if (run.count === 0) this.dropRun();
   }
 
   /** `n` held records of chunk slot `c` have left the ring. */
@@ -546,7 +661,8 @@ class Mf4Iterator extends BinaryCursor {
     while (this.count < target) {
       const buf = s.buf;
       const chunk = s.chunk;
-      let p = s.p;
+      const p0 = s.p;
+      let p = p0;
       const count = this.count;
       const records = slot.records;
       let n = Math.min(target - count, Math.floor((buf.length - p) / size));
@@ -561,14 +677,23 @@ class Mf4Iterator extends BinaryCursor {
         const time = times[tail];
         if (!(time >= prev && time <= Number.MAX_SAFE_INTEGER && time >= -Number.MAX_SAFE_INTEGER)) break;
         prev = time;
-        layoutOf[tail] = layout;
-        positions[tail] = p;
-        indexes[tail] = records + i;
-        chunkOf[tail] = chunk;
         p += size;
         if (++tail === cap) tail = 0;
       }
       if (i > 0) {
+        // The records just appended, as a run (the last one grows when they follow it).
+        const last = this.runCount > 0 ? this.runs[this.runs.length - 1] : undefined;
+        if (
+          last !== undefined &&
+          last.chunk === chunk &&
+          last.layout === layout &&
+          last.size === size &&
+          last.pos + last.count * size === p0 &&
+          last.index + last.count === records
+        )
+          last.count += i;
+        else this.runs.push({ chunk, pos: p0, size, index: records, layout, count: i });
+        this.runCount += i;
         this.count = count + i;
         slot.records = records + i;
         this.chunkRefs[chunk] += i;
@@ -578,11 +703,13 @@ class Mf4Iterator extends BinaryCursor {
         // A record out of order goes where it belongs; one whose time is not a time, to parseHead.
         const time = times[tail];
         if (Math.abs(time) <= Number.MAX_SAFE_INTEGER) {
+          this.materialize();
           const at = this.slotFor(time);
           layoutOf[at] = layout;
           positions[at] = p;
           indexes[at] = slot.records++;
           chunkOf[at] = chunk;
+          this.payloads[at] = undefined;
           this.chunkRefs[chunk]++;
           this.count++;
           s.p = p + size;
@@ -831,6 +958,31 @@ class Mf4Iterator extends BinaryCursor {
   /** Moves the source's head record into the window, in time order. */
   private insert(s: Source): void {
     s.hasHead = false;
+    if (this.runCount > 0) {
+      const time = s.headTime;
+      const tail = this.wrap(this.head + this.count);
+      if (
+        s.headPayload === undefined &&
+        time >= this.lastOut &&
+        time >= this.times[tail === 0 ? this.cap - 1 : tail - 1]
+      ) {
+        // In order after runs (a record cut across two chunks, parsed from its copy): a run of one.
+        this.times[tail] = time;
+        this.runs.push({
+          chunk: s.chunk,
+          pos: s.headPos,
+          size: 0,
+          index: s.headIndex,
+          layout: s.headLayout,
+          count: 1,
+        });
+        this.runCount++;
+        this.chunkRefs[s.chunk]++;
+        this.count++;
+        return;
+      }
+      this.materialize();
+    }
     const at = this.slotFor(s.headTime);
     this.layoutOf[at] = s.headLayout;
     this.positions[at] = s.headPos;
@@ -886,6 +1038,7 @@ class Mf4Iterator extends BinaryCursor {
    */
   private pop(): number {
     while (this.count > 0) {
+      if (this.count === this.runCount) this.materializeHead();
       const at = this.head;
       this.head = this.wrap(this.head + 1);
       this.count--;

@@ -8,8 +8,7 @@ import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js'
  * stream, stored as a single block (DT, SD, or DZ: the same deflated) or as a list of them (DL
  * blocks chained, optionally under an HL block). A record may be cut across two blocks. This
  * module walks such a tree lazily (one DL block in memory at a time) and hands out the stream in
- * chunks, reading the next chunk (and inflating it on the thread pool) while the current one is
- * parsed.
+ * chunks, reading the next chunk while the current one is parsed.
  */
 
 /** Raw data blocks are read this much at a time. */

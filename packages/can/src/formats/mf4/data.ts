@@ -1,7 +1,6 @@
-import { promisify } from 'node:util';
-import { inflate } from 'node:zlib';
 import type { BinaryLogError } from '../../log.js';
 import { readExactly, u32, u64 } from '../binary-source.js';
+import { Inflater } from '../inflate.js';
 import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js';
 
 /**
@@ -9,8 +8,7 @@ import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js'
  * stream, stored as a single block (DT, SD, or DZ: the same deflated) or as a list of them (DL
  * blocks chained, optionally under an HL block). A record may be cut across two blocks. This
  * module walks such a tree lazily (one DL block in memory at a time) and hands out the stream in
- * chunks, reading the next chunk (and inflating it on the thread pool) while the current one is
- * parsed.
+ * chunks, reading the next chunk while the current one is parsed.
  */
 
 /** Raw data blocks are read this much at a time. */
@@ -21,8 +19,6 @@ const POOL_SIZE = 5;
 export const MAX_DZ_ORIGINAL = 256 * 2 ** 20;
 
 const DATA_IDS = ['##DT', '##SD', '##RD', '##DV', '##DZ'];
-
-const inflateAsync = promisify(inflate) as (buf: Uint8Array, options: object) => Promise<Buffer>;
 
 /** One data block of the stream: raw bytes in the file, or a DZ block to inflate. */
 export interface Piece {
@@ -204,6 +200,9 @@ export class ChunkStream {
    */
   private readonly pool: Buffer[] = [];
   private readonly owned = new WeakSet<ArrayBufferLike>();
+  private readonly inflater = new Inflater();
+  /** Where transposed blocks are inflated before being put back. */
+  private scratch: Buffer | undefined;
   /** Logical offset of the next chunk to prepare. */
   position = 0;
   /** File bytes consumed (for progress). */
@@ -219,17 +218,16 @@ export class ChunkStream {
   }
 
   /**
-   * The next chunk of the stream, or undefined at its end. One or two chunks are prepared behind
-   * it, one after the other (each starts when the one before is ready: `prepare` walks the blocks
-   * in order), so the reads and inflates of the thread pool keep ahead of the parse.
+   * The next chunk of the stream, or undefined at its end. The chunk after it is prepared behind
+   * it (it starts when this one is ready: `prepare` walks the blocks in order), so the read of the
+   * thread pool keeps ahead of the parse.
    */
   next(): Promise<Chunk | undefined> {
     const current = this.ahead.shift() ?? this.prepare();
     let last = this.ahead.at(-1) ?? current;
-    // Deflated blocks two ahead (each is inflated on the thread pool: that is what the parse
-    // waits for), raw reads one (a read of 1 MiB is short; more in flight measured slower).
-    const depth = this.piece?.zipped ? 2 : 1;
-    while (this.ahead.length < depth) {
+    // One ahead: the read of the next chunk overlaps the parse of this one (more in flight
+    // measured slower for 1 MiB reads; DZ blocks are inflated on this thread, see inflatePiece).
+    while (this.ahead.length < 1) {
       const next = last.then((c) => (c ? this.prepare() : undefined));
       // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
       next.catch(() => undefined);
@@ -288,23 +286,28 @@ export class ChunkStream {
 
   private async inflatePiece(p: Piece): Promise<Buffer> {
     const zipped = p.zipped!;
-    const stored = await readExactly(this.blocks.source, p.dataAt, zipped.length, `DZ block at byte ${p.at}`);
-    let bytes: Buffer;
-    try {
-      bytes = await inflateAsync(stored, {
-        maxOutputLength: Math.max(1, p.length),
-        chunkSize: Math.max(64, p.length),
-      });
-    } catch (err) {
-      throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${(err as Error).message})`);
-    }
-    if (bytes.length !== p.length) {
+    const stored = await readExactly(
+      this.blocks.source,
+      p.dataAt,
+      zipped.length,
+      `DZ block at byte ${p.at}`,
+      this.buffer(zipped.length),
+    );
+    // Inflated here, into reused buffers (see ../inflate.ts): a transposed block into scratch
+    // bytes put back into a pooled buffer, a plain one straight into a pooled buffer.
+    const transposed = zipped.columns > 1;
+    const r = this.inflater.inflate(stored, p.length, transposed ? this.scratch : this.buffer(p.length + 1));
+    this.recycle(stored);
+    if ('zlibError' in r) throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${r.zlibError})`);
+    if (!('bytes' in r)) {
       throw this.blocks.error(
         p.at,
-        `DZ block inflates to ${bytes.length} bytes, its header says ${p.length}`,
+        `DZ block inflates to ${r.more ? 'more than ' : ''}${r.length} bytes, its header says ${p.length}`,
       );
     }
-    return zipped.columns > 1 ? untranspose(bytes, zipped.columns, this.buffer(bytes.length)) : bytes;
+    if (!transposed) return r.bytes;
+    this.scratch = r.out;
+    return untranspose(r.bytes, zipped.columns, this.buffer(r.bytes.length));
   }
 }
 

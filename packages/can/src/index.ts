@@ -7,6 +7,7 @@ export * from './frame.js';
 export * from './isotp/index.js';
 export * from './log.js';
 export * from './open-bus.js';
+export * from './origin.js';
 export * from './quote.js';
 export * from './recorder.js';
 export * from './replay/index.js';

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '@atelier/clock';
-import type { Responder, Target } from '@atelier/obd';
-import { formatAnswer } from './format.js';
+import { functionalAddressOf, type Responder, stMinToMs, type Target } from '@atelier/obd';
+import { formatAnswer, segment } from './format.js';
 import { targetOfHeader } from './header.js';
 import { stripControls } from './parse.js';
 import { type AdapterProfile, GENUINE } from './profile.js';
@@ -30,6 +30,22 @@ export interface EmulatorOptions {
   padding?: number;
   /** The adapter's automatic search misses the vehicle (UNABLE TO CONNECT); only a forced protocol works. */
   searchFails?: boolean;
+  /**
+   * Every CAN frame of a request's exchange as it would cross the vehicle bus (CAN protocols): the
+   * ECUs' single, first and consecutive frames and the flow controls the adapter sends, with their
+   * end times on the emulator's clock. For tests and traces; the adapter prints none of it.
+   */
+  onBusFrame?: (frame: BusFrame) => void;
+}
+
+/** A CAN frame on the vehicle bus during an exchange (see `EmulatorOptions.onBusFrame`). */
+export interface BusFrame {
+  /** When the frame's last bit left, ms on the emulator's clock. */
+  t: number;
+  id: number;
+  data: Uint8Array;
+  /** `adapter`: the request and the flow controls the chip sends; `ecu`: an answer's frames. */
+  from: 'adapter' | 'ecu';
 }
 
 interface Settings {
@@ -51,10 +67,15 @@ interface Settings {
   priority: number;
   caf: boolean;
   /**
-   * ATCRA: the receive address (hex, `X` a wildcard digit); undefined: automatic receive (ATAR),
-   * where an 11-bit answer passes from 7E8–7EF and a 29-bit one addressed to the tester (F1).
+   * AT CF / AT CM (and AT CRA, which sets both): the acceptance filter and mask, one storage for
+   * 11- and 29-bit ids, right-justified (`CF 7E8` is `CF 00 00 07 E8`). Both undefined: automatic
+   * receive (AT AR), where an 11-bit answer passes from 7E8–7EF and a 29-bit one addressed to the
+   * tester (F1). One set alone: the other keeps automatic receive's value for the protocol.
    */
-  receive?: string;
+  filter?: number;
+  mask?: number;
+  /** AT CFC1 (default) / CFC0: whether the adapter sends flow controls at all. */
+  flowControls: boolean;
   /** ATFCSH: the flow-control header (hex) mode 1 uses. */
   fcHeader?: string;
   /** ATFCSD: the flow-control data bytes modes 1 and 2 use. */
@@ -75,6 +96,7 @@ const defaults = (): Settings => ({
   priority: 0x18,
   caf: true,
   fcMode: 0,
+  flowControls: true,
 });
 
 export class Elm327Emulator {
@@ -321,21 +343,36 @@ export class EmulatorSession {
       return ['OK'];
     }
     if (cmd === 'AR' || cmd === 'CRA') {
-      s.receive = undefined;
+      // Back to automatic receive: whatever CRA, CF or CM set is forgotten.
+      s.filter = undefined;
+      s.mask = undefined;
       return ['OK'];
     }
     m = /^CRA([0-9A-FX]{3}|[0-9A-FX]{8})$/.exec(cmd);
     if (m) {
-      s.receive = m[1];
+      // A shortcut for CF and CM: each digit must match, an X matches anything.
+      const width = m[1]!.length === 3 ? ID_11 : ID_29;
+      s.filter = Number.parseInt(m[1]!.replace(/X/g, '0'), 16) & width;
+      s.mask = Number.parseInt(m[1]!.replace(/[0-9A-F]/g, 'F').replace(/X/g, '0'), 16) & width;
+      return ['OK'];
+    }
+    m = /^C([FM])([0-9A-F]{3}|[0-9A-F]{8})$/.exec(cmd);
+    if (m) {
+      // Three digits give an 11-bit value (the first digit's top bit ignored), eight a 29-bit one
+      // (the first digit's three top bits ignored), into the same storage.
+      const v = Number.parseInt(m[2]!, 16) & (m[2]!.length === 3 ? ID_11 : ID_29);
+      if (m[1] === 'F') s.filter = v;
+      else s.mask = v;
+      return ['OK'];
+    }
+    const cfc = flag('CFC');
+    if (cfc !== undefined) {
+      s.flowControls = cfc;
       return ['OK'];
     }
     if (cmd.startsWith('FC')) return this.flowControl(cmd.slice(2));
-    // Commands accepted without effect on this model (memory, DLC display, filters, wake-up ...).
-    if (
-      /^(M[01]|D[01]|R[01]|V[01]|AL|NL|CFC[01]|CF.*|CM.*|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(
-        cmd,
-      )
-    )
+    // Commands accepted without effect on this model (memory, DLC display, wake-up ...).
+    if (/^(M[01]|D[01]|R[01]|V[01]|AL|NL|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(cmd))
       return ['OK'];
     return ['?'];
   }
@@ -368,21 +405,75 @@ export class EmulatorSession {
     return ['?'];
   }
 
-  /** Whether the receive filter lets an answer from `ecu` through (CAN only). */
+  /**
+   * Whether the acceptance filter lets an answer from `ecu` through (CAN only): the id's bits where
+   * the mask has a 1 must equal the filter's (datasheet, "Using the CAN Mask and Filter").
+   */
   private passes(ecu: number, protocol: ElmProtocol): boolean {
     if (protocol.family !== 'can') return true;
-    const r = this.s.receive;
-    if (r === undefined) {
+    const { filter, mask } = this.s;
+    if (filter === undefined && mask === undefined) {
       if (!protocol.extended) return ecu >= 0x7e8 && ecu <= 0x7ef;
       return ((ecu >>> 8) & 0xffff) === 0xdaf1;
     }
-    const id = ecu
-      .toString(16)
-      .toUpperCase()
-      .padStart(r.length === 3 ? 3 : 8, '0');
-    // A 3-digit address on 29-bit CAN, or an 8-digit one on 11-bit, lets nothing through.
-    if (id.length !== r.length) return false;
-    return [...r].every((c, i) => c === 'X' || c === id[i]);
+    const width = protocol.extended ? ID_29 : ID_11;
+    const m = (mask ?? (protocol.extended ? AUTO_MASK_29 : AUTO_MASK_11)) & width;
+    const f = (filter ?? (protocol.extended ? AUTO_FILTER_29 : AUTO_FILTER_11)) & width;
+    return (ecu & m) === (f & m);
+  }
+
+  /**
+   * Block size and STmin of the adapter's flow controls: mode 0 sends 30 00 00 (everything at
+   * once, no gap); modes 1 and 2 send AT FC SD's bytes, the same after every block.
+   */
+  private flowParams(): { bs: number; stMinMs: number } {
+    const data = this.s.fcMode === 0 ? undefined : this.s.fcData;
+    return { bs: data?.[1] ?? 0, stMinMs: stMinToMs(data?.[2] ?? 0) };
+  }
+
+  /**
+   * The frames of one answer on the bus from its first bit at `t0` (ms), the adapter's flow controls
+   * among them, and when its last frame ends. Single frame: one. Multi-frame: first frame, the flow
+   * control the adapter sends back (its bus time is in the ECU latency, as it always was in this
+   * model), then the consecutive frames, STmin apart within a block; after each block of BS frames
+   * the ECU waits for the next flow control, which the adapter sends at once (one frame's time).
+   * Without a flow control reaching the ECU, the first frame alone.
+   */
+  private answerFrames(
+    ecu: number,
+    data: Uint8Array,
+    t0: number,
+    protocol: ElmProtocol,
+    flows: boolean,
+  ): { frames: BusFrame[]; end: number } {
+    const frameMs = busMs(1, protocol);
+    const segs = segment(data, this.emu.options.padding ?? 0);
+    const frames: BusFrame[] = [];
+    let t = t0 + frameMs;
+    frames.push({ t, id: ecu, data: segs[0]!, from: 'ecu' });
+    if (segs.length === 1 || !flows) return { frames, end: t };
+    const fc = this.flowControlFrame();
+    const fcId = this.flowControlTo(ecu, protocol)!;
+    frames.push({ t, id: fcId, data: fc, from: 'adapter' });
+    const { bs, stMinMs } = this.flowParams();
+    for (let i = 1; i < segs.length; i++) {
+      const inBlock = bs === 0 ? i - 1 : (i - 1) % bs;
+      if (i > 1 && inBlock === 0) {
+        t += frameMs;
+        frames.push({ t, id: fcId, data: fc, from: 'adapter' });
+      } else if (inBlock > 0) t += stMinMs;
+      t += frameMs;
+      frames.push({ t, id: ecu, data: segs[i]!, from: 'ecu' });
+    }
+    return { frames, end: t };
+  }
+
+  /** The flow control frame the adapter sends: 30 00 00 in mode 0, else AT FC SD's bytes, padded. */
+  private flowControlFrame(): Uint8Array {
+    const data = this.s.fcMode === 0 || !this.s.fcData ? Uint8Array.of(0x30, 0, 0) : this.s.fcData;
+    const out = new Uint8Array(8).fill(this.emu.options.padding ?? 0);
+    out.set(data);
+    return out;
   }
 
   /**
@@ -403,6 +494,8 @@ export class EmulatorSession {
 
   /** Whether the adapter's flow control for an answer from `ecu` reaches that ECU and lets it go on. */
   private flowReaches(ecu: number, protocol: ElmProtocol, requestOf: Map<number, number>): boolean {
+    // AT CFC0: the adapter sends no flow control at all.
+    if (!this.s.flowControls) return false;
     const request = requestOf.get(ecu);
     if (request === undefined) return true;
     return this.flowControlTo(ecu, protocol) === request && this.flowControlClears();
@@ -487,10 +580,24 @@ export class EmulatorSession {
     if (gen !== this.generation) return undefined;
     // The ECU's request id, which its flow control frame must reach for a multi-frame answer.
     const requestOf = new Map(this.emu.options.responder.ecus().map((e) => [e.response, e.request]));
-    // Each answer arrives after the ECU's latency plus the time its frames take on the bus.
+    // Each answer arrives after the ECU's latency plus the time its frames take on the bus (on CAN,
+    // with the flow controls of its blocks and the STmin gaps they ask for).
+    const onBus = this.emu.options.onBusFrame;
+    if (onBus && protocol.family === 'can') {
+      const reqId = target.kind === 'physical' ? target.address : functionalAddressOf(protocol.extended);
+      for (const f of segment(data, this.emu.options.padding ?? 0).slice(0, 1))
+        onBus({ t: started, id: reqId, data: f, from: 'adapter' });
+    }
     const timed = answers
       .filter((a) => this.passes(a.ecu, protocol))
-      .map((a) => ({ a, at: this.emu.latencyMs + (a.delayMs ?? 0) + busMs(a.data.length, protocol) }))
+      .map((a) => {
+        const t0 = this.emu.latencyMs + (a.delayMs ?? 0);
+        if (protocol.family !== 'can') return { a, at: t0 + busMs(a.data.length, protocol) };
+        const flows = this.flowReaches(a.ecu, protocol, requestOf);
+        const { frames, end } = this.answerFrames(a.ecu, a.data, t0, protocol, flows);
+        if (onBus) for (const f of frames) onBus({ ...f, t: started + f.t });
+        return { a, at: end };
+      })
       .sort((x, y) => x.at - y.at);
     let elapsed = 0;
     const opts = {
@@ -534,6 +641,15 @@ export class EmulatorSession {
     return lines;
   }
 }
+
+/** The bits of an 11-bit and of a 29-bit CAN id. */
+const ID_11 = 0x7ff;
+const ID_29 = 0x1fffffff;
+/** Automatic receive as a filter and mask (11-bit: 7E8–7EF; 29-bit: 18 DA F1 xx). */
+const AUTO_FILTER_11 = 0x7e8;
+const AUTO_MASK_11 = 0x7f8;
+const AUTO_FILTER_29 = 0x18daf100;
+const AUTO_MASK_29 = 0x1fffff00;
 
 /** ISO 9141-2 / ISO 14230-2 P3 minimum: from the end of the ECU's answer to the next request, ms. */
 const P3_MS = 55;

@@ -40,22 +40,25 @@ export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
       : `${r.source.kind === 'recording' ? 'Recording' : 'Live session'}: ${r.source.name} (${r.answers} answer(s) decoded)`,
   );
   lines.push('');
+  // Labels in one column, as wide as the longest (the Kona's extras are long).
+  const W = Math.max(32, ...r.extras.map((e) => L(e.label).length));
+  const value = (v: number, unit: string) => `${fmt(v, lang)}${unit ? ` ${unit}` : ''}`;
   for (const q of ['packVoltage', 'packCurrent', 'soc', 'soh'] as const) {
     const v = r[q];
-    if (v) lines.push(`  ${L(QUANTITY_LABEL[q]).padEnd(32)} ${fmt(v.value, lang)} ${v.unit}`);
+    if (v) lines.push(`  ${L(QUANTITY_LABEL[q]).padEnd(W)} ${value(v.value, v.unit)}`);
   }
-  for (const e of r.extras) lines.push(`  ${L(e.label).padEnd(32)} ${fmt(e.value, lang)} ${e.unit}`);
+  for (const e of r.extras) lines.push(`  ${L(e.label).padEnd(W)} ${value(e.value, e.unit)}`);
   if (r.cells) {
     const c = r.cells;
     lines.push(
       fr
-        ? `  ${'Cellules'.padEnd(32)} min ${fmt(c.min, lang)} V (n° ${c.minCell}), max ${fmt(c.max, lang)} V (n° ${c.maxCell}), écart ${fmt(Math.round(c.spread * 1000), lang)} mV`
-        : `  ${'Cells'.padEnd(32)} min ${c.min} V (#${c.minCell}), max ${c.max} V (#${c.maxCell}), spread ${Math.round(c.spread * 1000)} mV`,
+        ? `  ${'Cellules'.padEnd(W)} min ${fmt(c.min, lang)} V (n° ${c.minCell}), max ${fmt(c.max, lang)} V (n° ${c.maxCell}), écart ${fmt(Math.round(c.spread * 1000), lang)} mV`
+        : `  ${'Cells'.padEnd(W)} min ${c.min} V (#${c.minCell}), max ${c.max} V (#${c.maxCell}), spread ${Math.round(c.spread * 1000)} mV`,
     );
   }
   if (r.temperatures) {
     const list = r.temperatures.values.map((v) => (v === null ? '—' : fmt(v, lang))).join(' / ');
-    lines.push(`  ${L(QUANTITY_LABEL.temperatures).padEnd(32)} ${list} °C`);
+    lines.push(`  ${L(QUANTITY_LABEL.temperatures).padEnd(W)} ${list} °C`);
   }
   if (r.missing.length) {
     lines.push('', fr ? 'Non disponible :' : 'Not available:');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fixturePath } from '../../../tests/support/index.js';
 import { batteryDefinition } from './definition.js';
-import { batteryReportFromFrames } from './report.js';
+import { batteryReportFromFrames, plausibility } from './report.js';
 
 /**
  * The Kona definition against real cars: answers of two Hyundai Kona Electric BMSs as ELM327
@@ -85,6 +85,88 @@ describe('the Kona/Ioniq definition on real Kona Electric answers (OBDb)', () =>
   });
 });
 
+/**
+ * The rest of 0101, read from the same real answers. OBDb's test cases carry no expected value for
+ * these signals, so the oracle is the bytes themselves, decoded by hand here from the published
+ * layout (OBDb's signal set: bit offsets from the first byte after `62 01 01`, i.e. index − 3):
+ *
+ *   2020: … 32:7E | 33–36: 00 00 DB 54 | 37–40: 00 00 D9 15 | 41–44: 00 00 52 59 | 45–48: 00 00 4F 57 |
+ *         49–52: 00 7B 02 13 | 60–61: 0B B8; 25: 07; 26–29: B4 02 B4 01; 30–31: 00 00; 8–11: 00 00 00 00
+ *   2024: … 32:8C | 33–36: 00 02 50 A8 | 37–40: 00 02 4E A2 | 41–44: 00 00 FC 93 | 45–48: 00 00 F5 6C |
+ *         49–52: 00 B8 B7 20 | 60–61: 0B B8; 25: 2E; 26–29: B0 05 AF 4D; 30–31: 00 00; 8–11: 00 00 00 00
+ */
+describe('the whole 0101 answer of the real Konas', () => {
+  const kona = batteryDefinition('hyundai-kona-ioniq')!;
+  const extras = (year: number) =>
+    Object.fromEntries(
+      batteryReportFromFrames(recording(year), { definitions: [kona] }).extras.map((e) => [
+        e.quantity,
+        `${e.value} ${e.unit}`.trim(),
+      ]),
+    );
+
+  it('model year 2020 (parked): 12 V battery, cumulative energy and charge, operating time, isolation, inlet, fan, the BMS’s cells', () => {
+    expect(extras(2020)).toEqual({
+      availableChargePower: '0 kW',
+      availableDischargePower: '0 kW',
+      inletTemperature: '7 °C',
+      cellMaxReported: '3.6 V',
+      cellMaxReportedNumber: '2',
+      cellMinReported: '3.6 V',
+      cellMinReportedNumber: '1',
+      fanStatus: '0',
+      fanFeedback: '0 Hz',
+      auxBatteryVoltage: '12.6 V',
+      cumulativeChargeAh: '5614.8 Ah', // 0x0000DB54 = 56148
+      cumulativeDischargeAh: '5557.3 Ah', // 0x0000D915 = 55573
+      cumulativeChargeKwh: '2108.1 kWh', // 0x00005259 = 21081
+      cumulativeDischargeKwh: '2031.1 kWh', // 0x00004F57 = 20311
+      operatingTime: '2239.2942 h', // 0x007B0213 = 8,061,459 s
+      isolationResistance: '3000 kΩ', // 0x0BB8
+    });
+  });
+
+  it('model year 2024 (driving): the same fields, as that car reports them', () => {
+    expect(extras(2024)).toMatchObject({
+      inletTemperature: '46 °C',
+      cellMaxReported: '3.52 V',
+      cellMaxReportedNumber: '5',
+      cellMinReported: '3.5 V',
+      cellMinReportedNumber: '77',
+      auxBatteryVoltage: '14 V', // 0x8C: the DC-DC converter charging it while driving
+      cumulativeChargeAh: '15172 Ah', // 0x000250A8 = 151720
+      cumulativeDischargeAh: '15120.2 Ah', // 0x00024EA2 = 151202
+      cumulativeChargeKwh: '6465.9 kWh', // 0x0000FC93 = 64659
+      cumulativeDischargeKwh: '6282.8 kWh', // 0x0000F56C = 62828
+      operatingTime: '3362.64 h', // 0x00B8B720 = 12,105,504 s
+      isolationResistance: '3000 kΩ',
+    });
+  });
+
+  it('the BMS’s own highest/lowest cell agree with the cell list (check reported-cells), and a wrong one fails', () => {
+    const r2020 = batteryReportFromFrames(recording(2020), { definitions: [kona] });
+    const check = (r: typeof r2020) => r.checks.find((c) => c.check === 'reported-cells');
+    // Parked: the BMS's cells are the list's, exactly (all cells 3.6 V; #2 and #1 read 3.6 V).
+    expect(check(r2020)?.ok).toBe(true);
+    expect(r2020.cells?.voltages[1]).toBe(3.6);
+    expect(r2020.cells?.voltages[0]).toBe(3.6);
+    // Driving: the 0101 answer was read under 30.7 A, the cells after it — 0.04 V apart, allowed.
+    const r2024 = batteryReportFromFrames(recording(2024), { definitions: [kona] });
+    expect(check(r2024)?.ok).toBe(true);
+    expect(r2024.cells?.voltages[4]).toBe(3.56);
+    expect(r2024.cells?.voltages[76]).toBe(3.54);
+    expect(check(r2024)?.detail.en).toBe(
+      'the BMS gives the highest as #5 at 3.52 V (list: 3.56 V) and the lowest as #77 at 3.5 V (list: 3.54 V); list from 3.54 to 3.56 V, 0.05 V allowed',
+    );
+    // A BMS naming a cell 0.1 V off the list fails the check.
+    const bad = {
+      ...r2020,
+      extras: r2020.extras.map((e) => (e.quantity === 'cellMaxReported' ? { ...e, value: 3.7 } : e)),
+    };
+    expect(plausibility(kona, bad).find((c) => c.check === 'reported-cells')?.ok).toBe(false);
+  });
+});
+
 describe('the simulated Kona recording (tests/fixtures/ev, made by `atelier sim run --battery`)', () => {
   it('gives the report of the weak-cell car: 98 cells, cell 37 the lowest, the spread and SoH it makes, a series over the two minutes', async () => {
     const frames: Frame[] = [];
@@ -100,5 +182,32 @@ describe('the simulated Kona recording (tests/fixtures/ev, made by `atelier sim 
     expect(r.soh?.value).toBeGreaterThan(54);
     expect(r.soh?.value).toBeLessThan(58);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('the rest of 0101 comes from the simulated pack’s physics, as a reader of a car would expect it', async () => {
+    const frames: Frame[] = [];
+    for await (const f of readLog(fixturePath('ev/sim_kona_weak_cell_battery.log'))) frames.push(f);
+    const r = batteryReportFromFrames(frames, { name: 'sim' });
+    const x = (q: string) => r.extras.find((e) => e.quantity === q)!.value;
+    // Energy over charge is the mean pack voltage it moved at: inside the 98 cells' 3.0–4.2 V window.
+    for (const [kwh, ah] of [
+      ['cumulativeChargeKwh', 'cumulativeChargeAh'],
+      ['cumulativeDischargeKwh', 'cumulativeDischargeAh'],
+    ]) {
+      const meanV = (x(kwh) * 1000) / x(ah);
+      expect(meanV).toBeGreaterThan(98 * 3.0);
+      expect(meanV).toBeLessThan(98 * 4.2);
+    }
+    // More energy goes in than comes out (losses), and the real 2020 car says the same.
+    expect(x('cumulativeChargeKwh')).toBeGreaterThan(x('cumulativeDischargeKwh'));
+    // Isolation above UN ECE R100's 100 Ω/V for DC at the pack's voltage; a 12 V battery a
+    // DC-DC converter keeps between rest and charge voltage.
+    expect(x('isolationResistance') * 1000).toBeGreaterThan(100 * r.packVoltage!.value);
+    expect(x('auxBatteryVoltage')).toBeGreaterThanOrEqual(11.8);
+    expect(x('auxBatteryVoltage')).toBeLessThanOrEqual(14.8);
+    // The BMS's own weakest cell is the weak cell of the scenario, as in the list.
+    expect(x('cellMinReportedNumber')).toBe(37);
+    expect(x('cellMinReported')).toBe(r.cells!.min);
+    expect(x('operatingTime')).toBeGreaterThan(0);
   });
 });

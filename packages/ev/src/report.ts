@@ -45,7 +45,14 @@ export interface TemperatureSummary {
 }
 
 export interface PlausibilityCheck {
-  check: 'soc-range' | 'cell-count' | 'cell-window' | 'pack-per-cell' | 'pack-vs-cells' | 'temperature-range';
+  check:
+    | 'soc-range'
+    | 'cell-count'
+    | 'cell-window'
+    | 'pack-per-cell'
+    | 'pack-vs-cells'
+    | 'reported-cells'
+    | 'temperature-range';
   ok: boolean;
   detail: Text;
 }
@@ -339,6 +346,8 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
       });
     }
   }
+  const reported = reportedCellsCheck(d, r);
+  if (reported) out.push(reported);
   if (r.temperatures)
     out.push({
       check: 'temperature-range',
@@ -349,6 +358,51 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
       },
     });
   return out;
+}
+
+/**
+ * How far the BMS's own highest/lowest cell may be from the cell list, V: its figures are of the
+ * moment of its 0101 answer, the list comes from other answers read after it, and a cell moves under
+ * the current of a drive in between (the 2024 Kona of the fixtures, read while driving: 0.04 V).
+ */
+export const REPORTED_CELL_TOLERANCE_V = 0.05;
+
+/**
+ * The highest and lowest cell as the BMS reports them (extras `cellMaxReported`, `…Number`,
+ * `cellMinReported`, `…Number`) against the cell list: the numbers name cells of the pack, the
+ * listed voltage of each is the reported one, and no listed cell is beyond them (within the
+ * tolerance).
+ */
+function reportedCellsCheck(d: BatteryDefinition, r: BatteryReport): PlausibilityCheck | undefined {
+  const extra = (q: string) => r.extras.find((e) => e.quantity === q)?.value;
+  const hi = extra('cellMaxReported');
+  const hiN = extra('cellMaxReportedNumber');
+  const lo = extra('cellMinReported');
+  const loN = extra('cellMinReportedNumber');
+  if (!r.cells || hi === undefined || hiN === undefined || lo === undefined || loN === undefined)
+    return undefined;
+  const listed = (n: number) =>
+    Number.isInteger(n) && n >= 1 && n <= d.cells ? r.cells!.voltages[n - 1] : null;
+  const listHi = listed(hiN);
+  const listLo = listed(loN);
+  const near = (a: number, b: number) => Math.abs(a - b) <= REPORTED_CELL_TOLERANCE_V + 1e-9;
+  const ok =
+    listHi !== null &&
+    listLo !== null &&
+    lo <= hi &&
+    near(listHi, hi) &&
+    near(listLo, lo) &&
+    r.cells.max <= hi + REPORTED_CELL_TOLERANCE_V + 1e-9 &&
+    r.cells.min >= lo - REPORTED_CELL_TOLERANCE_V - 1e-9;
+  const v = (x: number | null, lang: 'fr' | 'en') => (x === null ? '—' : nums(x)[lang]);
+  return {
+    check: 'reported-cells',
+    ok,
+    detail: {
+      fr: `le BMS donne la plus haute n° ${hiN} à ${v(hi, 'fr')} V (liste : ${v(listHi, 'fr')} V) et la plus basse n° ${loN} à ${v(lo, 'fr')} V (liste : ${v(listLo, 'fr')} V) ; liste de ${v(r.cells.min, 'fr')} à ${v(r.cells.max, 'fr')} V, ${v(REPORTED_CELL_TOLERANCE_V, 'fr')} V admis`,
+      en: `the BMS gives the highest as #${hiN} at ${v(hi, 'en')} V (list: ${v(listHi, 'en')} V) and the lowest as #${loN} at ${v(lo, 'en')} V (list: ${v(listLo, 'en')} V); list from ${v(r.cells.min, 'en')} to ${v(r.cells.max, 'en')} V, ${v(REPORTED_CELL_TOLERANCE_V, 'en')} V allowed`,
+    },
+  };
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -39,7 +39,35 @@ describe('malformed MEF gives errors naming the element and line', () => {
       ),
     );
     expect(e).toBeInstanceOf(MefParseError);
-    expect(e.message).toMatch(/^bad\.xml, line 3: malformed XML/);
+    // The column of the `>` that closes `</define-gate>` while `<and>` is open: 22 + 5 + 14 = 41.
+    expect(e.message).toMatch(/^bad\.xml, line 3, column 41: malformed XML/);
+  });
+
+  it('errors quote at most 120 characters of the file, with the length, and keep where', () => {
+    const big = 'x'.repeat(100_000);
+    const cases: [string, RegExp][] = [
+      [
+        `<define-foo name="${big}"/>`,
+        /^m\.xml, line 3, <define-foo name="x{120}… \(100000 characters\)">: unknown element here$/,
+      ],
+      [`\n<${big}/>`, /^m\.xml, line 4, <x{120}… \(100000 characters\)>: unknown element here$/],
+      [
+        `<define-basic-event name="${big}"/><define-basic-event name="${big}"/>`,
+        /^m\.xml, line 3, <define-basic-event name="x{120}… \(100000 characters\)">: duplicate definition of 'x{120}… \(100000 characters\)'$/,
+      ],
+      [
+        `<define-parameter name="p"><float value="${big}"/></define-parameter>`,
+        /^m\.xml, line 3, <float>: value must be a number, not 'x{120}… \(100000 characters\)'$/,
+      ],
+      [`<define-CCF-group name="g" model="${big}"/>`, /, not 'x{120}… \(100000 characters\)'$/],
+      // Malformed XML after a 100 KB attribute value: line and column, no quote of the value.
+      [`<a b="${big}" c></a>`, /^m\.xml, line 3, column 100\d{3}: malformed XML: /],
+    ];
+    for (const [body, expected] of cases) {
+      const e = errorOf(() => readMef(`<opsa-mef>\n\n${body}\n</opsa-mef>`, 'm.xml'));
+      expect(e.message.length, body.slice(0, 40)).toBeLessThan(400);
+      expect(e.message).toMatch(expected);
+    }
   });
 
   it('unknown elements', () => {

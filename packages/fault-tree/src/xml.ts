@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import { MefParseError } from './errors.js';
+import { MefParseError, quote } from './errors.js';
 
 /** An XML element with the line its start tag begins on, so every later error can name it. */
 export interface XmlElement {
@@ -32,9 +32,10 @@ export function parseXml(text: string, file?: string, limits: XmlLimits = {}): X
   parser.on('error', (err) => {
     // saxes prefixes "line:column: "; we say it our way
     const m = /^(?:.*?:)?(\d+):(\d+): (.*)$/s.exec(err.message);
-    throw new MefParseError(`malformed XML: ${m ? m[3] : err.message}`, {
+    throw new MefParseError(`malformed XML: ${m ? quote(m[3]!) : quote(err.message)}`, {
       file,
       line: m ? Number(m[1]) : parser.line,
+      column: m ? Number(m[2]) : parser.column + 1,
     });
   });
   parser.on('opentagstart', () => {

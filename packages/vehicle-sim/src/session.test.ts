@@ -25,7 +25,9 @@ describe('sim run: the scripted workshop session on a virtual bus', () => {
     expect(report.uds['760']).toEqual([]);
     expect(report.live.samples).toBeGreaterThanOrEqual(30);
     expect(report.live.rpm).toBeGreaterThan(500);
-    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    const [mark, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
+    // The first line says the recording is simulated (a candump comment, see @atelier/can origin.ts).
+    expect(mark).toMatch(/^# origin=atelier-simulator scenario=misfire-cyl2 — simulated vehicle/);
     expect(lines.length).toBe(frames);
     expect(lines[0]).toMatch(/^\(\d+\.\d{6}\) vcan0 7DF#/);
   });
@@ -53,8 +55,11 @@ describe('sim run: the scripted workshop session on a virtual bus', () => {
     const second = join(dir, 'second.log');
     const replay = await simulateWith(recording, { durationS: 10, record: second });
     expect(replay.report).toEqual(report);
-    // Same latencies, same ISO-TP timing: the second recording is the first, byte for byte.
-    expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
+    // Same latencies, same ISO-TP timing: the second recording is the first, byte for byte, but for
+    // the first's mark: a replayed recording is not the simulator's vehicle, its origin is not claimed.
+    const [mark, ...frames] = readFileSync(first, 'utf8').split('\n');
+    expect(mark).toMatch(/^# origin=atelier-simulator scenario=catalyst-degraded /);
+    expect(readFileSync(second, 'utf8')).toBe(frames.join('\n'));
   });
 
   it('a recording turned into a scenario file replays, with its broadcast frames alongside', async () => {

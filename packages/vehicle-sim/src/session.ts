@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { type Frame, openLogWriter, VirtualBus } from '@atelier/can';
+import {
+  type Frame,
+  markOriginFile,
+  openLogWriter,
+  originCommentLine,
+  type RecordingOrigin,
+  VirtualBus,
+} from '@atelier/can';
 import { type Clock, VirtualClock } from '@atelier/clock';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import {
@@ -167,6 +174,11 @@ export interface SimulateOptions {
   channel?: string;
   /** Requests also sent periodically during the live phase (a battery read). */
   reads?: PeriodicReads;
+  /**
+   * Written in the log's header (a `#` comment): set by `simulateSession` when the vehicle is
+   * simulated, so the recording never passes for a real car's. A recording's replay has none.
+   */
+  origin?: RecordingOrigin;
 }
 
 /**
@@ -178,7 +190,10 @@ export async function simulateSession(
   scenario: Scenario,
   options: SimulateOptions,
 ): Promise<{ report: SessionReport; frames: number }> {
-  return simulateWith(await openScenarioResponder(scenario, { startMs: 0 }), options);
+  const responder = await openScenarioResponder(scenario, { startMs: 0 });
+  const origin: RecordingOrigin | undefined =
+    responder instanceof Vehicle ? { source: 'atelier-simulator', scenario: scenario.name } : undefined;
+  return simulateWith(responder, { origin, ...options });
 }
 
 /** The same session against any Responder (a simulated vehicle, a recording) served on a virtual bus. */
@@ -191,7 +206,10 @@ export async function simulateWith(
   const carBus = new VirtualBus(name, { clock });
   const testerBus = new VirtualBus(name, { clock });
   const tap = new VirtualBus(name, { clock });
-  const writer = options.record ? openLogWriter(options.record, 'candump') : undefined;
+  const { record, origin } = options;
+  // To a stream the mark goes first; a file is marked once written.
+  if (record && origin && typeof record !== 'string') record.write(originCommentLine('candump', origin));
+  const writer = record ? openLogWriter(record, 'candump') : undefined;
   let frames = 0;
   const channel = options.channel ?? 'vcan0';
   tap.subscribe((f: Frame) => {
@@ -222,6 +240,7 @@ export async function simulateWith(
     await link.close();
     served.close();
     await writer?.close();
+    if (typeof record === 'string' && origin) await markOriginFile(record, 'candump', origin);
     await Promise.all([carBus.close(), testerBus.close(), tap.close()]);
   }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readOriginFile } from '@atelier/can';
 import { FAULT_TYPES } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../testing.js';
@@ -84,6 +85,28 @@ describe('atelier sim', () => {
     expect(battery.vehicle.id).toBe('hyundai-kona-ioniq');
     expect(battery.series.soc).toHaveLength(3);
     expect(battery.missing).toEqual([]);
+    // The recording says it is simulated, and keeps saying it through `can convert`.
+    expect(readFileSync(log, 'utf8').split('\n')[0]).toMatch(
+      /^# origin=atelier-simulator scenario=healthy-kona — simulated vehicle/,
+    );
+    for (const ext of ['blf', 'mf4', 'asc', 'trc'] as const) {
+      const out = join(dir, `kona.${ext}`);
+      const c = await atelier('can', 'convert', log, out);
+      expect(c.code, c.stderr).toBe(0);
+      expect(readOriginFile(out, ext), ext).toEqual({
+        source: 'atelier-simulator',
+        scenario: 'healthy-kona',
+      });
+      const back = join(dir, `kona-from-${ext}.log`);
+      expect((await atelier('can', 'convert', out, back)).code).toBe(0);
+      expect(readOriginFile(back, 'candump'), `${ext} → candump`).toEqual({
+        source: 'atelier-simulator',
+        scenario: 'healthy-kona',
+      });
+    }
+    const csv = await atelier('--lang', 'en', 'can', 'convert', log, join(dir, 'kona.csv'));
+    expect(csv.code).toBe(0);
+    expect(csv.stderr).toMatch(/warning: csv has no place to say the recording is simulated/);
     for (const bad of [
       ['--battery', 'zoe'],
       ['--battery-every', '10'],

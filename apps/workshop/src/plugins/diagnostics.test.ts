@@ -14,6 +14,7 @@ import {
   declareAdapter,
   emulatedCar,
   form,
+  multipart,
   offering,
   type SessionHelpers,
   sessionHelpers,
@@ -152,6 +153,24 @@ describe('a training session on a simulated scenario', () => {
     const traffic = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}/traffic` });
     expect(traffic.body).toMatch(/\ttx\t"0902/);
     expect(traffic.body).toMatch(/\trx\t/);
+    // The car was simulated: the download says so first, as a `#` comment of the transcript, and
+    // the file uploaded again as a recording is labelled a simulated vehicle's.
+    expect(traffic.body.split('\n')[0]).toMatch(
+      /^# origin=atelier-simulator scenario=vacuum-leak — simulated vehicle: recorded from Atelier's vehicle simulator/,
+    );
+    const instructor = await t.as('formateur');
+    const body = multipart({ _csrf: instructor.csrf }, { name: 'session.elm327.txt', content: traffic.body });
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: '/training/recordings',
+      headers: { cookie: instructor.cookie, accept: 'application/json', ...body.headers },
+      payload: body.payload,
+    });
+    expect(upload.statusCode, upload.body).toBe(201);
+    expect(JSON.parse(upload.json().summary).origin).toEqual({
+      source: 'atelier-simulator',
+      scenario: 'vacuum-leak',
+    });
 
     // Finished: the assignment is done, and the instructor reads a mark.
     expect((await post('leo', `/diagnostics/${id}/finish`)).statusCode).toBe(303);

@@ -3,7 +3,10 @@
  * path tricks), real CAN logs and ELM327 transcripts accepted, a recording made into a scenario and
  * replayed, the demo class and its assessment.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { markOriginFile, readLog, readOriginFile, writeLog } from '@atelier/can';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
@@ -342,8 +345,13 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       { title: 'Leaf : état de la batterie', complaint: 'Autonomie en baisse', trueCause: 'battery_weak' },
       async (sessionId) => {
         const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
-        expect(page.body).toContain('enregistrement d&#39;un véhicule réel');
+        // A real car's recording, but nothing in the file proves it: "a recording", never "real".
+        expect(page.body).toContain('Scénario de formation (enregistrement)');
+        expect(page.body).not.toContain('réel');
         expect(page.body).not.toContain('véhicule simulé');
+        const en = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}?lang=en` });
+        expect(en.body).toContain('Training scenario (recording)');
+        expect(en.body).not.toMatch(/real vehicle|simulated vehicle/);
         expect(page.body).toContain('id="battery-report"');
         expect(page.body).toContain('79B → 7BB : 21 01, 21 04');
         const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
@@ -364,6 +372,31 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     const res = await upload('sim_kona_weak_cell_battery.log', readFileSync(KONA, 'utf8'));
     expect(res.statusCode, res.body).toBe(201);
     const rec = res.json();
+    expect(JSON.parse(rec.summary).origin).toEqual({
+      source: 'atelier-simulator',
+      scenario: 'kona-weak-cell',
+    });
+    // The whole 0101 answer in the battery report, French and English.
+    const report = await t.inject('formateur', {
+      method: 'GET',
+      url: `/training/recordings/${rec.id}/battery`,
+    });
+    for (const row of [
+      'data-quantity="auxBatteryVoltage"><th>Batterie 12 V (auxiliaire)</th><td>14,2 V',
+      'data-quantity="cumulativeChargeKwh"><th>Énergie cumulée reçue</th><td>12890,3 kWh',
+      'data-quantity="cellMinReportedNumber"><th>N° de la cellule la plus basse (BMS)</th><td>37</td>',
+      'data-quantity="isolationResistance"><th>Résistance d&#39;isolement (HT / masse)</th><td>5000 kΩ',
+    ])
+      expect(report.body).toContain(row);
+    expect(report.body).toMatch(/le BMS donne la plus haute n° 9 à 3,76 V \(liste : 3,76 V\)/);
+    const reportEn = await t.inject('formateur', {
+      method: 'GET',
+      url: `/training/recordings/${rec.id}/battery?lang=en`,
+    });
+    expect(reportEn.body).toContain('data-quantity="operatingTime"><th>Operating time</th><td>2107.2808 h');
+    expect(reportEn.body).toContain(
+      'data-quantity="availableDischargePower"><th>Available discharge power</th><td>205.55 kW',
+    );
     expect(JSON.parse(rec.summary).battery).toEqual({
       vehicle: 'hyundai-kona-ioniq',
       reads: 60,
@@ -383,6 +416,13 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
           ).json()[0];
         expect((await assessments()).battery).toEqual({ read: false, at: null, value: null });
         const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
+        // The file says it was made by Atelier's simulator: the session says so, in both languages.
+        expect(page.body).toContain(
+          'Scénario de formation (enregistrement d&#39;un véhicule simulé (Atelier))',
+        );
+        expect(page.body).not.toContain('réel');
+        const en = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}?lang=en` });
+        expect(en.body).toContain('Training scenario (recording of a simulated vehicle (Atelier))');
         expect(page.body).toContain('id="battery-report"');
         // The BMS answers the battery reads among the session's other requests (UDS fault memory, VIN).
         expect(page.body).toMatch(/7E4 → 7EC : [^;<]*22 01 01, 22 01 02, 22 01 03, 22 01 04, 22 01 05/);
@@ -409,6 +449,41 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       },
     );
   }, 60_000);
+
+  it('origin: a simulated recording as candump, BLF or MF4 (made by can convert) says "simulated (Atelier)", a real one just "recording" — in French and English', async () => {
+    const KONA = fixturePath('ev/sim_kona_weak_cell_battery.log');
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-origin-'));
+    const a = await t.as('formateur');
+    for (const ext of ['blf', 'mf4'] as const) {
+      const out = join(dir, `kona.${ext}`);
+      const frames = [];
+      for await (const f of readLog(KONA)) frames.push(f);
+      await writeLog(out, frames, ext);
+      // What `atelier can convert` does with a marked input (apps/cli convert.ts).
+      await markOriginFile(out, ext, readOriginFile(KONA, 'candump')!);
+      const rec = (await upload(`kona-sim.${ext}`, readFileSync(out))).json();
+      expect(JSON.parse(rec.summary).origin, ext).toEqual({
+        source: 'atelier-simulator',
+        scenario: 'kona-weak-cell',
+      });
+    }
+    const real = (await upload('leaf-origin.MF4', readFileSync(LEAF_MF4))).json();
+    expect(JSON.parse(real.summary).origin).toBeUndefined();
+    const item = (body: string, name: string) =>
+      new RegExp(
+        `<strong>${name.replace('.', '\\.')}</strong>[\\s\\S]*?<li class="origin">([^<]*)</li>`,
+      ).exec(body)?.[1];
+    const fr = (await t.app.inject({ method: 'GET', url: '/training', headers: { cookie: a.cookie } })).body;
+    expect(item(fr, 'kona-sim.blf')).toBe('Origine : enregistrement d&#39;un véhicule simulé (Atelier)');
+    expect(item(fr, 'kona-sim.mf4')).toBe('Origine : enregistrement d&#39;un véhicule simulé (Atelier)');
+    expect(item(fr, 'leaf-origin.MF4')).toBe('Origine : enregistrement');
+    const en = (
+      await t.app.inject({ method: 'GET', url: '/training?lang=en', headers: { cookie: a.cookie } })
+    ).body;
+    expect(item(en, 'kona-sim.blf')).toBe('Origin: recording of a simulated vehicle (Atelier)');
+    expect(item(en, 'leaf-origin.MF4')).toBe('Origin: recording');
+    expect(fr).not.toContain('véhicule réel');
+  });
 
   it('a truncated MF4 is refused with the reason, nothing stored', async () => {
     const before = (await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n;

@@ -58,7 +58,7 @@ import {
   pageResponses,
 } from '../web/schemas.js';
 import { STAFF } from '../web/types.js';
-import { pathList } from './diagnostics/views.js';
+import { pathList, recordingOriginText } from './diagnostics/views.js';
 
 export const TRAINERS = ['instructor', 'admin'] as const;
 
@@ -74,7 +74,9 @@ function recordingAnswers(req: FastifyRequest, r: RecordingRow): Html | string {
     return '';
   }
   if (!a.ecus) return '';
-  const parts: (Html | string)[] = [];
+  const parts: (Html | string)[] = [
+    html`<li class="origin">${T(req, { fr: 'Origine :', en: 'Origin:' })} ${T(req, recordingOriginText(a))}</li>`,
+  ];
   for (const e of a.ecus.slice(0, 6))
     parts.push(
       html`<li class="ecu">${e.request} → ${e.response} : ${e.requests.slice(0, 8).join(', ')}${e.requests.length > 8 ? ' …' : ''} (${e.answered})</li>`,

@@ -4,6 +4,8 @@
  * in one transaction with a version check — two clicks computed from the same state cannot both
  * be saved, so the second is refused in words instead of silently replacing the first.
  */
+
+import type { RecordingOrigin } from '@atelier/can';
 import { GuidedSession, type SessionData, type SessionFacts } from '@atelier/diagnosis';
 import type { Responder } from '@atelier/obd';
 import type { Db, Store } from '../store/store.js';
@@ -19,7 +21,7 @@ import {
 import { ConflictError } from './errors.js';
 import { knowledgeBase } from './knowledge.js';
 import { getOrder } from './orders.js';
-import { getScenario, repairSimulated, responderFor } from './scenarios.js';
+import { getScenario, repairSimulated, responderFor, type TrainingScenario } from './scenarios.js';
 import { factsFromReadings } from './session-facts.js';
 
 /** A step computed from a state of the guided diagnosis that another step has replaced since. */
@@ -96,15 +98,35 @@ export async function saveGuidedStep(
   });
 }
 
+/** The training scenario a scenario session plays: its assignment's, or the one its adapter spec names. */
+async function sessionScenario(db: Db, s: DiagSession): Promise<TrainingScenario> {
+  const scenarioId = s.assignment_id
+    ? (await getAssignment(db, s.site_id, s.assignment_id)).scenario_id
+    : Number(s.adapter_spec);
+  return getScenario(db, s.site_id, scenarioId);
+}
+
+/**
+ * Where a session's traffic comes from, when Atelier knows it: a scenario session on a simulated
+ * vehicle (not one playing a recording). Its traffic download starts with the mark as a `#`
+ * comment (a comment in a candump log and in an ELM327 transcript alike), so that the file, uploaded
+ * again as a recording, says it is simulated (@atelier/can's origin.ts).
+ */
+export async function sessionOrigin(db: Db, s: DiagSession): Promise<RecordingOrigin | undefined> {
+  if (s.adapter_kind !== 'scenario') return undefined;
+  const scenario = await sessionScenario(db, s);
+  if (scenario.source !== 'sim') return undefined;
+  return scenario.sim_name
+    ? { source: 'atelier-simulator', scenario: scenario.sim_name }
+    : { source: 'atelier-simulator' };
+}
+
 /**
  * The car a scenario session plays, found from its assignment (or its adapter spec, the scenario
  * id). A reconnection brings a fresh car: the repairs already recorded are done on it again.
  */
 export async function sessionCar(db: Db, s: DiagSession): Promise<Responder> {
-  const scenarioId = s.assignment_id
-    ? (await getAssignment(db, s.site_id, s.assignment_id)).scenario_id
-    : Number(s.adapter_spec);
-  const car = await responderFor(db, await getScenario(db, s.site_id, scenarioId));
+  const car = await responderFor(db, await sessionScenario(db, s));
   const guided = guidedOf(await getDiagSession(db, s.site_id, s.id));
   for (const step of guided?.steps ?? []) if (step.kind === 'repair') repairSimulated(car, step.cause);
   return car;

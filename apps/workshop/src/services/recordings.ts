@@ -10,9 +10,13 @@ import {
   decodeLog,
   detectFormat,
   type Frame,
+  type LogFormat,
   LogParseError,
+  originCommentLine,
   parseDbc,
+  type RecordingOrigin,
   readLogText,
+  readOrigin,
 } from '@atelier/can';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { type BatteryReport, batteryReadsIn, batteryReportFromFrames } from '@atelier/ev';
@@ -113,13 +117,15 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
       const requests = entries.filter((e) => e.dir === 'tx').length;
       // Building the responder proves the transcript holds answered diagnostic requests.
       responderFromTranscript(entries, label);
+      // A transcript's `#` lines are comments: a simulated session's download carries its mark there.
+      const origin = readOrigin(bytes, 'candump');
       return {
         name: label,
         kind: 'elm327',
         format: 'elm327-transcript',
         size: bytes.length,
         text,
-        summary: { entries: entries.length, requests },
+        summary: { entries: entries.length, requests, ...(origin ? { origin } : {}) },
       };
     } catch (err) {
       throw new UploadRefused({
@@ -141,7 +147,14 @@ export async function checkRecording(name: string, bytes: Uint8Array): Promise<C
     const frames: Frame[] = [];
     for await (const f of readLogText(bytes, label)) frames.push(f);
     if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
-    return await canRecording(label, format, bytes.length, text, frames);
+    return await canRecording(
+      label,
+      format,
+      bytes.length,
+      text,
+      frames,
+      readOrigin(bytes, format as LogFormat),
+    );
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
@@ -166,9 +179,11 @@ async function checkBinaryRecording(
     const frames: Frame[] = [];
     for await (const f of readLogText(bytes, label, { format: format as 'mf4' | 'blf' })) frames.push(f);
     if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
-    let text = '';
+    // The mark the file carried stays in the stored text (a candump comment).
+    const origin = readOrigin(bytes, format as LogFormat);
+    let text = origin ? originCommentLine('candump', origin)! : '';
     for (const f of frames) text += `${candumpLine(f)}\n`;
-    return await canRecording(label, format, bytes.length, text, frames);
+    return await canRecording(label, format, bytes.length, text, frames, origin);
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
@@ -185,8 +200,10 @@ async function canRecording(
   size: number,
   text: string,
   frames: Frame[],
+  origin: RecordingOrigin | undefined,
 ): Promise<CheckedRecording> {
-  return { name, kind: 'can', format, size, text, summary: answerable(await analyse(frames)) };
+  const analysis = answerable(await analyse(frames));
+  return { name, kind: 'can', format, size, text, summary: origin ? { ...analysis, origin } : analysis };
 }
 
 /** The name a stored CAN recording's text is read under: binary uploads are stored as candump. */
@@ -208,6 +225,11 @@ export interface RecordingAnalysis {
   broadcastIds: number;
   /** Of those, the ones whose data changes: a signal to plot (a constant frame plots a flat line). */
   broadcastSignals?: number;
+  /**
+   * Where the recording comes from, when the file says it (Atelier's simulator marks its logs);
+   * absent: unknown — never taken for a real vehicle.
+   */
+  origin?: RecordingOrigin;
 }
 
 /** Fewest frames a recording without diagnostic traffic needs to be replayed or plotted. */

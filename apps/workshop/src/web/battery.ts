@@ -57,7 +57,7 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
     );
   const extras = r.extras.map(
     (e) =>
-      html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)} ${e.unit}</td></tr>`,
+      html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)}${e.unit ? ` ${e.unit}` : ''}</td></tr>`,
   );
   const c = r.cells;
   return html`<p class="hv-note card alerts" role="note" id="hv-note">⚠ ${L(HV_NOTE)}</p>

@@ -323,8 +323,10 @@ describe('diagnostic sessions in the browser', () => {
       await login(apprentice, learner);
       await apprentice.goto(`${env.server.url}/training`);
       await click(apprentice, 'tr:has-text("Leaf : batterie de traction") button.start-assignment');
-      expect(await apprentice.locator('.adapter').innerText()).toContain("enregistrement d'un véhicule réel");
-      expect(await apprentice.locator('body').innerText()).not.toContain('véhicule simulé');
+      expect(await apprentice.locator('.adapter').innerText()).toContain(
+        'Scénario de formation (enregistrement)',
+      );
+      expect(await apprentice.locator('body').innerText()).not.toMatch(/véhicule simulé|réel/);
       await click(apprentice, '#connect');
       await shot(apprentice, '10-leaf-session');
       await click(apprentice, '#battery-report');

@@ -17,8 +17,13 @@ import {
 export interface RandomSource {
   readonly file: string;
   size(): Promise<number>;
-  /** `length` bytes at `position`, fewer only where the source ends. The buffer is the caller's. */
-  read(position: number, length: number): Promise<Buffer>;
+  /**
+   * `length` bytes at `position`, fewer only where the source ends. The buffer is the caller's.
+   * With `into` (at least `length` bytes), a source that copies bytes copies them there and
+   * returns a view of it, so a reader can reuse its buffers; a source whose bytes are already in
+   * memory returns its own view instead.
+   */
+  read(position: number, length: number, into?: Buffer): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -37,9 +42,9 @@ export function fileRandomSource(path: string): RandomSource {
       known ??= (await (await handle()).stat()).size;
       return known;
     },
-    async read(position, length) {
+    async read(position, length, into) {
       const h = await handle();
-      const buf = Buffer.allocUnsafe(length);
+      const buf = into !== undefined && into.length >= length ? into : Buffer.allocUnsafe(length);
       let got = 0;
       // A positional read may return fewer bytes than asked before the end of the file.
       while (got < length) {
@@ -47,7 +52,7 @@ export function fileRandomSource(path: string): RandomSource {
         if (bytesRead === 0) break;
         got += bytesRead;
       }
-      return got === length ? buf : buf.subarray(0, got);
+      return got === buf.length ? buf : buf.subarray(0, got);
     },
     async close() {
       closed = true;
@@ -79,8 +84,9 @@ export async function readExactly(
   position: number,
   length: number,
   what: string,
+  into?: Buffer,
 ): Promise<Buffer> {
-  const buf = await source.read(position, length);
+  const buf = await source.read(position, length, into);
   if (buf.length < length) {
     throw new BinaryLogError(
       source.file,

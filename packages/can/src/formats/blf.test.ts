@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../frame.js';
 import { BinaryLogError, LogParseError } from '../log.js';
@@ -140,6 +141,9 @@ describe('BLF against python-can (Debian python3-can)', () => {
       pythonCanWrite('blf', file, spec);
       const ours = await all(readLog(file));
       expect(ours).toHaveLength(frames.length);
+      // The columnar path (messages decoded straight into the batch) reads the same frames.
+      for (const capacity of [3, 1000])
+        expect((await allFromBatches(readLog(file), capacity)).map(comparable)).toEqual(ours.map(comparable));
       // python-can starts the file at the first frame's time rounded to the millisecond, and counts
       // from the exact first time: times agree relative to the first frame.
       const base = ours[0].timestamp - frames[0].timestamp;
@@ -164,6 +168,10 @@ describe('BLF against python-can (Debian python3-can)', () => {
       const ours = await all(readLog(file));
       const leaf = await all(readLog(LEAF_LOG));
       expect(ours).toHaveLength(5588);
+      // In columns too, whatever the batch size (batches end inside runs of messages and at
+      // objects cut across python-can's containers).
+      for (const capacity of [7, 1000, 4096])
+        expect((await allFromBatches(readLog(file), capacity)).map(comparable)).toEqual(ours.map(comparable));
       const base = ours[0].timestamp - leaf[0].timestamp;
       expect(Math.abs(base)).toBeLessThan(1e-3);
       ours.forEach((f, i) => {
@@ -172,6 +180,78 @@ describe('BLF against python-can (Debian python3-can)', () => {
       });
     },
   );
+});
+
+/**
+ * A BLF file built byte by byte from the format's published layout (not by Atelier's writer): a
+ * 144-byte file header, one zlib LOG_CONTAINER holding the given objects.
+ */
+function blfOf(objects: Buffer[]): Buffer {
+  const payload = Buffer.concat(objects);
+  const packed = deflateSync(payload);
+  const container = Buffer.alloc(32 + packed.length);
+  container.write('LOBJ', 0, 'latin1');
+  container.writeUInt16LE(16, 4); // base header size
+  container.writeUInt16LE(1, 6);
+  container.writeUInt32LE(container.length, 8);
+  container.writeUInt32LE(10, 12); // LOG_CONTAINER
+  container.writeUInt16LE(2, 16); // zlib
+  container.writeUInt32LE(payload.length, 24);
+  packed.copy(container, 32);
+  const head = Buffer.alloc(144);
+  head.write('LOGG', 0, 'latin1');
+  head.writeUInt32LE(144, 4);
+  return Buffer.concat([head, container]);
+}
+
+/** A CAN_FD_MESSAGE_64 object (type 101) with `stored` data bytes of `valid` announced. */
+function fd64(opts: { id: number; valid: number; stored: number; ext?: number; timeNs: number }): Buffer {
+  const extra = opts.ext ? 8 : 0;
+  const obj = Buffer.alloc(32 + 40 + opts.stored + extra);
+  obj.write('LOBJ', 0, 'latin1');
+  obj.writeUInt16LE(32, 4);
+  obj.writeUInt16LE(1, 6);
+  obj.writeUInt32LE(obj.length, 8);
+  obj.writeUInt32LE(101, 12);
+  obj.writeUInt32LE(2, 16); // flags: time in ns
+  obj.writeBigUInt64LE(BigInt(opts.timeNs), 24);
+  const q = 32;
+  obj[q] = 1; // channel
+  obj[q + 1] = 15; // DLC 15: 64 bytes
+  obj[q + 2] = opts.valid;
+  obj.writeUInt32LE(opts.id, q + 4);
+  obj.writeUInt32LE(0x1000 | 0x2000, q + 12); // EDL, BRS
+  obj[q + 34] = 0; // received
+  obj[q + 35] = opts.ext ? 32 + 40 + opts.stored : 0;
+  for (let i = 0; i < opts.stored; i++) obj[q + 40 + i] = 0xa0 + (i % 16);
+  // Extended data after the data field (bit timing and so on): not payload.
+  if (opts.ext) obj.fill(0xee, 32 + 40 + opts.stored);
+  return obj;
+}
+
+describe('BLF: CAN FD payloads stored shorter than announced', () => {
+  it('the bytes a writer left out are zeros, as CANoe and binlog give them; extended data is not payload', async () => {
+    const file = join(tmp(), 'short-fd.blf');
+    writeFileSync(
+      file,
+      blfOf([
+        fd64({ id: 0x6a9, valid: 64, stored: 48, timeNs: 1_000_000 }),
+        fd64({ id: 0x6aa, valid: 64, stored: 40, ext: 1, timeNs: 2_000_000 }),
+        fd64({ id: 0x6ab, valid: 12, stored: 12, timeNs: 3_000_000 }),
+      ]),
+    );
+    for (const frames of [await all(readLog(file)), await allFromBatches(readLog(file), 2)]) {
+      expect(frames.map((f) => [f.id, f.fd, f.brs, f.data.length, f.timestamp])).toEqual([
+        [0x6a9, true, true, 64, 0.001],
+        [0x6aa, true, true, 64, 0.002],
+        [0x6ab, true, true, 12, 0.003],
+      ]);
+      const pattern = (n: number) => Array.from({ length: n }, (_, i) => 0xa0 + (i % 16));
+      expect([...frames[0].data]).toEqual([...pattern(48), ...new Array(16).fill(0)]);
+      expect([...frames[1].data]).toEqual([...pattern(40), ...new Array(24).fill(0)]);
+      expect([...frames[2].data]).toEqual(pattern(12));
+    }
+  });
 });
 
 describe('BLF: bad files give a typed error with the file and the byte offset', () => {

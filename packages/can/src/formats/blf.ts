@@ -1,5 +1,4 @@
-import { promisify } from 'node:util';
-import { deflateSync, inflate } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { type FrameBatch, FrameFlag } from '../batch.js';
 import { dlcToLength, FD_LENGTHS, type Frame } from '../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../log.js';
@@ -16,6 +15,7 @@ import {
 import type { BinarySink, FrameEncoder } from './binary-writer.js';
 import { channelNumber } from './channels.js';
 import { newFrameRow, rowFrame, rowInto } from './frame-row.js';
+import { Inflater } from './inflate.js';
 
 /**
  * Vector BLF (binary logging format of CANoe/CANalyzer and many loggers). Facts used, from the
@@ -43,6 +43,8 @@ const CAN_FD_ERROR_64 = 104;
 const TIME_TEN_MICS = 1;
 const EXTENDED_ID = 0x80000000;
 const MSG_RTR = 0x80;
+/** Whether 32-bit words read from a Uint32Array are little-endian, as BLF's fields are. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const FD_EDL = 0x1;
 const FD_BRS = 0x2;
 const FD_ESI = 0x4;
@@ -69,10 +71,12 @@ const CONTAINER_PAYLOAD = 128 * 1024;
 const MAX_CONTAINER_PAYLOAD = 64 * 2 ** 20;
 /** File bytes read at a time: many containers per read, few round trips to the I/O thread. */
 const READ_CHUNK = 1 << 20;
-/** Containers inflated ahead (on the libuv thread pool) while the current one is parsed. */
-const INFLATE_AHEAD = 3;
-
-const inflateAsync = promisify(inflate) as (buf: Uint8Array, options: object) => Promise<Buffer>;
+/**
+ * Containers prepared ahead of the one being parsed: one, inflated when it is needed. Inflating
+ * on the thread pool (`zlib.inflate`) was tried: its per-call set-up on the main thread cost more
+ * than inflating there (see ./inflate.ts).
+ */
+const INFLATE_AHEAD = 1;
 
 /** Milliseconds since the epoch of a SYSTEMTIME (read as UTC, like ASC dates), or 0 when unset. */
 export function systemTimeToMs(buf: Uint8Array, at: number): number {
@@ -140,8 +144,13 @@ class BlfIterator extends BinaryCursor {
   /** Next top-level object in the file. */
   private pos = 0;
   private window: Buffer = Buffer.alloc(0);
+  private readBuf: Buffer | undefined;
   private windowStart = 0;
   private readonly ahead: Promise<Payload | undefined>[] = [];
+  private readonly inflater = new Inflater();
+  /** The two buffers containers are inflated into, in turn. */
+  private readonly outs: (Buffer | undefined)[] = [undefined, undefined];
+  private outTurn = 0;
   private fileDone = false;
   /** Current payload (with the unfinished object of the previous one in front), and the parse position. */
   private buf: Buffer = Buffer.alloc(0);
@@ -175,9 +184,119 @@ class BlfIterator extends BinaryCursor {
 
   protected takeInto(batch: FrameBatch): void {
     while (!batch.full) {
+      // Classic CAN messages straight into the columns; anything else (FD, errors, other objects,
+      // a cut object, a problem to report) through pull() and a row.
+      if (this.after === undefined && !this.resync) this.messagesInto(batch);
+      if (batch.full) return;
       if (!this.pull()) return;
       rowInto(this.row, this.rowTime[0], batch);
     }
+  }
+
+  /**
+   * The run of CAN_MESSAGE / CAN_MESSAGE2 objects at `p`, decoded into the batch as pullFrom
+   * would decode them, in one loop: a call and a row per frame cost as much as the parse. Stops
+   * at the first object it does not take plainly (pullFrom decides that one), or when the batch
+   * is full.
+   */
+  private messagesInto(batch: FrameBatch): void {
+    const buf = this.buf;
+    const end = buf.length;
+    const startUs = this.startUs;
+    const ids = batch.id;
+    const times = batch.timestamp;
+    const flagsOut = batch.flags;
+    const dlcs = batch.dlc;
+    const channels = batch.channel;
+    const starts = batch.start;
+    const data = batch.data;
+    // Room for 8 bytes per frame: the loop needs no other check than the count.
+    const capacity = Math.min(batch.capacity, ((data.length - starts[batch.length]) >> 3) + batch.length - 1);
+    let k = batch.length;
+    let p = this.p;
+    let lastChannel = -1;
+    let channelName = '';
+    let at = starts[k];
+    // Objects on 4-byte boundaries of a buffer on one (as CAN messages of both versions are: 48
+    // and 56 bytes, in containers of 128 KiB): their fields read as 32-bit words, a quarter of the
+    // loads. The byte loop below takes over at the first object that is not.
+    if (LITTLE_ENDIAN && (buf.byteOffset & 3) === 0 && (p & 3) === 0) {
+      const w = new Uint32Array(buf.buffer, buf.byteOffset, end >> 2);
+      while (k < capacity && p + 16 <= end) {
+        const p4 = p >> 2;
+        if (w[p4] !== LOBJ) break;
+        const size = w[p4 + 2];
+        if (size < 16 || p + size > end || (size & 3) !== 0) break;
+        const type = w[p4 + 3];
+        if (type !== CAN_MESSAGE && type !== CAN_MESSAGE2) break;
+        const h = w[p4 + 1] & 0xffff;
+        const q = p + h;
+        if (h < OBJECT_HEADER_V1 || (h & 3) !== 0 || q + 16 > p + size) break;
+        const head = w[q >> 2];
+        const flags = (head >>> 16) & 0xff;
+        const dlc = head >>> 24;
+        const idw = w[(q >> 2) + 1];
+        if (idw < EXTENDED_ID && idw > 0x7ff) break;
+        const remote = (flags & MSG_RTR) !== 0;
+        ids[k] = idw & 0x1fffffff;
+        flagsOut[k] =
+          (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) |
+          ((flags & 0x0f) !== 0 ? FrameFlag.TX : FrameFlag.RX) |
+          (remote ? FrameFlag.REMOTE : 0);
+        dlcs[k] = (remote ? dlc > 0 : dlc > 8) ? dlc & 0x0f : -1;
+        const ch = head & 0xffff;
+        if (ch !== lastChannel) {
+          channelName = this.channel(ch);
+          lastChannel = ch;
+        }
+        channels[k] = channelName;
+        const n = remote ? 0 : Math.min(dlc, 8);
+        for (let i = q + 8, e = q + 8 + n; i < e; i++) data[at++] = buf[i];
+        starts[k + 1] = at;
+        const units = w[p4 + 7] * 0x100000000 + w[p4 + 6];
+        const us = (w[p4 + 4] & TIME_TEN_MICS) !== 0 ? units * 10 : Math.round(units / 1000);
+        times[k] = (startUs + us) / 1e6;
+        k++;
+        p += size;
+      }
+    }
+    while (k < capacity && p + 16 <= end) {
+      if (buf[p] !== 0x4c || buf[p + 1] !== 0x4f || buf[p + 2] !== 0x42 || buf[p + 3] !== 0x4a) break;
+      const size = u32(buf, p + 8);
+      if (size < 16 || p + size > end) break;
+      const type = u32(buf, p + 12);
+      if (type !== CAN_MESSAGE && type !== CAN_MESSAGE2) break;
+      const h = buf[p + 4] | (buf[p + 5] << 8);
+      const q = p + h;
+      if (h < OBJECT_HEADER_V1 || q + 16 > p + size) break;
+      const flags = buf[q + 2];
+      const dlc = buf[q + 3];
+      const idw = u32(buf, q + 4);
+      if (idw < EXTENDED_ID && idw > 0x7ff) break;
+      const remote = (flags & MSG_RTR) !== 0;
+      ids[k] = idw & 0x1fffffff;
+      flagsOut[k] =
+        (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) |
+        ((flags & 0x0f) !== 0 ? FrameFlag.TX : FrameFlag.RX) |
+        (remote ? FrameFlag.REMOTE : 0);
+      dlcs[k] = (remote ? dlc > 0 : dlc > 8) ? dlc & 0x0f : -1;
+      const ch = buf[q] | (buf[q + 1] << 8);
+      if (ch !== lastChannel) {
+        channelName = this.channel(ch);
+        lastChannel = ch;
+      }
+      channels[k] = channelName;
+      const n = remote ? 0 : Math.min(dlc, 8);
+      for (let i = q + 8, e = q + 8 + n; i < e; i++) data[at++] = buf[i];
+      starts[k + 1] = at;
+      const units = u32(buf, p + 28) * 0x100000000 + u32(buf, p + 24);
+      const us = (buf[p + 16] & TIME_TEN_MICS) !== 0 ? units * 10 : Math.round(units / 1000);
+      times[k] = (startUs + us) / 1e6;
+      k++;
+      p += size;
+    }
+    batch.length = k;
+    this.p = p;
   }
 
   /** The frame being handed out, and its time in seconds. */
@@ -295,8 +414,12 @@ class BlfIterator extends BinaryCursor {
   /** Bytes [at, at + n) of the file, through the read window. */
   private async bytes(at: number, n: number, what: string): Promise<Buffer> {
     if (at < this.windowStart || at + n > this.windowStart + this.window.length) {
-      const length = Math.min(this.size - at, Math.max(n, READ_CHUNK));
-      this.window = await readExactly(this.source, at, Math.max(length, 0), what);
+      const length = Math.max(Math.min(this.size - at, Math.max(n, READ_CHUNK)), 0);
+      // Into the same buffer every time: what the window held was used before this call (its
+      // containers inflated, other objects copied), and a fresh buffer per read is fresh pages.
+      if (this.readBuf === undefined || this.readBuf.length < length)
+        this.readBuf = Buffer.allocUnsafe(Math.max(length, READ_CHUNK));
+      this.window = await readExactly(this.source, at, length, what, this.readBuf.subarray(0, length));
       this.windowStart = at;
     }
     if (n > this.window.length - (at - this.windowStart)) {
@@ -383,24 +506,29 @@ class BlfIterator extends BinaryCursor {
           `log container claims ${expected} uncompressed bytes from ${data.length}: corrupt or beyond the reader's ${MAX_CONTAINER_PAYLOAD >> 20} MiB limit`,
         );
       }
-      // `data` is a view of the read window, which is never written again (each read allocates a
-      // new one), so the inflate can read it in place while the window moves on.
-      const job = inflateAsync(data, {
-        maxOutputLength: Math.max(expected, 1),
-        chunkSize: Math.max(expected, 64),
-      }).then(
-        (bytes) => {
-          if (bytes.length !== expected) {
-            return this.dropped(
-              at,
-              `log container inflates to ${bytes.length} bytes, its header says ${expected}`,
-            );
-          }
-          return { origin: at, bytes };
-        },
-        (err: Error) => this.dropped(at, `corrupt log container (zlib: ${err.message})`),
-      );
-      return { job };
+      // Into one of two buffers, in turn: when a container is inflated, the parser holds at most the
+      // one before it (load() takes the next payload only once the current one is used up or its
+      // cut object copied), so the other is free.
+      const slot = this.outTurn;
+      this.outTurn ^= 1;
+      const r = this.inflater.inflate(data, expected, this.outs[slot]);
+      let payload: Payload | undefined;
+      try {
+        if ('bytes' in r) {
+          this.outs[slot] = r.out;
+          payload = { origin: at, bytes: r.bytes };
+        } else if ('zlibError' in r) {
+          payload = this.dropped(at, `corrupt log container (zlib: ${r.zlibError})`);
+        } else {
+          payload = this.dropped(
+            at,
+            `log container inflates to ${r.more ? 'more than ' : ''}${r.length} bytes, its header says ${expected}`,
+          );
+        }
+      } catch (err) {
+        return { job: Promise.reject(err) };
+      }
+      return { job: Promise.resolve(payload) };
     }
   }
 
@@ -553,6 +681,9 @@ class BlfIterator extends BinaryCursor {
   }
 
   /** CAN_FD_MESSAGE and CAN_FD_MESSAGE_64 into the row; false for an object that holds no frame. */
+  /** A CAN FD payload completed with zeros (see fdRow). */
+  private readonly padded = Buffer.alloc(64);
+
   private fdRow(buf: Buffer, start: number, end: number, type: number): boolean {
     const q = start + u16(buf, start + 4);
     let channel: number;
@@ -578,6 +709,20 @@ class BlfIterator extends BinaryCursor {
       remote = (flags & FD64_RTR) !== 0;
       tx = buf[q + 34] !== 0;
       at = q + 40;
+      // The data field ends where the extended data begins (its offset from the object's start,
+      // 0 when there is none) or with the object. Writers may announce more valid bytes than they
+      // store (python-can issue 1905, a real file): CANoe and Vector's binlog give the missing
+      // bytes as zeros, and so does this reader.
+      const ext = buf[q + 35];
+      const stored = Math.max(0, Math.min(valid, (ext > 0 ? start + ext : end) - at));
+      if (stored < valid && valid <= 64) {
+        const pad = this.padded;
+        pad.fill(0);
+        for (let i = 0; i < stored; i++) pad[i] = buf[at + i];
+        buf = pad;
+        at = 0;
+        end = valid;
+      }
     } else {
       if (q + 20 + 64 > end) return this.badObject(start, 'CAN_FD_MESSAGE shorter than its fields');
       channel = u16(buf, q);

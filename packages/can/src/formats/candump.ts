@@ -99,6 +99,9 @@ export class CandumpParser implements LineParser {
 
   /** Any candump line, with a precise error for a bad one. */
   parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
+    // A `#` comment line (can-utils' canplayer skips lines that do not start with '('): Atelier's
+    // simulator says there that the recording is simulated (see ../origin.ts).
+    if (buf[s] === 0x23) return undefined;
     return this.fullParse(buf, s, e);
   }
 

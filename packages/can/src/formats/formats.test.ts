@@ -269,6 +269,31 @@ describe('PEAK TRC reader', () => {
     expect(abs[0].timestamp).toBeCloseTo(Date.UTC(2022, 0, 6, 11, 45, 59, 951) / 1000 + 1.841, 3);
   });
 
+  it('reads version 1.0 (no version line, no direction, whole milliseconds): ids by their digits, RTR, the bus status line skipped', async () => {
+    // The layout PCAN-View's first format and PEAK's converter write (columns: number, time in
+    // ms, id, DLC, data); no $FILEVERSION line says so.
+    const text = [
+      ';##########################################################################',
+      ';   C:\\trace.trc',
+      ';    Start time: 06.01.2022 11:45:59.951',
+      ';----+-   ---+---  ----+---  +  -+ -- -- ...',
+      '     1)      1841  0000012A  8  10 20 30 40 50 60 70 80',
+      '     2)      1850  FFFFFFFF  4  00 00 00 08 -- -- -- -- BUSHEAVY',
+      '     3)      1903      07DF  2  01 0C',
+      '     4)      2044      07E8  3  RTR----',
+    ].join('\r\n');
+    const f = await all(readLogText(text, 'v10.trc'));
+    expect(f).toHaveLength(3);
+    expect(f[0]).toEqual({ id: 0x12a, extended: true, data: f[0].data, timestamp: 1.841 });
+    expect(toHex(f[0].data)).toBe('1020304050607080');
+    expect(f[1]).toMatchObject({ id: 0x7df, extended: false, timestamp: 1.903 });
+    expect(toHex(f[1].data)).toBe('010c');
+    expect(f[2]).toMatchObject({ id: 0x7e8, extended: false, remote: true, dlc: 3, timestamp: 2.044 });
+    // A line that is neither 1.0 nor 1.1 still says where.
+    const bad = await errorOf(`${text}\r\n     5)      2050  Rx  07E8  1  00`, 'trc');
+    expect(String(bad)).toMatch(/:9:/);
+  });
+
   it('reads version 1.3 with bus and reserved columns', async () => {
     const text = [
       ';$FILEVERSION=1.3',

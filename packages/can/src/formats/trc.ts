@@ -8,9 +8,11 @@ import { decValue, fixedValue, hexValue } from './tokens.js';
 import type { LineFormatter } from './writer.js';
 
 /**
- * PEAK-System TRC trace files (PCAN-View, PCAN-Basic), versions 1.1, 1.3, 2.0 and 2.1. Each line
- * holds a message number, a time offset in milliseconds from `$STARTTIME` (days since 1899-12-30,
- * local time, read and written here as UTC), and then per version: 1.1 type (Rx/Tx) id DLC data;
+ * PEAK-System TRC trace files (PCAN-View, PCAN-Basic), versions 1.0, 1.1, 1.3, 2.0 and 2.1. Each
+ * line holds a message number, a time offset in milliseconds from `$STARTTIME` (days since
+ * 1899-12-30, local time, read and written here as UTC), and then per version: 1.0 (no
+ * `$FILEVERSION` line, no start time, no direction) id DLC data, a remote frame's data written
+ * `RTR`, id FFFFFFFF a bus status (BUSHEAVY, BUSOFF…: skipped); 1.1 type (Rx/Tx) id DLC data;
  * 1.3 bus type id reserved DLC data; 2.x the columns named by `$COLUMNS` with a two-letter type
  * (DT data, FD/FB/FE/BI CAN FD with BRS/ESI, RR remote, ER error; ST, EC, EV events).
  */
@@ -19,10 +21,12 @@ import type { LineFormatter } from './writer.js';
 const OLE_EPOCH_DAYS = 25569;
 const MAX_TOKENS = 96;
 
-type Version = '1.1' | '1.3' | '2.0' | '2.1';
+type Version = '1.0' | '1.1' | '1.3' | '2.0' | '2.1';
 
 export class TrcParser implements LineParser {
   private version: Version = '1.1';
+  /** Whether a `$FILEVERSION` line said the version (else 1.1 or 1.0, told by the first line). */
+  private versionSaid = false;
   private startMs = 0;
   /** 2.x: index of each column letter in a line's tokens. */
   private col: Record<string, number> = { N: 0, O: 1, T: 2, I: 3, d: 4, l: 5, D: 6 };
@@ -65,6 +69,7 @@ export class TrcParser implements LineParser {
         );
       }
       this.version = value.trim() as Version;
+      this.versionSaid = true;
       if (this.version === '2.1') this.columns('N,O,T,B,I,d,R,L,D', s, i);
     } else if (key === 'STARTTIME') {
       const days = Number(value.trim());
@@ -152,6 +157,19 @@ export class TrcParser implements LineParser {
       k++;
     }
     const type = k < n ? this.text(buf, k) : '';
+    if (
+      this.version === '1.1' &&
+      !this.versionSaid &&
+      type !== 'Rx' &&
+      type !== 'Tx' &&
+      type !== 'Warng' &&
+      type !== 'Error' &&
+      hexValue(buf, this.starts[k], this.ends[k]) >= 0
+    ) {
+      // No version line and an id where 1.1 has the type: PCAN-View's first format, 1.0.
+      this.version = '1.0';
+    }
+    if (this.version === '1.0') return this.v10(buf, s, n, timestamp);
     if (type === 'Warng' || type === 'Error') {
       if (type === 'Warng') return undefined;
       const f: Frame = { id: 0, extended: false, data: EMPTY, timestamp, error: true };
@@ -177,6 +195,26 @@ export class TrcParser implements LineParser {
     if (dlc > 8) frame.dlc = dlc;
     if (k + frame.data.length < n)
       this.fail(s, k + frame.data.length, n, `more data than DLC ${dlc} announces`);
+    return frame;
+  }
+
+  /** A 1.0 line after its number and time: id DLC data (or `RTR…`), no type, no direction. */
+  private v10(buf: Uint8Array, s: number, n: number, timestamp: number): Frame | undefined {
+    // Id FFFFFFFF is a bus status (its data the status bytes, then a word: BUSHEAVY, BUSOFF…).
+    if (this.ends[2] - this.starts[2] === 8 && this.text(buf, 2).toUpperCase() === 'FFFFFFFF')
+      return undefined;
+    const { id, extended } = this.id(buf, s, 2, n);
+    const dlc = this.dlc(buf, s, 3, n);
+    const frame: Frame = { id, extended, data: EMPTY, timestamp };
+    if (n > 4 && this.text(buf, 4).startsWith('RTR')) {
+      frame.remote = true;
+      frame.dlc = dlc;
+      return frame;
+    }
+    frame.data = this.bytes(buf, s, 4, n, Math.min(dlc, 8), dlc);
+    if (dlc > 8) frame.dlc = dlc;
+    if (4 + frame.data.length < n)
+      this.fail(s, 4 + frame.data.length, n, `more data than DLC ${dlc} announces`);
     return frame;
   }
 

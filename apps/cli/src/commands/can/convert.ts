@@ -1,7 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatFromExtension, type LogFormat, openLogWriter, readLog } from '@atelier/can';
+import {
+  formatFromExtension,
+  type LogFormat,
+  markOriginFile,
+  openLogWriter,
+  readLog,
+  readOriginFile,
+} from '@atelier/can';
 import { type CliContext, UsageError } from '@atelier/command';
 import { parseFormat, reportSkipped, startProgress } from './cat.js';
 import type { Subcommand } from './index.js';
@@ -93,6 +100,14 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     progress.stop();
     await writer.close();
   }
+  // A simulated recording stays one: the mark moves to the output's own place for it.
+  const origin = readOriginFile(input, from);
+  if (origin && !(await markOriginFile(output, to, origin)))
+    ctx.stderr.write(
+      ctx.lang === 'fr'
+        ? `attention : ${to} n’a pas de place pour dire que l’enregistrement est simulé (Atelier) ; la sortie ne le dit plus\n`
+        : `warning: ${to} has no place to say the recording is simulated (Atelier); the output no longer says it\n`,
+    );
   reportSkipped(ctx, reader);
   ctx.stderr.write(
     ctx.lang === 'fr'

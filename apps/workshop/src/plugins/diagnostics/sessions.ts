@@ -5,6 +5,7 @@
  * twin show the same session.
  */
 import { Readable } from 'node:stream';
+import { originText } from '@atelier/can';
 import { batteryDefinition, batteryDefinitions } from '@atelier/ev';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -28,7 +29,7 @@ import {
   setStatusMessage,
 } from '../../services/diagnostics.js';
 import { ConflictError, DomainError, ValidationError } from '../../services/errors.js';
-import { sessionCar } from '../../services/guided.js';
+import { sessionCar, sessionOrigin } from '../../services/guided.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
 import { trafficChunks, trafficSummary } from '../../services/traffic.js';
@@ -474,6 +475,11 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const s = await sessionForRead(store, req.params.id, req.user!);
       const t = await trafficSummary(store, s.id);
+      const origin = await sessionOrigin(store, s);
+      async function* text() {
+        if (origin) yield `# ${originText(origin)}\n`;
+        yield* trafficChunks(store, s.id);
+      }
       // Streamed chunk by chunk from the store: a long session is never held whole in memory.
       if (t.truncatedAt) reply.header('x-atelier-traffic-truncated-at', String(t.truncatedAt));
       return (
@@ -484,7 +490,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
             `attachment; filename="session-${s.id}.${t.format === 'candump' ? 'candump.log' : 'elm327.txt'}"`,
           )
           // (the response schema describes the text the stream carries; a stream is sent as it is)
-          .send(Readable.from(trafficChunks(store, s.id)) as unknown as string)
+          .send(Readable.from(text()) as unknown as string)
       );
     },
   });

@@ -33,6 +33,7 @@ import {
 } from '../../services/diagnostics.js';
 import { causeName, knowledgeBase, testName as testText } from '../../services/knowledge.js';
 import type { RepairOrder } from '../../services/orders.js';
+import type { RecordingAnalysis } from '../../services/recordings.js';
 import { SIM_ROAD_TEST_MIN } from '../../services/scenarios.js';
 import { monitorKey } from '../../services/session-facts.js';
 import { type Html, html, jsonScript } from '../../web/html.js';
@@ -46,11 +47,25 @@ export const ADAPTER_LABEL: Record<AdapterKind, Text> = {
   scenario: { fr: 'Scénario de formation (véhicule simulé)', en: 'Training scenario (simulated vehicle)' },
 };
 
-/** A scenario played by a recording: never called a simulated vehicle. */
-export const RECORDED_LABEL: Text = {
-  fr: "Scénario de formation (enregistrement d'un véhicule réel)",
-  en: 'Training scenario (recording of a real vehicle)',
-};
+/**
+ * What a recording is, as far as its file says: made by Atelier's simulator (the file carries the
+ * mark, see @atelier/can's origin.ts), else just a recording. Nothing in a log proves a real car
+ * was there, so "real" is never claimed.
+ */
+export function recordingOriginText(analysis: Partial<RecordingAnalysis> | undefined): Text {
+  return analysis?.origin?.source === 'atelier-simulator'
+    ? {
+        fr: "enregistrement d'un véhicule simulé (Atelier)",
+        en: 'recording of a simulated vehicle (Atelier)',
+      }
+    : { fr: 'enregistrement', en: 'recording' };
+}
+
+/** A scenario played by a recording: labelled by what its file says it is. */
+export function recordedLabel(analysis: Partial<RecordingAnalysis> | undefined): Text {
+  const o = recordingOriginText(analysis);
+  return { fr: `Scénario de formation (${o.fr})`, en: `Training scenario (${o.en})` };
+}
 
 /** What a recorded scenario can answer, and the battery report when it holds battery reads. */
 function recordingNote(req: FastifyRequest, s: DiagSession, o: SessionOverview, connected: boolean): Html {
@@ -704,7 +719,7 @@ export function sessionPage(
 ${context}
 ${recordingNote(req, s, o, connected)}
 <div class="card adapter">
-<p>${T(req, o.scenario?.source === 'recording' ? RECORDED_LABEL : ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
+<p>${T(req, o.scenario?.source === 'recording' ? recordedLabel(o.recording?.analysis) : ADAPTER_LABEL[s.adapter_kind])} <code>${s.adapter_kind === 'scenario' ? '' : s.adapter_spec}</code> — <span id="adapter-status" class="status-${connected ? 'connected' : s.state}">${T(req, STATE_TEXT[connected ? 'connected' : s.state])}</span></p>
 <div id="problem">${problem}</div>
 ${
   canWork

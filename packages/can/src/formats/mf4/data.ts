@@ -1,7 +1,6 @@
-import { promisify } from 'node:util';
-import { inflate } from 'node:zlib';
 import type { BinaryLogError } from '../../log.js';
 import { readExactly, u32, u64 } from '../binary-source.js';
+import { Inflater } from '../inflate.js';
 import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js';
 
 /**
@@ -9,18 +8,17 @@ import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js'
  * stream, stored as a single block (DT, SD, or DZ: the same deflated) or as a list of them (DL
  * blocks chained, optionally under an HL block). A record may be cut across two blocks. This
  * module walks such a tree lazily (one DL block in memory at a time) and hands out the stream in
- * chunks, reading the next chunk (and inflating it on the thread pool) while the current one is
- * parsed.
+ * chunks, reading the next chunk while the current one is parsed.
  */
 
 /** Raw data blocks are read this much at a time. */
 const READ_CHUNK = 1 << 20;
+/** Read buffers kept for reuse: the one being parsed, those read ahead, and spares. */
+const POOL_SIZE = 5;
 /** A DZ block is inflated whole: its original length is bounded (asammdf writes ≤ 4 MiB, so do we). */
 export const MAX_DZ_ORIGINAL = 256 * 2 ** 20;
 
 const DATA_IDS = ['##DT', '##SD', '##RD', '##DV', '##DZ'];
-
-const inflateAsync = promisify(inflate) as (buf: Uint8Array, options: object) => Promise<Buffer>;
 
 /** One data block of the stream: raw bytes in the file, or a DZ block to inflate. */
 export interface Piece {
@@ -187,14 +185,24 @@ export class PieceWalker {
 
 /**
  * The stream as chunks: raw pieces in 1 MiB reads, DZ pieces inflated whole (and transposed back).
- * One chunk is prepared ahead. `skip` passes over whole pieces without reading them.
+ * Chunks are prepared ahead (see `next`).
  */
 export class ChunkStream {
   private readonly walker: PieceWalker;
   private piece: Piece | undefined;
   /** Bytes of the current raw piece already handed out. */
   private within = 0;
-  private ahead: Promise<Chunk | undefined> | undefined;
+  private readonly ahead: Promise<Chunk | undefined>[] = [];
+  /**
+   * Read buffers given back by the reader (`recycle`) once no record points into them: reading
+   * into a used buffer costs no fresh pages (a fresh 1 MiB buffer is 256 page faults).
+   * Only buffers this stream allocated are taken back.
+   */
+  private readonly pool: Buffer[] = [];
+  private readonly owned = new WeakSet<ArrayBufferLike>();
+  private readonly inflater = new Inflater();
+  /** Where transposed blocks are inflated before being put back. */
+  private scratch: Buffer | undefined;
   /** Logical offset of the next chunk to prepare. */
   position = 0;
   /** File bytes consumed (for progress). */
@@ -209,12 +217,23 @@ export class ChunkStream {
     this.walker = new PieceWalker(blocks, root, from, options);
   }
 
-  /** The next chunk of the stream, or undefined at its end. */
+  /**
+   * The next chunk of the stream, or undefined at its end. The chunk after it is prepared behind
+   * it (it starts when this one is ready: `prepare` walks the blocks in order), so the read of the
+   * thread pool keeps ahead of the parse.
+   */
   next(): Promise<Chunk | undefined> {
-    const current = this.ahead ?? this.prepare();
-    this.ahead = current.then((c) => (c ? this.prepare() : undefined));
-    // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
-    this.ahead.catch(() => undefined);
+    const current = this.ahead.shift() ?? this.prepare();
+    let last = this.ahead.at(-1) ?? current;
+    // One ahead: the read of the next chunk overlaps the parse of this one (more in flight
+    // measured slower for 1 MiB reads; DZ blocks are inflated on this thread, see inflatePiece).
+    while (this.ahead.length < 1) {
+      const next = last.then((c) => (c ? this.prepare() : undefined));
+      // Nobody may await the read-ahead if iteration stops: keep its failure from going unhandled.
+      next.catch(() => undefined);
+      this.ahead.push(next);
+      last = next;
+    }
     return current;
   }
 
@@ -235,7 +254,8 @@ export class ChunkStream {
       }
       const n = Math.min(READ_CHUNK, p.length - this.within);
       const at = p.dataAt + this.within;
-      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`);
+      const into = this.buffer(READ_CHUNK);
+      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`, into);
       this.within += n;
       this.position += n;
       this.bytesRead += n;
@@ -243,25 +263,51 @@ export class ChunkStream {
     }
   }
 
+  /** The reader is done with these bytes (a chunk's): their buffer may be read into again. */
+  recycle(bytes: Buffer): void {
+    const whole = bytes.buffer;
+    if (this.owned.has(whole) && this.pool.length < POOL_SIZE)
+      this.pool.push(Buffer.from(whole, 0, whole.byteLength));
+  }
+
+  /** A buffer of at least n bytes (a view of n bytes of it), from the pool when one is big enough. */
+  private buffer(n: number): Buffer {
+    for (let i = this.pool.length - 1; i >= 0; i--) {
+      const b = this.pool[i];
+      if (b.length >= n) {
+        this.pool.splice(i, 1);
+        return b.subarray(0, n);
+      }
+    }
+    const b = Buffer.allocUnsafe(Math.max(n, READ_CHUNK));
+    this.owned.add(b.buffer);
+    return b.subarray(0, n);
+  }
+
   private async inflatePiece(p: Piece): Promise<Buffer> {
     const zipped = p.zipped!;
-    const stored = await readExactly(this.blocks.source, p.dataAt, zipped.length, `DZ block at byte ${p.at}`);
-    let bytes: Buffer;
-    try {
-      bytes = await inflateAsync(stored, {
-        maxOutputLength: Math.max(1, p.length),
-        chunkSize: Math.max(64, p.length),
-      });
-    } catch (err) {
-      throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${(err as Error).message})`);
-    }
-    if (bytes.length !== p.length) {
+    const stored = await readExactly(
+      this.blocks.source,
+      p.dataAt,
+      zipped.length,
+      `DZ block at byte ${p.at}`,
+      this.buffer(zipped.length),
+    );
+    // Inflated here, into reused buffers (see ../inflate.ts): a transposed block into scratch
+    // bytes put back into a pooled buffer, a plain one straight into a pooled buffer.
+    const transposed = zipped.columns > 1;
+    const r = this.inflater.inflate(stored, p.length, transposed ? this.scratch : this.buffer(p.length + 1));
+    this.recycle(stored);
+    if ('zlibError' in r) throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${r.zlibError})`);
+    if (!('bytes' in r)) {
       throw this.blocks.error(
         p.at,
-        `DZ block inflates to ${bytes.length} bytes, its header says ${p.length}`,
+        `DZ block inflates to ${r.more ? 'more than ' : ''}${r.length} bytes, its header says ${p.length}`,
       );
     }
-    return zipped.columns > 1 ? untranspose(bytes, zipped.columns) : bytes;
+    if (!transposed) return r.bytes;
+    this.scratch = r.out;
+    return untranspose(r.bytes, zipped.columns, this.buffer(r.bytes.length));
   }
 }
 
@@ -269,41 +315,90 @@ export class ChunkStream {
  * Transposed deflate stores the records column by column: the first `rows × columns` bytes are
  * byte 0 of every record, then byte 1 of every record, …; the bytes left over follow as they are.
  */
-export function untranspose(stored: Buffer, columns: number): Buffer {
+export function untranspose(stored: Buffer, columns: number, into?: Buffer): Buffer {
   const rows = Math.floor(stored.length / columns);
-  const out = Buffer.allocUnsafe(stored.length);
-  // By tiles of rows, so the records being filled stay in the CPU cache while every column passes
-  // over them (a column over all rows at once writes the whole output once per column).
-  const tile = Math.max(1, Math.floor(UNTRANSPOSE_TILE / columns));
-  if (LITTLE_ENDIAN && columns % 4 === 0 && out.byteOffset % 4 === 0) {
-    // Records of whole 32-bit words (most bus-logging records): four columns make one word.
-    const words = new Uint32Array(out.buffer, out.byteOffset, (rows * columns) >> 2);
-    const perRow = columns >> 2;
+  const out = into !== undefined && into.length === stored.length ? into : Buffer.allocUnsafe(stored.length);
+  if (LITTLE_ENDIAN && rows >= 4 && (columns % 4 !== 0 || out.byteOffset % 4 === 0)) {
+    // Each column must start on a word: when the rows are not a multiple of 4 (or the bytes not
+    // on a word), the columns are first copied apart to rows rounded up to 4 (native copies).
+    const stride = (rows + 3) & ~3;
+    let words = stored;
+    if (stride !== rows || stored.byteOffset % 4 !== 0) {
+      if (padded === undefined || padded.length < stride * columns) padded = Buffer.alloc(stride * columns);
+      words = padded;
+      for (let c = 0; c < columns; c++) words.set(stored.subarray(c * rows, (c + 1) * rows), c * stride);
+    }
+    if (columns % 4 === 0) untransposeWords(words, out, rows & ~3, stride, columns);
+    else untransposeColumns(words, out, rows & ~3, stride, columns);
+    // The last rows (fewer than 4) byte by byte.
+    for (let r = rows & ~3; r < rows; r++)
+      for (let c = 0; c < columns; c++) out[r * columns + c] = stored[c * rows + r];
+  } else {
+    // By tiles of rows, so the records being filled stay in the CPU cache while every column
+    // passes over them (a column over all rows at once writes the whole output once per column).
+    const tile = Math.max(1, Math.floor(UNTRANSPOSE_TILE / columns));
     for (let r0 = 0; r0 < rows; r0 += tile) {
       const r1 = Math.min(rows, r0 + tile);
-      for (let w = 0; w < perRow; w++) {
-        const b0 = 4 * w * rows;
-        const b1 = b0 + rows;
-        const b2 = b1 + rows;
-        const b3 = b2 + rows;
-        for (let r = r0, o = r0 * perRow + w; r < r1; r++, o += perRow) {
-          words[o] = stored[b0 + r] | (stored[b1 + r] << 8) | (stored[b2 + r] << 16) | (stored[b3 + r] << 24);
-        }
+      for (let c = 0; c < columns; c++) {
+        const base = c * rows;
+        for (let r = r0, o = r0 * columns + c; r < r1; r++, o += columns) out[o] = stored[base + r];
       }
-    }
-    stored.copy(out, rows * columns, rows * columns);
-    return out;
-  }
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const r1 = Math.min(rows, r0 + tile);
-    for (let c = 0; c < columns; c++) {
-      const base = c * rows;
-      for (let r = r0, o = r0 * columns + c; r < r1; r++, o += columns) out[o] = stored[base + r];
     }
   }
   stored.copy(out, rows * columns, rows * columns);
   return out;
 }
+
+/**
+ * Records of whole 32-bit words, `rows` (a multiple of 4) of columns `stride` bytes apart (a
+ * multiple of 4, so every column starts on a word): 4 × 4
+ * byte squares moved as words — a word of each of four columns holds 4 rows; shifts and masks
+ * turn them into a word of each of the 4 rows. A quarter of the loads of a byte-by-byte copy.
+ */
+function untransposeWords(words: Buffer, out: Buffer, rows: number, stride: number, columns: number): void {
+  const src = new Uint32Array(words.buffer, words.byteOffset, (stride * columns) >> 2);
+  const dst = new Uint32Array(out.buffer, out.byteOffset, (rows * columns) >> 2);
+  const perRow = columns >> 2;
+  // Column c's words start at c * stride / 4: the words of four neighbouring columns for rows
+  // r..r+3 are q words apart.
+  const q = stride >> 2;
+  for (let r4 = 0, n = rows >> 2; r4 < n; r4++) {
+    let o = r4 * 4 * perRow;
+    for (let w = 0, i = r4; w < perRow; w++, o++, i += 4 * q) {
+      const a = src[i];
+      const b = src[i + q];
+      const c = src[i + 2 * q];
+      const d = src[i + 3 * q];
+      dst[o] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24);
+      dst[o + perRow] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((d & 0xff00) << 16);
+      dst[o + 2 * perRow] =
+        ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((d & 0xff0000) << 8);
+      dst[o + 3 * perRow] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (d & 0xff000000);
+    }
+  }
+}
+
+/**
+ * Any record size: a word of a column holds 4 rows of it, written out as 4 bytes (a quarter of
+ * the loads of the byte-by-byte copy; the stores stay bytes, as rows do not start on words).
+ */
+function untransposeColumns(words: Buffer, out: Buffer, rows: number, stride: number, columns: number): void {
+  const src = new Uint32Array(words.buffer, words.byteOffset, (stride * columns) >> 2);
+  const q = stride >> 2;
+  for (let r4 = 0, n = rows >> 2; r4 < n; r4++) {
+    const o = r4 * 4 * columns;
+    for (let c = 0, i = r4; c < columns; c++, i += q) {
+      const w = src[i];
+      out[o + c] = w;
+      out[o + columns + c] = w >>> 8;
+      out[o + 2 * columns + c] = w >>> 16;
+      out[o + 3 * columns + c] = w >>> 24;
+    }
+  }
+}
+
+/** The columns copied apart by `untranspose`, kept for the next block (the copy is done with at once). */
+let padded: Buffer | undefined;
 
 /** Whether a Uint32Array stores its words little-endian (the word path of `untranspose` needs it). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

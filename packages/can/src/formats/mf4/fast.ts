@@ -1,4 +1,4 @@
-import { FrameFlag } from '../../batch.js';
+import { type FrameBatch, FrameFlag } from '../../batch.js';
 import { FD_LENGTHS } from '../../frame.js';
 import { EMPTY } from '../bytes.js';
 import type { FrameRow } from '../frame-row.js';
@@ -135,6 +135,154 @@ const FIELDS = ['id', 'ide', 'dlc', 'dataLength', 'dir', 'busChannel', 'edl', 'b
 type Field = (typeof FIELDS)[number];
 
 export function fastDecoder(layout: GroupLayout): FastDecoder | undefined {
+  const code = decoderCode(layout);
+  if (code === undefined) return undefined;
+  const write = [
+    'out.id = id;',
+    'out.flags = flags;',
+    'out.dlc = dlcOut;',
+    'out.channel = channel;',
+    'out.src = length > 0 ? buf : EMPTY;',
+    'out.at = first;',
+    'out.length = length;',
+    'return true;',
+  ];
+  const body = `return function decodeRecord(buf, rec, channels, out) {\n${[...code.lines, ...write].join('\n')}\n};`;
+  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', body)(
+    EMPTY,
+    FD_LENGTHS,
+    FD_LENGTH,
+    code.tables,
+  ) as FastDecoder;
+}
+
+/**
+ * Decodes the record at `rec` straight into row `batch.length` of the batch's columns, with the
+ * time `timestamp` (s); false when the general path must decide (nothing written then). The caller
+ * checked `!batch.full`.
+ */
+export type FastColumns = (
+  buf: Uint8Array,
+  rec: number,
+  channels: string[],
+  batch: FrameBatch,
+  times: Float64Array,
+  slot: number,
+  startUs: number,
+) => boolean;
+
+/**
+ * The same decoder writing into a batch's columns instead of a row: the columnar read (`atelier
+ * can stats`, plots) copies each record's fields once, not twice. The time is read from
+ * `times[slot]` (µs from `startUs`) so no double crosses a call.
+ */
+export function fastColumns(layout: GroupLayout): FastColumns | undefined {
+  const code = decoderCode(layout);
+  if (code === undefined) return undefined;
+  const write = [
+    'const k = batch.length;',
+    'batch.id[k] = id;',
+    'batch.timestamp[k] = (startUs + times[slot]) / 1e6;',
+    'batch.flags[k] = flags;',
+    'batch.dlc[k] = dlcOut;',
+    'batch.channel[k] = channel;',
+    'const start = batch.start;',
+    'const s = start[k];',
+    'if (length > 0) {',
+    '  const data = batch.data;',
+    '  for (let j = 0; j < length; j++) data[s + j] = buf[first + j];',
+    '}',
+    'start[k + 1] = s + length;',
+    'batch.length = k + 1;',
+    'return true;',
+  ];
+  const body = `return function decodeColumns(buf, rec, channels, batch, times, slot, startUs) {\n${[...code.lines, ...write].join('\n')}\n};`;
+  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', body)(
+    EMPTY,
+    FD_LENGTHS,
+    FD_LENGTH,
+    code.tables,
+  ) as FastColumns;
+}
+
+/**
+ * Decodes up to `n` consecutive records (`size` bytes apart from `pos`) into the batch's columns,
+ * their times from `times[at]`, `times[at + 1]`, … (a ring of `cap`); stops at the first record the
+ * general path must decide, or when the batch's data may not hold one more frame. Returns how many
+ * it decoded; the latest time among them (µs) is left in `latest[0]` (from its value on entry).
+ */
+export type FastRun = (
+  buf: Uint8Array,
+  pos: number,
+  size: number,
+  n: number,
+  channels: string[],
+  batch: FrameBatch,
+  times: Float64Array,
+  at: number,
+  cap: number,
+  startUs: number,
+  latest: Float64Array,
+) => number;
+
+/**
+ * The columns decoder as a loop over a run of records: one call per run instead of one per record
+ * (a decoder of this size is not inlined into its caller, so a call per record costs as much as a
+ * good part of the decoding).
+ */
+export function fastRun(layout: GroupLayout): FastRun | undefined {
+  const code = decoderCode(layout);
+  if (code === undefined) return undefined;
+  const lines = code.lines.map((l) => l.replaceAll('return false;', 'break records;'));
+  const body = [
+    'const ids = batch.id, stamps = batch.timestamp, flagsOut = batch.flags, dlcs = batch.dlc;',
+    'const names = batch.channel, start = batch.start, data = batch.data;',
+    'const room = data.length - 64;',
+    'let k = batch.length;',
+    'let s = start[k];',
+    'let last = latest[0];',
+    'let j = 0;',
+    'records: for (; j < n; j++, pos += size) {',
+    '  if (s > room) break;',
+    '  const rec = pos;',
+    ...lines.map((l) => `  ${l}`),
+    '  ids[k] = id;',
+    '  const t = times[at];',
+    '  if (t > last) last = t;',
+    '  stamps[k] = (startUs + t) / 1e6;',
+    '  flagsOut[k] = flags;',
+    '  dlcs[k] = dlcOut;',
+    '  names[k] = channel;',
+    '  for (let b = 0; b < length; b++) data[s + b] = buf[first + b];',
+    '  s += length;',
+    '  start[k + 1] = s;',
+    '  k++;',
+    '  if (++at === cap) at = 0;',
+    '}',
+    'batch.length = k;',
+    'latest[0] = last;',
+    'return j;',
+  ];
+  const src = body.join('\n');
+  const fn = `return function decodeRun(buf, pos, size, n, channels, batch, times, at, cap, startUs, latest) {\n${src}\n};`;
+  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', fn)(
+    EMPTY,
+    FD_LENGTHS,
+    FD_LENGTH,
+    code.tables,
+  ) as FastRun;
+}
+
+/** Payload lengths a CAN FD frame can have, as a lookup table. */
+const FD_LENGTH = new Uint8Array(65);
+for (const n of FD_LENGTHS) FD_LENGTH[n] = 1;
+
+/**
+ * The statements shared by both decoders: they check the record and leave its fields in locals
+ * (`id`, `flags`, `dlcOut`, `channel`, and the payload as `length` bytes of `buf` from `first`), or
+ * `return false` before anything is written.
+ */
+function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Array[] } | undefined {
   const { kind } = layout;
   if (kind !== 'data' && kind !== 'remote') return undefined;
   const readings = new Readings();
@@ -160,37 +308,31 @@ export function fastDecoder(layout: GroupLayout): FastDecoder | undefined {
   if (r.ide) push(read('ide', r.ide), 'if (ide >= 0) extended = ide !== 0;');
   else push('if (id > 0x7ff) extended = true;');
   push('if (!extended && id > 0x7ff) return false;');
-  push(`let flags = extended ? ${FrameFlag.EXTENDED} : 0;`, 'out.id = id;');
+  push(`let flags = extended ? ${FrameFlag.EXTENDED} : 0;`);
   if (r.busChannel) {
     push(
       read('ch', r.busChannel),
+      'let channel = undefined;',
       'if (ch >= 0) {',
-      '  let name = channels[ch];',
-      '  if (name === undefined) { name = String(ch); if (ch < 256) channels[ch] = name; }',
-      '  out.channel = name;',
-      '} else out.channel = undefined;',
+      '  channel = channels[ch];',
+      '  if (channel === undefined) { channel = String(ch); if (ch < 256) channels[ch] = channel; }',
+      '}',
     );
-  } else push('out.channel = undefined;');
+  } else push('const channel = undefined;');
   if (r.dir)
     push(read('dir', r.dir), `if (dir >= 0) flags |= dir === 0 ? ${FrameFlag.RX} : ${FrameFlag.TX};`);
   push(r.dlc ? read('dlc', r.dlc) : 'const dlc = -1;');
-  push('out.src = EMPTY;', 'out.at = 0;', 'out.length = 0;', 'out.dlc = -1;');
+  push('let first = 0;', 'let length = 0;', 'let dlcOut = -1;');
   if (kind === 'remote') {
     // The declared length: the DLC, or the data length when there is no valid DLC.
     if (r.dataLength) push(read('dataLength', r.dataLength), 'const declared = dlc < 0 ? dataLength : dlc;');
     else push('const declared = dlc;');
-    push(
-      'if (declared > 0 && declared <= 15) out.dlc = declared;',
-      `out.flags = flags | ${FrameFlag.REMOTE};`,
-      'return true;',
-    );
+    push('if (declared > 0 && declared <= 15) dlcOut = declared;', `flags |= ${FrameFlag.REMOTE};`);
   } else {
     push(r.edl ? `${read('edl', r.edl)} const fd = edl === 1;` : 'const fd = false;');
     push(r.dataLength ? read('given', r.dataLength) : 'const given = -1;');
     // -1: the length is not known, the stored data bytes say it.
-    push(
-      'const length = given >= 0 ? given : dlc >= 0 ? (fd ? FD_LENGTHS[dlc & 15] : Math.min(dlc, 8)) : -1;',
-    );
+    push('const want = given >= 0 ? given : dlc >= 0 ? (fd ? FD_LENGTHS[dlc & 15] : Math.min(dlc, 8)) : -1;');
     if (db !== undefined) {
       const stored = int(db.length, 'data bytes length');
       const dbInvalid =
@@ -198,36 +340,21 @@ export function fastDecoder(layout: GroupLayout): FastDecoder | undefined {
           ? 'false'
           : `(buf[rec + ${int(db.invalByte, 'invalidation byte')}] & ${int(db.invalMask, 'invalidation mask')}) !== 0`;
       push(
-        `if (length !== 0 && !(${dbInvalid})) {`,
-        `  const n = length < 0 ? ${stored} : length;`,
+        `if (want !== 0 && !(${dbInvalid})) {`,
+        `  const n = want < 0 ? ${stored} : want;`,
         `  if (n > ${stored}) return false;`,
-        '  out.src = buf;',
-        `  out.at = rec + ${int(db.byte, 'data bytes offset')};`,
-        '  out.length = n;',
+        `  first = rec + ${int(db.byte, 'data bytes offset')};`,
+        '  length = n;',
         '}',
       );
     }
-    push('if (length > 0 && out.length === 0) return false;');
-    push('if (fd) {', '  if (!FD_LENGTH[out.length]) return false;', `  flags |= ${FrameFlag.FD};`);
+    push('if (want > 0 && length === 0) return false;');
+    push('if (fd) {', '  if (!FD_LENGTH[length]) return false;', `  flags |= ${FrameFlag.FD};`);
     if (r.brs) push(`  ${read('brs', r.brs)}`, `  if (brs === 1) flags |= ${FrameFlag.BRS};`);
     if (r.esi) push(`  ${read('esi', r.esi)}`, `  if (esi === 1) flags |= ${FrameFlag.ESI};`);
-    push(
-      '} else {',
-      '  if (out.length > 8) return false;',
-      '  if (dlc > 8 && dlc <= 15) out.dlc = dlc;',
-      '}',
-    );
-    push('out.flags = flags;', 'return true;');
+    push('} else {', '  if (length > 8) return false;', '  if (dlc > 8 && dlc <= 15) dlcOut = dlc;', '}');
   }
-  const fdLength = new Uint8Array(65);
-  for (const n of FD_LENGTHS) fdLength[n] = 1;
-  const body = `return function decodeRecord(buf, rec, channels, out) {\n${lines.join('\n')}\n};`;
-  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', body)(
-    EMPTY,
-    FD_LENGTHS,
-    fdLength,
-    readings.tables,
-  ) as FastDecoder;
+  return { lines, tables: readings.tables };
 }
 
 /**

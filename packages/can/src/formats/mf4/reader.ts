@@ -20,7 +20,16 @@ import {
   recordTime,
 } from './bus.js';
 import { type Chunk, ChunkStream, SignalData, type StreamOptions } from './data.js';
-import { type FastDecoder, type FastTime, fastDecoder, fastTime } from './fast.js';
+import {
+  type FastColumns,
+  type FastDecoder,
+  type FastRun,
+  type FastTime,
+  fastColumns,
+  fastDecoder,
+  fastRun,
+  fastTime,
+} from './fast.js';
 
 /**
  * Reads the CAN frames of an ASAM MDF 4.x bus-logging file (see ../README.md for what is read).
@@ -48,6 +57,16 @@ export function mf4Reader(
     options,
     (f, source, o, skipped) => new Mf4Iterator(f, source, o, skipped),
   );
+}
+
+/** Held records `index`, `index + 1`, … of a sorted group: `count` records of `size` bytes from `pos` of chunk slot `chunk`. */
+interface Run {
+  chunk: number;
+  pos: number;
+  size: number;
+  index: number;
+  layout: number;
+  count: number;
 }
 
 /** What a record id stands for in a data group. */
@@ -152,6 +171,8 @@ class Source {
   afterAt = 0;
   origin: Origin = { base: 0, split: Number.POSITIVE_INFINITY, next: 0 };
   buf: Buffer = Buffer.alloc(0);
+  /** The iterator's chunk slot of `buf` and `origin` (see Mf4Iterator.setBuf), -1 before the first. */
+  chunk = -1;
   p = 0;
   done = false;
   /** Sorted groups: the single slot; else by record id (small ids in an array, as loggers use). */
@@ -182,6 +203,10 @@ class Mf4Iterator extends BinaryCursor {
   private layouts: GroupLayout[] = [];
   /** Per layout: its specialised record decoder and time reader, when it has them (see fast.ts). */
   private decoders: (FastDecoder | undefined)[] = [];
+  /** The same, writing straight into a batch's columns; and as a loop over a run of records. */
+  private columns: (FastColumns | undefined)[] = [];
+  private runDecoders: (FastRun | undefined)[] = [];
+  private readonly latest = new Float64Array(1);
   private timers: (FastTime | undefined)[] = [];
   private readonly scratch = new Float64Array(1);
   private sources: Source[] = [];
@@ -198,12 +223,33 @@ class Mf4Iterator extends BinaryCursor {
   private layoutOf!: Int32Array;
   private positions!: Int32Array;
   private indexes!: Float64Array;
-  /** Where each record's buffer comes from, for error offsets (`originOf(origins[at], positions[at])`). */
-  private origins: Origin[] = [];
-  private buffers: (Buffer | undefined)[] = [];
+  /**
+   * Each held record's chunk: a slot of `chunkBuf` (its bytes) and `chunkOrigin` (where they come
+   * from, for error offsets: `originOf(chunkOrigin[c], positions[at])`). Slots, not the objects
+   * themselves, are stored per record: writing a young object into a large old array costs a
+   * write barrier, a million times per million records. `chunkRefs` counts the records (and the
+   * source) holding a slot; a slot is reused once its count falls to 0.
+   */
+  private chunkOf!: Int32Array;
+  private chunkBuf: (Buffer | undefined)[] = [];
+  private chunkOrigin: (Origin | undefined)[] = [];
+  /** The stream each slot's bytes come from, to give them back (ChunkStream.recycle) once free. */
+  private chunkStream: (ChunkStream | undefined)[] = [];
+  private chunkRefs = new Int32Array(16);
+  private freeChunks: number[] = [];
   private payloads: (Uint8Array | Holder | undefined)[] = [];
   private lastOut = Number.NEGATIVE_INFINITY;
   private active: Source[] = [];
+  /**
+   * The newest held records of a sorted group, when they came in time order, are kept as runs —
+   * consecutive records of one chunk — instead of an entry each (their times are still in `times`):
+   * the ring then costs one write per record instead of five. The ring holds `count - runCount`
+   * records with entries (the oldest), then the runs' records. Anything that needs entries (a
+   * record out of order, the general path, frame-by-frame reading) turns runs into entries first.
+   */
+  private runs: Run[] = [];
+  private runHead = 0;
+  private runCount = 0;
 
   constructor(
     private readonly file: string,
@@ -226,9 +272,14 @@ class Mf4Iterator extends BinaryCursor {
 
   protected async release(): Promise<void> {
     this.count = 0;
-    this.buffers = [];
+    this.runs = [];
+    this.runHead = 0;
+    this.runCount = 0;
+    this.chunkBuf = [];
+    this.chunkOrigin = [];
+    this.chunkStream = [];
+    this.freeChunks = [];
     this.payloads = [];
-    this.origins = [];
   }
 
   /** The earliest held record, once the window is full (or the streams are done). */
@@ -241,25 +292,155 @@ class Mf4Iterator extends BinaryCursor {
   }
 
   protected takeInto(batch: FrameBatch): void {
-    const row = this.row;
-    while (!batch.full && (this.count > this.window || (this.active.length === 0 && this.count > 0))) {
-      // The earliest record, when its layout's specialised decoder takes it: straight into the
-      // batch (not through pop(): a time returned from a call not inlined is a heap object).
-      const at = this.head;
-      const fast = this.payloads[at] === undefined ? this.decoders[this.layoutOf[at]] : undefined;
-      if (fast?.(this.buffers[at]!, this.positions[at], this.channels, row)) {
-        this.head = this.wrap(at + 1);
-        this.count--;
-        this.buffers[at] = undefined;
-        const time = this.times[at];
-        if (time > this.lastOut) this.lastOut = time;
-        rowInto(row, (this.startUs + time) / 1e6, batch);
+    const { payloads, columns, layoutOf, chunkOf, chunkBuf, positions, times, cap, channels } = this;
+    const starts = batch.start;
+    const room = batch.data.length - 64;
+    for (;;) {
+      const held = this.active.length === 0 ? this.count : this.count - this.window;
+      if (held <= 0 || batch.full) return;
+      // The earliest records, while their layout's specialised decoder takes them: straight into
+      // the batch's columns (not through pop() and a row: one copy of each field, and no time
+      // returned from a call — a double that crosses a call not inlined is a heap object).
+      const n = Math.min(held, batch.capacity - batch.length);
+      const startUs = this.startUs;
+      const withEntries = this.count - this.runCount;
+      if (withEntries === 0) {
+        this.takeRun(batch, n);
         continue;
       }
-      const t = this.pop();
-      if (Number.isNaN(t)) return;
-      rowInto(this.row, t, batch);
+      let at = this.head;
+      let lastOut = this.lastOut;
+      let chunk = -1;
+      let refs = 0;
+      let i = 0;
+      for (const m = Math.min(n, withEntries); i < m; i++) {
+        if (starts[batch.length] > room || payloads[at] !== undefined) break;
+        const fast = columns[layoutOf[at]];
+        const c = chunkOf[at];
+        if (fast === undefined || !fast(chunkBuf[c]!, positions[at], channels, batch, times, at, startUs))
+          break;
+        if (c !== chunk) {
+          if (refs > 0) this.unref(chunk, refs);
+          chunk = c;
+          refs = 0;
+        }
+        refs++;
+        const time = times[at];
+        if (time > lastOut) lastOut = time;
+        if (++at === cap) at = 0;
+      }
+      if (refs > 0) this.unref(chunk, refs);
+      this.head = at;
+      this.count -= i;
+      this.lastOut = lastOut;
+      if (i < Math.min(n, withEntries) && !batch.full) {
+        // A record the specialised decoder does not take: the general path.
+        const t = this.pop();
+        if (Number.isNaN(t)) return;
+        rowInto(this.row, t, batch);
+      }
     }
+  }
+
+  /** Up to n records of the first run straight into the batch (the general path for one it refuses). */
+  private takeRun(batch: FrameBatch, n: number): void {
+    const run = this.runs[this.runHead];
+    const fast = this.columns[run.layout];
+    const buf = this.chunkBuf[run.chunk]!;
+    const { times, cap, channels, startUs } = this;
+    const starts = batch.start;
+    const room = batch.data.length - 64;
+    const size = run.size;
+    const m = Math.min(n, run.count);
+    let pos = run.pos;
+    let at = this.head;
+    let lastOut = this.lastOut;
+    let j = 0;
+    const decode = this.runDecoders[run.layout];
+    if (decode !== undefined) {
+      this.latest[0] = lastOut;
+      j = decode(buf, pos, size, m, channels, batch, times, at, cap, startUs, this.latest);
+      lastOut = this.latest[0];
+      pos += j * size;
+      at += j;
+      if (at >= cap) at -= cap;
+    } else if (fast !== undefined) {
+      for (; j < m; j++) {
+        if (starts[batch.length] > room || !fast(buf, pos, channels, batch, times, at, startUs)) break;
+        const time = times[at];
+        if (time > lastOut) lastOut = time;
+        pos += size;
+        if (++at === cap) at = 0;
+      }
+    }
+    this.head = at;
+    this.lastOut = lastOut;
+    this.count -= j;
+    this.runCount -= j;
+    run.pos = pos;
+    run.index += j;
+    run.count -= j;
+    if (j > 0) this.unref(run.chunk, j);
+    if (run.count === 0) this.dropRun();
+    if (j < m && !batch.full) {
+      // A record the specialised decoder does not take: the general path, from an entry.
+      const t = this.pop();
+      if (!Number.isNaN(t)) rowInto(this.row, t, batch);
+    }
+  }
+
+  /** The first run is used up. */
+  private dropRun(): void {
+    this.runHead++;
+    if (this.runHead === this.runs.length) {
+      this.runs.length = 0;
+      this.runHead = 0;
+    } else if (this.runHead > 256) {
+      this.runs = this.runs.slice(this.runHead);
+      this.runHead = 0;
+    }
+  }
+
+  /** The runs' records as entries of their own (before anything that needs entries). */
+  private materialize(): void {
+    if (this.runCount === 0) return;
+    let at = this.wrap(this.head + (this.count - this.runCount));
+    for (let r = this.runHead; r < this.runs.length; r++) {
+      const run = this.runs[r];
+      for (let k = 0; k < run.count; k++) {
+        this.layoutOf[at] = run.layout;
+        this.positions[at] = run.pos + k * run.size;
+        this.indexes[at] = run.index + k;
+        this.chunkOf[at] = run.chunk;
+        this.payloads[at] = undefined;
+        if (++at === this.cap) at = 0;
+      }
+    }
+    this.runs = [];
+    this.runHead = 0;
+    this.runCount = 0;
+  }
+
+  /** The earliest held record, when it is in a run, as an entry of its own (for pop()). */
+  private materializeHead(): void {
+    const run = this.runs[this.runHead];
+    const at = this.head;
+    this.layoutOf[at] = run.layout;
+    this.positions[at] = run.pos;
+    this.indexes[at] = run.index;
+    this.chunkOf[at] = run.chunk;
+    this.payloads[at] = undefined;
+    run.pos += run.size;
+    run.index++;
+    run.count--;
+    this.runCount--;
+    if (run.count === 0) this.dropRun();
+  }
+
+  /** `n` held records of chunk slot `c` have left the ring. */
+  private unref(c: number, n: number): void {
+    this.chunkRefs[c] -= n;
+    if (this.chunkRefs[c] === 0) this.freeChunk(c);
   }
 
   /** The record being handed out. */
@@ -356,6 +537,8 @@ class Mf4Iterator extends BinaryCursor {
           layoutIndex = this.layouts.length;
           this.layouts.push(layout);
           this.decoders.push(this.options.fastPath === false ? undefined : fastDecoder(layout));
+          this.columns.push(this.options.fastPath === false ? undefined : fastColumns(layout));
+          this.runDecoders.push(this.options.fastPath === false ? undefined : fastRun(layout));
           this.timers.push(this.options.fastPath === false ? undefined : fastTime(layout));
           const db = layout.dataBytes;
           if (db?.kind === 'vlsd' && !vlsdByAt.has(db.target) && !this.signalData.has(db.target)) {
@@ -402,8 +585,7 @@ class Mf4Iterator extends BinaryCursor {
     this.layoutOf = new Int32Array(this.cap);
     this.positions = new Int32Array(this.cap);
     this.indexes = new Float64Array(this.cap);
-    this.origins = new Array(this.cap);
-    this.buffers = new Array(this.cap);
+    this.chunkOf = new Int32Array(this.cap);
     this.payloads = new Array(this.cap);
   }
 
@@ -488,30 +670,65 @@ class Mf4Iterator extends BinaryCursor {
   private takeSorted(s: Source, slot: GroupSlot, timer: FastTime, target: number): boolean {
     const size = slot.size;
     const layout = slot.layout;
+    const { times, layoutOf, positions, indexes, chunkOf, cap } = this;
     while (this.count < target) {
       const buf = s.buf;
-      const end = buf.length;
-      const origin = s.origin;
-      let p = s.p;
-      const times = this.times;
-      while (this.count < target && p + size <= end && (slot.cycles < 0 || slot.records < slot.cycles)) {
-        let at = this.wrap(this.head + this.count);
-        timer(buf, p, times, at);
-        const time = times[at];
-        if (!(Math.abs(time) <= Number.MAX_SAFE_INTEGER)) break;
-        // In order (the common case) it stays at the tail of the ring; else it goes where it belongs.
-        if (this.count === 0 || time < times[at === 0 ? this.cap - 1 : at - 1] || time < this.lastOut)
-          at = this.slotFor(time);
-        this.layoutOf[at] = layout;
-        this.positions[at] = p;
-        this.indexes[at] = slot.records++;
-        this.origins[at] = origin;
-        this.buffers[at] = buf;
-        this.count++;
+      const chunk = s.chunk;
+      const p0 = s.p;
+      let p = p0;
+      const count = this.count;
+      const records = slot.records;
+      let n = Math.min(target - count, Math.floor((buf.length - p) / size));
+      if (slot.cycles >= 0) n = Math.min(n, slot.cycles - records);
+      // Records in time order (the common case) go to the tail of the ring, in a loop over locals.
+      let tail = this.head + count;
+      if (tail >= cap) tail -= cap;
+      let prev = count === 0 ? this.lastOut : Math.max(times[tail === 0 ? cap - 1 : tail - 1], this.lastOut);
+      let i = 0;
+      for (; i < n; i++) {
+        timer(buf, p, times, tail);
+        const time = times[tail];
+        if (!(time >= prev && time <= Number.MAX_SAFE_INTEGER && time >= -Number.MAX_SAFE_INTEGER)) break;
+        prev = time;
         p += size;
+        if (++tail === cap) tail = 0;
       }
-      s.p = p;
-      if (this.count >= target) return true;
+      if (i > 0) {
+        // The records just appended, as a run (the last one grows when they follow it).
+        const last = this.runCount > 0 ? this.runs[this.runs.length - 1] : undefined;
+        if (
+          last !== undefined &&
+          last.chunk === chunk &&
+          last.layout === layout &&
+          last.size === size &&
+          last.pos + last.count * size === p0 &&
+          last.index + last.count === records
+        )
+          last.count += i;
+        else this.runs.push({ chunk, pos: p0, size, index: records, layout, count: i });
+        this.runCount += i;
+        this.count = count + i;
+        slot.records = records + i;
+        this.chunkRefs[chunk] += i;
+        s.p = p;
+      }
+      if (i < n) {
+        // A record out of order goes where it belongs; one whose time is not a time, to parseHead.
+        const time = times[tail];
+        if (Math.abs(time) <= Number.MAX_SAFE_INTEGER) {
+          this.materialize();
+          const at = this.slotFor(time);
+          layoutOf[at] = layout;
+          positions[at] = p;
+          indexes[at] = slot.records++;
+          chunkOf[at] = chunk;
+          this.payloads[at] = undefined;
+          this.chunkRefs[chunk]++;
+          this.count++;
+          s.p = p + size;
+          continue;
+        }
+      } else if (this.count >= target) return true;
       // The record the loop stopped at (or none left in this chunk): the general path decides.
       if (!this.parseHead(s)) return false;
       this.insert(s);
@@ -619,13 +836,12 @@ class Mf4Iterator extends BinaryCursor {
       const after = s.after;
       s.after = undefined;
       if (s.p >= s.buf.length) {
-        s.buf = after.bytes;
-        s.p = s.afterAt;
-        s.origin = {
+        this.setBuf(s, after.bytes, {
           base: chunkOrigin(after.fileAt, after.blockAt),
           split: Number.POSITIVE_INFINITY,
           next: 0,
-        };
+        });
+        s.p = s.afterAt;
         return true;
       }
       return this.join(s, {
@@ -653,8 +869,11 @@ class Mf4Iterator extends BinaryCursor {
       return false;
     }
     if (rest === 0) {
-      s.buf = next.bytes;
-      s.origin = { base: chunkOrigin(next.fileAt, next.blockAt), split: Number.POSITIVE_INFINITY, next: 0 };
+      this.setBuf(s, next.bytes, {
+        base: chunkOrigin(next.fileAt, next.blockAt),
+        split: Number.POSITIVE_INFINITY,
+        next: 0,
+      });
       s.p = 0;
       return true;
     }
@@ -665,8 +884,11 @@ class Mf4Iterator extends BinaryCursor {
       Buffer.concat([s.buf.subarray(s.p, s.p + 16), next.bytes.subarray(0, 16)]),
     );
     if (length > rest && length - rest <= next.bytes.length) {
-      s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
-      s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes.subarray(0, length - rest)]);
+      this.setBuf(s, Buffer.concat([s.buf.subarray(s.p), next.bytes.subarray(0, length - rest)]), {
+        base: originOf(s.origin, s.p),
+        split: rest,
+        next: chunkOrigin(next.fileAt, next.blockAt),
+      });
       s.p = 0;
       s.after = next;
       s.afterAt = length - rest;
@@ -678,10 +900,46 @@ class Mf4Iterator extends BinaryCursor {
   /** The unfinished bytes of the current chunk in front of the next chunk. */
   private join(s: Source, next: Chunk): boolean {
     const rest = s.buf.length - s.p;
-    s.origin = { base: originOf(s.origin, s.p), split: rest, next: chunkOrigin(next.fileAt, next.blockAt) };
-    s.buf = Buffer.concat([s.buf.subarray(s.p), next.bytes]);
+    this.setBuf(s, Buffer.concat([s.buf.subarray(s.p), next.bytes]), {
+      base: originOf(s.origin, s.p),
+      split: rest,
+      next: chunkOrigin(next.fileAt, next.blockAt),
+    });
     s.p = 0;
     return true;
+  }
+
+  /** The source goes on in new bytes: they take a chunk slot, held by the source until it moves on. */
+  private setBuf(s: Source, buf: Buffer, origin: Origin): void {
+    if (s.chunk >= 0 && --this.chunkRefs[s.chunk] === 0) this.freeChunk(s.chunk);
+    s.buf = buf;
+    s.origin = origin;
+    let c = this.freeChunks.pop();
+    if (c === undefined) {
+      c = this.chunkBuf.length;
+      this.chunkBuf.push(undefined);
+      this.chunkOrigin.push(undefined);
+      this.chunkStream.push(undefined);
+      if (c >= this.chunkRefs.length) {
+        const refs = new Int32Array(this.chunkRefs.length * 2);
+        refs.set(this.chunkRefs);
+        this.chunkRefs = refs;
+      }
+    }
+    this.chunkBuf[c] = buf;
+    this.chunkOrigin[c] = origin;
+    this.chunkStream[c] = s.stream;
+    this.chunkRefs[c] = 1;
+    s.chunk = c;
+  }
+
+  private freeChunk(c: number): void {
+    // Nothing points into these bytes any more (pop() decodes the record it frees before any await).
+    this.chunkStream[c]?.recycle(this.chunkBuf[c]!);
+    this.chunkStream[c] = undefined;
+    this.chunkBuf[c] = undefined;
+    this.chunkOrigin[c] = undefined;
+    this.freeChunks.push(c);
   }
 
   /** Length of the record starting at `head[0]` (record id included), or -1 when it cannot be told. */
@@ -713,12 +971,37 @@ class Mf4Iterator extends BinaryCursor {
   /** Moves the source's head record into the window, in time order. */
   private insert(s: Source): void {
     s.hasHead = false;
+    if (this.runCount > 0) {
+      const time = s.headTime;
+      const tail = this.wrap(this.head + this.count);
+      if (
+        s.headPayload === undefined &&
+        time >= this.lastOut &&
+        time >= this.times[tail === 0 ? this.cap - 1 : tail - 1]
+      ) {
+        // In order after runs (a record cut across two chunks, parsed from its copy): a run of one.
+        this.times[tail] = time;
+        this.runs.push({
+          chunk: s.chunk,
+          pos: s.headPos,
+          size: 0,
+          index: s.headIndex,
+          layout: s.headLayout,
+          count: 1,
+        });
+        this.runCount++;
+        this.chunkRefs[s.chunk]++;
+        this.count++;
+        return;
+      }
+      this.materialize();
+    }
     const at = this.slotFor(s.headTime);
     this.layoutOf[at] = s.headLayout;
     this.positions[at] = s.headPos;
     this.indexes[at] = s.headIndex;
-    this.origins[at] = s.origin;
-    this.buffers[at] = s.buf;
+    this.chunkOf[at] = s.chunk;
+    this.chunkRefs[s.chunk]++;
     this.payloads[at] = s.headPayload;
     this.count++;
   }
@@ -758,8 +1041,7 @@ class Mf4Iterator extends BinaryCursor {
     this.layoutOf[to] = this.layoutOf[from];
     this.positions[to] = this.positions[from];
     this.indexes[to] = this.indexes[from];
-    this.origins[to] = this.origins[from];
-    this.buffers[to] = this.buffers[from];
+    this.chunkOf[to] = this.chunkOf[from];
     this.payloads[to] = this.payloads[from];
   }
 
@@ -769,11 +1051,14 @@ class Mf4Iterator extends BinaryCursor {
    */
   private pop(): number {
     while (this.count > 0) {
+      if (this.count === this.runCount) this.materializeHead();
       const at = this.head;
       this.head = this.wrap(this.head + 1);
       this.count--;
-      const buf = this.buffers[at]!;
-      this.buffers[at] = undefined;
+      const c = this.chunkOf[at];
+      const buf = this.chunkBuf[c]!;
+      const origin = this.chunkOrigin[c]!;
+      if (--this.chunkRefs[c] === 0) this.freeChunk(c);
       let payload = this.payloads[at];
       this.payloads[at] = undefined;
       const time = this.times[at];
@@ -781,7 +1066,7 @@ class Mf4Iterator extends BinaryCursor {
       if (payload !== undefined && !(payload instanceof Uint8Array)) {
         if (payload.data === undefined) {
           const err = this.errorAt(
-            originOf(this.origins[at], this.positions[at]),
+            originOf(origin, this.positions[at]),
             'the record points at VLSD data that is not in the file',
           );
           if (!this.options.lenient) throw err;
@@ -800,7 +1085,7 @@ class Mf4Iterator extends BinaryCursor {
         return (this.startUs + time) / 1e6;
       } catch (err) {
         if (!(err instanceof RecordError)) throw err;
-        const e = this.errorAt(originOf(this.origins[at], position), err.message);
+        const e = this.errorAt(originOf(origin, position), err.message);
         if (!this.options.lenient) throw e;
         this.skipped.push(e);
       }

@@ -1,9 +1,8 @@
-import { VirtualClock } from '@atelier/clock';
-import { interpretMeasurements, loadKnowledgeBase } from '@atelier/diagnosis';
-import { ObdClient } from '@atelier/obd';
-import { loadScenario, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { loadKnowledgeBase } from '@atelier/diagnosis';
+import { loadScenario, type Scenario } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
-import { answerOnCar, runSimulatedApprentice, simulatedEngineControls } from './sim-apprentice.js';
+import { runSimulatedApprentice } from './sim-apprentice.js';
+import { outcomeOnCar } from './test-support.js';
 
 const kb = loadKnowledgeBase();
 const HOLD = kb.tests.get('rail_pressure_hold_test')!;
@@ -14,27 +13,7 @@ const at = (name: string, severity: number): Scenario => {
 };
 
 /** The rail hold test measured on the car and read by the knowledge base. */
-async function holdOutcome(scenario: Scenario): Promise<string | undefined> {
-  const clock = new VirtualClock();
-  const vehicle = Vehicle.fromScenario(scenario, { startMs: 0 });
-  const link = new ResponderLink(vehicle, { clock });
-  try {
-    const answer = await answerOnCar(
-      {
-        vehicle,
-        obd: new ObdClient(link),
-        clock,
-        controls: simulatedEngineControls(vehicle, clock),
-        vehicleType: 'petrol',
-      },
-      HOLD,
-    );
-    if (typeof answer === 'string' || !('measured' in answer)) return undefined;
-    return interpretMeasurements(HOLD, answer.measured)?.outcome;
-  } finally {
-    await link.close();
-  }
-}
+const holdOutcome = (scenario: Scenario) => outcomeOnCar(scenario, HOLD, 'petrol');
 
 describe('a dripping petrol injector in the misfire tree', () => {
   it('the rail hold after key-off reads bad on the leak, good on a weak pump and a healthy car', async () => {

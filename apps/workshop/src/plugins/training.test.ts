@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { markOriginFile, readLog, readOriginFile, writeLog } from '@atelier/can';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
@@ -125,6 +126,25 @@ describe('recording uploads', () => {
     const res = await upload('big.log', big);
     expect(res.statusCode).toBe(413);
     expect(alertText(res.body)).toMatch(/fichier trop volumineux.*limite 4096 Kio/);
+  });
+
+  it('a gzip-compressed log is read as the log inside (name without .gz); a corrupt one or one too large once decompressed is refused', async () => {
+    const res = await upload('leaf-archive.log.gz', gzipSync(readFileSync(LEAF)));
+    expect(res.statusCode, res.body).toBe(201);
+    const rec = res.json();
+    expect(rec.name).toBe('leaf-archive.log');
+    expect(rec.format).toBe('candump');
+    expect(JSON.parse(rec.summary).frames).toBe(5588);
+    const cut = gzipSync(readFileSync(LEAF)).subarray(0, 2000);
+    const bad = await upload('cut.log.gz', cut);
+    expect(bad.statusCode).toBe(400);
+    expect(alertText(bad.body)).toMatch(/fichier gzip illisible/);
+    // A few KiB that inflate past the limit: refused before anything is parsed.
+    const bomb = gzipSync(Buffer.alloc(MAX_RECORDING_BYTES + 4096, 0x41));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const big = await upload('bomb.log.gz', bomb);
+    expect(big.statusCode).toBe(413);
+    expect(alertText(big.body)).toMatch(/trop volumineux une fois décompressé/);
   });
 
   it('refuses uploads from roles other than instructors and admins', async () => {

@@ -2,6 +2,8 @@
  * Training recordings: what an instructor uploads (a CAN log or an ELM327 transcript), checked
  * fully before anything is stored, their replay data and the DBC signals plotted over a replay.
  */
+
+import { gunzipSync } from 'node:zlib';
 import {
   binaryMagic,
   candumpLine,
@@ -10,6 +12,8 @@ import {
   decodeLog,
   detectFormat,
   type Frame,
+  innerName,
+  isGzip,
   type LogFormat,
   LogParseError,
   originCommentLine,
@@ -85,8 +89,31 @@ export function checkRecordingName(name: string): string {
 }
 
 /** Checks an uploaded recording fully (every line parsed) and summarises it. */
-export async function checkRecording(name: string, bytes: Uint8Array): Promise<CheckedRecording> {
-  const label = checkRecordingName(name);
+export async function checkRecording(name: string, gzipped: Uint8Array): Promise<CheckedRecording> {
+  let label = checkRecordingName(name);
+  let bytes = gzipped;
+  if (isGzip(bytes)) {
+    // A gzip-compressed log (`trace.asc.gz`): the log inside is what is checked and kept, under the
+    // same size limit once decompressed.
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_RECORDING_BYTES + 1 });
+    } catch (err) {
+      const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new UploadRefused(
+        tooBig
+          ? {
+              fr: `fichier trop volumineux une fois décompressé (limite ${MAX_RECORDING_BYTES / 1024} Kio)`,
+              en: `file too large once decompressed (limit ${MAX_RECORDING_BYTES / 1024} KiB)`,
+            }
+          : {
+              fr: `fichier gzip illisible : ${(err as Error).message}`,
+              en: `unreadable gzip file: ${(err as Error).message}`,
+            },
+        tooBig ? 413 : 400,
+      );
+    }
+    label = innerName(label);
+  }
   if (bytes.length > MAX_RECORDING_BYTES)
     throw new UploadRefused(
       {

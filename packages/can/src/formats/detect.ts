@@ -36,7 +36,13 @@ export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
   if (lines.length > 1 && !/\n\s*$/.test(text)) lines.pop();
   for (const line of lines.slice(0, 20)) {
     if (/^\(\d+(\.\d+)?\) \S+ [0-9A-Fa-f]+#/.test(line)) return 'candump';
-    if (/^\s*(\(\d+(\.\d+)?\)\s+)?\S+\s+[0-9A-Fa-f]{3,8}\s+\[\d{1,2}\]/.test(line)) return 'candump-screen';
+    // Screen output: an optional -t time (seconds, or -t A's date), -x's direction columns.
+    if (
+      /^\s*(\((\d+(\.\d+)?|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?)\)\s+)?\S+\s+([RT]X\s+\S\s+\S\s+)?[0-9A-Fa-f]{3,8}\s+\[\d{1,2}\]/.test(
+        line,
+      )
+    )
+      return 'candump-screen';
     if (/^;\$FILEVERSION=/.test(line) || /^\s+\d+\)\s+\d+(\.\d+)?\s/.test(line)) return 'trc';
     if (/^(date |base (hex|dec)|Begin Triggerblock|\/\/ version|(no )?internal events logged)/i.test(line))
       return 'asc';

@@ -478,6 +478,16 @@ describe('format detection', () => {
     expect(detectFormat('a', bytes('Time Stamp,ID,Extended,Dir,Bus,LEN,D1\n'))).toBe('csv');
     expect(detectFormat('dump', bytes('  can0  123   [1]  11\n'))).toBe('candump-screen');
     expect(detectFormat('dump.log', bytes(' (1.000000)  can0  123   [1]  11\n'))).toBe('candump-screen');
+    // candump -t A (a date) and -x (direction, BRS and ESI columns), as a .log too.
+    expect(detectFormat('dump.log', bytes(' (2022-04-15 10:00:00.123456)  can0  125   [1]  AA\n'))).toBe(
+      'candump-screen',
+    );
+    expect(
+      detectFormat(
+        'dump.log',
+        bytes(' (1650000000.123456)  can0  TX B -  123  [12]  00 11 22 33 44 55 66 77 88 99 AA BB\n'),
+      ),
+    ).toBe('candump-screen');
     expect(detectFormat('vector.log', bytes('date Thu Jan 6 01:46:01.949 pm 2022\nbase hex\n'))).toBe('asc');
     expect(detectFormat('odd.log', bytes('nothing known\n'))).toBe('candump');
   });

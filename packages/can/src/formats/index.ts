@@ -12,6 +12,7 @@ import { CandumpParser, candumpLine } from './candump.js';
 import { CandumpScreenParser } from './candump-screen.js';
 import { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 import { detectFormat } from './detect.js';
+import { gunzipAll, gunzipFile, gunzipHead, gunzipSource, innerName, isGzip } from './gzip.js';
 import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
 import { mf4Reader } from './mf4/reader.js';
 import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
@@ -23,6 +24,7 @@ export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump
 export { CandumpScreenParser } from './candump-screen.js';
 export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 export { binaryMagic, detectFormat, formatFromExtension, sniffFormat } from './detect.js';
+export { gunzipAll, innerName, isGzip } from './gzip.js';
 export type { LineParser } from './line-reader.js';
 export type { Mf4Compression } from './mf4/writer.js';
 export { TrcParser, trcFormatter } from './trc.js';
@@ -108,13 +110,16 @@ class FileLogReader implements LogReader {
   }
 
   private reader(format: LogFormat): LogReader {
-    this.inner ??= formatReader(
-      this.file,
-      format,
-      this.options,
-      () => fileRandomSource(this.file),
-      () => fileSource(this.file),
-    );
+    if (this.inner === undefined) {
+      const gz = fileIsGzip(this.file);
+      this.inner = formatReader(
+        this.file,
+        format,
+        this.options,
+        gz ? () => memoryRandomSource(gunzipFile(this.file), this.file) : () => fileRandomSource(this.file),
+        gz ? () => gunzipSource(this.file) : () => fileSource(this.file),
+      );
+    }
     return this.inner;
   }
 
@@ -144,23 +149,44 @@ class FileLogReader implements LogReader {
   }
 }
 
-function detectFileFormatSync(file: string): LogFormat {
+/** The head of a file (64 KiB: enough of a gzip file to give 4 KiB of the log inside). */
+function fileHead(file: string): Uint8Array {
   const fd = openSync(file, 'r');
   try {
-    const head = new Uint8Array(4096);
+    const head = new Uint8Array(1 << 16);
     const n = readSync(fd, head, 0, head.length, 0);
-    return detectFormat(file, head.subarray(0, n));
+    return head.subarray(0, n);
   } finally {
     closeSync(fd);
   }
 }
 
+function fileIsGzip(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = new Uint8Array(3);
+    return isGzip(head.subarray(0, readSync(fd, head, 0, 3, 0)));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The format from the name and the first bytes; of the log inside for a gzip file. */
+function detectFromHead(file: string, head: Uint8Array): LogFormat {
+  if (isGzip(head)) return detectFormat(innerName(file), gunzipHead(head).subarray(0, 4096));
+  return detectFormat(file, head.subarray(0, 4096));
+}
+
+function detectFileFormatSync(file: string): LogFormat {
+  return detectFromHead(file, fileHead(file));
+}
+
 async function detectFileFormat(file: string): Promise<LogFormat> {
   const handle = await open(file, 'r');
   try {
-    const head = new Uint8Array(4096);
+    const head = new Uint8Array(1 << 16);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return detectFormat(file, head.subarray(0, bytesRead));
+    return detectFromHead(file, head.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
@@ -177,8 +203,10 @@ export function readLog(path: string, options: ReadOptions = {}): LogReader {
 
 /** As readLog, over text already in memory; `name` stands for the file in errors. */
 export function readLogText(text: string | Uint8Array, name: string, options: ReadOptions = {}): LogReader {
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const format = options.format ?? detectFormat(name, bytes.subarray(0, 4096));
+  let bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  // An upload of a gzip-compressed log: the log inside, named as the upload.
+  if (typeof text !== 'string' && isGzip(bytes)) bytes = gunzipAll(bytes, name);
+  const format = options.format ?? detectFormat(innerName(name), bytes.subarray(0, 4096));
   return formatReader(
     name,
     format,

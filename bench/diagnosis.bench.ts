@@ -19,7 +19,7 @@
 import { writeFileSync } from 'node:fs';
 import { type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
 import { runSimulatedApprentice } from '@atelier/training';
-import { listScenarios, type Scenario } from '@atelier/vehicle-sim';
+import { faultNamedBy, listScenarios, type Scenario } from '@atelier/vehicle-sim';
 
 const args = process.argv.slice(2);
 const SEEDS = Array.from({ length: Number(args.find((a) => /^\d+$/.test(a)) ?? 3) }, (_, i) => i + 1);
@@ -131,9 +131,9 @@ function judge(
   seed: number,
   r: Awaited<ReturnType<typeof runSimulatedApprentice>>['result'],
 ): Outcome {
-  const injected = new Set(c.scenario.faults.map((f) => f.type as string));
+  // A cause stands for a fault by its type, or by its type and part (`hv_isolation:inverter`).
   const cause = kb.trees.find((t) => t.id === r.tree)?.causes.find((x) => x.id === r.conclusion);
-  const right = !!cause && cause.simFaults.some((f) => injected.has(f));
+  const right = !!cause && c.scenario.faults.some((f) => faultNamedBy(cause.simFaults, f));
   return {
     group: c.group,
     label: c.label,

@@ -1,6 +1,6 @@
 import { loadKnowledgeBase } from '@atelier/diagnosis';
 import { runSimulatedApprentice, type SimRunResult } from '@atelier/training';
-import type { Scenario } from '@atelier/vehicle-sim';
+import { parseFaultRef, type Scenario } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
 import { WRITTEN_FOR, writtenForScenarios } from './support/diagnosis-scenarios.js';
 
@@ -24,7 +24,9 @@ describe('simulated apprentice following the engine', () => {
     const types = new Set(faulted.flatMap((s) => s.faults.map((f) => f.type)));
     for (const t of types) {
       expect(
-        kb.trees.some((tree) => tree.causes.some((c) => c.simFaults.includes(t))),
+        kb.trees.some((tree) =>
+          tree.causes.some((c) => c.simFaults.some((r) => parseFaultRef(r).type === t)),
+        ),
         `no cause stands for ${t}`,
       ).toBe(true);
     }

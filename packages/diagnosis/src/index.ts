@@ -2,6 +2,7 @@ export * from './assessment.js';
 export * from './autopilot.js';
 export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
 export * from './facts.js';
+export * from './follow-up.js';
 export * from './infer.js';
 export * from './intermittent.js';
 export * from './kb/load.js';

@@ -17,6 +17,37 @@ afterAll(() => {
 });
 
 describe('lintKnowledgeBase', () => {
+  it('checks each cause’s simulated faults, type or type:part, against the simulator’s catalogue', () => {
+    // The catalogue as a simulator states it: its fault types and the parts each can be at.
+    const simFaults = [
+      { type: 'hv_isolation', parts: ['ac_compressor', 'hv_battery', 'inverter'] },
+      { type: 'misfire', parts: [] },
+    ];
+    const dir = copyKb();
+    const hv = join(dir, 'trees', 'hv-isolation.yaml');
+    writeFileSync(
+      hv,
+      readFileSync(hv, 'utf8')
+        .replace('sim_faults: [hv_isolation:inverter]', 'sim_faults: [hv_isolation:onduleur]')
+        .replace('sim_faults: [hv_isolation:hv_battery]', 'sim_faults: [hv_insulation:hv_battery]'),
+    );
+    const r = lintKnowledgeBase(dir, { simFaults });
+    const hvProblems = r.problems
+      .filter((p) => p.file.endsWith('hv-isolation.yaml'))
+      .map((p) => `${p.path} ${p.message}`);
+    expect(hvProblems).toEqual([
+      'causes.hv_battery_isolation.sim_faults.0 the simulator has no fault "hv_insulation"',
+      'causes.inverter_isolation.sim_faults.0 the simulator\'s hv_isolation is at ac_compressor, hv_battery, inverter, not "onduleur"',
+    ]);
+    // A malformed reference is refused when the tree is read, with its place.
+    writeFileSync(
+      hv,
+      readFileSync(hv, 'utf8').replace('sim_faults: [hv_isolation:onduleur]', 'sim_faults: ["hv isolation"]'),
+    );
+    const bad = lintKnowledgeBase(dir, { simFaults }).problems.map((p) => `${p.path} ${p.message}`);
+    expect(bad.some((m) => /sim_faults.*"hv isolation" is not a simulator fault/.test(m))).toBe(true);
+  });
+
   it('passes on the shipped knowledge base: every tree, test and reference valid, every tree in the engine', () => {
     const r = lintKnowledgeBase();
     expect(r.problems).toEqual([]);

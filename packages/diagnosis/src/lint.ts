@@ -87,6 +87,44 @@ export function checkMeasurements(
   return problems;
 }
 
+/**
+ * The simulator's faults as its catalogue states them (the shape of `@atelier/vehicle-sim`'s
+ * `FAULT_CATALOGUE`): each type and the parts it can be at.
+ */
+export interface SimFaultEntry {
+  type: string;
+  parts: readonly string[];
+}
+
+/**
+ * Checks every cause's `sim_faults` against the simulator's fault catalogue: the type exists, and a
+ * `type:part` names a part that type can be at (the bench and a simulated repair match by both).
+ */
+export function checkSimFaults(
+  trees: readonly FaultTreeEntry[],
+  catalogue: readonly SimFaultEntry[] | undefined,
+): LintReport['problems'] {
+  if (!catalogue) return [];
+  const problems: LintReport['problems'] = [];
+  for (const tree of trees)
+    for (const cause of tree.causes)
+      cause.simFaults.forEach((ref, i) => {
+        const [type, part] = ref.split(':');
+        const path = `causes.${cause.id}.sim_faults.${i}`;
+        const entry = catalogue.find((e) => e.type === type);
+        if (!entry) problems.push({ file: tree.file, path, message: `the simulator has no fault "${type}"` });
+        else if (part !== undefined && !entry.parts.includes(part))
+          problems.push({
+            file: tree.file,
+            path,
+            message: entry.parts.length
+              ? `the simulator's ${type} is at ${entry.parts.join(', ')}, not "${part}"`
+              : `the simulator's ${type} has no parts to name ("${part}")`,
+          });
+      });
+  return problems;
+}
+
 export interface LintReport {
   trees: number;
   tests: number;
@@ -101,7 +139,7 @@ export interface LintReport {
  */
 export function lintKnowledgeBase(
   dir = DEFAULT_KB_DIR,
-  options: { instruments?: readonly InstrumentEntry[] } = {},
+  options: { instruments?: readonly InstrumentEntry[]; simFaults?: readonly SimFaultEntry[] } = {},
 ): LintReport {
   const problems: LintReport['problems'] = [];
   const push = (e: unknown, file: string) => {
@@ -139,6 +177,7 @@ export function lintKnowledgeBase(
   const kb = { trees, tests: new Map(tests.map((t) => [t.id, t])) };
   for (const e of checkReferences(kb)) push(e, e.file);
   problems.push(...checkMeasurements(tests, options.instruments, rel(testsFile)));
+  problems.push(...checkSimFaults(trees, options.simFaults));
   for (const c of checkTreesInEngine(kb)) {
     if (!c.ok) {
       const tree = trees.find((t) => t.id === c.tree)!;

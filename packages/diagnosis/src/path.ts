@@ -31,6 +31,20 @@ export type PathStep =
   | { kind: 'repair'; cause: string; cost: number; minutes: number; probability?: number }
   /** After the repair, before the road test: the codes cleared (service 04), or the attempt refused. */
   | { kind: 'clear'; ok: boolean }
+  /**
+   * After the repair, before the road test: the follow-up routine the repair calls for (a forced DPF
+   * regeneration) run on the car, and how it ended (the ECU's reason when it refused or aborted).
+   */
+  | {
+      kind: 'follow_up';
+      routine: Localized;
+      status: 'done' | 'aborted' | 'refused' | 'unavailable' | 'timeout';
+      reason?: Localized;
+      sootBeforeG?: number;
+      sootAfterG?: number;
+      minutes?: number;
+      simulated?: boolean;
+    }
   /** The road test after the repair (a drive cycle, so that the monitors run again). */
   | { kind: 'road_test'; minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' }
   /** After the repair: codes cleared, re-read, readiness checked. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SessionFacts } from './facts.js';
+import { decodeDpfRegenRecord, describeRoutineRun } from './follow-up.js';
 import { KbError, loadKnowledgeBase, parseTree } from './kb/load.js';
 import { GuidedSession } from './session.js';
 
@@ -23,6 +24,40 @@ describe('what a repair calls for before its verification', () => {
     expect(after).toMatchObject({ road: 'motorway', minutes: 20 });
     expect(after?.fr).toMatch(/régénération forcée/);
     expect(after?.en).toMatch(/forced regeneration/);
+    // The regeneration is a routine the engine ECU runs (UDS 0x31), named for the button and the path.
+    expect(after?.routine).toMatchObject({
+      ecu: 'engine',
+      id: 0xf001,
+      record: 'dpf_regeneration',
+      maxMinutes: 40,
+    });
+    expect(after?.routine?.name.fr).toBe('Régénération forcée du FAP');
+    // Until it is done, the verification drive is the follow-up's fast road; once done, the usual one.
+    expect(s.verificationDrive()).toEqual({ road: 'motorway', minutes: 20 });
+    s.recordFollowUp({ status: 'refused', reason: { fr: 'moteur arrêté', en: 'engine off' } });
+    expect(s.verificationDrive()).toEqual({ road: 'motorway', minutes: 20 });
+    s.recordFollowUp({ status: 'done', sootBeforeG: 81, sootAfterG: 12, minutes: 21 });
+    expect(s.verificationDrive()).toEqual({ road: 'urban', minutes: 20 });
+    expect(
+      s
+        .path()
+        .steps.filter((x) => x.kind === 'follow_up')
+        .map((x) => x.kind === 'follow_up' && x.status),
+    ).toEqual(['refused', 'done']);
+  });
+
+  it('reads the regeneration routine’s results record and says it in French and English', () => {
+    const aborted = decodeDpfRegenRecord(Uint8Array.of(0x03, 0x01, 81, 0x00, 0xf0, 0));
+    expect(aborted).toMatchObject({ status: 'aborted', reasonId: 'engine_off', sootG: 81, exhaustC: 240 });
+    const name = { fr: 'Régénération forcée du FAP', en: 'Forced DPF regeneration' };
+    const refused = describeRoutineRun(name, { status: 'refused', reason: aborted.reason!, sootBeforeG: 81 });
+    expect(refused).toEqual({
+      fr: 'Régénération forcée du FAP : refusée : moteur arrêté (suies 81 g)',
+      en: 'Forced DPF regeneration: refused: engine off (soot 81 g)',
+    });
+    const done = describeRoutineRun(name, { status: 'done', sootBeforeG: 81, sootAfterG: 12, minutes: 21 });
+    expect(done.fr).toBe('Régénération forcée du FAP : terminée (suies 81 → 12 g, 21 min)');
+    expect(() => decodeDpfRegenRecord(Uint8Array.of(1, 0))).toThrow(RangeError);
   });
 
   it('asks nothing more after a repair that takes the symptom out by itself', () => {
@@ -39,5 +74,9 @@ describe('what a repair calls for before its verification', () => {
     );
     const extra = dpfYaml.replace('road: motorway', 'road: motorway\n        speed: 90');
     expect(() => parseTree(extra, 'dpf.yaml')).toThrow(/repair\.after\.speed.*unknown field/);
+    const badId = dpfYaml.replace('id: F001', 'id: F0G1');
+    expect(() => parseTree(badId, 'dpf.yaml')).toThrow(
+      /repair\.after\.routine\.id.*not a routine identifier/,
+    );
   });
 });

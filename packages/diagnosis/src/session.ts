@@ -1,5 +1,6 @@
 import { analyse } from './engine.js';
 import type { SessionFacts } from './facts.js';
+import type { RoutineRun } from './follow-up.js';
 import type {
   Analysis,
   CausePosterior,
@@ -559,6 +560,37 @@ export class GuidedSession {
     const last = [...this.data.steps].reverse().find((s) => s.kind === 'repair');
     if (last?.kind !== 'repair') return undefined;
     return this.tree.causes.find((c) => c.id === last.cause)?.repair.after;
+  }
+
+  /**
+   * Records the follow-up routine run after the repair (a forced DPF regeneration), as the car
+   * reported it: done, or refused/aborted with its reason.
+   */
+  recordFollowUp(run: RoutineRun, options: { simulated?: boolean } = {}): void {
+    const routine = this.followUp()?.routine;
+    if (!routine) throw new SessionError('the repair awaiting verification calls for no routine');
+    this.data.steps.push({
+      kind: 'follow_up',
+      routine: { fr: routine.name.fr, en: routine.name.en },
+      status: run.status,
+      ...(run.reason ? { reason: run.reason } : {}),
+      ...(run.sootBeforeG !== undefined ? { sootBeforeG: run.sootBeforeG } : {}),
+      ...(run.sootAfterG !== undefined ? { sootAfterG: run.sootAfterG } : {}),
+      ...(run.minutes !== undefined ? { minutes: run.minutes } : {}),
+      ...(options.simulated ? { simulated: true } : {}),
+    });
+  }
+
+  /**
+   * The verification drive the repair calls for now: the ordinary town road test, or the follow-up's
+   * drive (a sustained fast road that lets the DPF burn its soot) unless its routine was done since
+   * the repair.
+   */
+  verificationDrive(defaultMinutes = 20): { road: 'urban' | 'motorway'; minutes: number } {
+    const f = this.followUp();
+    const routineDone = this.sinceRepair((s) => s.kind === 'follow_up' && s.status === 'done');
+    if (!f || routineDone) return { road: 'urban', minutes: defaultMinutes };
+    return { road: f.road, minutes: f.minutes };
   }
 
   recordRoadTest(options: { minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' } = {}): void {

@@ -1,9 +1,8 @@
-import { VirtualClock } from '@atelier/clock';
-import { interpretMeasurements, type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
-import { ObdClient } from '@atelier/obd';
-import { loadScenario, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import { type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
+import { loadScenario, type Scenario } from '@atelier/vehicle-sim';
 import { describe, expect, it } from 'vitest';
-import { answerOnCar, runSimulatedApprentice, simulatedEngineControls } from './sim-apprentice.js';
+import { runSimulatedApprentice } from './sim-apprentice.js';
+import { outcomeOnCar } from './test-support.js';
 
 const TRIMS = 'read_fuel_trims_idle_2500';
 
@@ -29,26 +28,7 @@ async function trimOutcome(scenario: Scenario): Promise<string | undefined> {
   const { result } = await runSimulatedApprentice(kb, scenario, { treeId: 'lean' });
   const asked = result.steps.find((s) => s.id === TRIMS)?.outcome;
   if (asked) return asked;
-  const clock = new VirtualClock();
-  const vehicle = Vehicle.fromScenario(scenario, { startMs: 0 });
-  const link = new ResponderLink(vehicle, { clock });
-  try {
-    const test = kb.tests.get(TRIMS)!;
-    const answer = await answerOnCar(
-      {
-        vehicle,
-        obd: new ObdClient(link),
-        clock,
-        controls: simulatedEngineControls(vehicle, clock),
-        vehicleType: 'petrol',
-      },
-      test,
-    );
-    if (typeof answer === 'string' || !('measured' in answer)) return undefined;
-    return interpretMeasurements(test, answer.measured)?.outcome;
-  } finally {
-    await link.close();
-  }
+  return outcomeOnCar(scenario, kb.tests.get(TRIMS)!, 'petrol');
 }
 
 describe('the simulated apprentice reads the trim comparison from the car', () => {

@@ -5,6 +5,7 @@ import {
   EngineControlError,
   type EngineControls,
   exhaustiveBestOrder,
+  type FollowUpRoutine,
   followRecommendations,
   GuidedSession,
   type KnowledgeBase,
@@ -12,8 +13,11 @@ import {
   liveReading,
   type MeasuredReading,
   measurementsFor,
+  type RoutineRun,
   readAfterRoadTest,
   readSessionFacts,
+  routineTarget,
+  runFollowUpRoutine,
   type SessionOutcome,
   selectTrees,
   symptomShows,
@@ -23,7 +27,14 @@ import {
   type WorkshopTest,
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, ObdClient } from '@atelier/obd';
-import { type Operation, OperationError, ResponderLink, type Scenario, Vehicle } from '@atelier/vehicle-sim';
+import {
+  faultNamedBy,
+  type Operation,
+  OperationError,
+  ResponderLink,
+  type Scenario,
+  Vehicle,
+} from '@atelier/vehicle-sim';
 import { measureOnCar, refusalText } from './measure-car.js';
 
 /** Minutes of town driving after a repair: enough for the simulated monitors to run again. */
@@ -135,6 +146,41 @@ export async function roadTestCar(
 }
 
 /**
+ * A follow-up routine run as a technician runs it: through the scan tool on the engine ECU, in
+ * virtual time, polled every minute. When the ECU refuses, the technician reads its reason and acts
+ * on it once — starts a stopped engine, lets a cold one warm up at idle — then runs it again.
+ */
+export async function runRoutineOnCar(
+  vehicle: Vehicle,
+  obd: ObdClient,
+  clock: VirtualClock,
+  routine: FollowUpRoutine,
+): Promise<RoutineRun> {
+  const target = routineTarget(routine, vehicle.ecus(), vehicle.extended);
+  const run = () =>
+    clock.run(
+      runFollowUpRoutine(obd.link, target, routine, { clock, wait: (ms) => clock.sleep(ms) }),
+      3 * 3_600_000,
+    );
+  const first = await run();
+  // What the technician does on the ECU's reason: start the engine, or let it warm up at idle.
+  if (first.status !== 'refused') return first;
+  try {
+    if (first.reasonId === 'engine_off') {
+      vehicle.operate(clock.now(), { action: 'start' });
+      await clock.advance(10_000);
+    } else if (first.reasonId === 'coolant_cold') {
+      vehicle.operate(clock.now(), { action: 'idle' });
+      await clock.advance(15 * 60_000);
+    } else return first;
+  } catch (err) {
+    if (err instanceof OperationError) return first;
+    throw err;
+  }
+  return run();
+}
+
+/**
  * The simulated apprentice: reads the simulated car through the real client stack (ObdClient over a
  * responder link, in virtual time), follows the guided session, answers each test truthfully from
  * the car (a live reading is measured, holding the engine through `Vehicle.operate` when the test
@@ -196,8 +242,7 @@ export async function runSimulatedApprentice(
     const controls = simulatedEngineControls(vehicle, clock);
     // The answer key, for the result only (the apprentice never reads it): the cause of the
     // session's tree that the scenario's faults stand for.
-    const injected = s.faults.map((f) => f.type as string);
-    const trueCause = session.tree.causes.find((c) => c.simFaults.some((f) => injected.includes(f)));
+    const trueCause = session.tree.causes.find((c) => s.faults.some((f) => faultNamedBy(c.simFaults, f)));
     const best = exhaustiveBestOrder(kb, session.tree, session.evidence(), (c) => session.repairCost(c));
     const workshop: Workshop = {
       outcome: (test: WorkshopTest) =>
@@ -206,6 +251,12 @@ export async function runSimulatedApprentice(
         vehicle.repair(cause.simFaults);
       },
       async verify() {
+        // A repair that calls for a routine before verifying (a forced DPF regeneration after an
+        // injector) gets it first, through the scan tool: started on the ECU, its results polled to
+        // the end; then the codes it leaves behind are cleared with the others.
+        const routine = session.followUp()?.routine;
+        if (routine)
+          session.recordFollowUp(await runRoutineOnCar(vehicle, obd, clock, routine), { simulated: true });
         const cleared = await clock.run(obd.clearDtcs(CLEAR_CONFIRMATION)).then(
           () => true,
           () => false,
@@ -214,12 +265,9 @@ export async function runSimulatedApprentice(
         await clock.run(clearUdsFaultMemories(obd, udsEcus, clock));
         // The drive cycle that lets the monitors run again, then a few minutes' idle; a car that
         // cannot be driven (engine stopped) idles ten minutes instead, and that is no road test.
-        // A repair that calls for more before verifying (a DPF regeneration after an injector) gets
-        // the drive it states: the sustained fast-road drive that lets the filter burn its soot.
-        const followUp = session.followUp();
-        const drive = followUp
-          ? { road: followUp.road, minutes: followUp.minutes }
-          : { road: 'urban' as const, minutes: ROAD_TEST_MIN };
+        // When the routine could not be done, the drive the follow-up states instead (a sustained
+        // fast road that lets the filter burn its soot).
+        const drive = session.verificationDrive(ROAD_TEST_MIN);
         const roadTest = await roadTestCar(vehicle, clock, drive);
         if (roadTest) session.recordRoadTest({ ...drive, simulated: true });
         else await clock.advance(10 * 60_000);

@@ -8,6 +8,7 @@ import {
   type PidValue,
 } from '@atelier/obd';
 import { hyundaiBmsDids } from './bms-hyundai.js';
+import { REGEN_REASON_CODE, REGEN_STATUS_CODE } from './dpf.js';
 import type { DtcMemory, DtcRecord } from './dtc-memory.js';
 import { FUEL_CL, type VehicleModel } from './model.js';
 import { type Monitors, OBD_MONITOR_KEY } from './monitors.js';
@@ -45,6 +46,17 @@ const o2 = (voltage: number, trimPct?: number): PidValue => ({
   shortTermFuelTrim: trimPct ?? O2_TRIM_NOT_USED,
 });
 
+/**
+ * A routine (UDS 0x31): `start` answers 0 or the NRC refusing it; `stop` ends it; `results` is the
+ * status record. `reportsRefusal`: after a refused start, results say why (the refusal is its last run).
+ */
+interface Routine {
+  start(): number;
+  stop?(): void;
+  results(): number[];
+  reportsRefusal?: boolean;
+}
+
 /** ISO 14229 status availability mask: every status bit is supported. */
 const AVAILABILITY = 0xff;
 const S3_MS = 5000;
@@ -59,7 +71,7 @@ export class SimEcu {
   private readonly dids = new Map<number, () => number[]>();
   private session = 1;
   private lastRequestMs = 0;
-  private routines = new Map<number, { start(): number[] | number; results(): number[] }>();
+  private routines = new Map<number, Routine>();
   private routineState = new Map<number, 'running' | 'stopped'>();
 
   constructor(
@@ -538,19 +550,36 @@ export class SimEcu {
   private buildRoutines(): void {
     const m = this.host.model;
     if (this.role === 'engine' && m.profile.engine.dpf) {
-      // Forced DPF regeneration: needs a warm engine; a blocked filter cannot be cleaned by burning soot.
+      // Forced DPF regeneration (the model runs it from its physics). Results record: status
+      // (01 running, 02 done, 03 aborted), reason when aborted (01 engine off, 02 coolant cold, 03 soot
+      // too high for a stationary regeneration, 04 vehicle moving, 05 stopped by the tester, 06 time
+      // limit), the ECU's soot estimate in g, the exhaust temperature in °C (2 bytes), and the
+      // minutes since the start.
       this.routines.set(0xf001, {
-        start: () => (m.engineOn && m.coolantC > 60 ? 0x00 : NRC.conditionsNotCorrect),
+        start: () => (m.startForcedRegen() ? NRC.conditionsNotCorrect : 0),
+        stop: () => m.stopForcedRegen(),
+        reportsRefusal: true,
         results: () => {
-          const blocked = m.effects.dpfBlock > 0.3;
-          return [blocked ? 0x02 : 0x00, Math.min(255, Math.round(m.dpfSootG))];
+          const r = m.dpfRegen;
+          const status = r.status === 'none' ? 0 : REGEN_STATUS_CODE[r.status];
+          const reason = r.status === 'aborted' ? REGEN_REASON_CODE[r.reason] : 0;
+          const t = Math.max(0, Math.min(65535, Math.round(m.exhaustTempC)));
+          const since = r.status === 'none' ? 0 : (r.status === 'running' ? m.t : r.endedS) - r.startedS;
+          return [
+            status,
+            reason,
+            Math.min(255, Math.round(m.dpfSootEstimateG)),
+            t >> 8,
+            t & 0xff,
+            Math.min(255, Math.round(since / 60)),
+          ];
         },
       });
     }
     if (this.role === 'battery') {
       // Isolation measurement: result in kΩ.
       this.routines.set(0xf003, {
-        start: () => 0x00,
+        start: () => 0,
         results: () => {
           const k = Math.min(65535, Math.round(m.isolationKohm));
           return [0x00, k >> 8, k & 0xff];
@@ -569,12 +598,16 @@ export class SimEcu {
     if (this.session === 1) return negative(0x31, NRC.serviceNotSupportedInActiveSession);
     let info: number[];
     if (sf === 1) {
-      const res = r.start();
-      if (typeof res === 'number' && res !== 0) return negative(0x31, res);
+      const nrc = r.start();
+      if (nrc !== 0) {
+        if (r.reportsRefusal) this.routineState.set(rid, 'stopped');
+        return negative(0x31, nrc);
+      }
       this.routineState.set(rid, 'running');
       info = [0x00];
     } else if (sf === 2) {
       if (this.routineState.get(rid) !== 'running') return negative(0x31, NRC.requestSequenceError);
+      r.stop?.();
       this.routineState.set(rid, 'stopped');
       info = [];
     } else {

@@ -1,6 +1,8 @@
+export * from './dpf.js';
 export * from './drive.js';
 export * from './dtc-memory.js';
 export * from './ecu.js';
+export * from './fault-ref.js';
 export * from './faults.js';
 export * from './instruments.js';
 export { type MeasureHost, measure } from './measure.js';

@@ -1,3 +1,4 @@
+import { FORCED_REGEN, type ForcedRegen, type RegenReason, regenRefusal, sootBurnGs } from './dpf.js';
 import { type DrivePhase, Driver, DriveSchedule } from './drive.js';
 import { effectsAt, type FaultEffects, type FaultSpec } from './faults.js';
 import { TractionPack } from './pack.js';
@@ -192,6 +193,8 @@ export class VehicleModel {
   evapPa = 0;
   dpfSootG = 8;
   dpfDeltaKpa = 0;
+  /** The forced (stationary) DPF regeneration the engine ECU runs on a scan tool's request. */
+  dpfRegen: ForcedRegen = { status: 'none' };
   exhaustTempC: number;
   // Electrical
   batteryV = 12.6;
@@ -492,7 +495,9 @@ export class VehicleModel {
     }
     // Cold idle-up follows what the ECU believes the coolant temperature is.
     const sensed = this.coolantSensorC;
-    const idle = p.engine.idleRpm + (sensed < 40 ? 250 * (1 - Math.max(0, sensed) / 40) : 0);
+    const coldIdle = p.engine.idleRpm + (sensed < 40 ? 250 * (1 - Math.max(0, sensed) / 40) : 0);
+    // A forced DPF regeneration raises the idle (more exhaust heat and flow through the filter).
+    const idle = this.dpfRegen.status === 'running' ? Math.max(coldIdle, FORCED_REGEN.idleRpm) : coldIdle;
     let rpm: number;
     if (kind === 'hold') {
       rpm = this.phase.rpm ?? 2500;
@@ -717,21 +722,72 @@ export class VehicleModel {
   private exhaustStep(dt: number): void {
     const p = this.profile;
     const e = this.effects;
-    const gasTarget = this.engineOn ? exhaustGasTempC(this.loadPct, this.rpm) : this.ambientC;
+    const regenerating = this.dpfRegen.status === 'running';
+    let gasTarget = this.engineOn ? exhaustGasTempC(this.loadPct, this.rpm) : this.ambientC;
+    // Post-injection burnt in the oxidation catalyst heats the filter to the regeneration's set point.
+    if (regenerating && this.engineOn) gasTarget = Math.max(gasTarget, FORCED_REGEN.targetC);
     this.exhaustTempC += ((gasTarget - this.exhaustTempC) * dt) / 30;
     if (!p.engine.dpf) return;
-    // Soot builds with load, burns off passively when the exhaust is hot (motorway). A dribbling
-    // injector and exhaust gas recirculated beyond the command make more of it.
+    // Soot builds with load and burns with the exhaust's heat (NO₂ from about 350 °C on a fast road,
+    // oxygen above about 550 °C: a regeneration). A dribbling injector and exhaust gas recirculated
+    // beyond the command make more of it.
     if (this.engineOn) {
       const leak = e.injectorLeak.reduce((a, b) => a + b, 0);
       const extraEgr = Math.max(0, this.egrFlowPct - this.egrCmdPct) / 30;
       this.dpfSootG += (0.0015 + this.loadPct * 0.00004) * (1 + 8 * leak + 2 * extraEgr) * dt;
-      if (this.exhaustTempC > 380) this.dpfSootG -= 0.004 * dt * (1 - e.dpfBlock);
+      this.dpfSootG -= sootBurnGs(this.dpfSootG, this.exhaustTempC, e.dpfBlock) * dt;
       this.dpfSootG = Math.max(2, this.dpfSootG);
     }
+    if (regenerating) this.superviseRegen();
     this.dpfDeltaKpa = this.engineOn
       ? dpfDeltaKpa(this.airGs * 1.03, this.dpfSootG, e.dpfBlock, this.exhaustTempC)
       : 0;
+  }
+
+  /**
+   * The engine ECU's estimate of the soot in its filter, g: its soot model, corrected by the pressure
+   * drop, so that ash that no regeneration burns looks like soot to it (as on a real car).
+   */
+  get dpfSootEstimateG(): number {
+    return this.dpfSootG + 225 * this.effects.dpfBlock;
+  }
+
+  /** Starts a forced DPF regeneration, or says why the ECU refuses (then recorded as aborted). */
+  startForcedRegen(): RegenReason | undefined {
+    const sootAtStartG = this.dpfSootEstimateG;
+    const refused = regenRefusal({
+      engineOn: this.engineOn,
+      speedKmh: this.speedKmh,
+      coolantC: this.coolantC,
+      sootEstimateG: sootAtStartG,
+    });
+    this.dpfRegen = refused
+      ? { status: 'aborted', reason: refused, startedS: this.t, endedS: this.t, sootAtStartG }
+      : { status: 'running', startedS: this.t, sootAtStartG };
+    return refused;
+  }
+
+  /** Ends a running forced regeneration on the tester's request. */
+  stopForcedRegen(): void {
+    this.endRegen('stopped_by_tester');
+  }
+
+  private endRegen(reason?: RegenReason): void {
+    const r = this.dpfRegen;
+    if (r.status !== 'running') return;
+    this.dpfRegen = reason
+      ? { status: 'aborted', reason, startedS: r.startedS, endedS: this.t, sootAtStartG: r.sootAtStartG }
+      : { status: 'done', startedS: r.startedS, endedS: this.t, sootAtStartG: r.sootAtStartG };
+  }
+
+  /** The ECU watching its regeneration: it stops when the conditions go, when clean, or on its time limit. */
+  private superviseRegen(): void {
+    const r = this.dpfRegen;
+    if (r.status !== 'running') return;
+    if (!this.engineOn) this.endRegen('engine_off');
+    else if (this.speedKmh > 3) this.endRegen('vehicle_moving');
+    else if (this.dpfSootEstimateG <= FORCED_REGEN.doneSootG) this.endRegen();
+    else if (this.t - r.startedS >= FORCED_REGEN.maxS) this.endRegen('time_limit');
   }
 
   /** What the DPF differential pressure sensor reports, kPa: the pressure drop plus its offset. */

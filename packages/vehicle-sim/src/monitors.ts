@@ -534,8 +534,9 @@ export class Monitors implements ModelListener {
     if (this.add('exhaust', warm, dt) >= 120) this.once('exhaust', () => this.finish('exhaust'));
     if (this.add('nmhc', warm && m.exhaustTempC > 250, dt) >= 180)
       this.once('nmhc', () => this.finish('nmhc'));
-    // DPF: soot load estimated from the pressure drop at a flow where it is measurable.
-    if (m.airGs > 12 && warm) {
+    // DPF: soot load estimated from the pressure drop at a flow where it is measurable — not while a
+    // forced regeneration burns it (the ECU suspends the monitor: the load is changing by design).
+    if (m.airGs > 12 && warm && m.dpfRegen.status !== 'running') {
       const exhaustGs = m.airGs * 1.03;
       const est = (m.dpfSensorKpa / (exhaustGs * (1 + (m.exhaustTempC - 20) / 600)) - 0.06) * 250;
       this.acc.sootSum = (this.acc.sootSum ?? 0) + est * dt;

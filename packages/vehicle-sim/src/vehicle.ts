@@ -1,6 +1,7 @@
 import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
 import { DtcMemory } from './dtc-memory.js';
 import { type EcuHost, SimEcu } from './ecu.js';
+import { type FaultRef, faultNamedBy } from './fault-ref.js';
 import { FAULTS, type FaultSpec } from './faults.js';
 import { type CatalogueEntry, instrumentsFor, type Measurement, type MeasureRequest } from './instruments.js';
 import { measure } from './measure.js';
@@ -155,16 +156,17 @@ export class Vehicle implements Responder, EcuHost {
   }
 
   /**
-   * A repair: the faults of these types are taken out of the car from now on, so the next answers and
+   * A repair: the faults these references name (a type, or a type at one part: `hv_isolation:inverter`)
+   * are taken out of the car from now on, so the next answers and
    * the road test show whether it was the right one. What the ECUs stored stays stored until cleared,
    * as on a real car. Returns the faults removed (none when the repair was of the wrong part).
    */
-  repair(faultTypes: readonly string[]): FaultSpec[] {
+  repair(faults_: readonly FaultRef[]): FaultSpec[] {
     // The model reads its fault list at every step: removing from it is the repair.
     const faults = this.model.options.faults;
     const removed: FaultSpec[] = [];
     for (let i = faults.length - 1; i >= 0; i--)
-      if (faultTypes.includes(faults[i].type)) removed.unshift(...faults.splice(i, 1));
+      if (faultNamedBy(faults_, faults[i])) removed.unshift(...faults.splice(i, 1));
     return removed;
   }
 

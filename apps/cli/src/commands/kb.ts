@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { type Command, UsageError } from '@atelier/command';
 import { lintKnowledgeBase } from '@atelier/diagnosis';
-import { CATALOGUE } from '@atelier/vehicle-sim';
+import { CATALOGUE, FAULT_CATALOGUE } from '@atelier/vehicle-sim';
 
 const USAGE = {
-  fr: "Usage : atelier kb lint [--dir DOSSIER] [--json]\n  Vérifie la base de connaissances : schéma, textes FR/EN, probabilités, références, mesures des tests contre le catalogue d'instruments du simulateur, chargement dans le moteur d'arbres de défaillance.",
-  en: 'Usage: atelier kb lint [--dir DIR] [--json]\n  Checks the knowledge base: schema, FR/EN text, probabilities, references, the tests’ measurements against the simulator’s instrument catalogue, loading into the fault-tree engine.',
+  fr: "Usage : atelier kb lint [--dir DOSSIER] [--json]\n  Vérifie la base de connaissances : schéma, textes FR/EN, probabilités, références, mesures des tests contre le catalogue d'instruments du simulateur, défauts simulés des causes (type ou type:pièce) contre son catalogue de défauts, chargement dans le moteur d'arbres de défaillance.",
+  en: 'Usage: atelier kb lint [--dir DIR] [--json]\n  Checks the knowledge base: schema, FR/EN text, probabilities, references, the tests’ measurements against the simulator’s instrument catalogue, the causes’ simulated faults (type or type:part) against its fault catalogue, loading into the fault-tree engine.',
 };
 
 export const kbCommand: Command = {
@@ -27,8 +27,9 @@ export const kbCommand: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message, USAGE[ctx.lang]);
     }
-    // The tests' measurements are checked against the simulator's instrument catalogue.
-    const report = lintKnowledgeBase(values.dir, { instruments: CATALOGUE });
+    // The tests' measurements are checked against the simulator's instrument catalogue, the causes'
+    // simulated faults (type, or type:part) against its fault catalogue.
+    const report = lintKnowledgeBase(values.dir, { instruments: CATALOGUE, simFaults: FAULT_CATALOGUE });
     if (values.json) ctx.stdout.write(`${JSON.stringify(report)}\n`);
     else {
       for (const p of report.problems)

@@ -7,7 +7,15 @@
 import { type OpenedAdapter, openAdapter } from '@atelier/adapters';
 import type { Bus } from '@atelier/can';
 import { systemClock } from '@atelier/clock';
-import type { MeasuredReading, VehicleType, WorkshopTest } from '@atelier/diagnosis';
+import {
+  type FollowUpRoutine,
+  type MeasuredReading,
+  type RoutineRun,
+  routineTarget,
+  runFollowUpRoutine,
+  type VehicleType,
+  type WorkshopTest,
+} from '@atelier/diagnosis';
 import { type BatteryDefinition, type BatteryReport, readBatteryReport } from '@atelier/ev';
 import {
   DisconnectedError,
@@ -222,9 +230,31 @@ export class DiagnosticsRuntime {
    * clock of the ELM327 emulator that serves it (adapters.ts makes the emulator with its default,
    * the system's monotonic clock), not on the workshop's wall clock: its time is read there.
    */
-  roadTest(sessionId: number): boolean {
+  roadTest(sessionId: number, drive?: { road: 'urban' | 'motorway'; minutes: number }): boolean {
     const car = this.active.get(sessionId)?.car;
-    return car ? roadTestSimulated(car, systemClock.now()) : false;
+    return car ? roadTestSimulated(car, systemClock.now(), drive) : false;
+  }
+
+  /**
+   * A repair's follow-up routine (a forced DPF regeneration) run on the connected simulated car
+   * through the adapter, as a scan tool runs it: started on the engine ECU, its results polled every
+   * simulated minute, the car fast-forwarded a minute between polls. Undefined when the session plays
+   * no simulated car.
+   */
+  async runFollowUp(sessionId: number, routine: FollowUpRoutine): Promise<RoutineRun | undefined> {
+    const car = this.active.get(sessionId)?.car;
+    if (!(car instanceof Vehicle)) return undefined;
+    const target = routineTarget(routine, car.ecus(), car.extended);
+    try {
+      return await this.exclusive(sessionId, (a) =>
+        runFollowUpRoutine(a.adapter.link, target, routine, {
+          wait: async (ms) => car.fastForward(systemClock.now(), ms / 1000),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      throw await this.dropped(sessionId, err);
+    }
   }
 
   /**

@@ -7,6 +7,7 @@
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { RecordedResponder, type Responder } from '@atelier/obd';
 import {
+  faultNamedBy,
   listScenarios,
   loadScenario,
   OperationError,
@@ -44,12 +45,11 @@ export const NO_FAULT = 'none';
 
 /** The knowledge-base causes that stand for one of a simulated scenario's faults, in the KB's order. */
 export function causesOfSim(s: Scenario): string[] {
-  const faults = new Set(s.faults.map((f) => f.type as string));
   return causeChoices()
     .map((c) => c.id)
     .filter((id) =>
       knowledgeBase().trees.some((t) =>
-        t.causes.some((x) => x.id === id && x.simFaults.some((f) => faults.has(f))),
+        t.causes.some((x) => x.id === id && s.faults.some((f) => faultNamedBy(x.simFaults, f))),
       ),
     );
 }
@@ -57,9 +57,9 @@ export function causesOfSim(s: Scenario): string[] {
 /** The knowledge-base cause a simulator scenario's first fault stands for ("none" without a fault). */
 export function causeOfSim(s: Scenario): string | undefined {
   if (!s.faults.length) return NO_FAULT;
-  const first = s.faults[0]!.type as string;
-  return causesOfSim({ ...s, faults: [s.faults[0]!] }).find((id) =>
-    knowledgeBase().trees.some((t) => t.causes.some((x) => x.id === id && x.simFaults.includes(first))),
+  const first = s.faults[0]!;
+  return causesOfSim({ ...s, faults: [first] }).find((id) =>
+    knowledgeBase().trees.some((t) => t.causes.some((x) => x.id === id && faultNamedBy(x.simFaults, first))),
   );
 }
 
@@ -294,13 +294,16 @@ export const isSimulatedCar = (responder: Responder | undefined): boolean => res
 
 /**
  * The road test after a repair, on a simulated car served in real time: twenty minutes of town
- * driving and two of idle pass at once (the physics run every step), so that the monitors can run
+ * driving (or the drive a repair's follow-up calls for) and two of idle pass at once (the physics run every step), so that the monitors can run
  * again before the verification read. False when the car is not simulated or cannot be driven.
  */
-export function roadTestSimulated(responder: Responder, nowMs: number): boolean {
+export function roadTestSimulated(
+  responder: Responder,
+  nowMs: number,
+  route: { road: 'urban' | 'motorway'; minutes: number } = { road: 'urban', minutes: SIM_ROAD_TEST_MIN },
+): boolean {
   if (!(responder instanceof Vehicle)) return false;
-  const drive = () =>
-    responder.roadTest(nowMs, { minutes: SIM_ROAD_TEST_MIN, idleMinutes: 2, fastForward: true });
+  const drive = () => responder.roadTest(nowMs, { ...route, idleMinutes: 2, fastForward: true });
   try {
     try {
       drive();

@@ -8,6 +8,7 @@ import {
   type Cause,
   type DtcMemoryKind,
   type FaultTreeEntry,
+  type FollowUpRoutine,
   type KnowledgeBase,
   type MeasureEach,
   type MeasurementSpec,
@@ -263,7 +264,7 @@ const SOURCES = ['dtc', 'freeze_frame', 'live', 'readiness', 'complaint'] as con
 /** A repair's `after`: what is done after it and before the verification drive, and that drive. */
 function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
   const o = r.obj(raw, path);
-  const known = ['fr', 'en', 'road', 'minutes'];
+  const known = ['fr', 'en', 'road', 'minutes', 'routine'];
   for (const k of Object.keys(o))
     if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
   const road = o.road === undefined ? 'urban' : String(o.road);
@@ -274,7 +275,42 @@ function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
     en: r.str(o.en, [...path, 'en']),
     road: road as RepairFollowUp['road'],
     minutes: o.minutes === undefined ? 20 : r.num(o.minutes, [...path, 'minutes'], 5, 120),
+    ...(o.routine === undefined ? {} : { routine: readRoutine(r, o.routine, [...path, 'routine']) }),
   };
+}
+
+/** A follow-up's routine: `{ ecu: engine, id: F001, record: dpf_regeneration, max_minutes, fr, en }`. */
+function readRoutine(r: Reader, raw: unknown, path: Path): FollowUpRoutine {
+  const o = r.obj(raw, path);
+  const known = ['ecu', 'id', 'record', 'max_minutes', 'fr', 'en'];
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
+  if (o.ecu !== 'engine') r.fail([...path, 'ecu'], `unknown ECU "${String(o.ecu)}" (engine)`);
+  const idText = String(o.id ?? '');
+  if (!/^[0-9A-F]{4}$/i.test(idText))
+    r.fail([...path, 'id'], `"${idText}" is not a routine identifier (4 hex digits)`);
+  if (o.record !== 'dpf_regeneration')
+    r.fail([...path, 'record'], `unknown results record "${String(o.record)}" (dpf_regeneration)`);
+  return {
+    ecu: 'engine',
+    id: Number.parseInt(idText, 16),
+    record: 'dpf_regeneration',
+    maxMinutes: o.max_minutes === undefined ? 40 : r.num(o.max_minutes, [...path, 'max_minutes'], 5, 120),
+    name: { fr: r.str(o.fr, [...path, 'fr']), en: r.str(o.en, [...path, 'en']) },
+  };
+}
+
+/**
+ * A cause's simulator faults: a fault type (`hv_isolation`, at any of its parts) or a type at one
+ * part (`hv_isolation:inverter`). Whether the simulator has them is `atelier kb lint`'s to check.
+ */
+function readSimFaults(r: Reader, raw: unknown, path: Path): string[] {
+  const refs = r.strings(raw, path);
+  refs.forEach((ref, i) => {
+    if (!/^[a-z0-9_]+(?::[a-z0-9_]+)?$/.test(ref))
+      r.fail([...path, i], `"${ref}" is not a simulator fault (type, or type:part)`);
+  });
+  return refs;
 }
 
 function readCodes(r: Reader, raw: unknown, path: Path): string[] {
@@ -431,7 +467,7 @@ function readTree(r: Reader): FaultTreeEntry {
       name: r.text(co.name, [...p, 'name']),
       prior: r.prob(co.prior, [...p, 'prior']),
       inspect: r.id(co.inspect, [...p, 'inspect']),
-      simFaults: r.strings(co.sim_faults, [...p, 'sim_faults']),
+      simFaults: readSimFaults(r, co.sim_faults, [...p, 'sim_faults']),
       repair: {
         fr: r.str(rep.fr, [...p, 'repair', 'fr']),
         en: r.str(rep.en, [...p, 'repair', 'en']),

@@ -89,6 +89,25 @@ export interface RepairFollowUp extends Localized {
   road: 'urban' | 'motorway';
   /** Minutes of that drive. */
   minutes: number;
+  /**
+   * The scan-tool routine that does it on the car (a forced DPF regeneration), when there is one: the
+   * technician runs it and waits for its result; the drive is the way when it cannot run.
+   */
+  routine?: FollowUpRoutine;
+}
+
+/** A RoutineControl (ISO 14229 service 0x31) the technician runs after a repair. */
+export interface FollowUpRoutine {
+  /** The ECU that runs it, by role. */
+  ecu: 'engine';
+  /** Its routine identifier, as the maker's tool knows it. */
+  id: number;
+  /** How its results record reads. */
+  record: 'dpf_regeneration';
+  /** Longest the technician waits for it to end, minutes. */
+  maxMinutes: number;
+  /** What the button and the path call it. */
+  name: Localized;
 }
 
 export interface Cause {

@@ -270,6 +270,32 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
   });
 
+  // The follow-up a repair calls for before the verification (a forced DPF regeneration after an
+  // injector), run on a connected simulated car through the scan tool: the ECU's own answer — done,
+  // or refused/aborted and why — is a step of the path. On a real car it is done with the maker's tool.
+  app.post('/diagnostics/:id/guided/follow-up', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    handler: async (req, reply) => {
+      const id = await step(req.params.id, req.user!, req.body.version, async (g, s) => {
+        const routine = g.followUp()?.routine;
+        if (!routine)
+          throw new ConflictError({
+            fr: 'la réparation en attente de vérification ne demande pas de routine',
+            en: 'the repair awaiting verification calls for no routine',
+          });
+        if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+          throw new ConflictError({
+            fr: 'la routine se lance ici sur un scénario simulé connecté ; sur un véhicule réel, à l’outil constructeur',
+            en: 'the routine is run here on a connected simulated scenario; on a real car, with the maker’s tool',
+          });
+        const run = await runtime.runFollowUp(s.id, routine);
+        if (run) g.recordFollowUp(run, { simulated: true });
+      });
+      return toPage(reply, id);
+    },
+  });
+
   // The road test after the repair: on a connected simulated car, driven in fast-forward; on a real
   // car, the technician says it was done (a full drive cycle). Either way it is a step of the path,
   // and the verification read knows whether it came.
@@ -289,12 +315,18 @@ async function guided(scope: FastifyInstance): Promise<void> {
             fr: 'l’essai routier simulé se fait sur un scénario simulé connecté (un enregistrement ne roule pas)',
             en: 'the simulated road test needs a connected simulated scenario (a recording cannot be driven)',
           });
-        if (!runtime.roadTest(s.id))
+        // The drive the repair calls for (a fast road when a DPF still has to burn its soot).
+        const drive = g.verificationDrive(SIM_ROAD_TEST_MIN);
+        if (!runtime.roadTest(s.id, drive))
           throw new ConflictError({
             fr: 'ce véhicule ne peut pas faire d’essai routier (il ne démarre pas)',
             en: 'this car cannot be road-tested (it does not start)',
           });
-        g.recordRoadTest({ minutes: SIM_ROAD_TEST_MIN, simulated: true });
+        g.recordRoadTest({
+          minutes: drive.minutes,
+          ...(drive.road === 'motorway' ? { road: drive.road } : {}),
+          simulated: true,
+        });
       });
       return toPage(reply, id);
     },

@@ -4,6 +4,7 @@
  * store access here: the session, guided and report plugins load, these render.
  */
 import {
+  describeRoutineRun,
   type GuidedSession as GS,
   GuidedSession,
   indexText,
@@ -206,6 +207,8 @@ export function pathList(
         return html`<li class="step-unable">${testName(req, s.id)} → <strong>${T(req, { fr: 'impossible sur ce véhicule', en: 'not possible on this car' })}</strong> <span class="muted">(${T(req, s.why)})</span></li>`;
       case 'road_test':
         return html`<li class="step-road-test">${T(req, { fr: 'Essai routier', en: 'Road test' })}${s.minutes ? ` (${s.minutes} min${s.simulated ? T(req, { fr: ', simulé', en: ', simulated' }) : ''})` : ''}</li>`;
+      case 'follow_up':
+        return html`<li class="step-follow-up" data-status="${s.status}">${T(req, describeRoutineRun(s.routine, s))}${s.simulated ? T(req, { fr: ' (simulée)', en: ' (simulated)' }) : ''}</li>`;
       case 'clear':
         return html`<li class="step-clear">${s.ok ? T(req, { fr: 'Codes effacés', en: 'Codes cleared' }) : T(req, { fr: 'Effacement des codes refusé par le véhicule', en: 'Clearing the codes refused by the car' })}</li>`;
       default: {
@@ -451,9 +454,25 @@ function verifyForms(
   const cleared = sinceRepair.some((x) => x.kind === 'clear' && x.ok);
   const roadTested = sinceRepair.some((x) => x.kind === 'road_test');
   const lastVerify = sinceRepair.findLast((x) => x.kind === 'verify');
+  // What the repair calls for before the verification (a DPF regeneration after an injector): said
+  // first, with the button that runs its routine on a simulated car through the scan tool.
+  const followUp = g.followUp();
+  const lastRun = sinceRepair.findLast((x) => x.kind === 'follow_up');
+  const drive = g.verificationDrive(SIM_ROAD_TEST_MIN);
+  const followUpItem = followUp
+    ? html`<li class="follow-up"><strong>${T(req, { fr: 'Après la réparation', en: 'After the repair' })}</strong> : ${T(req, followUp)}${
+        followUp.routine && simulated
+          ? html` <form method="post" action="/diagnostics/${id}/guided/follow-up" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-follow-up">${T(req, { fr: `${followUp.routine.name.fr} sur le véhicule simulé (en accéléré)`, en: `${followUp.routine.name.en} on the simulated car (fast-forwarded)` })}</button></form>`
+          : followUp.routine && real
+            ? html` <span class="muted">(${T(req, { fr: 'à faire à l’outil constructeur', en: 'to be done with the maker’s tool' })})</span>`
+            : ''
+      }${lastRun?.kind === 'follow_up' ? html` <span class="tag follow-up-${lastRun.status}">${T(req, describeRoutineRun(lastRun.routine, lastRun))}</span>` : ''}</li>`
+    : '';
   const monitors = g.tree.monitors.map((m) => T(req, monitorName(m))).join(', ');
+  const road =
+    drive.road === 'motorway' ? { fr: ' sur voie rapide', en: ' on a fast road' } : { fr: '', en: '' };
   const roadTestForm = simulated
-    ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${SIM_ROAD_TEST_MIN} min en accéléré)`, en: `Simulated road test (${SIM_ROAD_TEST_MIN} min, fast-forwarded)` })}</button></form>`
+    ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${drive.minutes} min${road.fr} en accéléré)`, en: `Simulated road test (${drive.minutes} min${road.en}, fast-forwarded)` })}</button></form>`
     : real
       ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: 'Essai routier fait', en: 'Road test done' })}</button></form>`
       : '';
@@ -464,6 +483,7 @@ ${
     : ''
 }
 <ol class="verify-steps">
+${followUpItem}
 <li><form method="post" action="/diagnostics/${id}/guided/clear" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-clear">${T(req, { fr: 'Effacer les codes', en: 'Clear the codes' })}</button></form>${cleared ? html` <span class="tag">${T(req, { fr: 'effacés', en: 'cleared' })}</span>` : ''}</li>
 <li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${roadTestForm}${roadTested ? html` <span class="tag road-tested">${T(req, { fr: 'fait', en: 'done' })}</span>` : ''}</li>
 <li><form method="post" action="/diagnostics/${id}/guided/verify">${guidedFields(req, version)}

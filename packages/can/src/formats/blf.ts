@@ -144,7 +144,10 @@ class BlfIterator extends BinaryCursor {
   /** Next top-level object in the file. */
   private pos = 0;
   private window: Buffer = Buffer.alloc(0);
-  private readBuf: Buffer | undefined;
+  /** The two read buffers, the one holding the window, and the read of the next window. */
+  private readonly readBuffers: (Buffer | undefined)[] = [undefined, undefined];
+  private windowSlot = 0;
+  private readAhead: { at: number; slot: number; bytes: Promise<Buffer> } | undefined;
   private windowStart = 0;
   private readonly ahead: Promise<Payload | undefined>[] = [];
   private readonly inflater = new Inflater();
@@ -175,6 +178,9 @@ class BlfIterator extends BinaryCursor {
     this.buf = Buffer.alloc(0);
     this.after = undefined;
     this.p = 0;
+    // The source closes after this: let a read ahead finish first.
+    await this.readAhead?.bytes.catch(() => undefined);
+    this.readAhead = undefined;
     for (const a of this.ahead.splice(0)) await a.catch(() => undefined);
   }
 
@@ -411,16 +417,47 @@ class BlfIterator extends BinaryCursor {
     }
   }
 
+  /** `length` bytes of read buffer `slot` (grown when too small). */
+  private readBuffer(slot: number, length: number): Buffer {
+    let b = this.readBuffers[slot];
+    if (b === undefined || b.length < length)
+      b = this.readBuffers[slot] = Buffer.allocUnsafe(Math.max(length, READ_CHUNK));
+    return b.subarray(0, length);
+  }
+
   /** Bytes [at, at + n) of the file, through the read window. */
   private async bytes(at: number, n: number, what: string): Promise<Buffer> {
     if (at < this.windowStart || at + n > this.windowStart + this.window.length) {
       const length = Math.max(Math.min(this.size - at, Math.max(n, READ_CHUNK)), 0);
-      // Into the same buffer every time: what the window held was used before this call (its
-      // containers inflated, other objects copied), and a fresh buffer per read is fresh pages.
-      if (this.readBuf === undefined || this.readBuf.length < length)
-        this.readBuf = Buffer.allocUnsafe(Math.max(length, READ_CHUNK));
-      this.window = await readExactly(this.source, at, length, what, this.readBuf.subarray(0, length));
+      // The window read ahead, when it starts here and holds what is asked; else a read now. Two
+      // buffers in turn: what a window held was used before the next one is needed (containers
+      // inflated, other objects copied), and a fresh buffer per read is fresh pages.
+      const ahead = this.readAhead;
+      this.readAhead = undefined;
+      let window: Buffer | undefined;
+      if (ahead !== undefined) {
+        const got = await ahead.bytes.catch(() => undefined);
+        if (got !== undefined && ahead.at === at && got.length >= Math.min(n, this.size - at)) {
+          window = got;
+          this.windowSlot = ahead.slot;
+        }
+      }
+      if (window === undefined) {
+        const slot = this.windowSlot ^ 1;
+        window = await readExactly(this.source, at, length, what, this.readBuffer(slot, length));
+        this.windowSlot = slot;
+      }
+      this.window = window;
       this.windowStart = at;
+      // The next window, read on the thread pool while this one is parsed.
+      const next = at + window.length;
+      if (next < this.size) {
+        const slot = this.windowSlot ^ 1;
+        const len = Math.min(this.size - next, READ_CHUNK);
+        const bytes = this.source.read(next, len, this.readBuffer(slot, len));
+        bytes.catch(() => undefined);
+        this.readAhead = { at: next, slot, bytes };
+      }
     }
     if (n > this.window.length - (at - this.windowStart)) {
       throw new BinaryLogError(this.file, at, `truncated file: ${what} needs ${n} bytes`);

@@ -39,6 +39,10 @@ export type InflateResult =
   | { zlibError: string }
   | { length: number; more: boolean };
 
+/** A known stream for the self-test: bytes like records (repeats and noise), and their deflate. */
+const PROBE = Buffer.from(Array.from({ length: 600 }, (_, i) => (i % 24 < 12 ? i % 24 : (i * 37) & 0xff)));
+const PROBE_DEFLATED = zlib.deflateSync(PROBE);
+
 export class Inflater {
   private handle: ZlibHandle | undefined;
   /** [avail_out, avail_in] after each write: where Node's context reports them. */
@@ -104,7 +108,44 @@ export class Inflater {
     };
     this.handle = h;
     this.state = state;
+    // Proven once on a known stream before any file is trusted to it: a Node whose context takes
+    // the same calls but reports otherwise falls back to the documented path.
+    if (!this.selfTested) {
+      this.selfTested = true;
+      if (!this.provesItself()) {
+        this.usable = false;
+        this.handle = undefined;
+        return undefined;
+      }
+    }
     return h;
+  }
+
+  private selfTested = false;
+
+  private provesItself(): boolean {
+    try {
+      const out = Buffer.alloc(PROBE.length + 1);
+      this.error = undefined;
+      this.handle!.reset();
+      this.handle!.writeSync(
+        zlib.constants.Z_FINISH,
+        PROBE_DEFLATED,
+        0,
+        PROBE_DEFLATED.length,
+        out,
+        0,
+        out.length,
+      );
+      return (
+        this.error === undefined &&
+        out.length - this.state![0] === PROBE.length &&
+        this.state![1] === 0 &&
+        Buffer.compare(out.subarray(0, PROBE.length), PROBE) === 0
+      );
+    } catch {
+      return false;
+    }
   }
 
   private fallback(input: Uint8Array, expected: number): InflateResult {

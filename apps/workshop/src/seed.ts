@@ -14,7 +14,7 @@ import {
   setDiagnosisNotes,
   transitionOrder,
 } from './services/orders.js';
-import { seedAppointments } from './services/planning-seed.js';
+import { PastAppointments, seedAppointments } from './services/planning-seed.js';
 import { qualityStatus, recordQualityChecks } from './services/quality.js';
 import { type AgreementMethod, addLine } from './services/quotes.js';
 import { seedTraining } from './services/training-seed.js';
@@ -499,6 +499,7 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
     await transitionOrder(store, site, roId, 'ready', manager, at);
   };
 
+  const diary = new PastAppointments();
   for (const [i, p] of plans.entries()) {
     // Work hours 08:00–17:00 UTC; each step moves the pointer on, rolling to the next morning.
     let t = Math.min(day(p.d) + 8.5 * HOUR + (i % 3) * HOUR, now - 2 * HOUR);
@@ -509,11 +510,15 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
       t = Math.min(t, now - 5 * 60_000);
     };
     const tech = users[p.tech]!;
-    // booked for the moment it came in: the planning of past weeks shows it
+    // booked for a morning at or before it came in: the planning of past weeks shows it
     const ro = await createOrder(
       store,
       site,
-      { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, bookedFor: t },
+      {
+        vehicleId: vehicleIds[p.v]!,
+        complaint: p.complaint,
+        bookedFor: diary.morning(p.tech, t, 8 * 60 + (i % 3) * 30),
+      },
       manager,
       t,
     );
@@ -662,7 +667,7 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
       const ro = await createOrder(
         store,
         site,
-        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service', bookedFor: t },
+        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service', bookedFor: diary.afternoon(login, t) },
         manager,
         t,
       );

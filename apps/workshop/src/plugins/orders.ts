@@ -74,8 +74,8 @@ import {
   appointmentFact,
   appointmentFields,
   appointmentForm,
-  appointmentOf,
   appointmentProps,
+  newAppointment,
 } from './planning.js';
 
 /** Who moves an order along: everyone in the workshop except instructors, who only watch. */
@@ -525,10 +525,11 @@ ${col.cards.map(
     handler: async (req) => {
       const now = clock.now();
       const { vehicleId, complaint, kind } = req.body;
+      const site = req.user!.site_id;
       return createOrder(
         store,
-        req.user!.site_id,
-        { vehicleId, complaint, kind, bookedFor: appointmentOf(req.body, now) },
+        site,
+        { vehicleId, complaint, kind, ...(await newAppointment(store, site, req.body, now)) },
         actor(req),
         now,
       );

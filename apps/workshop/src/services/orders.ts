@@ -1,10 +1,14 @@
 import type { Db, Store } from '../store/store.js';
+import { absenceDuring, absenceRefusal } from './absences.js';
+import { orderMinutes } from './appointment-slot.js';
+import { parisDay } from './calendar.js';
 import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
 import { AssignmentRefused, ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { checkHabilitation, habilitationsOf, isoDate } from './habilitations.js';
 import { formatRequirement, hvRequirement, parseRequirement } from './hv.js';
+import { openingCalendar } from './opening-hours.js';
 import { checkTransition, currentInvoiceId, ORDER_KINDS, type OrderKind } from './process.js';
 import {
   type AgreementInput,
@@ -33,6 +37,8 @@ export interface RepairOrder {
   assigned_to: number | null;
   comeback_of: number | null;
   booked_for: number | null;
+  /** The appointment's duration as typed; null: the quote's labour hours, or one hour. */
+  booked_minutes: number | null;
   created_by: number | null;
   created_at: number;
   state_since: number;
@@ -159,7 +165,14 @@ export async function getOrderRow(db: Db, site: number, id: number): Promise<Rep
 export async function createOrder(
   store: Store,
   site: number,
-  input: { vehicleId: number; complaint?: string; bookedFor?: number | null; kind?: string },
+  input: {
+    vehicleId: number;
+    complaint?: string;
+    bookedFor?: number | null;
+    /** The appointment's duration when it is known before the quote (null: from the quote). */
+    bookedMinutes?: number | null;
+    kind?: string;
+  },
   actor: Actor,
   now: number,
   state: 'booked' | 'comeback' = 'booked',
@@ -180,8 +193,8 @@ export async function createOrder(
     const seq = await nextInSequence(tx, `repair_order:${site}:${year}`);
     const number = `OR-${year}-${String(seq).padStart(5, '0')}`;
     const ro = await tx.get<RepairOrder>(
-      `INSERT INTO repair_orders (site_id, number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since, kind)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO repair_orders (site_id, number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, booked_minutes, created_by, created_at, state_since, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
         site,
         number,
@@ -192,6 +205,7 @@ export async function createOrder(
         hv,
         comebackOf,
         input.bookedFor ?? null,
+        input.bookedFor == null ? null : (input.bookedMinutes ?? null),
         actor.id,
         now,
         now,
@@ -408,6 +422,13 @@ export async function assignOrder(
     if (ro.state === 'delivered')
       throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, 'state');
     await checkAssignee(tx, ro, userId, now);
+    // Before the car comes in, its appointment must fall on days the technician is here.
+    if (ro.booked_for !== null && (ro.state === 'booked' || ro.state === 'comeback')) {
+      const { minutes } = await orderMinutes(tx, ro);
+      const end = (await openingCalendar(tx, site)).endOf(ro.booked_for, minutes);
+      const away = await absenceDuring(tx, site, userId, parisDay(ro.booked_for), parisDay(end - 1));
+      if (away) throw absenceRefusal(away, 'userId');
+    }
     await tx.run('UPDATE repair_orders SET assigned_to = ? WHERE id = ?', [userId, id]);
     const name = await tx.get<{ name: string }>('SELECT name FROM users WHERE id = ?', [userId]);
     await insertEvent(tx, id, ro.state, ro.state, actor, now, `assigned: ${name?.name ?? userId}`);

@@ -73,6 +73,8 @@ export const orderSchema = {
     comeback_of: nullableInt,
     /** The appointment (epoch ms), or null for a car that came without one. */
     booked_for: nullableInt,
+    /** The appointment's duration in minutes as typed; null: the quote's labour hours, or one hour. */
+    booked_minutes: nullableInt,
     created_at: { type: 'integer' },
     state_since: { type: 'integer' },
     /** diagnostic (a fault to find: diagnosed before the quote) or service (known work). */

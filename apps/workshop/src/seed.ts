@@ -14,7 +14,7 @@ import {
   setDiagnosisNotes,
   transitionOrder,
 } from './services/orders.js';
-import { PastAppointments, seedAppointments } from './services/planning-seed.js';
+import { PastAppointments, seedAppointments, seedPromises } from './services/planning-seed.js';
 import { qualityStatus, recordQualityChecks } from './services/quality.js';
 import { type AgreementMethod, addLine } from './services/quotes.js';
 import { seedTraining } from './services/training-seed.js';
@@ -640,6 +640,13 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
     );
     await issueInvoice(store, site, orderIds.d1!, manager, first!.issued_at + 2 * HOUR);
   }
+  // Issue 19: the cars in the workshop were promised back on a day; two of those days have passed.
+  await seedPromises(
+    store,
+    manager,
+    ['ready', 'qc', 'repair', 'wparts', 'parts', 'approved'].map((k) => orderIds[k]!),
+    now,
+  );
   // Routine jobs (service, tyres, brakes): one afternoon per mechanic and working day, delivered the same day.
   const routine = [
     'Révision constructeur',

@@ -20,6 +20,7 @@ import { type OrderDiagnosis, orderDiagnosis } from '../services/order-diagnosis
 import {
   approveQuote,
   assignOrder,
+  type BoardCard,
   boardCards,
   createOrder,
   deferredWork,
@@ -43,7 +44,14 @@ import {
   profileProblems,
   type WorkshopProfile,
 } from '../services/workshop-profile.js';
-import { dateTimeValue, dayValue, formatAppointment, OPTIONAL_DAY_PATTERN } from '../web/dates.js';
+import {
+  dateTimeValue,
+  dayValue,
+  durationText,
+  formatAppointment,
+  formatWhenShort,
+  OPTIONAL_DAY_PATTERN,
+} from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, isApi, renderPage, sendPage, T } from '../web/layout.js';
 import { type Req, twin, typed } from '../web/routes.js';
@@ -76,6 +84,7 @@ import {
   appointmentForm,
   appointmentProps,
   newAppointment,
+  promiseForm,
 } from './planning.js';
 
 /** Who moves an order along: everyone in the workshop except instructors, who only watch. */
@@ -264,6 +273,8 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
   const actions: Html[] = [];
   const move = appointmentForm(req, o);
   if (move) actions.push(move);
+  const promise = promiseForm(req, o);
+  if (promise) actions.push(promise);
   if ((o.state === 'booked' || o.state === 'comeback') && canDesk)
     actions.push(html`<form method="post" action="/orders/${o.id}/reception" class="card">
   <h2>${T(req, STATE_LABEL.reception)}</h2>${csrfField(req)}
@@ -410,6 +421,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
       url: '/board',
       render: async (cards, req, reply) => {
         const columns = STATES.map((s) => ({ s, cards: cards.filter((c) => c.state === s) }));
+        const late = cards.filter((c) => c.late_appointment || c.late_delivery);
         // Managers see habilitation renewals due here too, not only on the team page.
         const alerts = MANAGERS.includes(req.user!.role)
           ? await habilitationAlerts(
@@ -423,6 +435,10 @@ async function orders(scope: FastifyInstance): Promise<void> {
           alerts.length
             ? html`<p class="card alerts" role="status"><a href="/people">${T(req, { fr: '{n} habilitation(s) NF C18-550 à renouveler ou expirée(s)', en: '{n} NF C18-550 habilitation(s) due for renewal or expired' }, { n: alerts.length })}</a></p>`
             : ''
+        }${
+          late.length
+            ? html`<p class="card alerts late-summary" role="status">⚠ ${T(req, { fr: '{n} ordre(s) en retard : rendez-vous passé sans réception ou restitution promise dépassée', en: '{n} order(s) late: appointment passed without reception, or promised delivery passed' }, { n: late.length })}</p>`
+            : ''
         }${req.user!.role === 'apprentice' ? '' : html`<p class="tools"><a href="/orders.csv" download>${T(req, { fr: 'Exporter les ordres (CSV)', en: 'Export the orders (CSV)' })}</a></p>`}<div class="board" data-refresh="60">${columns.map(
           (
             col,
@@ -431,9 +447,10 @@ ${col.s === 'delivered' && col.cards.length ? html`<details class="delivered"><s
 ${col.cards.map(
   (
     c,
-  ) => html`<a class="ro-card ${c.hv_requirement && isHighVoltage(c.energy) ? 'hv' : ''}" href="/orders/${c.id}" data-number="${c.number}">
+  ) => html`<a class="ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}" href="/orders/${c.id}" data-number="${c.number}">
   <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
   <span>${c.plate} · ${c.maker} ${c.model}</span>
+  ${boardTimes(req, c)}
   <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
   <span class="complaint">${c.complaint.slice(0, 80)}</span>
 </a>`,
@@ -709,6 +726,33 @@ ${col.cards.map(
     handler: async (req) =>
       deferredWork(store, req.user!.site_id, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
   });
+}
+
+/**
+ * A card's times on the board, in the page's locale: the appointment and its duration, the
+ * promised delivery, and what is late (an appointment passed with the car not received, a promised
+ * delivery passed with the car not delivered).
+ */
+function boardTimes(req: FastifyRequest, c: BoardCard): Html {
+  const when = (ms: number) =>
+    html`<time datetime="${new Date(ms).toISOString()}">${formatWhenShort(req.lang, ms)}</time>`;
+  return html`${
+    c.booked_for !== null
+      ? html`<span class="appt-time${c.late_appointment ? ' is-late' : ''}">${T(req, { fr: 'RDV', en: 'Appt.' })} ${when(c.booked_for)} · ${durationText(c.duration_minutes ?? 60)}</span>`
+      : ''
+  }${
+    c.promised_for !== null && c.state !== 'delivered'
+      ? html`<span class="promised${c.late_delivery ? ' is-late' : ''}">${T(req, { fr: 'Promis pour', en: 'Promised for' })} ${when(c.promised_for)}</span>`
+      : ''
+  }${
+    c.late_appointment
+      ? html`<span class="late-flag">⚠ ${T(req, { fr: 'RDV passé, non réceptionné', en: 'appointment passed, not received' })}</span>`
+      : ''
+  }${
+    c.late_delivery
+      ? html`<span class="late-flag">⚠ ${T(req, { fr: 'restitution promise dépassée', en: 'promised delivery passed' })}</span>`
+      : ''
+  }`;
 }
 
 /** Repair orders: board, order pages and forms, and their JSON API. */

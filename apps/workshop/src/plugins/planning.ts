@@ -7,7 +7,7 @@ import { isHighVoltage, STATE_LABEL } from '../services/domain.js';
 import { ValidationError } from '../services/errors.js';
 import { parseRequirement } from '../services/hv.js';
 import type { RepairOrder } from '../services/orders.js';
-import { getOrder } from '../services/orders.js';
+import { getOrder, promiseDelivery } from '../services/orders.js';
 import {
   type Appointment,
   checkAppointment,
@@ -119,13 +119,27 @@ export function appointmentFields(
 <small class="muted">${T(req, { fr: 'Laissez vide pour un véhicule venu sans rendez-vous. Durée vide : celle du devis, une heure sans devis. Un rendez-vous qui dépasse la pause de midi ou le soir se poursuit à la réouverture.', en: "Leave empty for a car that came without an appointment. Empty duration: the quote's, one hour without a quote. An appointment that runs past the lunch break or the evening goes on when the workshop reopens." })}</small></fieldset>`;
 }
 
-/** The order page's appointment: when, a link to its week, and (front desk, before reception) the form that moves it. */
+/** The order page's appointment (when, how long, a link to its week) and promised delivery. */
 export function appointmentFact(req: FastifyRequest, o: RepairOrder): Html {
   return html`<dt>${T(req, { fr: 'Rendez-vous', en: 'Appointment' })}</dt><dd class="booked-for">${
     o.booked_for === null
       ? T(req, { fr: 'sans rendez-vous', en: 'no appointment' })
-      : html`<a href="/planning?week=${parisDay(o.booked_for)}">${formatAppointment(req.lang, o.booked_for)}</a>`
+      : html`<a href="/planning?week=${parisDay(o.booked_for)}">${formatAppointment(req.lang, o.booked_for)}</a>${o.booked_minutes ? html` · ${durationText(o.booked_minutes)}` : ''}`
+  }</dd>
+<dt>${T(req, { fr: 'Restitution promise', en: 'Promised delivery' })}</dt><dd class="promised-for">${
+    o.promised_for === null ? '—' : formatAppointment(req.lang, o.promised_for)
   }</dd>`;
+}
+
+/** The front desk's form that sets when the car is promised back, until it is delivered. */
+export function promiseForm(req: FastifyRequest, o: RepairOrder): Html | '' {
+  if (!FRONT_DESK.includes(req.user!.role) || o.state === 'delivered') return '';
+  const w = o.promised_for === null ? null : parisWall(o.promised_for);
+  return html`<form method="post" action="/orders/${o.id}/promise" class="card promise">${csrfField(req)}
+<h2>${T(req, { fr: 'Restitution promise au client', en: 'Delivery promised to the customer' })}</h2>
+<label>${T(req, { fr: 'Jour', en: 'Day' })} ${dayInput(req, 'promisedDay', w?.day ?? null)}</label>
+<label>${T(req, { fr: 'Heure', en: 'Time' })} ${timeInput(req, 'promisedTime', w?.minutes ?? null)}</label>
+<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`;
 }
 
 export function appointmentForm(req: FastifyRequest, o: RepairOrder): Html | '' {
@@ -270,6 +284,17 @@ const planningSchema = {
   },
 } as const;
 
+/** When the car is promised back: `promisedFor` (as `bookedFor`), or the day and time (18:00 when only the day); empty clears it. */
+const promiseBody = {
+  type: 'object',
+  properties: {
+    promisedFor: { type: 'string', maxLength: 40 },
+    promisedDay: { type: 'string', pattern: OPTIONAL_DAY_PATTERN },
+    promisedTime: { type: 'string', maxLength: 12 },
+    ...csrfProp,
+  },
+} as const;
+
 const appointmentBody = { type: 'object', properties: { ...appointmentProps, ...csrfProp } } as const;
 
 async function planning(scope: FastifyInstance): Promise<void> {
@@ -303,6 +328,30 @@ async function planning(scope: FastifyInstance): Promise<void> {
         ),
     },
     api: { url: '/api/planning', response: planningSchema, json: (r) => r.week },
+  });
+
+  twin(app, 'POST', {
+    access: FRONT_DESK,
+    tags: ['planning'],
+    schema: { params: idParams, body: promiseBody },
+    handler: async (req) => {
+      const b = req.body;
+      let at: number | null = null;
+      if (b.promisedFor?.trim()) at = dateTimeValue(b.promisedFor, 'promisedFor')!;
+      else if (b.promisedDay?.trim())
+        at = parisTime(
+          dayValue(b.promisedDay, 'promisedDay'),
+          b.promisedTime?.trim() ? timeValue(b.promisedTime, 'promisedTime') : 18 * 60,
+        );
+      await promiseDelivery(store, req.user!.site_id, req.params.id, at, req.user!, clock.now());
+      return req.params.id;
+    },
+    page: { url: '/orders/:id/promise', redirect: (id) => `/orders/${id}` },
+    api: {
+      url: '/api/orders/:id/promise',
+      response: orderDetailSchema,
+      json: (id, req) => getOrder(store, req.user!.site_id, id),
+    },
   });
 
   twin(app, 'POST', {

@@ -1,6 +1,6 @@
 import type { Db, Store } from '../store/store.js';
 import { absenceDuring, absenceRefusal } from './absences.js';
-import { orderMinutes } from './appointment-slot.js';
+import { DEFAULT_SLOT_MINUTES, orderMinutes } from './appointment-slot.js';
 import { parisDay } from './calendar.js';
 import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
@@ -39,6 +39,8 @@ export interface RepairOrder {
   booked_for: number | null;
   /** The appointment's duration as typed; null: the quote's labour hours, or one hour. */
   booked_minutes: number | null;
+  /** When the car was promised back to the customer, or null. */
+  promised_for: number | null;
   created_by: number | null;
   created_at: number;
   state_since: number;
@@ -103,6 +105,14 @@ export interface BoardCard {
   assignee_name: string | null;
   complaint: string;
   comeback_of: number | null;
+  /** The appointment (epoch ms), its duration in minutes (typed, the quote's labour, or one hour). */
+  booked_for: number | null;
+  duration_minutes: number | null;
+  promised_for: number | null;
+  /** The appointment has passed and the car is not received. */
+  late_appointment: boolean;
+  /** The promised delivery has passed and the car is not delivered. */
+  late_delivery: boolean;
 }
 
 const ORDER = { fr: 'Ordre de réparation', en: 'Repair order' };
@@ -512,14 +522,58 @@ export async function getOrder(db: Db, site: number, id: number): Promise<OrderD
 }
 
 /** Every open order, plus the ones delivered in the last `deliveredDays` days. */
-export function boardCards(db: Db, site: number, now: number, deliveredDays = 7): Promise<BoardCard[]> {
-  return db.all<BoardCard>(
+export async function boardCards(db: Db, site: number, now: number, deliveredDays = 7): Promise<BoardCard[]> {
+  const rows = await db.all<
+    Omit<BoardCard, 'duration_minutes' | 'late_appointment' | 'late_delivery'> & {
+      booked_minutes: number | null;
+      labour_hours: number | null;
+    }
+  >(
     `SELECT r.id, r.number, r.state, r.state_since, v.plate, v.maker, v.model, v.energy, r.hv_requirement,
-            u.name AS assignee_name, r.complaint, r.comeback_of
+            u.name AS assignee_name, r.complaint, r.comeback_of, r.booked_for, r.booked_minutes, r.promised_for,
+            CASE WHEN r.booked_for IS NULL OR r.booked_minutes IS NOT NULL THEN NULL ELSE
+              (SELECT SUM(l.sold_hours) FROM ro_lines l WHERE l.ro_id = r.id AND l.kind = 'labour' AND l.status <> 'declined') END AS labour_hours
      FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN users u ON u.id = r.assigned_to
      WHERE r.site_id = ? AND (r.state <> 'delivered' OR r.state_since >= ?) ORDER BY r.state_since`,
     [site, now - deliveredDays * 86_400_000],
   );
+  return rows.map(({ booked_minutes, labour_hours, ...r }) => ({
+    ...r,
+    duration_minutes:
+      r.booked_for === null
+        ? null
+        : (booked_minutes ??
+          (labour_hours && labour_hours > 0 ? Math.round(labour_hours * 60) : DEFAULT_SLOT_MINUTES)),
+    late_appointment:
+      r.booked_for !== null && r.booked_for < now && (r.state === 'booked' || r.state === 'comeback'),
+    late_delivery: r.promised_for !== null && r.promised_for < now && r.state !== 'delivered',
+  }));
+}
+
+/**
+ * Sets (or clears: null) when the car is promised back to its customer, until it is delivered;
+ * kept in the order's history.
+ */
+export async function promiseDelivery(
+  store: Store,
+  site: number,
+  id: number,
+  at: number | null,
+  actor: Actor,
+  now: number,
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, site, id);
+    if (ro.state === 'delivered')
+      throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, 'promisedDay');
+    if (at !== null && at < now - 86_400_000)
+      throw new ValidationError(
+        { fr: 'cette date de restitution est passée', en: 'this delivery date has passed' },
+        'promisedDay',
+      );
+    await tx.run('UPDATE repair_orders SET promised_for = ? WHERE id = ?', [at, id]);
+    await insertEvent(tx, id, ro.state, ro.state, actor, now, `promised: ${at ?? 'none'}`);
+  });
 }
 
 export function listOrders(db: Db, site: number, state?: State): Promise<RepairOrder[]> {

@@ -45,7 +45,7 @@ import type { Store } from '../store/store.js';
 import { addAbsence } from './absences.js';
 import { addDays, parisDay, parisTime, weekday } from './calendar.js';
 import { FRENCH_GARAGE_HOURS, OpeningCalendar } from './opening-hours.js';
-import { assignOrder, createOrder } from './orders.js';
+import { assignOrder, createOrder, promiseDelivery } from './orders.js';
 import type { User } from './users.js';
 
 const HOUR = 3_600_000;
@@ -143,4 +143,30 @@ export async function seedAppointments(
     now - 3 * 24 * HOUR,
   );
   return ids;
+}
+
+/**
+ * Promised deliveries of the cars in the workshop, at 18:00 on open days around today: the first
+ * two on the open days before today (passed: the board flags them), the others today and after.
+ */
+export async function seedPromises(store: Store, manager: User, ids: number[], now: number): Promise<void> {
+  const today = parisDay(now);
+  const open = (from: string, step: number) => {
+    const out: string[] = [];
+    for (let d = addDays(from, step); out.length < 4; d = addDays(d, step))
+      if (!HOURS.closure(d)) out.push(d);
+    return out;
+  };
+  const before = open(today, -1);
+  const after = [today, ...open(today, 1)];
+  const days = [before[1]!, before[0]!, ...after];
+  for (const [i, id] of ids.entries())
+    await promiseDelivery(
+      store,
+      manager.site_id,
+      id,
+      parisTime(days[i]!, 18 * 60),
+      manager,
+      now - 4 * 24 * HOUR,
+    );
 }

@@ -414,6 +414,8 @@ const SITES_POSTGRES = [
 const PLANNING = [
   // Minutes the appointment holds its technician; NULL: the quote's labour hours, or one hour.
   'ALTER TABLE repair_orders ADD COLUMN booked_minutes INTEGER CHECK (booked_minutes IS NULL OR booked_minutes BETWEEN 5 AND 6000)',
+  // When the car was promised back to its customer (epoch ms); the board flags it once passed.
+  'ALTER TABLE repair_orders ADD COLUMN promised_for INTEGER',
   // A weekday without a row keeps the French garage default (services/opening-hours.ts).
   `CREATE TABLE site_opening_hours (
     site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
@@ -765,7 +767,7 @@ export const migrations: Migration[] = [
   // Issue 19's planning residue: durations, opening hours, closed days, absences.
   {
     version: 9,
-    name: 'planning: appointment duration, opening hours, closed days, staff absences',
+    name: 'planning: appointment duration, promised delivery, opening hours, closed days, staff absences',
     sql: PLANNING,
   },
 ];

@@ -217,6 +217,30 @@ export function dateTimeInput(
 }
 
 /** An appointment as a sentence's date: « lundi 7 décembre 2026 à 09:30 », "Monday 7 December 2026 at 09:30". */
+const SHORT_WHEN = {
+  fr: new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }),
+  en: new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Paris',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }),
+};
+
+/** A moment for a small card, in the page's locale, Paris time: `mar. 10 mars, 09:30` / `Tue 10 Mar, 09:30`. */
+export function formatWhenShort(lang: 'fr' | 'en', ms: number): string {
+  return SHORT_WHEN[lang].format(ms);
+}
+
 export function formatAppointment(lang: 'fr' | 'en', ms: number): string {
   return new Date(ms).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     timeZone: 'Europe/Paris',

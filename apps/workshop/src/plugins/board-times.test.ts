@@ -55,6 +55,18 @@ describe('the board', () => {
     expect(page).toMatch(/class="card alerts late-summary" role="status">⚠ \d+ ordre\(s\) en retard/);
     expect(cardOf(page, overdue[0]!.number)).toContain('restitution promise dépassée');
     expect(cardOf(page, late[0]!.number)).toContain('RDV passé, non réceptionné');
+    // the board shows the day: the appointments of the following days are folded, in time order
+    const booked = /<section class="column" data-state="booked">([\s\S]*?)<\/section>/.exec(page)![1]!;
+    const [open, folded] = booked.split('<details class="later">') as [string, string];
+    const coming = cards.filter(
+      (c) => c.state === 'booked' && c.booked_for! >= Date.parse('2026-03-10T23:00:00Z'),
+    );
+    expect(coming.length).toBeGreaterThan(5);
+    expect(folded).toMatch(new RegExp(`^<summary>${coming.length} rendez-vous les jours suivants</summary>`));
+    for (const c of coming) expect(open).not.toContain(`data-number="${c.number}"`);
+    const times = [...folded.matchAll(/<time datetime="([^"]+)"/g)].map((m) => Date.parse(m[1]!));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(open).toContain(`data-number="${late[0]!.number}"`);
   });
 
   it('shows an appointment’s time and duration in the page’s locale, and flags it once passed', async () => {
@@ -73,10 +85,14 @@ describe('the board', () => {
       late_appointment: false,
     });
     const fr = cardOf((await api('chef', 'GET', '/board')).body, o.number);
-    expect(fr).toContain('RDV <time datetime="2026-03-10T13:00:00.000Z">mar. 10 mars, 14:00</time> · 1 h 30');
+    expect(fr).toContain(
+      'RDV <time datetime="2026-03-10T13:00:00.000Z">mar. 10 mars, 14:00</time> · 1\u00a0h\u00a030',
+    );
     expect(fr).not.toContain('late-flag');
     const en = cardOf((await api('chef', 'GET', '/board?lang=en')).body, o.number);
-    expect(en).toContain('Appt. <time datetime="2026-03-10T13:00:00.000Z">Tue 10 Mar, 14:00</time> · 1 h 30');
+    expect(en).toContain(
+      'Appt. <time datetime="2026-03-10T13:00:00.000Z">Tue 10 Mar, 14:00</time> · 1\u00a0h\u00a030',
+    );
     // 14:05 Paris: the car has not come
     await t.clock.advance(Date.parse('2026-03-10T13:05:00Z') - t.clock.now());
     card = (await board()).find((c) => c.id === o.id)!;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDateTime, formatKm } from '../i18n.js';
 import { type AdapterOption, adapterOptions } from '../services/adapter-offer.js';
+import { parisDay } from '../services/calendar.js';
 import { getCustomer, listVehicles } from '../services/customers.js';
 import {
   ENERGY_LABEL,
@@ -443,18 +444,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
           (
             col,
           ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
-${col.s === 'delivered' && col.cards.length ? html`<details class="delivered"><summary>${T(req, { fr: '{n} livré(s) ces 7 derniers jours', en: '{n} delivered in the last 7 days' }, { n: col.cards.length })}</summary>` : ''}
-${col.cards.map(
-  (
-    c,
-  ) => html`<a class="ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}" href="/orders/${c.id}" data-number="${c.number}">
-  <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
-  <span>${c.plate} · ${c.maker} ${c.model}</span>
-  ${boardTimes(req, c)}
-  <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
-  <span class="complaint">${c.complaint.slice(0, 80)}</span>
-</a>`,
-)}${col.s === 'delivered' && col.cards.length ? html`</details>` : ''}</section>`,
+${columnCards(req, col.s, col.cards, parisDay(clock.now()))}</section>`,
         )}</div>`;
         return sendPage(
           reply,
@@ -726,6 +716,36 @@ ${col.cards.map(
     handler: async (req) =>
       deferredWork(store, req.user!.site_id, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
   });
+}
+
+function boardCard(req: FastifyRequest, c: BoardCard): Html {
+  return html`<a class="ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}" href="/orders/${c.id}" data-number="${c.number}">
+  <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
+  <span>${c.plate} · ${c.maker} ${c.model}</span>
+  ${boardTimes(req, c)}
+  <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
+  <span class="complaint">${c.complaint.slice(0, 80)}</span>
+</a>`;
+}
+
+/**
+ * A column's cards. The board shows the day: appointments are in time order, those of the days
+ * after today folded (the planning shows them by day), and the week's deliveries folded too.
+ */
+function columnCards(req: FastifyRequest, state: State, cards: BoardCard[], today: string): Html | '' {
+  if (state === 'delivered')
+    return cards.length
+      ? html`<details class="delivered"><summary>${T(req, { fr: '{n} livré(s) ces 7 derniers jours', en: '{n} delivered in the last 7 days' }, { n: cards.length })}</summary>${cards.map((c) => boardCard(req, c))}</details>`
+      : '';
+  if (state !== 'booked') return html`${cards.map((c) => boardCard(req, c))}`;
+  const sorted = [...cards].sort((a, b) => (a.booked_for ?? 0) - (b.booked_for ?? 0));
+  const later = sorted.filter((c) => c.booked_for !== null && parisDay(c.booked_for) > today);
+  const now = sorted.filter((c) => !later.includes(c));
+  return html`${now.map((c) => boardCard(req, c))}${
+    later.length
+      ? html`<details class="later"><summary>${T(req, { fr: '{n} rendez-vous les jours suivants', en: '{n} appointments on the following days' }, { n: later.length })}</summary>${later.map((c) => boardCard(req, c))}<a class="to-planning" href="/planning">${T(req, { fr: 'Voir le planning', en: 'See the schedule' })} →</a></details>`
+      : ''
+  }`;
 }
 
 /**

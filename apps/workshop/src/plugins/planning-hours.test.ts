@@ -51,7 +51,7 @@ describe('the duration of an appointment', () => {
     expect((await appointment(o.id, '2026-03-13')).ends_at).toBe(Date.parse('2026-03-14T09:00:00Z'));
     const page = (await api('chef', 'GET', '/planning?week=2026-03-13')).body;
     expect(page).toMatch(
-      /17:00–10:00 <small>\(samedi 14 mars\)<\/small><\/time>\s*<span class="duration"[^>]*>3 h</,
+      /17:00–10:00 <small>\(samedi 14 mars\)<\/small><\/time>\s*<span class="duration"[^>]*>3\u00a0h</,
     );
   });
 

@@ -154,19 +154,15 @@ export async function seedPromises(store: Store, manager: User, ids: number[], n
   const open = (from: string, step: number) => {
     const out: string[] = [];
     for (let d = addDays(from, step); out.length < 4; d = addDays(d, step))
-      if (!HOURS.closure(d)) out.push(d);
+      if (weekday(d) <= 5 && !HOURS.closure(d)) out.push(d);
     return out;
   };
   const before = open(today, -1);
   const after = [today, ...open(today, 1)];
   const days = [before[1]!, before[0]!, ...after];
-  for (const [i, id] of ids.entries())
-    await promiseDelivery(
-      store,
-      manager.site_id,
-      id,
-      parisTime(days[i]!, 18 * 60),
-      manager,
-      now - 4 * 24 * HOUR,
-    );
+  for (const [i, id] of ids.entries()) {
+    const at = parisTime(days[i]!, 18 * 60);
+    // promised some hours before the day (once the quote was agreed), never after the time itself
+    await promiseDelivery(store, manager.site_id, id, at, manager, Math.min(now, at) - 2 * HOUR);
+  }
 }

@@ -60,7 +60,11 @@ export function parseDateTime(text: string): number | null {
  * null when it is not one. A bare number is minutes (what the JSON API sends).
  */
 export function parseDuration(text: string): number | null {
-  const t = text.trim().toLowerCase().replace(',', '.');
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(',', '.')
+    .replace(/\u00a0/g, ' ');
   let m = /^(\d{1,3})\s*(?:min|mn|m)?$/.exec(t);
   if (m) return +m[1]!;
   m = /^(\d{1,3})\s*(?:h|:)\s*(\d{1,2})?\s*(?:min|mn)?$/.exec(t);
@@ -70,11 +74,11 @@ export function parseDuration(text: string): number | null {
   return null;
 }
 
-/** A duration for a page: `45 min`, `2 h`, `1 h 30`. */
+/** A duration for a page: `45 min`, `2 h`, `1 h 30` (no-break spaces: it never wraps inside). */
 export function durationText(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${pad(m)}`;
+  return h === 0 ? `${m}\u00a0min` : m === 0 ? `${h}\u00a0h` : `${h}\u00a0h\u00a0${pad(m)}`;
 }
 
 /** The appointment's duration a body asks for: minutes; null when left empty; undefined when not sent. */

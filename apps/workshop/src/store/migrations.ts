@@ -454,6 +454,23 @@ const PLANNING = [
   'CREATE INDEX staff_absences_site_user ON staff_absences(site_id, user_id, from_day)',
 ];
 
+/**
+ * Issue 19: one invoice sequence per site, each with its own prefix (services/invoice-series.ts).
+ * Site 1 keeps an empty prefix (its numbers go on unchanged); another site's is NULL — its code in
+ * capitals — until its administrator chooses one. Each site's counters are raised to what it has
+ * issued, so every sequence continues from its last number.
+ */
+export const INVOICE_SERIES = [
+  'ALTER TABLE sites ADD COLUMN invoice_prefix TEXT',
+  "UPDATE sites SET invoice_prefix = '' WHERE id = 1",
+  'CREATE UNIQUE INDEX sites_invoice_prefix ON sites(invoice_prefix)',
+  `INSERT INTO number_counters (scope, last)
+   SELECT kind || ':' || site_id || ':' || substr(issue_date, 1, 4), MAX(CAST(substr(number, length(number) - 5) AS INTEGER))
+   FROM invoices GROUP BY kind, site_id, substr(issue_date, 1, 4)
+   ON CONFLICT (scope) DO UPDATE SET last = CASE WHEN excluded.last > number_counters.last
+     THEN excluded.last ELSE number_counters.last END`,
+];
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -769,5 +786,10 @@ export const migrations: Migration[] = [
     version: 9,
     name: 'planning: appointment duration, promised delivery, opening hours, closed days, staff absences',
     sql: PLANNING,
+  },
+  {
+    version: 10,
+    name: 'one invoice sequence per site, with its own prefix',
+    sql: INVOICE_SERIES,
   },
 ];

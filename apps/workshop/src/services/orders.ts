@@ -172,6 +172,14 @@ export async function getOrderRow(db: Db, site: number, id: number): Promise<Rep
   return ro;
 }
 
+/** The order, refused (409 on `field`) once delivered: nothing is assigned or promised after delivery. */
+async function undeliveredOrder(db: Db, site: number, id: number, field: string): Promise<RepairOrder> {
+  const ro = await getOrderRow(db, site, id);
+  if (ro.state === 'delivered')
+    throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, field);
+  return ro;
+}
+
 export async function createOrder(
   store: Store,
   site: number,
@@ -428,9 +436,7 @@ export async function assignOrder(
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, site, id);
-    if (ro.state === 'delivered')
-      throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, 'state');
+    const ro = await undeliveredOrder(tx, site, id, 'state');
     await checkAssignee(tx, ro, userId, now);
     // Before the car comes in, its appointment must fall on days the technician is here.
     if (ro.booked_for !== null && (ro.state === 'booked' || ro.state === 'comeback')) {
@@ -563,9 +569,7 @@ export async function promiseDelivery(
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, site, id);
-    if (ro.state === 'delivered')
-      throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, 'promisedDay');
+    const ro = await undeliveredOrder(tx, site, id, 'promisedDay');
     if (at !== null && at < now - 86_400_000)
       throw new ValidationError(
         { fr: 'cette date de restitution est passée', en: 'this delivery date has passed' },

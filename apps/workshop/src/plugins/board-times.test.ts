@@ -124,6 +124,9 @@ describe('the board', () => {
     );
     const page = (await api('chef', 'GET', `/orders/${o.id}`)).body;
     expect(page).toContain('mercredi 11 mars 2026 à 17:30');
+    // the order's history says it in words, not as the stored code
+    expect(page).toContain('restitution promise pour le mercredi 11 mars 2026 à 17:30');
+    expect(page).not.toContain('promised: ');
     expect(cardOf((await api('chef', 'GET', '/board')).body, o.number)).toContain(
       'Promis pour <time datetime="2026-03-11T16:30:00.000Z">mer. 11 mars, 17:30</time>',
     );

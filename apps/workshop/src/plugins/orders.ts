@@ -386,6 +386,15 @@ function noteText(req: FastifyRequest, note: string): string {
           { fr: 'rendez-vous fixé au {at}', en: 'appointment set for {at}' },
           { at: formatAppointment(req.lang, Number(m[1])) },
         );
+  m = /^promised: (\d+|none)$/.exec(note);
+  if (m)
+    return m[1] === 'none'
+      ? T(req, { fr: 'restitution promise retirée', en: 'promised delivery withdrawn' })
+      : T(
+          req,
+          { fr: 'restitution promise pour le {at}', en: 'delivery promised for {at}' },
+          { at: formatAppointment(req.lang, Number(m[1])) },
+        );
   m = /^invoice: (.*)$/.exec(note);
   if (m) return T(req, { fr: 'facture {n} émise', en: 'invoice {n} issued' }, { n: m[1]! });
   m = /^credit note: (\S+) \((.*)\)$/.exec(note);

@@ -84,6 +84,11 @@ describe('a site’s invoice sequence', () => {
       field: 'prefix',
       status: 409,
     });
+    // nor a new site whose code would give it
+    await expect(createSite(f.store, { code: 'ly-e', name: 'Lyon Est bis' }, T0)).rejects.toMatchObject({
+      field: 'code',
+      status: 409,
+    });
     expect(await setInvoicePrefix(f.store, lyon, 'LYON')).toBe('LYON');
     expect(await invoiceSeries(f.store, lyon, '2026')).toEqual({
       prefix: 'LYON',

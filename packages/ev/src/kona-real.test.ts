@@ -58,6 +58,13 @@ describe('the Kona/Ioniq definition on real Kona Electric answers (OBDb)', () =>
       const r = batteryReportFromFrames(recording(year), { name: `kona-${year}`, definitions: [kona] });
       const e = expected(year);
       expect(r.answers).toBe(5);
+      // Real cars' answers: a recording whose origin the data does not say, never a simulated car.
+      expect(r.source).toMatchObject({ kind: 'recording', name: `kona-${year}`, origin: 'unknown' });
+      expect(r.source.description?.fr).toMatch(
+        new RegExp(
+          `^fichier « kona-${year} » \\(enregistrement\\) ; réponses utilisées de 0 s à 4,\\d s de l'enregistrement$`,
+        ),
+      );
       expect(r.soc?.value).toBe(e.KONAEV_HVBAT_SOC);
       expect(r.packVoltage?.value).toBe(e.KONAEV_HVBAT_VDC);
       expect(r.packCurrent?.value).toBe(e.KONAEV_HVBAT_CURR);

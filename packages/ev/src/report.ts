@@ -1,4 +1,6 @@
-import type { Frame } from '@atelier/can';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type Frame, type RecordingOrigin, readLogOrigin, readOrigin } from '@atelier/can';
 import {
   type DiagnosticLink,
   exchangesFromFrames,
@@ -13,7 +15,7 @@ import {
   type FieldDefinition,
   type RequestDefinition,
 } from './definition.js';
-import { formatNumber } from './format.js';
+import { describeSource, formatNumber } from './format.js';
 
 /** One value read from the battery, with the time of the answer that carried it (s). */
 export interface Reading {
@@ -57,6 +59,41 @@ export interface PlausibilityCheck {
   detail: Text;
 }
 
+/**
+ * Where the report's figures come from, so that nobody reads a simulated car's or an old
+ * recording's figures as today's car's (`describeSource` says it in French and English):
+ *
+ * - `live`: read now from a car through an adapter (`adapter` as the user gave it, `protocol` as
+ *   the link says it);
+ * - `simulator`: read now from Atelier's simulated vehicle (`sim:` adapter, a simulated scenario);
+ * - `recording`: decoded from a file (`name`), with what the file says of its origin (`origin`:
+ *   Atelier's simulator, or unknown — no mark never means "a real car") and the span of the answers
+ *   used (`span`, seconds from the start of the recording, and its wall-clock start when the
+ *   recording's time stamps are dates). A session that replays a recording (the dashboard's recorded
+ *   scenario) is a `recording` source too, read `via` the session's link.
+ */
+export interface BatteryReportSource {
+  kind: 'recording' | 'live' | 'simulator';
+  /** The file, the adapter or the session, as the user knows it. */
+  name: string;
+  /** live / simulator: the adapter (`elm327:/dev/ttyUSB0`, `sim:kona-weak-cell`, `socketcan:can0`). */
+  adapter?: string;
+  /** live / simulator: the protocol the link reports (ELM327 `ATDPN`, ISO-TP's bus). */
+  protocol?: string;
+  /** live: the adapter's identification (ATI, STI), when it gave one. */
+  adapterVersion?: string;
+  /** simulator, or a recording the simulator made: the simulated scenario, when known. */
+  scenario?: string;
+  /** recording: what the file says of where it comes from. */
+  origin?: 'atelier-simulator' | 'unknown';
+  /** recording: the answers used, s from the start of the recording; `start` its first frame's date. */
+  span?: { from: number; to: number; start?: string };
+  /** A recording replayed through a session: the session's name (its reads go through its link). */
+  via?: string;
+  /** All of the above in one sentence (`describeSource`), filled by the report. */
+  description?: Text;
+}
+
 export interface BatteryReport {
   vehicle: {
     id: string;
@@ -64,7 +101,7 @@ export interface BatteryReport {
     protocol: 'kwp2000' | 'uds';
     ecu: { request: number; response: number };
   };
-  source: { kind: 'recording' | 'live'; name: string };
+  source: BatteryReportSource;
   /** Positive answers decoded. */
   answers: number;
   packVoltage?: Reading;
@@ -138,6 +175,8 @@ export class BatteryReportBuilder {
   private tempsAt = -1;
   private readonly series: BatteryReport['series'] = { soc: [], packVoltage: [], packCurrent: [] };
   private readonly asked = new Map<string, Text>();
+  private first = Number.POSITIVE_INFINITY;
+  private last = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly definition: BatteryDefinition,
@@ -150,6 +189,8 @@ export class BatteryReportBuilder {
   add(req: RequestDefinition, data: Uint8Array, t: number): boolean {
     if (!answers(req, data)) return false;
     this.answered++;
+    this.first = Math.min(this.first, t);
+    this.last = Math.max(this.last, t);
     this.asked.delete(req.hex);
     for (const f of req.fields) {
       const v = value(data, f);
@@ -197,7 +238,7 @@ export class BatteryReportBuilder {
         protocol: d.protocol,
         ecu: { request: d.ecu.request, response: d.ecu.response },
       },
-      source: this.source,
+      source: this.finalSource(),
       answers: this.answered,
       packVoltage: pick('packVoltage'),
       packCurrent: pick('packCurrent'),
@@ -251,9 +292,19 @@ export class BatteryReportBuilder {
     return report;
   }
 
+  /** The source with the span of the answers decoded (a recording read directly) and its sentence. */
+  private finalSource(): BatteryReportSource {
+    const { description: _, ...s } = this.source;
+    const out: BatteryReportSource =
+      s.kind === 'recording' && !s.via && this.answered
+        ? { ...s, span: { ...s.span, from: this.first, to: this.last } }
+        : s;
+    return { ...out, description: describeSource(out) };
+  }
+
   private explainMissing(report: BatteryReport): void {
     const d = this.definition;
-    const source = this.source.kind === 'recording';
+    const source = this.source.kind === 'recording' && !this.source.via;
     const whereFrom = (q: string, list = false) =>
       d.requests.find((r) => (list ? r.list?.quantity === q : r.fields.some((f) => f.quantity === q)));
     const reasonFor = (q: string, list = false): Text => {
@@ -440,7 +491,7 @@ export function batteryReadsIn(
  */
 export function batteryReportFromFrames(
   frames: Frame[],
-  options: { name?: string; definitions?: BatteryDefinition[] } = {},
+  options: { name?: string; definitions?: BatteryDefinition[]; origin?: RecordingOrigin } = {},
 ): BatteryReport {
   const name = options.name ?? 'recording';
   const { exchanges } = exchangesFromFrames(frames);
@@ -456,7 +507,7 @@ export function batteryReportFromFrames(
     });
   }
   const d = found.definition;
-  const builder = new BatteryReportBuilder(d, { kind: 'recording', name });
+  const builder = new BatteryReportBuilder(d, recordingSource(name, frames, options.origin));
   for (const ex of exchanges) {
     const req = matching(d, ex);
     if (!req) continue;
@@ -468,6 +519,76 @@ export function batteryReportFromFrames(
 }
 
 /**
+ * An opened adapter as a report's source (the fields of @atelier/adapters' `AdapterInfo`): the
+ * `sim:` scheme is Atelier's simulated vehicle, whatever carries it (`?via=elm327` too); any other
+ * is a car, live.
+ */
+export function adapterSource(a: {
+  spec: string;
+  scheme: string;
+  protocol?: string;
+  version?: string;
+  scenario?: string;
+  recording?: string;
+}): BatteryReportSource {
+  const sim = a.scheme === 'sim';
+  // A scenario that plays a recording: the figures are the recording's, whatever the simulator does.
+  if (sim && a.recording) {
+    const origin = fileOrigin(a.recording);
+    return {
+      kind: 'recording',
+      name: basename(a.recording),
+      origin: origin ? 'atelier-simulator' : 'unknown',
+      ...(origin?.scenario ? { scenario: origin.scenario } : {}),
+      via: a.spec,
+    };
+  }
+  return {
+    kind: sim ? 'simulator' : 'live',
+    name: a.spec,
+    adapter: a.spec,
+    ...(a.protocol ? { protocol: a.protocol } : {}),
+    ...(a.version && !sim ? { adapterVersion: a.version } : {}),
+    ...(sim && a.scenario ? { scenario: a.scenario } : {}),
+  };
+}
+
+/** What a recording file says of its origin: a CAN log's mark, a transcript's `#` comment; unknown if unreadable. */
+function fileOrigin(path: string): RecordingOrigin | undefined {
+  try {
+    return readLogOrigin(path);
+  } catch {
+    try {
+      return readOrigin(readFileSync(path).subarray(0, 16 * 1024), 'candump');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * A recording as a report's source: its origin as the file says it and, when its time stamps are
+ * dates (candump of a real logger: seconds since 1970), the date of its first frame. Small time
+ * stamps (a simulator's, a logger's from power-on) are not dates: no start is claimed.
+ */
+export function recordingSource(
+  name: string,
+  frames: Frame[],
+  origin: RecordingOrigin | undefined,
+): BatteryReportSource {
+  const t0 = frames[0]?.timestamp ?? 0;
+  // 2000-01-01 onwards: a date, not a count of seconds since power-on.
+  const start = t0 >= 946_684_800 ? new Date(t0 * 1000).toISOString() : undefined;
+  return {
+    kind: 'recording',
+    name,
+    origin: origin ? 'atelier-simulator' : 'unknown',
+    ...(origin?.scenario ? { scenario: origin.scenario } : {}),
+    ...(start ? { span: { from: 0, to: 0, start } } : {}),
+  };
+}
+
+/**
  * The battery report of a live session: each of the definition's requests sent to the battery ECU
  * through the link (an adapter, a simulated car, a recorded responder). A request that fails is
  * named in `missing` with the link's reason; the others still make the report.
@@ -475,9 +596,22 @@ export function batteryReportFromFrames(
 export async function readBatteryReport(
   link: DiagnosticLink,
   d: BatteryDefinition,
-  options: { name?: string; timeoutMs?: number; probe?: boolean } = {},
+  options: {
+    name?: string;
+    timeoutMs?: number;
+    probe?: boolean;
+    /** Where the link's answers come from; by default a live car on this link (or the simulator on a `sim` link). */
+    source?: BatteryReportSource;
+  } = {},
 ): Promise<BatteryReport> {
-  const builder = new BatteryReportBuilder(d, { kind: 'live', name: options.name ?? link.info.kind });
+  const name = options.name ?? link.info.kind;
+  const source: BatteryReportSource = options.source ?? {
+    kind: link.info.kind === 'sim' ? 'simulator' : 'live',
+    name,
+    adapter: name,
+    ...(link.info.protocol ? { protocol: link.info.protocol } : {}),
+  };
+  const builder = new BatteryReportBuilder(d, source);
   for (const req of d.requests) {
     // Probing for the vehicle: a battery ECU silent on the first request is not this one.
     if (options.probe && req !== d.requests[0] && builder.report().answers === 0) break;

@@ -491,8 +491,10 @@ export async function recordingBatteryReport(db: Db, site: number, id: number): 
     });
   const frames: Frame[] = [];
   for await (const f of readLogText(r.content, storedLogName(r))) frames.push(f);
+  // The origin the file said at upload (its mark), kept in the analysis.
+  const origin = (JSON.parse(r.summary || '{}') as Partial<RecordingAnalysis>).origin;
   try {
-    return batteryReportFromFrames(frames, { name: r.name });
+    return batteryReportFromFrames(frames, { name: r.name, origin });
   } catch (err) {
     if (err instanceof Error && err.name === 'NoBatteryDataError')
       throw new ValidationError((err as Error & { text: Text }).text);

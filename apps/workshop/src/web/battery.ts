@@ -4,7 +4,7 @@
  * print and in tests), and the NF C18-550 note. One view for the instructor's recording and the
  * apprentice's session.
  */
-import { type BatteryReport, HV_NOTE, QUANTITY_LABEL } from '@atelier/ev';
+import { type BatteryReport, describeSource, HV_NOTE, QUANTITY_LABEL } from '@atelier/ev';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html } from './html.js';
 import { renderPage, T } from './layout.js';
@@ -61,7 +61,8 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
   );
   const c = r.cells;
   return html`<p class="hv-note card alerts" role="note" id="hv-note">⚠ ${L(HV_NOTE)}</p>
-<p>${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu} · ${L(r.source.kind === 'recording' ? { fr: 'Enregistrement', en: 'Recording' } : { fr: 'Session', en: 'Session' })} ${r.source.name} · ${r.answers} ${L({ fr: 'réponse(s) décodée(s)', en: 'answer(s) decoded' })}</p>
+<p>${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu} · ${r.answers} ${L({ fr: 'réponse(s) décodée(s)', en: 'answer(s) decoded' })}</p>
+<p class="card battery-source" id="battery-source" data-source="${r.source.kind}"${r.source.origin ? html` data-origin="${r.source.origin}"` : ''}><strong>${L({ fr: 'Source des valeurs :', en: 'Where the figures come from:' })}</strong> ${L(describeSource(r.source))}</p>
 <div class="grid">
 <section class="card" id="battery-values"><h2>${L({ fr: 'Pack', en: 'Pack' })}</h2>
 <table class="battery">${rows}${extras}${

@@ -20,6 +20,14 @@ export const QUANTITY_LABEL: Record<string, Text> = {
   temperatures: { fr: 'Températures', en: 'Temperatures' },
 };
 
+/** Units written differently in each language (the definitions give the English symbol). */
+const UNIT_TEXT: Record<string, Text> = { rpm: { fr: 'tr/min', en: 'rpm' } };
+
+/** A unit as the language writes it: `rpm` is `tr/min` in French. */
+export function unitText(unit: string, lang: Lang): string {
+  return UNIT_TEXT[unit]?.[lang] ?? unit;
+}
+
 /** A number as the language writes it (decimal comma in French), rounded to `digits` decimals when given. */
 export function formatNumber(v: number, lang: Lang, digits?: number): string {
   const s = String(digits === undefined ? v : Number(v.toFixed(digits)));
@@ -109,8 +117,8 @@ export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
   );
   lines.push('');
   // Labels in one column, as wide as the longest (the Kona's extras are long).
-  const W = Math.max(32, ...r.extras.map((e) => L(e.label).length));
-  const value = (v: number, unit: string) => `${fmt(v, lang)}${unit ? ` ${unit}` : ''}`;
+  const W = Math.max(32, ...[...r.extras, ...r.drive].map((e) => L(e.label).length));
+  const value = (v: number, unit: string) => `${fmt(v, lang)}${unit ? ` ${unitText(unit, lang)}` : ''}`;
   for (const q of ['packVoltage', 'packCurrent', 'soc', 'soh'] as const) {
     const v = r[q];
     if (v) lines.push(`  ${L(QUANTITY_LABEL[q]).padEnd(W)} ${value(v.value, v.unit)}`);
@@ -127,6 +135,15 @@ export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
   if (r.temperatures) {
     const list = r.temperatures.values.map((v) => (v === null ? '—' : fmt(v, lang))).join(' / ');
     lines.push(`  ${L(QUANTITY_LABEL.temperatures).padEnd(W)} ${list} °C`);
+  }
+  if (r.drive.length) {
+    lines.push(
+      '',
+      fr
+        ? 'Moteur et onduleur (tels que le calculateur batterie les donne) :'
+        : 'Drive motor and inverter (as the battery ECU reports them):',
+    );
+    for (const e of r.drive) lines.push(`  ${L(e.label).padEnd(W)} ${value(e.value, e.unit)}`);
   }
   if (r.missing.length) {
     lines.push('', fr ? 'Non disponible :' : 'Not available:');

@@ -54,7 +54,8 @@ export interface PlausibilityCheck {
     | 'pack-per-cell'
     | 'pack-vs-cells'
     | 'reported-cells'
-    | 'temperature-range';
+    | 'temperature-range'
+    | 'dc-link';
   ok: boolean;
   detail: Text;
 }
@@ -110,6 +111,11 @@ export interface BatteryReport {
   soh?: Reading;
   /** Other readings the definition names (Leaf: Hx, capacity in Ah). */
   extras: (Reading & { quantity: string; label: Text })[];
+  /**
+   * Readings of the drive the battery ECU also reports (the Kona's motor speed and inverter DC-link
+   * voltage in its 0101 answer): not the battery's, shown apart.
+   */
+  drive: (Reading & { quantity: string; label: Text })[];
   cells?: CellSummary;
   temperatures?: TemperatureSummary;
   /** Every answer's values over time, for charts: `[t, value]`. */
@@ -167,7 +173,7 @@ export function answers(req: RequestDefinition, data: Uint8Array): boolean {
 /** Gathers decoded answers into a report. */
 export class BatteryReportBuilder {
   private answered = 0;
-  private readonly latest = new Map<string, Reading & { label?: Text }>();
+  private readonly latest = new Map<string, Reading & { label?: Text; group?: 'drive' }>();
   private readonly cells: (number | null)[];
   private cellsAt = -1;
   private cellsSeen = false;
@@ -195,7 +201,7 @@ export class BatteryReportBuilder {
     for (const f of req.fields) {
       const v = value(data, f);
       if (v === undefined) continue;
-      this.latest.set(f.quantity, { value: v, unit: f.unit, t, label: f.label });
+      this.latest.set(f.quantity, { value: v, unit: f.unit, t, label: f.label, group: f.group });
       if (f.quantity in this.series) this.series[f.quantity as keyof BatteryReport['series']].push([t, v]);
     }
     const l = req.list;
@@ -244,15 +250,8 @@ export class BatteryReportBuilder {
       packCurrent: pick('packCurrent'),
       soc: pick('soc'),
       soh: pick('soh'),
-      extras: [...this.latest]
-        .filter(([q]) => !['packVoltage', 'packCurrent', 'soc', 'soh'].includes(q))
-        .map(([quantity, r]) => ({
-          quantity,
-          value: r.value,
-          unit: r.unit,
-          t: r.t,
-          label: r.label ?? { fr: quantity, en: quantity },
-        })),
+      extras: this.others(false),
+      drive: this.others(true),
       series: this.series,
       missing: [],
       checks: [],
@@ -290,6 +289,22 @@ export class BatteryReportBuilder {
     this.explainMissing(report);
     report.checks = plausibility(d, report);
     return report;
+  }
+
+  /** The readings beyond the four main ones: the battery's extras, or the drive's. */
+  private others(drive: boolean): BatteryReport['extras'] {
+    return [...this.latest]
+      .filter(
+        ([q, r]) =>
+          !['packVoltage', 'packCurrent', 'soc', 'soh'].includes(q) && (r.group === 'drive') === drive,
+      )
+      .map(([quantity, r]) => ({
+        quantity,
+        value: r.value,
+        unit: r.unit,
+        t: r.t,
+        label: r.label ?? { fr: quantity, en: quantity },
+      }));
   }
 
   /** The source with the span of the answers decoded (a recording read directly) and its sentence. */
@@ -399,6 +414,8 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
   }
   const reported = reportedCellsCheck(d, r);
   if (reported) out.push(reported);
+  const dcLink = dcLinkCheck(r);
+  if (dcLink) out.push(dcLink);
   if (r.temperatures)
     out.push({
       check: 'temperature-range',
@@ -453,6 +470,51 @@ function reportedCellsCheck(d: BatteryDefinition, r: BatteryReport): Plausibilit
       fr: `le BMS donne la plus haute n° ${hiN} à ${v(hi, 'fr')} V (liste : ${v(listHi, 'fr')} V) et la plus basse n° ${loN} à ${v(lo, 'fr')} V (liste : ${v(listLo, 'fr')} V) ; liste de ${v(r.cells.min, 'fr')} à ${v(r.cells.max, 'fr')} V, ${v(REPORTED_CELL_TOLERANCE_V, 'fr')} V admis`,
       en: `the BMS gives the highest as #${hiN} at ${v(hi, 'en')} V (list: ${v(listHi, 'en')} V) and the lowest as #${loN} at ${v(lo, 'en')} V (list: ${v(listLo, 'en')} V); list from ${v(r.cells.min, 'en')} to ${v(r.cells.max, 'en')} V, ${v(REPORTED_CELL_TOLERANCE_V, 'en')} V allowed`,
     },
+  };
+}
+
+/**
+ * Above this a DC voltage is high voltage (class B of ISO 6469-3 / UN ECE R100: more than 60 V DC):
+ * below it, the inverter's DC link is discharged.
+ */
+export const HV_THRESHOLD_V = 60;
+/**
+ * How far the inverter's DC link may be from the pack with the relays closed: a few volts of drop
+ * across relays, fuse and cables under current (the real Konas of OBDb's test cases: up to 4.7 V, 1.4 %).
+ */
+export const DC_LINK_TOLERANCE = 0.03;
+
+/**
+ * The inverter's DC-link (capacitor) voltage against the pack (extra `inverterCapacitorVoltage`):
+ * above 60 V the relays are closed and it is the pack's voltage, within 3 %; below 60 V the link is
+ * discharged (relays open). Between the two, or above the pack, it is a link charging or
+ * discharging through its resistors — or a wrong value — and the check says so.
+ */
+function dcLinkCheck(r: BatteryReport): PlausibilityCheck | undefined {
+  const link = r.drive.find((e) => e.quantity === 'inverterCapacitorVoltage')?.value;
+  if (link === undefined || !r.packVoltage) return undefined;
+  const pack = r.packVoltage.value;
+  const gap = Math.abs(link - pack) / pack;
+  const discharged = link < HV_THRESHOLD_V;
+  const ok = discharged || gap <= DC_LINK_TOLERANCE;
+  const v = (x: number, lang: 'fr' | 'en') => nums(x, 1)[lang];
+  return {
+    check: 'dc-link',
+    ok,
+    detail: discharged
+      ? {
+          fr: `bus continu de l'onduleur à ${v(link, 'fr')} V, sous ${HV_THRESHOLD_V} V : contacteurs ouverts, condensateurs déchargés (pack ${v(pack, 'fr')} V)`,
+          en: `inverter DC link at ${v(link, 'en')} V, below ${HV_THRESHOLD_V} V: relays open, capacitors discharged (pack ${v(pack, 'en')} V)`,
+        }
+      : ok
+        ? {
+            fr: `bus continu de l'onduleur à ${v(link, 'fr')} V, pack ${v(pack, 'fr')} V (écart ${nums(gap * 100, 1).fr} %, ${DC_LINK_TOLERANCE * 100} % admis) : contacteurs fermés`,
+            en: `inverter DC link at ${v(link, 'en')} V, pack ${v(pack, 'en')} V (gap ${nums(gap * 100, 1).en} %, ${DC_LINK_TOLERANCE * 100} % allowed): relays closed`,
+          }
+        : {
+            fr: `bus continu de l'onduleur à ${v(link, 'fr')} V, pack ${v(pack, 'fr')} V (écart ${nums(gap * 100, 1).fr} %) : ni déchargé ni à la tension du pack — précharge ou décharge en cours, ou valeur fausse`,
+            en: `inverter DC link at ${v(link, 'en')} V, pack ${v(pack, 'en')} V (gap ${nums(gap * 100, 1).en} %): neither discharged nor at the pack's voltage — precharge or discharge under way, or a wrong value`,
+          },
   };
 }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Lang, UsageError } from '@atelier/command';
 import { Elm327Emulator, serveTcp } from '@atelier/elm327';
-import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
+import { batteryDefinition, readBatteryReport } from '@atelier/ev';
+import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { cliContext } from '../testing.js';
@@ -42,6 +43,12 @@ describe('atelier ev report', () => {
       const { ctx, out } = context(lang);
       expect(await evCommand.run(['report', gz], ctx)).toBe(0);
       expect(out().split('\n')[1]).toContain(text);
+      // The drive, apart from the battery: the simulated car stood READY, motor still.
+      expect(out()).toMatch(
+        lang === 'fr'
+          ? /\nMoteur et onduleur \(tels que le calculateur batterie les donne\) :\n {2}Onduleur : tension du bus continu \(condensateur\) +3\d\d V\n {2}Moteur de traction : régime +0 tr\/min\n/
+          : /\nDrive motor and inverter \(as the battery ECU reports them\):\n {2}Inverter: DC-link \(capacitor\) voltage +3\d\d V\n {2}Drive motor: speed +0 rpm\n/,
+      );
     }
   });
 
@@ -152,7 +159,58 @@ describe('atelier ev report on the simulated Kona (sim:healthy-kona, sim:kona-we
       expect(Math.abs(t - truth.modules[m]), `module ${m + 1}`).toBeLessThanOrEqual(0.51);
     });
     expect(r.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
+    // The drive as the BMS reports it: the car stands READY, relays closed — motor still, the
+    // inverter's DC link at the pack's voltage (1 V resolution).
+    const drive = (q: string) => r.drive.find((e: { quantity: string }) => e.quantity === q)?.value;
+    expect(drive('motorSpeed')).toBe(0);
+    expect(Math.abs(drive('inverterCapacitorVoltage') - truth.packV)).toBeLessThanOrEqual(0.8);
+    expect(r.checks.find((c: { check: string }) => c.check === 'dc-link')?.ok).toBe(true);
   };
+
+  it('driving: the motor turns as the wheels do through the Kona’s reduction, the DC link at the pack’s voltage; key off then on without READY: discharged', async () => {
+    const kona = batteryDefinition('hyundai-kona-ioniq')!;
+    const car = Vehicle.fromScenario(loadScenario('healthy-kona'), { startMs: 0 });
+    // A serving clock held at one instant: the five reads see the car in one state.
+    let now = 0;
+    const clock = {
+      now: () => now,
+      sleep: async () => {},
+      setTimeout: (fn: () => void) => {
+        fn();
+        return {};
+      },
+      clearTimeout: () => {},
+    };
+    const link = new ResponderLink(car, { clock });
+    car.operate(1000, { action: 'road_test', minutes: 10, road: 'motorway' });
+    now = 300_000;
+    const r = await readBatteryReport(link, kona);
+    const drive = (rep: typeof r, q: string) => rep.drive.find((e) => e.quantity === q)!.value;
+    const speed = car.model.speedKmh;
+    expect(speed).toBeGreaterThan(60);
+    // Hyundai's published figures, not the simulator's: a 7.981 reduction, 215/55 R17 tyres.
+    const tyre = Math.PI * (17 * 0.0254 + 2 * 0.55 * 0.215);
+    const motorRpm = ((speed * 1000) / 60 / tyre) * 7.981;
+    expect(Math.abs(drive(r, 'motorSpeed') - motorRpm) / motorRpm).toBeLessThan(0.01);
+    expect(Math.abs(drive(r, 'inverterCapacitorVoltage') - car.model.hvV)).toBeLessThanOrEqual(0.8);
+    expect(r.checks.find((c) => c.check === 'dc-link')?.ok).toBe(true);
+    // Parked, key off (the ECUs asleep), then ignition on without READY: the BMS answers, the
+    // relays stay open, the link is discharged; the pack keeps its voltage.
+    now = 20 * 60_000;
+    car.operate(now, { action: 'key_off' });
+    now += 60_000;
+    car.operate(now, { action: 'key_on' });
+    now += 5_000;
+    const on = await readBatteryReport(link, kona);
+    expect(car.model.running).toBe(false);
+    expect(on.answers).toBe(5);
+    expect(drive(on, 'motorSpeed')).toBe(0);
+    expect(drive(on, 'inverterCapacitorVoltage')).toBeLessThan(60);
+    expect(on.packVoltage!.value).toBeGreaterThan(98 * 3);
+    expect(on.checks.find((c) => c.check === 'dc-link')?.detail.en).toMatch(
+      /below 60 V: relays open, capacitors discharged/,
+    );
+  }, 60_000);
 
   it('sim: (ISO-TP on a virtual bus): the healthy pack as physics has it', async () => {
     agrees(await report('sim:healthy-kona'), physicalState('healthy-kona'));

@@ -431,6 +431,13 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     ])
       expect(report.body).toContain(row);
     expect(report.body).toMatch(/le BMS donne la plus haute n° 9 à 3,76 V \(liste : 3,76 V\)/);
+    // The drive as the BMS gives it, apart from the battery: the car stood READY.
+    expect(report.body).toMatch(
+      /<section class="card" id="battery-drive"><h2>Moteur et onduleur<\/h2>.*data-quantity="inverterCapacitorVoltage"><th>Onduleur : tension du bus continu \(condensateur\)<\/th><td>3\d\d V<\/td>.*data-quantity="motorSpeed"><th>Moteur de traction : régime<\/th><td>0 tr\/min<\/td>/s,
+    );
+    expect(report.body).toMatch(
+      /<li class="ok" data-check="dc-link">✔ bus continu de l&#39;onduleur à 3\d\d V, pack 3\d\d(,\d)? V/,
+    );
     // The file's mark, read at upload, is in the report's source line.
     expect(report.body).toContain(
       'data-source="recording" data-origin="atelier-simulator"><strong>Source des valeurs :</strong> fichier « sim_kona_weak_cell_battery.log » (enregistrement d&#39;un véhicule simulé (Atelier), scénario kona-weak-cell) ; réponses utilisées de 1,2 s à 111,6 s de l&#39;enregistrement</p>',
@@ -440,6 +447,7 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       url: `/training/recordings/${rec.id}/battery?lang=en`,
     });
     expect(reportEn.body).toContain('data-quantity="operatingTime"><th>Operating time</th><td>2107.2808 h');
+    expect(reportEn.body).toContain('data-quantity="motorSpeed"><th>Drive motor: speed</th><td>0 rpm</td>');
     expect(reportEn.body).toContain(
       '<strong>Where the figures come from:</strong> file “sim_kona_weak_cell_battery.log” (recording of a simulated vehicle (Atelier), scenario kona-weak-cell); answers used from 1.2 s to 111.6 s into the recording</p>',
     );

@@ -4,7 +4,7 @@
  * print and in tests), and the NF C18-550 note. One view for the instructor's recording and the
  * apprentice's session.
  */
-import { type BatteryReport, describeSource, HV_NOTE, QUANTITY_LABEL } from '@atelier/ev';
+import { type BatteryReport, describeSource, HV_NOTE, QUANTITY_LABEL, unitText } from '@atelier/ev';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html } from './html.js';
 import { renderPage, T } from './layout.js';
@@ -55,10 +55,13 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
       (q) =>
         html`<tr data-quantity="${q}"><th>${L(QUANTITY_LABEL[q])}</th><td>${num(req, r[q]!.value)} ${r[q]!.unit}</td></tr>`,
     );
-  const extras = r.extras.map(
-    (e) =>
-      html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)}${e.unit ? ` ${e.unit}` : ''}</td></tr>`,
-  );
+  const row = (e: BatteryReport['extras'][number]) =>
+    html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)}${e.unit ? ` ${unitText(e.unit, req.lang)}` : ''}</td></tr>`;
+  const extras = r.extras.map(row);
+  // The drive's readings the battery ECU also gives (the Kona's motor speed, inverter DC link).
+  const drive = r.drive.length
+    ? html`<section class="card" id="battery-drive"><h2>${L({ fr: 'Moteur et onduleur', en: 'Drive motor and inverter' })}</h2><p class="muted">${L({ fr: 'tels que le calculateur batterie les donne', en: 'as the battery ECU reports them' })}</p><table class="battery">${r.drive.map(row)}</table></section>`
+    : '';
   const c = r.cells;
   return html`<p class="hv-note card alerts" role="note" id="hv-note">⚠ ${L(HV_NOTE)}</p>
 <p>${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu} · ${r.answers} ${L({ fr: 'réponse(s) décodée(s)', en: 'answer(s) decoded' })}</p>
@@ -74,6 +77,7 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
       ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${num(req, c.min)} V (n° ${c.minCell}), max ${num(req, c.max)} V (n° ${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
       : ''
   }</table></section>
+${drive}
 <section class="card" id="battery-missing"><h2>${L({ fr: 'Non disponible', en: 'Not available' })}</h2>
 ${r.missing.length ? html`<ul>${r.missing.map((m) => html`<li data-missing="${m.quantity}"><strong>${L(QUANTITY_LABEL[m.quantity] ?? { fr: m.quantity, en: m.quantity })}</strong> : ${L(m.reason)}</li>`)}</ul>` : html`<p class="muted">—</p>`}
 <h2>${L({ fr: 'Vraisemblance', en: 'Plausibility' })}</h2>

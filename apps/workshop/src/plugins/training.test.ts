@@ -134,6 +134,13 @@ describe('recording uploads', () => {
     const rec = res.json();
     expect(rec.name).toBe('leaf-archive.log');
     expect(rec.format).toBe('candump');
+    // The file as uploaded is named beside the log inside, with its compressed size.
+    const gz = gzipSync(readFileSync(LEAF));
+    expect(JSON.parse(rec.summary).compressed).toEqual({ name: 'leaf-archive.log.gz', size: gz.length });
+    const list = await t.inject('formateur', { method: 'GET', url: '/training?lang=en' });
+    expect(list.body).toContain(
+      `<span class="compressed">(uploaded gzip-compressed: leaf-archive.log.gz, ${Math.ceil(gz.length / 1024)} KiB)</span>`,
+    );
     expect(JSON.parse(rec.summary).frames).toBe(5588);
     const cut = gzipSync(readFileSync(LEAF)).subarray(0, 2000);
     const bad = await upload('cut.log.gz', cut);

@@ -27,7 +27,7 @@ function cellChart(voltages: (number | null)[], min: number, max: number): Html 
   )}<text x="0" y="${h + 14}" class="axis">1</text><text x="${w - 20}" y="${h + 14}" class="axis">${voltages.length}</text></svg>`;
 }
 
-function seriesChart(points: [number, number][], unit: string): Html {
+function seriesChart(req: FastifyRequest, points: [number, number][], unit: string): Html {
   if (points.length < 2) return html``;
   const w = 720;
   const h = 120;
@@ -40,10 +40,11 @@ function seriesChart(points: [number, number][], unit: string): Html {
   const line = points
     .map(
       ([t, v]) =>
-        `${(((t - t0) / (t1 - t0 || 1)) * (w - 60) + 50).toFixed(1)},${(h - 10 - ((v - lo) / span) * (h - 20)).toFixed(1)}`,
+        `${(((t - t0) / (t1 - t0 || 1)) * (w - 130) + 80).toFixed(1)},${(h - 10 - ((v - lo) / span) * (h - 20)).toFixed(1)}`,
     )
     .join(' ');
-  return html`<svg class="series-chart" viewBox="0 0 ${w} ${h}" role="img" width="100%"><polyline points="${line}" fill="none" stroke="currentColor" stroke-width="2"/><text x="0" y="12" class="axis">${hi} ${unit}</text><text x="0" y="${h - 2}" class="axis">${lo} ${unit}</text><text x="${w - 60}" y="${h - 2}" class="axis">${(t1 - t0).toFixed(0)} s</text></svg>`;
+  // Axis labels as the page's language writes numbers, small enough to stay clear of the line.
+  return html`<svg class="series-chart" viewBox="0 0 ${w} ${h}" role="img" width="100%"><polyline points="${line}" fill="none" stroke="currentColor" stroke-width="2"/><text x="0" y="10" class="axis" font-size="10">${num(req, hi)} ${unit}</text><text x="0" y="${h - 2}" class="axis" font-size="10">${num(req, lo)} ${unit}</text><text x="${w - 40}" y="${h - 2}" class="axis" font-size="10">${(t1 - t0).toFixed(0)} s</text></svg>`;
 }
 
 export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
@@ -93,7 +94,7 @@ ${
     ? html`<section class="card" id="battery-series"><h2>${L({ fr: 'Au fil de l’enregistrement', en: 'Over the recording' })}</h2>
 ${(['soc', 'packVoltage', 'packCurrent'] as const).map((q) =>
   r.series[q].length > 1
-    ? html`<h3>${L(QUANTITY_LABEL[q])}</h3>${seriesChart(r.series[q], r[q]?.unit ?? '')}`
+    ? html`<h3>${L(QUANTITY_LABEL[q])}</h3>${seriesChart(req, r.series[q], r[q]?.unit ?? '')}`
     : '',
 )}</section>`
     : ''

@@ -75,7 +75,7 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
       : ''
   }${
     c
-      ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${num(req, c.min)} V (n° ${c.minCell}), max ${num(req, c.max)} V (n° ${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
+      ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${num(req, c.min)} V (${L({ fr: 'n° ', en: '#' })}${c.minCell}), max ${num(req, c.max)} V (${L({ fr: 'n° ', en: '#' })}${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
       : ''
   }</table></section>
 ${drive}

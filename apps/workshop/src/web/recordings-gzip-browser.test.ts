@@ -27,7 +27,7 @@ const shot = (page: Page, name: string) =>
 
 describe('gzip-compressed recordings in the dashboard', () => {
   it.skipIf(!HAVE_CHROMIUM)(
-    'an instructor uploads trace.asc.gz and the Leaf .MF4.gz: listed as the logs inside with the uploaded file named, the ASC replays, the Leaf gives its battery report with its source, on screen and in print',
+    'an instructor uploads trace.asc.gz, the Leaf .MF4.gz and the simulated Kona .log.gz: listed as the logs inside with the uploaded file named, the ASC replays, the battery reports say their source, on screen and in print',
     async () => {
       // An ASC made from the SavvyCAN candump sample (the same frames), then gzip-compressed; the
       // Leaf's MF4 as CANedge wrote it, gzip-compressed.
@@ -100,6 +100,33 @@ describe('gzip-compressed recordings in the dashboard', () => {
       await shot(page, '4-leaf-gz-battery-report-print');
       await page.pdf({ path: join(ARTIFACTS, '4-leaf-gz-battery-report.pdf'), format: 'A4' });
       await page.emulateMedia({ media: 'screen' });
+
+      // The simulated Kona's recording, gzip-compressed too: its mark read inside, the drive apart.
+      const konaGz = join(env.dir, 'sim_kona_weak_cell_battery.log.gz');
+      writeFileSync(konaGz, gzipSync(readFileSync(fixturePath('ev/sim_kona_weak_cell_battery.log'))));
+      await page.goto(`${env.server.url}/training?lang=en`);
+      await page.setInputFiles('form.upload input[type=file]', konaGz);
+      await submit(page, '#upload');
+      const kona = page.locator('ul.recordings > li:has(strong:text-is("sim_kona_weak_cell_battery.log"))');
+      expect(await kona.locator('li.origin').innerText()).toBe(
+        'Origin: recording of a simulated vehicle (Atelier)',
+      );
+      await submit(
+        page,
+        'ul.recordings > li:has(strong:text-is("sim_kona_weak_cell_battery.log")) a.battery-report',
+      );
+      expect(await page.locator('#battery-source').getAttribute('data-origin')).toBe('atelier-simulator');
+      expect(await page.locator('#battery-source').innerText()).toMatch(
+        /^Where the figures come from: file “sim_kona_weak_cell_battery\.log” \(recording of a simulated vehicle \(Atelier\), scenario kona-weak-cell\)/,
+      );
+      expect(await page.locator('#battery-drive tr[data-quantity="motorSpeed"] td').innerText()).toBe(
+        '0 rpm',
+      );
+      expect(await page.locator('#battery-cells svg rect.cell-min').count()).toBe(1);
+      expect(await page.locator('tr[data-quantity="cells"] td').innerText()).toMatch(
+        /^min 3\.6 V \(#37\), max/,
+      );
+      await shot(page, '5-kona-gz-battery-report-en');
       expect(errors).toEqual([]);
       await context.close();
     },

@@ -65,6 +65,8 @@ export interface AdapterInfo {
   /** `sim:`: the scenario, and how the simulated car is reached. */
   scenario?: string;
   via?: 'isotp' | 'elm327';
+  /** `sim:` on a scenario that plays a recording (not a simulated car): the recording's file. */
+  recording?: string;
 }
 
 /** One opened adapter: the link, what it records, what it is, and how to release it all. */

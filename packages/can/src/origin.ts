@@ -14,9 +14,11 @@
  *
  * No mark means "origin unknown", never "real vehicle": nothing in a log proves a car was there.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { inflateSync } from 'node:zlib';
+import { detectFormat } from './formats/detect.js';
+import { gunzipAll, gunzipHead, innerName, isGzip } from './formats/gzip.js';
 import type { LogFormat } from './log.js';
 
 /** A recording's origin, when the file says it. */
@@ -96,6 +98,31 @@ export function readOriginFile(path: string, format: LogFormat): RecordingOrigin
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The origin a log file says, whatever its format (found as the readers find it) and gzip-compressed
+ * or not (`.asc.gz`: the log inside, decompressed whole, as a binary log is read).
+ */
+export function readLogOrigin(path: string): RecordingOrigin | undefined {
+  const fd = openSync(path, 'r');
+  let head: Buffer;
+  try {
+    head = Buffer.alloc(Math.min(TEXT_HEAD, fstatSync(fd).size));
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (isGzip(head)) {
+    const inner = gunzipHead(head);
+    const format = detectFormat(innerName(path), inner.subarray(0, 4096));
+    // A text log says it in its head; MF4 and BLF where their header points: the whole log.
+    return readOrigin(
+      format === 'mf4' || format === 'blf' ? gunzipAll(readFileSync(path), path) : inner,
+      format,
+    );
+  }
+  return readOriginFile(path, detectFormat(path, head.subarray(0, 4096)));
 }
 
 /**

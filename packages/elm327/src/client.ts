@@ -111,6 +111,8 @@ export class Elm327Link implements DiagnosticLink {
   private flowHeader: string | undefined;
   /** ATFCSD was sent since the last reset (mode 1 needs it once). */
   private flowData = false;
+  /** AT CEA hh in force (ISO 15765-2 extended addressing); undefined: off, the adapter's default. */
+  private cea: number | undefined;
   private atst: number | undefined;
   /** Lines the last complete answer to each request had (for the response-count digit). */
   private learned = new Map<string, number>();
@@ -303,6 +305,7 @@ export class Elm327Link implements DiagnosticLink {
     this.receive = undefined;
     this.flowHeader = undefined;
     this.flowData = false;
+    this.cea = undefined;
     this.refused = [];
     this.detection = [];
     const banner = await this.reset(io);
@@ -539,6 +542,15 @@ export class Elm327Link implements DiagnosticLink {
       } else await set('ATFCSM0', 'flow control mode');
       this.flowHeader = want.flowHeader;
     }
+    // Extended addressing (BMW-style): the ECU's address first in every frame the adapter sends;
+    // its answers carry the tester's address (F1) there, which the adapter checks.
+    const cea =
+      protocol.family === 'can' && req.target.kind === 'physical' ? req.addressExtension : undefined;
+    if (cea !== this.cea) {
+      if (cea === undefined) await set('ATCEA', 'CAN extended address off');
+      else await set(`ATCEA${hexId(cea & 0xff, 2)}`, 'CAN extended address');
+      this.cea = cea;
+    }
   }
 
   request(req: LinkRequest): Promise<EcuResponse[]> {
@@ -656,7 +668,13 @@ export class Elm327Link implements DiagnosticLink {
     protocol: ElmProtocol,
     t0: number,
   ): EcuResponse[] {
-    const parsed = parseAnswer(raw, { protocol, headers: true, command: cmd });
+    const parsed = parseAnswer(raw, {
+      protocol,
+      headers: true,
+      command: cmd,
+      // AT CEA in force: each frame printed with its header starts with the tester address.
+      ...(this.cea !== undefined ? { addressExtension: TESTER_ADDRESS } : {}),
+    });
     const elapsed = this.clock.now() - t0;
     this.times.add(elapsed);
     this.stats.requests++;
@@ -706,6 +724,9 @@ export class Elm327Link implements DiagnosticLink {
 }
 
 const FUNCTIONAL_TARGET: Target = { kind: 'functional' };
+
+/** The ELM327's tester address (AT TA), never changed by this client: F1, the datasheet's default. */
+const TESTER_ADDRESS = 0xf1;
 
 const hexId = (id: number, digits: number) => id.toString(16).toUpperCase().padStart(digits, '0');
 

@@ -82,6 +82,13 @@ interface Settings {
   fcData?: Uint8Array;
   /** ATFCSM: 0 automatic (header from the answer's id, data 30 00 00), 1 user header and data, 2 user data. */
   fcMode: 0 | 1 | 2;
+  /**
+   * AT CEA hh: the CAN extended address, put first in every frame the adapter sends (requests and
+   * flow controls); received frames pass only with the tester address (AT TA) first. AT CEA: off.
+   */
+  cea?: number;
+  /** AT TA hh: the tester address (F1 by default), which extended-address answers must carry. */
+  testerAddress: number;
 }
 
 const defaults = (): Settings => ({
@@ -97,6 +104,7 @@ const defaults = (): Settings => ({
   caf: true,
   fcMode: 0,
   flowControls: true,
+  testerAddress: 0xf1,
 });
 
 export class Elm327Emulator {
@@ -371,9 +379,23 @@ export class EmulatorSession {
       return ['OK'];
     }
     if (cmd.startsWith('FC')) return this.flowControl(cmd.slice(2));
-    // Commands accepted without effect on this model (memory, DLC display, wake-up ...).
-    if (/^(M[01]|D[01]|R[01]|V[01]|AL|NL|FE|KW[01]|IB.*|SI|SS|BI|CEA.*|SW.*|WM.*|LP)$/.test(cmd))
+    // AT CEA / CEA hh (datasheet v2.3, from v1.4): effective at once, kept until AT CEA, D, Z, WS.
+    m = /^CEA([0-9A-F]{2})?$/.exec(cmd);
+    if (m) {
+      if (q.atLevel < 1.4) return ['?'];
+      s.cea = m[1] === undefined ? undefined : Number.parseInt(m[1], 16);
       return ['OK'];
+    }
+    m = /^TA([0-9A-F]{2})$/.exec(cmd);
+    if (m) {
+      s.testerAddress = Number.parseInt(m[1]!, 16);
+      return ['OK'];
+    }
+    // AT CSM0/1 (CAN silent monitoring: whether the chip acknowledges frames while monitoring):
+    // accepted; this emulator does not monitor the bus, so it changes nothing here.
+    if (/^CSM[01]$/.test(cmd)) return q.atLevel >= 1.4 ? ['OK'] : ['?'];
+    // Commands accepted without effect on this model (memory, DLC display, wake-up ...).
+    if (/^(M[01]|D[01]|R[01]|V[01]|AL|NL|FE|KW[01]|IB.*|SI|SS|BI|SW.*|WM.*|LP)$/.test(cmd)) return ['OK'];
     return ['?'];
   }
 
@@ -447,7 +469,11 @@ export class EmulatorSession {
     flows: boolean,
   ): { frames: BusFrame[]; end: number } {
     const frameMs = busMs(1, protocol);
-    const segs = segment(data, this.emu.options.padding ?? 0);
+    const segs = segment(
+      data,
+      this.emu.options.padding ?? 0,
+      this.s.cea === undefined ? undefined : this.s.testerAddress,
+    );
     const frames: BusFrame[] = [];
     let t = t0 + frameMs;
     frames.push({ t, id: ecu, data: segs[0]!, from: 'ecu' });
@@ -472,7 +498,11 @@ export class EmulatorSession {
   private flowControlFrame(): Uint8Array {
     const data = this.s.fcMode === 0 || !this.s.fcData ? Uint8Array.of(0x30, 0, 0) : this.s.fcData;
     const out = new Uint8Array(8).fill(this.emu.options.padding ?? 0);
-    out.set(data);
+    // AT CEA hh: the extended address goes first in every frame the adapter sends, flow controls too.
+    if (this.s.cea !== undefined) {
+      out[0] = this.s.cea;
+      out.set(data.slice(0, 7), 1);
+    } else out.set(data);
     return out;
   }
 
@@ -490,6 +520,17 @@ export class EmulatorSession {
     }
     if (!protocol.extended) return ecu - 8;
     return ((ecu & 0xffff0000) | ((ecu & 0xff) << 8) | ((ecu >>> 8) & 0xff)) >>> 0;
+  }
+
+  /**
+   * Extended addressing (CAN): with AT CEA hh only answers whose first byte is the tester address
+   * pass (datasheet: "one more filtering step"); without it, an answer in extended addressing has
+   * that byte where the PCI should be — an invalid PCI, which CAN auto formatting ignores.
+   */
+  private addressedToTester(a: { addressExtension?: number }, protocol: ElmProtocol): boolean {
+    if (protocol.family !== 'can') return true;
+    if (this.s.cea === undefined) return a.addressExtension === undefined;
+    return a.addressExtension === this.s.testerAddress;
   }
 
   /** Whether the adapter's flow control for an answer from `ecu` reaches that ECU and lets it go on. */
@@ -569,6 +610,9 @@ export class EmulatorSession {
       await this.emu.clock.sleep(Math.max(0, legacyWait) + requestBusMs(data.length, protocol));
       if (gen !== this.generation) return undefined;
     }
+    const cea = protocol.family === 'can' ? this.s.cea : undefined;
+    // With an extended address a single frame holds 6 bytes: more cannot be sent.
+    if (cea !== undefined && data.length > 6) return [...lines, '?'];
     const started = this.emu.clock.now();
     const target = this.target(protocol);
     const answers = await this.emu.options.responder.respond({
@@ -576,6 +620,7 @@ export class EmulatorSession {
       data,
       extended: protocol.extended,
       nowMs: started,
+      ...(cea !== undefined ? { addressExtension: cea } : {}),
     });
     if (gen !== this.generation) return undefined;
     // The ECU's request id, which its flow control frame must reach for a multi-frame answer.
@@ -585,11 +630,11 @@ export class EmulatorSession {
     const onBus = this.emu.options.onBusFrame;
     if (onBus && protocol.family === 'can') {
       const reqId = target.kind === 'physical' ? target.address : functionalAddressOf(protocol.extended);
-      for (const f of segment(data, this.emu.options.padding ?? 0).slice(0, 1))
+      for (const f of segment(data, this.emu.options.padding ?? 0, cea).slice(0, 1))
         onBus({ t: started, id: reqId, data: f, from: 'adapter' });
     }
     const timed = answers
-      .filter((a) => this.passes(a.ecu, protocol))
+      .filter((a) => this.passes(a.ecu, protocol) && this.addressedToTester(a, protocol))
       .map((a) => {
         const t0 = this.emu.latencyMs + (a.delayMs ?? 0);
         if (protocol.family !== 'can') return { a, at: t0 + busMs(a.data.length, protocol) };
@@ -615,7 +660,14 @@ export class EmulatorSession {
       if (gen !== this.generation) return undefined;
       elapsed = at;
       this.seenLatency = at;
-      let text = formatAnswer({ ecu: a.ecu, data: a.data }, opts);
+      let text = formatAnswer(
+        {
+          ecu: a.ecu,
+          data: a.data,
+          ...(a.addressExtension !== undefined ? { addressExtension: a.addressExtension } : {}),
+        },
+        opts,
+      );
       if (protocol.family === 'can' && a.data.length > 7 && !this.flowReaches(a.ecu, protocol, requestOf)) {
         // The ECU sent its first frame and waits for a flow control that never reaches it: the
         // adapter prints that frame alone (ISO 15765-2 N_Bs then ends the transfer on the ECU side).

@@ -16,6 +16,8 @@ export interface FormatOptions {
 export interface FormatAnswer {
   ecu: number;
   data: Uint8Array;
+  /** Extended addressing: the byte in front of each of the answer's frames (the tester's address). */
+  addressExtension?: number;
 }
 
 const h2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
@@ -32,17 +34,26 @@ function canHeader(id: number, protocol: ElmProtocol, spaces: boolean): string {
   return bytesText(b, spaces);
 }
 
-/** ISO 15765-2 segmentation of one message into classic CAN frames (8 bytes, padded). */
-export function segment(data: Uint8Array, padding = 0x00): Uint8Array[] {
+/**
+ * ISO 15765-2 segmentation of one message into classic CAN frames (8 bytes, padded). With an
+ * extended address, that byte comes first in every frame and the PCI after it: a single frame holds
+ * 6 bytes, a first frame 5, a consecutive frame 6.
+ */
+export function segment(data: Uint8Array, padding = 0x00, addressExtension?: number): Uint8Array[] {
+  const ext = addressExtension === undefined ? [] : [addressExtension & 0xff];
+  const room = 7 - ext.length;
   const pad = (frame: number[]) => {
     while (frame.length < 8) frame.push(padding);
     return Uint8Array.from(frame);
   };
-  if (data.length <= 7) return [pad([data.length, ...data])];
-  const frames = [pad([0x10 | ((data.length >> 8) & 0x0f), data.length & 0xff, ...data.slice(0, 6)])];
+  if (data.length <= room) return [pad([...ext, data.length, ...data])];
+  const first = room - 1;
+  const frames = [
+    pad([...ext, 0x10 | ((data.length >> 8) & 0x0f), data.length & 0xff, ...data.slice(0, first)]),
+  ];
   let sn = 1;
-  for (let i = 6; i < data.length; i += 7) {
-    frames.push(pad([0x20 | sn, ...data.slice(i, i + 7)]));
+  for (let i = first; i < data.length; i += room) {
+    frames.push(pad([...ext, 0x20 | sn, ...data.slice(i, i + room)]));
     sn = (sn + 1) & 0x0f;
   }
   return frames;
@@ -50,13 +61,17 @@ export function segment(data: Uint8Array, padding = 0x00): Uint8Array[] {
 
 /** The lines an ELM327 prints for one ECU answer on a CAN protocol. */
 export function formatCan(answer: FormatAnswer, opts: FormatOptions): string[] {
-  const frames = segment(answer.data, opts.padding);
+  const ext = answer.addressExtension === undefined ? 0 : 1;
+  const frames = segment(answer.data, opts.padding, answer.addressExtension);
+  // Headers on: each frame as it was on the bus (the address byte and the PCI shown).
   if (opts.headers)
     return frames.map((f) => canHeader(answer.ecu, opts.protocol, opts.spaces) + bytesText(f, opts.spaces));
+  // Headers off: the address byte goes with the PCI (Atelier's reading of the datasheet, which does
+  // not show this case).
   if (frames.length === 1) return [bytesText(answer.data, opts.spaces)];
   const lines = [answer.data.length.toString(16).toUpperCase().padStart(3, '0')];
   frames.forEach((f, i) => {
-    const payload = i === 0 ? f.slice(2) : f.slice(1);
+    const payload = i === 0 ? f.slice(2 + ext) : f.slice(1 + ext);
     lines.push(
       `${(i & 0x0f).toString(16).toUpperCase()}:${opts.spaces ? ' ' : ''}${bytesText(payload, opts.spaces)}`,
     );

@@ -35,6 +35,11 @@ export interface ParseContext {
   headers: boolean;
   /** The command that was sent, to drop its echo and to name it in errors. */
   command?: string;
+  /**
+   * AT CEA in force (ISO 15765-2 extended addressing): the tester address each frame printed with
+   * its header starts with, before the PCI byte; removed here (headers off, the adapter removed it).
+   */
+  addressExtension?: number;
 }
 
 /** What a status line (one that holds no data) means. */
@@ -300,7 +305,18 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
     previous = compact;
     const frame = splitCanHeader(line.text, extended);
     if (!frame) throw dataError('unreadable CAN line', ctx, line);
-    const { id, bytes } = frame;
+    const { id } = frame;
+    let { bytes } = frame;
+    if (ctx.addressExtension !== undefined) {
+      if (bytes[0] !== ctx.addressExtension)
+        throw dataError(
+          `frame addressed to ${hex(bytes[0] ?? 0)}, not to the tester (${hex(ctx.addressExtension)})`,
+          ctx,
+          line,
+        );
+      bytes = bytes.slice(1);
+      if (bytes.length === 0) throw dataError('extended-address frame without a PCI byte', ctx, line);
+    }
     const pci = bytes[0]! >> 4;
     if (pci === 0) {
       const len = bytes[0]! & 0x0f;

@@ -24,6 +24,11 @@ export interface FieldDefinition {
   signed: boolean;
   scale: number;
   unit: string;
+  /**
+   * `drive`: a reading of the drive (motor speed, inverter DC link) the battery ECU also reports,
+   * shown apart from the battery's own.
+   */
+  group?: 'drive';
 }
 
 export interface ListDefinition extends Omit<FieldDefinition, 'quantity' | 'label'> {
@@ -111,6 +116,10 @@ function field(file: string, where: string, v: unknown, length: number): FieldDe
     scale: num(file, `${where}.scale`, v.scale),
     unit: v.unit,
   };
+  if (v.group !== undefined) {
+    if (v.group !== 'drive') throw new DefinitionError(file, `${where}.group`, 'expected drive');
+    out.group = 'drive';
+  }
   if (v.label !== undefined) out.label = text(file, `${where}.label`, v.label);
   else if (!(QUANTITIES as readonly string[]).includes(v.quantity))
     throw new DefinitionError(file, `${where}.label`, `an extra quantity (${v.quantity}) needs a label`);

@@ -1,5 +1,5 @@
 import type { Lang, Text } from '@atelier/obd';
-import type { BatteryReport } from './report.js';
+import type { BatteryReport, BatteryReportSource } from './report.js';
 
 /**
  * Reading a traction battery through the diagnostic socket is no electrical work, but what the report
@@ -20,12 +20,88 @@ export const QUANTITY_LABEL: Record<string, Text> = {
   temperatures: { fr: 'Températures', en: 'Temperatures' },
 };
 
+/** Units written differently in each language (the definitions give the English symbol). */
+const UNIT_TEXT: Record<string, Text> = { rpm: { fr: 'tr/min', en: 'rpm' } };
+
+/** A unit as the language writes it: `rpm` is `tr/min` in French. */
+export function unitText(unit: string, lang: Lang): string {
+  return UNIT_TEXT[unit]?.[lang] ?? unit;
+}
+
 /** A number as the language writes it (decimal comma in French), rounded to `digits` decimals when given. */
 export function formatNumber(v: number, lang: Lang, digits?: number): string {
   const s = String(digits === undefined ? v : Number(v.toFixed(digits)));
   return lang === 'fr' ? s.replace('.', ',') : s;
 }
 const fmt = (v: number, lang: Lang) => formatNumber(v, lang);
+
+/**
+ * What a recording is, as the dashboard labels recordings everywhere: one made by Atelier's
+ * simulator says so in the file; any other is "a recording", never "a real car" (nothing in a log
+ * proves a car was there).
+ */
+export function recordingOriginLabel(origin: 'atelier-simulator' | 'unknown' | undefined): Text {
+  return origin === 'atelier-simulator'
+    ? {
+        fr: "enregistrement d'un véhicule simulé (Atelier)",
+        en: 'recording of a simulated vehicle (Atelier)',
+      }
+    : { fr: 'enregistrement', en: 'recording' };
+}
+
+/** A date as `2022-01-06 11:46:01 UTC` (the report says where and when, not in the reader's zone). */
+const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+
+/**
+ * Where a report's figures come from, in one phrase per language (lower case: it follows a label): a live car (adapter,
+ * protocol), Atelier's simulated vehicle (scenario, adapter), or a recording (file, origin, the span
+ * of the answers used), for the terminal, the JSON reader and the dashboard alike.
+ */
+export function describeSource(s: BatteryReportSource): Text {
+  const say = (lang: Lang): string => {
+    const fr = lang === 'fr';
+    const n = (v: number) => formatNumber(v, lang, 1);
+    if (s.kind === 'recording') {
+      const what = recordingOriginLabel(s.origin)[lang];
+      const scenario =
+        s.origin === 'atelier-simulator' && s.scenario
+          ? fr
+            ? `, scénario ${s.scenario}`
+            : `, scenario ${s.scenario}`
+          : '';
+      const head = s.via
+        ? fr
+          ? `session « ${s.via} » rejouant le fichier « ${s.name} » (${what}${scenario})`
+          : `session “${s.via}” replaying the file “${s.name}” (${what}${scenario})`
+        : fr
+          ? `fichier « ${s.name} » (${what}${scenario})`
+          : `file “${s.name}” (${what}${scenario})`;
+      const span = s.span;
+      const start = span?.start
+        ? fr
+          ? `, débutant le ${utc(span.start)}`
+          : `, which starts ${utc(span.start)}`
+        : '';
+      const when =
+        span && !s.via
+          ? fr
+            ? ` ; réponses utilisées de ${n(span.from)} s à ${n(span.to)} s de l'enregistrement${start}`
+            : `; answers used from ${n(span.from)} s to ${n(span.to)} s into the recording${start}`
+          : '';
+      return head + when;
+    }
+    const protocol = s.protocol ? (fr ? `, protocole ${s.protocol}` : `, protocol ${s.protocol}`) : '';
+    if (s.kind === 'simulator')
+      return fr
+        ? `véhicule simulé (Atelier)${s.scenario ? `, scénario ${s.scenario}` : ''} : lu en direct par ${s.adapter ?? s.name}${protocol} — pas une voiture réelle`
+        : `simulated vehicle (Atelier)${s.scenario ? `, scenario ${s.scenario}` : ''}: read live through ${s.adapter ?? s.name}${protocol} — not a real car`;
+    const version = s.adapterVersion ? ` (${s.adapterVersion})` : '';
+    return fr
+      ? `session en direct, adaptateur ${s.adapter ?? s.name}${version}${protocol}`
+      : `live session, adapter ${s.adapter ?? s.name}${version}${protocol}`;
+  };
+  return { fr: say('fr'), en: say('en') };
+}
 
 /** The report as text for a terminal, in the user's language. */
 export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
@@ -36,13 +112,13 @@ export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
   lines.push(`${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu}`);
   lines.push(
     fr
-      ? `${r.source.kind === 'recording' ? 'Enregistrement' : 'Session en direct'} : ${r.source.name} (${r.answers} réponse(s) décodée(s))`
-      : `${r.source.kind === 'recording' ? 'Recording' : 'Live session'}: ${r.source.name} (${r.answers} answer(s) decoded)`,
+      ? `Source : ${L(describeSource(r.source))} (${r.answers} réponse(s) décodée(s))`
+      : `Source: ${L(describeSource(r.source))} (${r.answers} answer(s) decoded)`,
   );
   lines.push('');
   // Labels in one column, as wide as the longest (the Kona's extras are long).
-  const W = Math.max(32, ...r.extras.map((e) => L(e.label).length));
-  const value = (v: number, unit: string) => `${fmt(v, lang)}${unit ? ` ${unit}` : ''}`;
+  const W = Math.max(32, ...[...r.extras, ...r.drive].map((e) => L(e.label).length));
+  const value = (v: number, unit: string) => `${fmt(v, lang)}${unit ? ` ${unitText(unit, lang)}` : ''}`;
   for (const q of ['packVoltage', 'packCurrent', 'soc', 'soh'] as const) {
     const v = r[q];
     if (v) lines.push(`  ${L(QUANTITY_LABEL[q]).padEnd(W)} ${value(v.value, v.unit)}`);
@@ -59,6 +135,15 @@ export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
   if (r.temperatures) {
     const list = r.temperatures.values.map((v) => (v === null ? '—' : fmt(v, lang))).join(' / ');
     lines.push(`  ${L(QUANTITY_LABEL.temperatures).padEnd(W)} ${list} °C`);
+  }
+  if (r.drive.length) {
+    lines.push(
+      '',
+      fr
+        ? 'Moteur et onduleur (tels que le calculateur batterie les donne) :'
+        : 'Drive motor and inverter (as the battery ECU reports them):',
+    );
+    for (const e of r.drive) lines.push(`  ${L(e.label).padEnd(W)} ${value(e.value, e.unit)}`);
   }
   if (r.missing.length) {
     lines.push('', fr ? 'Non disponible :' : 'Not available:');

@@ -13,23 +13,31 @@ import { batteryReportFromFrames, plausibility } from './report.js';
  */
 interface Case {
   model_year: number;
+  /** The test case in OBDb's file (0-based). */
+  case: number;
   request: string;
   response: string[];
   expected: Record<string, number>;
 }
 const FIXTURE = parse(readFileSync(fixturePath('ev/hyundai-kona-electric-obdb.yaml'), 'utf8')) as {
   cases: Case[];
+  /** 0101 answers of first-generation cars chosen for the drive motor and inverter bytes. */
+  drive: Case[];
 };
 
 /** A recording of one car's reads: each request (single frame, padded), flow control, the answer. */
 function recording(year: number): Frame[] {
+  return framesOf(FIXTURE.cases.filter((x) => x.model_year === year));
+}
+
+function framesOf(cases: Case[]): Frame[] {
   const frames: Frame[] = [];
   let t = 0;
   const frame = (id: number, bytes: number[]) => {
     t += 0.01;
     frames.push({ id, extended: false, data: Uint8Array.from(bytes), timestamp: t });
   };
-  for (const c of FIXTURE.cases.filter((x) => x.model_year === year)) {
+  for (const c of cases) {
     const req = c.request.split(' ').map((b) => Number.parseInt(b, 16));
     frame(0x7e4, [req.length, ...req, ...new Array(7 - req.length).fill(0xaa)]);
     c.response.forEach((line, i) => {
@@ -58,6 +66,13 @@ describe('the Kona/Ioniq definition on real Kona Electric answers (OBDb)', () =>
       const r = batteryReportFromFrames(recording(year), { name: `kona-${year}`, definitions: [kona] });
       const e = expected(year);
       expect(r.answers).toBe(5);
+      // Real cars' answers: a recording whose origin the data does not say, never a simulated car.
+      expect(r.source).toMatchObject({ kind: 'recording', name: `kona-${year}`, origin: 'unknown' });
+      expect(r.source.description?.fr).toMatch(
+        new RegExp(
+          `^fichier « kona-${year} » \\(enregistrement\\) ; réponses utilisées de 0 s à 4,\\d s de l'enregistrement$`,
+        ),
+      );
       expect(r.soc?.value).toBe(e.KONAEV_HVBAT_SOC);
       expect(r.packVoltage?.value).toBe(e.KONAEV_HVBAT_VDC);
       expect(r.packCurrent?.value).toBe(e.KONAEV_HVBAT_CURR);
@@ -209,5 +224,71 @@ describe('the simulated Kona recording (tests/fixtures/ev, made by `atelier sim 
     expect(x('cellMinReportedNumber')).toBe(37);
     expect(x('cellMinReported')).toBe(r.cells!.min);
     expect(x('operatingTime')).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The drive as the BMS reports it in 0101 (bytes 54–55 inverter DC-link voltage, 56–57 motor speed),
+ * against OBDb's own decoding of the same real answers (KONAEV_INVRT_CV, KONAEV_RPM) and its
+ * ignition bit (KONAEV_IGN, byte 53): an oracle that is not Atelier's definition.
+ */
+describe('the drive motor and inverter in the real Konas’ 0101 answers', () => {
+  const kona = batteryDefinition('hyundai-kona-ioniq')!;
+  const drive = (r: ReturnType<typeof batteryReportFromFrames>, q: string) =>
+    r.drive.find((e) => e.quantity === q)?.value;
+  /** OBDb reads 16-bit values unsigned; the same bytes as two's complement (what the car means). */
+  const signed16 = (v: number) => (v >= 0x8000 ? v - 0x10000 : v);
+
+  it.each([2020, 2024])('model year %i: the DC link and the motor speed as OBDb reads them', (year) => {
+    const r = batteryReportFromFrames(recording(year), { definitions: [kona] });
+    const e = expected(year);
+    expect(drive(r, 'inverterCapacitorVoltage')).toBe(e.KONAEV_INVRT_CV);
+    expect(drive(r, 'motorSpeed')).toBe(e.KONAEV_RPM);
+    // Not the battery's: apart from its extras.
+    expect(r.extras.map((x) => x.quantity)).not.toContain('motorSpeed');
+  });
+
+  it('first-generation cars, turning, rolling back and parked: the same bytes, signed as the current is', () => {
+    expect(FIXTURE.drive).toHaveLength(8);
+    for (const c of FIXTURE.drive) {
+      const r = batteryReportFromFrames(framesOf([c]), { definitions: [kona] });
+      const where = `${c.model_year} case ${c.case}`;
+      expect(drive(r, 'inverterCapacitorVoltage'), where).toBe(c.expected.KONAEV_INVRT_CV);
+      expect(drive(r, 'motorSpeed'), where).toBe(signed16(c.expected.KONAEV_RPM));
+      // OBDb's unsigned current is the same convention: 6552.4 A is −1.2 A.
+      expect(r.packCurrent?.value, where).toBeCloseTo(
+        signed16(Math.round(c.expected.KONAEV_HVBAT_CURR * 10)) / 10,
+        5,
+      );
+    }
+    // Rolling back: FF 4C is −180 rpm, not 65,356 rpm (above any traction motor's speed).
+    const back = FIXTURE.drive.find((c) => c.model_year === 2022 && c.case === 2)!;
+    expect(drive(batteryReportFromFrames(framesOf([back]), { definitions: [kona] }), 'motorSpeed')).toBe(
+      -180,
+    );
+  });
+
+  it('check dc-link: at the pack’s voltage whenever OBDb’s ignition bit is on; discharged, or said to be neither, when off', () => {
+    for (const c of [...FIXTURE.drive, ...FIXTURE.cases.filter((x) => x.request === '22 01 01')]) {
+      const r = batteryReportFromFrames(framesOf([c]), { definitions: [kona] });
+      const check = r.checks.find((k) => k.check === 'dc-link')!;
+      const where = `${c.model_year} case ${c.case}: ${check.detail.en}`;
+      const cv = c.expected.KONAEV_INVRT_CV;
+      if (c.expected.KONAEV_IGN === 1) expect(check.ok, where).toBe(true);
+      if (cv < 60) expect(check.ok, where).toBe(true);
+      // Relays open and the link still above 60 V (286 V, 120 V): discharging, flagged.
+      if (c.expected.KONAEV_IGN === 0 && cv >= 60) {
+        expect(check.ok, where).toBe(false);
+        expect(check.detail.fr).toMatch(/précharge ou décharge en cours/);
+      }
+    }
+    const r2024 = batteryReportFromFrames(recording(2024), { definitions: [kona] });
+    expect(r2024.checks.find((k) => k.check === 'dc-link')?.detail.fr).toBe(
+      "bus continu de l'onduleur à 381 V, pack 380,4 V (écart 0,2 %, 3 % admis) : contacteurs fermés",
+    );
+    const r2020 = batteryReportFromFrames(recording(2020), { definitions: [kona] });
+    expect(r2020.checks.find((k) => k.check === 'dc-link')?.detail.en).toBe(
+      'inverter DC link at 0 V, below 60 V: relays open, capacitors discharged (pack 354.5 V)',
+    );
   });
 });

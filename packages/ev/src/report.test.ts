@@ -87,7 +87,9 @@ describe('the Nissan Leaf report from the real recording', () => {
       ['cellVoltages', 'request 21 02 is not in the recording'],
     ]);
     const text = formatBatteryReport(r, 'fr');
-    expect(text).toContain('Enregistrement : leaf.MF4 (26 réponse(s) décodée(s))');
+    expect(text).toContain(
+      "Source : fichier « leaf.MF4 » (enregistrement) ; réponses utilisées de 0 s à 62 s de l'enregistrement, débutant le 2022-01-06 11:46:01 UTC (26 réponse(s) décodée(s))",
+    );
     expect(text).toContain(HV_NOTE.fr);
     expect(text).toMatch(/Tension du pack\s+390,14 V/);
     // The plausibility lines write numbers as each language does (a French page said "4.064 V").

@@ -1,4 +1,6 @@
-import type { Frame } from '@atelier/can';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type Frame, type RecordingOrigin, readLogOrigin, readOrigin } from '@atelier/can';
 import {
   type DiagnosticLink,
   exchangesFromFrames,
@@ -13,7 +15,7 @@ import {
   type FieldDefinition,
   type RequestDefinition,
 } from './definition.js';
-import { formatNumber } from './format.js';
+import { describeSource, formatNumber } from './format.js';
 
 /** One value read from the battery, with the time of the answer that carried it (s). */
 export interface Reading {
@@ -52,9 +54,45 @@ export interface PlausibilityCheck {
     | 'pack-per-cell'
     | 'pack-vs-cells'
     | 'reported-cells'
-    | 'temperature-range';
+    | 'temperature-range'
+    | 'dc-link';
   ok: boolean;
   detail: Text;
+}
+
+/**
+ * Where the report's figures come from, so that nobody reads a simulated car's or an old
+ * recording's figures as today's car's (`describeSource` says it in French and English):
+ *
+ * - `live`: read now from a car through an adapter (`adapter` as the user gave it, `protocol` as
+ *   the link says it);
+ * - `simulator`: read now from Atelier's simulated vehicle (`sim:` adapter, a simulated scenario);
+ * - `recording`: decoded from a file (`name`), with what the file says of its origin (`origin`:
+ *   Atelier's simulator, or unknown — no mark never means "a real car") and the span of the answers
+ *   used (`span`, seconds from the start of the recording, and its wall-clock start when the
+ *   recording's time stamps are dates). A session that replays a recording (the dashboard's recorded
+ *   scenario) is a `recording` source too, read `via` the session's link.
+ */
+export interface BatteryReportSource {
+  kind: 'recording' | 'live' | 'simulator';
+  /** The file, the adapter or the session, as the user knows it. */
+  name: string;
+  /** live / simulator: the adapter (`elm327:/dev/ttyUSB0`, `sim:kona-weak-cell`, `socketcan:can0`). */
+  adapter?: string;
+  /** live / simulator: the protocol the link reports (ELM327 `ATDPN`, ISO-TP's bus). */
+  protocol?: string;
+  /** live: the adapter's identification (ATI, STI), when it gave one. */
+  adapterVersion?: string;
+  /** simulator, or a recording the simulator made: the simulated scenario, when known. */
+  scenario?: string;
+  /** recording: what the file says of where it comes from. */
+  origin?: 'atelier-simulator' | 'unknown';
+  /** recording: the answers used, s from the start of the recording; `start` its first frame's date. */
+  span?: { from: number; to: number; start?: string };
+  /** A recording replayed through a session: the session's name (its reads go through its link). */
+  via?: string;
+  /** All of the above in one sentence (`describeSource`), filled by the report. */
+  description?: Text;
 }
 
 export interface BatteryReport {
@@ -64,7 +102,7 @@ export interface BatteryReport {
     protocol: 'kwp2000' | 'uds';
     ecu: { request: number; response: number };
   };
-  source: { kind: 'recording' | 'live'; name: string };
+  source: BatteryReportSource;
   /** Positive answers decoded. */
   answers: number;
   packVoltage?: Reading;
@@ -73,6 +111,11 @@ export interface BatteryReport {
   soh?: Reading;
   /** Other readings the definition names (Leaf: Hx, capacity in Ah). */
   extras: (Reading & { quantity: string; label: Text })[];
+  /**
+   * Readings of the drive the battery ECU also reports (the Kona's motor speed and inverter DC-link
+   * voltage in its 0101 answer): not the battery's, shown apart.
+   */
+  drive: (Reading & { quantity: string; label: Text })[];
   cells?: CellSummary;
   temperatures?: TemperatureSummary;
   /** Every answer's values over time, for charts: `[t, value]`. */
@@ -130,7 +173,7 @@ export function answers(req: RequestDefinition, data: Uint8Array): boolean {
 /** Gathers decoded answers into a report. */
 export class BatteryReportBuilder {
   private answered = 0;
-  private readonly latest = new Map<string, Reading & { label?: Text }>();
+  private readonly latest = new Map<string, Reading & { label?: Text; group?: 'drive' }>();
   private readonly cells: (number | null)[];
   private cellsAt = -1;
   private cellsSeen = false;
@@ -138,6 +181,8 @@ export class BatteryReportBuilder {
   private tempsAt = -1;
   private readonly series: BatteryReport['series'] = { soc: [], packVoltage: [], packCurrent: [] };
   private readonly asked = new Map<string, Text>();
+  private first = Number.POSITIVE_INFINITY;
+  private last = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly definition: BatteryDefinition,
@@ -150,11 +195,13 @@ export class BatteryReportBuilder {
   add(req: RequestDefinition, data: Uint8Array, t: number): boolean {
     if (!answers(req, data)) return false;
     this.answered++;
+    this.first = Math.min(this.first, t);
+    this.last = Math.max(this.last, t);
     this.asked.delete(req.hex);
     for (const f of req.fields) {
       const v = value(data, f);
       if (v === undefined) continue;
-      this.latest.set(f.quantity, { value: v, unit: f.unit, t, label: f.label });
+      this.latest.set(f.quantity, { value: v, unit: f.unit, t, label: f.label, group: f.group });
       if (f.quantity in this.series) this.series[f.quantity as keyof BatteryReport['series']].push([t, v]);
     }
     const l = req.list;
@@ -197,21 +244,14 @@ export class BatteryReportBuilder {
         protocol: d.protocol,
         ecu: { request: d.ecu.request, response: d.ecu.response },
       },
-      source: this.source,
+      source: this.finalSource(),
       answers: this.answered,
       packVoltage: pick('packVoltage'),
       packCurrent: pick('packCurrent'),
       soc: pick('soc'),
       soh: pick('soh'),
-      extras: [...this.latest]
-        .filter(([q]) => !['packVoltage', 'packCurrent', 'soc', 'soh'].includes(q))
-        .map(([quantity, r]) => ({
-          quantity,
-          value: r.value,
-          unit: r.unit,
-          t: r.t,
-          label: r.label ?? { fr: quantity, en: quantity },
-        })),
+      extras: this.others(false),
+      drive: this.others(true),
       series: this.series,
       missing: [],
       checks: [],
@@ -251,9 +291,35 @@ export class BatteryReportBuilder {
     return report;
   }
 
+  /** The readings beyond the four main ones: the battery's extras, or the drive's. */
+  private others(drive: boolean): BatteryReport['extras'] {
+    return [...this.latest]
+      .filter(
+        ([q, r]) =>
+          !['packVoltage', 'packCurrent', 'soc', 'soh'].includes(q) && (r.group === 'drive') === drive,
+      )
+      .map(([quantity, r]) => ({
+        quantity,
+        value: r.value,
+        unit: r.unit,
+        t: r.t,
+        label: r.label ?? { fr: quantity, en: quantity },
+      }));
+  }
+
+  /** The source with the span of the answers decoded (a recording read directly) and its sentence. */
+  private finalSource(): BatteryReportSource {
+    const { description: _, ...s } = this.source;
+    const out: BatteryReportSource =
+      s.kind === 'recording' && !s.via && this.answered
+        ? { ...s, span: { ...s.span, from: this.first, to: this.last } }
+        : s;
+    return { ...out, description: describeSource(out) };
+  }
+
   private explainMissing(report: BatteryReport): void {
     const d = this.definition;
-    const source = this.source.kind === 'recording';
+    const source = this.source.kind === 'recording' && !this.source.via;
     const whereFrom = (q: string, list = false) =>
       d.requests.find((r) => (list ? r.list?.quantity === q : r.fields.some((f) => f.quantity === q)));
     const reasonFor = (q: string, list = false): Text => {
@@ -348,6 +414,8 @@ export function plausibility(d: BatteryDefinition, r: BatteryReport): Plausibili
   }
   const reported = reportedCellsCheck(d, r);
   if (reported) out.push(reported);
+  const dcLink = dcLinkCheck(r);
+  if (dcLink) out.push(dcLink);
   if (r.temperatures)
     out.push({
       check: 'temperature-range',
@@ -405,6 +473,51 @@ function reportedCellsCheck(d: BatteryDefinition, r: BatteryReport): Plausibilit
   };
 }
 
+/**
+ * Above this a DC voltage is high voltage (class B of ISO 6469-3 / UN ECE R100: more than 60 V DC):
+ * below it, the inverter's DC link is discharged.
+ */
+export const HV_THRESHOLD_V = 60;
+/**
+ * How far the inverter's DC link may be from the pack with the relays closed: a few volts of drop
+ * across relays, fuse and cables under current (the real Konas of OBDb's test cases: up to 4.7 V, 1.4 %).
+ */
+export const DC_LINK_TOLERANCE = 0.03;
+
+/**
+ * The inverter's DC-link (capacitor) voltage against the pack (extra `inverterCapacitorVoltage`):
+ * above 60 V the relays are closed and it is the pack's voltage, within 3 %; below 60 V the link is
+ * discharged (relays open). Between the two, or above the pack, it is a link charging or
+ * discharging through its resistors — or a wrong value — and the check says so.
+ */
+function dcLinkCheck(r: BatteryReport): PlausibilityCheck | undefined {
+  const link = r.drive.find((e) => e.quantity === 'inverterCapacitorVoltage')?.value;
+  if (link === undefined || !r.packVoltage) return undefined;
+  const pack = r.packVoltage.value;
+  const gap = Math.abs(link - pack) / pack;
+  const discharged = link < HV_THRESHOLD_V;
+  const ok = discharged || gap <= DC_LINK_TOLERANCE;
+  const v = (x: number, lang: 'fr' | 'en') => nums(x, 1)[lang];
+  return {
+    check: 'dc-link',
+    ok,
+    detail: discharged
+      ? {
+          fr: `bus continu de l'onduleur à ${v(link, 'fr')} V, sous ${HV_THRESHOLD_V} V : contacteurs ouverts, condensateurs déchargés (pack ${v(pack, 'fr')} V)`,
+          en: `inverter DC link at ${v(link, 'en')} V, below ${HV_THRESHOLD_V} V: relays open, capacitors discharged (pack ${v(pack, 'en')} V)`,
+        }
+      : ok
+        ? {
+            fr: `bus continu de l'onduleur à ${v(link, 'fr')} V, pack ${v(pack, 'fr')} V (écart ${nums(gap * 100, 1).fr} %, ${DC_LINK_TOLERANCE * 100} % admis) : contacteurs fermés`,
+            en: `inverter DC link at ${v(link, 'en')} V, pack ${v(pack, 'en')} V (gap ${nums(gap * 100, 1).en} %, ${DC_LINK_TOLERANCE * 100} % allowed): relays closed`,
+          }
+        : {
+            fr: `bus continu de l'onduleur à ${v(link, 'fr')} V, pack ${v(pack, 'fr')} V (écart ${nums(gap * 100, 1).fr} %) : ni déchargé ni à la tension du pack — précharge ou décharge en cours, ou valeur fausse`,
+            en: `inverter DC link at ${v(link, 'en')} V, pack ${v(pack, 'en')} V (gap ${nums(gap * 100, 1).en} %): neither discharged nor at the pack's voltage — precharge or discharge under way, or a wrong value`,
+          },
+  };
+}
+
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function matching(d: BatteryDefinition, ex: RecordedExchange): RequestDefinition | undefined {
@@ -440,7 +553,7 @@ export function batteryReadsIn(
  */
 export function batteryReportFromFrames(
   frames: Frame[],
-  options: { name?: string; definitions?: BatteryDefinition[] } = {},
+  options: { name?: string; definitions?: BatteryDefinition[]; origin?: RecordingOrigin } = {},
 ): BatteryReport {
   const name = options.name ?? 'recording';
   const { exchanges } = exchangesFromFrames(frames);
@@ -456,7 +569,7 @@ export function batteryReportFromFrames(
     });
   }
   const d = found.definition;
-  const builder = new BatteryReportBuilder(d, { kind: 'recording', name });
+  const builder = new BatteryReportBuilder(d, recordingSource(name, frames, options.origin));
   for (const ex of exchanges) {
     const req = matching(d, ex);
     if (!req) continue;
@@ -468,6 +581,76 @@ export function batteryReportFromFrames(
 }
 
 /**
+ * An opened adapter as a report's source (the fields of @atelier/adapters' `AdapterInfo`): the
+ * `sim:` scheme is Atelier's simulated vehicle, whatever carries it (`?via=elm327` too); any other
+ * is a car, live.
+ */
+export function adapterSource(a: {
+  spec: string;
+  scheme: string;
+  protocol?: string;
+  version?: string;
+  scenario?: string;
+  recording?: string;
+}): BatteryReportSource {
+  const sim = a.scheme === 'sim';
+  // A scenario that plays a recording: the figures are the recording's, whatever the simulator does.
+  if (sim && a.recording) {
+    const origin = fileOrigin(a.recording);
+    return {
+      kind: 'recording',
+      name: basename(a.recording),
+      origin: origin ? 'atelier-simulator' : 'unknown',
+      ...(origin?.scenario ? { scenario: origin.scenario } : {}),
+      via: a.spec,
+    };
+  }
+  return {
+    kind: sim ? 'simulator' : 'live',
+    name: a.spec,
+    adapter: a.spec,
+    ...(a.protocol ? { protocol: a.protocol } : {}),
+    ...(a.version && !sim ? { adapterVersion: a.version } : {}),
+    ...(sim && a.scenario ? { scenario: a.scenario } : {}),
+  };
+}
+
+/** What a recording file says of its origin: a CAN log's mark, a transcript's `#` comment; unknown if unreadable. */
+function fileOrigin(path: string): RecordingOrigin | undefined {
+  try {
+    return readLogOrigin(path);
+  } catch {
+    try {
+      return readOrigin(readFileSync(path).subarray(0, 16 * 1024), 'candump');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * A recording as a report's source: its origin as the file says it and, when its time stamps are
+ * dates (candump of a real logger: seconds since 1970), the date of its first frame. Small time
+ * stamps (a simulator's, a logger's from power-on) are not dates: no start is claimed.
+ */
+export function recordingSource(
+  name: string,
+  frames: Frame[],
+  origin: RecordingOrigin | undefined,
+): BatteryReportSource {
+  const t0 = frames[0]?.timestamp ?? 0;
+  // 2000-01-01 onwards: a date, not a count of seconds since power-on.
+  const start = t0 >= 946_684_800 ? new Date(t0 * 1000).toISOString() : undefined;
+  return {
+    kind: 'recording',
+    name,
+    origin: origin ? 'atelier-simulator' : 'unknown',
+    ...(origin?.scenario ? { scenario: origin.scenario } : {}),
+    ...(start ? { span: { from: 0, to: 0, start } } : {}),
+  };
+}
+
+/**
  * The battery report of a live session: each of the definition's requests sent to the battery ECU
  * through the link (an adapter, a simulated car, a recorded responder). A request that fails is
  * named in `missing` with the link's reason; the others still make the report.
@@ -475,9 +658,22 @@ export function batteryReportFromFrames(
 export async function readBatteryReport(
   link: DiagnosticLink,
   d: BatteryDefinition,
-  options: { name?: string; timeoutMs?: number; probe?: boolean } = {},
+  options: {
+    name?: string;
+    timeoutMs?: number;
+    probe?: boolean;
+    /** Where the link's answers come from; by default a live car on this link (or the simulator on a `sim` link). */
+    source?: BatteryReportSource;
+  } = {},
 ): Promise<BatteryReport> {
-  const builder = new BatteryReportBuilder(d, { kind: 'live', name: options.name ?? link.info.kind });
+  const name = options.name ?? link.info.kind;
+  const source: BatteryReportSource = options.source ?? {
+    kind: link.info.kind === 'sim' ? 'simulator' : 'live',
+    name,
+    adapter: name,
+    ...(link.info.protocol ? { protocol: link.info.protocol } : {}),
+  };
+  const builder = new BatteryReportBuilder(d, source);
   for (const req of d.requests) {
     // Probing for the vehicle: a battery ECU silent on the first request is not this one.
     if (options.probe && req !== d.requests[0] && builder.report().answers === 0) break;

@@ -105,3 +105,27 @@ describe('IsoTpLink on a real recording', () => {
     await link.close();
   });
 });
+
+describe('IsoTpLink and extended addressing', () => {
+  it('refuses a request with an extended address (it would go out without its address byte) and sends nothing', async () => {
+    const clock = new VirtualClock();
+    const ch = 'isotp-link-cea';
+    const watch = new VirtualBus(ch, { clock });
+    const sent: Frame[] = [];
+    watch.subscribe((f) => sent.push(f), [{ id: 0, mask: 0, extended: false }]);
+    const link = new IsoTpLink(new VirtualBus(ch, { clock }), { clock, responseIds: [], timeoutMs: 50 });
+    const err = await link
+      .request({
+        target: physical(0x6f1),
+        responseId: 0x612,
+        addressExtension: 0x12,
+        data: Uint8Array.of(0x22, 0xf1, 0x90),
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unavailable' });
+    expect((err as Error).message).toMatch(
+      /extended addressing \(address 0x12\) is not supported on this link/,
+    );
+    expect(sent).toEqual([]);
+  });
+});

@@ -162,6 +162,15 @@ export class IsoTpLink implements DiagnosticLink {
 
   request(req: LinkRequest): Promise<EcuResponse[]> {
     if (this.closed) return Promise.reject(new LinkError('the ISO-TP link is closed', 'closed'));
+    // Normal addressing only here: a request meant for extended addressing, sent without its
+    // address byte, would reach the wrong ECU or none, silently.
+    if (req.addressExtension !== undefined)
+      return Promise.reject(
+        new LinkError(
+          `ISO 15765-2 extended addressing (address 0x${req.addressExtension.toString(16).toUpperCase()}) is not supported on this link; an ELM327 does it with AT CEA`,
+          'unavailable',
+        ),
+      );
     const run = this.queue.then(() => this.exchange(req));
     this.queue = run.catch(() => {});
     return run;

@@ -30,6 +30,13 @@ export interface LinkRequest {
    * every ECU's ids (an adapter that filters by itself, a simulated car) may ignore it.
    */
   responseId?: number;
+  /**
+   * ISO 15765-2 extended addressing (BMW and others): the target address (N_TA) sent as the first
+   * data byte of every frame of the request and of the tester's flow controls (the ECU's address,
+   * 0x12 for a BMW engine ECU reached on 0x6F1); the ECU's frames carry the tester's address there
+   * (0xF1). Absent: normal addressing. An ELM327 sets it with AT CEA hh.
+   */
+  addressExtension?: number;
 }
 
 export interface EcuResponse {
@@ -180,6 +187,8 @@ export interface Responder {
     data: Uint8Array;
     extended: boolean;
     nowMs: number;
+    /** The request's extended address (N_TA, the first data byte of its frames), when it has one. */
+    addressExtension?: number;
   }): ResponderAnswer[] | Promise<ResponderAnswer[]>;
   /** ECUs this responder holds, by request and response address. */
   ecus(): (KnownEcu & { extended: boolean })[];
@@ -191,4 +200,9 @@ export interface ResponderAnswer {
   data: Uint8Array;
   /** Extra ECU processing delay before this answer, ms (0 when absent). */
   delayMs?: number;
+  /**
+   * Extended addressing: the address byte the ECU's frames start with (the tester's, 0xF1). An
+   * adapter without a matching AT CEA reads it as a PCI byte, which is invalid: no answer.
+   */
+  addressExtension?: number;
 }

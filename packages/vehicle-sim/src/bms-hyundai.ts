@@ -15,7 +15,8 @@ import type { VehicleModel } from './model.js';
  *   23–24 absent sensors; 25 inlet; 26 / 27 highest cell (0.02 V) and its number; 28 / 29 lowest;
  *   30 / 31 fan; 32 12 V battery (0.1 V); 33–36 / 37–40 cumulative Ah charged / discharged (0.1);
  *   41–44 / 45–48 cumulative kWh (0.1); 49–52 operating time (s); 53 status; 54–55 inverter
- *   capacitor voltage (V); 56–57 / 58–59 motor speeds (rpm, signed); 60–61 isolation (kΩ).
+ *   DC-link (capacitor) voltage (V, 0 with the relays open); 56–57 / 58–59 motor speeds (rpm,
+ *   signed); 60–61 isolation (kΩ).
  * - 0x0102–0x0104 (39 bytes): 3–6 bitmap; 7–38 cells 1–32, 33–64, 65–96 (0.02 V).
  * - 0x0105 (46 bytes): 3–6 bitmap; 25 heater temperature; 28–29 SoH (0.1 %); 34 displayed SoC × 2;
  *   37–38 cells 97–98 (0.02 V; 0 when the pack has no such cell).
@@ -73,7 +74,10 @@ export function hyundaiBmsDids(m: VehicleModel): Map<number, () => number[]> {
     put(a, 45, pack.kwhOut * 10, 4);
     put(a, 49, pack.operatingS, 4);
     a[53] = m.running ? 0x0d : 0x00;
-    put(a, 54, m.hvV, 2);
+    // The inverter's DC link: the pack's voltage while the main relays are closed (READY, no HV
+    // fault); once they open, the active discharge brings the capacitors under 60 V within
+    // seconds (UN ECE R94/R100), which a read seconds later sees as discharged.
+    put(a, 54, m.running && !m.hvFault ? m.hvV : 0, 2);
     const rpm = m.speedKmh * m.profile.gears[0];
     put(a, 56, rpm, 2, true);
     put(a, 58, rpm, 2, true);

@@ -216,7 +216,9 @@ export const PROFILES: Record<ProfileName, VehicleProfile> = {
     year: 2020,
     engine: NO_ENGINE,
     traction: { cells: 98, nominalV: 356, capacityKwh: 64, chemistry: 'NMC', modules: 4, bms: 'hyundai' },
-    gears: [75],
+    // The motor's speed per km/h: Hyundai's single reduction of 7.981 on 215/55 R17 tyres (2.10 m
+    // round): 7.94 wheel turns a minute per km/h, 63.4 at the motor (what its BMS reports in 0101).
+    gears: [63.4],
     upshiftRpm: 99999,
     tankL: 0,
     ecus: [

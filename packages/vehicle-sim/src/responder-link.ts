@@ -41,6 +41,7 @@ export class ResponderLink implements DiagnosticLink {
       data: req.data,
       extended,
       nowMs: this.clock.now(),
+      ...(req.addressExtension !== undefined ? { addressExtension: req.addressExtension } : {}),
     });
     const limit = req.expectedResponses ?? answers.length;
     const kept = answers.slice(0, limit);

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type Lang, UsageError } from '@atelier/command';
 import { Elm327Emulator, serveTcp } from '@atelier/elm327';
-import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
+import { batteryDefinition, readBatteryReport } from '@atelier/ev';
+import { loadScenario, ResponderLink, Vehicle } from '@atelier/vehicle-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { cliContext } from '../testing.js';
@@ -11,6 +13,7 @@ import { evCommand } from './ev.js';
 
 const LEAF_MF4 = fixturePath('can/nissan_leaf_uds_2022-01-06.MF4');
 const SAVVY = fixturePath('can/savvycan_example_candump.log');
+const SIM_KONA = fixturePath('ev/sim_kona_weak_cell_battery.log');
 const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-ev-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,6 +27,29 @@ describe('atelier ev report', () => {
     expect(out()).toMatch(/État de charge \(SoC\)\s+89,1029 %/);
     expect(out()).toContain("Tensions des cellules : la requête 21 02 n'est pas dans l'enregistrement");
     expect(out()).toContain('NF C18-550');
+    // Where the figures come from: the file, what it is, the answers used and the recording's date.
+    expect(out()).toContain(
+      `Source : fichier « ${LEAF_MF4} » (enregistrement) ; réponses utilisées de 0 s à 62 s de l'enregistrement, débutant le 2022-01-06 11:46:01 UTC (26 réponse(s) décodée(s))`,
+    );
+  });
+
+  it('LOG made by the simulator (the mark in the file, gzip-compressed too): said so, in French and English', async () => {
+    const gz = join(dir, 'kona.log.gz');
+    writeFileSync(gz, gzipSync(readFileSync(SIM_KONA)));
+    for (const [lang, text] of [
+      ['fr', "(enregistrement d'un véhicule simulé (Atelier), scénario kona-weak-cell)"],
+      ['en', '(recording of a simulated vehicle (Atelier), scenario kona-weak-cell)'],
+    ] as const) {
+      const { ctx, out } = context(lang);
+      expect(await evCommand.run(['report', gz], ctx)).toBe(0);
+      expect(out().split('\n')[1]).toContain(text);
+      // The drive, apart from the battery: the simulated car stood READY, motor still.
+      expect(out()).toMatch(
+        lang === 'fr'
+          ? /\nMoteur et onduleur \(tels que le calculateur batterie les donne\) :\n {2}Onduleur : tension du bus continu \(condensateur\) +3\d\d V\n {2}Moteur de traction : régime +0 tr\/min\n/
+          : /\nDrive motor and inverter \(as the battery ECU reports them\):\n {2}Inverter: DC-link \(capacitor\) voltage +3\d\d V\n {2}Drive motor: speed +0 rpm\n/,
+      );
+    }
   });
 
   it('--json: one object with the series for the charts', async () => {
@@ -31,6 +57,14 @@ describe('atelier ev report', () => {
     expect(await evCommand.run(['report', LEAF_MF4, '--json'], ctx)).toBe(0);
     const r = JSON.parse(out());
     expect(r.vehicle.id).toBe('nissan-leaf');
+    expect(r.source).toMatchObject({
+      kind: 'recording',
+      origin: 'unknown',
+      span: { start: '2022-01-06T11:46:01.949Z' },
+    });
+    expect(r.source.description.en).toMatch(
+      /^file “.*nissan_leaf_uds_2022-01-06\.MF4” \(recording\); answers used from 0 s to 62 s/,
+    );
     expect(r.series.soc).toHaveLength(13);
     expect(r.temperatures.values).toEqual([2, 1, null, 1]);
   });
@@ -68,7 +102,13 @@ describe('atelier ev report', () => {
       ),
     ).toBe(0);
     const r = JSON.parse(out());
-    expect(r.source.kind).toBe('live');
+    // The figures are the recording's, replayed by the simulator: said so, not a live car.
+    expect(r.source).toMatchObject({
+      kind: 'recording',
+      name: 'nissan_leaf_uds_2022-01-06.MF4',
+      origin: 'unknown',
+      via: `sim:${scenario}`,
+    });
     expect(r.answers).toBe(2);
     expect(r.soc.value).toBeGreaterThan(89);
     expect(r.missing.find((m: { quantity: string }) => m.quantity === 'cellVoltages').reason.en).toMatch(
@@ -119,7 +159,58 @@ describe('atelier ev report on the simulated Kona (sim:healthy-kona, sim:kona-we
       expect(Math.abs(t - truth.modules[m]), `module ${m + 1}`).toBeLessThanOrEqual(0.51);
     });
     expect(r.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
+    // The drive as the BMS reports it: the car stands READY, relays closed — motor still, the
+    // inverter's DC link at the pack's voltage (1 V resolution).
+    const drive = (q: string) => r.drive.find((e: { quantity: string }) => e.quantity === q)?.value;
+    expect(drive('motorSpeed')).toBe(0);
+    expect(Math.abs(drive('inverterCapacitorVoltage') - truth.packV)).toBeLessThanOrEqual(0.8);
+    expect(r.checks.find((c: { check: string }) => c.check === 'dc-link')?.ok).toBe(true);
   };
+
+  it('driving: the motor turns as the wheels do through the Kona’s reduction, the DC link at the pack’s voltage; key off then on without READY: discharged', async () => {
+    const kona = batteryDefinition('hyundai-kona-ioniq')!;
+    const car = Vehicle.fromScenario(loadScenario('healthy-kona'), { startMs: 0 });
+    // A serving clock held at one instant: the five reads see the car in one state.
+    let now = 0;
+    const clock = {
+      now: () => now,
+      sleep: async () => {},
+      setTimeout: (fn: () => void) => {
+        fn();
+        return {};
+      },
+      clearTimeout: () => {},
+    };
+    const link = new ResponderLink(car, { clock });
+    car.operate(1000, { action: 'road_test', minutes: 10, road: 'motorway' });
+    now = 300_000;
+    const r = await readBatteryReport(link, kona);
+    const drive = (rep: typeof r, q: string) => rep.drive.find((e) => e.quantity === q)!.value;
+    const speed = car.model.speedKmh;
+    expect(speed).toBeGreaterThan(60);
+    // Hyundai's published figures, not the simulator's: a 7.981 reduction, 215/55 R17 tyres.
+    const tyre = Math.PI * (17 * 0.0254 + 2 * 0.55 * 0.215);
+    const motorRpm = ((speed * 1000) / 60 / tyre) * 7.981;
+    expect(Math.abs(drive(r, 'motorSpeed') - motorRpm) / motorRpm).toBeLessThan(0.01);
+    expect(Math.abs(drive(r, 'inverterCapacitorVoltage') - car.model.hvV)).toBeLessThanOrEqual(0.8);
+    expect(r.checks.find((c) => c.check === 'dc-link')?.ok).toBe(true);
+    // Parked, key off (the ECUs asleep), then ignition on without READY: the BMS answers, the
+    // relays stay open, the link is discharged; the pack keeps its voltage.
+    now = 20 * 60_000;
+    car.operate(now, { action: 'key_off' });
+    now += 60_000;
+    car.operate(now, { action: 'key_on' });
+    now += 5_000;
+    const on = await readBatteryReport(link, kona);
+    expect(car.model.running).toBe(false);
+    expect(on.answers).toBe(5);
+    expect(drive(on, 'motorSpeed')).toBe(0);
+    expect(drive(on, 'inverterCapacitorVoltage')).toBeLessThan(60);
+    expect(on.packVoltage!.value).toBeGreaterThan(98 * 3);
+    expect(on.checks.find((c) => c.check === 'dc-link')?.detail.en).toMatch(
+      /below 60 V: relays open, capacitors discharged/,
+    );
+  }, 60_000);
 
   it('sim: (ISO-TP on a virtual bus): the healthy pack as physics has it', async () => {
     agrees(await report('sim:healthy-kona'), physicalState('healthy-kona'));
@@ -128,6 +219,11 @@ describe('atelier ev report on the simulated Kona (sim:healthy-kona, sim:kona-we
   it('sim:?via=elm327 (the ELM327 emulator): the weak cell 37 is the lowest, the spread and SoH show it', async () => {
     const r = await report('sim:kona-weak-cell?via=elm327');
     agrees(r, physicalState('kona-weak-cell'));
+    // The simulator, behind the emulator: said to be a simulated car, never a live one.
+    expect(r.source).toMatchObject({ kind: 'simulator', scenario: 'kona-weak-cell' });
+    expect(r.source.description.en).toMatch(
+      /^simulated vehicle \(Atelier\), scenario kona-weak-cell: read live through sim:kona-weak-cell\?via=elm327, protocol .+ — not a real car$/,
+    );
     expect(r.cells.minCell).toBe(37);
     expect(r.cells.spread).toBeGreaterThan(0.1);
     expect(r.soh.value).toBeLessThan(70);
@@ -137,7 +233,12 @@ describe('atelier ev report on the simulated Kona (sim:healthy-kona, sim:kona-we
     const car = Vehicle.fromScenario(loadScenario('healthy-kona'));
     const tcp = await serveTcp(new Elm327Emulator({ responder: car, baud: 0, latencyMs: 1 }), { port: 0 });
     try {
-      agrees(await report(`elm327:tcp://127.0.0.1:${tcp.port}`), physicalState('healthy-kona'));
+      const r = await report(`elm327:tcp://127.0.0.1:${tcp.port}`);
+      agrees(r, physicalState('healthy-kona'));
+      // An adapter on TCP is a live session, with the version and protocol the adapter gave.
+      expect(r.source).toMatchObject({ kind: 'live', adapter: `elm327:tcp://127.0.0.1:${tcp.port}` });
+      expect(r.source.adapterVersion).toMatch(/ELM327/);
+      expect(r.source.protocol).toMatch(/15765-4/);
     } finally {
       await tcp.close();
     }

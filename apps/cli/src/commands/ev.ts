@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Frame, readLog } from '@atelier/can';
+import { type Frame, readLog, readLogOrigin } from '@atelier/can';
 import { type CliContext, commandGroup, UsageError, writeOut } from '@atelier/command';
 import {
+  adapterSource,
   type BatteryDefinition,
   type BatteryReport,
   batteryDefinition,
@@ -57,7 +58,11 @@ async function live(
     const candidates = vehicle ? [vehicle] : batteryDefinitions();
     let last: BatteryReport | undefined;
     for (const d of candidates) {
-      const r = await readBatteryReport(adapter.link, d, { name: spec, probe: !vehicle });
+      const r = await readBatteryReport(adapter.link, d, {
+        name: spec,
+        probe: !vehicle,
+        source: adapterSource(adapter.info),
+      });
       if (r.answers > 0) return r;
       last = r;
     }
@@ -107,6 +112,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       report = batteryReportFromFrames(frames, {
         name: positionals[0],
         definitions: vehicle ? [vehicle] : undefined,
+        // What the file says of where it comes from (Atelier's simulator marks its recordings).
+        origin: readLogOrigin(file),
       });
     } else report = await live(spec as string, vehicle, values.transcript, ctx, usage);
   } catch (err) {

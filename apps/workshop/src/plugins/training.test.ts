@@ -134,6 +134,13 @@ describe('recording uploads', () => {
     const rec = res.json();
     expect(rec.name).toBe('leaf-archive.log');
     expect(rec.format).toBe('candump');
+    // The file as uploaded is named beside the log inside, with its compressed size.
+    const gz = gzipSync(readFileSync(LEAF));
+    expect(JSON.parse(rec.summary).compressed).toEqual({ name: 'leaf-archive.log.gz', size: gz.length });
+    const list = await t.inject('formateur', { method: 'GET', url: '/training?lang=en' });
+    expect(list.body).toContain(
+      `<span class="compressed">(uploaded gzip-compressed: leaf-archive.log.gz, ${Math.ceil(gz.length / 1024)} KiB)</span>`,
+    );
     expect(JSON.parse(rec.summary).frames).toBe(5588);
     const cut = gzipSync(readFileSync(LEAF)).subarray(0, 2000);
     const bad = await upload('cut.log.gz', cut);
@@ -266,6 +273,17 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(page.body).toContain('NF C18-550');
     expect(page.body).toMatch(/data-quantity="soc"><th>État de charge \(SoC\)<\/th><td>89,1029 %/);
     expect(page.body).toContain('la requête 21 02 n&#39;est pas dans l&#39;enregistrement');
+    // Where the figures come from: the file, "enregistrement" (the real Leaf's file says nothing
+    // of its origin), the answers used and the date of the recording; on screen and in print.
+    expect(api.json().source).toMatchObject({
+      kind: 'recording',
+      name: 'leaf-report.MF4',
+      origin: 'unknown',
+    });
+    expect(page.body).toContain(
+      '<p class="card battery-source" id="battery-source" data-source="recording" data-origin="unknown"><strong>Source des valeurs :</strong> fichier « leaf-report.MF4 » (enregistrement) ; réponses utilisées de 0 s à 62 s de l&#39;enregistrement, débutant le 2022-01-06 11:46:01 UTC</p>',
+    );
+    expect(page.body).not.toMatch(/simulé|réel/);
     const savvy = (await upload('no-battery.log', readFileSync(SAVVY, 'utf8'))).json();
     const none = await t.app.inject({
       method: 'GET',
@@ -281,7 +299,8 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
    * on the connected session, which is disconnected afterwards.
    */
   async function recordedClassSession(
-    recordingId: number,
+    /** A recording's id, or a built-in simulated scenario. */
+    recordingId: number | { sim: string },
     fields: { title: string; complaint: string; trueCause: string },
     check: (sessionId: number, scenarioId: number) => Promise<void>,
   ): Promise<void> {
@@ -298,8 +317,9 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       headers: headers(f),
       payload: form(f, {
         title: fields.title,
-        source: 'recording',
-        recordingId: String(recordingId),
+        ...(typeof recordingId === 'number'
+          ? { source: 'recording', recordingId: String(recordingId) }
+          : { source: 'sim', simName: recordingId.sim }),
         vehicleType: 'ev',
         complaint: fields.complaint,
         trueCause: fields.trueCause,
@@ -377,12 +397,21 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
         expect(api.statusCode, api.body).toBe(200);
         const r = api.json();
-        expect(r.source.kind).toBe('live');
+        // The apprentice's report says its figures are the recording's, replayed in the session.
+        expect(r.source).toMatchObject({
+          kind: 'recording',
+          name: 'leaf-class.MF4',
+          origin: 'unknown',
+          via: 'Leaf : état de la batterie',
+        });
         expect(r.vehicle.id).toBe('nissan-leaf');
         expect(r.soc.value).toBeGreaterThan(89);
         expect(r.packVoltage.value / 96).toBeGreaterThan(3.7);
         const report = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}/battery` });
         expect(report.body).toContain('NF C18-550');
+        expect(report.body).toContain(
+          '<strong>Source des valeurs :</strong> session « Leaf : état de la batterie » rejouant le fichier « leaf-class.MF4 » (enregistrement)</p>',
+        );
       },
     );
   }, 60_000);
@@ -409,11 +438,26 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     ])
       expect(report.body).toContain(row);
     expect(report.body).toMatch(/le BMS donne la plus haute n° 9 à 3,76 V \(liste : 3,76 V\)/);
+    // The drive as the BMS gives it, apart from the battery: the car stood READY.
+    expect(report.body).toMatch(
+      /<section class="card" id="battery-drive"><h2>Moteur et onduleur<\/h2>.*data-quantity="inverterCapacitorVoltage"><th>Onduleur : tension du bus continu \(condensateur\)<\/th><td>3\d\d V<\/td>.*data-quantity="motorSpeed"><th>Moteur de traction : régime<\/th><td>0 tr\/min<\/td>/s,
+    );
+    expect(report.body).toMatch(
+      /<li class="ok" data-check="dc-link">✔ bus continu de l&#39;onduleur à 3\d\d V, pack 3\d\d(,\d)? V/,
+    );
+    // The file's mark, read at upload, is in the report's source line.
+    expect(report.body).toContain(
+      'data-source="recording" data-origin="atelier-simulator"><strong>Source des valeurs :</strong> fichier « sim_kona_weak_cell_battery.log » (enregistrement d&#39;un véhicule simulé (Atelier), scénario kona-weak-cell) ; réponses utilisées de 1,2 s à 111,6 s de l&#39;enregistrement</p>',
+    );
     const reportEn = await t.inject('formateur', {
       method: 'GET',
       url: `/training/recordings/${rec.id}/battery?lang=en`,
     });
     expect(reportEn.body).toContain('data-quantity="operatingTime"><th>Operating time</th><td>2107.2808 h');
+    expect(reportEn.body).toContain('data-quantity="motorSpeed"><th>Drive motor: speed</th><td>0 rpm</td>');
+    expect(reportEn.body).toContain(
+      '<strong>Where the figures come from:</strong> file “sim_kona_weak_cell_battery.log” (recording of a simulated vehicle (Atelier), scenario kona-weak-cell); answers used from 1.2 s to 111.6 s into the recording</p>',
+    );
     expect(reportEn.body).toContain(
       'data-quantity="availableDischargePower"><th>Available discharge power</th><td>205.55 kW',
     );
@@ -449,7 +493,15 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
         expect(api.statusCode, api.body).toBe(200);
         const r = api.json();
-        expect(r.source.kind).toBe('live');
+        expect(r.source).toMatchObject({
+          kind: 'recording',
+          origin: 'atelier-simulator',
+          scenario: 'kona-weak-cell',
+          via: 'Kona : état de la batterie',
+        });
+        expect(r.source.description.fr).toBe(
+          "session « Kona : état de la batterie » rejouant le fichier « sim_kona_weak_cell_battery.log » (enregistrement d'un véhicule simulé (Atelier), scénario kona-weak-cell)",
+        );
         expect(r.vehicle.id).toBe('hyundai-kona-ioniq');
         expect(r.answers).toBe(5);
         expect(r.cells.minCell).toBe(37);
@@ -466,6 +518,29 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
           'session batterie de traction : évaluée sur la lecture du rapport',
         );
         expect(scenarioPage.body).toContain('✔ rapport lu');
+      },
+    );
+  }, 60_000);
+
+  it('a scenario on the simulated Kona (not a recording): the battery report says it is the simulator, read live, in French and English', async () => {
+    await recordedClassSession(
+      // The healthy Kona: the knowledge base has no cause for a weak cell to make a scenario of.
+      { sim: 'healthy-kona' },
+      { title: 'Kona simulé', complaint: 'Contrôle batterie', trueCause: 'none' },
+      async (sessionId) => {
+        const api = await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}/battery` });
+        expect(api.statusCode, api.body).toBe(200);
+        const r = api.json();
+        expect(r.source).toMatchObject({ kind: 'simulator', name: 'Kona simulé', scenario: 'healthy-kona' });
+        expect(r.cells.voltages.filter((v: number | null) => v !== null)).toHaveLength(98);
+        const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}/battery` });
+        expect(page.body).toMatch(
+          /data-source="simulator"><strong>Source des valeurs :<\/strong> véhicule simulé \(Atelier\), scénario healthy-kona : lu en direct par [^<]+ — pas une voiture réelle<\/p>/,
+        );
+        const en = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}/battery?lang=en` });
+        expect(en.body).toMatch(
+          /simulated vehicle \(Atelier\), scenario healthy-kona: read live through [^<]+ — not a real car/,
+        );
       },
     );
   }, 60_000);

@@ -62,6 +62,21 @@ import { pathList, recordingOriginText } from './diagnostics/views.js';
 
 export const TRAINERS = ['instructor', 'admin'] as const;
 
+const KIB = { fr: 'Kio', en: 'KiB' };
+
+/** A recording uploaded gzip-compressed: the file as it was uploaded (its name and size). */
+function compressedNote(req: FastifyRequest, r: RecordingRow): Html | string {
+  let c: RecordingAnalysis['compressed'];
+  try {
+    c = (JSON.parse(r.summary) as Partial<RecordingAnalysis>).compressed;
+  } catch {
+    return '';
+  }
+  if (!c) return '';
+  const kib = Math.ceil(c.size / 1024);
+  return html` <span class="compressed">(${T(req, { fr: `téléversé compressé : ${c.name}, ${kib} Kio`, en: `uploaded gzip-compressed: ${c.name}, ${kib} KiB` })})</span>`;
+}
+
 /**
  * What a recording can answer, as its upload analysis found (older rows have no analysis): the
  * diagnostic requests per ECU, OBD-II services and PIDs, a battery read, the broadcast ids.
@@ -268,12 +283,12 @@ async function training(scope: FastifyInstance): Promise<void> {
       const body = html`<div class="grid">
 <section class="card" id="recordings"><h2>${T(req, { fr: 'Enregistrements', en: 'Recordings' })}</h2>
 <form method="post" action="/training/recordings" enctype="multipart/form-data" class="upload">${csrfField(req)}
-<label>${T(req, { fr: 'Journal CAN (candump, ASC, TRC, CSV, MF4, BLF) ou transcript ELM327', en: 'CAN log (candump, ASC, TRC, CSV, MF4, BLF) or ELM327 transcript' })} <input type="file" name="file" required></label>
+<label>${T(req, { fr: 'Journal CAN (candump, ASC, TRC, CSV, MF4, BLF ; compressé .gz ou non) ou transcript ELM327', en: 'CAN log (candump, ASC, TRC, CSV, MF4, BLF; gzip-compressed .gz or not) or ELM327 transcript' })} <input type="file" name="file" required></label>
 <p class="muted">${T(req, { fr: 'Taille maximale', en: 'Largest size' })} : ${MAX_RECORDING_BYTES / 1024 / 1024} Mio</p>
 <button type="submit" id="upload">${T(req, { fr: 'Téléverser', en: 'Upload' })}</button></form>
 <ul class="recordings">${recordings.map(
         (r) =>
-          html`<li data-recording="${r.id}"><strong>${r.name}</strong> — ${r.format}, ${Math.ceil(r.size / 1024)} Kio ${r.kind === 'can' ? html`· <a href="/training/recordings/${r.id}">${T(req, { fr: 'Rejouer', en: 'Replay' })}</a>` : ''}${recordingAnswers(req, r)}</li>`,
+          html`<li data-recording="${r.id}"><strong>${r.name}</strong> — ${r.format}, ${Math.ceil(r.size / 1024)} ${T(req, KIB)}${compressedNote(req, r)} ${r.kind === 'can' ? html`· <a href="/training/recordings/${r.id}">${T(req, { fr: 'Rejouer', en: 'Replay' })}</a>` : ''}${recordingAnswers(req, r)}</li>`,
       )}</ul></section>
 <section class="card" id="new-scenario"><h2>${T(req, { fr: 'Nouveau scénario', en: 'New scenario' })}</h2>
 <form method="post" action="/training/scenarios">${csrfField(req)}

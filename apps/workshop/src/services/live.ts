@@ -16,7 +16,13 @@ import {
   type VehicleType,
   type WorkshopTest,
 } from '@atelier/diagnosis';
-import { type BatteryDefinition, type BatteryReport, readBatteryReport } from '@atelier/ev';
+import {
+  adapterSource,
+  type BatteryDefinition,
+  type BatteryReport,
+  type BatteryReportSource,
+  readBatteryReport,
+} from '@atelier/ev';
 import {
   DisconnectedError,
   decodePid,
@@ -390,18 +396,25 @@ export class DiagnosticsRuntime {
   /**
    * Reads the traction battery through the session's link (@atelier/ev): each definition in turn
    * until a battery ECU answers; a recording answers its recorded requests through the recorded
-   * responder, exactly as the car did.
+   * responder, exactly as the car did. `source` says where the answers come from, given the
+   * adapter's (a scenario session knows it plays a recording or a simulated car).
    */
   async readBattery(
     sessionId: number,
     definitions: BatteryDefinition[],
     name: string,
+    source: (adapter: BatteryReportSource) => BatteryReportSource = (a) => a,
   ): Promise<BatteryReport> {
     try {
       const report = await this.exclusive(sessionId, async (a) => {
         let last: BatteryReport | undefined;
+        const from = source(adapterSource(a.adapter.info));
         for (const d of definitions) {
-          last = await readBatteryReport(a.adapter.link, d, { name, probe: definitions.length > 1 });
+          last = await readBatteryReport(a.adapter.link, d, {
+            name,
+            probe: definitions.length > 1,
+            source: from,
+          });
           if (last.answers > 0) return last;
         }
         if (!last || definitions.length > 1)

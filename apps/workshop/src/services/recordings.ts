@@ -114,6 +114,15 @@ export async function checkRecording(name: string, gzipped: Uint8Array): Promise
     }
     label = innerName(label);
   }
+  const checked = await checkLog(label, bytes);
+  // Kept under the name of the log inside, with the file as it was uploaded named beside it.
+  return label === name
+    ? checked
+    : { ...checked, summary: { ...checked.summary, compressed: { name, size: gzipped.length } } };
+}
+
+/** Checks a (decompressed) log fully, every line parsed, and summarises it. */
+async function checkLog(label: string, bytes: Uint8Array): Promise<CheckedRecording> {
   if (bytes.length > MAX_RECORDING_BYTES)
     throw new UploadRefused(
       {
@@ -257,6 +266,8 @@ export interface RecordingAnalysis {
    * absent: unknown — never taken for a real vehicle.
    */
   origin?: RecordingOrigin;
+  /** Uploaded gzip-compressed (`trace.asc.gz`): the file's name and size as uploaded. */
+  compressed?: { name: string; size: number };
 }
 
 /** Fewest frames a recording without diagnostic traffic needs to be replayed or plotted. */
@@ -491,8 +502,10 @@ export async function recordingBatteryReport(db: Db, site: number, id: number): 
     });
   const frames: Frame[] = [];
   for await (const f of readLogText(r.content, storedLogName(r))) frames.push(f);
+  // The origin the file said at upload (its mark), kept in the analysis.
+  const origin = (JSON.parse(r.summary || '{}') as Partial<RecordingAnalysis>).origin;
   try {
-    return batteryReportFromFrames(frames, { name: r.name });
+    return batteryReportFromFrames(frames, { name: r.name, origin });
   } catch (err) {
     if (err instanceof Error && err.name === 'NoBatteryDataError')
       throw new ValidationError((err as Error & { text: Text }).text);

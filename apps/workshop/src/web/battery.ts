@@ -4,7 +4,7 @@
  * print and in tests), and the NF C18-550 note. One view for the instructor's recording and the
  * apprentice's session.
  */
-import { type BatteryReport, HV_NOTE, QUANTITY_LABEL } from '@atelier/ev';
+import { type BatteryReport, describeSource, HV_NOTE, QUANTITY_LABEL, unitText } from '@atelier/ev';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html } from './html.js';
 import { renderPage, T } from './layout.js';
@@ -27,7 +27,7 @@ function cellChart(voltages: (number | null)[], min: number, max: number): Html 
   )}<text x="0" y="${h + 14}" class="axis">1</text><text x="${w - 20}" y="${h + 14}" class="axis">${voltages.length}</text></svg>`;
 }
 
-function seriesChart(points: [number, number][], unit: string): Html {
+function seriesChart(req: FastifyRequest, points: [number, number][], unit: string): Html {
   if (points.length < 2) return html``;
   const w = 720;
   const h = 120;
@@ -40,10 +40,11 @@ function seriesChart(points: [number, number][], unit: string): Html {
   const line = points
     .map(
       ([t, v]) =>
-        `${(((t - t0) / (t1 - t0 || 1)) * (w - 60) + 50).toFixed(1)},${(h - 10 - ((v - lo) / span) * (h - 20)).toFixed(1)}`,
+        `${(((t - t0) / (t1 - t0 || 1)) * (w - 130) + 80).toFixed(1)},${(h - 10 - ((v - lo) / span) * (h - 20)).toFixed(1)}`,
     )
     .join(' ');
-  return html`<svg class="series-chart" viewBox="0 0 ${w} ${h}" role="img" width="100%"><polyline points="${line}" fill="none" stroke="currentColor" stroke-width="2"/><text x="0" y="12" class="axis">${hi} ${unit}</text><text x="0" y="${h - 2}" class="axis">${lo} ${unit}</text><text x="${w - 60}" y="${h - 2}" class="axis">${(t1 - t0).toFixed(0)} s</text></svg>`;
+  // Axis labels as the page's language writes numbers, small enough to stay clear of the line.
+  return html`<svg class="series-chart" viewBox="0 0 ${w} ${h}" role="img" width="100%"><polyline points="${line}" fill="none" stroke="currentColor" stroke-width="2"/><text x="0" y="10" class="axis" font-size="10">${num(req, hi)} ${unit}</text><text x="0" y="${h - 2}" class="axis" font-size="10">${num(req, lo)} ${unit}</text><text x="${w - 40}" y="${h - 2}" class="axis" font-size="10">${(t1 - t0).toFixed(0)} s</text></svg>`;
 }
 
 export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
@@ -55,13 +56,17 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
       (q) =>
         html`<tr data-quantity="${q}"><th>${L(QUANTITY_LABEL[q])}</th><td>${num(req, r[q]!.value)} ${r[q]!.unit}</td></tr>`,
     );
-  const extras = r.extras.map(
-    (e) =>
-      html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)}${e.unit ? ` ${e.unit}` : ''}</td></tr>`,
-  );
+  const row = (e: BatteryReport['extras'][number]) =>
+    html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)}${e.unit ? ` ${unitText(e.unit, req.lang)}` : ''}</td></tr>`;
+  const extras = r.extras.map(row);
+  // The drive's readings the battery ECU also gives (the Kona's motor speed, inverter DC link).
+  const drive = r.drive.length
+    ? html`<section class="card" id="battery-drive"><h2>${L({ fr: 'Moteur et onduleur', en: 'Drive motor and inverter' })}</h2><p class="muted">${L({ fr: 'tels que le calculateur batterie les donne', en: 'as the battery ECU reports them' })}</p><table class="battery">${r.drive.map(row)}</table></section>`
+    : '';
   const c = r.cells;
   return html`<p class="hv-note card alerts" role="note" id="hv-note">⚠ ${L(HV_NOTE)}</p>
-<p>${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu} · ${L(r.source.kind === 'recording' ? { fr: 'Enregistrement', en: 'Recording' } : { fr: 'Session', en: 'Session' })} ${r.source.name} · ${r.answers} ${L({ fr: 'réponse(s) décodée(s)', en: 'answer(s) decoded' })}</p>
+<p>${L(r.vehicle.name)} — ${r.vehicle.protocol.toUpperCase()} ${ecu} · ${r.answers} ${L({ fr: 'réponse(s) décodée(s)', en: 'answer(s) decoded' })}</p>
+<p class="card battery-source" id="battery-source" data-source="${r.source.kind}"${r.source.origin ? html` data-origin="${r.source.origin}"` : ''}><strong>${L({ fr: 'Source des valeurs :', en: 'Where the figures come from:' })}</strong> ${L(describeSource(r.source))}</p>
 <div class="grid">
 <section class="card" id="battery-values"><h2>${L({ fr: 'Pack', en: 'Pack' })}</h2>
 <table class="battery">${rows}${extras}${
@@ -70,9 +75,10 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
       : ''
   }${
     c
-      ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${num(req, c.min)} V (n° ${c.minCell}), max ${num(req, c.max)} V (n° ${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
+      ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${num(req, c.min)} V (${L({ fr: 'n° ', en: '#' })}${c.minCell}), max ${num(req, c.max)} V (${L({ fr: 'n° ', en: '#' })}${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
       : ''
   }</table></section>
+${drive}
 <section class="card" id="battery-missing"><h2>${L({ fr: 'Non disponible', en: 'Not available' })}</h2>
 ${r.missing.length ? html`<ul>${r.missing.map((m) => html`<li data-missing="${m.quantity}"><strong>${L(QUANTITY_LABEL[m.quantity] ?? { fr: m.quantity, en: m.quantity })}</strong> : ${L(m.reason)}</li>`)}</ul>` : html`<p class="muted">—</p>`}
 <h2>${L({ fr: 'Vraisemblance', en: 'Plausibility' })}</h2>
@@ -88,7 +94,7 @@ ${
     ? html`<section class="card" id="battery-series"><h2>${L({ fr: 'Au fil de l’enregistrement', en: 'Over the recording' })}</h2>
 ${(['soc', 'packVoltage', 'packCurrent'] as const).map((q) =>
   r.series[q].length > 1
-    ? html`<h3>${L(QUANTITY_LABEL[q])}</h3>${seriesChart(r.series[q], r[q]?.unit ?? '')}`
+    ? html`<h3>${L(QUANTITY_LABEL[q])}</h3>${seriesChart(req, r.series[q], r[q]?.unit ?? '')}`
     : '',
 )}</section>`
     : ''

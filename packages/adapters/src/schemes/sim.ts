@@ -41,7 +41,10 @@ function parseSim(name: AdapterName): SimTarget {
 }
 
 /** The vehicle behind a built-in scenario or a scenario file: its simulated car, or its recording. */
-async function builtInScenario(t: SimTarget, cwd: string): Promise<Responder> {
+async function builtInScenario(
+  t: SimTarget,
+  cwd: string,
+): Promise<{ responder: Responder; recording?: string }> {
   const sim = await import('@atelier/vehicle-sim');
   const file = isScenarioFile(t.scenario);
   if (!file && !sim.scenarioNames().includes(t.scenario))
@@ -54,7 +57,8 @@ async function builtInScenario(t: SimTarget, cwd: string): Promise<Responder> {
     const scenario = sim.loadScenario(
       file && !isAbsolute(t.scenario) ? resolve(cwd, t.scenario) : t.scenario,
     );
-    return await sim.openScenarioResponder(scenario);
+    const responder = await sim.openScenarioResponder(scenario);
+    return scenario.recording ? { responder, recording: scenario.recording } : { responder };
   } catch (err) {
     if (err instanceof sim.ScenarioError || err instanceof RecordingError)
       throw new AdapterSpecError(t.spec, 'bad-scenario', err.message, { cause: err });
@@ -184,13 +188,19 @@ export const simScheme: AdapterScheme<SimTarget> = {
   parse: parseSim,
   async open(t, ctx) {
     const resolveScenario = ctx.options.resolveScenario;
-    const responder = await ctx.scope.step(
+    const { responder, recording } = await ctx.scope.step(
       resolveScenario
-        ? Promise.resolve(resolveScenario(t.scenario))
+        ? Promise.resolve({ responder: await resolveScenario(t.scenario) } as {
+            responder: Responder;
+            recording?: string;
+          })
         : builtInScenario(t, ctx.options.cwd ?? process.cwd()),
     );
     const opened =
       t.via === 'elm327' ? await behindEmulator(t, responder, ctx) : await onVirtualBus(t, responder, ctx);
-    return { ...opened, info: { ...opened.info, scenario: t.scenario, via: t.via } };
+    return {
+      ...opened,
+      info: { ...opened.info, scenario: t.scenario, via: t.via, ...(recording ? { recording } : {}) },
+    };
   },
 };

@@ -446,7 +446,27 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       const o = await sessionOverview(store, s);
       const known = o.recording?.analysis.battery?.vehicle;
       const one = known ? batteryDefinition(known) : undefined;
-      return runtime.readBattery(s.id, one ? [one] : batteryDefinitions(), o.scenario?.title ?? `#${s.id}`);
+      const title = o.scenario?.title ?? `#${s.id}`;
+      const rec = o.recording;
+      return runtime.readBattery(s.id, one ? [one] : batteryDefinitions(), title, (adapter) =>
+        // A recorded scenario: the figures are the recording's, replayed through the session.
+        rec
+          ? {
+              kind: 'recording',
+              name: rec.name,
+              origin: rec.analysis.origin ? 'atelier-simulator' : 'unknown',
+              ...(rec.analysis.origin?.scenario ? { scenario: rec.analysis.origin.scenario } : {}),
+              via: title,
+            }
+          : o.scenario?.source === 'sim'
+            ? {
+                ...adapter,
+                kind: 'simulator',
+                name: title,
+                ...(o.scenario.sim_name ? { scenario: o.scenario.sim_name } : {}),
+              }
+            : adapter,
+      );
     },
     page: {
       url: '/diagnostics/:id/battery',

@@ -18,6 +18,7 @@ import {
   verifyOutcome,
   wordText,
 } from '@atelier/diagnosis';
+import { recordingOriginLabel } from '@atelier/ev';
 import { dtcTitle, ecuName, MONITORS, PIDS, parseEcuLabel } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
 import { formatDateTime, formatNumber, type Lang, type Text, tr } from '../../i18n.js';
@@ -53,12 +54,7 @@ export const ADAPTER_LABEL: Record<AdapterKind, Text> = {
  * was there, so "real" is never claimed.
  */
 export function recordingOriginText(analysis: Partial<RecordingAnalysis> | undefined): Text {
-  return analysis?.origin?.source === 'atelier-simulator'
-    ? {
-        fr: "enregistrement d'un véhicule simulé (Atelier)",
-        en: 'recording of a simulated vehicle (Atelier)',
-      }
-    : { fr: 'enregistrement', en: 'recording' };
+  return recordingOriginLabel(analysis?.origin?.source);
 }
 
 /** A scenario played by a recording: labelled by what its file says it is. */

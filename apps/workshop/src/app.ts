@@ -21,6 +21,7 @@ import { loginPlugin } from './plugins/login.js';
 import { ordersPlugin } from './plugins/orders.js';
 import { peoplePlugin } from './plugins/people.js';
 import { planningPlugin } from './plugins/planning.js';
+import { planningHoursPlugin } from './plugins/planning-hours.js';
 import { reportsPlugin } from './plugins/reports.js';
 import { sitesPlugin } from './plugins/sites.js';
 import { systemPlugin } from './plugins/system.js';
@@ -70,6 +71,7 @@ export const AREA_PLUGINS: AreaPlugin[] = [
   loginPlugin,
   ordersPlugin,
   planningPlugin,
+  planningHoursPlugin,
   documentsPlugin,
   customersPlugin,
   peoplePlugin,

@@ -14,7 +14,7 @@ import {
   setDiagnosisNotes,
   transitionOrder,
 } from './services/orders.js';
-import { seedAppointments } from './services/planning-seed.js';
+import { PastAppointments, seedAppointments, seedPromises } from './services/planning-seed.js';
 import { qualityStatus, recordQualityChecks } from './services/quality.js';
 import { type AgreementMethod, addLine } from './services/quotes.js';
 import { seedTraining } from './services/training-seed.js';
@@ -499,6 +499,7 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
     await transitionOrder(store, site, roId, 'ready', manager, at);
   };
 
+  const diary = new PastAppointments();
   for (const [i, p] of plans.entries()) {
     // Work hours 08:00–17:00 UTC; each step moves the pointer on, rolling to the next morning.
     let t = Math.min(day(p.d) + 8.5 * HOUR + (i % 3) * HOUR, now - 2 * HOUR);
@@ -509,11 +510,15 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
       t = Math.min(t, now - 5 * 60_000);
     };
     const tech = users[p.tech]!;
-    // booked for the moment it came in: the planning of past weeks shows it
+    // booked for a morning at or before it came in: the planning of past weeks shows it
     const ro = await createOrder(
       store,
       site,
-      { vehicleId: vehicleIds[p.v]!, complaint: p.complaint, bookedFor: t },
+      {
+        vehicleId: vehicleIds[p.v]!,
+        complaint: p.complaint,
+        bookedFor: diary.morning(p.tech, t, 8 * 60 + (i % 3) * 30),
+      },
       manager,
       t,
     );
@@ -635,6 +640,13 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
     );
     await issueInvoice(store, site, orderIds.d1!, manager, first!.issued_at + 2 * HOUR);
   }
+  // Issue 19: the cars in the workshop were promised back on a day; two of those days have passed.
+  await seedPromises(
+    store,
+    manager,
+    ['ready', 'qc', 'repair', 'wparts', 'parts', 'approved'].map((k) => orderIds[k]!),
+    now,
+  );
   // Routine jobs (service, tyres, brakes): one afternoon per mechanic and working day, delivered the same day.
   const routine = [
     'Révision constructeur',
@@ -662,7 +674,7 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
       const ro = await createOrder(
         store,
         site,
-        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service', bookedFor: t },
+        { vehicleId: vehicleIds[v]!, complaint: job, kind: 'service', bookedFor: diary.afternoon(login, t) },
         manager,
         t,
       );

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDateTime, formatKm } from '../i18n.js';
 import { type AdapterOption, adapterOptions } from '../services/adapter-offer.js';
+import { parisDay } from '../services/calendar.js';
 import { getCustomer, listVehicles } from '../services/customers.js';
 import {
   ENERGY_LABEL,
@@ -20,6 +21,7 @@ import { type OrderDiagnosis, orderDiagnosis } from '../services/order-diagnosis
 import {
   approveQuote,
   assignOrder,
+  type BoardCard,
   boardCards,
   createOrder,
   deferredWork,
@@ -43,7 +45,14 @@ import {
   profileProblems,
   type WorkshopProfile,
 } from '../services/workshop-profile.js';
-import { dateTimeValue, dayValue, formatAppointment, OPTIONAL_DAY_PATTERN } from '../web/dates.js';
+import {
+  dateTimeValue,
+  dayValue,
+  durationText,
+  formatAppointment,
+  formatWhenShort,
+  OPTIONAL_DAY_PATTERN,
+} from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, isApi, renderPage, sendPage, T } from '../web/layout.js';
 import { type Req, twin, typed } from '../web/routes.js';
@@ -74,8 +83,9 @@ import {
   appointmentFact,
   appointmentFields,
   appointmentForm,
-  appointmentOf,
   appointmentProps,
+  newAppointment,
+  promiseForm,
 } from './planning.js';
 
 /** Who moves an order along: everyone in the workshop except instructors, who only watch. */
@@ -264,6 +274,8 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
   const actions: Html[] = [];
   const move = appointmentForm(req, o);
   if (move) actions.push(move);
+  const promise = promiseForm(req, o);
+  if (promise) actions.push(promise);
   if ((o.state === 'booked' || o.state === 'comeback') && canDesk)
     actions.push(html`<form method="post" action="/orders/${o.id}/reception" class="card">
   <h2>${T(req, STATE_LABEL.reception)}</h2>${csrfField(req)}
@@ -374,6 +386,15 @@ function noteText(req: FastifyRequest, note: string): string {
           { fr: 'rendez-vous fixé au {at}', en: 'appointment set for {at}' },
           { at: formatAppointment(req.lang, Number(m[1])) },
         );
+  m = /^promised: (\d+|none)$/.exec(note);
+  if (m)
+    return m[1] === 'none'
+      ? T(req, { fr: 'restitution promise retirée', en: 'promised delivery withdrawn' })
+      : T(
+          req,
+          { fr: 'restitution promise pour le {at}', en: 'delivery promised for {at}' },
+          { at: formatAppointment(req.lang, Number(m[1])) },
+        );
   m = /^invoice: (.*)$/.exec(note);
   if (m) return T(req, { fr: 'facture {n} émise', en: 'invoice {n} issued' }, { n: m[1]! });
   m = /^credit note: (\S+) \((.*)\)$/.exec(note);
@@ -410,6 +431,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
       url: '/board',
       render: async (cards, req, reply) => {
         const columns = STATES.map((s) => ({ s, cards: cards.filter((c) => c.state === s) }));
+        const late = cards.filter((c) => c.late_appointment || c.late_delivery);
         // Managers see habilitation renewals due here too, not only on the team page.
         const alerts = MANAGERS.includes(req.user!.role)
           ? await habilitationAlerts(
@@ -423,21 +445,15 @@ async function orders(scope: FastifyInstance): Promise<void> {
           alerts.length
             ? html`<p class="card alerts" role="status"><a href="/people">${T(req, { fr: '{n} habilitation(s) NF C18-550 à renouveler ou expirée(s)', en: '{n} NF C18-550 habilitation(s) due for renewal or expired' }, { n: alerts.length })}</a></p>`
             : ''
+        }${
+          late.length
+            ? html`<p class="card alerts late-summary" role="status">⚠ ${T(req, { fr: '{n} ordre(s) en retard : rendez-vous passé sans réception ou restitution promise dépassée', en: '{n} order(s) late: appointment passed without reception, or promised delivery passed' }, { n: late.length })}</p>`
+            : ''
         }${req.user!.role === 'apprentice' ? '' : html`<p class="tools"><a href="/orders.csv" download>${T(req, { fr: 'Exporter les ordres (CSV)', en: 'Export the orders (CSV)' })}</a></p>`}<div class="board" data-refresh="60">${columns.map(
           (
             col,
           ) => html`<section class="column" data-state="${col.s}"><h2>${T(req, STATE_LABEL[col.s])} <span class="count">${col.cards.length}</span></h2>
-${col.s === 'delivered' && col.cards.length ? html`<details class="delivered"><summary>${T(req, { fr: '{n} livré(s) ces 7 derniers jours', en: '{n} delivered in the last 7 days' }, { n: col.cards.length })}</summary>` : ''}
-${col.cards.map(
-  (
-    c,
-  ) => html`<a class="ro-card ${c.hv_requirement && isHighVoltage(c.energy) ? 'hv' : ''}" href="/orders/${c.id}" data-number="${c.number}">
-  <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
-  <span>${c.plate} · ${c.maker} ${c.model}</span>
-  <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
-  <span class="complaint">${c.complaint.slice(0, 80)}</span>
-</a>`,
-)}${col.s === 'delivered' && col.cards.length ? html`</details>` : ''}</section>`,
+${columnCards(req, col.s, col.cards, parisDay(clock.now()))}</section>`,
         )}</div>`;
         return sendPage(
           reply,
@@ -525,10 +541,11 @@ ${col.cards.map(
     handler: async (req) => {
       const now = clock.now();
       const { vehicleId, complaint, kind } = req.body;
+      const site = req.user!.site_id;
       return createOrder(
         store,
-        req.user!.site_id,
-        { vehicleId, complaint, kind, bookedFor: appointmentOf(req.body, now) },
+        site,
+        { vehicleId, complaint, kind, ...(await newAppointment(store, site, req.body, now)) },
         actor(req),
         now,
       );
@@ -708,6 +725,63 @@ ${col.cards.map(
     handler: async (req) =>
       deferredWork(store, req.user!.site_id, req.query.until ?? isoDate(clock.now() + 365 * 86_400_000)),
   });
+}
+
+function boardCard(req: FastifyRequest, c: BoardCard): Html {
+  return html`<a class="ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}" href="/orders/${c.id}" data-number="${c.number}">
+  <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
+  <span>${c.plate} · ${c.maker} ${c.model}</span>
+  ${boardTimes(req, c)}
+  <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
+  <span class="complaint">${c.complaint.slice(0, 80)}</span>
+</a>`;
+}
+
+/**
+ * A column's cards. The board shows the day: appointments are in time order, those of the days
+ * after today folded (the planning shows them by day), and the week's deliveries folded too.
+ */
+function columnCards(req: FastifyRequest, state: State, cards: BoardCard[], today: string): Html | '' {
+  if (state === 'delivered')
+    return cards.length
+      ? html`<details class="delivered"><summary>${T(req, { fr: '{n} livré(s) ces 7 derniers jours', en: '{n} delivered in the last 7 days' }, { n: cards.length })}</summary>${cards.map((c) => boardCard(req, c))}</details>`
+      : '';
+  if (state !== 'booked') return html`${cards.map((c) => boardCard(req, c))}`;
+  const sorted = [...cards].sort((a, b) => (a.booked_for ?? 0) - (b.booked_for ?? 0));
+  const later = sorted.filter((c) => c.booked_for !== null && parisDay(c.booked_for) > today);
+  const now = sorted.filter((c) => !later.includes(c));
+  return html`${now.map((c) => boardCard(req, c))}${
+    later.length
+      ? html`<details class="later"><summary>${T(req, { fr: '{n} rendez-vous les jours suivants', en: '{n} appointments on the following days' }, { n: later.length })}</summary>${later.map((c) => boardCard(req, c))}<a class="to-planning" href="/planning">${T(req, { fr: 'Voir le planning', en: 'See the schedule' })} →</a></details>`
+      : ''
+  }`;
+}
+
+/**
+ * A card's times on the board, in the page's locale: the appointment and its duration, the
+ * promised delivery, and what is late (an appointment passed with the car not received, a promised
+ * delivery passed with the car not delivered).
+ */
+function boardTimes(req: FastifyRequest, c: BoardCard): Html {
+  const when = (ms: number) =>
+    html`<time datetime="${new Date(ms).toISOString()}">${formatWhenShort(req.lang, ms)}</time>`;
+  return html`${
+    c.booked_for !== null
+      ? html`<span class="appt-time${c.late_appointment ? ' is-late' : ''}">${T(req, { fr: 'RDV', en: 'Appt.' })} ${when(c.booked_for)} · ${durationText(c.duration_minutes ?? 60)}</span>`
+      : ''
+  }${
+    c.promised_for !== null && c.state !== 'delivered'
+      ? html`<span class="promised${c.late_delivery ? ' is-late' : ''}">${T(req, { fr: 'Promis pour', en: 'Promised for' })} ${when(c.promised_for)}</span>`
+      : ''
+  }${
+    c.late_appointment
+      ? html`<span class="late-flag">⚠ ${T(req, { fr: 'RDV passé, non réceptionné', en: 'appointment passed, not received' })}</span>`
+      : ''
+  }${
+    c.late_delivery
+      ? html`<span class="late-flag">⚠ ${T(req, { fr: 'restitution promise dépassée', en: 'promised delivery passed' })}</span>`
+      : ''
+  }`;
 }
 
 /** Repair orders: board, order pages and forms, and their JSON API. */

@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../seed.js';
+import { addDays, parisDay } from '../services/calendar.js';
+import { openingCalendar } from '../services/opening-hours.js';
 import { planningWeek } from '../services/planning.js';
 import { addLine } from '../services/quotes.js';
 import { listRates } from '../services/workshop-profile.js';
@@ -257,7 +259,7 @@ describe('the week', () => {
   it('marks what overlaps a technician’s time, counting the quote’s labour hours', async () => {
     const { demo, store } = t;
     const ids: number[] = [];
-    for (const at of ['2026-03-20T08:00', '2026-03-20T10:30', '2026-03-20T13:00'])
+    for (const at of ['2026-03-20T08:00', '2026-03-20T10:30', '2026-03-20T14:00'])
       ids.push(
         (
           await api('chef', 'POST', '/api/orders', {
@@ -280,7 +282,7 @@ describe('the week', () => {
     // one hour each: no overlap yet
     let day = (await api('chef', 'GET', '/api/planning?week=2026-03-20')).json().days[4];
     expect(day.appointments.filter((a: { overlaps: string[] }) => a.overlaps.length)).toEqual([]);
-    // 3 h of labour on the first: 08:00–11:00 Paris crosses 10:30; 13:00 stays clear
+    // 3 h of labour on the first: 08:00–11:00 Paris crosses 10:30; 14:00 stays clear
     const rate = (await listRates(store, 1))[0]!;
     await addLine(store, 1, ids[0]!, {
       kind: 'labour',
@@ -327,8 +329,14 @@ describe('the demo', () => {
     expect(all.some((a: { state: string }) => a.state === 'booked')).toBe(true);
   });
 
-  it('fills the current week whatever day it is seeded on (a Sunday night, a Monday morning)', async () => {
-    for (const now of [Date.parse('2026-12-06T21:00:00Z'), Date.parse('2026-12-07T06:00:00Z')]) {
+  it('fills the current week whatever day it is seeded on, past days without overlaps, all in the opening hours', async () => {
+    // a Sunday night, a Monday morning, the day after Easter Monday, a summer Wednesday
+    for (const now of [
+      '2026-12-06T21:00:00Z',
+      '2026-12-07T06:00:00Z',
+      '2026-04-07T08:00:00Z',
+      '2026-07-15T09:00:00Z',
+    ].map(Date.parse)) {
       const { mkdtempSync, rmSync } = await import('node:fs');
       const { join } = await import('node:path');
       const { tmpdir } = await import('node:os');
@@ -339,10 +347,22 @@ describe('the demo', () => {
         const week = await planningWeek(store, 1, new Date(now).toISOString().slice(0, 10), now);
         const n = week.days.reduce((s, d) => s + d.appointments.length, 0);
         expect(n).toBeGreaterThanOrEqual(5);
+        const today = parisDay(now);
+        const cal = await openingCalendar(store, 1);
+        for (let w = -4; w <= 1; w++) {
+          const other = await planningWeek(store, 1, addDays(today, 7 * w), now);
+          // the demo's one deliberate overlap is a coming one: the past weeks have none
+          expect(other.overlaps.filter((o) => o.day < today)).toEqual([]);
+          for (const a of other.days.flatMap((d) => d.appointments))
+            expect(
+              () => cal.span(a.booked_for, a.duration_minutes, { day: 'd', time: 't' }),
+              a.number,
+            ).not.toThrow();
+        }
       } finally {
         await store.close();
         rmSync(dir, { recursive: true, force: true });
       }
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDay } from '../i18n.js';
+import { checkSlot, DEFAULT_SLOT_MINUTES } from '../services/appointment-slot.js';
 import { addDays, isoWeek, parisDay, parisTime, parisWall } from '../services/calendar.js';
 import { isHighVoltage, STATE_LABEL } from '../services/domain.js';
 import { ValidationError } from '../services/errors.js';
 import { parseRequirement } from '../services/hv.js';
 import type { RepairOrder } from '../services/orders.js';
-import { getOrder } from '../services/orders.js';
+import { getOrder, promiseDelivery } from '../services/orders.js';
 import {
   type Appointment,
   checkAppointment,
@@ -15,11 +16,15 @@ import {
   planningWeek,
   rescheduleOrder,
 } from '../services/planning.js';
+import type { Db } from '../store/store.js';
 import {
   clockText,
   dateTimeValue,
   dayInput,
   dayValue,
+  durationInput,
+  durationText,
+  durationValue,
   formatAppointment,
   OPTIONAL_DAY_PATTERN,
   queryDay,
@@ -35,27 +40,39 @@ import { FRONT_DESK, STAFF } from '../web/types.js';
 
 /**
  * An appointment in a body: `bookedFor` (ISO 8601 — without a zone, Paris time — or 07/12/2026 09:30),
- * or the form's two fields, the day and the time.
+ * or the form's two fields, the day and the time; and its `duration` (1h30, 90 min; a bare number is
+ * minutes; empty: from the quote).
  */
 export const appointmentProps = {
   bookedFor: { type: 'string', maxLength: 40 },
   bookedDay: { type: 'string', pattern: OPTIONAL_DAY_PATTERN },
   bookedTime: { type: 'string', maxLength: 12 },
+  duration: { type: 'string', maxLength: 16 },
 } as const;
 
-/** The appointment a body asks for: epoch ms, null for none; a field error when a part is wrong or missing. */
-export function appointmentOf(
-  b: { bookedFor?: string; bookedDay?: string; bookedTime?: string },
-  now: number,
-): number | null {
+type AppointmentBody = { bookedFor?: string; bookedDay?: string; bookedTime?: string; duration?: string };
+
+/** What a body asks of an appointment, and which fields a refusal of its day or time is about. */
+export interface AppointmentRequest {
+  /** Epoch ms, null for none. */
+  at: number | null;
+  /** Minutes; null: from the quote; undefined: not sent. */
+  minutes: number | null | undefined;
+  fields: { day: string; time: string };
+}
+
+/** The appointment a body asks for; a field error when a part is wrong or missing. */
+export function appointmentRequest(b: AppointmentBody, now: number): AppointmentRequest {
+  const minutes = durationValue(b.duration, 'duration');
   if (b.bookedFor?.trim()) {
     const ms = dateTimeValue(b.bookedFor, 'bookedFor')!;
     checkAppointment(ms, now, 'bookedFor');
-    return ms;
+    return { at: ms, minutes, fields: { day: 'bookedFor', time: 'bookedFor' } };
   }
+  const fields = { day: 'bookedDay', time: 'bookedTime' };
   const dayText = b.bookedDay?.trim() ?? '';
   const timeText = b.bookedTime?.trim() ?? '';
-  if (!dayText && !timeText) return null;
+  if (!dayText && !timeText) return { at: null, minutes, fields };
   const day = dayValue(dayText, 'bookedDay');
   if (!day)
     throw new ValidationError(
@@ -69,32 +86,67 @@ export function appointmentOf(
     );
   const ms = parisTime(day, timeValue(timeText, 'bookedTime'));
   checkAppointment(ms, now, 'bookedDay');
-  return ms;
+  return { at: ms, minutes, fields };
+}
+
+/**
+ * A new order's appointment, checked against the site's hours and closed days (no technician yet:
+ * assigning one checks the absences); null when the car comes without one.
+ */
+export async function newAppointment(
+  db: Db,
+  site: number,
+  b: AppointmentBody,
+  now: number,
+): Promise<{ bookedFor: number | null; bookedMinutes: number | null }> {
+  const r = appointmentRequest(b, now);
+  if (r.at === null) return { bookedFor: null, bookedMinutes: null };
+  await checkSlot(db, site, r.at, r.minutes ?? DEFAULT_SLOT_MINUTES, null, r.fields);
+  return { bookedFor: r.at, bookedMinutes: r.minutes ?? null };
 }
 
 /** The new-order form's appointment fields. */
-export function appointmentFields(req: FastifyRequest, at: number | null = null): Html {
+export function appointmentFields(
+  req: FastifyRequest,
+  at: number | null = null,
+  minutes: number | null = null,
+): Html {
   const w = at === null ? null : parisWall(at);
   return html`<fieldset class="appointment"><legend>${T(req, { fr: 'Rendez-vous', en: 'Appointment' })}</legend>
 <label>${T(req, { fr: 'Jour', en: 'Day' })} ${dayInput(req, 'bookedDay', w?.day ?? null)}</label>
 <label>${T(req, { fr: 'Heure', en: 'Time' })} ${timeInput(req, 'bookedTime', w?.minutes ?? null)}</label>
-<small class="muted">${T(req, { fr: 'Laissez vide pour un véhicule venu sans rendez-vous.', en: 'Leave empty for a car that came without an appointment.' })}</small></fieldset>`;
+<label>${T(req, { fr: 'Durée', en: 'Duration' })} ${durationInput(req, 'duration', minutes)}</label>
+<small class="muted">${T(req, { fr: 'Laissez vide pour un véhicule venu sans rendez-vous. Durée vide : celle du devis, une heure sans devis. Un rendez-vous qui dépasse la pause de midi ou le soir se poursuit à la réouverture.', en: "Leave empty for a car that came without an appointment. Empty duration: the quote's, one hour without a quote. An appointment that runs past the lunch break or the evening goes on when the workshop reopens." })}</small></fieldset>`;
 }
 
-/** The order page's appointment: when, a link to its week, and (front desk, before reception) the form that moves it. */
+/** The order page's appointment (when, how long, a link to its week) and promised delivery. */
 export function appointmentFact(req: FastifyRequest, o: RepairOrder): Html {
   return html`<dt>${T(req, { fr: 'Rendez-vous', en: 'Appointment' })}</dt><dd class="booked-for">${
     o.booked_for === null
       ? T(req, { fr: 'sans rendez-vous', en: 'no appointment' })
-      : html`<a href="/planning?week=${parisDay(o.booked_for)}">${formatAppointment(req.lang, o.booked_for)}</a>`
+      : html`<a href="/planning?week=${parisDay(o.booked_for)}">${formatAppointment(req.lang, o.booked_for)}</a>${o.booked_minutes ? html` · ${durationText(o.booked_minutes)}` : ''}`
+  }</dd>
+<dt>${T(req, { fr: 'Restitution promise', en: 'Promised delivery' })}</dt><dd class="promised-for">${
+    o.promised_for === null ? '—' : formatAppointment(req.lang, o.promised_for)
   }</dd>`;
+}
+
+/** The front desk's form that sets when the car is promised back, until it is delivered. */
+export function promiseForm(req: FastifyRequest, o: RepairOrder): Html | '' {
+  if (!FRONT_DESK.includes(req.user!.role) || o.state === 'delivered') return '';
+  const w = o.promised_for === null ? null : parisWall(o.promised_for);
+  return html`<form method="post" action="/orders/${o.id}/promise" class="card promise">${csrfField(req)}
+<h2>${T(req, { fr: 'Restitution promise au client', en: 'Delivery promised to the customer' })}</h2>
+<label>${T(req, { fr: 'Jour', en: 'Day' })} ${dayInput(req, 'promisedDay', w?.day ?? null)}</label>
+<label>${T(req, { fr: 'Heure', en: 'Time' })} ${timeInput(req, 'promisedTime', w?.minutes ?? null)}</label>
+<button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`;
 }
 
 export function appointmentForm(req: FastifyRequest, o: RepairOrder): Html | '' {
   if (!FRONT_DESK.includes(req.user!.role) || !MOVABLE_STATES.includes(o.state)) return '';
   return html`<form method="post" action="/orders/${o.id}/appointment" class="card appointment-move">${csrfField(req)}
 <h2>${T(req, o.booked_for === null ? { fr: 'Prendre rendez-vous', en: 'Book an appointment' } : { fr: 'Déplacer le rendez-vous', en: 'Move the appointment' })}</h2>
-${appointmentFields(req, o.booked_for)}
+${appointmentFields(req, o.booked_for, o.booked_minutes)}
 <button type="submit">${T(req, { fr: 'Enregistrer le rendez-vous', en: 'Save the appointment' })}</button>
 </form>`;
 }
@@ -114,10 +166,17 @@ const dayName = (req: FastifyRequest, day: string) =>
     month: 'short',
   });
 
+const DURATION_SOURCE = {
+  set: { fr: 'durée saisie', en: 'duration as typed' },
+  quote: { fr: 'durée du devis (main-d’œuvre)', en: "the quote's labour time" },
+  default: { fr: 'durée par défaut : une heure sans devis', en: 'default: one hour without a quote' },
+} as const;
+
 function card(req: FastifyRequest, a: Appointment): Html {
   const hv = a.hv_requirement && isHighVoltage(a.energy) ? parseRequirement(a.hv_requirement) : [];
   return html`<a class="appt state-${a.state}${a.overlaps.length ? ' overlap' : ''}${hv.length ? ' hv' : ''}" href="/orders/${a.id}" data-number="${a.number}">
-<time datetime="${new Date(a.booked_for).toISOString()}">${clockText(parisWall(a.booked_for).minutes)}–${clockText(parisWall(a.ends_at).minutes)}</time>
+<time datetime="${new Date(a.booked_for).toISOString()}">${clockText(parisWall(a.booked_for).minutes)}–${clockText(parisWall(a.ends_at).minutes)}${parisDay(a.ends_at) !== parisDay(a.booked_for) ? html` <small>(${dayName(req, parisDay(a.ends_at))})</small>` : ''}</time>
+<span class="duration" title="${T(req, DURATION_SOURCE[a.duration_source])}">${durationText(a.duration_minutes)}${a.duration_source === 'set' ? '' : '*'}</span>
 <strong>${a.plate || a.number}</strong> <span class="vehicle">${a.maker} ${a.model}</span>
 <span class="customer">${a.customer_name ?? '—'}</span>
 <span class="complaint">${a.complaint ? a.complaint.slice(0, 70) : '—'}</span>
@@ -145,7 +204,7 @@ function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null
 <a href="${link(addDays(p.week, 7))}" rel="next">${T(req, { fr: 'Semaine suivante', en: 'Next week' })} →</a>
 <form method="get" action="/planning" class="inline"><label>${T(req, { fr: 'Semaine du', en: 'Week of' })} ${queryDayInput(req, 'week', null, asTyped, error)}</label><button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form></nav>
 ${overlaps}
-<p class="muted">${T(req, { fr: 'Durée : les heures de main-d’œuvre du devis, une heure tant qu’il n’y a pas de devis.', en: "Length: the quote's labour hours, one hour while there is no quote." })}</p>
+<p class="muted">${T(req, { fr: 'Durée : celle saisie sur l’ordre ; sinon (*) les heures de main-d’œuvre du devis, une heure tant qu’il n’y a pas de devis. Un rendez-vous qui dépasse midi ou le soir reprend à la réouverture.', en: "Length: the one typed on the order; otherwise (*) the quote's labour hours, one hour while there is no quote. An appointment that runs past noon or the evening resumes at the next opening." })} <a href="/planning/hours">${T(req, { fr: 'Horaires, fermetures et absences', en: 'Hours, closures and absences' })}</a></p>
 <div class="planning days-${shown.length}">
 <div class="hours" aria-hidden="true"><span class="cell head"></span>${HOURS.map((h) => html`<span class="cell hour">${clockText(h * 60)}</span>`)}</div>
 ${shown.map(
@@ -178,6 +237,10 @@ const appointmentSchema = {
     state: { type: 'string' },
     kind: { type: 'string' },
     booked_for: { type: 'integer' },
+    /** Working minutes the appointment takes, and where that comes from (set, quote, default). */
+    duration_minutes: { type: 'integer' },
+    duration_source: { type: 'string', enum: ['set', 'quote', 'default'] },
+    /** The end once laid over the opening hours (after the lunch break, the next open day). */
     ends_at: { type: 'integer' },
     complaint: { type: 'string' },
     hv_requirement: { type: ['string', 'null'] },
@@ -221,6 +284,17 @@ const planningSchema = {
   },
 } as const;
 
+/** When the car is promised back: `promisedFor` (as `bookedFor`), or the day and time (18:00 when only the day); empty clears it. */
+const promiseBody = {
+  type: 'object',
+  properties: {
+    promisedFor: { type: 'string', maxLength: 40 },
+    promisedDay: { type: 'string', pattern: OPTIONAL_DAY_PATTERN },
+    promisedTime: { type: 'string', maxLength: 12 },
+    ...csrfProp,
+  },
+} as const;
+
 const appointmentBody = { type: 'object', properties: { ...appointmentProps, ...csrfProp } } as const;
 
 async function planning(scope: FastifyInstance): Promise<void> {
@@ -259,16 +333,43 @@ async function planning(scope: FastifyInstance): Promise<void> {
   twin(app, 'POST', {
     access: FRONT_DESK,
     tags: ['planning'],
+    schema: { params: idParams, body: promiseBody },
+    handler: async (req) => {
+      const b = req.body;
+      let at: number | null = null;
+      if (b.promisedFor?.trim()) at = dateTimeValue(b.promisedFor, 'promisedFor')!;
+      else if (b.promisedDay?.trim())
+        at = parisTime(
+          dayValue(b.promisedDay, 'promisedDay'),
+          b.promisedTime?.trim() ? timeValue(b.promisedTime, 'promisedTime') : 18 * 60,
+        );
+      await promiseDelivery(store, req.user!.site_id, req.params.id, at, req.user!, clock.now());
+      return req.params.id;
+    },
+    page: { url: '/orders/:id/promise', redirect: (id) => `/orders/${id}` },
+    api: {
+      url: '/api/orders/:id/promise',
+      response: orderDetailSchema,
+      json: (id, req) => getOrder(store, req.user!.site_id, id),
+    },
+  });
+
+  twin(app, 'POST', {
+    access: FRONT_DESK,
+    tags: ['planning'],
     schema: { params: idParams, body: appointmentBody },
     handler: async (req) => {
       const now = clock.now();
+      const r = appointmentRequest(req.body, now);
       await rescheduleOrder(
         store,
         req.user!.site_id,
         req.params.id,
-        appointmentOf(req.body, now),
+        r.at,
         req.user!,
         now,
+        r.minutes,
+        r.fields,
       );
       return req.params.id;
     },

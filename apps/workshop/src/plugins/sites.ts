@@ -5,11 +5,13 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { formatHours, formatPercent } from '../i18n.js';
+import { formatDateTime, formatHours, formatPercent } from '../i18n.js';
 import { ROLE_LABEL, SITE_ROLES, STATE_LABEL, STATES } from '../services/domain.js';
 import { ForbiddenError } from '../services/errors.js';
 import { isoDate } from '../services/habilitations.js';
+import { invoiceSeries, setInvoicePrefix } from '../services/invoice-series.js';
 import { kpiPeriod } from '../services/kpi.js';
+import { membershipAudit } from '../services/membership-audit.js';
 import { peopleNotOn, setMembership, siteMembers, withdrawMembership } from '../services/memberships.js';
 import { switchSite } from '../services/sessions.js';
 import { createSite, getSite, groupOverview, listSites } from '../services/sites.js';
@@ -192,11 +194,12 @@ ${
       const site = await getSite(store, req.params.siteId);
       const members = await siteMembers(store, site.id);
       const others = req.user!.group_role === 'admin' ? await peopleNotOn(store, site.id) : [];
-      return { site, members, others };
+      const series = await invoiceSeries(store, site.id, isoDate(clock.now()).slice(0, 4));
+      return { site, members, others, series };
     },
     page: {
       url: '/sites/:siteId',
-      render: async ({ site, members, others }, req, reply) => {
+      render: async ({ site, members, others, series }, req, reply) => {
         const manage = req.user!.group_role === 'admin';
         const roleSelect = (selected: string, id: string, label = '') =>
           html`<select name="role" id="${id}"${label ? html` aria-label="${label}"` : ''}>${SITE_ROLES.map((r) => html`<option value="${r}"${r === selected ? html` selected` : ''}>${T(req, ROLE_LABEL[r])}</option>`)}</select>`;
@@ -231,12 +234,19 @@ ${
                 }</td>`
               : ''
           }</tr>`;
-        const body = html`<p><a href="/sites">${T(req, { fr: '← Sites du groupe', en: '← The group’s sites' })}</a> <code>${site.code}</code></p>
+        const body = html`<p><a href="/sites">${T(req, { fr: '← Sites du groupe', en: '← The group’s sites' })}</a> <code>${site.code}</code> · <a href="/sites/${site.id}/audit">${T(req, { fr: 'Journal des membres', en: 'Membership log' })}</a></p>
 ${
   members.length
     ? html`<div class="table-wrap"><table class="members"><thead><tr><th>${T(req, { fr: 'Nom', en: 'Name' })}</th><th>${T(req, { fr: 'Rôle sur ce site', en: 'Role on this site' })}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>${members.map(row)}</tbody></table></div>`
     : html`<p class="muted">${T(req, { fr: 'Personne n’appartient encore à ce site.', en: 'Nobody belongs to this site yet.' })}</p>`
 }
+<section class="card invoice-series"><h2>${T(req, { fr: 'Numérotation des factures', en: 'Invoice numbering' })}</h2>
+<p>${T(req, { fr: 'Une séquence par site, sans rupture : prochaine facture {i}, prochain avoir {a}.', en: 'One unbroken sequence per site: next invoice {i}, next credit note {a}.' }, { i: series.next_invoice, a: series.next_credit_note })}</p>
+${
+  series.issued
+    ? html`<p class="muted">${T(req, { fr: 'Préfixe « {p} » : fixé, le site a déjà émis {n} facture(s) ou avoir(s).', en: 'Prefix “{p}”: fixed, the site has already issued {n} invoice(s) or credit note(s).' }, { p: series.prefix || '—', n: series.issued })}</p>`
+    : html`<form method="post" action="/sites/${site.id}/invoice-prefix" class="inline">${csrfField(req)}<label>${T(req, { fr: 'Préfixe du site', en: 'Site prefix' })} <input type="text" name="prefix" value="${series.prefix}" maxlength="21" size="10" required></label> <button type="submit">${T(req, { fr: 'Enregistrer', en: 'Save' })}</button></form>`
+}</section>
 <p class="muted">${T(req, { fr: 'Le directeur après-vente et l’administrateur du groupe sont sur chaque site par leur rôle de groupe.', en: 'The after-sales director and the group administrator are on every site through their group role.' })}</p>
 ${
   manage
@@ -308,6 +318,145 @@ ${
     },
     page: { url: '/sites/:siteId/members', redirect: (m) => `/sites/${m.siteId}` },
     api: { url: '/api/sites/:siteId/members', response: membershipSchema },
+  });
+
+  // Who was added to the site, with which role, by whom, when: from the audit log (services/membership-audit.ts).
+  twin(app, 'GET', {
+    access: ['admin'],
+    tags: ['sites'],
+    schema: { params: siteParams },
+    handler: async (req) => {
+      ownSiteOrGroup(req, req.params.siteId);
+      return {
+        site: await getSite(store, req.params.siteId),
+        events: await membershipAudit(store, req.params.siteId),
+      };
+    },
+    page: {
+      url: '/sites/:siteId/audit',
+      render: async ({ site, events }, req, reply) => {
+        const role = (r: string | null) =>
+          r && r in ROLE_LABEL ? T(req, ROLE_LABEL[r as keyof typeof ROLE_LABEL]) : (r ?? '—');
+        const what = (e: (typeof events)[number]) => {
+          switch (e.action) {
+            case 'member.add':
+              return T(
+                req,
+                { fr: 'ajouté·e au site comme {r}', en: 'added to the site as {r}' },
+                { r: role(e.to_role) },
+              );
+            case 'member.role':
+            case 'user.update':
+              return T(
+                req,
+                { fr: 'rôle changé : {a} → {b}', en: 'role changed: {a} → {b}' },
+                { a: role(e.from_role), b: role(e.to_role) },
+              );
+            case 'member.withdraw':
+              return T(
+                req,
+                e.last_site
+                  ? {
+                      fr: 'retiré·e du site ({a}) — plus aucun site',
+                      en: 'withdrawn from the site ({a}) — no site left',
+                    }
+                  : { fr: 'retiré·e du site ({a})', en: 'withdrawn from the site ({a})' },
+                { a: role(e.from_role) },
+              );
+            case 'user.enable':
+              return T(req, { fr: 'compte réactivé', en: 'account enabled' });
+            case 'user.disable':
+              return T(req, { fr: 'compte désactivé', en: 'account disabled' });
+            default:
+              return T(
+                req,
+                {
+                  fr: 'compte créé, membre comme {r} (ajout non journalisé)',
+                  en: 'account created, member as {r} (addition not logged)',
+                },
+                { r: role(e.to_role) },
+              );
+          }
+        };
+        const body = html`<p><a href="/sites/${site.id}">← ${site.name}</a></p>
+${
+  events.length
+    ? html`<div class="table-wrap"><table class="audit"><thead><tr><th>${T(req, { fr: 'Quand', en: 'When' })}</th><th>${T(req, { fr: 'Personne', en: 'Person' })}</th><th>${T(req, { fr: 'Quoi', en: 'What' })}</th><th>${T(req, { fr: 'Par', en: 'By' })}</th></tr></thead><tbody>${events.map(
+        (e) =>
+          html`<tr data-action="${e.action}"><td><time datetime="${new Date(e.at).toISOString()}">${formatDateTime(req.lang, e.at)}</time></td><td>${e.user_name ?? '—'}</td><td>${what(e)}</td><td>${e.by_name ?? T(req, { fr: 'non enregistré', en: 'not recorded' })}</td></tr>`,
+      )}</tbody></table></div>`
+    : html`<p class="muted">${T(req, { fr: 'Rien d’enregistré.', en: 'Nothing recorded.' })}</p>`
+}`;
+        return sendPage(
+          reply,
+          renderPage(
+            req,
+            { fr: `Journal des membres — ${site.name}`, en: `Membership log — ${site.name}` },
+            body,
+          ),
+        );
+      },
+    },
+    api: {
+      url: '/api/sites/:siteId/audit',
+      response: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            at: { type: 'integer' },
+            action: { type: 'string' },
+            user_id: { type: ['integer', 'null'] },
+            user_name: { type: ['string', 'null'] },
+            from_role: { type: ['string', 'null'] },
+            to_role: { type: ['string', 'null'] },
+            by_name: { type: ['string', 'null'] },
+            last_site: { type: 'boolean' },
+          },
+        },
+      },
+      json: (r) => r.events,
+    },
+  });
+
+  // One invoice sequence per site: its prefix, chosen before its first invoice (services/invoice-series.ts).
+  twin(app, 'POST', {
+    access: ['admin'],
+    tags: ['sites'],
+    schema: {
+      params: siteParams,
+      body: {
+        type: 'object',
+        required: ['prefix'],
+        properties: { prefix: { type: 'string', maxLength: 21 }, ...csrfProp },
+      },
+    },
+    handler: async (req) => {
+      ownSiteOrGroup(req, req.params.siteId);
+      await getSite(store, req.params.siteId);
+      await setInvoicePrefix(store, req.params.siteId, req.body.prefix);
+      return {
+        siteId: req.params.siteId,
+        ...(await invoiceSeries(store, req.params.siteId, isoDate(clock.now()).slice(0, 4))),
+      };
+    },
+    page: { url: '/sites/:siteId/invoice-prefix', redirect: (r) => `/sites/${r.siteId}` },
+    api: {
+      method: 'PUT',
+      url: '/api/sites/:siteId/invoice-prefix',
+      response: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          siteId: { type: 'integer' },
+          prefix: { type: 'string' },
+          issued: { type: 'integer' },
+          next_invoice: { type: 'string' },
+          next_credit_note: { type: 'string' },
+        },
+      },
+    },
   });
 
   app.put('/api/sites/:siteId/members/:userId', {

@@ -21,6 +21,7 @@ import { nextInSequence } from './counters.js';
 import { ENERGY_LABEL, STATE_LABEL } from './domain.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { isoDate } from './habilitations.js';
+import { documentNumber, sitePrefix } from './invoice-series.js';
 import { getOrder, type OrderDetail } from './orders.js';
 import { currentInvoiceId } from './process.js';
 import { PART_ORIGIN_LABEL, type QuoteLine, TIME_BASIS_LABEL, UNIT_CODE } from './quotes.js';
@@ -269,9 +270,6 @@ async function insertInvoice(
   return r!.id;
 }
 
-const numberOf = (kind: InvoiceKind, year: string, seq: number) =>
-  `${kind === 'invoice' ? 'FA' : 'AV'}-${year}-${String(seq).padStart(6, '0')}`;
-
 /**
  * Issues the order's invoice: the order has passed quality control ("ready"; or it was delivered
  * and its invoice cancelled by a credit note), no invoice stands, the workshop's mentions and the
@@ -324,7 +322,12 @@ export async function issueInvoice(
     const issueDate = parisDate(now);
     const dueDate = addDays(issueDate, profile.payment_days);
     const year = issueDate.slice(0, 4);
-    const number = numberOf('invoice', year, await nextInSequence(tx, `invoice:${site}:${year}`));
+    const number = documentNumber(
+      'invoice',
+      await sitePrefix(tx, site),
+      year,
+      await nextInSequence(tx, `invoice:${site}:${year}`),
+    );
     const { notes, mentions } = invoiceMentions(
       profile,
       rates.filter((r) => r.active),
@@ -430,7 +433,12 @@ export async function issueCreditNote(
       );
     const issueDate = parisDate(now);
     const year = issueDate.slice(0, 4);
-    const number = numberOf('credit_note', year, await nextInSequence(tx, `credit_note:${site}:${year}`));
+    const number = documentNumber(
+      'credit_note',
+      await sitePrefix(tx, site),
+      year,
+      await nextInSequence(tx, `credit_note:${site}:${year}`),
+    );
     const doc: InvoiceDocument = {
       ...inv.issued.doc,
       typeCode: '381',

@@ -1,10 +1,14 @@
 import type { Db, Store } from '../store/store.js';
+import { absenceDuring, absenceRefusal } from './absences.js';
+import { DEFAULT_SLOT_MINUTES, orderMinutes } from './appointment-slot.js';
+import { parisDay } from './calendar.js';
 import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
 import { AssignmentRefused, ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { checkHabilitation, habilitationsOf, isoDate } from './habilitations.js';
 import { formatRequirement, hvRequirement, parseRequirement } from './hv.js';
+import { openingCalendar } from './opening-hours.js';
 import { checkTransition, currentInvoiceId, ORDER_KINDS, type OrderKind } from './process.js';
 import {
   type AgreementInput,
@@ -33,6 +37,10 @@ export interface RepairOrder {
   assigned_to: number | null;
   comeback_of: number | null;
   booked_for: number | null;
+  /** The appointment's duration as typed; null: the quote's labour hours, or one hour. */
+  booked_minutes: number | null;
+  /** When the car was promised back to the customer, or null. */
+  promised_for: number | null;
   created_by: number | null;
   created_at: number;
   state_since: number;
@@ -97,6 +105,14 @@ export interface BoardCard {
   assignee_name: string | null;
   complaint: string;
   comeback_of: number | null;
+  /** The appointment (epoch ms), its duration in minutes (typed, the quote's labour, or one hour). */
+  booked_for: number | null;
+  duration_minutes: number | null;
+  promised_for: number | null;
+  /** The appointment has passed and the car is not received. */
+  late_appointment: boolean;
+  /** The promised delivery has passed and the car is not delivered. */
+  late_delivery: boolean;
 }
 
 const ORDER = { fr: 'Ordre de réparation', en: 'Repair order' };
@@ -156,10 +172,25 @@ export async function getOrderRow(db: Db, site: number, id: number): Promise<Rep
   return ro;
 }
 
+/** The order, refused (409 on `field`) once delivered: nothing is assigned or promised after delivery. */
+async function undeliveredOrder(db: Db, site: number, id: number, field: string): Promise<RepairOrder> {
+  const ro = await getOrderRow(db, site, id);
+  if (ro.state === 'delivered')
+    throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, field);
+  return ro;
+}
+
 export async function createOrder(
   store: Store,
   site: number,
-  input: { vehicleId: number; complaint?: string; bookedFor?: number | null; kind?: string },
+  input: {
+    vehicleId: number;
+    complaint?: string;
+    bookedFor?: number | null;
+    /** The appointment's duration when it is known before the quote (null: from the quote). */
+    bookedMinutes?: number | null;
+    kind?: string;
+  },
   actor: Actor,
   now: number,
   state: 'booked' | 'comeback' = 'booked',
@@ -180,8 +211,8 @@ export async function createOrder(
     const seq = await nextInSequence(tx, `repair_order:${site}:${year}`);
     const number = `OR-${year}-${String(seq).padStart(5, '0')}`;
     const ro = await tx.get<RepairOrder>(
-      `INSERT INTO repair_orders (site_id, number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, created_by, created_at, state_since, kind)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO repair_orders (site_id, number, vehicle_id, customer_id, state, complaint, hv_requirement, comeback_of, booked_for, booked_minutes, created_by, created_at, state_since, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       [
         site,
         number,
@@ -192,6 +223,7 @@ export async function createOrder(
         hv,
         comebackOf,
         input.bookedFor ?? null,
+        input.bookedFor == null ? null : (input.bookedMinutes ?? null),
         actor.id,
         now,
         now,
@@ -404,10 +436,15 @@ export async function assignOrder(
   now: number,
 ): Promise<void> {
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, site, id);
-    if (ro.state === 'delivered')
-      throw new ConflictError({ fr: 'ordre déjà livré', en: 'order already delivered' }, 'state');
+    const ro = await undeliveredOrder(tx, site, id, 'state');
     await checkAssignee(tx, ro, userId, now);
+    // Before the car comes in, its appointment must fall on days the technician is here.
+    if (ro.booked_for !== null && (ro.state === 'booked' || ro.state === 'comeback')) {
+      const { minutes } = await orderMinutes(tx, ro);
+      const end = (await openingCalendar(tx, site)).endOf(ro.booked_for, minutes);
+      const away = await absenceDuring(tx, site, userId, parisDay(ro.booked_for), parisDay(end - 1));
+      if (away) throw absenceRefusal(away, 'userId');
+    }
     await tx.run('UPDATE repair_orders SET assigned_to = ? WHERE id = ?', [userId, id]);
     const name = await tx.get<{ name: string }>('SELECT name FROM users WHERE id = ?', [userId]);
     await insertEvent(tx, id, ro.state, ro.state, actor, now, `assigned: ${name?.name ?? userId}`);
@@ -491,14 +528,56 @@ export async function getOrder(db: Db, site: number, id: number): Promise<OrderD
 }
 
 /** Every open order, plus the ones delivered in the last `deliveredDays` days. */
-export function boardCards(db: Db, site: number, now: number, deliveredDays = 7): Promise<BoardCard[]> {
-  return db.all<BoardCard>(
+export async function boardCards(db: Db, site: number, now: number, deliveredDays = 7): Promise<BoardCard[]> {
+  const rows = await db.all<
+    Omit<BoardCard, 'duration_minutes' | 'late_appointment' | 'late_delivery'> & {
+      booked_minutes: number | null;
+      labour_hours: number | null;
+    }
+  >(
     `SELECT r.id, r.number, r.state, r.state_since, v.plate, v.maker, v.model, v.energy, r.hv_requirement,
-            u.name AS assignee_name, r.complaint, r.comeback_of
+            u.name AS assignee_name, r.complaint, r.comeback_of, r.booked_for, r.booked_minutes, r.promised_for,
+            CASE WHEN r.booked_for IS NULL OR r.booked_minutes IS NOT NULL THEN NULL ELSE
+              (SELECT SUM(l.sold_hours) FROM ro_lines l WHERE l.ro_id = r.id AND l.kind = 'labour' AND l.status <> 'declined') END AS labour_hours
      FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN users u ON u.id = r.assigned_to
      WHERE r.site_id = ? AND (r.state <> 'delivered' OR r.state_since >= ?) ORDER BY r.state_since`,
     [site, now - deliveredDays * 86_400_000],
   );
+  return rows.map(({ booked_minutes, labour_hours, ...r }) => ({
+    ...r,
+    duration_minutes:
+      r.booked_for === null
+        ? null
+        : (booked_minutes ??
+          (labour_hours && labour_hours > 0 ? Math.round(labour_hours * 60) : DEFAULT_SLOT_MINUTES)),
+    late_appointment:
+      r.booked_for !== null && r.booked_for < now && (r.state === 'booked' || r.state === 'comeback'),
+    late_delivery: r.promised_for !== null && r.promised_for < now && r.state !== 'delivered',
+  }));
+}
+
+/**
+ * Sets (or clears: null) when the car is promised back to its customer, until it is delivered;
+ * kept in the order's history.
+ */
+export async function promiseDelivery(
+  store: Store,
+  site: number,
+  id: number,
+  at: number | null,
+  actor: Actor,
+  now: number,
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    const ro = await undeliveredOrder(tx, site, id, 'promisedDay');
+    if (at !== null && at < now - 86_400_000)
+      throw new ValidationError(
+        { fr: 'cette date de restitution est passée', en: 'this delivery date has passed' },
+        'promisedDay',
+      );
+    await tx.run('UPDATE repair_orders SET promised_for = ? WHERE id = ?', [at, id]);
+    await insertEvent(tx, id, ro.state, ro.state, actor, now, `promised: ${at ?? 'none'}`);
+  });
 }
 
 export function listOrders(db: Db, site: number, state?: State): Promise<RepairOrder[]> {

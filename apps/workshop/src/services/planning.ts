@@ -1,19 +1,22 @@
 /**
  * The workshop's planning: repair orders by their appointment (`repair_orders.booked_for`), a week
- * at a time, and where a technician's appointments overlap. An appointment lasts the labour hours
- * of its quote (lines not declined) once there is one, and one hour before (the usual slot for a
- * reception and a first look); that is an estimate, shown as such.
+ * at a time, and where a technician's appointments overlap. An appointment lasts the duration typed
+ * on it, else the labour hours of its quote (lines not declined), else one hour (the usual slot for
+ * a reception and a first look); it is laid over the site's opening hours, so one that overruns
+ * the lunch break or the evening ends after the next opening.
  */
 import type { Db, Store } from '../store/store.js';
+import { checkSlot, DEFAULT_SLOT_MINUTES, orderMinutes } from './appointment-slot.js';
 import { addDays, DAY_MS, mondayOf, parisDay, parisTime, parisWall } from './calendar.js';
 import type { Energy, State } from './domain.js';
 import { ConflictError, ValidationError } from './errors.js';
+import { openingCalendar } from './opening-hours.js';
 import { getOrderRow, insertEvent } from './orders.js';
 import type { OrderKind } from './process.js';
 import type { User } from './users.js';
 
-/** How long an appointment holds its technician before the quote says how long the work takes. */
-export const DEFAULT_SLOT_MINUTES = 60;
+export { DEFAULT_SLOT_MINUTES };
+
 /** An appointment is taken at most this far ahead (a year typed 2062 for 2026 is refused). */
 const LATEST_AHEAD_MS = 2 * 366 * DAY_MS;
 /** Before reception the appointment may move; after it, it is the order's history. */
@@ -25,7 +28,10 @@ export interface Appointment {
   state: State;
   kind: OrderKind;
   booked_for: number;
-  /** Estimated end: booked_for + the quote's labour hours, or the default slot. */
+  /** Its duration in working minutes, and where it comes from: typed, the quote's labour, the default hour. */
+  duration_minutes: number;
+  duration_source: 'set' | 'quote' | 'default';
+  /** End once the duration is laid over the opening hours (after lunch, the next morning). */
   ends_at: number;
   complaint: string;
   hv_requirement: string | null;
@@ -55,7 +61,10 @@ export interface PlanningWeek {
   overlaps: { technician: string; first: string; second: string; day: string }[];
 }
 
-type Row = Omit<Appointment, 'ends_at' | 'overlaps'> & { labour_hours: number | null };
+type Row = Omit<Appointment, 'ends_at' | 'overlaps' | 'duration_minutes' | 'duration_source'> & {
+  labour_hours: number | null;
+  booked_minutes: number | null;
+};
 
 /** Orders of `site` with an appointment in [from, to), with what the planning shows of each. */
 export async function appointmentsBetween(
@@ -65,7 +74,7 @@ export async function appointmentsBetween(
   to: number,
 ): Promise<Appointment[]> {
   const rows = await db.all<Row>(
-    `SELECT r.id, r.number, r.state, r.kind, r.booked_for, r.complaint, r.hv_requirement, v.plate, v.maker, v.model,
+    `SELECT r.id, r.number, r.state, r.kind, r.booked_for, r.booked_minutes, r.complaint, r.hv_requirement, v.plate, v.maker, v.model,
             v.energy, c.name AS customer_name, r.assigned_to, u.name AS assignee_name,
             (SELECT SUM(l.sold_hours) FROM ro_lines l WHERE l.ro_id = r.id AND l.kind = 'labour' AND l.status <> 'declined') AS labour_hours
      FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN customers c ON c.id = r.customer_id
@@ -73,13 +82,21 @@ export async function appointmentsBetween(
      WHERE r.site_id = ? AND r.booked_for >= ? AND r.booked_for < ? ORDER BY r.booked_for, r.number`,
     [site, from, to],
   );
-  const list: Appointment[] = rows.map(({ labour_hours, ...r }) => ({
-    ...r,
-    ends_at:
-      r.booked_for +
-      (labour_hours && labour_hours > 0 ? labour_hours * 3_600_000 : DEFAULT_SLOT_MINUTES * 60_000),
-    overlaps: [],
-  }));
+  const cal = await openingCalendar(db, site);
+  const list: Appointment[] = rows.map(({ labour_hours, booked_minutes, ...r }) => {
+    const [duration_minutes, duration_source]: [number, Appointment['duration_source']] = booked_minutes
+      ? [booked_minutes, 'set']
+      : labour_hours && labour_hours > 0
+        ? [Math.round(labour_hours * 60), 'quote']
+        : [DEFAULT_SLOT_MINUTES, 'default'];
+    return {
+      ...r,
+      duration_minutes,
+      duration_source,
+      ends_at: cal.endOf(r.booked_for, duration_minutes),
+      overlaps: [],
+    };
+  });
   markOverlaps(list);
   return list;
 }
@@ -149,8 +166,10 @@ export function checkAppointment(bookedFor: number, now: number, field = 'booked
 }
 
 /**
- * Moves an order's appointment (or removes it: `null`), before the car is received; the move is
- * kept in the order's history (who, when, the new time).
+ * Moves an order's appointment (or removes it: `null`), before the car is received, and sets its
+ * duration (`minutes`; null: from the quote; undefined: unchanged). The new time must fall in the
+ * site's hours, on an open day, with the assigned technician present. The move is kept in the
+ * order's history (who, when, the new time).
  */
 export async function rescheduleOrder(
   store: Store,
@@ -159,8 +178,10 @@ export async function rescheduleOrder(
   bookedFor: number | null,
   actor: Pick<User, 'id' | 'name'>,
   now: number,
+  minutes?: number | null,
+  fields: { day: string; time: string } = { day: 'bookedFor', time: 'bookedFor' },
 ): Promise<void> {
-  if (bookedFor !== null) checkAppointment(bookedFor, now);
+  if (bookedFor !== null) checkAppointment(bookedFor, now, fields.day);
   await store.transaction(async (tx) => {
     const ro = await getOrderRow(tx, site, id);
     if (!MOVABLE_STATES.includes(ro.state))
@@ -171,7 +192,16 @@ export async function rescheduleOrder(
         },
         'bookedFor',
       );
-    await tx.run('UPDATE repair_orders SET booked_for = ? WHERE id = ?', [bookedFor, id]);
+    const own = minutes === undefined ? ro.booked_minutes : minutes;
+    if (bookedFor !== null) {
+      const duration = await orderMinutes(tx, { id: ro.id, booked_minutes: own });
+      await checkSlot(tx, site, bookedFor, duration.minutes, ro.assigned_to, fields);
+    }
+    await tx.run('UPDATE repair_orders SET booked_for = ?, booked_minutes = ? WHERE id = ?', [
+      bookedFor,
+      bookedFor === null ? null : own,
+      id,
+    ]);
     await insertEvent(tx, id, ro.state, ro.state, actor, now, `appointment: ${bookedFor ?? 'none'}`);
   });
 }

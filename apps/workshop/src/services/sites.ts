@@ -40,6 +40,15 @@ export async function createSite(db: Db, input: { code: string; name: string }, 
       { fr: `le site « ${code} » existe déjà`, en: `site '${code}' already exists` },
       'code',
     );
+  // Its invoices' prefix would be its code in capitals: not one another site has chosen.
+  if (await db.get('SELECT id FROM sites WHERE invoice_prefix = ?', [code.toUpperCase()]))
+    throw new ConflictError(
+      {
+        fr: `le préfixe de factures ${code.toUpperCase()} est déjà celui d’un autre site : choisissez un autre code`,
+        en: `invoice prefix ${code.toUpperCase()} is already another site's: choose another code`,
+      },
+      'code',
+    );
   return (await db.get<Site>(
     'INSERT INTO sites (code, name, created_at) VALUES (?, ?, ?) RETURNING id, code, name, created_at',
     [code, name, now],

@@ -405,6 +405,72 @@ const SITES_POSTGRES = [
   ...COUNTERS_PER_SITE,
 ];
 
+/**
+ * Issue 19's planning: an appointment's own duration, the site's opening hours per weekday (two
+ * periods: morning and afternoon, so a lunch break), the days a site closes beyond France's public
+ * holidays (those are computed, never stored) and staff absences. Times of day are minutes after
+ * midnight (Paris); days are `YYYY-MM-DD`.
+ */
+const PLANNING = [
+  // Minutes the appointment holds its technician; NULL: the quote's labour hours, or one hour.
+  'ALTER TABLE repair_orders ADD COLUMN booked_minutes INTEGER CHECK (booked_minutes IS NULL OR booked_minutes BETWEEN 5 AND 6000)',
+  // When the car was promised back to its customer (epoch ms); the board flags it once passed.
+  'ALTER TABLE repair_orders ADD COLUMN promised_for INTEGER',
+  // A weekday without a row keeps the French garage default (services/opening-hours.ts).
+  `CREATE TABLE site_opening_hours (
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+    morning_from INTEGER,
+    morning_to INTEGER,
+    afternoon_from INTEGER,
+    afternoon_to INTEGER,
+    updated_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (site_id, weekday),
+    CHECK (morning_from IS NULL OR (morning_to > morning_from AND morning_from >= 0 AND morning_to <= 1440)),
+    CHECK (afternoon_from IS NULL OR (afternoon_to > afternoon_from AND afternoon_to <= 1440)),
+    CHECK (morning_to IS NULL OR afternoon_from IS NULL OR afternoon_from >= morning_to)
+  )`,
+  `CREATE TABLE site_closed_days (
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (site_id, day)
+  )`,
+  `CREATE TABLE staff_absences (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('leave','training','sick','other')),
+    from_day TEXT NOT NULL,
+    to_day TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    CHECK (to_day >= from_day)
+  )`,
+  'CREATE INDEX staff_absences_site_user ON staff_absences(site_id, user_id, from_day)',
+];
+
+/**
+ * Issue 19: one invoice sequence per site, each with its own prefix (services/invoice-series.ts).
+ * Site 1 keeps an empty prefix (its numbers go on unchanged); another site's is NULL — its code in
+ * capitals — until its administrator chooses one. Each site's counters are raised to what it has
+ * issued, so every sequence continues from its last number.
+ */
+export const INVOICE_SERIES = [
+  'ALTER TABLE sites ADD COLUMN invoice_prefix TEXT',
+  "UPDATE sites SET invoice_prefix = '' WHERE id = 1",
+  'CREATE UNIQUE INDEX sites_invoice_prefix ON sites(invoice_prefix)',
+  `INSERT INTO number_counters (scope, last)
+   SELECT kind || ':' || site_id || ':' || substr(issue_date, 1, 4), MAX(CAST(substr(number, length(number) - 5) AS INTEGER))
+   FROM invoices GROUP BY kind, site_id, substr(issue_date, 1, 4)
+   ON CONFLICT (scope) DO UPDATE SET last = CASE WHEN excluded.last > number_counters.last
+     THEN excluded.last ELSE number_counters.last END`,
+];
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -714,5 +780,16 @@ export const migrations: Migration[] = [
     name: 'sites of a dealer group, memberships, site of every site-owned row',
     sql: SITES_COMMON.concat(SITES_SQLITE_REBUILDS),
     postgres: SITES_COMMON.map(postgresDdl).concat(SITES_POSTGRES),
+  },
+  // Issue 19's planning residue: durations, opening hours, closed days, absences.
+  {
+    version: 9,
+    name: 'planning: appointment duration, promised delivery, opening hours, closed days, staff absences',
+    sql: PLANNING,
+  },
+  {
+    version: 10,
+    name: 'one invoice sequence per site, with its own prefix',
+    sql: INVOICE_SERIES,
   },
 ];

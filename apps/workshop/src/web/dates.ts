@@ -55,8 +55,51 @@ export function parseDateTime(text: string): number | null {
   return day === null || minutes === null ? null : parisTime(day, minutes);
 }
 
+/**
+ * A duration as typed: `1h30`, `1 h 30`, `2h`, `1,5 h`, `1.5h`, `90`, `90 min`, `2:15`; minutes, or
+ * null when it is not one. A bare number is minutes (what the JSON API sends).
+ */
+export function parseDuration(text: string): number | null {
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(',', '.')
+    .replace(/\u00a0/g, ' ');
+  let m = /^(\d{1,3})\s*(?:min|mn|m)?$/.exec(t);
+  if (m) return +m[1]!;
+  m = /^(\d{1,3})\s*(?:h|:)\s*(\d{1,2})?\s*(?:min|mn)?$/.exec(t);
+  if (m) return +m[2]! >= 60 ? null : +m[1]! * 60 + (m[2] ? +m[2] : 0);
+  m = /^(\d{1,3}\.\d{1,2})\s*h$/.exec(t);
+  if (m) return Math.round(+m[1]! * 60);
+  return null;
+}
+
+/** A duration for a page: `45 min`, `2 h`, `1 h 30` (no-break spaces: it never wraps inside). */
+export function durationText(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m}\u00a0min` : m === 0 ? `${h}\u00a0h` : `${h}\u00a0h\u00a0${pad(m)}`;
+}
+
+/** The appointment's duration a body asks for: minutes; null when left empty; undefined when not sent. */
+export function durationValue(text: string | undefined, field: string): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (!text.trim()) return null;
+  const minutes = parseDuration(text);
+  if (minutes === null || minutes < 5 || minutes > 6000)
+    throw new ValidationError(
+      {
+        fr: 'durée invalide : écrivez-la en heures et minutes (1h30) ou en minutes (90), de 5 min à 100 h',
+        en: 'invalid duration: write it in hours and minutes (1h30) or minutes (90), from 5 min to 100 h',
+      },
+      field,
+    );
+  return minutes;
+}
+
 const DAY_FORMAT: Text = { fr: 'JJ/MM/AAAA', en: 'DD/MM/YYYY' };
 const TIME_FORMAT: Text = { fr: 'HH:MM', en: 'HH:MM' };
+const DURATION_FORMAT: Text = { fr: 'ex. 1h30', en: 'e.g. 1h30' };
 const DATE_TIME_FORMAT: Text = { fr: 'JJ/MM/AAAA HH:MM', en: 'DD/MM/YYYY HH:MM' };
 
 const badDay = (field: string) =>
@@ -157,6 +200,16 @@ export function timeInput(
   return textField(req, name, minutes === null ? '' : clockText(minutes), TIME_FORMAT, 5, o);
 }
 
+/** A duration field (1h30, 90 min) with its format beside it. */
+export function durationInput(
+  req: FastifyRequest,
+  name: string,
+  minutes: number | null,
+  o: FieldOptions = {},
+): Html {
+  return textField(req, name, minutes === null ? '' : durationText(minutes), DURATION_FORMAT, 6, o);
+}
+
 /** A date-and-time field (JJ/MM/AAAA HH:MM) with its format beside it. */
 export function dateTimeInput(
   req: FastifyRequest,
@@ -168,6 +221,30 @@ export function dateTimeInput(
 }
 
 /** An appointment as a sentence's date: « lundi 7 décembre 2026 à 09:30 », "Monday 7 December 2026 at 09:30". */
+const SHORT_WHEN = {
+  fr: new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }),
+  en: new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Paris',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }),
+};
+
+/** A moment for a small card, in the page's locale, Paris time: `mar. 10 mars, 09:30` / `Tue 10 Mar, 09:30`. */
+export function formatWhenShort(lang: 'fr' | 'en', ms: number): string {
+  return SHORT_WHEN[lang].format(ms);
+}
+
 export function formatAppointment(lang: 'fr' | 'en', ms: number): string {
   return new Date(ms).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     timeZone: 'Europe/Paris',

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../i18n.js';
-import { addDays, mondayOf, parisDay } from '../services/calendar.js';
+import { addDays, mondayOf, parisDay, weekday } from '../services/calendar.js';
+import { frenchHolidays } from '../services/opening-hours.js';
 import { demoInChromium, haveChromium, login, measure, submit } from '../test-support/browser.js';
 
 const RUN = haveChromium();
@@ -104,7 +105,17 @@ describe.each(['fr', 'en'] as Lang[])('the planning in %s', (lang) => {
       await page.setViewportSize({ width: 1366, height: 900 });
 
       // a new order for next week, typed the French way; first a day that does not exist
-      const monday = addDays(mondayOf(today), 7);
+      // next week's first working day and the one after (a public holiday is refused: skipped)
+      const holidays = new Set(
+        [0, 1].flatMap((k) => frenchHolidays(Number(today.slice(0, 4)) + k).map((h) => h.day)),
+      );
+      const workday = (from: string) => {
+        let day = from;
+        while (holidays.has(day) || weekday(day) > 5) day = addDays(day, 1);
+        return day;
+      };
+      const monday = workday(addDays(mondayOf(today), 7));
+      const tuesday = workday(addDays(monday, 1));
       const [y, m, d] = monday.split('-');
       await page.goto(`${env.server.url}/orders/new`);
       await page.fill('textarea[name=complaint]', 'Contrôle avant départ en vacances');
@@ -122,7 +133,7 @@ describe.each(['fr', 'en'] as Lang[])('the planning in %s', (lang) => {
       expect(await page.locator('dd.booked-for').textContent()).toContain('09:15');
 
       // moved to Tuesday 14:00 from the order page, then seen in next week's planning
-      await page.fill('form.appointment-move input[name=bookedDay]', addDays(monday, 1));
+      await page.fill('form.appointment-move input[name=bookedDay]', tuesday);
       await page.fill('form.appointment-move input[name=bookedTime]', '14:00');
       await submit(page, 'form.appointment-move button[type=submit]');
       expect(page.url()).toBe(orderUrl);
@@ -132,7 +143,7 @@ describe.each(['fr', 'en'] as Lang[])('the planning in %s', (lang) => {
       await submit(page, '.week-nav a[rel="next"]');
       const number = orderUrl.split('/').pop();
       const card = page.locator(
-        `section.day[data-day="${addDays(monday, 1)}"] .slot[data-hour="14"] a.appt[href="/orders/${number}"]`,
+        `section.day[data-day="${tuesday}"] .slot[data-hour="14"] a.appt[href="/orders/${number}"]`,
       );
       expect(await card.count()).toBe(1);
       expect(await card.textContent()).toContain('14:00–15:00');

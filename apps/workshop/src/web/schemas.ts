@@ -73,6 +73,10 @@ export const orderSchema = {
     comeback_of: nullableInt,
     /** The appointment (epoch ms), or null for a car that came without one. */
     booked_for: nullableInt,
+    /** The appointment's duration in minutes as typed; null: the quote's labour hours, or one hour. */
+    booked_minutes: nullableInt,
+    /** When the car was promised back to the customer (epoch ms), or null. */
+    promised_for: nullableInt,
     created_at: { type: 'integer' },
     state_since: { type: 'integer' },
     /** diagnostic (a fault to find: diagnosed before the quote) or service (known work). */
@@ -189,6 +193,15 @@ export const boardCardSchema = {
     assignee_name: nullableStr,
     complaint: { type: 'string' },
     comeback_of: nullableInt,
+    /** The appointment (epoch ms) and its duration in minutes: typed, else the quote's labour, else 60. */
+    booked_for: nullableInt,
+    duration_minutes: nullableInt,
+    /** When the car was promised back to the customer (epoch ms). */
+    promised_for: nullableInt,
+    /** The appointment has passed and the car is not received. */
+    late_appointment: { type: 'boolean' },
+    /** The promised delivery has passed and the car is not delivered. */
+    late_delivery: { type: 'boolean' },
   },
 } as const;
 

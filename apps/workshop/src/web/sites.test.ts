@@ -350,7 +350,9 @@ describe('lists of a site', () => {
         )
       ).map((r) => r.number);
     const lyonNumbers = await numbers(lyonSite);
-    expect(lyonNumbers).toEqual(await numbers(1));
+    // the same sequences, each with its site's prefix (site 1 has none; Lyon's is its code)
+    expect(lyonNumbers).toEqual((await numbers(1)).map((n) => n.replace(/^(FA|AV)-/, '$1-LYON-')));
+    expect(lyonNumbers.every((n) => /^(FA|AV)-LYON-\d{4}-\d{6}$/.test(n))).toBe(true);
     const invoices = lyonNumbers.filter((n) => n.startsWith('FA-')).map((n) => Number(n.slice(-6)));
     expect(invoices).toEqual(Array.from({ length: invoices.length }, (_, i) => i + 1));
     const counters = await t.store.all<{ scope: string }>(

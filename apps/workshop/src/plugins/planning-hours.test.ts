@@ -1,0 +1,272 @@
+/**
+ * Appointments against the site's time through inject(): a duration typed on the order (and carried
+ * over the lunch break and the evening), refusals outside the hours, on a Sunday, a public holiday,
+ * a day the site closed and a technician's absence — each beside its field with the form filled in
+ * (pages) or a 400 naming the field (API) — and who may change the hours, the closed days and the
+ * absences. TEST_NOW is Tuesday 10 March 2026, 10:00 UTC (11:00 Paris); instants in UTC by hand.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../testing.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+});
+afterAll(() => t.close());
+
+const api = (login: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+  t.inject(login, { method, url, ...(payload ? { payload } : {}) });
+const vehicle = () => t.demo.vehicleIds[5]!;
+const book = (bookedFor: string, extra: object = {}) =>
+  api('chef', 'POST', '/api/orders', { vehicleId: vehicle(), bookedFor, ...extra });
+/** The field marked invalid, its message right after it. */
+const invalid = (name: string, message: string) =>
+  new RegExp(
+    `<input[^>]*aria-invalid="true"[^>]*name="${name}"[^>]*>(?: <small class="format">[^<]*</small>)?<span class="field-error"[^>]*>${message}`,
+  );
+const appointment = async (id: number, week: string) =>
+  (await api('chef', 'GET', `/api/planning?week=${week}`))
+    .json()
+    .days.flatMap((d: { appointments: { id: number }[] }) => d.appointments)
+    .find((a: { id: number }) => a.id === id);
+
+describe('the duration of an appointment', () => {
+  it('is typed on the order, kept, and laid over the hours: after lunch, then the next morning', async () => {
+    // Thursday 12 March 11:00 Paris, 2 h 30: 11:00–12:00 and 13:30–15:00
+    const o = (await book('2026-03-12T11:00', { duration: '2h30' })).json();
+    expect(o.booked_minutes).toBe(150);
+    const a = await appointment(o.id, '2026-03-12');
+    expect(a).toMatchObject({
+      duration_minutes: 150,
+      duration_source: 'set',
+      ends_at: Date.parse('2026-03-12T14:00:00Z'),
+    });
+    // moved to Friday 17:00 for 3 h: 17:00–18:00, then Saturday 08:00–10:00
+    const moved = await api('chef', 'POST', `/api/orders/${o.id}/appointment`, {
+      bookedFor: '13/03/2026 17:00',
+      duration: '180',
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().booked_minutes).toBe(180);
+    expect((await appointment(o.id, '2026-03-13')).ends_at).toBe(Date.parse('2026-03-14T09:00:00Z'));
+    const page = (await api('chef', 'GET', '/planning?week=2026-03-13')).body;
+    expect(page).toMatch(
+      /17:00–10:00 <small>\(samedi 14 mars\)<\/small><\/time>\s*<span class="duration"[^>]*>3\u00a0h</,
+    );
+  });
+
+  it('defaults to the quote’s labour, one hour without a quote, when left empty', async () => {
+    const o = (await book('2026-03-12T08:00')).json();
+    expect(o.booked_minutes).toBeNull();
+    expect(await appointment(o.id, '2026-03-12')).toMatchObject({
+      duration_minutes: 60,
+      duration_source: 'default',
+    });
+  });
+
+  it('refuses a duration it cannot read, beside the field', async () => {
+    const res = await t.form(
+      'chef',
+      '/orders',
+      {
+        vehicleId: String(vehicle()),
+        bookedDay: '12/03/2026',
+        bookedTime: '09:00',
+        duration: 'trois jours',
+      },
+      '/orders/new',
+    );
+    expect(res.statusCode, res.body.replace(/[\s\S]*<main/, '').slice(0, 300)).toBe(422);
+    expect(res.body).toMatch(invalid('duration', 'durée invalide'));
+    expect(res.body).toContain('value="trois jours"');
+    expect((await book('2026-03-12T09:00', { duration: '0' })).json()).toMatchObject({ field: 'duration' });
+  });
+});
+
+describe('an appointment outside the site’s time', () => {
+  it('is refused outside the hours, beside the time, the form filled in', async () => {
+    const res = await t.form(
+      'ines',
+      '/orders',
+      {
+        vehicleId: String(vehicle()),
+        complaint: 'Bruit au freinage',
+        bookedDay: '12/03/2026',
+        bookedTime: '22:00',
+      },
+      '/orders/new',
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(
+      invalid(
+        'bookedTime',
+        'hors des heures d’ouverture : le jeudi, le garage est ouvert 08:00–12:00 et 13:30–18:00',
+      ),
+    );
+    expect(res.body).toContain('value="12/03/2026"');
+    expect(res.body).toContain('Bruit au freinage');
+    const lunch = await book('2026-03-12T12:30');
+    expect(lunch.statusCode).toBe(400);
+    expect(lunch.json()).toMatchObject({ field: 'bookedFor' });
+    const en = await t.inject('chef', {
+      method: 'POST',
+      url: '/api/orders?lang=en',
+      payload: { vehicleId: vehicle(), bookedFor: '2026-03-14T15:00' },
+    });
+    expect(en.json().error ?? en.body).toContain(
+      'outside opening hours: on Saturdays the workshop is open 08:00–12:00',
+    );
+  });
+
+  it('is refused on a Sunday and on a public holiday (Easter Monday), beside the day', async () => {
+    const res = await t.form(
+      'chef',
+      '/orders',
+      {
+        vehicleId: String(vehicle()),
+        bookedDay: '15/03/2026',
+        bookedTime: '10:00',
+      },
+      '/orders/new',
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(invalid('bookedDay', 'le garage est fermé le dimanche'));
+    const easter = await book('2026-04-06T10:00');
+    expect(easter.statusCode).toBe(400);
+    expect(easter.body).toContain('le garage est fermé le 6 avril 2026 (Lundi de Pâques)');
+  });
+
+  it('is refused on a day the administrator closed, which only the administrator can close or reopen', async () => {
+    const byManager = await api('chef', 'POST', '/api/planning/closed-days', { closedDay: '2026-03-27' });
+    expect(byManager.statusCode).toBe(403);
+    const closed = await api('admin', 'POST', '/api/planning/closed-days', {
+      closedDay: '27/03/2026',
+      label: 'Inventaire',
+    });
+    expect(closed.statusCode, closed.body).toBe(201);
+    const refused = await book('2026-03-27T09:00');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('le garage est fermé le 27 mars 2026 (Inventaire)');
+    const page = (await api('leo', 'GET', '/planning/hours')).body;
+    expect(page).toMatch(/<li data-day="2026-03-27">27 mars 2026 — Inventaire/);
+    expect(page).toMatch(/<li data-day="2026-04-06">6 avril 2026 — Lundi de Pâques <small/);
+    expect(page).not.toContain('action="/planning/closed-days"');
+    expect((await api('admin', 'DELETE', '/api/planning/closed-days/2026-03-27')).statusCode).toBe(200);
+    expect((await book('2026-03-27T09:00')).statusCode).toBe(201);
+  });
+
+  it('follows the hours the administrator sets (a Saturday afternoon opened), refused to a manager', async () => {
+    const hours = {
+      d1am: '08:00-12:00',
+      d1pm: '13:30-18:00',
+      d2am: '08:00-12:00',
+      d2pm: '13:30-18:00',
+      d3am: '08:00-12:00',
+      d3pm: '13:30-18:00',
+      d4am: '08:00-12:00',
+      d4pm: '13:30-18:00',
+      d5am: '08:00-12:00',
+      d5pm: '13:30-18:00',
+      d6am: '8h-12h',
+      d6pm: '14h - 17h',
+      d7am: '',
+      d7pm: '',
+    };
+    expect((await api('chef', 'PUT', '/api/planning/hours', hours)).statusCode).toBe(403);
+    const bad = await t.form('admin', '/planning/hours', { ...hours, d6pm: '17h-14h' }, '/planning/hours');
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toMatch(
+      /name="d6pm" value="17h-14h"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="d6pm"/,
+    );
+    const saved = await api('admin', 'PUT', '/api/planning/hours', hours);
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json()[5]).toEqual({ weekday: 6, morning: [480, 720], afternoon: [840, 1020] });
+    expect((await book('2026-03-14T15:00')).statusCode).toBe(201);
+    const back = await api('admin', 'PUT', '/api/planning/hours', {
+      ...hours,
+      d6am: '08:00-12:00',
+      d6pm: '',
+    });
+    expect(back.json()[5]).toEqual({ weekday: 6, morning: [480, 720], afternoon: null });
+    expect((await book('2026-03-14T15:00')).statusCode).toBe(400);
+  });
+});
+
+describe('a technician’s absence', () => {
+  let absence: number;
+  beforeAll(async () => {
+    const res = await api('chef', 'POST', '/api/planning/absences', {
+      userId: t.demo.users.karim!.id,
+      kind: 'leave',
+      fromDay: '23/03/2026',
+      toDay: '2026-03-25',
+      note: 'Congés de printemps',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    absence = res.json().id;
+  });
+
+  it('is entered by managers only, and shown to the staff', async () => {
+    for (const login of ['lucas', 'leo'])
+      expect(
+        (
+          await api(login, 'POST', '/api/planning/absences', {
+            userId: t.demo.users.karim!.id,
+            kind: 'leave',
+            fromDay: '2026-04-01',
+            toDay: '2026-04-02',
+          })
+        ).statusCode,
+      ).toBe(403);
+    const page = (await api('leo', 'GET', '/planning/hours')).body;
+    expect(page).toContain('<strong>Karim Haddad</strong> — congés, du 23 mars 2026 au 25 mars 2026');
+    expect(page).not.toContain('action="/planning/absences"');
+    const list = (await api('leo', 'GET', '/api/planning/hours')).json().absences;
+    expect(list).toContainEqual(
+      expect.objectContaining({ id: absence, kind: 'leave', from_day: '2026-03-23' }),
+    );
+  });
+
+  it('refuses to assign the technician to an appointment on those days', async () => {
+    const o = (await book('2026-03-24T09:00')).json();
+    const res = await api('chef', 'POST', `/api/orders/${o.id}/assign`, { userId: t.demo.users.karim!.id });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'userId' });
+    expect(res.body).toContain('Karim Haddad est absent·e (congés) du 23 mars 2026 au 25 mars 2026');
+    // Inès is on the demo's leave from 22 March: Lucas takes it
+    const lucas = await api('chef', 'POST', `/api/orders/${o.id}/assign`, { userId: t.demo.users.lucas!.id });
+    expect(lucas.statusCode, lucas.body).toBe(200);
+  });
+
+  it('refuses to move the technician’s appointment onto those days, even carried there', async () => {
+    const o = (await book('2026-03-19T09:00')).json();
+    expect(
+      (await api('chef', 'POST', `/api/orders/${o.id}/assign`, { userId: t.demo.users.karim!.id }))
+        .statusCode,
+    ).toBe(200);
+    const res = await t.form(
+      'chef',
+      `/orders/${o.id}/appointment`,
+      { bookedDay: '24/03/2026', bookedTime: '10:00', duration: '' },
+      `/orders/${o.id}`,
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(invalid('bookedDay', 'Karim Haddad est absent·e'));
+    expect(res.body).toContain('value="24/03/2026"');
+    // Friday 20 March 17:00 for 9 h runs over Saturday morning to Monday 23: refused
+    const carried = await api('chef', 'POST', `/api/orders/${o.id}/appointment`, {
+      bookedFor: '2026-03-20T17:00',
+      duration: '9h',
+    });
+    expect(carried.statusCode).toBe(400);
+    expect((await api('chef', 'GET', `/api/orders/${o.id}`)).json().booked_for).toBe(
+      Date.parse('2026-03-19T08:00:00Z'),
+    );
+    // once the absence is removed, the move goes through
+    expect((await api('chef', 'DELETE', `/api/planning/absences/${absence}`)).statusCode).toBe(200);
+    expect(
+      (await api('chef', 'POST', `/api/orders/${o.id}/appointment`, { bookedFor: '2026-03-24T10:00' }))
+        .statusCode,
+    ).toBe(200);
+  });
+});

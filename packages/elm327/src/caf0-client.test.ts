@@ -1,0 +1,215 @@
+import { type Clock, systemClock, VirtualClock } from '@atelier/clock';
+import { FUNCTIONAL, LinkTimeoutError, physical } from '@atelier/obd';
+import { describe, expect, it } from 'vitest';
+import { NEW_VIN, vinEcu } from './caf0.fixture.js';
+import { Elm327Link } from './client.js';
+import { type BusFrame, type EcuFlowControl, Elm327Emulator } from './emulator.js';
+import { ElmBusError, ElmFlowControlRefusedError, ElmFlowControlTimeoutError } from './errors.js';
+import { readFlowControl } from './framing.js';
+import { duplexPair } from './pair.js';
+import { serveTcp } from './server.js';
+import { Transcript } from './transcript.js';
+import { openTcp } from './transport.js';
+
+/**
+ * `Elm327Link` sending requests longer than one CAN frame by manual framing (AT CAF0). The frames
+ * are compared with ISO 15765-2's layout written out by hand (never with this package's segmenter),
+ * against the emulator; the corpus dialogue `datasheet-caf0-vin-write` checks the same against a
+ * fake adapter that only answers the exact bytes written there.
+ */
+
+const VIN_BYTES = [...NEW_VIN].map((c) => c.charCodeAt(0));
+/** UDS WriteDataByIdentifier F190 (VIN): 3 + 17 = 20 bytes. */
+const WRITE_VIN = Uint8Array.of(0x2e, 0xf1, 0x90, ...VIN_BYTES);
+const ENGINE = physical(0x7e0);
+
+/** By hand: FF (PCI 1, length 0x014, 6 bytes), CF SN 1 (7 bytes), CF SN 2 (the last 7). */
+const HAND_FRAMES = ['10142EF190564631', '2141423030303132', '2233343536373839'];
+
+async function connect(flow?: EcuFlowControl, clock: Clock = new VirtualClock()) {
+  const frames: BusFrame[] = [];
+  const ecu = vinEcu();
+  const emu = new Elm327Emulator({
+    responder: ecu,
+    clock,
+    baud: 38_400,
+    latencyMs: 10,
+    padding: 0xaa,
+    onBusFrame: (f) => frames.push(f),
+    ...(flow ? { ecuFlowControl: flow } : {}),
+  });
+  const transcript = new Transcript(clock);
+  const link = new Elm327Link({
+    clock,
+    transcript,
+    open: async () => {
+      const [a, b] = duplexPair();
+      emu.attach(b);
+      return a;
+    },
+  });
+  const run = <T>(p: Promise<T>) => (clock instanceof VirtualClock ? clock.run(p) : p);
+  await run(link.start());
+  /** The commands written since the last call. */
+  const sent = () =>
+    transcript.entries
+      .splice(0)
+      .filter((e) => e.dir === 'tx')
+      .map((e) => e.data.trim());
+  sent();
+  frames.length = 0;
+  return { clock, ecu, emu, frames, link, run, sent };
+}
+
+const hex = (d: ArrayLike<number>) =>
+  Array.from(d, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
+
+describe('Elm327Link: a request longer than one frame, framed under AT CAF0', () => {
+  it('writes the VIN (2E F1 90, 20 bytes): the frames on the wire and on the bus are ISO 15765-2’s', async () => {
+    const { ecu, frames, link, run, sent } = await connect();
+    const answers = await run(link.request({ target: ENGINE, data: WRITE_VIN }));
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ ecu: 0x7e8 });
+    expect(hex(answers[0]!.data)).toBe('6EF190');
+    expect(ecu.vin).toBe(NEW_VIN);
+    expect(sent()).toEqual(['ATSH7E0', 'ATCAF0', ...HAND_FRAMES, 'ATCAF1']);
+    // On the bus: each frame padded to 8 bytes with 00 by the chip; the ECU's flow control between.
+    expect(frames.map((f) => `${f.id.toString(16).toUpperCase()} ${hex(f.data)}`)).toEqual([
+      '7E0 10142EF190564631',
+      '7E8 300000AAAAAAAAAA',
+      '7E0 2141423030303132',
+      '7E0 2233343536373839',
+      '7E8 036EF190AAAAAAAA',
+    ]);
+    // Formatting is back on: the next request is formatted by the chip, the VIN read back.
+    const [read] = await run(link.request({ target: ENGINE, data: Uint8Array.of(0x22, 0xf1, 0x90) }));
+    expect(hex(read!.data)).toBe(`62F190${hex(VIN_BYTES)}`);
+    expect(sent()).toEqual(['22F190']);
+  });
+
+  it('honours BS and STmin: BS 1 → a flow control after each consecutive frame; STmin 127 ms between frames', async () => {
+    const { ecu, frames, link, run, sent } = await connect({ bs: 1, stMin: 0x7f });
+    await run(link.request({ target: ENGINE, data: WRITE_VIN }));
+    expect(ecu.vin).toBe(NEW_VIN);
+    expect(sent()).toEqual(['ATSH7E0', 'ATCAF0', ...HAND_FRAMES, 'ATCAF1']);
+    const kinds = frames.map((f) => `${f.from === 'ecu' ? 'ECU' : 'tester'} ${hex(f.data.slice(0, 3))}`);
+    expect(kinds).toEqual([
+      'tester 10142E',
+      'ECU 30017F',
+      'tester 214142',
+      'ECU 30017F',
+      'tester 223334',
+      'ECU 036EF1',
+    ]);
+    const cf = frames.filter((f) => f.from === 'adapter' && f.data[0]! >> 4 === 2);
+    expect(cf[1]!.t - cf[0]!.t).toBeGreaterThanOrEqual(127);
+  });
+
+  it('FC.WAIT twice, then clear to send: the request goes through', async () => {
+    const { ecu, link, run } = await connect({ waits: 2 });
+    const [a] = await run(link.request({ target: ENGINE, data: WRITE_VIN }));
+    expect(hex(a!.data)).toBe('6EF190');
+    expect(ecu.vin).toBe(NEW_VIN);
+  });
+
+  it('FC.OVFLW: a typed refusal naming the first frame; no consecutive frame sent; CAF1 restored', async () => {
+    const { ecu, link, run, sent } = await connect({ maxLength: 16 });
+    const err = await run(link.request({ target: ENGINE, data: WRITE_VIN })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ElmFlowControlRefusedError);
+    expect(err).toMatchObject({ reason: 'overflow', detail: { frame: 'first frame', ecu: 0x7e8 } });
+    expect((err as Error).message).toMatch(/first frame.*FC\.OVFLW/);
+    expect(sent()).toEqual(['ATSH7E0', 'ATCAF0', HAND_FRAMES[0], 'ATCAF1']);
+    expect(ecu.writes).toHaveLength(0);
+    const [read] = await run(link.request({ target: ENGINE, data: Uint8Array.of(0x22, 0xf1, 0x90) }));
+    expect(read!.data[0]).toBe(0x62);
+  });
+
+  it('no flow control at all: a timeout error saying the first frame got none (ISO 15765-2 N_Bs)', async () => {
+    const { link, run, sent } = await connect({ silent: true });
+    const err = await run(link.request({ target: ENGINE, data: WRITE_VIN })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ElmFlowControlTimeoutError);
+    expect(err).toBeInstanceOf(LinkTimeoutError);
+    expect(err).toMatchObject({ reason: 'timeout-bs', detail: { frame: 'first frame' } });
+    expect((err as Error).message).toMatch(/no flow control from the ECU 7E8 after the first frame.*NO DATA/);
+    expect(sent()).toEqual(['ATSH7E0', 'ATCAF0', HAND_FRAMES[0], 'ATCAF1']);
+  });
+
+  it('a negative response to the reassembled request comes back as an answer', async () => {
+    const { link, run } = await connect();
+    // 2E F1 90 with 18 bytes: ISO 14229 incorrectMessageLength (13).
+    const [a] = await run(link.request({ target: ENGINE, data: Uint8Array.of(...WRITE_VIN, 0x30) }));
+    expect(hex(a!.data)).toBe('7F2E13');
+  });
+
+  it('refuses a multi-frame request to the functional id (ISO 15765-2: single frames only)', async () => {
+    const { link, run } = await connect();
+    await expect(run(link.request({ target: FUNCTIONAL, data: WRITE_VIN }))).rejects.toThrow(RangeError);
+  });
+
+  it('over TCP, in real time', { timeout: 20_000 }, async () => {
+    const ecu = vinEcu();
+    const emu = new Elm327Emulator({
+      responder: ecu,
+      clock: systemClock,
+      baud: 0,
+      latencyMs: 5,
+      ecuFlowControl: { bs: 2, stMin: 0x0a },
+    });
+    const tcp = await serveTcp(emu, { port: 0 });
+    const link = new Elm327Link({ clock: systemClock, open: () => openTcp('127.0.0.1', tcp.port) });
+    try {
+      await link.start();
+      const [a] = await link.request({ target: ENGINE, data: WRITE_VIN });
+      expect(hex(a!.data)).toBe('6EF190');
+      expect(ecu.vin).toBe(NEW_VIN);
+    } finally {
+      await link.close();
+      await tcp.close();
+      emu.close();
+    }
+  });
+});
+
+describe('readFlowControl: the flow control in what the chip printed (formatting off, headers on)', () => {
+  const opts = { command: '10142EF190564631', ecu: 0x7e8, extended: false, frame: 'first frame' };
+  const read = (raw: string, o: Partial<Parameters<typeof readFlowControl>[1]> = {}) =>
+    readFlowControl(raw, { ...opts, ...o });
+  const fail = (raw: string, o: Partial<Parameters<typeof readFlowControl>[1]> = {}) => {
+    try {
+      read(raw, o);
+    } catch (e) {
+      return e as Error & { reason?: string; detail?: { frame: string } };
+    }
+    throw new Error('no error');
+  };
+
+  it('clear to send: BS and STmin (ms, and the F1–F9 100 µs codes)', () => {
+    expect(read('7E8 30 08 14 AA AA AA AA AA \r')).toEqual({ bs: 8, stMinMs: 20, waits: 0 });
+    expect(read('7E83000F3AAAAAAAAAA')).toEqual({ bs: 0, stMinMs: 0.3, waits: 0 });
+    // Another ECU's frame is not ours; waits are counted.
+    expect(read('7E9 30 00 00\r7E8 31 00 00\r7E8 31 00 00\r7E8 30 02 00')).toEqual({
+      bs: 2,
+      stMinMs: 0,
+      waits: 2,
+    });
+    // 29-bit ids; with AT CEA the tester address comes first.
+    expect(read('18DAF110300000', { ecu: 0x18daf110, extended: true })).toMatchObject({ bs: 0 });
+    expect(read('612 F1 30 04 00', { ecu: 0x612, addressExtension: true })).toMatchObject({ bs: 4 });
+  });
+
+  it('refusals and timeouts, naming the frame', () => {
+    expect(fail('7E8 32 00 00')).toMatchObject({ reason: 'overflow' });
+    expect(fail('7E8 35 00 00')).toMatchObject({ reason: 'invalid-fs' });
+    expect(fail('NO DATA', { frame: 'consecutive frame 2' })).toMatchObject({
+      reason: 'timeout-bs',
+      detail: { frame: 'consecutive frame 2' },
+    });
+    expect(fail('NO DATA', { frame: 'consecutive frame 2' }).message).toMatch(
+      /after the consecutive frame 2/,
+    );
+    // Waits, then the chip's timeout ended the listening: still no clear to send.
+    expect(fail('7E8 31 00 00\r7E8 31 00 00')).toMatchObject({ reason: 'timeout-bs' });
+    expect(fail(Array(11).fill('7E8 31 00 00').join('\r'))).toMatchObject({ reason: 'wait-limit' });
+    expect(fail('CAN ERROR')).toBeInstanceOf(ElmBusError);
+  });
+});

@@ -1,15 +1,14 @@
 import { type Clock, systemClock, VirtualClock } from '@atelier/clock';
 import { FUNCTIONAL, LinkTimeoutError, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
-import { NEW_VIN, vinEcu } from './caf0.fixture.js';
+import { NEW_VIN, vinEmulator } from './caf0.fixture.js';
 import { Elm327Link } from './client.js';
-import { type BusFrame, type EcuFlowControl, Elm327Emulator } from './emulator.js';
+import type { EcuFlowControl } from './emulator.js';
 import { ElmBusError, ElmFlowControlRefusedError, ElmFlowControlTimeoutError } from './errors.js';
 import { readFlowControl } from './framing.js';
 import { duplexPair } from './pair.js';
-import { serveTcp } from './server.js';
+import { lineOverTcp, onLine } from './terminal.js';
 import { Transcript } from './transcript.js';
-import { openTcp } from './transport.js';
 
 /**
  * `Elm327Link` sending requests longer than one CAN frame by manual framing (AT CAF0). The frames
@@ -27,17 +26,7 @@ const ENGINE = physical(0x7e0);
 const HAND_FRAMES = ['10142EF190564631', '2141423030303132', '2233343536373839'];
 
 async function connect(flow?: EcuFlowControl, clock: Clock = new VirtualClock()) {
-  const frames: BusFrame[] = [];
-  const ecu = vinEcu();
-  const emu = new Elm327Emulator({
-    responder: ecu,
-    clock,
-    baud: 38_400,
-    latencyMs: 10,
-    padding: 0xaa,
-    onBusFrame: (f) => frames.push(f),
-    ...(flow ? { ecuFlowControl: flow } : {}),
-  });
+  const { ecu, emu, frames } = vinEmulator(clock, { flow, baud: 38_400 });
   const transcript = new Transcript(clock);
   const link = new Elm327Link({
     clock,
@@ -147,26 +136,15 @@ describe('Elm327Link: a request longer than one frame, framed under AT CAF0', ()
   });
 
   it('over TCP, in real time', { timeout: 20_000 }, async () => {
-    const ecu = vinEcu();
-    const emu = new Elm327Emulator({
-      responder: ecu,
-      clock: systemClock,
-      baud: 0,
-      latencyMs: 5,
-      ecuFlowControl: { bs: 2, stMin: 0x0a },
-    });
-    const tcp = await serveTcp(emu, { port: 0 });
-    const link = new Elm327Link({ clock: systemClock, open: () => openTcp('127.0.0.1', tcp.port) });
-    try {
+    const { ecu, emu } = vinEmulator(systemClock, { flow: { bs: 2, stMin: 0x0a } });
+    await onLine(emu, lineOverTcp, async (stream) => {
+      const link = new Elm327Link({ clock: systemClock, open: async () => stream });
       await link.start();
       const [a] = await link.request({ target: ENGINE, data: WRITE_VIN });
       expect(hex(a!.data)).toBe('6EF190');
       expect(ecu.vin).toBe(NEW_VIN);
-    } finally {
       await link.close();
-      await tcp.close();
-      emu.close();
-    }
+    });
   });
 });
 

@@ -1,4 +1,6 @@
+import type { Clock } from '@atelier/clock';
 import type { Responder, ResponderAnswer } from '@atelier/obd';
+import { type BusFrame, type EcuFlowControl, Elm327Emulator } from './emulator.js';
 
 /** Test support for AT CAF0 (manual ISO 15765-2 framing): a UDS ECU whose VIN can be written. */
 
@@ -40,4 +42,23 @@ export function vinEcu(): Responder & { vin: string; writes: Uint8Array[] } {
     },
   };
   return ecu;
+}
+
+/**
+ * An emulator serving `vinEcu()` (ECU padding AA, 10 ms latency), every bus frame kept in
+ * `frames`, the ECU answering first frames with `flow`.
+ */
+export function vinEmulator(clock: Clock, opts: { flow?: EcuFlowControl; baud?: number } = {}) {
+  const frames: BusFrame[] = [];
+  const ecu = vinEcu();
+  const emu = new Elm327Emulator({
+    responder: ecu,
+    clock,
+    baud: opts.baud ?? 0,
+    latencyMs: 10,
+    padding: 0xaa,
+    onBusFrame: (f) => frames.push(f),
+    ...(opts.flow ? { ecuFlowControl: opts.flow } : {}),
+  });
+  return { ecu, emu, frames };
 }

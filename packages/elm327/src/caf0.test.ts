@@ -1,13 +1,10 @@
-import type { Duplex } from 'node:stream';
 import { systemClock, VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../tests/support/index.js';
-import { NEW_VIN, vinEcu } from './caf0.fixture.js';
-import { type BusFrame, type EcuFlowControl, Elm327Emulator } from './emulator.js';
+import { NEW_VIN, vinEmulator } from './caf0.fixture.js';
+import type { BusFrame, EcuFlowControl, Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
-import { servePty, serveTcp } from './server.js';
-import { terminal } from './terminal.js';
-import { openSerial, openTcp } from './transport.js';
+import { lineOverPty, lineOverTcp, onLine, type ServedLine, terminal } from './terminal.js';
 
 /**
  * AT CAF0: the tester frames a request longer than one CAN frame itself (ISO 15765-2), as CanZE,
@@ -24,17 +21,7 @@ const CF2 = '22 33 34 35 36 37 38 39'; // 22 = SN 2: '3' '4' '5' '6' '7' '8' '9'
 
 function rig(flow?: EcuFlowControl) {
   const clock = new VirtualClock();
-  const frames: BusFrame[] = [];
-  const ecu = vinEcu();
-  const emu = new Elm327Emulator({
-    responder: ecu,
-    clock,
-    baud: 0,
-    latencyMs: 10,
-    padding: 0xaa,
-    onBusFrame: (f) => frames.push(f),
-    ...(flow ? { ecuFlowControl: flow } : {}),
-  });
+  const { ecu, emu, frames } = vinEmulator(clock, { flow });
   const [term, port] = duplexPair();
   emu.attach(port);
   return { clock, ecu, emu, frames, send: terminal(term, clock) };
@@ -177,46 +164,25 @@ describe('the emulator with AT CAF0: one line, one raw frame; the ECU runs an IS
 });
 
 describe('the VIN write by hand over TCP and a socat pseudo-terminal, in real time', () => {
-  async function dialogue(
-    open: (emu: Elm327Emulator) => Promise<{ stream: Duplex; close(): Promise<void> }>,
-  ) {
-    const ecu = vinEcu();
-    const emu = new Elm327Emulator({
-      responder: ecu,
-      clock: systemClock,
-      baud: 0,
-      latencyMs: 5,
-      padding: 0x55,
-      ecuFlowControl: { bs: 1, stMin: 0x14 },
-    });
-    const { stream, close } = await open(emu);
-    try {
+  async function dialogue(open: (emu: Elm327Emulator) => Promise<ServedLine>) {
+    const { ecu, emu } = vinEmulator(systemClock, { flow: { bs: 1, stMin: 0x14 } });
+    await onLine(emu, open, async (stream) => {
       const send = terminal(stream, systemClock);
       for (const c of ['ATE0', 'ATH1', 'ATSP6', 'ATST19', 'ATSH7E0', 'ATCAF0']) await send(c);
-      expect((await send(FF)).text).toBe('7E8 30 01 14 55 55 55 55 55');
-      expect((await send(CF1)).text).toBe('7E8 30 01 14 55 55 55 55 55');
-      expect((await send(CF2)).text).toBe('7E8 03 6E F1 90 55 55 55 55');
+      expect((await send(FF)).text).toBe('7E8 30 01 14 AA AA AA AA AA');
+      expect((await send(CF1)).text).toBe('7E8 30 01 14 AA AA AA AA AA');
+      expect((await send(CF2)).text).toBe('7E8 03 6E F1 90 AA AA AA AA');
       expect(ecu.vin).toBe(NEW_VIN);
       expect((await send('ATCAF1')).text).toBe('OK');
-    } finally {
-      stream.destroy();
-      await close();
-      emu.close();
-    }
+    });
   }
 
   it('over TCP', { timeout: 30_000 }, async () => {
-    await dialogue(async (emu) => {
-      const tcp = await serveTcp(emu, { port: 0 });
-      return { stream: await openTcp('127.0.0.1', tcp.port), close: () => tcp.close() };
-    });
+    await dialogue(lineOverTcp);
   });
 
   const socat = requireOracle('socat', programRuns('socat', ['-V']));
   it.skipIf(socat.missing)(`over a socat pseudo-terminal${socat.skipNote}`, { timeout: 30_000 }, async () => {
-    await dialogue(async (emu) => {
-      const pty = await servePty(emu);
-      return { stream: await openSerial(pty.path, 38_400), close: () => pty.close() };
-    });
+    await dialogue(lineOverPty);
   });
 });

@@ -5,9 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../tests/support/index.js';
 import { type BusFrame, Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
-import { servePty, serveTcp } from './server.js';
-import { terminal } from './terminal.js';
-import { openSerial, openTcp } from './transport.js';
+import { lineOverPty, lineOverTcp, terminal } from './terminal.js';
 
 /**
  * AT CF / AT CM / AT CRA / AT AR / AT CFC and flow-control block sizes, modelled as the ELM327
@@ -264,17 +262,11 @@ describe('filters and blocks over TCP and a socat pseudo-terminal, in real time'
   }
 
   it('over TCP', { timeout: 30_000 }, async () => {
-    await dialogue(async (emu) => {
-      const tcp = await serveTcp(emu, { port: 0 });
-      return { stream: await openTcp('127.0.0.1', tcp.port), close: () => tcp.close() };
-    });
+    await dialogue(lineOverTcp);
   });
 
   const socat = requireOracle('socat', programRuns('socat', ['-V']));
   it.skipIf(socat.missing)(`over a socat pseudo-terminal${socat.skipNote}`, { timeout: 30_000 }, async () => {
-    await dialogue(async (emu) => {
-      const pty = await servePty(emu);
-      return { stream: await openSerial(pty.path, 38_400), close: () => pty.close() };
-    });
+    await dialogue(lineOverPty);
   });
 });

@@ -1,5 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { type Clock, VirtualClock } from '@atelier/clock';
+import type { Elm327Emulator } from './emulator.js';
+import { servePty, serveTcp } from './server.js';
+import { openSerial, openTcp } from './transport.js';
 
 /**
  * A bare terminal on an adapter's line, for tests that speak to the emulator as a person at a
@@ -31,4 +34,38 @@ export function terminal(stream: Duplex, clock: Clock) {
     await prompt(t0, limitMs, cmd);
     return { text: buf.replace(/\r?>$/, '').trim(), ms: clock.now() - t0 };
   };
+}
+
+/** An emulator served on a line for a test: the client's end of it and how to close the server. */
+export interface ServedLine {
+  stream: Duplex;
+  close(): Promise<void>;
+}
+
+/** Serves the emulator on TCP (an ephemeral port) and connects to it. */
+export async function lineOverTcp(emu: Elm327Emulator): Promise<ServedLine> {
+  const tcp = await serveTcp(emu, { port: 0 });
+  return { stream: await openTcp('127.0.0.1', tcp.port), close: () => tcp.close() };
+}
+
+/** Serves the emulator on a socat pseudo-terminal and opens it through serialport. */
+export async function lineOverPty(emu: Elm327Emulator): Promise<ServedLine> {
+  const pty = await servePty(emu);
+  return { stream: await openSerial(pty.path, 38_400), close: () => pty.close() };
+}
+
+/** Runs `fn` on the emulator served over `open`, then ends the line, the server and the emulator. */
+export async function onLine(
+  emu: Elm327Emulator,
+  open: (emu: Elm327Emulator) => Promise<ServedLine>,
+  fn: (stream: Duplex) => Promise<void>,
+): Promise<void> {
+  const { stream, close } = await open(emu);
+  try {
+    await fn(stream);
+  } finally {
+    stream.destroy();
+    await close();
+    emu.close();
+  }
 }

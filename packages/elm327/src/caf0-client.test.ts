@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { type Clock, systemClock, VirtualClock } from '@atelier/clock';
 import { FUNCTIONAL, LinkTimeoutError, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { NEW_VIN, vinEmulator } from './caf0.fixture.js';
 import { Elm327Link } from './client.js';
+import { FakeAdapter, parseDialogue } from './dialogue.js';
 import type { EcuFlowControl } from './emulator.js';
 import { ElmBusError, ElmFlowControlRefusedError, ElmFlowControlTimeoutError } from './errors.js';
 import { readFlowControl } from './framing.js';
@@ -145,6 +147,55 @@ describe('Elm327Link: a request longer than one frame, framed under AT CAF0', ()
       expect(ecu.vin).toBe(NEW_VIN);
       await link.close();
     });
+  });
+});
+
+describe('against the hand-written dialogue (a fake adapter answering only the bytes written there)', () => {
+  const text = readFileSync(
+    new URL('../../../tests/fixtures/elm327/datasheet-caf0-vin-write.dialogue', import.meta.url),
+    'utf8',
+  );
+  async function linkTo(dialogueText: string) {
+    const clock = new VirtualClock();
+    const fake = new FakeAdapter(parseDialogue(dialogueText, 'caf0'), { clock });
+    const link = new Elm327Link({
+      clock,
+      open: async () => {
+        const [a, b] = duplexPair();
+        fake.attach(b);
+        return a;
+      },
+    });
+    const run = <T>(p: Promise<T>) => clock.run(p);
+    await run(link.start());
+    return { fake, link, run };
+  }
+
+  it('block size 1 and no flow control after the first consecutive frame: the error names that frame; ATCAF1 follows', async () => {
+    // The ECU asks for a flow control after every frame (30 01 00), then stays silent after CF 1.
+    const { fake, link, run } = await linkTo(text.replace('7E8300000AAAAAAAAAA', '7E8300100AAAAAAAAAA'));
+    const err = await run(link.request({ target: ENGINE, data: WRITE_VIN })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ElmFlowControlTimeoutError);
+    expect(err).toMatchObject({ reason: 'timeout-bs', detail: { frame: 'consecutive frame 1', ecu: 0x7e8 } });
+    expect((err as Error).message).toMatch(/after the consecutive frame 1/);
+    expect(fake.received.slice(-4)).toEqual(['ATCAF0', HAND_FRAMES[0], HAND_FRAMES[1], 'ATCAF1']);
+    expect(fake.unknown).toEqual([]);
+  });
+
+  it('an adapter that does not say OK to ATCAF1: the next request asks again before anything else', async () => {
+    // The first ATCAF1 is refused (a glitch), the next one accepted.
+    const refusedOnce = text.replace(
+      '1178.000\ttx\t"ATCAF1\\r"\n1183.000\trx\t"OK\\r\\r>"',
+      '1178.000\ttx\t"ATCAF1\\r"\n1183.000\trx\t"?\\r\\r>"\n1183.500\ttx\t"ATCAF1\\r"\n1183.900\trx\t"OK\\r\\r>"',
+    );
+    expect(refusedOnce).not.toBe(text);
+    const { fake, link, run } = await linkTo(refusedOnce);
+    const [w] = await run(link.request({ target: ENGINE, data: WRITE_VIN }));
+    expect(hex(w!.data)).toBe('6EF190');
+    const [r] = await run(link.request({ target: ENGINE, data: Uint8Array.of(0x22, 0xf1, 0x90) }));
+    expect(r!.data[0]).toBe(0x62);
+    expect(fake.received.slice(-3)).toEqual(['ATCAF1', 'ATCAF1', '22F190']);
+    expect(fake.unknown).toEqual([]);
   });
 });
 

@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { type Clock, systemClock, VirtualClock } from '@atelier/clock';
 import { FUNCTIONAL, LinkTimeoutError, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
-import { NEW_VIN, vinEmulator } from './caf0.fixture.js';
+import { NEW_VIN, vinEcu, vinEmulator } from './caf0.fixture.js';
 import { Elm327Link } from './client.js';
 import { FakeAdapter, parseDialogue } from './dialogue.js';
 import type { EcuFlowControl } from './emulator.js';
+import { Elm327Emulator } from './emulator.js';
 import { ElmBusError, ElmFlowControlRefusedError, ElmFlowControlTimeoutError } from './errors.js';
 import { readFlowControl } from './framing.js';
 import { duplexPair } from './pair.js';
+import { GENUINE } from './profile.js';
 import { lineOverTcp, onLine } from './terminal.js';
 import { Transcript } from './transcript.js';
 
@@ -123,6 +125,31 @@ describe('Elm327Link: a request longer than one frame, framed under AT CAF0', ()
     expect(err).toMatchObject({ reason: 'timeout-bs', detail: { frame: 'first frame' } });
     expect((err as Error).message).toMatch(/no flow control from the ECU 7E8 after the first frame.*NO DATA/);
     expect(sent()).toEqual(['ATSH7E0', 'ATCAF0', HAND_FRAMES[0], 'ATCAF1']);
+  });
+
+  it('a clone that ignores ATH1 (frames printed without their id): the same VIN write', async () => {
+    const clock = new VirtualClock();
+    const ecu = vinEcu();
+    const emu = new Elm327Emulator({
+      responder: ecu,
+      clock,
+      latencyMs: 10,
+      profile: { ...GENUINE, quirks: { ...GENUINE.quirks, headersIgnored: true } },
+      ecuFlowControl: { bs: 1, stMin: 0 },
+    });
+    const link = new Elm327Link({
+      clock,
+      open: async () => {
+        const [a, b] = duplexPair();
+        emu.attach(b);
+        return a;
+      },
+    });
+    await clock.run(link.start());
+    const [a] = await clock.run(link.request({ target: ENGINE, data: WRITE_VIN }));
+    expect(a).toMatchObject({ ecu: 0x7e8 });
+    expect(hex(a!.data)).toBe('6EF190');
+    expect(ecu.vin).toBe(NEW_VIN);
   });
 
   it('a negative response to the reassembled request comes back as an answer', async () => {

@@ -22,7 +22,7 @@ import {
   NotElm327Error,
   UnableToConnectError,
 } from './errors.js';
-import { manualFrames, readFlowControl } from './framing.js';
+import { manualFrames, readFlowControl, withEcuHeader } from './framing.js';
 import { AdapterIO, type AdapterLimits } from './io.js';
 import { answerLines, classifyLine, type ParsedResponse, parseAnswer } from './parse.js';
 import { type AdapterProfile, GENUINE, matchProfile } from './profile.js';
@@ -705,7 +705,10 @@ export class Elm327Link implements DiagnosticLink {
           frame,
           addressExtension: this.cea !== undefined,
         });
-      let cts = flow(await io.command(frames[0]!, timeout), frames[0]!, 'first frame');
+      // What the chip printed, each frame with its id even from a clone that ignores ATH1.
+      const send = async (cmd: string) =>
+        withEcuHeader(await io.command(cmd, timeout), ecu, protocol.extended, cmd);
+      let cts = flow(await send(frames[0]!), frames[0]!, 'first frame');
       let inBlock = 0;
       let sentAt = this.clock.now();
       for (let i = 1; i < frames.length; i++) {
@@ -713,7 +716,7 @@ export class Elm327Link implements DiagnosticLink {
         const gap = cts.stMinMs - (this.clock.now() - sentAt);
         if (i > 1 && gap > 0) await this.clock.sleep(gap);
         const cmd = frames[i]!;
-        const raw = await io.command(cmd, timeout);
+        const raw = await send(cmd);
         sentAt = this.clock.now();
         inBlock++;
         if (i === frames.length - 1) return this.finish(raw, cmd, req, protocol, t0);

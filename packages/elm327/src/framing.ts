@@ -98,3 +98,24 @@ export function readFlowControl(
     detail(heard),
   );
 }
+
+/**
+ * With formatting off and headers off (a clone that ignores ATH1), the chip prints each frame as 8
+ * bytes without its id. On 11-bit CAN such a line (16 hex digits, even) cannot be a line with a
+ * header (3 digits + bytes, odd), so it is given the id of the ECU the request went to — the one
+ * ECU a physical multi-frame request can get answers from — and read like any frame with its
+ * header. The command's echo is left alone. 29-bit lines are left as they are (see the README).
+ */
+export function withEcuHeader(raw: string, ecu: number, extended: boolean, command: string): string {
+  if (extended) return raw;
+  const id = ecu.toString(16).toUpperCase().padStart(3, '0');
+  return raw
+    .split('\r')
+    .map((line) => {
+      const compact = line.replace(/\s+/g, '');
+      if (compact.length !== 16 || !/^[0-9A-Fa-f]+$/.test(compact) || compact.toUpperCase() === command)
+        return line;
+      return `${id}${compact}`;
+    })
+    .join('\r');
+}

@@ -6,7 +6,7 @@ import { NEW_VIN, vinEcu, vinEmulator } from './caf0.fixture.js';
 import { Elm327Link } from './client.js';
 import { FakeAdapter, parseDialogue } from './dialogue.js';
 import type { EcuFlowControl } from './emulator.js';
-import { Elm327Emulator } from './emulator.js';
+import { type BusFrame, Elm327Emulator } from './emulator.js';
 import { ElmBusError, ElmFlowControlRefusedError, ElmFlowControlTimeoutError } from './errors.js';
 import { readFlowControl } from './framing.js';
 import { duplexPair } from './pair.js';
@@ -150,6 +150,71 @@ describe('Elm327Link: a request longer than one frame, framed under AT CAF0', ()
     expect(a).toMatchObject({ ecu: 0x7e8 });
     expect(hex(a!.data)).toBe('6EF190');
     expect(ecu.vin).toBe(NEW_VIN);
+  });
+
+  it('extended addressing (AT CEA 12, a BMW-style ECU behind 6F1): the chip puts 12 first, so 6 bytes a frame', async () => {
+    const clock = new VirtualClock();
+    const frames: BusFrame[] = [];
+    let written: Uint8Array | undefined;
+    const emu = new Elm327Emulator({
+      responder: {
+        ecus: () => [
+          { request: 0x6f1, response: 0x612, extended: false },
+          { request: 0x7e0, response: 0x7e8, extended: false },
+        ],
+        respond(req) {
+          // The OBD engine ECU answers the protocol search.
+          if (req.data[0] === 0x01 && req.addressExtension === undefined)
+            return [{ ecu: 0x7e8, data: Uint8Array.of(0x41, 0x00, 0x98, 0x18, 0x00, 0x01) }];
+          if (req.addressExtension !== 0x12 || req.data[0] !== 0x2e) return [];
+          written = req.data;
+          return [{ ecu: 0x612, data: Uint8Array.of(0x6e, 0xf1, 0x90), addressExtension: 0xf1 }];
+        },
+      },
+      clock,
+      latencyMs: 10,
+      padding: 0xaa,
+      onBusFrame: (f) => frames.push(f),
+    });
+    const transcript = new Transcript(clock);
+    const link = new Elm327Link({
+      clock,
+      transcript,
+      open: async () => {
+        const [a, b] = duplexPair();
+        emu.attach(b);
+        return a;
+      },
+    });
+    await clock.run(link.start());
+    transcript.entries.splice(0);
+    frames.length = 0;
+    const [a] = await clock.run(
+      link.request({ target: physical(0x6f1), responseId: 0x612, addressExtension: 0x12, data: WRITE_VIN }),
+    );
+    expect(a).toMatchObject({ ecu: 0x612 });
+    expect(hex(a!.data)).toBe('6EF190');
+    expect(written && hex(written)).toBe(hex(WRITE_VIN));
+    const sent = transcript.entries.filter((e) => e.dir === 'tx').map((e) => e.data.trim());
+    // By hand: FF 10 14 + 5 bytes, CFs 21/22 with 6 bytes, 23 with the last 3 (padded by the client
+    // to the 7 bytes a frame holds after the address byte).
+    expect(sent.slice(sent.indexOf('ATCAF0'))).toEqual([
+      'ATCAF0',
+      '10142EF1905646',
+      '21314142303030',
+      '22313233343536',
+      '23373839000000',
+      'ATCAF1',
+    ]);
+    // On the bus every frame of the tester starts with the ECU's address 12; the ECU's with F1.
+    expect(frames.map((f) => `${f.id.toString(16).toUpperCase()} ${hex(f.data.slice(0, 3))}`)).toEqual([
+      '6F1 121014',
+      '612 F13000',
+      '6F1 122131',
+      '6F1 122231',
+      '6F1 122337',
+      '612 F1036E',
+    ]);
   });
 
   it('a negative response to the reassembled request comes back as an answer', async () => {

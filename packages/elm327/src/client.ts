@@ -22,6 +22,7 @@ import {
   NotElm327Error,
   UnableToConnectError,
 } from './errors.js';
+import { manualFrames, readFlowControl, withEcuHeader } from './framing.js';
 import { AdapterIO, type AdapterLimits } from './io.js';
 import { answerLines, classifyLine, type ParsedResponse, parseAnswer } from './parse.js';
 import { type AdapterProfile, GENUINE, matchProfile } from './profile.js';
@@ -113,6 +114,8 @@ export class Elm327Link implements DiagnosticLink {
   private flowData = false;
   /** AT CEA hh in force (ISO 15765-2 extended addressing); undefined: off, the adapter's default. */
   private cea: number | undefined;
+  /** AT CAF0 may be in force (a framed request whose ATCAF1 did not come back OK). */
+  private cafOff = false;
   private atst: number | undefined;
   /** Lines the last complete answer to each request had (for the response-count digit). */
   private learned = new Map<string, number>();
@@ -306,6 +309,7 @@ export class Elm327Link implements DiagnosticLink {
     this.flowHeader = undefined;
     this.flowData = false;
     this.cea = undefined;
+    this.cafOff = false;
     this.refused = [];
     this.detection = [];
     const banner = await this.reset(io);
@@ -580,12 +584,16 @@ export class Elm327Link implements DiagnosticLink {
       await this.at(io, `ATSH${sh}`);
       this.header = sh;
     }
+    if (this.cafOff) await this.setCaf(io, true, 'it would send this request unformatted');
     await this.route(io, req, protocol);
     const wantAtst = this.ecuTimes.atst();
     if (wantAtst !== undefined && wantAtst !== this.atst && !this.profile.quirks.adaptiveTiming) {
       await this.at(io, `ATST${wantAtst.toString(16).toUpperCase().padStart(2, '0')}`);
       this.atst = wantAtst;
     }
+    // Longer than one single frame: the chip cannot segment it, the client frames it (AT CAF0).
+    if (protocol.family === 'can' && req.data.length > (this.cea === undefined ? 7 : 6))
+      return this.sendFramed(io, req, protocol);
     const hex = Array.from(req.data, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
     const key = `${this.priority}:${this.header ?? ''}:${hex}`;
     let count = this.responseCount(req, key);
@@ -659,6 +667,86 @@ export class Elm327Link implements DiagnosticLink {
         throw err;
       }
     }
+  }
+
+  /**
+   * Sends a request longer than one CAN frame by manual framing (see framing.ts): `ATCAF0`, the
+   * first frame, the ECU's flow control read from what the chip prints, the consecutive frames
+   * (BS at a time, STmin apart, each block's flow control read the same way), then `ATCAF1` —
+   * always, even after a failure. The answer to the last frame is parsed as any answer (with
+   * headers on the chip prints frames the same way with formatting off or on). A consecutive frame
+   * inside a block gets no answer, so the chip prints `NO DATA` after its timeout; an answer there
+   * (a negative response) ends the request early and is returned.
+   */
+  private async sendFramed(io: AdapterIO, req: LinkRequest, protocol: ElmProtocol): Promise<EcuResponse[]> {
+    if (req.target.kind !== 'physical')
+      throw new RangeError(
+        `a request of ${req.data.length} bytes needs several CAN frames, which ISO 15765-2 sends to one ECU (physical address), never to the functional id`,
+      );
+    if (req.data.length > 0xfff)
+      throw new RangeError(
+        `a request of ${req.data.length} bytes is beyond ISO 15765-2's 4095 on classic CAN`,
+      );
+    const ecu = req.responseId ?? responseAddressOf(req.target.address, protocol.extended);
+    const frames = manualFrames(req.data, this.cea);
+    const timeout = req.timeoutMs ?? this.times.readTimeout(this.options.commandTimeoutMs ?? 5_000);
+    const t0 = this.clock.now();
+    await this.setCaf(
+      io,
+      false,
+      `it cannot send a request of ${req.data.length} bytes, longer than one CAN frame`,
+    );
+    try {
+      const flow = (raw: string, command: string, frame: string) =>
+        readFlowControl(raw, {
+          command,
+          ecu,
+          extended: protocol.extended,
+          frame,
+          addressExtension: this.cea !== undefined,
+        });
+      // What the chip printed, each frame with its id even from a clone that ignores ATH1.
+      const send = async (cmd: string) =>
+        withEcuHeader(await io.command(cmd, timeout), ecu, protocol.extended, cmd);
+      let cts = flow(await send(frames[0]!), frames[0]!, 'first frame');
+      let inBlock = 0;
+      let sentAt = this.clock.now();
+      for (let i = 1; i < frames.length; i++) {
+        // STmin runs from the previous frame; the chip's timeout after it is usually longer.
+        const gap = cts.stMinMs - (this.clock.now() - sentAt);
+        if (i > 1 && gap > 0) await this.clock.sleep(gap);
+        const cmd = frames[i]!;
+        const raw = await send(cmd);
+        sentAt = this.clock.now();
+        inBlock++;
+        if (i === frames.length - 1) return this.finish(raw, cmd, req, protocol, t0);
+        if (cts.bs > 0 && inBlock === cts.bs) {
+          cts = flow(raw, cmd, `consecutive frame ${i}`);
+          inBlock = 0;
+          continue;
+        }
+        const early = answerLines(raw, cmd).filter((l) => !classifyLine(l));
+        if (early.length > 0) return this.finish(raw, cmd, req, protocol, t0);
+      }
+      throw new Error('unreachable: a framed request has a last frame');
+    } finally {
+      // Back to auto formatting; if the adapter does not say OK, the next request asks again.
+      await this.setCaf(io, true, 'it would send the next requests unformatted').catch(() => {});
+    }
+  }
+
+  /** AT CAF0 / CAF1, remembered in `cafOff` so that a failed restore is retried before the next request. */
+  private async setCaf(io: AdapterIO, on: boolean, consequence: string): Promise<void> {
+    const cmd = on ? 'ATCAF1' : 'ATCAF0';
+    if (!on) this.cafOff = true;
+    const answer = await this.at(io, cmd);
+    if (!/OK/.test(answer))
+      throw new ElmSettingRefusedError(
+        `${this.where()}refuses ${cmd} (CAN auto formatting ${on ? 'on' : 'off'}), answering «${clip(answer.replace(/\n/g, ' | '), 40)}»: ${consequence}`,
+        cmd,
+        answer,
+      );
+    if (on) this.cafOff = false;
   }
 
   private finish(

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '@atelier/clock';
 import { functionalAddressOf, type Responder, stMinToMs, type Target } from '@atelier/obd';
-import { formatAnswer, segment } from './format.js';
+import { formatAnswer, formatCanFrame, segment } from './format.js';
 import { targetOfHeader } from './header.js';
 import { stripControls } from './parse.js';
 import { type AdapterProfile, GENUINE } from './profile.js';
@@ -36,7 +36,49 @@ export interface EmulatorOptions {
    * end times on the emulator's clock. For tests and traces; the adapter prints none of it.
    */
   onBusFrame?: (frame: BusFrame) => void;
+  /**
+   * How the simulated ECUs answer a first frame a tester framed itself (AT CAF0): the flow control
+   * they send back (ISO 15765-2). Clear to send with block size 0 and STmin 0 by default.
+   */
+  ecuFlowControl?: EcuFlowControl;
 }
+
+/** The flow control a simulated ECU answers a tester's first frame (or block) with. */
+export interface EcuFlowControl {
+  /** BS: consecutive frames the tester may send before the next flow control (0: all). */
+  bs?: number;
+  /** STmin as its ISO 15765-2 byte (00–7F ms, F1–F9 100–900 µs). */
+  stMin?: number;
+  /** FC.WAIT frames (`31 00 00`) sent before the clear-to-send one, `waitGapMs` apart (10 ms). */
+  waits?: number;
+  waitGapMs?: number;
+  /** Requests longer than this many bytes are refused with FC.OVFLW (`32 00 00`). */
+  maxLength?: number;
+  /** The ECU sends no flow control at all (a tester must time out, ISO 15765-2 N_Bs). */
+  silent?: boolean;
+}
+
+/** ISO 15765-2 N_Cr: how long the ECU waits for the tester's next consecutive frame, ms. */
+const N_CR_MS = 1000;
+
+/** A request the simulated ECU is receiving frame by frame from a tester (AT CAF0). */
+interface Inbound {
+  target: number;
+  ecu: number;
+  length: number;
+  data: number[];
+  /** Sequence number the next consecutive frame must carry. */
+  sn: number;
+  /** Consecutive frames received in the current block. */
+  inBlock: number;
+  deadline: number;
+}
+
+/** What one raw frame from the tester led to: a whole request, flow controls to print, or nothing. */
+type TesterFrameOutcome =
+  | { kind: 'request'; data: Uint8Array }
+  | { kind: 'flow'; ecu: number; frames: { at: number; data: Uint8Array }[] }
+  | { kind: 'none' };
 
 /** A CAN frame on the vehicle bus during an exchange (see `EmulatorOptions.onBusFrame`). */
 export interface BusFrame {
@@ -89,6 +131,11 @@ interface Settings {
   cea?: number;
   /** AT TA hh: the tester address (F1 by default), which extended-address answers must carry. */
   testerAddress: number;
+  /**
+   * AT V1: a frame the tester writes with formatting off goes out with as many bytes as written;
+   * AT V0 (default): padded to 8 with 00, as ISO 15765-4 wants (Application Note AN07).
+   */
+  variableDlc: boolean;
 }
 
 const defaults = (): Settings => ({
@@ -105,6 +152,7 @@ const defaults = (): Settings => ({
   fcMode: 0,
   flowControls: true,
   testerAddress: 0xf1,
+  variableDlc: false,
 });
 
 export class Elm327Emulator {
@@ -162,6 +210,8 @@ export class EmulatorSession {
   private outTimer: unknown;
   private lineFreeAt = 0;
   private ended = false;
+  /** The request the simulated ECU is receiving from a tester framing it itself (AT CAF0). */
+  private inbound?: Inbound;
 
   constructor(
     private emu: Elm327Emulator,
@@ -282,6 +332,7 @@ export class EmulatorSession {
         if (gen !== this.generation) return undefined;
       }
       this.s = defaults();
+      this.inbound = undefined;
       return cmd === 'D' ? ['OK'] : ['', '', this.emu.profile.version];
     }
     if (cmd === 'I') return [this.emu.profile.version];
@@ -309,6 +360,7 @@ export class EmulatorSession {
       ['H', 'headers'],
       ['S', 'spaces'],
       ['CAF', 'caf'],
+      ['V', 'variableDlc'],
     ] as const) {
       const v = flag(name);
       if (v !== undefined) {
@@ -395,7 +447,7 @@ export class EmulatorSession {
     // accepted; this emulator does not monitor the bus, so it changes nothing here.
     if (/^CSM[01]$/.test(cmd)) return q.atLevel >= 1.4 ? ['OK'] : ['?'];
     // Commands accepted without effect on this model (memory, DLC display, wake-up ...).
-    if (/^(M[01]|D[01]|R[01]|V[01]|AL|NL|FE|KW[01]|IB.*|SI|SS|BI|SW.*|WM.*|LP)$/.test(cmd)) return ['OK'];
+    if (/^(M[01]|D[01]|R[01]|AL|NL|FE|KW[01]|IB.*|SI|SS|BI|SW.*|WM.*|LP)$/.test(cmd)) return ['OK'];
     return ['?'];
   }
 
@@ -554,6 +606,134 @@ export class EmulatorSession {
     return targetOfHeader(this.s.header, this.s.priority, protocol);
   }
 
+  /**
+   * One frame a tester wrote with CAN auto formatting off (AT CAF0): sent as written (padded to 8
+   * bytes with 00 unless AT V1; the AT CEA byte first), then taken by the addressed ECU's ISO 15765-2
+   * receiver. A single frame is a request; a first frame opens a reception the ECU answers with
+   * its flow control; consecutive frames fill it (a flow control after each block of BS), the last
+   * one completes the request. What ISO 15765-2 tells a receiver to ignore is ignored: a first
+   * frame to the functional id or shorter than 8 bytes, a consecutive frame out of sequence (which
+   * also ends the reception) or after N_Cr. Undefined: the chip refuses the line (`?`).
+   */
+  private testerFrame(written: Uint8Array, protocol: ElmProtocol): TesterFrameOutcome | undefined {
+    const s = this.s;
+    const ext = s.cea === undefined ? [] : [s.cea];
+    if (written.length + ext.length > 8) return undefined;
+    const frame = [...ext, ...written];
+    while (!s.variableDlc && frame.length < 8) frame.push(0x00);
+    const now = this.emu.clock.now();
+    const target = this.target(protocol);
+    const id = target.kind === 'physical' ? target.address : functionalAddressOf(protocol.extended);
+    this.emu.options.onBusFrame?.({ t: now, id, data: Uint8Array.from(frame), from: 'adapter' });
+    const p = frame.slice(ext.length);
+    const pci = (p[0] ?? 0xff) >> 4;
+    if (pci === 0) {
+      const n = p[0]! & 0x0f;
+      if (n === 0 || n > p.length - 1) return { kind: 'none' };
+      // A single frame during a reception ends it and is taken as a new request (ISO 15765-2).
+      this.inbound = undefined;
+      return { kind: 'request', data: Uint8Array.from(p.slice(1, 1 + n)) };
+    }
+    const fc = this.emu.options.ecuFlowControl ?? {};
+    if (pci === 1) {
+      const ecu = this.emu.options.responder
+        .ecus()
+        .find((e) => e.request === id && target.kind === 'physical');
+      const length = ((p[0]! & 0x0f) << 8) | (p[1] ?? 0);
+      if (!ecu || frame.length < 8 || length <= 7 - ext.length) return { kind: 'none' };
+      this.inbound = undefined;
+      if (fc.silent) return { kind: 'none' };
+      const frames: { at: number; data: Uint8Array }[] = [];
+      const gap = fc.waitGapMs ?? 10;
+      for (let i = 0; i < (fc.waits ?? 0); i++) frames.push({ at: i * gap, data: Uint8Array.of(0x31, 0, 0) });
+      const at = (fc.waits ?? 0) * gap;
+      if (fc.maxLength !== undefined && length > fc.maxLength) {
+        frames.push({ at, data: Uint8Array.of(0x32, 0, 0) });
+        return { kind: 'flow', ecu: ecu.response, frames };
+      }
+      this.inbound = {
+        target: id,
+        ecu: ecu.response,
+        length,
+        data: p.slice(2, 2 + length),
+        sn: 1,
+        inBlock: 0,
+        deadline: now + (fc.waits ?? 0) * gap + N_CR_MS,
+      };
+      frames.push({ at, data: Uint8Array.of(0x30, fc.bs ?? 0, fc.stMin ?? 0) });
+      return { kind: 'flow', ecu: ecu.response, frames };
+    }
+    if (pci === 2) {
+      const rx = this.inbound;
+      if (!rx || rx.target !== id) return { kind: 'none' };
+      if (now > rx.deadline || (p[0]! & 0x0f) !== rx.sn) {
+        // N_Cr expired or a sequence number out of order: the ECU abandons the reception.
+        this.inbound = undefined;
+        return { kind: 'none' };
+      }
+      rx.data.push(...p.slice(1, 1 + rx.length - rx.data.length));
+      rx.sn = (rx.sn + 1) & 0x0f;
+      rx.inBlock++;
+      rx.deadline = now + N_CR_MS;
+      if (rx.data.length >= rx.length) {
+        this.inbound = undefined;
+        return { kind: 'request', data: Uint8Array.from(rx.data) };
+      }
+      const bs = fc.bs ?? 0;
+      if (bs > 0 && rx.inBlock >= bs) {
+        rx.inBlock = 0;
+        return {
+          kind: 'flow',
+          ecu: rx.ecu,
+          frames: [{ at: 0, data: Uint8Array.of(0x30, bs, fc.stMin ?? 0) }],
+        };
+      }
+    }
+    // A flow control from the tester, or a frame type the ECU ignores: nothing answers.
+    return { kind: 'none' };
+  }
+
+  /**
+   * Prints the flow controls an ECU sent back to a tester's frame, as received (formatting off),
+   * then waits like any request: up to the response count, else the timeout; none: `NO DATA`.
+   */
+  private async printFlow(
+    outcome: Exclude<TesterFrameOutcome, { kind: 'request' }>,
+    protocol: ElmProtocol,
+    count: number | undefined,
+    gen: number,
+  ): Promise<string[] | undefined> {
+    const lines: string[] = [];
+    const opts = {
+      protocol,
+      headers: this.s.headers && !this.emu.profile.quirks.headersIgnored,
+      spaces: this.s.spaces,
+      padding: this.emu.options.padding,
+    };
+    const started = this.emu.clock.now();
+    let elapsed = 0;
+    if (outcome.kind === 'flow') {
+      const frameMs = busMs(1, protocol);
+      const ext = this.s.cea === undefined ? [] : [this.s.testerAddress];
+      for (const f of outcome.frames) {
+        const at = this.emu.latencyMs + f.at + frameMs;
+        await this.emu.clock.sleep(at - elapsed);
+        if (gen !== this.generation) return undefined;
+        elapsed = at;
+        const frame = new Uint8Array(8).fill(this.emu.options.padding ?? 0);
+        frame.set([...ext, ...f.data]);
+        this.emu.options.onBusFrame?.({ t: started + at, id: outcome.ecu, data: frame, from: 'ecu' });
+        if (!this.passes(outcome.ecu, protocol)) continue;
+        lines.push(formatCanFrame(outcome.ecu, frame, opts));
+        if (count && lines.length >= count) return lines;
+      }
+    }
+    await this.emu.clock.sleep(this.timeoutMs());
+    if (gen !== this.generation) return undefined;
+    if (lines.length === 0) lines.push('NO DATA');
+    return lines;
+  }
+
   private timeoutMs(): number {
     const st = this.s.st * 4;
     if (this.s.adaptive === 0 || !this.emu.profile.quirks.adaptiveTiming) return st;
@@ -602,7 +782,19 @@ export class EmulatorSession {
       }
     }
     const protocol = this.s.active!;
-    if (data[0] === 0x01 && data.length - 1 > q.maxPids) return [...lines, 'NO DATA'];
+    // AT CAF0 on CAN: the line is one frame, PCI included, which the ECU's ISO-TP receiver takes.
+    const rawCan = protocol.family === 'can' && !this.s.caf;
+    let request: Uint8Array = data;
+    if (rawCan) {
+      const outcome = this.testerFrame(data, protocol);
+      if (outcome === undefined) return [...lines, '?'];
+      if (outcome.kind !== 'request') {
+        const printed = await this.printFlow(outcome, protocol, count, gen);
+        return printed && [...lines, ...printed];
+      }
+      request = outcome.data;
+    }
+    if (request[0] === 0x01 && request.length - 1 > q.maxPids) return [...lines, 'NO DATA'];
     if (protocol.family !== 'can') {
       // K-line: a tester may speak only P3 (55 ms) after the last answer ended (ISO 9141-2,
       // ISO 14230-2); on every legacy bus the request itself takes bus time (header + checksum).
@@ -611,13 +803,15 @@ export class EmulatorSession {
       if (gen !== this.generation) return undefined;
     }
     const cea = protocol.family === 'can' ? this.s.cea : undefined;
-    // With an extended address a single frame holds 6 bytes: more cannot be sent.
-    if (cea !== undefined && data.length > 6) return [...lines, '?'];
+    // With auto formatting the chip sends one single frame: 7 bytes, 6 after an extended address;
+    // longer requests need AT CAF0 and the tester's own framing.
+    if (protocol.family === 'can' && !rawCan && request.length > (cea === undefined ? 7 : 6))
+      return [...lines, '?'];
     const started = this.emu.clock.now();
     const target = this.target(protocol);
     const answers = await this.emu.options.responder.respond({
       target,
-      data,
+      data: request,
       extended: protocol.extended,
       nowMs: started,
       ...(cea !== undefined ? { addressExtension: cea } : {}),
@@ -628,7 +822,7 @@ export class EmulatorSession {
     // Each answer arrives after the ECU's latency plus the time its frames take on the bus (on CAN,
     // with the flow controls of its blocks and the STmin gaps they ask for).
     const onBus = this.emu.options.onBusFrame;
-    if (onBus && protocol.family === 'can') {
+    if (onBus && protocol.family === 'can' && !rawCan) {
       const reqId = target.kind === 'physical' ? target.address : functionalAddressOf(protocol.extended);
       for (const f of segment(data, this.emu.options.padding ?? 0, cea).slice(0, 1))
         onBus({ t: started, id: reqId, data: f, from: 'adapter' });
@@ -650,6 +844,7 @@ export class EmulatorSession {
       headers: this.s.headers && !this.emu.profile.quirks.headersIgnored,
       spaces: this.s.spaces,
       padding: this.emu.options.padding,
+      raw: protocol.family === 'can' && !this.s.caf,
     };
     let bytes = 0;
     // The response count counts lines (CAN frames, legacy messages), as the datasheet says: a
@@ -671,7 +866,7 @@ export class EmulatorSession {
       if (protocol.family === 'can' && a.data.length > 7 && !this.flowReaches(a.ecu, protocol, requestOf)) {
         // The ECU sent its first frame and waits for a flow control that never reaches it: the
         // adapter prints that frame alone (ISO 15765-2 N_Bs then ends the transfer on the ECU side).
-        text = text.slice(0, opts.headers ? 1 : 2);
+        text = text.slice(0, opts.headers || opts.raw ? 1 : 2);
       }
       if (count) text = text.slice(0, count - received);
       received += text.length;

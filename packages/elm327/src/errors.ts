@@ -4,6 +4,7 @@ import {
   BusFaultError,
   DisconnectedError,
   LinkError,
+  LinkTimeoutError,
   MalformedResponseError,
   NoResponseError,
 } from '@atelier/obd';
@@ -148,5 +149,47 @@ export class ElmSettingRefusedError extends AdapterError {
     readonly answer: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Which frame of a request the client framed itself (AT CAF0) went without a usable flow control,
+ * and which ECU should have sent it.
+ */
+export interface FlowControlDetail extends ElmErrorDetail {
+  /** `first frame` or `consecutive frame N` (its ISO 15765-2 sequence count from 1). */
+  frame: string;
+  /** The answering id the flow control was awaited from. */
+  ecu: number;
+}
+
+/**
+ * No clear-to-send flow control came back after a frame of a multi-frame request (ISO 15765-2
+ * N_Bs, `timeout-bs`), or the ECU kept asking to wait (FC.WAIT) beyond the limit (`wait-limit`).
+ * The request was not completed.
+ */
+export class ElmFlowControlTimeoutError extends LinkTimeoutError {
+  override name = 'ElmFlowControlTimeoutError';
+  constructor(
+    message: string,
+    readonly reason: 'timeout-bs' | 'wait-limit',
+    readonly detail: FlowControlDetail,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The ECU refused a multi-frame request by its flow control: FC.OVFLW (`overflow`, the request
+ * is longer than its buffer) or a flow status ISO 15765-2 does not define (`invalid-fs`).
+ */
+export class ElmFlowControlRefusedError extends LinkError {
+  override name = 'ElmFlowControlRefusedError';
+  constructor(
+    message: string,
+    readonly reason: 'overflow' | 'invalid-fs',
+    readonly detail: FlowControlDetail,
+  ) {
+    super(message, 'protocol-error');
   }
 }

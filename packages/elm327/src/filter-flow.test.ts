@@ -1,12 +1,11 @@
 import type { Duplex } from 'node:stream';
-import { type Clock, systemClock, VirtualClock } from '@atelier/clock';
+import { systemClock, VirtualClock } from '@atelier/clock';
 import type { Responder, ResponderAnswer } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../tests/support/index.js';
 import { type BusFrame, Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
-import { servePty, serveTcp } from './server.js';
-import { openSerial, openTcp } from './transport.js';
+import { lineOverPty, lineOverTcp, terminal } from './terminal.js';
 
 /**
  * AT CF / AT CM / AT CRA / AT AR / AT CFC and flow-control block sizes, modelled as the ELM327
@@ -37,33 +36,6 @@ function car(extended = false): Responder {
       if (req.data[0] === 0x22 && to(a)) return [{ ecu: a, data: LONG }];
       return [];
     },
-  };
-}
-
-function terminal(stream: Duplex, clock: Clock) {
-  let buf = '';
-  stream.on('data', (d: Buffer) => {
-    buf += d.toString('latin1');
-  });
-  const prompt = async (since: number, limitMs: number, what: string) => {
-    while (!buf.includes('>')) {
-      if (clock.now() - since > limitMs) throw new Error(`no prompt after ${what}: ${JSON.stringify(buf)}`);
-      if (clock instanceof VirtualClock) await clock.advance(1);
-      else await new Promise((r) => setTimeout(r, 2));
-    }
-  };
-  let greeted = false;
-  return async (cmd: string, limitMs = 20_000): Promise<{ text: string; ms: number }> => {
-    if (!greeted) {
-      // The power-up banner ends with its own prompt.
-      await prompt(clock.now(), 5_000, 'power-up');
-      greeted = true;
-    }
-    const t0 = clock.now();
-    buf = '';
-    stream.write(`${cmd}\r`);
-    await prompt(t0, limitMs, cmd);
-    return { text: buf.replace(/\r?>$/, '').trim(), ms: clock.now() - t0 };
   };
 }
 
@@ -290,17 +262,11 @@ describe('filters and blocks over TCP and a socat pseudo-terminal, in real time'
   }
 
   it('over TCP', { timeout: 30_000 }, async () => {
-    await dialogue(async (emu) => {
-      const tcp = await serveTcp(emu, { port: 0 });
-      return { stream: await openTcp('127.0.0.1', tcp.port), close: () => tcp.close() };
-    });
+    await dialogue(lineOverTcp);
   });
 
   const socat = requireOracle('socat', programRuns('socat', ['-V']));
   it.skipIf(socat.missing)(`over a socat pseudo-terminal${socat.skipNote}`, { timeout: 30_000 }, async () => {
-    await dialogue(async (emu) => {
-      const pty = await servePty(emu);
-      return { stream: await openSerial(pty.path, 38_400), close: () => pty.close() };
-    });
+    await dialogue(lineOverPty);
   });
 });

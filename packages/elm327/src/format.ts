@@ -11,6 +11,11 @@ export interface FormatOptions {
   spaces: boolean;
   /** CAN padding byte the ECUs use (00, 55 and AA are all seen in cars). */
   padding?: number;
+  /**
+   * AT CAF0 (CAN auto formatting off): every frame printed as received, PCI and padding included,
+   * one line per frame even with headers off (no `014` / `0:` layout).
+   */
+  raw?: boolean;
 }
 
 export interface FormatAnswer {
@@ -59,13 +64,20 @@ export function segment(data: Uint8Array, padding = 0x00, addressExtension?: num
   return frames;
 }
 
+/**
+ * One CAN frame as the chip prints it with CAN auto formatting off (AT CAF0), or with headers on:
+ * its id when headers are on, then every data byte as received.
+ */
+export function formatCanFrame(id: number, frame: ArrayLike<number>, opts: FormatOptions): string {
+  return (opts.headers ? canHeader(id, opts.protocol, opts.spaces) : '') + bytesText(frame, opts.spaces);
+}
+
 /** The lines an ELM327 prints for one ECU answer on a CAN protocol. */
 export function formatCan(answer: FormatAnswer, opts: FormatOptions): string[] {
   const ext = answer.addressExtension === undefined ? 0 : 1;
   const frames = segment(answer.data, opts.padding, answer.addressExtension);
-  // Headers on: each frame as it was on the bus (the address byte and the PCI shown).
-  if (opts.headers)
-    return frames.map((f) => canHeader(answer.ecu, opts.protocol, opts.spaces) + bytesText(f, opts.spaces));
+  // Headers on (or formatting off): each frame as it was on the bus (the address byte and the PCI shown).
+  if (opts.headers || opts.raw) return frames.map((f) => formatCanFrame(answer.ecu, f, opts));
   // Headers off: the address byte goes with the PCI (Atelier's reading of the datasheet, which does
   // not show this case).
   if (frames.length === 1) return [bytesText(answer.data, opts.spaces)];

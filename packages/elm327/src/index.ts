@@ -4,6 +4,7 @@ export * from './dialogue.js';
 export * from './emulator.js';
 export * from './errors.js';
 export * from './format.js';
+export * from './framing.js';
 export * from './header.js';
 export * from './identify.js';
 export * from './io.js';

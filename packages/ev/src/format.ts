@@ -28,6 +28,32 @@ export function unitText(unit: string, lang: Lang): string {
   return UNIT_TEXT[unit]?.[lang] ?? unit;
 }
 
+/**
+ * Decimals shown for a reading of this unit. The report keeps each value at its definition's
+ * resolution (the Leaf's SoC in 0.0001 %, its current in 1/1024 A, the Kona's operating time in
+ * seconds as hours), which is what the JSON gives; a screen shows what a technician reads: the pack
+ * in 0.01 V, current to 0.01 A, percentages, energies, powers and temperatures to one decimal,
+ * speeds and resistances whole. Cell voltages are shown to the millivolt apart from this.
+ */
+const DISPLAY_DIGITS: Record<string, number> = {
+  V: 2,
+  A: 2,
+  '%': 1,
+  Ah: 1,
+  kWh: 1,
+  kW: 1,
+  h: 1,
+  '°C': 1,
+  Hz: 1,
+  rpm: 0,
+  kΩ: 0,
+};
+
+/** A reading as a screen shows it: rounded for its unit (see DISPLAY_DIGITS), in the language's way. */
+export function formatReading(v: number, unit: string, lang: Lang): string {
+  return formatNumber(v, lang, DISPLAY_DIGITS[unit] ?? 2);
+}
+
 /** A number as the language writes it (decimal comma in French), rounded to `digits` decimals when given. */
 export function formatNumber(v: number, lang: Lang, digits?: number): string {
   const s = String(digits === undefined ? v : Number(v.toFixed(digits)));
@@ -118,7 +144,8 @@ export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
   lines.push('');
   // Labels in one column, as wide as the longest (the Kona's extras are long).
   const W = Math.max(32, ...[...r.extras, ...r.drive].map((e) => L(e.label).length));
-  const value = (v: number, unit: string) => `${fmt(v, lang)}${unit ? ` ${unitText(unit, lang)}` : ''}`;
+  const value = (v: number, unit: string) =>
+    `${formatReading(v, unit, lang)}${unit ? ` ${unitText(unit, lang)}` : ''}`;
   for (const q of ['packVoltage', 'packCurrent', 'soc', 'soh'] as const) {
     const v = r[q];
     if (v) lines.push(`  ${L(QUANTITY_LABEL[q]).padEnd(W)} ${value(v.value, v.unit)}`);
@@ -126,14 +153,17 @@ export function formatBatteryReport(r: BatteryReport, lang: Lang): string {
   for (const e of r.extras) lines.push(`  ${L(e.label).padEnd(W)} ${value(e.value, e.unit)}`);
   if (r.cells) {
     const c = r.cells;
+    const cell = (v: number) => formatNumber(v, lang, 3);
     lines.push(
       fr
-        ? `  ${'Cellules'.padEnd(W)} min ${fmt(c.min, lang)} V (n° ${c.minCell}), max ${fmt(c.max, lang)} V (n° ${c.maxCell}), écart ${fmt(Math.round(c.spread * 1000), lang)} mV`
-        : `  ${'Cells'.padEnd(W)} min ${c.min} V (#${c.minCell}), max ${c.max} V (#${c.maxCell}), spread ${Math.round(c.spread * 1000)} mV`,
+        ? `  ${'Cellules'.padEnd(W)} min ${cell(c.min)} V (n° ${c.minCell}), max ${cell(c.max)} V (n° ${c.maxCell}), écart ${fmt(Math.round(c.spread * 1000), lang)} mV`
+        : `  ${'Cells'.padEnd(W)} min ${cell(c.min)} V (#${c.minCell}), max ${cell(c.max)} V (#${c.maxCell}), spread ${Math.round(c.spread * 1000)} mV`,
     );
   }
   if (r.temperatures) {
-    const list = r.temperatures.values.map((v) => (v === null ? '—' : fmt(v, lang))).join(' / ');
+    const list = r.temperatures.values
+      .map((v) => (v === null ? '—' : formatReading(v, '°C', lang)))
+      .join(' / ');
     lines.push(`  ${L(QUANTITY_LABEL.temperatures).padEnd(W)} ${list} °C`);
   }
   if (r.drive.length) {

@@ -24,7 +24,9 @@ describe('atelier ev report', () => {
     const { ctx, out } = context();
     expect(await evCommand.run(['report', LEAF_MF4], ctx)).toBe(0);
     expect(out()).toMatch(/^Nissan Leaf \(contrôleur batterie LBC\) — KWP2000 0x79B → 0x7BB\n/);
-    expect(out()).toMatch(/État de charge \(SoC\)\s+89,1029 %/);
+    // Shown as a technician reads it (one decimal of %, 0.01 A); the JSON keeps the 0.0001 % the LBC gives.
+    expect(out()).toMatch(/État de charge \(SoC\)\s+89,1 %/);
+    expect(out()).toMatch(/Courant du pack\s+-17,7 A\n/);
     expect(out()).toContain("Tensions des cellules : la requête 21 02 n'est pas dans l'enregistrement");
     expect(out()).toContain('NF C18-550');
     // Where the figures come from: the file, what it is, the answers used and the recording's date.
@@ -66,6 +68,8 @@ describe('atelier ev report', () => {
       /^file “.*nissan_leaf_uds_2022-01-06\.MF4” \(recording\); answers used from 0 s to 62 s/,
     );
     expect(r.series.soc).toHaveLength(13);
+    // At the definition's resolution, not rounded for display.
+    expect(r.soc.value).toBe(89.1029);
     expect(r.temperatures.values).toEqual([2, 1, null, 1]);
   });
 

@@ -271,7 +271,7 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('NF C18-550');
-    expect(page.body).toMatch(/data-quantity="soc"><th>État de charge \(SoC\)<\/th><td>89,1029 %/);
+    expect(page.body).toMatch(/data-quantity="soc"><th>État de charge \(SoC\)<\/th><td>89,1 %/);
     expect(page.body).toContain('la requête 21 02 n&#39;est pas dans l&#39;enregistrement');
     // Where the figures come from: the file, "enregistrement" (the real Leaf's file says nothing
     // of its origin), the answers used and the date of the recording; on screen and in print.
@@ -453,13 +453,13 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       method: 'GET',
       url: `/training/recordings/${rec.id}/battery?lang=en`,
     });
-    expect(reportEn.body).toContain('data-quantity="operatingTime"><th>Operating time</th><td>2107.2808 h');
+    expect(reportEn.body).toContain('data-quantity="operatingTime"><th>Operating time</th><td>2107.3 h');
     expect(reportEn.body).toContain('data-quantity="motorSpeed"><th>Drive motor: speed</th><td>0 rpm</td>');
     expect(reportEn.body).toContain(
       '<strong>Where the figures come from:</strong> file “sim_kona_weak_cell_battery.log” (recording of a simulated vehicle (Atelier), scenario kona-weak-cell); answers used from 1.2 s to 111.6 s into the recording</p>',
     );
     expect(reportEn.body).toContain(
-      'data-quantity="availableDischargePower"><th>Available discharge power</th><td>205.55 kW',
+      'data-quantity="availableDischargePower"><th>Available discharge power</th><td>205.6 kW',
     );
     expect(JSON.parse(rec.summary).battery).toEqual({
       vehicle: 'hyundai-kona-ioniq',

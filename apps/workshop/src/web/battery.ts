@@ -4,12 +4,18 @@
  * print and in tests), and the NF C18-550 note. One view for the instructor's recording and the
  * apprentice's session.
  */
-import { type BatteryReport, describeSource, HV_NOTE, QUANTITY_LABEL, unitText } from '@atelier/ev';
+import {
+  type BatteryReport,
+  describeSource,
+  formatNumber,
+  formatReading,
+  HV_NOTE,
+  QUANTITY_LABEL,
+  unitText,
+} from '@atelier/ev';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html } from './html.js';
 import { renderPage, T } from './layout.js';
-
-const num = (req: FastifyRequest, v: number) => (req.lang === 'fr' ? String(v).replace('.', ',') : String(v));
 
 /** A bar per cell, scaled between the lowest and highest cell (a flat pack shows as flat bars). */
 function cellChart(voltages: (number | null)[], min: number, max: number): Html {
@@ -44,7 +50,7 @@ function seriesChart(req: FastifyRequest, points: [number, number][], unit: stri
     )
     .join(' ');
   // Axis labels as the page's language writes numbers, small enough to stay clear of the line.
-  return html`<svg class="series-chart" viewBox="0 0 ${w} ${h}" role="img" width="100%"><polyline points="${line}" fill="none" stroke="currentColor" stroke-width="2"/><text x="0" y="10" class="axis" font-size="10">${num(req, hi)} ${unit}</text><text x="0" y="${h - 2}" class="axis" font-size="10">${num(req, lo)} ${unit}</text><text x="${w - 40}" y="${h - 2}" class="axis" font-size="10">${(t1 - t0).toFixed(0)} s</text></svg>`;
+  return html`<svg class="series-chart" viewBox="0 0 ${w} ${h}" role="img" width="100%"><polyline points="${line}" fill="none" stroke="currentColor" stroke-width="2"/><text x="0" y="10" class="axis" font-size="10">${formatReading(hi, unit, req.lang)} ${unit}</text><text x="0" y="${h - 2}" class="axis" font-size="10">${formatReading(lo, unit, req.lang)} ${unit}</text><text x="${w - 40}" y="${h - 2}" class="axis" font-size="10">${(t1 - t0).toFixed(0)} s</text></svg>`;
 }
 
 export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
@@ -54,10 +60,10 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
     .filter((q) => r[q])
     .map(
       (q) =>
-        html`<tr data-quantity="${q}"><th>${L(QUANTITY_LABEL[q])}</th><td>${num(req, r[q]!.value)} ${r[q]!.unit}</td></tr>`,
+        html`<tr data-quantity="${q}"><th>${L(QUANTITY_LABEL[q])}</th><td>${formatReading(r[q]!.value, r[q]!.unit, req.lang)} ${r[q]!.unit}</td></tr>`,
     );
   const row = (e: BatteryReport['extras'][number]) =>
-    html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${num(req, e.value)}${e.unit ? ` ${unitText(e.unit, req.lang)}` : ''}</td></tr>`;
+    html`<tr data-quantity="${e.quantity}"><th>${L(e.label)}</th><td>${formatReading(e.value, e.unit, req.lang)}${e.unit ? ` ${unitText(e.unit, req.lang)}` : ''}</td></tr>`;
   const extras = r.extras.map(row);
   // The drive's readings the battery ECU also gives (the Kona's motor speed, inverter DC link).
   const drive = r.drive.length
@@ -71,11 +77,11 @@ export function batteryReportView(req: FastifyRequest, r: BatteryReport): Html {
 <section class="card" id="battery-values"><h2>${L({ fr: 'Pack', en: 'Pack' })}</h2>
 <table class="battery">${rows}${extras}${
     r.temperatures
-      ? html`<tr data-quantity="temperatures"><th>${L(QUANTITY_LABEL.temperatures)}</th><td>${r.temperatures.values.map((v) => (v === null ? '—' : num(req, v))).join(' / ')} °C</td></tr>`
+      ? html`<tr data-quantity="temperatures"><th>${L(QUANTITY_LABEL.temperatures)}</th><td>${r.temperatures.values.map((v) => (v === null ? '—' : formatReading(v, '°C', req.lang))).join(' / ')} °C</td></tr>`
       : ''
   }${
     c
-      ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${num(req, c.min)} V (${L({ fr: 'n° ', en: '#' })}${c.minCell}), max ${num(req, c.max)} V (${L({ fr: 'n° ', en: '#' })}${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
+      ? html`<tr data-quantity="cells"><th>${L({ fr: 'Cellules', en: 'Cells' })}</th><td>min ${formatNumber(c.min, req.lang, 3)} V (${L({ fr: 'n° ', en: '#' })}${c.minCell}), max ${formatNumber(c.max, req.lang, 3)} V (${L({ fr: 'n° ', en: '#' })}${c.maxCell}), ${L({ fr: 'écart', en: 'spread' })} ${Math.round(c.spread * 1000)} mV</td></tr>`
       : ''
   }</table></section>
 ${drive}

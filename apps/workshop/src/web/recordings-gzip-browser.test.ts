@@ -88,7 +88,7 @@ describe('gzip-compressed recordings in the dashboard', () => {
         page,
         'ul.recordings > li:has(strong:text-is("nissan_leaf_uds_2022-01-06.MF4")) a.battery-report',
       );
-      expect(await page.locator('tr[data-quantity="soc"] td').innerText()).toBe('89,1029 %');
+      expect(await page.locator('tr[data-quantity="soc"] td').innerText()).toBe('89,1 %');
       const source = page.locator('#battery-source');
       expect(await source.innerText()).toBe(
         "Source des valeurs : fichier « nissan_leaf_uds_2022-01-06.MF4 » (enregistrement) ; réponses utilisées de 0 s à 62 s de l'enregistrement, débutant le 2022-01-06 11:46:01 UTC",

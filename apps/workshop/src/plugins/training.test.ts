@@ -445,6 +445,8 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(report.body).toMatch(
       /<li class="ok" data-check="dc-link">✔ bus continu de l&#39;onduleur à 3\d\d V, pack 3\d\d(,\d)? V/,
     );
+    // The cell chart's tooltips write volts as the page's language does.
+    expect(report.body).toContain('<title>37 : 3,6 V</title>');
     // The file's mark, read at upload, is in the report's source line.
     expect(report.body).toContain(
       'data-source="recording" data-origin="atelier-simulator"><strong>Source des valeurs :</strong> fichier « sim_kona_weak_cell_battery.log » (enregistrement d&#39;un véhicule simulé (Atelier), scénario kona-weak-cell) ; réponses utilisées de 1,2 s à 111,6 s de l&#39;enregistrement</p>',

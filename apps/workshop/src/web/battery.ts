@@ -18,7 +18,7 @@ import { type Html, html } from './html.js';
 import { renderPage, T } from './layout.js';
 
 /** A bar per cell, scaled between the lowest and highest cell (a flat pack shows as flat bars). */
-function cellChart(voltages: (number | null)[], min: number, max: number): Html {
+function cellChart(req: FastifyRequest, voltages: (number | null)[], min: number, max: number): Html {
   const w = 720;
   const h = 160;
   const bar = w / voltages.length;
@@ -29,7 +29,7 @@ function cellChart(voltages: (number | null)[], min: number, max: number): Html 
     (v, i) =>
       v === null
         ? ''
-        : html`<rect x="${(i * bar).toFixed(2)}" y="${y(v).toFixed(2)}" width="${Math.max(bar - 1, 1).toFixed(2)}" height="${(h - y(v)).toFixed(2)}" class="${v === min ? 'cell-min' : v === max ? 'cell-max' : 'cell'}"><title>${i + 1} : ${v} V</title></rect>`,
+        : html`<rect x="${(i * bar).toFixed(2)}" y="${y(v).toFixed(2)}" width="${Math.max(bar - 1, 1).toFixed(2)}" height="${(h - y(v)).toFixed(2)}" class="${v === min ? 'cell-min' : v === max ? 'cell-max' : 'cell'}"><title>${i + 1} : ${formatNumber(v, req.lang, 3)} V</title></rect>`,
   )}<text x="0" y="${h + 14}" class="axis">1</text><text x="${w - 20}" y="${h + 14}" class="axis">${voltages.length}</text></svg>`;
 }
 
@@ -92,7 +92,7 @@ ${r.missing.length ? html`<ul>${r.missing.map((m) => html`<li data-missing="${m.
 </div>
 <section class="card" id="battery-cells"><h2>${L(QUANTITY_LABEL.cellVoltages)}</h2>${
     c
-      ? cellChart(c.voltages, c.min, c.max)
+      ? cellChart(req, c.voltages, c.min, c.max)
       : html`<p class="muted">${L(r.missing.find((m) => m.quantity === 'cellVoltages')?.reason ?? { fr: '—', en: '—' })}</p>`
   }</section>
 ${

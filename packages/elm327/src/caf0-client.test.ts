@@ -11,7 +11,7 @@ import { ElmBusError, ElmFlowControlRefusedError, ElmFlowControlTimeoutError } f
 import { readFlowControl } from './framing.js';
 import { duplexPair } from './pair.js';
 import { GENUINE } from './profile.js';
-import { lineOverTcp, onLine } from './terminal.js';
+import { lineOverTcp, onLine } from './terminal.test-support.js';
 import { Transcript } from './transcript.js';
 
 /**

@@ -4,7 +4,7 @@ import { programRuns, requireOracle } from '../../../tests/support/index.js';
 import { NEW_VIN, vinEmulator } from './caf0.fixture.js';
 import type { BusFrame, EcuFlowControl, Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
-import { lineOverPty, lineOverTcp, onLine, type ServedLine, terminal } from './terminal.js';
+import { lineOverPty, lineOverTcp, onLine, type ServedLine, terminal } from './terminal.test-support.js';
 
 /**
  * AT CAF0: the tester frames a request longer than one CAN frame itself (ISO 15765-2), as CanZE,

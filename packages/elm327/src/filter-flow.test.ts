@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../tests/support/index.js';
 import { type BusFrame, Elm327Emulator } from './emulator.js';
 import { duplexPair } from './pair.js';
-import { lineOverPty, lineOverTcp, terminal } from './terminal.js';
+import { lineOverPty, lineOverTcp, terminal } from './terminal.test-support.js';
 
 /**
  * AT CF / AT CM / AT CRA / AT AR / AT CFC and flow-control block sizes, modelled as the ELM327

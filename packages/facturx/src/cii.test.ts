@@ -67,6 +67,20 @@ describe('CII D16B, Factur-X EN 16931 profile', () => {
     expect(checkEn16931(xml)).toEqual([]);
   });
 
+  it('writes NEL, LS and PS as character references, so no parser takes them for line ends', () => {
+    // Found by the property test below (seed 1313116223): xmldom, like any parser that applies
+    // XML 1.1's line-end rule, read a raw U+2028 back as \n.
+    const doc = sampleInvoice();
+    const given = 'Durite\u2028ligne 2\u0085fin\u2029.';
+    const { xml } = toCii({ ...doc, lines: [{ ...doc.lines[0]!, name: given }, ...doc.lines.slice(1)] });
+    expect(xml).toContain('Durite&#x2028;ligne 2&#x85;fin&#x2029;.');
+    const parsed = new DOMParser().parseFromString(xml, 'text/xml');
+    const name = parsed.getElementsByTagNameNS(NS.ram, 'SpecifiedTradeProduct')[0]!
+      .getElementsByTagNameNS(NS.ram, 'Name')[0]!.textContent;
+    expect(name).toBe(given);
+    expect(checkEn16931(xml)).toEqual([]);
+  });
+
   it('refuses, naming the business term, what EN 16931 cannot carry', () => {
     const at = (f: () => unknown) => {
       try {

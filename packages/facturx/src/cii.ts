@@ -74,6 +74,15 @@ export function xmlSafe(s: string): string {
  */
 const textFor = (s: string): string => xmlSafe(s).replace(/&/g, '&amp;');
 
+/**
+ * NEL, LS and PS are plain characters in XML 1.0 but line ends to a parser that applies XML 1.1's
+ * rule (xmldom turns them into \n). Written as character references they read back as given by
+ * every parser. Done on the serialised document (xmlbuilder2 escapes a `&#x…;` given as text);
+ * only text and attribute values can hold them, the names are ASCII.
+ */
+const lineSeparatorsAsReferences = (xml: string): string =>
+  xml.replace(/[\u0085\u2028\u2029]/g, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`);
+
 /** `parent` gets `<prefix:name>` with `text`; empty optional values are left out by the callers. */
 function el(parent: XMLBuilder, qname: `${Prefix}:${string}`, text?: string, attrs?: Record<string, string>) {
   const prefix = qname.split(':')[0] as Prefix;
@@ -249,5 +258,5 @@ export function toCii(doc: InvoiceDocument): { xml: string; totals: Totals } {
       },
     );
   }
-  return { xml: root.end({ prettyPrint: true }), totals };
+  return { xml: lineSeparatorsAsReferences(root.end({ prettyPrint: true })), totals };
 }

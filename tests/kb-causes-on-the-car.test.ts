@@ -47,10 +47,7 @@ interface OnTheCar {
 }
 
 /** Simulated faults no cause of the knowledge base reaches yet, each with why (listed, so a new one fails). */
-const NO_CAUSE_YET: Record<string, string> = {
-  weak_cell:
-    'a traction-battery cell (kona-weak-cell, from the EV work): no tree reads cell voltages or the pack yet',
-};
+const NO_CAUSE_YET: Record<string, string> = {};
 
 const m = (instrument: string, component: ComponentRef, quantity: string, conditions?: object): Check => ({
   instrument,
@@ -278,6 +275,18 @@ const CAUSES: Record<string, OnTheCar> = {
   'wheel_speed/wss_wiring': {
     scenario: 'wheel-harness-fr',
     measure: m('multimeter', { id: 'wss_harness', wheel: 'fr' }, 'resistance', { wiggle: true }),
+  },
+  'traction_battery/weak_cell': {
+    scenario: 'kona-weak-cell',
+    measure: m('cell_capacity_tester', { id: 'hv_battery' }, 'weakest_cell_capacity'),
+  },
+  'traction_battery/cell_imbalance': {
+    scenario: 'kona-cell-imbalance',
+    measure: m('scan_tool', { id: 'hv_battery' }, 'module_spread_rest', { engine: 'ready' }),
+  },
+  'traction_battery/pack_aged': {
+    scenario: 'kona-aged-pack',
+    measure: m('cell_capacity_tester', { id: 'hv_battery' }, 'pack_capacity'),
   },
   'wheel_speed/tone_ring_damaged': {
     scenario: 'tone-ring-rr',

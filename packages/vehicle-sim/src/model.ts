@@ -859,7 +859,9 @@ export class VehicleModel {
       if (this.engineOn) kw = this.socPct < 60 ? -4 : 0.5;
     }
     const pack = this.pack!;
-    pack.weak = this.effects.weakCells;
+    pack.weaken(this.effects.weakCells);
+    pack.ageing = this.effects.packAgeing;
+    pack.unbalance(this.effects.moduleSocDeficit);
     pack.step(dt, kw * 1000, this.ambientC, this.running && !this.hvFault);
     this.socPct = Math.max(1, Math.min(99, pack.socPct));
     this.hvA = pack.current;

@@ -8,6 +8,7 @@ import {
   type VehicleType,
 } from '@atelier/diagnosis';
 import { ObdClient } from '@atelier/obd';
+import { readBatteryFacts } from '@atelier/training';
 import {
   type ComponentRef,
   FAULT_TYPES,
@@ -304,14 +305,18 @@ function vehicleType(s: Scenario): VehicleType {
 async function readCar(s: Scenario) {
   const clock = new VirtualClock();
   const vehicle = Vehicle.fromScenario(s, { startMs: 0 });
-  const obd = new ObdClient(new ResponderLink(vehicle, { clock }));
-  const facts = await clock.run(
+  const link = new ResponderLink(vehicle, { clock });
+  const obd = new ObdClient(link);
+  const read = await clock.run(
     readSessionFacts(
       obd,
       { vehicle: vehicleType(s), complaint: s.complaint.fr },
       { udsEcus: vehicle.ecus(), clock },
     ),
   );
+  // A car with a traction battery: its BMS read too, as the technician's scan tool reads it.
+  const battery = s.profile.traction ? await readBatteryFacts(link, clock) : undefined;
+  const facts = battery ? { ...read, battery } : read;
   return { vehicle, clock, facts };
 }
 

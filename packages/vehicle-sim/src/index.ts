@@ -19,3 +19,4 @@ export * from './serve.js';
 export * from './session.js';
 export * from './vehicle.js';
 export * from './vin.js';
+export * from './scenario-text.js';

@@ -7,6 +7,7 @@
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { RecordedResponder, type Responder } from '@atelier/obd';
 import {
+  decodeScenarioText,
   faultNamedBy,
   listScenarios,
   loadScenario,
@@ -14,6 +15,7 @@ import {
   parseScenario,
   type Scenario,
   ScenarioError,
+  ScenarioTextError,
   scenarioNames,
   Vehicle,
 } from '@atelier/vehicle-sim';
@@ -97,12 +99,13 @@ export function checkScenarioUpload(filename: string, bytes: Uint8Array): { name
   const name = checkRecordingName(filename);
   if (!bytes.length) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
   try {
-    if (bytes.includes(0)) throw new Error('nul');
-    return { name, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
+    // UTF-8, UTF-16 with its BOM, or Windows-1252 ("ANSI", as Notepad saves on a French Windows).
+    return { name, text: decodeScenarioText(bytes).text };
+  } catch (err) {
+    if (!(err instanceof ScenarioTextError)) throw err;
     throw new UploadRefused({
-      fr: 'contenu binaire : un fichier de scénario est un texte YAML',
-      en: 'binary content: a scenario file is YAML text',
+      fr: `contenu binaire (octet ${err.offset}) : un fichier de scénario est un texte YAML`,
+      en: `binary content (byte ${err.offset}): a scenario file is YAML text`,
     });
   }
 }

@@ -19,4 +19,3 @@ export * from './serve.js';
 export * from './session.js';
 export * from './vehicle.js';
 export * from './vin.js';
-export * from './scenario-text.js';

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeText, TextEncodingError } from '@atelier/can';
 import { describe, expect, it } from 'vitest';
 import { FAULT_TYPES } from './faults.js';
 import {
@@ -12,7 +13,6 @@ import {
   ScenarioError,
   scenarioSummary,
 } from './scenario.js';
-import { decodeScenarioText, ScenarioTextError } from './scenario-text.js';
 import { Tester } from './test-support.js';
 import { Vehicle } from './vehicle.js';
 
@@ -216,12 +216,12 @@ describe('scenario files', () => {
         'Le moteur broute à froid, « ça cale » — 5 €',
       );
     }
-    expect(decodeScenarioText(files[3]![1]).encoding).toBe('windows-1252');
-    expect(decodeScenarioText(files[1]![1]).encoding).toBe('utf-16le');
+    expect(decodeText(files[3]![1]).encoding).toBe('windows-1252');
+    expect(decodeText(files[1]![1]).encoding).toBe('utf-16le');
     // binary stays refused, saying where
     writeFileSync(join(dir, 'bin.yaml'), Buffer.from('name: x\n\u0000\u0001'));
     expect(() => readScenarioFile(join(dir, 'bin.yaml'))).toThrow(/binary content \(byte 0x00 at offset 8\)/);
-    expect(() => decodeScenarioText(Buffer.from([0xff, 0xfe, 0x41]))).toThrow(ScenarioTextError);
+    expect(() => decodeText(Buffer.from([0xff, 0xfe, 0x41]))).toThrow(TextEncodingError);
   });
 
   it('reports YAML syntax errors with their line', () => {

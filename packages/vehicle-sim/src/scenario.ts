@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeText, TextEncodingError } from '@atelier/can';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import { type DrivePhase, PHASE_KINDS, type PhaseKind } from './drive.js';
 import {
@@ -21,7 +22,6 @@ import {
   type Text,
   type VehicleProfile,
 } from './profiles.js';
-import { decodeScenarioText, ScenarioTextError } from './scenario-text.js';
 import { isValidVinSyntax } from './vin.js';
 
 /** A training scenario: a vehicle, its faults, how it was driven before it came in, and the story. */
@@ -395,9 +395,9 @@ export function readScenarioFile(file: string): Scenario {
   }
   let text: string;
   try {
-    text = decodeScenarioText(bytes).text;
+    text = decodeText(bytes).text;
   } catch (err) {
-    if (err instanceof ScenarioTextError) throw new ScenarioError(file, '', err.message);
+    if (err instanceof TextEncodingError) throw new ScenarioError(file, '', err.message);
     throw err;
   }
   return parseScenario(text, file);

@@ -4,10 +4,10 @@
  * did), and what the workshop does to a simulated car (repair, road test).
  */
 
+import { decodeText, TextEncodingError } from '@atelier/can';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { RecordedResponder, type Responder } from '@atelier/obd';
 import {
-  decodeScenarioText,
   faultNamedBy,
   listScenarios,
   loadScenario,
@@ -15,7 +15,6 @@ import {
   parseScenario,
   type Scenario,
   ScenarioError,
-  ScenarioTextError,
   scenarioNames,
   Vehicle,
 } from '@atelier/vehicle-sim';
@@ -100,9 +99,9 @@ export function checkScenarioUpload(filename: string, bytes: Uint8Array): { name
   if (!bytes.length) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
   try {
     // UTF-8, UTF-16 with its BOM, or Windows-1252 ("ANSI", as Notepad saves on a French Windows).
-    return { name, text: decodeScenarioText(bytes).text };
+    return { name, text: decodeText(bytes).text };
   } catch (err) {
-    if (!(err instanceof ScenarioTextError)) throw err;
+    if (!(err instanceof TextEncodingError)) throw err;
     throw new UploadRefused({
       fr: `contenu binaire (octet ${err.offset}) : un fichier de scénario est un texte YAML`,
       en: `binary content (byte ${err.offset}): a scenario file is YAML text`,

@@ -1,21 +1,21 @@
 /**
- * The text of a scenario file as people save it. An instructor writes YAML in whatever editor the
- * school's PC has: UTF-8 (with or without the BOM Windows editors add), "Unicode" (UTF-16 with its
- * BOM, Notepad's old name for it) or "ANSI" — Windows-1252 on a French Windows, where "é" is one
- * byte that is not valid UTF-8. Read as UTF-8 regardless, such a file would show "�" for every
- * accent in the customer's complaint without a word of warning; read here, it says what it was.
+ * Text files as people save them (scenario YAML, CAN logs, transcripts): an instructor writes in
+ * whatever editor the school's PC has — UTF-8 (with or without the BOM Windows editors add),
+ * "Unicode" (UTF-16 with its BOM, Notepad's old name for it) or "ANSI": Windows-1252 on a French
+ * Windows, where "é" is one byte that is not valid UTF-8. Read as UTF-8 regardless, such a file
+ * shows "�" for every accent without a word of warning, or is refused as binary.
  */
 
-export type ScenarioEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
-export class ScenarioTextError extends Error {
+export class TextEncodingError extends Error {
   constructor(
     /** Offset of the first byte that makes it not text. */
     readonly offset: number,
     reason: string,
   ) {
     super(reason);
-    this.name = 'ScenarioTextError';
+    this.name = 'TextEncodingError';
   }
 }
 
@@ -29,26 +29,26 @@ function firstControl(bytes: Uint8Array): number {
 }
 
 /**
- * Decodes a scenario file: a BOM says the encoding (and is dropped); else valid UTF-8 is UTF-8,
+ * Decodes a text file: a BOM says the encoding (and is dropped); else valid UTF-8 is UTF-8,
  * and other bytes are Windows-1252 (every byte is a character there; ISO 8859-1, the other usual
  * guess, differs only in 0x80–0x9F, where 1252 has the € and typographic quotes French text uses).
- * Binary content (a NUL or a control byte outside UTF-16) is a ScenarioTextError with its offset.
+ * Binary content (a NUL or a control byte outside UTF-16) is a TextEncodingError with its offset.
  */
-export function decodeScenarioText(bytes: Uint8Array): { text: string; encoding: ScenarioEncoding } {
+export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
   for (const [b0, b1, encoding] of [
     [0xff, 0xfe, 'utf-16le'],
     [0xfe, 0xff, 'utf-16be'],
   ] as const) {
     if (bytes[0] === b0 && bytes[1] === b1) {
       if (bytes.length % 2 !== 0)
-        throw new ScenarioTextError(
+        throw new TextEncodingError(
           bytes.length - 1,
           `${encoding.toUpperCase()} text with an odd number of bytes`,
         );
       const text = new TextDecoder(encoding).decode(bytes.subarray(2));
       const bad = [...text].findIndex((c) => c === '\uFFFD' || (c < ' ' && !'\t\n\r\f'.includes(c)));
       if (bad >= 0)
-        throw new ScenarioTextError(
+        throw new TextEncodingError(
           2,
           `not ${encoding.toUpperCase()} text (character ${bad + 1} is not text)`,
         );
@@ -60,9 +60,9 @@ export function decodeScenarioText(bytes: Uint8Array): { text: string; encoding:
   const control = firstControl(body);
   if (control >= 0) {
     const at = bom + control;
-    throw new ScenarioTextError(
+    throw new TextEncodingError(
       at,
-      `binary content (byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}): a scenario file is YAML text`,
+      `binary content (byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}): not a text file`,
     );
   }
   try {

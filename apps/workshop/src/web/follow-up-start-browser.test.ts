@@ -33,7 +33,9 @@ describe('starting a stopped simulated engine for the DPF routine, in the browse
         expect(
           (await h.post('leo', `/diagnostics/${id}/guided/repair`, { causeId: 'injector_fault' })).statusCode,
         ).toBe(303);
-        t.app.diagnostics.simulatedCar(id)!.operate(systemClock.now(), { action: 'key_off' });
+        const car = t.app.diagnostics.simulatedCar(id)!;
+        car.operate(systemClock.now(), { action: 'key_on' });
+        car.fastForward(systemClock.now(), 5); // a few seconds later: the engine has stopped
         await t.app.listen({ port: 0, host: '127.0.0.1' });
         const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
         const a = await t.as('leo');

@@ -101,9 +101,11 @@ describe('a follow-up routine on a stopped simulated engine', () => {
   afterAll(() => t2?.close());
 
   it('is refused by the ECU with the engine off; the page then offers to start it (FR/EN), and the routine runs', async () => {
-    // The apprentice switched the engine off after the repair.
+    // The apprentice stopped the engine after the repair, ignition left on (the ECU awake).
     const car = t2.app.diagnostics.simulatedCar(sid)!;
-    car.operate(systemClock.now(), { action: 'key_off' }); // the emulator's clock
+    car.operate(systemClock.now(), { action: 'key_on' }); // the emulator's clock
+    car.fastForward(systemClock.now(), 5); // a few seconds later: the engine has stopped
+    expect(car.model.engineOn).toBe(false);
     const fr = await page2();
     expect(fr).toContain('id="guided-start-engine"');
     expect(fr).toContain('Démarrer le moteur (véhicule simulé)');

@@ -459,7 +459,7 @@ function verifyForms(
   const followUpItem = followUp
     ? html`<li class="follow-up"><strong>${T(req, { fr: 'Après la réparation', en: 'After the repair' })}</strong> : ${T(req, followUp)}${
         followUp.routine && simulated && engineStopped
-          ? html` <span class="engine-stopped">${T(req, { fr: 'moteur arrêté : la routine le demande en marche', en: 'engine stopped: the routine needs it running' })}</span> <form method="post" action="/diagnostics/${id}/guided/start-engine" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-start-engine">${T(req, { fr: 'Démarrer le moteur (véhicule simulé)', en: 'Start the engine (simulated car)' })}</button></form>`
+          ? html` <span class="tag engine-stopped">${T(req, { fr: 'moteur arrêté : la routine le demande en marche', en: 'engine stopped: the routine needs it running' })}</span> <form method="post" action="/diagnostics/${id}/guided/start-engine" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-start-engine">${T(req, { fr: 'Démarrer le moteur (véhicule simulé)', en: 'Start the engine (simulated car)' })}</button></form>`
           : ''
       }${
         followUp.routine && simulated

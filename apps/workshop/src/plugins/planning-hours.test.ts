@@ -270,3 +270,114 @@ describe('a technician’s absence', () => {
     ).toBe(200);
   });
 });
+
+describe('a half-day absence', () => {
+  const lucas = () => t.demo.users.lucas!.id;
+  const assign = (id: number) => api('chef', 'POST', `/api/orders/${id}/assign`, { userId: lucas() });
+  const absent = (body: object) =>
+    api('chef', 'POST', '/api/planning/absences', { userId: lucas(), kind: 'training', ...body });
+
+  it('is typed by its halves, shown in words, and refused when it ends before it starts', async () => {
+    const pm = await absent({ fromDay: '02/04/2026', fromHalf: 'afternoon', toDay: '02/04/2026' });
+    expect(pm.statusCode, pm.body).toBe(201);
+    expect(pm.json()).toMatchObject({ from_half: 'afternoon', to_day: '2026-04-02', to_half: 'afternoon' });
+    const whole = await absent({ fromDay: '2026-04-20', toDay: '2026-04-20' });
+    expect(whole.json()).toMatchObject({ from_half: 'morning', to_half: 'afternoon' });
+    const backwards = await absent({
+      fromDay: '2026-04-03',
+      fromHalf: 'afternoon',
+      toDay: '2026-04-03',
+      toHalf: 'morning',
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json()).toMatchObject({ field: 'toHalf' });
+    expect((await absent({ fromDay: '2026-04-03', toDay: '2026-04-03', toHalf: 'evening' })).statusCode).toBe(
+      400,
+    );
+    const page = (await api('chef', 'GET', '/planning/hours')).body;
+    expect(page).toContain('<strong>Lucas Bernard</strong> — formation, le 2 avril 2026 après-midi');
+    expect(page).toContain('<strong>Lucas Bernard</strong> — formation, le 20 avril 2026 <form');
+    expect(page).toMatch(/<select name="fromHalf"><option value="morning">matin<\/option>/);
+    expect(page).toMatch(/<select name="toHalf"><option value="afternoon">soir<\/option>/);
+    expect((await api('chef', 'DELETE', `/api/planning/absences/${whole.json().id}`)).statusCode).toBe(200);
+  });
+
+  it('refuses the afternoon it covers and accepts the morning, even an appointment carried over lunch', async () => {
+    const morning = (await book('2026-04-02T09:00')).json();
+    expect((await assign(morning.id)).statusCode).toBe(200);
+    const afternoon = (await book('2026-04-02T14:00')).json();
+    const refused = await assign(afternoon.id);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Lucas Bernard est absent·e (formation) le 2 avril 2026 après-midi');
+    // 11:00 for 2 h runs 11:00–12:00 then 13:30–14:30: into the absence
+    const carried = await api('chef', 'POST', `/api/orders/${morning.id}/appointment`, {
+      bookedFor: '2026-04-02T11:00',
+      duration: '2h',
+    });
+    expect(carried.statusCode).toBe(400);
+    expect(carried.json()).toMatchObject({ field: 'bookedFor' });
+    const fits = await api('chef', 'POST', `/api/orders/${morning.id}/appointment`, {
+      bookedFor: '2026-04-02T10:00',
+      duration: '2h',
+    });
+    expect(fits.statusCode, fits.body).toBe(200);
+  });
+
+  it('spans days from an afternoon to a morning: the evening before and the afternoon after stay open', async () => {
+    const res = await absent({
+      fromDay: '2026-04-08',
+      fromHalf: 'afternoon',
+      toDay: '2026-04-09',
+      toHalf: 'morning',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const tried = async (at: string) => {
+      const o = (await book(at)).json();
+      return (await assign(o.id)).statusCode;
+    };
+    expect(await tried('2026-04-08T10:00')).toBe(200);
+    expect(await tried('2026-04-08T15:00')).toBe(400);
+    expect(await tried('2026-04-09T08:30')).toBe(400);
+    expect(await tried('2026-04-09T14:00')).toBe(200);
+    const en = await t.inject('chef', {
+      method: 'POST',
+      url: `/api/orders/${(await book('2026-04-09T09:00')).json().id}/assign?lang=en`,
+      payload: { userId: lucas() },
+    });
+    expect(en.body).toContain(
+      'Lucas Bernard is away (training) from 8 April 2026 afternoon to 9 April 2026 morning',
+    );
+  });
+
+  it('splits at the site’s own lunch break', async () => {
+    // Fridays 07:30–11:00 and 11:45–16:30 at this site: a morning absence ends at 11:00
+    const hours = (fri: [string, string]) => ({
+      ...Object.fromEntries(
+        [1, 2, 3, 4].flatMap((d) => [
+          [`d${d}am`, '08:00-12:00'],
+          [`d${d}pm`, '13:30-18:00'],
+        ]),
+      ),
+      d5am: fri[0],
+      d5pm: fri[1],
+      d6am: '08:00-12:00',
+      d6pm: '',
+      d7am: '',
+      d7pm: '',
+    });
+    expect(
+      (await api('admin', 'PUT', '/api/planning/hours', hours(['07:30-11:00', '11:45-16:30']))).statusCode,
+    ).toBe(200);
+    try {
+      expect(
+        (await absent({ fromDay: '2026-04-10', toDay: '2026-04-10', toHalf: 'morning' })).statusCode,
+      ).toBe(201);
+      const o1 = (await book('2026-04-10T10:30')).json();
+      expect((await assign(o1.id)).statusCode).toBe(400);
+      const o2 = (await book('2026-04-10T11:45')).json();
+      expect((await assign(o2.id)).statusCode).toBe(200);
+    } finally {
+      await api('admin', 'PUT', '/api/planning/hours', hours(['08:00-12:00', '13:30-18:00']));
+    }
+  });
+});

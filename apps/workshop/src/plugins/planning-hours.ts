@@ -5,7 +5,9 @@ import {
   ABSENCE_KINDS,
   ABSENCE_LABEL,
   type Absence,
+  absenceWhen,
   addAbsence,
+  HALVES,
   listAbsences,
   removeAbsence,
 } from '../services/absences.js';
@@ -91,7 +93,11 @@ const absenceBody = {
     userId: { type: 'integer' },
     kind: { type: 'string', enum: [...ABSENCE_KINDS] },
     fromDay: { type: 'string', pattern: DAY_PATTERN },
+    /** The half of the first day it starts with: `morning` (default) or `afternoon`. */
+    fromHalf: { type: 'string', enum: [...HALVES] },
     toDay: { type: 'string', pattern: DAY_PATTERN },
+    /** The half of the last day it ends with: `afternoon` (default: the whole day) or `morning` (until lunch). */
+    toHalf: { type: 'string', enum: [...HALVES] },
     note: { type: 'string', maxLength: 200 },
     ...csrfProp,
   },
@@ -121,7 +127,9 @@ const absenceSchema = {
     user_name: { type: 'string' },
     kind: { type: 'string' },
     from_day: { type: 'string' },
+    from_half: { type: 'string', enum: [...HALVES] },
     to_day: { type: 'string' },
+    to_half: { type: 'string', enum: [...HALVES] },
     note: { type: 'string' },
     created_by_name: { type: ['string', 'null'] },
     created_at: { type: 'integer' },
@@ -222,7 +230,7 @@ ${
   c.absences.length
     ? html`<ul>${c.absences.map(
         (a) =>
-          html`<li data-absence="${a.id}"><strong>${a.user_name}</strong> — ${T(req, ABSENCE_LABEL[a.kind])}, ${T(req, { fr: 'du {from} au {to}', en: 'from {from} to {to}' }, { from: formatDay(req.lang, a.from_day, 'long'), to: formatDay(req.lang, a.to_day, 'long') })}${a.note ? html` <small>(${a.note})</small>` : ''}${
+          html`<li data-absence="${a.id}"><strong>${a.user_name}</strong> — ${T(req, ABSENCE_LABEL[a.kind])}, ${absenceWhen(req.lang, a)}${a.note ? html` <small>(${a.note})</small>` : ''}${
             manager
               ? html` <form method="post" action="/planning/absences/${a.id}/delete" class="inline">${csrfField(req)}<button type="submit" class="secondary">${T(req, { fr: 'Retirer', en: 'Remove' })}</button></form>`
               : ''
@@ -236,7 +244,9 @@ ${
 <label>${T(req, { fr: 'Personne', en: 'Person' })} <select name="userId" required>${c.members.filter((m) => m.active).map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>
 <label>${T(req, { fr: 'Motif', en: 'Reason' })} <select name="kind">${ABSENCE_KINDS.map((k) => html`<option value="${k}">${T(req, ABSENCE_LABEL[k])}</option>`)}</select></label>
 <label>${T(req, { fr: 'Du', en: 'From' })} ${dayInput(req, 'fromDay', null, { required: true })}</label>
+<label>${T(req, { fr: 'à partir du', en: 'starting' })} <select name="fromHalf"><option value="morning">${T(req, { fr: 'matin', en: 'in the morning' })}</option><option value="afternoon">${T(req, { fr: 'début d’après-midi', en: 'after lunch' })}</option></select></label>
 <label>${T(req, { fr: 'Au', en: 'To' })} ${dayInput(req, 'toDay', null, { required: true })}</label>
+<label>${T(req, { fr: 'jusqu’au', en: 'until' })} <select name="toHalf"><option value="afternoon">${T(req, { fr: 'soir', en: 'the evening' })}</option><option value="morning">${T(req, { fr: 'midi (matin seulement)', en: 'lunch (morning only)' })}</option></select></label>
 <label>${T(req, { fr: 'Note', en: 'Note' })} <input type="text" name="note" maxlength="200"></label>
 <button type="submit">${T(req, { fr: 'Enregistrer l’absence', en: 'Save the absence' })}</button></form>`
     : ''
@@ -360,7 +370,9 @@ ${hoursForm(req, c)}${closedDaysCard(req, c)}${absencesCard(req, c)}`,
           userId: b.userId,
           kind: b.kind,
           fromDay: dayValue(b.fromDay, 'fromDay'),
+          fromHalf: b.fromHalf,
           toDay: dayValue(b.toDay, 'toDay'),
+          toHalf: b.toHalf,
           note: b.note ?? '',
         },
         req.user!,

@@ -4,9 +4,9 @@
  * hours (lines not declined), else the one-hour slot of a reception and a first look.
  */
 import type { Db } from '../store/store.js';
-import { absenceDuring, absenceRefusal } from './absences.js';
+import { type Absence, absenceOver, absenceRefusal, absencesBetween } from './absences.js';
 import { parisDay } from './calendar.js';
-import { openingCalendar, type SlotFields } from './opening-hours.js';
+import { type OpeningCalendar, openingCalendar, type SlotFields } from './opening-hours.js';
 
 /** How long an appointment holds its technician before anything says how long the work takes. */
 export const DEFAULT_SLOT_MINUTES = 60;
@@ -42,8 +42,21 @@ export async function checkSlot(
   const segments = cal.span(start, minutes, fields);
   const end = segments[segments.length - 1]![1];
   if (technician !== null) {
-    const away = await absenceDuring(db, site, technician, parisDay(start), parisDay(end - 1));
+    const away = await technicianAway(db, site, technician, segments, cal);
     if (away) throw absenceRefusal(away, fields.technician ?? fields.day);
   }
   return end;
+}
+
+/** The absence of `technician` that falls in one of the stretches an appointment occupies, or undefined. */
+export async function technicianAway(
+  db: Db,
+  site: number,
+  technician: number,
+  segments: readonly (readonly [number, number])[],
+  cal: OpeningCalendar,
+): Promise<Absence | undefined> {
+  const first = parisDay(segments[0]![0]);
+  const last = parisDay(segments[segments.length - 1]![1] - 1);
+  return absenceOver(await absencesBetween(db, site, first, last, technician), segments, cal);
 }

@@ -1,7 +1,6 @@
 import type { Db, Store } from '../store/store.js';
-import { absenceDuring, absenceRefusal } from './absences.js';
-import { DEFAULT_SLOT_MINUTES, orderMinutes } from './appointment-slot.js';
-import { parisDay } from './calendar.js';
+import { absenceRefusal } from './absences.js';
+import { DEFAULT_SLOT_MINUTES, orderMinutes, technicianAway } from './appointment-slot.js';
 import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
@@ -441,8 +440,8 @@ export async function assignOrder(
     // Before the car comes in, its appointment must fall on days the technician is here.
     if (ro.booked_for !== null && (ro.state === 'booked' || ro.state === 'comeback')) {
       const { minutes } = await orderMinutes(tx, ro);
-      const end = (await openingCalendar(tx, site)).endOf(ro.booked_for, minutes);
-      const away = await absenceDuring(tx, site, userId, parisDay(ro.booked_for), parisDay(end - 1));
+      const cal = await openingCalendar(tx, site);
+      const away = await technicianAway(tx, site, userId, cal.segments(ro.booked_for, minutes), cal);
       if (away) throw absenceRefusal(away, 'userId');
     }
     await tx.run('UPDATE repair_orders SET assigned_to = ? WHERE id = ?', [userId, id]);

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDay } from '../i18n.js';
-import { checkSlot, DEFAULT_SLOT_MINUTES } from '../services/appointment-slot.js';
+import { ABSENCE_LABEL, absenceWhen } from '../services/absences.js';
+import { type AbsenceClash, checkSlot, DEFAULT_SLOT_MINUTES } from '../services/appointment-slot.js';
 import { addDays, isoWeek, parisDay, parisTime, parisWall } from '../services/calendar.js';
 import { isHighVoltage, STATE_LABEL } from '../services/domain.js';
 import { ValidationError } from '../services/errors.js';
@@ -35,7 +36,7 @@ import {
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
-import { csrfProp, idParams, orderDetailSchema } from '../web/schemas.js';
+import { absenceClashSchema, csrfProp, idParams, orderDetailSchema } from '../web/schemas.js';
 import { FRONT_DESK, STAFF } from '../web/types.js';
 
 /**
@@ -172,9 +173,21 @@ const DURATION_SOURCE = {
   default: { fr: 'durée par défaut : une heure sans devis', en: 'default: one hour without a quote' },
 } as const;
 
+/** What the planning and the board say of an appointment an absence now falls in. */
+export function absenceNote(req: FastifyRequest, c: AbsenceClash): Html {
+  return html`<span class="absence-note">⚠ ${T(
+    req,
+    {
+      fr: '{who} absent·e ({kind}) {when} : à déplacer ou réaffecter',
+      en: '{who} away ({kind}) {when}: move or reassign it',
+    },
+    { who: c.user_name, kind: T(req, ABSENCE_LABEL[c.kind]), when: absenceWhen(req.lang, c) },
+  )}</span>`;
+}
+
 function card(req: FastifyRequest, a: Appointment): Html {
   const hv = a.hv_requirement && isHighVoltage(a.energy) ? parseRequirement(a.hv_requirement) : [];
-  return html`<a class="appt state-${a.state}${a.overlaps.length ? ' overlap' : ''}${hv.length ? ' hv' : ''}" href="/orders/${a.id}" data-number="${a.number}">
+  return html`<a class="appt state-${a.state}${a.overlaps.length ? ' overlap' : ''}${a.absence ? ' absent' : ''}${hv.length ? ' hv' : ''}" href="/orders/${a.id}" data-number="${a.number}">
 <time datetime="${new Date(a.booked_for).toISOString()}">${clockText(parisWall(a.booked_for).minutes)}–${clockText(parisWall(a.ends_at).minutes)}${parisDay(a.ends_at) !== parisDay(a.booked_for) ? html` <small>(${dayName(req, parisDay(a.ends_at))})</small>` : ''}</time>
 <span class="duration" title="${T(req, DURATION_SOURCE[a.duration_source])}">${durationText(a.duration_minutes)}${a.duration_source === 'set' ? '' : '*'}</span>
 <strong>${a.plate || a.number}</strong> <span class="vehicle">${a.maker} ${a.model}</span>
@@ -184,6 +197,7 @@ ${hv.length ? html`<span class="hv-need">⚡ ${hv.join(' + ')}</span>` : ''}
 <span class="tech">${a.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
 <span class="state state-${a.state}">${T(req, STATE_LABEL[a.state])}</span>
 ${a.overlaps.length ? html`<span class="overlap-note">⚠ ${T(req, { fr: 'chevauche {n}', en: 'overlaps {n}' }, { n: a.overlaps.join(', ') })}</span>` : ''}
+${a.absence ? absenceNote(req, a.absence) : ''}
 </a>`;
 }
 
@@ -198,12 +212,19 @@ function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null
           html`<li>${o.technician} — ${dayName(req, o.day)} : ${o.first} ${T(req, { fr: 'et', en: 'and' })} ${o.second}</li>`,
       )}</ul></div>`
     : '';
+  const absent = p.days.flatMap((d) => d.appointments).filter((a) => a.absence);
+  const absences = absent.length
+    ? html`<div class="card alerts absences-clash" role="status"><strong>${T(req, { fr: '{n} rendez-vous sur une absence de leur technicien : à déplacer ou réaffecter', en: "{n} appointment(s) on their technician's absence: move or reassign them" }, { n: absent.length })}</strong><ul>${absent.map(
+        (a) =>
+          html`<li><a href="/orders/${a.id}">${a.number}</a> — ${dayName(req, parisDay(a.booked_for))} ${clockText(parisWall(a.booked_for).minutes)}, ${a.customer_name ?? '—'} (${a.plate}) : ${a.absence!.user_name}, ${T(req, ABSENCE_LABEL[a.absence!.kind])} ${absenceWhen(req.lang, a.absence!)}</li>`,
+      )}</ul></div>`
+    : '';
   return html`<p class="muted">${T(req, { fr: 'Semaine {w}, du {from} au {to}', en: 'Week {w}, {from} to {to}' }, { w: isoWeek(p.week), from: formatDay(req.lang, p.week, 'long'), to: formatDay(req.lang, last, 'long') })}</p>
 <nav class="week-nav" aria-label="${T(req, { fr: 'Semaines', en: 'Weeks' })}"><a href="${link(addDays(p.week, -7))}" rel="prev">← ${T(req, { fr: 'Semaine précédente', en: 'Previous week' })}</a>
 <a href="/planning">${T(req, { fr: 'Cette semaine', en: 'This week' })}</a>${shown.some((d) => d.day === p.today) ? html`<a class="to-today" href="#today">↓ ${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</a>` : ''}
 <a href="${link(addDays(p.week, 7))}" rel="next">${T(req, { fr: 'Semaine suivante', en: 'Next week' })} →</a>
 <form method="get" action="/planning" class="inline"><label>${T(req, { fr: 'Semaine du', en: 'Week of' })} ${queryDayInput(req, 'week', null, asTyped, error)}</label><button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form></nav>
-${overlaps}
+${overlaps}${absences}
 <p class="muted">${T(req, { fr: 'Durée : celle saisie sur l’ordre ; sinon (*) les heures de main-d’œuvre du devis, une heure tant qu’il n’y a pas de devis. Un rendez-vous qui dépasse midi ou le soir reprend à la réouverture.', en: "Length: the one typed on the order; otherwise (*) the quote's labour hours, one hour while there is no quote. An appointment that runs past noon or the evening resumes at the next opening." })} <a href="/planning/hours">${T(req, { fr: 'Horaires, fermetures et absences', en: 'Hours, closures and absences' })}</a></p>
 <div class="planning days-${shown.length}">
 <div class="hours" aria-hidden="true"><span class="cell head"></span>${HOURS.map((h) => html`<span class="cell hour">${clockText(h * 60)}</span>`)}</div>
@@ -252,6 +273,8 @@ const appointmentSchema = {
     assigned_to: nullableInt,
     assignee_name: { type: ['string', 'null'] },
     overlaps: { type: 'array', items: { type: 'string' } },
+    /** The technician's absence that falls in it, entered after it was given: move or reassign it. */
+    absence: absenceClashSchema,
   },
 } as const;
 const planningSchema = {

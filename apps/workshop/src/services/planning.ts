@@ -6,7 +6,15 @@
  * the lunch break or the evening ends after the next opening.
  */
 import type { Db, Store } from '../store/store.js';
-import { checkSlot, DEFAULT_SLOT_MINUTES, orderMinutes } from './appointment-slot.js';
+import { type Absence, absenceOver, absenceSpan } from './absences.js';
+import {
+  type AbsenceClash,
+  absenceClashes,
+  checkSlot,
+  DEFAULT_SLOT_MINUTES,
+  MOVABLE_STATES,
+  orderMinutes,
+} from './appointment-slot.js';
 import { addDays, DAY_MS, mondayOf, parisDay, parisTime, parisWall } from './calendar.js';
 import type { Energy, State } from './domain.js';
 import { ConflictError, ValidationError } from './errors.js';
@@ -15,12 +23,10 @@ import { getOrderRow, insertEvent } from './orders.js';
 import type { OrderKind } from './process.js';
 import type { User } from './users.js';
 
-export { DEFAULT_SLOT_MINUTES };
+export { DEFAULT_SLOT_MINUTES, MOVABLE_STATES };
 
 /** An appointment is taken at most this far ahead (a year typed 2062 for 2026 is refused). */
 const LATEST_AHEAD_MS = 2 * 366 * DAY_MS;
-/** Before reception the appointment may move; after it, it is the order's history. */
-export const MOVABLE_STATES: readonly State[] = ['booked', 'comeback'];
 
 export interface Appointment {
   id: number;
@@ -44,6 +50,8 @@ export interface Appointment {
   assignee_name: string | null;
   /** Numbers of the same technician's appointments that overlap this one. */
   overlaps: string[];
+  /** The technician's absence that falls in it (entered after it was given), until it is moved or reassigned. */
+  absence: AbsenceClash | null;
 }
 
 export interface PlanningDay {
@@ -61,7 +69,7 @@ export interface PlanningWeek {
   overlaps: { technician: string; first: string; second: string; day: string }[];
 }
 
-type Row = Omit<Appointment, 'ends_at' | 'overlaps' | 'duration_minutes' | 'duration_source'> & {
+type Row = Omit<Appointment, 'ends_at' | 'overlaps' | 'absence' | 'duration_minutes' | 'duration_source'> & {
   labour_hours: number | null;
   booked_minutes: number | null;
 };
@@ -72,6 +80,8 @@ export async function appointmentsBetween(
   site: number,
   from: number,
   to: number,
+  /** Only the appointments of cars not yet received (they can still move). */
+  movableOnly = false,
 ): Promise<Appointment[]> {
   const rows = await db.all<Row>(
     `SELECT r.id, r.number, r.state, r.kind, r.booked_for, r.booked_minutes, r.complaint, r.hv_requirement, v.plate, v.maker, v.model,
@@ -79,7 +89,8 @@ export async function appointmentsBetween(
             (SELECT SUM(l.sold_hours) FROM ro_lines l WHERE l.ro_id = r.id AND l.kind = 'labour' AND l.status <> 'declined') AS labour_hours
      FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN customers c ON c.id = r.customer_id
      LEFT JOIN users u ON u.id = r.assigned_to
-     WHERE r.site_id = ? AND r.booked_for >= ? AND r.booked_for < ? ORDER BY r.booked_for, r.number`,
+     WHERE r.site_id = ? AND r.booked_for >= ? AND r.booked_for < ?${movableOnly ? ` AND r.state IN (${MOVABLE_STATES.map((m) => `'${m}'`).join(', ')})` : ''}
+     ORDER BY r.booked_for, r.number`,
     [site, from, to],
   );
   const cal = await openingCalendar(db, site);
@@ -95,10 +106,74 @@ export async function appointmentsBetween(
       duration_source,
       ends_at: cal.endOf(r.booked_for, duration_minutes),
       overlaps: [],
+      absence: null,
     };
   });
   markOverlaps(list);
+  const clashes = await absenceClashes(
+    db,
+    site,
+    list.map((a) => ({ ...a, minutes: a.duration_minutes })),
+    cal,
+  );
+  list.forEach((a, i) => {
+    a.absence = clashes[i]!;
+  });
   return list;
+}
+
+/** What an absence's notice says of each appointment it falls in. */
+export type AbsentAppointment = Pick<
+  Appointment,
+  | 'id'
+  | 'number'
+  | 'booked_for'
+  | 'ends_at'
+  | 'duration_minutes'
+  | 'plate'
+  | 'maker'
+  | 'model'
+  | 'customer_name'
+>;
+
+/**
+ * The appointments, not yet received, of each absence's technician that the absence falls in
+ * (by absence id): what must be moved or reassigned. One pass over the cars not yet received.
+ */
+export async function appointmentsInAbsences(
+  db: Db,
+  site: number,
+  absences: readonly Absence[],
+): Promise<Map<number, AbsentAppointment[]>> {
+  const out = new Map<number, AbsentAppointment[]>(absences.map((a) => [a.id, []]));
+  if (!absences.length) return out;
+  const cal = await openingCalendar(db, site);
+  const to = Math.max(...absences.map((a) => absenceSpan(a, cal)[1]));
+  // From 0: an appointment may start long before an absence and be carried into it; only cars not
+  // yet received are read, and they are few.
+  const list = await appointmentsBetween(db, site, 0, to, true);
+  for (const abs of absences)
+    out.set(
+      abs.id,
+      list
+        .filter(
+          (a) =>
+            a.assigned_to === abs.user_id &&
+            absenceOver([abs], cal.segments(a.booked_for, a.duration_minutes), cal) !== undefined,
+        )
+        .map(({ id, number, booked_for, ends_at, duration_minutes, plate, maker, model, customer_name }) => ({
+          id,
+          number,
+          booked_for,
+          ends_at,
+          duration_minutes,
+          plate,
+          maker,
+          model,
+          customer_name,
+        })),
+    );
+  return out;
 }
 
 /** Marks, on each appointment, the same technician's appointments whose time crosses its own. */

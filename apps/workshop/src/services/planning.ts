@@ -19,7 +19,7 @@ import { addDays, DAY_MS, mondayOf, parisDay, parisTime, parisWall } from './cal
 import type { Energy, State } from './domain.js';
 import { ConflictError, ValidationError } from './errors.js';
 import { openingCalendar } from './opening-hours.js';
-import { getOrderRow, insertEvent } from './orders.js';
+import { checkAssignee, getOrderRow, insertEvent } from './orders.js';
 import type { OrderKind } from './process.js';
 import type { User } from './users.js';
 
@@ -270,7 +270,9 @@ export async function rescheduleOrder(
     const own = minutes === undefined ? ro.booked_minutes : minutes;
     if (bookedFor !== null) {
       const duration = await orderMinutes(tx, { id: ro.id, booked_minutes: own });
-      await checkSlot(tx, site, bookedFor, duration.minutes, ro.assigned_to, fields);
+      const end = await checkSlot(tx, site, bookedFor, duration.minutes, ro.assigned_to, fields);
+      if (ro.assigned_to !== null)
+        await checkTechnicianFree(tx, site, ro.id, ro.assigned_to, bookedFor, end, fields.day);
     }
     await tx.run('UPDATE repair_orders SET booked_for = ?, booked_minutes = ? WHERE id = ?', [
       bookedFor,
@@ -278,6 +280,102 @@ export async function rescheduleOrder(
       id,
     ]);
     await insertEvent(tx, id, ro.state, ro.state, actor, now, `appointment: ${bookedFor ?? 'none'}`);
+  });
+}
+
+/** How far back an appointment may start and still run into another (carried over days). */
+const OVERLAP_LOOKBACK_MS = 31 * DAY_MS;
+
+/**
+ * Refuses to put an appointment [start, end) on a technician who already has another one crossing
+ * it (whatever its state: a car already in the workshop holds its technician too). The planning
+ * still lists overlaps made before this refusal existed, or by an assignment from the order page.
+ */
+export async function checkTechnicianFree(
+  db: Db,
+  site: number,
+  orderId: number,
+  technician: number,
+  start: number,
+  end: number,
+  field: string,
+): Promise<void> {
+  const around = await appointmentsBetween(db, site, start - OVERLAP_LOOKBACK_MS, end);
+  const other = around.find(
+    (a) => a.id !== orderId && a.assigned_to === technician && a.booked_for < end && a.ends_at > start,
+  );
+  if (!other) return;
+  const from = clockAt(other.booked_for);
+  const to = clockAt(other.ends_at);
+  const who = other.assignee_name ?? '';
+  const what = `${other.number} (${other.customer_name ?? other.plate})`;
+  throw new ValidationError(
+    {
+      fr: `${who} a déjà le rendez-vous ${what} de ${from} à ${to} : les deux se chevaucheraient`,
+      en: `${who} already has appointment ${what} from ${from} to ${to}: the two would overlap`,
+    },
+    field,
+  );
+}
+
+const clockAt = (ms: number) => {
+  const w = parisWall(ms);
+  const [y, m, d] = w.day.split('-');
+  return `${d}/${m}/${y} ${String(Math.floor(w.minutes / 60)).padStart(2, '0')}:${String(w.minutes % 60).padStart(2, '0')}`;
+};
+
+/** Where a card is dropped: another time, another technician, or both (undefined: unchanged). */
+export interface AppointmentMove {
+  at?: number;
+  technician?: number;
+}
+
+/**
+ * Moves an appointment as the planning's drag and drop asks — to another time, another technician,
+ * or both — in one transaction, with the forms' refusals: a car already received, a time in the
+ * past, outside the hours or on a closed day, the technician away, not a technician (or without
+ * the habilitation the car needs), or another of their appointments overlapping. Its duration is
+ * kept. The move and the new technician are kept in the order's history, as the forms keep them.
+ */
+export async function moveAppointment(
+  store: Store,
+  site: number,
+  id: number,
+  move: AppointmentMove,
+  actor: Pick<User, 'id' | 'name'>,
+  now: number,
+): Promise<void> {
+  if (move.at !== undefined) checkAppointment(move.at, now, 'bookedFor');
+  await store.transaction(async (tx) => {
+    const ro = await getOrderRow(tx, site, id);
+    if (!MOVABLE_STATES.includes(ro.state))
+      throw new ConflictError(
+        {
+          fr: 'le véhicule est déjà réceptionné : son rendez-vous ne se déplace plus',
+          en: 'the car has already been received: its appointment no longer moves',
+        },
+        'bookedFor',
+      );
+    const at = move.at ?? ro.booked_for;
+    if (at === null)
+      throw new ValidationError(
+        { fr: 'cet ordre n’a pas de rendez-vous à déplacer', en: 'this order has no appointment to move' },
+        'bookedFor',
+      );
+    const newTech = move.technician !== undefined && move.technician !== ro.assigned_to;
+    const tech = move.technician ?? ro.assigned_to;
+    if (newTech) await checkAssignee(tx, ro, move.technician!, now);
+    // A refusal names what was dropped: the time when the card changed slot, else the technician.
+    const field = move.at !== undefined && move.at !== ro.booked_for ? 'bookedFor' : 'userId';
+    const { minutes } = await orderMinutes(tx, ro);
+    const end = await checkSlot(tx, site, at, minutes, tech, { day: field, time: field, technician: field });
+    if (tech !== null) await checkTechnicianFree(tx, site, id, tech, at, end, field);
+    await tx.run('UPDATE repair_orders SET booked_for = ?, assigned_to = ? WHERE id = ?', [at, tech, id]);
+    if (at !== ro.booked_for) await insertEvent(tx, id, ro.state, ro.state, actor, now, `appointment: ${at}`);
+    if (newTech) {
+      const name = await tx.get<{ name: string }>('SELECT name FROM users WHERE id = ?', [tech]);
+      await insertEvent(tx, id, ro.state, ro.state, actor, now, `assigned: ${name?.name ?? tech}`);
+    }
   });
 }
 

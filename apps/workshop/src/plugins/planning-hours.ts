@@ -39,7 +39,7 @@ import {
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
-import { csrfProp } from '../web/schemas.js';
+import { absenceClashSchema, csrfProp } from '../web/schemas.js';
 import { MANAGERS, STAFF } from '../web/types.js';
 
 /**
@@ -130,14 +130,7 @@ const absenceSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    id: { type: 'integer' },
-    user_id: { type: 'integer' },
-    user_name: { type: 'string' },
-    kind: { type: 'string' },
-    from_day: { type: 'string' },
-    from_half: { type: 'string', enum: [...HALVES] },
-    to_day: { type: 'string' },
-    to_half: { type: 'string', enum: [...HALVES] },
+    ...absenceClashSchema.properties,
     note: { type: 'string' },
     created_by_name: { type: ['string', 'null'] },
     created_at: { type: 'integer' },

@@ -19,7 +19,7 @@ import { addDays, DAY_MS, mondayOf, parisDay, parisTime, parisWall } from './cal
 import type { Energy, State } from './domain.js';
 import { ConflictError, ValidationError } from './errors.js';
 import { openingCalendar } from './opening-hours.js';
-import { checkAssignee, getOrderRow, insertEvent } from './orders.js';
+import { checkAssignee, getOrderRow, insertEvent, type RepairOrder } from './orders.js';
 import type { OrderKind } from './process.js';
 import type { User } from './users.js';
 
@@ -240,6 +240,20 @@ export function checkAppointment(bookedFor: number, now: number, field = 'booked
     );
 }
 
+/** The order whose appointment is to move: refused once the car is received (its appointment is history). */
+async function movableOrder(db: Db, site: number, id: number): Promise<RepairOrder> {
+  const ro = await getOrderRow(db, site, id);
+  if (!MOVABLE_STATES.includes(ro.state))
+    throw new ConflictError(
+      {
+        fr: 'le véhicule est déjà réceptionné : son rendez-vous ne se déplace plus',
+        en: 'the car has already been received: its appointment no longer moves',
+      },
+      'bookedFor',
+    );
+  return ro;
+}
+
 /**
  * Moves an order's appointment (or removes it: `null`), before the car is received, and sets its
  * duration (`minutes`; null: from the quote; undefined: unchanged). The new time must fall in the
@@ -258,15 +272,7 @@ export async function rescheduleOrder(
 ): Promise<void> {
   if (bookedFor !== null) checkAppointment(bookedFor, now, fields.day);
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, site, id);
-    if (!MOVABLE_STATES.includes(ro.state))
-      throw new ConflictError(
-        {
-          fr: 'le véhicule est déjà réceptionné : son rendez-vous ne se déplace plus',
-          en: 'the car has already been received: its appointment no longer moves',
-        },
-        'bookedFor',
-      );
+    const ro = await movableOrder(tx, site, id);
     const own = minutes === undefined ? ro.booked_minutes : minutes;
     if (bookedFor !== null) {
       const duration = await orderMinutes(tx, { id: ro.id, booked_minutes: own });
@@ -347,15 +353,7 @@ export async function moveAppointment(
 ): Promise<void> {
   if (move.at !== undefined) checkAppointment(move.at, now, 'bookedFor');
   await store.transaction(async (tx) => {
-    const ro = await getOrderRow(tx, site, id);
-    if (!MOVABLE_STATES.includes(ro.state))
-      throw new ConflictError(
-        {
-          fr: 'le véhicule est déjà réceptionné : son rendez-vous ne se déplace plus',
-          en: 'the car has already been received: its appointment no longer moves',
-        },
-        'bookedFor',
-      );
+    const ro = await movableOrder(tx, site, id);
     const at = move.at ?? ro.booked_for;
     if (at === null)
       throw new ValidationError(

@@ -1,0 +1,169 @@
+import type { Frame } from '../frame.js';
+import { clip } from '../quote.js';
+import { EMPTY, HEX_UPPER, LineError, latin1 } from './bytes.js';
+import type { LineParser } from './line-reader.js';
+import { decValue, hexValue, isWord, skipBlanks, tokenEnd } from './tokens.js';
+import type { LineFormatter } from './writer.js';
+
+/**
+ * CANHacker trace files (`.trc`): what the CANHacker Windows tool sold with Lawicel-protocol (SLCAN)
+ * adapters, and the arduino-canhacker firmware's users, save. Not PEAK's TRC, although it shares the
+ * extension. A header line (`Time   ID     DLC Data                    Comment`), then one frame a
+ * line:
+ *
+ *     11.201 0F1      4 34 01 00 40             a comment
+ *     00.000 18EA0003 8 BE FE 00 00 FF FF FF FF
+ *
+ * time in seconds with the Windows locale's decimal separator (`11,201` on a French or German
+ * Windows), the adapter's millisecond clock that wraps at 60 s (Lawicel's time stamps count
+ * 0–59,999 ms); the id in hex, 3 digits for 11-bit ids, 8 for 29-bit ones; the DLC (0–8); the data
+ * bytes; then a free comment column, often empty. One bus, no direction.
+ */
+
+/** The adapter's clock wraps after a minute: Lawicel time stamps run from 0 to 59,999 ms. */
+const WRAP_US = 60_000_000;
+const MAX_TOKENS = 32;
+
+/** Whether the bytes hold a remote-request marker where the data would start. */
+function isRemoteMarker(buf: Uint8Array, s: number, t: number): boolean {
+  return isWord(buf, s, t, 'R') || isWord(buf, s, t, 'RTR') || isWord(buf, s, t, 'Remote');
+}
+
+/**
+ * The time column in µs: digits, then `.` or `,` and 1–6 fraction digits (CANHacker writes three),
+ * or whole seconds. -1 when malformed.
+ */
+function timeValue(buf: Uint8Array, s: number, t: number): number {
+  let i = s;
+  let whole = 0;
+  while (i < t && buf[i] >= 0x30 && buf[i] <= 0x39 && i - s < 9) whole = whole * 10 + buf[i++] - 0x30;
+  if (i === s) return -1;
+  let us = whole * 1e6;
+  if (i === t) return us;
+  if (buf[i] !== 0x2e && buf[i] !== 0x2c) return -1;
+  i++;
+  if (i === t || t - i > 6) return -1;
+  let scale = 100_000;
+  for (; i < t; i++, scale /= 10) {
+    const c = buf[i] - 0x30;
+    if (c < 0 || c > 9) return -1;
+    us += c * scale;
+  }
+  return us;
+}
+
+export class CanHackerParser implements LineParser {
+  /** µs added to the adapter's clock for each wrap seen so far. */
+  private base = 0;
+  /** The previous frame's clock reading (µs), -1 before the first frame. */
+  private last = -1;
+  private readonly starts = new Int32Array(MAX_TOKENS);
+  private readonly ends = new Int32Array(MAX_TOKENS);
+
+  parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
+    const first = skipBlanks(buf, s, e);
+    if (first === e) return undefined;
+    // Every frame line starts with its time; before the first frame, a line that starts with a
+    // letter is the header (`Time   ID     DLC Data …`, or a title naming CANHacker).
+    if (this.last < 0 && (buf[first] | 0x20) >= 0x61 && (buf[first] | 0x20) <= 0x7a) {
+      const text = latin1(buf, first, Math.min(e, first + 200)).toLowerCase();
+      if (/^time\s/.test(text) || text.includes('canhacker')) return undefined;
+    }
+    let n = 0;
+    let i = first;
+    while (i < e && n < MAX_TOKENS) {
+      i = skipBlanks(buf, i, e);
+      if (i === e) break;
+      this.starts[n] = i;
+      i = tokenEnd(buf, i, e);
+      this.ends[n++] = i;
+    }
+    const col = (k: number) => (k < n ? this.starts[k] : e) - s + 1;
+    const text = (k: number) => latin1(buf, this.starts[k], this.ends[k]);
+
+    const clock = timeValue(buf, this.starts[0], this.ends[0]);
+    if (clock < 0)
+      throw new LineError(`expected a time in seconds (11.201 or 11,201), found '${clip(text(0))}'`, col(0));
+    if (n < 2) throw new LineError('truncated line: missing id', col(1));
+    const digits = this.ends[1] - this.starts[1];
+    const id = hexValue(buf, this.starts[1], this.ends[1]);
+    if (id < 0) throw new LineError(`bad id '${clip(text(1))}'`, col(1));
+    // CANHacker writes 3 digits for an 11-bit id and 8 for a 29-bit one.
+    const extended = digits > 3;
+    if (id > (extended ? 0x1fffffff : 0x7ff)) {
+      throw new LineError(
+        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+        col(1),
+      );
+    }
+    if (n < 3) throw new LineError('truncated line: missing DLC', col(2));
+    const dlc = decValue(buf, this.starts[2], this.ends[2]);
+    if (dlc < 0 || dlc > 8) throw new LineError(`bad DLC '${clip(text(2))}' (0–8)`, col(2));
+
+    let frame: Frame;
+    if (n > 3 && isRemoteMarker(buf, this.starts[3], this.ends[3])) {
+      frame = { id, extended, data: EMPTY, timestamp: 0, remote: true, dlc };
+    } else {
+      const data = dlc === 0 ? EMPTY : new Uint8Array(dlc);
+      for (let b = 0; b < dlc; b++) {
+        const k = 3 + b;
+        const v =
+          k < n && this.ends[k] - this.starts[k] === 2 ? hexValue(buf, this.starts[k], this.ends[k]) : -1;
+        if (v < 0) {
+          throw new LineError(
+            k < n
+              ? `bad data byte '${clip(text(k))}' (DLC ${dlc} announces ${dlc} data bytes)`
+              : `DLC ${dlc} announces ${dlc} data bytes, found ${b}`,
+            col(k),
+          );
+        }
+        data[b] = v;
+      }
+      // Whatever follows the data bytes is the comment column: free text, not kept in a Frame.
+      frame = { id, extended, data, timestamp: 0 };
+    }
+    // The adapter's clock wraps at 60 s: a reading below the previous one is the next minute. Only
+    // readings under a minute can wrap; larger ones (a clock that does not wrap) are taken as they are.
+    if (this.last >= 0 && clock < this.last && this.last < WRAP_US) this.base += WRAP_US;
+    this.last = clock;
+    frame.timestamp = (this.base + clock) / 1e6;
+    frame.channel = 'can0';
+    return frame;
+  }
+}
+
+/**
+ * Writes a CANHacker trace as CANHacker lays it out: the header line, times as the adapter's clock
+ * (seconds within the minute, to the millisecond, with a `.`), ids padded to 8 columns, data bytes
+ * padded to 8, an empty comment column. One bus, classic CAN only; a remote frame's data column
+ * says `RTR`.
+ */
+export function canHackerFormatter(): LineFormatter {
+  let channel: string | undefined;
+  let first = true;
+  return {
+    header: () => 'Time   ID     DLC Data                    Comment\n',
+    line(f) {
+      if (f.error) throw 'a CANHacker trace cannot express error frames';
+      if (f.fd) throw 'a CANHacker trace cannot express CAN FD frames';
+      if (f.dlc !== undefined && f.dlc > 8 && !f.remote)
+        throw `a CANHacker trace cannot express DLC ${f.dlc}`;
+      const ch = f.channel ?? 'can0';
+      if (first) channel = ch;
+      else if (ch !== channel)
+        throw `a CANHacker trace holds one bus: frame on ${ch} after frames on ${channel} (convert one channel at a time)`;
+      first = false;
+      const us = Math.round(f.timestamp * 1e6);
+      if (us < 0) throw 'CANHacker times cannot be negative';
+      const ms = Math.round(us / 1000) % 60_000;
+      const time = `${String(Math.floor(ms / 1000)).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
+      const id = f.extended
+        ? f.id.toString(16).toUpperCase().padStart(8, '0')
+        : f.id.toString(16).toUpperCase().padStart(3, '0').padEnd(8, ' ');
+      if (f.remote) return `${time} ${id} ${f.dlc ?? 0} RTR\n`;
+      let data = '';
+      for (let i = 0; i < 8; i++) data += i < f.data.length ? `${HEX_UPPER[f.data[i]]} ` : '   ';
+      return `${time} ${id} ${f.data.length} ${data}\n`;
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type { Frame } from '../frame.js';
 import { clip } from '../quote.js';
+import { TIMESTAMP_WRAP_MS } from '../slcan/protocol.js';
 import { EMPTY, HEX_UPPER, LineError, latin1 } from './bytes.js';
 import type { LineParser } from './line-reader.js';
 import { decValue, hexValue, isWord, skipBlanks, tokenEnd } from './tokens.js';
@@ -20,8 +21,8 @@ import type { LineFormatter } from './writer.js';
  * bytes; then a free comment column, often empty. One bus, no direction.
  */
 
-/** The adapter's clock wraps after a minute: Lawicel time stamps run from 0 to 59,999 ms. */
-const WRAP_US = 60_000_000;
+/** The adapter's clock wraps after a minute: Lawicel (Z1) time stamps run from 0 to 59,999 ms. */
+const WRAP_US = TIMESTAMP_WRAP_MS * 1000;
 const MAX_TOKENS = 32;
 
 /** Whether the bytes hold a remote-request marker where the data would start. */
@@ -155,7 +156,7 @@ export function canHackerFormatter(): LineFormatter {
       first = false;
       const us = Math.round(f.timestamp * 1e6);
       if (us < 0) throw 'CANHacker times cannot be negative';
-      const ms = Math.round(us / 1000) % 60_000;
+      const ms = Math.round(us / 1000) % TIMESTAMP_WRAP_MS;
       const time = `${String(Math.floor(ms / 1000)).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
       const id = f.extended
         ? f.id.toString(16).toUpperCase().padStart(8, '0')

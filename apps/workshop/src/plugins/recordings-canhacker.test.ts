@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
-import { multipart } from '../test-support/diagnostics.js';
+import { uploadRecording } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
 const LEAF_TRACE = fixturePath('can/nissan_leaf_uds_2022-01-06_canhacker.trc');
@@ -18,16 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
-async function upload(name: string, content: Buffer | string) {
-  const a = await t.as('formateur');
-  const body = multipart({ _csrf: a.csrf }, { name, content });
-  return t.app.inject({
-    method: 'POST',
-    url: '/training/recordings',
-    headers: { cookie: a.cookie, accept: 'application/json', ...body.headers },
-    payload: body.payload,
-  });
-}
+const upload = (name: string, content: Buffer | string) => uploadRecording(t, name, content);
 
 async function replay(id: number) {
   const a = await t.as('formateur');

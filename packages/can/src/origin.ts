@@ -74,7 +74,7 @@ export function readOrigin(bytes: Uint8Array, format: LogFormat): RecordingOrigi
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, TEXT_HEAD)).toString(
     'latin1',
   );
-  if (format === 'canhacker') return canHackerOrigin(head);
+  if (c === undefined) return canHackerOrigin(head);
   for (const line of head.split('\n')) {
     const t = line.trimStart();
     if (t.startsWith(c)) {

@@ -60,6 +60,10 @@ export class CanHackerParser implements LineParser {
   private last = -1;
   private readonly starts = new Int32Array(MAX_TOKENS);
   private readonly ends = new Int32Array(MAX_TOKENS);
+  /** The line being parsed, for error columns: its bounds and its token count. */
+  private lineStart = 0;
+  private lineEnd = 0;
+  private count = 0;
 
   parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
     const first = skipBlanks(buf, s, e);
@@ -79,57 +83,62 @@ export class CanHackerParser implements LineParser {
       i = tokenEnd(buf, i, e);
       this.ends[n++] = i;
     }
-    const col = (k: number) => (k < n ? this.starts[k] : e) - s + 1;
-    const text = (k: number) => latin1(buf, this.starts[k], this.ends[k]);
+    // Columns as 1-based positions in the line (the end of the line for a missing one).
+    const { starts, ends } = this;
+    this.lineStart = s;
+    this.lineEnd = e;
+    this.count = n;
 
-    const clock = timeValue(buf, this.starts[0], this.ends[0]);
-    if (clock < 0)
-      throw new LineError(`expected a time in seconds (11.201 or 11,201), found '${clip(text(0))}'`, col(0));
-    if (n < 2) throw new LineError('truncated line: missing id', col(1));
-    const digits = this.ends[1] - this.starts[1];
-    const id = hexValue(buf, this.starts[1], this.ends[1]);
-    if (id < 0) throw new LineError(`bad id '${clip(text(1))}'`, col(1));
+    const clock = timeValue(buf, starts[0], ends[0]);
+    if (clock < 0) this.fail(buf, 0, this.col(0), 'expected a time in seconds (11.201 or 11,201), found');
+    if (n < 2) throw new LineError('truncated line: missing id', this.col(1));
+    const id = hexValue(buf, starts[1], ends[1]);
+    if (id < 0) this.fail(buf, 1, this.col(1), 'bad id');
     // CANHacker writes 3 digits for an 11-bit id and 8 for a 29-bit one.
-    const extended = digits > 3;
+    const extended = ends[1] - starts[1] > 3;
     if (id > (extended ? 0x1fffffff : 0x7ff)) {
       throw new LineError(
         `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
-        col(1),
+        this.col(1),
       );
     }
-    if (n < 3) throw new LineError('truncated line: missing DLC', col(2));
-    const dlc = decValue(buf, this.starts[2], this.ends[2]);
-    if (dlc < 0 || dlc > 8) throw new LineError(`bad DLC '${clip(text(2))}' (0–8)`, col(2));
+    if (n < 3) throw new LineError('truncated line: missing DLC', this.col(2));
+    const dlc = decValue(buf, starts[2], ends[2]);
+    if (dlc < 0 || dlc > 8) this.fail(buf, 2, this.col(2), 'bad DLC', ' (0–8)');
 
-    let frame: Frame;
-    if (n > 3 && isRemoteMarker(buf, this.starts[3], this.ends[3])) {
-      frame = { id, extended, data: EMPTY, timestamp: 0, remote: true, dlc };
-    } else {
-      const data = dlc === 0 ? EMPTY : new Uint8Array(dlc);
+    const remote = n > 3 && isRemoteMarker(buf, starts[3], ends[3]);
+    let data = EMPTY;
+    if (!remote && dlc > 0) {
+      data = new Uint8Array(dlc);
       for (let b = 0; b < dlc; b++) {
         const k = 3 + b;
-        const v =
-          k < n && this.ends[k] - this.starts[k] === 2 ? hexValue(buf, this.starts[k], this.ends[k]) : -1;
+        const v = k < n && ends[k] - starts[k] === 2 ? hexValue(buf, starts[k], ends[k]) : -1;
         if (v < 0) {
-          throw new LineError(
-            k < n
-              ? `bad data byte '${clip(text(k))}' (DLC ${dlc} announces ${dlc} data bytes)`
-              : `DLC ${dlc} announces ${dlc} data bytes, found ${b}`,
-            col(k),
-          );
+          if (k >= n) throw new LineError(`DLC ${dlc} announces ${dlc} data bytes, found ${b}`, this.col(k));
+          this.fail(buf, k, this.col(k), 'bad data byte', ` (DLC ${dlc} announces ${dlc} data bytes)`);
         }
         data[b] = v;
       }
-      // Whatever follows the data bytes is the comment column: free text, not kept in a Frame.
-      frame = { id, extended, data, timestamp: 0 };
     }
+    // Whatever follows the data bytes is the comment column: free text, not kept in a Frame.
     // The adapter's clock wraps at 60 s: a reading below the previous one is the next minute. Only
     // readings under a minute can wrap; larger ones (a clock that does not wrap) are taken as they are.
     if (this.last >= 0 && clock < this.last && this.last < WRAP_US) this.base += WRAP_US;
     this.last = clock;
-    frame.timestamp = (this.base + clock) / 1e6;
-    frame.channel = 'can0';
-    return frame;
+    const timestamp = (this.base + clock) / 1e6;
+    return remote
+      ? { id, extended, data, timestamp, channel: 'can0', remote: true, dlc }
+      : { id, extended, data, timestamp, channel: 'can0' };
+  }
+
+  /** The 1-based column of token `k` in the line being parsed (the line's end for a missing one). */
+  private col(k: number): number {
+    return (k < this.count ? this.starts[k] : this.lineEnd) - this.lineStart + 1;
+  }
+
+  /** Throws a LineError quoting token `k` (clipped). */
+  private fail(buf: Uint8Array, k: number, column: number, what: string, after = ''): never {
+    throw new LineError(`${what} '${clip(latin1(buf, this.starts[k], this.ends[k]))}'${after}`, column);
   }
 }
 

@@ -83,6 +83,16 @@ describe('CANHacker traces', () => {
     ]);
   });
 
+  it('reads a trace saved again with a UTF-8 byte order mark', async () => {
+    const text = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(`${HEADER}01,500 123      1 AA\r\n`),
+    ]);
+    expect(detectFormat('bom.trc', text)).toBe('canhacker');
+    const frames = await all(readLogText(text, 'bom.trc'));
+    expect(frames.map((f) => [f.timestamp, f.id, toHex(f.data)])).toEqual([[1.5, 0x123, 'aa']]);
+  });
+
   it('reads remote frames (RTR or R where the data starts) with their DLC', async () => {
     const frames = await all(
       readLogText(`${HEADER}01.000 7DF      8 RTR\r\n01.001 18DB33F1 2 R\r\n`, 'r.trc'),

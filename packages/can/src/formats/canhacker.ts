@@ -66,8 +66,11 @@ export class CanHackerParser implements LineParser {
   private count = 0;
 
   parse(buf: Uint8Array, s: number, e: number): Frame | undefined {
-    const first = skipBlanks(buf, s, e);
+    let first = skipBlanks(buf, s, e);
     if (first === e) return undefined;
+    // A UTF-8 byte order mark before the header (a trace saved again by a Windows editor).
+    if (this.last < 0 && buf[first] === 0xef && buf[first + 1] === 0xbb && buf[first + 2] === 0xbf)
+      first += 3;
     // Every frame line starts with its time; before the first frame, a line that starts with a
     // letter is the header (`Time   ID     DLC Data …`, or a title naming CANHacker).
     if (this.last < 0 && (buf[first] | 0x20) >= 0x61 && (buf[first] | 0x20) <= 0x7a) {

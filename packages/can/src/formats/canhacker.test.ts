@@ -106,6 +106,10 @@ describe('CANHacker traces', () => {
   it('keeps times that do not wrap (a clock beyond a minute) as they are', async () => {
     const frames = await all(readLogText('75.000 123      1 01\n74.500 123      1 02\n', 'x.trc'));
     expect(frames.map((f) => f.timestamp)).toEqual([75, 74.5]);
+    const epoch = await all(readLogText('1641469561,949 123      1 01\n1641469562 123      1 02\n', 'e.trc'));
+    expect(epoch.map((f) => f.timestamp)).toEqual([1641469561.949, 1641469562]);
+    const err = await errorOf(`${HEADER}16414695619,949 123      1 01\r\n`);
+    expect([err.line, err.column]).toEqual([2, 1]);
   });
 
   it.each([

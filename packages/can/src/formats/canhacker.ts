@@ -37,8 +37,9 @@ function isRemoteMarker(buf: Uint8Array, s: number, t: number): boolean {
 function timeValue(buf: Uint8Array, s: number, t: number): number {
   let i = s;
   let whole = 0;
-  while (i < t && buf[i] >= 0x30 && buf[i] <= 0x39 && i - s < 9) whole = whole * 10 + buf[i++] - 0x30;
-  if (i === s) return -1;
+  while (i < t && buf[i] >= 0x30 && buf[i] <= 0x39 && i - s < 10) whole = whole * 10 + buf[i++] - 0x30;
+  // Up to 10 digits of seconds (a clock that does not wrap may count from the epoch), exact in µs.
+  if (i === s || whole > 9e9) return -1;
   let us = whole * 1e6;
   if (i === t) return us;
   if (buf[i] !== 0x2e && buf[i] !== 0x2c) return -1;

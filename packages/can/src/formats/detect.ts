@@ -63,7 +63,7 @@ export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
 function isCanHackerLine(line: string): boolean {
   return (
     /^(\xEF\xBB\xBF)?Time\s+ID\s+DLC\s+Data\b/i.test(line) ||
-    /^\d{1,9}([.,]\d{1,6})?[ \t]+([0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})[ \t]+[0-8]([ \t]|$)/.test(line)
+    /^\d{1,10}([.,]\d{1,6})?[ \t]+([0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})[ \t]+[0-8]([ \t]|$)/.test(line)
   );
 }
 

@@ -198,6 +198,7 @@ describe('CANHacker writer', () => {
     const cases: [Frame[], RegExp][] = [
       [[makeFrame({ id: 1, error: true })], /#0: .*error frames/],
       [[makeFrame({ id: 1, fd: true, data: new Uint8Array(12) })], /#0: .*CAN FD/],
+      [[makeFrame({ id: 1, data: new Uint8Array(8), dlc: 12 })], /#0: .*cannot express DLC 12/],
       [
         [makeFrame({ id: 1, channel: 'can0' }), makeFrame({ id: 2, channel: 'can1' })],
         /#1: a CANHacker trace holds one bus: frame on can1 after frames on can0/,

@@ -160,8 +160,8 @@ export function canHackerFormatter(): LineFormatter {
     line(f) {
       if (f.error) throw 'a CANHacker trace cannot express error frames';
       if (f.fd) throw 'a CANHacker trace cannot express CAN FD frames';
-      if (f.dlc !== undefined && f.dlc > 8 && !f.remote)
-        throw `a CANHacker trace cannot express DLC ${f.dlc}`;
+      // Lawicel adapters carry DLC 0–8 only (data or remote).
+      if (f.dlc !== undefined && f.dlc > 8) throw `a CANHacker trace cannot express DLC ${f.dlc}`;
       const ch = f.channel ?? 'can0';
       if (first) channel = ch;
       else if (ch !== channel)

@@ -4,23 +4,13 @@
  * CANHacker's layout. Both are listed as CANHacker logs; the French one replays frame by frame, the
  * Leaf's gives its battery report. Screenshots in test-artifacts/workshop-recordings-canhacker/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
-import { demoInChromium, haveChromium, login, submit } from '../test-support/browser.js';
+import { demoInChromium, haveChromium, login, screenshots, submit } from '../test-support/browser.js';
 
 const HAVE_CHROMIUM = haveChromium();
-const ARTIFACTS = fileURLToPath(
-  new URL('../../../../test-artifacts/workshop-recordings-canhacker/', import.meta.url),
-);
-mkdirSync(ARTIFACTS, { recursive: true });
+const { shot } = screenshots('workshop-recordings-canhacker');
 const env = demoInChromium('atelier-canhacker-browser-');
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 describe('CANHacker traces in the dashboard', () => {
   it.skipIf(!HAVE_CHROMIUM)(

@@ -93,6 +93,13 @@ describe('CANHacker traces', () => {
     expect(frames.map((f) => [f.timestamp, f.id, toHex(f.data)])).toEqual([[1.5, 0x123, 'aa']]);
   });
 
+  it('reads columns separated by tabs (the PR 671 header may have been tab-aligned)', async () => {
+    const text = 'Time\tID\tDLC\tData\tComment\r\n11,201\t0F1\t4\t34 01 00 40\t\r\n';
+    expect(detectFormat('tabs.trc', bytes(text))).toBe('canhacker');
+    const frames = await all(readLogText(text, 'tabs.trc'));
+    expect(frames.map((f) => [f.timestamp, f.id, toHex(f.data)])).toEqual([[11.201, 0xf1, '34010040']]);
+  });
+
   it('reads remote frames (RTR or R where the data starts) with their DLC', async () => {
     const frames = await all(
       readLogText(`${HEADER}01.000 7DF      8 RTR\r\n01.001 18DB33F1 2 R\r\n`, 'r.trc'),

@@ -7,19 +7,15 @@
  * cards stay links to the order's form; keyboard users open the card and find that form. French and
  * English; screenshots at 1,366 px in test-artifacts/planning-drag/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../i18n.js';
 import { addDays, mondayOf, parisDay, parisTime, weekday } from '../services/calendar.js';
 import { frenchHolidays } from '../services/opening-hours.js';
-import { demoInChromium, haveChromium, login, measure } from '../test-support/browser.js';
+import { demoInChromium, haveChromium, login, measure, screenshots } from '../test-support/browser.js';
 
 const RUN = haveChromium();
-const SHOTS = fileURLToPath(new URL('../../../../test-artifacts/planning-drag/', import.meta.url));
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = screenshots('planning-drag');
 const env = demoInChromium('atelier-planning-drag-browser-');
 
 const TEXT = {
@@ -34,7 +30,7 @@ const TEXT = {
 /** A full-page screenshot from the top (the days' titles are sticky: scrolled, they would sit mid-page). */
 const shot = async (page: Page, name: string) => {
   await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await SHOTS.shot(page, name);
 };
 
 /** A week far enough ahead to hold none of the demo's appointments or absences, its workdays. */

@@ -160,6 +160,24 @@ describe.each([
       };
       expect(check.booked_for).toBe(parisTime(tue, 10 * 60));
 
+      // an absence entered afterwards over Lucas's Tuesday: accepted, his two cards flagged
+      const away = await apiCall(page, 'POST', '/api/planning/absences', {
+        userId: id('lucas'),
+        kind: 'sick',
+        fromDay: tue,
+        toDay: tue,
+      });
+      expect(away.status).toBe(201);
+      expect((away.json.appointments as unknown as { id: number }[]).map((x) => x.id).sort()).toEqual(
+        [b.id, c.id].sort(),
+      );
+      await page.reload();
+      expect(await cardOf(b).locator('.absence-note').isVisible()).toBe(true);
+      expect(await page.locator('.absences-clash li').count()).toBe(2);
+      const fit = await measure(page);
+      expect(fit.overflow, fit.offenders.join(', ')).toBeLessThanOrEqual(1);
+      await shot(page, `${lang}-5-absence-flagged`);
+
       // keyboard: the card is a link; Enter opens the order and its form
       await cardOf(b).focus();
       await Promise.all([page.waitForURL(new RegExp(`/orders/${b.id}$`)), page.keyboard.press('Enter')]);
@@ -178,7 +196,7 @@ describe.each([
       expect(await p2.locator('.drag-hint').isVisible()).toBe(false);
       expect(await p2.locator(`a.appt[data-id="${b.id}"]`).getAttribute('draggable')).toBeNull();
       expect(await p2.locator(`a.appt[data-id="${b.id}"]`).getAttribute('href')).toBe(`/orders/${b.id}`);
-      await shot(p2, `${lang}-5-no-script`);
+      await shot(p2, `${lang}-6-no-script`);
       await plain.close();
     },
     180_000,

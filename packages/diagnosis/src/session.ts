@@ -473,43 +473,24 @@ export class GuidedSession {
     }
     const a = this.analysis();
     const top = a.posteriors[0];
-    if (
-      top &&
-      top.probability >= DECISION.confirm &&
-      this.pointedAt(top.cause) &&
-      !this.testedGood(top.cause)
-    ) {
+    // The leading cause goes to repair when it holds `at least` of the probability, something says
+    // its part is faulty, and its own inspection did not come out good.
+    const concludes = (atLeast: number, evidence: (cause: string) => boolean): boolean => {
+      if (!top || top.probability < atLeast || !evidence(top.cause) || this.testedGood(top.cause))
+        return false;
       this.data.pendingRepair = top.cause;
       this.data.pendingConfidence = top.probability;
       this.data.state = 'repair';
-      return;
-    }
+      return true;
+    };
+    const pointedAt = (c: string) => this.pointedAt(c);
+    if (concludes(DECISION.confirm, pointedAt)) return;
     if (this.nextOf(a)) return;
-    if (
-      top &&
-      top.probability >= DECISION.probable &&
-      this.pointedAt(top.cause) &&
-      !this.testedGood(top.cause)
-    ) {
-      this.data.pendingRepair = top.cause;
-      this.data.pendingConfidence = top.probability;
-      this.data.state = 'repair';
-      return;
-    }
+    if (concludes(DECISION.probable, pointedAt)) return;
     // The leading cause's own inspection found its part faulty (the gauge read low, the coil gave no
     // spark): the workshop's confirmation, whatever the prior said. It is concluded with its
     // confidence shown, and the verification after the repair judges it.
-    if (
-      top &&
-      top.probability >= DECISION.plausible &&
-      this.inspectedBad(top.cause) &&
-      !this.testedGood(top.cause)
-    ) {
-      this.data.pendingRepair = top.cause;
-      this.data.pendingConfidence = top.probability;
-      this.data.state = 'repair';
-      return;
-    }
+    if (concludes(DECISION.plausible, (c) => this.inspectedBad(c))) return;
     const tested = this.data.steps.some((s) => s.kind === 'test');
     this.endWithoutCause(tested ? 'tested-good' : 'below-threshold', a);
   }

@@ -260,6 +260,18 @@ interface FaultDef {
   apply(e: FaultEffects, f: FaultSpec, p: VehicleProfile, c: FaultContext): void;
 }
 
+/** A lithium-ion traction pack (its cells and modules), or why not. */
+const needsLiIonPack = (p: VehicleProfile) =>
+  !p.traction || p.traction.chemistry === 'NiMH'
+    ? 'needs the lithium-ion traction battery of an EV'
+    : undefined;
+/** A 1-based index within `count` (a cell, a module), or why not. */
+const indexProblem = (what: string, n: number | undefined, count: number) =>
+  n === undefined
+    ? `needs \`${what}\` (the number of the ${what}, from 1)`
+    : n > count
+      ? `this battery has ${count} ${what}s (${what} ${n} asked)`
+      : undefined;
 const needsEngine = (p: VehicleProfile) =>
   p.engine.kind === 'none' ? 'a battery EV has no engine' : undefined;
 const needsSpark = (p: VehicleProfile) =>
@@ -679,14 +691,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   weak_cell: {
     label: { fr: 'cellule faible de la batterie de traction', en: 'weak traction-battery cell' },
     codes: ['P0A7F'],
-    notOn: (p, f) =>
-      !p.traction || p.traction.chemistry === 'NiMH'
-        ? 'needs the lithium-ion traction battery of an EV'
-        : f.cell === undefined
-          ? 'needs `cell` (the number of the cell, from 1)'
-          : f.cell > p.traction.cells
-            ? `this battery has ${p.traction.cells} cells (cell ${f.cell} asked)`
-            : undefined,
+    notOn: (p, f) => needsLiIonPack(p) ?? indexProblem('cell', f.cell, p.traction!.cells),
     apply(e, f) {
       const i = f.cell! - 1;
       e.weakCells.set(i, max(e.weakCells.get(i) ?? 0, f.severity));
@@ -698,14 +703,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
       en: 'unbalanced cells (one module behind in charge)',
     },
     codes: ['P0A7F'],
-    notOn: (p, f) =>
-      !p.traction || p.traction.chemistry === 'NiMH'
-        ? 'needs the lithium-ion traction battery of an EV'
-        : f.module === undefined
-          ? 'needs `module` (the number of the module, from 1)'
-          : f.module > (p.traction.modules ?? 4)
-            ? `this battery has ${p.traction.modules ?? 4} modules (module ${f.module} asked)`
-            : undefined,
+    notOn: (p, f) => needsLiIonPack(p) ?? indexProblem('module', f.module, p.traction!.modules ?? 4),
     apply(e, f) {
       // A module whose balancing was lost (a balancing circuit, a module fitted at another charge)
       // holds up to 30 % less charge than the others: its cells are healthy, only behind.
@@ -716,10 +714,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   pack_aged: {
     label: { fr: 'batterie de traction usée (vieillissement)', en: 'aged traction battery' },
     codes: [],
-    notOn: (p) =>
-      !p.traction || p.traction.chemistry === 'NiMH'
-        ? 'needs the lithium-ion traction battery of an EV'
-        : undefined,
+    notOn: needsLiIonPack,
     apply(e, f) {
       e.packAgeing = max(e.packAgeing, f.severity);
     },

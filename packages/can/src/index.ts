@@ -14,4 +14,5 @@ export * from './replay/index.js';
 export * from './slcan/index.js';
 export * from './socketcan-bus.js';
 export * from './stats.js';
+export * from './text.js';
 export * from './virtual-bus.js';

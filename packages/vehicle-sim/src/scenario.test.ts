@@ -1,6 +1,18 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeText, TextEncodingError } from '@atelier/can';
 import { describe, expect, it } from 'vitest';
 import { FAULT_TYPES } from './faults.js';
-import { listScenarios, loadScenario, parseScenario, ScenarioError, scenarioSummary } from './scenario.js';
+import {
+  listScenarios,
+  loadScenario,
+  parseDurationText,
+  parseScenario,
+  readScenarioFile,
+  ScenarioError,
+  scenarioSummary,
+} from './scenario.js';
 import { Tester } from './test-support.js';
 import { Vehicle } from './vehicle.js';
 
@@ -146,6 +158,70 @@ describe('scenario files', () => {
     );
     expect(two.faults.map((f) => f.type)).toEqual(['misfire', 'evap_small_leak']);
     expect(two.faults[1].intermittent).toEqual({ when: 'hot', duty: 0.5, episodeS: 120 });
+  });
+
+  it('reads durations and numbers as French speakers write them', () => {
+    const s = parseScenario(
+      GOOD.replace('severity: 0.3', 'severity: "30 %"')
+        .replace('onset: 10min', 'onset: 1h30')
+        .replace('duration: 15min', 'duration: "1 h 5 min"')
+        .replace('seed: 5', 'seed: 5\nfuel_pct: "40 %"\nambient_c: "-2,5"'),
+    );
+    expect(s.faults[0]).toMatchObject({ severity: 0.3, onset: 5400 });
+    expect(s.fuelPct).toBe(40);
+    expect(s.ambientC).toBe(-2.5);
+    expect(s.drive[0]).toMatchObject({ duration: 3900 });
+    for (const [text, seconds] of [
+      ['1h30', 5400],
+      ['1H30', 5400],
+      ['2 h', 7200],
+      ['45 mn', 2700],
+      ['20 sec', 20],
+      ['1,5 h', 5400],
+      ['1h30min', 5400],
+      ['90s', 90],
+      ['3 minutes', 180],
+    ] as const)
+      expect(parseDurationText(text), text).toBe(seconds);
+    for (const text of ['soon', '90', '1h30x', 'h30', '10 km', ''])
+      expect(parseDurationText(text), text).toBeUndefined();
+    // a percentage where the field is not a fraction or a percentage stays refused
+    expect(errorOf(GOOD.replace('cylinder: 2', 'cylinder: "20 %"')).path).toBe('faults[0].cylinder');
+    expect(errorOf(GOOD.replace('severity: 0.3', 'severity: "150 %"')).message).toMatch(/between 0 and 1/);
+  });
+
+  it('reads files saved as UTF-8 with a BOM, UTF-16 and Windows-1252 ("ANSI")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scenario-text-'));
+    const text = GOOD.replace('"Voyant moteur"', '"Le moteur broute à froid, « ça cale » — 5 €"').replace(
+      /\n/g,
+      '\r\n',
+    );
+    const files: [string, Buffer][] = [
+      ['utf8-bom.yaml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+      ['utf16le.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+      ['utf16be.yaml', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+      // Windows-1252 written byte by byte from its code chart: à E0, « AB, » BB, — 97, € 80
+      [
+        'ansi.yaml',
+        Buffer.from(
+          [...text].map(
+            (c) => ({ à: 0xe0, '«': 0xab, '»': 0xbb, '—': 0x97, '€': 0x80 })[c] ?? c.charCodeAt(0),
+          ),
+        ),
+      ],
+    ];
+    for (const [name, bytes] of files) {
+      writeFileSync(join(dir, name), bytes);
+      expect(readScenarioFile(join(dir, name)).complaint.fr, name).toBe(
+        'Le moteur broute à froid, « ça cale » — 5 €',
+      );
+    }
+    expect(decodeText(files[3]![1]).encoding).toBe('windows-1252');
+    expect(decodeText(files[1]![1]).encoding).toBe('utf-16le');
+    // binary stays refused, saying where
+    writeFileSync(join(dir, 'bin.yaml'), Buffer.from('name: x\n\u0000\u0001'));
+    expect(() => readScenarioFile(join(dir, 'bin.yaml'))).toThrow(/binary content \(byte 0x00 at offset 8\)/);
+    expect(() => decodeText(Buffer.from([0xff, 0xfe, 0x41]))).toThrow(TextEncodingError);
   });
 
   it('reports YAML syntax errors with their line', () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeText, TextEncodingError } from '@atelier/can';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import { type DrivePhase, PHASE_KINDS, type PhaseKind } from './drive.js';
 import {
@@ -135,20 +136,48 @@ function readScenarioYaml(text: string, file: string): Scenario {
     if (typeof v !== 'string' || v.trim() === '') return fail(path, 'must be a non-empty string');
     return v;
   };
-  const num = (path: (string | number)[], v: unknown, lo: number, hi: number, dflt?: number): number => {
+  /**
+   * A number as people write it in YAML: 0.5, or a string "0,5" (the French decimal comma, which
+   * YAML reads as text); with `percentOf`, "50 %" too (`percentOf` 100: a fraction field, where
+   * 50 % is 0.5; 1: a field already in percent).
+   */
+  const num = (
+    path: (string | number)[],
+    v: unknown,
+    lo: number,
+    hi: number,
+    dflt?: number,
+    percentOf?: number,
+  ): number => {
     if (v === undefined || v === null) return dflt !== undefined ? dflt : fail(path, 'is required');
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      return fail(path, `must be a number (got ${JSON.stringify(v)})`);
-    if (v < lo || v > hi) return fail(path, `must be between ${lo} and ${hi} (got ${v})`);
-    return v;
+    let x = v;
+    if (typeof v === 'string') {
+      const m = /^\s*([-+]?\d+(?:[.,]\d+)?)\s*(%)?\s*$/.exec(v);
+      if (m && (m[2] === undefined || percentOf !== undefined))
+        x = Number(m[1]!.replace(',', '.')) / (m[2] ? percentOf! : 1);
+    }
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      return fail(
+        path,
+        `must be a number${percentOf !== undefined ? ' or a percentage' : ''} (got ${JSON.stringify(v)})`,
+      );
+    if (x < lo || x > hi) return fail(path, `must be between ${lo} and ${hi} (got ${JSON.stringify(v)})`);
+    return x;
   };
+  /**
+   * Seconds, or a duration: "90s", "15min", "2h", and as French speakers write them, "1h30",
+   * "1 h 30 min", "45 mn", "20 sec", "1,5 h".
+   */
   const duration = (path: (string | number)[], v: unknown): number => {
     if (typeof v === 'number') return num(path, v, 0, 1e7);
     if (typeof v === 'string') {
-      const m = /^\s*(\d+(?:\.\d+)?)\s*(s|min|h)\s*$/.exec(v);
-      if (m) return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'min' ? 60 : 1);
+      const s = parseDurationText(v);
+      if (s !== undefined) return num(path, s, 0, 1e7);
     }
-    return fail(path, `must be seconds or a duration like "90s", "15min", "2h" (got ${JSON.stringify(v)})`);
+    return fail(
+      path,
+      `must be seconds or a duration like "90s", "15min", "2h", "1h30" (got ${JSON.stringify(v)})`,
+    );
   };
 
   const name = str(['name'], root.name)!;
@@ -210,7 +239,7 @@ function readScenarioYaml(text: string, file: string): Scenario {
       );
     const spec: FaultSpec = {
       type: f.type as FaultType,
-      severity: num([...p, 'severity'], f.severity, 0, 1),
+      severity: num([...p, 'severity'], f.severity, 0, 1, undefined, 100),
       onset: f.onset === undefined ? 0 : duration([...p, 'onset'], f.onset),
     };
     if (spec.severity <= 0) fail([...p, 'severity'], 'must be above 0 (a fault of severity 0 is no fault)');
@@ -258,7 +287,7 @@ function readScenarioYaml(text: string, file: string): Scenario {
         spec.intermittent.when = i.when as IntermittentWhen;
       }
       if (i.duty !== undefined) {
-        spec.intermittent.duty = num([...ip, 'duty'], i.duty, 0, 1);
+        spec.intermittent.duty = num([...ip, 'duty'], i.duty, 0, 1, undefined, 100);
         if (spec.intermittent.duty <= 0 || spec.intermittent.duty >= 1)
           fail([...ip, 'duty'], 'must be between 0 and 1, exclusive (the share of the time the fault shows)');
       }
@@ -342,8 +371,8 @@ function readScenarioYaml(text: string, file: string): Scenario {
     seed,
     ambientC: num(['ambient_c'], root.ambient_c, -30, 45, 15),
     odometerKm: num(['odometer_km'], root.odometer_km, 0, 999_999, 84_250),
-    fuelPct: num(['fuel_pct'], root.fuel_pct, 0, 100, 55),
-    socPct: root.soc_pct === undefined ? undefined : num(['soc_pct'], root.soc_pct, 1, 99),
+    fuelPct: num(['fuel_pct'], root.fuel_pct, 0, 100, 55, 1),
+    socPct: root.soc_pct === undefined ? undefined : num(['soc_pct'], root.soc_pct, 1, 99, undefined, 1),
     complaint: complaintText,
     trueCause,
     faults,
@@ -358,13 +387,63 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 export function readScenarioFile(file: string): Scenario {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     throw new ScenarioError(file, '', `cannot read: ${(err as Error).message}`);
   }
+  let text: string;
+  try {
+    text = decodeText(bytes).text;
+  } catch (err) {
+    if (err instanceof TextEncodingError) throw new ScenarioError(file, '', err.message);
+    throw err;
+  }
   return parseScenario(text, file);
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  secs: 1,
+  seconde: 1,
+  secondes: 1,
+  second: 1,
+  seconds: 1,
+  min: 60,
+  mins: 60,
+  mn: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  heure: 3600,
+  heures: 3600,
+  hour: 3600,
+  hours: 3600,
+};
+
+/**
+ * Seconds from a written duration: one or more "number unit" parts ("2h", "1 h 30 min", "90s",
+ * "1,5 h"), and the French "1h30" (minutes after hours without a unit). Undefined when it is not one.
+ */
+export function parseDurationText(v: string): number | undefined {
+  const text = v.trim().toLowerCase();
+  const hm = /^(\d+)\s*h\s*(\d{1,2})$/.exec(text);
+  if (hm) return Number(hm[1]) * 3600 + Number(hm[2]) * 60;
+  const part = /(\d+(?:[.,]\d+)?)\s*([a-z]+)\s*/y;
+  let seconds = 0;
+  let parts = 0;
+  part.lastIndex = 0;
+  while (part.lastIndex < text.length) {
+    const m = part.exec(text);
+    const unit = m ? DURATION_UNITS[m[2]!] : undefined;
+    if (!m || unit === undefined) return undefined;
+    seconds += Number(m[1]!.replace(',', '.')) * unit;
+    parts++;
+  }
+  return parts ? seconds : undefined;
 }
 
 /** Built-in scenario names (files under scenarios/). */

@@ -136,6 +136,9 @@ function printAutoResult(
 ): void {
   const fr = ctx.lang === 'fr';
   const name = (id: string | null) => session.tree.causes.find((c) => c.id === id)?.name[ctx.lang] ?? '—';
+  // Costs to the cent as the reader writes money (138,48 € in French); whole euros stay whole.
+  const euros = (x: number) =>
+    `${x.toLocaleString(fr ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2, minimumFractionDigits: Number.isInteger(x) ? 0 : 2 })} €`;
   // The conclusion with how sure the session was of it, or the honest end when nothing was confirmed.
   const concluded =
     r.conclusion !== null
@@ -152,11 +155,11 @@ function printAutoResult(
   for (const s of session.steps) {
     if (s.kind === 'test')
       ctx.stdout.write(
-        `  • ${kb.tests.get(s.id)?.name[ctx.lang]} → ${s.outcome === 'bad' ? (fr ? 'MAUVAIS' : 'BAD') : fr ? 'bon' : 'good'} (${s.cost} €)\n`,
+        `  • ${kb.tests.get(s.id)?.name[ctx.lang]} → ${s.outcome === 'bad' ? (fr ? 'MAUVAIS' : 'BAD') : fr ? 'bon' : 'good'} (${euros(s.cost)})\n`,
       );
     if (s.kind === 'safety') ctx.stdout.write(`  • ${fr ? 'sécurité' : 'safety'}: ${s.id}\n`);
     if (s.kind === 'repair')
-      ctx.stdout.write(`  • ${fr ? 'réparation' : 'repair'}: ${name(s.cause)} (${s.cost} €)\n`);
+      ctx.stdout.write(`  • ${fr ? 'réparation' : 'repair'}: ${name(s.cause)} (${euros(s.cost)})\n`);
     if (s.kind === 'verify')
       ctx.stdout.write(
         `  • ${fr ? 'vérification' : 'verification'}: ${s.symptomGone ? (fr ? 'défaut disparu' : 'fault gone') : fr ? 'défaut toujours présent' : 'fault still present'}\n`,
@@ -164,8 +167,8 @@ function printAutoResult(
   }
   ctx.stdout.write(
     fr
-      ? `Conclusion : ${concluded} — cause réelle : ${name(r.true_cause)}\nCoût : ${r.cost} € (meilleur ordre attendu : ${r.best_cost} €)\n`
-      : `Conclusion: ${concluded} — true cause: ${name(r.true_cause)}\nCost: ${r.cost} € (best expected order: ${r.best_cost} €)\n`,
+      ? `Conclusion : ${concluded} — cause réelle : ${name(r.true_cause)}\nCoût : ${euros(r.cost)} (meilleur ordre attendu : ${euros(r.best_cost)})\n`
+      : `Conclusion: ${concluded} — true cause: ${name(r.true_cause)}\nCost: ${euros(r.cost)} (best expected order: ${euros(r.best_cost)})\n`,
   );
 }
 

@@ -123,6 +123,9 @@ describe('a training session on a simulated scenario', () => {
     }
     page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${id}` });
     expect(page.body).toContain('data-state="repair"');
+    // The repair's time and parts as French writes numbers ("0,5 h", never "0.5 h").
+    expect(page.body).toMatch(/\(\d+(,\d+)? h, \d[\d\u202f]*(,\d+)? €\)<\/p>/);
+    expect(page.body).not.toMatch(/\d\.\d+ h,/);
     expect((await post('leo', `/diagnostics/${id}/guided/repair`, { causeId: trueCause })).statusCode).toBe(
       303,
     );

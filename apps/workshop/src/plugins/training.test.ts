@@ -60,14 +60,22 @@ describe('recording uploads', () => {
       'capture.log',
       Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xff, 0xfe]),
       400,
-      /contenu binaire \(octet nul à la position 6\)/,
+      /contenu binaire \(octet 0x02 à la position 4\)/,
     ],
     [
-      'invalid UTF-8',
+      'a NUL byte',
+      'capture.log',
+      Buffer.from('(1.0) can0 123#00\n\u0000'),
+      400,
+      /contenu binaire \(octet nul à la position 18\)/,
+    ],
+    [
+      // Not UTF-8, so read as Windows-1252 ("ANSI"): text, but no log in it.
+      'text that is neither UTF-8 nor a log',
       'capture.log',
       Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0x0a]),
       400,
-      /contenu binaire \(UTF-8 invalide\)/,
+      /journal candump invalide : capture\.log:1/,
     ],
     ['path tricks (parent)', '../../etc/passwd.log', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
     ['path tricks (absolute)', '/etc/cron.d/x.log', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
@@ -118,6 +126,30 @@ describe('recording uploads', () => {
     expect(res.statusCode).toBe(status);
     expect(alertText(res.body)).toMatch(message);
     expect(await t.store.get('SELECT id FROM recordings WHERE name = ?', [name])).toBeUndefined();
+  });
+
+  it('takes logs saved as Windows-1252 ("ANSI") or UTF-16, as Windows tools and editors save them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-encodings-'));
+    // The Leaf log as a German CANoe would write it: ASC, "Mär" and a comment in single bytes.
+    const asc = join(dir, 'leaf.asc');
+    await writeLog(asc, readLog(LEAF), 'asc');
+    const german = readFileSync(asc, 'utf8')
+      .replace(/^date .*$/m, 'date Don Mär 4 10:12:33.123 2021')
+      .replace(/^(base .*)$/m, '$1\n// Prüfstand Halle 2, Bremsenprüfung');
+    const cp1252 = Buffer.from(german, 'latin1');
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(cp1252)).toThrow();
+    const res = await upload('leaf-de.asc', cp1252);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ name: 'leaf-de.asc', format: 'asc' });
+    // The candump log saved by Notepad as "Unicode" (UTF-16 LE with its BOM)
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(readFileSync(LEAF, 'utf8'), 'utf16le'),
+    ]);
+    const res16 = await upload('leaf-utf16.log', utf16);
+    expect(res16.statusCode, res16.body).toBe(201);
+    expect(res16.json()).toMatchObject({ format: 'candump' });
+    expect(JSON.parse(res16.json().summary).frames).toBe(JSON.parse(res.json().summary).frames);
   });
 
   it('refuses an oversized file with its size and the limit', async () => {

@@ -10,6 +10,7 @@ import {
   collectStats,
   DbcDecoder,
   decodeLog,
+  decodeText,
   detectFormat,
   type Frame,
   innerName,
@@ -21,6 +22,7 @@ import {
   type RecordingOrigin,
   readLogText,
   readOrigin,
+  TextEncodingError,
 } from '@atelier/can';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { type BatteryReport, batteryReadsIn, batteryReportFromFrames } from '@atelier/ev';
@@ -122,7 +124,8 @@ export async function checkRecording(name: string, gzipped: Uint8Array): Promise
 }
 
 /** Checks a (decompressed) log fully, every line parsed, and summarises it. */
-async function checkLog(label: string, bytes: Uint8Array): Promise<CheckedRecording> {
+async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecording> {
+  let bytes = raw;
   if (bytes.length > MAX_RECORDING_BYTES)
     throw new UploadRefused(
       {
@@ -134,15 +137,20 @@ async function checkLog(label: string, bytes: Uint8Array): Promise<CheckedRecord
   if (bytes.length === 0) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
   const binary = binaryMagic(bytes.subarray(0, 8));
   if (binary) return checkBinaryRecording(label, binary, bytes);
-  const nul = bytes.indexOf(0);
   let text: string;
   try {
-    if (nul >= 0) throw new Error('nul');
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+    // UTF-8, UTF-16 with its BOM, or Windows-1252: a Vector or PEAK log saved on a French or German
+    // Windows carries its comments ("Prüfstand", "Démarré") as single bytes that are not UTF-8.
+    const decoded = decodeText(bytes);
+    text = decoded.text;
+    // The log readers read bytes as UTF-8 or single-byte text; UTF-16 is read from its text.
+    if (decoded.encoding.startsWith('utf-16')) bytes = Buffer.from(text, 'utf8');
+  } catch (err) {
+    if (!(err instanceof TextEncodingError)) throw err;
+    const nul = bytes[err.offset] === 0;
     throw new UploadRefused({
-      fr: `contenu binaire${nul >= 0 ? ` (octet nul à la position ${nul})` : ' (UTF-8 invalide)'} : un journal CAN ou un transcript ELM327 est un fichier texte`,
-      en: `binary content${nul >= 0 ? ` (NUL byte at offset ${nul})` : ' (invalid UTF-8)'}: a CAN log or an ELM327 transcript is a text file`,
+      fr: `contenu binaire (${nul ? 'octet nul' : `octet 0x${bytes[err.offset]?.toString(16).padStart(2, '0')}`} à la position ${err.offset}) : un journal CAN ou un transcript ELM327 est un fichier texte`,
+      en: `binary content (${nul ? 'NUL byte' : `byte 0x${bytes[err.offset]?.toString(16).padStart(2, '0')}`} at offset ${err.offset}): a CAN log or an ELM327 transcript is a text file`,
     });
   }
   // An ELM327 transcript (the elm327 package's format): `<ms>\t<tx|rx|note>\t"<json>"` lines.
@@ -159,7 +167,7 @@ async function checkLog(label: string, bytes: Uint8Array): Promise<CheckedRecord
         name: label,
         kind: 'elm327',
         format: 'elm327-transcript',
-        size: bytes.length,
+        size: raw.length,
         text,
         summary: { entries: entries.length, requests, ...(origin ? { origin } : {}) },
       };
@@ -186,7 +194,7 @@ async function checkLog(label: string, bytes: Uint8Array): Promise<CheckedRecord
     return await canRecording(
       label,
       format,
-      bytes.length,
+      raw.length,
       text,
       frames,
       readOrigin(bytes, format as LogFormat),

@@ -4,6 +4,7 @@
  * did), and what the workshop does to a simulated car (repair, road test).
  */
 
+import { decodeText, TextEncodingError } from '@atelier/can';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { RecordedResponder, type Responder } from '@atelier/obd';
 import {
@@ -97,12 +98,13 @@ export function checkScenarioUpload(filename: string, bytes: Uint8Array): { name
   const name = checkRecordingName(filename);
   if (!bytes.length) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
   try {
-    if (bytes.includes(0)) throw new Error('nul');
-    return { name, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
+    // UTF-8, UTF-16 with its BOM, or Windows-1252 ("ANSI", as Notepad saves on a French Windows).
+    return { name, text: decodeText(bytes).text };
+  } catch (err) {
+    if (!(err instanceof TextEncodingError)) throw err;
     throw new UploadRefused({
-      fr: 'contenu binaire : un fichier de scénario est un texte YAML',
-      en: 'binary content: a scenario file is YAML text',
+      fr: `contenu binaire (octet ${err.offset}) : un fichier de scénario est un texte YAML`,
+      en: `binary content (byte ${err.offset}): a scenario file is YAML text`,
     });
   }
 }

@@ -14,17 +14,28 @@ import type { LineFormatter } from './writer.js';
  * writes as UTC so a round trip is exact. ASC channels are numbers from 1.
  */
 
+/**
+ * Month names as the `date` line has them: CANoe/CANalyzer write English or, in German, `Mär`,
+ * `Mai`, `Okt`, `Dez`; a tool formatting the date with a French locale writes `janv.`, `févr.`,
+ * `juil.`, `déc.`. Keys are lower case without accents or the final dot; a name is looked up
+ * whole, then by its first three letters.
+ */
 const MONTHS: Record<string, number> = {
   jan: 0,
   feb: 1,
+  fev: 1,
   mar: 2,
-  mär: 2,
   apr: 3,
+  avr: 3,
   may: 4,
   mai: 4,
   jun: 5,
+  juin: 5,
   jul: 6,
+  juil: 6,
+  juillet: 6,
   aug: 7,
+  aou: 7,
   sep: 8,
   oct: 9,
   okt: 9,
@@ -32,21 +43,35 @@ const MONTHS: Record<string, number> = {
   dec: 11,
   dez: 11,
 };
+
+function monthOf(name: string): number | undefined {
+  const key = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+  return MONTHS[key] ?? MONTHS[key.slice(0, 3)];
+}
+
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Milliseconds since the epoch (as UTC) of an ASC date such as `Thu Jan 6 11:46:01.949 am 2022`. */
 export function parseAscDate(text: string): number | undefined {
   const m =
-    /^\s*\S+\s+(\S+)\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})(?:[.:](\d{1,3}))?\s*(am|pm|vorm\.|nachm\.)?\s+(\d{4})\s*$/i.exec(
+    /^\s*\S+\s+(\S+)\s+(\d{1,2})\s+(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.:](\d{1,3}))?\s*(am|pm|vorm\.|nachm\.)?\s+(\d{4})\s*$/i.exec(
       text,
     );
   if (!m) return undefined;
-  const month = MONTHS[m[1].toLowerCase().slice(0, 3)];
+  const month = monthOf(m[1]);
   if (month === undefined) return undefined;
   let hour = Number(m[3]);
   const half = m[7]?.toLowerCase();
-  if (half === 'pm' || half === 'nachm.') hour = (hour % 12) + 12;
+  // CANalyzer writes a 24-hour time and still adds "am" (`Tue Jan 07 13:14:48.626 am 2020` at
+  // 13:14): past 12, the hour is already on the 24-hour clock.
+  if (hour > 12) {
+    // as written
+  } else if (half === 'pm' || half === 'nachm.') hour = (hour % 12) + 12;
   else if (half === 'am' || half === 'vorm.') hour %= 12;
   const ms = m[6] ? Number(m[6].padEnd(3, '0')) : 0;
   return Date.UTC(Number(m[8]), month, Number(m[2]), hour, Number(m[4]), Number(m[5]), ms);
@@ -61,6 +86,15 @@ export function formatAscDate(ms: number): string {
 }
 
 const HEADER_WORDS = ['begin', 'end', 'internal', 'no'];
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+function utf8OrLatin1(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return latin1(bytes, 0, bytes.length);
+  }
+}
 /** FD flags of the CANFD line (Vector): extended data length (an FD frame), bit rate switch, error state. */
 const FD_EDL = 0x1000;
 const FD_BRS = 0x2000;
@@ -96,9 +130,14 @@ export class AscParser implements LineParser {
     const t = tokenEnd(buf, i, e);
     const word = latin1(buf, i, t).toLowerCase();
     if (word === 'date') {
-      const ms = parseAscDate(latin1(buf, t, e));
+      // A German `Mär` is one byte in a file written as Windows-1252, two in one written as UTF-8.
+      const text = utf8OrLatin1(buf.subarray(t, e));
+      const ms = parseAscDate(text);
       if (ms === undefined)
-        throw new LineError(`unreadable date '${clip(latin1(buf, t, e).trim())}'`, t - s + 1);
+        throw new LineError(
+          `unreadable date '${clip(text.trim())}' (lenient reading skips it: times then count from the start of measurement)`,
+          t - s + 1,
+        );
       if (!this.options.relativeTime) this.startMs = ms;
       return;
     }

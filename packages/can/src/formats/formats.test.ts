@@ -14,6 +14,7 @@ import {
   readLogText,
   writeLog,
 } from './index.js';
+import { itWithPythonCan, runPython } from './python-can.test-support.js';
 
 const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 const SAVVY = fixturePath('can/savvycan_example_candump.log');
@@ -218,6 +219,65 @@ describe('Vector ASC reader', () => {
     expect(formatAscDate(ms)).toBe('Thu Jan 06 12:05:09.007 am 2022');
     expect(parseAscDate(formatAscDate(ms))).toBe(ms);
     expect(parseAscDate('Do Okt 6 14:05:09 2022')).toBe(Date.UTC(2022, 9, 6, 14, 5, 9));
+  });
+
+  // Dates as tools write them (CANalyzer's 24-hour time with am, German CANoe, python-can's writer
+  // without milliseconds and with a one-digit minute), checked against python-can's own parser.
+  const WILD_DATES = [
+    'Fre Jan 22 13:20:12.005 2021',
+    'Don Mär 4 10:12:33.123 2021',
+    'Thu Mar 28 11:8:34 am 2024',
+    'Wed Jan 5 02:33:01.123 pm 2022',
+  ];
+  itWithPythonCan('reads the dates python-can reads, to the same instant', () => {
+    const py = JSON.parse(
+      runPython(
+        'import json,sys\nfrom can.io.asc import ASCReader\nprint(json.dumps([ASCReader._datetime_to_timestamp(d.split(" ", 1)[1]) for d in sys.argv[1:]]))',
+        ...WILD_DATES,
+      ),
+    ) as number[];
+    expect(WILD_DATES.map((d) => parseAscDate(d)! / 1000)).toEqual(py);
+  });
+
+  it("reads month names in German and French, in UTF-8 or Windows-1252, and CANalyzer's 13:14 am", async () => {
+    // python-can refuses these two; their meaning is plain.
+    expect(parseAscDate('Tue Jan 07 13:14:48.626 am 2020')).toBe(Date.UTC(2020, 0, 7, 13, 14, 48, 626));
+    expect(parseAscDate('Di Okt 12 08:01:02.123 vorm. 2021')).toBe(Date.UTC(2021, 9, 12, 8, 1, 2, 123));
+    // A French locale's strftime("%a %b %d …"): each month once
+    const fr = [
+      'janv.',
+      'févr.',
+      'mars',
+      'avr.',
+      'mai',
+      'juin',
+      'juil.',
+      'août',
+      'sept.',
+      'oct.',
+      'nov.',
+      'déc.',
+    ];
+    expect(fr.map((m) => new Date(parseAscDate(`jeu. ${m} 07 10:12:33.123 2026`)!).getUTCMonth())).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    ]);
+    const body = 'base hex  timestamps absolute\n 0.010000 1  7E0  Tx  d 8 02 01 0C 00 00 00 00 00\n';
+    const expected = Date.UTC(2021, 2, 4, 10, 12, 33, 133) / 1000;
+    // "Mär" in UTF-8 (two bytes for ä) and in Windows-1252 (one byte, 0xE4)
+    const utf8 = await all(
+      readLogText(Buffer.from(`date Don Mär 4 10:12:33.123 2021\n${body}`, 'utf8'), 'de.asc'),
+    );
+    const cp1252 = await all(
+      readLogText(Buffer.from(`date Don Mär 4 10:12:33.123 2021\n${body}`, 'latin1'), 'de.asc'),
+    );
+    expect(utf8.map((f) => f.timestamp)).toEqual([expected]);
+    expect(cp1252.map((f) => f.timestamp)).toEqual([expected]);
+    // A date nobody can read: strict reading says where and what to do; lenient reads the frames
+    const odd = `date le 4 du mois\n${body}`;
+    await expect(all(readLogText(odd, 'odd.asc'))).rejects.toThrow(/odd\.asc:1:5: unreadable date .*lenient/);
+    const lenient = readLogText(odd, 'odd.asc', { lenient: true });
+    expect((await all(lenient)).map((f) => f.timestamp)).toEqual([0.01]);
+    expect(lenient.skipped.map((e) => e.line)).toEqual([1]);
   });
 
   it.each([

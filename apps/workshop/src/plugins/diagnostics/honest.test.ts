@@ -211,7 +211,7 @@ describe('training mode', () => {
       'name: vacuum-leak',
       'name: atelier-durite',
     );
-    const upload = async (file: { name: string; content: string }, trueCause: string) => {
+    const upload = async (file: { name: string; content: string | Buffer }, trueCause: string) => {
       const a = await t.as('formateur');
       const body = multipart({ _csrf: a.csrf, title: `Fichier ${file.name}`, trueCause }, file);
       return t.app.inject({
@@ -243,5 +243,26 @@ describe('training mode', () => {
     );
     expect(row).toMatchObject({ true_cause: 'vacuum_leak', sim_name: 'durite.yaml' });
     expect(row!.sim_file).toContain('atelier-durite');
+    // Saved as "ANSI" by Notepad on a French Windows (é is the single byte 0xE9, € is 0x80):
+    // taken, and its complaint reads as written, not as "�".
+    const ansi = Buffer.from(
+      [
+        ...text
+          .replace('name: atelier-durite', 'name: atelier-ansi')
+          .replace('allumé.', 'allumé, devis 90 €.'),
+      ].map((c) => ({ é: 0xe9, '€': 0x80 })[c] ?? c.charCodeAt(0)),
+    );
+    expect(ansi.includes(0xc3)).toBe(false); // not UTF-8
+    const fromAnsi = await upload({ name: 'ansi.yaml', content: ansi }, '');
+    expect(fromAnsi.statusCode).toBe(303);
+    const ansiRow = await t.store.get<{ sim_file: string }>(
+      'SELECT sim_file FROM training_scenarios WHERE id = ?',
+      [Number(/\/training\/scenarios\/(\d+)/.exec(fromAnsi.headers.location as string)![1])],
+    );
+    expect(ansiRow!.sim_file).toContain('voyant moteur allumé, devis 90 €.');
+    // A binary file is still refused, saying where.
+    const binary = await upload({ name: 'x.yaml', content: Buffer.from('name: x\n\u0000') }, '');
+    expect(binary.statusCode).toBe(400);
+    expect(binary.body).toContain('contenu binaire (octet 8)');
   });
 });

@@ -194,11 +194,11 @@ export function pathList(
       case 'read':
         return html`<li class="step-read">${T(req, READ_STEP[s.what] ?? { fr: s.what, en: s.what })}</li>`;
       case 'test':
-        return html`<li class="step-test">${testName(req, s.id)}${s.measured ? html` — <span class="measured">${measuredText(req, s.measured, s.id)}</span>` : ''} → <strong>${outcome(s.outcome)}</strong>${s.certainty !== undefined ? html` <span class="muted">(${T(req, { fr: 'près du seuil, certitude', en: 'near the threshold, certainty' })} ${pct(req.lang, s.certainty)})</span>` : ''} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+        return html`<li class="step-test">${testName(req, s.id)}${s.measured ? html` — <span class="measured">${measuredText(req, s.measured, s.id)}</span>` : ''} → <strong>${outcome(s.outcome)}</strong>${s.certainty !== undefined ? html` <span class="muted">(${T(req, { fr: 'près du seuil, certitude', en: 'near the threshold, certainty' })} ${pct(req.lang, s.certainty)})</span>` : ''} <span class="muted">(${s.minutes} min, ${formatNumber(req.lang, s.cost)} €)</span></li>`;
       case 'safety':
         return html`<li class="step-safety">⚠ ${safetyName(req, s.id)}</li>`;
       case 'repair':
-        return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause, data.treeId))} <span class="muted">(${s.minutes} min, ${s.cost} €)</span></li>`;
+        return html`<li class="step-repair">${T(req, { fr: 'Réparation', en: 'Repair' })} : ${T(req, causeName(s.cause, data.treeId))} <span class="muted">(${s.minutes} min, ${formatNumber(req.lang, s.cost)} €)</span></li>`;
       case 'unable':
         return html`<li class="step-unable">${testName(req, s.id)} → <strong>${T(req, { fr: 'impossible sur ce véhicule', en: 'not possible on this car' })}</strong> <span class="muted">(${T(req, s.why)})</span></li>`;
       case 'road_test':
@@ -526,7 +526,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
     const c = g.pendingRepair!;
     const confidence = data.pendingConfidence;
     action = html`<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${guidedFields(req, version)}
-<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong>${probabilities && confidence !== undefined ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, confidence)})</span>` : ''} — ${T(req, c.repair)} (${c.repair.hours} h, ${c.repair.parts} €)</p>
+<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong>${probabilities && confidence !== undefined ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, confidence)})</span>` : ''} — ${T(req, c.repair)} (${formatNumber(req.lang, c.repair.hours)} h, ${formatNumber(req.lang, c.repair.parts)} €)</p>
 <input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
   } else if (canWork && g.state === 'verify')
     action = verifyForms(req, id, version, g, simulated, s.adapter_kind !== 'scenario');

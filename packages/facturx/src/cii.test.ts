@@ -75,7 +75,8 @@ describe('CII D16B, Factur-X EN 16931 profile', () => {
     const { xml } = toCii({ ...doc, lines: [{ ...doc.lines[0]!, name: given }, ...doc.lines.slice(1)] });
     expect(xml).toContain('Durite&#x2028;ligne 2&#x85;fin&#x2029;.');
     const parsed = new DOMParser().parseFromString(xml, 'text/xml');
-    const name = parsed.getElementsByTagNameNS(NS.ram, 'SpecifiedTradeProduct')[0]!
+    const name = parsed
+      .getElementsByTagNameNS(NS.ram, 'SpecifiedTradeProduct')[0]!
       .getElementsByTagNameNS(NS.ram, 'Name')[0]!.textContent;
     expect(name).toBe(given);
     expect(checkEn16931(xml)).toEqual([]);

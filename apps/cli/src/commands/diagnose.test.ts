@@ -55,7 +55,9 @@ describe('atelier diagnose', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/Conclusion : .+ \(confiance \d{1,3},\d %\) — cause réelle : /);
     // Money as French writes it: a decimal comma, never a dot (the expected cost is rarely whole).
-    expect(stdout).toMatch(/Coût : \d[\d\u202f]*(,\d\d)? € \(meilleur ordre attendu : \d[\d\u202f]*(,\d\d)? €\)/);
+    expect(stdout).toMatch(
+      /Coût : \d[\d\u202f]*(,\d\d)? € \(meilleur ordre attendu : \d[\d\u202f]*(,\d\d)? €\)/,
+    );
     expect(stdout).not.toMatch(/\d\.\d+ €/);
   });
 

@@ -2,7 +2,7 @@ import type { FrameBatch } from './batch.js';
 import type { Frame } from './frame.js';
 
 /** The log formats Atelier reads and writes. */
-export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'csv' | 'mf4' | 'blf';
+export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'canhacker' | 'csv' | 'mf4' | 'blf';
 
 /** The binary formats: read from a random-access source, errors name a byte offset instead of a line. */
 export const BINARY_FORMATS: readonly LogFormat[] = ['mf4', 'blf'];

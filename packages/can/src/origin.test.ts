@@ -47,6 +47,7 @@ describe('recording origin', () => {
     ['candump', 'log'],
     ['asc', 'asc'],
     ['trc', 'trc'],
+    ['canhacker', 'trc'],
     ['mf4', 'mf4'],
     ['blf', 'blf'],
   ] as const) {
@@ -109,6 +110,22 @@ describe('recording origin', () => {
       expect(pythonCanRead('blf', marked)).toEqual(a);
     },
   );
+
+  it('CANHacker: the mark is in the comment column of the first frame, where CANHacker keeps free text', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atelier-origin-'));
+    const path = join(dir, 's.trc');
+    await writeLog(path, frames, 'canhacker');
+    expect(await markOriginFile(path, 'canhacker', SIM)).toBe(true);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[1]).toBe(
+      "40.500 7E4      8 03 22 01 01 00 00 00 00 origin=atelier-simulator scenario=kona-battery — simulated vehicle: recorded from Atelier's vehicle simulator, not from a real car",
+    );
+    // Found only in the comment column: the same words among a line's data cells are not a mark.
+    expect(readOrigin(Buffer.from('Time\n01.000 123      1 AA\n'), 'canhacker')).toBeUndefined();
+    expect(
+      readOrigin(Buffer.from('Time\n01.000 123      8 origin=atelier-simulator 00 00\n'), 'canhacker'),
+    ).toBeUndefined();
+  });
 
   it('SavvyCAN CSV has no place for it: not marked, origin unknown', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'atelier-origin-'));

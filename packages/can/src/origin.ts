@@ -10,6 +10,8 @@
  * - ASAM MDF4: the header block's comment (HD `md_comment`, an `<HDcomment>` MD block whose
  *   `common_properties` hold `origin`);
  * - Vector BLF: an APP_TEXT object (source 0, measurement comment) in the first log container;
+ * - CANHacker trace: the comment column of the first frame's line (the format has no comment
+ *   lines; that column is free text CANHacker keeps per frame);
  * - SavvyCAN CSV has no place for it: such a file's origin is unknown.
  *
  * No mark means "origin unknown", never "real vehicle": nothing in a log proves a car was there.
@@ -68,10 +70,11 @@ export function readOrigin(bytes: Uint8Array, format: LogFormat): RecordingOrigi
   if (format === 'mf4') return unlessDamaged(() => mf4Origin(at, bytes.length));
   if (format === 'blf') return unlessDamaged(() => blfOrigin(at, bytes.length));
   const c = COMMENT[format === 'candump-screen' ? 'candump' : format];
-  if (c === undefined) return undefined;
+  if (c === undefined && format !== 'canhacker') return undefined;
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, TEXT_HEAD)).toString(
     'latin1',
   );
+  if (c === undefined) return canHackerOrigin(head);
   for (const line of head.split('\n')) {
     const t = line.trimStart();
     if (t.startsWith(c)) {
@@ -137,6 +140,7 @@ export async function markOriginFile(
 ): Promise<boolean> {
   if (format === 'mf4') return markMf4(path, origin);
   if (format === 'blf') return markBlf(path, origin);
+  if (format === 'canhacker') return markCanHacker(path, origin);
   const line = originCommentLine(format, origin);
   if (!line) return false;
   const text = await readFile(path);
@@ -149,6 +153,51 @@ export async function markOriginFile(
   const tmp = `${path}.origin-${process.pid}`;
   try {
     await writeFile(tmp, Buffer.concat([text.subarray(0, at), Buffer.from(line, 'utf8'), text.subarray(at)]));
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return true;
+}
+
+/**
+ * CANHacker: where the comment column starts (after `SS.mmm`, the id in 8 columns, the DLC and 8
+ * data cells of 3), as CANHacker and Atelier's writer lay lines out.
+ */
+const CANHACKER_COMMENT_COLUMN = 42;
+
+/** The mark in a CANHacker trace: in the comment column of a frame line (after the data). */
+function canHackerOrigin(head: string): RecordingOrigin | undefined {
+  for (const line of head.split('\n')) {
+    // A frame line starts with its time; the mark is free text after the data cells.
+    if (!/^\d/.test(line)) continue;
+    const o = originFromText(line.slice(CANHACKER_COMMENT_COLUMN - 1));
+    if (o) return o;
+  }
+  return undefined;
+}
+
+/** Writes the mark into the comment column of the first frame's line of a CANHacker trace. */
+async function markCanHacker(path: string, origin: RecordingOrigin): Promise<boolean> {
+  const text = await readFile(path, 'latin1');
+  const start = text.indexOf('\n') + 1;
+  if (start === 0 || start >= text.length) return false;
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  const cr = text[end - 1] === '\r' ? 1 : 0;
+  const line = text.slice(start, end - cr).trimEnd();
+  if (!/^\d/.test(line)) return false;
+  const marked = `${line.padEnd(CANHACKER_COMMENT_COLUMN - 1)} ${originText(origin)}`;
+  const tmp = `${path}.origin-${process.pid}`;
+  try {
+    await writeFile(
+      tmp,
+      Buffer.concat([
+        Buffer.from(text.slice(0, start), 'latin1'),
+        Buffer.from(marked, 'utf8'),
+        Buffer.from(text.slice(end - cr), 'latin1'),
+      ]),
+    );
     await rename(tmp, path);
   } finally {
     await rm(tmp, { force: true });

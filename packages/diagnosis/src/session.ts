@@ -112,7 +112,9 @@ export interface SessionData {
  * The thresholds the session decides by, stated. A cause a bad test points at, and whose own
  * inspection did not come out good, is concluded (and goes to repair) once it holds `confirm` of the
  * probability; when no test is left, it still is if it leads and holds at least `probable` (its
- * confidence is shown). A cause below `plausible` is not worth a test; and when no code confirms the
+ * confidence is shown), or if it leads, holds at least `plausible` and its own inspection found its
+ * part faulty (the workshop's confirmation; the verification after the repair judges it). A cause
+ * below `plausible` is not worth a test; and when no code confirms the
  * tree's symptom and its causes together hold less than `inTree` (the car most likely does not have
  * this tree's fault: a complaint word that nothing on the car backs up), nothing is. Anything else ends "no cause confirmed": never a
  * cause tested good, never the most probable cause for want of a better one.
@@ -471,31 +473,32 @@ export class GuidedSession {
     }
     const a = this.analysis();
     const top = a.posteriors[0];
-    if (
-      top &&
-      top.probability >= DECISION.confirm &&
-      this.pointedAt(top.cause) &&
-      !this.testedGood(top.cause)
-    ) {
+    // The leading cause goes to repair when it holds `at least` of the probability, something says
+    // its part is faulty, and its own inspection did not come out good.
+    const concludes = (atLeast: number, evidence: (cause: string) => boolean): boolean => {
+      if (!top || top.probability < atLeast || !evidence(top.cause) || this.testedGood(top.cause))
+        return false;
       this.data.pendingRepair = top.cause;
       this.data.pendingConfidence = top.probability;
       this.data.state = 'repair';
-      return;
-    }
+      return true;
+    };
+    const pointedAt = (c: string) => this.pointedAt(c);
+    if (concludes(DECISION.confirm, pointedAt)) return;
     if (this.nextOf(a)) return;
-    if (
-      top &&
-      top.probability >= DECISION.probable &&
-      this.pointedAt(top.cause) &&
-      !this.testedGood(top.cause)
-    ) {
-      this.data.pendingRepair = top.cause;
-      this.data.pendingConfidence = top.probability;
-      this.data.state = 'repair';
-      return;
-    }
+    if (concludes(DECISION.probable, pointedAt)) return;
+    // The leading cause's own inspection found its part faulty (the gauge read low, the coil gave no
+    // spark): the workshop's confirmation, whatever the prior said. It is concluded with its
+    // confidence shown, and the verification after the repair judges it.
+    if (concludes(DECISION.plausible, (c) => this.inspectedBad(c))) return;
     const tested = this.data.steps.some((s) => s.kind === 'test');
     this.endWithoutCause(tested ? 'tested-good' : 'below-threshold', a);
+  }
+
+  /** Whether the cause's own inspection came out bad. */
+  inspectedBad(causeId: string): boolean {
+    const inspect = this.tree.causes.find((c) => c.id === causeId)?.inspect;
+    return this.data.steps.some((s) => s.kind === 'test' && s.id === inspect && s.outcome === 'bad');
   }
 
   /**

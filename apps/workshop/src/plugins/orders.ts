@@ -80,6 +80,7 @@ import {
   repairOrderDocument,
 } from './document-views.js';
 import {
+  absenceNote,
   appointmentFact,
   appointmentFields,
   appointmentForm,
@@ -432,6 +433,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
       render: async (cards, req, reply) => {
         const columns = STATES.map((s) => ({ s, cards: cards.filter((c) => c.state === s) }));
         const late = cards.filter((c) => c.late_appointment || c.late_delivery);
+        const absent = cards.filter((c) => c.absence);
         // Managers see habilitation renewals due here too, not only on the team page.
         const alerts = MANAGERS.includes(req.user!.role)
           ? await habilitationAlerts(
@@ -448,6 +450,10 @@ async function orders(scope: FastifyInstance): Promise<void> {
         }${
           late.length
             ? html`<p class="card alerts late-summary" role="status">⚠ ${T(req, { fr: '{n} ordre(s) en retard : rendez-vous passé sans réception ou restitution promise dépassée', en: '{n} order(s) late: appointment passed without reception, or promised delivery passed' }, { n: late.length })}</p>`
+            : ''
+        }${
+          absent.length
+            ? html`<p class="card alerts absence-summary" role="status">⚠ ${T(req, { fr: '{n} rendez-vous sur une absence de leur technicien : à déplacer ou réaffecter', en: "{n} appointment(s) on their technician's absence: move or reassign them" }, { n: absent.length })} — <a href="/planning">${T(req, { fr: 'planning', en: 'schedule' })}</a></p>`
             : ''
         }${req.user!.role === 'apprentice' ? '' : html`<p class="tools"><a href="/orders.csv" download>${T(req, { fr: 'Exporter les ordres (CSV)', en: 'Export the orders (CSV)' })}</a></p>`}<div class="board" data-refresh="60">${columns.map(
           (
@@ -728,7 +734,7 @@ ${columnCards(req, col.s, col.cards, parisDay(clock.now()))}</section>`,
 }
 
 function boardCard(req: FastifyRequest, c: BoardCard): Html {
-  return html`<a class="ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}" href="/orders/${c.id}" data-number="${c.number}">
+  return html`<a class="ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}${c.absence ? ' absent' : ''}" href="/orders/${c.id}" data-number="${c.number}">
   <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
   <span>${c.plate} · ${c.maker} ${c.model}</span>
   ${boardTimes(req, c)}
@@ -781,7 +787,7 @@ function boardTimes(req: FastifyRequest, c: BoardCard): Html {
     c.late_delivery
       ? html`<span class="late-flag">⚠ ${T(req, { fr: 'restitution promise dépassée', en: 'promised delivery passed' })}</span>`
       : ''
-  }`;
+  }${c.absence ? absenceNote(req, c.absence) : ''}`;
 }
 
 /** Repair orders: board, order pages and forms, and their JSON API. */

@@ -5,11 +5,13 @@ import {
   ABSENCE_KINDS,
   ABSENCE_LABEL,
   type Absence,
+  absenceWhen,
   addAbsence,
+  HALVES,
   listAbsences,
   removeAbsence,
 } from '../services/absences.js';
-import { parisDay } from '../services/calendar.js';
+import { parisDay, parisWall } from '../services/calendar.js';
 import { ValidationError } from '../services/errors.js';
 import { type SiteMember, siteMembers } from '../services/memberships.js';
 import {
@@ -25,11 +27,19 @@ import {
   siteClosedDays,
   WEEKDAY_NAME,
 } from '../services/opening-hours.js';
-import { clockText, DAY_PATTERN, dayInput, dayValue, parseTimeOfDay } from '../web/dates.js';
+import { type AbsentAppointment, appointmentsInAbsences } from '../services/planning.js';
+import {
+  clockText,
+  DAY_PATTERN,
+  dayInput,
+  dayValue,
+  formatAppointment,
+  parseTimeOfDay,
+} from '../web/dates.js';
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
-import { csrfProp } from '../web/schemas.js';
+import { absenceClashSchema, csrfProp } from '../web/schemas.js';
 import { MANAGERS, STAFF } from '../web/types.js';
 
 /**
@@ -91,7 +101,11 @@ const absenceBody = {
     userId: { type: 'integer' },
     kind: { type: 'string', enum: [...ABSENCE_KINDS] },
     fromDay: { type: 'string', pattern: DAY_PATTERN },
+    /** The half of the first day it starts with: `morning` (default) or `afternoon`. */
+    fromHalf: { type: 'string', enum: [...HALVES] },
     toDay: { type: 'string', pattern: DAY_PATTERN },
+    /** The half of the last day it ends with: `afternoon` (default: the whole day) or `morning` (until lunch). */
+    toHalf: { type: 'string', enum: [...HALVES] },
     note: { type: 'string', maxLength: 200 },
     ...csrfProp,
   },
@@ -116,15 +130,29 @@ const absenceSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    id: { type: 'integer' },
-    user_id: { type: 'integer' },
-    user_name: { type: 'string' },
-    kind: { type: 'string' },
-    from_day: { type: 'string' },
-    to_day: { type: 'string' },
+    ...absenceClashSchema.properties,
     note: { type: 'string' },
     created_by_name: { type: ['string', 'null'] },
     created_at: { type: 'integer' },
+    /** The appointments, cars not yet received, of this technician that the absence falls in: move or reassign them. */
+    appointments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          id: { type: 'integer' },
+          number: { type: 'string' },
+          booked_for: { type: 'integer' },
+          ends_at: { type: 'integer' },
+          duration_minutes: { type: 'integer' },
+          plate: { type: 'string' },
+          maker: { type: 'string' },
+          model: { type: 'string' },
+          customer_name: { type: ['string', 'null'] },
+        },
+      },
+    },
   },
 } as const;
 const calendarSchema = {
@@ -168,8 +196,20 @@ interface WorkCalendar {
   hours: (DayHours & { weekday: number })[];
   holidays: Holiday[];
   closed_days: ClosedDay[];
-  absences: Absence[];
+  absences: AbsenceWithAppointments[];
   members: SiteMember[];
+  /** The absence just entered, whose appointments the page lists beside the form. */
+  entered: AbsenceWithAppointments | null;
+}
+
+type AbsenceWithAppointments = Absence & { appointments: AbsentAppointment[] };
+
+/** The appointments an absence falls in, in words: order, day and time, customer, car; links to move them. */
+function clashList(req: FastifyRequest, list: AbsentAppointment[]): Html {
+  return html`<ul class="absence-clash">${list.map(
+    (a) =>
+      html`<li><a href="/orders/${a.id}">${a.number}</a> — ${formatAppointment(req.lang, a.booked_for)}–${clockText(parisWall(a.ends_at).minutes)}, ${a.customer_name ?? '—'}, ${a.plate} ${a.maker} ${a.model}</li>`,
+  )}</ul>`;
 }
 
 function hoursForm(req: FastifyRequest, c: WorkCalendar): Html {
@@ -217,16 +257,22 @@ ${
 
 function absencesCard(req: FastifyRequest, c: WorkCalendar): Html {
   const manager = MANAGERS.includes(req.user!.role);
-  return html`<section class="card absences"><h2>${T(req, { fr: 'Absences du personnel', en: 'Staff absences' })}</h2>
+  const e = c.entered;
+  const notice = e
+    ? e.appointments.length
+      ? html`<div class="alerts absence-entered" role="status"><strong>${T(req, { fr: 'Absence enregistrée. Elle tombe sur {n} rendez-vous déjà donnés à {who} : à déplacer ou réaffecter.', en: 'Absence saved. It falls on {n} appointment(s) already given to {who}: move or reassign them.' }, { n: e.appointments.length, who: e.user_name })}</strong>${clashList(req, e.appointments)}</div>`
+      : html`<p class="absence-entered ok" role="status">${T(req, { fr: 'Absence enregistrée ; aucun rendez-vous de {who} n’y tombe.', en: 'Absence saved; no appointment of {who} falls in it.' }, { who: e.user_name })}</p>`
+    : '';
+  return html`<section class="card absences" id="absences"><h2>${T(req, { fr: 'Absences du personnel', en: 'Staff absences' })}</h2>
 ${
   c.absences.length
     ? html`<ul>${c.absences.map(
         (a) =>
-          html`<li data-absence="${a.id}"><strong>${a.user_name}</strong> — ${T(req, ABSENCE_LABEL[a.kind])}, ${T(req, { fr: 'du {from} au {to}', en: 'from {from} to {to}' }, { from: formatDay(req.lang, a.from_day, 'long'), to: formatDay(req.lang, a.to_day, 'long') })}${a.note ? html` <small>(${a.note})</small>` : ''}${
+          html`<li data-absence="${a.id}"><strong>${a.user_name}</strong> — ${T(req, ABSENCE_LABEL[a.kind])}, ${absenceWhen(req.lang, a)}${a.note ? html` <small>(${a.note})</small>` : ''}${
             manager
               ? html` <form method="post" action="/planning/absences/${a.id}/delete" class="inline">${csrfField(req)}<button type="submit" class="secondary">${T(req, { fr: 'Retirer', en: 'Remove' })}</button></form>`
               : ''
-          }</li>`,
+          }${a.appointments.length ? html`<br><small class="absence-clash-title">⚠ ${T(req, { fr: 'tombe sur {n} rendez-vous à déplacer ou réaffecter :', en: 'falls on {n} appointment(s) to move or reassign:' }, { n: a.appointments.length })}</small>${clashList(req, a.appointments)}` : ''}</li>`,
       )}</ul>`
     : html`<p class="muted">${T(req, { fr: 'Aucune absence à venir.', en: 'No coming absence.' })}</p>`
 }
@@ -236,34 +282,50 @@ ${
 <label>${T(req, { fr: 'Personne', en: 'Person' })} <select name="userId" required>${c.members.filter((m) => m.active).map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>
 <label>${T(req, { fr: 'Motif', en: 'Reason' })} <select name="kind">${ABSENCE_KINDS.map((k) => html`<option value="${k}">${T(req, ABSENCE_LABEL[k])}</option>`)}</select></label>
 <label>${T(req, { fr: 'Du', en: 'From' })} ${dayInput(req, 'fromDay', null, { required: true })}</label>
+<label>${T(req, { fr: 'à partir du', en: 'starting' })} <select name="fromHalf"><option value="morning">${T(req, { fr: 'matin', en: 'in the morning' })}</option><option value="afternoon">${T(req, { fr: 'début d’après-midi', en: 'after lunch' })}</option></select></label>
 <label>${T(req, { fr: 'Au', en: 'To' })} ${dayInput(req, 'toDay', null, { required: true })}</label>
+<label>${T(req, { fr: 'jusqu’au', en: 'until' })} <select name="toHalf"><option value="afternoon">${T(req, { fr: 'soir', en: 'the evening' })}</option><option value="morning">${T(req, { fr: 'midi (matin seulement)', en: 'lunch (morning only)' })}</option></select></label>
 <label>${T(req, { fr: 'Note', en: 'Note' })} <input type="text" name="note" maxlength="200"></label>
 <button type="submit">${T(req, { fr: 'Enregistrer l’absence', en: 'Save the absence' })}</button></form>`
     : ''
-}</section>`;
+}
+${notice}</section>`;
 }
 
 async function planningHours(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
   const { store, clock } = app.deps;
 
-  const workCalendar = async (site: number): Promise<WorkCalendar> => {
+  const workCalendar = async (site: number, entered?: number): Promise<WorkCalendar> => {
     const today = parisDay(clock.now());
     const year = Number(today.slice(0, 4));
+    const absences = await listAbsences(store, site, today);
+    const clashes = await appointmentsInAbsences(store, site, absences);
+    const withAppointments = absences.map((a) => ({ ...a, appointments: clashes.get(a.id) ?? [] }));
     return {
       hours: (await openingHours(store, site)).map((d, i) => ({ weekday: i + 1, ...d })),
       holidays: [...frenchHolidays(year), ...frenchHolidays(year + 1)].filter((h) => h.day >= today),
       closed_days: await siteClosedDays(store, site, today),
-      absences: await listAbsences(store, site, today),
+      absences: withAppointments,
       members: await siteMembers(store, site),
+      entered: withAppointments.find((a) => a.id === entered) ?? null,
     };
   };
 
   twin(app, 'GET', {
     access: STAFF,
     tags: ['planning'],
-    schema: {},
-    handler: async (req) => workCalendar(req.user!.site_id),
+    schema: {
+      querystring: {
+        type: 'object',
+        properties: {
+          /** The absence just entered: the page says which appointments it falls in, beside the form. */
+          absence: { type: 'integer', minimum: 1 },
+          lang: { type: 'string' },
+        },
+      },
+    },
+    handler: async (req) => workCalendar(req.user!.site_id, req.query.absence),
     page: {
       url: '/planning/hours',
       render: async (c, req, reply) =>
@@ -281,7 +343,7 @@ ${hoursForm(req, c)}${closedDaysCard(req, c)}${absencesCard(req, c)}`,
     api: {
       url: '/api/planning/hours',
       response: calendarSchema,
-      json: ({ members: _, ...c }) => c,
+      json: ({ members: _, entered: __, ...c }) => c,
     },
   });
 
@@ -353,21 +415,26 @@ ${hoursForm(req, c)}${closedDaysCard(req, c)}${absencesCard(req, c)}`,
     schema: { body: absenceBody },
     handler: async (req) => {
       const b = req.body;
-      return addAbsence(
+      const absence = await addAbsence(
         store,
         req.user!.site_id,
         {
           userId: b.userId,
           kind: b.kind,
           fromDay: dayValue(b.fromDay, 'fromDay'),
+          fromHalf: b.fromHalf,
           toDay: dayValue(b.toDay, 'toDay'),
+          toHalf: b.toHalf,
           note: b.note ?? '',
         },
         req.user!,
         clock.now(),
       );
+      // Accepted even when it falls on appointments already given: the answer names them.
+      const clashes = await appointmentsInAbsences(store, req.user!.site_id, [absence]);
+      return { ...absence, appointments: clashes.get(absence.id) ?? [] };
     },
-    page: { url: '/planning/absences', redirect: () => '/planning/hours' },
+    page: { url: '/planning/absences', redirect: (a) => `/planning/hours?absence=${a.id}#absences` },
     api: { url: '/api/planning/absences', status: 201, response: absenceSchema },
   });
 

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { formatDay } from '../i18n.js';
-import { checkSlot, DEFAULT_SLOT_MINUTES } from '../services/appointment-slot.js';
+import { ABSENCE_LABEL, absenceWhen } from '../services/absences.js';
+import { type AbsenceClash, checkSlot, DEFAULT_SLOT_MINUTES } from '../services/appointment-slot.js';
 import { addDays, isoWeek, parisDay, parisTime, parisWall } from '../services/calendar.js';
 import { isHighVoltage, STATE_LABEL } from '../services/domain.js';
-import { ValidationError } from '../services/errors.js';
+import { ForbiddenError, ValidationError } from '../services/errors.js';
 import { parseRequirement } from '../services/hv.js';
 import type { RepairOrder } from '../services/orders.js';
 import { getOrder, promiseDelivery } from '../services/orders.js';
@@ -12,10 +13,12 @@ import {
   type Appointment,
   checkAppointment,
   MOVABLE_STATES,
+  moveAppointment,
   type PlanningWeek,
   planningWeek,
   rescheduleOrder,
 } from '../services/planning.js';
+import { listMechanics } from '../services/users.js';
 import type { Db } from '../store/store.js';
 import {
   clockText,
@@ -35,8 +38,8 @@ import {
 import { type Html, html } from '../web/html.js';
 import { csrfField, renderPage, sendPage, T } from '../web/layout.js';
 import { twin, typed } from '../web/routes.js';
-import { csrfProp, idParams, orderDetailSchema } from '../web/schemas.js';
-import { FRONT_DESK, STAFF } from '../web/types.js';
+import { absenceClashSchema, apiErrors, csrfProp, idParams, orderDetailSchema } from '../web/schemas.js';
+import { FRONT_DESK, MANAGERS, STAFF } from '../web/types.js';
 
 /**
  * An appointment in a body: `bookedFor` (ISO 8601 — without a zone, Paris time — or 07/12/2026 09:30),
@@ -172,9 +175,21 @@ const DURATION_SOURCE = {
   default: { fr: 'durée par défaut : une heure sans devis', en: 'default: one hour without a quote' },
 } as const;
 
-function card(req: FastifyRequest, a: Appointment): Html {
+/** What the planning and the board say of an appointment an absence now falls in. */
+export function absenceNote(req: FastifyRequest, c: AbsenceClash): Html {
+  return html`<span class="absence-note">⚠ ${T(
+    req,
+    {
+      fr: '{who} absent·e ({kind}) {when} : à déplacer ou réaffecter',
+      en: '{who} away ({kind}) {when}: move or reassign it',
+    },
+    { who: c.user_name, kind: T(req, ABSENCE_LABEL[c.kind]), when: absenceWhen(req.lang, c) },
+  )}</span>`;
+}
+
+function card(req: FastifyRequest, a: Appointment, movable: boolean): Html {
   const hv = a.hv_requirement && isHighVoltage(a.energy) ? parseRequirement(a.hv_requirement) : [];
-  return html`<a class="appt state-${a.state}${a.overlaps.length ? ' overlap' : ''}${hv.length ? ' hv' : ''}" href="/orders/${a.id}" data-number="${a.number}">
+  return html`<a class="appt state-${a.state}${a.overlaps.length ? ' overlap' : ''}${a.absence ? ' absent' : ''}${hv.length ? ' hv' : ''}" href="/orders/${a.id}" data-number="${a.number}" data-id="${a.id}"${movable && MOVABLE_STATES.includes(a.state) ? html` data-movable="1"` : ''}>
 <time datetime="${new Date(a.booked_for).toISOString()}">${clockText(parisWall(a.booked_for).minutes)}–${clockText(parisWall(a.ends_at).minutes)}${parisDay(a.ends_at) !== parisDay(a.booked_for) ? html` <small>(${dayName(req, parisDay(a.ends_at))})</small>` : ''}</time>
 <span class="duration" title="${T(req, DURATION_SOURCE[a.duration_source])}">${durationText(a.duration_minutes)}${a.duration_source === 'set' ? '' : '*'}</span>
 <strong>${a.plate || a.number}</strong> <span class="vehicle">${a.maker} ${a.model}</span>
@@ -184,10 +199,35 @@ ${hv.length ? html`<span class="hv-need">⚡ ${hv.join(' + ')}</span>` : ''}
 <span class="tech">${a.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
 <span class="state state-${a.state}">${T(req, STATE_LABEL[a.state])}</span>
 ${a.overlaps.length ? html`<span class="overlap-note">⚠ ${T(req, { fr: 'chevauche {n}', en: 'overlaps {n}' }, { n: a.overlaps.join(', ') })}</span>` : ''}
+${a.absence ? absenceNote(req, a.absence) : ''}
 </a>`;
 }
 
-function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null, asTyped: string): Html {
+/**
+ * What dragging needs beside the week: the technicians to drop a card on (managers, who assign)
+ * and a hint. Both are `hidden` until the script runs: without JavaScript nothing here shows, and
+ * the order page's form moves the appointment as before (keyboard users keep that form too).
+ */
+function dragHelp(req: FastifyRequest, technicians: { id: number; name: string }[]): Html | '' {
+  if (!FRONT_DESK.includes(req.user!.role)) return '';
+  const assign = MANAGERS.includes(req.user!.role);
+  return html`<p class="drag-hint muted" hidden>${T(req, assign ? { fr: 'Glissez un rendez-vous vers un autre créneau (heure pile en haut de la case, la demie en bas) ou sur un technicien pour le lui confier. Au clavier : ouvrez l’ordre, formulaire « Déplacer le rendez-vous ».', en: 'Drag an appointment to another slot (on the hour in the top of a cell, half past in the bottom) or onto a technician to give it to them. With the keyboard: open the order, « Move the appointment » form.' } : { fr: 'Glissez un rendez-vous vers un autre créneau (heure pile en haut de la case, la demie en bas). Au clavier : ouvrez l’ordre, formulaire « Déplacer le rendez-vous ».', en: 'Drag an appointment to another slot (on the hour in the top of a cell, half past in the bottom). With the keyboard: open the order, « Move the appointment » form.' })}</p>${
+    assign && technicians.length
+      ? html`<ul class="tech-drop" hidden aria-label="${T(req, { fr: 'Techniciens', en: 'Technicians' })}">${technicians.map(
+          (m) => html`<li data-tech="${m.id}">${m.name}</li>`,
+        )}</ul>`
+      : ''
+  }`;
+}
+
+function planningPage(
+  req: FastifyRequest,
+  p: PlanningWeek,
+  error: string | null,
+  asTyped: string,
+  technicians: { id: number; name: string }[],
+): Html {
+  const movable = FRONT_DESK.includes(req.user!.role);
   // Sunday when it holds an appointment, or is today
   const shown = p.days.filter((d, i) => i < 6 || d.appointments.length || d.day === p.today);
   const last = p.days[6]!.day;
@@ -198,21 +238,29 @@ function planningPage(req: FastifyRequest, p: PlanningWeek, error: string | null
           html`<li>${o.technician} — ${dayName(req, o.day)} : ${o.first} ${T(req, { fr: 'et', en: 'and' })} ${o.second}</li>`,
       )}</ul></div>`
     : '';
+  const absent = p.days.flatMap((d) => d.appointments).filter((a) => a.absence);
+  const absences = absent.length
+    ? html`<div class="card alerts absences-clash" role="status"><strong>${T(req, { fr: '{n} rendez-vous sur une absence de leur technicien : à déplacer ou réaffecter', en: "{n} appointment(s) on their technician's absence: move or reassign them" }, { n: absent.length })}</strong><ul>${absent.map(
+        (a) =>
+          html`<li><a href="/orders/${a.id}">${a.number}</a> — ${dayName(req, parisDay(a.booked_for))} ${clockText(parisWall(a.booked_for).minutes)}, ${a.customer_name ?? '—'} (${a.plate}) : ${a.absence!.user_name}, ${T(req, ABSENCE_LABEL[a.absence!.kind])} ${absenceWhen(req.lang, a.absence!)}</li>`,
+      )}</ul></div>`
+    : '';
   return html`<p class="muted">${T(req, { fr: 'Semaine {w}, du {from} au {to}', en: 'Week {w}, {from} to {to}' }, { w: isoWeek(p.week), from: formatDay(req.lang, p.week, 'long'), to: formatDay(req.lang, last, 'long') })}</p>
 <nav class="week-nav" aria-label="${T(req, { fr: 'Semaines', en: 'Weeks' })}"><a href="${link(addDays(p.week, -7))}" rel="prev">← ${T(req, { fr: 'Semaine précédente', en: 'Previous week' })}</a>
 <a href="/planning">${T(req, { fr: 'Cette semaine', en: 'This week' })}</a>${shown.some((d) => d.day === p.today) ? html`<a class="to-today" href="#today">↓ ${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</a>` : ''}
 <a href="${link(addDays(p.week, 7))}" rel="next">${T(req, { fr: 'Semaine suivante', en: 'Next week' })} →</a>
 <form method="get" action="/planning" class="inline"><label>${T(req, { fr: 'Semaine du', en: 'Week of' })} ${queryDayInput(req, 'week', null, asTyped, error)}</label><button type="submit">${T(req, { fr: 'Afficher', en: 'Show' })}</button></form></nav>
-${overlaps}
+${overlaps}${absences}
 <p class="muted">${T(req, { fr: 'Durée : celle saisie sur l’ordre ; sinon (*) les heures de main-d’œuvre du devis, une heure tant qu’il n’y a pas de devis. Un rendez-vous qui dépasse midi ou le soir reprend à la réouverture.', en: "Length: the one typed on the order; otherwise (*) the quote's labour hours, one hour while there is no quote. An appointment that runs past noon or the evening resumes at the next opening." })} <a href="/planning/hours">${T(req, { fr: 'Horaires, fermetures et absences', en: 'Hours, closures and absences' })}</a></p>
-<div class="planning days-${shown.length}">
+${dragHelp(req, technicians)}
+<div class="planning days-${shown.length}"${movable ? html` data-move="1"` : ''}>
 <div class="hours" aria-hidden="true"><span class="cell head"></span>${HOURS.map((h) => html`<span class="cell hour">${clockText(h * 60)}</span>`)}</div>
 ${shown.map(
   (
     d,
   ) => html`<section class="day${d.day === p.today ? ' today' : ''}" data-day="${d.day}"${d.day === p.today ? html` id="today" aria-current="date"` : ''}>
 <h2 class="cell head">${dayName(req, d.day)}${d.day === p.today ? html` <span class="badge today-badge">${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</span>` : ''}${d.appointments.length ? '' : html` <small class="none">${T(req, { fr: 'aucun rendez-vous', en: 'no appointment' })}</small>`}</h2>
-${HOURS.map((h) => html`<div class="cell slot" data-hour="${h}">${d.appointments.filter((a) => rowOf(a) === h).map((a) => card(req, a))}</div>`)}
+${HOURS.map((h) => html`<div class="cell slot" data-hour="${h}">${d.appointments.filter((a) => rowOf(a) === h).map((a) => card(req, a, movable))}</div>`)}
 </section>`,
 )}
 </div>`;
@@ -252,6 +300,8 @@ const appointmentSchema = {
     assigned_to: nullableInt,
     assignee_name: { type: ['string', 'null'] },
     overlaps: { type: 'array', items: { type: 'string' } },
+    /** The technician's absence that falls in it, entered after it was given: move or reassign it. */
+    absence: absenceClashSchema,
   },
 } as const;
 const planningSchema = {
@@ -300,6 +350,7 @@ const appointmentBody = { type: 'object', properties: { ...appointmentProps, ...
 async function planning(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
   const { store, clock } = app.deps;
+  await planningMove(scope);
 
   twin(app, 'GET', {
     access: STAFF,
@@ -309,7 +360,10 @@ async function planning(scope: FastifyInstance): Promise<void> {
       const now = clock.now();
       const text = req.query.week ?? '';
       const { day, error } = queryDay(req, text, 'week');
-      return { week: await planningWeek(store, req.user!.site_id, day || parisDay(now), now), error, text };
+      const site = req.user!.site_id;
+      const week = await planningWeek(store, site, day || parisDay(now), now);
+      const technicians = MANAGERS.includes(req.user!.role) ? await listMechanics(store, site) : [];
+      return { week, error, text, technicians: technicians.map((m) => ({ id: m.id, name: m.name })) };
     },
     page: {
       url: '/planning',
@@ -319,10 +373,8 @@ async function planning(scope: FastifyInstance): Promise<void> {
           renderPage(
             req,
             { fr: 'Planning des rendez-vous', en: 'Appointment schedule' },
-            planningPage(req, r.week, r.error, r.text),
-            {
-              scripts: ['/static/planning.css'],
-            },
+            planningPage(req, r.week, r.error, r.text, r.technicians),
+            { scripts: ['/static/planning.css', '/static/planning-move.js'] },
           ),
           r.error ? 422 : 200,
         ),
@@ -378,6 +430,53 @@ async function planning(scope: FastifyInstance): Promise<void> {
       url: '/api/orders/:id/appointment',
       response: orderDetailSchema,
       json: (id, req) => getOrder(store, req.user!.site_id, id),
+    },
+  });
+}
+
+/** Where a card was dropped: a time (`bookedFor`, ISO or French; Paris time), a technician, or both. */
+const moveBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    bookedFor: { type: 'string', maxLength: 40 },
+    userId: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+/**
+ * The planning's drag and drop: `POST /api/orders/:id/move`. JSON only — the page's script calls
+ * it; without the script the order page's forms do the same. Refusals are the forms' (400/409 with
+ * `error` and `field`), in the page's language (`?lang=`).
+ */
+async function planningMove(scope: FastifyInstance): Promise<void> {
+  const app = typed(scope);
+  const { store, clock } = app.deps;
+  app.route({
+    method: 'POST',
+    url: '/api/orders/:id/move',
+    config: { access: FRONT_DESK },
+    schema: {
+      tags: ['planning'],
+      params: idParams,
+      body: moveBody,
+      response: { 200: orderDetailSchema, ...apiErrors },
+    },
+    handler: async (req) => {
+      const b = req.body;
+      if (b.userId !== undefined && !MANAGERS.includes(req.user!.role))
+        throw new ForbiddenError(
+          {
+            fr: 'seuls le chef d’atelier et l’administrateur affectent un technicien',
+            en: 'only the workshop manager and the administrator assign a technician',
+          },
+          'userId',
+        );
+      const site = req.user!.site_id;
+      const at = dateTimeValue(b.bookedFor, 'bookedFor');
+      await moveAppointment(store, site, req.params.id, { at, technician: b.userId }, req.user!, clock.now());
+      return getOrder(store, site, req.params.id);
     },
   });
 }

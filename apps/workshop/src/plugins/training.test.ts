@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
 import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
-import { multipart, recordTranscript, until } from '../test-support/diagnostics.js';
+import { multipart, recordTranscript, until, uploadRecording } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
 
 const SAVVY = fixturePath('can/savvycan_example_candump.log');
@@ -26,16 +26,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
-async function upload(name: string, content: Buffer | string, login = 'formateur') {
-  const a = await t.as(login);
-  const body = multipart({ _csrf: a.csrf }, { name, content });
-  return t.app.inject({
-    method: 'POST',
-    url: '/training/recordings',
-    headers: { cookie: a.cookie, accept: 'application/json', ...body.headers },
-    payload: body.payload,
-  });
-}
+const upload = (name: string, content: Buffer | string, login = 'formateur') =>
+  uploadRecording(t, name, content, login);
 
 /** The refusal as the browser shows it: the error page's alert, as text. */
 const alertText = (page: string) =>

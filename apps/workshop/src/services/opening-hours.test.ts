@@ -228,4 +228,57 @@ describe('a site’s own hours, closed days and absences (stored)', () => {
       ),
     ).rejects.toMatchObject({ field: 'toDay' });
   });
+
+  it('refuses only the half-day an absence covers, split at that day’s lunch break', async () => {
+    // Thursday 26 March 2026 afternoon only (Paris is UTC+1): 09:00 taken, 14:00 refused
+    await addAbsence(
+      f.store,
+      1,
+      {
+        userId: f.users.tech.id,
+        kind: 'other',
+        fromDay: '2026-03-26',
+        fromHalf: 'afternoon',
+        toDay: '2026-03-26',
+      },
+      f.users.boss,
+      T0,
+    );
+    const fields = { ...FIELDS, technician: 'userId' };
+    expect(await checkSlot(f.store, 1, Z('2026-03-26T08:00:00Z'), 180, f.users.tech.id, fields)).toBe(
+      Z('2026-03-26T11:00:00Z'),
+    );
+    await expect(
+      checkSlot(f.store, 1, Z('2026-03-26T13:00:00Z'), 60, f.users.tech.id, fields),
+    ).rejects.toMatchObject({
+      field: 'userId',
+      text: {
+        fr: 'TECH est absent·e (absence) le 26 mars 2026 après-midi',
+        en: 'TECH is away (absence) on 26 March 2026 (afternoon)',
+      },
+    });
+    // 10:00 for 3 h: 10:00–12:00 then 13:30–14:30, carried into the absence
+    await expect(
+      checkSlot(f.store, 1, Z('2026-03-26T09:00:00Z'), 180, f.users.tech.id, fields),
+    ).rejects.toMatchObject({ field: 'userId' });
+    // Saturday has no afternoon: its lunch is its closing time, noon
+    expect(defaults.lunchOf('2026-03-28')).toBe(12 * 60);
+    expect(defaults.lunchOf('2026-03-26')).toBe(12 * 60);
+    await expect(
+      addAbsence(
+        f.store,
+        1,
+        {
+          userId: f.users.tech.id,
+          kind: 'leave',
+          fromDay: '2026-03-27',
+          toDay: '2026-03-27',
+          fromHalf: 'afternoon',
+          toHalf: 'morning',
+        },
+        f.users.boss,
+        T0,
+      ),
+    ).rejects.toMatchObject({ field: 'toHalf' });
+  });
 });

@@ -299,8 +299,22 @@ export class OpeningCalendar {
 
   /** Where an appointment ends once laid over the hours; a contiguous block when it starts outside them (old data). */
   endOf(start: number, minutes: number): number {
-    const segments = this.lay(start, minutes);
-    return segments ? segments[segments.length - 1]![1] : start + minutes * 60_000;
+    const segments = this.segments(start, minutes);
+    return segments[segments.length - 1]![1];
+  }
+
+  /** The stretches an appointment occupies, unchecked; one contiguous block when it starts outside the hours (old data). */
+  segments(start: number, minutes: number): [number, number][] {
+    return this.lay(start, minutes) ?? [[start, start + minutes * 60_000]];
+  }
+
+  /**
+   * Where `day` splits into its morning and its afternoon (minutes after midnight): the end of its
+   * morning hours (the lunch break), else the start of its afternoon hours, else noon.
+   */
+  lunchOf(day: string): number {
+    const d = this.week[weekday(day) - 1]!;
+    return d.morning?.[1] ?? d.afternoon?.[0] ?? 12 * 60;
   }
 
   private lay(start: number, minutes: number): [number, number][] | null {

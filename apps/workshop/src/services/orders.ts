@@ -1,7 +1,13 @@
 import type { Db, Store } from '../store/store.js';
-import { absenceDuring, absenceRefusal } from './absences.js';
-import { DEFAULT_SLOT_MINUTES, orderMinutes } from './appointment-slot.js';
-import { parisDay } from './calendar.js';
+import { absenceRefusal } from './absences.js';
+import {
+  type AbsenceClash,
+  absenceClashes,
+  DEFAULT_SLOT_MINUTES,
+  MOVABLE_STATES,
+  orderMinutes,
+  technicianAway,
+} from './appointment-slot.js';
 import { nextInSequence } from './counters.js';
 import { recordOdometer } from './customers.js';
 import { type Energy, isHighVoltage, STATE_LABEL, type State, TRANSITIONS } from './domain.js';
@@ -113,6 +119,8 @@ export interface BoardCard {
   late_appointment: boolean;
   /** The promised delivery has passed and the car is not delivered. */
   late_delivery: boolean;
+  /** Its technician's absence falling in the appointment (car not received yet), until it is moved or reassigned. */
+  absence: AbsenceClash | null;
 }
 
 const ORDER = { fr: 'Ordre de réparation', en: 'Repair order' };
@@ -441,8 +449,8 @@ export async function assignOrder(
     // Before the car comes in, its appointment must fall on days the technician is here.
     if (ro.booked_for !== null && (ro.state === 'booked' || ro.state === 'comeback')) {
       const { minutes } = await orderMinutes(tx, ro);
-      const end = (await openingCalendar(tx, site)).endOf(ro.booked_for, minutes);
-      const away = await absenceDuring(tx, site, userId, parisDay(ro.booked_for), parisDay(end - 1));
+      const cal = await openingCalendar(tx, site);
+      const away = await technicianAway(tx, site, userId, cal.segments(ro.booked_for, minutes), cal);
       if (away) throw absenceRefusal(away, 'userId');
     }
     await tx.run('UPDATE repair_orders SET assigned_to = ? WHERE id = ?', [userId, id]);
@@ -530,20 +538,21 @@ export async function getOrder(db: Db, site: number, id: number): Promise<OrderD
 /** Every open order, plus the ones delivered in the last `deliveredDays` days. */
 export async function boardCards(db: Db, site: number, now: number, deliveredDays = 7): Promise<BoardCard[]> {
   const rows = await db.all<
-    Omit<BoardCard, 'duration_minutes' | 'late_appointment' | 'late_delivery'> & {
+    Omit<BoardCard, 'duration_minutes' | 'late_appointment' | 'late_delivery' | 'absence'> & {
       booked_minutes: number | null;
       labour_hours: number | null;
+      assigned_to: number | null;
     }
   >(
     `SELECT r.id, r.number, r.state, r.state_since, v.plate, v.maker, v.model, v.energy, r.hv_requirement,
-            u.name AS assignee_name, r.complaint, r.comeback_of, r.booked_for, r.booked_minutes, r.promised_for,
+            u.name AS assignee_name, r.assigned_to, r.complaint, r.comeback_of, r.booked_for, r.booked_minutes, r.promised_for,
             CASE WHEN r.booked_for IS NULL OR r.booked_minutes IS NOT NULL THEN NULL ELSE
               (SELECT SUM(l.sold_hours) FROM ro_lines l WHERE l.ro_id = r.id AND l.kind = 'labour' AND l.status <> 'declined') END AS labour_hours
      FROM repair_orders r JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN users u ON u.id = r.assigned_to
      WHERE r.site_id = ? AND (r.state <> 'delivered' OR r.state_since >= ?) ORDER BY r.state_since`,
     [site, now - deliveredDays * 86_400_000],
   );
-  return rows.map(({ booked_minutes, labour_hours, ...r }) => ({
+  const cards = rows.map(({ booked_minutes, labour_hours, assigned_to: _, ...r }) => ({
     ...r,
     duration_minutes:
       r.booked_for === null
@@ -553,7 +562,21 @@ export async function boardCards(db: Db, site: number, now: number, deliveredDay
     late_appointment:
       r.booked_for !== null && r.booked_for < now && (r.state === 'booked' || r.state === 'comeback'),
     late_delivery: r.promised_for !== null && r.promised_for < now && r.state !== 'delivered',
+    absence: null as AbsenceClash | null,
   }));
+  // Only cars not yet received can clash with an absence: most boards read no calendar at all.
+  if (rows.some((r) => r.booked_for !== null && r.assigned_to !== null && MOVABLE_STATES.includes(r.state))) {
+    const clashes = await absenceClashes(
+      db,
+      site,
+      rows.map((r, i) => ({ ...r, minutes: cards[i]!.duration_minutes ?? DEFAULT_SLOT_MINUTES })),
+      await openingCalendar(db, site),
+    );
+    cards.forEach((c, i) => {
+      c.absence = clashes[i]!;
+    });
+  }
+  return cards;
 }
 
 /**

@@ -183,8 +183,8 @@ async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecordin
     format = detectFormat(label, bytes.subarray(0, 4096));
   } catch (err) {
     throw new UploadRefused({
-      fr: `format non reconnu (${(err as Error).message}) : attendu candump, ASC, TRC, CSV SavvyCAN ou transcript ELM327`,
-      en: `unknown format (${(err as Error).message}): expected candump, ASC, TRC, SavvyCAN CSV or an ELM327 transcript`,
+      fr: `format non reconnu (${(err as Error).message}) : attendu candump, ASC, TRC PEAK, trace CANHacker, CSV SavvyCAN ou transcript ELM327`,
+      en: `unknown format (${(err as Error).message}): expected candump, ASC, PEAK TRC, CANHacker trace, SavvyCAN CSV or an ELM327 transcript`,
     });
   }
   try {

@@ -792,4 +792,15 @@ export const migrations: Migration[] = [
     name: 'one invoice sequence per site, with its own prefix',
     sql: INVOICE_SERIES,
   },
+  // Issue 19's planning residue: an absence starts in the morning or the afternoon of its first
+  // day and ends at lunch or in the evening of its last (services/absences.ts). Existing rows are
+  // whole days: from the first morning to the last afternoon.
+  {
+    version: 11,
+    name: 'half-day staff absences',
+    sql: [
+      "ALTER TABLE staff_absences ADD COLUMN from_half TEXT NOT NULL DEFAULT 'morning' CHECK (from_half IN ('morning','afternoon'))",
+      "ALTER TABLE staff_absences ADD COLUMN to_half TEXT NOT NULL DEFAULT 'afternoon' CHECK (to_half IN ('morning','afternoon'))",
+    ],
+  },
 ];

@@ -3,9 +3,10 @@
  * launched with no network of its own (no updates, sync or background requests), and the steps
  * every walk through the dashboard repeats (log in, submit a form and wait for the page it leads to).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { fileExists, requireOracle } from '../../../../tests/support/index.js';
@@ -58,6 +59,19 @@ export function demoInChromium(
     rmSync(dir, { recursive: true, force: true });
   });
   return env;
+}
+
+/**
+ * A browser test's screenshots: test-artifacts/`name`/ (created), and `shot(page, file)` saving the
+ * whole page there as `file`.png.
+ */
+export function screenshots(name: string): {
+  dir: string;
+  shot: (page: Page, file: string) => Promise<Buffer>;
+} {
+  const dir = fileURLToPath(new URL(`../../../../test-artifacts/${name}/`, import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return { dir, shot: (page, file) => page.screenshot({ path: join(dir, `${file}.png`), fullPage: true }) };
 }
 
 /** Logs in as a demo user, in `lang`, and waits for the board. */

@@ -50,6 +50,23 @@ export function multipart(
   };
 }
 
+/** Uploads a recording file as `login` does from the training page (JSON answer). */
+export async function uploadRecording(
+  t: TestApp,
+  name: string,
+  content: Buffer | string,
+  login = 'formateur',
+) {
+  const a = await t.as(login);
+  const body = multipart({ _csrf: a.csrf }, { name, content });
+  return t.app.inject({
+    method: 'POST',
+    url: '/training/recordings',
+    headers: { cookie: a.cookie, accept: 'application/json', ...body.headers },
+    payload: body.payload,
+  });
+}
+
 /** A built-in scenario's car served by the ELM327 emulator on a loopback TCP port. */
 export async function emulatedCar(
   scenario: string,

@@ -177,6 +177,25 @@ export const orderDetailSchema = {
   },
 } as const;
 
+/**
+ * A technician's absence that falls in an appointment given before it was entered: who, why, from
+ * which half-day to which (`morning` / `afternoon`); null when none.
+ */
+export const absenceClashSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer' },
+    user_id: { type: 'integer' },
+    user_name: { type: 'string' },
+    kind: { type: 'string' },
+    from_day: { type: 'string' },
+    from_half: { type: 'string', enum: ['morning', 'afternoon'] },
+    to_day: { type: 'string' },
+    to_half: { type: 'string', enum: ['morning', 'afternoon'] },
+  },
+} as const;
+
 export const boardCardSchema = {
   type: 'object',
   additionalProperties: false,
@@ -202,6 +221,8 @@ export const boardCardSchema = {
     late_appointment: { type: 'boolean' },
     /** The promised delivery has passed and the car is not delivered. */
     late_delivery: { type: 'boolean' },
+    /** The technician's absence falling in the appointment (car not received yet), null when none. */
+    absence: absenceClashSchema,
   },
 } as const;
 

@@ -10,7 +10,10 @@ const BY_EXTENSION: Record<string, LogFormat> = {
   '.blf': 'blf',
 };
 
-/** The format an output file gets from its extension (.log candump, .asc, .trc, .csv, .mf4, .blf; any case). */
+/**
+ * The format an output file gets from its extension (.log candump, .asc, .trc PEAK, .csv, .mf4, .blf;
+ * any case). A CANHacker `.trc` is told from a PEAK one by its content (detectFormat).
+ */
 export function formatFromExtension(path: string): LogFormat | undefined {
   return BY_EXTENSION[extname(path).toLowerCase()];
 }
@@ -47,8 +50,21 @@ export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
     if (/^(date |base (hex|dec)|Begin Triggerblock|\/\/ version|(no )?internal events logged)/i.test(line))
       return 'asc';
     if (/^Time Stamp,ID,Extended,/i.test(line)) return 'csv';
+    if (isCanHackerLine(line)) return 'canhacker';
   }
   return undefined;
+}
+
+/**
+ * A CANHacker trace's header (`Time   ID     DLC Data …`) or frame line (`11,201 0F1      4 34 01 00 40`:
+ * time with `.` or `,`, then a 3- or 8-digit id and a DLC). No PEAK TRC line starts that way: PEAK
+ * lines start with `;` or a message number (`1)`, or `1` followed by a time in ms and a type).
+ */
+function isCanHackerLine(line: string): boolean {
+  return (
+    /^(\xEF\xBB\xBF)?Time\s+ID\s+DLC\s+Data\b/i.test(line) ||
+    /^\d{1,10}([.,]\d{1,6})?[ \t]+([0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})[ \t]+[0-8]([ \t]|$)/.test(line)
+  );
 }
 
 /**
@@ -79,11 +95,13 @@ export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   const sniffed = sniffFormat(firstBytes);
   // `.log` is what many tools call any log: let clear content (screen output, ASC, TRC) decide.
   if (byName === 'candump' && sniffed) return sniffed;
+  // `.trc` is both PEAK's and CANHacker's extension: the content tells which.
+  if (byName === 'trc' && sniffed === 'canhacker') return sniffed;
   if (byName) return byName;
   if (sniffed) return sniffed;
   throw new LogParseError(
     path,
     1,
-    'unknown log format: expected candump, candump screen output, ASC, TRC, SavvyCAN CSV, MF4 or BLF',
+    'unknown log format: expected candump, candump screen output, ASC, PEAK TRC, CANHacker trace, SavvyCAN CSV, MF4 or BLF',
   );
 }

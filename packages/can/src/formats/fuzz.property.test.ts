@@ -28,6 +28,10 @@ const frames = [
 ];
 
 function sample(format: LogFormat): string {
+  if (format === 'canhacker') {
+    // A French Windows trace: decimal commas, the clock wrapping, a remote frame, a comment.
+    return 'Time   ID     DLC Data                    Comment\r\n59,990 7DF      3 02 01 0C                démarrage\r\n00,004 18DAF110 8 01 02 03 04 05 06 07 08 \r\n00,100 123      2 RTR\r\n';
+  }
   if (format === 'candump-screen') {
     return ' (1641469561.949700)  can0  7DF   [3]  02 01 0C\n  can1  18DAF110   [2]  01 02\n  can0  123   [2]  remote request\n  can0  100  [12]  00 01 02 03 04 05 06 07 08 09 0A 0B\n';
   }
@@ -76,6 +80,7 @@ describe('property: damaged logs give frames or a LogParseError, never a crash',
     ['trc', 'f.trc'],
     ['csv', 'f.csv'],
     ['candump-screen', 'f.txt'],
+    ['canhacker', 'f.trc'],
   ] as const)('%s', async (format, name) => {
     const text = sample(format);
     await fc.assert(

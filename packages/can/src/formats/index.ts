@@ -10,6 +10,7 @@ import { BinaryLogWriter, type BinarySink, type FrameEncoder, openSink } from '.
 import { blfEncoder, blfReader } from './blf.js';
 import { CandumpParser, candumpLine } from './candump.js';
 import { CandumpScreenParser } from './candump-screen.js';
+import { CanHackerParser, canHackerFormatter } from './canhacker.js';
 import { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 import { detectFormat } from './detect.js';
 import { gunzipAll, gunzipFile, gunzipHead, gunzipSource, innerName, isGzip } from './gzip.js';
@@ -22,6 +23,7 @@ import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './
 export { AscParser, ascFormatter, formatAscDate, parseAscDate } from './asc.js';
 export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump.js';
 export { CandumpScreenParser } from './candump-screen.js';
+export { CanHackerParser, canHackerFormatter } from './canhacker.js';
 export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
 export { binaryMagic, detectFormat, formatFromExtension, sniffFormat } from './detect.js';
 export { gunzipAll, innerName, isGzip } from './gzip.js';
@@ -42,6 +44,7 @@ const PARSERS: Record<TextFormat, (o: ReadOptions) => LineParser> = {
   'candump-screen': () => new CandumpScreenParser(),
   asc: (o) => new AscParser(o),
   trc: (o) => new TrcParser(o),
+  canhacker: () => new CanHackerParser(),
   csv: () => new SavvyCsvParser(),
 };
 
@@ -50,6 +53,7 @@ const FORMATTERS: Record<TextFormat, (() => LineFormatter) | undefined> = {
   'candump-screen': undefined,
   asc: () => ascFormatter(),
   trc: () => trcFormatter(),
+  canhacker: () => canHackerFormatter(),
   csv: () => savvyCsvFormatter(),
 };
 

@@ -5,6 +5,7 @@ import { FD_LENGTHS, type Frame, makeFrame, sameFrame } from '../frame.js';
 import type { LogFormat } from '../log.js';
 import { AscParser, ascFormatter } from './asc.js';
 import { CandumpParser, candumpLine } from './candump.js';
+import { canHackerFormatter } from './canhacker.js';
 import { savvyCsvFormatter } from './csv.js';
 import { readLogText } from './index.js';
 import { trcFormatter } from './trc.js';
@@ -65,6 +66,7 @@ const FORMATTERS: Record<string, () => LineFormatter> = {
   asc: ascFormatter,
   trc: trcFormatter,
   csv: savvyCsvFormatter,
+  canhacker: canHackerFormatter,
 };
 
 function render(format: LogFormat, frames: Frame[]): string {
@@ -98,6 +100,53 @@ describe('property: write then read gives the same frames', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('property: a CANHacker trace written then read gives the same frames', () => {
+  // What the format holds: one bus, classic data and remote frames, no direction, the adapter's
+  // millisecond clock that wraps at 60 s (so a gap is less than a minute).
+  const id = fc.oneof(
+    fc.integer({ min: 0, max: 0x7ff }).map((id) => ({ id, extended: false })),
+    fc.integer({ min: 0, max: 0x1fffffff }).map((id) => ({ id, extended: true })),
+  );
+  const data = fc
+    .record({ id, bytes: fc.uint8Array({ maxLength: 8 }) })
+    .map((r) => makeFrame({ id: r.id.id, extended: r.id.extended, data: r.bytes }));
+  const remote = fc
+    .record({ id, dlc: fc.integer({ min: 0, max: 8 }) })
+    .map((r) => makeFrame({ id: r.id.id, extended: r.id.extended, remote: true, dlc: r.dlc }));
+  const frames = fc
+    .tuple(
+      fc.integer({ min: 0, max: 59_999 }),
+      fc.array(fc.tuple(fc.oneof(data, data, remote), fc.integer({ min: 0, max: 59_999 })), {
+        minLength: 1,
+        maxLength: 40,
+      }),
+    )
+    .map(([startMs, items]) => {
+      let ms = startMs;
+      return items.map(([f, step], k) => {
+        if (k > 0) ms += step;
+        return { ...f, timestamp: ms / 1000 } as Frame;
+      });
+    });
+
+  it.each(['p.trc', 'p.txt'])('%s', async (name) => {
+    await fc.assert(
+      fc.asyncProperty(frames, async (written) => {
+        const reader = readLogText(render('canhacker', written), name);
+        const back = await read(render('canhacker', written), name);
+        expect(reader.format).toBe('canhacker');
+        expect(back).toHaveLength(written.length);
+        for (let i = 0; i < written.length; i++) {
+          expect(sameFrame(back[i], written[i])).toBe(true);
+          expect(back[i].channel).toBe('can0');
+          if (written[i].remote) expect(back[i].dlc).toBe(written[i].dlc);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

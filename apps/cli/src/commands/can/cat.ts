@@ -14,14 +14,15 @@ import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 
-const FORMATS: LogFormat[] = ['candump', 'candump-screen', 'asc', 'trc', 'csv', 'mf4', 'blf'];
+const FORMATS: LogFormat[] = ['candump', 'candump-screen', 'asc', 'trc', 'canhacker', 'csv', 'mf4', 'blf'];
 
 const USAGE = {
   fr: `Usage : atelier can cat JOURNAL [--json] [--lenient] [--format F]
 
 Affiche les trames d’un journal CAN (candump -l, sortie écran de candump, Vector ASC, PEAK TRC,
-SavvyCAN CSV, ASAM MDF4 .mf4 des enregistreurs CANedge/Vector, Vector BLF ; format d’après
-l’extension, sinon d’après le contenu).
+trace CANHacker .trc, SavvyCAN CSV, ASAM MDF4 .mf4 des enregistreurs CANedge/Vector, Vector BLF ;
+format d’après l’extension, sinon d’après le contenu ; un .trc est PEAK ou CANHacker selon son
+contenu).
 
   --json      une ligne JSON par trame au lieu des lignes candump -l :
               {"t":1641469561.9497,"id":1947,"ext":false,"data":"022101ffffffffff"}
@@ -31,9 +32,9 @@ l’extension, sinon d’après le contenu).
   --format F  impose le format : ${FORMATS.join(', ')}`,
   en: `Usage: atelier can cat LOG [--json] [--lenient] [--format F]
 
-Prints the frames of a CAN log (candump -l, candump screen output, Vector ASC, PEAK TRC, SavvyCAN
-CSV, ASAM MDF4 .mf4 from CANedge/Vector loggers, Vector BLF; format from the extension, else from
-the content).
+Prints the frames of a CAN log (candump -l, candump screen output, Vector ASC, PEAK TRC, CANHacker
+.trc trace, SavvyCAN CSV, ASAM MDF4 .mf4 from CANedge/Vector loggers, Vector BLF; format from the
+extension, else from the content; a .trc is PEAK or CANHacker by its content).
 
   --json      one JSON line per frame instead of candump -l lines:
               {"t":1641469561.9497,"id":1947,"ext":false,"data":"022101ffffffffff"}

@@ -15,6 +15,7 @@ import {
   scanVehicle,
   UdsClient,
 } from '@atelier/obd';
+import type { BatteryFacts } from './battery-figures.js';
 import type { VehicleType } from './kb/types.js';
 
 /** The freeze frame an ECU stored with a confirmed code (service 02, frame 0). */
@@ -92,6 +93,38 @@ export interface SessionFacts {
   read?: FactsRead;
   /** The ECUs that answered the scan (response addresses in hex: 7E8, 7EC, 768…): the car's architecture. */
   ecus?: string[];
+  /**
+   * The traction battery's figures as its BMS reported them when the session started (a battery
+   * report, `batteryFacts`); absent when no battery report was read (a sign on them is then unknown).
+   */
+  battery?: BatteryFacts;
+}
+
+/**
+ * The part of a battery report (`@atelier/ev`'s `BatteryReport`, which this package does not import:
+ * the caller reads it and hands it in) that the signs read.
+ */
+export interface BatteryReportFigures {
+  cells?: { spread: number; min: number; mean: number };
+  soh?: { value: number };
+  temperatures?: { min: number; max: number };
+  packCurrent?: { value: number };
+}
+
+/** A battery report's figures as session facts: only what the report gave. */
+export function batteryFacts(report: BatteryReportFigures): BatteryFacts {
+  const out: BatteryFacts = {};
+  if (report.cells) {
+    out.cell_spread = report.cells.spread;
+    out.lowest_cell_below_mean = report.cells.mean - report.cells.min;
+  }
+  if (report.soh) out.soh = report.soh.value;
+  if (report.temperatures) {
+    out.module_temp_min = report.temperatures.min;
+    out.module_temp_max = report.temperatures.max;
+  }
+  if (report.packCurrent) out.pack_current = report.packCurrent.value;
+  return out;
 }
 
 /**

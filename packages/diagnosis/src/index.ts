@@ -1,5 +1,6 @@
 export * from './assessment.js';
 export * from './autopilot.js';
+export * from './battery-figures.js';
 export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
 export * from './facts.js';
 export * from './follow-up.js';

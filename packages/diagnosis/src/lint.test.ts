@@ -93,6 +93,7 @@ describe('lintKnowledgeBase', () => {
     };
     edit('lean', 'LONG_FUEL_TRIM_1: { above: 10, margin: 4 }', 'LONG_TRIM: { above: 10, margin: 4 }');
     edit('coolant', 'monitor: fuelSystem', 'monitor: fuelsystem');
+    edit('traction-battery', 'values: { soh: { below: 85', 'values: { state_of_health: { below: 85');
     edit('wheel-speed', 'status: { testFailed: true }', 'status: { failed: true }');
     edit(
       'charging',
@@ -104,6 +105,11 @@ describe('lintKnowledgeBase', () => {
     expect(msgs).toContainEqual(
       expect.stringMatching(
         /^lean\.yaml:\d+ signs\.lean_at_warm_idle\.live\.values\.LONG_TRIM "LONG_TRIM" is not a PID key/,
+      ),
+    );
+    expect(msgs).toContainEqual(
+      expect.stringMatching(
+        /^traction-battery\.yaml:\d+ signs\.low_state_of_health\.battery\.values\.state_of_health "state_of_health" is not a battery report figure \(cell_spread, /,
       ),
     );
     expect(msgs).toContainEqual(

@@ -22,7 +22,7 @@ export const fold = (s: string) =>
     .toLowerCase();
 
 /** The sources of signs that show a fault on the car (a monitor's state or the MIL alone does not). */
-const SHOWING: readonly string[] = ['dtc', 'live', 'freeze_frame'];
+const SHOWING: readonly string[] = ['dtc', 'live', 'battery', 'freeze_frame'];
 
 /**
  * Picks the trees that apply to what the session knows, on this vehicle (its energy: an EV gets no

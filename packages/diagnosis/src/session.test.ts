@@ -127,6 +127,27 @@ describe('GuidedSession', () => {
     expect(s.steps.filter((x) => x.kind === 'test')).toHaveLength(1);
   });
 
+  it('a cell capacity test (pack opened) waits for the lock-out and the habilitation', () => {
+    const s = GuidedSession.start(kb, {
+      vehicle: 'ev',
+      dtcs: ['P0A7F'],
+      complaint: "perte d'autonomie",
+      battery: {
+        cell_spread: 0.2,
+        lowest_cell_below_mean: 0.19,
+        soh: 60,
+        pack_current: 1,
+        module_temp_min: 15,
+      },
+    });
+    expect(s.tree.id).toBe('traction_battery');
+    expect(() => s.record('hv_cell_capacity_test', 'bad')).toThrow(SafetyPrerequisiteError);
+    s.recordSafety('hv_lockout');
+    s.recordSafety('habilitation_B2VL');
+    s.record('hv_cell_capacity_test', 'bad');
+    expect(s.analysis().posteriors[0].cause).toBe('weak_cell');
+  });
+
   it('round-trips through JSON and resumes where it stopped', () => {
     const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0301'] });
     const first = s.next()!;

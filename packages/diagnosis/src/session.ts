@@ -159,7 +159,7 @@ export class SafetyPrerequisiteError extends SessionError {
 /**
  * Whether the car, read again after the repair and the road test, still shows the tree's symptom: a
  * code the tree explains in the stored or pending memory (permanent codes stay until their monitor
- * passes again, SAE J1979), or a sign of the car — a code, the live data — that points at one of its
+ * passes again, SAE J1979), or a sign of the car — a code, the live data, the battery report — that points at one of its
  * causes. The knowledge base interprets the reading; the car gives it.
  */
 export function symptomShows(tree: FaultTreeEntry, facts: SessionFacts): boolean {
@@ -172,7 +172,9 @@ export function symptomShows(tree: FaultTreeEntry, facts: SessionFacts): boolean
     (r) =>
       r.value === true &&
       r.certainty > 0.5 &&
-      (r.sign.when.source === 'live' || (r.sign.when.source === 'dtc' && r.sign.when.codes.some(current))),
+      (r.sign.when.source === 'live' ||
+        r.sign.when.source === 'battery' ||
+        (r.sign.when.source === 'dtc' && r.sign.when.codes.some(current))),
   );
 }
 

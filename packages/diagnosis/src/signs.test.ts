@@ -14,6 +14,33 @@ const sign = (when: SignCondition, absentIsEvidence = true): Sign => ({
 const base: SessionFacts = { vehicle: 'petrol', dtcs: [] };
 
 describe('readSign', () => {
+  it('reads the battery report’s figures: within its conditions (pack current, temperature), unknown when no report was read', () => {
+    const atRest = sign({
+      source: 'battery',
+      values: { cell_spread: { above: 0.05, margin: 0.015 } },
+      requires: { pack_current: { above: -20, below: 20 } },
+    });
+    const ev: SessionFacts = { vehicle: 'ev', dtcs: [] };
+    expect(readSign(atRest, { ...ev, battery: { cell_spread: 0.14, pack_current: 1.2 } })).toMatchObject({
+      value: true,
+      certainty: 1,
+    });
+    const healthy = readSign(atRest, { ...ev, battery: { cell_spread: 0.01, pack_current: 1.2 } });
+    expect(healthy).toMatchObject({ value: false, certainty: 1 });
+    expect(healthy.detail.fr).toContain('écart entre cellules (max − min) = 0,01 V');
+    // Read while driving: a spread under 120 A says nothing of the spread at rest.
+    expect(
+      readSign(atRest, { ...ev, battery: { cell_spread: 0.4, pack_current: 120 } }).value,
+    ).toBeUndefined();
+    const none = readSign(atRest, ev);
+    expect(none.value).toBeUndefined();
+    expect(none.detail.en).toBe('traction battery report not read');
+    // Near the threshold the reading counts with less certainty.
+    expect(
+      readSign(atRest, { ...ev, battery: { cell_spread: 0.055, pack_current: 0 } }).certainty,
+    ).toBeLessThan(1);
+  });
+
   it('reads a code in the memories asked for, and counts a code only pending with less certainty', () => {
     const s = sign({ source: 'dtc', codes: ['P0101', 'P0102'], memories: ['stored', 'pending'], min: 1 });
     const stored = readSign(s, { ...base, dtcs: ['P0101'], dtcMemories: { P0101: ['stored', 'permanent'] } });

@@ -1,4 +1,5 @@
 import { MONITORS, pidByKey } from '@atelier/obd';
+import { BATTERY_FIGURES, isBatteryFigure } from './battery-figures.js';
 import { codesStatus, type ReadStatus, type SessionFacts } from './facts.js';
 import {
   type FaultTreeEntry,
@@ -35,12 +36,14 @@ export interface SignReading {
   detail: Localized;
 }
 
+// Under 1, to the thousandth: a cell spread of 0.05 V is not "0.1 V" (nor a 0.45 V O2 sensor "0.5 V").
 const num = (x: number, lang: 'fr' | 'en') =>
-  x.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  x.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: Math.abs(x) < 1 ? 3 : 1 });
 const withUnit = (x: number, unit: string, lang: 'fr' | 'en') =>
   unit ? `${num(x, lang)} ${unit}` : num(x, lang);
 
 function valueName(key: string): { name: Localized; unit: string } {
+  if (isBatteryFigure(key)) return BATTERY_FIGURES[key];
   const [pidKey, field] = key.split('.');
   const def = pidByKey(pidKey);
   const f = field ? def?.fields.find((x) => x.key === field) : def?.fields[0];
@@ -272,6 +275,14 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
           ),
         };
       else r = readValues(facts.live, w.values, w.requires);
+      break;
+    case 'battery':
+      r = facts.battery
+        ? readValues(facts.battery, w.values, w.requires)
+        : {
+            certainty: 1,
+            detail: { fr: 'rapport de batterie de traction non lu', en: 'traction battery report not read' },
+          };
       break;
     case 'readiness': {
       const rd = facts.readiness;

@@ -11,7 +11,8 @@ describe('causes that name the part of a fault (`hv_isolation:inverter`)', () =>
     expect(result.true_cause).toBe('inverter_isolation');
     expect(result.conclusion).toBe('inverter_isolation');
     expect(result.outcome).toBe('cause');
-  });
+    // A whole simulated session (≈ 10 s alone): generous for a shared, loaded machine.
+  }, 120_000);
 
   it('the AC compressor’s is the compressor cause, and so is a fault written without its part', async () => {
     for (const name of ['hv-isolation-ac', 'hv-isolation']) {
@@ -19,5 +20,5 @@ describe('causes that name the part of a fault (`hv_isolation:inverter`)', () =>
       expect(result.true_cause, name).toBe('ac_compressor_isolation');
       expect(result.conclusion, name).toBe('ac_compressor_isolation');
     }
-  });
+  }, 120_000);
 });

@@ -35,6 +35,7 @@ import {
   type Scenario,
   Vehicle,
 } from '@atelier/vehicle-sim';
+import { readBatteryFacts } from './battery-read.js';
 import { measureOnCar, refusalText } from './measure-car.js';
 
 /** Minutes of town driving after a repair: enough for the simulated monitors to run again. */
@@ -210,7 +211,7 @@ export async function runSimulatedApprentice(
     // What a technician reads before any test: codes per memory, readiness, freeze frame, live data,
     // and the UDS fault memory of every ECU of the car (a manufacturer tool's full scan).
     const udsEcus = vehicle.ecus();
-    const facts = await clock.run(
+    const read = await clock.run(
       readSessionFacts(
         obd,
         {
@@ -220,6 +221,10 @@ export async function runSimulatedApprentice(
         { udsEcus, clock },
       ),
     );
+    // On a car with a traction battery, its BMS is read too (the battery report's figures).
+    const traction = read.vehicle === 'ev' || read.vehicle === 'hybrid';
+    const battery = traction ? await readBatteryFacts(link, clock) : undefined;
+    const facts = battery ? { ...read, battery } : read;
     const dtcs = facts.dtcs;
     if (!options.treeId && selectTrees(kb, facts).length === 0) {
       return {
@@ -275,10 +280,12 @@ export async function runSimulatedApprentice(
         // again, so stored and pending tell whether the fault came back; readiness whether the
         // monitors have run since): the symptom is gone when the car no longer shows it.
         const after = await clock.run(readAfterRoadTest(obd, { vehicle: facts.vehicle }, { udsEcus, clock }));
+        const batteryAfter = traction ? await readBatteryFacts(link, clock) : undefined;
+        const afterFacts = batteryAfter ? { ...after.facts, battery: batteryAfter } : after.facts;
         return {
           cleared,
           dtcsAfter: after.dtcsAfter,
-          symptomGone: !symptomShows(session.tree, after.facts),
+          symptomGone: !symptomShows(session.tree, afterFacts),
           roadTest,
           ...(after.monitors ? { monitors: after.monitors } : {}),
         };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sootBurnGs } from './dpf.js';
-import { loadScenario } from './scenario.js';
+import { loadScenario, parseScenario } from './scenario.js';
 import { Tester } from './test-support.js';
 import { Vehicle } from './vehicle.js';
 
@@ -125,5 +125,111 @@ describe('passive regeneration on a fast road', () => {
     };
     expect(soot('urban')).toBeGreaterThan(0);
     expect(soot('motorway')).toBeLessThan(-5);
+  });
+});
+
+describe('active DPF regeneration (the ECU’s own, while driving)', () => {
+  /** A diesel driven from cold: 35 min of town, 12 of motorway, a 5-minute stop, 40 more of motorway. */
+  const drive = (faults: string) =>
+    parseScenario(
+      `name: t\nvehicle: diesel\nseed: 3\ncomplaint: { fr: x, en: x }\ntrue_cause: x\nfaults: [${faults}]\ndrive:\n  - { phase: idle, duration: 2min }\n  - { phase: urban, duration: 35min }\n  - { phase: motorway, duration: 12min }\n  - { phase: idle, duration: 5min }\n  - { phase: motorway, duration: 40min }\n  - { phase: idle }\nsession_start: 0min`,
+    );
+  interface Sample {
+    t: number;
+    speed: number;
+    exhaustC: number;
+    soot: number;
+    estimate: number;
+    running: boolean;
+    requested: boolean;
+    completed: number;
+    interrupted: number;
+  }
+  /** The car sampled every 10 s of simulated time for 100 min. */
+  function record(faults: string): Sample[] {
+    const v = Vehicle.fromScenario(drive(faults), { startMs: 0 });
+    const m = v.model;
+    const out: Sample[] = [];
+    for (let t = 0; t <= 100 * 60; t += 10) {
+      v.advance(t * 1000);
+      out.push({
+        t,
+        speed: m.speedKmh,
+        exhaustC: m.exhaustTempC,
+        soot: m.dpfSootG,
+        estimate: m.dpfSootEstimateG,
+        running: m.dpfActive.running,
+        requested: m.dpfActive.requested,
+        completed: m.dpfActive.completed,
+        interrupted: m.dpfActive.interrupted,
+      });
+    }
+    return out;
+  }
+  // A dripping injector loads the filter in town faster than a healthy engine would in hours.
+  const LEAK = '{ type: injector_leaking, cylinder: 2, severity: 0.5 }';
+  const leaking = record(LEAK);
+
+  it('starts only on a drive that allows it, burns the soot at the regeneration’s temperature, and ends when the estimate is clean', () => {
+    const first = leaking.findIndex((s) => s.running);
+    expect(first).toBeGreaterThan(0);
+    // Asked for in town (the estimate passed its level), started only once the car had been fast
+    // for a while: never in town traffic.
+    const askedAt = leaking.findIndex((s) => s.requested);
+    expect(askedAt).toBeLessThan(first);
+    expect(leaking.slice(askedAt, first).some((s) => s.speed < 55)).toBe(true);
+    expect(leaking.slice(first - 6, first).every((s) => s.speed >= 55)).toBe(true);
+    // The one that completes: from its start to the first sample after it.
+    const doneAt = leaking.findIndex((s) => s.completed === 1);
+    expect(doneAt).toBeGreaterThan(first);
+    let start = doneAt - 1;
+    while (leaking[start - 1].running) start--;
+    // Post-injection: the exhaust at the regeneration's temperature, far above what the same
+    // motorway gives the exhaust without it (below 540 °C a few minutes after).
+    const during = leaking.slice(start + 18, doneAt);
+    expect(during.length).toBeGreaterThan(30);
+    for (const s of during) expect(s.exhaustC).toBeGreaterThan(560);
+    expect(leaking[doneAt + 18].speed).toBeGreaterThan(55);
+    expect(leaking[doneAt + 18].exhaustC).toBeLessThan(540);
+    // The soot burns while it runs, though the leak keeps making it.
+    expect(leaking[doneAt].soot).toBeLessThan(0.75 * leaking[start].soot);
+    // Over the same minutes the motorway without post-injection loads the filter again.
+    expect(leaking[doneAt + 60].soot).toBeGreaterThan(leaking[doneAt].soot + 3);
+    // It ended clean in the ECU's eyes: its estimate at the done level.
+    expect(leaking[doneAt - 1].estimate).toBeLessThan(leaking[start].estimate / 1.5);
+    expect(leaking[doneAt].requested).toBe(false);
+  });
+
+  it('a stop interrupts it; the request stays and it starts again on the next fast road', () => {
+    const stop = leaking.findIndex((s, i) => i > 0 && s.speed < 3 && leaking[i - 1].running);
+    expect(stop).toBeGreaterThan(0);
+    const i = leaking.slice(stop).findIndex((s) => !s.running);
+    expect(i).toBeLessThanOrEqual(2); // within 10–20 s of standing still
+    const stopped = leaking[stop + i];
+    expect(stopped.interrupted).toBe(1);
+    expect(stopped.completed).toBe(0);
+    expect(stopped.requested).toBe(true);
+    // Cooling at idle: no post-injection while stood still.
+    expect(leaking[stop + 15].speed).toBeLessThan(3);
+    expect(leaking[stop + 15].exhaustC).toBeLessThan(320);
+    const again = leaking.slice(stop + i).findIndex((s) => s.running);
+    expect(again).toBeGreaterThan(0);
+    expect(leaking[stop + i + again].speed).toBeGreaterThan(55);
+  });
+
+  it('the differential pressure sensor’s offset reads as soot: the estimate runs high and the ECU regenerates a clean filter', () => {
+    const healthy = record('');
+    const drifted = record('{ type: dp_sensor_drift, severity: 0.5 }');
+    // Same car, same drive, same soot: the filter never loads past what a healthy car's does.
+    const at25 = 25 * 6;
+    expect(Math.abs(drifted[at25].soot - healthy[at25].soot)).toBeLessThan(0.5);
+    // With a sensor that reads right, the ECU's estimate follows the filter; with the offset it reads
+    // the filter as loaded.
+    expect(Math.abs(healthy[at25].estimate - healthy[at25].soot)).toBeLessThan(3);
+    expect(drifted[at25].estimate - drifted[at25].soot).toBeGreaterThan(10);
+    // So it regenerates although the filter is nearly clean; the healthy car does not.
+    expect(healthy.at(-1)!.completed + healthy.at(-1)!.interrupted).toBe(0);
+    expect(drifted.at(-1)!.completed).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...drifted.map((s) => s.soot))).toBeLessThan(20);
   });
 });

@@ -51,6 +51,58 @@ export const FORCED_REGEN = {
   maxS: 35 * 60,
 } as const;
 
+/**
+ * The regeneration the engine ECU runs by itself while driving (active regeneration): when its soot
+ * estimate passes the level it asks for one at and the drive allows it — warm, fast enough, the
+ * exhaust hot enough for the oxidation catalyst to burn post-injected fuel — for long enough, it
+ * post-injects to bring the filter to the regeneration's temperature until the estimate is down to
+ * the clean level. A stop (or the engine switched off) interrupts it; the request stays, and it starts
+ * again on the next drive that allows it. Figures in the range makers' documents give for passenger-
+ * car diesels (a request at about two-thirds of the load the warning comes at, 60 km/h or more).
+ */
+export const ACTIVE_REGEN = {
+  /** Soot estimate at which the ECU asks for a regeneration, g (the warning, P2463, comes at 45 g). */
+  requestSootG: 30,
+  /** Soot estimate at which it is complete, g. */
+  doneSootG: 12,
+  minSpeedKmh: 60,
+  minCoolantC: 70,
+  /** Exhaust temperature from which the oxidation catalyst burns post-injected fuel, °C. */
+  minExhaustC: 250,
+  /** How long the conditions must hold before post-injection starts, s. */
+  holdS: 60,
+  /** Standing still this long (under 3 km/h) interrupts it, s. */
+  stopS: 10,
+  /** Longest one: a filter that does not read clean by then (ash, a sensor's offset) is left as it is, s. */
+  maxS: 25 * 60,
+} as const;
+
+/** The ECU's active regeneration: whether it asks for one, runs one, and how the past ones ended. */
+export interface ActiveRegen {
+  requested: boolean;
+  running: boolean;
+  /** Seconds the conditions have held (before a start); seconds stood still (while running). */
+  heldS: number;
+  stoppedS: number;
+  /** The current or last one: when it started and the estimate then, when it ended and how. */
+  startedS?: number;
+  sootAtStartG?: number;
+  endedS?: number;
+  ended?: 'done' | 'interrupted' | 'time_limit';
+  completed: number;
+  /** Ended before done: stopped, switched off or out of time (the request stays). */
+  interrupted: number;
+}
+
+/**
+ * The soot a filter holds as its pressure drop says it, g: the drop over the flow (hotter gas being
+ * thinner) less the clean substrate's, in the ECU's calibration (`dpfDeltaKpa`'s inverse). The
+ * sensor's offset goes in with the drop: an offset reads as soot.
+ */
+export function sootFromPressure(sensorKpa: number, exhaustGs: number, exhaustTempC: number): number {
+  return (sensorKpa / (exhaustGs * (1 + (exhaustTempC - 20) / 600)) - 0.06) * 250;
+}
+
 export type RegenReason =
   | 'engine_off'
   | 'coolant_cold'

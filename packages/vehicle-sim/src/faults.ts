@@ -42,6 +42,8 @@ export type FaultType =
   | 'ecu_internal'
   | 'hv_isolation'
   | 'weak_cell'
+  | 'cell_imbalance'
+  | 'pack_aged'
   | 'wheel_speed_sensor'
   | 'wheel_speed_harness'
   | 'tone_ring_damaged';
@@ -73,6 +75,8 @@ export interface FaultSpec {
   cylinder?: number;
   /** Traction battery cell, 1-based (`weak_cell`). */
   cell?: number;
+  /** Traction battery module, 1-based (`cell_imbalance`). */
+  module?: number;
   wheel?: Wheel;
   ecu?: EcuRole;
   position?: 'open' | 'closed';
@@ -175,6 +179,10 @@ export interface FaultEffects {
   isolationAt?: HvPart;
   /** Weak traction-battery cells: severity by cell index (0-based). */
   weakCells: Map<number, number>;
+  /** Modules whose cells the balancing left behind: SoC deficit (0..1) by module index (0-based). */
+  moduleSocDeficit: Map<number, number>;
+  /** Whole-pack ageing, 0..1 (capacity fade and resistance growth of every cell beyond the distance's). */
+  packAgeing: number;
   /** Wheel-speed chain faults per wheel (index into WHEELS). */
   wheelFaults: ({ mode: WheelFaultMode; severity: number } | undefined)[];
 }
@@ -222,6 +230,8 @@ export function noEffects(cylinders: number): FaultEffects {
     canBranch: new Map(),
     ecuInternal: new Set(),
     weakCells: new Map(),
+    moduleSocDeficit: new Map(),
+    packAgeing: 0,
     wheelFaults: [undefined, undefined, undefined, undefined],
   };
 }
@@ -250,6 +260,18 @@ interface FaultDef {
   apply(e: FaultEffects, f: FaultSpec, p: VehicleProfile, c: FaultContext): void;
 }
 
+/** A lithium-ion traction pack (its cells and modules), or why not. */
+const needsLiIonPack = (p: VehicleProfile) =>
+  !p.traction || p.traction.chemistry === 'NiMH'
+    ? 'needs the lithium-ion traction battery of an EV'
+    : undefined;
+/** A 1-based index within `count` (a cell, a module), or why not. */
+const indexProblem = (what: string, n: number | undefined, count: number) =>
+  n === undefined
+    ? `needs \`${what}\` (the number of the ${what}, from 1)`
+    : n > count
+      ? `this battery has ${count} ${what}s (${what} ${n} asked)`
+      : undefined;
 const needsEngine = (p: VehicleProfile) =>
   p.engine.kind === 'none' ? 'a battery EV has no engine' : undefined;
 const needsSpark = (p: VehicleProfile) =>
@@ -669,17 +691,32 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   weak_cell: {
     label: { fr: 'cellule faible de la batterie de traction', en: 'weak traction-battery cell' },
     codes: ['P0A7F'],
-    notOn: (p, f) =>
-      !p.traction || p.traction.chemistry === 'NiMH'
-        ? 'needs the lithium-ion traction battery of an EV'
-        : f.cell === undefined
-          ? 'needs `cell` (the number of the cell, from 1)'
-          : f.cell > p.traction.cells
-            ? `this battery has ${p.traction.cells} cells (cell ${f.cell} asked)`
-            : undefined,
+    notOn: (p, f) => needsLiIonPack(p) ?? indexProblem('cell', f.cell, p.traction!.cells),
     apply(e, f) {
       const i = f.cell! - 1;
       e.weakCells.set(i, max(e.weakCells.get(i) ?? 0, f.severity));
+    },
+  },
+  cell_imbalance: {
+    label: {
+      fr: 'cellules déséquilibrées (un module en retard de charge)',
+      en: 'unbalanced cells (one module behind in charge)',
+    },
+    codes: ['P0A7F'],
+    notOn: (p, f) => needsLiIonPack(p) ?? indexProblem('module', f.module, p.traction!.modules ?? 4),
+    apply(e, f) {
+      // A module whose balancing was lost (a balancing circuit, a module fitted at another charge)
+      // holds up to 30 % less charge than the others: its cells are healthy, only behind.
+      const i = f.module! - 1;
+      e.moduleSocDeficit.set(i, max(e.moduleSocDeficit.get(i) ?? 0, 0.3 * f.severity));
+    },
+  },
+  pack_aged: {
+    label: { fr: 'batterie de traction usée (vieillissement)', en: 'aged traction battery' },
+    codes: [],
+    notOn: needsLiIonPack,
+    apply(e, f) {
+      e.packAgeing = max(e.packAgeing, f.severity);
     },
   },
   wheel_speed_sensor: {

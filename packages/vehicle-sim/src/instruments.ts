@@ -34,6 +34,7 @@ export const INSTRUMENTS = [
   'scan_tool_actuation',
   'known_good_module',
   'insulation_tester',
+  'cell_capacity_tester',
   'visual',
 ] as const;
 export type Instrument = (typeof INSTRUMENTS)[number];
@@ -257,6 +258,8 @@ export const COMPONENT_LABELS: Record<ComponentId, Text> = {
 
 const T = (fr: string, en: string): Text => ({ fr, en });
 const OFF = ['off'] as const;
+/** Current at which the BMS's cells are read under load: a firm acceleration of a compact EV, A. */
+export const TEST_DISCHARGE_A = 150;
 
 type Spec = Omit<CatalogueEntry, 'kind'> & { kind?: 'number' | 'text' };
 const e = (x: Spec): CatalogueEntry => ({ ...x, kind: x.kind ?? (x.values ? 'text' : 'number') });
@@ -836,6 +839,89 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     engine: OFF,
     hv: true,
     label: T("résistance d'isolement sous 500 V", 'insulation resistance at 500 V'),
+  }),
+  // The traction pack's cells as the BMS reads them (a scan tool, no work on the HV system)…
+  e({
+    instrument: 'scan_tool',
+    component: 'hv_battery',
+    quantity: 'cell_spread_rest',
+    unit: 'V',
+    engine: ['ready'],
+    label: T(
+      'écart entre cellule la plus haute et la plus basse, au repos',
+      'highest to lowest cell, at rest',
+    ),
+  }),
+  e({
+    instrument: 'scan_tool',
+    component: 'hv_battery',
+    quantity: 'cell_spread_load',
+    unit: 'V',
+    engine: ['ready'],
+    label: T(
+      `écart entre cellule la plus haute et la plus basse sous ${TEST_DISCHARGE_A} A (accélération franche)`,
+      `highest to lowest cell at ${TEST_DISCHARGE_A} A (firm acceleration)`,
+    ),
+  }),
+  e({
+    instrument: 'scan_tool',
+    component: 'hv_battery',
+    quantity: 'min_cell_below_mean',
+    unit: 'V',
+    engine: ['ready'],
+    label: T('cellule la plus basse sous la moyenne, au repos', 'lowest cell below the mean, at rest'),
+  }),
+  e({
+    instrument: 'scan_tool',
+    component: 'hv_battery',
+    quantity: 'module_spread_rest',
+    unit: 'V',
+    engine: ['ready'],
+    label: T(
+      'écart entre moyennes de cellules des modules, au repos',
+      "spread of the modules' mean cell voltage, at rest",
+    ),
+  }),
+  e({
+    instrument: 'scan_tool',
+    component: 'hv_battery',
+    quantity: 'soh',
+    unit: '%',
+    engine: ['ready'],
+    label: T('état de santé (SoH) donné par le BMS', 'state of health (SoH) from the BMS'),
+  }),
+  e({
+    instrument: 'scan_tool',
+    component: 'hv_battery',
+    quantity: 'module_temp_min',
+    unit: '°C',
+    engine: ['ready'],
+    label: T('température du module le plus froid', 'coldest module temperature'),
+  }),
+  // … and on the bench, pack out and opened (HV work: habilitation and lock-out first).
+  e({
+    instrument: 'cell_capacity_tester',
+    component: 'hv_battery',
+    quantity: 'weakest_cell_capacity',
+    unit: '%',
+    engine: OFF,
+    hv: true,
+    label: T(
+      'capacité de la cellule la plus faible rapportée à la médiane des cellules',
+      "weakest cell's capacity against the cells' median",
+    ),
+  }),
+  e({
+    instrument: 'cell_capacity_tester',
+    component: 'hv_battery',
+    quantity: 'pack_capacity',
+    unit: '%',
+    engine: OFF,
+    hv: true,
+    label: T(
+      'capacité moyenne des cellules rapportée à la capacité nominale',
+      "cells' mean capacity against the nominal",
+    ),
   }),
   e({
     instrument: 'multimeter',

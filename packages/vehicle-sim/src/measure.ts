@@ -15,6 +15,7 @@ import {
   type MeasureRequest,
   measurementText,
   type ResolvedConditions,
+  TEST_DISCHARGE_A,
 } from './instruments.js';
 import {
   chargingSourceA,
@@ -32,6 +33,7 @@ import {
   toneRingDamagedTeeth,
   type VehicleModel,
 } from './model.js';
+import type { TractionPack } from './pack.js';
 import {
   alternatorCapacityA,
   BELT_TENSION_N,
@@ -759,6 +761,46 @@ const LAWS: Record<string, Law> = {
   'insulation_tester/hv_battery/insulation_resistance': (c) => insulation(c, 'hv_battery'),
   'insulation_tester/ac_compressor/insulation_resistance': (c) => insulation(c, 'ac_compressor'),
   'insulation_tester/inverter/insulation_resistance': (c) => insulation(c, 'inverter'),
+  'scan_tool/hv_battery/cell_spread_rest': (c) => ({
+    value: maxMinusMin(cellsAt(c, 0)),
+    sd: 0.002,
+    res: 0.001,
+  }),
+  'scan_tool/hv_battery/cell_spread_load': (c) => ({
+    value: maxMinusMin(cellsAt(c, TEST_DISCHARGE_A)),
+    sd: 0.004,
+    res: 0.001,
+  }),
+  'scan_tool/hv_battery/min_cell_below_mean': (c) => {
+    const v = cellsAt(c, 0);
+    return { value: v.reduce((a, b) => a + b, 0) / v.length - Math.min(...v), sd: 0.002, res: 0.001 };
+  },
+  'scan_tool/hv_battery/module_spread_rest': (c) => {
+    const pack = packOf(c);
+    const v = cellsAt(c, 0);
+    const sums = new Array(pack.modules).fill(0);
+    const counts = new Array(pack.modules).fill(0);
+    v.forEach((x, i) => {
+      sums[pack.moduleOf(i)] += x;
+      counts[pack.moduleOf(i)]++;
+    });
+    return { value: maxMinusMin(sums.map((x, m) => x / counts[m])), sd: 0.001, res: 0.001 };
+  },
+  'scan_tool/hv_battery/soh': (c) => ({ value: packOf(c).sohPct, sd: 0.2, res: 0.1 }),
+  'scan_tool/hv_battery/module_temp_min': (c) => ({ value: Math.min(...packOf(c).moduleC), sd: 0.3, res: 1 }),
+  'cell_capacity_tester/hv_battery/weakest_cell_capacity': (c) => {
+    const caps = capacities(c);
+    const median = [...caps].sort((a, b) => a - b)[Math.floor(caps.length / 2)];
+    return { value: (100 * Math.min(...caps)) / median, sd: 0.5, res: 0.1 };
+  },
+  'cell_capacity_tester/hv_battery/pack_capacity': (c) => {
+    const caps = capacities(c);
+    return {
+      value: (100 * caps.reduce((a, b) => a + b, 0)) / caps.length / packOf(c).nominalAh,
+      sd: 0.5,
+      res: 0.1,
+    };
+  },
   'multimeter/hv_bus/voltage': (c) => {
     if (c.cond.engine === 'off') return { value: 0, sd: 0.05, res: 0.1 };
     return { value: c.m.hvV > 0 ? c.m.hvV : (c.m.profile.traction?.nominalV ?? 0), sd: 0.3, res: 0.1 };
@@ -819,6 +861,24 @@ function insulation(c: Ctx, part: 'hv_battery' | 'ac_compressor' | 'inverter'): 
   const healthy = HV_INSULATION_MOHM * Math.exp(c.spread(0.25));
   if (healthy > INSULATION_TESTER_MAX_MOHM) return { value: INSULATION_TESTER_MAX_MOHM, over: true };
   return { value: healthy, sd: healthy * 0.01, res: 1 };
+}
+
+function packOf(c: Ctx): TractionPack {
+  const pack = c.m.pack;
+  if (!pack) throw new Error(`${c.m.profile.name}: no traction pack`);
+  return pack;
+}
+
+/** The BMS's cell voltages as the pack's cells make them now, at rest or under `amps`. */
+function cellsAt(c: Ctx, amps: number): number[] {
+  return packOf(c).cellVoltagesAt(amps);
+}
+
+const maxMinusMin = (v: number[]) => Math.max(...v) - Math.min(...v);
+
+function capacities(c: Ctx): number[] {
+  const pack = packOf(c);
+  return Array.from({ length: pack.cells }, (_, i) => pack.capacity(i));
 }
 
 function harnessOpen(c: Ctx, severity: number): boolean {

@@ -1,4 +1,13 @@
-import { FORCED_REGEN, type ForcedRegen, type RegenReason, regenRefusal, sootBurnGs } from './dpf.js';
+import {
+  ACTIVE_REGEN,
+  type ActiveRegen,
+  FORCED_REGEN,
+  type ForcedRegen,
+  type RegenReason,
+  regenRefusal,
+  sootBurnGs,
+  sootFromPressure,
+} from './dpf.js';
 import { type DrivePhase, Driver, DriveSchedule } from './drive.js';
 import { effectsAt, type FaultEffects, type FaultSpec } from './faults.js';
 import { TractionPack } from './pack.js';
@@ -195,6 +204,17 @@ export class VehicleModel {
   dpfDeltaKpa = 0;
   /** The forced (stationary) DPF regeneration the engine ECU runs on a scan tool's request. */
   dpfRegen: ForcedRegen = { status: 'none' };
+  /** The regeneration the engine ECU starts by itself while driving. */
+  dpfActive: ActiveRegen = {
+    requested: false,
+    running: false,
+    heldS: 0,
+    stoppedS: 0,
+    completed: 0,
+    interrupted: 0,
+  };
+  /** The engine ECU's soot estimate, g (`dpfSootEstimateG`). */
+  private sootEstimateG = 8;
   exhaustTempC: number;
   // Electrical
   batteryV = 12.6;
@@ -725,7 +745,8 @@ export class VehicleModel {
     const regenerating = this.dpfRegen.status === 'running';
     let gasTarget = this.engineOn ? exhaustGasTempC(this.loadPct, this.rpm) : this.ambientC;
     // Post-injection burnt in the oxidation catalyst heats the filter to the regeneration's set point.
-    if (regenerating && this.engineOn) gasTarget = Math.max(gasTarget, FORCED_REGEN.targetC);
+    if ((regenerating || this.dpfActive.running) && this.engineOn)
+      gasTarget = Math.max(gasTarget, FORCED_REGEN.targetC);
     this.exhaustTempC += ((gasTarget - this.exhaustTempC) * dt) / 30;
     if (!p.engine.dpf) return;
     // Soot builds with load and burns with the exhaust's heat (NO₂ from about 350 °C on a fast road,
@@ -738,7 +759,9 @@ export class VehicleModel {
       this.dpfSootG -= sootBurnGs(this.dpfSootG, this.exhaustTempC, e.dpfBlock) * dt;
       this.dpfSootG = Math.max(2, this.dpfSootG);
     }
+    this.estimateSoot(dt);
     if (regenerating) this.superviseRegen();
+    this.activeRegenStep(dt);
     this.dpfDeltaKpa = this.engineOn
       ? dpfDeltaKpa(this.airGs * 1.03, this.dpfSootG, e.dpfBlock, this.exhaustTempC)
       : 0;
@@ -746,10 +769,73 @@ export class VehicleModel {
 
   /**
    * The engine ECU's estimate of the soot in its filter, g: its soot model, corrected by the pressure
-   * drop, so that ash that no regeneration burns looks like soot to it (as on a real car).
+   * drop its sensor reports — so that ash no regeneration burns, and a sensor's offset, read as soot
+   * (as on a real car).
    */
   get dpfSootEstimateG(): number {
-    return this.dpfSootG + 225 * this.effects.dpfBlock;
+    return this.sootEstimateG;
+  }
+
+  /**
+   * The ECU's soot model runs on what it knows — the soot an engine of this kind makes at its load,
+   * less what burns at the exhaust temperature it measures (it cannot know of a dripping injector) —
+   * and, whenever the flow makes the pressure drop readable (warm, above 12 g/s), is pulled toward
+   * the soot the drop says with a two-minute time constant — during a regeneration too, so that ash
+   * (or an offset) keeps a regeneration from ever reading clean: it then ends on its time limit.
+   */
+  private estimateSoot(dt: number): void {
+    if (!this.engineOn) return;
+    const model = this.sootEstimateG;
+    this.sootEstimateG = Math.max(
+      0,
+      model + (0.0015 + this.loadPct * 0.00004) * dt - sootBurnGs(model, this.exhaustTempC, 0) * dt,
+    );
+    if (this.airGs > 12 && this.coolantC > 60) {
+      const fromPressure = sootFromPressure(this.dpfSensorKpa, this.airGs * 1.03, this.exhaustTempC);
+      this.sootEstimateG += (fromPressure - this.sootEstimateG) * Math.min(1, dt / 120);
+    }
+  }
+
+  /** The ECU asking for, starting, watching and ending its own regeneration while driving (`ACTIVE_REGEN`). */
+  private activeRegenStep(dt: number): void {
+    const a = this.dpfActive;
+    const est = this.sootEstimateG;
+    if (!a.running) {
+      if (est >= ACTIVE_REGEN.requestSootG) a.requested = true;
+      const allowed =
+        a.requested &&
+        this.engineOn &&
+        this.dpfRegen.status !== 'running' &&
+        this.speedKmh >= ACTIVE_REGEN.minSpeedKmh &&
+        this.coolantC >= ACTIVE_REGEN.minCoolantC &&
+        this.exhaustTempC >= ACTIVE_REGEN.minExhaustC;
+      a.heldS = allowed ? a.heldS + dt : 0;
+      if (a.heldS >= ACTIVE_REGEN.holdS) {
+        a.running = true;
+        a.stoppedS = 0;
+        a.startedS = this.t;
+        a.sootAtStartG = est;
+        a.endedS = undefined;
+        a.ended = undefined;
+      }
+      return;
+    }
+    a.stoppedS = this.speedKmh < 3 ? a.stoppedS + dt : 0;
+    if (!this.engineOn || a.stoppedS >= ACTIVE_REGEN.stopS) this.endActiveRegen('interrupted');
+    else if (est <= ACTIVE_REGEN.doneSootG) this.endActiveRegen('done');
+    else if (this.t - (a.startedS ?? this.t) >= ACTIVE_REGEN.maxS) this.endActiveRegen('time_limit');
+  }
+
+  private endActiveRegen(how: 'done' | 'interrupted' | 'time_limit'): void {
+    const a = this.dpfActive;
+    a.running = false;
+    a.heldS = 0;
+    a.endedS = this.t;
+    a.ended = how;
+    if (how === 'done') {
+      a.requested = false;
+      a.completed++;
+    } else a.interrupted++;
   }
 
   /** Starts a forced DPF regeneration, or says why the ECU refuses (then recorded as aborted). */
@@ -859,7 +945,9 @@ export class VehicleModel {
       if (this.engineOn) kw = this.socPct < 60 ? -4 : 0.5;
     }
     const pack = this.pack!;
-    pack.weak = this.effects.weakCells;
+    pack.weaken(this.effects.weakCells);
+    pack.ageing = this.effects.packAgeing;
+    pack.unbalance(this.effects.moduleSocDeficit);
     pack.step(dt, kw * 1000, this.ambientC, this.running && !this.hvFault);
     this.socPct = Math.max(1, Math.min(99, pack.socPct));
     this.hvA = pack.current;

@@ -1,3 +1,4 @@
+import { sootFromPressure } from './dpf.js';
 import type { DtcMemory, FailOptions } from './dtc-memory.js';
 import { FUEL_CL, type ModelListener, type VehicleModel } from './model.js';
 import type { EcuRole } from './profiles.js';
@@ -536,9 +537,8 @@ export class Monitors implements ModelListener {
       this.once('nmhc', () => this.finish('nmhc'));
     // DPF: soot load estimated from the pressure drop at a flow where it is measurable — not while a
     // forced regeneration burns it (the ECU suspends the monitor: the load is changing by design).
-    if (m.airGs > 12 && warm && m.dpfRegen.status !== 'running') {
-      const exhaustGs = m.airGs * 1.03;
-      const est = (m.dpfSensorKpa / (exhaustGs * (1 + (m.exhaustTempC - 20) / 600)) - 0.06) * 250;
+    if (m.airGs > 12 && warm && m.dpfRegen.status !== 'running' && !m.dpfActive.running) {
+      const est = sootFromPressure(m.dpfSensorKpa, m.airGs * 1.03, m.exhaustTempC);
       this.acc.sootSum = (this.acc.sootSum ?? 0) + est * dt;
       const t = this.add('dpf', true, dt);
       if (t >= 20) {

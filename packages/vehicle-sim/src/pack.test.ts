@@ -90,6 +90,59 @@ describe('the traction pack', () => {
     // Capacity × (1 − 0.6 × 0.7) = 58 % of nominal.
     expect(p.sohPct).toBeCloseTo(58, 0);
   });
+
+  it('a module behind in charge keeps the same spread at rest and under load; a balancing run brings it back', () => {
+    const p = pack({ socPct: 70 });
+    // Module 3 (0-based 2) holds 20 % of its cells' charge less than the others.
+    p.unbalance(new Map([[2, 0.2]]));
+    const inModule = (i: number) => p.moduleOf(i) === 2;
+    const others = p.soc.filter((_, i) => !inModule(i));
+    const behind = p.soc.filter((_, i) => inModule(i));
+    expect(Math.max(...behind)).toBeCloseTo(Math.min(...others) - 0.2, 6);
+    // The gap at rest is the OCV curve's drop over 20 % of SoC between 50 and 70 % (3.70 → 3.87 V).
+    const rest = p.extreme('max')[0] - p.extreme('min')[0];
+    expect(rest).toBeGreaterThan(0.15);
+    expect(rest).toBeLessThan(0.19);
+    // Under 150 A every cell sags by I × its own (healthy) resistance: ±5 % of ≈ 0.72 mΩ × 150 A.
+    const load = p.cellVoltagesAt(150);
+    const loadSpread = Math.max(...load) - Math.min(...load);
+    expect(Math.abs(loadSpread - rest)).toBeLessThan(150 * p.r25 * 0.12);
+    // Discharging does not close the gap: the same current leaves the same charge apart.
+    run(p, 1800, 10_000);
+    expect(p.soc.filter((_, i) => inModule(i))[0]).toBeLessThan(
+      Math.min(...p.soc.filter((_, i) => !inModule(i))),
+    );
+    // Balanced (the fault repaired): the module's cells join the others' mean; no charge is made.
+    const total = p.soc.reduce((a, b) => a + b, 0);
+    p.unbalance(new Map());
+    expect(p.extreme('max')[0] - p.extreme('min')[0]).toBeLessThan(0.03);
+    expect(p.soc.reduce((a, b) => a + b, 0)).toBeGreaterThan(total);
+  });
+
+  it('an aged pack loses capacity in every cell alike: SoH low, spread as a healthy pack’s, a coulomb count that goes faster', () => {
+    const fresh = pack({ socPct: 80 });
+    const aged = pack({ socPct: 80 });
+    aged.ageing = 0.7;
+    run(fresh, 3600, 10_000);
+    run(aged, 3600, 10_000);
+    // Every cell holds 1 − 0.4 × 0.7 = 72 % of its charge: the same energy takes 1 / 0.72 as much SoC
+    // (within the few % the lower voltage of the aged, more resistive pack adds).
+    const ratio = (80 - aged.socPct) / (80 - fresh.socPct);
+    expect(ratio).toBeGreaterThan(1 / 0.72);
+    expect(ratio).toBeLessThan(1.05 / 0.72);
+    expect(aged.sohPct).toBeCloseTo(72, 0);
+    const spread = (q: TractionPack) => q.extreme('max')[0] - q.extreme('min')[0];
+    expect(spread(aged)).toBeLessThan(0.02);
+  });
+
+  it('a weak cell replaced (its fault repaired) comes balanced to the others', () => {
+    const p = pack({ socPct: 90 });
+    p.weaken(new Map([[36, 0.7]]));
+    run(p, 3 * 3600, 8_000);
+    expect(p.extreme('max')[0] - p.extreme('min')[0]).toBeGreaterThan(0.1);
+    p.weaken(new Map());
+    expect(p.extreme('max')[0] - p.extreme('min')[0]).toBeLessThan(0.03);
+  });
 });
 
 describe('the Kona profile’s BMS', () => {

@@ -71,6 +71,10 @@ const resistanceFactor = (tempC: number) => Math.exp(ARRHENIUS_K * (1 / (tempC +
 export const weakCellCapacity = (severity: number) => 1 - 0.6 * severity;
 export const weakCellResistance = (severity: number) => 1 + 5 * severity;
 
+/** An aged pack as a fault makes it: every cell's capacity and resistance, beyond the distance's fade. */
+export const agedCapacity = (severity: number) => 1 - 0.4 * severity;
+export const agedResistance = (severity: number) => 1 + 1.5 * severity;
+
 /** Capacity left after `km` (square root of the throughput): 96.8 % at 84,000 km. */
 export const fadeWithDistance = (km: number) => 1 - 0.035 * Math.sqrt(Math.max(0, km) / 100_000);
 
@@ -98,8 +102,12 @@ export class TractionPack {
   readonly soc: number[];
   private readonly baseAh: number[];
   private readonly baseR: number[];
-  /** The weak-cell faults: severity by cell index (0-based). */
+  /** The weak-cell faults: severity by cell index (0-based); set through `weaken`. */
   weak: ReadonlyMap<number, number> = new Map();
+  /** Whole-pack ageing fault, 0..1. */
+  ageing = 0;
+  /** SoC deficits already taken out of each module's cells (0-based module → fraction). */
+  private readonly deficits = new Map<number, number>();
   moduleC: number[];
   /** Pack current, A (positive discharging); cell voltages, V; pack voltage, V. */
   current = 0;
@@ -148,7 +156,58 @@ export class TractionPack {
   }
 
   capacity(cell: number): number {
-    return this.baseAh[cell] * weakCellCapacity(this.weak.get(cell) ?? 0);
+    return this.baseAh[cell] * weakCellCapacity(this.weak.get(cell) ?? 0) * agedCapacity(this.ageing);
+  }
+
+  /**
+   * The weak cells now. A cell no longer weak was replaced (its module, by a repair): the new cells
+   * come balanced to the others, at the mean SoC of the cells that stayed.
+   */
+  weaken(weak: ReadonlyMap<number, number>): void {
+    const replaced = [...this.weak.keys()].filter((i) => !weak.has(i));
+    this.weak = weak;
+    if (!replaced.length) return;
+    const stayed = this.soc.filter((_, i) => !replaced.includes(i));
+    const mean = stayed.reduce((a, b) => a + b, 0) / stayed.length;
+    for (const i of replaced) this.soc[i] = mean;
+    this.settle();
+  }
+
+  /**
+   * Modules the balancing left behind: a deficit not yet taken out of a module's cells is taken
+   * (charge they do not hold); a module no longer listed was balanced (a repair): its cells are
+   * brought to the mean of the others, as a balancing run does by moving charge between cells.
+   */
+  unbalance(deficits: ReadonlyMap<number, number>): void {
+    for (const [m, d] of deficits) {
+      const done = this.deficits.get(m) ?? 0;
+      if (d <= done) continue;
+      for (let i = 0; i < this.cells; i++)
+        if (this.moduleOf(i) === m) this.soc[i] = Math.max(0, this.soc[i] - (d - done));
+      this.deficits.set(m, d);
+    }
+    for (const m of [...this.deficits.keys()]) {
+      if (deficits.has(m)) continue;
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < this.cells; i++)
+        if (!this.deficits.has(this.moduleOf(i))) {
+          sum += this.soc[i];
+          n++;
+        }
+      const mean = n ? sum / n : this.socPct / 100;
+      for (let i = 0; i < this.cells; i++) if (this.moduleOf(i) === m) this.soc[i] = mean;
+      this.deficits.delete(m);
+    }
+    this.settle();
+  }
+
+  /** Cell voltages at rest (no current) and under a current of `amps`, at the modules' temperatures. */
+  cellVoltagesAt(amps: number): number[] {
+    return Array.from(
+      { length: this.cells },
+      (_, i) => ocv(this.curve, this.soc[i]) - amps * this.resistance(i),
+    );
   }
 
   resistance(cell: number): number {
@@ -156,6 +215,7 @@ export class TractionPack {
       this.r25 *
       this.baseR[cell] *
       weakCellResistance(this.weak.get(cell) ?? 0) *
+      agedResistance(this.ageing) *
       resistanceFactor(this.moduleC[this.moduleOf(cell)])
     );
   }
@@ -217,10 +277,11 @@ export class TractionPack {
   }
 
   private settle(): void {
+    const v = this.cellVoltagesAt(this.current);
     let sum = 0;
     for (let i = 0; i < this.cells; i++) {
-      this.cellV[i] = ocv(this.curve, this.soc[i]) - this.current * this.resistance(i);
-      sum += this.cellV[i];
+      this.cellV[i] = v[i];
+      sum += v[i];
     }
     this.packV = sum;
   }

@@ -87,6 +87,7 @@ const FAULT_KEYS = [
   'onset',
   'cylinder',
   'cell',
+  'module',
   'wheel',
   'ecu',
   'position',
@@ -248,6 +249,10 @@ function readScenarioYaml(text: string, file: string): Scenario {
       spec.cell = num([...p, 'cell'], f.cell, 1, 400);
       if (!Number.isInteger(spec.cell)) fail([...p, 'cell'], 'must be a whole cell number');
     }
+    if (f.module !== undefined) {
+      spec.module = num([...p, 'module'], f.module, 1, 64);
+      if (!Number.isInteger(spec.module)) fail([...p, 'module'], 'must be a whole module number');
+    }
     if (f.wheel !== undefined) {
       if (!(WHEELS as unknown[]).includes(f.wheel))
         fail([...p, 'wheel'], `must be one of ${WHEELS.join(', ')}`);
@@ -302,13 +307,15 @@ function readScenarioYaml(text: string, file: string): Scenario {
     if (why) {
       const field = /cylinder/.test(why)
         ? 'cylinder'
-        : /cell/.test(why)
-          ? 'cell'
-          : /wheel/.test(why)
-            ? 'wheel'
-            : /`ecu`|ECU/.test(why)
-              ? 'ecu'
-              : 'type';
+        : /module/.test(why)
+          ? 'module'
+          : /cell/.test(why)
+            ? 'cell'
+            : /wheel/.test(why)
+              ? 'wheel'
+              : /`ecu`|ECU/.test(why)
+                ? 'ecu'
+                : 'type';
       fail([...p, field in f ? field : 'type'], `${spec.type} on ${vehicle}: ${why}`);
     }
     faults.push(spec);

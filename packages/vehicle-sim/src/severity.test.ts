@@ -404,6 +404,25 @@ const CASES: Record<FaultType, Case> = {
     },
     expect: 'lower',
   }),
+  cell_imbalance: C({
+    profile: 'ev-kona',
+    fault: 'type: cell_imbalance, module: 2',
+    low: 0.2,
+    high: 0.9,
+    history: true,
+    // The modules' mean cell voltages apart at rest, as a scan tool reads the BMS's cell list.
+    read: (c) => measure(c, 'scan_tool', { id: 'hv_battery' }, 'module_spread_rest', { engine: 'ready' }),
+    expect: 'higher',
+  }),
+  pack_aged: C({
+    profile: 'ev-kona',
+    fault: 'type: pack_aged',
+    low: 0.2,
+    high: 0.9,
+    history: true,
+    read: (c) => measure(c, 'scan_tool', { id: 'hv_battery' }, 'soh', { engine: 'ready' }),
+    expect: 'lower',
+  }),
   wheel_speed_sensor: C({
     profile: 'petrol',
     fault: 'type: wheel_speed_sensor, wheel: fl',

@@ -151,6 +151,16 @@ describe('an appointment outside the site’s time', () => {
     expect(page).toMatch(/<li data-day="2026-03-27">27 mars 2026 — Inventaire/);
     expect(page).toMatch(/<li data-day="2026-04-06">6 avril 2026 — Lundi de Pâques <small/);
     expect(page).not.toContain('action="/planning/closed-days"');
+    // The planning's week shows the closed day and the holiday on their column, page and API.
+    const week = await api('chef', 'GET', '/planning?week=2026-03-23');
+    expect(week.body).toMatch(
+      /data-day="2026-03-27"[^>]*>\s*<h2[^>]*>[^<]*<small class="closed-day">fermé : Inventaire<\/small>/,
+    );
+    expect(week.body).toMatch(/<section class="day closed" data-day="2026-03-27"/);
+    const holiday = (await api('chef', 'GET', '/api/planning?week=2026-04-06')).json();
+    expect(
+      holiday.days.map((d: { closed: { en: string } | null }) => d.closed?.en ?? null).slice(0, 6),
+    ).toEqual(['Easter Monday', null, null, null, null, null]);
     expect((await api('admin', 'DELETE', '/api/planning/closed-days/2026-03-27')).statusCode).toBe(200);
     expect((await book('2026-03-27T09:00')).statusCode).toBe(201);
   });

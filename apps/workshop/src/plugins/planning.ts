@@ -258,8 +258,8 @@ ${dragHelp(req, technicians)}
 ${shown.map(
   (
     d,
-  ) => html`<section class="day${d.day === p.today ? ' today' : ''}" data-day="${d.day}"${d.day === p.today ? html` id="today" aria-current="date"` : ''}>
-<h2 class="cell head">${dayName(req, d.day)}${d.day === p.today ? html` <span class="badge today-badge">${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</span>` : ''}${d.appointments.length ? '' : html` <small class="none">${T(req, { fr: 'aucun rendez-vous', en: 'no appointment' })}</small>`}</h2>
+  ) => html`<section class="day${d.day === p.today ? ' today' : ''}${d.closed ? ' closed' : ''}" data-day="${d.day}"${d.day === p.today ? html` id="today" aria-current="date"` : ''}>
+<h2 class="cell head">${dayName(req, d.day)}${d.day === p.today ? html` <span class="badge today-badge">${T(req, { fr: 'Aujourd’hui', en: 'Today' })}</span>` : ''}${d.closed ? html` <small class="closed-day">${T(req, { fr: 'fermé', en: 'closed' })} : ${T(req, d.closed)}</small>` : d.appointments.length ? '' : html` <small class="none">${T(req, { fr: 'aucun rendez-vous', en: 'no appointment' })}</small>`}</h2>
 ${HOURS.map((h) => html`<div class="cell slot" data-hour="${h}">${d.appointments.filter((a) => rowOf(a) === h).map((a) => card(req, a, movable))}</div>`)}
 </section>`,
 )}
@@ -315,7 +315,16 @@ const planningSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        properties: { day: { type: 'string' }, appointments: { type: 'array', items: appointmentSchema } },
+        properties: {
+          day: { type: 'string' },
+          appointments: { type: 'array', items: appointmentSchema },
+          /** Why the site is closed that day (public holiday, closed day, no hours), or null. */
+          closed: {
+            type: ['object', 'null'],
+            additionalProperties: false,
+            properties: { fr: { type: 'string' }, en: { type: 'string' } },
+          },
+        },
       },
     },
     overlaps: {

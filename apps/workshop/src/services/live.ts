@@ -40,7 +40,13 @@ import { type AdapterDiscovery, ensureOffered, systemDiscovery } from './adapter
 import { type AdapterChoice, AdapterProblem, adapterName } from './adapters.js';
 import { type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError, ValidationError } from './errors.js';
-import { isSimulatedCar, repairSimulated, roadTestSimulated } from './scenarios.js';
+import {
+  engineRunsSimulated,
+  isSimulatedCar,
+  repairSimulated,
+  roadTestSimulated,
+  startSimulated,
+} from './scenarios.js';
 import { getSettings } from './settings.js';
 import { appendTraffic, TrafficRecorder, trafficSummary } from './traffic.js';
 import { type ReadSummary, type ReadVehicleOptions, readVehicle, readVerification } from './vehicle-read.js';
@@ -239,6 +245,28 @@ export class DiagnosticsRuntime {
   roadTest(sessionId: number, drive?: { road: 'urban' | 'motorway'; minutes: number }): boolean {
     const car = this.active.get(sessionId)?.car;
     return car ? roadTestSimulated(car, systemClock.now(), drive) : false;
+  }
+
+  /**
+   * Starts the connected simulated car's engine (for a routine that needs it running). Undefined when
+   * it runs; else why not. Never a real car: the technician starts that one with its key.
+   */
+  startEngine(sessionId: number): { fr: string; en: string } | undefined {
+    const car = this.active.get(sessionId)?.car;
+    if (!car || !isSimulatedCar(car))
+      return { fr: 'ce n’est pas un véhicule simulé connecté', en: 'this is not a connected simulated car' };
+    return startSimulated(car, systemClock.now());
+  }
+
+  /** The connected simulated car itself (undefined for a real adapter or a recording): the technician's hands in tests. */
+  simulatedCar(sessionId: number): Vehicle | undefined {
+    const car = this.active.get(sessionId)?.car;
+    return car instanceof Vehicle ? car : undefined;
+  }
+
+  /** Whether the connected simulated car's engine runs (undefined: no simulated car connected). */
+  engineRuns(sessionId: number): boolean | undefined {
+    return engineRunsSimulated(this.active.get(sessionId)?.car, systemClock.now());
   }
 
   /**

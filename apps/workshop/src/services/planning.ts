@@ -5,6 +5,8 @@
  * a reception and a first look); it is laid over the site's opening hours, so one that overruns
  * the lunch break or the evening ends after the next opening.
  */
+
+import type { Text } from '../i18n.js';
 import type { Db, Store } from '../store/store.js';
 import { type Absence, absenceOver, absenceSpan } from './absences.js';
 import {
@@ -57,6 +59,8 @@ export interface Appointment {
 export interface PlanningDay {
   day: string;
   appointments: Appointment[];
+  /** Why the site is closed that day (a public holiday, a closed day the site entered, no hours), or null. */
+  closed: Text | null;
 }
 
 export interface PlanningWeek {
@@ -198,10 +202,15 @@ export async function planningWeek(db: Db, site: number, day: string, now: numbe
   const list = await appointmentsBetween(db, site, parisTime(week), parisTime(addDays(week, 7)));
   const pairs = overlapPairs(list);
   const dayOf = list.map((a) => parisDay(a.booked_for));
+  const calendar = await openingCalendar(db, site);
   return {
     week,
     today: parisDay(now),
-    days: days.map((d) => ({ day: d, appointments: list.filter((_, i) => dayOf[i] === d) })),
+    days: days.map((d) => ({
+      day: d,
+      appointments: list.filter((_, i) => dayOf[i] === d),
+      closed: calendar.closure(d),
+    })),
     overlaps: pairs.map((p) => ({
       technician: p.first.assignee_name ?? '',
       first: p.first.number,

@@ -288,6 +288,47 @@ export function repairSimulated(responder: Responder, causeId: string): boolean 
   return responder.repair(cause.simFaults).length > 0;
 }
 
+/** Why a simulated car's engine did not start, in words. */
+export type StartRefusal = { fr: string; en: string };
+
+/**
+ * Starts a simulated car's engine (the technician turning the key on a car served in real time, so
+ * that an ECU routine that needs it running — a forced DPF regeneration — can run): the starter, then
+ * five seconds for it to settle at idle. Undefined when the engine runs (or already ran); else why
+ * not. Only a simulated car: a real one is started by the technician, never through the dashboard.
+ */
+export function startSimulated(responder: Responder, nowMs: number): StartRefusal | undefined {
+  if (!(responder instanceof Vehicle))
+    return { fr: 'ce n’est pas un véhicule simulé', en: 'this is not a simulated car' };
+  try {
+    responder.operate(nowMs, { action: 'start' });
+  } catch (err) {
+    if (!(err instanceof OperationError)) throw err;
+    if (err.code !== 'engine-running')
+      return {
+        fr:
+          err.code === 'no-engine-speed'
+            ? 'ce véhicule n’a pas de moteur à démarrer'
+            : 'le véhicule refuse le démarrage',
+        en:
+          err.code === 'no-engine-speed'
+            ? 'this car has no engine to start'
+            : `the car refuses to start (${err.message})`,
+      };
+  }
+  responder.fastForward(nowMs, 5);
+  return responder.model.engineOn
+    ? undefined
+    : { fr: 'le moteur tourne au démarreur mais ne démarre pas', en: 'the engine cranks but does not start' };
+}
+
+/** Whether a simulated car's engine runs now (undefined: not a simulated car). */
+export function engineRunsSimulated(responder: Responder | undefined, nowMs: number): boolean | undefined {
+  if (!(responder instanceof Vehicle)) return undefined;
+  responder.advance(nowMs);
+  return responder.model.engineOn;
+}
+
 /** Minutes of town driving of the simulated road test, and the idle after it before the re-read. */
 export const SIM_ROAD_TEST_MIN = 20;
 

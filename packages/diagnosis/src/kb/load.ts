@@ -3,6 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MONITORS, pidByKey } from '@atelier/obd';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { BATTERY_FIGURE_KEYS, isBatteryFigure } from '../battery-figures.js';
 import type { Localized } from '../text.js';
 import {
   type Cause,
@@ -259,7 +260,7 @@ function readMeasurement(r: Reader, raw: unknown, path: Path): MeasurementSpec {
 
 const DTC_RE = /^[PCBU][0-3][0-9A-F]{3}$/;
 const MEMORIES: DtcMemoryKind[] = ['stored', 'pending', 'permanent'];
-const SOURCES = ['dtc', 'freeze_frame', 'live', 'readiness', 'complaint'] as const;
+const SOURCES = ['dtc', 'freeze_frame', 'live', 'battery', 'readiness', 'complaint'] as const;
 
 /** A repair's `after`: what is done after it and before the verification drive, and that drive. */
 function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
@@ -322,10 +323,21 @@ function readCodes(r: Reader, raw: unknown, path: Path): string[] {
 }
 
 /** `{ KEY: { above, below, margin } }` where KEY is a PID key of SAE J1979 (or `KEY.field`). */
-function readBounds(r: Reader, raw: unknown, path: Path): Record<string, ValueBound> {
+function readBounds(
+  r: Reader,
+  raw: unknown,
+  path: Path,
+  keys: 'pid' | 'battery' = 'pid',
+): Record<string, ValueBound> {
   const out: Record<string, ValueBound> = {};
   for (const [key, b] of Object.entries(r.obj(raw ?? {}, path))) {
     const p = [...path, key];
+    if (keys === 'battery') {
+      if (!isBatteryFigure(key))
+        r.fail(p, `"${key}" is not a battery report figure (${BATTERY_FIGURE_KEYS.join(', ')})`);
+      out[key] = readBound(r, b, p);
+      continue;
+    }
     const [pidKey, field] = key.split('.');
     const def = pidByKey(pidKey);
     if (!def) r.fail(p, `"${pidKey}" is not a PID key of the SAE J1979 table (e.g. LONG_FUEL_TRIM_1)`);
@@ -334,19 +346,23 @@ function readBounds(r: Reader, raw: unknown, path: Path): Record<string, ValueBo
         p,
         `${def.key} has fields ${def.fields.map((f) => f.key).join(', ')}: name one as ${def.key}.field`,
       );
-    const o = r.obj(b, p);
-    const bound: ValueBound = {};
-    if (o.above !== undefined) bound.above = r.num(o.above, [...p, 'above']);
-    if (o.below !== undefined) bound.below = r.num(o.below, [...p, 'below']);
-    if (o.margin !== undefined) bound.margin = r.num(o.margin, [...p, 'margin'], 0);
-    if (bound.above === undefined && bound.below === undefined) r.fail(p, 'a bound needs above or below');
-    if (bound.above !== undefined && bound.below !== undefined && bound.above >= bound.below)
-      r.fail(p, `above (${bound.above}) must be less than below (${bound.below})`);
-    for (const k of Object.keys(o))
-      if (!['above', 'below', 'margin'].includes(k)) r.fail([...p, k], 'expected above, below or margin');
-    out[key] = bound;
+    out[key] = readBound(r, b, p);
   }
   return out;
+}
+
+function readBound(r: Reader, b: unknown, p: Path): ValueBound {
+  const o = r.obj(b, p);
+  const bound: ValueBound = {};
+  if (o.above !== undefined) bound.above = r.num(o.above, [...p, 'above']);
+  if (o.below !== undefined) bound.below = r.num(o.below, [...p, 'below']);
+  if (o.margin !== undefined) bound.margin = r.num(o.margin, [...p, 'margin'], 0);
+  if (bound.above === undefined && bound.below === undefined) r.fail(p, 'a bound needs above or below');
+  if (bound.above !== undefined && bound.below !== undefined && bound.above >= bound.below)
+    r.fail(p, `above (${bound.above}) must be less than below (${bound.below})`);
+  for (const k of Object.keys(o))
+    if (!['above', 'below', 'margin'].includes(k)) r.fail([...p, k], 'expected above, below or margin');
+  return bound;
 }
 
 function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignCondition {
@@ -399,6 +415,13 @@ function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignC
       if (source === 'live') return { source, values, requires };
       const frozenBy = v.frozen_by === undefined ? [] : readCodes(r, v.frozen_by, [...p, 'frozen_by']);
       return { source, values, requires, frozenBy };
+    }
+    case 'battery': {
+      const v = r.obj(raw, p);
+      const values = readBounds(r, v.values, [...p, 'values'], 'battery');
+      if (!Object.keys(values).length) r.fail([...p, 'values'], 'name at least one value');
+      const requires = readBounds(r, v.requires, [...p, 'requires'], 'battery');
+      return { source, values, requires };
     }
     case 'readiness': {
       const v = r.obj(raw, p);

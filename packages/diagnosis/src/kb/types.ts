@@ -165,6 +165,8 @@ export type SignCondition =
     }
   /** The live data read at the start of the session has these values (`requires`: the context). */
   | { source: 'live'; values: Record<string, ValueBound>; requires: Record<string, ValueBound> }
+  /** The traction battery's report read at the start (`BATTERY_FIGURES` keys; `requires`: the context). */
+  | { source: 'battery'; values: Record<string, ValueBound>; requires: Record<string, ValueBound> }
   /** A readiness monitor in this state, or the MIL on or off. */
   | { source: 'readiness'; monitor?: string; status?: 'complete' | 'incomplete'; mil?: boolean }
   /** The customer's complaint mentions one of the keywords. */

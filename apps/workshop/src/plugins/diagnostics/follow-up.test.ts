@@ -4,6 +4,7 @@
  * run the forced regeneration on the simulated car, through the adapter and the engine ECU's
  * routine; the ECU's answer is a step of the path, and the verification then finds the car cured.
  */
+import { systemClock } from '@atelier/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SessionHelpers, sessionHelpers } from '../../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../../testing.js';
@@ -72,5 +73,60 @@ describe('the repair follow-up on the guided session', () => {
     expect(g.steps.findLast((s) => s.kind === 'road_test')?.road).toBeUndefined(); // the ordinary town drive
     expect(g.state).toBe('done');
     expect(g.outcome).toMatchObject({ kind: 'cause', cause: 'injector_fault' });
+  }, 60_000);
+});
+
+describe('a follow-up routine on a stopped simulated engine', () => {
+  let t2: TestApp;
+  let sid: number;
+  let post2: SessionHelpers['post'];
+  const page2 = async (lang = 'fr') =>
+    (await t2.inject('leo', { method: 'GET', url: `/diagnostics/${sid}?lang=${lang}` })).body;
+  const steps2 = async () =>
+    ((await t2.inject('leo', { method: 'GET', url: `/api/diagnostics/${sid}` })).json() as { guided: Guided })
+      .guided.steps;
+
+  beforeAll(async () => {
+    t2 = await makeTestApp();
+    const h = sessionHelpers(t2);
+    post2 = h.post;
+    ({ sessionId: sid } = await h.startAssignment('diesel-injector-leak', 'leo'));
+    expect((await post2('leo', `/diagnostics/${sid}/connect`)).statusCode).toBe(303);
+    expect((await post2('leo', `/diagnostics/${sid}/read`)).statusCode).toBe(303);
+    expect((await post2('leo', `/diagnostics/${sid}/guided/start`)).statusCode).toBe(303);
+    expect(
+      (await post2('leo', `/diagnostics/${sid}/guided/repair`, { causeId: 'injector_fault' })).statusCode,
+    ).toBe(303);
+  }, 60_000);
+  afterAll(() => t2?.close());
+
+  it('is refused by the ECU with the engine off; the page then offers to start it (FR/EN), and the routine runs', async () => {
+    // The apprentice stopped the engine after the repair, ignition left on (the ECU awake).
+    const car = t2.app.diagnostics.simulatedCar(sid)!;
+    car.operate(systemClock.now(), { action: 'key_on' }); // the emulator's clock
+    car.fastForward(systemClock.now(), 5); // a few seconds later: the engine has stopped
+    expect(car.model.engineOn).toBe(false);
+    const fr = await page2();
+    expect(fr).toContain('id="guided-start-engine"');
+    expect(fr).toContain('Démarrer le moteur (véhicule simulé)');
+    expect(fr).toContain('moteur arrêté : la routine le demande en marche');
+    expect(await page2('en')).toContain('Start the engine (simulated car)');
+    // Run as it is: the ECU refuses, and says why.
+    expect((await post2('leo', `/diagnostics/${sid}/guided/follow-up`)).statusCode).toBe(303);
+    expect((await steps2()).findLast((s) => s.kind === 'follow_up')?.status).toBe('refused');
+    // Started from the page: the engine runs, the button goes, the routine runs to its end.
+    expect((await post2('leo', `/diagnostics/${sid}/guided/start-engine`)).statusCode).toBe(303);
+    expect(car.model.engineOn).toBe(true);
+    expect(await page2()).not.toContain('id="guided-start-engine"');
+    expect((await post2('leo', `/diagnostics/${sid}/guided/follow-up`)).statusCode).toBe(303);
+    expect((await steps2()).findLast((s) => s.kind === 'follow_up')?.status).toBe('done');
+  }, 120_000);
+
+  it('is never offered, nor accepted, without a connected simulated car', async () => {
+    expect((await post2('leo', `/diagnostics/${sid}/disconnect`)).statusCode).toBe(303);
+    expect(await page2()).not.toContain('id="guided-start-engine"');
+    const r = await post2('leo', `/diagnostics/${sid}/guided/start-engine`);
+    expect(r.statusCode).toBe(409);
+    expect(r.body).toContain('un véhicule réel se démarre à la clé');
   }, 60_000);
 });

@@ -296,6 +296,26 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
   });
 
+  // A routine that needs the engine running (the forced DPF regeneration refuses a stopped engine):
+  // on a connected simulated car the page can start it. Never on a real car — its key is in the
+  // technician's hand, not the dashboard's.
+  app.post('/diagnostics/:id/guided/start-engine', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    handler: async (req, reply) => {
+      const id = await step(req.params.id, req.user!, req.body.version, (_g, s) => {
+        if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+          throw new ConflictError({
+            fr: 'le moteur se démarre ici sur un scénario simulé connecté ; un véhicule réel se démarre à la clé',
+            en: 'the engine is started here on a connected simulated scenario; a real car is started with its key',
+          });
+        const refused = runtime.startEngine(s.id);
+        if (refused) throw new ConflictError(refused);
+      });
+      return toPage(reply, id);
+    },
+  });
+
   // The road test after the repair: on a connected simulated car, driven in fast-forward; on a real
   // car, the technician says it was done (a full drive cycle). Either way it is a step of the path,
   // and the verification read knows whether it came.

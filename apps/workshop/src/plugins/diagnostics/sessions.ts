@@ -200,6 +200,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
           connected,
           live,
           roadTest,
+          engineStopped: roadTest && runtime.engineRuns(s.id) === false,
         });
         return sendPage(
           reply,

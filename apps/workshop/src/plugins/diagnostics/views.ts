@@ -445,6 +445,7 @@ function verifyForms(
   g: GS,
   simulated: boolean,
   real: boolean,
+  engineStopped = false,
 ): Html {
   const sinceRepair = g.steps.slice(g.steps.findLastIndex((x) => x.kind === 'repair') + 1);
   const cleared = sinceRepair.some((x) => x.kind === 'clear' && x.ok);
@@ -457,6 +458,10 @@ function verifyForms(
   const drive = g.verificationDrive(SIM_ROAD_TEST_MIN);
   const followUpItem = followUp
     ? html`<li class="follow-up"><strong>${T(req, { fr: 'Après la réparation', en: 'After the repair' })}</strong> : ${T(req, followUp)}${
+        followUp.routine && simulated && engineStopped
+          ? html` <span class="tag engine-stopped">${T(req, { fr: 'moteur arrêté : la routine le demande en marche', en: 'engine stopped: the routine needs it running' })}</span> <form method="post" action="/diagnostics/${id}/guided/start-engine" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-start-engine">${T(req, { fr: 'Démarrer le moteur (véhicule simulé)', en: 'Start the engine (simulated car)' })}</button></form>`
+          : ''
+      }${
         followUp.routine && simulated
           ? html` <form method="post" action="/diagnostics/${id}/guided/follow-up" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-follow-up">${T(req, { fr: `${followUp.routine.name.fr} sur le véhicule simulé (en accéléré)`, en: `${followUp.routine.name.en} on the simulated car (fast-forwarded)` })}</button></form>`
           : followUp.routine && real
@@ -498,7 +503,7 @@ function guidedSection(
   req: FastifyRequest,
   s: DiagSession,
   canWork: boolean,
-  options: { simulated: boolean; probabilities: boolean; vehicle: string },
+  options: { simulated: boolean; probabilities: boolean; vehicle: string; engineStopped?: boolean },
 ): Html {
   const { simulated, probabilities } = options;
   const data = guidedOf(s);
@@ -529,7 +534,15 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
 <p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong>${probabilities && confidence !== undefined ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, confidence)})</span>` : ''} — ${T(req, c.repair)} (${formatNumber(req.lang, c.repair.hours)} h, ${formatNumber(req.lang, c.repair.parts)} €)</p>
 <input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
   } else if (canWork && g.state === 'verify')
-    action = verifyForms(req, id, version, g, simulated, s.adapter_kind !== 'scenario');
+    action = verifyForms(
+      req,
+      id,
+      version,
+      g,
+      simulated,
+      s.adapter_kind !== 'scenario',
+      options.engineStopped,
+    );
   const stateText: Record<string, Text> = {
     diagnose: { fr: 'recherche de la cause', en: 'looking for the cause' },
     repair: { fr: 'réparation', en: 'repair' },
@@ -682,6 +695,8 @@ export function sessionPage(
     live: { running: boolean; pids: string[] };
     /** The car is simulated and connected: it can be road-tested in fast-forward. */
     roadTest: boolean;
+    /** That simulated car's engine is stopped (it can be started from the page). */
+    engineStopped?: boolean;
   },
 ): Html {
   const { connected, live, roadTest } = adapter;
@@ -779,6 +794,7 @@ ${
 </section>
 ${guidedSection(req, s, canWork, {
   simulated: roadTest,
+  engineStopped: adapter.engineStopped ?? false,
   probabilities: probabilitiesShown(s, o.assignment, req.user!),
   vehicle: o.order?.vehicle.energy ?? o.scenario?.vehicle_type ?? 'petrol',
 })}

@@ -84,7 +84,11 @@ describe('atelier serve --db postgres://…', () => {
     const stop = new AbortController();
     const { c, out, err } = ctx(stop.signal);
     const running = serveCommand.run(['--port', '0', '--db', url], c);
-    for (let i = 0; i < 200 && !/listening on/.test(out()); i++) await new Promise((r) => setTimeout(r, 50));
+    // Up to 60 s of real time (the server migrates a fresh database first; CI runs every package's
+    // tests beside it), not 200 polls: a server that never listens fails here, naming what it printed.
+    const deadline = Date.now() + 60_000;
+    while (!/listening on/.test(out()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out(), `the server never said it was listening: ${err()}`).toMatch(/listening on/);
     const [, http] = /listening on (http:\/\/[\d.:]+)/.exec(out())!;
     expect(await (await fetch(`${http}/healthz`)).json()).toMatchObject({ ok: true });
     expect(out()).toContain('atelier:***@');
@@ -92,7 +96,7 @@ describe('atelier serve --db postgres://…', () => {
     expect(err()).toMatch(/First administrator account created: admin \//);
     stop.abort();
     expect(await running).toBe(0);
-  });
+  }, 120_000);
 
   it('creates one first admin when processes start together on an empty group database', async () => {
     const url = await database();

@@ -20,16 +20,20 @@ function ctx(signal: AbortSignal, lang: 'fr' | 'en' = 'fr') {
   return { c, out: () => out, err: () => err };
 }
 
-async function waitFor(get: () => string, re: RegExp): Promise<RegExpExecArray> {
-  for (let i = 0; i < 600; i++) {
+// Starting the demo server (a database seeded, the app built) takes 4–5 s alone and far more in CI,
+// where every package's tests run at once on two cores: the waits and the tests' time limits are
+// generous so that only a server that never starts fails, not a slow machine.
+async function waitFor(get: () => string, re: RegExp, ms = 90_000): Promise<RegExpExecArray> {
+  const deadline = Date.now() + ms;
+  for (;;) {
     const m = re.exec(get());
     if (m) return m;
+    if (Date.now() > deadline) throw new Error(`never matched ${re} in ${ms} ms: ${get()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`never matched ${re}: ${get()}`);
 }
 
-describe('atelier serve', () => {
+describe('atelier serve', { timeout: 240_000 }, () => {
   it('serves the demo until interrupted, then closes cleanly', async () => {
     const stop = new AbortController();
     const { c, out } = ctx(stop.signal);

@@ -145,7 +145,8 @@ describe('PostgreSQL only', () => {
     await store.listen(channel, (p) => heard.push(p));
     return heard;
   };
-  const until = async (what: () => boolean, ms = 5000) => {
+  // (15 s of real time at most: a notification takes milliseconds, a loaded CI machine longer)
+  const until = async (what: () => boolean, ms = 15_000) => {
     const deadline = Date.now() + ms;
     while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     return what();

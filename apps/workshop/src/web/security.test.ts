@@ -139,7 +139,7 @@ describe('login', () => {
     } finally {
       await limited.close();
     }
-  });
+  }, 120_000); // a second app of its own: seconds to build alone, more in CI
 });
 
 describe('CSRF', () => {

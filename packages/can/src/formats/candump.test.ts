@@ -96,6 +96,25 @@ describe('candump -l reader', () => {
     expect(crlf.every((f, i) => sameFrame(f, lf[i]))).toBe(true);
   });
 
+  it('reads a timestamp past 2^53 microseconds as its decimal text says, in candump width or not', async () => {
+    // Found by the property test "takes a damaged line only when the full parser reads it as the
+    // same frame" (roundtrip.property.test.ts, seed 1671569589, after 124,339 runs): a damaged
+    // digit made the seconds 9100000001 (from 9007199255 s on, year 2255, seconds × 10⁶ plus the
+    // microseconds pass 2^53). The one-pass path built that integer in candump's 10.6 width without
+    // checking it stayed exact and read 9100000001, where the text's nearest double is
+    // 9100000001.000002 (what Number() and the full parser give).
+    const lines = [
+      '(1641469561.949700) can0 79B#022101FFFFFFFFFF T',
+      '(9100000001.000001) vcan0 18DAF110#0102 R',
+      '(9999999999.999999) can0 123#',
+      '(9100000001.000001) can0 123#',
+      '(9007199254.740993) can0 123#',
+    ];
+    const frames = await all(readLogText(`${lines.join('\n')}\n`, 'far.log'));
+    expect(frames.map((f) => f.timestamp)).toEqual(lines.map((l) => Number(l.slice(1, l.indexOf(')')))));
+    expect(frames[1]!.timestamp).toBe(9100000001.000002);
+  });
+
   it('reads lines across chunk boundaries, at every offset', async () => {
     // 256 KiB chunks: ~40,000 lines of varying length put line ends at every position around them.
     const lines: string[] = [];

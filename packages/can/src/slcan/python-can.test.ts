@@ -107,8 +107,10 @@ describe(`python-can's slcan interface against Atelier's, through the emulator o
             reject(new Error(`python-can exited (${code}) before it was ready: ${stderr}`)),
           );
         });
-        // Both emulated adapters open (python-can's O may still be on its way through socat).
-        for (let i = 0; emu.sessions.open < 2 && i < 200; i++) await new Promise((r) => setTimeout(r, 10));
+        // Both emulated adapters open (python-can's O may still be on its way through socat; on a
+        // loaded CI machine that can take seconds, so the wait is bounded by time, not by 200 polls).
+        const deadline = Date.now() + 15_000;
+        while (emu.sessions.open < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         expect(emu.sessions.open).toBe(2);
         for (const f of fromAtelier) await atelier.send(f);
         const code = await exited;

@@ -44,7 +44,9 @@ async function rig(
   };
 }
 
-const until = async (what: () => boolean, ms = 3_000) => {
+// Generous: frames cross a real pseudo-terminal and socat, which a loaded CI machine can hold up for
+// seconds; a frame that never comes still fails the test.
+const until = async (what: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
   while (!what()) {
     if (Date.now() > end) throw new Error('timed out waiting');

@@ -9,6 +9,8 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KbError, parseTree } from '../packages/diagnosis/src/index.js';
+import { MefParseError } from '../packages/fault-tree/src/errors.js';
+import { readYamlModel } from '../packages/fault-tree/src/index.js';
 import { parseScenario, ScenarioError } from '../packages/vehicle-sim/src/index.js';
 import { prepareTargets, TARGETS, tryInput } from './fuzz/targets.js';
 
@@ -40,5 +42,15 @@ describe('inputs the fuzzing found (tests/fuzz/found)', () => {
     const text = found('scenario-stack-overflow.yaml.gz');
     expect(() => parseScenario(text, 'found.yaml')).toThrow(ScenarioError);
     expect(() => parseTree(text, 'found.yaml')).toThrow(KbError);
+  });
+
+  it('an alias without its anchor (`*a`, a lone `*`) is a typed error, not a ReferenceError', () => {
+    // CI run of 7 December, seed -2094183993: the bytes `*\0` as a scenario escaped as a ReferenceError.
+    for (const text of ['*\u0000', '*a', 'name: x\nseed: *\n', 'faults:\n  - *fault\n']) {
+      expect(() => parseScenario(text, 'alias.yaml'), JSON.stringify(text)).toThrow(ScenarioError);
+      expect(() => parseScenario(text, 'alias.yaml')).toThrow(/YAML: /);
+      expect(() => parseTree(text, 'alias.yaml'), JSON.stringify(text)).toThrow(KbError);
+      expect(() => readYamlModel(text, 'alias.yaml'), JSON.stringify(text)).toThrow(MefParseError);
+    }
   });
 });

@@ -52,7 +52,14 @@ export function readYamlModel(text: string, file?: string): Model {
   const fail = (path: (string | number)[], msg: string, name?: string): never => {
     throw new MefParseError(msg, at(path, undefined, name));
   };
-  const root = doc.toJS() as Record<string, unknown> | null;
+  // An alias without its anchor (`*a`) parses without error and throws here: bad input, typed.
+  let root: Record<string, unknown> | null = null;
+  try {
+    root = doc.toJS() as Record<string, unknown> | null;
+  } catch (err) {
+    if (!(err instanceof ReferenceError || err instanceof TypeError)) throw err;
+    fail([], `YAML: ${err.message.split('\n')[0]!.trim()}`);
+  }
   if (!root || typeof root !== 'object' || Array.isArray(root))
     fail([], 'the document must be a mapping with gates and basic-events');
   const model = emptyModel(typeof root!.model === 'string' ? root!.model : undefined);

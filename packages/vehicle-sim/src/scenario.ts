@@ -127,7 +127,7 @@ function readScenarioYaml(text: string, file: string): Scenario {
     const text = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
     throw new ScenarioError(file, text, reason, lineOf(path));
   };
-  const root = doc.toJS() as unknown;
+  const root = yamlValue(doc, (reason) => fail([], reason));
   if (!isObject(root)) return fail([], 'a scenario is a mapping (name:, vehicle:, faults: …)');
   for (const k of Object.keys(root))
     if (!TOP_KEYS.includes(k)) fail([k], `unknown field (expected one of ${TOP_KEYS.join(', ')})`);
@@ -510,4 +510,19 @@ export function recordedScenarioYaml(s: {
     recording: s.recording,
   };
   return `# Atelier training scenario recorded from a vehicle (${s.recording})\n${stringify(doc)}`;
+}
+
+/**
+ * The document's value. The parser reports no error for an alias without its anchor (`*a`, or a
+ * lone `*` typed for "any"); building the value then throws a ReferenceError, which is bad input
+ * like any other (found by the fuzz test: the bytes `*\0`).
+ */
+function yamlValue(doc: { toJS(): unknown }, fail: (reason: string) => never): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    if (err instanceof ReferenceError || err instanceof TypeError)
+      return fail(`YAML: ${err.message.split('\n')[0]!.trim()}`);
+    throw err;
+  }
 }

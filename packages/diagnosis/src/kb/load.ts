@@ -72,7 +72,14 @@ class Reader {
   }
 
   get root(): unknown {
-    return this.doc.toJS();
+    // An alias without its anchor (`*a`) parses without error and throws here: bad input, typed.
+    try {
+      return this.doc.toJS();
+    } catch (err) {
+      if (err instanceof ReferenceError || err instanceof TypeError)
+        this.fail([], `YAML: ${err.message.split('\n')[0]!.trim()}`);
+      throw err;
+    }
   }
 
   obj(value: unknown, path: Path): Record<string, unknown> {

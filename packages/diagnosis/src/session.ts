@@ -26,7 +26,8 @@ import {
   type VerifyResult,
   verifyOutcome,
 } from './path.js';
-import { fold, selectTrees, treeForVehicle } from './select.js';
+import { mentions } from './complaint.js';
+import { selectTrees, treeForVehicle } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
 
@@ -184,12 +185,12 @@ export function symptomShows(tree: FaultTreeEntry, facts: SessionFacts): boolean
  */
 export function symptomEvidence(tree: FaultTreeEntry, facts: SessionFacts): SymptomEvidence {
   if (facts.dtcs.some((d) => tree.applies.dtcs.includes(d.toUpperCase()))) return 'confirmed';
-  const complaint = facts.complaint ? fold(facts.complaint) : '';
+  const complaint = facts.complaint ?? '';
   const words = [
     ...tree.applies.complaintKeywords,
     ...tree.signs.flatMap((s) => (s.when.source === 'complaint' ? s.when.keywords : [])),
   ];
-  if (complaint && words.some((k) => complaint.includes(fold(k)))) return 'reported';
+  if (complaint && words.some((k) => mentions(complaint, k))) return 'reported';
   return 'unconfirmed';
 }
 

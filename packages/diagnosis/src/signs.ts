@@ -9,7 +9,7 @@ import {
   type UdsStatusBit,
   type ValueBound,
 } from './kb/types.js';
-import { fold } from './select.js';
+import { mentions } from './complaint.js';
 import type { Localized } from './text.js';
 
 /**
@@ -329,8 +329,8 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
       if (!facts.complaint)
         r = { certainty: 1, detail: { fr: 'pas de plainte saisie', en: 'no complaint given' } };
       else {
-        const text = fold(facts.complaint);
-        const hit = w.keywords.filter((k) => text.includes(fold(k)));
+        const said = facts.complaint;
+        const hit = w.keywords.filter((k) => mentions(said, k));
         r = {
           value: hit.length > 0,
           certainty: 1,

@@ -27,14 +27,13 @@ const SYNONYMS: readonly (readonly string[])[] = [
   ['voyant', 'temoin', 'lampe', 'lumiere'],
   ['faibl', 'baiss', 'diminu'],
   ['consomm', 'bouff'],
-  ['chauffag', 'chauff', 'radiat'],
   ['demarr', 'lanc'],
   ['puissanc', 'patate', 'pech'],
   ['grinc', 'couin'],
 ];
 
-/** The stem two word forms share: at least four letters, the last two dropped. */
-const stem = (w: string) => (w.length <= 4 ? w : w.slice(0, Math.max(4, w.length - 2)));
+/** The stem two word forms share: the last two letters dropped, at least five kept (soufre is not souffle). */
+const stem = (w: string) => (w.length <= 5 ? w : w.slice(0, Math.max(5, w.length - 2)));
 
 function canonical(word: string): string {
   for (const group of SYNONYMS) for (const s of group) if (word.startsWith(s)) return group[0];

@@ -117,10 +117,12 @@ export interface SessionData {
  * part faulty (the workshop's confirmation; the verification after the repair judges it). A cause
  * below `plausible` is not worth a test; and when no code confirms the
  * tree's symptom and its causes together hold less than `inTree` (the car most likely does not have
- * this tree's fault: a complaint word that nothing on the car backs up), nothing is. Anything else ends "no cause confirmed": never a
+ * this tree's fault: a complaint word that nothing on the car backs up), nothing is — unless the
+ * complaint describes the symptom as one of the tree's complaint signs knows it, when the bar is
+ * `described` (a driver who saw the needle in the red is worth a look at the coolant level). Anything else ends "no cause confirmed": never a
  * cause tested good, never the most probable cause for want of a better one.
  */
-export const DECISION = { confirm: 0.75, probable: 0.4, plausible: 0.02, inTree: 0.15 } as const;
+export const DECISION = { confirm: 0.75, probable: 0.4, plausible: 0.02, inTree: 0.15, described: 0.03 } as const;
 
 /** What to do when no cause is confirmed, whatever the tree (each tree adds its own). */
 export const GENERAL_ADVICE: Localized[] = [
@@ -345,9 +347,19 @@ export class GuidedSession {
     return this.nextOf(this.analysis());
   }
 
+  /**
+   * Whether the customer described the symptom the way one of the tree's complaint signs knows it
+   * ("l'aiguille est montée dans le rouge", "le chauffage reste tiède"), rather than only naming its
+   * subject ("température"): such a description is worth a cheap test even with no code.
+   */
+  private described(): boolean {
+    return this.signs().some((r) => r.sign.when.source === 'complaint' && r.value === true);
+  }
+
   private nextOf(a: Analysis): Recommendation | undefined {
     // A symptom only reported (or not shown at all) that the car does not back up: nothing to test.
-    if (this.symptom !== 'confirmed' && a.inTree < DECISION.inTree) return undefined;
+    if (this.symptom !== 'confirmed' && a.inTree < (this.described() ? DECISION.described : DECISION.inTree))
+      return undefined;
     if (!a.posteriors.some((p) => p.probability >= DECISION.plausible)) return undefined;
     const safetyDone = this.safetyDone();
     const bestInspection = a.inspections.find((i) => i.probability >= DECISION.plausible);

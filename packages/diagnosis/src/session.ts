@@ -524,7 +524,8 @@ export class GuidedSession {
   private noCauseAdvice(reason: NoCauseReason): Localized[] {
     const intermittent = intermittentAdvice(this.tree, this.data.facts, reason === 'tested-good');
     const [noPart, roadTest, ...escalate] = GENERAL_ADVICE;
-    return [noPart, ...(intermittent.length ? intermittent : [roadTest]), ...escalate, ...this.tree.escalate];
+    // The tree's own next steps before the general escalation (the maker's documentation, a specialist).
+    return [noPart, ...(intermittent.length ? intermittent : [roadTest]), ...this.tree.escalate, ...escalate];
   }
 
   private endWithoutCause(reason: NoCauseReason, a = this.analysis()): void {

@@ -348,12 +348,13 @@ export class GuidedSession {
   }
 
   /**
-   * Whether the customer described the symptom the way one of the tree's complaint signs knows it
-   * ("l'aiguille est montée dans le rouge", "le chauffage reste tiède"), rather than only naming its
-   * subject ("température"): such a description is worth a cheap test even with no code.
+   * Whether the customer described the symptom the way one of the tree's complaint signs that
+   * describes it knows it ("l'aiguille est montée dans le rouge", "le chauffage reste tiède"), rather
+   * than only naming its subject ("température") or when it happens ("au freinage"): such a
+   * description is worth a cheap test even with no code.
    */
   private described(): boolean {
-    return this.signs().some((r) => r.sign.when.source === 'complaint' && r.value === true);
+    return this.signs().some((r) => r.sign.describesSymptom === true && r.value === true);
   }
 
   private nextOf(a: Analysis): Recommendation | undefined {

@@ -17,6 +17,7 @@ import {
 } from '@atelier/obd';
 import type { BatteryFacts } from './battery-figures.js';
 import type { VehicleType } from './kb/types.js';
+import type { Localized } from './text.js';
 
 /** The freeze frame an ECU stored with a confirmed code (service 02, frame 0). */
 export interface FreezeFrameFacts {
@@ -98,6 +99,12 @@ export interface SessionFacts {
    * report, `batteryFacts`); absent when no battery report was read (a sign on them is then unknown).
    */
   battery?: BatteryFacts;
+  /**
+   * What became of the battery read, in words shown with the session: the BMS read and where its
+   * figures come from, or why no figure was read (no BMS Atelier knows answered). Absent when no
+   * read was tried.
+   */
+  batteryRead?: { read: boolean; text: Localized };
 }
 
 /**

@@ -17,8 +17,9 @@ import {
   type Workshop,
   type WorkshopTest,
 } from '@atelier/diagnosis';
+import { adapterSource } from '@atelier/ev';
 import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
-import { runSimulatedApprentice } from '@atelier/training';
+import { readSessionBattery, runSimulatedApprentice } from '@atelier/training';
 import { openCliAdapter } from '../open-adapter.js';
 
 const USAGE = {
@@ -200,6 +201,20 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     const facts = await readCarFacts(link, { vehicle, complaint: values.complaint });
     const dtcs = facts.dtcs;
     out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
+    // A car with a traction battery: its BMS read as `atelier ev report` reads it, for the
+    // traction-battery signs; or why not (no BMS Atelier knows answered): those signs stay unknown.
+    if (vehicle === 'ev' || vehicle === 'hybrid') {
+      Object.assign(
+        facts,
+        await readSessionBattery(link, { name: values.adapter, source: adapterSource(adapter.info) }),
+      );
+      const b = facts.batteryRead!;
+      out(
+        b.read
+          ? `${fr ? 'Batterie de traction lue :' : 'Traction battery read:'} ${b.text[ctx.lang]}`
+          : `${fr ? 'Batterie de traction non lue :' : 'Traction battery not read:'} ${b.text[ctx.lang]} — ${fr ? 'ses indices restent inconnus' : 'its signs stay unknown'}`,
+      );
+    }
     if (!values.vehicle)
       out(
         fr

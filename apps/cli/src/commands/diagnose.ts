@@ -27,11 +27,15 @@ const USAGE = {
        atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
   Lit les codes défaut (mémorisés, en attente, permanents), l'état des moniteurs, les données figées et
   les données en direct, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
+  --vehicle ev|hybrid : lit aussi la batterie de traction par un BMS qu'Atelier connaît (comme
+  \`atelier ev report\`) ; sinon dit pourquoi ses indices restent inconnus.
   --auto : l'apprenti simulé répond depuis le véhicule simulé (résultats, réparation, vérification).`,
   en: `Usage: atelier diagnose --adapter A [--complaint TEXT] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
        atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
   Reads the DTCs (stored, pending, permanent), readiness, the freeze frame and live data, picks the
   fault tree, proposes the next test and asks for its outcome.
+  --vehicle ev|hybrid: also reads the traction battery through a BMS Atelier knows (as
+  \`atelier ev report\` does); otherwise says why its signs stay unknown.
   --auto: the simulated apprentice answers from the simulated vehicle (outcomes, repair, verification).`,
 };
 

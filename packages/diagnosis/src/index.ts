@@ -18,3 +18,4 @@ export * from './session.js';
 export * from './signs.js';
 export * from './text.js';
 export * from './trim-comparison.js';
+export * from './safety.js';

@@ -143,6 +143,22 @@ describe('atelier diagnose', () => {
     expect(ranked).toMatch(/^Causes classées :\n\s+\d+ %\s+Cellule faible/);
     expect(r.stdout).toMatch(/→ Test de capacité des cellules, pack déposé et ouvert/);
     expect(r.stdout).toMatch(/Réparation : Remplacer le module qui porte la cellule faible/);
+    // Opening the pack: the confirmation names NF C18-550's battery option, not a vicinity symbol.
+    expect(r.stderr).toMatch(
+      /Habilitation NF C18-550 B1XL \(option batterie : opérations sur la batterie de traction, ouverture du pack ; B2XL la couvre\) : la détenez-vous, valide/,
+    );
+    expect(r.stderr).not.toMatch(/B2VL/);
+  }, 90_000);
+
+  it('interactive: a person without the battery option says so and is told who may open the pack', async () => {
+    const r = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:kona-weak-cell', '--vehicle', 'ev', '--lang', 'en'],
+      'g\ny\nn\n',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /habilitation B1XL not held: this test is for a person holding B1XL \(NF C18-550\); diagnosis stopped/,
+    );
   }, 90_000);
 
   it('interactive on a healthy simulated EV ends with no cause confirmed, its BMS read', async () => {

@@ -5,12 +5,14 @@ import { type CliContext, type Command, type Lang, UsageError } from '@atelier/c
 import {
   followRecommendations,
   GuidedSession,
+  habilitationOf,
   type KnowledgeBase,
   loadKnowledgeBase,
   type Recommendation,
   readSessionFacts,
   readVerification,
   type SessionFacts,
+  safetyText,
   strongestEffect,
   VEHICLE_TYPES,
   type VehicleType,
@@ -241,14 +243,27 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     const yes = (a: string) => ['o', 'oui', 'y', 'yes'].includes(a);
     const workshop: Workshop = {
       async safety(id) {
+        // No people register here: the person confirms, told which NF C18-550 symbol is needed.
+        const what = safetyText(id)[ctx.lang];
         const a = await ask(
-          fr ? `Prérequis de sécurité « ${id} » fait ? (o/n)` : `Safety prerequisite '${id}' done? (y/n)`,
+          habilitationOf(id)
+            ? fr
+              ? `${what} : la détenez-vous, valide (recyclage à jour) ? (o/n)`
+              : `${what}: do you hold it, valid (refresher up to date)? (y/n)`
+            : fr
+              ? `Prérequis de sécurité « ${what} » fait ? (o/n)`
+              : `Safety prerequisite '${what}' done? (y/n)`,
         );
+        const symbol = habilitationOf(id);
         if (!yes(a))
           throw new UsageError(
-            fr
-              ? `prérequis ${id} non fait : diagnostic interrompu`
-              : `prerequisite ${id} not done: diagnosis stopped`,
+            symbol
+              ? fr
+                ? `habilitation ${symbol} non détenue : ce test revient à une personne habilitée ${symbol} (NF C18-550) ; diagnostic interrompu`
+                : `habilitation ${symbol} not held: this test is for a person holding ${symbol} (NF C18-550); diagnosis stopped`
+              : fr
+                ? `prérequis ${id} non fait : diagnostic interrompu`
+                : `prerequisite ${id} not done: diagnosis stopped`,
           );
       },
       async outcome(_test: WorkshopTest, rec: Recommendation) {

@@ -6,6 +6,7 @@
  * Atelier does not know keeps those signs unknown and says why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addYears, grantHabilitationNow, isoDate } from '../../services/habilitations.js';
 import { type SessionHelpers, sessionHelpers } from '../../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../../testing.js';
 
@@ -34,6 +35,35 @@ async function started(scenario: string, login: string, treeId?: string): Promis
   return id;
 }
 
+/**
+ * Opening the pack (the cell capacity test) needs NF C18-550's battery option: Emma, an apprentice
+ * holding B0L, is refused with the symbol and who on the site holds it; an expired B1XL is refused
+ * too; a valid one in the register lets the step through.
+ */
+async function habilitationGate(id: number): Promise<void> {
+  const emma = t.demo.users.emma!;
+  const refused = await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'habilitation_B1XL' });
+  expect(refused.statusCode).toBe(403);
+  expect(refused.body).toContain(
+    'Emma Roux n&#39;a aucune habilitation couvrant B1XL (acceptées : B1XL, B2XL)',
+  );
+  expect(refused.body).toContain('Sur ce site, la détiennent : Lucas Bernard (B2XL)');
+  expect((await api('emma', id)).steps.some((s: { id?: string }) => s.id === 'habilitation_B1XL')).toBe(
+    false,
+  );
+  const today = isoDate(t.clock.now());
+  await grantHabilitationNow(t.store, emma.site_id, {
+    userId: emma.id,
+    symbol: 'B1XL',
+    issuedOn: addYears(today, -4),
+    renewalOn: addYears(today, -1),
+  });
+  const expired = await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'habilitation_B1XL' });
+  expect(expired.statusCode).toBe(403);
+  expect(expired.body).toMatch(/couvrant B1XL n&#39;est plus valide \(recyclage dépassé : B1XL \d{4}-/);
+  await grantHabilitationNow(t.store, emma.site_id, { userId: emma.id, symbol: 'B1XL', issuedOn: today });
+}
+
 describe('the guided session reads the traction battery', () => {
   it('a weak cell on a simulated Kona: BMS read at start, spread and SoH as signs, the weak cell found and verified', async () => {
     const id = await started('kona-weak-cell', 'emma');
@@ -57,20 +87,25 @@ describe('the guided session reads the traction battery', () => {
     // The first cause ranked is the weak cell.
     expect(g).toMatch(/<table class="causes">.*?<tbody><tr data-cause="weak_cell">/s);
 
-    // Each test measured on the car, the HV steps confirmed, until the session repairs.
-    for (let i = 0; i < 8 && (await api('emma', id)).state === 'diagnose'; i++) {
+    // Each test measured on the car, the HV steps done, until the session repairs.
+    let gated = false;
+    for (let i = 0; i < 12 && (await api('emma', id)).state === 'diagnose'; i++) {
       const body = guided(await page('emma', id));
-      const safety = /name="id" value="([A-Za-z0-9_]+)"/.exec(body);
-      if (safety && body.includes('/guided/safety')) {
-        expect((await post('emma', `/diagnostics/${id}/guided/safety`, { id: safety[1]! })).statusCode).toBe(
-          303,
-        );
+      const safety = /data-safety="([A-Za-z0-9_]+)"/.exec(body);
+      if (safety) {
+        if (safety[1] === 'habilitation_B1XL' && !gated) {
+          gated = true;
+          await habilitationGate(id);
+        }
+        const res = await post('emma', `/diagnostics/${id}/guided/safety`, { id: safety[1]! });
+        expect(res.statusCode, res.body).toBe(303);
         continue;
       }
       const testId = /name="testId" value="([a-z0-9_]+)"/.exec(body)![1]!;
       const res = await post('emma', `/diagnostics/${id}/guided/measure`, { testId });
       expect(res.statusCode, res.body).toBe(303);
     }
+    expect(gated).toBe(true);
     const repair = guided(await page('emma', id));
     expect(repair).toMatch(/<strong class="pending-cause">Cellule faible/);
     expect(

@@ -8,6 +8,7 @@
 import {
   type GuidedSession as GS,
   GuidedSession,
+  habilitationOf,
   type MeasuredReading,
   measurementsFor,
   readNumber,
@@ -19,6 +20,7 @@ import fp from 'fastify-plugin';
 import { type DiagSession, sessionForAction } from '../../services/diagnostics.js';
 import { ConflictError } from '../../services/errors.js';
 import { checkGuidedVersion, guidedFacts, guidedSessionOf, saveGuidedStep } from '../../services/guided.js';
+import { isoDate, requireHabilitation } from '../../services/habilitations.js';
 import { knowledgeBase } from '../../services/knowledge.js';
 import { SIM_ROAD_TEST_MIN } from '../../services/scenarios.js';
 import { readBatteryForGuided } from '../../services/session-battery.js';
@@ -229,7 +231,17 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const { id, version } = req.body;
-      return toPage(reply, await step(req.params.id, req.user!, version, (g) => g.recordSafety(id)));
+      const user = req.user!;
+      return toPage(
+        reply,
+        await step(req.params.id, user, version, async (g, s) => {
+          // A habilitation step is checked against the person's own titles in the people register
+          // (NF C18-550), not taken on their word.
+          const symbol = habilitationOf(id);
+          if (symbol) await requireHabilitation(store, s.site_id, user, symbol, isoDate(clock.now()));
+          g.recordSafety(id);
+        }),
+      );
     },
   });
 

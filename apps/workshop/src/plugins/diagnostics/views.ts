@@ -7,10 +7,12 @@ import {
   describeRoutineRun,
   type GuidedSession as GS,
   GuidedSession,
+  habilitationOf,
   indexText,
   measurementsFor,
   type Recommendation,
   rangeText,
+  safetyText,
   type SessionData,
   type SessionOutcome,
   strongestEffect,
@@ -166,11 +168,9 @@ const testName = (req: FastifyRequest, id: string): string => T(req, testText(id
 const guidedFields = (req: FastifyRequest, version: number): Html =>
   html`${csrfField(req)}<input type="hidden" name="version" value="${version}">`;
 
-const SAFETY: Record<string, Text> = {
-  hv_lockout: { fr: 'Consignation haute tension', en: 'High-voltage lock-out' },
-  habilitation_B2VL: { fr: "Vérification de l'habilitation B2VL", en: 'B2VL habilitation check' },
-};
-const safetyName = (req: FastifyRequest, id: string) => T(req, SAFETY[id] ?? { fr: id, en: id });
+/** A safety step in words; a habilitation is checked against the person's titles in the register. */
+const safetyName = (req: FastifyRequest, id: string) =>
+  `${T(req, safetyText(id))}${habilitationOf(id) ? T(req, { fr: ' — vérifiée au registre du personnel', en: ' — checked against the people register' }) : ''}`;
 
 const READ_STEP: Record<string, Text> = {
   dtc: { fr: 'Lecture des codes défaut', en: 'Trouble codes read' },

@@ -538,7 +538,7 @@ describe('candump screen output reader', () => {
     );
     // Past 2^53 µs (year 2255 and on) the old sum of microseconds was 1 µs off here.
     const [late] = await all(readLogText(' (7131-08-31 14:36:07.886829)  can0  124   [1]  AA', 'screen.txt'));
-    expect(late.timestamp).toBe(162886343767.886829);
+    expect(late.timestamp).toBe(Number('162886343767.886829'));
   });
 
   it.each([

@@ -161,6 +161,29 @@ describe('atelier diagnose', () => {
     );
   }, 90_000);
 
+  it('interactive through an ELM327 (the emulator on TCP) on the weak-cell Kona: the BMS read live, as a scan tool would', async () => {
+    const emulator = new Elm327Emulator({
+      responder: Vehicle.fromScenario(loadScenario('kona-weak-cell')),
+      baud: 0,
+      latencyMs: 1,
+    });
+    const tcp = await serveTcp(emulator, { port: 0, host: '127.0.0.1' });
+    try {
+      const r = await runCliWithInput(
+        ['diagnose', '--adapter', `elm327:tcp://127.0.0.1:${tcp.port}`, '--vehicle', 'ev', '--lang', 'en'],
+        'q\n',
+      );
+      // A live car's report: its adapter named, never "simulated" (the link cannot know).
+      expect(r.stdout).toMatch(
+        /Traction battery read: 98 cells, spread 0\.\d+ V \(cell 37 lowest\), SoH [\d.]+ % — Hyundai Kona[^\n]*live session, adapter elm327:tcp:\/\/127\.0\.0\.1:\d+/,
+      );
+      expect(r.stdout).toMatch(/✔ Cells more than 50 mV apart at rest/);
+    } finally {
+      emulator.close();
+      await tcp.close();
+    }
+  }, 90_000);
+
   it('interactive on a healthy simulated EV ends with no cause confirmed, its BMS read', async () => {
     const r = await runCliWithInput(
       ['diagnose', '--adapter', 'sim:healthy-kona', '--vehicle', 'ev', '--complaint', "L'autonomie a baissé"],

@@ -438,3 +438,18 @@ export async function readAfterRoadTest(
   requireCodes(scan.items);
   return { ...verificationFromScan(scan.items), facts: factsFromScan(scan.items, base) };
 }
+
+/**
+ * The vehicle type a car states in its J1979 fuel type (service 01 PID 0x51, SAE J1979 table A7):
+ * electric → `ev`; hybrids (and a bifuel running electricity) → `hybrid`; diesel → `diesel`; every
+ * spark-ignition fuel (petrol, alcohols, LPG, CNG, propane) → `petrol`. Undefined for 0 ("not
+ * available") or a code the table does not list: the caller then asks or assumes, and says so.
+ */
+export function vehicleFromFuelType(code: number | undefined): VehicleType | undefined {
+  if (code === undefined || !Number.isInteger(code)) return undefined;
+  if (code === 8) return 'ev';
+  if (code >= 15 && code <= 22) return 'hybrid';
+  if (code === 4 || code === 23) return 'diesel';
+  if ((code >= 1 && code <= 3) || (code >= 5 && code <= 7) || (code >= 9 && code <= 14)) return 'petrol';
+  return undefined;
+}

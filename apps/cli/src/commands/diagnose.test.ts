@@ -170,9 +170,11 @@ describe('atelier diagnose', () => {
     const tcp = await serveTcp(emulator, { port: 0, host: '127.0.0.1' });
     try {
       const r = await runCliWithInput(
-        ['diagnose', '--adapter', `elm327:tcp://127.0.0.1:${tcp.port}`, '--vehicle', 'ev', '--lang', 'en'],
+        // No --vehicle: the car says it is electric (fuel type, PID 51), so its battery is read.
+        ['diagnose', '--adapter', `elm327:tcp://127.0.0.1:${tcp.port}`, '--lang', 'en'],
         'q\n',
       );
+      expect(r.stdout).toContain('Vehicle type read (fuel type, PID 51): electric');
       // A live car's report: its adapter named, never "simulated" (the link cannot know).
       expect(r.stdout).toMatch(
         /Traction battery read: 98 cells, spread 0\.\d+ V \(cell 37 lowest\), SoH [\d.]+ % — Hyundai Kona[^\n]*live session, adapter elm327:tcp:\/\/127\.0\.0\.1:\d+/,

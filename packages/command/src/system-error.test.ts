@@ -1,4 +1,5 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,21 @@ describe('systemErrorMessage', () => {
     const err = thrown(() => readFileSync(join(__filename, 'x')));
     expect(systemErrorMessage(err, 'en')).toBe(
       `a part of the path is not a directory: ${join(__filename, 'x')} [ENOTDIR]`,
+    );
+  });
+
+  it('a port already taken names the address and says what to do', async () => {
+    const first = createServer();
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    const { port } = first.address() as AddressInfo;
+    const second = createServer();
+    const err = await new Promise<unknown>((resolve) => {
+      second.once('error', resolve);
+      second.listen(port, '127.0.0.1');
+    });
+    first.close();
+    expect(systemErrorMessage(err, 'fr')).toBe(
+      `127.0.0.1:${port} est déjà pris : un autre programme y écoute (choisissez un autre port avec --port) [EADDRINUSE]`,
     );
   });
 

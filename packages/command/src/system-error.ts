@@ -24,6 +24,14 @@ const MEANINGS: Record<string, { fr: (p: string) => string; en: (p: string) => s
   },
   EEXIST: { fr: (p) => `existe déjà : ${p}`, en: (p) => `already exists: ${p}` },
   ENAMETOOLONG: { fr: (p) => `nom trop long : ${p}`, en: (p) => `name too long: ${p}` },
+  EADDRINUSE: {
+    fr: (p) => `${p} est déjà pris : un autre programme y écoute (choisissez un autre port avec --port)`,
+    en: (p) => `${p} is already taken: another program listens there (pick another with --port)`,
+  },
+  EADDRNOTAVAIL: {
+    fr: (p) => `adresse ${p} absente de cette machine`,
+    en: (p) => `address ${p} is not on this machine`,
+  },
   EMFILE: {
     fr: (p) =>
       `trop de fichiers ouverts (${p}) : fermez d'autres programmes ou relevez la limite (ulimit -n)`,
@@ -36,6 +44,8 @@ interface SystemError extends Error {
   syscall?: string;
   path?: string;
   dest?: string;
+  address?: string;
+  port?: number;
 }
 
 function isSystemError(err: unknown): err is SystemError {
@@ -54,7 +64,13 @@ export function systemErrorMessage(err: unknown, lang: Lang): string | undefined
   if (!isSystemError(err)) return undefined;
   const meaning = MEANINGS[err.code];
   if (!meaning) return undefined;
-  const where = err.path ?? (lang === 'fr' ? `(appel ${err.syscall})` : `(${err.syscall} call)`);
+  const where =
+    err.path ??
+    (err.address !== undefined
+      ? `${err.address}${err.port !== undefined ? `:${err.port}` : ''}`
+      : lang === 'fr'
+        ? `(appel ${err.syscall})`
+        : `(${err.syscall} call)`);
   return `${meaning[lang](where)} [${err.code}]`;
 }
 

@@ -362,6 +362,10 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       }),
     });
     expect(res.statusCode, res.body).toBe(303);
+    // The apprentice's list gives the day as the rest of the pages do, not as stored.
+    const list = await t.inject('leo', { method: 'GET', url: '/training' });
+    expect(list.body).toContain('<td>20/03/2026</td>');
+    expect(list.body).not.toContain('2026-03-20');
     const row = (await t.store.get<{ id: number }>(
       'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
       [scenarioId, t.demo.users.leo!.id],

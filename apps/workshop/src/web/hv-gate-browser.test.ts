@@ -6,11 +6,10 @@
  * symbol and who on the site holds it. Screenshots go to test-artifacts/workshop-hv-gate/.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { haveChromium, launchChromium } from '../test-support/browser.js';
+import { appPageAs, haveChromium, launchChromium } from '../test-support/browser.js';
 import { sessionHelpers } from '../test-support/diagnostics.js';
 import { makeTestApp } from '../testing.js';
 
@@ -34,15 +33,7 @@ describe('the HV gate of a guided session, in the browser', () => {
           (await h.post('emma', `/diagnostics/${id}/guided/measure`, { testId: 'hv_module_balance_read' }))
             .statusCode,
         ).toBe(303);
-        await t.app.listen({ port: 0, host: '127.0.0.1' });
-        const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-        const a = await t.as('emma');
-        const [name, value] = a.cookie.split('=');
-        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-        await context.addCookies([{ name: name!, value: value!, url }]);
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
+        const { page, url, errors, close } = await appPageAs(t, browser, 'emma');
         await page.goto(`${url}/diagnostics/${id}?lang=fr#guided`);
         expect(await page.locator('.battery-read-note').innerText()).toMatch(
           /^Batterie de traction lue : 98 cellules, écart 0,\d+ V \(cellule 37 la plus basse\)/,
@@ -66,7 +57,7 @@ describe('the HV gate of a guided session, in the browser', () => {
         expect(body).toContain('Sur ce site, la détiennent : Lucas Bernard (B2XL)');
         await page.screenshot({ path: join(ARTIFACTS, 'hv-gate-refused-fr.png'), fullPage: true });
         expect(errors).toEqual([]);
-        await context.close();
+        await close();
       } finally {
         await browser.close();
         await t.close();

@@ -13,6 +13,7 @@ export * from './live-reading.js';
 export * from './measure.js';
 export * from './model.js';
 export * from './path.js';
+export * from './safety.js';
 export * from './select.js';
 export * from './session.js';
 export * from './signs.js';

@@ -45,6 +45,8 @@ const DATA = [
   'apps/workshop/src/static',
   // the password policy's list of common passwords (apps/workshop/src/services/password-policy.ts)
   'apps/workshop/src/services/common-passwords.txt',
+  // `atelier --version` reads the command's own manifest beside its sources (apps/cli/src/main.ts)
+  'apps/cli/package.json',
 ];
 
 export interface CliRelease {

@@ -158,6 +158,8 @@ export async function seedDemo(store: Store, now: number, options: DemoOptions =
   const yearsAgo = (y: number, extraDays = 0) => isoDate(now - y * 365.25 * DAY + extraDays * DAY);
   await hab('lucas', 'B2VL', yearsAgo(1));
   await hab('lucas', 'BCL', yearsAgo(1));
+  // The battery option: the site's one person who may open a traction battery (pack-opened tests).
+  await hab('lucas', 'B2XL', yearsAgo(1));
   await hab('ines', 'B1VL', yearsAgo(3, 40)); // renewal due in about 40 days: shows as an alert
   await hab('karim', 'B1VL', yearsAgo(3, -20)); // expired 20 days ago
   await hab('leo', 'B0L', yearsAgo(0, -60));

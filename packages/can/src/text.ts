@@ -88,7 +88,7 @@ const CP1252_HIGH =
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 /** Bytes as Windows-1252: 0x00–0x7F and 0xA0–0xFF are the same code points, 0x80–0x9F from the chart. */
-function windows1252(bytes: Uint8Array): string {
+export function windows1252(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 4096) {
     const chunk = bytes.subarray(i, i + 4096);

@@ -1,3 +1,4 @@
 export * from './context.js';
 export * from './group.js';
 export * from './run.js';
+export * from './system-error.js';

@@ -1,5 +1,6 @@
 import process from 'node:process';
 import { type CliContext, type Command, pickLang, UsageError } from './context.js';
+import { systemErrorMessage } from './system-error.js';
 
 /**
  * The process side of the command line: language, abort on SIGINT/SIGTERM, quiet end on a closed
@@ -41,6 +42,12 @@ export async function runCommand(command: Command, args: string[], ctx: CliConte
       return 2;
     }
     const e = err as Error;
+    const system = systemErrorMessage(err, ctx.lang);
+    if (system !== undefined) {
+      ctx.stderr.write(`atelier ${command.name}: ${system}\n`);
+      if (process.env.ATELIER_DEBUG) ctx.stderr.write(`${e.stack}\n`);
+      return 1;
+    }
     ctx.stderr.write(
       `atelier ${command.name}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}\n`,
     );

@@ -17,6 +17,7 @@ import {
 } from '@atelier/obd';
 import type { BatteryFacts } from './battery-figures.js';
 import type { VehicleType } from './kb/types.js';
+import type { Localized } from './text.js';
 
 /** The freeze frame an ECU stored with a confirmed code (service 02, frame 0). */
 export interface FreezeFrameFacts {
@@ -98,6 +99,12 @@ export interface SessionFacts {
    * report, `batteryFacts`); absent when no battery report was read (a sign on them is then unknown).
    */
   battery?: BatteryFacts;
+  /**
+   * What became of the battery read, in words shown with the session: the BMS read and where its
+   * figures come from, or why no figure was read (no BMS Atelier knows answered). Absent when no
+   * read was tried.
+   */
+  batteryRead?: { read: boolean; text: Localized };
 }
 
 /**
@@ -430,4 +437,19 @@ export async function readAfterRoadTest(
   });
   requireCodes(scan.items);
   return { ...verificationFromScan(scan.items), facts: factsFromScan(scan.items, base) };
+}
+
+/**
+ * The vehicle type a car states in its J1979 fuel type (service 01 PID 0x51, SAE J1979 table A7):
+ * electric → `ev`; hybrids (and a bifuel running electricity) → `hybrid`; diesel → `diesel`; every
+ * spark-ignition fuel (petrol, alcohols, LPG, CNG, propane) → `petrol`. Undefined for 0 ("not
+ * available") or a code the table does not list: the caller then asks or assumes, and says so.
+ */
+export function vehicleFromFuelType(code: number | undefined): VehicleType | undefined {
+  if (code === undefined || !Number.isInteger(code)) return undefined;
+  if (code === 8) return 'ev';
+  if (code >= 15 && code <= 22) return 'hybrid';
+  if (code === 4 || code === 23) return 'diesel';
+  if ((code >= 1 && code <= 3) || (code >= 5 && code <= 7) || (code >= 9 && code <= 14)) return 'petrol';
+  return undefined;
 }

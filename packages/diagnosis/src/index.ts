@@ -14,6 +14,7 @@ export * from './measure.js';
 export * from './model.js';
 export * from './path.js';
 export * from './complaint.js';
+export * from './safety.js';
 export * from './select.js';
 export * from './session.js';
 export * from './signs.js';

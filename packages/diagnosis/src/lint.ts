@@ -4,6 +4,7 @@ import { checkReferences, DEFAULT_KB_DIR, KbError, parseTests, parseTree } from 
 import type { FaultTreeEntry, MeasurementSpec, WorkshopTest } from './kb/types.js';
 import { LIVE_READINGS } from './live-reading.js';
 import { checkTreesInEngine } from './model.js';
+import { HABILITATION_PREFIX, habilitationOf } from './safety.js';
 
 /**
  * One thing a workshop instrument measures, as a simulator's or a tool's catalogue states it (the
@@ -22,8 +23,16 @@ export interface InstrumentEntry {
   uses?: readonly string[];
 }
 
-/** The prerequisites of work on the high-voltage system (NF C18-550). */
-export const HV_SAFETY = ['hv_lockout', 'habilitation_B2VL'];
+/**
+ * The prerequisites of work on the high-voltage system (NF C18-550): the lock-out, and a
+ * habilitation step naming its symbol (which one depends on the operation: `safety.ts`).
+ */
+export const HV_SAFETY = ['hv_lockout', `${HABILITATION_PREFIX}…`];
+const HV_SYMBOLS = ['B1L', 'B2L', 'B1VL', 'B2VL', 'B1XL', 'B2XL', 'BRL', 'B1TL', 'B2TL'];
+/** Instruments used inside an opened traction battery. */
+const PACK_OPENED_INSTRUMENTS = ['cell_capacity_tester'];
+const hasHvSafety = (safety: readonly string[]) =>
+  safety.includes('hv_lockout') && safety.some((x) => HV_SYMBOLS.includes(habilitationOf(x) ?? ''));
 
 /**
  * Checks each measurement of the tests against an instrument catalogue: the instrument measures that
@@ -81,8 +90,17 @@ export function checkMeasurements(
       for (const k of Object.keys(m.conditions))
         if (k !== 'engine' && k !== 'coolantC' && !e.uses?.includes(k))
           fail(`condition ${k} does not apply to ${m.quantity}`);
-      if (e.hv && !HV_SAFETY.every((x) => t.safety.includes(x)))
+      if (e.hv && !hasHvSafety(t.safety))
         fail(`high-voltage work: safety must include ${HV_SAFETY.join(', ')} (NF C18-550)`);
+      // The cell/module analyser works inside the opened pack, whose cells stay live: the battery
+      // option (XL), not a vicinity or de-energised symbol.
+      if (
+        PACK_OPENED_INSTRUMENTS.includes(m.instrument ?? '') &&
+        !t.safety.some((x) => ['B1XL', 'B2XL'].includes(habilitationOf(x) ?? ''))
+      )
+        fail(
+          'opening the traction battery: safety must include habilitation_B1XL or habilitation_B2XL (NF C18-550, battery option)',
+        );
     }
   return problems;
 }

@@ -143,7 +143,10 @@ describe('GuidedSession', () => {
     expect(s.tree.id).toBe('traction_battery');
     expect(() => s.record('hv_cell_capacity_test', 'bad')).toThrow(SafetyPrerequisiteError);
     s.recordSafety('hv_lockout');
+    // Work in the vicinity (B2VL) is not the battery option: opening the pack needs B1XL (NF C18-550).
     s.recordSafety('habilitation_B2VL');
+    expect(() => s.record('hv_cell_capacity_test', 'bad')).toThrow(/habilitation_B1XL/);
+    s.recordSafety('habilitation_B1XL');
     s.record('hv_cell_capacity_test', 'bad');
     expect(s.analysis().posteriors[0].cause).toBe('weak_cell');
   });

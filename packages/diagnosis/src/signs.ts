@@ -281,7 +281,12 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
         ? readValues(facts.battery, w.values, w.requires)
         : {
             certainty: 1,
-            detail: { fr: 'rapport de batterie de traction non lu', en: 'traction battery report not read' },
+            detail: facts.batteryRead
+              ? {
+                  fr: `rapport de batterie de traction non lu : ${facts.batteryRead.text.fr}`,
+                  en: `traction battery report not read: ${facts.batteryRead.text.en}`,
+                }
+              : { fr: 'rapport de batterie de traction non lu', en: 'traction battery report not read' },
           };
       break;
     case 'readiness': {

@@ -1,3 +1,4 @@
 export * from './definition.js';
 export * from './format.js';
+export * from './known-battery.js';
 export * from './report.js';

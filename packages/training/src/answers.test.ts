@@ -151,6 +151,11 @@ describe('kb lint against the simulator’s instrument catalogue', () => {
       )
       // HV work without the habilitation
       .replace(/(id: ac_compressor_isolation_test[\s\S]*?safety: \[hv_lockout), habilitation_B2VL\]/, '$1]')
+      // the pack opened under a vicinity habilitation instead of the battery option (NF C18-550 XL)
+      .replace(
+        /(id: hv_cell_capacity_test[\s\S]*?safety: \[hv_lockout), habilitation_B1XL\]/,
+        '$1, habilitation_B2VL]',
+      )
       // the wrong unit
       .replace('unit: mm', 'unit: cm');
     writeFileSync(file, text);
@@ -167,6 +172,15 @@ describe('kb lint against the simulator’s instrument catalogue', () => {
     expect(
       msgs.some((m) => /ac_compressor_isolation_test: high-voltage work: safety must include/.test(m)),
     ).toBe(true);
+    expect(
+      msgs.some((m) =>
+        /hv_cell_capacity_test: opening the traction battery: safety must include habilitation_B1XL or habilitation_B2XL/.test(
+          m,
+        ),
+      ),
+    ).toBe(true);
+    // only the test changed: the pack capacity test keeps its battery option
+    expect(msgs.some((m) => /hv_pack_capacity_test: opening/.test(m))).toBe(false);
     expect(msgs.some((m) => /spark_plug_inspection: gap reads in "mm", not "cm"/.test(m))).toBe(true);
     expect(msgs.every((m) => /^tests\.\d+\.measure\.\d+ /.test(m))).toBe(true);
   });

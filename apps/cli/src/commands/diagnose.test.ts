@@ -114,6 +114,113 @@ describe('atelier diagnose', () => {
     }
   }, 90_000);
 
+  it('interactive on a simulated EV with a weak cell: reads the BMS as `ev report` does and reaches the weak cell', async () => {
+    // The person's answers: modules compared at rest good (one low cell barely moves its module's
+    // mean), lock-out and habilitation confirmed, the cell capacity test bad; then input ends.
+    const r = await runCliWithInput(
+      [
+        'diagnose',
+        '--adapter',
+        'sim:kona-weak-cell',
+        '--vehicle',
+        'ev',
+        '--complaint',
+        "L'autonomie a chuté et la puissance baisse en fin de charge de batterie.",
+      ],
+      `${['b', 'o', 'o', 'm'].join('\n')}\n`,
+    );
+    expect(r.stdout).toContain('Codes défaut : P0A7F');
+    // Read through the link, named with its source, with the figures the signs use.
+    expect(r.stdout).toMatch(
+      /Batterie de traction lue : 98 cellules, écart 0,\d+ V \(cellule 37 la plus basse\), SoH [\d,]+ % — Hyundai Kona .*véhicule simulé \(Atelier\), scénario kona-weak-cell/,
+    );
+    // The battery signs are read, not unknown: the spread at rest is there, with its value.
+    expect(r.stdout).toMatch(
+      /✔ Cellules écartées de plus de 50 mV au repos — écart entre cellules \(max − min\) = 0,\d+ V/,
+    );
+    expect(r.stdout).not.toMatch(/rapport de batterie de traction non lu/);
+    const ranked = r.stdout.slice(r.stdout.indexOf('Causes classées'));
+    expect(ranked).toMatch(/^Causes classées :\n\s+\d+ %\s+Cellule faible/);
+    expect(r.stdout).toMatch(/→ Test de capacité des cellules, pack déposé et ouvert/);
+    expect(r.stdout).toMatch(/Réparation : Remplacer le module qui porte la cellule faible/);
+    // Opening the pack: the confirmation names NF C18-550's battery option, not a vicinity symbol.
+    expect(r.stderr).toMatch(
+      /Habilitation NF C18-550 B1XL \(option batterie : opérations sur la batterie de traction, ouverture du pack ; B2XL la couvre\) : la détenez-vous, valide/,
+    );
+    expect(r.stderr).not.toMatch(/B2VL/);
+  }, 90_000);
+
+  it('interactive: a person without the battery option says so and is told who may open the pack', async () => {
+    const r = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:kona-weak-cell', '--vehicle', 'ev', '--lang', 'en'],
+      'g\ny\nn\n',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /habilitation B1XL not held: this test is for a person holding B1XL \(NF C18-550\); diagnosis stopped/,
+    );
+  }, 90_000);
+
+  it('interactive through an ELM327 (the emulator on TCP) on the weak-cell Kona: the BMS read live, as a scan tool would', async () => {
+    const emulator = new Elm327Emulator({
+      responder: Vehicle.fromScenario(loadScenario('kona-weak-cell')),
+      baud: 0,
+      latencyMs: 1,
+    });
+    const tcp = await serveTcp(emulator, { port: 0, host: '127.0.0.1' });
+    try {
+      const r = await runCliWithInput(
+        // No --vehicle: the car says it is electric (fuel type, PID 51), so its battery is read.
+        ['diagnose', '--adapter', `elm327:tcp://127.0.0.1:${tcp.port}`, '--lang', 'en'],
+        'q\n',
+      );
+      expect(r.stdout).toContain('Vehicle type read (fuel type, PID 51): electric');
+      // A live car's report: its adapter named, never "simulated" (the link cannot know).
+      expect(r.stdout).toMatch(
+        /Traction battery read: 98 cells, spread 0\.\d+ V \(cell 37 lowest\), SoH [\d.]+ % — Hyundai Kona[^\n]*live session, adapter elm327:tcp:\/\/127\.0\.0\.1:\d+/,
+      );
+      expect(r.stdout).toMatch(/✔ Cells more than 50 mV apart at rest/);
+    } finally {
+      emulator.close();
+      await tcp.close();
+    }
+  }, 90_000);
+
+  it('interactive on a healthy simulated EV ends with no cause confirmed, its BMS read', async () => {
+    const r = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:healthy-kona', '--vehicle', 'ev', '--complaint', "L'autonomie a baissé"],
+      'b\nb\nb\nb\n',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Batterie de traction lue : 98 cellules, écart 0,0\d+ V/);
+    expect(r.stdout).toMatch(/✘ Cellules écartées de plus de 50 mV au repos/);
+    expect(r.stdout).toMatch(/✘ État de santé \(SoH\) sous 85 %/);
+    expect(r.stdout).toContain('Aucune cause confirmée.');
+  }, 90_000);
+
+  it('interactive on an EV whose BMS Atelier does not know: the battery signs stay unknown and it says why', async () => {
+    // The generic simulated EV answers its own layout, which no definition reads (ev README).
+    const r = await runCliWithInput(
+      [
+        'diagnose',
+        '--adapter',
+        'sim:healthy-ev-range',
+        '--vehicle',
+        'ev',
+        '--complaint',
+        "L'autonomie a baissé",
+        '--lang',
+        'en',
+      ],
+      'q\n',
+    );
+    expect(r.stdout).toMatch(
+      /Traction battery not read: no known traction-battery ECU answered \(tried: hyundai-kona-ioniq, nissan-leaf\) — its signs stay unknown/,
+    );
+    expect(r.stdout).not.toMatch(/Cell spread|cells differ/i);
+    expect(r.stdout).toMatch(/\(3 sign\(s\) not available on this vehicle\)/);
+  }, 90_000);
+
   it('kb lint passes on the shipped knowledge base', async () => {
     const { code, stdout } = await runCli(['kb', 'lint', '--lang', 'en']);
     expect(code).toBe(0);

@@ -5,20 +5,24 @@ import { type CliContext, type Command, type Lang, UsageError } from '@atelier/c
 import {
   followRecommendations,
   GuidedSession,
+  habilitationOf,
   type KnowledgeBase,
   loadKnowledgeBase,
   type Recommendation,
   readSessionFacts,
   readVerification,
   type SessionFacts,
+  safetyText,
   strongestEffect,
   VEHICLE_TYPES,
   type VehicleType,
+  vehicleFromFuelType,
   type Workshop,
   type WorkshopTest,
 } from '@atelier/diagnosis';
+import { adapterSource } from '@atelier/ev';
 import { CLEAR_CONFIRMATION, type DiagnosticLink, MONITORS, ObdClient } from '@atelier/obd';
-import { runSimulatedApprentice } from '@atelier/training';
+import { readSessionBattery, runSimulatedApprentice } from '@atelier/training';
 import { openCliAdapter } from '../open-adapter.js';
 
 const USAGE = {
@@ -26,12 +30,25 @@ const USAGE = {
        atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
   Lit les codes défaut (mémorisés, en attente, permanents), l'état des moniteurs, les données figées et
   les données en direct, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
+  --vehicle : par défaut le type que le véhicule donne (type de carburant, PID 51), sinon essence.
+  --vehicle ev|hybrid : lit aussi la batterie de traction par un BMS qu'Atelier connaît (comme
+  \`atelier ev report\`) ; sinon dit pourquoi ses indices restent inconnus.
   --auto : l'apprenti simulé répond depuis le véhicule simulé (résultats, réparation, vérification).`,
   en: `Usage: atelier diagnose --adapter A [--complaint TEXT] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
        atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
   Reads the DTCs (stored, pending, permanent), readiness, the freeze frame and live data, picks the
   fault tree, proposes the next test and asks for its outcome.
+  --vehicle: by default the type the car states (fuel type, PID 51), else petrol.
+  --vehicle ev|hybrid: also reads the traction battery through a BMS Atelier knows (as
+  \`atelier ev report\` does); otherwise says why its signs stay unknown.
   --auto: the simulated apprentice answers from the simulated vehicle (outcomes, repair, verification).`,
+};
+
+const VEHICLE_WORDS: Record<VehicleType, { fr: string; en: string }> = {
+  petrol: { fr: 'essence', en: 'petrol' },
+  diesel: { fr: 'diesel', en: 'diesel' },
+  hybrid: { fr: 'hybride', en: 'hybrid' },
+  ev: { fr: 'électrique', en: 'electric' },
 };
 
 interface Options {
@@ -195,12 +212,36 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
   const out = (s: string) => ctx.stdout.write(`${s}\n`);
   try {
     const obd = new ObdClient(link);
-    const vehicle = (values.vehicle as VehicleType) ?? 'petrol';
+    const told = values.vehicle as VehicleType | undefined;
     const udsEcus = link.knownEcus?.() ?? [];
-    const facts = await readCarFacts(link, { vehicle, complaint: values.complaint });
+    const facts = await readCarFacts(link, { vehicle: told ?? 'petrol', complaint: values.complaint });
+    // Not told: the type the car states (J1979 fuel type, PID 51) when it was read.
+    const stated = told ? undefined : vehicleFromFuelType(facts.live?.FUEL_TYPE);
+    if (stated) facts.vehicle = stated;
+    const vehicle = facts.vehicle;
     const dtcs = facts.dtcs;
     out(fr ? `Codes défaut : ${dtcs.join(', ') || 'aucun'}` : `DTCs: ${dtcs.join(', ') || 'none'}`);
-    if (!values.vehicle)
+    if (stated)
+      out(
+        fr
+          ? `Type de véhicule lu (type de carburant, PID 51) : ${VEHICLE_WORDS[stated].fr} (--vehicle pour préciser)`
+          : `Vehicle type read (fuel type, PID 51): ${VEHICLE_WORDS[stated].en} (--vehicle to say otherwise)`,
+      );
+    // A car with a traction battery: its BMS read as `atelier ev report` reads it, for the
+    // traction-battery signs; or why not (no BMS Atelier knows answered): those signs stay unknown.
+    if (vehicle === 'ev' || vehicle === 'hybrid') {
+      Object.assign(
+        facts,
+        await readSessionBattery(link, { name: values.adapter, source: adapterSource(adapter.info) }),
+      );
+      const b = facts.batteryRead!;
+      out(
+        b.read
+          ? `${fr ? 'Batterie de traction lue :' : 'Traction battery read:'} ${b.text[ctx.lang]}`
+          : `${fr ? 'Batterie de traction non lue :' : 'Traction battery not read:'} ${b.text[ctx.lang]} — ${fr ? 'ses indices restent inconnus' : 'its signs stay unknown'}`,
+      );
+    }
+    if (!told && !stated)
       out(
         fr
           ? 'Type de véhicule supposé : essence (--vehicle pour préciser)'
@@ -222,14 +263,27 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     const yes = (a: string) => ['o', 'oui', 'y', 'yes'].includes(a);
     const workshop: Workshop = {
       async safety(id) {
+        // No people register here: the person confirms, told which NF C18-550 symbol is needed.
+        const what = safetyText(id)[ctx.lang];
         const a = await ask(
-          fr ? `Prérequis de sécurité « ${id} » fait ? (o/n)` : `Safety prerequisite '${id}' done? (y/n)`,
+          habilitationOf(id)
+            ? fr
+              ? `${what} : la détenez-vous, valide (recyclage à jour) ? (o/n)`
+              : `${what}: do you hold it, valid (refresher up to date)? (y/n)`
+            : fr
+              ? `Prérequis de sécurité « ${what} » fait ? (o/n)`
+              : `Safety prerequisite '${what}' done? (y/n)`,
         );
+        const symbol = habilitationOf(id);
         if (!yes(a))
           throw new UsageError(
-            fr
-              ? `prérequis ${id} non fait : diagnostic interrompu`
-              : `prerequisite ${id} not done: diagnosis stopped`,
+            symbol
+              ? fr
+                ? `habilitation ${symbol} non détenue : ce test revient à une personne habilitée ${symbol} (NF C18-550) ; diagnostic interrompu`
+                : `habilitation ${symbol} not held: this test is for a person holding ${symbol} (NF C18-550); diagnosis stopped`
+              : fr
+                ? `prérequis ${id} non fait : diagnostic interrompu`
+                : `prerequisite ${id} not done: diagnosis stopped`,
           );
       },
       async outcome(_test: WorkshopTest, rec: Recommendation) {

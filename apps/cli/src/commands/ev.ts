@@ -11,7 +11,7 @@ import {
   batteryReportFromFrames,
   formatBatteryReport,
   NoBatteryDataError,
-  readBatteryReport,
+  readKnownBattery,
 } from '@atelier/ev';
 import { openCliAdapter } from '../open-adapter.js';
 import type { Subcommand } from './can/index.js';
@@ -55,21 +55,11 @@ async function live(
 ) {
   const adapter = await openCliAdapter(spec, ctx, { transcriptPath: transcript, usage, announce: true });
   try {
-    const candidates = vehicle ? [vehicle] : batteryDefinitions();
-    let last: BatteryReport | undefined;
-    for (const d of candidates) {
-      const r = await readBatteryReport(adapter.link, d, {
-        name: spec,
-        probe: !vehicle,
-        source: adapterSource(adapter.info),
-      });
-      if (r.answers > 0) return r;
-      last = r;
-    }
-    if (vehicle && last) return last;
-    throw new NoBatteryDataError(spec, {
-      fr: `aucun calculateur batterie connu n'a répondu (essayé : ${candidates.map((d) => d.id).join(', ')})`,
-      en: `no known battery ECU answered (tried: ${candidates.map((d) => d.id).join(', ')})`,
+    // One definition named: read it whatever it answers; none: the first known BMS that answers.
+    return await readKnownBattery(adapter.link, {
+      definitions: vehicle ? [vehicle] : undefined,
+      name: spec,
+      source: adapterSource(adapter.info),
     });
   } finally {
     await adapter.close();

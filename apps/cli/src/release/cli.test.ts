@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ const sourcesLoadedWith = (file: string) =>
 describe('atelier as released', { timeout: 120_000 }, () => {
   it.each([
     [['--help']],
+    [['--version']],
     [['--lang', 'en', 'obd', 'decode', '7E8 04 41 0C 1A F8', '41 05 7B', '--json']],
     [['can', 'stats', LEAF, '--json']],
     [['can', 'isotp', LEAF, '--rx', '7BB', '--tx', '79B', '--json']],
@@ -43,6 +44,16 @@ describe('atelier as released', { timeout: 120_000 }, () => {
     expect(ours.code, ours.stderr).toBe(dev.code);
     expect(ours.stdout).toBe(dev.stdout);
     expect(ours.stderr).toBe(dev.stderr);
+  });
+
+  it('--version prints the version of the package it runs from', async () => {
+    const { version } = JSON.parse(readFileSync(join(release.dir, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const out = await released(['--version']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(`atelier ${version}\n`);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('reads a simulated car as the development command does (live values move with the clock)', async () => {

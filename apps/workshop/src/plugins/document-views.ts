@@ -7,7 +7,7 @@
 import { bpToPercent, computeTotals, type InvoiceDocument, type Totals } from '@atelier/facturx';
 import { dtcTitle } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
-import { formatDateTime, formatMoney, type Lang } from '../i18n.js';
+import { formatDateTime, formatDay, formatMoney, type Lang } from '../i18n.js';
 import { ENERGY_LABEL, STATE_LABEL } from '../services/domain.js';
 import { HV_WORK, HV_WORK_LABEL, HV_WORK_SYMBOL, parseRequirement } from '../services/hv.js';
 import type { Invoice, InvoiceRow } from '../services/invoices.js';
@@ -112,7 +112,7 @@ export function linesTable(
     (l) =>
       html`<tr class="line-${l.status}" data-line="${l.id}"><td>${l.part_ref}</td><td>${l.description}${lineDetail(req, l, rates) ? html`<br><small class="muted">${lineDetail(req, l, rates)}</small>` : ''}</td><td class="num">${quantity(req.lang, l.quantity_milli)} ${T(req, UNIT_LABEL[l.unit])}</td><td class="num">${euros(req, l.unit_price_cents)}</td><td class="num">${pct(req.lang, l.vat_rate_bp)}</td><td class="num">${euros(req, l.price_cents)}</td>${
         opts.status
-          ? html`<td>${T(req, STATUS_LABEL[l.status])}${l.followup_on ? html` (${T(req, { fr: 'relance', en: 'follow-up' })} ${l.followup_on})` : ''}</td>`
+          ? html`<td>${T(req, STATUS_LABEL[l.status])}${l.followup_on ? html` (${T(req, { fr: 'relance', en: 'follow-up' })} ${formatDay(req.lang, l.followup_on)})` : ''}</td>`
           : ''
       }${opts.edit ? html`<td class="no-print">${lineEditor(req, o.id, l, rates)}</td>` : ''}</tr>`,
   )}</tbody></table>`;

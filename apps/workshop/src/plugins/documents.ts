@@ -8,7 +8,7 @@
 import { parseDecimal } from '@atelier/facturx';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { formatMoney } from '../i18n.js';
+import { formatDay, formatMoney } from '../i18n.js';
 import { getCustomer } from '../services/customers.js';
 import { ValidationError } from '../services/errors.js';
 import {
@@ -380,7 +380,7 @@ async function documents(scope: FastifyInstance): Promise<void> {
 <table class="journal"><thead><tr><th>${T(req, { fr: 'Numéro', en: 'Number' })}</th><th>${T(req, { fr: 'Date', en: 'Date' })}</th><th>${T(req, { fr: 'Client', en: 'Customer' })}</th><th>${T(req, { fr: 'Ordre', en: 'Order' })}</th><th class="num">HT</th><th class="num">TVA</th><th class="num">TTC</th></tr></thead>
 <tbody>${list.map(
           (i) =>
-            html`<tr class="${i.kind}"><td><a href="/invoices/${i.id}">${i.number}</a></td><td>${i.issue_date}</td><td>${i.buyer_name}</td><td><a href="/orders/${i.ro_id}">${i.order_number}</a></td><td class="num">${formatMoney(req.lang, i.ht_cents)}</td><td class="num">${formatMoney(req.lang, i.tva_cents)}</td><td class="num">${formatMoney(req.lang, i.ttc_cents)}</td></tr>`,
+            html`<tr class="${i.kind}"><td><a href="/invoices/${i.id}">${i.number}</a></td><td>${formatDay(req.lang, i.issue_date)}</td><td>${i.buyer_name}</td><td><a href="/orders/${i.ro_id}">${i.order_number}</a></td><td class="num">${formatMoney(req.lang, i.ht_cents)}</td><td class="num">${formatMoney(req.lang, i.tva_cents)}</td><td class="num">${formatMoney(req.lang, i.ttc_cents)}</td></tr>`,
         )}</tbody></table>`;
         return sendPage(
           reply,

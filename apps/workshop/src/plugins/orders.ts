@@ -339,7 +339,14 @@ function orderPage(req: FastifyRequest, o: OrderDetail, d: OrderPageData): Html 
 <p>${stateBadge(req, o.state)} <span class="kind-tag">${kindLabel(req, o.kind)}</span> <a href="/orders/${o.id}/print">${T(req, { fr: 'Ordre de réparation imprimable', en: 'Printable repair order' })}</a> · <a href="/orders/${o.id}/quote">${T(req, { fr: 'Devis', en: 'Quote' })}</a>${o.invoice ? html` · <a href="/invoices/${o.invoice.id}">${T(req, { fr: 'Facture', en: 'Invoice' })} ${o.invoice.number}</a>` : ''}</p>
 <dl class="facts">
   <dt>${T(req, { fr: 'Véhicule', en: 'Vehicle' })}</dt><dd>${o.vehicle.plate} — ${o.vehicle.maker} ${o.vehicle.model} ${o.vehicle.model_year ?? ''} (${T(req, ENERGY_LABEL[o.vehicle.energy])})<br><code>${o.vehicle.vin}</code></dd>
-  <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${o.customer_id ? html`<a href="/customers/${o.customer_id}">${o.customer_name ?? '—'}</a>` : '—'}</dd>
+  <dt>${T(req, { fr: 'Client', en: 'Customer' })}</dt><dd>${
+    o.customer_id
+      ? // The customer's file is the front desk's: others see the name, not a link they cannot follow.
+        canDesk
+        ? html`<a href="/customers/${o.customer_id}">${o.customer_name ?? '—'}</a>`
+        : (o.customer_name ?? '—')
+      : '—'
+  }</dd>
   ${appointmentFact(req, o)}
   <dt>${T(req, { fr: 'Technicien', en: 'Technician' })}</dt><dd class="assignee">${o.assignee_name ?? '—'}</dd>
   ${hv ? html`<dt>${T(req, { fr: 'Habilitation requise', en: 'Habilitation required' })}</dt><dd class="hv">${hvText(req, o)}</dd>` : ''}
@@ -453,7 +460,7 @@ async function orders(scope: FastifyInstance): Promise<void> {
             : ''
         }${
           absent.length
-            ? html`<p class="card alerts absence-summary" role="status">⚠ ${T(req, { fr: '{n} rendez-vous sur une absence de leur technicien : à déplacer ou réaffecter', en: "{n} appointment(s) on their technician's absence: move or reassign them" }, { n: absent.length })} — <a href="/planning">${T(req, { fr: 'planning', en: 'schedule' })}</a></p>`
+            ? html`<p class="card alerts absence-summary" role="status">⚠ ${T(req, { fr: '{n} rendez-vous sur une absence de leur technicien : à déplacer ou réaffecter', en: "{n} appointment(s) on their technician's absence: move or reassign them" }, { n: absent.length })} ${canOpenOrders(req) ? html` — <a href="/planning">${T(req, { fr: 'planning', en: 'schedule' })}</a>` : ''}</p>`
             : ''
         }${req.user!.role === 'apprentice' ? '' : html`<p class="tools"><a href="/orders.csv" download>${T(req, { fr: 'Exporter les ordres (CSV)', en: 'Export the orders (CSV)' })}</a></p>`}<div class="board" data-refresh="60">${columns.map(
           (
@@ -734,13 +741,24 @@ ${columnCards(req, col.s, col.cards, parisDay(clock.now()))}</section>`,
 }
 
 function boardCard(req: FastifyRequest, c: BoardCard): Html {
-  return html`<a class="ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}${c.absence ? ' absent' : ''}" href="/orders/${c.id}" data-number="${c.number}">
-  <strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
+  const classes = `ro-card${c.hv_requirement && isHighVoltage(c.energy) ? ' hv' : ''}${c.late_appointment || c.late_delivery ? ' late' : ''}${c.absence ? ' absent' : ''}`;
+  const inside = html`<strong>${c.number}</strong> ${c.comeback_of ? html`<span class="tag">${T(req, STATE_LABEL.comeback)}</span>` : ''}
   <span>${c.plate} · ${c.maker} ${c.model}</span>
   ${boardTimes(req, c)}
   <span class="muted">${c.assignee_name ?? T(req, { fr: 'non affecté', en: 'unassigned' })}</span>
-  <span class="complaint">${c.complaint.slice(0, 80)}</span>
-</a>`;
+  <span class="complaint">${c.complaint.slice(0, 80)}</span>`;
+  // The group's director follows the boards, not the orders: a card is no link for them.
+  return canOpenOrders(req)
+    ? html`<a class="${classes}" href="/orders/${c.id}" data-number="${c.number}">
+  ${inside}
+</a>`
+    : html`<div class="${classes}" data-number="${c.number}">
+  ${inside}
+</div>`;
+}
+
+function canOpenOrders(req: FastifyRequest): boolean {
+  return STAFF.includes(req.user!.role);
 }
 
 /**
@@ -758,7 +776,7 @@ function columnCards(req: FastifyRequest, state: State, cards: BoardCard[], toda
   const now = sorted.filter((c) => !later.includes(c));
   return html`${now.map((c) => boardCard(req, c))}${
     later.length
-      ? html`<details class="later"><summary>${T(req, { fr: '{n} rendez-vous les jours suivants', en: '{n} appointments on the following days' }, { n: later.length })}</summary>${later.map((c) => boardCard(req, c))}<a class="to-planning" href="/planning">${T(req, { fr: 'Voir le planning', en: 'See the schedule' })} →</a></details>`
+      ? html`<details class="later"><summary>${T(req, { fr: '{n} rendez-vous les jours suivants', en: '{n} appointments on the following days' }, { n: later.length })}</summary>${later.map((c) => boardCard(req, c))}${canOpenOrders(req) ? html`<a class="to-planning" href="/planning">${T(req, { fr: 'Voir le planning', en: 'See the schedule' })} →</a>` : ''}</details>`
       : ''
   }`;
 }

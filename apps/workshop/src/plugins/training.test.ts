@@ -362,6 +362,10 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       }),
     });
     expect(res.statusCode, res.body).toBe(303);
+    // The apprentice's list gives the day as the rest of the pages do, not as stored.
+    const list = await t.inject('leo', { method: 'GET', url: '/training' });
+    expect(list.body).toContain('<td>20/03/2026</td>');
+    expect(list.body).not.toContain('2026-03-20');
     const row = (await t.store.get<{ id: number }>(
       'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
       [scenarioId, t.demo.users.leo!.id],
@@ -435,6 +439,35 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         expect(report.body).toContain('NF C18-550');
         expect(report.body).toContain(
           '<strong>Source des valeurs :</strong> session « Leaf : état de la batterie » rejouant le fichier « leaf-class.MF4 » (enregistrement)</p>',
+        );
+      },
+    );
+  });
+
+  it('a guided diagnosis on the Leaf recording reads its battery through the replay, and says what the recording lacks', async () => {
+    const rec = (await upload('leaf-guided.MF4', readFileSync(LEAF_MF4))).json();
+    await recordedClassSession(
+      rec.id,
+      { title: 'Leaf : autonomie', complaint: 'Autonomie en baisse', trueCause: 'battery_weak' },
+      async (sessionId) => {
+        const leo = await t.as('leo');
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/diagnostics/${sessionId}/guided/start`,
+          headers: { cookie: leo.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: leo.csrf, treeId: 'traction_battery' }).toString(),
+        });
+        expect(res.statusCode, res.body).toBe(303);
+        const g = (await t.inject('leo', { method: 'GET', url: `/api/diagnostics/${sessionId}` })).json()
+          .guided;
+        // The recorded 21 01 / 21 04 answers: temperatures and current, but the recording never asked
+        // for the cells (21 02) nor holds an SoH: those signs stay unknown, and the page says so.
+        expect(g.facts.battery.module_temp_max).toBeGreaterThan(0);
+        expect(g.facts.battery.cell_spread).toBeUndefined();
+        expect(g.facts.battery.soh).toBeUndefined();
+        const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
+        expect(page.body).toMatch(
+          /class="battery-read-note" data-read="true">Batterie de traction lue : tensions des cellules non lues, SoH non lu — Nissan Leaf[^<]*rejouant le fichier « leaf-guided\.MF4 »/,
         );
       },
     );

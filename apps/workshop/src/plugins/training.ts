@@ -8,7 +8,7 @@ import { SKILLS, type SkillLevel } from '@atelier/diagnosis';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { formatDateTime, formatNumber, type Text } from '../i18n.js';
+import { formatDateTime, formatDay, formatNumber, type Text } from '../i18n.js';
 import { assessAssignment, trainingExport } from '../services/assessment.js';
 import {
   assignmentsOf,
@@ -259,7 +259,7 @@ async function training(scope: FastifyInstance): Promise<void> {
         const body = html`<table class="assignments"><thead><tr><th>${T(req, { fr: 'Scénario', en: 'Scenario' })}</th><th>${T(req, { fr: 'À rendre le', en: 'Due' })}</th><th>${T(req, { fr: 'Avancement', en: 'Progress' })}</th><th></th></tr></thead>
 <tbody>${mine.map(
           (a) =>
-            html`<tr data-assignment="${a.id}"><td>${a.title}</td><td>${a.due_on}</td><td>${progress(req, a)}</td><td>${
+            html`<tr data-assignment="${a.id}"><td>${a.title}</td><td>${formatDay(req.lang, a.due_on)}</td><td>${progress(req, a)}</td><td>${
               a.session_id
                 ? html`<a href="/diagnostics/${a.session_id}">${T(req, { fr: 'Reprendre', en: 'Continue' })}</a> · <a href="/training/assignments/${a.id}">${T(req, { fr: 'Évaluation', en: 'Assessment' })}</a>`
                 : (LEARNERS as readonly string[]).includes(req.user!.role)
@@ -568,7 +568,7 @@ ${
 <tbody>${assessed.map(
           (
             x,
-          ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${x.assignment.due_on}</td><td class="progress">${progress(req, x.assignment)}</td>
+          ) => html`<tr data-user="${x.assignment.user_name}"><td>${x.assignment.user_name}</td><td>${x.assignment.class_name ?? '—'}</td><td>${formatDay(req.lang, x.assignment.due_on)}</td><td class="progress">${progress(req, x.assignment)}</td>
 <td>${x.battery ? (x.battery.read ? T(req, { fr: '✔ rapport lu', en: '✔ report read' }) : '✘') : x.assessment ? (x.assessment.rightCause ? '✔' : '✘') : '—'}</td><td class="mark">${x.assessment ? String(x.assessment.mark) : '—'}</td>
 <td><a href="/training/assignments/${x.assignment.id}">${T(req, { fr: 'Détail', en: 'Details' })}</a></td></tr>`,
         )}</tbody></table>`;

@@ -84,7 +84,10 @@ export async function assessAssignment(
     : undefined;
   if (!scenario.true_cause) {
     const reads = assignment.session_id
-      ? (await readingsOf(db, assignment.session_id)).filter((r) => r.kind === 'battery')
+      ? (await readingsOf(db, assignment.session_id)).filter(
+          // a read no known BMS answered is not a report read
+          (r) => r.kind === 'battery' && (r.value as { answers?: number } | null)?.answers !== 0,
+        )
       : [];
     const last = reads.at(-1);
     const battery = { read: !!last, at: last?.at ?? null, value: last?.value ?? null };

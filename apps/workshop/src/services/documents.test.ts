@@ -350,7 +350,12 @@ describe('the process checks itself', () => {
         f.users.boss,
         later,
       ),
-    ).rejects.toMatchObject({ text: { fr: expect.stringMatching(/devis expiré le 2026-04-01/) } });
+    ).rejects.toMatchObject({
+      text: {
+        fr: expect.stringMatching(/devis expiré le 01\/04\/2026/),
+        en: expect.stringMatching(/quote expired on 01\/04\/2026/),
+      },
+    });
   });
 
   it('wants work clocked before QC, the whole checklist before ready, the invoice before delivery', async () => {

@@ -1,6 +1,6 @@
 import type { Text } from '../i18n.js';
 import type { Db, Store } from '../store/store.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { getSettings } from './settings.js';
 
 /**
@@ -371,5 +371,50 @@ export async function revokeHabilitation(
       'habilitation.revoke',
       `user:${h.user_id} ${h.symbol} ${h.issued_on}→${h.renewal_on}`,
     ]);
+  });
+}
+
+/** Who on `site` (active people) holds, valid today, a habilitation covering `required`. */
+export async function holdersOn(
+  db: Db,
+  site: number,
+  required: HabSymbol,
+  today: string,
+): Promise<{ user_id: number; name: string; symbol: HabSymbol; renewal_on: string }[]> {
+  const rows = await db.all<Habilitation & { name: string }>(
+    `SELECT h.*, u.name AS name FROM habilitations h JOIN users u ON u.id = h.user_id
+     JOIN site_members m ON m.user_id = u.id AND m.site_id = ?
+     WHERE u.active = 1 ORDER BY u.name, h.symbol`,
+    [site],
+  );
+  return rows
+    .filter((h) => COVERED_BY[required].includes(h.symbol) && h.issued_on <= today && today <= h.renewal_on)
+    .map((h) => ({ user_id: h.user_id, name: h.name, symbol: h.symbol, renewal_on: h.renewal_on }));
+}
+
+/**
+ * The high-voltage gate of a guided diagnosis step: the logged-in person's own habilitations in the
+ * people register must cover `required` today (issued, not past renewal). Refused (403) otherwise,
+ * naming the habilitation needed and who on the site holds it — never a box to tick.
+ */
+export async function requireHabilitation(
+  db: Db,
+  site: number,
+  user: { id: number; name: string },
+  required: string,
+  today: string,
+): Promise<HabSymbol> {
+  if (!isSymbol(required))
+    throw new ValidationError({
+      fr: `symbole d'habilitation inconnu « ${required} »`,
+      en: `unknown habilitation symbol '${required}'`,
+    });
+  const check = checkHabilitation(await habilitationsOf(db, user.id), required, today, user.name);
+  if (check.ok) return check.symbol;
+  const holders = (await holdersOn(db, site, required, today)).filter((h) => h.user_id !== user.id);
+  const who = holders.map((h) => `${h.name} (${h.symbol})`).join(', ');
+  throw new ForbiddenError({
+    fr: `${check.reason.fr}. ${required} : ${SYMBOL_INFO[required].role.fr.toLowerCase()}. ${who ? `Sur ce site, la détiennent : ${who}.` : "Personne sur ce site ne la détient : faire appel à une personne habilitée d'un autre site ou à un spécialiste."}`,
+    en: `${check.reason.en}. ${required}: ${SYMBOL_INFO[required].role.en.toLowerCase()}. ${who ? `On this site it is held by: ${who}.` : 'Nobody on this site holds it: call on a habilitated person from another site or a specialist.'}`,
   });
 }

@@ -21,7 +21,8 @@ import {
   type BatteryDefinition,
   type BatteryReport,
   type BatteryReportSource,
-  readBatteryReport,
+  NoBatteryDataError,
+  readKnownBattery,
 } from '@atelier/ev';
 import {
   DisconnectedError,
@@ -32,7 +33,7 @@ import {
   PidPoller,
   type Responder,
 } from '@atelier/obd';
-import { measureOnCar, type RefusedMeasurement } from '@atelier/training';
+import { measureOnCar, type RefusedMeasurement, sessionBatteryOf } from '@atelier/training';
 import { Vehicle } from '@atelier/vehicle-sim';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
@@ -435,22 +436,16 @@ export class DiagnosticsRuntime {
   ): Promise<BatteryReport> {
     try {
       const report = await this.exclusive(sessionId, async (a) => {
-        let last: BatteryReport | undefined;
-        const from = source(adapterSource(a.adapter.info));
-        for (const d of definitions) {
-          last = await readBatteryReport(a.adapter.link, d, {
+        try {
+          return await readKnownBattery(a.adapter.link, {
+            definitions,
             name,
-            probe: definitions.length > 1,
-            source: from,
+            source: source(adapterSource(a.adapter.info)),
           });
-          if (last.answers > 0) return last;
+        } catch (err) {
+          if (err instanceof NoBatteryDataError) throw new ValidationError(err.text);
+          throw err;
         }
-        if (!last || definitions.length > 1)
-          throw new ValidationError({
-            fr: 'aucun calculateur de batterie de traction connu n’a répondu',
-            en: 'no known traction-battery ECU answered',
-          });
-        return last;
       });
       // The read is kept with the session: a battery-report scenario is assessed on it.
       await saveReading(
@@ -467,6 +462,8 @@ export class DiagnosticsRuntime {
             packVoltage: report.packVoltage?.value ?? null,
             minCell: report.cells?.minCell ?? null,
             spread: report.cells?.spread ?? null,
+            // What a guided diagnosis reads from it (the traction-battery signs), and how it was read.
+            session: sessionBatteryOf(report),
           },
         },
         this.clock.now(),

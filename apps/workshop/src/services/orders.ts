@@ -1,3 +1,4 @@
+import { formatDay } from '../i18n.js';
 import type { Db, Store } from '../store/store.js';
 import { absenceRefusal } from './absences.js';
 import {
@@ -339,8 +340,8 @@ export async function approveQuote(
     if (ro.quote_valid_until && isoDate(agreement.agreedAt) > ro.quote_valid_until)
       throw new ConflictError(
         {
-          fr: `devis expiré le ${ro.quote_valid_until} : repassez en « Devis » et renvoyez-le`,
-          en: `quote expired on ${ro.quote_valid_until}: move back to 'Quote' and send it again`,
+          fr: `devis expiré le ${formatDay('fr', ro.quote_valid_until)} : repassez en « Devis » et renvoyez-le`,
+          en: `quote expired on ${formatDay('en', ro.quote_valid_until)}: move back to 'Quote' and send it again`,
         },
         'quote',
       );

@@ -5,7 +5,7 @@
  * update its live snapshot. A reading that was not made (or failed) leaves its field out, so it
  * gives no evidence either way.
  */
-import { factsFromScan, type SessionFacts } from '@atelier/diagnosis';
+import { factsFromScan, type Localized, type SessionFacts } from '@atelier/diagnosis';
 import { PIDS } from '@atelier/obd';
 import type { Sample, StoredReading } from './diagnostics.js';
 import { scanItemsOf } from './vehicle-read.js';
@@ -30,5 +30,25 @@ export function factsFromReadings(
     // Values sampled live are values read, whatever the snapshot's status was.
     if (facts.read) facts.read.live = 'read';
   }
+  Object.assign(facts, batteryOf(readings));
   return facts;
+}
+
+/** What a battery reading stores (`DiagnosticsRuntime.readBattery`, or a read no known BMS answered). */
+interface BatteryReadingValue {
+  answers: number;
+  session?: Pick<SessionFacts, 'battery' | 'batteryRead'>;
+  reason?: Localized;
+}
+
+/**
+ * The session's battery facts from its latest battery read (@atelier/training's `sessionBatteryOf`
+ * made them when it was read), or why nothing was read (no known BMS answered). Reads stored before
+ * these were kept give nothing: their signs stay unknown, never guessed.
+ */
+function batteryOf(readings: StoredReading[]): Pick<SessionFacts, 'battery' | 'batteryRead'> {
+  const v = readings.filter((r) => r.kind === 'battery').at(-1)?.value as BatteryReadingValue | undefined;
+  if (v?.session) return v.session;
+  if (v?.reason) return { batteryRead: { read: false, text: v.reason } };
+  return {};
 }

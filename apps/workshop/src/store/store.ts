@@ -63,6 +63,8 @@ export class StoreError extends Error {
     readonly sql: string,
     readonly code?: string,
   ) {
-    super(`${message} (in: ${sql.replace(/\s+/g, ' ').trim().slice(0, 120)})`);
+    // No statement (opening the file failed): nothing to quote.
+    const statement = sql.replace(/\s+/g, ' ').trim().slice(0, 120);
+    super(statement ? `${message} (in: ${statement})` : message);
   }
 }

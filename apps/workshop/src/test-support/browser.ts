@@ -122,3 +122,28 @@ export async function measure(
 ): Promise<{ overflow: number; offenders: string[]; navLines: number }> {
   return page.evaluate(MEASURE);
 }
+
+/**
+ * A test app (`makeTestApp`) served on a loopback port and a Chromium page logged in as `login`
+ * (its session cookie): for browser tests that prepare the state through the app first. Page
+ * errors are collected in `errors`.
+ */
+export async function appPageAs(
+  t: {
+    app: { listen(o: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } };
+    as(login: string): Promise<{ cookie: string }>;
+  },
+  browser: Browser,
+  login: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ page: Page; url: string; errors: string[]; close(): Promise<void> }> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  const [name, value] = (await t.as(login)).cookie.split('=');
+  const context = await browser.newContext({ viewport });
+  await context.addCookies([{ name: name!, value: value!, url }]);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, url, errors, close: () => context.close() };
+}

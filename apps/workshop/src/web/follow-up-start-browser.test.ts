@@ -6,12 +6,11 @@
  * hands); screenshots go to test-artifacts/workshop-follow-up/.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
-import { haveChromium, launchChromium } from '../test-support/browser.js';
+import { appPageAs, haveChromium, launchChromium } from '../test-support/browser.js';
 import { sessionHelpers } from '../test-support/diagnostics.js';
 import { makeTestApp } from '../testing.js';
 
@@ -36,15 +35,7 @@ describe('starting a stopped simulated engine for the DPF routine, in the browse
         const car = t.app.diagnostics.simulatedCar(id)!;
         car.operate(systemClock.now(), { action: 'key_on' });
         car.fastForward(systemClock.now(), 5); // a few seconds later: the engine has stopped
-        await t.app.listen({ port: 0, host: '127.0.0.1' });
-        const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-        const a = await t.as('leo');
-        const [name, value] = a.cookie.split('=');
-        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-        await context.addCookies([{ name: name!, value: value!, url }]);
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
+        const { page, url, errors, close } = await appPageAs(t, browser, 'leo');
         await page.goto(`${url}/diagnostics/${id}?lang=fr#guided`);
         const start = page.locator('#guided-start-engine');
         expect(await start.innerText()).toBe('Démarrer le moteur (véhicule simulé)');
@@ -61,7 +52,7 @@ describe('starting a stopped simulated engine for the DPF routine, in the browse
         );
         await page.locator('li.follow-up').screenshot({ path: join(ARTIFACTS, 'regenerated-fr.png') });
         expect(errors).toEqual([]);
-        await context.close();
+        await close();
       } finally {
         await browser.close();
         await t.close();

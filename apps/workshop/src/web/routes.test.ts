@@ -161,6 +161,10 @@ describe('repair orders over the JSON API', () => {
       reference: '06 98 76 54 32, le client',
     });
     expect(approved.json().lines.map((l: { status: string }) => l.status)).toEqual(['approved', 'declined']);
+    // the declined line's follow-up day, as the pages write days
+    const page = await t.inject('chef', { method: 'GET', url: `/orders/${id}` });
+    expect(page.body).toContain('(relance 01/06/2026)');
+    expect(page.body).not.toContain('2026-06-01');
     await move('repair');
     // the work is clocked before quality control
     expect((await post(tech, `/api/orders/${id}/transitions`, { to: 'quality_control' })).statusCode).toBe(
@@ -187,6 +191,11 @@ describe('repair orders over the JSON API', () => {
     const invoice = await post(chef, `/api/orders/${id}/invoice`, {});
     expect(invoice.statusCode).toBe(201);
     expect(invoice.json()).toMatchObject({ kind: 'invoice', totals: { ht: 45.5, tva: 9.1, ttc: 54.6 } });
+    const issued: string = invoice.json().issue_date;
+    const list = await t.inject('chef', { method: 'GET', url: '/invoices' });
+    expect(list.body).toContain(
+      `<td>${issued.slice(8, 10)}/${issued.slice(5, 7)}/${issued.slice(0, 4)}</td>`,
+    );
     const order = (await t.inject('chef', { method: 'GET', url: `/api/orders/${id}` })).json();
     expect(order.invoice).toMatchObject({
       number: invoice.json().number,

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { readLog } from '../formats/index.js';
@@ -365,5 +368,43 @@ describe('the CSS Electronics Nissan Leaf DBC', () => {
       BatPackTemp2: 1,
       BatPackTemp4: 0,
     });
+  });
+});
+
+describe('readDbc on files as Windows tools save them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-dbc-'));
+
+  it('a CANdb++ file in Windows-1252: °C, € and ’ read as written', async () => {
+    // Bytes of the code page written out by hand (0xB0 °, 0x80 €, 0x92 ’): not through Atelier's table.
+    const head = Buffer.from(
+      'VERSION ""\n\nBU_: ECU\n\nBO_ 256 Temp: 2 ECU\n SG_ Coolant : 0|8@1+ (1,-40) [-40|215] "',
+      'ascii',
+    );
+    const tail = Buffer.from('" ECU\n\nCM_ SG_ 256 Coolant "Co', 'ascii');
+    const end = Buffer.from('t de la sonde : 12 ', 'ascii');
+    const file = join(dir, 'ansi.dbc');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        head,
+        Buffer.from([0xb0]),
+        Buffer.from('C', 'ascii'),
+        tail,
+        Buffer.from([0xfb]),
+        end,
+        Buffer.from([0x80, 0x20, 0x92]),
+        Buffer.from('";\n', 'ascii'),
+      ]),
+    );
+    const dbc = await readDbc(file);
+    const signal = dbc.messages[0].signals[0];
+    expect(signal.unit).toBe('°C');
+    expect(signal.comment).toBe('Coût de la sonde : 12 € ’');
+  });
+
+  it('a directory given as a DBC: the error names it', async () => {
+    const err = (await readDbc(dir).catch((e: unknown) => e)) as NodeJS.ErrnoException;
+    expect(err.code).toBe('EISDIR');
+    expect(err.path).toBe(dir);
   });
 });

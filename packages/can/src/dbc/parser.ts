@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
 import { clip } from '../quote.js';
+import { windows1252 } from '../text.js';
 import { MAX_MESSAGE_BYTES, signalBitPositions } from './layout.js';
 import {
   type AttributeObject,
@@ -814,14 +815,25 @@ function coerce(def: DbcAttributeDefinition, value: AttributeValue): AttributeVa
   return value;
 }
 
-/** Reads and parses a DBC file (UTF-8, or Latin-1 when it is not valid UTF-8, as Windows tools write it). */
+/**
+ * Reads and parses a DBC file: UTF-8, or Windows-1252 when it is not valid UTF-8 (CANdb++ writes
+ * the PC's code page: "°C" and, in comments, "€" or "’", which Latin-1 would turn into controls).
+ */
 export async function readDbc(path: string): Promise<Dbc> {
-  const bytes = await readFile(path);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    // A directory fails at the read, where Node names no file.
+    const e = err as NodeJS.ErrnoException;
+    if (e instanceof Error && typeof e.syscall === 'string' && e.path === undefined) e.path = path;
+    throw err;
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    text = new TextDecoder('latin1').decode(bytes);
+    text = windows1252(bytes);
   }
   return parseDbc(text, path);
 }

@@ -26,8 +26,13 @@ export class CandumpScreenParser implements LineParser {
       timestamp = time.includes('-') ? Date.parse(`${time.replace(' ', 'T')}Z`) / 1000 : Number(time);
       if (time.includes('-')) {
         const frac = /\.(\d+)$/.exec(time)?.[1] ?? '';
-        // Date.parse keeps milliseconds only; the microseconds come from the text.
-        timestamp = (Math.floor(timestamp) * 1e6 + Number(frac.padEnd(6, '0').slice(0, 6))) / 1e6;
+        // Date.parse keeps milliseconds only; the microseconds come from the text. Whole
+        // microseconds divided once are the nearest double to the decimal time while they stay
+        // below 2^53 (until the year 2255); past that the decimal text is read as such.
+        const seconds = Math.floor(timestamp);
+        const us = frac.padEnd(6, '0').slice(0, 6);
+        const whole = seconds * 1e6 + Number(us);
+        timestamp = whole <= Number.MAX_SAFE_INTEGER ? whole / 1e6 : Number(`${seconds}.${us}`);
       }
     }
     let id = Number.parseInt(idText, 16);

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { type Frame, makeFrame, sameFrame, toHex } from '../frame.js';
@@ -512,6 +513,32 @@ describe('candump screen output reader', () => {
     expect(f[4].data).toHaveLength(12);
     expect(f[5]).toMatchObject({ error: true, id: 4 });
     expect(f[6].timestamp).toBe(1641469561.9497);
+  });
+
+  it('-t A dates: the time is the nearest number to the written decimal, up to the year 9999', async () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.date({
+          min: new Date(Date.UTC(1970, 0, 1)),
+          max: new Date(Date.UTC(9999, 11, 31)),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: 0, max: 999_999 }),
+        async (date, us) => {
+          const when =
+            `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+            `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(us, 6)}`;
+          const [f] = await all(readLogText(` (${when})  can0  124   [1]  AA`, 'screen.txt'));
+          const seconds = Math.floor(date.getTime() / 1000);
+          expect(f.timestamp).toBe(Number(`${seconds}.${pad(us, 6)}`));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Past 2^53 µs (year 2255 and on) the old sum of microseconds was 1 µs off here.
+    const [late] = await all(readLogText(' (7131-08-31 14:36:07.886829)  can0  124   [1]  AA', 'screen.txt'));
+    expect(late.timestamp).toBe(Number('162886343767.886829'));
   });
 
   it.each([

@@ -170,6 +170,8 @@ function fileIsGzip(file: string): boolean {
   try {
     const head = new Uint8Array(3);
     return isGzip(head.subarray(0, readSync(fd, head, 0, 3, 0)));
+  } catch (err) {
+    throw naming(file, err);
   } finally {
     closeSync(fd);
   }
@@ -181,8 +183,22 @@ function detectFromHead(file: string, head: Uint8Array): LogFormat {
   return detectFormat(file, head.subarray(0, 4096));
 }
 
+/**
+ * Names the file in a system error that lacks it: a read on an open descriptor (a directory opens
+ * on Linux, and its first read fails with EISDIR) reports no path, so the user would not learn which.
+ */
+function naming(file: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof e.syscall === 'string' && e.path === undefined) e.path = file;
+  return err;
+}
+
 function detectFileFormatSync(file: string): LogFormat {
-  return detectFromHead(file, fileHead(file));
+  try {
+    return detectFromHead(file, fileHead(file));
+  } catch (err) {
+    throw naming(file, err);
+  }
 }
 
 async function detectFileFormat(file: string): Promise<LogFormat> {
@@ -191,6 +207,8 @@ async function detectFileFormat(file: string): Promise<LogFormat> {
     const head = new Uint8Array(1 << 16);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     return detectFromHead(file, head.subarray(0, bytesRead));
+  } catch (err) {
+    throw naming(file, err);
   } finally {
     await handle.close();
   }

@@ -16,11 +16,12 @@ import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 
 const USAGE = {
-  fr: `Usage : atelier can replay JOURNAL --bus virtual:NOM|socketcan:can0 [options]
+  fr: `Usage : atelier can replay JOURNAL --bus socketcan:can0|slcan:/dev/ttyACM0?bitrate=500000|virtual:NOM [options]
 
 Rejoue un journal sur un bus avec son rythme d'origine. Ctrl-C arrête proprement.
 
-  --bus BUS        bus de sortie : virtual:NOM (dans ce processus) ou socketcan:IFACE
+  --bus BUS        bus de sortie : socketcan:IFACE, slcan:PORT?bitrate=N (CANable, USBtin, CANUSB ;
+                   ou slcan:tcp://HÔTE:PORT) ou virtual:NOM (dans ce processus)
   --speed N        facteur de vitesse, 0.1 à 1000 (1 par défaut)
   --max            aussi vite que possible
   --loop           recommence à la fin, sans fin
@@ -32,11 +33,12 @@ Rejoue un journal sur un bus avec son rythme d'origine. Ctrl-C arrête propremen
 
 Sur stderr : l'avancement (si terminal) puis le bilan, dont l'écart entre l'heure prévue par le
 journal et l'heure réelle d'envoi (moyenne, maximum).`,
-  en: `Usage: atelier can replay LOG --bus virtual:NAME|socketcan:can0 [options]
+  en: `Usage: atelier can replay LOG --bus socketcan:can0|slcan:/dev/ttyACM0?bitrate=500000|virtual:NAME [options]
 
 Plays a log onto a bus with its recorded timing. Ctrl-C stops cleanly.
 
-  --bus BUS        output bus: virtual:NAME (in this process) or socketcan:IFACE
+  --bus BUS        output bus: socketcan:IFACE, slcan:PORT?bitrate=N (CANable, USBtin, CANUSB; or
+                   slcan:tcp://HOST:PORT) or virtual:NAME (in this process)
   --speed N        speed factor, 0.1 to 1000 (default 1)
   --max            as fast as possible
   --loop           start again at the end, forever
@@ -210,8 +212,8 @@ function parse(args: string[]) {
 export const replaySubcommand: Subcommand = {
   name: 'replay',
   summary: {
-    fr: 'rejoue un journal sur un bus (virtuel ou SocketCAN)',
-    en: 'plays a log onto a bus (virtual or SocketCAN)',
+    fr: 'rejoue un journal sur un bus (SocketCAN, SLCAN ou virtuel)',
+    en: 'plays a log onto a bus (SocketCAN, SLCAN or virtual)',
   },
   run,
 };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type Frame, VirtualBus } from '@atelier/can';
+import { type Frame, readLog, SlcanEmulator, serveSlcan, toHex, VirtualBus } from '@atelier/can';
 import { type CliContext, type Lang, UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../../tests/support/index.js';
@@ -99,6 +99,37 @@ describe('atelier can replay', () => {
     expect(err()).toMatch(/100 écartées par --id/);
     await far.close();
   });
+
+  it('plays the real Leaf MF4 through an SLCAN adapter (the emulator, over TCP): every frame reaches the bus', async () => {
+    // The oracle is the candump conversion CSS Electronics' users made of the same MF4, read apart.
+    const expected: Frame[] = [];
+    for await (const f of readLog(fixturePath('can/nissan_leaf_uds_2022-01-06.log'))) expected.push(f);
+    const channel = 'cli-replay-slcan';
+    const far = new VirtualBus(channel);
+    const got: Frame[] = [];
+    far.subscribe((f) => got.push(f));
+    const service = await serveSlcan(new SlcanEmulator({ channel, version: '1013', serial: 'RPL1' }));
+    try {
+      const { ctx, err } = context('en');
+      const code = await replaySubcommand.run(
+        [
+          fixturePath('can/nissan_leaf_uds_2022-01-06.MF4'),
+          '--bus',
+          `slcan:${service.url}?bitrate=500000`,
+          '--max',
+        ],
+        ctx,
+      );
+      expect(code, err()).toBe(0);
+      expect(got).toHaveLength(expected.length);
+      expect(got.map((f) => `${f.id.toString(16)}#${toHex(f.data)}`)).toEqual(
+        expected.map((f) => `${f.id.toString(16)}#${toHex(f.data)}`),
+      );
+    } finally {
+      await far.close();
+      await service.close();
+    }
+  }, 60_000);
 
   it('plays with recorded timing at a speed factor and reports the timing error', async () => {
     const file = writeLog('timed.log', 21); // 200 ms of log

@@ -8,6 +8,7 @@
 import {
   type GuidedSession as GS,
   GuidedSession,
+  habilitationOf,
   type MeasuredReading,
   measurementsFor,
   readNumber,
@@ -19,8 +20,10 @@ import fp from 'fastify-plugin';
 import { type DiagSession, sessionForAction } from '../../services/diagnostics.js';
 import { ConflictError } from '../../services/errors.js';
 import { checkGuidedVersion, guidedFacts, guidedSessionOf, saveGuidedStep } from '../../services/guided.js';
+import { isoDate, requireHabilitation } from '../../services/habilitations.js';
 import { knowledgeBase } from '../../services/knowledge.js';
 import { SIM_ROAD_TEST_MIN } from '../../services/scenarios.js';
+import { readBatteryForGuided } from '../../services/session-battery.js';
 import { typed } from '../../web/routes.js';
 import { csrfProp, formResponses, idParams } from '../../web/schemas.js';
 import { DIAG_WORKERS } from '../../web/types.js';
@@ -40,6 +43,8 @@ const testBody = <const P extends object>(patterns: P) =>
     additionalProperties: false,
   }) as const;
 const back = formResponses('/diagnostics/:id#guided');
+/** The vehicle types with a traction battery whose BMS a guided diagnosis reads. */
+const TRACTION: readonly string[] = ['ev', 'hybrid'];
 
 async function guided(scope: FastifyInstance): Promise<void> {
   const app = typed(scope);
@@ -90,7 +95,13 @@ async function guided(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const s = await sessionForAction(store, req.params.id, req.user!);
       checkGuidedVersion(s, req.body.version);
-      const facts = await guidedFacts(store, s);
+      let facts = await guidedFacts(store, s);
+      // A car with a traction battery: its BMS is read now (the traction-battery signs come from the
+      // report), or the reason none was is kept and shown with the signs.
+      if (TRACTION.includes(facts.vehicle) && runtime.isConnected(s.id)) {
+        await readBatteryForGuided(store, runtime, s, () => clock.now());
+        facts = await guidedFacts(store, s);
+      }
       let g: GS;
       try {
         g = GuidedSession.start(knowledgeBase(), facts, req.body.treeId ? { treeId: req.body.treeId } : {});
@@ -220,7 +231,17 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const { id, version } = req.body;
-      return toPage(reply, await step(req.params.id, req.user!, version, (g) => g.recordSafety(id)));
+      const user = req.user!;
+      return toPage(
+        reply,
+        await step(req.params.id, user, version, async (g, s) => {
+          // A habilitation step is checked against the person's own titles in the people register
+          // (NF C18-550), not taken on their word.
+          const symbol = habilitationOf(id);
+          if (symbol) await requireHabilitation(store, s.site_id, user, symbol, isoDate(clock.now()));
+          g.recordSafety(id);
+        }),
+      );
     },
   });
 

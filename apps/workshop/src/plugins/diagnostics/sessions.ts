@@ -6,7 +6,6 @@
  */
 import { Readable } from 'node:stream';
 import { originText } from '@atelier/can';
-import { batteryDefinition, batteryDefinitions } from '@atelier/ev';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
@@ -32,6 +31,7 @@ import { ConflictError, DomainError, ValidationError } from '../../services/erro
 import { sessionCar, sessionOrigin } from '../../services/guided.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
+import { readSessionBattery } from '../../services/session-battery.js';
 import { trafficChunks, trafficSummary } from '../../services/traffic.js';
 import { batteryReportPage } from '../../web/battery.js';
 import { renderPage, sendPage } from '../../web/layout.js';
@@ -444,30 +444,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
           fr: "connectez d'abord la session : la batterie se lit par la liaison",
           en: 'connect the session first: the battery is read through the link',
         });
-      const o = await sessionOverview(store, s);
-      const known = o.recording?.analysis.battery?.vehicle;
-      const one = known ? batteryDefinition(known) : undefined;
-      const title = o.scenario?.title ?? `#${s.id}`;
-      const rec = o.recording;
-      return runtime.readBattery(s.id, one ? [one] : batteryDefinitions(), title, (adapter) =>
-        // A recorded scenario: the figures are the recording's, replayed through the session.
-        rec
-          ? {
-              kind: 'recording',
-              name: rec.name,
-              origin: rec.analysis.origin ? 'atelier-simulator' : 'unknown',
-              ...(rec.analysis.origin?.scenario ? { scenario: rec.analysis.origin.scenario } : {}),
-              via: title,
-            }
-          : o.scenario?.source === 'sim'
-            ? {
-                ...adapter,
-                kind: 'simulator',
-                name: title,
-                ...(o.scenario.sim_name ? { scenario: o.scenario.sim_name } : {}),
-              }
-            : adapter,
-      );
+      return readSessionBattery(store, runtime, s);
     },
     page: {
       url: '/diagnostics/:id/battery',

@@ -7,12 +7,14 @@ import {
   describeRoutineRun,
   type GuidedSession as GS,
   GuidedSession,
+  habilitationOf,
   indexText,
   measurementsFor,
   type Recommendation,
   rangeText,
   type SessionData,
   type SessionOutcome,
+  safetyText,
   strongestEffect,
   type VerifyMissing,
   verifyOutcome,
@@ -166,11 +168,9 @@ const testName = (req: FastifyRequest, id: string): string => T(req, testText(id
 const guidedFields = (req: FastifyRequest, version: number): Html =>
   html`${csrfField(req)}<input type="hidden" name="version" value="${version}">`;
 
-const SAFETY: Record<string, Text> = {
-  hv_lockout: { fr: 'Consignation haute tension', en: 'High-voltage lock-out' },
-  habilitation_B2VL: { fr: "Vérification de l'habilitation B2VL", en: 'B2VL habilitation check' },
-};
-const safetyName = (req: FastifyRequest, id: string) => T(req, SAFETY[id] ?? { fr: id, en: id });
+/** A safety step in words; a habilitation is checked against the person's titles in the register. */
+const safetyName = (req: FastifyRequest, id: string) =>
+  `${T(req, safetyText(id))}${habilitationOf(id) ? T(req, { fr: ' — vérifiée au registre du personnel', en: ' — checked against the people register' }) : ''}`;
 
 const READ_STEP: Record<string, Text> = {
   dtc: { fr: 'Lecture des codes défaut', en: 'Trouble codes read' },
@@ -551,6 +551,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   };
   return html`<section class="card guided" id="guided" data-state="${g.state}">
 <h2>${T(req, { fr: 'Diagnostic guidé', en: 'Guided diagnosis' })} — ${T(req, g.tree.title)} <span class="tag">${T(req, stateText[g.state]!)}</span></h2>
+${batteryReadNote(req, g.facts.batteryRead)}
 ${g.state !== 'done' ? ranked : ''}
 ${g.state !== 'done' ? signList(req, g.tree.id, a.signs, unread, probabilities) : ''}
 ${g.state !== 'done' ? contradictionList(req, g, a.contradictions) : ''}
@@ -558,6 +559,14 @@ ${action}
 <h3>${T(req, { fr: 'Chemin suivi', en: 'Path taken' })}</h3>
 ${pathList(req, data, { probabilities })}
 </section>`;
+}
+
+/** What the guided diagnosis read of the traction battery (BMS, source, figures), or why it read nothing. */
+function batteryReadNote(req: FastifyRequest, b: GS['facts']['batteryRead']): Html {
+  if (!b) return html``;
+  return b.read
+    ? html`<p class="battery-read-note" data-read="true">${T(req, { fr: 'Batterie de traction lue :', en: 'Traction battery read:' })} ${T(req, b.text)}</p>`
+    : html`<p class="battery-read-note" data-read="false">${T(req, { fr: 'Batterie de traction non lue :', en: 'Traction battery not read:' })} ${T(req, b.text)} — ${T(req, { fr: 'ses indices restent inconnus (ni pour ni contre)', en: 'its signs stay unknown (neither for nor against)' })}</p>`;
 }
 
 /** Evidence that pulls a cause both ways, said rather than averaged away. */

@@ -1,0 +1,148 @@
+/**
+ * The guided diagnosis reads the traction battery (issue 17): on a simulated EV whose BMS Atelier
+ * knows, starting the guided session reads the battery report through the session's link (the code
+ * `atelier ev report` uses), its figures become the traction-battery signs, and the page says so;
+ * a weak cell is reached and verified on the car; a healthy EV ends with no cause; an EV whose BMS
+ * Atelier does not know keeps those signs unknown and says why.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addYears, grantHabilitationNow, isoDate } from '../../services/habilitations.js';
+import { type SessionHelpers, sessionHelpers } from '../../test-support/diagnostics.js';
+import { makeTestApp, type TestApp } from '../../testing.js';
+
+let t: TestApp;
+let post: SessionHelpers['post'];
+let startAssignment: SessionHelpers['startAssignment'];
+beforeAll(async () => {
+  t = await makeTestApp();
+  ({ post, startAssignment } = sessionHelpers(t));
+}, 60_000);
+afterAll(() => t?.close());
+
+const guided = (html: string) => html.slice(html.indexOf('id="guided"'));
+const page = async (login: string, id: number) =>
+  (await t.inject(login, { method: 'GET', url: `/diagnostics/${id}` })).body;
+const api = async (login: string, id: number) =>
+  (await t.inject(login, { method: 'GET', url: `/api/diagnostics/${id}` })).json().guided;
+
+/** A learner's scenario session, connected and read, its guided diagnosis started (`treeId` if given). */
+async function started(scenario: string, login: string, treeId?: string): Promise<number> {
+  const { sessionId: id } = await startAssignment(scenario, login);
+  expect((await post(login, `/diagnostics/${id}/connect`)).statusCode).toBe(303);
+  expect((await post(login, `/diagnostics/${id}/read`)).statusCode).toBe(303);
+  const res = await post(login, `/diagnostics/${id}/guided/start`, treeId ? { treeId } : {});
+  expect(res.statusCode, res.body).toBe(303);
+  return id;
+}
+
+/**
+ * Opening the pack (the cell capacity test) needs NF C18-550's battery option: Emma, an apprentice
+ * holding B0L, is refused with the symbol and who on the site holds it; an expired B1XL is refused
+ * too; a valid one in the register lets the step through.
+ */
+async function habilitationGate(id: number): Promise<void> {
+  const emma = t.demo.users.emma!;
+  const refused = await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'habilitation_B1XL' });
+  expect(refused.statusCode).toBe(403);
+  expect(refused.body).toContain(
+    'Emma Roux n&#39;a aucune habilitation couvrant B1XL (acceptées : B1XL, B2XL)',
+  );
+  expect(refused.body).toContain('Sur ce site, la détiennent : Lucas Bernard (B2XL)');
+  expect((await api('emma', id)).steps.some((s: { id?: string }) => s.id === 'habilitation_B1XL')).toBe(
+    false,
+  );
+  const today = isoDate(t.clock.now());
+  await grantHabilitationNow(t.store, emma.site_id, {
+    userId: emma.id,
+    symbol: 'B1XL',
+    issuedOn: addYears(today, -4),
+    renewalOn: addYears(today, -1),
+  });
+  const expired = await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'habilitation_B1XL' });
+  expect(expired.statusCode).toBe(403);
+  expect(expired.body).toMatch(/couvrant B1XL n&#39;est plus valide \(recyclage dépassé : B1XL \d{4}-/);
+  await grantHabilitationNow(t.store, emma.site_id, { userId: emma.id, symbol: 'B1XL', issuedOn: today });
+}
+
+describe('the guided session reads the traction battery', () => {
+  it('a weak cell on a simulated Kona: BMS read at start, spread and SoH as signs, the weak cell found and verified', async () => {
+    const id = await started('kona-weak-cell', 'emma');
+    const g = guided(await page('emma', id));
+    // Said on the page: what was read, from where (the simulated scenario, not a real car).
+    expect(g).toMatch(
+      /<p class="battery-read-note" data-read="true">Batterie de traction lue : 98 cellules, écart 0,\d+ V \(cellule 37 la plus basse\), SoH [\d,]+ % — Hyundai Kona[^<]*véhicule simulé \(Atelier\)/,
+    );
+    // The battery signs are evidence now (before: "rapport de batterie de traction non lu").
+    expect(g).toMatch(
+      /<li class="present" data-sign="[a-z_]+">✔ Cellules écartées de plus de 50 mV au repos/,
+    );
+    expect(g).not.toContain('rapport de batterie de traction non lu');
+    const data = await api('emma', id);
+    expect(data.treeId).toBe('traction_battery');
+    expect(data.facts.battery.cell_spread).toBeGreaterThan(0.05);
+    // The figures are the car's: the BMS's own report through the same session says the same.
+    const report = (await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${id}/battery` })).json();
+    expect(report.cells.minCell).toBe(37);
+    expect(data.facts.battery.lowest_cell_below_mean).toBeGreaterThan(0);
+    // The first cause ranked is the weak cell.
+    expect(g).toMatch(/<table class="causes">.*?<tbody><tr data-cause="weak_cell">/s);
+
+    // Each test measured on the car, the HV steps done, until the session repairs.
+    let gated = false;
+    for (let i = 0; i < 12 && (await api('emma', id)).state === 'diagnose'; i++) {
+      const body = guided(await page('emma', id));
+      const safety = /data-safety="([A-Za-z0-9_]+)"/.exec(body);
+      if (safety) {
+        if (safety[1] === 'habilitation_B1XL' && !gated) {
+          gated = true;
+          await habilitationGate(id);
+        }
+        const res = await post('emma', `/diagnostics/${id}/guided/safety`, { id: safety[1]! });
+        expect(res.statusCode, res.body).toBe(303);
+        continue;
+      }
+      const testId = /name="testId" value="([a-z0-9_]+)"/.exec(body)![1]!;
+      const res = await post('emma', `/diagnostics/${id}/guided/measure`, { testId });
+      expect(res.statusCode, res.body).toBe(303);
+    }
+    expect(gated).toBe(true);
+    const repair = guided(await page('emma', id));
+    expect(repair).toMatch(/<strong class="pending-cause">Cellule faible/);
+    expect(
+      (await post('emma', `/diagnostics/${id}/guided/repair`, { causeId: 'weak_cell' })).statusCode,
+    ).toBe(303);
+    expect((await post('emma', `/diagnostics/${id}/guided/clear`)).statusCode).toBe(303);
+    expect((await post('emma', `/diagnostics/${id}/guided/road-test`)).statusCode).toBe(303);
+    expect((await post('emma', `/diagnostics/${id}/guided/verify`, { symptomGone: 'true' })).statusCode).toBe(
+      303,
+    );
+    const done = await api('emma', id);
+    expect(done.state).toBe('done');
+    expect(done.conclusion).toBe('weak_cell');
+  }, 120_000);
+
+  it('a healthy simulated Kona ends with no cause confirmed, its battery read', async () => {
+    const id = await started('healthy-kona', 'ines', 'traction_battery');
+    const g = guided(await page('ines', id));
+    expect(g).toMatch(/data-read="true">Batterie de traction lue : 98 cellules, écart 0,0\d+ V/);
+    const data = await api('ines', id);
+    // Read, and what they read says the pack is fine: balanced, healthy.
+    expect(data.facts.battery.cell_spread).toBeLessThan(0.05);
+    expect(data.facts.battery.soh).toBeGreaterThan(85);
+    expect(data.state).toBe('done');
+    expect(data.conclusion ?? null).toBeNull();
+    expect(await page('ines', id)).toContain('Aucune cause confirmée');
+  }, 120_000);
+
+  it('an EV whose BMS Atelier does not know: the signs stay unknown and the page says why', async () => {
+    const id = await started('healthy-ev-range', 'emma', 'traction_battery');
+    const g = guided(await page('emma', id));
+    expect(g).toMatch(
+      /<p class="battery-read-note" data-read="false">Batterie de traction non lue : aucun calculateur de batterie de traction connu n(?:'|&#39;)a répondu \(essayé : hyundai-kona-ioniq, nissan-leaf\) — ses indices restent inconnus/,
+    );
+    expect((await api('emma', id)).facts.battery).toBeUndefined();
+    // The battery page of the same session refuses in words, as before.
+    const res = await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${id}/battery` });
+    expect(res.statusCode).toBe(400);
+  }, 120_000);
+});

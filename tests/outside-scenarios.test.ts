@@ -23,13 +23,16 @@ describe('scenarios written outside the knowledge base', () => {
       const healthy = runs.filter((r) => r.severity === null);
       expect(faulted.length).toBeGreaterThanOrEqual(30);
       expect(healthy.length).toBeGreaterThanOrEqual(6);
-      const wrong = runs.filter((r) => r.verdict === 'wrong').map((r) => `${r.file}@${r.severity}: ${r.conclusion}`);
+      const wrong = runs
+        .filter((r) => r.verdict === 'wrong')
+        .map((r) => `${r.file}@${r.severity}: ${r.conclusion}`);
       expect(wrong).toEqual([]);
       expect(healthy.every((r) => r.conclusion === null)).toBe(true);
       const right = faulted.filter((r) => r.verdict === 'right').length;
-      expect(right, faulted.map((r) => `${r.file}@${r.severity} ${r.verdict}`).join('\n')).toBeGreaterThanOrEqual(
-        RIGHT_FLOOR,
-      );
+      expect(
+        right,
+        faulted.map((r) => `${r.file}@${r.severity} ${r.verdict}`).join('\n'),
+      ).toBeGreaterThanOrEqual(RIGHT_FLOOR);
     },
     15 * 60_000,
   );

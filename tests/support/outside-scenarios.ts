@@ -30,7 +30,9 @@ export interface OutsideRun {
 /** Every scenario of the outside set, healthy ones once, faulted ones at each severity. */
 export function outsideCases(): { file: string; severity: number | null; scenario: Scenario }[] {
   const cases: { file: string; severity: number | null; scenario: Scenario }[] = [];
-  for (const file of readdirSync(OUTSIDE_DIR).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(OUTSIDE_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const base = readScenarioFile(join(OUTSIDE_DIR, file));
     if (base.faults.length === 0) cases.push({ file, severity: null, scenario: base });
     else
@@ -79,7 +81,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const r = await runOutsideCase(kb, c);
     counts[r.verdict]++;
     console.log(
-      [r.file, r.severity ?? '-', r.verdict, r.outcome, r.tree ?? '-', r.trueCause ?? '-', r.conclusion ?? '-', r.dtcs.join(' ')].join('\t'),
+      [
+        r.file,
+        r.severity ?? '-',
+        r.verdict,
+        r.outcome,
+        r.tree ?? '-',
+        r.trueCause ?? '-',
+        r.conclusion ?? '-',
+        r.dtcs.join(' '),
+      ].join('\t'),
     );
   }
   console.log(JSON.stringify(counts));

@@ -12,7 +12,9 @@ describe('mentions: a complaint as people write it', () => {
   });
   it('finds the words in order with at most two others between them', () => {
     expect(mentions("le chauffage ne souffle que de l'air tiède", 'chauffage tiède')).toBe(true);
-    expect(mentions('le chauffage marche bien mais le café reste toujours tiède', 'chauffage tiède')).toBe(false);
+    expect(mentions('le chauffage marche bien mais le café reste toujours tiède', 'chauffage tiède')).toBe(
+      false,
+    );
     expect(mentions('batterie neuve, voyant éteint', 'voyant batterie')).toBe(false);
   });
   it('does not take one word for another that only begins alike', () => {

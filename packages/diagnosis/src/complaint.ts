@@ -16,7 +16,9 @@ export const fold = (s: string) =>
 
 /** Words that carry no meaning of their own in a complaint (articles, prepositions, pronouns, "ne"). */
 const STOP = new Set(
-  'le la les l un une des de du d au aux a en et ou se s qu que qui ce cet cette ne n y il elle je j me m on ca the of a an and or to my is it'.split(' '),
+  'le la les l un une des de du d au aux a en et ou se s qu que qui ce cet cette ne n y il elle je j me m on ca the of a an and or to my is it'.split(
+    ' ',
+  ),
 );
 
 /**

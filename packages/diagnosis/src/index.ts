@@ -1,6 +1,7 @@
 export * from './assessment.js';
 export * from './autopilot.js';
 export * from './battery-figures.js';
+export * from './complaint.js';
 export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
 export * from './facts.js';
 export * from './follow-up.js';
@@ -13,7 +14,6 @@ export * from './live-reading.js';
 export * from './measure.js';
 export * from './model.js';
 export * from './path.js';
-export * from './complaint.js';
 export * from './safety.js';
 export * from './select.js';
 export * from './session.js';

@@ -15,7 +15,6 @@ export interface TreeMatch {
   score: number;
 }
 
-
 /** The sources of signs that show a fault on the car (a monitor's state or the MIL alone does not). */
 const SHOWING: readonly string[] = ['dtc', 'live', 'battery', 'freeze_frame'];
 

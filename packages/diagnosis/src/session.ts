@@ -1,3 +1,4 @@
+import { mentions } from './complaint.js';
 import { analyse } from './engine.js';
 import type { SessionFacts } from './facts.js';
 import type { RoutineRun } from './follow-up.js';
@@ -26,7 +27,6 @@ import {
   type VerifyResult,
   verifyOutcome,
 } from './path.js';
-import { mentions } from './complaint.js';
 import { selectTrees, treeForVehicle } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
@@ -122,7 +122,13 @@ export interface SessionData {
  * `described` (a driver who saw the needle in the red is worth a look at the coolant level). Anything else ends "no cause confirmed": never a
  * cause tested good, never the most probable cause for want of a better one.
  */
-export const DECISION = { confirm: 0.75, probable: 0.4, plausible: 0.02, inTree: 0.15, described: 0.03 } as const;
+export const DECISION = {
+  confirm: 0.75,
+  probable: 0.4,
+  plausible: 0.02,
+  inTree: 0.15,
+  described: 0.03,
+} as const;
 
 /** What to do when no cause is confirmed, whatever the tree (each tree adds its own). */
 export const GENERAL_ADVICE: Localized[] = [

@@ -1,5 +1,6 @@
 import { MONITORS, pidByKey } from '@atelier/obd';
 import { BATTERY_FIGURES, isBatteryFigure } from './battery-figures.js';
+import { mentions } from './complaint.js';
 import { codesStatus, type ReadStatus, type SessionFacts } from './facts.js';
 import {
   type FaultTreeEntry,
@@ -9,7 +10,6 @@ import {
   type UdsStatusBit,
   type ValueBound,
 } from './kb/types.js';
-import { mentions } from './complaint.js';
 import type { Localized } from './text.js';
 
 /**

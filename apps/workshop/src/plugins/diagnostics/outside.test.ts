@@ -75,13 +75,17 @@ describe('outside scenarios in the guided session', () => {
     ['thermostat-froid.yaml', 'thermostat_stuck_open'],
     ['liquide-refroidissement.yaml', 'coolant_low'],
     ['courroie-grince.yaml', 'belt_slipping'],
-  ])('%s: the session asks to repair %s', async (file, cause) => {
-    const id = await outsideSession(file, 'emma', '');
-    expect((await post('emma', `/diagnostics/${id}/guided/start`)).statusCode).toBe(303);
-    const g = await follow('emma', id);
-    expect(g.state).toBe('repair');
-    expect(g.pendingRepair).toBe(cause);
-  }, 120_000);
+  ])(
+    '%s: the session asks to repair %s',
+    async (file, cause) => {
+      const id = await outsideSession(file, 'emma', '');
+      expect((await post('emma', `/diagnostics/${id}/guided/start`)).statusCode).toBe(303);
+      const g = await follow('emma', id);
+      expect(g.state).toBe('repair');
+      expect(g.pendingRepair).toBe(cause);
+    },
+    120_000,
+  );
 
   it('a healthy car with an ordinary complaint ends without a cause, no part replaced', async () => {
     const id = await outsideSession('sain-revision.yaml', 'leo', 'none');

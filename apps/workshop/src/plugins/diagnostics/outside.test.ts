@@ -15,9 +15,10 @@ const DIR = join(import.meta.dirname, '../../../../../tests/fixtures/outside-sce
 
 let t: TestApp;
 let post: SessionHelpers['post'];
+let assignAndStart: SessionHelpers['assignAndStart'];
 beforeAll(async () => {
   t = await makeTestApp();
-  ({ post } = sessionHelpers(t));
+  ({ post, assignAndStart } = sessionHelpers(t));
 }, 60_000);
 afterAll(() => t?.close());
 
@@ -31,7 +32,7 @@ async function outsideSession(file: string, learner: string, trueCause: string):
     { _csrf: a.csrf, title: `Hors dépôt ${file}`, trueCause },
     { name: file, content: readFileSync(join(DIR, file)) },
   );
-  let res = await t.app.inject({
+  const res = await t.app.inject({
     method: 'POST',
     url: '/training/scenarios/file',
     headers: { cookie: a.cookie, ...body.headers },
@@ -39,19 +40,7 @@ async function outsideSession(file: string, learner: string, trueCause: string):
   });
   expect(res.statusCode, res.body).toBe(303);
   const scenarioId = Number(/\/training\/scenarios\/(\d+)/.exec(res.headers.location as string)![1]);
-  res = await post('formateur', '/training/assignments', {
-    scenarioId: String(scenarioId),
-    userIds: String(t.demo.users[learner]!.id),
-    dueOn: '2026-03-20',
-  });
-  expect(res.statusCode, res.body).toBe(303);
-  const row = await t.store.get<{ id: number }>(
-    'SELECT id FROM training_assignments WHERE scenario_id = ? AND user_id = ?',
-    [scenarioId, t.demo.users[learner]!.id],
-  );
-  res = await post(learner, `/training/assignments/${row!.id}/start`);
-  expect(res.statusCode, res.body).toBe(303);
-  const id = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
+  const { sessionId: id } = await assignAndStart(scenarioId, learner);
   expect((await post(learner, `/diagnostics/${id}/connect`)).statusCode).toBe(303);
   expect((await post(learner, `/diagnostics/${id}/read`)).statusCode).toBe(303);
   return id;

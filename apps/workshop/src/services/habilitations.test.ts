@@ -115,7 +115,7 @@ describe('NF C18-550 habilitations', () => {
       'Karim',
     );
     expect(expired.ok).toBe(false);
-    if (!expired.ok) expect(expired.reason.en).toMatch(/renewal overdue: B1VL 2025-01-01/);
+    if (!expired.ok) expect(expired.reason.en).toMatch(/renewal overdue: B1VL 01\/01\/2025/);
   });
 
   it('alerts before expiry and for expired ones, soonest first', async () => {
@@ -178,7 +178,7 @@ describe('NF C18-550 habilitations', () => {
       3,
     );
     const err2 = await assignOrder(f.store, 1, ro.id, f.users.tech.id, f.users.boss, T0 + H).catch((e) => e);
-    expect(err2.text.en).toContain('2025-01-10');
+    expect(err2.text.en).toContain('10/01/2025');
     // Renewed: accepted.
     await grantHabilitation(
       f.store,

@@ -1,4 +1,4 @@
-import type { Text } from '../i18n.js';
+import { formatDay, type Text } from '../i18n.js';
 import type { Db, Store } from '../store/store.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { getSettings } from './settings.js';
@@ -253,12 +253,13 @@ export function checkHabilitation(
         en: `${who} holds no habilitation covering ${required} (accepted: ${accepted}) — high-voltage work refused (NF C18-550)`,
       },
     };
-  const expired = covering.map((h) => `${h.symbol} ${h.renewal_on}`).join(', ');
+  const expired = (lang: 'fr' | 'en') =>
+    covering.map((h) => `${h.symbol} ${formatDay(lang, h.renewal_on)}`).join(', ');
   return {
     ok: false,
     reason: {
-      fr: `l'habilitation de ${who} couvrant ${required} n'est plus valide (recyclage dépassé : ${expired}) — travaux haute tension refusés (NF C18-550)`,
-      en: `${who}'s habilitation covering ${required} is no longer valid (renewal overdue: ${expired}) — high-voltage work refused (NF C18-550)`,
+      fr: `l'habilitation de ${who} couvrant ${required} n'est plus valide (recyclage dépassé : ${expired('fr')}) — travaux haute tension refusés (NF C18-550)`,
+      en: `${who}'s habilitation covering ${required} is no longer valid (renewal overdue: ${expired('en')}) — high-voltage work refused (NF C18-550)`,
     },
   };
 }

@@ -60,7 +60,9 @@ async function habilitationGate(id: number): Promise<void> {
   });
   const expired = await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'habilitation_B1XL' });
   expect(expired.statusCode).toBe(403);
-  expect(expired.body).toMatch(/couvrant B1XL n&#39;est plus valide \(recyclage dépassé : B1XL \d{4}-/);
+  expect(expired.body).toMatch(
+    /couvrant B1XL n&#39;est plus valide \(recyclage dépassé : B1XL \d\d\/\d\d\/\d{4}\)/,
+  );
   await grantHabilitationNow(t.store, emma.site_id, { userId: emma.id, symbol: 'B1XL', issuedOn: today });
 }
 

@@ -1,6 +1,7 @@
 export * from './assessment.js';
 export * from './autopilot.js';
 export * from './battery-figures.js';
+export * from './complaint.js';
 export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';
 export * from './facts.js';
 export * from './follow-up.js';

@@ -1,3 +1,4 @@
+import { mentions } from './complaint.js';
 import type { SessionFacts } from './facts.js';
 import type { FaultTreeEntry, KnowledgeBase, VehicleType } from './kb/types.js';
 import { readSigns } from './signs.js';
@@ -14,13 +15,6 @@ export interface TreeMatch {
   score: number;
 }
 
-/** Lower case without accents: "Ralenti instable" finds "ralenti instable" and "ralenti instablé". */
-export const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
-
 /** The sources of signs that show a fault on the car (a monitor's state or the MIL alone does not). */
 const SHOWING: readonly string[] = ['dtc', 'live', 'battery', 'freeze_frame'];
 
@@ -31,7 +25,7 @@ const SHOWING: readonly string[] = ['dtc', 'live', 'battery', 'freeze_frame'];
  * is still proposed, but its symptom is only reported (see `symptomEvidence`). Best first.
  */
 export function selectTrees(kb: KnowledgeBase, facts: SessionFacts): TreeMatch[] {
-  const complaint = facts.complaint ? fold(facts.complaint) : '';
+  const complaint = facts.complaint ?? '';
   const out: TreeMatch[] = [];
   for (const entry of kb.trees) {
     if (!entry.vehicles.includes(facts.vehicle)) continue;
@@ -43,7 +37,7 @@ export function selectTrees(kb: KnowledgeBase, facts: SessionFacts): TreeMatch[]
       ...tree.applies.complaintKeywords,
       ...tree.signs.flatMap((s) => (s.when.source === 'complaint' ? s.when.keywords : [])),
     ];
-    const keywords = complaint ? [...new Set(words.filter((k) => complaint.includes(fold(k))))] : [];
+    const keywords = complaint ? [...new Set(words.filter((k) => mentions(complaint, k)))] : [];
     const signs = readSigns(tree, facts)
       .filter((r) => r.value === true && SHOWING.includes(r.sign.when.source) && r.certainty > 0.5)
       .map((r) => r.sign.id);

@@ -1,3 +1,4 @@
+import { mentions } from './complaint.js';
 import { analyse } from './engine.js';
 import type { SessionFacts } from './facts.js';
 import type { RoutineRun } from './follow-up.js';
@@ -26,7 +27,7 @@ import {
   type VerifyResult,
   verifyOutcome,
 } from './path.js';
-import { fold, selectTrees, treeForVehicle } from './select.js';
+import { selectTrees, treeForVehicle } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
 
@@ -116,10 +117,18 @@ export interface SessionData {
  * part faulty (the workshop's confirmation; the verification after the repair judges it). A cause
  * below `plausible` is not worth a test; and when no code confirms the
  * tree's symptom and its causes together hold less than `inTree` (the car most likely does not have
- * this tree's fault: a complaint word that nothing on the car backs up), nothing is. Anything else ends "no cause confirmed": never a
+ * this tree's fault: a complaint word that nothing on the car backs up), nothing is — unless the
+ * complaint describes the symptom as one of the tree's complaint signs knows it, when the bar is
+ * `described` (a driver who saw the needle in the red is worth a look at the coolant level). Anything else ends "no cause confirmed": never a
  * cause tested good, never the most probable cause for want of a better one.
  */
-export const DECISION = { confirm: 0.75, probable: 0.4, plausible: 0.02, inTree: 0.15 } as const;
+export const DECISION = {
+  confirm: 0.75,
+  probable: 0.4,
+  plausible: 0.02,
+  inTree: 0.15,
+  described: 0.03,
+} as const;
 
 /** What to do when no cause is confirmed, whatever the tree (each tree adds its own). */
 export const GENERAL_ADVICE: Localized[] = [
@@ -184,12 +193,12 @@ export function symptomShows(tree: FaultTreeEntry, facts: SessionFacts): boolean
  */
 export function symptomEvidence(tree: FaultTreeEntry, facts: SessionFacts): SymptomEvidence {
   if (facts.dtcs.some((d) => tree.applies.dtcs.includes(d.toUpperCase()))) return 'confirmed';
-  const complaint = facts.complaint ? fold(facts.complaint) : '';
+  const complaint = facts.complaint ?? '';
   const words = [
     ...tree.applies.complaintKeywords,
     ...tree.signs.flatMap((s) => (s.when.source === 'complaint' ? s.when.keywords : [])),
   ];
-  if (complaint && words.some((k) => complaint.includes(fold(k)))) return 'reported';
+  if (complaint && words.some((k) => mentions(complaint, k))) return 'reported';
   return 'unconfirmed';
 }
 
@@ -344,9 +353,20 @@ export class GuidedSession {
     return this.nextOf(this.analysis());
   }
 
+  /**
+   * Whether the customer described the symptom the way one of the tree's complaint signs that
+   * describes it knows it ("l'aiguille est montée dans le rouge", "le chauffage reste tiède"), rather
+   * than only naming its subject ("température") or when it happens ("au freinage"): such a
+   * description is worth a cheap test even with no code.
+   */
+  private described(): boolean {
+    return this.signs().some((r) => r.sign.describesSymptom === true && r.value === true);
+  }
+
   private nextOf(a: Analysis): Recommendation | undefined {
     // A symptom only reported (or not shown at all) that the car does not back up: nothing to test.
-    if (this.symptom !== 'confirmed' && a.inTree < DECISION.inTree) return undefined;
+    if (this.symptom !== 'confirmed' && a.inTree < (this.described() ? DECISION.described : DECISION.inTree))
+      return undefined;
     if (!a.posteriors.some((p) => p.probability >= DECISION.plausible)) return undefined;
     const safetyDone = this.safetyDone();
     const bestInspection = a.inspections.find((i) => i.probability >= DECISION.plausible);
@@ -511,7 +531,8 @@ export class GuidedSession {
   private noCauseAdvice(reason: NoCauseReason): Localized[] {
     const intermittent = intermittentAdvice(this.tree, this.data.facts, reason === 'tested-good');
     const [noPart, roadTest, ...escalate] = GENERAL_ADVICE;
-    return [noPart, ...(intermittent.length ? intermittent : [roadTest]), ...escalate, ...this.tree.escalate];
+    // The tree's own next steps before the general escalation (the maker's documentation, a specialist).
+    return [noPart, ...(intermittent.length ? intermittent : [roadTest]), ...this.tree.escalate, ...escalate];
   }
 
   private endWithoutCause(reason: NoCauseReason, a = this.analysis()): void {

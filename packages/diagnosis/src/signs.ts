@@ -1,5 +1,6 @@
 import { MONITORS, pidByKey } from '@atelier/obd';
 import { BATTERY_FIGURES, isBatteryFigure } from './battery-figures.js';
+import { mentions } from './complaint.js';
 import { codesStatus, type ReadStatus, type SessionFacts } from './facts.js';
 import {
   type FaultTreeEntry,
@@ -9,7 +10,6 @@ import {
   type UdsStatusBit,
   type ValueBound,
 } from './kb/types.js';
-import { fold } from './select.js';
 import type { Localized } from './text.js';
 
 /**
@@ -334,8 +334,8 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
       if (!facts.complaint)
         r = { certainty: 1, detail: { fr: 'pas de plainte saisie', en: 'no complaint given' } };
       else {
-        const text = fold(facts.complaint);
-        const hit = w.keywords.filter((k) => text.includes(fold(k)));
+        const said = facts.complaint;
+        const hit = w.keywords.filter((k) => mentions(said, k));
         r = {
           value: hit.length > 0,
           certainty: 1,

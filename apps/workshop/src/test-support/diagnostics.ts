@@ -166,6 +166,8 @@ export interface SessionHelpers {
     scenario: string,
     learner: string,
   ): Promise<{ sessionId: number; assignmentId: number; scenarioId: number }>;
+  /** The instructor assigns a scenario already made (a built-in one or an uploaded file); the learner starts it. */
+  assignAndStart(scenarioId: number, learner: string): Promise<{ sessionId: number; assignmentId: number }>;
 }
 
 export function sessionHelpers(t: TestApp): SessionHelpers {
@@ -179,7 +181,7 @@ export function sessionHelpers(t: TestApp): SessionHelpers {
     });
   };
   const startAssignment: SessionHelpers['startAssignment'] = async (scenario, learner) => {
-    let res = await post('formateur', '/training/scenarios', {
+    const res = await post('formateur', '/training/scenarios', {
       title: `Exercice ${scenario} ${learner}`,
       source: 'sim',
       simName: scenario,
@@ -187,7 +189,10 @@ export function sessionHelpers(t: TestApp): SessionHelpers {
     });
     expect(res.statusCode, res.body).toBe(303);
     const scenarioId = Number(/\/training\/scenarios\/(\d+)/.exec(res.headers.location as string)![1]);
-    res = await post('formateur', '/training/assignments', {
+    return { ...(await assignAndStart(scenarioId, learner)), scenarioId };
+  };
+  const assignAndStart: SessionHelpers['assignAndStart'] = async (scenarioId, learner) => {
+    let res = await post('formateur', '/training/assignments', {
       scenarioId: String(scenarioId),
       userIds: String(t.demo.users[learner]!.id),
       dueOn: '2026-03-20',
@@ -200,7 +205,7 @@ export function sessionHelpers(t: TestApp): SessionHelpers {
     res = await post(learner, `/training/assignments/${row!.id}/start`);
     expect(res.statusCode, res.body).toBe(303);
     const sessionId = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
-    return { sessionId, assignmentId: row!.id, scenarioId };
+    return { sessionId, assignmentId: row!.id };
   };
-  return { post, startAssignment };
+  return { post, startAssignment, assignAndStart };
 }

@@ -456,12 +456,15 @@ function parseSigns(r: Reader, raw: unknown): Sign[] {
     const absent = o.absent ?? (when.source === 'complaint' ? 'ignore' : 'evidence');
     if (absent !== 'evidence' && absent !== 'ignore')
       r.fail([...p, 'absent'], 'expected "evidence" or "ignore"');
+    if (o.describes !== undefined && (o.describes !== 'symptom' || when.source !== 'complaint'))
+      r.fail([...p, 'describes'], 'only a complaint sign takes describes: symptom');
     return {
       id: r.id(id, p),
       name: r.text(o.name, [...p, 'name']),
       when,
       checks: readChecks(r, o.checks, [...p, 'checks'], 'sign'),
       absentIsEvidence: absent === 'evidence',
+      ...(o.describes === 'symptom' ? { describesSymptom: true } : {}),
     };
   });
 }

@@ -201,6 +201,12 @@ export interface Sign {
    * monitor that would set it; a complaint that does not mention a word says nothing.
    */
   absentIsEvidence: boolean;
+  /**
+   * A complaint sign that describes the tree's symptom itself as drivers see it ("the needle went
+   * into the red"), not when or how often it happens ("when braking", "now and then"): worth a test
+   * without a code (`describes: symptom` in the YAML).
+   */
+  describesSymptom?: boolean;
 }
 
 export interface FaultTreeEntry {

@@ -83,3 +83,14 @@ export interface LogWriter {
   write(frame: Frame): void | Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Names the file in a system error that lacks it and returns the error: a read on an open descriptor
+ * (a directory opens on Linux and its first read fails with EISDIR) reports no path, so the user would
+ * not learn which file.
+ */
+export function namingFile(file: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof e.syscall === 'string' && e.path === undefined) e.path = file;
+  return err;
+}

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
+import { namingFile } from '../log.js';
 import { clip } from '../quote.js';
 import { windows1252 } from '../text.js';
 import { MAX_MESSAGE_BYTES, signalBitPositions } from './layout.js';
@@ -825,9 +826,7 @@ export async function readDbc(path: string): Promise<Dbc> {
     bytes = await readFile(path);
   } catch (err) {
     // A directory fails at the read, where Node names no file.
-    const e = err as NodeJS.ErrnoException;
-    if (e instanceof Error && typeof e.syscall === 'string' && e.path === undefined) e.path = path;
-    throw err;
+    throw namingFile(path, err);
   }
   let text: string;
   try {

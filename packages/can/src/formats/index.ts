@@ -3,7 +3,14 @@ import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { type FrameBatch, frameBatches } from '../batch.js';
 import type { Frame } from '../frame.js';
-import type { LogFormat, LogParseError, LogReader, LogWriter, ReadOptions } from '../log.js';
+import {
+  type LogFormat,
+  type LogParseError,
+  type LogReader,
+  type LogWriter,
+  namingFile,
+  type ReadOptions,
+} from '../log.js';
 import { AscParser, ascFormatter } from './asc.js';
 import { fileRandomSource, memoryRandomSource, type RandomSource } from './binary-source.js';
 import { BinaryLogWriter, type BinarySink, type FrameEncoder, openSink } from './binary-writer.js';
@@ -171,7 +178,7 @@ function fileIsGzip(file: string): boolean {
     const head = new Uint8Array(3);
     return isGzip(head.subarray(0, readSync(fd, head, 0, 3, 0)));
   } catch (err) {
-    throw naming(file, err);
+    throw namingFile(file, err);
   } finally {
     closeSync(fd);
   }
@@ -183,21 +190,11 @@ function detectFromHead(file: string, head: Uint8Array): LogFormat {
   return detectFormat(file, head.subarray(0, 4096));
 }
 
-/**
- * Names the file in a system error that lacks it: a read on an open descriptor (a directory opens
- * on Linux, and its first read fails with EISDIR) reports no path, so the user would not learn which.
- */
-function naming(file: string, err: unknown): unknown {
-  const e = err as NodeJS.ErrnoException;
-  if (e instanceof Error && typeof e.syscall === 'string' && e.path === undefined) e.path = file;
-  return err;
-}
-
 function detectFileFormatSync(file: string): LogFormat {
   try {
     return detectFromHead(file, fileHead(file));
   } catch (err) {
-    throw naming(file, err);
+    throw namingFile(file, err);
   }
 }
 
@@ -208,7 +205,7 @@ async function detectFileFormat(file: string): Promise<LogFormat> {
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     return detectFromHead(file, head.subarray(0, bytesRead));
   } catch (err) {
-    throw naming(file, err);
+    throw namingFile(file, err);
   } finally {
     await handle.close();
   }

@@ -1,3 +1,5 @@
+import { asReason, type Reason, type ReasonLang, sayAtLine, sayReason } from '../reason.js';
+
 /** What a DBC file describes, as plain data. Names follow the DBC keywords they come from. */
 
 export type ByteOrder = 'little-endian' | 'big-endian';
@@ -97,15 +99,29 @@ export interface Dbc {
   warnings: DbcWarning[];
 }
 
-/** A DBC that cannot be read: names the file and the 1-based line. */
+/**
+ * A DBC that cannot be read: names the file and the 1-based line. `detail` is the reason as a code
+ * with its parameters, `reason` and `message` are in English; `parseErrorMessage` says it in the
+ * reader's language.
+ */
 export class DbcParseError extends Error {
   override name = 'DbcParseError';
+  readonly detail: Reason;
+  readonly reason: string;
   constructor(
     readonly file: string,
     readonly line: number,
-    readonly reason: string,
+    why: Reason | string,
   ) {
-    super(`${file}:${line}: ${reason}`);
+    const detail = asReason(why);
+    super(sayAtLine(file, line, undefined, detail, 'en'));
+    this.detail = detail;
+    this.reason = sayReason(detail, 'en');
+  }
+
+  /** The message in `lang`: the place spelled out, then the reason. */
+  say(lang: ReasonLang): string {
+    return sayAtLine(this.file, this.line, undefined, this.detail, lang);
   }
 }
 

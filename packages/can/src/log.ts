@@ -1,6 +1,6 @@
 import type { FrameBatch } from './batch.js';
 import type { Frame } from './frame.js';
-import { asReason, type Reason, type ReasonLang, sayAtByte, sayAtLine, sayReason } from './reason.js';
+import { type Reason, type ReasonLang, sayAtByte, sayAtLine, sayReason } from './reason.js';
 
 /** The log formats Atelier reads and writes. */
 export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'canhacker' | 'csv' | 'mf4' | 'blf';
@@ -15,22 +15,19 @@ export const BINARY_FORMATS: readonly LogFormat[] = ['mf4', 'blf'];
  */
 export class LogParseError extends Error {
   override name = 'LogParseError';
-  readonly detail: Reason;
   readonly reason: string;
   constructor(
     readonly file: string,
     readonly line: number,
-    why: Reason | string,
+    readonly detail: Reason,
     readonly column?: number,
   ) {
-    const detail = asReason(why);
     super(sayAtLine(file, line, column, detail, 'en'));
-    this.detail = detail;
     this.reason = sayReason(detail, 'en');
   }
 
   /** The message in `lang`: the place spelled out, then the reason. */
-  say(lang: ReasonLang): string {
+  messageIn(lang: ReasonLang): string {
     return sayAtLine(this.file, this.line, this.column, this.detail, lang);
   }
 }
@@ -44,13 +41,13 @@ export class BinaryLogError extends LogParseError {
   constructor(
     file: string,
     readonly offset: number,
-    why: Reason | string,
+    detail: Reason,
   ) {
-    super(file, 0, why);
+    super(file, 0, detail);
     this.message = sayAtByte(file, offset, this.detail, 'en');
   }
 
-  override say(lang: ReasonLang): string {
+  override messageIn(lang: ReasonLang): string {
     return sayAtByte(this.file, this.offset, this.detail, lang);
   }
 }

@@ -14,10 +14,6 @@ const text = <P = Record<string, never>>(
 
 export const REASON_TEXTS = {
   // ── Any format ──────────────────────────────────────────────────────────────────────────────
-  untranslated: text<{ text: string }>(
-    (p) => p.text,
-    (p) => p.text,
-  ),
   'empty-file': text(
     () => 'empty file: no frames',
     () => 'fichier vide : aucune trame',
@@ -102,6 +98,313 @@ export const REASON_TEXTS = {
   'classic-too-long': text<{ n: number }>(
     (p) => `classic CAN frame with ${p.n} data bytes`,
     (p) => `trame CAN classique de ${p.n} octets de données (8 au plus)`,
+  ),
+  'id-over-29-bit': text<{ id: string }>(
+    (p) => `id 0x${p.id} out of range for a 29-bit identifier`,
+    (p) => `identifiant 0x${p.id} hors de la plage d'un identifiant 29 bits`,
+  ),
+  'not-hex-digit': text<{ found: ReasonParam }>(
+    (p, say) => `not a hex digit: ${say(p.found)}`,
+    (p, say) => `chiffre hexadécimal attendu, trouvé ${say(p.found)}`,
+  ),
+  'unexpected-after-data': text<{ found: ReasonParam }>(
+    (p, say) => `unexpected ${say(p.found)} after the data`,
+    (p, say) => `${say(p.found)} inattendu après les données`,
+  ),
+  'fd-length': text<{ n: number }>(
+    (p) => `${p.n} is not a valid CAN FD length`,
+    (p) => `${p.n} : longueur impossible en CAN FD`,
+  ),
+  'classic-length': text<{ n: number }>(
+    (p) => `length ${p.n} exceeds 8 for classic CAN`,
+    (p) => `longueur ${p.n} : plus de 8 en CAN classique`,
+  ),
+  /** `what` is the field of the line that announces the count (`[8]`, `DLC 8`, `LEN 8`): quoted as written. */
+  'announces-bytes': text<{ what: string; n: number; found: number }>(
+    (p) => `${p.what} announces ${p.n} data bytes, found ${p.found}`,
+    (p) => `${p.what} annonce ${p.n} octets de données, trouvé ${p.found}`,
+  ),
+  'bad-data-byte': text<{ text: string }>(
+    (p) => `bad data byte '${p.text}'`,
+    (p) => `octet de données invalide « ${p.text} »`,
+  ),
+  'missing-field': text<{ what: ReasonParam }>(
+    (p, say) => `truncated line: missing ${say(p.what)}`,
+    (p, say) => `ligne tronquée : il manque ${say(p.what)}`,
+  ),
+  'bad-id': text<{ text: string }>(
+    (p) => `bad id '${p.text}'`,
+    (p) => `identifiant invalide « ${p.text} »`,
+  ),
+  'bad-dlc-classic': text<{ text: string }>(
+    (p) => `bad DLC '${p.text}' (0–8)`,
+    (p) => `DLC invalide « ${p.text} » (0 à 8)`,
+  ),
+  'bad-dlc': text<{ text: string }>(
+    (p) => `bad DLC '${p.text}'`,
+    (p) => `DLC invalide « ${p.text} »`,
+  ),
+  'bad-timestamp': text<{ text: string }>(
+    (p) => `bad timestamp '${p.text}'`,
+    (p) => `horodatage invalide « ${p.text} »`,
+  ),
+  'bad-channel': text<{ text: string }>(
+    (p) => `bad channel '${p.text}'`,
+    (p) => `canal invalide « ${p.text} »`,
+  ),
+  'bad-data-length': text<{ text: string }>(
+    (p) => `bad data length '${p.text}'`,
+    (p) => `longueur de données invalide « ${p.text} »`,
+  ),
+  'expected-rx-tx': text<{ text: string }>(
+    (p) => `expected Rx or Tx, found '${p.text}'`,
+    (p) => `Rx ou Tx attendu, trouvé « ${p.text} »`,
+  ),
+
+  // ── Vector ASC ───────────────────────────────────────────────────────────────────────────────
+  'asc.bad-date': text<{ text: string }>(
+    (p) =>
+      `unreadable date '${p.text}' (lenient reading skips it: times then count from the start of measurement)`,
+    (p) =>
+      `date illisible « ${p.text} » (la lecture tolérante la saute : les temps comptent alors depuis le début de la mesure)`,
+  ),
+  'asc.expected-base': text(
+    () => `expected 'base hex|dec [timestamps absolute|relative]'`,
+    () => `attendu : « base hex|dec [timestamps absolute|relative] »`,
+  ),
+  'asc.unknown-line': text<{ text: string }>(
+    (p) => `unrecognised ASC line starting with '${p.text}'`,
+    (p) => `ligne ASC non reconnue commençant par « ${p.text} »`,
+  ),
+  'asc.missing-direction': text(
+    () => 'truncated line: missing Rx/Tx after the id',
+    () => "ligne tronquée : il manque Rx/Tx après l'identifiant",
+  ),
+  'asc.missing-kind': text(
+    () => "truncated line: missing 'd' or 'r' after the direction",
+    () => 'ligne tronquée : il manque « d » ou « r » après le sens',
+  ),
+  'asc.expected-kind': text<{ text: string }>(
+    (p) => `expected 'd' or 'r', found '${p.text}'`,
+    (p) => `« d » ou « r » attendu, trouvé « ${p.text} »`,
+  ),
+  'asc.bad-remote-dlc': text<{ text: string }>(
+    (p) => `bad remote DLC '${p.text}'`,
+    (p) => `DLC de trame de requête (RTR) invalide « ${p.text} »`,
+  ),
+  'asc.after-remote': text<{ text: string }>(
+    (p) => `unexpected '${p.text}' after a remote frame`,
+    (p) => `« ${p.text} » inattendu après une trame de requête (RTR)`,
+  ),
+  'asc.fd-truncated': text(
+    () => 'truncated CANFD line',
+    () => 'ligne CANFD tronquée',
+  ),
+  'asc.fd-truncated-fields': text(
+    () => 'truncated CANFD line: expected BRS, ESI, DLC and data length',
+    () => 'ligne CANFD tronquée : BRS, ESI, DLC et longueur des données attendus',
+  ),
+  'asc.fd-flags': text(
+    () => 'expected BRS and ESI flags 0 or 1',
+    () => 'drapeaux BRS et ESI attendus : 0 ou 1',
+  ),
+  'asc.fd-announced': text<{ n: number; found: number }>(
+    (p) => `data length ${p.n} announced, found ${p.found} bytes`,
+    (p) => `longueur de données ${p.n} annoncée, trouvé ${p.found} octets`,
+  ),
+  'asc.fd-dlc-mismatch': text<{ dlc: number; want: number; n: number }>(
+    (p) => `DLC ${p.dlc} means ${p.want} bytes, data length says ${p.n}`,
+    (p) => `le DLC ${p.dlc} vaut ${p.want} octets, la longueur des données dit ${p.n}`,
+  ),
+  'asc.dlc-disagree': text<{ dlc: number; n: number }>(
+    (p) => `DLC ${p.dlc} and data length ${p.n} disagree`,
+    (p) => `le DLC ${p.dlc} et la longueur des données ${p.n} ne concordent pas`,
+  ),
+
+  // ── SavvyCAN CSV ─────────────────────────────────────────────────────────────────────────────
+  'csv.expected-header': text(
+    () => "expected the SavvyCAN header 'Time Stamp,ID,Extended,Dir,Bus,LEN,D1,…'",
+    () => 'en-tête SavvyCAN attendu : « Time Stamp,ID,Extended,Dir,Bus,LEN,D1,… »',
+  ),
+  'csv.too-many-fields': text<{ max: number }>(
+    (p) => `more than ${p.max} fields`,
+    (p) => `plus de ${p.max} champs`,
+  ),
+  'csv.few-fields': text<{ n: number; min: number }>(
+    (p) => `truncated line: ${p.n} fields, expected at least ${p.min}`,
+    (p) => `ligne tronquée : ${p.n} champs, au moins ${p.min} attendus`,
+  ),
+  'csv.bad-time': text<{ text: string }>(
+    (p) => `bad time stamp '${p.text}' (microseconds expected)`,
+    (p) => `horodatage invalide « ${p.text} » (microsecondes attendues)`,
+  ),
+  'csv.bad-extended': text<{ text: string }>(
+    (p) => `Extended must be true or false, found '${p.text}'`,
+    (p) => `Extended doit valoir true ou false, trouvé « ${p.text} »`,
+  ),
+  'csv.bad-length': text<{ text: string }>(
+    (p) => `bad length '${p.text}' (0–8)`,
+    (p) => `longueur invalide « ${p.text} » (0 à 8)`,
+  ),
+  'csv.more-bytes': text<{ len: number }>(
+    (p) => `more data bytes than LEN ${p.len}`,
+    (p) => `plus d'octets de données que LEN ${p.len}`,
+  ),
+  'csv.bad-bus': text<{ text: string }>(
+    (p) => `bad bus '${p.text}'`,
+    (p) => `bus invalide « ${p.text} »`,
+  ),
+  'csv.bad-dir': text<{ text: string }>(
+    (p) => `Dir must be Rx or Tx, found '${p.text}'`,
+    (p) => `Dir doit valoir Rx ou Tx, trouvé « ${p.text} »`,
+  ),
+
+  // ── PEAK TRC ─────────────────────────────────────────────────────────────────────────────────
+  'trc.too-many-columns': text<{ max: number }>(
+    (p) => `more than ${p.max} columns`,
+    (p) => `plus de ${p.max} colonnes`,
+  ),
+  'trc.version': text<{ version: string }>(
+    (p) => `unsupported TRC version ${p.version} (1.1, 1.3, 2.0, 2.1 are read)`,
+    (p) => `version TRC non prise en charge : ${p.version} (sont lues : 1.1, 1.3, 2.0, 2.1)`,
+  ),
+  'trc.bad-start-time': text<{ text: string }>(
+    (p) => `bad $STARTTIME '${p.text}'`,
+    (p) => `$STARTTIME invalide « ${p.text} »`,
+  ),
+  'trc.lacks-column': text<{ column: string }>(
+    (p) => `$COLUMNS lacks column ${p.column}`,
+    (p) => `il manque la colonne ${p.column} dans $COLUMNS`,
+  ),
+  'trc.bad-time-offset': text<{ text: string }>(
+    (p) => `bad time offset '${p.text}'`,
+    (p) => `décalage de temps invalide « ${p.text} »`,
+  ),
+  'trc.expected-number-paren': text<{ text: string }>(
+    (p) => `expected a message number 'N)', found '${p.text}'`,
+    (p) => `numéro de message « N) » attendu, trouvé « ${p.text} »`,
+  ),
+  'trc.expected-number': text<{ text: string }>(
+    (p) => `expected a message number, found '${p.text}'`,
+    (p) => `numéro de message attendu, trouvé « ${p.text} »`,
+  ),
+  'trc.expected-bus': text(
+    () => 'expected a bus number',
+    () => 'numéro de bus attendu',
+  ),
+  'trc.expected-type-v1': text<{ text: string }>(
+    (p) => `expected Rx, Tx, Warng or Error, found '${p.text}'`,
+    (p) => `Rx, Tx, Warng ou Error attendu, trouvé « ${p.text} »`,
+  ),
+  'trc.more-data': text<{ dlc: number }>(
+    (p) => `more data than DLC ${p.dlc} announces`,
+    (p) => `plus de données que n'en annonce le DLC ${p.dlc}`,
+  ),
+  'trc.no-length-column': text(
+    () => '$COLUMNS names neither L nor l',
+    () => '$COLUMNS ne nomme ni L ni l',
+  ),
+  'trc.unknown-type': text<{ text: string }>(
+    (p) => `unknown message type '${p.text}'`,
+    (p) => `type de message inconnu « ${p.text} »`,
+  ),
+
+  // ── CANHacker trace ──────────────────────────────────────────────────────────────────────────
+  'canhacker.expected-time': text<{ text: string }>(
+    (p) => `expected a time in seconds (11.201 or 11,201), found '${p.text}'`,
+    (p) => `temps en secondes attendu (11.201 ou 11,201), trouvé « ${p.text} »`,
+  ),
+  'canhacker.bad-data-byte': text<{ text: string; dlc: number }>(
+    (p) => `bad data byte '${p.text}' (DLC ${p.dlc} announces ${p.dlc} data bytes)`,
+    (p) => `octet de données invalide « ${p.text} » (le DLC ${p.dlc} annonce ${p.dlc} octets de données)`,
+  ),
+
+  // ── candump screen output ────────────────────────────────────────────────────────────────────
+  'screen.expected-line': text(
+    () => "expected candump screen output '<interface> <id> [<length>] <bytes>'",
+    () => 'sortie écran de candump attendue : « <interface> <id> [<longueur>] <octets> »',
+  ),
+  'screen.remote-dlc': text<{ dlc: number }>(
+    (p) => `remote DLC ${p.dlc} over 8`,
+    (p) => `DLC de trame de requête (RTR) ${p.dlc} : plus de 8`,
+  ),
+
+  // ── candump -l ───────────────────────────────────────────────────────────────────────────────
+  'candump.expected-timestamp': text<{ found: ReasonParam }>(
+    (p, say) => `expected a timestamp, found ${say(p.found)}`,
+    (p, say) => `horodatage attendu, trouvé ${say(p.found)}`,
+  ),
+  'candump.timestamp-digits': text<{ digits: number }>(
+    (p) => `timestamp of ${p.digits} digits`,
+    (p) => `horodatage de ${p.digits} chiffres`,
+  ),
+  'candump.timestamp-decimals': text<{ digits: number }>(
+    (p) => `timestamp with ${p.digits} decimals`,
+    (p) => `horodatage à ${p.digits} décimales`,
+  ),
+  'candump.expected-paren': text<{ found: ReasonParam }>(
+    (p, say) => `expected '(' and a timestamp, found ${say(p.found)}`,
+    (p, say) => `« ( » et un horodatage attendus, trouvé ${say(p.found)}`,
+  ),
+  'candump.expected-close-paren': text<{ found: ReasonParam }>(
+    (p, say) => `expected ')' after the timestamp, found ${say(p.found)}`,
+    (p, say) => `« ) » attendu après l'horodatage, trouvé ${say(p.found)}`,
+  ),
+  'candump.expected-space': text<{ found: ReasonParam }>(
+    (p, say) => `expected a space before the interface, found ${say(p.found)}`,
+    (p, say) => `espace attendu avant l'interface, trouvé ${say(p.found)}`,
+  ),
+  'candump.missing-interface': text(
+    () => 'missing interface name',
+    () => "nom d'interface manquant",
+  ),
+  'candump.missing-frame': text(
+    () => 'truncated line: missing <id>#<data> after the interface',
+    () => "ligne tronquée : <id>#<données> manque après l'interface",
+  ),
+  'candump.missing-hash': text(
+    () => "truncated line: missing '#' after the id",
+    () => "ligne tronquée : « # » manque après l'identifiant",
+  ),
+  'candump.unexpected-in-id': text<{ found: ReasonParam }>(
+    (p, say) => `unexpected ${say(p.found)} in the id`,
+    (p, say) => `${say(p.found)} inattendu dans l'identifiant`,
+  ),
+  'candump.id-digits': text<{ digits: number }>(
+    (p) => `an id has 3 (11-bit) or 8 (29-bit) hex digits, found ${p.digits}`,
+    (p) => `un identifiant a 3 (11 bits) ou 8 (29 bits) chiffres hexadécimaux, trouvé ${p.digits}`,
+  ),
+  'candump.expected-fd-flags': text<{ found: ReasonParam }>(
+    (p, say) => `expected the CAN FD flags digit after '##', found ${say(p.found)}`,
+    (p, say) => `chiffre des drapeaux CAN FD attendu après « ## », trouvé ${say(p.found)}`,
+  ),
+  'candump.remote-dlc': text<{ found: ReasonParam }>(
+    (p, say) => `remote frame DLC must be a digit 0–8, found ${say(p.found)}`,
+    (p, say) => `le DLC d'une trame de requête (RTR) doit être un chiffre de 0 à 8, trouvé ${say(p.found)}`,
+  ),
+  'candump.odd-digits': text<{ digits: number }>(
+    (p) => `odd number of hex digits (${p.digits}) in the data`,
+    (p) => `nombre impair de chiffres hexadécimaux (${p.digits}) dans les données`,
+  ),
+  'candump.fd-payload': text<{ n: number }>(
+    (p) => `CAN FD payload of ${p.n} bytes is not a valid FD length`,
+    (p) => `données CAN FD de ${p.n} octets : longueur impossible en CAN FD`,
+  ),
+  'candump.classic-payload': text<{ n: number }>(
+    (p) => `payload of ${p.n} bytes exceeds 8 for classic CAN`,
+    (p) => `données de ${p.n} octets : plus de 8 en CAN classique`,
+  ),
+  'candump.dlc-suffix': text(
+    () => 'a DLC suffix _9.._F follows exactly 8 classic data bytes',
+    () => 'un suffixe de DLC _9.._F suit exactement 8 octets de données CAN classique',
+  ),
+  'candump.expected-direction': text<{ found: ReasonParam }>(
+    (p, say) => `expected direction R or T after the data, found ${say(p.found)}`,
+    (p, say) => `sens R ou T attendu après les données, trouvé ${say(p.found)}`,
+  ),
+  'candump.unexpected-after-direction': text<{ found: ReasonParam }>(
+    (p, say) => `unexpected ${say(p.found)} after the direction`,
+    (p, say) => `${say(p.found)} inattendu après le sens`,
   ),
 
   // ── BLF ──────────────────────────────────────────────────────────────────────────────────────
@@ -437,6 +740,158 @@ export const REASON_TEXTS = {
     (p) => `data length ${p.length} but no data bytes`,
     (p) => `longueur de données ${p.length} mais aucun octet de données`,
   ),
+
+  // ── DBC ──────────────────────────────────────────────────────────────────────────────────────
+  'dbc.expected': text<{ what: ReasonParam; found: ReasonParam }>(
+    (p, say) => `expected ${say(p.what)}, found ${say(p.found)}`,
+    (p, say) => `attendu : ${say(p.what)}, trouvé ${say(p.found)}`,
+  ),
+  'dbc.expected-number': text<{ what: ReasonParam; found: ReasonParam }>(
+    (p, say) => `expected ${say(p.what)} (a number), found ${say(p.found)}`,
+    (p, say) => `attendu : ${say(p.what)} (un nombre), trouvé ${say(p.found)}`,
+  ),
+  'dbc.expected-uint': text<{ what: ReasonParam; found: ReasonParam }>(
+    (p, say) => `expected ${say(p.what)} (an unsigned integer), found ${say(p.found)}`,
+    (p, say) => `attendu : ${say(p.what)} (un entier positif), trouvé ${say(p.found)}`,
+  ),
+  'dbc.expected-string': text<{ what: ReasonParam; found: ReasonParam }>(
+    (p, say) => `expected ${say(p.what)} (a quoted string), found ${say(p.found)}`,
+    (p, say) => `attendu : ${say(p.what)} (une chaîne entre guillemets), trouvé ${say(p.found)}`,
+  ),
+  'dbc.expected-char': text<{ ch: string; what: ReasonParam; found: ReasonParam }>(
+    (p, say) => `expected '${p.ch}'${p.what ? ` ${say(p.what)}` : ''}, found ${say(p.found)}`,
+    (p, say) => `« ${p.ch} » attendu${p.what ? ` ${say(p.what)}` : ''}, trouvé ${say(p.found)}`,
+  ),
+  'dbc.expected-semicolon': text<{ keyword: string; found: ReasonParam }>(
+    (p, say) => `expected ';' at the end of ${p.keyword}, found ${say(p.found)}`,
+    (p, say) => `« ; » attendu à la fin de ${p.keyword}, trouvé ${say(p.found)}`,
+  ),
+  'dbc.expected-keyword': text<{ found: ReasonParam }>(
+    (p, say) => `expected a keyword, found ${say(p.found)}`,
+    (p, say) => `mot-clé attendu, trouvé ${say(p.found)}`,
+  ),
+  'dbc.unterminated-string': text<{ what: ReasonParam }>(
+    (p, say) => `unterminated string (${say(p.what)})`,
+    (p, say) => `chaîne sans guillemet fermant (${say(p.what)})`,
+  ),
+  'dbc.unclosed-statement': text<{ keyword: string }>(
+    (p) => `${p.keyword} statement without a closing ';'`,
+    (p) => `instruction ${p.keyword} sans « ; » final`,
+  ),
+  'dbc.bad-node-name': text<{ name: string }>(
+    (p) => `bad node name '${p.name}'`,
+    (p) => `nom de nœud invalide « ${p.name} »`,
+  ),
+  'dbc.after-sender': text<{ found: ReasonParam }>(
+    (p, say) => `unexpected ${say(p.found)} after the BO_ sender`,
+    (p, say) => `${say(p.found)} inattendu après l'émetteur du BO_`,
+  ),
+  'dbc.id-over-32-bit': text<{ id: number }>(
+    (p) => `message id ${p.id} does not fit 32 bits`,
+    (p) => `l'identifiant de message ${p.id} ne tient pas sur 32 bits`,
+  ),
+  'dbc.message-too-long': text<{ length: number; max: number }>(
+    (p) => `message length ${p.length} exceeds ${p.max} bytes`,
+    (p) => `longueur de message ${p.length} : plus de ${p.max} octets`,
+  ),
+  'dbc.message-twice': text<{ id: number; first: number }>(
+    (p) => `message id ${p.id} defined twice (first at line ${p.first})`,
+    (p) => `identifiant de message ${p.id} défini deux fois (la première à la ligne ${p.first})`,
+  ),
+  'dbc.signal-outside-message': text(
+    () => 'SG_ outside a BO_ message',
+    () => "SG_ en dehors d'un message BO_",
+  ),
+  'dbc.byte-order': text<{ found: ReasonParam }>(
+    (p, say) => `byte order must be 0 (Motorola) or 1 (Intel), found ${say(p.found)}`,
+    (p, say) => `l'ordre des octets doit être 0 (Motorola) ou 1 (Intel), trouvé ${say(p.found)}`,
+  ),
+  'dbc.sign': text<{ found: ReasonParam }>(
+    (p, say) => `value type must be + (unsigned) or - (signed), found ${say(p.found)}`,
+    (p, say) => `le type de valeur doit être + (non signé) ou - (signé), trouvé ${say(p.found)}`,
+  ),
+  'dbc.signal-length': text<{ signal: string; length: number }>(
+    (p) => `signal ${p.signal}: length ${p.length} outside 1–64 bits`,
+    (p) => `signal ${p.signal} : longueur ${p.length} hors de 1 à 64 bits`,
+  ),
+  'dbc.factor-zero': text<{ signal: string }>(
+    (p) => `signal ${p.signal}: factor 0`,
+    (p) => `signal ${p.signal} : facteur nul`,
+  ),
+  'dbc.signal-past-end': text<{ signal: string; last: number }>(
+    (p) => `signal ${p.signal}: bits run past byte ${p.last}`,
+    (p) => `signal ${p.signal} : ses bits dépassent l'octet ${p.last}`,
+  ),
+  'dbc.signal-twice': text<{ signal: string; message: string }>(
+    (p) => `signal ${p.signal} defined twice in message ${p.message}`,
+    (p) => `signal ${p.signal} défini deux fois dans le message ${p.message}`,
+  ),
+  'dbc.mux-indicator': text<{ signal: string; found: string }>(
+    (p) => `signal ${p.signal}: bad multiplexer indicator '${p.found}' (M, mN or mNM)`,
+    (p) => `signal ${p.signal} : indicateur de multiplexeur invalide « ${p.found} » (M, mN ou mNM)`,
+  ),
+  'dbc.unknown-object': text<{ keyword: string; object: string }>(
+    (p) => `${p.keyword} for unknown object type ${p.object}`,
+    (p) => `${p.keyword} pour un type d'objet inconnu : ${p.object}`,
+  ),
+  'dbc.attribute-type': text<{ attribute: string; type: string }>(
+    (p) => `attribute ${p.attribute}: unknown type ${p.type}`,
+    (p) => `attribut ${p.attribute} : type inconnu ${p.type}`,
+  ),
+  'dbc.value-table-missing': text<{ table: string }>(
+    (p) => `VAL_ uses value table ${p.table}, which is not defined`,
+    (p) => `VAL_ utilise la table de valeurs ${p.table}, qui n'est pas définie`,
+  ),
+  'dbc.float-bits': text<{ signal: string; type: number; bits: number; length: number }>(
+    (p) =>
+      `signal ${p.signal}: SIG_VALTYPE_ ${p.type} (${p.type === 1 ? 'float' : 'double'}) needs ${p.bits} bits, the signal has ${p.length}`,
+    (p) =>
+      `signal ${p.signal} : SIG_VALTYPE_ ${p.type} (${p.type === 1 ? 'flottant simple' : 'flottant double'}) demande ${p.bits} bits, le signal en a ${p.length}`,
+  ),
+  'dbc.value-type': text<{ type: number }>(
+    (p) => `SIG_VALTYPE_ ${p.type} is not 0, 1 (float) or 2 (double)`,
+    (p) => `SIG_VALTYPE_ ${p.type} n'est ni 0, ni 1 (flottant simple), ni 2 (flottant double)`,
+  ),
+  'dbc.range-reversed': text<{ from: number; to: number }>(
+    (p) => `multiplexer range ${p.from}-${p.to} is reversed`,
+    (p) => `plage de multiplexeur ${p.from}-${p.to} à l'envers`,
+  ),
+  'dbc.not-a-multiplexer': text<{ signal: string; message: string }>(
+    (p) => `SG_MUL_VAL_: ${p.signal} is not a multiplexer (M) signal in ${p.message}`,
+    (p) => `SG_MUL_VAL_ : ${p.signal} n'est pas un signal multiplexeur (M) dans ${p.message}`,
+  ),
+  'dbc.two-multiplexers': text<{ signal: string; first: string; second: string }>(
+    (p) => `signal ${p.signal} is multiplexed by both ${p.first} and ${p.second}`,
+    (p) => `le signal ${p.signal} est multiplexé à la fois par ${p.first} et par ${p.second}`,
+  ),
+  'dbc.unknown-keyword': text<{ keyword: string }>(
+    (p) => `unknown keyword ${p.keyword}`,
+    (p) => `mot-clé inconnu : ${p.keyword}`,
+  ),
+  'dbc.no-multiplexer': text<{ signal: string; value: number; message: string }>(
+    (p) =>
+      `signal ${p.signal} is multiplexed (m${p.value}) but message ${p.message} has no multiplexer signal`,
+    (p) =>
+      `le signal ${p.signal} est multiplexé (m${p.value}) mais le message ${p.message} n'a pas de signal multiplexeur`,
+  ),
+  'dbc.several-multiplexers': text<{ signal: string; value: number; message: string }>(
+    (p) =>
+      `signal ${p.signal} (m${p.value}): message ${p.message} has several multiplexers and no SG_MUL_VAL_ says which`,
+    (p) =>
+      `signal ${p.signal} (m${p.value}) : le message ${p.message} a plusieurs multiplexeurs et aucun SG_MUL_VAL_ ne dit lequel`,
+  ),
+  'dbc.mux-itself': text<{ signal: string }>(
+    (p) => `signal ${p.signal} multiplexes itself`,
+    (p) => `le signal ${p.signal} se multiplexe lui-même`,
+  ),
+  'dbc.mux-loop': text<{ message: string; signal: string }>(
+    (p) => `message ${p.message}: multiplexer chain through ${p.signal} loops`,
+    (p) => `message ${p.message} : la chaîne de multiplexeurs boucle par ${p.signal}`,
+  ),
+  'dbc.mux-missing': text<{ signal: string; multiplexer: string; message: string }>(
+    (p) => `signal ${p.signal} is multiplexed by ${p.multiplexer}, which ${p.message} does not have`,
+    (p) => `le signal ${p.signal} est multiplexé par ${p.multiplexer}, que ${p.message} n'a pas`,
+  ),
 };
 
 /** MF4 bus-logging channel groups hold one kind of frame each. */
@@ -468,5 +923,62 @@ export const TERMS = {
   'a data list': 'une liste de données (DL)',
   'a data block': 'un bloc de données',
   'a DZ block header': 'un en-tête de bloc DZ',
+  // DBC: what the parser expected (English as the DBC keywords name it).
+  string: 'chaîne',
+  version: 'version',
+  'value table name': 'nom de table de valeurs',
+  'message id': 'identifiant du message',
+  'message name': 'nom du message',
+  'message length': 'longueur du message',
+  'message sender': 'émetteur du message',
+  'signal name': 'nom du signal',
+  'multiplexer indicator or ":"': 'indicateur de multiplexeur ou « : »',
+  'start bit': 'bit de départ',
+  'signal length': 'longueur du signal',
+  factor: 'facteur',
+  offset: 'décalage (offset)',
+  minimum: 'minimum',
+  maximum: 'maximum',
+  unit: 'unité',
+  transmitter: 'émetteur',
+  comment: 'commentaire',
+  'BU_, BO_, SG_ or EV_': 'BU_, BO_, SG_ ou EV_',
+  'node name': 'nom de nœud',
+  'environment variable': "variable d'environnement",
+  'object type': "type d'objet",
+  'attribute name': "nom d'attribut",
+  'attribute type': "type d'attribut",
+  'attribute minimum': "minimum d'attribut",
+  'attribute maximum': "maximum d'attribut",
+  'attribute value': "valeur d'attribut",
+  'enum value': "valeur d'énumération",
+  'value type': 'type de valeur',
+  'multiplexer signal name': 'nom du signal multiplexeur',
+  'range start': 'début de plage',
+  'range end': 'fin de plage',
+  value: 'valeur',
+  'value description': 'description de valeur',
+  'after NS_': 'après NS_',
+  'after BS_': 'après BS_',
+  'after BU_': 'après BU_',
+  'after the message id': "après l'identifiant du message",
+  'after the message name': 'après le nom du message',
+  'after the signal name': 'après le nom du signal',
+  'after the value table name': 'après le nom de la table de valeurs',
+  'between start bit and length': 'entre le bit de départ et la longueur',
+  'before the byte order': "avant l'ordre des octets",
+  'before factor,offset': 'avant facteur,décalage',
+  'between factor and offset': 'entre le facteur et le décalage',
+  'after factor,offset': 'après facteur,décalage',
+  'before minimum|maximum': 'avant minimum|maximum',
+  'between minimum and maximum': 'entre le minimum et le maximum',
+  'after minimum|maximum': 'après minimum|maximum',
+  'in a multiplexer range': 'dans une plage de multiplexeur',
+  // Text logs: the field a line lacks.
+  id: "l'identifiant",
+  DLC: 'le DLC',
+  'time offset': 'le décalage de temps',
+  type: 'le type',
+  'data length': 'la longueur des données',
 } as const;
 export type Term = keyof typeof TERMS;

@@ -35,12 +35,6 @@ export function reason<C extends ReasonCode>(
 }
 
 /**
- * A reason given as plain text (by code outside the catalogue): said as it is in every language,
- * so a text not yet translated shows in English rather than disappearing.
- */
-export const untranslated = (text: string): Reason => reason('untranslated', { text });
-
-/**
  * A name for a part of a file (`an object header`, `message id`) that reasons quote: parsers pass
  * the English words they always passed, the catalogue says them in French.
  */
@@ -61,9 +55,6 @@ export const isTruncation = (r: Reason): boolean => TRUNCATIONS.has(r.code);
 /** Several reasons said one after the other (`a; b`). */
 export const reasonList = (rs: readonly Reason[]): Reason =>
   reason('list', Object.fromEntries(rs.map((r, i) => [String(i), r])));
-
-/** Accepts what error constructors are given: a reason, or an English text from code not yet converted. */
-export const asReason = (r: string | Reason): Reason => (typeof r === 'string' ? untranslated(r) : r);
 
 export function sayReason(r: Reason, lang: ReasonLang): string {
   const text = REASON_TEXTS[r.code] as ReasonText<ReasonParams>;

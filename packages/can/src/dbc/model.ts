@@ -1,4 +1,4 @@
-import { asReason, type Reason, type ReasonLang, sayAtLine, sayReason } from '../reason.js';
+import { type Reason, type ReasonLang, sayAtLine, sayReason } from '../reason.js';
 
 /** What a DBC file describes, as plain data. Names follow the DBC keywords they come from. */
 
@@ -106,21 +106,18 @@ export interface Dbc {
  */
 export class DbcParseError extends Error {
   override name = 'DbcParseError';
-  readonly detail: Reason;
   readonly reason: string;
   constructor(
     readonly file: string,
     readonly line: number,
-    why: Reason | string,
+    readonly detail: Reason,
   ) {
-    const detail = asReason(why);
     super(sayAtLine(file, line, undefined, detail, 'en'));
-    this.detail = detail;
     this.reason = sayReason(detail, 'en');
   }
 
   /** The message in `lang`: the place spelled out, then the reason. */
-  say(lang: ReasonLang): string {
+  messageIn(lang: ReasonLang): string {
     return sayAtLine(this.file, this.line, undefined, this.detail, lang);
   }
 }

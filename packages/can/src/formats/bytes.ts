@@ -3,7 +3,7 @@
  * than on strings: decoding every line to a string and splitting it costs more than the parse itself.
  */
 
-import { asReason, type Reason, reason, sayReason } from '../reason.js';
+import { type Reason, reason, sayReason } from '../reason.js';
 
 /** Hex digit value of each byte, or -1. */
 export const HEX_VALUE: Int8Array = (() => {
@@ -32,14 +32,11 @@ export const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).to
  */
 export class LineError extends Error {
   override name = 'LineError';
-  readonly detail: Reason;
   constructor(
-    why: Reason | string,
+    readonly detail: Reason,
     readonly column?: number,
   ) {
-    const detail = asReason(why);
     super(sayReason(detail, 'en'));
-    this.detail = detail;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type DbcDecoder as Decoder,
   decodeLog,
   type IsoTpChannel,
+  parseErrorMessage,
   readDbc,
   readLog,
 } from '@atelier/can';
@@ -158,7 +159,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (reader.skipped.length > 0) {
     ctx.stderr.write(
       fr
-        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${reader.skipped[0].message}\n`
+        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${parseErrorMessage(reader.skipped[0], 'fr')}\n`
         : `${reader.skipped.length} unreadable line(s) skipped, first: ${reader.skipped[0].message}\n`,
     );
   }

@@ -121,7 +121,7 @@ export class PieceWalker {
   private async following(): Promise<Piece | undefined> {
     const at = Math.ceil(this.lastEnd / 8) * 8;
     if (this.lastEnd === 0 || at + 24 > this.blocks.size) return undefined;
-    const h = await this.blocks.source.read(at, 4);
+    const h = await this.blocks.bytes(at, 4, 'a data block header');
     const id = h.toString('latin1', 0, 4);
     if (id !== '##DT' && id !== '##DZ') return undefined;
     return this.piece(at, at);
@@ -133,7 +133,7 @@ export class PieceWalker {
       throw this.blocks.error(at, `expected a data block (DT, SD, DZ), found ${id}`);
     const size = this.blocks.size;
     if (id === '##DZ') {
-      const head = await readExactly(this.blocks.source, at + 24, 24, 'a DZ block header');
+      const head = await this.blocks.bytes(at + 24, 24, 'a DZ block header');
       const columns = head[2] === 1 ? u32(head, 4) : 0;
       if (head[2] > 1) throw this.blocks.error(at + 26, `unknown DZ compression ${head[2]}`);
       const original = u64(head, 8);

@@ -923,6 +923,9 @@ export const TERMS = {
   'a data list': 'une liste de données (DL)',
   'a data block': 'un bloc de données',
   'a DZ block header': 'un en-tête de bloc DZ',
+  'a data block header': 'un en-tête de bloc de données',
+  'the identification block': "le bloc d'identification",
+  'a block': 'un bloc',
   // DBC: what the parser expected (English as the DBC keywords name it).
   string: 'chaîne',
   version: 'version',

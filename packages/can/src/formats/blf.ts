@@ -243,13 +243,16 @@ class BlfIterator extends BinaryCursor {
         const flags = (head >>> 16) & 0xff;
         const dlc = head >>> 24;
         const idw = w[(q >> 2) + 1];
-        if (idw < EXTENDED_ID && idw > 0x7ff) break;
+        // Logs mix 11- and 29-bit ids and both directions frame to frame: a branch on either is
+        // mispredicted often, so the check and the flags are computed without one. An 11-bit id
+        // (bit 31 clear) with any of bits 11–30 set is out of range.
+        const high = ((idw & 0x7ffff800) + 0x7fffffff) >>> 31;
+        if ((high & ~(idw >>> 31)) !== 0) break;
         const remote = (flags & MSG_RTR) !== 0;
         ids[k] = idw & 0x1fffffff;
-        flagsOut[k] =
-          (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) |
-          ((flags & 0x0f) !== 0 ? FrameFlag.TX : FrameFlag.RX) |
-          (remote ? FrameFlag.REMOTE : 0);
+        // EXTENDED is bit 0 (the id's bit 31); RX (64) shifted once is TX (128) when any of the
+        // direction bits is set; REMOTE (2) is the RTR bit (0x80) moved down.
+        flagsOut[k] = (idw >>> 31) | (FrameFlag.RX << (((flags & 0x0f) + 0x0f) >> 4)) | ((flags >> 6) & 2);
         dlcs[k] = (remote ? dlc > 0 : dlc > 8) ? dlc & 0x0f : -1;
         const ch = head & 0xffff;
         if (ch !== lastChannel) {
@@ -257,8 +260,22 @@ class BlfIterator extends BinaryCursor {
           lastChannel = ch;
         }
         channels[k] = channelName;
-        const n = remote ? 0 : Math.min(dlc, 8);
-        for (let i = q + 8, e = q + 8 + n; i < e; i++) data[at++] = buf[i];
+        // All eight data bytes are stored whatever the length (the batch has room for eight and the
+        // object holds eight): two word loads and no branch on the length, which is random frame to
+        // frame; the cursor then moves by the real length.
+        const d0 = w[(q >> 2) + 2];
+        const d1 = w[(q >> 2) + 3];
+        data[at] = d0;
+        data[at + 1] = d0 >>> 8;
+        data[at + 2] = d0 >>> 16;
+        data[at + 3] = d0 >>> 24;
+        data[at + 4] = d1;
+        data[at + 5] = d1 >>> 8;
+        data[at + 6] = d1 >>> 16;
+        data[at + 7] = d1 >>> 24;
+        // min(dlc, 8), and 0 for a remote frame, without a branch on the random length.
+        const over = dlc - 8;
+        at += (8 + (over & (over >> 31))) & ~((flags << 24) >> 31);
         starts[k + 1] = at;
         const units = w[p4 + 7] * 0x100000000 + w[p4 + 6];
         const us = (w[p4 + 4] & TIME_TEN_MICS) !== 0 ? units * 10 : Math.round(units / 1000);
@@ -279,13 +296,12 @@ class BlfIterator extends BinaryCursor {
       const flags = buf[q + 2];
       const dlc = buf[q + 3];
       const idw = u32(buf, q + 4);
-      if (idw < EXTENDED_ID && idw > 0x7ff) break;
+      // As in the word loop above: no branch on the id's width or the direction.
+      const high = ((idw & 0x7ffff800) + 0x7fffffff) >>> 31;
+      if ((high & ~(idw >>> 31)) !== 0) break;
       const remote = (flags & MSG_RTR) !== 0;
       ids[k] = idw & 0x1fffffff;
-      flagsOut[k] =
-        (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) |
-        ((flags & 0x0f) !== 0 ? FrameFlag.TX : FrameFlag.RX) |
-        (remote ? FrameFlag.REMOTE : 0);
+      flagsOut[k] = (idw >>> 31) | (FrameFlag.RX << (((flags & 0x0f) + 0x0f) >> 4)) | ((flags >> 6) & 2);
       dlcs[k] = (remote ? dlc > 0 : dlc > 8) ? dlc & 0x0f : -1;
       const ch = buf[q] | (buf[q + 1] << 8);
       if (ch !== lastChannel) {

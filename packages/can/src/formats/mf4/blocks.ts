@@ -94,15 +94,50 @@ export interface SourceInfo {
   busType: number;
 }
 
+/** How much a metadata read brings in around what it asks for (see BlockReader.bytes). */
+const WINDOW = 64 * 1024;
+/** How many such windows are kept: the blocks near the start, near the end, and between. */
+const WINDOWS = 4;
+
 /** Reads blocks of one file, checking that links stay inside it; remembers every block address. */
 export class BlockReader {
   /** Addresses of the blocks read so far (an unfinished data block ends at the next one). */
   readonly known = new Set<number>();
+  /** The windows read so far, the last used first. */
+  private readonly windows: { at: number; bytes: Buffer }[] = [];
 
   constructor(
     readonly source: RandomSource,
     readonly size: number,
   ) {}
+
+  /**
+   * `length` bytes at `at` for a block header or a metadata block, through a few 64 KiB windows.
+   * A file's metadata (identification, header, data groups, channel groups, channels, their
+   * names and conversions, data block headers) is a few hundred small blocks, mostly close
+   * together; read one by one, each is a trip to the thread pool, and on a million-frame file
+   * those trips (≈ 260 of them) left the reader idle for longer than it took to decode the
+   * frames. A longer read goes straight to the source.
+   */
+  async bytes(at: number, length: number, part: Term | Reason): Promise<Buffer> {
+    const windows = this.windows;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i];
+      if (at >= w.at && at + length <= w.at + w.bytes.length) {
+        if (i > 0) windows.unshift(...windows.splice(i, 1));
+        return w.bytes.subarray(at - w.at, at - w.at + length);
+      }
+    }
+    const what = typeof part === 'string' ? term(part) : part;
+    if (length > WINDOW / 2) return readExactly(this.source, at, length, what);
+    const bytes = await this.source.read(at, Math.max(length, Math.min(WINDOW, this.size - at)));
+    if (bytes.length < length) {
+      throw this.error(at, reason('truncated-needs', { what, needs: length, left: bytes.length }));
+    }
+    windows.unshift({ at, bytes });
+    if (windows.length > WINDOWS) windows.pop();
+    return bytes.subarray(0, length);
+  }
 
   get file(): string {
     return this.source.file;
@@ -119,7 +154,7 @@ export class BlockReader {
     what: Term,
   ): Promise<{ id: string; length: number; linkCount: number }> {
     this.checkLink(at, from, what);
-    const h = await readExactly(this.source, at, 24, reason('mf4.header-of', { what: term(what) }));
+    const h = await this.bytes(at, 24, reason('mf4.header-of', { what: term(what) }));
     if (h[0] !== 0x23 || h[1] !== 0x23) {
       throw this.error(
         at,
@@ -142,7 +177,7 @@ export class BlockReader {
     if (at + length > this.size) {
       throw this.error(at, reason('mf4.block-past-end', { id, length, left: this.size - at }));
     }
-    const buf = await readExactly(this.source, at, length, reason('mf4.block-named', { id }));
+    const buf = await this.bytes(at, length, reason('mf4.block-named', { id }));
     const links: number[] = new Array(linkCount);
     for (let i = 0; i < linkCount; i++) links[i] = u64(buf, 24 + 8 * i);
     return { id, at, length, links, data: buf.subarray(24 + 8 * linkCount) };
@@ -156,7 +191,7 @@ export class BlockReader {
 
   async identification(): Promise<Identification> {
     if (this.size === 0) throw this.error(0, reason('empty-file'));
-    const id = await this.source.read(0, 64);
+    const id = await this.bytes(0, Math.min(64, this.size), 'the identification block');
     const fileId = id.toString('latin1', 0, 8);
     if (fileId !== 'MDF     ' && fileId !== 'UnFinMF ') {
       throw this.error(0, reason('mf4.not-mf4', { found: printable(id, 0, 8) }));

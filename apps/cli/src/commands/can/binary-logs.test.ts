@@ -156,7 +156,10 @@ describe('atelier can on MF4 and BLF files', () => {
     const blf = join(dir, 'fr-leaf.blf');
     expect(await convertSubcommand.run([LEAF_LOG, blf], context().ctx)).toBe(0);
     const junk = join(dir, 'junk.blf');
-    writeFileSync(junk, Buffer.concat([readFileSync(blf).subarray(0, 144), Buffer.from('pas un objet du tout, désolé')]));
+    writeFileSync(
+      junk,
+      Buffer.concat([readFileSync(blf).subarray(0, 144), Buffer.from('pas un objet du tout, désolé')]),
+    );
     const stats = await runCli(['can', 'stats', junk], { cwd: ROOT, env: { ATELIER_LANG: 'fr' } });
     expect(stats.code).toBe(1);
     expect(stats.stderr).toBe(

@@ -1,5 +1,5 @@
 import type { BinaryLogError } from '../../log.js';
-import { reason, term } from '../../reason.js';
+import { reason } from '../../reason.js';
 import { readExactly, u32, u64 } from '../binary-source.js';
 import { Inflater } from '../inflate.js';
 import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js';

@@ -73,7 +73,8 @@ export const REASON_TEXTS = {
   ),
   'truncated-needs': text<{ what: ReasonParam; needs: number; left: number }>(
     (p, say) => `truncated file: ${say(p.what)} needs ${p.needs} bytes, only ${p.left} left`,
-    (p, say) => `fichier tronqué : ${say(p.what)} demande ${p.needs} octets, il n'en reste que ${p.left}`,
+    (p, say) =>
+      `fichier tronqué : il faut ${p.needs} octets pour ${say(p.what)}, il n'en reste que ${p.left}`,
   ),
   'truncated-short': text<{ what: ReasonParam; needs: number }>(
     (p, say) => `truncated file: ${say(p.what)} needs ${p.needs} bytes`,
@@ -360,11 +361,11 @@ export const REASON_TEXTS = {
   ),
   'candump.missing-frame': text(
     () => 'truncated line: missing <id>#<data> after the interface',
-    () => "ligne tronquée : <id>#<données> manque après l'interface",
+    () => "ligne tronquée : il manque <id>#<données> après l'interface",
   ),
   'candump.missing-hash': text(
     () => "truncated line: missing '#' after the id",
-    () => "ligne tronquée : « # » manque après l'identifiant",
+    () => "ligne tronquée : il manque « # » après l'identifiant",
   ),
   'candump.unexpected-in-id': text<{ found: ReasonParam }>(
     (p, say) => `unexpected ${say(p.found)} in the id`,

@@ -8,6 +8,7 @@ import { LEAF_LOG, LEAF_MF4 } from './formats/formats.test-support.js';
 import { readLog, readLogText, writeLog } from './formats/index.js';
 import { BinaryLogError, LogParseError } from './log.js';
 import { parseErrorMessage } from './parse-error-message.js';
+import { sayReason } from './reason.js';
 
 /** The error a read of `content` under `name` stops on (thrown at once, or while iterating). */
 async function errorOf(content: string | Uint8Array, name: string): Promise<unknown> {
@@ -171,6 +172,24 @@ describe('parse errors in the reader’s language', () => {
     expect(parseErrorMessage(missing, 'fr')).toBe(
       'nameless.dbc, ligne 2 : attendu : nom du message, trouvé « : »',
     );
+  });
+
+  it('DBC warnings (statements understood, not applied as written) are said in French too', () => {
+    const dbc = parseDbc(
+      'VERSION ""\nBO_ 2048 Big: 8 A\n SG_ S : 0|8@1+ (1,0) [0|255] "" A\nCM_ BU_ Nobody "x";\n',
+      'w.dbc',
+    );
+    expect(dbc.warnings.map((w) => [w.line, sayReason(w.detail, 'fr')])).toEqual([
+      [
+        2,
+        'message Big : identifiant 0x800 au-delà de 0x7FF sans le drapeau du bit 31, pris comme identifiant 29 bits',
+      ],
+      [4, "CM_ désigne le nœud Nobody, qui n'est pas défini"],
+    ]);
+    expect(dbc.warnings.map((w) => w.message)).toEqual([
+      'message Big: id 0x800 above 0x7FF without the bit-31 flag, taken as a 29-bit id',
+      'CM_ refers to node Nobody, which is not defined',
+    ]);
   });
 
   it('lenient reads keep the skipped lines typed: each says itself in French', async () => {

@@ -893,6 +893,47 @@ export const REASON_TEXTS = {
     (p) => `signal ${p.signal} is multiplexed by ${p.multiplexer}, which ${p.message} does not have`,
     (p) => `le signal ${p.signal} est multiplexé par ${p.multiplexer}, que ${p.message} n'a pas`,
   ),
+
+  // DBC warnings: statements understood but not applied as written.
+  'dbc.warn-semicolon': text<{ keyword: string }>(
+    (p) => `${p.keyword} statement without ';' at the end of the line`,
+    (p) => `instruction ${p.keyword} sans « ; » en fin de ligne`,
+  ),
+  'dbc.warn-no-message': text<{ keyword: string; id: number }>(
+    (p) => `${p.keyword} refers to message ${p.id}, which is not defined`,
+    (p) => `${p.keyword} désigne le message ${p.id}, qui n'est pas défini`,
+  ),
+  'dbc.warn-no-signal': text<{ keyword: string; signal: string; message: string }>(
+    (p) => `${p.keyword} refers to signal ${p.signal}, which message ${p.message} does not have`,
+    (p) => `${p.keyword} désigne le signal ${p.signal}, que le message ${p.message} n'a pas`,
+  ),
+  'dbc.warn-29-bit': text<{ message: string; id: string }>(
+    (p) => `message ${p.message}: id 0x${p.id} above 0x7FF without the bit-31 flag, taken as a 29-bit id`,
+    (p) =>
+      `message ${p.message} : identifiant 0x${p.id} au-delà de 0x7FF sans le drapeau du bit 31, pris comme identifiant 29 bits`,
+  ),
+  'dbc.warn-id-left-out': text<{ message: string; id: string }>(
+    (p) => `message ${p.message}: id 0x${p.id} fits no CAN identifier; message left out`,
+    (p) =>
+      `message ${p.message} : l'identifiant 0x${p.id} ne tient dans aucun identifiant CAN ; message ignoré`,
+  ),
+  'dbc.warn-beyond-message': text<{ signal: string; byte: number; length: number; message: string }>(
+    (p) => `signal ${p.signal} ends in byte ${p.byte}, beyond the ${p.length}-byte message ${p.message}`,
+    (p) =>
+      `le signal ${p.signal} finit à l'octet ${p.byte}, au-delà du message ${p.message} de ${p.length} octets`,
+  ),
+  'dbc.warn-mux-case': text<{ signal: string }>(
+    (p) => `signal ${p.signal}: multiplexer indicator 'm' taken as 'M'`,
+    (p) => `signal ${p.signal} : indicateur de multiplexeur « m » pris comme « M »`,
+  ),
+  'dbc.warn-no-node': text<{ keyword: string; node: string }>(
+    (p) => `${p.keyword} refers to node ${p.node}, which is not defined`,
+    (p) => `${p.keyword} désigne le nœud ${p.node}, qui n'est pas défini`,
+  ),
+  'dbc.warn-no-attribute': text<{ keyword: string; attribute: string }>(
+    (p) => `${p.keyword} for undefined attribute ${p.attribute}`,
+    (p) => `${p.keyword} pour l'attribut non défini ${p.attribute}`,
+  ),
 };
 
 /** MF4 bus-logging channel groups hold one kind of frame each. */

@@ -83,7 +83,9 @@ export interface DbcAttributeDefinition {
 /** A statement that was understood but could not be applied (dangling reference, …). */
 export interface DbcWarning {
   line: number;
+  /** In English; `sayReason(detail, lang)` says it in the reader's language. */
   message: string;
+  detail: Reason;
 }
 
 export interface Dbc {

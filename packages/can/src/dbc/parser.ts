@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
 import { namingFile } from '../log.js';
 import { clip } from '../quote.js';
-import { type Reason, reason, type Term, term } from '../reason.js';
+import { type Reason, reason, sayReason, type Term, term } from '../reason.js';
 import { windows1252 } from '../text.js';
 import { MAX_MESSAGE_BYTES, signalBitPositions } from './layout.js';
 import {
@@ -297,15 +297,16 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
   const extendedMux = new Map<DbcSignal, { cond: MultiplexCondition; line: number }>();
   const attributeLines: { apply: () => void }[] = [];
   let current: DbcMessage | undefined;
-  const warn = (line: number, message: string) => dbc.warnings.push({ line, message });
+  const warn = (line: number, detail: Reason) =>
+    dbc.warnings.push({ line, message: sayReason(detail, 'en'), detail });
   const missingSemicolon = (kw: string) => (line: number) =>
-    warn(line, `${kw} statement without ';' at the end of the line`);
+    warn(line, reason('dbc.warn-semicolon', { keyword: kw }));
   /** Messages left out (ids no bus can carry): references to them are not reported again. */
   const ignoredIds = new Set<number>();
   const messageKey = (raw: number) => raw; // raw BO_ id, extended flag included: unique per message
   const findMessage = (raw: number, line: number, what: string): DbcMessage | undefined => {
     const m = byKey.get(messageKey(raw));
-    if (!m && !ignoredIds.has(raw)) warn(line, `${what} refers to message ${raw}, which is not defined`);
+    if (!m && !ignoredIds.has(raw)) warn(line, reason('dbc.warn-no-message', { keyword: what, id: raw }));
     return m;
   };
   const findSignal = (
@@ -316,7 +317,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
   ): DbcSignal | undefined => {
     if (!m) return undefined;
     const sig = m.signals.find((x) => x.name === name);
-    if (!sig) warn(line, `${what} refers to signal ${name}, which message ${m.name} does not have`);
+    if (!sig) warn(line, reason('dbc.warn-no-signal', { keyword: what, signal: name, message: m.name }));
     return sig;
   };
 
@@ -407,13 +408,10 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           if (!extended && id <= MAX_EXT_ID) {
             // Several exporters write 29-bit ids without the bit-31 flag: taken as 29-bit.
             extended = true;
-            warn(
-              line,
-              `message ${name}: id 0x${id.toString(16)} above 0x7FF without the bit-31 flag, taken as a 29-bit id`,
-            );
+            warn(line, reason('dbc.warn-29-bit', { message: name, id: id.toString(16) }));
           } else {
             usable = false;
-            warn(line, `message ${name}: id 0x${id.toString(16)} fits no CAN identifier; message left out`);
+            warn(line, reason('dbc.warn-id-left-out', { message: name, id: id.toString(16) }));
           }
         }
         if (length > MAX_MESSAGE_BYTES)
@@ -486,7 +484,12 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         if (top >= m.length * 8 && m.name !== INDEPENDENT_SIGNALS_MESSAGE) {
           warn(
             line,
-            `signal ${name} ends in byte ${top >> 3}, beyond the ${m.length}-byte message ${m.name}`,
+            reason('dbc.warn-beyond-message', {
+              signal: name,
+              byte: top >> 3,
+              length: m.length,
+              message: m.name,
+            }),
           );
         }
         if (m.signals.some((x) => x.name === name))
@@ -512,7 +515,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           const mm = MUX.exec(muxText);
           if (muxText === 'm') {
             // A bare lower-case m is a typo for M in the files that have it (SG_MUL_VAL_ then names it as a switch).
-            warn(line, `signal ${name}: multiplexer indicator 'm' taken as 'M'`);
+            warn(line, reason('dbc.warn-mux-case', { signal: name }));
             signal.isMultiplexer = true;
           } else {
             if (!mm) s.fail(reason('dbc.mux-indicator', { signal: name, found: clip(muxText) }), line);
@@ -546,7 +549,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
             const text = s.string('comment');
             const node = nodes.get(n);
             if (node) node.comment = text;
-            else warn(line, `CM_ refers to node ${n}, which is not defined`);
+            else warn(line, reason('dbc.warn-no-node', { keyword: 'CM_', node: n }));
           } else if (obj === 'BO_') {
             const raw = s.uint('message id');
             const text = s.string('comment');
@@ -603,7 +606,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         const value = readAttributeValue(s);
         s.endStatement('BA_DEF_DEF_', missingSemicolon('BA_DEF_DEF_'));
         const def = dbc.attributeDefinitions.get(name);
-        if (!def) warn(line, `BA_DEF_DEF_ for undefined attribute ${name}`);
+        if (!def) warn(line, reason('dbc.warn-no-attribute', { keyword: 'BA_DEF_DEF_', attribute: name }));
         else def.default = def.type === 'ENUM' && typeof value === 'string' ? value : coerce(def, value);
         break;
       }
@@ -628,13 +631,13 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         attributeLines.push({
           apply: () => {
             const def = dbc.attributeDefinitions.get(name);
-            if (!def) warn(line, `BA_ for undefined attribute ${name}`);
+            if (!def) warn(line, reason('dbc.warn-no-attribute', { keyword: 'BA_', attribute: name }));
             const v = def ? coerce(def, value) : value;
             if (target.kind === 'network') dbc.attributes[name] = v;
             else if (target.kind === 'node') {
               const node = nodes.get(target.name!);
               if (node) node.attributes[name] = v;
-              else warn(line, `BA_ refers to node ${target.name}, which is not defined`);
+              else warn(line, reason('dbc.warn-no-node', { keyword: 'BA_', node: target.name! }));
             } else if (target.kind === 'message') {
               const m = findMessage(target.raw!, line, 'BA_');
               if (m) m.attributes[name] = v;

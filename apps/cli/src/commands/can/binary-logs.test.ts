@@ -175,5 +175,13 @@ describe('atelier can on MF4 and BLF files', () => {
     expect(decode.stderr).toBe(
       `atelier can: ${dbc}, ligne 2 : l'ordre des octets doit être 0 (Motorola) ou 1 (Intel), trouvé « 3+ »\n`,
     );
+    // A DBC that reads with warnings: they are said in French too, before the decoding.
+    const sloppy = join(dir, 'sloppy.dbc');
+    writeFileSync(sloppy, 'BO_ 1979 Leaf: 8 X\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\nCM_ BU_ Nobody "x";\n');
+    const { ctx, err } = context('fr');
+    expect(await decodeSubcommand.run([LEAF_LOG, '--dbc', sloppy], ctx)).toBe(0);
+    expect(err()).toContain(
+      `${sloppy}, ligne 3 : avertissement : CM_ désigne le nœud Nobody, qui n'est pas défini\n`,
+    );
   });
 });

@@ -41,7 +41,10 @@ export function reason<C extends ReasonCode>(
 export type { Term };
 export const term = (t: Term): Reason => reason('term', { term: t });
 
-/** The reasons that say the file ends too early (a lenient reader stops looking for more then). */
+/**
+ * The reasons that say the file ends too early: once one is reported, the BLF reader does not
+ * report the object cut at the end again.
+ */
 const TRUNCATIONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'truncated-needs',
   'truncated-short',
@@ -56,6 +59,7 @@ export const isTruncation = (r: Reason): boolean => TRUNCATIONS.has(r.code);
 export const reasonList = (rs: readonly Reason[]): Reason =>
   reason('list', Object.fromEntries(rs.map((r, i) => [String(i), r])));
 
+/** The reason in `lang`, nested reasons in the same language. */
 export function sayReason(r: Reason, lang: ReasonLang): string {
   const text = REASON_TEXTS[r.code] as ReasonText<ReasonParams>;
   const say = (x: ReasonParam): string => (typeof x === 'object' ? sayReason(x, lang) : String(x));

@@ -13,7 +13,6 @@ import {
   EVERY_KIND,
   LEAF_LOG,
   readUntilError,
-  blfOf,
 } from './formats.test-support.js';
 import { readLog, readLogText, writeLog } from './index.js';
 import { itWithPythonCan, type PyMessage, pythonCanRead, pythonCanWrite } from './python-can.test-support.js';

@@ -1,9 +1,9 @@
-import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { frameBatches } from '../batch.js';
 import type { Frame } from '../frame.js';
 import { BinaryLogError } from '../log.js';
+import { blfOf } from './formats.test-support.js';
 import { readLogText } from './index.js';
 
 /**
@@ -45,24 +45,6 @@ function object(m: Msg): Buffer {
   o.writeUInt32LE(m.idWord >>> 0, 36);
   Buffer.from(m.data).copy(o, 40);
   return o;
-}
-
-function file(objects: Buffer[]): Buffer {
-  const payload = Buffer.concat(objects);
-  const packed = deflateSync(payload);
-  const container = Buffer.alloc(32 + packed.length);
-  container.write('LOBJ', 0, 'latin1');
-  container.writeUInt16LE(16, 4);
-  container.writeUInt16LE(1, 6);
-  container.writeUInt32LE(container.length, 8);
-  container.writeUInt32LE(10, 12); // LOG_CONTAINER
-  container.writeUInt16LE(2, 16); // zlib
-  container.writeUInt32LE(payload.length, 24);
-  packed.copy(container, 32);
-  const head = Buffer.alloc(144);
-  head.write('LOGG', 0, 'latin1');
-  head.writeUInt32LE(144, 4);
-  return Buffer.concat([head, container]);
 }
 
 /** What the layout says a message is (times relative to the file's start). */
@@ -141,7 +123,7 @@ describe('BLF classic messages: the column loop reads what the layout says, as t
         fc.array(msg, { minLength: 1, maxLength: 60 }),
         fc.constantFrom(1, 5, 4096),
         async (ms, cap) => {
-          const bytes = file(ms.map(object));
+          const bytes = blfOf(ms.map(object));
           const want = ms.map(expected);
           expect((await oneByOne(bytes)).map(seen)).toEqual(want);
           expect((await columns(bytes, cap)).map(seen)).toEqual(want);
@@ -160,7 +142,7 @@ describe('BLF classic messages: the column loop reads what the layout says, as t
         async (before, badId, after) => {
           const whole: Msg = { ...(before[0] ?? after[0] ?? BASE), idWord: badId };
           const objects = [...before, whole, ...after].map(object);
-          const bytes = file(objects);
+          const bytes = blfOf(objects);
           const at = objects.slice(0, before.length).reduce((n, o) => n + o.length, 0);
           for (const read of [() => oneByOne(bytes), () => columns(bytes, 7)]) {
             const err = await read().catch((e) => e);

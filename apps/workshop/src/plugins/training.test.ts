@@ -666,6 +666,21 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     );
   });
 
+  it('a stored recording that no longer reads: the replay page says which line and why, in the page language', async () => {
+    const rec = (await upload('stale.log', readFileSync(LEAF, 'utf8'))).json();
+    // Checked at upload; damaged in the store since (a restore gone wrong, a hand edit).
+    await t.store.run('UPDATE recordings SET content = ? WHERE id = ?', ['gâché\n', rec.id]);
+    const fr = await t.inject('formateur', { method: 'GET', url: `/training/recordings/${rec.id}` });
+    expect(fr.statusCode).toBe(500);
+    expect(alertText(fr.body)).toBe(
+      'fichier illisible : stale.log, ligne 1, colonne 1 : « ( » et un horodatage attendus, trouvé « g »',
+    );
+    const en = await t.inject('formateur', { method: 'GET', url: `/training/recordings/${rec.id}?lang=en` });
+    expect(alertText(en.body)).toBe(
+      "unreadable file: stale.log:1:1: expected '(' and a timestamp, found 'g'",
+    );
+  });
+
   it('a truncated MF4 is refused with the reason, nothing stored', async () => {
     const before = (await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n;
     const res = await upload('cut.MF4', readFileSync(LEAF_MF4).subarray(0, 3000));

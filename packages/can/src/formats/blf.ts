@@ -15,7 +15,7 @@ import {
 } from './binary-source.js';
 import type { BinarySink, FrameEncoder } from './binary-writer.js';
 import { channelNumber } from './channels.js';
-import { newFrameRow, rowFrame, rowInto } from './frame-row.js';
+import { newFrameRow, rowInto } from './frame-row.js';
 import { Inflater } from './inflate.js';
 
 /**
@@ -183,10 +183,6 @@ class BlfIterator extends BinaryCursor {
     await this.readAhead?.bytes.catch(() => undefined);
     this.readAhead = undefined;
     for (const a of this.ahead.splice(0)) await a.catch(() => undefined);
-  }
-
-  protected take(): Frame | undefined {
-    return this.pull() ? rowFrame(this.row, this.rowTime[0]) : undefined;
   }
 
   protected takeInto(batch: FrameBatch): void {

@@ -3,7 +3,7 @@ import type { Frame } from '../../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../../log.js';
 import { type Reason, reason, reasonList } from '../../reason.js';
 import { BinaryCursor, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';
-import { newFrameRow, rowFrame, rowInto } from '../frame-row.js';
+import { newFrameRow, rowInto } from '../frame-row.js';
 import {
   BlockReader,
   CG_VLSD,
@@ -280,15 +280,6 @@ class Mf4Iterator extends BinaryCursor {
     this.chunkStream = [];
     this.freeChunks = [];
     this.payloads = [];
-  }
-
-  /** The earliest held record, once the window is full (or the streams are done). */
-  protected take(): Frame | undefined {
-    if (this.count > this.window || (this.active.length === 0 && this.count > 0)) {
-      const t = this.pop();
-      if (!Number.isNaN(t)) return rowFrame(this.row, t);
-    }
-    return undefined;
   }
 
   protected takeInto(batch: FrameBatch): void {

@@ -8,6 +8,7 @@ import {
   type LogReader,
   type ReadOptions,
 } from '../log.js';
+import { type Reason, reason } from '../reason.js';
 
 /**
  * Random access to the bytes of a binary log (MF4 links point anywhere in the file; BLF is read
@@ -83,7 +84,7 @@ export async function readExactly(
   source: RandomSource,
   position: number,
   length: number,
-  what: string,
+  what: Reason,
   into?: Buffer,
 ): Promise<Buffer> {
   const buf = await source.read(position, length, into);
@@ -91,7 +92,7 @@ export async function readExactly(
     throw new BinaryLogError(
       source.file,
       position,
-      `truncated file: ${what} needs ${length} bytes, only ${buf.length} left`,
+      reason('truncated-needs', { what, needs: length, left: buf.length }),
     );
   }
   return buf;
@@ -120,12 +121,12 @@ export function putU64(buf: Buffer, at: number, value: number): void {
 }
 
 /** Printable bytes for error messages: `'LOGG'`, or hex when they are not text. */
-export function printable(buf: Uint8Array, at: number, n: number): string {
+export function printable(buf: Uint8Array, at: number, n: number): Reason {
   const bytes = Array.from(buf.subarray(at, at + n));
-  if (bytes.length === 0) return 'nothing';
+  if (bytes.length === 0) return reason('found-nothing');
   return bytes.every((b) => b >= 0x20 && b < 0x7f)
-    ? `'${String.fromCharCode(...bytes)}'`
-    : bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    ? reason('found-text', { text: String.fromCharCode(...bytes) })
+    : reason('found-hex', { hex: bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ') });
 }
 
 /** What a binary format's iteration reports besides frames. */

@@ -1,4 +1,5 @@
 import type { BinaryLogError } from '../../log.js';
+import { reason } from '../../reason.js';
 import { readExactly, u32, u64 } from '../binary-source.js';
 import { Inflater } from '../inflate.js';
 import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js';
@@ -87,7 +88,7 @@ export class PieceWalker {
           await this.enterList(at, this.from);
           continue;
         }
-        if (id === '##LD') throw this.blocks.error(at, 'LD data lists (MDF 4.2) are not read');
+        if (id === '##LD') throw this.blocks.error(at, reason('mf4.ld-unsupported'));
         return this.piece(at, this.from);
       }
       const list = this.list;
@@ -108,7 +109,7 @@ export class PieceWalker {
   }
 
   private async enterList(at: number, from: number): Promise<void> {
-    if (this.seen.has(at)) throw this.blocks.error(from, `data list at byte ${at} links back to itself`);
+    if (this.seen.has(at)) throw this.blocks.error(from, reason('mf4.data-list-loop', { at }));
     this.seen.add(at);
     const dl = await this.blocks.block(at, from, ['##DL'], 'a data list');
     const count = dl.data.length >= 8 ? u32(dl.data, 4) : 0;
@@ -129,20 +130,16 @@ export class PieceWalker {
 
   private async piece(at: number, from: number): Promise<Piece> {
     const { id, length } = await this.blocks.header(at, from, 'a data block');
-    if (!DATA_IDS.includes(id))
-      throw this.blocks.error(at, `expected a data block (DT, SD, DZ), found ${id}`);
+    if (!DATA_IDS.includes(id)) throw this.blocks.error(at, reason('mf4.expected-data-block', { found: id }));
     const size = this.blocks.size;
     if (id === '##DZ') {
       const head = await this.blocks.bytes(at + 24, 24, 'a DZ block header');
       const columns = head[2] === 1 ? u32(head, 4) : 0;
-      if (head[2] > 1) throw this.blocks.error(at + 26, `unknown DZ compression ${head[2]}`);
+      if (head[2] > 1) throw this.blocks.error(at + 26, reason('mf4.dz-compression', { method: head[2] }));
       const original = u64(head, 8);
       const stored = u64(head, 16);
       if (at + 48 + stored > size) {
-        const err = this.blocks.error(
-          at,
-          `truncated file: DZ block of ${stored} bytes goes past the end (${size - at - 48} left)`,
-        );
+        const err = this.blocks.error(at, reason('mf4.dz-past-end', { stored, left: size - at - 48 }));
         if (!this.options.lenient) throw err;
         this.options.lenient(err);
         return { at, dataAt: at + 48, length: 0 };
@@ -150,7 +147,7 @@ export class PieceWalker {
       if (original > MAX_DZ_ORIGINAL || original > stored * 1100 + 1024) {
         throw this.blocks.error(
           at + 32,
-          `DZ block claims ${original} bytes from ${stored}: corrupt, or beyond the reader's ${MAX_DZ_ORIGINAL >> 20} MiB limit`,
+          reason('mf4.dz-claims', { original, stored, limit: MAX_DZ_ORIGINAL >> 20 }),
         );
       }
       this.lastEnd = at + 48 + stored;
@@ -167,12 +164,9 @@ export class PieceWalker {
       end = size;
       for (const k of this.blocks.known) if (k > at && k < end) end = k;
     } else if (length < 24) {
-      throw this.blocks.error(at, `${id} block of ${length} bytes is shorter than its header`);
+      throw this.blocks.error(at, reason('mf4.block-under-header', { id, length }));
     } else if (end > size) {
-      const err = this.blocks.error(
-        at,
-        `truncated file: ${id} block of ${length} bytes goes past the end (${size - at} bytes left)`,
-      );
+      const err = this.blocks.error(at, reason('mf4.block-past-end', { id, length, left: size - at }));
       if (!this.options.lenient) throw err;
       // Read what is there; the record cut at the end is reported by the record reader.
       this.options.lenient(err);
@@ -255,7 +249,13 @@ export class ChunkStream {
       const n = Math.min(READ_CHUNK, p.length - this.within);
       const at = p.dataAt + this.within;
       const into = this.buffer(READ_CHUNK);
-      const bytes = await readExactly(this.blocks.source, at, n, `data of the block at byte ${p.at}`, into);
+      const bytes = await readExactly(
+        this.blocks.source,
+        at,
+        n,
+        reason('mf4.block-data', { at: p.at }),
+        into,
+      );
       this.within += n;
       this.position += n;
       this.bytesRead += n;
@@ -290,7 +290,7 @@ export class ChunkStream {
       this.blocks.source,
       p.dataAt,
       zipped.length,
-      `DZ block at byte ${p.at}`,
+      reason('mf4.dz-block', { at: p.at }),
       this.buffer(zipped.length),
     );
     // Inflated here, into reused buffers (see ../inflate.ts): a transposed block into scratch
@@ -298,11 +298,11 @@ export class ChunkStream {
     const transposed = zipped.columns > 1;
     const r = this.inflater.inflate(stored, p.length, transposed ? this.scratch : this.buffer(p.length + 1));
     this.recycle(stored);
-    if ('zlibError' in r) throw this.blocks.error(p.at, `corrupt DZ block (zlib: ${r.zlibError})`);
+    if ('zlibError' in r) throw this.blocks.error(p.at, reason('mf4.dz-zlib', { detail: r.zlibError }));
     if (!('bytes' in r)) {
       throw this.blocks.error(
         p.at,
-        `DZ block inflates to ${r.more ? 'more than ' : ''}${r.length} bytes, its header says ${p.length}`,
+        reason('mf4.dz-inflates', { length: r.length, expected: p.length, more: r.more ? 1 : 0 }),
       );
     }
     if (!transposed) return r.bytes;
@@ -479,8 +479,7 @@ export class SignalData {
   async value(offset: number): Promise<Uint8Array> {
     const head = await this.bytes(offset, 4);
     const n = u32(head, 0);
-    if (n > 64 * 1024)
-      throw this.blocks.error(this.root, `signal data value of ${n} bytes at offset ${offset}: corrupt`);
+    if (n > 64 * 1024) throw this.blocks.error(this.root, reason('mf4.sd-value-corrupt', { n, offset }));
     return Uint8Array.from(await this.bytes(offset + 4, n));
   }
 
@@ -493,7 +492,7 @@ export class SignalData {
     while (offset + n > this.base + this.chunk.length) {
       const next = await this.stream.next();
       if (next === undefined) {
-        throw this.blocks.error(this.root, `signal data offset ${offset} is past the end of the signal data`);
+        throw this.blocks.error(this.root, reason('mf4.sd-offset-past-end', { offset }));
       }
       // Keep the part still needed and the new bytes.
       const keep = Math.max(0, Math.min(offset - this.base, this.chunk.length));

@@ -1,5 +1,4 @@
 import type { FrameBatch } from '../../batch.js';
-import type { Frame } from '../../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../../log.js';
 import { type Reason, reason, reasonList } from '../../reason.js';
 import { BinaryCursor, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';

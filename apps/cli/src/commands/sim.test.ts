@@ -63,7 +63,7 @@ describe('atelier sim', () => {
       bad,
       'name: x\nvehicle: petrol\ncomplaint: { fr: a, en: b }\ntrue_cause: c\nfaults:\n  - { type: misfire, cylinder: 9, severity: 0.5 }\ndrive:\n  - { phase: idle }\n',
     );
-    const r = await atelier('sim', 'run', '--scenario', bad);
+    const r = await atelier('--lang', 'en', 'sim', 'run', '--scenario', bad);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('faults[0].cylinder');
     expect(r.stderr).toContain('bad.yaml:6');

@@ -85,7 +85,14 @@ describe('recording uploads', () => {
       'session.txt',
       '0.000\ttx\t"ATZ\\r"\n12\trx\tnot json\n',
       400,
-      /transcript ELM327 illisible/,
+      /^transcript ELM327 illisible : session\.txt, ligne 2 : ligne illisible : format attendu « <ms>\\t<tx\|rx\|note>\\t"<texte JSON>" » \(temps en ms, sens, données\)$/,
+    ],
+    [
+      'a transcript whose data is not JSON',
+      'session.txt',
+      '0.000\ttx\t"ATZ\\r"\n12\trx\t"ELM327 \\v1.5"\n',
+      400,
+      /^transcript ELM327 illisible : session\.txt, ligne 2 : les données ne sont pas un texte JSON \(entre guillemets, caractères spéciaux échappés\)$/,
     ],
     ['empty', 'empty.log', '', 400, /fichier vide/],
     // Recordings that read fine but can answer nothing an apprentice could ask.

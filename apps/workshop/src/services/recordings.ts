@@ -26,6 +26,7 @@ import {
   reason,
   TextEncodingError,
 } from '@atelier/can';
+import { speaksLang } from '@atelier/command';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { type BatteryReport, batteryReadsIn, batteryReportFromFrames } from '@atelier/ev';
 import { exchangesFromFrames, functionalAddressOf, hexBytes } from '@atelier/obd';
@@ -174,9 +175,12 @@ async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecordin
         summary: { entries: entries.length, requests, ...(origin ? { origin } : {}) },
       };
     } catch (err) {
+      // A bad line says where and why in the page's language; the responder's own refusals
+      // (no answered request) are still English.
+      const say = (lang: 'fr' | 'en') => (speaksLang(err) ? err.messageIn(lang) : (err as Error).message);
       throw new UploadRefused({
-        fr: `transcript ELM327 illisible : ${(err as Error).message}`,
-        en: `unreadable ELM327 transcript: ${(err as Error).message}`,
+        fr: `transcript ELM327 illisible : ${say('fr')}`,
+        en: `unreadable ELM327 transcript: ${say('en')}`,
       });
     }
   }

@@ -9,20 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario, readScenarioFile, ScenarioError } from './scenario.js';
 import { SCENARIO_TEXTS, type ScenarioReasonCode, sayScenarioReason } from './scenario-reasons.js';
-
-const GOOD = `name: demo
-vehicle: petrol
-seed: 5
-complaint:
-  fr: "Voyant moteur"
-  en: "Engine light"
-true_cause: "bougie"
-faults:
-  - { type: misfire, cylinder: 2, severity: 0.3, onset: 10min }
-drive:
-  - { phase: urban, duration: 15min }
-  - { phase: idle }
-`;
+import { GOOD_SCENARIO as GOOD } from './test-support.js';
 
 function refusal(run: () => unknown): ScenarioError {
   try {

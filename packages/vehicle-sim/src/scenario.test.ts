@@ -13,22 +13,8 @@ import {
   ScenarioError,
   scenarioSummary,
 } from './scenario.js';
-import { Tester } from './test-support.js';
+import { GOOD_SCENARIO as GOOD, Tester } from './test-support.js';
 import { Vehicle } from './vehicle.js';
-
-const GOOD = `name: demo
-vehicle: petrol
-seed: 5
-complaint:
-  fr: "Voyant moteur"
-  en: "Engine light"
-true_cause: "bougie"
-faults:
-  - { type: misfire, cylinder: 2, severity: 0.3, onset: 10min }
-drive:
-  - { phase: urban, duration: 15min }
-  - { phase: idle }
-`;
 
 function errorOf(text: string): ScenarioError {
   try {

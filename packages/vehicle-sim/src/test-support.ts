@@ -133,3 +133,18 @@ export function switches(volts: number[]): number {
   for (let i = 1; i < volts.length; i++) if (volts[i] > 0.45 !== volts[i - 1] > 0.45) n++;
   return n;
 }
+
+/** A valid scenario file (petrol car, one misfire, a drive): the scenario tests change one field of it. */
+export const GOOD_SCENARIO = `name: demo
+vehicle: petrol
+seed: 5
+complaint:
+  fr: "Voyant moteur"
+  en: "Engine light"
+true_cause: "bougie"
+faults:
+  - { type: misfire, cylinder: 2, severity: 0.3, onset: 10min }
+drive:
+  - { phase: urban, duration: 15min }
+  - { phase: idle }
+`;

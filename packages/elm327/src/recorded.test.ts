@@ -78,5 +78,17 @@ describe('recorded sessions as responders', () => {
       responderFromTranscript(Transcript.parse('0.000\trx\t"ELM327 v1.5\\r\\r>"\n'), 'empty.transcript'),
     ).toThrow(RecordingError);
     expect(new RecordedResponder([]).size).toBe(0);
+    // Said in the reader's language: the instructor who uploads it reads French.
+    const err = (() => {
+      try {
+        responderFromTranscript(Transcript.parse('0.000\trx\t"ELM327 v1.5\\r\\r>"\n'), 'empty.transcript');
+      } catch (e) {
+        return e as RecordingError;
+      }
+    })()!;
+    expect(err.message).toBe('empty.transcript: no OBD/UDS exchange with an answer in the transcript');
+    expect(err.messageIn('fr')).toBe(
+      'empty.transcript : aucun échange OBD/UDS avec une réponse dans le transcript : rien à rejouer',
+    );
   });
 });

@@ -136,7 +136,7 @@ export function responderFromTranscript(
 ): RecordedResponder {
   const { exchanges, protocol, protocolSeen } = exchangesFromTranscript(entries);
   if (!exchanges.some((x) => x.responses.length > 0))
-    throw new RecordingError(source, 'no OBD/UDS exchange with an answer in the transcript');
+    throw new RecordingError(source, { code: 'no-answered-exchange' });
   return new RecordedResponder(exchanges, {
     pace: 'turn',
     ...options,

@@ -38,6 +38,11 @@ describe('recorded CAN logs as responders', () => {
 
   it('a log without diagnostic traffic is refused with a clear error', async () => {
     await expect(RecordedResponder.fromCanLog(SAVVY)).rejects.toThrow(RecordingError);
+    const err = (await RecordedResponder.fromCanLog(SAVVY).catch((e) => e)) as RecordingError;
+    expect(err.message).toBe(`${SAVVY}: no diagnostic request with an answer in it`);
+    expect(err.messageIn('fr')).toBe(
+      `${SAVVY} : aucune requête de diagnostic n’y reçoit de réponse : rien à rejouer`,
+    );
   });
 
   it('answers in time: the exchange recorded nearest to the same offset from the first request', async () => {

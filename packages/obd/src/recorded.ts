@@ -35,13 +35,48 @@ export interface RecordedExchange {
 /** A recording that cannot be used: names the source and why. */
 export class RecordingError extends Error {
   override name = 'RecordingError';
+  /** The reason in English, as `message` gives it after the source. */
+  readonly reason: string;
   constructor(
     readonly source: string,
-    readonly reason: string,
+    readonly detail: RecordingReason,
   ) {
+    const reason = RECORDING_TEXTS[detail.code].en(detail.why ?? '');
     super(`${source}: ${reason}`);
+    this.reason = reason;
+  }
+
+  /** The message in `lang` (the instructor who uploaded the recording reads French). */
+  messageIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message;
+    return `${this.source} : ${RECORDING_TEXTS[this.detail.code].fr(this.detail.why ?? '')}`;
   }
 }
+
+/**
+ * Why a recording cannot be replayed, as a code (and the operating system's words for a file that
+ * cannot be read): English is the error's message as it always was, French is what the workshop
+ * shows. The same shape as the log, scenario and transcript reasons of the other packages.
+ */
+export interface RecordingReason {
+  code: keyof typeof RECORDING_TEXTS;
+  why?: string;
+}
+
+const RECORDING_TEXTS = {
+  'no-answered-request': {
+    en: () => 'no diagnostic request with an answer in it',
+    fr: () => 'aucune requête de diagnostic n’y reçoit de réponse : rien à rejouer',
+  },
+  'no-answered-exchange': {
+    en: () => 'no OBD/UDS exchange with an answer in the transcript',
+    fr: () => 'aucun échange OBD/UDS avec une réponse dans le transcript : rien à rejouer',
+  },
+  'cannot-read': {
+    en: (why: string) => `cannot read: ${why}`,
+    fr: (why: string) => `lecture impossible : ${why}`,
+  },
+} as const satisfies Record<string, { en: (why: string) => string; fr: (why: string) => string }>;
 
 /** An ISO-TP message of a diagnostic id that could not be reassembled from the log (typed, not skipped). */
 export interface ReassemblyProblem {
@@ -225,7 +260,7 @@ export class RecordedResponder implements Responder {
   /** A recording that holds no answer at all is refused: nothing could be replayed from it. */
   static checked(exchanges: RecordedExchange[], options: RecordedOptions = {}): RecordedResponder {
     if (!exchanges.some((e) => e.responses.length > 0))
-      throw new RecordingError(options.source ?? 'recording', 'no diagnostic request with an answer in it');
+      throw new RecordingError(options.source ?? 'recording', { code: 'no-answered-request' });
     return new RecordedResponder(exchanges, options);
   }
 

@@ -259,7 +259,7 @@ export async function openScenarioResponder(
     try {
       text = await readFile(s.recording, 'utf8');
     } catch (err) {
-      throw new RecordingError(s.recording, `cannot read: ${(err as Error).message}`);
+      throw new RecordingError(s.recording, { code: 'cannot-read', why: (err as Error).message });
     }
     return responderFromTranscript(Transcript.parse(text, s.recording), s.recording, {
       ...options,

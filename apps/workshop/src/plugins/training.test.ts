@@ -94,6 +94,13 @@ describe('recording uploads', () => {
       400,
       /^transcript ELM327 illisible : session\.txt, ligne 2 : les données ne sont pas un texte JSON \(entre guillemets, caractères spéciaux échappés\)$/,
     ],
+    [
+      'a transcript with no answered request',
+      'session.txt',
+      '0.000\trx\t"ELM327 v1.5\\r\\r>"\n',
+      400,
+      /^transcript ELM327 illisible : session\.txt : aucun échange OBD\/UDS avec une réponse dans le transcript : rien à rejouer$/,
+    ],
     ['empty', 'empty.log', '', 400, /fichier vide/],
     // Recordings that read fine but can answer nothing an apprentice could ask.
     [

@@ -175,8 +175,8 @@ async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecordin
         summary: { entries: entries.length, requests, ...(origin ? { origin } : {}) },
       };
     } catch (err) {
-      // A bad line says where and why in the page's language; the responder's own refusals
-      // (no answered request) are still English.
+      // A bad line, or a transcript with no answered request, says where and why in the page's
+      // language.
       const say = (lang: 'fr' | 'en') => (speaksLang(err) ? err.messageIn(lang) : (err as Error).message);
       throw new UploadRefused({
         fr: `transcript ELM327 illisible : ${say('fr')}`,

@@ -8,10 +8,10 @@
 import {
   type GuidedSession as GS,
   GuidedSession,
-  habilitationOf,
   type MeasuredReading,
   measurementsFor,
   readNumber,
+  requiredSymbolOf,
   SessionError,
 } from '@atelier/diagnosis';
 import { refusalText } from '@atelier/training';
@@ -235,9 +235,9 @@ async function guided(scope: FastifyInstance): Promise<void> {
       return toPage(
         reply,
         await step(req.params.id, user, version, async (g, s) => {
-          // A habilitation step is checked against the person's own titles in the people register
-          // (NF C18-550), not taken on their word.
-          const symbol = habilitationOf(id);
+          // A habilitation step, and the lock-out (the BCL's), is checked against the person's own
+          // titles in the people register (NF C18-550), not taken on their word.
+          const symbol = requiredSymbolOf(id);
           if (symbol) await requireHabilitation(store, s.site_id, user, symbol, isoDate(clock.now()));
           g.recordSafety(id);
         }),

@@ -7,11 +7,11 @@ import {
   describeRoutineRun,
   type GuidedSession as GS,
   GuidedSession,
-  habilitationOf,
   indexText,
   measurementsFor,
   type Recommendation,
   rangeText,
+  requiredSymbolOf,
   type SessionData,
   type SessionOutcome,
   safetyText,
@@ -23,7 +23,7 @@ import {
 import { recordingOriginLabel } from '@atelier/ev';
 import { dtcTitle, ecuName, MONITORS, PIDS, parseEcuLabel } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
-import { formatDateTime, formatNumber, type Lang, type Text, tr } from '../../i18n.js';
+import { formatDateTime, formatDay, formatNumber, type Lang, type Text, tr } from '../../i18n.js';
 import type { AdapterOption } from '../../services/adapter-offer.js';
 import { type AdapterKind, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import {
@@ -34,6 +34,7 @@ import {
   type SessionOverview,
   type StoredReading,
 } from '../../services/diagnostics.js';
+import { type HabStanding, holdersText, SYMBOL_INFO } from '../../services/habilitations.js';
 import { causeName, knowledgeBase, testName as testText } from '../../services/knowledge.js';
 import type { RepairOrder } from '../../services/orders.js';
 import type { RecordingAnalysis } from '../../services/recordings.js';
@@ -168,9 +169,26 @@ const testName = (req: FastifyRequest, id: string): string => T(req, testText(id
 const guidedFields = (req: FastifyRequest, version: number): Html =>
   html`${csrfField(req)}<input type="hidden" name="version" value="${version}">`;
 
-/** A safety step in words; a habilitation is checked against the person's titles in the register. */
+/** A safety step in words; a habilitation (and the lock-out's) is checked against the person's titles in the register. */
 const safetyName = (req: FastifyRequest, id: string) =>
-  `${T(req, safetyText(id))}${habilitationOf(id) ? T(req, { fr: ' — vérifiée au registre du personnel', en: ' — checked against the people register' }) : ''}`;
+  `${T(req, safetyText(id))}${requiredSymbolOf(id) ? T(req, { fr: ' — vérifiée au registre du personnel', en: ' — checked against the people register' }) : ''}`;
+
+/** Where the reader stands, per NF C18-550 symbol, for the habilitations a guided step is checked against. */
+export type Standings = ReadonlyMap<string, HabStanding>;
+
+/**
+ * Said before the click on a gated safety step: the reader holds the habilitation it needs (which,
+ * until when), or not — why (none, renewal overdue) and who on the site holds it.
+ */
+function standingNote(req: FastifyRequest, sid: string, standings: Standings | undefined): Html {
+  const symbol = requiredSymbolOf(sid);
+  const st = symbol ? standings?.get(symbol) : undefined;
+  if (!st) return html``;
+  const role = T(req, SYMBOL_INFO[st.symbol].role).toLowerCase();
+  if (st.check.ok)
+    return html`<p class="hab-standing" data-safety-for="${sid}" data-held="true">✔ ${T(req, { fr: 'Vous détenez {s}', en: 'You hold {s}' }, { s: st.check.symbol })}${st.renewalOn ? T(req, { fr: ', valide jusqu’au {d}', en: ', valid until {d}' }, { d: formatDay(req.lang, st.renewalOn) }) : ''} (${st.symbol} : ${role}).</p>`;
+  return html`<p class="hab-standing" data-safety-for="${sid}" data-held="false" role="note">✘ <strong>${T(req, { fr: 'Habilitation {s} requise, non détenue', en: '{s} habilitation needed, not held' }, { s: st.symbol })}</strong> (${role}) : ${T(req, st.check.reason)}. ${T(req, holdersText(st))}</p>`;
+}
 
 const READ_STEP: Record<string, Text> = {
   dtc: { fr: 'Lecture des codes défaut', en: 'Trouble codes read' },
@@ -503,7 +521,13 @@ function guidedSection(
   req: FastifyRequest,
   s: DiagSession,
   canWork: boolean,
-  options: { simulated: boolean; probabilities: boolean; vehicle: string; engineStopped?: boolean },
+  options: {
+    simulated: boolean;
+    probabilities: boolean;
+    vehicle: string;
+    engineStopped?: boolean;
+    habilitations?: Standings;
+  },
 ): Html {
   const { simulated, probabilities } = options;
   const data = guidedOf(s);
@@ -526,7 +550,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   )}</tbody></table>${probabilities ? html`<p class="muted outside">${T(req, { fr: 'Cause hors de cet arbre', en: 'A cause outside this tree' })} : ${pct(req.lang, a.unexplained)}${g.symptom !== 'confirmed' ? html` — ${T(req, g.symptom === 'reported' ? { fr: 'symptôme seulement décrit par le client (aucun code ne le confirme)', en: 'symptom only described by the customer (no code confirms it)' } : { fr: 'symptôme non confirmé par un code', en: 'symptom not confirmed by a code' })}` : ''}</p>` : html`<p class="muted">${T(req, { fr: 'Probabilités masquées par le formateur pour cet exercice.', en: 'Probabilities hidden by the instructor for this exercise.' })}</p>`}`;
   let action: Html = html``;
   if (canWork && g.state === 'diagnose' && next)
-    action = recommendationForm(req, id, version, next, g, probabilities, simulated);
+    action = recommendationForm(req, id, version, next, g, probabilities, simulated, options.habilitations);
   else if (canWork && g.state === 'repair') {
     const c = g.pendingRepair!;
     const confidence = data.pendingConfidence;
@@ -626,6 +650,7 @@ function recommendationForm(
   g: GS,
   probabilities = true,
   simulated = false,
+  standings?: Standings,
 ): Html {
   const others =
     next.kind === 'inspection' ? next.ranking.map((r) => r.test) : next.ranking.map((r) => r.test);
@@ -640,7 +665,7 @@ ${probabilities ? html`<p class="reason">${T(req, next.reason)}</p>` : ''}
 ${next.safety.map(
   (
     sid,
-  ) => html`<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${guidedFields(req, version)}<input type="hidden" name="id" value="${sid}">
+  ) => html`${standingNote(req, sid, standings)}<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${guidedFields(req, version)}<input type="hidden" name="id" value="${sid}">
 <button type="submit" data-safety="${sid}">⚠ ${safetyName(req, sid)} — ${T(req, { fr: 'fait', en: 'done' })}</button></form>`,
 )}
 <form method="post" action="/diagnostics/${id}/guided/record" class="record">${guidedFields(req, version)}
@@ -706,6 +731,8 @@ export function sessionPage(
     roadTest: boolean;
     /** That simulated car's engine is stopped (it can be started from the page). */
     engineStopped?: boolean;
+    /** Where the reader stands for the habilitations the guided steps are checked against. */
+    habilitations?: Standings;
   },
 ): Html {
   const { connected, live, roadTest } = adapter;
@@ -804,6 +831,7 @@ ${
 ${guidedSection(req, s, canWork, {
   simulated: roadTest,
   engineStopped: adapter.engineStopped ?? false,
+  ...(adapter.habilitations ? { habilitations: adapter.habilitations } : {}),
   probabilities: probabilitiesShown(s, o.assignment, req.user!),
   vehicle: o.order?.vehicle.energy ?? o.scenario?.vehicle_type ?? 'petrol',
 })}

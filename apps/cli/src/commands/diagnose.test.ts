@@ -154,6 +154,18 @@ describe('atelier diagnose', () => {
     );
   }, 90_000);
 
+  it('interactive: after the alternator, says to charge the battery the fault drained and asks once whether the charger ended', async () => {
+    // Alternator output bad → repaired; charged, codes cleared, road test; the monitor has not run
+    // yet, so the verification asks again — but not for the charge, already recorded.
+    const r = await runCliWithInput(['diagnose', '--adapter', 'sim:charging-fault'], 'm\n\no\no\n\no\n');
+    expect(r.stdout + r.stderr).toContain(
+      "Après la réparation : Puis recharger la batterie au chargeur d'atelier (la panne l'a vidée) avant la vérification",
+    );
+    const asked =
+      r.stderr.split('Batterie rechargée au chargeur d’atelier, charge terminée ? (o/n)').length - 1;
+    expect(asked).toBe(1);
+  }, 90_000);
+
   it('interactive: a lock-out not done by a BCL stops the diagnosis and says whose it is', async () => {
     const r = await runCliWithInput(
       ['diagnose', '--adapter', 'sim:kona-weak-cell', '--vehicle', 'ev', '--lang', 'en'],

@@ -308,6 +308,18 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
         out(fr ? `\nRéparation : ${cause.repair.fr}` : `\nRepair: ${cause.repair.en}`);
         await ask(fr ? 'Entrée quand la réparation est faite.' : 'Enter when the repair is done.');
       },
+      // A battery the fault drained is charged before the verification (without it a low voltage
+      // proves nothing): the person says whether the charger ended its charge.
+      async chargeBattery() {
+        const said = session.followUp();
+        if (said) out(fr ? `Après la réparation : ${said.fr}` : `After the repair: ${said.en}`);
+        const a = await ask(
+          fr
+            ? 'Batterie rechargée au chargeur d’atelier, charge terminée ? (o/n)'
+            : 'Battery charged on the workshop charger, charge finished? (y/n)',
+        );
+        return { done: yes(a) };
+      },
       async verify() {
         const clear = yes(
           await ask(fr ? 'Effacer les codes maintenant ? (o/n)' : 'Clear the codes now? (y/n)'),

@@ -317,6 +317,39 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
   });
 
+  // The battery a charging repair calls to charge before the verification (the fault drained it):
+  // on a connected simulated car, charged on the workshop charger in fast-forward, the charger's
+  // display kept in the path; on a real car, the technician says the charger ended its charge.
+  app.post('/diagnostics/:id/guided/charge-battery', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    handler: async (req, reply) => {
+      const id = await step(req.params.id, req.user!, req.body.version, async (g, s) => {
+        if (!g.followUp()?.chargeBattery)
+          throw new ConflictError({
+            fr: 'la réparation en attente de vérification ne demande pas de recharger la batterie',
+            en: 'the repair awaiting verification does not call for charging the battery',
+          });
+        if (s.adapter_kind !== 'scenario') return g.recordBatteryCharge({ done: true });
+        if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+          throw new ConflictError({
+            fr: 'la recharge simulée se fait sur un scénario simulé connecté (un enregistrement ne se recharge pas)',
+            en: 'the simulated charge needs a connected simulated scenario (a recording cannot be charged)',
+          });
+        const c = await runtime.chargeBattery(s.id);
+        if (c)
+          g.recordBatteryCharge({
+            done: c.done,
+            ah: c.ah,
+            minutes: c.minutes,
+            batteryV: c.batteryV,
+            simulated: true,
+          });
+      });
+      return toPage(reply, id);
+    },
+  });
+
   // A routine that needs the engine running (the forced DPF regeneration refuses a stopped engine):
   // on a connected simulated car the page can start it. Never on a real car — its key is in the
   // technician's hand, not the dashboard's.

@@ -4,6 +4,7 @@
  * store access here: the session, guided and report plugins load, these render.
  */
 import {
+  describeBatteryCharge,
   describeRoutineRun,
   type GuidedSession as GS,
   GuidedSession,
@@ -223,6 +224,8 @@ export function pathList(
         return html`<li class="step-road-test">${T(req, { fr: 'Essai routier', en: 'Road test' })}${s.minutes ? ` (${s.minutes} min${s.simulated ? T(req, { fr: ', simulé', en: ', simulated' }) : ''})` : ''}</li>`;
       case 'follow_up':
         return html`<li class="step-follow-up" data-status="${s.status}">${T(req, describeRoutineRun(s.routine, s))}${s.simulated ? T(req, { fr: ' (simulée)', en: ' (simulated)' }) : ''}</li>`;
+      case 'battery_charge':
+        return html`<li class="step-battery-charge" data-done="${s.done}">${T(req, describeBatteryCharge(s))}${s.simulated ? T(req, { fr: ' (simulée)', en: ' (simulated)' }) : ''}</li>`;
       case 'clear':
         return html`<li class="step-clear">${s.ok ? T(req, { fr: 'Codes effacés', en: 'Codes cleared' }) : T(req, { fr: 'Effacement des codes refusé par le véhicule', en: 'Clearing the codes refused by the car' })}</li>`;
       default: {
@@ -287,6 +290,13 @@ const NO_CAUSE_REASON: Record<'tested-good' | 'below-threshold' | 'all-repaired'
 export function missingText(req: FastifyRequest, m: VerifyMissing): string {
   const parts: string[] = [];
   if (m.roadTest) parts.push(T(req, { fr: 'essai routier non fait', en: 'road test not done' }));
+  if (m.batteryCharge)
+    parts.push(
+      T(req, {
+        fr: 'batterie non rechargée : vidée par la panne, elle retient la tension de charge — la recharger avant de juger la réparation',
+        en: 'battery not charged: drained by the fault, it holds the charging voltage down — charge it before judging the repair',
+      }),
+    );
   if (m.readiness) parts.push(T(req, { fr: 'état des moniteurs non lu', en: 'readiness not read' }));
   if (m.monitors.length)
     parts.push(
@@ -473,6 +483,7 @@ function verifyForms(
   // first, with the button that runs its routine on a simulated car through the scan tool.
   const followUp = g.followUp();
   const lastRun = sinceRepair.findLast((x) => x.kind === 'follow_up');
+  const lastCharge = sinceRepair.findLast((x) => x.kind === 'battery_charge');
   const drive = g.verificationDrive(SIM_ROAD_TEST_MIN);
   const followUpItem = followUp
     ? html`<li class="follow-up"><strong>${T(req, { fr: 'Après la réparation', en: 'After the repair' })}</strong> : ${T(req, followUp)}${
@@ -485,7 +496,11 @@ function verifyForms(
           : followUp.routine && real
             ? html` <span class="muted">(${T(req, { fr: 'à faire à l’outil constructeur', en: 'to be done with the maker’s tool' })})</span>`
             : ''
-      }${lastRun?.kind === 'follow_up' ? html` <span class="tag follow-up-${lastRun.status}">${T(req, describeRoutineRun(lastRun.routine, lastRun))}</span>` : ''}</li>`
+      }${lastRun?.kind === 'follow_up' ? html` <span class="tag follow-up-${lastRun.status}">${T(req, describeRoutineRun(lastRun.routine, lastRun))}</span>` : ''}${
+        g.batteryChargeDue() && (simulated || real)
+          ? html` <form method="post" action="/diagnostics/${id}/guided/charge-battery" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-charge-battery">${T(req, simulated ? { fr: 'Recharger la batterie au chargeur (véhicule simulé, en accéléré)', en: 'Charge the battery on the charger (simulated car, fast-forwarded)' } : { fr: 'Batterie rechargée : charge terminée au chargeur', en: 'Battery charged: the charger has ended its charge' })}</button></form>`
+          : ''
+      }${lastCharge?.kind === 'battery_charge' ? html` <span class="tag battery-charge" data-done="${lastCharge.done}">${T(req, describeBatteryCharge(lastCharge))}</span>` : ''}</li>`
     : '';
   const monitors = g.tree.monitors.map((m) => T(req, monitorName(m))).join(', ');
   const road =

@@ -63,7 +63,9 @@ describe('lintKnowledgeBase', () => {
       readFileSync(testsFile, 'utf8')
         // measured by hand (no instrument for the measurement rule to see): the habilitation says
         // work on the locked-out system, the lock-out is gone
-        .replace(/(id: hv_isolation_measurement[\s\S]*?safety: \[)hv_lockout, (habilitation_B2VL\])/, '$1$2'),
+        .replace(/(id: hv_isolation_measurement[\s\S]*?safety: \[)hv_lockout, (habilitation_B2VL\])/, '$1$2')
+        // a set point is not a lock-out
+        .replace('Moteur chaud, lire STFT+LTFT', 'Moteur chaud, régime de consigne atteint, lire STFT+LTFT'),
     );
     const hv = join(dir, 'trees', 'hv-isolation.yaml');
     writeFileSync(
@@ -84,6 +86,9 @@ describe('lintKnowledgeBase', () => {
     expect(msgs).toContain(
       'hv-isolation.yaml safety.fr speaks of the lock-out without naming who does it: BCL (chargé de consignation, NF C18-550)',
     );
+    // A set point ("consigne") is no lock-out: the trims test saying it is not asked for one.
+    expect(readFileSync(testsFile, 'utf8')).toContain('régime de consigne atteint');
+    expect(msgs.some((m) => m.includes('read_fuel_trims_idle_2500'))).toBe(false);
     // The English note still names the BCL: only the French one is refused.
     expect(msgs.filter((m) => m.startsWith('hv-isolation.yaml'))).toHaveLength(1);
     expect(msgs).toHaveLength(2);

@@ -107,8 +107,11 @@ export function checkMeasurements(
 
 /** Symbols of work on the HV system once it is locked out (de-energised, vicinity, battery option). */
 const LOCKED_OUT_WORK = ['B1L', 'B2L', 'B1VL', 'B2VL', 'B1XL', 'B2XL'];
-/** Words saying the HV system is locked out, in French and English. */
-const SAYS_LOCKOUT = { fr: /consign/i, en: /lock-?out/i };
+/**
+ * Words saying the HV system is locked out, in French and English ("consigne" alone is a set point —
+ * "régime de consigne" — not a lock-out).
+ */
+const SAYS_LOCKOUT = { fr: /consign(?:ation|er|é)/i, en: /lock-?out/i };
 
 /**
  * Where the knowledge base says a step needs the HV system locked out, it names the lock-out and who

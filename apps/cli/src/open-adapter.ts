@@ -9,7 +9,7 @@ import {
   openingVerdict,
   type VerdictText,
 } from '@atelier/adapters';
-import { type CliContext, UsageError } from '@atelier/command';
+import { type CliContext, speaksLang, UsageError } from '@atelier/command';
 
 /**
  * How a command opens `--adapter`: the shared registry (@atelier/adapters) with the command's
@@ -77,6 +77,9 @@ function usageError(err: unknown, spec: string, ctx: CliContext, usage?: string)
       `adaptateur « ${spec} » : type d'adaptateur inconnu (connus : ${adapterExamples().join(', ')})`,
       usage,
     );
+  // A bad scenario file behind `sim:` says where and why in the user's language (its own error does).
+  if (err.reason === 'bad-scenario' && ctx.lang === 'fr' && speaksLang(err.cause))
+    return new UsageError(`adaptateur « ${spec} » : ${err.cause.messageIn('fr')}`, usage);
   return new UsageError(err.message, usage);
 }
 

@@ -8,7 +8,16 @@ export * from './isotp/index.js';
 export * from './log.js';
 export * from './open-bus.js';
 export * from './origin.js';
+export * from './parse-error-message.js';
 export * from './quote.js';
+export {
+  type Reason,
+  type ReasonCode,
+  type ReasonLang,
+  type ReasonParams,
+  reason,
+  sayReason,
+} from './reason.js';
 export * from './recorder.js';
 export * from './replay/index.js';
 export * from './slcan/index.js';

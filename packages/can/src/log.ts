@@ -1,5 +1,6 @@
 import type { FrameBatch } from './batch.js';
 import type { Frame } from './frame.js';
+import { type Reason, type ReasonLang, sayAtByte, sayAtLine, sayReason } from './reason.js';
 
 /** The log formats Atelier reads and writes. */
 export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'canhacker' | 'csv' | 'mf4' | 'blf';
@@ -7,16 +8,27 @@ export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'canhacke
 /** The binary formats: read from a random-access source, errors name a byte offset instead of a line. */
 export const BINARY_FORMATS: readonly LogFormat[] = ['mf4', 'blf'];
 
-/** A bad line in a log: names the file and the 1-based line (and column when known). */
+/**
+ * A bad line in a log: names the file and the 1-based line (and column when known). `detail` is the
+ * reason as a code with its parameters, `reason` and `message` are in English; `parseErrorMessage`
+ * says it in the reader's language.
+ */
 export class LogParseError extends Error {
   override name = 'LogParseError';
+  readonly reason: string;
   constructor(
     readonly file: string,
     readonly line: number,
-    readonly reason: string,
+    readonly detail: Reason,
     readonly column?: number,
   ) {
-    super(`${file}:${line}${column ? `:${column}` : ''}: ${reason}`);
+    super(sayAtLine(file, line, column, detail, 'en'));
+    this.reason = sayReason(detail, 'en');
+  }
+
+  /** The message in `lang`: the place spelled out, then the reason. */
+  messageIn(lang: ReasonLang): string {
+    return sayAtLine(this.file, this.line, this.column, this.detail, lang);
   }
 }
 
@@ -29,10 +41,14 @@ export class BinaryLogError extends LogParseError {
   constructor(
     file: string,
     readonly offset: number,
-    reason: string,
+    detail: Reason,
   ) {
-    super(file, 0, reason);
-    this.message = `${file}: byte ${offset} (0x${offset.toString(16)}): ${reason}`;
+    super(file, 0, detail);
+    this.message = sayAtByte(file, offset, this.detail, 'en');
+  }
+
+  override messageIn(lang: ReasonLang): string {
+    return sayAtByte(this.file, this.offset, this.detail, lang);
   }
 }
 

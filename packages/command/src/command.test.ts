@@ -61,6 +61,27 @@ describe('commandGroup and runCommand', () => {
     expect(failed.err()).toBe('atelier x: RangeError: out of range\n');
   });
 
+  it('an error that says itself in a language is printed in the user’s: French without its class name, English as before', async () => {
+    class BadFile extends Error {
+      override name = 'BadFile';
+      messageIn(lang: 'fr' | 'en') {
+        return lang === 'fr' ? 'f.log, ligne 2 : octet invalide' : this.message;
+      }
+    }
+    const says: Command = {
+      name: 'read',
+      async run() {
+        throw new BadFile('f.log:2: bad byte');
+      },
+    };
+    const fr = context('fr');
+    expect(await runCommand(says, [], fr.ctx)).toBe(1);
+    expect(fr.err()).toBe('atelier read: f.log, ligne 2 : octet invalide\n');
+    const en = context('en');
+    expect(await runCommand(says, [], en.ctx)).toBe(1);
+    expect(en.err()).toBe('atelier read: BadFile: f.log:2: bad byte\n');
+  });
+
   it('speaks French unless English is asked for, by flag or locale', () => {
     expect(pickLang([], {})).toBe('fr');
     expect(pickLang(['--lang', 'en'], {})).toBe('en');

@@ -1,6 +1,6 @@
 import process from 'node:process';
 import { type CliContext, type Command, pickLang, UsageError } from './context.js';
-import { systemErrorMessage } from './system-error.js';
+import { speaksLang, systemErrorMessage } from './system-error.js';
 
 /**
  * The process side of the command line: language, abort on SIGINT/SIGTERM, quiet end on a closed
@@ -45,6 +45,13 @@ export async function runCommand(command: Command, args: string[], ctx: CliConte
     const system = systemErrorMessage(err, ctx.lang);
     if (system !== undefined) {
       ctx.stderr.write(`atelier ${command.name}: ${system}\n`);
+      if (process.env.ATELIER_DEBUG) ctx.stderr.write(`${e.stack}\n`);
+      return 1;
+    }
+    // An error that can say itself in the user's language (a bad log or DBC) does, naming the place;
+    // in English the class name stays in front, as it always was, for whoever greps for it.
+    if (ctx.lang !== 'en' && speaksLang(err)) {
+      ctx.stderr.write(`atelier ${command.name}: ${err.messageIn(ctx.lang)}\n`);
       if (process.env.ATELIER_DEBUG) ctx.stderr.write(`${e.stack}\n`);
       return 1;
     }

@@ -75,6 +75,18 @@ export function systemErrorMessage(err: unknown, lang: Lang): string | undefined
 }
 
 /**
+ * An error that says itself in a language (`messageIn`): the parse errors of logs and DBC files do.
+ * Recognised by shape, so this package depends on none of the packages whose errors it shows.
+ */
+export interface SpeaksLang extends Error {
+  messageIn(lang: Lang): string;
+}
+
+export function speaksLang(err: unknown): err is SpeaksLang {
+  return err instanceof Error && typeof (err as Partial<SpeaksLang>).messageIn === 'function';
+}
+
+/**
  * Adds the file to a system error that lacks it (a read or stat on an open descriptor reports no
  * path), so the message can say which file; the error is returned for rethrowing.
  */

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock, type TimerHandle } from '@atelier/clock';
 import { Transcript, type TranscriptEntry, TranscriptError } from './transcript.js';
+import { transcriptReason } from './transcript-reasons.js';
 
 /**
  * A recorded adapter as a fake adapter: a dialogue (the project's transcript format, with a few
@@ -59,7 +60,10 @@ export function dialogueFromTranscript(
       // One write may hold several commands (rare): each CR ends one.
       const parts = e.data.split('\r');
       if (parts.length < 2)
-        throw new TranscriptError(`${source}: a tx entry must end with CR (${JSON.stringify(e.data)})`);
+        throw new TranscriptError(
+          source,
+          transcriptReason('tx-without-cr', { data: JSON.stringify(e.data) }),
+        );
       for (const part of parts.slice(0, -1)) {
         current = { ex: { command: normalise(part), reply: [] }, t: e.t };
         exchanges.push(current.ex);
@@ -122,7 +126,7 @@ export class FakeAdapter {
       try {
         this.otherwise = JSON.parse(otherwise) as string;
       } catch {
-        throw new TranscriptError(`${dialogue.source}: '# otherwise:' must be a JSON string`);
+        throw new TranscriptError(dialogue.source, transcriptReason('otherwise-not-json'));
       }
     }
   }

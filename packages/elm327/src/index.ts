@@ -16,4 +16,5 @@ export * from './recorded.js';
 export * from './server.js';
 export * from './timing.js';
 export * from './transcript.js';
+export * from './transcript-reasons.js';
 export * from './transport.js';

@@ -1,5 +1,11 @@
 import { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '@atelier/clock';
+import {
+  sayTranscriptReason,
+  type TranscriptLang,
+  type TranscriptReason,
+  transcriptReason,
+} from './transcript-reasons.js';
 
 /**
  * The whole adapter dialogue, byte for byte, with the time each chunk crossed the line. Written as
@@ -13,8 +19,26 @@ export interface TranscriptEntry {
   data: string;
 }
 
+/**
+ * A transcript that cannot be read or replayed: names the source and the line when known. `detail`
+ * is the reason as a code with its values; `message` is in English as it always was, `messageIn`
+ * says it in the reader's language.
+ */
 export class TranscriptError extends Error {
   override name = 'TranscriptError';
+  constructor(
+    readonly source: string,
+    readonly detail: TranscriptReason,
+    readonly line?: number,
+  ) {
+    super(`${source}${line ? `:${line}` : ''}: ${sayTranscriptReason(detail, 'en')}`);
+  }
+
+  /** The message in `lang`: the place spelled out, then the reason. */
+  messageIn(lang: TranscriptLang): string {
+    if (lang === 'en') return this.message;
+    return `${this.source}${this.line ? `, ligne ${this.line}` : ''} : ${sayTranscriptReason(this.detail, lang)}`;
+  }
 }
 
 export class Transcript {
@@ -47,13 +71,12 @@ export class Transcript {
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '' || line.startsWith('#')) return;
       const m = /^(\d+(?:\.\d+)?)\t(tx|rx|note)\t(".*")$/.exec(line);
-      if (!m)
-        throw new TranscriptError(`${source}:${i + 1}: expected '<ms>\\t<tx|rx|note>\\t"<json string>"'`);
+      if (!m) throw new TranscriptError(source, transcriptReason('bad-line'), i + 1);
       let data: string;
       try {
         data = JSON.parse(m[3]!);
       } catch {
-        throw new TranscriptError(`${source}:${i + 1}: the data is not a JSON string`);
+        throw new TranscriptError(source, transcriptReason('data-not-json'), i + 1);
       }
       out.push({ t: Number(m[1]), dir: m[2] as TranscriptEntry['dir'], data });
     });
@@ -107,7 +130,12 @@ export function replayTranscript(
       stream.emit(
         'error',
         new TranscriptError(
-          `${opts.source ?? 'transcript'}: entry ${i + 1} expected ${JSON.stringify(want)}, client wrote ${JSON.stringify(written)}`,
+          opts.source ?? 'transcript',
+          transcriptReason('replay-diverged', {
+            entry: i + 1,
+            want: JSON.stringify(want),
+            wrote: JSON.stringify(written),
+          }),
         ),
       );
       return;

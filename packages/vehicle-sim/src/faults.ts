@@ -1,5 +1,6 @@
 import { hashUnit } from './parts.js';
 import type { EcuRole, Text, VehicleProfile } from './profiles.js';
+import { type ScenarioReason, scenarioReason } from './scenario-reasons.js';
 
 /** Every fault the simulator knows. */
 export type FaultType =
@@ -255,45 +256,43 @@ interface FaultDef {
   codes: string[];
   /** The values `part` takes, the first being the default. */
   parts?: readonly string[];
-  /** Why the fault cannot exist on this vehicle, or undefined. */
-  notOn?(p: VehicleProfile, f: FaultSpec): string | undefined;
+  /** Why the fault cannot exist on this vehicle (a reason the scenario file is refused), or undefined. */
+  notOn?(p: VehicleProfile, f: FaultSpec): ScenarioReason | undefined;
   apply(e: FaultEffects, f: FaultSpec, p: VehicleProfile, c: FaultContext): void;
 }
 
 /** A lithium-ion traction pack (its cells and modules), or why not. */
 const needsLiIonPack = (p: VehicleProfile) =>
-  !p.traction || p.traction.chemistry === 'NiMH'
-    ? 'needs the lithium-ion traction battery of an EV'
-    : undefined;
+  !p.traction || p.traction.chemistry === 'NiMH' ? scenarioReason('needs-li-ion') : undefined;
 /** A 1-based index within `count` (a cell, a module), or why not. */
-const indexProblem = (what: string, n: number | undefined, count: number) =>
+const indexProblem = (what: 'cell' | 'module', n: number | undefined, count: number) =>
   n === undefined
-    ? `needs \`${what}\` (the number of the ${what}, from 1)`
+    ? scenarioReason('needs-index', { what })
     : n > count
-      ? `this battery has ${count} ${what}s (${what} ${n} asked)`
+      ? scenarioReason('index-too-high', { what, count, n })
       : undefined;
 const needsEngine = (p: VehicleProfile) =>
-  p.engine.kind === 'none' ? 'a battery EV has no engine' : undefined;
+  p.engine.kind === 'none' ? scenarioReason('ev-no-engine') : undefined;
 const needsSpark = (p: VehicleProfile) =>
-  p.engine.kind !== 'spark' ? 'needs a petrol (spark ignition) engine' : undefined;
+  p.engine.kind !== 'spark' ? scenarioReason('needs-spark') : undefined;
 const needsAlternator = (p: VehicleProfile) =>
   p.engine.kind === 'none'
-    ? 'a battery EV has no alternator: its 12 V comes from a DC-DC converter (dcdc_converter)'
+    ? scenarioReason('ev-no-alternator')
     : p.traction
-      ? 'a hybrid has no alternator: its 12 V comes from a DC-DC converter off the traction battery (dcdc_converter)'
+      ? scenarioReason('hybrid-no-alternator')
       : undefined;
 const needsEcu = (p: VehicleProfile, f: FaultSpec) =>
   !f.ecu
-    ? 'needs `ecu`'
+    ? scenarioReason('needs-field', { field: 'ecu' })
     : p.ecus.some((x) => x.role === f.ecu)
       ? undefined
-      : `this vehicle has no ${f.ecu} ECU (it has ${p.ecus.map((x) => x.role).join(', ')})`;
+      : scenarioReason('no-such-ecu', { ecu: f.ecu, has: p.ecus.map((x) => x.role).join(', ') });
 const needsWheel = (p: VehicleProfile, f: FaultSpec) =>
   !f.wheel
-    ? 'needs `wheel` (fl, fr, rl, rr)'
+    ? scenarioReason('needs-wheel')
     : p.ecus.some((x) => x.role === 'abs')
       ? undefined
-      : 'no ABS ECU';
+      : scenarioReason('no-abs');
 
 /**
  * The order of the ECUs along the high-speed CAN bus: the OBD socket and the engine ECU at one end,
@@ -492,7 +491,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   evap_large_leak: {
     label: { fr: 'grosse fuite EVAP (bouchon de réservoir)', en: 'large EVAP leak (fuel cap)' },
     codes: ['P0455'],
-    notOn: (p) => (p.engine.evap ? undefined : 'this vehicle has no EVAP system'),
+    notOn: (p) => (p.engine.evap ? undefined : scenarioReason('no-evap')),
     apply(e, f) {
       evapLeak(e, 3 + 7 * f.severity, 'fuel_cap');
     },
@@ -500,7 +499,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   evap_small_leak: {
     label: { fr: 'petite fuite EVAP (durite)', en: 'small EVAP leak (hose)' },
     codes: ['P0442', 'P0456'],
-    notOn: (p) => (p.engine.evap ? undefined : 'this vehicle has no EVAP system'),
+    notOn: (p) => (p.engine.evap ? undefined : scenarioReason('no-evap')),
     apply(e, f) {
       evapLeak(e, 0.6 + 0.6 * f.severity, 'hose');
     },
@@ -508,7 +507,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   canister_cracked: {
     label: { fr: 'canister fissuré', en: 'cracked charcoal canister' },
     codes: ['P0456', 'P0442', 'P0455'],
-    notOn: (p) => (p.engine.evap ? undefined : 'this vehicle has no EVAP system'),
+    notOn: (p) => (p.engine.evap ? undefined : scenarioReason('no-evap')),
     apply(e, f) {
       evapLeak(e, 0.5 + 2.5 * f.severity, 'canister');
     },
@@ -516,7 +515,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   purge_valve_stuck_open: {
     label: { fr: 'électrovanne de purge canister bloquée ouverte', en: 'canister purge valve stuck open' },
     codes: ['P0496', 'P0172'],
-    notOn: (p) => (p.engine.evap ? undefined : 'this vehicle has no EVAP system'),
+    notOn: (p) => (p.engine.evap ? undefined : scenarioReason('no-evap')),
     apply(e, f) {
       e.purgeStuck = max(e.purgeStuck, f.severity);
     },
@@ -524,7 +523,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   egr_stuck: {
     label: { fr: 'vanne EGR bloquée', en: 'EGR valve stuck' },
     codes: ['P0401', 'P0404'],
-    notOn: (p) => (p.engine.egr ? undefined : 'this engine has no EGR valve'),
+    notOn: (p) => (p.engine.egr ? undefined : scenarioReason('no-egr')),
     apply(e, f) {
       e.egrStuck = { position: f.position ?? 'closed', severity: f.severity };
     },
@@ -532,7 +531,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   egr_passage_clogged: {
     label: { fr: 'conduits EGR encrassés', en: 'clogged EGR passages' },
     codes: ['P0401'],
-    notOn: (p) => (p.engine.egr ? undefined : 'this engine has no EGR valve'),
+    notOn: (p) => (p.engine.egr ? undefined : scenarioReason('no-egr')),
     apply(e, f) {
       e.egrPassage = Math.min(e.egrPassage, 1 - 0.95 * f.severity);
     },
@@ -540,7 +539,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   egr_circuit: {
     label: { fr: 'circuit électrique de la vanne EGR', en: 'EGR valve electrical circuit' },
     codes: ['P0403', 'P0401'],
-    notOn: (p) => (p.engine.egr ? undefined : 'this engine has no EGR valve'),
+    notOn: (p) => (p.engine.egr ? undefined : scenarioReason('no-egr')),
     apply(e, f) {
       e.egrCircuit = max(e.egrCircuit, f.severity);
     },
@@ -548,7 +547,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   dpf_clogged: {
     label: { fr: 'filtre à particules colmaté', en: 'clogged diesel particulate filter' },
     codes: ['P2463', 'P2002'],
-    notOn: (p) => (p.engine.dpf ? undefined : 'only a diesel with a DPF has this fault'),
+    notOn: (p) => (p.engine.dpf ? undefined : scenarioReason('dpf-fault-only')),
     apply(e, f) {
       e.dpfBlock = max(e.dpfBlock, f.severity);
     },
@@ -559,7 +558,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
       en: 'DPF differential pressure sensor drifted',
     },
     codes: ['P2453', 'P2463'],
-    notOn: (p) => (p.engine.dpf ? undefined : 'only a diesel with a DPF has this sensor'),
+    notOn: (p) => (p.engine.dpf ? undefined : scenarioReason('dpf-sensor-only')),
     apply(e, f) {
       e.dpOffsetKpa = max(e.dpOffsetKpa, 0.6 + 4.4 * f.severity);
     },
@@ -597,8 +596,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
   dcdc_converter: {
     label: { fr: 'convertisseur DC-DC défaillant', en: 'failing DC-DC converter' },
     codes: ['P0A94', 'P0562'],
-    notOn: (p) =>
-      p.traction ? undefined : 'only a hybrid or an EV charges its 12 V through a DC-DC converter',
+    notOn: (p) => (p.traction ? undefined : scenarioReason('dcdc-only')),
     apply(e, f) {
       e.dcdc = Math.min(e.dcdc, 1 - f.severity);
     },
@@ -615,9 +613,9 @@ export const FAULTS: Record<FaultType, FaultDef> = {
     codes: [],
     notOn: (p) =>
       p.engine.kind === 'none'
-        ? 'a battery EV has no starter'
+        ? scenarioReason('ev-no-starter')
         : p.traction
-          ? 'a hybrid starts its engine with the traction motor-generator: it has no 12 V starter'
+          ? scenarioReason('hybrid-no-starter')
           : undefined,
     apply(e, f) {
       e.starterWear = max(e.starterWear, f.severity);
@@ -679,7 +677,7 @@ export const FAULTS: Record<FaultType, FaultDef> = {
     label: { fr: "défaut d'isolement haute tension", en: 'high-voltage isolation fault' },
     codes: ['P0AA6'],
     parts: ['ac_compressor', 'hv_battery', 'inverter'],
-    notOn: (p) => (p.traction ? undefined : 'needs a hybrid or electric vehicle'),
+    notOn: (p) => (p.traction ? undefined : scenarioReason('needs-traction')),
     apply(e, f) {
       const k = 150 * (1 - f.severity) + 12;
       if (e.isolationKohm === undefined || k < e.isolationKohm) {
@@ -752,10 +750,11 @@ function evapLeak(e: FaultEffects, mm: number, at: 'fuel_cap' | 'hose' | 'canist
   e.evapLeakMm = combined;
 }
 
-function cylinderProblem(p: VehicleProfile, f: FaultSpec): string | undefined {
+function cylinderProblem(p: VehicleProfile, f: FaultSpec): ScenarioReason | undefined {
   const n = p.engine.cylinders;
-  if (f.cylinder === undefined) return 'needs `cylinder`';
-  if (!Number.isInteger(f.cylinder) || f.cylinder < 1 || f.cylinder > n) return `cylinder must be 1..${n}`;
+  if (f.cylinder === undefined) return scenarioReason('needs-field', { field: 'cylinder' });
+  if (!Number.isInteger(f.cylinder) || f.cylinder < 1 || f.cylinder > n)
+    return scenarioReason('cylinder-range', { n });
   return undefined;
 }
 

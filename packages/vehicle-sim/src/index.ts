@@ -16,6 +16,7 @@ export * from './prng.js';
 export * from './profiles.js';
 export * from './responder-link.js';
 export * from './scenario.js';
+export * from './scenario-reasons.js';
 export * from './serve.js';
 export * from './session.js';
 export * from './vehicle.js';

@@ -22,6 +22,12 @@ import {
   type Text,
   type VehicleProfile,
 } from './profiles.js';
+import {
+  type ScenarioLang,
+  type ScenarioReason,
+  sayScenarioReason,
+  scenarioReason,
+} from './scenario-reasons.js';
 import { isValidVinSyntax } from './vin.js';
 
 /** A training scenario: a vehicle, its faults, how it was driven before it came in, and the story. */
@@ -51,16 +57,30 @@ export interface Scenario {
   recording?: string;
 }
 
-/** A bad scenario file: names the file, the field path (`faults[1].severity`) and the line when known. */
+/**
+ * A bad scenario file: names the file, the field path (`faults[1].severity`) and the line when known.
+ * `detail` is the reason as a code with its values; `reason` and `message` are in English as they
+ * always were (programs and logs read them), `messageIn` says it in the reader's language.
+ */
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
+  readonly reason: string;
   constructor(
     readonly file: string,
     readonly path: string,
-    readonly reason: string,
+    readonly detail: ScenarioReason,
     readonly line?: number,
   ) {
+    const reason = sayScenarioReason(detail, 'en');
     super(`${file}${line ? `:${line}` : ''}: ${path ? `${path}: ` : ''}${reason}`);
+    this.reason = reason;
+  }
+
+  /** The message in `lang`: the file, line and field spelled out, then the reason. */
+  messageIn(lang: ScenarioLang): string {
+    if (lang === 'en') return this.message;
+    const where = `${this.file}${this.line ? `, ligne ${this.line}` : ''}${this.path ? `, champ ${this.path}` : ''}`;
+    return `${where} : ${sayScenarioReason(this.detail, lang)}`;
   }
 }
 
@@ -104,7 +124,7 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     // The YAML parser recurses once per nesting level: thousands of levels (a damaged or hostile
     // file) overflow the stack, which is a bad file like any other.
     if (err instanceof RangeError && /call stack/i.test(err.message))
-      throw new ScenarioError(file, '', 'YAML nested too deeply to read');
+      throw new ScenarioError(file, '', scenarioReason('yaml-too-deep'));
     throw err;
   }
 }
@@ -114,7 +134,12 @@ function readScenarioYaml(text: string, file: string): Scenario {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new ScenarioError(file, '', `YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0].line);
+    throw new ScenarioError(
+      file,
+      '',
+      scenarioReason('yaml', { detail: e.message.split('\n')[0]! }),
+      e.linePos?.[0].line,
+    );
   }
   const lineOf = (path: (string | number)[]): number | undefined => {
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
@@ -123,18 +148,18 @@ function readScenarioYaml(text: string, file: string): Scenario {
       (path.length ? (doc.getIn(path.slice(0, -1), true) as { range?: number[] })?.range?.[0] : undefined);
     return start === undefined ? undefined : lc.linePos(start).line;
   };
-  const fail = (path: (string | number)[], reason: string): never => {
+  const fail = (path: (string | number)[], reason: ScenarioReason): never => {
     const text = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
     throw new ScenarioError(file, text, reason, lineOf(path));
   };
   const root = yamlValue(doc, (reason) => fail([], reason));
-  if (!isObject(root)) return fail([], 'a scenario is a mapping (name:, vehicle:, faults: …)');
+  if (!isObject(root)) return fail([], scenarioReason('not-a-mapping'));
   for (const k of Object.keys(root))
-    if (!TOP_KEYS.includes(k)) fail([k], `unknown field (expected one of ${TOP_KEYS.join(', ')})`);
+    if (!TOP_KEYS.includes(k)) fail([k], scenarioReason('unknown-field', { expected: TOP_KEYS.join(', ') }));
 
   const str = (path: (string | number)[], v: unknown, required = true): string | undefined => {
-    if (v === undefined || v === null) return required ? fail(path, 'is required') : undefined;
-    if (typeof v !== 'string' || v.trim() === '') return fail(path, 'must be a non-empty string');
+    if (v === undefined || v === null) return required ? fail(path, scenarioReason('required')) : undefined;
+    if (typeof v !== 'string' || v.trim() === '') return fail(path, scenarioReason('non-empty-string'));
     return v;
   };
   /**
@@ -150,7 +175,8 @@ function readScenarioYaml(text: string, file: string): Scenario {
     dflt?: number,
     percentOf?: number,
   ): number => {
-    if (v === undefined || v === null) return dflt !== undefined ? dflt : fail(path, 'is required');
+    if (v === undefined || v === null)
+      return dflt !== undefined ? dflt : fail(path, scenarioReason('required'));
     let x = v;
     if (typeof v === 'string') {
       const m = /^\s*([-+]?\d+(?:[.,]\d+)?)\s*(%)?\s*$/.exec(v);
@@ -160,9 +186,12 @@ function readScenarioYaml(text: string, file: string): Scenario {
     if (typeof x !== 'number' || !Number.isFinite(x))
       return fail(
         path,
-        `must be a number${percentOf !== undefined ? ' or a percentage' : ''} (got ${JSON.stringify(v)})`,
+        scenarioReason(percentOf !== undefined ? 'not-a-number-or-percent' : 'not-a-number', {
+          got: JSON.stringify(v),
+        }),
       );
-    if (x < lo || x > hi) return fail(path, `must be between ${lo} and ${hi} (got ${JSON.stringify(v)})`);
+    if (x < lo || x > hi)
+      return fail(path, scenarioReason('out-of-range', { lo, hi, got: JSON.stringify(v) }));
     return x;
   };
   /**
@@ -175,14 +204,11 @@ function readScenarioYaml(text: string, file: string): Scenario {
       const s = parseDurationText(v);
       if (s !== undefined) return num(path, s, 0, 1e7);
     }
-    return fail(
-      path,
-      `must be seconds or a duration like "90s", "15min", "2h", "1h30" (got ${JSON.stringify(v)})`,
-    );
+    return fail(path, scenarioReason('not-a-duration', { got: JSON.stringify(v) }));
   };
 
   const name = str(['name'], root.name)!;
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail(['name'], 'must be lower-case letters, digits and dashes');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail(['name'], scenarioReason('bad-name'));
 
   // vehicle: a profile name, or { profile, vin, protocol }
   let vehicle: ProfileName;
@@ -193,118 +219,120 @@ function readScenarioYaml(text: string, file: string): Scenario {
     if (typeof x !== 'string' || !(PROFILE_NAMES as string[]).includes(x))
       return fail(
         path,
-        `unknown vehicle profile ${JSON.stringify(x)} (expected one of ${PROFILE_NAMES.join(', ')})`,
+        scenarioReason('unknown-profile', { got: JSON.stringify(x), expected: PROFILE_NAMES.join(', ') }),
       );
     return x as ProfileName;
   };
   if (isObject(v)) {
     for (const k of Object.keys(v))
       if (!['profile', 'vin', 'protocol'].includes(k))
-        fail(['vehicle', k], 'unknown field (expected profile, vin, protocol)');
+        fail(['vehicle', k], scenarioReason('unknown-field-of', { expected: 'profile, vin, protocol' }));
     vehicle = profileName(['vehicle', 'profile'], v.profile);
     if (v.vin !== undefined) {
       vin = str(['vehicle', 'vin'], v.vin)!;
-      if (!isValidVinSyntax(vin))
-        fail(['vehicle', 'vin'], 'must be 17 characters, digits and capitals without I, O, Q');
+      if (!isValidVinSyntax(vin)) fail(['vehicle', 'vin'], scenarioReason('bad-vin'));
     }
     if (v.protocol !== undefined) {
       if (v.protocol !== 'can11' && v.protocol !== 'can29')
-        fail(['vehicle', 'protocol'], 'must be can11 or can29');
+        fail(['vehicle', 'protocol'], scenarioReason('bad-protocol'));
       protocol = v.protocol as 'can11' | 'can29';
     }
   } else vehicle = profileName(['vehicle'], v);
   const profile = PROFILES[vehicle];
 
   const complaint = root.complaint;
-  if (!isObject(complaint)) fail(['complaint'], 'is required: { fr: …, en: … }');
+  if (!isObject(complaint)) fail(['complaint'], scenarioReason('complaint-required'));
   const c = complaint as Record<string, unknown>;
   for (const k of Object.keys(c))
-    if (k !== 'fr' && k !== 'en') fail(['complaint', k], 'unknown language (expected fr, en)');
+    if (k !== 'fr' && k !== 'en') fail(['complaint', k], scenarioReason('unknown-language'));
   const complaintText = { fr: str(['complaint', 'fr'], c.fr)!, en: str(['complaint', 'en'], c.en)! };
   const trueCause = str(['true_cause'], root.true_cause)!;
 
   const faults: FaultSpec[] = [];
   const fl = root.faults ?? [];
-  if (!Array.isArray(fl)) fail(['faults'], 'must be a list');
+  if (!Array.isArray(fl)) fail(['faults'], scenarioReason('not-a-list'));
   for (const [i, f] of (fl as unknown[]).entries()) {
     const p = ['faults', i];
-    if (!isObject(f)) fail(p, 'must be a mapping with type, severity, onset');
+    if (!isObject(f)) fail(p, scenarioReason('fault-not-a-mapping'));
     if (!isObject(f)) continue;
     for (const k of Object.keys(f))
       if (!FAULT_KEYS.includes(k))
-        fail([...p, k], `unknown field (expected one of ${FAULT_KEYS.join(', ')})`);
+        fail([...p, k], scenarioReason('unknown-field', { expected: FAULT_KEYS.join(', ') }));
     if (typeof f.type !== 'string' || !(FAULT_TYPES as readonly string[]).includes(f.type))
       fail(
         [...p, 'type'],
-        `unknown fault ${JSON.stringify(f.type)} (expected one of ${FAULT_TYPES.join(', ')})`,
+        scenarioReason('unknown-fault', { got: JSON.stringify(f.type), expected: FAULT_TYPES.join(', ') }),
       );
     const spec: FaultSpec = {
       type: f.type as FaultType,
       severity: num([...p, 'severity'], f.severity, 0, 1, undefined, 100),
       onset: f.onset === undefined ? 0 : duration([...p, 'onset'], f.onset),
     };
-    if (spec.severity <= 0) fail([...p, 'severity'], 'must be above 0 (a fault of severity 0 is no fault)');
+    if (spec.severity <= 0) fail([...p, 'severity'], scenarioReason('severity-zero'));
     if (f.cylinder !== undefined) spec.cylinder = num([...p, 'cylinder'], f.cylinder, 1, 12);
     if (f.cell !== undefined) {
       spec.cell = num([...p, 'cell'], f.cell, 1, 400);
-      if (!Number.isInteger(spec.cell)) fail([...p, 'cell'], 'must be a whole cell number');
+      if (!Number.isInteger(spec.cell)) fail([...p, 'cell'], scenarioReason('cell-not-whole'));
     }
     if (f.module !== undefined) {
       spec.module = num([...p, 'module'], f.module, 1, 64);
-      if (!Number.isInteger(spec.module)) fail([...p, 'module'], 'must be a whole module number');
+      if (!Number.isInteger(spec.module)) fail([...p, 'module'], scenarioReason('module-not-whole'));
     }
     if (f.wheel !== undefined) {
       if (!(WHEELS as unknown[]).includes(f.wheel))
-        fail([...p, 'wheel'], `must be one of ${WHEELS.join(', ')}`);
+        fail([...p, 'wheel'], scenarioReason('one-of', { values: WHEELS.join(', ') }));
       spec.wheel = f.wheel as Wheel;
     }
     if (f.ecu !== undefined) {
       if (!(ECU_ROLES as unknown[]).includes(f.ecu))
-        fail([...p, 'ecu'], `must be one of ${ECU_ROLES.join(', ')}`);
+        fail([...p, 'ecu'], scenarioReason('one-of', { values: ECU_ROLES.join(', ') }));
       spec.ecu = f.ecu as EcuRole;
     }
     if (f.position !== undefined) {
       if (f.position !== 'open' && f.position !== 'closed')
-        fail([...p, 'position'], 'must be open or closed');
+        fail([...p, 'position'], scenarioReason('bad-position'));
       spec.position = f.position as 'open' | 'closed';
     }
     const parts = FAULTS[spec.type].parts;
     if (f.part !== undefined) {
-      if (!parts) fail([...p, 'part'], `${spec.type} has no parts to choose from`);
+      if (!parts) fail([...p, 'part'], scenarioReason('no-parts', { fault: spec.type }));
       else if (!parts.includes(f.part as string))
-        fail([...p, 'part'], `must be one of ${parts.join(', ')} (got ${JSON.stringify(f.part)})`);
+        fail(
+          [...p, 'part'],
+          scenarioReason('bad-part', { values: parts.join(', '), got: JSON.stringify(f.part) }),
+        );
       spec.part = f.part as string;
     }
     if (f.intermittent !== undefined) {
       const ip = [...p, 'intermittent'];
       const it = f.intermittent;
-      if (!isObject(it))
-        fail(ip, 'must be a mapping { when: hot|cold|load|moving|idle, duty: 0..1, episode: 30s }');
+      if (!isObject(it)) fail(ip, scenarioReason('intermittent-not-a-mapping'));
       const i = it as Record<string, unknown>;
       for (const k of Object.keys(i))
         if (!['when', 'duty', 'episode'].includes(k))
-          fail([...ip, k], 'unknown field (expected when, duty, episode)');
-      if (i.when === undefined && i.duty === undefined) fail(ip, 'needs `when`, `duty` or both');
+          fail([...ip, k], scenarioReason('unknown-field-of', { expected: 'when, duty, episode' }));
+      if (i.when === undefined && i.duty === undefined) fail(ip, scenarioReason('intermittent-needs'));
       spec.intermittent = {};
       if (i.when !== undefined) {
         if (!(INTERMITTENT_WHEN as readonly unknown[]).includes(i.when))
-          fail([...ip, 'when'], `must be one of ${INTERMITTENT_WHEN.join(', ')}`);
+          fail([...ip, 'when'], scenarioReason('one-of', { values: INTERMITTENT_WHEN.join(', ') }));
         spec.intermittent.when = i.when as IntermittentWhen;
       }
       if (i.duty !== undefined) {
         spec.intermittent.duty = num([...ip, 'duty'], i.duty, 0, 1, undefined, 100);
         if (spec.intermittent.duty <= 0 || spec.intermittent.duty >= 1)
-          fail([...ip, 'duty'], 'must be between 0 and 1, exclusive (the share of the time the fault shows)');
+          fail([...ip, 'duty'], scenarioReason('duty-range'));
       }
       if (i.episode !== undefined) {
-        if (i.duty === undefined)
-          fail([...ip, 'episode'], 'only a random (duty) intermittent fault takes episode');
+        if (i.duty === undefined) fail([...ip, 'episode'], scenarioReason('episode-needs-duty'));
         spec.intermittent.episodeS = duration([...ip, 'episode'], i.episode);
-        if (spec.intermittent.episodeS < 1) fail([...ip, 'episode'], 'must be at least 1 s');
+        if (spec.intermittent.episodeS < 1) fail([...ip, 'episode'], scenarioReason('episode-too-short'));
       }
     }
-    const why = FAULTS[spec.type].notOn?.(profile, spec);
-    if (why) {
+    const whyNot = FAULTS[spec.type].notOn?.(profile, spec);
+    if (whyNot) {
+      // The field to point at is the one the reason names (in its English words).
+      const why = sayScenarioReason(whyNot, 'en');
       const field = /cylinder/.test(why)
         ? 'cylinder'
         : /module/.test(why)
@@ -316,7 +344,10 @@ function readScenarioYaml(text: string, file: string): Scenario {
               : /`ecu`|ECU/.test(why)
                 ? 'ecu'
                 : 'type';
-      fail([...p, field in f ? field : 'type'], `${spec.type} on ${vehicle}: ${why}`);
+      fail(
+        [...p, field in f ? field : 'type'],
+        scenarioReason('not-on-vehicle', { fault: spec.type, vehicle, why: whyNot }),
+      );
     }
     faults.push(spec);
   }
@@ -326,37 +357,35 @@ function readScenarioYaml(text: string, file: string): Scenario {
     recording = str(['recording'], root.recording)!;
     if (!isAbsolute(recording))
       recording = join(file.startsWith('<') ? process.cwd() : dirname(file), recording);
-    if (faults.length)
-      fail(['faults'], 'a recorded scenario replays the car as it was: faults cannot be injected into it');
+    if (faults.length) fail(['faults'], scenarioReason('recording-with-faults'));
     if (root.drive === undefined) root.drive = [{ phase: 'idle' }];
   }
 
   const drive: DrivePhase[] = [];
   const dl = root.drive;
-  if (!Array.isArray(dl) || dl.length === 0)
-    fail(['drive'], 'is required: a list of phases like { phase: urban, duration: 15min }');
+  if (!Array.isArray(dl) || dl.length === 0) fail(['drive'], scenarioReason('drive-required'));
   for (const [i, d] of (dl as unknown[]).entries()) {
     const p = ['drive', i];
-    if (!isObject(d)) fail(p, 'must be a mapping { phase, duration }');
+    if (!isObject(d)) fail(p, scenarioReason('phase-not-a-mapping'));
     if (!isObject(d)) continue;
     for (const k of Object.keys(d))
       if (!['phase', 'duration', 'rpm'].includes(k))
-        fail([...p, k], 'unknown field (expected phase, duration, rpm)');
+        fail([...p, k], scenarioReason('unknown-field-of', { expected: 'phase, duration, rpm' }));
     if (typeof d.phase !== 'string' || !(PHASE_KINDS as string[]).includes(d.phase))
       fail(
         [...p, 'phase'],
-        `unknown phase ${JSON.stringify(d.phase)} (expected one of ${PHASE_KINDS.join(', ')})`,
+        scenarioReason('unknown-phase', { got: JSON.stringify(d.phase), expected: PHASE_KINDS.join(', ') }),
       );
     const phase: DrivePhase = { phase: d.phase as PhaseKind };
     if (d.duration !== undefined) phase.duration = duration([...p, 'duration'], d.duration);
     else if (i !== (dl as unknown[]).length - 1)
-      fail([...p, 'duration'], 'is required except on the last phase');
+      fail([...p, 'duration'], scenarioReason('duration-required'));
     if (d.rpm !== undefined) {
-      if (phase.phase !== 'hold') fail([...p, 'rpm'], 'only a hold phase takes rpm');
+      if (phase.phase !== 'hold') fail([...p, 'rpm'], scenarioReason('rpm-not-hold'));
       phase.rpm = num([...p, 'rpm'], d.rpm, 500, 6000);
     }
     if (profile.engine.kind === 'none' && phase.phase === 'hold')
-      fail([...p, 'phase'], 'an EV has no engine speed to hold');
+      fail([...p, 'phase'], scenarioReason('ev-no-hold'));
     drive.push(phase);
   }
   const total = drive.reduce((s, d) => s + (d.duration ?? 0), 0);
@@ -364,10 +393,10 @@ function readScenarioYaml(text: string, file: string): Scenario {
   const sessionStart =
     root.session_start === undefined ? total : duration(['session_start'], root.session_start);
   if (!openEnded && sessionStart > total)
-    fail(['session_start'], `is after the end of the drive profile (${total} s)`);
+    fail(['session_start'], scenarioReason('session-after-end', { total }));
 
   const seed = num(['seed'], root.seed, 0, 0xffffffff, 1);
-  if (!Number.isInteger(seed)) fail(['seed'], 'must be an integer');
+  if (!Number.isInteger(seed)) fail(['seed'], scenarioReason('not-an-integer'));
   return {
     name,
     file,
@@ -398,13 +427,18 @@ export function readScenarioFile(file: string): Scenario {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new ScenarioError(file, '', `cannot read: ${(err as Error).message}`);
+    throw new ScenarioError(file, '', scenarioReason('cannot-read', { detail: (err as Error).message }));
   }
   let text: string;
   try {
     text = decodeText(bytes).text;
   } catch (err) {
-    if (err instanceof TextEncodingError) throw new ScenarioError(file, '', err.message);
+    if (err instanceof TextEncodingError)
+      throw new ScenarioError(
+        file,
+        '',
+        scenarioReason('not-text', { detail: err.message, offset: err.offset }),
+      );
     throw err;
   }
   return parseScenario(text, file);
@@ -466,7 +500,7 @@ export function loadScenario(nameOrFile: string): Scenario {
   if (/[/\\]|\.ya?ml$/.test(nameOrFile)) return readScenarioFile(nameOrFile);
   const names = scenarioNames();
   if (!names.includes(nameOrFile))
-    throw new ScenarioError(nameOrFile, '', `no built-in scenario of that name (known: ${names.join(', ')})`);
+    throw new ScenarioError(nameOrFile, '', scenarioReason('no-builtin', { known: names.join(', ') }));
   return readScenarioFile(join(SCENARIO_DIR, `${nameOrFile}.yaml`));
 }
 
@@ -517,12 +551,12 @@ export function recordedScenarioYaml(s: {
  * lone `*` typed for "any"); building the value then throws a ReferenceError, which is bad input
  * like any other (found by the fuzz test: the bytes `*\0`).
  */
-function yamlValue(doc: { toJS(): unknown }, fail: (reason: string) => never): unknown {
+function yamlValue(doc: { toJS(): unknown }, fail: (reason: ScenarioReason) => never): unknown {
   try {
     return doc.toJS();
   } catch (err) {
     if (err instanceof ReferenceError || err instanceof TypeError)
-      return fail(`YAML: ${err.message.split('\n')[0]!.trim()}`);
+      return fail(scenarioReason('yaml', { detail: err.message.split('\n')[0]!.trim() }));
     throw err;
   }
 }

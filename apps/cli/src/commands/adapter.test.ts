@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '@atelier/command';
 import { DemoCar, Elm327Emulator, loadProfiles, profileByName, serveTcp } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
@@ -68,4 +71,21 @@ describe('atelier adapter check', () => {
     await expect(adapterCommand.run(['check', 'elm327:ttyUSB0'], context().ctx)).rejects.toThrow(UsageError);
     await expect(adapterCommand.run(['probe'], context().ctx)).rejects.toThrow(UsageError);
   }, 60_000);
+
+  it('a bad scenario file behind sim: is a usage error saying where and why in French', async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'atelier-adapter-')), 'bad.yaml');
+    writeFileSync(
+      bad,
+      'name: x\nvehicle: petrol\ncomplaint: { fr: a, en: b }\ntrue_cause: c\nfaults:\n  - { type: misfire, cylinder: 9, severity: 0.5 }\n',
+    );
+    const fr = await adapterCommand.run(['check', `sim:${bad}`], context('fr').ctx).catch((e: unknown) => e);
+    expect(fr).toBeInstanceOf(UsageError);
+    expect((fr as Error).message).toBe(
+      `adaptateur « sim:${bad} » : ${bad}, ligne 6, champ faults[0].cylinder : misfire sur petrol : le cylindre doit être entre 1 et 4`,
+    );
+    const en = await adapterCommand.run(['check', `sim:${bad}`], context('en').ctx).catch((e: unknown) => e);
+    expect((en as Error).message).toBe(
+      `adapter 'sim:${bad}': ${bad}:6: faults[0].cylinder: misfire on petrol: cylinder must be 1..4`,
+    );
+  });
 });

@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Elm327Link, openSerial, openTcp } from '@atelier/elm327';
 import { FUNCTIONAL, physical } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../../tests/support/index.js';
+import { runCli } from '../testing.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const socat = requireOracle('socat', programRuns('socat', ['-V']));
@@ -61,6 +64,18 @@ describe('atelier emulate', () => {
       expect(existsSync(first)).toBe(false);
     },
   );
+
+  it("--replay of a bad transcript says the line and why in the user's language", async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'atelier-emulate-')), 'bad.transcript');
+    writeFileSync(bad, '0.000\ttx\t"ATZ\\r"\n12\trx\t"ELM327 \\v1.5"\n');
+    const fr = await runCli(['--lang', 'fr', 'emulate', '--tcp', '0', '--replay', bad]);
+    expect(fr.code).toBe(1);
+    expect(fr.stderr).toBe(
+      `atelier emulate: ${bad}, ligne 2 : les données ne sont pas un texte JSON (entre guillemets, caractères spéciaux échappés)\n`,
+    );
+    const en = await runCli(['--lang', 'en', 'emulate', '--tcp', '0', '--replay', bad]);
+    expect(en.stderr).toBe(`atelier emulate: TranscriptError: ${bad}:2: the data is not a JSON string\n`);
+  });
 
   it('--replay serves a recorded transcript back', async () => {
     const fixture = fileURLToPath(

@@ -63,11 +63,34 @@ describe('atelier sim', () => {
       bad,
       'name: x\nvehicle: petrol\ncomplaint: { fr: a, en: b }\ntrue_cause: c\nfaults:\n  - { type: misfire, cylinder: 9, severity: 0.5 }\ndrive:\n  - { phase: idle }\n',
     );
-    const r = await atelier('sim', 'run', '--scenario', bad);
+    const r = await atelier('--lang', 'en', 'sim', 'run', '--scenario', bad);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('faults[0].cylinder');
     expect(r.stderr).toContain('bad.yaml:6');
     expect((await atelier('sim', 'run', '--scenario', 'no-such-thing')).code).toBe(2);
+  });
+
+  it("a bad scenario file is refused in the user's language: where, which field, why", async () => {
+    const bad = join(dir, 'egr.yaml');
+    writeFileSync(
+      bad,
+      'name: x\nvehicle: petrol\ncomplaint: { fr: a, en: b }\ntrue_cause: c\nfaults:\n  - { type: egr_stuck, severity: "150 %" }\ndrive:\n  - { phase: idle }\n',
+    );
+    const fr = await atelier('--lang', 'fr', 'sim', 'run', '--scenario', bad);
+    expect(fr.code).toBe(1);
+    expect(fr.stderr).toBe(
+      `atelier sim: ${bad}, ligne 6, champ faults[0].severity : valeur attendue entre 0 et 1 (trouvé "150 %")\n`,
+    );
+    const en = await atelier('--lang', 'en', 'sim', 'run', '--scenario', bad);
+    expect(en.stderr).toBe(
+      `atelier sim: ScenarioError: ${bad}:6: faults[0].severity: must be between 0 and 1 (got "150 %")\n`,
+    );
+    // A built-in name that does not exist is a usage error, said in French too.
+    const unknown = await atelier('--lang', 'fr', 'sim', 'run', '--scenario', 'no-such-thing');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^atelier sim: no-such-thing : aucun scénario intégré de ce nom \(connus : /,
+    );
   });
 
   it('--battery V also reads the traction battery: the recording gives a battery report; bad use is a usage error', async () => {

@@ -105,7 +105,7 @@ function resolveScenario(spec: string, ctx: CliContext): Scenario {
     return loadScenario(looksLikeFile && !isAbsolute(spec) ? resolve(ctx.cwd, spec) : spec);
   } catch (err) {
     if (err instanceof ScenarioError && !looksLikeFile && err.path === '')
-      throw new UsageError(err.message, USAGE[ctx.lang]);
+      throw new UsageError(err.messageIn(ctx.lang), USAGE[ctx.lang]);
     throw err;
   }
 }

@@ -3,6 +3,8 @@
  * (`req.user`, `req.session`, `req.lang`), who may use each route (`config.access`, checked before
  * anything else), the CSRF token on every change, and errors answered in the user's language.
  */
+
+import { speaksLang } from '@atelier/command';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isLang, type Lang, tr } from '../i18n.js';
@@ -272,6 +274,14 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
                   en: 'too many attempts, try again later',
                 })
               : err.message;
+      } else if (speaksLang(err)) {
+        // A stored recording or file that no longer reads (checked at upload, so the server's
+        // fault): still a server error, but the page says which file, where and why.
+        req.log.error(err);
+        message = tr(req.lang, {
+          fr: `fichier illisible : ${err.messageIn('fr')}`,
+          en: `unreadable file: ${err.messageIn('en')}`,
+        });
       } else {
         req.log.error(err);
         message = tr(req.lang, { fr: 'erreur interne', en: 'internal error' });

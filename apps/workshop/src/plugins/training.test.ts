@@ -67,7 +67,7 @@ describe('recording uploads', () => {
       'capture.log',
       Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0x0a]),
       400,
-      /journal candump invalide : capture\.log:1/,
+      /journal candump invalide : capture\.log, ligne 1, colonne 1 : « \( » et un horodatage attendus, trouvé/,
     ],
     ['path tricks (parent)', '../../etc/passwd.log', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
     ['path tricks (absolute)', '/etc/cron.d/x.log', '(1.0) can0 123#00\n', 400, /nom de fichier refusé/],
@@ -78,14 +78,21 @@ describe('recording uploads', () => {
       'bad.log',
       '(1.000000) can0 7E8#0441\n(1.1) can0 ZZZ#00\n',
       400,
-      /journal candump invalide : bad\.log:2/,
+      /journal candump invalide : bad\.log, ligne 2, colonne 12 : « Z » inattendu dans l'identifiant$/,
     ],
     [
       'a broken transcript',
       'session.txt',
       '0.000\ttx\t"ATZ\\r"\n12\trx\tnot json\n',
       400,
-      /transcript ELM327 illisible/,
+      /^transcript ELM327 illisible : session\.txt, ligne 2 : ligne illisible : format attendu « <ms>\\t<tx\|rx\|note>\\t"<texte JSON>" » \(temps en ms, sens, données\)$/,
+    ],
+    [
+      'a transcript whose data is not JSON',
+      'session.txt',
+      '0.000\ttx\t"ATZ\\r"\n12\trx\t"ELM327 \\v1.5"\n',
+      400,
+      /^transcript ELM327 illisible : session\.txt, ligne 2 : les données ne sont pas un texte JSON \(entre guillemets, caractères spéciaux échappés\)$/,
     ],
     ['empty', 'empty.log', '', 400, /fichier vide/],
     // Recordings that read fine but can answer nothing an apprentice could ask.
@@ -639,6 +646,48 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(fr).not.toContain('véhicule réel');
   });
 
+  it('a bad BLF is refused naming the byte offset, the reason in the page language', async () => {
+    const blf = join(mkdtempSync(join(tmpdir(), 'atelier-blf-')), 'leaf.blf');
+    await writeLog(blf, readLog(LEAF), 'blf');
+    // The file header of a real BLF, then no object where one must start.
+    const junk = Buffer.concat([
+      readFileSync(blf).subarray(0, 144),
+      Buffer.from('pas un objet du tout, désolé'),
+    ]);
+    const fr = await upload('junk.blf', junk);
+    expect(fr.statusCode).toBe(400);
+    expect(alertText(fr.body)).toBe(
+      'fichier BLF invalide : junk.blf, octet 144 (0x90) : objet attendu (« LOBJ »), trouvé « pas  »',
+    );
+    const a = await t.as('formateur');
+    const body = multipart({ _csrf: a.csrf }, { name: 'junk.blf', content: junk });
+    const en = await t.app.inject({
+      method: 'POST',
+      url: '/training/recordings?lang=en',
+      headers: { cookie: a.cookie, ...body.headers },
+      payload: body.payload,
+    });
+    expect(en.statusCode).toBe(400);
+    expect(alertText(en.body)).toBe(
+      "invalid BLF file: junk.blf: byte 144 (0x90): expected an object ('LOBJ'), found 'pas '",
+    );
+  });
+
+  it('a stored recording that no longer reads: the replay page says which line and why, in the page language', async () => {
+    const rec = (await upload('stale.log', readFileSync(LEAF, 'utf8'))).json();
+    // Checked at upload; damaged in the store since (a restore gone wrong, a hand edit).
+    await t.store.run('UPDATE recordings SET content = ? WHERE id = ?', ['gâché\n', rec.id]);
+    const fr = await t.inject('formateur', { method: 'GET', url: `/training/recordings/${rec.id}` });
+    expect(fr.statusCode).toBe(500);
+    expect(alertText(fr.body)).toBe(
+      'fichier illisible : stale.log, ligne 1, colonne 1 : « ( » et un horodatage attendus, trouvé « g »',
+    );
+    const en = await t.inject('formateur', { method: 'GET', url: `/training/recordings/${rec.id}?lang=en` });
+    expect(alertText(en.body)).toBe(
+      "unreadable file: stale.log:1:1: expected '(' and a timestamp, found 'g'",
+    );
+  });
+
   it('a truncated MF4 is refused with the reason, nothing stored', async () => {
     const before = (await t.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM recordings'))!.n;
     const res = await upload('cut.MF4', readFileSync(LEAF_MF4).subarray(0, 3000));
@@ -705,13 +754,15 @@ BO_ 258 Msg102: 6 A
     expect(data.series['SoC_Temp.BatPackTemp1']).toHaveLength(13);
   });
 
-  it('refuses a DBC that does not parse, naming the line', async () => {
+  it('refuses a DBC that does not parse, naming the line, the reason in the page language', async () => {
     const rec = (await t.store.get<{ id: number }>(
       "SELECT id FROM recordings WHERE kind = 'can' ORDER BY id LIMIT 1",
     ))!;
     const res = await postDbc(rec.id, 'bad.dbc', 'BO_ 258 Msg: 8 A\n SG_ bad : x|8@1+ (1,0) [0|1] "" A\n');
     expect(res.statusCode).toBe(400);
-    expect(alertText(res.body)).toMatch(/DBC illisible : bad\.dbc:2: expected start bit/);
+    expect(alertText(res.body)).toBe(
+      'DBC illisible : bad.dbc, ligne 2 : attendu : bit de départ (un entier positif), trouvé « x|8@1+ »',
+    );
   });
 });
 

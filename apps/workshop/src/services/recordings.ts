@@ -19,11 +19,14 @@ import {
   LogParseError,
   originCommentLine,
   parseDbc,
+  parseErrorMessage,
   type RecordingOrigin,
   readLogText,
   readOrigin,
+  reason,
   TextEncodingError,
 } from '@atelier/can';
+import { speaksLang } from '@atelier/command';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { type BatteryReport, batteryReadsIn, batteryReportFromFrames } from '@atelier/ev';
 import { exchangesFromFrames, functionalAddressOf, hexBytes } from '@atelier/obd';
@@ -172,9 +175,12 @@ async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecordin
         summary: { entries: entries.length, requests, ...(origin ? { origin } : {}) },
       };
     } catch (err) {
+      // A bad line says where and why in the page's language; the responder's own refusals
+      // (no answered request) are still English.
+      const say = (lang: 'fr' | 'en') => (speaksLang(err) ? err.messageIn(lang) : (err as Error).message);
       throw new UploadRefused({
-        fr: `transcript ELM327 illisible : ${(err as Error).message}`,
-        en: `unreadable ELM327 transcript: ${(err as Error).message}`,
+        fr: `transcript ELM327 illisible : ${say('fr')}`,
+        en: `unreadable ELM327 transcript: ${say('en')}`,
       });
     }
   }
@@ -183,14 +189,14 @@ async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecordin
     format = detectFormat(label, bytes.subarray(0, 4096));
   } catch (err) {
     throw new UploadRefused({
-      fr: `format non reconnu (${(err as Error).message}) : attendu candump, ASC, TRC PEAK, trace CANHacker, CSV SavvyCAN ou transcript ELM327`,
-      en: `unknown format (${(err as Error).message}): expected candump, ASC, PEAK TRC, CANHacker trace, SavvyCAN CSV or an ELM327 transcript`,
+      fr: `format non reconnu (${parseErrorMessage(err, 'fr')}) : attendu candump, ASC, TRC PEAK, trace CANHacker, CSV SavvyCAN ou transcript ELM327`,
+      en: `unknown format (${parseErrorMessage(err, 'en')}): expected candump, ASC, PEAK TRC, CANHacker trace, SavvyCAN CSV or an ELM327 transcript`,
     });
   }
   try {
     const frames: Frame[] = [];
     for await (const f of readLogText(bytes, label)) frames.push(f);
-    if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
+    if (!frames.length) throw new LogParseError(label, 1, reason('no-frame'));
     return await canRecording(
       label,
       format,
@@ -202,8 +208,8 @@ async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecordin
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
-      fr: `journal ${format} invalide : ${(err as Error).message}`,
-      en: `invalid ${format} log: ${(err as Error).message}`,
+      fr: `journal ${format} invalide : ${parseErrorMessage(err, 'fr')}`,
+      en: `invalid ${format} log: ${parseErrorMessage(err, 'en')}`,
     });
   }
 }
@@ -222,7 +228,7 @@ async function checkBinaryRecording(
   try {
     const frames: Frame[] = [];
     for await (const f of readLogText(bytes, label, { format: format as 'mf4' | 'blf' })) frames.push(f);
-    if (!frames.length) throw new LogParseError(label, 1, 'no frame in the file');
+    if (!frames.length) throw new LogParseError(label, 1, reason('no-frame'));
     // The mark the file carried stays in the stored text (a candump comment).
     const origin = readOrigin(bytes, format as LogFormat);
     let text = origin ? originCommentLine('candump', origin)! : '';
@@ -231,8 +237,8 @@ async function checkBinaryRecording(
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UploadRefused({
-      fr: `fichier ${format.toUpperCase()} invalide : ${(err as Error).message}`,
-      en: `invalid ${format.toUpperCase()} file: ${(err as Error).message}`,
+      fr: `fichier ${format.toUpperCase()} invalide : ${parseErrorMessage(err, 'fr')}`,
+      en: `invalid ${format.toUpperCase()} file: ${parseErrorMessage(err, 'en')}`,
     });
   }
 }
@@ -459,8 +465,8 @@ export async function dbcSeries(
     dbc = parseDbc(Buffer.from(bytes).toString('utf8'), file);
   } catch (err) {
     throw new UploadRefused({
-      fr: `DBC illisible : ${(err as Error).message}`,
-      en: `unreadable DBC: ${(err as Error).message}`,
+      fr: `DBC illisible : ${parseErrorMessage(err, 'fr')}`,
+      en: `unreadable DBC: ${parseErrorMessage(err, 'en')}`,
     });
   }
   if (!dbc.messages.length)

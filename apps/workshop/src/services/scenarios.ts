@@ -118,7 +118,10 @@ export function parseScenarioFile(name: string, text: string): Scenario {
   } catch (err) {
     if (err instanceof ScenarioError)
       throw new ValidationError(
-        { fr: `fichier de scénario refusé : ${err.message}`, en: `scenario file refused: ${err.message}` },
+        {
+          fr: `fichier de scénario refusé : ${err.messageIn('fr')}`,
+          en: `scenario file refused: ${err.messageIn('en')}`,
+        },
         'file',
       );
     throw err;

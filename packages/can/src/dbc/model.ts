@@ -1,3 +1,5 @@
+import { type Reason, type ReasonLang, sayAtLine, sayReason } from '../reason.js';
+
 /** What a DBC file describes, as plain data. Names follow the DBC keywords they come from. */
 
 export type ByteOrder = 'little-endian' | 'big-endian';
@@ -81,7 +83,9 @@ export interface DbcAttributeDefinition {
 /** A statement that was understood but could not be applied (dangling reference, …). */
 export interface DbcWarning {
   line: number;
+  /** In English; `sayReason(detail, lang)` says it in the reader's language. */
   message: string;
+  detail: Reason;
 }
 
 export interface Dbc {
@@ -97,15 +101,26 @@ export interface Dbc {
   warnings: DbcWarning[];
 }
 
-/** A DBC that cannot be read: names the file and the 1-based line. */
+/**
+ * A DBC that cannot be read: names the file and the 1-based line. `detail` is the reason as a code
+ * with its parameters, `reason` and `message` are in English; `parseErrorMessage` says it in the
+ * reader's language.
+ */
 export class DbcParseError extends Error {
   override name = 'DbcParseError';
+  readonly reason: string;
   constructor(
     readonly file: string,
     readonly line: number,
-    readonly reason: string,
+    readonly detail: Reason,
   ) {
-    super(`${file}:${line}: ${reason}`);
+    super(sayAtLine(file, line, undefined, detail, 'en'));
+    this.reason = sayReason(detail, 'en');
+  }
+
+  /** The message in `lang`: the place spelled out, then the reason. */
+  messageIn(lang: ReasonLang): string {
+    return sayAtLine(this.file, this.line, undefined, this.detail, lang);
   }
 }
 

@@ -219,7 +219,7 @@ describe('parseDbc', () => {
     const d = parseDbc(
       'BO_ 1 A: 1 X\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\nVAL_ 2 B 0 "x" ;\nCM_ SG_ 1 C "c";\n',
     );
-    expect(d.warnings).toEqual([
+    expect(d.warnings.map(({ line, message }) => ({ line, message }))).toEqual([
       { line: 3, message: 'VAL_ refers to message 2, which is not defined' },
       { line: 4, message: 'CM_ refers to signal C, which message A does not have' },
     ]);

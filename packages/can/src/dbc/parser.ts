@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
 import { namingFile } from '../log.js';
 import { clip } from '../quote.js';
+import { type Reason, reason, sayReason, type Term, term } from '../reason.js';
 import { windows1252 } from '../text.js';
 import { MAX_MESSAGE_BYTES, signalBitPositions } from './layout.js';
 import {
@@ -33,8 +34,8 @@ class Scanner {
     readonly file: string,
   ) {}
 
-  fail(reason: string, line = this.line): never {
-    throw new DbcParseError(this.file, line, reason);
+  fail(why: Reason, line = this.line): never {
+    throw new DbcParseError(this.file, line, why);
   }
 
   /** Skips blanks, newlines and `//` comment lines (some exporters write them). */
@@ -99,10 +100,10 @@ class Scanner {
     return this.sticky(IDENT);
   }
 
-  ident(what: string): string {
+  ident(what: Term): string {
     this.skip();
     const id = this.sticky(NAME);
-    if (id === undefined) this.fail(`expected ${what}, found ${this.describe()}`);
+    if (id === undefined) this.fail(reason('dbc.expected', { what: term(what), found: this.describe() }));
     return id;
   }
 
@@ -121,34 +122,36 @@ class Scanner {
       onMissing(lastLine);
       return;
     }
-    this.fail(`expected ';' at the end of ${keyword}, found ${this.describe()}`);
+    this.fail(reason('dbc.expected-semicolon', { keyword, found: this.describe() }));
   }
 
-  number(what: string): number {
+  number(what: Term): number {
     this.skip();
     const s = this.sticky(NUMBER);
-    if (s === undefined) this.fail(`expected ${what} (a number), found ${this.describe()}`);
+    if (s === undefined)
+      this.fail(reason('dbc.expected-number', { what: term(what), found: this.describe() }));
     return Number(s);
   }
 
-  uint(what: string): number {
+  uint(what: Term): number {
     this.skip();
     const s = this.sticky(UINT);
-    if (s === undefined) this.fail(`expected ${what} (an unsigned integer), found ${this.describe()}`);
+    if (s === undefined) this.fail(reason('dbc.expected-uint', { what: term(what), found: this.describe() }));
     return Number(s);
   }
 
   /** A double-quoted string; `\"` and `\\` are unescaped; may span lines (comments do). */
-  string(what: string): string {
+  string(what: Term): string {
     this.skip();
-    if (this.peek() !== '"') this.fail(`expected ${what} (a quoted string), found ${this.describe()}`);
+    if (this.peek() !== '"')
+      this.fail(reason('dbc.expected-string', { what: term(what), found: this.describe() }));
     const startLine = this.line;
     const t = this.text;
     let i = this.pos + 1;
     let out = '';
     let from = i;
     for (;;) {
-      if (i >= t.length) this.fail(`unterminated string (${what})`, startLine);
+      if (i >= t.length) this.fail(reason('dbc.unterminated-string', { what: term(what) }), startLine);
       const c = t.charCodeAt(i);
       if (c === 34) break;
       if (c === 92 && i + 1 < t.length) {
@@ -167,10 +170,10 @@ class Scanner {
     return out;
   }
 
-  expect(ch: string, what?: string): void {
+  expect(ch: string, what?: Term): void {
     this.skip();
     if (this.text[this.pos] !== ch)
-      this.fail(`expected '${ch}'${what ? ` ${what}` : ''}, found ${this.describe()}`);
+      this.fail(reason('dbc.expected-char', { ch, what: what ? term(what) : '', found: this.describe() }));
     this.pos++;
   }
 
@@ -201,15 +204,15 @@ class Scanner {
       if (c === 10) this.line++;
       if (c === 59) return;
     }
-    this.fail(`${keyword} statement without a closing ';'`, line);
+    this.fail(reason('dbc.unclosed-statement', { keyword }), line);
   }
 
-  describe(): string {
-    if (this.eof) return 'end of file';
+  describe(): Reason {
+    if (this.eof) return reason('end-of-file');
     const c = this.text[this.pos];
-    if (c === '\n' || c === '\r') return 'end of line';
+    if (c === '\n' || c === '\r') return reason('end-of-line');
     const word = /^\S{1,20}/.exec(this.text.slice(this.pos, this.pos + 20))?.[0] ?? c;
-    return `'${clip(word)}'`;
+    return reason('found-text', { text: clip(word) });
   }
 }
 
@@ -294,15 +297,16 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
   const extendedMux = new Map<DbcSignal, { cond: MultiplexCondition; line: number }>();
   const attributeLines: { apply: () => void }[] = [];
   let current: DbcMessage | undefined;
-  const warn = (line: number, message: string) => dbc.warnings.push({ line, message });
+  const warn = (line: number, detail: Reason) =>
+    dbc.warnings.push({ line, message: sayReason(detail, 'en'), detail });
   const missingSemicolon = (kw: string) => (line: number) =>
-    warn(line, `${kw} statement without ';' at the end of the line`);
+    warn(line, reason('dbc.warn-semicolon', { keyword: kw }));
   /** Messages left out (ids no bus can carry): references to them are not reported again. */
   const ignoredIds = new Set<number>();
   const messageKey = (raw: number) => raw; // raw BO_ id, extended flag included: unique per message
   const findMessage = (raw: number, line: number, what: string): DbcMessage | undefined => {
     const m = byKey.get(messageKey(raw));
-    if (!m && !ignoredIds.has(raw)) warn(line, `${what} refers to message ${raw}, which is not defined`);
+    if (!m && !ignoredIds.has(raw)) warn(line, reason('dbc.warn-no-message', { keyword: what, id: raw }));
     return m;
   };
   const findSignal = (
@@ -313,7 +317,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
   ): DbcSignal | undefined => {
     if (!m) return undefined;
     const sig = m.signals.find((x) => x.name === name);
-    if (!sig) warn(line, `${what} refers to signal ${name}, which message ${m.name} does not have`);
+    if (!sig) warn(line, reason('dbc.warn-no-signal', { keyword: what, signal: name, message: m.name }));
     return sig;
   };
 
@@ -322,7 +326,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
     if (s.eof) break;
     const line = s.line;
     const kw = s.tryIdent();
-    if (kw === undefined) s.fail(`expected a keyword, found ${s.describe()}`);
+    if (kw === undefined) s.fail(reason('dbc.expected-keyword', { found: s.describe() }));
     if (kw !== 'SG_') current = undefined;
     switch (kw) {
       case 'VERSION':
@@ -374,7 +378,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           names.push(...rest.split(/[\s,]+/).filter(Boolean));
         }
         for (const name of names) {
-          if (!/^[A-Za-z0-9_]+$/.test(name)) s.fail(`bad node name '${clip(name)}'`, line);
+          if (!/^[A-Za-z0-9_]+$/.test(name)) s.fail(reason('dbc.bad-node-name', { name: clip(name) }), line);
           if (!nodes.has(name)) {
             const node: DbcNode = { name, attributes: {} };
             nodes.set(name, node);
@@ -395,8 +399,8 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         const length = s.uint('message length');
         s.skipInline();
         const sender = s.atLineEnd() ? '' : s.ident('message sender');
-        if (!s.atLineEnd()) s.fail(`unexpected ${s.describe()} after the BO_ sender`);
-        if (raw > 0xffffffff) s.fail(`message id ${raw} does not fit 32 bits`, line);
+        if (!s.atLineEnd()) s.fail(reason('dbc.after-sender', { found: s.describe() }));
+        if (raw > 0xffffffff) s.fail(reason('dbc.id-over-32-bit', { id: raw }), line);
         let extended = raw >= EXTENDED_FLAG;
         const id = extended ? raw - EXTENDED_FLAG : raw;
         let usable = true;
@@ -404,19 +408,16 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           if (!extended && id <= MAX_EXT_ID) {
             // Several exporters write 29-bit ids without the bit-31 flag: taken as 29-bit.
             extended = true;
-            warn(
-              line,
-              `message ${name}: id 0x${id.toString(16)} above 0x7FF without the bit-31 flag, taken as a 29-bit id`,
-            );
+            warn(line, reason('dbc.warn-29-bit', { message: name, id: id.toString(16) }));
           } else {
             usable = false;
-            warn(line, `message ${name}: id 0x${id.toString(16)} fits no CAN identifier; message left out`);
+            warn(line, reason('dbc.warn-id-left-out', { message: name, id: id.toString(16) }));
           }
         }
         if (length > MAX_MESSAGE_BYTES)
-          s.fail(`message length ${length} exceeds ${MAX_MESSAGE_BYTES} bytes`, line);
+          s.fail(reason('dbc.message-too-long', { length, max: MAX_MESSAGE_BYTES }), line);
         if (byKey.has(raw))
-          s.fail(`message id ${raw} defined twice (first at line ${byKey.get(raw)!.line})`, line);
+          s.fail(reason('dbc.message-twice', { id: raw, first: byKey.get(raw)!.line }), line);
         current = {
           id,
           extended,
@@ -439,7 +440,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
       }
       case 'SG_': {
         const m = current;
-        if (!m) s.fail('SG_ outside a BO_ message', line);
+        if (!m) s.fail(reason('dbc.signal-outside-message'), line);
         current = m;
         const name = s.ident('signal name');
         let muxText: string | undefined;
@@ -453,12 +454,10 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         s.expect('@', 'before the byte order');
         s.skip();
         const order = s.peek();
-        if (order !== '0' && order !== '1')
-          s.fail(`byte order must be 0 (Motorola) or 1 (Intel), found ${s.describe()}`);
+        if (order !== '0' && order !== '1') s.fail(reason('dbc.byte-order', { found: s.describe() }));
         s.pos++;
         const sign = s.peek();
-        if (sign !== '+' && sign !== '-')
-          s.fail(`value type must be + (unsigned) or - (signed), found ${s.describe()}`);
+        if (sign !== '+' && sign !== '-') s.fail(reason('dbc.sign', { found: s.describe() }));
         s.pos++;
         s.expect('(', 'before factor,offset');
         const factor = s.number('factor');
@@ -475,21 +474,26 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           .restOfLine()
           .split(/[\s,]+/)
           .filter(Boolean);
-        if (length < 1 || length > 64) s.fail(`signal ${name}: length ${length} outside 1–64 bits`, line);
-        if (factor === 0) s.fail(`signal ${name}: factor 0`, line);
+        if (length < 1 || length > 64) s.fail(reason('dbc.signal-length', { signal: name, length }), line);
+        if (factor === 0) s.fail(reason('dbc.factor-zero', { signal: name }), line);
         const byteOrder = order === '1' ? 'little-endian' : 'big-endian';
         const positions = signalBitPositions(startBit, length, byteOrder);
         const top = Math.max(...positions);
         if (top >= MAX_MESSAGE_BYTES * 8)
-          s.fail(`signal ${name}: bits run past byte ${MAX_MESSAGE_BYTES - 1}`, line);
+          s.fail(reason('dbc.signal-past-end', { signal: name, last: MAX_MESSAGE_BYTES - 1 }), line);
         if (top >= m.length * 8 && m.name !== INDEPENDENT_SIGNALS_MESSAGE) {
           warn(
             line,
-            `signal ${name} ends in byte ${top >> 3}, beyond the ${m.length}-byte message ${m.name}`,
+            reason('dbc.warn-beyond-message', {
+              signal: name,
+              byte: top >> 3,
+              length: m.length,
+              message: m.name,
+            }),
           );
         }
         if (m.signals.some((x) => x.name === name))
-          s.fail(`signal ${name} defined twice in message ${m.name}`, line);
+          s.fail(reason('dbc.signal-twice', { signal: name, message: m.name }), line);
         const signal: DbcSignal = {
           name,
           startBit,
@@ -511,11 +515,10 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           const mm = MUX.exec(muxText);
           if (muxText === 'm') {
             // A bare lower-case m is a typo for M in the files that have it (SG_MUL_VAL_ then names it as a switch).
-            warn(line, `signal ${name}: multiplexer indicator 'm' taken as 'M'`);
+            warn(line, reason('dbc.warn-mux-case', { signal: name }));
             signal.isMultiplexer = true;
           } else {
-            if (!mm)
-              s.fail(`signal ${name}: bad multiplexer indicator '${clip(muxText)}' (M, mN or mNM)`, line);
+            if (!mm) s.fail(reason('dbc.mux-indicator', { signal: name, found: clip(muxText) }), line);
             if (muxText === 'M' || mm[2] === 'M') signal.isMultiplexer = true;
             if (mm[1] !== undefined) simpleMux.push({ message: m, signal, value: Number(mm[1]) });
           }
@@ -546,7 +549,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
             const text = s.string('comment');
             const node = nodes.get(n);
             if (node) node.comment = text;
-            else warn(line, `CM_ refers to node ${n}, which is not defined`);
+            else warn(line, reason('dbc.warn-no-node', { keyword: 'CM_', node: n }));
           } else if (obj === 'BO_') {
             const raw = s.uint('message id');
             const text = s.string('comment');
@@ -562,7 +565,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
             s.ident('environment variable');
             s.string('comment');
           } else {
-            s.fail(`CM_ for unknown object type ${obj}`, line);
+            s.fail(reason('dbc.unknown-object', { keyword: 'CM_', object: obj }), line);
           }
         }
         s.endStatement('CM_', missingSemicolon('CM_'));
@@ -573,7 +576,9 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         s.skip();
         if (s.peek() !== '"') {
           const obj = s.ident('object type');
-          object = OBJECT_KEYWORDS[obj] ?? s.fail(`BA_DEF_ for unknown object type ${obj}`, line);
+          object =
+            OBJECT_KEYWORDS[obj] ??
+            s.fail(reason('dbc.unknown-object', { keyword: 'BA_DEF_', object: obj }), line);
         }
         const name = s.string('attribute name');
         const type = s.ident('attribute type');
@@ -590,7 +595,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
             s.skip();
           }
         } else if (type !== 'STRING') {
-          s.fail(`attribute ${name}: unknown type ${type}`, line);
+          s.fail(reason('dbc.attribute-type', { attribute: name, type }), line);
         }
         s.endStatement('BA_DEF_', missingSemicolon('BA_DEF_'));
         dbc.attributeDefinitions.set(name, def);
@@ -601,7 +606,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         const value = readAttributeValue(s);
         s.endStatement('BA_DEF_DEF_', missingSemicolon('BA_DEF_DEF_'));
         const def = dbc.attributeDefinitions.get(name);
-        if (!def) warn(line, `BA_DEF_DEF_ for undefined attribute ${name}`);
+        if (!def) warn(line, reason('dbc.warn-no-attribute', { keyword: 'BA_DEF_DEF_', attribute: name }));
         else def.default = def.type === 'ENUM' && typeof value === 'string' ? value : coerce(def, value);
         break;
       }
@@ -618,7 +623,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           else if (obj === 'SG_')
             target = { kind: 'signal', raw: s.uint('message id'), signal: s.ident('signal name') };
           else if (obj === 'EV_') target = { kind: 'envvar', name: s.ident('environment variable') };
-          else s.fail(`BA_ for unknown object type ${obj}`, line);
+          else s.fail(reason('dbc.unknown-object', { keyword: 'BA_', object: obj }), line);
         }
         const value = readAttributeValue(s);
         s.endStatement('BA_', missingSemicolon('BA_'));
@@ -626,13 +631,13 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         attributeLines.push({
           apply: () => {
             const def = dbc.attributeDefinitions.get(name);
-            if (!def) warn(line, `BA_ for undefined attribute ${name}`);
+            if (!def) warn(line, reason('dbc.warn-no-attribute', { keyword: 'BA_', attribute: name }));
             const v = def ? coerce(def, value) : value;
             if (target.kind === 'network') dbc.attributes[name] = v;
             else if (target.kind === 'node') {
               const node = nodes.get(target.name!);
               if (node) node.attributes[name] = v;
-              else warn(line, `BA_ refers to node ${target.name}, which is not defined`);
+              else warn(line, reason('dbc.warn-no-node', { keyword: 'BA_', node: target.name! }));
             } else if (target.kind === 'message') {
               const m = findMessage(target.raw!, line, 'BA_');
               if (m) m.attributes[name] = v;
@@ -659,9 +664,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         if (/[A-Za-z_]/.test(s.peek())) {
           const table = s.ident('value table name');
           s.expect(';', 'after the value table name');
-          values =
-            dbc.valueTables.get(table) ??
-            s.fail(`VAL_ uses value table ${table}, which is not defined`, line);
+          values = dbc.valueTables.get(table) ?? s.fail(reason('dbc.value-table-missing', { table }), line);
         } else {
           values = readValueDescriptions(s, missingSemicolon('VAL_'));
         }
@@ -681,12 +684,9 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         else if (t === 1 || t === 2) {
           const bits = t === 1 ? 32 : 64;
           if (sig.length !== bits)
-            s.fail(
-              `signal ${n}: SIG_VALTYPE_ ${t} (${t === 1 ? 'float' : 'double'}) needs ${bits} bits, the signal has ${sig.length}`,
-              line,
-            );
+            s.fail(reason('dbc.float-bits', { signal: n, type: t, bits, length: sig.length }), line);
           sig.valueType = t === 1 ? 'float32' : 'float64';
-        } else s.fail(`SIG_VALTYPE_ ${t} is not 0, 1 (float) or 2 (double)`, line);
+        } else s.fail(reason('dbc.value-type', { type: t }), line);
         break;
       }
       case 'SG_MUL_VAL_': {
@@ -701,7 +701,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           const a = s.uint('range start');
           s.expect('-', 'in a multiplexer range');
           const b = s.uint('range end');
-          if (b < a) s.fail(`multiplexer range ${a}-${b} is reversed`, line);
+          if (b < a) s.fail(reason('dbc.range-reversed', { from: a, to: b }), line);
           ranges.push([a, b]);
           s.tryChar(',');
         }
@@ -710,10 +710,11 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         const swSig = findSignal(m, sw, line, 'SG_MUL_VAL_');
         if (sig && swSig) {
           if (!swSig.isMultiplexer)
-            s.fail(`SG_MUL_VAL_: ${sw} is not a multiplexer (M) signal in ${m!.name}`, line);
+            s.fail(reason('dbc.not-a-multiplexer', { signal: sw, message: m!.name }), line);
           const prev = extendedMux.get(sig);
           if (prev && prev.cond.signal === sw) prev.cond.ranges.push(...ranges);
-          else if (prev) s.fail(`signal ${n} is multiplexed by both ${prev.cond.signal} and ${sw}`, line);
+          else if (prev)
+            s.fail(reason('dbc.two-multiplexers', { signal: n, first: prev.cond.signal, second: sw }), line);
           else extendedMux.set(sig, { cond: { signal: sw, ranges }, line });
         }
         break;
@@ -723,7 +724,7 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
           s.skipStatement(kw, line);
           break;
         }
-        s.fail(`unknown keyword ${clip(kw)}`, line);
+        s.fail(reason('dbc.unknown-keyword', { keyword: clip(kw) }), line);
     }
   }
 
@@ -737,15 +738,15 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
     if (switches.length !== 1) {
       s.fail(
         switches.length === 0
-          ? `signal ${signal.name} is multiplexed (m${value}) but message ${message.name} has no multiplexer signal`
-          : `signal ${signal.name} (m${value}): message ${message.name} has several multiplexers and no SG_MUL_VAL_ says which`,
+          ? reason('dbc.no-multiplexer', { signal: signal.name, value, message: message.name })
+          : reason('dbc.several-multiplexers', { signal: signal.name, value, message: message.name }),
         signal.line,
       );
     }
     signal.multiplexer = { signal: switches[0].name, ranges: [[value, value]] };
   }
   for (const [signal, { cond, line }] of extendedMux) {
-    if (cond.signal === signal.name) s.fail(`signal ${signal.name} multiplexes itself`, line);
+    if (cond.signal === signal.name) s.fail(reason('dbc.mux-itself', { signal: signal.name }), line);
     signal.multiplexer = cond;
   }
   for (const m of dbc.messages) {
@@ -765,13 +766,16 @@ function checkMuxCycles(m: DbcMessage, s: Scanner): void {
     const seen = new Set<string>();
     let cur: DbcSignal | undefined = sig;
     while (cur?.multiplexer) {
-      if (seen.has(cur.name))
-        s.fail(`message ${m.name}: multiplexer chain through ${cur.name} loops`, sig.line);
+      if (seen.has(cur.name)) s.fail(reason('dbc.mux-loop', { message: m.name, signal: cur.name }), sig.line);
       seen.add(cur.name);
       const next = byName.get(cur.multiplexer.signal);
       if (!next)
         s.fail(
-          `signal ${cur.name} is multiplexed by ${cur.multiplexer.signal}, which ${m.name} does not have`,
+          reason('dbc.mux-missing', {
+            signal: cur.name,
+            multiplexer: cur.multiplexer.signal,
+            message: m.name,
+          }),
           cur.line,
         );
       cur = next;

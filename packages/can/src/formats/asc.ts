@@ -1,6 +1,7 @@
 import type { Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
 import { clip } from '../quote.js';
+import { type Reason, reason, term } from '../reason.js';
 import { EMPTY, HEX_UPPER, HEX_VALUE, LineError, latin1, NameCache } from './bytes.js';
 import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
@@ -134,24 +135,21 @@ export class AscParser implements LineParser {
       const text = utf8OrLatin1(buf.subarray(t, e));
       const ms = parseAscDate(text);
       if (ms === undefined)
-        throw new LineError(
-          `unreadable date '${clip(text.trim())}' (lenient reading skips it: times then count from the start of measurement)`,
-          t - s + 1,
-        );
+        throw new LineError(reason('asc.bad-date', { text: clip(text.trim()) }), t - s + 1);
       if (!this.options.relativeTime) this.startMs = ms;
       return;
     }
     if (word === 'base') {
       const rest = latin1(buf, t, e).toLowerCase();
       const m = /^\s*(hex|dec)(?:\s+timestamps\s+(absolute|relative))?/.exec(rest);
-      if (!m) throw new LineError(`expected 'base hex|dec [timestamps absolute|relative]'`, t - s + 1);
+      if (!m) throw new LineError(reason('asc.expected-base'), t - s + 1);
       this.hex = m[1] === 'hex';
       this.relative = m[2] === 'relative';
       return;
     }
     if (HEADER_WORDS.includes(word)) return;
     throw new LineError(
-      `unrecognised ASC line starting with '${clip(latin1(buf, i, Math.min(t, i + 20)))}'`,
+      reason('asc.unknown-line', { text: clip(latin1(buf, i, Math.min(t, i + 20))) }),
       i - s + 1,
     );
   }
@@ -243,7 +241,7 @@ export class AscParser implements LineParser {
   private event(buf: Uint8Array, s: number, i: number, e: number): Frame | undefined {
     let t = tokenEnd(buf, i, e);
     const us = fixedValue(buf, i, t, 6);
-    if (us < 0) throw new LineError(`bad timestamp '${clip(latin1(buf, i, t))}'`, i - s + 1);
+    if (us < 0) throw new LineError(reason('bad-timestamp', { text: clip(latin1(buf, i, t)) }), i - s + 1);
     const at = this.relative ? this.lastUs + us : us;
     this.lastUs = at;
     const timestamp = (this.startMs * 1000 + at) / 1e6;
@@ -280,12 +278,12 @@ export class AscParser implements LineParser {
           : undefined;
     // Statistics, status and other channel events: a word that is no id, or no Rx/Tx after it.
     if (id < 0 || direction === undefined) {
-      if (id >= 0 && t === i) throw new LineError('truncated line: missing Rx/Tx after the id', i - s + 1);
+      if (id >= 0 && t === i) throw new LineError(reason('asc.missing-direction'), i - s + 1);
       return undefined;
     }
     if (id > (extended ? 0x1fffffff : 0x7ff)) {
       throw new LineError(
-        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+        reason(extended ? 'id-over-29-bit' : 'id-over-11-bit', { id: id.toString(16).toUpperCase() }),
         idAt - s + 1,
       );
     }
@@ -293,9 +291,7 @@ export class AscParser implements LineParser {
     t = tokenEnd(buf, i, e);
     if (t - i !== 1)
       throw new LineError(
-        t === i
-          ? "truncated line: missing 'd' or 'r' after the direction"
-          : `expected 'd' or 'r', found '${clip(latin1(buf, i, t))}'`,
+        t === i ? reason('asc.missing-kind') : reason('asc.expected-kind', { text: clip(latin1(buf, i, t)) }),
         i - s + 1,
       );
     const kind = buf[i] | 0x20;
@@ -307,22 +303,24 @@ export class AscParser implements LineParser {
       if (t > i && !isField(buf, t, e)) {
         const dlc = hexValue(buf, i, t);
         if (dlc < 0 || dlc > 15)
-          throw new LineError(`bad remote DLC '${clip(latin1(buf, i, t))}'`, i - s + 1);
+          throw new LineError(reason('asc.bad-remote-dlc', { text: clip(latin1(buf, i, t)) }), i - s + 1);
         frame.dlc = dlc;
         i = skipBlanks(buf, t, e);
         t = tokenEnd(buf, i, e);
       }
       if (t > i && !isField(buf, t, e)) {
-        throw new LineError(`unexpected '${clip(latin1(buf, i, t))}' after a remote frame`, i - s + 1);
+        throw new LineError(reason('asc.after-remote', { text: clip(latin1(buf, i, t)) }), i - s + 1);
       }
       return frame;
     }
     if (kind !== 0x64)
-      throw new LineError(`expected 'd' or 'r', found '${clip(latin1(buf, i, t))}'`, i - s + 1);
+      throw new LineError(reason('asc.expected-kind', { text: clip(latin1(buf, i, t)) }), i - s + 1);
     const dlc = t - i === 1 ? HEX_VALUE[buf[i]] : -1;
     if (dlc < 0)
       throw new LineError(
-        t === i ? 'truncated line: missing DLC' : `bad DLC '${clip(latin1(buf, i, t))}'`,
+        t === i
+          ? reason('missing-field', { what: term('DLC') })
+          : reason('bad-dlc', { text: clip(latin1(buf, i, t)) }),
         i - s + 1,
       );
     const n = Math.min(dlc, 8);
@@ -346,8 +344,8 @@ export class AscParser implements LineParser {
       if (v < 0 || v > 255) {
         throw new LineError(
           t === i
-            ? `DLC ${dlc} announces ${n} data bytes, found ${k}`
-            : `bad data byte '${clip(latin1(buf, i, t))}'`,
+            ? reason('announces-bytes', { what: `DLC ${dlc}`, n, found: k })
+            : reason('bad-data-byte', { text: clip(latin1(buf, i, t)) }),
           i - s + 1,
         );
       }
@@ -369,14 +367,14 @@ export class AscParser implements LineParser {
       i = t;
     }
     const text = (k: number) => (k < tokens.length ? latin1(buf, tokens[k][0], tokens[k][1]) : '');
-    const bad = (k: number, reason: string): never => {
-      throw new LineError(reason, (k < tokens.length ? tokens[k][0] : e) - s + 1);
+    const bad = (k: number, why: Reason): never => {
+      throw new LineError(why, (k < tokens.length ? tokens[k][0] : e) - s + 1);
     };
-    if (tokens.length < 3) bad(tokens.length, 'truncated CANFD line');
+    if (tokens.length < 3) bad(tokens.length, reason('asc.fd-truncated'));
     const channel = text(0);
-    if (decValue(buf, tokens[0][0], tokens[0][1]) < 0) bad(0, `bad channel '${clip(channel)}'`);
+    if (decValue(buf, tokens[0][0], tokens[0][1]) < 0) bad(0, reason('bad-channel', { text: clip(channel) }));
     const dirText = text(1).toLowerCase();
-    if (dirText !== 'rx' && dirText !== 'tx') bad(1, `expected Rx or Tx, found '${clip(text(1))}'`);
+    if (dirText !== 'rx' && dirText !== 'tx') bad(1, reason('expected-rx-tx', { text: clip(text(1)) }));
     const direction = dirText === 'rx' ? 'rx' : 'tx';
     if (isWord(buf, tokens[2][0], tokens[2][1], 'ErrorFrame')) {
       return { id: 0, extended: false, data: EMPTY, timestamp, error: true, fd: true, channel, direction };
@@ -387,32 +385,28 @@ export class AscParser implements LineParser {
     const id = this.hex
       ? hexValue(buf, tokens[2][0], tokens[2][0] + idText.length)
       : decValue(buf, tokens[2][0], tokens[2][0] + idText.length);
-    if (id < 0) bad(2, `bad id '${clip(text(2))}'`);
+    if (id < 0) bad(2, reason('bad-id', { text: clip(text(2)) }));
     if (id > (extended ? 0x1fffffff : 0x7ff))
-      bad(
-        2,
-        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
-      );
+      bad(2, reason(extended ? 'id-over-29-bit' : 'id-over-11-bit', { id: id.toString(16).toUpperCase() }));
     let k = 3;
     // A symbolic name may sit between the id and the BRS flag.
     if (!/^[01]$/.test(text(k)) || !/^[01]$/.test(text(k + 1))) k++;
-    if (tokens.length < k + 4)
-      bad(tokens.length, 'truncated CANFD line: expected BRS, ESI, DLC and data length');
+    if (tokens.length < k + 4) bad(tokens.length, reason('asc.fd-truncated-fields'));
     const brs = text(k) === '1';
     const esi = text(k + 1) === '1';
-    if (!/^[01]$/.test(text(k)) || !/^[01]$/.test(text(k + 1))) bad(k, 'expected BRS and ESI flags 0 or 1');
+    if (!/^[01]$/.test(text(k)) || !/^[01]$/.test(text(k + 1))) bad(k, reason('asc.fd-flags'));
     const dlc = hexValue(buf, tokens[k + 2][0], tokens[k + 2][1]);
-    if (dlc < 0 || dlc > 15) bad(k + 2, `bad DLC '${clip(text(k + 2))}'`);
+    if (dlc < 0 || dlc > 15) bad(k + 2, reason('bad-dlc', { text: clip(text(k + 2)) }));
     const n = decValue(buf, tokens[k + 3][0], tokens[k + 3][1]);
-    if (n < 0 || n > 64) bad(k + 3, `bad data length '${clip(text(k + 3))}'`);
+    if (n < 0 || n > 64) bad(k + 3, reason('bad-data-length', { text: clip(text(k + 3)) }));
     k += 4;
     if (tokens.length < k + n)
-      bad(tokens.length, `data length ${n} announced, found ${tokens.length - k} bytes`);
+      bad(tokens.length, reason('asc.fd-announced', { n, found: tokens.length - k }));
     const data = n === 0 ? EMPTY : new Uint8Array(n);
     for (let b = 0; b < n; b++) {
       const [ts, te] = tokens[k + b];
       const v = this.hex ? hexValue(buf, ts, te) : decValue(buf, ts, te);
-      if (v < 0 || v > 255) bad(k + b, `bad data byte '${clip(text(k + b))}'`);
+      if (v < 0 || v > 255) bad(k + b, reason('bad-data-byte', { text: clip(text(k + b)) }));
       data[b] = v;
     }
     // The flags column (third after the data) says whether this is really an FD frame.
@@ -428,14 +422,14 @@ export class AscParser implements LineParser {
       if (brs) frame.brs = true;
       if (esi) frame.esi = true;
       const want = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64][dlc];
-      if (want !== n) bad(k - 1, `DLC ${dlc} means ${want} bytes, data length says ${n}`);
+      if (want !== n) bad(k - 1, reason('asc.fd-dlc-mismatch', { dlc, want, n }));
     } else {
       if (flags & FD_RTR) {
         frame.remote = true;
         frame.data = EMPTY;
         frame.dlc = dlc;
       } else if (n !== Math.min(dlc, 8)) {
-        bad(k - 1, `DLC ${dlc} and data length ${n} disagree`);
+        bad(k - 1, reason('asc.dlc-disagree', { dlc, n }));
       } else if (dlc > 8) {
         frame.dlc = dlc;
       }

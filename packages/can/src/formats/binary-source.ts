@@ -8,6 +8,7 @@ import {
   type LogReader,
   type ReadOptions,
 } from '../log.js';
+import { type Reason, reason } from '../reason.js';
 
 /**
  * Random access to the bytes of a binary log (MF4 links point anywhere in the file; BLF is read
@@ -83,7 +84,7 @@ export async function readExactly(
   source: RandomSource,
   position: number,
   length: number,
-  what: string,
+  what: Reason,
   into?: Buffer,
 ): Promise<Buffer> {
   const buf = await source.read(position, length, into);
@@ -91,7 +92,7 @@ export async function readExactly(
     throw new BinaryLogError(
       source.file,
       position,
-      `truncated file: ${what} needs ${length} bytes, only ${buf.length} left`,
+      reason('truncated-needs', { what, needs: length, left: buf.length }),
     );
   }
   return buf;
@@ -120,12 +121,12 @@ export function putU64(buf: Buffer, at: number, value: number): void {
 }
 
 /** Printable bytes for error messages: `'LOGG'`, or hex when they are not text. */
-export function printable(buf: Uint8Array, at: number, n: number): string {
+export function printable(buf: Uint8Array, at: number, n: number): Reason {
   const bytes = Array.from(buf.subarray(at, at + n));
-  if (bytes.length === 0) return 'nothing';
+  if (bytes.length === 0) return reason('found-nothing');
   return bytes.every((b) => b >= 0x20 && b < 0x7f)
-    ? `'${String.fromCharCode(...bytes)}'`
-    : bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    ? reason('found-text', { text: String.fromCharCode(...bytes) })
+    : reason('found-hex', { hex: bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ') });
 }
 
 /** What a binary format's iteration reports besides frames. */
@@ -135,22 +136,26 @@ export interface BinaryIterator extends AsyncIterator<Frame> {
 }
 
 /**
- * The iteration of a binary reader: a frame is taken synchronously from the bytes at hand while
- * there is one (no await per frame), and more bytes are loaded only when needed. An error ends the
- * iteration and closes the source.
+ * The iteration of a binary reader. Frame by frame and in columns are one path: frames handed out
+ * one by one come from a small batch filled as `batches()` fills one (the format's loop that
+ * decodes runs of records straight into columns), then made objects with `frame(k)` — no await
+ * per frame, and no second decoder per format that could disagree with the first. More bytes are
+ * loaded only when needed. An error ends the iteration and closes the source; the frames read
+ * before it are handed out first.
  */
 export abstract class BinaryCursor implements BinaryIterator {
   abstract readonly bytesRead: number;
   readonly late?: number;
   private started = false;
   private finished = false;
+  /** The batch frames are handed out from, one by one, and the next one to hand out. */
+  private own: FrameBatch | undefined;
+  private at = 0;
 
   constructor(protected readonly source: RandomSource) {}
 
   /** Reads what the format needs before the first frame (headers, metadata). */
   protected abstract open(): Promise<void>;
-  /** The next frame from the bytes at hand, or undefined when more must be loaded. */
-  protected abstract take(): Frame | undefined;
   /** As many frames as the bytes at hand give, into the batch's columns, until it is full. */
   protected abstract takeInto(batch: FrameBatch): void;
   /** Loads more bytes; false when there are no more. */
@@ -161,15 +166,9 @@ export abstract class BinaryCursor implements BinaryIterator {
   protected abstract release(): Promise<void>;
 
   next(): Promise<IteratorResult<Frame>> {
-    if (this.started) {
-      let frame: Frame | undefined;
-      try {
-        frame = this.take();
-      } catch (err) {
-        return this.fail(err);
-      }
-      if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
-    }
+    const b = this.own;
+    if (b !== undefined && this.at < b.length)
+      return Promise.resolve({ value: b.frame(this.at++), done: false });
     return this.refill();
   }
 
@@ -225,25 +224,19 @@ export abstract class BinaryCursor implements BinaryIterator {
   }
 
   private async refill(): Promise<IteratorResult<Frame>> {
-    try {
-      if (this.finished) return { value: undefined, done: true };
-      if (!this.started) {
-        await this.open();
-        this.started = true;
-      }
-      for (;;) {
-        const frame = this.take();
-        if (frame !== undefined) return { value: frame, done: false };
-        if (!(await this.load())) break;
-      }
-      this.end();
-    } catch (err) {
-      return this.fail(err);
-    }
-    await this.stop();
-    return { value: undefined, done: true };
+    // Small enough that a consumer who stops early has not paid for much, large enough that the
+    // fill's awaits are few (one per thousand frames).
+    this.own ??= new FrameBatch(FRAMES_AT_ONCE);
+    const b = this.own;
+    this.at = 0;
+    if (!(await this.fillBatch(b))) return { value: undefined, done: true };
+    this.at = 1;
+    return { value: b.frame(0), done: false };
   }
 }
+
+/** Frames decoded at once for a reader handing them out one by one. */
+const FRAMES_AT_ONCE = 1024;
 
 /**
  * The LogReader of a binary format over a random-access source: each iteration opens the source

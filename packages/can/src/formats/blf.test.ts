@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../frame.js';
 import { BinaryLogError, LogParseError } from '../log.js';
@@ -10,6 +9,7 @@ import {
   all,
   allFromBatches,
   asBinaryKeepsIt,
+  blfOf,
   EVERY_KIND,
   LEAF_LOG,
   readUntilError,
@@ -181,28 +181,6 @@ describe('BLF against python-can (Debian python3-can)', () => {
     },
   );
 });
-
-/**
- * A BLF file built byte by byte from the format's published layout (not by Atelier's writer): a
- * 144-byte file header, one zlib LOG_CONTAINER holding the given objects.
- */
-function blfOf(objects: Buffer[]): Buffer {
-  const payload = Buffer.concat(objects);
-  const packed = deflateSync(payload);
-  const container = Buffer.alloc(32 + packed.length);
-  container.write('LOBJ', 0, 'latin1');
-  container.writeUInt16LE(16, 4); // base header size
-  container.writeUInt16LE(1, 6);
-  container.writeUInt32LE(container.length, 8);
-  container.writeUInt32LE(10, 12); // LOG_CONTAINER
-  container.writeUInt16LE(2, 16); // zlib
-  container.writeUInt32LE(payload.length, 24);
-  packed.copy(container, 32);
-  const head = Buffer.alloc(144);
-  head.write('LOGG', 0, 'latin1');
-  head.writeUInt32LE(144, 4);
-  return Buffer.concat([head, container]);
-}
 
 /** A CAN_FD_MESSAGE_64 object (type 101) with `stored` data bytes of `valid` announced. */
 function fd64(opts: { id: number; valid: number; stored: number; ext?: number; timeNs: number }): Buffer {

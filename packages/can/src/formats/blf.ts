@@ -2,6 +2,7 @@ import { deflateSync } from 'node:zlib';
 import { type FrameBatch, FrameFlag } from '../batch.js';
 import { dlcToLength, FD_LENGTHS, type Frame } from '../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../log.js';
+import { isTruncation, type Reason, reason, type Term, term } from '../reason.js';
 import {
   BinaryCursor,
   BinaryLogReader,
@@ -14,7 +15,7 @@ import {
 } from './binary-source.js';
 import type { BinarySink, FrameEncoder } from './binary-writer.js';
 import { channelNumber } from './channels.js';
-import { newFrameRow, rowFrame, rowInto } from './frame-row.js';
+import { newFrameRow, rowInto } from './frame-row.js';
 import { Inflater } from './inflate.js';
 
 /**
@@ -184,10 +185,6 @@ class BlfIterator extends BinaryCursor {
     for (const a of this.ahead.splice(0)) await a.catch(() => undefined);
   }
 
-  protected take(): Frame | undefined {
-    return this.pull() ? rowFrame(this.row, this.rowTime[0]) : undefined;
-  }
-
   protected takeInto(batch: FrameBatch): void {
     while (!batch.full) {
       // Classic CAN messages straight into the columns; anything else (FD, errors, other objects,
@@ -242,13 +239,16 @@ class BlfIterator extends BinaryCursor {
         const flags = (head >>> 16) & 0xff;
         const dlc = head >>> 24;
         const idw = w[(q >> 2) + 1];
-        if (idw < EXTENDED_ID && idw > 0x7ff) break;
+        // Logs mix 11- and 29-bit ids and both directions frame to frame: a branch on either is
+        // mispredicted often, so the check and the flags are computed without one. An 11-bit id
+        // (bit 31 clear) with any of bits 11–30 set is out of range.
+        const high = ((idw & 0x7ffff800) + 0x7fffffff) >>> 31;
+        if ((high & ~(idw >>> 31)) !== 0) break;
         const remote = (flags & MSG_RTR) !== 0;
         ids[k] = idw & 0x1fffffff;
-        flagsOut[k] =
-          (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) |
-          ((flags & 0x0f) !== 0 ? FrameFlag.TX : FrameFlag.RX) |
-          (remote ? FrameFlag.REMOTE : 0);
+        // EXTENDED is bit 0 (the id's bit 31); RX (64) shifted once is TX (128) when any of the
+        // direction bits is set; REMOTE (2) is the RTR bit (0x80) moved down.
+        flagsOut[k] = (idw >>> 31) | (FrameFlag.RX << (((flags & 0x0f) + 0x0f) >> 4)) | ((flags >> 6) & 2);
         dlcs[k] = (remote ? dlc > 0 : dlc > 8) ? dlc & 0x0f : -1;
         const ch = head & 0xffff;
         if (ch !== lastChannel) {
@@ -256,8 +256,22 @@ class BlfIterator extends BinaryCursor {
           lastChannel = ch;
         }
         channels[k] = channelName;
-        const n = remote ? 0 : Math.min(dlc, 8);
-        for (let i = q + 8, e = q + 8 + n; i < e; i++) data[at++] = buf[i];
+        // All eight data bytes are stored whatever the length (the batch has room for eight and the
+        // object holds eight): two word loads and no branch on the length, which is random frame to
+        // frame; the cursor then moves by the real length.
+        const d0 = w[(q >> 2) + 2];
+        const d1 = w[(q >> 2) + 3];
+        data[at] = d0;
+        data[at + 1] = d0 >>> 8;
+        data[at + 2] = d0 >>> 16;
+        data[at + 3] = d0 >>> 24;
+        data[at + 4] = d1;
+        data[at + 5] = d1 >>> 8;
+        data[at + 6] = d1 >>> 16;
+        data[at + 7] = d1 >>> 24;
+        // min(dlc, 8), and 0 for a remote frame, without a branch on the random length.
+        const over = dlc - 8;
+        at += (8 + (over & (over >> 31))) & ~((flags << 24) >> 31);
         starts[k + 1] = at;
         const units = w[p4 + 7] * 0x100000000 + w[p4 + 6];
         const us = (w[p4 + 4] & TIME_TEN_MICS) !== 0 ? units * 10 : Math.round(units / 1000);
@@ -278,13 +292,12 @@ class BlfIterator extends BinaryCursor {
       const flags = buf[q + 2];
       const dlc = buf[q + 3];
       const idw = u32(buf, q + 4);
-      if (idw < EXTENDED_ID && idw > 0x7ff) break;
+      // As in the word loop above: no branch on the id's width or the direction.
+      const high = ((idw & 0x7ffff800) + 0x7fffffff) >>> 31;
+      if ((high & ~(idw >>> 31)) !== 0) break;
       const remote = (flags & MSG_RTR) !== 0;
       ids[k] = idw & 0x1fffffff;
-      flagsOut[k] =
-        (idw >= EXTENDED_ID ? FrameFlag.EXTENDED : 0) |
-        ((flags & 0x0f) !== 0 ? FrameFlag.TX : FrameFlag.RX) |
-        (remote ? FrameFlag.REMOTE : 0);
+      flagsOut[k] = (idw >>> 31) | (FrameFlag.RX << (((flags & 0x0f) + 0x0f) >> 4)) | ((flags >> 6) & 2);
       dlcs[k] = (remote ? dlc > 0 : dlc > 8) ? dlc & 0x0f : -1;
       const ch = buf[q] | (buf[q + 1] << 8);
       if (ch !== lastChannel) {
@@ -353,35 +366,24 @@ class BlfIterator extends BinaryCursor {
 
   protected end(): void {
     if (this.buf.length - this.p > 0 && !this.resync && !this.truncated) {
-      this.problem(
-        this.origin,
-        `truncated file: the last object is cut short (${this.buf.length - this.p} bytes)`,
-      );
+      this.problem(this.origin, reason('blf.last-object-cut', { bytes: this.buf.length - this.p }));
     }
   }
 
   /** Reads the file header: signature, its size, the start time. */
   protected async open(): Promise<void> {
     this.size = await this.source.size();
-    if (this.size === 0) throw new BinaryLogError(this.file, 0, 'empty file: no frames');
+    if (this.size === 0) throw new BinaryLogError(this.file, 0, reason('empty-file'));
     const head = await this.source.read(0, Math.min(this.size, FILE_HEADER_SIZE));
     if (head.length < 4 || u32(head, 0) !== LOGG) {
-      throw new BinaryLogError(
-        this.file,
-        0,
-        `not a BLF file: expected the signature 'LOGG', found ${printable(head, 0, 4)}`,
-      );
+      throw new BinaryLogError(this.file, 0, reason('blf.not-blf', { found: printable(head, 0, 4) }));
     }
     if (head.length < FILE_HEADER_MIN) {
-      throw new BinaryLogError(
-        this.file,
-        0,
-        `truncated file: the BLF file header needs ${FILE_HEADER_MIN} bytes`,
-      );
+      throw new BinaryLogError(this.file, 0, reason('blf.header-truncated', { needs: FILE_HEADER_MIN }));
     }
     const headerSize = u32(head, 4);
     if (headerSize < FILE_HEADER_MIN || headerSize > this.size) {
-      throw new BinaryLogError(this.file, 4, `bad file header size ${headerSize}`);
+      throw new BinaryLogError(this.file, 4, reason('blf.bad-header-size', { size: headerSize }));
     }
     this.startUs = this.options.relativeTime ? 0 : systemTimeToMs(head, 40) * 1000;
     this.pos = headerSize;
@@ -426,7 +428,7 @@ class BlfIterator extends BinaryCursor {
   }
 
   /** Bytes [at, at + n) of the file, through the read window. */
-  private async bytes(at: number, n: number, what: string): Promise<Buffer> {
+  private async bytes(at: number, n: number, what: Term): Promise<Buffer> {
     if (at < this.windowStart || at + n > this.windowStart + this.window.length) {
       const length = Math.max(Math.min(this.size - at, Math.max(n, READ_CHUNK)), 0);
       // The window read ahead, when it starts here and holds what is asked; else a read now. Two
@@ -444,7 +446,7 @@ class BlfIterator extends BinaryCursor {
       }
       if (window === undefined) {
         const slot = this.windowSlot ^ 1;
-        window = await readExactly(this.source, at, length, what, this.readBuffer(slot, length));
+        window = await readExactly(this.source, at, length, term(what), this.readBuffer(slot, length));
         this.windowSlot = slot;
       }
       this.window = window;
@@ -460,7 +462,7 @@ class BlfIterator extends BinaryCursor {
       }
     }
     if (n > this.window.length - (at - this.windowStart)) {
-      throw new BinaryLogError(this.file, at, `truncated file: ${what} needs ${n} bytes`);
+      throw new BinaryLogError(this.file, at, reason('truncated-short', { what: term(what), needs: n }));
     }
     return this.window.subarray(at - this.windowStart, at - this.windowStart + n);
   }
@@ -477,7 +479,7 @@ class BlfIterator extends BinaryCursor {
           this.pos < this.size &&
           !this.isZero(await this.bytes(this.pos, this.size - this.pos, 'padding'))
         ) {
-          this.problem(this.pos, `truncated file: ${this.size - this.pos} bytes after the last object`);
+          this.problem(this.pos, reason('blf.bytes-after-last', { bytes: this.size - this.pos }));
         }
         return undefined;
       }
@@ -491,7 +493,7 @@ class BlfIterator extends BinaryCursor {
           throw new BinaryLogError(
             this.file,
             at,
-            `expected an object ('LOBJ'), found ${printable(head, 0, 4)}`,
+            reason('blf.expected-lobj', { found: printable(head, 0, 4) }),
           );
         }
         at = found;
@@ -502,15 +504,12 @@ class BlfIterator extends BinaryCursor {
       const headerSize = u16(head, 4);
       if (objectSize < 16 || headerSize < 16 || headerSize > objectSize) {
         this.fileDone = true;
-        throw new BinaryLogError(this.file, at, `bad object: size ${objectSize}, header size ${headerSize}`);
+        throw new BinaryLogError(this.file, at, reason('blf.bad-object', { size: objectSize, headerSize }));
       }
       if (at + objectSize > this.size) {
         this.fileDone = true;
         this.pos = this.size;
-        this.problem(
-          at,
-          `truncated file: object of ${objectSize} bytes goes past the end of the file (${this.size - at} bytes left)`,
-        );
+        this.problem(at, reason('blf.object-past-end', { size: objectSize, left: this.size - at }));
         return undefined;
       }
       this.pos = at + objectSize;
@@ -521,11 +520,7 @@ class BlfIterator extends BinaryCursor {
         return { job: Promise.resolve({ origin: at, bytes }) };
       }
       if (objectSize < headerSize + 16) {
-        throw new BinaryLogError(
-          this.file,
-          at,
-          `log container of ${objectSize} bytes has no room for its header`,
-        );
+        throw new BinaryLogError(this.file, at, reason('blf.container-no-header', { size: objectSize }));
       }
       const obj = await this.bytes(at, objectSize, 'a log container');
       const method = u16(obj, headerSize);
@@ -533,14 +528,18 @@ class BlfIterator extends BinaryCursor {
       const data = obj.subarray(headerSize + 16);
       if (method === 0) return { job: Promise.resolve({ origin: at, bytes: Buffer.from(data) }) };
       if (method !== 2) {
-        this.problem(at, `log container with unknown compression method ${method}: skipped`);
+        this.problem(at, reason('blf.container-method', { method }));
         return { job: Promise.resolve(undefined) };
       }
       if (expected > MAX_CONTAINER_PAYLOAD || expected > data.length * 1100 + 1024) {
         throw new BinaryLogError(
           this.file,
           at + headerSize + 8,
-          `log container claims ${expected} uncompressed bytes from ${data.length}: corrupt or beyond the reader's ${MAX_CONTAINER_PAYLOAD >> 20} MiB limit`,
+          reason('blf.container-claims', {
+            expected,
+            stored: data.length,
+            limit: MAX_CONTAINER_PAYLOAD >> 20,
+          }),
         );
       }
       // Into one of two buffers, in turn: when a container is inflated, the parser holds at most the
@@ -555,11 +554,11 @@ class BlfIterator extends BinaryCursor {
           this.outs[slot] = r.out;
           payload = { origin: at, bytes: r.bytes };
         } else if ('zlibError' in r) {
-          payload = this.dropped(at, `corrupt log container (zlib: ${r.zlibError})`);
+          payload = this.dropped(at, reason('blf.container-zlib', { detail: r.zlibError }));
         } else {
           payload = this.dropped(
             at,
-            `log container inflates to ${r.more ? 'more than ' : ''}${r.length} bytes, its header says ${expected}`,
+            reason('blf.container-inflates', { length: r.length, expected, more: r.more ? 1 : 0 }),
           );
         }
       } catch (err) {
@@ -570,14 +569,14 @@ class BlfIterator extends BinaryCursor {
   }
 
   /** A container that cannot be read: an error, or in lenient mode a skip (the reader resynchronises). */
-  private dropped(at: number, reason: string): undefined {
-    this.problem(at, reason);
+  private dropped(at: number, why: Reason): undefined {
+    this.problem(at, why);
     return undefined;
   }
 
-  private problem(at: number, reason: string): void {
-    if (reason.startsWith('truncated file')) this.truncated = true;
-    const err = new BinaryLogError(this.file, at, reason);
+  private problem(at: number, why: Reason): void {
+    if (isTruncation(why)) this.truncated = true;
+    const err = new BinaryLogError(this.file, at, why);
     if (!this.options.lenient) throw err;
     this.skipped.push(err);
   }
@@ -631,22 +630,14 @@ class BlfIterator extends BinaryCursor {
         if (k < 0) {
           // Wait for more bytes unless there are plenty: then the stream is corrupt.
           if (end - p < 24) break;
-          throw new BinaryLogError(
-            this.file,
-            this.origin,
-            `corrupt object stream in the container at this offset: no 'LOBJ' at byte ${p} of its data`,
-          );
+          throw new BinaryLogError(this.file, this.origin, reason('blf.container-stream', { at: p }));
         }
         p = k;
         if (p + 16 > end) break;
       }
       const size = u32(buf, p + 8);
       if (size < 16) {
-        throw new BinaryLogError(
-          this.file,
-          this.origin,
-          `object of ${size} bytes at byte ${p} of the container's data`,
-        );
+        throw new BinaryLogError(this.file, this.origin, reason('blf.object-too-small', { size, at: p }));
       }
       if (p + size > end) break;
       const start = p;
@@ -660,7 +651,7 @@ class BlfIterator extends BinaryCursor {
         const dlc = buf[q + 3];
         const idw = u32(buf, q + 4);
         if (idw < EXTENDED_ID && idw > 0x7ff) {
-          this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
+          this.badObject(start, reason('id-over-11-bit', { id: idw.toString(16) }));
           continue;
         }
         const remote = (flags & MSG_RTR) !== 0;
@@ -734,7 +725,8 @@ class BlfIterator extends BinaryCursor {
     let tx: boolean;
     let at: number;
     if (type === CAN_FD_MESSAGE_64) {
-      if (q + 40 > end) return this.badObject(start, 'CAN_FD_MESSAGE_64 shorter than its fields');
+      if (q + 40 > end)
+        return this.badObject(start, reason('blf.object-short', { object: 'CAN_FD_MESSAGE_64' }));
       channel = buf[q];
       dlc = buf[q + 1] & 0x0f;
       valid = buf[q + 2];
@@ -761,7 +753,8 @@ class BlfIterator extends BinaryCursor {
         end = valid;
       }
     } else {
-      if (q + 20 + 64 > end) return this.badObject(start, 'CAN_FD_MESSAGE shorter than its fields');
+      if (q + 20 + 64 > end)
+        return this.badObject(start, reason('blf.object-short', { object: 'CAN_FD_MESSAGE' }));
       channel = u16(buf, q);
       const flags = buf[q + 2];
       dlc = buf[q + 3] & 0x0f;
@@ -777,16 +770,16 @@ class BlfIterator extends BinaryCursor {
     }
     if (remote) valid = 0;
     if (idw < EXTENDED_ID && idw > 0x7ff)
-      return this.badObject(start, `id 0x${idw.toString(16)} out of range for an 11-bit identifier`);
+      return this.badObject(start, reason('id-over-11-bit', { id: idw.toString(16) }));
     if (valid > 64 || at + valid > end) {
       return this.badObject(
         start,
-        `${valid} data bytes announced, the object holds ${Math.max(0, end - at)}`,
+        reason('blf.data-announced', { announced: valid, holds: Math.max(0, end - at) }),
       );
     }
     const n = fd ? valid : Math.min(valid, 8, dlcToLength(dlc));
     if (fd && !(FD_LENGTHS as readonly number[]).includes(n)) {
-      return this.badObject(start, `CAN FD frame with ${n} data bytes, not a CAN FD length`);
+      return this.badObject(start, reason('fd-bad-length', { n }));
     }
     const row = this.row;
     row.id = idw & 0x1fffffff;
@@ -816,17 +809,18 @@ class BlfIterator extends BinaryCursor {
     row.at = 0;
     row.length = 0;
     if (type === CAN_ERROR) {
-      if (q + 2 > end) return this.badObject(start, 'CAN_ERROR shorter than its fields');
+      if (q + 2 > end) return this.badObject(start, reason('blf.object-short', { object: 'CAN_ERROR' }));
       row.channel = this.channel(u16(buf, q));
       return true;
     }
     let idw: number;
     if (type === CAN_FD_ERROR_64) {
-      if (q + 16 > end) return this.badObject(start, 'CAN_FD_ERROR_64 shorter than its fields');
+      if (q + 16 > end)
+        return this.badObject(start, reason('blf.object-short', { object: 'CAN_FD_ERROR_64' }));
       row.channel = this.channel(buf[q]);
       idw = u32(buf, q + 12);
     } else {
-      if (q + 32 > end) return this.badObject(start, 'CAN_ERROR_EXT shorter than its fields');
+      if (q + 32 > end) return this.badObject(start, reason('blf.object-short', { object: 'CAN_ERROR_EXT' }));
       row.channel = this.channel(u16(buf, q));
       idw = u32(buf, q + 16);
       row.at = q + 24;
@@ -843,8 +837,8 @@ class BlfIterator extends BinaryCursor {
     return true;
   }
 
-  private badObject(start: number, reason: string): false {
-    this.problem(this.origin, `${reason} (object at byte ${start} of this container's data)`);
+  private badObject(start: number, why: Reason): false {
+    this.problem(this.origin, reason('blf.in-container', { inner: why, start }));
     return false;
   }
 }

@@ -3,6 +3,8 @@
  * than on strings: decoding every line to a string and splitting it costs more than the parse itself.
  */
 
+import { type Reason, reason, sayReason } from '../reason.js';
+
 /** Hex digit value of each byte, or -1. */
 export const HEX_VALUE: Int8Array = (() => {
   const t = new Int8Array(256).fill(-1);
@@ -31,18 +33,20 @@ export const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).to
 export class LineError extends Error {
   override name = 'LineError';
   constructor(
-    readonly reason: string,
+    readonly detail: Reason,
     readonly column?: number,
   ) {
-    super(reason);
+    super(sayReason(detail, 'en'));
   }
 }
 
 /** Printable description of the byte at `i` for error messages. */
-export function describeByte(buf: Uint8Array, i: number, end: number): string {
-  if (i >= end) return 'end of line';
+export function describeByte(buf: Uint8Array, i: number, end: number): Reason {
+  if (i >= end) return reason('end-of-line');
   const c = buf[i];
-  return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+  return c >= 0x21 && c < 0x7f
+    ? reason('found-text', { text: String.fromCharCode(c) })
+    : reason('found-byte', { hex: c.toString(16).padStart(2, '0') });
 }
 
 export function latin1(buf: Uint8Array, start: number, end: number): string {

@@ -1,4 +1,5 @@
 import { FD_LENGTHS, type Frame } from '../frame.js';
+import { reason } from '../reason.js';
 import { EMPTY, LineError, latin1 } from './bytes.js';
 import { CAN_ERR_FLAG } from './candump.js';
 import type { LineParser } from './line-reader.js';
@@ -18,7 +19,7 @@ export class CandumpScreenParser implements LineParser {
     if (buf[s] === 0x09) return undefined;
     const line = latin1(buf, s, e);
     const m = LINE.exec(line);
-    if (!m) throw new LineError("expected candump screen output '<interface> <id> [<length>] <bytes>'", 1);
+    if (!m) throw new LineError(reason('screen.expected-line'), 1);
     const [, time, channel, dir, brsFlag, esiFlag, idText, lenText, rest] = m;
     const col = (part: string) => line.indexOf(part) + 1;
     let timestamp = 0;
@@ -40,18 +41,14 @@ export class CandumpScreenParser implements LineParser {
     let error = false;
     if (idText.length === 3) extended = false;
     else if (idText.length === 8) extended = true;
-    else
-      throw new LineError(
-        `an id has 3 (11-bit) or 8 (29-bit) hex digits, found ${idText.length}`,
-        col(idText),
-      );
+    else throw new LineError(reason('candump.id-digits', { digits: idText.length }), col(idText));
     if (extended && id >= CAN_ERR_FLAG && id < CAN_ERR_FLAG * 2) {
       error = true;
       extended = false;
       id -= CAN_ERR_FLAG;
     } else if (id > (extended ? 0x1fffffff : 0x7ff)) {
       throw new LineError(
-        `id 0x${idText.toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+        reason(extended ? 'id-over-29-bit' : 'id-over-11-bit', { id: idText.toUpperCase() }),
         col(idText),
       );
     }
@@ -61,14 +58,14 @@ export class CandumpScreenParser implements LineParser {
     if (dir) frame.direction = dir === 'RX' ? 'rx' : 'tx';
     if (error) frame.error = true;
     if (/^remote request/.test(rest)) {
-      if (len > 8) throw new LineError(`remote DLC ${len} over 8`, col(`[${lenText}]`));
+      if (len > 8) throw new LineError(reason('screen.remote-dlc', { dlc: len }), col(`[${lenText}]`));
       frame.remote = true;
       if (len > 0) frame.dlc = len;
       return frame;
     }
     if (fd ? !(FD_LENGTHS as readonly number[]).includes(len) : len > 8) {
       throw new LineError(
-        fd ? `${len} is not a valid CAN FD length` : `length ${len} exceeds 8 for classic CAN`,
+        fd ? reason('fd-length', { n: len }) : reason('classic-length', { n: len }),
         col(`[${lenText}]`),
       );
     }
@@ -77,13 +74,19 @@ export class CandumpScreenParser implements LineParser {
     for (let k = 0; k < len; k++) {
       const t = tokens[k];
       if (t === undefined)
-        throw new LineError(`[${lenText}] announces ${len} data bytes, found ${k}`, line.length + 1);
-      if (!/^[0-9A-Fa-f]{2}$/.test(t)) throw new LineError(`bad data byte '${t}'`, col(t));
+        throw new LineError(
+          reason('announces-bytes', { what: `[${lenText}]`, n: len, found: k }),
+          line.length + 1,
+        );
+      if (!/^[0-9A-Fa-f]{2}$/.test(t)) throw new LineError(reason('bad-data-byte', { text: t }), col(t));
       data[k] = Number.parseInt(t, 16);
     }
     const after = tokens[len];
     if (after !== undefined && !after.startsWith("'") && after !== 'ERRORFRAME') {
-      throw new LineError(`unexpected '${after}' after the data`, col(after));
+      throw new LineError(
+        reason('unexpected-after-data', { found: reason('found-text', { text: after }) }),
+        col(after),
+      );
     }
     frame.data = data;
     if (fd) {

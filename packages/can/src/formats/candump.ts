@@ -1,5 +1,6 @@
 import { type FrameBatch, FrameFlag } from '../batch.js';
 import { FD_LENGTHS, type Frame } from '../frame.js';
+import { type Reason, reason } from '../reason.js';
 import {
   CR,
   describeByte,
@@ -36,8 +37,8 @@ const DIGIT = (() => {
   return t;
 })();
 
-function fail(reason: string, s: number, i: number): never {
-  throw new LineError(reason, i - s + 1);
+function fail(why: Reason, s: number, i: number): never {
+  throw new LineError(why, i - s + 1);
 }
 
 /** True when the FD payload length is one the DLC can express. */
@@ -64,9 +65,10 @@ export function readTimestamp(buf: Uint8Array, s: number, i: number, end: number
     sec = sec * 10 + c;
     i++;
   }
-  if (i === start) fail(`expected a timestamp, found ${describeByte(buf, i, end)}`, s, i);
+  if (i === start) fail(reason('candump.expected-timestamp', { found: describeByte(buf, i, end) }), s, i);
   // A run of digits no clock writes would read as Infinity (and be spread into a call below).
-  if (i - start > MAX_TIMESTAMP_DIGITS) fail(`timestamp of ${i - start} digits`, s, start);
+  if (i - start > MAX_TIMESTAMP_DIGITS)
+    fail(reason('candump.timestamp-digits', { digits: i - start }), s, start);
   if (i < end && buf[i] === 0x2e) {
     i++;
     const f0 = i;
@@ -78,7 +80,7 @@ export function readTimestamp(buf: Uint8Array, s: number, i: number, end: number
       i++;
     }
     const digits = i - f0;
-    if (digits > MAX_TIMESTAMP_DIGITS) fail(`timestamp with ${digits} decimals`, s, f0);
+    if (digits > MAX_TIMESTAMP_DIGITS) fail(reason('candump.timestamp-decimals', { digits }), s, f0);
     const p = POW10[digits];
     const scaled = sec * p + frac;
     if (digits > 0 && digits <= 6 && scaled <= Number.MAX_SAFE_INTEGER) {
@@ -244,18 +246,18 @@ export class CandumpParser implements LineParser {
 
   private fullParse(buf: Uint8Array, s: number, e: number): Frame | undefined {
     let i = s;
-    if (buf[i] !== 0x28) fail(`expected '(' and a timestamp, found ${describeByte(buf, i, e)}`, s, i);
+    if (buf[i] !== 0x28) fail(reason('candump.expected-paren', { found: describeByte(buf, i, e) }), s, i);
     i = readTimestamp(buf, s, i + 1, e, this.time);
     const timestamp = this.time[0];
-    if (buf[i] !== 0x29) fail(`expected ')' after the timestamp, found ${describeByte(buf, i, e)}`, s, i);
+    if (buf[i] !== 0x29)
+      fail(reason('candump.expected-close-paren', { found: describeByte(buf, i, e) }), s, i);
     i++;
-    if (buf[i] !== SPACE)
-      fail(`expected a space before the interface, found ${describeByte(buf, i, e)}`, s, i);
+    if (buf[i] !== SPACE) fail(reason('candump.expected-space', { found: describeByte(buf, i, e) }), s, i);
     i++;
     const c0 = i;
     while (i < e && buf[i] !== SPACE) i++;
-    if (i === c0) fail('missing interface name', s, i);
-    if (i === e) fail('truncated line: missing <id>#<data> after the interface', s, i);
+    if (i === c0) fail(reason('candump.missing-interface'), s, i);
+    if (i === e) fail(reason('candump.missing-frame'), s, i);
     const channel = this.channels.get(buf, c0, i);
     i++;
 
@@ -267,15 +269,14 @@ export class CandumpParser implements LineParser {
       id = id * 16 + h;
       i++;
     }
-    if (i === e) fail("truncated line: missing '#' after the id", s, i);
-    if (buf[i] !== HASH) fail(`unexpected ${describeByte(buf, i, e)} in the id`, s, i);
+    if (i === e) fail(reason('candump.missing-hash'), s, i);
+    if (buf[i] !== HASH) fail(reason('candump.unexpected-in-id', { found: describeByte(buf, i, e) }), s, i);
     const idDigits = i - i0;
     let extended: boolean;
     let error = false;
     if (idDigits === 3) {
       extended = false;
-      if (id > 0x7ff)
-        fail(`id 0x${id.toString(16).toUpperCase()} out of range for an 11-bit identifier`, s, i0);
+      if (id > 0x7ff) fail(reason('id-over-11-bit', { id: id.toString(16).toUpperCase() }), s, i0);
     } else if (idDigits === 8) {
       extended = true;
       if (id >= CAN_ERR_FLAG && id < CAN_ERR_FLAG * 2) {
@@ -283,10 +284,10 @@ export class CandumpParser implements LineParser {
         extended = false;
         id = id & CAN_ERR_MASK;
       } else if (id > CAN_ERR_MASK) {
-        fail(`id 0x${id.toString(16).toUpperCase()} out of range for a 29-bit identifier`, s, i0);
+        fail(reason('id-over-29-bit', { id: id.toString(16).toUpperCase() }), s, i0);
       }
     } else {
-      fail(`an id has 3 (11-bit) or 8 (29-bit) hex digits, found ${idDigits}`, s, i0);
+      fail(reason('candump.id-digits', { digits: idDigits }), s, i0);
     }
     i++;
 
@@ -297,7 +298,7 @@ export class CandumpParser implements LineParser {
       i++;
       flags = HEX_VALUE[buf[i]];
       if (i >= e || flags < 0)
-        fail(`expected the CAN FD flags digit after '##', found ${describeByte(buf, i, e)}`, s, i);
+        fail(reason('candump.expected-fd-flags', { found: describeByte(buf, i, e) }), s, i);
       i++;
     }
 
@@ -311,8 +312,7 @@ export class CandumpParser implements LineParser {
       i++;
       if (i < e && buf[i] !== SPACE) {
         dlc = HEX_VALUE[buf[i]];
-        if (dlc < 0 || dlc > 8)
-          fail(`remote frame DLC must be a digit 0–8, found ${describeByte(buf, i, e)}`, s, i);
+        if (dlc < 0 || dlc > 8) fail(reason('candump.remote-dlc', { found: describeByte(buf, i, e) }), s, i);
         i++;
       }
     } else {
@@ -325,30 +325,28 @@ export class CandumpParser implements LineParser {
       while (dEnd > d0 && (buf[dEnd - 1] === SPACE || buf[dEnd - 1] === TAB)) dEnd--;
       if (dEnd - 2 >= d0 && buf[dEnd - 2] === 0x5f) dEnd -= 2;
       const digits = dEnd - d0;
-      if (digits & 1) fail(`odd number of hex digits (${digits}) in the data`, s, dEnd);
+      if (digits & 1) fail(reason('candump.odd-digits', { digits }), s, dEnd);
       const n = digits >> 1;
       if (fd ? n > 64 || FD_LENGTH_OK[n] === 0 : n > 8) {
-        fail(
-          fd
-            ? `CAN FD payload of ${n} bytes is not a valid FD length`
-            : `payload of ${n} bytes exceeds 8 for classic CAN`,
-          s,
-          d0,
-        );
+        fail(fd ? reason('candump.fd-payload', { n }) : reason('candump.classic-payload', { n }), s, d0);
       }
       data = n === 0 ? EMPTY : new Uint8Array(n);
       for (let k = 0; k < n; k++) {
         const hi = HEX_VALUE[buf[i]];
         const lo = HEX_VALUE[buf[i + 1]];
         if ((hi | lo) < 0)
-          fail(`not a hex digit: ${describeByte(buf, hi < 0 ? i : i + 1, e)}`, s, hi < 0 ? i : i + 1);
+          fail(
+            reason('not-hex-digit', { found: describeByte(buf, hi < 0 ? i : i + 1, e) }),
+            s,
+            hi < 0 ? i : i + 1,
+          );
         data[k] = (hi << 4) | lo;
         i += 2;
       }
       if (i < e && buf[i] === 0x5f) {
         // `_X`: a classic 8-byte frame sent with DLC 9–15.
         dlc = HEX_VALUE[buf[i + 1]];
-        if (fd || n !== 8 || dlc < 9) fail('a DLC suffix _9.._F follows exactly 8 classic data bytes', s, i);
+        if (fd || n !== 8 || dlc < 9) fail(reason('candump.dlc-suffix'), s, i);
         i += 2;
       }
     }
@@ -356,16 +354,17 @@ export class CandumpParser implements LineParser {
     let direction: 'rx' | 'tx' | undefined;
     if (i < e) {
       if (buf[i] !== SPACE && buf[i] !== TAB)
-        fail(`unexpected ${describeByte(buf, i, e)} after the data`, s, i);
+        fail(reason('unexpected-after-data', { found: describeByte(buf, i, e) }), s, i);
       while (i < e && (buf[i] === SPACE || buf[i] === TAB)) i++;
       if (i < e) {
         const d = buf[i];
         if (d === 0x52) direction = 'rx';
         else if (d === 0x54) direction = 'tx';
-        else fail(`expected direction R or T after the data, found ${describeByte(buf, i, e)}`, s, i);
+        else fail(reason('candump.expected-direction', { found: describeByte(buf, i, e) }), s, i);
         i++;
         while (i < e && (buf[i] === SPACE || buf[i] === TAB)) i++;
-        if (i < e) fail(`unexpected ${describeByte(buf, i, e)} after the direction`, s, i);
+        if (i < e)
+          fail(reason('candump.unexpected-after-direction', { found: describeByte(buf, i, e) }), s, i);
       }
     }
 

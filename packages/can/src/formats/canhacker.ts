@@ -1,5 +1,6 @@
 import type { Frame } from '../frame.js';
 import { clip } from '../quote.js';
+import { type Reason, reason, term } from '../reason.js';
 import { TIMESTAMP_WRAP_MS } from '../slcan/protocol.js';
 import { EMPTY, HEX_UPPER, LineError, latin1 } from './bytes.js';
 import type { LineParser } from './line-reader.js';
@@ -94,21 +95,21 @@ export class CanHackerParser implements LineParser {
     this.count = n;
 
     const clock = timeValue(buf, starts[0], ends[0]);
-    if (clock < 0) this.fail(buf, 0, this.col(0), 'expected a time in seconds (11.201 or 11,201), found');
-    if (n < 2) throw new LineError('truncated line: missing id', this.col(1));
+    if (clock < 0) this.fail(buf, 0, this.col(0), (text) => reason('canhacker.expected-time', { text }));
+    if (n < 2) throw new LineError(reason('missing-field', { what: term('id') }), this.col(1));
     const id = hexValue(buf, starts[1], ends[1]);
-    if (id < 0) this.fail(buf, 1, this.col(1), 'bad id');
+    if (id < 0) this.fail(buf, 1, this.col(1), (text) => reason('bad-id', { text }));
     // CANHacker writes 3 digits for an 11-bit id and 8 for a 29-bit one.
     const extended = ends[1] - starts[1] > 3;
     if (id > (extended ? 0x1fffffff : 0x7ff)) {
       throw new LineError(
-        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+        reason(extended ? 'id-over-29-bit' : 'id-over-11-bit', { id: id.toString(16).toUpperCase() }),
         this.col(1),
       );
     }
-    if (n < 3) throw new LineError('truncated line: missing DLC', this.col(2));
+    if (n < 3) throw new LineError(reason('missing-field', { what: term('DLC') }), this.col(2));
     const dlc = decValue(buf, starts[2], ends[2]);
-    if (dlc < 0 || dlc > 8) this.fail(buf, 2, this.col(2), 'bad DLC', ' (0–8)');
+    if (dlc < 0 || dlc > 8) this.fail(buf, 2, this.col(2), (text) => reason('bad-dlc-classic', { text }));
 
     const remote = n > 3 && isRemoteMarker(buf, starts[3], ends[3]);
     let data = EMPTY;
@@ -118,8 +119,12 @@ export class CanHackerParser implements LineParser {
         const k = 3 + b;
         const v = k < n && ends[k] - starts[k] === 2 ? hexValue(buf, starts[k], ends[k]) : -1;
         if (v < 0) {
-          if (k >= n) throw new LineError(`DLC ${dlc} announces ${dlc} data bytes, found ${b}`, this.col(k));
-          this.fail(buf, k, this.col(k), 'bad data byte', ` (DLC ${dlc} announces ${dlc} data bytes)`);
+          if (k >= n)
+            throw new LineError(
+              reason('announces-bytes', { what: `DLC ${dlc}`, n: dlc, found: b }),
+              this.col(k),
+            );
+          this.fail(buf, k, this.col(k), (text) => reason('canhacker.bad-data-byte', { text, dlc }));
         }
         data[b] = v;
       }
@@ -141,8 +146,8 @@ export class CanHackerParser implements LineParser {
   }
 
   /** Throws a LineError quoting token `k` (clipped). */
-  private fail(buf: Uint8Array, k: number, column: number, what: string, after = ''): never {
-    throw new LineError(`${what} '${clip(latin1(buf, this.starts[k], this.ends[k]))}'${after}`, column);
+  private fail(buf: Uint8Array, k: number, column: number, why: (token: string) => Reason): never {
+    throw new LineError(why(clip(latin1(buf, this.starts[k], this.ends[k]))), column);
   }
 }
 

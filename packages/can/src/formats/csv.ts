@@ -1,5 +1,6 @@
 import type { Frame } from '../frame.js';
 import { clip } from '../quote.js';
+import { type Reason, reason } from '../reason.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
 import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
@@ -32,7 +33,8 @@ export class SavvyCsvParser implements LineParser {
     let n = 0;
     let i = s;
     for (;;) {
-      if (n === MAX_FIELDS) throw new LineError(`more than ${MAX_FIELDS} fields`, i - s + 1);
+      if (n === MAX_FIELDS)
+        throw new LineError(reason('csv.too-many-fields', { max: MAX_FIELDS }), i - s + 1);
       this.starts[n] = i;
       while (i < e && buf[i] !== COMMA) i++;
       this.ends[n++] = i;
@@ -43,45 +45,46 @@ export class SavvyCsvParser implements LineParser {
     if (n > 0 && this.ends[n - 1] === this.starts[n - 1]) n--;
     const c = this.cols;
     const field = (k: number) => (k < n ? latin1(buf, this.starts[k], this.ends[k]) : '');
-    const fail = (k: number, reason: string): never => {
-      throw new LineError(reason, (k < n ? this.starts[k] : e) - s + 1);
+    const fail = (k: number, why: Reason): never => {
+      throw new LineError(why, (k < n ? this.starts[k] : e) - s + 1);
     };
-    if (n <= c.len) fail(n, `truncated line: ${n} fields, expected at least ${c.len + 1}`);
+    if (n <= c.len) fail(n, reason('csv.few-fields', { n, min: c.len + 1 }));
     const us = decValue(buf, this.starts[c.time], this.ends[c.time]);
-    if (us < 0) fail(c.time, `bad time stamp '${clip(field(c.time))}' (microseconds expected)`);
+    if (us < 0) fail(c.time, reason('csv.bad-time', { text: clip(field(c.time)) }));
     const idDigits = this.ends[c.id] - this.starts[c.id];
     const id = hexValue(buf, this.starts[c.id], this.ends[c.id]);
-    if (id < 0 || idDigits > 8) fail(c.id, `bad id '${clip(field(c.id))}'`);
+    if (id < 0 || idDigits > 8) fail(c.id, reason('bad-id', { text: clip(field(c.id)) }));
     const extText = field(c.ext).toLowerCase();
     if (extText !== 'true' && extText !== 'false')
-      fail(c.ext, `Extended must be true or false, found '${clip(field(c.ext))}'`);
+      fail(c.ext, reason('csv.bad-extended', { text: clip(field(c.ext)) }));
     const extended = extText === 'true';
     if (id > (extended ? 0x1fffffff : 0x7ff)) {
       fail(
         c.id,
-        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+        reason(extended ? 'id-over-29-bit' : 'id-over-11-bit', { id: id.toString(16).toUpperCase() }),
       );
     }
     const len = decValue(buf, this.starts[c.len], this.ends[c.len]);
-    if (len < 0 || len > 8) fail(c.len, `bad length '${clip(field(c.len))}' (0–8)`);
-    if (n - c.data < len) fail(n, `LEN ${len} announces ${len} data bytes, found ${Math.max(0, n - c.data)}`);
-    if (n - c.data > len) fail(c.data + len, `more data bytes than LEN ${len}`);
+    if (len < 0 || len > 8) fail(c.len, reason('csv.bad-length', { text: clip(field(c.len)) }));
+    if (n - c.data < len)
+      fail(n, reason('announces-bytes', { what: `LEN ${len}`, n: len, found: Math.max(0, n - c.data) }));
+    if (n - c.data > len) fail(c.data + len, reason('csv.more-bytes', { len }));
     const data = len === 0 ? EMPTY : new Uint8Array(len);
     for (let b = 0; b < len; b++) {
       const k = c.data + b;
       const v = hexValue(buf, this.starts[k], this.ends[k]);
-      if (v < 0 || v > 255) fail(k, `bad data byte '${clip(field(k))}'`);
+      if (v < 0 || v > 255) fail(k, reason('bad-data-byte', { text: clip(field(k)) }));
       data[b] = v;
     }
     const frame: Frame = { id, extended, data, timestamp: us / 1e6 };
     if (c.bus >= 0) {
       if (decValue(buf, this.starts[c.bus], this.ends[c.bus]) < 0)
-        fail(c.bus, `bad bus '${clip(field(c.bus))}'`);
+        fail(c.bus, reason('csv.bad-bus', { text: clip(field(c.bus)) }));
       frame.channel = this.buses.get(buf, this.starts[c.bus], this.ends[c.bus]);
     }
     if (c.dir >= 0) {
       const d = field(c.dir).toLowerCase();
-      if (d !== 'rx' && d !== 'tx') fail(c.dir, `Dir must be Rx or Tx, found '${clip(field(c.dir))}'`);
+      if (d !== 'rx' && d !== 'tx') fail(c.dir, reason('csv.bad-dir', { text: clip(field(c.dir)) }));
       frame.direction = d === 'rx' ? 'rx' : 'tx';
     }
     return frame;
@@ -100,7 +103,7 @@ export class SavvyCsvParser implements LineParser {
       data: at('d1'),
     };
     if (cols.time < 0 || cols.id < 0 || cols.ext < 0 || cols.len < 0) {
-      throw new LineError("expected the SavvyCAN header 'Time Stamp,ID,Extended,Dir,Bus,LEN,D1,…'", 1);
+      throw new LineError(reason('csv.expected-header'), 1);
     }
     if (cols.data < 0) cols.data = cols.len + 1;
     this.cols = cols;

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { type LogFormat, LogParseError } from '../log.js';
+import { reason } from '../reason.js';
 
 const BY_EXTENSION: Record<string, LogFormat> = {
   '.log': 'candump',
@@ -76,21 +77,17 @@ function isCanHackerLine(line: string): boolean {
  */
 export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   const byName = formatFromExtension(path);
-  if (firstBytes.length === 0) throw new LogParseError(path, 1, 'empty file: no frames');
+  if (firstBytes.length === 0) throw new LogParseError(path, 1, reason('empty-file'));
   const binary = binaryMagic(firstBytes);
   if (binary) return binary;
   if (Buffer.from(firstBytes.subarray(0, 12)).toString('latin1') === 'Generic File') {
-    throw new LogParseError(
-      path,
-      1,
-      "a CANedge compressed (MFC) or encrypted (MFE) file: it becomes MF4 once CSS Electronics' mdf2finalized has unpacked it",
-    );
+    throw new LogParseError(path, 1, reason('canedge-packed'));
   }
   if (byName === 'mf4' || byName === 'blf') return byName;
   const nul = firstBytes.indexOf(0);
   if (nul >= 0) {
     const line = 1 + firstBytes.subarray(0, nul).filter((b) => b === 0x0a).length;
-    throw new LogParseError(path, line, `binary content (NUL byte at offset ${nul}): not a text log`);
+    throw new LogParseError(path, line, reason('binary-content', { offset: nul }));
   }
   const sniffed = sniffFormat(firstBytes);
   // `.log` is what many tools call any log: let clear content (screen output, ASC, TRC) decide.
@@ -99,9 +96,5 @@ export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   if (byName === 'trc' && sniffed === 'canhacker') return sniffed;
   if (byName) return byName;
   if (sniffed) return sniffed;
-  throw new LogParseError(
-    path,
-    1,
-    'unknown log format: expected candump, candump screen output, ASC, PEAK TRC, CANHacker trace, SavvyCAN CSV, MF4 or BLF',
-  );
+  throw new LogParseError(path, 1, reason('unknown-format'));
 }

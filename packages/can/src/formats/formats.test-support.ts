@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { frameBatches } from '../batch.js';
 import { type Frame, makeFrame, toHex } from '../frame.js';
 import type { LogReader } from '../log.js';
@@ -116,3 +117,25 @@ export const EVERY_KIND: Frame[] = [
   }),
   makeFrame({ id: 0, error: true, data: [], timestamp: T0 + 5.5, direction: 'tx', channel: 'can1' }),
 ];
+
+/**
+ * A BLF file built byte by byte from the format's published layout (not by Atelier's writer): a
+ * 144-byte file header, one zlib LOG_CONTAINER holding the given objects.
+ */
+export function blfOf(objects: Buffer[]): Buffer {
+  const payload = Buffer.concat(objects);
+  const packed = deflateSync(payload);
+  const container = Buffer.alloc(32 + packed.length);
+  container.write('LOBJ', 0, 'latin1');
+  container.writeUInt16LE(16, 4); // base header size
+  container.writeUInt16LE(1, 6);
+  container.writeUInt32LE(container.length, 8);
+  container.writeUInt32LE(10, 12); // LOG_CONTAINER
+  container.writeUInt16LE(2, 16); // zlib
+  container.writeUInt32LE(payload.length, 24);
+  packed.copy(container, 32);
+  const head = Buffer.alloc(144);
+  head.write('LOGG', 0, 'latin1');
+  head.writeUInt32LE(144, 4);
+  return Buffer.concat([head, container]);
+}

@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 import { BinaryLogError } from '../log.js';
+import { reason } from '../reason.js';
 import type { ByteSource } from './line-reader.js';
 
 /**
@@ -38,7 +39,7 @@ export function gunzipAll(bytes: Uint8Array, file: string): Buffer {
   try {
     return zlib.gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED });
   } catch (err) {
-    throw new BinaryLogError(file, 0, `bad gzip file: ${(err as Error).message}`);
+    throw new BinaryLogError(file, 0, reason('bad-gzip', { detail: (err as Error).message }));
   }
 }
 
@@ -62,7 +63,7 @@ export function gunzipSource(file: string): ByteSource {
         try {
           next = await chunks.next();
         } catch (err) {
-          throw new BinaryLogError(file, 0, `bad gzip file: ${(err as Error).message}`);
+          throw new BinaryLogError(file, 0, reason('bad-gzip', { detail: (err as Error).message }));
         }
         if (next.done) ended = true;
         else pending = next.value;

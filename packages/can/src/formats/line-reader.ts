@@ -2,6 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { FrameBatch } from '../batch.js';
 import type { Frame } from '../frame.js';
 import { type LogFormat, LogParseError, type LogReader } from '../log.js';
+import { reason } from '../reason.js';
 import { CR, LF, LineError } from './bytes.js';
 
 /**
@@ -288,7 +289,7 @@ class LineCursor {
     this.total += n;
     if (n === 0) {
       this.done = true;
-      if (this.total === 0) throw new LogParseError(this.file, 1, 'empty file: no frames');
+      if (this.total === 0) throw new LogParseError(this.file, 1, reason('empty-file'));
       // The last line may lack its newline.
       if (this.carryLength > 0) this.carryReady = true;
       return;
@@ -313,7 +314,7 @@ class LineCursor {
   private keep(chunk: Buffer, s: number, e: number): void {
     const need = this.carryLength + e - s;
     if (need > MAX_LINE) {
-      throw new LogParseError(this.file, this.line + 1, `line longer than ${MAX_LINE} bytes: not a text log`);
+      throw new LogParseError(this.file, this.line + 1, reason('line-too-long', { max: MAX_LINE }));
     }
     if (need > this.carry.length) {
       const bigger = Buffer.allocUnsafe(Math.max(need, this.carry.length * 2));
@@ -341,7 +342,7 @@ class LineCursor {
         this.error = err;
         return;
       }
-      const problem = new LogParseError(this.file, this.line, err.reason, err.column);
+      const problem = new LogParseError(this.file, this.line, err.detail, err.column);
       if (!this.lenient) {
         this.error = problem;
         return;
@@ -357,6 +358,6 @@ class LineCursor {
     if (nul < 0) return;
     let line = 1;
     for (let i = 0; i < nul; i++) if (buf[i] === LF) line++;
-    throw new LogParseError(this.file, line, `binary content (NUL byte at offset ${nul}): not a text log`);
+    throw new LogParseError(this.file, line, reason('binary-content', { offset: nul }));
   }
 }

@@ -1,6 +1,7 @@
 import { FD_LENGTHS, type Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
 import { clip } from '../quote.js';
+import { type Reason, reason, term } from '../reason.js';
 import { EMPTY, HEX_UPPER, LineError, latin1, NameCache } from './bytes.js';
 import { channelNumber } from './channels.js';
 import type { LineParser } from './line-reader.js';
@@ -49,7 +50,8 @@ export class TrcParser implements LineParser {
     while (i < e) {
       while (i < e && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
       if (i === e) break;
-      if (n === MAX_TOKENS) throw new LineError(`more than ${MAX_TOKENS} columns`, i - s + 1);
+      if (n === MAX_TOKENS)
+        throw new LineError(reason('trc.too-many-columns', { max: MAX_TOKENS }), i - s + 1);
       this.starts[n] = i;
       while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
       this.ends[n++] = i;
@@ -63,17 +65,15 @@ export class TrcParser implements LineParser {
     const [, key, value] = m;
     if (key === 'FILEVERSION') {
       if (!['1.1', '1.3', '2.0', '2.1'].includes(value.trim())) {
-        throw new LineError(
-          `unsupported TRC version ${clip(value.trim())} (1.1, 1.3, 2.0, 2.1 are read)`,
-          i - s + 2,
-        );
+        throw new LineError(reason('trc.version', { version: clip(value.trim()) }), i - s + 2);
       }
       this.version = value.trim() as Version;
       this.versionSaid = true;
       if (this.version === '2.1') this.columns('N,O,T,B,I,d,R,L,D', s, i);
     } else if (key === 'STARTTIME') {
       const days = Number(value.trim());
-      if (!Number.isFinite(days)) throw new LineError(`bad $STARTTIME '${clip(value.trim())}'`, i - s + 2);
+      if (!Number.isFinite(days))
+        throw new LineError(reason('trc.bad-start-time', { text: clip(value.trim()) }), i - s + 2);
       // The start has millisecond resolution in PEAK's tools; rounding removes the day fraction's noise.
       if (!this.options.relativeTime) this.startMs = Math.round((days - OLE_EPOCH_DAYS) * 86400000);
     } else if (key === 'COLUMNS') {
@@ -84,7 +84,8 @@ export class TrcParser implements LineParser {
   private columns(value: string, s: number, i: number): void {
     const letters = value.split(',').map((c) => c.trim());
     for (const need of ['N', 'O', 'T', 'I', 'd']) {
-      if (!letters.includes(need)) throw new LineError(`$COLUMNS lacks column ${need}`, i - s + 2);
+      if (!letters.includes(need))
+        throw new LineError(reason('trc.lacks-column', { column: need }), i - s + 2);
     }
     this.col = Object.fromEntries(letters.map((c, k) => [c, k]));
   }
@@ -93,29 +94,29 @@ export class TrcParser implements LineParser {
     return latin1(buf, this.starts[k], this.ends[k]);
   }
 
-  private fail(s: number, k: number, n: number, reason: string): never {
-    throw new LineError(reason, (k < n ? this.starts[k] : this.ends[n - 1]) - s + 1);
+  private fail(s: number, k: number, n: number, why: Reason): never {
+    throw new LineError(why, (k < n ? this.starts[k] : this.ends[n - 1]) - s + 1);
   }
 
   private time(buf: Uint8Array, s: number, k: number, n: number): number {
-    if (k >= n) this.fail(s, k, n, 'truncated line: missing time offset');
+    if (k >= n) this.fail(s, k, n, reason('missing-field', { what: term('time offset') }));
     const us = fixedValue(buf, this.starts[k], this.ends[k], 3);
-    if (us < 0) this.fail(s, k, n, `bad time offset '${clip(this.text(buf, k))}'`);
+    if (us < 0) this.fail(s, k, n, reason('trc.bad-time-offset', { text: clip(this.text(buf, k)) }));
     return (this.startMs * 1000 + us) / 1e6;
   }
 
   private id(buf: Uint8Array, s: number, k: number, n: number): { id: number; extended: boolean } {
-    if (k >= n) this.fail(s, k, n, 'truncated line: missing id');
+    if (k >= n) this.fail(s, k, n, reason('missing-field', { what: term('id') }));
     const digits = this.ends[k] - this.starts[k];
     const id = hexValue(buf, this.starts[k], this.ends[k]);
-    if (id < 0) this.fail(s, k, n, `bad id '${clip(this.text(buf, k))}'`);
+    if (id < 0) this.fail(s, k, n, reason('bad-id', { text: clip(this.text(buf, k)) }));
     const extended = digits > 4;
     if (id > (extended ? 0x1fffffff : 0x7ff)) {
       this.fail(
         s,
         k,
         n,
-        `id 0x${id.toString(16).toUpperCase()} out of range for ${extended ? 'a 29' : 'an 11'}-bit identifier`,
+        reason(extended ? 'id-over-29-bit' : 'id-over-11-bit', { id: id.toString(16).toUpperCase() }),
       );
     }
     return { id, extended };
@@ -123,21 +124,26 @@ export class TrcParser implements LineParser {
 
   private bytes(buf: Uint8Array, s: number, k: number, n: number, count: number, dlc: number): Uint8Array {
     if (n - k < count)
-      this.fail(s, n, n, `DLC ${dlc} announces ${count} data bytes, found ${Math.max(0, n - k)}`);
+      this.fail(
+        s,
+        n,
+        n,
+        reason('announces-bytes', { what: `DLC ${dlc}`, n: count, found: Math.max(0, n - k) }),
+      );
     const data = count === 0 ? EMPTY : new Uint8Array(count);
     for (let b = 0; b < count; b++) {
       const t = k + b;
       const v = this.ends[t] - this.starts[t] === 2 ? hexValue(buf, this.starts[t], this.ends[t]) : -1;
-      if (v < 0) this.fail(s, t, n, `bad data byte '${clip(this.text(buf, t))}'`);
+      if (v < 0) this.fail(s, t, n, reason('bad-data-byte', { text: clip(this.text(buf, t)) }));
       data[b] = v;
     }
     return data;
   }
 
   private dlc(buf: Uint8Array, s: number, k: number, n: number): number {
-    if (k >= n) this.fail(s, k, n, 'truncated line: missing DLC');
+    if (k >= n) this.fail(s, k, n, reason('missing-field', { what: term('DLC') }));
     const dlc = decValue(buf, this.starts[k], this.ends[k]);
-    if (dlc < 0 || dlc > 15) this.fail(s, k, n, `bad DLC '${clip(this.text(buf, k))}'`);
+    if (dlc < 0 || dlc > 15) this.fail(s, k, n, reason('bad-dlc', { text: clip(this.text(buf, k)) }));
     return dlc;
   }
 
@@ -145,14 +151,14 @@ export class TrcParser implements LineParser {
   private v1(buf: Uint8Array, s: number, n: number): Frame | undefined {
     const nEnd = this.ends[0];
     if (buf[nEnd - 1] !== 0x29 || decValue(buf, this.starts[0], nEnd - 1) < 0) {
-      this.fail(s, 0, n, `expected a message number 'N)', found '${clip(this.text(buf, 0))}'`);
+      this.fail(s, 0, n, reason('trc.expected-number-paren', { text: clip(this.text(buf, 0)) }));
     }
     const timestamp = this.time(buf, s, 1, n);
     let k = 2;
     let channel: string | undefined;
     if (this.version === '1.3') {
       if (k >= n || decValue(buf, this.starts[k], this.ends[k]) < 0)
-        this.fail(s, k, n, 'expected a bus number');
+        this.fail(s, k, n, reason('trc.expected-bus'));
       channel = this.buses.get(buf, this.starts[k], this.ends[k]);
       k++;
     }
@@ -177,7 +183,7 @@ export class TrcParser implements LineParser {
       return f;
     }
     if (type !== 'Rx' && type !== 'Tx')
-      this.fail(s, k, n, `expected Rx, Tx, Warng or Error, found '${clip(type)}'`);
+      this.fail(s, k, n, reason('trc.expected-type-v1', { text: clip(type) }));
     const direction = type === 'Rx' ? 'rx' : 'tx';
     const { id, extended } = this.id(buf, s, k + 1, n);
     k += 2;
@@ -193,8 +199,7 @@ export class TrcParser implements LineParser {
     }
     frame.data = this.bytes(buf, s, k, n, Math.min(dlc, 8), dlc);
     if (dlc > 8) frame.dlc = dlc;
-    if (k + frame.data.length < n)
-      this.fail(s, k + frame.data.length, n, `more data than DLC ${dlc} announces`);
+    if (k + frame.data.length < n) this.fail(s, k + frame.data.length, n, reason('trc.more-data', { dlc }));
     return frame;
   }
 
@@ -213,29 +218,28 @@ export class TrcParser implements LineParser {
     }
     frame.data = this.bytes(buf, s, 4, n, Math.min(dlc, 8), dlc);
     if (dlc > 8) frame.dlc = dlc;
-    if (4 + frame.data.length < n)
-      this.fail(s, 4 + frame.data.length, n, `more data than DLC ${dlc} announces`);
+    if (4 + frame.data.length < n) this.fail(s, 4 + frame.data.length, n, reason('trc.more-data', { dlc }));
     return frame;
   }
 
   private v2(buf: Uint8Array, s: number, n: number): Frame | undefined {
     const c = this.col;
     if (decValue(buf, this.starts[0], this.ends[0]) < 0) {
-      this.fail(s, 0, n, `expected a message number, found '${clip(this.text(buf, 0))}'`);
+      this.fail(s, 0, n, reason('trc.expected-number', { text: clip(this.text(buf, 0)) }));
     }
     const timestamp = this.time(buf, s, c.O, n);
-    if (c.T >= n) this.fail(s, c.T, n, 'truncated line: missing type');
+    if (c.T >= n) this.fail(s, c.T, n, reason('missing-field', { what: term('type') }));
     const type = this.text(buf, c.T);
     if (type === 'ST' || type === 'EC' || type === 'EV') return undefined;
     let channel: string | undefined;
     if (c.B !== undefined) {
       if (c.B >= n || decValue(buf, this.starts[c.B], this.ends[c.B]) < 0)
-        this.fail(s, c.B, n, 'expected a bus number');
+        this.fail(s, c.B, n, reason('trc.expected-bus'));
       channel = this.buses.get(buf, this.starts[c.B], this.ends[c.B]);
     }
     const dirText = c.d < n ? this.text(buf, c.d) : '';
     if (dirText !== 'Rx' && dirText !== 'Tx')
-      this.fail(s, c.d, n, `expected Rx or Tx, found '${clip(dirText)}'`);
+      this.fail(s, c.d, n, reason('expected-rx-tx', { text: clip(dirText) }));
     const direction = dirText === 'Rx' ? 'rx' : 'tx';
     // The data starts at column D; its length from L (DLC) or l (byte count).
     const dataAt = c.D ?? n;
@@ -246,13 +250,14 @@ export class TrcParser implements LineParser {
       dlc = this.dlc(buf, s, c.L, n);
       count = fd ? FD_LENGTHS[dlc] : Math.min(dlc, 8);
     } else if (c.l !== undefined) {
-      if (c.l >= n) this.fail(s, c.l, n, 'truncated line: missing data length');
+      if (c.l >= n) this.fail(s, c.l, n, reason('missing-field', { what: term('data length') }));
       count = decValue(buf, this.starts[c.l], this.ends[c.l]);
-      if (count < 0 || count > 64) this.fail(s, c.l, n, `bad data length '${clip(this.text(buf, c.l))}'`);
+      if (count < 0 || count > 64)
+        this.fail(s, c.l, n, reason('bad-data-length', { text: clip(this.text(buf, c.l)) }));
       dlc = count <= 8 ? count : FD_LENGTHS.indexOf(count as (typeof FD_LENGTHS)[number]);
-      if (dlc < 0) this.fail(s, c.l, n, `${count} is not a valid CAN FD length`);
+      if (dlc < 0) this.fail(s, c.l, n, reason('fd-length', { n: count }));
     } else {
-      this.fail(s, 0, n, '$COLUMNS names neither L nor l');
+      this.fail(s, 0, n, reason('trc.no-length-column'));
     }
     if (type === 'ER') {
       const data = this.bytes(buf, s, dataAt, n, Math.min(count, n - dataAt), dlc);
@@ -268,9 +273,9 @@ export class TrcParser implements LineParser {
       frame.dlc = dlc;
       return frame;
     }
-    if (type !== 'DT' && !fd) this.fail(s, c.T, n, `unknown message type '${clip(type)}'`);
+    if (type !== 'DT' && !fd) this.fail(s, c.T, n, reason('trc.unknown-type', { text: clip(type) }));
     frame.data = this.bytes(buf, s, dataAt, n, count, dlc);
-    if (dataAt + count < n) this.fail(s, dataAt + count, n, `more data than DLC ${dlc} announces`);
+    if (dataAt + count < n) this.fail(s, dataAt + count, n, reason('trc.more-data', { dlc }));
     if (fd) {
       frame.fd = true;
       if (type === 'FB' || type === 'BI') frame.brs = true;

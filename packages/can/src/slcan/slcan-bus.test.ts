@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { programRuns, requireOracle } from '../../../../tests/support/index.js';
 import { type Frame, makeFrame } from '../frame.js';
@@ -343,6 +344,65 @@ describe('SlcanBus over TCP against the emulator', () => {
 
 const socat = requireOracle('socat', programRuns('socat', ['-V']));
 
+/**
+ * A scripted adapter on an in-memory line: answers each command as the Lawicel protocol says
+ * (CR, or BELL for C on a closed channel), the closing C after `closeDelayMs` (never, with
+ * `silentOnClose`). `events` tells the order in which the C was answered and the line released.
+ */
+function scriptedAdapter(opts: { closeDelayMs: number; silentOnClose?: boolean }) {
+  const events: string[] = [];
+  let open = false;
+  let text = '';
+  const line: Duplex = new Duplex({
+    read() {},
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('latin1');
+      for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r')) {
+        const cmd = text.slice(0, i);
+        text = text.slice(i + 1);
+        if (cmd === 'C' && open) {
+          open = false;
+          if (opts.silentOnClose) continue;
+          setTimeout(() => {
+            events.push('C answered');
+            line.push('\r');
+          }, opts.closeDelayMs);
+        } else if (cmd === 'C') line.push('\x07');
+        else if (cmd === 'V') line.push('V1013\r');
+        else if (cmd === 'N') line.push('NA123\r');
+        else {
+          if (cmd === 'O') open = true;
+          line.push('\r');
+        }
+      }
+      done();
+    },
+    destroy(err, cb) {
+      events.push('released');
+      cb(err);
+    },
+  });
+  return { line, events };
+}
+
+describe('SlcanBus.close on a scripted line', () => {
+  it('reads the answer to its closing C before it lets the line go: the next program starts clean', async () => {
+    const { line, events } = scriptedAdapter({ closeDelayMs: 40 });
+    const bus = await SlcanBus.start(line, 'slcan:scripted', 'scripted');
+    await bus.close();
+    expect(events).toEqual(['C answered', 'released']);
+    expect(bus.closed).toBe(true);
+  });
+
+  it('an adapter that never answers the C does not hold the close up', async () => {
+    const { line, events } = scriptedAdapter({ closeDelayMs: 0, silentOnClose: true });
+    // A command's own timeout of a minute: a close that waited for it would outlast the test's.
+    const bus = await SlcanBus.start(line, 'slcan:scripted', 'scripted', { commandTimeoutMs: 60_000 });
+    await bus.close();
+    expect(events).toEqual(['released']);
+  });
+});
+
 describe(`SlcanBus on a pseudo-terminal through serialport${socat.skipNote}`, () => {
   it.skipIf(socat.missing)(
     'opens the pty as a serial adapter, exchanges frames, and reports the unplug',
@@ -396,6 +456,32 @@ describe(`SlcanBus on a pseudo-terminal through serialport${socat.skipNote}`, ()
         await service.close();
       }
     },
+  );
+
+  it.skipIf(socat.missing)(
+    'closed and opened again at once, thirty times: every open succeeds and every frame goes out',
+    async () => {
+      // The answer to the closing C used to be left in the line, and the next program read it as
+      // the answer to its own first command, one answer behind from then on (3 reopenings in 60).
+      const channel = `slcan-pty-${++channels}`;
+      const service = await serveSlcan(new SlcanEmulator({ channel }), { pty: true });
+      const car = new VirtualBus(channel);
+      const heard: number[] = [];
+      car.subscribe((f) => heard.push(f.id));
+      const ids = Array.from({ length: 30 }, (_, i) => 0x200 + i);
+      try {
+        for (const id of ids) {
+          const bus = await SlcanBus.open(service.path!);
+          await bus.send(makeFrame({ id, data: [2] }));
+          await bus.close();
+        }
+        expect(heard).toEqual(ids);
+      } finally {
+        await car.close();
+        await service.close();
+      }
+    },
+    120_000,
   );
 
   it.skipIf(socat.missing)('a device that is not there is a typed SlcanOpenError naming it', async () => {

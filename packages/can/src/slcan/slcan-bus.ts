@@ -508,19 +508,37 @@ export class SlcanBus implements Bus {
     this.closeListeners.clear();
   }
 
-  /** Closes the channel (`C`, not waited on for long) and the line. */
-  async close(): Promise<void> {
-    if (this.isClosed) return;
-    // The adapter stops putting frames on the line; a dead or silent one does not hold the close up.
-    try {
-      this.stream.write('C\r');
-    } catch {
-      // the line is already gone
-    }
-    this.markClosed(new BusClosedError(this.name));
+  /** Closes the channel (`C`, its answer waited for CLOSE_ANSWER_MS at most) and the line. */
+  close(): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
+    this.closing ??= this.closeNow();
+    return this.closing;
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async closeNow(): Promise<void> {
+    // The adapter stops putting frames on the line, and its answer to that is read here: left
+    // unread in the line, it was the first thing the next program to open the adapter read, one
+    // answer ahead of its own commands (3 reopenings of 60 failed so, right after a close). A dead
+    // or silent adapter holds the close up for CLOSE_ANSWER_MS at most. Nobody hears frames meanwhile.
+    this.subs.clear();
+    this.monitors.clear();
+    let timer: TimerHandle | undefined;
+    await Promise.race([
+      this.command('C').catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = this.clock.setTimeout(resolve, CLOSE_ANSWER_MS);
+      }),
+    ]);
+    if (timer !== undefined) this.clock.clearTimeout(timer);
+    if (!this.isClosed) this.markClosed(new BusClosedError(this.name));
     await releaseLine(this.stream);
   }
 }
+
+/** How long `close()` waits for the adapter's answer to `C`. */
+const CLOSE_ANSWER_MS = 250;
 
 function refusedIsFine(err: unknown): undefined {
   if (err instanceof SlcanRefusedError || err instanceof SlcanTimeoutError) return undefined;

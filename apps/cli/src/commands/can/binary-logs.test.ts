@@ -151,4 +151,37 @@ describe('atelier can on MF4 and BLF files', () => {
       /BinaryLogError: .*garbage\.blf: byte 144 \(0x90\): expected an object \('LOBJ'\)/,
     );
   });
+
+  it('in French, the default: a bad BLF names the byte offset and a bad DBC the line, reasons in French', async () => {
+    const blf = join(dir, 'fr-leaf.blf');
+    expect(await convertSubcommand.run([LEAF_LOG, blf], context().ctx)).toBe(0);
+    const junk = join(dir, 'junk.blf');
+    writeFileSync(
+      junk,
+      Buffer.concat([readFileSync(blf).subarray(0, 144), Buffer.from('pas un objet du tout, désolé')]),
+    );
+    const stats = await runCli(['can', 'stats', junk], { cwd: ROOT, env: { ATELIER_LANG: 'fr' } });
+    expect(stats.code).toBe(1);
+    expect(stats.stderr).toBe(
+      `atelier can: ${junk}, octet 144 (0x90) : objet attendu (« LOBJ »), trouvé « pas  »\n`,
+    );
+    const dbc = join(dir, 'bad.dbc');
+    writeFileSync(dbc, 'BO_ 1 A: 8 X\n SG_ B : 0|8@3+ (1,0) [0|0] "" X\n');
+    const decode = await runCli(['can', 'decode', LEAF_LOG, '--dbc', dbc], {
+      cwd: ROOT,
+      env: { ATELIER_LANG: 'fr' },
+    });
+    expect(decode.code).toBe(1);
+    expect(decode.stderr).toBe(
+      `atelier can: ${dbc}, ligne 2 : l'ordre des octets doit être 0 (Motorola) ou 1 (Intel), trouvé « 3+ »\n`,
+    );
+    // A DBC that reads with warnings: they are said in French too, before the decoding.
+    const sloppy = join(dir, 'sloppy.dbc');
+    writeFileSync(sloppy, 'BO_ 1979 Leaf: 8 X\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\nCM_ BU_ Nobody "x";\n');
+    const { ctx, err } = context('fr');
+    expect(await decodeSubcommand.run([LEAF_LOG, '--dbc', sloppy], ctx)).toBe(0);
+    expect(err()).toContain(
+      `${sloppy}, ligne 3 : avertissement : CM_ désigne le nœud Nobody, qui n'est pas défini\n`,
+    );
+  });
 });

@@ -71,11 +71,29 @@ describe('atelier can cat', { timeout: 120_000 }, () => {
     writeFileSync(file, '(1.0) can0 123#00\n(2.0) can0 123#0\n(3.0) can0 124#01\n');
     const strict = atelier('can', 'cat', file);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toMatch(/LogParseError: .*bad\.log:2:\d+: odd number of hex digits/);
+    // In French, the user's language: the place spelled out, the reason translated.
+    expect(strict.stderr).toBe(
+      `atelier can: ${file}, ligne 2, colonne 17 : nombre impair de chiffres hexadécimaux (1) dans les données\n`,
+    );
     const lenient = atelier('can', 'cat', file, '--lenient', '--json');
     expect(lenient.code).toBe(0);
     expect(lenient.stdout.trimEnd().split('\n')).toHaveLength(2);
-    expect(lenient.stderr).toMatch(/^1 ligne\(s\) illisible\(s\) sautée\(s\) :\n {2}.*bad\.log:2:/);
+    expect(lenient.stderr).toBe(
+      `1 ligne(s) illisible(s) sautée(s) :\n  ${file}, ligne 2, colonne 17 : nombre impair de chiffres hexadécimaux (1) dans les données\n`,
+    );
+    // In English, as it always was (class name, then file:line:column).
+    const english = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'apps/cli/src/main.ts', 'can', 'cat', file],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, ATELIER_LANG: 'en' },
+      },
+    );
+    expect(english.stderr).toBe(
+      `atelier can: LogParseError: ${file}:2:17: odd number of hex digits (1) in the data\n`,
+    );
   });
 
   it('reports a missing file and a usage error without a stack trace', () => {

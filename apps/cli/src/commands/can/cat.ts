@@ -7,6 +7,7 @@ import {
   type Frame,
   type LogFormat,
   type LogReader,
+  parseErrorMessage,
   readLog,
   toHex,
 } from '@atelier/can';
@@ -102,7 +103,7 @@ export function reportSkipped(ctx: CliContext, reader: LogReader): void {
     : ctx.lang === 'fr'
       ? `${n} ligne(s) illisible(s) sautée(s) :`
       : `${n} unreadable line(s) skipped:`;
-  const shown = reader.skipped.slice(0, 5).map((e) => `  ${e.message}`);
+  const shown = reader.skipped.slice(0, 5).map((e) => `  ${parseErrorMessage(e, ctx.lang)}`);
   if (n > 5) shown.push(ctx.lang === 'fr' ? `  … et ${n - 5} autre(s)` : `  … and ${n - 5} more`);
   ctx.stderr.write(`${head}\n${shown.join('\n')}\n`);
 }

@@ -6,8 +6,10 @@ import {
   type DbcDecoder as Decoder,
   decodeLog,
   type IsoTpChannel,
+  parseErrorMessage,
   readDbc,
   readLog,
+  sayReason,
 } from '@atelier/can';
 import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
@@ -130,7 +132,11 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
 
   const dbc = await readDbc(resolve(ctx.cwd, values.dbc));
   for (const w of dbc.warnings.slice(0, 10))
-    ctx.stderr.write(`${values.dbc}:${w.line}: ${fr ? 'avertissement' : 'warning'}: ${w.message}\n`);
+    ctx.stderr.write(
+      fr
+        ? `${values.dbc}, ligne ${w.line} : avertissement : ${sayReason(w.detail, 'fr')}\n`
+        : `${values.dbc}:${w.line}: warning: ${w.message}\n`,
+    );
   const decoder = new DbcDecoder(dbc);
   const file = resolve(ctx.cwd, positionals[0]);
   const reader = readLog(file, { lenient: values.lenient });
@@ -158,7 +164,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (reader.skipped.length > 0) {
     ctx.stderr.write(
       fr
-        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${reader.skipped[0].message}\n`
+        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${parseErrorMessage(reader.skipped[0], 'fr')}\n`
         : `${reader.skipped.length} unreadable line(s) skipped, first: ${reader.skipped[0].message}\n`,
     );
   }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ReassemblyEvent, readLog, reassemble, toHex } from '@atelier/can';
+import { parseErrorMessage, type ReassemblyEvent, readLog, reassemble, toHex } from '@atelier/can';
 import { type CliContext, type Lang, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
@@ -144,7 +144,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (reader.skipped.length > 0) {
     ctx.stderr.write(
       fr
-        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${reader.skipped[0].message}\n`
+        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${parseErrorMessage(reader.skipped[0], 'fr')}\n`
         : `${reader.skipped.length} unreadable line(s) skipped, first: ${reader.skipped[0].message}\n`,
     );
   }

@@ -7,6 +7,7 @@ import {
   MAX_STD_ID,
   openBus,
   Player,
+  parseErrorMessage,
   ReplayOptionError,
   type ReplayProgress,
   readLog,
@@ -136,7 +137,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
           yield* reader;
         } finally {
           skipped.count += reader.skipped.length;
-          skipped.first ??= reader.skipped[0]?.message;
+          if (reader.skipped[0]) skipped.first ??= parseErrorMessage(reader.skipped[0], ctx.lang);
         }
       },
     };

@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { frameBatches, type IdStats, type LogStats, readLog, StatsCollector } from '@atelier/can';
+import {
+  frameBatches,
+  type IdStats,
+  type LogStats,
+  parseErrorMessage,
+  readLog,
+  StatsCollector,
+} from '@atelier/can';
 import { type CliContext, type Lang, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
@@ -116,7 +123,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (reader.skipped.length > 0) {
     ctx.stderr.write(
       ctx.lang === 'fr'
-        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${reader.skipped[0].message}\n`
+        ? `${reader.skipped.length} ligne(s) illisible(s) sautée(s), première : ${parseErrorMessage(reader.skipped[0], 'fr')}\n`
         : `${reader.skipped.length} unreadable line(s) skipped, first: ${reader.skipped[0].message}\n`,
     );
   }

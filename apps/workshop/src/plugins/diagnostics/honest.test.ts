@@ -211,12 +211,16 @@ describe('training mode', () => {
       'name: vacuum-leak',
       'name: atelier-durite',
     );
-    const upload = async (file: { name: string; content: string | Buffer }, trueCause: string) => {
+    const upload = async (
+      file: { name: string; content: string | Buffer },
+      trueCause: string,
+      query = '',
+    ) => {
       const a = await t.as('formateur');
       const body = multipart({ _csrf: a.csrf, title: `Fichier ${file.name}`, trueCause }, file);
       return t.app.inject({
         method: 'POST',
-        url: '/training/scenarios/file',
+        url: `/training/scenarios/file${query}`,
         headers: { cookie: a.cookie, ...body.headers },
         payload: body.payload,
       });
@@ -229,10 +233,21 @@ describe('training mode', () => {
     const healthy = readFileSync(join(SCENARIO_DIR, 'healthy-petrol.yaml'), 'utf8');
     expect((await upload({ name: 'sain.yaml', content: healthy }, 'vacuum_leak')).statusCode).toBe(400);
     expect((await upload({ name: 'sain.yaml', content: healthy }, 'none')).statusCode).toBe(303);
-    // A bad file: refused with its line and field.
+    // A bad file: refused with its line and field, in the page's language.
     const bad = await upload({ name: 'bad.yaml', content: text.replace('severity: 0.6', 'severity: 7') }, '');
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toMatch(/bad\.yaml:\d+: faults\[0\]\.severity/);
+    expect(bad.body).toContain(
+      'fichier de scénario refusé : bad.yaml, ligne 10, champ faults[0].severity : valeur attendue entre 0 et 1 (trouvé 7)',
+    );
+    const badEn = await upload(
+      { name: 'bad.yaml', content: text.replace('severity: 0.6', 'severity: 7') },
+      '',
+      '?lang=en',
+    );
+    expect(badEn.statusCode).toBe(400);
+    expect(badEn.body).toContain(
+      'scenario file refused: bad.yaml:10: faults[0].severity: must be between 0 and 1 (got 7)',
+    );
     // Right: stored with its text, and its car is the one played.
     const ok = await upload({ name: 'durite.yaml', content: text }, '');
     expect(ok.statusCode).toBe(303);

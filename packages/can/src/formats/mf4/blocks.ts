@@ -1,4 +1,5 @@
 import { BinaryLogError } from '../../log.js';
+import { type Reason, reason, type Term, term } from '../../reason.js';
 import { printable, type RandomSource, readExactly, u16, u32, u64 } from '../binary-source.js';
 
 /**
@@ -93,36 +94,71 @@ export interface SourceInfo {
   busType: number;
 }
 
+/** How much a metadata read brings in around what it asks for (see BlockReader.bytes). */
+const WINDOW = 64 * 1024;
+/** How many such windows are kept: the blocks near the start, near the end, and between. */
+const WINDOWS = 4;
+
 /** Reads blocks of one file, checking that links stay inside it; remembers every block address. */
 export class BlockReader {
   /** Addresses of the blocks read so far (an unfinished data block ends at the next one). */
   readonly known = new Set<number>();
+  /** The windows read so far, the last used first. */
+  private readonly windows: { at: number; bytes: Buffer }[] = [];
 
   constructor(
     readonly source: RandomSource,
     readonly size: number,
   ) {}
 
+  /**
+   * `length` bytes at `at` for a block header or a metadata block, through a few 64 KiB windows.
+   * A file's metadata (identification, header, data groups, channel groups, channels, their
+   * names and conversions, data block headers) is a few hundred small blocks, mostly close
+   * together; read one by one, each is a trip to the thread pool, and on a million-frame file
+   * those trips (≈ 260 of them) left the reader idle for longer than it took to decode the
+   * frames. A longer read goes straight to the source.
+   */
+  async bytes(at: number, length: number, part: Term | Reason): Promise<Buffer> {
+    const windows = this.windows;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i];
+      if (at >= w.at && at + length <= w.at + w.bytes.length) {
+        if (i > 0) windows.unshift(...windows.splice(i, 1));
+        return w.bytes.subarray(at - w.at, at - w.at + length);
+      }
+    }
+    const what = typeof part === 'string' ? term(part) : part;
+    if (length > WINDOW / 2) return readExactly(this.source, at, length, what);
+    const bytes = await this.source.read(at, Math.max(length, Math.min(WINDOW, this.size - at)));
+    if (bytes.length < length) {
+      throw this.error(at, reason('truncated-needs', { what, needs: length, left: bytes.length }));
+    }
+    windows.unshift({ at, bytes });
+    if (windows.length > WINDOWS) windows.pop();
+    return bytes.subarray(0, length);
+  }
+
   get file(): string {
     return this.source.file;
   }
 
-  error(at: number, reason: string): BinaryLogError {
-    return new BinaryLogError(this.file, at, reason);
+  error(at: number, why: Reason): BinaryLogError {
+    return new BinaryLogError(this.file, at, why);
   }
 
   /** The 24-byte header of the block at `at` (its links and data are not read). */
   async header(
     at: number,
     from: number,
-    what: string,
+    what: Term,
   ): Promise<{ id: string; length: number; linkCount: number }> {
     this.checkLink(at, from, what);
-    const h = await readExactly(this.source, at, 24, `the header of ${what}`);
+    const h = await this.bytes(at, 24, reason('mf4.header-of', { what: term(what) }));
     if (h[0] !== 0x23 || h[1] !== 0x23) {
       throw this.error(
         at,
-        `expected ${what} block ('##'), found ${printable(h, 0, 4)} (link at byte ${from})`,
+        reason('mf4.expected-hash', { what: term(what), found: printable(h, 0, 4), from }),
       );
     }
     this.known.add(at);
@@ -130,42 +166,40 @@ export class BlockReader {
   }
 
   /** The whole block at `at`, which must be one of `ids`. */
-  async block(at: number, from: number, ids: readonly string[], what: string): Promise<Block> {
+  async block(at: number, from: number, ids: readonly string[], what: Term): Promise<Block> {
     const { id, length, linkCount } = await this.header(at, from, what);
-    if (!ids.includes(id)) throw this.error(at, `expected ${what} (${ids.join(' or ')}), found ${id}`);
+    if (!ids.includes(id))
+      throw this.error(at, reason('mf4.expected-block', { what: term(what), ids: ids.join('|'), found: id }));
     if (length < 24 + 8 * linkCount || linkCount > MAX_METADATA_BLOCK / 8) {
-      throw this.error(at, `${id} block of ${length} bytes cannot hold its ${linkCount} links`);
+      throw this.error(at, reason('mf4.links-dont-fit', { id, length, links: linkCount }));
     }
-    if (length > MAX_METADATA_BLOCK) throw this.error(at, `${id} block claims ${length} bytes: corrupt`);
+    if (length > MAX_METADATA_BLOCK) throw this.error(at, reason('mf4.block-claims', { id, length }));
     if (at + length > this.size) {
-      throw this.error(
-        at,
-        `truncated file: ${id} block of ${length} bytes goes past the end (${this.size - at} bytes left)`,
-      );
+      throw this.error(at, reason('mf4.block-past-end', { id, length, left: this.size - at }));
     }
-    const buf = await readExactly(this.source, at, length, `${id} block`);
+    const buf = await this.bytes(at, length, reason('mf4.block-named', { id }));
     const links: number[] = new Array(linkCount);
     for (let i = 0; i < linkCount; i++) links[i] = u64(buf, 24 + 8 * i);
     return { id, at, length, links, data: buf.subarray(24 + 8 * linkCount) };
   }
 
-  checkLink(at: number, from: number, what: string): void {
+  checkLink(at: number, from: number, what: Term): void {
     if (at < 64 || at + 24 > this.size || !Number.isInteger(at)) {
-      throw this.error(from, `link to ${what} points to byte ${at}, outside the file (${this.size} bytes)`);
+      throw this.error(from, reason('mf4.link-outside', { what: term(what), at, size: this.size }));
     }
   }
 
   async identification(): Promise<Identification> {
-    if (this.size === 0) throw this.error(0, 'empty file: no frames');
-    const id = await this.source.read(0, 64);
+    if (this.size === 0) throw this.error(0, reason('empty-file'));
+    const id = await this.bytes(0, Math.min(64, this.size), 'the identification block');
     const fileId = id.toString('latin1', 0, 8);
     if (fileId !== 'MDF     ' && fileId !== 'UnFinMF ') {
-      throw this.error(0, `not an MF4 file: expected 'MDF     ' or 'UnFinMF ', found ${printable(id, 0, 8)}`);
+      throw this.error(0, reason('mf4.not-mf4', { found: printable(id, 0, 8) }));
     }
-    if (id.length < 64) throw this.error(0, 'truncated file: the identification block needs 64 bytes');
+    if (id.length < 64) throw this.error(0, reason('mf4.id-block-truncated'));
     const version = u16(id, 28);
     if (version < 400) {
-      throw this.error(28, `MDF version ${version}: only MDF 4.x (MF4) is read, MDF 3 files are not`);
+      throw this.error(28, reason('mf4.version', { version }));
     }
     return {
       finalised: fileId === 'MDF     ',
@@ -177,7 +211,8 @@ export class BlockReader {
 
   async header64(): Promise<Header> {
     const b = await this.block(64, 0, ['##HD'], 'the header block');
-    if (b.links.length < 1 || b.data.length < 13) throw this.error(64, 'HD block too short');
+    if (b.links.length < 1 || b.data.length < 13)
+      throw this.error(64, reason('mf4.block-too-short', { id: 'HD' }));
     return {
       firstDataGroup: b.links[0],
       startNs: b.data.readBigUInt64LE(0),
@@ -187,16 +222,18 @@ export class BlockReader {
 
   async dataGroup(at: number, from: number): Promise<DataGroup> {
     const b = await this.block(at, from, ['##DG'], 'a data group');
-    if (b.links.length < 3 || b.data.length < 1) throw this.error(at, 'DG block too short');
+    if (b.links.length < 3 || b.data.length < 1)
+      throw this.error(at, reason('mf4.block-too-short', { id: 'DG' }));
     const recordIdSize = b.data[0];
     if (![0, 1, 2, 4, 8].includes(recordIdSize))
-      throw this.error(at + 24 + 8 * b.links.length, `bad record id size ${recordIdSize}`);
+      throw this.error(at + 24 + 8 * b.links.length, reason('mf4.record-id-size', { size: recordIdSize }));
     return { at, next: b.links[0], firstChannelGroup: b.links[1], data: b.links[2], recordIdSize };
   }
 
   async channelGroup(at: number, from: number): Promise<ChannelGroup> {
     const b = await this.block(at, from, ['##CG'], 'a channel group');
-    if (b.links.length < 4 || b.data.length < 32) throw this.error(at, 'CG block too short');
+    if (b.links.length < 4 || b.data.length < 32)
+      throw this.error(at, reason('mf4.block-too-short', { id: 'CG' }));
     const d = b.data;
     return {
       at,
@@ -217,7 +254,8 @@ export class BlockReader {
     const { id } = await this.header(at, from, 'a channel');
     if (id === '##CA') return undefined;
     const b = await this.block(at, from, ['##CN'], 'a channel');
-    if (b.links.length < 8 || b.data.length < 20) throw this.error(at, 'CN block too short');
+    if (b.links.length < 8 || b.data.length < 20)
+      throw this.error(at, reason('mf4.block-too-short', { id: 'CN' }));
     const d = b.data;
     return {
       at,
@@ -240,9 +278,9 @@ export class BlockReader {
   async conversion(at: number, from: number): Promise<Conversion> {
     const b = await this.block(at, from, ['##CC'], 'a conversion');
     const d = b.data;
-    if (d.length < 24) throw this.error(at, 'CC block too short');
+    if (d.length < 24) throw this.error(at, reason('mf4.block-too-short', { id: 'CC' }));
     const count = u16(d, 6);
-    if (d.length < 24 + 8 * count) throw this.error(at, `CC block too short for its ${count} values`);
+    if (d.length < 24 + 8 * count) throw this.error(at, reason('mf4.cc-too-short', { count }));
     const values: number[] = [];
     for (let i = 0; i < count; i++) values.push(d.readDoubleLE(24 + 8 * i));
     return { type: d[0], values };

@@ -1,5 +1,6 @@
 import { FrameFlag } from '../../batch.js';
 import { FD_LENGTHS } from '../../frame.js';
+import { type Reason, reason, sayReason } from '../../reason.js';
 import { EMPTY } from '../bytes.js';
 import type { FrameRow } from '../frame-row.js';
 import {
@@ -96,7 +97,12 @@ interface NamedChannel {
   channel: Channel;
 }
 
-export class LayoutError extends Error {}
+/** A channel group whose channels cannot be read as CAN frames; the reason says which channel and why. */
+export class LayoutError extends Error {
+  constructor(readonly detail: Reason) {
+    super(sayReason(detail, 'en'));
+  }
+}
 
 /**
  * The layout of a channel group, or undefined when it is not CAN bus logging (LIN, plain signals).
@@ -122,8 +128,8 @@ export async function groupLayout(blocks: BlockReader, cg: ChannelGroup): Promis
     if (dot >= 0) fields.set(name.slice(dot + 1).toLowerCase(), channel);
   }
   if (kind === undefined) return undefined;
-  const where = `channel group at byte ${cg.at}`;
-  if (!master) throw new LayoutError(`${where}: ${kind} frames without a time channel`);
+  const where = (inner: Reason) => reason('mf4.in-channel-group', { at: cg.at, inner });
+  if (!master) throw new LayoutError(where(reason('mf4.no-time-channel', { kind })));
   const size = cg.dataBytes + cg.invalBytes;
   const layout: GroupLayout = { kind, size, time: await timeField(blocks, master, cg) };
   const numeric = async (name: string) => {
@@ -141,7 +147,7 @@ export async function groupLayout(blocks: BlockReader, cg: ChannelGroup): Promis
   layout.esi = await numeric('esi');
   const bytes = fields.get('databytes');
   if (bytes) layout.dataBytes = await dataBytesField(blocks, bytes, cg);
-  if (kind !== 'error' && !layout.id) throw new LayoutError(`${where}: ${kind} frames without an ID channel`);
+  if (kind !== 'error' && !layout.id) throw new LayoutError(where(reason('mf4.no-id-channel', { kind })));
   return layout;
 }
 
@@ -155,7 +161,7 @@ async function collect(
   let at = first;
   let prev = from;
   while (at !== 0) {
-    if (seen.has(at)) throw blocks.error(prev, `channel list loops back to byte ${at}`);
+    if (seen.has(at)) throw blocks.error(prev, reason('mf4.cn-loop', { at }));
     seen.add(at);
     const channel = await blocks.channel(at, prev);
     if (channel === undefined) return;
@@ -194,13 +200,13 @@ async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): 
     field.invalByte = cg.dataBytes + (c.invalBitPos >> 3);
     field.invalMask = 1 << (c.invalBitPos & 7);
   }
-  const where = `channel at byte ${c.at}`;
+  const where = (inner: Reason) => reason('mf4.in-channel', { at: c.at, inner });
   if (c.type === 3 || c.type === 6) {
     field.kind = K_VIRTUAL;
     return field;
   }
   if (c.type !== 0 && c.type !== 2)
-    throw new LayoutError(`${where}: channel type ${c.type} is not a bus field`);
+    throw new LayoutError(where(reason('mf4.not-bus-field', { type: c.type })));
   switch (c.dataType) {
     case 0:
     case 2:
@@ -216,7 +222,7 @@ async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): 
     case 3:
       field.kind = K_BE;
       if (c.bitOffset !== 0 || c.bitCount % 8 !== 0 || c.bitCount > 48) {
-        throw new LayoutError(`${where}: big-endian field not on byte boundaries`);
+        throw new LayoutError(where(reason('mf4.big-endian-unaligned')));
       }
       break;
     case 4:
@@ -224,7 +230,7 @@ async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): 
       field.kind = K_FLOAT;
       field.little = c.dataType === 4;
       if (c.bitOffset !== 0 || (c.bitCount !== 32 && c.bitCount !== 64)) {
-        throw new LayoutError(`${where}: float of ${c.bitCount} bits`);
+        throw new LayoutError(where(reason('mf4.float-bits', { bits: c.bitCount })));
       }
       break;
     case 6:
@@ -232,11 +238,11 @@ async function numericField(blocks: BlockReader, c: Channel, cg: ChannelGroup): 
       field.kind = K_TEXT;
       break;
     default:
-      throw new LayoutError(`${where}: data type ${c.dataType} is not a number`);
+      throw new LayoutError(where(reason('mf4.not-a-number', { type: c.dataType })));
   }
-  if (field.bits > 64) throw new LayoutError(`${where}: ${field.bits}-bit field`);
+  if (field.bits > 64) throw new LayoutError(where(reason('mf4.field-bits', { bits: field.bits })));
   if (field.kind !== K_TEXT && cg.dataBytes > 0 && c.byteOffset + field.span > cg.dataBytes) {
-    throw new LayoutError(`${where}: field goes past the ${cg.dataBytes}-byte record`);
+    throw new LayoutError(where(reason('mf4.field-past-record', { bytes: cg.dataBytes })));
   }
   return field;
 }
@@ -265,18 +271,18 @@ async function timeField(blocks: BlockReader, c: Channel, cg: ChannelGroup): Pro
 }
 
 async function dataBytesField(blocks: BlockReader, c: Channel, cg: ChannelGroup): Promise<DataBytes> {
-  const where = `channel at byte ${c.at}`;
+  const where = (inner: Reason) => reason('mf4.in-channel', { at: c.at, inner });
   if (c.type === 1) {
-    if (c.data === 0) throw new LayoutError(`${where}: VLSD data bytes without signal data`);
+    if (c.data === 0) throw new LayoutError(where(reason('mf4.vlsd-without-sd')));
     const offset = await numericField(blocks, { ...c, type: 0, dataType: 0 }, cg);
     return { kind: 'vlsd', offset, target: c.data };
   }
   if (c.type !== 0 || c.bitOffset !== 0 || c.bitCount % 8 !== 0) {
-    throw new LayoutError(`${where}: data bytes not a byte array on byte boundaries`);
+    throw new LayoutError(where(reason('mf4.data-bytes-unaligned')));
   }
   const length = c.bitCount / 8;
   if (cg.dataBytes > 0 && c.byteOffset + length > cg.dataBytes) {
-    throw new LayoutError(`${where}: data bytes go past the ${cg.dataBytes}-byte record`);
+    throw new LayoutError(where(reason('mf4.data-bytes-past-record', { bytes: cg.dataBytes })));
   }
   let invalByte = -1;
   let invalMask = 0;
@@ -395,7 +401,12 @@ export function recordTime(t: TimeField, buf: Buffer, rec: number, index: number
   return t.div === 1 ? Math.round(raw * t.mul) : Math.round(raw / t.div);
 }
 
-export class RecordError extends Error {}
+/** A record that cannot be read as a frame; the reader adds where it is. */
+export class RecordError extends Error {
+  constructor(readonly detail: Reason) {
+    super(sayReason(detail, 'en'));
+  }
+}
 
 /**
  * Decodes one record of a CAN channel group into `out`. `payload` is the VLSD value for groups
@@ -417,7 +428,7 @@ export function decodeFields(
   if (layout.id) {
     const raw = field(layout.id, buf, rec, index);
     if (Number.isNaN(raw)) {
-      if (kind !== 'error') throw new RecordError('the frame id is marked invalid');
+      if (kind !== 'error') throw new RecordError(reason('mf4.id-invalid'));
     } else {
       // Some writers keep the extended-id flag in bit 31 of the id.
       if (raw > 0x1fffffff) extended = raw >= 0x80000000;
@@ -429,7 +440,7 @@ export function decodeFields(
     if (!Number.isNaN(ide)) extended = ide !== 0;
   } else if (id > 0x7ff) extended = true;
   if (!extended && id > 0x7ff && kind !== 'error') {
-    throw new RecordError(`id 0x${id.toString(16)} out of range for an 11-bit identifier`);
+    throw new RecordError(reason('id-over-11-bit', { id: id.toString(16) }));
   }
   let flags = extended ? FrameFlag.EXTENDED : 0;
   out.id = id;
@@ -472,7 +483,7 @@ export function decodeFields(
     if (db.kind === 'fixed') {
       if (db.invalByte < 0 || (buf[rec + db.invalByte] & db.invalMask) === 0) {
         const n = length < 0 ? db.length : length;
-        if (n > db.length) throw new RecordError(`data length ${n} but ${db.length} data bytes stored`);
+        if (n > db.length) throw new RecordError(reason('mf4.length-vs-stored', { n, stored: db.length }));
         out.src = buf;
         out.at = rec + db.byte;
         out.length = n;
@@ -480,13 +491,13 @@ export function decodeFields(
     } else if (payload !== undefined) {
       const n = length < 0 ? payload.length : length;
       if (n > payload.length)
-        throw new RecordError(`data length ${n} but ${payload.length} bytes of signal data`);
+        throw new RecordError(reason('mf4.length-vs-sd', { n, stored: payload.length }));
       out.src = payload;
       out.length = n;
     }
   }
   if (length > 0 && out.length === 0 && kind === 'data')
-    throw new RecordError(`data length ${length} but no data bytes`);
+    throw new RecordError(reason('mf4.length-no-data', { length }));
   if (kind === 'error') {
     if (out.length > 8) out.length = 8;
     out.flags = flags | (fd ? FrameFlag.FD : 0);
@@ -494,13 +505,13 @@ export function decodeFields(
   }
   if (fd) {
     if (!(FD_LENGTHS as readonly number[]).includes(out.length)) {
-      throw new RecordError(`CAN FD frame with ${out.length} data bytes, not a CAN FD length`);
+      throw new RecordError(reason('fd-bad-length', { n: out.length }));
     }
     flags |= FrameFlag.FD;
     if (layout.brs && field(layout.brs, buf, rec, index) === 1) flags |= FrameFlag.BRS;
     if (layout.esi && field(layout.esi, buf, rec, index) === 1) flags |= FrameFlag.ESI;
   } else {
-    if (out.length > 8) throw new RecordError(`classic CAN frame with ${out.length} data bytes`);
+    if (out.length > 8) throw new RecordError(reason('classic-too-long', { n: out.length }));
     if (dlc > 8 && dlc <= 15) out.dlc = dlc;
   }
   out.flags = flags;

@@ -148,11 +148,12 @@ export function fastDecoder(layout: GroupLayout): FastDecoder | undefined {
     'return true;',
   ];
   const body = `return function decodeRecord(buf, rec, channels, out) {\n${[...code.lines, ...write].join('\n')}\n};`;
-  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', body)(
+  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', 'ID_LIMIT', body)(
     EMPTY,
     FD_LENGTHS,
     FD_LENGTH,
     code.tables,
+    ID_LIMIT,
   ) as FastDecoder;
 }
 
@@ -197,11 +198,12 @@ export function fastColumns(layout: GroupLayout): FastColumns | undefined {
     'return true;',
   ];
   const body = `return function decodeColumns(buf, rec, channels, batch, times, slot, startUs) {\n${[...code.lines, ...write].join('\n')}\n};`;
-  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', body)(
+  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', 'ID_LIMIT', body)(
     EMPTY,
     FD_LENGTHS,
     FD_LENGTH,
     code.tables,
+    ID_LIMIT,
   ) as FastColumns;
 }
 
@@ -253,7 +255,15 @@ export function fastRun(layout: GroupLayout): FastRun | undefined {
     '  flagsOut[k] = flags;',
     '  dlcs[k] = dlcOut;',
     '  names[k] = channel;',
-    '  for (let b = 0; b < length; b++) data[s + b] = buf[first + b];',
+    ...(code.eightStored
+      ? [
+          // Eight bytes copied whatever the length (the record stores eight, the batch has 64 to
+          // spare): no loop on the length, which changes frame to frame. Longer payloads loop.
+          '  if (length <= 8) {',
+          ...Array.from({ length: 8 }, (_, b) => `    data[s + ${b}] = buf[first + ${b}];`),
+          '  } else for (let b = 0; b < length; b++) data[s + b] = buf[first + b];',
+        ]
+      : ['  for (let b = 0; b < length; b++) data[s + b] = buf[first + b];']),
     '  s += length;',
     '  start[k + 1] = s;',
     '  k++;',
@@ -265,13 +275,22 @@ export function fastRun(layout: GroupLayout): FastRun | undefined {
   ];
   const src = body.join('\n');
   const fn = `return function decodeRun(buf, pos, size, n, channels, batch, times, at, cap, startUs, latest) {\n${src}\n};`;
-  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', fn)(
+  return new Function('EMPTY', 'FD_LENGTHS', 'FD_LENGTH', 'TABLES', 'ID_LIMIT', fn)(
     EMPTY,
     FD_LENGTHS,
     FD_LENGTH,
     code.tables,
+    ID_LIMIT,
   ) as FastRun;
 }
+
+// The generated code takes the extended-id flag (0 or 1) as FrameFlag.EXTENDED and makes TX by
+// shifting RX once: true of the flags as batch.ts numbers them.
+if (FrameFlag.EXTENDED !== 1 || FrameFlag.RX << 1 !== FrameFlag.TX)
+  throw new Error('fast decoder: FrameFlag.EXTENDED must be 1 and FrameFlag.TX be RX << 1');
+
+/** The largest id of an 11-bit frame and of a 29-bit one, by the extended flag (0 or 1). */
+const ID_LIMIT = new Uint32Array([0x7ff, 0x1fffffff]);
 
 /** Payload lengths a CAN FD frame can have, as a lookup table. */
 const FD_LENGTH = new Uint8Array(65);
@@ -282,7 +301,9 @@ for (const n of FD_LENGTHS) FD_LENGTH[n] = 1;
  * (`id`, `flags`, `dlcOut`, `channel`, and the payload as `length` bytes of `buf` from `first`), or
  * `return false` before anything is written.
  */
-function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Array[] } | undefined {
+function decoderCode(
+  layout: GroupLayout,
+): { lines: string[]; tables: Float64Array[]; eightStored: boolean } | undefined {
   const { kind } = layout;
   if (kind !== 'data' && kind !== 'remote') return undefined;
   const readings = new Readings();
@@ -301,14 +322,18 @@ function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Arr
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
   // The id: -1 when invalid, which makes a data or remote frame bad (the general path says why).
-  push(read('raw', r.id), 'if (raw < 0) return false;', 'let id = raw;', 'let extended = false;');
+  // The id's width and the direction change frame to frame in a log (and the payload length): a
+  // branch on them is mispredicted often, so they are computed as integers (0 or 1) and used as
+  // shifts and indices. `(x | -x) >>> 31` is 1 for any x ≠ 0 up to 2^32 - 1, 0 for 0.
+  push(read('raw', r.id), 'if (raw < 0) return false;', 'let id = raw;', 'let ext = 0;');
   // Some writers keep the extended-id flag in bit 31 of the id.
   if (layout.id.bits > 29)
-    push('if (id > 0x1fffffff) { extended = id >= 0x80000000; id = id % 0x20000000; }');
-  if (r.ide) push(read('ide', r.ide), 'if (ide >= 0) extended = ide !== 0;');
-  else push('if (id > 0x7ff) extended = true;');
-  push('if (!extended && id > 0x7ff) return false;');
-  push(`let flags = extended ? ${FrameFlag.EXTENDED} : 0;`);
+    push('if (id > 0x1fffffff) { ext = id >= 0x80000000 ? 1 : 0; id = id % 0x20000000; }');
+  if (r.ide) push(read('ide', r.ide), 'if (ide >= 0) ext = (ide | -ide) >>> 31;');
+  else push('if (id > 0x7ff) ext = 1;');
+  // The largest id of each width: an 11-bit id above 0x7FF is for the general path to refuse.
+  push('if (id > ID_LIMIT[ext]) return false;');
+  push('let flags = ext;');
   if (r.busChannel) {
     push(
       read('ch', r.busChannel),
@@ -320,7 +345,8 @@ function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Arr
     );
   } else push('const channel = undefined;');
   if (r.dir)
-    push(read('dir', r.dir), `if (dir >= 0) flags |= dir === 0 ? ${FrameFlag.RX} : ${FrameFlag.TX};`);
+    // RX shifted once is TX: received for 0, transmitted for anything else.
+    push(read('dir', r.dir), `if (dir >= 0) flags |= ${FrameFlag.RX} << ((dir | -dir) >>> 31);`);
   push(r.dlc ? read('dlc', r.dlc) : 'const dlc = -1;');
   push('let first = 0;', 'let length = 0;', 'let dlcOut = -1;');
   if (kind === 'remote') {
@@ -354,7 +380,10 @@ function decoderCode(layout: GroupLayout): { lines: string[]; tables: Float64Arr
     if (r.esi) push(`  ${read('esi', r.esi)}`, `  if (esi === 1) flags |= ${FrameFlag.ESI};`);
     push('} else {', '  if (length > 8) return false;', '  if (dlc > 8 && dlc <= 15) dlcOut = dlc;', '}');
   }
-  return { lines, tables: readings.tables };
+  // A data frame's record stores at least 8 payload bytes: `first` then points at 8 bytes of the
+  // record (or is 0 with nothing to copy, and the buffer holds a whole record), so 8 can be read.
+  const eightStored = kind === 'data' && db !== undefined && db.length >= 8;
+  return { lines, tables: readings.tables, eightStored };
 }
 
 /**

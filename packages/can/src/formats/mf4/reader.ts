@@ -1,8 +1,8 @@
 import type { FrameBatch } from '../../batch.js';
-import type { Frame } from '../../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../../log.js';
+import { type Reason, reason, reasonList } from '../../reason.js';
 import { BinaryCursor, BinaryLogReader, type RandomSource, u16, u32, u64 } from '../binary-source.js';
-import { newFrameRow, rowFrame, rowInto } from '../frame-row.js';
+import { newFrameRow, rowInto } from '../frame-row.js';
 import {
   BlockReader,
   CG_VLSD,
@@ -131,8 +131,7 @@ class VlsdStore {
     }
     const h: Holder = { data: undefined };
     this.waiting.set(offset, h);
-    if (this.waiting.size > 65_536)
-      throw new RecordError('VLSD values never arrive for the records pointing at them');
+    if (this.waiting.size > 65_536) throw new RecordError(reason('mf4.vlsd-never'));
     return h;
   }
 }
@@ -280,15 +279,6 @@ class Mf4Iterator extends BinaryCursor {
     this.chunkStream = [];
     this.freeChunks = [];
     this.payloads = [];
-  }
-
-  /** The earliest held record, once the window is full (or the streams are done). */
-  protected take(): Frame | undefined {
-    if (this.count > this.window || (this.active.length === 0 && this.count > 0)) {
-      const t = this.pop();
-      if (!Number.isNaN(t)) return rowFrame(this.row, t);
-    }
-    return undefined;
   }
 
   protected takeInto(batch: FrameBatch): void {
@@ -473,7 +463,7 @@ class Mf4Iterator extends BinaryCursor {
     let from = 64;
     const seen = new Set<number>();
     let canGroups = 0;
-    const problems: string[] = [];
+    const problems: Reason[] = [];
     // Read all metadata first: an unfinished data block ends at the next known block.
     const groups: {
       dg: Awaited<ReturnType<BlockReader['dataGroup']>>;
@@ -481,7 +471,7 @@ class Mf4Iterator extends BinaryCursor {
       layouts: (GroupLayout | undefined)[];
     }[] = [];
     while (dgAt !== 0) {
-      if (seen.has(dgAt)) throw this.blocks.error(from, `data group list loops back to byte ${dgAt}`);
+      if (seen.has(dgAt)) throw this.blocks.error(from, reason('mf4.dg-loop', { at: dgAt }));
       seen.add(dgAt);
       const dg = await this.blocks.dataGroup(dgAt, from);
       const cgs: ChannelGroup[] = [];
@@ -489,7 +479,7 @@ class Mf4Iterator extends BinaryCursor {
       let cgAt = dg.firstChannelGroup;
       let cgFrom = dgAt;
       while (cgAt !== 0) {
-        if (seen.has(cgAt)) throw this.blocks.error(cgFrom, `channel group list loops back to byte ${cgAt}`);
+        if (seen.has(cgAt)) throw this.blocks.error(cgFrom, reason('mf4.cg-loop', { at: cgAt }));
         seen.add(cgAt);
         const cg = await this.blocks.channelGroup(cgAt, cgFrom);
         cgs.push(cg);
@@ -499,8 +489,8 @@ class Mf4Iterator extends BinaryCursor {
             layout = await groupLayout(this.blocks, cg);
           } catch (err) {
             if (!(err instanceof LayoutError)) throw err;
-            problems.push(err.message);
-            if (!this.options.lenient) throw this.blocks.error(cg.at, err.message);
+            problems.push(err.detail);
+            if (!this.options.lenient) throw this.blocks.error(cg.at, err.detail);
           }
         }
         if (layout) canGroups++;
@@ -516,12 +506,12 @@ class Mf4Iterator extends BinaryCursor {
       throw this.blocks.error(
         64,
         problems.length
-          ? `no CAN channel group can be read: ${problems.join('; ')}`
-          : 'no CAN bus-logging channel group (CAN_DataFrame, CAN_RemoteFrame, CAN_ErrorFrame) in this MF4 file',
+          ? reason('mf4.no-readable-can-group', { problems: reasonList(problems) })
+          : reason('mf4.no-can-group'),
       );
     }
     for (const p of problems)
-      this.skipped.push(new BinaryLogError(this.file, 64, `channel group skipped: ${p}`));
+      this.skipped.push(new BinaryLogError(this.file, 64, reason('mf4.cg-skipped', { inner: p })));
     for (const { dg, cgs, layouts } of groups) {
       if (!layouts.some((l) => l !== undefined) || dg.data === 0) continue;
       const slots = new Map<number, GroupSlot>();
@@ -553,13 +543,13 @@ class Mf4Iterator extends BinaryCursor {
           cycles: trustCycles && dg.recordIdSize === 0 ? cg.cycleCount : -1,
         };
         if (slot.size === 0 && layout) {
-          throw this.blocks.error(cg.at, 'channel group with records of 0 bytes');
+          throw this.blocks.error(cg.at, reason('mf4.cg-zero-records'));
         }
         slots.set(cg.recordId, slot);
         if (dg.recordIdSize === 0) single = slot;
       }
       if (dg.recordIdSize === 0 && cgs.length !== 1) {
-        throw this.blocks.error(dg.at, `data group without record ids holds ${cgs.length} channel groups`);
+        throw this.blocks.error(dg.at, reason('mf4.dg-without-ids', { count: cgs.length }));
       }
       const source = new Source(
         dg.at,
@@ -753,7 +743,7 @@ class Mf4Iterator extends BinaryCursor {
           idSize === 1 ? buf[p] : idSize === 2 ? u16(buf, p) : idSize === 4 ? u32(buf, p) : u64(buf, p);
         slot = rid < 256 ? s.byId[rid] : s.slots.get(rid);
         if (slot === undefined) {
-          throw this.recordError(s, p, `unknown record id ${rid}: the rest of the data group cannot be read`);
+          throw this.recordError(s, p, reason('mf4.unknown-record-id', { rid }));
         }
         p += idSize;
       }
@@ -767,9 +757,9 @@ class Mf4Iterator extends BinaryCursor {
       if (slot.size < 0) {
         if (p + 4 > end) return false;
         const n = u32(buf, p);
-        if (n > 1 << 20) throw this.recordError(s, p, `VLSD record of ${n} bytes: corrupt`);
+        if (n > 1 << 20) throw this.recordError(s, p, reason('mf4.vlsd-record-corrupt', { n }));
         if (p + 4 + n > end) {
-          if (end - s.p > 1 << 22) throw this.recordError(s, s.p, 'VLSD record goes past the data');
+          if (end - s.p > 1 << 22) throw this.recordError(s, s.p, reason('mf4.vlsd-past-data'));
           return false;
         }
         slot.vlsd?.put(Uint8Array.from(buf.subarray(p + 4, p + 4 + n)));
@@ -789,7 +779,7 @@ class Mf4Iterator extends BinaryCursor {
         time = this.scratch[0];
       } else time = recordTime(layout.time, buf, p, index);
       if (!Number.isFinite(time) || Math.abs(time) > Number.MAX_SAFE_INTEGER) {
-        const err = this.recordError(s, p, `record time ${time} µs is not a time`);
+        const err = this.recordError(s, p, reason('mf4.bad-record-time', { time }));
         if (!this.options.lenient) throw err;
         this.skipped.push(err);
         continue;
@@ -807,7 +797,7 @@ class Mf4Iterator extends BinaryCursor {
           try {
             s.headPayload = store ? store.get(offset) : { data: undefined };
           } catch (err) {
-            if (err instanceof RecordError) throw this.recordError(s, p, err.message);
+            if (err instanceof RecordError) throw this.recordError(s, p, err.detail);
             throw err;
           }
           if (!store) this.pendingSignal.push({ holder: s.headPayload as Holder, target: db.target, offset });
@@ -856,14 +846,14 @@ class Mf4Iterator extends BinaryCursor {
     if (next === undefined) {
       s.done = true;
       if (rest > 0) {
-        const reason = `${rest} bytes at the end of the data group's data do not make a whole record`;
+        const partial = reason('mf4.partial-record', { rest });
         if (this.unfinalised) {
           // A logger that loses power cuts its last record: say so, keep the frames.
-          this.skipped.push(this.recordError(s, s.p, `${reason} (the logger stopped mid-record)`));
+          this.skipped.push(this.recordError(s, s.p, reason('mf4.logger-stopped', { inner: partial })));
         } else if (this.options.lenient) {
-          this.skipped.push(this.recordError(s, s.p, reason));
+          this.skipped.push(this.recordError(s, s.p, partial));
         } else {
-          throw this.recordError(s, s.p, reason);
+          throw this.recordError(s, s.p, partial);
         }
       }
       return false;
@@ -956,14 +946,14 @@ class Mf4Iterator extends BinaryCursor {
     return head.length >= n + 4 ? n + 4 + u32(head, n) : -1;
   }
 
-  private recordError(s: Source, p: number, reason: string): BinaryLogError {
-    return this.errorAt(originOf(s.origin, p), reason);
+  private recordError(s: Source, p: number, why: Reason): BinaryLogError {
+    return this.errorAt(originOf(s.origin, p), why);
   }
 
   /** An error at a record: its file offset, or for inflated data the DZ block (encoded as -1 - block). */
-  private errorAt(origin: number, reason: string): BinaryLogError {
-    if (origin >= 0) return new BinaryLogError(this.file, origin, reason);
-    return new BinaryLogError(this.file, -1 - origin, `${reason} (in the inflated data of this DZ block)`);
+  private errorAt(origin: number, why: Reason): BinaryLogError {
+    if (origin >= 0) return new BinaryLogError(this.file, origin, why);
+    return new BinaryLogError(this.file, -1 - origin, reason('mf4.in-dz', { inner: why }));
   }
 
   // ---------------------------------------------------------------- reorder window
@@ -1065,10 +1055,7 @@ class Mf4Iterator extends BinaryCursor {
       if (time > this.lastOut) this.lastOut = time;
       if (payload !== undefined && !(payload instanceof Uint8Array)) {
         if (payload.data === undefined) {
-          const err = this.errorAt(
-            originOf(origin, this.positions[at]),
-            'the record points at VLSD data that is not in the file',
-          );
+          const err = this.errorAt(originOf(origin, this.positions[at]), reason('mf4.vlsd-missing'));
           if (!this.options.lenient) throw err;
           this.skipped.push(err);
           continue;
@@ -1085,7 +1072,7 @@ class Mf4Iterator extends BinaryCursor {
         return (this.startUs + time) / 1e6;
       } catch (err) {
         if (!(err instanceof RecordError)) throw err;
-        const e = this.errorAt(originOf(origin, position), err.message);
+        const e = this.errorAt(originOf(origin, position), err.detail);
         if (!this.options.lenient) throw e;
         this.skipped.push(e);
       }

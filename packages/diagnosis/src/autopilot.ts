@@ -1,6 +1,6 @@
 import type { Cause, WorkshopTest } from './kb/types.js';
 import type { MeasuredReading } from './measure.js';
-import type { VerifyResult } from './path.js';
+import type { PathStep, VerifyResult } from './path.js';
 import { type GuidedSession, type Recommendation, SessionError } from './session.js';
 import type { Localized } from './text.js';
 
@@ -21,7 +21,16 @@ export interface Workshop {
   verify(): Promise<VerifyResult>;
   /** Safety prerequisites are done when asked (lock-out, habilitation check). */
   safety?(id: string): Promise<void>;
+  /**
+   * The battery charged on the workshop charger when the repair calls for it before the
+   * verification (`batteryChargeDue`), and what the charger showed. A workshop without it leaves
+   * the verification incomplete.
+   */
+  chargeBattery?(): Promise<BatteryCharge>;
 }
+
+/** What a workshop charger showed of its charge (the `battery_charge` step's figures). */
+export type BatteryCharge = Omit<Extract<PathStep, { kind: 'battery_charge' }>, 'kind'>;
 
 export interface AutopilotOptions {
   /** Bound on the steps, in case a workshop answers inconsistently forever. */
@@ -51,6 +60,8 @@ export async function followRecommendations(
       continue;
     }
     if (session.state === 'verify') {
+      if (session.batteryChargeDue() && workshop.chargeBattery)
+        session.recordBatteryCharge(await workshop.chargeBattery());
       const outcome = session.verify(await workshop.verify());
       options.onStep?.(session);
       if (outcome === 'incomplete' && ++incomplete >= (options.maxIncomplete ?? 3)) break;

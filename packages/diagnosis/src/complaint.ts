@@ -48,27 +48,67 @@ const words = (text: string) =>
     .filter((w) => w && !STOP.has(w))
     .map(canonical);
 
+/**
+ * The complaint folded character by character, each folded character keeping the index of the
+ * written one it came from: a match in the folded text is given back in the customer's own words.
+ */
+function foldWithPlaces(text: string): { folded: string; from: number[] } {
+  let folded = '';
+  const from: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const f = fold(text[i]!);
+    folded += f;
+    for (let k = 0; k < f.length; k++) from.push(i);
+  }
+  return { folded, from };
+}
+
+/** The meaningful words of a complaint, canonical, with where each is written (start, end). */
+function placedWords(text: string): { word: string; start: number; end: number }[] {
+  const { folded, from } = foldWithPlaces(text);
+  const out: { word: string; start: number; end: number }[] = [];
+  for (const m of folded.matchAll(/[a-z0-9]+/g)) {
+    if (STOP.has(m[0])) continue;
+    const last = m.index + m[0].length - 1;
+    out.push({ word: canonical(m[0]), start: from[m.index]!, end: from[last]! + 1 });
+  }
+  return out;
+}
+
 const sameWord = (said: string, keyword: string) =>
   said === keyword || (keyword.length > 3 && said.startsWith(stem(keyword)));
 
 /** At most this many other words may stand between two words of a keyword. */
 const GAP = 2;
 
-/** Whether `complaint` mentions `keyword` (see the module comment). */
-export function mentions(complaint: string, keyword: string): boolean {
-  const text = fold(complaint);
-  if (text.includes(fold(keyword))) return true;
-  const said = words(complaint);
+/**
+ * Where `complaint` mentions `keyword` (see the module comment), in the customer's own words — the
+ * written text from the first word matched to the last ("témoin rouge de la batterie" for the
+ * keyword "voyant batterie"), whole words — or undefined when it does not.
+ */
+export function mentionedIn(complaint: string, keyword: string): string | undefined {
+  const { folded, from } = foldWithPlaces(complaint);
+  const key = fold(keyword);
+  const at = key ? folded.indexOf(key) : -1;
+  if (at >= 0) {
+    // Widened to whole words: "batteries" for the keyword "batterie".
+    let start = from[at]!;
+    let end = from[at + key.length - 1]! + 1;
+    while (start > 0 && /[\p{L}\p{N}]/u.test(complaint[start - 1]!)) start--;
+    while (end < complaint.length && /[\p{L}\p{N}]/u.test(complaint[end]!)) end++;
+    return complaint.slice(start, end);
+  }
+  const said = placedWords(complaint);
   const wanted = words(keyword);
-  if (wanted.length === 0) return false;
+  if (wanted.length === 0) return undefined;
   for (let start = 0; start < said.length; start++) {
-    if (!sameWord(said[start], wanted[0])) continue;
-    let at = start;
+    if (!sameWord(said[start]!.word, wanted[0]!)) continue;
+    let last = start;
     let ok = true;
     for (const w of wanted.slice(1)) {
       let found = -1;
-      for (let j = at + 1; j <= Math.min(said.length - 1, at + 1 + GAP); j++)
-        if (sameWord(said[j], w)) {
+      for (let j = last + 1; j <= Math.min(said.length - 1, last + 1 + GAP); j++)
+        if (sameWord(said[j]!.word, w)) {
           found = j;
           break;
         }
@@ -76,9 +116,14 @@ export function mentions(complaint: string, keyword: string): boolean {
         ok = false;
         break;
       }
-      at = found;
+      last = found;
     }
-    if (ok) return true;
+    if (ok) return complaint.slice(said[start]!.start, said[last]!.end);
   }
-  return false;
+  return undefined;
+}
+
+/** Whether `complaint` mentions `keyword` (see the module comment). */
+export function mentions(complaint: string, keyword: string): boolean {
+  return mentionedIn(complaint, keyword) !== undefined;
 }

@@ -1,5 +1,6 @@
 export * from './assessment.js';
 export * from './autopilot.js';
+export * from './battery-charge.js';
 export * from './battery-figures.js';
 export * from './complaint.js';
 export { analyse, exhaustiveBestOrder, jointPosterior } from './engine.js';

@@ -55,6 +55,45 @@ describe('lintKnowledgeBase', () => {
     expect(r.tests).toBeGreaterThanOrEqual(40);
   });
 
+  it('refuses a step that needs the HV lock-out without naming it, and a lock-out not given to a BCL', () => {
+    const dir = copyKb();
+    const testsFile = join(dir, 'tests.yaml');
+    writeFileSync(
+      testsFile,
+      readFileSync(testsFile, 'utf8')
+        // measured by hand (no instrument for the measurement rule to see): the habilitation says
+        // work on the locked-out system, the lock-out is gone
+        .replace(/(id: hv_isolation_measurement[\s\S]*?safety: \[)hv_lockout, (habilitation_B2VL\])/, '$1$2')
+        // a set point is not a lock-out
+        .replace('Moteur chaud, lire STFT+LTFT', 'Moteur chaud, régime de consigne atteint, lire STFT+LTFT'),
+    );
+    const hv = join(dir, 'trees', 'hv-isolation.yaml');
+    writeFileSync(
+      hv,
+      readFileSync(hv, 'utf8').replace(
+        'consignation par un chargé de consignation BCL',
+        'consignation par une personne habilitée B2VL',
+      ),
+    );
+    const msgs = lintKnowledgeBase(dir).problems.map(
+      (p) => `${p.file.split('/').pop()} ${p.path} ${p.message}`,
+    );
+    expect(msgs).toContainEqual(
+      expect.stringMatching(
+        /^tests\.yaml tests\.\d+\.safety hv_isolation_measurement: needs the lock-out \(its habilitation \(habilitation_B2VL\) is for work on the locked-out HV system\): safety must include hv_lockout, done by a BCL/,
+      ),
+    );
+    expect(msgs).toContain(
+      'hv-isolation.yaml safety.fr speaks of the lock-out without naming who does it: BCL (chargé de consignation, NF C18-550)',
+    );
+    // A set point ("consigne") is no lock-out: the trims test saying it is not asked for one.
+    expect(readFileSync(testsFile, 'utf8')).toContain('régime de consigne atteint');
+    expect(msgs.some((m) => m.includes('read_fuel_trims_idle_2500'))).toBe(false);
+    // The English note still names the BCL: only the French one is refused.
+    expect(msgs.filter((m) => m.startsWith('hv-isolation.yaml'))).toHaveLength(1);
+    expect(msgs).toHaveLength(2);
+  });
+
   it('reports each broken file with its field path and line, and keeps going', () => {
     const dir = copyKb();
     const lean = join(dir, 'trees', 'lean.yaml');

@@ -4,7 +4,7 @@ import { checkReferences, DEFAULT_KB_DIR, KbError, parseTests, parseTree } from 
 import type { FaultTreeEntry, MeasurementSpec, WorkshopTest } from './kb/types.js';
 import { LIVE_READINGS } from './live-reading.js';
 import { checkTreesInEngine } from './model.js';
-import { HABILITATION_PREFIX, habilitationOf } from './safety.js';
+import { CONSIGNATION_SYMBOL, HABILITATION_PREFIX, habilitationOf, LOCKOUT_STEP } from './safety.js';
 
 /**
  * One thing a workshop instrument measures, as a simulator's or a tool's catalogue states it (the
@@ -105,6 +105,60 @@ export function checkMeasurements(
   return problems;
 }
 
+/** Symbols of work on the HV system once it is locked out (de-energised, vicinity, battery option). */
+const LOCKED_OUT_WORK = ['B1L', 'B2L', 'B1VL', 'B2VL', 'B1XL', 'B2XL'];
+/**
+ * Words saying the HV system is locked out, in French and English ("consigne" alone is a set point —
+ * "régime de consigne" — not a lock-out).
+ */
+const SAYS_LOCKOUT = { fr: /consign(?:ation|er|é)/i, en: /lock-?out/i };
+
+/**
+ * Where the knowledge base says a step needs the HV system locked out, it names the lock-out and who
+ * does it (NF C18-550: the chargé de consignation, `CONSIGNATION_SYMBOL`). A test needs it when its
+ * habilitation is for work on the locked-out system, its tools include the lock-out kit, or its
+ * instructions say so: its `safety:` must then list `hv_lockout` (the step the dashboard checks
+ * against the people register). A tree's safety note or a repair that speaks of the lock-out must
+ * name the BCL (a note once said "B2VL/BCL": B2VL does not allow it).
+ */
+export function checkConsignation(
+  tests: readonly WorkshopTest[],
+  trees: readonly FaultTreeEntry[],
+  testsFile: string,
+): LintReport['problems'] {
+  const problems: LintReport['problems'] = [];
+  for (const [ti, t] of tests.entries()) {
+    const why = t.safety.some((x) => LOCKED_OUT_WORK.includes(habilitationOf(x) ?? ''))
+      ? `its habilitation (${t.safety.filter((x) => habilitationOf(x)).join(', ')}) is for work on the locked-out HV system`
+      : t.tools.includes('hv_lockout_kit')
+        ? 'it uses the lock-out kit'
+        : SAYS_LOCKOUT.fr.test(t.instructions.fr) || SAYS_LOCKOUT.en.test(t.instructions.en)
+          ? 'its instructions say the HV system is locked out'
+          : undefined;
+    if (why && !t.safety.includes(LOCKOUT_STEP))
+      problems.push({
+        file: testsFile,
+        path: `tests.${ti}.safety`,
+        message: `${t.id}: needs the lock-out (${why}): safety must include ${LOCKOUT_STEP}, done by a ${CONSIGNATION_SYMBOL} (NF C18-550)`,
+      });
+  }
+  const namesBcl = new RegExp(`\\b${CONSIGNATION_SYMBOL}\\b`);
+  const check = (file: string, path: string, text: { fr: string; en: string }) => {
+    for (const lang of ['fr', 'en'] as const)
+      if (SAYS_LOCKOUT[lang].test(text[lang]) && !namesBcl.test(text[lang]))
+        problems.push({
+          file,
+          path: `${path}.${lang}`,
+          message: `speaks of the lock-out without naming who does it: ${CONSIGNATION_SYMBOL} (chargé de consignation, NF C18-550)`,
+        });
+  };
+  for (const tree of trees) {
+    if (tree.safety) check(tree.file, 'safety', tree.safety);
+    for (const c of tree.causes) check(tree.file, `causes.${c.id}.repair`, c.repair);
+  }
+  return problems;
+}
+
 /**
  * The simulator's faults as its catalogue states them (the shape of `@atelier/vehicle-sim`'s
  * `FAULT_CATALOGUE`): each type and the parts it can be at.
@@ -196,6 +250,7 @@ export function lintKnowledgeBase(
   for (const e of checkReferences(kb)) push(e, e.file);
   problems.push(...checkMeasurements(tests, options.instruments, rel(testsFile)));
   problems.push(...checkSimFaults(trees, options.simFaults));
+  problems.push(...checkConsignation(tests, trees, rel(testsFile)));
   for (const c of checkTreesInEngine(kb)) {
     if (!c.ok) {
       const tree = trees.find((t) => t.id === c.tree)!;

@@ -45,6 +45,19 @@ export type PathStep =
       minutes?: number;
       simulated?: boolean;
     }
+  /**
+   * After the repair, before the verification: the 12 V battery charged on a workshop charger (the
+   * fault drained it), as the charger showed it — ended (battery full for what it can take) or not,
+   * the charge it gave, how long, and the battery's voltage at the end.
+   */
+  | {
+      kind: 'battery_charge';
+      done: boolean;
+      ah?: number;
+      minutes?: number;
+      batteryV?: number;
+      simulated?: boolean;
+    }
   /** The road test after the repair (a drive cycle, so that the monitors run again). */
   | { kind: 'road_test'; minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' }
   /** After the repair: codes cleared, re-read, readiness checked. */
@@ -72,7 +85,8 @@ export interface MeasuredValue {
  * What the verification found: `cured` (road-tested, no code of the tree came back, the symptom is
  * gone, the tree's monitors have run since the clear); `not-cured` (a code of the tree came back, or
  * the symptom is still there after the road test); `incomplete` (the road test not done, readiness
- * not read, or monitors not run yet: nothing is proven either way).
+ * not read, monitors not run yet, or the battery a charging repair calls to charge not charged:
+ * nothing is proven either way).
  */
 export type VerifyOutcome = 'cured' | 'not-cured' | 'incomplete';
 
@@ -83,6 +97,11 @@ export interface VerifyMissing {
   readiness: boolean;
   /** The tree's monitors still incomplete. */
   monitors: string[];
+  /**
+   * The repair calls for the battery to be charged before verifying (`after.charge_battery`) and
+   * no finished charge was recorded since it: the voltage read says nothing yet.
+   */
+  batteryCharge?: boolean;
 }
 
 /** What the verification after a repair found. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { describeBatteryCharge } from './battery-charge.js';
 import type { SessionFacts } from './facts.js';
 import { decodeDpfRegenRecord, describeRoutineRun } from './follow-up.js';
 import { KbError, loadKnowledgeBase, parseTree } from './kb/load.js';
@@ -78,5 +79,77 @@ describe('what a repair calls for before its verification', () => {
     expect(() => parseTree(badId, 'dpf.yaml')).toThrow(
       /repair\.after\.routine\.id.*not a routine identifier/,
     );
+  });
+});
+
+describe('a charging repair is judged on a charged battery', () => {
+  const facts: SessionFacts = {
+    vehicle: 'petrol',
+    dtcs: ['P0562', 'P0620'],
+    complaint: 'Voyant batterie allumé en roulant, éclairage faible.',
+  };
+  const repaired = () => {
+    const s = GuidedSession.start(kb, facts);
+    expect(s.tree.id).toBe('charging');
+    s.repair('alternator_fault');
+    s.recordRoadTest();
+    return s;
+  };
+  // What the car shows behind a new alternator on the battery the dead one drained: the idle
+  // voltage under 13.2 V, the system-voltage code set again on the road test.
+  const drainedRead = { cleared: true, dtcsAfter: ['P0562'], symptomGone: false, monitors: {} };
+
+  it('before the charge a low voltage proves nothing: incomplete, and says the battery is to be charged', () => {
+    const s = repaired();
+    expect(s.followUp()?.chargeBattery).toBe(true);
+    expect(s.followUp()?.fr).toMatch(/recharger la batterie au chargeur d'atelier/);
+    expect(s.verify(drainedRead)).toBe('incomplete');
+    const v = s.path().steps.at(-1);
+    expect(v).toMatchObject({ kind: 'verify', result: 'incomplete', missing: { batteryCharge: true } });
+    expect(s.state).toBe('verify');
+    // A charge the charger did not end does not count either.
+    s.recordBatteryCharge({ done: false, ah: 3, minutes: 20 });
+    expect(s.verify(drainedRead)).toBe('incomplete');
+  });
+
+  it('after the charge the verification judges: the alternator charging is cured, still low is not', () => {
+    const cured = repaired();
+    cured.recordBatteryCharge({ done: true, ah: 31.2, minutes: 212, batteryV: 12.63, simulated: true });
+    expect(cured.verify({ cleared: true, dtcsAfter: [], symptomGone: true, monitors: {} })).toBe('cured');
+    expect(cured.outcome).toMatchObject({ kind: 'cause', cause: 'alternator_fault' });
+    const failed = repaired();
+    failed.recordBatteryCharge({ done: true, ah: 31.2, minutes: 212 });
+    expect(failed.verify(drainedRead)).toBe('not-cured');
+    // Other repairs' verifications are as they were: a weak battery replaced calls for no charge.
+    const battery = GuidedSession.start(kb, facts);
+    battery.repair('battery_weak');
+    expect(battery.followUp()?.chargeBattery).toBeUndefined();
+  });
+
+  it('says the charge in French and English, and refuses it outside the verification', () => {
+    expect(
+      describeBatteryCharge({
+        kind: 'battery_charge',
+        done: true,
+        ah: 31.25,
+        minutes: 212.4,
+        batteryV: 12.63,
+      }),
+    ).toEqual({
+      fr: 'Batterie rechargée au chargeur d’atelier : charge terminée (31,3 Ah en 212 min, 12,6 V en fin de charge)',
+      en: 'Battery charged on the workshop charger: charge finished (31.3 Ah in 212 min, 12.6 V at the end)',
+    });
+    expect(() => GuidedSession.start(kb, facts).recordBatteryCharge({ done: true })).toThrow(
+      /after a repair, not in state diagnose/,
+    );
+  });
+
+  it('reads charge_battery from the knowledge base and refuses a value that is not true or false', () => {
+    const yaml = readFileSync(
+      fileURLToPath(new URL('../kb/trees/charging.yaml', import.meta.url)),
+      'utf8',
+    ).replace('charge_battery: true', 'charge_battery: oui');
+    expect(() => parseTree(yaml, 'charging.yaml')).toThrow(KbError);
+    expect(() => parseTree(yaml, 'charging.yaml')).toThrow(/charge_battery.*expected true or false/);
   });
 });

@@ -11,9 +11,32 @@ import type { Localized } from './text.js';
  *   the vicinity (B1VL/B2VL); B2XL (person in charge) covers B1XL.
  * - `B2VL` — work led by the person doing it in the vicinity of live HV parts, the pack closed
  *   (insulation measurements on the locked-out HV system beside the pack).
- * - `hv_lockout` — the HV system locked out (consignation, BCL) and the absence of voltage checked.
+ * - `hv_lockout` — the HV system locked out (consignation) and the absence of voltage checked. It is
+ *   itself a habilitated operation: `CONSIGNATION_SYMBOL` (below) says whose.
  */
 export const HABILITATION_PREFIX = 'habilitation_';
+
+/** The lock-out step of a test (`safety:`): the vehicle's HV system put in a safe state. */
+export const LOCKOUT_STEP = 'hv_lockout';
+
+/**
+ * The NF C18-550 symbol whose holder locks out (consigne) a vehicle's HV system for a test: BCL,
+ * the *chargé de consignation*, who locks out and verifies the absence of voltage for the work that
+ * follows. No other symbol covers it: a person in charge of work (B2L, B2VL, B2XL) receives the
+ * lock-out from a BCL (or holds BCL as well: the title then reads "B2VL BCL"); BRL, the person in
+ * charge of an intervention, locks out only for their own intervention, and the tests that follow a
+ * lock-out here are work (B2VL, B1XL), not interventions — so BRL is not accepted either.
+ */
+export const CONSIGNATION_SYMBOL = 'BCL';
+
+/**
+ * The NF C18-550 symbol a safety step is checked against: `habilitation_SYMBOL` names it, the
+ * lock-out is the BCL's (`CONSIGNATION_SYMBOL`); undefined for a step that is only done.
+ */
+export function requiredSymbolOf(safetyId: string): string | undefined {
+  if (safetyId === LOCKOUT_STEP) return CONSIGNATION_SYMBOL;
+  return habilitationOf(safetyId);
+}
 
 /** The NF C18-550 symbol a safety step checks (`habilitation_B1XL` → `B1XL`), or undefined. */
 export function habilitationOf(safetyId: string): string | undefined {
@@ -34,14 +57,18 @@ const SYMBOL_SCOPE: Record<string, Localized> = {
     fr: 'chargé de travaux au voisinage de pièces haute tension sous tension',
     en: 'person in charge of work in the vicinity of live high-voltage parts',
   },
+  BCL: {
+    fr: 'chargé de consignation : consigne le système haute tension et vérifie l’absence de tension',
+    en: 'person in charge of lock-out: locks out the high-voltage system and verifies the absence of voltage',
+  },
 };
 
 /** A safety step in words (FR, EN): the lock-out, or the habilitation with its symbol and scope. */
 export function safetyText(id: string): Localized {
-  if (id === 'hv_lockout')
+  if (id === LOCKOUT_STEP)
     return {
-      fr: 'Consignation haute tension (BCL) et vérification d’absence de tension',
-      en: 'High-voltage lock-out (BCL) and absence of voltage verified',
+      fr: `Consignation haute tension et vérification d’absence de tension, par un chargé de consignation (habilitation NF C18-550 ${CONSIGNATION_SYMBOL})`,
+      en: `High-voltage lock-out and absence of voltage verified, by a person in charge of lock-out (NF C18-550 habilitation ${CONSIGNATION_SYMBOL})`,
     };
   const symbol = habilitationOf(id);
   if (!symbol) return { fr: id, en: id };

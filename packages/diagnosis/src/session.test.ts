@@ -73,6 +73,8 @@ function truthful(session: GuidedSession, trueCause: string): Workshop {
     outcome: async (test) =>
       test.checks[trueCause] && test.checks[trueCause].sensitivity > 0.5 ? 'bad' : 'good',
     repair: async () => {},
+    // Does what the repair calls for: a drained battery charged until the charger ends.
+    chargeBattery: async () => ({ done: true }),
     verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1)?.cause === trueCause;
       const monitors = Object.fromEntries(session.tree.monitors.map((m) => [m, 'complete' as const]));

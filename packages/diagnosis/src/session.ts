@@ -635,6 +635,26 @@ export class GuidedSession {
     this.data.steps.push({ kind: 'clear', ok });
   }
 
+  /**
+   * Records the 12 V battery charged on a workshop charger after the repair, as the charger showed
+   * it (the simulated car's charger, or what the technician read on a real one).
+   */
+  recordBatteryCharge(charge: Omit<Extract<PathStep, { kind: 'battery_charge' }>, 'kind'>): void {
+    if (this.data.state !== 'verify')
+      throw new SessionError(`the battery is charged after a repair, not in state ${this.data.state}`);
+    this.data.steps.push({ kind: 'battery_charge', ...charge });
+  }
+
+  /**
+   * Whether the repair awaiting verification calls for the battery to be charged first and no
+   * charge the charger ended has been recorded since it.
+   */
+  batteryChargeDue(): boolean {
+    return (
+      !!this.followUp()?.chargeBattery && !this.sinceRepair((s) => s.kind === 'battery_charge' && s.done)
+    );
+  }
+
   /** Whether a step of this kind (a successful clear, a road test) came since the last repair. */
   private sinceRepair(match: (s: PathStep) => boolean): boolean {
     for (let i = this.data.steps.length - 1; i >= 0; i--) {
@@ -658,6 +678,11 @@ export class GuidedSession {
       readiness: !monitors && this.tree.monitors.length > 0,
       monitors: monitors ? Object.keys(monitors).filter((m) => monitors[m] === 'incomplete') : [],
     };
+    // A charging repair verified on the battery the fault drained: the battery takes what the
+    // alternator gives, so a low voltage — and the system-voltage codes it sets — proves nothing
+    // until the battery is charged. Nothing is judged before.
+    if (this.batteryChargeDue())
+      return { result: 'incomplete', missing: { ...missing, batteryCharge: true }, roadTest };
     // A code the tree explains came back: not cured, road test or not.
     if (result.dtcsAfter.some((d) => this.tree.applies.dtcs.includes(d.toUpperCase())))
       return { result: 'not-cured', missing, roadTest };

@@ -167,6 +167,24 @@ describe('readSign', () => {
     expect(readSign(s, base).value).toBeUndefined();
   });
 
+  it('shows a complaint sign in the customer’s words, not the knowledge base’s keywords', () => {
+    const s = sign({ source: 'complaint', keywords: ['voyant batterie', 'phares faibles', 'battery light'] });
+    const r = readSign(s, {
+      ...base,
+      complaint: "Le témoin rouge de la batterie s'allume en roulant la nuit et les phares faiblissent",
+    });
+    expect(r.value).toBe(true);
+    expect(r.detail).toEqual({
+      fr: '« témoin rouge de la batterie », « phares faiblissent »',
+      en: '"témoin rouge de la batterie", "phares faiblissent"',
+    });
+    // Two keywords on the same words say them once.
+    const twice = sign({ source: 'complaint', keywords: ['ralenti instable', 'instable', 'ralenti'] });
+    expect(readSign(twice, { ...base, complaint: 'Ralenti instable au feu' }).detail.fr).toBe(
+      '« Ralenti instable »',
+    );
+  });
+
   it('turns a reading into likelihoods: a plain observation at full certainty, neutral at 0.5', () => {
     const r = readSign(sign({ source: 'complaint', keywords: ['x'] }), { ...base, complaint: 'x' });
     expect(signLikelihood(r)).toEqual({ ifPresent: 1, ifAbsent: 0 });

@@ -1,6 +1,6 @@
 import { MONITORS, pidByKey } from '@atelier/obd';
 import { BATTERY_FIGURES, isBatteryFigure } from './battery-figures.js';
-import { mentions } from './complaint.js';
+import { mentionedIn } from './complaint.js';
 import { codesStatus, type ReadStatus, type SessionFacts } from './facts.js';
 import {
   type FaultTreeEntry,
@@ -335,7 +335,11 @@ export function readSign(sign: Sign, facts: SessionFacts): SignReading {
         r = { certainty: 1, detail: { fr: 'pas de plainte saisie', en: 'no complaint given' } };
       else {
         const said = facts.complaint;
-        const hit = w.keywords.filter((k) => mentions(said, k));
+        // Shown in the customer's own words (what they wrote that matched), not the keywords: the
+        // person reading it checks it against the complaint. Words already inside another match
+        // (two keywords on the same words) are said once.
+        const found = [...new Set(w.keywords.flatMap((k) => mentionedIn(said, k) ?? []))];
+        const hit = found.filter((x) => !found.some((y) => y !== x && y.includes(x)));
         r = {
           value: hit.length > 0,
           certainty: 1,

@@ -28,6 +28,7 @@ import {
 } from '@atelier/diagnosis';
 import { CLEAR_CONFIRMATION, ObdClient } from '@atelier/obd';
 import {
+  chargeBatteryFully,
   faultNamedBy,
   type Operation,
   OperationError,
@@ -254,6 +255,16 @@ export async function runSimulatedApprentice(
         answerOnCar({ vehicle, obd, clock, controls, vehicleType: facts.vehicle }, test),
       async repair(cause: Cause) {
         vehicle.repair(cause.simFaults);
+      },
+      // A charging repair is verified on a charged battery: the one the fault drained goes on the
+      // simulated workshop charger first (the road test that follows starts the engine again).
+      async chargeBattery() {
+        const c = await chargeBatteryFully(
+          vehicle,
+          () => clock.now(),
+          (ms) => clock.advance(ms),
+        );
+        return { done: c.done, ah: c.ah, minutes: c.minutes, batteryV: c.batteryV, simulated: true };
       },
       async verify() {
         // A repair that calls for a routine before verifying (a forced DPF regeneration after an

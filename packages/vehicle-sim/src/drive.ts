@@ -13,6 +13,11 @@ export interface DrivePhase {
   /** Seconds; absent on the last phase means "until the end". */
   duration?: number;
   rpm?: number;
+  /**
+   * A workshop charger on the 12 V battery's terminals during this phase (key out), its current
+   * limit in A (`WORKSHOP_CHARGER`): it charges until the battery is full, then stands by.
+   */
+  chargerA?: number;
 }
 
 /** A drive profile resolved onto simulated time. */
@@ -61,6 +66,7 @@ export class DriveSchedule {
     const next = list.map((p, i): DrivePhase => {
       const out: DrivePhase = { phase: p.phase };
       if (p.rpm !== undefined) out.rpm = p.rpm;
+      if (p.chargerA !== undefined) out.chargerA = p.chargerA;
       // every phase but the last keeps its length; the last lasts until the next change
       if (i < list.length - 1 && p.duration !== undefined) out.duration = p.duration;
       return out;

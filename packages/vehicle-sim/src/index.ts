@@ -1,3 +1,4 @@
+export * from './charge.js';
 export * from './dpf.js';
 export * from './drive.js';
 export * from './dtc-memory.js';

@@ -17,6 +17,7 @@ import {
   batteryOcv,
   batteryRint,
   CHARGING_WIRE_OHM,
+  chargerPoint,
   chargingPoint,
   crankingCurrentA,
   DCDC_RATED_A,
@@ -28,6 +29,7 @@ import {
   RUNNING_LOAD_A,
   railPressureBar,
   TONE_RING_TEETH,
+  WORKSHOP_CHARGER,
 } from './parts.js';
 import { Prng } from './prng.js';
 import type { VehicleProfile } from './profiles.js';
@@ -139,6 +141,8 @@ export class VehicleModel {
 
   // Driver and powertrain
   phase: DrivePhase = { phase: 'off' };
+  /** When the current phase began, s. */
+  private phaseSinceS = 0;
   keyOn = false;
   /** Engine running (ICE) or READY (EV / hybrid system). */
   running = false;
@@ -219,6 +223,12 @@ export class VehicleModel {
   // Electrical
   batteryV = 12.6;
   battery12Soc = 0.92;
+  /**
+   * The workshop charger's last (or current) charge, as its display shows it: since when (the
+   * phase's start, s), the charge it gave (Ah), the current it gives now (A), whether it has ended
+   * (the battery takes less than `WORKSHOP_CHARGER.doneA`) and the minutes it took.
+   */
+  charger?: { sinceS: number; ah: number; amps: number; done: boolean; minutes: number };
   crankMinV?: number;
   socPct: number;
   hvV = 0;
@@ -373,7 +383,9 @@ export class VehicleModel {
     const dt = STEP_S;
     const p = this.profile;
     this.effects = this.effectsNow();
-    this.phase = this.schedule.at(this.t).phase;
+    const at = this.schedule.at(this.t);
+    this.phase = at.phase;
+    this.phaseSinceS = at.since;
     const wantKey = this.phase.phase !== 'off';
     const wantRun = this.phase.phase !== 'off' && this.phase.phase !== 'key_on';
 
@@ -910,6 +922,17 @@ export class VehicleModel {
         Math.min(1, this.battery12Soc + (point.batteryA * dt) / (3600 * ah * health)),
       );
       this.batteryV = point.batteryV;
+    } else if (this.phase.chargerA !== undefined && !this.keyOn && !this.chargeDone()) {
+      // A workshop charger on the terminals: the battery takes what its state of charge accepts.
+      const c = this.charger!;
+      const point = chargerPoint({ amps: this.phase.chargerA, soc: this.battery12Soc, ocv, health });
+      const intoBattery = point.batteryA - 0.03;
+      this.battery12Soc = Math.min(1, this.battery12Soc + (intoBattery * dt) / (3600 * ah * health));
+      this.batteryV = point.batteryV;
+      c.ah += (point.batteryA * dt) / 3600;
+      c.amps = point.batteryA;
+      c.minutes = (this.t - c.sinceS) / 60;
+      if (point.batteryA < WORKSHOP_CHARGER.doneA) c.done = true;
     } else {
       const drawA = this.keyOn ? 6 : 0.03;
       this.battery12Soc = Math.max(0.05, this.battery12Soc - (drawA * dt) / (3600 * ah * health));
@@ -917,6 +940,13 @@ export class VehicleModel {
     }
     this.batteryV += this.rng.gauss(0.01);
     this.updateTraction(dt);
+  }
+
+  /** Whether the charger of this phase has ended (starts a new charge's record when the phase is new). */
+  private chargeDone(): boolean {
+    if (this.charger?.sinceS !== this.phaseSinceS)
+      this.charger = { sinceS: this.phaseSinceS, ah: 0, amps: 0, done: false, minutes: 0 };
+    return this.charger.done;
   }
 
   /** Starter current now, A: a worn starter draws more; a solenoid that does not engage, almost none. */

@@ -1,5 +1,6 @@
 import type { DrivePhase, PhaseKind } from './drive.js';
 import type { VehicleModel } from './model.js';
+import { WORKSHOP_CHARGER } from './parts.js';
 
 /**
  * What a technician does to a car standing in the workshop during a session. `hold`: foot on the
@@ -8,6 +9,8 @@ import type { VehicleModel } from './model.js';
  * ignition on, engine stopped (stops a running engine). `key_off`: key out, every ECU asleep.
  * `road_test`: drive for `minutes` (town driving, or `motorway`), then stop and idle — the drive
  * cycle after a repair that lets the monitors run again before readiness is read.
+ * `charge_battery`: key out, a workshop charger on the 12 V battery for up to `minutes` (it stops by
+ * itself once the battery is full) — done before verifying a charging repair on a drained battery.
  */
 export type Operation =
   | { action: 'hold'; rpm: number }
@@ -15,7 +18,8 @@ export type Operation =
   | { action: 'start' }
   | { action: 'key_on' }
   | { action: 'key_off' }
-  | { action: 'road_test'; minutes: number; road?: 'urban' | 'motorway' };
+  | { action: 'road_test'; minutes: number; road?: 'urban' | 'motorway' }
+  | { action: 'charge_battery'; minutes: number; amps?: number };
 
 export type OperationAction = Operation['action'];
 
@@ -32,8 +36,10 @@ export type OperationRefusal =
   | 'moving'
   /** The time is before the simulated car's present: its past cannot change. */
   | 'in-the-past'
-  /** A road test of no length, or longer than a workshop would drive (ROAD_TEST_MAX_MIN). */
-  | 'duration-out-of-range';
+  /** A road test or a charge of no length, or longer than a workshop would take (ROAD_TEST_MAX_MIN, CHARGE_MAX_MIN). */
+  | 'duration-out-of-range'
+  /** A charger current no workshop charger gives. */
+  | 'current-out-of-range';
 
 export class OperationError extends Error {
   constructor(
@@ -54,6 +60,9 @@ export const HOLD_RPM_MAX = 4000;
 
 /** Longest road test accepted: a drive cycle that completes every monitor takes well under an hour. */
 export const ROAD_TEST_MAX_MIN = 120;
+
+/** Longest battery charge accepted: overnight (a flat 80 Ah battery at 15 A needs about six hours). */
+export const CHARGE_MAX_MIN = 720;
 
 const RUNNING: PhaseKind[] = ['idle', 'hold', 'urban', 'motorway'];
 
@@ -104,5 +113,23 @@ export function phaseForOperation(model: VehicleModel, t: number, op: Operation)
         );
       if (!started) throw refuse('engine-stopped', 'the engine is stopped: start it first');
       return [{ phase: op.road ?? 'urban', duration: op.minutes * 60 }, { phase: 'idle' }];
+    case 'charge_battery': {
+      if (!Number.isFinite(op.minutes) || op.minutes <= 0 || op.minutes > CHARGE_MAX_MIN)
+        throw refuse(
+          'duration-out-of-range',
+          `a battery charge lasts more than 0 and at most ${CHARGE_MAX_MIN} minutes, not ${op.minutes}`,
+        );
+      const amps = op.amps ?? WORKSHOP_CHARGER.amps;
+      if (!Number.isFinite(amps) || amps <= 0 || amps > 50)
+        throw refuse(
+          'current-out-of-range',
+          `a workshop charger gives more than 0 and at most 50 A, not ${amps}`,
+        );
+      // A charger goes on a car with the key out: a running engine charges by itself, and the
+      // ECUs must not see the charger's voltage as a charging fault.
+      if (started)
+        throw refuse('engine-running', 'the engine runs: switch it off before connecting the charger');
+      return [{ phase: 'off', duration: op.minutes * 60, chargerA: amps }, { phase: 'off' }];
+    }
   }
 }

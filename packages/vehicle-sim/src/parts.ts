@@ -163,6 +163,33 @@ export const TEST_LOAD_A = 35;
 export const CHARGING_WIRE_OHM = 0.002;
 
 /**
+ * How hard a lead-acid battery takes charge, Ω between the charging voltage and its open-circuit
+ * voltage: a flat battery takes all it is given, a full one a trickle (its acceptance falls as it
+ * fills) — so the same alternator reads a lower voltage on a drained battery than on a charged one.
+ * Sulphated plates (`health` below 1) take less at any state of charge.
+ */
+export function chargeAcceptanceOhm(soc: number, health = 1): number {
+  return 0.05 / Math.max(0.05, 1 - soc) / Math.max(0.15, health);
+}
+
+/**
+ * A workshop battery charger (IU curve, as EN 60335-2-29 smart chargers do): up to `amps` until the
+ * battery reaches `absorptionV`, then that voltage held while the current falls; it ends (and
+ * says "charged") when the battery takes less than `doneA`. 15 A suits the 45–80 Ah batteries here.
+ */
+export const WORKSHOP_CHARGER = { amps: 15, absorptionV: 14.4, doneA: 2 } as const;
+
+/** What a charger gives the battery now, A, and the terminal voltage it reads. */
+export function chargerPoint(input: { amps: number; soc: number; ocv: number; health: number }): {
+  batteryA: number;
+  batteryV: number;
+} {
+  const r = chargeAcceptanceOhm(input.soc, input.health);
+  const batteryA = Math.max(0, Math.min(input.amps, (WORKSHOP_CHARGER.absorptionV - input.ocv) / r));
+  return { batteryA, batteryV: input.ocv + batteryA * r };
+}
+
+/**
  * The 12 V system's operating point with a charging source: what the battery terminals read, the
  * current the source gives and what goes into the battery. The regulator holds its set point at the
  * alternator; wiring resistance drops some before the battery; a full battery accepts little.
@@ -175,7 +202,7 @@ export function chargingPoint(input: {
   wireOhm: number;
 }): { batteryV: number; sourceA: number; batteryA: number } {
   const { availableA, loadA, ocv, wireOhm } = input;
-  const rCharge = 0.05 / Math.max(0.05, 1 - input.soc);
+  const rCharge = chargeAcceptanceOhm(input.soc);
   const reg = ALTERNATOR.regulatorV;
   // Regulated: the source gives the load and what the battery accepts at the regulated voltage.
   const wanted = (loadA + Math.max(0, reg - ocv) / rCharge) / (1 + wireOhm / rCharge);

@@ -1,4 +1,5 @@
 import type { Responder, ResponderAnswer, Target } from '@atelier/obd';
+import type { BatteryChargeReport } from './charge.js';
 import { DtcMemory } from './dtc-memory.js';
 import { type EcuHost, SimEcu } from './ecu.js';
 import { type FaultRef, faultNamedBy } from './fault-ref.js';
@@ -187,6 +188,32 @@ export class Vehicle implements Responder, EcuHost {
       ...(options.road ? { road: options.road } : {}),
     });
     if (options.fastForward) this.fastForward(nowMs, (options.minutes + (options.idleMinutes ?? 0)) * 60);
+  }
+
+  /**
+   * A workshop charger on the 12 V battery from serving-clock time `nowMs`, key out, for up to
+   * `minutes` (it stops by itself once the battery takes less than `WORKSHOP_CHARGER.doneA`). With
+   * `fastForward` that time passes at once (a car served in real time); otherwise with the serving
+   * clock. Throws an OperationError, leaving the car as it was, when the engine runs. What the
+   * charger did is `batteryCharge()`.
+   */
+  chargeBattery(nowMs: number, options: { minutes: number; amps?: number; fastForward?: boolean }): void {
+    this.operate(nowMs, {
+      action: 'charge_battery',
+      minutes: options.minutes,
+      ...(options.amps !== undefined ? { amps: options.amps } : {}),
+    });
+    if (options.fastForward) this.fastForward(nowMs, options.minutes * 60);
+  }
+
+  /**
+   * The charger's display at serving-clock time `nowMs` for the last charge: charge given (Ah),
+   * current now (A), minutes, whether it has ended, and the battery's voltage; undefined before any.
+   */
+  batteryCharge(nowMs: number): BatteryChargeReport | undefined {
+    this.advance(nowMs);
+    const c = this.model.charger;
+    return c && { ah: c.ah, amps: c.amps, minutes: c.minutes, done: c.done, batteryV: this.model.batteryV };
   }
 
   /**

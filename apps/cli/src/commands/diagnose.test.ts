@@ -148,6 +148,33 @@ describe('atelier diagnose', () => {
       /Habilitation NF C18-550 B1XL \(option batterie : opérations sur la batterie de traction, ouverture du pack ; B2XL la couvre\) : la détenez-vous, valide/,
     );
     expect(r.stderr).not.toMatch(/B2VL/);
+    // The lock-out before it: the confirmation names the title it needs (the chargé de consignation).
+    expect(r.stderr).toMatch(
+      /Consignation haute tension et vérification d’absence de tension, par un chargé de consignation \(habilitation NF C18-550 BCL\) : faite par vous, titulaire de l'habilitation BCL valide \? \(o\/n\)/,
+    );
+  }, 90_000);
+
+  it('interactive: after the alternator, says to charge the battery the fault drained and asks once whether the charger ended', async () => {
+    // Alternator output bad → repaired; charged, codes cleared, road test; the monitor has not run
+    // yet, so the verification asks again — but not for the charge, already recorded.
+    const r = await runCliWithInput(['diagnose', '--adapter', 'sim:charging-fault'], 'm\n\no\no\n\no\n');
+    expect(r.stdout + r.stderr).toContain(
+      "Après la réparation : Puis recharger la batterie au chargeur d'atelier (la panne l'a vidée) avant la vérification",
+    );
+    const asked =
+      r.stderr.split('Batterie rechargée au chargeur d’atelier, charge terminée ? (o/n)').length - 1;
+    expect(asked).toBe(1);
+  }, 90_000);
+
+  it('interactive: a lock-out not done by a BCL stops the diagnosis and says whose it is', async () => {
+    const r = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:kona-weak-cell', '--vehicle', 'ev', '--lang', 'en'],
+      'g\nn\n',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /lock-out not done by a BCL: it is for a person holding BCL \(NF C18-550\); diagnosis stopped/,
+    );
   }, 90_000);
 
   it('interactive: a person without the battery option says so and is told who may open the pack', async () => {

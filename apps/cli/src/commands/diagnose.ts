@@ -11,6 +11,7 @@ import {
   type Recommendation,
   readSessionFacts,
   readVerification,
+  requiredSymbolOf,
   type SessionFacts,
   safetyText,
   strongestEffect,
@@ -263,24 +264,29 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     const yes = (a: string) => ['o', 'oui', 'y', 'yes'].includes(a);
     const workshop: Workshop = {
       async safety(id) {
-        // No people register here: the person confirms, told which NF C18-550 symbol is needed.
+        // No people register here: the person confirms, told which NF C18-550 symbol is needed (the
+        // lock-out's is the BCL's: they confirm they hold it and did it).
         const what = safetyText(id)[ctx.lang];
+        const symbol = requiredSymbolOf(id);
         const a = await ask(
           habilitationOf(id)
             ? fr
               ? `${what} : la détenez-vous, valide (recyclage à jour) ? (o/n)`
               : `${what}: do you hold it, valid (refresher up to date)? (y/n)`
-            : fr
-              ? `Prérequis de sécurité « ${what} » fait ? (o/n)`
-              : `Safety prerequisite '${what}' done? (y/n)`,
+            : symbol
+              ? fr
+                ? `${what} : faite par vous, titulaire de l'habilitation ${symbol} valide ? (o/n)`
+                : `${what}: done by you, holding a valid ${symbol} habilitation? (y/n)`
+              : fr
+                ? `Prérequis de sécurité « ${what} » fait ? (o/n)`
+                : `Safety prerequisite '${what}' done? (y/n)`,
         );
-        const symbol = habilitationOf(id);
         if (!yes(a))
           throw new UsageError(
             symbol
               ? fr
-                ? `habilitation ${symbol} non détenue : ce test revient à une personne habilitée ${symbol} (NF C18-550) ; diagnostic interrompu`
-                : `habilitation ${symbol} not held: this test is for a person holding ${symbol} (NF C18-550); diagnosis stopped`
+                ? `${habilitationOf(id) ? `habilitation ${symbol} non détenue : ce test revient` : `consignation non faite par un ${symbol} : elle revient`} à une personne habilitée ${symbol} (NF C18-550) ; diagnostic interrompu`
+                : `${habilitationOf(id) ? `habilitation ${symbol} not held: this test is` : `lock-out not done by a ${symbol}: it is`} for a person holding ${symbol} (NF C18-550); diagnosis stopped`
               : fr
                 ? `prérequis ${id} non fait : diagnostic interrompu`
                 : `prerequisite ${id} not done: diagnosis stopped`,
@@ -301,6 +307,18 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
       async repair(cause) {
         out(fr ? `\nRéparation : ${cause.repair.fr}` : `\nRepair: ${cause.repair.en}`);
         await ask(fr ? 'Entrée quand la réparation est faite.' : 'Enter when the repair is done.');
+      },
+      // A battery the fault drained is charged before the verification (without it a low voltage
+      // proves nothing): the person says whether the charger ended its charge.
+      async chargeBattery() {
+        const said = session.followUp();
+        if (said) out(fr ? `Après la réparation : ${said.fr}` : `After the repair: ${said.en}`);
+        const a = await ask(
+          fr
+            ? 'Batterie rechargée au chargeur d’atelier, charge terminée ? (o/n)'
+            : 'Battery charged on the workshop charger, charge finished? (y/n)',
+        );
+        return { done: yes(a) };
       },
       async verify() {
         const clear = yes(

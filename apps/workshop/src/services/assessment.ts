@@ -21,8 +21,8 @@ import { trafficOf } from './traffic.js';
 
 /**
  * The expert path on the same evidence: follow the recommendations, answering truthfully for the
- * true cause (null: a car with no fault, every test good), road-testing and reading readiness after
- * the repair.
+ * true cause (null: a car with no fault, every test good), charging the battery when the repair
+ * calls for it, road-testing and reading readiness after the repair.
  */
 export async function expertPath(
   kb: KnowledgeBase,
@@ -39,6 +39,8 @@ export async function expertPath(
     outcome: async (test) =>
       trueCause && test.checks[trueCause] && test.checks[trueCause]!.sensitivity > 0.5 ? 'bad' : 'good',
     repair: async () => {},
+    // The expert charges the battery a charging repair calls to charge before verifying.
+    chargeBattery: async () => ({ done: true }),
     verify: async () => {
       const cured = session.steps.filter((s) => s.kind === 'repair').at(-1);
       const ok = cured?.kind === 'repair' && cured.cause === trueCause;

@@ -394,6 +394,49 @@ export async function holdersOn(
 }
 
 /**
+ * Where a person stands for one symbol today, and who else on `site` holds a valid covering one:
+ * what the gate checks at the click, and what the guided page says before it.
+ */
+export interface HabStanding {
+  symbol: HabSymbol;
+  check: HabCheck;
+  /** Active people of the site, the person excepted, holding a valid covering habilitation. */
+  holders: { user_id: number; name: string; symbol: HabSymbol; renewal_on: string }[];
+  /** The person's own valid covering habilitation's renewal day, when they hold one. */
+  renewalOn?: string;
+}
+
+export async function habilitationStanding(
+  db: Db,
+  site: number,
+  user: { id: number; name: string },
+  required: string,
+  today: string,
+): Promise<HabStanding> {
+  if (!isSymbol(required))
+    throw new ValidationError({
+      fr: `symbole d'habilitation inconnu « ${required} »`,
+      en: `unknown habilitation symbol '${required}'`,
+    });
+  const held = await habilitationsOf(db, user.id);
+  const check = checkHabilitation(held, required, today, user.name);
+  const holders = (await holdersOn(db, site, required, today)).filter((h) => h.user_id !== user.id);
+  const own = check.ok ? held.find((h) => h.symbol === check.symbol) : undefined;
+  return { symbol: required, check, holders, ...(own ? { renewalOn: own.renewal_on } : {}) };
+}
+
+/** Who on the site holds it, in words: the names and their symbols, or that nobody does and what to do. */
+export function holdersText(standing: HabStanding): Text {
+  const who = standing.holders.map((h) => `${h.name} (${h.symbol})`).join(', ');
+  return who
+    ? { fr: `Sur ce site, la détiennent : ${who}.`, en: `On this site it is held by: ${who}.` }
+    : {
+        fr: "Personne sur ce site ne la détient : faire appel à une personne habilitée d'un autre site ou à un spécialiste.",
+        en: 'Nobody on this site holds it: call on a habilitated person from another site or a specialist.',
+      };
+}
+
+/**
  * The high-voltage gate of a guided diagnosis step: the logged-in person's own habilitations in the
  * people register must cover `required` today (issued, not past renewal). Refused (403) otherwise,
  * naming the habilitation needed and who on the site holds it — never a box to tick.
@@ -405,17 +448,12 @@ export async function requireHabilitation(
   required: string,
   today: string,
 ): Promise<HabSymbol> {
-  if (!isSymbol(required))
-    throw new ValidationError({
-      fr: `symbole d'habilitation inconnu « ${required} »`,
-      en: `unknown habilitation symbol '${required}'`,
-    });
-  const check = checkHabilitation(await habilitationsOf(db, user.id), required, today, user.name);
+  const standing = await habilitationStanding(db, site, user, required, today);
+  const { check, symbol } = standing;
   if (check.ok) return check.symbol;
-  const holders = (await holdersOn(db, site, required, today)).filter((h) => h.user_id !== user.id);
-  const who = holders.map((h) => `${h.name} (${h.symbol})`).join(', ');
+  const who = holdersText(standing);
   throw new ForbiddenError({
-    fr: `${check.reason.fr}. ${required} : ${SYMBOL_INFO[required].role.fr.toLowerCase()}. ${who ? `Sur ce site, la détiennent : ${who}.` : "Personne sur ce site ne la détient : faire appel à une personne habilitée d'un autre site ou à un spécialiste."}`,
-    en: `${check.reason.en}. ${required}: ${SYMBOL_INFO[required].role.en.toLowerCase()}. ${who ? `On this site it is held by: ${who}.` : 'Nobody on this site holds it: call on a habilitated person from another site or a specialist.'}`,
+    fr: `${check.reason.fr}. ${symbol} : ${SYMBOL_INFO[symbol].role.fr.toLowerCase()}. ${who.fr}`,
+    en: `${check.reason.en}. ${symbol}: ${SYMBOL_INFO[symbol].role.en.toLowerCase()}. ${who.en}`,
   });
 }

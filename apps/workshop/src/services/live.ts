@@ -34,7 +34,7 @@ import {
   type Responder,
 } from '@atelier/obd';
 import { measureOnCar, type RefusedMeasurement, sessionBatteryOf } from '@atelier/training';
-import { Vehicle } from '@atelier/vehicle-sim';
+import { type BatteryChargeReport, Vehicle } from '@atelier/vehicle-sim';
 import type { Store } from '../store/store.js';
 import type { WallClock } from '../web/types.js';
 import { type AdapterDiscovery, ensureOffered, systemDiscovery } from './adapter-offer.js';
@@ -42,6 +42,7 @@ import { type AdapterChoice, AdapterProblem, adapterName } from './adapters.js';
 import { type Sample, saveReading, saveSamples, setDiagState } from './diagnostics.js';
 import { ConflictError, DomainError, ValidationError } from './errors.js';
 import {
+  chargeBatterySimulated,
   engineRunsSimulated,
   isSimulatedCar,
   repairSimulated,
@@ -246,6 +247,15 @@ export class DiagnosticsRuntime {
   roadTest(sessionId: number, drive?: { road: 'urban' | 'motorway'; minutes: number }): boolean {
     const car = this.active.get(sessionId)?.car;
     return car ? roadTestSimulated(car, systemClock.now(), drive) : false;
+  }
+
+  /**
+   * The connected simulated car's battery charged on the workshop charger, fast-forwarded on the
+   * emulator's clock as the road test is. Undefined when the session plays no simulated car.
+   */
+  async chargeBattery(sessionId: number): Promise<BatteryChargeReport | undefined> {
+    const car = this.active.get(sessionId)?.car;
+    return car ? chargeBatterySimulated(car, () => systemClock.now()) : undefined;
   }
 
   /**

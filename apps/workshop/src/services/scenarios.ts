@@ -8,6 +8,8 @@ import { decodeText, TextEncodingError } from '@atelier/can';
 import { responderFromTranscript, Transcript } from '@atelier/elm327';
 import { RecordedResponder, type Responder } from '@atelier/obd';
 import {
+  type BatteryChargeReport,
+  chargeBatteryFully,
   faultNamedBy,
   listScenarios,
   loadScenario,
@@ -343,6 +345,19 @@ export const isSimulatedCar = (responder: Responder | undefined): boolean => res
  * driving (or the drive a repair's follow-up calls for) and two of idle pass at once (the physics run every step), so that the monitors can run
  * again before the verification read. False when the car is not simulated or cannot be driven.
  */
+/**
+ * The battery of a connected simulated car charged on the workshop charger, fast-forwarded (a
+ * charge takes hours): key out, charger on until it ends, ignition on again. Undefined when the
+ * responder is no simulated car; an OperationError when it cannot be done.
+ */
+export async function chargeBatterySimulated(
+  responder: Responder,
+  now: () => number,
+): Promise<BatteryChargeReport | undefined> {
+  if (!(responder instanceof Vehicle)) return undefined;
+  return chargeBatteryFully(responder, now, (ms) => responder.fastForward(now(), ms / 1000));
+}
+
 export function roadTestSimulated(
   responder: Responder,
   nowMs: number,

@@ -28,6 +28,7 @@ export const DIAGNOSTICS_ACCESS: [string, string][] = [
   ['POST /diagnostics/:id/guided/value', 'ATMD'],
   ['POST /diagnostics/:id/guided/clear', 'ATMD'],
   ['POST /diagnostics/:id/guided/road-test', 'ATMD'],
+  ['POST /diagnostics/:id/guided/charge-battery', 'ATMD'],
   ['POST /diagnostics/:id/guided/verify', 'ATMD'],
   ['GET /api/adapters/serial', 'ATMID'],
   // Issue 15: the adapters a session may be opened on; the Wi-Fi adapters only the admin declares.

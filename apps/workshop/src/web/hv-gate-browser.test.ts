@@ -1,14 +1,17 @@
 /**
  * The traction battery and the HV gate of a guided session, looked at in headless Chromium: on the
  * simulated Kona with a weak cell, the guided card says the battery was read (cells, spread, SoH,
- * source); the cell capacity test (pack opened) asks for the lock-out and NF C18-550's battery
- * option; Emma, an apprentice without it in the people register, presses it and is refused with the
- * symbol and who on the site holds it. Screenshots go to test-artifacts/workshop-hv-gate/.
+ * source); the cell capacity test (pack opened) asks for the lock-out (the BCL's) and NF C18-550's
+ * battery option, and says before the click that Emma, an apprentice, holds neither and who on the
+ * site does; she presses the lock-out and is refused naming BCL and its holder; once the register
+ * gives her BCL the page says she holds it, the lock-out goes through, and the battery option is
+ * refused as before. Screenshots go to test-artifacts/workshop-hv-gate/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { grantHabilitationNow, isoDate } from '../services/habilitations.js';
 import { appPageAs, haveChromium, launchChromium } from '../test-support/browser.js';
 import { sessionHelpers } from '../test-support/diagnostics.js';
 import { makeTestApp } from '../testing.js';
@@ -42,7 +45,34 @@ describe('the HV gate of a guided session, in the browser', () => {
         expect(await page.locator('[data-safety="habilitation_B1XL"]').innerText()).toBe(
           '⚠ Habilitation NF C18-550 B1XL (option batterie : opérations sur la batterie de traction, ouverture du pack ; B2XL la couvre) — vérifiée au registre du personnel — fait',
         );
+        // Before any click: what Emma holds, per step, and who on the site holds it.
+        expect(await page.locator('[data-safety-for="hv_lockout"]').innerText()).toMatch(
+          /^✘ Habilitation BCL requise, non détenue \(chargé de consignation\) : Emma Roux n'a aucune habilitation couvrant BCL \(acceptées : BCL\).*\. Sur ce site, la détiennent : Lucas Bernard \(BCL\)\.$/,
+        );
+        expect(await page.locator('[data-safety-for="habilitation_B1XL"]').innerText()).toMatch(
+          /^✘ Habilitation B1XL requise, non détenue \(exécutant d’opérations spécifiques\) : .*Sur ce site, la détiennent : Lucas Bernard \(B2XL\)\.$/,
+        );
         await page.locator('#guided').screenshot({ path: join(ARTIFACTS, 'guided-battery-gate-fr.png') });
+        const [lockRefused] = await Promise.all([
+          page.waitForNavigation({ waitUntil: 'load' }),
+          page.click('[data-safety="hv_lockout"]'),
+        ]);
+        expect(lockRefused?.status()).toBe(403);
+        expect(await page.locator('body').innerText()).toContain(
+          "Emma Roux n'a aucune habilitation couvrant BCL (acceptées : BCL)",
+        );
+        // The register gives her BCL: said before the click, and the lock-out goes through.
+        const emma = t.demo.users.emma!;
+        await grantHabilitationNow(t.store, emma.site_id, {
+          userId: emma.id,
+          symbol: 'BCL',
+          issuedOn: isoDate(t.clock.now()),
+        });
+        await page.goto(`${url}/diagnostics/${id}?lang=fr#guided`);
+        expect(await page.locator('[data-safety-for="hv_lockout"]').innerText()).toMatch(
+          /^✔ Vous détenez BCL, valide jusqu’au \d\d\/\d\d\/\d{4} \(BCL : chargé de consignation\)\.$/,
+        );
+        await page.locator('#guided').screenshot({ path: join(ARTIFACTS, 'guided-bcl-held-fr.png') });
         await Promise.all([
           page.waitForNavigation({ waitUntil: 'load' }),
           page.click('[data-safety="hv_lockout"]'),

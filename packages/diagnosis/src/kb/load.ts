@@ -105,6 +105,11 @@ class Reader {
     return value;
   }
 
+  bool(value: unknown, path: Path): boolean {
+    if (typeof value !== 'boolean') this.fail(path, 'expected true or false');
+    return value;
+  }
+
   prob(value: unknown, path: Path): number {
     return this.num(value, path, 0, 1);
   }
@@ -272,7 +277,7 @@ const SOURCES = ['dtc', 'freeze_frame', 'live', 'battery', 'readiness', 'complai
 /** A repair's `after`: what is done after it and before the verification drive, and that drive. */
 function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
   const o = r.obj(raw, path);
-  const known = ['fr', 'en', 'road', 'minutes', 'routine'];
+  const known = ['fr', 'en', 'road', 'minutes', 'routine', 'charge_battery'];
   for (const k of Object.keys(o))
     if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
   const road = o.road === undefined ? 'urban' : String(o.road);
@@ -284,6 +289,9 @@ function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
     road: road as RepairFollowUp['road'],
     minutes: o.minutes === undefined ? 20 : r.num(o.minutes, [...path, 'minutes'], 5, 120),
     ...(o.routine === undefined ? {} : { routine: readRoutine(r, o.routine, [...path, 'routine']) }),
+    ...(o.charge_battery === undefined
+      ? {}
+      : { chargeBattery: r.bool(o.charge_battery, [...path, 'charge_battery']) }),
   };
 }
 

@@ -94,6 +94,13 @@ export interface RepairFollowUp extends Localized {
    * technician runs it and waits for its result; the drive is the way when it cannot run.
    */
   routine?: FollowUpRoutine;
+  /**
+   * The 12 V battery is charged on a workshop charger before the verification: the fault repaired
+   * (an alternator that stopped charging) drained it, and a drained battery takes all a sound
+   * alternator gives at idle, holding the running voltage under the "not charging" line. Until it
+   * is charged, a low voltage proves nothing either way.
+   */
+  chargeBattery?: boolean;
 }
 
 /** A RoutineControl (ISO 14229 service 0x31) the technician runs after a repair. */

@@ -66,6 +66,30 @@ async function habilitationGate(id: number): Promise<void> {
   await grantHabilitationNow(t.store, emma.site_id, { userId: emma.id, symbol: 'B1XL', issuedOn: today });
 }
 
+/**
+ * The lock-out before it is the BCL's (NF C18-550 chargé de consignation), checked in the register
+ * as the battery option is: the page says before the click that Emma does not hold it and who
+ * does; pressed anyway, refused (403) naming BCL and its holder, nothing recorded; once the register
+ * gives her a valid BCL, the page says so and the step goes through.
+ */
+async function lockoutGate(id: number): Promise<void> {
+  const emma = t.demo.users.emma!;
+  const before = guided(await page('emma', id));
+  expect(before).toMatch(
+    /<p class="hab-standing" data-safety-for="hv_lockout" data-held="false" role="note">✘ <strong>Habilitation BCL requise, non détenue<\/strong> \(chargé de consignation\) : Emma Roux n&#39;a aucune habilitation couvrant BCL \(acceptées : BCL\)[^<]*\. Sur ce site, la détiennent : Lucas Bernard \(BCL\)\.<\/p>/,
+  );
+  const refused = await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'hv_lockout' });
+  expect(refused.statusCode).toBe(403);
+  expect(refused.body).toContain('Emma Roux n&#39;a aucune habilitation couvrant BCL (acceptées : BCL)');
+  expect(refused.body).toContain('Sur ce site, la détiennent : Lucas Bernard (BCL)');
+  expect((await api('emma', id)).steps.some((s: { id?: string }) => s.id === 'hv_lockout')).toBe(false);
+  const today = isoDate(t.clock.now());
+  await grantHabilitationNow(t.store, emma.site_id, { userId: emma.id, symbol: 'BCL', issuedOn: today });
+  expect(guided(await page('emma', id))).toMatch(
+    /<p class="hab-standing" data-safety-for="hv_lockout" data-held="true">✔ Vous détenez BCL, valide jusqu’au \d\d\/\d\d\/\d{4} \(BCL : chargé de consignation\)\.<\/p>/,
+  );
+}
+
 describe('the guided session reads the traction battery', () => {
   it('a weak cell on a simulated Kona: BMS read at start, spread and SoH as signs, the weak cell found and verified', async () => {
     const id = await started('kona-weak-cell', 'emma');
@@ -91,10 +115,15 @@ describe('the guided session reads the traction battery', () => {
 
     // Each test measured on the car, the HV steps done, until the session repairs.
     let gated = false;
+    let lockGated = false;
     for (let i = 0; i < 12 && (await api('emma', id)).state === 'diagnose'; i++) {
       const body = guided(await page('emma', id));
       const safety = /data-safety="([A-Za-z0-9_]+)"/.exec(body);
       if (safety) {
+        if (safety[1] === 'hv_lockout' && !lockGated) {
+          lockGated = true;
+          await lockoutGate(id);
+        }
         if (safety[1] === 'habilitation_B1XL' && !gated) {
           gated = true;
           await habilitationGate(id);
@@ -108,6 +137,7 @@ describe('the guided session reads the traction battery', () => {
       expect(res.statusCode, res.body).toBe(303);
     }
     expect(gated).toBe(true);
+    expect(lockGated).toBe(true);
     const repair = guided(await page('emma', id));
     expect(repair).toMatch(/<strong class="pending-cause">Cellule faible/);
     expect(

@@ -8,10 +8,10 @@
 import {
   type GuidedSession as GS,
   GuidedSession,
-  habilitationOf,
   type MeasuredReading,
   measurementsFor,
   readNumber,
+  requiredSymbolOf,
   SessionError,
 } from '@atelier/diagnosis';
 import { refusalText } from '@atelier/training';
@@ -235,9 +235,9 @@ async function guided(scope: FastifyInstance): Promise<void> {
       return toPage(
         reply,
         await step(req.params.id, user, version, async (g, s) => {
-          // A habilitation step is checked against the person's own titles in the people register
-          // (NF C18-550), not taken on their word.
-          const symbol = habilitationOf(id);
+          // A habilitation step, and the lock-out (the BCL's), is checked against the person's own
+          // titles in the people register (NF C18-550), not taken on their word.
+          const symbol = requiredSymbolOf(id);
           if (symbol) await requireHabilitation(store, s.site_id, user, symbol, isoDate(clock.now()));
           g.recordSafety(id);
         }),
@@ -312,6 +312,39 @@ async function guided(scope: FastifyInstance): Promise<void> {
           });
         const run = await runtime.runFollowUp(s.id, routine);
         if (run) g.recordFollowUp(run, { simulated: true });
+      });
+      return toPage(reply, id);
+    },
+  });
+
+  // The battery a charging repair calls to charge before the verification (the fault drained it):
+  // on a connected simulated car, charged on the workshop charger in fast-forward, the charger's
+  // display kept in the path; on a real car, the technician says the charger ended its charge.
+  app.post('/diagnostics/:id/guided/charge-battery', {
+    config: { access: DIAG_WORKERS },
+    schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
+    handler: async (req, reply) => {
+      const id = await step(req.params.id, req.user!, req.body.version, async (g, s) => {
+        if (!g.followUp()?.chargeBattery)
+          throw new ConflictError({
+            fr: 'la réparation en attente de vérification ne demande pas de recharger la batterie',
+            en: 'the repair awaiting verification does not call for charging the battery',
+          });
+        if (s.adapter_kind !== 'scenario') return g.recordBatteryCharge({ done: true });
+        if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
+          throw new ConflictError({
+            fr: 'la recharge simulée se fait sur un scénario simulé connecté (un enregistrement ne se recharge pas)',
+            en: 'the simulated charge needs a connected simulated scenario (a recording cannot be charged)',
+          });
+        const c = await runtime.chargeBattery(s.id);
+        if (c)
+          g.recordBatteryCharge({
+            done: c.done,
+            ah: c.ah,
+            minutes: c.minutes,
+            batteryV: c.batteryV,
+            simulated: true,
+          });
       });
       return toPage(reply, id);
     },

@@ -1,10 +1,11 @@
 /**
  * The diagnostic body of the customer report, made from the same record as the session's page: the
  * codes read before (per memory), the guided diagnosis' outcome, the work done, and the verification
- * as the path recorded it — codes cleared, road test, codes after. Words only, French or English:
+ * as the path recorded it — battery charged (after a charging repair), codes cleared, road test,
+ * codes after. Words only, French or English:
  * no internal key reaches the customer.
  */
-import { type SessionData, verifyOutcome } from '@atelier/diagnosis';
+import { describeBatteryCharge, type SessionData, verifyOutcome } from '@atelier/diagnosis';
 import { dtcTitle } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
 import type { Text } from '../../i18n.js';
@@ -63,6 +64,7 @@ export function reportBody(req: FastifyRequest, guided: SessionData | null, read
   const after = lastRepair >= 0 ? steps.slice(lastRepair + 1) : [];
   const clear = after.findLast((x) => x.kind === 'clear');
   const roadTest = after.findLast((x) => x.kind === 'road_test');
+  const charge = after.findLast((x) => x.kind === 'battery_charge');
   const verify = after.findLast((x) => x.kind === 'verify');
   const treeCauses = knowledgeBase().trees.find((t) => t.id === guided?.treeId)?.causes ?? [];
   const measured = steps.filter((x) => x.kind === 'test' && x.measured);
@@ -97,6 +99,7 @@ ${
   repair
     ? html`<h2>${T(req, { fr: 'Contrôle après intervention', en: 'Check after the work' })}</h2>
 <table class="report-check"><tbody>
+${charge?.kind === 'battery_charge' ? html`<tr><th>${T(req, { fr: 'Batterie rechargée', en: 'Battery charged' })}</th><td>${T(req, describeBatteryCharge(charge))}</td></tr>` : ''}
 <tr><th>${T(req, { fr: 'Codes effacés', en: 'Codes cleared' })}</th><td>${clear?.kind === 'clear' ? (clear.ok ? yes(true) : T(req, { fr: 'refusé par le véhicule', en: 'refused by the car' })) : yes(false)}</td></tr>
 <tr><th>${T(req, { fr: 'Essai routier', en: 'Road test' })}</th><td>${roadTest?.kind === 'road_test' ? `${yes(true)}${roadTest.minutes ? ` (${roadTest.minutes} min)` : ''}` : yes(false)}</td></tr>
 <tr><th>${T(req, { fr: 'Codes relus après l’essai', en: 'Codes read after the road test' })}</th><td>${

@@ -18,6 +18,7 @@ import {
   createDiagSession,
   type DiagSession,
   getDiagSession,
+  guidedOf,
   readingsOf,
   recentSessions,
   sessionForAction,
@@ -29,6 +30,8 @@ import {
 } from '../../services/diagnostics.js';
 import { ConflictError, DomainError, ValidationError } from '../../services/errors.js';
 import { sessionCar, sessionOrigin } from '../../services/guided.js';
+import { type HabStanding, habilitationStanding, isoDate } from '../../services/habilitations.js';
+import { gatedSymbols } from '../../services/knowledge.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
 import { readSessionBattery } from '../../services/session-battery.js';
@@ -123,6 +126,16 @@ async function sessions(scope: FastifyInstance): Promise<void> {
   const runtime = app.diagnostics;
   const back = (reply: FastifyReply, id: number, anchor = '') =>
     reply.redirect(`/diagnostics/${id}${anchor}`, 303);
+  // Said before the click: where the reader stands for each habilitation a guided step can be
+  // checked against (the gate at the click is the same check), and who on the site holds it.
+  const standingsForPage = async (s: DiagSession, user: { id: number; name: string }) => {
+    const out = new Map<string, HabStanding>();
+    if (guidedOf(s)?.state !== 'diagnose') return out;
+    const today = isoDate(clock.now());
+    for (const symbol of gatedSymbols())
+      out.set(symbol, await habilitationStanding(store, s.site_id, user, symbol, today));
+    return out;
+  };
 
   app.get('/diagnostics', {
     config: { access: STAFF },
@@ -201,6 +214,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
           live,
           roadTest,
           engineStopped: roadTest && runtime.engineRuns(s.id) === false,
+          habilitations: await standingsForPage(s, req.user!),
         });
         return sendPage(
           reply,

@@ -4,14 +4,15 @@
  * store access here: the session, guided and report plugins load, these render.
  */
 import {
+  describeBatteryCharge,
   describeRoutineRun,
   type GuidedSession as GS,
   GuidedSession,
-  habilitationOf,
   indexText,
   measurementsFor,
   type Recommendation,
   rangeText,
+  requiredSymbolOf,
   type SessionData,
   type SessionOutcome,
   safetyText,
@@ -23,7 +24,7 @@ import {
 import { recordingOriginLabel } from '@atelier/ev';
 import { dtcTitle, ecuName, MONITORS, PIDS, parseEcuLabel } from '@atelier/obd';
 import type { FastifyRequest } from 'fastify';
-import { formatDateTime, formatNumber, type Lang, type Text, tr } from '../../i18n.js';
+import { formatDateTime, formatDay, formatNumber, type Lang, type Text, tr } from '../../i18n.js';
 import type { AdapterOption } from '../../services/adapter-offer.js';
 import { type AdapterKind, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import {
@@ -34,6 +35,7 @@ import {
   type SessionOverview,
   type StoredReading,
 } from '../../services/diagnostics.js';
+import { type HabStanding, holdersText, SYMBOL_INFO } from '../../services/habilitations.js';
 import { causeName, knowledgeBase, testName as testText } from '../../services/knowledge.js';
 import type { RepairOrder } from '../../services/orders.js';
 import type { RecordingAnalysis } from '../../services/recordings.js';
@@ -168,9 +170,26 @@ const testName = (req: FastifyRequest, id: string): string => T(req, testText(id
 const guidedFields = (req: FastifyRequest, version: number): Html =>
   html`${csrfField(req)}<input type="hidden" name="version" value="${version}">`;
 
-/** A safety step in words; a habilitation is checked against the person's titles in the register. */
+/** A safety step in words; a habilitation (and the lock-out's) is checked against the person's titles in the register. */
 const safetyName = (req: FastifyRequest, id: string) =>
-  `${T(req, safetyText(id))}${habilitationOf(id) ? T(req, { fr: ' — vérifiée au registre du personnel', en: ' — checked against the people register' }) : ''}`;
+  `${T(req, safetyText(id))}${requiredSymbolOf(id) ? T(req, { fr: ' — vérifiée au registre du personnel', en: ' — checked against the people register' }) : ''}`;
+
+/** Where the reader stands, per NF C18-550 symbol, for the habilitations a guided step is checked against. */
+export type Standings = ReadonlyMap<string, HabStanding>;
+
+/**
+ * Said before the click on a gated safety step: the reader holds the habilitation it needs (which,
+ * until when), or not — why (none, renewal overdue) and who on the site holds it.
+ */
+function standingNote(req: FastifyRequest, sid: string, standings: Standings | undefined): Html {
+  const symbol = requiredSymbolOf(sid);
+  const st = symbol ? standings?.get(symbol) : undefined;
+  if (!st) return html``;
+  const role = T(req, SYMBOL_INFO[st.symbol].role).toLowerCase();
+  if (st.check.ok)
+    return html`<p class="hab-standing" data-safety-for="${sid}" data-held="true">✔ ${T(req, { fr: 'Vous détenez {s}', en: 'You hold {s}' }, { s: st.check.symbol })}${st.renewalOn ? T(req, { fr: ', valide jusqu’au {d}', en: ', valid until {d}' }, { d: formatDay(req.lang, st.renewalOn) }) : ''} (${st.symbol} : ${role}).</p>`;
+  return html`<p class="hab-standing" data-safety-for="${sid}" data-held="false" role="note">✘ <strong>${T(req, { fr: 'Habilitation {s} requise, non détenue', en: '{s} habilitation needed, not held' }, { s: st.symbol })}</strong> (${role}) : ${T(req, st.check.reason)}. ${T(req, holdersText(st))}</p>`;
+}
 
 const READ_STEP: Record<string, Text> = {
   dtc: { fr: 'Lecture des codes défaut', en: 'Trouble codes read' },
@@ -205,6 +224,8 @@ export function pathList(
         return html`<li class="step-road-test">${T(req, { fr: 'Essai routier', en: 'Road test' })}${s.minutes ? ` (${s.minutes} min${s.simulated ? T(req, { fr: ', simulé', en: ', simulated' }) : ''})` : ''}</li>`;
       case 'follow_up':
         return html`<li class="step-follow-up" data-status="${s.status}">${T(req, describeRoutineRun(s.routine, s))}${s.simulated ? T(req, { fr: ' (simulée)', en: ' (simulated)' }) : ''}</li>`;
+      case 'battery_charge':
+        return html`<li class="step-battery-charge" data-done="${s.done}">${T(req, describeBatteryCharge(s))}${s.simulated ? T(req, { fr: ' (simulée)', en: ' (simulated)' }) : ''}</li>`;
       case 'clear':
         return html`<li class="step-clear">${s.ok ? T(req, { fr: 'Codes effacés', en: 'Codes cleared' }) : T(req, { fr: 'Effacement des codes refusé par le véhicule', en: 'Clearing the codes refused by the car' })}</li>`;
       default: {
@@ -269,6 +290,13 @@ const NO_CAUSE_REASON: Record<'tested-good' | 'below-threshold' | 'all-repaired'
 export function missingText(req: FastifyRequest, m: VerifyMissing): string {
   const parts: string[] = [];
   if (m.roadTest) parts.push(T(req, { fr: 'essai routier non fait', en: 'road test not done' }));
+  if (m.batteryCharge)
+    parts.push(
+      T(req, {
+        fr: 'batterie non rechargée : vidée par la panne, elle retient la tension de charge — la recharger avant de juger la réparation',
+        en: 'battery not charged: drained by the fault, it holds the charging voltage down — charge it before judging the repair',
+      }),
+    );
   if (m.readiness) parts.push(T(req, { fr: 'état des moniteurs non lu', en: 'readiness not read' }));
   if (m.monitors.length)
     parts.push(
@@ -455,6 +483,7 @@ function verifyForms(
   // first, with the button that runs its routine on a simulated car through the scan tool.
   const followUp = g.followUp();
   const lastRun = sinceRepair.findLast((x) => x.kind === 'follow_up');
+  const lastCharge = sinceRepair.findLast((x) => x.kind === 'battery_charge');
   const drive = g.verificationDrive(SIM_ROAD_TEST_MIN);
   const followUpItem = followUp
     ? html`<li class="follow-up"><strong>${T(req, { fr: 'Après la réparation', en: 'After the repair' })}</strong> : ${T(req, followUp)}${
@@ -467,7 +496,11 @@ function verifyForms(
           : followUp.routine && real
             ? html` <span class="muted">(${T(req, { fr: 'à faire à l’outil constructeur', en: 'to be done with the maker’s tool' })})</span>`
             : ''
-      }${lastRun?.kind === 'follow_up' ? html` <span class="tag follow-up-${lastRun.status}">${T(req, describeRoutineRun(lastRun.routine, lastRun))}</span>` : ''}</li>`
+      }${lastRun?.kind === 'follow_up' ? html` <span class="tag follow-up-${lastRun.status}">${T(req, describeRoutineRun(lastRun.routine, lastRun))}</span>` : ''}${
+        g.batteryChargeDue() && (simulated || real)
+          ? html` <form method="post" action="/diagnostics/${id}/guided/charge-battery" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-charge-battery">${T(req, simulated ? { fr: 'Recharger la batterie au chargeur (véhicule simulé, en accéléré)', en: 'Charge the battery on the charger (simulated car, fast-forwarded)' } : { fr: 'Batterie rechargée : charge terminée au chargeur', en: 'Battery charged: the charger has ended its charge' })}</button></form>`
+          : ''
+      }${lastCharge?.kind === 'battery_charge' ? html` <span class="tag battery-charge" data-done="${lastCharge.done}">${T(req, describeBatteryCharge(lastCharge))}</span>` : ''}</li>`
     : '';
   const monitors = g.tree.monitors.map((m) => T(req, monitorName(m))).join(', ');
   const road =
@@ -503,7 +536,13 @@ function guidedSection(
   req: FastifyRequest,
   s: DiagSession,
   canWork: boolean,
-  options: { simulated: boolean; probabilities: boolean; vehicle: string; engineStopped?: boolean },
+  options: {
+    simulated: boolean;
+    probabilities: boolean;
+    vehicle: string;
+    engineStopped?: boolean;
+    habilitations?: Standings;
+  },
 ): Html {
   const { simulated, probabilities } = options;
   const data = guidedOf(s);
@@ -526,7 +565,7 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   )}</tbody></table>${probabilities ? html`<p class="muted outside">${T(req, { fr: 'Cause hors de cet arbre', en: 'A cause outside this tree' })} : ${pct(req.lang, a.unexplained)}${g.symptom !== 'confirmed' ? html` — ${T(req, g.symptom === 'reported' ? { fr: 'symptôme seulement décrit par le client (aucun code ne le confirme)', en: 'symptom only described by the customer (no code confirms it)' } : { fr: 'symptôme non confirmé par un code', en: 'symptom not confirmed by a code' })}` : ''}</p>` : html`<p class="muted">${T(req, { fr: 'Probabilités masquées par le formateur pour cet exercice.', en: 'Probabilities hidden by the instructor for this exercise.' })}</p>`}`;
   let action: Html = html``;
   if (canWork && g.state === 'diagnose' && next)
-    action = recommendationForm(req, id, version, next, g, probabilities, simulated);
+    action = recommendationForm(req, id, version, next, g, probabilities, simulated, options.habilitations);
   else if (canWork && g.state === 'repair') {
     const c = g.pendingRepair!;
     const confidence = data.pendingConfidence;
@@ -626,6 +665,7 @@ function recommendationForm(
   g: GS,
   probabilities = true,
   simulated = false,
+  standings?: Standings,
 ): Html {
   const others =
     next.kind === 'inspection' ? next.ranking.map((r) => r.test) : next.ranking.map((r) => r.test);
@@ -640,7 +680,7 @@ ${probabilities ? html`<p class="reason">${T(req, next.reason)}</p>` : ''}
 ${next.safety.map(
   (
     sid,
-  ) => html`<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${guidedFields(req, version)}<input type="hidden" name="id" value="${sid}">
+  ) => html`${standingNote(req, sid, standings)}<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${guidedFields(req, version)}<input type="hidden" name="id" value="${sid}">
 <button type="submit" data-safety="${sid}">⚠ ${safetyName(req, sid)} — ${T(req, { fr: 'fait', en: 'done' })}</button></form>`,
 )}
 <form method="post" action="/diagnostics/${id}/guided/record" class="record">${guidedFields(req, version)}
@@ -706,6 +746,8 @@ export function sessionPage(
     roadTest: boolean;
     /** That simulated car's engine is stopped (it can be started from the page). */
     engineStopped?: boolean;
+    /** Where the reader stands for the habilitations the guided steps are checked against. */
+    habilitations?: Standings;
   },
 ): Html {
   const { connected, live, roadTest } = adapter;
@@ -804,6 +846,7 @@ ${
 ${guidedSection(req, s, canWork, {
   simulated: roadTest,
   engineStopped: adapter.engineStopped ?? false,
+  ...(adapter.habilitations ? { habilitations: adapter.habilitations } : {}),
   probabilities: probabilitiesShown(s, o.assignment, req.user!),
   vehicle: o.order?.vehicle.energy ?? o.scenario?.vehicle_type ?? 'petrol',
 })}

@@ -135,8 +135,8 @@ interface Payload {
 }
 
 /**
- * Reads top-level objects front to back through a 1 MiB window, inflates containers ahead on the
- * thread pool, and parses one frame per `next()` from the current payload.
+ * Reads top-level objects front to back through a 1 MiB window (the next one read ahead), inflates
+ * each container into reused buffers, and decodes its objects into batches (see BinaryCursor).
  */
 class BlfIterator extends BinaryCursor {
   bytesRead = 0;

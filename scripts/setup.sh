@@ -27,7 +27,15 @@ want_pnpm=10.34.8
 if ! command -v pnpm >/dev/null || [ "$(pnpm -v 2>/dev/null)" != "$want_pnpm" ]; then
   npm install -g "pnpm@$want_pnpm" >/dev/null
 fi
-pnpm install --frozen-lockfile
+# Should the install fail all the same (a damaged package in a shared pnpm store links an empty
+# folder, and the first native build that needs it fails), it is tried once more from a fresh store of
+# Atelier's own, downloaded from the npm registry.
+if ! pnpm install --frozen-lockfile; then
+  fresh_store="${XDG_CACHE_HOME:-$HOME/.cache}/atelier/pnpm-store"
+  echo "setup: pnpm install failed (above); trying once more with a fresh package store, $fresh_store" >&2
+  rm -rf node_modules packages/*/node_modules apps/*/node_modules
+  pnpm install --frozen-lockfile --store-dir "$fresh_store"
+fi
 
 # The release form of the `atelier` command (bundled, one chunk per command), put on the PATH.
 # ATELIER_BIN_DIR picks where the link goes (default /usr/local/bin, through sudo when needed).

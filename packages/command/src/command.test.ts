@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type CliContext, type Command, pickLang, UsageError } from './context.js';
 import { commandGroup } from './group.js';
@@ -88,5 +89,58 @@ describe('commandGroup and runCommand', () => {
     expect(pickLang(['--lang=en'], { LANG: 'fr_FR.UTF-8' })).toBe('en');
     expect(pickLang([], { LANG: 'en_GB.UTF-8' })).toBe('en');
     expect(pickLang([], { LANG: 'de_DE.UTF-8' })).toBe('fr');
+  });
+});
+
+describe("parseArgs' wrong invocations in the reader's language", () => {
+  // A command that hands parseArgs' own message to UsageError, as every atelier command does.
+  const strict: Command = {
+    name: 'strict',
+    async run(args) {
+      try {
+        // A first word `none`: a command that takes no positional argument.
+        const none = args[0] === 'none';
+        parseArgs({
+          args: none ? args.slice(1) : args,
+          options: { adapter: { type: 'string', short: 'a' }, json: { type: 'boolean' } },
+          allowPositionals: !none,
+          strict: true,
+        });
+      } catch (err) {
+        throw new UsageError((err as Error).message, 'Usage : atelier strict');
+      }
+      return 0;
+    },
+  };
+  const said = async (args: string[], lang: 'fr' | 'en') => {
+    const c = context(lang);
+    expect(await runCommand(strict, args, c.ctx)).toBe(2);
+    return c.err().split('\n')[0];
+  };
+
+  it('says each of the five forms Node writes in French, naming the option', async () => {
+    expect(await said(['--adaptr', 'x'], 'fr')).toBe(
+      "atelier strict: option inconnue « --adaptr » (un argument qui commence par « - » s'écrit après « -- » : -- --adaptr)",
+    );
+    expect(await said(['none', '-x'], 'fr')).toBe('atelier strict: option inconnue « -x »');
+    expect(await said(['--adapter'], 'fr')).toBe("atelier strict: l'option « --adapter » attend une valeur");
+    expect(await said(['--json=yes'], 'fr')).toBe(
+      "atelier strict: l'option « --json » ne prend pas de valeur",
+    );
+    expect(await said(['--adapter', '-x'], 'fr')).toBe(
+      "atelier strict: l'option « --adapter » attend une valeur ; une valeur qui commence par « - » s'écrit --adapter=-VALEUR",
+    );
+    expect(await said(['none', 'extra'], 'fr')).toBe(
+      "atelier strict: argument en trop « extra » : cette commande n'en prend pas",
+    );
+  });
+
+  it('keeps Node’s English words in English, and any other usage message as it is', async () => {
+    expect(await said(['--adapter'], 'en')).toBe(
+      "atelier strict: Option '-a, --adapter <value>' argument missing",
+    );
+    const c = context('fr');
+    expect(await runCommand(group, ['echo', '--bad'], c.ctx)).toBe(2);
+    expect(c.err()).toBe('atelier x: bad option\n\nUsage: x echo WORDS\n');
   });
 });

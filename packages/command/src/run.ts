@@ -1,6 +1,7 @@
 import process from 'node:process';
 import { type CliContext, type Command, pickLang, UsageError } from './context.js';
 import { speaksLang, systemErrorMessage } from './system-error.js';
+import { usageText } from './usage-text.js';
 
 /**
  * The process side of the command line: language, abort on SIGINT/SIGTERM, quiet end on a closed
@@ -38,7 +39,9 @@ export async function runCommand(command: Command, args: string[], ctx: CliConte
     return await command.run(args, ctx);
   } catch (err) {
     if (err instanceof UsageError) {
-      ctx.stderr.write(`atelier ${command.name}: ${err.message}\n${err.usage ? `\n${err.usage}\n` : ''}`);
+      ctx.stderr.write(
+        `atelier ${command.name}: ${usageText(err.message, ctx.lang)}\n${err.usage ? `\n${err.usage}\n` : ''}`,
+      );
       return 2;
     }
     const e = err as Error;

@@ -89,6 +89,17 @@ describe('atelier adapter check', () => {
     );
   });
 
+  it('takes the adapter as --adapter too, as every other command does; not two of them', async () => {
+    const c = context();
+    expect(await adapterCommand.run(['check', '--adapter', 'elm327:tcp://127.0.0.1:1'], c.ctx)).toBe(3);
+    expect(c.err()).toMatch(/Verdict: adapter not reached — DisconnectedError/);
+    const twice = adapterCommand.run(
+      ['check', '--adapter', 'elm327:tcp://127.0.0.1:1', 'sim:x'],
+      context().ctx,
+    );
+    await expect(twice).rejects.toThrow(/one adapter, and only one/);
+  }, 60_000);
+
   it('a bad scenario file behind sim: is a usage error saying where and why in French', async () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'atelier-adapter-')), 'bad.yaml');
     writeFileSync(

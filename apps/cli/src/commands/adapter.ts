@@ -13,24 +13,26 @@ import { ecuLabel } from '@atelier/obd';
 import { openCliAdapter, openingFailure } from '../open-adapter.js';
 
 const USAGE = {
-  fr: `Usage : atelier adapter check ADAPTATEUR [--json]
+  fr: `Usage : atelier adapter check ADAPTATEUR | --adapter ADAPTATEUR [--json]
 
 Examine un adaptateur ELM327 : la puce (ELM327 d'origine, clone et la version qu'il annonce, STN/OBDLink,
 vLinker, Wi-Fi à ESP32), les commandes qu'il refuse, les protocoles essayés et celui trouvé, la tension,
 la vitesse de la ligne série et le profil d'adaptateur que les autres commandes utiliseront.
 
   ADAPTATEUR       elm327:/dev/ttyUSB0, elm327:/dev/rfcomm0, elm327:tcp://HÔTE:PORT …
+                   (ou --adapter ADAPTATEUR, ou la variable ATELIER_ADAPTER)
   --json           un seul objet JSON sur stdout
 
 Code de sortie : 0 adaptateur joint (véhicule joint ou non : voir « verdict »), 2 usage,
 3 adaptateur injoignable ou pas un ELM327, 130 interrompu.`,
-  en: `Usage: atelier adapter check ADAPTER [--json]
+  en: `Usage: atelier adapter check ADAPTER | --adapter ADAPTER [--json]
 
 Examines an ELM327 adapter: its chip (genuine ELM327, a clone and the version it claims, STN/OBDLink,
 vLinker, ESP32-based Wi-Fi), the commands it refuses, the protocols tried and the one found, the
 voltage, the serial line's speed and the adapter profile later commands will use.
 
   ADAPTER          elm327:/dev/ttyUSB0, elm327:/dev/rfcomm0, elm327:tcp://HOST:PORT …
+                   (or --adapter ADAPTER, or the ATELIER_ADAPTER variable)
   --json           one JSON object on stdout
 
 Exit status: 0 adapter reached (car reached or not: see "verdict"), 2 usage, 3 adapter not reached
@@ -141,12 +143,17 @@ export const checkSubcommand: Subcommand = {
   },
   async run(rest, ctx) {
     const usage = USAGE[ctx.lang];
-    let values: { json?: boolean; help?: boolean };
+    let values: { json?: boolean; help?: boolean; adapter?: string };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({
         args: rest,
-        options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+        // `--adapter A` as every other command takes it, or A alone.
+        options: {
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+          adapter: { type: 'string' },
+        },
         allowPositionals: true,
         strict: true,
       }));
@@ -157,8 +164,9 @@ export const checkSubcommand: Subcommand = {
       ctx.stdout.write(`${usage}\n`);
       return 0;
     }
-    const spec = positionals[0] ?? process.env.ATELIER_ADAPTER;
-    if (!spec || positionals.length > 1)
+    const given = values.adapter === undefined ? positionals : [values.adapter, ...positionals];
+    const spec = given[0] ?? process.env.ATELIER_ADAPTER;
+    if (!spec || given.length > 1)
       throw new UsageError(
         ctx.lang === 'fr' ? 'un adaptateur, et un seul' : 'one adapter, and only one',
         usage,

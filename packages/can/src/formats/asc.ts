@@ -1,4 +1,4 @@
-import type { Frame } from '../frame.js';
+import { FD_LENGTHS, type Frame } from '../frame.js';
 import type { ReadOptions } from '../log.js';
 import { clip } from '../quote.js';
 import { type Reason, reason, term } from '../reason.js';
@@ -316,14 +316,19 @@ export class AscParser implements LineParser {
     if (kind !== 0x64)
       throw new LineError(reason('asc.expected-kind', { text: clip(latin1(buf, i, t)) }), i - s + 1);
     const dlc = t - i === 1 ? HEX_VALUE[buf[i]] : -1;
-    if (dlc < 0)
+    // python-can's ASC writer (before it wrote `CANFD` lines) put a CAN FD frame on a classic line
+    // with its payload length in place of the DLC (`d 40`: 64 bytes in base hex); python-can reads
+    // such lines back, so they are read here too, as the CAN FD frames they can only be.
+    const length =
+      dlc < 0 && t - i > 1 ? fdLengthOver8(this.hex ? hexValue(buf, i, t) : decValue(buf, i, t)) : -1;
+    if (dlc < 0 && length < 0)
       throw new LineError(
         t === i
           ? reason('missing-field', { what: term('DLC') })
           : reason('bad-dlc', { text: clip(latin1(buf, i, t)) }),
         i - s + 1,
       );
-    const n = Math.min(dlc, 8);
+    const n = length > 0 ? length : Math.min(dlc, 8);
     const data = n === 0 ? EMPTY : new Uint8Array(n);
     for (let k = 0; k < n; k++) {
       i = t;
@@ -344,7 +349,7 @@ export class AscParser implements LineParser {
       if (v < 0 || v > 255) {
         throw new LineError(
           t === i
-            ? reason('announces-bytes', { what: `DLC ${dlc}`, n, found: k })
+            ? reason('announces-bytes', { what: length > 0 ? `length ${length}` : `DLC ${dlc}`, n, found: k })
             : reason('bad-data-byte', { text: clip(latin1(buf, i, t)) }),
           i - s + 1,
         );
@@ -352,7 +357,8 @@ export class AscParser implements LineParser {
       data[k] = v;
     }
     const frame: Frame = { id, extended, data, timestamp, channel, direction };
-    if (dlc > 8) frame.dlc = dlc;
+    if (length > 0) frame.fd = true;
+    else if (dlc > 8) frame.dlc = dlc;
     return frame;
   }
 
@@ -488,4 +494,9 @@ export function ascFormatter(): LineFormatter {
       return 'End TriggerBlock\n';
     },
   };
+}
+
+/** `n` when it is a CAN FD payload length above 8 (12, 16, 20, 24, 32, 48, 64), else -1. */
+function fdLengthOver8(n: number): number {
+  return n > 8 && (FD_LENGTHS as readonly number[]).includes(n) ? n : -1;
 }

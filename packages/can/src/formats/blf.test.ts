@@ -232,6 +232,71 @@ describe('BLF: CAN FD payloads stored shorter than announced', () => {
   });
 });
 
+/** An object with a version 1 header (time in ns) and `body` after it, unpadded. */
+function object(type: number, body: Buffer, timeNs: number): Buffer {
+  const obj = Buffer.alloc(32 + body.length);
+  obj.write('LOBJ', 0, 'latin1');
+  obj.writeUInt16LE(32, 4);
+  obj.writeUInt16LE(1, 6);
+  obj.writeUInt32LE(obj.length, 8);
+  obj.writeUInt32LE(type, 12);
+  obj.writeUInt32LE(2, 16); // flags: time in ns
+  obj.writeBigUInt64LE(BigInt(timeNs), 24);
+  body.copy(obj, 32);
+  return obj;
+}
+
+/** CAN_MESSAGE (type 1): channel 1, received, 11-bit id, 8 data bytes. */
+function canMessage(id: number, timeNs: number): Buffer {
+  const body = Buffer.alloc(16);
+  body.writeUInt16LE(1, 0);
+  body[3] = 8;
+  body.writeUInt32LE(id, 4);
+  for (let i = 0; i < 8; i++) body[8 + i] = id + i;
+  return object(1, body, timeNs);
+}
+
+/** EVENT_COMMENT (type 92) whose size is not a multiple of 4, as Vector's converter writes one. */
+function comment(text: string, timeNs: number): Buffer {
+  const body = Buffer.alloc(16 + text.length + 1);
+  body.writeUInt32LE(1, 0); // comment type
+  body.writeUInt32LE(text.length + 1, 4);
+  body.write(text, 16, 'latin1');
+  return object(92, body, timeNs);
+}
+
+describe("BLF: Vector's padding of objects whose size is not a multiple of 4", () => {
+  // Vector pads each object with `size % 4` zero bytes, inside the container: a comment of 277
+  // bytes (a multiple of 4 plus 1) is followed by one zero byte, even as the file's last object.
+  const pad = (o: Buffer) => Buffer.concat([o, Buffer.alloc(o.length % 4)]);
+  const note = comment('odd-sized comment', 3_000_000);
+  const bytesOf = (id: number) => Array.from({ length: 8 }, (_, i) => (id + i) & 0xff);
+
+  it('a padded object last in the file is not a cut object; one in the middle is skipped', async () => {
+    expect(note.length % 4).not.toBe(0);
+    const file = join(tmp(), 'padded.blf');
+    writeFileSync(
+      file,
+      blfOf([canMessage(0x101, 1_000_000), pad(note), canMessage(0x102, 4_000_000), pad(note)]),
+    );
+    for (const frames of [await all(readLog(file)), await allFromBatches(readLog(file), 7)]) {
+      expect(frames.map((f) => [f.id, f.timestamp, [...f.data]])).toEqual([
+        [0x101, 0.001, bytesOf(0x101)],
+        [0x102, 0.004, bytesOf(0x102)],
+      ]);
+    }
+  });
+
+  it('bytes after the last object that are not zero padding are still a cut object', async () => {
+    const file = join(tmp(), 'cut.blf');
+    writeFileSync(file, blfOf([canMessage(0x101, 1_000_000), note, Buffer.from([0x4c, 0x4f, 0x42])]));
+    const { frames, error } = await readUntilError(readLog(file));
+    expect(frames.map((f) => f.id)).toEqual([0x101]);
+    expect(error).toBeInstanceOf(BinaryLogError);
+    expect(String(error)).toMatch(/the last object is cut short \(\d bytes\)/);
+  });
+});
+
 describe('BLF: bad files give a typed error with the file and the byte offset', () => {
   async function written(): Promise<Buffer> {
     const file = join(tmp(), 'w.blf');

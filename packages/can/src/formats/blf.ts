@@ -365,9 +365,20 @@ class BlfIterator extends BinaryCursor {
   private afterAt = 0;
 
   protected end(): void {
-    if (this.buf.length - this.p > 0 && !this.resync && !this.truncated) {
-      this.problem(this.origin, reason('blf.last-object-cut', { bytes: this.buf.length - this.p }));
+    const left = this.buf.length - this.p;
+    if (left > 0 && !this.resync && !this.truncated && !this.isPadding(this.buf, this.p)) {
+      this.problem(this.origin, reason('blf.last-object-cut', { bytes: left }));
     }
+  }
+
+  /**
+   * Whether what is left after the last object is only its padding: Vector pads an object with
+   * `size % 4` zero bytes, and its converter writes that padding inside the container, so a file
+   * whose last object's size is not a multiple of 4 (a comment, a system variable, an Ethernet
+   * frame) ends with one to three zero bytes that belong to no object.
+   */
+  private isPadding(buf: Buffer, p: number): boolean {
+    return buf.length - p < 4 && this.isZero(buf.subarray(p));
   }
 
   /** Reads the file header: signature, its size, the start time. */

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { type Frame, makeFrame, toHex } from '../frame.js';
-import type { LogFormat } from '../log.js';
+import { type LogFormat, LogParseError } from '../log.js';
+import { readUntilError } from './formats.test-support.js';
 import { readLog, writeLog } from './index.js';
 import {
   itWithPythonCan,
@@ -201,5 +202,77 @@ describe('ASC lines python-can reads and Atelier refused before (issue 18)', () 
     expect(ours[1]).toMatchObject({ id: 0x200, remote: true, direction: 'tx' });
     expect(ours[3]).toMatchObject({ id: 0x4ee, fd: true });
     expect(ours[3].data).toHaveLength(64);
+  });
+
+  // python-can's ASC writer puts a message of more than 8 bytes that is not marked CAN FD on a
+  // classic line, its payload length where the DLC goes (`d 40` in base hex: 64 bytes) — and its
+  // own reader (4.1, Debian's) keeps only the first 8 bytes of it.
+  const fdOnClassicLines = [
+    'date Sat Sep 30 03:06:13.191 pm 2017',
+    'base hex  timestamps absolute',
+    'Begin Triggerblock Sat Sep 30 03:06:13.191 pm 2017',
+    '   0.000000 Start of measurement',
+    `   0.001000 1  18DAF110x       Rx   d 40 ${bytes64}`,
+    `   0.002000 1  7E8             Rx   d 10 ${bytes64.slice(0, 16 * 3 - 1)}`,
+    '   0.003000 1  7E8             Rx   d 8 01 02 03 04 05 06 07 08',
+    'End TriggerBlock',
+  ].join('\n');
+
+  itWithPythonCan(
+    'messages of more than 8 bytes python-can wrote on classic lines: every byte, as CAN FD',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'atelier-pycan-'));
+      const hex = (n: number) => Array.from({ length: n }, (_, i) => (0xc0 + i) & 0xff);
+      const messages: PyMessage[] = [64, 16, 8].map((n, k) => ({
+        t: 1_700_000_000.25 + k / 1000, // python-can 4.1 fails on a whole-second first time
+        id: 0x7e8,
+        ext: false,
+        rtr: false,
+        err: false,
+        fd: false,
+        brs: false,
+        esi: false,
+        dlc: n,
+        data: toHex(Uint8Array.from(hex(n))),
+        rx: true,
+      }));
+      writeFileSync(join(dir, 'in.json'), JSON.stringify(messages));
+      const file = join(dir, 'written-by-python-can.asc');
+      pythonCanWrite('asc', file, join(dir, 'in.json'));
+      // The form python-can writes: the payload length in hex where the DLC goes.
+      expect(readFileSync(file, 'latin1')).toMatch(/ d 40 C0 C1 /);
+      expect(readFileSync(file, 'latin1')).toMatch(/ d 10 C0 C1 /);
+      const ours: Frame[] = [];
+      for await (const f of readLog(file)) ours.push(f);
+      expect(ours.map((f) => [f.id, [...f.data], !!f.fd])).toEqual([
+        [0x7e8, hex(64), true],
+        [0x7e8, hex(16), true],
+        [0x7e8, hex(8), false],
+      ]);
+    },
+  );
+
+  it('the same form written by hand reads the same; a classic DLC stays classic', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'atelier-pycan-')), 'fd-classic.asc');
+    writeFileSync(file, fdOnClassicLines);
+    const ours: Frame[] = [];
+    for await (const f of readLog(file)) ours.push(f);
+    const all64 = bytes64.replaceAll(' ', '');
+    expect(ours.map((f) => [f.id, f.extended, toHex(f.data), !!f.fd])).toEqual([
+      [0x18daf110, true, all64, true],
+      [0x7e8, false, all64.slice(0, 32), true],
+      [0x7e8, false, '0102030405060708', false],
+    ]);
+  });
+
+  it('a length that no CAN FD frame has is still a bad DLC, with its place', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'atelier-pycan-')), 'bad-length.asc');
+    writeFileSync(file, fdOnClassicLines.replace('d 10 ', 'd 11 '));
+    const { frames, error } = await readUntilError(readLog(file));
+    expect(frames).toHaveLength(1);
+    expect(error).toBeInstanceOf(LogParseError);
+    expect(String(error)).toMatch(/bad-length\.asc/);
+    expect((error as LogParseError).line).toBe(6);
+    expect(String(error)).toMatch(/bad DLC '11'/);
   });
 });

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_KB_DIR } from './kb/load.js';
+import { DEFAULT_KB_DIR, type KbError, parseTree } from './kb/load.js';
 import { lintKnowledgeBase } from './lint.js';
 
 const dirs: string[] = [];
@@ -232,5 +232,36 @@ describe('lintKnowledgeBase', () => {
     expect(
       r.problems.some((p) => p.file.endsWith('zz-broken.yaml') && /YAML syntax/.test(p.message) && p.line),
     ).toBe(true);
+  });
+
+  it('says a YAML syntax error in French (line, column, reason), English as the library wrote it', () => {
+    const dir = copyKb();
+    writeFileSync(join(dir, 'trees', 'zz-tab.yaml'), 'id: tabbed\ncauses:\n\ta: 1\n');
+    writeFileSync(join(dir, 'trees', 'zz-twice.yaml'), 'id: twice\nid: again\n');
+    const r = lintKnowledgeBase(dir);
+    const of = (name: string) => r.problems.find((p) => p.file.endsWith(name));
+    expect(of('zz-tab.yaml')).toMatchObject({
+      line: 3,
+      message: 'YAML syntax: Tabs are not allowed as indentation',
+      fr: 'syntaxe YAML invalide, colonne 1 : tabulation en début de ligne : YAML n’accepte que des espaces pour indenter',
+    });
+    expect(of('zz-twice.yaml')).toMatchObject({
+      line: 2,
+      message: 'YAML syntax: Map keys must be unique',
+      fr: 'syntaxe YAML invalide, colonne 1 : clé en double : une clé ne peut figurer qu’une fois au même niveau',
+    });
+    // The error itself, as a command or a page shows it.
+    const err = (() => {
+      try {
+        parseTree('id: twice\nid: again\n', 'trees/twice.yaml');
+      } catch (e) {
+        return e as KbError;
+      }
+      throw new Error('parsed');
+    })();
+    expect(err.message).toBe('trees/twice.yaml:2: YAML syntax: Map keys must be unique');
+    expect(err.messageIn('fr')).toBe(
+      'trees/twice.yaml, ligne 2 : syntaxe YAML invalide, colonne 1 : clé en double : une clé ne peut figurer qu’une fois au même niveau',
+    );
   });
 });

@@ -277,7 +277,8 @@ export function checkSimFaults(
 export interface LintReport {
   trees: number;
   tests: number;
-  problems: { file: string; line?: number; path: string; message: string }[];
+  /** `fr`: the reason in French where there is one (a YAML syntax error); `message` is English. */
+  problems: { file: string; line?: number; path: string; message: string; fr?: string }[];
 }
 
 /**
@@ -292,7 +293,14 @@ export function lintKnowledgeBase(
 ): LintReport {
   const problems: LintReport['problems'] = [];
   const push = (e: unknown, file: string) => {
-    if (e instanceof KbError) problems.push({ file: e.file, line: e.line, path: e.path, message: e.reason });
+    if (e instanceof KbError)
+      problems.push({
+        file: e.file,
+        line: e.line,
+        path: e.path,
+        message: e.reason,
+        ...(e.reasonFr !== undefined ? { fr: e.reasonFr } : {}),
+      });
     else problems.push({ file, path: '', message: (e as Error).message });
   };
   let tests: WorkshopTest[] = [];

@@ -8,11 +8,19 @@ import {
   readLog,
   readLogText,
   reassembleAll,
+  saySystemError,
   toHex,
 } from '@atelier/can';
 import type { Clock } from '@atelier/clock';
 import { EcuAddressError, functionalAddressOf, requestAddressOf, responseAddressOf } from './address.js';
-import { FUNCTIONAL, physical, type Responder, type ResponderAnswer, type Target } from './link.js';
+import {
+  FUNCTIONAL,
+  physical,
+  type RecordedPids,
+  type Responder,
+  type ResponderAnswer,
+  type Target,
+} from './link.js';
 
 /**
  * A recorded session as a Responder: every request answered with what the recorded vehicle answered
@@ -41,7 +49,7 @@ export class RecordingError extends Error {
     readonly source: string,
     readonly detail: RecordingReason,
   ) {
-    const reason = RECORDING_TEXTS[detail.code].en(detail.why ?? '');
+    const reason = RECORDING_TEXTS[detail.code].en(detail);
     super(`${source}: ${reason}`);
     this.reason = reason;
   }
@@ -49,7 +57,7 @@ export class RecordingError extends Error {
   /** The message in `lang` (the instructor who uploaded the recording reads French). */
   messageIn(lang: 'fr' | 'en'): string {
     if (lang === 'en') return this.message;
-    return `${this.source} : ${RECORDING_TEXTS[this.detail.code].fr(this.detail.why ?? '')}`;
+    return `${this.source} : ${RECORDING_TEXTS[this.detail.code].fr(this.detail)}`;
   }
 }
 
@@ -60,7 +68,10 @@ export class RecordingError extends Error {
  */
 export interface RecordingReason {
   code: keyof typeof RECORDING_TEXTS;
+  /** The operating system's message (Node's, in English) for a file that cannot be read. */
   why?: string;
+  /** Its code (`ENOENT`), which says it in French (see @atelier/can's system-error-texts). */
+  systemCode?: string;
 }
 
 const RECORDING_TEXTS = {
@@ -73,10 +84,14 @@ const RECORDING_TEXTS = {
     fr: () => 'aucun échange OBD/UDS avec une réponse dans le transcript : rien à rejouer',
   },
   'cannot-read': {
-    en: (why: string) => `cannot read: ${why}`,
-    fr: (why: string) => `lecture impossible : ${why}`,
+    en: (r: RecordingReason) => `cannot read: ${r.why ?? ''}`,
+    fr: (r: RecordingReason) =>
+      `lecture impossible : ${saySystemError({ code: r.systemCode, message: r.why ?? '' }, 'fr')}`,
   },
-} as const satisfies Record<string, { en: (why: string) => string; fr: (why: string) => string }>;
+} as const satisfies Record<
+  string,
+  { en: (r: RecordingReason) => string; fr: (r: RecordingReason) => string }
+>;
 
 /** An ISO-TP message of a diagnostic id that could not be reassembled from the log (typed, not skipped). */
 export interface ReassemblyProblem {
@@ -285,6 +300,29 @@ export class RecordedResponder implements Responder {
     const frames: Frame[] = [];
     for await (const f of readLogText(text, name)) frames.push(f);
     return RecordedResponder.fromFrames(frames, { source: name, ...options });
+  }
+
+  /**
+   * The service 01 PIDs each ECU answered in the recording (support bitmaps 00, 20, 40… left out),
+   * in increasing order: what a scan can ask an ECU the recording holds no bitmap of.
+   */
+  recordedPids(): RecordedPids[] {
+    const byEcu = new Map<string, { ecu: number; extended: boolean; pids: Set<number> }>();
+    for (const e of this.exchanges) {
+      if (e.request[0] !== 0x01 || e.request.length < 2) continue;
+      for (const r of e.responses) {
+        if (r.data[0] !== 0x41) continue;
+        const key = `${e.extended ? 'x' : 's'}${r.ecu}`;
+        const entry = byEcu.get(key) ?? { ecu: r.ecu, extended: e.extended, pids: new Set<number>() };
+        // The PIDs asked that the answer holds: a multi-PID answer repeats each PID before its data.
+        for (const pid of e.request.subarray(1))
+          if (pid % 0x20 !== 0 && r.data.includes(pid)) entry.pids.add(pid);
+        byEcu.set(key, entry);
+      }
+    }
+    return [...byEcu.values()]
+      .filter((e) => e.pids.size > 0)
+      .map((e) => ({ ecu: e.ecu, extended: e.extended, pids: [...e.pids].sort((a, b) => a - b) }));
   }
 
   /** Number of distinct requests recorded. */

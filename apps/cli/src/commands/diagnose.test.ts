@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Elm327Emulator, serveTcp } from '@atelier/elm327';
 import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
@@ -285,5 +287,23 @@ describe('atelier diagnose', () => {
     expect(trees).toBeGreaterThanOrEqual(15);
     expect(stdout).toContain(`${trees} trees, `);
     expect(stdout).toMatch(/trees, \d+ tests, 0 problem\(s\)/);
+  });
+
+  it('kb lint in French: a YAML syntax error says its line, column and reason in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-kb-cli-'));
+    cpSync(fileURLToPath(new URL('../../../../packages/diagnosis/kb', import.meta.url)), dir, {
+      recursive: true,
+    });
+    const broken = join(dir, 'trees', 'zz-indent.yaml');
+    writeFileSync(broken, 'id: indent\ncauses:\n    a: 1\n  b: 2\n');
+    const fr = await runCli(['kb', 'lint', '--dir', dir, '--lang', 'fr']);
+    expect(fr.code).toBe(1);
+    expect(fr.stdout).toContain(
+      'zz-indent.yaml:4: syntaxe YAML invalide, colonne 1 : indentation incorrecte : les éléments d’un même niveau doivent commencer à la même colonne\n',
+    );
+    const en = await runCli(['kb', 'lint', '--dir', dir, '--lang', 'en']);
+    expect(en.stdout).toContain(
+      'zz-indent.yaml:4: YAML syntax: All mapping items must start at the same column\n',
+    );
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { type AdapterName, checkOptions } from '../name.js';
+import { specDetail } from '../spec-texts.js';
 import { recordCandump } from '../traffic.js';
 import type { AdapterScheme, SchemeContext, SchemeOpened } from '../types.js';
 import { connectElm, elmInfo, profileNamed } from './elm327.js';
@@ -29,14 +30,10 @@ function parseSim(name: AdapterName): SimTarget {
   checkOptions(name, ['via', 'profile']);
   const via = name.params.get('via') ?? 'isotp';
   if (via !== 'isotp' && via !== 'elm327')
-    throw new AdapterSpecError(name.spec, 'bad-option', `via '${via}' is not isotp or elm327`);
+    throw new AdapterSpecError(name.spec, 'bad-option', specDetail('sim.bad-via', { via }));
   const profile = name.params.get('profile') ?? undefined;
   if (profile !== undefined && via !== 'elm327')
-    throw new AdapterSpecError(
-      name.spec,
-      'bad-option',
-      'profile applies to via=elm327 (an emulated adapter)',
-    );
+    throw new AdapterSpecError(name.spec, 'bad-option', specDetail('sim.profile-needs-elm327'));
   return { spec: name.spec, scenario: name.target, via, profile };
 }
 
@@ -51,7 +48,7 @@ async function builtInScenario(
     throw new AdapterSpecError(
       t.spec,
       'unknown-scenario',
-      `no scenario '${t.scenario}' (known: ${sim.scenarioNames().join(', ')}; or a path to a scenario .yaml)`,
+      specDetail('sim.no-scenario', { name: t.scenario, known: sim.scenarioNames() }),
     );
   try {
     const scenario = sim.loadScenario(
@@ -111,7 +108,7 @@ async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeConte
     (l) => l.close(),
   );
   return {
-    link: knowing(link, ecus),
+    link: knowing(link, ecus, responder),
     trafficFormat: 'candump',
     info: { transport: 'virtual-can', address: t.scenario, protocol: link.info.protocol, extended },
     unplug,
@@ -134,8 +131,15 @@ function vehicleProtocolOf(responder: Responder): string {
  * ECU, a simulated car can (`knownEcus`, as a real car's description would), so their UDS fault
  * memories are read on every path.
  */
-function knowing<L extends DiagnosticLink>(link: L, ecus: KnownEcu[]): L {
-  return Object.assign(link, { knownEcus: (): KnownEcu[] => ecus.map((e) => ({ ...e })) });
+function knowing<L extends DiagnosticLink>(link: L, ecus: KnownEcu[], responder?: Responder): L {
+  const known = Object.assign(link, { knownEcus: (): KnownEcu[] => ecus.map((e) => ({ ...e })) });
+  // A recorded car also says which PIDs its recording answers: a logger that polled PIDs without
+  // asking 01 00 left no support bitmap, and a scan would otherwise read no live data from it.
+  if (responder instanceof RecordedResponder) {
+    const pids = responder.recordedPids();
+    return Object.assign(known, { recordedPids: () => pids.map((p) => ({ ...p, pids: [...p.pids] })) });
+  }
+  return known;
 }
 
 /**
@@ -175,7 +179,7 @@ async function behindEmulator(t: SimTarget, responder: Responder, ctx: SchemeCon
     commandTimeoutMs: 1_000,
   });
   return {
-    link: knowing(link, responder.ecus()),
+    link: knowing(link, responder.ecus(), responder),
     trafficFormat: 'elm327-transcript',
     info: { transport: 'tcp', address: t.scenario, ...elmInfo(link) },
     unplug,

@@ -179,6 +179,33 @@ describe('atelier diagnose', () => {
     );
   }, 90_000);
 
+  it('interactive: a repair on high-voltage parts asks its lock-out and habilitation first, and stops without them', async () => {
+    // The DC-DC converter found (its output measured bad): before the repair, the lock-out (BCL)
+    // and the habilitation for the work (B2VL). Without B2VL the repair is not recorded.
+    const refused = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:dcdc-converter', '--tree', 'charging'],
+      'm\no\nn\n',
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain(
+      'Avant la réparation (Remplacer le convertisseur DC-DC (intervention haute tension : consignation par un BCL, habilitation B2VL)) :',
+    );
+    expect(refused.stderr).toMatch(
+      /Habilitation NF C18-550 B2VL \(chargé de travaux au voisinage de pièces haute tension sous tension\) : la détenez-vous, valide \(recyclage à jour\), pour faire cette réparation \? \(o\/n\)/,
+    );
+    expect(refused.stderr).toContain(
+      'habilitation B2VL non détenue : cette réparation revient à une personne habilitée B2VL (NF C18-550) ; réparation non enregistrée, diagnostic interrompu',
+    );
+    expect(refused.stdout).not.toContain('Réparation : Remplacer le convertisseur DC-DC');
+    // Both confirmed: the repair is asked for.
+    const done = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:dcdc-converter', '--tree', 'charging', '--lang', 'en'],
+      'b\ny\ny\n',
+    );
+    expect(done.stderr).toMatch(/to do this repair\? \(y\/n\)/);
+    expect(done.stdout).toContain('Repair: Replace the DC-DC converter');
+  }, 90_000);
+
   it('interactive: a person without the battery option says so and is told who may open the pack', async () => {
     const r = await runCliWithInput(
       ['diagnose', '--adapter', 'sim:kona-weak-cell', '--vehicle', 'ev', '--lang', 'en'],

@@ -5,6 +5,7 @@ import { type YamlErrorLike, yamlReasonFr } from '@atelier/can';
 import { MONITORS, pidByKey } from '@atelier/obd';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { BATTERY_FIGURE_KEYS, isBatteryFigure } from '../battery-figures.js';
+import { HV_PARTS } from '../safety.js';
 import type { Localized } from '../text.js';
 import {
   type Cause,
@@ -536,6 +537,15 @@ function readTree(r: Reader): FaultTreeEntry {
         en: r.str(rep.en, [...p, 'repair', 'en']),
         hours: r.num(rep.hours, [...p, 'repair', 'hours'], 0, 100),
         parts: r.num(rep.parts, [...p, 'repair', 'parts'], 0),
+        hvParts: r.strings(rep.hv_parts, [...p, 'repair', 'hv_parts']).map((part, i) => {
+          if (!(part in HV_PARTS))
+            r.fail(
+              [...p, 'repair', 'hv_parts', i],
+              `unknown high-voltage part "${part}" (${Object.keys(HV_PARTS).join(', ')})`,
+            );
+          return part;
+        }),
+        safety: r.strings(rep.safety, [...p, 'repair', 'safety']),
         ...(rep.after === undefined ? {} : { after: readFollowUp(r, rep.after, [...p, 'repair', 'after']) }),
       },
     };

@@ -474,23 +474,10 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
 
   it('a recording whose logger polled PIDs and never asked 01 00 is a working session: reached over ISO-TP, its PIDs read and offered', async () => {
     // As CSS Electronics' OBD2 samples are: PIDs asked on 7E0 one at a time, the VIN and the codes
-    // once, no 01 00 (written for this test). Behind the ELM327 emulator its search would find no car.
-    const log = [
-      '(1700000000.000000) can0 7E0#0209020000000000',
-      '(1700000000.010000) can0 7E8#1014490201544D42',
-      '(1700000000.011000) can0 7E0#3000000000000000',
-      '(1700000000.020000) can0 7E8#214A50374E58354E',
-      '(1700000000.030000) can0 7E8#2259303834393233',
-      '(1700000000.200000) can0 7E0#0103000000000000',
-      '(1700000000.210000) can0 7E8#0243000000000000',
-      ...[1, 2, 3].flatMap((k) => [
-        `(170000000${k}.000000) can0 7E0#02010C0000000000`,
-        `(170000000${k}.010000) can0 7E8#04410C1AF8000000`,
-        `(170000000${k}.100000) can0 7E0#02010D0000000000`,
-        `(170000000${k}.110000) can0 7E8#03410D3200000000`,
-      ]),
-    ].join('\n');
-    const rec = (await upload('polling.log', `${log}\n`)).json();
+    // once, no 01 00 (written for the tests). Behind the ELM327 emulator its search would find no car.
+    const rec = (
+      await upload('polling.log', readFileSync(fixturePath('can/obd_polling_without_0100.log')))
+    ).json();
     await recordedClassSession(
       rec.id,
       { title: 'Relevé de routine', complaint: 'Contrôle', trueCause: 'none' },
@@ -517,7 +504,7 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         expect(page.body).toContain('id="no-pid-bitmap"');
         // The live-data choice is what the recording answers, not a default list.
         const offered = [...page.body.matchAll(/name="pids" value="([0-9A-F]{2})"/g)].map((m) => m[1]);
-        expect(offered).toEqual(['0C', '0D']);
+        expect(offered).toEqual(['01', '05', '0C', '0D']);
       },
     );
   }, 60_000);

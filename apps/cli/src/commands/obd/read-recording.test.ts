@@ -1,7 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readLog } from '@atelier/can';
+import { PIDS } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../../tests/support/index.js';
 import { cliContext } from '../../testing.js';
 import { READ_EXIT, readSubcommand } from './read.js';
 
@@ -10,27 +13,11 @@ import { READ_EXIT, readSubcommand } from './read.js';
  * CSS Electronics' OBD2 sample recordings do): the ECU that gave the VIN, the codes, the readiness
  * and the PIDs was reached, and its PIDs are read, although it never gave a support bitmap.
  */
-const POLLING_LOG = [
-  '(1700000000.000000) can0 7E0#0209020000000000',
-  '(1700000000.010000) can0 7E8#1014490201544D42',
-  '(1700000000.011000) can0 7E0#3000000000000000',
-  '(1700000000.020000) can0 7E8#214A50374E58354E',
-  '(1700000000.030000) can0 7E8#2259303834393233',
-  '(1700000000.200000) can0 7E0#0103000000000000',
-  '(1700000000.210000) can0 7E8#0243000000000000',
-  '(1700000000.400000) can0 7E0#0201010000000000',
-  '(1700000000.410000) can0 7E8#0641010007650000',
-  ...[1, 2, 3].flatMap((k) => [
-    `(170000000${k}.000000) can0 7E0#02010C0000000000`,
-    `(170000000${k}.010000) can0 7E8#04410C1AF8000000`,
-    `(170000000${k}.100000) can0 7E0#02010D0000000000`,
-    `(170000000${k}.110000) can0 7E8#03410D3200000000`,
-  ]),
-].join('\n');
+const POLLING = fixturePath('can/obd_polling_without_0100.log');
 
 function scenario(): string {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-obd-recording-'));
-  writeFileSync(join(dir, 'polling.log'), `${POLLING_LOG}\n`);
+  copyFileSync(POLLING, join(dir, 'polling.log'));
   writeFileSync(
     join(dir, 'polling.yaml'),
     [
@@ -63,4 +50,55 @@ describe('atelier obd read on a recording without 01 00', () => {
     // 01 00 itself stays an unanswered question, said as such.
     expect(r.errors.ecus).toMatch(/01 00/);
   }, 60_000);
+});
+
+describe('atelier obd read on a real CANedge OBD2 recording (CSS Electronics, no 01 00 in it)', () => {
+  const REAL = fixturePath('can/canedge_7512BE4D_00000427_00000001.MF4');
+
+  /** What the raw frames say, read by hand: the PIDs the logger polled on 7E0, and the VIN 7E8 sent. */
+  async function byHand(): Promise<{ pids: string[]; vin: string }> {
+    const pids = new Set<string>();
+    const vin: number[] = [];
+    let inVin = false;
+    for await (const f of readLog(REAL)) {
+      const d = f.data;
+      if (f.id === 0x7e0 && d[0] === 0x02 && d[1] === 0x01 && d[2] % 0x20 !== 0)
+        pids.add(d[2].toString(16).toUpperCase().padStart(2, '0'));
+      if (f.id === 0x7e0 && d[0] === 0x02 && d[1] === 0x09 && d[2] === 0x02) inVin = true;
+      // First frame: length, 49 02 01, then three characters; consecutive frames: seven each.
+      if (inVin && f.id === 0x7e8 && d[0] >> 4 === 1) vin.push(...d.subarray(5));
+      else if (inVin && f.id === 0x7e8 && d[0] >> 4 === 2) vin.push(...d.subarray(1));
+      if (vin.length >= 17) inVin = false;
+    }
+    return { pids: [...pids].sort(), vin: String.fromCharCode(...vin.slice(0, 17)) };
+  }
+
+  it('reaches the ECU, reads the VIN and every PID the logger polled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-obd-recording-'));
+    const yaml = join(dir, 'canedge.yaml');
+    writeFileSync(
+      yaml,
+      [
+        'name: canedge',
+        'vehicle: petrol',
+        'complaint:',
+        '  fr: Relevé OBD2',
+        '  en: OBD2 log',
+        'true_cause: none',
+        `recording: ${REAL}`,
+        '',
+      ].join('\n'),
+    );
+    const want = await byHand();
+    expect(want.pids.length).toBeGreaterThan(20);
+    const c = cliContext('en', process.cwd());
+    await readSubcommand.run(['--adapter', `sim:${yaml}`, '--json'], c.ctx);
+    const r = JSON.parse(c.out());
+    expect(r.verdict).toMatchObject({ verdict: 'car-reached' });
+    expect(r.ecus).toEqual(['7E8']);
+    expect(r.vin).toBe(want.vin);
+    // Every polled PID Atelier knows is read (01 is the readiness, shown there too).
+    const known = want.pids.filter((p) => PIDS.has(Number.parseInt(p, 16)));
+    expect(Object.keys(r.pids['7E8']).sort()).toEqual(known);
+  }, 120_000);
 });

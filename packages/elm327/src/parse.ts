@@ -1,3 +1,4 @@
+import { elmReason } from './elm-reasons.js';
 import type { ElmErrorDetail } from './errors.js';
 import {
   clip,
@@ -53,96 +54,89 @@ const STATUS: [RegExp, ElmStatus][] = [
   [/^SEARCHING\.*$/, { kind: 'searching' }],
   [/^BUS INIT:?\s*\.*\s*OK$/, { kind: 'bus-init-ok' }],
   [/^OK$/, { kind: 'ok' }],
-  [/^NO DATA$/, { kind: 'error', error: (d) => new ElmNoDataError(`no ECU answered ${cmd(d)}(NO DATA)`, d) }],
+  [/^NO DATA$/, { kind: 'error', error: (d) => new ElmNoDataError(elmReason('no-data', said(d)), d) }],
   [
     /^UNABLE TO CONNECT$/,
     {
       kind: 'error',
-      error: (d) =>
-        new UnableToConnectError(`the adapter found no vehicle protocol ${cmd(d)}(UNABLE TO CONNECT)`, d),
+      error: (d) => new UnableToConnectError(elmReason('unable-to-connect', said(d)), d),
     },
   ],
   [
     /^BUS INIT:?\s*\.*\s*ERROR$|^ERROR$/,
     {
       kind: 'error',
-      error: (d) => new ElmBusError(`the legacy bus did not initialise ${cmd(d)}(${d.elm})`, d),
+      error: (d) => new ElmBusError(elmReason('bus-init', line(d)), d),
     },
   ],
-  [/^CAN ERROR$/, { kind: 'error', error: (d) => new ElmBusError(`CAN bus fault ${cmd(d)}(CAN ERROR)`, d) }],
-  [
-    /^BUS BUSY$/,
-    { kind: 'error', error: (d) => new ElmBusError(`the bus is too busy to send ${cmd(d)}(BUS BUSY)`, d) },
-  ],
-  [/^BUS ERROR$/, { kind: 'error', error: (d) => new ElmBusError(`bus error ${cmd(d)}(BUS ERROR)`, d) }],
+  [/^CAN ERROR$/, { kind: 'error', error: (d) => new ElmBusError(elmReason('can-error', said(d)), d) }],
+  [/^BUS BUSY$/, { kind: 'error', error: (d) => new ElmBusError(elmReason('bus-busy', said(d)), d) }],
+  [/^BUS ERROR$/, { kind: 'error', error: (d) => new ElmBusError(elmReason('bus-error', said(d)), d) }],
   [
     /^FB ERROR$/,
     {
       kind: 'error',
-      error: (d) =>
-        new ElmBusError(`the adapter's output did not read back what it sent ${cmd(d)}(FB ERROR)`, d),
+      error: (d) => new ElmBusError(elmReason('fb-error', said(d)), d),
     },
   ],
   [
     /^BUFFER FULL$/,
     {
       kind: 'error',
-      error: (d) =>
-        new ElmAdapterError(`the adapter's buffer overflowed ${cmd(d)}(BUFFER FULL)`, 'buffer-full', d),
+      error: (d) => new ElmAdapterError(elmReason('buffer-full', said(d)), 'buffer-full', d),
     },
   ],
   [
     /^STOPPED$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter was interrupted ${cmd(d)}(STOPPED)`, 'stopped', d),
+      error: (d) => new ElmAdapterError(elmReason('stopped', said(d)), 'stopped', d),
     },
   ],
   [
     /^\?$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter did not understand ${cmd(d)}(?)`, 'unknown-command', d),
+      error: (d) => new ElmAdapterError(elmReason('unknown-command', said(d)), 'unknown-command', d),
     },
   ],
   [
     /^LV RESET$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter reset on low voltage ${cmd(d)}(LV RESET)`, 'reset', d),
+      error: (d) => new ElmAdapterError(elmReason('lv-reset', said(d)), 'reset', d),
     },
   ],
   [
     /^(ELM327|STN\d|OBDLINK).*$/i,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter restarted ${cmd(d)}(${d.elm})`, 'reset', d),
+      error: (d) => new ElmAdapterError(elmReason('restarted', line(d)), 'reset', d),
     },
   ],
   [
     /^(ACT|LP) ALERT$/,
     {
       kind: 'error',
-      error: (d) =>
-        new ElmAdapterError(`the adapter is about to sleep ${cmd(d)}(${d.elm})`, 'activity-alert', d),
+      error: (d) => new ElmAdapterError(elmReason('activity-alert', line(d)), 'activity-alert', d),
     },
   ],
   [
     /^ERR\d\d$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`adapter internal error ${cmd(d)}(${d.elm})`, 'internal', d),
+      error: (d) => new ElmAdapterError(elmReason('internal', line(d)), 'internal', d),
     },
   ],
   [
     /^(<?DATA ERROR|<?RX ERROR)$/,
-    { kind: 'error', error: (d) => new ElmDataError(`corrupt answer ${cmd(d)}(${d.elm})`, d) },
+    { kind: 'error', error: (d) => new ElmDataError(elmReason('corrupt', line(d)), d) },
   ],
 ];
 
-function cmd(d: ElmErrorDetail): string {
-  return d.command ? `to ${d.command} ` : '';
-}
+/** The values of a status line's reason: the command it answered, and the line itself. */
+const said = (d: ElmErrorDetail) => ({ command: d.command ?? '' });
+const line = (d: ElmErrorDetail) => ({ command: d.command ?? '', elm: d.elm });
 
 /** Recognises a status line; undefined for a data line. */
 export function classifyLine(line: string): ElmStatus | undefined {
@@ -204,7 +198,10 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
     const spoiled = /^(.*?)\s*(<(DATA|RX) ERROR)$/i.exec(line);
     if (spoiled?.[1]) {
       failure = (d) =>
-        new ElmDataError(`corrupt answer ${cmd(d)}(${spoiled[2]!.toUpperCase()})`, { ...d, line: index + 1 });
+        new ElmDataError(elmReason('corrupt', { command: d.command ?? '', elm: spoiled[2]!.toUpperCase() }), {
+          ...d,
+          line: index + 1,
+        });
       failureLine = clip(line);
       return;
     }
@@ -231,7 +228,7 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
     throw error;
   }
   if (responses.length === 0) {
-    throw new ElmNoDataError(`the adapter answered ${ctx.command ?? 'the request'} with no data line`, {
+    throw new ElmNoDataError(elmReason('no-data-line', { command: ctx.command ?? '' }), {
       elm: clip(lines.join(' | ')),
       command: ctx.command,
     });

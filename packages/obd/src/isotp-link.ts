@@ -23,6 +23,7 @@ import {
   MalformedResponseError,
   NoResponseError,
 } from './link.js';
+import { linkReason } from './link-reasons.js';
 import { hexBytes } from './text.js';
 
 /**
@@ -161,7 +162,8 @@ export class IsoTpLink implements DiagnosticLink {
   }
 
   request(req: LinkRequest): Promise<EcuResponse[]> {
-    if (this.closed) return Promise.reject(new LinkError('the ISO-TP link is closed', 'closed'));
+    if (this.closed)
+      return Promise.reject(new LinkError(linkReason('link-closed', { what: 'ISO-TP' }), 'closed'));
     // Normal addressing only here: a request meant for extended addressing, sent without its
     // address byte, would reach the wrong ECU or none, silently.
     if (req.addressExtension !== undefined)
@@ -177,7 +179,7 @@ export class IsoTpLink implements DiagnosticLink {
   }
 
   private async exchange(req: LinkRequest): Promise<EcuResponse[]> {
-    if (this.closed) throw new LinkError('the ISO-TP link is closed', 'closed');
+    if (this.closed) throw new LinkError(linkReason('link-closed', { what: 'ISO-TP' }), 'closed');
     if (req.data.length === 0) throw new LinkError('empty request', 'protocol-error');
     const functional = req.target.kind === 'functional';
     let onlyEcu: number | undefined;
@@ -258,13 +260,17 @@ export class IsoTpLink implements DiagnosticLink {
     for (const ecu of p.waiting.keys()) {
       if (!p.answers.has(ecu)) {
         throw new LinkTimeoutError(
-          `ECU ${name(ecu)} announced "response pending" but gave no answer within ${p.pendingMs} ms (P2*)`,
+          linkReason('response-pending-too-long', { ecu: name(ecu), ms: p.pendingMs }),
         );
       }
     }
     if (p.answers.size === 0) {
       throw new NoResponseError(
-        `no ECU answered ${hexBytes(req.data)} ${functional ? 'sent functionally' : `sent to ${name(req.target.kind === 'physical' ? req.target.address : 0)}`} within ${req.timeoutMs ?? this.timeoutMs} ms`,
+        linkReason('isotp-no-answer', {
+          request: hexBytes(req.data),
+          to: functional ? '' : name(req.target.kind === 'physical' ? req.target.address : 0),
+          ms: req.timeoutMs ?? this.timeoutMs,
+        }),
       );
     }
     return [...p.answers.values()].sort((a, b) => a.ecu - b.ecu);

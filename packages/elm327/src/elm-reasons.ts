@@ -282,11 +282,11 @@ export type ElmReasonCode = keyof typeof ELM_TEXTS;
 const OUTCOME_TEXTS = {
   found: {
     en: (v: { name: string }) => `found ${v.name}`,
-    fr: (v: { name: string }) => `trouvé : ${v.name}`,
+    fr: (v: { name: string }) => `${v.name} trouvé`,
   },
   'found-no-data': {
     en: (v: { name: string }) => `found ${v.name} (NO DATA: no OBD-II ECU answered)`,
-    fr: (v: { name: string }) => `trouvé : ${v.name} (NO DATA : aucun calculateur OBD-II n'a répondu)`,
+    fr: (v: { name: string }) => `${v.name} trouvé (NO DATA : aucun calculateur OBD-II n'a répondu)`,
   },
   'atsp-refused': {
     en: (_: Record<string, never>) => '? (ATSP refused)',

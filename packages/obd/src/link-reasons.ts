@@ -36,15 +36,24 @@ type Ecu = { ecu: string };
 const LINK_TEXTS = {
   'no-ecu-answered': {
     en: (v: Req) => `no ECU answered ${v.request}`,
-    fr: (v: Req) => `aucun calculateur n’a répondu à ${v.request}`,
+    fr: (v: Req) => `aucun calculateur n'a répondu à ${v.request}`,
   },
   'no-answer': {
     en: (_: Record<string, never>) => 'no answer',
     fr: (_: Record<string, never>) => 'pas de réponse',
   },
+  'sim-no-answer': {
+    en: (v: Req) => `no simulated ECU answered ${v.request}`,
+    fr: (v: Req) => `aucun calculateur simulé n'a répondu à ${v.request}`,
+  },
+  'no-ecu-gave-codes': {
+    en: (v: { memory: string }) => `no ECU gave its ${v.memory} codes`,
+    fr: (v: { memory: string }) =>
+      `aucun calculateur n'a donné ses codes ${v.memory === 'stored' ? 'mémorisés' : v.memory === 'pending' ? 'en attente' : v.memory === 'permanent' ? 'permanents' : v.memory}`,
+  },
   'ecu-did-not-answer': {
     en: (v: Ecu & Req) => `ECU ${v.ecu} did not answer ${v.request}`,
-    fr: (v: Ecu & Req) => `le calculateur ${v.ecu} n’a pas répondu à ${v.request}`,
+    fr: (v: Ecu & Req) => `le calculateur ${v.ecu} n'a pas répondu à ${v.request}`,
   },
   'answered-without-pid': {
     en: (v: Ecu & { pid: string }) => `ECU ${v.ecu} answered without PID ${v.pid}`,
@@ -53,24 +62,24 @@ const LINK_TEXTS = {
   'freeze-without-pid-02': {
     en: (v: Ecu) => `ECU ${v.ecu} answered 02 02 00 without PID 02`,
     fr: (v: Ecu) =>
-      `le calculateur ${v.ecu} a répondu à 02 02 00 sans le PID 02 (le code à l’origine des données figées)`,
+      `le calculateur ${v.ecu} a répondu à 02 02 00 sans le PID 02 (le code à l'origine des données figées)`,
   },
   'not-announced': {
     en: (v: Ecu & { pid: string }) => `ECU ${v.ecu} does not announce PID ${v.pid} in its support bitmap`,
     fr: (v: Ecu & { pid: string }) =>
-      `le calculateur ${v.ecu} n’annonce pas le PID ${v.pid} parmi ceux qu’il prend en charge`,
+      `le calculateur ${v.ecu} n'annonce pas le PID ${v.pid} parmi ceux qu'il prend en charge`,
   },
   'isotp-no-answer': {
     en: (v: Req & { to: string; ms: number }) =>
       `no ECU answered ${v.request} ${v.to === '' ? 'sent functionally' : `sent to ${v.to}`} within ${v.ms} ms`,
     fr: (v: Req & { to: string; ms: number }) =>
-      `aucun calculateur n’a répondu à ${v.request} ${v.to === '' ? 'envoyé à tous' : `envoyé à ${v.to}`} en ${v.ms} ms`,
+      `aucun calculateur n'a répondu à ${v.request} ${v.to === '' ? 'envoyé à tous' : `envoyé à ${v.to}`} en ${v.ms} ms`,
   },
   'response-pending-too-long': {
     en: (v: Ecu & { ms: number }) =>
       `ECU ${v.ecu} announced "response pending" but gave no answer within ${v.ms} ms (P2*)`,
     fr: (v: Ecu & { ms: number }) =>
-      `le calculateur ${v.ecu} a annoncé « réponse en attente » mais n’a rien répondu en ${v.ms} ms (P2*)`,
+      `le calculateur ${v.ecu} a annoncé « réponse en attente » mais n'a rien répondu en ${v.ms} ms (P2*)`,
   },
   'link-closed': {
     en: (v: { what: string }) => `the ${v.what} link is closed`,
@@ -94,12 +103,12 @@ export const LINK_CODE_TEXTS: Record<string, Text> = {
   timeout: { fr: 'délai dépassé', en: 'timeout' },
   'no-response': { fr: 'pas de réponse', en: 'no response' },
   'bus-error': { fr: 'défaut du bus du véhicule', en: 'bus fault' },
-  'adapter-error': { fr: 'l’adaptateur a refusé ou interrompu l’échange', en: 'adapter error' },
-  disconnected: { fr: 'liaison perdue avec l’adaptateur', en: 'disconnected' },
+  'adapter-error': { fr: "l'adaptateur a refusé ou interrompu l'échange", en: 'adapter error' },
+  disconnected: { fr: "liaison perdue avec l'adaptateur", en: 'disconnected' },
   'protocol-error': { fr: 'erreur de protocole', en: 'protocol error' },
   'malformed-response': { fr: 'réponse inattendue', en: 'malformed response' },
   closed: { fr: 'liaison fermée', en: 'closed' },
-  unavailable: { fr: 'ce type de liaison n’est pas disponible sur ce poste', en: 'unavailable' },
+  unavailable: { fr: "ce type de liaison n'est pas disponible sur ce poste", en: 'unavailable' },
 };
 
 /** A reasonless link error in `lang`: the code's words, then its English message. */

@@ -60,7 +60,7 @@ const NRC_FR: ReadonlyMap<number, string> = new Map([
   [0x24, 'requête hors séquence'],
   [0x25, 'pas de réponse d’un sous-ensemble'],
   [0x26, 'une défaillance empêche l’action demandée'],
-  [0x31, 'requête hors limites (donnée ou paramètre inconnu)'],
+  [0x31, 'requête hors limites, identifiant ou paramètre inconnu'],
   [0x33, 'accès sécurisé refusé'],
   [0x34, 'authentification requise'],
   [0x35, 'clé invalide'],

@@ -34,6 +34,10 @@ type Ecu = { ecu: string };
  * its bytes as sent (`01 00`); an ECU is its response address in hex (`7E8`).
  */
 const LINK_TEXTS = {
+  'nobody-answered': {
+    en: (_: Record<string, never>) => 'no ECU answered',
+    fr: (_: Record<string, never>) => "aucun calculateur n'a répondu",
+  },
   'no-ecu-answered': {
     en: (v: Req) => `no ECU answered ${v.request}`,
     fr: (v: Req) => `aucun calculateur n'a répondu à ${v.request}`,

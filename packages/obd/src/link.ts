@@ -4,7 +4,7 @@
  * typed LinkError. An empty answer list is never returned: no answer at all is NoResponseError.
  */
 
-import { fallbackLinkText, type LinkReason } from './link-reasons.js';
+import { fallbackLinkText, type LinkReason, linkReason } from './link-reasons.js';
 import type { Lang } from './text.js';
 
 /** Who a request goes to: every ECU (functional broadcast) or one ECU by its request address. */
@@ -140,7 +140,7 @@ export type LinkErrorCode =
 /** No ECU answered within the window (ELM327 `NO DATA`, or silence on the bus). */
 export class NoResponseError extends LinkError {
   override name = 'NoResponseError';
-  constructor(text: LinkErrorText = 'no ECU answered', options?: LinkErrorOptions) {
+  constructor(text: LinkErrorText = linkReason('nobody-answered', {}), options?: LinkErrorOptions) {
     super(text, 'no-response', options);
   }
 }

@@ -120,7 +120,8 @@ function notReadWhy(req: FastifyRequest, errors: StoredReading[]) {
   const said = errors.filter((r) => why(r) !== '');
   if (!said.length) return '';
   return html`<details class="not-read-why"><summary>${T(req, { fr: 'Pourquoi ?', en: 'Why?' })}</summary><ul>${said.map(
-    (r) => html`<li>${questionText(req, r.item)}${r.ecu ? ` (${r.ecu})` : ''} : ${why(r)}</li>`,
+    (r) =>
+      html`<li>${r.ecu ? `${ecuText(req.lang, r.ecu)} — ` : ''}${questionText(req, r.item)} : ${why(r)}</li>`,
   )}</ul></details>`;
 }
 

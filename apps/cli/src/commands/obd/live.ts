@@ -115,7 +115,9 @@ export const liveSubcommand: Subcommand = {
         try {
           value = decodePid(def, s.bytes);
         } catch (err) {
-          ctx.stderr.write(`${hex2(s.pid)}: ${(err as Error).message}\n`);
+          ctx.stderr.write(
+            `${hex2(s.pid)}${ctx.lang === 'fr' ? ' : ' : ': '}${ctx.lang === 'en' ? (err as Error).message : errorText(err, ctx.lang)}\n`,
+          );
           return;
         }
         const t = Math.round(performance.now() - t0) / 1000;

@@ -89,7 +89,49 @@ const LINK_TEXTS = {
     en: (v: { what: string }) => `the ${v.what} link is closed`,
     fr: (v: { what: string }) => `la liaison ${v.what === 'simulated' ? 'simulée' : v.what} est fermée`,
   },
+  'answer-broken-off': {
+    en: (v: Ecu & IsoTp) => `ECU ${v.ecu}: answer broken off (${v.why})`,
+    fr: (v: Ecu & IsoTp) => `la réponse du calculateur ${v.ecu} s'est interrompue : ${isoTpFr(v)}`,
+  },
+  'answer-incomplete': {
+    en: (v: Ecu & IsoTp) => `ECU ${v.ecu}: answer did not complete (${v.why})`,
+    fr: (v: Ecu & IsoTp) => `la réponse du calculateur ${v.ecu} ne s'est pas terminée : ${isoTpFr(v)}`,
+  },
+  'sending-failed': {
+    en: (v: Req & IsoTp) => `sending ${v.request}: ${v.why}`,
+    fr: (v: Req & IsoTp) => `envoi de ${v.request} impossible : ${isoTpFr(v)}`,
+  },
+  'functional-too-long': {
+    en: (v: { bytes: number }) => `a functional request is one CAN frame (7 bytes at most), got ${v.bytes}`,
+    fr: (v: { bytes: number }) =>
+      `une requête à tous les calculateurs tient dans une trame CAN (7 octets au plus), reçu ${v.bytes}`,
+  },
 } satisfies Record<string, { en: (v: never) => string; fr: (v: never) => string }>;
+
+/** An ISO-TP failure: the transport's English words and its ISO 15765-2 result code. */
+type IsoTp = { why: string; iso: string };
+
+/**
+ * What each ISO 15765-2 result means, in French, with the standard's name of it; a code not listed
+ * keeps the transport's English words.
+ */
+const ISOTP_FR: Record<string, string> = {
+  'timeout-as': "l'envoi d'une trame n'a pas été confirmé à temps (N_As)",
+  'timeout-ar': "l'envoi d'un contrôle de flux n'a pas été confirmé à temps (N_Ar)",
+  'timeout-bs': 'pas de contrôle de flux à temps (N_Bs)',
+  'timeout-cr': "la trame suivante n'est pas arrivée à temps (N_Cr)",
+  'wrong-sn': 'numéro de séquence erroné (N_WRONG_SN)',
+  overflow: 'message trop long pour le destinataire (N_BUFFER_OVFLW)',
+  'wait-limit': "trop de demandes d'attente (N_WFT_OVRN)",
+  'unexpected-cf': 'trame inattendue (N_UNEXP_PDU)',
+  interrupted: 'interrompue par un nouveau message',
+  'invalid-fs': 'état de contrôle de flux invalide (N_INVALID_FS)',
+  incomplete: 'message incomplet',
+  closed: 'canal fermé',
+  'invalid-length': 'longueur impossible en ISO-TP',
+  'bus-error': 'erreur du bus CAN',
+};
+const isoTpFr = (v: IsoTp) => ISOTP_FR[v.iso] ?? v.why;
 
 export type LinkReasonCode = keyof typeof LINK_TEXTS;
 

@@ -930,6 +930,10 @@ export const REASON_TEXTS = {
     (p) => `${p.keyword} refers to node ${p.node}, which is not defined`,
     (p) => `${p.keyword} désigne le nœud ${p.node}, qui n'est pas défini`,
   ),
+  'dbc.warn-bad-comment': text<{ inner: ReasonParam }>(
+    (p, say) => `CM_ statement skipped: ${say(p.inner)}`,
+    (p, say) => `instruction CM_ ignorée : ${say(p.inner)}`,
+  ),
   'dbc.warn-no-attribute': text<{ keyword: string; attribute: string }>(
     (p) => `${p.keyword} for undefined attribute ${p.attribute}`,
     (p) => `${p.keyword} pour l'attribut non défini ${p.attribute}`,

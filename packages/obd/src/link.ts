@@ -92,6 +92,19 @@ export interface DiagnosticLink {
    * adapter refuses to ask again. Absent or empty when the link asked nothing.
    */
   detected?(): EcuResponse[];
+  /**
+   * Service 01 PIDs the link knows an ECU answers without that ECU's support bitmap: a recorded car
+   * whose logger polled PIDs and never asked 01 00. A scan reads them from such an ECU; a real car's
+   * link has none (without the bitmap, only the car knows).
+   */
+  recordedPids?(): RecordedPids[];
+}
+
+/** The service 01 PIDs one ECU answered in a recording, by its response address. */
+export interface RecordedPids {
+  ecu: number;
+  extended: boolean;
+  pids: number[];
 }
 
 /** What a link error is built from: its English message as it always was, or a reason that says it in both languages. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../tests/support/index.js';
-import { FUNCTIONAL, physical } from './link.js';
+import { type DiagnosticLink, FUNCTIONAL, NoResponseError, physical } from './link.js';
+import { ObdClient } from './obd-client.js';
 import { RecordedResponder, RecordingError } from './recorded.js';
+import { scanVehicle } from './scan.js';
 
 const LEAF = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 const SAVVY = fixturePath('can/savvycan_example_candump.log');
@@ -101,5 +103,71 @@ describe('a recording with a broken transfer', () => {
     await expect(RecordedResponder.fromCanLogText('(1.000000) can0 123#11\n', 'x.log')).rejects.toThrow(
       RecordingError,
     );
+  });
+});
+
+/**
+ * A logger's recording as CSS Electronics' OBD2 samples hold them: PIDs polled on 7E0 one at a time,
+ * the VIN and the stored codes asked once, and never 01 00 (written for this test, frame by frame).
+ */
+const POLLING_LOG = [
+  '(0.000000) can0 7E0#0209020000000000',
+  '(0.010000) can0 7E8#1014490201544D42',
+  '(0.011000) can0 7E0#3000000000000000',
+  '(0.020000) can0 7E8#214A50374E58354E',
+  '(0.030000) can0 7E8#2259303834393233',
+  '(0.200000) can0 7E0#0103000000000000',
+  '(0.210000) can0 7E8#0243000000000000',
+  '(0.400000) can0 7E0#0201010000000000',
+  '(0.410000) can0 7E8#0641010007650000',
+  ...[1, 2, 3].flatMap((k) => [
+    `(${k}.000000) can0 7E0#02010C0000000000`,
+    `(${k}.010000) can0 7E8#04410C1AF8000000`,
+    `(${k}.100000) can0 7E0#02010D0000000000`,
+    `(${k}.110000) can0 7E8#03410D3200000000`,
+    `(${k}.200000) can0 7E0#0201050000000000`,
+    `(${k}.210000) can0 7E8#0341057B00000000`,
+  ]),
+  // A bitmap the logger asked of another page: not a PID to read.
+  '(4.000000) can0 7E0#0201200000000000',
+  '(4.010000) can0 7E8#0641200000000000',
+].join('\n');
+
+/** A link straight over a responder, as a scan sees a recorded car (no bus, no adapter). */
+function linkOver(r: RecordedResponder, tellsPids: boolean): DiagnosticLink {
+  return {
+    info: { kind: 'test', protocol: 'recorded' },
+    async request(req) {
+      const answers = await r.respond({ target: req.target, data: req.data, extended: false, nowMs: 0 });
+      if (!answers.length) throw new NoResponseError();
+      return answers.map((a) => ({ ecu: a.ecu, extended: false, data: a.data, timestamp: 0 }));
+    },
+    async close() {},
+    ...(tellsPids ? { recordedPids: () => r.recordedPids() } : {}),
+  };
+}
+
+describe('a recording whose logger never asked 01 00', () => {
+  it('says which service 01 PIDs each ECU answered, bitmaps left out', async () => {
+    const r = await RecordedResponder.fromCanLogText(POLLING_LOG, 'polling.log');
+    expect(r.recordedPids()).toEqual([{ ecu: 0x7e8, extended: false, pids: [0x01, 0x05, 0x0c, 0x0d] }]);
+  });
+
+  it('a scan reads those PIDs from the ECU: without them it reads none, the car having no bitmap', async () => {
+    const r = await RecordedResponder.fromCanLogText(POLLING_LOG, 'polling.log', { pace: 'turn' });
+    const live = async (tellsPids: boolean) =>
+      (await scanVehicle(new ObdClient(linkOver(r, tellsPids)), { parts: ['vin', 'live'] })).items.filter(
+        (i) => i.kind === 'live-pid',
+      );
+    expect(await live(false)).toEqual([]);
+    const read = await live(true);
+    expect(
+      read.map((i) => [i.ecu?.label, i.status, i.kind === 'live-pid' ? i.reading?.value : undefined]),
+    ).toEqual([
+      ['7E8', 'read', { mil: 0, dtcCount: 0, byteB: 7, byteC: 101, byteD: 0 }],
+      ['7E8', 'read', 83],
+      ['7E8', 'read', 1726],
+      ['7E8', 'read', 50],
+    ]);
   });
 });

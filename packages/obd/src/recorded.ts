@@ -12,7 +12,14 @@ import {
 } from '@atelier/can';
 import type { Clock } from '@atelier/clock';
 import { EcuAddressError, functionalAddressOf, requestAddressOf, responseAddressOf } from './address.js';
-import { FUNCTIONAL, physical, type Responder, type ResponderAnswer, type Target } from './link.js';
+import {
+  FUNCTIONAL,
+  physical,
+  type RecordedPids,
+  type Responder,
+  type ResponderAnswer,
+  type Target,
+} from './link.js';
 
 /**
  * A recorded session as a Responder: every request answered with what the recorded vehicle answered
@@ -285,6 +292,29 @@ export class RecordedResponder implements Responder {
     const frames: Frame[] = [];
     for await (const f of readLogText(text, name)) frames.push(f);
     return RecordedResponder.fromFrames(frames, { source: name, ...options });
+  }
+
+  /**
+   * The service 01 PIDs each ECU answered in the recording (support bitmaps 00, 20, 40… left out),
+   * in increasing order: what a scan can ask an ECU the recording holds no bitmap of.
+   */
+  recordedPids(): RecordedPids[] {
+    const byEcu = new Map<string, { ecu: number; extended: boolean; pids: Set<number> }>();
+    for (const e of this.exchanges) {
+      if (e.request[0] !== 0x01 || e.request.length < 2) continue;
+      for (const r of e.responses) {
+        if (r.data[0] !== 0x41) continue;
+        const key = `${e.extended ? 'x' : 's'}${r.ecu}`;
+        const entry = byEcu.get(key) ?? { ecu: r.ecu, extended: e.extended, pids: new Set<number>() };
+        // The PIDs asked that the answer holds: a multi-PID answer repeats each PID before its data.
+        for (const pid of e.request.subarray(1))
+          if (pid % 0x20 !== 0 && r.data.includes(pid)) entry.pids.add(pid);
+        byEcu.set(key, entry);
+      }
+    }
+    return [...byEcu.values()]
+      .filter((e) => e.pids.size > 0)
+      .map((e) => ({ ecu: e.ecu, extended: e.extended, pids: [...e.pids].sort((a, b) => a - b) }));
   }
 
   /** Number of distinct requests recorded. */

@@ -233,7 +233,10 @@ class Scan {
         await this.dtcs(memory);
     if (this.parts.has('readiness')) await this.readiness();
     if (this.parts.has('freezeFrame')) for (const ecu of this.obdEcus()) await this.freezeFrame(ecu);
-    if (this.parts.has('live')) for (const ecu of this.obdEcus()) await this.live(ecu);
+    if (this.parts.has('live')) {
+      for (const ecu of this.obdEcus()) await this.live(ecu);
+      await this.recordedLive();
+    }
     if (this.parts.has('uds')) await this.uds();
     return {
       ecus: [...this.ecus.values()].sort((a, b) => a.address - b.address),
@@ -576,6 +579,28 @@ class Scan {
         ...('reading' in r ? { status: 'read', reading: r.reading } : r),
       }),
     );
+  }
+
+  /**
+   * A recorded car's ECUs that left 01 00 unanswered (their logger never asked it) but answered
+   * PIDs: those PIDs, one per request as a logger asks them, so the recording's live data is read.
+   */
+  private async recordedLive(): Promise<void> {
+    const wanted = this.options.livePids;
+    for (const r of this.obd.link.recordedPids?.() ?? []) {
+      const ecu = this.ecu(r.ecu, r.extended);
+      if (this.found.has(ecu)) continue;
+      const pids = r.pids.filter((p) => p % 0x20 !== 0 && PIDS.has(p) && (!wanted || wanted.includes(p)));
+      const target = this.targetOf(ecu) ?? FUNCTIONAL;
+      await this.readPids(ecu, target, 0x01, pids, 1, (pid, got) =>
+        this.emit({
+          kind: 'live-pid',
+          ecu,
+          pid,
+          ...('reading' in got ? { status: 'read', reading: got.reading } : got),
+        }),
+      );
+    }
   }
 
   // ---- UDS fault memory ----

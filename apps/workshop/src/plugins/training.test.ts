@@ -11,6 +11,7 @@ import { markOriginFile, readLog, readOriginFile, writeLog } from '@atelier/can'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
+import { readingsOf } from '../services/diagnostics.js';
 import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
 import { multipart, recordTranscript, until, uploadRecording } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
@@ -457,6 +458,56 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
       },
     );
   });
+
+  it('a recording whose logger polled PIDs and never asked 01 00 is a working session: reached over ISO-TP, its PIDs read and offered', async () => {
+    // As CSS Electronics' OBD2 samples are: PIDs asked on 7E0 one at a time, the VIN and the codes
+    // once, no 01 00 (written for this test). Behind the ELM327 emulator its search would find no car.
+    const log = [
+      '(1700000000.000000) can0 7E0#0209020000000000',
+      '(1700000000.010000) can0 7E8#1014490201544D42',
+      '(1700000000.011000) can0 7E0#3000000000000000',
+      '(1700000000.020000) can0 7E8#214A50374E58354E',
+      '(1700000000.030000) can0 7E8#2259303834393233',
+      '(1700000000.200000) can0 7E0#0103000000000000',
+      '(1700000000.210000) can0 7E8#0243000000000000',
+      ...[1, 2, 3].flatMap((k) => [
+        `(170000000${k}.000000) can0 7E0#02010C0000000000`,
+        `(170000000${k}.010000) can0 7E8#04410C1AF8000000`,
+        `(170000000${k}.100000) can0 7E0#02010D0000000000`,
+        `(170000000${k}.110000) can0 7E8#03410D3200000000`,
+      ]),
+    ].join('\n');
+    const rec = (await upload('polling.log', `${log}\n`)).json();
+    await recordedClassSession(
+      rec.id,
+      { title: 'Relevé de routine', complaint: 'Contrôle', trueCause: 'none' },
+      async (sessionId) => {
+        const leo = await t.as('leo');
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/diagnostics/${sessionId}/read`,
+          headers: { cookie: leo.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: leo.csrf }).toString(),
+        });
+        expect(res.statusCode, res.body).toBe(303);
+        const readings = await readingsOf(t.store, sessionId);
+        expect(readings.find((r) => r.kind === 'vin')?.value).toBe('TMBJP7NX5NY084923');
+        expect(readings.find((r) => r.kind === 'live' && r.item === '0C')).toMatchObject({
+          ecu: '7E8',
+          value: 1726,
+        });
+        expect(readings.find((r) => r.kind === 'live' && r.item === '0D')).toMatchObject({
+          ecu: '7E8',
+          value: 50,
+        });
+        const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
+        expect(page.body).toContain('id="no-pid-bitmap"');
+        // The live-data choice is what the recording answers, not a default list.
+        const offered = [...page.body.matchAll(/name="pids" value="([0-9A-F]{2})"/g)].map((m) => m[1]);
+        expect(offered).toEqual(['0C', '0D']);
+      },
+    );
+  }, 60_000);
 
   it('a guided diagnosis on the Leaf recording reads its battery through the replay, and says what the recording lacks', async () => {
     const rec = (await upload('leaf-guided.MF4', readFileSync(LEAF_MF4))).json();

@@ -345,6 +345,19 @@ export async function readVehicle(
     }
     if (item.kind === 'vin' && item.status === 'read') summary.vin = item.vin ?? null;
   }
+  // An ECU that answered anything was reached, even one that left 01 00 unanswered (a recording whose
+  // logger polled PIDs without asking it): it is listed, and the PIDs it answered in the live
+  // snapshot are its choice for live data, having no support bitmap to give one.
+  const withBitmap = new Set(summary.ecus);
+  for (const item of scan.items) {
+    const label = item.status === 'read' ? item.ecu?.label : undefined;
+    if (!label) continue;
+    if (!summary.ecus.includes(label)) summary.ecus.push(label);
+    if (item.kind === 'live-pid' && !withBitmap.has(label)) {
+      summary.supported[label] ??= [];
+      summary.supported[label].push(hex2(item.pid));
+    }
+  }
   return summary;
 }
 

@@ -111,7 +111,7 @@ async function onVirtualBus(t: SimTarget, responder: Responder, ctx: SchemeConte
     (l) => l.close(),
   );
   return {
-    link: knowing(link, ecus),
+    link: knowing(link, ecus, responder),
     trafficFormat: 'candump',
     info: { transport: 'virtual-can', address: t.scenario, protocol: link.info.protocol, extended },
     unplug,
@@ -134,8 +134,15 @@ function vehicleProtocolOf(responder: Responder): string {
  * ECU, a simulated car can (`knownEcus`, as a real car's description would), so their UDS fault
  * memories are read on every path.
  */
-function knowing<L extends DiagnosticLink>(link: L, ecus: KnownEcu[]): L {
-  return Object.assign(link, { knownEcus: (): KnownEcu[] => ecus.map((e) => ({ ...e })) });
+function knowing<L extends DiagnosticLink>(link: L, ecus: KnownEcu[], responder?: Responder): L {
+  const known = Object.assign(link, { knownEcus: (): KnownEcu[] => ecus.map((e) => ({ ...e })) });
+  // A recorded car also says which PIDs its recording answers: a logger that polled PIDs without
+  // asking 01 00 left no support bitmap, and a scan would otherwise read no live data from it.
+  if (responder instanceof RecordedResponder) {
+    const pids = responder.recordedPids();
+    return Object.assign(known, { recordedPids: () => pids.map((p) => ({ ...p, pids: [...p.pids] })) });
+  }
+  return known;
 }
 
 /**
@@ -175,7 +182,7 @@ async function behindEmulator(t: SimTarget, responder: Responder, ctx: SchemeCon
     commandTimeoutMs: 1_000,
   });
   return {
-    link: knowing(link, responder.ecus()),
+    link: knowing(link, responder.ecus(), responder),
     trafficFormat: 'elm327-transcript',
     info: { transport: 'tcp', address: t.scenario, ...elmInfo(link) },
     unplug,

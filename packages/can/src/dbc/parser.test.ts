@@ -6,6 +6,7 @@ import { fixturePath } from '../../../../tests/support/index.js';
 import { readLog } from '../formats/index.js';
 import { fromHex } from '../frame.js';
 import { reassemble } from '../isotp/reassemble.js';
+import { sayReason } from '../reason.js';
 import { attribute } from './attributes.js';
 import { DbcDecoder } from './codec.js';
 import { DbcParseError } from './model.js';
@@ -226,6 +227,54 @@ describe('parseDbc', () => {
   });
 });
 
+describe('comments that do not parse (as opendbc writes some)', () => {
+  // Forms found in opendbc's Honda and Hyundai sources: a signal comment without the signal's name,
+  // and a message comment without `BO_`. They explain nothing a decoder needs.
+  const text = [
+    'BO_ 304 GAS_PEDAL: 8 EON',
+    ' SG_ CAR_GAS : 39|8@0+ (1,0) [0|255] "" EON',
+    '',
+    'CM_ SG_ 304 "Seems to be platform-agnostic; like the others";',
+    'CM_ 304 "A message comment without BO_";',
+    'CM_ SG_ 304 CAR_GAS "Pedal, 0 to 255";',
+  ].join('\n');
+
+  it('are skipped to their end with a warning naming the line; the messages and other comments stay', () => {
+    const d = parseDbc(text);
+    expect(d.messages.map((m) => [m.name, m.signals.map((g) => g.name)])).toEqual([
+      ['GAS_PEDAL', ['CAR_GAS']],
+    ]);
+    expect(d.messages[0].signals[0].comment).toBe('Pedal, 0 to 255');
+    expect(d.warnings.map(({ line, message }) => ({ line, message }))).toEqual([
+      { line: 4, message: `CM_ statement skipped: expected signal name, found '"Seems'` },
+      { line: 5, message: 'CM_ statement skipped: CM_ for unknown object type 304' },
+    ]);
+    expect(sayReason(d.warnings[0].detail, 'fr')).toBe(
+      'instruction CM_ ignorée : attendu : nom du signal, trouvé « "Seems »',
+    );
+  });
+
+  it('junk before the semicolon, or no signal name: a warning each, no longer an error', () => {
+    for (const [dbc, said] of [
+      [
+        'BO_ 1 A: 8 X\nCM_ BO_ 1 "c" extra;\n',
+        "CM_ statement skipped: expected ';' at the end of CM_, found 'extra;'",
+      ],
+      ['BO_ 1 A: 8 X\nCM_ SG_ 1 "c";\n', `CM_ statement skipped: expected signal name, found '"c";'`],
+    ]) {
+      const d = parseDbc(dbc);
+      expect(d.messages.map((m) => m.name)).toEqual(['A']);
+      expect(d.warnings.map(({ line, message }) => ({ line, message }))).toEqual([
+        { line: 2, message: said },
+      ]);
+    }
+  });
+
+  it('a comment whose string never ends is still an error: the rest of the file would be lost in it', () => {
+    expect(() => parseDbc(`${text}\nCM_ SG_ 304 "never closed;\nBO_ 5 X: 1 Y\n`)).toThrow(DbcParseError);
+  });
+});
+
 describe('malformed DBC files: errors name the line', () => {
   const cases: [string, string, number, RegExp][] = [
     [
@@ -283,18 +332,6 @@ describe('malformed DBC files: errors name the line', () => {
       'BO_ 1 A: 8 X\n SG_ B : 0|8@1+ (x,0) [0|0] "" X\n',
       2,
       /expected factor \(a number\), found 'x,0\)'/,
-    ],
-    [
-      'CM_ with junk before its semicolon',
-      'BO_ 1 A: 8 X\nCM_ BO_ 1 "c" extra;\n',
-      2,
-      /expected ';' at the end of CM_, found 'extra;'/,
-    ],
-    [
-      'comment with no signal name',
-      'BO_ 1 A: 8 X\nCM_ SG_ 1 "c";\n',
-      2,
-      /expected signal name, found '"c";'/,
     ],
     ['id beyond 32 bits', 'BO_ 4294967296 A: 8 X\n', 1, /does not fit 32 bits/],
     [

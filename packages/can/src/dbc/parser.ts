@@ -539,36 +539,49 @@ export function parseDbc(text: string, file = '<dbc>'): Dbc {
         break;
       }
       case 'CM_': {
-        s.skip();
-        if (s.peek() === '"') {
-          dbc.comment = s.string('comment');
-        } else {
-          const obj = s.ident('BU_, BO_, SG_ or EV_');
-          if (obj === 'BU_') {
-            const n = s.ident('node name');
-            const text = s.string('comment');
-            const node = nodes.get(n);
-            if (node) node.comment = text;
-            else warn(line, reason('dbc.warn-no-node', { keyword: 'CM_', node: n }));
-          } else if (obj === 'BO_') {
-            const raw = s.uint('message id');
-            const text = s.string('comment');
-            const m = findMessage(raw, line, 'CM_');
-            if (m) m.comment = text;
-          } else if (obj === 'SG_') {
-            const raw = s.uint('message id');
-            const n = s.ident('signal name');
-            const text = s.string('comment');
-            const sig = findSignal(findMessage(raw, line, 'CM_'), n, line, 'CM_');
-            if (sig) sig.comment = text;
-          } else if (obj === 'EV_') {
-            s.ident('environment variable');
-            s.string('comment');
+        // A comment explains; it does not decode. One that does not parse as DBC (opendbc's Honda
+        // and Hyundai sources write `CM_ SG_ 304 "…"` and `CM_ 145 "…"`, with no signal or object) is
+        // a warning and is skipped to its `;`, so the messages and signals are kept.
+        const at = s.pos;
+        const atLine = s.line;
+        try {
+          s.skip();
+          if (s.peek() === '"') {
+            dbc.comment = s.string('comment');
           } else {
-            s.fail(reason('dbc.unknown-object', { keyword: 'CM_', object: obj }), line);
+            const obj = s.ident('BU_, BO_, SG_ or EV_');
+            if (obj === 'BU_') {
+              const n = s.ident('node name');
+              const text = s.string('comment');
+              const node = nodes.get(n);
+              if (node) node.comment = text;
+              else warn(line, reason('dbc.warn-no-node', { keyword: 'CM_', node: n }));
+            } else if (obj === 'BO_') {
+              const raw = s.uint('message id');
+              const text = s.string('comment');
+              const m = findMessage(raw, line, 'CM_');
+              if (m) m.comment = text;
+            } else if (obj === 'SG_') {
+              const raw = s.uint('message id');
+              const n = s.ident('signal name');
+              const text = s.string('comment');
+              const sig = findSignal(findMessage(raw, line, 'CM_'), n, line, 'CM_');
+              if (sig) sig.comment = text;
+            } else if (obj === 'EV_') {
+              s.ident('environment variable');
+              s.string('comment');
+            } else {
+              s.fail(reason('dbc.unknown-object', { keyword: 'CM_', object: obj }), line);
+            }
           }
+          s.endStatement('CM_', missingSemicolon('CM_'));
+        } catch (err) {
+          if (!(err instanceof DbcParseError)) throw err;
+          s.pos = at;
+          s.line = atLine;
+          s.skipStatement('CM_', line);
+          warn(line, reason('dbc.warn-bad-comment', { inner: err.detail }));
         }
-        s.endStatement('CM_', missingSemicolon('CM_'));
         break;
       }
       case 'BA_DEF_': {

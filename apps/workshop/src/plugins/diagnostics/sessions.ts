@@ -287,12 +287,15 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       },
     });
   adapterTwin('connect', async (s) => {
-    // A recording with no OBD-II request (a battery ECU read) is reached over ISO-TP directly.
+    // An ELM327 finds a car by asking 01 00 (its protocol search). A recording that never answered
+    // it — a battery ECU read, a logger that polled PIDs without asking which are supported — is
+    // reached over ISO-TP directly; behind the emulator it would look like a car with the ignition off.
     const recording = s.adapter_kind === 'scenario' ? (await sessionOverview(store, s)).recording : null;
-    const noObd = recording?.analysis.ecus !== undefined && !(recording.analysis.obd?.services ?? []).length;
+    const noSearch =
+      recording?.analysis.ecus !== undefined && !(recording.analysis.obd?.pids ?? []).includes('00');
     return runtime.connect(
       s.id,
-      { kind: s.adapter_kind, spec: s.adapter_spec, ...(noObd ? { via: 'isotp' as const } : {}) },
+      { kind: s.adapter_kind, spec: s.adapter_spec, ...(noSearch ? { via: 'isotp' as const } : {}) },
       s.adapter_kind === 'scenario' ? () => sessionCar(store, s) : undefined,
     );
   });

@@ -84,7 +84,12 @@ function recordingNote(req: FastifyRequest, s: DiagSession, o: SessionOverview, 
   const noObd = !(a.obd?.services ?? []).length
     ? html`<p class="muted">${T(req, { fr: "L'enregistrement ne contient pas de requête OBD-II : une lecture OBD ne trouvera rien, ce n'est pas un défaut du véhicule.", en: 'The recording holds no OBD-II request: an OBD read will find nothing, which is not a fault of the vehicle.' })}</p>`
     : html``;
-  return html`<div class="card recording-note"><p>${T(req, { fr: 'Enregistrement', en: 'Recording' })} <strong>${o.recording!.name}</strong>${asks ? html` — ${T(req, { fr: 'répond à', en: 'answers' })} ${asks}` : ''}</p>${battery}${noObd}</div>`;
+  // OBD-II requests, but never 01 00: the session reaches the car without an ELM327's search.
+  const noBitmap =
+    (a.obd?.services ?? []).length && !(a.obd?.pids ?? []).includes('00')
+      ? html`<p class="muted" id="no-pid-bitmap">${T(req, { fr: "L'enregistrement ne contient pas la demande 01 00 (les PID pris en charge) : la session rejoint le véhicule directement en ISO-TP et lit les PID que l'enregistrement contient.", en: 'The recording does not hold the 01 00 request (the supported PIDs): the session reaches the car directly over ISO-TP and reads the PIDs the recording holds.' })}</p>`
+      : html``;
+  return html`<div class="card recording-note"><p>${T(req, { fr: 'Enregistrement', en: 'Recording' })} <strong>${o.recording!.name}</strong>${asks ? html` — ${T(req, { fr: 'répond à', en: 'answers' })} ${asks}` : ''}</p>${battery}${noObd}${noBitmap}</div>`;
 }
 
 export const STATE_TEXT: Record<DiagSession['state'], Text> = {
@@ -778,7 +783,12 @@ export function sessionPage(
   const supported = [
     ...new Set(readings.filter((r) => r.kind === 'supported').flatMap((r) => r.value as string[])),
   ];
-  const offered = (supported.length ? supported : DEFAULT_LIVE).filter((p) =>
+  // A car read without a support bitmap (a recording whose logger never asked 01 00): the PIDs it
+  // answered in the read's snapshot are the ones it can give.
+  const answered = [
+    ...new Set(readings.filter((r) => r.kind === 'live' && r.value !== null).map((r) => r.item)),
+  ];
+  const offered = (supported.length ? supported : answered.length ? answered : DEFAULT_LIVE).filter((p) =>
     PIDS.has(Number.parseInt(p, 16)),
   );
   const recorded = o.recordedPids;

@@ -16,12 +16,15 @@ import { Elm327Emulator } from './emulator.js';
 import {
   ElmAdapterError,
   ElmBusError,
+  ElmDataError,
   ElmNoDataError,
   NotElm327Error,
   UnableToConnectError,
 } from './errors.js';
 import { duplexPair } from './pair.js';
+import { parseAnswer } from './parse.js';
 import { loadProfiles } from './profile.js';
+import { protocolById } from './protocols.js';
 
 const profiles = loadProfiles();
 
@@ -191,5 +194,22 @@ describe('ELM327 errors in French, from real exchanges', () => {
       'le calculateur 7E8 a refusé le service 22 : requête hors limites, identifiant ou paramètre inconnu (NRC 31 requestOutOfRange)',
     );
     await clock.run(link.close());
+  });
+
+  it('a multi-frame answer whose frames come out of order: the line quoted, said in French', () => {
+    const raw = ['7E8 10 14 49 02 01 57 30 4C', '7E8 22 42 35 34 31 33 32 36'].join('\r');
+    let err: ElmDataError | undefined;
+    try {
+      parseAnswer(raw, { protocol: protocolById('6')!, headers: true, command: '0902' });
+    } catch (e) {
+      err = e as ElmDataError;
+    }
+    expect(err).toBeInstanceOf(ElmDataError);
+    expect(err!.message).toBe(
+      'consecutive frame 2 from 7E8 where 1 was due in line 2 «7E8 22 42 35 34 31 33 32 36» answering 0902',
+    );
+    expect(err!.messageIn('fr')).toBe(
+      'trame consécutive 2 de 7E8 au lieu de 1, ligne 2 « 7E8 22 42 35 34 31 33 32 36 » de la réponse à 0902',
+    );
   });
 });

@@ -92,6 +92,12 @@ const ELM_TEXTS = {
     en: (v: SaidLine) => `corrupt answer ${to(v)}(${v.elm})`,
     fr: (v: SaidLine) => `réponse abîmée${fr('à', v)} — ${chip(v.elm)}`,
   },
+  'bad-data-line': {
+    en: (v: Said & { what: string; whatFr: string; line: number; text: string }) =>
+      `${v.what} in line ${v.line} «${v.text}»${v.command ? ` answering ${v.command}` : ''}`,
+    fr: (v: Said & { what: string; whatFr: string; line: number; text: string }) =>
+      `${v.whatFr}, ligne ${v.line} « ${v.text} »${v.command ? ` de la réponse à ${v.command}` : ''}`,
+  },
   stale: {
     en: (v: Said & { heard: string }) =>
       `the adapter answered ${v.command} with an answer to another request («${v.heard}»)`,

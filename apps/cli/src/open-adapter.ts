@@ -2,14 +2,13 @@ import { createWriteStream, openSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import {
   AdapterSpecError,
-  adapterExamples,
   checkAdapterName,
   type OpenedAdapter,
   openAdapter,
   openingVerdict,
   type VerdictText,
 } from '@atelier/adapters';
-import { type CliContext, speaksLang, UsageError } from '@atelier/command';
+import { type CliContext, UsageError } from '@atelier/command';
 
 /**
  * How a command opens `--adapter`: the shared registry (@atelier/adapters) with the command's
@@ -25,7 +24,7 @@ export async function openCliAdapter(
   try {
     checkAdapterName(spec);
   } catch (err) {
-    throw usageError(err, spec, ctx, options.usage);
+    throw usageError(err, ctx, options.usage);
   }
   if (options.announce)
     ctx.stderr.write(ctx.lang === 'fr' ? `connexion à ${spec}…\n` : `connecting to ${spec}…\n`);
@@ -65,22 +64,18 @@ export async function openCliAdapter(
     };
   } catch (err) {
     await endFile();
-    throw usageError(err, spec, ctx, options.usage);
+    throw usageError(err, ctx, options.usage);
   }
 }
 
-/** A bad adapter name as a usage error (French first for an unknown kind); anything else as it is. */
-function usageError(err: unknown, spec: string, ctx: CliContext, usage?: string): unknown {
+/**
+ * A bad adapter name as a usage error, in the user's language: the error says itself (an unknown
+ * kind, a bad option, a `sim:` scenario that does not exist, or the scenario file's own error);
+ * anything else as it is.
+ */
+function usageError(err: unknown, ctx: CliContext, usage?: string): unknown {
   if (!(err instanceof AdapterSpecError)) return err;
-  if (err.reason === 'unknown-scheme' && ctx.lang === 'fr')
-    return new UsageError(
-      `adaptateur « ${spec} » : type d'adaptateur inconnu (connus : ${adapterExamples().join(', ')})`,
-      usage,
-    );
-  // A bad scenario file behind `sim:` says where and why in the user's language (its own error does).
-  if (err.reason === 'bad-scenario' && ctx.lang === 'fr' && speaksLang(err.cause))
-    return new UsageError(`adaptateur « ${spec} » : ${err.cause.messageIn('fr')}`, usage);
-  return new UsageError(err.message, usage);
+  return new UsageError(err.messageIn(ctx.lang), usage);
 }
 
 /**

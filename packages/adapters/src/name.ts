@@ -1,4 +1,5 @@
 import { AdapterSpecError } from './errors.js';
+import { specDetail } from './spec-texts.js';
 
 /** An adapter name split into its parts: `scheme:target?key=value&…`. */
 export interface AdapterName {
@@ -14,11 +15,11 @@ export interface AdapterName {
 export function splitAdapterName(spec: string): AdapterName {
   const colon = spec.indexOf(':');
   if (colon <= 0 || !/^[a-z][a-z0-9+.-]*$/.test(spec.slice(0, colon)))
-    throw new AdapterSpecError(spec, 'syntax', 'expected SCHEME:TARGET, e.g. elm327:/dev/ttyUSB0');
+    throw new AdapterSpecError(spec, 'syntax', specDetail('expected-scheme-target'));
   const rest = spec.slice(colon + 1);
   const q = rest.indexOf('?');
   const target = q < 0 ? rest : rest.slice(0, q);
-  if (target === '') throw new AdapterSpecError(spec, 'syntax', 'nothing after the colon');
+  if (target === '') throw new AdapterSpecError(spec, 'syntax', specDetail('nothing-after-colon'));
   return {
     spec,
     scheme: spec.slice(0, colon),
@@ -31,11 +32,7 @@ export function splitAdapterName(spec: string): AdapterName {
 export function checkOptions(name: AdapterName, known: readonly string[]): void {
   for (const key of name.params.keys()) {
     if (!known.includes(key))
-      throw new AdapterSpecError(
-        name.spec,
-        'unknown-option',
-        `unknown option '${key}' (${known.length ? known.join(', ') : 'none taken'})`,
-      );
+      throw new AdapterSpecError(name.spec, 'unknown-option', specDetail('unknown-option', { key, known }));
   }
 }
 
@@ -45,5 +42,5 @@ export function flagOption(name: AdapterName, key: string): boolean | undefined 
   if (v === null) return undefined;
   if (['1', 'true', 'yes'].includes(v)) return true;
   if (['0', 'false', 'no'].includes(v)) return false;
-  throw new AdapterSpecError(name.spec, 'bad-option', `${key} '${v}' is not 1/0, true/false or yes/no`);
+  throw new AdapterSpecError(name.spec, 'bad-option', specDetail('not-a-flag', { key, value: v }));
 }

@@ -59,6 +59,46 @@ describe('adapter names', () => {
     });
   });
 
+  it('says what is wrong with a sim: name in French, the English message as it always was', () => {
+    const refusal = (spec: string) => {
+      try {
+        checkAdapterName(spec);
+      } catch (err) {
+        if (err instanceof AdapterSpecError) return err;
+        throw err;
+      }
+      throw new Error(`${spec} was accepted`);
+    };
+    const cases: [string, string, string][] = [
+      [
+        'sim:misfire-cyl2?via=usb',
+        "adapter 'sim:misfire-cyl2?via=usb': via 'usb' is not isotp or elm327",
+        'adaptateur « sim:misfire-cyl2?via=usb » : via « usb » : attendu isotp ou elm327',
+      ],
+      [
+        'sim:misfire-cyl2?profile=clone-v1.5',
+        "adapter 'sim:misfire-cyl2?profile=clone-v1.5': profile applies to via=elm327 (an emulated adapter)",
+        'adaptateur « sim:misfire-cyl2?profile=clone-v1.5 » : profile ne s’applique qu’avec via=elm327 (un adaptateur émulé)',
+      ],
+      [
+        'sim:misfire-cyl2?speed=fast',
+        "adapter 'sim:misfire-cyl2?speed=fast': unknown option 'speed' (via, profile)",
+        'adaptateur « sim:misfire-cyl2?speed=fast » : option inconnue « speed » (options possibles : via, profile)',
+      ],
+      [
+        'sim',
+        `adapter 'sim': expected one of ${adapterExamples().join(', ')}`,
+        `adaptateur « sim » : attendu l’un de : ${adapterExamples().join(', ')}`,
+      ],
+    ];
+    for (const [spec, en, fr] of cases) {
+      const err = refusal(spec);
+      expect(err.message).toBe(en);
+      expect(err.messageIn('en')).toBe(en);
+      expect(err.messageIn('fr')).toBe(fr);
+    }
+  });
+
   it('refuses an unknown kind, listing the known ones', async () => {
     await expect(openAdapter('bluetooth:00:11')).rejects.toThrow(
       /unknown adapter kind .*elm327:tcp:\/\/HOST:PORT.*socketcan:can0/,

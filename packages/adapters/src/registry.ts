@@ -6,6 +6,7 @@ import { simScheme } from './schemes/sim.js';
 import { slcanScheme } from './schemes/slcan.js';
 import { socketcanScheme } from './schemes/socketcan.js';
 import { OpenScope } from './scope.js';
+import { specDetail } from './spec-texts.js';
 import { lineWriter } from './traffic.js';
 import type { AdapterScheme, OpenAdapterOptions, OpenedAdapter } from './types.js';
 
@@ -32,14 +33,18 @@ function schemeOf(spec: string): { name: AdapterName; scheme: AdapterScheme<unkn
     name = splitAdapterName(spec);
   } catch (err) {
     if (!(err instanceof AdapterSpecError) || spec.includes(':')) throw err;
-    throw new AdapterSpecError(spec, 'syntax', `expected one of ${adapterExamples().join(', ')}`);
+    throw new AdapterSpecError(
+      spec,
+      'syntax',
+      specDetail('expected-one-of', { examples: adapterExamples() }),
+    );
   }
   const scheme = schemes.get(name.scheme);
   if (!scheme)
     throw new AdapterSpecError(
       spec,
       'unknown-scheme',
-      `unknown adapter kind '${name.scheme}' (known: ${adapterExamples().join(', ')})`,
+      specDetail('unknown-kind', { scheme: name.scheme, examples: adapterExamples() }),
     );
   return { name, scheme };
 }

@@ -237,6 +237,23 @@ describe('which scenario', () => {
     });
   });
 
+  it('a scenario whose recording cannot be read: the system’s reason in French, in English as Node says it', async () => {
+    const scenario = join(dir, 'recorded.yaml');
+    writeFileSync(
+      scenario,
+      'name: recorded\nvehicle: petrol\ncomplaint: { fr: a, en: b }\ntrue_cause: none\nrecording: gone.transcript\n',
+    );
+    const missing = join(dir, 'gone.transcript');
+    const err = (await openAdapter(`sim:${scenario}`).catch((e: unknown) => e)) as AdapterSpecError;
+    expect(err).toBeInstanceOf(AdapterSpecError);
+    expect(err.message).toBe(
+      `adapter 'sim:${scenario}': ${missing}: cannot read: ENOENT: no such file or directory, open '${missing}'`,
+    );
+    expect(err.messageIn('fr')).toBe(
+      `adaptateur « sim:${scenario} » : ${missing} : lecture impossible : fichier introuvable [ENOENT]`,
+    );
+  });
+
   it('an aborted opening rejects as closed and leaves nothing behind', async () => {
     const before = resources();
     const abort = new AbortController();

@@ -17,11 +17,16 @@ export {
   type ReasonParams,
   reason,
   sayReason,
+  systemReason,
+  zlibReason,
 } from './reason.js';
 export * from './recorder.js';
 export * from './replay/index.js';
 export * from './slcan/index.js';
 export * from './socketcan-bus.js';
 export * from './stats.js';
+export * from './system-error-texts.js';
 export * from './text.js';
 export * from './virtual-bus.js';
+export * from './yaml-error-texts.js';
+export * from './zlib-texts.js';

@@ -1,4 +1,6 @@
 import type { ReasonParam, ReasonText } from './reason.js';
+import { saySystemError } from './system-error-texts.js';
+import { sayZlibError } from './zlib-texts.js';
 
 /**
  * The one catalogue of reasons why a log or a DBC cannot be read, in English and French. English
@@ -67,9 +69,19 @@ export const REASON_TEXTS = {
     () =>
       'format de journal inconnu : attendu candump, sortie écran de candump, ASC, TRC PEAK, trace CANHacker, CSV SavvyCAN, MF4 ou BLF',
   ),
-  'bad-gzip': text<{ detail: string }>(
-    (p) => `bad gzip file: ${p.detail}`,
-    (p) => `fichier gzip illisible : ${p.detail}`,
+  'bad-gzip': text<{ detail: ReasonParam }>(
+    (p, say) => `bad gzip file: ${say(p.detail)}`,
+    (p, say) => `fichier gzip illisible : ${say(p.detail)}`,
+  ),
+  /** The operating system's words (see system-error-texts.ts): English as Node wrote them. */
+  'system-error': text<{ message: string; code: string }>(
+    (p) => p.message,
+    (p) => saySystemError(p, 'fr'),
+  ),
+  /** zlib's own words (see zlib-texts.ts): English as zlib wrote them, French from its catalogue. */
+  zlib: text<{ message: string; code: string }>(
+    (p) => sayZlibError(p, 'en'),
+    (p) => sayZlibError(p, 'fr'),
   ),
   'truncated-needs': text<{ what: ReasonParam; needs: number; left: number }>(
     (p, say) => `truncated file: ${say(p.what)} needs ${p.needs} bytes, only ${p.left} left`,
@@ -456,9 +468,9 @@ export const REASON_TEXTS = {
     (p) =>
       `le conteneur annonce ${p.expected} octets décompressés pour ${p.stored} octets stockés : corrompu, ou au-delà de la limite de ${p.limit} Mio du lecteur`,
   ),
-  'blf.container-zlib': text<{ detail: string }>(
-    (p) => `corrupt log container (zlib: ${p.detail})`,
-    (p) => `conteneur corrompu (zlib : ${p.detail})`,
+  'blf.container-zlib': text<{ detail: ReasonParam }>(
+    (p, say) => `corrupt log container (zlib: ${say(p.detail)})`,
+    (p, say) => `conteneur corrompu (zlib : ${say(p.detail)})`,
   ),
   'blf.container-inflates': text<{ length: number; expected: number; more: number }>(
     (p) =>
@@ -585,9 +597,9 @@ export const REASON_TEXTS = {
     (p) => `DZ block at byte ${p.at}`,
     (p) => `le bloc DZ de l'octet ${p.at}`,
   ),
-  'mf4.dz-zlib': text<{ detail: string }>(
-    (p) => `corrupt DZ block (zlib: ${p.detail})`,
-    (p) => `bloc DZ corrompu (zlib : ${p.detail})`,
+  'mf4.dz-zlib': text<{ detail: ReasonParam }>(
+    (p, say) => `corrupt DZ block (zlib: ${say(p.detail)})`,
+    (p, say) => `bloc DZ corrompu (zlib : ${say(p.detail)})`,
   ),
   'mf4.dz-inflates': text<{ length: number; expected: number; more: number }>(
     (p) =>

@@ -1,4 +1,5 @@
 import { REASON_TEXTS, type Term } from './reason-texts.js';
+import { systemErrorOf } from './system-error-texts.js';
 
 /** The languages a reason is written in: French first, as everywhere in Atelier. */
 export type ReasonLang = 'fr' | 'en';
@@ -54,6 +55,16 @@ const TRUNCATIONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'blf.header-truncated',
 ]);
 export const isTruncation = (r: Reason): boolean => TRUNCATIONS.has(r.code);
+
+/** zlib's error (a BLF container, an MF4 DZ block, a `.gz` file) as a reason: see zlib-texts.ts. */
+export const zlibReason = (err: { message: string; code?: string }): Reason =>
+  reason('zlib', { message: err.message, code: err.code ?? '' });
+
+/** A failed file call (open, read) as a reason: Node's English message, French from system-error-texts.ts. */
+export const systemReason = (err: unknown): Reason => {
+  const e = systemErrorOf(err);
+  return reason('system-error', { message: e.message, code: e.code ?? '' });
+};
 
 /** Several reasons said one after the other (`a; b`). */
 export const reasonList = (rs: readonly Reason[]): Reason =>

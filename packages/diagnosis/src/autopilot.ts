@@ -19,8 +19,11 @@ export interface Workshop {
   outcome(test: WorkshopTest, recommendation: Recommendation): Promise<TestAnswer>;
   repair(cause: Cause): Promise<void>;
   verify(): Promise<VerifyResult>;
-  /** Safety prerequisites are done when asked (lock-out, habilitation check). */
-  safety?(id: string): Promise<void>;
+  /**
+   * Safety prerequisites are done when asked (lock-out, habilitation check), before a test or before
+   * the repair of `cause` (`for` says which).
+   */
+  safety?(id: string, forStep?: { kind: 'test' } | { kind: 'repair'; cause: Cause }): Promise<void>;
   /**
    * The battery charged on the workshop charger when the repair calls for it before the
    * verification (`batteryChargeDue`), and what the charger showed. A workshop without it leaves
@@ -54,6 +57,11 @@ export async function followRecommendations(
   for (let i = 0; i < max && session.state !== 'done'; i++) {
     if (session.state === 'repair') {
       const cause = session.pendingRepair!;
+      // The repair's own safety steps first, as a test's (the lock-out, the habilitation for the work).
+      for (const s of session.repairSafety(cause.id)) {
+        await workshop.safety?.(s, { kind: 'repair', cause });
+        session.recordSafety(s);
+      }
       await workshop.repair(cause);
       session.repair(cause.id);
       options.onStep?.(session);
@@ -70,7 +78,7 @@ export async function followRecommendations(
     const next = session.next();
     if (!next) break;
     for (const s of next.safety) {
-      await workshop.safety?.(s);
+      await workshop.safety?.(s, { kind: 'test' });
       session.recordSafety(s);
     }
     const answer = await workshop.outcome(next.test, next);

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_KB_DIR } from './kb/load.js';
+import { DEFAULT_KB_DIR, type KbError, parseTree } from './kb/load.js';
 import { lintKnowledgeBase } from './lint.js';
 
 const dirs: string[] = [];
@@ -94,6 +94,63 @@ describe('lintKnowledgeBase', () => {
     expect(msgs).toHaveLength(2);
   });
 
+  it('refuses a repair on high-voltage parts without its safety steps, and a repair that speaks of the lock-out without it', () => {
+    const dir = copyKb();
+    const edit = (file: string, ...pairs: [string | RegExp, string][]) => {
+      const path = join(dir, 'trees', file);
+      let text = readFileSync(path, 'utf8');
+      for (const [from, to] of pairs) {
+        const next = text.replace(from, to);
+        expect(next, `${file}: ${from}`).not.toBe(text);
+        text = next;
+      }
+      writeFileSync(path, text);
+    };
+    edit(
+      'traction-battery.yaml',
+      // the module replaced with no step at all; the pack removed with a vicinity habilitation only
+      [/(hv_parts: \[battery_module\],\n\s*)safety: \[hv_lockout, habilitation_B1XL\],\n/, '$1'],
+      [
+        /(hv_parts: \[traction_battery\],\n\s*safety: \[hv_lockout, )habilitation_B1XL\]/,
+        '$1habilitation_B2VL]',
+      ],
+    );
+    // the DC-DC converter locked out but no habilitation for the work; the inverter's parts forgotten
+    edit(
+      'charging.yaml',
+      ['safety: [hv_lockout, habilitation_B2VL]', 'safety: [hv_lockout]'],
+      // a 12 V battery whose text says it is locked out, with nothing declared
+      [
+        'repair: { fr: "Remplacer la batterie", en: "Replace the battery"',
+        'repair: { fr: "Remplacer la batterie après consignation par un BCL", en: "Replace the battery"',
+      ],
+    );
+    edit('hv-isolation.yaml', [
+      /(Remplacer l'onduleur[^}]*?)hv_parts: \[inverter\],\n\s*safety: \[[^\]]*\],\n/,
+      '$1',
+    ]);
+    const msgs = lintKnowledgeBase(dir).problems.map(
+      (p) => `${p.file.split('/').pop()} ${p.path} ${p.message}`,
+    );
+    expect(msgs.sort()).toEqual([
+      'charging.yaml causes.battery_weak.repair.safety battery_weak: its text speaks of the lock-out: safety must include hv_lockout (said is not gated)',
+      'charging.yaml causes.dcdc_converter_fault.repair.safety dcdc_converter_fault: works on dcdc_converter (high voltage): safety must include a habilitation for work on the locked-out system (habilitation_B1L, habilitation_B2L, habilitation_B1VL, habilitation_B2VL, habilitation_B1XL, habilitation_B2XL)',
+      'hv-isolation.yaml causes.inverter_isolation.repair.hv_parts inverter_isolation: its inspection (inverter_isolation_test) needs the lock-out: hv_parts must name the high-voltage parts it works on (traction_battery, battery_module, battery_contactor, battery_fuse, hv_cable, dcdc_converter, onboard_charger, electric_compressor, inverter, traction_motor), and safety its steps',
+      'hv-isolation.yaml causes.inverter_isolation.repair.safety inverter_isolation: its text speaks of the lock-out: safety must include hv_lockout (said is not gated)',
+      'traction-battery.yaml causes.pack_aged.repair.safety pack_aged: works inside the traction battery (traction_battery): safety must include habilitation_B1XL or habilitation_B2XL (NF C18-550, battery option)',
+      'traction-battery.yaml causes.weak_cell.repair.safety weak_cell: works inside the traction battery (battery_module): safety must include habilitation_B1XL or habilitation_B2XL (NF C18-550, battery option)',
+      'traction-battery.yaml causes.weak_cell.repair.safety weak_cell: works on battery_module (high voltage): safety must include hv_lockout, done by a BCL (NF C18-550)',
+    ]);
+    // An HV part the knowledge base does not know is refused where it is written.
+    edit('hv-isolation.yaml', ['hv_parts: [electric_compressor]', 'hv_parts: [compresseur]']);
+    const unknown = lintKnowledgeBase(dir).problems.map((p) => `${p.path} ${p.message}`);
+    expect(unknown).toContainEqual(
+      expect.stringMatching(
+        /causes\.ac_compressor_isolation\.repair\.hv_parts\.0.*unknown high-voltage part "compresseur"/,
+      ),
+    );
+  });
+
   it('reports each broken file with its field path and line, and keeps going', () => {
     const dir = copyKb();
     const lean = join(dir, 'trees', 'lean.yaml');
@@ -175,5 +232,36 @@ describe('lintKnowledgeBase', () => {
     expect(
       r.problems.some((p) => p.file.endsWith('zz-broken.yaml') && /YAML syntax/.test(p.message) && p.line),
     ).toBe(true);
+  });
+
+  it('says a YAML syntax error in French (line, column, reason), English as the library wrote it', () => {
+    const dir = copyKb();
+    writeFileSync(join(dir, 'trees', 'zz-tab.yaml'), 'id: tabbed\ncauses:\n\ta: 1\n');
+    writeFileSync(join(dir, 'trees', 'zz-twice.yaml'), 'id: twice\nid: again\n');
+    const r = lintKnowledgeBase(dir);
+    const of = (name: string) => r.problems.find((p) => p.file.endsWith(name));
+    expect(of('zz-tab.yaml')).toMatchObject({
+      line: 3,
+      message: 'YAML syntax: Tabs are not allowed as indentation',
+      fr: 'syntaxe YAML invalide, colonne 1 : tabulation en début de ligne : YAML n’accepte que des espaces pour indenter',
+    });
+    expect(of('zz-twice.yaml')).toMatchObject({
+      line: 2,
+      message: 'YAML syntax: Map keys must be unique',
+      fr: 'syntaxe YAML invalide, colonne 1 : clé en double : une clé ne peut figurer qu’une fois au même niveau',
+    });
+    // The error itself, as a command or a page shows it.
+    const err = (() => {
+      try {
+        parseTree('id: twice\nid: again\n', 'trees/twice.yaml');
+      } catch (e) {
+        return e as KbError;
+      }
+      throw new Error('parsed');
+    })();
+    expect(err.message).toBe('trees/twice.yaml:2: YAML syntax: Map keys must be unique');
+    expect(err.messageIn('fr')).toBe(
+      'trees/twice.yaml, ligne 2 : syntaxe YAML invalide, colonne 1 : clé en double : une clé ne peut figurer qu’une fois au même niveau',
+    );
   });
 });

@@ -4,7 +4,13 @@ import { checkReferences, DEFAULT_KB_DIR, KbError, parseTests, parseTree } from 
 import type { FaultTreeEntry, MeasurementSpec, WorkshopTest } from './kb/types.js';
 import { LIVE_READINGS } from './live-reading.js';
 import { checkTreesInEngine } from './model.js';
-import { CONSIGNATION_SYMBOL, HABILITATION_PREFIX, habilitationOf, LOCKOUT_STEP } from './safety.js';
+import {
+  CONSIGNATION_SYMBOL,
+  HABILITATION_PREFIX,
+  HV_PARTS,
+  habilitationOf,
+  LOCKOUT_STEP,
+} from './safety.js';
 
 /**
  * One thing a workshop instrument measures, as a simulator's or a tool's catalogue states it (the
@@ -159,6 +165,77 @@ export function checkConsignation(
   return problems;
 }
 
+/** The battery option's symbols: work inside the traction battery's casing (NF C18-550, X attribute). */
+const BATTERY_OPTION = ['B1XL', 'B2XL'];
+/** Words saying a repair is high-voltage work, in French and English. */
+const SAYS_HV_WORK = { fr: /haute tension/i, en: /high[- ]voltage/i };
+
+/**
+ * A repair on the HV system takes its safety steps as a test does. The knowledge base says which HV
+ * parts a repair works on (`hv_parts:`); such a repair must list the lock-out (`hv_lockout`, the
+ * BCL's) and the habilitation for the work on the locked-out system — the battery option (B1XL,
+ * B2XL) when a part sits inside the pack. A repair that names no HV part but whose inspection needs
+ * the lock-out, or whose text says it is HV work, is refused too (it forgot `hv_parts`); and so is
+ * one whose text speaks of the lock-out without listing `hv_lockout` (said, not gated).
+ */
+export function checkRepairSafety(
+  trees: readonly FaultTreeEntry[],
+  tests: ReadonlyMap<string, WorkshopTest>,
+): LintReport['problems'] {
+  const problems: LintReport['problems'] = [];
+  for (const tree of trees)
+    for (const c of tree.causes) {
+      const { repair } = c;
+      const fail = (field: string, message: string) =>
+        problems.push({
+          file: tree.file,
+          path: `causes.${c.id}.repair.${field}`,
+          message: `${c.id}: ${message}`,
+        });
+      const works = repair.safety
+        .map((x) => habilitationOf(x) ?? '')
+        .filter((x) => LOCKED_OUT_WORK.includes(x));
+      if (repair.hvParts.length) {
+        const parts = repair.hvParts.join(', ');
+        if (!repair.safety.includes(LOCKOUT_STEP))
+          fail(
+            'safety',
+            `works on ${parts} (high voltage): safety must include ${LOCKOUT_STEP}, done by a ${CONSIGNATION_SYMBOL} (NF C18-550)`,
+          );
+        const inPack = repair.hvParts.filter((x) => HV_PARTS[x]?.inPack);
+        if (inPack.length && !works.some((x) => BATTERY_OPTION.includes(x)))
+          fail(
+            'safety',
+            `works inside the traction battery (${inPack.join(', ')}): safety must include habilitation_B1XL or habilitation_B2XL (NF C18-550, battery option)`,
+          );
+        else if (!works.length)
+          fail(
+            'safety',
+            `works on ${parts} (high voltage): safety must include a habilitation for work on the locked-out system (${LOCKED_OUT_WORK.map((x) => HABILITATION_PREFIX + x).join(', ')})`,
+          );
+      } else {
+        const inspectionLocksOut = tests.get(c.inspect)?.safety.includes(LOCKOUT_STEP) ?? false;
+        const saysHv = SAYS_HV_WORK.fr.test(repair.fr) || SAYS_HV_WORK.en.test(repair.en);
+        if (inspectionLocksOut || saysHv)
+          fail(
+            'hv_parts',
+            `${inspectionLocksOut ? `its inspection (${c.inspect}) needs the lock-out` : 'its text says it is high-voltage work'}: hv_parts must name the high-voltage parts it works on (${Object.keys(HV_PARTS).join(', ')}), and safety its steps`,
+          );
+      }
+      // Said once: a repair on HV parts without the lock-out was refused above already.
+      if (
+        (SAYS_LOCKOUT.fr.test(repair.fr) || SAYS_LOCKOUT.en.test(repair.en)) &&
+        !repair.safety.includes(LOCKOUT_STEP) &&
+        !repair.hvParts.length
+      )
+        fail(
+          'safety',
+          `its text speaks of the lock-out: safety must include ${LOCKOUT_STEP} (said is not gated)`,
+        );
+    }
+  return problems;
+}
+
 /**
  * The simulator's faults as its catalogue states them (the shape of `@atelier/vehicle-sim`'s
  * `FAULT_CATALOGUE`): each type and the parts it can be at.
@@ -200,7 +277,8 @@ export function checkSimFaults(
 export interface LintReport {
   trees: number;
   tests: number;
-  problems: { file: string; line?: number; path: string; message: string }[];
+  /** `fr`: the reason in French where there is one (a YAML syntax error); `message` is English. */
+  problems: { file: string; line?: number; path: string; message: string; fr?: string }[];
 }
 
 /**
@@ -215,7 +293,14 @@ export function lintKnowledgeBase(
 ): LintReport {
   const problems: LintReport['problems'] = [];
   const push = (e: unknown, file: string) => {
-    if (e instanceof KbError) problems.push({ file: e.file, line: e.line, path: e.path, message: e.reason });
+    if (e instanceof KbError)
+      problems.push({
+        file: e.file,
+        line: e.line,
+        path: e.path,
+        message: e.reason,
+        ...(e.reasonFr !== undefined ? { fr: e.reasonFr } : {}),
+      });
     else problems.push({ file, path: '', message: (e as Error).message });
   };
   let tests: WorkshopTest[] = [];
@@ -251,6 +336,7 @@ export function lintKnowledgeBase(
   problems.push(...checkMeasurements(tests, options.instruments, rel(testsFile)));
   problems.push(...checkSimFaults(trees, options.simFaults));
   problems.push(...checkConsignation(tests, trees, rel(testsFile)));
+  problems.push(...checkRepairSafety(trees, kb.tests));
   for (const c of checkTreesInEngine(kb)) {
     if (!c.ok) {
       const tree = trees.find((t) => t.id === c.tree)!;

@@ -38,6 +38,31 @@ export function requiredSymbolOf(safetyId: string): string | undefined {
   return habilitationOf(safetyId);
 }
 
+/**
+ * The high-voltage parts a repair can work on (`hv_parts:` in the knowledge base), by id. `inPack`:
+ * the part sits inside the traction battery's casing (modules, the junction box with its contactors
+ * and service fuse), so working on it opens the pack, where the cells stay live whatever is locked
+ * out — the battery option's work (B1XL, B2XL), not only work on the locked-out system.
+ */
+export const HV_PARTS: Record<string, { name: Localized; inPack: boolean }> = {
+  traction_battery: { name: { fr: 'batterie de traction', en: 'traction battery' }, inPack: true },
+  battery_module: { name: { fr: 'module de batterie', en: 'battery module' }, inPack: true },
+  battery_contactor: {
+    name: { fr: 'contacteur de la batterie', en: 'battery contactor' },
+    inPack: true,
+  },
+  battery_fuse: { name: { fr: 'fusible de la batterie', en: 'battery fuse' }, inPack: true },
+  hv_cable: { name: { fr: 'câble haute tension', en: 'high-voltage cable' }, inPack: false },
+  dcdc_converter: { name: { fr: 'convertisseur DC-DC', en: 'DC-DC converter' }, inPack: false },
+  onboard_charger: { name: { fr: 'chargeur embarqué', en: 'on-board charger' }, inPack: false },
+  electric_compressor: {
+    name: { fr: 'compresseur de climatisation électrique', en: 'electric A/C compressor' },
+    inPack: false,
+  },
+  inverter: { name: { fr: 'onduleur', en: 'inverter' }, inPack: false },
+  traction_motor: { name: { fr: 'moteur de traction', en: 'traction motor' }, inPack: false },
+};
+
 /** The NF C18-550 symbol a safety step checks (`habilitation_B1XL` → `B1XL`), or undefined. */
 export function habilitationOf(safetyId: string): string | undefined {
   return safetyId.startsWith(HABILITATION_PREFIX) ? safetyId.slice(HABILITATION_PREFIX.length) : undefined;

@@ -153,6 +153,36 @@ describe('GuidedSession', () => {
     expect(s.analysis().posteriors[0].cause).toBe('weak_cell');
   });
 
+  it('a repair on high-voltage parts waits for its own safety steps, as a test does', () => {
+    const s = GuidedSession.start(kb, { vehicle: 'ev', dtcs: ['P0562'] }, { treeId: 'charging' });
+    // Replacing the DC-DC converter: the lock-out (BCL) and the work beside live parts (B2VL).
+    expect(s.repairSafety('dcdc_converter_fault')).toEqual(['hv_lockout', 'habilitation_B2VL']);
+    expect(() => s.repair('dcdc_converter_fault')).toThrow(
+      'the repair of dcdc_converter_fault needs hv_lockout, habilitation_B2VL first',
+    );
+    expect(s.steps.some((x) => x.kind === 'repair')).toBe(false);
+    expect(s.state).toBe('diagnose');
+    s.recordSafety('hv_lockout');
+    expect(() => s.repair('dcdc_converter_fault')).toThrow(SafetyPrerequisiteError);
+    s.recordSafety('habilitation_B2VL');
+    s.repair('dcdc_converter_fault');
+    expect(s.steps.at(-1)).toMatchObject({ kind: 'repair', cause: 'dcdc_converter_fault' });
+    // A 12 V repair takes none.
+    expect(
+      GuidedSession.start(kb, { vehicle: 'ev', dtcs: ['P0562'] }, { treeId: 'charging' }).repairSafety(
+        'battery_weak',
+      ),
+    ).toEqual([]);
+  });
+
+  it('an insulation fault found in the pack: the steps of the test count, the battery option is still asked for the repair', () => {
+    const s = GuidedSession.start(kb, { vehicle: 'ev', dtcs: ['P0AA6'] }, { treeId: 'hv_isolation' });
+    s.recordSafety('hv_lockout');
+    s.recordSafety('habilitation_B2VL');
+    expect(s.repairSafety('hv_battery_isolation')).toEqual(['habilitation_B1XL']);
+    expect(s.repairSafety('inverter_isolation')).toEqual([]);
+  });
+
   it('round-trips through JSON and resumes where it stopped', () => {
     const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0301'] });
     const first = s.next()!;

@@ -158,10 +158,12 @@ export class SessionError extends Error {
 export class SafetyPrerequisiteError extends SessionError {
   override name = 'SafetyPrerequisiteError';
   constructor(
+    /** The test's id, or the cause's whose repair was asked for. */
     readonly test: string,
     readonly missing: string[],
+    readonly step: 'test' | 'repair' = 'test',
   ) {
-    super(`test ${test} needs ${missing.join(', ')} first`);
+    super(`${step === 'repair' ? 'the repair of' : 'test'} ${test} needs ${missing.join(', ')} first`);
   }
 }
 
@@ -551,14 +553,29 @@ export class GuidedSession {
   }
 
   /**
+   * The safety steps the repair of a cause (the pending one by default) still needs, as a test's:
+   * its own (`repair.safety`) not yet recorded in this session. A lock-out recorded for a test before
+   * it counts, as it does for the next test (the session has no step that lifts it).
+   */
+  repairSafety(causeId = this.data.pendingRepair): string[] {
+    const cause = this.tree.causes.find((c) => c.id === causeId);
+    if (!cause) return [];
+    const done = this.safetyDone();
+    return cause.repair.safety.filter((s) => !done.has(s));
+  }
+
+  /**
    * Records the repair of a cause (the pending one by default). A cause repaired before a test
    * confirmed it is a premature repair: allowed (the workshop decides), kept with its probability.
    */
-  repair(causeId = this.data.pendingRepair): void {
+  repair(causeId = this.data.pendingRepair, options: { allowUnsafe?: boolean } = {}): void {
     const cause = this.tree.causes.find((c) => c.id === causeId);
     if (!cause) throw new SessionError(`unknown cause "${causeId}" in tree ${this.tree.id}`);
     if (this.data.state === 'done') throw new SessionError('the session is closed');
     if (this.data.state === 'verify') throw new SessionError('verify the repair already made first');
+    const missing = this.repairSafety(cause.id);
+    if (missing.length && !options.allowUnsafe)
+      throw new SafetyPrerequisiteError(cause.id, missing, 'repair');
     const probability =
       cause.id === this.data.pendingRepair && this.data.pendingConfidence !== undefined
         ? this.data.pendingConfidence

@@ -8,6 +8,7 @@ import {
   readLog,
   readLogText,
   reassembleAll,
+  saySystemError,
   toHex,
 } from '@atelier/can';
 import type { Clock } from '@atelier/clock';
@@ -48,7 +49,7 @@ export class RecordingError extends Error {
     readonly source: string,
     readonly detail: RecordingReason,
   ) {
-    const reason = RECORDING_TEXTS[detail.code].en(detail.why ?? '');
+    const reason = RECORDING_TEXTS[detail.code].en(detail);
     super(`${source}: ${reason}`);
     this.reason = reason;
   }
@@ -56,7 +57,7 @@ export class RecordingError extends Error {
   /** The message in `lang` (the instructor who uploaded the recording reads French). */
   messageIn(lang: 'fr' | 'en'): string {
     if (lang === 'en') return this.message;
-    return `${this.source} : ${RECORDING_TEXTS[this.detail.code].fr(this.detail.why ?? '')}`;
+    return `${this.source} : ${RECORDING_TEXTS[this.detail.code].fr(this.detail)}`;
   }
 }
 
@@ -67,7 +68,10 @@ export class RecordingError extends Error {
  */
 export interface RecordingReason {
   code: keyof typeof RECORDING_TEXTS;
+  /** The operating system's message (Node's, in English) for a file that cannot be read. */
   why?: string;
+  /** Its code (`ENOENT`), which says it in French (see @atelier/can's system-error-texts). */
+  systemCode?: string;
 }
 
 const RECORDING_TEXTS = {
@@ -80,10 +84,14 @@ const RECORDING_TEXTS = {
     fr: () => 'aucun échange OBD/UDS avec une réponse dans le transcript : rien à rejouer',
   },
   'cannot-read': {
-    en: (why: string) => `cannot read: ${why}`,
-    fr: (why: string) => `lecture impossible : ${why}`,
+    en: (r: RecordingReason) => `cannot read: ${r.why ?? ''}`,
+    fr: (r: RecordingReason) =>
+      `lecture impossible : ${saySystemError({ code: r.systemCode, message: r.why ?? '' }, 'fr')}`,
   },
-} as const satisfies Record<string, { en: (why: string) => string; fr: (why: string) => string }>;
+} as const satisfies Record<
+  string,
+  { en: (r: RecordingReason) => string; fr: (r: RecordingReason) => string }
+>;
 
 /** An ISO-TP message of a diagnostic id that could not be reassembled from the log (typed, not skipped). */
 export interface ReassemblyProblem {

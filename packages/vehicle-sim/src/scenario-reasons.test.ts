@@ -25,10 +25,28 @@ const refused = (text: string) => refusal(() => parseScenario(text, 'bad.yaml'))
 describe('a refused scenario file says where and why in French and in English', () => {
   it.each([
     [
-      'YAML that does not parse',
+      'YAML that does not parse (a key twice)',
       'name: demo\nname: again\n',
       'bad.yaml:2: YAML: Map keys must be unique at line 2, column 1:',
-      'bad.yaml, ligne 2 : YAML invalide (Map keys must be unique at line 2, column 1:)',
+      'bad.yaml, ligne 2 : YAML invalide, colonne 1 : clé en double : une clé ne peut figurer qu’une fois au même niveau',
+    ],
+    [
+      'YAML indented with a tab',
+      'name: demo\nvehicle:\n\tprofile: petrol\n',
+      'bad.yaml:3: YAML: Tabs are not allowed as indentation at line 3, column 1:',
+      'bad.yaml, ligne 3 : YAML invalide, colonne 1 : tabulation en début de ligne : YAML n’accepte que des espaces pour indenter',
+    ],
+    [
+      'YAML with a field less indented than its neighbours',
+      'name: demo\nvehicle:\n    profile: petrol\n  vin: VF1AAAAA555123456\n',
+      'bad.yaml:4: YAML: All mapping items must start at the same column at line 4, column 1:',
+      'bad.yaml, ligne 4 : YAML invalide, colonne 1 : indentation incorrecte : les éléments d’un même niveau doivent commencer à la même colonne',
+    ],
+    [
+      'YAML with a quote left open',
+      'name: "demo\nvehicle: petrol\n',
+      'bad.yaml:3: YAML: Missing closing "quote at line 3, column 1:',
+      'bad.yaml, ligne 3 : YAML invalide, colonne 1 : guillemet fermant (") manquant',
     ],
     [
       'not a mapping',
@@ -106,6 +124,29 @@ describe('a refused scenario file says where and why in French and in English', 
     );
     expect(unknown.messageIn('fr')).toMatch(
       /^no-such-thing : aucun scénario intégré de ce nom \(connus : .*misfire-cyl2/,
+    );
+  });
+
+  it('a file the system will not read says why in French, the system’s English kept in the message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-scenario-'));
+    const missing = join(dir, 'absent.yaml');
+    const err = refusal(() => readScenarioFile(missing));
+    expect(err.message).toBe(`${missing}: cannot read: ENOENT: no such file or directory, open '${missing}'`);
+    expect(err.messageIn('fr')).toBe(`${missing} : lecture impossible : fichier introuvable [ENOENT]`);
+    // A folder given as the scenario.
+    const folder = refusal(() => readScenarioFile(dir));
+    expect(folder.message).toBe(`${dir}: cannot read: EISDIR: illegal operation on a directory, read`);
+    expect(folder.messageIn('fr')).toBe(
+      `${dir} : lecture impossible : c'est un dossier, pas un fichier [EISDIR]`,
+    );
+    // A path through a file, as if it were a folder.
+    const plain = join(dir, 'plain.yaml');
+    writeFileSync(plain, GOOD);
+    const through = join(plain, 'x.yaml');
+    const notDir = refusal(() => readScenarioFile(through));
+    expect(notDir.message).toBe(`${through}: cannot read: ENOTDIR: not a directory, open '${through}'`);
+    expect(notDir.messageIn('fr')).toBe(
+      `${through} : lecture impossible : un élément du chemin est un fichier, pas un dossier [ENOTDIR]`,
     );
   });
 

@@ -1,4 +1,4 @@
-import type { ReasonLang } from '@atelier/can';
+import { type ReasonLang, saySystemError, yamlReasonFr } from '@atelier/can';
 
 /**
  * Why a scenario file is refused, in English and French: a code and its values, said in the
@@ -23,9 +23,10 @@ const text = <P = Record<string, never>>(
 
 export const SCENARIO_TEXTS = {
   // ── Reading the file ───────────────────────────────────────────────────────────────────────
-  'cannot-read': text<{ detail: string }>(
+  /** `code`: the system's (`ENOENT`), said in French by @atelier/can's system-error-texts. */
+  'cannot-read': text<{ detail: string; code: string }>(
     (p) => `cannot read: ${p.detail}`,
-    (p) => `lecture impossible : ${p.detail}`,
+    (p) => `lecture impossible : ${saySystemError({ code: p.code, message: p.detail }, 'fr')}`,
   ),
   'not-text': text<{ detail: string; offset: number }>(
     (p) => p.detail,
@@ -39,10 +40,15 @@ export const SCENARIO_TEXTS = {
     () => 'YAML nested too deeply to read',
     () => 'YAML trop imbriqué pour être lu',
   ),
-  /** The YAML library's own words, in English: it has no French. */
-  yaml: text<{ detail: string }>(
+  /**
+   * What the YAML library found wrong: English its own words (`detail`, its message's first line),
+   * French from its code (see @atelier/can's yaml-error-texts), after the column (the line is
+   * the error's). An error of the library without a code (an alias without its anchor) is quoted.
+   */
+  yaml: text<{ detail: string; code?: string; column?: number }>(
     (p) => `YAML: ${p.detail}`,
-    (p) => `YAML invalide (${p.detail})`,
+    (p) =>
+      `YAML invalide${p.column ? `, colonne ${p.column}` : ''} : ${yamlReasonFr({ code: p.code, message: p.detail })}`,
   ),
   'not-a-mapping': text(
     () => 'a scenario is a mapping (name:, vehicle:, faults: …)',

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeText, TextEncodingError } from '@atelier/can';
+import { decodeText, systemErrorOf, TextEncodingError } from '@atelier/can';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import { type DrivePhase, PHASE_KINDS, type PhaseKind } from './drive.js';
 import {
@@ -137,7 +137,7 @@ function readScenarioYaml(text: string, file: string): Scenario {
     throw new ScenarioError(
       file,
       '',
-      scenarioReason('yaml', { detail: e.message.split('\n')[0]! }),
+      scenarioReason('yaml', { detail: e.message.split('\n')[0]!, code: e.code, column: e.linePos?.[0].col }),
       e.linePos?.[0].line,
     );
   }
@@ -427,7 +427,8 @@ export function readScenarioFile(file: string): Scenario {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new ScenarioError(file, '', scenarioReason('cannot-read', { detail: (err as Error).message }));
+    const { code, message } = systemErrorOf(err);
+    throw new ScenarioError(file, '', scenarioReason('cannot-read', { detail: message, code: code ?? '' }));
   }
   let text: string;
   try {

@@ -6,6 +6,7 @@ import {
   openLogWriter,
   originCommentLine,
   type RecordingOrigin,
+  systemErrorOf,
   VirtualBus,
 } from '@atelier/can';
 import { type Clock, VirtualClock } from '@atelier/clock';
@@ -259,7 +260,8 @@ export async function openScenarioResponder(
     try {
       text = await readFile(s.recording, 'utf8');
     } catch (err) {
-      throw new RecordingError(s.recording, { code: 'cannot-read', why: (err as Error).message });
+      const { code, message } = systemErrorOf(err);
+      throw new RecordingError(s.recording, { code: 'cannot-read', why: message, systemCode: code });
     }
     return responderFromTranscript(Transcript.parse(text, s.recording), s.recording, {
       ...options,

@@ -5,7 +5,7 @@ import { UsageError } from '@atelier/command';
 import { DemoCar, Elm327Emulator, loadProfiles, profileByName, serveTcp } from '@atelier/elm327';
 import type { Responder } from '@atelier/obd';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliContext } from '../testing.js';
+import { cliContext, runCli } from '../testing.js';
 import { adapterCommand } from './adapter.js';
 
 const context = (lang: 'fr' | 'en' = 'en') => cliContext(lang, process.cwd());
@@ -78,6 +78,23 @@ describe('atelier adapter check', () => {
     await expect(adapterCommand.run(['check', 'elm327:ttyUSB0'], context().ctx)).rejects.toThrow(UsageError);
     await expect(adapterCommand.run(['probe'], context().ctx)).rejects.toThrow(UsageError);
   }, 60_000);
+
+  it('a sim: name that names no scenario, or a bad option: the user reads it in French on stderr', async () => {
+    const fr = await runCli(['--lang', 'fr', 'adapter', 'check', 'sim:no-such-car']);
+    expect(fr.code).toBe(2);
+    expect(fr.stderr).toMatch(
+      /^connexion à sim:no-such-car…\natelier adapter: adaptateur « sim:no-such-car » : aucun scénario « no-such-car » \(connus : .*misfire-cyl2.* ; ou le chemin d’un fichier de scénario \.yaml\)\n/,
+    );
+    const en = await runCli(['--lang', 'en', 'adapter', 'check', 'sim:no-such-car']);
+    expect(en.stderr).toMatch(
+      /\natelier adapter: adapter 'sim:no-such-car': no scenario 'no-such-car' \(known: .*misfire-cyl2.*; or a path to a scenario \.yaml\)\n/,
+    );
+    const via = await runCli(['--lang', 'fr', 'adapter', 'check', 'sim:misfire-cyl2?via=usb']);
+    expect(via.code).toBe(2);
+    expect(via.stderr).toMatch(
+      /^atelier adapter: adaptateur « sim:misfire-cyl2\?via=usb » : via « usb » : attendu isotp ou elm327\n/,
+    );
+  });
 
   it('takes the adapter as --adapter too, as every other command does; not two of them', async () => {
     const c = context();

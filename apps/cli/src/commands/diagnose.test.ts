@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Elm327Emulator, serveTcp } from '@atelier/elm327';
 import { loadScenario, Vehicle } from '@atelier/vehicle-sim';
@@ -177,6 +179,33 @@ describe('atelier diagnose', () => {
     );
   }, 90_000);
 
+  it('interactive: a repair on high-voltage parts asks its lock-out and habilitation first, and stops without them', async () => {
+    // The DC-DC converter found (its output measured bad): before the repair, the lock-out (BCL)
+    // and the habilitation for the work (B2VL). Without B2VL the repair is not recorded.
+    const refused = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:dcdc-converter', '--tree', 'charging'],
+      'm\no\nn\n',
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain(
+      'Avant la réparation (Remplacer le convertisseur DC-DC (intervention haute tension : consignation par un BCL, habilitation B2VL)) :',
+    );
+    expect(refused.stderr).toMatch(
+      /Habilitation NF C18-550 B2VL \(chargé de travaux au voisinage de pièces haute tension sous tension\) : la détenez-vous, valide \(recyclage à jour\), pour faire cette réparation \? \(o\/n\)/,
+    );
+    expect(refused.stderr).toContain(
+      'habilitation B2VL non détenue : cette réparation revient à une personne habilitée B2VL (NF C18-550) ; réparation non enregistrée, diagnostic interrompu',
+    );
+    expect(refused.stdout).not.toContain('Réparation : Remplacer le convertisseur DC-DC');
+    // Both confirmed: the repair is asked for.
+    const done = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:dcdc-converter', '--tree', 'charging', '--lang', 'en'],
+      'b\ny\ny\n',
+    );
+    expect(done.stderr).toMatch(/to do this repair\? \(y\/n\)/);
+    expect(done.stdout).toContain('Repair: Replace the DC-DC converter');
+  }, 90_000);
+
   it('interactive: a person without the battery option says so and is told who may open the pack', async () => {
     const r = await runCliWithInput(
       ['diagnose', '--adapter', 'sim:kona-weak-cell', '--vehicle', 'ev', '--lang', 'en'],
@@ -258,5 +287,23 @@ describe('atelier diagnose', () => {
     expect(trees).toBeGreaterThanOrEqual(15);
     expect(stdout).toContain(`${trees} trees, `);
     expect(stdout).toMatch(/trees, \d+ tests, 0 problem\(s\)/);
+  });
+
+  it('kb lint in French: a YAML syntax error says its line, column and reason in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-kb-cli-'));
+    cpSync(fileURLToPath(new URL('../../../../packages/diagnosis/kb', import.meta.url)), dir, {
+      recursive: true,
+    });
+    const broken = join(dir, 'trees', 'zz-indent.yaml');
+    writeFileSync(broken, 'id: indent\ncauses:\n    a: 1\n  b: 2\n');
+    const fr = await runCli(['kb', 'lint', '--dir', dir, '--lang', 'fr']);
+    expect(fr.code).toBe(1);
+    expect(fr.stdout).toContain(
+      'zz-indent.yaml:4: syntaxe YAML invalide, colonne 1 : indentation incorrecte : les éléments d’un même niveau doivent commencer à la même colonne\n',
+    );
+    const en = await runCli(['kb', 'lint', '--dir', dir, '--lang', 'en']);
+    expect(en.stdout).toContain(
+      'zz-indent.yaml:4: YAML syntax: All mapping items must start at the same column\n',
+    );
   });
 });

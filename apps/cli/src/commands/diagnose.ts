@@ -263,16 +263,24 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
     };
     const yes = (a: string) => ['o', 'oui', 'y', 'yes'].includes(a);
     const workshop: Workshop = {
-      async safety(id) {
+      async safety(id, forStep) {
         // No people register here: the person confirms, told which NF C18-550 symbol is needed (the
-        // lock-out's is the BCL's: they confirm they hold it and did it).
+        // lock-out's is the BCL's: they confirm they hold it and did it). A repair on HV parts asks
+        // its own steps before it, as a test does.
         const what = safetyText(id)[ctx.lang];
         const symbol = requiredSymbolOf(id);
+        const repair = forStep?.kind === 'repair';
+        if (repair && forStep.cause.repair.safety[0] === id)
+          out(
+            fr
+              ? `\nAvant la réparation (${forStep.cause.repair.fr}) :`
+              : `\nBefore the repair (${forStep.cause.repair.en}):`,
+          );
         const a = await ask(
           habilitationOf(id)
             ? fr
-              ? `${what} : la détenez-vous, valide (recyclage à jour) ? (o/n)`
-              : `${what}: do you hold it, valid (refresher up to date)? (y/n)`
+              ? `${what} : la détenez-vous, valide (recyclage à jour)${repair ? ', pour faire cette réparation' : ''} ? (o/n)`
+              : `${what}: do you hold it, valid (refresher up to date)${repair ? ', to do this repair' : ''}? (y/n)`
             : symbol
               ? fr
                 ? `${what} : faite par vous, titulaire de l'habilitation ${symbol} valide ? (o/n)`
@@ -281,12 +289,15 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
                 ? `Prérequis de sécurité « ${what} » fait ? (o/n)`
                 : `Safety prerequisite '${what}' done? (y/n)`,
         );
+        const work = repair
+          ? { fr: 'cette réparation revient', en: 'this repair is' }
+          : { fr: 'ce test revient', en: 'this test is' };
         if (!yes(a))
           throw new UsageError(
             symbol
               ? fr
-                ? `${habilitationOf(id) ? `habilitation ${symbol} non détenue : ce test revient` : `consignation non faite par un ${symbol} : elle revient`} à une personne habilitée ${symbol} (NF C18-550) ; diagnostic interrompu`
-                : `${habilitationOf(id) ? `habilitation ${symbol} not held: this test is` : `lock-out not done by a ${symbol}: it is`} for a person holding ${symbol} (NF C18-550); diagnosis stopped`
+                ? `${habilitationOf(id) ? `habilitation ${symbol} non détenue : ${work.fr}` : `consignation non faite par un ${symbol} : elle revient`} à une personne habilitée ${symbol} (NF C18-550) ; ${repair ? 'réparation non enregistrée, ' : ''}diagnostic interrompu`
+                : `${habilitationOf(id) ? `habilitation ${symbol} not held: ${work.en}` : `lock-out not done by a ${symbol}: it is`} for a person holding ${symbol} (NF C18-550); ${repair ? 'repair not recorded, ' : ''}diagnosis stopped`
               : fr
                 ? `prérequis ${id} non fait : diagnostic interrompu`
                 : `prerequisite ${id} not done: diagnosis stopped`,

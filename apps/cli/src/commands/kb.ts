@@ -34,7 +34,7 @@ export const kbCommand: Command = {
     else {
       for (const p of report.problems)
         ctx.stdout.write(
-          `${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`,
+          `${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${(ctx.lang === 'fr' && p.fr) || p.message}\n`,
         );
       ctx.stdout.write(
         ctx.lang === 'fr'

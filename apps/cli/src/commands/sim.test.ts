@@ -93,6 +93,31 @@ describe('atelier sim', () => {
     );
   });
 
+  it('a scenario the system will not read, or YAML that does not parse: the reason in French, English as before', async () => {
+    // A folder given as the scenario file.
+    const folder = await atelier('--lang', 'fr', 'sim', 'run', '--scenario', `${dir}/`);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toBe(
+      `atelier sim: ${dir}/ : lecture impossible : c'est un dossier, pas un fichier [EISDIR]\n`,
+    );
+    const folderEn = await atelier('--lang', 'en', 'sim', 'run', '--scenario', `${dir}/`);
+    expect(folderEn.stderr).toBe(
+      `atelier sim: ScenarioError: ${dir}/: cannot read: EISDIR: illegal operation on a directory, read\n`,
+    );
+    // A scenario indented with a tab.
+    const tabbed = join(dir, 'tab.yaml');
+    writeFileSync(tabbed, 'name: x\nvehicle:\n\tprofile: petrol\n');
+    const tab = await atelier('--lang', 'fr', 'sim', 'run', '--scenario', tabbed);
+    expect(tab.code).toBe(1);
+    expect(tab.stderr).toBe(
+      `atelier sim: ${tabbed}, ligne 3 : YAML invalide, colonne 1 : tabulation en début de ligne : YAML n’accepte que des espaces pour indenter\n`,
+    );
+    const tabEn = await atelier('--lang', 'en', 'sim', 'run', '--scenario', tabbed);
+    expect(tabEn.stderr).toBe(
+      `atelier sim: ScenarioError: ${tabbed}:3: YAML: Tabs are not allowed as indentation at line 3, column 1:\n`,
+    );
+  });
+
   it('--battery V also reads the traction battery: the recording gives a battery report; bad use is a usage error', async () => {
     const log = join(dir, 'kona.log');
     const r = await atelier(

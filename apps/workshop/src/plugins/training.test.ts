@@ -184,7 +184,20 @@ describe('recording uploads', () => {
     const cut = gzipSync(readFileSync(LEAF)).subarray(0, 2000);
     const bad = await upload('cut.log.gz', cut);
     expect(bad.statusCode).toBe(400);
-    expect(alertText(bad.body)).toMatch(/fichier gzip illisible/);
+    // zlib's reason in French on the page; in English as zlib wrote it.
+    expect(alertText(bad.body)).toBe(
+      'fichier gzip illisible : les données compressées s’arrêtent avant leur fin (fichier coupé)',
+    );
+    const a = await t.as('formateur');
+    const body = multipart({ _csrf: a.csrf }, { name: 'cut.log.gz', content: cut });
+    const en = await t.app.inject({
+      method: 'POST',
+      url: '/training/recordings?lang=en',
+      headers: { cookie: a.cookie, ...body.headers },
+      payload: body.payload,
+    });
+    expect(en.statusCode).toBe(400);
+    expect(alertText(en.body)).toBe('unreadable gzip file: unexpected end of file');
     // A few KiB that inflate past the limit: refused before anything is parsed.
     const bomb = gzipSync(Buffer.alloc(MAX_RECORDING_BYTES + 4096, 0x41));
     expect(bomb.length).toBeLessThan(64 * 1024);
@@ -728,6 +741,14 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(en.statusCode).toBe(400);
     expect(alertText(en.body)).toBe(
       "invalid BLF file: junk.blf: byte 144 (0x90): expected an object ('LOBJ'), found 'pas '",
+    );
+    // A compressed container damaged in the file: zlib's reason in French.
+    const damaged = Buffer.from(readFileSync(blf));
+    damaged.fill(0x33, 15_600, 16_000);
+    const z = await upload('damaged.blf', damaged);
+    expect(z.statusCode).toBe(400);
+    expect(alertText(z.body)).toBe(
+      'fichier BLF invalide : damaged.blf, octet 15546 (0x3cba) : conteneur corrompu (zlib : table des littéraux et longueurs invalide)',
     );
   });
 

@@ -2,7 +2,7 @@
  * The diagnosis knowledge base as the workshop shows it: loaded once, causes named as their tree
  * names them, tests by their name.
  */
-import { type KnowledgeBase, loadKnowledgeBase, requiredSymbolOf } from '@atelier/diagnosis';
+import { type KnowledgeBase, loadKnowledgeBase } from '@atelier/diagnosis';
 import type { Text } from '../i18n.js';
 
 let kbCache: KnowledgeBase | undefined;
@@ -36,18 +36,4 @@ export function causeName(id: string | null, treeId?: string): Text {
 /** A test's name, or its id when the knowledge base does not know it. */
 export function testName(id: string): Text {
   return knowledgeBase().tests.get(id)?.name ?? { fr: id, en: id };
-}
-
-/**
- * The NF C18-550 symbols the knowledge base's safety steps are checked against (a habilitation
- * step's, the lock-out's BCL): the ones whose standing the guided page says before the click.
- */
-export function gatedSymbols(): string[] {
-  const symbols = new Set<string>();
-  for (const t of knowledgeBase().tests.values())
-    for (const id of t.safety) {
-      const symbol = requiredSymbolOf(id);
-      if (symbol) symbols.add(symbol);
-    }
-  return [...symbols].sort();
 }

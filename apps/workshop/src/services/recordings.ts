@@ -24,6 +24,7 @@ import {
   readLogText,
   readOrigin,
   reason,
+  sayZlibError,
   TextEncodingError,
 } from '@atelier/can';
 import { speaksLang } from '@atelier/command';
@@ -111,7 +112,7 @@ export async function checkRecording(name: string, gzipped: Uint8Array): Promise
               en: `file too large once decompressed (limit ${MAX_RECORDING_BYTES / 1024} KiB)`,
             }
           : {
-              fr: `fichier gzip illisible : ${(err as Error).message}`,
+              fr: `fichier gzip illisible : ${sayZlibError(err as NodeJS.ErrnoException, 'fr')}`,
               en: `unreadable gzip file: ${(err as Error).message}`,
             },
         tooBig ? 413 : 400,

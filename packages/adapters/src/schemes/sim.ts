@@ -11,6 +11,7 @@ import {
 } from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { type AdapterName, checkOptions } from '../name.js';
+import { specDetail } from '../spec-texts.js';
 import { recordCandump } from '../traffic.js';
 import type { AdapterScheme, SchemeContext, SchemeOpened } from '../types.js';
 import { connectElm, elmInfo, profileNamed } from './elm327.js';
@@ -29,14 +30,10 @@ function parseSim(name: AdapterName): SimTarget {
   checkOptions(name, ['via', 'profile']);
   const via = name.params.get('via') ?? 'isotp';
   if (via !== 'isotp' && via !== 'elm327')
-    throw new AdapterSpecError(name.spec, 'bad-option', `via '${via}' is not isotp or elm327`);
+    throw new AdapterSpecError(name.spec, 'bad-option', specDetail('sim.bad-via', { via }));
   const profile = name.params.get('profile') ?? undefined;
   if (profile !== undefined && via !== 'elm327')
-    throw new AdapterSpecError(
-      name.spec,
-      'bad-option',
-      'profile applies to via=elm327 (an emulated adapter)',
-    );
+    throw new AdapterSpecError(name.spec, 'bad-option', specDetail('sim.profile-needs-elm327'));
   return { spec: name.spec, scenario: name.target, via, profile };
 }
 
@@ -51,7 +48,7 @@ async function builtInScenario(
     throw new AdapterSpecError(
       t.spec,
       'unknown-scenario',
-      `no scenario '${t.scenario}' (known: ${sim.scenarioNames().join(', ')}; or a path to a scenario .yaml)`,
+      specDetail('sim.no-scenario', { name: t.scenario, known: sim.scenarioNames() }),
     );
   try {
     const scenario = sim.loadScenario(

@@ -348,6 +348,14 @@ describe('BLF: bad files give a typed error with the file and the byte offset', 
     const strict = await readUntilError(readLogText(bad, 'zlib.blf'));
     expect((strict.error as BinaryLogError).offset).toBe(second);
     expect((strict.error as Error).message).toMatch(/corrupt log container \(zlib/);
+    // zlib's English words stay in the message; French says what they mean (zlib-texts.ts).
+    const at = `byte ${second} (0x${second.toString(16)})`;
+    expect((strict.error as Error).message).toBe(
+      `zlib.blf: ${at}: corrupt log container (zlib: invalid code lengths set)`,
+    );
+    expect((strict.error as BinaryLogError).messageIn('fr')).toBe(
+      `zlib.blf, octet ${second} (0x${second.toString(16)}) : conteneur corrompu (zlib : table des longueurs de codes invalide)`,
+    );
     expect(strict.frames.length).toBe(Math.floor((128 * 1024) / 56));
     const lenient = readLogText(bad, 'zlib.blf', { lenient: true });
     const got = await all(lenient);

@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 import { type FrameBatch, FrameFlag } from '../batch.js';
 import { dlcToLength, FD_LENGTHS, type Frame } from '../frame.js';
 import { BinaryLogError, type LogParseError, type ReadOptions } from '../log.js';
-import { isTruncation, type Reason, reason, type Term, term } from '../reason.js';
+import { isTruncation, type Reason, reason, type Term, term, zlibReason } from '../reason.js';
 import {
   BinaryCursor,
   BinaryLogReader,
@@ -565,7 +565,12 @@ class BlfIterator extends BinaryCursor {
           this.outs[slot] = r.out;
           payload = { origin: at, bytes: r.bytes };
         } else if ('zlibError' in r) {
-          payload = this.dropped(at, reason('blf.container-zlib', { detail: r.zlibError }));
+          payload = this.dropped(
+            at,
+            reason('blf.container-zlib', {
+              detail: zlibReason({ message: r.zlibError, code: r.zlibCode }),
+            }),
+          );
         } else {
           payload = this.dropped(
             at,

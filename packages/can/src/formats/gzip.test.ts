@@ -54,5 +54,33 @@ describe('gzip-compressed logs are read as the log inside', () => {
     expect(frames.length).toBeGreaterThan(1000);
     expect(error).toBeInstanceOf(BinaryLogError);
     expect(String(error)).toMatch(/cut\.log\.gz: .*bad gzip file: unexpected end of file/);
+    // zlib's words stay in English in the message, and are said in French (zlib-texts.ts).
+    expect((error as BinaryLogError).message).toBe(
+      `${gz}: byte 0 (0x0): bad gzip file: unexpected end of file`,
+    );
+    expect((error as BinaryLogError).messageIn('fr')).toBe(
+      `${gz}, octet 0 (0x0) : fichier gzip illisible : les données compressées s’arrêtent avant leur fin (fichier coupé)`,
+    );
+  });
+
+  it('a .gz whose deflate data is damaged (a BLF inside): zlib’s reason in English, in French for the reader', async () => {
+    const dir = tmp();
+    const blf = join(dir, 'leaf.blf');
+    await writeLog(blf, await all(readLog(LEAF_LOG)), 'blf');
+    const gz = gzipSync(readFileSync(blf));
+    const damaged = Buffer.from(gz);
+    damaged.fill(0xff, gz.length >> 1, (gz.length >> 1) + 20);
+    const file = join(dir, 'damaged.blf.gz');
+    writeFileSync(file, damaged);
+    const { error } = await readUntilError(readLog(file));
+    expect(error).toBeInstanceOf(BinaryLogError);
+    // The BLF inside is compressed already, so gzip stored it as it is: the damage shows in the
+    // CRC-32 at the end. (Damage within the first 64 KiB used to read as an empty log.)
+    expect((error as BinaryLogError).message).toBe(
+      `${file}: byte 0 (0x0): bad gzip file: incorrect data check`,
+    );
+    expect((error as BinaryLogError).messageIn('fr')).toBe(
+      `${file}, octet 0 (0x0) : fichier gzip illisible : somme de contrôle fausse : les données ont été altérées`,
+    );
   });
 });

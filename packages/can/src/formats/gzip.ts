@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 import { BinaryLogError } from '../log.js';
-import { reason } from '../reason.js';
+import { reason, systemReason, zlibReason } from '../reason.js';
 import type { ByteSource } from './line-reader.js';
 
 /**
@@ -39,7 +39,11 @@ export function gunzipAll(bytes: Uint8Array, file: string): Buffer {
   try {
     return zlib.gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED });
   } catch (err) {
-    throw new BinaryLogError(file, 0, reason('bad-gzip', { detail: (err as Error).message }));
+    throw new BinaryLogError(
+      file,
+      0,
+      reason('bad-gzip', { detail: zlibReason(err as NodeJS.ErrnoException) }),
+    );
   }
 }
 
@@ -63,7 +67,10 @@ export function gunzipSource(file: string): ByteSource {
         try {
           next = await chunks.next();
         } catch (err) {
-          throw new BinaryLogError(file, 0, reason('bad-gzip', { detail: (err as Error).message }));
+          // The file itself could not be read (it reaches here through the pipe): the system's words.
+          const e = err as NodeJS.ErrnoException;
+          const detail = e.syscall !== undefined ? systemReason(e) : zlibReason(e);
+          throw new BinaryLogError(file, 0, reason('bad-gzip', { detail }));
         }
         if (next.done) ended = true;
         else pending = next.value;

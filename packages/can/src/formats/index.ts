@@ -186,7 +186,13 @@ function fileIsGzip(file: string): boolean {
 
 /** The format from the name and the first bytes; of the log inside for a gzip file. */
 function detectFromHead(file: string, head: Uint8Array): LogFormat {
-  if (isGzip(head)) return detectFormat(innerName(file), gunzipHead(head).subarray(0, 4096));
+  if (isGzip(head)) {
+    const inner = gunzipHead(head);
+    // Nothing inflated from a gzip head: an empty log, or deflate data damaged from the start, which
+    // is said as zlib's reason (the whole head inflated again, to get it) rather than as an empty log.
+    if (inner.length === 0) gunzipAll(head, file);
+    return detectFormat(innerName(file), inner.subarray(0, 4096));
+  }
   return detectFormat(file, head.subarray(0, 4096));
 }
 

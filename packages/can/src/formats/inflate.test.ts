@@ -42,9 +42,14 @@ describe.each([
     const z = deflateSync(raw);
     const corrupt = Buffer.from(z);
     corrupt[0] = 0x00;
-    expect(inflater.inflate(corrupt, raw.length, undefined)).toEqual({ zlibError: expect.any(String) });
+    // zlib's words and Node's code for them, which the French catalogue reads (zlib-texts.ts).
+    expect(inflater.inflate(corrupt, raw.length, undefined)).toEqual({
+      zlibError: 'incorrect header check',
+      zlibCode: 'Z_DATA_ERROR',
+    });
     expect(inflater.inflate(z.subarray(0, z.length >> 1), raw.length, undefined)).toEqual({
-      zlibError: expect.stringMatching(/end of file/),
+      zlibError: 'unexpected end of file',
+      zlibCode: 'Z_BUF_ERROR',
     });
     expect(inflater.inflate(z, raw.length + 10, undefined)).toEqual({ length: raw.length, more: false });
     expect(inflater.inflate(z, raw.length - 10, undefined)).toMatchObject({ more: true });

@@ -27,7 +27,7 @@ interface ZlibHandle {
     outLen: number,
   ): void;
   reset(): void;
-  onerror: (message: string, errno: number) => void;
+  onerror: (message: string, errno: number, code?: string) => void;
 }
 
 /**
@@ -36,7 +36,7 @@ interface ZlibHandle {
  */
 export type InflateResult =
   | { bytes: Buffer; out: Buffer }
-  | { zlibError: string }
+  | { zlibError: string; zlibCode?: string }
   | { length: number; more: boolean };
 
 /** A known stream for the self-test: bytes like records (repeats and noise), and their deflate. */
@@ -48,6 +48,7 @@ export class Inflater {
   /** [avail_out, avail_in] after each write: where Node's context reports them. */
   private state: Uint32Array | undefined;
   private error: string | undefined;
+  private errorCode: string | undefined;
   private usable: boolean;
 
   /** `documentedOnly`: always the documented `inflateSync` (the fallback, tested on its own). */
@@ -80,7 +81,7 @@ export class Inflater {
     if (this.error !== undefined) {
       // The context is in an error state: a fresh one for the next stream.
       this.handle = undefined;
-      return { zlibError: this.error };
+      return { zlibError: this.error, ...(this.errorCode ? { zlibCode: this.errorCode } : {}) };
     }
     const produced = room - this.state![0];
     if (produced !== expected) return { length: Math.min(produced, expected), more: produced > expected };
@@ -103,8 +104,9 @@ export class Inflater {
       return undefined;
     }
     // Errors come back through this callback during writeSync (the stream object never sees them).
-    h.onerror = (message: string) => {
+    h.onerror = (message: string, _errno: number, code?: string) => {
       this.error = message;
+      this.errorCode = code;
     };
     this.handle = h;
     this.state = state;
@@ -159,7 +161,8 @@ export class Inflater {
       // Past maxOutputLength: the stream gives more than expected (the other path says it so).
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
         return { length: expected, more: true };
-      return { zlibError: (err as Error).message };
+      const code = (err as NodeJS.ErrnoException).code;
+      return { zlibError: (err as Error).message, ...(code ? { zlibCode: code } : {}) };
     }
     if (bytes.length !== expected)
       return { length: Math.min(bytes.length, expected), more: bytes.length > expected };

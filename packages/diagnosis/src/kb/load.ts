@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type YamlErrorLike, yamlReasonFr } from '@atelier/can';
 import { MONITORS, pidByKey } from '@atelier/obd';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { BATTERY_FIGURE_KEYS, isBatteryFigure } from '../battery-figures.js';
+import { HV_PARTS } from '../safety.js';
 import type { Localized } from '../text.js';
 import {
   type Cause,
@@ -39,8 +41,27 @@ export class KbError extends Error {
     readonly path: string,
     readonly reason: string,
     readonly line?: number,
+    /** The YAML library's error, when the file does not parse: it is said in French from its code. */
+    readonly yaml?: YamlErrorLike,
   ) {
     super(`${file}${line ? `:${line}` : ''}: ${path ? `${path}: ` : ''}${reason}`);
+  }
+
+  /** The reason in French where there is one (a YAML syntax error), after the column; undefined otherwise. */
+  get reasonFr(): string | undefined {
+    if (!this.yaml) return undefined;
+    const col = this.yaml.linePos?.[0].col;
+    return `syntaxe YAML invalide${col ? `, colonne ${col}` : ''} : ${yamlReasonFr(this.yaml)}`;
+  }
+
+  /**
+   * The message in `lang`. The knowledge base's own reasons are English for now (its authors
+   * write both languages); a YAML syntax error, the library's English words, is said in French.
+   */
+  messageIn(lang: 'fr' | 'en'): string {
+    const fr = lang === 'fr' ? this.reasonFr : undefined;
+    if (fr === undefined) return this.message;
+    return `${this.file}${this.line ? `, ligne ${this.line}` : ''} : ${fr}`;
   }
 }
 
@@ -57,8 +78,10 @@ class Reader {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
     const err = this.doc.errors[0];
     if (err) {
-      const line = this.lines.linePos(err.pos[0]).line;
-      throw new KbError(file, '', `YAML syntax: ${err.message.split('\n')[0]}`, line);
+      const at = this.lines.linePos(err.pos[0]);
+      // Parsed without prettyErrors (the message stays as it always was): the place from the counter.
+      const yaml = { code: err.code, message: err.message, linePos: [at] };
+      throw new KbError(file, '', `YAML syntax: ${err.message.split('\n')[0]}`, at.line, yaml);
     }
   }
 
@@ -514,6 +537,15 @@ function readTree(r: Reader): FaultTreeEntry {
         en: r.str(rep.en, [...p, 'repair', 'en']),
         hours: r.num(rep.hours, [...p, 'repair', 'hours'], 0, 100),
         parts: r.num(rep.parts, [...p, 'repair', 'parts'], 0),
+        hvParts: r.strings(rep.hv_parts, [...p, 'repair', 'hv_parts']).map((part, i) => {
+          if (!(part in HV_PARTS))
+            r.fail(
+              [...p, 'repair', 'hv_parts', i],
+              `unknown high-voltage part "${part}" (${Object.keys(HV_PARTS).join(', ')})`,
+            );
+          return part;
+        }),
+        safety: r.strings(rep.safety, [...p, 'repair', 'safety']),
         ...(rep.after === undefined ? {} : { after: readFollowUp(r, rep.after, [...p, 'repair', 'after']) }),
       },
     };

@@ -77,6 +77,16 @@ export interface Repair extends Localized {
   /** Parts cost in euros. */
   parts: number;
   /**
+   * The high-voltage parts the repair works on (`hv_parts:`, ids of `HV_PARTS`): empty for a repair
+   * away from the HV system. `kb lint` asks such a repair for its safety steps.
+   */
+  hvParts: string[];
+  /**
+   * Safety steps done before the repair is recorded, as a test's (`hv_lockout`, `habilitation_B2VL`):
+   * checked against the people register where one is kept, confirmed at a prompt otherwise.
+   */
+  safety: string[];
+  /**
    * What the technician does after the repair and before the verification, when the repair alone does
    * not take the symptom out of the car (a DPF still loaded with the soot a leaking injector made
    * needs a regeneration): said to the technician, and `road` is the verification drive it calls for.

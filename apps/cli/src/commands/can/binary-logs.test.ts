@@ -175,6 +175,20 @@ describe('atelier can on MF4 and BLF files', () => {
     expect(decode.stderr).toBe(
       `atelier can: ${dbc}, ligne 2 : l'ordre des octets doit être 0 (Motorola) ou 1 (Intel), trouvé « 3+ »\n`,
     );
+    // A BLF whose compressed container is damaged: zlib's reason said in French, English as zlib wrote it.
+    const damaged = join(dir, 'damaged.blf');
+    const bytes = Buffer.from(readFileSync(blf));
+    bytes.fill(0x33, 15_600, 16_000);
+    writeFileSync(damaged, bytes);
+    const zfr = await runCli(['can', 'stats', damaged], { cwd: ROOT, env: { ATELIER_LANG: 'fr' } });
+    expect(zfr.code).toBe(1);
+    expect(zfr.stderr).toBe(
+      `atelier can: ${damaged}, octet 15546 (0x3cba) : conteneur corrompu (zlib : table des littéraux et longueurs invalide)\n`,
+    );
+    const zen = await runCli(['can', 'stats', damaged], { cwd: ROOT, env: { ATELIER_LANG: 'en' } });
+    expect(zen.stderr).toBe(
+      `atelier can: BinaryLogError: ${damaged}: byte 15546 (0x3cba): corrupt log container (zlib: invalid literal/lengths set)\n`,
+    );
     // A DBC that reads with warnings: they are said in French too, before the decoding.
     const sloppy = join(dir, 'sloppy.dbc');
     writeFileSync(sloppy, 'BO_ 1979 Leaf: 8 X\n SG_ B : 0|8@1+ (1,0) [0|0] "" X\nCM_ BU_ Nobody "x";\n');

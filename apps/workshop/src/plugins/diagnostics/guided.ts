@@ -8,6 +8,7 @@
 import {
   type GuidedSession as GS,
   GuidedSession,
+  habilitationOf,
   type MeasuredReading,
   measurementsFor,
   readNumber,
@@ -255,11 +256,23 @@ async function guided(scope: FastifyInstance): Promise<void> {
     },
     handler: async (req, reply) => {
       const { causeId, version } = req.body;
+      const user = req.user!;
       const id = await step(
         req.params.id,
-        req.user!,
+        user,
         version,
-        (g) => g.repair(causeId || undefined),
+        async (g, s) => {
+          // The work on HV parts is the person's who records the repair: their own habilitation for
+          // it (the repair's habilitation step) is checked in the register, whoever clicked the step;
+          // the lock-out step, the BCL's, was checked at its click (NF C18-550: a BCL may lock out
+          // for the person doing the work). Then the session refuses a repair whose steps are not done.
+          const cause = g.tree.causes.find((c) => c.id === (causeId || g.pendingRepair?.id));
+          for (const sid of cause?.repair.safety ?? []) {
+            const symbol = habilitationOf(sid);
+            if (symbol) await requireHabilitation(store, s.site_id, user, symbol, isoDate(clock.now()));
+          }
+          g.repair(causeId || undefined);
+        },
         // Once the repair is recorded, a simulated car is repaired too (a recording cannot be).
         (g, s) => {
           const done = g.steps.at(-1);

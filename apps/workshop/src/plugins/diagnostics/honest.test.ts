@@ -248,6 +248,12 @@ describe('training mode', () => {
     expect(badEn.body).toContain(
       'scenario file refused: bad.yaml:10: faults[0].severity: must be between 0 and 1 (got 7)',
     );
+    // YAML that does not parse (a key written twice): line, column and reason in French.
+    const twice = await upload({ name: 'twice.yaml', content: `${text}name: encore\n` }, '');
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain(
+      `fichier de scénario refusé : twice.yaml, ligne ${text.split('\n').length} : YAML invalide, colonne 1 : clé en double : une clé ne peut figurer qu’une fois au même niveau`,
+    );
     // Right: stored with its text, and its car is the one played.
     const ok = await upload({ name: 'durite.yaml', content: text }, '');
     expect(ok.statusCode).toBe(303);

@@ -9,7 +9,7 @@ import { originText } from '@atelier/can';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { tr } from '../../i18n.js';
+import { type Lang, tr } from '../../i18n.js';
 import { adapterOptions, chooseAdapter } from '../../services/adapter-offer.js';
 import { AdapterProblem, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import { markFinished } from '../../services/classes.js';
@@ -29,11 +29,11 @@ import {
   setStatusMessage,
 } from '../../services/diagnostics.js';
 import { ConflictError, DomainError, ValidationError } from '../../services/errors.js';
-import { sessionCar, sessionOrigin } from '../../services/guided.js';
-import { type HabStanding, habilitationStanding, isoDate } from '../../services/habilitations.js';
-import { gatedSymbols } from '../../services/knowledge.js';
+import { guidedSessionOf, sessionCar, sessionOrigin } from '../../services/guided.js';
+import { type HabStanding, isoDate } from '../../services/habilitations.js';
 import { topic } from '../../services/live.js';
 import { listOrders } from '../../services/orders.js';
+import { type SafetyGate, safetyGatesOf } from '../../services/safety-gates.js';
 import { readSessionBattery } from '../../services/session-battery.js';
 import { trafficChunks, trafficSummary } from '../../services/traffic.js';
 import { batteryReportPage } from '../../web/battery.js';
@@ -68,6 +68,51 @@ const nullableInt = { type: ['integer', 'null'] } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 
 /** A session as the API shows it: the row, whether its adapter is open, every reading, the guided state. */
+const safetyGateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'for',
+    'target',
+    'step',
+    'symbol',
+    'done',
+    'checked_at_repair',
+    'held',
+    'held_as',
+    'valid_until',
+    'reason',
+    'holders',
+  ],
+  properties: {
+    for: { type: 'string', enum: ['test', 'repair'] },
+    /** The test's id, or the cause's whose repair it is. */
+    target: { type: 'string' },
+    step: { type: 'string' },
+    /** The NF C18-550 symbol the step is checked against (the lock-out's: BCL). */
+    symbol: { type: 'string' },
+    done: { type: 'boolean' },
+    /** The repair's habilitation is checked again on whoever records the repair. */
+    checked_at_repair: { type: 'boolean' },
+    held: { type: 'boolean' },
+    /** The reader's covering symbol (B2XL for B1XL), when held. */
+    held_as: nullableStr,
+    /** Its refresher date (YYYY-MM-DD), when held. */
+    valid_until: nullableStr,
+    /** Why not held (none, renewal overdue), in the reader's language. */
+    reason: nullableStr,
+    holders: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'symbol', 'valid_until'],
+        properties: { name: { type: 'string' }, symbol: { type: 'string' }, valid_until: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 export const diagSessionSchema = {
   type: 'object',
   additionalProperties: false,
@@ -97,8 +142,31 @@ export const diagSessionSchema = {
     readings: { type: 'array', items: readingSchema },
     /** The guided diagnosis (`SessionData` of @atelier/diagnosis), or null before it starts. */
     guided: { description: 'SessionData of @atelier/diagnosis, or null' },
+    /**
+     * What the guided page says before the click, for the reader: each safety step of the proposed
+     * test (or of the found cause's repair) checked against the people register.
+     */
+    safety_gates: { type: 'array', items: safetyGateSchema },
   },
 } as const;
+
+/** A safety gate as the session's JSON carries it (where the reader stands; who on the site holds it). */
+function safetyGateJson(g: SafetyGate, lang: Lang) {
+  const { check, holders, renewalOn, symbol } = g.standing;
+  return {
+    for: g.for,
+    target: g.target,
+    step: g.step,
+    symbol,
+    done: g.done,
+    checked_at_repair: g.checkedAtRepair,
+    held: check.ok,
+    held_as: check.ok ? check.symbol : null,
+    valid_until: renewalOn ?? null,
+    reason: check.ok ? null : tr(lang, check.reason),
+    holders: holders.map((h) => ({ name: h.name, symbol: h.symbol, valid_until: h.renewal_on })),
+  };
+}
 
 const adapterResult = {
   type: 'object',
@@ -126,16 +194,16 @@ async function sessions(scope: FastifyInstance): Promise<void> {
   const runtime = app.diagnostics;
   const back = (reply: FastifyReply, id: number, anchor = '') =>
     reply.redirect(`/diagnostics/${id}${anchor}`, 303);
-  // Said before the click: where the reader stands for each habilitation a guided step can be
-  // checked against (the gate at the click is the same check), and who on the site holds it.
-  const standingsForPage = async (s: DiagSession, user: { id: number; name: string }) => {
-    const out = new Map<string, HabStanding>();
-    if (guidedOf(s)?.state !== 'diagnose') return out;
-    const today = isoDate(clock.now());
-    for (const symbol of gatedSymbols())
-      out.set(symbol, await habilitationStanding(store, s.site_id, user, symbol, today));
-    return out;
+  // Said before the click: the gated steps the guided session asks for now (the proposed test's,
+  // the found cause's repair's), where the reader stands for each (the gate at the click is the same
+  // check), and who on the site holds it.
+  const gatesFor = async (s: DiagSession, user: { id: number; name: string }): Promise<SafetyGate[]> => {
+    const state = guidedOf(s)?.state;
+    if (state !== 'diagnose' && state !== 'repair') return [];
+    return safetyGatesOf(store, s.site_id, guidedSessionOf(s), user, isoDate(clock.now()));
   };
+  const standingsForPage = async (s: DiagSession, user: { id: number; name: string }) =>
+    new Map<string, HabStanding>((await gatesFor(s, user)).map((g) => [g.standing.symbol, g.standing]));
 
   app.get('/diagnostics', {
     config: { access: STAFF },
@@ -227,7 +295,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
     api: {
       url: '/api/diagnostics/:id',
       response: diagSessionSchema,
-      json: async ({ s, connected, live }) => {
+      json: async ({ s, connected, live }, req) => {
         const { guided, ...rest } = s;
         return {
           ...rest,
@@ -235,6 +303,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
           live,
           readings: await readingsOf(store, s.id),
           guided: guided ? JSON.parse(guided) : null,
+          safety_gates: (await gatesFor(s, req.user!)).map((g) => safetyGateJson(g, req.lang)),
         };
       },
     },

@@ -8,6 +8,7 @@ import {
   describeRoutineRun,
   type GuidedSession as GS,
   GuidedSession,
+  habilitationOf,
   indexText,
   measurementsFor,
   type Recommendation,
@@ -593,8 +594,18 @@ ${canWork ? html`<form method="post" action="/diagnostics/${id}/guided/start">${
   else if (canWork && g.state === 'repair') {
     const c = g.pendingRepair!;
     const confidence = data.pendingConfidence;
-    action = html`<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${guidedFields(req, version)}
-<p>${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong>${probabilities && confidence !== undefined ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, confidence)})</span>` : ''} — ${T(req, c.repair)} (${formatNumber(req.lang, c.repair.hours)} h, ${formatNumber(req.lang, c.repair.parts)} €)</p>
+    // The repair's safety steps still to do (as a test's), and the habilitation for the work said
+    // for the reader even once its step is recorded: the repair itself is checked on who records it.
+    const missing = g.repairSafety(c.id);
+    const recheck = c.repair.safety.filter((sid) => habilitationOf(sid) && !missing.includes(sid));
+    // The cause and its repair first, then what it takes before it, then the button.
+    action = html`<p class="repair-cause">${T(req, { fr: 'Cause trouvée', en: 'Cause found' })} : <strong class="pending-cause">${T(req, c.name)}</strong>${probabilities && confidence !== undefined ? html` <span class="confidence">(${T(req, { fr: 'confiance', en: 'confidence' })} ${pct(req.lang, confidence)})</span>` : ''} — ${T(req, c.repair)} (${formatNumber(req.lang, c.repair.hours)} h, ${formatNumber(req.lang, c.repair.parts)} €)</p>
+${
+  missing.length || recheck.length
+    ? html`<div class="repair-safety"><h3>${T(req, { fr: 'Sécurité avant la réparation', en: 'Safety before the repair' })}</h3>
+${safetyForms(req, id, version, missing, options.habilitations)}${recheck.map((sid) => standingNote(req, sid, options.habilitations))}</div>`
+    : ''
+}<form method="post" action="/diagnostics/${id}/guided/repair" class="repair">${guidedFields(req, version)}
 <input type="hidden" name="causeId" value="${c.id}"><button type="submit" id="guided-repair">${T(req, { fr: 'Réparation faite', en: 'Repair done' })}</button></form>`;
   } else if (canWork && g.state === 'verify')
     action = verifyForms(
@@ -681,6 +692,22 @@ ${
 }`;
 }
 
+/** The safety steps still to do, each button with what the reader's standing is before the click. */
+function safetyForms(
+  req: FastifyRequest,
+  id: number,
+  version: number,
+  steps: readonly string[],
+  standings: Standings | undefined,
+): Html {
+  return html`${steps.map(
+    (
+      sid,
+    ) => html`${standingNote(req, sid, standings)}<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${guidedFields(req, version)}<input type="hidden" name="id" value="${sid}">
+<button type="submit" data-safety="${sid}">⚠ ${safetyName(req, sid)} — ${T(req, { fr: 'fait', en: 'done' })}</button></form>`,
+  )}`;
+}
+
 function recommendationForm(
   req: FastifyRequest,
   id: number,
@@ -701,12 +728,7 @@ function recommendationForm(
 ${probabilities ? html`<p class="reason">${T(req, next.reason)}</p>` : ''}
 <p class="instructions">${T(req, next.test.instructions)}</p>
 <p class="muted">${T(req, { fr: 'Attendu si bon', en: 'Expected if good' })} : ${T(req, next.test.expected.good)} — ${T(req, { fr: 'si mauvais', en: 'if bad' })} : ${T(req, next.test.expected.bad)}</p>
-${next.safety.map(
-  (
-    sid,
-  ) => html`${standingNote(req, sid, standings)}<form method="post" action="/diagnostics/${id}/guided/safety" class="inline safety">${guidedFields(req, version)}<input type="hidden" name="id" value="${sid}">
-<button type="submit" data-safety="${sid}">⚠ ${safetyName(req, sid)} — ${T(req, { fr: 'fait', en: 'done' })}</button></form>`,
-)}
+${safetyForms(req, id, version, next.safety, standings)}
 <form method="post" action="/diagnostics/${id}/guided/record" class="record">${guidedFields(req, version)}
 <label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}">${testName(req, t)}</option>`)}</select></label>
 <button type="submit" name="outcome" value="good" id="outcome-good">${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>

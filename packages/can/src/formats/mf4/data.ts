@@ -1,5 +1,5 @@
 import type { BinaryLogError } from '../../log.js';
-import { reason } from '../../reason.js';
+import { reason, zlibReason } from '../../reason.js';
 import { readExactly, u32, u64 } from '../binary-source.js';
 import { Inflater } from '../inflate.js';
 import { type BlockReader, UNFIN_DT_LENGTH, UNFIN_UPDATE_DL } from './blocks.js';
@@ -298,7 +298,11 @@ export class ChunkStream {
     const transposed = zipped.columns > 1;
     const r = this.inflater.inflate(stored, p.length, transposed ? this.scratch : this.buffer(p.length + 1));
     this.recycle(stored);
-    if ('zlibError' in r) throw this.blocks.error(p.at, reason('mf4.dz-zlib', { detail: r.zlibError }));
+    if ('zlibError' in r)
+      throw this.blocks.error(
+        p.at,
+        reason('mf4.dz-zlib', { detail: zlibReason({ message: r.zlibError, code: r.zlibCode }) }),
+      );
     if (!('bytes' in r)) {
       throw this.blocks.error(
         p.at,

@@ -384,6 +384,14 @@ describe('MF4: bad files give a typed error with the file and the byte offset', 
     const b = await readUntilError(readLogText(corrupt, 'dz.mf4'));
     expect((b.error as BinaryLogError).offset).toBe(dzAt);
     expect((b.error as Error).message).toMatch(/corrupt DZ block \(zlib/);
+    // zlib's English words stay in the message; French says what they mean (zlib-texts.ts).
+    const at = `${dzAt} (0x${dzAt.toString(16)})`;
+    expect((b.error as Error).message).toBe(
+      `dz.mf4: byte ${at}: corrupt DZ block (zlib: invalid literal/lengths set)`,
+    );
+    expect((b.error as BinaryLogError).messageIn('fr')).toBe(
+      `dz.mf4, octet ${at} : bloc DZ corrompu (zlib : table des littéraux et longueurs invalide)`,
+    );
 
     const huge = Buffer.from(dz);
     huge.writeBigUInt64LE(2n ** 40n, dzAt + 32);

@@ -1,0 +1,79 @@
+/**
+ * What is wrong with an adapter name, in English and French, for the details every scheme shares
+ * (the name's form, its options) and those of `sim:` (the simulated car a class opens most). The
+ * same mechanism as the other packages' reasons: a code and its values where the problem is
+ * found, the text said where the error is shown. English is the error's `message` as it always
+ * was (scripts and tests read it); the names, options and values are quoted as typed.
+ */
+
+interface SpecText<P> {
+  en: (p: P) => string;
+  fr: (p: P) => string;
+}
+const text = <P = Record<string, never>>(en: (p: P) => string, fr: (p: P) => string): SpecText<P> => ({
+  en,
+  fr,
+});
+
+export const SPEC_TEXTS = {
+  'expected-scheme-target': text(
+    () => 'expected SCHEME:TARGET, e.g. elm327:/dev/ttyUSB0',
+    () => 'attendu TYPE:CIBLE, par exemple elm327:/dev/ttyUSB0',
+  ),
+  'expected-one-of': text<{ examples: readonly string[] }>(
+    (p) => `expected one of ${p.examples.join(', ')}`,
+    (p) => `attendu l’un de : ${p.examples.join(', ')}`,
+  ),
+  'unknown-kind': text<{ scheme: string; examples: readonly string[] }>(
+    (p) => `unknown adapter kind '${p.scheme}' (known: ${p.examples.join(', ')})`,
+    (p) => `type d'adaptateur inconnu (connus : ${p.examples.join(', ')})`,
+  ),
+  'nothing-after-colon': text(
+    () => 'nothing after the colon',
+    () => 'rien après les deux-points',
+  ),
+  'unknown-option': text<{ key: string; known: readonly string[] }>(
+    (p) => `unknown option '${p.key}' (${p.known.length ? p.known.join(', ') : 'none taken'})`,
+    (p) =>
+      `option inconnue « ${p.key} » (${p.known.length ? `options possibles : ${p.known.join(', ')}` : 'aucune option acceptée'})`,
+  ),
+  'not-a-flag': text<{ key: string; value: string }>(
+    (p) => `${p.key} '${p.value}' is not 1/0, true/false or yes/no`,
+    (p) => `${p.key} « ${p.value} » : attendu 1/0, true/false ou yes/no`,
+  ),
+  'sim.bad-via': text<{ via: string }>(
+    (p) => `via '${p.via}' is not isotp or elm327`,
+    (p) => `via « ${p.via} » : attendu isotp ou elm327`,
+  ),
+  'sim.profile-needs-elm327': text(
+    () => 'profile applies to via=elm327 (an emulated adapter)',
+    () => 'profile ne s’applique qu’avec via=elm327 (un adaptateur émulé)',
+  ),
+  'sim.no-scenario': text<{ name: string; known: readonly string[] }>(
+    (p) => `no scenario '${p.name}' (known: ${p.known.join(', ')}; or a path to a scenario .yaml)`,
+    (p) =>
+      `aucun scénario « ${p.name} » (connus : ${p.known.join(', ')} ; ou le chemin d’un fichier de scénario .yaml)`,
+  ),
+};
+
+export type SpecTextCode = keyof typeof SPEC_TEXTS;
+type ParamsOf<C extends SpecTextCode> = (typeof SPEC_TEXTS)[C] extends SpecText<infer P> ? P : never;
+
+/** A detail of the catalogue: its code and values, said in a language by `saySpecDetail`. */
+export interface SpecDetail {
+  readonly code: SpecTextCode;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** A detail of the catalogue; the values are checked against the code's texts. */
+export function specDetail<C extends SpecTextCode>(
+  code: C,
+  ...params: Record<never, never> extends ParamsOf<C> ? [ParamsOf<C>?] : [ParamsOf<C>]
+): SpecDetail {
+  return { code, params: (params[0] ?? {}) as Record<string, unknown> };
+}
+
+export function saySpecDetail(d: SpecDetail, lang: 'fr' | 'en'): string {
+  const t = SPEC_TEXTS[d.code] as SpecText<Readonly<Record<string, unknown>>>;
+  return t[lang](d.params);
+}

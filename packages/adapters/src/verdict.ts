@@ -19,7 +19,15 @@ export interface VerdictText {
   en: string;
 }
 
+/**
+ * The error behind a verdict: in English its name and message as they always were; in French its
+ * own French words when it has them (a link error does), never its class name.
+ */
 const short = (err: Error) => `${err.name}: ${err.message}`;
+const shortFr = (err: Error) =>
+  typeof (err as { messageIn?: unknown }).messageIn === 'function'
+    ? (err as Error & { messageIn: (lang: 'fr') => string }).messageIn('fr')
+    : short(err);
 
 /** The verdict of an opening that failed (`openAdapter` rejected with `err`). */
 export function openingVerdict(err: unknown): VerdictText {
@@ -33,18 +41,18 @@ export function openingVerdict(err: unknown): VerdictText {
   if (e instanceof UnableToConnectError)
     return {
       verdict: 'car-unreachable',
-      fr: `adaptateur joint, véhicule injoignable : aucun protocole n'a répondu (contact mis ? prise bien enfoncée ?) — ${short(e)}`,
+      fr: `adaptateur joint, véhicule injoignable : aucun protocole n'a répondu (contact mis ? prise bien enfoncée ?) — ${shortFr(e)}`,
       en: `adapter reached, car not reached: no vehicle protocol answered (ignition on? plug seated?) — ${short(e)}`,
     };
   if (e instanceof NotElm327Error)
     return {
       verdict: 'adapter-unreachable',
-      fr: `ce qui répond n'est pas un ELM327 — ${short(e)}`,
+      fr: `ce qui répond n'est pas un ELM327 — ${shortFr(e)}`,
       en: `what answers is not an ELM327 — ${short(e)}`,
     };
   return {
     verdict: 'adapter-unreachable',
-    fr: `adaptateur injoignable — ${short(e)}`,
+    fr: `adaptateur injoignable — ${shortFr(e)}`,
     en: `adapter not reached — ${short(e)}`,
   };
 }

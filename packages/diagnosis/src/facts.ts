@@ -4,6 +4,7 @@ import {
   type DtcKind,
   type KnownEcu,
   LinkError,
+  linkReason,
   NegativeResponseError,
   type ObdClient,
   type PidReading,
@@ -322,7 +323,9 @@ export function requireCodes(
     const asked = items.filter((i) => i.kind === 'dtcs' && i.memory === memory);
     if (asked.some((i) => i.status === 'read')) continue;
     const failed = asked[0] ?? items.find((i) => i.kind === 'supported' && i.status !== 'read');
-    throw failed ? scanItemError(failed) : new LinkError(`no ECU gave its ${memory} codes`, 'no-response');
+    throw failed
+      ? scanItemError(failed)
+      : new LinkError(linkReason('no-ecu-gave-codes', { memory }), 'no-response');
   }
 }
 

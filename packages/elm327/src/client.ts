@@ -13,6 +13,7 @@ import {
   responseAddressOf,
   type Target,
 } from '@atelier/obd';
+import { elmReason, type ProtocolTried, protocolFailed, protocolTried } from './elm-reasons.js';
 import {
   clip,
   ElmAbortedError,
@@ -87,7 +88,7 @@ export interface AdapterDetails {
   /** Commands the adapter answered with `?` during start-up (ATI, STI, ATAT1 … on clones). */
   refused: string[];
   /** Protocols tried and what became of each (`0` is the automatic search). */
-  tried: { protocol: string; outcome: string }[];
+  tried: ProtocolTried[];
   /** Answers to the `identify` commands, by command. */
   identified: Record<string, string>;
 }
@@ -196,7 +197,7 @@ export class Elm327Link implements DiagnosticLink {
 
   /** After a DisconnectedError: opens the transport again and re-runs the start-up sequence. */
   async reconnect(): Promise<AdapterDetails> {
-    if (this.closing) throw new LinkError('the link was closed', 'closed');
+    if (this.closing) throw new LinkError(elmReason('closed', {}), 'closed');
     await this.io?.close();
     this.stats.reconnects++;
     this.options.transcript?.record('note', 'reconnect');
@@ -209,9 +210,9 @@ export class Elm327Link implements DiagnosticLink {
    */
   command(cmd: string, timeoutMs = 2_000): Promise<string> {
     const run = this.queue.then(() => {
-      if (this.closing) throw new LinkError('the link was closed', 'closed');
+      if (this.closing) throw new LinkError(elmReason('closed', {}), 'closed');
       if (!this.io || this.io.closed)
-        throw this.io?.error ?? new DisconnectedError('the adapter is not connected');
+        throw this.io?.error ?? new DisconnectedError(elmReason('not-connected', { hint: '' }));
       return this.at(this.io, cmd, timeoutMs);
     });
     this.queue = run.catch(() => {});
@@ -263,7 +264,7 @@ export class Elm327Link implements DiagnosticLink {
         const said = answerLines(left, 'ATZ').join(' | ');
         if (said !== '')
           throw new NotElm327Error(
-            `${this.where()}answers «${clip(said, 60)}» but never prints the > prompt: this is not an ELM327 (a modem or another serial device?)`,
+            elmReason('no-prompt-answer', { ...this.place(), heard: clip(said, 60) }),
             'no-prompt',
             clip(said),
           );
@@ -279,28 +280,25 @@ export class Elm327Link implements DiagnosticLink {
     if (said === '') {
       if (io.noise > 0)
         throw new NotElm327Error(
-          `${this.where()}sends only unreadable bytes (${io.noise}): not an ELM327 at this speed (wrong baud rate?)`,
+          elmReason('unreadable-bytes', { ...this.place(), count: io.noise }),
           'not-elm327',
           '',
         );
       if (io.strayPrompts > 0)
         throw new NotElm327Error(
-          `${this.where()}prints prompts (${io.strayPrompts}) but answers nothing, even to ATZ: not an ELM327`,
+          elmReason('prompts-only', { ...this.place(), count: io.strayPrompts }),
           'not-elm327',
           '>',
         );
-      throw new NotElm327Error(
-        `${this.where()}says nothing, even to ATZ: no ELM327 answers on this line`,
-        'silent',
-        '',
-      );
+      throw new NotElm327Error(elmReason('silent', this.place()), 'silent', '');
     }
     // Prompts come but the reset printed no identification: ATI decides below.
     return said;
   }
 
-  private where(): string {
-    return this.options.address ? `${this.options.address}: ` : 'the adapter ';
+  /** Where the adapter is, for the reasons that name it (empty: "the adapter"). */
+  private place(): { address: string } {
+    return { address: this.options.address ?? '' };
   }
 
   private async initialise(io: AdapterIO): Promise<AdapterDetails> {
@@ -322,7 +320,11 @@ export class Elm327Link implements DiagnosticLink {
     const version = (IDENT.test(ati) ? ati.split('\n').find((l) => IDENT.test(l)) : undefined) ?? bannerLine;
     if (!version)
       throw new NotElm327Error(
-        `${this.where()}prompts but does not say what it is (ATZ: «${clip(answerLines(banner, 'ATZ').join(' | '), 40)}», ATI: «${clip(ati, 40)}»): not an ELM327`,
+        elmReason('no-identity', {
+          ...this.place(),
+          atz: clip(answerLines(banner, 'ATZ').join(' | '), 40),
+          ati: clip(ati, 40),
+        }),
         'not-elm327',
         clip(`${banner} ${ati}`),
       );
@@ -379,7 +381,7 @@ export class Elm327Link implements DiagnosticLink {
     const attempt = async (sp: string): Promise<{ protocol: ElmProtocol; ecus: number[] } | undefined> => {
       const set = await this.at(io, `ATSP${sp}`);
       if (/^\?$/m.test(set)) {
-        tried.push({ protocol: sp, outcome: '? (ATSP refused)' });
+        tried.push(protocolTried(sp, 'atsp-refused', {}));
         return undefined;
       }
       let raw: string;
@@ -388,7 +390,7 @@ export class Elm327Link implements DiagnosticLink {
       } catch (err) {
         if (io.closed) throw err;
         if (err instanceof LinkTimeoutError) await this.resync(io);
-        tried.push({ protocol: sp, outcome: (err as Error).message });
+        tried.push(protocolFailed(sp, err));
         this.options.transcript?.record('note', `protocol ${sp}: ${(err as Error).message}`);
         return undefined;
       }
@@ -400,13 +402,13 @@ export class Elm327Link implements DiagnosticLink {
       // this is not the car's protocol.
       const forcedCan = this.options.protocol === sp ? protocolById(sp) : undefined;
       if (forcedCan?.family === 'can' && lines.includes('NO DATA') && lines.every((l) => classifyLine(l))) {
-        tried.push({ protocol: sp, outcome: `found ${forcedCan.name} (NO DATA: no OBD-II ECU answered)` });
+        tried.push(protocolTried(sp, 'found-no-data', { name: forcedCan.name }));
         this.detection = [];
         return { protocol: forcedCan, ecus: [] };
       }
       // Nothing but status lines (UNABLE TO CONNECT, BUS INIT: ...ERROR, NO DATA): no protocol here.
       if (!lines.some((l) => !classifyLine(l))) {
-        let why = 'no answer';
+        let why = protocolTried(sp, 'no-answer', {});
         try {
           parseAnswer(raw, {
             protocol: protocolById(sp === '0' ? '6' : sp)!,
@@ -414,10 +416,10 @@ export class Elm327Link implements DiagnosticLink {
             command: '0100',
           });
         } catch (err) {
-          why = (err as Error).message;
+          why = protocolFailed(sp, err);
         }
-        tried.push({ protocol: sp, outcome: why });
-        this.options.transcript?.record('note', `protocol ${sp}: ${why}`);
+        tried.push(why);
+        this.options.transcript?.record('note', `protocol ${sp}: ${why.outcome}`);
         return undefined;
       }
       // Which protocol answered: ATDPN, else ATDP's name, else the answer's own form.
@@ -426,10 +428,7 @@ export class Elm327Link implements DiagnosticLink {
       if (!protocol) protocol = protocolFromName(await this.at(io, 'ATDP'));
       protocol ??= protocolFromAnswer(raw);
       if (!protocol) {
-        tried.push({
-          protocol: sp,
-          outcome: 'answered, but neither ATDPN, ATDP nor the answer says on which protocol',
-        });
+        tried.push(protocolTried(sp, 'no-protocol-named', {}));
         return undefined;
       }
       let parsed: ParsedResponse[];
@@ -438,12 +437,12 @@ export class Elm327Link implements DiagnosticLink {
       } catch (err) {
         // Some ECUs answered before an error line (BUS INIT then NO DATA from one ECU …): they count.
         const partial = (err as { detail?: { partial?: EcuResponse[] } }).detail?.partial ?? [];
-        tried.push({ protocol: sp, outcome: (err as Error).message });
+        tried.push(protocolFailed(sp, err));
         this.options.transcript?.record('note', `protocol ${sp}: ${(err as Error).message}`);
         if (partial.length === 0) return undefined;
         parsed = partial.map((r) => ({ ...r, ecu: r.ecu < 0 ? undefined : r.ecu }));
       }
-      tried.push({ protocol: sp, outcome: `found ${protocol.name}` });
+      tried.push(protocolTried(sp, 'found', { name: protocol.name }));
       const stamp = this.clock.now() / 1000;
       this.detection = parsed.map((r) => ({
         ecu: r.ecu ?? defaultEcu(FUNCTIONAL_TARGET, protocol),
@@ -458,15 +457,11 @@ export class Elm327Link implements DiagnosticLink {
     for (const sp of order) {
       const found = await attempt(sp);
       if (found) return { ...found, auto: sp === '0' };
-      if (sp === '0' && tried.length === 1 && /ATSP refused/.test(tried[0]!.outcome))
-        throw new NotElm327Error(
-          `${this.where()}refuses ATSP0 (automatic protocol search): not an ELM327`,
-          'not-elm327',
-          '?',
-        );
+      if (sp === '0' && tried.length === 1 && tried[0]!.code === 'atsp-refused')
+        throw new NotElm327Error(elmReason('refuses-atsp0', this.place()), 'not-elm327', '?');
     }
     throw new UnableToConnectError(
-      `no vehicle protocol answered (tried ${order.map((p) => (p === '0' ? 'auto' : p)).join(', ')}): is the ignition on?`,
+      elmReason('no-protocol', { tried: order.map((p) => (p === '0' ? 'auto' : p)).join(', ') }),
       { elm: 'UNABLE TO CONNECT' },
     );
   }
@@ -495,9 +490,7 @@ export class Elm327Link implements DiagnosticLink {
         if (io.closed) throw err;
       }
     }
-    throw new LinkTimeoutError(
-      'the adapter does not answer any more (no prompt after three resync attempts)',
-    );
+    throw new LinkTimeoutError(elmReason('resync-failed', {}));
   }
 
   private headerFor(target: Target, protocol: ElmProtocol): { sh?: string; cp?: number } {
@@ -524,7 +517,13 @@ export class Elm327Link implements DiagnosticLink {
       const answer = await this.at(io, cmd);
       if (/^\?$/m.test(answer) || !/OK/.test(answer))
         throw new ElmSettingRefusedError(
-          `${this.where()}refuses ${cmd} (${purpose}), answering «${clip(answer.replace(/\n/g, ' | '), 40)}»: it cannot read an ECU answering on ${want.responseText ?? 'this id'} (an adapter with AT CRA and AT FC SH/SD/SM, ELM327 v1.3 or later, can)`,
+          elmReason('setting-refused', {
+            ...this.place(),
+            command: cmd,
+            purpose,
+            answer: clip(answer.replace(/\n/g, ' | '), 40),
+            id: want.responseText ?? '',
+          }),
           cmd,
           answer,
         );
@@ -565,14 +564,15 @@ export class Elm327Link implements DiagnosticLink {
   }
 
   private async exchange(req: LinkRequest): Promise<EcuResponse[]> {
-    if (this.closing) throw new LinkError('the link was closed', 'closed');
+    if (this.closing) throw new LinkError(elmReason('closed', {}), 'closed');
     const io = this.io;
     const details = this.details;
-    if (!io || !details) throw new DisconnectedError('the adapter is not connected (call reconnect())');
+    if (!io || !details)
+      throw new DisconnectedError(elmReason('not-connected', { hint: 'call reconnect()' }));
     if (io.error)
       throw io.error instanceof DisconnectedError || io.error.code === 'closed'
         ? io.error
-        : new DisconnectedError(io.error.message);
+        : new DisconnectedError(io.error.why ?? io.error.message);
     if (req.data.length === 0) throw new RangeError('a request needs at least a service id');
     const protocol = details.protocol;
     const { sh, cp } = this.headerFor(req.target, protocol);
@@ -632,7 +632,7 @@ export class Elm327Link implements DiagnosticLink {
             if (io.closed) throw err;
             await this.resync(io);
             throw new ElmAdapterError(
-              `the adapter answered ${cmd} with an answer to another request («${clip(answerLines(raw, cmd).join(' | '), 60)}»)`,
+              elmReason('stale', { command: cmd, heard: clip(answerLines(raw, cmd).join(' | '), 60) }),
               'stale',
               { elm: clip(raw), command: cmd },
             );
@@ -742,7 +742,13 @@ export class Elm327Link implements DiagnosticLink {
     const answer = await this.at(io, cmd);
     if (!/OK/.test(answer))
       throw new ElmSettingRefusedError(
-        `${this.where()}refuses ${cmd} (CAN auto formatting ${on ? 'on' : 'off'}), answering «${clip(answer.replace(/\n/g, ' | '), 40)}»: ${consequence}`,
+        elmReason('caf-refused', {
+          ...this.place(),
+          command: cmd,
+          on: on ? 'on' : 'off',
+          answer: clip(answer.replace(/\n/g, ' | '), 40),
+          consequence,
+        }),
         cmd,
         answer,
       );

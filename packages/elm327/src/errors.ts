@@ -4,6 +4,7 @@ import {
   BusFaultError,
   DisconnectedError,
   LinkError,
+  type LinkErrorText,
   LinkTimeoutError,
   MalformedResponseError,
   NoResponseError,
@@ -30,7 +31,7 @@ export interface ElmErrorDetail {
 export class ElmNoDataError extends NoResponseError {
   override name = 'ElmNoDataError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly detail: ElmErrorDetail,
   ) {
     super(message);
@@ -46,7 +47,7 @@ export class UnableToConnectError extends LinkError {
    */
   adapter?: Record<string, unknown>;
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly detail: ElmErrorDetail,
   ) {
     super(message, 'protocol-error');
@@ -57,7 +58,7 @@ export class UnableToConnectError extends LinkError {
 export class ElmBusError extends BusFaultError {
   override name = 'ElmBusError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly detail: ElmErrorDetail,
   ) {
     super(message);
@@ -72,7 +73,7 @@ export class ElmBusError extends BusFaultError {
 export class ElmAdapterError extends AdapterError {
   override name = 'ElmAdapterError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly kind:
       | 'unknown-command'
       | 'buffer-full'
@@ -91,7 +92,7 @@ export class ElmAdapterError extends AdapterError {
 export class ElmDataError extends MalformedResponseError {
   override name = 'ElmDataError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly detail: ElmErrorDetail & { line?: number },
   ) {
     super(message);
@@ -106,7 +107,7 @@ export class ElmDataError extends MalformedResponseError {
 export class ElmFloodError extends DisconnectedError {
   override name = 'ElmFloodError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly detail: { bytes: number },
   ) {
     super(message);
@@ -121,7 +122,7 @@ export class ElmFloodError extends DisconnectedError {
 export class NotElm327Error extends AdapterError {
   override name = 'NotElm327Error';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly reason: 'silent' | 'no-prompt' | 'not-elm327',
     readonly heard: string,
   ) {
@@ -132,7 +133,7 @@ export class NotElm327Error extends AdapterError {
 /** The caller gave up (an AbortSignal, Ctrl-C): the connection attempt or request stopped at once. */
 export class ElmAbortedError extends LinkError {
   override name = 'ElmAbortedError';
-  constructor(message = 'stopped by the user') {
+  constructor(message: LinkErrorText = 'stopped by the user') {
     super(message, 'closed');
   }
 }
@@ -144,7 +145,7 @@ export class ElmAbortedError extends LinkError {
 export class ElmSettingRefusedError extends AdapterError {
   override name = 'ElmSettingRefusedError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly command: string,
     readonly answer: string,
   ) {
@@ -171,7 +172,7 @@ export interface FlowControlDetail extends ElmErrorDetail {
 export class ElmFlowControlTimeoutError extends LinkTimeoutError {
   override name = 'ElmFlowControlTimeoutError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly reason: 'timeout-bs' | 'wait-limit',
     readonly detail: FlowControlDetail,
   ) {
@@ -186,7 +187,7 @@ export class ElmFlowControlTimeoutError extends LinkTimeoutError {
 export class ElmFlowControlRefusedError extends LinkError {
   override name = 'ElmFlowControlRefusedError';
   constructor(
-    message: string,
+    message: LinkErrorText,
     readonly reason: 'overflow' | 'invalid-fs',
     readonly detail: FlowControlDetail,
   ) {

@@ -1,4 +1,5 @@
 import { stMinToMs } from '@atelier/obd';
+import { elmReason } from './elm-reasons.js';
 import { clip, ElmFlowControlRefusedError, ElmFlowControlTimeoutError } from './errors.js';
 import { segment } from './format.js';
 import { answerLines, classifyLine, hexBytes } from './parse.js';
@@ -73,7 +74,7 @@ export function readFlowControl(
     if (fs === 1) {
       if (++waits > MAX_FC_WAITS)
         throw new ElmFlowControlTimeoutError(
-          `the ECU ${ecuText} asked to wait (FC.WAIT) more than ${MAX_FC_WAITS} times after the ${opts.frame}`,
+          elmReason('fc-wait-limit', { ecu: ecuText, limit: MAX_FC_WAITS, frame: opts.frame }),
           'wait-limit',
           detail(line),
         );
@@ -81,19 +82,19 @@ export function readFlowControl(
     }
     if (fs === 2)
       throw new ElmFlowControlRefusedError(
-        `the ECU ${ecuText} refused the request after the ${opts.frame}: too long for its buffer (FC.OVFLW «${clip(line)}»)`,
+        elmReason('fc-overflow', { ecu: ecuText, frame: opts.frame, line: clip(line) }),
         'overflow',
         detail(line),
       );
     throw new ElmFlowControlRefusedError(
-      `the ECU ${ecuText} answered the ${opts.frame} with an invalid flow status ${fs} («${clip(line)}»)`,
+      elmReason('fc-invalid', { ecu: ecuText, frame: opts.frame, fs, line: clip(line) }),
       'invalid-fs',
       detail(line),
     );
   }
   const heard = clip(lines.join(' | '));
   throw new ElmFlowControlTimeoutError(
-    `no flow control from the ECU ${ecuText} after the ${opts.frame}${waits ? ` (only ${waits} FC.WAIT)` : ''}: the adapter printed «${heard}»`,
+    elmReason('fc-timeout', { ecu: ecuText, frame: opts.frame, waits, heard }),
     'timeout-bs',
     detail(heard),
   );

@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './demo.js';
 export * from './dialogue.js';
+export * from './elm-reasons.js';
 export * from './emulator.js';
 export * from './errors.js';
 export * from './format.js';

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Clock, TimerHandle } from '@atelier/clock';
 import { DisconnectedError, LinkError, LinkTimeoutError } from '@atelier/obd';
+import { elmReason } from './elm-reasons.js';
 import { ElmAbortedError, ElmFloodError } from './errors.js';
 import type { Transcript } from './transcript.js';
 
@@ -75,12 +76,12 @@ export class AdapterIO {
         this.fail(new LinkError(`reading the adapter failed: ${(err as Error).message}`, 'protocol-error'));
       }
     };
-    const gone = (why: string, cause?: unknown) =>
-      this.fail(new DisconnectedError(`adapter connection lost: ${why}`, { cause }));
-    const onError = (err: Error) => gone(err.message, err);
-    const onEnd = () => gone('the adapter closed the line');
-    const onClose = () => gone('the line was closed');
-    const onAbort = () => this.fail(new ElmAbortedError('stopped by the user'));
+    const gone = (why: string, how: 'error' | 'ended' | 'closed', cause?: unknown) =>
+      this.fail(new DisconnectedError(elmReason('connection-lost', { why, how }), { cause }));
+    const onError = (err: Error) => gone(err.message, 'error', err);
+    const onEnd = () => gone('the adapter closed the line', 'ended');
+    const onClose = () => gone('the line was closed', 'closed');
+    const onAbort = () => this.fail(new ElmAbortedError(elmReason('aborted', {})));
     stream.on('data', onData);
     stream.on('error', onError);
     stream.on('end', onEnd);
@@ -171,9 +172,7 @@ export class AdapterIO {
   /** The adapter floods the line: fail, keep nothing more, and hang up so that it stops costing us. */
   private flood(what: string): void {
     this.fail(
-      new ElmFloodError(`the adapter sent ${what}: not an ELM327 answer, the line is dropped`, {
-        bytes: this.received,
-      }),
+      new ElmFloodError(elmReason('flood', { what, bytes: this.received }), { bytes: this.received }),
     );
     this.stream.destroy();
   }
@@ -271,7 +270,7 @@ export class AdapterIO {
     if (this.failure) throw this.failure;
     if (this.waiter) throw new LinkError('a command is already waiting for its answer', 'protocol-error');
     if (!opts.force && !this.promptSeen && !(await this.waitPrompt(timeoutMs))) {
-      throw new LinkTimeoutError(`no prompt from the adapter within ${timeoutMs} ms before sending ${cmd}`);
+      throw new LinkTimeoutError(elmReason('no-prompt-before', { ms: timeoutMs, command: cmd }));
     }
     if (this.failure) throw this.failure;
     // Stale text left after the last prompt is not part of this answer.
@@ -282,7 +281,7 @@ export class AdapterIO {
       this.waiter.timer = this.clock.setTimeout(() => {
         if (!this.waiter) return;
         this.waiter = undefined;
-        reject(new LinkTimeoutError(`no prompt from the adapter within ${timeoutMs} ms after ${cmd}`));
+        reject(new LinkTimeoutError(elmReason('no-prompt-after', { ms: timeoutMs, command: cmd })));
       }, timeoutMs);
       try {
         this.writeRaw(`${cmd}\r`);
@@ -309,13 +308,13 @@ export class AdapterIO {
       this.waiter.timer = this.clock.setTimeout(() => {
         if (!this.waiter) return;
         this.waiter = undefined;
-        reject(new LinkTimeoutError(`no further answer from the adapter within ${timeoutMs} ms`));
+        reject(new LinkTimeoutError(elmReason('no-further-answer', { ms: timeoutMs })));
       }, timeoutMs);
     });
   }
 
   close(): Promise<void> {
-    this.fail(new LinkError('the link was closed', 'closed'));
+    this.fail(new LinkError(elmReason('closed', {}), 'closed'));
     this.detach();
     return releaseStream(this.stream);
   }

@@ -1,3 +1,4 @@
+import { elmReason } from './elm-reasons.js';
 import type { ElmErrorDetail } from './errors.js';
 import {
   clip,
@@ -53,96 +54,89 @@ const STATUS: [RegExp, ElmStatus][] = [
   [/^SEARCHING\.*$/, { kind: 'searching' }],
   [/^BUS INIT:?\s*\.*\s*OK$/, { kind: 'bus-init-ok' }],
   [/^OK$/, { kind: 'ok' }],
-  [/^NO DATA$/, { kind: 'error', error: (d) => new ElmNoDataError(`no ECU answered ${cmd(d)}(NO DATA)`, d) }],
+  [/^NO DATA$/, { kind: 'error', error: (d) => new ElmNoDataError(elmReason('no-data', said(d)), d) }],
   [
     /^UNABLE TO CONNECT$/,
     {
       kind: 'error',
-      error: (d) =>
-        new UnableToConnectError(`the adapter found no vehicle protocol ${cmd(d)}(UNABLE TO CONNECT)`, d),
+      error: (d) => new UnableToConnectError(elmReason('unable-to-connect', said(d)), d),
     },
   ],
   [
     /^BUS INIT:?\s*\.*\s*ERROR$|^ERROR$/,
     {
       kind: 'error',
-      error: (d) => new ElmBusError(`the legacy bus did not initialise ${cmd(d)}(${d.elm})`, d),
+      error: (d) => new ElmBusError(elmReason('bus-init', line(d)), d),
     },
   ],
-  [/^CAN ERROR$/, { kind: 'error', error: (d) => new ElmBusError(`CAN bus fault ${cmd(d)}(CAN ERROR)`, d) }],
-  [
-    /^BUS BUSY$/,
-    { kind: 'error', error: (d) => new ElmBusError(`the bus is too busy to send ${cmd(d)}(BUS BUSY)`, d) },
-  ],
-  [/^BUS ERROR$/, { kind: 'error', error: (d) => new ElmBusError(`bus error ${cmd(d)}(BUS ERROR)`, d) }],
+  [/^CAN ERROR$/, { kind: 'error', error: (d) => new ElmBusError(elmReason('can-error', said(d)), d) }],
+  [/^BUS BUSY$/, { kind: 'error', error: (d) => new ElmBusError(elmReason('bus-busy', said(d)), d) }],
+  [/^BUS ERROR$/, { kind: 'error', error: (d) => new ElmBusError(elmReason('bus-error', said(d)), d) }],
   [
     /^FB ERROR$/,
     {
       kind: 'error',
-      error: (d) =>
-        new ElmBusError(`the adapter's output did not read back what it sent ${cmd(d)}(FB ERROR)`, d),
+      error: (d) => new ElmBusError(elmReason('fb-error', said(d)), d),
     },
   ],
   [
     /^BUFFER FULL$/,
     {
       kind: 'error',
-      error: (d) =>
-        new ElmAdapterError(`the adapter's buffer overflowed ${cmd(d)}(BUFFER FULL)`, 'buffer-full', d),
+      error: (d) => new ElmAdapterError(elmReason('buffer-full', said(d)), 'buffer-full', d),
     },
   ],
   [
     /^STOPPED$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter was interrupted ${cmd(d)}(STOPPED)`, 'stopped', d),
+      error: (d) => new ElmAdapterError(elmReason('stopped', said(d)), 'stopped', d),
     },
   ],
   [
     /^\?$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter did not understand ${cmd(d)}(?)`, 'unknown-command', d),
+      error: (d) => new ElmAdapterError(elmReason('unknown-command', said(d)), 'unknown-command', d),
     },
   ],
   [
     /^LV RESET$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter reset on low voltage ${cmd(d)}(LV RESET)`, 'reset', d),
+      error: (d) => new ElmAdapterError(elmReason('lv-reset', said(d)), 'reset', d),
     },
   ],
   [
     /^(ELM327|STN\d|OBDLINK).*$/i,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`the adapter restarted ${cmd(d)}(${d.elm})`, 'reset', d),
+      error: (d) => new ElmAdapterError(elmReason('restarted', line(d)), 'reset', d),
     },
   ],
   [
     /^(ACT|LP) ALERT$/,
     {
       kind: 'error',
-      error: (d) =>
-        new ElmAdapterError(`the adapter is about to sleep ${cmd(d)}(${d.elm})`, 'activity-alert', d),
+      error: (d) => new ElmAdapterError(elmReason('activity-alert', line(d)), 'activity-alert', d),
     },
   ],
   [
     /^ERR\d\d$/,
     {
       kind: 'error',
-      error: (d) => new ElmAdapterError(`adapter internal error ${cmd(d)}(${d.elm})`, 'internal', d),
+      error: (d) => new ElmAdapterError(elmReason('internal', line(d)), 'internal', d),
     },
   ],
   [
     /^(<?DATA ERROR|<?RX ERROR)$/,
-    { kind: 'error', error: (d) => new ElmDataError(`corrupt answer ${cmd(d)}(${d.elm})`, d) },
+    { kind: 'error', error: (d) => new ElmDataError(elmReason('corrupt', line(d)), d) },
   ],
 ];
 
-function cmd(d: ElmErrorDetail): string {
-  return d.command ? `to ${d.command} ` : '';
-}
+/** The values of a status line's reason: the command it answered, and the line itself. */
+const said = (d: ElmErrorDetail) => ({ command: d.command ?? '' });
+const line = (d: ElmErrorDetail) => ({ command: d.command ?? '', elm: d.elm });
 
 /** Recognises a status line; undefined for a data line. */
 export function classifyLine(line: string): ElmStatus | undefined {
@@ -204,7 +198,10 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
     const spoiled = /^(.*?)\s*(<(DATA|RX) ERROR)$/i.exec(line);
     if (spoiled?.[1]) {
       failure = (d) =>
-        new ElmDataError(`corrupt answer ${cmd(d)}(${spoiled[2]!.toUpperCase()})`, { ...d, line: index + 1 });
+        new ElmDataError(elmReason('corrupt', { command: d.command ?? '', elm: spoiled[2]!.toUpperCase() }), {
+          ...d,
+          line: index + 1,
+        });
       failureLine = clip(line);
       return;
     }
@@ -231,7 +228,7 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
     throw error;
   }
   if (responses.length === 0) {
-    throw new ElmNoDataError(`the adapter answered ${ctx.command ?? 'the request'} with no data line`, {
+    throw new ElmNoDataError(elmReason('no-data-line', { command: ctx.command ?? '' }), {
       elm: clip(lines.join(' | ')),
       command: ctx.command,
     });
@@ -244,15 +241,28 @@ function toLinkShape(r: ParsedResponse) {
   return { ecu: r.ecu ?? -1, extended: r.extended, data: r.data, timestamp: 0 };
 }
 
-function dataError(message: string, ctx: ParseContext, line: { text: string; index: number }): ElmDataError {
-  return new ElmDataError(
-    `${message} in line ${line.index + 1} «${clip(line.text)}»${ctx.command ? ` answering ${ctx.command}` : ''}`,
-    {
-      elm: clip(line.text),
-      command: ctx.command,
-      line: line.index + 1,
-    },
-  );
+/**
+ * A data line that cannot be what an ELM327 prints for an answer: `message` in English (the error's
+ * words as they always were), `fr` the same in French; the line is quoted as the adapter printed it.
+ */
+function dataError(
+  message: string,
+  fr: string,
+  ctx: ParseContext,
+  line: { text: string; index: number },
+): ElmDataError {
+  const reason = elmReason('bad-data-line', {
+    what: message,
+    whatFr: fr,
+    line: line.index + 1,
+    text: clip(line.text),
+    command: ctx.command ?? '',
+  });
+  return new ElmDataError(reason, {
+    elm: clip(line.text),
+    command: ctx.command,
+    line: line.index + 1,
+  });
 }
 
 function parseDataLines(lines: { text: string; index: number }[], ctx: ParseContext): ParsedResponse[] {
@@ -304,37 +314,66 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
     if (compact === previous) continue;
     previous = compact;
     const frame = splitCanHeader(line.text, extended);
-    if (!frame) throw dataError('unreadable CAN line', ctx, line);
+    if (!frame) throw dataError('unreadable CAN line', 'ligne CAN illisible', ctx, line);
     const { id } = frame;
     let { bytes } = frame;
     if (ctx.addressExtension !== undefined) {
       if (bytes[0] !== ctx.addressExtension)
         throw dataError(
           `frame addressed to ${hex(bytes[0] ?? 0)}, not to the tester (${hex(ctx.addressExtension)})`,
+          `trame adressée à ${hex(bytes[0] ?? 0)}, pas à l'outil (${hex(ctx.addressExtension)})`,
           ctx,
           line,
         );
       bytes = bytes.slice(1);
-      if (bytes.length === 0) throw dataError('extended-address frame without a PCI byte', ctx, line);
+      if (bytes.length === 0)
+        throw dataError(
+          'extended-address frame without a PCI byte',
+          'trame à adresse étendue sans octet PCI',
+          ctx,
+          line,
+        );
     }
     const pci = bytes[0]! >> 4;
     if (pci === 0) {
       const len = bytes[0]! & 0x0f;
       if (len === 0 || len > bytes.length - 1)
-        throw dataError(`single frame announces ${len} bytes`, ctx, line);
+        throw dataError(
+          `single frame announces ${len} bytes`,
+          `trame unique annonçant ${len} octets`,
+          ctx,
+          line,
+        );
       out.push({ ecu: id, extended, data: bytes.slice(1, 1 + len) });
     } else if (pci === 1) {
-      if (bytes.length < 2) throw dataError('first frame without length', ctx, line);
+      if (bytes.length < 2)
+        throw dataError('first frame without length', 'première trame sans longueur', ctx, line);
       const expected = ((bytes[0]! & 0x0f) << 8) | bytes[1]!;
       if (open.has(id))
-        throw dataError(`ECU ${hex(id)} started a new message before finishing the last`, ctx, line);
+        throw dataError(
+          `ECU ${hex(id)} started a new message before finishing the last`,
+          `le calculateur ${hex(id)} a commencé un nouveau message avant de finir le précédent`,
+          ctx,
+          line,
+        );
       open.set(id, { id, expected, next: 1, data: [...bytes.slice(2)] });
     } else if (pci === 2) {
       const a = open.get(id);
-      if (!a) throw dataError(`consecutive frame from ${hex(id)} without a first frame`, ctx, line);
+      if (!a)
+        throw dataError(
+          `consecutive frame from ${hex(id)} without a first frame`,
+          `trame consécutive de ${hex(id)} sans première trame`,
+          ctx,
+          line,
+        );
       const sn = bytes[0]! & 0x0f;
       if (sn !== a.next)
-        throw dataError(`consecutive frame ${sn} from ${hex(id)} where ${a.next} was due`, ctx, line);
+        throw dataError(
+          `consecutive frame ${sn} from ${hex(id)} where ${a.next} was due`,
+          `trame consécutive ${sn} de ${hex(id)} au lieu de ${a.next}`,
+          ctx,
+          line,
+        );
       a.next = (a.next + 1) & 0x0f;
       a.data.push(...bytes.slice(1));
       if (a.data.length >= a.expected) {
@@ -344,13 +383,14 @@ function parseCan(lines: { text: string; index: number }[], ctx: ParseContext): 
     } else if (pci === 3) {
       // A flow control frame seen with monitoring on: not an answer.
     } else {
-      throw dataError(`unknown ISO-TP frame type ${pci}`, ctx, line);
+      throw dataError(`unknown ISO-TP frame type ${pci}`, `type de trame ISO-TP inconnu ${pci}`, ctx, line);
     }
   }
   for (const a of open.values()) {
     const last = lines[lines.length - 1]!;
     throw dataError(
       `message from ${hex(a.id)} ended after ${a.data.length} of ${a.expected} bytes`,
+      `le message de ${hex(a.id)} s'est arrêté après ${a.data.length} octets sur ${a.expected}`,
       ctx,
       last,
     );
@@ -385,21 +425,38 @@ function parseCanHeadersOff(lines: { text: string; index: number }[], ctx: Parse
       i++;
       while (i < lines.length && data.length < expected) {
         const m = /^([0-9A-F])\s*:\s*(.*)$/i.exec(lines[i]!.text.trim());
-        if (!m) throw dataError('expected a numbered multi-frame line', ctx, lines[i]!);
+        if (!m)
+          throw dataError(
+            'expected a numbered multi-frame line',
+            'une ligne numérotée de message multi-trame était attendue',
+            ctx,
+            lines[i]!,
+          );
         const sn = Number.parseInt(m[1]!, 16);
-        if (sn !== next) throw dataError(`multi-frame line ${sn} where ${next} was due`, ctx, lines[i]!);
+        if (sn !== next)
+          throw dataError(
+            `multi-frame line ${sn} where ${next} was due`,
+            `ligne ${sn} du message multi-trame au lieu de ${next}`,
+            ctx,
+            lines[i]!,
+          );
         next = (next + 1) & 0x0f;
         const bytes = hexBytes(m[2]!);
-        if (!bytes) throw dataError('unreadable hex', ctx, lines[i]!);
+        if (!bytes) throw dataError('unreadable hex', 'hexadécimal illisible', ctx, lines[i]!);
         data.push(...bytes);
         i++;
       }
       if (data.length < expected)
-        throw dataError(`message ended after ${data.length} of ${expected} bytes`, ctx, line);
+        throw dataError(
+          `message ended after ${data.length} of ${expected} bytes`,
+          `le message s'est arrêté après ${data.length} octets sur ${expected}`,
+          ctx,
+          line,
+        );
       out.push({ extended, data: Uint8Array.from(data.slice(0, expected)) });
     } else {
       const bytes = hexBytes(text);
-      if (!bytes || bytes.length === 0) throw dataError('unreadable hex', ctx, line);
+      if (!bytes || bytes.length === 0) throw dataError('unreadable hex', 'hexadécimal illisible', ctx, line);
       out.push({ extended, data: bytes });
       i++;
     }
@@ -460,7 +517,7 @@ function parseLegacy(lines: { text: string; index: number }[], ctx: ParseContext
   const messages: { ecu?: number; data: Uint8Array }[] = [];
   const parsed = lines.map((line) => {
     const bytes = hexBytes(line.text);
-    if (!bytes || bytes.length === 0) throw dataError('unreadable hex', ctx, line);
+    if (!bytes || bytes.length === 0) throw dataError('unreadable hex', 'hexadécimal illisible', ctx, line);
     return { line, bytes, kind: ctx.headers ? legacyHeaderKind(bytes, ctx.protocol) : 'no-header' };
   });
   // Headers on when any line carries one; a clone that ignores ATH1 prints bare data lines.
@@ -470,18 +527,35 @@ function parseLegacy(lines: { text: string; index: number }[], ctx: ParseContext
       messages.push({ data: bytes });
       continue;
     }
-    if (bytes.length < 5) throw dataError('legacy message shorter than header, data and checksum', ctx, line);
+    if (bytes.length < 5)
+      throw dataError(
+        'legacy message shorter than header, data and checksum',
+        "message plus court qu'un en-tête, des données et une somme de contrôle",
+        ctx,
+        line,
+      );
     const body = bytes.slice(0, -1);
     const check = bytes[bytes.length - 1]!;
     if (kind !== 'header') {
       const want = ctx.protocol.family === 'j1850' ? j1850Crc(body) : sumChecksum(body);
       if (kind === 'bad-checksum' || check !== want)
-        throw dataError(`checksum ${hex2(check)} where ${hex2(want)} was due`, ctx, line);
-      throw dataError('no header where the other lines have one', ctx, line);
+        throw dataError(
+          `checksum ${hex2(check)} where ${hex2(want)} was due`,
+          `somme de contrôle ${hex2(check)} au lieu de ${hex2(want)}`,
+          ctx,
+          line,
+        );
+      throw dataError(
+        'no header where the other lines have one',
+        "pas d'en-tête alors que les autres lignes en ont un",
+        ctx,
+        line,
+      );
     }
     if (ctx.protocol.family === 'kwp' && (bytes[0]! & 0x3f) !== 0 && (bytes[0]! & 0x3f) !== body.length - 3) {
       throw dataError(
         `KWP format byte announces ${bytes[0]! & 0x3f} data bytes, ${body.length - 3} came`,
+        `l'octet de format KWP annonce ${bytes[0]! & 0x3f} octets de données, ${body.length - 3} sont venus`,
         ctx,
         line,
       );

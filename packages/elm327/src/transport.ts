@@ -1,7 +1,16 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DisconnectedError } from '@atelier/obd';
+import { elmReason } from './elm-reasons.js';
 import { releaseStream } from './io.js';
+
+/** A line that would not open: Node's words in English, the system's error code for the French. */
+const lineFailed = (address: string, err: Error) =>
+  elmReason('line-failed', {
+    address,
+    why: err.message,
+    os: String((err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]{3,})\b/.exec(err.message)?.[1] ?? ''),
+  });
 
 /** Opens a TCP connection to a WiFi adapter (usually 192.168.0.10:35000) or an emulator. */
 export function openTcp(host: string, port: number, timeoutMs = 5_000): Promise<Duplex> {
@@ -9,11 +18,15 @@ export function openTcp(host: string, port: number, timeoutMs = 5_000): Promise<
     const socket = new Socket();
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new DisconnectedError(`tcp://${host}:${port}: no connection within ${timeoutMs} ms`));
+      reject(
+        new DisconnectedError(
+          elmReason('no-connection', { address: `tcp://${host}:${port}`, ms: timeoutMs }),
+        ),
+      );
     }, timeoutMs);
     socket.once('error', (err) => {
       clearTimeout(timer);
-      reject(new DisconnectedError(`tcp://${host}:${port}: ${err.message}`, { cause: err }));
+      reject(new DisconnectedError(lineFailed(`tcp://${host}:${port}`, err), { cause: err }));
     });
     socket.connect(port, host, () => {
       clearTimeout(timer);
@@ -50,7 +63,7 @@ export async function openSerial(path: string, baudRate: number, retryMs = 3_000
       const msg = (err as Error).message;
       const transient = /lock|temporarily|ENOENT|No such file|busy/i.test(msg);
       if (!transient || Date.now() >= deadline)
-        throw new DisconnectedError(`${path}: ${msg}`, { cause: err });
+        throw new DisconnectedError(lineFailed(path, err as Error), { cause: err });
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -89,7 +102,7 @@ export async function probeBaud(
       if (outcome === 'silent') break;
     }
   }
-  throw new DisconnectedError(`no ELM327 prompt at any baud rate (tried ${tried.join(', ')})`);
+  throw new DisconnectedError(elmReason('no-baud', { tried: tried.join(', ') }));
 }
 
 /**

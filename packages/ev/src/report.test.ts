@@ -1,9 +1,10 @@
 import { DbcDecoder, decodeLog, type Frame, readDbc, readLog } from '@atelier/can';
+import { type DiagnosticLink, LinkTimeoutError, linkReason } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../tests/support/index.js';
 import { batteryDefinition, batteryDefinitions, DefinitionError, parseDefinition } from './definition.js';
 import { formatBatteryReport, HV_NOTE } from './format.js';
-import { batteryReportFromFrames, NoBatteryDataError } from './report.js';
+import { batteryReportFromFrames, NoBatteryDataError, readBatteryReport } from './report.js';
 
 const LEAF_LOG = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 const LEAF_MF4 = fixturePath('can/nissan_leaf_uds_2022-01-06.MF4');
@@ -102,5 +103,34 @@ describe('the Nissan Leaf report from the real recording', () => {
     const f = await frames(SAVVY);
     expect(() => batteryReportFromFrames(f, { name: 'savvy' })).toThrow(NoBatteryDataError);
     expect(() => batteryReportFromFrames(f, { name: 'savvy' })).toThrow(/21 01, 21 02, 21 04 → 0x79B/);
+  });
+});
+
+describe('a live battery read that fails, in French', () => {
+  it('a refusal says what its NRC means; a link failure its own French words', async () => {
+    const leaf = batteryDefinition('nissan-leaf')!;
+    // The LBC refuses group 1 (7F 21 12), never finishes group 2 (a link timeout), refuses group 4.
+    const link: DiagnosticLink = {
+      info: { kind: 'test' },
+      close: async () => {},
+      request: async (req) => {
+        if (req.data[1] === 0x02)
+          throw new LinkTimeoutError(linkReason('response-pending-too-long', { ecu: '7BB', ms: 5000 }));
+        const nrc = req.data[1] === 0x01 ? 0x12 : 0x31;
+        return [{ ecu: 0x7bb, extended: false, data: Uint8Array.of(0x7f, 0x21, nrc), timestamp: 0 }];
+      },
+    };
+    const r = await readBatteryReport(link, leaf, { name: 'test' });
+    const reasons = new Map(r.missing.map((m) => [m.reason.en, m.reason.fr]));
+    expect(reasons.get('21 01: negative answer 0x12')).toBe(
+      '21 01 : réponse négative 0x12 (sous-fonction non prise en charge)',
+    );
+    expect(
+      reasons.get(
+        '21 02: link error (timeout): ECU 7BB announced "response pending" but gave no answer within 5000 ms (P2*)',
+      ),
+    ).toBe(
+      "21 02 : erreur de liaison : le calculateur 7BB a annoncé « réponse en attente » mais n'a rien répondu en 5000 ms (P2*)",
+    );
   });
 });

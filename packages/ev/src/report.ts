@@ -5,6 +5,7 @@ import {
   type DiagnosticLink,
   exchangesFromFrames,
   LinkError,
+  nrcMeaning,
   physical,
   type RecordedExchange,
   type Text,
@@ -699,7 +700,7 @@ export async function readBatteryReport(
               }
             : neg
               ? {
-                  fr: `${req.hex} : réponse négative 0x${hex(neg.data[2] ?? 0)}`,
+                  fr: `${req.hex} : réponse négative 0x${hex(neg.data[2] ?? 0)} (${nrcMeaning(neg.data[2] ?? 0, 'fr')})`,
                   en: `${req.hex}: negative answer 0x${hex(neg.data[2] ?? 0)}`,
                 }
               : {
@@ -718,7 +719,7 @@ export async function readBatteryReport(
               en: `${req.hex}: no answer from the battery ECU`,
             }
           : {
-              fr: `${req.hex} : erreur de liaison (${err.code}) : ${err.message}`,
+              fr: `${req.hex} : erreur de liaison : ${err.messageIn('fr')}`,
               en: `${req.hex}: link error (${err.code}): ${err.message}`,
             },
       );

@@ -21,9 +21,20 @@ export interface PidReading {
 
 const ecuHex = (a: EcuResponse) => a.ecu.toString(16);
 
-function malformed(a: EcuResponse, what: string, cause?: unknown): MalformedResponseError {
-  return new MalformedResponseError(`ECU ${ecuHex(a)}: ${what}`, cause ? { cause } : undefined);
+/** An answer that cannot be what was asked: English as it always was, French for the workshop. */
+function malformed(a: EcuResponse, what: string, fr: string, cause?: unknown): MalformedResponseError {
+  const reason = {
+    code: 'malformed-answer',
+    values: { ecu: ecuHex(a) },
+    text: {
+      en: `ECU ${ecuHex(a)}: ${what}`,
+      fr: `réponse inattendue du calculateur ${ecuHex(a).toUpperCase()} : ${fr}`,
+    },
+  };
+  return new MalformedResponseError(reason, cause ? { cause } : undefined);
 }
+
+const pidMalformed = (a: EcuResponse, err: PidError) => malformed(a, err.message, err.messageIn('fr'), err);
 
 export function pidReading(ecu: number, def: PidDef, data: Uint8Array): PidReading {
   return { ecu, pid: def.pid, key: def.key, value: decodePid(def, data), unit: pidUnit(def) };
@@ -33,7 +44,11 @@ export function pidReading(ecu: number, def: PidDef, data: Uint8Array): PidReadi
 export function decodeSupportAnswer(a: EcuResponse, base: number): number[] {
   const body = a.data.subarray(1);
   if (body[0] !== base || body.length < 5)
-    throw malformed(a, `support answer '${hexQuote(a.data)}' is not ${hex2(base)} + 4 bytes`);
+    throw malformed(
+      a,
+      `support answer '${hexQuote(a.data)}' is not ${hex2(base)} + 4 bytes`,
+      `la réponse de prise en charge « ${hexQuote(a.data)} » n'est pas ${hex2(base)} + 4 octets`,
+    );
   // Service 09 support answers carry a data-item count before the bitmap on some ECUs: take the last four bytes.
   const bitmap = body.subarray(body.length - 4);
   const out: number[] = [];
@@ -50,16 +65,21 @@ export function decodePidAnswer(a: EcuResponse, asked: readonly number[], frame?
   try {
     slices = splitPids(a.data.subarray(1), { perPidPrefix: frame === undefined ? 0 : 1 });
   } catch (err) {
-    if (err instanceof PidError) throw malformed(a, err.message, err);
+    if (err instanceof PidError) throw pidMalformed(a, err);
     throw err;
   }
   const out: PidReading[] = [];
   for (const s of slices) {
-    if (!asked.includes(s.pid)) throw malformed(a, `answered PID ${hex2(s.pid)}, which was not asked`);
+    if (!asked.includes(s.pid))
+      throw malformed(
+        a,
+        `answered PID ${hex2(s.pid)}, which was not asked`,
+        `il a donné le PID ${hex2(s.pid)}, qui n'était pas demandé`,
+      );
     try {
       out.push(pidReading(a.ecu, PIDS.get(s.pid)!, s.data));
     } catch (err) {
-      if (err instanceof PidError) throw malformed(a, err.message, err);
+      if (err instanceof PidError) throw pidMalformed(a, err);
       throw err;
     }
   }
@@ -69,7 +89,11 @@ export function decodePidAnswer(a: EcuResponse, asked: readonly number[], frame?
 /** A readiness answer (service 01 PID 01 or 41). */
 export function decodeReadinessAnswer(a: EcuResponse, pid: number, ignition?: Ignition): Readiness {
   if (a.data[1] !== pid || a.data.length < 6)
-    throw malformed(a, `readiness answer '${hexQuote(a.data)}' is not ${hex2(pid)} + 4 bytes`);
+    throw malformed(
+      a,
+      `readiness answer '${hexQuote(a.data)}' is not ${hex2(pid)} + 4 bytes`,
+      `la réponse d'état des moniteurs « ${hexQuote(a.data)} » n'est pas ${hex2(pid)} + 4 octets`,
+    );
   return decodeReadiness(a.data.subarray(2, 6), ignition);
 }
 
@@ -87,6 +111,7 @@ export function decodeDtcAnswer(a: EcuResponse, withCount: boolean): string[] {
     throw malformed(
       a,
       `DTC answer '${hexQuote(a.data)}' announces ${count ?? '?'} code(s) but carries ${Math.floor(pairs.length / 2)}`,
+      `la réponse de codes défaut « ${hexQuote(a.data)} » annonce ${count ?? '?'} code(s) mais en porte ${Math.floor(pairs.length / 2)}`,
     );
   return decodeDtcList(pairs.subarray(0, count * 2));
 }
@@ -94,7 +119,11 @@ export function decodeDtcAnswer(a: EcuResponse, withCount: boolean): string[] {
 /** A service 09 answer: the data items after the echo and the item count. */
 export function decodeInfoAnswer(a: EcuResponse, infoType: number): { count: number; data: Uint8Array } {
   if (a.data[1] !== infoType || a.data.length < 3)
-    throw malformed(a, `answer '${hexQuote(a.data)}' is not info type ${hex2(infoType)}`);
+    throw malformed(
+      a,
+      `answer '${hexQuote(a.data)}' is not info type ${hex2(infoType)}`,
+      `la réponse « ${hexQuote(a.data)} » n'est pas l'information ${hex2(infoType)}`,
+    );
   return { count: a.data[2], data: a.data.subarray(3) };
 }
 
@@ -107,6 +136,7 @@ export function ascii(bytes: Uint8Array): string {
 export function decodeVinAnswer(a: EcuResponse): string {
   // Some ECUs pad the VIN with leading zero bytes to a whole number of legacy messages.
   const text = ascii(decodeInfoAnswer(a, 0x02).data).replace(/^\0+/, '');
-  if (text.length !== 17) throw malformed(a, `VIN '${text}' is not 17 characters`);
+  if (text.length !== 17)
+    throw malformed(a, `VIN '${text}' is not 17 characters`, `le VIN « ${text} » n'a pas 17 caractères`);
   return text;
 }

@@ -5,6 +5,7 @@ export * from './dtc.js';
 export { DTC_TITLES } from './dtc-titles.js';
 export * from './isotp-link.js';
 export * from './link.js';
+export * from './link-reasons.js';
 export * from './mode06.js';
 export * from './nrc.js';
 export * from './obd-client.js';

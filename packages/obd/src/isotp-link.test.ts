@@ -3,7 +3,7 @@ import { VirtualClock } from '@atelier/clock';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../tests/support/index.js';
 import { IsoTpLink } from './isotp-link.js';
-import { physical } from './link.js';
+import { LinkTimeoutError, physical } from './link.js';
 
 const LOG = fixturePath('can/nissan_leaf_uds_2022-01-06.log');
 
@@ -127,5 +127,31 @@ describe('IsoTpLink and extended addressing', () => {
       /extended addressing \(address 0x12\) is not supported on this link/,
     );
     expect(sent).toEqual([]);
+  });
+});
+
+describe('IsoTpLink failures in French', () => {
+  it('an ECU that stops after its first frame: N_Cr, said in French, the English unchanged', async () => {
+    const clock = new VirtualClock();
+    const ch = 'isotp-link-ncr';
+    const ecuBus = new VirtualBus(ch, { clock });
+    // The engine ECU starts a 20-byte answer (first frame) and sends nothing more.
+    ecuBus.subscribe(
+      (f) => {
+        if (f.data[0] >> 4 === 0)
+          void ecuBus.send(makeFrame({ id: 0x7e8, data: [0x10, 0x14, 0x49, 0x02, 0x01, 0x56, 0x46, 0x31] }));
+      },
+      [{ id: 0x7e0, mask: 0x7ff }],
+    );
+    const link = new IsoTpLink(new VirtualBus(ch, { clock }), { clock, timeoutMs: 200 });
+    const err = (await clock
+      .run(link.request({ target: physical(0x7e0), data: Uint8Array.of(0x09, 0x02) }))
+      .catch((e: unknown) => e)) as LinkTimeoutError;
+    expect(err).toBeInstanceOf(LinkTimeoutError);
+    expect(err.message).toMatch(/^ECU 7E8: answer did not complete \(.+\)$/);
+    expect(err.messageIn('fr')).toBe(
+      "la réponse du calculateur 7E8 ne s'est pas terminée : la trame suivante n'est pas arrivée à temps (N_Cr)",
+    );
+    await link.close();
   });
 });

@@ -23,6 +23,7 @@ import {
   MalformedResponseError,
   NoResponseError,
 } from './link.js';
+import { linkReason } from './link-reasons.js';
 import { hexBytes } from './text.js';
 
 /**
@@ -161,7 +162,8 @@ export class IsoTpLink implements DiagnosticLink {
   }
 
   request(req: LinkRequest): Promise<EcuResponse[]> {
-    if (this.closed) return Promise.reject(new LinkError('the ISO-TP link is closed', 'closed'));
+    if (this.closed)
+      return Promise.reject(new LinkError(linkReason('link-closed', { what: 'ISO-TP' }), 'closed'));
     // Normal addressing only here: a request meant for extended addressing, sent without its
     // address byte, would reach the wrong ECU or none, silently.
     if (req.addressExtension !== undefined)
@@ -177,7 +179,7 @@ export class IsoTpLink implements DiagnosticLink {
   }
 
   private async exchange(req: LinkRequest): Promise<EcuResponse[]> {
-    if (this.closed) throw new LinkError('the ISO-TP link is closed', 'closed');
+    if (this.closed) throw new LinkError(linkReason('link-closed', { what: 'ISO-TP' }), 'closed');
     if (req.data.length === 0) throw new LinkError('empty request', 'protocol-error');
     const functional = req.target.kind === 'functional';
     let onlyEcu: number | undefined;
@@ -193,10 +195,7 @@ export class IsoTpLink implements DiagnosticLink {
       sender = this.endpointFor(onlyEcu);
     } else {
       if (req.data.length > 7) {
-        throw new LinkError(
-          `a functional request is one CAN frame (7 bytes at most), got ${req.data.length}`,
-          'protocol-error',
-        );
+        throw new LinkError(linkReason('functional-too-long', { bytes: req.data.length }), 'protocol-error');
       }
       sender = this.endpoints.values().next().value!;
     }
@@ -229,7 +228,7 @@ export class IsoTpLink implements DiagnosticLink {
       try {
         await (functional ? sender.sendFunctional(req.data) : sender.send(req.data));
       } catch (err) {
-        throw toLinkError(err, `sending ${hexBytes(req.data)}`);
+        throw toLinkError(err, hexBytes(req.data));
       }
       p.timers.push(
         this.clock.setTimeout(() => {
@@ -247,24 +246,30 @@ export class IsoTpLink implements DiagnosticLink {
     for (const [ecu, err] of p.errors) {
       if (p.answers.has(ecu)) continue;
       if (err.code === 'wrong-sn' || err.code === 'unexpected-cf' || err.code === 'interrupted') {
-        throw new MalformedResponseError(`ECU ${name(ecu)}: answer broken off (${err.message})`, {
-          cause: err,
-        });
+        throw new MalformedResponseError(
+          linkReason('answer-broken-off', { ecu: name(ecu), why: err.message, iso: err.code }),
+          { cause: err },
+        );
       }
-      throw new LinkTimeoutError(`ECU ${name(ecu)}: answer did not complete (${err.message})`, {
-        cause: err,
-      });
+      throw new LinkTimeoutError(
+        linkReason('answer-incomplete', { ecu: name(ecu), why: err.message, iso: err.code }),
+        { cause: err },
+      );
     }
     for (const ecu of p.waiting.keys()) {
       if (!p.answers.has(ecu)) {
         throw new LinkTimeoutError(
-          `ECU ${name(ecu)} announced "response pending" but gave no answer within ${p.pendingMs} ms (P2*)`,
+          linkReason('response-pending-too-long', { ecu: name(ecu), ms: p.pendingMs }),
         );
       }
     }
     if (p.answers.size === 0) {
       throw new NoResponseError(
-        `no ECU answered ${hexBytes(req.data)} ${functional ? 'sent functionally' : `sent to ${name(req.target.kind === 'physical' ? req.target.address : 0)}`} within ${req.timeoutMs ?? this.timeoutMs} ms`,
+        linkReason('isotp-no-answer', {
+          request: hexBytes(req.data),
+          to: functional ? '' : name(req.target.kind === 'physical' ? req.target.address : 0),
+          ms: req.timeoutMs ?? this.timeoutMs,
+        }),
       );
     }
     return [...p.answers.values()].sort((a, b) => a.ecu - b.ecu);
@@ -303,14 +308,18 @@ export class IsoTpLink implements DiagnosticLink {
   }
 }
 
-function toLinkError(err: unknown, what: string): LinkError {
+/** A failure to send `request` (its bytes as hex) as the LinkError of its kind. */
+function toLinkError(err: unknown, request: string): LinkError {
   if (err instanceof LinkError) return err;
+  const why = (iso: string) =>
+    linkReason('sending-failed', { request, why: (err as Error)?.message ?? String(err), iso });
   if (err instanceof IsoTpError) {
-    if (err.code === 'bus-error') return new BusFaultError(`${what}: ${err.message}`, { cause: err });
-    if (err.code === 'closed') return new LinkError(`${what}: ${err.message}`, 'closed', { cause: err });
+    const reason = why(err.code);
+    if (err.code === 'bus-error') return new BusFaultError(reason, { cause: err });
+    if (err.code === 'closed') return new LinkError(reason, 'closed', { cause: err });
     if (err.code.startsWith('timeout') || err.code === 'wait-limit')
-      return new LinkTimeoutError(`${what}: ${err.message}`, { cause: err });
-    return new LinkError(`${what}: ${err.message}`, 'protocol-error', { cause: err });
+      return new LinkTimeoutError(reason, { cause: err });
+    return new LinkError(reason, 'protocol-error', { cause: err });
   }
-  return new BusFaultError(`${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  return new BusFaultError(why(''), { cause: err });
 }

@@ -4,6 +4,9 @@
  * typed LinkError. An empty answer list is never returned: no answer at all is NoResponseError.
  */
 
+import { fallbackLinkText, type LinkReason, linkReason } from './link-reasons.js';
+import type { Lang } from './text.js';
+
 /** Who a request goes to: every ECU (functional broadcast) or one ECU by its request address. */
 export type Target = { kind: 'functional' } | { kind: 'physical'; address: number };
 
@@ -104,15 +107,35 @@ export interface RecordedPids {
   pids: number[];
 }
 
-/** Base class of every link failure: the caller could not ask, which is never "no data". */
+/** What a link error is built from: its English message as it always was, or a reason that says it in both languages. */
+export type LinkErrorText = string | LinkReason;
+
+export interface LinkErrorOptions {
+  cause?: unknown;
+}
+
+/**
+ * Base class of every link failure: the caller could not ask, which is never "no data". Built from
+ * a reason (a code, its values, its texts), it says itself in French too (`messageIn`); built from a
+ * bare message, the French names the kind of failure and keeps the English words after it.
+ */
 export class LinkError extends Error {
   override name = 'LinkError';
+  /** Why, as a code with its values; absent for an error built from a bare message. */
+  readonly why?: LinkReason;
   constructor(
-    message: string,
+    text: LinkErrorText,
     readonly code: LinkErrorCode,
-    options?: { cause?: unknown },
+    options?: LinkErrorOptions,
   ) {
-    super(message, options);
+    super(typeof text === 'string' ? text : text.text.en, options);
+    if (typeof text !== 'string') this.why = text;
+  }
+
+  /** The message in `lang`: English is `message`; French never shows the class name. */
+  messageIn(lang: Lang): string {
+    if (lang === 'en') return this.message;
+    return this.why?.text.fr ?? fallbackLinkText(this.code, this.message, lang);
   }
 }
 
@@ -130,40 +153,40 @@ export type LinkErrorCode =
 /** No ECU answered within the window (ELM327 `NO DATA`, or silence on the bus). */
 export class NoResponseError extends LinkError {
   override name = 'NoResponseError';
-  constructor(message = 'no ECU answered', options?: { cause?: unknown }) {
-    super(message, 'no-response', options);
+  constructor(text: LinkErrorText = linkReason('nobody-answered', {}), options?: LinkErrorOptions) {
+    super(text, 'no-response', options);
   }
 }
 
 /** A transfer started but did not complete in time (ISO-TP N_Bs/N_Cr, adapter without prompt). */
 export class LinkTimeoutError extends LinkError {
   override name = 'LinkTimeoutError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'timeout', options);
+  constructor(text: LinkErrorText, options?: LinkErrorOptions) {
+    super(text, 'timeout', options);
   }
 }
 
 /** The bus itself reported a fault (CAN ERROR, bus off, BUS BUSY …). */
 export class BusFaultError extends LinkError {
   override name = 'BusFaultError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'bus-error', options);
+  constructor(text: LinkErrorText, options?: LinkErrorOptions) {
+    super(text, 'bus-error', options);
   }
 }
 
 /** The adapter refused or garbled the exchange (`?`, BUFFER FULL, STOPPED, an unknown reply). */
 export class AdapterError extends LinkError {
   override name = 'AdapterError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'adapter-error', options);
+  constructor(text: LinkErrorText, options?: LinkErrorOptions) {
+    super(text, 'adapter-error', options);
   }
 }
 
 /** The transport went away (adapter unplugged, socket closed). */
 export class DisconnectedError extends LinkError {
   override name = 'DisconnectedError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'disconnected', options);
+  constructor(text: LinkErrorText, options?: LinkErrorOptions) {
+    super(text, 'disconnected', options);
   }
 }
 
@@ -173,16 +196,16 @@ export class DisconnectedError extends LinkError {
  */
 export class LinkUnavailableError extends LinkError {
   override name = 'LinkUnavailableError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'unavailable', options);
+  constructor(text: LinkErrorText, options?: LinkErrorOptions) {
+    super(text, 'unavailable', options);
   }
 }
 
 /** An answer arrived but cannot be what the request asked for. */
 export class MalformedResponseError extends LinkError {
   override name = 'MalformedResponseError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'malformed-response', options);
+  constructor(text: LinkErrorText, options?: LinkErrorOptions) {
+    super(text, 'malformed-response', options);
   }
 }
 

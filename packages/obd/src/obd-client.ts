@@ -17,6 +17,7 @@ import {
   NoResponseError,
   type Target,
 } from './link.js';
+import { linkReason } from './link-reasons.js';
 import { decodeMonitorTests, type MonitorTest } from './mode06.js';
 import { NegativeResponseError } from './nrc.js';
 import { PIDS, PidError } from './pids.js';
@@ -154,7 +155,8 @@ export class ObdClient {
       data: Uint8Array.from(data),
       ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
     });
-    if (answers.length === 0) throw new NoResponseError(`no ECU answered ${hexBytes(data)}`);
+    if (answers.length === 0)
+      throw new NoResponseError(linkReason('no-ecu-answered', { request: hexBytes(data) }));
     return sortAnswers(data, answers);
   }
 

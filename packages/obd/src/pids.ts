@@ -1,4 +1,4 @@
-import { hex2, hexQuote, type Text } from './text.js';
+import { hex2, hexQuote, type Lang, type Text } from './text.js';
 
 /**
  * SAE J1979 service 01/02 parameter ids. Every PID is described as data — byte layout, scaling,
@@ -49,8 +49,15 @@ export class PidError extends Error {
     message: string,
     readonly pid: number,
     readonly field?: string,
+    /** The same in French, for what a user meets (a line to decode, an ECU's answer). */
+    readonly fr?: string,
   ) {
     super(message);
+  }
+
+  /** The message in `lang`; an error without French (encoding a simulated value) keeps its English. */
+  messageIn(lang: Lang): string {
+    return lang === 'fr' && this.fr !== undefined ? this.fr : this.message;
   }
 }
 
@@ -1279,7 +1286,13 @@ export function pidByKey(key: string): PidDef | undefined {
 function pidDef(pid: number | PidDef): PidDef {
   if (typeof pid !== 'number') return pid;
   const def = PIDS.get(pid);
-  if (!def) throw new PidError(`PID ${hex2(pid)} is not in the SAE J1979 table`, pid);
+  if (!def)
+    throw new PidError(
+      `PID ${hex2(pid)} is not in the SAE J1979 table`,
+      pid,
+      undefined,
+      `le PID ${hex2(pid)} n'est pas dans la table SAE J1979`,
+    );
   return def;
 }
 
@@ -1310,6 +1323,8 @@ export function decodePid(pid: number | PidDef, bytes: ArrayLike<number>): PidVa
     throw new PidError(
       `PID ${hex2(def.pid)} (${def.key}) carries ${def.bytes} byte(s), got ${bytes.length}: ${hexQuote(bytes)}`,
       def.pid,
+      undefined,
+      `le PID ${hex2(def.pid)} (${def.key}) porte ${def.bytes} octet(s), reçu ${bytes.length} : ${hexQuote(bytes)}`,
     );
   }
   if (def.fields.length === 1) return decodeField(def.fields[0], bytes);
@@ -1433,6 +1448,8 @@ export function splitPids(body: ArrayLike<number>, opts: SplitOptions = {}): Pid
       throw new PidError(
         `unknown PID ${hex2(pid)} at byte ${i} of ${hexQuote(body)}: cannot split the rest`,
         pid,
+        undefined,
+        `PID ${hex2(pid)} inconnu à l'octet ${i} de ${hexQuote(body)} : impossible de découper la suite`,
       );
     }
     const start = i + 1 + prefix;
@@ -1442,6 +1459,8 @@ export function splitPids(body: ArrayLike<number>, opts: SplitOptions = {}): Pid
       throw new PidError(
         `PID ${hex2(pid)}${key ? ` (${key})` : ''} needs ${length} byte(s) at byte ${start}, only ${Math.max(0, body.length - start)} left in ${hexQuote(body)}`,
         pid,
+        undefined,
+        `le PID ${hex2(pid)}${key ? ` (${key})` : ''} demande ${length} octet(s) à l'octet ${start}, il en reste ${Math.max(0, body.length - start)} dans ${hexQuote(body)}`,
       );
     }
     const data = new Uint8Array(length);

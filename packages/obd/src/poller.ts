@@ -118,9 +118,18 @@ export class PidPoller {
       return splitPids(data.subarray(1), this.opts.pidLength ? { pidLength: this.opts.pidLength } : {});
     } catch (err) {
       if (!(err instanceof PidError)) throw err;
-      throw new MalformedResponseError(`ECU ${ecu.toString(16).toUpperCase()}: ${err.message}`, {
-        cause: err,
-      });
+      const at = ecu.toString(16).toUpperCase();
+      throw new MalformedResponseError(
+        {
+          code: 'malformed-answer',
+          values: { ecu: at },
+          text: {
+            en: `ECU ${at}: ${err.message}`,
+            fr: `réponse inattendue du calculateur ${at} : ${err.messageIn('fr')}`,
+          },
+        },
+        { cause: err },
+      );
     }
   }
 

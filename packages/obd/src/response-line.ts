@@ -1,6 +1,7 @@
 import { decodeDtcList } from './dtc.js';
+import { nrcMeaning, nrcName } from './nrc.js';
 import { decodePid, PIDS, PidError, type PidValue, pidUnit, splitPids } from './pids.js';
-import { hex2, type Text } from './text.js';
+import { hex2, type Lang, type Text } from './text.js';
 
 /**
  * Decodes a response line as an ELM327 prints it, for people who log adapter output by hand:
@@ -39,20 +40,27 @@ export class ResponseLineError extends Error {
     message: string,
     readonly line: string,
     readonly column?: number,
+    /** The same in French, for `atelier obd decode` in French. */
+    readonly fr?: string,
   ) {
     super(message);
+  }
+
+  messageIn(lang: Lang): string {
+    return lang === 'fr' && this.fr !== undefined ? this.fr : this.message;
   }
 }
 
 function parseHexLine(line: string): { header?: string; bytes: number[] } {
   const text = line.trim().replace(/^>/, '').trim().toUpperCase();
-  if (!text) throw new ResponseLineError('empty line', line);
+  if (!text) throw new ResponseLineError('empty line', line, undefined, 'ligne vide');
   const bad = /[^0-9A-F\s]/.exec(text);
   if (bad) {
     throw new ResponseLineError(
       `'${bad[0]}' at column ${bad.index + 1} is not a hex digit`,
       line,
       bad.index + 1,
+      `« ${bad[0]} » en colonne ${bad.index + 1} n'est pas un chiffre hexadécimal`,
     );
   }
   let tokens: string[];
@@ -69,6 +77,7 @@ function parseHexLine(line: string): { header?: string; bytes: number[] } {
         `'${odd}' is not one byte (two hex digits)`,
         line,
         line.toUpperCase().indexOf(odd) + 1,
+        `« ${odd} » n'est pas un octet (deux chiffres hexadécimaux)`,
       );
   } else {
     let hex = text;
@@ -79,7 +88,13 @@ function parseHexLine(line: string): { header?: string; bytes: number[] } {
       header = hex.slice(0, 3);
       hex = hex.slice(3);
     }
-    if (hex.length % 2 === 1) throw new ResponseLineError('odd number of hex digits', line, text.length);
+    if (hex.length % 2 === 1)
+      throw new ResponseLineError(
+        'odd number of hex digits',
+        line,
+        text.length,
+        'nombre impair de chiffres hexadécimaux',
+      );
     tokens = hex.match(/../g) ?? [];
   }
   return { ...(header ? { header } : {}), bytes: tokens.map((t) => Number.parseInt(t, 16)) };
@@ -94,13 +109,20 @@ export function decodeResponseLine(line: string): DecodedLine[] {
     if (header || data[0] === data.length - 1) data = data.slice(1, 1 + data[0]);
   }
   const ecu = header ? { ecu: header } : {};
-  if (data.length === 0) throw new ResponseLineError('no data bytes', line);
+  if (data.length === 0)
+    throw new ResponseLineError('no data bytes', line, undefined, 'aucun octet de données');
   const sid = data[0];
   try {
     if (sid === 0x41 || sid === 0x42) {
       const mode = sid === 0x41 ? 1 : 2;
       const body = data.slice(1);
-      if (body.length < 1) throw new ResponseLineError(`service ${hex2(sid)} answer without a PID`, line);
+      if (body.length < 1)
+        throw new ResponseLineError(
+          `service ${hex2(sid)} answer without a PID`,
+          line,
+          undefined,
+          `réponse de service ${hex2(sid)} sans PID`,
+        );
       const slices = splitPids(body, { perPidPrefix: mode === 2 ? 1 : 0 });
       const frame = mode === 2 ? body[1] : undefined;
       return slices.map((s) => {
@@ -126,17 +148,22 @@ export function decodeResponseLine(line: string): DecodedLine[] {
       return [{ kind: 'dtc', ...ecu, mode, dtcs: decodeDtcList(counted ? rest.slice(1) : rest) }];
     }
   } catch (err) {
-    if (err instanceof PidError) throw new ResponseLineError(err.message, line);
+    if (err instanceof PidError)
+      throw new ResponseLineError(err.message, line, undefined, err.messageIn('fr'));
     throw err;
   }
   if (sid === 0x7f) {
     throw new ResponseLineError(
       `negative response to service ${hex2(data[1] ?? 0)} (code ${hex2(data[2] ?? 0)})`,
       line,
+      undefined,
+      `réponse négative au service ${hex2(data[1] ?? 0)} : ${nrcMeaning(data[2] ?? 0, 'fr')} (NRC ${hex2(data[2] ?? 0)} ${nrcName(data[2] ?? 0)})`,
     );
   }
   throw new ResponseLineError(
     `service answer ${hex2(sid)} is not one this decoder reads (41, 42, 43, 47, 4A)`,
     line,
+    undefined,
+    `la réponse de service ${hex2(sid)} n'est pas de celles que ce décodeur lit (41, 42, 43, 47, 4A)`,
   );
 }

@@ -25,6 +25,7 @@ import {
   physical,
   type Target,
 } from './link.js';
+import { type LinkReason, linkReason } from './link-reasons.js';
 import { NegativeResponseError } from './nrc.js';
 import { type DtcKind, type Exchange, type ObdClient, sortAnswers } from './obd-client.js';
 import { PIDS } from './pids.js';
@@ -79,6 +80,11 @@ export interface ScanProblem {
   code: LinkErrorCode | 'negative-response' | 'not-announced';
   /** The error's name and message, as a caller of the client would have seen them. */
   message: string;
+  /**
+   * The same in French, as the workshop shows it (without the class name): the error's
+   * `messageIn('fr')`. Absent from items stored before it existed; `message` is then all there is.
+   */
+  fr?: string;
   /** The request's service id and the ECU's negative response code, for a refusal. */
   sid?: number;
   nrc?: number;
@@ -158,12 +164,18 @@ function ends(err: unknown): boolean {
   return err instanceof DisconnectedError || (err instanceof LinkError && err.code === 'closed');
 }
 
+/** A problem the scan states itself (no error was thrown), from a reason of the link catalogue. */
+function stated(code: ScanProblem['code'], reason: LinkReason, name = 'NoResponseError'): ScanProblem {
+  return { code, message: name ? `${name}: ${reason.text.en}` : reason.text.en, fr: reason.text.fr };
+}
+
 function refusal(err: NegativeResponseError): Outcome {
   return {
     status: NOT_SUPPORTED_NRCS.has(err.nrc) ? 'not-supported' : 'refused',
     problem: {
       code: 'negative-response',
       message: `${err.name}: ${err.message}`,
+      fr: err.messageIn('fr'),
       sid: err.sid,
       nrc: err.nrc,
     },
@@ -177,7 +189,10 @@ function classify(err: unknown): Outcome {
   if (err instanceof LinkError) {
     const status: ScanStatus =
       err.code === 'no-response' ? 'no-answer' : err.code === 'adapter-error' ? 'refused' : 'link-error';
-    return { status, problem: { code: err.code, message: `${err.name}: ${err.message}` } };
+    return {
+      status,
+      problem: { code: err.code, message: `${err.name}: ${err.message}`, fr: err.messageIn('fr') },
+    };
   }
   throw err;
 }
@@ -294,10 +309,10 @@ class Scan {
         out.set(ecu, {
           ecu,
           status: 'no-answer',
-          problem: {
-            code: 'no-response',
-            message: `NoResponseError: ECU ${ecu.label} did not answer ${hexBytes(data)}`,
-          },
+          problem: stated(
+            'no-response',
+            linkReason('ecu-did-not-answer', { ecu: ecu.label, request: hexBytes(data) }),
+          ),
         });
     return [...out.values()].sort((a, b) => a.ecu.address - b.ecu.address);
   }
@@ -360,7 +375,7 @@ class Scan {
           return this.emit({
             kind: 'supported',
             status: 'no-answer',
-            problem: { code: 'no-response', message: 'NoResponseError: no ECU answered 01 00' },
+            problem: stated('no-response', linkReason('no-ecu-answered', { request: '01 00' })),
           });
       }
       if (next.size === 0) break;
@@ -417,10 +432,11 @@ class Scan {
       else
         await emit(ecu, {
           status: 'not-supported',
-          problem: {
-            code: 'not-announced',
-            message: `ECU ${ecu.label} does not announce PID ${hex2(pid)} in its support bitmap`,
-          },
+          problem: stated(
+            'not-announced',
+            linkReason('not-announced', { ecu: ecu.label, pid: hex2(pid) }),
+            '',
+          ),
         });
     }
     return asked;
@@ -454,8 +470,7 @@ class Scan {
     const data = service === 0x01 ? [0x01, ...pids] : [0x02, ...pids.flatMap((p) => [p, 0])];
     const got = await this.outcomes(data, target, [ecu]);
     const o = Array.isArray(got) ? got.find((x) => x.ecu === ecu) : got;
-    if (!o)
-      return { status: 'no-answer', problem: { code: 'no-response', message: 'NoResponseError: no answer' } };
+    if (!o) return { status: 'no-answer', problem: stated('no-response', linkReason('no-answer', {})) };
     const d = this.decode(o as EcuOutcome, (a) => decodePidAnswer(a, pids, service === 0x02 ? 0 : undefined));
     if (!('value' in d)) return d;
     return new Map(d.value.filter((r) => r.ecu === ecu.address).map((r) => [r.pid, r]));
@@ -488,10 +503,10 @@ class Scan {
               ? { reading }
               : {
                   status: 'no-answer',
-                  problem: {
-                    code: 'no-response',
-                    message: `NoResponseError: ECU ${ecu.label} answered without PID ${hex2(pid)}`,
-                  },
+                  problem: stated(
+                    'no-response',
+                    linkReason('answered-without-pid', { ecu: ecu.label, pid: hex2(pid) }),
+                  ),
                 },
           );
         } else await emit(pid, r);
@@ -527,10 +542,7 @@ class Scan {
         kind: 'freeze-frame',
         ecu,
         status: 'no-answer',
-        problem: {
-          code: 'no-response',
-          message: `NoResponseError: ECU ${ecu.label} answered 02 02 00 without PID 02`,
-        },
+        problem: stated('no-response', linkReason('freeze-without-pid-02', { ecu: ecu.label })),
       });
     // PID 02 of frame 0 is the code that stored it; 0000 means no frame is stored.
     const dtc = raw === 0 ? null : decodeDtc(raw >> 8, raw & 0xff);
@@ -645,7 +657,10 @@ export function scanQuestion(item: ScanItem): string {
 export function scanItemError(item: ScanItem): Error {
   const p = item.problem;
   if (!p) return new Error(`${scanQuestion(item)} was read`);
-  const bare = p.message.replace(/^\w+: /, '');
+  const english = p.message.replace(/^\w+: /, '');
+  // The French the scan recorded goes on with the rebuilt error (its reason is the item's problem).
+  const bare: string | LinkReason =
+    p.fr === undefined ? english : { code: p.code, values: {}, text: { en: english, fr: p.fr } };
   if (p.code === 'negative-response' && p.sid !== undefined && p.nrc !== undefined)
     return new NegativeResponseError(p.sid, p.nrc, item.ecu?.address ?? 0);
   switch (p.code) {

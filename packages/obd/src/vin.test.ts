@@ -63,6 +63,30 @@ describe('VIN structure', () => {
     expect(() => decodeVin('VF1RFB00X5612345-')).toThrow(/position 17/);
   });
 
+  it('says what is wrong in French too, the English message unchanged', () => {
+    const err = (() => {
+      try {
+        decodeVin('VF1RFB0OX5612345Q');
+      } catch (e) {
+        return e as VinError;
+      }
+    })()!;
+    expect(err.message).toBe(
+      "not a valid VIN: position 8: 'O' is not allowed in a VIN (I, O and Q are never used); position 17: 'Q' is not allowed in a VIN (I, O and Q are never used)",
+    );
+    expect(err.messageIn('fr')).toBe(
+      "VIN invalide : position 8 : « O » est interdit dans un VIN (I, O et Q n'y figurent jamais) ; position 17 : « Q » est interdit dans un VIN (I, O et Q n'y figurent jamais)",
+    );
+    const short = (() => {
+      try {
+        decodeVin('VF1RFB00X561234');
+      } catch (e) {
+        return e as VinError;
+      }
+    })()!;
+    expect(short.problems[0]!.fr).toBe('un VIN a 17 caractères, « VF1RFB00X561234 » en a 15');
+  });
+
   it('reads small-maker WMIs from positions 1–3 and 12–14', () => {
     const v = decodeVin('ZA9SA11B0FA123456');
     expect(v.wmi).toBe('ZA9123');

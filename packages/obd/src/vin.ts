@@ -1,4 +1,5 @@
 import { clip } from '@atelier/can';
+import type { Lang } from './text.js';
 import { manufacturerOf } from './wmi.js';
 
 /**
@@ -57,7 +58,10 @@ export interface VinProblem {
   code: 'length' | 'character' | 'check-digit' | 'model-year';
   /** 1-based position in the VIN, when one character is at fault. */
   position?: number;
+  /** What is wrong, in English, as it always was. */
   message: string;
+  /** The same in French, for the workshop's screens. */
+  fr: string;
 }
 
 /** A string that cannot be read as a VIN at all (not 17 characters, illegal letters). */
@@ -69,6 +73,15 @@ export class VinError extends Error {
     readonly problems: VinProblem[],
   ) {
     super(message);
+  }
+
+  /** The message in `lang`: French lists the same problems in French. */
+  messageIn(lang: Lang): string {
+    if (lang === 'en') return this.message;
+    const shown = this.problems.slice(0, MAX_LISTED).map((p) => p.fr);
+    if (this.problems.length > MAX_LISTED)
+      shown.push(`${this.problems.length - MAX_LISTED} autres problèmes`);
+    return `VIN invalide : ${shown.join(' ; ')}`;
   }
 }
 
@@ -247,7 +260,11 @@ export function decodeVin(input: string): VinInfo {
   const vin = input.trim().toUpperCase();
   const problems: VinProblem[] = [];
   if (vin.length !== 17)
-    problems.push({ code: 'length', message: `a VIN has 17 characters, '${clip(input)}' has ${vin.length}` });
+    problems.push({
+      code: 'length',
+      message: `a VIN has 17 characters, '${clip(input)}' has ${vin.length}`,
+      fr: `un VIN a 17 caractères, « ${clip(input)} » en a ${vin.length}`,
+    });
   for (let i = 0; i < vin.length; i++) {
     const c = vin[i];
     if (c === 'I' || c === 'O' || c === 'Q') {
@@ -255,12 +272,14 @@ export function decodeVin(input: string): VinInfo {
         code: 'character',
         position: i + 1,
         message: `position ${i + 1}: '${c}' is not allowed in a VIN (I, O and Q are never used)`,
+        fr: `position ${i + 1} : « ${c} » est interdit dans un VIN (I, O et Q n'y figurent jamais)`,
       });
     } else if (!/[A-Z0-9]/.test(c)) {
       problems.push({
         code: 'character',
         position: i + 1,
         message: `position ${i + 1}: '${c}' is not a letter or digit`,
+        fr: `position ${i + 1} : « ${c} » n'est ni une lettre ni un chiffre`,
       });
     }
   }
@@ -286,6 +305,7 @@ export function decodeVin(input: string): VinInfo {
       code: 'check-digit',
       position: 9,
       message: `check digit is '${actual}', the VIN's characters give '${expected}'`,
+      fr: `chiffre de contrôle « ${actual} », les caractères du VIN donnent « ${expected} »`,
     });
   }
 
@@ -299,6 +319,7 @@ export function decodeVin(input: string): VinInfo {
         code: 'model-year',
         position: 10,
         message: `position 10: '${code}' is not a model-year code`,
+        fr: `position 10 : « ${code} » n'est pas un code d'année modèle`,
       });
   } else if (northAmerica) {
     // 49 CFR 565.15: from model year 2010 on, position 7 of a car, MPV or light truck is a letter;

@@ -6,6 +6,7 @@ import {
   LinkError,
   type LinkInfo,
   type LinkRequest,
+  linkReason,
   NoResponseError,
   type Responder,
 } from '@atelier/obd';
@@ -34,7 +35,7 @@ export class ResponderLink implements DiagnosticLink {
   }
 
   async request(req: LinkRequest): Promise<EcuResponse[]> {
-    if (this.closed) throw new LinkError('the simulated link is closed', 'closed');
+    if (this.closed) throw new LinkError(linkReason('link-closed', { what: 'simulated' }), 'closed');
     const extended = !!this.info.extended;
     const answers = await this.responder.respond({
       target: req.target,
@@ -46,7 +47,9 @@ export class ResponderLink implements DiagnosticLink {
     const limit = req.expectedResponses ?? answers.length;
     const kept = answers.slice(0, limit);
     if (kept.length === 0)
-      throw new NoResponseError(`no simulated ECU answered ${Buffer.from(req.data).toString('hex')}`);
+      throw new NoResponseError(
+        linkReason('sim-no-answer', { request: Buffer.from(req.data).toString('hex') }),
+      );
     const delay = Math.max(0, ...kept.map((a) => a.delayMs ?? 0));
     if (delay > 0) await this.clock.sleep(delay);
     const now = this.clock.now() / 1000;

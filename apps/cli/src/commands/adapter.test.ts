@@ -47,7 +47,14 @@ describe('atelier adapter check', () => {
       expect(r.chip.why.en, profile).toMatch(why);
       expect(r.profile).toBe(profile);
       expect(r.voltage).toBe(12.6);
-      expect(r.protocols).toEqual([{ protocol: '0', outcome: 'found ISO 15765-4 (CAN 11/500)' }]);
+      expect(r.protocols).toEqual([
+        {
+          protocol: '0',
+          code: 'found',
+          outcome: 'found ISO 15765-4 (CAN 11/500)',
+          outcomeFr: 'ISO 15765-4 (CAN 11/500) trouvé',
+        },
+      ]);
       expect(r.ecus).toEqual(['7E8', '7E9']);
       if (profile !== 'obdlink') expect(r.refused).toContain('STI');
     }
@@ -60,7 +67,7 @@ describe('atelier adapter check', () => {
     expect(c.out()).toMatch(
       /Puce : clone — se présente comme « ELM327 v1\.5 » ; Elm Electronics n'a jamais publié de v1\.5/,
     );
-    expect(c.out()).toMatch(/Protocoles essayés : auto: .*UNABLE TO CONNECT.* ; 6: /);
+    expect(c.out()).toMatch(/Protocoles essayés : auto : .*UNABLE TO CONNECT.* ; 6 : /);
     expect(c.out()).toMatch(/Verdict : adaptateur joint, véhicule injoignable/);
   }, 60_000);
 

@@ -7,6 +7,7 @@ import {
   Elm327Link,
   IDENTIFY_COMMANDS,
   identifyChip,
+  type ProtocolTried,
   UnableToConnectError,
 } from '@atelier/elm327';
 import { ecuLabel } from '@atelier/obd';
@@ -51,8 +52,12 @@ export interface AdapterCheck {
   voltage?: number;
   /** Commands answered `?`. */
   refused: string[];
-  /** Each protocol tried (`0`: the automatic search) and what became of it. */
-  protocols: { protocol: string; outcome: string }[];
+  /**
+   * Each protocol tried (`0`: the automatic search) and what became of it: `outcome` in English as
+   * it always was, `code` (found, found-no-data, atsp-refused, no-answer, no-protocol-named, failed)
+   * and `outcomeFr`, what the French screen shows.
+   */
+  protocols: ProtocolTried[];
   protocol?: string;
   ecus: string[];
   /** The adapter profile later commands use (recognised, or forced with `profile=`). */
@@ -125,7 +130,13 @@ export function renderCheck(c: AdapterCheck, ctx: CliContext): string {
   row(
     'Protocoles essayés',
     'Protocols tried',
-    c.protocols.map((p) => `${p.protocol === '0' ? 'auto' : p.protocol}: ${p.outcome}`).join(' ; '),
+    c.protocols
+      .map((p) =>
+        fr
+          ? `${p.protocol === '0' ? 'auto' : p.protocol} : ${p.outcomeFr ?? p.outcome}`
+          : `${p.protocol === '0' ? 'auto' : p.protocol}: ${p.outcome}`,
+      )
+      .join(' ; '),
   );
   row('Protocole', 'Protocol', c.protocol);
   row('Calculateurs', 'ECUs', c.ecus.join(', ') || '—');

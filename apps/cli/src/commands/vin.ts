@@ -63,12 +63,7 @@ export function vinText(v: VinInfo, lang: Lang): string {
   const width = Math.max(...rows.map((r) => r[0].length));
   const lines = rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`);
   for (const e of v.errors) {
-    const msg =
-      fr && e.code === 'check-digit'
-        ? `chiffre de contrôle « ${v.checkDigit.actual} », les caractères du VIN donnent « ${v.checkDigit.expected} »`
-        : fr && e.code === 'model-year'
-          ? `position 10 : « ${v.modelYear.code} » n'est pas un code d'année modèle`
-          : e.message;
+    const msg = fr ? e.fr : e.message;
     lines.push(`${fr ? 'erreur' : 'error'}: ${msg}`);
   }
   return lines.join('\n');
@@ -93,7 +88,11 @@ export const vinCommand: Command = {
         failed++;
         if (parsed.json)
           await writeOut(ctx.stdout, `${JSON.stringify({ vin: input, errors: err.problems })}\n`);
-        ctx.stderr.write(`${input}: ${err.problems.map((p) => p.message).join('; ')}\n`);
+        ctx.stderr.write(
+          ctx.lang === 'fr'
+            ? `${input} : ${err.problems.map((p) => p.fr).join(' ; ')}\n`
+            : `${input}: ${err.problems.map((p) => p.message).join('; ')}\n`,
+        );
       }
     }
     return failed ? 1 : 0;

@@ -60,6 +60,8 @@ describe('readVehicle', () => {
     expect(got.find((r) => r.kind === 'error' && r.item === 'dtcs.stored')?.value).toEqual({
       code: 'no-response',
       message: 'NoResponseError: NO DATA',
+      // The French the page shows: an error built from a bare message names its kind, keeps its words.
+      fr: 'pas de réponse (NO DATA)',
       status: 'no-answer',
     });
     // The other questions were still asked.

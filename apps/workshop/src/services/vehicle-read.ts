@@ -75,7 +75,10 @@ export interface UdsCodeValue {
 export interface ErrorValue {
   /** The LinkError code (`no-response` …), `negative-response` or `not-announced`. */
   code: string;
+  /** The error's name and English message, as scripts have always read them. */
   message: string;
+  /** The same in French, without the class name, as the page shows it (absent from older readings). */
+  fr?: string;
   status: Exclude<ScanStatus, 'read'>;
   nrc?: number;
 }
@@ -95,6 +98,7 @@ export function readingOf(item: ScanItem): Reading | undefined {
     const value: ErrorValue = {
       code: p?.code ?? item.status,
       message: p?.message ?? item.status,
+      ...(p?.fr !== undefined ? { fr: p.fr } : {}),
       status: item.status,
       ...(p?.nrc !== undefined ? { nrc: p.nrc } : {}),
     };
@@ -152,7 +156,11 @@ function errorItemOf(r: Reading, ecu: ScanEcu | undefined): ScanItem | undefined
   const base = {
     status,
     ...(ecu ? { ecu } : {}),
-    problem: { code: (v?.code ?? status) as never, message: v?.message ?? status },
+    problem: {
+      code: (v?.code ?? status) as never,
+      message: v?.message ?? status,
+      ...(v?.fr !== undefined ? { fr: v.fr } : {}),
+    },
   };
   const [question, arg] = r.item.split('.');
   switch (question) {

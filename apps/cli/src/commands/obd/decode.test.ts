@@ -63,6 +63,27 @@ describe('atelier obd decode', () => {
     expect(out()).toContain('P0301  Ratés de combustion détectés sur le cylindre 1');
     expect(err()).toMatch(/ligne 3, colonne 11/);
   });
+
+  it('says why a line cannot be decoded in French, the English unchanged', async () => {
+    const lines = ['7E8 03 7F 22 31', '41 0C 1A', '4C 00'];
+    const fr = context('fr');
+    expect(await decodeSubcommand.run(lines, fr.ctx)).toBe(1);
+    expect(fr.err()).toContain(
+      'ligne 1 « 7E8 03 7F 22 31 » : réponse négative au service 22 : requête hors limites, identifiant ou paramètre inconnu (NRC 31 requestOutOfRange)',
+    );
+    expect(fr.err()).toContain(
+      "ligne 2 « 41 0C 1A » : le PID 0C (ENGINE_RPM) demande 2 octet(s) à l'octet 1, il en reste 1 dans 0C 1A",
+    );
+    expect(fr.err()).toContain(
+      "ligne 3 « 4C 00 » : la réponse de service 4C n'est pas de celles que ce décodeur lit (41, 42, 43, 47, 4A)",
+    );
+    const en = context('en');
+    expect(await decodeSubcommand.run(lines, en.ctx)).toBe(1);
+    expect(en.err()).toContain('line 1 « 7E8 03 7F 22 31 » : negative response to service 22 (code 31)');
+    expect(en.err()).toContain(
+      'line 2 « 41 0C 1A » : PID 0C (ENGINE_RPM) needs 2 byte(s) at byte 1, only 1 left in 0C 1A',
+    );
+  });
 });
 
 describe('atelier dtc explain', () => {
@@ -100,6 +121,14 @@ describe('atelier vin decode', () => {
     const bad = context('fr');
     expect(await vinCommand.run(['decode', '1M8GDM9A1KP042788'], bad.ctx)).toBe(1);
     expect(bad.out()).toMatch(/erreur: chiffre de contrôle « 1 », les caractères du VIN donnent « X »/);
+  });
+
+  it('says why a string is not a VIN in French', async () => {
+    const bad = context('fr');
+    expect(await vinCommand.run(['decode', 'VF1RFB0OX5612345Q'], bad.ctx)).toBe(1);
+    expect(bad.err()).toBe(
+      "VF1RFB0OX5612345Q : position 8 : « O » est interdit dans un VIN (I, O et Q n'y figurent jamais) ; position 17 : « Q » est interdit dans un VIN (I, O et Q n'y figurent jamais)\n",
+    );
   });
 
   it('prints the VinInfo object with --json', async () => {

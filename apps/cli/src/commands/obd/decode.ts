@@ -126,7 +126,7 @@ export const decodeSubcommand: Subcommand = {
             : `, column ${err.column}`
           : '';
         ctx.stderr.write(
-          `${ctx.lang === 'fr' ? 'ligne' : 'line'} ${n}${where} « ${line.trim()} » : ${err.message}\n`,
+          `${ctx.lang === 'fr' ? 'ligne' : 'line'} ${n}${where} « ${line.trim()} » : ${err.messageIn(ctx.lang)}\n`,
         );
         continue;
       }

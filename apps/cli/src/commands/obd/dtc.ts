@@ -60,12 +60,12 @@ export const dtcSubcommand: Subcommand = {
         } catch (err) {
           if (!(err instanceof LinkError || err instanceof NegativeResponseError)) throw err;
           ctx.stderr.write(
-            fr ? `effacement impossible : ${err.message}\n` : `could not clear: ${err.message}\n`,
+            fr ? `effacement impossible : ${err.messageIn('fr')}\n` : `could not clear: ${err.message}\n`,
           );
           return 1;
         }
       }
-      const { dtcs, errors, ...report } = await readVehicle(link, { parts: ['dtcs'] });
+      const { dtcs, errors, errorsFr, ...report } = await readVehicle(link, { parts: ['dtcs'] });
       if (values.json) {
         ctx.stdout.write(
           `${JSON.stringify({ ...(cleared ? { cleared } : {}), dtcs, ...(Object.keys(errors).length ? { errors } : {}) })}\n`,
@@ -82,7 +82,7 @@ export const dtcSubcommand: Subcommand = {
         };
         for (const key of ['stored', 'pending', 'permanent'] as const) {
           const list = dtcs[key];
-          const why = Object.entries(errors).find(
+          const why = Object.entries(fr ? errorsFr : errors).find(
             ([k]) => k === `dtcs.${key}` || k.startsWith(`dtcs.${key}.`),
           );
           if (list === null)
@@ -95,7 +95,7 @@ export const dtcSubcommand: Subcommand = {
           }
         }
       }
-      return dtcsComplete({ ...report, dtcs, errors }) ? 0 : 1;
+      return dtcsComplete({ ...report, dtcs, errors, errorsFr }) ? 0 : 1;
     } finally {
       await adapter.close();
     }

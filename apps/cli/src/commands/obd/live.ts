@@ -11,6 +11,7 @@ import {
   pidByKey,
   pidUnit,
 } from '@atelier/obd';
+import { errorText } from '../../error-text.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
 import { formatValue } from './read.js';
@@ -114,7 +115,9 @@ export const liveSubcommand: Subcommand = {
         try {
           value = decodePid(def, s.bytes);
         } catch (err) {
-          ctx.stderr.write(`${hex2(s.pid)}: ${(err as Error).message}\n`);
+          ctx.stderr.write(
+            `${hex2(s.pid)}${ctx.lang === 'fr' ? ' : ' : ': '}${ctx.lang === 'en' ? (err as Error).message : errorText(err, ctx.lang)}\n`,
+          );
           return;
         }
         const t = Math.round(performance.now() - t0) / 1000;
@@ -126,7 +129,7 @@ export const liveSubcommand: Subcommand = {
       },
       onError: (err, pids) => {
         failures++;
-        ctx.stderr.write(`${pids.map(hex2).join(',')}: ${err.name}: ${err.message}\n`);
+        ctx.stderr.write(`${pids.map(hex2).join(',')}: ${errorText(err, ctx.lang)}\n`);
         if (err instanceof DisconnectedError) throw err;
       },
     });
@@ -147,7 +150,7 @@ export const liveSubcommand: Subcommand = {
               await link.reconnect();
               break;
             } catch (e) {
-              ctx.stderr.write(`${(e as Error).message}\n`);
+              ctx.stderr.write(`${ctx.lang === 'en' ? (e as Error).message : errorText(e, ctx.lang)}\n`);
             }
           }
           if (ctx.signal.aborted) break;

@@ -5,7 +5,7 @@ import { dtcTitle, ecuName, parseEcuLabel, type ScanStatus } from '@atelier/obd'
 import { openingFailure } from '../../open-adapter.js';
 import { ADAPTER_HELP, openFromOptions, parseOptions } from './common.js';
 import type { Subcommand } from './index.js';
-import { dtcsComplete, readVehicle, type VehicleReport } from './reader.js';
+import { dtcsComplete, errorsIn, readVehicle, type VehicleReport } from './reader.js';
 
 /**
  * Exit status of `obd read` (apps/cli/README.md): the car reached and every DTC memory given; the car
@@ -87,6 +87,7 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
   });
   lines.push(`${fr ? 'Calculateurs' : 'ECUs'} : ${named.join(', ') || '—'}`);
   lines.push(`VIN : ${r.vin ?? (fr ? '(non lu)' : '(not read)')}`);
+  const errors = errorsIn(r, ctx.lang);
   const cats = [
     ['stored', fr ? 'Codes mémorisés' : 'Stored DTCs'],
     ['pending', fr ? 'Codes en attente' : 'Pending DTCs'],
@@ -94,7 +95,7 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
   ] as const;
   for (const [key, title] of cats) {
     const list = r.dtcs[key];
-    const why = Object.entries(r.errors).find(([k]) => k === `dtcs.${key}` || k.startsWith(`dtcs.${key}.`));
+    const why = Object.entries(errors).find(([k]) => k === `dtcs.${key}` || k.startsWith(`dtcs.${key}.`));
     if (list === null) lines.push(`${title} : ${fr ? 'NON LUS' : 'NOT READ'} (${why?.[1] ?? '?'})`);
     else if (list.length === 0) lines.push(`${title} : ${fr ? 'aucun' : 'none'}`);
     else {
@@ -146,7 +147,7 @@ export function renderReport(r: VehicleReport, ctx: CliContext): string {
     for (const [pid, p] of sorted)
       lines.push(`  ${pid}  ${p.key.padEnd(28)} ${formatValue(p.value, p.unit)}`);
   }
-  const errs = Object.entries(r.errors);
+  const errs = Object.entries(errors);
   if (errs.length) {
     lines.push(fr ? 'Questions sans réponse :' : 'Unanswered questions:');
     for (const [k, v] of errs) lines.push(`  ${k} : ${v}`);
@@ -199,8 +200,9 @@ export const readSubcommand: Subcommand = {
             incomplete: !complete,
           });
       if (values.json) {
-        const { errors, ...rest } = report;
-        say(v, Object.keys(errors).length ? report : rest);
+        // The JSON keeps the English errors (scripts read them); the French ones are for the screen.
+        const { errors, errorsFr: _, ...rest } = report;
+        say(v, Object.keys(errors).length ? { ...rest, errors } : rest);
       } else {
         ctx.stdout.write(renderReport(report, ctx));
         say(v, report);

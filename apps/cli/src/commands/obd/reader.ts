@@ -78,7 +78,16 @@ export interface VehicleReport {
    * adapter went away during the reading.
    */
   errors: Record<string, string>;
+  /**
+   * The same errors in French, for the screen: the error's own French words, without its class
+   * name. Not printed in JSON, where `errors` keeps the English scripts read.
+   */
+  errorsFr: Record<string, string>;
 }
+
+/** The words of the report's errors in `lang`. */
+export const errorsIn = (report: VehicleReport, lang: 'fr' | 'en'): Record<string, string> =>
+  lang === 'fr' ? report.errorsFr : report.errors;
 
 /** The compact readiness the CLI prints: supported monitors only. */
 export function compactReadiness(r: ObdReadiness): Readiness {
@@ -120,8 +129,9 @@ export function reportOf(link: DiagnosticLink, items: readonly ScanItem[]): Vehi
     uds: {},
     status: {},
     errors: {},
+    errorsFr: {},
   };
-  const failed = new Map<string, { key: string; message: string }[]>();
+  const failed = new Map<string, { key: string; message: string; fr: string }[]>();
   const asked = new Map<string, number>();
   for (const item of items) {
     const key = statusKey(item);
@@ -131,7 +141,8 @@ export function reportOf(link: DiagnosticLink, items: readonly ScanItem[]): Vehi
     if (item.status === 'not-supported') continue; // an answer: the car does not have it
     if (item.status !== 'read') {
       const list = failed.get(question) ?? [];
-      list.push({ key, message: item.problem?.message ?? item.status });
+      const message = item.problem?.message ?? item.status;
+      list.push({ key, message, fr: item.problem?.fr ?? message });
       failed.set(question, list);
       continue;
     }
@@ -192,8 +203,14 @@ export function reportOf(link: DiagnosticLink, items: readonly ScanItem[]): Vehi
   for (const ecu of report.ecus) report.pids[ecu] ??= {};
   for (const [question, list] of failed) {
     const same = list.every((f) => f.message === list[0].message);
-    if (same && list.length === asked.get(question)) report.errors[question] = list[0].message;
-    else for (const f of list) report.errors[f.key] = f.message;
+    if (same && list.length === asked.get(question)) {
+      report.errors[question] = list[0].message;
+      report.errorsFr[question] = list[0].fr;
+    } else
+      for (const f of list) {
+        report.errors[f.key] = f.message;
+        report.errorsFr[f.key] = f.fr;
+      }
   }
   return report;
 }
@@ -230,7 +247,10 @@ export async function readVehicle(link: DiagnosticLink, opts: ReadOptions = {}):
     stopped = err;
   }
   const report = reportOf(link, items);
-  if (stopped) report.errors.adapter = `${stopped.name}: ${stopped.message}`;
+  if (stopped) {
+    report.errors.adapter = `${stopped.name}: ${stopped.message}`;
+    report.errorsFr.adapter = stopped.messageIn('fr');
+  }
   return report;
 }
 

@@ -113,6 +113,24 @@ const DTC_KIND: Record<string, Text> = {
 };
 
 /** A question of the scan in words (`dtcs.stored`, `freeze.0C`, `after.dtcs.pending` …), never its key. */
+/**
+ * Why each question was not read, in the reader's language: the error's French words (the adapter's
+ * own, « NO DATA », quoted as it said them), or its English message for a reading stored before the
+ * French was kept. Folded, so that a page with forty unread PIDs stays readable.
+ */
+function notReadWhy(req: FastifyRequest, errors: StoredReading[]) {
+  const why = (r: StoredReading) => {
+    const v = r.value as { message?: string; fr?: string };
+    return req.lang === 'fr' ? (v.fr ?? v.message ?? '') : (v.message ?? '');
+  };
+  const said = errors.filter((r) => why(r) !== '');
+  if (!said.length) return '';
+  return html`<details class="not-read-why"><summary>${T(req, { fr: 'Pourquoi ?', en: 'Why?' })}</summary><ul>${said.map(
+    (r) =>
+      html`<li>${r.ecu ? `${ecuText(req.lang, r.ecu)} — ` : ''}${questionText(req, r.item)} : ${why(r)}</li>`,
+  )}</ul></details>`;
+}
+
 function questionText(req: FastifyRequest, item: string): string {
   if (item.startsWith('after.'))
     return `${questionText(req, item.slice(6))} ${T(req, { fr: '(vérification)', en: '(verification)' })}`;
@@ -445,6 +463,7 @@ ${
         .join(', ')}</p>`
     : ''
 }
+${notReadWhy(req, [...silent, ...notRead])}
 ${
   readiness.length
     ? html`<h3>${T(req, { fr: 'Préparation des moniteurs', en: 'Monitor readiness' })}</h3>${readiness.map(

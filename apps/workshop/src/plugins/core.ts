@@ -13,6 +13,7 @@ import { checkLoginToken } from '../services/login-token.js';
 import { ReadCache } from '../services/read-cache.js';
 import { serverSecret } from '../services/secrets.js';
 import { loadSession, purgeExpiredSessions } from '../services/sessions.js';
+import { StoreError } from '../store/store.js';
 import { html } from '../web/html.js';
 import { isApi, renderPage, sendPage } from '../web/layout.js';
 import { type FormValues, refillForm } from '../web/refill.js';
@@ -25,6 +26,9 @@ import {
   type WorkshopDeps,
 } from '../web/types.js';
 import { describeValidation, type SchemaFailure } from '../web/validation.js';
+
+/** PostgreSQL's SQLSTATE for a number its column type cannot hold (numeric_value_out_of_range). */
+const NUMERIC_OUT_OF_RANGE = '22003';
 
 export interface RouteDeclaration {
   method: string;
@@ -274,6 +278,14 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
                   en: 'too many attempts, try again later',
                 })
               : err.message;
+      } else if (err instanceof StoreError && err.code === NUMERIC_OUT_OF_RANGE) {
+        // A number the request carried that the database cannot hold (an id of 2^63 on PostgreSQL's
+        // BIGINT): the request's fault, not the server's, whichever route it came through.
+        status = 400;
+        message = tr(req.lang, {
+          fr: 'valeur hors limites : un nombre de la requête est trop grand',
+          en: 'value out of range: a number in the request is too large',
+        });
       } else if (speaksLang(err)) {
         // A stored recording or file that no longer reads (checked at upload, so the server's
         // fault): still a server error, but the page says which file, where and why.

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Clock, systemClock } from '@atelier/clock';
 import {
   type Bus,
@@ -7,6 +9,7 @@ import {
   type FrameListener,
   matchesFilters,
 } from './bus.js';
+import { type InterfaceState, socketCanOpenFr, socketCanUnavailableFr } from './bus-texts.js';
 import { type Frame, MAX_EXT_ID, MAX_STD_ID, validateFrame } from './frame.js';
 
 /**
@@ -59,6 +62,12 @@ export class SocketCanUnavailableError extends BusError {
         'install it on Linux with `pnpm --filter @atelier/can add socketcan` (needs a C++ toolchain)',
     );
   }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en'
+      ? this.message
+      : socketCanUnavailableFr(String((this.cause as Error)?.message ?? this.cause));
+  }
 }
 
 export class SocketCanOpenError extends BusError {
@@ -66,11 +75,48 @@ export class SocketCanOpenError extends BusError {
   constructor(
     readonly iface: string,
     override readonly cause: unknown,
+    /**
+     * What the system says of the interface, read when the open failed: the native module's own
+     * words ("Error while creating channel") do not tell a missing interface from another one.
+     */
+    readonly state: InterfaceState = { kind: 'unknown' },
   ) {
     super(
       `cannot open SocketCAN interface '${iface}' (${(cause as Error)?.message ?? cause}); ` +
         `check that it exists and is up: ip -details link show ${iface}`,
     );
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message;
+    return socketCanOpenFr(this.iface, this.state, String((this.cause as Error)?.message ?? this.cause));
+  }
+}
+
+/** The Linux link type of CAN interfaces (`ARPHRD_CAN` in if_arp.h), as /sys/class/net/IF/type says it. */
+const ARPHRD_CAN = 280;
+/** `IFF_UP` in the interface's flags (linux/if.h): the administrator brought it up. */
+const IFF_UP = 0x1;
+
+/**
+ * What /sys/class/net says of `iface`: absent, not CAN, down or up. `unknown` when /sys cannot be
+ * read (not Linux, a sandbox): then nothing is claimed about the interface.
+ */
+export function interfaceState(iface: string, sysNetDir = '/sys/class/net'): InterfaceState {
+  const read = (file: string) => readFileSync(join(sysNetDir, iface, file), 'utf8').trim();
+  let type: number;
+  try {
+    type = Number(read('type'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { kind: 'unknown' };
+    // No /sys/class/net to look in (not Linux): nothing can be said of the interface.
+    return existsSync(sysNetDir) ? { kind: 'missing' } : { kind: 'unknown' };
+  }
+  if (type !== ARPHRD_CAN) return { kind: 'not-can', type };
+  try {
+    return (Number.parseInt(read('flags'), 16) & IFF_UP) === 0 ? { kind: 'down' } : { kind: 'up' };
+  } catch {
+    return { kind: 'unknown' };
   }
 }
 
@@ -135,6 +181,8 @@ export interface SocketCanBusOptions {
   sendRetryMs?: number;
   /** Channel factory; defaults to the `socketcan` package. Tests pass a fake. */
   channelFactory?: RawChannelFactory;
+  /** Where the system lists network interfaces, read to say why an interface would not open (tests). */
+  sysNetDir?: string;
 }
 
 interface Subscription {
@@ -177,7 +225,7 @@ export class SocketCanBus implements Bus {
     try {
       channel = factory(iface, { timestamps: true });
     } catch (err) {
-      throw new SocketCanOpenError(iface, err);
+      throw new SocketCanOpenError(iface, err, interfaceState(iface, options.sysNetDir));
     }
     return new SocketCanBus(iface, channel, options);
   }

@@ -9,6 +9,7 @@ import {
 } from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { type AdapterName, checkOptions, flagOption } from '../name.js';
+import { busOpenReason } from '../open-reason.js';
 import { recordCandump } from '../traffic.js';
 import type { AdapterScheme } from '../types.js';
 import { detectAddressing } from './socketcan.js';
@@ -100,7 +101,7 @@ export function parseSlcanSpec(name: AdapterName): SlcanTarget {
 function openError(address: string, err: unknown): unknown {
   if (err instanceof LinkError) return err;
   if (err instanceof Error && /^Slcan/.test(err.name))
-    return new DisconnectedError(`${address}: ${err.message}`, { cause: err });
+    return new DisconnectedError(busOpenReason(address, err), { cause: err });
   return err;
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { checkOptions, flagOption } from '../name.js';
+import { busOpenReason } from '../open-reason.js';
 import { recordCandump } from '../traffic.js';
 import type { AdapterScheme } from '../types.js';
 
@@ -42,8 +43,8 @@ export async function detectAddressing(
 export function busOpenError(iface: string, err: unknown): unknown {
   if (err instanceof LinkError) return err;
   if (err instanceof SocketCanUnavailableError)
-    return new LinkUnavailableError(`${iface}: ${err.message}`, { cause: err });
-  if (err instanceof BusError) return new DisconnectedError(`${iface}: ${err.message}`, { cause: err });
+    return new LinkUnavailableError(busOpenReason(iface, err), { cause: err });
+  if (err instanceof BusError) return new DisconnectedError(busOpenReason(iface, err), { cause: err });
   return err;
 }
 

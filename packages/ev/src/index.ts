@@ -2,3 +2,4 @@ export * from './definition.js';
 export * from './format.js';
 export * from './known-battery.js';
 export * from './report.js';
+export * from './definition-texts.js';

@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../testing.js';
+
+/**
+ * Data files a user writes, refused by the commands that read them, as a French user meets it: one
+ * line on stderr naming the file, the line and the field, without the class name; the English line
+ * as it always was. Run as a user runs them (a child process). The French is written here by hand.
+ */
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const LOG = join(ROOT, 'tests/fixtures/ev/sim_kona_weak_cell_battery.log');
+
+describe('a battery definition file with a mistake: atelier ev report --vehicle FILE', () => {
+  it('names the file, the line and the field, in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-ev-def-'));
+    const kona = readFileSync(join(ROOT, 'packages/ev/definitions/hyundai-kona-ioniq.yaml'), 'utf8');
+    // The pack current on 7 bytes: a width the definitions do not take (1 to 4).
+    const bad = kona.replace(
+      '{ quantity: packCurrent, at: 13, bytes: 2,',
+      '{ quantity: packCurrent, at: 13, bytes: 7,',
+    );
+    expect(bad).not.toBe(kona);
+    writeFileSync(join(dir, 'ma-kona.yaml'), bad);
+    const line = bad.split('\n').findIndex((l) => l.includes('bytes: 7')) + 1;
+
+    const fr = await runCli(['ev', 'report', LOG, '--vehicle', 'ma-kona.yaml'], {
+      cwd: dir,
+      env: { ATELIER_LANG: 'fr' },
+    });
+    expect(fr.code).toBe(1);
+    expect(fr.stderr).toBe(
+      `atelier ev: ma-kona.yaml, ligne ${line}, champ requests[0].fields[1].bytes : un nombre entier de 1 à 4 attendu, trouvé 7\n`,
+    );
+    const en = await runCli(['ev', 'report', LOG, '--vehicle', 'ma-kona.yaml'], {
+      cwd: dir,
+      env: { ATELIER_LANG: 'en' },
+    });
+    expect(en.stderr).toBe(
+      'atelier ev: DefinitionError: ma-kona.yaml: requests[0].fields[1].bytes: expected an integer 1–4, got 7\n',
+    );
+  });
+
+  it('a good definition file is read like the built-in one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-ev-def-'));
+    writeFileSync(
+      join(dir, 'kona.yaml'),
+      readFileSync(join(ROOT, 'packages/ev/definitions/hyundai-kona-ioniq.yaml'), 'utf8'),
+    );
+    const own = await runCli(['ev', 'report', LOG, '--vehicle', 'kona.yaml', '--json'], {
+      cwd: dir,
+      env: { ATELIER_LANG: 'en' },
+    });
+    const builtIn = await runCli(['ev', 'report', LOG, '--vehicle', 'hyundai-kona-ioniq', '--json'], {
+      cwd: dir,
+      env: { ATELIER_LANG: 'en' },
+    });
+    expect(own.stderr).toBe('');
+    expect(own.code).toBe(builtIn.code);
+    const a = JSON.parse(own.stdout);
+    const b = JSON.parse(builtIn.stdout);
+    expect(a.vehicle.id).toBe('hyundai-kona-ioniq');
+    expect(a.soc).toBeDefined();
+    expect(a.cells).toBeDefined();
+    expect(a.soc).toEqual(b.soc);
+    expect(a.cells).toEqual(b.cells);
+  });
+});

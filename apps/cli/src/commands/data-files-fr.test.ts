@@ -68,3 +68,32 @@ describe('a battery definition file with a mistake: atelier ev report --vehicle 
     expect(a.cells).toEqual(b.cells);
   });
 });
+
+describe('an adapter profile file with a mistake: atelier emulate --profile FILE', () => {
+  it('names the file, the line and the field, in French; the emulator does not start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-profile-'));
+    const clone = readFileSync(join(ROOT, 'hardware/elm327/profiles/clone-v1.5.yaml'), 'utf8');
+    // The search time written with its unit: the profile takes milliseconds, a number.
+    const bad = clone.replace('searchMs: 4000', 'searchMs: "4 s"');
+    expect(bad).not.toBe(clone);
+    writeFileSync(join(dir, 'mon-clone.yaml'), bad);
+    const line = bad.split('\n').findIndex((l) => l.includes('searchMs')) + 1;
+
+    const fr = await runCli(['emulate', '--tcp', '0', '--profile', 'mon-clone.yaml'], {
+      cwd: dir,
+      env: { ATELIER_LANG: 'fr' },
+    });
+    expect(fr.code).toBe(1);
+    expect(fr.stdout).toBe('');
+    expect(fr.stderr).toBe(
+      `atelier emulate: mon-clone.yaml, ligne ${line}, champ quirks.searchMs : quirks.searchMs doit être un nombre positif ou nul\n`,
+    );
+    const en = await runCli(['emulate', '--tcp', '0', '--profile', 'mon-clone.yaml'], {
+      cwd: dir,
+      env: { ATELIER_LANG: 'en' },
+    });
+    expect(en.stderr).toBe(
+      "atelier emulate: ProfileError: mon-clone.yaml: quirk 'quirks.searchMs' must be a non-negative number\n",
+    );
+  });
+});

@@ -97,3 +97,30 @@ describe('an adapter profile file with a mistake: atelier emulate --profile FILE
     );
   });
 });
+
+describe('a fault tree with a mistake: atelier fta analyze FILE', () => {
+  it('names the file, the line and the element, in French (YAML and MEF XML)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
+    writeFileSync(
+      join(dir, 'arbre.yaml'),
+      'gates:\n  Top: { or: [A, B] }\nbasic-events:\n  A: 0.1\n  B: 1.5\n',
+    );
+    writeFileSync(
+      join(dir, 'arbre.xml'),
+      '<opsa-mef>\n<define-fault-tree name="t">\n<define-gate name="Top"><or><basic-event name="A"/></or></define-gate>\n</define-fault-tree>\n</opsa-mef>\n',
+    );
+    const yaml = await runCli(['fta', 'analyze', 'arbre.yaml'], { cwd: dir, env: { ATELIER_LANG: 'fr' } });
+    expect(yaml.code).toBe(1);
+    expect(yaml.stderr).toBe(
+      `atelier fta: ${join(dir, 'arbre.yaml')}, ligne 5, <basic-event name="B"> : probabilité 1.5 hors de [0, 1]\n`,
+    );
+    const xml = await runCli(['fta', 'analyze', 'arbre.xml'], { cwd: dir, env: { ATELIER_LANG: 'fr' } });
+    expect(xml.stderr).toBe(
+      `atelier fta: ${join(dir, 'arbre.xml')}, ligne 3, <or> : <or> prend au moins deux arguments, trouvé 1\n`,
+    );
+    const en = await runCli(['fta', 'analyze', 'arbre.yaml'], { cwd: dir, env: { ATELIER_LANG: 'en' } });
+    expect(en.stderr).toBe(
+      `atelier fta: ValidationError: ${join(dir, 'arbre.yaml')}, line 5, <basic-event name="B">: probability 1.5 outside [0, 1]\n`,
+    );
+  });
+});

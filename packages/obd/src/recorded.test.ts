@@ -132,6 +132,50 @@ describe('a recording whose logger never asked 01 00', () => {
     expect(r.recordedPids()).toEqual([{ ecu: 0x7e8, extended: false, pids: [0x01, 0x05, 0x0c, 0x0d] }]);
   });
 
+  it('reads a multi-PID answer as J1979 lays it out: a data byte equal to a PID asked is data', async () => {
+    // Written byte by byte (single frames: the PCI byte, then the message).
+    const log = [
+      // 01 0C 0D asked; 7E8 answers 0C only, with 1A 0D as its data (0x1A0D / 4 = 1667 rpm).
+      '(10.000000) can0 7DF#03010C0D00000000',
+      '(10.010000) can0 7E8#04410C1A0D000000',
+      // 01 0C 0D 05 asked; 7E9 answers 0C (data 0D 05) and 0D (data 32), not 05.
+      '(11.000000) can0 7DF#04010C0D05000000',
+      '(11.010000) can0 7E9#06410C0D050D3200',
+      // 01 0D EE 05 asked; 7EA answers 0D (32), then EE, which SAE J1979 does not define here:
+      // its length is unknown, so 05 after it cannot be placed.
+      '(12.000000) can0 7DF#04010DEE05000000',
+      '(12.010000) can0 7EA#07410D32EE01057B',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'multi.log');
+    expect(r.recordedPids()).toEqual([
+      { ecu: 0x7e8, extended: false, pids: [0x0c] },
+      { ecu: 0x7e9, extended: false, pids: [0x0c, 0x0d] },
+      { ecu: 0x7ea, extended: false, pids: [0x0d, 0xee] },
+    ]);
+  });
+
+  it('single-PID answers padded after their data (00, AA, 55) or cut short keep their PID', () => {
+    const asked = (pid: number, ...answer: number[]) => ({
+      t: 0,
+      target: FUNCTIONAL,
+      extended: false,
+      request: Uint8Array.of(0x01, pid),
+      responses: [{ ecu: 0x7e8, data: Uint8Array.from(answer), delayMs: 10 }],
+    });
+    const r = new RecordedResponder([
+      asked(0x0c, 0x41, 0x0c, 0x1a, 0xf8, 0xaa, 0xaa, 0xaa),
+      // 55 is also a PID (two data bytes): padding all the same, it was not asked.
+      asked(0x0d, 0x41, 0x0d, 0x32, 0x55, 0x55, 0x55, 0x55),
+      // 00 is the bitmap PID, and the four zeros after it would fit its length.
+      asked(0x05, 0x41, 0x05, 0x7b, 0x00, 0x00, 0x00, 0x00),
+      // Answered, its value missing: a scan that asks it gets the malformed answer, said as such.
+      asked(0x0f, 0x41, 0x0f),
+      // Not an answer to the PID asked.
+      asked(0x11, 0x41, 0x0d, 0x32),
+    ]);
+    expect(r.recordedPids()).toEqual([{ ecu: 0x7e8, extended: false, pids: [0x05, 0x0c, 0x0d, 0x0f] }]);
+  });
+
   it('a scan reads those PIDs from the ECU: without them it reads none, the car having no bitmap', async () => {
     const r = await RecordedResponder.fromCanLog(POLLING, { pace: 'turn' });
     const live = async (tellsPids: boolean) =>

@@ -21,6 +21,7 @@ import {
   type ResponderAnswer,
   type Target,
 } from './link.js';
+import { answeredPids } from './pids.js';
 
 /**
  * A recorded session as a Responder: every request answered with what the recorded vehicle answered
@@ -304,19 +305,27 @@ export class RecordedResponder implements Responder {
 
   /**
    * The service 01 PIDs each ECU answered in the recording (support bitmaps 00, 20, 40… left out),
-   * in increasing order: what a scan can ask an ECU the recording holds no bitmap of.
+   * in increasing order: what a scan can ask an ECU the recording holds no bitmap of. An answer is
+   * read as SAE J1979 lays it out (41, then each PID followed by its data, of the length the
+   * standard gives it; see `answeredPids`), never by looking for the PID's byte anywhere in it: a
+   * data byte equal to a PID asked is data. A PID of unknown length, or cut short, is the last one
+   * taken from that answer.
    */
   recordedPids(): RecordedPids[] {
     const byEcu = new Map<string, { ecu: number; extended: boolean; pids: Set<number> }>();
     for (const e of this.exchanges) {
       if (e.request[0] !== 0x01 || e.request.length < 2) continue;
+      const asked = new Set(e.request.subarray(1));
       for (const r of e.responses) {
         if (r.data[0] !== 0x41) continue;
         const key = `${e.extended ? 'x' : 's'}${r.ecu}`;
         const entry = byEcu.get(key) ?? { ecu: r.ecu, extended: e.extended, pids: new Set<number>() };
-        // The PIDs asked that the answer holds: a multi-PID answer repeats each PID before its data.
-        for (const pid of e.request.subarray(1))
-          if (pid % 0x20 !== 0 && r.data.includes(pid)) entry.pids.add(pid);
+        for (const pid of answeredPids(r.data.subarray(1))) {
+          // A PID that was not asked means the answer went off the request here (a padding byte
+          // that happens to be a PID, another request's answer): what follows is not trusted.
+          if (!asked.has(pid)) break;
+          if (pid % 0x20 !== 0) entry.pids.add(pid);
+        }
         byEcu.set(key, entry);
       }
     }

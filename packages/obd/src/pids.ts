@@ -1511,6 +1511,25 @@ export function answeredPids(body: ArrayLike<number>, opts: SplitOptions = {}): 
   return [...pidPlaces(body, opts.perPidPrefix ?? 0, lengthOf)].map((p) => p.pid);
 }
 
+/**
+ * The data of `pid` in an answer body (after 0x41) that may hold several PIDs, placed as
+ * `splitPids` places them; undefined when the body does not hold it whole (not there, after a PID
+ * the table does not know, or cut short).
+ */
+export function pidDataIn(
+  body: ArrayLike<number>,
+  pid: number,
+  opts: SplitOptions = {},
+): Uint8Array | undefined {
+  const lengthOf = opts.pidLength ?? ((p: number) => PIDS.get(p)?.bytes);
+  for (const place of pidPlaces(body, opts.perPidPrefix ?? 0, lengthOf)) {
+    if (place.pid !== pid) continue;
+    if (place.length === undefined || place.start + place.length > body.length) return undefined;
+    return Uint8Array.from({ length: place.length }, (_, k) => body[place.start + k]!);
+  }
+  return undefined;
+}
+
 /** PIDs announced by a support PID (0x00, 0x20 …) from its 4-byte bitmap. */
 export function supportedFromBitmap(base: number, bitmap: ArrayLike<number>): number[] {
   const out: number[] = [];

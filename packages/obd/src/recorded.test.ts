@@ -154,6 +154,35 @@ describe('a recording whose logger never asked 01 00', () => {
     ]);
   });
 
+  it("answers one PID it only recorded among others, with that PID's part of the recorded answer", async () => {
+    const log = [
+      // 01 0C 0D asked at 10 s and 20 s; 7E8 answers 0C (1A F8, then 0F A0) and 0D (32, then 50).
+      '(10.000000) can0 7DF#03010C0D00000000',
+      '(10.010000) can0 7E8#06410C1AF80D3200',
+      '(20.000000) can0 7DF#03010C0D00000000',
+      '(20.010000) can0 7E8#06410C0FA00D5000',
+      // 01 0D EE 05 asked of 7E1; 7E9 answers 0D (28), then EE, unknown here: its 05 cannot be placed.
+      '(12.000000) can0 7E1#04010DEE05000000',
+      '(12.010000) can0 7E9#07410D28EE01057B',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'groups.log');
+    const ask = async (data: number[], nowMs: number, target = FUNCTIONAL) =>
+      (await r.respond({ target, data: Uint8Array.from(data), extended: false, nowMs })).map((a) => [
+        a.ecu,
+        [...a.data],
+      ]);
+    // The first request starts the replay's clock at the recording's first request (10 s).
+    expect(await ask([0x01, 0x0c], 0)).toEqual([[0x7e8, [0x41, 0x0c, 0x1a, 0xf8]]]);
+    expect(await ask([0x01, 0x0d], 9_500)).toEqual([
+      [0x7e8, [0x41, 0x0d, 0x50]],
+      [0x7e9, [0x41, 0x0d, 0x28]],
+    ]);
+    expect(await ask([0x01, 0x0d], 9_600, physical(0x7e1))).toEqual([[0x7e9, [0x41, 0x0d, 0x28]]]);
+    // 05 was asked of 7E9 but stands after a PID of unknown length; nobody was asked 0x11.
+    expect(await ask([0x01, 0x05], 9_700)).toEqual([]);
+    expect(await ask([0x01, 0x11], 9_800)).toEqual([]);
+  });
+
   it('single-PID answers padded after their data (00, AA, 55) or cut short keep their PID', () => {
     const asked = (pid: number, ...answer: number[]) => ({
       t: 0,

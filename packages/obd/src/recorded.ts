@@ -21,7 +21,7 @@ import {
   type ResponderAnswer,
   type Target,
 } from './link.js';
-import { answeredPids } from './pids.js';
+import { answeredPids, pidDataIn } from './pids.js';
 
 /**
  * A recorded session as a Responder: every request answered with what the recorded vehicle answered
@@ -355,7 +355,40 @@ export class RecordedResponder implements Responder {
       const found = this.perEcu(req.target, extended, req.data, elapsed);
       if (found.length) return found;
     }
+    // One PID the recording only asked among others (`01 0C 0D 05`): J1979 has an ECU answer a PID
+    // alone as it answers it in a group, so its part of the recorded answer is the answer.
+    if (req.data.length === 2 && req.data[0] === 0x01)
+      for (const extended of widths) {
+        const found = this.fromGroups(req.target, extended, req.data[1]!, elapsed);
+        if (found.length) return found;
+      }
     return [];
+  }
+
+  /**
+   * Answers to `01 pid` cut out of recorded answers to multi-PID requests that asked it: per ECU,
+   * the exchange nearest in time whose answer holds the PID whole.
+   */
+  private fromGroups(target: Target, extended: boolean, pid: number, elapsed: number): ResponderAnswer[] {
+    const best = new Map<number, { t: number; answer: ResponderAnswer }>();
+    for (const e of this.exchanges) {
+      if (e.extended !== extended || e.request[0] !== 0x01 || e.request.length < 3) continue;
+      if (!e.request.subarray(1).includes(pid)) continue;
+      for (const r of e.responses) {
+        if (r.data[0] !== 0x41) continue;
+        if (target.kind === 'physical' && this.requestAddressOf(r.ecu, extended) !== target.address) continue;
+        const data = pidDataIn(r.data.subarray(1), pid);
+        if (!data) continue;
+        const seen = best.get(r.ecu);
+        if (seen && Math.abs(seen.t - elapsed) <= Math.abs(e.t - elapsed)) continue;
+        const answer = new Uint8Array(2 + data.length);
+        answer[0] = 0x41;
+        answer[1] = pid;
+        answer.set(data, 2);
+        best.set(r.ecu, { t: e.t, answer: { ecu: r.ecu, data: answer, delayMs: r.delayMs } });
+      }
+    }
+    return [...best.values()].map((b) => b.answer);
   }
 
   private pick(key: string, list: RecordedExchange[], elapsed: number): RecordedExchange {

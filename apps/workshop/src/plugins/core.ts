@@ -32,37 +32,67 @@ const NUMERIC_OUT_OF_RANGE = '22003';
 /**
  * PostgreSQL's SQLSTATEs for text it cannot store: a NUL character in `text`
  * (character_not_in_repertoire) or in `jsonb` (untranslatable_character). Requests with a NUL are
- * refused before any handler (`nulIn`); these catch one that came another way (a file's contents).
+ * refused before any handler (`hasNul`); these catch one that came another way (a file's contents).
  */
 const NUL_IN_TEXT = new Set(['22021', '22P05']);
 
 /**
- * Where a request's body, query or path carries U+0000: the field's name (`notes`, `lines[2].label`),
- * or null. No workshop field can hold one (PostgreSQL's text cannot, SQLite cuts strings there in
- * some functions, and no keyboard types it), so it is refused the same way on both stores. An
- * upload's contents are not looked at here: a recording may hold any byte.
+ * The first value in a request's body, query or path that `bad` picks out, as its field's name
+ * (`notes`, `lines[2].label`; `(corps)` for a bare value), or null. Only parsed JSON and forms are
+ * walked: an upload's bytes (a Buffer) are a file's, and a recording may hold any byte.
  */
-export function nulIn(value: unknown, path = '', depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '(corps)' : null;
+export function fieldWhere(
+  value: unknown,
+  bad: (v: unknown) => boolean,
+  path = '',
+  depth = 0,
+): string | null {
+  if (bad(value)) return path || '(corps)';
   if (!value || typeof value !== 'object' || depth > 8) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const at = nulIn(value[i], `${path}[${i}]`, depth + 1);
+      const at = fieldWhere(value[i], bad, `${path}[${i}]`, depth + 1);
       if (at) return at;
     }
     return null;
   }
   // Parsed JSON and forms are plain objects (a form's, from fast-querystring, has a prototype that
-  // itself has none); an upload's bytes (a Buffer) are a file's, not text.
+  // itself has none).
   const proto = Object.getPrototypeOf(value);
   if (proto !== null && proto !== Object.prototype && Object.getPrototypeOf(proto) !== null) return null;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const name = path ? `${path}.${k}` : k;
-    if (k.includes('\u0000')) return name;
-    const at = nulIn(v, name, depth + 1);
+    if (bad(k)) return name;
+    const at = fieldWhere(v, bad, name, depth + 1);
     if (at) return at;
   }
   return null;
+}
+
+/**
+ * U+0000 in a string. No workshop field can hold one (PostgreSQL's text cannot, SQLite cuts strings
+ * there in some functions, and no keyboard types it), so it is refused the same way on both stores.
+ */
+export const hasNul = (v: unknown): boolean => typeof v === 'string' && v.includes('\u0000');
+
+/**
+ * A number that is not finite. JSON's `1e309` parses to Infinity, and the validator turns the text
+ * "1e309" into Infinity without checking it against `maximum` (ajv 8 with coerceTypes): a price, a
+ * duration or an id of Infinity would otherwise reach the services.
+ */
+export const notFinite = (v: unknown): boolean => typeof v === 'number' && !Number.isFinite(v);
+
+/** Where a request (params, query, body) holds a value `bad` picks out, or null. */
+const badField = (req: FastifyRequest, bad: (v: unknown) => boolean): string | null =>
+  fieldWhere(req.params, bad) ?? fieldWhere(req.query, bad) ?? fieldWhere(req.body, bad);
+
+/** The refusal of a request whose field `at` holds `what`, beside its form field when it has one. */
+function refusedValue(at: string, what: { fr: string; en: string }): DomainError {
+  const field = at.split(/[.[]/)[0];
+  return new DomainError(
+    { fr: `${what.fr} refusé dans « ${at} »`, en: `${what.en} refused in "${at}"` },
+    field && field !== '(corps)' ? field : undefined,
+  );
 }
 
 export interface RouteDeclaration {
@@ -283,16 +313,13 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
   // validation coerces it and before any handler stores it (found by the dashboard fuzzer: a note of
   // "\u0000" was a 500 on PostgreSQL).
   app.addHook('preValidation', async (req) => {
-    const at = nulIn(req.params) ?? nulIn(req.query) ?? nulIn(req.body);
-    if (!at) return;
-    const field = at.split(/[.[]/)[0];
-    throw new DomainError(
-      {
-        fr: `caractère nul (U+0000) refusé dans « ${at} » : retapez la valeur`,
-        en: `NUL character (U+0000) refused in "${at}": type the value again`,
-      },
-      field && field !== '(corps)' ? field : undefined,
-    );
+    const at = badField(req, hasNul);
+    if (at) throw refusedValue(at, { fr: 'caractère nul (U+0000)', en: 'NUL character (U+0000)' });
+  });
+  // After validation, which may have made Infinity of a text: no field holds an infinite number.
+  app.addHook('preHandler', async (req) => {
+    const at = badField(req, notFinite);
+    if (at) throw refusedValue(at, { fr: 'nombre infini', en: 'infinite number' });
   });
 
   /**

@@ -183,6 +183,39 @@ describe('a recording whose logger never asked 01 00', () => {
     expect(await ask([0x01, 0x11], 9_800)).toEqual([]);
   });
 
+  it('answers several PIDs it recorded one by one, each ECU with the ones it answered', async () => {
+    const log = [
+      // Polled singly, as a CANedge logger does; answers padded with AA or 00 after their data.
+      '(10.000000) can0 7DF#02010C0000000000',
+      '(10.010000) can0 7E8#04410C1AF8AAAAAA',
+      '(10.020000) can0 7E9#04410C0FA0AAAAAA',
+      '(10.100000) can0 7DF#02010D0000000000',
+      '(10.110000) can0 7E8#03410D3200000000',
+      '(10.200000) can0 7DF#0201050000000000',
+      '(10.210000) can0 7E8#0341057B00000000',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'singles.log');
+    const answers = await r.respond({
+      target: FUNCTIONAL,
+      data: Uint8Array.of(0x01, 0x0c, 0x0d, 0x05, 0x11),
+      extended: false,
+      nowMs: 0,
+    });
+    // 7E8: 0C 1A F8, 0D 32, 05 7B (11 was never asked); 7E9 answered 0C only.
+    expect(answers.map((a) => [a.ecu, [...a.data]])).toEqual([
+      [0x7e8, [0x41, 0x0c, 0x1a, 0xf8, 0x0d, 0x32, 0x05, 0x7b]],
+      [0x7e9, [0x41, 0x0c, 0x0f, 0xa0]],
+    ]);
+    expect(
+      await r.respond({
+        target: FUNCTIONAL,
+        data: Uint8Array.of(0x01, 0x11, 0x1f),
+        extended: false,
+        nowMs: 10,
+      }),
+    ).toEqual([]);
+  });
+
   it('single-PID answers padded after their data (00, AA, 55) or cut short keep their PID', () => {
     const asked = (pid: number, ...answer: number[]) => ({
       t: 0,

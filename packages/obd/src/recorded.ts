@@ -362,7 +362,31 @@ export class RecordedResponder implements Responder {
         const found = this.fromGroups(req.target, extended, req.data[1]!, elapsed);
         if (found.length) return found;
       }
+    // Several PIDs the recording asked one by one (a live poller groups up to six; a logger such as
+    // a CANedge polls them singly): each ECU answers the ones it answered, in the order asked.
+    if (req.data.length > 2 && req.data.length <= 7 && req.data[0] === 0x01)
+      return this.grouped(req, [...req.data.subarray(1)]);
     return [];
+  }
+
+  /** An answer to `01 a b c…` put together from the recording's answers to each PID. */
+  private grouped(
+    req: { target: Target; data: Uint8Array; extended?: boolean; nowMs?: number },
+    pids: number[],
+  ): ResponderAnswer[] {
+    const parts = new Map<number, { bytes: number[]; delayMs: number }>();
+    for (const pid of pids) {
+      for (const a of this.respond({ ...req, data: Uint8Array.of(0x01, pid) })) {
+        if (a.data[0] !== 0x41 || a.data[1] !== pid) continue;
+        const data = pidDataIn(a.data.subarray(1), pid);
+        if (!data) continue;
+        const part = parts.get(a.ecu) ?? { bytes: [0x41], delayMs: 0 };
+        part.bytes.push(pid, ...data);
+        part.delayMs = Math.max(part.delayMs, a.delayMs ?? 0);
+        parts.set(a.ecu, part);
+      }
+    }
+    return [...parts].map(([ecu, p]) => ({ ecu, data: Uint8Array.from(p.bytes), delayMs: p.delayMs }));
   }
 
   /**

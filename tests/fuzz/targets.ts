@@ -180,6 +180,13 @@ const CSV = `Time Stamp,ID,Extended,Dir,Bus,LEN,D1,D2,D3,D4,D5,D6,D7,D8
 1641469562000000,18DAF110,true,Rx,0,8,10,0A,62,F1,90,56,46,31
 `;
 
+const PYTHON_CAN_CSV = `timestamp,arbitration_id,extended,remote,error,dlc,data
+1641469561.9497,0x7df,0,0,0,8,AgEMAAAAAAA=
+1641469561.951,0x7e8,0,0,0,8,BEEMGvgAAAA=
+1641469562.0,0x18daf110,1,0,0,8,EApi8ZBWRjE=
+1641469563.0,0x123,0,1,0,4,
+`;
+
 /** A small Open-PSA MEF model written for these tests: OR, AND, at-least and NOT gates, CCF-free. */
 const MEF = `<?xml version="1.0"?>
 <opsa-mef>
@@ -283,6 +290,7 @@ export const TARGETS: FuzzTarget[] = [
       ['Vector ASC log', 'f.asc', ASC],
       ['PEAK TRC log', 'f.trc', TRC],
       ['SavvyCAN CSV log', 'f.csv', CSV],
+      ["python-can's CSV log", 'f.csv', PYTHON_CAN_CSV],
     ] as const
   ).map(([name, file, sample]) => ({
     name,

@@ -3,7 +3,16 @@ import type { Frame } from './frame.js';
 import { type Reason, type ReasonLang, sayAtByte, sayAtLine, sayReason } from './reason.js';
 
 /** The log formats Atelier reads and writes. */
-export type LogFormat = 'candump' | 'candump-screen' | 'asc' | 'trc' | 'canhacker' | 'csv' | 'mf4' | 'blf';
+export type LogFormat =
+  | 'candump'
+  | 'candump-screen'
+  | 'asc'
+  | 'trc'
+  | 'canhacker'
+  | 'csv'
+  | 'python-can-csv'
+  | 'mf4'
+  | 'blf';
 
 /** The binary formats: read from a random-access source, errors name a byte offset instead of a line. */
 export const BINARY_FORMATS: readonly LogFormat[] = ['mf4', 'blf'];

@@ -235,6 +235,43 @@ export const REASON_TEXTS = {
   ),
 
   // ── SavvyCAN CSV ─────────────────────────────────────────────────────────────────────────────
+  'pycsv.expected-header': text(
+    () => "expected python-can's CSV header 'timestamp,arbitration_id,extended,remote,error,dlc,data'",
+    () => 'en-tête CSV de python-can attendu : « timestamp,arbitration_id,extended,remote,error,dlc,data »',
+  ),
+  'pycsv.field-count': text<{ n: number }>(
+    (p) => `${p.n} fields, expected 7 (timestamp,arbitration_id,extended,remote,error,dlc,data)`,
+    (p) => `${p.n} champs, 7 attendus (timestamp,arbitration_id,extended,remote,error,dlc,data)`,
+  ),
+  'pycsv.bad-time': text<{ text: string }>(
+    (p) => `bad timestamp '${p.text}' (seconds expected, as 1641469561.9497)`,
+    (p) => `horodatage invalide « ${p.text} » (secondes attendues, comme 1641469561.9497)`,
+  ),
+  'pycsv.bad-flag': text<{ name: string; text: string }>(
+    (p) => `${p.name} must be 0 or 1, found '${p.text}'`,
+    (p) => `${p.name} doit valoir 0 ou 1, trouvé « ${p.text} »`,
+  ),
+  'pycsv.bad-dlc': text<{ text: string }>(
+    (p) => `bad dlc '${p.text}'`,
+    (p) => `dlc invalide « ${p.text} »`,
+  ),
+  'pycsv.bad-data': text<{ text: string }>(
+    (p) => `data is not base64: '${p.text}'`,
+    (p) => `les données ne sont pas en base64 : « ${p.text} »`,
+  ),
+  'pycsv.remote-with-data': text<{ n: number }>(
+    (p) => `a remote frame carries no data, found ${p.n} byte(s)`,
+    (p) => `une trame de requête (remote) ne porte pas de données, trouvé ${p.n} octet(s)`,
+  ),
+  'pycsv.dlc-mismatch': text<{ dlc: number; n: number }>(
+    (p) => `dlc ${p.dlc} but ${p.n} data byte(s)`,
+    (p) => `dlc ${p.dlc} mais ${p.n} octet(s) de données`,
+  ),
+  'pycsv.bad-fd-length': text<{ n: number }>(
+    (p) => `${p.n} data bytes: no CAN FD frame has that length (9–64: 12, 16, 20, 24, 32, 48, 64)`,
+    (p) =>
+      `${p.n} octets de données : aucune trame CAN FD n'a cette longueur (9 à 64 : 12, 16, 20, 24, 32, 48, 64)`,
+  ),
   'csv.expected-header': text(
     () => "expected the SavvyCAN header 'Time Stamp,ID,Extended,Dir,Bus,LEN,D1,…'",
     () => 'en-tête SavvyCAN attendu : « Time Stamp,ID,Extended,Dir,Bus,LEN,D1,… »',

@@ -1,6 +1,7 @@
 // Quoting outside text in errors, and YAML errors in French, for the adapters above.
 export { clip, MAX_QUOTE, stMinToMs, type YamlErrorLike, yamlReasonFr } from '@atelier/can';
 export * from './address.js';
+export * from './answering.js';
 export * from './dtc.js';
 export { DTC_TITLES } from './dtc-titles.js';
 export * from './isotp-link.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  answeredPids,
   bitmapFromSupported,
   decodePid,
   encodePid,
@@ -755,6 +756,20 @@ describe('multi-PID responses', () => {
     expect(splitPids(hex('0D 32 00 00')).map((s) => s.pid)).toEqual([0x0d]);
     expect(() => splitPids(hex('0D 32 EE 01 0C 1A F8'))).toThrow(/unknown PID EE at byte 2/);
     expect(() => splitPids(hex('0D 32 0C 1A'))).toThrow(/needs 2 byte\(s\)/);
+  });
+
+  it('says which PIDs an answer holds without refusing it: an unknown or cut-short PID is the last', () => {
+    // 0C carries 0D 05 as data, then 0D carries 32: two PIDs, whatever bytes 0D and 05 look like.
+    expect(answeredPids(hex('0C 0D 05 0D 32'))).toEqual([0x0c, 0x0d]);
+    expect(answeredPids(hex('0D 32 00 00'))).toEqual([0x0d]);
+    expect(answeredPids(hex('0C 1A F8 AA AA AA'))).toEqual([0x0c]);
+    // EE is not a J1979 PID: its length is unknown, so 05 after it cannot be found.
+    expect(answeredPids(hex('0D 32 EE 01 05 7B'))).toEqual([0x0d, 0xee]);
+    expect(answeredPids(hex('0D 32 0C 1A'))).toEqual([0x0d, 0x0c]);
+    expect(answeredPids(hex('0F'))).toEqual([0x0f]);
+    expect(answeredPids(Uint8Array.of())).toEqual([]);
+    // Service 02: the frame number between each PID and its data.
+    expect(answeredPids(hex('0C 00 1A F8 0D 00 32'), { perPidPrefix: 1 })).toEqual([0x0c, 0x0d]);
   });
 
   it('splits a 32 KB answer in linear time, and an error in it quotes 32 bytes, not 32 KB', () => {

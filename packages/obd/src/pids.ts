@@ -1424,6 +1424,45 @@ export interface SplitOptions {
 /** Bytes CAN frames and adapters pad with after the last PID. */
 const isPadding = (b: number) => b === 0 || b === 0xaa || b === 0x55 || b === 0xcc;
 
+/** Where one PID stands in an answer body: its number, where its data starts, its length from the table. */
+interface PidPlace {
+  pid: number;
+  /** Index of the PID's byte. */
+  at: number;
+  /** Index of its first data byte (after the frame number in service 02). */
+  start: number;
+  /** Its data length; undefined when the table does not know the PID. */
+  length: number | undefined;
+}
+
+/**
+ * The places of the PIDs in an answer body, in order, each found from the lengths of those before it.
+ * It ends after a PID of unknown length (nothing after it can be placed), and at the trailing padding
+ * after at least one PID. A place whose data runs past the body is given: the caller decides.
+ */
+function* pidPlaces(
+  body: ArrayLike<number>,
+  prefix: number,
+  lengthOf: (pid: number) => number | undefined,
+): Generator<PidPlace> {
+  // Where the trailing run of padding bytes starts (body.length when there is none).
+  let paddingFrom = body.length;
+  while (paddingFrom > 0 && isPadding(body[paddingFrom - 1])) paddingFrom--;
+  let placed = 0;
+  let i = 0;
+  while (i < body.length) {
+    const pid = body[i];
+    const length = lengthOf(pid);
+    // Padding bytes after at least one PID (when the frame length was not trusted) end the list.
+    const padding = placed > 0 && i >= paddingFrom;
+    if (padding && (length === undefined || i + 1 + prefix + length > body.length)) return;
+    yield { pid, at: i, start: i + 1 + prefix, length };
+    if (length === undefined) return;
+    placed++;
+    i += 1 + prefix + length;
+  }
+}
+
 /**
  * Splits the body of a service 01 response (after 0x41) holding one or several PIDs back into one
  * slice per PID, using each PID's length from the table. Trailing padding is tolerated; an unknown PID
@@ -1433,26 +1472,16 @@ const isPadding = (b: number) => b === 0 || b === 0xaa || b === 0x55 || b === 0x
 export function splitPids(body: ArrayLike<number>, opts: SplitOptions = {}): PidSlice[] {
   const prefix = opts.perPidPrefix ?? 0;
   const lengthOf = opts.pidLength ?? ((pid: number) => PIDS.get(pid)?.bytes);
-  // Where the trailing run of padding bytes starts (body.length when there is none).
-  let paddingFrom = body.length;
-  while (paddingFrom > 0 && isPadding(body[paddingFrom - 1])) paddingFrom--;
   const out: PidSlice[] = [];
-  let i = 0;
-  while (i < body.length) {
-    const pid = body[i];
-    const length = lengthOf(pid);
-    // Padding bytes after at least one PID (when the frame length was not trusted) end the list.
-    const padding = out.length > 0 && i >= paddingFrom;
-    if (padding && (length === undefined || i + 1 + prefix + length > body.length)) break;
+  for (const { pid, at, start, length } of pidPlaces(body, prefix, lengthOf)) {
     if (length === undefined) {
       throw new PidError(
-        `unknown PID ${hex2(pid)} at byte ${i} of ${hexQuote(body)}: cannot split the rest`,
+        `unknown PID ${hex2(pid)} at byte ${at} of ${hexQuote(body)}: cannot split the rest`,
         pid,
         undefined,
-        `PID ${hex2(pid)} inconnu à l'octet ${i} de ${hexQuote(body)} : impossible de découper la suite`,
+        `PID ${hex2(pid)} inconnu à l'octet ${at} de ${hexQuote(body)} : impossible de découper la suite`,
       );
     }
-    const start = i + 1 + prefix;
     const end = start + length;
     if (end > body.length) {
       const key = PIDS.get(pid)?.key;
@@ -1466,9 +1495,39 @@ export function splitPids(body: ArrayLike<number>, opts: SplitOptions = {}): Pid
     const data = new Uint8Array(length);
     for (let k = 0; k < length; k++) data[k] = body[start + k];
     out.push({ pid, data });
-    i = end;
   }
   return out;
+}
+
+/**
+ * The PIDs an answer body (after 0x41) holds, in order, without decoding them and without throwing:
+ * what a recording says an ECU answered. Split as `splitPids` splits (a PID byte, then its data of
+ * the table's length; trailing padding ignored), but where `splitPids` refuses the answer this one
+ * stops: a PID the table does not know, or whose value is cut short, is the last one listed (its byte
+ * stands where a PID starts, so the ECU did answer it; what follows cannot be placed).
+ */
+export function answeredPids(body: ArrayLike<number>, opts: SplitOptions = {}): number[] {
+  const lengthOf = opts.pidLength ?? ((pid: number) => PIDS.get(pid)?.bytes);
+  return [...pidPlaces(body, opts.perPidPrefix ?? 0, lengthOf)].map((p) => p.pid);
+}
+
+/**
+ * The data of `pid` in an answer body (after 0x41) that may hold several PIDs, placed as
+ * `splitPids` places them; undefined when the body does not hold it whole (not there, after a PID
+ * the table does not know, or cut short).
+ */
+export function pidDataIn(
+  body: ArrayLike<number>,
+  pid: number,
+  opts: SplitOptions = {},
+): Uint8Array | undefined {
+  const lengthOf = opts.pidLength ?? ((p: number) => PIDS.get(p)?.bytes);
+  for (const place of pidPlaces(body, opts.perPidPrefix ?? 0, lengthOf)) {
+    if (place.pid !== pid) continue;
+    if (place.length === undefined || place.start + place.length > body.length) return undefined;
+    return Uint8Array.from({ length: place.length }, (_, k) => body[place.start + k]!);
+  }
+  return undefined;
 }
 
 /** PIDs announced by a support PID (0x00, 0x20 …) from its 4-byte bitmap. */

@@ -132,6 +132,112 @@ describe('a recording whose logger never asked 01 00', () => {
     expect(r.recordedPids()).toEqual([{ ecu: 0x7e8, extended: false, pids: [0x01, 0x05, 0x0c, 0x0d] }]);
   });
 
+  it('reads a multi-PID answer as J1979 lays it out: a data byte equal to a PID asked is data', async () => {
+    // Written byte by byte (single frames: the PCI byte, then the message).
+    const log = [
+      // 01 0C 0D asked; 7E8 answers 0C only, with 1A 0D as its data (0x1A0D / 4 = 1667 rpm).
+      '(10.000000) can0 7DF#03010C0D00000000',
+      '(10.010000) can0 7E8#04410C1A0D000000',
+      // 01 0C 0D 05 asked; 7E9 answers 0C (data 0D 05) and 0D (data 32), not 05.
+      '(11.000000) can0 7DF#04010C0D05000000',
+      '(11.010000) can0 7E9#06410C0D050D3200',
+      // 01 0D EE 05 asked; 7EA answers 0D (32), then EE, which SAE J1979 does not define here:
+      // its length is unknown, so 05 after it cannot be placed.
+      '(12.000000) can0 7DF#04010DEE05000000',
+      '(12.010000) can0 7EA#07410D32EE01057B',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'multi.log');
+    expect(r.recordedPids()).toEqual([
+      { ecu: 0x7e8, extended: false, pids: [0x0c] },
+      { ecu: 0x7e9, extended: false, pids: [0x0c, 0x0d] },
+      { ecu: 0x7ea, extended: false, pids: [0x0d, 0xee] },
+    ]);
+  });
+
+  it("answers one PID it only recorded among others, with that PID's part of the recorded answer", async () => {
+    const log = [
+      // 01 0C 0D asked at 10 s and 20 s; 7E8 answers 0C (1A F8, then 0F A0) and 0D (32, then 50).
+      '(10.000000) can0 7DF#03010C0D00000000',
+      '(10.010000) can0 7E8#06410C1AF80D3200',
+      '(20.000000) can0 7DF#03010C0D00000000',
+      '(20.010000) can0 7E8#06410C0FA00D5000',
+      // 01 0D EE 05 asked of 7E1; 7E9 answers 0D (28), then EE, unknown here: its 05 cannot be placed.
+      '(12.000000) can0 7E1#04010DEE05000000',
+      '(12.010000) can0 7E9#07410D28EE01057B',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'groups.log');
+    const ask = async (data: number[], nowMs: number, target = FUNCTIONAL) =>
+      (await r.respond({ target, data: Uint8Array.from(data), extended: false, nowMs })).map((a) => [
+        a.ecu,
+        [...a.data],
+      ]);
+    // The first request starts the replay's clock at the recording's first request (10 s).
+    expect(await ask([0x01, 0x0c], 0)).toEqual([[0x7e8, [0x41, 0x0c, 0x1a, 0xf8]]]);
+    expect(await ask([0x01, 0x0d], 9_500)).toEqual([
+      [0x7e8, [0x41, 0x0d, 0x50]],
+      [0x7e9, [0x41, 0x0d, 0x28]],
+    ]);
+    expect(await ask([0x01, 0x0d], 9_600, physical(0x7e1))).toEqual([[0x7e9, [0x41, 0x0d, 0x28]]]);
+    // 05 was asked of 7E9 but stands after a PID of unknown length; nobody was asked 0x11.
+    expect(await ask([0x01, 0x05], 9_700)).toEqual([]);
+    expect(await ask([0x01, 0x11], 9_800)).toEqual([]);
+  });
+
+  it('answers several PIDs it recorded one by one, each ECU with the ones it answered', async () => {
+    const log = [
+      // Polled singly, as a CANedge logger does; answers padded with AA or 00 after their data.
+      '(10.000000) can0 7DF#02010C0000000000',
+      '(10.010000) can0 7E8#04410C1AF8AAAAAA',
+      '(10.020000) can0 7E9#04410C0FA0AAAAAA',
+      '(10.100000) can0 7DF#02010D0000000000',
+      '(10.110000) can0 7E8#03410D3200000000',
+      '(10.200000) can0 7DF#0201050000000000',
+      '(10.210000) can0 7E8#0341057B00000000',
+    ].join('\n');
+    const r = await RecordedResponder.fromCanLogText(log, 'singles.log');
+    const answers = await r.respond({
+      target: FUNCTIONAL,
+      data: Uint8Array.of(0x01, 0x0c, 0x0d, 0x05, 0x11),
+      extended: false,
+      nowMs: 0,
+    });
+    // 7E8: 0C 1A F8, 0D 32, 05 7B (11 was never asked); 7E9 answered 0C only.
+    expect(answers.map((a) => [a.ecu, [...a.data]])).toEqual([
+      [0x7e8, [0x41, 0x0c, 0x1a, 0xf8, 0x0d, 0x32, 0x05, 0x7b]],
+      [0x7e9, [0x41, 0x0c, 0x0f, 0xa0]],
+    ]);
+    expect(
+      await r.respond({
+        target: FUNCTIONAL,
+        data: Uint8Array.of(0x01, 0x11, 0x1f),
+        extended: false,
+        nowMs: 10,
+      }),
+    ).toEqual([]);
+  });
+
+  it('single-PID answers padded after their data (00, AA, 55) or cut short keep their PID', () => {
+    const asked = (pid: number, ...answer: number[]) => ({
+      t: 0,
+      target: FUNCTIONAL,
+      extended: false,
+      request: Uint8Array.of(0x01, pid),
+      responses: [{ ecu: 0x7e8, data: Uint8Array.from(answer), delayMs: 10 }],
+    });
+    const r = new RecordedResponder([
+      asked(0x0c, 0x41, 0x0c, 0x1a, 0xf8, 0xaa, 0xaa, 0xaa),
+      // 55 is also a PID (two data bytes): padding all the same, it was not asked.
+      asked(0x0d, 0x41, 0x0d, 0x32, 0x55, 0x55, 0x55, 0x55),
+      // 00 is the bitmap PID, and the four zeros after it would fit its length.
+      asked(0x05, 0x41, 0x05, 0x7b, 0x00, 0x00, 0x00, 0x00),
+      // Answered, its value missing: a scan that asks it gets the malformed answer, said as such.
+      asked(0x0f, 0x41, 0x0f),
+      // Not an answer to the PID asked.
+      asked(0x11, 0x41, 0x0d, 0x32),
+    ]);
+    expect(r.recordedPids()).toEqual([{ ecu: 0x7e8, extended: false, pids: [0x05, 0x0c, 0x0d, 0x0f] }]);
+  });
+
   it('a scan reads those PIDs from the ECU: without them it reads none, the car having no bitmap', async () => {
     const r = await RecordedResponder.fromCanLog(POLLING, { pace: 'turn' });
     const live = async (tellsPids: boolean) =>

@@ -21,6 +21,7 @@ import {
   type ResponderAnswer,
   type Target,
 } from './link.js';
+import { answeredPids, pidDataIn } from './pids.js';
 
 /**
  * A recorded session as a Responder: every request answered with what the recorded vehicle answered
@@ -304,19 +305,27 @@ export class RecordedResponder implements Responder {
 
   /**
    * The service 01 PIDs each ECU answered in the recording (support bitmaps 00, 20, 40… left out),
-   * in increasing order: what a scan can ask an ECU the recording holds no bitmap of.
+   * in increasing order: what a scan can ask an ECU the recording holds no bitmap of. An answer is
+   * read as SAE J1979 lays it out (41, then each PID followed by its data, of the length the
+   * standard gives it; see `answeredPids`), never by looking for the PID's byte anywhere in it: a
+   * data byte equal to a PID asked is data. A PID of unknown length, or cut short, is the last one
+   * taken from that answer.
    */
   recordedPids(): RecordedPids[] {
     const byEcu = new Map<string, { ecu: number; extended: boolean; pids: Set<number> }>();
     for (const e of this.exchanges) {
       if (e.request[0] !== 0x01 || e.request.length < 2) continue;
+      const asked = new Set(e.request.subarray(1));
       for (const r of e.responses) {
         if (r.data[0] !== 0x41) continue;
         const key = `${e.extended ? 'x' : 's'}${r.ecu}`;
         const entry = byEcu.get(key) ?? { ecu: r.ecu, extended: e.extended, pids: new Set<number>() };
-        // The PIDs asked that the answer holds: a multi-PID answer repeats each PID before its data.
-        for (const pid of e.request.subarray(1))
-          if (pid % 0x20 !== 0 && r.data.includes(pid)) entry.pids.add(pid);
+        for (const pid of answeredPids(r.data.subarray(1))) {
+          // A PID that was not asked means the answer went off the request here (a padding byte
+          // that happens to be a PID, another request's answer): what follows is not trusted.
+          if (!asked.has(pid)) break;
+          if (pid % 0x20 !== 0) entry.pids.add(pid);
+        }
         byEcu.set(key, entry);
       }
     }
@@ -346,7 +355,64 @@ export class RecordedResponder implements Responder {
       const found = this.perEcu(req.target, extended, req.data, elapsed);
       if (found.length) return found;
     }
+    // One PID the recording only asked among others (`01 0C 0D 05`): J1979 has an ECU answer a PID
+    // alone as it answers it in a group, so its part of the recorded answer is the answer.
+    if (req.data.length === 2 && req.data[0] === 0x01)
+      for (const extended of widths) {
+        const found = this.fromGroups(req.target, extended, req.data[1]!, elapsed);
+        if (found.length) return found;
+      }
+    // Several PIDs the recording asked one by one (a live poller groups up to six; a logger such as
+    // a CANedge polls them singly): each ECU answers the ones it answered, in the order asked.
+    if (req.data.length > 2 && req.data.length <= 7 && req.data[0] === 0x01)
+      return this.grouped(req, [...req.data.subarray(1)]);
     return [];
+  }
+
+  /** An answer to `01 a b c…` put together from the recording's answers to each PID. */
+  private grouped(
+    req: { target: Target; data: Uint8Array; extended?: boolean; nowMs?: number },
+    pids: number[],
+  ): ResponderAnswer[] {
+    const parts = new Map<number, { bytes: number[]; delayMs: number }>();
+    for (const pid of pids) {
+      for (const a of this.respond({ ...req, data: Uint8Array.of(0x01, pid) })) {
+        if (a.data[0] !== 0x41 || a.data[1] !== pid) continue;
+        const data = pidDataIn(a.data.subarray(1), pid);
+        if (!data) continue;
+        const part = parts.get(a.ecu) ?? { bytes: [0x41], delayMs: 0 };
+        part.bytes.push(pid, ...data);
+        part.delayMs = Math.max(part.delayMs, a.delayMs ?? 0);
+        parts.set(a.ecu, part);
+      }
+    }
+    return [...parts].map(([ecu, p]) => ({ ecu, data: Uint8Array.from(p.bytes), delayMs: p.delayMs }));
+  }
+
+  /**
+   * Answers to `01 pid` cut out of recorded answers to multi-PID requests that asked it: per ECU,
+   * the exchange nearest in time whose answer holds the PID whole.
+   */
+  private fromGroups(target: Target, extended: boolean, pid: number, elapsed: number): ResponderAnswer[] {
+    const best = new Map<number, { t: number; answer: ResponderAnswer }>();
+    for (const e of this.exchanges) {
+      if (e.extended !== extended || e.request[0] !== 0x01 || e.request.length < 3) continue;
+      if (!e.request.subarray(1).includes(pid)) continue;
+      for (const r of e.responses) {
+        if (r.data[0] !== 0x41) continue;
+        if (target.kind === 'physical' && this.requestAddressOf(r.ecu, extended) !== target.address) continue;
+        const data = pidDataIn(r.data.subarray(1), pid);
+        if (!data) continue;
+        const seen = best.get(r.ecu);
+        if (seen && Math.abs(seen.t - elapsed) <= Math.abs(e.t - elapsed)) continue;
+        const answer = new Uint8Array(2 + data.length);
+        answer[0] = 0x41;
+        answer[1] = pid;
+        answer.set(data, 2);
+        best.set(r.ecu, { t: e.t, answer: { ecu: r.ecu, data: answer, delayMs: r.delayMs } });
+      }
+    }
+    return [...best.values()].map((b) => b.answer);
   }
 
   private pick(key: string, list: RecordedExchange[], elapsed: number): RecordedExchange {

@@ -29,6 +29,71 @@ import { describeValidation, type SchemaFailure } from '../web/validation.js';
 
 /** PostgreSQL's SQLSTATE for a number its column type cannot hold (numeric_value_out_of_range). */
 const NUMERIC_OUT_OF_RANGE = '22003';
+/**
+ * PostgreSQL's SQLSTATEs for text it cannot store: a NUL character in `text`
+ * (character_not_in_repertoire) or in `jsonb` (untranslatable_character). Requests with a NUL are
+ * refused before any handler (`hasNul`); these catch one that came another way (a file's contents).
+ */
+const NUL_IN_TEXT = new Set(['22021', '22P05']);
+
+/**
+ * The first value in a request's body, query or path that `bad` picks out, as its field's name
+ * (`notes`, `lines[2].label`; `(corps)` for a bare value), or null. Only parsed JSON and forms are
+ * walked: an upload's bytes (a Buffer) are a file's, and a recording may hold any byte.
+ */
+export function fieldWhere(
+  value: unknown,
+  bad: (v: unknown) => boolean,
+  path = '',
+  depth = 0,
+): string | null {
+  if (bad(value)) return path || '(corps)';
+  if (!value || typeof value !== 'object' || depth > 8) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const at = fieldWhere(value[i], bad, `${path}[${i}]`, depth + 1);
+      if (at) return at;
+    }
+    return null;
+  }
+  // Parsed JSON and forms are plain objects (a form's, from fast-querystring, has a prototype that
+  // itself has none).
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== null && proto !== Object.prototype && Object.getPrototypeOf(proto) !== null) return null;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const name = path ? `${path}.${k}` : k;
+    if (bad(k)) return name;
+    const at = fieldWhere(v, bad, name, depth + 1);
+    if (at) return at;
+  }
+  return null;
+}
+
+/**
+ * U+0000 in a string. No workshop field can hold one (PostgreSQL's text cannot, SQLite cuts strings
+ * there in some functions, and no keyboard types it), so it is refused the same way on both stores.
+ */
+export const hasNul = (v: unknown): boolean => typeof v === 'string' && v.includes('\u0000');
+
+/**
+ * A number that is not finite. JSON's `1e309` parses to Infinity, and the validator turns the text
+ * "1e309" into Infinity without checking it against `maximum` (ajv 8 with coerceTypes): a price, a
+ * duration or an id of Infinity would otherwise reach the services.
+ */
+export const notFinite = (v: unknown): boolean => typeof v === 'number' && !Number.isFinite(v);
+
+/** Where a request (params, query, body) holds a value `bad` picks out, or null. */
+const badField = (req: FastifyRequest, bad: (v: unknown) => boolean): string | null =>
+  fieldWhere(req.params, bad) ?? fieldWhere(req.query, bad) ?? fieldWhere(req.body, bad);
+
+/** The refusal of a request whose field `at` holds `what`, beside its form field when it has one. */
+function refusedValue(at: string, what: { fr: string; en: string }): DomainError {
+  const field = at.split(/[.[]/)[0];
+  return new DomainError(
+    { fr: `${what.fr} refusé dans « ${at} »`, en: `${what.en} refused in "${at}"` },
+    field && field !== '(corps)' ? field : undefined,
+  );
+}
 
 export interface RouteDeclaration {
   method: string;
@@ -36,6 +101,41 @@ export interface RouteDeclaration {
   access: Access;
   /** The route declares what it answers (a `response` schema). */
   hasResponse: boolean;
+}
+
+/**
+ * Gives every integer a request schema declares the bounds of a safe integer, where it gives none.
+ * JSON's `1e+21` is an integer to the validator, but not to JavaScript (it prints with an exponent)
+ * nor to the database (PostgreSQL refused the text "1e+21" for a BIGINT: a 500 the fuzzer found).
+ * Refused by validation instead, the answer names the field and the limit.
+ */
+export function boundIntegers(schema: unknown, depth = 0): void {
+  if (!schema || typeof schema !== 'object' || depth > 12) return;
+  if (Array.isArray(schema)) {
+    for (const s of schema) boundIntegers(s, depth + 1);
+    return;
+  }
+  const s = schema as Record<string, unknown>;
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  if (types.includes('integer')) {
+    if (s.maximum === undefined && s.exclusiveMaximum === undefined) s.maximum = Number.MAX_SAFE_INTEGER;
+    if (s.minimum === undefined && s.exclusiveMinimum === undefined) s.minimum = Number.MIN_SAFE_INTEGER;
+  }
+  for (const key of [
+    'properties',
+    'patternProperties',
+    'items',
+    'anyOf',
+    'oneOf',
+    'allOf',
+    'additionalProperties',
+  ])
+    if (key in s) {
+      const v = s[key];
+      if (key === 'properties' || key === 'patternProperties')
+        for (const sub of Object.values((v as Record<string, unknown>) ?? {})) boundIntegers(sub, depth + 1);
+      else boundIntegers(v, depth + 1);
+    }
 }
 
 export class RouteAccessError extends Error {
@@ -118,6 +218,7 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!access) throw new RouteAccessError(methods.join(','), route.url);
     const hasResponse = !!route.schema?.response;
+    for (const part of ['body', 'querystring', 'params'] as const) boundIntegers(route.schema?.[part]);
     for (const m of methods)
       if (m !== 'HEAD') app.routeTable.push({ method: m, url: route.url, access, hasResponse });
   });
@@ -208,6 +309,19 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
     delete (body as Record<string, unknown>)._back;
   });
 
+  // A NUL character anywhere in what the request carries is refused with the field it is in, before
+  // validation coerces it and before any handler stores it (found by the dashboard fuzzer: a note of
+  // "\u0000" was a 500 on PostgreSQL).
+  app.addHook('preValidation', async (req) => {
+    const at = badField(req, hasNul);
+    if (at) throw refusedValue(at, { fr: 'caractère nul (U+0000)', en: 'NUL character (U+0000)' });
+  });
+  // After validation, which may have made Infinity of a text: no field holds an infinite number.
+  app.addHook('preHandler', async (req) => {
+    const at = badField(req, notFinite);
+    if (at) throw refusedValue(at, { fr: 'nombre infini', en: 'infinite number' });
+  });
+
   /**
    * A refused form: the page it was on (`_back`, sent by every form with its CSRF token), rendered
    * again for this user with the form filled in and the message beside its field. Null when there is
@@ -285,6 +399,12 @@ const core: FastifyPluginAsync<CoreOptions> = async (app: FastifyInstance, opts)
         message = tr(req.lang, {
           fr: 'valeur hors limites : un nombre de la requête est trop grand',
           en: 'value out of range: a number in the request is too large',
+        });
+      } else if (err instanceof StoreError && err.code && NUL_IN_TEXT.has(err.code)) {
+        status = 400;
+        message = tr(req.lang, {
+          fr: 'caractère nul (U+0000) refusé : la base de données ne peut pas l’enregistrer',
+          en: 'NUL character (U+0000) refused: the database cannot store it',
         });
       } else if (speaksLang(err)) {
         // A stored recording or file that no longer reads (checked at upload, so the server's

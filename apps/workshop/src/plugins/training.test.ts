@@ -11,7 +11,7 @@ import { markOriginFile, readLog, readOriginFile, writeLog } from '@atelier/can'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../tests/support/index.js';
 import { maskTranscriptVin, truncateVin } from '../services/assessment.js';
-import { readingsOf } from '../services/diagnostics.js';
+import { readingsOf, samplesOf } from '../services/diagnostics.js';
 import { checkRecordingName, MAX_RECORDING_BYTES, UploadRefused } from '../services/recordings.js';
 import { multipart, recordTranscript, until, uploadRecording } from '../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../testing.js';
@@ -505,6 +505,31 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         // The live-data choice is what the recording answers, not a default list.
         const offered = [...page.body.matchAll(/name="pids" value="([0-9A-F]{2})"/g)].map((m) => m[1]);
         expect(offered).toEqual(['01', '05', '0C', '0D']);
+        // Live data asks its PIDs in one request (01 0C 0D 05) that the logger never sent: the
+        // recording answers it from its one-by-one answers (before: no sample, "no ECU answered").
+        const form = (extra: Record<string, string | string[]>) => {
+          const p = new URLSearchParams({ _csrf: leo.csrf });
+          for (const [k, v] of Object.entries(extra)) for (const x of [v].flat()) p.append(k, x);
+          return p.toString();
+        };
+        const post = (url: string, extra: Record<string, string | string[]> = {}) =>
+          t.app.inject({
+            method: 'POST',
+            url,
+            headers: { cookie: leo.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+            payload: form(extra),
+          });
+        const live = await post(`/diagnostics/${sessionId}/live`, {
+          pids: ['0C', '0D', '05'],
+          periodMs: '50',
+        });
+        expect(live.statusCode, live.body).toBe(303);
+        // Samples are written every 250 ms of real time; the poller's first request goes at once.
+        await until('the first live samples', async () => {
+          const pids = new Set((await samplesOf(t.store, sessionId)).map((x) => x.pid));
+          return ['0C', '0D', '05'].every((p) => pids.has(p));
+        });
+        expect((await post(`/diagnostics/${sessionId}/live/stop`)).statusCode).toBe(303);
       },
     );
   }, 60_000);

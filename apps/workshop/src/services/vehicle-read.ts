@@ -7,6 +7,7 @@
  */
 import { type ReadinessFacts, requireCodes, verificationFromScan } from '@atelier/diagnosis';
 import {
+  answeringEcus,
   type DiagnosticLink,
   type DtcKind,
   decodeReadiness,
@@ -335,29 +336,26 @@ export async function readVehicle(
   options: ReadVehicleOptions = {},
 ): Promise<ReadSummary> {
   const scan = await scanVehicle(new ObdClient(link), scanOptions(save, options));
-  const summary: ReadSummary = { ecus: [], supported: {}, vin: null };
+  // An ECU that answered anything was reached, even one that left 01 00 unanswered (a recording whose
+  // logger polled PIDs without asking it): the obd package says which.
+  const ecus = answeringEcus(scan.items).map((e) => e.label);
+  const summary: ReadSummary = { ecus, supported: {}, vin: null };
   for (const item of scan.items) {
     if (item.kind === 'supported' && item.status === 'read' && item.ecu) {
-      summary.ecus.push(item.ecu.label);
       summary.supported[item.ecu.label] = (item.pids ?? [])
         .filter((p) => p % 0x20 !== 0 && PIDS.has(p))
         .map(hex2);
     }
     if (item.kind === 'vin' && item.status === 'read') summary.vin = item.vin ?? null;
   }
-  // An ECU that answered anything was reached, even one that left 01 00 unanswered (a recording whose
-  // logger polled PIDs without asking it): it is listed, and the PIDs it answered in the live
-  // snapshot are its choice for live data, having no support bitmap to give one.
-  const withBitmap = new Set(summary.ecus);
-  for (const item of scan.items) {
-    const label = item.status === 'read' ? item.ecu?.label : undefined;
-    if (!label) continue;
-    if (!summary.ecus.includes(label)) summary.ecus.push(label);
-    if (item.kind === 'live-pid' && !withBitmap.has(label)) {
-      summary.supported[label] ??= [];
-      summary.supported[label].push(hex2(item.pid));
+  // An ECU reached without a support bitmap: the PIDs it answered in the live snapshot are its
+  // choice for live data, having no bitmap to give one.
+  const withBitmap = new Set(Object.keys(summary.supported));
+  for (const item of scan.items)
+    if (item.kind === 'live-pid' && item.status === 'read' && item.ecu && !withBitmap.has(item.ecu.label)) {
+      summary.supported[item.ecu.label] ??= [];
+      summary.supported[item.ecu.label].push(hex2(item.pid));
     }
-  }
   return summary;
 }
 

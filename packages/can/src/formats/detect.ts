@@ -51,6 +51,7 @@ export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
     if (/^(date |base (hex|dec)|Begin Triggerblock|\/\/ version|(no )?internal events logged)/i.test(line))
       return 'asc';
     if (/^Time Stamp,ID,Extended,/i.test(line)) return 'csv';
+    if (line.trim() === 'timestamp,arbitration_id,extended,remote,error,dlc,data') return 'python-can-csv';
     if (isCanHackerLine(line)) return 'canhacker';
   }
   return undefined;
@@ -94,6 +95,8 @@ export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   if (byName === 'candump' && sniffed) return sniffed;
   // `.trc` is both PEAK's and CANHacker's extension: the content tells which.
   if (byName === 'trc' && sniffed === 'canhacker') return sniffed;
+  // `.csv` is both SavvyCAN's and python-can's: the header tells which.
+  if (byName === 'csv' && sniffed === 'python-can-csv') return sniffed;
   if (byName) return byName;
   if (sniffed) return sniffed;
   throw new LogParseError(path, 1, reason('unknown-format'));

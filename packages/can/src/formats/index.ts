@@ -24,6 +24,7 @@ import { gunzipAll, gunzipFile, gunzipHead, gunzipSource, innerName, isGzip } fr
 import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
 import { mf4Reader } from './mf4/reader.js';
 import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
+import { PythonCanCsvParser, pythonCanCsvFormatter } from './python-can-csv.js';
 import { TrcParser, trcFormatter } from './trc.js';
 import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './writer.js';
 
@@ -36,6 +37,7 @@ export { binaryMagic, detectFormat, formatFromExtension, sniffFormat } from './d
 export { gunzipAll, innerName, isGzip } from './gzip.js';
 export type { LineParser } from './line-reader.js';
 export type { Mf4Compression } from './mf4/writer.js';
+export { PYTHON_CAN_CSV_HEADER, PythonCanCsvParser, pythonCanCsvFormatter } from './python-can-csv.js';
 export { TrcParser, trcFormatter } from './trc.js';
 export { type LineFormatter, LogWriteError } from './writer.js';
 
@@ -53,6 +55,7 @@ const PARSERS: Record<TextFormat, (o: ReadOptions) => LineParser> = {
   trc: (o) => new TrcParser(o),
   canhacker: () => new CanHackerParser(),
   csv: () => new SavvyCsvParser(),
+  'python-can-csv': () => new PythonCanCsvParser(),
 };
 
 const FORMATTERS: Record<TextFormat, (() => LineFormatter) | undefined> = {
@@ -62,6 +65,7 @@ const FORMATTERS: Record<TextFormat, (() => LineFormatter) | undefined> = {
   trc: () => trcFormatter(),
   canhacker: () => canHackerFormatter(),
   csv: () => savvyCsvFormatter(),
+  'python-can-csv': () => pythonCanCsvFormatter(),
 };
 
 const ENCODERS: Record<'mf4' | 'blf', (sink: BinarySink, options: WriteOptions) => FrameEncoder> = {

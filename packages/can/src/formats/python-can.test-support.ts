@@ -44,8 +44,10 @@ export function runPython(script: string, ...args: string[]): string {
 const SCRIPT = `
 import json, sys, can
 mode, fmt, path = sys.argv[1], sys.argv[2], sys.argv[3]
-readers = {'candump': can.CanutilsLogReader, 'asc': can.ASCReader, 'trc': can.TRCReader, 'blf': can.BLFReader}
-writers = {'candump': can.CanutilsLogWriter, 'asc': can.ASCWriter, 'trc': can.TRCWriter, 'blf': can.BLFWriter}
+readers = {'candump': can.CanutilsLogReader, 'asc': can.ASCReader, 'trc': can.TRCReader, 'blf': can.BLFReader,
+    'python-can-csv': can.CSVReader}
+writers = {'candump': can.CanutilsLogWriter, 'asc': can.ASCWriter, 'trc': can.TRCWriter, 'blf': can.BLFWriter,
+    'python-can-csv': can.CSVWriter}
 if mode == 'read':
     for m in readers[fmt](path):
         print(json.dumps({'t': m.timestamp, 'id': m.arbitration_id, 'ext': m.is_extended_id,

@@ -276,3 +276,50 @@ describe('ASC lines python-can reads and Atelier refused before (issue 18)', () 
     expect(String(error)).toMatch(/bad DLC '11'/);
   });
 });
+
+describe("python-can's CSV (can.CSVWriter / can.CSVReader), both ways", () => {
+  // The format keeps no channel and no direction: the frames compared carry neither.
+  const frames = [...classic, ...remote, candumpError].map((f) => {
+    const { direction: _d, ...rest } = f;
+    return rest as Frame;
+  });
+  const asPy = (f: Frame) => ({ ...toPy(f, f.timestamp), rx: true });
+
+  it.skipIf(!hasPythonCan)(
+    'python-can reads the CSV Atelier writes as the same messages (skipped when /usr/bin/python3 lacks python-can)',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'atelier-pycan-')), 'ours.csv');
+      await writeLog(file, frames, 'python-can-csv');
+      expect(readFileSync(file, 'latin1').split('\n')[0]).toBe(
+        'timestamp,arbitration_id,extended,remote,error,dlc,data',
+      );
+      const theirs = pythonCanRead('python-can-csv', file).map((m) => ({ ...m, rx: true }));
+      // python-can's CSV reader gives the error frame's id as written; toPy states it as 0.
+      const expected = frames.map(asPy);
+      for (const [i, f] of frames.entries()) if (f.error) expected[i]!.id = f.id;
+      expect(comparable(theirs, T0)).toEqual(comparable(expected, T0));
+    },
+  );
+
+  it.skipIf(!hasPythonCan)(
+    'Atelier reads the CSV python-can writes, a CAN FD message as CAN FD (skipped when /usr/bin/python3 lacks python-can)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'atelier-pycan-'));
+      const file = join(dir, 'theirs.csv');
+      const spec = join(dir, 'spec.json');
+      // python-can writes a CAN FD message's bytes but not its flags: it comes back as FD, no BRS/ESI.
+      const sent = [...frames, { ...fd[0]!, brs: false, direction: undefined }];
+      writeFileSync(spec, JSON.stringify(sent.map((f) => toPy(f, f.timestamp))));
+      pythonCanWrite('python-can-csv', file, spec);
+      const reader = readLog(file);
+      const ours: Frame[] = [];
+      for await (const f of reader) ours.push(f);
+      expect(reader.format).toBe('python-can-csv');
+      // (The spec states an error frame's id as 0, as python-can does; it is written and read as 0x0.)
+      const expected = sent.map(asPy);
+      const got = ours.map(asPy);
+      expect(comparable(got, T0)).toEqual(comparable(expected, T0));
+      expect(ours.at(-1)).toMatchObject({ fd: true, data: fd[0]!.data });
+    },
+  );
+});

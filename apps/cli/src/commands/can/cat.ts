@@ -15,7 +15,17 @@ import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
 
-const FORMATS: LogFormat[] = ['candump', 'candump-screen', 'asc', 'trc', 'canhacker', 'csv', 'mf4', 'blf'];
+const FORMATS: LogFormat[] = [
+  'candump',
+  'candump-screen',
+  'asc',
+  'trc',
+  'canhacker',
+  'csv',
+  'python-can-csv',
+  'mf4',
+  'blf',
+];
 
 const USAGE = {
   fr: `Usage : atelier can cat JOURNAL [--json] [--lenient] [--format F]

@@ -19,29 +19,35 @@ const USAGE = {
 Convertit un journal CAN d’un format à l’autre. Le format de chaque fichier vient de son
 extension : .log candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN, .mf4 ASAM MDF4,
 .blf Vector BLF (majuscules ou minuscules) ; une entrée d’une autre extension est reconnue à son
-contenu, comme une entrée .trc (PEAK ou CANHacker). Pour écrire une trace CANHacker : --to canhacker.
+contenu, comme une entrée .trc (PEAK ou CANHacker) ou .csv (SavvyCAN ou python-can). Pour écrire
+une trace CANHacker : --to canhacker ; le CSV de python-can : --to python-can-csv.
 
   --lenient   saute les lignes illisibles de l’entrée (signalées sur stderr)
-  --from F    impose le format d’entrée (candump, candump-screen, asc, trc, canhacker, csv, mf4, blf)
-  --to F      impose le format de sortie (candump, asc, trc, canhacker, csv, mf4, blf)
+  --from F    impose le format d’entrée (candump, candump-screen, asc, trc, canhacker, csv,
+              python-can-csv, mf4, blf)
+  --to F      impose le format de sortie (candump, asc, trc, canhacker, csv, python-can-csv, mf4, blf)
 
 Les canaux deviennent des numéros en ASC/TRC/MF4/BLF (can0 → 1) et en CSV (can0 → 0). Le CSV de
 SavvyCAN n’a ni trames distantes, ni trames d’erreur, ni CAN FD, une trace CANHacker ni trames
-d’erreur, ni CAN FD, ni second bus : la conversion s’arrête sur la première.`,
+d’erreur, ni CAN FD, ni second bus, le CSV de python-can ni canal, ni sens, ni CAN FD : la conversion
+s’arrête sur la première trame qu’il ne peut pas dire (les canaux et sens sont perdus sans arrêt).`,
   en: `Usage: atelier can convert IN OUT [--lenient] [--from F] [--to F]
 
 Converts a CAN log from one format to another. Each file's format comes from its extension: .log
 candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN, .mf4 ASAM MDF4, .blf Vector BLF (any
 case); an input with another extension is recognised by its content, as is a .trc input (PEAK or
-CANHacker). To write a CANHacker trace: --to canhacker.
+CANHacker) and a .csv input (SavvyCAN or python-can). To write a CANHacker trace: --to canhacker;
+python-can's CSV: --to python-can-csv.
 
   --lenient   skip unreadable input lines (reported on stderr)
-  --from F    force the input format (candump, candump-screen, asc, trc, canhacker, csv, mf4, blf)
-  --to F      force the output format (candump, asc, trc, canhacker, csv, mf4, blf)
+  --from F    force the input format (candump, candump-screen, asc, trc, canhacker, csv,
+              python-can-csv, mf4, blf)
+  --to F      force the output format (candump, asc, trc, canhacker, csv, python-can-csv, mf4, blf)
 
 Channels become numbers in ASC/TRC/MF4/BLF (can0 → 1) and CSV (can0 → 0). SavvyCAN CSV has no
-remote, error or CAN FD frames, a CANHacker trace no error or CAN FD frames and one bus only:
-conversion stops at the first one.`,
+remote, error or CAN FD frames, a CANHacker trace no error or CAN FD frames and one bus only,
+python-can's CSV no channel, direction or CAN FD: conversion stops at the first frame it cannot
+express (channels and directions are dropped without stopping).`,
 };
 
 async function run(args: string[], ctx: CliContext): Promise<number> {

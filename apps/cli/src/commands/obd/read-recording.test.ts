@@ -6,6 +6,7 @@ import { PIDS } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../../../../tests/support/index.js';
 import { cliContext } from '../../testing.js';
+import { liveSubcommand } from './live.js';
 import { READ_EXIT, readSubcommand } from './read.js';
 
 /**
@@ -73,7 +74,7 @@ describe('atelier obd read on a real CANedge OBD2 recording (CSS Electronics, no
     return { pids: [...pids].sort(), vin: String.fromCharCode(...vin.slice(0, 17)) };
   }
 
-  it('reaches the ECU, reads the VIN and every PID the logger polled', async () => {
+  const canedgeScenario = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'atelier-obd-recording-'));
     const yaml = join(dir, 'canedge.yaml');
     writeFileSync(
@@ -89,6 +90,11 @@ describe('atelier obd read on a real CANedge OBD2 recording (CSS Electronics, no
         '',
       ].join('\n'),
     );
+    return yaml;
+  };
+
+  it('reaches the ECU, reads the VIN and every PID the logger polled', async () => {
+    const yaml = canedgeScenario();
     const want = await byHand();
     expect(want.pids.length).toBeGreaterThan(20);
     const c = cliContext('en', process.cwd());
@@ -101,4 +107,28 @@ describe('atelier obd read on a real CANedge OBD2 recording (CSS Electronics, no
     const known = want.pids.filter((p) => PIDS.has(Number.parseInt(p, 16)));
     expect(Object.keys(r.pids['7E8']).sort()).toEqual(known);
   }, 120_000);
+
+  it('gives live values of PIDs the logger polled one by one, although live data asks them in groups', async () => {
+    // The poller asks up to six PIDs per request (01 0C 0D 05); the logger asked each alone. Before,
+    // every group went unanswered: « aucun calculateur n'a répondu à 01 0C 0D 05 ».
+    const ac = new AbortController();
+    const c = cliContext('en', process.cwd(), ac.signal);
+    const run = liveSubcommand.run(
+      ['--adapter', `sim:${canedgeScenario()}`, 'ENGINE_RPM', 'VEHICLE_SPEED', 'COOLANT_TEMP', '--json'],
+      c.ctx,
+    );
+    const deadline = Date.now() + 20_000;
+    while (c.out().split('\n').length < 10 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    expect(await run).toBe(0);
+    const lines = c
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.length, c.err()).toBeGreaterThanOrEqual(9);
+    expect(new Set(lines.map((l) => `${l.ecu}/${l.pid}`))).toEqual(new Set(['7E8/0C', '7E8/0D', '7E8/05']));
+    expect(c.err()).not.toMatch(/no ECU answered/);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import {
+  answeringEcus,
   CLEAR_CONFIRMATION,
   type DiagnosticLink,
   DisconnectedError,
@@ -149,8 +150,7 @@ export function reportOf(link: DiagnosticLink, items: readonly ScanItem[]): Vehi
     const ecu = item.ecu?.label ?? '';
     switch (item.kind) {
       case 'supported':
-        report.ecus.push(ecu);
-        break;
+        break; // the ECUs are listed below, with those that answered without a bitmap
       case 'vin':
         report.vin = item.vin ?? null;
         break;
@@ -192,13 +192,9 @@ export function reportOf(link: DiagnosticLink, items: readonly ScanItem[]): Vehi
         break;
     }
   }
-  // An ECU that answered anything was reached, even when it left 01 00 unanswered: a recording made
-  // by a tool that never asked 01 00 still holds the VIN, the codes and the readiness of its ECU, and
-  // saying "no ECU answered" beside them would be false. In the order they first answered.
-  for (const item of items) {
-    const label = item.status === 'read' ? item.ecu?.label : undefined;
-    if (label && !report.ecus.includes(label)) report.ecus.push(label);
-  }
+  // An ECU that answered anything was reached, even when it left 01 00 unanswered (a recording made
+  // by a tool that never asked it): the obd package says which.
+  report.ecus = answeringEcus(items).map((e) => e.label);
   // An ECU found gets a PID table even when none of its PIDs could be read.
   for (const ecu of report.ecus) report.pids[ecu] ??= {};
   for (const [question, list] of failed) {

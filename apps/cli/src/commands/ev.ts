@@ -8,10 +8,10 @@ import {
   type BatteryReport,
   batteryDefinition,
   batteryDefinitions,
-  readDefinitionFile,
   batteryReportFromFrames,
   formatBatteryReport,
   NoBatteryDataError,
+  readDefinitionFile,
   readKnownBattery,
 } from '@atelier/ev';
 import { openCliAdapter } from '../open-adapter.js';

@@ -2,16 +2,21 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VirtualClock } from '@atelier/clock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FrameRefusedError } from './bus.js';
 import { lineErrorCode } from './bus-texts.js';
+import { makeFrame } from './frame.js';
 import { SlcanEmulator } from './slcan/emulator.js';
 import { serveSlcan } from './slcan/serve.js';
 import { SlcanBus, SlcanDisconnectedError, SlcanOpenError } from './slcan/slcan-bus.js';
 import {
   interfaceState,
   loadSocketCan,
+  type RawCanChannel,
   SocketCanBus,
   type SocketCanOpenError,
+  SocketCanSendError,
   SocketCanUnavailableError,
 } from './socketcan-bus.js';
 
@@ -239,5 +244,98 @@ describe('a SocketCAN interface that will not open, in French', () => {
       /^le module optionnel « socketcan » n'est pas disponible \(« .*socketcan-not-installed-here.* »\) ; sous Linux, installez-le avec pnpm --filter @atelier\/can add socketcan \(il faut un compilateur C\+\+\)$/,
     );
     expect(err.messageIn('en')).toBe(err.message);
+  });
+});
+
+/** A raw channel whose kernel refuses every frame (as a down interface or a full queue does). */
+function refusingChannel(): RawCanChannel {
+  return {
+    addListener: () => {},
+    start: () => {},
+    stop: () => {},
+    send: () => -1,
+    sendFD: () => -1,
+    setRxFilters: () => {},
+    setErrorFilters: () => {},
+  };
+}
+
+describe('a frame the bus will not send, in French', () => {
+  function sysNet(flags: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'sysnet-'));
+    mkdirSync(join(dir, 'can0'));
+    writeFileSync(join(dir, 'can0', 'type'), '280\n');
+    writeFileSync(join(dir, 'can0', 'flags'), `${flags}\n`);
+    return dir;
+  }
+  const refusedBy = async (sysNetDir: string) => {
+    const clock = new VirtualClock();
+    const bus = await SocketCanBus.open('can0', {
+      channelFactory: refusingChannel,
+      clock,
+      sendRetryMs: 20,
+      sysNetDir,
+    });
+    const err = (await clock
+      .run(bus.send(makeFrame({ id: 0x7df, data: [2, 1, 0] })))
+      .catch((e) => e)) as SocketCanSendError;
+    await bus.close();
+    return err;
+  };
+
+  it('SocketCAN: the kernel refuses every frame on an interface that is down', async () => {
+    const err = await refusedBy(sysNet('0x80'));
+    expect(err).toBeInstanceOf(SocketCanSendError);
+    expect(err.messageIn('fr')).toBe(
+      "socketcan:can0 : le noyau refuse la trame depuis 20 ms : l'interface est arrêtée ; démarrez-la avec sudo ip link set can0 up type can bitrate 500000 (ou le débit du véhicule)",
+    );
+    expect(err.message).toBe(
+      'socketcan:can0: the kernel refused the frame for 20 ms (transmit queue full, interface down or bus-off)',
+    );
+  });
+
+  it('SocketCAN: on an interface that is up, the other causes', async () => {
+    const err = await refusedBy(sysNet('0x40c1'));
+    expect(err.messageIn('fr')).toBe(
+      "socketcan:can0 : le noyau refuse la trame depuis 20 ms (file d'émission pleine, interface arrêtée ou bus-off : personne n'acquitte les trames ? ip -details -statistics link show can0)",
+    );
+  });
+
+  it('SocketCAN: a CAN FD frame on a bus opened without FD', async () => {
+    const bus = await SocketCanBus.open('can0', { channelFactory: refusingChannel });
+    const err = (await bus
+      .send(makeFrame({ id: 0x123, fd: true, data: new Uint8Array(12) }))
+      .catch((e) => e)) as FrameRefusedError;
+    await bus.close();
+    expect(err).toBeInstanceOf(FrameRefusedError);
+    expect(err.messageIn('fr')).toBe(
+      "socketcan:can0 : trame refusée : CAN FD n'est pas activé sur ce bus (option --fd, et l'interface réglée avec « fd on »)",
+    );
+    expect(err.message).toBe('socketcan:can0: refused frame: CAN FD is not enabled on this bus');
+  });
+
+  it('SLCAN: a CAN FD frame, and any frame on an adapter opened listen-only', async () => {
+    const service = await serveSlcan(new SlcanEmulator({ channel: 'bus-texts-send' }));
+    try {
+      const bus = await SlcanBus.connect('127.0.0.1', service.port);
+      const fd = (await bus
+        .send(makeFrame({ id: 0x123, fd: true, data: new Uint8Array(12) }))
+        .catch((e) => e)) as FrameRefusedError;
+      await bus.close();
+      const name = `slcan:tcp://127.0.0.1:${service.port}`;
+      expect(fd.messageIn('fr')).toBe(`${name} : trame refusée : SLCAN ne transporte pas de trames CAN FD`);
+      expect(fd.message).toBe(`${name}: refused frame: SLCAN carries no CAN FD frames`);
+      const listen = await SlcanBus.connect('127.0.0.1', service.port, { listenOnly: true });
+      const quiet = (await listen
+        .send(makeFrame({ id: 0x7df, data: [2, 1, 0] }))
+        .catch((e) => e)) as FrameRefusedError;
+      await listen.close();
+      expect(quiet.messageIn('fr')).toBe(
+        `${name} : trame refusée : l'adaptateur est ouvert en écoute seule (listen=1)`,
+      );
+      expect(quiet.message).toBe(`${name}: refused frame: the adapter was opened listen-only`);
+    } finally {
+      await service.close();
+    }
   });
 });

@@ -138,3 +138,44 @@ export function socketCanUnavailableFr(native: string): string {
     'sous Linux, installez-le avec pnpm --filter @atelier/can add socketcan (il faut un compilateur C++)'
   );
 }
+
+/** Why a bus refused a frame before sending it; `problem` is the frame check's English words. */
+export type FrameRefusal =
+  | { kind: 'invalid'; problem: string }
+  | { kind: 'error-frame' }
+  | { kind: 'fd-on-slcan' }
+  | { kind: 'fd-disabled' }
+  | { kind: 'listen-only' };
+
+/** The refusal in `lang`: English as the buses always said it, French for the workshop. */
+export function sayFrameRefusal(r: FrameRefusal, lang: 'fr' | 'en'): string {
+  const fr = lang === 'fr';
+  switch (r.kind) {
+    case 'invalid':
+      return fr ? `trame invalide (« ${r.problem} »)` : r.problem;
+    case 'error-frame':
+      return fr
+        ? "une trame d'erreur est émise par un contrôleur CAN, elle ne s'envoie pas"
+        : 'error frames are raised by controllers, not sent';
+    case 'fd-on-slcan':
+      return fr ? 'SLCAN ne transporte pas de trames CAN FD' : 'SLCAN carries no CAN FD frames';
+    case 'fd-disabled':
+      return fr
+        ? "CAN FD n'est pas activé sur ce bus (option --fd, et l'interface réglée avec « fd on »)"
+        : 'CAN FD is not enabled on this bus';
+    case 'listen-only':
+      return fr ? "l'adaptateur est ouvert en écoute seule (listen=1)" : 'the adapter was opened listen-only';
+  }
+}
+
+/**
+ * The kernel kept refusing a frame: in French, what the interface's state says of it (down is the
+ * usual cause when starting out; up leaves a full queue or bus-off, no one acknowledging).
+ */
+export function kernelRefusedFr(iface: string, ms: number, state: InterfaceState): string {
+  const head = `socketcan:${iface} : le noyau refuse la trame depuis ${ms} ms`;
+  if (state.kind === 'down')
+    return `${head} : l'interface est arrêtée ; démarrez-la avec sudo ip link set ${iface} up type can bitrate 500000 (ou le débit du véhicule)`;
+  if (state.kind === 'missing') return `${head} : l'interface n'existe plus (adaptateur débranché ?)`;
+  return `${head} (file d'émission pleine, interface arrêtée ou bus-off : personne n'acquitte les trames ? ip -details -statistics link show ${iface})`;
+}

@@ -7,9 +7,15 @@ import {
   BusError,
   type FrameFilter,
   type FrameListener,
+  FrameRefusedError,
   matchesFilters,
 } from './bus.js';
-import { type InterfaceState, socketCanOpenFr, socketCanUnavailableFr } from './bus-texts.js';
+import {
+  type InterfaceState,
+  kernelRefusedFr,
+  socketCanOpenFr,
+  socketCanUnavailableFr,
+} from './bus-texts.js';
 import { type Frame, MAX_EXT_ID, MAX_STD_ID, validateFrame } from './frame.js';
 
 /**
@@ -90,6 +96,28 @@ export class SocketCanOpenError extends BusError {
   messageIn(lang: 'fr' | 'en'): string {
     if (lang === 'en') return this.message;
     return socketCanOpenFr(this.iface, this.state, String((this.cause as Error)?.message ?? this.cause));
+  }
+}
+
+/**
+ * The kernel kept refusing a frame for the retry time. The English is as it always was; the French
+ * says what the interface's state (read when it happened) points to.
+ */
+export class SocketCanSendError extends BusError {
+  // The name it was shown under before it had a class of its own: English output stays word for word.
+  override name = 'BusError';
+  constructor(
+    readonly iface: string,
+    readonly retryMs: number,
+    readonly state: InterfaceState,
+  ) {
+    super(
+      `socketcan:${iface}: the kernel refused the frame for ${retryMs} ms (transmit queue full, interface down or bus-off)`,
+    );
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en' ? this.message : kernelRefusedFr(this.iface, this.retryMs, this.state);
   }
 }
 
@@ -216,6 +244,7 @@ export class SocketCanBus implements Bus {
   private readonly fd: boolean;
   private readonly clock?: Clock;
   private readonly sendRetryMs: number;
+  private readonly sysNetDir?: string;
   private isClosed = false;
 
   /** Opens `iface` through the `socketcan` package (or `options.channelFactory`). */
@@ -241,6 +270,7 @@ export class SocketCanBus implements Bus {
     this.fd = options.fd ?? false;
     this.clock = options.clock;
     this.sendRetryMs = Math.max(0, options.sendRetryMs ?? 100);
+    this.sysNetDir = options.sysNetDir;
     channel.addListener('onMessage', (m) => this.onMessage(m));
     // The native thread stops by itself when the interface goes away (POLLHUP/POLLERR).
     channel.addListener('onStopped', () => this.markClosed());
@@ -264,11 +294,9 @@ export class SocketCanBus implements Bus {
   async send(frame: Frame): Promise<void> {
     if (this.isClosed) throw new BusClosedError(this.name);
     const problem = validateFrame(frame);
-    if (problem) throw new BusError(`${this.name}: refused frame: ${problem}`);
-    if (frame.error)
-      throw new BusError(`${this.name}: refused frame: error frames are raised by controllers, not sent`);
-    if (frame.fd && !this.fd)
-      throw new BusError(`${this.name}: refused frame: CAN FD is not enabled on this bus`);
+    if (problem) throw new FrameRefusedError(this.name, { kind: 'invalid', problem });
+    if (frame.error) throw new FrameRefusedError(this.name, { kind: 'error-frame' });
+    if (frame.fd && !this.fd) throw new FrameRefusedError(this.name, { kind: 'fd-disabled' });
     // A remote frame's DLC travels as a zero-filled payload of that length: the native side takes the DLC from it.
     const data = frame.remote ? new Uint8Array(Math.min(frame.dlc ?? 0, 8)) : frame.data;
     const message: NativeCanMessage = {
@@ -294,8 +322,10 @@ export class SocketCanBus implements Bus {
       if (written >= 0) return;
       if (this.isClosed) throw new BusClosedError(this.name);
       if (clock.now() >= giveUpAt) {
-        throw new BusError(
-          `${this.name}: the kernel refused the frame for ${this.sendRetryMs} ms (transmit queue full, interface down or bus-off)`,
+        throw new SocketCanSendError(
+          this.iface,
+          this.sendRetryMs,
+          interfaceState(this.iface, this.sysNetDir),
         );
       }
       await clock.sleep(1);

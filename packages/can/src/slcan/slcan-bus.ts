@@ -7,6 +7,7 @@ import {
   BusError,
   type FrameFilter,
   type FrameListener,
+  FrameRefusedError,
   matchesFilters,
 } from '../bus.js';
 import { lineErrorFr, slcanCommandFr, slcanGoneFr, slcanLineReasonFr } from '../bus-texts.js';
@@ -477,12 +478,10 @@ export class SlcanBus implements Bus {
   async send(frame: Frame): Promise<void> {
     if (this.isClosed) throw this.lostReason ?? new BusClosedError(this.name);
     const problem = validateFrame(frame);
-    if (problem) throw new BusError(`${this.name}: refused frame: ${problem}`);
-    if (frame.fd) throw new BusError(`${this.name}: refused frame: SLCAN carries no CAN FD frames`);
-    if (frame.error)
-      throw new BusError(`${this.name}: refused frame: error frames are raised by controllers, not sent`);
-    if (this.info.listenOnly)
-      throw new BusError(`${this.name}: refused frame: the adapter was opened listen-only`);
+    if (problem) throw new FrameRefusedError(this.name, { kind: 'invalid', problem });
+    if (frame.fd) throw new FrameRefusedError(this.name, { kind: 'fd-on-slcan' });
+    if (frame.error) throw new FrameRefusedError(this.name, { kind: 'error-frame' });
+    if (this.info.listenOnly) throw new FrameRefusedError(this.name, { kind: 'listen-only' });
     const line = encodeFrame(frame);
     const sent = this.command(line, 'tx');
     if (this.monitors.size > 0) {

@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SlcanEmulator, serveSlcan } from '@atelier/can';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../testing.js';
 
@@ -68,5 +69,32 @@ describe('a CAN interface that will not open, through the commands', () => {
     expect(en.stderr).toContain(
       `atelier obd read: Verdict: adapter not reached — DisconnectedError: tcp://127.0.0.1:${port}: cannot open SLCAN adapter tcp://127.0.0.1:${port}: no answer to 'S6' within 1000 ms (last problem on the line: SLCAN line 'garbage': not an answer to 'S6')\n`,
     );
+  });
+
+  it('can replay: a CAN FD frame onto an SLCAN adapter (the emulator), refused in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-slcan-fd-'));
+    // One CAN FD frame of 12 bytes (candump's "##" form, flags 0).
+    writeFileSync(join(dir, 'fd.log'), '(1.000000) can0 123##0112233445566778899AABBCC\n');
+    const service = await serveSlcan(new SlcanEmulator({ channel: 'cli-slcan-fd' }));
+    try {
+      const bus = `slcan:tcp://127.0.0.1:${service.port}`;
+      const fr = await runCli(['can', 'replay', 'fd.log', '--bus', bus], {
+        cwd: dir,
+        env: { ATELIER_LANG: 'fr' },
+      });
+      expect(fr.code).toBe(1);
+      expect(fr.stderr).toBe(
+        `atelier can: ${bus} : trame refusée : SLCAN ne transporte pas de trames CAN FD\n`,
+      );
+      const en = await runCli(['can', 'replay', 'fd.log', '--bus', bus], {
+        cwd: dir,
+        env: { ATELIER_LANG: 'en' },
+      });
+      expect(en.stderr).toBe(
+        `atelier can: BusError: ${bus}: refused frame: SLCAN carries no CAN FD frames\n`,
+      );
+    } finally {
+      await service.close();
+    }
   });
 });

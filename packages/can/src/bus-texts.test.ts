@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FrameRefusedError } from './bus.js';
 import { lineErrorCode } from './bus-texts.js';
 import { makeFrame } from './frame.js';
+import { BusSpecError, parseBusSpec } from './open-bus.js';
 import { SlcanEmulator } from './slcan/emulator.js';
 import { serveSlcan } from './slcan/serve.js';
 import { SlcanBus, SlcanDisconnectedError, SlcanOpenError } from './slcan/slcan-bus.js';
@@ -336,6 +337,56 @@ describe('a frame the bus will not send, in French', () => {
       expect(quiet.message).toBe(`${name}: refused frame: the adapter was opened listen-only`);
     } finally {
       await service.close();
+    }
+  });
+});
+
+describe('a bus name that does not parse, in French', () => {
+  it('each mistake, with its English unchanged', () => {
+    const cases: [string, string, string][] = [
+      [
+        'can0',
+        'attendu TYPE:NOM, par exemple virtual:labo, socketcan:can0 ou slcan:/dev/ttyACM0',
+        'expected SCHEME:NAME, e.g. virtual:lab or socketcan:can0',
+      ],
+      [
+        'peak:usb0',
+        'type de bus inconnu « peak » (connus : virtual:NOM, socketcan:NOM, slcan:NOM)',
+        "unknown scheme 'peak' (known: virtual:NAME, socketcan:NAME, slcan:NAME)",
+      ],
+      ['slcan:', 'rien après les deux-points', 'the name after the colon is empty'],
+      [
+        'socketcan:can 0',
+        "« can 0 » n'est pas un nom d'interface réseau (can0, vcan0 : 15 caractères au plus, sans espace ni barre oblique)",
+        "'can 0' is not a network interface name",
+      ],
+      [
+        'slcan:ttyACM0',
+        "« ttyACM0 » n'est ni un port série (/dev/ttyACM0) ni une adresse tcp://HÔTE:PORT",
+        "'ttyACM0' is not a serial device path or tcp://HOST:PORT",
+      ],
+      [
+        'slcan:/dev/ttyACM0?bitrate=fast',
+        'bitrate « fast » : nombre entier attendu',
+        "bitrate 'fast' is not a whole number",
+      ],
+      ['slcan:/dev/ttyACM0?listen=oui', 'listen « oui » : 1 ou 0 attendu', "listen 'oui' is not 1 or 0"],
+      [
+        'slcan:/dev/ttyACM0?speed=1',
+        'option inconnue « speed » (options possibles : bitrate, btr, listen, timestamps, baud)',
+        "unknown option 'speed' (bitrate, btr, listen, timestamps, baud)",
+      ],
+    ];
+    for (const [spec, fr, en] of cases) {
+      let err: BusSpecError | undefined;
+      try {
+        parseBusSpec(spec);
+      } catch (e) {
+        err = e as BusSpecError;
+      }
+      expect(err, spec).toBeInstanceOf(BusSpecError);
+      expect(err!.messageIn('fr'), spec).toBe(`bus « ${spec} » : ${fr}`);
+      expect(err!.message, spec).toBe(`bus '${spec}': ${en}`);
     }
   });
 });

@@ -11,6 +11,7 @@ import {
 import { AdapterSpecError } from '../errors.js';
 import { checkOptions, flagOption } from '../name.js';
 import { busOpenReason } from '../open-reason.js';
+import { specDetail } from '../spec-texts.js';
 import { recordCandump } from '../traffic.js';
 import type { AdapterScheme } from '../types.js';
 
@@ -53,7 +54,7 @@ export const socketcanScheme: AdapterScheme<{ iface: string; extended?: boolean 
   examples: ['socketcan:can0[?extended=1]'],
   parse(name) {
     if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name.target))
-      throw new AdapterSpecError(name.spec, 'syntax', 'expected an interface name such as can0');
+      throw new AdapterSpecError(name.spec, 'syntax', specDetail('socketcan.iface'));
     checkOptions(name, ['extended']);
     return { iface: name.target, extended: flagOption(name, 'extended') };
   },

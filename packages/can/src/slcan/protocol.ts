@@ -67,7 +67,8 @@ export function bitrateCommand(bitrate: number): string {
 
 /** A bit rate SLCAN has no `Sn` code for: the timing registers (`btr=`) are the way to ask for it. */
 export class SlcanBitrateError extends FrameError {
-  override name = 'SlcanBitrateError';
+  // The name it was shown under before it had a class of its own: English output stays word for word.
+  override name = 'FrameError';
   constructor(readonly bitrate: number) {
     super(
       `${bitrate} bit/s is not a standard SLCAN rate (${[...SLCAN_BITRATES.keys()].join(', ')}); give the controller's timing registers instead (btr=)`,

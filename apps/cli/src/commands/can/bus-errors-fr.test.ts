@@ -97,4 +97,21 @@ describe('a CAN interface that will not open, through the commands', () => {
       await service.close();
     }
   });
+
+  it('can replay --bus with an option misspelt, and obd read --adapter with a bit rate SLCAN has no code for', async () => {
+    const bus = 'slcan:/dev/ttyACM0?bitrat=500000';
+    const fr = await runCli(['can', 'replay', LOG, '--bus', bus], { env: { ATELIER_LANG: 'fr' } });
+    expect(fr.stderr).toBe(
+      `atelier can: bus « ${bus} » : option inconnue « bitrat » (options possibles : bitrate, btr, listen, timestamps, baud)\n`,
+    );
+    const en = await runCli(['can', 'replay', LOG, '--bus', bus], { env: { ATELIER_LANG: 'en' } });
+    expect(en.stderr).toBe(
+      `atelier can: BusSpecError: bus '${bus}': unknown option 'bitrat' (bitrate, btr, listen, timestamps, baud)\n`,
+    );
+    const adapter = 'slcan:/dev/ttyACM0?bitrate=83333';
+    const obd = await runCli(['obd', 'read', '--adapter', adapter], { env: { ATELIER_LANG: 'fr' } });
+    expect(obd.stderr.split('\n')[0]).toBe(
+      `atelier obd: adaptateur « ${adapter} » : bitrate : 83333 bit/s n'est pas un débit SLCAN standard (10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 750000, 1000000) ; donnez plutôt les registres de cadencement du contrôleur (btr=)`,
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
-import { MAX_QUOTE, ModelError } from './errors.js';
+import { Diagnosis } from './diagnosis.js';
+import { EvidenceError, MAX_QUOTE, ModelError } from './errors.js';
 import { parseModel } from './load.js';
 import { validateModel } from './validate.js';
 
@@ -156,5 +157,34 @@ describe('beyond the file', () => {
       `événement « ${'X'.repeat(MAX_QUOTE)}… (${MAX_QUOTE + 50} caractères) » non défini`,
     );
     expect(err.messageIn('fr').length).toBeLessThan(2 * MAX_QUOTE + 150);
+  });
+});
+
+describe('observations given to a diagnosis, refused in French', () => {
+  const model = () =>
+    parseModel('gates:\n  Top: { or: [A, B] }\nbasic-events: { A: 0.1, B: 0.2 }\n', 'arbre.yaml');
+  const thrown = (f: () => unknown): EvidenceError => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EvidenceError);
+      return e as EvidenceError;
+    }
+    return expect.fail('accepted');
+  };
+
+  it('an unknown event, observations that contradict each other', () => {
+    const d = new Diagnosis(model());
+    const unknown = thrown(() => d.observe('C', true));
+    expect(unknown.messageIn('fr')).toBe(
+      'événement inconnu « C » (ni porte, ni événement de base, ni test, ni constat de Top)',
+    );
+    expect(unknown.message).toBe("unknown event 'C' (not a gate, basic event, test or finding of Top)");
+    d.observe('Top', false).observe('A', true);
+    const impossible = thrown(() => d.posteriors());
+    expect(impossible.messageIn('fr')).toBe(
+      'les observations sont impossibles ensemble (probabilité 0) : l’une d’elles contredit les autres',
+    );
+    expect(impossible.message).toBe('the evidence is impossible (probability 0)');
   });
 });

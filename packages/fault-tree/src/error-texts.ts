@@ -353,6 +353,32 @@ export const FT_TEXTS = {
     () => 'sampled probability is not a number',
     () => 'la probabilité tirée n’est pas un nombre',
   ),
+  // ── Evidence (observations, tests, findings given to a diagnosis) ─────────────────────────────
+  'evidence-range': t<{ what: string; whatFr: string; p: number }>(
+    (p) => `${p.what} must be in [0, 1], not ${p.p}`,
+    (p) => `${p.whatFr} doit être dans [0, 1], pas ${p.p}`,
+  ),
+  'unknown-event': t<{ name: string; top: string }>(
+    (p) => `unknown event '${p.name}' (not a gate, basic event, test or finding of ${p.top})`,
+    (p) =>
+      `événement inconnu « ${p.name} » (ni porte, ni événement de base, ni test, ni constat de ${p.top})`,
+  ),
+  'already-defined': t<{ name: string }>(
+    (p) => `'${p.name}' is already defined`,
+    (p) => `« ${p.name} » est déjà défini`,
+  ),
+  'impossible-evidence': t(
+    () => 'the evidence is impossible (probability 0)',
+    () => 'les observations sont impossibles ensemble (probabilité 0) : l’une d’elles contredit les autres',
+  ),
+  'not-a-basic-event-of': t<{ name: string; top: string }>(
+    (p) => `'${p.name}' is not a basic event of ${p.top}`,
+    (p) => `« ${p.name} » n’est pas un événement de base de ${p.top}`,
+  ),
+  'inspection-cost': t<{ event: string; cost: number }>(
+    (p) => `inspection cost of '${p.event}' must be positive, not ${p.cost}`,
+    (p) => `le coût d’inspection de « ${p.event} » doit être positif, pas ${p.cost}`,
+  ),
   'division-by-zero': t(
     () => 'division by zero',
     () => 'division par zéro',

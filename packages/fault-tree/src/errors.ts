@@ -69,14 +69,8 @@ export class ModelError extends Error {
   /** The message in `lang`: English is `message`; French names the place, then why. */
   messageIn(lang: FtLang): string {
     if (lang === 'en') return this.message;
-    // Values quoted from the file are cut as the English quotes are: a garbled file's name of
-    // megabytes must not become the message.
-    const clipped = (v: string | number) =>
-      typeof v === 'string' && v.length > MAX_QUOTE
-        ? `${v.slice(0, MAX_QUOTE)}… (${v.length} caractères)`
-        : v;
     const why = this.reason
-      ? sayFtReason({ code: this.reason.code, values: mapValues(this.reason.values, clipped) }, 'fr')
+      ? sayFtReason({ code: this.reason.code, values: mapValues(this.reason.values, clipFr) }, 'fr')
       : `« ${quote(this.detail)} »`;
     const at = describeWhereFr(this.where);
     return at ? `${at} : ${why}` : why;
@@ -96,8 +90,17 @@ export class ValidationError extends ModelError {
 /** Evidence that names an unknown event or contradicts itself (probability zero). */
 export class EvidenceError extends Error {
   override name = 'EvidenceError';
-  constructor(message: string) {
-    super(clipQuotes(message));
+  /** Why, as a code with its values; absent for an error built from bare English words. */
+  readonly reason?: FtReason;
+  constructor(message: string | FtReason) {
+    super(clipQuotes(typeof message === 'string' ? message : sayFtReason(message, 'en')));
+    if (typeof message !== 'string') this.reason = message;
+  }
+
+  /** The message in `lang`: English is `message`. */
+  messageIn(lang: FtLang): string {
+    if (lang === 'en' || !this.reason) return this.message;
+    return sayFtReason({ code: this.reason.code, values: mapValues(this.reason.values, clipFr) }, 'fr');
   }
 }
 
@@ -108,3 +111,10 @@ export class LimitError extends Error {
 
 const mapValues = <T, U>(o: Readonly<Record<string, T>>, f: (v: T) => U): Record<string, U> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+/**
+ * A value quoted from a file, cut in French as `quote` cuts it in English: a garbled file's name of
+ * megabytes must not become the message.
+ */
+const clipFr = (v: string | number) =>
+  typeof v === 'string' && v.length > MAX_QUOTE ? `${v.slice(0, MAX_QUOTE)}… (${v.length} caractères)` : v;

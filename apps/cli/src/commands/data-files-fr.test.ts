@@ -123,4 +123,21 @@ describe('a fault tree with a mistake: atelier fta analyze FILE', () => {
       `atelier fta: ValidationError: ${join(dir, 'arbre.yaml')}, line 5, <basic-event name="B">: probability 1.5 outside [0, 1]\n`,
     );
   });
+
+  it('fta posterior: an observation naming an event the tree does not have', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
+    writeFileSync(
+      join(dir, 'arbre.yaml'),
+      'gates:\n  Top: { or: [A, B] }\nbasic-events:\n  A: 0.1\n  B: 0.2\n',
+    );
+    const args = ['fta', 'posterior', 'arbre.yaml', '--evidence', 'Pompe=hs'];
+    const fr = await runCli(args, { cwd: dir, env: { ATELIER_LANG: 'fr' } });
+    expect(fr.stderr).toBe(
+      'atelier fta: événement inconnu « Pompe » (ni porte, ni événement de base, ni test, ni constat de Top)\n',
+    );
+    const en = await runCli(args, { cwd: dir, env: { ATELIER_LANG: 'en' } });
+    expect(en.stderr).toBe(
+      "atelier fta: EvidenceError: unknown event 'Pompe' (not a gate, basic event, test or finding of Top)\n",
+    );
+  });
 });

@@ -151,6 +151,34 @@ describe('lintKnowledgeBase', () => {
     );
   });
 
+  it('refuses a safety step it cannot gate: a mistyped lock-out or an unknown habilitation symbol', () => {
+    const dir = copyKb();
+    const testsFile = join(dir, 'tests.yaml');
+    const tests = readFileSync(testsFile, 'utf8');
+    const typo = tests.replace(/(id: hv_isolation_measurement[\s\S]*?safety: \[)hv_lockout/, '$1hv_lock_out');
+    expect(typo).not.toBe(tests);
+    writeFileSync(testsFile, typo);
+    const charging = join(dir, 'trees', 'charging.yaml');
+    const tree = readFileSync(charging, 'utf8');
+    const symbol = tree.replace(
+      'safety: [hv_lockout, habilitation_B2VL]',
+      'safety: [hv_lockout, habilitation_B2V]',
+    );
+    expect(symbol).not.toBe(tree);
+    writeFileSync(charging, symbol);
+    const msgs = lintKnowledgeBase(dir)
+      .problems.map((p) => `${p.file.split('/').pop()} ${p.path} ${p.message}`)
+      .filter((m) => m.includes('unknown safety step'));
+    expect(msgs).toEqual([
+      expect.stringMatching(
+        /^tests\.yaml tests\.\d+\.safety\.0 hv_isolation_measurement: unknown safety step "hv_lock_out": a step is hv_lockout or habilitation_SYMBOL with an NF C18-550 symbol \(B0L, B1L, B2L, B1VL, B2VL, B1TL, B2TL, B1XL, B2XL, BRL, BCL\)$/,
+      ),
+      expect.stringMatching(
+        /^charging\.yaml causes\.dcdc_converter_fault\.repair\.safety\.1 dcdc_converter_fault: unknown safety step "habilitation_B2V"/,
+      ),
+    ]);
+  });
+
   it('reports each broken file with its field path and line, and keeps going', () => {
     const dir = copyKb();
     const lean = join(dir, 'trees', 'lean.yaml');

@@ -7,6 +7,7 @@ import { checkTreesInEngine } from './model.js';
 import {
   CONSIGNATION_SYMBOL,
   HABILITATION_PREFIX,
+  HABILITATION_SYMBOLS,
   HV_PARTS,
   habilitationOf,
   LOCKOUT_STEP,
@@ -162,6 +163,36 @@ export function checkConsignation(
     if (tree.safety) check(tree.file, 'safety', tree.safety);
     for (const c of tree.causes) check(tree.file, `causes.${c.id}.repair`, c.repair);
   }
+  return problems;
+}
+
+/**
+ * Every safety step a test or a repair lists is one the dashboard and the CLI know how to gate: the
+ * lock-out (`hv_lockout`, the BCL's) or `habilitation_SYMBOL` with an NF C18-550 symbol. A step
+ * mistyped (`hv_lock_out`, `habilitation_B2V`) would be shown as a bare id and checked against no
+ * one: the gate would be gone without a word.
+ */
+export function checkSafetyIds(
+  tests: readonly WorkshopTest[],
+  trees: readonly FaultTreeEntry[],
+  testsFile: string,
+): LintReport['problems'] {
+  const problems: LintReport['problems'] = [];
+  const known = `${LOCKOUT_STEP} or ${HABILITATION_PREFIX}SYMBOL with an NF C18-550 symbol (${HABILITATION_SYMBOLS.join(', ')})`;
+  const check = (file: string, path: string, owner: string, safety: readonly string[]) =>
+    safety.forEach((id, i) => {
+      if (id === LOCKOUT_STEP) return;
+      const symbol = habilitationOf(id);
+      if (symbol !== undefined && (HABILITATION_SYMBOLS as readonly string[]).includes(symbol)) return;
+      problems.push({
+        file,
+        path: `${path}.${i}`,
+        message: `${owner}: unknown safety step "${id}": a step is ${known}`,
+      });
+    });
+  for (const [ti, t] of tests.entries()) check(testsFile, `tests.${ti}.safety`, t.id, t.safety);
+  for (const tree of trees)
+    for (const c of tree.causes) check(tree.file, `causes.${c.id}.repair.safety`, c.id, c.repair.safety);
   return problems;
 }
 
@@ -337,6 +368,7 @@ export function lintKnowledgeBase(
   problems.push(...checkSimFaults(trees, options.simFaults));
   problems.push(...checkConsignation(tests, trees, rel(testsFile)));
   problems.push(...checkRepairSafety(trees, kb.tests));
+  problems.push(...checkSafetyIds(tests, trees, rel(testsFile)));
   for (const c of checkTreesInEngine(kb)) {
     if (!c.ok) {
       const tree = trees.find((t) => t.id === c.tree)!;

@@ -16,6 +16,26 @@ import type { Localized } from './text.js';
  */
 export const HABILITATION_PREFIX = 'habilitation_';
 
+/**
+ * The NF C18-550 symbols for work on vehicles with an electric powertrain (the "L" domain): the
+ * executant's (B0L, B1L, B1VL, B1TL, B1XL), the person in charge's (B2L, B2VL, B2TL, B2XL), the
+ * intervention's (BRL) and the lock-out's (BCL). The one list a safety step and the people register
+ * check against.
+ */
+export const HABILITATION_SYMBOLS = [
+  'B0L',
+  'B1L',
+  'B2L',
+  'B1VL',
+  'B2VL',
+  'B1TL',
+  'B2TL',
+  'B1XL',
+  'B2XL',
+  'BRL',
+  'BCL',
+] as const;
+
 /** The lock-out step of a test (`safety:`): the vehicle's HV system put in a safe state. */
 export const LOCKOUT_STEP = 'hv_lockout';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { followRecommendations, type Workshop } from './autopilot.js';
 import type { FactsRead, SessionFacts } from './facts.js';
 import { loadKnowledgeBase } from './kb/load.js';
-import { DECISION, GuidedSession, SafetyPrerequisiteError } from './session.js';
+import { DECISION, GuidedSession, SafetyPrerequisiteError, SessionError } from './session.js';
 
 const NOTHING_READ: FactsRead = {
   dtcs: { stored: 'not-read', pending: 'not-read', permanent: 'not-read' },
@@ -414,5 +414,32 @@ describe('verification that knows what it has not seen (issue 17)', () => {
     expect(s.verify({ cleared: true, dtcsAfter: ['P0171'], symptomGone: false })).toBe('not-cured');
     expect(s.state).not.toBe('verify');
     expect(s.evidence().cleared).toEqual(['vacuum_leak']);
+  });
+});
+
+describe('refusals in the user’s language', () => {
+  it('a safety refusal says its steps in French words, the English message unchanged', () => {
+    const err = new SafetyPrerequisiteError(
+      'dcdc_converter_fault',
+      ['hv_lockout', 'habilitation_B2VL'],
+      'repair',
+    );
+    expect(err.message).toBe('the repair of dcdc_converter_fault needs hv_lockout, habilitation_B2VL first');
+    expect(err.messageIn('fr')).toMatch(
+      /^la réparation de dcdc_converter_fault demande d’abord : Consignation haute tension et vérification d’absence de tension, par un chargé de consignation \(habilitation NF C18-550 BCL\) ; Habilitation NF C18-550 B2VL \(/,
+    );
+  });
+  it('a refusal that names a state names it in French', () => {
+    const kb = loadKnowledgeBase();
+    const s = GuidedSession.start(kb, { vehicle: 'petrol', dtcs: ['P0171'] });
+    let err: unknown;
+    try {
+      s.verify({ cleared: true, dtcsAfter: [], symptomGone: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SessionError);
+    expect((err as SessionError).message).toBe('nothing to verify in state diagnose');
+    expect((err as SessionError).messageIn('fr')).toBe('rien à vérifier dans l’état « diagnostic »');
   });
 });

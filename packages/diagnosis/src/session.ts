@@ -27,6 +27,7 @@ import {
   type VerifyResult,
   verifyOutcome,
 } from './path.js';
+import { safetyText } from './safety.js';
 import { selectTrees, treeForVehicle } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
@@ -150,9 +151,37 @@ export const GENERAL_ADVICE: Localized[] = [
   },
 ];
 
+/**
+ * A step the guided session refuses: `message` in English (word for word what scripts and tests
+ * read), `messageIn('fr')` in French for the people at the car (the dashboard and the CLI print it
+ * in the user's language).
+ */
 export class SessionError extends Error {
   override name = 'SessionError';
+  constructor(
+    message: string,
+    /** The same refusal in French. */
+    readonly fr: string = message,
+  ) {
+    super(message);
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'fr' ? this.fr : this.message;
+  }
 }
+
+/** A session state in French, as the refusals name it. */
+const STATE_FR: Record<SessionState, string> = {
+  diagnose: 'diagnostic',
+  repair: 'réparation',
+  verify: 'vérification',
+  done: 'terminé',
+};
+
+/** A refusal that names the session's state, in both languages. */
+const inState = (en: string, fr: string, state: SessionState) =>
+  new SessionError(`${en} ${state}`, `${fr} « ${STATE_FR[state]} »`);
 
 /** A test was asked for before its safety prerequisites were recorded. */
 export class SafetyPrerequisiteError extends SessionError {
@@ -163,7 +192,10 @@ export class SafetyPrerequisiteError extends SessionError {
     readonly missing: string[],
     readonly step: 'test' | 'repair' = 'test',
   ) {
-    super(`${step === 'repair' ? 'the repair of' : 'test'} ${test} needs ${missing.join(', ')} first`);
+    super(
+      `${step === 'repair' ? 'the repair of' : 'test'} ${test} needs ${missing.join(', ')} first`,
+      `${step === 'repair' ? 'la réparation de' : 'le test'} ${test} demande d’abord : ${missing.map((m) => safetyText(m).fr).join(' ; ')}`,
+    );
   }
 }
 
@@ -225,14 +257,22 @@ export class GuidedSession {
     let tree: FaultTreeEntry | undefined;
     if (options.treeId) {
       tree = kb.trees.find((t) => t.id === options.treeId);
-      if (!tree) throw new SessionError(`unknown fault tree "${options.treeId}"`);
+      if (!tree)
+        throw new SessionError(
+          `unknown fault tree "${options.treeId}"`,
+          `arbre de panne inconnu « ${options.treeId} »`,
+        );
       if (!tree.vehicles.includes(facts.vehicle))
-        throw new SessionError(`fault tree "${tree.id}" does not apply to a ${facts.vehicle} vehicle`);
+        throw new SessionError(
+          `fault tree "${tree.id}" does not apply to a ${facts.vehicle} vehicle`,
+          `l’arbre de panne « ${tree.id} » ne s’applique pas à un véhicule « ${facts.vehicle} »`,
+        );
     } else {
       tree = selectTrees(kb, facts)[0]?.tree;
       if (!tree)
         throw new SessionError(
           `no fault tree applies to ${facts.dtcs.join(', ') || 'this complaint'} on a ${facts.vehicle} vehicle`,
+          `aucun arbre de panne ne s’applique à ${facts.dtcs.join(', ') || 'cette plainte'} sur un véhicule « ${facts.vehicle} »`,
         );
     }
     const steps: PathStep[] = [];
@@ -256,9 +296,17 @@ export class GuidedSession {
   }
 
   static fromJSON(kb: KnowledgeBase, data: SessionData): GuidedSession {
-    if (data?.version !== 1) throw new SessionError('unsupported session data version');
+    if (data?.version !== 1)
+      throw new SessionError(
+        'unsupported session data version',
+        'version des données de session non prise en charge',
+      );
     const tree = kb.trees.find((t) => t.id === data.treeId);
-    if (!tree) throw new SessionError(`unknown fault tree "${data.treeId}"`);
+    if (!tree)
+      throw new SessionError(
+        `unknown fault tree "${data.treeId}"`,
+        `arbre de panne inconnu « ${data.treeId} »`,
+      );
     return new GuidedSession(kb, treeForVehicle(tree, data.facts.vehicle), structuredClone(data));
   }
 
@@ -415,13 +463,20 @@ export class GuidedSession {
     options: { allowUnsafe?: boolean; certainty?: number; measured?: MeasuredValue } = {},
   ): void {
     if (this.data.state !== 'diagnose')
-      throw new SessionError(`cannot record a test while in state ${this.data.state}`);
+      throw inState(
+        'cannot record a test while in state',
+        'impossible d’enregistrer un test dans l’état',
+        this.data.state,
+      );
     const test = this.kb.tests.get(testId);
-    if (!test) throw new SessionError(`unknown test "${testId}"`);
+    if (!test) throw new SessionError(`unknown test "${testId}"`, `test inconnu « ${testId} »`);
     const missing = test.safety.filter((s) => !this.safetyDone().has(s));
     if (missing.length && !options.allowUnsafe) throw new SafetyPrerequisiteError(testId, missing);
     if (options.certainty !== undefined && !(options.certainty >= 0.5 && options.certainty <= 1))
-      throw new SessionError(`a certainty is between 0.5 and 1, not ${options.certainty}`);
+      throw new SessionError(
+        `a certainty is between 0.5 and 1, not ${options.certainty}`,
+        `une certitude est comprise entre 0,5 et 1, pas ${options.certainty}`,
+      );
     this.data.steps.push({
       kind: 'test',
       id: testId,
@@ -445,9 +500,13 @@ export class GuidedSession {
     options: { allowUnsafe?: boolean } = {},
   ): MeasurementVerdict {
     const test = this.kb.tests.get(testId);
-    if (!test) throw new SessionError(`unknown test "${testId}"`);
+    if (!test) throw new SessionError(`unknown test "${testId}"`, `test inconnu « ${testId} »`);
     const verdict = interpretMeasurements(test, readings);
-    if (!verdict) throw new SessionError(`nothing measured for ${testId} can be read`);
+    if (!verdict)
+      throw new SessionError(
+        `nothing measured for ${testId} can be read`,
+        `aucune mesure du test ${testId} ne peut être lue`,
+      );
     this.record(testId, verdict.outcome, {
       ...options,
       certainty: verdict.certainty,
@@ -462,8 +521,13 @@ export class GuidedSession {
    */
   recordUnable(testId: string, why: Localized): void {
     if (this.data.state !== 'diagnose')
-      throw new SessionError(`cannot record a test while in state ${this.data.state}`);
-    if (!this.kb.tests.get(testId)) throw new SessionError(`unknown test "${testId}"`);
+      throw inState(
+        'cannot record a test while in state',
+        'impossible d’enregistrer un test dans l’état',
+        this.data.state,
+      );
+    if (!this.kb.tests.get(testId))
+      throw new SessionError(`unknown test "${testId}"`, `test inconnu « ${testId} »`);
     this.data.steps.push({ kind: 'unable', id: testId, why });
     this.settle();
   }
@@ -570,9 +634,17 @@ export class GuidedSession {
    */
   repair(causeId = this.data.pendingRepair, options: { allowUnsafe?: boolean } = {}): void {
     const cause = this.tree.causes.find((c) => c.id === causeId);
-    if (!cause) throw new SessionError(`unknown cause "${causeId}" in tree ${this.tree.id}`);
-    if (this.data.state === 'done') throw new SessionError('the session is closed');
-    if (this.data.state === 'verify') throw new SessionError('verify the repair already made first');
+    if (!cause)
+      throw new SessionError(
+        `unknown cause "${causeId}" in tree ${this.tree.id}`,
+        `cause inconnue « ${causeId} » dans l’arbre ${this.tree.id}`,
+      );
+    if (this.data.state === 'done') throw new SessionError('the session is closed', 'la session est close');
+    if (this.data.state === 'verify')
+      throw new SessionError(
+        'verify the repair already made first',
+        'vérifiez d’abord la réparation déjà faite',
+      );
     const missing = this.repairSafety(cause.id);
     if (missing.length && !options.allowUnsafe)
       throw new SafetyPrerequisiteError(cause.id, missing, 'repair');
@@ -611,7 +683,11 @@ export class GuidedSession {
    */
   recordFollowUp(run: RoutineRun, options: { simulated?: boolean } = {}): void {
     const routine = this.followUp()?.routine;
-    if (!routine) throw new SessionError('the repair awaiting verification calls for no routine');
+    if (!routine)
+      throw new SessionError(
+        'the repair awaiting verification calls for no routine',
+        'la réparation à vérifier ne demande aucune routine',
+      );
     this.data.steps.push({
       kind: 'follow_up',
       routine: { fr: routine.name.fr, en: routine.name.en },
@@ -638,7 +714,11 @@ export class GuidedSession {
 
   recordRoadTest(options: { minutes?: number; simulated?: boolean; road?: 'urban' | 'motorway' } = {}): void {
     if (this.data.state !== 'verify')
-      throw new SessionError(`the road test comes after a repair, not in state ${this.data.state}`);
+      throw inState(
+        'the road test comes after a repair, not in state',
+        'l’essai routier vient après une réparation, pas dans l’état',
+        this.data.state,
+      );
     this.data.steps.push({ kind: 'road_test', ...options });
   }
 
@@ -648,7 +728,11 @@ export class GuidedSession {
    */
   recordClear(ok: boolean): void {
     if (this.data.state !== 'verify')
-      throw new SessionError(`codes are cleared after a repair, not in state ${this.data.state}`);
+      throw inState(
+        'codes are cleared after a repair, not in state',
+        'les codes s’effacent après une réparation, pas dans l’état',
+        this.data.state,
+      );
     this.data.steps.push({ kind: 'clear', ok });
   }
 
@@ -658,7 +742,11 @@ export class GuidedSession {
    */
   recordBatteryCharge(charge: Omit<Extract<PathStep, { kind: 'battery_charge' }>, 'kind'>): void {
     if (this.data.state !== 'verify')
-      throw new SessionError(`the battery is charged after a repair, not in state ${this.data.state}`);
+      throw inState(
+        'the battery is charged after a repair, not in state',
+        'la batterie se charge après une réparation, pas dans l’état',
+        this.data.state,
+      );
     this.data.steps.push({ kind: 'battery_charge', ...charge });
   }
 
@@ -717,9 +805,10 @@ export class GuidedSession {
    */
   concludeUnverified(why: Localized): void {
     if (this.data.state !== 'verify')
-      throw new SessionError(`nothing to conclude in state ${this.data.state}`);
+      throw inState('nothing to conclude in state', 'rien à conclure dans l’état', this.data.state);
     const last = this.data.steps.findLast((s) => s.kind === 'repair');
-    if (last?.kind !== 'repair') throw new SessionError('no repair to conclude on');
+    if (last?.kind !== 'repair')
+      throw new SessionError('no repair to conclude on', 'aucune réparation sur laquelle conclure');
     this.data.conclusion = last.cause;
     this.data.outcome = {
       kind: 'cause',
@@ -737,7 +826,8 @@ export class GuidedSession {
    * run) → the session stays in verification and says what is missing.
    */
   verify(result: VerifyResult): VerifyOutcome {
-    if (this.data.state !== 'verify') throw new SessionError(`nothing to verify in state ${this.data.state}`);
+    if (this.data.state !== 'verify')
+      throw inState('nothing to verify in state', 'rien à vérifier dans l’état', this.data.state);
     const judged = this.judgeVerification(result);
     const step: PathStep = {
       kind: 'verify',

@@ -502,6 +502,8 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
         });
         const page = await t.inject('leo', { method: 'GET', url: `/diagnostics/${sessionId}` });
         expect(page.body).toContain('id="no-pid-bitmap"');
+        // Reached over ISO-TP, not through an ELM327: the raw traffic is CAN frames, and says so.
+        expect(page.body).toContain('Trafic brut (trames CAN, candump)');
         // The live-data choice is what the recording answers, not a default list.
         const offered = [...page.body.matchAll(/name="pids" value="([0-9A-F]{2})"/g)].map((m) => m[1]);
         expect(offered).toEqual(['01', '05', '0C', '0D']);

@@ -1,3 +1,4 @@
+import { HABILITATION_SYMBOLS } from '@atelier/diagnosis';
 import { formatDay, type Text } from '../i18n.js';
 import type { Db, Store } from '../store/store.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
@@ -11,19 +12,8 @@ import { getSettings } from './settings.js';
  * X: specific operations such as on the traction battery, R: intervention, C: lockout).
  * `SYMBOL_INFO` is the data the pages and the printable title show, in French and English.
  */
-export const SYMBOLS = [
-  'B0L',
-  'B1L',
-  'B2L',
-  'B1VL',
-  'B2VL',
-  'B1TL',
-  'B2TL',
-  'B1XL',
-  'B2XL',
-  'BRL',
-  'BCL',
-] as const;
+/** The symbols the register holds: the knowledge base's list, so a safety step and a person agree. */
+export const SYMBOLS = HABILITATION_SYMBOLS;
 export type HabSymbol = (typeof SYMBOLS)[number];
 
 export interface SymbolInfo {

@@ -73,7 +73,7 @@ async function guided(scope: FastifyInstance): Promise<void> {
     } catch (err) {
       if (err instanceof SessionError)
         throw new ConflictError({
-          fr: `diagnostic guidé : ${err.message}`,
+          fr: `diagnostic guidé : ${err.messageIn('fr')}`,
           en: `guided diagnosis: ${err.message}`,
         });
       throw err;
@@ -110,7 +110,7 @@ async function guided(scope: FastifyInstance): Promise<void> {
         if (err instanceof SessionError)
           throw new ConflictError(
             req.body.treeId
-              ? { fr: `diagnostic guidé : ${err.message}`, en: `guided diagnosis: ${err.message}` }
+              ? { fr: `diagnostic guidé : ${err.messageIn('fr')}`, en: `guided diagnosis: ${err.message}` }
               : {
                   fr: 'aucun arbre de panne ne correspond à ce qui a été lu ou dit : lisez le véhicule (codes, données en direct), précisez la plainte, ou choisissez un arbre dans la liste',
                   en: 'no fault tree matches what was read or said: read the car (codes, live data), detail the complaint, or choose a tree from the list',

@@ -72,7 +72,11 @@ describe('a test measured on the simulated car', () => {
       testId: 'hv_battery_isolation_test',
     });
     expect(res.statusCode).toBe(409);
-    expect(res.body).toMatch(/needs hv_lockout, habilitation_B2VL first/);
+    // Said in French on a French page: the steps in words, not their ids (English stays in `message`).
+    expect(res.body).toMatch(
+      /le test hv_battery_isolation_test demande d’abord : Consignation haute tension et vérification d’absence de tension[^;]*; Habilitation NF C18-550 B2VL/,
+    );
+    expect(res.body).not.toMatch(/needs hv_lockout/);
     expect(
       (await api('emma', id)).steps.some((s: { id?: string }) => s.id === 'hv_battery_isolation_test'),
     ).toBe(false);

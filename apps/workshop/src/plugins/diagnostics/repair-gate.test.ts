@@ -107,8 +107,8 @@ describe('a repair on high-voltage parts is gated on the people register', () =>
         causeId: 'dcdc_converter_fault',
       });
       expect(unsafe.statusCode).toBe(409);
-      expect(unsafe.body).toContain(
-        'the repair of dcdc_converter_fault needs hv_lockout, habilitation_B2VL first',
+      expect(unsafe.body).toMatch(
+        /la réparation de dcdc_converter_fault demande d’abord : Consignation haute tension[^;]*; Habilitation NF C18-550 B2VL/,
       );
       expect(await repairs('ines', id)).toEqual([]);
       // The lock-out is the BCL's: refused at its click until she holds it.

@@ -5,6 +5,7 @@ import {
   COMMON_BAUDS,
   Elm327Link,
   type Elm327Options,
+  elmReason,
   loadProfiles,
   openSerial,
   openTcp,
@@ -161,10 +162,7 @@ export const elm327Scheme: AdapterScheme<ElmTarget & { spec: string }> = {
     }
     const path = t.path!;
     // Checked first: probing would otherwise try every rate on a port that is not there.
-    if (!existsSync(path))
-      throw new DisconnectedError(
-        `${path}: no such device (is the adapter plugged in, or paired and bound?)`,
-      );
+    if (!existsSync(path)) throw new DisconnectedError(elmReason('no-device', { path }));
     // Without ?baud= the rate is probed once; reconnections reuse what was found.
     let baud = t.baud;
     let first: Duplex | undefined;

@@ -151,7 +151,9 @@ describe('elm327:/dev/… (serial)', () => {
     expect(err).toBeInstanceOf(DisconnectedError);
     expect((err as Error).message).toMatch(/^\/dev\/null: .*Inappropriate ioctl/);
     expect((err as Error).message).not.toMatch(/9600|115200/);
-    expect((err as DisconnectedError).messageIn('fr')).toBe("/dev/null : ce n'est pas un port série [ENOTTY]");
+    expect((err as DisconnectedError).messageIn('fr')).toBe(
+      "/dev/null : ce n'est pas un port série [ENOTTY]",
+    );
   });
 
   it('a bad name is refused before the port is touched', async () => {

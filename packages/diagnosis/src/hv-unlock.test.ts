@@ -87,8 +87,13 @@ describe('the high-voltage lock-out lifted before the car is powered again', () 
 
   it('an unverified conclusion (a recording) ends the session once the lock-out is lifted', () => {
     const s = afterDcdcRepair();
+    const why = { fr: 'enregistrement', en: 'recording' };
+    expect(() => s.concludeUnverified(why)).toThrow(
+      're-energising the car for handing the car back needs hv_unlock first',
+    );
+    expect(s.state).toBe('verify');
     s.recordSafety('hv_unlock');
-    s.concludeUnverified({ fr: 'enregistrement', en: 'recording' });
+    s.concludeUnverified(why);
     expect(s.outcome).toMatchObject({ kind: 'cause', cause: 'dcdc_converter_fault', verified: false });
   });
 

@@ -54,6 +54,40 @@ export const SPEC_TEXTS = {
     (p) =>
       `aucun scénario « ${p.name} » (connus : ${p.known.join(', ')} ; ou le chemin d’un fichier de scénario .yaml)`,
   ),
+  'slcan.whole-number': text<{ key: string; value: string; min: number; max: number }>(
+    (p) => `${p.key} '${p.value}' is not a whole number from ${p.min} to ${p.max}`,
+    (p) => `${p.key} « ${p.value} » : nombre entier de ${p.min} à ${p.max} attendu`,
+  ),
+  'slcan.port': text<{ port: string }>(
+    (p) => `port ${p.port} is not 1–65535`,
+    (p) => `port ${p.port} : de 1 à 65535`,
+  ),
+  'slcan.target': text(
+    () => 'expected a serial device such as /dev/ttyACM0 (or tcp://HOST:PORT for a network bridge)',
+    () => 'attendu un port série comme /dev/ttyACM0 (ou tcp://HÔTE:PORT pour une passerelle réseau)',
+  ),
+  'slcan.bitrate-and-btr': text(
+    () => 'give bitrate= or btr=, not both',
+    () => 'donnez bitrate= ou btr=, pas les deux',
+  ),
+  'slcan.btr': text<{ btr: string }>(
+    (p) => `btr '${p.btr}' is not 4 or 6 hex digits (the controller's timing registers)`,
+    (p) =>
+      `btr « ${p.btr} » : 4 ou 6 chiffres hexadécimaux attendus (les registres de cadencement du contrôleur)`,
+  ),
+  /** The bus package's own words for a rate SLCAN has no code for, in both languages. */
+  'slcan.bitrate': text<{ en: string; fr: string }>(
+    (p) => `bitrate: ${p.en}`,
+    (p) => `bitrate : ${p.fr}`,
+  ),
+  'slcan.listen-extended': text(
+    () => 'listen=1 sends nothing, so extended= has nothing to choose',
+    () => "listen=1 n'envoie rien : extended= n'a rien à choisir",
+  ),
+  'socketcan.iface': text(
+    () => 'expected an interface name such as can0',
+    () => "attendu un nom d'interface comme can0",
+  ),
 };
 
 export type SpecTextCode = keyof typeof SPEC_TEXTS;

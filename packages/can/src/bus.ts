@@ -1,3 +1,4 @@
+import { type FrameRefusal, sayFrameRefusal } from './bus-texts.js';
 import type { Frame } from './frame.js';
 
 /** Accepts frames whose `id & mask === filter.id & mask`, optionally only one id width. */
@@ -29,6 +30,24 @@ export interface Bus {
 
 export class BusError extends Error {
   override name = 'BusError';
+}
+
+/** A frame a bus will not send (invalid, an error frame, CAN FD where there is none, listen-only). */
+export class FrameRefusedError extends BusError {
+  // The name it was shown under before it had a class of its own: English output stays word for word.
+  override name = 'BusError';
+  constructor(
+    readonly bus: string,
+    readonly refusal: FrameRefusal,
+  ) {
+    super(`${bus}: refused frame: ${sayFrameRefusal(refusal, 'en')}`);
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en'
+      ? this.message
+      : `${this.bus} : trame refusée : ${sayFrameRefusal(this.refusal, 'fr')}`;
+  }
 }
 
 export class BusClosedError extends BusError {

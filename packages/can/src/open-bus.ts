@@ -14,8 +14,14 @@ export class BusSpecError extends BusError {
   constructor(
     readonly spec: string,
     reason: string,
+    /** The reason in French; the English one is kept when none is given. */
+    private readonly reasonFr = reason,
   ) {
     super(`bus '${spec}': ${reason}`);
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en' ? this.message : `bus « ${this.spec} » : ${this.reasonFr}`;
   }
 }
 
@@ -25,7 +31,11 @@ export class UnknownBusSchemeError extends BusSpecError {
     spec: string,
     readonly scheme: string,
   ) {
-    super(spec, `unknown scheme '${scheme}' (known: ${BUS_SCHEMES.map((s) => `${s}:NAME`).join(', ')})`);
+    super(
+      spec,
+      `unknown scheme '${scheme}' (known: ${BUS_SCHEMES.map((s) => `${s}:NAME`).join(', ')})`,
+      `type de bus inconnu « ${scheme} » (connus : ${BUS_SCHEMES.map((s) => `${s}:NOM`).join(', ')})`,
+    );
   }
 }
 
@@ -47,14 +57,24 @@ export interface OpenBusOptions {
 /** Splits `scheme:name`, checking both parts; the name keeps any further colons. */
 export function parseBusSpec(spec: string): { scheme: BusScheme; target: string } {
   const i = spec.indexOf(':');
-  if (i < 0) throw new BusSpecError(spec, `expected SCHEME:NAME, e.g. virtual:lab or socketcan:can0`);
+  if (i < 0)
+    throw new BusSpecError(
+      spec,
+      `expected SCHEME:NAME, e.g. virtual:lab or socketcan:can0`,
+      'attendu TYPE:NOM, par exemple virtual:labo, socketcan:can0 ou slcan:/dev/ttyACM0',
+    );
   const scheme = spec.slice(0, i);
   const target = spec.slice(i + 1);
   if (!(BUS_SCHEMES as readonly string[]).includes(scheme)) throw new UnknownBusSchemeError(spec, scheme);
-  if (target.length === 0) throw new BusSpecError(spec, 'the name after the colon is empty');
+  if (target.length === 0)
+    throw new BusSpecError(spec, 'the name after the colon is empty', 'rien après les deux-points');
   // Linux interface names are at most 15 characters, without slashes or spaces.
   if (scheme === 'socketcan' && !/^[A-Za-z0-9_.-]{1,15}$/.test(target)) {
-    throw new BusSpecError(spec, `'${target}' is not a network interface name`);
+    throw new BusSpecError(
+      spec,
+      `'${target}' is not a network interface name`,
+      `« ${target} » n'est pas un nom d'interface réseau (can0, vcan0 : 15 caractères au plus, sans espace ni barre oblique)`,
+    );
   }
   if (scheme === 'slcan') parseSlcanTarget(spec, target);
   return { scheme: scheme as BusScheme, target };
@@ -81,17 +101,26 @@ export function parseSlcanTarget(
     const v = params.get(key);
     if (v === null || v === '0' || v === 'false') return false;
     if (v === '1' || v === 'true') return true;
-    throw new BusSpecError(spec, `${key} '${v}' is not 1 or 0`);
+    throw new BusSpecError(spec, `${key} '${v}' is not 1 or 0`, `${key} « ${v} » : 1 ou 0 attendu`);
   };
   const int = (key: string) => {
     const v = params.get(key);
     if (v === null) return undefined;
-    if (!/^\d+$/.test(v)) throw new BusSpecError(spec, `${key} '${v}' is not a whole number`);
+    if (!/^\d+$/.test(v))
+      throw new BusSpecError(
+        spec,
+        `${key} '${v}' is not a whole number`,
+        `${key} « ${v} » : nombre entier attendu`,
+      );
     return Number(v);
   };
   for (const key of params.keys())
     if (!['bitrate', 'btr', 'listen', 'timestamps', 'baud'].includes(key))
-      throw new BusSpecError(spec, `unknown option '${key}' (bitrate, btr, listen, timestamps, baud)`);
+      throw new BusSpecError(
+        spec,
+        `unknown option '${key}' (bitrate, btr, listen, timestamps, baud)`,
+        `option inconnue « ${key} » (options possibles : bitrate, btr, listen, timestamps, baud)`,
+      );
   const out = {
     bitrate: int('bitrate'),
     btr: params.get('btr') ?? undefined,
@@ -102,7 +131,11 @@ export function parseSlcanTarget(
   const tcp = /^tcp:\/\/([^:/]+):(\d{1,5})$/.exec(where);
   if (tcp) return { ...out, host: tcp[1], port: Number(tcp[2]) };
   if (!where.startsWith('/'))
-    throw new BusSpecError(spec, `'${where}' is not a serial device path or tcp://HOST:PORT`);
+    throw new BusSpecError(
+      spec,
+      `'${where}' is not a serial device path or tcp://HOST:PORT`,
+      `« ${where} » n'est ni un port série (/dev/ttyACM0) ni une adresse tcp://HÔTE:PORT`,
+    );
   return { ...out, path: where };
 }
 

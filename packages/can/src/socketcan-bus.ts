@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Clock, systemClock } from '@atelier/clock';
 import {
   type Bus,
@@ -5,8 +7,15 @@ import {
   BusError,
   type FrameFilter,
   type FrameListener,
+  FrameRefusedError,
   matchesFilters,
 } from './bus.js';
+import {
+  type InterfaceState,
+  kernelRefusedFr,
+  socketCanOpenFr,
+  socketCanUnavailableFr,
+} from './bus-texts.js';
 import { type Frame, MAX_EXT_ID, MAX_STD_ID, validateFrame } from './frame.js';
 
 /**
@@ -59,6 +68,12 @@ export class SocketCanUnavailableError extends BusError {
         'install it on Linux with `pnpm --filter @atelier/can add socketcan` (needs a C++ toolchain)',
     );
   }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en'
+      ? this.message
+      : socketCanUnavailableFr(String((this.cause as Error)?.message ?? this.cause));
+  }
 }
 
 export class SocketCanOpenError extends BusError {
@@ -66,11 +81,70 @@ export class SocketCanOpenError extends BusError {
   constructor(
     readonly iface: string,
     override readonly cause: unknown,
+    /**
+     * What the system says of the interface, read when the open failed: the native module's own
+     * words ("Error while creating channel") do not tell a missing interface from another one.
+     */
+    readonly state: InterfaceState = { kind: 'unknown' },
   ) {
     super(
       `cannot open SocketCAN interface '${iface}' (${(cause as Error)?.message ?? cause}); ` +
         `check that it exists and is up: ip -details link show ${iface}`,
     );
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message;
+    return socketCanOpenFr(this.iface, this.state, String((this.cause as Error)?.message ?? this.cause));
+  }
+}
+
+/**
+ * The kernel kept refusing a frame for the retry time. The English is as it always was; the French
+ * says what the interface's state (read when it happened) points to.
+ */
+export class SocketCanSendError extends BusError {
+  // The name it was shown under before it had a class of its own: English output stays word for word.
+  override name = 'BusError';
+  constructor(
+    readonly iface: string,
+    readonly retryMs: number,
+    readonly state: InterfaceState,
+  ) {
+    super(
+      `socketcan:${iface}: the kernel refused the frame for ${retryMs} ms (transmit queue full, interface down or bus-off)`,
+    );
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en' ? this.message : kernelRefusedFr(this.iface, this.retryMs, this.state);
+  }
+}
+
+/** The Linux link type of CAN interfaces (`ARPHRD_CAN` in if_arp.h), as /sys/class/net/IF/type says it. */
+const ARPHRD_CAN = 280;
+/** `IFF_UP` in the interface's flags (linux/if.h): the administrator brought it up. */
+const IFF_UP = 0x1;
+
+/**
+ * What /sys/class/net says of `iface`: absent, not CAN, down or up. `unknown` when /sys cannot be
+ * read (not Linux, a sandbox): then nothing is claimed about the interface.
+ */
+export function interfaceState(iface: string, sysNetDir = '/sys/class/net'): InterfaceState {
+  const read = (file: string) => readFileSync(join(sysNetDir, iface, file), 'utf8').trim();
+  let type: number;
+  try {
+    type = Number(read('type'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { kind: 'unknown' };
+    // No /sys/class/net to look in (not Linux): nothing can be said of the interface.
+    return existsSync(sysNetDir) ? { kind: 'missing' } : { kind: 'unknown' };
+  }
+  if (type !== ARPHRD_CAN) return { kind: 'not-can', type };
+  try {
+    return (Number.parseInt(read('flags'), 16) & IFF_UP) === 0 ? { kind: 'down' } : { kind: 'up' };
+  } catch {
+    return { kind: 'unknown' };
   }
 }
 
@@ -135,6 +209,8 @@ export interface SocketCanBusOptions {
   sendRetryMs?: number;
   /** Channel factory; defaults to the `socketcan` package. Tests pass a fake. */
   channelFactory?: RawChannelFactory;
+  /** Where the system lists network interfaces, read to say why an interface would not open (tests). */
+  sysNetDir?: string;
 }
 
 interface Subscription {
@@ -168,6 +244,7 @@ export class SocketCanBus implements Bus {
   private readonly fd: boolean;
   private readonly clock?: Clock;
   private readonly sendRetryMs: number;
+  private readonly sysNetDir?: string;
   private isClosed = false;
 
   /** Opens `iface` through the `socketcan` package (or `options.channelFactory`). */
@@ -177,7 +254,7 @@ export class SocketCanBus implements Bus {
     try {
       channel = factory(iface, { timestamps: true });
     } catch (err) {
-      throw new SocketCanOpenError(iface, err);
+      throw new SocketCanOpenError(iface, err, interfaceState(iface, options.sysNetDir));
     }
     return new SocketCanBus(iface, channel, options);
   }
@@ -193,6 +270,7 @@ export class SocketCanBus implements Bus {
     this.fd = options.fd ?? false;
     this.clock = options.clock;
     this.sendRetryMs = Math.max(0, options.sendRetryMs ?? 100);
+    this.sysNetDir = options.sysNetDir;
     channel.addListener('onMessage', (m) => this.onMessage(m));
     // The native thread stops by itself when the interface goes away (POLLHUP/POLLERR).
     channel.addListener('onStopped', () => this.markClosed());
@@ -216,11 +294,9 @@ export class SocketCanBus implements Bus {
   async send(frame: Frame): Promise<void> {
     if (this.isClosed) throw new BusClosedError(this.name);
     const problem = validateFrame(frame);
-    if (problem) throw new BusError(`${this.name}: refused frame: ${problem}`);
-    if (frame.error)
-      throw new BusError(`${this.name}: refused frame: error frames are raised by controllers, not sent`);
-    if (frame.fd && !this.fd)
-      throw new BusError(`${this.name}: refused frame: CAN FD is not enabled on this bus`);
+    if (problem) throw new FrameRefusedError(this.name, { kind: 'invalid', problem });
+    if (frame.error) throw new FrameRefusedError(this.name, { kind: 'error-frame' });
+    if (frame.fd && !this.fd) throw new FrameRefusedError(this.name, { kind: 'fd-disabled' });
     // A remote frame's DLC travels as a zero-filled payload of that length: the native side takes the DLC from it.
     const data = frame.remote ? new Uint8Array(Math.min(frame.dlc ?? 0, 8)) : frame.data;
     const message: NativeCanMessage = {
@@ -246,8 +322,10 @@ export class SocketCanBus implements Bus {
       if (written >= 0) return;
       if (this.isClosed) throw new BusClosedError(this.name);
       if (clock.now() >= giveUpAt) {
-        throw new BusError(
-          `${this.name}: the kernel refused the frame for ${this.sendRetryMs} ms (transmit queue full, interface down or bus-off)`,
+        throw new SocketCanSendError(
+          this.iface,
+          this.sendRetryMs,
+          interfaceState(this.iface, this.sysNetDir),
         );
       }
       await clock.sleep(1);

@@ -54,7 +54,7 @@ const YAML_MESSAGES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => str
     (m) => `valeur commençant par ${m[1]} : écrivez-la entre guillemets`,
   ],
   [
-    /^Flow (sequence|mapping) in block collection must be sufficiently indented and end with a ([\]}])/,
+    /^Flow (sequence|mapping|map) in block collection must be sufficiently indented and end with a ([\]}])/,
     (m) =>
       m[1] === 'sequence'
         ? `liste entre crochets non fermée (« ${m[2]} » manquant) ou pas assez indentée`

@@ -12,6 +12,7 @@ export * from './io.js';
 export * from './pair.js';
 export * from './parse.js';
 export * from './profile.js';
+export * from './profile-texts.js';
 export * from './protocols.js';
 export * from './recorded.js';
 export * from './server.js';

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { type ProfileReason, profileReason, sayProfileReason } from './profile-texts.js';
 
 /**
  * What sets one ELM327-compatible adapter apart from the datasheet, as data. The client reads a
@@ -52,8 +53,29 @@ export interface AdapterProfile {
   quirks: AdapterQuirks;
 }
 
+/**
+ * A profile that cannot be used: a bad file (its name, the field and the line when known) or an
+ * unknown profile name. `message` is English as it always was (`FILE: field 'match' must be …`, no
+ * line in it); `messageIn('fr')` spells the place out in French.
+ */
 export class ProfileError extends Error {
   override name = 'ProfileError';
+  constructor(
+    readonly detail: ProfileReason,
+    readonly file?: string,
+    readonly field?: string,
+    readonly line?: number,
+  ) {
+    const en = sayProfileReason(detail, 'en');
+    super(file === undefined ? en : `${file}: ${en}`);
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message;
+    const fr = sayProfileReason(this.detail, 'fr');
+    if (this.file === undefined) return fr;
+    return `${this.file}${this.line ? `, ligne ${this.line}` : ''}${this.field ? `, champ ${this.field}` : ''} : ${fr}`;
+  }
 }
 
 export const DEFAULT_QUIRKS: AdapterQuirks = {
@@ -95,34 +117,45 @@ const QUIRK_TYPES: Record<keyof AdapterQuirks, 'boolean' | 'number'> = {
   flowControl: 'boolean',
 };
 
-/** Checks a parsed profile document field by field; `where` names the file in errors. */
-export function validateProfile(doc: unknown, where: string): AdapterProfile {
-  if (!doc || typeof doc !== 'object') throw new ProfileError(`${where}: a profile is a mapping`);
+/**
+ * Checks a parsed profile document field by field; `where` names the file in errors, `lineOf` (when
+ * the file's text is known) the line of a field (`['quirks', 'maxPids']`).
+ */
+export function validateProfile(
+  doc: unknown,
+  where: string,
+  lineOf: (path: string[]) => number | undefined = () => undefined,
+): AdapterProfile {
+  const fail = (path: string[], reason: ProfileReason): never => {
+    throw new ProfileError(reason, where, path.join('.') || undefined, lineOf(path));
+  };
+  if (!doc || typeof doc !== 'object') return fail([], profileReason('mapping'));
   const d = doc as Record<string, unknown>;
   for (const key of ['name', 'description', 'version', 'match'] as const) {
     if (typeof d[key] !== 'string' || d[key] === '')
-      throw new ProfileError(`${where}: field '${key}' must be a non-empty string`);
+      fail([key], profileReason('string-field', { field: key }));
   }
   try {
     new RegExp(d.match as string);
   } catch (err) {
-    throw new ProfileError(`${where}: field 'match' is not a regular expression (${(err as Error).message})`);
+    fail(['match'], profileReason('bad-match', { why: (err as Error).message }));
   }
   const raw = (d.quirks ?? {}) as Record<string, unknown>;
-  if (typeof raw !== 'object') throw new ProfileError(`${where}: field 'quirks' must be a mapping`);
+  if (typeof raw !== 'object') fail(['quirks'], profileReason('quirks-mapping'));
   const quirks = { ...DEFAULT_QUIRKS };
   for (const [key, value] of Object.entries(raw)) {
     const type = QUIRK_TYPES[key as keyof AdapterQuirks];
-    if (!type) throw new ProfileError(`${where}: unknown quirk 'quirks.${key}'`);
-    if (typeof value !== type || (type === 'number' && (!Number.isFinite(value) || (value as number) < 0))) {
-      throw new ProfileError(
-        `${where}: quirk 'quirks.${key}' must be a ${type === 'number' ? 'non-negative number' : 'boolean'}`,
+    if (!type)
+      fail(
+        ['quirks', key],
+        profileReason('unknown-quirk', { quirk: key, known: Object.keys(QUIRK_TYPES).join(', ') }),
       );
+    if (typeof value !== type || (type === 'number' && (!Number.isFinite(value) || (value as number) < 0))) {
+      fail(['quirks', key], profileReason('quirk-type', { quirk: key, type }));
     }
     (quirks as Record<string, unknown>)[key] = value;
   }
-  if (quirks.maxPids < 1 || quirks.maxPids > 6)
-    throw new ProfileError(`${where}: quirk 'quirks.maxPids' must be 1 to 6`);
+  if (quirks.maxPids < 1 || quirks.maxPids > 6) fail(['quirks', 'maxPids'], profileReason('max-pids'));
   const profile: AdapterProfile = {
     name: d.name as string,
     description: d.description as string,
@@ -131,9 +164,8 @@ export function validateProfile(doc: unknown, where: string): AdapterProfile {
     quirks,
   };
   if (d.stnVersion !== undefined) {
-    if (typeof d.stnVersion !== 'string')
-      throw new ProfileError(`${where}: field 'stnVersion' must be a string`);
-    profile.stnVersion = d.stnVersion;
+    if (typeof d.stnVersion !== 'string') fail(['stnVersion'], profileReason('stn-version'));
+    profile.stnVersion = d.stnVersion as string;
   }
   return profile;
 }
@@ -146,16 +178,35 @@ export function loadProfiles(dir = PROFILE_DIR): AdapterProfile[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
     .sort();
-  return files.map((f) => {
-    const path = join(dir, f);
-    let doc: unknown;
-    try {
-      doc = parseYaml(readFileSync(path, 'utf8'));
-    } catch (err) {
-      throw new ProfileError(`${path}: ${(err as Error).message}`);
+  return files.map((f) => readProfile(join(dir, f)));
+}
+
+/**
+ * Reads one profile file (`name` is how errors name it: the path as the user typed it). A field
+ * that is wrong is reported with its line.
+ */
+export function readProfile(path: string, name = path): AdapterProfile {
+  const lc = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lc });
+  const e = doc.errors[0];
+  if (e)
+    throw new ProfileError(
+      profileReason('yaml', { message: e.message, code: e.code, column: e.linePos?.[0]?.col ?? 0 }),
+      name,
+      undefined,
+      e.linePos?.[0]?.line,
+    );
+  const lineOf = (path: string[]): number | undefined => {
+    // The field's value, or, for a field left out, the mapping that should hold it.
+    for (let n = path.length; n >= 0; n--) {
+      const node = (n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)) as
+        | { range?: [number, number, number] }
+        | undefined;
+      if (node?.range) return lc.linePos(node.range[0]).line;
     }
-    return validateProfile(doc, path);
-  });
+    return undefined;
+  };
+  return validateProfile(doc.toJS(), name, lineOf);
 }
 
 /** The first profile whose `match` fits the adapter's ATI (or STI) answer; GENUINE when none does. */
@@ -168,7 +219,7 @@ export function profileByName(name: string, profiles: AdapterProfile[] = loadPro
   const found = profiles.find((p) => p.name === name);
   if (!found)
     throw new ProfileError(
-      `unknown adapter profile '${name}' (known: ${profiles.map((p) => p.name).join(', ')})`,
+      profileReason('unknown-profile', { name, known: profiles.map((p) => p.name).join(', ') }),
     );
   return found;
 }

@@ -1,3 +1,4 @@
+import { ftReason } from './error-texts.js';
 import { ValidationError } from './errors.js';
 import { type EvalContext, type Expression, evaluate } from './expression.js';
 import type { CcfGroup, Model } from './model.js';
@@ -49,12 +50,12 @@ export function ccfProbabilities(group: CcfGroup, ctx: EvalContext): number[] {
     const v = evaluate(f.expression, ctx);
     if (!(v >= 0 && v <= 1))
       throw new ValidationError(
-        `factor at level ${f.level} is ${v}, outside [0, 1]`,
+        ftReason('factor-range', { level: f.level, value: v }),
         group.where ?? { name: group.name },
       );
     if (f.level < 1 || f.level > n)
       throw new ValidationError(
-        `factor level ${f.level} outside 1..${n}`,
+        ftReason('factor-level', { level: f.level, n }),
         group.where ?? { name: group.name },
       );
     byLevel.set(f.level, v);
@@ -84,8 +85,7 @@ export function ccfProbabilities(group: CcfGroup, ctx: EvalContext): number[] {
       // non-staggered testing: Q_k = k/C(n−1,k−1) · α_k/α_t · Q with α_t = Σ k α_k
       let at = 0;
       for (let k = 1; k <= n; k++) at += k * (byLevel.get(k) ?? 0);
-      if (at === 0)
-        throw new ValidationError('alpha factors are all zero', group.where ?? { name: group.name });
+      if (at === 0) throw new ValidationError(ftReason('alpha-zero'), group.where ?? { name: group.name });
       for (let k = 1; k <= n; k++)
         out[k - 1] = ((k / binomial(n - 1, k - 1)) * (byLevel.get(k) ?? 0) * q) / at;
       return out;
@@ -110,9 +110,9 @@ export function expandCcf(model: Model, ctx: EvalContext): { model: Model; event
   const events: CcfEvent[] = [];
   for (const group of model.ccfGroups) {
     const where = group.where ?? { name: group.name };
-    if (group.members.length < 2) throw new ValidationError('a CCF group needs at least two members', where);
+    if (group.members.length < 2) throw new ValidationError(ftReason('ccf-two-members'), where);
     if (new Set(group.members).size !== group.members.length)
-      throw new ValidationError('a CCF group lists a member twice', where);
+      throw new ValidationError(ftReason('ccf-member-twice'), where);
     const probs = ccfProbabilities(group, ctx);
     const byMember = new Map<string, string[]>(group.members.map((m) => [m, []]));
     for (let k = 1; k <= group.members.length; k++) {
@@ -127,7 +127,7 @@ export function expandCcf(model: Model, ctx: EvalContext): { model: Model; event
     }
     for (const m of group.members) {
       if (gates.has(m) || model.basicEvents.has(m) || model.houseEvents.has(m))
-        throw new ValidationError(`CCF member '${m}' is also defined elsewhere; the group defines it`, where);
+        throw new ValidationError(ftReason('ccf-member-elsewhere', { name: m }), where);
       gates.set(m, {
         name: m,
         formula: {

@@ -1,5 +1,6 @@
 import { Bdd, FALSE, type Node, TRUE } from './bdd.js';
 import { type CcfEvent, expandCcf } from './ccf.js';
+import { ftReason } from './error-texts.js';
 import { ModelError, ValidationError } from './errors.js';
 import { evaluate } from './expression.js';
 import type { CcfGroup } from './model.js';
@@ -52,8 +53,7 @@ export interface Compiled {
 
 export function chooseTop(model: Model, top?: string): string {
   if (top !== undefined) {
-    if (!model.gates.has(top))
-      throw new ModelError(`top event '${top}' is not a gate of the model`, { name: top });
+    if (!model.gates.has(top)) throw new ModelError(ftReason('top-not-gate', { name: top }), { name: top });
     return top;
   }
   const tops = topGates(model);
@@ -119,8 +119,7 @@ export function prepare(source: Model, options: CompileOptions = {}): Prepared {
   const eventsFirst = options.variableOrder === 'events-first';
   if (Array.isArray(options.variableOrder))
     for (const name of options.variableOrder) {
-      if (!model.basicEvents.has(name))
-        throw new ModelError(`variable order names '${name}', not a basic event`, { name });
+      if (!model.basicEvents.has(name)) throw new ModelError(ftReason('order-not-basic', { name }), { name });
       if (!index.has(name)) {
         index.set(name, variables.length);
         variables.push(name);

@@ -1,5 +1,6 @@
 import { type Bdd, FALSE, type Node, TRUE } from './bdd.js';
 import { type Compiled, type CompileOptions, compile } from './compile.js';
+import { ftReason } from './error-texts.js';
 import { EvidenceError, ModelError } from './errors.js';
 import type { Model } from './model.js';
 import { isModular } from './modular.js';
@@ -96,8 +97,8 @@ export class Diagnosis {
     return this.compiled.variables.slice();
   }
 
-  private auxVariable(p: number, what: string): number {
-    if (!(p >= 0 && p <= 1)) throw new EvidenceError(`${what} must be in [0, 1], not ${p}`);
+  private auxVariable(p: number, what: string, whatFr: string): number {
+    if (!(p >= 0 && p <= 1)) throw new EvidenceError(ftReason('evidence-range', { what, whatFr, p }));
     this.probabilities.push(p);
     return this.probabilities.length - 1;
   }
@@ -110,9 +111,7 @@ export class Diagnosis {
     if (g !== undefined) return g;
     const v = this.compiled.index.get(name);
     if (v !== undefined) return this.bdd.variable(v);
-    throw new EvidenceError(
-      `unknown event '${name}' (not a gate, basic event, test or finding of ${this.compiled.top})`,
-    );
+    throw new EvidenceError(ftReason('unknown-event', { name, top: this.compiled.top }));
   }
 
   /**
@@ -123,8 +122,16 @@ export class Diagnosis {
     if (this.tests.has(test.name) || this.compiled.gates.has(test.name) || this.compiled.index.has(test.name))
       throw new EvidenceError(`'${test.name}' is already defined`);
     const target = this.nodeOf(test.target);
-    const a = this.auxVariable(test.sensitivity, `sensitivity of ${test.name}`);
-    const b = this.auxVariable(1 - test.specificity, `1 − specificity of ${test.name}`);
+    const a = this.auxVariable(
+      test.sensitivity,
+      `sensitivity of ${test.name}`,
+      `la sensibilité de ${test.name}`,
+    );
+    const b = this.auxVariable(
+      1 - test.specificity,
+      `1 − specificity of ${test.name}`,
+      `1 − la spécificité de ${test.name}`,
+    );
     const node = this.bdd.ite(target, this.bdd.variable(a), this.bdd.variable(b));
     this.tests.set(test.name, { node, def: test });
     return this;
@@ -137,12 +144,20 @@ export class Diagnosis {
       this.compiled.gates.has(finding.name) ||
       this.compiled.index.has(finding.name)
     )
-      throw new EvidenceError(`'${finding.name}' is already defined`);
+      throw new EvidenceError(ftReason('already-defined', { name: finding.name }));
     let node = finding.leak
-      ? this.bdd.variable(this.auxVariable(finding.leak, `leak of ${finding.name}`))
+      ? this.bdd.variable(
+          this.auxVariable(finding.leak, `leak of ${finding.name}`, `la fuite de ${finding.name}`),
+        )
       : FALSE;
     for (const c of finding.causes) {
-      const s = this.bdd.variable(this.auxVariable(c.strength, `strength of ${c.event} in ${finding.name}`));
+      const s = this.bdd.variable(
+        this.auxVariable(
+          c.strength,
+          `strength of ${c.event} in ${finding.name}`,
+          `la force de ${c.event} dans ${finding.name}`,
+        ),
+      );
       node = this.bdd.or(node, this.bdd.and(this.nodeOf(c.event), s));
     }
     this.tests.set(finding.name, { node, def: finding });
@@ -203,7 +218,7 @@ export class Diagnosis {
   /** Posterior of every basic event given the evidence, exactly. */
   posteriors(): Posterior[] {
     const { pe, post } = this.posteriorArray(this.evidenceNode());
-    if (pe <= 0) throw new EvidenceError('the evidence is impossible (probability 0)');
+    if (pe <= 0) throw new EvidenceError(ftReason('impossible-evidence'));
     return this.compiled.variables.map((event, v) => ({
       event,
       prior: this.probabilities[v],
@@ -215,7 +230,7 @@ export class Diagnosis {
   probabilityOf(name: string): number {
     const e = this.evidenceNode();
     const pe = this.bdd.probability(e, this.probabilities);
-    if (pe <= 0) throw new EvidenceError('the evidence is impossible (probability 0)');
+    if (pe <= 0) throw new EvidenceError(ftReason('impossible-evidence'));
     return this.bdd.probability(this.bdd.and(e, this.nodeOf(name)), this.probabilities) / pe;
   }
 
@@ -230,11 +245,12 @@ export class Diagnosis {
 
   private posteriorsOf(e: Node, candidates: string[]): Map<string, number> {
     const { pe, post } = this.posteriorArray(e);
-    if (pe <= 0) throw new EvidenceError('the evidence is impossible (probability 0)');
+    if (pe <= 0) throw new EvidenceError(ftReason('impossible-evidence'));
     const out = new Map<string, number>();
     for (const c of candidates) {
       const v = this.compiled.index.get(c);
-      if (v === undefined) throw new EvidenceError(`'${c}' is not a basic event of ${this.compiled.top}`);
+      if (v === undefined)
+        throw new EvidenceError(ftReason('not-a-basic-event-of', { name: c, top: this.compiled.top }));
       out.set(c, post[v]);
     }
     return out;
@@ -253,7 +269,7 @@ export class Diagnosis {
     const candidates = Object.keys(repairCosts);
     const e = this.evidenceNode();
     const pe = this.bdd.probability(e, this.probabilities);
-    if (pe <= 0) throw new EvidenceError('the evidence is impossible (probability 0)');
+    if (pe <= 0) throw new EvidenceError(ftReason('impossible-evidence'));
     const now = planFrom(this.posteriorsOf(e, candidates), repairCosts);
     const hNow = entropy(now.steps.map((s) => s.probability));
     const out: ObservationValue[] = [];
@@ -324,7 +340,7 @@ export function planFrom(
   const steps: RepairStep[] = [];
   for (const [event, posterior] of posteriors) {
     const cost = costs[event];
-    if (!(cost > 0)) throw new EvidenceError(`inspection cost of '${event}' must be positive, not ${cost}`);
+    if (!(cost > 0)) throw new EvidenceError(ftReason('inspection-cost', { event, cost }));
     const probability = sum > 0 ? posterior / sum : 1 / posteriors.size;
     steps.push({ event, posterior, probability, cost, ratio: probability / cost, reached: 0 });
   }

@@ -1,3 +1,5 @@
+import { type FtLang, type FtReason, sayFtReason } from './error-texts.js';
+
 /** Where something was found: the file, the line (and column) and the element (MEF tag or YAML key). */
 export interface Where {
   file?: string;
@@ -36,15 +38,42 @@ export function describeWhere(where: Where): string {
   return parts.join(', ');
 }
 
-/** A model that cannot be read or is not valid: always names the element (and line when known). */
+/** The place in French: `fichier.yaml, ligne 5, colonne 3, <basic-event name="B">`. */
+export function describeWhereFr(where: Where): string {
+  return describeWhere(where)
+    .replace(/(^|, )line (\d+)/, '$1ligne $2')
+    .replace(/, column (\d+)/, ', colonne $1');
+}
+
+/**
+ * A model that cannot be read or is not valid: always names the element (and line when known).
+ * Built from a reason of the catalogue (`error-texts.ts`), it says itself in French too
+ * (`messageIn`); `detail` and `message` stay the English they always were.
+ */
 export class ModelError extends Error {
   override name = 'ModelError';
+  readonly detail: string;
+  /** Why, as a code with its values; absent for an error built from bare English words. */
+  readonly reason?: FtReason;
   constructor(
-    readonly detail: string,
+    detail: string | FtReason,
     readonly where: Where = {},
   ) {
+    const en = typeof detail === 'string' ? detail : sayFtReason(detail, 'en');
     const at = describeWhere(where);
-    super(at ? `${at}: ${clipQuotes(detail)}` : clipQuotes(detail));
+    super(at ? `${at}: ${clipQuotes(en)}` : clipQuotes(en));
+    this.detail = en;
+    if (typeof detail !== 'string') this.reason = detail;
+  }
+
+  /** The message in `lang`: English is `message`; French names the place, then why. */
+  messageIn(lang: FtLang): string {
+    if (lang === 'en') return this.message;
+    const why = this.reason
+      ? sayFtReason({ code: this.reason.code, values: mapValues(this.reason.values, clipFr) }, 'fr')
+      : `« ${quote(this.detail)} »`;
+    const at = describeWhereFr(this.where);
+    return at ? `${at} : ${why}` : why;
   }
 }
 
@@ -61,8 +90,17 @@ export class ValidationError extends ModelError {
 /** Evidence that names an unknown event or contradicts itself (probability zero). */
 export class EvidenceError extends Error {
   override name = 'EvidenceError';
-  constructor(message: string) {
-    super(clipQuotes(message));
+  /** Why, as a code with its values; absent for an error built from bare English words. */
+  readonly reason?: FtReason;
+  constructor(message: string | FtReason) {
+    super(clipQuotes(typeof message === 'string' ? message : sayFtReason(message, 'en')));
+    if (typeof message !== 'string') this.reason = message;
+  }
+
+  /** The message in `lang`: English is `message`. */
+  messageIn(lang: FtLang): string {
+    if (lang === 'en' || !this.reason) return this.message;
+    return sayFtReason({ code: this.reason.code, values: mapValues(this.reason.values, clipFr) }, 'fr');
   }
 }
 
@@ -70,3 +108,13 @@ export class EvidenceError extends Error {
 export class LimitError extends Error {
   override name = 'LimitError';
 }
+
+const mapValues = <T, U>(o: Readonly<Record<string, T>>, f: (v: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+/**
+ * A value quoted from a file, cut in French as `quote` cuts it in English: a garbled file's name of
+ * megabytes must not become the message.
+ */
+const clipFr = (v: string | number) =>
+  typeof v === 'string' && v.length > MAX_QUOTE ? `${v.slice(0, MAX_QUOTE)}… (${v.length} caractères)` : v;

@@ -1,3 +1,4 @@
+import { ftReason } from './error-texts.js';
 import { ModelError, type Where } from './errors.js';
 import type { Random } from './random.js';
 
@@ -90,7 +91,7 @@ function apply(fn: FunctionName, a: number[], random: Random | undefined, where?
     case 'div': {
       let r = a[0];
       for (const d of a.slice(1)) {
-        if (d === 0) throw new ModelError('division by zero', where);
+        if (d === 0) throw new ModelError(ftReason('division-by-zero'), where);
         r /= d;
       }
       return r;

@@ -12,6 +12,7 @@ export {
   prepare,
 } from './compile.js';
 export * from './diagnosis.js';
+export { type FtLang, type FtReason, type FtReasonCode, ftReason, sayFtReason } from './error-texts.js';
 export * from './errors.js';
 export * from './expression.js';
 export { loadModel, parseModel } from './load.js';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { ftReason } from './error-texts.js';
 import { ValidationError } from './errors.js';
 import { readMef } from './mef-read.js';
 import { type Model, mergeModels } from './model.js';
@@ -15,7 +16,7 @@ export async function loadModel(files: string[]): Promise<Model> {
   const { model, duplicates } = mergeModels(models);
   if (duplicates.length)
     throw new ValidationError(
-      `duplicate definition of '${duplicates[0].name}'`,
+      ftReason('duplicate', { name: duplicates[0].name }),
       duplicates[0].where ?? { name: duplicates[0].name },
     );
   return model;

@@ -1,3 +1,4 @@
+import { type FtReason, ftReason } from './error-texts.js';
 import { MefParseError, ValidationError, type Where } from './errors.js';
 import { type Expression, FUNCTIONS, isFunctionName } from './expression.js';
 import {
@@ -57,17 +58,17 @@ class MefReader {
   private where(el: XmlElement): Where {
     return { file: this.file, line: el.line, element: el.name, name: el.attrs.name };
   }
-  private fail(el: XmlElement, message: string): never {
+  private fail(el: XmlElement, message: FtReason): never {
     throw new MefParseError(message, this.where(el));
   }
   private name(el: XmlElement): string {
     const n = el.attrs.name?.trim();
-    if (!n) this.fail(el, 'missing name attribute');
+    if (!n) this.fail(el, ftReason('missing-name'));
     return n;
   }
 
   read(root: XmlElement): Model {
-    if (root.name !== 'opsa-mef') this.fail(root, 'the root element must be <opsa-mef>');
+    if (root.name !== 'opsa-mef') this.fail(root, ftReason('root-element'));
     if (root.attrs.name) this.model.name = root.attrs.name;
     for (const el of root.children) {
       if (IGNORED.has(el.name)) continue;
@@ -75,8 +76,7 @@ class MefReader {
         if (!this.model.name) this.model.name = el.attrs.name;
         this.scoped(el, () => this.container(el));
       } else if (el.name === 'model-data') this.container(el, false);
-      else if (EVENT_TREE.has(el.name))
-        this.fail(el, 'event trees, substitutions and extern functions are not supported (fault trees only)');
+      else if (EVENT_TREE.has(el.name)) this.fail(el, ftReason('unsupported'));
       else this.definition(el, true);
     }
     this.resolveScopedRefs();
@@ -112,8 +112,7 @@ class MefReader {
     for (const c of el.children) {
       if (IGNORED.has(c.name)) continue;
       if (c.name === 'define-component') this.scoped(c, () => this.container(c, gates));
-      else if (!gates && c.name === 'define-gate')
-        this.fail(c, 'gates belong in a fault tree, not in model-data');
+      else if (!gates && c.name === 'define-gate') this.fail(c, ftReason('gates-in-model-data'));
       else this.definition(c, gates);
     }
   }
@@ -121,7 +120,7 @@ class MefReader {
   private definition(el: XmlElement, gates: boolean): void {
     switch (el.name) {
       case 'define-gate':
-        if (!gates) this.fail(el, 'gates belong in a fault tree');
+        if (!gates) this.fail(el, ftReason('gates-outside-tree'));
         this.gate(el);
         return;
       case 'define-basic-event':
@@ -137,12 +136,12 @@ class MefReader {
         this.ccfGroup(el);
         return;
       default:
-        this.fail(el, 'unknown element here');
+        this.fail(el, ftReason('unknown-element'));
     }
   }
 
   private duplicate(map: Map<string, unknown>, name: string, el: XmlElement): void {
-    if (map.has(name)) throw new ValidationError(`duplicate definition of '${name}'`, this.where(el));
+    if (map.has(name)) throw new ValidationError(ftReason('duplicate', { name }), this.where(el));
   }
 
   private content(el: XmlElement): XmlElement[] {
@@ -153,7 +152,7 @@ class MefReader {
     const name = this.id(el);
     this.duplicate(this.model.gates, name, el);
     const body = this.content(el);
-    if (body.length !== 1) this.fail(el, `a gate holds exactly one formula, found ${body.length}`);
+    if (body.length !== 1) this.fail(el, ftReason('gate-one-formula', { found: body.length }));
     const arg = this.arg(body[0], 0);
     const formula: Formula =
       arg.type === 'formula' ? arg : { type: 'formula', op: 'null', args: [arg], where: arg.where };
@@ -163,17 +162,18 @@ class MefReader {
   private arg(el: XmlElement, depth: number): Arg {
     const kind = REF_KINDS[el.name];
     if (kind) {
-      if (el.children.length) this.fail(el, 'a reference has no content');
+      if (el.children.length) this.fail(el, ftReason('reference-content'));
       const ref: Ref = { type: 'ref', kind, name: this.name(el), where: this.where(el) };
       if (this.scope.length) this.refs.push({ ref, scope: [...this.scope] });
       return ref;
     }
     if (el.name === 'constant') {
       const v = el.attrs.value;
-      if (v !== 'true' && v !== 'false') this.fail(el, `value must be true or false, not '${v ?? ''}'`);
+      if (v !== 'true' && v !== 'false') this.fail(el, ftReason('true-or-false', { value: v ?? '' }));
       return { type: 'constant', value: v === 'true', where: this.where(el) };
     }
-    if (!(OPERATORS as readonly string[]).includes(el.name)) this.fail(el, 'unknown formula element');
+    if (!(OPERATORS as readonly string[]).includes(el.name))
+      this.fail(el, ftReason('unknown-formula-element'));
     const op = el.name as Operator;
     const f: Formula = {
       type: 'formula',
@@ -189,7 +189,7 @@ class MefReader {
   private int(el: XmlElement, attr: string): number {
     const s = el.attrs[attr];
     if (s === undefined || !/^\s*\d+\s*$/.test(s))
-      this.fail(el, `attribute ${attr} must be a non-negative integer, not '${s ?? ''}'`);
+      this.fail(el, ftReason('attribute-integer', { attr, value: s ?? '' }));
     return Number(s);
   }
 
@@ -197,7 +197,7 @@ class MefReader {
     const name = this.id(el);
     this.duplicate(this.model.basicEvents, name, el);
     const body = this.content(el);
-    if (body.length > 1) this.fail(el, 'a basic event holds at most one expression');
+    if (body.length > 1) this.fail(el, ftReason('basic-event-expression'));
     const label = el.children.find((c) => c.name === 'label')?.text.trim();
     this.model.basicEvents.set(name, {
       name,
@@ -212,11 +212,11 @@ class MefReader {
     this.duplicate(this.model.houseEvents, name, el);
     const body = this.content(el);
     let state = false;
-    if (body.length > 1) this.fail(el, 'a house event holds at most one constant');
+    if (body.length > 1) this.fail(el, ftReason('house-event-constant'));
     if (body[0]) {
       const v = body[0].attrs.value;
       if (body[0].name !== 'constant' || (v !== 'true' && v !== 'false'))
-        this.fail(body[0], 'a house event state is <constant value="true|false"/>');
+        this.fail(body[0], ftReason('house-event-state'));
       state = v === 'true';
     }
     this.model.houseEvents.set(name, { name, state, where: this.where(el) });
@@ -226,7 +226,7 @@ class MefReader {
     const name = this.id(el);
     this.duplicate(this.model.parameters, name, el);
     const body = this.content(el);
-    if (body.length !== 1) this.fail(el, `a parameter holds exactly one expression, found ${body.length}`);
+    if (body.length !== 1) this.fail(el, ftReason('parameter-expression', { found: body.length }));
     this.model.parameters.set(name, { name, expression: this.expression(body[0]), where: this.where(el) });
   }
 
@@ -237,12 +237,12 @@ class MefReader {
       case 'int': {
         const v = Number(el.attrs.value);
         if (el.attrs.value === undefined || el.attrs.value.trim() === '' || !Number.isFinite(v))
-          this.fail(el, `value must be a number, not '${el.attrs.value ?? ''}'`);
+          this.fail(el, ftReason('number-value', { value: el.attrs.value ?? '' }));
         return { kind: 'const', value: v, where };
       }
       case 'bool': {
         const v = el.attrs.value;
-        if (v !== 'true' && v !== 'false') this.fail(el, `value must be true or false, not '${v ?? ''}'`);
+        if (v !== 'true' && v !== 'false') this.fail(el, ftReason('true-or-false', { value: v ?? '' }));
         return { kind: 'const', value: v === 'true' ? 1 : 0, where };
       }
       case 'parameter':
@@ -250,13 +250,16 @@ class MefReader {
       case 'system-mission-time':
         return { kind: 'mission-time', where };
       default: {
-        if (!isFunctionName(el.name)) this.fail(el, 'unknown expression element');
+        if (!isFunctionName(el.name)) this.fail(el, ftReason('unknown-expression-element'));
         const [lo, hi] = FUNCTIONS[el.name];
         const args = this.content(el).map((c) => this.expression(c));
         if (args.length < lo || args.length > hi)
           this.fail(
             el,
-            `expects ${lo === hi ? lo : `${lo} to ${hi === Infinity ? 'any' : hi}`} arguments, found ${args.length}`,
+            ftReason('element-arity', {
+              expects: lo === hi ? `${lo}` : `${lo} to ${hi === Infinity ? 'any' : hi}`,
+              found: args.length,
+            }),
           );
         return { kind: 'fn', fn: el.name, args, where };
       }
@@ -267,34 +270,37 @@ class MefReader {
     const name = this.name(el);
     const model = el.attrs.model as CcfModel;
     if (!CCF_MODELS.includes(model))
-      this.fail(el, `model must be one of ${CCF_MODELS.join(', ')}, not '${el.attrs.model ?? ''}'`);
+      this.fail(
+        el,
+        ftReason('ccf-model-attribute', { models: CCF_MODELS.join(', '), value: el.attrs.model ?? '' }),
+      );
     let members: string[] | undefined;
     let distribution: Expression | undefined;
     const factors: { level: number; expression: Expression }[] = [];
     const factor = (f: XmlElement) => {
-      if (f.name !== 'factor') this.fail(f, 'expected <factor>');
+      if (f.name !== 'factor') this.fail(f, ftReason('expected-factor'));
       const body = this.content(f);
-      if (body.length !== 1) this.fail(f, 'a factor holds exactly one expression');
+      if (body.length !== 1) this.fail(f, ftReason('factor-expression'));
       const level = f.attrs.level === undefined ? factors.length + 2 : this.int(f, 'level');
       factors.push({ level, expression: this.expression(body[0]) });
     };
     for (const c of this.content(el)) {
       if (c.name === 'members') {
         members = c.children.map((m) => {
-          if (m.name !== 'basic-event') this.fail(m, 'CCF members are <basic-event name="…"/>');
+          if (m.name !== 'basic-event') this.fail(m, ftReason('ccf-member-element'));
           return this.name(m);
         });
       } else if (c.name === 'distribution') {
         const body = this.content(c);
-        if (body.length !== 1) this.fail(c, 'a distribution holds exactly one expression');
+        if (body.length !== 1) this.fail(c, ftReason('distribution-expression'));
         distribution = this.expression(body[0]);
       } else if (c.name === 'factor') factor(c);
       else if (c.name === 'factors') this.content(c).forEach(factor);
-      else this.fail(c, 'unknown element in a CCF group');
+      else this.fail(c, ftReason('unknown-ccf-element'));
     }
-    if (!members) this.fail(el, 'missing <members>');
-    if (!distribution) this.fail(el, 'missing <distribution>');
-    if (!factors.length) this.fail(el, 'missing <factor>');
+    if (!members) this.fail(el, ftReason('missing-element', { element: 'members' }));
+    if (!distribution) this.fail(el, ftReason('missing-element', { element: 'distribution' }));
+    if (!factors.length) this.fail(el, ftReason('missing-element', { element: 'factor' }));
     this.model.ccfGroups.push({ name, model, members, distribution, factors, where: this.where(el) });
   }
 }

@@ -1,5 +1,6 @@
 import { ccfProbabilities } from './ccf.js';
 import type { Compiled } from './compile.js';
+import { ftReason } from './error-texts.js';
 import { ValidationError } from './errors.js';
 import { evaluate } from './expression.js';
 import { isModular, type ModularCompiled, modularProbability } from './modular.js';
@@ -51,7 +52,7 @@ export function uncertainty(
       const x = evaluate(be.expression!, ctx);
       // a sampled value outside [0, 1] is clipped: the distribution's tail, not a model error
       if (Number.isNaN(x))
-        throw new ValidationError('sampled probability is not a number', be.where ?? { name: be.name });
+        throw new ValidationError(ftReason('sampled-not-number'), be.where ?? { name: be.name });
       p[v] = Math.min(1, Math.max(0, x));
     });
     for (const x of ccfIndex) p[x.v] = Math.min(1, Math.max(0, groupProbs[x.group][x.order - 1]));

@@ -1,3 +1,4 @@
+import { ftReason } from './error-texts.js';
 import { ValidationError, type Where } from './errors.js';
 import { type EvalContext, evaluate } from './expression.js';
 import type { Arg, Formula, Model } from './model.js';
@@ -14,9 +15,9 @@ export function evalContext(model: Model, random?: Random): EvalContext {
       const hit = cache.get(name);
       if (hit !== undefined) return hit;
       const p = model.parameters.get(name);
-      if (!p) throw new ValidationError(`undefined parameter '${name}'`, where ?? { name });
+      if (!p) throw new ValidationError(ftReason('undefined-parameter', { name }), where ?? { name });
       if (visiting.has(name))
-        throw new ValidationError(`parameter '${name}' depends on itself`, p.where ?? { name });
+        throw new ValidationError(ftReason('parameter-cycle', { name }), p.where ?? { name });
       visiting.add(name);
       const v = evaluate(p.expression, ctx);
       visiting.delete(name);
@@ -31,7 +32,7 @@ function checkArity(f: Formula): void {
   const n = f.args.length;
   const where: Where = f.where ?? { element: f.op };
   const need = (ok: boolean, what: string) => {
-    if (!ok) throw new ValidationError(`<${f.op}> takes ${what}, found ${n}`, where);
+    if (!ok) throw new ValidationError(ftReason('arity', { op: f.op, what, found: n }), where);
   };
   switch (f.op) {
     case 'not':
@@ -53,7 +54,7 @@ function checkArity(f: Formula): void {
       const k = f.min ?? -1;
       need(n >= 2, 'at least two arguments');
       if (!(k >= 1 && k <= n))
-        throw new ValidationError(`<atleast min="${f.min}"> needs 1 ≤ min ≤ ${n} arguments`, where);
+        throw new ValidationError(ftReason('atleast-min', { min: String(f.min), n }), where);
       return;
     }
     case 'cardinality': {
@@ -62,7 +63,7 @@ function checkArity(f: Formula): void {
       const hi = f.max ?? -1;
       if (!(lo >= 0 && lo <= hi && hi <= n))
         throw new ValidationError(
-          `<cardinality min="${f.min}" max="${f.max}"> needs 0 ≤ min ≤ max ≤ ${n}`,
+          ftReason('cardinality-min-max', { min: String(f.min), max: String(f.max), n }),
           where,
         );
       return;
@@ -79,17 +80,11 @@ export function validateModel(model: Model, options: { probabilities?: boolean }
   for (const [name, be] of model.basicEvents) {
     const other = model.gates.get(name) ?? model.houseEvents.get(name);
     if (other)
-      throw new ValidationError(
-        `'${name}' is defined both as a basic event and as another event`,
-        other.where ?? be.where ?? { name },
-      );
+      throw new ValidationError(ftReason('basic-and-other', { name }), other.where ?? be.where ?? { name });
   }
   for (const [name, he] of model.houseEvents)
     if (model.gates.has(name))
-      throw new ValidationError(
-        `'${name}' is defined both as a house event and as a gate`,
-        he.where ?? { name },
-      );
+      throw new ValidationError(ftReason('house-and-gate', { name }), he.where ?? { name });
   const ccfMembers = new Set(model.ccfGroups.flatMap((g) => g.members));
 
   const checkArg = (a: Arg): void => {
@@ -104,13 +99,13 @@ export function validateModel(model: Model, options: { probabilities?: boolean }
     const isBasic = model.basicEvents.has(a.name) || ccfMembers.has(a.name);
     const isHouse = model.houseEvents.has(a.name);
     if (!isGate && !isBasic && !isHouse)
-      throw new ValidationError(`undefined ${a.kind === 'event' ? 'event' : a.kind} '${a.name}'`, where);
+      throw new ValidationError(ftReason('undefined-reference', { kind: a.kind, name: a.name }), where);
     if (
       (a.kind === 'gate' && !isGate) ||
       (a.kind === 'basic-event' && !isBasic) ||
       (a.kind === 'house-event' && !isHouse)
     )
-      throw new ValidationError(`'${a.name}' is not a ${a.kind}`, where);
+      throw new ValidationError(ftReason('wrong-kind', { kind: a.kind, name: a.name }), where);
   };
   for (const g of model.gates.values()) checkArg(g.formula);
   findCycle(model);
@@ -122,14 +117,14 @@ export function validateModel(model: Model, options: { probabilities?: boolean }
       const p = evaluate(be.expression, ctx);
       if (!(p >= 0 && p <= 1))
         throw new ValidationError(
-          `probability ${p} outside [0, 1]`,
+          ftReason('probability-range', { p }),
           be.where ?? { element: 'define-basic-event', name: be.name },
         );
     }
     for (const g of model.ccfGroups) {
       const q = evaluate(g.distribution, ctx);
       if (!(q >= 0 && q <= 1))
-        throw new ValidationError(`distribution ${q} outside [0, 1]`, g.where ?? { name: g.name });
+        throw new ValidationError(ftReason('distribution-range', { q }), g.where ?? { name: g.name });
     }
   }
 }
@@ -165,7 +160,7 @@ function findCycle(model: Model): void {
         const path = stack.map((x) => x.name);
         const cycle = [...path.slice(path.indexOf(c)), c];
         throw new ValidationError(
-          `cycle through gates ${cycle.join(' → ')}`,
+          ftReason('cycle', { path: cycle.join(' → ') }),
           model.gates.get(c)!.where ?? { element: 'define-gate', name: c },
         );
       }

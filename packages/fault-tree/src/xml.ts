@@ -1,4 +1,5 @@
 import { SaxesParser } from 'saxes';
+import { ftReason } from './error-texts.js';
 import { MefParseError, quote } from './errors.js';
 
 /** An XML element with the line its start tag begins on, so every later error can name it. */
@@ -32,7 +33,7 @@ export function parseXml(text: string, file?: string, limits: XmlLimits = {}): X
   parser.on('error', (err) => {
     // saxes prefixes "line:column: "; we say it our way
     const m = /^(?:.*?:)?(\d+):(\d+): (.*)$/s.exec(err.message);
-    throw new MefParseError(`malformed XML: ${m ? quote(m[3]!) : quote(err.message)}`, {
+    throw new MefParseError(ftReason('malformed-xml', { message: m ? quote(m[3]!) : quote(err.message) }), {
       file,
       line: m ? Number(m[1]) : parser.line,
       column: m ? Number(m[2]) : parser.column + 1,
@@ -44,13 +45,13 @@ export function parseXml(text: string, file?: string, limits: XmlLimits = {}): X
   parser.on('opentag', (tag) => {
     count++;
     if (count > maxElements)
-      throw new MefParseError(`more than ${maxElements} elements`, {
+      throw new MefParseError(ftReason('too-many-elements', { max: maxElements }), {
         file,
         line: startLine,
         element: tag.name,
       });
     if (stack.length >= maxDepth)
-      throw new MefParseError(`nesting deeper than ${maxDepth}`, {
+      throw new MefParseError(ftReason('nesting-too-deep', { max: maxDepth }), {
         file,
         line: startLine,
         element: tag.name,
@@ -79,7 +80,7 @@ export function parseXml(text: string, file?: string, limits: XmlLimits = {}): X
     stack.pop();
   });
   parser.write(text).close();
-  if (!root) throw new MefParseError('empty document', { file, line: 1 });
+  if (!root) throw new MefParseError(ftReason('empty-document'), { file, line: 1 });
   return root;
 }
 

@@ -1,4 +1,5 @@
 import { Document, LineCounter, parseDocument } from 'yaml';
+import { type FtReason, ftReason } from './error-texts.js';
 import { MefParseError, type Where } from './errors.js';
 import { type Expression, FUNCTIONS, isFunctionName } from './expression.js';
 import {
@@ -39,17 +40,20 @@ export function readYamlModel(text: string, file?: string): Model {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new MefParseError(`malformed YAML: ${e.message.split('\n')[0]}`, {
-      file,
-      line: e.linePos?.[0].line,
-    });
+    throw new MefParseError(
+      ftReason('malformed-yaml', { message: e.message.split('\n')[0]!, code: e.code }),
+      {
+        file,
+        line: e.linePos?.[0].line,
+      },
+    );
   }
   const at = (path: (string | number)[], element?: string, name?: string): Where => {
     const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
     return { file, line, element: element ?? path.join('.'), name };
   };
-  const fail = (path: (string | number)[], msg: string, name?: string): never => {
+  const fail = (path: (string | number)[], msg: FtReason, name?: string): never => {
     throw new MefParseError(msg, at(path, undefined, name));
   };
   // An alias without its anchor (`*a`) parses without error and throws here: bad input, typed.
@@ -58,10 +62,9 @@ export function readYamlModel(text: string, file?: string): Model {
     root = doc.toJS() as Record<string, unknown> | null;
   } catch (err) {
     if (!(err instanceof ReferenceError || err instanceof TypeError)) throw err;
-    fail([], `YAML: ${err.message.split('\n')[0]!.trim()}`);
+    fail([], ftReason('yaml-unreadable', { message: err.message.split('\n')[0]!.trim() }));
   }
-  if (!root || typeof root !== 'object' || Array.isArray(root))
-    fail([], 'the document must be a mapping with gates and basic-events');
+  if (!root || typeof root !== 'object' || Array.isArray(root)) fail([], ftReason('yaml-not-mapping'));
   const model = emptyModel(typeof root!.model === 'string' ? root!.model : undefined);
   const known = new Set([
     'model',
@@ -73,17 +76,17 @@ export function readYamlModel(text: string, file?: string): Model {
     'ccf-groups',
   ]);
   for (const k of Object.keys(root!))
-    if (!known.has(k)) fail([k], `unknown key '${k}' (expected ${[...known].join(', ')})`);
+    if (!known.has(k)) fail([k], ftReason('unknown-key', { key: k, expected: [...known].join(', ') }));
   if (root!['mission-time'] !== undefined) {
     const t = Number(root!['mission-time']);
-    if (!(t >= 0)) fail(['mission-time'], 'mission-time must be a non-negative number of hours');
+    if (!(t >= 0)) fail(['mission-time'], ftReason('mission-time'));
     model.missionTime = t;
   } else model.missionTime = DEFAULT_MISSION_TIME;
 
   const section = (key: string): Record<string, unknown> => {
     const v = root![key];
     if (v === undefined || v === null) return {};
-    if (typeof v !== 'object' || Array.isArray(v)) fail([key], `'${key}' must be a mapping of names`);
+    if (typeof v !== 'object' || Array.isArray(v)) fail([key], ftReason('section-mapping', { key }));
     return v as Record<string, unknown>;
   };
 
@@ -95,26 +98,31 @@ export function readYamlModel(text: string, file?: string): Model {
       return v === 'mission-time' ? { kind: 'mission-time', where } : { kind: 'param', name: v, where };
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v);
-      if (keys.length !== 1)
-        fail(path, `an expression is { function: [arguments] }, found keys ${keys.join(', ')}`);
+      if (keys.length !== 1) fail(path, ftReason('expression-keys', { keys: keys.join(', ') }));
       const fn = keys[0];
-      if (!isFunctionName(fn)) return fail(path, `unknown function '${fn}'`);
+      if (!isFunctionName(fn)) return fail(path, ftReason('unknown-function', { fn }));
       const raw = (v as Record<string, unknown>)[fn];
       const list = Array.isArray(raw) ? raw : [raw];
       const [lo, hi] = FUNCTIONS[fn];
       if (list.length < lo || list.length > hi)
-        fail(path, `${fn} expects ${lo === hi ? lo : `${lo}..${hi}`} arguments, found ${list.length}`);
+        fail(
+          path,
+          ftReason('function-arity', {
+            fn,
+            expects: lo === hi ? `${lo}` : `${lo}..${hi}`,
+            found: list.length,
+          }),
+        );
       return { kind: 'fn', fn, args: list.map((x, i) => expression(x, [...path, fn, i])), where };
     }
-    return fail(path, 'expected a number, a parameter name, mission-time or { function: [arguments] }');
+    return fail(path, ftReason('expected-expression'));
   };
 
   const formula = (v: unknown, path: (string | number)[], depth: number): Arg => {
-    if (depth > 256) fail(path, 'formula nested deeper than 256');
+    if (depth > 256) fail(path, ftReason('formula-too-deep', { max: 256 }));
     if (typeof v === 'boolean') return { type: 'constant', value: v, where: at(path) };
     if (typeof v === 'string') return { type: 'ref', kind: 'event', name: v, where: at(path, undefined, v) };
-    if (!v || typeof v !== 'object' || Array.isArray(v))
-      return fail(path, 'expected an event name, true/false or { connective: [arguments] }');
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(path, ftReason('expected-formula'));
     const o = v as Record<string, unknown>;
     const op = Object.keys(o).find((k) => (OPERATORS as readonly string[]).includes(k)) as
       | Operator
@@ -122,30 +130,30 @@ export function readYamlModel(text: string, file?: string): Model {
     if (!op)
       return fail(
         path,
-        `no connective among keys ${Object.keys(o).join(', ')} (expected one of ${OPERATORS.join(', ')})`,
+        ftReason('no-connective', { keys: Object.keys(o).join(', '), expected: OPERATORS.join(', ') }),
       );
     const f: Formula = { type: 'formula', op, args: [], where: at(path, op) };
     let list: unknown;
     if (op === 'atleast' || op === 'cardinality') {
       const bounds = o[op];
       if (op === 'atleast') {
-        if (!Number.isInteger(bounds))
-          fail([...path, op], 'atleast needs an integer: { atleast: 2, of: [A, B, C] }');
+        if (!Number.isInteger(bounds)) fail([...path, op], ftReason('atleast-integer'));
         f.min = bounds as number;
       } else {
         if (!Array.isArray(bounds) || bounds.length !== 2 || !bounds.every(Number.isInteger))
-          fail([...path, op], 'cardinality needs [min, max]');
+          fail([...path, op], ftReason('cardinality-bounds'));
         [f.min, f.max] = bounds as [number, number];
       }
       list = o.of;
       for (const k of Object.keys(o))
-        if (k !== op && k !== 'of') fail([...path, k], `unexpected key '${k}' in ${op}`);
+        if (k !== op && k !== 'of') fail([...path, k], ftReason('unexpected-key-in', { key: k, op }));
     } else {
       list = o[op];
-      for (const k of Object.keys(o)) if (k !== op) fail([...path, k], `unexpected key '${k}' beside ${op}`);
+      for (const k of Object.keys(o))
+        if (k !== op) fail([...path, k], ftReason('unexpected-key-beside', { key: k, op }));
     }
     const items = op === 'not' || op === 'null' ? (Array.isArray(list) ? list : [list]) : list;
-    if (!Array.isArray(items)) return fail([...path, op], `${op} takes a list of arguments`);
+    if (!Array.isArray(items)) return fail([...path, op], ftReason('takes-list', { op }));
     const argPath = op === 'atleast' || op === 'cardinality' ? [...path, 'of'] : [...path, op];
     f.args = items.map((x, i) => formula(x, Array.isArray(list) ? [...argPath, i] : argPath, depth + 1));
     return f;
@@ -161,7 +169,8 @@ export function readYamlModel(text: string, file?: string): Model {
     if (v && typeof v === 'object' && !Array.isArray(v) && ('probability' in v || 'label' in v)) {
       const o = v as Record<string, unknown>;
       for (const k of Object.keys(o))
-        if (k !== 'probability' && k !== 'label') fail(['basic-events', name, k], `unexpected key '${k}'`);
+        if (k !== 'probability' && k !== 'label')
+          fail(['basic-events', name, k], ftReason('unexpected-key', { key: k }));
       model.basicEvents.set(name, {
         name,
         expression:
@@ -174,7 +183,7 @@ export function readYamlModel(text: string, file?: string): Model {
     } else model.basicEvents.set(name, { name, expression: expression(v, ['basic-events', name]), where });
   }
   for (const [name, v] of Object.entries(section('house-events'))) {
-    if (typeof v !== 'boolean') fail(['house-events', name], 'a house event is true or false', name);
+    if (typeof v !== 'boolean') fail(['house-events', name], ftReason('house-event-boolean'), name);
     model.houseEvents.set(name, {
       name,
       state: v as boolean,
@@ -189,16 +198,15 @@ export function readYamlModel(text: string, file?: string): Model {
     });
   for (const [name, v] of Object.entries(section('ccf-groups'))) {
     const path = ['ccf-groups', name];
-    if (!v || typeof v !== 'object')
-      fail(path, 'a CCF group is { model, members, distribution, factors }', name);
+    if (!v || typeof v !== 'object') fail(path, ftReason('ccf-shape'), name);
     const o = v as Record<string, unknown>;
     const models: CcfModel[] = ['beta-factor', 'MGL', 'alpha-factor', 'phi-factor'];
     if (!models.includes(o.model as CcfModel))
-      fail([...path, 'model'], `model must be one of ${models.join(', ')}`);
+      fail([...path, 'model'], ftReason('ccf-model', { models: models.join(', ') }));
     if (!Array.isArray(o.members) || !o.members.every((m) => typeof m === 'string'))
-      fail([...path, 'members'], 'members is a list of names');
+      fail([...path, 'members'], ftReason('ccf-members'));
     if (!o.factors || typeof o.factors !== 'object' || Array.isArray(o.factors))
-      fail([...path, 'factors'], 'factors is a mapping level: value');
+      fail([...path, 'factors'], ftReason('ccf-factors'));
     model.ccfGroups.push({
       name,
       model: o.model as CcfModel,

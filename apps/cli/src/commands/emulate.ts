@@ -8,6 +8,7 @@ import {
   loadProfiles,
   profileByName,
   protocolById,
+  readProfile,
   responderFromTranscript,
   servePty,
   serveTcp,
@@ -30,7 +31,8 @@ scanners) s'y connectent comme à un vrai adaptateur. La première ligne sur std
   --latency MS     temps de réponse des calculateurs, ms (15 par défaut)
   --scenario S     répond avec le véhicule simulé d'un scénario (nom ou fichier YAML,
                    voir « atelier sim list ») au lieu de la voiture de démonstration
-  --profile NOM    comportement d'adaptateur : genuine, clone-v1.5, fake-v2.1, obdlink
+  --profile P      comportement d'adaptateur : genuine, clone-v1.5, fake-v2.1, obdlink, ou
+                   un fichier de profil (.yaml) écrit pour un autre adaptateur
   --protocol N     protocole du véhicule (numéro ELM327 : 6 CAN 11/500, 7 CAN 29/500,
                    8 CAN 11/250, 9 CAN 29/250, 3 ISO 9141-2 …)
   --replay F       répond comme le véhicule enregistré dans la transcription F
@@ -48,12 +50,19 @@ line says where it listens; Ctrl-C stops it cleanly.
   --latency MS     ECU response time, ms (default 15)
   --scenario S     answer with a scenario's simulated vehicle (name or YAML file, see
                    'atelier sim list') instead of the demo car
-  --profile NAME   adapter behaviour: genuine, clone-v1.5, fake-v2.1, obdlink
+  --profile P      adapter behaviour: genuine, clone-v1.5, fake-v2.1, obdlink, or a profile
+                   file (.yaml) written for another adapter
   --protocol N     vehicle protocol (ELM327 number: 6 CAN 11/500, 7 CAN 29/500, 8 CAN 11/250,
                    9 CAN 29/250, 3 ISO 9141-2 …)
   --replay F       answer as the vehicle recorded in transcript F (atelier obd … --transcript F)
                    instead of the demo car`,
 };
+
+/** A profile by name, or from a file the user wrote (a path, or a name ending in .yaml). */
+function chosenProfile(value: string, ctx: CliContext) {
+  if (/\.ya?ml$/i.test(value) || value.includes('/')) return readProfile(resolve(ctx.cwd, value), value);
+  return profileByName(value, loadProfiles());
+}
 
 function number(
   text: string | undefined,
@@ -147,7 +156,7 @@ export const emulateCommand: Command = {
         USAGE[ctx.lang],
       );
     }
-    const profile = values.profile ? profileByName(values.profile as string, loadProfiles()) : undefined;
+    const profile = values.profile ? chosenProfile(values.profile as string, ctx) : undefined;
     responder ??= values.scenario ? await scenarioResponder(values.scenario as string, ctx) : demoResponder();
     const emu = new Elm327Emulator({
       responder,

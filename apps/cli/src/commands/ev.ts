@@ -11,6 +11,7 @@ import {
   batteryReportFromFrames,
   formatBatteryReport,
   NoBatteryDataError,
+  readDefinitionFile,
   readKnownBattery,
 } from '@atelier/ev';
 import { openCliAdapter } from '../open-adapter.js';
@@ -30,7 +31,7 @@ donne pas est dit, avec la raison ; contrôles de vraisemblance ; rappel de l'ha
                    batterie ; le véhicule est reconnu à ses requêtes
 ${ADAPTER_HELP.fr}
   --vehicle V      la définition à lire en direct : ${vehicles().join(', ')} (défaut : la première
-                   qui répond)
+                   qui répond), ou un fichier de définition écrit pour un autre véhicule (.yaml)
   --json           le rapport en un objet JSON`,
   en: `Usage: atelier ev report LOG|--adapter A [--vehicle V] [--json]
 
@@ -42,7 +43,7 @@ said, with the reason; plausibility checks; the NF C18-550 habilitation note.
                    the vehicle is recognised from its requests
 ${ADAPTER_HELP.en}
   --vehicle V      the definition to read live: ${vehicles().join(', ')} (default: the first that
-                   answers)
+                   answers), or a definition file written for another vehicle (.yaml)
   --json           the report as one JSON object`,
 };
 
@@ -87,7 +88,13 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     positionals.length > 1
   )
     throw new UsageError(fr ? 'un JOURNAL ou --adapter A attendu' : 'a LOG or --adapter A expected', usage);
-  const vehicle = values.vehicle === undefined ? undefined : batteryDefinition(values.vehicle);
+  // A definition file the user wrote (a new car), or one that ships with Atelier by its id.
+  const vehicle =
+    values.vehicle === undefined
+      ? undefined
+      : isDefinitionFile(values.vehicle)
+        ? readDefinitionFile(resolve(ctx.cwd, values.vehicle), values.vehicle)
+        : batteryDefinition(values.vehicle);
   if (values.vehicle !== undefined && !vehicle)
     throw new UsageError(
       fr ? `--vehicle : ${vehicles().join(' ou ')}` : `--vehicle: ${vehicles().join(' or ')}`,
@@ -117,6 +124,9 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   );
   return 0;
 }
+
+/** A `--vehicle` value that names a file rather than a definition id (ids have no dot nor slash). */
+const isDefinitionFile = (v: string) => /\.ya?ml$/i.test(v) || v.includes('/');
 
 function parse(args: string[]) {
   return parseArgs({

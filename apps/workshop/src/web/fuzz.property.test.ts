@@ -93,17 +93,22 @@ const fieldsOf = (spec: OpenApi, method: string, url: string): string[] => {
   return [...new Set(Object.values(content).flatMap((c) => Object.keys(c.schema?.properties ?? {})))];
 };
 
+/** A change request as `login`, with the session's CSRF token: the body as sent, JSON unless told. */
+async function postAs(login: string, url: string, payload: string, type = 'application/json') {
+  const a = await t.as(login);
+  return t.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': type, accept: 'application/json' },
+    payload,
+  });
+}
+
 describe('numbers the database cannot hold', () => {
   // Found by the fuzzer below (seed 924796665): on PostgreSQL an id of 2^63 is out of BIGINT's
   // range, and the route answered 500. Every route goes through the same error handler.
   it('an id of 2^63 in a repair order is a 4xx that says why, on either store', async () => {
-    const a = await t.as('ines');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/orders',
-      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': 'application/json' },
-      payload: '{"vehicleId":9223372036854776000}',
-    });
+    const res = await postAs('ines', '/orders', '{"vehicleId":9223372036854776000}');
     expect(res.statusCode, res.body.slice(0, 300)).toBeGreaterThanOrEqual(400);
     expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
     expect(res.body).not.toContain('erreur interne');
@@ -115,24 +120,12 @@ describe('integers beyond what JavaScript and the database hold', () => {
   // reached PostgreSQL as the text "1e+21", and the route answered 500. Every integer a request
   // schema declares is now bounded to a safe integer (plugins/core.ts, boundIntegers).
   it('a vehicle id of 1e+21 is a 400 naming the field, on either store', async () => {
-    const a = await t.as('ines');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/orders',
-      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': 'application/json' },
-      payload: '{"vehicleId":1e+21}',
-    });
+    const res = await postAs('ines', '/api/orders', '{"vehicleId":1e+21}');
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().field).toBe('vehicleId');
   });
   it('a value that fits a BIGINT but not an INTEGER column is still a 4xx (SQLSTATE 22003)', async () => {
-    const a = await t.as('ines');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/orders',
-      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': 'application/json' },
-      payload: `{"vehicleId":${2 ** 40}}`,
-    });
+    const res = await postAs('ines', '/api/orders', `{"vehicleId":${2 ** 40}}`);
     expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
     expect(res.statusCode, res.body).toBeLessThan(500);
   });
@@ -142,28 +135,21 @@ describe('infinite numbers', () => {
   // Found by the fuzzer (seed 1221773084): the validator makes Infinity of the text "1e309" and then
   // skips `minimum`/`maximum` (ajv 8 with coerceTypes), so a vehicle id of Infinity reached the
   // service; a quote line's hours (at most 100) took Infinity the same way.
-  const post = async (url: string, payload: string, type = 'application/json') => {
-    const a = await t.as('chef');
-    return t.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': type },
-      payload,
-    });
-  };
   it('as text or as a JSON literal, in an id or in a quote line, is a 400 naming the field', async () => {
     for (const v of ['"1e309"', '1e309', '"-1e309"']) {
-      const res = await post('/api/orders', `{"vehicleId":${v}}`);
+      const res = await postAs('chef', '/api/orders', `{"vehicleId":${v}}`);
       expect(res.statusCode, `${v} → ${res.body}`).toBe(400);
       expect(res.json().field).toBe('vehicleId');
     }
-    const line = await post(
+    const line = await postAs(
+      'chef',
       '/api/orders/1/lines',
       '{"kind":"labour","description":"Main-d’œuvre","hours":"1e309"}',
     );
     expect(line.statusCode, line.body).toBe(400);
     expect(line.json()).toEqual({ error: expect.stringContaining('« hours »'), field: 'hours' });
-    const form = await post(
+    const form = await postAs(
+      'chef',
       '/api/orders/1/lines',
       'kind=labour&description=x&hours=1e309',
       'application/x-www-form-urlencoded',
@@ -175,15 +161,8 @@ describe('infinite numbers', () => {
 describe('a NUL character in a request', () => {
   // Found by the fuzzer below in CI (POST /orders/1/notes {"notes":"\u0000"}): PostgreSQL's text
   // cannot hold U+0000, and the route answered 500. Refused before any handler, naming the field.
-  const send = async (payload: string, type: string, url = '/api/orders/1/notes') => {
-    const a = await t.as('chef');
-    return t.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': type, accept: 'application/json' },
-      payload,
-    });
-  };
+  const send = (payload: string, type: string, url = '/api/orders/1/notes') =>
+    postAs('chef', url, payload, type);
   it('in a JSON body is a 400 naming the field, on either store', async () => {
     const res = await send('{"notes":"frein\\u0000"}', 'application/json');
     expect(res.statusCode, res.body).toBe(400);

@@ -1,4 +1,11 @@
-import { type Bus, bitrateCommand, FrameError, SlcanBus, type SlcanBusOptions } from '@atelier/can';
+import {
+  type Bus,
+  bitrateCommand,
+  FrameError,
+  SlcanBitrateError,
+  SlcanBus,
+  type SlcanBusOptions,
+} from '@atelier/can';
 import {
   type DiagnosticLink,
   DisconnectedError,
@@ -9,6 +16,8 @@ import {
 } from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { type AdapterName, checkOptions, flagOption } from '../name.js';
+import { busOpenReason } from '../open-reason.js';
+import { specDetail } from '../spec-texts.js';
 import { recordCandump } from '../traffic.js';
 import type { AdapterScheme } from '../types.js';
 import { detectAddressing } from './socketcan.js';
@@ -38,7 +47,7 @@ function intOption(name: AdapterName, key: string, min: number, max: number): nu
     throw new AdapterSpecError(
       name.spec,
       'bad-option',
-      `${key} '${v}' is not a whole number from ${min} to ${max}`,
+      specDetail('slcan.whole-number', { key, value: v, min, max }),
     );
   return n;
 }
@@ -58,25 +67,16 @@ export function parseSlcanSpec(name: AdapterName): SlcanTarget {
     target.host = tcp[1];
     target.port = Number(tcp[2]);
     if (target.port < 1 || target.port > 65_535)
-      throw new AdapterSpecError(name.spec, 'syntax', `port ${tcp[2]} is not 1–65535`);
+      throw new AdapterSpecError(name.spec, 'syntax', specDetail('slcan.port', { port: tcp[2]! }));
   } else if (t.startsWith('/')) target.path = t;
-  else
-    throw new AdapterSpecError(
-      name.spec,
-      'syntax',
-      'expected a serial device such as /dev/ttyACM0 (or tcp://HOST:PORT for a network bridge)',
-    );
+  else throw new AdapterSpecError(name.spec, 'syntax', specDetail('slcan.target'));
   target.bitrate = intOption(name, 'bitrate', 1, 1_000_000);
   const btr = name.params.get('btr');
   if (btr !== null) {
     if (target.bitrate !== undefined)
-      throw new AdapterSpecError(name.spec, 'bad-option', 'give bitrate= or btr=, not both');
+      throw new AdapterSpecError(name.spec, 'bad-option', specDetail('slcan.bitrate-and-btr'));
     if (!/^[0-9A-Fa-f]{4,6}$/.test(btr))
-      throw new AdapterSpecError(
-        name.spec,
-        'bad-option',
-        `btr '${btr}' is not 4 or 6 hex digits (the controller's timing registers)`,
-      );
+      throw new AdapterSpecError(name.spec, 'bad-option', specDetail('slcan.btr', { btr }));
     target.btr = btr;
   } else {
     target.bitrate ??= 500_000;
@@ -84,15 +84,16 @@ export function parseSlcanSpec(name: AdapterName): SlcanTarget {
       bitrateCommand(target.bitrate);
     } catch (err) {
       if (!(err instanceof FrameError)) throw err;
-      throw new AdapterSpecError(name.spec, 'bad-option', `bitrate: ${err.message}`);
+      const fr = err instanceof SlcanBitrateError ? err.messageIn('fr') : err.message;
+      throw new AdapterSpecError(
+        name.spec,
+        'bad-option',
+        specDetail('slcan.bitrate', { en: err.message, fr }),
+      );
     }
   }
   if (target.listenOnly && target.extended !== undefined)
-    throw new AdapterSpecError(
-      name.spec,
-      'bad-option',
-      'listen=1 sends nothing, so extended= has nothing to choose',
-    );
+    throw new AdapterSpecError(name.spec, 'bad-option', specDetail('slcan.listen-extended'));
   return target;
 }
 
@@ -100,7 +101,7 @@ export function parseSlcanSpec(name: AdapterName): SlcanTarget {
 function openError(address: string, err: unknown): unknown {
   if (err instanceof LinkError) return err;
   if (err instanceof Error && /^Slcan/.test(err.name))
-    return new DisconnectedError(`${address}: ${err.message}`, { cause: err });
+    return new DisconnectedError(busOpenReason(address, err), { cause: err });
   return err;
 }
 

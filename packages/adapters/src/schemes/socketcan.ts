@@ -10,6 +10,8 @@ import {
 } from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { checkOptions, flagOption } from '../name.js';
+import { busOpenReason } from '../open-reason.js';
+import { specDetail } from '../spec-texts.js';
 import { recordCandump } from '../traffic.js';
 import type { AdapterScheme } from '../types.js';
 
@@ -42,8 +44,8 @@ export async function detectAddressing(
 export function busOpenError(iface: string, err: unknown): unknown {
   if (err instanceof LinkError) return err;
   if (err instanceof SocketCanUnavailableError)
-    return new LinkUnavailableError(`${iface}: ${err.message}`, { cause: err });
-  if (err instanceof BusError) return new DisconnectedError(`${iface}: ${err.message}`, { cause: err });
+    return new LinkUnavailableError(busOpenReason(iface, err), { cause: err });
+  if (err instanceof BusError) return new DisconnectedError(busOpenReason(iface, err), { cause: err });
   return err;
 }
 
@@ -52,7 +54,7 @@ export const socketcanScheme: AdapterScheme<{ iface: string; extended?: boolean 
   examples: ['socketcan:can0[?extended=1]'],
   parse(name) {
     if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name.target))
-      throw new AdapterSpecError(name.spec, 'syntax', 'expected an interface name such as can0');
+      throw new AdapterSpecError(name.spec, 'syntax', specDetail('socketcan.iface'));
     checkOptions(name, ['extended']);
     return { iface: name.target, extended: flagOption(name, 'extended') };
   },

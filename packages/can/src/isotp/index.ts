@@ -3,3 +3,4 @@ export * from './endpoint.js';
 export * from './errors.js';
 export * from './pci.js';
 export * from './reassemble.js';
+export * from './reassembly-texts.js';

@@ -2,6 +2,7 @@ import type { Frame } from '../frame.js';
 import { MAX_EXT_ID, MAX_STD_ID } from '../frame.js';
 import { IsoTpConfigError } from './errors.js';
 import { FS_OVFLW, MAX_FF_DL_12, parsePdu } from './pci.js';
+import { type ReassemblyFacts, sayReassemblyFacts } from './reassembly-texts.js';
 
 export type ReassemblyErrorCode = 'interrupted' | 'unexpected-cf' | 'wrong-sn' | 'incomplete' | 'overflow';
 
@@ -27,7 +28,9 @@ export type ReassemblyEvent =
       extended: boolean;
       timestamp: number;
       error: ReassemblyErrorCode;
+      /** What was found, in English (as it always was); `facts` are the same as numbers, for other languages. */
       detail: string;
+      facts: ReassemblyFacts;
     };
 
 export interface ReassembleOptions {
@@ -112,8 +115,9 @@ export class Reassembler {
     this.maxGap = options.maxGapMs === undefined ? Number.POSITIVE_INFINITY : options.maxGapMs / 1000;
   }
 
-  private error(timestamp: number, code: ReassemblyErrorCode, detail: string): ReassemblyEvent {
-    return { type: 'error', id: this.rxId, extended: this.extended, timestamp, error: code, detail };
+  private error(timestamp: number, code: ReassemblyErrorCode, facts: ReassemblyFacts): ReassemblyEvent {
+    const detail = sayReassemblyFacts(facts, 'en');
+    return { type: 'error', id: this.rxId, extended: this.extended, timestamp, error: code, detail, facts };
   }
 
   /** Feeds one frame of the log; returns the events it completes, in order. */
@@ -127,13 +131,7 @@ export class Reassembler {
       const fc = parsePdu(frame.data, offset);
       if (typeof fc !== 'string' && fc.type === 'fc' && fc.fs === FS_OVFLW) {
         this.open = undefined;
-        out.push(
-          this.error(
-            frame.timestamp,
-            'overflow',
-            'receiver answered the first frame with flow control OVERFLOW',
-          ),
-        );
+        out.push(this.error(frame.timestamp, 'overflow', { kind: 'refused-overflow' }));
       }
       return out;
     }
@@ -143,11 +141,12 @@ export class Reassembler {
     let open = this.open;
     if (open && frame.timestamp - open.last > this.maxGap) {
       out.push(
-        this.error(
-          open.last,
-          'incomplete',
-          `${open.received} of ${open.length} bytes, then ${((frame.timestamp - open.last) * 1000).toFixed(1)} ms of silence`,
-        ),
+        this.error(open.last, 'incomplete', {
+          kind: 'silence',
+          received: open.received,
+          length: open.length,
+          ms: (frame.timestamp - open.last) * 1000,
+        }),
       );
       open = this.open = undefined;
     }
@@ -159,11 +158,11 @@ export class Reassembler {
       case 'sf':
         if (open) {
           out.push(
-            this.error(
-              frame.timestamp,
-              'interrupted',
-              `single frame after ${open.received} of ${open.length} bytes`,
-            ),
+            this.error(frame.timestamp, 'interrupted', {
+              kind: 'single-after',
+              received: open.received,
+              length: open.length,
+            }),
           );
           this.open = undefined;
         }
@@ -180,22 +179,18 @@ export class Reassembler {
       case 'ff': {
         if (open)
           out.push(
-            this.error(
-              frame.timestamp,
-              'interrupted',
-              `new first frame after ${open.received} of ${open.length} bytes`,
-            ),
+            this.error(frame.timestamp, 'interrupted', {
+              kind: 'first-after',
+              received: open.received,
+              length: open.length,
+            }),
           );
         const max = this.options.maxLength ?? (data.length <= 8 ? MAX_FF_DL_12 : 0xffff);
         if (pdu.length > max) {
           // A first frame may announce up to 4 GiB: refused before any buffer is made for it.
           this.open = undefined;
           out.push(
-            this.error(
-              frame.timestamp,
-              'overflow',
-              `first frame announces ${pdu.length} bytes, more than the ${max} accepted`,
-            ),
+            this.error(frame.timestamp, 'overflow', { kind: 'announces', announced: pdu.length, max }),
           );
           return out;
         }
@@ -216,22 +211,12 @@ export class Reassembler {
       }
       case 'cf': {
         if (!open) {
-          out.push(
-            this.error(
-              frame.timestamp,
-              'unexpected-cf',
-              `consecutive frame SN ${pdu.sn} without a first frame`,
-            ),
-          );
+          out.push(this.error(frame.timestamp, 'unexpected-cf', { kind: 'cf-without-ff', sn: pdu.sn }));
           return out;
         }
         if (pdu.sn !== open.nextSn) {
           out.push(
-            this.error(
-              frame.timestamp,
-              'wrong-sn',
-              `consecutive frame SN ${pdu.sn}, expected ${open.nextSn}`,
-            ),
+            this.error(frame.timestamp, 'wrong-sn', { kind: 'sn', sn: pdu.sn, expected: open.nextSn }),
           );
           this.open = undefined;
           return out;
@@ -265,7 +250,13 @@ export class Reassembler {
     const open = this.open;
     this.open = undefined;
     return open
-      ? [this.error(open.last, 'incomplete', `log ended after ${open.received} of ${open.length} bytes`)]
+      ? [
+          this.error(open.last, 'incomplete', {
+            kind: 'log-ended',
+            received: open.received,
+            length: open.length,
+          }),
+        ]
       : [];
   }
 }

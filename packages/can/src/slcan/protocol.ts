@@ -40,7 +40,8 @@ export class SlcanProtocolError extends Error {
   override name = 'SlcanProtocolError';
   constructor(
     readonly line: string,
-    reason: string,
+    /** The parser's English words for what is wrong, kept so that the line can be said in French. */
+    readonly reason: string,
   ) {
     super(`SLCAN line '${printable(line)}': ${reason}`);
   }
@@ -60,11 +61,29 @@ export function printable(line: string): string {
 /** The bit-rate command for a standard rate: `S6` for 500,000. Throws for a rate SLCAN has no code for. */
 export function bitrateCommand(bitrate: number): string {
   const code = SLCAN_BITRATES.get(bitrate);
-  if (code === undefined)
-    throw new FrameError(
+  if (code === undefined) throw new SlcanBitrateError(bitrate);
+  return `S${code}`;
+}
+
+/** A bit rate SLCAN has no `Sn` code for: the timing registers (`btr=`) are the way to ask for it. */
+export class SlcanBitrateError extends FrameError {
+  // The name it was shown under before it had a class of its own: English output stays word for word.
+  override name = 'FrameError';
+  constructor(readonly bitrate: number) {
+    super(
       `${bitrate} bit/s is not a standard SLCAN rate (${[...SLCAN_BITRATES.keys()].join(', ')}); give the controller's timing registers instead (btr=)`,
     );
-  return `S${code}`;
+  }
+
+  /** In `lang`, without the class name: the French for the command line's user. */
+  messageIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message;
+    const rates = [...SLCAN_BITRATES.keys()].join(', ');
+    return (
+      `${this.bitrate} bit/s n'est pas un débit SLCAN standard (${rates}) ; ` +
+      'donnez plutôt les registres de cadencement du contrôleur (btr=)'
+    );
+  }
 }
 
 const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));

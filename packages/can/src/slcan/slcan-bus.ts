@@ -7,8 +7,10 @@ import {
   BusError,
   type FrameFilter,
   type FrameListener,
+  FrameRefusedError,
   matchesFilters,
 } from '../bus.js';
+import { lineErrorFr, slcanCommandFr, slcanGoneFr, slcanLineReasonFr } from '../bus-texts.js';
 import { type Frame, validateFrame } from '../frame.js';
 import { SlcanLineSplitter } from './lines.js';
 import {
@@ -21,6 +23,7 @@ import {
   encodeFrame,
   hex32,
   printable,
+  SlcanBitrateError,
   SlcanProtocolError,
   type SlcanStatus,
   TimestampUnwrapper,
@@ -34,6 +37,16 @@ export class SlcanRefusedError extends BusError {
     readonly command: string,
   ) {
     super(`${bus}: the adapter refused '${printable(command)}' (BELL)`);
+  }
+
+  /** Why, without the bus's name (an open error names the adapter itself). */
+  reasonIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message.slice(this.bus.length + 2);
+    return `l'adaptateur a refusé ${slcanCommandFr(printable(this.command))} : réponse BELL`;
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en' ? this.message : `${this.bus} : ${this.reasonIn(lang)}`;
   }
 }
 
@@ -51,6 +64,23 @@ export class SlcanTimeoutError extends BusError {
         (lastProblem ? ` (last problem on the line: ${lastProblem.message})` : ''),
     );
   }
+
+  /** Why, without the bus's name; a garbled line seen meanwhile is said too, it is the usual clue. */
+  reasonIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message.slice(this.bus.length + 2);
+    const last = this.lastProblem;
+    const clue =
+      last instanceof SlcanProtocolError
+        ? ` ; dernière ligne reçue : « ${printable(last.line)} » (${slcanLineReasonFr(last.reason)})`
+        : last
+          ? ` ; dernier problème sur la ligne : « ${last.message} »`
+          : '';
+    return `pas de réponse en ${this.timeoutMs} ms à ${slcanCommandFr(printable(this.command))}${clue}`;
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en' ? this.message : `${this.bus} : ${this.reasonIn(lang)}`;
+  }
 }
 
 /** The serial line or socket went away (adapter unplugged, pseudo-terminal closed). */
@@ -62,18 +92,52 @@ export class SlcanDisconnectedError extends BusError {
   ) {
     super(`${bus}: the adapter went away (${reason})`);
   }
+
+  /** Why, without the bus's name. */
+  reasonIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message.slice(this.bus.length + 2);
+    return `l'adaptateur n'est plus là : ${slcanGoneFr(this.reason)}`;
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en' ? this.message : `${this.bus} : ${this.reasonIn(lang)}`;
+  }
 }
 
 /** The port could not be opened, or the adapter would not take the bit rate or open the channel. */
 export class SlcanOpenError extends BusError {
   override name = 'SlcanOpenError';
+  /** The reason in French; the English one when none was given. */
+  private readonly reasonFr: string;
   constructor(
     readonly target: string,
     reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fr?: string },
   ) {
     super(`cannot open SLCAN adapter ${target}: ${reason}`, options);
+    this.reasonFr = options?.fr ?? reason;
   }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message;
+    return `impossible d'ouvrir l'adaptateur SLCAN ${this.target} : ${this.reasonFr}`;
+  }
+}
+
+/**
+ * Why setting the adapter up failed, in French: a refusal, a silence (with the usual causes of
+ * silence on a line that opened: not an SLCAN adapter, or the wrong serial speed), the line lost,
+ * a bit rate SLCAN has no code for. Another error keeps its English words.
+ */
+function setUpFailureFr(err: unknown): string {
+  if (err instanceof SlcanTimeoutError)
+    return (
+      `${err.reasonIn('fr')}. Ce n'est sans doute pas un adaptateur SLCAN, ou la ligne série ` +
+      `n'est pas à son débit (option baud=)`
+    );
+  if (err instanceof SlcanRefusedError || err instanceof SlcanDisconnectedError) return err.reasonIn('fr');
+  if (err instanceof SlcanBitrateError) return err.messageIn('fr');
+  return `« ${(err as Error).message} »`;
 }
 
 export interface SlcanBusOptions {
@@ -171,7 +235,7 @@ export class SlcanBus implements Bus {
         port.open((err) => (err ? reject(err) : resolve(port)));
       });
     } catch (err) {
-      throw new SlcanOpenError(path, (err as Error).message, { cause: err });
+      throw new SlcanOpenError(path, (err as Error).message, { cause: err, fr: lineErrorFr(err as Error) });
     }
     return SlcanBus.start(stream, `slcan:${path}`, path, options);
   }
@@ -181,7 +245,9 @@ export class SlcanBus implements Bus {
     const target = `tcp://${host}:${port}`;
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = new Socket();
-      s.once('error', (err) => reject(new SlcanOpenError(target, err.message, { cause: err })));
+      s.once('error', (err) =>
+        reject(new SlcanOpenError(target, err.message, { cause: err, fr: lineErrorFr(err) })),
+      );
       s.connect(port, host, () => {
         s.removeAllListeners('error');
         s.setNoDelay(true);
@@ -206,7 +272,7 @@ export class SlcanBus implements Bus {
       if (err instanceof SlcanOpenError) throw err;
       const message = (err as Error).message;
       const reason = message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
-      throw new SlcanOpenError(target, reason, { cause: err });
+      throw new SlcanOpenError(target, reason, { cause: err, fr: setUpFailureFr(err) });
     }
     return bus;
   }
@@ -254,7 +320,9 @@ export class SlcanBus implements Bus {
     );
     if (o.btr !== undefined) {
       if (!/^[0-9A-Fa-f]{4,6}$/.test(o.btr))
-        throw new SlcanOpenError(this.name, `btr '${o.btr}' is not 4 or 6 hex digits`);
+        throw new SlcanOpenError(this.name, `btr '${o.btr}' is not 4 or 6 hex digits`, {
+          fr: `btr « ${o.btr} » : 4 ou 6 chiffres hexadécimaux attendus (les registres de cadencement du contrôleur)`,
+        });
       await this.command(`s${o.btr.toUpperCase()}`);
       this.info.btr = o.btr.toUpperCase();
     } else {
@@ -410,12 +478,10 @@ export class SlcanBus implements Bus {
   async send(frame: Frame): Promise<void> {
     if (this.isClosed) throw this.lostReason ?? new BusClosedError(this.name);
     const problem = validateFrame(frame);
-    if (problem) throw new BusError(`${this.name}: refused frame: ${problem}`);
-    if (frame.fd) throw new BusError(`${this.name}: refused frame: SLCAN carries no CAN FD frames`);
-    if (frame.error)
-      throw new BusError(`${this.name}: refused frame: error frames are raised by controllers, not sent`);
-    if (this.info.listenOnly)
-      throw new BusError(`${this.name}: refused frame: the adapter was opened listen-only`);
+    if (problem) throw new FrameRefusedError(this.name, { kind: 'invalid', problem });
+    if (frame.fd) throw new FrameRefusedError(this.name, { kind: 'fd-on-slcan' });
+    if (frame.error) throw new FrameRefusedError(this.name, { kind: 'error-frame' });
+    if (this.info.listenOnly) throw new FrameRefusedError(this.name, { kind: 'listen-only' });
     const line = encodeFrame(frame);
     const sent = this.command(line, 'tx');
     if (this.monitors.size > 0) {

@@ -7,9 +7,11 @@ import {
   decodeLog,
   type IsoTpChannel,
   parseErrorMessage,
+  REASSEMBLY_ERROR_TEXTS,
   readDbc,
   readLog,
   sayReason,
+  sayReassemblyFacts,
 } from '@atelier/can';
 import { type CliContext, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
@@ -146,7 +148,11 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     isotp,
     channel: values.channel,
     onError: (e) =>
-      ctx.stderr.write(`${e.timestamp}: ISO-TP 0x${e.id.toString(16)}: ${e.error} (${e.detail})\n`),
+      ctx.stderr.write(
+        fr
+          ? `${e.timestamp} : ISO-TP 0x${e.id.toString(16)} : ${REASSEMBLY_ERROR_TEXTS.fr[e.error]} (${sayReassemblyFacts(e.facts, 'fr')})\n`
+          : `${e.timestamp}: ISO-TP 0x${e.id.toString(16)}: ${e.error} (${e.detail})\n`,
+      ),
   });
 
   let decoded = 0;

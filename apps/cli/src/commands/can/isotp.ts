@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseErrorMessage, type ReassemblyEvent, readLog, reassemble, toHex } from '@atelier/can';
+import {
+  parseErrorMessage,
+  REASSEMBLY_ERROR_TEXTS,
+  type ReassemblyEvent,
+  readLog,
+  reassemble,
+  sayReassemblyFacts,
+  toHex,
+} from '@atelier/can';
 import { type CliContext, type Lang, UsageError, writeOut } from '@atelier/command';
 import type { Subcommand } from './index.js';
 import { logCommandArgs } from './log-args.js';
@@ -42,23 +50,6 @@ part in the exchange. Ids are hexadecimal (7BB, 0x18DAF110).
   --lenient       skip unreadable log lines (reported on stderr)`,
 };
 
-const ERROR_TEXT: Record<Lang, Record<string, string>> = {
-  fr: {
-    interrupted: 'message interrompu par une nouvelle trame',
-    'unexpected-cf': 'trame consécutive sans première trame',
-    'wrong-sn': 'numéro de séquence erroné',
-    incomplete: 'message incomplet',
-    overflow: 'refusé par le récepteur (OVERFLOW)',
-  },
-  en: {
-    interrupted: 'message interrupted by a new frame',
-    'unexpected-cf': 'consecutive frame without a first frame',
-    'wrong-sn': 'wrong sequence number',
-    incomplete: 'incomplete message',
-    overflow: 'refused by the receiver (OVERFLOW)',
-  },
-};
-
 /** Parses a CAN id written in hex (`7BB`, `0x7bb`); undefined when it is not one. */
 export function parseHexId(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -83,7 +74,7 @@ function eventToText(e: ReassemblyEvent, lang: Lang, extended: boolean): string 
   const t = e.timestamp.toFixed(6);
   if (e.type === 'message')
     return `${t}  ${id}  ${String(e.data.length).padStart(4)} ${lang === 'fr' ? 'o' : 'B'}  ${toHex(e.data)}`;
-  return `${t}  ${id}  ${lang === 'fr' ? 'erreur' : 'error'} ${e.error} : ${ERROR_TEXT[lang][e.error]} (${e.detail})`;
+  return `${t}  ${id}  ${lang === 'fr' ? 'erreur' : 'error'} ${e.error} : ${REASSEMBLY_ERROR_TEXTS[lang][e.error]} (${sayReassemblyFacts(e.facts, lang)})`;
 }
 
 async function run(args: string[], ctx: CliContext): Promise<number> {

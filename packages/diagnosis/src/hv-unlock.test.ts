@@ -158,6 +158,32 @@ describe('the high-voltage lock-out lifted before the car is powered again', () 
     s.recordRoadTest();
   });
 
+  it('a session that ends with no cause after insulation tests done locked out still has the unlock due; the autopilot asks for it last', async () => {
+    const asked: string[] = [];
+    const s = GuidedSession.start(kb, { vehicle: 'ev', dtcs: ['P0AA6'] }, { treeId: 'hv_isolation' });
+    await followRecommendations(s, {
+      outcome: async () => 'good',
+      repair: async () => {},
+      safety: async (id, forStep) => {
+        asked.push(`${id}:${forStep?.kind}`);
+      },
+      verify: async () => ({ cleared: true, dtcsAfter: [], symptomGone: true }),
+    });
+    expect(s.outcome?.kind).toBe('no-cause');
+    expect(asked).toEqual(['hv_lockout:test', 'habilitation_B2VL:test', 'hv_unlock:unlock']);
+    expect(s.steps.at(-1)).toEqual({ kind: 'safety', id: 'hv_unlock' });
+    expect(s.unlockDue()).toBe(false);
+    // The same by hand: done, locked out, the unlock due until recorded.
+    const byHand = GuidedSession.start(kb, { vehicle: 'ev', dtcs: ['P0AA6'] }, { treeId: 'hv_isolation' });
+    byHand.recordSafety('hv_lockout');
+    byHand.recordSafety('habilitation_B2VL');
+    for (let next = byHand.next(); next; next = byHand.next()) byHand.record(next.test.id, 'good');
+    expect(byHand.state).toBe('done');
+    expect(byHand.unlockDue()).toBe(true);
+    byHand.recordSafety('hv_unlock');
+    expect(byHand.unlockDue()).toBe(false);
+  });
+
   it('the autopilot has the lock-out lifted after the repair, before anything powers the car, and stops without it', async () => {
     const asked: string[] = [];
     const workshop = (refuseUnlock: boolean): Workshop => ({

@@ -159,6 +159,43 @@ describe('the HV lock-out lifted before the car is powered again', () => {
     }
   }, 120_000);
 
+  it('a session that ended with no cause while locked out shows the unlock in its done state', async () => {
+    const { sessionId: id } = await startAssignment('hv-isolation-inverter', 'leo');
+    const leo = t.demo.users.leo!;
+    for (const symbol of ['BCL', 'B2VL'])
+      await grantHabilitationNow(t.store, leo.site_id, {
+        userId: leo.id,
+        symbol,
+        issuedOn: isoDate(t.clock.now()),
+      });
+    for (const step of ['connect', 'read'])
+      expect((await post('leo', `/diagnostics/${id}/${step}`)).statusCode).toBe(303);
+    expect((await post('leo', `/diagnostics/${id}/guided/start`)).statusCode).toBe(303);
+    // Every insulation test answered good by hand (the apprentice's answers), locked out first.
+    for (let i = 0; i < 10 && (await json('leo', id)).guided.state === 'diagnose'; i++) {
+      const body = guided(await page('leo', id));
+      const safety = /data-safety="([A-Za-z0-9_]+)"/.exec(body);
+      const [route, fields] = safety
+        ? ['safety', { id: safety[1]! }]
+        : [
+            'record',
+            { testId: /name="testId"><option value="([a-z0-9_]+)"/.exec(body)![1]!, outcome: 'good' },
+          ];
+      const res = await post('leo', `/diagnostics/${id}/guided/${route}`, fields);
+      expect(res.statusCode, res.body).toBe(303);
+    }
+    const ended = await json('leo', id);
+    expect(ended.guided.state).toBe('done');
+    expect(ended.guided.outcome.kind).toBe('no-cause');
+    expect(ended.safety_gates).toMatchObject([{ for: 'unlock', step: 'hv_unlock', held: true }]);
+    const body = guided(await page('leo', id));
+    expect(body).toContain('le véhicule ne quitte pas l’atelier avant sa déconsignation');
+    expect(body).toContain('data-safety="hv_unlock"');
+    expect((await post('leo', `/diagnostics/${id}/guided/safety`, { id: 'hv_unlock' })).statusCode).toBe(303);
+    expect((await json('leo', id)).safety_gates).toEqual([]);
+    expect(guided(await page('leo', id))).not.toContain('data-safety="hv_unlock"');
+  }, 120_000);
+
   it('a training session: the same gate, the simulated road test after the unlock', async () => {
     const { sessionId: id } = await startAssignment('dcdc-converter', 'emma');
     await toVerifyAfterDcdc('emma', id);

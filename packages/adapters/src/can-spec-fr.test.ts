@@ -59,6 +59,50 @@ describe('slcan: and socketcan: names, in French', () => {
     }
   });
 
+  it('elm327: names, each detail in French with its English unchanged', async () => {
+    const cases: [string, string, string][] = [
+      [
+        'elm327:/dev/ttyUSB0?baud=fast',
+        "baud « fast » n'est pas un débit série (300 à 4 000 000, par exemple 38400)",
+        "baud 'fast' is not a baud rate",
+      ],
+      [
+        'elm327:/dev/ttyUSB0?protocol=Z',
+        "protocol « Z » n'est pas un numéro de protocole ELM327 (1 à 9, A)",
+        "protocol 'Z' is not an ELM327 protocol number (1–9, A)",
+      ],
+      ['elm327:tcp://h:99999', 'port 99999 hors limites (1 à 65535)', 'port 99999 out of range'],
+      [
+        'elm327:tcp://h:35000?baud=9600',
+        'baud ne s’applique qu’à une ligne série, pas à TCP',
+        'baud applies to serial lines, not to TCP',
+      ],
+      [
+        'elm327:tcp://host',
+        'attendu tcp://HÔTE:PORT (par exemple tcp://192.168.0.10:35000)',
+        'expected tcp://HOST:PORT',
+      ],
+      [
+        'elm327:ttyUSB0',
+        'attendu le chemin d’un périphérique (/dev/ttyUSB0, /dev/rfcomm0) ou tcp://HÔTE:PORT',
+        'expected a device path (/dev/ttyUSB0, /dev/rfcomm0) or tcp://HOST:PORT',
+      ],
+    ];
+    for (const [name, fr, en] of cases) {
+      const err = refused(name);
+      expect(err.messageIn('fr'), name).toBe(`adaptateur « ${name} » : ${fr}`);
+      expect(err.message, name).toBe(`adapter '${name}': ${en}`);
+    }
+    const profile = (await openAdapter('elm327:/dev/null?profile=nope').catch(
+      (e: unknown) => e,
+    )) as AdapterSpecError;
+    expect(profile).toBeInstanceOf(AdapterSpecError);
+    expect(profile.messageIn('fr')).toMatch(
+      /^adaptateur « elm327:\/dev\/null\?profile=nope » : profil d’adaptateur inconnu « nope » \(connus : .*genuine/,
+    );
+    expect(profile.message).toMatch(/unknown adapter profile 'nope' \(known: /);
+  });
+
   it('an SLCAN adapter that is not there: the link error in French names the port', async () => {
     const err = (await openAdapter('slcan:/dev/ttyACM-absent').catch((e: unknown) => e)) as Error & {
       messageIn(lang: 'fr'): string;

@@ -136,9 +136,22 @@ describe('elm327:/dev/… (serial)', () => {
     expect(err).toBeInstanceOf(DisconnectedError);
     expect(err).toMatchObject({ code: 'disconnected' });
     expect((err as Error).message).toMatch(/^\/dev\/ttyUSB-atelier-absent: no such device/);
+    expect((err as DisconnectedError).messageIn('fr')).toBe(
+      '/dev/ttyUSB-atelier-absent : aucun périphérique de ce nom (adaptateur branché ? en Bluetooth, appairé et lié par rfcomm bind ?)',
+    );
     expect(clock.now()).toBe(0);
     expect(clock.pending).toBe(0);
     expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('a file that is not a serial port (/dev/null) is refused once, saying so, not probed at six rates', async () => {
+    // serialport says "Inappropriate ioctl for device setting custom baud rate of 38400" with no code:
+    // the port itself is refused (ENOTTY), whatever the rate.
+    const err = await openAdapter('elm327:/dev/null').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DisconnectedError);
+    expect((err as Error).message).toMatch(/^\/dev\/null: .*Inappropriate ioctl/);
+    expect((err as Error).message).not.toMatch(/9600|115200/);
+    expect((err as DisconnectedError).messageIn('fr')).toBe("/dev/null : ce n'est pas un port série [ENOTTY]");
   });
 
   it('a bad name is refused before the port is touched', async () => {

@@ -54,6 +54,34 @@ export const SPEC_TEXTS = {
     (p) =>
       `aucun scénario « ${p.name} » (connus : ${p.known.join(', ')} ; ou le chemin d’un fichier de scénario .yaml)`,
   ),
+  'elm327.bad-baud': text<{ value: string }>(
+    (p) => `baud '${p.value}' is not a baud rate`,
+    (p) => `baud « ${p.value} » n'est pas un débit série (300 à 4 000 000, par exemple 38400)`,
+  ),
+  'elm327.bad-protocol': text<{ value: string }>(
+    (p) => `protocol '${p.value}' is not an ELM327 protocol number (1–9, A)`,
+    (p) => `protocol « ${p.value} » n'est pas un numéro de protocole ELM327 (1 à 9, A)`,
+  ),
+  'elm327.port-range': text<{ port: number }>(
+    (p) => `port ${p.port} out of range`,
+    (p) => `port ${p.port} hors limites (1 à 65535)`,
+  ),
+  'elm327.baud-on-tcp': text(
+    () => 'baud applies to serial lines, not to TCP',
+    () => 'baud ne s’applique qu’à une ligne série, pas à TCP',
+  ),
+  'elm327.expected-tcp': text(
+    () => 'expected tcp://HOST:PORT',
+    () => 'attendu tcp://HÔTE:PORT (par exemple tcp://192.168.0.10:35000)',
+  ),
+  'elm327.expected-target': text(
+    () => 'expected a device path (/dev/ttyUSB0, /dev/rfcomm0) or tcp://HOST:PORT',
+    () => 'attendu le chemin d’un périphérique (/dev/ttyUSB0, /dev/rfcomm0) ou tcp://HÔTE:PORT',
+  ),
+  'elm327.unknown-profile': text<{ name: string; known: readonly string[] }>(
+    (p) => `unknown adapter profile '${p.name}' (known: ${p.known.join(', ')})`,
+    (p) => `profil d’adaptateur inconnu « ${p.name} » (connus : ${p.known.join(', ')})`,
+  ),
   'slcan.whole-number': text<{ key: string; value: string; min: number; max: number }>(
     (p) => `${p.key} '${p.value}' is not a whole number from ${p.min} to ${p.max}`,
     (p) => `${p.key} « ${p.value} » : nombre entier de ${p.min} à ${p.max} attendu`,

@@ -233,8 +233,15 @@ const ELM_TEXTS = {
       `${v.address} : ${LINE_FR[v.os] ?? v.why}${LINE_FR[v.os] ? ` [${v.os}]` : ''}`,
   },
   'no-baud': {
-    en: (v: { tried: string }) => `no ELM327 prompt at any baud rate (tried ${v.tried})`,
-    fr: (v: { tried: string }) => `aucune invite d'ELM327 à aucun débit (essayés : ${v.tried})`,
+    en: (v: { tried: string; triedFr: string }) => `no ELM327 prompt at any baud rate (tried ${v.tried})`,
+    fr: (v: { tried: string; triedFr: string }) =>
+      `aucune invite d'ELM327 à aucun débit (essayés : ${v.triedFr}) : adaptateur éteint, ou pas un ELM327 ?`,
+  },
+  'no-device': {
+    en: (v: { path: string }) =>
+      `${v.path}: no such device (is the adapter plugged in, or paired and bound?)`,
+    fr: (v: { path: string }) =>
+      `${v.path} : aucun périphérique de ce nom (adaptateur branché ? en Bluetooth, appairé et lié par rfcomm bind ?)`,
   },
 } satisfies Record<string, { en: (v: never) => string; fr: (v: never) => string }>;
 
@@ -250,8 +257,13 @@ const LINE_FR: Record<string, string> = {
   ENETUNREACH: "réseau injoignable (êtes-vous sur le Wi-Fi de l'adaptateur ?)",
   ENOTFOUND: 'nom inconnu : adresse introuvable',
   ENOENT: 'port série introuvable (adaptateur débranché ?)',
+  ENXIO: 'périphérique absent (adaptateur débranché ?)',
+  ENODEV: 'périphérique absent (adaptateur débranché ?)',
   EACCES: 'accès refusé au port série (droits du groupe dialout ?)',
-  EBUSY: 'port série occupé par un autre programme',
+  EPERM: 'accès refusé au port série (droits du groupe dialout ?)',
+  EBUSY: 'port série occupé par un autre programme (un terminal série, ModemManager ?)',
+  ENOTTY: "ce n'est pas un port série",
+  EIO: "erreur d'entrée-sortie sur le port (adaptateur débranché pendant l'ouverture ?)",
 };
 
 /** What a setting is for, in French (the English purpose is the client's words). */

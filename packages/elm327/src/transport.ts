@@ -1,16 +1,28 @@
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { DisconnectedError } from '@atelier/obd';
+import { DisconnectedError, LinkError, lineErrorCode } from '@atelier/obd';
 import { elmReason } from './elm-reasons.js';
 import { releaseStream } from './io.js';
 
-/** A line that would not open: Node's words in English, the system's error code for the French. */
+/**
+ * A line that would not open: Node's or serialport's words in English, the system's error code for
+ * the French (serialport puts strerror's words in its message and no code: `lineErrorCode` reads
+ * them).
+ */
 const lineFailed = (address: string, err: Error) =>
   elmReason('line-failed', {
     address,
     why: err.message,
-    os: String((err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]{3,})\b/.exec(err.message)?.[1] ?? ''),
+    os: lineErrorCode(err) || (/\b(E[A-Z]{3,})\b/.exec(err.message)?.[1] ?? ''),
   });
+
+/**
+ * Refusals of the port itself, whatever the rate: not there, not ours, taken, or not a serial port.
+ * Probing the other rates would only say it six times.
+ */
+const PORT_REFUSED = new Set(['ENOENT', 'ENXIO', 'ENODEV', 'EACCES', 'EPERM', 'EBUSY', 'ENOTTY']);
+const portRefused = (err: unknown): boolean =>
+  err instanceof LinkError && PORT_REFUSED.has(String(err.why?.values.os ?? ''));
 
 /** Opens a TCP connection to a WiFi adapter (usually 192.168.0.10:35000) or an emulator. */
 export function openTcp(host: string, port: number, timeoutMs = 5_000): Promise<Duplex> {
@@ -83,6 +95,7 @@ export async function probeBaud(
   waitMs = 1_000,
 ): Promise<{ baud: number; stream: Duplex }> {
   const tried: string[] = [];
+  const triedFr: string[] = [];
   for (const baud of bauds) {
     for (let attempt = 0; attempt < 3; attempt++) {
       let stream: Duplex | undefined;
@@ -92,17 +105,22 @@ export async function probeBaud(
         outcome = await awaitPrompt(stream, waitMs);
       } catch (err) {
         // The port did not open (openSerial already waited for a transient failure to pass).
+        if (portRefused(err)) throw err;
         tried.push(`${baud} (${(err as Error).message})`);
+        triedFr.push(`${baud} (${err instanceof LinkError ? err.messageIn('fr') : (err as Error).message})`);
         if (stream) await releaseStream(stream);
         break;
       }
       if (outcome === 'prompt') return { baud, stream };
       await releaseStream(stream);
       tried.push(`${baud} (${outcome === 'silent' ? 'no prompt' : outcome.message})`);
+      triedFr.push(
+        `${baud} (${outcome === 'silent' ? "pas d'invite" : outcome instanceof LinkError ? outcome.messageIn('fr') : outcome.message})`,
+      );
       if (outcome === 'silent') break;
     }
   }
-  throw new DisconnectedError(elmReason('no-baud', { tried: tried.join(', ') }));
+  throw new DisconnectedError(elmReason('no-baud', { tried: tried.join(', '), triedFr: triedFr.join(', ') }));
 }
 
 /**

@@ -1,5 +1,12 @@
 // Quoting outside text in errors, and YAML errors in French, for the adapters above.
-export { clip, MAX_QUOTE, stMinToMs, type YamlErrorLike, yamlReasonFr } from '@atelier/can';
+export {
+  clip,
+  lineErrorCode,
+  MAX_QUOTE,
+  stMinToMs,
+  type YamlErrorLike,
+  yamlReasonFr,
+} from '@atelier/can';
 export * from './address.js';
 export * from './answering.js';
 export * from './dtc.js';

@@ -5,6 +5,7 @@ import {
   COMMON_BAUDS,
   Elm327Link,
   type Elm327Options,
+  elmReason,
   loadProfiles,
   openSerial,
   openTcp,
@@ -15,6 +16,7 @@ import {
 import { DisconnectedError } from '@atelier/obd';
 import { AdapterSpecError } from '../errors.js';
 import { type AdapterName, checkOptions, splitAdapterName } from '../name.js';
+import { specDetail } from '../spec-texts.js';
 import type { AdapterScheme, SchemeContext, SchemeOpened } from '../types.js';
 
 export interface ElmTarget {
@@ -40,37 +42,34 @@ function parseElm(name: AdapterName): ElmTarget {
   if (params.has('baud')) {
     const baud = Number(params.get('baud'));
     if (!Number.isInteger(baud) || baud < 300 || baud > 4_000_000)
-      throw new AdapterSpecError(spec, 'bad-option', `baud '${params.get('baud')}' is not a baud rate`);
+      throw new AdapterSpecError(
+        spec,
+        'bad-option',
+        specDetail('elm327.bad-baud', { value: params.get('baud')! }),
+      );
     out.baud = baud;
   }
   if (params.has('profile')) out.profile = params.get('profile')!;
   if (params.has('protocol')) {
     const p = params.get('protocol')!.toUpperCase();
     if (!/^[1-9A]$/.test(p))
-      throw new AdapterSpecError(
-        spec,
-        'bad-option',
-        `protocol '${p}' is not an ELM327 protocol number (1–9, A)`,
-      );
+      throw new AdapterSpecError(spec, 'bad-option', specDetail('elm327.bad-protocol', { value: p }));
     out.protocol = p;
   }
   const m = /^tcp:\/\/([^:/[\]]+|\[[^\]]+\]):(\d+)\/?$/.exec(where);
   if (m) {
     const port = Number(m[2]);
-    if (port < 1 || port > 65_535) throw new AdapterSpecError(spec, 'syntax', `port ${port} out of range`);
+    if (port < 1 || port > 65_535)
+      throw new AdapterSpecError(spec, 'syntax', specDetail('elm327.port-range', { port }));
     if (out.baud !== undefined)
-      throw new AdapterSpecError(spec, 'bad-option', 'baud applies to serial lines, not to TCP');
+      throw new AdapterSpecError(spec, 'bad-option', specDetail('elm327.baud-on-tcp'));
     out.tcp = { host: m[1]!.replace(/^\[|\]$/g, ''), port };
   } else if (where.startsWith('tcp:')) {
-    throw new AdapterSpecError(spec, 'syntax', 'expected tcp://HOST:PORT');
+    throw new AdapterSpecError(spec, 'syntax', specDetail('elm327.expected-tcp'));
   } else if (where.startsWith('/')) {
     out.path = where;
   } else {
-    throw new AdapterSpecError(
-      spec,
-      'syntax',
-      'expected a device path (/dev/ttyUSB0, /dev/rfcomm0) or tcp://HOST:PORT',
-    );
+    throw new AdapterSpecError(spec, 'syntax', specDetail('elm327.expected-target'));
   }
   return out;
 }
@@ -82,7 +81,7 @@ export function profileNamed(spec: string, name: string, profiles: AdapterProfil
     throw new AdapterSpecError(
       spec,
       'unknown-profile',
-      `unknown adapter profile '${name}' (known: ${profiles.map((p) => p.name).join(', ')})`,
+      specDetail('elm327.unknown-profile', { name, known: profiles.map((p) => p.name) }),
     );
   return found;
 }
@@ -161,10 +160,7 @@ export const elm327Scheme: AdapterScheme<ElmTarget & { spec: string }> = {
     }
     const path = t.path!;
     // Checked first: probing would otherwise try every rate on a port that is not there.
-    if (!existsSync(path))
-      throw new DisconnectedError(
-        `${path}: no such device (is the adapter plugged in, or paired and bound?)`,
-      );
+    if (!existsSync(path)) throw new DisconnectedError(elmReason('no-device', { path }));
     // Without ?baud= the rate is probed once; reconnections reuse what was found.
     let baud = t.baud;
     let first: Duplex | undefined;

@@ -436,16 +436,13 @@ async function guided(scope: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const { symptomGone, version } = req.body;
       const id = await step(req.params.id, req.user!, version, async (g, s) => {
-        // Nothing is read from the car, nor the session concluded, while its HV system is locked out.
-        if (g.state === 'verify')
-          g.checkEnergise(
-            s.adapter_kind === 'scenario' && runtime.isConnected(s.id) && !runtime.isSimulated(s.id)
-              ? 'conclude'
-              : 'verify',
-          );
         // A recording answers what was recorded: it cannot be road-tested nor re-read after a repair.
         // The session ends on the repair, said to be unverified, rather than judged on old answers.
-        if (s.adapter_kind === 'scenario' && runtime.isConnected(s.id) && !runtime.isSimulated(s.id)) {
+        const recording =
+          s.adapter_kind === 'scenario' && runtime.isConnected(s.id) && !runtime.isSimulated(s.id);
+        // Nothing is read from the car, nor the session concluded, while its HV system is locked out.
+        if (g.state === 'verify') g.checkEnergise(recording ? 'conclude' : 'verify');
+        if (recording) {
           g.concludeUnverified({
             fr: 'scénario enregistré : le véhicule ne peut être ni essayé ni relu après la réparation',
             en: 'recorded scenario: the car can be neither road-tested nor read again after the repair',

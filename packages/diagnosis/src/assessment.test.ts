@@ -121,6 +121,7 @@ describe('assessPath', () => {
         : []),
       test('ac_compressor_isolation_test', 'bad'),
       repair('ac_compressor_isolation', 1110),
+      ...(safe ? [{ kind: 'safety', id: 'hv_unlock' } as PathStep] : []),
       verifyOk,
     ];
     const expert: DiagnosticPath = {
@@ -141,6 +142,45 @@ describe('assessPath', () => {
     ]);
     expect(a.skippedSafety[0].missing).toEqual(['hv_lockout', 'habilitation_B2VL']);
     expect(a.mark).toBe(8);
+  });
+
+  it('counts a verification while the HV system is still locked out as a skipped unlock, and a lock-out lifted as gone', () => {
+    const lockedOut: PathStep[] = [
+      { kind: 'read', what: 'dtc' },
+      { kind: 'safety', id: 'hv_lockout' },
+      { kind: 'safety', id: 'habilitation_B2VL' },
+      test('ac_compressor_isolation_test', 'bad'),
+      repair('ac_compressor_isolation', 1110),
+    ];
+    const expert: DiagnosticPath = {
+      treeId: 'hv_isolation',
+      steps: [...lockedOut, { kind: 'safety', id: 'hv_unlock' }, verifyOk],
+      conclusion: 'ac_compressor_isolation',
+    };
+    // Codes cleared and the car road-tested and read with its HV system locked out: counted once.
+    const noUnlock: DiagnosticPath = {
+      ...expert,
+      steps: [...lockedOut, { kind: 'clear', ok: true }, { kind: 'road_test', minutes: 20 }, verifyOk],
+    };
+    const a = assessPath(kb, noUnlock, expert, 'ac_compressor_isolation');
+    expect(a.skippedSafety).toEqual([{ test: 'clear', missing: ['hv_unlock'] }]);
+    expect(a.mark).toBe(8);
+    expect(a.remarks.map((r) => r.fr)).toContain('Prérequis de sécurité manquants avant clear : hv_unlock.');
+    // Unlocked after the repair, then a second insulation test without a new lock-out: the first one
+    // no longer counts (the car was re-energised between them).
+    const relock: DiagnosticPath = {
+      ...expert,
+      steps: [
+        ...lockedOut,
+        { kind: 'safety', id: 'hv_unlock' },
+        { kind: 'verify', cleared: true, dtcsAfter: ['P0AA6'], symptomGone: false },
+        test('inverter_isolation_test', 'good'),
+      ],
+      conclusion: undefined,
+    };
+    expect(assessPath(kb, relock, expert, 'ac_compressor_isolation').skippedSafety).toEqual([
+      { test: 'inverter_isolation_test', missing: ['hv_lockout'] },
+    ]);
   });
 
   it('counts a conclusion on a cause tested good, or never confirmed, as wrong (issue 17)', () => {

@@ -1,6 +1,7 @@
 import { MONITORS } from '@atelier/obd';
 import type { KnowledgeBase } from './kb/types.js';
 import { type DiagnosticPath, pathCost, pathMinutes } from './path.js';
+import { LOCKOUT_STEP, UNLOCK_STEP } from './safety.js';
 import type { Localized } from './text.js';
 
 /** French apprenticeship grading of a skill: acquired, being acquired, not acquired. */
@@ -67,11 +68,31 @@ export function assessPath(
   const inspectionOf = (cause: string) =>
     kb.trees.find((t) => t.id === apprentice.treeId)?.causes.find((c) => c.id === cause)?.inspect;
 
-  // Safety: every prerequisite of a test must appear as a safety step before it.
+  // Safety: every prerequisite of a test must appear as a safety step before it — the lock-out since
+  // the last time it was lifted. And the lock-out is lifted (hv_unlock) before anything powers the
+  // car again: the first clear, routine, road test or verification while locked out counts as a
+  // skipped unlock, as a test without its lock-out counts as a skipped lock-out.
   const done = new Set<string>();
   const skippedSafety: { test: string; missing: string[] }[] = [];
+  let lockedOut = false;
+  let unlockSkipped = false;
   for (const s of apprentice.steps) {
-    if (s.kind === 'safety') done.add(s.id);
+    if (s.kind === 'safety') {
+      done.add(s.id);
+      if (s.id === LOCKOUT_STEP) [lockedOut, unlockSkipped] = [true, false];
+      if (s.id === UNLOCK_STEP) {
+        lockedOut = false;
+        done.delete(LOCKOUT_STEP);
+      }
+    }
+    if (
+      lockedOut &&
+      !unlockSkipped &&
+      (s.kind === 'clear' || s.kind === 'follow_up' || s.kind === 'road_test' || s.kind === 'verify')
+    ) {
+      skippedSafety.push({ test: s.kind, missing: [UNLOCK_STEP] });
+      unlockSkipped = true;
+    }
     if (s.kind === 'test' || s.kind === 'repair') {
       const required = s.kind === 'test' ? (kb.tests.get(s.id)?.safety ?? []) : repairSafety(kb, s.cause);
       const missing = required.filter((r) => !done.has(r));

@@ -1,6 +1,7 @@
 import type { Cause, WorkshopTest } from './kb/types.js';
 import type { MeasuredReading } from './measure.js';
 import type { PathStep, VerifyResult } from './path.js';
+import { UNLOCK_STEP } from './safety.js';
 import { type GuidedSession, type Recommendation, SessionError } from './session.js';
 import type { Localized } from './text.js';
 
@@ -21,9 +22,14 @@ export interface Workshop {
   verify(): Promise<VerifyResult>;
   /**
    * Safety prerequisites are done when asked (lock-out, habilitation check), before a test or before
-   * the repair of `cause` (`for` says which).
+   * the repair of `cause` (`for` says which); and the lock-out lifted (`hv_unlock`, `unlock`) once the
+   * work on the HV system is over, before the car is powered again. A workshop that cannot do a step
+   * throws: the session records nothing of it.
    */
-  safety?(id: string, forStep?: { kind: 'test' } | { kind: 'repair'; cause: Cause }): Promise<void>;
+  safety?(
+    id: string,
+    forStep?: { kind: 'test' } | { kind: 'repair'; cause: Cause } | { kind: 'unlock' },
+  ): Promise<void>;
   /**
    * The battery charged on the workshop charger when the repair calls for it before the
    * verification (`batteryChargeDue`), and what the charger showed. A workshop without it leaves
@@ -54,6 +60,13 @@ export async function followRecommendations(
 ): Promise<void> {
   const max = options.maxSteps ?? 100;
   let incomplete = 0;
+  // The lock-out lifted by its BCL once the work on the HV system is over (after the repair, or when
+  // the session ends on no cause): nothing powers the car before it.
+  const unlockIfDue = async () => {
+    if (!session.unlockDue()) return;
+    await workshop.safety?.(UNLOCK_STEP, { kind: 'unlock' });
+    session.recordSafety(UNLOCK_STEP);
+  };
   for (let i = 0; i < max && session.state !== 'done'; i++) {
     if (session.state === 'repair') {
       const cause = session.pendingRepair!;
@@ -68,6 +81,7 @@ export async function followRecommendations(
       continue;
     }
     if (session.state === 'verify') {
+      await unlockIfDue();
       if (session.batteryChargeDue() && workshop.chargeBattery)
         session.recordBatteryCharge(await workshop.chargeBattery());
       const outcome = session.verify(await workshop.verify());
@@ -97,4 +111,5 @@ export async function followRecommendations(
     }
     options.onStep?.(session, next);
   }
+  await unlockIfDue();
 }

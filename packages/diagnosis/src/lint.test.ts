@@ -171,12 +171,28 @@ describe('lintKnowledgeBase', () => {
       .filter((m) => m.includes('unknown safety step'));
     expect(msgs).toEqual([
       expect.stringMatching(
-        /^tests\.yaml tests\.\d+\.safety\.0 hv_isolation_measurement: unknown safety step "hv_lock_out": a step is hv_lockout or habilitation_SYMBOL with an NF C18-550 symbol \(B0L, B1L, B2L, B1VL, B2VL, B1TL, B2TL, B1XL, B2XL, BRL, BCL\)$/,
+        /^tests\.yaml tests\.\d+\.safety\.0 hv_isolation_measurement: unknown safety step "hv_lock_out": a step is hv_lockout, hv_unlock or habilitation_SYMBOL with an NF C18-550 symbol \(B0L, B1L, B2L, B1VL, B2VL, B1TL, B2TL, B1XL, B2XL, BRL, BCL\)$/,
       ),
       expect.stringMatching(
         /^charging\.yaml causes\.dcdc_converter_fault\.repair\.safety\.1 dcdc_converter_fault: unknown safety step "habilitation_B2V"/,
       ),
     ]);
+  });
+
+  it('accepts the lock-out lifted (hv_unlock) as a safety step: a test that needs the HV system powered', () => {
+    const dir = copyKb();
+    const testsFile = join(dir, 'tests.yaml');
+    const tests = readFileSync(testsFile, 'utf8');
+    // The DC-DC output is measured with the car READY: the HV system powered, not locked out.
+    const ready = tests.replace(
+      /(id: dcdc_output_test[\s\S]*?tools: \[multimeter\]\n)/,
+      '$1    safety: [hv_unlock]\n',
+    );
+    expect(ready).not.toBe(tests);
+    writeFileSync(testsFile, ready);
+    const msgs = lintKnowledgeBase(dir).problems.map((p) => p.message);
+    expect(msgs.filter((m) => m.includes('safety'))).toEqual([]);
+    expect(msgs).toEqual([]);
   });
 
   it('reports each broken file with its field path and line, and keeps going', () => {

@@ -11,6 +11,7 @@ import {
   HV_PARTS,
   habilitationOf,
   LOCKOUT_STEP,
+  UNLOCK_STEP,
 } from './safety.js';
 
 /**
@@ -168,7 +169,8 @@ export function checkConsignation(
 
 /**
  * Every safety step a test or a repair lists is one the dashboard and the CLI know how to gate: the
- * lock-out (`hv_lockout`, the BCL's) or `habilitation_SYMBOL` with an NF C18-550 symbol. A step
+ * lock-out (`hv_lockout`, the BCL's), its lifting (`hv_unlock`, the BCL's too: a test that needs the
+ * HV system powered, not locked out) or `habilitation_SYMBOL` with an NF C18-550 symbol. A step
  * mistyped (`hv_lock_out`, `habilitation_B2V`) would be shown as a bare id and checked against no
  * one: the gate would be gone without a word.
  */
@@ -178,10 +180,10 @@ export function checkSafetyIds(
   testsFile: string,
 ): LintReport['problems'] {
   const problems: LintReport['problems'] = [];
-  const known = `${LOCKOUT_STEP} or ${HABILITATION_PREFIX}SYMBOL with an NF C18-550 symbol (${HABILITATION_SYMBOLS.join(', ')})`;
+  const known = `${LOCKOUT_STEP}, ${UNLOCK_STEP} or ${HABILITATION_PREFIX}SYMBOL with an NF C18-550 symbol (${HABILITATION_SYMBOLS.join(', ')})`;
   const check = (file: string, path: string, owner: string, safety: readonly string[]) =>
     safety.forEach((id, i) => {
-      if (id === LOCKOUT_STEP) return;
+      if (id === LOCKOUT_STEP || id === UNLOCK_STEP) return;
       const symbol = habilitationOf(id);
       if (symbol !== undefined && (HABILITATION_SYMBOLS as readonly string[]).includes(symbol)) return;
       problems.push({

@@ -13,6 +13,7 @@ import type { Localized } from './text.js';
  *   (insulation measurements on the locked-out HV system beside the pack).
  * - `hv_lockout` — the HV system locked out (consignation) and the absence of voltage checked. It is
  *   itself a habilitated operation: `CONSIGNATION_SYMBOL` (below) says whose.
+ * - `hv_unlock` — the lock-out lifted (déconsignation), the same person's (`UNLOCK_STEP`).
  */
 export const HABILITATION_PREFIX = 'habilitation_';
 
@@ -40,6 +41,15 @@ export const HABILITATION_SYMBOLS = [
 export const LOCKOUT_STEP = 'hv_lockout';
 
 /**
+ * The lock-out lifted (déconsignation, NF C18-550): the end of work notice given, tools and people
+ * clear of the HV parts, the HV system re-energised — by the BCL, as the lock-out, before anything
+ * powers the car again (clearing codes, a routine, the road test, the verification read). The
+ * session records it where a lock-out is in force; a test may list it in `safety:` to ask for the HV
+ * system not locked out.
+ */
+export const UNLOCK_STEP = 'hv_unlock';
+
+/**
  * The NF C18-550 symbol whose holder locks out (consigne) a vehicle's HV system for a test: BCL,
  * the *chargé de consignation*, who locks out and verifies the absence of voltage for the work that
  * follows. No other symbol covers it: a person in charge of work (B2L, B2VL, B2XL) receives the
@@ -54,7 +64,8 @@ export const CONSIGNATION_SYMBOL = 'BCL';
  * lock-out is the BCL's (`CONSIGNATION_SYMBOL`); undefined for a step that is only done.
  */
 export function requiredSymbolOf(safetyId: string): string | undefined {
-  if (safetyId === LOCKOUT_STEP) return CONSIGNATION_SYMBOL;
+  // The lock-out is lifted by whoever may lock out: the chargé de consignation (NF C18-550).
+  if (safetyId === LOCKOUT_STEP || safetyId === UNLOCK_STEP) return CONSIGNATION_SYMBOL;
   return habilitationOf(safetyId);
 }
 
@@ -114,6 +125,11 @@ export function safetyText(id: string): Localized {
     return {
       fr: `Consignation haute tension et vérification d’absence de tension, par un chargé de consignation (habilitation NF C18-550 ${CONSIGNATION_SYMBOL})`,
       en: `High-voltage lock-out and absence of voltage verified, by a person in charge of lock-out (NF C18-550 habilitation ${CONSIGNATION_SYMBOL})`,
+    };
+  if (id === UNLOCK_STEP)
+    return {
+      fr: `Déconsignation haute tension (fin de travaux, remise sous tension) par le chargé de consignation (habilitation NF C18-550 ${CONSIGNATION_SYMBOL})`,
+      en: `High-voltage lock-out lifted (end of work, re-energised) by the person in charge of lock-out (NF C18-550 habilitation ${CONSIGNATION_SYMBOL})`,
     };
   const symbol = habilitationOf(id);
   if (!symbol) return { fr: id, en: id };

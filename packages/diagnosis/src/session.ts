@@ -27,7 +27,7 @@ import {
   type VerifyResult,
   verifyOutcome,
 } from './path.js';
-import { safetyText } from './safety.js';
+import { LOCKOUT_STEP, safetyText, UNLOCK_STEP } from './safety.js';
 import { selectTrees, treeForVehicle } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
@@ -183,18 +183,45 @@ const STATE_FR: Record<SessionState, string> = {
 const inState = (en: string, fr: string, state: SessionState) =>
   new SessionError(`${en} ${state}`, `${fr} « ${STATE_FR[state]} »`);
 
-/** A test was asked for before its safety prerequisites were recorded. */
+/**
+ * The steps after a repair that power the car again: clearing the codes (ignition on), the follow-up
+ * routine, the road test, the verification read — and handing the car back on an unverified
+ * conclusion. None is done while the HV system is locked out (`GuidedSession.unlockDue`).
+ */
+export type EnergisingStep = 'clear' | 'follow_up' | 'road_test' | 'verify' | 'conclude';
+
+const ENERGISING_TEXT: Record<EnergisingStep, Localized> = {
+  clear: { fr: 'l’effacement des codes', en: 'clearing the codes' },
+  follow_up: { fr: 'la routine après réparation', en: 'the follow-up routine' },
+  road_test: { fr: 'l’essai routier', en: 'the road test' },
+  verify: { fr: 'la lecture de vérification', en: 'the verification read' },
+  conclude: { fr: 'la restitution du véhicule', en: 'handing the car back' },
+};
+
+/**
+ * A step was asked for before its safety prerequisites were recorded: a test, a repair, or a step
+ * that re-energises the car (`energise`: `test` is then the `EnergisingStep`) while it is locked out.
+ */
 export class SafetyPrerequisiteError extends SessionError {
   override name = 'SafetyPrerequisiteError';
   constructor(
-    /** The test's id, or the cause's whose repair was asked for. */
+    /** The test's id, the cause's whose repair was asked for, or the energising step. */
     readonly test: string,
     readonly missing: string[],
-    readonly step: 'test' | 'repair' = 'test',
+    readonly step: 'test' | 'repair' | 'energise' = 'test',
   ) {
+    const what =
+      step === 'energise'
+        ? {
+            en: `re-energising the car for ${ENERGISING_TEXT[test as EnergisingStep]?.en ?? test}`,
+            fr: `la remise sous tension du véhicule pour ${ENERGISING_TEXT[test as EnergisingStep]?.fr ?? test}`,
+          }
+        : step === 'repair'
+          ? { en: `the repair of ${test}`, fr: `la réparation de ${test}` }
+          : { en: `test ${test}`, fr: `le test ${test}` };
     super(
-      `${step === 'repair' ? 'the repair of' : 'test'} ${test} needs ${missing.join(', ')} first`,
-      `${step === 'repair' ? 'la réparation de' : 'le test'} ${test} demande d’abord : ${missing.map((m) => safetyText(m).fr).join(' ; ')}`,
+      `${what.en} needs ${missing.join(', ')} first`,
+      `${what.fr} demande d’abord : ${missing.map((m) => safetyText(m).fr).join(' ; ')}`,
     );
   }
 }
@@ -390,8 +417,48 @@ export class GuidedSession {
     return Math.round((cause.repair.hours * this.data.costModel.labourRate + cause.repair.parts) * 100) / 100;
   }
 
+  /**
+   * The safety steps in force: those recorded, except that the lock-out counts only while the HV
+   * system is locked out (the last lock-out after the last unlock: a car re-energised since needs it
+   * again), and `hv_unlock` stands for "not locked out now".
+   */
   private safetyDone(): Set<string> {
-    return new Set(this.data.steps.flatMap((s) => (s.kind === 'safety' ? [s.id] : [])));
+    const done = new Set(this.data.steps.flatMap((s) => (s.kind === 'safety' ? [s.id] : [])));
+    if (this.hvLockedOut()) done.delete(UNLOCK_STEP);
+    else {
+      done.delete(LOCKOUT_STEP);
+      done.add(UNLOCK_STEP);
+    }
+    return done;
+  }
+
+  /** Whether the HV system is locked out now in the session's records: a lock-out not lifted since. */
+  hvLockedOut(): boolean {
+    for (let i = this.data.steps.length - 1; i >= 0; i--) {
+      const s = this.data.steps[i];
+      if (s.kind !== 'safety') continue;
+      if (s.id === UNLOCK_STEP) return false;
+      if (s.id === LOCKOUT_STEP) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the lock-out must be lifted (`hv_unlock`, by a BCL) before the session can go on: the HV
+   * system is locked out and the work on it is over — the repair is done (verification: clearing the
+   * codes, the road test and the read power the car), or the session ended (the car leaves the bay).
+   * While diagnosing or repairing, the lock-out serves the work still to come.
+   */
+  unlockDue(): boolean {
+    return (this.data.state === 'verify' || this.data.state === 'done') && this.hvLockedOut();
+  }
+
+  /**
+   * Refuses a step that powers the car (`EnergisingStep`) while the lock-out is not lifted: a
+   * `SafetyPrerequisiteError` naming `hv_unlock`. The dashboard asks it before touching the car.
+   */
+  checkEnergise(step: EnergisingStep): void {
+    if (this.hvLockedOut()) throw new SafetyPrerequisiteError(step, [UNLOCK_STEP], 'energise');
   }
 
   /**
@@ -449,7 +516,16 @@ export class GuidedSession {
     };
   }
 
+  /**
+   * Records a safety step done. Lifting the lock-out (`hv_unlock`) is refused when nothing is locked
+   * out: there is nothing to lift, and a record saying otherwise would hide a missing lock-out.
+   */
   recordSafety(id: string): void {
+    if (id === UNLOCK_STEP && !this.hvLockedOut())
+      throw new SessionError(
+        'nothing is locked out: the high-voltage lock-out is lifted only after one',
+        'rien n’est consigné : une déconsignation haute tension ne se fait qu’après une consignation',
+      );
     this.data.steps.push({ kind: 'safety', id });
   }
 
@@ -618,8 +694,8 @@ export class GuidedSession {
 
   /**
    * The safety steps the repair of a cause (the pending one by default) still needs, as a test's:
-   * its own (`repair.safety`) not yet recorded in this session. A lock-out recorded for a test before
-   * it counts, as it does for the next test (the session has no step that lifts it).
+   * its own (`repair.safety`) not in force in this session. A lock-out recorded for a test before it
+   * counts, as it does for the next test, unless it was lifted since (`hv_unlock`).
    */
   repairSafety(causeId = this.data.pendingRepair): string[] {
     const cause = this.tree.causes.find((c) => c.id === causeId);
@@ -688,6 +764,7 @@ export class GuidedSession {
         'the repair awaiting verification calls for no routine',
         'la réparation à vérifier ne demande aucune routine',
       );
+    this.checkEnergise('follow_up');
     this.data.steps.push({
       kind: 'follow_up',
       routine: { fr: routine.name.fr, en: routine.name.en },
@@ -719,6 +796,7 @@ export class GuidedSession {
         'l’essai routier vient après une réparation, pas dans l’état',
         this.data.state,
       );
+    this.checkEnergise('road_test');
     this.data.steps.push({ kind: 'road_test', ...options });
   }
 
@@ -733,6 +811,7 @@ export class GuidedSession {
         'les codes s’effacent après une réparation, pas dans l’état',
         this.data.state,
       );
+    this.checkEnergise('clear');
     this.data.steps.push({ kind: 'clear', ok });
   }
 
@@ -801,7 +880,9 @@ export class GuidedSession {
   /**
    * Ends the session on the cause just repaired without a verification that proves it, and says so:
    * the car cannot be road-tested and re-read (a recording answers what was recorded), or it leaves
-   * the workshop before its monitors ran. Not a failed repair, not a validated one.
+   * the workshop before its monitors ran. Not a failed repair, not a validated one. Refused while
+   * the HV system is locked out (`unlockDue`): the car cannot leave the bay locked out, and on a
+   * recording the real car still was — its lock-out is lifted and recorded first.
    */
   concludeUnverified(why: Localized): void {
     if (this.data.state !== 'verify')
@@ -809,6 +890,9 @@ export class GuidedSession {
     const last = this.data.steps.findLast((s) => s.kind === 'repair');
     if (last?.kind !== 'repair')
       throw new SessionError('no repair to conclude on', 'aucune réparation sur laquelle conclure');
+    // The car is handed back (or leaves the bay) on this conclusion: never with its HV system still
+    // locked out in the record, whoever lifts it — the lock-out is lifted by the BCL first.
+    this.checkEnergise('conclude');
     this.data.conclusion = last.cause;
     this.data.outcome = {
       kind: 'cause',
@@ -828,6 +912,7 @@ export class GuidedSession {
   verify(result: VerifyResult): VerifyOutcome {
     if (this.data.state !== 'verify')
       throw inState('nothing to verify in state', 'rien à vérifier dans l’état', this.data.state);
+    this.checkEnergise('verify');
     const judged = this.judgeVerification(result);
     const step: PathStep = {
       kind: 'verify',

@@ -206,6 +206,32 @@ describe('atelier diagnose', () => {
     expect(done.stdout).toContain('Repair: Replace the DC-DC converter');
   }, 90_000);
 
+  it('interactive: after a repair on high-voltage parts, asks for the lock-out lifted by a BCL before clearing the codes, and stops without it', async () => {
+    // DC-DC output bad, lock-out and B2VL confirmed, the repair done (Enter); then the unlock.
+    const refused = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:dcdc-converter', '--tree', 'charging'],
+      'm\no\no\n\nn\n',
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain('Avant la remise sous tension (effacement des codes, essai routier) :');
+    expect(refused.stderr).toContain(
+      "Déconsignation haute tension (fin de travaux, remise sous tension) par le chargé de consignation (habilitation NF C18-550 BCL) : faite par vous, titulaire de l'habilitation BCL valide ? (o/n)",
+    );
+    expect(refused.stderr).toContain(
+      'déconsignation non faite par un BCL : elle revient à une personne habilitée BCL (NF C18-550) ; véhicule laissé consigné, diagnostic interrompu',
+    );
+    // Nothing powers the car: the codes are not offered for clearing.
+    expect(refused.stderr).not.toContain('Effacer les codes maintenant');
+
+    const lifted = await runCliWithInput(
+      ['diagnose', '--adapter', 'sim:dcdc-converter', '--tree', 'charging', '--lang', 'en'],
+      'b\ny\ny\n\ny\n',
+    );
+    const unlockAsked = lifted.stderr.indexOf('High-voltage lock-out lifted (end of work, re-energised)');
+    expect(unlockAsked).toBeGreaterThan(-1);
+    expect(lifted.stderr.indexOf('Clear the codes now? (y/n)')).toBeGreaterThan(unlockAsked);
+  }, 90_000);
+
   it('interactive: a person without the battery option says so and is told who may open the pack', async () => {
     const r = await runCliWithInput(
       ['diagnose', '--adapter', 'sim:kona-weak-cell', '--vehicle', 'ev', '--lang', 'en'],

@@ -270,6 +270,15 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
         const what = safetyText(id)[ctx.lang];
         const symbol = requiredSymbolOf(id);
         const repair = forStep?.kind === 'repair';
+        // The lock-out lifted by a BCL once the work on the HV system is over, before the codes are
+        // cleared and the car road-tested (NF C18-550 déconsignation): asked as the lock-out was.
+        const unlock = forStep?.kind === 'unlock';
+        if (unlock)
+          out(
+            fr
+              ? '\nAvant la remise sous tension (effacement des codes, essai routier) :'
+              : '\nBefore the car is powered again (clearing the codes, road test):',
+          );
         if (repair && forStep.cause.repair.safety[0] === id)
           out(
             fr
@@ -296,8 +305,8 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
           throw new UsageError(
             symbol
               ? fr
-                ? `${habilitationOf(id) ? `habilitation ${symbol} non détenue : ${work.fr}` : `consignation non faite par un ${symbol} : elle revient`} à une personne habilitée ${symbol} (NF C18-550) ; ${repair ? 'réparation non enregistrée, ' : ''}diagnostic interrompu`
-                : `${habilitationOf(id) ? `habilitation ${symbol} not held: ${work.en}` : `lock-out not done by a ${symbol}: it is`} for a person holding ${symbol} (NF C18-550); ${repair ? 'repair not recorded, ' : ''}diagnosis stopped`
+                ? `${habilitationOf(id) ? `habilitation ${symbol} non détenue : ${work.fr}` : `${unlock ? 'déconsignation' : 'consignation'} non faite par un ${symbol} : elle revient`} à une personne habilitée ${symbol} (NF C18-550) ; ${repair ? 'réparation non enregistrée, ' : ''}${unlock ? 'véhicule laissé consigné, ' : ''}diagnostic interrompu`
+                : `${habilitationOf(id) ? `habilitation ${symbol} not held: ${work.en}` : `${unlock ? 'lock-out not lifted' : 'lock-out not done'} by a ${symbol}: it is`} for a person holding ${symbol} (NF C18-550); ${repair ? 'repair not recorded, ' : ''}${unlock ? 'car left locked out, ' : ''}diagnosis stopped`
               : fr
                 ? `prérequis ${id} non fait : diagnostic interrompu`
                 : `prerequisite ${id} not done: diagnosis stopped`,

@@ -1,17 +1,21 @@
 /**
  * The safety gates a guided session asks the reader to pass now, and where the reader stands for
- * each: the proposed test's steps while diagnosing, the found cause's repair steps while repairing.
+ * each: the proposed test's steps while diagnosing, the found cause's repair steps while repairing,
+ * the lock-out to lift (the BCL's) once the work on the HV system is over (`unlockDue`).
  * What the guided page writes above each gated button and the session's JSON carries, from the
  * same check as the gate at the click (`habilitationStanding`).
  */
-import { type GuidedSession, habilitationOf, requiredSymbolOf } from '@atelier/diagnosis';
+import { type GuidedSession, habilitationOf, requiredSymbolOf, UNLOCK_STEP } from '@atelier/diagnosis';
 import type { Db } from '../store/store.js';
 import { type HabStanding, habilitationStanding } from './habilitations.js';
 
 export interface SafetyGate {
-  /** What the step is for: the proposed test, or the repair of the cause found. */
-  for: 'test' | 'repair';
-  /** The test's id, or the cause's whose repair it is. */
+  /**
+   * What the step is for: the proposed test, the repair of the cause found, or the lock-out lifted
+   * once the HV work is over (before the car is powered again).
+   */
+  for: 'test' | 'repair' | 'unlock';
+  /** The test's id, or the cause's whose repair it is (for the unlock: the last repair's cause, if any). */
   target: string;
   /** The safety step (`hv_lockout`, `habilitation_B1XL`). */
   step: string;
@@ -33,7 +37,7 @@ export async function safetyGatesOf(
   user: { id: number; name: string },
   today: string,
 ): Promise<SafetyGate[]> {
-  const wanted: { for: 'test' | 'repair'; target: string; steps: string[]; missing: string[] }[] = [];
+  const wanted: { for: SafetyGate['for']; target: string; steps: string[]; missing: string[] }[] = [];
   if (g.state === 'diagnose') {
     const next = g.next();
     if (next)
@@ -41,6 +45,14 @@ export async function safetyGatesOf(
   } else if (g.state === 'repair' && g.pendingRepair) {
     const c = g.pendingRepair;
     wanted.push({ for: 'repair', target: c.id, steps: c.repair.safety, missing: g.repairSafety(c.id) });
+  } else if (g.unlockDue()) {
+    const last = g.steps.findLast((s) => s.kind === 'repair');
+    wanted.push({
+      for: 'unlock',
+      target: last?.kind === 'repair' ? last.cause : '',
+      steps: [UNLOCK_STEP],
+      missing: [UNLOCK_STEP],
+    });
   }
   const bySymbol = new Map<string, HabStanding>();
   const out: SafetyGate[] = [];

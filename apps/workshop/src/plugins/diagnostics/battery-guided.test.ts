@@ -143,6 +143,12 @@ describe('the guided session reads the traction battery', () => {
     expect(
       (await post('emma', `/diagnostics/${id}/guided/repair`, { causeId: 'weak_cell' })).statusCode,
     ).toBe(303);
+    // The module replaced, the lock-out is lifted (by Emma, BCL since the lock-out) before the car
+    // is powered again for the clear, the road test and the read.
+    expect((await post('emma', `/diagnostics/${id}/guided/clear`)).statusCode).toBe(409);
+    expect((await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'hv_unlock' })).statusCode).toBe(
+      303,
+    );
     expect((await post('emma', `/diagnostics/${id}/guided/clear`)).statusCode).toBe(303);
     expect((await post('emma', `/diagnostics/${id}/guided/road-test`)).statusCode).toBe(303);
     expect((await post('emma', `/diagnostics/${id}/guided/verify`, { symptomGone: 'true' })).statusCode).toBe(

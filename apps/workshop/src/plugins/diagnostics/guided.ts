@@ -297,6 +297,8 @@ async function guided(scope: FastifyInstance): Promise<void> {
             fr: 'les codes s’effacent après la réparation',
             en: 'codes are cleared after the repair',
           });
+        // Before the adapter touches the car: never while its HV system is still locked out.
+        g.checkEnergise('clear');
         if (!runtime.isConnected(s.id)) throw notConnected;
         g.recordClear(await runtime.clearCodes(s.id));
       });
@@ -318,6 +320,7 @@ async function guided(scope: FastifyInstance): Promise<void> {
             fr: 'la réparation en attente de vérification ne demande pas de routine',
             en: 'the repair awaiting verification calls for no routine',
           });
+        g.checkEnergise('follow_up');
         if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
           throw new ConflictError({
             fr: 'la routine se lance ici sur un scénario simulé connecté ; sur un véhicule réel, à l’outil constructeur',
@@ -370,7 +373,9 @@ async function guided(scope: FastifyInstance): Promise<void> {
     config: { access: DIAG_WORKERS },
     schema: { tags: ['diagnostics'], params: idParams, body: bare, response: back },
     handler: async (req, reply) => {
-      const id = await step(req.params.id, req.user!, req.body.version, (_g, s) => {
+      const id = await step(req.params.id, req.user!, req.body.version, (g, s) => {
+        // Starting the engine powers the car: for the follow-up routine, after the lock-out is lifted.
+        if (g.state === 'verify') g.checkEnergise('follow_up');
         if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
           throw new ConflictError({
             fr: 'le moteur se démarre ici sur un scénario simulé connecté ; un véhicule réel se démarre à la clé',
@@ -396,6 +401,7 @@ async function guided(scope: FastifyInstance): Promise<void> {
             fr: 'l’essai routier se fait après la réparation',
             en: 'the road test comes after the repair',
           });
+        g.checkEnergise('road_test');
         if (s.adapter_kind !== 'scenario') return g.recordRoadTest();
         if (!runtime.isConnected(s.id) || !runtime.isSimulated(s.id))
           throw new ConflictError({
@@ -432,7 +438,11 @@ async function guided(scope: FastifyInstance): Promise<void> {
       const id = await step(req.params.id, req.user!, version, async (g, s) => {
         // A recording answers what was recorded: it cannot be road-tested nor re-read after a repair.
         // The session ends on the repair, said to be unverified, rather than judged on old answers.
-        if (s.adapter_kind === 'scenario' && runtime.isConnected(s.id) && !runtime.isSimulated(s.id)) {
+        const recording =
+          s.adapter_kind === 'scenario' && runtime.isConnected(s.id) && !runtime.isSimulated(s.id);
+        // Nothing is read from the car, nor the session concluded, while its HV system is locked out.
+        if (g.state === 'verify') g.checkEnergise(recording ? 'conclude' : 'verify');
+        if (recording) {
           g.concludeUnverified({
             fr: 'scénario enregistré : le véhicule ne peut être ni essayé ni relu après la réparation',
             en: 'recorded scenario: the car can be neither road-tested nor read again after the repair',

@@ -184,7 +184,14 @@ describe('a repair on high-voltage parts is gated on the people register', () =>
     const done = await post('emma', `/diagnostics/${id}/guided/repair`, { causeId: 'dcdc_converter_fault' });
     expect(done.statusCode, done.body).toBe(303);
     expect(await repairs('emma', id)).toMatchObject([{ cause: 'dcdc_converter_fault' }]);
-    // Past the repair, no gate is asked for.
+    // Past the repair, only the lock-out to lift is asked for (before the car is powered again);
+    // once lifted, nothing.
+    expect((await json('emma', id)).safety_gates).toMatchObject([
+      { for: 'unlock', step: 'hv_unlock', symbol: 'BCL', done: false, held: true },
+    ]);
+    expect((await post('emma', `/diagnostics/${id}/guided/safety`, { id: 'hv_unlock' })).statusCode).toBe(
+      303,
+    );
     expect((await json('emma', id)).safety_gates).toEqual([]);
   }, 120_000);
 });

@@ -85,8 +85,9 @@ const safetyGateSchema = {
     'holders',
   ],
   properties: {
-    for: { type: 'string', enum: ['test', 'repair'] },
-    /** The test's id, or the cause's whose repair it is. */
+    /** unlock: the lock-out lifted (hv_unlock, a BCL's) before the car is powered again. */
+    for: { type: 'string', enum: ['test', 'repair', 'unlock'] },
+    /** The test's id, or the cause's whose repair it is (the unlock's: the last repair's cause, or ''). */
     target: { type: 'string' },
     step: { type: 'string' },
     /** The NF C18-550 symbol the step is checked against (the lock-out's: BCL). */
@@ -144,7 +145,8 @@ export const diagSessionSchema = {
     guided: { description: 'SessionData of @atelier/diagnosis, or null' },
     /**
      * What the guided page says before the click, for the reader: each safety step of the proposed
-     * test (or of the found cause's repair) checked against the people register.
+     * test (or of the found cause's repair, or the lock-out to lift once the HV work is over)
+     * checked against the people register.
      */
     safety_gates: { type: 'array', items: safetyGateSchema },
   },
@@ -198,8 +200,7 @@ async function sessions(scope: FastifyInstance): Promise<void> {
   // the found cause's repair's), where the reader stands for each (the gate at the click is the same
   // check), and who on the site holds it.
   const gatesFor = async (s: DiagSession, user: { id: number; name: string }): Promise<SafetyGate[]> => {
-    const state = guidedOf(s)?.state;
-    if (state !== 'diagnose' && state !== 'repair') return [];
+    if (!guidedOf(s)) return [];
     return safetyGatesOf(store, s.site_id, guidedSessionOf(s), user, isoDate(clock.now()));
   };
   const standingsForPage = async (s: DiagSession, user: { id: number; name: string }) =>

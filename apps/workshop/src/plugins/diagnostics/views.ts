@@ -18,6 +18,7 @@ import {
   type SessionOutcome,
   safetyText,
   strongestEffect,
+  UNLOCK_STEP,
   type VerifyMissing,
   verifyOutcome,
   wordText,
@@ -499,7 +500,12 @@ function verifyForms(
   simulated: boolean,
   real: boolean,
   engineStopped = false,
+  standings?: Standings,
 ): Html {
+  // The HV system still locked out after the work: every step below powers the car, so each waits,
+  // disabled with the reason, for the lock-out to be lifted (the route refuses it too, 409).
+  const locked = g.unlockDue();
+  const off = locked ? html` disabled aria-describedby="hv-unlock-reason"` : '';
   const sinceRepair = g.steps.slice(g.steps.findLastIndex((x) => x.kind === 'repair') + 1);
   const cleared = sinceRepair.some((x) => x.kind === 'clear' && x.ok);
   const roadTested = sinceRepair.some((x) => x.kind === 'road_test');
@@ -513,11 +519,11 @@ function verifyForms(
   const followUpItem = followUp
     ? html`<li class="follow-up"><strong>${T(req, { fr: 'Après la réparation', en: 'After the repair' })}</strong> : ${T(req, followUp)}${
         followUp.routine && simulated && engineStopped
-          ? html` <span class="tag engine-stopped">${T(req, { fr: 'moteur arrêté : la routine le demande en marche', en: 'engine stopped: the routine needs it running' })}</span> <form method="post" action="/diagnostics/${id}/guided/start-engine" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-start-engine">${T(req, { fr: 'Démarrer le moteur (véhicule simulé)', en: 'Start the engine (simulated car)' })}</button></form>`
+          ? html` <span class="tag engine-stopped">${T(req, { fr: 'moteur arrêté : la routine le demande en marche', en: 'engine stopped: the routine needs it running' })}</span> <form method="post" action="/diagnostics/${id}/guided/start-engine" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-start-engine"${off}>${T(req, { fr: 'Démarrer le moteur (véhicule simulé)', en: 'Start the engine (simulated car)' })}</button></form>`
           : ''
       }${
         followUp.routine && simulated
-          ? html` <form method="post" action="/diagnostics/${id}/guided/follow-up" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-follow-up">${T(req, { fr: `${followUp.routine.name.fr} sur le véhicule simulé (en accéléré)`, en: `${followUp.routine.name.en} on the simulated car (fast-forwarded)` })}</button></form>`
+          ? html` <form method="post" action="/diagnostics/${id}/guided/follow-up" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-follow-up"${off}>${T(req, { fr: `${followUp.routine.name.fr} sur le véhicule simulé (en accéléré)`, en: `${followUp.routine.name.en} on the simulated car (fast-forwarded)` })}</button></form>`
           : followUp.routine && real
             ? html` <span class="muted">(${T(req, { fr: 'à faire à l’outil constructeur', en: 'to be done with the maker’s tool' })})</span>`
             : ''
@@ -531,11 +537,12 @@ function verifyForms(
   const road =
     drive.road === 'motorway' ? { fr: ' sur voie rapide', en: ' on a fast road' } : { fr: '', en: '' };
   const roadTestForm = simulated
-    ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: `Essai routier simulé (${drive.minutes} min${road.fr} en accéléré)`, en: `Simulated road test (${drive.minutes} min${road.en}, fast-forwarded)` })}</button></form>`
+    ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test"${off}>${T(req, { fr: `Essai routier simulé (${drive.minutes} min${road.fr} en accéléré)`, en: `Simulated road test (${drive.minutes} min${road.en}, fast-forwarded)` })}</button></form>`
     : real
-      ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test">${T(req, { fr: 'Essai routier fait', en: 'Road test done' })}</button></form>`
+      ? html` <form method="post" action="/diagnostics/${id}/guided/road-test" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-road-test"${off}>${T(req, { fr: 'Essai routier fait', en: 'Road test done' })}</button></form>`
       : '';
   return html`<div class="verify">
+${locked ? unlockForm(req, id, version, standings, 'verify') : ''}
 ${
   lastVerify?.kind === 'verify' && lastVerify.missing && verifyOutcome(lastVerify) === 'incomplete'
     ? html`<p class="verify-incomplete" role="status"><strong>${T(req, { fr: 'Vérification incomplète — rien n’est prouvé, ni réparé ni en échec', en: 'Verification incomplete — nothing is proven, neither cured nor failed' })}</strong> : ${missingText(req, lastVerify.missing)}.</p>`
@@ -543,12 +550,39 @@ ${
 }
 <ol class="verify-steps">
 ${followUpItem}
-<li><form method="post" action="/diagnostics/${id}/guided/clear" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-clear">${T(req, { fr: 'Effacer les codes', en: 'Clear the codes' })}</button></form>${cleared ? html` <span class="tag">${T(req, { fr: 'effacés', en: 'cleared' })}</span>` : ''}</li>
+<li><form method="post" action="/diagnostics/${id}/guided/clear" class="inline">${guidedFields(req, version)}<button type="submit" id="guided-clear"${off}>${T(req, { fr: 'Effacer les codes', en: 'Clear the codes' })}</button></form>${cleared ? html` <span class="tag">${T(req, { fr: 'effacés', en: 'cleared' })}</span>` : ''}</li>
 <li>${T(req, { fr: 'Essai routier : un cycle de conduite complet', en: 'Road test: a full drive cycle' })}${monitors ? html` <span class="muted">(${T(req, { fr: 'pour que ces moniteurs se terminent', en: 'so that these monitors complete' })} : ${monitors})</span>` : ''}${roadTestForm}${roadTested ? html` <span class="tag road-tested">${T(req, { fr: 'fait', en: 'done' })}</span>` : ''}</li>
 <li><form method="post" action="/diagnostics/${id}/guided/verify">${guidedFields(req, version)}
 <label class="check"><input type="checkbox" name="symptomGone" value="true"> ${T(req, { fr: 'Symptôme disparu à l’essai', en: 'Symptom gone on the road test' })}</label>
-<button type="submit" id="guided-verify">${T(req, { fr: 'Lecture de vérification (codes et moniteurs)', en: 'Verification read (codes and monitors)' })}</button></form></li>
+<button type="submit" id="guided-verify"${off}>${T(req, { fr: 'Lecture de vérification (codes et moniteurs)', en: 'Verification read (codes and monitors)' })}</button></form></li>
 </ol></div>`;
+}
+
+/**
+ * The lock-out to lift (déconsignation, a BCL's: NF C18-550) once the work on the HV system is over:
+ * the step with where the reader stands before the click, and why the steps after it wait for it.
+ */
+function unlockForm(
+  req: FastifyRequest,
+  id: number,
+  version: number,
+  standings: Standings | undefined,
+  state: 'verify' | 'done',
+): Html {
+  return html`<div class="hv-unlock"><h3>${T(req, { fr: 'Déconsignation avant la remise sous tension', en: 'Lock-out lifted before the car is powered again' })}</h3>
+<p class="unlock-needed" id="hv-unlock-reason" role="note">${T(
+    req,
+    state === 'verify'
+      ? {
+          fr: 'Le système haute tension est toujours consigné : l’effacement des codes, la routine, l’essai routier et la lecture de vérification remettent le véhicule sous tension. Ils attendent la déconsignation par le chargé de consignation (BCL) : fin de travaux, outils et personnes hors de la zone.',
+          en: 'The high-voltage system is still locked out: clearing the codes, the routine, the road test and the verification read power the car again. They wait for the lock-out to be lifted by the person in charge of lock-out (BCL): end of work, tools and people clear.',
+        }
+      : {
+          fr: 'Le système haute tension est toujours consigné : le véhicule ne quitte pas l’atelier avant sa déconsignation par le chargé de consignation (BCL).',
+          en: 'The high-voltage system is still locked out: the car does not leave the workshop before the person in charge of lock-out (BCL) lifts it.',
+        },
+  )}</p>
+${safetyForms(req, id, version, [UNLOCK_STEP], standings)}</div>`;
 }
 
 /** The trees that fit the session's vehicle, to choose one by hand when nothing read or said picks one. */
@@ -616,7 +650,10 @@ ${safetyForms(req, id, version, missing, options.habilitations)}${recheck.map((s
       simulated,
       s.adapter_kind !== 'scenario',
       options.engineStopped,
+      options.habilitations,
     );
+  else if (canWork && g.state === 'done' && g.unlockDue())
+    action = unlockForm(req, id, version, options.habilitations, 'done');
   const stateText: Record<string, Text> = {
     diagnose: { fr: 'recherche de la cause', en: 'looking for the cause' },
     repair: { fr: 'réparation', en: 'repair' },

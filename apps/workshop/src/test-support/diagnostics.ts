@@ -168,7 +168,14 @@ export interface SessionHelpers {
   ): Promise<{ sessionId: number; assignmentId: number; scenarioId: number }>;
   /** The instructor assigns a scenario already made (a built-in one or an uploaded file); the learner starts it. */
   assignAndStart(scenarioId: number, learner: string): Promise<{ sessionId: number; assignmentId: number }>;
+  /** The session's page (HTML) as `login` sees it. */
+  page(login: string, sessionId: number): Promise<string>;
+  /** The session's JSON (`/api/diagnostics/:id`) as `login` reads it, in `lang` (French by default). */
+  sessionJson(login: string, sessionId: number, lang?: 'fr' | 'en'): Promise<ReturnType<typeof JSON.parse>>;
 }
+
+/** The guided diagnosis part of a session page: from its section to the end. */
+export const guidedPart = (html: string): string => html.slice(html.indexOf('id="guided"'));
 
 export function sessionHelpers(t: TestApp): SessionHelpers {
   const post: SessionHelpers['post'] = async (login, url, fields = {}) => {
@@ -207,5 +214,9 @@ export function sessionHelpers(t: TestApp): SessionHelpers {
     const sessionId = Number(/\/diagnostics\/(\d+)/.exec(res.headers.location as string)![1]);
     return { sessionId, assignmentId: row!.id };
   };
-  return { post, startAssignment, assignAndStart };
+  const page: SessionHelpers['page'] = async (login, id) =>
+    (await t.inject(login, { method: 'GET', url: `/diagnostics/${id}` })).body;
+  const sessionJson: SessionHelpers['sessionJson'] = async (login, id, lang = 'fr') =>
+    (await t.inject(login, { method: 'GET', url: `/api/diagnostics/${id}?lang=${lang}` })).json();
+  return { post, startAssignment, assignAndStart, page, sessionJson };
 }

@@ -7,23 +7,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addYears, grantHabilitationNow, isoDate } from '../../services/habilitations.js';
-import { type SessionHelpers, sessionHelpers } from '../../test-support/diagnostics.js';
+import { guidedPart, type SessionHelpers, sessionHelpers } from '../../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../../testing.js';
 
 let t: TestApp;
 let post: SessionHelpers['post'];
 let startAssignment: SessionHelpers['startAssignment'];
+let page: SessionHelpers['page'];
+let json: SessionHelpers['sessionJson'];
 beforeAll(async () => {
   t = await makeTestApp();
-  ({ post, startAssignment } = sessionHelpers(t));
+  ({ post, startAssignment, page, sessionJson: json } = sessionHelpers(t));
 }, 60_000);
 afterAll(() => t?.close());
 
-const guided = (html: string) => html.slice(html.indexOf('id="guided"'));
-const page = async (login: string, id: number) =>
-  (await t.inject(login, { method: 'GET', url: `/diagnostics/${id}` })).body;
-const api = async (login: string, id: number) =>
-  (await t.inject(login, { method: 'GET', url: `/api/diagnostics/${id}` })).json().guided;
+const guided = guidedPart;
+const api = async (login: string, id: number) => (await json(login, id)).guided;
 
 /** A learner's scenario session, connected and read, its guided diagnosis started (`treeId` if given). */
 async function started(scenario: string, login: string, treeId?: string): Promise<number> {

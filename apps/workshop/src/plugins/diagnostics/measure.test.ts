@@ -7,21 +7,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiagSession } from '../../services/diagnostics.js';
 import { createOrder } from '../../services/orders.js';
-import { type SessionHelpers, sessionHelpers } from '../../test-support/diagnostics.js';
+import { guidedPart, type SessionHelpers, sessionHelpers } from '../../test-support/diagnostics.js';
 import { makeTestApp, type TestApp } from '../../testing.js';
 
 let t: TestApp;
 let post: SessionHelpers['post'];
 let startAssignment: SessionHelpers['startAssignment'];
+let json: SessionHelpers['sessionJson'];
 beforeAll(async () => {
   t = await makeTestApp();
-  ({ post, startAssignment } = sessionHelpers(t));
+  ({ post, startAssignment, sessionJson: json } = sessionHelpers(t));
 }, 60_000);
 afterAll(() => t?.close());
 
-const guided = (html: string) => html.slice(html.indexOf('id="guided"'));
-const api = async (login: string, id: number) =>
-  (await t.inject(login, { method: 'GET', url: `/api/diagnostics/${id}` })).json().guided;
+const guided = guidedPart;
+const api = async (login: string, id: number) => (await json(login, id)).guided;
 
 /** A learner's simulated car, connected, read, and its guided diagnosis started. */
 async function simulated(scenario: string, learner: string): Promise<number> {

@@ -11,6 +11,7 @@ import { addYears, grantHabilitationNow, isoDate } from '../../services/habilita
 import {
   declareAdapter,
   emulatedCar,
+  guidedPart,
   type SessionHelpers,
   sessionHelpers,
 } from '../../test-support/diagnostics.js';
@@ -19,17 +20,15 @@ import { makeTestApp, type TestApp } from '../../testing.js';
 let t: TestApp;
 let post: SessionHelpers['post'];
 let startAssignment: SessionHelpers['startAssignment'];
+let page: SessionHelpers['page'];
+let json: SessionHelpers['sessionJson'];
 beforeAll(async () => {
   t = await makeTestApp();
-  ({ post, startAssignment } = sessionHelpers(t));
+  ({ post, startAssignment, page, sessionJson: json } = sessionHelpers(t));
 }, 60_000);
 afterAll(() => t?.close());
 
-const guided = (html: string) => html.slice(html.indexOf('id="guided"'));
-const page = async (login: string, id: number) =>
-  (await t.inject(login, { method: 'GET', url: `/diagnostics/${id}` })).body;
-const json = async (login: string, id: number, lang = 'fr') =>
-  (await t.inject(login, { method: 'GET', url: `/api/diagnostics/${id}?lang=${lang}` })).json();
+const guided = guidedPart;
 const repairs = async (login: string, id: number) =>
   (await json(login, id)).guided.steps.filter((s: { kind: string }) => s.kind === 'repair');
 

@@ -55,9 +55,13 @@ describe('atelier fta as released (bundle and startup snapshot)', () => {
     ]);
     expect(fr.code).toBe(0);
     expect(fr.stdout).toMatch(/a posteriori/);
+    // A bad file is said in the reader's language (French by default), by name and line.
     const bad = await run(release.launcher, ['analyze', 'broken.xml']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^atelier fta: .*broken\.xml.*line \d/);
+    expect(bad.stderr).toMatch(/^atelier fta: .*broken\.xml, ligne \d/);
+    const badEn = await run(release.launcher, ['--lang', 'en', 'analyze', 'broken.xml']);
+    expect(badEn.code).toBe(1);
+    expect(badEn.stderr).toMatch(/^atelier fta: .*broken\.xml.*line \d/);
     const usage = await run(release.launcher, ['analyze']);
     expect(usage.code).toBe(2);
   });

@@ -522,7 +522,8 @@ export class EmulatorSession {
    * The chip's AT ST timer restarts at every frame it receives: when the next consecutive frame
    * is further away than that (an STmin the tester asked for above the timeout), the chip stops
    * listening at the timer's end and ends the answer with the frames it has (`received`, set only
-   * when the chip took part of a multi-frame answer; `end`: its last frame). The ECU, which cannot know, still sends the rest of its block; no flow control follows.
+   * when the chip took part of a multi-frame answer; `end`: its last frame). The ECU, which cannot
+   * know, still sends the rest of its block; no flow control follows.
    */
   private answerFrames(
     ecu: number,
@@ -542,7 +543,7 @@ export class EmulatorSession {
     frames.push({ t, id: ecu, data: segs[0]!, from: 'ecu' });
     if (segs.length === 1) return { frames, end: t };
     const fc = this.flowControlFrame();
-    const fcId = this.flowControlTo(ecu, protocol)!;
+    const fcId = this.flowControlTo(ecu, protocol);
     if (this.s.flowControls) frames.push({ t, id: fcId, data: fc, from: 'adapter' });
     if (!flows) return { frames, end: t, received: 1 };
     const { bs, stMinMs } = this.flowParams();
@@ -590,9 +591,9 @@ export class EmulatorSession {
   /**
    * The id the adapter's flow control frame goes to after the first frame from `ecu`: mode 0 takes
    * it from the answer's id (11-bit: id − 8; 29-bit: target and source bytes swapped), and so does
-   * mode 2 (user data, the chip's id); mode 1 from ATFCSH. Undefined when it sends none.
+   * mode 2 (user data, the chip's id); mode 1 from ATFCSH.
    */
-  private flowControlTo(ecu: number, protocol: ElmProtocol): number | undefined {
+  private flowControlTo(ecu: number, protocol: ElmProtocol): number {
     const s = this.s;
     // Mode 1: the id as stored, cut to the protocol's width (an 8-digit header on 11-bit CAN keeps
     // its low 11 bits, a 3-digit one on 29-bit CAN is 0000 0hhh: one right-justified storage).

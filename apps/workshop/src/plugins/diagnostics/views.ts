@@ -762,7 +762,8 @@ function recommendationForm(
   );
   // A test made with the car READY (engine running) while the HV system is locked out: its buttons
   // wait, disabled with the reason, for the lock-out lifted (the routes refuse it too, 409); so does
-  // any such test offered in the list.
+  // any such test offered in the list. The proposed test stays selected (a select whose every
+  // option is disabled shows nothing at all, and the browser would otherwise pick the next free one).
   const blocked = (t: string) => {
     const test = knowledgeBase().tests.get(t);
     return test !== undefined && g.energisingBlocked(test);
@@ -776,7 +777,7 @@ ${probabilities ? html`<p class="reason">${T(req, next.reason)}</p>` : ''}
 ${blocked(next.test.id) ? html`<p class="energised-needed" id="hv-energised-reason" role="note">${T(req, { fr: 'Ce test se fait véhicule sous tension (READY, moteur tournant) et le système haute tension est consigné : il attend la déconsignation par le chargé de consignation (BCL) — fin des travaux sur la haute tension, outils et personnes hors de la zone.', en: 'This test is made with the car energised (READY, engine running) and the high-voltage system is locked out: it waits for the lock-out to be lifted by the person in charge of lock-out (BCL) — work on the high voltage over, tools and people clear.' })}</p>` : ''}
 ${safetyForms(req, id, version, next.safety, standings)}
 <form method="post" action="/diagnostics/${id}/guided/record" class="record">${guidedFields(req, version)}
-<label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}"${blocked(t) ? html` disabled` : ''}>${testName(req, t)}${blocked(t) ? T(req, { fr: ' (sous tension : après déconsignation)', en: ' (energised: after the lock-out is lifted)' }) : ''}</option>`)}</select></label>
+<label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}"${t === next.test.id ? html` selected` : ''}${blocked(t) ? html` disabled` : ''}>${testName(req, t)}${blocked(t) ? T(req, { fr: ' (sous tension : après déconsignation)', en: ' (energised: after the lock-out is lifted)' }) : ''}</option>`)}</select></label>
 <button type="submit" name="outcome" value="good" id="outcome-good"${off}>${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>
 <button type="submit" name="outcome" value="bad" id="outcome-bad"${off}>${T(req, { fr: 'Résultat mauvais', en: 'Result bad' })}</button>
 ${simulated ? html`<button type="submit" formaction="/diagnostics/${id}/guided/measure" id="guided-measure"${off}>${T(req, { fr: 'Mesurer sur le véhicule simulé', en: 'Measure on the simulated car' })}</button>` : ''}

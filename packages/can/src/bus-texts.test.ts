@@ -94,7 +94,7 @@ describe('an SLCAN adapter that will not open, in French', () => {
     const port = await closedPort();
     const err = await failure(SlcanBus.connect('127.0.0.1', port));
     expect((err as SlcanOpenError).messageIn('fr')).toBe(
-      `impossible d'ouvrir l'adaptateur SLCAN tcp://127.0.0.1:${port} : connexion refusée : rien n'écoute à cette adresse (passerelle éteinte, mauvais port ?) [ECONNREFUSED]`,
+      `impossible d'ouvrir l'adaptateur SLCAN tcp://127.0.0.1:${port} : connexion refusée : rien n'écoute à cette adresse (appareil éteint, mauvais port ?) [ECONNREFUSED]`,
     );
     expect(err.message).toBe(
       `cannot open SLCAN adapter tcp://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,

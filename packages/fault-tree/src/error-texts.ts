@@ -349,6 +349,54 @@ export const FT_TEXTS = {
     (p) => `variable order names '${p.name}', not a basic event`,
     (p) => `l’ordre des variables cite « ${p.name} », qui n’est pas un événement de base`,
   ),
+  'several-tops': t<{ tops: string; more: number }>(
+    (p) =>
+      `several top gates (${p.tops}${p.more ? ', …' : ''}); choose one (option top, --top on the command line)`,
+    (p) =>
+      `plusieurs portes sommets (${p.tops}${p.more ? `, et ${p.more} autre${p.more > 1 ? 's' : ''}` : ''}) : ` +
+      'choisissez-en une (option top, --top en ligne de commande)',
+  ),
+  'no-gate': t(
+    () => 'the model has no gate',
+    () => 'le modèle n’a aucune porte',
+  ),
+  'no-probability': t(
+    () => 'basic event has no probability',
+    () => 'l’événement de base n’a pas de probabilité',
+  ),
+  'no-value': t<{ name: string }>(
+    (p) => `no value for '${p.name}'`,
+    (p) => `aucune valeur pour « ${p.name} »`,
+  ),
+  'modular-all': t(
+    () => 'modular compilation covers the tree under the top only; use compile (one BDD) with all: true',
+    () =>
+      'la compilation par modules ne couvre que l’arbre sous le sommet ; utilisez compile (un seul diagramme) avec all: true',
+  ),
+  'diagnosis-one-bdd': t(
+    () => 'diagnosis needs one BDD for the whole model: pass the model or compile(model, { all: true })',
+    () =>
+      'le diagnostic demande un seul diagramme de décision pour tout le modèle : donnez le modèle, ou compile(model, { all: true })',
+  ),
+  // ── Limits and internal errors: the analysis gave up, or this package has a bug ───────────────
+  'bdd-limit': t<{ max: number }>(
+    (p) => `decision diagram exceeds ${p.max} nodes`,
+    (p) =>
+      `le diagramme de décision dépasse ${p.max} nœuds : le modèle est trop grand pour être analysé avec cet ordre des variables`,
+  ),
+  'internal-not-built': t<{ name: string }>(
+    (p) => `internal: '${p.name}' not built`,
+    (p) => `erreur interne : « ${p.name} » n’a pas été construit (à signaler, avec le modèle)`,
+  ),
+  'internal-neither': t<{ name: string }>(
+    (p) => `internal: '${p.name}' is neither a gate nor an event`,
+    (p) => `erreur interne : « ${p.name} » n’est ni une porte ni un événement (à signaler, avec le modèle)`,
+  ),
+  'internal-module-twice': t<{ variable: number }>(
+    (p) => `internal: module variable ${p.variable} found in two modules`,
+    (p) =>
+      `erreur interne : la variable de module ${p.variable} figure dans deux modules (à signaler, avec le modèle)`,
+  ),
   'sampled-not-number': t(
     () => 'sampled probability is not a number',
     () => 'la probabilité tirée n’est pas un nombre',

@@ -107,6 +107,14 @@ export class EvidenceError extends Error {
 /** A computation asked for more than the configured limits allow (nodes, products). */
 export class LimitError extends Error {
   override name = 'LimitError';
+  constructor(readonly reason: FtReason) {
+    super(sayFtReason(reason, 'en'));
+  }
+
+  /** The message in `lang`: English is `message`. */
+  messageIn(lang: FtLang): string {
+    return lang === 'en' ? this.message : sayFtReason(this.reason, 'fr');
+  }
 }
 
 const mapValues = <T, U>(o: Readonly<Record<string, T>>, f: (v: T) => U): Record<string, U> =>

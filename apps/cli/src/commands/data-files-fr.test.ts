@@ -124,6 +124,23 @@ describe('a fault tree with a mistake: atelier fta analyze FILE', () => {
     );
   });
 
+  it('a tree with several top gates: which ones, and how to choose, in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
+    writeFileSync(
+      join(dir, 'arbre.yaml'),
+      'gates:\n  Panne: { or: [A, B] }\n  Alarme: { and: [A, B] }\nbasic-events:\n  A: 0.1\n  B: 0.2\n',
+    );
+    const fr = await runCli(['fta', 'analyze', 'arbre.yaml'], { cwd: dir, env: { ATELIER_LANG: 'fr' } });
+    expect(fr.code).toBe(1);
+    expect(fr.stderr).toBe(
+      'atelier fta: plusieurs portes sommets (Panne, Alarme) : choisissez-en une (option top, --top en ligne de commande)\n',
+    );
+    const en = await runCli(['fta', 'analyze', 'arbre.yaml'], { cwd: dir, env: { ATELIER_LANG: 'en' } });
+    expect(en.stderr).toBe(
+      'atelier fta: ModelError: several top gates (Panne, Alarme); choose one (option top, --top on the command line)\n',
+    );
+  });
+
   it('fta posterior: an observation naming an event the tree does not have', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
     writeFileSync(

@@ -97,6 +97,30 @@ describe('Open-PSA MEF XML, refused in French', () => {
     expect(err.message).toMatch(/^arbre\.xml, line 2, column \d+: malformed XML: /);
   });
 
+  it('a truncated file: said at the end of the file, with the tag left open and its line', () => {
+    const whole =
+      '<?xml version="1.0"?>\n<opsa-mef>\n<define-fault-tree name="pompe">\n' +
+      '<define-gate name="Top">\n<or>\n<basic-event name="A"/>\n<basic-event name="B"/>\n</or>\n</define-gate>\n' +
+      '<define-basic-event name="A"><float value="0.1"/></define-basic-event>\n' +
+      '<define-basic-event name="B"><float value="0.2"/></define-basic-event>\n' +
+      '</define-fault-tree>\n</opsa-mef>\n';
+    expect(() => validateModel(parseModel(whole, 'arbre.xml'))).not.toThrow();
+    // Cut after line 7 (`<basic-event name="B"/>` and its newline): <or>, opened on line 5, is open.
+    const cut = whole.split('\n').slice(0, 7).join('\n') + '\n';
+    const err = refused(cut, 'arbre.xml');
+    expect(err.messageIn('fr')).toBe(
+      'arbre.xml, en fin de fichier : XML mal formé : la balise <or> ouverte ligne 5 n’est jamais fermée (fichier tronqué ?)',
+    );
+    expect(err.message).toBe('arbre.xml, end of file: malformed XML: unclosed tag: or (opened on line 5)');
+    expect(err.messageIn('fr')).not.toMatch(/colonne 0/);
+    // Cut in the middle of a line, without a final newline: the end of the file all the same.
+    const mid = refused(whole.slice(0, whole.indexOf('</define-fault-tree>') + 5), 'arbre.xml');
+    expect(mid.messageIn('fr')).toMatch(/^arbre\.xml, en fin de fichier : XML mal formé : /);
+    // An error inside the file keeps its line and column.
+    const inside = refused(whole.replace('</or>', '</and>'), 'arbre.xml');
+    expect(inside.messageIn('fr')).toMatch(/^arbre\.xml, ligne 8, colonne 6 : XML mal formé : /);
+  });
+
   it('a missing name, the wrong root element, a duplicate definition', () => {
     expect(refused(tree('<define-gate><or/></define-gate>'), 'arbre.xml').messageIn('fr')).toBe(
       'arbre.xml, ligne 3, <define-gate> : attribut name manquant',

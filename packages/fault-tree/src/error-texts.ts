@@ -146,6 +146,11 @@ export const FT_TEXTS = {
     (p) => `malformed XML: ${p.message}`,
     (p) => `XML mal formé : « ${p.message} »`,
   ),
+  'unclosed-tag': t<{ name: string; line: number }>(
+    (p) => `malformed XML: unclosed tag: ${p.name} (opened on line ${p.line})`,
+    (p) =>
+      `XML mal formé : la balise <${p.name}> ouverte ligne ${p.line} n’est jamais fermée (fichier tronqué ?)`,
+  ),
   'too-many-elements': t<{ max: number }>(
     (p) => `more than ${p.max} elements`,
     (p) => `plus de ${p.max} éléments`,

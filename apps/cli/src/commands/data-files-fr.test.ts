@@ -124,6 +124,24 @@ describe('a fault tree with a mistake: atelier fta analyze FILE', () => {
     );
   });
 
+  it('a truncated MEF XML file: at the end of the file, the tag left open and its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
+    // A file cut short by a copy: the gate's <or> and everything after it are missing their ends.
+    writeFileSync(
+      join(dir, 'arbre.xml'),
+      '<opsa-mef>\n<define-fault-tree name="t">\n<define-gate name="Top">\n<or>\n<basic-event name="A"/>\n',
+    );
+    const fr = await runCli(['fta', 'analyze', 'arbre.xml'], { cwd: dir, env: { ATELIER_LANG: 'fr' } });
+    expect(fr.code).toBe(1);
+    expect(fr.stderr).toBe(
+      `atelier fta: ${join(dir, 'arbre.xml')}, en fin de fichier : XML mal formé : la balise <or> ouverte ligne 4 n’est jamais fermée (fichier tronqué ?)\n`,
+    );
+    const en = await runCli(['fta', 'analyze', 'arbre.xml'], { cwd: dir, env: { ATELIER_LANG: 'en' } });
+    expect(en.stderr).toBe(
+      `atelier fta: MefParseError: ${join(dir, 'arbre.xml')}, end of file: malformed XML: unclosed tag: or (opened on line 4)\n`,
+    );
+  });
+
   it('a tree with several top gates: which ones, and how to choose, in French', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
     writeFileSync(

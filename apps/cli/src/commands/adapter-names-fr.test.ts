@@ -37,3 +37,29 @@ describe('adapter forms in French', () => {
     );
   });
 });
+
+describe('atelier diagnose: its usage errors in French', () => {
+  it('no adapter, --auto on a real adapter, a bad seed, a bad vehicle type, a bad sim: option', async () => {
+    const fr = async (...args: string[]) =>
+      firstLine((await runCli(['diagnose', ...args], { env: { ATELIER_LANG: 'fr' } })).stderr);
+    expect(await fr()).toBe('atelier diagnose: --adapter manque');
+    expect(await fr('--adapter', 'elm327:/dev/ttyUSB0', '--auto')).toBe(
+      'atelier diagnose: --auto demande un véhicule simulé (--adapter sim:SCÉNARIO)',
+    );
+    expect(await fr('--adapter', 'sim:misfire-cyl2', '--auto', '--seed', 'x')).toBe(
+      'atelier diagnose: --seed « x » : un nombre entier attendu',
+    );
+    expect(await fr('--adapter', 'sim:misfire-cyl2', '--vehicle', 'truck')).toBe(
+      'atelier diagnose: --vehicle « truck » : attendu l’un de petrol, diesel, hybrid, ev',
+    );
+    expect(await fr('--adapter', 'sim:misfire-cyl2?via=foo', '--auto')).toBe(
+      'atelier diagnose: adaptateur « sim:misfire-cyl2?via=foo » : via « foo » : attendu isotp ou elm327',
+    );
+    const en = await runCli(['diagnose', '--adapter', 'elm327:/dev/ttyUSB0', '--auto'], {
+      env: { ATELIER_LANG: 'en' },
+    });
+    expect(firstLine(en.stderr)).toBe(
+      'atelier diagnose: --auto needs a simulated vehicle (--adapter sim:SCENARIO)',
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { checkAdapterName } from '@atelier/adapters';
-import { type CliContext, type Command, type Lang, UsageError } from '@atelier/command';
+import { type CliContext, type Command, type Lang, speaksLang, UsageError } from '@atelier/command';
 import {
   followRecommendations,
   GuidedSession,
@@ -28,7 +28,7 @@ import { openCliAdapter } from '../open-adapter.js';
 
 const USAGE = {
   fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
-       atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
+       atelier diagnose --adapter sim:SCÉNARIO --auto [--seed N] [--json]
   Lit les codes défaut (mémorisés, en attente, permanents), l'état des moniteurs, les données figées et
   les données en direct, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
   --vehicle : par défaut le type que le véhicule donne (type de carburant, PID 51), sinon essence.
@@ -87,13 +87,25 @@ export const diagnoseCommand: Command = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return 0;
     }
-    if (!values.adapter) throw new UsageError('--adapter is required', USAGE[ctx.lang]);
+    const fr = ctx.lang === 'fr';
+    if (!values.adapter)
+      throw new UsageError(fr ? '--adapter manque' : '--adapter is required', USAGE[ctx.lang]);
     if (values.vehicle && !VEHICLE_TYPES.includes(values.vehicle as VehicleType)) {
-      throw new UsageError(`--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`, USAGE[ctx.lang]);
+      throw new UsageError(
+        fr
+          ? `--vehicle « ${values.vehicle} » : attendu l’un de ${VEHICLE_TYPES.join(', ')}`
+          : `--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`,
+        USAGE[ctx.lang],
+      );
     }
     if (values.auto) {
       if (!values.adapter.startsWith('sim:'))
-        throw new UsageError('--auto needs a simulated vehicle (--adapter sim:SCENARIO)', USAGE[ctx.lang]);
+        throw new UsageError(
+          fr
+            ? '--auto demande un véhicule simulé (--adapter sim:SCÉNARIO)'
+            : '--auto needs a simulated vehicle (--adapter sim:SCENARIO)',
+          USAGE[ctx.lang],
+        );
       return runAuto(values, ctx);
     }
     return runInteractive(values, ctx);
@@ -107,16 +119,25 @@ async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   try {
     name = checkAdapterName(values.adapter!).target;
   } catch (err) {
-    throw new UsageError((err as Error).message, USAGE[ctx.lang]);
+    throw new UsageError(speaksLang(err) ? err.messageIn(ctx.lang) : (err as Error).message, USAGE[ctx.lang]);
   }
+  const fr = ctx.lang === 'fr';
   const scenario = sim.loadScenario(
     /[/\\]|\.ya?ml$/.test(name) ? (await import('node:path')).resolve(ctx.cwd, name) : name,
   );
-  if (scenario.recording) throw new UsageError('--auto needs a simulated vehicle, not a recording');
+  if (scenario.recording)
+    throw new UsageError(
+      fr
+        ? '--auto demande un véhicule simulé, pas un enregistrement'
+        : '--auto needs a simulated vehicle, not a recording',
+    );
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
-    if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+    if (!Number.isInteger(seed))
+      throw new UsageError(
+        fr ? `--seed « ${values.seed} » : un nombre entier attendu` : '--seed must be an integer',
+      );
   }
   const kb = loadKnowledgeBase();
   const { result, session } = await runSimulatedApprentice(kb, scenario, {

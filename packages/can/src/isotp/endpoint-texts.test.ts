@@ -111,6 +111,16 @@ describe('IsoTpError, sending: what the peer said or did not say', () => {
     });
   });
 
+  it('a bus closed under the endpoint: the bus says it in French', async () => {
+    const s = scripted();
+    const ep = new IsoTpEndpoint(s.bus, TESTER, { clock: s.clock });
+    await s.bus.close();
+    expect(said(await ep.send(Uint8Array.of(1, 2)).catch((e: unknown) => e))).toEqual({
+      en: `sending on 0x7e0: bus ${s.bus.name} is closed`,
+      fr: `envoi sur 0x7E0 impossible : le bus ${s.bus.name} est fermé`,
+    });
+  });
+
   it('what ISO-TP cannot carry, and a closed channel', async () => {
     const s = scripted();
     const ep = new IsoTpEndpoint(s.bus, { ...TESTER, functionalId: 0x7df }, { clock: s.clock });

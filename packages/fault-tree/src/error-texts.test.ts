@@ -91,10 +91,31 @@ describe('Open-PSA MEF XML, refused in French', () => {
     expect(err.message).toBe('arbre.xml, line 3, <or>: <or> takes at least two arguments, found 1');
   });
 
-  it('XML that is not well-formed: line and column, the parser’s words quoted', () => {
+  it('XML that is not well-formed: line and column, the parser’s words in French', () => {
     const err = refused('<opsa-mef><define-fault-tree name="t">\n</opsa-mef>', 'arbre.xml');
-    expect(err.messageIn('fr')).toMatch(/^arbre\.xml, ligne 2, colonne \d+ : XML mal formé : « .+ »$/);
-    expect(err.message).toMatch(/^arbre\.xml, line 2, column \d+: malformed XML: /);
+    // The `>` of `</opsa-mef>` (column 11) closes a tag that is not the last one opened.
+    expect(err.messageIn('fr')).toBe(
+      'arbre.xml, ligne 2, colonne 11 : XML mal formé : balise fermante inattendue : elle ne ferme pas la dernière balise ouverte',
+    );
+    expect(err.message).toBe('arbre.xml, line 2, column 11: malformed XML: unexpected close tag.');
+    const fr = (text: string) => refused(text, 'arbre.xml').messageIn('fr');
+    expect(fr('<opsa-mef><a b="1" b="2"/></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 26 : XML mal formé : attribut « b » en double',
+    );
+    expect(fr('<opsa-mef><a b=1/></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 16 : XML mal formé : valeur d’attribut sans guillemets (nom="valeur")',
+    );
+    expect(fr('<opsa-mef><a>R &D;</a></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 18 : XML mal formé : entité inconnue (un « & » seul s’écrit &amp;)',
+    );
+    // The parser finds the second root where its empty tag ends: the `/` of `<opsa-mef/>`, column 10.
+    expect(fr('<opsa-mef/>\n<opsa-mef/>')).toBe(
+      'arbre.xml, ligne 2, colonne 10 : XML mal formé : un second élément racine : un document n’en a qu’un',
+    );
+    // Words the parser has that are not listed stay as they are, quoted.
+    expect(fr('<opsa-mef></></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 13 : XML mal formé : « weird empty close tag. »',
+    );
   });
 
   it('a truncated file: said at the end of the file, with the tag left open and its line', () => {

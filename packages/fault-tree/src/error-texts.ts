@@ -42,6 +42,45 @@ const YAML_FR: Record<string, string> = {
   MULTIPLE_DOCS: 'plusieurs documents (« --- ») dans le fichier : un seul est attendu',
 };
 
+/**
+ * What the XML parser (saxes) says of a file that is not well-formed, in French. saxes gives no
+ * codes, only English sentences: they are matched whole, and one not listed (or reworded by a later
+ * saxes) keeps the parser's words, quoted, as before.
+ */
+const XML_FR: readonly [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^undefined entity\.$/, () => 'entité inconnue (un « & » seul s’écrit &amp;)'],
+  [
+    /^(?:unquoted attribute value|value must be quoted)\.$/,
+    () => 'valeur d’attribut sans guillemets (nom="valeur")',
+  ],
+  [/^attribute without value\.$/, () => 'attribut sans valeur (nom="valeur")'],
+  [/^duplicate attribute: (.+)\.$/, (m) => `attribut « ${m[1]} » en double`],
+  [/^no whitespace between attributes\.$/, () => 'il manque une espace entre deux attributs'],
+  [/^disallowed character in attribute name\.$/, () => 'caractère interdit dans un nom d’attribut'],
+  [/^disallowed character in tag name\.?$/, () => 'caractère interdit dans un nom de balise'],
+  [/^disallowed character in closing tag\.$/, () => 'caractère interdit dans une balise fermante'],
+  [/^disallowed character\.$/, () => 'caractère interdit'],
+  [
+    /^unexpected close tag\.$/,
+    () => 'balise fermante inattendue : elle ne ferme pas la dernière balise ouverte',
+  ],
+  [/^unmatched closing tag: (.+)\.$/, (m) => `balise fermante </${m[1]}> sans balise ouvrante`],
+  [/^documents may contain only one root\.$/, () => 'un second élément racine : un document n’en a qu’un'],
+  [/^document must contain a root element\.$/, () => 'le document n’a pas d’élément racine'],
+  [/^text data outside of root node\.$/, () => 'du texte hors de l’élément racine'],
+  [/^malformed comment\.$/, () => 'commentaire mal formé (« -- » est interdit dans un commentaire)'],
+  [/^malformed character entity\.$/, () => 'référence de caractère mal formée (&#123; ou &#x7B;)'],
+];
+
+/** The parser's words in French when they are listed; quoted as they are otherwise. */
+function xmlFr(message: string): string {
+  for (const [pattern, say] of XML_FR) {
+    const m = pattern.exec(message);
+    if (m) return say(m);
+  }
+  return `« ${message} »`;
+}
+
 export const FT_TEXTS = {
   // ── YAML form ───────────────────────────────────────────────────────────────────────────────
   'malformed-yaml': t<{ message: string; code: string }>(
@@ -144,7 +183,7 @@ export const FT_TEXTS = {
   // ── XML ─────────────────────────────────────────────────────────────────────────────────────
   'malformed-xml': t<{ message: string }>(
     (p) => `malformed XML: ${p.message}`,
-    (p) => `XML mal formé : « ${p.message} »`,
+    (p) => `XML mal formé : ${xmlFr(p.message)}`,
   ),
   'unclosed-tag': t<{ name: string; line: number }>(
     (p) => `malformed XML: unclosed tag: ${p.name} (opened on line ${p.line})`,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { checkAdapterName } from '@atelier/adapters';
-import { type CliContext, type Command, type Lang, UsageError } from '@atelier/command';
+import { type CliContext, type Command, type Lang, speaksLang, UsageError } from '@atelier/command';
 import {
   followRecommendations,
   GuidedSession,
@@ -30,7 +30,7 @@ import { openCliAdapter } from '../open-adapter.js';
 
 const USAGE = {
   fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID] [--kb DOSSIER]
-       atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json] [--kb DOSSIER]
+       atelier diagnose --adapter sim:SCÉNARIO --auto [--seed N] [--json] [--kb DOSSIER]
   Lit les codes défaut (mémorisés, en attente, permanents), l'état des moniteurs, les données figées et
   les données en direct, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
   --vehicle : par défaut le type que le véhicule donne (type de carburant, PID 51), sinon essence.
@@ -95,13 +95,25 @@ export const diagnoseCommand: Command = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return 0;
     }
-    if (!values.adapter) throw new UsageError('--adapter is required', USAGE[ctx.lang]);
+    const fr = ctx.lang === 'fr';
+    if (!values.adapter)
+      throw new UsageError(fr ? '--adapter manque' : '--adapter is required', USAGE[ctx.lang]);
     if (values.vehicle && !VEHICLE_TYPES.includes(values.vehicle as VehicleType)) {
-      throw new UsageError(`--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`, USAGE[ctx.lang]);
+      throw new UsageError(
+        fr
+          ? `--vehicle « ${values.vehicle} » : attendu l’un de ${VEHICLE_TYPES.join(', ')}`
+          : `--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`,
+        USAGE[ctx.lang],
+      );
     }
     if (values.auto) {
       if (!values.adapter.startsWith('sim:'))
-        throw new UsageError('--auto needs a simulated vehicle (--adapter sim:SCENARIO)', USAGE[ctx.lang]);
+        throw new UsageError(
+          fr
+            ? '--auto demande un véhicule simulé (--adapter sim:SCÉNARIO)'
+            : '--auto needs a simulated vehicle (--adapter sim:SCENARIO)',
+          USAGE[ctx.lang],
+        );
       return runAuto(values, ctx);
     }
     return runInteractive(values, ctx);
@@ -144,14 +156,23 @@ async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   try {
     name = checkAdapterName(values.adapter!).target;
   } catch (err) {
-    throw new UsageError((err as Error).message, USAGE[ctx.lang]);
+    throw new UsageError(speaksLang(err) ? err.messageIn(ctx.lang) : (err as Error).message, USAGE[ctx.lang]);
   }
+  const fr = ctx.lang === 'fr';
   const scenario = sim.loadScenario(/[/\\]|\.ya?ml$/.test(name) ? resolve(ctx.cwd, name) : name);
-  if (scenario.recording) throw new UsageError('--auto needs a simulated vehicle, not a recording');
+  if (scenario.recording)
+    throw new UsageError(
+      fr
+        ? '--auto demande un véhicule simulé, pas un enregistrement'
+        : '--auto needs a simulated vehicle, not a recording',
+    );
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
-    if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+    if (!Number.isInteger(seed))
+      throw new UsageError(
+        fr ? `--seed « ${values.seed} » : un nombre entier attendu` : '--seed must be an integer',
+      );
   }
   const kb = knowledgeBaseFor(values, ctx);
   const { result, session } = await runSimulatedApprentice(kb, scenario, {

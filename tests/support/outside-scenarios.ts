@@ -28,12 +28,14 @@ export interface OutsideRun {
 }
 
 /** Every scenario of the outside set, healthy ones once, faulted ones at each severity. */
-export function outsideCases(): { file: string; severity: number | null; scenario: Scenario }[] {
+export function outsideCases(
+  dir = OUTSIDE_DIR,
+): { file: string; severity: number | null; scenario: Scenario }[] {
   const cases: { file: string; severity: number | null; scenario: Scenario }[] = [];
-  for (const file of readdirSync(OUTSIDE_DIR)
+  for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()) {
-    const base = readScenarioFile(join(OUTSIDE_DIR, file));
+    const base = readScenarioFile(join(dir, file));
     if (base.faults.length === 0) cases.push({ file, severity: null, scenario: base });
     else
       for (const severity of SEVERITIES)
@@ -72,12 +74,15 @@ export async function runOutsideCase(
   };
 }
 
-// `node --import tsx tests/support/outside-scenarios.ts [FILTER]`: the table, one line a run.
+// `node --import tsx tests/support/outside-scenarios.ts [--dir DIR] [FILTER]`: the table, one line a run.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const kb = loadKnowledgeBase();
-  const filter = process.argv[2];
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--dir');
+  const dir = at >= 0 ? args.splice(at, 2)[1] : OUTSIDE_DIR;
+  const filter = args[0];
   const counts = { right: 0, wrong: 0, 'no-cause': 0 };
-  for (const c of outsideCases().filter((x) => !filter || x.file.includes(filter))) {
+  for (const c of outsideCases(dir).filter((x) => !filter || x.file.includes(filter))) {
     const r = await runOutsideCase(kb, c);
     counts[r.verdict]++;
     console.log(

@@ -11,6 +11,32 @@ import {
 } from './index.js';
 
 describe('adapter names', () => {
+  it('an unknown kind: the kinds known, their placeholders in French (NOM, HÔTE, SCÉNARIO, FICHIER)', () => {
+    const err = (() => {
+      try {
+        checkAdapterName('obd2:/dev/ttyUSB0');
+      } catch (e) {
+        return e as AdapterSpecError;
+      }
+      return expect.fail('accepted');
+    })();
+    // The built-in kinds, in the order they register; a kind a test registers comes after them.
+    expect(err.message).toMatch(
+      /^adapter 'obd2:\/dev\/ttyUSB0': unknown adapter kind 'obd2' \(known: elm327:\/dev\/ttyUSB0\[\?baud=38400&profile=NAME&protocol=6\], elm327:\/dev\/rfcomm0, elm327:tcp:\/\/HOST:PORT, .*sim:SCENARIO\[\?via=elm327\], sim:FILE\.yaml/,
+    );
+    const fr = err.messageIn('fr');
+    expect(
+      fr.startsWith(
+        "adaptateur « obd2:/dev/ttyUSB0 » : type d'adaptateur inconnu « obd2 » (connus : " +
+          'elm327:/dev/ttyUSB0[?baud=38400&profile=NOM&protocol=6], elm327:/dev/rfcomm0, elm327:tcp://HÔTE:PORT, ' +
+          'socketcan:can0[?extended=1], slcan:/dev/ttyACM0[?bitrate=500000&listen=1&timestamps=1], ' +
+          'sim:SCÉNARIO[?via=elm327], sim:FICHIER.yaml',
+      ),
+      fr,
+    ).toBe(true);
+    expect(fr).not.toMatch(/\b(NAME|HOST|SCENARIO|FILE)\b/);
+  });
+
   it('parses serial and TCP ELM327 names', () => {
     expect(parseElmSpec('/dev/ttyUSB0?baud=38400')).toEqual({ path: '/dev/ttyUSB0', baud: 38400 });
     expect(parseElmSpec('/dev/rfcomm0')).toEqual({ path: '/dev/rfcomm0' });
@@ -88,7 +114,7 @@ describe('adapter names', () => {
       [
         'sim',
         `adapter 'sim': expected one of ${adapterExamples().join(', ')}`,
-        `adaptateur « sim » : attendu l’un de : ${adapterExamples().join(', ')}`,
+        `adaptateur « sim » : attendu l’un de : ${adapterExamples('fr').join(', ')}`,
       ],
     ];
     for (const [spec, en, fr] of cases) {

@@ -6,7 +6,7 @@ import { simScheme } from './schemes/sim.js';
 import { slcanScheme } from './schemes/slcan.js';
 import { socketcanScheme } from './schemes/socketcan.js';
 import { OpenScope } from './scope.js';
-import { specDetail } from './spec-texts.js';
+import { exampleIn, specDetail } from './spec-texts.js';
 import { lineWriter } from './traffic.js';
 import type { AdapterScheme, OpenAdapterOptions, OpenedAdapter } from './types.js';
 
@@ -22,9 +22,9 @@ export function adapterSchemes(): AdapterScheme<unknown>[] {
   return [...schemes.values()];
 }
 
-/** Every scheme's example forms, for usage text. */
-export function adapterExamples(): string[] {
-  return adapterSchemes().flatMap((s) => s.examples);
+/** Every scheme's example forms, for usage text; in French with French placeholders (`HÔTE`). */
+export function adapterExamples(lang: 'fr' | 'en' = 'en'): string[] {
+  return adapterSchemes().flatMap((s) => s.examples.map((e) => exampleIn(e, lang)));
 }
 
 function schemeOf(spec: string): { name: AdapterName; scheme: AdapterScheme<unknown> } {

@@ -15,6 +15,27 @@ const text = <P = Record<string, never>>(en: (p: P) => string, fr: (p: P) => str
   fr,
 });
 
+/**
+ * The placeholders of the adapter names' example forms (`elm327:tcp://HOST:PORT`, `sim:SCENARIO`),
+ * in French: the words the French help of the command line already uses (NOM, HÔTE, SCÉNARIO,
+ * FICHIER). A placeholder is a whole upper-case word; `PORT` is the same in both languages, and the
+ * rest of an example (scheme, path, option names) is typed as is, so it is never translated.
+ */
+const PLACEHOLDERS_FR: Readonly<Record<string, string>> = {
+  NAME: 'NOM',
+  HOST: 'HÔTE',
+  SCENARIO: 'SCÉNARIO',
+  FILE: 'FICHIER',
+};
+
+/** An example form with its placeholders in `lang` (`sim:SCÉNARIO[?via=elm327]` in French). */
+export function exampleIn(example: string, lang: 'fr' | 'en'): string {
+  if (lang === 'en') return example;
+  return example.replace(/\b[A-Z]+\b/g, (w) => PLACEHOLDERS_FR[w] ?? w);
+}
+
+const examplesFr = (examples: readonly string[]) => examples.map((e) => exampleIn(e, 'fr')).join(', ');
+
 export const SPEC_TEXTS = {
   'expected-scheme-target': text(
     () => 'expected SCHEME:TARGET, e.g. elm327:/dev/ttyUSB0',
@@ -22,11 +43,11 @@ export const SPEC_TEXTS = {
   ),
   'expected-one-of': text<{ examples: readonly string[] }>(
     (p) => `expected one of ${p.examples.join(', ')}`,
-    (p) => `attendu l’un de : ${p.examples.join(', ')}`,
+    (p) => `attendu l’un de : ${examplesFr(p.examples)}`,
   ),
   'unknown-kind': text<{ scheme: string; examples: readonly string[] }>(
     (p) => `unknown adapter kind '${p.scheme}' (known: ${p.examples.join(', ')})`,
-    (p) => `type d'adaptateur inconnu (connus : ${p.examples.join(', ')})`,
+    (p) => `type d'adaptateur inconnu « ${p.scheme} » (connus : ${examplesFr(p.examples)})`,
   ),
   'nothing-after-colon': text(
     () => 'nothing after the colon',

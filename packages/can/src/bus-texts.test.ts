@@ -16,7 +16,7 @@ import {
   loadSocketCan,
   type RawCanChannel,
   SocketCanBus,
-  type SocketCanOpenError,
+  SocketCanOpenError,
   SocketCanSendError,
   SocketCanUnavailableError,
 } from './socketcan-bus.js';
@@ -94,7 +94,7 @@ describe('an SLCAN adapter that will not open, in French', () => {
     const port = await closedPort();
     const err = await failure(SlcanBus.connect('127.0.0.1', port));
     expect((err as SlcanOpenError).messageIn('fr')).toBe(
-      `impossible d'ouvrir l'adaptateur SLCAN tcp://127.0.0.1:${port} : connexion refusée : rien n'écoute à cette adresse (passerelle éteinte, mauvais port ?) [ECONNREFUSED]`,
+      `impossible d'ouvrir l'adaptateur SLCAN tcp://127.0.0.1:${port} : connexion refusée : rien n'écoute à cette adresse (appareil éteint, mauvais port ?) [ECONNREFUSED]`,
     );
     expect(err.message).toBe(
       `cannot open SLCAN adapter tcp://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
@@ -236,6 +236,35 @@ describe('a SocketCAN interface that will not open, in French', () => {
     );
   });
 
+  it('an interface that is down is refused at open, although the kernel would bind it', async () => {
+    const dir = sysNet();
+    // A channel that binds, as the kernel binds a raw socket to a down interface: receiving on it
+    // would only wait for frames that never come.
+    let bound = 0;
+    const binds = () => {
+      bound++;
+      return listeningChannel();
+    };
+    const err = (await failure(
+      SocketCanBus.open('can0', { channelFactory: binds, sysNetDir: dir }),
+    )) as SocketCanOpenError;
+    expect(err).toBeInstanceOf(SocketCanOpenError);
+    expect(bound).toBe(0);
+    expect(err.state).toEqual({ kind: 'down' });
+    expect(err.messageIn('fr')).toBe(
+      "impossible d'ouvrir l'interface SocketCAN « can0 » : elle est arrêtée ; démarrez-la avec sudo ip link set can0 up type can bitrate 500000 (ou le débit du véhicule)",
+    );
+    expect(err.message).toBe(
+      "cannot open SocketCAN interface 'can0' (the interface is down); check that it exists and is up: ip -details link show can0",
+    );
+    // An interface that is up opens; a down one opens when asked (a capture started before it is up).
+    const up = await SocketCanBus.open('can1', { channelFactory: binds, sysNetDir: dir });
+    const down = await SocketCanBus.open('can0', { channelFactory: binds, sysNetDir: dir, allowDown: true });
+    expect(bound).toBe(2);
+    await up.close();
+    await down.close();
+  });
+
   it('the socketcan module not installed', async () => {
     const err = (await loadSocketCan('socketcan-not-installed-here').catch(
       (e) => e,
@@ -247,6 +276,11 @@ describe('a SocketCAN interface that will not open, in French', () => {
     expect(err.messageIn('en')).toBe(err.message);
   });
 });
+
+/** A raw channel that binds and then hears nothing, as a socket on a quiet (or down) interface. */
+function listeningChannel(): RawCanChannel {
+  return { ...refusingChannel(), send: () => 16, sendFD: () => 72 };
+}
 
 /** A raw channel whose kernel refuses every frame (as a down interface or a full queue does). */
 function refusingChannel(): RawCanChannel {
@@ -271,11 +305,13 @@ describe('a frame the bus will not send, in French', () => {
   }
   const refusedBy = async (sysNetDir: string) => {
     const clock = new VirtualClock();
+    // A down interface is refused at open unless asked for: here it is (it may also go down later).
     const bus = await SocketCanBus.open('can0', {
       channelFactory: refusingChannel,
       clock,
       sendRetryMs: 20,
       sysNetDir,
+      allowDown: true,
     });
     const err = (await clock
       .run(bus.send(makeFrame({ id: 0x7df, data: [2, 1, 0] })))
@@ -303,7 +339,10 @@ describe('a frame the bus will not send, in French', () => {
   });
 
   it('SocketCAN: a CAN FD frame on a bus opened without FD', async () => {
-    const bus = await SocketCanBus.open('can0', { channelFactory: refusingChannel });
+    const bus = await SocketCanBus.open('can0', {
+      channelFactory: refusingChannel,
+      sysNetDir: join(tmpdir(), 'no-sys-class-net'),
+    });
     const err = (await bus
       .send(makeFrame({ id: 0x123, fd: true, data: new Uint8Array(12) }))
       .catch((e) => e)) as FrameRefusedError;

@@ -27,28 +27,39 @@ export function lineErrorCode(err: { message: string; code?: unknown }): string 
   return '';
 }
 
-/** A serial port or TCP adapter that would not open, by system error code. */
+/**
+ * A serial port or a TCP adapter that would not open, by system error code: the one table, read by
+ * SLCAN here and by the ELM327 link above (through `lineRefusalFr`, re-exported by @atelier/obd).
+ * The words fit both readers: « l'appareil » is an ELM327 on Wi-Fi as much as an SLCAN gateway,
+ * and slcand is named as the CAN adapter's usual other owner, which an ELM327 user can pass over.
+ */
 const LINE_FR: Readonly<Record<string, string>> = {
   ENOENT: 'port série introuvable (adaptateur débranché, ou un autre nom de port ?)',
   ENXIO: 'périphérique absent (adaptateur débranché ?)',
   ENODEV: 'périphérique absent (adaptateur débranché ?)',
   EACCES: 'accès refusé au port série (êtes-vous dans le groupe dialout ?)',
   EPERM: 'accès refusé au port série (êtes-vous dans le groupe dialout ?)',
-  EBUSY: 'port série occupé par un autre programme (slcand, un terminal série, ModemManager ?)',
+  EBUSY:
+    'port série occupé par un autre programme (un terminal série, ModemManager, ou slcand pour un adaptateur CAN ?)',
   ENOTTY: "ce n'est pas un port série",
   EIO: "erreur d'entrée-sortie sur le port (adaptateur débranché pendant l'ouverture ?)",
-  ECONNREFUSED: "connexion refusée : rien n'écoute à cette adresse (passerelle éteinte, mauvais port ?)",
-  ECONNRESET: 'connexion coupée par la passerelle',
-  ETIMEDOUT: 'pas de réponse de la passerelle (hors de portée ou mauvaise adresse ?)',
+  ECONNREFUSED: "connexion refusée : rien n'écoute à cette adresse (appareil éteint, mauvais port ?)",
+  ECONNRESET: "connexion coupée par l'appareil",
+  ETIMEDOUT: "pas de réponse de l'appareil (hors de portée ou mauvaise adresse ?)",
   EHOSTUNREACH: 'adresse injoignable (êtes-vous sur le bon réseau Wi-Fi ?)',
   ENETUNREACH: 'réseau injoignable (êtes-vous sur le bon réseau Wi-Fi ?)',
   ENOTFOUND: 'nom inconnu : adresse introuvable',
 };
 
+/** What a system error code means for a line that would not open, in French; undefined when not listed. */
+export function lineRefusalFr(code: string): string | undefined {
+  return Object.hasOwn(LINE_FR, code) ? LINE_FR[code] : undefined;
+}
+
 /** The line's failure in French with its code in brackets; a failure not recognised keeps its English words. */
 export function lineErrorFr(err: { message: string; code?: unknown }): string {
   const code = lineErrorCode(err);
-  const fr = LINE_FR[code];
+  const fr = lineRefusalFr(code);
   return fr ? `${fr} [${code}]` : `« ${err.message} »`;
 }
 
@@ -100,7 +111,8 @@ export function slcanLineReasonFr(reason: string): string {
 export function slcanGoneFr(reason: string): string {
   if (reason === 'the line was closed') return 'la ligne a été fermée';
   const code = lineErrorCode({ message: reason });
-  return code && LINE_FR[code] ? `${LINE_FR[code]} [${code}]` : `« ${reason} »`;
+  const fr = lineRefusalFr(code);
+  return fr ? `${fr} [${code}]` : `« ${reason} »`;
 }
 
 /** What /sys/class/net says about a network interface, for a SocketCAN interface that would not open. */

@@ -52,8 +52,12 @@ export class FrameRefusedError extends BusError {
 
 export class BusClosedError extends BusError {
   override name = 'BusClosedError';
-  constructor(bus: string) {
+  constructor(readonly bus: string) {
     super(`bus ${bus} is closed`);
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en' ? this.message : `le bus ${this.bus} est fermé`;
   }
 }
 

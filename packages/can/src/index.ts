@@ -1,7 +1,7 @@
 export * from '@atelier/clock';
 export * from './batch.js';
 export * from './bus.js';
-export { lineErrorCode } from './bus-texts.js';
+export { lineErrorCode, lineRefusalFr } from './bus-texts.js';
 export * from './dbc/index.js';
 export * from './formats/index.js';
 export * from './frame.js';

@@ -16,6 +16,11 @@ import {
   toNativeFilter,
 } from './socketcan-bus.js';
 
+/**
+ * No /sys/class/net here, so the open's state check says nothing: the fake channels are opened
+ * whatever this machine's own can0 is (a real adapter left down would refuse them otherwise).
+ */
+const NO_SYS_NET = '/nonexistent/sys/class/net';
 const EFF = 0x80000000;
 const RTR = 0x40000000;
 
@@ -116,7 +121,7 @@ function pair(fd = false) {
 describe('SocketCanBus on a fake channel', () => {
   it('sends classic, extended and remote frames as the native module expects them', async () => {
     const { a } = pair();
-    const bus = await SocketCanBus.open('can0', { channelFactory: () => a });
+    const bus = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
     expect(a.started).toBe(true);
     await bus.send(makeFrame({ id: 0x7df, data: [2, 1, 0x0c] }));
     await bus.send(makeFrame({ id: 0x18db33f1, extended: true, data: [2, 1, 0] }));
@@ -132,7 +137,7 @@ describe('SocketCanBus on a fake channel', () => {
 
   it('refuses more than 8 bytes, FD when not enabled, and error frames, before the native module sees them', async () => {
     const { a } = pair();
-    const bus = await SocketCanBus.open('can0', { channelFactory: () => a });
+    const bus = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
     const nine: Frame = { id: 0x100, extended: false, data: new Uint8Array(9), timestamp: 0 };
     await expect(bus.send(nine)).rejects.toThrow(/exceeds 8/);
     await expect(bus.send(makeFrame({ id: 0x100, fd: true, data: new Uint8Array(12) }))).rejects.toThrow(
@@ -142,15 +147,19 @@ describe('SocketCanBus on a fake channel', () => {
       /error frames/,
     );
     const badFd: Frame = { id: 0x100, extended: false, fd: true, data: new Uint8Array(65), timestamp: 0 };
-    const fdBus = await SocketCanBus.open('can0', { channelFactory: () => pair().a, fd: true });
+    const fdBus = await SocketCanBus.open('can0', {
+      sysNetDir: NO_SYS_NET,
+      channelFactory: () => pair().a,
+      fd: true,
+    });
     await expect(fdBus.send(badFd)).rejects.toBeInstanceOf(BusError);
     expect(a.sent).toHaveLength(0);
   });
 
   it('sends CAN FD frames through sendFD with the BRS flag when enabled', async () => {
     const { a, b } = pair();
-    const tx = await SocketCanBus.open('can0', { channelFactory: () => a, fd: true });
-    const rx = await SocketCanBus.open('can0', { channelFactory: () => b, fd: true });
+    const tx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a, fd: true });
+    const rx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => b, fd: true });
     const got: Frame[] = [];
     rx.subscribe((f) => got.push(f));
     await tx.send(
@@ -163,8 +172,8 @@ describe('SocketCanBus on a fake channel', () => {
 
   it('turns received messages into frames with kernel timestamps, channel and direction', async () => {
     const { a, b } = pair();
-    const tx = await SocketCanBus.open('can0', { channelFactory: () => a });
-    const rx = await SocketCanBus.open('can0', { channelFactory: () => b });
+    const tx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
+    const rx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => b });
     const got: Frame[] = [];
     rx.subscribe((f) => got.push(f));
     await tx.send(makeFrame({ id: 0x7e8, data: [3, 0x41, 0x0c, 0x1a] }));
@@ -185,7 +194,7 @@ describe('SocketCanBus on a fake channel', () => {
   it('stamps with the injected clock when the kernel gives no timestamp', async () => {
     const { a } = pair();
     const clock = new VirtualClock(42_500);
-    const bus = await SocketCanBus.open('can0', { channelFactory: () => a, clock });
+    const bus = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a, clock });
     const got: Frame[] = [];
     bus.subscribe((f) => got.push(f));
     // Deliver straight to the listener as the native module does without timestamps.
@@ -198,8 +207,9 @@ describe('SocketCanBus on a fake channel', () => {
 
   it('installs id/mask filters in the kernel with the identifier width pinned', async () => {
     const { a, b } = pair();
-    const tx = await SocketCanBus.open('can0', { channelFactory: () => a });
+    const tx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
     const rx = await SocketCanBus.open('can0', {
+      sysNetDir: NO_SYS_NET,
       channelFactory: () => b,
       filters: [
         { id: 0x7e8, mask: 0x7f8, extended: false },
@@ -231,8 +241,8 @@ describe('SocketCanBus on a fake channel', () => {
 
   it('applies per-subscription filters in software on top of the kernel ones', async () => {
     const { a, b } = pair();
-    const tx = await SocketCanBus.open('can0', { channelFactory: () => a });
-    const rx = await SocketCanBus.open('can0', { channelFactory: () => b });
+    const tx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
+    const rx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => b });
     const all: number[] = [];
     const some: number[] = [];
     rx.subscribe((f) => all.push(f.id));
@@ -246,8 +256,12 @@ describe('SocketCanBus on a fake channel', () => {
 
   it('delivers error frames unless asked not to', async () => {
     const { a, b } = pair();
-    const withErrors = await SocketCanBus.open('can0', { channelFactory: () => a });
-    const without = await SocketCanBus.open('can0', { channelFactory: () => b, errorFrames: false });
+    const withErrors = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
+    const without = await SocketCanBus.open('can0', {
+      sysNetDir: NO_SYS_NET,
+      channelFactory: () => b,
+      errorFrames: false,
+    });
     expect(b.errorMask).toBe(0);
     const seen: Frame[] = [];
     const unseen: Frame[] = [];
@@ -265,7 +279,7 @@ describe('SocketCanBus on a fake channel', () => {
   it('retries a refused transmission (full transmit queue) every millisecond until it passes', async () => {
     const { a } = pair();
     const clock = new VirtualClock();
-    const bus = await SocketCanBus.open('can0', { channelFactory: () => a, clock });
+    const bus = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a, clock });
     a.refuse = 3;
     await clock.run(bus.send(makeFrame({ id: 1, data: [1] })));
     expect(a.attempts).toBe(4);
@@ -276,7 +290,12 @@ describe('SocketCanBus on a fake channel', () => {
   it('reports a transmission refused for longer than sendRetryMs as a BusError', async () => {
     const { a } = pair();
     const clock = new VirtualClock();
-    const bus = await SocketCanBus.open('can0', { channelFactory: () => a, clock, sendRetryMs: 20 });
+    const bus = await SocketCanBus.open('can0', {
+      sysNetDir: NO_SYS_NET,
+      channelFactory: () => a,
+      clock,
+      sendRetryMs: 20,
+    });
     a.refuse = Number.POSITIVE_INFINITY;
     await expect(clock.run(bus.send(makeFrame({ id: 1, data: [1] })))).rejects.toThrow(
       /refused the frame for 20 ms/,
@@ -287,8 +306,8 @@ describe('SocketCanBus on a fake channel', () => {
 
   it('closes: stops the channel, refuses sends, delivers nothing more, closes twice quietly', async () => {
     const { a, b } = pair();
-    const tx = await SocketCanBus.open('can0', { channelFactory: () => a });
-    const rx = await SocketCanBus.open('can0', { channelFactory: () => b });
+    const tx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
+    const rx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => b });
     const got: Frame[] = [];
     rx.subscribe((f) => got.push(f));
     await rx.close();
@@ -302,7 +321,7 @@ describe('SocketCanBus on a fake channel', () => {
 
   it('marks itself closed when the interface goes away, ending receive() loops', async () => {
     const { a } = pair();
-    const bus = await SocketCanBus.open('can0', { channelFactory: () => a });
+    const bus = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
     const waiting = receive(bus).next();
     a.hangUp();
     expect(bus.closed).toBe(true);

@@ -211,6 +211,11 @@ export interface SocketCanBusOptions {
   channelFactory?: RawChannelFactory;
   /** Where the system lists network interfaces, read to say why an interface would not open (tests). */
   sysNetDir?: string;
+  /**
+   * Open an interface that is down anyway (a capture started before the interface is brought up:
+   * its frames arrive once it is). By default a down interface is refused at open: see `open`.
+   */
+  allowDown?: boolean;
 }
 
 interface Subscription {
@@ -247,9 +252,24 @@ export class SocketCanBus implements Bus {
   private readonly sysNetDir?: string;
   private isClosed = false;
 
-  /** Opens `iface` through the `socketcan` package (or `options.channelFactory`). */
+  /**
+   * Opens `iface` through the `socketcan` package (or `options.channelFactory`).
+   *
+   * An interface that is down is refused here, with a SocketCanOpenError that says how to start it,
+   * although the kernel would bind a socket to it: a bus opened on it only receives nothing, and a
+   * receive-only use (a capture, a listener) would then wait in silence, where a sender at least
+   * hears of it from its first refused frame. A down interface is the usual mistake when starting
+   * out (`ip link set … up` forgotten); an error at open says it once, where it applies, to every
+   * caller — a warning would be said only by the callers that remember to print it. `allowDown`
+   * opens it anyway.
+   */
   static async open(iface: string, options: SocketCanBusOptions = {}): Promise<SocketCanBus> {
     const factory = options.channelFactory ?? (await loadSocketCan());
+    if (!options.allowDown) {
+      const state = interfaceState(iface, options.sysNetDir);
+      if (state.kind === 'down')
+        throw new SocketCanOpenError(iface, new Error('the interface is down'), state);
+    }
     let channel: RawCanChannel;
     try {
       channel = factory(iface, { timestamps: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessPath } from './assessment.js';
+import { assessPath, skippedSafetyText } from './assessment.js';
 import { loadKnowledgeBase } from './kb/load.js';
 import type { DiagnosticPath, PathStep } from './path.js';
 
@@ -142,6 +142,16 @@ describe('assessPath', () => {
     ]);
     expect(a.skippedSafety[0].missing).toEqual(['hv_lockout', 'habilitation_B2VL']);
     expect(a.mark).toBe(8);
+    // What the apprentice and the instructor read: the test by its name, the repair by its words,
+    // each step missing in its words.
+    const said = a.skippedSafety.map((s) => skippedSafetyText(kb, s).fr);
+    expect(said[0]).toBe(
+      'le test « Isolement du compresseur de climatisation électrique » : Consignation haute tension et vérification d’absence de tension, par un chargé de consignation (habilitation NF C18-550 BCL) ; Habilitation NF C18-550 B2VL (chargé de travaux au voisinage de pièces haute tension sous tension)',
+    );
+    expect(said[1]).toMatch(
+      /^la réparation « Remplacer le compresseur électrique et l'huile POE .*» : Consignation/,
+    );
+    expect(said.join(' ')).not.toMatch(/hv_lockout|habilitation_B2VL|ac_compressor_isolation/);
   });
 
   it('counts a verification while the HV system is still locked out as a skipped unlock, and a lock-out lifted as gone', () => {
@@ -165,7 +175,14 @@ describe('assessPath', () => {
     const a = assessPath(kb, noUnlock, expert, 'ac_compressor_isolation');
     expect(a.skippedSafety).toEqual([{ test: 'clear', missing: ['hv_unlock'] }]);
     expect(a.mark).toBe(8);
-    expect(a.remarks.map((r) => r.fr)).toContain('Prérequis de sécurité manquants avant clear : hv_unlock.');
+    // Said in the step's words, not its id (the JSON keeps the ids above).
+    expect(a.remarks.map((r) => r.fr)).toContain(
+      'Prérequis de sécurité manquants avant l’effacement des codes : Déconsignation haute tension (fin de travaux, remise sous tension) par le chargé de consignation (habilitation NF C18-550 BCL).',
+    );
+    expect(a.remarks.map((r) => r.en)).toContain(
+      'Safety prerequisites missing before clearing the codes: High-voltage lock-out lifted (end of work, re-energised) by the person in charge of lock-out (NF C18-550 habilitation BCL).',
+    );
+    expect(a.remarks.some((r) => /hv_unlock|\bclear\b/.test(`${r.fr} ${r.en}`))).toBe(false);
     // Unlocked after the repair, then a second insulation test without a new lock-out: the first one
     // no longer counts (the car was re-energised between them).
     const relock: DiagnosticPath = {

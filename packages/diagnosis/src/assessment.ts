@@ -1,7 +1,7 @@
 import { MONITORS } from '@atelier/obd';
 import type { KnowledgeBase } from './kb/types.js';
 import { type DiagnosticPath, pathCost, pathMinutes } from './path.js';
-import { LOCKOUT_STEP, UNLOCK_STEP } from './safety.js';
+import { energisingText, LOCKOUT_STEP, safetyText, UNLOCK_STEP } from './safety.js';
 import type { Localized } from './text.js';
 
 /** French apprenticeship grading of a skill: acquired, being acquired, not acquired. */
@@ -71,7 +71,8 @@ export function assessPath(
   // Safety: every prerequisite of a test must appear as a safety step before it — the lock-out since
   // the last time it was lifted. And the lock-out is lifted (hv_unlock) before anything powers the
   // car again: the first clear, routine, road test or verification while locked out counts as a
-  // skipped unlock, as a test without its lock-out counts as a skipped lock-out.
+  // skipped unlock, as a test without its lock-out counts as a skipped lock-out; so does each test
+  // made energised (the car READY) while locked out.
   const done = new Set<string>();
   const skippedSafety: { test: string; missing: string[] }[] = [];
   let lockedOut = false;
@@ -96,6 +97,8 @@ export function assessPath(
     if (s.kind === 'test' || s.kind === 'repair') {
       const required = s.kind === 'test' ? (kb.tests.get(s.id)?.safety ?? []) : repairSafety(kb, s.cause);
       const missing = required.filter((r) => !done.has(r));
+      if (s.kind === 'test' && lockedOut && kb.tests.get(s.id)?.energised && !missing.includes(UNLOCK_STEP))
+        missing.unshift(UNLOCK_STEP);
       if (missing.length)
         skippedSafety.push({ test: s.kind === 'test' ? s.id : `repair:${s.cause}`, missing });
     }
@@ -185,9 +188,10 @@ export function assessPath(
     });
   }
   for (const s of skippedSafety) {
+    const t = skippedSafetyText(kb, s);
     remarks.push({
-      fr: `Prérequis de sécurité manquants avant ${s.test} : ${s.missing.join(', ')}.`,
-      en: `Safety prerequisites missing before ${s.test}: ${s.missing.join(', ')}.`,
+      fr: `Prérequis de sécurité manquants avant ${t.fr}.`,
+      en: `Safety prerequisites missing before ${t.en}.`,
     });
   }
   if (verify?.kind === 'verify' && verify.missing?.roadTest)
@@ -224,6 +228,31 @@ export function assessPath(
     skills,
     mark,
     remarks,
+  };
+}
+
+/**
+ * A skipped safety step in the words the apprentice and the instructor read: what it was skipped
+ * before — the test by its name, the repair by its words, the step that powered the car — then the
+ * steps missing (`safetyText`), e.g. « le test « Isolement du compresseur… » : Consignation haute
+ * tension… ». The assessment's JSON keeps the ids (`skippedSafety`); an id the knowledge base no
+ * longer knows is said as it is.
+ */
+export function skippedSafetyText(kb: KnowledgeBase, s: Assessment['skippedSafety'][number]): Localized {
+  let what: Localized;
+  const test = kb.tests.get(s.test);
+  if (test) what = { fr: `le test « ${test.name.fr} »`, en: `the test "${test.name.en}"` };
+  else if (s.test.startsWith('repair:')) {
+    const id = s.test.slice('repair:'.length);
+    const cause = kb.trees.flatMap((t) => t.causes).find((c) => c.id === id);
+    what = cause
+      ? { fr: `la réparation « ${cause.repair.fr} »`, en: `the repair "${cause.repair.en}"` }
+      : { fr: `la réparation ${id}`, en: `the repair ${id}` };
+  } else what = energisingText(s.test);
+  const missing = s.missing.map(safetyText);
+  return {
+    fr: `${what.fr} : ${missing.map((m) => m.fr).join(' ; ')}`,
+    en: `${what.en}: ${missing.map((m) => m.en).join('; ')}`,
   };
 }
 

@@ -23,12 +23,13 @@ export interface Workshop {
   /**
    * Safety prerequisites are done when asked (lock-out, habilitation check), before a test or before
    * the repair of `cause` (`for` says which); and the lock-out lifted (`hv_unlock`, `unlock`) once the
-   * work on the HV system is over, before the car is powered again. A workshop that cannot do a step
+   * work on the HV system is over, before the car is powered again — or before a test made with the
+   * car energised (`unlock` with that `test`) while it is locked out. A workshop that cannot do a step
    * throws: the session records nothing of it.
    */
   safety?(
     id: string,
-    forStep?: { kind: 'test' } | { kind: 'repair'; cause: Cause } | { kind: 'unlock' },
+    forStep?: { kind: 'test' } | { kind: 'repair'; cause: Cause } | { kind: 'unlock'; test?: WorkshopTest },
   ): Promise<void>;
   /**
    * The battery charged on the workshop charger when the repair calls for it before the
@@ -91,8 +92,10 @@ export async function followRecommendations(
     }
     const next = session.next();
     if (!next) break;
+    // The test's steps, the lock-out lifted first when the test needs the car energised (READY).
     for (const s of next.safety) {
-      await workshop.safety?.(s, { kind: 'test' });
+      const lifts = s === UNLOCK_STEP && session.energisingBlocked(next.test);
+      await workshop.safety?.(s, lifts ? { kind: 'unlock', test: next.test } : { kind: 'test' });
       session.recordSafety(s);
     }
     const answer = await workshop.outcome(next.test, next);

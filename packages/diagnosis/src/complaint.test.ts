@@ -20,6 +20,13 @@ describe('mentions: a complaint as people write it', () => {
   it('does not take one word for another that only begins alike', () => {
     expect(mentions("le chauffage ne souffle que de l'air tiède", 'soufre')).toBe(false);
   });
+  it('never finds a keyword that begins inside another word', () => {
+    // "egr" is in "dégradé" and "ans" in "dans" letter for letter: neither is said.
+    expect(mentions('la voiture se met en mode dégradé', 'egr')).toBe(false);
+    expect(mentions('un bruit dans le moteur', 'ans')).toBe(false);
+    expect(mentions('la vanne EGR colle', 'egr')).toBe(true);
+    expect(mentions('depuis deux ans', 'ans')).toBe(true);
+  });
 });
 
 describe('mentionedIn: the customer’s own words that matched', () => {

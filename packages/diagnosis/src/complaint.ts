@@ -87,16 +87,22 @@ const GAP = 2;
  * keyword "voyant batterie"), whole words — or undefined when it does not.
  */
 export function mentionedIn(complaint: string, keyword: string): string | undefined {
+  const span = mentionSpan(complaint, keyword);
+  return span && complaint.slice(span.start, span.end);
+}
+
+/** Where in `complaint` (start, end: indices of the written text) `keyword` is mentioned, as `mentionedIn`. */
+export function mentionSpan(complaint: string, keyword: string): { start: number; end: number } | undefined {
   const { folded, from } = foldWithPlaces(complaint);
   const key = fold(keyword);
-  const at = key ? folded.indexOf(key) : -1;
+  const at = key ? atWordStart(folded, key) : -1;
   if (at >= 0) {
-    // Widened to whole words: "batteries" for the keyword "batterie".
+    // Widened to the whole word it begins: "batteries" for the keyword "batterie".
     let start = from[at]!;
     let end = from[at + key.length - 1]! + 1;
     while (start > 0 && /[\p{L}\p{N}]/u.test(complaint[start - 1]!)) start--;
     while (end < complaint.length && /[\p{L}\p{N}]/u.test(complaint[end]!)) end++;
-    return complaint.slice(start, end);
+    return { start, end };
   }
   const said = placedWords(complaint);
   const wanted = words(keyword);
@@ -118,9 +124,19 @@ export function mentionedIn(complaint: string, keyword: string): string | undefi
       }
       last = found;
     }
-    if (ok) return complaint.slice(said[start]!.start, said[last]!.end);
+    if (ok) return { start: said[start]!.start, end: said[last]!.end };
   }
   return undefined;
+}
+
+/**
+ * Where `key` is written in `folded` beginning a word: a keyword may end inside a word (a plural,
+ * another ending) but never begin inside one — "egr" is not in "dégradé", nor "ans" in "dans".
+ */
+function atWordStart(folded: string, key: string): number {
+  for (let at = folded.indexOf(key); at >= 0; at = folded.indexOf(key, at + 1))
+    if (at === 0 || !/[a-z0-9]/.test(folded[at - 1]!)) return at;
+  return -1;
 }
 
 /** Whether `complaint` mentions `keyword` (see the module comment). */

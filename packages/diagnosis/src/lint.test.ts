@@ -195,6 +195,36 @@ describe('lintKnowledgeBase', () => {
     expect(msgs).toEqual([]);
   });
 
+  it('refuses a test marked both energised and locked out, and a READY test of an HV tree not marked energised', () => {
+    const dir = copyKb();
+    const testsFile = join(dir, 'tests.yaml');
+    const tests = readFileSync(testsFile, 'utf8');
+    const changed = tests
+      // The insulation test made "energised": the HV system cannot be both locked out and powered.
+      .replace(/(id: hv_isolation_measurement[\s\S]*?cost: \d+\n)/, '$1    energised: true\n')
+      // The DC-DC output (measured READY) without its mark: the session would let it run locked out.
+      .replace(/(id: dcdc_output_test[\s\S]*?) {4}energised: true\n/, '$1');
+    expect(changed).not.toBe(tests);
+    writeFileSync(testsFile, changed);
+    const problems = lintKnowledgeBase(dir)
+      .problems.filter((p) => p.path.endsWith('.energised'))
+      .map((p) => p.message);
+    expect(problems).toEqual([
+      'dcdc_output_test: measured with engine: ready in the high-voltage tree charging: mark it energised: true (the lock-out is lifted before it)',
+      'hv_isolation_measurement: a test made energised (the car READY, the engine running) cannot need hv_lockout too: the HV system is either locked out or energised',
+    ]);
+  });
+
+  it('reads energised as true or false, and nothing else', () => {
+    const dir = copyKb();
+    const testsFile = join(dir, 'tests.yaml');
+    const tests = readFileSync(testsFile, 'utf8');
+    writeFileSync(testsFile, tests.replace(/(id: dcdc_output_test[\s\S]*?energised: )true/, '$1oui'));
+    const p = lintKnowledgeBase(dir).problems.find((x) => x.path.endsWith('energised'));
+    expect(p?.message).toBe('expected true or false');
+    expect(p?.path).toMatch(/^tests\.\d+\.energised$/);
+  });
+
   it('reports each broken file with its field path and line, and keeps going', () => {
     const dir = copyKb();
     const lean = join(dir, 'trees', 'lean.yaml');

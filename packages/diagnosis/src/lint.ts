@@ -198,6 +198,50 @@ export function checkSafetyIds(
   return problems;
 }
 
+/** The operating states (`conditions.engine`) in which the HV system is energised: READY, or the engine turning. */
+const ENERGISED_STATES = ['ready', 'idle', 'rpm_2500', 'cranking'];
+
+/**
+ * A test made energised (`energised: true`: the car READY, its engine running) cannot be made on the
+ * locked-out HV system: one that also lists `hv_lockout` asks for both at once, and the session
+ * could never let it through — refused. And in a high-voltage tree (one whose tests or repairs lock
+ * out), a test measured with the car READY or the engine running must say so (`energised: true`),
+ * or the session would let it run on a car recorded locked out.
+ */
+export function checkEnergised(
+  tests: readonly WorkshopTest[],
+  trees: readonly FaultTreeEntry[],
+  testsFile: string,
+): LintReport['problems'] {
+  const problems: LintReport['problems'] = [];
+  const byId = new Map(tests.map((t) => [t.id, t]));
+  const inHvTree = new Map<string, string>();
+  for (const tree of trees) {
+    const ids = [...tree.causes.map((c) => c.inspect), ...tree.observations];
+    const locksOut =
+      tree.causes.some((c) => c.repair.safety.includes(LOCKOUT_STEP)) ||
+      ids.some((id) => byId.get(id)?.safety.includes(LOCKOUT_STEP));
+    if (locksOut) for (const id of ids) if (!inHvTree.has(id)) inHvTree.set(id, tree.id);
+  }
+  for (const [ti, t] of tests.entries()) {
+    if (t.energised && t.safety.includes(LOCKOUT_STEP))
+      problems.push({
+        file: testsFile,
+        path: `tests.${ti}.energised`,
+        message: `${t.id}: a test made energised (the car READY, the engine running) cannot need ${LOCKOUT_STEP} too: the HV system is either locked out or energised`,
+      });
+    const tree = inHvTree.get(t.id);
+    const state = t.measure.map((m) => m.conditions.engine).find((e) => ENERGISED_STATES.includes(String(e)));
+    if (tree && !t.energised && state !== undefined)
+      problems.push({
+        file: testsFile,
+        path: `tests.${ti}.energised`,
+        message: `${t.id}: measured with engine: ${state} in the high-voltage tree ${tree}: mark it energised: true (the lock-out is lifted before it)`,
+      });
+  }
+  return problems;
+}
+
 /** The battery option's symbols: work inside the traction battery's casing (NF C18-550, X attribute). */
 const BATTERY_OPTION = ['B1XL', 'B2XL'];
 /** Words saying a repair is high-voltage work, in French and English. */
@@ -371,6 +415,7 @@ export function lintKnowledgeBase(
   problems.push(...checkConsignation(tests, trees, rel(testsFile)));
   problems.push(...checkRepairSafety(trees, kb.tests));
   problems.push(...checkSafetyIds(tests, trees, rel(testsFile)));
+  problems.push(...checkEnergised(tests, trees, rel(testsFile)));
   for (const c of checkTreesInEngine(kb)) {
     if (!c.ok) {
       const tree = trees.find((t) => t.id === c.tree)!;

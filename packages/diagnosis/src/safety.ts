@@ -50,6 +50,29 @@ export const LOCKOUT_STEP = 'hv_lockout';
 export const UNLOCK_STEP = 'hv_unlock';
 
 /**
+ * The steps after a repair that power the car again: clearing the codes (ignition on), the follow-up
+ * routine, the road test, the verification read — and handing the car back on an unverified
+ * conclusion. None is done while the HV system is locked out (`GuidedSession.unlockDue`); nor is a
+ * test made energised (`WorkshopTest.energised`), which the session names by its own words.
+ */
+export type EnergisingStep = 'clear' | 'follow_up' | 'road_test' | 'verify' | 'conclude';
+
+const ENERGISING_TEXT: Record<EnergisingStep, Localized> = {
+  clear: { fr: 'l’effacement des codes', en: 'clearing the codes' },
+  follow_up: { fr: 'la routine après réparation', en: 'the follow-up routine' },
+  road_test: { fr: 'l’essai routier', en: 'the road test' },
+  verify: { fr: 'la lecture de vérification', en: 'the verification read' },
+  conclude: { fr: 'la restitution du véhicule', en: 'handing the car back' },
+};
+
+/** An energising step in words (FR, EN), as a complement ("l’essai routier"); anything else as given. */
+export function energisingText(step: string): Localized {
+  return Object.hasOwn(ENERGISING_TEXT, step)
+    ? ENERGISING_TEXT[step as EnergisingStep]
+    : { fr: step, en: step };
+}
+
+/**
  * The NF C18-550 symbol whose holder locks out (consigne) a vehicle's HV system for a test: BCL,
  * the *chargé de consignation*, who locks out and verifies the absence of voltage for the work that
  * follows. No other symbol covers it: a person in charge of work (B2L, B2VL, B2XL) receives the

@@ -1,4 +1,4 @@
-import { mentions } from './complaint.js';
+import { mentionSpan } from './complaint.js';
 import type { SessionFacts } from './facts.js';
 import type { FaultTreeEntry, KnowledgeBase, VehicleType } from './kb/types.js';
 import { readSigns } from './signs.js';
@@ -37,14 +37,37 @@ export function selectTrees(kb: KnowledgeBase, facts: SessionFacts): TreeMatch[]
       ...tree.applies.complaintKeywords,
       ...tree.signs.flatMap((s) => (s.when.source === 'complaint' ? s.when.keywords : [])),
     ];
-    const keywords = complaint ? [...new Set(words.filter((k) => mentions(complaint, k)))] : [];
+    const spans = new Map<string, { start: number; end: number }>();
+    if (complaint)
+      for (const k of words) {
+        const span = spans.has(k) ? undefined : mentionSpan(complaint, k);
+        if (span) spans.set(k, span);
+      }
+    const keywords = [...spans.keys()];
     const signs = readSigns(tree, facts)
       .filter((r) => r.value === true && SHOWING.includes(r.sign.when.source) && r.certainty > 0.5)
       .map((r) => r.sign.id);
-    const score = dtcs.length * 10 + signs.length * 3 + keywords.length;
+    const score = dtcs.length * 10 + signs.length * 3 + saidPlaces([...spans.values()]);
     if (score > 0) out.push({ tree, dtcs, keywords, signs, score });
   }
   return out.sort((a, b) => b.score - a.score || a.tree.id.localeCompare(b.tree.id));
+}
+
+/**
+ * How many separate places of the complaint the tree's words were found at: "elle démarre mal"
+ * is one thing said, though it is the keywords "démarre mal", "lance mal" (a synonym) and
+ * "démarreur" (another form) at once; counting keywords would let a tree with many near-duplicate
+ * words outweigh one whose words match two different things the customer said.
+ */
+function saidPlaces(spans: { start: number; end: number }[]): number {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let places = 0;
+  let end = -1;
+  for (const s of sorted) {
+    if (s.start >= end) places++;
+    end = Math.max(end, s.end);
+  }
+  return places;
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   type VerifyResult,
   verifyOutcome,
 } from './path.js';
-import { LOCKOUT_STEP, safetyText, UNLOCK_STEP } from './safety.js';
+import { type EnergisingStep, energisingText, LOCKOUT_STEP, safetyText, UNLOCK_STEP } from './safety.js';
 import { selectTrees, treeForVehicle } from './select.js';
 import { readSigns, type SignReading } from './signs.js';
 import type { Localized } from './text.js';
@@ -184,23 +184,9 @@ const inState = (en: string, fr: string, state: SessionState) =>
   new SessionError(`${en} ${state}`, `${fr} « ${STATE_FR[state]} »`);
 
 /**
- * The steps after a repair that power the car again: clearing the codes (ignition on), the follow-up
- * routine, the road test, the verification read — and handing the car back on an unverified
- * conclusion. None is done while the HV system is locked out (`GuidedSession.unlockDue`).
- */
-export type EnergisingStep = 'clear' | 'follow_up' | 'road_test' | 'verify' | 'conclude';
-
-const ENERGISING_TEXT: Record<EnergisingStep, Localized> = {
-  clear: { fr: 'l’effacement des codes', en: 'clearing the codes' },
-  follow_up: { fr: 'la routine après réparation', en: 'the follow-up routine' },
-  road_test: { fr: 'l’essai routier', en: 'the road test' },
-  verify: { fr: 'la lecture de vérification', en: 'the verification read' },
-  conclude: { fr: 'la restitution du véhicule', en: 'handing the car back' },
-};
-
-/**
  * A step was asked for before its safety prerequisites were recorded: a test, a repair, or a step
- * that re-energises the car (`energise`: `test` is then the `EnergisingStep`) while it is locked out.
+ * that re-energises the car while it is locked out (`energise`: `test` is then the `EnergisingStep`,
+ * or the id of a test made energised — `WorkshopTest.energised` — with its name in `testName`).
  */
 export class SafetyPrerequisiteError extends SessionError {
   override name = 'SafetyPrerequisiteError';
@@ -209,12 +195,17 @@ export class SafetyPrerequisiteError extends SessionError {
     readonly test: string,
     readonly missing: string[],
     readonly step: 'test' | 'repair' | 'energise' = 'test',
+    /** The energised test's name, said in the message instead of its id. */
+    testName?: Localized,
   ) {
+    const energising = testName
+      ? { fr: `le test « ${testName.fr} »`, en: `the test "${testName.en}"` }
+      : energisingText(test);
     const what =
       step === 'energise'
         ? {
-            en: `re-energising the car for ${ENERGISING_TEXT[test as EnergisingStep]?.en ?? test}`,
-            fr: `la remise sous tension du véhicule pour ${ENERGISING_TEXT[test as EnergisingStep]?.fr ?? test}`,
+            en: `re-energising the car for ${energising.en}`,
+            fr: `la remise sous tension du véhicule pour ${energising.fr}`,
           }
         : step === 'repair'
           ? { en: `the repair of ${test}`, fr: `la réparation de ${test}` }
@@ -495,7 +486,7 @@ export class GuidedSession {
         test,
         valueOfInformation: bestObservation.valueOfInformation,
         cost: test.cost,
-        safety: test.safety.filter((s) => !safetyDone.has(s)),
+        safety: this.testSafety(test, safetyDone),
         reason: observationReason(test, bestObservation),
         ranking: a.observations,
       };
@@ -510,10 +501,36 @@ export class GuidedSession {
       probability: bestInspection.probability,
       cost: bestInspection.cost,
       ratio: bestInspection.ratio,
-      safety: test.safety.filter((s) => !safetyDone.has(s)),
+      safety: this.testSafety(test, safetyDone),
       reason: inspectionReason(test, cause, bestInspection),
       ranking: a.inspections,
     };
+  }
+
+  /**
+   * The safety steps a test still needs before it is made: its own (`safety`) not in force, and,
+   * first, the lock-out lifted (`hv_unlock`) when the test is made energised
+   * (`WorkshopTest.energised`: the car READY, the engine running) while the HV system is locked out —
+   * a locked-out car cannot be put READY, and must not be.
+   */
+  testSafety(test: WorkshopTest, done = this.safetyDone()): string[] {
+    const own = test.safety.filter((s) => !done.has(s));
+    return this.energisingBlocked(test) && !own.includes(UNLOCK_STEP) ? [UNLOCK_STEP, ...own] : own;
+  }
+
+  /** Whether a test waits for the lock-out to be lifted: it is made energised and the HV system is locked out. */
+  energisingBlocked(test: WorkshopTest): boolean {
+    return test.energised && this.hvLockedOut();
+  }
+
+  /**
+   * Refuses a test made energised while the HV system is locked out: a `SafetyPrerequisiteError` of
+   * the re-energising kind naming `hv_unlock` and the test. The dashboard asks it before an
+   * instrument touches the car.
+   */
+  checkEnergisedTest(test: WorkshopTest): void {
+    if (this.energisingBlocked(test))
+      throw new SafetyPrerequisiteError(test.id, [UNLOCK_STEP], 'energise', test.name);
   }
 
   /**
@@ -546,6 +563,9 @@ export class GuidedSession {
       );
     const test = this.kb.tests.get(testId);
     if (!test) throw new SessionError(`unknown test "${testId}"`, `test inconnu « ${testId} »`);
+    // A test made with the car READY or its engine running, while the HV system is recorded locked
+    // out: the car is re-energised for it, so the lock-out is lifted first (as before clearing codes).
+    if (!options.allowUnsafe) this.checkEnergisedTest(test);
     const missing = test.safety.filter((s) => !this.safetyDone().has(s));
     if (missing.length && !options.allowUnsafe) throw new SafetyPrerequisiteError(testId, missing);
     if (options.certainty !== undefined && !(options.certainty >= 0.5 && options.certainty <= 1))
@@ -577,6 +597,8 @@ export class GuidedSession {
   ): MeasurementVerdict {
     const test = this.kb.tests.get(testId);
     if (!test) throw new SessionError(`unknown test "${testId}"`, `test inconnu « ${testId} »`);
+    // Refused before the values are read: they could not have been measured on a locked-out car.
+    if (!options.allowUnsafe) this.checkEnergisedTest(test);
     const verdict = interpretMeasurements(test, readings);
     if (!verdict)
       throw new SessionError(

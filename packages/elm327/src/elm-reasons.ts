@@ -1,4 +1,4 @@
-import { type LinkReason, reasonOf } from '@atelier/obd';
+import { type LinkReason, lineRefusalFr, reasonOf } from '@atelier/obd';
 
 /**
  * Why an exchange with an ELM327 failed, as a reason code with its values: the English text is the
@@ -230,7 +230,7 @@ const ELM_TEXTS = {
   'line-failed': {
     en: (v: { address: string; why: string; os: string }) => `${v.address}: ${v.why}`,
     fr: (v: { address: string; why: string; os: string }) =>
-      `${v.address} : ${LINE_FR[v.os] ?? v.why}${LINE_FR[v.os] ? ` [${v.os}]` : ''}`,
+      `${v.address} : ${lineRefusalFr(v.os) ?? v.why}${lineRefusalFr(v.os) ? ` [${v.os}]` : ''}`,
   },
   'no-baud': {
     en: (v: { tried: string; triedFr: string }) => `no ELM327 prompt at any baud rate (tried ${v.tried})`,
@@ -244,27 +244,6 @@ const ELM_TEXTS = {
       `${v.path} : aucun périphérique de ce nom (adaptateur branché ? en Bluetooth, appairé et lié par rfcomm bind ?)`,
   },
 } satisfies Record<string, { en: (v: never) => string; fr: (v: never) => string }>;
-
-/**
- * What the operating system's refusal to open the line means (Node's own words are English and name
- * the system call); an error code not listed keeps Node's words.
- */
-const LINE_FR: Record<string, string> = {
-  ECONNREFUSED: "connexion refusée : rien n'écoute à cette adresse (adaptateur éteint, mauvais port ?)",
-  ECONNRESET: "connexion coupée par l'adaptateur",
-  ETIMEDOUT: "pas de réponse de l'adaptateur (hors de portée ou mauvaise adresse ?)",
-  EHOSTUNREACH: "adresse injoignable (êtes-vous sur le Wi-Fi de l'adaptateur ?)",
-  ENETUNREACH: "réseau injoignable (êtes-vous sur le Wi-Fi de l'adaptateur ?)",
-  ENOTFOUND: 'nom inconnu : adresse introuvable',
-  ENOENT: 'port série introuvable (adaptateur débranché ?)',
-  ENXIO: 'périphérique absent (adaptateur débranché ?)',
-  ENODEV: 'périphérique absent (adaptateur débranché ?)',
-  EACCES: 'accès refusé au port série (droits du groupe dialout ?)',
-  EPERM: 'accès refusé au port série (droits du groupe dialout ?)',
-  EBUSY: 'port série occupé par un autre programme (un terminal série, ModemManager ?)',
-  ENOTTY: "ce n'est pas un port série",
-  EIO: "erreur d'entrée-sortie sur le port (adaptateur débranché pendant l'ouverture ?)",
-};
 
 /** What a setting is for, in French (the English purpose is the client's words). */
 const SETTING_FR: Record<string, string> = {

@@ -118,8 +118,11 @@ interface Settings {
   mask?: number;
   /** AT CFC1 (default) / CFC0: whether the adapter sends flow controls at all. */
   flowControls: boolean;
-  /** ATFCSH: the flow-control header (hex) mode 1 uses. */
-  fcHeader?: string;
+  /**
+   * ATFCSH: the flow-control id mode 1 uses, right-justified as given (3 digits: the right-most 11
+   * bits; 8 digits: the right-most 29), as AT CF/CM store theirs.
+   */
+  fcHeader?: number;
   /** ATFCSD: the flow-control data bytes modes 1 and 2 use. */
   fcData?: Uint8Array;
   /** ATFCSM: 0 automatic (header from the answer's id, data 30 00 00), 1 user header and data, 2 user data. */
@@ -457,10 +460,12 @@ export class EmulatorSession {
    */
   private flowControl(cmd: string): string[] {
     const s = this.s;
-    if (!this.emu.profile.quirks.flowControl) return ['?'];
-    let m = /^SH([0-9A-F]{3}|[0-9A-F]{6}|[0-9A-F]{8})$/.exec(cmd);
+    // The AT FC commands came with v1.1; a clone's firmware may lack them whatever it claims.
+    if (!this.emu.profile.quirks.flowControl || this.emu.profile.quirks.atLevel < 1.1) return ['?'];
+    // FC SH takes 3 digits (11-bit) or 8 (29-bit), never AT SH's 6: the datasheet's two forms.
+    let m = /^SH([0-9A-F]{3}|[0-9A-F]{8})$/.exec(cmd);
     if (m) {
-      s.fcHeader = m[1];
+      s.fcHeader = Number.parseInt(m[1]!, 16) & (m[1]!.length === 3 ? ID_11 : ID_29);
       return ['OK'];
     }
     m = /^SD((?:[0-9A-F]{2}){1,5})$/.exec(cmd);
@@ -471,7 +476,7 @@ export class EmulatorSession {
     m = /^SM([012])$/.exec(cmd);
     if (m) {
       const mode = Number(m[1]) as 0 | 1 | 2;
-      if (mode === 1 && (!s.fcHeader || !s.fcData)) return ['?'];
+      if (mode === 1 && (s.fcHeader === undefined || !s.fcData)) return ['?'];
       if (mode === 2 && !s.fcData) return ['?'];
       s.fcMode = mode;
       return ['OK'];
@@ -511,7 +516,14 @@ export class EmulatorSession {
    * control the adapter sends back (its bus time is in the ECU latency, as it always was in this
    * model), then the consecutive frames, STmin apart within a block; after each block of BS frames
    * the ECU waits for the next flow control, which the adapter sends at once (one frame's time).
-   * Without a flow control reaching the ECU, the first frame alone.
+   * Without a flow control reaching the ECU as a clear to send, the first frame alone — and on the
+   * bus the flow control the chip sent anyway (to another id, or with other data), unless AT CFC0.
+   *
+   * The chip's AT ST timer restarts at every frame it receives: when the next consecutive frame
+   * is further away than that (an STmin the tester asked for above the timeout), the chip stops
+   * listening at the timer's end and ends the answer with the frames it has (`received`, set only
+   * when the chip took part of a multi-frame answer; `end`: its last frame). The ECU, which cannot
+   * know, still sends the rest of its block; no flow control follows.
    */
   private answerFrames(
     ecu: number,
@@ -519,7 +531,7 @@ export class EmulatorSession {
     t0: number,
     protocol: ElmProtocol,
     flows: boolean,
-  ): { frames: BusFrame[]; end: number } {
+  ): { frames: BusFrame[]; end: number; received?: number } {
     const frameMs = busMs(1, protocol);
     const segs = segment(
       data,
@@ -529,27 +541,45 @@ export class EmulatorSession {
     const frames: BusFrame[] = [];
     let t = t0 + frameMs;
     frames.push({ t, id: ecu, data: segs[0]!, from: 'ecu' });
-    if (segs.length === 1 || !flows) return { frames, end: t };
+    if (segs.length === 1) return { frames, end: t };
     const fc = this.flowControlFrame();
-    const fcId = this.flowControlTo(ecu, protocol)!;
-    frames.push({ t, id: fcId, data: fc, from: 'adapter' });
+    const fcId = this.flowControlTo(ecu, protocol);
+    if (this.s.flowControls) frames.push({ t, id: fcId, data: fc, from: 'adapter' });
+    if (!flows) return { frames, end: t, received: 1 };
     const { bs, stMinMs } = this.flowParams();
+    // The chip's timer between two frames: AT ST's whole value (see the README for why not the
+    // adaptive one).
+    const limit = this.s.st * 4;
+    let received = 1;
+    let end = t;
     for (let i = 1; i < segs.length; i++) {
       const inBlock = bs === 0 ? i - 1 : (i - 1) % bs;
       if (i > 1 && inBlock === 0) {
+        // A block ended: the chip sends the next flow control only if it is still listening.
+        if (received < i) break;
         t += frameMs;
         frames.push({ t, id: fcId, data: fc, from: 'adapter' });
       } else if (inBlock > 0) t += stMinMs;
       t += frameMs;
       frames.push({ t, id: ecu, data: segs[i]!, from: 'ecu' });
+      if (received === i && t - end <= limit) {
+        received++;
+        end = t;
+      }
     }
+    // Cut short, the answer ends with the last frame the chip took; its timer runs out after it.
+    if (received < segs.length) return { frames, end, received };
     return { frames, end: t };
   }
 
-  /** The flow control frame the adapter sends: 30 00 00 in mode 0, else AT FC SD's bytes, padded. */
+  /**
+   * The flow control frame the adapter sends: 30 00 00 in mode 0, else AT FC SD's bytes as given
+   * (no PCI added), padded to 8 with the chip's own filler, 00 — not the ECUs' padding, which is
+   * theirs (a published bus trace of an ELM327's flow control: `30 00 00 00 00 00 00 00`).
+   */
   private flowControlFrame(): Uint8Array {
     const data = this.s.fcMode === 0 || !this.s.fcData ? Uint8Array.of(0x30, 0, 0) : this.s.fcData;
-    const out = new Uint8Array(8).fill(this.emu.options.padding ?? 0);
+    const out = new Uint8Array(8).fill(ADAPTER_FILLER);
     // AT CEA hh: the extended address goes first in every frame the adapter sends, flow controls too.
     if (this.s.cea !== undefined) {
       out[0] = this.s.cea;
@@ -560,16 +590,14 @@ export class EmulatorSession {
 
   /**
    * The id the adapter's flow control frame goes to after the first frame from `ecu`: mode 0 takes
-   * it from the answer's id (11-bit: id − 8; 29-bit: target and source bytes swapped), modes 1 and
-   * 2 from ATFCSH (mode 2 keeps the automatic header). Undefined when it sends none.
+   * it from the answer's id (11-bit: id − 8; 29-bit: target and source bytes swapped), and so does
+   * mode 2 (user data, the chip's id); mode 1 from ATFCSH.
    */
-  private flowControlTo(ecu: number, protocol: ElmProtocol): number | undefined {
+  private flowControlTo(ecu: number, protocol: ElmProtocol): number {
     const s = this.s;
-    if (s.fcMode === 1 && s.fcHeader) {
-      const h = Number.parseInt(s.fcHeader, 16);
-      if (!protocol.extended) return h & 0x7ff;
-      return s.fcHeader.length === 8 ? h >>> 0 : ((s.priority << 24) | h) >>> 0;
-    }
+    // Mode 1: the id as stored, cut to the protocol's width (an 8-digit header on 11-bit CAN keeps
+    // its low 11 bits, a 3-digit one on 29-bit CAN is 0000 0hhh: one right-justified storage).
+    if (s.fcMode === 1 && s.fcHeader !== undefined) return s.fcHeader & (protocol.extended ? ID_29 : ID_11);
     if (!protocol.extended) return ecu - 8;
     return ((ecu & 0xffff0000) | ((ecu & 0xff) << 8) | ((ecu >>> 8) & 0xff)) >>> 0;
   }
@@ -824,7 +852,8 @@ export class EmulatorSession {
     const onBus = this.emu.options.onBusFrame;
     if (onBus && protocol.family === 'can' && !rawCan) {
       const reqId = target.kind === 'physical' ? target.address : functionalAddressOf(protocol.extended);
-      for (const f of segment(data, this.emu.options.padding ?? 0, cea).slice(0, 1))
+      // The chip's request is padded with its own filler (00), as its flow controls are.
+      for (const f of segment(data, ADAPTER_FILLER, cea).slice(0, 1))
         onBus({ t: started, id: reqId, data: f, from: 'adapter' });
     }
     const timed = answers
@@ -833,9 +862,9 @@ export class EmulatorSession {
         const t0 = this.emu.latencyMs + (a.delayMs ?? 0);
         if (protocol.family !== 'can') return { a, at: t0 + busMs(a.data.length, protocol) };
         const flows = this.flowReaches(a.ecu, protocol, requestOf);
-        const { frames, end } = this.answerFrames(a.ecu, a.data, t0, protocol, flows);
+        const { frames, end, received } = this.answerFrames(a.ecu, a.data, t0, protocol, flows);
         if (onBus) for (const f of frames) onBus({ ...f, t: started + f.t });
-        return { a, at: end };
+        return { a, at: end, ...(received !== undefined ? { received } : {}) };
       })
       .sort((x, y) => x.at - y.at);
     let elapsed = 0;
@@ -850,7 +879,7 @@ export class EmulatorSession {
     // The response count counts lines (CAN frames, legacy messages), as the datasheet says: a
     // VIN over J1850 is `09 02 5`. The adapter returns as soon as that many lines arrived.
     let received = 0;
-    for (const { a, at } of timed) {
+    for (const { a, at, received: took } of timed) {
       await this.emu.clock.sleep(at - elapsed);
       if (gen !== this.generation) return undefined;
       elapsed = at;
@@ -863,10 +892,11 @@ export class EmulatorSession {
         },
         opts,
       );
-      if (protocol.family === 'can' && a.data.length > 7 && !this.flowReaches(a.ecu, protocol, requestOf)) {
-        // The ECU sent its first frame and waits for a flow control that never reaches it: the
-        // adapter prints that frame alone (ISO 15765-2 N_Bs then ends the transfer on the ECU side).
-        text = text.slice(0, opts.headers || opts.raw ? 1 : 2);
+      if (took !== undefined) {
+        // A multi-frame answer the chip took only part of: the ECU's first frame alone when no flow
+        // control reached it (ISO 15765-2 N_Bs then ends the transfer on the ECU side), or the
+        // frames before the chip's timer ran out. Headers off, the length line comes first.
+        text = text.slice(0, opts.headers || opts.raw ? took : took + 1);
       }
       if (count) text = text.slice(0, count - received);
       received += text.length;
@@ -897,6 +927,9 @@ const AUTO_FILTER_11 = 0x7e8;
 const AUTO_MASK_11 = 0x7f8;
 const AUTO_FILTER_29 = 0x18daf100;
 const AUTO_MASK_29 = 0x1fffff00;
+
+/** The byte the chip pads its own CAN frames with (requests, flow controls): 00 (AT V0, AN07). */
+const ADAPTER_FILLER = 0x00;
 
 /** ISO 9141-2 / ISO 14230-2 P3 minimum: from the end of the ECU's answer to the next request, ms. */
 const P3_MS = 55;

@@ -1,3 +1,4 @@
+import { ftReason } from './error-texts.js';
 import { LimitError } from './errors.js';
 
 /** A node reference in a BDD manager; 0 and 1 are the terminals. */
@@ -60,7 +61,7 @@ export class NodeTable {
   private grow(): void {
     const cap = this.variable.length * 2;
     if (this.variable.length >= this.maxNodes)
-      throw new LimitError(`decision diagram exceeds ${this.maxNodes} nodes`);
+      throw new LimitError(ftReason('bdd-limit', { max: this.maxNodes }));
     const grow = (a: Int32Array) => {
       const b = new Int32Array(cap);
       b.set(a);

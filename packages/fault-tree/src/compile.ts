@@ -60,8 +60,8 @@ export function chooseTop(model: Model, top?: string): string {
   if (tops.length !== 1)
     throw new ModelError(
       tops.length
-        ? `several top gates (${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', …' : ''}); choose one (option top, --top on the command line)`
-        : 'the model has no gate',
+        ? ftReason('several-tops', { tops: tops.slice(0, 5).join(', '), more: Math.max(0, tops.length - 5) })
+        : ftReason('no-gate'),
     );
   return tops[0];
 }
@@ -166,7 +166,7 @@ export function prepare(source: Model, options: CompileOptions = {}): Prepared {
     const be = model.basicEvents.get(name)!;
     if (!be.expression)
       throw new ValidationError(
-        'basic event has no probability',
+        ftReason('no-probability'),
         be.where ?? { element: 'define-basic-event', name },
       );
     probabilities[i] = evaluate(be.expression, ctx);
@@ -204,7 +204,7 @@ export function compilePrepared(prepared: Prepared, options: CompileOptions = {}
       if (v !== undefined) return bdd.variable(v);
       const h = model.houseEvents.get(a.name);
       if (h) return h.state ? TRUE : FALSE; // constant propagation: house events are constants
-      throw new ModelError(`internal: '${a.name}' not built`, a.where);
+      throw new ModelError(ftReason('internal-not-built', { name: a.name }), a.where);
     }
     return formula(a);
   };

@@ -79,10 +79,7 @@ export class Diagnosis {
   constructor(model: Model | Compiled, options: CompileOptions = {}) {
     // Observing a gate needs its node over the events themselves, and posteriors need every
     // event in one BDD: a modular compilation has neither, so diagnosis compiles monolithically.
-    if (isModular(model))
-      throw new ModelError(
-        'diagnosis needs one BDD for the whole model: pass the model or compile(model, { all: true })',
-      );
+    if (isModular(model)) throw new ModelError(ftReason('diagnosis-one-bdd'));
     this.compiled = 'bdd' in model ? model : compile(model, { all: true, ...options });
     this.bdd = this.compiled.bdd;
     this.probabilities = Array.from(this.compiled.probabilities);

@@ -91,10 +91,55 @@ describe('Open-PSA MEF XML, refused in French', () => {
     expect(err.message).toBe('arbre.xml, line 3, <or>: <or> takes at least two arguments, found 1');
   });
 
-  it('XML that is not well-formed: line and column, the parser’s words quoted', () => {
+  it('XML that is not well-formed: line and column, the parser’s words in French', () => {
     const err = refused('<opsa-mef><define-fault-tree name="t">\n</opsa-mef>', 'arbre.xml');
-    expect(err.messageIn('fr')).toMatch(/^arbre\.xml, ligne 2, colonne \d+ : XML mal formé : « .+ »$/);
-    expect(err.message).toMatch(/^arbre\.xml, line 2, column \d+: malformed XML: /);
+    // The `>` of `</opsa-mef>` (column 11) closes a tag that is not the last one opened.
+    expect(err.messageIn('fr')).toBe(
+      'arbre.xml, ligne 2, colonne 11 : XML mal formé : balise fermante inattendue : elle ne ferme pas la dernière balise ouverte',
+    );
+    expect(err.message).toBe('arbre.xml, line 2, column 11: malformed XML: unexpected close tag.');
+    const fr = (text: string) => refused(text, 'arbre.xml').messageIn('fr');
+    expect(fr('<opsa-mef><a b="1" b="2"/></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 26 : XML mal formé : attribut « b » en double',
+    );
+    expect(fr('<opsa-mef><a b=1/></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 16 : XML mal formé : valeur d’attribut sans guillemets (nom="valeur")',
+    );
+    expect(fr('<opsa-mef><a>R &D;</a></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 18 : XML mal formé : entité inconnue (un « & » seul s’écrit &amp;)',
+    );
+    // The parser finds the second root where its empty tag ends: the `/` of `<opsa-mef/>`, column 10.
+    expect(fr('<opsa-mef/>\n<opsa-mef/>')).toBe(
+      'arbre.xml, ligne 2, colonne 10 : XML mal formé : un second élément racine : un document n’en a qu’un',
+    );
+    // Words the parser has that are not listed stay as they are, quoted.
+    expect(fr('<opsa-mef></></opsa-mef>')).toBe(
+      'arbre.xml, ligne 1, colonne 13 : XML mal formé : « weird empty close tag. »',
+    );
+  });
+
+  it('a truncated file: said at the end of the file, with the tag left open and its line', () => {
+    const whole =
+      '<?xml version="1.0"?>\n<opsa-mef>\n<define-fault-tree name="pompe">\n' +
+      '<define-gate name="Top">\n<or>\n<basic-event name="A"/>\n<basic-event name="B"/>\n</or>\n</define-gate>\n' +
+      '<define-basic-event name="A"><float value="0.1"/></define-basic-event>\n' +
+      '<define-basic-event name="B"><float value="0.2"/></define-basic-event>\n' +
+      '</define-fault-tree>\n</opsa-mef>\n';
+    expect(() => validateModel(parseModel(whole, 'arbre.xml'))).not.toThrow();
+    // Cut after line 7 (`<basic-event name="B"/>` and its newline): <or>, opened on line 5, is open.
+    const cut = whole.split('\n').slice(0, 7).join('\n') + '\n';
+    const err = refused(cut, 'arbre.xml');
+    expect(err.messageIn('fr')).toBe(
+      'arbre.xml, en fin de fichier : XML mal formé : la balise <or> ouverte ligne 5 n’est jamais fermée (fichier tronqué ?)',
+    );
+    expect(err.message).toBe('arbre.xml, end of file: malformed XML: unclosed tag: or (opened on line 5)');
+    expect(err.messageIn('fr')).not.toMatch(/colonne 0/);
+    // Cut in the middle of a line, without a final newline: the end of the file all the same.
+    const mid = refused(whole.slice(0, whole.indexOf('</define-fault-tree>') + 5), 'arbre.xml');
+    expect(mid.messageIn('fr')).toMatch(/^arbre\.xml, en fin de fichier : XML mal formé : /);
+    // An error inside the file keeps its line and column.
+    const inside = refused(whole.replace('</or>', '</and>'), 'arbre.xml');
+    expect(inside.messageIn('fr')).toMatch(/^arbre\.xml, ligne 8, colonne 6 : XML mal formé : /);
   });
 
   it('a missing name, the wrong root element, a duplicate definition', () => {

@@ -42,6 +42,45 @@ const YAML_FR: Record<string, string> = {
   MULTIPLE_DOCS: 'plusieurs documents (« --- ») dans le fichier : un seul est attendu',
 };
 
+/**
+ * What the XML parser (saxes) says of a file that is not well-formed, in French. saxes gives no
+ * codes, only English sentences: they are matched whole, and one not listed (or reworded by a later
+ * saxes) keeps the parser's words, quoted, as before.
+ */
+const XML_FR: readonly [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^undefined entity\.$/, () => 'entité inconnue (un « & » seul s’écrit &amp;)'],
+  [
+    /^(?:unquoted attribute value|value must be quoted)\.$/,
+    () => 'valeur d’attribut sans guillemets (nom="valeur")',
+  ],
+  [/^attribute without value\.$/, () => 'attribut sans valeur (nom="valeur")'],
+  [/^duplicate attribute: (.+)\.$/, (m) => `attribut « ${m[1]} » en double`],
+  [/^no whitespace between attributes\.$/, () => 'il manque une espace entre deux attributs'],
+  [/^disallowed character in attribute name\.$/, () => 'caractère interdit dans un nom d’attribut'],
+  [/^disallowed character in tag name\.?$/, () => 'caractère interdit dans un nom de balise'],
+  [/^disallowed character in closing tag\.$/, () => 'caractère interdit dans une balise fermante'],
+  [/^disallowed character\.$/, () => 'caractère interdit'],
+  [
+    /^unexpected close tag\.$/,
+    () => 'balise fermante inattendue : elle ne ferme pas la dernière balise ouverte',
+  ],
+  [/^unmatched closing tag: (.+)\.$/, (m) => `balise fermante </${m[1]}> sans balise ouvrante`],
+  [/^documents may contain only one root\.$/, () => 'un second élément racine : un document n’en a qu’un'],
+  [/^document must contain a root element\.$/, () => 'le document n’a pas d’élément racine'],
+  [/^text data outside of root node\.$/, () => 'du texte hors de l’élément racine'],
+  [/^malformed comment\.$/, () => 'commentaire mal formé (« -- » est interdit dans un commentaire)'],
+  [/^malformed character entity\.$/, () => 'référence de caractère mal formée (&#123; ou &#x7B;)'],
+];
+
+/** The parser's words in French when they are listed; quoted as they are otherwise. */
+function xmlFr(message: string): string {
+  for (const [pattern, say] of XML_FR) {
+    const m = pattern.exec(message);
+    if (m) return say(m);
+  }
+  return `« ${message} »`;
+}
+
 export const FT_TEXTS = {
   // ── YAML form ───────────────────────────────────────────────────────────────────────────────
   'malformed-yaml': t<{ message: string; code: string }>(
@@ -144,7 +183,12 @@ export const FT_TEXTS = {
   // ── XML ─────────────────────────────────────────────────────────────────────────────────────
   'malformed-xml': t<{ message: string }>(
     (p) => `malformed XML: ${p.message}`,
-    (p) => `XML mal formé : « ${p.message} »`,
+    (p) => `XML mal formé : ${xmlFr(p.message)}`,
+  ),
+  'unclosed-tag': t<{ name: string; line: number }>(
+    (p) => `malformed XML: unclosed tag: ${p.name} (opened on line ${p.line})`,
+    (p) =>
+      `XML mal formé : la balise <${p.name}> ouverte ligne ${p.line} n’est jamais fermée (fichier tronqué ?)`,
   ),
   'too-many-elements': t<{ max: number }>(
     (p) => `more than ${p.max} elements`,
@@ -348,6 +392,54 @@ export const FT_TEXTS = {
   'order-not-basic': t<{ name: string }>(
     (p) => `variable order names '${p.name}', not a basic event`,
     (p) => `l’ordre des variables cite « ${p.name} », qui n’est pas un événement de base`,
+  ),
+  'several-tops': t<{ tops: string; more: number }>(
+    (p) =>
+      `several top gates (${p.tops}${p.more ? ', …' : ''}); choose one (option top, --top on the command line)`,
+    (p) =>
+      `plusieurs portes sommets (${p.tops}${p.more ? `, et ${p.more} autre${p.more > 1 ? 's' : ''}` : ''}) : ` +
+      'choisissez-en une (option top, --top en ligne de commande)',
+  ),
+  'no-gate': t(
+    () => 'the model has no gate',
+    () => 'le modèle n’a aucune porte',
+  ),
+  'no-probability': t(
+    () => 'basic event has no probability',
+    () => 'l’événement de base n’a pas de probabilité',
+  ),
+  'no-value': t<{ name: string }>(
+    (p) => `no value for '${p.name}'`,
+    (p) => `aucune valeur pour « ${p.name} »`,
+  ),
+  'modular-all': t(
+    () => 'modular compilation covers the tree under the top only; use compile (one BDD) with all: true',
+    () =>
+      'la compilation par modules ne couvre que l’arbre sous le sommet ; utilisez compile (un seul diagramme) avec all: true',
+  ),
+  'diagnosis-one-bdd': t(
+    () => 'diagnosis needs one BDD for the whole model: pass the model or compile(model, { all: true })',
+    () =>
+      'le diagnostic demande un seul diagramme de décision pour tout le modèle : donnez le modèle, ou compile(model, { all: true })',
+  ),
+  // ── Limits and internal errors: the analysis gave up, or this package has a bug ───────────────
+  'bdd-limit': t<{ max: number }>(
+    (p) => `decision diagram exceeds ${p.max} nodes`,
+    (p) =>
+      `le diagramme de décision dépasse ${p.max} nœuds : le modèle est trop grand pour être analysé avec cet ordre des variables`,
+  ),
+  'internal-not-built': t<{ name: string }>(
+    (p) => `internal: '${p.name}' not built`,
+    (p) => `erreur interne : « ${p.name} » n’a pas été construit (à signaler, avec le modèle)`,
+  ),
+  'internal-neither': t<{ name: string }>(
+    (p) => `internal: '${p.name}' is neither a gate nor an event`,
+    (p) => `erreur interne : « ${p.name} » n’est ni une porte ni un événement (à signaler, avec le modèle)`,
+  ),
+  'internal-module-twice': t<{ variable: number }>(
+    (p) => `internal: module variable ${p.variable} found in two modules`,
+    (p) =>
+      `erreur interne : la variable de module ${p.variable} figure dans deux modules (à signaler, avec le modèle)`,
   ),
   'sampled-not-number': t(
     () => 'sampled probability is not a number',

@@ -6,6 +6,11 @@ export interface Where {
   line?: number;
   /** 1-based, when the reader knows it (malformed XML). */
   column?: number;
+  /**
+   * The reader ran out of file (a truncated file, a tag never closed): said instead of a line and
+   * column, which would only be the count of lines and a column 0 past the last newline.
+   */
+  end?: boolean;
   element?: string;
   name?: string;
 }
@@ -27,22 +32,29 @@ export function quote(text: string): string {
 const clipQuotes = (message: string) =>
   message.replace(new RegExp(`'([^']{${MAX_QUOTE + 1},})'`, 'g'), (_, q: string) => `'${quote(q)}'`);
 
-export function describeWhere(where: Where): string {
+/** The place in `lang`: `file.yaml, line 5, column 3, <basic-event name="B">`, `file.xml, end of file`. */
+function describePlace(where: Where, lang: FtLang): string {
+  const fr = lang === 'fr';
   const parts: string[] = [];
   if (where.file) parts.push(quote(where.file));
-  if (where.line !== undefined)
-    parts.push(`line ${where.line}${where.column !== undefined ? `, column ${where.column}` : ''}`);
+  if (where.end) parts.push(fr ? 'en fin de fichier' : 'end of file');
+  else if (where.line !== undefined) {
+    const column = where.column !== undefined ? `, ${fr ? 'colonne' : 'column'} ${where.column}` : '';
+    parts.push(`${fr ? 'ligne' : 'line'} ${where.line}${column}`);
+  }
   const name = where.name === undefined ? undefined : quote(where.name);
   if (where.element) parts.push(`<${quote(where.element)}${name ? ` name="${name}"` : ''}>`);
   else if (name) parts.push(`'${name}'`);
   return parts.join(', ');
 }
 
+export function describeWhere(where: Where): string {
+  return describePlace(where, 'en');
+}
+
 /** The place in French: `fichier.yaml, ligne 5, colonne 3, <basic-event name="B">`. */
 export function describeWhereFr(where: Where): string {
-  return describeWhere(where)
-    .replace(/(^|, )line (\d+)/, '$1ligne $2')
-    .replace(/, column (\d+)/, ', colonne $1');
+  return describePlace(where, 'fr');
 }
 
 /**
@@ -107,6 +119,14 @@ export class EvidenceError extends Error {
 /** A computation asked for more than the configured limits allow (nodes, products). */
 export class LimitError extends Error {
   override name = 'LimitError';
+  constructor(readonly reason: FtReason) {
+    super(sayFtReason(reason, 'en'));
+  }
+
+  /** The message in `lang`: English is `message`. */
+  messageIn(lang: FtLang): string {
+    return lang === 'en' ? this.message : sayFtReason(this.reason, 'fr');
+  }
 }
 
 const mapValues = <T, U>(o: Readonly<Record<string, T>>, f: (v: T) => U): Record<string, U> =>

@@ -2,6 +2,7 @@
 import { Bdd, FALSE, type Node, TRUE } from './bdd.js';
 import type { CcfEvent } from './ccf.js';
 import { applyOperator, type CompileOptions, findModules, type Prepared, prepare } from './compile.js';
+import { ftReason } from './error-texts.js';
 import { ModelError } from './errors.js';
 import type { CcfGroup, Model } from './model.js';
 import {
@@ -76,10 +77,7 @@ export function isModular(c: object): c is ModularCompiled {
  * independence: each module's variable gets the module's probability.
  */
 export function compileModular(source: Model, options: CompileOptions = {}): ModularCompiled {
-  if (options.all)
-    throw new ModelError(
-      'modular compilation covers the tree under the top only; use compile (one BDD) with all: true',
-    );
+  if (options.all) throw new ModelError(ftReason('modular-all'));
   return compileModularPrepared(prepare(source, options), options);
 }
 
@@ -238,7 +236,7 @@ function linkParts(bdd: Bdd, built: BuiltPart[], levelCount: number): ModulePart
       const j = x > TRUE ? partAt[t.variable[x]] : -1;
       if (j < 0 || parent[j] === k) continue;
       if (parent[j] !== -2)
-        throw new ModelError(`internal: module variable ${t.variable[x]} found in two modules`);
+        throw new ModelError(ftReason('internal-module-twice', { variable: t.variable[x] }));
       parent[j] = k;
       stack.push(j);
     }

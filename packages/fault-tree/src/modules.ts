@@ -1,5 +1,6 @@
 // The tree under the top as numbered nodes, and its decomposition into independent modules.
 import type { Prepared } from './compile.js';
+import { ftReason } from './error-texts.js';
 import { ModelError } from './errors.js';
 import type { Arg, Formula, Operator } from './model.js';
 
@@ -58,7 +59,7 @@ export function buildTree(p: Prepared): Tree {
     if (v !== undefined) return eventArg(v);
     const h = p.model.houseEvents.get(a.name);
     if (h) return h.state ? TRUE_ARG : FALSE_ARG;
-    throw new ModelError(`internal: '${a.name}' is neither a gate nor an event`, a.where);
+    throw new ModelError(ftReason('internal-neither', { name: a.name }), a.where);
   };
   const fill = (node: TreeNode, f: Formula) => {
     node.op = f.op;

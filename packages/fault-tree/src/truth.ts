@@ -1,3 +1,4 @@
+import { ftReason } from './error-texts.js';
 import { ModelError } from './errors.js';
 import type { Arg, Formula, Model } from './model.js';
 
@@ -26,7 +27,8 @@ export function evaluateGate(
     const h = model.houseEvents.get(a.name);
     if (h) return h.state;
     const b = assignment.get(a.name);
-    if (b === undefined) throw new ModelError(`no value for '${a.name}'`, a.where ?? { name: a.name });
+    if (b === undefined)
+      throw new ModelError(ftReason('no-value', { name: a.name }), a.where ?? { name: a.name });
     return b;
   };
   const formula = (f: Formula): boolean => {

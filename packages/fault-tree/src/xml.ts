@@ -30,10 +30,25 @@ export function parseXml(text: string, file?: string, limits: XmlLimits = {}): X
   let root: XmlElement | undefined;
   let count = 0;
   let startLine = 1;
+  // Set once the whole text is read: an error then is the file ending too soon, found at a
+  // position past its last character (after a final newline, saxes's column 0).
+  let atEnd = false;
   parser.on('error', (err) => {
     // saxes prefixes "line:column: "; we say it our way
     const m = /^(?:.*?:)?(\d+):(\d+): (.*)$/s.exec(err.message);
-    throw new MefParseError(ftReason('malformed-xml', { message: m ? quote(m[3]!) : quote(err.message) }), {
+    const words = m ? m[3]! : err.message;
+    if (atEnd) {
+      // The tag left open is the innermost element still on the stack, whose line we know.
+      const open = stack[stack.length - 1];
+      const unclosed = /^unclosed tag: (.*)$/.exec(words);
+      throw new MefParseError(
+        open && unclosed?.[1] === open.name
+          ? ftReason('unclosed-tag', { name: quote(open.name), line: open.line })
+          : ftReason('malformed-xml', { message: quote(words) }),
+        { file, end: true },
+      );
+    }
+    throw new MefParseError(ftReason('malformed-xml', { message: quote(words) }), {
       file,
       line: m ? Number(m[1]) : parser.line,
       column: m ? Number(m[2]) : parser.column + 1,
@@ -79,7 +94,9 @@ export function parseXml(text: string, file?: string, limits: XmlLimits = {}): X
   parser.on('closetag', () => {
     stack.pop();
   });
-  parser.write(text).close();
+  parser.write(text);
+  atEnd = true;
+  parser.close();
   if (!root) throw new MefParseError(ftReason('empty-document'), { file, line: 1 });
   return root;
 }

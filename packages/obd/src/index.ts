@@ -2,6 +2,7 @@
 export {
   clip,
   lineErrorCode,
+  lineRefusalFr,
   MAX_QUOTE,
   stMinToMs,
   type YamlErrorLike,

@@ -131,7 +131,7 @@ describe('IsoTpLink and extended addressing', () => {
 });
 
 describe('IsoTpLink failures in French', () => {
-  it('an ECU that stops after its first frame: N_Cr, said in French, the English unchanged', async () => {
+  it('an ECU that stops after its first frame: N_Cr, said in French with the frame due and the bytes received, the English unchanged', async () => {
     const clock = new VirtualClock();
     const ch = 'isotp-link-ncr';
     const ecuBus = new VirtualBus(ch, { clock });
@@ -150,7 +150,7 @@ describe('IsoTpLink failures in French', () => {
     expect(err).toBeInstanceOf(LinkTimeoutError);
     expect(err.message).toMatch(/^ECU 7E8: answer did not complete \(.+\)$/);
     expect(err.messageIn('fr')).toBe(
-      "la réponse du calculateur 7E8 ne s'est pas terminée : la trame suivante n'est pas arrivée à temps (N_Cr)",
+      "la réponse du calculateur 7E8 ne s'est pas terminée : sur 0x7E8, la trame consécutive n° 1 n'est pas arrivée en 1000 ms, après 6 octets sur 20 (N_Cr)",
     );
     await link.close();
   });

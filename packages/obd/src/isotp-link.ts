@@ -247,12 +247,22 @@ export class IsoTpLink implements DiagnosticLink {
       if (p.answers.has(ecu)) continue;
       if (err.code === 'wrong-sn' || err.code === 'unexpected-cf' || err.code === 'interrupted') {
         throw new MalformedResponseError(
-          linkReason('answer-broken-off', { ecu: name(ecu), why: err.message, iso: err.code }),
+          linkReason('answer-broken-off', {
+            ecu: name(ecu),
+            why: err.message,
+            iso: err.code,
+            whyFr: err.messageIn('fr'),
+          }),
           { cause: err },
         );
       }
       throw new LinkTimeoutError(
-        linkReason('answer-incomplete', { ecu: name(ecu), why: err.message, iso: err.code }),
+        linkReason('answer-incomplete', {
+          ecu: name(ecu),
+          why: err.message,
+          iso: err.code,
+          whyFr: err.messageIn('fr'),
+        }),
         { cause: err },
       );
     }
@@ -311,15 +321,19 @@ export class IsoTpLink implements DiagnosticLink {
 /** A failure to send `request` (its bytes as hex) as the LinkError of its kind. */
 function toLinkError(err: unknown, request: string): LinkError {
   if (err instanceof LinkError) return err;
-  const why = (iso: string) =>
-    linkReason('sending-failed', { request, why: (err as Error)?.message ?? String(err), iso });
+  const why = (iso: string, whyFr: string) =>
+    linkReason('sending-failed', { request, why: (err as Error)?.message ?? String(err), iso, whyFr });
   if (err instanceof IsoTpError) {
-    const reason = why(err.code);
+    const reason = why(err.code, err.messageIn('fr'));
     if (err.code === 'bus-error') return new BusFaultError(reason, { cause: err });
     if (err.code === 'closed') return new LinkError(reason, 'closed', { cause: err });
     if (err.code.startsWith('timeout') || err.code === 'wait-limit')
       return new LinkTimeoutError(reason, { cause: err });
     return new LinkError(reason, 'protocol-error', { cause: err });
   }
-  return new BusFaultError(why(''), { cause: err });
+  // A bus failure that says itself in French (a refused frame, a gone adapter) keeps its French.
+  const e = err as { messageIn?: (lang: 'fr' | 'en') => string } | undefined;
+  return new BusFaultError(why('', typeof e?.messageIn === 'function' ? e.messageIn('fr') : ''), {
+    cause: err,
+  });
 }

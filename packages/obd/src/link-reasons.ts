@@ -108,30 +108,15 @@ const LINK_TEXTS = {
   },
 } satisfies Record<string, { en: (v: never) => string; fr: (v: never) => string }>;
 
-/** An ISO-TP failure: the transport's English words and its ISO 15765-2 result code. */
-type IsoTp = { why: string; iso: string };
-
 /**
- * What each ISO 15765-2 result means, in French, with the standard's name of it; a code not listed
- * keeps the transport's English words.
+ * An ISO-TP failure: the transport's English words, its result code (the IsoTpError's, after ISO
+ * 15765-2's N_Result), and its French (`IsoTpError.messageIn('fr')`: the ids and what was
+ * expected), empty when the failure is no IsoTpError.
  */
-const ISOTP_FR: Record<string, string> = {
-  'timeout-as': "l'envoi d'une trame n'a pas été confirmé à temps (N_As)",
-  'timeout-ar': "l'envoi d'un contrôle de flux n'a pas été confirmé à temps (N_Ar)",
-  'timeout-bs': 'pas de contrôle de flux à temps (N_Bs)',
-  'timeout-cr': "la trame suivante n'est pas arrivée à temps (N_Cr)",
-  'wrong-sn': 'numéro de séquence erroné (N_WRONG_SN)',
-  overflow: 'message trop long pour le destinataire (N_BUFFER_OVFLW)',
-  'wait-limit': "trop de demandes d'attente (N_WFT_OVRN)",
-  'unexpected-cf': 'trame inattendue (N_UNEXP_PDU)',
-  interrupted: 'interrompue par un nouveau message',
-  'invalid-fs': 'état de contrôle de flux invalide (N_INVALID_FS)',
-  incomplete: 'message incomplet',
-  closed: 'canal fermé',
-  'invalid-length': 'longueur impossible en ISO-TP',
-  'bus-error': 'erreur du bus CAN',
-};
-const isoTpFr = (v: IsoTp) => ISOTP_FR[v.iso] ?? v.why;
+type IsoTp = { why: string; iso: string; whyFr: string };
+
+/** The ISO-TP failure in French; one without French words (a non-ISO-TP error) keeps its English, quoted. */
+const isoTpFr = (v: IsoTp) => v.whyFr || `« ${v.why} »`;
 
 export type LinkReasonCode = keyof typeof LINK_TEXTS;
 

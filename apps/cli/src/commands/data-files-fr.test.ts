@@ -124,6 +124,41 @@ describe('a fault tree with a mistake: atelier fta analyze FILE', () => {
     );
   });
 
+  it('a truncated MEF XML file: at the end of the file, the tag left open and its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
+    // A file cut short by a copy: the gate's <or> and everything after it are missing their ends.
+    writeFileSync(
+      join(dir, 'arbre.xml'),
+      '<opsa-mef>\n<define-fault-tree name="t">\n<define-gate name="Top">\n<or>\n<basic-event name="A"/>\n',
+    );
+    const fr = await runCli(['fta', 'analyze', 'arbre.xml'], { cwd: dir, env: { ATELIER_LANG: 'fr' } });
+    expect(fr.code).toBe(1);
+    expect(fr.stderr).toBe(
+      `atelier fta: ${join(dir, 'arbre.xml')}, en fin de fichier : XML mal formé : la balise <or> ouverte ligne 4 n’est jamais fermée (fichier tronqué ?)\n`,
+    );
+    const en = await runCli(['fta', 'analyze', 'arbre.xml'], { cwd: dir, env: { ATELIER_LANG: 'en' } });
+    expect(en.stderr).toBe(
+      `atelier fta: MefParseError: ${join(dir, 'arbre.xml')}, end of file: malformed XML: unclosed tag: or (opened on line 4)\n`,
+    );
+  });
+
+  it('a tree with several top gates: which ones, and how to choose, in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
+    writeFileSync(
+      join(dir, 'arbre.yaml'),
+      'gates:\n  Panne: { or: [A, B] }\n  Alarme: { and: [A, B] }\nbasic-events:\n  A: 0.1\n  B: 0.2\n',
+    );
+    const fr = await runCli(['fta', 'analyze', 'arbre.yaml'], { cwd: dir, env: { ATELIER_LANG: 'fr' } });
+    expect(fr.code).toBe(1);
+    expect(fr.stderr).toBe(
+      'atelier fta: plusieurs portes sommets (Panne, Alarme) : choisissez-en une (option top, --top en ligne de commande)\n',
+    );
+    const en = await runCli(['fta', 'analyze', 'arbre.yaml'], { cwd: dir, env: { ATELIER_LANG: 'en' } });
+    expect(en.stderr).toBe(
+      'atelier fta: ModelError: several top gates (Panne, Alarme); choose one (option top, --top on the command line)\n',
+    );
+  });
+
   it('fta posterior: an observation naming an event the tree does not have', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-fta-'));
     writeFileSync(

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,18 @@ describe('atelier diagnose', () => {
     );
     expect(r.best_cost).toBeGreaterThan(0);
   });
+
+  it('--auto in words names the safety steps of the path by their words, not their ids', async () => {
+    const r = await runCli(['diagnose', '--adapter', 'sim:hv-isolation-ac', '--auto']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '  • sécurité: Consignation haute tension et vérification d’absence de tension, par un chargé de consignation (habilitation NF C18-550 BCL)\n',
+    );
+    expect(r.stdout).toContain(
+      '  • sécurité: Déconsignation haute tension (fin de travaux, remise sous tension) par le chargé de consignation (habilitation NF C18-550 BCL)\n',
+    );
+    expect(r.stdout).not.toMatch(/hv_lockout|hv_unlock|habilitation_B2VL/);
+  }, 90_000);
 
   it('--auto in words shows how sure the conclusion was', async () => {
     const { code, stdout } = await runCli(AUTO);
@@ -231,6 +243,74 @@ describe('atelier diagnose', () => {
     expect(unlockAsked).toBeGreaterThan(-1);
     expect(lifted.stderr.indexOf('Clear the codes now? (y/n)')).toBeGreaterThan(unlockAsked);
   }, 90_000);
+
+  it('interactive: before a test made with the car READY while locked out, asks for the lock-out lifted, and stops without it', async () => {
+    // A knowledge base where comparing the modules (READY) costs more than opening the pack: on the
+    // imbalanced Kona, the cell capacities (locked out) come first, then the modules — READY.
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-kb-ready-'));
+    cpSync(fileURLToPath(new URL('../../../../packages/diagnosis/kb', import.meta.url)), dir, {
+      recursive: true,
+    });
+    const testsFile = join(dir, 'tests.yaml');
+    const tests = readFileSync(testsFile, 'utf8');
+    const dearer = tests.replace(/(id: hv_module_balance_read[\s\S]*?cost: )\d+/, '$12000');
+    expect(dearer).not.toBe(tests);
+    writeFileSync(testsFile, dearer);
+    const args = [
+      'diagnose',
+      '--adapter',
+      'sim:kona-cell-imbalance',
+      '--vehicle',
+      'ev',
+      '--kb',
+      dir,
+      '--complaint',
+      "L'autonomie a chuté et la puissance baisse en fin de charge de batterie.",
+    ];
+    // Lock-out and B1XL confirmed, the cell capacities good; then the unlock refused.
+    const refused = await runCliWithInput(args, 'o\no\nb\nn\n');
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain(
+      'Avant le test « Comparer les modules entre eux au repos (équilibrage) », fait véhicule sous tension (READY, moteur tournant) — le système haute tension est consigné :',
+    );
+    expect(refused.stderr).toContain(
+      "Déconsignation haute tension (fin de travaux, remise sous tension) par le chargé de consignation (habilitation NF C18-550 BCL) : faite par vous, titulaire de l'habilitation BCL valide ? (o/n)",
+    );
+    expect(refused.stderr).toContain('véhicule laissé consigné, diagnostic interrompu');
+    // The READY test is not proposed to a car still locked out.
+    expect(refused.stdout).not.toContain('→ Comparer les modules entre eux au repos');
+
+    // Lifted: the modules are compared after it, in English too.
+    const lifted = await runCliWithInput([...args, '--lang', 'en'], 'y\ny\ng\ny\nb\n');
+    const header = lifted.stdout.indexOf(
+      'Before the test "Compare the modules at rest (balancing)", made with the car energised (READY, engine running) — the high-voltage system is locked out:',
+    );
+    expect(header).toBeGreaterThan(-1);
+    expect(lifted.stdout.indexOf('→ Compare the modules at rest (balancing)')).toBeGreaterThan(header);
+  }, 90_000);
+
+  it('--kb: a knowledge base that does not load stops before the car is read, saying where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-kb-broken-'));
+    const none = await runCli(['diagnose', '--adapter', 'sim:kona-weak-cell', '--kb', dir]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      `--kb : base de connaissances illisible — ${dir} : tests.yaml ou dossier trees/ introuvable`,
+    );
+    expect(none.stdout).not.toContain('Codes défaut');
+    cpSync(fileURLToPath(new URL('../../../../packages/diagnosis/kb', import.meta.url)), dir, {
+      recursive: true,
+    });
+    const testsFile = join(dir, 'tests.yaml');
+    writeFileSync(
+      testsFile,
+      readFileSync(testsFile, 'utf8').replace(/(id: dcdc_output_test[\s\S]*?energised: )true/, '$1oui'),
+    );
+    const bad = await runCli(['diagnose', '--adapter', 'sim:kona-weak-cell', '--kb', dir, '--lang', 'en']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--kb: the knowledge base does not load — \S*tests\.yaml:\d+: tests\.\d+\.energised: expected true or false \(atelier kb lint --dir /,
+    );
+  });
 
   it('interactive: a person without the battery option says so and is told who may open the pack', async () => {
     const r = await runCliWithInput(

@@ -1,11 +1,13 @@
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { checkAdapterName } from '@atelier/adapters';
-import { type CliContext, type Command, type Lang, UsageError } from '@atelier/command';
+import { type CliContext, type Command, type Lang, speaksLang, UsageError } from '@atelier/command';
 import {
   followRecommendations,
   GuidedSession,
   habilitationOf,
+  KbError,
   type KnowledgeBase,
   loadKnowledgeBase,
   type Recommendation,
@@ -27,22 +29,26 @@ import { readSessionBattery, runSimulatedApprentice } from '@atelier/training';
 import { openCliAdapter } from '../open-adapter.js';
 
 const USAGE = {
-  fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
-       atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
+  fr: `Usage : atelier diagnose --adapter A [--complaint TEXTE] [--vehicle petrol|diesel|hybrid|ev] [--tree ID] [--kb DOSSIER]
+       atelier diagnose --adapter sim:SCÉNARIO --auto [--seed N] [--json] [--kb DOSSIER]
   Lit les codes défaut (mémorisés, en attente, permanents), l'état des moniteurs, les données figées et
   les données en direct, choisit l'arbre de défaillance, propose le test suivant et demande son résultat.
   --vehicle : par défaut le type que le véhicule donne (type de carburant, PID 51), sinon essence.
   --vehicle ev|hybrid : lit aussi la batterie de traction par un BMS qu'Atelier connaît (comme
   \`atelier ev report\`) ; sinon dit pourquoi ses indices restent inconnus.
-  --auto : l'apprenti simulé répond depuis le véhicule simulé (résultats, réparation, vérification).`,
-  en: `Usage: atelier diagnose --adapter A [--complaint TEXT] [--vehicle petrol|diesel|hybrid|ev] [--tree ID]
-       atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json]
+  --auto : l'apprenti simulé répond depuis le véhicule simulé (résultats, réparation, vérification).
+  --kb DOSSIER : la base de connaissances de ce dossier (tests.yaml, trees/) au lieu de celle livrée,
+  pour essayer une base modifiée (vérifiez-la d'abord : atelier kb lint --dir DOSSIER).`,
+  en: `Usage: atelier diagnose --adapter A [--complaint TEXT] [--vehicle petrol|diesel|hybrid|ev] [--tree ID] [--kb DIR]
+       atelier diagnose --adapter sim:SCENARIO --auto [--seed N] [--json] [--kb DIR]
   Reads the DTCs (stored, pending, permanent), readiness, the freeze frame and live data, picks the
   fault tree, proposes the next test and asks for its outcome.
   --vehicle: by default the type the car states (fuel type, PID 51), else petrol.
   --vehicle ev|hybrid: also reads the traction battery through a BMS Atelier knows (as
   \`atelier ev report\` does); otherwise says why its signs stay unknown.
-  --auto: the simulated apprentice answers from the simulated vehicle (outcomes, repair, verification).`,
+  --auto: the simulated apprentice answers from the simulated vehicle (outcomes, repair, verification).
+  --kb DIR: the knowledge base in that folder (tests.yaml, trees/) instead of the shipped one, to try
+  an edited base (check it first: atelier kb lint --dir DIR).`,
 };
 
 const VEHICLE_WORDS: Record<VehicleType, { fr: string; en: string }> = {
@@ -60,6 +66,7 @@ interface Options {
   auto?: boolean;
   seed?: string;
   json?: boolean;
+  kb?: string;
 }
 
 export const diagnoseCommand: Command = {
@@ -77,6 +84,7 @@ export const diagnoseCommand: Command = {
           auto: { type: 'boolean' },
           seed: { type: 'string' },
           json: { type: 'boolean' },
+          kb: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       }) as { values: Options & { help?: boolean } });
@@ -87,18 +95,59 @@ export const diagnoseCommand: Command = {
       ctx.stdout.write(`${USAGE[ctx.lang]}\n`);
       return 0;
     }
-    if (!values.adapter) throw new UsageError('--adapter is required', USAGE[ctx.lang]);
+    const fr = ctx.lang === 'fr';
+    if (!values.adapter)
+      throw new UsageError(fr ? '--adapter manque' : '--adapter is required', USAGE[ctx.lang]);
     if (values.vehicle && !VEHICLE_TYPES.includes(values.vehicle as VehicleType)) {
-      throw new UsageError(`--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`, USAGE[ctx.lang]);
+      throw new UsageError(
+        fr
+          ? `--vehicle « ${values.vehicle} » : attendu l’un de ${VEHICLE_TYPES.join(', ')}`
+          : `--vehicle must be one of ${VEHICLE_TYPES.join(', ')}`,
+        USAGE[ctx.lang],
+      );
     }
     if (values.auto) {
       if (!values.adapter.startsWith('sim:'))
-        throw new UsageError('--auto needs a simulated vehicle (--adapter sim:SCENARIO)', USAGE[ctx.lang]);
+        throw new UsageError(
+          fr
+            ? '--auto demande un véhicule simulé (--adapter sim:SCÉNARIO)'
+            : '--auto needs a simulated vehicle (--adapter sim:SCENARIO)',
+          USAGE[ctx.lang],
+        );
       return runAuto(values, ctx);
     }
     return runInteractive(values, ctx);
   },
 };
+
+/**
+ * The knowledge base the session works on: the shipped one, or the one in `--kb DIR` (an edited
+ * copy an instructor tries). One that does not load stops the command with where and why, in the
+ * reader's language, before the car is touched.
+ */
+function knowledgeBaseFor(values: Options, ctx: CliContext): KnowledgeBase {
+  if (values.kb === undefined) return loadKnowledgeBase();
+  const dir = resolve(ctx.cwd, values.kb);
+  try {
+    return loadKnowledgeBase(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof KbError) && code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+    const fr = ctx.lang === 'fr';
+    const why =
+      err instanceof KbError
+        ? `${err.file}${err.line ? `:${err.line}` : ''}: ${err.path ? `${err.path}: ` : ''}${(fr && err.reasonFr) || err.reason}`
+        : fr
+          ? `${values.kb} : tests.yaml ou dossier trees/ introuvable`
+          : `${values.kb}: tests.yaml or the trees/ folder not found`;
+    throw new UsageError(
+      fr
+        ? `--kb : base de connaissances illisible — ${why} (atelier kb lint --dir ${values.kb} dit tout ce qui ne va pas)`
+        : `--kb: the knowledge base does not load — ${why} (atelier kb lint --dir ${values.kb} lists every problem)`,
+      USAGE[ctx.lang],
+    );
+  }
+}
 
 async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   const sim = await import('@atelier/vehicle-sim');
@@ -107,18 +156,25 @@ async function runAuto(values: Options, ctx: CliContext): Promise<number> {
   try {
     name = checkAdapterName(values.adapter!).target;
   } catch (err) {
-    throw new UsageError((err as Error).message, USAGE[ctx.lang]);
+    throw new UsageError(speaksLang(err) ? err.messageIn(ctx.lang) : (err as Error).message, USAGE[ctx.lang]);
   }
-  const scenario = sim.loadScenario(
-    /[/\\]|\.ya?ml$/.test(name) ? (await import('node:path')).resolve(ctx.cwd, name) : name,
-  );
-  if (scenario.recording) throw new UsageError('--auto needs a simulated vehicle, not a recording');
+  const fr = ctx.lang === 'fr';
+  const scenario = sim.loadScenario(/[/\\]|\.ya?ml$/.test(name) ? resolve(ctx.cwd, name) : name);
+  if (scenario.recording)
+    throw new UsageError(
+      fr
+        ? '--auto demande un véhicule simulé, pas un enregistrement'
+        : '--auto needs a simulated vehicle, not a recording',
+    );
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
-    if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+    if (!Number.isInteger(seed))
+      throw new UsageError(
+        fr ? `--seed « ${values.seed} » : un nombre entier attendu` : '--seed must be an integer',
+      );
   }
-  const kb = loadKnowledgeBase();
+  const kb = knowledgeBaseFor(values, ctx);
   const { result, session } = await runSimulatedApprentice(kb, scenario, {
     seed,
     vehicle: values.vehicle as VehicleType | undefined,
@@ -175,7 +231,8 @@ function printAutoResult(
       ctx.stdout.write(
         `  • ${kb.tests.get(s.id)?.name[ctx.lang]} → ${s.outcome === 'bad' ? (fr ? 'MAUVAIS' : 'BAD') : fr ? 'bon' : 'good'} (${euros(s.cost)})\n`,
       );
-    if (s.kind === 'safety') ctx.stdout.write(`  • ${fr ? 'sécurité' : 'safety'}: ${s.id}\n`);
+    if (s.kind === 'safety')
+      ctx.stdout.write(`  • ${fr ? 'sécurité' : 'safety'}: ${safetyText(s.id)[ctx.lang]}\n`);
     if (s.kind === 'repair')
       ctx.stdout.write(`  • ${fr ? 'réparation' : 'repair'}: ${name(s.cause)} (${euros(s.cost)})\n`);
     if (s.kind === 'verify')
@@ -203,7 +260,7 @@ export function readCarFacts(
 
 async function runInteractive(values: Options, ctx: CliContext): Promise<number> {
   const fr = ctx.lang === 'fr';
-  const kb = loadKnowledgeBase();
+  const kb = knowledgeBaseFor(values, ctx);
   const adapter = await openCliAdapter(values.adapter!, ctx, { usage: USAGE[ctx.lang] });
   const link: DiagnosticLink = adapter.link;
   const rl = createInterface({ input: process.stdin, terminal: false });
@@ -273,7 +330,15 @@ async function runInteractive(values: Options, ctx: CliContext): Promise<number>
         // The lock-out lifted by a BCL once the work on the HV system is over, before the codes are
         // cleared and the car road-tested (NF C18-550 déconsignation): asked as the lock-out was.
         const unlock = forStep?.kind === 'unlock';
-        if (unlock)
+        // Or before a test made with the car READY (engine running) while it is locked out.
+        const readyTest = forStep?.kind === 'unlock' ? forStep.test : undefined;
+        if (readyTest)
+          out(
+            fr
+              ? `\nAvant le test « ${readyTest.name.fr} », fait véhicule sous tension (READY, moteur tournant) — le système haute tension est consigné :`
+              : `\nBefore the test "${readyTest.name.en}", made with the car energised (READY, engine running) — the high-voltage system is locked out:`,
+          );
+        else if (unlock)
           out(
             fr
               ? '\nAvant la remise sous tension (effacement des codes, essai routier) :'

@@ -55,13 +55,18 @@ describe('atelier fta as released (bundle and startup snapshot)', () => {
     ]);
     expect(fr.code).toBe(0);
     expect(fr.stdout).toMatch(/a posteriori/);
-    // A bad file is said in the reader's language (French by default), by name and line.
+    // A bad file is said in the reader's language (French by default), by name and line: the file
+    // ends with the element still open, said at its end with the line it was opened on.
     const bad = await run(release.launcher, ['analyze', 'broken.xml']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^atelier fta: .*broken\.xml, ligne \d/);
+    expect(bad.stderr).toMatch(
+      /^atelier fta: .*broken\.xml, en fin de fichier : XML mal formé : la balise <define-fault-tree> ouverte ligne 3 /,
+    );
     const badEn = await run(release.launcher, ['--lang', 'en', 'analyze', 'broken.xml']);
     expect(badEn.code).toBe(1);
-    expect(badEn.stderr).toMatch(/^atelier fta: .*broken\.xml.*line \d/);
+    expect(badEn.stderr).toMatch(
+      /^atelier fta: .*broken\.xml, end of file: malformed XML: unclosed tag: define-fault-tree \(opened on line 3\)/,
+    );
     const usage = await run(release.launcher, ['analyze']);
     expect(usage.code).toBe(2);
   });

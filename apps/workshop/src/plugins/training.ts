@@ -4,7 +4,7 @@
  * read each apprentice's assessment. Apprentices: their assignments, started here as a session.
  */
 
-import { SKILLS, type SkillLevel } from '@atelier/diagnosis';
+import { SKILLS, type SkillLevel, skippedSafetyText } from '@atelier/diagnosis';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,7 +21,7 @@ import {
 } from '../services/classes.js';
 import { createDiagSession } from '../services/diagnostics.js';
 import { ForbiddenError } from '../services/errors.js';
-import { causeChoices, causeName } from '../services/knowledge.js';
+import { causeChoices, causeName, knowledgeBase } from '../services/knowledge.js';
 import {
   checkRecording,
   type DbcSeries,
@@ -708,7 +708,7 @@ ${
 <tr><th>${T(req, { fr: 'Durée de la session (min)', en: 'Session duration (min)' })}</th><td>${x.minutes ?? '—'}</td><td></td></tr>
 </tbody></table>
 ${a.needlessRepairs.length ? html`<p class="needless">${T(req, { fr: 'Pièces remplacées inutilement', en: 'Parts replaced needlessly' })} : ${a.needlessRepairs.map((c) => T(req, causeName(c, x.apprentice?.treeId))).join(', ')}</p>` : ''}
-${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: 'Sécurité oubliée', en: 'Safety skipped' })} : ${a.skippedSafety.map((s) => `${s.test} (${s.missing.join(', ')})`).join('; ')}</p>` : ''}
+${a.skippedSafety.length ? html`<p class="error skipped-safety">${T(req, { fr: 'Sécurité oubliée', en: 'Safety skipped' })} : ${a.skippedSafety.map((s, i) => html`${i ? ' — ' : ''}<span class="skipped" data-test="${s.test}" data-missing="${s.missing.join(' ')}">${T(req, skippedSafetyText(knowledgeBase(), s))}</span>`)}</p>` : ''}
 <ul class="remarks">${a.remarks.map((r) => html`<li>${T(req, r)}</li>`)}</ul>
 <div class="grid"><div><h3>${T(req, { fr: 'Chemin de l’apprenti', en: "Apprentice's path" })}</h3>${pathList(req, x.apprentice ? { version: 1, treeId: x.apprentice.treeId, facts: { vehicle: 'petrol', dtcs: [] }, steps: x.apprentice.steps, state: 'done', conclusion: x.apprentice.conclusion, costModel: { labourRate: 70 } } : null)}</div>
 <div><h3>${T(req, { fr: 'Chemin expert', en: 'Expert path' })}</h3>${pathList(req, x.expert ? { version: 1, treeId: x.expert.treeId, facts: { vehicle: 'petrol', dtcs: [] }, steps: x.expert.steps, state: 'done', conclusion: x.expert.conclusion, costModel: { labourRate: 70 } } : null)}</div></div>

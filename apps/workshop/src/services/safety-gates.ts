@@ -1,7 +1,8 @@
 /**
  * The safety gates a guided session asks the reader to pass now, and where the reader stands for
- * each: the proposed test's steps while diagnosing, the found cause's repair steps while repairing,
- * the lock-out to lift (the BCL's) once the work on the HV system is over (`unlockDue`).
+ * each: the proposed test's steps while diagnosing (with the lock-out to lift first when the test is
+ * made with the car READY and the HV system is locked out), the found cause's repair steps while
+ * repairing, the lock-out to lift (the BCL's) once the work on the HV system is over (`unlockDue`).
  * What the guided page writes above each gated button and the session's JSON carries, from the
  * same check as the gate at the click (`habilitationStanding`).
  */
@@ -40,8 +41,14 @@ export async function safetyGatesOf(
   const wanted: { for: SafetyGate['for']; target: string; steps: string[]; missing: string[] }[] = [];
   if (g.state === 'diagnose') {
     const next = g.next();
+    // A test made with the car READY while locked out: the lock-out lifted is one of its steps.
     if (next)
-      wanted.push({ for: 'test', target: next.test.id, steps: next.test.safety, missing: next.safety });
+      wanted.push({
+        for: 'test',
+        target: next.test.id,
+        steps: [...next.safety.filter((x) => !next.test.safety.includes(x)), ...next.test.safety],
+        missing: next.safety,
+      });
   } else if (g.state === 'repair' && g.pendingRepair) {
     const c = g.pendingRepair;
     wanted.push({ for: 'repair', target: c.id, steps: c.repair.safety, missing: g.repairSafety(c.id) });

@@ -100,6 +100,10 @@ describe('CANHacker traces', () => {
     expect(frames.map((f) => [f.timestamp, f.id, toHex(f.data)])).toEqual([[11.201, 0xf1, '34010040']]);
   });
 
+  // Unconfirmed notation: no published CANHacker trace holds a remote frame (lansalot/CANscripts'
+  // x184.trc, save2.trc, savetrc.trc and michbil/canhacker-log-player's test.trc are data frames
+  // only; searched again 7 December 2026). `RTR` is PEAK's word for the same column; see the
+  // formats README, "CANHacker traces".
   it('reads remote frames (RTR or R where the data starts) with their DLC', async () => {
     const frames = await all(
       readLogText(`${HEADER}01.000 7DF      8 RTR\r\n01.001 18DB33F1 2 R\r\n`, 'r.trc'),

@@ -3,6 +3,7 @@ import type { Bus } from '../bus.js';
 import { FD_LENGTHS, type Frame, makeFrame } from '../frame.js';
 import { type IsoTpAddress, type ResolvedAddress, resolveAddress } from './address.js';
 import { Deadline } from './deadline.js';
+import type { IsoTpFacts } from './endpoint-texts.js';
 import { IsoTpConfigError, IsoTpError } from './errors.js';
 import {
   checkStMin,
@@ -160,15 +161,19 @@ export class IsoTpEndpoint {
     this.asDeadline = new Deadline(this.clock, () => {
       const id = this.address.txId;
       this.failTxFrame?.(
-        new IsoTpError(
-          'timeout-as',
-          `frame on 0x${id.toString(16)} not sent within ${this.nAs} ms (N_As)`,
-          id,
-        ),
+        new IsoTpError('timeout-as', { kind: 'frame-not-sent', id, ms: this.nAs, timer: 'N_As' }, id),
       );
     });
     this.crDeadline = new Deadline(this.clock, () => {
-      if (this.rx) this.abortReception('timeout-cr', `no consecutive frame within ${this.nCr} ms (N_Cr)`);
+      const rx = this.rx;
+      if (rx)
+        this.abortReception('timeout-cr', {
+          kind: 'no-consecutive',
+          ms: this.nCr,
+          sn: rx.nextSn,
+          received: rx.received,
+          length: rx.buffer.length,
+        });
     });
     const a = this.address;
     this.unsubscribe = bus.subscribe(
@@ -228,7 +233,7 @@ export class IsoTpEndpoint {
           reject(
             new IsoTpError(
               'timeout',
-              `no ISO-TP message on 0x${this.address.rxId.toString(16)} within ${timeoutMs} ms`,
+              { kind: 'no-message', id: this.address.rxId, ms: timeoutMs },
               this.address.rxId,
             ),
           );
@@ -271,7 +276,7 @@ export class IsoTpEndpoint {
   }
 
   private closedError(): IsoTpError {
-    return new IsoTpError('closed', 'ISO-TP endpoint is closed', this.address.rxId);
+    return new IsoTpError('closed', { kind: 'closed' }, this.address.rxId);
   }
 
   // ---- transmission ----
@@ -295,7 +300,7 @@ export class IsoTpEndpoint {
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
-        reject(new IsoTpError(code, `frame on 0x${id.toString(16)} not sent within ${limit} ms (N_Ar)`, id));
+        reject(new IsoTpError(code, { kind: 'frame-not-sent', id, ms: limit, timer: 'N_Ar' }, id));
       }, limit);
       let sent: Promise<void>;
       try {
@@ -310,14 +315,7 @@ export class IsoTpEndpoint {
         },
         (err) => {
           this.clock.clearTimeout(timer);
-          reject(
-            new IsoTpError(
-              'bus-error',
-              `sending on 0x${id.toString(16)}: ${(err as Error)?.message ?? err}`,
-              id,
-              { cause: err },
-            ),
-          );
+          reject(new IsoTpError('bus-error', sendFailed(id, err), id, { cause: err }));
         },
       );
     });
@@ -343,14 +341,7 @@ export class IsoTpEndpoint {
         (err) => {
           this.asDeadline.pause();
           this.failTxFrame = undefined;
-          reject(
-            new IsoTpError(
-              'bus-error',
-              `sending on 0x${id.toString(16)}: ${(err as Error)?.message ?? err}`,
-              id,
-              { cause: err },
-            ),
-          );
+          reject(new IsoTpError('bus-error', sendFailed(id, err), id, { cause: err }));
         },
       );
     });
@@ -359,14 +350,10 @@ export class IsoTpEndpoint {
   private checkLength(payload: Uint8Array): void {
     if (payload.length === 0) {
       // SF_DL 0 is reserved (ISO 15765-2 §9.6.2.1): there is no empty ISO-TP message.
-      throw new IsoTpError('invalid-length', 'ISO-TP cannot carry an empty message', this.address.txId);
+      throw new IsoTpError('invalid-length', { kind: 'empty' }, this.address.txId);
     }
     if (payload.length > MAX_FF_DL_32) {
-      throw new IsoTpError(
-        'invalid-length',
-        `message of ${payload.length} bytes exceeds 2^32-1`,
-        this.address.txId,
-      );
+      throw new IsoTpError('invalid-length', { kind: 'too-long', bytes: payload.length }, this.address.txId);
     }
   }
 
@@ -376,7 +363,7 @@ export class IsoTpEndpoint {
     if (payload.length > this.singleFrameCapacity) {
       throw new IsoTpError(
         'invalid-length',
-        `functional request of ${payload.length} bytes does not fit one frame (${this.singleFrameCapacity})`,
+        { kind: 'functional-too-long', id, bytes: payload.length, capacity: this.singleFrameCapacity },
         id,
       );
     }
@@ -412,30 +399,26 @@ export class IsoTpEndpoint {
       let sn = 1;
       const cfCapacity = consecutiveFrameCapacity(this.writer.dl, this.address.offset);
       let waits = 0;
+      // What the flow control awaited answers: the French of an N_Bs timeout says it.
+      let after: 'first' | 'block' | 'wait' = 'first';
+      const rx = this.address.rxId;
       while (offset < payload.length) {
-        const fc = await race(this.waitFlowControl(id));
+        const fc = await race(this.waitFlowControl(id, after));
         if (fc.fs === FS_WAIT) {
           this.expectFlowControl();
           waits++;
+          after = 'wait';
           if (waits > this.maxWait) {
-            throw new IsoTpError(
-              'wait-limit',
-              `peer sent ${waits} flow-control WAITs in a row (maximum ${this.maxWait})`,
-              id,
-            );
+            throw new IsoTpError('wait-limit', { kind: 'wait-limit', rx, waits, max: this.maxWait }, id);
           }
           continue;
         }
         if (fc.fs === FS_OVFLW) {
-          throw new IsoTpError(
-            'overflow',
-            `peer cannot take a ${payload.length}-byte message (flow control OVERFLOW)`,
-            id,
-          );
+          throw new IsoTpError('overflow', { kind: 'overflow', rx, bytes: payload.length }, id);
         }
-        if (fc.fs !== FS_CTS)
-          throw new IsoTpError('invalid-fs', `flow control with unknown flow status ${fc.fs}`, id);
+        if (fc.fs !== FS_CTS) throw new IsoTpError('invalid-fs', { kind: 'invalid-fs', rx, fs: fc.fs }, id);
         waits = 0;
+        after = 'block';
         const gap = stMinToMs(fc.stMin);
         let inBlock = 0;
         while (offset < payload.length && (fc.bs === 0 || inBlock < fc.bs)) {
@@ -463,7 +446,7 @@ export class IsoTpEndpoint {
     this.fcMailbox = undefined;
   }
 
-  private waitFlowControl(id: number): Promise<FlowControl> {
+  private waitFlowControl(id: number, after: 'first' | 'block' | 'wait'): Promise<FlowControl> {
     const early = this.fcMailbox;
     if (early) {
       this.fcMailbox = undefined;
@@ -476,7 +459,7 @@ export class IsoTpEndpoint {
         reject(
           new IsoTpError(
             'timeout-bs',
-            `no flow control on 0x${this.address.rxId.toString(16)} within ${this.nBs} ms (N_Bs)`,
+            { kind: 'no-flow-control', rx: this.address.rxId, ms: this.nBs, after },
             id,
           ),
         );
@@ -508,13 +491,11 @@ export class IsoTpEndpoint {
         else this.fcMailbox = { fs: pdu.fs, bs: pdu.bs, stMin: pdu.stMin };
         return;
       case 'sf':
-        if (this.rx)
-          this.abortReception('interrupted', 'single frame arrived during a multi-frame reception');
+        if (this.rx) this.abortReception('interrupted', this.interruptedBy('single', this.rx));
         this.deliver({ message: { data: pdu.data.slice(), timestamp: frame.timestamp, id: frame.id } });
         return;
       case 'ff': {
-        if (this.rx)
-          this.abortReception('interrupted', 'new first frame arrived during a multi-frame reception');
+        if (this.rx) this.abortReception('interrupted', this.interruptedBy('first', this.rx));
         if (pdu.length > this.maxLength) {
           this.sendFlowControl(FS_OVFLW);
           return;
@@ -531,7 +512,7 @@ export class IsoTpEndpoint {
         // A consecutive frame outside a reception is ignored (§9.8.3).
         if (!rx) return;
         if (pdu.sn !== rx.nextSn) {
-          this.abortReception('wrong-sn', `consecutive frame with SN ${pdu.sn}, expected ${rx.nextSn}`);
+          this.abortReception('wrong-sn', { kind: 'wrong-sn', sn: pdu.sn, expected: rx.nextSn });
           return;
         }
         const take = Math.min(pdu.data.length, rx.buffer.length - rx.received);
@@ -566,17 +547,20 @@ export class IsoTpEndpoint {
       fs === FS_CTS ? this.stMin : 0,
     );
     this.sendFlowControlFrame(this.address.txId, data, this.nAr, 'timeout-ar').catch((err: IsoTpError) => {
-      if (this.rx) this.abortReception(err.code, err.message);
+      if (this.rx) this.abortReception(err.code, err.facts);
       else this.deliver({ error: err });
     });
   }
 
-  private abortReception(code: IsoTpError['code'], message: string): void {
+  private interruptedBy(by: 'single' | 'first', rx: Reception): IsoTpFacts {
+    return { kind: 'interrupted', by, received: rx.received, length: rx.buffer.length };
+  }
+
+  private abortReception(code: IsoTpError['code'], facts: IsoTpFacts): void {
     this.crDeadline.cancel();
     this.rx = undefined;
-    this.deliver({
-      error: new IsoTpError(code, `0x${this.address.rxId.toString(16)}: ${message}`, this.address.rxId),
-    });
+    const rx = this.address.rxId;
+    this.deliver({ error: new IsoTpError(code, { kind: 'receiving', rx, facts }, rx) });
   }
 
   private deliver(item: Queued): void {
@@ -597,4 +581,12 @@ export class IsoTpEndpoint {
     this.queue.push(item);
     if (this.queue.length > QUEUE_LIMIT) this.queue.shift();
   }
+}
+
+/** The bus's failure to send a frame on `id`: its words, and its French when it says itself in French. */
+function sendFailed(id: number, err: unknown): IsoTpFacts {
+  const e = err as { message?: unknown; messageIn?: (lang: 'fr' | 'en') => string } | undefined;
+  const why = typeof e?.message === 'string' ? e.message : String(err);
+  const whyFr = typeof e?.messageIn === 'function' ? e.messageIn('fr') : '';
+  return { kind: 'send-failed', id, why, whyFr };
 }

@@ -201,6 +201,7 @@ function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
       bad: r.text(expected.bad, [...path, 'expected', 'bad']),
     },
     safety: r.strings(o.safety, [...path, 'safety']),
+    energised: o.energised === undefined ? false : r.bool(o.energised, [...path, 'energised']),
     checks,
     measure,
   };

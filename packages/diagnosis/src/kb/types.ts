@@ -64,6 +64,13 @@ export interface WorkshopTest {
   expected: { good: Localized; bad: Localized };
   /** Safety prerequisites that must be done before the test (e.g. `hv_lockout`, `habilitation_B2VL`). */
   safety: string[];
+  /**
+   * The test is made with the HV system energised — the car READY, or its engine cranking or running
+   * (`energised: true` in the YAML; false by default). It cannot be done while the HV system is
+   * locked out: the session asks for the lock-out lifted (`hv_unlock`, by a BCL) before it. Never
+   * together with `hv_lockout` in `safety` (`kb lint` refuses it).
+   */
+  energised: boolean;
   checks: Record<string, TestCheck>;
   /**
    * How the test is measured on the car and read (none: a check done by hand, whose outcome the

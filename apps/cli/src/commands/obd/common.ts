@@ -39,7 +39,7 @@ export async function openFromOptions(
   if (!spec) {
     throw new UsageError(
       ctx.lang === 'fr'
-        ? `--adapter manque (par exemple ${adapterExamples().join(', ')})`
+        ? `--adapter manque (par exemple ${adapterExamples('fr').join(', ')})`
         : `--adapter is missing (e.g. ${adapterExamples().join(', ')})`,
       usage,
     );

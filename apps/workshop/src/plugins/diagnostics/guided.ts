@@ -156,7 +156,8 @@ async function guided(scope: FastifyInstance): Promise<void> {
   // A test measured on the connected simulated car: the instrument on the part, the car's physics
   // give the values, the knowledge base reads them (good/bad, soft near a bound). A car that cannot
   // have the measurement (no such part) records the test as impossible, which is no evidence. The
-  // HV insulation test stays behind its lock-out and habilitation steps (recordMeasurement checks).
+  // HV insulation test stays behind its lock-out and habilitation steps (recordMeasurement checks),
+  // and a test made with the car READY behind the lock-out lifted (checked before the car is touched).
   app.post('/diagnostics/:id/guided/measure', {
     config: { access: DIAG_WORKERS },
     schema: {
@@ -169,6 +170,8 @@ async function guided(scope: FastifyInstance): Promise<void> {
       const { testId, version } = req.body;
       const id = await step(req.params.id, req.user!, version, (g, s) => {
         const test = testOf(testId);
+        // A test made with the car READY: never measured on a car recorded locked out (409).
+        g.checkEnergisedTest(test);
         const taken = runtime.isConnected(s.id)
           ? runtime.measureTest(s.id, test, g.facts.vehicle)
           : undefined;
@@ -206,6 +209,8 @@ async function guided(scope: FastifyInstance): Promise<void> {
       const typed = req.body as Record<string, unknown>;
       const id = await step(req.params.id, req.user!, version, (g) => {
         const test = testOf(testId);
+        // Said before the values are read: a READY test's values cannot come from a locked-out car.
+        g.checkEnergisedTest(test);
         const readings = typedReadings(test, g.facts.vehicle, typed);
         if (!readings.length)
           throw new ConflictError({

@@ -760,19 +760,29 @@ function recommendationForm(
   const choices = [...new Set([next.test.id, ...others, ...g.tree.causes.map((c) => c.inspect)])].filter(
     (t) => !g.steps.some((s) => s.kind === 'test' && s.id === t),
   );
+  // A test made with the car READY (engine running) while the HV system is locked out: its buttons
+  // wait, disabled with the reason, for the lock-out lifted (the routes refuse it too, 409); so does
+  // any such test offered in the list. The proposed test stays selected (a select whose every
+  // option is disabled shows nothing at all, and the browser would otherwise pick the next free one).
+  const blocked = (t: string) => {
+    const test = knowledgeBase().tests.get(t);
+    return test !== undefined && g.energisingBlocked(test);
+  };
+  const off = blocked(next.test.id) ? html` disabled aria-describedby="hv-energised-reason"` : '';
   return html`<div class="next-step">
 <h3>${T(req, { fr: 'Étape proposée', en: 'Next step' })} : <span class="next-test" data-test="${next.test.id}">${T(req, next.test.name)}</span></h3>
 ${probabilities ? html`<p class="reason">${T(req, next.reason)}</p>` : ''}
 <p class="instructions">${T(req, next.test.instructions)}</p>
 <p class="muted">${T(req, { fr: 'Attendu si bon', en: 'Expected if good' })} : ${T(req, next.test.expected.good)} — ${T(req, { fr: 'si mauvais', en: 'if bad' })} : ${T(req, next.test.expected.bad)}</p>
+${blocked(next.test.id) ? html`<p class="energised-needed" id="hv-energised-reason" role="note">${T(req, { fr: 'Ce test se fait véhicule sous tension (READY, moteur tournant) et le système haute tension est consigné : il attend la déconsignation par le chargé de consignation (BCL) — fin des travaux sur la haute tension, outils et personnes hors de la zone.', en: 'This test is made with the car energised (READY, engine running) and the high-voltage system is locked out: it waits for the lock-out to be lifted by the person in charge of lock-out (BCL) — work on the high voltage over, tools and people clear.' })}</p>` : ''}
 ${safetyForms(req, id, version, next.safety, standings)}
 <form method="post" action="/diagnostics/${id}/guided/record" class="record">${guidedFields(req, version)}
-<label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}">${testName(req, t)}</option>`)}</select></label>
-<button type="submit" name="outcome" value="good" id="outcome-good">${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>
-<button type="submit" name="outcome" value="bad" id="outcome-bad">${T(req, { fr: 'Résultat mauvais', en: 'Result bad' })}</button>
-${simulated ? html`<button type="submit" formaction="/diagnostics/${id}/guided/measure" id="guided-measure">${T(req, { fr: 'Mesurer sur le véhicule simulé', en: 'Measure on the simulated car' })}</button>` : ''}
+<label>${T(req, { fr: 'Test réalisé', en: 'Test done' })} <select name="testId">${choices.map((t) => html`<option value="${t}"${t === next.test.id ? html` selected` : ''}${blocked(t) ? html` disabled` : ''}>${testName(req, t)}${blocked(t) ? T(req, { fr: ' (sous tension : après déconsignation)', en: ' (energised: after the lock-out is lifted)' }) : ''}</option>`)}</select></label>
+<button type="submit" name="outcome" value="good" id="outcome-good"${off}>${T(req, { fr: 'Résultat bon', en: 'Result good' })}</button>
+<button type="submit" name="outcome" value="bad" id="outcome-bad"${off}>${T(req, { fr: 'Résultat mauvais', en: 'Result bad' })}</button>
+${simulated ? html`<button type="submit" formaction="/diagnostics/${id}/guided/measure" id="guided-measure"${off}>${T(req, { fr: 'Mesurer sur le véhicule simulé', en: 'Measure on the simulated car' })}</button>` : ''}
 </form>
-${valueForm(req, id, version, next.test, g.facts.vehicle)}</div>`;
+${valueForm(req, id, version, next.test, g.facts.vehicle, off)}</div>`;
 }
 
 /**
@@ -785,6 +795,8 @@ function valueForm(
   version: number,
   test: Recommendation['test'],
   vehicle: Parameters<typeof measurementsFor>[1],
+  /** The submit button's attributes when the test waits (disabled, with the reason's id). */
+  off: Html | string = '',
 ): Html {
   const specs = measurementsFor(test, vehicle);
   if (!specs.length) return html``;
@@ -811,7 +823,7 @@ ${specs.map(({ spec, index }) => {
     : html`<input name="value_${index}" inputmode="decimal" size="${spec.each ? 24 : 8}" placeholder="${eachHint(spec.each)}"> ${spec.unit}`;
   return html`<label class="typed-value" data-spec="${index}">${T(req, spec.label)} ${input} <span class="muted">(${T(req, rangeText(spec))})</span></label>`;
 })}
-<button type="submit" id="guided-value">${T(req, { fr: 'Enregistrer la mesure', en: 'Record the measurement' })}</button></form>`;
+<button type="submit" id="guided-value"${off}>${T(req, { fr: 'Enregistrer la mesure', en: 'Record the measurement' })}</button></form>`;
 }
 
 /** Bytes as whole kilobytes (1 Ko = 1024 octets, as the limit is set). */

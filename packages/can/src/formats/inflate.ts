@@ -239,6 +239,7 @@ export class ThreadedInflater {
   private readonly lanes: Lane[] = [];
   private next = 0;
   private proven: Promise<boolean> | undefined;
+  private ready = false;
   private readonly fallback = new Inflater();
 
   constructor(
@@ -251,26 +252,40 @@ export class ThreadedInflater {
     return this.width;
   }
 
-  async inflate(input: Uint8Array, expected: number, out: Buffer | undefined): Promise<InflateResult> {
-    if (this.usable) {
-      this.proven ??= this.proveItself();
-      if (!(await this.proven)) this.usable = false;
+  /**
+   * Inflates `input` (copied before this returns: the caller may reuse its buffer at once) into
+   * `out` or a fresh buffer; the same results as `Inflater.inflate`.
+   */
+  inflate(input: Uint8Array, expected: number, out: Buffer | undefined): Promise<InflateResult> {
+    if (!this.usable) return Promise.resolve(this.fallback.inflate(input, expected, out));
+    if (!this.ready) {
+      // The first stream waits for the self-test: its bytes are kept until then.
+      const kept = Buffer.from(input);
+      this.proven ??= this.proveItself().then((ok) => {
+        if (ok) this.ready = true;
+        else this.usable = false;
+        return ok;
+      });
+      return this.proven.then(() => this.inflate(kept, expected, out));
     }
-    if (!this.usable) return this.fallback.inflate(input, expected, out);
+    const lane = this.lane();
+    if (lane === undefined) return Promise.resolve(this.fallback.inflate(input, expected, out));
     const room = expected + 1;
     const target = out !== undefined && out.length >= room ? out : Buffer.allocUnsafe(room);
-    const lane = this.lane();
-    if (lane === undefined) return this.fallback.inflate(input, expected, out);
-    const error = await this.run(lane, input, target, room);
-    if (error !== undefined) {
-      // The context is in an error state: a fresh one for this lane's next stream.
-      this.lanes[this.lanes.indexOf(lane)] = this.makeLane()!;
-      lane.handle.close();
-      return { zlibError: error.message, ...(error.code ? { zlibCode: error.code } : {}) };
-    }
-    const produced = room - lane.state[0];
-    if (produced !== expected) return { length: Math.min(produced, expected), more: produced > expected };
-    return { bytes: target.subarray(0, expected), out: target };
+    return this.run(lane, input, target, room).then((error): InflateResult => {
+      if (error !== undefined) {
+        // The context is in an error state: a fresh one for this lane's next stream.
+        const fresh = this.makeLane();
+        const at = this.lanes.indexOf(lane);
+        if (fresh !== undefined && at >= 0) this.lanes[at] = fresh;
+        else if (at >= 0) this.lanes.splice(at, 1);
+        lane.handle.close();
+        return { zlibError: error.message, ...(error.code ? { zlibCode: error.code } : {}) };
+      }
+      const produced = room - lane.state[0];
+      if (produced !== expected) return { length: Math.min(produced, expected), more: produced > expected };
+      return { bytes: target.subarray(0, expected), out: target };
+    });
   }
 
   /** Frees the native contexts (those still inflating close when they are done). */

@@ -16,7 +16,7 @@ import {
 import type { BinarySink, FrameEncoder } from './binary-writer.js';
 import { channelNumber } from './channels.js';
 import { newFrameRow, rowInto } from './frame-row.js';
-import { Inflater } from './inflate.js';
+import { ThreadedInflater } from './inflate.js';
 
 /**
  * Vector BLF (binary logging format of CANoe/CANalyzer and many loggers). Facts used, from the
@@ -73,11 +73,11 @@ const MAX_CONTAINER_PAYLOAD = 64 * 2 ** 20;
 /** File bytes read at a time: many containers per read, few round trips to the I/O thread. */
 const READ_CHUNK = 1 << 20;
 /**
- * Containers prepared ahead of the one being parsed: one, inflated when it is needed. Inflating
- * on the thread pool (`zlib.inflate`) was tried: its per-call set-up on the main thread cost more
- * than inflating there (see ./inflate.ts).
+ * Containers in flight ahead of the one being parsed: inflated on the thread pool while this
+ * thread decodes (see ThreadedInflater in ./inflate.ts). Three kept both cores busy on the
+ * million-frame bench; where the thread pool path is not used they are inflated here, in turn.
  */
-const INFLATE_AHEAD = 1;
+const INFLATE_AHEAD = 3;
 
 /** Milliseconds since the epoch of a SYSTEMTIME (read as UTC, like ASC dates), or 0 when unset. */
 export function systemTimeToMs(buf: Uint8Array, at: number): number {
@@ -135,6 +135,12 @@ interface Payload {
 }
 
 /**
+ * What a job in flight gives: a payload, or a container that could not be inflated, whose
+ * problem is recorded only when its turn comes (so problems keep the file's order).
+ */
+type Prepared = Payload | { origin: number; problem: Reason } | undefined;
+
+/**
  * Reads top-level objects front to back through a 1 MiB window (the next one read ahead), inflates
  * each container into reused buffers, and decodes its objects into batches (see BinaryCursor).
  */
@@ -150,10 +156,13 @@ class BlfIterator extends BinaryCursor {
   private windowSlot = 0;
   private readAhead: { at: number; slot: number; bytes: Promise<Buffer> } | undefined;
   private windowStart = 0;
-  private readonly ahead: Promise<Payload | undefined>[] = [];
-  private readonly inflater = new Inflater();
-  /** The two buffers containers are inflated into, in turn. */
-  private readonly outs: (Buffer | undefined)[] = [undefined, undefined];
+  private readonly ahead: Promise<Prepared>[] = [];
+  private readonly inflater = new ThreadedInflater(INFLATE_AHEAD);
+  /**
+   * The buffers containers are inflated into, in turn: those in flight, the one being parsed
+   * (load() still reads its cut object while the next is started), and one spare.
+   */
+  private readonly outs: (Buffer | undefined)[] = Array.from({ length: INFLATE_AHEAD + 2 });
   private outTurn = 0;
   private fileDone = false;
   /** Current payload (with the unfinished object of the previous one in front), and the parse position. */
@@ -183,6 +192,7 @@ class BlfIterator extends BinaryCursor {
     await this.readAhead?.bytes.catch(() => undefined);
     this.readAhead = undefined;
     for (const a of this.ahead.splice(0)) await a.catch(() => undefined);
+    this.inflater.close();
   }
 
   protected takeInto(batch: FrameBatch): void {
@@ -406,7 +416,7 @@ class BlfIterator extends BinaryCursor {
     let gap = false;
     for (;;) {
       while (this.ahead.length < INFLATE_AHEAD && !this.fileDone) {
-        let next: { job: Promise<Payload | undefined> } | undefined;
+        let next: { job: Promise<Prepared> } | undefined;
         try {
           next = await this.nextObject();
         } catch (err) {
@@ -420,7 +430,11 @@ class BlfIterator extends BinaryCursor {
       }
       const job = this.ahead.shift();
       if (job === undefined) return undefined;
-      const payload = await job;
+      const prepared = await job;
+      const payload =
+        prepared !== undefined && 'problem' in prepared
+          ? this.dropped(prepared.origin, prepared.problem)
+          : prepared;
       // A dropped container (lenient) gives undefined: go on with the next one.
       if (payload !== undefined) {
         if (gap) payload.gap = true;
@@ -482,7 +496,7 @@ class BlfIterator extends BinaryCursor {
    * Reads the next top-level object and returns the job that yields its payload: a container's
    * inflated bytes, or the object itself when it stands outside any container.
    */
-  private async nextObject(): Promise<{ job: Promise<Payload | undefined> } | undefined> {
+  private async nextObject(): Promise<{ job: Promise<Prepared> } | undefined> {
     for (;;) {
       if (this.pos + 16 > this.size) {
         this.fileDone = true;
@@ -539,8 +553,7 @@ class BlfIterator extends BinaryCursor {
       const data = obj.subarray(headerSize + 16);
       if (method === 0) return { job: Promise.resolve({ origin: at, bytes: Buffer.from(data) }) };
       if (method !== 2) {
-        this.problem(at, reason('blf.container-method', { method }));
-        return { job: Promise.resolve(undefined) };
+        return { job: Promise.resolve({ origin: at, problem: reason('blf.container-method', { method }) }) };
       }
       if (expected > MAX_CONTAINER_PAYLOAD || expected > data.length * 1100 + 1024) {
         throw new BinaryLogError(
@@ -553,34 +566,24 @@ class BlfIterator extends BinaryCursor {
           }),
         );
       }
-      // Into one of two buffers, in turn: when a container is inflated, the parser holds at most the
-      // one before it (load() takes the next payload only once the current one is used up or its
-      // cut object copied), so the other is free.
+      // Into the next buffer of the ring (see `outs`): none of the others is in use by then.
       const slot = this.outTurn;
-      this.outTurn ^= 1;
-      const r = this.inflater.inflate(data, expected, this.outs[slot]);
-      let payload: Payload | undefined;
-      try {
+      this.outTurn = (slot + 1) % this.outs.length;
+      const job = this.inflater.inflate(data, expected, this.outs[slot]).then((r): Prepared => {
         if ('bytes' in r) {
           this.outs[slot] = r.out;
-          payload = { origin: at, bytes: r.bytes };
-        } else if ('zlibError' in r) {
-          payload = this.dropped(
-            at,
-            reason('blf.container-zlib', {
-              detail: zlibReason({ message: r.zlibError, code: r.zlibCode }),
-            }),
-          );
-        } else {
-          payload = this.dropped(
-            at,
-            reason('blf.container-inflates', { length: r.length, expected, more: r.more ? 1 : 0 }),
-          );
+          return { origin: at, bytes: r.bytes };
         }
-      } catch (err) {
-        return { job: Promise.reject(err) };
-      }
-      return { job: Promise.resolve(payload) };
+        if ('zlibError' in r) {
+          const detail = zlibReason({ message: r.zlibError, code: r.zlibCode });
+          return { origin: at, problem: reason('blf.container-zlib', { detail }) };
+        }
+        return {
+          origin: at,
+          problem: reason('blf.container-inflates', { length: r.length, expected, more: r.more ? 1 : 0 }),
+        };
+      });
+      return { job };
     }
   }
 

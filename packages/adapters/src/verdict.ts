@@ -44,6 +44,14 @@ export function openingVerdict(err: unknown): VerdictText {
       fr: `adaptateur joint, véhicule injoignable : aucun protocole n'a répondu (contact mis ? prise bien enfoncée ?) — ${shortFr(e)}`,
       en: `adapter reached, car not reached: no vehicle protocol answered (ignition on? plug seated?) — ${short(e)}`,
     };
+  // An ECU began to answer and broke off (ISO-TP: its consecutive frames never came): the adapter
+  // and the bus work and a car is there, so the adapter is not to blame — the answer is.
+  if (e instanceof LinkError && e.why?.code === 'answer-incomplete')
+    return {
+      verdict: 'car-unreachable',
+      fr: `adaptateur joint, la réponse du véhicule s'est interrompue (câblage, terminaison du bus, calculateur occupé ?) — ${shortFr(e)}`,
+      en: `adapter reached, the car's answer broke off (wiring, bus termination, busy ECU?) — ${short(e)}`,
+    };
   if (e instanceof NotElm327Error)
     return {
       verdict: 'adapter-unreachable',

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { makeFrame, SlcanEmulator, serveSlcan, VirtualBus } from '@atelier/can';
 import {
   DemoCar,
   Elm327Emulator,
@@ -99,6 +100,41 @@ describe('atelier obd read: verdict and exit status', () => {
     const c = context();
     expect(await readSubcommand.run(['--adapter', adapter], c.ctx)).toBe(READ_EXIT['car-unreachable']);
     expect(c.err()).toMatch(/Verdict: adapter reached, car not reached: no vehicle protocol answered/);
+  }, 60_000);
+
+  it('an ECU that breaks off its answer while an SLCAN adapter is opened: adapter reached, exit 4', async () => {
+    // The car on a virtual bus behind the SLCAN emulator: its engine ECU sends the first frame of a
+    // 20-byte answer to any request, then nothing (no consecutive frame ever comes).
+    const channel = 'read-verdict-broken-answer';
+    const car = new VirtualBus(channel);
+    car.subscribe(
+      (f) => {
+        if (f.data[0]! >> 4 === 0)
+          void car.send(makeFrame({ id: 0x7e8, data: [0x10, 0x14, 0x41, 0x00, 0xbe, 0x1f, 0xa8, 0x13] }));
+      },
+      [
+        { id: 0x7e0, mask: 0x7ff },
+        { id: 0x7df, mask: 0x7ff },
+      ],
+    );
+    const service = await serveSlcan(new SlcanEmulator({ channel, version: '1013', serial: 'RV01' }));
+    closers.push(async () => {
+      await service.close();
+      await car.close();
+    });
+    const adapter = `slcan:${service.url}?bitrate=500000&timeout=300`;
+    const en = context();
+    expect(await readSubcommand.run(['--adapter', adapter, '--json'], en.ctx)).toBe(
+      READ_EXIT['car-unreachable'],
+    );
+    const v = JSON.parse(en.out()).verdict;
+    expect(v.verdict).toBe('car-unreachable');
+    expect(v.en).toMatch(
+      /^adapter reached, the car's answer broke off .* — LinkTimeoutError: ECU 7E8: answer did not complete/,
+    );
+    expect(v.fr).toMatch(
+      /^adaptateur joint, la réponse du véhicule s'est interrompue .* — la réponse du calculateur 7E8 ne s'est pas terminée/,
+    );
   }, 60_000);
 
   it('an ECU found during detection stays in the report when the adapter then refuses everything', async () => {

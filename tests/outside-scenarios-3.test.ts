@@ -8,9 +8,8 @@
  * complaint reader's fixes and the range-loss words that followed bring them to 50.
  */
 import { join } from 'node:path';
-import { loadKnowledgeBase } from '@atelier/diagnosis';
-import { describe, expect, it } from 'vitest';
-import { OUTSIDE_DIR, type OutsideRun, outsideCases, runOutsideCase } from './support/outside-scenarios.js';
+import { describe, it } from 'vitest';
+import { checkOutsideSet, OUTSIDE_DIR } from './support/outside-scenarios.js';
 
 const ROUND_3 = join(OUTSIDE_DIR, '../outside-scenarios-3');
 const RIGHT_FLOOR = 50;
@@ -18,25 +17,7 @@ const RIGHT_FLOOR = 50;
 describe('scenarios written outside the knowledge base, round 3', () => {
   it(
     'conclude no wrong cause and find at least the floor of faults',
-    async () => {
-      const kb = loadKnowledgeBase();
-      const runs: OutsideRun[] = [];
-      for (const c of outsideCases(ROUND_3)) runs.push(await runOutsideCase(kb, c));
-      const faulted = runs.filter((r) => r.severity !== null);
-      const healthy = runs.filter((r) => r.severity === null);
-      expect(faulted.length).toBe(60);
-      expect(healthy.length).toBe(4);
-      const wrong = runs
-        .filter((r) => r.verdict === 'wrong')
-        .map((r) => `${r.file}@${r.severity}: ${r.conclusion}`);
-      expect(wrong).toEqual([]);
-      expect(healthy.every((r) => r.conclusion === null)).toBe(true);
-      const right = faulted.filter((r) => r.verdict === 'right').length;
-      expect(
-        right,
-        faulted.map((r) => `${r.file}@${r.severity} ${r.verdict}`).join('\n'),
-      ).toBeGreaterThanOrEqual(RIGHT_FLOOR);
-    },
+    () => checkOutsideSet(ROUND_3, { faulted: 60, healthy: 4, rightFloor: RIGHT_FLOOR }),
     15 * 60_000,
   );
 });

@@ -6,34 +6,15 @@
  * healthy car), and at least RIGHT_FLOOR of the faulted runs must find the fault. Before the complaint
  * reader and the knowledge-base words of this branch, 24 of 45 faulted runs were right.
  */
-import { loadKnowledgeBase } from '@atelier/diagnosis';
-import { describe, expect, it } from 'vitest';
-import { type OutsideRun, outsideCases, runOutsideCase } from './support/outside-scenarios.js';
+import { describe, it } from 'vitest';
+import { checkOutsideSet, OUTSIDE_DIR } from './support/outside-scenarios.js';
 
 const RIGHT_FLOOR = 40;
 
 describe('scenarios written outside the knowledge base', () => {
   it(
     'conclude no wrong cause and find at least the floor of faults',
-    async () => {
-      const kb = loadKnowledgeBase();
-      const runs: OutsideRun[] = [];
-      for (const c of outsideCases()) runs.push(await runOutsideCase(kb, c));
-      const faulted = runs.filter((r) => r.severity !== null);
-      const healthy = runs.filter((r) => r.severity === null);
-      expect(faulted.length).toBeGreaterThanOrEqual(30);
-      expect(healthy.length).toBeGreaterThanOrEqual(6);
-      const wrong = runs
-        .filter((r) => r.verdict === 'wrong')
-        .map((r) => `${r.file}@${r.severity}: ${r.conclusion}`);
-      expect(wrong).toEqual([]);
-      expect(healthy.every((r) => r.conclusion === null)).toBe(true);
-      const right = faulted.filter((r) => r.verdict === 'right').length;
-      expect(
-        right,
-        faulted.map((r) => `${r.file}@${r.severity} ${r.verdict}`).join('\n'),
-      ).toBeGreaterThanOrEqual(RIGHT_FLOOR);
-    },
+    () => checkOutsideSet(OUTSIDE_DIR, { faulted: 30, healthy: 6, rightFloor: RIGHT_FLOOR }),
     15 * 60_000,
   );
 });

@@ -74,6 +74,34 @@ export async function runOutsideCase(
   };
 }
 
+/**
+ * Every run of a set (`outsideCases(dir)`), checked as the set's test asks: the numbers of faulted
+ * and healthy runs, no wrong cause, no cause on a healthy car, and at least `rightFloor` faulted runs
+ * right (the failing list names every run and its verdict).
+ */
+export async function checkOutsideSet(
+  dir: string,
+  expected: { faulted: number; healthy: number; rightFloor: number },
+): Promise<void> {
+  const { expect } = await import('vitest');
+  const kb = loadKnowledgeBase();
+  const runs: OutsideRun[] = [];
+  for (const c of outsideCases(dir)) runs.push(await runOutsideCase(kb, c));
+  const faulted = runs.filter((r) => r.severity !== null);
+  const healthy = runs.filter((r) => r.severity === null);
+  expect(faulted.length).toBeGreaterThanOrEqual(expected.faulted);
+  expect(healthy.length).toBeGreaterThanOrEqual(expected.healthy);
+  const wrong = runs
+    .filter((r) => r.verdict === 'wrong')
+    .map((r) => `${r.file}@${r.severity}: ${r.conclusion}`);
+  expect(wrong).toEqual([]);
+  expect(healthy.every((r) => r.conclusion === null)).toBe(true);
+  const right = faulted.filter((r) => r.verdict === 'right').length;
+  expect(right, faulted.map((r) => `${r.file}@${r.severity} ${r.verdict}`).join('\n')).toBeGreaterThanOrEqual(
+    expected.rightFloor,
+  );
+}
+
 // `node --import tsx tests/support/outside-scenarios.ts [--dir DIR] [FILTER]`: the table, one line a run.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const kb = loadKnowledgeBase();

@@ -16,16 +16,19 @@ import zlib from 'node:zlib';
  * does the work, allocating as before. Both give the same bytes and the same errors.
  */
 
+/** A write to a native zlib context: flush, input (buffer, offset, length), output (the same). */
+type ZlibWrite = (
+  flush: number,
+  input: Uint8Array,
+  inOff: number,
+  inLen: number,
+  out: Uint8Array,
+  outOff: number,
+  outLen: number,
+) => void;
+
 interface ZlibHandle {
-  writeSync(
-    flush: number,
-    input: Uint8Array,
-    inOff: number,
-    inLen: number,
-    out: Uint8Array,
-    outOff: number,
-    outLen: number,
-  ): void;
+  writeSync: ZlibWrite;
   reset(): void;
   onerror: (message: string, errno: number, code?: string) => void;
 }
@@ -181,15 +184,8 @@ interface NativeZlib extends ZlibHandle {
     onWritten: () => void,
     dictionary: undefined,
   ): void;
-  write(
-    flush: number,
-    input: Uint8Array,
-    inOff: number,
-    inLen: number,
-    out: Uint8Array,
-    outOff: number,
-    outLen: number,
-  ): void;
+  /** The same write on the thread pool: `onWritten` (or `onerror`) says when it is done. */
+  write: ZlibWrite;
   close(): void;
 }
 

@@ -136,7 +136,7 @@ function knowledgeBaseFor(values: Options, ctx: CliContext): KnowledgeBase {
     const fr = ctx.lang === 'fr';
     const why =
       err instanceof KbError
-        ? `${err.file}${err.line ? `:${err.line}` : ''}: ${err.path ? `${err.path}: ` : ''}${(fr && err.reasonFr) || err.reason}`
+        ? err.messageIn(ctx.lang)
         : fr
           ? `${values.kb} : tests.yaml ou dossier trees/ introuvable`
           : `${values.kb}: tests.yaml or the trees/ folder not found`;

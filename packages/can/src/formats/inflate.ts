@@ -243,11 +243,6 @@ export class ThreadedInflater {
     private usable = true,
   ) {}
 
-  /** How many streams may be in flight at once (one per lane). */
-  get lanesCount(): number {
-    return this.width;
-  }
-
   /**
    * Inflates `input` (copied before this returns: the caller may reuse its buffer at once) into
    * `out` or a fresh buffer; the same results as `Inflater.inflate`.

@@ -197,7 +197,7 @@
       div.setAttribute('data-problem', s.problem || 'disconnected');
       div.textContent = config.problems[s.problem || 'disconnected'] || config.problems.unknown;
       // The failing layer's own words, in the page's language (the event carries both).
-      const said = s.said && s.said[config.lang];
+      const said = s.said?.[config.lang];
       if (said) {
         const small = document.createElement('small');
         small.className = 'problem-detail';

@@ -587,7 +587,8 @@ export const REASON_TEXTS = {
   ),
   'pcapng.byte-order': text<{ found: ReasonParam }>(
     (p, say) => `section header block without the byte-order magic 1a2b3c4d: found ${say(p.found)}`,
-    (p, say) => `bloc d'en-tête de section sans le nombre magique d'ordre des octets 1a2b3c4d : trouvé ${say(p.found)}`,
+    (p, say) =>
+      `bloc d'en-tête de section sans le nombre magique d'ordre des octets 1a2b3c4d : trouvé ${say(p.found)}`,
   ),
   'pcapng.bad-version': text<{ major: number; minor: number }>(
     (p) => `unsupported pcapng version ${p.major}.${p.minor} (expected 1.x)`,

@@ -23,9 +23,9 @@ import { detectFormat } from './detect.js';
 import { gunzipAll, gunzipFile, gunzipHead, gunzipSource, innerName, isGzip } from './gzip.js';
 import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
 import { mf4Reader } from './mf4/reader.js';
+import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
 import { pcapReader } from './pcap.js';
 import { pcapngEncoder } from './pcapng-writer.js';
-import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
 import { PythonCanCsvParser, pythonCanCsvFormatter } from './python-can-csv.js';
 import { TrcParser, trcFormatter } from './trc.js';
 import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './writer.js';
@@ -71,14 +71,12 @@ const FORMATTERS: Record<TextFormat, (() => LineFormatter) | undefined> = {
   'python-can-csv': () => pythonCanCsvFormatter(),
 };
 
-const ENCODERS: Record<
-  'mf4' | 'blf' | 'pcapng',
-  (sink: BinarySink, options: WriteOptions) => FrameEncoder
-> = {
-  mf4: (sink, options) => mf4Encoder(sink, options),
-  blf: (sink) => blfEncoder(sink),
-  pcapng: (sink) => pcapngEncoder(sink),
-};
+const ENCODERS: Record<'mf4' | 'blf' | 'pcapng', (sink: BinarySink, options: WriteOptions) => FrameEncoder> =
+  {
+    mf4: (sink, options) => mf4Encoder(sink, options),
+    blf: (sink) => blfEncoder(sink),
+    pcapng: (sink) => pcapngEncoder(sink),
+  };
 
 function parserFor(file: string, format: TextFormat, options: ReadOptions): () => LineParser {
   const make = PARSERS[format];
@@ -265,7 +263,11 @@ export function openLogWriter(
 ): LogWriter {
   if (format === 'pcap')
     // Classic pcap has no interface names and no direction: pcapng keeps both (README).
-    throw new LogWriteError(format, 0, 'writing pcap is not supported: write pcapng (.pcapng), which keeps channels and directions');
+    throw new LogWriteError(
+      format,
+      0,
+      'writing pcap is not supported: write pcapng (.pcapng), which keeps channels and directions',
+    );
   if (format === 'mf4' || format === 'blf' || format === 'pcapng') {
     const encoder = ENCODERS[format];
     const channel = options.defaultChannel;

@@ -42,7 +42,13 @@ export function socketCan(
 
 /** A LINUX_SLL (v1) header: packet type, ARPHRD_CAN (280), no address, protocol (big-endian). */
 export function sll(pkttype: number, protocol: number): Buffer {
-  return Buffer.concat([u16(pkttype, 'be'), u16(280, 'be'), u16(0, 'be'), Buffer.alloc(8), u16(protocol, 'be')]);
+  return Buffer.concat([
+    u16(pkttype, 'be'),
+    u16(280, 'be'),
+    u16(0, 'be'),
+    Buffer.alloc(8),
+    u16(protocol, 'be'),
+  ]);
 }
 
 /** A LINUX_SLL2 header: protocol, reserved, interface index, ARPHRD_CAN, packet type, address length, address. */

@@ -40,11 +40,19 @@ const KINDS = [
   socketCan(0x40000000 | 0x7df, [], { len: 3 }),
   socketCan(0x20000000 | 0x004, [0, 0x10, 0, 0, 0, 0, 0, 0]),
   // CAN FD with FDF|BRS, and an older capture's FD frame: no FDF, told by its 72 bytes.
-  socketCan(0x456, Array.from({ length: 12 }, (_, i) => i), { fdFlags: 0x04 | 0x01 }),
-  socketCan(0x80000000 | 0x1abcdef0, Array.from({ length: 16 }, (_, i) => 0xf0 + (i & 15)), {
-    fdFlags: 0x02,
-    size: 72,
-  }),
+  socketCan(
+    0x456,
+    Array.from({ length: 12 }, (_, i) => i),
+    { fdFlags: 0x04 | 0x01 },
+  ),
+  socketCan(
+    0x80000000 | 0x1abcdef0,
+    Array.from({ length: 16 }, (_, i) => 0xf0 + (i & 15)),
+    {
+      fdFlags: 0x02,
+      size: 72,
+    },
+  ),
   socketCan(0x321, [1, 2, 3, 4, 5, 6, 7, 8], { len8: 0x0c }),
 ];
 const KINDS_READ = [
@@ -99,10 +107,25 @@ describe('classic pcap of a SocketCAN interface', () => {
   it('reads cooked captures (LINUX_SLL) with the CAN id in the capturing host byte order, and the direction', async () => {
     // Little-endian file: the id word is little-endian too (libpcap: host order of the writer).
     const le = pcapFile('le', false, 113, [
-      { sec: 10, frac: 1, bytes: Buffer.concat([sll(0, 0x000c), socketCan(0x80000000 | 0x18daf110, [0x02, 0x3e], { idOrder: 'le' })]) },
-      { sec: 10, frac: 2, bytes: Buffer.concat([sll(4, 0x000c), socketCan(0x7e0, [0x02, 0x3e, 0x00], { idOrder: 'le' })]) },
+      {
+        sec: 10,
+        frac: 1,
+        bytes: Buffer.concat([
+          sll(0, 0x000c),
+          socketCan(0x80000000 | 0x18daf110, [0x02, 0x3e], { idOrder: 'le' }),
+        ]),
+      },
+      {
+        sec: 10,
+        frac: 2,
+        bytes: Buffer.concat([sll(4, 0x000c), socketCan(0x7e0, [0x02, 0x3e, 0x00], { idOrder: 'le' })]),
+      },
       // CAN FD by the protocol 0x000D, even without FDF or a 72-byte size.
-      { sec: 10, frac: 3, bytes: Buffer.concat([sll(4, 0x000d), socketCan(0x100, [9, 9], { idOrder: 'le', size: 16 })]) },
+      {
+        sec: 10,
+        frac: 3,
+        bytes: Buffer.concat([sll(4, 0x000d), socketCan(0x100, [9, 9], { idOrder: 'le', size: 16 })]),
+      },
       // IPv4 and CAN XL on the `any` device: not CAN, counted.
       { sec: 10, frac: 4, bytes: Buffer.concat([sll(0, 0x0800), Buffer.alloc(20)]) },
       { sec: 10, frac: 5, bytes: Buffer.concat([sll(0, 0x000e), Buffer.alloc(20)]) },
@@ -123,8 +146,16 @@ describe('classic pcap of a SocketCAN interface', () => {
 
   it('reads LINUX_SLL2 with the interface index as the channel', async () => {
     const file = pcapFile('le', false, 276, [
-      { sec: 5, frac: 0, bytes: Buffer.concat([sll2(0, 0x000c, 3), socketCan(0x123, [1], { idOrder: 'le' })]) },
-      { sec: 5, frac: 1, bytes: Buffer.concat([sll2(4, 0x000c, 4), socketCan(0x124, [2], { idOrder: 'le' })]) },
+      {
+        sec: 5,
+        frac: 0,
+        bytes: Buffer.concat([sll2(0, 0x000c, 3), socketCan(0x123, [1], { idOrder: 'le' })]),
+      },
+      {
+        sec: 5,
+        frac: 1,
+        bytes: Buffer.concat([sll2(4, 0x000c, 4), socketCan(0x124, [2], { idOrder: 'le' })]),
+      },
     ]);
     expect(await all(readLogText(file, 'sll2.pcap'))).toEqual([
       { id: 0x123, extended: false, data: '01', timestamp: 5, direction: 'rx', channel: '3' },
@@ -139,7 +170,7 @@ describe('classic pcap of a SocketCAN interface', () => {
     expect(err.offset).toBe(20);
     expect(err.message).toMatch(/link type 1 carries no CAN frames/);
     expect(parseErrorMessage(err, 'fr')).toBe(
-      "eth.pcap, octet 20 (0x14) : le type de liaison 1 ne transporte pas de trames CAN (attendu : 227 CAN_SOCKETCAN, 113 LINUX_SLL ou 276 LINUX_SLL2)",
+      'eth.pcap, octet 20 (0x14) : le type de liaison 1 ne transporte pas de trames CAN (attendu : 227 CAN_SOCKETCAN, 113 LINUX_SLL ou 276 LINUX_SLL2)',
     );
   });
 
@@ -162,7 +193,9 @@ describe('classic pcap of a SocketCAN interface', () => {
     expect(err).toBeInstanceOf(BinaryLogError);
     // The third record starts after the 24-byte header and two records of 16 + 16 bytes.
     expect((err as BinaryLogError).offset).toBe(24 + 2 * 32);
-    expect((err as Error).message).toMatch(/truncated file: packet of 32 bytes goes past the end of the file \(27 bytes left\)/);
+    expect((err as Error).message).toMatch(
+      /truncated file: packet of 32 bytes goes past the end of the file \(27 bytes left\)/,
+    );
     const lenient = readLogText(cut, 'cut.pcap', { lenient: true });
     expect((await all(lenient)).length).toBe(2);
     expect(lenient.skipped.map((e) => (e as BinaryLogError).offset)).toEqual([88]);
@@ -178,7 +211,9 @@ describe('classic pcap of a SocketCAN interface', () => {
       { sec: 1, frac: 3, bytes: KINDS[1] },
     ]);
     const err = await all(readLogText(file, 'bad.pcap')).catch((e) => e);
-    expect(err.message).toBe('bad.pcap: byte 56 (0x38): id 0x1234 out of range for an 11-bit identifier (packet 2)');
+    expect(err.message).toBe(
+      'bad.pcap: byte 56 (0x38): id 0x1234 out of range for an 11-bit identifier (packet 2)',
+    );
     const reader = readLogText(file, 'bad.pcap', { lenient: true });
     expect((await all(reader)).map((f) => f.id)).toEqual([0x123, 0x12345678]);
     expect(reader.skipped.map((e) => e.message)).toEqual([
@@ -261,16 +296,47 @@ describe('pcapng', () => {
       for await (const f of readLogText(file.subarray(0, file.length - 10), 'cut.pcapng')) got.push(f);
     })().catch((e) => e);
     expect(got.length).toBe(1);
-    expect(err.message).toMatch(/truncated file: block 0x00000006 of 48 bytes goes past the end of the file \(38 bytes left\)/);
+    expect(err.message).toMatch(
+      /truncated file: block 0x00000006 of 48 bytes goes past the end of the file \(38 bytes left\)/,
+    );
   });
 });
 
 describe('writing pcapng', () => {
   const frames: Frame[] = [
-    { id: 0x123, extended: false, data: Uint8Array.of(1, 2, 3), timestamp: 1641469561.9497, channel: 'can0', direction: 'rx' },
-    { id: 0x18daf110, extended: true, data: Uint8Array.of(0x10, 0x20), timestamp: 1641469562.000001, channel: 'can1', direction: 'tx' },
-    { id: 0x7df, extended: false, data: new Uint8Array(0), timestamp: 1641469562.5, remote: true, dlc: 8, channel: 'can0' },
-    { id: 0x40, extended: false, data: new Uint8Array(8), timestamp: 1641469563, error: true, channel: 'can0' },
+    {
+      id: 0x123,
+      extended: false,
+      data: Uint8Array.of(1, 2, 3),
+      timestamp: 1641469561.9497,
+      channel: 'can0',
+      direction: 'rx',
+    },
+    {
+      id: 0x18daf110,
+      extended: true,
+      data: Uint8Array.of(0x10, 0x20),
+      timestamp: 1641469562.000001,
+      channel: 'can1',
+      direction: 'tx',
+    },
+    {
+      id: 0x7df,
+      extended: false,
+      data: new Uint8Array(0),
+      timestamp: 1641469562.5,
+      remote: true,
+      dlc: 8,
+      channel: 'can0',
+    },
+    {
+      id: 0x40,
+      extended: false,
+      data: new Uint8Array(8),
+      timestamp: 1641469563,
+      error: true,
+      channel: 'can0',
+    },
     {
       id: 0x1abcdef0,
       extended: true,
@@ -281,7 +347,14 @@ describe('writing pcapng', () => {
       esi: true,
       channel: 'can1',
     },
-    { id: 0x100, extended: false, data: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), dlc: 15, timestamp: 1641469565, channel: 'can0' },
+    {
+      id: 0x100,
+      extended: false,
+      data: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+      dlc: 15,
+      timestamp: 1641469565,
+      channel: 'can0',
+    },
   ];
 
   it('lays the first frame out as the standard says: SHB, IDB with if_name, EPB with a big-endian id word', async () => {
@@ -323,9 +396,59 @@ describe('writing pcapng', () => {
   });
 });
 
+describe('reading through windows', () => {
+  it('a capture larger than the 1 MiB window, with a block larger than it in the middle, reads whole', async () => {
+    const many: Frame[] = Array.from({ length: 60_000 }, (_, i) => ({
+      id: i % 0x800,
+      extended: false,
+      data: Uint8Array.of(i & 255, (i >> 8) & 255, (i >> 16) & 255),
+      timestamp: 1700000000 + i / 1000,
+      channel: i % 3 ? 'can0' : 'can1',
+    }));
+    const first = join(dir, 'first.pcapng');
+    await writeLog(first, many.slice(0, 30_000), 'pcapng');
+    const second = join(dir, 'second.pcapng');
+    await writeLog(second, many.slice(30_000), 'pcapng');
+    const { readFileSync } = await import('node:fs');
+    // A 1.5 MiB custom block (type 0x40000BAD) between the two sections: skipped.
+    const big = block(0x40000bad, Buffer.alloc(1.5 * 2 ** 20, 0x55), 'le');
+    const path = join(dir, 'big.pcapng');
+    writeFileSync(path, Buffer.concat([readFileSync(first), big, readFileSync(second)]));
+    const reader = readLog(path);
+    let n = 0;
+    for await (const f of reader) {
+      const want = many[n];
+      if (
+        f.id !== want.id ||
+        hex(f) !== hex({ ...want }) ||
+        f.channel !== want.channel ||
+        f.timestamp !== want.timestamp
+      )
+        throw new Error(`frame ${n}: ${JSON.stringify(view(f))} instead of ${JSON.stringify(view(want))}`);
+      n++;
+    }
+    expect(n).toBe(60_000);
+    expect(reader.bytesRead).toBe((await import('node:fs')).statSync(path).size);
+  });
+
+  it('reads a gzip-compressed capture as the capture inside', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const file = pcapFile('le', false, 227, [{ sec: 7, frac: 0, bytes: KINDS[0] }]);
+    const path = join(dir, 'bus.pcap.gz');
+    writeFileSync(path, gzipSync(file));
+    const reader = readLog(path);
+    expect(await all(reader)).toEqual([{ ...KINDS_READ[0], timestamp: 7 }]);
+    expect(reader.format).toBe('pcap');
+  });
+});
+
 describe('detection', () => {
   const pcap = pcapFile('le', false, 227, [{ sec: 1, frac: 0, bytes: KINDS[0] }]);
-  const ng = Buffer.concat([sectionHeader('be'), interfaceBlock('be', 227, 'can0'), enhancedPacket('be', 0, 1n, KINDS[0])]);
+  const ng = Buffer.concat([
+    sectionHeader('be'),
+    interfaceBlock('be', 227, 'can0'),
+    enhancedPacket('be', 0, 1n, KINDS[0]),
+  ]);
 
   it('recognises pcap and pcapng by their magic under any name', () => {
     expect(detectFormat('trace.pcap', pcap)).toBe('pcap');

@@ -103,6 +103,7 @@ class PcapIterator extends BinaryCursor {
   private interfaces: Interface[] = [];
   /** The window of file bytes, where it starts in the file, and the parse position in it. */
   private buf: Buffer = Buffer.alloc(0);
+  private window: Buffer | undefined;
   private bufAt = 0;
   private p = 0;
   /** Bytes the record at `p` needs in the window (0: a header's worth). */
@@ -127,6 +128,7 @@ class PcapIterator extends BinaryCursor {
 
   protected async release(): Promise<void> {
     this.buf = Buffer.alloc(0);
+    this.window = undefined;
   }
 
   protected async open(): Promise<void> {
@@ -160,7 +162,10 @@ class PcapIterator extends BinaryCursor {
     const left = this.buf.length - this.p;
     // The window already holds all that is left of the file: the record at `p` cannot grow.
     if (this.bufAt + this.buf.length >= this.size && left > 0) return false;
-    this.buf = await this.source.read(at, Math.min(this.size - at, Math.max(READ_CHUNK, this.need)));
+    const length = Math.min(this.size - at, Math.max(READ_CHUNK, this.need));
+    // One reused window buffer: frames are copied out of it into the batch as they are decoded.
+    if (length <= READ_CHUNK) this.window ??= Buffer.allocUnsafe(READ_CHUNK);
+    this.buf = await this.source.read(at, length, length <= READ_CHUNK ? this.window : undefined);
     this.bufAt = at;
     this.p = 0;
     return this.buf.length > 0;
@@ -260,7 +265,7 @@ class PcapIterator extends BinaryCursor {
     const end = p + length - 4;
     switch (type) {
       case SHB:
-        this.section(buf, body, end, at);
+        this.section(buf, body, at);
         break;
       case IDB:
         this.interfaceBlock(buf, body, end, at);
@@ -279,7 +284,7 @@ class PcapIterator extends BinaryCursor {
     return true;
   }
 
-  private section(buf: Buffer, body: number, end: number, at: number): void {
+  private section(buf: Buffer, body: number, at: number): void {
     const major = this.u16(buf, body + 4);
     if (major !== 1) {
       this.fatal(at + 12, reason('pcapng.bad-version', { major, minor: this.u16(buf, body + 6) }));
@@ -287,11 +292,13 @@ class PcapIterator extends BinaryCursor {
     }
     // A new section starts its own list of interfaces.
     this.interfaces = [];
-    void end;
   }
 
   private interfaceBlock(buf: Buffer, body: number, end: number, at: number): void {
-    if (end - body < 8) return this.problem(at, reason('pcapng.block-short', { block: 'IDB' }));
+    if (end - body < 8) {
+      this.problem(at, reason('pcapng.block-short', { block: 'IDB' }));
+      return;
+    }
     const index = this.interfaces.length;
     const iface: Interface = {
       linktype: this.u16(buf, body),
@@ -319,18 +326,32 @@ class PcapIterator extends BinaryCursor {
     });
   }
 
-  private packetBlock(batch: FrameBatch, type: number, buf: Buffer, body: number, end: number, at: number): void {
-    if (end - body < 20) return this.problem(at, reason('pcapng.block-short', { block: type === EPB ? 'EPB' : 'PB' }));
+  private packetBlock(
+    batch: FrameBatch,
+    type: number,
+    buf: Buffer,
+    body: number,
+    end: number,
+    at: number,
+  ): void {
+    if (end - body < 20) {
+      this.problem(at, reason('pcapng.block-short', { block: type === EPB ? 'EPB' : 'PB' }));
+      return;
+    }
     const id = type === EPB ? this.u32(buf, body) : this.u16(buf, body);
     const caplen = this.u32(buf, body + 12);
     const wire = this.u32(buf, body + 16);
     const data = body + 20;
     this.packet++;
-    if (data + caplen > end)
-      return this.packetProblem(at, reason('pcap.data-cut', { announced: caplen, holds: end - data }));
+    if (data + caplen > end) {
+      this.packetProblem(at, reason('pcap.data-cut', { announced: caplen, holds: end - data }));
+      return;
+    }
     const iface = this.interfaces[id];
-    if (iface === undefined)
-      return this.packetProblem(at, reason('pcapng.unknown-interface', { id, count: this.interfaces.length }));
+    if (iface === undefined) {
+      this.packetProblem(at, reason('pcapng.unknown-interface', { id, count: this.interfaces.length }));
+      return;
+    }
     this.dirFlags = 0;
     this.options_(buf, data + pad4(caplen), end, at, (code, v, n) => {
       if (code === EPB_FLAGS && n >= 4) {
@@ -348,15 +369,23 @@ class PcapIterator extends BinaryCursor {
 
   /** A simple packet block: interface 0, no time stamp (the frame gets the last one seen). */
   private simplePacket(batch: FrameBatch, buf: Buffer, body: number, end: number, at: number): void {
-    if (end - body < 4) return this.problem(at, reason('pcapng.block-short', { block: 'SPB' }));
+    if (end - body < 4) {
+      this.problem(at, reason('pcapng.block-short', { block: 'SPB' }));
+      return;
+    }
     this.packet++;
     const iface = this.interfaces[0];
-    if (iface === undefined) return this.packetProblem(at, reason('pcapng.unknown-interface', { id: 0, count: 0 }));
+    if (iface === undefined) {
+      this.packetProblem(at, reason('pcapng.unknown-interface', { id: 0, count: 0 }));
+      return;
+    }
     const wire = this.u32(buf, body);
     let caplen = Math.min(wire, end - body - 4);
     if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
     this.dirFlags = 0;
-    const result = isCanLinkType(iface.linktype) ? this.decode(iface.linktype, buf, body + 4, caplen, wire) : 'other';
+    const result = isCanLinkType(iface.linktype)
+      ? this.decode(iface.linktype, buf, body + 4, caplen, wire)
+      : 'other';
     this.take(batch, result, at, this.lastUs, iface);
   }
 
@@ -384,7 +413,8 @@ class PcapIterator extends BinaryCursor {
 
   /** The frame of one packet by its link type; sets the direction a cooked capture gives. */
   private decode(linktype: number, buf: Buffer, at: number, length: number, wire: number): PacketResult {
-    if (linktype === LINKTYPE_CAN_SOCKETCAN) return decodeSocketCan(buf, at, length, wire, 'socketcan', false, this.row);
+    if (linktype === LINKTYPE_CAN_SOCKETCAN)
+      return decodeSocketCan(buf, at, length, wire, 'socketcan', false, this.row);
     const header = linktype === LINKTYPE_LINUX_SLL ? SLL_HEADER : SLL2_HEADER;
     if (length < header) return reason('pcap.cooked-short', { needs: header, length });
     let protocol: number;
@@ -409,16 +439,26 @@ class PcapIterator extends BinaryCursor {
   }
 
   /** Puts a decoded packet in the batch, counts one that is not CAN, reports a bad one. */
-  private take(batch: FrameBatch, result: PacketResult, at: number, us: number, iface: Interface | undefined): void {
+  private take(
+    batch: FrameBatch,
+    result: PacketResult,
+    at: number,
+    us: number,
+    iface: Interface | undefined,
+  ): void {
     if (result === 'other') {
       this.otherPackets++;
       return;
     }
-    if (result !== 'frame') return this.packetProblem(at, result);
+    if (result !== 'frame') {
+      this.packetProblem(at, result);
+      return;
+    }
     const row = this.row;
     row.flags |= this.dirFlags;
     // A cooked capture on the `any` device (or on no named one) says the bus by its interface index.
-    const sll2 = this.ifindexChannel !== undefined && (iface === undefined || !iface.named || iface.channel === 'any');
+    const sll2 =
+      this.ifindexChannel !== undefined && (iface === undefined || !iface.named || iface.channel === 'any');
     row.channel = sll2 ? this.ifindexChannel : iface?.channel;
     this.ifindexChannel = undefined;
     rowInto(row, us / 1e6, batch);
@@ -426,7 +466,8 @@ class PcapIterator extends BinaryCursor {
 
   /** Microseconds of a pcapng time stamp in the interface's resolution, exactly rounded. */
   private micros(hi: number, lo: number, iface: Interface): number {
-    if (iface.decimal && iface.digits <= 6) return (hi * 2 ** 32 + lo) * 10 ** (6 - iface.digits) + iface.offsetUs;
+    if (iface.decimal && iface.digits <= 6)
+      return (hi * 2 ** 32 + lo) * 10 ** (6 - iface.digits) + iface.offsetUs;
     // Nanosecond (and finer, or binary) units: more than 2^53 of them since 1970, so whole numbers.
     const units = iface.decimal ? 10n ** BigInt(iface.digits) : 1n << BigInt(iface.digits);
     const v = (BigInt(hi) << 32n) | BigInt(lo);

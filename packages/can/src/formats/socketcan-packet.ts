@@ -53,12 +53,14 @@ export function decodeSocketCan(
     ? (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0
     : ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
   // The page's rule: FDF says CAN FD; without it (older software never set it) a 72-byte frame is CAN FD.
-  const fd = kind === 'canfd' || (kind === 'socketcan' && ((fdFlags & CANFD_FDF) !== 0 || wire === CANFD_MTU));
+  const fd =
+    kind === 'canfd' || (kind === 'socketcan' && ((fdFlags & CANFD_FDF) !== 0 || wire === CANFD_MTU));
   const extended = (word & CAN_EFF_FLAG) !== 0;
   const error = (word & CAN_ERR_FLAG) !== 0;
   const remote = !fd && !error && (word & CAN_RTR_FLAG) !== 0;
   let id = word & 0x1fffffff;
-  if (!extended && !error && id > 0x7ff) return reason('id-over-11-bit', { id: id.toString(16).toUpperCase() });
+  if (!extended && !error && id > 0x7ff)
+    return reason('id-over-11-bit', { id: id.toString(16).toUpperCase() });
   let flags = 0;
   let dlc = -1;
   let n = len;

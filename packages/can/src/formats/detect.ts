@@ -23,12 +23,22 @@ export function formatFromExtension(path: string): LogFormat | undefined {
   return BY_EXTENSION[extname(path).toLowerCase()];
 }
 
-/** MF4 (finalised or not, as loggers leave them), BLF, pcap or pcapng from the magic at the start of the file. */
+/**
+ * MF4 (finalised or not, as loggers leave them) or BLF from the magic at the start of the file.
+ * pcap and pcapng are not answered here: the dashboard's upload takes what this names as a binary
+ * log it stores as candump under a `.log` name, which it does for these two only (see
+ * `logMagic` for every binary format a reader takes).
+ */
 export function binaryMagic(firstBytes: Uint8Array): LogFormat | undefined {
   const head = Buffer.from(firstBytes.subarray(0, 8)).toString('latin1');
   if (head === 'MDF     ' || head === 'UnFinMF ') return 'mf4';
   if (head.startsWith('LOGG')) return 'blf';
-  return pcapMagic(firstBytes);
+  return undefined;
+}
+
+/** Any binary log from its magic: MF4, BLF, pcap or pcapng. */
+export function logMagic(firstBytes: Uint8Array): LogFormat | undefined {
+  return binaryMagic(firstBytes) ?? pcapMagic(firstBytes);
 }
 
 /**
@@ -36,7 +46,7 @@ export function binaryMagic(firstBytes: Uint8Array): LogFormat | undefined {
  * lines that are not blank; a handful of sure markers per format, so a wrong guess is unlikely.
  */
 export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
-  const binary = binaryMagic(firstBytes);
+  const binary = logMagic(firstBytes);
   if (binary) return binary;
   const text = Buffer.from(firstBytes.subarray(0, 4096)).toString('latin1');
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -83,7 +93,7 @@ function isCanHackerLine(line: string): boolean {
 export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   const byName = formatFromExtension(path);
   if (firstBytes.length === 0) throw new LogParseError(path, 1, reason('empty-file'));
-  const binary = binaryMagic(firstBytes);
+  const binary = logMagic(firstBytes);
   if (binary) return binary;
   if (Buffer.from(firstBytes.subarray(0, 12)).toString('latin1') === 'Generic File') {
     throw new LogParseError(path, 1, reason('canedge-packed'));

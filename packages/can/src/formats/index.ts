@@ -35,7 +35,7 @@ export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump
 export { CandumpScreenParser } from './candump-screen.js';
 export { CanHackerParser, canHackerFormatter } from './canhacker.js';
 export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
-export { binaryMagic, detectFormat, formatFromExtension, sniffFormat } from './detect.js';
+export { binaryMagic, detectFormat, formatFromExtension, logMagic, sniffFormat } from './detect.js';
 export { gunzipAll, innerName, isGzip } from './gzip.js';
 export type { LineParser } from './line-reader.js';
 export type { Mf4Compression } from './mf4/writer.js';

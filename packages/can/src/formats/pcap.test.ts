@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../frame.js';
 import { BinaryLogError, type LogReader } from '../log.js';
 import { parseErrorMessage } from '../parse-error-message.js';
-import { detectFormat, readLog, readLogText, writeLog } from './index.js';
+import { binaryMagic, detectFormat, logMagic, readLog, readLogText, writeLog } from './index.js';
 import {
   block,
   enhancedPacket,
   interfaceBlock,
+  options,
   pcapFile,
   sectionHeader,
   simplePacket,
@@ -266,6 +267,33 @@ describe('pcapng', () => {
     ]);
   });
 
+  it('reads binary time resolutions (if_tsresol 0x94: 2^-20 s) and if_tsoffset (seconds added)', async () => {
+    // An IDB written out field by field: link type 227, reserved, snaplen 0, then its options:
+    // if_tsresol (9) = 0x94, if_tsoffset (14) = 1,600,000,000 as a signed 64-bit little-endian value.
+    const offset = Buffer.alloc(8);
+    offset.writeBigInt64LE(1_600_000_000n);
+    const idb = block(
+      1,
+      Buffer.concat([
+        Buffer.from([227, 0, 0, 0, 0, 0, 0, 0]),
+        options(
+          [
+            [9, Buffer.from([0x94])],
+            [14, offset],
+          ],
+          'le',
+        ),
+      ]),
+      'le',
+    );
+    // 100,000,000.5 s in 2^-20 s units, plus the offset: 1,700,000,000.5.
+    const ts = 100_000_000n * 2n ** 20n + 2n ** 19n;
+    const file = Buffer.concat([sectionHeader('le'), idb, enhancedPacket('le', 0, ts, KINDS[0])]);
+    expect(await all(readLogText(file, 'bin.pcapng'))).toEqual([
+      { ...KINDS_READ[0], timestamp: 1700000000.5, channel: '0' },
+    ]);
+  });
+
   it('a bad block length is an error at its byte; a packet on an undescribed interface is skipped in lenient mode', async () => {
     const good = Buffer.concat([sectionHeader('le'), interfaceBlock('le', 227, 'can0')]);
     const epb = enhancedPacket('le', 0, 1n, KINDS[0]);
@@ -458,6 +486,10 @@ describe('detection', () => {
     // Wireshark saves pcapng under a .pcap name too: the magic decides.
     expect(detectFormat('wireshark.pcap', ng)).toBe('pcapng');
     expect(detectFormat('x.log', ng)).toBe('pcapng');
+    expect(logMagic(pcap)).toBe('pcap');
+    // binaryMagic stays MF4 and BLF: the dashboard stores what it names as candump under `.log`.
+    expect(binaryMagic(pcap)).toBeUndefined();
+    expect(binaryMagic(ng)).toBeUndefined();
   });
 
   it('reads a file whose name says nothing', async () => {

@@ -106,6 +106,14 @@ export function startProgress(ctx: CliContext, reader: LogReader, file: string):
 
 /** Reports the lines a lenient read skipped: how many, and the first few with file and line. */
 export function reportSkipped(ctx: CliContext, reader: LogReader): void {
+  // A capture (pcap, pcapng) may hold packets that are not CAN frames: said, never read as frames.
+  const other = reader.otherPackets ?? 0;
+  if (other > 0)
+    ctx.stderr.write(
+      ctx.lang === 'fr'
+        ? `${other} paquet(s) sans trame CAN ni CAN FD passé(s) (CAN XL, autre protocole ou autre interface)\n`
+        : `${other} packet(s) holding no CAN or CAN FD frame passed over (CAN XL, another protocol or interface)\n`,
+    );
   const n = reader.skipped.length;
   if (n === 0) return;
   // Binary logs (MF4, BLF) are read by blocks and records, not lines.

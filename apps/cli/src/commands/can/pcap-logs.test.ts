@@ -84,4 +84,39 @@ describe('atelier can on pcapng captures', () => {
       /cut\.pcapng, octet \d+ \(0x[0-9a-f]+\) : fichier tronqué : le bloc 0x00000006 de \d+ octets dépasse la fin du fichier/,
     );
   });
+
+  it('cat: a cooked capture on `any` prints its CAN frames and says how many other packets it passed over', async () => {
+    // Classic pcap, little-endian, link type 113 (LINUX_SLL), written by hand: a CAN frame received
+    // (id 0x7E8 little-endian, as the capturing host wrote it) and an IPv4 packet (protocol 0x0800).
+    // magic, version 2.4, time zone, accuracy, snap length 262144, link type 113: all little-endian.
+    const header = Buffer.from(
+      'd4c3b2a1' + '02000400' + '00000000' + '00000000' + '00000400' + '71000000',
+      'hex',
+    );
+    const record = (sec: number, bytes: Buffer) => {
+      const r = Buffer.alloc(16);
+      r.writeUInt32LE(sec, 0);
+      r.writeUInt32LE(bytes.length, 8);
+      r.writeUInt32LE(bytes.length, 12);
+      return Buffer.concat([r, bytes]);
+    };
+    // packet type 0 (to us), ARPHRD_CAN (0x118), no address, then the protocol: big-endian.
+    const sll = (protocol: string) => Buffer.from(`0000${'0118'}0000${'00'.repeat(8)}${protocol}`, 'hex');
+    const can = Buffer.from('e807000003000000410c1a0000000000', 'hex');
+    const file = join(dir, 'any.pcap');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        header,
+        record(1700000000, Buffer.concat([sll('000c'), can])),
+        record(1700000001, Buffer.concat([sll('0800'), Buffer.alloc(20)])),
+      ]),
+    );
+    const r = await runCli(['can', 'cat', file], { cwd: ROOT, env: { ATELIER_LANG: 'fr' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('(1700000000.000000) can0 7E8#410C1A R\n');
+    expect(r.stderr).toBe(
+      '1 paquet(s) sans trame CAN ni CAN FD passé(s) (CAN XL, autre protocole ou autre interface)\n',
+    );
+  });
 });

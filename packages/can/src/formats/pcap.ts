@@ -168,6 +168,7 @@ class PcapIterator extends BinaryCursor {
     this.buf = await this.source.read(at, length, length <= READ_CHUNK ? this.window : undefined);
     this.bufAt = at;
     this.p = 0;
+    this.need = 0;
     return this.buf.length > 0;
   }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allOf, programRuns, requireOracle } from '../../../../tests/support/index.js';
 import type { Frame } from '../frame.js';
+import { markOriginFile, readOriginFile } from '../origin.js';
 import { LEAF_LOG } from './formats.test-support.js';
 import { readLog, writeLog } from './index.js';
 
@@ -19,6 +20,7 @@ const tshark = requireOracle(
     programRuns('editcap', ['-v']),
     programRuns('mergecap', ['-v']),
     programRuns('text2pcap', ['-v']),
+    programRuns('capinfos', ['-v']),
   ),
 );
 const itWithTshark = (name: string, fn: () => Promise<void>) =>
@@ -409,6 +411,33 @@ describe('pcapng checked against Wireshark (tshark)', () => {
       // tshark has no interface name for a classic pcap; Atelier names the bus by the SLL2 index.
       const ours2 = await atelierReads(v2, (f) => (f.channel === '7' ? '' : `unexpected ${f.channel}`));
       expect(ours2).toEqual(theirs2);
+    },
+  );
+
+  itWithTshark(
+    'a simulated recording marked in pcapng: Wireshark shows the capture comment and reads the same frames',
+    async () => {
+      const file = join(dir, 'sim.pcapng');
+      await writeLog(file, MIXED, 'pcapng');
+      const before = tsharkReads(file);
+      expect(
+        await markOriginFile(file, 'pcapng', { source: 'atelier-simulator', scenario: 'kona-battery' }),
+      ).toBe(true);
+      expect(run('capinfos', ['-k', file])).toMatch(
+        /Capture comment:\s+origin=atelier-simulator scenario=kona-battery — simulated vehicle/,
+      );
+      expect(tsharkReads(file)).toEqual(before);
+      expect(readOriginFile(file, 'pcapng')).toEqual({
+        source: 'atelier-simulator',
+        scenario: 'kona-battery',
+      });
+      // Rewritten by Wireshark's editcap, the comment stays and Atelier still finds it.
+      const again = join(dir, 'sim-editcap.pcapng');
+      run('editcap', ['-F', 'pcapng', file, again]);
+      expect(readOriginFile(again, 'pcapng')).toEqual({
+        source: 'atelier-simulator',
+        scenario: 'kona-battery',
+      });
     },
   );
 });

@@ -294,6 +294,29 @@ describe('pcapng', () => {
     ]);
   });
 
+  it('a capture of no CAN interface is an error naming its link type, not an empty log; other interfaces are counted', async () => {
+    const ethernet = Buffer.concat([
+      sectionHeader('le'),
+      interfaceBlock('le', 1, 'eth0'),
+      enhancedPacket('le', 0, 1n, Buffer.alloc(60)),
+    ]);
+    const err = await all(readLogText(ethernet, 'eth.pcapng')).catch((e) => e);
+    expect(err).toBeInstanceOf(BinaryLogError);
+    // The IDB starts after the 28-byte SHB; its link type field 8 bytes in.
+    expect(err.offset).toBe(36);
+    expect(err.message).toMatch(/link type 1 carries no CAN frames/);
+    const mixed = Buffer.concat([
+      sectionHeader('le'),
+      interfaceBlock('le', 1, 'eth0'),
+      interfaceBlock('le', 227, 'can0'),
+      enhancedPacket('le', 0, 1n, Buffer.alloc(60)),
+      enhancedPacket('le', 1, 2n, KINDS[0]),
+    ]);
+    const reader = readLogText(mixed, 'mixed.pcapng');
+    expect(await all(reader)).toEqual([{ ...KINDS_READ[0], timestamp: 0.000002, channel: 'can0' }]);
+    expect(reader.otherPackets).toBe(1);
+  });
+
   it('a bad block length is an error at its byte; a packet on an undescribed interface is skipped in lenient mode', async () => {
     const good = Buffer.concat([sectionHeader('le'), interfaceBlock('le', 227, 'can0')]);
     const epb = enhancedPacket('le', 0, 1n, KINDS[0]);

@@ -116,6 +116,9 @@ class PcapIterator extends BinaryCursor {
   /** Direction flags of the packet being decoded and the channel of a cooked capture's interface index. */
   private dirFlags = 0;
   private ifindexChannel: string | undefined;
+  /** Whether a pcapng interface of a CAN link type was seen, else the first other one. */
+  private sawCanInterface = false;
+  private firstOtherInterface: { at: number; linktype: number } | undefined;
 
   constructor(
     private readonly file: string,
@@ -176,6 +179,11 @@ class PcapIterator extends BinaryCursor {
     if (this.done) return;
     const at = this.bufAt + this.p;
     if (at < this.size) this.problem(at, reason('pcap.bytes-after-last', { bytes: this.size - at }));
+    // A pcapng capture of no CAN interface at all (an Ethernet capture) is said as classic pcap's
+    // link type is, at its first interface, rather than read as an empty log.
+    const other = this.firstOtherInterface;
+    if (this.ng && !this.sawCanInterface && other !== undefined)
+      throw new BinaryLogError(this.file, other.at, reason('pcap.link-type', { linktype: other.linktype }));
   }
 
   protected takeInto(batch: FrameBatch): void {
@@ -312,6 +320,8 @@ class PcapIterator extends BinaryCursor {
     };
     // The interface is listed even when an option is bad, so the packets that name it are read.
     this.interfaces.push(iface);
+    if (isCanLinkType(iface.linktype)) this.sawCanInterface = true;
+    else this.firstOtherInterface ??= { at: at + 8, linktype: iface.linktype };
     this.options_(buf, body + 8, end, at, (code, v, n) => {
       if (code === IF_NAME && n > 0) {
         iface.channel = buf.toString('utf8', v, v + n).replace(/\0+$/, '');

@@ -1,15 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type Frame, readLog, VirtualBus } from '@atelier/can';
 import { UsageError } from '@atelier/command';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliContext, runCli } from '../../testing.js';
 import { catSubcommand } from './cat.js';
 import { convertSubcommand } from './convert.js';
 import { decodeSubcommand } from './decode.js';
+import { replaySubcommand } from './replay.js';
 import { statsSubcommand } from './stats.js';
 
-/** `.pcapng` (and `.pcap` read) wherever a log works: cat, convert, stats, decode. */
+/** `.pcapng` (and `.pcap` read) wherever a log works: cat, convert, stats, decode, replay. */
 const ROOT = resolve(import.meta.dirname, '../../../../..');
 const FIXTURES = join(ROOT, 'tests/fixtures/can');
 const LEAF_MF4 = join(FIXTURES, 'nissan_leaf_uds_2022-01-06.MF4');
@@ -117,6 +119,25 @@ describe('atelier can on pcapng captures', () => {
     expect(r.stdout).toBe('(1700000000.000000) can0 7E8#410C1A R\n');
     expect(r.stderr).toBe(
       '1 paquet(s) sans trame CAN ni CAN FD passé(s) (CAN XL, autre protocole ou autre interface)\n',
+    );
+  });
+
+  it('replay: a pcapng capture plays every frame onto a virtual bus', async () => {
+    const ng = join(dir, 'replay.pcapng');
+    expect(await convertSubcommand.run([LEAF_LOG, ng], context().ctx)).toBe(0);
+    const frames: Frame[] = [];
+    for await (const f of readLog(LEAF_LOG)) frames.push(f);
+    const listener = new VirtualBus('cli-replay-pcapng');
+    const got: Frame[] = [];
+    listener.subscribe((f) => {
+      got.push(f);
+    });
+    expect(
+      await replaySubcommand.run([ng, '--bus', 'virtual:cli-replay-pcapng', '--max'], context().ctx),
+    ).toBe(0);
+    listener.close();
+    expect(got.map((f) => [f.id, Buffer.from(f.data).toString('hex')])).toEqual(
+      frames.map((f) => [f.id, Buffer.from(f.data).toString('hex')]),
     );
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ReasonParam, ReasonText } from './reason.js';
-import { REASON_TEXTS, TERMS } from './reason-texts.js';
+import { reasonTexts, TERMS } from './reason-texts.js';
+
+const REASON_TEXTS = reasonTexts();
 
 /**
  * Parameters for any text: a string for any name, except the few a text looks into (a term, the

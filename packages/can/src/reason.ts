@@ -1,4 +1,4 @@
-import { REASON_TEXTS, type Term } from './reason-texts.js';
+import { type ReasonTexts, reasonTexts, type Term } from './reason-texts.js';
 import { systemErrorOf } from './system-error-texts.js';
 
 /** The languages a reason is written in: French first, as everywhere in Atelier. */
@@ -14,8 +14,8 @@ export interface ReasonText<P> {
   fr: (p: P, say: (x: ReasonParam) => string) => string;
 }
 
-export type ReasonCode = keyof typeof REASON_TEXTS;
-type ParamsOf<C extends ReasonCode> = (typeof REASON_TEXTS)[C] extends ReasonText<infer P> ? P : never;
+export type ReasonCode = keyof ReasonTexts;
+type ParamsOf<C extends ReasonCode> = ReasonTexts[C] extends ReasonText<infer P> ? P : never;
 
 /**
  * Why a file could not be read, as data: a code of the catalogue and its parameters (the id, the
@@ -72,7 +72,7 @@ export const reasonList = (rs: readonly Reason[]): Reason =>
 
 /** The reason in `lang`, nested reasons in the same language. */
 export function sayReason(r: Reason, lang: ReasonLang): string {
-  const text = REASON_TEXTS[r.code] as ReasonText<ReasonParams>;
+  const text = reasonTexts()[r.code] as ReasonText<ReasonParams>;
   const say = (x: ReasonParam): string => (typeof x === 'object' ? sayReason(x, lang) : String(x));
   return text[lang](r.params, say);
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readingsOf, samplesOf } from '../services/diagnostics.js';
+import { readingsOf, samplesOf, setDiagState, setStatusMessage } from '../services/diagnostics.js';
 import { knowledgeBase } from '../services/knowledge.js';
 import {
   declareAdapter,
@@ -208,6 +208,36 @@ describe('a training session on a simulated scenario', () => {
     expect(exp.traffic.text).toContain('VIN answer removed');
   }, 60_000);
 
+  it("shows a problem that leaves the link up with the failing layer's words, and forgets them once it is over", async () => {
+    const { sessionId: id } = await startAssignment('misfire-cyl2', 'emma');
+    await post('emma', `/diagnostics/${id}/connect`);
+    // What the route stores for an ISO-TP timeout on a read (services/adapters.test.ts makes one).
+    await setStatusMessage(t.store, id, 'timeout', {
+      fr: 'la réponse du calculateur 7E8 ne s’est pas terminée',
+      en: 'ECU 7E8: answer did not complete',
+    });
+    const fr = await t.inject('emma', { method: 'GET', url: `/diagnostics/${id}` });
+    expect(fr.body).toContain('data-problem="timeout"');
+    expect(fr.body).toContain(
+      '<small class="problem-detail">la réponse du calculateur 7E8 ne s’est pas terminée</small>',
+    );
+    const en = await t.inject('emma', { method: 'GET', url: `/diagnostics/${id}?lang=en` });
+    expect(en.body).toContain('<small class="problem-detail">ECU 7E8: answer did not complete</small>');
+    // Connected again without a problem: neither the code nor its words stay.
+    await setDiagState(t.store, id, 'connected', '', Date.now());
+    const after = await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${id}` });
+    expect(after.json()).toMatchObject({ status_message: '', status_detail: '' });
+    expect((await t.inject('emma', { method: 'GET', url: `/diagnostics/${id}` })).body).not.toContain(
+      'problem-detail',
+    );
+    // Words without a problem are not kept.
+    await setStatusMessage(t.store, id, '', { fr: 'x', en: 'x' });
+    expect(
+      (await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${id}` })).json().status_detail,
+    ).toBe('');
+    await post('emma', `/diagnostics/${id}/disconnect`);
+  }, 60_000);
+
   it('keeps every value when the adapter drops mid-session, says so in plain words, and the page stays usable', async () => {
     const { sessionId: id } = await startAssignment('misfire-cyl2', 'emma');
     await post('emma', `/diagnostics/${id}/connect`);
@@ -241,6 +271,12 @@ describe('a training session on a simulated scenario', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('data-problem="disconnected"');
     expect(page.body).toContain('tout ce qui a déjà été lu est conservé');
+    // Under the plain words, what the ELM327 client itself said, in the reader's language.
+    expect(/class="problem-detail">([^<]*)</.exec(page.body)?.[1]).toBe(
+      'liaison avec l&#39;adaptateur perdue : l&#39;adaptateur a fermé la ligne',
+    );
+    const json = await t.inject('emma', { method: 'GET', url: `/api/diagnostics/${id}?lang=en` });
+    expect(json.json().status_detail).toBe('adapter connection lost: the adapter closed the line');
     expect(page.body).toContain('id="connect"');
     expect(page.body).toContain('data-code=');
     // Reading again without an adapter is refused with words, not a crash.

@@ -7,7 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DisconnectedError, LinkError, LinkUnavailableError, NoResponseError } from '@atelier/obd';
+import { makeFrame, VirtualBus } from '@atelier/can';
+import {
+  DisconnectedError,
+  IsoTpLink,
+  LinkError,
+  LinkUnavailableError,
+  NoResponseError,
+  physical,
+} from '@atelier/obd';
 import { parseScenario, SCENARIO_DIR, simulateSession } from '@atelier/vehicle-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../testing.js';
@@ -111,5 +119,47 @@ describe('adapter problems', () => {
     );
     // Words alone classify nothing: an untyped error is unknown, even one that reads like a refusal.
     expect(AdapterProblem.from(new Error('connect ECONNREFUSED 127.0.0.1:1'), where).code).toBe('unknown');
+  });
+});
+
+describe("an adapter problem keeps the failing layer's own words", () => {
+  it('an ECU that breaks off its answer: the channel, the frame due and the bytes received, in both languages', async () => {
+    // The engine ECU starts a 20-byte answer (its first frame) and sends nothing more.
+    const channel = 'workshop-problem-said';
+    const car = new VirtualBus(channel);
+    car.subscribe(
+      (f) => {
+        if (f.data[0] >> 4 === 0)
+          void car.send(makeFrame({ id: 0x7e8, data: [0x10, 0x14, 0x43, 0x02, 0x01, 0x56, 0x46, 0x31] }));
+      },
+      [{ id: 0x7e0, mask: 0x7ff }],
+    );
+    const link = new IsoTpLink(new VirtualBus(channel), { timeoutMs: 300 });
+    try {
+      const err = await link.request({ target: physical(0x7e0), data: Uint8Array.of(0x03) }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const p = AdapterProblem.from(err, 'session 1');
+      expect(p.code).toBe('timeout');
+      // Written by hand from the ISO-TP facts: ECU 7E8, consecutive frame 1 due, 6 of 20 bytes.
+      expect(p.said).toEqual({
+        fr: "la réponse du calculateur 7E8 ne s'est pas terminée : sur 0x7E8, la trame consécutive n° 1 n'est pas arrivée en 1000 ms, après 6 octets sur 20 (N_Cr)",
+        en: 'ECU 7E8: answer did not complete (0x7e8: no consecutive frame within 1000 ms (N_Cr))',
+      });
+      // A failure while opening keeps them too.
+      expect(AdapterProblem.opening(err, 'session 1').said).toEqual(p.said);
+    } finally {
+      await link.close();
+      await car.close();
+    }
+  }, 30_000);
+
+  it('an error with no words of its own gives none; what an adapter sent is clipped', () => {
+    expect(AdapterProblem.from(new Error('boom'), 'x').said).toBeUndefined();
+    const long = new LinkError(`adapter answered ${'x'.repeat(5000)}`, 'adapter-error');
+    const said = AdapterProblem.from(long, 'x').said!;
+    expect(said.fr.length).toBeLessThanOrEqual(300);
+    expect(said.en.length).toBeLessThanOrEqual(300);
   });
 });

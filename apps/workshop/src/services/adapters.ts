@@ -152,6 +152,12 @@ export class AdapterProblem extends Error {
     readonly code: ProblemCode,
     readonly where: string,
     readonly detail = '',
+    /**
+     * What the failing layer itself said, in both languages, when it can say it (an ISO-TP timeout
+     * naming the ECU and the frame due, the adapter's own answer): shown under the plain words, so
+     * that a technician sees which ECU stopped answering, not only that one did.
+     */
+    readonly said?: Text,
   ) {
     super(`${where}: ${PROBLEM_TEXT[code].what.en}${detail ? ` (${detail})` : ''}`);
   }
@@ -165,18 +171,34 @@ export class AdapterProblem extends Error {
     const e = err as Error | undefined;
     // Clipped: what an adapter sent can end up in a message, and it may be anything of any size.
     const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`.slice(0, 300);
+    const said = saidBy(err);
     // The ELM327 client's input guards: more than any answer can hold (an ElmFloodError is also a
     // DisconnectedError, so it is tested first), and no prompt or another device's answer.
-    if (err instanceof ElmFloodError) return new AdapterProblem('flooding', where, detail);
-    if (err instanceof NotElm327Error) return new AdapterProblem('not-elm327', where, detail);
-    if (err instanceof LinkError) return new AdapterProblem(LINK_PROBLEM[err.code], where, detail);
-    return new AdapterProblem('unknown', where, detail);
+    if (err instanceof ElmFloodError) return new AdapterProblem('flooding', where, detail, said);
+    if (err instanceof NotElm327Error) return new AdapterProblem('not-elm327', where, detail, said);
+    if (err instanceof LinkError) return new AdapterProblem(LINK_PROBLEM[err.code], where, detail, said);
+    return new AdapterProblem('unknown', where, detail, said);
   }
 
   /** A failure while opening: a transport that goes away then could not be reached at all. */
   static opening(err: unknown, where: string): AdapterProblem {
     const p = AdapterProblem.from(err, where);
-    return p.code === 'disconnected' ? new AdapterProblem('unreachable', p.where, p.detail) : p;
+    return p.code === 'disconnected' ? new AdapterProblem('unreachable', p.where, p.detail, p.said) : p;
+  }
+}
+
+/**
+ * The error's own words in both languages, for the errors that have them (`messageIn`: link, ISO-TP,
+ * bus and adapter errors), clipped like `detail`: an adapter's answer can be quoted in them.
+ */
+function saidBy(err: unknown): Text | undefined {
+  const say = (err as { messageIn?: unknown } | undefined)?.messageIn;
+  if (typeof say !== 'function') return undefined;
+  try {
+    const text = (lang: 'fr' | 'en') => String(say.call(err, lang)).slice(0, 300);
+    return { fr: text('fr'), en: text('en') };
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,6 +4,7 @@
  * one. The raw traffic lives beside it (`traffic.ts`).
  */
 import type { DiagnosticPath, SessionData } from '@atelier/diagnosis';
+import type { Text } from '../i18n.js';
 import type { Db, Store } from '../store/store.js';
 import type { AdapterChoice } from './adapters.js';
 import { type AssignmentRow, getAssignment } from './classes.js';
@@ -28,6 +29,8 @@ export interface DiagSession {
   adapter_spec: string;
   state: DiagState;
   status_message: string;
+  /** The problem's own words as JSON `{ fr, en }` (see `problemDetail`), or ''. */
+  status_detail: string;
   vin: string | null;
   /** 'match', 'mismatch' or 'unread' against the repair order's vehicle; null without an order. */
   vin_check: string | null;
@@ -169,13 +172,27 @@ export async function setDiagState(
   state: DiagState,
   message: string,
   now: number,
+  detail?: Text,
 ): Promise<void> {
-  await db.run('UPDATE diag_sessions SET state = ?, status_message = ?, ended_at = ? WHERE id = ?', [
-    state,
-    message,
-    state === 'closed' ? now : null,
-    id,
-  ]);
+  await db.run(
+    'UPDATE diag_sessions SET state = ?, status_message = ?, status_detail = ?, ended_at = ? WHERE id = ?',
+    [state, message, detailColumn(message, detail), state === 'closed' ? now : null, id],
+  );
+}
+
+/** The detail column: the words only with a problem to go with them. */
+const detailColumn = (message: string, detail: Text | undefined): string =>
+  message && detail ? JSON.stringify({ fr: detail.fr, en: detail.en }) : '';
+
+/** The stored detail of a session's problem, or undefined (none, or a row written before it existed). */
+export function problemDetail(s: Pick<DiagSession, 'status_detail'>): Text | undefined {
+  if (!s.status_detail) return undefined;
+  try {
+    const d = JSON.parse(s.status_detail) as Partial<Text>;
+    return typeof d.fr === 'string' && typeof d.en === 'string' ? { fr: d.fr, en: d.en } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Stores one value read from the car; the VIN is also checked against the order's vehicle. */
@@ -202,8 +219,12 @@ export async function saveReading(db: Db, sessionId: number, r: Reading, now: nu
 }
 
 /** An adapter problem that did not end the link (no answer, timeout), shown on the session's page. */
-export async function setStatusMessage(db: Db, id: number, code: string): Promise<void> {
-  await db.run('UPDATE diag_sessions SET status_message = ? WHERE id = ?', [code, id]);
+export async function setStatusMessage(db: Db, id: number, code: string, detail?: Text): Promise<void> {
+  await db.run('UPDATE diag_sessions SET status_message = ?, status_detail = ? WHERE id = ?', [
+    code,
+    detailColumn(code, detail),
+    id,
+  ]);
 }
 
 export async function readingsOf(db: Db, sessionId: number): Promise<StoredReading[]> {

@@ -365,7 +365,7 @@ export class DiagnosticsRuntime {
       const p = AdapterProblem.opening(err, `${choice.kind}:${choice.spec}`);
       const t = traffic.take();
       await appendTraffic(this.store, sessionId, format, t.text, t.truncatedAt);
-      await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
+      await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now(), p.said);
       throw p;
     }
     if (this.closed) {
@@ -603,8 +603,8 @@ export class DiagnosticsRuntime {
     await saveSamples(this.store, sessionId, a.samples.splice(0));
     const t = a.traffic.take();
     await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, t.text, t.truncatedAt);
-    await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now());
-    this.hub.publish(topic(sessionId), 'status', { state: 'disconnected', problem: p.code });
+    await setDiagState(this.store, sessionId, 'disconnected', p.code, this.clock.now(), p.said);
+    this.hub.publish(topic(sessionId), 'status', { state: 'disconnected', problem: p.code, said: p.said });
     await a.adapter.close().catch(() => {});
     return p;
   }

@@ -196,6 +196,14 @@
       div.setAttribute('role', 'alert');
       div.setAttribute('data-problem', s.problem || 'disconnected');
       div.textContent = config.problems[s.problem || 'disconnected'] || config.problems.unknown;
+      // The failing layer's own words, in the page's language (the event carries both).
+      const said = s.said?.[config.lang];
+      if (said) {
+        const small = document.createElement('small');
+        small.className = 'problem-detail';
+        small.textContent = said;
+        div.append(small);
+      }
       problemEl.replaceChildren(div);
       // What needs the adapter cannot be used until the page is reloaded and it reconnects.
       for (const b of document.querySelectorAll('#read, #live-start, #live-pause, #guided-verify'))

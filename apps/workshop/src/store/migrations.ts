@@ -803,4 +803,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE staff_absences ADD COLUMN to_half TEXT NOT NULL DEFAULT 'afternoon' CHECK (to_half IN ('morning','afternoon'))",
     ],
   },
+  // An adapter problem's own words (an ISO-TP timeout naming the ECU and the frame due), in French
+  // and English as JSON, beside its code in status_message; '' when there are none.
+  {
+    version: 12,
+    name: "adapter problem's detail with a diagnostic session",
+    sql: ["ALTER TABLE diag_sessions ADD COLUMN status_detail TEXT NOT NULL DEFAULT ''"],
+  },
 ];

@@ -208,6 +208,10 @@ describe('diagnostic sessions in the browser', () => {
       expect(await apprentice.locator('#problem').innerText()).toContain(
         'tout ce qui a déjà été lu est conservé',
       );
+      // The client's own words, in French, under them (from the status event, without a reload).
+      expect(await apprentice.locator('#problem .problem-detail').innerText()).toBe(
+        "liaison avec l'adaptateur perdue : l'adaptateur a fermé la ligne",
+      );
       expect(await apprentice.locator('tr.dtc[data-code="P0171"]').count()).toBeGreaterThan(0);
       await shot(apprentice, '5-adapter-dropped');
       const shown = Number(await apprentice.locator('#live-chart').getAttribute('data-samples'));

@@ -18,6 +18,8 @@ export const errorSchema = {
     field: { type: 'string' },
     /** An adapter problem's code (`unreachable`, `no-vehicle`…), on diagnostic sessions. */
     problem: { type: 'string' },
+    /** What the failing layer said (which ECU, which frame was due), in the reader's language. */
+    detail: { type: 'string' },
   },
 } as const;
 

@@ -57,15 +57,36 @@ function monthOf(name: string): number | undefined {
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** Milliseconds since the epoch (as UTC) of an ASC date such as `Thu Jan 6 11:46:01.949 am 2022`. */
+/**
+ * A time zone written in a date: `UTC`/`GMT`/`Z`, or an offset (`+0100`, `-05:00`). Named zones
+ * other than these (`CET`, `EST`…) are ambiguous abbreviations and stay unread.
+ */
+const ZONE = '(utc|gmt|z|[+-]\\d{2}:?\\d{2})';
+const ASC_DATE = new RegExp(
+  `^\\s*\\S+\\s+(\\S+)\\s+(\\d{1,2})\\s+(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:[.:](\\d{1,9}))?\\s*(am|pm|vorm\\.|nachm\\.)?\\s*${ZONE}?\\s+(\\d{4})\\s*${ZONE}?\\s*$`,
+  'i',
+);
+
+/** Minutes east of UTC of a zone matched by ZONE (0 for UTC, GMT, Z). */
+function zoneMinutes(zone: string | undefined): number {
+  const m = zone === undefined ? null : /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (m === null) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+/**
+ * Milliseconds since the epoch (as UTC) of an ASC date such as `Thu Jan 6 11:46:01.949 am 2022`.
+ * Besides what Vector's tools write, it takes what scripts write in its place: a fraction of up to
+ * nine digits (`00:00:00.000000`, strftime's `%f`; kept to the microsecond) and a time zone before
+ * or after the year (`Sun May 26 19:15:02 UTC 2019`, the Unix `date` command's own output). A date
+ * without a zone is read as UTC, as written; one with an offset is moved to UTC by it.
+ */
 export function parseAscDate(text: string): number | undefined {
-  const m =
-    /^\s*\S+\s+(\S+)\s+(\d{1,2})\s+(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.:](\d{1,3}))?\s*(am|pm|vorm\.|nachm\.)?\s+(\d{4})\s*$/i.exec(
-      text,
-    );
+  const m = ASC_DATE.exec(text);
   if (!m) return undefined;
   const month = monthOf(m[1]);
   if (month === undefined) return undefined;
+  if (m[8] !== undefined && m[10] !== undefined) return undefined;
   let hour = Number(m[3]);
   const half = m[7]?.toLowerCase();
   // CANalyzer writes a 24-hour time and still adds "am" (`Tue Jan 07 13:14:48.626 am 2020` at
@@ -74,8 +95,10 @@ export function parseAscDate(text: string): number | undefined {
     // as written
   } else if (half === 'pm' || half === 'nachm.') hour = (hour % 12) + 12;
   else if (half === 'am' || half === 'vorm.') hour %= 12;
-  const ms = m[6] ? Number(m[6].padEnd(3, '0')) : 0;
-  return Date.UTC(Number(m[8]), month, Number(m[2]), hour, Number(m[4]), Number(m[5]), ms);
+  // To the microsecond: the digits past it are below any CAN timestamp's resolution.
+  const micros = m[6] ? Number(m[6].slice(0, 6).padEnd(6, '0')) : 0;
+  const whole = Date.UTC(Number(m[9]), month, Number(m[2]), hour, Number(m[4]), Number(m[5]));
+  return whole + micros / 1000 - zoneMinutes(m[8] ?? m[10]) * 60_000;
 }
 
 /** `Thu Jan 06 11:46:01.949 am 2022` for epoch milliseconds (as UTC). */
@@ -107,8 +130,11 @@ export type AscReadOptions = Pick<ReadOptions, 'relativeTime'>;
 export class AscParser implements LineParser {
   private hex = true;
   private relative = false;
-  /** Start of measurement in epoch ms, from the `date` line (0 when absent or when times stay relative). */
-  private startMs = 0;
+  /**
+   * Start of measurement in epoch µs, from the `date` line (0 when absent or when times stay
+   * relative); whole, so that adding a frame's offset stays exact.
+   */
+  private startUs = 0;
   private lastUs = 0;
   private readonly channels = new NameCache();
 
@@ -136,7 +162,7 @@ export class AscParser implements LineParser {
       const ms = parseAscDate(text);
       if (ms === undefined)
         throw new LineError(reason('asc.bad-date', { text: clip(text.trim()) }), t - s + 1);
-      if (!this.options.relativeTime) this.startMs = ms;
+      if (!this.options.relativeTime) this.startUs = Math.round(ms * 1000);
       return;
     }
     if (word === 'base') {
@@ -234,7 +260,7 @@ export class AscParser implements LineParser {
     }
     const at = this.relative ? this.lastUs + us : us;
     this.lastUs = at;
-    return { id, extended, data, timestamp: (this.startMs * 1000 + at) / 1e6, channel, direction };
+    return { id, extended, data, timestamp: (this.startUs + at) / 1e6, channel, direction };
   }
 
   /** A line starting with a time: a frame, an error frame, or another event (skipped). */
@@ -244,7 +270,7 @@ export class AscParser implements LineParser {
     if (us < 0) throw new LineError(reason('bad-timestamp', { text: clip(latin1(buf, i, t)) }), i - s + 1);
     const at = this.relative ? this.lastUs + us : us;
     this.lastUs = at;
-    const timestamp = (this.startMs * 1000 + at) / 1e6;
+    const timestamp = (this.startUs + at) / 1e6;
     i = skipBlanks(buf, t, e);
     t = tokenEnd(buf, i, e);
     if (i === e) return undefined;

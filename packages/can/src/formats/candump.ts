@@ -22,14 +22,21 @@ const CAN_ERR_MASK = 0x1fffffff;
 const CANFD_BRS = 0x01;
 const CANFD_ESI = 0x02;
 const HASH = 0x23;
-/** The byte two hex digits spell, indexed by (first << 8 | second); -1 when either is not hex. */
-const HEX_PAIR = (() => {
+/**
+ * The byte two hex digits spell, indexed by (first << 8 | second); -1 when either is not hex. Built
+ * on first use: filling its 65,536 entries costs about a millisecond and a half, which every
+ * process loading the package would pay at start-up, reading candump or not.
+ */
+let hexPairs: Int16Array | undefined;
+function hexPairTable(): Int16Array {
+  if (hexPairs !== undefined) return hexPairs;
   const t = new Int16Array(1 << 16).fill(-1);
   for (let a = 0; a < 256; a++)
     for (let b = 0; b < 256; b++)
       if (HEX_VALUE[a] >= 0 && HEX_VALUE[b] >= 0) t[(a << 8) | b] = (HEX_VALUE[a] << 4) | HEX_VALUE[b];
+  hexPairs = t;
   return t;
-})();
+}
 /** Decimal value of each byte; 1e6 for a non-digit (see the fixed-width timestamp). */
 const DIGIT = (() => {
   const t = new Float64Array(256).fill(1e6);
@@ -122,6 +129,7 @@ export class CandumpParser implements LineParser {
     const data = batch.data;
     const starts = batch.start;
     const capacity = batch.capacity;
+    const hexPair = hexPairTable();
     // A line writes at most 9 bytes before it is refused (the ninth says it is too long).
     const dataLimit = data.length - 9;
     let k = batch.length;
@@ -210,11 +218,11 @@ export class CandumpParser implements LineParser {
       } else break;
       // The payload: pairs of hex digits, each pair one lookup.
       const d0 = at;
-      let v = HEX_PAIR[(buf[i] << 8) | buf[i + 1]];
+      let v = hexPair[(buf[i] << 8) | buf[i + 1]];
       while (v >= 0 && at - d0 < 8) {
         data[at++] = v;
         i += 2;
-        v = HEX_PAIR[(buf[i] << 8) | buf[i + 1]];
+        v = hexPair[(buf[i] << 8) | buf[i + 1]];
       }
       // Stopped on a 9th byte, or on an odd digit: the full parser says which.
       if (v >= 0 || HEX_VALUE[buf[i]] >= 0) break;

@@ -229,6 +229,9 @@ describe('Vector ASC reader', () => {
     'Don Mär 4 10:12:33.123 2021',
     'Thu Mar 28 11:8:34 am 2024',
     'Wed Jan 5 02:33:01.123 pm 2022',
+    // strftime's %f, as scripts that write ASC by hand put it
+    'Mon Jan 01 00:00:00.000000 2024',
+    'Tue Feb 13 17:04:05.250431 2024',
   ];
   itWithPythonCan('reads the dates python-can reads, to the same instant', () => {
     const py = JSON.parse(
@@ -237,7 +240,25 @@ describe('Vector ASC reader', () => {
         ...WILD_DATES,
       ),
     ) as number[];
-    expect(WILD_DATES.map((d) => parseAscDate(d)! / 1000)).toEqual(py);
+    // Compared in whole microseconds: ms / 1000 and Python's float differ in the last bit.
+    const us = (seconds: number) => Math.round(seconds * 1e6);
+    expect(WILD_DATES.map((d) => us(parseAscDate(d)! / 1000))).toEqual(py.map(us));
+  });
+
+  it('reads a date with a time zone (the Unix date command) or microseconds, to the instant it names', async () => {
+    // `date` on a Linux machine in UTC, as a script wrote it at the top of a hand-made trace.
+    expect(parseAscDate('Sun May 26 19:15:02 UTC 2019')).toBe(Date.UTC(2019, 4, 26, 19, 15, 2));
+    // An offset is east of UTC: 19:15 at +02:00 is 17:15 UTC; at -05:00 (after the year) 00:15 the next day.
+    expect(parseAscDate('Sun May 26 19:15:02 +0200 2019')).toBe(Date.UTC(2019, 4, 26, 17, 15, 2));
+    expect(parseAscDate('Sun May 26 19:15:02 2019 -05:00')).toBe(Date.UTC(2019, 4, 27, 0, 15, 2));
+    // Ambiguous names (CET is also written for summer time) and two zones stay unread.
+    expect(parseAscDate('Sun May 26 19:15:02 CET 2019')).toBeUndefined();
+    expect(parseAscDate('Sun May 26 19:15:02 UTC 2019 UTC')).toBeUndefined();
+    const text =
+      'date Mon Jan 01 00:00:00.250001 2024\nbase hex  timestamps absolute\n   0.010000 1  123             Rx   d 2 01 02\n';
+    const f = await all(readLogText(text, 'us.asc'));
+    // 1704067200.250001 + 0.010000, exact to the microsecond
+    expect(f[0].timestamp).toBe(1704067200.260001);
   });
 
   it("reads month names in German and French, in UTF-8 or Windows-1252, and CANalyzer's 13:14 am", async () => {

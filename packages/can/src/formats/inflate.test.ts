@@ -58,6 +58,21 @@ describe.each([
   });
 });
 
+describe('the known stream of the self-test', () => {
+  it('on Node 20, proves the thread pool path: streams are not inflated on the main thread', async () => {
+    const inflater = new ThreadedInflater(3);
+    try {
+      const raw = records(1000, 3);
+      const r = await inflater.inflate(deflateSync(raw), raw.length, undefined);
+      expect('bytes' in r && Buffer.compare(r.bytes, raw)).toBe(0);
+      // Another Node is never tried (its native init may abort on arguments it does not expect).
+      expect(inflater.onThreadPool).toBe(process.versions.node.startsWith('20.'));
+    } finally {
+      inflater.close();
+    }
+  });
+});
+
 describe.each([
   ['native contexts on the thread pool', true],
   ['its synchronous fallback', false],

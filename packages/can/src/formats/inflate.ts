@@ -42,9 +42,16 @@ export type InflateResult =
   | { zlibError: string; zlibCode?: string }
   | { length: number; more: boolean };
 
-/** A known stream for the self-test: bytes like records (repeats and noise), and their deflate. */
+/**
+ * A known stream for the self-test: bytes like records (repeats and noise), and their deflate as
+ * zlib 1.3 made it once (`zlib.deflateSync(PROBE)`), written here rather than made at load: a
+ * deflate context costs 0.7 ms to set up, which every process loading the package would pay.
+ */
 const PROBE = Buffer.from(Array.from({ length: 600 }, (_, i) => (i % 24 < 12 ? i % 24 : (i * 37) & 0xff)));
-const PROBE_DEFLATED = zlib.deflateSync(PROBE);
+const PROBE_DEFLATED = Buffer.from(
+  'eJxjYGRiZmFlY+fg5OLe85BNO6B01v4nnHrBDEjiJpF1i0+8FTKPaVx2Gll8zcVv0g6pXeuv/JRzRhZX8cybvOMuk7pP4bTdyOJzDj7jNgitmn/kJZ8xsriIZVzzirOfxG0S21Yji/dsvPZbwTWrf8vNf8rI4iyafsUz9j5i1wksm40sXrPw2GsB06j6JSffCSOLf5G0S+5Ye+m7jGNaN7J4zsRttxlUvfKn7LzHjCwO8n/F3EPPeQzDqpHFQf7/IGoV37Ly3GdkcZD/M3o3Xf+j6JaNLA7y/wNWLf+SmfseI4uD/B9Ru+j4G0GzaGRxkP8vfJWyT+lcdxlZHOR/j9xJ2+8wqnkji4P8f+Apl35I5bzDyOIg/1vENi0/81HMGlkc5P8NV3/Ju2T2bUYWB/lfw7doOij+kcVB/l9w9BU/KP6RxUH+l7BNagfFP7I4yP8Ttt76D4p/ADurmr0=',
+  'base64',
+);
 
 export class Inflater {
   private handle: ZlibHandle | undefined;
@@ -277,6 +284,11 @@ export class ThreadedInflater {
       if (produced !== expected) return { length: Math.min(produced, expected), more: produced > expected };
       return { bytes: target.subarray(0, expected), out: target };
     });
+  }
+
+  /** Whether streams go to the thread pool (proven on the known stream), not the synchronous path. */
+  get onThreadPool(): boolean {
+    return this.usable && this.ready;
   }
 
   /** Frees the native contexts (those still inflating close when they are done). */

@@ -9,7 +9,7 @@ import { originText } from '@atelier/can';
 import { PIDS } from '@atelier/obd';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Lang, tr } from '../../i18n.js';
+import { type Lang, type Text, tr } from '../../i18n.js';
 import { adapterOptions, chooseAdapter } from '../../services/adapter-offer.js';
 import { AdapterProblem, PROBLEM_TEXT, type ProblemCode } from '../../services/adapters.js';
 import { markFinished } from '../../services/classes.js';
@@ -19,6 +19,7 @@ import {
   type DiagSession,
   getDiagSession,
   guidedOf,
+  problemDetail,
   readingsOf,
   recentSessions,
   sessionForAction,
@@ -128,6 +129,8 @@ export const diagSessionSchema = {
     adapter_spec: { type: 'string' },
     state: { type: 'string', enum: ['new', 'connected', 'disconnected', 'closed'] },
     status_message: { type: 'string' },
+    /** The problem's own words (which ECU, which frame was due) in the reader's language, or ''. */
+    status_detail: { type: 'string' },
     vin: nullableStr,
     vin_check: nullableStr,
     guided_version: { type: 'integer' },
@@ -298,8 +301,10 @@ async function sessions(scope: FastifyInstance): Promise<void> {
       response: diagSessionSchema,
       json: async ({ s, connected, live }, req) => {
         const { guided, ...rest } = s;
+        const detail = problemDetail(s);
         return {
           ...rest,
+          status_detail: detail ? tr(req.lang, detail) : '',
           connected,
           live,
           readings: await readingsOf(store, s.id),
@@ -318,15 +323,15 @@ async function sessions(scope: FastifyInstance): Promise<void> {
   const adapterAction = async (
     req: Req<{ params: typeof idParams }>,
     fn: (s: DiagSession) => Promise<unknown>,
-  ): Promise<{ id: number; problem?: ProblemCode }> => {
+  ): Promise<{ id: number; problem?: ProblemCode; said?: Text }> => {
     const s = await sessionForAction(store, req.params.id, req.user!);
     try {
       await fn(s);
     } catch (err) {
       if (err instanceof DomainError || !(err instanceof AdapterProblem)) throw err;
       // Problems that do not end the link (no answer, timeout) are shown without dropping the session.
-      if (runtime.isConnected(s.id)) await setStatusMessage(store, s.id, err.code);
-      return { id: s.id, problem: err.code };
+      if (runtime.isConnected(s.id)) await setStatusMessage(store, s.id, err.code, err.said);
+      return { id: s.id, problem: err.code, ...(err.said ? { said: err.said } : {}) };
     }
     return { id: s.id };
   };
@@ -341,11 +346,15 @@ async function sessions(scope: FastifyInstance): Promise<void> {
         url: `/api/diagnostics/:id/${name}`,
         noBody: true,
         response: adapterResult,
-        json: async ({ id, problem }, req, reply) => {
+        json: async ({ id, problem, said }, req, reply) => {
           if (problem) {
             reply.code(502);
             const p = PROBLEM_TEXT[problem];
-            return { error: `${tr(req.lang, p.what)} ${tr(req.lang, p.check)}`, problem };
+            return {
+              error: `${tr(req.lang, p.what)} ${tr(req.lang, p.check)}`,
+              problem,
+              ...(said ? { detail: tr(req.lang, said) } : {}),
+            };
           }
           return {
             ok: true,

@@ -34,6 +34,7 @@ import {
   type DiagSession,
   guidedOf,
   probabilitiesShown,
+  problemDetail,
   type SessionOverview,
   type StoredReading,
 } from '../../services/diagnostics.js';
@@ -178,9 +179,14 @@ export const pidLabel = (lang: Lang, hex: string): string => {
   return `${def.name[lang]}${unit ? ` (${unit})` : ''}`;
 };
 
-export function problemHtml(req: FastifyRequest, code: string): Html {
+/**
+ * A session's adapter problem: the plain words and what to check, then, when the failing layer
+ * said more (which ECU, which frame was due), its own words in the reader's language.
+ */
+export function problemHtml(req: FastifyRequest, code: string, said?: Text): Html {
   const p = PROBLEM_TEXT[code as ProblemCode] ?? PROBLEM_TEXT.unknown;
-  return html`<div class="problem" role="alert" data-problem="${code}"><strong>${T(req, p.what)}</strong> ${T(req, p.check)}</div>`;
+  const detail = said ? html`<small class="problem-detail">${T(req, said)}</small>` : html``;
+  return html`<div class="problem" role="alert" data-problem="${code}"><strong>${T(req, p.what)}</strong> ${T(req, p.check)}${detail}</div>`;
 }
 
 const pct = (lang: Lang, p: number) =>
@@ -873,7 +879,7 @@ export function sessionPage(
     const sc = o.scenario;
     context = html`<p>${T(req, { fr: 'Scénario de formation', en: 'Training scenario' })} : <strong>${sc.title}</strong></p><p class="complaint">${sc.complaint}</p>`;
   }
-  const problem = s.status_message ? problemHtml(req, s.status_message) : html``;
+  const problem = s.status_message ? problemHtml(req, s.status_message, problemDetail(s)) : html``;
   const problemTexts = Object.fromEntries(
     Object.entries(PROBLEM_TEXT).map(([k, v]) => [k, `${tr(req.lang, v.what)} ${tr(req.lang, v.check)}`]),
   );

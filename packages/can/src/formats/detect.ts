@@ -24,10 +24,8 @@ export function formatFromExtension(path: string): LogFormat | undefined {
 }
 
 /**
- * MF4 (finalised or not, as loggers leave them) or BLF from the magic at the start of the file.
- * pcap and pcapng are not answered here: the dashboard's upload takes what this names as a binary
- * log it stores as candump under a `.log` name, which it does for these two only (see
- * `logMagic` for every binary format a reader takes).
+ * MF4 (finalised or not, as loggers leave them) or BLF from the magic at the start of the file
+ * (`logMagic` adds pcap and pcapng).
  */
 export function binaryMagic(firstBytes: Uint8Array): LogFormat | undefined {
   const head = Buffer.from(firstBytes.subarray(0, 8)).toString('latin1');

@@ -133,6 +133,20 @@ export function readLogOrigin(path: string): RecordingOrigin | undefined {
 }
 
 /**
+ * Puts `bytes` in place of the file at `path` through a file beside it and a rename, so that a
+ * failure half-way leaves the original whole.
+ */
+async function replaceFile(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.origin-${process.pid}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/**
  * Marks a log file Atelier wrote (`openLogWriter`, finalised) with its origin, in place: a comment
  * line in a text header, an HD comment appended to an MF4, an APP_TEXT container after a BLF's
  * header. Returns false when the format has no place for it (CSV) or the file is empty of frames.
@@ -155,13 +169,10 @@ export async function markOriginFile(
     if (nl < 0) return false;
     at = nl + 1;
   }
-  const tmp = `${path}.origin-${process.pid}`;
-  try {
-    await writeFile(tmp, Buffer.concat([text.subarray(0, at), Buffer.from(line, 'utf8'), text.subarray(at)]));
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await replaceFile(
+    path,
+    Buffer.concat([text.subarray(0, at), Buffer.from(line, 'utf8'), text.subarray(at)]),
+  );
   return true;
 }
 
@@ -193,20 +204,14 @@ async function markCanHacker(path: string, origin: RecordingOrigin): Promise<boo
   const line = text.slice(start, end - cr).trimEnd();
   if (!/^\d/.test(line)) return false;
   const marked = `${line.padEnd(CANHACKER_COMMENT_COLUMN - 1)} ${originText(origin)}`;
-  const tmp = `${path}.origin-${process.pid}`;
-  try {
-    await writeFile(
-      tmp,
-      Buffer.concat([
-        Buffer.from(text.slice(0, start), 'latin1'),
-        Buffer.from(marked, 'utf8'),
-        Buffer.from(text.slice(end - cr), 'latin1'),
-      ]),
-    );
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await replaceFile(
+    path,
+    Buffer.concat([
+      Buffer.from(text.slice(0, start), 'latin1'),
+      Buffer.from(marked, 'utf8'),
+      Buffer.from(text.slice(end - cr), 'latin1'),
+    ]),
+  );
   return true;
 }
 
@@ -391,13 +396,7 @@ async function markBlf(path: string, origin: RecordingOrigin): Promise<boolean> 
   out.writeBigUInt64LE(BigInt(out.length), 16);
   out.writeBigUInt64LE(file.readBigUInt64LE(24) + BigInt(container.length), 24);
   out.writeUInt32LE(file.readUInt32LE(32) + 1, 32);
-  const tmp = `${path}.origin-${process.pid}`;
-  try {
-    await writeFile(tmp, out);
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await replaceFile(path, out);
   return true;
 }
 
@@ -479,12 +478,6 @@ async function markPcapng(path: string, origin: RecordingOrigin): Promise<boolea
     else b.writeUInt32BE(newLength, at);
   }
   const out = Buffer.concat([head, comment, tail, file.subarray(length)]);
-  const tmp = `${path}.origin-${process.pid}`;
-  try {
-    await writeFile(tmp, out);
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await replaceFile(path, out);
   return true;
 }

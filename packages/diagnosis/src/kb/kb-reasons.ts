@@ -82,10 +82,16 @@ export const KB_TEXTS = {
     () => 'expected a number',
     () => 'valeur attendue : un nombre',
   ),
+  /** A limit may be open (`[-Infinity, 1]`): French names only the limits there are. */
   'out-of-range': text<{ value: number; min: number; max: number }>(
     (p) => `${p.value} is outside [${p.min}, ${p.max}]`,
-    (p) =>
-      `${p.value} est hors des limites${p.min === Number.NEGATIVE_INFINITY ? '' : ` : au moins ${p.min}`}${p.max === Number.POSITIVE_INFINITY ? '' : `${p.min === Number.NEGATIVE_INFINITY ? ' :' : ','} au plus ${p.max}`}`,
+    (p) => {
+      const limits = [
+        ...(Number.isFinite(p.min) ? [`au moins ${p.min}`] : []),
+        ...(Number.isFinite(p.max) ? [`au plus ${p.max}`] : []),
+      ];
+      return `${p.value} est hors des limites : ${limits.join(', ')}`;
+    },
   ),
   'expected-boolean': text(
     () => 'expected true or false',
@@ -336,7 +342,7 @@ export const KB_TEXTS = {
   ),
   'measured-per': text<{ component: string; index: string }>(
     (p) => `${p.component} is measured per ${p.index}: each: ${p.index}`,
-    (p) => `${p.component} se mesure ${p.index} par ${p.index} : each: ${p.index}`,
+    (p) => `${p.component} se mesure pour chaque ${p.index} : each: ${p.index}`,
   ),
   'nothing-to-each': text<{ component: string; each: string }>(
     (p) => `${p.component} has no ${p.each} to measure each of`,

@@ -284,6 +284,17 @@ describe('atelier kb lint in French', () => {
     );
   });
 
+  it('YAML: an alias without its anchor, said in French, the library’s English kept', () => {
+    const dir = copyKb();
+    writeFileSync(join(dir, 'trees', 'zz-alias.yaml'), 'id: lean2\ntitle: *titre\n');
+    expect(lines(dir, 'fr')).toContain(
+      'trees/zz-alias.yaml:1: YAML invalide : l’alias *titre renvoie à une ancre qui n’existe pas : écrivez &titre avant lui (ou mettez le texte entre guillemets)',
+    );
+    expect(lines(dir, 'en')).toContain(
+      'trees/zz-alias.yaml:1: YAML: Unresolved alias (the anchor must be set before the alias): titre',
+    );
+  });
+
   it('KbError says itself in French: the file, the line, the field, then why', () => {
     const dir = copyKb();
     edit(dir, 'trees/lean.yaml', 'prior: 0.06', 'prior: 1.6');

@@ -47,6 +47,12 @@ export const KB_TEXTS = {
     (p) => `YAML: ${p.detail}`,
     (p) => `YAML invalide : ${yamlReasonFr({ message: p.detail })}`,
   ),
+  /** `*name` with no `&name` before it: the library's English, the French says what to write. */
+  'yaml-unresolved-alias': text<{ detail: string; alias: string }>(
+    (p) => `YAML: ${p.detail}`,
+    (p) =>
+      `YAML invalide : l’alias *${p.alias} renvoie à une ancre qui n’existe pas : écrivez &${p.alias} avant lui (ou mettez le texte entre guillemets)`,
+  ),
   'yaml-too-deep': text(
     () => 'YAML nested too deeply to read',
     () => 'YAML trop imbriqué pour être lu',

@@ -101,8 +101,14 @@ class Reader {
     try {
       return this.doc.toJS();
     } catch (err) {
-      if (err instanceof ReferenceError || err instanceof TypeError)
-        this.fail([], kbReason('yaml-build', { detail: err.message.split('\n')[0]!.trim() }));
+      if (err instanceof ReferenceError || err instanceof TypeError) {
+        const detail = err.message.split('\n')[0]!.trim();
+        const alias = /^Unresolved alias\b.*: (\S+)$/.exec(detail)?.[1];
+        this.fail(
+          [],
+          alias ? kbReason('yaml-unresolved-alias', { detail, alias }) : kbReason('yaml-build', { detail }),
+        );
+      }
       throw err;
     }
   }

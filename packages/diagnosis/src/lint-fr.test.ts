@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KB_TEXTS, type KbReasonCode, sayKbReason } from './kb/kb-reasons.js';
 import { DEFAULT_KB_DIR, KbError, loadKnowledgeBase, parseTree } from './kb/load.js';
 import { type InstrumentEntry, lintKnowledgeBase, type SimFaultEntry, sayLintProblem } from './lint.js';
+import { checkTreesInEngine } from './model.js';
 
 /**
  * The French a workshop reads when `atelier kb lint` refuses a knowledge base. Every expected line
@@ -293,6 +294,19 @@ describe('atelier kb lint in French', () => {
     expect(lines(dir, 'en')).toContain(
       'trees/zz-alias.yaml:1: YAML: Unresolved alias (the anchor must be set before the alias): titre',
     );
+  });
+
+  it('the fault-tree engine’s refusal comes with the engine’s own French', () => {
+    // A prior the reader would refuse, set after reading: only the engine is left to say it.
+    const kb = loadKnowledgeBase();
+    const lean = structuredClone(kb.trees.find((t) => t.id === 'lean')!);
+    lean.causes.find((c) => c.id === 'vacuum_leak')!.prior = 2;
+    const [check] = checkTreesInEngine({ trees: [lean], tests: kb.tests });
+    expect(check).toMatchObject({
+      ok: false,
+      error: '<define-basic-event name="vacuum_leak">: probability 2 outside [0, 1]',
+      errorFr: '<define-basic-event name="vacuum_leak"> : probabilité 2 hors de [0, 1]',
+    });
   });
 
   it('KbError says itself in French: the file, the line, the field, then why', () => {

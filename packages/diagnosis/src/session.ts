@@ -119,8 +119,9 @@ export interface SessionData {
  * below `plausible` is not worth a test; and when no code confirms the
  * tree's symptom and its causes together hold less than `inTree` (the car most likely does not have
  * this tree's fault: a complaint word that nothing on the car backs up), nothing is — unless the
- * complaint describes the symptom as one of the tree's complaint signs knows it, when the bar is
- * `described` (a driver who saw the needle in the red is worth a look at the coolant level). Anything else ends "no cause confirmed": never a
+ * complaint describes the symptom as one of the tree's complaint signs knows it, or a sign read on the
+ * car (live data, the battery report) points at one of its causes, when the bar is `described` (a
+ * driver who saw the needle in the red is worth a look at the coolant level). Anything else ends "no cause confirmed": never a
  * cause tested good, never the most probable cause for want of a better one.
  */
 export const DECISION = {

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type LogWriter, openLogWriter } from '../packages/can/src/index.js';
 import { esbuild, ROOT } from '../scripts/bundler.js';
-import { generateFrames } from './can-read.js';
+import { generateFrames } from './can-log-gen.js';
 import { markdownTable } from './table.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateLog } from './can-read.js';
+import { generateLog } from './can-log-gen.js';
 import { markdownTable } from './table.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

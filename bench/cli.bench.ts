@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCliRelease } from '../scripts/build-cli.js';
 import { esbuild } from '../scripts/bundler.js';
-import { generateLog } from './can-read.js';
+import { generateLog } from './can-log-gen.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({

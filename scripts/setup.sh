@@ -10,8 +10,11 @@ cd "$(dirname "$0")/.."
 # postgresql: the server programs (initdb, pg_ctl, pg_dump) — the workshop's tests start a private
 # server of their own in a temporary directory, so the package's own cluster need not be running;
 # libxml2-utils (xmllint: the Factur-X XML against its XSD), poppler-utils and qpdf (the invoice PDF
-# read back), liblcms2-utils (transicc: the PDF's sRGB profile read by LittleCMS).
-APT_PACKAGES=(socat scram python3-can chromium can-utils iproute2 kmod postgresql libxml2-utils poppler-utils qpdf liblcms2-utils)
+# read back), liblcms2-utils (transicc: the PDF's sRGB profile read by LittleCMS); tshark (Wireshark's
+# tshark, editcap, mergecap, text2pcap: the oracle of the pcap/pcapng CAN reader and writer; installed
+# without recommends, so no GUI, and non-interactively, so debconf's question about capture rights
+# keeps its default: nobody but root captures, which the tests never do).
+APT_PACKAGES=(socat scram python3-can chromium can-utils iproute2 kmod postgresql libxml2-utils poppler-utils qpdf liblcms2-utils tshark)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

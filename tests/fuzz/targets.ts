@@ -226,13 +226,11 @@ const dbcSeed = lazy(() => new Uint8Array(readFileSync(fixturePath('can/css_tp_u
 
 const mf4Seed = lazy(() => new Uint8Array(readFileSync(fixturePath('can/nissan_leaf_uds_2022-01-06.MF4'))));
 let blf: Uint8Array | undefined;
+let pcapng: Uint8Array | undefined;
 
-/** Makes the examples that take async work (a BLF file written by the project's writer). */
+/** Makes the examples that take async work (a BLF and a pcapng file written by the project's writers). */
 export async function prepareTargets(): Promise<void> {
-  if (blf) return;
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
+  if (blf && pcapng) return;
   const frames = Array.from({ length: 64 }, (_, i) =>
     makeFrame({
       id: i % 5 ? 0x7e0 + (i % 8) : 0x18daf110,
@@ -242,8 +240,15 @@ export async function prepareTargets(): Promise<void> {
       direction: i % 3 ? 'rx' : 'tx',
     }),
   );
-  await writeLog(out, frames, 'blf');
-  blf = new Uint8Array(Buffer.concat(chunks));
+  const written = async (format: 'blf' | 'pcapng') => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await writeLog(out, frames, format);
+    return new Uint8Array(Buffer.concat(chunks));
+  };
+  blf = await written('blf');
+  pcapng = await written('pcapng');
 }
 
 /** Reads a whole log, lenient and strict: every frame is read or the reader says which line failed. */
@@ -314,6 +319,16 @@ export const TARGETS: FuzzTarget[] = [
       return damaged([blf]);
     }),
     run: (b: Uint8Array) => readWholeLog(b, 'f.blf'),
+  },
+  {
+    name: 'pcapng capture',
+    typed: [LogParseError],
+    testRuns: 20,
+    input: fc.constant(null).chain(() => {
+      if (!pcapng) throw new Error('prepareTargets() first');
+      return damaged([pcapng]);
+    }),
+    run: (b: Uint8Array) => readWholeLog(b, 'f.pcapng'),
   },
   {
     name: 'DBC file',

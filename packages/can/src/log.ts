@@ -12,10 +12,12 @@ export type LogFormat =
   | 'csv'
   | 'python-can-csv'
   | 'mf4'
-  | 'blf';
+  | 'blf'
+  | 'pcap'
+  | 'pcapng';
 
 /** The binary formats: read from a random-access source, errors name a byte offset instead of a line. */
-export const BINARY_FORMATS: readonly LogFormat[] = ['mf4', 'blf'];
+export const BINARY_FORMATS: readonly LogFormat[] = ['mf4', 'blf', 'pcap', 'pcapng'];
 
 /**
  * A bad line in a log: names the file and the 1-based line (and column when known). `detail` is the
@@ -100,6 +102,11 @@ export interface LogReader extends AsyncIterable<Frame> {
   batches?(capacity?: number): AsyncIterable<FrameBatch>;
   /** MF4: frames found out of time order by more than the reorder window, passed where they were. */
   readonly late?: number;
+  /**
+   * pcap and pcapng: packets passed over because they hold no CAN or CAN FD frame (CAN XL, another
+   * protocol of a cooked capture, an interface of another link type).
+   */
+  readonly otherPackets?: number;
 }
 
 /** Writes frames in one format; `close()` flushes and writes any trailer. */

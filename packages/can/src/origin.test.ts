@@ -50,6 +50,7 @@ describe('recording origin', () => {
     ['canhacker', 'trc'],
     ['mf4', 'mf4'],
     ['blf', 'blf'],
+    ['pcapng', 'pcapng'],
   ] as const) {
     it(`${format}: a simulated recording says so in the file, and reads as the same frames`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'atelier-origin-'));

@@ -12,7 +12,9 @@
  * - Vector BLF: an APP_TEXT object (source 0, measurement comment) in the first log container;
  * - CANHacker trace: the comment column of the first frame's line (the format has no comment
  *   lines; that column is free text CANHacker keeps per frame);
- * - SavvyCAN CSV has no place for it: such a file's origin is unknown.
+ * - pcapng: an `opt_comment` of the first section header block (what Wireshark shows as the capture
+ *   file's comment);
+ * - SavvyCAN CSV and classic pcap have no place for it: such a file's origin is unknown.
  *
  * No mark means "origin unknown", never "real vehicle": nothing in a log proves a car was there.
  */
@@ -69,6 +71,7 @@ export function readOrigin(bytes: Uint8Array, format: LogFormat): RecordingOrigi
   const at: ReadAt = (pos, n) => slice(bytes, pos, n);
   if (format === 'mf4') return unlessDamaged(() => mf4Origin(at, bytes.length));
   if (format === 'blf') return unlessDamaged(() => blfOrigin(at, bytes.length));
+  if (format === 'pcapng') return unlessDamaged(() => pcapngOrigin(at));
   const c = COMMENT[format === 'candump-screen' ? 'candump' : format];
   if (c === undefined && format !== 'canhacker') return undefined;
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, TEXT_HEAD)).toString(
@@ -97,6 +100,7 @@ export function readOriginFile(path: string, format: LogFormat): RecordingOrigin
     };
     if (format === 'mf4') return unlessDamaged(() => mf4Origin(at, size));
     if (format === 'blf') return unlessDamaged(() => blfOrigin(at, size));
+    if (format === 'pcapng') return unlessDamaged(() => pcapngOrigin(at));
     return readOrigin(at(0, TEXT_HEAD), format);
   } finally {
     closeSync(fd);
@@ -129,6 +133,20 @@ export function readLogOrigin(path: string): RecordingOrigin | undefined {
 }
 
 /**
+ * Puts `bytes` in place of the file at `path` through a file beside it and a rename, so that a
+ * failure half-way leaves the original whole.
+ */
+async function replaceFile(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.origin-${process.pid}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/**
  * Marks a log file Atelier wrote (`openLogWriter`, finalised) with its origin, in place: a comment
  * line in a text header, an HD comment appended to an MF4, an APP_TEXT container after a BLF's
  * header. Returns false when the format has no place for it (CSV) or the file is empty of frames.
@@ -140,6 +158,7 @@ export async function markOriginFile(
 ): Promise<boolean> {
   if (format === 'mf4') return markMf4(path, origin);
   if (format === 'blf') return markBlf(path, origin);
+  if (format === 'pcapng') return markPcapng(path, origin);
   if (format === 'canhacker') return markCanHacker(path, origin);
   const line = originCommentLine(format, origin);
   if (!line) return false;
@@ -150,13 +169,10 @@ export async function markOriginFile(
     if (nl < 0) return false;
     at = nl + 1;
   }
-  const tmp = `${path}.origin-${process.pid}`;
-  try {
-    await writeFile(tmp, Buffer.concat([text.subarray(0, at), Buffer.from(line, 'utf8'), text.subarray(at)]));
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await replaceFile(
+    path,
+    Buffer.concat([text.subarray(0, at), Buffer.from(line, 'utf8'), text.subarray(at)]),
+  );
   return true;
 }
 
@@ -188,20 +204,14 @@ async function markCanHacker(path: string, origin: RecordingOrigin): Promise<boo
   const line = text.slice(start, end - cr).trimEnd();
   if (!/^\d/.test(line)) return false;
   const marked = `${line.padEnd(CANHACKER_COMMENT_COLUMN - 1)} ${originText(origin)}`;
-  const tmp = `${path}.origin-${process.pid}`;
-  try {
-    await writeFile(
-      tmp,
-      Buffer.concat([
-        Buffer.from(text.slice(0, start), 'latin1'),
-        Buffer.from(marked, 'utf8'),
-        Buffer.from(text.slice(end - cr), 'latin1'),
-      ]),
-    );
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await replaceFile(
+    path,
+    Buffer.concat([
+      Buffer.from(text.slice(0, start), 'latin1'),
+      Buffer.from(marked, 'utf8'),
+      Buffer.from(text.slice(end - cr), 'latin1'),
+    ]),
+  );
   return true;
 }
 
@@ -386,12 +396,88 @@ async function markBlf(path: string, origin: RecordingOrigin): Promise<boolean> 
   out.writeBigUInt64LE(BigInt(out.length), 16);
   out.writeBigUInt64LE(file.readBigUInt64LE(24) + BigInt(container.length), 24);
   out.writeUInt32LE(file.readUInt32LE(32) + 1, 32);
-  const tmp = `${path}.origin-${process.pid}`;
-  try {
-    await writeFile(tmp, out);
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
+  await replaceFile(path, out);
+  return true;
+}
+
+/**
+ * pcapng: the first block is the section header (SHB): type 0x0A0D0D0A, length, the byte-order
+ * magic 0x1A2B3C4D (in the section's byte order), version, section length, then options (code,
+ * length, value padded to 4; opt_comment is code 1, opt_endofopt 0) and the length again.
+ */
+const SHB_TYPE = 0x0a0d0d0a;
+const SHB_FIXED = 24;
+const OPT_COMMENT = 1;
+
+/** The first section header block's byte order, length and options, or undefined. */
+function sectionHeader(head: Buffer): { le: boolean; length: number } | undefined {
+  if (head.length < SHB_FIXED + 4 || head.readUInt32BE(0) !== SHB_TYPE) return undefined;
+  const le = head.readUInt32LE(8) === 0x1a2b3c4d;
+  if (!le && head.readUInt32BE(8) !== 0x1a2b3c4d) return undefined;
+  const length = le ? head.readUInt32LE(4) : head.readUInt32BE(4);
+  if (length < SHB_FIXED + 4 || length % 4 !== 0) return undefined;
+  return { le, length };
+}
+
+/** The comments of the first section header block. */
+function sectionComments(shb: Buffer, le: boolean): string[] {
+  const u16 = (at: number) => (le ? shb.readUInt16LE(at) : shb.readUInt16BE(at));
+  const out: string[] = [];
+  for (let q = SHB_FIXED; q + 4 <= shb.length - 4; ) {
+    const code = u16(q);
+    const n = u16(q + 2);
+    if (code === 0 || q + 4 + n > shb.length - 4) break;
+    if (code === OPT_COMMENT) out.push(shb.toString('utf8', q + 4, q + 4 + n));
+    q += 4 + ((n + 3) & ~3);
   }
+  return out;
+}
+
+function pcapngOrigin(read: ReadAt): RecordingOrigin | undefined {
+  const shb = sectionHeader(read(0, SHB_FIXED + 4));
+  if (!shb || shb.length > MAX_COMMENT * 4) return undefined;
+  for (const t of sectionComments(read(0, shb.length), shb.le)) {
+    const o = originFromText(t);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+/**
+ * Adds an `opt_comment` to the first section header block (before its end-of-options), the file
+ * rewritten: the block grows, the section length (bytes after the block) does not change.
+ */
+async function markPcapng(path: string, origin: RecordingOrigin): Promise<boolean> {
+  const file = await readFile(path);
+  const shb = sectionHeader(file);
+  if (!shb || shb.length > file.length) return false;
+  const { le, length } = shb;
+  // The options that are there, up to (not including) opt_endofopt.
+  let q = SHB_FIXED;
+  while (q + 4 <= length - 4) {
+    const code = le ? file.readUInt16LE(q) : file.readUInt16BE(q);
+    const n = le ? file.readUInt16LE(q + 2) : file.readUInt16BE(q + 2);
+    if (code === 0 || q + 4 + n > length - 4) break;
+    q += 4 + ((n + 3) & ~3);
+  }
+  const text = Buffer.from(originText(origin), 'utf8');
+  const comment = Buffer.alloc(4 + ((text.length + 3) & ~3) + 4);
+  const put16 = (b: Buffer, v: number, at: number) => (le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
+  put16(comment, OPT_COMMENT, 0);
+  put16(comment, text.length, 2);
+  text.copy(comment, 4);
+  // opt_endofopt: the last four bytes, zeros.
+  const newLength = q + comment.length + 4;
+  const head = Buffer.from(file.subarray(0, q));
+  const tail = Buffer.alloc(4);
+  for (const [b, at] of [
+    [head, 4],
+    [tail, 0],
+  ] as const) {
+    if (le) b.writeUInt32LE(newLength, at);
+    else b.writeUInt32BE(newLength, at);
+  }
+  const out = Buffer.concat([head, comment, tail, file.subarray(length)]);
+  await replaceFile(path, out);
   return true;
 }

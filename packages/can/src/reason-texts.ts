@@ -543,6 +543,94 @@ function catalogue() {
       (p, say) => `${say(p.inner)} (objet à l'octet ${p.start} des données de ce conteneur)`,
     ),
 
+    // ── pcap and pcapng (Wireshark, tcpdump) ───────────────────────────────────────────────────
+    'pcap.not-pcap': text<{ found: ReasonParam }>(
+      (p, say) =>
+        `not a pcap or pcapng file: expected a pcap magic number or a pcapng section header block, found ${say(p.found)}`,
+      (p, say) =>
+        `ce n'est pas un fichier pcap ni pcapng : nombre magique pcap ou bloc d'en-tête de section pcapng attendu, trouvé ${say(p.found)}`,
+    ),
+    'pcap.header-truncated': text<{ needs: number }>(
+      (p) => `truncated file: the pcap file header needs ${p.needs} bytes`,
+      (p) => `fichier tronqué : l'en-tête de fichier pcap demande ${p.needs} octets`,
+    ),
+    'pcap.bad-version': text<{ major: number; minor: number }>(
+      (p) => `unsupported pcap version ${p.major}.${p.minor} (expected 2.x)`,
+      (p) => `version de pcap non prise en charge : ${p.major}.${p.minor} (2.x attendue)`,
+    ),
+    'pcap.link-type': text<{ linktype: number }>(
+      (p) =>
+        `link type ${p.linktype} carries no CAN frames (expected 227 CAN_SOCKETCAN, 113 LINUX_SLL or 276 LINUX_SLL2)`,
+      (p) =>
+        `le type de liaison ${p.linktype} ne transporte pas de trames CAN (attendu : 227 CAN_SOCKETCAN, 113 LINUX_SLL ou 276 LINUX_SLL2)`,
+    ),
+    'pcap.packet-past-end': text<{ length: number; left: number }>(
+      (p) =>
+        `truncated file: packet of ${p.length} bytes goes past the end of the file (${p.left} bytes left)`,
+      (p) =>
+        `fichier tronqué : le paquet de ${p.length} octets dépasse la fin du fichier (il reste ${p.left} octets)`,
+    ),
+    'pcap.packet-too-long': text<{ length: number; max: number }>(
+      (p) => `packet of ${p.length} bytes: more than the ${p.max} bytes a capture holds`,
+      (p) => `paquet de ${p.length} octets : plus que les ${p.max} octets qu'une capture contient`,
+    ),
+    'pcap.bytes-after-last': text<{ bytes: number }>(
+      (p) => `truncated file: ${p.bytes} bytes after the last packet, too few for a packet header`,
+      (p) =>
+        `fichier tronqué : ${p.bytes} octets après le dernier paquet, trop peu pour un en-tête de paquet`,
+    ),
+    'pcapng.block-past-end': text<{ type: string; length: number; left: number }>(
+      (p) =>
+        `truncated file: block 0x${p.type} of ${p.length} bytes goes past the end of the file (${p.left} bytes left)`,
+      (p) =>
+        `fichier tronqué : le bloc 0x${p.type} de ${p.length} octets dépasse la fin du fichier (il reste ${p.left} octets)`,
+    ),
+    'pcapng.bad-block-length': text<{ type: string; length: number }>(
+      (p) => `block 0x${p.type} with a length of ${p.length} bytes (a multiple of 4, at least 12, expected)`,
+      (p) => `bloc 0x${p.type} d'une longueur de ${p.length} octets (multiple de 4 d'au moins 12 attendu)`,
+    ),
+    'pcapng.length-mismatch': text<{ first: number; last: number }>(
+      (p) => `block length ${p.first} at its start but ${p.last} at its end`,
+      (p) => `longueur de bloc ${p.first} à son début mais ${p.last} à sa fin`,
+    ),
+    'pcapng.byte-order': text<{ found: ReasonParam }>(
+      (p, say) => `section header block without the byte-order magic 1a2b3c4d: found ${say(p.found)}`,
+      (p, say) =>
+        `bloc d'en-tête de section sans le nombre magique d'ordre des octets 1a2b3c4d : trouvé ${say(p.found)}`,
+    ),
+    'pcapng.bad-version': text<{ major: number; minor: number }>(
+      (p) => `unsupported pcapng version ${p.major}.${p.minor} (expected 1.x)`,
+      (p) => `version de pcapng non prise en charge : ${p.major}.${p.minor} (1.x attendue)`,
+    ),
+    'pcapng.block-short': text<{ block: string }>(
+      (p) => `${p.block} shorter than its fields`,
+      (p) => `bloc ${p.block} plus court que ses champs`,
+    ),
+    'pcapng.unknown-interface': text<{ id: number; count: number }>(
+      (p) => `packet on interface ${p.id}, but the section describes ${p.count} interfaces`,
+      (p) => `paquet sur l'interface ${p.id}, mais la section ne décrit que ${p.count} interfaces`,
+    ),
+    'pcapng.bad-option': text<{ code: number; length: number }>(
+      (p) => `option ${p.code} of ${p.length} bytes runs past the end of its block`,
+      (p) => `l'option ${p.code} de ${p.length} octets dépasse la fin de son bloc`,
+    ),
+    'pcap.cooked-short': text<{ needs: number; length: number }>(
+      (p) => `cooked capture header needs ${p.needs} bytes, the packet has ${p.length}`,
+      (p) => `l'en-tête de capture « cooked » demande ${p.needs} octets, le paquet n'en a que ${p.length}`,
+    ),
+    'pcap.can-short': text<{ length: number }>(
+      (p) => `SocketCAN frame of ${p.length} bytes: shorter than its 8-byte header`,
+      (p) => `trame SocketCAN de ${p.length} octets : plus courte que son en-tête de 8 octets`,
+    ),
+    'pcap.data-cut': text<{ announced: number; holds: number }>(
+      (p) => `${p.announced} data bytes announced, the packet holds ${p.holds}`,
+      (p) => `${p.announced} octets de données annoncés, le paquet en contient ${p.holds}`,
+    ),
+    'pcap.in-packet': text<{ inner: ReasonParam; packet: number }>(
+      (p, say) => `${say(p.inner)} (packet ${p.packet})`,
+      (p, say) => `${say(p.inner)} (paquet n° ${p.packet})`,
+    ),
+
     // ── MF4 ──────────────────────────────────────────────────────────────────────────────────────
     'mf4.not-mf4': text<{ found: ReasonParam }>(
       (p, say) => `not an MF4 file: expected 'MDF     ' or 'UnFinMF ', found ${say(p.found)}`,

@@ -304,6 +304,25 @@ describe('SocketCanBus on a fake channel', () => {
     expect(a.sent).toHaveLength(0);
   });
 
+  it('says a send the native module threw on in French, the English as it always was', async () => {
+    const { a } = pair();
+    const bus = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });
+    a.send = () => {
+      throw new Error('Error while sending frame');
+    };
+    const err = await bus.send(makeFrame({ id: 1, data: [1] })).then(
+      () => undefined,
+      (e: unknown) => e as BusError & { messageIn(lang: 'fr' | 'en'): string },
+    );
+    expect(err).toBeInstanceOf(BusError);
+    expect(err!.message).toBe('socketcan:can0: send failed: Error while sending frame');
+    expect(String(err)).toBe('BusError: socketcan:can0: send failed: Error while sending frame');
+    expect(err!.messageIn('fr')).toBe(
+      "socketcan:can0 : l'envoi de la trame a échoué dans le module natif socketcan : Error while sending frame",
+    );
+    await bus.close();
+  });
+
   it('closes: stops the channel, refuses sends, delivers nothing more, closes twice quietly', async () => {
     const { a, b } = pair();
     const tx = await SocketCanBus.open('can0', { sysNetDir: NO_SYS_NET, channelFactory: () => a });

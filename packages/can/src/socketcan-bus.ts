@@ -121,6 +121,26 @@ export class SocketCanSendError extends BusError {
   }
 }
 
+/**
+ * The native module threw on a send (rather than returning the kernel's refusal): its own words,
+ * English in `message` as it always was, and a French sentence around them.
+ */
+export class SocketCanNativeSendError extends BusError {
+  // The name it was shown under before it had a class of its own: English output stays word for word.
+  override name = 'BusError';
+  constructor(
+    readonly bus: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${bus}: send failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    if (lang === 'en') return this.message;
+    return `${this.bus} : l'envoi de la trame a échoué dans le module natif socketcan : ${(this.cause as Error)?.message ?? String(this.cause)}`;
+  }
+}
+
 /** The Linux link type of CAN interfaces (`ARPHRD_CAN` in if_arp.h), as /sys/class/net/IF/type says it. */
 const ARPHRD_CAN = 280;
 /** `IFF_UP` in the interface's flags (linux/if.h): the administrator brought it up. */
@@ -337,7 +357,7 @@ export class SocketCanBus implements Bus {
           written = this.channel.send(message);
         }
       } catch (err) {
-        throw new BusError(`${this.name}: send failed: ${(err as Error).message}`);
+        throw new SocketCanNativeSendError(this.name, err);
       }
       if (written >= 0) return;
       if (this.isClosed) throw new BusClosedError(this.name);

@@ -72,9 +72,26 @@ const DPF_REASON: Record<number, { id: DpfRegenReason; text: Localized }> = {
   6: { id: 'time_limit', text: { fr: 'durée maximale atteinte', en: 'time limit reached' } },
 };
 
+/**
+ * A results record the ECU answered that this routine cannot read (another maker's layout, a
+ * truncated answer): the car's input, said in both languages, never a crash.
+ */
+export class RoutineRecordError extends Error {
+  override name = 'RoutineRecordError';
+  constructor(readonly bytes: number) {
+    super(`the ECU's DPF regeneration record has ${bytes} bytes (6 expected)`);
+  }
+
+  messageIn(lang: 'fr' | 'en'): string {
+    return lang === 'en'
+      ? this.message
+      : `l'enregistrement de régénération du FAP renvoyé par le calculateur a ${this.bytes} octets (6 attendus)`;
+  }
+}
+
 /** Status, reason, soot (g), exhaust temperature (°C, 2 bytes), minutes since the start. */
 export function decodeDpfRegenRecord(d: Uint8Array): DpfRecord {
-  if (d.length < 6) throw new RangeError(`DPF regeneration record of ${d.length} bytes (6 expected)`);
+  if (d.length < 6) throw new RoutineRecordError(d.length);
   return {
     status: DPF_STATUS[d[0]] ?? 'none',
     ...(d[0] === 3
@@ -119,10 +136,12 @@ export async function runFollowUpRoutine(
   const uds = new UdsClient(link, target, options.clock ? { clock: options.clock } : {});
   const pollMs = options.pollMs ?? 60_000;
   const results = async () => decodeDpfRegenRecord(await uds.routine('results', routine.id));
+  let started = false;
   try {
     await uds.startSession(SESSIONS.extended);
     try {
       await uds.routine('start', routine.id);
+      started = true;
     } catch (err) {
       if (!(err instanceof NegativeResponseError)) throw err;
       // Refused: the routine's last run says why when the ECU keeps it; else the NRC does.
@@ -170,10 +189,30 @@ export async function runFollowUpRoutine(
   } catch (err) {
     // An unplugged adapter is the caller's to report; an ECU without the routine, or silent, is not.
     if (err instanceof DisconnectedError) throw err;
+    if (err instanceof RoutineRecordError) {
+      // Started, but its progress cannot be read: a regeneration nobody can watch (exhaust at
+      // 600 °C in the workshop) is stopped rather than left to run.
+      const stopped =
+        started &&
+        (await uds.routine('stop', routine.id).then(
+          () => true,
+          () => false,
+        ));
+      return {
+        status: 'unavailable',
+        reason: {
+          fr: `résultats illisibles : ${err.messageIn('fr')}${started ? (stopped ? ' ; routine arrêtée' : ' ; arrêt de la routine refusé : arrêtez le moteur') : ''}`,
+          en: `unreadable results: ${err.message}${started ? (stopped ? '; routine stopped' : '; stopping the routine was refused: stop the engine') : ''}`,
+        },
+      };
+    }
     if (err instanceof NegativeResponseError || err instanceof LinkError)
       return {
         status: 'unavailable',
-        reason: { fr: `routine indisponible : ${err.message}`, en: `routine unavailable: ${err.message}` },
+        reason: {
+          fr: `routine indisponible : ${err.messageIn('fr')}`,
+          en: `routine unavailable: ${err.message}`,
+        },
       };
     throw err;
   } finally {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeBatteryCharge } from './battery-charge.js';
 import type { SessionFacts } from './facts.js';
-import { decodeDpfRegenRecord, describeRoutineRun } from './follow-up.js';
+import { decodeDpfRegenRecord, describeRoutineRun, RoutineRecordError } from './follow-up.js';
 import { KbError, loadKnowledgeBase, parseTree } from './kb/load.js';
 import { GuidedSession } from './session.js';
 
@@ -58,7 +58,7 @@ describe('what a repair calls for before its verification', () => {
     });
     const done = describeRoutineRun(name, { status: 'done', sootBeforeG: 81, sootAfterG: 12, minutes: 21 });
     expect(done.fr).toBe('Régénération forcée du FAP : terminée (suies 81 → 12 g, 21 min)');
-    expect(() => decodeDpfRegenRecord(Uint8Array.of(1, 0))).toThrow(RangeError);
+    expect(() => decodeDpfRegenRecord(Uint8Array.of(1, 0))).toThrow(RoutineRecordError);
   });
 
   it('asks nothing more after a repair that takes the symptom out by itself', () => {

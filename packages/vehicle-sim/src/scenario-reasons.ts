@@ -119,8 +119,8 @@ export const SCENARIO_TEXTS = {
     () => 'valeur attendue : can11 ou can29',
   ),
   'complaint-required': text(
-    () => 'is required: { fr: …, en: … }',
-    () => 'champ obligatoire : { fr: …, en: … }',
+    () => "is required: the customer's words, as text or as { fr: …, en: … }",
+    () => 'champ obligatoire : les mots du client, en texte ou en { fr: …, en: … }',
   ),
   'unknown-language': text(
     () => 'unknown language (expected fr, en)',

@@ -35,6 +35,40 @@ describe('scenario files', () => {
     expect(s.vin).toMatch(/^VF1/);
   });
 
+  it('reads names as a person writes them: any case, words joined by _, - or a space', () => {
+    const s = parseScenario(
+      GOOD.replace('vehicle: petrol', 'vehicle: Petrol-V6')
+        .replace('type: misfire', 'type: Misfire')
+        .replace('phase: urban', 'phase: Urban')
+        .replace('phase: idle', 'phase: "key on"'),
+    );
+    expect(s.vehicle).toBe('petrol-v6');
+    expect(s.faults[0]!.type).toBe('misfire');
+    expect(s.drive.map((d) => d.phase)).toEqual(['urban', 'key_on']);
+    // What spells none of them is still refused, with the names it could have been.
+    expect(errorOf(GOOD.replace('phase: urban', 'phase: City')).messageIn('fr')).toBe(
+      'bad.yaml, ligne 11, champ drive[0].phase : phase inconnue "City" (phases possibles : off, key_on, idle, urban, motorway, hold)',
+    );
+  });
+
+  it('takes a complaint written once, as a plain string, for both languages; refuses an empty one or a list', () => {
+    const once = GOOD.replace(
+      'complaint:\n  fr: "Voyant moteur"\n  en: "Engine light"\n',
+      'complaint: "Le moteur tremble au ralenti"\n',
+    );
+    expect(parseScenario(once).complaint).toEqual({
+      fr: 'Le moteur tremble au ralenti',
+      en: 'Le moteur tremble au ralenti',
+    });
+    for (const bad of ['complaint: ""\n', 'complaint: [a, b]\n']) {
+      const err = errorOf(GOOD.replace('complaint:\n  fr: "Voyant moteur"\n  en: "Engine light"\n', bad));
+      expect(err.path).toBe('complaint');
+      expect(err.messageIn('fr')).toBe(
+        'bad.yaml, ligne 4, champ complaint : champ obligatoire : les mots du client, en texte ou en { fr: …, en: … }',
+      );
+    }
+  });
+
   it.each([
     ['severity out of range', GOOD.replace('severity: 0.3', 'severity: 1.5'), 'faults[0].severity', 9],
     ['unknown fault type', GOOD.replace('type: misfire', 'type: misfir'), 'faults[0].type', 9],

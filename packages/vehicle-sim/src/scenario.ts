@@ -216,12 +216,13 @@ function readScenarioYaml(text: string, file: string): Scenario {
   let protocol: 'can11' | 'can29' = 'can11';
   const v = root.vehicle;
   const profileName = (path: (string | number)[], x: unknown): ProfileName => {
-    if (typeof x !== 'string' || !(PROFILE_NAMES as string[]).includes(x))
+    const name = oneOf(x, PROFILE_NAMES);
+    if (name === undefined)
       return fail(
         path,
         scenarioReason('unknown-profile', { got: JSON.stringify(x), expected: PROFILE_NAMES.join(', ') }),
       );
-    return x as ProfileName;
+    return name;
   };
   if (isObject(v)) {
     for (const k of Object.keys(v))
@@ -241,11 +242,18 @@ function readScenarioYaml(text: string, file: string): Scenario {
   const profile = PROFILES[vehicle];
 
   const complaint = root.complaint;
-  if (!isObject(complaint)) fail(['complaint'], scenarioReason('complaint-required'));
-  const c = complaint as Record<string, unknown>;
-  for (const k of Object.keys(c))
-    if (k !== 'fr' && k !== 'en') fail(['complaint', k], scenarioReason('unknown-language'));
-  const complaintText = { fr: str(['complaint', 'fr'], c.fr)!, en: str(['complaint', 'en'], c.en)! };
+  let complaintText: Text;
+  if (typeof complaint === 'string' && complaint.trim() !== '') {
+    // A complaint written once (a scenario by someone who wrote it in their language only): shown
+    // as written in both languages, and read by the complaint reader in both.
+    complaintText = { fr: complaint, en: complaint };
+  } else {
+    if (!isObject(complaint)) fail(['complaint'], scenarioReason('complaint-required'));
+    const c = complaint as Record<string, unknown>;
+    for (const k of Object.keys(c))
+      if (k !== 'fr' && k !== 'en') fail(['complaint', k], scenarioReason('unknown-language'));
+    complaintText = { fr: str(['complaint', 'fr'], c.fr)!, en: str(['complaint', 'en'], c.en)! };
+  }
   const trueCause = str(['true_cause'], root.true_cause)!;
 
   const faults: FaultSpec[] = [];
@@ -258,13 +266,14 @@ function readScenarioYaml(text: string, file: string): Scenario {
     for (const k of Object.keys(f))
       if (!FAULT_KEYS.includes(k))
         fail([...p, k], scenarioReason('unknown-field', { expected: FAULT_KEYS.join(', ') }));
-    if (typeof f.type !== 'string' || !(FAULT_TYPES as readonly string[]).includes(f.type))
+    const type = oneOf(f.type, FAULT_TYPES);
+    if (type === undefined)
       fail(
         [...p, 'type'],
         scenarioReason('unknown-fault', { got: JSON.stringify(f.type), expected: FAULT_TYPES.join(', ') }),
       );
     const spec: FaultSpec = {
-      type: f.type as FaultType,
+      type: type as FaultType,
       severity: num([...p, 'severity'], f.severity, 0, 1, undefined, 100),
       onset: f.onset === undefined ? 0 : duration([...p, 'onset'], f.onset),
     };
@@ -371,12 +380,13 @@ function readScenarioYaml(text: string, file: string): Scenario {
     for (const k of Object.keys(d))
       if (!['phase', 'duration', 'rpm'].includes(k))
         fail([...p, k], scenarioReason('unknown-field-of', { expected: 'phase, duration, rpm' }));
-    if (typeof d.phase !== 'string' || !(PHASE_KINDS as string[]).includes(d.phase))
+    const kind = oneOf(d.phase, PHASE_KINDS);
+    if (kind === undefined)
       fail(
         [...p, 'phase'],
         scenarioReason('unknown-phase', { got: JSON.stringify(d.phase), expected: PHASE_KINDS.join(', ') }),
       );
-    const phase: DrivePhase = { phase: d.phase as PhaseKind };
+    const phase: DrivePhase = { phase: kind as PhaseKind };
     if (d.duration !== undefined) phase.duration = duration([...p, 'duration'], d.duration);
     else if (i !== (dl as unknown[]).length - 1)
       fail([...p, 'duration'], scenarioReason('duration-required'));
@@ -465,6 +475,22 @@ const DURATION_UNITS: Record<string, number> = {
   hour: 3600,
   hours: 3600,
 };
+
+/**
+ * The name of `names` that `x` spells, whatever its case and whether words are joined by `_`, `-`
+ * or a space (`Urban`, `vacuum leak`, `petrol_v6`): how someone writing a scenario by hand may
+ * write it. Undefined when it spells none (the error then lists them).
+ */
+export function oneOf<T extends string>(x: unknown, names: readonly T[]): T | undefined {
+  if (typeof x !== 'string') return undefined;
+  const key = (n: string) =>
+    n
+      .trim()
+      .toLowerCase()
+      .replace(/[-_\s]+/g, '_');
+  const k = key(x);
+  return names.find((n) => key(n) === k);
+}
 
 /**
  * Seconds from a written duration: one or more "number unit" parts ("2h", "1 h 30 min", "90s",

@@ -696,11 +696,11 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     );
   }, 60_000);
 
-  it('origin: a simulated recording as candump, BLF or MF4 (made by can convert) says "simulated (Atelier)", a real one just "recording" — in French and English', async () => {
+  it('origin: a simulated recording as candump, BLF, MF4 or pcapng (made by can convert) says "simulated (Atelier)", a real one just "recording" — in French and English', async () => {
     const KONA = fixturePath('ev/sim_kona_weak_cell_battery.log');
     const dir = mkdtempSync(join(tmpdir(), 'atelier-origin-'));
     const a = await t.as('formateur');
-    for (const ext of ['blf', 'mf4'] as const) {
+    for (const ext of ['blf', 'mf4', 'pcapng'] as const) {
       const out = join(dir, `kona.${ext}`);
       const frames = [];
       for await (const f of readLog(KONA)) frames.push(f);
@@ -722,6 +722,7 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     const fr = (await t.app.inject({ method: 'GET', url: '/training', headers: { cookie: a.cookie } })).body;
     expect(item(fr, 'kona-sim.blf')).toBe('Origine : enregistrement d&#39;un véhicule simulé (Atelier)');
     expect(item(fr, 'kona-sim.mf4')).toBe('Origine : enregistrement d&#39;un véhicule simulé (Atelier)');
+    expect(item(fr, 'kona-sim.pcapng')).toBe('Origine : enregistrement d&#39;un véhicule simulé (Atelier)');
     expect(item(fr, 'leaf-origin.MF4')).toBe('Origine : enregistrement');
     const en = (
       await t.app.inject({ method: 'GET', url: '/training?lang=en', headers: { cookie: a.cookie } })
@@ -730,6 +731,41 @@ describe('real recordings: MF4 upload, what a recording can answer, the battery 
     expect(item(en, 'leaf-origin.MF4')).toBe('Origin: recording');
     expect(fr).not.toContain('véhicule réel');
   });
+
+  it('a Wireshark capture (pcapng, or classic pcap as tcpdump writes it) of the Leaf reads as its candump log and offers the battery report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-pcap-'));
+    const frames = [];
+    for await (const f of readLog(LEAF)) frames.push(f);
+    const pcapng = join(dir, 'leaf.pcapng');
+    await writeLog(pcapng, frames, 'pcapng');
+    const rec = (await upload('leaf-capture.pcapng', readFileSync(pcapng))).json();
+    expect(rec.format).toBe('pcapng');
+    const summary = JSON.parse(rec.summary);
+    expect(summary.frames).toBe(frames.length);
+    expect(summary.battery).toMatchObject({ vehicle: 'nissan-leaf' });
+    // A classic pcap (LINKTYPE_CAN_SOCKETCAN, little-endian, µs) written here by hand from its
+    // published layout: one OBD request on can0.
+    const head = Buffer.alloc(24);
+    head.writeUInt32LE(0xa1b2c3d4, 0);
+    head.writeUInt16LE(2, 4);
+    head.writeUInt16LE(4, 6);
+    head.writeUInt32LE(65535, 16);
+    head.writeUInt32LE(227, 20);
+    const packet = Buffer.alloc(16 + 16);
+    packet.writeUInt32LE(1641469561, 0);
+    packet.writeUInt32LE(949700, 4);
+    packet.writeUInt32LE(16, 8);
+    packet.writeUInt32LE(16, 12);
+    packet.writeUInt32BE(0x7df, 16); // the CAN id, in network order
+    packet[20] = 8;
+    Buffer.from([0x02, 0x01, 0x00, 0, 0, 0, 0, 0]).copy(packet, 24);
+    const refused = await upload('one-request.pcap', Buffer.concat([head, packet]));
+    // Read, and refused for what it is: one unanswered request answers nothing an apprentice asks.
+    expect(refused.statusCode).toBe(400);
+    expect(alertText(refused.body)).toBe(
+      'enregistrement inutilisable : trop peu de trames (1, il en faut au moins 20 pour rejouer ou tracer) et aucun échange de diagnostic',
+    );
+  }, 60_000);
 
   it('a bad BLF is refused naming the byte offset, the reason in the page language', async () => {
     const blf = join(mkdtempSync(join(tmpdir(), 'atelier-blf-')), 'leaf.blf');

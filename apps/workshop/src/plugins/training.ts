@@ -283,7 +283,7 @@ async function training(scope: FastifyInstance): Promise<void> {
       const body = html`<div class="grid">
 <section class="card" id="recordings"><h2>${T(req, { fr: 'Enregistrements', en: 'Recordings' })}</h2>
 <form method="post" action="/training/recordings" enctype="multipart/form-data" class="upload">${csrfField(req)}
-<label>${T(req, { fr: 'Journal CAN (candump, ASC, TRC de PEAK ou de CANHacker, CSV de SavvyCAN ou de python-can, MF4, BLF ; compressé .gz ou non) ou transcript ELM327', en: 'CAN log (candump, ASC, PEAK or CANHacker TRC, SavvyCAN or python-can CSV, MF4, BLF; gzip-compressed .gz or not) or ELM327 transcript' })} <input type="file" name="file" required></label>
+<label>${T(req, { fr: 'Journal CAN (candump, ASC, TRC de PEAK ou de CANHacker, CSV de SavvyCAN ou de python-can, MF4, BLF, capture pcap ou pcapng de tcpdump ou Wireshark ; compressé .gz ou non) ou transcript ELM327', en: 'CAN log (candump, ASC, PEAK or CANHacker TRC, SavvyCAN or python-can CSV, MF4, BLF, tcpdump or Wireshark pcap or pcapng capture; gzip-compressed .gz or not) or ELM327 transcript' })} <input type="file" name="file" required></label>
 <p class="muted">${T(req, { fr: 'Taille maximale', en: 'Largest size' })} : ${MAX_RECORDING_BYTES / 1024 / 1024} Mio</p>
 <button type="submit" id="upload">${T(req, { fr: 'Téléverser', en: 'Upload' })}</button></form>
 <ul class="recordings">${recordings.map(

@@ -5,7 +5,6 @@
 
 import { gunzipSync } from 'node:zlib';
 import {
-  binaryMagic,
   candumpLine,
   collectStats,
   DbcDecoder,
@@ -17,6 +16,7 @@ import {
   isGzip,
   type LogFormat,
   LogParseError,
+  logMagic,
   originCommentLine,
   parseDbc,
   parseErrorMessage,
@@ -139,7 +139,7 @@ async function checkLog(label: string, raw: Uint8Array): Promise<CheckedRecordin
       413,
     );
   if (bytes.length === 0) throw new UploadRefused({ fr: 'fichier vide', en: 'empty file' });
-  const binary = binaryMagic(bytes.subarray(0, 8));
+  const binary = logMagic(bytes.subarray(0, 8));
   if (binary) return checkBinaryRecording(label, binary, bytes);
   let text: string;
   try {
@@ -228,7 +228,7 @@ async function checkBinaryRecording(
 ): Promise<CheckedRecording> {
   try {
     const frames: Frame[] = [];
-    for await (const f of readLogText(bytes, label, { format: format as 'mf4' | 'blf' })) frames.push(f);
+    for await (const f of readLogText(bytes, label, { format: format as LogFormat })) frames.push(f);
     if (!frames.length) throw new LogParseError(label, 1, reason('no-frame'));
     // The mark the file carried stays in the stored text (a candump comment).
     const origin = readOrigin(bytes, format as LogFormat);
@@ -257,9 +257,12 @@ async function canRecording(
   return { name, kind: 'can', format, size, text, summary: origin ? { ...analysis, origin } : analysis };
 }
 
+/** The binary formats an upload takes (MF4, BLF, pcap, pcapng): stored as candump text. */
+const BINARY_FORMATS = ['mf4', 'blf', 'pcap', 'pcapng'];
+
 /** The name a stored CAN recording's text is read under: binary uploads are stored as candump. */
 export const storedLogName = (r: { name: string; format: string }): string =>
-  r.format === 'mf4' || r.format === 'blf' ? `${r.name}.log` : r.name;
+  BINARY_FORMATS.includes(r.format) ? `${r.name}.log` : r.name;
 
 /** What a recording can answer: shown at upload, and deciding the kind of scenario it makes. */
 export interface RecordingAnalysis {

@@ -133,6 +133,7 @@ export function printable(buf: Uint8Array, at: number, n: number): Reason {
 export interface BinaryIterator extends AsyncIterator<Frame> {
   readonly bytesRead: number;
   readonly late?: number;
+  readonly otherPackets?: number;
 }
 
 /**
@@ -146,6 +147,7 @@ export interface BinaryIterator extends AsyncIterator<Frame> {
 export abstract class BinaryCursor implements BinaryIterator {
   abstract readonly bytesRead: number;
   readonly late?: number;
+  readonly otherPackets?: number;
   private started = false;
   private finished = false;
   /** The batch frames are handed out from, one by one, and the next one to hand out. */
@@ -265,6 +267,10 @@ export class BinaryLogReader implements LogReader {
 
   get late(): number | undefined {
     return this.current?.late;
+  }
+
+  get otherPackets(): number | undefined {
+    return this.current?.otherPackets;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Frame> {

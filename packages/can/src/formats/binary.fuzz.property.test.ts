@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { type Frame, makeFrame, validateFrame } from '../frame.js';
 import { BinaryLogError, type LogFormat, LogParseError } from '../log.js';
 import { readLogText, writeLog } from './index.js';
+import { pcapFile, socketCan } from './pcap.test-support.js';
 
 /**
  * Damaged binary logs never crash a reader, never hang it, never make it allocate what a length
- * field claims: a mutated MF4 or BLF file either reads (every frame valid), or fails with a
+ * field claims: a mutated MF4, BLF, pcap or pcapng file either reads (every frame valid), or fails with a
  * BinaryLogError naming the file and an offset inside it (or a LogParseError for an empty file).
  */
 const FIXTURES = resolve(import.meta.dirname, '../../../../tests/fixtures/can');
@@ -56,9 +57,33 @@ function mutate(source: Buffer, edits: { kind: string; at: number; byte: number 
   return b;
 }
 
-describe('property: damaged MF4 and BLF files give frames or a BinaryLogError, never a crash', () => {
+const FORMAT_OF: Record<string, LogFormat> = {
+  '.blf': 'blf',
+  '.mf4': 'mf4',
+  '.pcapng': 'pcapng',
+  '.pcap': 'pcap',
+};
+
+describe('property: damaged MF4, BLF, pcap and pcapng files give frames or a BinaryLogError, never a crash', () => {
   const cases: [string, string, number, () => Promise<Buffer>][] = [
     ['BLF', 'f.blf', 200, () => bytesOf('blf')],
+    ['pcapng', 'f.pcapng', 200, () => bytesOf('pcapng')],
+    [
+      'classic pcap, big-endian, nanoseconds',
+      'f.pcap',
+      200,
+      async () =>
+        pcapFile(
+          'be',
+          true,
+          227,
+          frames.map((f, i) => ({
+            sec: 1641469561 + i,
+            frac: i * 1000,
+            bytes: socketCan((f.extended ? 0x80000000 : 0) | f.id, Array.from(f.data)),
+          })),
+        ),
+    ],
     ['MF4 as a logger writes it (unfinalised, unsorted)', 'f.mf4', 200, () => bytesOf('mf4')],
     [
       'the real CANedge MF4 (Leaf)',
@@ -84,7 +109,7 @@ describe('property: damaged MF4 and BLF files give frames or a BinaryLogError, n
             try {
               const reader = readLogText(bytes, name, {
                 lenient,
-                format: name.endsWith('.blf') ? 'blf' : 'mf4',
+                format: FORMAT_OF[name.slice(name.lastIndexOf('.'))],
               });
               let n = 0;
               for await (const f of reader) {

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { type LogFormat, LogParseError } from '../log.js';
 import { reason } from '../reason.js';
+import { pcapMagic } from './pcap.js';
 
 const BY_EXTENSION: Record<string, LogFormat> = {
   '.log': 'candump',
@@ -9,6 +10,9 @@ const BY_EXTENSION: Record<string, LogFormat> = {
   '.csv': 'csv',
   '.mf4': 'mf4',
   '.blf': 'blf',
+  '.pcap': 'pcap',
+  '.cap': 'pcap',
+  '.pcapng': 'pcapng',
 };
 
 /**
@@ -19,7 +23,10 @@ export function formatFromExtension(path: string): LogFormat | undefined {
   return BY_EXTENSION[extname(path).toLowerCase()];
 }
 
-/** MF4 (finalised or not, as loggers leave them) or BLF from the magic at the start of the file. */
+/**
+ * MF4 (finalised or not, as loggers leave them) or BLF from the magic at the start of the file
+ * (`logMagic` adds pcap and pcapng).
+ */
 export function binaryMagic(firstBytes: Uint8Array): LogFormat | undefined {
   const head = Buffer.from(firstBytes.subarray(0, 8)).toString('latin1');
   if (head === 'MDF     ' || head === 'UnFinMF ') return 'mf4';
@@ -27,12 +34,17 @@ export function binaryMagic(firstBytes: Uint8Array): LogFormat | undefined {
   return undefined;
 }
 
+/** Any binary log from its magic: MF4, BLF, pcap or pcapng. */
+export function logMagic(firstBytes: Uint8Array): LogFormat | undefined {
+  return binaryMagic(firstBytes) ?? pcapMagic(firstBytes);
+}
+
 /**
  * The format of a log from its first bytes, or undefined when nothing matches. Looks at the first
  * lines that are not blank; a handful of sure markers per format, so a wrong guess is unlikely.
  */
 export function sniffFormat(firstBytes: Uint8Array): LogFormat | undefined {
-  const binary = binaryMagic(firstBytes);
+  const binary = logMagic(firstBytes);
   if (binary) return binary;
   const text = Buffer.from(firstBytes.subarray(0, 4096)).toString('latin1');
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -70,7 +82,7 @@ function isCanHackerLine(line: string): boolean {
 }
 
 /**
- * The format of the log at `path`: MF4 and BLF from their magic whatever the name; else from the
+ * The format of the log at `path`: MF4, BLF, pcap and pcapng from their magic whatever the name; else from the
  * extension, except `.txt` and unknown ones which are sniffed; a `.log` whose content is clearly
  * another format (candump screen output, ASC, TRC, SavvyCAN CSV) is read as that format. A `.mf4`
  * or `.blf` without its magic goes to that reader, which says what it found. Throws a
@@ -79,12 +91,12 @@ function isCanHackerLine(line: string): boolean {
 export function detectFormat(path: string, firstBytes: Uint8Array): LogFormat {
   const byName = formatFromExtension(path);
   if (firstBytes.length === 0) throw new LogParseError(path, 1, reason('empty-file'));
-  const binary = binaryMagic(firstBytes);
+  const binary = logMagic(firstBytes);
   if (binary) return binary;
   if (Buffer.from(firstBytes.subarray(0, 12)).toString('latin1') === 'Generic File') {
     throw new LogParseError(path, 1, reason('canedge-packed'));
   }
-  if (byName === 'mf4' || byName === 'blf') return byName;
+  if (byName === 'mf4' || byName === 'blf' || byName === 'pcap' || byName === 'pcapng') return byName;
   const nul = firstBytes.indexOf(0);
   if (nul >= 0) {
     const line = 1 + firstBytes.subarray(0, nul).filter((b) => b === 0x0a).length;

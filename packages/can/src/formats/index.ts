@@ -24,6 +24,8 @@ import { gunzipAll, gunzipFile, gunzipHead, gunzipSource, innerName, isGzip } fr
 import { type ByteSource, fileSource, LineLogReader, type LineParser, memorySource } from './line-reader.js';
 import { mf4Reader } from './mf4/reader.js';
 import { type Mf4WriteOptions, mf4Encoder } from './mf4/writer.js';
+import { pcapReader } from './pcap.js';
+import { pcapngEncoder } from './pcapng-writer.js';
 import { PythonCanCsvParser, pythonCanCsvFormatter } from './python-can-csv.js';
 import { TrcParser, trcFormatter } from './trc.js';
 import { type LineFormatter, LogWriteError, openStream, TextLogWriter } from './writer.js';
@@ -33,10 +35,11 @@ export { CAN_ERR_FLAG, CandumpParser, candumpBody, candumpLine } from './candump
 export { CandumpScreenParser } from './candump-screen.js';
 export { CanHackerParser, canHackerFormatter } from './canhacker.js';
 export { SavvyCsvParser, savvyCsvFormatter } from './csv.js';
-export { binaryMagic, detectFormat, formatFromExtension, sniffFormat } from './detect.js';
+export { binaryMagic, detectFormat, formatFromExtension, logMagic, sniffFormat } from './detect.js';
 export { gunzipAll, innerName, isGzip } from './gzip.js';
 export type { LineParser } from './line-reader.js';
 export type { Mf4Compression } from './mf4/writer.js';
+export { pcapMagic } from './pcap.js';
 export { PYTHON_CAN_CSV_HEADER, PythonCanCsvParser, pythonCanCsvFormatter } from './python-can-csv.js';
 export { TrcParser, trcFormatter } from './trc.js';
 export { type LineFormatter, LogWriteError } from './writer.js';
@@ -46,7 +49,7 @@ export interface WriteOptions extends Mf4WriteOptions {
   defaultChannel?: string;
 }
 
-type TextFormat = Exclude<LogFormat, 'mf4' | 'blf'>;
+type TextFormat = Exclude<LogFormat, 'mf4' | 'blf' | 'pcap' | 'pcapng'>;
 
 const PARSERS: Record<TextFormat, (o: ReadOptions) => LineParser> = {
   candump: () => new CandumpParser(),
@@ -68,10 +71,12 @@ const FORMATTERS: Record<TextFormat, (() => LineFormatter) | undefined> = {
   'python-can-csv': () => pythonCanCsvFormatter(),
 };
 
-const ENCODERS: Record<'mf4' | 'blf', (sink: BinarySink, options: WriteOptions) => FrameEncoder> = {
-  mf4: (sink, options) => mf4Encoder(sink, options),
-  blf: (sink) => blfEncoder(sink),
-};
+const ENCODERS: Record<'mf4' | 'blf' | 'pcapng', (sink: BinarySink, options: WriteOptions) => FrameEncoder> =
+  {
+    mf4: (sink, options) => mf4Encoder(sink, options),
+    blf: (sink) => blfEncoder(sink),
+    pcapng: (sink) => pcapngEncoder(sink),
+  };
 
 function parserFor(file: string, format: TextFormat, options: ReadOptions): () => LineParser {
   const make = PARSERS[format];
@@ -89,6 +94,7 @@ function formatReader(
 ): LogReader & { readonly bytesRead: number } {
   if (format === 'mf4') return mf4Reader(file, random, options);
   if (format === 'blf') return blfReader(file, random, options);
+  if (format === 'pcap' || format === 'pcapng') return pcapReader(file, format, random, options);
   return new LineLogReader(file, format, stream, parserFor(file, format, options), !!options.lenient);
 }
 
@@ -122,6 +128,10 @@ class FileLogReader implements LogReader {
 
   get late(): number | undefined {
     return this.inner?.late;
+  }
+
+  get otherPackets(): number | undefined {
+    return this.inner?.otherPackets;
   }
 
   private reader(format: LogFormat): LogReader {
@@ -251,7 +261,14 @@ export function openLogWriter(
   format: LogFormat,
   options: WriteOptions = {},
 ): LogWriter {
-  if (format === 'mf4' || format === 'blf') {
+  if (format === 'pcap')
+    // Classic pcap has no interface names and no direction: pcapng keeps both (README).
+    throw new LogWriteError(
+      format,
+      0,
+      'writing pcap is not supported: write pcapng (.pcapng), which keeps channels and directions',
+    );
+  if (format === 'mf4' || format === 'blf' || format === 'pcapng') {
     const encoder = ENCODERS[format];
     const channel = options.defaultChannel;
     return new BinaryLogWriter(format, openSink(pathOrWritable), (sink) => {

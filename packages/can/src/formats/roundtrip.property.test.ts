@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FrameBatch } from '../batch.js';
@@ -7,7 +8,7 @@ import { AscParser, ascFormatter } from './asc.js';
 import { CandumpParser, candumpLine } from './candump.js';
 import { canHackerFormatter } from './canhacker.js';
 import { savvyCsvFormatter } from './csv.js';
-import { readLogText } from './index.js';
+import { readLogText, writeLog } from './index.js';
 import { trcFormatter } from './trc.js';
 import type { LineFormatter } from './writer.js';
 
@@ -275,6 +276,37 @@ describe('property: the candump one-pass path agrees with the full parser', () =
         expect([a.channel, a.direction]).toEqual([full!.channel, full!.direction]);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('property: pcapng written then read gives the same frames, channels and directions', () => {
+  it('on random frames of every kind over two interfaces', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        framesFor('candump'),
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        async (frames, bus) => {
+          const written = frames.map((f, i) => ({ ...f, channel: bus[i] ? 'vcan1' : 'can0' }));
+          const out = new PassThrough();
+          const chunks: Buffer[] = [];
+          out.on('data', (c: Buffer) => chunks.push(c));
+          const ended = new Promise((resolve) => out.on('end', resolve));
+          await writeLog(out, written, 'pcapng');
+          out.end();
+          await ended;
+          const back: Frame[] = [];
+          for await (const f of readLogText(Buffer.concat(chunks), 'p.pcapng')) back.push(f);
+          expect(back).toHaveLength(written.length);
+          for (let i = 0; i < written.length; i++) {
+            expect(sameFrame(back[i], written[i])).toBe(true);
+            expect(back[i].direction).toBe(written[i].direction);
+            expect(back[i].channel).toBe(written[i].channel);
+            if (written[i].remote) expect(back[i].dlc ?? 0).toBe(written[i].dlc ?? 0);
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

@@ -25,13 +25,16 @@ const FORMATS: LogFormat[] = [
   'python-can-csv',
   'mf4',
   'blf',
+  'pcap',
+  'pcapng',
 ];
 
 const USAGE = {
   fr: `Usage : atelier can cat JOURNAL [--json] [--lenient] [--format F]
 
 Affiche les trames d’un journal CAN (candump -l, sortie écran de candump, Vector ASC, PEAK TRC,
-trace CANHacker .trc, SavvyCAN CSV, ASAM MDF4 .mf4 des enregistreurs CANedge/Vector, Vector BLF ;
+trace CANHacker .trc, SavvyCAN CSV, ASAM MDF4 .mf4 des enregistreurs CANedge/Vector, Vector BLF,
+captures Wireshark/tcpdump .pcap/.pcapng d’une interface SocketCAN ;
 format d’après l’extension, sinon d’après le contenu ; un .trc est PEAK ou CANHacker selon son
 contenu).
 
@@ -44,7 +47,8 @@ contenu).
   en: `Usage: atelier can cat LOG [--json] [--lenient] [--format F]
 
 Prints the frames of a CAN log (candump -l, candump screen output, Vector ASC, PEAK TRC, CANHacker
-.trc trace, SavvyCAN CSV, ASAM MDF4 .mf4 from CANedge/Vector loggers, Vector BLF; format from the
+.trc trace, SavvyCAN CSV, ASAM MDF4 .mf4 from CANedge/Vector loggers, Vector BLF, Wireshark/tcpdump
+.pcap/.pcapng captures of a SocketCAN interface; format from the
 extension, else from the content; a .trc is PEAK or CANHacker by its content).
 
   --json      one JSON line per frame instead of candump -l lines:
@@ -102,6 +106,14 @@ export function startProgress(ctx: CliContext, reader: LogReader, file: string):
 
 /** Reports the lines a lenient read skipped: how many, and the first few with file and line. */
 export function reportSkipped(ctx: CliContext, reader: LogReader): void {
+  // A capture (pcap, pcapng) may hold packets that are not CAN frames: said, never read as frames.
+  const other = reader.otherPackets ?? 0;
+  if (other > 0)
+    ctx.stderr.write(
+      ctx.lang === 'fr'
+        ? `${other} paquet(s) sans trame CAN ni CAN FD passé(s) (CAN XL, autre protocole ou autre interface)\n`
+        : `${other} packet(s) holding no CAN or CAN FD frame passed over (CAN XL, another protocol or interface)\n`,
+    );
   const n = reader.skipped.length;
   if (n === 0) return;
   // Binary logs (MF4, BLF) are read by blocks and records, not lines.

@@ -18,14 +18,15 @@ const USAGE = {
 
 Convertit un journal CAN d’un format à l’autre. Le format de chaque fichier vient de son
 extension : .log candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN, .mf4 ASAM MDF4,
-.blf Vector BLF (majuscules ou minuscules) ; une entrée d’une autre extension est reconnue à son
+.blf Vector BLF, .pcapng Wireshark (.pcap et .cap lus seulement) (majuscules ou minuscules) ; une entrée d’une autre extension est reconnue à son
 contenu, comme une entrée .trc (PEAK ou CANHacker) ou .csv (SavvyCAN ou python-can). Pour écrire
 une trace CANHacker : --to canhacker ; le CSV de python-can : --to python-can-csv.
 
   --lenient   saute les lignes illisibles de l’entrée (signalées sur stderr)
   --from F    impose le format d’entrée (candump, candump-screen, asc, trc, canhacker, csv,
-              python-can-csv, mf4, blf)
-  --to F      impose le format de sortie (candump, asc, trc, canhacker, csv, python-can-csv, mf4, blf)
+              python-can-csv, mf4, blf, pcap, pcapng)
+  --to F      impose le format de sortie (candump, asc, trc, canhacker, csv, python-can-csv, mf4, blf,
+              pcapng)
 
 Les canaux deviennent des numéros en ASC/TRC/MF4/BLF (can0 → 1) et en CSV (can0 → 0). Le CSV de
 SavvyCAN n’a ni trames distantes, ni trames d’erreur, ni CAN FD, une trace CANHacker ni trames
@@ -34,15 +35,16 @@ s’arrête sur la première trame qu’il ne peut pas dire (les canaux et sens 
   en: `Usage: atelier can convert IN OUT [--lenient] [--from F] [--to F]
 
 Converts a CAN log from one format to another. Each file's format comes from its extension: .log
-candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN, .mf4 ASAM MDF4, .blf Vector BLF (any
-case); an input with another extension is recognised by its content, as is a .trc input (PEAK or
+candump -l, .asc Vector ASC, .trc PEAK TRC 2.1, .csv SavvyCAN, .mf4 ASAM MDF4, .blf Vector BLF,
+.pcapng Wireshark (.pcap and .cap read only) (any case); an input with another extension is recognised by its content, as is a .trc input (PEAK or
 CANHacker) and a .csv input (SavvyCAN or python-can). To write a CANHacker trace: --to canhacker;
 python-can's CSV: --to python-can-csv.
 
   --lenient   skip unreadable input lines (reported on stderr)
   --from F    force the input format (candump, candump-screen, asc, trc, canhacker, csv,
-              python-can-csv, mf4, blf)
-  --to F      force the output format (candump, asc, trc, canhacker, csv, python-can-csv, mf4, blf)
+              python-can-csv, mf4, blf, pcap, pcapng)
+  --to F      force the output format (candump, asc, trc, canhacker, csv, python-can-csv, mf4, blf,
+              pcapng)
 
 Channels become numbers in ASC/TRC/MF4/BLF (can0 → 1) and CSV (can0 → 0). SavvyCAN CSV has no
 remote, error or CAN FD frames, a CANHacker trace no error or CAN FD frames and one bus only,
@@ -81,8 +83,17 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (!to || to === 'candump-screen') {
     throw new UsageError(
       ctx.lang === 'fr'
-        ? `format de sortie inconnu pour « ${positionals[1]} » : extension .log, .asc, .trc, .csv, .mf4 ou .blf, ou --to`
-        : `no output format for '${positionals[1]}': use a .log, .asc, .trc, .csv, .mf4 or .blf extension, or --to`,
+        ? `format de sortie inconnu pour « ${positionals[1]} » : extension .log, .asc, .trc, .csv, .mf4, .blf ou .pcapng, ou --to`
+        : `no output format for '${positionals[1]}': use a .log, .asc, .trc, .csv, .mf4, .blf or .pcapng extension, or --to`,
+      usage,
+    );
+  }
+  if (to === 'pcap') {
+    // Classic pcap has no interface names and no direction; pcapng keeps both (formats README).
+    throw new UsageError(
+      ctx.lang === 'fr'
+        ? `Atelier écrit le pcapng, pas le pcap classique (sans noms d’interface ni sens) : donnez une sortie .pcapng`
+        : `Atelier writes pcapng, not classic pcap (no interface names, no direction): give a .pcapng output`,
       usage,
     );
   }
@@ -141,8 +152,8 @@ function parse(args: string[]) {
 export const convertSubcommand: Subcommand = {
   name: 'convert',
   summary: {
-    fr: 'convertit un journal (.log, .asc, .trc, .csv, .mf4, .blf)',
-    en: 'convert a log (.log, .asc, .trc, .csv, .mf4, .blf)',
+    fr: 'convertit un journal (.log, .asc, .trc, .csv, .mf4, .blf, .pcapng)',
+    en: 'convert a log (.log, .asc, .trc, .csv, .mf4, .blf, .pcapng)',
   },
   run,
 };

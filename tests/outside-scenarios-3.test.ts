@@ -5,14 +5,16 @@
  * and judged by the injected faults. No run may conclude a wrong cause (or any cause on a healthy
  * car), and at least RIGHT_FLOOR of the 60 faulted runs must find the fault. Written before the
  * knowledge base was read, they found 45 of 60 on the main of 7 December 2026 (91caba9); the
- * complaint reader's fixes and the range-loss words that followed bring them to 50.
+ * complaint reader's fixes and the range-loss words that followed bring them to 50; the charge light
+ * as the charging tree's symptom, the DPF sensor's zero from service data and a figure read on the car
+ * counting as a description of the symptom (branch i32-diag) to 54.
  */
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { checkOutsideSet, OUTSIDE_DIR } from './support/outside-scenarios.js';
 
 const ROUND_3 = join(OUTSIDE_DIR, '../outside-scenarios-3');
-const RIGHT_FLOOR = 50;
+const RIGHT_FLOOR = 54;
 
 describe('scenarios written outside the knowledge base, round 3', () => {
   it(

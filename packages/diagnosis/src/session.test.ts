@@ -364,6 +364,67 @@ describe('honest outcomes (issue 17)', () => {
     expect(s.state).toBe('done');
     expect(s.outcome).toMatchObject({ kind: 'no-cause', reason: 'below-threshold' });
   });
+
+  /** Everything read, nothing stored: what a scan of a car with no code gives. */
+  const ALL_READ: FactsRead = {
+    dtcs: { stored: 'read', pending: 'read', permanent: 'read' },
+    readiness: 'read',
+    freezeFrame: 'read',
+    live: 'read',
+    uds: 'read',
+  };
+
+  it('a red battery light on an EV with no code: after a good 12 V battery, the DC-DC converter is still tested', () => {
+    // Round 3's EV with a converter at 60 % of its output: it carries the running load, sets no
+    // code, and the driver saw the charge light. The light is the charging tree's symptom as a
+    // driver sees it (`describes: symptom`), so a good battery does not end the session.
+    const s = GuidedSession.start(kb, {
+      vehicle: 'ev',
+      dtcs: [],
+      dtcMemories: {},
+      complaint: 'Voyant batterie rouge sur ma voiture électrique, la petite batterie a lâché ce matin',
+      readiness: { mil: false, monitors: {} },
+      live: { CONTROL_MODULE_VOLTAGE: 12.56, VEHICLE_SPEED: 0 },
+      udsDtcs: [],
+      read: ALL_READ,
+    });
+    expect(s.tree.id).toBe('charging');
+    expect(s.symptom).toBe('reported');
+    expect(s.next()?.test.id).toBe('battery_load_test');
+    s.record('battery_load_test', 'good');
+    expect(s.next()?.test.id).toBe('dcdc_output_test');
+  });
+
+  it('a figure the car reads (cells 100 mV apart at rest) backs the symptom as a description does; the same car with close cells does not', () => {
+    const kona = (cellSpread: number) =>
+      GuidedSession.start(
+        kb,
+        {
+          vehicle: 'ev',
+          dtcs: [],
+          dtcMemories: {},
+          complaint: "L'autonomie affichée fait le yoyo d'un jour à l'autre",
+          readiness: { mil: false, monitors: {} },
+          live: { VEHICLE_SPEED: 0 },
+          udsDtcs: [],
+          battery: { cell_spread: cellSpread, soh: 94, pack_current: 0, module_temp_min: 15 },
+          read: ALL_READ,
+          // Close cells and no word of the tree pick no tree: the tree is named, as on the dashboard.
+        },
+        { treeId: 'traction_battery' },
+      );
+    const spread = kona(0.1);
+    expect(spread.tree.id).toBe('traction_battery');
+    expect(spread.symptom).not.toBe('confirmed');
+    // Under the complaint-word bar (15 %) but over the described one (3 %).
+    expect(spread.analysis().inTree).toBeLessThan(DECISION.inTree);
+    expect(spread.analysis().inTree).toBeGreaterThan(DECISION.described);
+    expect(spread.state).toBe('diagnose');
+    expect(spread.next()).toBeDefined();
+    // Cells 10 mV apart: nothing on the car backs the complaint, nothing is tested.
+    const close = kona(0.01);
+    expect(close.next()).toBeUndefined();
+  });
 });
 
 describe('verification that knows what it has not seen (issue 17)', () => {

@@ -119,8 +119,9 @@ export interface SessionData {
  * below `plausible` is not worth a test; and when no code confirms the
  * tree's symptom and its causes together hold less than `inTree` (the car most likely does not have
  * this tree's fault: a complaint word that nothing on the car backs up), nothing is — unless the
- * complaint describes the symptom as one of the tree's complaint signs knows it, when the bar is
- * `described` (a driver who saw the needle in the red is worth a look at the coolant level). Anything else ends "no cause confirmed": never a
+ * complaint describes the symptom as one of the tree's complaint signs knows it, or a sign read on the
+ * car (live data, the battery report) points at one of its causes, when the bar is `described` (a
+ * driver who saw the needle in the red is worth a look at the coolant level). Anything else ends "no cause confirmed": never a
  * cause tested good, never the most probable cause for want of a better one.
  */
 export const DECISION = {
@@ -471,10 +472,21 @@ export class GuidedSession {
     return this.signs().some((r) => r.sign.describesSymptom === true && r.value === true);
   }
 
+  /**
+   * Whether the car itself shows the tree's symptom though no code of the tree is stored: a live
+   * value or a battery-report figure that points at one of its causes — the same reading
+   * `symptomShows` judges a verification by. A measurement on the car backs the symptom up at least
+   * as well as a driver's description of it, so it gets the same lower bar (a Kona whose BMS reads
+   * its cells 100 mV apart at rest, with no code, was left untested under the complaint-word bar).
+   */
+  private shownByCar(): boolean {
+    return symptomShows(this.tree, this.data.facts);
+  }
+
   private nextOf(a: Analysis): Recommendation | undefined {
     // A symptom only reported (or not shown at all) that the car does not back up: nothing to test.
-    if (this.symptom !== 'confirmed' && a.inTree < (this.described() ? DECISION.described : DECISION.inTree))
-      return undefined;
+    const bar = this.described() || this.shownByCar() ? DECISION.described : DECISION.inTree;
+    if (this.symptom !== 'confirmed' && a.inTree < bar) return undefined;
     if (!a.posteriors.some((p) => p.probability >= DECISION.plausible)) return undefined;
     const safetyDone = this.safetyDone();
     const bestInspection = a.inspections.find((i) => i.probability >= DECISION.plausible);

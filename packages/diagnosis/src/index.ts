@@ -8,6 +8,7 @@ export * from './facts.js';
 export * from './follow-up.js';
 export * from './infer.js';
 export * from './intermittent.js';
+export * from './kb/kb-reasons.js';
 export * from './kb/load.js';
 export * from './kb/types.js';
 export * from './lint.js';

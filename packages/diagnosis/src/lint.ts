@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { systemErrorOf } from '@atelier/can';
+import { type KbLang, type KbReason, type KbReasonCode, kbReason, sayKbReason } from './kb/kb-reasons.js';
 import { checkReferences, DEFAULT_KB_DIR, KbError, parseTests, parseTree } from './kb/load.js';
 import type { FaultTreeEntry, MeasurementSpec, WorkshopTest } from './kb/types.js';
 import { LIVE_READINGS } from './live-reading.js';
@@ -52,17 +54,15 @@ export function checkMeasurements(
   tests: readonly WorkshopTest[],
   catalogue: readonly InstrumentEntry[] | undefined,
   file: string,
-): LintReport['problems'] {
-  const problems: LintReport['problems'] = [];
+): LintProblem[] {
+  const problems: LintProblem[] = [];
   for (const [ti, t] of tests.entries())
     for (const [mi, m] of t.measure.entries() as Iterable<[number, MeasurementSpec]>) {
       const path = `tests.${ti}.measure.${mi}`;
-      const fail = (message: string) => {
-        problems.push({ file, path, message: `${t.id}: ${message}` });
-      };
+      const fail = (why: KbReason) => problems.push(lintProblem(file, path, why, t.id));
       if (m.live) {
         if (!LIVE_READINGS.includes(m.live))
-          fail(`unknown live reading "${m.live}" (${LIVE_READINGS.join(', ')})`);
+          fail(kbReason('unknown-live-reading', { value: m.live, known: LIVE_READINGS }));
         continue;
       }
       if (!catalogue) continue;
@@ -72,43 +72,55 @@ export function checkMeasurements(
         );
       const e = find(m.quantity);
       if (!e) {
-        fail(`${m.instrument} does not measure ${m.quantity} on ${m.component}`);
+        fail(
+          kbReason('instrument-does-not-measure', {
+            instrument: m.instrument ?? '',
+            quantity: m.quantity ?? '',
+            component: m.component ?? '',
+          }),
+        );
         continue;
       }
-      if (m.minus && !find(m.minus)) fail(`${m.instrument} does not measure ${m.minus} on ${m.component}`);
-      if (e.unit !== m.unit) fail(`${m.quantity} reads in "${e.unit}", not "${m.unit}"`);
+      if (m.minus && !find(m.minus))
+        fail(
+          kbReason('instrument-does-not-measure', {
+            instrument: m.instrument ?? '',
+            quantity: m.minus,
+            component: m.component ?? '',
+          }),
+        );
+      if (e.unit !== m.unit)
+        fail(kbReason('wrong-unit', { quantity: e.quantity, unit: e.unit, written: m.unit }));
       const words = m.goodWords !== undefined || m.badWords !== undefined;
       if (e.kind === 'text' && !words)
-        fail(`${m.quantity} reads in words (${e.values?.join(', ')}): say which are good and bad`);
-      if (e.kind === 'number' && words) fail(`${m.quantity} reads as a number: give a healthy range`);
+        fail(kbReason('reads-in-words', { quantity: e.quantity, words: e.values ?? [] }));
+      if (e.kind === 'number' && words) fail(kbReason('reads-as-number', { quantity: e.quantity }));
       if (e.kind === 'text' && words) {
         const said = new Set([...(m.goodWords ?? []), ...(m.badWords ?? [])]);
         for (const v of e.values ?? [])
-          if (!said.has(v)) fail(`the word "${v}" of ${m.quantity} is neither good nor bad`);
-        for (const v of said) if (!e.values?.includes(v)) fail(`${m.quantity} never reads "${v}"`);
+          if (!said.has(v)) fail(kbReason('word-unclassified', { word: v, quantity: e.quantity }));
+        for (const v of said)
+          if (!e.values?.includes(v)) fail(kbReason('word-never-read', { word: v, quantity: e.quantity }));
       }
       const index = e.index === 'o2_position' ? 'at' : e.index;
-      if (index === 'at' && !m.at) fail(`${m.component} needs its position (at: { position, bank })`);
+      if (index === 'at' && !m.at) fail(kbReason('needs-position', { component: e.component }));
       else if (index && index !== 'at' && m.each !== index)
-        fail(`${m.component} is measured per ${index}: each: ${index}`);
-      if (!e.index && m.each) fail(`${m.component} has no ${m.each} to measure each of`);
+        fail(kbReason('measured-per', { component: e.component, index }));
+      if (!e.index && m.each) fail(kbReason('nothing-to-each', { component: e.component, each: m.each }));
       const engine = m.conditions.engine;
       if (engine !== undefined && !e.engine.includes(String(engine)))
-        fail(`${m.quantity} is measured with the engine ${e.engine.join(' or ')}, not ${engine}`);
+        fail(kbReason('engine-state', { quantity: e.quantity, states: e.engine, state: String(engine) }));
       for (const k of Object.keys(m.conditions))
         if (k !== 'engine' && k !== 'coolantC' && !e.uses?.includes(k))
-          fail(`condition ${k} does not apply to ${m.quantity}`);
-      if (e.hv && !hasHvSafety(t.safety))
-        fail(`high-voltage work: safety must include ${HV_SAFETY.join(', ')} (NF C18-550)`);
+          fail(kbReason('condition-does-not-apply', { condition: k, quantity: e.quantity }));
+      if (e.hv && !hasHvSafety(t.safety)) fail(kbReason('hv-measure-safety', { steps: HV_SAFETY }));
       // The cell/module analyser works inside the opened pack, whose cells stay live: the battery
       // option (XL), not a vicinity or de-energised symbol.
       if (
         PACK_OPENED_INSTRUMENTS.includes(m.instrument ?? '') &&
         !t.safety.some((x) => ['B1XL', 'B2XL'].includes(habilitationOf(x) ?? ''))
       )
-        fail(
-          'opening the traction battery: safety must include habilitation_B1XL or habilitation_B2XL (NF C18-550, battery option)',
-        );
+        fail(kbReason('pack-opened-safety'));
     }
   return problems;
 }
@@ -133,32 +145,33 @@ export function checkConsignation(
   tests: readonly WorkshopTest[],
   trees: readonly FaultTreeEntry[],
   testsFile: string,
-): LintReport['problems'] {
-  const problems: LintReport['problems'] = [];
+): LintProblem[] {
+  const problems: LintProblem[] = [];
   for (const [ti, t] of tests.entries()) {
     const why = t.safety.some((x) => LOCKED_OUT_WORK.includes(habilitationOf(x) ?? ''))
-      ? `its habilitation (${t.safety.filter((x) => habilitationOf(x)).join(', ')}) is for work on the locked-out HV system`
+      ? kbReason('lockout-habilitation', { steps: t.safety.filter((x) => habilitationOf(x)) })
       : t.tools.includes('hv_lockout_kit')
-        ? 'it uses the lock-out kit'
+        ? kbReason('lockout-kit')
         : SAYS_LOCKOUT.fr.test(t.instructions.fr) || SAYS_LOCKOUT.en.test(t.instructions.en)
-          ? 'its instructions say the HV system is locked out'
+          ? kbReason('lockout-instructions')
           : undefined;
     if (why && !t.safety.includes(LOCKOUT_STEP))
-      problems.push({
-        file: testsFile,
-        path: `tests.${ti}.safety`,
-        message: `${t.id}: needs the lock-out (${why}): safety must include ${LOCKOUT_STEP}, done by a ${CONSIGNATION_SYMBOL} (NF C18-550)`,
-      });
+      problems.push(
+        lintProblem(
+          testsFile,
+          `tests.${ti}.safety`,
+          kbReason('needs-lockout', { why, step: LOCKOUT_STEP, bcl: CONSIGNATION_SYMBOL }),
+          t.id,
+        ),
+      );
   }
   const namesBcl = new RegExp(`\\b${CONSIGNATION_SYMBOL}\\b`);
   const check = (file: string, path: string, text: { fr: string; en: string }) => {
     for (const lang of ['fr', 'en'] as const)
       if (SAYS_LOCKOUT[lang].test(text[lang]) && !namesBcl.test(text[lang]))
-        problems.push({
-          file,
-          path: `${path}.${lang}`,
-          message: `speaks of the lock-out without naming who does it: ${CONSIGNATION_SYMBOL} (chargé de consignation, NF C18-550)`,
-        });
+        problems.push(
+          lintProblem(file, `${path}.${lang}`, kbReason('lockout-unnamed', { bcl: CONSIGNATION_SYMBOL })),
+        );
   };
   for (const tree of trees) {
     if (tree.safety) check(tree.file, 'safety', tree.safety);
@@ -178,19 +191,21 @@ export function checkSafetyIds(
   tests: readonly WorkshopTest[],
   trees: readonly FaultTreeEntry[],
   testsFile: string,
-): LintReport['problems'] {
-  const problems: LintReport['problems'] = [];
-  const known = `${LOCKOUT_STEP}, ${UNLOCK_STEP} or ${HABILITATION_PREFIX}SYMBOL with an NF C18-550 symbol (${HABILITATION_SYMBOLS.join(', ')})`;
+): LintProblem[] {
+  const problems: LintProblem[] = [];
   const check = (file: string, path: string, owner: string, safety: readonly string[]) =>
     safety.forEach((id, i) => {
       if (id === LOCKOUT_STEP || id === UNLOCK_STEP) return;
       const symbol = habilitationOf(id);
       if (symbol !== undefined && (HABILITATION_SYMBOLS as readonly string[]).includes(symbol)) return;
-      problems.push({
-        file,
-        path: `${path}.${i}`,
-        message: `${owner}: unknown safety step "${id}": a step is ${known}`,
+      const why = kbReason('unknown-safety-step', {
+        step: id,
+        lockout: LOCKOUT_STEP,
+        unlock: UNLOCK_STEP,
+        prefix: HABILITATION_PREFIX,
+        symbols: HABILITATION_SYMBOLS,
       });
+      problems.push(lintProblem(file, `${path}.${i}`, why, owner));
     });
   for (const [ti, t] of tests.entries()) check(testsFile, `tests.${ti}.safety`, t.id, t.safety);
   for (const tree of trees)
@@ -212,8 +227,8 @@ export function checkEnergised(
   tests: readonly WorkshopTest[],
   trees: readonly FaultTreeEntry[],
   testsFile: string,
-): LintReport['problems'] {
-  const problems: LintReport['problems'] = [];
+): LintProblem[] {
+  const problems: LintProblem[] = [];
   const byId = new Map(tests.map((t) => [t.id, t]));
   const inHvTree = new Map<string, string>();
   for (const tree of trees) {
@@ -225,19 +240,25 @@ export function checkEnergised(
   }
   for (const [ti, t] of tests.entries()) {
     if (t.energised && t.safety.includes(LOCKOUT_STEP))
-      problems.push({
-        file: testsFile,
-        path: `tests.${ti}.energised`,
-        message: `${t.id}: a test made energised (the car READY, the engine running) cannot need ${LOCKOUT_STEP} too: the HV system is either locked out or energised`,
-      });
+      problems.push(
+        lintProblem(
+          testsFile,
+          `tests.${ti}.energised`,
+          kbReason('energised-and-lockout', { step: LOCKOUT_STEP }),
+          t.id,
+        ),
+      );
     const tree = inHvTree.get(t.id);
     const state = t.measure.map((m) => m.conditions.engine).find((e) => ENERGISED_STATES.includes(String(e)));
     if (tree && !t.energised && state !== undefined)
-      problems.push({
-        file: testsFile,
-        path: `tests.${ti}.energised`,
-        message: `${t.id}: measured with engine: ${state} in the high-voltage tree ${tree}: mark it energised: true (the lock-out is lifted before it)`,
-      });
+      problems.push(
+        lintProblem(
+          testsFile,
+          `tests.${ti}.energised`,
+          kbReason('energised-unmarked', { state: String(state), tree }),
+          t.id,
+        ),
+      );
   }
   return problems;
 }
@@ -258,37 +279,33 @@ const SAYS_HV_WORK = { fr: /haute tension/i, en: /high[- ]voltage/i };
 export function checkRepairSafety(
   trees: readonly FaultTreeEntry[],
   tests: ReadonlyMap<string, WorkshopTest>,
-): LintReport['problems'] {
-  const problems: LintReport['problems'] = [];
+): LintProblem[] {
+  const problems: LintProblem[] = [];
   for (const tree of trees)
     for (const c of tree.causes) {
       const { repair } = c;
-      const fail = (field: string, message: string) =>
-        problems.push({
-          file: tree.file,
-          path: `causes.${c.id}.repair.${field}`,
-          message: `${c.id}: ${message}`,
-        });
+      const fail = (field: string, why: KbReason) =>
+        problems.push(lintProblem(tree.file, `causes.${c.id}.repair.${field}`, why, c.id));
       const works = repair.safety
         .map((x) => habilitationOf(x) ?? '')
         .filter((x) => LOCKED_OUT_WORK.includes(x));
       if (repair.hvParts.length) {
-        const parts = repair.hvParts.join(', ');
+        const parts = repair.hvParts;
         if (!repair.safety.includes(LOCKOUT_STEP))
           fail(
             'safety',
-            `works on ${parts} (high voltage): safety must include ${LOCKOUT_STEP}, done by a ${CONSIGNATION_SYMBOL} (NF C18-550)`,
+            kbReason('repair-needs-lockout', { parts, step: LOCKOUT_STEP, bcl: CONSIGNATION_SYMBOL }),
           );
         const inPack = repair.hvParts.filter((x) => HV_PARTS[x]?.inPack);
         if (inPack.length && !works.some((x) => BATTERY_OPTION.includes(x)))
-          fail(
-            'safety',
-            `works inside the traction battery (${inPack.join(', ')}): safety must include habilitation_B1XL or habilitation_B2XL (NF C18-550, battery option)`,
-          );
+          fail('safety', kbReason('repair-in-pack', { parts: inPack }));
         else if (!works.length)
           fail(
             'safety',
-            `works on ${parts} (high voltage): safety must include a habilitation for work on the locked-out system (${LOCKED_OUT_WORK.map((x) => HABILITATION_PREFIX + x).join(', ')})`,
+            kbReason('repair-needs-habilitation', {
+              parts,
+              steps: LOCKED_OUT_WORK.map((x) => HABILITATION_PREFIX + x),
+            }),
           );
       } else {
         const inspectionLocksOut = tests.get(c.inspect)?.safety.includes(LOCKOUT_STEP) ?? false;
@@ -296,7 +313,12 @@ export function checkRepairSafety(
         if (inspectionLocksOut || saysHv)
           fail(
             'hv_parts',
-            `${inspectionLocksOut ? `its inspection (${c.inspect}) needs the lock-out` : 'its text says it is high-voltage work'}: hv_parts must name the high-voltage parts it works on (${Object.keys(HV_PARTS).join(', ')}), and safety its steps`,
+            kbReason('repair-names-no-hv-part', {
+              why: inspectionLocksOut
+                ? kbReason('inspection-locks-out', { test: c.inspect })
+                : kbReason('text-says-hv'),
+              known: Object.keys(HV_PARTS),
+            }),
           );
       }
       // Said once: a repair on HV parts without the lock-out was refused above already.
@@ -305,10 +327,7 @@ export function checkRepairSafety(
         !repair.safety.includes(LOCKOUT_STEP) &&
         !repair.hvParts.length
       )
-        fail(
-          'safety',
-          `its text speaks of the lock-out: safety must include ${LOCKOUT_STEP} (said is not gated)`,
-        );
+        fail('safety', kbReason('repair-lockout-not-gated', { step: LOCKOUT_STEP }));
     }
   return problems;
 }
@@ -329,33 +348,79 @@ export interface SimFaultEntry {
 export function checkSimFaults(
   trees: readonly FaultTreeEntry[],
   catalogue: readonly SimFaultEntry[] | undefined,
-): LintReport['problems'] {
+): LintProblem[] {
   if (!catalogue) return [];
-  const problems: LintReport['problems'] = [];
+  const problems: LintProblem[] = [];
   for (const tree of trees)
     for (const cause of tree.causes)
       cause.simFaults.forEach((ref, i) => {
         const [type, part] = ref.split(':');
         const path = `causes.${cause.id}.sim_faults.${i}`;
         const entry = catalogue.find((e) => e.type === type);
-        if (!entry) problems.push({ file: tree.file, path, message: `the simulator has no fault "${type}"` });
+        if (!entry) problems.push(lintProblem(tree.file, path, kbReason('unknown-sim-fault', { type })));
         else if (part !== undefined && !entry.parts.includes(part))
-          problems.push({
-            file: tree.file,
-            path,
-            message: entry.parts.length
-              ? `the simulator's ${type} is at ${entry.parts.join(', ')}, not "${part}"`
-              : `the simulator's ${type} has no parts to name ("${part}")`,
-          });
+          problems.push(
+            lintProblem(
+              tree.file,
+              path,
+              entry.parts.length
+                ? kbReason('sim-fault-part', { type, parts: entry.parts, part })
+                : kbReason('sim-fault-no-parts', { type, part }),
+            ),
+          );
       });
   return problems;
+}
+
+/**
+ * One problem of the knowledge base: where (file, line, field path) and why, in both languages.
+ * Both texts are carried, not the reason alone: the report is JSON (`atelier kb lint --json`, a
+ * page), read by whoever cannot say a code, and `message` stays the English it always was.
+ * `code` is the reason's (`kb-reasons.ts`), for a program that sorts problems without reading prose.
+ */
+export interface LintProblem {
+  file: string;
+  line?: number;
+  path: string;
+  code: KbReasonCode;
+  /** English, word for word as before the French existed (tests and programs read it). */
+  message: string;
+  /** French, for the workshop; ids and field names as written in the file. */
+  fr: string;
+}
+
+/** A problem said in both languages; `owner` (the test or cause) leads both, as the English always did. */
+export function lintProblem(
+  file: string,
+  path: string,
+  why: KbReason,
+  owner?: string,
+  line?: number,
+): LintProblem {
+  const en = sayKbReason(why, 'en');
+  const fr = sayKbReason(why, 'fr');
+  return {
+    file,
+    ...(line === undefined ? {} : { line }),
+    path,
+    code: why.code,
+    message: owner === undefined ? en : `${owner}: ${en}`,
+    fr: owner === undefined ? fr : `${owner} : ${fr}`,
+  };
+}
+
+/**
+ * A problem as `atelier kb lint` prints it: `file:line: field.path: why`, the place as editors and
+ * terminals read it (they open the file at that line), why in the reader's language.
+ */
+export function sayLintProblem(p: LintProblem, lang: KbLang): string {
+  return `${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${lang === 'fr' ? p.fr : p.message}`;
 }
 
 export interface LintReport {
   trees: number;
   tests: number;
-  /** `fr`: the reason in French where there is one (a YAML syntax error); `message` is English. */
-  problems: { file: string; line?: number; path: string; message: string; fr?: string }[];
+  problems: LintProblem[];
 }
 
 /**
@@ -368,23 +433,21 @@ export function lintKnowledgeBase(
   dir = DEFAULT_KB_DIR,
   options: { instruments?: readonly InstrumentEntry[]; simFaults?: readonly SimFaultEntry[] } = {},
 ): LintReport {
-  const problems: LintReport['problems'] = [];
+  const problems: LintProblem[] = [];
   const push = (e: unknown, file: string) => {
-    if (e instanceof KbError)
-      problems.push({
-        file: e.file,
-        line: e.line,
-        path: e.path,
-        message: e.reason,
-        ...(e.reasonFr !== undefined ? { fr: e.reasonFr } : {}),
-      });
-    else problems.push({ file, path: '', message: (e as Error).message });
+    if (e instanceof KbError) problems.push(lintProblem(e.file, e.path, e.detail, undefined, e.line));
+    else {
+      // A file the system would not read (a folder named x.yaml, no permission): said, not thrown.
+      const sys = systemErrorOf(e);
+      problems.push(
+        lintProblem(file, '', kbReason('cannot-read', { detail: sys.message, code: sys.code ?? '' })),
+      );
+    }
   };
   let tests: WorkshopTest[] = [];
   const testsFile = join(dir, 'tests.yaml');
   const rel = (f: string) => relative(process.cwd(), f);
-  if (!existsSync(testsFile))
-    problems.push({ file: rel(testsFile), path: '', message: 'missing test catalogue' });
+  if (!existsSync(testsFile)) problems.push(lintProblem(rel(testsFile), '', kbReason('no-test-catalogue')));
   else {
     try {
       tests = parseTests(readFileSync(testsFile, 'utf8'), rel(testsFile));
@@ -399,7 +462,7 @@ export function lintKnowledgeBase(
         .filter((f) => /\.ya?ml$/.test(f))
         .sort()
     : [];
-  if (!files.length) problems.push({ file: rel(treeDir), path: '', message: 'no fault tree' });
+  if (!files.length) problems.push(lintProblem(rel(treeDir), '', kbReason('no-fault-tree')));
   for (const f of files) {
     const file = join(treeDir, f);
     try {
@@ -419,7 +482,8 @@ export function lintKnowledgeBase(
   for (const c of checkTreesInEngine(kb)) {
     if (!c.ok) {
       const tree = trees.find((t) => t.id === c.tree)!;
-      problems.push({ file: tree.file, path: '', message: `fault-tree engine: ${c.error}` });
+      const why = kbReason('fault-tree-engine', { en: c.error ?? '', fr: c.errorFr ?? c.error ?? '' });
+      problems.push(lintProblem(tree.file, '', why));
     }
   }
   return { trees: trees.length, tests: tests.length, problems };

@@ -36,6 +36,8 @@ export interface TreeCheck {
   /** Probability of the symptom from the priors, as the fault-tree engine computes it. */
   probability?: number;
   error?: string;
+  /** The engine's error in French (its errors say themselves in both languages: `messageIn`). */
+  errorFr?: string;
 }
 
 /** Loads every tree into the fault-tree engine and analyses it: the knowledge base's last lint check. */
@@ -47,7 +49,9 @@ export function checkTreesInEngine(kb: KnowledgeBase): TreeCheck[] {
       const report = analyze(model, { top: topName(tree) });
       return { tree: tree.id, ok: true, probability: report.probability };
     } catch (err) {
-      return { tree: tree.id, ok: false, error: (err as Error).message };
+      const e = err as Error & { messageIn?: (lang: 'fr' | 'en') => string };
+      const errorFr = typeof e.messageIn === 'function' ? e.messageIn('fr') : undefined;
+      return { tree: tree.id, ok: false, error: e.message, ...(errorFr === undefined ? {} : { errorFr }) };
     }
   });
 }

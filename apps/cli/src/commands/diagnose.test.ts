@@ -309,6 +309,11 @@ describe('atelier diagnose', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /--kb: the knowledge base does not load — \S*tests\.yaml:\d+: tests\.\d+\.energised: expected true or false \(atelier kb lint --dir /,
+    ); // In French, the place spelled out and why in the workshop's words.
+    const fr = await runCli(['diagnose', '--adapter', 'sim:kona-weak-cell', '--kb', dir, '--lang', 'fr']);
+    expect(fr.code).toBe(2);
+    expect(fr.stderr).toMatch(
+      /--kb : base de connaissances illisible — \S*tests\.yaml, ligne \d+, champ tests\.\d+\.energised : valeur attendue : true ou false \(atelier kb lint --dir /,
     );
   });
 
@@ -411,5 +416,44 @@ describe('atelier diagnose', () => {
     expect(en.stdout).toContain(
       'zz-indent.yaml:4: YAML syntax: All mapping items must start at the same column\n',
     );
+  });
+
+  it('kb lint speaks French by default, English when asked, and --json keeps both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-kb-cli-'));
+    cpSync(fileURLToPath(new URL('../../../../packages/diagnosis/kb', import.meta.url)), dir, {
+      recursive: true,
+    });
+    const catalyst = join(dir, 'trees', 'catalyst.yaml');
+    writeFileSync(
+      catalyst,
+      readFileSync(catalyst, 'utf8').replace('inspect: catalyst_temperature_check', 'inspect: no_such_test'),
+    );
+    const lean = join(dir, 'trees', 'lean.yaml');
+    writeFileSync(lean, readFileSync(lean, 'utf8').replace('prior: 0.06', 'prior: 1'));
+    const leanLine = readFileSync(lean, 'utf8').split('\n').indexOf('    prior: 1') + 1;
+    expect(leanLine).toBeGreaterThan(0);
+    // No language asked for anywhere: French.
+    const none = { ATELIER_LANG: '', LC_ALL: '', LC_MESSAGES: '', LANG: '' };
+    const fr = await runCli(['kb', 'lint', '--dir', dir], { env: none });
+    expect(fr.code).toBe(1);
+    expect(fr.stdout).toContain(
+      'catalyst.yaml: causes.catalyst_degraded.inspect: test inconnu « no_such_test » (absent de tests.yaml)\n',
+    );
+    expect(fr.stdout).toContain(
+      `lean.yaml:${leanLine}: causes.vacuum_leak.prior: une probabilité a priori de 0 ou 1 ne laisse rien à diagnostiquer\n`,
+    );
+    expect(fr.stdout).toMatch(/\d+ arbres, \d+ tests, \d+ problème\(s\)\n$/);
+    const en = await runCli(['kb', 'lint', '--dir', dir], { env: { ...none, ATELIER_LANG: 'en' } });
+    expect(en.stdout).toContain(
+      'catalyst.yaml: causes.catalyst_degraded.inspect: unknown test "no_such_test"\n',
+    );
+    expect(en.stdout).not.toContain('inconnu');
+    const json = await runCli(['kb', 'lint', '--dir', dir, '--json'], { env: none });
+    const report = JSON.parse(json.stdout) as { problems: { code: string; message: string; fr: string }[] };
+    expect(report.problems.find((p) => p.code === 'unknown-test')).toMatchObject({
+      message: 'unknown test "no_such_test"',
+      fr: 'test inconnu « no_such_test » (absent de tests.yaml)',
+    });
+    for (const p of report.problems) expect(p.fr, p.message).not.toBe(p.message);
   });
 });

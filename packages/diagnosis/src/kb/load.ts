@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type YamlErrorLike, yamlReasonFr } from '@atelier/can';
 import { MONITORS, pidByKey } from '@atelier/obd';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { BATTERY_FIGURE_KEYS, isBatteryFigure } from '../battery-figures.js';
 import { HV_PARTS } from '../safety.js';
 import type { Localized } from '../text.js';
+import { type KbLang, type KbReason, kbReason, sayKbReason } from './kb-reasons.js';
 import {
   type Cause,
   type DtcMemoryKind,
@@ -33,35 +33,37 @@ export const UNEXPLAINED = 'unexplained';
 /** The knowledge base shipped with the package. */
 export const DEFAULT_KB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kb');
 
-/** A knowledge-base file that does not say what it must: names the file, the field path and the line. */
+/**
+ * A knowledge-base file that does not say what it must: names the file, the field path and the line.
+ * `detail` is why, as a code with its values (`kb-reasons.ts`); `reason` and `message` are the
+ * English they always were (tests and programs read them), `messageIn(lang)` says it in the
+ * reader's language.
+ */
 export class KbError extends Error {
   override name = 'KbError';
+  /** Why, in English. */
+  readonly reason: string;
   constructor(
     readonly file: string,
     readonly path: string,
-    readonly reason: string,
+    readonly detail: KbReason,
     readonly line?: number,
-    /** The YAML library's error, when the file does not parse: it is said in French from its code. */
-    readonly yaml?: YamlErrorLike,
   ) {
+    const reason = sayKbReason(detail, 'en');
     super(`${file}${line ? `:${line}` : ''}: ${path ? `${path}: ` : ''}${reason}`);
+    this.reason = reason;
   }
 
-  /** The reason in French where there is one (a YAML syntax error), after the column; undefined otherwise. */
-  get reasonFr(): string | undefined {
-    if (!this.yaml) return undefined;
-    const col = this.yaml.linePos?.[0].col;
-    return `syntaxe YAML invalide${col ? `, colonne ${col}` : ''} : ${yamlReasonFr(this.yaml)}`;
+  /** Why, in French (the workshop's words; field names and ids as written in the file). */
+  get reasonFr(): string {
+    return sayKbReason(this.detail, 'fr');
   }
 
-  /**
-   * The message in `lang`. The knowledge base's own reasons are English for now (its authors
-   * write both languages); a YAML syntax error, the library's English words, is said in French.
-   */
-  messageIn(lang: 'fr' | 'en'): string {
-    const fr = lang === 'fr' ? this.reasonFr : undefined;
-    if (fr === undefined) return this.message;
-    return `${this.file}${this.line ? `, ligne ${this.line}` : ''} : ${fr}`;
+  /** The message in `lang`: English is `message`; French spells the place out, then why. */
+  messageIn(lang: KbLang): string {
+    if (lang === 'en') return this.message;
+    const where = `${this.file}${this.line ? `, ligne ${this.line}` : ''}${this.path ? `, champ ${this.path}` : ''}`;
+    return `${where} : ${this.reasonFr}`;
   }
 }
 
@@ -80,12 +82,12 @@ class Reader {
     if (err) {
       const at = this.lines.linePos(err.pos[0]);
       // Parsed without prettyErrors (the message stays as it always was): the place from the counter.
-      const yaml = { code: err.code, message: err.message, linePos: [at] };
-      throw new KbError(file, '', `YAML syntax: ${err.message.split('\n')[0]}`, at.line, yaml);
+      const why = kbReason('yaml-syntax', { detail: err.message, code: err.code, column: at.col });
+      throw new KbError(file, '', why, at.line);
     }
   }
 
-  fail(path: Path, reason: string): never {
+  fail(path: Path, reason: KbReason): never {
     let line: number | undefined;
     for (let n = path.length; n >= 0 && line === undefined; n--) {
       const node = this.doc.getIn(path.slice(0, n), true);
@@ -99,37 +101,43 @@ class Reader {
     try {
       return this.doc.toJS();
     } catch (err) {
-      if (err instanceof ReferenceError || err instanceof TypeError)
-        this.fail([], `YAML: ${err.message.split('\n')[0]!.trim()}`);
+      if (err instanceof ReferenceError || err instanceof TypeError) {
+        const detail = err.message.split('\n')[0]!.trim();
+        const alias = /^Unresolved alias\b.*: (\S+)$/.exec(detail)?.[1];
+        this.fail(
+          [],
+          alias ? kbReason('yaml-unresolved-alias', { detail, alias }) : kbReason('yaml-build', { detail }),
+        );
+      }
       throw err;
     }
   }
 
   obj(value: unknown, path: Path): Record<string, unknown> {
     if (value === null || typeof value !== 'object' || Array.isArray(value))
-      this.fail(path, 'expected a mapping');
+      this.fail(path, kbReason('expected-mapping'));
     return value as Record<string, unknown>;
   }
 
   str(value: unknown, path: Path): string {
-    if (typeof value !== 'string' || value.trim() === '') this.fail(path, 'expected a non-empty string');
+    if (typeof value !== 'string' || value.trim() === '') this.fail(path, kbReason('expected-string'));
     return value;
   }
 
   id(value: unknown, path: Path): string {
     const s = this.str(value, path);
-    if (!/^[a-z][a-z0-9_]*$/.test(s)) this.fail(path, `"${s}" is not an identifier (lower case, digits, _)`);
+    if (!/^[a-z][a-z0-9_]*$/.test(s)) this.fail(path, kbReason('not-an-id', { value: s }));
     return s;
   }
 
   num(value: unknown, path: Path, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY): number {
-    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, 'expected a number');
-    if (value < min || value > max) this.fail(path, `${value} is outside [${min}, ${max}]`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, kbReason('expected-number'));
+    if (value < min || value > max) this.fail(path, kbReason('out-of-range', { value, min, max }));
     return value;
   }
 
   bool(value: unknown, path: Path): boolean {
-    if (typeof value !== 'boolean') this.fail(path, 'expected true or false');
+    if (typeof value !== 'boolean') this.fail(path, kbReason('expected-boolean'));
     return value;
   }
 
@@ -138,7 +146,7 @@ class Reader {
   }
 
   list(value: unknown, path: Path): unknown[] {
-    if (!Array.isArray(value)) this.fail(path, 'expected a list');
+    if (!Array.isArray(value)) this.fail(path, kbReason('expected-list'));
     return value;
   }
 
@@ -155,7 +163,7 @@ class Reader {
 }
 
 /** Per-cause sensitivity and specificity, shared by tests and signs. */
-function readChecks(r: Reader, raw: unknown, path: Path, what: string): Record<string, TestCheck> {
+function readChecks(r: Reader, raw: unknown, path: Path, what: 'test' | 'sign'): Record<string, TestCheck> {
   const checksRaw = r.obj(raw, path);
   const checks: Record<string, TestCheck> = {};
   for (const [cause, c] of Object.entries(checksRaw)) {
@@ -166,10 +174,10 @@ function readChecks(r: Reader, raw: unknown, path: Path, what: string): Record<s
       specificity: r.prob(co.specificity, [...p, 'specificity']),
     };
     if (checks[cause].sensitivity + checks[cause].specificity <= 1) {
-      r.fail(p, `sensitivity + specificity must exceed 1, or the ${what} says nothing about this cause`);
+      r.fail(p, kbReason('check-says-nothing', { what }));
     }
   }
-  if (Object.keys(checks).length === 0) r.fail(path, `a ${what} must check at least one cause`);
+  if (Object.keys(checks).length === 0) r.fail(path, kbReason('checks-no-cause', { what }));
   return checks;
 }
 
@@ -177,13 +185,9 @@ function readTest(r: Reader, raw: unknown, path: Path): WorkshopTest {
   const o = r.obj(raw, path);
   const kind = o.kind;
   if (kind !== 'observation' && kind !== 'inspection')
-    r.fail([...path, 'kind'], 'expected "observation" or "inspection"');
+    r.fail([...path, 'kind'], kbReason('expected-either', { a: 'observation', b: 'inspection' }));
   const checks = readChecks(r, o.checks, [...path, 'checks'], 'test');
-  if (o.sim !== undefined)
-    r.fail(
-      [...path, 'sim'],
-      'tests are measured on the car: `measure` (instrument or live reading) replaces `sim`',
-    );
+  if (o.sim !== undefined) r.fail([...path, 'sim'], kbReason('test-sim-replaced'));
   const measure = r
     .list(o.measure ?? [], [...path, 'measure'])
     .map((m, i) => readMeasurement(r, m, [...path, 'measure', i]));
@@ -230,7 +234,7 @@ function readMeasurement(r: Reader, raw: unknown, path: Path): MeasurementSpec {
     'label',
   ];
   for (const k of Object.keys(o))
-    if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
+    if (!known.includes(k)) r.fail([...path, k], kbReason('unknown-field', { known }));
   const spec: MeasurementSpec = {
     conditions: {},
     unit: o.unit === undefined ? '' : String(o.unit),
@@ -239,7 +243,7 @@ function readMeasurement(r: Reader, raw: unknown, path: Path): MeasurementSpec {
   if (o.live !== undefined) {
     spec.live = r.id(o.live, [...path, 'live']);
     for (const k of ['instrument', 'component', 'quantity', 'each', 'at', 'minus'])
-      if (o[k] !== undefined) r.fail([...path, k], 'a live reading names no instrument');
+      if (o[k] !== undefined) r.fail([...path, k], kbReason('live-names-no-instrument'));
   } else {
     spec.instrument = r.id(o.instrument, [...path, 'instrument']);
     spec.component = r.id(o.component, [...path, 'component']);
@@ -247,14 +251,14 @@ function readMeasurement(r: Reader, raw: unknown, path: Path): MeasurementSpec {
     if (o.minus !== undefined) spec.minus = r.id(o.minus, [...path, 'minus']);
     if (o.each !== undefined) {
       if (!EACH.includes(o.each as MeasureEach))
-        r.fail([...path, 'each'], `expected one of ${EACH.join(', ')}`);
+        r.fail([...path, 'each'], kbReason('expected-one-of', { values: EACH }));
       spec.each = o.each as MeasureEach;
     }
     if (o.at !== undefined) {
       spec.at = {};
       for (const [k, v] of Object.entries(r.obj(o.at, [...path, 'at']))) {
         if (typeof v !== 'string' && typeof v !== 'number')
-          r.fail([...path, 'at', k], 'expected a name or a number');
+          r.fail([...path, 'at', k], kbReason('expected-name-or-number'));
         spec.at[k] = v;
       }
     }
@@ -262,13 +266,13 @@ function readMeasurement(r: Reader, raw: unknown, path: Path): MeasurementSpec {
   if (o.conditions !== undefined)
     for (const [k, v] of Object.entries(r.obj(o.conditions, [...path, 'conditions']))) {
       if (!['string', 'number', 'boolean'].includes(typeof v))
-        r.fail([...path, 'conditions', k], 'expected a value');
+        r.fail([...path, 'conditions', k], kbReason('expected-value'));
       spec.conditions[k] = v as string | number | boolean;
     }
   if (o.vehicles !== undefined)
     spec.vehicles = r.strings(o.vehicles, [...path, 'vehicles']).map((v, i) => {
       if (!VEHICLE_TYPES.includes(v as VehicleType))
-        r.fail([...path, 'vehicles', i], `unknown vehicle type "${v}" (${VEHICLE_TYPES.join(', ')})`);
+        r.fail([...path, 'vehicles', i], kbReason('unknown-vehicle', { value: v, known: VEHICLE_TYPES }));
       return v as VehicleType;
     });
   if (o.good !== undefined) {
@@ -278,19 +282,16 @@ function readMeasurement(r: Reader, raw: unknown, path: Path): MeasurementSpec {
     if (g.below !== undefined) bound.below = r.num(g.below, [...path, 'good', 'below']);
     if (g.margin !== undefined) bound.margin = r.num(g.margin, [...path, 'good', 'margin'], 0);
     if (bound.above === undefined && bound.below === undefined)
-      r.fail([...path, 'good'], 'a healthy range needs above or below');
+      r.fail([...path, 'good'], kbReason('range-needs-bound'));
     spec.good = bound;
   }
   if (o.spread !== undefined) spec.spread = r.num(o.spread, [...path, 'spread'], 0, 100);
   if (o.good_words !== undefined) spec.goodWords = r.strings(o.good_words, [...path, 'good_words']);
   if (o.bad_words !== undefined) spec.badWords = r.strings(o.bad_words, [...path, 'bad_words']);
   const words = spec.goodWords !== undefined || spec.badWords !== undefined;
-  if (!words && !spec.good && spec.spread === undefined)
-    r.fail(path, 'say how the value reads: good (a range), spread, or good_words and bad_words');
-  if (words && (!spec.goodWords?.length || !spec.badWords?.length))
-    r.fail(path, 'a reading in words lists both good_words and bad_words');
-  if (spec.spread !== undefined && !spec.each)
-    r.fail([...path, 'spread'], 'a spread compares parts: it needs each');
+  if (!words && !spec.good && spec.spread === undefined) r.fail(path, kbReason('reading-unsaid'));
+  if (words && (!spec.goodWords?.length || !spec.badWords?.length)) r.fail(path, kbReason('words-need-both'));
+  if (spec.spread !== undefined && !spec.each) r.fail([...path, 'spread'], kbReason('spread-needs-each'));
   return spec;
 }
 
@@ -303,10 +304,10 @@ function readFollowUp(r: Reader, raw: unknown, path: Path): RepairFollowUp {
   const o = r.obj(raw, path);
   const known = ['fr', 'en', 'road', 'minutes', 'routine', 'charge_battery'];
   for (const k of Object.keys(o))
-    if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
+    if (!known.includes(k)) r.fail([...path, k], kbReason('unknown-field', { known }));
   const road = o.road === undefined ? 'urban' : String(o.road);
   if (road !== 'urban' && road !== 'motorway')
-    r.fail([...path, 'road'], `unknown road "${road}" (urban, motorway)`);
+    r.fail([...path, 'road'], kbReason('unknown-road', { value: road }));
   return {
     fr: r.str(o.fr, [...path, 'fr']),
     en: r.str(o.en, [...path, 'en']),
@@ -324,13 +325,13 @@ function readRoutine(r: Reader, raw: unknown, path: Path): FollowUpRoutine {
   const o = r.obj(raw, path);
   const known = ['ecu', 'id', 'record', 'max_minutes', 'fr', 'en'];
   for (const k of Object.keys(o))
-    if (!known.includes(k)) r.fail([...path, k], `unknown field (${known.join(', ')})`);
-  if (o.ecu !== 'engine') r.fail([...path, 'ecu'], `unknown ECU "${String(o.ecu)}" (engine)`);
+    if (!known.includes(k)) r.fail([...path, k], kbReason('unknown-field', { known }));
+  if (o.ecu !== 'engine') r.fail([...path, 'ecu'], kbReason('unknown-ecu', { value: String(o.ecu) }));
   const idText = String(o.id ?? '');
   if (!/^[0-9A-F]{4}$/i.test(idText))
-    r.fail([...path, 'id'], `"${idText}" is not a routine identifier (4 hex digits)`);
+    r.fail([...path, 'id'], kbReason('not-a-routine-id', { value: idText }));
   if (o.record !== 'dpf_regeneration')
-    r.fail([...path, 'record'], `unknown results record "${String(o.record)}" (dpf_regeneration)`);
+    r.fail([...path, 'record'], kbReason('unknown-results-record', { value: String(o.record) }));
   return {
     ecu: 'engine',
     id: Number.parseInt(idText, 16),
@@ -348,7 +349,7 @@ function readSimFaults(r: Reader, raw: unknown, path: Path): string[] {
   const refs = r.strings(raw, path);
   refs.forEach((ref, i) => {
     if (!/^[a-z0-9_]+(?::[a-z0-9_]+)?$/.test(ref))
-      r.fail([...path, i], `"${ref}" is not a simulator fault (type, or type:part)`);
+      r.fail([...path, i], kbReason('not-a-sim-fault', { value: ref }));
   });
   return refs;
 }
@@ -356,7 +357,7 @@ function readSimFaults(r: Reader, raw: unknown, path: Path): string[] {
 function readCodes(r: Reader, raw: unknown, path: Path): string[] {
   const codes = r.strings(raw, path);
   codes.forEach((d, i) => {
-    if (!DTC_RE.test(d)) r.fail([...path, i], `"${d}" is not a DTC code`);
+    if (!DTC_RE.test(d)) r.fail([...path, i], kbReason('not-a-dtc', { value: d }));
   });
   return codes;
 }
@@ -373,18 +374,15 @@ function readBounds(
     const p = [...path, key];
     if (keys === 'battery') {
       if (!isBatteryFigure(key))
-        r.fail(p, `"${key}" is not a battery report figure (${BATTERY_FIGURE_KEYS.join(', ')})`);
+        r.fail(p, kbReason('not-a-battery-figure', { key, known: BATTERY_FIGURE_KEYS }));
       out[key] = readBound(r, b, p);
       continue;
     }
     const [pidKey, field] = key.split('.');
     const def = pidByKey(pidKey);
-    if (!def) r.fail(p, `"${pidKey}" is not a PID key of the SAE J1979 table (e.g. LONG_FUEL_TRIM_1)`);
+    if (!def) r.fail(p, kbReason('not-a-pid-key', { key: pidKey }));
     if (field ? !def.fields.some((f) => f.key === field) : def.fields.length !== 1)
-      r.fail(
-        p,
-        `${def.key} has fields ${def.fields.map((f) => f.key).join(', ')}: name one as ${def.key}.field`,
-      );
+      r.fail(p, kbReason('pid-field-unnamed', { pid: def.key, fields: def.fields.map((f) => f.key) }));
     out[key] = readBound(r, b, p);
   }
   return out;
@@ -396,18 +394,17 @@ function readBound(r: Reader, b: unknown, p: Path): ValueBound {
   if (o.above !== undefined) bound.above = r.num(o.above, [...p, 'above']);
   if (o.below !== undefined) bound.below = r.num(o.below, [...p, 'below']);
   if (o.margin !== undefined) bound.margin = r.num(o.margin, [...p, 'margin'], 0);
-  if (bound.above === undefined && bound.below === undefined) r.fail(p, 'a bound needs above or below');
+  if (bound.above === undefined && bound.below === undefined) r.fail(p, kbReason('bound-needs-side'));
   if (bound.above !== undefined && bound.below !== undefined && bound.above >= bound.below)
-    r.fail(p, `above (${bound.above}) must be less than below (${bound.below})`);
+    r.fail(p, kbReason('bound-order', { above: bound.above, below: bound.below }));
   for (const k of Object.keys(o))
-    if (!['above', 'below', 'margin'].includes(k)) r.fail([...p, k], 'expected above, below or margin');
+    if (!['above', 'below', 'margin'].includes(k)) r.fail([...p, k], kbReason('bound-field'));
   return bound;
 }
 
 function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignCondition {
   const present = SOURCES.filter((k) => o[k] !== undefined);
-  if (present.length !== 1)
-    r.fail(path, `a sign reads exactly one of ${SOURCES.join(', ')} (found ${present.join(', ') || 'none'})`);
+  if (present.length !== 1) r.fail(path, kbReason('sign-one-source', { sources: SOURCES, found: present }));
   const source = present[0];
   const p = [...path, source];
   const raw = o[source];
@@ -419,12 +416,12 @@ function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignC
       const memories = (d.memories === undefined ? MEMORIES : r.strings(d.memories, [...p, 'memories'])).map(
         (m, i) => {
           if (!MEMORIES.includes(m as DtcMemoryKind))
-            r.fail([...p, 'memories', i], `expected one of ${MEMORIES.join(', ')}`);
+            r.fail([...p, 'memories', i], kbReason('expected-one-of', { values: MEMORIES }));
           return m as DtcMemoryKind;
         },
       );
       const min = d.min === undefined ? 1 : r.num(d.min, [...p, 'min'], 1, codes.length);
-      if (!codes.length) r.fail([...p, 'codes'], 'name at least one code');
+      if (!codes.length) r.fail([...p, 'codes'], kbReason('name-a-code'));
       const cond: SignCondition = { source, codes, memories, min };
       if (d.status !== undefined) {
         const st = r.obj(d.status, [...p, 'status']);
@@ -433,9 +430,9 @@ function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignC
           if (!(bit in UDS_STATUS_BITS))
             r.fail(
               [...p, 'status', bit],
-              `not an ISO 14229 status bit (${Object.keys(UDS_STATUS_BITS).join(', ')})`,
+              kbReason('not-a-status-bit', { known: Object.keys(UDS_STATUS_BITS) }),
             );
-          if (typeof v !== 'boolean') r.fail([...p, 'status', bit], 'expected true or false');
+          if (typeof v !== 'boolean') r.fail([...p, 'status', bit], kbReason('expected-boolean'));
           cond.status[bit as UdsStatusBit] = v;
         }
       }
@@ -449,7 +446,7 @@ function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignC
     case 'live': {
       const v = r.obj(raw, p);
       const values = readBounds(r, v.values, [...p, 'values']);
-      if (!Object.keys(values).length) r.fail([...p, 'values'], 'name at least one value');
+      if (!Object.keys(values).length) r.fail([...p, 'values'], kbReason('name-a-value'));
       const requires = readBounds(r, v.requires, [...p, 'requires']);
       if (source === 'live') return { source, values, requires };
       const frozenBy = v.frozen_by === undefined ? [] : readCodes(r, v.frozen_by, [...p, 'frozen_by']);
@@ -458,21 +455,24 @@ function readCondition(r: Reader, o: Record<string, unknown>, path: Path): SignC
     case 'battery': {
       const v = r.obj(raw, p);
       const values = readBounds(r, v.values, [...p, 'values'], 'battery');
-      if (!Object.keys(values).length) r.fail([...p, 'values'], 'name at least one value');
+      if (!Object.keys(values).length) r.fail([...p, 'values'], kbReason('name-a-value'));
       const requires = readBounds(r, v.requires, [...p, 'requires'], 'battery');
       return { source, values, requires };
     }
     case 'readiness': {
       const v = r.obj(raw, p);
       if (v.mil !== undefined) {
-        if (typeof v.mil !== 'boolean') r.fail([...p, 'mil'], 'expected true or false');
+        if (typeof v.mil !== 'boolean') r.fail([...p, 'mil'], kbReason('expected-boolean'));
         return { source, mil: v.mil };
       }
       const monitor = r.str(v.monitor, [...p, 'monitor']);
       if (!MONITORS.has(monitor))
-        r.fail([...p, 'monitor'], `unknown monitor "${monitor}" (${[...MONITORS.keys()].join(', ')})`);
+        r.fail(
+          [...p, 'monitor'],
+          kbReason('unknown-monitor', { value: monitor, known: [...MONITORS.keys()] }),
+        );
       if (v.status !== 'complete' && v.status !== 'incomplete')
-        r.fail([...p, 'status'], 'expected "complete" or "incomplete"');
+        r.fail([...p, 'status'], kbReason('expected-either', { a: 'complete', b: 'incomplete' }));
       return { source, monitor, status: v.status };
     }
     case 'complaint':
@@ -487,9 +487,9 @@ function parseSigns(r: Reader, raw: unknown): Sign[] {
     const when = readCondition(r, o, p);
     const absent = o.absent ?? (when.source === 'complaint' ? 'ignore' : 'evidence');
     if (absent !== 'evidence' && absent !== 'ignore')
-      r.fail([...p, 'absent'], 'expected "evidence" or "ignore"');
+      r.fail([...p, 'absent'], kbReason('expected-either', { a: 'evidence', b: 'ignore' }));
     if (o.describes !== undefined && (o.describes !== 'symptom' || when.source !== 'complaint'))
-      r.fail([...p, 'describes'], 'only a complaint sign takes describes: symptom');
+      r.fail([...p, 'describes'], kbReason('describes-complaint-only'));
     return {
       id: r.id(id, p),
       name: r.text(o.name, [...p, 'name']),
@@ -506,7 +506,7 @@ function readTree(r: Reader): FaultTreeEntry {
   const applies = r.obj(o.applies, ['applies']);
   const vehicles = r.strings(o.vehicles, ['vehicles']).map((v, i) => {
     if (!VEHICLE_TYPES.includes(v as VehicleType))
-      r.fail(['vehicles', i], `unknown vehicle type "${v}" (${VEHICLE_TYPES.join(', ')})`);
+      r.fail(['vehicles', i], kbReason('unknown-vehicle', { value: v, known: VEHICLE_TYPES }));
     return v as VehicleType;
   });
   const causesRaw = r.obj(o.causes, ['causes']);
@@ -514,16 +514,13 @@ function readTree(r: Reader): FaultTreeEntry {
     const p = ['causes', id];
     const co = r.obj(c, p);
     const rep = r.obj(co.repair, [...p, 'repair']);
-    if (id === UNEXPLAINED) r.fail(p, `"${UNEXPLAINED}" is reserved for a cause outside the tree`);
+    if (id === UNEXPLAINED) r.fail(p, kbReason('reserved-cause', { id: UNEXPLAINED }));
     const causeVehicles =
       co.vehicles === undefined
         ? vehicles
         : r.strings(co.vehicles, [...p, 'vehicles']).map((v, i) => {
             if (!vehicles.includes(v as VehicleType))
-              r.fail(
-                [...p, 'vehicles', i],
-                `"${v}" is not one of the tree's vehicles (${vehicles.join(', ')})`,
-              );
+              r.fail([...p, 'vehicles', i], kbReason('not-a-tree-vehicle', { value: v, known: vehicles }));
             return v as VehicleType;
           });
     return {
@@ -542,7 +539,7 @@ function readTree(r: Reader): FaultTreeEntry {
           if (!(part in HV_PARTS))
             r.fail(
               [...p, 'repair', 'hv_parts', i],
-              `unknown high-voltage part "${part}" (${Object.keys(HV_PARTS).join(', ')})`,
+              kbReason('unknown-hv-part', { value: part, known: Object.keys(HV_PARTS) }),
             );
           return part;
         }),
@@ -551,25 +548,23 @@ function readTree(r: Reader): FaultTreeEntry {
       },
     };
   });
-  if (causes.length < 2) r.fail(['causes'], 'a tree needs at least two causes to diagnose between');
+  if (causes.length < 2) r.fail(['causes'], kbReason('too-few-causes'));
   for (const c of causes)
-    if (c.prior === 0 || c.prior === 1)
-      r.fail(['causes', c.id, 'prior'], 'a prior of 0 or 1 leaves nothing to diagnose');
+    if (c.prior === 0 || c.prior === 1) r.fail(['causes', c.id, 'prior'], kbReason('prior-certain'));
   for (const v of vehicles)
     if (causes.filter((c) => c.vehicles.includes(v)).length < 2)
-      r.fail(['causes'], `a ${v} vehicle keeps fewer than two causes of this tree`);
+      r.fail(['causes'], kbReason('vehicle-too-few-causes', { vehicle: v }));
   const unexplained =
     o.unexplained_prior === undefined
       ? Math.round(0.1 * causes.reduce((a, c) => a + c.prior, 0) * 1e6) / 1e6
       : r.prob(o.unexplained_prior, ['unexplained_prior']);
-  if (unexplained <= 0 || unexplained >= 1)
-    r.fail(['unexplained_prior'], 'a cause outside the tree is possible: its prior is in (0, 1)');
+  if (unexplained <= 0 || unexplained >= 1) r.fail(['unexplained_prior'], kbReason('unexplained-prior'));
   const escalate = r.list(o.escalate ?? [], ['escalate']).map((x, i) => r.text(x, ['escalate', i]));
   const dtcs = readCodes(r, applies.dtcs, ['applies', 'dtcs']);
   const monitors = r.strings(o.monitors, ['monitors']);
   monitors.forEach((m, i) => {
     if (!MONITORS.has(m))
-      r.fail(['monitors', i], `unknown monitor "${m}" (${[...MONITORS.keys()].join(', ')})`);
+      r.fail(['monitors', i], kbReason('unknown-monitor', { value: m, known: [...MONITORS.keys()] }));
   });
   return {
     id: r.id(o.id, ['id']),
@@ -600,7 +595,7 @@ function guarded<T>(file: string, parse: () => T): T {
     return parse();
   } catch (err) {
     if (err instanceof RangeError && /call stack/i.test(err.message))
-      throw new KbError(file, '', 'YAML nested too deeply to read');
+      throw new KbError(file, '', kbReason('yaml-too-deep'));
     throw err;
   }
 }
@@ -616,7 +611,7 @@ function readTests(text: string, file: string): WorkshopTest[] {
   const tests = r.list(root.tests, ['tests']).map((t, i) => readTest(r, t, ['tests', i]));
   const seen = new Set<string>();
   tests.forEach((t, i) => {
-    if (seen.has(t.id)) r.fail(['tests', i, 'id'], `duplicate test id "${t.id}"`);
+    if (seen.has(t.id)) r.fail(['tests', i, 'id'], kbReason('duplicate-test', { id: t.id }));
     seen.add(t.id);
   });
   return tests;
@@ -652,16 +647,23 @@ export function checkReferences(kb: KnowledgeBase): KbError[] {
   const ids = new Set<string>();
   const causeIds = new Set<string>();
   for (const tree of kb.trees) {
-    if (ids.has(tree.id)) problems.push(new KbError(tree.file, 'id', `duplicate tree id "${tree.id}"`));
+    if (ids.has(tree.id))
+      problems.push(new KbError(tree.file, 'id', kbReason('duplicate-tree', { id: tree.id })));
     ids.add(tree.id);
     for (const c of tree.causes) {
       causeIds.add(c.id);
       const test = kb.tests.get(c.inspect);
       if (!test)
-        problems.push(new KbError(tree.file, `causes.${c.id}.inspect`, `unknown test "${c.inspect}"`));
+        problems.push(
+          new KbError(tree.file, `causes.${c.id}.inspect`, kbReason('unknown-test', { id: c.inspect })),
+        );
       else if (!test.checks[c.id])
         problems.push(
-          new KbError(tree.file, `causes.${c.id}.inspect`, `test "${c.inspect}" does not check "${c.id}"`),
+          new KbError(
+            tree.file,
+            `causes.${c.id}.inspect`,
+            kbReason('test-skips-cause', { test: c.inspect, cause: c.id }),
+          ),
         );
     }
     for (const sign of tree.signs)
@@ -671,15 +673,16 @@ export function checkReferences(kb: KnowledgeBase): KbError[] {
             new KbError(
               tree.file,
               `signs.${sign.id}.checks.${cause}`,
-              `"${cause}" is not a cause of this tree`,
+              kbReason('not-a-tree-cause', { cause }),
             ),
           );
     tree.observations.forEach((o, i) => {
       const test = kb.tests.get(o);
-      if (!test) problems.push(new KbError(tree.file, `observations.${i}`, `unknown test "${o}"`));
+      if (!test)
+        problems.push(new KbError(tree.file, `observations.${i}`, kbReason('unknown-test', { id: o })));
       else if (!tree.causes.some((c) => test.checks[c.id])) {
         problems.push(
-          new KbError(tree.file, `observations.${i}`, `test "${o}" checks none of this tree's causes`),
+          new KbError(tree.file, `observations.${i}`, kbReason('test-checks-no-tree-cause', { test: o })),
         );
       }
     });
@@ -691,7 +694,7 @@ export function checkReferences(kb: KnowledgeBase): KbError[] {
           new KbError(
             basename('tests.yaml'),
             `tests.${t.id}.checks.${cause}`,
-            `no tree has a cause "${cause}"`,
+            kbReason('no-tree-has-cause', { cause }),
           ),
         );
     }

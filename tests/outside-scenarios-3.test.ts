@@ -7,14 +7,18 @@
  * knowledge base was read, they found 45 of 60 on the main of 7 December 2026 (91caba9); the
  * complaint reader's fixes and the range-loss words that followed bring them to 50; the charge light
  * as the charging tree's symptom, the DPF sensor's zero from service data and a figure read on the car
- * counting as a description of the symptom (branch i32-diag) to 54.
+ * counting as a description of the symptom (branch i32-diag) to 54. Then 53: a file without
+ * `session_start` used to be scanned in the first second of its last phase, engine still cranking;
+ * it is now scanned a minute in, idling, as its author meant, and the leaking injector at 0.4 no
+ * longer shows at the scan (its fuel burns off within the minute). That one was found by the
+ * artefact, not by the diagnosis.
  */
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { checkOutsideSet, OUTSIDE_DIR } from './support/outside-scenarios.js';
 
 const ROUND_3 = join(OUTSIDE_DIR, '../outside-scenarios-3');
-const RIGHT_FLOOR = 54;
+const RIGHT_FLOOR = 53;
 
 describe('scenarios written outside the knowledge base, round 3', () => {
   it(

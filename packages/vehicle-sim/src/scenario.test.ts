@@ -2,8 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeText, TextEncodingError } from '@atelier/can';
+import { ObdClient } from '@atelier/obd';
 import { describe, expect, it } from 'vitest';
 import { FAULT_TYPES } from './faults.js';
+import { ResponderLink } from './responder-link.js';
 import {
   listScenarios,
   loadScenario,
@@ -27,10 +29,10 @@ function errorOf(text: string): ScenarioError {
 }
 
 describe('scenario files', () => {
-  it('parses a good file: durations with units, defaults, session start at the open-ended phase', () => {
+  it('parses a good file: durations with units, defaults, session start a minute into the open-ended idle', () => {
     const s = parseScenario(GOOD);
     expect(s.faults).toEqual([{ type: 'misfire', cylinder: 2, severity: 0.3, onset: 600 }]);
-    expect(s.sessionStart).toBe(900);
+    expect(s.sessionStart).toBe(960);
     expect(s.protocol).toBe('can11');
     expect(s.vin).toMatch(/^VF1/);
   });
@@ -49,6 +51,29 @@ describe('scenario files', () => {
     expect(errorOf(GOOD.replace('phase: urban', 'phase: City')).messageIn('fr')).toBe(
       'bad.yaml, ligne 11, champ drive[0].phase : phase inconnue "City" (phases possibles : off, key_on, idle, urban, motorway, hold)',
     );
+  });
+
+  it('meets a car whose last phase is idle with its engine idling, not cranking, when no session_start is written', async () => {
+    for (const vehicle of ['petrol', 'diesel']) {
+      const text = (start: string) =>
+        `name: t\nvehicle: ${vehicle}\ncomplaint: "x"\ntrue_cause: none\n${start}drive:\n  - { phase: urban, duration: 10min }\n  - { phase: off, duration: 5min }\n  - { phase: idle }\n`;
+      const read = async (start: string) => {
+        const obd = new ObdClient(new ResponderLink(Vehicle.fromScenario(parseScenario(text(start)))));
+        const value = async (pid: number) => (await obd.readPid(pid))[0]!.value as number;
+        return { rpm: await value(0x0c), runS: await value(0x1f), volts: await value(0x42) };
+      };
+      // Written as the built-in scenarios write it: a minute into the idle phase.
+      const idling = await read('session_start: 16min\n');
+      expect(await read('')).toEqual(idling);
+      // An engine at idle: above starter speed, charging, running for about a minute.
+      expect(idling.rpm, vehicle).toBeGreaterThan(600);
+      expect(idling.volts, vehicle).toBeGreaterThan(13.5);
+      expect(idling.runS, vehicle).toBeGreaterThanOrEqual(55);
+      // What the old default met: the engine cranking, the battery pulled down.
+      const cranking = await read('session_start: 15min\n');
+      expect(cranking.rpm, vehicle).toBeLessThan(300);
+      expect(cranking.volts, vehicle).toBeLessThan(11.5);
+    }
   });
 
   it('takes a complaint written once, as a plain string, for both languages; refuses an empty one or a list', () => {

@@ -400,8 +400,11 @@ function readScenarioYaml(text: string, file: string): Scenario {
   }
   const total = drive.reduce((s, d) => s + (d.duration ?? 0), 0);
   const openEnded = drive[drive.length - 1].duration === undefined;
+  const last = drive[drive.length - 1];
   const sessionStart =
-    root.session_start === undefined ? total : duration(['session_start'], root.session_start);
+    root.session_start === undefined
+      ? total + (openEnded && ENGINE_STARTED_PHASES.includes(last.phase) ? SETTLED_S : 0)
+      : duration(['session_start'], root.session_start);
   if (!openEnded && sessionStart > total)
     fail(['session_start'], scenarioReason('session-after-end', { total }));
 
@@ -475,6 +478,17 @@ const DURATION_UNITS: Record<string, number> = {
   hour: 3600,
   hours: 3600,
 };
+
+/**
+ * Open-ended last phases that start the engine (after an `off`, the schedule starts it as the
+ * phase begins), and how long after that the apprentice meets the car when the file names no
+ * `session_start`: a minute, as the built-in scenarios write it. At the phase's first second the
+ * engine is still cranking (a diesel for a few seconds: 160 rpm, the battery at 10.6 V), which no
+ * one writing "the car comes in idling" means, and which no live reading of an idling engine
+ * survives.
+ */
+const ENGINE_STARTED_PHASES: PhaseKind[] = ['idle', 'hold'];
+const SETTLED_S = 60;
 
 /**
  * The name of `names` that `x` spells, whatever its case and whether words are joined by `_`, `-`

@@ -5,7 +5,7 @@
 import { type Frame, makeFrame, openLogWriter } from '../packages/can/src/index.js';
 
 /** Mulberry32: a tiny seeded PRNG, enough to make the same log every time. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DbcDecoder, type Frame, parseDbc, readLog } from '../packages/can/src/index.js';
+import { prng } from './can-log-gen.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,18 +27,6 @@ const { values } = parseArgs({
 });
 const FRAMES = Number(values.frames);
 const RUNS = Number(values.runs);
-
-/** Small deterministic PRNG (mulberry32) so every run decodes the same log. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generateDbc(random: () => number): { text: string; ids: { id: number; extended: boolean }[] } {
   const lines = ['VERSION ""', '', 'BU_: ECU', ''];
@@ -128,7 +117,8 @@ async function time(fn: () => Promise<number> | number): Promise<{ wall: number;
 
 const dir = mkdtempSync(join(tmpdir(), 'atelier-dbc-bench-'));
 try {
-  const random = rng(20260124);
+  // The log benches' seeded PRNG: every run decodes the same log.
+  const random = prng(20260124);
   const { text, ids } = generateDbc(random);
   const decoder = new DbcDecoder(parseDbc(text, 'bench.dbc'));
   const log = join(dir, 'bench.log');

@@ -207,6 +207,58 @@ describe('an adapter nobody watches', () => {
   }, 60_000);
   afterAll(() => t?.close());
 
+  it('stores every sample it sent once live data is stopped, even while a slow write is still under way', async () => {
+    const served = serveOnBus(new VirtualBus('slow-store-test'), car());
+    // A store whose writes take a while (a PostgreSQL server under load): the timer's flush is still
+    // writing when live data stops.
+    const slow = new Proxy(t.store, {
+      get(target, prop) {
+        if (prop === 'transaction')
+          return async (fn: Parameters<typeof target.transaction>[0]) => {
+            await new Promise((r) => setTimeout(r, 150));
+            return target.transaction(fn);
+          };
+        const v = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const runtime = new DiagnosticsRuntime(slow, t.clock, {
+      flushMs: 20,
+      discovery: offering({ can: ['vcan9'] }),
+    });
+    runtime.openBus = async () => new VirtualBus('slow-store-test');
+    try {
+      const s = await createDiagSession(
+        t.store,
+        { roId: t.demo.orderIds.diag!, adapter: { kind: 'socketcan', spec: 'vcan9' } },
+        t.demo.users.ines!,
+        t.clock.now(),
+      );
+      await runtime.connect(s.id, { kind: 'socketcan', spec: 'vcan9' });
+      let sent = 0;
+      const off = runtime.hub.subscribe(`session:${s.id}`, (chunk) => {
+        if (chunk.startsWith('event: sample')) sent++;
+      });
+      // One sample every 400 ms; stopped 80 ms after the second, when the timer (every 20 ms) has
+      // taken it and is still writing it (150 ms): the stop's own flush finds the buffer empty.
+      await runtime.startLive(s.id, [0x0c], 400);
+      const end = Date.now() + 20_000;
+      while (sent < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 80));
+      await runtime.stopLive(s.id);
+      off();
+      const stored = await t.store.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM diag_samples WHERE session_id = ?',
+        [s.id],
+      );
+      expect(sent).toBeGreaterThanOrEqual(2);
+      expect(stored!.n).toBe(sent);
+    } finally {
+      served.close();
+      await runtime.closeAll();
+    }
+  }, 30_000);
+
   it('is closed after the idle time, keeping what was recorded, and stays open while a browser watches', async () => {
     const served = serveOnBus(new VirtualBus('idle-test'), car());
     const runtime = new DiagnosticsRuntime(t.store, t.clock, {

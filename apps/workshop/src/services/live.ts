@@ -166,6 +166,8 @@ interface Active {
   /** The raw traffic since the last flush, bounded by the session's recording limit. */
   traffic: TrafficRecorder;
   flushTimer?: NodeJS.Timeout;
+  /** The flush writing now (or the last one), which the next one waits for. */
+  flushing?: Promise<void>;
   busy?: Promise<unknown>;
   closingIdle?: boolean;
   /** Last time (the injected clock) a browser watched the session or someone used the adapter. */
@@ -380,7 +382,21 @@ export class DiagnosticsRuntime {
     this.hub.publish(topic(sessionId), 'status', { state: 'connected' });
   }
 
-  private async flush(sessionId: number): Promise<void> {
+  /**
+   * Writes the buffered samples and traffic, after any flush still writing: the timer's flush takes
+   * the buffer at once and writes it for a while (PostgreSQL), so a flush that ran beside it (live
+   * data stopped) found nothing left and returned before those samples were stored — a reader right
+   * after the stop then missed them.
+   */
+  private flush(sessionId: number): Promise<void> {
+    const a = this.active.get(sessionId);
+    if (!a) return Promise.resolve();
+    const next = (a.flushing ?? Promise.resolve()).then(() => this.flushNow(sessionId));
+    a.flushing = next.catch(() => {});
+    return next;
+  }
+
+  private async flushNow(sessionId: number): Promise<void> {
     const a = this.active.get(sessionId);
     if (!a) return;
     // A browser on another process (PostgreSQL) says so at least every WATCH_HEARTBEAT_MS.
@@ -600,6 +616,8 @@ export class DiagnosticsRuntime {
     this.active.delete(sessionId);
     if (a.flushTimer) clearInterval(a.flushTimer);
     a.live?.abort.abort();
+    // A flush still writing goes first: the samples it took are older than those left.
+    await a.flushing;
     await saveSamples(this.store, sessionId, a.samples.splice(0));
     const t = a.traffic.take();
     await appendTraffic(this.store, sessionId, a.adapter.trafficFormat, t.text, t.truncatedAt);
